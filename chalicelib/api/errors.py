@@ -1,0 +1,127 @@
+"""The ONE mapping from error codes to HTTP answers, with the Indonesian messages people read.
+
+Any exception with a ``code`` attribute (SmartError, FaceError, GeoError, SimpegError, ...) is answered
+with its status from STATUS_BY_CODE and the body ``{"error": {"code", "message", "details"}}`` of API.md.
+Anything else is a bug: it is logged (without the request body) and answered 500 INTERNAL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from chalice.app import Response
+
+logger = logging.getLogger("smart.api")
+
+REFUSAL_CODES = (
+    "CHALLENGE_INVALID",
+    "NOT_ENROLLED",
+    "NO_FACE",
+    "MULTIPLE_FACES",
+    "LOW_QUALITY",
+    "FACE_MISMATCH",
+    "REPLAYED_PHOTO",
+    "OUTSIDE_ZONE",
+    "GPS_INACCURATE",
+    "MOCK_LOCATION",
+    "IMPOSSIBLE_TRAVEL",
+)
+
+STATUS_BY_CODE: dict[str, int] = {
+    "VALIDATION_ERROR": 400,
+    "UNSUPPORTED_IMAGE": 400,
+    "UNAUTHENTICATED": 401,
+    "INVALID_CREDENTIALS": 401,
+    "FORBIDDEN": 403,
+    "DEVICE_MISMATCH": 403,
+    "ACCOUNT_INACTIVE": 403,
+    "NOT_FOUND": 404,
+    "METHOD_NOT_ALLOWED": 405,
+    "CONFLICT": 409,
+    "ALREADY_RECORDED": 409,
+    "PAYLOAD_TOO_LARGE": 413,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    **dict.fromkeys(REFUSAL_CODES, 422),
+    "RATE_LIMITED": 429,
+    "INTERNAL": 500,
+    "UNAVAILABLE": 503,
+}
+
+MESSAGES: dict[str, str] = {
+    "VALIDATION_ERROR": "Data yang dikirim tidak valid.",
+    "UNSUPPORTED_IMAGE": "Foto tidak dapat dibaca. Kirim foto JPEG atau PNG yang utuh.",
+    "UNAUTHENTICATED": "Sesi tidak valid atau sudah berakhir. Silakan masuk kembali.",
+    "INVALID_CREDENTIALS": "NIP/nama pengguna atau kata sandi salah.",
+    "FORBIDDEN": "Anda tidak berwenang melakukan tindakan ini.",
+    "DEVICE_MISMATCH": "Perangkat ini tidak terdaftar untuk akun Anda. Hubungi admin unit untuk reset perangkat.",
+    "ACCOUNT_INACTIVE": "Akun Anda tidak aktif. Hubungi BKPSDM bila ini keliru.",
+    "NOT_FOUND": "Data tidak ditemukan.",
+    "METHOD_NOT_ALLOWED": "Metode tidak diizinkan untuk alamat ini.",
+    "CONFLICT": "Permintaan bertentangan dengan data yang ada.",
+    "ALREADY_RECORDED": "Absen masuk hari ini sudah tercatat.",
+    "PAYLOAD_TOO_LARGE": "Data terlalu besar. Kecilkan ukuran foto lalu coba lagi.",
+    "UNSUPPORTED_MEDIA_TYPE": "Jenis konten tidak didukung.",
+    "CHALLENGE_INVALID": "Sesi absen tidak berlaku atau sudah kedaluwarsa. Ulangi absen dari awal.",
+    "NOT_ENROLLED": "Wajah Anda belum terdaftar. Hubungi admin unit untuk pendaftaran wajah.",
+    "NO_FACE": "Wajah tidak terdeteksi. Pastikan wajah terlihat jelas di kamera.",
+    "MULTIPLE_FACES": "Terdeteksi lebih dari satu wajah. Pastikan hanya Anda yang ada di foto.",
+    "LOW_QUALITY": "Kualitas foto kurang baik (terlalu gelap, buram, atau wajah terlalu kecil). Coba lagi.",
+    "FACE_MISMATCH": "Wajah tidak cocok dengan data terdaftar.",
+    "REPLAYED_PHOTO": "Foto ini sudah pernah digunakan. Ambil swafoto langsung dari kamera.",
+    "OUTSIDE_ZONE": "Anda berada di luar area kerja. Absen hanya dapat dilakukan di lokasi kerja atau lokasi tugas.",
+    "GPS_INACCURATE": "Lokasi GPS kurang akurat. Tunggu sinyal GPS lebih baik lalu coba lagi.",
+    "MOCK_LOCATION": "Terdeteksi aplikasi lokasi palsu. Matikan aplikasi tersebut lalu coba lagi.",
+    "IMPOSSIBLE_TRAVEL": "Perpindahan lokasi tidak wajar dibanding absen sebelumnya.",
+    "RATE_LIMITED": "Terlalu banyak percobaan. Coba lagi beberapa saat lagi.",
+    "INTERNAL": "Terjadi kesalahan pada server.",
+    "UNAVAILABLE": "Layanan sedang sibuk atau terganggu. Data Anda belum tersimpan; silakan coba lagi.",
+}
+
+RETRY_AFTER_S = 5
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def error_body(code: str, message: str | None = None, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message or MESSAGES.get(code, MESSAGES["INTERNAL"]),
+            "details": details or {},
+        }
+    }
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    all_headers: dict[str, str | list[str]] = {"Content-Type": JSON_CONTENT_TYPE, **(headers or {})}
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status, headers=all_headers)
+
+
+def error_response(code: str, message: str | None = None, details: dict[str, Any] | None = None) -> Response:
+    status = STATUS_BY_CODE.get(code, 500)
+    headers: dict[str, str] = {}
+    if status == 503:
+        headers["Retry-After"] = str(RETRY_AFTER_S)
+    if code == "RATE_LIMITED" and details and "retry_after_s" in details:
+        headers["Retry-After"] = str(details["retry_after_s"])
+    return json_response(status, error_body(code, message, details), headers)
+
+
+def exception_response(exc: BaseException) -> Response:
+    """Answer for any exception raised while handling a request."""
+    code = getattr(exc, "code", None)
+    if isinstance(code, str) and code in STATUS_BY_CODE:
+        message = getattr(exc, "message", None)
+        details = getattr(exc, "details", None)
+        return error_response(code, message if isinstance(message, str) else None, _plain(details))
+    logger.exception("unhandled error: %s", type(exc).__name__)
+    return error_response("INTERNAL")
+
+
+def _plain(details: object) -> dict[str, Any]:
+    """Details must be JSON: keep plain values, stringify the rest."""
+    if not isinstance(details, dict):
+        return {}
+    plain: dict[str, Any] = json.loads(json.dumps(details, default=str))
+    return plain

@@ -1,0 +1,170 @@
+"""Request plumbing shared by every route: body parsing, auth, JSON answers, error capture.
+
+Routes are declared with ``endpoint(bp, path, methods, auth=...)`` instead of ``bp.route``: the wrapper
+reads the body itself (Chalice's own JSON parsing answers in a different error shape), enforces the size
+limit, authenticates, and turns every exception into the one error shape of API.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from chalice.app import Blueprint, Chalice, Request, Response
+
+from chalicelib.api import context
+from chalicelib.api.errors import error_response, exception_response, json_response
+from chalicelib.auth import service as auth
+from chalicelib.auth.tokens import Principal
+from chalicelib.errors import ForbiddenError, PayloadTooLargeError, ValidationError
+from chalicelib.settings import Settings, load_settings
+
+logger = logging.getLogger("smart.http")
+
+Auth = Literal["none", "employee", "admin", "super_admin"]
+ACCEPTED_CONTENT_TYPES = [
+    "application/json",
+    "text/csv",
+    "text/plain",
+    "application/octet-stream",
+    "application/x-www-form-urlencoded",
+]
+ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+
+
+class Call:
+    """What a route function receives: the caller, the parsed request, the settings, the clock."""
+
+    def __init__(self, request: Request, principal: Principal | None, settings: Settings, now: datetime):
+        self.request = request
+        self.principal_or_none = principal
+        self.settings = settings
+        self.now = now
+
+    @property
+    def principal(self) -> Principal:
+        if self.principal_or_none is None:  # pragma: no cover - guarded by endpoint(auth=...)
+            raise RuntimeError("route declared without auth asks for a principal")
+        return self.principal_or_none
+
+    def raw_body(self) -> bytes:
+        body = self.request.raw_body or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if len(body) > self.settings.max_body_bytes:
+            raise PayloadTooLargeError(details={"max_bytes": self.settings.max_body_bytes})
+        return body
+
+    def content_type(self) -> str:
+        headers: Any = self.request.headers or {}
+        return str(headers.get("content-type", "application/json")).split(";")[0].strip().lower()
+
+    def json(self) -> dict[str, Any]:
+        """The body as a JSON object; anything else is VALIDATION_ERROR."""
+        raw = self.raw_body()
+        if not raw.strip():
+            raise ValidationError("Badan permintaan kosong.", {"body": "a JSON object is required"})
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ValidationError("Format JSON tidak valid.", {"body": "malformed JSON"}) from exc
+        if not isinstance(data, dict):
+            raise ValidationError("Badan permintaan harus berupa objek JSON.", {"body": "must be a JSON object"})
+        return data
+
+    def query(self, name: str) -> str | None:
+        params: Any = self.request.query_params or {}
+        value = params.get(name)
+        return value if value else None
+
+
+Handler = Callable[..., Any]
+
+
+def _authenticate(request: Request, settings: Settings, now: datetime, needed: Auth) -> Principal | None:
+    if needed == "none":
+        return None
+    headers: Any = request.headers or {}
+    header = headers.get("authorization")
+    principal = auth.authenticate(header, settings, now)
+    if needed == "employee" and principal.role != "employee":
+        raise ForbiddenError()
+    if needed == "admin":
+        auth.require_admin(principal)
+    if needed == "super_admin":
+        auth.require_super_admin(principal)
+    return principal
+
+
+def _answer(result: Any, status: int) -> Response:
+    if isinstance(result, Response):
+        return result
+    return json_response(status, result)
+
+
+def endpoint(
+    bp: Blueprint | Chalice, path: str, methods: list[str], *, auth_as: Auth, status: int = 200
+) -> Callable[[Handler], Handler]:
+    """Register a route whose function takes (call, **path_params) and returns a JSON-able answer."""
+
+    def decorate(func: Handler) -> Handler:
+        @functools.wraps(func)
+        def view(**params: str) -> Response:
+            started = time.perf_counter()
+            request_id = uuid.uuid4().hex[:12]
+            request = bp.current_request
+            assert request is not None
+            try:
+                settings = load_settings()
+                context.ensure_ready(settings)
+                now = datetime.now(UTC)
+                principal = _authenticate(request, settings, now, auth_as)
+                response = _answer(func(Call(request, principal, settings, now), **params), status)
+            except Exception as exc:  # every error becomes the API error shape
+                response = exception_response(exc)
+            response.headers["X-Request-Id"] = request_id
+            logger.info(
+                "%s %s -> %s in %.0f ms [%s]",
+                request.method,
+                path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                request_id,
+            )
+            return response
+
+        bp.route(path, methods=methods, content_types=ACCEPTED_CONTENT_TYPES)(view)
+        return func
+
+    return decorate
+
+
+def install_fallbacks(app: Chalice, depth: int = 7) -> None:
+    """Answer unknown paths (404 NOT_FOUND) and wrong methods (405) in the API's error shape.
+
+    Every registered path gets the methods it lacks, and catch-all routes ``/{p1}/.../{pN}`` take any
+    other path (Chalice tries concrete routes first). API Gateway gateway responses in infra/ cover what
+    its router answers before reaching the function.
+    """
+    for path, entries in list(app.routes.items()):
+        missing = [m for m in ALL_METHODS if m not in entries]
+        if missing:
+            app.route(path, methods=missing, content_types=ACCEPTED_CONTENT_TYPES)(_method_not_allowed)
+    for level in range(1, depth + 1):
+        pattern = "".join(f"/{{p{i}}}" for i in range(1, level + 1))
+        if pattern not in app.routes:
+            app.route(pattern, methods=ALL_METHODS, content_types=ACCEPTED_CONTENT_TYPES)(_not_found)
+
+
+def _method_not_allowed(**_: str) -> Response:
+    return error_response("METHOD_NOT_ALLOWED")
+
+
+def _not_found(**_: str) -> Response:
+    return error_response("NOT_FOUND", "Alamat tidak ditemukan.")

@@ -1,0 +1,70 @@
+"""Admin views of employees and units, always inside the caller's unit scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.auth import service as auth
+from chalicelib.auth.tokens import Principal
+from chalicelib.errors import NotFoundError, ValidationError
+from chalicelib.store import people
+
+
+def employee_view(e: people.Employee) -> dict[str, Any]:
+    return {
+        "nip": e.nip,
+        "nama": e.nama,
+        "unor_id": e.unor_id,
+        "jabatan": e.jabatan,
+        "active": e.active,
+        "enrolled": e.template_count > 0,
+        "device_bound": e.device_id is not None,
+    }
+
+
+def list_employees(principal: Principal, unor_id: str | None, q: str | None, cursor: str | None) -> dict[str, Any]:
+    """Employees of one unit, paged; a full NIP in `q` finds one person anywhere in the caller's scope."""
+    if q and auth.NIP_PATTERN.match(q) and unor_id is None:
+        found = people.get_employee(q)
+        visible = found is not None and _in_scope(principal, found.unor_id)
+        return {"items": [employee_view(found)] if found and visible else [], "next": None}
+    units = auth.visible_units(principal, unor_id)
+    if units is None or len(units) != 1:
+        raise ValidationError("Pilih unit (unor_id).", {"unor_id": "required"})
+    page = people.employees_of_unit(units[0], cursor)
+    items = [employee_view(e) for e in page.items if _matches(e, q)]
+    return {"items": items, "next": page.next}
+
+
+def _in_scope(principal: Principal, unor_id: str) -> bool:
+    return principal.is_super_admin or unor_id in principal.unit_ids
+
+
+def _matches(e: people.Employee, q: str | None) -> bool:
+    if not q:
+        return True
+    needle = q.lower()
+    return needle in e.nama.lower() or e.nip.startswith(needle)
+
+
+def list_units(principal: Principal) -> dict[str, Any]:
+    units = auth.visible_units(principal, None)
+    ids = people.list_unit_ids() if units is None else units
+    items = [
+        {
+            "unor_id": u.unor_id,
+            "unor_nama": u.unor_nama,
+            "zone_ids": sorted(u.zone_ids),
+            "employee_count": people.count_employees(u.unor_id),
+        }
+        for u in people.get_units(ids)
+    ]
+    return {"items": items, "next": None}
+
+
+def employee_in_scope(principal: Principal, nip: str) -> people.Employee:
+    employee = people.get_employee(auth.validate_nip(nip))
+    if employee is None:
+        raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
+    auth.require_unit_scope(principal, employee.unor_id)
+    return employee

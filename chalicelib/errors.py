@@ -1,0 +1,120 @@
+"""Application-level errors of SMART (auth, attendance use cases, admin operations, storage).
+
+Every error that can reach a client carries a stable ``code`` from API.md. The packages ``face``, ``geo``
+and ``simpeg`` have their own error trees with the same two attributes (``code``, ``details``); the single
+table in ``chalicelib.api.errors`` turns any of them into an HTTP answer.
+
+    SmartError
+    ├── ValidationError          VALIDATION_ERROR
+    ├── UnauthenticatedError     UNAUTHENTICATED
+    ├── InvalidCredentialsError  INVALID_CREDENTIALS
+    ├── ForbiddenError           FORBIDDEN
+    ├── DeviceMismatchError      DEVICE_MISMATCH
+    ├── AccountInactiveError     ACCOUNT_INACTIVE
+    ├── NotFoundError            NOT_FOUND
+    ├── ConflictError            CONFLICT
+    ├── AlreadyRecordedError     ALREADY_RECORDED
+    ├── PayloadTooLargeError     PAYLOAD_TOO_LARGE
+    ├── RateLimitedError         RATE_LIMITED
+    ├── UnavailableError         UNAVAILABLE
+    └── CheckinRefusedError      one of the 422 refusal codes, chosen per instance
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class SmartError(Exception):
+    """Base of SMART's application errors."""
+
+    code = "INTERNAL"
+
+    def __init__(self, message: str | None = None, details: Mapping[str, object] | None = None) -> None:
+        super().__init__(message or self.code)
+        self.message = message
+        self.details: dict[str, object] = dict(details or {})
+
+
+class ValidationError(SmartError):
+    """The request is malformed or a field is invalid; details name the fields."""
+
+    code = "VALIDATION_ERROR"
+
+
+class UnauthenticatedError(SmartError):
+    """No valid token was presented."""
+
+    code = "UNAUTHENTICATED"
+
+
+class InvalidCredentialsError(SmartError):
+    """Wrong user name, NIP, password or activation code."""
+
+    code = "INVALID_CREDENTIALS"
+
+
+class ForbiddenError(SmartError):
+    """The caller's role or unit scope does not allow this."""
+
+    code = "FORBIDDEN"
+
+
+class DeviceMismatchError(SmartError):
+    """The phone is not the one bound to the employee."""
+
+    code = "DEVICE_MISMATCH"
+
+
+class AccountInactiveError(SmartError):
+    """The employee is no longer active (retired, dismissed, moved out)."""
+
+    code = "ACCOUNT_INACTIVE"
+
+
+class NotFoundError(SmartError):
+    """The thing asked for does not exist (or is outside the caller's scope)."""
+
+    code = "NOT_FOUND"
+
+
+class ConflictError(SmartError):
+    """The request conflicts with the current state."""
+
+    code = "CONFLICT"
+
+
+class AlreadyRecordedError(SmartError):
+    """The day's arrival is already recorded; details carry the first event."""
+
+    code = "ALREADY_RECORDED"
+
+
+class PayloadTooLargeError(SmartError):
+    """The request body is over the size limit."""
+
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class RateLimitedError(SmartError):
+    """Too many attempts; try again later."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, retry_after_s: int, message: str | None = None) -> None:
+        super().__init__(message, {"retry_after_s": retry_after_s})
+        self.retry_after_s = retry_after_s
+
+
+class UnavailableError(SmartError):
+    """A dependency (DynamoDB, S3, SIMPEG, models) failed; nothing was half-written; retry later."""
+
+    code = "UNAVAILABLE"
+
+
+class CheckinRefusedError(SmartError):
+    """A check-in was refused for a reason the employee can act on; the attempt is kept for audit."""
+
+    def __init__(self, code: str, message: str | None = None, details: Mapping[str, object] | None = None):
+        super().__init__(message, details)
+        self.code = code

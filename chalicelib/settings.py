@@ -1,0 +1,190 @@
+"""The one typed settings object of SMART, built from environment variables and validated at start-up.
+
+Nothing else in the project reads ``os.environ``: entry points (app.py, command-line tools) call
+``load_settings()`` once and hand the values down. A missing or malformed setting fails at once, naming the
+variable, instead of surfacing later as a confusing error in the middle of a check-in.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+STAGES = ("local", "dev", "prod")
+LOCAL_BOOTSTRAP_PASSWORD = "admin-local"
+VERSION = "0.1.0"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names the environment variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of a SMART deployment. Defaults are the documented ones for the `local` stage."""
+
+    stage: str
+    region: str
+    table_prefix: str
+    bucket: str
+    token_secret: str
+    token_ttl_s: int
+    bootstrap_admin_password: str | None
+    model_dir: Path
+    face_threads: int
+    face_policy: str
+    timezone: str
+    challenge_ttl_s: int
+    max_body_bytes: int
+    login_max_failures: int
+    login_lockout_s: int
+    activation_ttl_s: int
+    presign_ttl_s: int
+    simpeg_url: str | None
+    simpeg_api_key: str | None
+    simpeg_client_id: str | None
+    simpeg_client_secret: str | None
+    simpeg_token_url: str | None
+    simpeg_max_deactivate_share: float
+    gps_max_accuracy_m: float
+    max_speed_kmh: float
+    h3_resolution: int
+    photo_retention_days: int
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+
+def _get(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
+    value = env.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def _require(env: Mapping[str, str], name: str, default: str | None = None) -> str:
+    value = _get(env, name, default)
+    if value is None:
+        raise SettingsError(f"{name} must be set")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = _require(env, name, str(default))
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = _require(env, name, str(default))
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _stage(env: Mapping[str, str]) -> str:
+    stage = _require(env, "SMART_STAGE", "local")
+    if stage not in STAGES:
+        raise SettingsError(f"SMART_STAGE must be one of {', '.join(STAGES)}, got {stage!r}")
+    return stage
+
+
+def _token_secret(env: Mapping[str, str], stage: str) -> str:
+    secret = _get(env, "SMART_TOKEN_SECRET")
+    if secret is None:
+        if stage != "local":
+            raise SettingsError("SMART_TOKEN_SECRET must be set outside the local stage")
+        # A fresh random secret per process would log everyone out on every restart of `make run`;
+        # the local stage therefore derives a fixed, clearly non-production secret.
+        return "local-only-signing-secret-not-for-production"
+    if len(secret) < 32:
+        raise SettingsError("SMART_TOKEN_SECRET must be at least 32 characters")
+    return secret
+
+
+def _bootstrap_password(env: Mapping[str, str], stage: str) -> str | None:
+    password = _get(env, "SMART_BOOTSTRAP_ADMIN_PASSWORD")
+    if stage == "local":
+        return password or LOCAL_BOOTSTRAP_PASSWORD
+    if password == LOCAL_BOOTSTRAP_PASSWORD:
+        raise SettingsError("SMART_BOOTSTRAP_ADMIN_PASSWORD may not be the local default outside the local stage")
+    if password is not None and len(password) < 12:
+        raise SettingsError("SMART_BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters")
+    return password
+
+
+def _timezone(env: Mapping[str, str]) -> str:
+    name = _require(env, "SMART_TIMEZONE", "Asia/Jakarta")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"SMART_TIMEZONE is not a known time zone: {name!r}") from exc
+    return name
+
+
+def build_settings(env: Mapping[str, str]) -> Settings:
+    """Build and validate settings from a mapping of environment variables."""
+    stage = _stage(env)
+    return Settings(
+        stage=stage,
+        region=_require(env, "AWS_DEFAULT_REGION", _get(env, "AWS_REGION", "ap-southeast-3")),
+        table_prefix=_require(env, "SMART_TABLE_PREFIX", f"smart-{stage}-"),
+        bucket=_require(env, "SMART_BUCKET", f"smart-{stage}-data"),
+        token_secret=_token_secret(env, stage),
+        token_ttl_s=_int(env, "SMART_TOKEN_TTL_S", 12 * 3600, 60, 30 * 86400),
+        bootstrap_admin_password=_bootstrap_password(env, stage),
+        model_dir=Path(_require(env, "SMART_MODEL_DIR", str(Path.home() / ".cache" / "smart" / "models"))),
+        face_threads=_int(env, "SMART_FACE_THREADS", 1, 1, 16),
+        face_policy=_require(env, "SMART_FACE_POLICY", "default"),
+        timezone=_timezone(env),
+        challenge_ttl_s=_int(env, "SMART_CHALLENGE_TTL_S", 600, 30, 3600),
+        max_body_bytes=_int(env, "SMART_MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 6 * 1024 * 1024),
+        login_max_failures=_int(env, "SMART_LOGIN_MAX_FAILURES", 5, 1, 100),
+        login_lockout_s=_int(env, "SMART_LOGIN_LOCKOUT_S", 900, 1, 86400),
+        activation_ttl_s=_int(env, "SMART_ACTIVATION_TTL_S", 7 * 86400, 60, 90 * 86400),
+        presign_ttl_s=_int(env, "SMART_PRESIGN_TTL_S", 300, 30, 3600),
+        simpeg_url=_get(env, "SMART_SIMPEG_URL"),
+        simpeg_api_key=_get(env, "SMART_SIMPEG_API_KEY"),
+        simpeg_client_id=_get(env, "SMART_SIMPEG_CLIENT_ID"),
+        simpeg_client_secret=_get(env, "SMART_SIMPEG_CLIENT_SECRET"),
+        simpeg_token_url=_get(env, "SMART_SIMPEG_TOKEN_URL"),
+        simpeg_max_deactivate_share=_float(env, "SMART_SIMPEG_MAX_DEACTIVATE_SHARE", 0.05, 0.0, 1.0),
+        gps_max_accuracy_m=_float(env, "SMART_GPS_MAX_ACCURACY_M", 100.0, 5.0, 5000.0),
+        max_speed_kmh=_float(env, "SMART_MAX_SPEED_KMH", 250.0, 10.0, 2000.0),
+        h3_resolution=_int(env, "SMART_H3_RESOLUTION", 12, 9, 15),
+        photo_retention_days=_int(env, "SMART_PHOTO_RETENTION_DAYS", 730, 30, 3650),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_settings() -> Settings:
+    """Settings of this process, from os.environ (cached: Lambda containers reuse them)."""
+    return build_settings(os.environ)
+
+
+def random_secret() -> str:
+    """A fresh signing secret, for operators generating one (`python -m chalicelib.settings`)."""
+    return secrets.token_urlsafe(48)
+
+
+if __name__ == "__main__":
+    print(random_secret())

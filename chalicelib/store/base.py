@@ -1,0 +1,82 @@
+"""Shared helpers of the storage adapters: error wrapping, time formats, pagination cursors.
+
+A DynamoDB or S3 failure becomes ``UnavailableError`` (HTTP 503 with Retry-After) so that clients retry;
+a failed conditional write is reported separately because it is a normal business outcome.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.errors import UnavailableError, ValidationError
+from chalicelib.store.models import shared_connection
+
+
+class ConditionFailed(Exception):
+    """A conditional write lost: the item already exists or changed meanwhile."""
+
+
+def _is_condition_failure(exc: BaseException) -> bool:
+    if isinstance(exc, TransactWriteError):
+        reasons = exc.cancellation_reasons or []
+        return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+    cause = getattr(exc, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
+
+
+@contextmanager
+def storage_call(what: str) -> Iterator[None]:
+    """Wrap a storage call: conditional failures → ConditionFailed, anything else → UnavailableError."""
+    try:
+        yield
+    except PynamoDBException as exc:
+        if _is_condition_failure(exc):
+            raise ConditionFailed(what) from exc
+        raise UnavailableError(details={"dependency": "dynamodb"}) from exc
+    except (BotoCoreError, ClientError) as exc:
+        raise UnavailableError(details={"dependency": what}) from exc
+
+
+def transaction() -> TransactWrite:
+    """A DynamoDB transaction on the configured region (use inside ``storage_call``)."""
+    return TransactWrite(connection=shared_connection())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """UTC instant as ISO 8601 with offset, second precision."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key, sort_keys=True).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"}) from exc
+    if not isinstance(data, dict):
+        raise ValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"})
+    return data

@@ -1,0 +1,450 @@
+"""Declarative pynamodb models: the only place that knows SMART's table layout.
+
+Table names get their deployment prefix from ``configure()``; nothing here reads settings by itself.
+The design (keys, indexes, access patterns) is written down in docs/data_model.md — keep both in step.
+Personal data (embeddings, photo fingerprints) lives only in the face tables, never in the audit log.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pynamodb.attributes import (
+    BinaryAttribute,
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+
+class _Base(Model):
+    """Common Meta: on-demand billing; name, region and prefix are set by configure()."""
+
+    base_name: ClassVar[str] = ""
+
+    class Meta:
+        table_name = "unconfigured"
+        region = "ap-southeast-3"
+        billing_mode = "PAY_PER_REQUEST"
+        # Fail fast when DynamoDB is unreachable: the client gets 503 and retries, nothing half-written.
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 2
+
+
+class _Index(GlobalSecondaryIndex[Any]):
+    class Meta:
+        index_name = "unconfigured"
+        projection = AllProjection()
+
+
+# --- people and places -------------------------------------------------------------------------------
+
+
+class EmployeeByUnit(_Index):
+    """Employees of one unit, by NIP (admin lists, recaps, sync snapshots per unit)."""
+
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unor_id = UnicodeAttribute(hash_key=True)
+    nip = UnicodeAttribute(range_key=True)
+
+
+class EmployeeModel(_Base):
+    base_name = "employees"
+    nip = UnicodeAttribute(hash_key=True)
+    nama = UnicodeAttribute()
+    gelar_depan = UnicodeAttribute(null=True)
+    gelar_belakang = UnicodeAttribute(null=True)
+    unor_id = UnicodeAttribute()
+    jabatan = UnicodeAttribute(null=True)
+    active = BooleanAttribute(default=True)
+    password_hash = UnicodeAttribute(null=True)
+    device_id = UnicodeAttribute(null=True)
+    token_version = NumberAttribute(default=0)
+    activation_hash = UnicodeAttribute(null=True)
+    activation_expires = NumberAttribute(null=True)
+    failed_logins = NumberAttribute(default=0)
+    locked_until = NumberAttribute(default=0)
+    template_count = NumberAttribute(default=0)
+    face_model = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    by_unit = EmployeeByUnit()
+
+
+class UnitIndex(_Index):
+    """Every unit id under one constant key: the regency has ~60-100 units."""
+
+    class Meta:
+        index_name = "all_units"
+        projection = KeysOnlyProjection()
+
+    all_units = UnicodeAttribute(hash_key=True)
+    unor_id = UnicodeAttribute(range_key=True)
+
+class UnitModel(_Base):
+    base_name = "units"
+    unor_id = UnicodeAttribute(hash_key=True)
+    unor_nama = UnicodeAttribute()
+    zone_ids = UnicodeSetAttribute(null=True)
+    all_units = UnicodeAttribute(default="UNIT")  # constant partition of the small units index
+    updated_at = UnicodeAttribute(null=True)
+    all_units_index = UnitIndex()
+
+
+class AdminModel(_Base):
+    base_name = "admins"
+    username = UnicodeAttribute(hash_key=True)
+    password_hash = UnicodeAttribute()
+    role = UnicodeAttribute()
+    unit_ids = UnicodeSetAttribute(null=True)
+    failed_logins = NumberAttribute(default=0)
+    locked_until = NumberAttribute(default=0)
+    token_version = NumberAttribute(default=0)
+    created_at = UnicodeAttribute(null=True)
+
+
+class DeviceModel(_Base):
+    """device_id → the one employee bound to that phone (a phone checks in for one person only)."""
+
+    base_name = "devices"
+    device_id = UnicodeAttribute(hash_key=True)
+    nip = UnicodeAttribute()
+    bound_at = UnicodeAttribute()
+
+
+# --- zones and field duty ----------------------------------------------------------------------------
+
+
+class ZoneModel(_Base):
+    base_name = "zones"
+    zone_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute()  # polygon | circle
+    geometry = JSONAttribute()
+    resolution = NumberAttribute()
+    cells = ListAttribute(of=UnicodeAttribute)  # compacted H3 cells
+    cell_count = NumberAttribute()
+    version = NumberAttribute(default=1)
+    purpose = UnicodeAttribute(default="unit")  # unit | assignment
+    deleted = BooleanAttribute(default=False)
+    updated_at = UnicodeAttribute()
+
+
+class AssignmentModel(_Base):
+    """A field-duty letter (surat tugas): one zone, several employees, a date range."""
+
+    base_name = "assignments"
+    assignment_id = UnicodeAttribute(hash_key=True)
+    zone_id = UnicodeAttribute()
+    nips = UnicodeSetAttribute()
+    start_date = UnicodeAttribute()
+    end_date = UnicodeAttribute()
+    letter_no = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class DutyByUnit(_Index):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unor_id = UnicodeAttribute(hash_key=True)
+    start_date = UnicodeAttribute(range_key=True)
+
+
+class DutyModel(_Base):
+    """One employee's share of a field-duty assignment; range key sorts by start date."""
+
+    base_name = "duties"
+    nip = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # start_date#assignment_id
+    assignment_id = UnicodeAttribute()
+    unor_id = UnicodeAttribute()
+    zone_id = UnicodeAttribute()
+    start_date = UnicodeAttribute()
+    end_date = UnicodeAttribute()
+    by_unit = DutyByUnit()
+
+
+# --- faces -------------------------------------------------------------------------------------------
+
+
+class TemplateByShard(_Index):
+    """Random shard → templates: draws a score-normalisation cohort without a Scan."""
+
+    class Meta:
+        index_name = "by_shard"
+        projection = AllProjection()
+
+    shard = NumberAttribute(hash_key=True)
+    template_id = UnicodeAttribute(range_key=True)
+
+
+class FaceTemplateModel(_Base):
+    base_name = "face_templates"
+    nip = UnicodeAttribute(hash_key=True)
+    template_id = UnicodeAttribute(range_key=True)
+    models = UnicodeSetAttribute()
+    vectors = BinaryAttribute(legacy_encoding=False)  # float32 vectors of every model, see store.faces
+    quality = JSONAttribute(null=True)
+    photo_key = UnicodeAttribute()
+    shard = NumberAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    by_shard = TemplateByShard()
+
+
+class FingerprintModel(_Base):
+    """What replay detection must remember of every photo an employee ever sent (enrolment or check-in)."""
+
+    base_name = "fingerprints"
+    nip = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # created_at#ref
+    sha256 = UnicodeAttribute()
+    phash = UnicodeAttribute()
+    vectors = BinaryAttribute(legacy_encoding=False, null=True)
+    models = UnicodeSetAttribute(null=True)
+    expires = TTLAttribute(null=True)
+
+
+# --- attendance --------------------------------------------------------------------------------------
+
+
+class ChallengeModel(_Base):
+    base_name = "challenges"
+    challenge_id = UnicodeAttribute(hash_key=True)
+    nip = UnicodeAttribute()
+    device_id = UnicodeAttribute()
+    issued_at = UnicodeAttribute()
+    expires_epoch = NumberAttribute()
+    used_by = UnicodeAttribute(null=True)
+    expires = TTLAttribute()
+
+
+class EventByUnitDate(_Index):
+    """All events of one unit on one local date: recaps and the monitor, one partition per unit and day."""
+
+    class Meta:
+        index_name = "by_unit_date"
+        projection = AllProjection()
+
+    unit_date = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+
+
+class EventByReview(_Index):
+    """Sparse: only events awaiting a decision carry `review_unit`."""
+
+    class Meta:
+        index_name = "by_review"
+        projection = AllProjection()
+
+    review_unit = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+
+
+class EventModel(_Base):
+    """Attendance events and per-day marks of one employee, in one partition keyed by NIP.
+
+    Range keys: ``E#<attendance time UTC>#<suffix>`` for events, ``M#<local date>#in`` for the
+    first-arrival mark that makes a second check-in answer ALREADY_RECORDED.
+    """
+
+    base_name = "events"
+    nip = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    event_id = UnicodeAttribute(null=True)
+    type = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)  # accepted | review | refused | rejected
+    reasons = ListAttribute(of=UnicodeAttribute, null=True)
+    warnings = ListAttribute(of=UnicodeAttribute, null=True)
+    attendance_time = UnicodeAttribute(null=True)
+    received_at = UnicodeAttribute(null=True)
+    local_date = UnicodeAttribute(null=True)
+    unor_id = UnicodeAttribute(null=True)
+    unit_date = UnicodeAttribute(null=True)
+    review_unit = UnicodeAttribute(null=True)
+    latitude = NumberAttribute(null=True)
+    longitude = NumberAttribute(null=True)
+    accuracy_m = NumberAttribute(null=True)
+    zone_id = UnicodeAttribute(null=True)
+    zone_name = UnicodeAttribute(null=True)
+    face_score = NumberAttribute(null=True)
+    face_threshold = NumberAttribute(null=True)
+    photo_key = UnicodeAttribute(null=True)
+    answer = JSONAttribute(null=True)
+    decision = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    decision_note = UnicodeAttribute(null=True)
+    first_event_id = UnicodeAttribute(null=True)
+    by_unit_date = EventByUnitDate()
+    by_review = EventByReview()
+
+
+class IdempotencyModel(_Base):
+    base_name = "idempotency"
+    key = UnicodeAttribute(hash_key=True)  # nip#client_request_id
+    state = UnicodeAttribute()  # in_progress | done
+    status_code = NumberAttribute(null=True)
+    body = JSONAttribute(null=True)
+    fingerprint = UnicodeAttribute()
+    started_epoch = NumberAttribute()
+    expires = TTLAttribute()
+
+
+class DailyStatusByNip(_Index):
+    class Meta:
+        index_name = "by_nip"
+        projection = AllProjection()
+
+    nip = UnicodeAttribute(hash_key=True)
+    date = UnicodeAttribute(range_key=True)
+
+
+class DailyStatusModel(_Base):
+    """One employee's status on one date; partition = unit and month, so a recap day is a prefix query."""
+
+    base_name = "daily_status"
+    unit_month = UnicodeAttribute(hash_key=True)  # unor_id#YYYY-MM
+    key = UnicodeAttribute(range_key=True)  # YYYY-MM-DD#nip
+    nip = UnicodeAttribute()
+    nama = UnicodeAttribute()
+    date = UnicodeAttribute()
+    status = UnicodeAttribute()
+    data = JSONAttribute()
+    computed_at = UnicodeAttribute()
+    by_nip = DailyStatusByNip()
+
+
+# --- calendar ----------------------------------------------------------------------------------------
+
+
+class ScheduleModel(_Base):
+    """Versioned schedules: owner = unit id, ``EMP#<nip>`` for a personal override, ``DEFAULT``."""
+
+    base_name = "schedules"
+    owner = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # effective_from#created_at
+    effective_from = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    definition = JSONAttribute()
+
+
+class HolidayModel(_Base):
+    base_name = "holidays"
+    year = UnicodeAttribute(hash_key=True)
+    date = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute(default="local")
+
+
+class LeaveByUnit(_Index):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unor_id = UnicodeAttribute(hash_key=True)
+    start_date = UnicodeAttribute(range_key=True)
+
+
+class LeaveModel(_Base):
+    base_name = "leaves"
+    nip = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # start_date#leave_id
+    leave_id = UnicodeAttribute()
+    unor_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    start_date = UnicodeAttribute()
+    end_date = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    by_unit = LeaveByUnit()
+
+
+# --- operations --------------------------------------------------------------------------------------
+
+
+class SyncRunModel(_Base):
+    """SIMPEG sync runs; one small partition (a run a night), newest first by range key."""
+
+    base_name = "sync_runs"
+    kind = UnicodeAttribute(hash_key=True)  # "SIMPEG"
+    key = UnicodeAttribute(range_key=True)  # started_at#run_id
+    run_id = UnicodeAttribute()
+    data = JSONAttribute()
+
+
+class AuditModel(_Base):
+    """Who did what when: every admin write. Partition per day keeps writes spread and reads by day cheap."""
+
+    base_name = "audit"
+    day = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # at#audit_id
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    target = UnicodeAttribute()
+    detail = JSONAttribute(null=True)
+
+
+ALL_MODELS: tuple[type[_Base], ...] = (
+    EmployeeModel,
+    UnitModel,
+    AdminModel,
+    DeviceModel,
+    ZoneModel,
+    AssignmentModel,
+    DutyModel,
+    FaceTemplateModel,
+    FingerprintModel,
+    ChallengeModel,
+    EventModel,
+    IdempotencyModel,
+    DailyStatusModel,
+    ScheduleModel,
+    HolidayModel,
+    LeaveModel,
+    SyncRunModel,
+    AuditModel,
+)
+
+
+_SHARED: dict[str, Connection] = {}
+
+
+def shared_connection() -> Connection:
+    """One botocore client for every table: a client per model would cost ~0.4 s each at cold start."""
+    return _SHARED["connection"]
+
+
+def configure(prefix: str, region: str) -> None:
+    """Point every model at the tables of one deployment (idempotent; resets cached connections)."""
+    meta = _Base.Meta
+    connection = Connection(
+        region=region,
+        connect_timeout_seconds=meta.connect_timeout_seconds,
+        read_timeout_seconds=meta.read_timeout_seconds,
+        max_retry_attempts=meta.max_retry_attempts,
+    )
+    _SHARED["connection"] = connection
+    for model in ALL_MODELS:
+        # Each model needs its own Meta: the inherited one is shared by every subclass of _Base.
+        model.Meta = type("Meta", (meta,), {"table_name": prefix + model.base_name, "region": region})
+        model._connection = None
+        table = model._get_connection()
+        connection.add_meta_table(table.get_meta_table())
+        table.connection = connection

@@ -1,0 +1,294 @@
+"""Employees, units, admin users and bound phones: repositories that hand out plain records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.update import Action
+
+from chalicelib.store.base import (
+    ConditionFailed,
+    decode_cursor,
+    encode_cursor,
+    iso,
+    storage_call,
+    transaction,
+    utc_now,
+)
+from chalicelib.store.models import AdminModel, DeviceModel, EmployeeModel, UnitModel
+
+
+@dataclass(frozen=True)
+class Employee:
+    nip: str
+    nama: str
+    unor_id: str
+    jabatan: str | None = None
+    active: bool = True
+    gelar_depan: str | None = None
+    gelar_belakang: str | None = None
+    device_id: str | None = None
+    token_version: int = 0
+    template_count: int = 0
+    face_model: str | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    unor_id: str
+    unor_nama: str
+    zone_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class AdminUser:
+    username: str
+    role: str
+    unit_ids: frozenset[str] = field(default_factory=frozenset)
+    token_version: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    next: str | None
+
+
+def _employee(m: EmployeeModel) -> Employee:
+    return Employee(
+        nip=m.nip,
+        nama=m.nama,
+        unor_id=m.unor_id,
+        jabatan=m.jabatan,
+        active=bool(m.active),
+        gelar_depan=m.gelar_depan,
+        gelar_belakang=m.gelar_belakang,
+        device_id=m.device_id,
+        token_version=int(m.token_version or 0),
+        template_count=int(m.template_count or 0),
+        face_model=m.face_model,
+    )
+
+
+def _unit(m: UnitModel) -> Unit:
+    return Unit(unor_id=m.unor_id, unor_nama=m.unor_nama, zone_ids=frozenset(m.zone_ids or ()))
+
+
+def get_model(model: Any, *keys: str) -> Any | None:
+    """Fetch one item or None; storage failures become UnavailableError."""
+    with storage_call("dynamodb"):
+        try:
+            return model.get(*keys, consistent_read=True)
+        except DoesNotExist:
+            return None
+
+
+# --- employees ---------------------------------------------------------------------------------------
+
+
+def employee_model(nip: str) -> EmployeeModel | None:
+    found: EmployeeModel | None = get_model(EmployeeModel, nip)
+    return found
+
+
+def get_employee(nip: str) -> Employee | None:
+    model = employee_model(nip)
+    return _employee(model) if model else None
+
+
+def employees_of_unit(unor_id: str, cursor: str | None = None, limit: int = 100) -> Page:
+    with storage_call("dynamodb"):
+        result = EmployeeModel.by_unit.query(unor_id, limit=limit, last_evaluated_key=decode_cursor(cursor))
+        items = [_employee(m) for m in result]
+        return Page(items, encode_cursor(result.last_evaluated_key))
+
+
+def iter_employees_of_unit(unor_id: str) -> Iterator[Employee]:
+    with storage_call("dynamodb"):
+        for m in EmployeeModel.by_unit.query(unor_id):
+            yield _employee(m)
+
+
+def count_employees(unor_id: str) -> int:
+    with storage_call("dynamodb"):
+        return int(EmployeeModel.by_unit.count(unor_id))
+
+
+def save_employee_model(model: EmployeeModel) -> None:
+    model.updated_at = iso(utc_now())
+    with storage_call("dynamodb"):
+        model.save()
+
+
+def update_employee(nip: str, actions: list[Action]) -> None:
+    """Apply pynamodb update actions to an existing employee."""
+    model = EmployeeModel(nip)
+    with storage_call("dynamodb"):
+        model.update(actions=actions, condition=EmployeeModel.nip.exists())
+
+
+def bind_device(nip: str, device_id: str, password_hash: str | None) -> None:
+    """Bind a phone to an employee atomically: a phone serves one employee, an employee one phone."""
+    now = iso(utc_now())
+    with storage_call("dynamodb"), transaction() as tx:
+        tx.save(
+            DeviceModel(device_id, nip=nip, bound_at=now),
+            condition=DeviceModel.device_id.does_not_exist() | (DeviceModel.nip == nip),
+        )
+        actions: list[Action] = [EmployeeModel.device_id.set(device_id), EmployeeModel.updated_at.set(now)]
+        if password_hash is not None:
+            actions += [
+                EmployeeModel.password_hash.set(password_hash),
+                EmployeeModel.activation_hash.remove(),
+                EmployeeModel.activation_expires.remove(),
+            ]
+        tx.update(
+            EmployeeModel(nip),
+            actions=actions,
+            condition=EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id),
+        )
+
+
+def release_device(nip: str, device_id: str | None) -> None:
+    """Forget the bound phone; bumping the token version logs the old phone out."""
+    now = iso(utc_now())
+    with storage_call("dynamodb"), transaction() as tx:
+        tx.update(
+            EmployeeModel(nip),
+            actions=[
+                EmployeeModel.device_id.remove(),
+                EmployeeModel.token_version.add(1),
+                EmployeeModel.updated_at.set(now),
+            ],
+            condition=EmployeeModel.nip.exists(),
+        )
+        if device_id:
+            tx.delete(DeviceModel(device_id), condition=DeviceModel.nip == nip)
+
+
+def device_owner(device_id: str) -> str | None:
+    found = get_model(DeviceModel, device_id)
+    return found.nip if found else None
+
+
+# --- units -------------------------------------------------------------------------------------------
+
+
+def get_unit(unor_id: str) -> Unit | None:
+    found = get_model(UnitModel, unor_id)
+    return _unit(found) if found else None
+
+
+def list_unit_ids() -> list[str]:
+    with storage_call("dynamodb"):
+        return [m.unor_id for m in UnitModel.all_units_index.query("UNIT")]
+
+
+def get_units(unor_ids: Iterable[str]) -> list[Unit]:
+    keys = sorted(set(unor_ids))
+    if not keys:
+        return []
+    with storage_call("dynamodb"):
+        found = {m.unor_id: _unit(m) for m in UnitModel.batch_get(keys)}
+    return [found[k] for k in keys if k in found]
+
+
+def upsert_unit(unor_id: str, unor_nama: str) -> bool:
+    """Create the unit or rename it; True when something changed."""
+    existing = get_model(UnitModel, unor_id)
+    if existing is not None and existing.unor_nama == unor_nama:
+        return False
+    now = iso(utc_now())
+    with storage_call("dynamodb"):
+        if existing is None:
+            UnitModel(unor_id, unor_nama=unor_nama, updated_at=now).save()
+        else:
+            existing.update(actions=[UnitModel.unor_nama.set(unor_nama), UnitModel.updated_at.set(now)])
+    return True
+
+
+def set_unit_zones(unor_id: str, zone_ids: set[str]) -> None:
+    actions: list[Action] = [UnitModel.updated_at.set(iso(utc_now()))]
+    actions.append(UnitModel.zone_ids.set(zone_ids) if zone_ids else UnitModel.zone_ids.remove())
+    with storage_call("dynamodb"):
+        UnitModel(unor_id).update(actions=actions, condition=UnitModel.unor_id.exists())
+
+
+# --- admin users -------------------------------------------------------------------------------------
+
+
+def admin_model(username: str) -> AdminModel | None:
+    found: AdminModel | None = get_model(AdminModel, username)
+    return found
+
+
+def admin_user(m: AdminModel) -> AdminUser:
+    return AdminUser(
+        username=m.username,
+        role=m.role,
+        unit_ids=frozenset(m.unit_ids or ()),
+        token_version=int(m.token_version or 0),
+    )
+
+
+def create_admin(username: str, password_hash: str, role: str, unit_ids: set[str]) -> AdminUser:
+    model = AdminModel(
+        username,
+        password_hash=password_hash,
+        role=role,
+        unit_ids=unit_ids or None,
+        created_at=iso(utc_now()),
+    )
+    with storage_call("dynamodb"):
+        model.save(condition=AdminModel.username.does_not_exist())
+    return admin_user(model)
+
+
+def record_login_failure(model: EmployeeModel | AdminModel, max_failures: int, lockout_s: int, now: int) -> None:
+    """Count a failed login; at the limit lock the account for a while and start counting again."""
+    cls = type(model)
+    failures = int(model.failed_logins or 0) + 1
+    actions: list[Action] = [cls.failed_logins.set(0 if failures >= max_failures else failures)]
+    if failures >= max_failures:
+        actions.append(cls.locked_until.set(now + lockout_s))
+    with storage_call("dynamodb"):
+        model.update(actions=actions)
+
+
+def clear_login_failures(model: EmployeeModel | AdminModel) -> None:
+    if not model.failed_logins and not model.locked_until:
+        return
+    cls = type(model)
+    with storage_call("dynamodb"):
+        model.update(actions=[cls.failed_logins.set(0), cls.locked_until.set(0)])
+
+
+__all__ = [
+    "AdminUser",
+    "ConditionFailed",
+    "Employee",
+    "Page",
+    "Unit",
+]
+
+
+def put_employee(employee: Employee) -> None:
+    """Create or overwrite an employee's HR fields, keeping login, phone and face state."""
+    now = iso(utc_now())
+    actions: list[Action] = [
+        EmployeeModel.nama.set(employee.nama),
+        EmployeeModel.unor_id.set(employee.unor_id),
+        EmployeeModel.active.set(employee.active),
+        EmployeeModel.updated_at.set(now),
+    ]
+    for attr, value in (
+        (EmployeeModel.jabatan, employee.jabatan),
+        (EmployeeModel.gelar_depan, employee.gelar_depan),
+        (EmployeeModel.gelar_belakang, employee.gelar_belakang),
+    ):
+        actions.append(attr.set(value) if value else attr.remove())
+    with storage_call("dynamodb"):
+        EmployeeModel(employee.nip).update(actions=actions)
