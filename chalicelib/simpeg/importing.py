@@ -1,0 +1,139 @@
+"""Parsing of admin imports (JSON body or CSV file) into validated employee records.
+
+Admins export from their SIMPEG or from Excel, so the CSV reader copes with what Excel writes: a UTF-8
+byte-order mark, `;` as separator (Indonesian locale), NIPs written with spaces or as ="..." text. A NIP
+that Excel turned into a number in scientific notation (1.98501E+17) has lost digits for good: that row
+is refused with a message telling how to re-export, never guessed.
+
+Row numbers: for JSON the 1-based position in `employees`; for CSV the spreadsheet row (header = row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from chalicelib.simpeg.errors import SimpegValidationError
+from chalicelib.simpeg.models import EmployeeRecord
+from chalicelib.simpeg.validation import BatchBuilder, Problem, RecordBatch, clean_nip, clean_text
+
+COLUMNS = ("nip", "nama", "unor_id", "unor_nama", "jabatan", "status")
+OPTIONAL_COLUMNS = ("gelar_depan", "gelar_belakang")
+ACTIVE_STATUS = "aktif"
+MAX_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """A parsed import: valid records, row errors, and whether absent employees may be deactivated."""
+
+    batch: RecordBatch
+    full: bool
+
+
+def parse_import_json(body: object) -> ImportRequest:
+    """Parse `{"employees": [EmployeeRecord...], "full": bool}`; bad rows become row errors."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("employees"), list):
+        raise SimpegValidationError(
+            "Isi permintaan harus berupa objek JSON dengan daftar 'employees'.", {"fields": ["employees"]}
+        )
+    full = body.get("full", False)
+    if not isinstance(full, bool):
+        raise SimpegValidationError("'full' harus bernilai true atau false.", {"fields": ["full"]})
+    rows: list[object] = body["employees"]
+    _check_size(len(rows))
+    builder = BatchBuilder()
+    for row, item in enumerate(rows, start=1):
+        _add_row(builder, row, _json_row(item))
+    return ImportRequest(builder.build(), full)
+
+
+def _json_row(item: object) -> Mapping[str, object] | Problem:
+    if not isinstance(item, Mapping):
+        return Problem("INVALID_RECORD", "Baris harus berupa objek JSON.")
+    nip = item.get("nip")
+    if nip is not None and not isinstance(nip, str):
+        # A JSON number cannot carry 18 digits through JavaScript or Excel intact.
+        return Problem("INVALID_NIP", f"NIP '{nip}' harus dikirim sebagai teks, bukan angka.")
+    return item
+
+
+def parse_import_csv(data: bytes | str, *, full: bool = False) -> ImportRequest:
+    """Parse a CSV export with the import columns; `full` comes from the request's query flag."""
+    text = _decode(data).lstrip("\ufeff")
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise SimpegValidationError("Berkas CSV kosong.", {"fields": ["file"]})
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
+    header = [clean_text(h).casefold() for h in next(reader)]
+    _check_header(header)
+    builder = BatchBuilder()
+    for row, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue  # blank spreadsheet row: nothing to import, row numbers stay aligned
+        _check_size(row - 1)
+        values = dict(zip(header, cells, strict=False))
+        _add_row(builder, row, values)
+    return ImportRequest(builder.build(), full)
+
+
+def _decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SimpegValidationError(
+            "Berkas CSV harus berenkode UTF-8; di Excel simpan sebagai 'CSV UTF-8 (Comma delimited)'.",
+            {"fields": ["file"], "byte_offset": exc.start},
+        ) from exc
+
+
+def _delimiter(header_line: str) -> str:
+    # Excel writes ';' where the decimal separator is ',' (Indonesian locale), ',' elsewhere.
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d])
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise SimpegValidationError(
+            f"Kolom wajib tidak ada di baris judul: {', '.join(missing)}. "
+            f"Kolom yang diharapkan: {', '.join(COLUMNS)} (pemisah ',' atau ';').",
+            {"fields": missing},
+        )
+
+
+def _check_size(rows: int) -> None:
+    if rows > MAX_ROWS:
+        raise SimpegValidationError(
+            f"Impor dibatasi {MAX_ROWS} baris; bagi berkas menjadi beberapa bagian.", {"max_rows": MAX_ROWS}
+        )
+
+
+def _add_row(builder: BatchBuilder, row: int, values: Mapping[str, object] | Problem) -> None:
+    if isinstance(values, Problem):
+        builder.reject(row, values)
+        return
+    status = clean_text(values.get("status")).casefold()
+    nip = clean_nip(clean_text(values.get("nip")))
+    if not status:
+        builder.reject(row, Problem("MISSING_FIELD", "Kolom 'status' wajib diisi (aktif atau lainnya)."), nip)
+        return
+    builder.add(row, _record(nip, values, active=status == ACTIVE_STATUS))
+
+
+def _record(nip: str, values: Mapping[str, object], *, active: bool) -> EmployeeRecord:
+    return EmployeeRecord(
+        nip=nip,
+        nama=clean_text(values.get("nama")),
+        unor_id=clean_text(values.get("unor_id")),
+        unor_nama=clean_text(values.get("unor_nama")),
+        jabatan=clean_text(values.get("jabatan")),
+        gelar_depan=clean_text(values.get("gelar_depan")),
+        gelar_belakang=clean_text(values.get("gelar_belakang")),
+        active=active,
+    )

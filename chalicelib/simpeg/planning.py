@@ -1,0 +1,136 @@
+"""Pure sync planning: diff incoming records against the store and decide whether it is safe to apply.
+
+Kept free of I/O so every outcome (created / updated / moved / deactivated / unchanged) and every guard
+rule is tested on plain data, and the same planner serves the API sync and admin imports. Planning the
+current state again after applying yields no changes, which is what makes sync idempotent.
+
+Guard: an upstream that answers with an empty or incomplete list, or one that would deactivate more than
+`max_deactivation_share` of the active employees, is most likely broken, not a mass retirement; such a
+plan is held back (`blocked_by`) until an admin confirms it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from chalicelib.simpeg.models import (
+    Change,
+    Confirmation,
+    EmployeeRecord,
+    GuardReason,
+    StoredEmployee,
+    SyncCounts,
+    SyncPlan,
+    Unit,
+)
+from chalicelib.simpeg.validation import RecordBatch
+
+
+@dataclass(frozen=True)
+class GuardConfig:
+    """Limits beyond which a plan needs an admin's confirmation."""
+
+    max_deactivation_share: float = 0.05  # of the employees active before the run
+
+
+def plan_sync(
+    current: Iterable[StoredEmployee],
+    units: Iterable[Unit],
+    batch: RecordBatch,
+    *,
+    full: bool,
+    now: str,
+    guard: GuardConfig | None = None,
+    complete: bool = True,
+    confirmation: Confirmation | None = None,
+) -> SyncPlan:
+    """Plan applying `batch` to `current`; `full` means absent employees are deactivated.
+
+    `now` (UTC ISO 8601) stamps the changes; `complete` is False when the upstream listing was cut short.
+    """
+    stored = {e.nip: e for e in current}
+    changes: list[Change] = []
+    unchanged = 0
+    for record in batch.records:
+        change = _diff(stored.get(record.nip), record, now)
+        if change is None:
+            unchanged += 1
+        else:
+            changes.append(change)
+    if full:
+        seen = {r.nip for r in batch.records} | batch.refused_nips
+        changes.extend(_deactivate(e, now) for e in stored.values() if e.active and e.nip not in seen)
+    new_units = _units_to_upsert(units, batch.records)
+    counts = _count(changes, unchanged=unchanged, errors=len(batch.errors), units=len(new_units))
+    active_before = sum(1 for e in stored.values() if e.active)
+    reasons = _guard_reasons(
+        counts, batch, full=full, complete=complete, active_before=active_before, guard=guard or GuardConfig()
+    )
+    if confirmation is not None and counts.deactivated <= confirmation.max_deactivations:
+        reasons = ()
+    return SyncPlan(tuple(changes), new_units, counts, batch.errors, reasons, active_before)
+
+
+def _diff(before: StoredEmployee | None, record: EmployeeRecord, now: str) -> Change | None:
+    if before is None:
+        return Change("created", _stored(record, now, None), None)
+    old = before.to_record()
+    if old == record:
+        return None
+    after = _stored(record, now, before.deactivated_at)
+    if old.active and not record.active:
+        return Change("deactivated", after, old)
+    if old.unor_id != record.unor_id:
+        return Change("moved", after, old)
+    return Change("updated", after, old)
+
+
+def _stored(record: EmployeeRecord, now: str, previous_deactivated_at: str | None) -> StoredEmployee:
+    deactivated_at = None if record.active else (previous_deactivated_at or now)
+    return StoredEmployee.from_record(record, changed_at=now, deactivated_at=deactivated_at)
+
+
+def _deactivate(employee: StoredEmployee, now: str) -> Change:
+    after = replace(employee, active=False, changed_at=now, deactivated_at=now)
+    return Change("deactivated", after, employee.to_record())
+
+
+def _units_to_upsert(units: Iterable[Unit], records: Iterable[EmployeeRecord]) -> tuple[Unit, ...]:
+    known = {u.unor_id: u.unor_nama for u in units}
+    wanted: dict[str, str] = {}
+    for record in records:
+        wanted[record.unor_id] = record.unor_nama  # the last listed name wins
+    return tuple(Unit(i, n) for i, n in sorted(wanted.items()) if known.get(i) != n)
+
+
+def _count(changes: Iterable[Change], *, unchanged: int, errors: int, units: int) -> SyncCounts:
+    kinds = [c.kind for c in changes]
+    return SyncCounts(
+        created=kinds.count("created"),
+        updated=kinds.count("updated"),
+        moved=kinds.count("moved"),
+        deactivated=kinds.count("deactivated"),
+        unchanged=unchanged,
+        errors=errors,
+        units_upserted=units,
+    )
+
+
+def _guard_reasons(
+    counts: SyncCounts,
+    batch: RecordBatch,
+    *,
+    full: bool,
+    complete: bool,
+    active_before: int,
+    guard: GuardConfig,
+) -> tuple[GuardReason, ...]:
+    reasons: list[GuardReason] = []
+    if full and not batch.records and active_before > 0:
+        reasons.append("EMPTY_LISTING")
+    if not complete:
+        reasons.append("INCOMPLETE_LISTING")
+    if counts.deactivated > guard.max_deactivation_share * active_before:
+        reasons.append("TOO_MANY_DEACTIVATIONS")
+    return tuple(reasons)

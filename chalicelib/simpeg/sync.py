@@ -1,0 +1,253 @@
+"""Use cases: run a sync from the upstream SIMPEG, apply an admin import, confirm a held-back run.
+
+Every run is recorded in the run log (start, end, counts, errors, trigger). A plan held back by the guard
+is not applied: the run ends as `needs_confirmation` with the planned counts.
+
+Confirmation design: **re-fetch on confirm**. Confirming does not replay a stored plan (a plan of
+thousands of changes does not fit a run record, and the upstream may have recovered meanwhile); it
+runs a fresh sync that is allowed an incomplete listing and at most as many deactivations as the admin
+was shown. If the fresh plan would deactivate more, it is held back again. Imports cannot be re-fetched:
+an admin confirms one by sending it again with `confirm_deactivations` set to the number shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from chalicelib.simpeg.errors import SimpegConflictError, SimpegNotFoundError, SimpegUnavailableError
+from chalicelib.simpeg.importing import ImportRequest
+from chalicelib.simpeg.mapping import FieldMapping, map_listing
+from chalicelib.simpeg.models import (
+    MAX_RUN_ERRORS,
+    Confirmation,
+    Listing,
+    RowError,
+    RunStatus,
+    SyncPlan,
+    SyncRun,
+    Trigger,
+)
+from chalicelib.simpeg.planning import GuardConfig, plan_sync
+from chalicelib.simpeg.repository import EmployeeRepository, RunLog
+from chalicelib.simpeg.validation import RecordBatch
+
+Clock = Callable[[], datetime]
+logger = logging.getLogger(__name__)
+
+
+class ListingSource(Protocol):
+    """Anything that lists the upstream employees (SimpegClient, or a fake in tests)."""
+
+    def fetch_all(self) -> Listing:
+        """Every upstream record; raises SimpegUnavailableError when the upstream cannot be read."""
+        ...
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    """How upstream records are read and how cautious applying them is."""
+
+    mapping: FieldMapping = field(default_factory=FieldMapping)
+    guard: GuardConfig = field(default_factory=GuardConfig)
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The two stores a run touches, passed together to keep signatures short."""
+
+    employees: EmployeeRepository
+    runs: RunLog
+
+
+def utc_now() -> datetime:
+    """The default clock."""
+    return datetime.now(UTC)
+
+
+def apply_plan(plan: SyncPlan, repo: EmployeeRepository) -> None:
+    """Write a plan: units first (employees refer to them), then employee changes."""
+    if plan.blocked:
+        raise SimpegConflictError(
+            "Rencana sinkronisasi menunggu konfirmasi admin.", {"blocked_by": list(plan.blocked_by)}
+        )
+    if plan.units:
+        repo.upsert_units(plan.units)
+    if plan.changes:
+        repo.apply(plan.changes)
+
+
+def run_sync(
+    source: ListingSource,
+    stores: Stores,
+    *,
+    trigger: Trigger,
+    config: SyncConfig | None = None,
+    clock: Clock = utc_now,
+    confirmation: Confirmation | None = None,
+) -> SyncRun:
+    """Fetch everything upstream, plan a full sync and apply it unless the guard holds it back.
+
+    Returns the recorded run; an unreachable upstream ends the run as `failed` (recorded, not raised).
+    """
+    config = config or SyncConfig()
+    run = _start(stores.runs, trigger, clock)
+    try:
+        listing = source.fetch_all()
+    except SimpegUnavailableError as exc:
+        failed = run.with_(message=exc.message, errors=(RowError(0, exc.code, exc.message),))
+        return _finish(stores.runs, failed, "failed", clock)
+    batch = map_listing(listing.items, config.mapping)
+    run = run.with_(fetched=len(listing.items), announced_total=listing.announced_total, message=listing.problem)
+    return _plan_and_apply(
+        run, batch, stores, full=True, complete=listing.complete, config=config, clock=clock, confirmation=confirmation
+    )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """An import's run plus every row error (the stored run keeps only the first MAX_RUN_ERRORS)."""
+
+    run: SyncRun
+    errors: tuple[RowError, ...]
+
+    def to_response(self) -> dict[str, object]:
+        """The body of `POST /v1/admin/simpeg/import` (API.md), plus run_id, status and moved."""
+        counts = self.run.counts
+        return {
+            "run_id": self.run.run_id,
+            "status": self.run.status,
+            "created": counts.created,
+            "updated": counts.updated,
+            "moved": counts.moved,
+            "deactivated": counts.deactivated,
+            "unchanged": counts.unchanged,
+            "blocked_by": list(self.run.blocked_by),
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+def run_import(
+    request: ImportRequest,
+    stores: Stores,
+    *,
+    actor: str | None,
+    config: SyncConfig | None = None,
+    clock: Clock = utc_now,
+    confirm_deactivations: int | None = None,
+) -> ImportResult:
+    """Apply an admin import (good rows applied, bad rows reported); recorded as an `import` run.
+
+    A held-back import (status `needs_confirmation`) is confirmed by sending it again with
+    `confirm_deactivations` = the `deactivated` count the admin was shown.
+    """
+    config = config or SyncConfig()
+    run = _start(stores.runs, Trigger("import", actor), clock)
+    run = run.with_(fetched=len(request.batch.records) + len(request.batch.errors))
+    confirmation = None if confirm_deactivations is None else Confirmation(confirm_deactivations, actor)
+    done = _plan_and_apply(
+        run,
+        request.batch,
+        stores,
+        full=request.full,
+        complete=True,
+        config=config,
+        clock=clock,
+        confirmation=confirmation,
+    )
+    return ImportResult(done, request.batch.errors)
+
+
+def confirm_run(
+    run_id: str,
+    source: ListingSource,
+    stores: Stores,
+    *,
+    actor: str,
+    config: SyncConfig | None = None,
+    clock: Clock = utc_now,
+) -> SyncRun:
+    """Confirm a sync run held back by the guard: re-fetch and apply within what the admin saw."""
+    held = stores.runs.get_run(run_id)
+    if held is None:
+        raise SimpegNotFoundError("Proses sinkronisasi tidak ditemukan.", {"run_id": run_id})
+    if held.status != "needs_confirmation" or held.trigger.kind == "import":
+        raise SimpegConflictError(
+            "Proses sinkronisasi ini tidak sedang menunggu konfirmasi.", {"run_id": run_id, "status": held.status}
+        )
+    confirmed = held.with_(status="confirmed", confirmed_by=actor)
+    # The conditional write makes a second, concurrent confirmation fail with CONFLICT.
+    stores.runs.save_run(confirmed, expected_status="needs_confirmation")
+    new_run = run_sync(
+        source,
+        stores,
+        trigger=Trigger("confirm", actor, run_id),
+        config=config,
+        clock=clock,
+        confirmation=Confirmation(held.counts.deactivated, actor),
+    )
+    stores.runs.save_run(confirmed.with_(followed_by=new_run.run_id))
+    return new_run
+
+
+def _plan_and_apply(
+    run: SyncRun,
+    batch: RecordBatch,
+    stores: Stores,
+    *,
+    full: bool,
+    complete: bool,
+    config: SyncConfig,
+    clock: Clock,
+    confirmation: Confirmation | None,
+) -> SyncRun:
+    plan = plan_sync(
+        stores.employees.list_employees(),
+        stores.employees.list_units(),
+        batch,
+        full=full,
+        now=_iso(clock()),
+        guard=config.guard,
+        complete=complete,
+        confirmation=confirmation,
+    )
+    run = run.with_(counts=plan.counts, errors=plan.errors[:MAX_RUN_ERRORS], blocked_by=plan.blocked_by)
+    if plan.blocked:
+        return _finish(stores.runs, run, "needs_confirmation", clock)
+    try:
+        apply_plan(plan, stores.employees)
+    except Exception as exc:
+        # A half-applied plan is safe to re-run (planning is idempotent); the run must not stay "running".
+        _finish(stores.runs, run.with_(message=f"gagal menyimpan: {type(exc).__name__}"), "failed", clock)
+        raise
+    return _finish(stores.runs, run, "succeeded", clock)
+
+
+def _finish(runs: RunLog, run: SyncRun, status: RunStatus, clock: Clock) -> SyncRun:
+    done = run.with_(status=status, finished_at=_iso(clock()))
+    runs.save_run(done)
+    logger.info(
+        "simpeg run finished",
+        extra={"run_id": done.run_id, "status": status, "trigger": done.trigger.kind, "counts": done.counts.to_dict()},
+    )
+    return done
+
+
+def _start(runs: RunLog, trigger: Trigger, clock: Clock) -> SyncRun:
+    started = clock()
+    run = SyncRun(run_id=_new_run_id(started), status="running", trigger=trigger, started_at=_iso(started))
+    runs.save_run(run)
+    return run
+
+
+def _new_run_id(at: datetime) -> str:
+    # Time-prefixed so ids sort like start times, which helps the DynamoDB listing.
+    return f"{at.astimezone(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:10]}"
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -1,0 +1,163 @@
+"""Import parsing (JSON and CSV as Excel writes it) and NIP/record validation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib.simpeg.errors import SimpegValidationError
+from chalicelib.simpeg.importing import parse_import_csv, parse_import_json
+from chalicelib.simpeg.mapping import FieldMapping, map_listing
+from chalicelib.simpeg.validation import nip_problem
+
+NIP = "198501012010011001"
+NIP2 = "199003152015032002"
+
+
+def row(**changes: object) -> dict[str, object]:
+    base: dict[str, object] = {"nip": NIP, "nama": "Asep Sudrajat", "unor_id": "u-1",
+                               "unor_nama": "SDN 1 Ngamprah", "jabatan": "Guru", "status": "aktif"}  # fmt: skip
+    base.update(changes)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("nip", "code"),
+    [
+        ("12345", "INVALID_NIP"),
+        ("19850101201001100A", "INVALID_NIP"),
+        ("198513012010011001", "INVALID_NIP"),  # month 13 of birth
+        ("198502302010011001", "INVALID_NIP"),  # 30 February
+        ("198501011990011001", "INVALID_NIP"),  # appointed at 5
+        ("198501012010131001", "INVALID_NIP"),  # TMT month 13
+        ("198501012010013001", "INVALID_NIP"),  # sex digit 3
+        ("1.98501E+17", "NIP_SCIENTIFIC_NOTATION"),
+        ("1,98501E+17", "NIP_SCIENTIFIC_NOTATION"),
+    ],
+)
+def test_implausible_nips_are_refused(nip: str, code: str) -> None:
+    problem = nip_problem(nip)
+    assert problem is not None and problem.code == code
+
+
+@pytest.mark.parametrize("nip", [NIP, NIP2, "196601011993051184"])
+def test_plausible_nips_pass(nip: str) -> None:
+    assert nip_problem(nip) is None
+
+
+def test_json_import_applies_good_rows_and_reports_bad_ones_by_position() -> None:
+    body = {"employees": [row(), row(nip="123"), row(nip=NIP2, nama=""), row(nip=198501012010011002)], "full": True}
+    request = parse_import_json(body)
+    assert request.full and [r.nip for r in request.batch.records] == [NIP]
+    errors = [(e.row, e.code) for e in request.batch.errors]
+    assert errors == [(2, "INVALID_NIP"), (3, "MISSING_FIELD"), (4, "INVALID_NIP")]
+    assert "18 digit" in request.batch.errors[0].message  # Indonesian, tells what is expected
+
+
+def test_json_status_other_than_aktif_is_inactive_and_missing_status_is_refused() -> None:
+    request = parse_import_json({"employees": [row(status="Pensiun"), row(nip=NIP2, status="")]})
+    assert [r.active for r in request.batch.records] == [False]
+    assert [e.code for e in request.batch.errors] == ["MISSING_FIELD"] and not request.full
+
+
+def test_json_duplicate_nip_is_reported_and_first_kept() -> None:
+    request = parse_import_json({"employees": [row(), row(nama="Orang Lain")]})
+    assert [r.nama for r in request.batch.records] == ["Asep Sudrajat"]
+    assert request.batch.errors[0].code == "DUPLICATE_NIP" and "baris 1" in request.batch.errors[0].message
+
+
+@pytest.mark.parametrize("body", [[], {"employees": "x"}, {"employees": [], "full": "yes"}, None])
+def test_json_body_of_the_wrong_shape_is_a_validation_error(body: object) -> None:
+    with pytest.raises(SimpegValidationError) as caught:
+        parse_import_json(body)
+    assert caught.value.code == "VALIDATION_ERROR" and caught.value.details["fields"]
+
+
+def test_csv_with_comma_reads_like_json() -> None:
+    text = f"nip,nama,unor_id,unor_nama,jabatan,status\n{NIP},Asep Sudrajat,u-1,SDN 1 Ngamprah,Guru,aktif\n"
+    assert parse_import_csv(text).batch.records == parse_import_json({"employees": [row()]}).batch.records
+
+
+def test_csv_saved_by_excel_with_bom_semicolons_and_text_nip_is_read() -> None:
+    # GIVEN what Excel (Indonesian locale) writes: BOM, ';', CRLF, a NIP kept as ="..." and one with spaces
+    text = (
+        "\ufeffNIP;Nama;Unor_ID;Unor_Nama;Jabatan;Status\r\n"
+        f'="{NIP}";"Sudrajat; Asep";u-1;SDN 1 Ngamprah;Guru;Aktif\r\n'
+        "19900315 201503 2 002;Euis Komalasari;u-2;Kecamatan Lembang;Camat;aktif\r\n"
+    )
+    # WHEN parsed from bytes
+    request = parse_import_csv(text.encode("utf-8"), full=True)
+    # THEN both rows are read exactly
+    assert request.batch.errors == ()
+    assert [(r.nip, r.nama, r.active) for r in request.batch.records] == [
+        (NIP, "Sudrajat; Asep", True),
+        (NIP2, "Euis Komalasari", True),
+    ]
+    assert request.full
+
+
+def test_csv_scientific_notation_nip_is_refused_with_row_number() -> None:
+    text = (
+        "nip;nama;unor_id;unor_nama;jabatan;status\n"
+        f"{NIP};Asep;u-1;SDN 1 Ngamprah;Guru;aktif\n"
+        "\n"  # a blank spreadsheet row still counts for the row numbers admins see in Excel
+        "1,98501E+17;Budi;u-1;SDN 1 Ngamprah;Guru;aktif\n"
+    )
+    request = parse_import_csv(text)
+    assert [r.nip for r in request.batch.records] == [NIP]
+    (error,) = request.batch.errors
+    assert (error.row, error.code) == (4, "NIP_SCIENTIFIC_NOTATION")
+    assert "notasi ilmiah" in error.message and "Teks" in error.message
+
+
+def test_csv_missing_column_is_refused_naming_it() -> None:
+    with pytest.raises(SimpegValidationError) as caught:
+        parse_import_csv("nip;nama;unor_id;jabatan\n")
+    assert caught.value.details["fields"] == ["unor_nama", "status"]
+
+
+def test_csv_not_utf8_is_refused_not_mangled() -> None:
+    data = f"nip,nama,unor_id,unor_nama,jabatan,status\n{NIP},Jos\xe9,u-1,SDN,Guru,aktif\n".encode("cp1252")
+    with pytest.raises(SimpegValidationError) as caught:
+        parse_import_csv(data)
+    assert "UTF-8" in caught.value.message
+
+
+def test_csv_empty_file_is_refused() -> None:
+    with pytest.raises(SimpegValidationError):
+        parse_import_csv(b"\xef\xbb\xbf")
+
+
+def test_mapping_from_json_config_reads_another_regency_shape() -> None:
+    # GIVEN a regency whose SIMPEG uses other names, nested objects and other status words
+    config = json.loads(
+        '{"nip": "nip", "nama": "nama_lengkap", "unor_id": "unit.kode", "unor_nama": "unit.nama",'
+        ' "jabatan": "jabatan", "status": "status_pegawai", "active_values": ["AKTIF", "Tugas Belajar"],'
+        ' "listing": {"items_key": "result.rows", "total_key": null, "page_param": "hal"}}'
+    )
+    mapping = FieldMapping.from_dict(config)
+    item = {"nip": NIP, "nama_lengkap": "  Asep   Sudrajat ", "unit": {"kode": "U1", "nama": "Dinas Sosial"},
+            "jabatan": "Analis", "status_pegawai": "tugas belajar"}  # fmt: skip
+    # WHEN mapped
+    batch = map_listing([item], mapping)
+    # THEN no code change was needed
+    (record,) = batch.records
+    assert (record.nama, record.unor_id, record.unor_nama, record.active) == (
+        "Asep Sudrajat",
+        "U1",
+        "Dinas Sosial",
+        True,
+    )
+    assert mapping.listing.items_key == "result.rows" and mapping.listing.total_key is None
+
+
+def test_mapping_with_unknown_key_is_refused() -> None:
+    with pytest.raises(ValueError, match="unor_nma"):
+        FieldMapping.from_dict({"unor_nma": "x"})
+
+
+def test_upstream_float_nip_is_refused_but_kept_from_deactivation_when_valid() -> None:
+    batch = map_listing([{"nipBaru": 1.98501e17, "nama": "A"}, {"nipBaru": NIP, "nama": ""}], FieldMapping())
+    assert [e.code for e in batch.errors] == ["INVALID_NIP", "MISSING_FIELD"]
+    assert batch.refused_nips == frozenset({NIP})

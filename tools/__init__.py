@@ -1,0 +1,1 @@
+"""Developer tooling (local stack, simulators, benchmarks helpers); never shipped to Lambda."""
