@@ -1,0 +1,90 @@
+"""Errors of the geo package.
+
+Every error that can reach a client carries a stable `code` from API.md and a `details` dict; the HTTP
+status is chosen once, elsewhere, from `code`. The message (``str(err)``) is in Bahasa Indonesia because the
+app shows it to people.
+
+Tree::
+
+    GeoError
+    ├── GeoValidationError      VALIDATION_ERROR  (bad zone geometry, bad coordinates)
+    ├── OutsideZoneError        OUTSIDE_ZONE
+    ├── MockLocationError       MOCK_LOCATION
+    ├── ImpossibleTravelError   IMPOSSIBLE_TRAVEL
+    ├── GpsInaccurateError      GPS_INACCURATE
+    ├── StaticFixError          STATIC_FIX        (only when a policy refuses it; default is review)
+    ├── StoredCellsError        INTERNAL_ERROR    (corrupt stored cell data: a server fault)
+    └── GeoConfigError          CONFIG_ERROR      (bad configuration: fails at start-up, never a client's fault)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class GeoError(Exception):
+    """Base of every error raised by the geo package."""
+
+    code: str = "GEO_ERROR"
+    default_message: str = "Kesalahan lokasi"
+
+    def __init__(self, message: str | None = None, details: Mapping[str, object] | None = None) -> None:
+        self.message = message or self.default_message
+        self.details: dict[str, object] = dict(details or {})
+        super().__init__(self.message)
+
+
+class GeoValidationError(GeoError):
+    """A zone geometry or a reported position is malformed; `details` name the field and the problem."""
+
+    code = "VALIDATION_ERROR"
+    default_message = "Data lokasi tidak valid"
+
+
+class OutsideZoneError(GeoError):
+    """The position is in none of the employee's work zones for that day."""
+
+    code = "OUTSIDE_ZONE"
+    default_message = "Anda berada di luar zona kerja"
+
+
+class MockLocationError(GeoError):
+    """The phone reported that its location is mocked (fake GPS)."""
+
+    code = "MOCK_LOCATION"
+    default_message = "Lokasi palsu (fake GPS) terdeteksi"
+
+
+class ImpossibleTravelError(GeoError):
+    """The position is too far from the previous one for the time elapsed."""
+
+    code = "IMPOSSIBLE_TRAVEL"
+    default_message = "Perpindahan lokasi tidak wajar dibandingkan absensi sebelumnya"
+
+
+class GpsInaccurateError(GeoError):
+    """The reported GPS accuracy is worse than the configured limit."""
+
+    code = "GPS_INACCURATE"
+    default_message = "Akurasi GPS terlalu rendah, coba lagi di tempat terbuka"
+
+
+class StaticFixError(GeoError):
+    """The exact same coordinates were reported on several earlier days (a sign of fake GPS)."""
+
+    code = "STATIC_FIX"
+    default_message = "Koordinat sama persis dengan absensi pada hari-hari sebelumnya"
+
+
+class StoredCellsError(GeoError):
+    """Stored cell data of a zone cannot be decoded (a server-side fault, not the client's)."""
+
+    code = "INTERNAL_ERROR"
+    default_message = "Data zona tersimpan rusak"
+
+
+class GeoConfigError(GeoError, ValueError):
+    """A geo configuration value is out of range (raised when the settings are built, at start-up)."""
+
+    code = "CONFIG_ERROR"
+    default_message = "Konfigurasi lokasi tidak valid"

@@ -1,0 +1,190 @@
+"""Is a reported position usable and believable, and which work zone is it in? One entry point.
+
+`assess_position` runs every check and returns all findings, split by the policy into refusals (ordered
+by codes.REFUSAL_PRIORITY; the app layer raises the first, see PositionAssessment.first_refusal) and
+warnings (the check-in is recorded but sent to review). Fake GPS is common in practice, so the checks look
+at the phone's own mock flag, at jumps no vehicle can make, and at coordinates that repeat exactly across
+days (real GPS jitters).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from chalicelib.geo.codes import (
+    GPS_INACCURATE,
+    IMPOSSIBLE_TRAVEL,
+    MOCK_LOCATION,
+    OUTSIDE_ZONE,
+    REFUSAL_PRIORITY,
+    STATIC_FIX,
+    VALIDATION_ERROR,
+)
+from chalicelib.geo.config import GeoPolicy
+from chalicelib.geo.earth import haversine_m
+from chalicelib.geo.errors import (
+    GeoError,
+    GeoValidationError,
+    GpsInaccurateError,
+    ImpossibleTravelError,
+    MockLocationError,
+    OutsideZoneError,
+    StaticFixError,
+)
+from chalicelib.geo.shapes import contains_disc, invalid
+from chalicelib.geo.zones import ZoneRef, local_day, match_zone
+
+Details = Mapping[str, object]
+
+_ERRORS: dict[str, type[GeoError]] = {
+    MOCK_LOCATION: MockLocationError,
+    IMPOSSIBLE_TRAVEL: ImpossibleTravelError,
+    GPS_INACCURATE: GpsInaccurateError,
+    OUTSIDE_ZONE: OutsideZoneError,
+    STATIC_FIX: StaticFixError,
+}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A reported position.
+
+    `at` is the instant the app layer trusts for this fix (aware datetime): for an online check-in the
+    server's time (e.g. the challenge's issue time), for an offline capture the capture time it accepted.
+    """
+
+    lat: float
+    lon: float
+    accuracy_m: float
+    mock_location: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PastFix:
+    """A position recorded earlier for the same employee (accepted check-ins/outs)."""
+
+    lat: float
+    lon: float
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PositionAssessment:
+    """Outcome of assess_position: the matched zone, refusal codes (by priority) and warning codes."""
+
+    zone: ZoneRef | None
+    refusals: tuple[str, ...]
+    warnings: tuple[str, ...]
+    details: Mapping[str, Details] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.refusals)
+
+    def first_refusal(self) -> GeoError | None:
+        """The error to raise for the highest-priority refusal, or None when nothing refuses."""
+        if not self.refusals:
+            return None
+        code = self.refusals[0]
+        details = self.details.get(code, {})
+        if code == VALIDATION_ERROR:
+            return invalid(str(details.get("field")), str(details.get("problem")))
+        return _ERRORS[code](details=details)
+
+
+def assess_position(
+    fix: Fix, zones: Sequence[ZoneRef], history: Sequence[PastFix], policy: GeoPolicy
+) -> PositionAssessment:
+    """Run all position checks on `fix` against the employee's candidate `zones` and recent `history`.
+
+    `zones` should come from zones.zones_for_day (unit zones first, then active field duty); `history`
+    should be the employee's recently recorded fixes (e.g. the last few weeks; more only costs time).
+    """
+    if fix.at.tzinfo is None:
+        raise ValueError("Fix.at must be timezone-aware")
+    findings: dict[str, Details] = {}
+    if fix.mock_location:
+        findings[MOCK_LOCATION] = {}
+    problem = _coordinate_problem(fix, policy)
+    if problem is not None:
+        findings[VALIDATION_ERROR] = problem.details
+        return _split(None, findings, policy)
+    zone = match_zone(fix.lat, fix.lon, zones)
+    if zone is None:
+        findings[OUTSIDE_ZONE] = {}
+    checks = (
+        (IMPOSSIBLE_TRAVEL, _travel_finding(fix, history, policy)),
+        (GPS_INACCURATE, _accuracy_finding(fix, zones, policy)),
+        (STATIC_FIX, _static_finding(fix, history, policy)),
+    )
+    findings.update({code: found for code, found in checks if found is not None})
+    return _split(zone, findings, policy)
+
+
+def _split(zone: ZoneRef | None, findings: dict[str, Details], policy: GeoPolicy) -> PositionAssessment:
+    ordered = [code for code in REFUSAL_PRIORITY if code in findings]
+    refusals = tuple(c for c in ordered if c == VALIDATION_ERROR or c in policy.refuse)
+    warnings = tuple(c for c in ordered if c not in refusals)
+    return PositionAssessment(zone, refusals, warnings, findings)
+
+
+def _coordinate_problem(fix: Fix, policy: GeoPolicy) -> GeoValidationError | None:
+    numbers = {"latitude": fix.lat, "longitude": fix.lon, "accuracy_m": fix.accuracy_m}
+    for name, value in numbers.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            return invalid(name, "not_a_number")
+    if not -90 <= fix.lat <= 90:
+        return invalid("latitude", "latitude_out_of_range")
+    if not -180 <= fix.lon <= 180:
+        return invalid("longitude", "longitude_out_of_range")
+    if fix.accuracy_m < 0:
+        return invalid("accuracy_m", "accuracy_out_of_range")
+    if not policy.service_area.contains(fix.lat, fix.lon):
+        return invalid("latitude", "outside_service_area")
+    return None
+
+
+def _travel_finding(fix: Fix, history: Sequence[PastFix], policy: GeoPolicy) -> Details | None:
+    """The worst earlier fix that could not have been reached in time, if any."""
+    speed_mps = policy.max_speed_kmh / 3.6
+    worst: tuple[float, float, float] | None = None  # (excess m, distance m, elapsed s)
+    for past in history:
+        distance = haversine_m((past.lat, past.lon), (fix.lat, fix.lon))
+        # offline captures may arrive after later fixes, so time can run either way
+        elapsed = abs((fix.at - past.at).total_seconds())
+        excess = distance - (policy.travel_allowance_m + speed_mps * elapsed)
+        if excess > 0 and (worst is None or excess > worst[0]):
+            worst = (excess, distance, elapsed)
+    if worst is None:
+        return None
+    _, distance, elapsed = worst
+    speed = round(distance / elapsed * 3.6, 1) if elapsed > 0 else None
+    return {"distance_m": round(distance), "elapsed_s": round(elapsed), "speed_kmh": speed}
+
+
+def _accuracy_finding(fix: Fix, zones: Sequence[ZoneRef], policy: GeoPolicy) -> Details | None:
+    if fix.accuracy_m <= policy.max_accuracy_m:
+        return None
+    # a vague fix is still conclusive when every place it could be lies inside a zone
+    if any(z.shape is not None and contains_disc(z.shape, fix.lat, fix.lon, fix.accuracy_m) for z in zones):
+        return None
+    return {"accuracy_m": round(fix.accuracy_m, 1), "max_accuracy_m": policy.max_accuracy_m}
+
+
+def _static_finding(fix: Fix, history: Sequence[PastFix], policy: GeoPolicy) -> Details | None:
+    tol = policy.static_tolerance_deg
+    today = local_day(fix.at, policy.timezone)
+    days = {
+        day
+        for past in history
+        if abs(past.lat - fix.lat) <= tol
+        and abs(past.lon - fix.lon) <= tol
+        and (day := local_day(past.at, policy.timezone)) != today
+    }
+    if len(days) < policy.static_min_days:
+        return None
+    return {"days": len(days), "min_days": policy.static_min_days}
