@@ -1,0 +1,1 @@
+"""Attendance: check-in use cases, schedules, calendar, daily classification and recaps."""

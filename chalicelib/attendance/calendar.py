@@ -1,0 +1,204 @@
+"""What kind of day a date is for one employee: working hours, holiday, leave, field duty.
+
+Resolution order for the hours of an employee on date D (the date a shift STARTS, so a night shift
+21:00–07:00 belongs to the evening it began):
+1. a per-date shift assignment (rosters of puskesmas/disaster staff) — it wins even on a holiday;
+2. a holiday (national, cuti bersama, local) — no hours;
+3. the employee's own schedule version in force, else the unit's, else the regency default week;
+4. inside a Ramadan period, a working day's hours are replaced by the Ramadan hours of that weekday.
+   Ramadan shortens working days but never adds or removes one (a Saturday school keeps its Saturday).
+Leaves and field duty are carried alongside; the precedence between them lives in classify.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from chalicelib.attendance.errors import ScheduleError
+from chalicelib.attendance.rules import RuleTable
+from chalicelib.attendance.schedule import ScheduleVersion, WeekSchedule, WorkHours, schedule_in_force
+
+
+class LeaveKind(StrEnum):
+    """Leave types of the API (`POST /v1/admin/leaves`); the value is the daily status code."""
+
+    CUTI = "C"
+    IZIN = "I"
+    SAKIT = "S"
+
+    @classmethod
+    def from_api(cls, name: str) -> LeaveKind:
+        try:
+            return cls[name]
+        except KeyError as exc:
+            raise ScheduleError("Jenis cuti/izin tidak dikenal", {"field": "type"}) from exc
+
+
+class HolidayKind(StrEnum):
+    """Where a holiday comes from (all of them make the day LIBUR)."""
+
+    NATIONAL = "national"
+    CUTI_BERSAMA = "cuti_bersama"
+    LOCAL = "local"
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A day off for the whole regency."""
+
+    day: date
+    name: str
+    kind: HolidayKind = HolidayKind.NATIONAL
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Inclusive range of local dates."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ScheduleError("Tanggal selesai sebelum tanggal mulai", {"field": "end_date"})
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Leave:
+    """An approved leave (cuti), permit (izin) or sick leave (sakit) of one employee."""
+
+    kind: LeaveKind
+    period: DateRange
+
+
+@dataclass(frozen=True)
+class RamadanPeriod:
+    """Ramadan dates; `week` overrides the rule table's Ramadan hours when given."""
+
+    period: DateRange
+    week: WeekSchedule | None = None
+
+
+@dataclass(frozen=True)
+class RegencyCalendar:
+    """Calendar shared by every employee: holidays and Ramadan periods."""
+
+    holidays: Mapping[date, Holiday] = field(default_factory=dict)
+    ramadan: tuple[RamadanPeriod, ...] = ()
+
+    @classmethod
+    def of(
+        cls, holidays: tuple[Holiday, ...] = (), ramadan: tuple[RamadanPeriod, ...] = ()
+    ) -> RegencyCalendar:
+        return cls({holiday.day: holiday for holiday in holidays}, ramadan)
+
+    def ramadan_on(self, day: date) -> RamadanPeriod | None:
+        return next((period for period in self.ramadan if day in period.period), None)
+
+
+@dataclass(frozen=True)
+class EmployeePlan:
+    """Everything scheduled for one employee: unit and own schedule versions, shifts, leaves, field duty."""
+
+    unit_versions: tuple[ScheduleVersion, ...] = ()
+    own_versions: tuple[ScheduleVersion, ...] = ()
+    # Per-date shift roster; None means the roster gives that date off.
+    shifts: Mapping[date, WorkHours | None] = field(default_factory=dict)
+    leaves: tuple[Leave, ...] = ()
+    field_duties: tuple[DateRange, ...] = ()
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One employee's resolved day: hours (None = day off) and the reasons that may excuse attendance."""
+
+    day: date
+    hours: WorkHours | None
+    holiday: Holiday | None = None
+    leave: LeaveKind | None = None
+    field_duty: bool = False
+    source: str = "default"
+
+    def bounds(self, rules: RuleTable) -> tuple[datetime, datetime] | None:
+        """UTC start and end of the working hours, None on a day off."""
+        return _bounds(self.hours, self.day, rules.tz) if self.hours else None
+
+    def window(self, rules: RuleTable) -> tuple[datetime, datetime]:
+        """UTC instants [from, to) in which attendance events belong to this day.
+
+        Margins around the hours come from the rule table; a same-day schedule is widened to the
+        regency's opening/closing clock times; a day off takes the whole local date so attendance on it
+        is still kept (and judged LIBUR).
+        """
+        return _window(
+            self.day,
+            self.hours,
+            rules.tz,
+            (rules.check_in_opens, rules.check_out_closes),
+            (rules.opens_minutes_before_start, rules.closes_minutes_after_end),
+        )
+
+
+def plan_day(day: date, calendar: RegencyCalendar, employee: EmployeePlan, rules: RuleTable) -> DayPlan:
+    """Resolve what `day` is for one employee (see the module docstring for the order)."""
+    hours, source = _hours(day, calendar, employee, rules)
+    leave = next((item.kind for item in employee.leaves if day in item.period), None)
+    on_duty = any(day in period for period in employee.field_duties)
+    return DayPlan(day, hours, calendar.holidays.get(day), leave, on_duty, source)
+
+
+# Every employee of a regency shares a handful of (day, hours) pairs: caching them keeps a month's recap of
+# thousands of employees from redoing the same time-zone arithmetic.
+@lru_cache(maxsize=8192)
+def _bounds(hours: WorkHours, day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    return hours.bounds(day, tz)
+
+
+@lru_cache(maxsize=8192)
+def _window(
+    day: date, hours: WorkHours | None, tz: ZoneInfo, clock: tuple[time, time], margins: tuple[int, int]
+) -> tuple[datetime, datetime]:
+    if hours is None:
+        start = datetime.combine(day, time(0, 0), tzinfo=tz)
+        return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+    begin, end = _bounds(hours, day, tz)
+    begin -= timedelta(minutes=margins[0])
+    end += timedelta(minutes=margins[1])
+    if hours.crosses_midnight:
+        return begin, end
+    opens = datetime.combine(day, clock[0], tzinfo=tz).astimezone(UTC)
+    closes = datetime.combine(day, clock[1], tzinfo=tz).astimezone(UTC)
+    return min(opens, begin), max(closes, end)
+
+
+def _hours(
+    day: date, calendar: RegencyCalendar, employee: EmployeePlan, rules: RuleTable
+) -> tuple[WorkHours | None, str]:
+    if day in employee.shifts:
+        return employee.shifts[day], "shift"
+    if day in calendar.holidays:
+        return None, "holiday"
+    week, source = _week(day, employee, rules)
+    hours = week.hours_on(day)
+    ramadan = calendar.ramadan_on(day)
+    if hours is not None and ramadan is not None:
+        ramadan_hours = (ramadan.week or rules.ramadan_week).hours_on(day)
+        if ramadan_hours is not None:
+            return ramadan_hours, "ramadan"
+    return hours, source
+
+
+def _week(day: date, employee: EmployeePlan, rules: RuleTable) -> tuple[WeekSchedule, str]:
+    for versions, source in ((employee.own_versions, "employee"), (employee.unit_versions, "unit")):
+        version = schedule_in_force(versions, day, rules.tz)
+        if version is not None:
+            return version.week, source
+    return rules.default_week, "default"

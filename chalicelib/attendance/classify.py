@@ -1,0 +1,279 @@
+"""Daily status of one employee on one day, the check-in answer, and today's monitor counts.
+
+Statuses: `H` (on time), `TL1`–`TL4` late arrival, `PSW1`–`PSW4` early departure, combined as
+"TL1+PSW2" when both happen (the `status` string; `tl` and `psw` carry the parts separately), `TK`
+(no attendance, no excuse), `DL` field duty, `C`/`I`/`S` leave, `LIBUR` day off.
+
+Decisions:
+- Precedence: LIBUR (holiday, or a day the schedule has no hours) > leave (C/I/S) > DL > attendance.
+  Attendance on a day off is kept (check_in/check_out filled) but the status is LIBUR.
+- Only events inside the day's attendance window count (see DayPlan.window), so the caller may pass the
+  events of the surrounding dates; a night shift's morning check-out is found on the next date.
+- An event counts when accepted, or when in review and approved; pending and rejected reviews never count.
+- The day's check-in is the first counted `in`, its check-out the last counted `out` after the check-in.
+- Minutes are whole clock minutes (seconds ignored): 07:30:59 is on time for 07:30.
+- `classify_day` judges a finished day. For a day in progress use `monitor_state`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from chalicelib.attendance.calendar import DayPlan
+from chalicelib.attendance.errors import ScheduleError
+from chalicelib.attendance.rules import RuleTable
+
+EventKind = Literal["in", "out"]
+LIBUR, TK, DL, ON_TIME = "LIBUR", "TK", "DL", "H"
+_MINUTE = timedelta(minutes=1)
+
+
+class EventState(StrEnum):
+    """Where an attendance event stands: accepted at once, or in review (pending/approved/rejected)."""
+
+    ACCEPTED = "accepted"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class AttendanceEvent:
+    """One recorded check-in or check-out; `at` is the attendance time (UTC, timezone-aware)."""
+
+    kind: EventKind
+    at: datetime
+    state: EventState = EventState.ACCEPTED
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ScheduleError("Waktu absensi harus memiliki zona waktu", {"field": "at"})
+
+    @property
+    def counts(self) -> bool:
+        return self.state in (EventState.ACCEPTED, EventState.APPROVED)
+
+
+@dataclass(frozen=True)
+class DayInputs:
+    """Everything needed to judge one employee's day."""
+
+    plan: DayPlan
+    events: Sequence[AttendanceEvent] = ()
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    """The judged day. Minutes are None when not applicable (no hours, or the event is missing)."""
+
+    day: date
+    status: str
+    tl: str | None = None
+    psw: str | None = None
+    late_minutes: int | None = None
+    early_minutes: int | None = None
+    check_in: datetime | None = None
+    check_out: datetime | None = None
+    deduction_percent: Decimal = Decimal(0)
+
+    def to_dict(self) -> dict[str, object]:
+        """The per-employee part of a daily recap item (API.md), instants as ISO 8601."""
+        return {
+            "date": str(self.day),
+            "status": self.status,
+            "tl": self.tl,
+            "psw": self.psw,
+            "check_in": self.check_in.isoformat() if self.check_in else None,
+            "check_out": self.check_out.isoformat() if self.check_out else None,
+            "late_minutes": self.late_minutes,
+            "early_minutes": self.early_minutes,
+            "deduction_percent": float(self.deduction_percent),
+        }
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The check-in answer: whole minutes late (for `in`) or early (for `out`) and the category or None."""
+
+    minutes: int
+    category: str | None
+
+
+def late_minutes(at: datetime, start: datetime) -> int:
+    """Whole clock minutes after `start` (0 when on time or early)."""
+    return max(0, (_clock_minute(at) - start) // _MINUTE)
+
+
+def early_minutes(at: datetime, end: datetime) -> int:
+    """Whole clock minutes before `end` (0 when leaving at or after it)."""
+    return max(0, (end - _clock_minute(at)) // _MINUTE)
+
+
+def judge_attendance(kind: EventKind, at: datetime, plan: DayPlan, rules: RuleTable) -> Judgement:
+    """Answer for a check-in/check-out at `at` on the planned day: minutes and TLn/PSWn (None if fine).
+
+    On a day without hours nothing is late or early.
+    """
+    bounds = plan.bounds(rules)
+    if bounds is None:
+        return Judgement(0, None)
+    if kind == "in":
+        minutes = late_minutes(at, bounds[0])
+        return Judgement(minutes, rules.tl_category(minutes))
+    minutes = early_minutes(at, bounds[1])
+    return Judgement(minutes, rules.psw_category(minutes))
+
+
+def first_check_in_and_last_check_out(
+    events: Iterable[AttendanceEvent], plan: DayPlan, rules: RuleTable
+) -> tuple[datetime | None, datetime | None]:
+    """The first counted `in` and the last counted `out` (after that `in`) inside the day's window."""
+    return _first_in_last_out(_in_window(events, plan, rules))
+
+
+def classify_day(inputs: DayInputs, rules: RuleTable) -> DayStatus:
+    """Judge one finished day of one employee under the rule table (see the module docstring)."""
+    return _judge(inputs.plan, _in_window(inputs.events, inputs.plan, rules), rules)
+
+
+def assign_events(
+    plans: Sequence[DayPlan], events: Iterable[AttendanceEvent], rules: RuleTable
+) -> list[list[AttendanceEvent]]:
+    """Give each event to at most one of `plans` (one employee's consecutive days).
+
+    Windows of neighbouring days can overlap (a night shift ending 07:00 and a day shift opening 06:00),
+    so an event goes to the day, among those whose window holds it, whose start (for `in`) or end (for
+    `out`) is nearest; a day off is only chosen when no working day's window holds the event.
+    """
+    windows = sorted((*plan.window(rules), index) for index, plan in enumerate(plans))
+    begins = [begin for begin, _, _ in windows]
+    longest = max((end - begin for begin, end, _ in windows), default=timedelta())
+    bounds = [plan.bounds(rules) for plan in plans]
+    assigned: list[list[AttendanceEvent]] = [[] for _ in plans]
+    for event in events:
+        # Only windows that begin at most `longest` before the event can hold it.
+        first, last = bisect_right(begins, event.at - longest), bisect_right(begins, event.at)
+        candidates = [
+            (_distance(event, bounds[index]), index)
+            for _, end, index in windows[max(first - 1, 0) : last]
+            if event.at < end
+        ]
+        if candidates:
+            assigned[min(candidates)[1]].append(event)
+    return assigned
+
+
+def classify_period(
+    plans: Sequence[DayPlan], events: Iterable[AttendanceEvent], rules: RuleTable
+) -> list[DayStatus]:
+    """Judge consecutive days of one employee, each event counted on one day only (see assign_events)."""
+    per_day = assign_events(plans, events, rules)
+    return [_judge(plan, day_events, rules) for plan, day_events in zip(plans, per_day, strict=True)]
+
+
+def _distance(event: AttendanceEvent, bounds: tuple[datetime, datetime] | None) -> timedelta:
+    if bounds is None:
+        return timedelta.max
+    anchor = bounds[0] if event.kind == "in" else bounds[1]
+    return abs(event.at - anchor)
+
+
+def status_code(tl: str | None, psw: str | None) -> str:
+    """"H", "TL2", "PSW1" or "TL2+PSW1"."""
+    return "+".join(part for part in (tl, psw) if part) or ON_TIME
+
+
+def day_deduction(status: DayStatus, rules: RuleTable) -> Decimal:
+    """Deduction percent of a judged day under `rules` (recomputed so a stored day follows the table)."""
+    return _deduction(status.status, status.tl, status.psw, rules)
+
+
+def _in_window(events: Iterable[AttendanceEvent], plan: DayPlan, rules: RuleTable) -> list[AttendanceEvent]:
+    begin, end = plan.window(rules)
+    return [event for event in events if begin <= event.at < end]
+
+
+def _first_in_last_out(events: Iterable[AttendanceEvent]) -> tuple[datetime | None, datetime | None]:
+    counted = [event for event in events if event.counts]
+    ins = [event.at for event in counted if event.kind == "in"]
+    check_in = min(ins) if ins else None
+    outs = [event.at for event in counted if event.kind == "out" and (check_in is None or event.at > check_in)]
+    return check_in, max(outs) if outs else None
+
+
+def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -> DayStatus:
+    """Classify a day from events already known to fall inside its window."""
+    check_in, check_out = _first_in_last_out(events)
+    excuse, bounds = _excuse(plan), plan.bounds(rules)
+    if excuse is not None or bounds is None:
+        return DayStatus(plan.day, excuse or LIBUR, check_in=check_in, check_out=check_out)
+    if check_in is None and check_out is None:
+        return DayStatus(plan.day, TK, deduction_percent=_deduction(TK, None, None, rules))
+    late = late_minutes(check_in, bounds[0]) if check_in else None
+    early = early_minutes(check_out, bounds[1]) if check_out else None
+    tl = rules.tl_category(late) if late is not None else f"TL{rules.missing_check_in_level}"
+    psw = rules.psw_category(early) if early is not None else f"PSW{rules.missing_check_out_level}"
+    code = status_code(tl, psw)
+    return DayStatus(plan.day, code, tl, psw, late, early, check_in, check_out, _deduction(code, tl, psw, rules))
+
+
+def _deduction(code: str, tl: str | None, psw: str | None, rules: RuleTable) -> Decimal:
+    if code == TK:
+        return rules.tk_deduction_percent
+    return rules.category_deduction(tl) + rules.category_deduction(psw)
+
+
+def _excuse(plan: DayPlan) -> str | None:
+    if plan.hours is None:
+        return LIBUR
+    if plan.leave is not None:
+        return plan.leave.value
+    return DL if plan.field_duty else None
+
+
+def _clock_minute(at: datetime) -> datetime:
+    # Zone offsets are whole minutes (Indonesia's are whole hours), so truncating in UTC equals truncating
+    # on the regency's clock.
+    return at.replace(second=0, microsecond=0)
+
+
+# ---- Monitor (a day in progress) -------------------------------------------------------------------
+
+MonitorState = Literal["present", "late", "not_yet", "absent", "leave", "field_duty", "off"]
+MONITOR_KEYS: tuple[MonitorState, ...] = ("present", "late", "not_yet", "absent", "leave", "field_duty", "off")
+_EXCUSE_STATES: dict[str, MonitorState] = {LIBUR: "off", DL: "field_duty"}
+
+
+def monitor_state(inputs: DayInputs, now: datetime, rules: RuleTable) -> MonitorState:
+    """Where one employee stands at `now` on a day in progress.
+
+    The states are disjoint: `present` = checked in on time, `late` = checked in late (or only checked
+    out), `not_yet` = no check-in while the working hours have not ended, `absent` = no check-in and the
+    hours are over. Check-ins still pending review count here (the person did come; the admin decides
+    later), unlike in `classify_day`; rejected ones never count.
+    """
+    plan = inputs.plan
+    excuse, bounds = _excuse(plan), plan.bounds(rules)
+    if excuse is not None or bounds is None:
+        return _EXCUSE_STATES.get(excuse or LIBUR, "leave")
+    visible = [e for e in inputs.events if e.state is not EventState.REJECTED and e.at <= now]
+    provisional = [AttendanceEvent(e.kind, e.at) for e in visible]
+    check_in, check_out = first_check_in_and_last_check_out(provisional, plan, rules)
+    if check_in is not None:
+        return "late" if rules.tl_category(late_minutes(check_in, bounds[0])) else "present"
+    if check_out is not None:
+        return "late"
+    return "not_yet" if now < bounds[1] else "absent"
+
+
+def monitor_counts(entries: Iterable[DayInputs], now: datetime, rules: RuleTable) -> dict[str, int]:
+    """Counts per monitor state for a unit (API.md `counts`, plus `off`), every key present."""
+    tally = Counter(monitor_state(entry, now, rules) for entry in entries)
+    return {key: tally.get(key, 0) for key in MONITOR_KEYS}

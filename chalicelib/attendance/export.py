@@ -1,0 +1,269 @@
+"""Monthly recap exports: JSON for programs, CSV and XLSX for people opening them in Excel.
+
+Decisions:
+- One column list serves CSV and XLSX, so both files always agree.
+- CSV targets Excel in the Indonesian locale: UTF-8 with BOM, `;` as separator (the id-ID list
+  separator), decimal comma, CRLF line ends. The NIP is written as `="199001012015011001"` because Excel
+  would otherwise read the 18 digits as a number and silently zero the last three (15-digit precision).
+  Programs should use `format=json`.
+- XLSX: a "Ringkasan" summary sheet, then one sheet per unit; header row frozen (with NIP and Nama),
+  NIP cells stored as text with number format '@', fixed column widths, autofilter, landscape A4 fitted to
+  one page wide, header row repeated on every printed page, month and unit in the printed page header.
+- Text that a spreadsheet would run as a formula (starting with = + - @) is prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from chalicelib.attendance.errors import ExportFormatError
+from chalicelib.attendance.monthly import MonthlyReport, MonthlyRow, UnitSummary
+
+Cell = str | int | Decimal | None
+FORMATS: tuple[str, ...] = ("json", "csv", "xlsx")
+MONTH_NAMES: tuple[str, ...] = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+SUMMARY_SHEET = "Ringkasan"
+_KEY_HEADERS: dict[str, str] = {
+    "H": "Tepat Waktu (H)",
+    "TK": "Tanpa Keterangan (TK)",
+    "DL": "Dinas Luar (DL)",
+    "C": "Cuti (C)",
+    "I": "Izin (I)",
+    "S": "Sakit (S)",
+    "LIBUR": "Libur",
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+TEXT, PERCENT = "@", "0.00"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A column's Indonesian header, width in characters and spreadsheet number format."""
+
+    header: str
+    width: int = 8
+    number_format: str | None = None
+
+
+@dataclass(frozen=True)
+class Column(Heading):
+    """An exported per-employee column: a heading and how to read its value from a row."""
+
+    value: Callable[[MonthlyRow], Cell] = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """An export ready to send or store: bytes, content type and a suggested file name."""
+
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def employee_columns(keys: Sequence[str]) -> list[Column]:
+    """Columns of the per-employee recap (CSV and unit sheets)."""
+    return [
+        Column("NIP", 21, TEXT, value=lambda r: r.nip),
+        Column("Nama", 32, TEXT, value=lambda r: r.nama),
+        Column("Unit", 28, TEXT, value=lambda r: r.unor_nama),
+        Column("Hari Kerja", 10, value=lambda r: r.working_days),
+        Column("Hadir", value=lambda r: r.present_days),
+        *(Column(_count_header(key), _width(key), value=_count_getter(key)) for key in keys),
+        Column("Total Menit Terlambat", 12, value=lambda r: r.late_minutes),
+        Column("Total Menit Pulang Cepat", 12, value=lambda r: r.early_minutes),
+        Column("Potongan TPP (%)", 11, PERCENT, value=lambda r: r.deduction_percent),
+        Column("TK Tahun Berjalan", 11, value=lambda r: r.tk_days_for_discipline),
+        Column("Hukuman Disiplin (PP 94/2021)", 40, TEXT, value=lambda r: r.discipline),
+    ]
+
+
+def export_json(report: MonthlyReport) -> bytes:
+    return json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def export_csv(report: MonthlyReport) -> bytes:
+    """CSV for Excel (see the module docstring for the dialect)."""
+    columns = employee_columns(report.keys)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([column.header for column in columns])
+    for row in report.rows:
+        writer.writerow([_csv_cell(column, row) for column in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_xlsx(report: MonthlyReport) -> bytes:
+    """Workbook with a summary sheet and one sheet per unit (see the module docstring)."""
+    # Write-only mode streams rows: several times faster and lighter for a regency of thousands.
+    workbook = Workbook(write_only=True)
+    title = f"Rekap Absensi {month_label(report.month)}"
+    _fill_sheet(workbook.create_sheet(SUMMARY_SHEET), title, _summary_table(report))
+    columns = employee_columns(report.keys)
+    names = {SUMMARY_SHEET}
+    rows_by_unit: dict[str, list[MonthlyRow]] = {}
+    for row in report.rows:
+        rows_by_unit.setdefault(row.unor_id, []).append(row)
+    for unit in report.units():
+        values = [[column.value(row) for column in columns] for row in rows_by_unit[unit.unor_id]]
+        sheet = workbook.create_sheet(_sheet_name(unit.unor_nama or unit.unor_id, names))
+        _fill_sheet(sheet, f"{title} — {unit.unor_nama}", _Table(columns, values, "C2"))
+    workbook.properties.title = title
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_monthly(report: MonthlyReport, fmt: str) -> ExportFile:
+    """The report as `fmt` (json, csv or xlsx)."""
+    stem = f"rekap-absensi-{report.month}"
+    if fmt == "json":
+        return ExportFile(export_json(report), "application/json; charset=utf-8", f"{stem}.json")
+    if fmt == "csv":
+        return ExportFile(export_csv(report), "text/csv; charset=utf-8", f"{stem}.csv")
+    if fmt == "xlsx":
+        xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return ExportFile(export_xlsx(report), xlsx_type, f"{stem}.xlsx")
+    raise ExportFormatError("Format ekspor harus json, csv, atau xlsx", {"field": "format", "allowed": FORMATS})
+
+
+def month_label(month: str) -> str:
+    """"2026-11" → "November 2026"."""
+    year, number = month.split("-")
+    return f"{MONTH_NAMES[int(number) - 1]} {year}"
+
+
+def safe_text(value: str) -> str:
+    """Neutralise text a spreadsheet would evaluate as a formula."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+@dataclass(frozen=True)
+class _Table:
+    columns: Sequence[Heading]
+    values: list[list[Cell]]
+    freeze: str
+
+
+def _summary_table(report: MonthlyReport) -> _Table:
+    columns = [
+        Heading("Unit", 32, TEXT),
+        Heading("Jumlah Pegawai", 10),
+        *(Heading(_count_header(key), _width(key)) for key in report.keys),
+        Heading("Total Menit Terlambat", 12),
+        Heading("Total Menit Pulang Cepat", 12),
+        Heading("Rata-rata Potongan TPP (%)", 12, PERCENT),
+    ]
+    return _Table(columns, [_summary_values(unit, report.keys) for unit in report.units()], "B2")
+
+
+def _summary_values(unit: UnitSummary, keys: Sequence[str]) -> list[Cell]:
+    counts: list[Cell] = [unit.counts[key] for key in keys]
+    return [unit.unor_nama, unit.employees, *counts, unit.late_minutes, unit.early_minutes, unit.average_deduction]
+
+
+def _fill_sheet(sheet: Any, title: str, table: _Table) -> None:
+    # A write-only sheet takes its layout before the first row.
+    for index, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = table.freeze
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.values) + 1}"
+    _print_setup(sheet, title)
+    sheet.append([_header_cell(sheet, column.header) for column in table.columns])
+    templates = [_styled_cell(sheet, column.number_format) for column in table.columns]
+    for values in table.values:
+        sheet.append([_in_cell(cell, _xlsx_value(value)) for cell, value in zip(templates, values, strict=True)])
+
+
+def _header_cell(sheet: Any, header: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=header)
+    cell.font = Font(bold=True)
+    cell.fill = _HEADER_FILL
+    cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    return cell
+
+
+def _styled_cell(sheet: Any, number_format: str | None) -> WriteOnlyCell | None:
+    if number_format is None:
+        return None
+    cell = WriteOnlyCell(sheet)
+    cell.number_format = number_format
+    return cell
+
+
+def _in_cell(template: WriteOnlyCell | None, value: Cell | float) -> WriteOnlyCell | Cell | float:
+    # The styled template is re-used row after row: a write-only sheet serialises each row as it is appended.
+    if template is None or value is None:
+        return value
+    template.value = value
+    return template
+
+
+def _print_setup(sheet: Any, title: str) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.oddHeader.center.text = title.replace("&", "&&")
+    sheet.oddFooter.right.text = "Halaman &P dari &N"
+
+
+def _xlsx_value(value: Cell) -> Cell | float:
+    if isinstance(value, Decimal):
+        return float(value)
+    return safe_text(value) if isinstance(value, str) else value
+
+
+def _csv_cell(column: Column, row: MonthlyRow) -> str:
+    value = column.value(row)
+    if value is None:
+        return ""
+    if column.number_format == TEXT and isinstance(value, str) and value.isdigit():
+        return f'="{value}"'
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f").replace(".", ",")
+    return safe_text(value) if isinstance(value, str) else str(value)
+
+
+def _count_getter(key: str) -> Callable[[MonthlyRow], Cell]:
+    return lambda row: row.counts[key]
+
+
+def _count_header(key: str) -> str:
+    return _KEY_HEADERS.get(key, key)
+
+
+def _width(key: str) -> int:
+    return max(6, min(12, len(_count_header(key)) // 2 + 2))
+
+
+def _sheet_name(wanted: str, taken: set[str]) -> str:
+    base = " ".join(_SHEET_FORBIDDEN.sub(" ", wanted).split()).strip("'")[:31] or "Unit"
+    name, counter = base, 2
+    while name.casefold() in {t.casefold() for t in taken}:
+        suffix = f" ({counter})"
+        name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
+    taken.add(name)
+    return name

@@ -1,0 +1,201 @@
+"""Monthly recap per employee: counts per category, minutes, capped TPP deduction, PP 94/2021 step.
+
+The discipline step counts unexcused absence (TK) days over the calendar year. A month's report therefore
+takes each employee's `YearToDate` at the end of the previous month (zero in January) and returns the new
+one, which the caller stores and passes to next month: no need to reload a whole year of days.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from chalicelib.attendance.classify import DL, LIBUR, ON_TIME, TK, DayStatus, day_deduction
+from chalicelib.attendance.errors import ScheduleError
+from chalicelib.attendance.rules import RuleTable
+
+LEAVE_CODES: tuple[str, ...] = ("C", "I", "S")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def category_keys(rules: RuleTable) -> tuple[str, ...]:
+    """Every count key of a monthly row, in report order (band counts follow the rule table)."""
+    tl = tuple(f"TL{level}" for level in range(1, len(rules.late_bands) + 1))
+    psw = tuple(f"PSW{level}" for level in range(1, len(rules.early_bands) + 1))
+    return (ON_TIME, *tl, *psw, TK, DL, *LEAVE_CODES, LIBUR)
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """Discipline counters of one employee since 1 January, carried month to month."""
+
+    tk_days: int = 0
+    late_early_minutes: int = 0
+    tk_streak: int = 0  # TK working days in a row at the end of the period (days off do not break it)
+    longest_tk_streak: int = 0
+
+    def advance(self, days: Iterable[DayStatus]) -> YearToDate:
+        """Counters after `days` (any order; walked by date). Pass each day once: re-runs would double count.
+
+        Minutes of a missing check-in/check-out are unknown and add nothing to the late+early total.
+        """
+        tk, minutes, streak, longest = self.tk_days, self.late_early_minutes, self.tk_streak, self.longest_tk_streak
+        for day in sorted(days, key=lambda d: d.day):
+            minutes += (day.late_minutes or 0) + (day.early_minutes or 0)
+            if day.status == TK:
+                tk, streak = tk + 1, streak + 1
+                longest = max(longest, streak)
+            elif day.status != LIBUR:
+                streak = 0
+        return YearToDate(tk, minutes, streak, longest)
+
+
+@dataclass(frozen=True)
+class EmployeeMonth:
+    """Input of one employee's month: identity, the judged days, and the year-to-date before the month."""
+
+    nip: str
+    nama: str
+    unor_id: str
+    unor_nama: str
+    days: Sequence[DayStatus]
+    prior: YearToDate = field(default_factory=YearToDate)
+
+
+@dataclass(frozen=True)
+class MonthlyRow:
+    """One employee's monthly recap line."""
+
+    nip: str
+    nama: str
+    unor_id: str
+    unor_nama: str
+    counts: Mapping[str, int]
+    working_days: int
+    present_days: int
+    late_minutes: int
+    early_minutes: int
+    deduction_uncapped: Decimal
+    deduction_percent: Decimal
+    year_to_date: YearToDate
+    tk_days_for_discipline: int
+    discipline: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "nip": self.nip,
+            "nama": self.nama,
+            "unor_id": self.unor_id,
+            "unor_nama": self.unor_nama,
+            "counts": dict(self.counts),
+            "working_days": self.working_days,
+            "present_days": self.present_days,
+            "late_minutes": self.late_minutes,
+            "early_minutes": self.early_minutes,
+            "deduction_uncapped": float(self.deduction_uncapped),
+            "deduction_percent": float(self.deduction_percent),
+            "year_to_date": {
+                "tk_days": self.year_to_date.tk_days,
+                "late_early_minutes": self.year_to_date.late_early_minutes,
+                "tk_streak": self.year_to_date.tk_streak,
+                "longest_tk_streak": self.year_to_date.longest_tk_streak,
+            },
+            "tk_days_for_discipline": self.tk_days_for_discipline,
+            "discipline": self.discipline,
+        }
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    """Totals of one unit for the summary sheet."""
+
+    unor_id: str
+    unor_nama: str
+    employees: int
+    counts: Mapping[str, int]
+    late_minutes: int
+    early_minutes: int
+    average_deduction: Decimal
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """The monthly recap of a set of employees, rows ordered by unit, name, NIP."""
+
+    month: str
+    rows: tuple[MonthlyRow, ...]
+    keys: tuple[str, ...]
+
+    def units(self) -> list[UnitSummary]:
+        """Per-unit totals in row order."""
+        groups: dict[str, list[MonthlyRow]] = {}
+        for row in self.rows:
+            groups.setdefault(row.unor_id, []).append(row)
+        return [_unit_summary(rows, self.keys) for rows in groups.values()]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"month": self.month, "items": [row.to_dict() for row in self.rows]}
+
+
+def summarize_employee(month: EmployeeMonth, rules: RuleTable) -> MonthlyRow:
+    """One employee's monthly row under the rule table (deduction capped at the monthly cap)."""
+    keys = category_keys(rules)
+    tally: Counter[str] = Counter()
+    for day in month.days:
+        tally.update(_count_keys(day))
+    uncapped = sum((day_deduction(day, rules) for day in month.days), Decimal(0))
+    ytd = month.prior.advance(month.days)
+    tk_for_discipline = rules.tk_equivalent_days(ytd.tk_days, ytd.late_early_minutes)
+    return MonthlyRow(
+        nip=month.nip,
+        nama=month.nama,
+        unor_id=month.unor_id,
+        unor_nama=month.unor_nama,
+        counts={key: tally.get(key, 0) for key in keys},
+        working_days=sum(1 for day in month.days if day.status != LIBUR),
+        present_days=sum(1 for day in month.days if _attended(day)),
+        late_minutes=sum(day.late_minutes or 0 for day in month.days if _attended(day)),
+        early_minutes=sum(day.early_minutes or 0 for day in month.days if _attended(day)),
+        deduction_uncapped=uncapped,
+        deduction_percent=rules.capped_month(uncapped),
+        year_to_date=ytd,
+        tk_days_for_discipline=tk_for_discipline,
+        discipline=rules.discipline_step(tk_for_discipline, ytd.longest_tk_streak),
+    )
+
+
+def monthly_report(month: str, employees: Iterable[EmployeeMonth], rules: RuleTable) -> MonthlyReport:
+    """The monthly recap for `month` ("YYYY-MM") of the given employees."""
+    if not _MONTH.match(month):
+        raise ScheduleError("Format bulan harus TTTT-BB", {"field": "month"})
+    rows = sorted(
+        (summarize_employee(employee, rules) for employee in employees),
+        key=lambda row: (row.unor_nama, row.unor_id, row.nama, row.nip),
+    )
+    return MonthlyReport(month, tuple(rows), category_keys(rules))
+
+
+def _attended(day: DayStatus) -> bool:
+    return day.tl is not None or day.psw is not None or day.status == ON_TIME
+
+
+def _count_keys(day: DayStatus) -> tuple[str, ...]:
+    # A combined day counts once under its TL band and once under its PSW band.
+    parts = tuple(part for part in (day.tl, day.psw) if part)
+    return parts or (day.status,)
+
+
+def _unit_summary(rows: Sequence[MonthlyRow], keys: tuple[str, ...]) -> UnitSummary:
+    total = sum((row.deduction_percent for row in rows), Decimal(0))
+    return UnitSummary(
+        unor_id=rows[0].unor_id,
+        unor_nama=rows[0].unor_nama,
+        employees=len(rows),
+        counts={key: sum(row.counts[key] for row in rows) for key in keys},
+        late_minutes=sum(row.late_minutes for row in rows),
+        early_minutes=sum(row.early_minutes for row in rows),
+        average_deduction=(total / len(rows)).quantize(Decimal("0.01")),
+    )

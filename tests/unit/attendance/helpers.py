@@ -1,0 +1,49 @@
+"""Builders shared by the attendance rule tests: local clock times to UTC events, plans, rules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from chalicelib.attendance.calendar import EmployeePlan, RegencyCalendar, plan_day
+from chalicelib.attendance.classify import (
+    AttendanceEvent,
+    DayInputs,
+    DayStatus,
+    EventKind,
+    EventState,
+    classify_day,
+)
+from chalicelib.attendance.rules import RuleTable
+
+RULES = RuleTable()
+JAKARTA = ZoneInfo("Asia/Jakarta")
+MONDAY = date(2026, 11, 23)
+FRIDAY = date(2026, 11, 27)
+SATURDAY = date(2026, 11, 28)
+
+
+def local(day: date, clock: str, tz: ZoneInfo = JAKARTA) -> datetime:
+    """UTC instant of a local wall-clock time such as "07:30" or "07:30:59"."""
+    return datetime.combine(day, time.fromisoformat(clock), tzinfo=tz).astimezone(ZoneInfo("UTC"))
+
+
+def ev(kind: EventKind, day: date, clock: str, state: EventState = EventState.ACCEPTED) -> AttendanceEvent:
+    return AttendanceEvent(kind, local(day, clock), state)
+
+
+def judge(
+    day: date,
+    *events: AttendanceEvent,
+    employee: EmployeePlan | None = None,
+    calendar: RegencyCalendar | None = None,
+    rules: RuleTable = RULES,
+) -> DayStatus:
+    """Classify one day of one employee from the calendar, their plan and events."""
+    plan = plan_day(day, calendar or RegencyCalendar(), employee or EmployeePlan(), rules)
+    return classify_day(DayInputs(plan, events), rules)
+
+
+def attend(day: date, in_clock: str, out_clock: str, **context: object) -> DayStatus:
+    """Classify a day with one accepted check-in and one accepted check-out on that local date."""
+    return judge(day, ev("in", day, in_clock), ev("out", day, out_clock), **context)  # type: ignore[arg-type]

@@ -1,0 +1,243 @@
+"""Daily classification: band edges, clock-minute rounding, precedence, reviews, missing events."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chalicelib.attendance.calendar import (
+    DateRange,
+    EmployeePlan,
+    Holiday,
+    HolidayKind,
+    Leave,
+    LeaveKind,
+    RegencyCalendar,
+    plan_day,
+)
+from chalicelib.attendance.classify import AttendanceEvent, EventState, Judgement, judge_attendance
+from chalicelib.attendance.rules import RuleTable
+from chalicelib.attendance.schedule import WorkHours
+
+from .helpers import FRIDAY, MONDAY, RULES, SATURDAY, ev, judge, local
+
+EDGES = [(0, None), (1, 1), (30, 1), (31, 2), (60, 2), (61, 3), (90, 3), (91, 4), (400, 4)]
+DEDUCTION = {None: Decimal(0), 1: Decimal("0.5"), 2: Decimal(1), 3: Decimal("1.25"), 4: Decimal("1.5")}
+
+
+def _clock(base: str, minutes: int) -> str:
+    hours, mins = map(int, base.split(":"))
+    total = hours * 60 + mins + minutes
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+@pytest.mark.parametrize(("minutes", "level"), EDGES)
+def test_late_arrival_band_edges(minutes: int, level: int | None) -> None:
+    # GIVEN a Monday 07:30–16:00 and a check-out at 16:00
+    # WHEN the check-in is `minutes` after 07:30
+    status = judge(MONDAY, ev("in", MONDAY, _clock("07:30", minutes)), ev("out", MONDAY, "16:00"))
+    # THEN the TL band follows DOMAIN.md and the deduction is that band's
+    assert status.late_minutes == minutes
+    assert status.tl == (f"TL{level}" if level else None)
+    assert status.psw is None
+    assert status.status == (f"TL{level}" if level else "H")
+    assert status.deduction_percent == DEDUCTION[level]
+
+
+@pytest.mark.parametrize(("minutes", "level"), EDGES)
+def test_early_departure_band_edges(minutes: int, level: int | None) -> None:
+    status = judge(MONDAY, ev("in", MONDAY, "07:00"), ev("out", MONDAY, _clock("16:00", -minutes)))
+    assert status.early_minutes == minutes
+    assert status.psw == (f"PSW{level}" if level else None)
+    assert status.tl is None
+    assert status.status == (f"PSW{level}" if level else "H")
+    assert status.deduction_percent == DEDUCTION[level]
+
+
+def test_seconds_are_ignored_on_the_clock() -> None:
+    # 07:30:59 is still the 07:30 minute: on time; 15:59:59 is the 15:59 minute: one minute early.
+    on_time = judge(MONDAY, ev("in", MONDAY, "07:30:59"), ev("out", MONDAY, "16:00:00"))
+    assert (on_time.status, on_time.late_minutes) == ("H", 0)
+    early = judge(MONDAY, ev("in", MONDAY, "07:31:00"), ev("out", MONDAY, "15:59:59"))
+    assert (early.status, early.late_minutes, early.early_minutes) == ("TL1+PSW1", 1, 1)
+
+
+def test_late_and_early_combine_and_add_up() -> None:
+    status = judge(MONDAY, ev("in", MONDAY, "07:45"), ev("out", MONDAY, "15:00"))
+    assert (status.status, status.tl, status.psw) == ("TL1+PSW2", "TL1", "PSW2")
+    assert status.deduction_percent == Decimal("1.5")
+    assert status.check_in == local(MONDAY, "07:45")
+    assert status.check_out == local(MONDAY, "15:00")
+
+
+def test_first_in_and_last_out_are_used() -> None:
+    status = judge(
+        MONDAY,
+        ev("in", MONDAY, "07:50"),
+        ev("in", MONDAY, "07:20"),
+        ev("out", MONDAY, "12:00"),
+        ev("out", MONDAY, "16:10"),
+    )
+    assert (status.status, status.check_in, status.check_out) == ("H", local(MONDAY, "07:20"), local(MONDAY, "16:10"))
+
+
+def test_friday_ends_at_16_30() -> None:
+    assert judge(FRIDAY, ev("in", FRIDAY, "07:30"), ev("out", FRIDAY, "16:30")).status == "H"
+    leaving_at_four = judge(FRIDAY, ev("in", FRIDAY, "07:30"), ev("out", FRIDAY, "16:00"))
+    assert (leaving_at_four.status, leaving_at_four.early_minutes) == ("PSW1", 30)
+
+
+def test_no_record_at_all_is_tk() -> None:
+    status = judge(MONDAY)
+    assert (status.status, status.deduction_percent) == ("TK", Decimal(5))
+    assert status.check_in is None and status.late_minutes is None
+
+
+def test_missing_check_out_is_psw4_and_missing_check_in_is_tl4() -> None:
+    no_out = judge(MONDAY, ev("in", MONDAY, "07:10"))
+    assert (no_out.status, no_out.psw, no_out.early_minutes) == ("PSW4", "PSW4", None)
+    assert no_out.deduction_percent == Decimal("1.5")
+    no_in = judge(MONDAY, ev("out", MONDAY, "16:05"))
+    assert (no_in.status, no_in.tl, no_in.late_minutes) == ("TL4", "TL4", None)
+
+
+def test_missing_levels_are_configurable() -> None:
+    rules = RuleTable(missing_check_in_level=2, missing_check_out_level=1)
+    assert judge(MONDAY, ev("out", MONDAY, "16:05"), rules=rules).status == "TL2"
+    assert judge(MONDAY, ev("in", MONDAY, "07:05"), rules=rules).status == "PSW1"
+
+
+def test_events_outside_the_day_window_are_ignored() -> None:
+    # 05:00 is before check-in opens (06:00); 19:00 after check-out closes (18:00).
+    status = judge(MONDAY, ev("in", MONDAY, "05:00"), ev("out", MONDAY, "19:00"))
+    assert status.status == "TK"
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (EventState.ACCEPTED, "H"),
+        (EventState.APPROVED, "H"),
+        (EventState.PENDING, "TL4"),
+        (EventState.REJECTED, "TL4"),
+    ],
+)
+def test_review_decisions(state: EventState, expected: str) -> None:
+    # GIVEN a check-in whose review is in `state` and an accepted check-out
+    status = judge(MONDAY, ev("in", MONDAY, "07:20", state), ev("out", MONDAY, "16:00"))
+    # THEN only accepted or approved check-ins count; otherwise it is a missing check-in
+    assert status.status == expected
+
+
+def test_only_pending_events_is_tk() -> None:
+    status = judge(
+        MONDAY, ev("in", MONDAY, "07:20", EventState.PENDING), ev("out", MONDAY, "16:00", EventState.REJECTED)
+    )
+    assert status.status == "TK"
+
+
+def test_weekend_without_schedule_is_libur_but_attendance_is_kept() -> None:
+    status = judge(SATURDAY, ev("in", SATURDAY, "08:00"), ev("out", SATURDAY, "12:00"))
+    assert (status.status, status.deduction_percent) == ("LIBUR", Decimal(0))
+    assert status.check_in == local(SATURDAY, "08:00") and status.check_out == local(SATURDAY, "12:00")
+
+
+@pytest.mark.parametrize("kind", list(HolidayKind))
+def test_holidays_are_libur(kind: HolidayKind) -> None:
+    calendar = RegencyCalendar.of((Holiday(MONDAY, "Libur", kind),))
+    status = judge(MONDAY, ev("in", MONDAY, "09:00"), calendar=calendar)
+    assert status.status == "LIBUR"
+    assert status.check_in == local(MONDAY, "09:00")
+    assert judge(MONDAY).status == "TK"  # the same day without the holiday
+
+
+@pytest.mark.parametrize(("kind", "code"), [(LeaveKind.CUTI, "C"), (LeaveKind.IZIN, "I"), (LeaveKind.SAKIT, "S")])
+def test_leave_excuses_the_day(kind: LeaveKind, code: str) -> None:
+    employee = EmployeePlan(leaves=(Leave(kind, DateRange(MONDAY, FRIDAY)),))
+    assert judge(MONDAY, employee=employee).status == code
+    late_anyway = judge(MONDAY, ev("in", MONDAY, "09:00"), employee=employee)
+    assert (late_anyway.status, late_anyway.deduction_percent) == (code, Decimal(0))
+    assert judge(MONDAY - timedelta(days=1), employee=employee).status == "LIBUR"  # Sunday before
+
+
+def test_precedence_libur_over_leave_over_field_duty() -> None:
+    both = EmployeePlan(
+        leaves=(Leave(LeaveKind.SAKIT, DateRange(MONDAY, MONDAY)),),
+        field_duties=(DateRange(MONDAY, SATURDAY),),
+    )
+    assert judge(MONDAY, employee=both).status == "S"
+    assert judge(MONDAY + timedelta(days=1), employee=both).status == "DL"
+    assert judge(SATURDAY, employee=both).status == "LIBUR"
+    holiday = RegencyCalendar.of((Holiday(MONDAY, "Hari Raya"),))
+    assert judge(MONDAY, employee=both, calendar=holiday).status == "LIBUR"
+
+
+def test_field_duty_with_attendance_is_dl() -> None:
+    employee = EmployeePlan(field_duties=(DateRange(MONDAY, MONDAY),))
+    status = judge(MONDAY, ev("in", MONDAY, "08:10"), employee=employee)
+    assert (status.status, status.tl, status.deduction_percent) == ("DL", None, Decimal(0))
+
+
+def test_late_grace_minutes() -> None:
+    rules = RuleTable(late_grace_minutes=5)
+    out = ev("out", MONDAY, "16:00")
+    assert judge(MONDAY, ev("in", MONDAY, "07:35"), out, rules=rules).status == "H"
+    six = judge(MONDAY, ev("in", MONDAY, "07:36"), out, rules=rules)
+    assert (six.status, six.late_minutes) == ("TL1", 6)
+
+
+def test_other_regency_time_zone() -> None:
+    # 07:31 WITA (Asia/Makassar) is 23:31 UTC the day before; it is judged on the WITA clock.
+    wita = ZoneInfo("Asia/Makassar")
+    rules = RuleTable(timezone="Asia/Makassar")
+    events = (AttendanceEvent("in", local(MONDAY, "07:31", wita)), AttendanceEvent("out", local(MONDAY, "16:00", wita)))
+    status = judge(MONDAY, *events, rules=rules)
+    assert (status.status, status.late_minutes) == ("TL1", 1)
+
+
+def test_check_in_answer() -> None:
+    plan = plan_day(MONDAY, RegencyCalendar(), EmployeePlan(), RULES)
+    assert judge_attendance("in", local(MONDAY, "07:45:30"), plan, RULES) == Judgement(15, "TL1")
+    assert judge_attendance("in", local(MONDAY, "07:00"), plan, RULES) == Judgement(0, None)
+    assert judge_attendance("out", local(MONDAY, "15:00"), plan, RULES) == Judgement(60, "PSW2")
+    assert judge_attendance("out", local(MONDAY, "16:05"), plan, RULES) == Judgement(0, None)
+    weekend = plan_day(SATURDAY, RegencyCalendar(), EmployeePlan(), RULES)
+    assert judge_attendance("in", local(SATURDAY, "11:00"), weekend, RULES) == Judgement(0, None)
+
+
+def test_rule_table_changes_deductions() -> None:
+    rules = RuleTable.from_dict(
+        {
+            "tk_deduction_percent": 4,
+            "missing_check_in_level": 2,
+            "late_bands": [
+                {"up_to_minutes": 30, "deduction_percent": 0.5},
+                {"up_to_minutes": None, "deduction_percent": "2.5"},
+            ],
+        }
+    )
+    assert judge(MONDAY, rules=rules).deduction_percent == Decimal(4)
+    late = judge(MONDAY, ev("in", MONDAY, "08:31"), ev("out", MONDAY, "16:00"), rules=rules)
+    assert (late.status, late.deduction_percent) == ("TL2", Decimal("2.5"))
+    assert judge(MONDAY, ev("out", MONDAY, "16:00"), rules=rules).status == "TL2"
+
+
+def test_hours_outside_opening_times_widen_the_window() -> None:
+    # GIVEN a 04:00–12:00 shift, starting before check-in normally opens (06:00)
+    dawn = EmployeePlan(shifts={MONDAY: WorkHours(time(4, 0), time(12, 0))})
+    # THEN a 03:55 check-in still belongs to the day (window opens 90 min before the start)
+    status = judge(MONDAY, ev("in", MONDAY, "03:55"), ev("out", MONDAY, "12:00"), employee=dawn)
+    assert (status.status, status.check_in) == ("H", local(MONDAY, "03:55"))
+    assert judge(MONDAY, ev("in", MONDAY, "02:00"), ev("out", MONDAY, "12:00"), employee=dawn).status == "TL4"
+
+
+def test_naive_attendance_time_is_refused() -> None:
+    from datetime import datetime
+
+    from chalicelib.attendance.errors import ScheduleError
+
+    with pytest.raises(ScheduleError):
+        AttendanceEvent("in", datetime(2026, 11, 23, 7, 30))

@@ -1,0 +1,127 @@
+"""Monthly exports: XLSX opened with openpyxl and checked, CSV dialect for Excel, JSON, unknown format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from chalicelib.attendance.classify import DayStatus
+from chalicelib.attendance.errors import ExportFormatError
+from chalicelib.attendance.export import export_csv, export_monthly, export_xlsx, month_label
+from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_report
+
+from .helpers import RULES
+
+NIP_A, NIP_B, NIP_C = "199001012015011001", "198512312010122002", "197702152005011003"
+
+
+def _days(late_on: int | None = None) -> list[DayStatus]:
+    days = []
+    for offset in range(30):
+        day = date(2026, 11, 1) + timedelta(days=offset)
+        if day.weekday() >= 5:
+            days.append(DayStatus(day, "LIBUR"))
+        elif day.day == late_on:
+            days.append(DayStatus(day, "TL4+PSW1", tl="TL4", psw="PSW1", late_minutes=95, early_minutes=5))
+        else:
+            days.append(DayStatus(day, "H", late_minutes=0, early_minutes=0))
+    return days
+
+
+@pytest.fixture(scope="module")
+def report() -> MonthlyReport:
+    employees = [
+        EmployeeMonth(NIP_A, "Siti Aminah", "U1", "Dinas Pendidikan", _days(late_on=3)),
+        EmployeeMonth(NIP_B, "Taufik Hidayat", "U1", "Dinas Pendidikan", _days()),
+        EmployeeMonth(NIP_C, "=HYPERLINK(\"x\")", "U2", "Puskesmas Kota/Desa [Rawat Inap]", _days()),
+    ]
+    return monthly_report("2026-11", employees, RULES)
+
+
+def test_xlsx_sheets_headers_frozen_pane_nip_as_text(report: MonthlyReport) -> None:
+    # WHEN the workbook is built and opened again with openpyxl
+    workbook = load_workbook(io.BytesIO(export_xlsx(report)))
+    # THEN a summary sheet comes first, then one sheet per unit (names cleaned of forbidden characters)
+    assert workbook.sheetnames == ["Ringkasan", "Dinas Pendidikan", "Puskesmas Kota Desa Rawat Inap"]
+    unit = workbook["Dinas Pendidikan"]
+    headers = [cell.value for cell in unit[1]]
+    assert headers[:5] == ["NIP", "Nama", "Unit", "Hari Kerja", "Hadir"]
+    for expected in ("Tepat Waktu (H)", "TL1", "TL4", "PSW1", "PSW4", "Tanpa Keterangan (TK)", "Dinas Luar (DL)",
+                     "Cuti (C)", "Izin (I)", "Sakit (S)", "Libur", "Potongan TPP (%)", "Hukuman Disiplin (PP 94/2021)"):
+        assert expected in headers
+    assert unit.freeze_panes == "C2"
+    assert unit.max_row == 3
+    nip_cell = unit["A2"]
+    assert (nip_cell.value, nip_cell.data_type, nip_cell.number_format) == (NIP_A, "s", "@")
+    assert unit["A3"].value == NIP_B
+    injected = workbook["Puskesmas Kota Desa Rawat Inap"]["B2"]
+    assert injected.value == "'=HYPERLINK(\"x\")" and injected.data_type == "s"
+    deduction = unit.cell(row=2, column=headers.index("Potongan TPP (%)") + 1)
+    assert deduction.value == pytest.approx(2.0) and deduction.number_format == "0.00"
+    next_row = unit.cell(row=3, column=headers.index("Potongan TPP (%)") + 1)
+    assert next_row.value == 0 and next_row.number_format == "0.00"
+    assert unit.cell(row=2, column=headers.index("TL4") + 1).value == 1
+    assert unit.column_dimensions["A"].width >= 20
+
+
+def test_xlsx_print_setup_and_summary(report: MonthlyReport) -> None:
+    workbook = load_workbook(io.BytesIO(export_xlsx(report)))
+    for sheet in workbook.worksheets:
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert sheet.print_title_rows == "$1:$1"
+        assert "November 2026" in sheet.oddHeader.center.text
+    summary = workbook["Ringkasan"]
+    assert summary.freeze_panes == "B2"
+    assert [cell.value for cell in summary["A"]][1:] == ["Dinas Pendidikan", "Puskesmas Kota/Desa [Rawat Inap]"]
+    headers = [cell.value for cell in summary[1]]
+    assert summary.cell(row=2, column=headers.index("Jumlah Pegawai") + 1).value == 2
+    assert summary.cell(row=2, column=headers.index("Rata-rata Potongan TPP (%)") + 1).value == pytest.approx(1.0)
+
+
+def test_csv_is_excel_friendly(report: MonthlyReport) -> None:
+    content = export_csv(report)
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["NIP", "Nama", "Unit"]
+    assert len(rows) == 4 and len({len(row) for row in rows}) == 1
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["NIP"] == f'="{NIP_A}"'
+    assert first["Potongan TPP (%)"] == "2"
+    assert dict(zip(rows[0], rows[3], strict=True))["Nama"].startswith("'=")
+    assert b"\r\n" in content
+
+
+def test_csv_decimal_comma() -> None:
+    day = DayStatus(date(2026, 11, 2), "TL1", tl="TL1", late_minutes=5)
+    one = monthly_report("2026-11", [EmployeeMonth(NIP_A, "A", "U1", "Unit", [day])], RULES)
+    rows = list(csv.reader(io.StringIO(export_csv(one).decode("utf-8-sig")), delimiter=";"))
+    assert dict(zip(rows[0], rows[1], strict=True))["Potongan TPP (%)"] == "0,5"
+
+
+def test_json_and_dispatch(report: MonthlyReport) -> None:
+    exported = export_monthly(report, "json")
+    body = json.loads(exported.content)
+    assert body["month"] == "2026-11" and body["items"][0]["nip"] == NIP_A
+    assert body["items"][0]["counts"]["TL4"] == 1 and body["items"][0]["deduction_percent"] == 2.0
+    assert export_monthly(report, "xlsx").filename == "rekap-absensi-2026-11.xlsx"
+    assert export_monthly(report, "csv").content_type.startswith("text/csv")
+    with pytest.raises(ExportFormatError) as caught:
+        export_monthly(report, "pdf")
+    assert caught.value.code == "VALIDATION_ERROR" and caught.value.details["field"] == "format"
+
+
+def test_month_label_is_indonesian() -> None:
+    assert month_label("2026-08") == "Agustus 2026"
+
+
+def test_duplicate_unit_names_get_distinct_sheets() -> None:
+    employees = [EmployeeMonth(NIP_A, "A", "U1", "SDN 1", _days()), EmployeeMonth(NIP_B, "B", "U2", "SDN 1", _days())]
+    workbook = load_workbook(io.BytesIO(export_xlsx(monthly_report("2026-11", employees, RULES))))
+    assert workbook.sheetnames == ["Ringkasan", "SDN 1", "SDN 1 (2)"]

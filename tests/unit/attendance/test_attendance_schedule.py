@@ -1,0 +1,209 @@
+"""Schedules and calendar: versions (mid-month, mid-day, backdated), Ramadan, night shifts, rosters."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from chalicelib.attendance.calendar import (
+    DateRange,
+    EmployeePlan,
+    Holiday,
+    RamadanPeriod,
+    RegencyCalendar,
+    plan_day,
+)
+from chalicelib.attendance.classify import classify_period
+from chalicelib.attendance.errors import ScheduleError
+from chalicelib.attendance.schedule import ScheduleVersion, WeekSchedule, WorkHours, schedule_in_force
+
+from .helpers import JAKARTA, MONDAY, RULES, SATURDAY, attend, ev, judge, local
+
+EIGHT_TO_FOUR = WeekSchedule.of(WorkHours(time(8, 0), time(16, 0)))
+SEVEN_TO_THREE = WeekSchedule.of(WorkHours(time(7, 0), time(15, 0)))
+NIGHT = WorkHours(time(21, 0), time(7, 0))
+
+
+def version(effective: date, created_local: str, created_day: date, week: WeekSchedule) -> ScheduleVersion:
+    return ScheduleVersion(effective, local(created_day, created_local), week)
+
+
+def test_national_default_week() -> None:
+    week = RULES.default_week
+    # 43 h on the clock = 37.5 h of work + breaks (1 h Mon–Thu, 1.5 h for Friday prayers)
+    assert week.weekly_minutes == 43 * 60
+    assert week.hours_on(MONDAY) == WorkHours(time(7, 30), time(16, 0))
+    assert week.hours_on(date(2026, 11, 27)) == WorkHours(time(7, 30), time(16, 30))
+    assert week.hours_on(SATURDAY) is None and week.hours_on(SATURDAY + timedelta(days=1)) is None
+
+
+def test_schedule_change_mid_month_applies_from_effective_date() -> None:
+    # GIVEN the unit moves from 07:30 to 08:00 starts on Monday 16 November, saved on the 10th
+    unit = EmployeePlan(unit_versions=(version(date(2026, 11, 16), "10:00", date(2026, 11, 10), EIGHT_TO_FOUR),))
+    friday_before, monday_after = date(2026, 11, 13), date(2026, 11, 16)
+    # WHEN someone arrives at 07:45 before and after the change
+    before = judge(friday_before, ev("in", friday_before, "07:45"), ev("out", friday_before, "16:30"), employee=unit)
+    after = judge(monday_after, ev("in", monday_after, "07:45"), ev("out", monday_after, "16:00"), employee=unit)
+    # THEN the old (default) hours judge the earlier day and the new ones the later
+    assert (before.status, before.late_minutes) == ("TL1", 15)
+    assert (after.status, after.late_minutes) == ("H", 0)
+
+
+def test_change_made_during_the_day_applies_from_tomorrow() -> None:
+    # GIVEN at 07:15 on Monday an admin sets 07:00 starts "effective today"
+    unit = EmployeePlan(unit_versions=(version(MONDAY, "07:15", MONDAY, SEVEN_TO_THREE),))
+    tuesday = MONDAY + timedelta(days=1)
+    # WHEN people came at 07:10 on Monday and on Tuesday
+    monday = judge(MONDAY, ev("in", MONDAY, "07:10"), ev("out", MONDAY, "16:00"), employee=unit)
+    next_day = judge(tuesday, ev("in", tuesday, "07:10"), ev("out", tuesday, "15:00"), employee=unit)
+    # THEN Monday is still judged under 07:30 (on time), Tuesday under 07:00 (10 minutes late)
+    assert monday.status == "H"
+    assert (next_day.status, next_day.late_minutes) == ("TL1", 10)
+
+
+def test_change_saved_at_local_midnight_applies_the_same_day() -> None:
+    saved = ScheduleVersion(MONDAY, datetime.combine(MONDAY, time(0, 0), tzinfo=JAKARTA), SEVEN_TO_THREE)
+    assert saved.first_day(JAKARTA) == MONDAY
+    one_second_later = ScheduleVersion(MONDAY, saved.created_at + timedelta(seconds=1), SEVEN_TO_THREE)
+    assert one_second_later.first_day(JAKARTA) == MONDAY + timedelta(days=1)
+
+
+def test_backdated_change_never_rejudges_past_days() -> None:
+    # Saved on Friday 20th with effective_from the 1st: it governs from Saturday 21st on.
+    backdated = version(date(2026, 11, 1), "10:00", date(2026, 11, 20), SEVEN_TO_THREE)
+    assert backdated.first_day(JAKARTA) == date(2026, 11, 21)
+    assert schedule_in_force([backdated], date(2026, 11, 20), JAKARTA) is None
+    assert schedule_in_force([backdated], MONDAY, JAKARTA) is backdated
+
+
+def test_latest_version_wins_and_newest_save_breaks_ties() -> None:
+    first = version(date(2026, 11, 2), "10:00", date(2026, 10, 20), SEVEN_TO_THREE)
+    second = version(date(2026, 11, 16), "10:00", date(2026, 10, 21), EIGHT_TO_FOUR)
+    fix = version(date(2026, 11, 16), "11:00", date(2026, 10, 21), SEVEN_TO_THREE)
+    assert schedule_in_force([first, second], date(2026, 11, 10), JAKARTA) is first
+    assert schedule_in_force([second, first], MONDAY, JAKARTA) is second
+    assert schedule_in_force([fix, second, first], MONDAY, JAKARTA) is fix
+    assert schedule_in_force([first], date(2026, 11, 1), JAKARTA) is None
+
+
+def test_employee_version_overrides_unit_version() -> None:
+    unit_week = version(date(2026, 11, 2), "10:00", date(2026, 10, 20), EIGHT_TO_FOUR)
+    own_week = version(date(2026, 11, 2), "10:00", date(2026, 10, 20), SEVEN_TO_THREE)
+    plan = plan_day(MONDAY, RegencyCalendar(), EmployeePlan((unit_week,), (own_week,)), RULES)
+    assert (plan.hours, plan.source) == (WorkHours(time(7, 0), time(15, 0)), "employee")
+
+
+RAMADAN = RegencyCalendar.of(ramadan=(RamadanPeriod(DateRange(date(2026, 2, 18), date(2026, 3, 19))),))
+RAMADAN_MONDAY, RAMADAN_FRIDAY, RAMADAN_SATURDAY = date(2026, 2, 23), date(2026, 2, 27), date(2026, 2, 28)
+
+
+def test_ramadan_hours() -> None:
+    # 35.5 h on the clock = 32.5 h of work + 30 min breaks
+    assert RULES.ramadan_week.weekly_minutes == 35 * 60 + 30
+    assert attend(RAMADAN_MONDAY, "08:00", "15:00", calendar=RAMADAN).status == "H"
+    late = attend(RAMADAN_MONDAY, "08:01", "15:00", calendar=RAMADAN)
+    assert (late.status, late.late_minutes) == ("TL1", 1)
+    friday = attend(RAMADAN_FRIDAY, "08:00", "15:00", calendar=RAMADAN)
+    assert (friday.status, friday.early_minutes) == ("PSW1", 30)
+    assert attend(RAMADAN_FRIDAY, "08:00", "15:30", calendar=RAMADAN).status == "H"
+    # the day after Ramadan ends, the regular 07:30 start is back
+    assert attend(date(2026, 3, 23), "08:00", "16:00", calendar=RAMADAN).status == "TL1"
+
+
+def test_ramadan_hours_are_configurable_per_period() -> None:
+    custom = WeekSchedule.of(WorkHours(time(8, 30), time(15, 0)))
+    calendar = RegencyCalendar.of(ramadan=(RamadanPeriod(DateRange(date(2026, 2, 18), date(2026, 3, 19)), custom),))
+    day = RAMADAN_MONDAY
+    assert judge(day, ev("in", day, "08:25"), ev("out", day, "15:00"), calendar=calendar).status == "H"
+
+
+def test_ramadan_never_adds_or_removes_a_working_day() -> None:
+    six_days = WeekSchedule(tuple([WorkHours(time(7, 0), time(13, 0))] * 6 + [None]))
+    saved = datetime(2025, 12, 1, tzinfo=UTC)
+    school = EmployeePlan(unit_versions=(ScheduleVersion(date(2026, 1, 1), saved, six_days),))
+    saturday = plan_day(RAMADAN_SATURDAY, RAMADAN, school, RULES)
+    assert saturday.hours == WorkHours(time(7, 0), time(13, 0))
+    assert plan_day(RAMADAN_SATURDAY, RAMADAN, EmployeePlan(), RULES).hours is None
+    assert plan_day(RAMADAN_MONDAY, RAMADAN, school, RULES).source == "ramadan"
+
+
+def test_night_shift_across_midnight_belongs_to_its_start_date() -> None:
+    # GIVEN a puskesmas nurse rostered 21:00–07:00 on Tuesday, and the regular day on Wednesday
+    tuesday, wednesday = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
+    nurse = EmployeePlan(shifts={tuesday: NIGHT})
+    plans = [plan_day(day, RegencyCalendar(), nurse, RULES) for day in (tuesday, wednesday)]
+    events = [
+        ev("in", tuesday, "21:10"),
+        ev("out", wednesday, "07:02"),
+        ev("in", wednesday, "07:25"),
+        ev("out", wednesday, "16:00"),
+    ]
+    # WHEN both days are judged from the same event stream
+    night, day = classify_period(plans, events, RULES)
+    # THEN the Wednesday-morning check-out closes Tuesday's shift, not Wednesday's day
+    assert (night.day, night.status, night.late_minutes, night.early_minutes) == (tuesday, "TL1", 10, 0)
+    assert night.check_out == local(wednesday, "07:02")
+    assert (day.status, day.check_in) == ("H", local(wednesday, "07:25"))
+
+
+def test_night_shift_early_leave_and_missing_out() -> None:
+    tuesday, wednesday = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
+    nurse = EmployeePlan(shifts={tuesday: NIGHT})
+    early = judge(tuesday, ev("in", tuesday, "20:45"), ev("out", wednesday, "05:30"), employee=nurse)
+    assert (early.status, early.early_minutes) == ("PSW3", 90)
+    assert judge(tuesday, ev("in", tuesday, "20:45"), employee=nurse).status == "PSW4"
+
+
+def test_rostered_shift_wins_over_holiday_and_roster_day_off_wins_over_weekday() -> None:
+    calendar = RegencyCalendar.of((Holiday(MONDAY, "Hari Raya"),))
+    nurse = EmployeePlan(shifts={MONDAY: WorkHours(time(7, 0), time(14, 0)), MONDAY + timedelta(days=1): None})
+    status = judge(MONDAY, ev("in", MONDAY, "07:00"), ev("out", MONDAY, "14:00"), employee=nurse, calendar=calendar)
+    assert status.status == "H"
+    assert judge(MONDAY + timedelta(days=1), employee=nurse).status == "LIBUR"
+
+
+def test_week_schedule_from_api_shape_round_trips() -> None:
+    payload = {"mon": {"start": "07:30", "end": "16:00"}, "fri": {"start": "07:30", "end": "16:30"}}
+    week = WeekSchedule.from_dict(payload)
+    assert week.hours_on(MONDAY) == WorkHours(time(7, 30), time(16, 0))
+    assert week.hours_on(MONDAY + timedelta(days=1)) is None
+    assert week.to_dict() == payload
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"mon": {"start": "7:30", "end": "16:00"}},
+        {"mon": {"start": "07:30", "end": "07:30"}},
+        {"mon": {"start": "07:30"}},
+        {"monday": {"start": "07:30", "end": "16:00"}},
+        {"mon": "07:30-16:00"},
+        {"mon": {"start": "25:00", "end": "16:00"}},
+    ],
+)
+def test_bad_schedule_payload_is_a_validation_error(payload: dict[str, object]) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        WeekSchedule.from_dict(payload)
+    assert caught.value.code == "VALIDATION_ERROR"
+    assert caught.value.details
+
+
+def test_date_range_and_version_validation() -> None:
+    with pytest.raises(ScheduleError):
+        DateRange(MONDAY, MONDAY - timedelta(days=1))
+    with pytest.raises(ScheduleError):
+        ScheduleVersion(MONDAY, datetime(2026, 11, 1, 10, 0), SEVEN_TO_THREE)  # naive instant
+
+
+def test_attendance_on_a_day_off_stays_on_that_day() -> None:
+    # GIVEN a Saturday check-in/out between two normal weeks
+    plans = [plan_day(MONDAY + timedelta(days=offset), RegencyCalendar(), EmployeePlan(), RULES) for offset in range(7)]
+    events = [ev("in", SATURDAY, "08:00"), ev("out", SATURDAY, "11:00")]
+    # WHEN the week is judged
+    week = classify_period(plans, events, RULES)
+    # THEN Saturday is LIBUR with its attendance kept, and no working day took the events
+    saturday = week[5]
+    assert saturday.status == "LIBUR"
+    assert (saturday.check_in, saturday.check_out) == (local(SATURDAY, "08:00"), local(SATURDAY, "11:00"))
+    assert [day.status for day in week[:5]] == ["TK"] * 5
