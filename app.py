@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
-from chalice.app import Chalice
+from typing import Any
 
-from chalicelib.api import routes_core
+from chalice.app import Chalice, Cron
+
+from chalicelib import jobs
+from chalicelib.api import routes_core, routes_hr
 from chalicelib.api.http import install_fallbacks
 
 app = Chalice(app_name="smart")
 app.register_blueprint(routes_core.bp)
+app.register_blueprint(routes_hr.bp)
 install_fallbacks(app)
+
+# Schedules are in UTC; the comments give the regency's local time (WIB = UTC+7). infra/ documents how a
+# WITA/WIT regency shifts them.
+
+
+@app.schedule(Cron(0, 18, "*", "*", "?", "*"), name="simpeg_sync")
+def simpeg_sync(event: Any) -> dict[str, Any]:
+    """Nightly at 01:00 WIB: follow SIMPEG (new hires, transfers, retirements)."""
+    return jobs.nightly_simpeg_sync()

@@ -37,7 +37,7 @@ def activate(call: Call) -> dict[str, Any]:
     code = fields.req_string(body, "activation_code", max_len=20)
     password = auth.validate_password(body.get("password"))
     device_id = auth.validate_device(body.get("device_id"))
-    token = auth.activate(nip, code, password, device_id, call.settings, call.now)
+    token = auth.activate(nip, code, password, device_id, settings=call.settings, now=call.now)
     return {"token": token.token, "expires_at": iso(token.expires_at)}
 
 

@@ -66,8 +66,11 @@ class EmployeeModel(_Base):
     gelar_depan = UnicodeAttribute(null=True)
     gelar_belakang = UnicodeAttribute(null=True)
     unor_id = UnicodeAttribute()
+    unor_nama = UnicodeAttribute(null=True)
     jabatan = UnicodeAttribute(null=True)
     active = BooleanAttribute(default=True)
+    changed_at = UnicodeAttribute(null=True)  # last change applied from SIMPEG
+    deactivated_at = UnicodeAttribute(null=True)
     password_hash = UnicodeAttribute(null=True)
     device_id = UnicodeAttribute(null=True)
     token_version = NumberAttribute(default=0)
@@ -379,14 +382,27 @@ class LeaveModel(_Base):
 # --- operations --------------------------------------------------------------------------------------
 
 
+class SyncRunByKind(_Index):
+    """Runs newest first: one small partition (a run a night) sorted by start time."""
+
+    class Meta:
+        index_name = "by_kind"
+        projection = AllProjection()
+
+    kind = UnicodeAttribute(hash_key=True)  # "SIMPEG"
+    sort_key = UnicodeAttribute(range_key=True)  # started_at#run_id
+
+
 class SyncRunModel(_Base):
-    """SIMPEG sync runs; one small partition (a run a night), newest first by range key."""
+    """SIMPEG sync and import runs, with their counts and row errors."""
 
     base_name = "sync_runs"
-    kind = UnicodeAttribute(hash_key=True)  # "SIMPEG"
-    key = UnicodeAttribute(range_key=True)  # started_at#run_id
-    run_id = UnicodeAttribute()
+    run_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(default="SIMPEG")
+    sort_key = UnicodeAttribute()
+    status = UnicodeAttribute()
     data = JSONAttribute()
+    by_kind = SyncRunByKind()
 
 
 class AuditModel(_Base):
@@ -443,7 +459,7 @@ def configure(prefix: str, region: str) -> None:
     _SHARED["connection"] = connection
     for model in ALL_MODELS:
         # Each model needs its own Meta: the inherited one is shared by every subclass of _Base.
-        model.Meta = type("Meta", (meta,), {"table_name": prefix + model.base_name, "region": region})
+        model.Meta = type("Meta", (meta,), {"table_name": prefix + model.base_name, "region": region})  # type: ignore[misc,assignment]
         model._connection = None
         table = model._get_connection()
         connection.add_meta_table(table.get_meta_table())

@@ -75,5 +75,5 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def api(aws: None) -> Iterator[Api]:
     from app import app
 
-    with Client(app) as client:
+    with Client(app, stage_name="local") as client:
         yield Api(client)

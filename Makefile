@@ -1,0 +1,36 @@
+# SMART developer commands. `make run` serves SMART locally; `make test` runs every check.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run stop test lint unit models bench package clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+models: $(STAMP)
+	$(PY) -m models.build
+
+run: models
+	$(PY) -m tools.devstack run
+
+stop: $(STAMP)
+	$(PY) -m tools.devstack stop
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: models lint
+	$(VENV)/bin/pytest -n 2 --dist loadfile -q
+
+bench: models
+	$(PY) -m bench.run_all
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build

@@ -1,0 +1,121 @@
+"""SIMPEG use cases as the API and the nightly schedule run them: the same code for both."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib.auth.tokens import Principal
+from chalicelib.errors import UnavailableError, ValidationError
+from chalicelib.settings import Settings
+from chalicelib.simpeg import (
+    ApiKeyAuth,
+    ClientConfig,
+    GuardConfig,
+    OAuth2ClientCredentials,
+    SimpegClient,
+    Stores,
+    SyncConfig,
+    Trigger,
+    confirm_run,
+    default_mapping,
+    parse_import_csv,
+    parse_import_json,
+    run_import,
+    run_sync,
+)
+from chalicelib.store import audit
+from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
+
+MAX_RUNS_PAGE = 50
+
+
+def _stores() -> Stores:
+    return Stores(DynamoEmployeeRepository(), DynamoRunLog())
+
+
+def _config(settings: Settings) -> SyncConfig:
+    return SyncConfig(mapping=default_mapping(), guard=GuardConfig(settings.simpeg_max_deactivate_share))
+
+
+def _client(settings: Settings) -> SimpegClient:
+    if not settings.simpeg_url:
+        raise UnavailableError("SIMPEG belum dikonfigurasi (SMART_SIMPEG_URL).", {"dependency": "simpeg"})
+    auth: ApiKeyAuth | OAuth2ClientCredentials
+    if settings.simpeg_client_id and settings.simpeg_client_secret and settings.simpeg_token_url:
+        auth = OAuth2ClientCredentials(
+            settings.simpeg_token_url, settings.simpeg_client_id, settings.simpeg_client_secret
+        )
+    elif settings.simpeg_api_key:
+        auth = ApiKeyAuth(settings.simpeg_api_key)
+    else:
+        raise UnavailableError("Kredensial SIMPEG belum dikonfigurasi.", {"dependency": "simpeg"})
+    return SimpegClient(ClientConfig(settings.simpeg_url, auth, default_mapping()))
+
+
+def sync_now(settings: Settings, actor: Principal | None) -> dict[str, Any]:
+    """Pull the whole SIMPEG listing and apply it (or hold it back for confirmation)."""
+    trigger = Trigger("admin", actor.subject) if actor else Trigger("schedule", None)
+    run = run_sync(_client(settings), _stores(), trigger=trigger, config=_config(settings))
+    if actor:
+        audit.record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
+    return run.to_dict()
+
+
+def confirm(settings: Settings, actor: Principal, run_id: str) -> dict[str, Any]:
+    run = confirm_run(run_id, _client(settings), _stores(), actor=actor.subject, config=_config(settings))
+    audit.record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
+    return run.to_dict()
+
+
+def import_records(
+    settings: Settings, actor: Principal, body: bytes, content_type: str, query: dict[str, str]
+) -> dict[str, Any]:
+    """Apply a JSON or CSV import; bad rows are reported, good rows applied."""
+    confirm_count = _optional_int(query.get("confirm_deactivations"), "confirm_deactivations")
+    if content_type in ("text/csv", "text/plain"):
+        request = parse_import_csv(body, full=query.get("full") in ("true", "1"))
+    else:
+        request = parse_import_json(_json(body))
+        confirm_count = confirm_count if confirm_count is not None else _json_confirm(body)
+    result = run_import(
+        request, _stores(), actor=actor.subject, config=_config(settings), confirm_deactivations=confirm_count
+    )
+    response = result.to_response()
+    audit.record(
+        actor.subject,
+        "simpeg.import",
+        result.run.run_id,
+        {k: response[k] for k in ("status", "created", "updated", "moved", "deactivated", "unchanged")},
+    )
+    return response
+
+
+def list_runs(cursor: str | None) -> dict[str, Any]:
+    runs, next_cursor = DynamoRunLog().list_runs(MAX_RUNS_PAGE, cursor)
+    return {"items": [r.to_dict() for r in runs], "next": next_cursor}
+
+
+def _json(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError("Format JSON tidak valid.", {"body": "malformed JSON"}) from exc
+
+
+def _json_confirm(body: bytes) -> int | None:
+    data = _json(body)
+    value = data.get("confirm_deactivations") if isinstance(data, dict) else None
+    return _optional_int(value, "confirm_deactivations")
+
+
+def _optional_int(value: object, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value))
+    except ValueError as exc:
+        raise ValidationError(f"Kolom '{name}' harus bilangan bulat.", {name: "must be an integer"}) from exc
+    if number < 0:
+        raise ValidationError(f"Kolom '{name}' tidak boleh negatif.", {name: "must be >= 0"})
+    return number
