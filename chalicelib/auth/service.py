@@ -99,13 +99,16 @@ def ensure_bootstrap_admin(settings: Settings) -> bool:
     if settings.bootstrap_admin_password is None or people.admin_model(BOOTSTRAP_ADMIN) is not None:
         return False
     try:
-        people.create_admin(BOOTSTRAP_ADMIN, passwords.hash_secret(settings.bootstrap_admin_password), "super_admin", set())
+        password_hash = passwords.hash_secret(settings.bootstrap_admin_password)
+        people.create_admin(BOOTSTRAP_ADMIN, password_hash, "super_admin", set())
     except ConditionFailed:
         return False
     return True
 
 
-def create_admin_user(actor: Principal, username: str, password: str, role: str, unit_ids: list[str]) -> people.AdminUser:
+def create_admin_user(
+    actor: Principal, username: str, password: str, role: str, unit_ids: list[str]
+) -> people.AdminUser:
     require_super_admin(actor)
     if not USERNAME_PATTERN.match(username):
         raise ValidationError("Nama pengguna tidak valid.", {"username": "3-40 of a-z 0-9 _ . -"})
@@ -170,7 +173,9 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
     return code, datetime.fromtimestamp(expires, tz=now.tzinfo)
 
 
-def activate(nip: str, code: str, password: str, device_id: str, settings: Settings, now: datetime) -> IssuedToken:
+def activate(
+    nip: str, code: str, password: str, device_id: str, *, settings: Settings, now: datetime
+) -> IssuedToken:
     model = _employee_for_login(nip, now)
     expired = int(model.activation_expires or 0) <= _epoch(now)
     if expired or not passwords.verify_secret(code, model.activation_hash):

@@ -32,7 +32,7 @@ class Api:
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def call(self, method: str, path: str, body: Any = None, token: str | None = None,
+    def call(self, method: str, path: str, body: Any = None, *, token: str | None = None,
              raw: bytes | None = None, content_type: str = "application/json") -> Answer:
         headers = {"Content-Type": content_type}
         if token:
