@@ -7,12 +7,13 @@ from typing import Any
 from chalice.app import Chalice, Cron
 
 from chalicelib import jobs
-from chalicelib.api import routes_core, routes_hr
+from chalicelib.api import routes_core, routes_hr, routes_zones
 from chalicelib.api.http import install_fallbacks
 
 app = Chalice(app_name="smart")
 app.register_blueprint(routes_core.bp)
 app.register_blueprint(routes_hr.bp)
+app.register_blueprint(routes_zones.bp)
 install_fallbacks(app)
 
 # Schedules are in UTC; the comments give the regency's local time (WIB = UTC+7). infra/ documents how a

@@ -170,7 +170,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         simpeg_max_deactivate_share=_float(env, "SMART_SIMPEG_MAX_DEACTIVATE_SHARE", 0.05, 0.0, 1.0),
         gps_max_accuracy_m=_float(env, "SMART_GPS_MAX_ACCURACY_M", 100.0, 5.0, 5000.0),
         max_speed_kmh=_float(env, "SMART_MAX_SPEED_KMH", 250.0, 10.0, 2000.0),
-        h3_resolution=_int(env, "SMART_H3_RESOLUTION", 12, 9, 15),
+        h3_resolution=_int(env, "SMART_H3_RESOLUTION", 13, 9, 15),
         photo_retention_days=_int(env, "SMART_PHOTO_RETENTION_DAYS", 730, 30, 3650),
     )
 

@@ -128,6 +128,17 @@ class DeviceModel(_Base):
 # --- zones and field duty ----------------------------------------------------------------------------
 
 
+class ZoneList(_Index):
+    """Every zone id under one constant key (a regency has ~1,500 zones; written rarely)."""
+
+    class Meta:
+        index_name = "all_zones"
+        projection = KeysOnlyProjection()
+
+    all_zones = UnicodeAttribute(hash_key=True)
+    zone_id = UnicodeAttribute(range_key=True)
+
+
 class ZoneModel(_Base):
     base_name = "zones"
     zone_id = UnicodeAttribute(hash_key=True)
@@ -139,8 +150,9 @@ class ZoneModel(_Base):
     cell_count = NumberAttribute()
     version = NumberAttribute(default=1)
     purpose = UnicodeAttribute(default="unit")  # unit | assignment
-    deleted = BooleanAttribute(default=False)
     updated_at = UnicodeAttribute()
+    all_zones = UnicodeAttribute(default="ZONE")
+    all_zones_index = ZoneList()
 
 
 class AssignmentModel(_Base):

@@ -1,0 +1,175 @@
+"""Admin use cases for work zones, unit zones and field-duty assignments (API.md "Work zones")."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.api import fields
+from chalicelib.auth import service as auth
+from chalicelib.auth.tokens import Principal
+from chalicelib.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.geo import GeoPolicy, ZoneConfig, build_cells, cells_to_storable, parse_shape, shape_to_dict
+from chalicelib.settings import Settings
+from chalicelib.store import audit, people
+from chalicelib.store import zones as store
+from chalicelib.store.base import ConditionFailed
+
+MAX_ASSIGNMENT_DAYS = 366
+MAX_ASSIGNMENT_EMPLOYEES = 90  # one DynamoDB transaction holds the letter and every duty row
+SHAPE_KEYS = ("polygon", "circle", "geojson", "holes")
+
+
+def zone_config(settings: Settings) -> ZoneConfig:
+    return ZoneConfig(resolution=settings.h3_resolution)
+
+
+def geo_policy(settings: Settings) -> GeoPolicy:
+    return GeoPolicy(
+        max_accuracy_m=settings.gps_max_accuracy_m, max_speed_kmh=settings.max_speed_kmh, timezone=settings.timezone
+    )
+
+
+def _build(
+    zone_id: str, name: str, body: dict[str, Any], settings: Settings, *, version: int, purpose: str
+) -> store.StoredZone:
+    config = zone_config(settings)
+    shape = parse_shape({k: body[k] for k in SHAPE_KEYS if k in body}, config)
+    cells = build_cells(shape, config)
+    geometry = shape_to_dict(shape)
+    return store.StoredZone(
+        zone_id=zone_id,
+        name=name,
+        kind="circle" if "circle" in geometry else "polygon",
+        geometry=geometry,
+        resolution=cells.resolution,
+        cells=cells_to_storable(cells),
+        cell_count=cells.uncompacted_count(),
+        version=version,
+        purpose=purpose,
+    )
+
+
+def zone_view(zone: store.StoredZone) -> dict[str, Any]:
+    return {
+        "zone_id": zone.zone_id,
+        "name": zone.name,
+        "kind": zone.kind,
+        "resolution": zone.resolution,
+        "cell_count": zone.cell_count,
+        "version": zone.version,
+        "purpose": zone.purpose,
+        "geometry": zone.geometry,
+    }
+
+
+def create_zone(actor: Principal, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    auth.require_super_admin(actor)
+    name = fields.req_string(body, "name", max_len=120)
+    zone = _build(f"z-{secrets.token_hex(6)}", name, body, settings, version=1, purpose="unit")
+    store.put_zone(zone, expected_version=None)
+    audit.record(actor.subject, "zone.create", zone.zone_id, {"name": name, "cells": zone.cell_count})
+    return zone_view(zone)
+
+
+def _existing(zone_id: str) -> store.StoredZone:
+    zone = store.get_zone(zone_id)
+    if zone is None:
+        raise NotFoundError("Zona tidak ditemukan.", {"zone_id": zone_id})
+    return zone
+
+
+def get_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
+    auth.require_admin(actor)
+    zone = _existing(zone_id)
+    if not actor.is_super_admin and zone_id not in _zones_of_units(actor.unit_ids):
+        raise NotFoundError("Zona tidak ditemukan.", {"zone_id": zone_id})
+    return zone_view(zone)
+
+
+def _zones_of_units(unit_ids: frozenset[str]) -> set[str]:
+    return {z for unit in people.get_units(unit_ids) for z in unit.zone_ids}
+
+
+def list_zones(actor: Principal) -> dict[str, Any]:
+    auth.require_admin(actor)
+    ids = store.list_zone_ids() if actor.is_super_admin else sorted(_zones_of_units(actor.unit_ids))
+    items = []
+    for zone in store.get_zones(ids):
+        view = zone_view(zone)
+        view.pop("geometry")
+        items.append(view)
+    return {"items": items, "next": None}
+
+
+def update_zone(actor: Principal, zone_id: str, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Replace a zone's shape (and name); the cells are rebuilt and the version bumped."""
+    auth.require_super_admin(actor)
+    current = _existing(zone_id)
+    name = fields.string(body, "name", max_len=120, required=False) or current.name
+    zone = _build(zone_id, name, body, settings, version=current.version + 1, purpose=current.purpose)
+    try:
+        store.put_zone(zone, expected_version=current.version)
+    except ConditionFailed as exc:
+        raise ConflictError("Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id}) from exc
+    audit.record(actor.subject, "zone.update", zone_id, {"version": zone.version, "cells": zone.cell_count})
+    return zone_view(zone)
+
+
+def delete_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
+    auth.require_super_admin(actor)
+    _existing(zone_id)
+    users = [u.unor_id for u in people.get_units(people.list_unit_ids()) if zone_id in u.zone_ids]
+    if users:
+        raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone_id, "unor_ids": users})
+    store.delete_zone(zone_id)
+    audit.record(actor.subject, "zone.delete", zone_id)
+    return {"zone_id": zone_id, "deleted": True}
+
+
+def set_unit_zones(actor: Principal, unor_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    auth.require_unit_scope(actor, unor_id)
+    if people.get_unit(unor_id) is None:
+        raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
+    zone_ids = fields.string_list(body, "zone_ids", max_items=50)
+    found = {z.zone_id for z in store.get_zones(zone_ids)}
+    missing = sorted(set(zone_ids) - found)
+    if missing:
+        raise ValidationError("Zona tidak ditemukan.", {"zone_ids": missing})
+    people.set_unit_zones(unor_id, set(zone_ids))
+    audit.record(actor.subject, "unit.zones", unor_id, {"zone_ids": zone_ids})
+    return {"unor_id": unor_id, "zone_ids": sorted(zone_ids)}
+
+
+def create_assignment(actor: Principal, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Field duty: named employees may also check in inside the given area between two dates."""
+    auth.require_admin(actor)
+    nips = fields.string_list(body, "nips", max_items=MAX_ASSIGNMENT_EMPLOYEES)
+    if not nips:
+        raise ValidationError("Daftar NIP kosong.", {"nips": "at least one NIP"})
+    start, end = fields.date_field(body, "start_date"), fields.date_field(body, "end_date")
+    if end < start or end - start > timedelta(days=MAX_ASSIGNMENT_DAYS):
+        raise ValidationError("Rentang tanggal tugas tidak valid.", {"end_date": "on/after start, at most a year"})
+    letter_no = fields.req_string(body, "letter_no", max_len=100)
+    reason = fields.req_string(body, "reason", max_len=500)
+    units = {}
+    for nip in nips:
+        employee = people.get_employee(auth.validate_nip(nip, "nips"))
+        if employee is None:
+            raise ValidationError("Pegawai tidak ditemukan.", {"nips": nip})
+        auth.require_unit_scope(actor, employee.unor_id)
+        units[nip] = employee.unor_id
+    assignment_id = f"a-{secrets.token_hex(6)}"
+    zone = _build(
+        f"z-{assignment_id}", f"Dinas luar {letter_no}", body, settings, version=1, purpose="assignment"
+    )
+    store.put_zone(zone, expected_version=None)
+    store.save_assignment(
+        store.Assignment(assignment_id, zone.zone_id, frozenset(nips), start.isoformat(), end.isoformat(),
+                         letter_no, reason),
+        units,
+        actor.subject,
+    )
+    audit.record(actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter_no})
+    return {"assignment_id": assignment_id, "zone_id": zone.zone_id, "cell_count": zone.cell_count}

@@ -1,0 +1,68 @@
+"""Zone administration through the API: geometry validation, unit zones, field duty, scopes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from chalicelib.store import people
+from tests.functional.conftest import Api
+
+DEMO = json.loads((Path(__file__).resolve().parents[2] / "tools" / "demo_zones.json").read_text())["zones"]
+NIP = "198501012010011001"
+
+
+def test_create_list_get_update_delete(api: Api) -> None:
+    admin = api.admin_token()
+    created = api.call("POST", "/v1/admin/zones", DEMO[0], token=admin)
+    assert created.status == 201, created.body
+    zone_id = created.body["zone_id"]
+    assert created.body["cell_count"] > 100 and created.body["resolution"] == 13
+    listed = api.call("GET", "/v1/admin/zones", token=admin)
+    assert [z["zone_id"] for z in listed.body["items"]] == [zone_id]
+    circle = {"name": "Lingkaran", "circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
+    updated = api.call("PUT", f"/v1/admin/zones/{zone_id}", circle, token=admin)
+    assert updated.status == 200 and updated.body["version"] == 2 and updated.body["kind"] == "circle"
+    people.upsert_unit("U1", "Unit 1")
+    assert api.call("PUT", "/v1/admin/units/U1/zones", {"zone_ids": [zone_id]}, token=admin).status == 200
+    in_use = api.call("DELETE", f"/v1/admin/zones/{zone_id}", token=admin)
+    assert in_use.status == 409
+    assert api.call("PUT", "/v1/admin/units/U1/zones", {"zone_ids": []}, token=admin).status == 200
+    assert api.call("DELETE", f"/v1/admin/zones/{zone_id}", token=admin).status == 200
+    assert api.call("GET", f"/v1/admin/zones/{zone_id}", token=admin).status == 404
+
+
+def test_bad_geometry_is_a_validation_error(api: Api) -> None:
+    admin = api.admin_token()
+    bowtie = {"name": "x", "polygon": [[-6.80, 107.60], [-6.81, 107.61], [-6.80, 107.61], [-6.81, 107.60]]}
+    two_points = {"name": "x", "polygon": [[-6.80, 107.60], [-6.81, 107.61]]}
+    huge = {"name": "x", "circle": {"lat": -6.8, "lon": 107.6, "radius_m": 50000}}
+    abroad = {"name": "x", "circle": {"lat": 48.85, "lon": 2.35, "radius_m": 100}}
+    for body in (bowtie, two_points, huge, abroad, {"name": "x"}, {"name": "x", "polygon": "nope"}):
+        answer = api.call("POST", "/v1/admin/zones", body, token=admin)
+        assert answer.status == 400, (body, answer.body)
+        assert answer.body["error"]["code"] == "VALIDATION_ERROR"
+    assert api.call("GET", "/v1/admin/zones", token=admin).body["items"] == []
+
+
+def test_unit_zones_refuse_unknown_zones(api: Api) -> None:
+    admin = api.admin_token()
+    people.upsert_unit("U1", "Unit 1")
+    answer = api.call("PUT", "/v1/admin/units/U1/zones", {"zone_ids": ["z-nope"]}, token=admin)
+    assert answer.status == 400 and answer.body["error"]["details"]["zone_ids"] == ["z-nope"]
+    assert api.call("PUT", "/v1/admin/units/NOPE/zones", {"zone_ids": []}, token=admin).status == 404
+
+
+def test_field_duty_assignment(api: Api) -> None:
+    admin = api.admin_token()
+    people.upsert_unit("U1", "Unit 1")
+    people.put_employee(people.Employee(nip=NIP, nama="Asep", unor_id="U1"))
+    body = {"nips": [NIP], "circle": {"lat": -6.9, "lon": 107.6, "radius_m": 150}, "start_date": "2026-11-30",
+            "end_date": "2026-12-02", "letter_no": "800/123/BKPSDM", "reason": "Bimtek"}
+    created = api.call("POST", "/v1/admin/assignments", body, token=admin)
+    assert created.status == 201, created.body
+    assert created.body["assignment_id"].startswith("a-")
+    backwards = {**body, "start_date": "2026-12-05"}
+    assert api.call("POST", "/v1/admin/assignments", backwards, token=admin).status == 400
+    unknown = {**body, "nips": ["199912312020121001"]}
+    assert api.call("POST", "/v1/admin/assignments", unknown, token=admin).status == 400
