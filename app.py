@@ -7,13 +7,14 @@ from typing import Any
 from chalice.app import Chalice, Cron
 
 from chalicelib import jobs
-from chalicelib.api import routes_core, routes_hr, routes_zones
+from chalicelib.api import routes_attendance, routes_core, routes_hr, routes_zones
 from chalicelib.api.http import install_fallbacks
 
 app = Chalice(app_name="smart")
 app.register_blueprint(routes_core.bp)
 app.register_blueprint(routes_hr.bp)
 app.register_blueprint(routes_zones.bp)
+app.register_blueprint(routes_attendance.bp)
 install_fallbacks(app)
 
 # Schedules are in UTC; the comments give the regency's local time (WIB = UTC+7). infra/ documents how a
@@ -24,3 +25,9 @@ install_fallbacks(app)
 def simpeg_sync(event: Any) -> dict[str, Any]:
     """Nightly at 01:00 WIB: follow SIMPEG (new hires, transfers, retirements)."""
     return jobs.nightly_simpeg_sync()
+
+
+@app.schedule(Cron(30, 16, "*", "*", "?", "*"), name="daily_recap")
+def daily_recap(event: Any) -> dict[str, Any]:
+    """Daily at 23:30 WIB: judge and store the day's statuses of every employee."""
+    return jobs.daily_recap()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import hr_sync
 from chalicelib.api import context
+from chalicelib.attendance import days
 from chalicelib.settings import load_settings
 
 logger = logging.getLogger("smart.jobs")
@@ -18,3 +20,13 @@ def nightly_simpeg_sync() -> dict[str, Any]:
     run = hr_sync.sync_now(settings, actor=None)
     logger.info("simpeg sync %s: %s %s", run["run_id"], run["status"], run.get("counts"))
     return run
+
+
+def daily_recap(day: str | None = None) -> dict[str, Any]:
+    """Recap the regency's local date (today when the schedule fires at 23:30 WIB)."""
+    settings = load_settings()
+    context.ensure_ready(settings)
+    target = datetime.now(UTC).astimezone(settings.tz).date() if day is None else datetime.fromisoformat(day).date()
+    result = days.run_daily_recap(target, settings)
+    logger.info("daily recap %s: %s", result["date"], result)
+    return result

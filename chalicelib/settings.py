@@ -55,6 +55,8 @@ class Settings:
     max_speed_kmh: float
     h3_resolution: int
     photo_retention_days: int
+    rules_file: Path | None
+    offline_max_age_h: int
 
     @property
     def tz(self) -> ZoneInfo:
@@ -172,7 +174,19 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         max_speed_kmh=_float(env, "SMART_MAX_SPEED_KMH", 250.0, 10.0, 2000.0),
         h3_resolution=_int(env, "SMART_H3_RESOLUTION", 13, 9, 15),
         photo_retention_days=_int(env, "SMART_PHOTO_RETENTION_DAYS", 730, 30, 3650),
+        rules_file=_rules_file(env),
+        offline_max_age_h=_int(env, "SMART_OFFLINE_MAX_AGE_H", 72, 1, 24 * 14),
     )
+
+
+def _rules_file(env: Mapping[str, str]) -> Path | None:
+    raw = _get(env, "SMART_RULES_FILE")
+    if raw is None:
+        return None
+    path = Path(raw)
+    if not path.is_file():
+        raise SettingsError(f"SMART_RULES_FILE does not name a readable file: {raw!r}")
+    return path
 
 
 @lru_cache(maxsize=1)

@@ -211,7 +211,7 @@ class FaceTemplateModel(_Base):
     base_name = "face_templates"
     nip = UnicodeAttribute(hash_key=True)
     template_id = UnicodeAttribute(range_key=True)
-    models = UnicodeSetAttribute()
+    layout = JSONAttribute()  # [[model id, dimension], ...] in the order of `vectors`
     vectors = BinaryAttribute(legacy_encoding=False)  # float32 vectors of every model, see store.faces
     quality = JSONAttribute(null=True)
     photo_key = UnicodeAttribute()
@@ -229,8 +229,8 @@ class FingerprintModel(_Base):
     key = UnicodeAttribute(range_key=True)  # created_at#ref
     sha256 = UnicodeAttribute()
     phash = UnicodeAttribute()
+    layout = JSONAttribute(null=True)
     vectors = BinaryAttribute(legacy_encoding=False, null=True)
-    models = UnicodeSetAttribute(null=True)
     expires = TTLAttribute(null=True)
 
 
@@ -347,16 +347,34 @@ class DailyStatusModel(_Base):
 # --- calendar ----------------------------------------------------------------------------------------
 
 
+class PersonalScheduleByUnit(_Index):
+    """Sparse: personal schedules and shift rosters of a unit's employees, read once per unit recap."""
+
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unor_id = UnicodeAttribute(hash_key=True)
+    owner_key = UnicodeAttribute(range_key=True)
+
+
 class ScheduleModel(_Base):
-    """Versioned schedules: owner = unit id, ``EMP#<nip>`` for a personal override, ``DEFAULT``."""
+    """Versioned schedules and rosters.
+
+    owner ``UNIT#<unor_id>`` / ``EMP#<nip>``: week versions, range key effective_from#created_at;
+    ``SHIFT#<nip>``: one roster day per item, range key = date; ``RAMADAN``: one period per year.
+    """
 
     base_name = "schedules"
     owner = UnicodeAttribute(hash_key=True)
-    key = UnicodeAttribute(range_key=True)  # effective_from#created_at
+    key = UnicodeAttribute(range_key=True)
     effective_from = UnicodeAttribute()
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute()
     definition = JSONAttribute()
+    unor_id = UnicodeAttribute(null=True)  # set on personal items only
+    owner_key = UnicodeAttribute(null=True)  # owner#key, for the by_unit index
+    by_unit = PersonalScheduleByUnit()
 
 
 class HolidayModel(_Base):

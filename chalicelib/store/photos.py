@@ -11,6 +11,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import NotFoundError, UnavailableError
+from chalicelib.settings import Settings
+from chalicelib.store.aws import s3_client
 
 EXPORT_PREFIX = "exports/"
 
@@ -84,3 +86,8 @@ class PhotoStore:
             )
         except (BotoCoreError, ClientError) as exc:
             raise UnavailableError(details={"dependency": "s3"}) from exc
+
+
+def photo_store(settings: Settings) -> PhotoStore:
+    """The deployment's photo and export store."""
+    return PhotoStore(s3_client(settings.region), settings.bucket)

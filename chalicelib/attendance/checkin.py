@@ -1,0 +1,397 @@
+"""The employee's daily action: challenge, then check-in/out with GPS and a live selfie.
+
+Order of work in ``check_in``: validate → idempotency claim → employee and phone → challenge → first
+arrival → position → face → photo to S3 → one transaction (event, challenge consumed, first-arrival mark,
+photo fingerprint, idempotent answer). Refusals are recorded too (with the photo) but never count.
+A dependency failure releases the idempotency claim and answers 503: nothing is half-recorded and the retry
+with the same ``client_request_id`` simply runs again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from chalicelib import face_service
+from chalicelib.api import fields
+from chalicelib.attendance import days
+from chalicelib.auth.tokens import Principal
+from chalicelib.errors import (
+    AccountInactiveError,
+    AlreadyRecordedError,
+    CheckinRefusedError,
+    ConflictError,
+    DeviceMismatchError,
+    SmartError,
+    ValidationError,
+)
+from chalicelib.face import FaceAnalysis, FaceError, UnsupportedImageError, exif_warning
+from chalicelib.geo import Fix, GeoError, PastFix, assess_position, local_day, zones_for_day
+from chalicelib.messages import error_body
+from chalicelib.settings import Settings
+from chalicelib.store import attendance as store
+from chalicelib.store import faces as face_store
+from chalicelib.store import people
+from chalicelib.store import zones as zone_store
+from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.models import EventModel
+from chalicelib.store.photos import photo_key, photo_store
+from chalicelib.zones_service import geo_policy, zone_config
+
+logger = logging.getLogger("smart.checkin")
+Kind = Literal["in", "out"]
+HISTORY_DAYS = 30
+IN_FLIGHT_WAIT_S = 10.0
+STALE_CLAIM_S = 60
+OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
+EXIF_TIME_MISMATCH = "EXIF_TIME_MISMATCH"
+
+
+# --- challenge ---------------------------------------------------------------------------------------
+
+
+def _employee_on_bound_phone(principal: Principal) -> people.Employee:
+    employee = people.get_employee(principal.subject)
+    if employee is None:
+        raise AccountInactiveError()
+    if not employee.active:
+        raise AccountInactiveError()
+    if employee.device_id is None or employee.device_id != principal.device_id:
+        raise DeviceMismatchError()
+    return employee
+
+
+def issue_challenge(principal: Principal, settings: Settings, now: datetime) -> dict[str, Any]:
+    employee = _employee_on_bound_phone(principal)
+    model = store.create_challenge(employee.nip, str(employee.device_id), now, settings.challenge_ttl_s)
+    return {
+        "challenge_id": model.challenge_id,
+        "issued_at": model.issued_at,
+        "expires_at": iso(datetime.fromtimestamp(int(model.expires_epoch), tz=now.tzinfo)),
+    }
+
+
+# --- request -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckinRequest:
+    kind: Kind
+    client_request_id: str
+    challenge_id: str | None
+    latitude: float
+    longitude: float
+    accuracy_m: float
+    captured_at: datetime | None
+    mock_location: bool
+    offline: bool
+    photo: bytes
+    fingerprint: str
+
+
+def parse_request(body: dict[str, Any], raw: bytes, settings: Settings) -> CheckinRequest:
+    kind = fields.choice(body, "type", ("in", "out"))
+    request_id = fields.req_string(body, "client_request_id", max_len=64)
+    offline = fields.boolean(body, "offline", False)
+    challenge_id = fields.string(body, "challenge_id", max_len=64, required=not offline)
+    captured_at = fields.instant(body, "captured_at", required=offline)
+    return CheckinRequest(
+        kind="in" if kind == "in" else "out",
+        client_request_id=request_id,
+        challenge_id=challenge_id,
+        latitude=fields.req_number(body, "latitude", low=-90, high=90),
+        longitude=fields.req_number(body, "longitude", low=-180, high=180),
+        accuracy_m=fields.req_number(body, "accuracy_m", low=0, high=100_000),
+        captured_at=captured_at,
+        mock_location=fields.boolean(body, "mock_location", False),
+        offline=offline,
+        photo=face_service.decode_photo(body, settings),
+        fingerprint=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+# --- the use case ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Attempt:
+    """What is learned while judging one check-in; becomes the stored event and the answer."""
+
+    request: CheckinRequest
+    employee: people.Employee
+    attendance_time: datetime
+    local_date: str
+    event_id: str
+    challenge_id: str | None
+    claim_key: str
+    now: datetime
+    warnings: list[str] = field(default_factory=list)
+    zone: dict[str, str] | None = None
+    face: dict[str, float] | None = None
+    analysis: FaceAnalysis | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    body: dict[str, Any]
+
+
+def check_in(principal: Principal, body: dict[str, Any], raw: bytes, settings: Settings, now: datetime) -> Answer:
+    request = parse_request(body, raw, settings)
+    key = f"{principal.subject}#{request.client_request_id}"
+    claimed = store.claim_request(key, request.fingerprint, now, STALE_CLAIM_S)
+    if claimed == "in_progress":
+        claimed = store.wait_for_answer(key, request.fingerprint, IN_FLIGHT_WAIT_S)
+        if claimed is None:
+            raise ConflictError("Permintaan yang sama sedang diproses. Coba lagi sebentar.", {"retry": True})
+    if isinstance(claimed, store.StoredAnswer):
+        return _replayed_answer(claimed)
+    try:
+        return _judge_and_record(principal, request, key, settings, now)
+    except Exception:
+        # Nothing was recorded (the transaction is the last step): let the retry run again.
+        _release(key)
+        raise
+
+
+def _replayed_answer(stored: store.StoredAnswer) -> Answer:
+    if stored.body.get("conflict"):
+        raise ConflictError("client_request_id sudah dipakai untuk permintaan lain.", {"client_request_id": "reused"})
+    return Answer(stored.status_code, stored.body)
+
+
+def _release(key: str) -> None:
+    try:
+        store.release_request(key)
+    except Exception:
+        logger.warning("could not release an idempotency claim")
+
+
+def _judge_and_record(
+    principal: Principal, request: CheckinRequest, key: str, settings: Settings, now: datetime
+) -> Answer:
+    employee = _employee_on_bound_phone(principal)
+    attendance_time, challenge_id = _attendance_time(request, employee, settings, now)
+    local_date = attendance_time.astimezone(settings.tz).date().isoformat()
+    event_id = store.new_event_id(employee.nip, now)
+    attempt = Attempt(request, employee, attendance_time, local_date, event_id, challenge_id, key, now)
+    if request.offline:
+        attempt.warnings.append(OFFLINE_CAPTURE)
+    if request.kind == "in":
+        _refuse_second_arrival(employee.nip, local_date)
+    try:
+        _check_position(attempt, settings)
+        _check_face(attempt, settings)
+    except (GeoError, FaceError, CheckinRefusedError) as refusal:
+        if isinstance(refusal, UnsupportedImageError) or getattr(refusal, "code", "") == "VALIDATION_ERROR":
+            raise
+        return _record_refusal(attempt, refusal, settings)
+    return _record_success(attempt, settings)
+
+
+def _attendance_time(
+    request: CheckinRequest, employee: people.Employee, settings: Settings, now: datetime
+) -> tuple[datetime, str | None]:
+    """The challenge's issue time (online) or the accepted capture time (offline, reviewed later)."""
+    if request.offline:
+        assert request.captured_at is not None
+        captured = request.captured_at
+        if captured > now + timedelta(minutes=5) or captured < now - timedelta(hours=settings.offline_max_age_h):
+            raise ValidationError(
+                "Waktu pengambilan foto luring tidak wajar.", {"captured_at": "in the future or too old"}
+            )
+        return captured, None
+    assert request.challenge_id is not None
+    challenge = store.get_challenge(request.challenge_id)
+    valid = (
+        challenge is not None
+        and challenge.nip == employee.nip
+        and challenge.device_id == employee.device_id
+        and challenge.used_by is None
+        and int(challenge.expires_epoch) > int(now.timestamp())
+    )
+    if not valid or challenge is None:
+        raise CheckinRefusedError("CHALLENGE_INVALID")
+    return parse_iso(challenge.issued_at), challenge.challenge_id
+
+
+def _refuse_second_arrival(nip: str, local_date: str) -> None:
+    mark = store.get_mark(nip, local_date)
+    if mark is not None:
+        first = store.get_event(str(mark.first_event_id)) if mark.first_event_id else None
+        raise AlreadyRecordedError(details={"first_event": event_view(first) if first else None})
+
+
+def _check_position(attempt: Attempt, settings: Settings) -> None:
+    request, employee = attempt.request, attempt.employee
+    config = zone_config(settings)
+    unit = people.get_unit(employee.unor_id)
+    unit_zones = zone_store.zone_refs(sorted(unit.zone_ids) if unit else [], config)
+    day = local_day(attempt.attendance_time, settings.timezone)
+    assignments = zone_store.field_duty_assignments(employee.nip, day, config)
+    zones = zones_for_day(employee.nip, unit_zones, assignments, day)
+    fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
+    assessment = assess_position(fix, zones, _history(employee.nip, attempt.attendance_time), geo_policy(settings))
+    refusal = assessment.first_refusal()
+    if refusal is not None:
+        raise refusal
+    attempt.warnings += list(assessment.warnings)
+    if assessment.zone is not None:
+        attempt.zone = {"zone_id": assessment.zone.zone_id, "name": assessment.zone.name}
+
+
+def _history(nip: str, at: datetime) -> list[PastFix]:
+    rows = store.events_between(nip, at - timedelta(days=HISTORY_DAYS), at + timedelta(days=1))
+    return [
+        PastFix(float(r.latitude), float(r.longitude), parse_iso(str(r.attendance_time)))
+        for r in rows
+        if r.status in ("accepted", "review") and r.latitude is not None and r.longitude is not None
+    ]
+
+
+def _check_face(attempt: Attempt, settings: Settings) -> None:
+    nip = attempt.employee.nip
+    templates = face_store.templates_of(nip)
+    if not templates:
+        raise CheckinRefusedError("NOT_ENROLLED")
+    analysis = face_service.analyse_selfie(attempt.request.photo, settings)
+    attempt.analysis = analysis
+    face_service.check_not_replayed(analysis, face_store.fingerprints_of(nip, attempt.attendance_time), settings)
+    verdict = face_service.verify_selfie(nip, analysis, templates, settings)
+    attempt.face = {"score": round(verdict.score, 4), "threshold": verdict.accept_threshold}
+    if verdict.decision == "reject":
+        raise CheckinRefusedError("FACE_MISMATCH", details={"score": round(verdict.score, 4)})
+    if verdict.decision == "review":
+        attempt.warnings.append("FACE_BORDERLINE")
+    engine, _ = face_service.engine_and_policy(settings)
+    capture = attempt.request.captured_at or attempt.attendance_time
+    if exif_warning(analysis.exif_datetime, capture.astimezone(settings.tz), engine.config.replay.exif_max_skew):
+        attempt.warnings.append(EXIF_TIME_MISMATCH)
+
+
+# --- recording ---------------------------------------------------------------------------------------
+
+
+def _store_photo(attempt: Attempt, settings: Settings) -> str:
+    key = photo_key("checkin", attempt.local_date, attempt.employee.nip, attempt.event_id.split(".", 1)[1])
+    photo_store(settings).put(key, attempt.request.photo)
+    return key
+
+
+def _event(attempt: Attempt, status: str, photo: str, reasons: list[str] | None = None) -> EventModel:
+    nip, range_key = store.event_keys(attempt.event_id)
+    request, employee = attempt.request, attempt.employee
+    return EventModel(
+        nip,
+        range_key,
+        event_id=attempt.event_id,
+        type=request.kind,
+        status=status,
+        reasons=reasons,
+        warnings=list(attempt.warnings),
+        attendance_time=iso(attempt.attendance_time),
+        received_at=iso(attempt.now),
+        local_date=attempt.local_date,
+        unor_id=employee.unor_id,
+        unit_date=f"{employee.unor_id}#{attempt.local_date}",
+        review_unit=employee.unor_id if status == "review" else None,
+        latitude=request.latitude,
+        longitude=request.longitude,
+        accuracy_m=request.accuracy_m,
+        zone_id=attempt.zone["zone_id"] if attempt.zone else None,
+        zone_name=attempt.zone["name"] if attempt.zone else None,
+        face_score=attempt.face["score"] if attempt.face else None,
+        face_threshold=attempt.face["threshold"] if attempt.face else None,
+        photo_key=photo,
+    )
+
+
+def _record_success(attempt: Attempt, settings: Settings) -> Answer:
+    status = "review" if attempt.warnings else "accepted"
+    judgement = days.judge_for_answer(attempt.employee, attempt.request.kind, attempt.attendance_time, settings)
+    body = {
+        "event_id": attempt.event_id,
+        "status": status,
+        "type": attempt.request.kind,
+        "attendance_time": iso(attempt.attendance_time),
+        "zone": attempt.zone,
+        "face": attempt.face,
+        "late_minutes": judgement.minutes if attempt.request.kind == "in" else 0,
+        "early_minutes": judgement.minutes if attempt.request.kind == "out" else 0,
+        "category": judgement.category,
+        "warnings": list(attempt.warnings),
+    }
+    answer = Answer(201, body)
+    photo = _store_photo(attempt, settings)
+    event = _event(attempt, status, photo)
+    event.answer = body
+    mark = None
+    if attempt.request.kind == "in":
+        mark = EventModel(attempt.employee.nip, store.mark_key(attempt.local_date), first_event_id=attempt.event_id)
+    _write(attempt, event, mark, answer)
+    return answer
+
+
+def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) -> Answer:
+    code = str(getattr(refusal, "code", "FACE_MISMATCH"))
+    message = getattr(refusal, "message", None) or getattr(refusal, "default_message", None)
+    body = error_body(code, message if isinstance(message, str) else None, _details(refusal))
+    body["event_id"] = attempt.event_id
+    answer = Answer(422, body)
+    photo = _store_photo(attempt, settings)
+    event = _event(attempt, "refused", photo, [code])
+    event.answer = body
+    _write(attempt, event, None, answer)
+    return answer
+
+
+def _details(refusal: Exception) -> dict[str, Any]:
+    details = getattr(refusal, "details", None)
+    return (
+        {k: v for k, v in details.items() if isinstance(v, str | int | float | bool)}
+        if isinstance(details, dict)
+        else {}
+    )
+
+
+def _write(attempt: Attempt, event: EventModel, mark: EventModel | None, answer: Answer) -> None:
+    nip, now = attempt.employee.nip, attempt.now
+    analysis = attempt.analysis
+    fingerprint = face_store.fingerprint_item(nip, attempt.event_id, analysis.fingerprint, now) if analysis else None
+    stored = store.StoredAnswer(answer.status_code, answer.body)
+    record = store.answer_item(attempt.claim_key, attempt.request.fingerprint, now, stored)
+    try:
+        store.write_checkin(store.CheckinWrite(event, attempt.challenge_id, mark, fingerprint, record))
+    except store.ChallengeTaken as exc:
+        raise CheckinRefusedError("CHALLENGE_INVALID") from exc
+    except store.MarkTaken as exc:
+        raise AlreadyRecordedError() from exc
+
+
+# --- views -------------------------------------------------------------------------------------------
+
+
+def event_view(m: EventModel) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "event_id": m.event_id,
+        "type": m.type,
+        "status": m.status,
+        "attendance_time": m.attendance_time,
+        "received_at": m.received_at,
+        "zone": {"zone_id": m.zone_id, "name": m.zone_name} if m.zone_id else None,
+        "face": {"score": m.face_score, "threshold": m.face_threshold} if m.face_score is not None else None,
+        "warnings": list(m.warnings or []),
+        "reasons": list(m.reasons or []),
+        "decision": m.decision,
+    }
+    answer = m.answer or {}
+    for name in ("late_minutes", "early_minutes", "category"):
+        view[name] = answer.get(name)
+    return view
+
+
+__all__ = ["Answer", "SmartError", "check_in", "event_view", "issue_challenge"]

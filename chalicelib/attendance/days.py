@@ -1,0 +1,155 @@
+"""Judging days from stored data: the check-in answer, the daily recap, the live monitor, the month.
+
+This module loads plain data from the store and hands it to the pure rules (calendar, classify, monthly).
+Reads go per unit and per local date (events through the ``by_unit_date`` index, statuses through the
+``unit_month`` partition), so a recap never scans a table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from chalicelib.attendance.calendar import DayPlan, EmployeePlan, RegencyCalendar, plan_day
+from chalicelib.attendance.classify import (
+    AttendanceEvent,
+    DayInputs,
+    DayStatus,
+    EventState,
+    Judgement,
+    classify_period,
+    judge_attendance,
+    monitor_state,
+)
+from chalicelib.attendance.rules import RuleTable
+from chalicelib.settings import Settings
+from chalicelib.store import attendance as events_store
+from chalicelib.store import calendar as calendar_store
+from chalicelib.store import people, statuses
+from chalicelib.store.models import EventModel
+
+NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
+
+
+@lru_cache(maxsize=4)
+def _rules_from(path: Path | None, timezone: str) -> RuleTable:
+    if path is None:
+        return RuleTable(timezone=timezone)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return RuleTable.from_dict({**data, "timezone": data.get("timezone", timezone)})
+
+
+def rule_table(settings: Settings) -> RuleTable:
+    """The regency's rule table: DOMAIN.md defaults, or the JSON file named by SMART_RULES_FILE."""
+    return _rules_from(settings.rules_file, settings.timezone)
+
+
+def _state(m: EventModel) -> EventState | None:
+    if m.status == "accepted":
+        return EventState.ACCEPTED
+    if m.status != "review":
+        return None
+    return {"approve": EventState.APPROVED, "reject": EventState.REJECTED}.get(str(m.decision), EventState.PENDING)
+
+
+def to_events(rows: Iterable[EventModel]) -> list[AttendanceEvent]:
+    out = []
+    for m, at in events_store.parse_times(rows):
+        state = _state(m)
+        if state is not None and m.type in ("in", "out"):
+            out.append(AttendanceEvent("in" if m.type == "in" else "out", at, state))
+    return out
+
+
+def _plans(day: date, calendar: RegencyCalendar, plan: EmployeePlan, rules: RuleTable) -> list[DayPlan]:
+    return [plan_day(day + timedelta(days=d), calendar, plan, rules) for d in NEIGHBOURS]
+
+
+def judge_for_answer(employee: people.Employee, kind: str, at: datetime, settings: Settings) -> Judgement:
+    """Late/early minutes and category for the check-in answer, under the schedule in force that day."""
+    rules = rule_table(settings)
+    day = at.astimezone(rules.tz).date()
+    plan = calendar_store.employee_plan(employee.nip, employee.unor_id, day - timedelta(days=1), day)
+    calendar = calendar_store.regency_calendar({day.year})
+    return judge_attendance("in" if kind == "in" else "out", at, plan_day(day, calendar, plan, rules), rules)
+
+
+# --- a unit's day ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmployeeDay:
+    employee: people.Employee
+    inputs: DayInputs  # the day itself
+    plans: list[DayPlan]  # the day and its neighbours
+    events: list[AttendanceEvent]  # every event of the neighbouring local dates
+
+
+def unit_day(unor_id: str, day: date, settings: Settings) -> list[EmployeeDay]:
+    """Plans and events of every employee of a unit around one local date (a few queries in all)."""
+    rules = rule_table(settings)
+    employees = [e for e in people.iter_employees_of_unit(unor_id)]
+    plans = calendar_store.unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1))
+    calendar = calendar_store.regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
+    by_nip: dict[str, list[EventModel]] = {}
+    for offset in NEIGHBOURS:
+        for row in events_store.events_of_unit_day(unor_id, (day + timedelta(days=offset)).isoformat()):
+            by_nip.setdefault(row.nip, []).append(row)
+    result = []
+    for employee in employees:
+        if not employee.active:
+            continue
+        day_plans = _plans(day, calendar, plans.plan_for(employee.nip), rules)
+        events = to_events(by_nip.get(employee.nip, []))
+        result.append(EmployeeDay(employee, DayInputs(day_plans[1], events), day_plans, events))
+    return result
+
+
+def classify(entry: EmployeeDay, rules: RuleTable) -> DayStatus:
+    return classify_period(entry.plans, entry.events, rules)[1]
+
+
+# --- daily recap -------------------------------------------------------------------------------------
+
+
+def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | None = None) -> dict[str, Any]:
+    """Judge and store every employee's status for `day`; re-runs write only what changed."""
+    rules = rule_table(settings)
+    written = unchanged = employees = 0
+    for unor_id in unit_ids if unit_ids is not None else people.list_unit_ids():
+        rows = [(e.employee, classify(e, rules)) for e in unit_day(unor_id, day, settings)]
+        w, u = statuses.save_day(unor_id, day, rows)
+        written, unchanged, employees = written + w, unchanged + u, employees + len(rows)
+    return {"date": day.isoformat(), "employees": employees, "written": written, "unchanged": unchanged}
+
+
+def recap_item(nama: str, nip: str, status: DayStatus) -> dict[str, Any]:
+    item = status.to_dict()
+    item.pop("date", None)
+    return {"nip": nip, "nama": nama, **item}
+
+
+# --- monitor -----------------------------------------------------------------------------------------
+
+
+def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> dict[str, Any]:
+    rules = rule_table(settings)
+    entries = unit_day(unor_id, day, settings)
+    counts = {k: 0 for k in ("present", "late", "not_yet", "absent", "leave", "field_duty", "off")}
+    items = []
+    for entry in entries:
+        state = monitor_state(entry.inputs, now, rules)
+        counts[state] += 1
+        first_in = min((e.at for e in entry.inputs.events if e.kind == "in"), default=None)
+        items.append({
+            "nip": entry.employee.nip,
+            "nama": entry.employee.nama,
+            "state": state,
+            "check_in": first_in.isoformat() if first_in else None,
+        })  # fmt: skip
+    return {"date": day.isoformat(), "unor_id": unor_id, "counts": counts, "items": items}

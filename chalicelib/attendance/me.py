@@ -1,0 +1,66 @@
+"""What an employee sees of themselves: profile, unit, zones, today's schedule and status, own events."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from chalicelib.api import fields
+from chalicelib.attendance import days
+from chalicelib.attendance.calendar import plan_day
+from chalicelib.attendance.checkin import event_view
+from chalicelib.auth.tokens import Principal
+from chalicelib.errors import AccountInactiveError, ValidationError
+from chalicelib.settings import Settings
+from chalicelib.store import attendance as events_store
+from chalicelib.store import calendar as calendar_store
+from chalicelib.store import people
+from chalicelib.store import zones as zone_store
+
+MAX_RANGE_DAYS = 62
+
+
+def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str, Any]:
+    employee = people.get_employee(principal.subject)
+    if employee is None:
+        raise AccountInactiveError()
+    unit = people.get_unit(employee.unor_id)
+    today = now.astimezone(settings.tz).date()
+    rules = days.rule_table(settings)
+    plan = calendar_store.employee_plan(employee.nip, employee.unor_id, today, today)
+    day = plan_day(today, calendar_store.regency_calendar({today.year}), plan, rules)
+    mark = events_store.get_mark(employee.nip, today.isoformat())
+    zones = zone_store.get_zones(sorted(unit.zone_ids)) if unit else []
+    return {
+        "nip": employee.nip,
+        "nama": employee.nama,
+        "jabatan": employee.jabatan,
+        "active": employee.active,
+        "unit": {"unor_id": employee.unor_id, "unor_nama": unit.unor_nama if unit else None},
+        "zones": [{"zone_id": z.zone_id, "name": z.name, "kind": z.kind, "geometry": z.geometry} for z in zones],
+        "today": {
+            "date": today.isoformat(),
+            "schedule": day.hours.to_dict() if day.hours else None,
+            "holiday": day.holiday.name if day.holiday else None,
+            "leave": day.leave.value if day.leave else None,
+            "field_duty": day.field_duty,
+            "checked_in": mark is not None,
+        },
+        "enrolled": employee.template_count > 0,
+        "device_bound": employee.device_id is not None,
+    }
+
+
+def my_events(
+    principal: Principal, start_text: str | None, end_text: str | None, settings: Settings, now: datetime
+) -> dict[str, Any]:
+    today = now.astimezone(settings.tz).date()
+    start = fields.parse_date(start_text, "from") if start_text else today - timedelta(days=6)
+    end = fields.parse_date(end_text, "to") if end_text else today
+    if end < start or (end - start).days > MAX_RANGE_DAYS:
+        raise ValidationError("Rentang tanggal tidak valid.", {"to": f"on/after from, at most {MAX_RANGE_DAYS} days"})
+    tz = settings.tz
+    begin = datetime.combine(start, time(0, 0), tzinfo=tz)
+    finish = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=tz)
+    rows = events_store.events_between(principal.subject, begin, finish)
+    return {"items": [event_view(r) for r in rows], "next": None}

@@ -1,0 +1,155 @@
+"""Admin use cases of the calendar: unit and personal schedules (versioned), shift rosters, holidays,
+Ramadan periods and leaves. Every write is audited; a schedule change never rewrites past days."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from chalicelib.api import fields
+from chalicelib.attendance.calendar import DateRange, HolidayKind, LeaveKind
+from chalicelib.attendance.errors import AttendanceError
+from chalicelib.attendance.schedule import WeekSchedule, WorkHours
+from chalicelib.auth import service as auth
+from chalicelib.auth.tokens import Principal
+from chalicelib.directory import employee_in_scope
+from chalicelib.errors import NotFoundError, ValidationError
+from chalicelib.settings import Settings
+from chalicelib.store import audit, people
+from chalicelib.store import calendar as store
+
+MAX_LEAVE_DAYS = 366
+MAX_ROSTER_DAYS = 62
+
+
+def _week(body: dict[str, Any]) -> WeekSchedule:
+    days = body.get("days")
+    if not isinstance(days, dict):
+        raise ValidationError("Jadwal harian wajib diisi.", {"days": "object of weekday → {start, end}"})
+    try:
+        return WeekSchedule.from_dict(days)
+    except AttendanceError as exc:
+        raise ValidationError(exc.message or "Jadwal tidak valid.", {"days": exc.details}) from exc
+
+
+def _effective_from(body: dict[str, Any], settings: Settings, now: datetime) -> date:
+    effective = fields.date_field(body, "effective_from")
+    if effective < now.astimezone(settings.tz).date():
+        raise ValidationError("Jadwal tidak boleh berlaku surut.", {"effective_from": "today or later"})
+    return effective
+
+
+def set_unit_schedule(
+    actor: Principal, unor_id: str, body: dict[str, Any], settings: Settings, now: datetime
+) -> dict[str, Any]:
+    auth.require_unit_scope(actor, unor_id)
+    if people.get_unit(unor_id) is None:
+        raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
+    effective, week = _effective_from(body, settings, now), _week(body)
+    created_at = store.add_schedule_version(store.unit_owner(unor_id), effective, week, actor.subject)
+    audit.record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
+    return {
+        "unor_id": unor_id,
+        "effective_from": effective.isoformat(),
+        "created_at": created_at,
+        "days": week.to_dict(),
+        "versions": store.schedule_history(store.unit_owner(unor_id)),
+    }
+
+
+def get_unit_schedule(actor: Principal, unor_id: str) -> dict[str, Any]:
+    auth.require_unit_scope(actor, unor_id)
+    return {"unor_id": unor_id, "versions": store.schedule_history(store.unit_owner(unor_id))}
+
+
+def set_employee_schedule(
+    actor: Principal, nip: str, body: dict[str, Any], settings: Settings, now: datetime
+) -> dict[str, Any]:
+    employee = employee_in_scope(actor, nip)
+    effective, week = _effective_from(body, settings, now), _week(body)
+    owner = store.employee_owner(employee.nip)
+    store.add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
+    audit.record(actor.subject, "schedule.employee", employee.nip, {"effective_from": effective.isoformat()})
+    return {"nip": employee.nip, "versions": store.schedule_history(owner)}
+
+
+def set_shifts(actor: Principal, nip: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A shift roster: per date the hours (possibly crossing midnight) or null for a day off."""
+    employee = employee_in_scope(actor, nip)
+    raw = body.get("shifts")
+    if not isinstance(raw, dict) or not raw or len(raw) > MAX_ROSTER_DAYS:
+        raise ValidationError("Daftar shift tidak valid.", {"shifts": f"1-{MAX_ROSTER_DAYS} dates"})
+    shifts: dict[date, WorkHours | None] = {}
+    for day_text, hours in raw.items():
+        day = fields.parse_date(day_text, "shifts")
+        try:
+            shifts[day] = None if hours is None else WorkHours.parse(hours.get("start"), hours.get("end"))
+        except (AttendanceError, AttributeError) as exc:
+            raise ValidationError("Jam shift tidak valid.", {"shifts": day_text}) from exc
+    store.put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
+    audit.record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
+    return {"nip": employee.nip, "days": len(shifts)}
+
+
+def put_holiday(actor: Principal, day_text: str, body: dict[str, Any]) -> dict[str, Any]:
+    auth.require_super_admin(actor)
+    day = fields.parse_date(day_text, "date")
+    name = fields.req_string(body, "name", max_len=120)
+    kind = body.get("kind", HolidayKind.LOCAL.value)
+    if kind not in {k.value for k in HolidayKind}:
+        raise ValidationError("Jenis libur tidak dikenal.", {"kind": [k.value for k in HolidayKind]})
+    store.put_holiday(day, name, str(kind))
+    audit.record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
+    return {"date": day.isoformat(), "name": name, "kind": kind}
+
+
+def delete_holiday(actor: Principal, day_text: str) -> dict[str, Any]:
+    auth.require_super_admin(actor)
+    day = fields.parse_date(day_text, "date")
+    if not store.delete_holiday(day):
+        raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
+    audit.record(actor.subject, "holiday.delete", day.isoformat())
+    return {"date": day.isoformat(), "deleted": True}
+
+
+def list_holidays(actor: Principal, year_text: str | None, now: datetime) -> dict[str, Any]:
+    auth.require_admin(actor)
+    year = now.year if not year_text else _year(year_text)
+    return {"items": store.holidays_of_year(year), "next": None}
+
+
+def _year(text: str) -> int:
+    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise ValidationError("Tahun tidak valid.", {"year": "2000-2100"})
+    return int(text)
+
+
+def put_ramadan(actor: Principal, year_text: str, body: dict[str, Any]) -> dict[str, Any]:
+    auth.require_super_admin(actor)
+    year = _year(year_text)
+    start, end = fields.date_field(body, "start_date"), fields.date_field(body, "end_date")
+    if end < start or (end - start) > timedelta(days=31) or start.year != year:
+        raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
+    store.put_ramadan(year, DateRange(start, end), actor.subject)
+    audit.record(actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()})
+    return {"year": year, "start_date": start.isoformat(), "end_date": end.isoformat()}
+
+
+def add_leave(actor: Principal, body: dict[str, Any]) -> dict[str, Any]:
+    nip = auth.validate_nip(body.get("nip"))
+    employee = employee_in_scope(actor, nip)
+    kind = LeaveKind.from_api(fields.choice(body, "type", ("CUTI", "IZIN", "SAKIT")))
+    start, end = fields.date_field(body, "start_date"), fields.date_field(body, "end_date")
+    if end < start or (end - start).days > MAX_LEAVE_DAYS:
+        raise ValidationError("Rentang tanggal cuti tidak valid.", {"end_date": "on/after start, at most a year"})
+    reason = fields.string(body, "reason", max_len=500, required=False)
+    entry = store.LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, reason)
+    leave_id = store.add_leave(entry, actor.subject)
+    audit.record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
+    return {
+        "leave_id": leave_id,
+        "nip": employee.nip,
+        "type": body["type"],
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+    }

@@ -1,0 +1,100 @@
+"""Configuration of the face pipeline, passed in by the caller (the pipeline never reads the environment).
+
+Defaults are the values measured on the development photos (see bench/face_RESULTS.md); a deployment
+overrides them from its settings object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+Purpose = Literal["enrol", "verify"]
+
+
+@dataclass(frozen=True)
+class DecodeLimits:
+    """Limits checked on the upload before (bytes, header) and after decoding."""
+
+    max_bytes: int = 6 * 1024 * 1024
+    # 24 MP covers phone cameras in their default mode; a larger header is refused before decoding.
+    max_pixels: int = 24_000_000
+    # A PNG is decoded at full size (no DCT scaling): 12 MP keeps the peak near 200 MB.
+    max_png_pixels: int = 12_000_000
+    max_side: int = 10_000
+    min_side: int = 64
+    # The decoded photo is shrunk so that its long side is at most this: the detector and the 150-px
+    # embedding chip need no more, and memory stays bounded.
+    work_max_side: int = 1280
+
+
+@dataclass(frozen=True)
+class DetectLimits:
+    """MTCNN parameters (facenet-pytorch defaults) and the dominant-face rule."""
+
+    thresholds: tuple[float, float, float] = (0.6, 0.7, 0.7)
+    pyramid_factor: float = 0.709
+    # Smallest face searched, as a fraction of the photo's short side, per purpose.
+    min_face_ratio_verify: float = 1 / 5
+    min_face_ratio_enrol: float = 1 / 8
+    # Smallest face ever searched, in pixels of the working image (MTCNN's own floor is 12).
+    min_face_px: int = 20
+    # A second face is tolerated if the visible part of its box is under this fraction of the main face's
+    # width, or if the detector is unsure it is a face at all (blurred passers-by behind the subject
+    # score 0.72-0.85 on the dev photos; real second people ≥ 0.99).
+    dominant_width_ratio: float = 0.7
+    rival_min_score: float = 0.95
+    # False only for evaluation on news/crowd photos (dev-asia): take the largest face, refuse none.
+    refuse_multiple: bool = True
+
+
+@dataclass(frozen=True)
+class QualityLimits:
+    """Limits under which a face is refused as LOW_QUALITY (measured on the face region)."""
+
+    min_face_px: float = 60.0
+    # Mean grey level of the face. Measured: a dev photo darkened to 10 still matched at cosine 0.95
+    # (0.97 undarkened), so only an almost black face is refused; a dim one goes to the score.
+    min_brightness: float = 12.0
+    max_brightness: float = 240.0
+    # quality.sharpness_of on the face at 112×112 (dev photos ≥ 9.1; a 320-px face blurred with
+    # σ = 8 px gives 1.5 and still matched at 0.95, σ = 12 px gives 0.6 and 0.935).
+    min_sharpness: float = 1.0
+    # Smaller/larger nose-to-side distance (quality.yaw_ratio): 1 frontal, 0 nose on one side, < 0 beyond
+    # it. Only near-profiles are refused: a turned genuine selfie should reach the score (dev photos: ≥ -0.05).
+    min_yaw_ratio: float = -0.2
+
+
+@dataclass(frozen=True)
+class ReplayLimits:
+    """How close a photo must be to an earlier one to count as the same photo sent again."""
+
+    # Hamming distance of 64-bit DCT perceptual hashes.
+    max_phash_distance: int = 8
+    # Cosine of L2-normalised embeddings, per model; above = the same photo, not a new selfie.
+    min_embedding_cosine: dict[str, float] = field(
+        default_factory=lambda: {"dlib_resnet_v1": 0.985, "mobilefacenet_fp": 0.97}
+    )
+    exif_max_skew: timedelta = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class FaceConfig:
+    """Everything the face engine needs; `model_dir` holds the ONNX files built by `models/`."""
+
+    model_dir: Path
+    intra_op_threads: int = 1
+    embedders: tuple[str, ...] = ("dlib_resnet_v1",)
+    flip_average: bool = False
+    # Measured: MobileFaceNet runs faster with onnxruntime's graph optimisations disabled.
+    disable_graph_optimisation: tuple[str, ...] = ("mobilefacenet_fp",)
+    decode: DecodeLimits = field(default_factory=DecodeLimits)
+    detect: DetectLimits = field(default_factory=DetectLimits)
+    quality: QualityLimits = field(default_factory=QualityLimits)
+    replay: ReplayLimits = field(default_factory=ReplayLimits)
+
+    def min_face_ratio(self, purpose: Purpose) -> float:
+        """Smallest face searched for this purpose, as a fraction of the short side."""
+        return self.detect.min_face_ratio_enrol if purpose == "enrol" else self.detect.min_face_ratio_verify

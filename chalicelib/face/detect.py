@@ -1,0 +1,256 @@
+"""MTCNN face detection (P/R/O-net in onnxruntime) and the "exactly one dominant face" rule.
+
+The cascade follows facenet-pytorch's `detect_face` step for step (pyramid, per-scale and global NMS, box
+calibration, square boxes, crops resized by area averaging, landmarks from O-net) because the dlib
+alignment template was fitted on its landmarks. Area resizing is done on one integral image of the photo,
+which serves every pyramid level and every crop without copying the photo again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime as ort
+
+from .config import DetectLimits
+from .errors import MultipleFacesError, NoFaceError
+
+FloatArray = npt.NDArray[np.float32]
+NmsMethod = Literal["union", "min"]
+
+_PNET_STRIDE = 2
+_PNET_CELL = 12
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One face: box (x1, y1, x2, y2) in pixels, O-net score, five landmarks (x, y).
+
+    Landmark order: left eye, right eye, nose, left mouth corner, right mouth corner (image left/right).
+    """
+
+    box: tuple[float, float, float, float]
+    score: float
+    landmarks: tuple[tuple[float, float], ...]
+
+    @property
+    def width(self) -> float:
+        return self.box[2] - self.box[0]
+
+
+class IntegralImage:
+    """Summed-area table of an RGB image, for exact area-average resizing of any rectangle."""
+
+    def __init__(self, rgb: npt.NDArray[np.uint8]) -> None:
+        self.height, self.width = int(rgb.shape[0]), int(rgb.shape[1])
+        table = np.zeros((self.height + 1, self.width + 1, 3), dtype=np.int64)
+        np.cumsum(np.cumsum(rgb, axis=0, dtype=np.int64), axis=1, out=table[1:, 1:])
+        self._table = table
+
+    def resize(self, rect: tuple[int, int, int, int], out_h: int, out_w: int) -> FloatArray:
+        """Area-average rect (x0, y0, x1, y1) to (out_h, out_w, 3), like torch's `mode="area"`."""
+        x0, y0, x1, y1 = rect
+        sy, ey = _bins(y0, y1 - y0, out_h)
+        sx, ex = _bins(x0, x1 - x0, out_w)
+        t = self._table
+        sums = t[ey][:, ex] - t[sy][:, ex] - t[ey][:, sx] + t[sy][:, sx]
+        counts = ((ey - sy)[:, None] * (ex - sx)[None, :])[:, :, None]
+        return (sums / counts).astype(np.float32)
+
+
+def _bins(start: int, size: int, out: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    # Adaptive pooling bins: [floor(i*size/out), ceil((i+1)*size/out)).
+    i = np.arange(out, dtype=np.int64)
+    return start + (i * size) // out, start - ((-(i + 1) * size) // out)
+
+
+def _normalise(batch_hwc: FloatArray) -> FloatArray:
+    """NHWC pixels 0-255 → NCHW as MTCNN was trained: (x − 127.5) / 128."""
+    return np.ascontiguousarray(((batch_hwc - 127.5) * 0.0078125).transpose(0, 3, 1, 2), dtype=np.float32)
+
+
+def nms(boxes: FloatArray, threshold: float, method: NmsMethod = "union") -> npt.NDArray[np.int64]:
+    """Indices kept by greedy non-maximum suppression of rows [x1, y1, x2, y2, score, ...].
+
+    "union" measures overlap as torchvision's IoU (continuous coordinates), "min" as facenet-pytorch's
+    `nms_numpy` (inclusive pixel coordinates, intersection over the smaller box), as each stage uses.
+    """
+    one = 1.0 if method == "min" else 0.0
+    x1, y1, x2, y2, score = (boxes[:, k].astype(np.float64) for k in range(5))
+    area = (x2 - x1 + one) * (y2 - y1 + one)
+    order = np.argsort(score, kind="stable")
+    keep: list[int] = []
+    while order.size > 0:
+        best, rest = int(order[-1]), order[:-1]
+        keep.append(best)
+        inter_w = np.maximum(0.0, np.minimum(x2[best], x2[rest]) - np.maximum(x1[best], x1[rest]) + one)
+        inter_h = np.maximum(0.0, np.minimum(y2[best], y2[rest]) - np.maximum(y1[best], y1[rest]) + one)
+        inter = inter_w * inter_h
+        if method == "min":
+            overlap = inter / np.minimum(area[best], area[rest])
+        else:
+            overlap = inter / np.maximum(area[best] + area[rest] - inter, 1e-12)
+        order = rest[overlap <= threshold]
+    return np.asarray(keep, dtype=np.int64)
+
+
+def _square(boxes: FloatArray) -> FloatArray:
+    """facenet-pytorch's `rerec`: grow each box to a square around its centre."""
+    out = boxes.copy()
+    w = boxes[:, 2] - boxes[:, 0]
+    h = boxes[:, 3] - boxes[:, 1]
+    side = np.maximum(w, h)
+    out[:, 0] = boxes[:, 0] + w * 0.5 - side * 0.5
+    out[:, 1] = boxes[:, 1] + h * 0.5 - side * 0.5
+    out[:, 2] = out[:, 0] + side
+    out[:, 3] = out[:, 1] + side
+    return out
+
+
+def _calibrate(boxes: FloatArray, reg: FloatArray, plus_one: bool = True) -> FloatArray:
+    """Apply the regression offsets (fractions of the box size) to the box corners."""
+    out = boxes.copy()
+    extra = 1.0 if plus_one else 0.0
+    w = boxes[:, 2] - boxes[:, 0] + extra
+    h = boxes[:, 3] - boxes[:, 1] + extra
+    out[:, 0] = boxes[:, 0] + reg[:, 0] * w
+    out[:, 1] = boxes[:, 1] + reg[:, 1] * h
+    out[:, 2] = boxes[:, 2] + reg[:, 2] * w
+    out[:, 3] = boxes[:, 3] + reg[:, 3] * h
+    return out
+
+
+class MTCNN:
+    """The three-stage cascade; sessions are loaded by the caller (once per process)."""
+
+    def __init__(
+        self,
+        pnet: ort.InferenceSession,
+        rnet: ort.InferenceSession,
+        onet: ort.InferenceSession,
+        limits: DetectLimits,
+    ) -> None:
+        self._pnet, self._rnet, self._onet = pnet, rnet, onet
+        self._limits = limits
+
+    def detect(self, rgb: npt.NDArray[np.uint8], min_face_px: float) -> list[Detection]:
+        """All faces at least about `min_face_px` wide, best score first."""
+        image = IntegralImage(rgb)
+        boxes = self._proposals(image, max(12.0, min_face_px))
+        if boxes.shape[0]:
+            boxes = self._refine(image, boxes)
+        if not boxes.shape[0]:
+            return []
+        return self._output(image, boxes)
+
+    def _proposals(self, image: IntegralImage, min_face_px: float) -> FloatArray:
+        h, w = image.height, image.width
+        scale = 12.0 / min_face_px
+        shortest = min(h, w) * scale
+        found: list[FloatArray] = []
+        while shortest >= 12:
+            hs, ws = int(h * scale + 1), int(w * scale + 1)
+            level = _normalise(image.resize((0, 0, w, h), hs, ws)[None])
+            prob, reg = self._pnet.run(["prob", "reg"], {"input": level})
+            threshold = self._limits.thresholds[0]
+            candidates = _pnet_boxes(np.asarray(prob)[0, 1], np.asarray(reg)[0], scale, threshold)
+            if candidates.shape[0]:
+                found.append(candidates[nms(candidates, 0.5)])
+            scale *= self._limits.pyramid_factor
+            shortest *= self._limits.pyramid_factor
+        if not found:
+            return np.zeros((0, 5), dtype=np.float32)
+        boxes = np.concatenate(found)
+        boxes = boxes[nms(boxes, 0.7)]
+        calibrated = _calibrate(boxes[:, :5], boxes[:, 5:9], plus_one=False)
+        return _square(calibrated)
+
+    def _refine(self, image: IntegralImage, boxes: FloatArray) -> FloatArray:
+        boxes, crops = _crops(image, boxes, 24)
+        if not boxes.shape[0]:
+            return boxes
+        prob, reg = self._rnet.run(["prob", "reg"], {"input": crops})
+        score = np.asarray(prob)[:, 1]
+        keep = score > self._limits.thresholds[1]
+        boxes = np.concatenate([boxes[keep, :4], score[keep, None]], axis=1).astype(np.float32)
+        reg_kept = np.asarray(reg)[keep]
+        if not boxes.shape[0]:
+            return boxes
+        pick = nms(boxes, 0.7)
+        return _square(_calibrate(boxes[pick], reg_kept[pick]))
+
+    def _output(self, image: IntegralImage, boxes: FloatArray) -> list[Detection]:
+        boxes, crops = _crops(image, boxes, 48)
+        if not boxes.shape[0]:
+            return []
+        prob, reg, marks = self._onet.run(["prob", "reg", "landmarks"], {"input": crops})
+        score = np.asarray(prob)[:, 1]
+        keep = score > self._limits.thresholds[2]
+        boxes = np.concatenate([boxes[keep, :4], score[keep, None]], axis=1).astype(np.float32)
+        marks = np.asarray(marks)[keep]
+        w = boxes[:, 2] - boxes[:, 0] + 1
+        h = boxes[:, 3] - boxes[:, 1] + 1
+        xs = w[:, None] * marks[:, :5] + boxes[:, 0:1] - 1
+        ys = h[:, None] * marks[:, 5:10] + boxes[:, 1:2] - 1
+        boxes = _calibrate(boxes, np.asarray(reg)[keep])
+        pick = nms(boxes, 0.7, "min") if boxes.shape[0] else np.zeros(0, dtype=np.int64)
+        return [_detection(boxes[i], xs[i], ys[i]) for i in pick]
+
+
+def _pnet_boxes(prob: FloatArray, reg: FloatArray, scale: float, threshold: float) -> FloatArray:
+    """facenet-pytorch's `generateBoundingBox`: P-net cells above threshold → boxes in image pixels."""
+    rows, cols = np.nonzero(prob >= threshold)
+    if rows.size == 0:
+        return np.zeros((0, 9), dtype=np.float32)
+    cells = np.stack([cols, rows], axis=1).astype(np.float32)
+    top_left = np.floor((_PNET_STRIDE * cells + 1) / scale)
+    bottom_right = np.floor((_PNET_STRIDE * cells + _PNET_CELL) / scale)
+    offsets = reg[:, rows, cols].T
+    return np.concatenate([top_left, bottom_right, prob[rows, cols][:, None], offsets], axis=1).astype(np.float32)
+
+
+def _crops(image: IntegralImage, boxes: FloatArray, size: int) -> tuple[FloatArray, FloatArray]:
+    """Boxes clipped to the image (facenet-pytorch's `pad`) and their crops resized to size×size."""
+    ints = np.trunc(boxes[:, :4]).astype(np.int64)
+    x0 = np.maximum(ints[:, 0], 1) - 1
+    y0 = np.maximum(ints[:, 1], 1) - 1
+    x1 = np.minimum(ints[:, 2], image.width)
+    y1 = np.minimum(ints[:, 3], image.height)
+    valid = (x1 > x0) & (y1 > y0)
+    if not valid.any():
+        return boxes[:0], np.zeros((0, 3, size, size), dtype=np.float32)
+    crops = [image.resize((int(x0[k]), int(y0[k]), int(x1[k]), int(y1[k])), size, size) for k in np.flatnonzero(valid)]
+    return boxes[valid], _normalise(np.stack(crops))
+
+
+def _detection(box: FloatArray, xs: FloatArray, ys: FloatArray) -> Detection:
+    return Detection(
+        box=(float(box[0]), float(box[1]), float(box[2]), float(box[3])),
+        score=float(box[4]),
+        landmarks=tuple((float(x), float(y)) for x, y in zip(xs, ys, strict=True)),
+    )
+
+
+def dominant_face(detections: list[Detection], limits: DetectLimits, image_width: float) -> Detection:
+    """The one main face; NoFaceError if none, MultipleFacesError if another face is of similar size.
+
+    A rival is measured by the part of its box inside the photo: MTCNN extrapolates the box of a face cut
+    by the photo's edge (a passer-by at the border) far outside it, which would make it look as big as
+    the person taking the selfie. A rival the detector is unsure about (blurred background) is ignored.
+    """
+    if not detections:
+        raise NoFaceError()
+    ranked = sorted(detections, key=lambda d: d.width, reverse=True)
+    main = ranked[0]
+    limit = limits.dominant_width_ratio * main.width
+    rivals = [d for d in ranked[1:] if _visible_width(d, image_width) >= limit and d.score >= limits.rival_min_score]
+    if rivals and limits.refuse_multiple:
+        raise MultipleFacesError(details={"faces": 1 + len(rivals)})
+    return main
+
+
+def _visible_width(face: Detection, image_width: float) -> float:
+    return max(0.0, min(face.box[2], image_width) - max(face.box[0], 0.0))

@@ -1,0 +1,76 @@
+"""Errors of the face pipeline.
+
+Every error that can reach a client carries a stable `code` (see API.md) and a `details` dict; the HTTP
+mapping is done once, elsewhere, from `code`. Messages are in Bahasa Indonesia because the app shows them.
+
+    FaceError
+    ├── UnsupportedImageError   UNSUPPORTED_IMAGE  not a JPEG/PNG, too big, truncated or hostile
+    ├── NoFaceError             NO_FACE
+    ├── MultipleFacesError      MULTIPLE_FACES     two or more faces of similar size
+    ├── LowQualityError         LOW_QUALITY        details["reasons"]: face_too_small, too_dark, ...
+    ├── ReplayedPhotoError      REPLAYED_PHOTO     same photo (or a copy of it) sent before
+    └── ModelUnavailableError   UNAVAILABLE        model files missing or corrupt
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class FaceError(Exception):
+    """Base class of every face pipeline error."""
+
+    code: str = "FACE_ERROR"
+    default_message: str = "Foto wajah tidak dapat diproses."
+
+    def __init__(self, message: str | None = None, details: Mapping[str, object] | None = None) -> None:
+        self.message = message or self.default_message
+        self.details: dict[str, object] = dict(details or {})
+        super().__init__(self.message)
+
+
+class UnsupportedImageError(FaceError):
+    """The upload is not a JPEG/PNG image the pipeline accepts."""
+
+    code = "UNSUPPORTED_IMAGE"
+    default_message = "Berkas bukan foto JPEG/PNG yang valid atau terlalu besar."
+
+
+class NoFaceError(FaceError):
+    """No face was found in the photo."""
+
+    code = "NO_FACE"
+    default_message = "Wajah tidak terdeteksi pada foto."
+
+
+class MultipleFacesError(FaceError):
+    """More than one face of similar size is in the photo."""
+
+    code = "MULTIPLE_FACES"
+    default_message = "Terdeteksi lebih dari satu wajah pada foto."
+
+
+class LowQualityError(FaceError):
+    """The face is too small, too dark/bright, blurred or turned away."""
+
+    code = "LOW_QUALITY"
+    default_message = "Kualitas foto wajah kurang baik."
+
+    def __init__(self, reasons: tuple[str, ...], details: Mapping[str, object] | None = None) -> None:
+        merged: dict[str, object] = {"reasons": list(reasons), **(details or {})}
+        super().__init__(None, merged)
+        self.reasons = reasons
+
+
+class ReplayedPhotoError(FaceError):
+    """The photo (or a resized/recompressed copy of it) was already sent before."""
+
+    code = "REPLAYED_PHOTO"
+    default_message = "Foto ini sudah pernah dikirim sebelumnya. Ambil swafoto baru."
+
+
+class ModelUnavailableError(FaceError):
+    """A face model file is missing or cannot be loaded."""
+
+    code = "UNAVAILABLE"
+    default_message = "Layanan pengenalan wajah sedang tidak tersedia."

@@ -1,0 +1,180 @@
+"""Face use cases: the per-process engine, enrolment, templates, verification with a cached cohort.
+
+Models and the cohort load lazily once per process (Lambda container reuse). The scoring policy named by
+SMART_FACE_POLICY decides which models run; templates made by other models are never compared with them:
+the employee must be re-enrolled or the batch recompute (``python -m chalicelib.face_service recompute``)
+must run first.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import sys
+import threading
+from datetime import datetime
+from typing import Any
+
+from chalicelib.auth.tokens import Principal
+from chalicelib.directory import employee_in_scope
+from chalicelib.errors import NotFoundError, ValidationError
+from chalicelib.face import FaceAnalysis, FaceConfig, FaceEngine, PhotoFingerprint, Template, Verdict
+from chalicelib.face.cohort import Cohort, CohortCache
+from chalicelib.face.replay import check_replay
+from chalicelib.face.scoring import ScoringPolicy, verify
+from chalicelib.settings import Settings, load_settings
+from chalicelib.store import audit, faces
+from chalicelib.store.photos import photo_key, photo_store
+
+_lock = threading.Lock()
+_engines: dict[tuple[str, int, str], tuple[FaceEngine, ScoringPolicy]] = {}
+_cohorts: dict[str, CohortCache] = {}
+
+
+def engine_and_policy(settings: Settings) -> tuple[FaceEngine, ScoringPolicy]:
+    key = (str(settings.model_dir), settings.face_threads, settings.face_policy)
+    with _lock:
+        if key not in _engines:
+            policy = ScoringPolicy.load(settings.face_policy)
+            config = FaceConfig(
+                model_dir=settings.model_dir, intra_op_threads=settings.face_threads, embedders=policy.model_ids
+            )
+            _engines[key] = (FaceEngine(config), policy)
+        return _engines[key]
+
+
+def cohort(settings: Settings) -> Cohort:
+    with _lock:
+        cache = _cohorts.setdefault(settings.table_prefix, CohortCache(faces.cohort_members, max_age_s=3600))
+    return cache.get()
+
+
+def forget_cohort() -> None:
+    """Tests and the recompute command: the next verification reloads the cohort."""
+    with _lock:
+        _cohorts.clear()
+
+
+def decode_photo(body: dict[str, Any], settings: Settings) -> bytes:
+    """The base64 photo of a request body; limits are checked again when the image is decoded."""
+    value = body.get("photo")
+    if not isinstance(value, str) or not value:
+        raise ValidationError("Foto wajib dikirim (base64).", {"photo": "required base64 JPEG/PNG"})
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError("Foto bukan base64 yang valid.", {"photo": "invalid base64"}) from exc
+    if not data:
+        raise ValidationError("Foto kosong.", {"photo": "empty"})
+    return data
+
+
+# --- enrolment ---------------------------------------------------------------------------------------
+
+
+def enrol(actor: Principal, nip: str, body: dict[str, Any], settings: Settings, now: datetime) -> dict[str, Any]:
+    """Add a reference photo: analysed, refused on no/many faces or poor quality, photo kept privately."""
+    employee = employee_in_scope(actor, nip)
+    data = decode_photo(body, settings)
+    engine, policy = engine_and_policy(settings)
+    analysis = engine.analyse(data, purpose="enrol")
+    check_replay(analysis, faces.fingerprints_of(employee.nip, now), engine.config.replay)
+    template_id = faces.new_template_id()
+    key = photo_key("enrol", now.astimezone(settings.tz).date().isoformat(), employee.nip, template_id)
+    photo_store(settings).put(key, data)
+    quality = _quality(analysis)
+    faces.save_template(
+        employee.nip,
+        template_id,
+        (analysis.embeddings, analysis.fingerprint),
+        {"quality": quality, "photo_key": key, "actor": actor.subject},
+    )
+    audit.record(actor.subject, "face.enrol", employee.nip, {"template_id": template_id})
+    return {"template_id": template_id, "quality": quality, "models": list(policy.model_ids)}
+
+
+def _quality(analysis: FaceAnalysis) -> dict[str, Any]:
+    q = analysis.quality
+    return {
+        "face_width_px": round(q.face_width_px, 1),
+        "brightness": round(q.brightness, 1),
+        "sharpness": round(q.sharpness, 1),
+        "yaw_ratio": round(q.yaw_ratio, 3),
+    }
+
+
+def list_templates(actor: Principal, nip: str, settings: Settings) -> dict[str, Any]:
+    employee = employee_in_scope(actor, nip)
+    store = photo_store(settings)
+    items = []
+    for row in faces.template_rows(employee.nip):
+        key = row.pop("photo_key")
+        row["photo_url"] = store.presign(key, settings.presign_ttl_s)
+        items.append(row)
+    return {"items": items, "next": None}
+
+
+def delete_template(actor: Principal, nip: str, template_id: str) -> dict[str, Any]:
+    employee = employee_in_scope(actor, nip)
+    if not faces.delete_template(employee.nip, template_id):
+        raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
+    audit.record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
+    return {"template_id": template_id, "deleted": True}
+
+
+# --- verification (check-in) -------------------------------------------------------------------------
+
+
+def analyse_selfie(data: bytes, settings: Settings) -> FaceAnalysis:
+    engine, _ = engine_and_policy(settings)
+    return engine.analyse(data, purpose="verify")
+
+
+def verify_selfie(nip: str, analysis: FaceAnalysis, templates: list[Template], settings: Settings) -> Verdict:
+    _, policy = engine_and_policy(settings)
+    members = cohort(settings)
+    return verify(analysis, templates, members.without_owners({nip}), policy)
+
+
+def check_not_replayed(analysis: FaceAnalysis, history: list[PhotoFingerprint], settings: Settings) -> None:
+    engine, _ = engine_and_policy(settings)
+    check_replay(analysis, history, engine.config.replay)
+
+
+# --- batch recompute after a model change ------------------------------------------------------------
+
+
+def recompute(settings: Settings, nips: list[str]) -> dict[str, int]:
+    """Re-embed every template of the given employees from their kept enrolment photos."""
+    engine, policy = engine_and_policy(settings)
+    store = photo_store(settings)
+    done = failed = 0
+    for nip, template_id, key in faces.iter_template_keys(nips):
+        try:
+            analysis = engine.analyse(store.get(key), purpose="enrol")
+        except Exception:  # a photo that no longer passes is reported, the others go on
+            failed += 1
+            continue
+        faces.replace_vectors(nip, template_id, analysis.embeddings)
+        faces.set_face_model(nip, ",".join(policy.model_ids))
+        done += 1
+    forget_cohort()
+    return {"recomputed": done, "failed": failed}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 3 or argv[1] != "recompute":
+        print("usage: python -m chalicelib.face_service recompute NIP... | --unit UNOR_ID", file=sys.stderr)
+        return 2
+    from chalicelib.api.context import ensure_ready
+    from chalicelib.store.people import iter_employees_of_unit
+
+    settings = load_settings()
+    ensure_ready(settings)
+    nips = [e.nip for e in iter_employees_of_unit(argv[3])] if argv[2] == "--unit" else argv[2:]
+    print(recompute(settings, nips))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

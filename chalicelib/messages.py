@@ -1,0 +1,49 @@
+"""User-facing messages (Bahasa Indonesia) per stable error code, and the one error body shape of API.md.
+
+Kept apart from the HTTP layer because recorded refusals store the same body the client received, so that
+an idempotent retry gets the first answer byte for byte.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, str] = {
+    "VALIDATION_ERROR": "Data yang dikirim tidak valid.",
+    "UNSUPPORTED_IMAGE": "Foto tidak dapat dibaca. Kirim foto JPEG atau PNG yang utuh.",
+    "UNAUTHENTICATED": "Sesi tidak valid atau sudah berakhir. Silakan masuk kembali.",
+    "INVALID_CREDENTIALS": "NIP/nama pengguna atau kata sandi salah.",
+    "FORBIDDEN": "Anda tidak berwenang melakukan tindakan ini.",
+    "DEVICE_MISMATCH": "Perangkat ini tidak terdaftar untuk akun Anda. Hubungi admin unit untuk reset perangkat.",
+    "ACCOUNT_INACTIVE": "Akun Anda tidak aktif. Hubungi BKPSDM bila ini keliru.",
+    "NOT_FOUND": "Data tidak ditemukan.",
+    "METHOD_NOT_ALLOWED": "Metode tidak diizinkan untuk alamat ini.",
+    "CONFLICT": "Permintaan bertentangan dengan data yang ada.",
+    "ALREADY_RECORDED": "Absen masuk hari ini sudah tercatat.",
+    "PAYLOAD_TOO_LARGE": "Data terlalu besar. Kecilkan ukuran foto lalu coba lagi.",
+    "UNSUPPORTED_MEDIA_TYPE": "Jenis konten tidak didukung.",
+    "CHALLENGE_INVALID": "Sesi absen tidak berlaku atau sudah kedaluwarsa. Ulangi absen dari awal.",
+    "NOT_ENROLLED": "Wajah Anda belum terdaftar. Hubungi admin unit untuk pendaftaran wajah.",
+    "NO_FACE": "Wajah tidak terdeteksi. Pastikan wajah terlihat jelas di kamera.",
+    "MULTIPLE_FACES": "Terdeteksi lebih dari satu wajah. Pastikan hanya Anda yang ada di foto.",
+    "LOW_QUALITY": "Kualitas foto kurang baik (terlalu gelap, buram, atau wajah terlalu kecil). Coba lagi.",
+    "FACE_MISMATCH": "Wajah tidak cocok dengan data terdaftar.",
+    "REPLAYED_PHOTO": "Foto ini sudah pernah digunakan. Ambil swafoto langsung dari kamera.",
+    "OUTSIDE_ZONE": "Anda berada di luar area kerja. Absen hanya dapat dilakukan di lokasi kerja atau lokasi tugas.",
+    "GPS_INACCURATE": "Lokasi GPS kurang akurat. Tunggu sinyal GPS lebih baik lalu coba lagi.",
+    "MOCK_LOCATION": "Terdeteksi aplikasi lokasi palsu. Matikan aplikasi tersebut lalu coba lagi.",
+    "IMPOSSIBLE_TRAVEL": "Perpindahan lokasi tidak wajar dibanding absen sebelumnya.",
+    "RATE_LIMITED": "Terlalu banyak percobaan. Coba lagi beberapa saat lagi.",
+    "INTERNAL": "Terjadi kesalahan pada server.",
+    "UNAVAILABLE": "Layanan sedang sibuk atau terganggu. Data Anda belum tersimpan; silakan coba lagi.",
+}
+
+
+def error_body(code: str, message: str | None = None, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message or MESSAGES.get(code, MESSAGES["INTERNAL"]),
+            "details": details or {},
+        }
+    }

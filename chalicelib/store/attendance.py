@@ -1,0 +1,245 @@
+"""Challenges, attendance events, day marks and idempotency records in DynamoDB.
+
+An event id names its partition and range key (``<nip>.<UTC compact time>.<suffix>``) so a review decision
+finds the event with one GetItem and no extra index. The check-in write is one transaction: event, challenge
+consumption, first-arrival mark, photo fingerprint and the idempotency answer land together or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.errors import ValidationError
+from chalicelib.store.base import ConditionFailed, iso, parse_iso, storage_call, transaction
+from chalicelib.store.models import (
+    ChallengeModel,
+    EventModel,
+    FingerprintModel,
+    IdempotencyModel,
+)
+from chalicelib.store.people import get_model
+
+EVENT_ID = re.compile(r"^(?P<nip>[0-9]{18})\.(?P<at>[0-9]{8}T[0-9]{6}Z)\.(?P<suffix>[0-9a-f]{8})$")
+IDEMPOTENCY_TTL = timedelta(days=3)
+
+
+# --- ids ---------------------------------------------------------------------------------------------
+
+
+def new_event_id(nip: str, at: datetime) -> str:
+    return f"{nip}.{at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}.{secrets.token_hex(4)}"
+
+
+def event_keys(event_id: str) -> tuple[str, str]:
+    """(nip, range key) of an event id; a malformed id is NOT_FOUND-worthy bad input."""
+    match = EVENT_ID.match(event_id)
+    if not match:
+        raise ValidationError("ID absen tidak valid.", {"event_id": "malformed"})
+    at = datetime.strptime(match["at"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return match["nip"], f"E#{iso(at)}#{match['suffix']}"
+
+
+# --- challenges --------------------------------------------------------------------------------------
+
+
+def create_challenge(nip: str, device_id: str, issued_at: datetime, ttl_s: int) -> ChallengeModel:
+    expires = issued_at + timedelta(seconds=ttl_s)
+    model = ChallengeModel(
+        secrets.token_urlsafe(18),
+        nip=nip,
+        device_id=device_id,
+        issued_at=iso(issued_at),
+        expires_epoch=int(expires.timestamp()),
+        expires=expires + timedelta(days=1),
+    )
+    with storage_call("dynamodb"):
+        model.save(condition=ChallengeModel.challenge_id.does_not_exist())
+    return model
+
+
+def get_challenge(challenge_id: str) -> ChallengeModel | None:
+    if not challenge_id or len(challenge_id) > 64:
+        return None
+    found: ChallengeModel | None = get_model(ChallengeModel, challenge_id)
+    return found
+
+
+# --- idempotency -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    status_code: int
+    body: dict[str, Any]
+
+
+def claim_request(key: str, fingerprint: str, now: datetime, stale_after_s: int) -> StoredAnswer | str | None:
+    """Claim a client request id. Returns None when claimed, a StoredAnswer when already answered,
+    or "in_progress" when another attempt holds it. A claim older than `stale_after_s` is taken over."""
+    epoch = int(now.timestamp())
+    model = IdempotencyModel(
+        key, state="in_progress", fingerprint=fingerprint, started_epoch=epoch, expires=now + IDEMPOTENCY_TTL
+    )
+    condition = IdempotencyModel.key.does_not_exist() | (
+        (IdempotencyModel.state == "in_progress") & (IdempotencyModel.started_epoch < epoch - stale_after_s)
+    )
+    try:
+        with storage_call("dynamodb"):
+            model.save(condition=condition)
+        return None
+    except ConditionFailed:
+        existing = get_model(IdempotencyModel, key)
+    if existing is None:
+        return "in_progress"
+    if existing.fingerprint != fingerprint:
+        return StoredAnswer(409, {"conflict": True})
+    if existing.state == "done":
+        return StoredAnswer(int(existing.status_code), dict(existing.body))
+    return "in_progress"
+
+
+def release_request(key: str) -> None:
+    """Forget an unfinished claim (the attempt failed before recording anything): the retry starts anew."""
+    with storage_call("dynamodb"):
+        IdempotencyModel(key).delete(condition=IdempotencyModel.state == "in_progress")
+
+
+def answer_item(key: str, fingerprint: str, now: datetime, answer: StoredAnswer) -> IdempotencyModel:
+    return IdempotencyModel(
+        key,
+        state="done",
+        fingerprint=fingerprint,
+        started_epoch=int(now.timestamp()),
+        status_code=answer.status_code,
+        body=answer.body,
+        expires=now + IDEMPOTENCY_TTL,
+    )
+
+
+def wait_for_answer(key: str, fingerprint: str, timeout_s: float) -> StoredAnswer | None:
+    """Poll an in-flight request's record until it is answered (or the time is up)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        existing = get_model(IdempotencyModel, key)
+        if existing is None:
+            return None
+        if existing.state == "done":
+            if existing.fingerprint != fingerprint:
+                return StoredAnswer(409, {"conflict": True})
+            return StoredAnswer(int(existing.status_code), dict(existing.body))
+    return None
+
+
+# --- events ------------------------------------------------------------------------------------------
+
+
+def mark_key(local_date: str) -> str:
+    return f"M#{local_date}#in"
+
+
+def get_mark(nip: str, local_date: str) -> EventModel | None:
+    found: EventModel | None = get_model(EventModel, nip, mark_key(local_date))
+    return found
+
+
+def get_event(event_id: str) -> EventModel | None:
+    nip, key = event_keys(event_id)
+    found: EventModel | None = get_model(EventModel, nip, key)
+    return found
+
+
+@dataclass
+class CheckinWrite:
+    """Everything one check-in writes, in one transaction."""
+
+    event: EventModel
+    challenge_id: str | None
+    mark: EventModel | None
+    fingerprint: FingerprintModel | None
+    answer: IdempotencyModel
+    extra: list[Any] = field(default_factory=list)
+
+
+class ChallengeTaken(Exception):
+    """The challenge was consumed by a concurrent check-in."""
+
+
+class MarkTaken(Exception):
+    """The day's arrival was recorded by a concurrent check-in."""
+
+
+def write_checkin(w: CheckinWrite) -> None:
+    """Write a check-in atomically; raises ChallengeTaken or MarkTaken when a condition lost."""
+    try:
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.save(w.event, condition=EventModel.key.does_not_exist())
+            if w.challenge_id is not None:
+                tx.update(
+                    ChallengeModel(w.challenge_id),
+                    actions=[ChallengeModel.used_by.set(str(w.event.event_id))],
+                    condition=ChallengeModel.used_by.does_not_exist() & ChallengeModel.challenge_id.exists(),
+                )
+            if w.mark is not None:
+                tx.save(w.mark, condition=EventModel.key.does_not_exist())
+            if w.fingerprint is not None:
+                tx.save(w.fingerprint)
+            tx.save(w.answer)
+    except ConditionFailed as exc:
+        raise _which_condition(exc, w) from exc
+
+
+def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception:
+    cause = exc.__cause__
+    reasons = cause.cancellation_reasons if isinstance(cause, TransactWriteError) else None
+    codes = [r.code if r else None for r in (reasons or [])]
+    failed = {i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"}
+    # Item order of write_checkin: event, [challenge], [mark], ...
+    mark_index = (2 if w.challenge_id is not None else 1) if w.mark is not None else None
+    if mark_index in failed and 1 not in failed - {mark_index}:
+        return MarkTaken()
+    return ChallengeTaken()
+
+
+def events_between(nip: str, start: datetime, end: datetime) -> list[EventModel]:
+    """An employee's events (any status) with attendance time in [start, end)."""
+    with storage_call("dynamodb"):
+        return list(EventModel.query(nip, EventModel.key.between(f"E#{iso(start)}", f"E#{iso(end)}")))
+
+
+def events_of_unit_day(unor_id: str, local_date: str) -> Iterator[EventModel]:
+    with storage_call("dynamodb"):
+        yield from EventModel.by_unit_date.query(f"{unor_id}#{local_date}")
+
+
+def pending_reviews(unor_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[EventModel], Any]:
+    with storage_call("dynamodb"):
+        result = EventModel.by_review.query(unor_id, limit=limit, last_evaluated_key=cursor)
+        return list(result), result.last_evaluated_key
+
+
+def decide_review(event: EventModel, decision: str, actor: str, note: str | None, now: datetime) -> None:
+    """Record an admin decision once: a second decision on the same event is a conflict."""
+    with storage_call("dynamodb"):
+        event.update(
+            actions=[
+                EventModel.decision.set(decision),
+                EventModel.decided_by.set(actor),
+                EventModel.decided_at.set(iso(now)),
+                EventModel.decision_note.set(note or ""),
+                EventModel.review_unit.remove(),
+            ],
+            condition=EventModel.decision.does_not_exist() & (EventModel.status == "review"),
+        )
+
+
+def parse_times(rows: Iterable[EventModel]) -> list[tuple[EventModel, datetime]]:
+    return [(r, parse_iso(str(r.attendance_time))) for r in rows]

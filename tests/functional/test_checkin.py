@@ -1,0 +1,239 @@
+"""Check-in and check-out end to end with real photos: answers, refusals, idempotency, concurrency, faults."""
+
+from __future__ import annotations
+
+import io
+import threading
+from typing import Any
+
+import numpy as np
+import pytest
+from botocore.exceptions import EndpointConnectionError
+from PIL import Image
+
+from chalicelib.store import people
+from chalicelib.store.models import EventModel, shared_connection
+from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
+from tests.functional.conftest import Api
+
+GENUINE = "deepface/img2.jpg"  # same person as the enrolment photo img1
+GENUINE_2 = "deepface/img4.jpg"
+IMPOSTOR = "deepface/img13.jpg"  # another person
+
+
+def stored_events(nip: str) -> list[EventModel]:
+    return [e for e in EventModel.query(nip) if e.key.startswith("E#")]
+
+
+@pytest.fixture()
+def employee(api: Api) -> Employee:
+    return enrolled_employee(api)
+
+
+def test_check_in_then_second_arrival_then_check_out(employee: Employee) -> None:
+    first = employee.check_in(selfie(GENUINE))
+    assert first.status == 201, first.body
+    assert first.body["status"] in ("accepted", "review")
+    assert first.body["type"] == "in" and first.body["zone"]["name"] == "Sekolah"
+    assert set(first.body) >= {"event_id", "attendance_time", "face", "late_minutes", "category", "warnings"}
+    again = employee.check_in(selfie(GENUINE_2))
+    assert again.status == 409 and again.body["error"]["code"] == "ALREADY_RECORDED"
+    assert again.body["error"]["details"]["first_event"]["event_id"] == first.body["event_id"]
+    out = employee.check_in(selfie(GENUINE_2), type="out")
+    assert out.status == 201, out.body
+    assert [e.type for e in stored_events(employee.nip)] == ["in", "out"]
+    mine = employee.api.call("GET", "/v1/attendance/me", token=employee.token)
+    assert mine.status == 200 and {i["event_id"] for i in mine.body["items"]} == {
+        first.body["event_id"], out.body["event_id"]}
+
+
+def test_retry_returns_the_first_answer_and_records_nothing_new(employee: Employee) -> None:
+    body = employee.body(selfie(GENUINE))
+    first = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    retry = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert first.status == retry.status == 201
+    assert retry.body == first.body
+    assert len(stored_events(employee.nip)) == 1
+    reused = employee.body(selfie(GENUINE_2), client_request_id=body["client_request_id"])
+    conflict = employee.api.call("POST", "/v1/attendance", reused, token=employee.token)
+    assert conflict.status == 409 and conflict.body["error"]["code"] == "CONFLICT"
+
+
+def test_attendance_time_is_the_challenge_issue_time(employee: Employee) -> None:
+    issued = employee.api.call("POST", "/v1/attendance/challenge", token=employee.token).body
+    answer = employee.api.call("POST", "/v1/attendance", {**employee.body(selfie(GENUINE)),
+                                                          "challenge_id": issued["challenge_id"]}, token=employee.token)
+    assert answer.body["attendance_time"] == issued["issued_at"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"latitude": OUTSIDE[0], "longitude": OUTSIDE[1]}, "OUTSIDE_ZONE"),
+        ({"mock_location": True}, "MOCK_LOCATION"),
+        ({"accuracy_m": 900.0}, "GPS_INACCURATE"),
+    ],
+)
+def test_position_refusals_are_kept_for_audit(employee: Employee, changes: dict[str, Any], code: str) -> None:
+    answer = employee.check_in(selfie(GENUINE), **changes)
+    assert answer.status == 422 and answer.body["error"]["code"] == code
+    assert answer.body["error"]["message"]
+    events = stored_events(employee.nip)
+    assert [(e.status, e.reasons) for e in events] == [("refused", [code])]
+    assert events[0].photo_key
+    # a refusal never counts: the day's arrival is still open
+    assert employee.check_in(selfie(GENUINE)).status == 201
+
+
+def test_impossible_travel(employee: Employee) -> None:
+    assert employee.check_in(selfie(GENUINE)).status == 201
+    jakarta = employee.check_in(selfie(GENUINE_2), type="out", latitude=-6.2, longitude=106.8)
+    assert jakarta.status == 422 and jakarta.body["error"]["code"] in ("IMPOSSIBLE_TRAVEL", "OUTSIDE_ZONE")
+
+
+def test_face_refusals(employee: Employee) -> None:
+    impostor = employee.check_in(selfie(IMPOSTOR))
+    assert impostor.status == 422 and impostor.body["error"]["code"] == "FACE_MISMATCH"
+    replay = employee.check_in(selfie("deepface/img1.jpg", long_side=500, quality=60))
+    assert replay.status == 422 and replay.body["error"]["code"] == "REPLAYED_PHOTO"
+    blank = io.BytesIO()
+    gradient = np.tile(np.linspace(0, 255, 640, dtype=np.uint8), (480, 1))
+    Image.fromarray(np.stack([gradient] * 3, axis=-1)).save(blank, "JPEG")
+    no_face = employee.check_in(blank.getvalue())
+    assert no_face.status == 422 and no_face.body["error"]["code"] == "NO_FACE"
+    two = employee.check_in(selfie("fr/two_people.jpg", long_side=1024))
+    assert two.status == 422 and two.body["error"]["code"] == "MULTIPLE_FACES"
+    assert {e.status for e in stored_events(employee.nip)} == {"refused"}
+
+
+def test_bad_input_is_400_and_records_nothing(employee: Employee) -> None:
+    garbage = employee.check_in(b"not an image at all")
+    assert garbage.status == 400 and garbage.body["error"]["code"] == "UNSUPPORTED_IMAGE"
+    missing = employee.api.call("POST", "/v1/attendance", {"type": "in"}, token=employee.token)
+    assert missing.status == 400 and missing.body["error"]["code"] == "VALIDATION_ERROR"
+    bad_type = employee.check_in(selfie(GENUINE), type="sideways")
+    assert bad_type.status == 400 and "type" in bad_type.body["error"]["details"]
+    nan = employee.api.call("POST", "/v1/attendance", raw=b'{"type": "in", "latitude": NaN}', token=employee.token)
+    assert nan.status == 400
+    abroad = employee.check_in(selfie(GENUINE), latitude=48.85, longitude=2.35)
+    assert abroad.status == 400 and abroad.body["error"]["code"] == "VALIDATION_ERROR"
+    assert stored_events(employee.nip) == []
+
+
+def test_challenge_rules(employee: Employee) -> None:
+    body = employee.body(selfie(GENUINE), challenge_id="does-not-exist")
+    unknown = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert unknown.status == 422 and unknown.body["error"]["code"] == "CHALLENGE_INVALID"
+    used = employee.body(selfie(GENUINE))
+    assert employee.api.call("POST", "/v1/attendance", used, token=employee.token).status == 201
+    reuse = employee.check_in(selfie(GENUINE_2), type="out", challenge_id=used["challenge_id"])
+    assert reuse.status == 422 and reuse.body["error"]["code"] == "CHALLENGE_INVALID"
+
+
+def test_two_concurrent_uses_of_one_challenge_exactly_one_wins(employee: Employee) -> None:
+    challenge = employee.challenge()
+    bodies = [employee.body(selfie(p), type="out", challenge_id=challenge) for p in (GENUINE, GENUINE_2)]
+    answers: list[Any] = []
+
+    def send(body: dict[str, Any]) -> None:
+        answers.append(employee.api.call("POST", "/v1/attendance", body, token=employee.token))
+
+    threads = [threading.Thread(target=send, args=(b,)) for b in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(a.status for a in answers) == [201, 422]
+    assert [a.body["error"]["code"] for a in answers if a.status == 422] == ["CHALLENGE_INVALID"]
+    assert len([e for e in stored_events(employee.nip) if e.status != "refused"]) == 1
+
+
+def test_not_enrolled(api: Api) -> None:
+    employee = enrolled_employee(api, enrol=None)
+    answer = employee.check_in(selfie(GENUINE))
+    assert answer.status == 422 and answer.body["error"]["code"] == "NOT_ENROLLED"
+
+
+def test_photo_store_failure_gives_503_and_records_nothing(employee: Employee, aws: None) -> None:
+    from chalicelib.settings import load_settings
+    from chalicelib.store.aws import s3_client
+
+    bucket = load_settings().bucket
+    s3 = s3_client(load_settings().region)
+    for item in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
+        s3.delete_object(Bucket=bucket, Key=item["Key"])
+    s3.delete_bucket(Bucket=bucket)
+    body = employee.body(selfie(GENUINE))
+    failed = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert failed.status == 503 and failed.body["error"]["code"] == "UNAVAILABLE"
+    assert failed.headers["Retry-After"]
+    assert stored_events(employee.nip) == []
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": load_settings().region})
+    retry = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert retry.status == 201, retry.body
+    assert len(stored_events(employee.nip)) == 1
+
+
+def test_database_failure_after_the_photo_gives_503_and_the_retry_succeeds(employee: Employee) -> None:
+    client = shared_connection().client
+    broken = {"on": True}
+
+    def fail_transaction(**_: Any) -> None:
+        if broken["on"]:
+            raise EndpointConnectionError(endpoint_url="http://dynamodb.injected-failure")
+
+    client.meta.events.register("before-call.dynamodb.TransactWriteItems", fail_transaction)
+    try:
+        body = employee.body(selfie(GENUINE))
+        failed = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+        assert failed.status == 503, failed.body
+        assert stored_events(employee.nip) == []
+        broken["on"] = False
+        retry = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+        assert retry.status == 201, retry.body
+        assert len(stored_events(employee.nip)) == 1
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", fail_transaction)
+
+
+def test_offline_capture_goes_to_review_and_an_admin_decides(employee: Employee) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    captured = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
+    body = employee.body(selfie(GENUINE), offline=True, captured_at=captured)
+    body.pop("challenge_id")
+    answer = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert answer.status == 201, answer.body
+    assert answer.body["status"] == "review" and "OFFLINE_CAPTURE" in answer.body["warnings"]
+    queue = employee.api.call("GET", "/v1/admin/reviews?status=pending&unor_id=U1", token=employee.admin)
+    assert [i["event_id"] for i in queue.body["items"]] == [answer.body["event_id"]]
+    decided = employee.api.call("POST", f"/v1/admin/reviews/{answer.body['event_id']}",
+                                {"decision": "approve", "note": "sinyal hilang"}, token=employee.admin)
+    assert decided.status == 200, decided.body
+    twice = employee.api.call("POST", f"/v1/admin/reviews/{answer.body['event_id']}",
+                              {"decision": "reject"}, token=employee.admin)
+    assert twice.status == 409
+    assert employee.api.call("GET", "/v1/admin/reviews?status=pending&unor_id=U1",
+                             token=employee.admin).body["items"] == []
+
+
+def test_reviews_are_scoped_to_the_unit_admin(api: Api) -> None:
+    employee = enrolled_employee(api)
+    people.upsert_unit("U2", "SDN U2")
+    other_admin = api.call("POST", "/v1/admin/users", {"username": "ops-u2", "password": "kuat-sekali-2",
+                                                       "role": "unit_admin", "unit_ids": ["U2"]}, token=employee.admin)
+    assert other_admin.status == 201, other_admin.body
+    token = api.admin_token("ops-u2", "kuat-sekali-2")
+    assert api.call("GET", "/v1/admin/reviews?unor_id=U1", token=token).status == 403
+    assert api.call("GET", "/v1/admin/monitor?unor_id=U1", token=token).status == 403
+    assert api.call("GET", "/v1/admin/employees/198501012010011001/faces", token=token).status == 403
+
+
+def test_me_shows_profile_zones_and_today(employee: Employee) -> None:
+    me = employee.api.call("GET", "/v1/me", token=employee.token)
+    assert me.status == 200
+    assert me.body["enrolled"] is True and me.body["unit"]["unor_id"] == "U1"
+    assert [z["name"] for z in me.body["zones"]] == ["Sekolah"]
+    assert "schedule" in me.body["today"]
+
+
