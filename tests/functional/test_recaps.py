@@ -1,0 +1,152 @@
+"""Daily recap, monitor, monthly report and calendar administration through the API, on stored events."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import unquote, urlparse
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from chalicelib.settings import load_settings
+from chalicelib.store import attendance as events_store
+from chalicelib.store import people
+from chalicelib.store.aws import s3_client
+from chalicelib.store.base import iso
+from chalicelib.store.models import EventModel
+from tests.functional.conftest import Api
+
+WIB = ZoneInfo("Asia/Jakarta")
+MONDAY = date(2026, 11, 2)
+A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
+
+
+def seed_event(nip: str, unit: str, kind: str, local: datetime, status: str = "accepted") -> str:
+    """An event exactly as the check-in stores it (attendance time in UTC, unit and local date indexed)."""
+    at = local.replace(tzinfo=WIB).astimezone(UTC)
+    event_id = events_store.new_event_id(nip, at)
+    _, key = events_store.event_keys(event_id)
+    day = local.date().isoformat()
+    EventModel(nip, key, event_id=event_id, type=kind, status=status, attendance_time=iso(at), local_date=day,
+               unor_id=unit, unit_date=f"{unit}#{day}", review_unit=unit if status == "review" else None,
+               latitude=-6.8468, longitude=107.4857, answer={}).save()
+    return event_id
+
+
+@pytest.fixture()
+def unit(api: Api) -> str:
+    people.upsert_unit("U1", "SDN 1 Ngamprah")
+    for nip, nama in ((A, "Asep"), (B, "Budi"), (C, "Cucu")):
+        people.put_employee(people.Employee(nip=nip, nama=nama, unor_id="U1"))
+    return "U1"
+
+
+def recap(api: Api, token: str, day: date) -> dict[str, dict[str, object]]:
+    assert api.call("POST", "/v1/admin/recaps/daily", {"date": day.isoformat()}, token=token).status == 200
+    answer = api.call("GET", f"/v1/admin/recaps/daily?date={day.isoformat()}&unor_id=U1", token=token)
+    assert answer.status == 200, answer.body
+    return {item["nip"]: item for item in answer.body["items"]}
+
+
+def test_daily_recap_classifies_each_employee(api: Api, unit: str) -> None:
+    admin = api.admin_token()
+    seed_event(A, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=45))
+    seed_event(A, unit, "out", datetime.combine(MONDAY, datetime.min.time()).replace(hour=16, minute=5))
+    leave = api.call("POST", "/v1/admin/leaves", {"nip": C, "type": "SAKIT", "start_date": MONDAY.isoformat(),
+                                                  "end_date": MONDAY.isoformat(), "reason": "demam"}, token=admin)
+    assert leave.status == 201, leave.body
+    items = recap(api, admin, MONDAY)
+    assert items[A]["status"] == "TL1" and items[A]["late_minutes"] == 15
+    assert items[B]["status"] == "TK"
+    assert items[C]["status"] == "S"
+    rerun = api.call("POST", "/v1/admin/recaps/daily", {"date": MONDAY.isoformat()}, token=admin)
+    assert rerun.body["written"] == 0 and rerun.body["unchanged"] == 3
+
+
+def test_holiday_makes_the_day_libur(api: Api, unit: str) -> None:
+    admin = api.admin_token()
+    assert api.call("PUT", f"/v1/admin/holidays/{MONDAY.isoformat()}", {"name": "Hari Jadi KBB"},
+                    token=admin).status == 200
+    listed = api.call("GET", "/v1/admin/holidays?year=2026", token=admin)
+    assert [h["date"] for h in listed.body["items"]] == [MONDAY.isoformat()]
+    assert {i["status"] for i in recap(api, admin, MONDAY).values()} == {"LIBUR"}
+    assert api.call("DELETE", f"/v1/admin/holidays/{MONDAY.isoformat()}", token=admin).status == 200
+    assert recap(api, admin, MONDAY)[B]["status"] == "TK"
+
+
+def test_a_late_review_decision_changes_the_recapped_day(api: Api, unit: str) -> None:
+    admin = api.admin_token()
+    event_id = seed_event(B, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=20),
+                          status="review")
+    assert recap(api, admin, MONDAY)[B]["status"] == "TK"  # pending does not count yet
+    decided = api.call("POST", f"/v1/admin/reviews/{event_id}", {"decision": "approve"}, token=admin)
+    assert decided.status == 200, decided.body
+    answer = api.call("GET", f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U1", token=admin)
+    assert {i["nip"]: i["status"] for i in answer.body["items"]}[B] == "PSW4"  # arrived on time, no check-out
+
+
+def test_monitor_counts_today(api: Api, unit: str) -> None:
+    admin = api.admin_token()
+    answer = api.call("GET", "/v1/admin/monitor?unor_id=U1", token=admin)
+    assert answer.status == 200, answer.body
+    assert set(answer.body["counts"]) >= {"present", "late", "not_yet", "absent", "leave", "field_duty"}
+    assert sum(answer.body["counts"].values()) == 3
+    assert api.call("GET", "/v1/admin/monitor", token=admin).status == 400
+
+
+def test_monthly_report_json_and_xlsx(api: Api, unit: str) -> None:
+    admin = api.admin_token()
+    seed_event(A, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=25))
+    seed_event(A, unit, "out", datetime.combine(MONDAY, datetime.min.time()).replace(hour=16, minute=1))
+    recap(api, admin, MONDAY)
+    report = api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1", token=admin)
+    assert report.status == 200, report.body
+    rows = {r["nip"]: r for r in report.body["items"]}
+    assert rows[A]["counts"]["H"] == 1 and rows[A]["deduction_percent"] == 0
+    assert rows[B]["counts"]["TK"] == 1 and rows[B]["deduction_percent"] == 5
+    xlsx = api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1&format=xlsx", token=admin)
+    assert xlsx.status == 200 and xlsx.body["download_url"].startswith("http")
+    settings = load_settings()
+    path = unquote(urlparse(xlsx.body["download_url"]).path).lstrip("/")
+    key = path.removeprefix(f"{settings.bucket}/")
+    data = s3_client(settings.region).get_object(Bucket=settings.bucket, Key=key)["Body"].read()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.worksheets[1]
+    nips = [row[0].value for row in sheet.iter_rows(min_row=2) if row[0].value]
+    assert A in nips and all(isinstance(n, str) for n in nips)
+    csv = api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1&format=csv", token=admin)
+    assert csv.status == 200 and "NIP" in csv.body
+    assert api.call("GET", "/v1/admin/recaps/monthly?month=11-2026&unor_id=U1", token=admin).status == 400
+
+
+def test_schedules_are_versioned_and_never_retroactive(api: Api, unit: str) -> None:
+    admin = api.admin_token()
+    today = datetime.now(WIB).date()
+    days = {d: {"start": "07:00", "end": "14:00"} for d in ("mon", "tue", "wed", "thu", "fri", "sat")}
+    past = api.call("PUT", "/v1/admin/units/U1/schedule", {"effective_from": (today - timedelta(days=1)).isoformat(),
+                                                           "days": days}, token=admin)
+    assert past.status == 400
+    ok = api.call("PUT", "/v1/admin/units/U1/schedule", {"effective_from": today.isoformat(), "days": days},
+                  token=admin)
+    assert ok.status == 200, ok.body
+    later = api.call("PUT", "/v1/admin/units/U1/schedule",
+                     {"effective_from": (today + timedelta(days=7)).isoformat(), "days": days}, token=admin)
+    assert len(later.body["versions"]) == 2
+    bad = api.call("PUT", "/v1/admin/units/U1/schedule", {"effective_from": today.isoformat(),
+                                                          "days": {"mon": {"start": "25:00", "end": "14:00"}}},
+                   token=admin)
+    assert bad.status == 400
+
+
+def test_night_shift_roster_and_ramadan_are_accepted(api: Api, unit: str) -> None:
+    admin = api.admin_token()
+    roster = {"2026-11-02": {"start": "21:00", "end": "07:00"}, "2026-11-03": None}
+    assert api.call("PUT", f"/v1/admin/employees/{A}/shifts", {"shifts": roster}, token=admin).status == 200
+    seed_event(A, unit, "in", datetime(2026, 11, 2, 20, 55))
+    seed_event(A, unit, "out", datetime(2026, 11, 3, 7, 2))
+    assert recap(api, admin, MONDAY)[A]["status"] == "H"
+    ramadan = api.call("PUT", "/v1/admin/ramadan/2027", {"start_date": "2027-02-08", "end_date": "2027-03-09"},
+                       token=admin)
+    assert ramadan.status == 200, ramadan.body
