@@ -15,6 +15,7 @@ table in ``chalicelib.api.errors`` turns any of them into an HTTP answer.
     ├── ConflictError            CONFLICT
     ├── AlreadyRecordedError     ALREADY_RECORDED
     ├── PayloadTooLargeError     PAYLOAD_TOO_LARGE
+    ├── UnsupportedMediaTypeError UNSUPPORTED_MEDIA_TYPE
     ├── RateLimitedError         RATE_LIMITED
     ├── UnavailableError         UNAVAILABLE
     └── CheckinRefusedError      one of the 422 refusal codes, chosen per instance
@@ -94,6 +95,12 @@ class PayloadTooLargeError(SmartError):
     """The request body is over the size limit."""
 
     code = "PAYLOAD_TOO_LARGE"
+
+
+class UnsupportedMediaTypeError(SmartError):
+    """The body's content type is not one this endpoint reads."""
+
+    code = "UNSUPPORTED_MEDIA_TYPE"
 
 
 class RateLimitedError(SmartError):

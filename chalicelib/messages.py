@@ -8,6 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+# Check-in refusals (HTTP 422): recorded with their photo for audit, never counted as attendance.
+REFUSAL_CODES = (
+    "CHALLENGE_INVALID",
+    "NOT_ENROLLED",
+    "NO_FACE",
+    "MULTIPLE_FACES",
+    "LOW_QUALITY",
+    "FACE_MISMATCH",
+    "REPLAYED_PHOTO",
+    "OUTSIDE_ZONE",
+    "GPS_INACCURATE",
+    "MOCK_LOCATION",
+    "IMPOSSIBLE_TRAVEL",
+)
+
 MESSAGES: dict[str, str] = {
     "VALIDATION_ERROR": "Data yang dikirim tidak valid.",
     "UNSUPPORTED_IMAGE": "Foto tidak dapat dibaca. Kirim foto JPEG atau PNG yang utuh.",

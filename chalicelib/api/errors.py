@@ -13,23 +13,12 @@ from typing import Any
 
 from chalice.app import Response
 
-from chalicelib.messages import error_body
+from chalicelib.messages import MESSAGES, REFUSAL_CODES, error_body
+
+__all__ = ["MESSAGES", "REFUSAL_CODES", "STATUS_BY_CODE", "error_response", "exception_response", "json_response"]
 
 logger = logging.getLogger("smart.api")
 
-REFUSAL_CODES = (
-    "CHALLENGE_INVALID",
-    "NOT_ENROLLED",
-    "NO_FACE",
-    "MULTIPLE_FACES",
-    "LOW_QUALITY",
-    "FACE_MISMATCH",
-    "REPLAYED_PHOTO",
-    "OUTSIDE_ZONE",
-    "GPS_INACCURATE",
-    "MOCK_LOCATION",
-    "IMPOSSIBLE_TRAVEL",
-)
 
 STATUS_BY_CODE: dict[str, int] = {
     "VALIDATION_ERROR": 400,

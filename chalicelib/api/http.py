@@ -22,19 +22,15 @@ from chalicelib.api import context
 from chalicelib.api.errors import error_response, exception_response, json_response
 from chalicelib.auth import service as auth
 from chalicelib.auth.tokens import Principal
-from chalicelib.errors import ForbiddenError, PayloadTooLargeError, ValidationError
+from chalicelib.errors import ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings, load_settings
 
 logger = logging.getLogger("smart.http")
 
 Auth = Literal["none", "employee", "admin", "super_admin"]
-ACCEPTED_CONTENT_TYPES = [
-    "application/json",
-    "text/csv",
-    "text/plain",
-    "application/octet-stream",
-    "application/x-www-form-urlencoded",
-]
+# Chalice would answer other content types itself, in its own error shape; Call.json() answers them instead.
+ACCEPTED_CONTENT_TYPES = ["*/*"]
+JSON_TYPES = ("application/json", "text/plain", "")
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 
 
@@ -66,8 +62,12 @@ class Call:
         return str(headers.get("content-type", "application/json")).split(";")[0].strip().lower()
 
     def json(self) -> dict[str, Any]:
-        """The body as a JSON object; anything else is VALIDATION_ERROR."""
+        """The body as a JSON object; anything else is VALIDATION_ERROR (or 415 for another content type)."""
         raw = self.raw_body()
+        if self.content_type() not in JSON_TYPES and not self.content_type().endswith("+json"):
+            raise UnsupportedMediaTypeError(
+                details={"content_type": self.content_type(), "expected": "application/json"}
+            )
         if not raw.strip():
             raise ValidationError("Badan permintaan kosong.", {"body": "a JSON object is required"})
         try:

@@ -28,9 +28,9 @@ from chalicelib.errors import (
     SmartError,
     ValidationError,
 )
-from chalicelib.face import FaceAnalysis, FaceError, UnsupportedImageError, exif_warning
+from chalicelib.face import FaceAnalysis, FaceError, exif_warning
 from chalicelib.geo import Fix, GeoError, PastFix, assess_position, local_day, zones_for_day
-from chalicelib.messages import error_body
+from chalicelib.messages import REFUSAL_CODES, error_body
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as store
 from chalicelib.store import faces as face_store
@@ -175,22 +175,40 @@ def _judge_and_record(
     principal: Principal, request: CheckinRequest, key: str, settings: Settings, now: datetime
 ) -> Answer:
     employee = _employee_on_bound_phone(principal)
-    attendance_time, challenge_id = _attendance_time(request, employee, settings, now)
-    local_date = attendance_time.astimezone(settings.tz).date().isoformat()
-    event_id = store.new_event_id(employee.nip, now)
-    attempt = Attempt(request, employee, attendance_time, local_date, event_id, challenge_id, key, now)
-    if request.offline:
-        attempt.warnings.append(OFFLINE_CAPTURE)
+    try:
+        attendance_time, challenge_id = _attendance_time(request, employee, settings, now)
+    except CheckinRefusedError as refusal:  # CHALLENGE_INVALID: kept for audit, nothing consumed
+        attempt = _attempt(request, employee, key, settings, at=now, challenge_id=None, now=now)
+        return _record_refusal(attempt, refusal, settings)
+    attempt = _attempt(request, employee, key, settings, at=attendance_time, challenge_id=challenge_id, now=now)
     if request.kind == "in":
-        _refuse_second_arrival(employee.nip, local_date)
+        _refuse_second_arrival(employee.nip, attempt.local_date)
     try:
         _check_position(attempt, settings)
         _check_face(attempt, settings)
     except (GeoError, FaceError, CheckinRefusedError) as refusal:
-        if isinstance(refusal, UnsupportedImageError) or getattr(refusal, "code", "") == "VALIDATION_ERROR":
-            raise
+        if getattr(refusal, "code", "") not in REFUSAL_CODES:
+            raise  # bad input (400) or a dependency (503): nothing is recorded
         return _record_refusal(attempt, refusal, settings)
     return _record_success(attempt, settings)
+
+
+def _attempt(
+    request: CheckinRequest,
+    employee: people.Employee,
+    key: str,
+    settings: Settings,
+    *,
+    at: datetime,
+    challenge_id: str | None,
+    now: datetime,
+) -> Attempt:
+    local_date = at.astimezone(settings.tz).date().isoformat()
+    event_id = store.new_event_id(employee.nip, now)
+    attempt = Attempt(request, employee, at, local_date, event_id, challenge_id, key, now)
+    if request.offline:
+        attempt.warnings.append(OFFLINE_CAPTURE)
+    return attempt
 
 
 def _attendance_time(

@@ -191,12 +191,14 @@ class PairScorer:
 
 
 def configurations(policy: ScoringPolicy, models: Sequence[str]) -> list[tuple[str, ScoringPolicy]]:
-    """What evaluate reports: raw and S-norm per model, raw and S-norm fused, and the policy itself."""
+    """What evaluate reports: raw and S-norm per model, raw and S-norm fusion of all built models, and the
+    policy itself at its shipped thresholds."""
     configs: list[tuple[str, ScoringPolicy]] = []
     for model_id in models:
         single = replace(policy, weights={model_id: 1.0})
         configs += [(f"raw {model_id}", replace(single, normalise=False)), (f"snorm {model_id}", single)]
-    fused = {m: w for m, w in policy.weights.items() if m in models}
+    # Every built model takes part in the fused figures, with the policy's weight when it has one.
+    fused = {m: policy.weights.get(m, 1.0) for m in models}
     if len(fused) > 1:
         configs += [
             ("raw fused", replace(policy, weights=fused, normalise=False)),

@@ -18,7 +18,7 @@ from .config import FaceConfig, Purpose
 from .decode import decode_image, shrink_array
 from .detect import MTCNN, Detection, dominant_face
 from .embedders import Embedder, load_embedder
-from .errors import LowQualityError
+from .errors import LowQualityError, UnsupportedImageError
 from .quality import assess
 from .replay import fingerprint
 from .sessions import load_session
@@ -55,6 +55,8 @@ class FaceEngine:
 
     def analyse_image(self, rgb: npt.NDArray[np.uint8], *, purpose: Purpose) -> FaceAnalysis:
         """Analyse an already decoded upright RGB array (evaluation tools); sha256 is of the pixels."""
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or min(rgb.shape[:2]) < self.config.decode.min_side:
+            raise UnsupportedImageError(details={"reason": "not_rgb", "shape": list(rgb.shape)})
         work, scale = shrink_array(np.ascontiguousarray(rgb, dtype=np.uint8), self.config.decode.work_max_side)
         photo = _Photo(work, scale, int(rgb.shape[1]), int(rgb.shape[0]), rgb.tobytes())
         return self._analyse(photo, purpose)

@@ -60,20 +60,24 @@ class ProbeModelMissingError(FaceError):
 
 @dataclass(frozen=True)
 class ScoringPolicy:
-    """How scores are made and judged. Defaults are those of the "cc0" calibration entry's shape."""
+    """How scores are made and judged. The defaults are the shipped "cc0" calibration entry."""
 
     name: str = "cc0"
     # Model id -> fusion weight; the keys are exactly the models used.
     weights: Mapping[str, float] = field(default_factory=lambda: {"dlib_resnet_v1": 1.0})
     normalise: bool = True
-    cohort_min_size: int = 20
-    # Use only the k highest cohort scores for the statistics (None = all).
-    cohort_top_k: int | None = None
+    # Fewer cohort templates than this (after leaving out the employee's own) -> raw scores and thresholds.
+    cohort_min_size: int = 50
+    # Use only the k highest cohort scores for the statistics (None = all). Top-k statistics depend on the
+    # cohort's size, so the application should supply about `cohort_sample_size` templates (calibrated
+    # with cohorts of 60-100 templates).
+    cohort_top_k: int | None = 50
+    cohort_sample_size: int = 100
     template_aggregation: Aggregation = "max"
-    accept_threshold: float = 3.0
+    accept_threshold: float = 4.2
     review_threshold: float = 2.0
-    raw_accept_threshold: float = 0.93
-    raw_review_threshold: float = 0.9
+    raw_accept_threshold: float = 0.96
+    raw_review_threshold: float = 0.92
 
     def __post_init__(self) -> None:
         if not self.weights or any(w <= 0 for w in self.weights.values()):
@@ -95,8 +99,9 @@ class ScoringPolicy:
             name=name,
             weights={str(k): float(v) for k, v in entry["weights"].items()},
             normalise=bool(entry.get("normalise", True)),
-            cohort_min_size=int(entry.get("cohort_min_size", 20)),
+            cohort_min_size=int(entry.get("cohort_min_size", 50)),
             cohort_top_k=None if top_k is None else int(top_k),
+            cohort_sample_size=int(entry.get("cohort_sample_size", 100)),
             template_aggregation=_aggregation(entry.get("template_aggregation", "max")),
             accept_threshold=float(entry["accept_threshold"]),
             review_threshold=float(entry["review_threshold"]),

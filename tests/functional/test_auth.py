@@ -73,6 +73,11 @@ def test_bad_bodies_are_validation_errors(api: Api, raw: bytes, field: str) -> N
     assert field in answer.body["error"]["details"]
 
 
+def test_other_content_types_are_415_in_the_error_shape(api: Api) -> None:
+    answer = api.call("POST", "/v1/auth/admin/login", raw=b"\xff\xd8\xff", content_type="image/jpeg")
+    assert answer.status == 415 and answer.body["error"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+
+
 def test_oversized_body(api: Api) -> None:
     answer = api.call("POST", "/v1/auth/login", raw=b"{" + b" " * (5 * 1024 * 1024) + b"}")
     assert answer.status == 413 and answer.body["error"]["code"] == "PAYLOAD_TOO_LARGE"

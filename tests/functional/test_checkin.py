@@ -124,6 +124,7 @@ def test_challenge_rules(employee: Employee) -> None:
     body = employee.body(selfie(GENUINE), challenge_id="does-not-exist")
     unknown = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
     assert unknown.status == 422 and unknown.body["error"]["code"] == "CHALLENGE_INVALID"
+    assert [(e.status, e.reasons) for e in stored_events(employee.nip)] == [("refused", ["CHALLENGE_INVALID"])]
     used = employee.body(selfie(GENUINE))
     assert employee.api.call("POST", "/v1/attendance", used, token=employee.token).status == 201
     reuse = employee.check_in(selfie(GENUINE_2), type="out", challenge_id=used["challenge_id"])
@@ -237,3 +238,15 @@ def test_me_shows_profile_zones_and_today(employee: Employee) -> None:
     assert "schedule" in me.body["today"]
 
 
+
+
+def test_missing_face_models_give_503_and_record_nothing(employee: Employee, monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Any) -> None:
+    from chalicelib.settings import load_settings
+
+    monkeypatch.setenv("SMART_MODEL_DIR", str(tmp_path))
+    load_settings.cache_clear()
+    body = employee.body(selfie(GENUINE))
+    answer = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert answer.status == 503 and answer.body["error"]["code"] == "UNAVAILABLE"
+    assert stored_events(employee.nip) == []
