@@ -34,3 +34,7 @@ bench: models
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build
+
+# Deployable template + Lambda artefacts in build/package/<stage>/ (docs/deployment.md). STAGE=dev|prod.
+package: models
+	$(PY) -m infra.package --stage $(or $(STAGE),prod)

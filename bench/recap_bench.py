@@ -100,12 +100,13 @@ def main() -> None:
     print(f"{args.employees} employees, {args.units} units, {args.month}: {working} working days")
 
     staff = employees(args.employees, args.units, days, rng)
-    people = timed("generate synthetic events", lambda: [
-        (nip, plan, synthetic_events(days, rules, rng)) for nip, plan in staff
-    ])
-    plans = timed("plan days (calendar)", lambda: [
-        [plan_day(day, calendar, plan, rules) for day in days] for _, plan, _ in people
-    ])
+    people = timed(
+        "generate synthetic events", lambda: [(nip, plan, synthetic_events(days, rules, rng)) for nip, plan in staff]
+    )
+    plans = timed(
+        "plan days (calendar)",
+        lambda: [[plan_day(day, calendar, plan, rules) for day in days] for _, plan, _ in people],
+    )
 
     def classify_all() -> list[list[DayStatus]]:
         pairs = zip(plans, people, strict=True)
