@@ -1,0 +1,102 @@
+"""Pure logic of the foundation: settings validation, passwords, tokens, request fields, ids, vector packing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from chalicelib.api import fields
+from chalicelib.auth import passwords, tokens
+from chalicelib.auth.tokens import Principal
+from chalicelib.errors import UnauthenticatedError, ValidationError
+from chalicelib.settings import SettingsError, build_settings
+from chalicelib.store.attendance import event_keys, new_event_id
+from chalicelib.store.faces import pack, unpack
+
+SECRET = "x" * 40
+NOW = datetime(2026, 11, 27, 0, 10, tzinfo=UTC)
+
+
+def test_local_settings_have_safe_defaults() -> None:
+    settings = build_settings({})
+    assert settings.stage == "local" and settings.bootstrap_admin_password == "admin-local"
+    assert settings.timezone == "Asia/Jakarta" and settings.h3_resolution == 13
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SMART_STAGE": "prod"}, "SMART_TOKEN_SECRET"),
+        ({"SMART_STAGE": "prod", "SMART_TOKEN_SECRET": "short"}, "SMART_TOKEN_SECRET"),
+        ({"SMART_STAGE": "prod", "SMART_TOKEN_SECRET": SECRET, "SMART_BOOTSTRAP_ADMIN_PASSWORD": "admin-local"},
+         "SMART_BOOTSTRAP_ADMIN_PASSWORD"),
+        ({"SMART_STAGE": "staging"}, "SMART_STAGE"),
+        ({"SMART_TIMEZONE": "Mars/Olympus"}, "SMART_TIMEZONE"),
+        ({"SMART_CHALLENGE_TTL_S": "ten"}, "SMART_CHALLENGE_TTL_S"),
+        ({"SMART_CHALLENGE_TTL_S": "5"}, "SMART_CHALLENGE_TTL_S"),
+        ({"SMART_RULES_FILE": "/nonexistent/rules.json"}, "SMART_RULES_FILE"),
+    ],
+)
+def test_bad_settings_fail_at_once_naming_the_variable(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        build_settings(env)
+
+
+def test_production_settings_need_no_local_defaults() -> None:
+    settings = build_settings({"SMART_STAGE": "prod", "SMART_TOKEN_SECRET": SECRET, "SMART_TIMEZONE": "Asia/Makassar"})
+    assert settings.bootstrap_admin_password is None and settings.tz.key == "Asia/Makassar"
+
+
+def test_password_hashes_verify_and_resist_tampering() -> None:
+    stored = passwords.hash_secret("rahasia-123")
+    assert passwords.verify_secret("rahasia-123", stored)
+    assert not passwords.verify_secret("rahasia-124", stored)
+    assert not passwords.verify_secret("rahasia-123", stored.replace("scrypt", "md5"))
+    assert not passwords.verify_secret("rahasia-123", "garbage")
+    assert not passwords.verify_secret("rahasia-123", None)
+    assert stored != passwords.hash_secret("rahasia-123")  # salted
+
+
+def test_tokens_round_trip_and_expire() -> None:
+    principal = Principal("198501012010011001", "employee", frozenset({"U1"}), "android-1", 3)
+    issued = tokens.issue(principal, SECRET, 60, NOW)
+    assert tokens.verify(issued.token, SECRET, NOW + timedelta(seconds=59)) == principal
+    with pytest.raises(UnauthenticatedError):
+        tokens.verify(issued.token, SECRET, NOW + timedelta(seconds=61))
+    with pytest.raises(UnauthenticatedError):
+        tokens.verify(issued.token, "y" * 40, NOW)
+
+
+def test_fields_name_the_bad_field() -> None:
+    with pytest.raises(ValidationError) as missing:
+        fields.req_number({}, "latitude", low=-90, high=90)
+    assert "latitude" in missing.value.details
+    for bad in (float("nan"), float("inf"), True, "1.0", 91):
+        with pytest.raises(ValidationError):
+            fields.req_number({"latitude": bad}, "latitude", low=-90, high=90)
+    with pytest.raises(ValidationError):
+        fields.parse_date("2026-02-30", "date")
+    with pytest.raises(ValidationError):
+        fields.instant({"at": "2026-11-27T07:00:00"}, "at")  # no offset
+    assert fields.instant({"at": "2026-11-27T00:00:00Z"}, "at") == datetime(2026, 11, 27, tzinfo=UTC)
+
+
+def test_event_ids_encode_their_keys() -> None:
+    event_id = new_event_id("198501012010011001", NOW)
+    nip, key = event_keys(event_id)
+    assert nip == "198501012010011001" and key.startswith("E#2026-11-27T00:10:00+00:00#")
+    for bad in ("", "abc", "198501012010011001.2026.x", "1" * 18 + ".20261127T001000Z.zzzzzzzz"):
+        with pytest.raises(ValidationError):
+            event_keys(bad)
+
+
+def test_vectors_of_several_models_pack_losslessly() -> None:
+    rng = np.random.default_rng(1)
+    vectors = {"dlib_resnet_v1": rng.random(128, dtype=np.float32),
+               "mobilefacenet_fp": rng.random(512, dtype=np.float32)}
+    data, layout = pack(vectors)
+    assert layout == [["dlib_resnet_v1", 128], ["mobilefacenet_fp", 512]]
+    back = unpack(data, layout)
+    assert all(np.array_equal(back[k], vectors[k]) for k in vectors)
