@@ -8,6 +8,7 @@ variable, instead of surfacing later as a confusing error in the middle of a che
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -189,10 +190,38 @@ def _rules_file(env: Mapping[str, str]) -> Path | None:
     return path
 
 
+SECRET_NAME = re.compile(r"^SMART_[A-Z0-9_]+$")
+
+
+def _ssm_secrets(path: str, region: str | None) -> dict[str, str]:
+    """SMART_* values kept as SSM parameters under `path` (SecureStrings decrypted), by last path segment."""
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        client = boto3.session.Session().client("ssm", region_name=region)
+        values: dict[str, str] = {}
+        for page in client.get_paginator("get_parameters_by_path").paginate(
+            Path=path, Recursive=False, WithDecryption=True
+        ):
+            for parameter in page.get("Parameters", []):
+                name = str(parameter["Name"]).rsplit("/", 1)[-1]
+                if SECRET_NAME.match(name):
+                    values[name] = str(parameter["Value"])
+        return values
+    except (BotoCoreError, ClientError) as exc:
+        raise SettingsError(f"SMART_SECRETS_SSM_PATH {path!r} could not be read: {type(exc).__name__}") from exc
+
+
 @lru_cache(maxsize=1)
 def load_settings() -> Settings:
-    """Settings of this process, from os.environ (cached: Lambda containers reuse them)."""
-    return build_settings(os.environ)
+    """Settings of this process, from os.environ plus the SSM secrets path when one is set (cached per
+    process: Lambda containers reuse them; a failure is not cached, so the next request retries)."""
+    env = dict(os.environ)
+    path = _get(env, "SMART_SECRETS_SSM_PATH")
+    if path:
+        env.update(_ssm_secrets(path, _get(env, "AWS_DEFAULT_REGION", _get(env, "AWS_REGION"))))
+    return build_settings(env)
 
 
 def random_secret() -> str:

@@ -1,0 +1,1 @@
+"""Benchmarks: run on purpose, print figures; never part of the tests."""

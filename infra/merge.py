@@ -1,0 +1,272 @@
+"""Merge `chalice package` output with everything Chalice does not create.
+
+Input: the SAM template Chalice writes (functions, roles, REST API). Output: one deployable template
+that also holds the DynamoDB tables (from chalicelib.store.models), the data bucket, the face-model layer,
+log groups with retention, one least-privilege policy, local-time schedules, alarms and API Gateway's
+own error answers in the API's shape.
+
+The merge is a pure function of the Chalice template, the models and a small config, so it is tested on
+a recorded Chalice template without building anything.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice.utils import to_cfn_resource_name
+from pynamodb.models import Model
+
+from .access import POLICY_ID, access_policy
+from .alarms import TOPIC_ID, alarm_resources
+from .bucket import BUCKET_ID, bucket_resources
+from .cfn import Json, ref, sub
+from .errors import ScheduleError, TemplateError
+from .gateway import GATEWAY_RESPONSES_KEY, gateway_responses
+from .schedules import SCHEDULES, LocalSchedule, check_expression
+from .tables import table_resources
+
+FUNCTION_TYPE = "AWS::Serverless::Function"
+LAYER_ID = "FaceModelsLayer"
+INDONESIAN_ZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")  # WIB, WITA, WIT
+LOG_RETENTION_VALUES = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653)
+REQUIRED_ENV = ("SMART_STAGE", "SMART_TABLE_PREFIX", "SMART_BUCKET", "SMART_MODEL_DIR", "SMART_TIMEZONE")
+
+
+@dataclass(frozen=True)
+class MergeConfig:
+    """What the merge needs besides the Chalice template; defaults are the documented deployment."""
+
+    runtime: str = "python3.12"
+    architecture: str = "x86_64"
+    layer_uri: str = "./face-models-layer.zip"
+    schedules: tuple[LocalSchedule, ...] = SCHEDULES
+    photo_retention_days: int = 730
+    export_retention_days: int = 7
+    noncurrent_version_days: int = 30
+    log_retention_days: int = 90
+
+
+@dataclass
+class MergeResult:
+    """The deployable template and what the build should tell the operator."""
+
+    template: Json
+    warnings: list[str] = field(default_factory=list)
+
+
+def functions_of(template: Json) -> dict[str, Json]:
+    """The Lambda functions of a Chalice template, by logical id."""
+    resources: dict[str, Json] = template.get("Resources", {})
+    functions = {rid: res for rid, res in resources.items() if res.get("Type") == FUNCTION_TYPE}
+    if not functions:
+        raise TemplateError("the Chalice template has no AWS::Serverless::Function")
+    return functions
+
+
+def _check_function(function_id: str, properties: Json, config: MergeConfig) -> None:
+    if properties.get("Runtime") != config.runtime:
+        raise TemplateError(
+            f"{function_id} has runtime {properties.get('Runtime')!r}, expected {config.runtime!r}: "
+            "run chalice package with a Python of that version (see infra/package.py)"
+        )
+    if properties.get("Architectures", ["x86_64"]) != [config.architecture]:
+        raise TemplateError(f"{function_id} is not built for {config.architecture}")
+
+
+def stage_environment(functions: dict[str, Json]) -> dict[str, str]:
+    """The environment Chalice put on the functions (from .chalice/config.json); all must agree on it."""
+    environments = [fn["Properties"].get("Environment", {}).get("Variables", {}) for fn in functions.values()]
+    env: dict[str, str] = dict(environments[0])  # a copy: wiring the functions rewrites theirs
+    for name in REQUIRED_ENV:
+        if not env.get(name):
+            raise TemplateError(f"{name} is missing from the stage's environment_variables in .chalice/config.json")
+        if any(other.get(name) != env[name] for other in environments):
+            raise TemplateError(f"functions disagree on {name}; set it once per stage")
+    if not env["SMART_MODEL_DIR"].startswith("/opt/"):
+        raise TemplateError("SMART_MODEL_DIR must lie under /opt/ where Lambda unpacks layers")
+    return env
+
+
+def _parameters(env: dict[str, str], config: MergeConfig) -> Json:
+    zones = list(dict.fromkeys([env["SMART_TIMEZONE"], *INDONESIAN_ZONES]))
+    return {
+        "PhotoRetentionDays": {
+            "Type": "Number", "Default": config.photo_retention_days, "MinValue": 30, "MaxValue": 3650,
+            "Description": "Days attendance and enrolment photos (photos/) are kept",
+        },
+        "ExportRetentionDays": {
+            "Type": "Number", "Default": config.export_retention_days, "MinValue": 1, "MaxValue": 365,
+            "Description": "Days report exports (exports/) are kept",
+        },
+        "NoncurrentVersionDays": {
+            "Type": "Number", "Default": config.noncurrent_version_days, "MinValue": 1, "MaxValue": 365,
+            "Description": "Days an overwritten or deleted object version is kept (undo window)",
+        },
+        "Timezone": {
+            "Type": "String", "Default": env["SMART_TIMEZONE"], "AllowedValues": zones,
+            "Description": "The regency's time zone: business dates and the local time of the schedules",
+        },
+        "SecretsPath": {
+            "Type": "String", "Default": f"/smart/{env['SMART_STAGE']}", "AllowedPattern": "^(/[A-Za-z0-9_.-]+)+$",
+            "Description": "SSM Parameter Store path holding the SecureString secrets (SMART_TOKEN_SECRET, ...)",
+        },
+        "LogRetentionDays": {
+            "Type": "Number", "Default": config.log_retention_days, "AllowedValues": list(LOG_RETENTION_VALUES),
+            "Description": "Days function logs are kept",
+        },
+        "AlarmEmail": {
+            "Type": "String", "Default": "", "Description": "E-mail that receives alarms (empty: none)",
+        },
+    }
+
+
+def _schedule_event(schedule: LocalSchedule) -> Json:
+    return {
+        "Type": "ScheduleV2",
+        "Properties": {
+            "ScheduleExpression": schedule.local_expression(),
+            "ScheduleExpressionTimezone": ref("Timezone"),
+            "Description": schedule.purpose,
+            "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600},
+        },
+    }
+
+
+def _localise_schedules(functions: dict[str, Json], config: MergeConfig, timezone: str) -> list[str]:
+    """Replace Chalice's UTC Schedule events by local-time ScheduleV2 events; return warnings."""
+    known = {to_cfn_resource_name(s.function): s for s in config.schedules}
+    seen: set[str] = set()
+    for function_id, function in functions.items():
+        events: Json = function["Properties"].get("Events", {})
+        for event_id, event in list(events.items()):
+            if event.get("Type") != "Schedule":
+                continue
+            schedule = known.get(function_id)
+            if schedule is None:
+                raise ScheduleError(
+                    f"{function_id} is scheduled in app.py but has no local time in infra/schedules.py",
+                    {"function": function_id},
+                )
+            check_expression(schedule, str(event["Properties"]["Schedule"]), timezone)
+            events[event_id] = _schedule_event(schedule)
+            seen.add(function_id)
+    return [
+        f"no scheduled function {s.function!r} in app.py yet: its schedule is not deployed"
+        for fid, s in known.items()
+        if fid not in seen
+    ]
+
+
+def _role_id(function_id: str, properties: Json) -> str:
+    role = properties.get("Role")
+    if not (isinstance(role, dict) and "Fn::GetAtt" in role):
+        raise TemplateError(f"{function_id} does not use a role of the template (autogen_policy false expected)")
+    return str(role["Fn::GetAtt"][0])
+
+
+def _wire_function(function_id: str, properties: Json) -> Json:
+    """Point a function at the stack's own bucket, zone, retention and secrets; add the model layer;
+    return its log group."""
+    variables: Json = properties.setdefault("Environment", {}).setdefault("Variables", {})
+    variables.update(
+        {
+            "SMART_BUCKET": ref(BUCKET_ID),
+            "SMART_TIMEZONE": ref("Timezone"),
+            "SMART_PHOTO_RETENTION_DAYS": ref("PhotoRetentionDays"),
+            "SMART_SECRETS_SSM_PATH": ref("SecretsPath"),
+        }
+    )
+    properties["Layers"] = [*properties.get("Layers", []), ref(LAYER_ID)]
+    return {
+        "Type": "AWS::Logs::LogGroup",
+        "Properties": {
+            "LogGroupName": sub(f"/aws/lambda/${{{function_id}}}"),
+            "RetentionInDays": ref("LogRetentionDays"),
+        },
+    }
+
+
+def _strip_placeholder_policies(resources: Json, role_ids: Iterable[str]) -> None:
+    for role_id in role_ids:
+        role = resources.get(role_id)
+        if role is None or role.get("Type") != "AWS::IAM::Role":
+            raise TemplateError(f"role {role_id} is not defined in the Chalice template")
+        role["Properties"].pop("Policies", None)
+
+
+def _api_id(resources: Json) -> str | None:
+    apis = [rid for rid, r in resources.items() if r.get("Type") == "AWS::Serverless::Api"]
+    if len(apis) > 1:
+        raise TemplateError(f"expected one REST API, found {apis}")
+    return apis[0] if apis else None
+
+
+def _api_name_and_stage(resources: Json, api_id: str | None) -> tuple[str, str] | None:
+    if api_id is None:
+        return None
+    properties = resources[api_id]["Properties"]
+    return str(properties["DefinitionBody"]["info"]["title"]), str(properties["StageName"])
+
+
+def _layer(config: MergeConfig) -> Json:
+    return {
+        "Type": "AWS::Serverless::LayerVersion",
+        "Properties": {
+            "Description": "SMART face models (ONNX), unpacked under /opt",
+            "ContentUri": config.layer_uri,
+            "CompatibleRuntimes": [config.runtime],
+            "CompatibleArchitectures": [config.architecture],
+            # Old versions stay so that rolling the stack back still finds the models it ran with.
+            "RetentionPolicy": "Retain",
+        },
+    }
+
+
+def _outputs(table_ids: Iterable[str]) -> Json:
+    outputs: Json = {
+        "DataBucketName": {"Value": ref(BUCKET_ID)},
+        "AlarmTopicArn": {"Value": ref(TOPIC_ID)},
+    }
+    outputs.update({f"{table_id}Name": {"Value": ref(table_id)} for table_id in table_ids})
+    return outputs
+
+
+def _add(resources: Json, new: Json) -> None:
+    """Add resources, refusing to overwrite one Chalice made (e.g. its own log groups, which come from
+    `log_retention_in_days`: the stack's `LogRetentionDays` parameter replaces that setting)."""
+    clash = sorted(set(resources) & set(new))
+    if clash:
+        raise TemplateError(f"the Chalice template already defines {clash}; remove the Chalice setting that makes them")
+    resources.update(new)
+
+
+def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeConfig | None = None) -> MergeResult:
+    """The deployable template: Chalice's resources plus tables, bucket, layer, logs, IAM, schedules, alarms."""
+    config = config or MergeConfig()
+    template: Json = copy.deepcopy(chalice_template)
+    resources: dict[str, Any] = template["Resources"]
+    functions = functions_of(template)
+    for function_id, function in functions.items():
+        _check_function(function_id, function["Properties"], config)
+    env = stage_environment(functions)
+    warnings = _localise_schedules(functions, config, env["SMART_TIMEZONE"])
+    tables = table_resources(models, env["SMART_TABLE_PREFIX"])
+    role_ids = {_role_id(fid, fn["Properties"]) for fid, fn in functions.items()}
+    _strip_placeholder_policies(resources, role_ids)
+    log_groups = {f"{fid}LogGroup": _wire_function(fid, fn["Properties"]) for fid, fn in functions.items()}
+    _add(resources, tables)
+    _add(resources, bucket_resources(env["SMART_BUCKET"]))
+    _add(resources, log_groups)
+    _add(resources, {LAYER_ID: _layer(config), POLICY_ID: access_policy(tables, log_groups, role_ids)})
+    api_id = _api_id(resources)
+    _add(resources, alarm_resources(functions, tables, _api_name_and_stage(resources, api_id)))
+    if api_id is not None:
+        resources[api_id]["Properties"]["DefinitionBody"][GATEWAY_RESPONSES_KEY] = gateway_responses()
+    template["Description"] = f"SMART attendance backend, stage {env['SMART_STAGE']} (generated by infra/merge.py)"
+    template.setdefault("Parameters", {}).update(_parameters(env, config))
+    template.setdefault("Conditions", {})["HasAlarmEmail"] = {"Fn::Not": [{"Fn::Equals": [ref("AlarmEmail"), ""]}]}
+    template.setdefault("Outputs", {}).update(_outputs(tables))
+    return MergeResult(template, warnings)

@@ -1,0 +1,70 @@
+"""Scheduled jobs fire at the regency's local time, and app.py cannot silently disagree with infra."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib.store.models import ALL_MODELS
+from infra.errors import ScheduleError
+from infra.merge import MergeConfig, merge
+from infra.schedules import SCHEDULES, LocalSchedule, check_expression, utc_expression
+
+RECAP = LocalSchedule("daily_recap", 23, 30, "recap")
+SYNC = LocalSchedule("simpeg_sync", 1, 0, "sync")
+
+
+@pytest.mark.parametrize(
+    ("schedule", "zone", "expected"),
+    [
+        (RECAP, "Asia/Jakarta", "cron(30 16 * * ? *)"),  # 23:30 WIB
+        (SYNC, "Asia/Jakarta", "cron(0 18 * * ? *)"),  # 01:00 WIB is 18:00 UTC the day before
+        (SYNC, "Asia/Makassar", "cron(0 17 * * ? *)"),  # WITA, UTC+8
+        (SYNC, "Asia/Jayapura", "cron(0 16 * * ? *)"),  # WIT, UTC+9
+    ],
+)
+def test_utc_translation_of_local_times(schedule: LocalSchedule, zone: str, expected: str) -> None:
+    assert utc_expression(schedule, zone) == expected
+
+
+def test_zones_with_daylight_saving_are_refused() -> None:
+    with pytest.raises(ScheduleError, match="daylight saving"):
+        utc_expression(SYNC, "Europe/Berlin")
+
+
+def test_app_expression_that_disagrees_names_the_cron_to_write() -> None:
+    with pytest.raises(ScheduleError) as caught:
+        check_expression(RECAP, "cron(30 23 * * ? *)", "Asia/Jakarta")  # local time written as UTC
+    assert 'Cron(30, 16, "*", "*", "?", "*")' in str(caught.value)
+
+
+def test_chalice_schedules_become_local_time_scheduler_events(resources: dict[str, Any]) -> None:
+    for function_id, schedule in (("DailyRecap", "cron(30 23 * * ? *)"), ("SimpegSync", "cron(0 1 * * ? *)")):
+        events = resources[function_id]["Properties"]["Events"]
+        assert len(events) == 1
+        event = next(iter(events.values()))
+        assert event["Type"] == "ScheduleV2"
+        assert event["Properties"]["ScheduleExpression"] == schedule
+        assert event["Properties"]["ScheduleExpressionTimezone"] == {"Ref": "Timezone"}
+
+
+def test_timezone_parameter_defaults_to_the_stage_zone_and_drives_the_app(merged: Any) -> None:
+    parameter = merged.template["Parameters"]["Timezone"]
+    assert parameter["Default"] == "Asia/Jakarta"
+    assert {"Asia/Makassar", "Asia/Jayapura"} <= set(parameter["AllowedValues"])
+    variables = merged.template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["SMART_TIMEZONE"] == {"Ref": "Timezone"}
+
+
+def test_a_scheduled_function_unknown_to_infra_stops_the_build(chalice_template: dict[str, Any]) -> None:
+    config = MergeConfig(schedules=tuple(s for s in SCHEDULES if s.function != "daily_recap"))
+    with pytest.raises(ScheduleError, match="DailyRecap"):
+        merge(chalice_template, ALL_MODELS, config)
+
+
+def test_a_schedule_missing_from_app_is_reported(chalice_template: dict[str, Any]) -> None:
+    resources = chalice_template["Resources"]
+    del resources["DailyRecap"], resources["DailyRecapRole"]
+    result = merge(chalice_template, ALL_MODELS)
+    assert result.warnings == ["no scheduled function 'daily_recap' in app.py yet: its schedule is not deployed"]

@@ -1,0 +1,131 @@
+"""The merged template: bucket, least-privilege access, model layer, environment, alarms, runtime guard."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib.store.models import ALL_MODELS
+from infra.errors import TemplateError
+from infra.merge import LAYER_ID, MergeResult, merge
+
+from .conftest import of_type
+
+FUNCTIONS = ("APIHandler", "DailyRecap", "SimpegSync")
+
+
+def _statements(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    policy = resources["AppAccessPolicy"]["Properties"]["PolicyDocument"]
+    return {s["Sid"]: s for s in policy["Statement"]}
+
+
+def test_bucket_is_private_encrypted_versioned_and_expires_by_prefix(merged: MergeResult) -> None:
+    bucket = merged.template["Resources"]["DataBucket"]
+    props = bucket["Properties"]
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    assert len(props["PublicAccessBlockConfiguration"]) == 4
+    encryption = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    rules = {r.get("Prefix"): r for r in props["LifecycleConfiguration"]["Rules"]}
+    assert rules["photos/"]["ExpirationInDays"] == {"Ref": "PhotoRetentionDays"}
+    assert rules["exports/"]["ExpirationInDays"] == {"Ref": "ExportRetentionDays"}
+    parameters = merged.template["Parameters"]
+    assert parameters["PhotoRetentionDays"]["Default"] == 730
+    assert parameters["ExportRetentionDays"]["Default"] == 7
+    assert bucket["DeletionPolicy"] == "Retain"
+
+
+def test_bucket_refuses_plain_http(resources: dict[str, Any]) -> None:
+    statement = resources["DataBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert statement["Effect"] == "Deny"
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_placeholder_policies_are_replaced_by_one_policy_on_every_role(resources: dict[str, Any]) -> None:
+    roles = of_type(resources, "AWS::IAM::Role")
+    function_roles = {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in
+                      of_type(resources, "AWS::Serverless::Function").values()}
+    assert function_roles <= set(roles)
+    assert all("Policies" not in roles[r]["Properties"] for r in function_roles)
+    attached = {r["Ref"] for r in resources["AppAccessPolicy"]["Properties"]["Roles"]}
+    assert attached == function_roles
+
+
+def test_policy_names_only_the_stacks_own_resources(resources: dict[str, Any]) -> None:
+    # GIVEN the generated policy WHEN reading every statement THEN no wildcard resource and no admin action
+    statements = _statements(resources)
+    text = json.dumps(list(statements.values()))
+    assert '"Resource": "*"' not in text and '"*"' not in text
+    actions = {a for s in statements.values() for a in s["Action"]}
+    assert not {"dynamodb:Scan", "dynamodb:CreateTable", "dynamodb:DeleteTable", "s3:*", "dynamodb:*"} & actions
+    tables = set(of_type(resources, "AWS::DynamoDB::Table"))
+    granted = {r["Fn::GetAtt"][0] for r in statements["OwnTables"]["Resource"] if "Fn::GetAtt" in r}
+    assert granted == tables
+    assert {r["Fn::Sub"] for r in statements["OwnObjects"]["Resource"]} == {
+        "${DataBucket.Arn}/photos/*", "${DataBucket.Arn}/exports/*"
+    }
+    assert "${SecretsPath}" in statements["ReadSecrets"]["Resource"][0]["Fn::Sub"]
+
+
+def test_functions_get_the_layer_their_log_group_and_the_stacks_names(resources: dict[str, Any]) -> None:
+    functions = of_type(resources, "AWS::Serverless::Function")
+    assert set(functions) == set(FUNCTIONS)
+    for function_id, function in functions.items():
+        props = function["Properties"]
+        assert {"Ref": LAYER_ID} in props["Layers"]
+        variables = props["Environment"]["Variables"]
+        assert variables["SMART_BUCKET"] == {"Ref": "DataBucket"}
+        assert variables["SMART_SECRETS_SSM_PATH"] == {"Ref": "SecretsPath"}
+        assert variables["SMART_TABLE_PREFIX"] == "smart-prod-"
+        assert not any("SECRET" in name and isinstance(v, str) for name, v in variables.items()
+                       if name != "SMART_SECRETS_SSM_PATH")
+        log_group = resources[f"{function_id}LogGroup"]["Properties"]
+        assert log_group["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{function_id}}}"}
+    layer = resources[LAYER_ID]["Properties"]
+    assert layer["CompatibleRuntimes"] == ["python3.12"]
+    assert layer["RetentionPolicy"] == "Retain"
+
+
+def test_alarms_cover_errors_and_throttles(resources: dict[str, Any]) -> None:
+    alarms = of_type(resources, "AWS::CloudWatch::Alarm")
+    for function_id in FUNCTIONS:
+        assert alarms[f"{function_id}ErrorsAlarm"]["Properties"]["MetricName"] == "Errors"
+        assert alarms[f"{function_id}ThrottlesAlarm"]["Properties"]["MetricName"] == "Throttles"
+    for table_id in of_type(resources, "AWS::DynamoDB::Table"):
+        assert f"{table_id}ThrottleAlarm" in alarms
+    api = alarms["Api5xxAlarm"]["Properties"]
+    assert {d["Name"]: d["Value"] for d in api["Dimensions"]} == {"ApiName": "smart", "Stage": "v"}
+    assert all(a["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
+
+
+def test_a_template_for_another_runtime_is_refused(chalice_template: dict[str, Any]) -> None:
+    # GIVEN chalice package run by Python 3.11 (the runtime whose glibc refuses the wheels)
+    chalice_template["Resources"]["APIHandler"]["Properties"]["Runtime"] = "python3.11"
+    # WHEN merging THEN the build stops and says why
+    with pytest.raises(TemplateError, match=r"python3\.12"):
+        merge(chalice_template, ALL_MODELS)
+
+
+def test_a_stage_without_table_prefix_is_refused(chalice_template: dict[str, Any]) -> None:
+    for resource in of_type(chalice_template["Resources"], "AWS::Serverless::Function").values():
+        del resource["Properties"]["Environment"]["Variables"]["SMART_TABLE_PREFIX"]
+    with pytest.raises(TemplateError, match="SMART_TABLE_PREFIX"):
+        merge(chalice_template, ALL_MODELS)
+
+
+def test_merge_leaves_its_input_untouched(chalice_template: dict[str, Any]) -> None:
+    before = json.dumps(chalice_template, sort_keys=True)
+    merge(chalice_template, ALL_MODELS)
+    assert json.dumps(chalice_template, sort_keys=True) == before
+
+
+def test_chalice_log_groups_are_refused_rather_than_overwritten(chalice_template: dict[str, Any]) -> None:
+    # GIVEN config.json with log_retention_in_days, which makes Chalice emit its own log group
+    chalice_template["Resources"]["APIHandlerLogGroup"] = {
+        "Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 14}
+    }
+    with pytest.raises(TemplateError, match="APIHandlerLogGroup"):
+        merge(chalice_template, ALL_MODELS)
