@@ -69,13 +69,20 @@ class QualityLimits:
 
 @dataclass(frozen=True)
 class ReplayLimits:
-    """How close a photo must be to an earlier one to count as the same photo sent again."""
+    """How close a photo must be to an earlier one to count as the same photo sent again.
 
-    # Hamming distance of 64-bit DCT perceptual hashes.
-    max_phash_distance: int = 8
-    # Cosine of L2-normalised embeddings, per model; above = the same photo, not a new selfie.
+    Calibrated with bench/face_calibration.py (figures in bench/face_RESULTS.md): resized, recompressed,
+    brightened or cropped copies vs different genuine photos of one person, on dev and dev-asia.
+    """
+
+    # Hamming distance of 64-bit DCT perceptual hashes. Copies: ≤ 4 (resize/recompress), ≤ 10
+    # (brightened); different genuine photos: ≥ 16. Kept low because daily selfies taken at the same
+    # spot share their background, which the whole-photo hash mostly sees.
+    max_phash_distance: int = 6
+    # Cosine of L2-normalised embeddings, per model. Different genuine photos reached 0.988 (dlib) and
+    # 0.901 (MobileFaceNet); copies (incl. 80 % crops) were ≥ 0.992 / 0.985 in 92-100 % of cases.
     min_embedding_cosine: dict[str, float] = field(
-        default_factory=lambda: {"dlib_resnet_v1": 0.985, "mobilefacenet_fp": 0.97}
+        default_factory=lambda: {"dlib_resnet_v1": 0.992, "mobilefacenet_fp": 0.985}
     )
     exif_max_skew: timedelta = timedelta(minutes=10)
 
@@ -88,8 +95,9 @@ class FaceConfig:
     intra_op_threads: int = 1
     embedders: tuple[str, ...] = ("dlib_resnet_v1",)
     flip_average: bool = False
-    # Measured: MobileFaceNet runs faster with onnxruntime's graph optimisations disabled.
-    disable_graph_optimisation: tuple[str, ...] = ("mobilefacenet_fp",)
+    # Models to run with onnxruntime's graph optimisations off. Measured here (bench/face_RESULTS.md):
+    # on is faster for both embedders (MobileFaceNet 17.5 vs 22.5 ms CPU, dlib 9.3 vs 14 ms), so none.
+    disable_graph_optimisation: tuple[str, ...] = ()
     decode: DecodeLimits = field(default_factory=DecodeLimits)
     detect: DetectLimits = field(default_factory=DetectLimits)
     quality: QualityLimits = field(default_factory=QualityLimits)

@@ -55,8 +55,10 @@ def decode_image(data: bytes, limits: DecodeLimits) -> DecodedImage:
     expected = sniff_format(data)
     try:
         with warnings.catch_warnings():
-            # Pillow warns (rather than fails) on odd files; treat a warning as a refusal.
-            warnings.simplefilter("error")
+            # Pillow only warns about a moderately large header; it must refuse, not go on decoding.
+            # Its other warnings (odd EXIF, unusual chunks) are harmless for a photo: silenced.
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
             return _decode(data, expected, limits)
     except UnsupportedImageError:
         raise

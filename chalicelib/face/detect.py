@@ -19,6 +19,7 @@ from .config import DetectLimits
 from .errors import MultipleFacesError, NoFaceError
 
 FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
 NmsMethod = Literal["union", "min"]
 
 _PNET_STRIDE = 2
@@ -42,34 +43,54 @@ class Detection:
 
 
 class IntegralImage:
-    """Summed-area table of an RGB image, for exact area-average resizing of any rectangle."""
+    """Summed-area table of an RGB image, for exact area-average resizing of any rectangle.
+
+    Stored channel-first in int32 when the sums fit (1280×1280 does): cumulative sums along contiguous
+    axes are several times faster than on the interleaved HWC array, and crops come out as the networks
+    want them (CHW).
+    """
 
     def __init__(self, rgb: npt.NDArray[np.uint8]) -> None:
         self.height, self.width = int(rgb.shape[0]), int(rgb.shape[1])
-        table = np.zeros((self.height + 1, self.width + 1, 3), dtype=np.int64)
-        np.cumsum(np.cumsum(rgb, axis=0, dtype=np.int64), axis=1, out=table[1:, 1:])
+        dtype = np.int32 if self.height * self.width * 255 < 2**31 else np.int64
+        table = np.zeros((3, self.height + 1, self.width + 1), dtype=dtype)
+        inner = table[:, 1:, 1:]
+        np.cumsum(np.ascontiguousarray(rgb.transpose(2, 0, 1)), axis=2, dtype=dtype, out=inner)
+        np.cumsum(inner, axis=1, out=inner)
         self._table = table
 
     def resize(self, rect: tuple[int, int, int, int], out_h: int, out_w: int) -> FloatArray:
-        """Area-average rect (x0, y0, x1, y1) to (out_h, out_w, 3), like torch's `mode="area"`."""
-        x0, y0, x1, y1 = rect
-        sy, ey = _bins(y0, y1 - y0, out_h)
-        sx, ex = _bins(x0, x1 - x0, out_w)
+        """Area-average rect (x0, y0, x1, y1) to (3, out_h, out_w), like torch's `mode="area"`."""
+        rects = np.asarray([rect], dtype=np.int64)
+        pooled = self._pool(_bins(rects[:, 1], rects[:, 3], out_h), _bins(rects[:, 0], rects[:, 2], out_w))
+        return pooled.reshape(pooled.shape[1:])
+
+    def crops(self, rects: npt.NDArray[np.int64], size: int) -> FloatArray:
+        """Area-average each row (x0, y0, x1, y1) of `rects` to size×size, all at once: (N, 3, size, size)."""
+        return self._pool(_bins(rects[:, 1], rects[:, 3], size), _bins(rects[:, 0], rects[:, 2], size))
+
+    def _pool(self, rows: tuple[IntArray, IntArray], cols: tuple[IntArray, IntArray]) -> FloatArray:
+        (sy, ey), (sx, ex) = rows, cols
         t = self._table
-        sums = t[ey][:, ex] - t[sy][:, ex] - t[ey][:, sx] + t[sy][:, sx]
-        counts = ((ey - sy)[:, None] * (ex - sx)[None, :])[:, :, None]
-        return (sums / counts).astype(np.float32)
+        top, bottom = sy[:, :, None], ey[:, :, None]
+        left, right = sx[:, None, :], ex[:, None, :]
+        # int64 for the four-term difference: partial sums may exceed int32 before cancelling.
+        sums = t[:, bottom, right].astype(np.int64) - t[:, top, right] - t[:, bottom, left] + t[:, top, left]
+        counts = (bottom - top) * (right - left)
+        return (sums / counts).astype(np.float32).transpose(1, 0, 2, 3)
 
 
-def _bins(start: int, size: int, out: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    # Adaptive pooling bins: [floor(i*size/out), ceil((i+1)*size/out)).
-    i = np.arange(out, dtype=np.int64)
-    return start + (i * size) // out, start - ((-(i + 1) * size) // out)
+def _bins(start: IntArray, stop: IntArray, out: int) -> tuple[IntArray, IntArray]:
+    """Adaptive pooling bins of [start, stop) per row: [floor(i·n/out), ceil((i+1)·n/out)) + start."""
+    i = np.arange(out, dtype=np.int64)[None, :]
+    size = (stop - start)[:, None]
+    first = start[:, None]
+    return first + (i * size) // out, first - ((-(i + 1) * size) // out)
 
 
-def _normalise(batch_hwc: FloatArray) -> FloatArray:
-    """NHWC pixels 0-255 → NCHW as MTCNN was trained: (x − 127.5) / 128."""
-    return np.ascontiguousarray(((batch_hwc - 127.5) * 0.0078125).transpose(0, 3, 1, 2), dtype=np.float32)
+def _normalise(batch_chw: FloatArray) -> FloatArray:
+    """NCHW pixels 0-255 → as MTCNN was trained: (x − 127.5) / 128."""
+    return np.ascontiguousarray((batch_chw - 127.5) * 0.0078125, dtype=np.float32)
 
 
 def nms(boxes: FloatArray, threshold: float, method: NmsMethod = "union") -> npt.NDArray[np.int64]:
@@ -215,15 +236,19 @@ def _pnet_boxes(prob: FloatArray, reg: FloatArray, scale: float, threshold: floa
 def _crops(image: IntegralImage, boxes: FloatArray, size: int) -> tuple[FloatArray, FloatArray]:
     """Boxes clipped to the image (facenet-pytorch's `pad`) and their crops resized to size×size."""
     ints = np.trunc(boxes[:, :4]).astype(np.int64)
-    x0 = np.maximum(ints[:, 0], 1) - 1
-    y0 = np.maximum(ints[:, 1], 1) - 1
-    x1 = np.minimum(ints[:, 2], image.width)
-    y1 = np.minimum(ints[:, 3], image.height)
-    valid = (x1 > x0) & (y1 > y0)
+    rects = np.stack(
+        [
+            np.maximum(ints[:, 0], 1) - 1,
+            np.maximum(ints[:, 1], 1) - 1,
+            np.minimum(ints[:, 2], image.width),
+            np.minimum(ints[:, 3], image.height),
+        ],
+        axis=1,
+    )
+    valid = (rects[:, 2] > rects[:, 0]) & (rects[:, 3] > rects[:, 1])
     if not valid.any():
         return boxes[:0], np.zeros((0, 3, size, size), dtype=np.float32)
-    crops = [image.resize((int(x0[k]), int(y0[k]), int(x1[k]), int(y1[k])), size, size) for k in np.flatnonzero(valid)]
-    return boxes[valid], _normalise(np.stack(crops))
+    return boxes[valid], _normalise(image.crops(rects[valid], size))
 
 
 def _detection(box: FloatArray, xs: FloatArray, ys: FloatArray) -> Detection:
