@@ -479,7 +479,12 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--policy", default=DEFAULT_POLICY, help="calibration entry (default | cc0)")
-        cmd.add_argument("--cohort", type=Path, default=None, help="CSV of cohort photos (column path)")
+        cmd.add_argument(
+            "--cohort",
+            type=Path,
+            default=None,
+            help="CSV of cohort photos (column path[,identity]); verify without it uses the raw thresholds",
+        )
         cmd.add_argument("--top-k", type=int, default=None, help="override the policy's cohort top-k")
         cmd.set_defaults(run=run)
         if name == "verify":

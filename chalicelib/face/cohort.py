@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,10 @@ class ModelCohort:
     vectors: Matrix
     template_ids: tuple[str, ...]
     owners: tuple[str, ...]
+    _id_set: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_id_set", frozenset(self.template_ids))
 
     @property
     def size(self) -> int:
@@ -44,10 +48,11 @@ class ModelCohort:
 
     def rows_excluding(self, template_ids: Collection[str]) -> Matrix:
         """Vectors without the given templates (the claimed person's own must not be their cohort)."""
-        if not template_ids:
+        if self._id_set.isdisjoint(template_ids):
             return self.vectors
         keep = np.fromiter((t not in template_ids for t in self.template_ids), bool, self.size)
-        return self.vectors[keep] if not keep.all() else self.vectors
+        rows: Matrix = self.vectors[keep]
+        return rows
 
 
 class Cohort:

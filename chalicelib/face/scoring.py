@@ -2,11 +2,13 @@
 
 Why each step:
 - Raw score of one model = the MAX cosine of the probe against all the employee's templates (policy
-  `template_aggregation`). Max lets one good enrolment photo carry a check-in taken in similar conditions;
-  a mean would be dragged down by the employee's least similar enrolment photo (see bench/face_ACCURACY.md).
+  `template_aggregation`). Max lets one good enrolment photo carry a check-in taken in similar conditions,
+  where a mean is dragged down by the least similar enrolment photo. Measured with several templates per
+  person, max and mean are within a pair or two of each other (bench/face_ACCURACY.md); "mean" stays
+  selectable per policy.
 - Symmetric S-norm against a cohort of other people's templates:
   ``s_norm = ((s - mu_p) / sd_p + (s - mu_t) / sd_t) / 2`` with mu_p/sd_p from probe-vs-cohort scores and
-  mu_t/sd_t from template-vs-cohort scores (optionally only the top-k cohort scores). It turns "cosine 0.93"
+  mu_t/sd_t from template-vs-cohort scores (shipped: only the top-50 cohort scores). It turns "cosine 0.93"
   into "how far above this face's usual impostors", which is what differs between faces and between models
   (dlib packs everyone into a narrow band; see FACE.md).
 - Fusion: weighted mean over models of the (normalised) scores; normalised scores share a scale, raw
@@ -74,10 +76,10 @@ class ScoringPolicy:
     cohort_top_k: int | None = 50
     cohort_sample_size: int = 100
     template_aggregation: Aggregation = "max"
-    accept_threshold: float = 4.2
+    accept_threshold: float = 4.3
     review_threshold: float = 2.0
     raw_accept_threshold: float = 0.96
-    raw_review_threshold: float = 0.92
+    raw_review_threshold: float = 0.93
 
     def __post_init__(self) -> None:
         if not self.weights or any(w <= 0 for w in self.weights.values()):
