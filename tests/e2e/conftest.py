@@ -1,0 +1,50 @@
+"""Fixtures of the e2e tier: the real local stack (moto server + SIMPEG simulator + `chalice local`) over HTTP.
+
+One stack per test session (starting it costs seconds); tests that must stop and restart a stack start their
+own with `LocalStack.for_tests(data_dir)`. Every test here is marked `e2e`: `pytest -m "not e2e"` skips them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tools.devstack import REPO_DIR, LocalStack, StackUrls
+from tools.devstack_http import ApiClient
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def require_app() -> None:
+    """Skip (with the reason) when the app these tests drive is not in the tree."""
+    if not (REPO_DIR / "app.py").exists() or not (REPO_DIR / ".chalice" / "config.json").exists():
+        pytest.skip("app.py or .chalice/config.json missing: the e2e tests need the Chalice app")
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[StackUrls]:
+    require_app()
+    with LocalStack.for_tests(simpeg_size=50) as urls:
+        yield urls
+
+
+@pytest.fixture
+def api(stack: StackUrls) -> ApiClient:
+    """An anonymous client of the session's stack."""
+    return ApiClient(stack.api)
+
+
+@pytest.fixture
+def admin(stack: StackUrls) -> ApiClient:
+    """A client logged in as the bootstrap super admin."""
+    client = ApiClient(stack.api)
+    resp = client.login_admin(stack.admin_username, stack.admin_password)
+    assert resp.status == 200, resp.raw
+    return client

@@ -1,0 +1,202 @@
+"""Child process of the local stack: moto's server whose state survives restarts and kills.
+
+Why not the plain `moto_server` CLI: its recorder appends every request (reads included) from many server
+threads without a lock, so two concurrent large bodies (selfies) can interleave inside the log, the log grows
+with every read the app makes, and nothing ever compacts it. Here, in one process:
+- on start, the newest snapshot is loaded and later write-ahead logs are replayed (`devstack_persist`);
+- moto's recorder is the write-ahead log, with each append serialised by a lock and reads not recorded;
+- a snapshot is taken every `--snapshot-every-s` seconds when something was written, and on SIGTERM/SIGINT,
+  while incoming requests are held for a moment so that the snapshot and the log rotation are consistent.
+Dev tooling only; never shipped to Lambda.
+
+Run: python -m tools.devstack_moto --port 0 --data-dir DIR
+Prints "RESTORE <json>" then "MOTO_PORT=<port>" once it serves the restored state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from tools.devstack_persist import SERVICES, MotoStore, RestoreReport, count_items_and_objects, replay_wal
+
+# DynamoDB actions that change nothing; everything else is logged (an unknown action is logged, to be safe).
+_DYNAMODB_READ_ACTIONS = frozenset(
+    {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "DescribeTable",
+        "ListTables",
+        "DescribeTimeToLive",
+        "DescribeContinuousBackups",
+        "ListTagsOfResource",
+        "TransactGetItems",
+        "DescribeEndpoints",
+        "DescribeLimits",
+    }
+)
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def is_read_only(method: str, headers: dict[str, str]) -> bool:
+    """True when replaying this request could not change any state (so it need not be logged)."""
+    target = headers.get("X-Amz-Target") or headers.get("x-amz-target") or ""
+    if target:
+        return target.rsplit(".", 1)[-1] in _DYNAMODB_READ_ACTIONS
+    return method.upper() in _READ_METHODS
+
+
+class _Gate:
+    """Many requests at once, or one snapshot alone (a minimal readers-writer lock)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._active = 0
+        self._exclusive = False
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._exclusive)
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._exclusive)
+            self._exclusive = True  # new requests wait from here on
+            self._cond.wait_for(lambda: self._active == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._exclusive = False
+                self._cond.notify_all()
+
+
+class PersistentMoto:
+    """moto's server plus its write-ahead log and snapshots in one data directory."""
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        from moto.backends import get_backend
+        from moto.moto_api import recorder
+
+        self.store = MotoStore(data_dir)
+        self._recorder = recorder
+        self._backends = {name: get_backend(name) for name in SERVICES}  # type: ignore[call-overload]
+        self._gate = _Gate()
+        self._log_lock = threading.Lock()
+        self._wal_gen = self.store.next_generation()
+        self._written = False
+        self._install_recorder()
+        self._server = self._make_server(port)
+        self.port = int(self._server.server_address[1])
+
+    def _install_recorder(self) -> None:
+        original: Callable[..., None] = self._recorder._record_request
+
+        def record(request: Any, body: bytes | None = None) -> None:
+            if not self._recorder._user_enabled or is_read_only(str(request.method), dict(request.headers)):
+                return
+            with self._log_lock:
+                original(request, body)
+                self._written = True
+
+        self._recorder._record_request = record  # type: ignore[method-assign]
+
+    def _make_server(self, port: int) -> Any:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from werkzeug.serving import make_server
+
+        app = DomainDispatcherApplication(create_backend_app)
+        gate = self._gate
+
+        def gated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            with gate.shared():  # state changes happen inside this call; the body is sent afterwards
+                return app(environ, start_response)  # type: ignore[no-any-return]
+
+        return make_server("127.0.0.1", port, gated, threaded=True, request_handler=MotoRequestHandler)
+
+    def restore(self) -> RestoreReport:
+        """Load the newest snapshot, replay later logs, compact; then start logging to a fresh log."""
+        began = time.monotonic()
+        snap = self.store.latest_snapshot()
+        size = self.store.load_snapshot(snap, self._backends) if snap is not None else 0.0
+        loaded = time.monotonic()
+        wals = self.store.pending_wals()
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        sent = torn = 0
+        for gen in wals:
+            done, bad = replay_wal(self.store.wal_path(gen), f"http://127.0.0.1:{self.port}")
+            sent, torn = sent + done, torn + bad
+        if wals:
+            # Fold the replayed logs into a snapshot numbered after the last one, so they are replayed once.
+            self.store.write_snapshot(wals[-1], self.store.encode_snapshot(self._backends))
+        self._recorder._location = str(self.store.wal_path(self._wal_gen))
+        self._recorder._user_enabled = True
+        items, objects = count_items_and_objects(self._backends)
+        return RestoreReport(snap, size, sent, torn, loaded - began, time.monotonic() - loaded, items, objects)
+
+    def snapshot_if_written(self) -> bool:
+        """Snapshot the state and rotate the log if anything was logged since the last snapshot."""
+        with self._gate.exclusive():
+            if not self._written:
+                return False
+            data = self.store.encode_snapshot(self._backends)
+            generation = self._wal_gen
+            self._wal_gen += 1
+            self._recorder._location = str(self.store.wal_path(self._wal_gen))
+            self._written = False
+        # Writing the file needs no gate: requests now go to the next log, which this snapshot does not claim.
+        self.store.write_snapshot(generation, data)
+        return True
+
+    def shutdown(self) -> None:
+        self._server.shutdown()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Restore, serve on 127.0.0.1, snapshot periodically; final snapshot on SIGTERM/SIGINT."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--snapshot-every-s", type=float, default=300.0)
+    args = parser.parse_args(argv)
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    moto = PersistentMoto(args.data_dir, args.port)
+    report = moto.restore()
+    print(f"RESTORE {report.to_json()}", flush=True)
+    print(f"MOTO_PORT={moto.port}", flush=True)
+    while not stop.wait(args.snapshot_every_s):
+        moto.snapshot_if_written()
+    moto.snapshot_if_written()  # a clean stop leaves no log to replay
+    moto.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
