@@ -176,7 +176,7 @@ def _judge_and_record(
 ) -> Answer:
     employee = _employee_on_bound_phone(principal)
     try:
-        attendance_time, challenge_id = _attendance_time(request, employee, settings, now)
+        attendance_time, challenge_id = _attendance_time(request, employee, key, settings, now)
     except CheckinRefusedError as refusal:  # CHALLENGE_INVALID: kept for audit, nothing consumed
         attempt = _attempt(request, employee, key, settings, at=now, challenge_id=None, now=now)
         return _record_refusal(attempt, refusal, settings)
@@ -212,7 +212,7 @@ def _attempt(
 
 
 def _attendance_time(
-    request: CheckinRequest, employee: people.Employee, settings: Settings, now: datetime
+    request: CheckinRequest, employee: people.Employee, claim_key: str, settings: Settings, now: datetime
 ) -> tuple[datetime, str | None]:
     """The challenge's issue time (online) or the accepted capture time (offline, reviewed later)."""
     if request.offline:
@@ -229,10 +229,10 @@ def _attendance_time(
         challenge is not None
         and challenge.nip == employee.nip
         and challenge.device_id == employee.device_id
-        and challenge.used_by is None
+        and challenge.used_by in (None, claim_key)
         and int(challenge.expires_epoch) > int(now.timestamp())
     )
-    if not valid or challenge is None:
+    if not valid or challenge is None or not store.claim_challenge(challenge.challenge_id, claim_key):
         raise CheckinRefusedError("CHALLENGE_INVALID")
     return parse_iso(challenge.issued_at), challenge.challenge_id
 
@@ -383,7 +383,8 @@ def _write(attempt: Attempt, event: EventModel, mark: EventModel | None, answer:
     stored = store.StoredAnswer(answer.status_code, answer.body)
     record = store.answer_item(attempt.claim_key, attempt.request.fingerprint, now, stored)
     try:
-        store.write_checkin(store.CheckinWrite(event, attempt.challenge_id, mark, fingerprint, record))
+        challenge = (attempt.challenge_id, attempt.claim_key) if attempt.challenge_id else None
+        store.write_checkin(store.CheckinWrite(event, challenge, mark, fingerprint, record))
     except store.ChallengeTaken as exc:
         raise CheckinRefusedError("CHALLENGE_INVALID") from exc
     except store.MarkTaken as exc:

@@ -65,6 +65,23 @@ def create_challenge(nip: str, device_id: str, issued_at: datetime, ttl_s: int) 
     return model
 
 
+def claim_challenge(challenge_id: str, owner: str) -> bool:
+    """Reserve a challenge for one client request (idempotent for that request); False if another holds it.
+
+    A single conditional write decides between concurrent check-ins before any face work is spent; the
+    check-in transaction then re-checks that the reservation is still this request's.
+    """
+    condition = ChallengeModel.challenge_id.exists() & (
+        ChallengeModel.used_by.does_not_exist() | (ChallengeModel.used_by == owner)
+    )
+    try:
+        with storage_call("dynamodb"):
+            ChallengeModel(challenge_id).update(actions=[ChallengeModel.used_by.set(owner)], condition=condition)
+    except ConditionFailed:
+        return False
+    return True
+
+
 def get_challenge(challenge_id: str) -> ChallengeModel | None:
     if not challenge_id or len(challenge_id) > 64:
         return None
@@ -162,7 +179,7 @@ class CheckinWrite:
     """Everything one check-in writes, in one transaction."""
 
     event: EventModel
-    challenge_id: str | None
+    challenge: tuple[str, str] | None  # (challenge id, the request that reserved it)
     mark: EventModel | None
     fingerprint: FingerprintModel | None
     answer: IdempotencyModel
@@ -182,12 +199,9 @@ def write_checkin(w: CheckinWrite) -> None:
     try:
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(w.event, condition=EventModel.key.does_not_exist())
-            if w.challenge_id is not None:
-                tx.update(
-                    ChallengeModel(w.challenge_id),
-                    actions=[ChallengeModel.used_by.set(str(w.event.event_id))],
-                    condition=ChallengeModel.used_by.does_not_exist() & ChallengeModel.challenge_id.exists(),
-                )
+            if w.challenge is not None:
+                challenge_id, owner = w.challenge
+                tx.condition_check(ChallengeModel, challenge_id, condition=ChallengeModel.used_by == owner)
             if w.mark is not None:
                 tx.save(w.mark, condition=EventModel.key.does_not_exist())
             if w.fingerprint is not None:
@@ -203,7 +217,7 @@ def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception:
     codes = [r.code if r else None for r in (reasons or [])]
     failed = {i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"}
     # Item order of write_checkin: event, [challenge], [mark], ...
-    mark_index = (2 if w.challenge_id is not None else 1) if w.mark is not None else None
+    mark_index = (2 if w.challenge is not None else 1) if w.mark is not None else None
     if mark_index in failed and 1 not in failed - {mark_index}:
         return MarkTaken()
     return ChallengeTaken()
