@@ -26,7 +26,17 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from tools.devstack_persist import SERVICES, MotoStore, RestoreReport, count_items_and_objects, replay_wal
+from tools.devstack_persist import (
+    REPLAY_HEADER,
+    SERVICES,
+    MotoStore,
+    RestoreReport,
+    count_items_and_objects,
+    replay_wal,
+)
+
+_REPLAY_ENVIRON = "HTTP_" + REPLAY_HEADER.upper().replace("-", "_")
+_RESTORING = b'{"__type": "ServiceUnavailable", "message": "local storage is restoring its data"}'
 
 # DynamoDB actions that change nothing; everything else is logged (an unknown action is logged, to be safe).
 _DYNAMODB_READ_ACTIONS = frozenset(
@@ -104,6 +114,7 @@ class PersistentMoto:
         self._log_lock = threading.Lock()
         self._wal_gen = self.store.next_generation()
         self._written = False
+        self._replaying = threading.Event()
         self._install_recorder()
         self._server = self._make_server(port)
         self.port = int(self._server.server_address[1])
@@ -127,7 +138,13 @@ class PersistentMoto:
         app = DomainDispatcherApplication(create_backend_app)
         gate = self._gate
 
+        replaying = self._replaying
+
         def gated(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            if replaying.is_set() and environ.get(_REPLAY_ENVIRON) != "1":
+                # Half-restored data must not be served: clients get 503 and retry, as after a crash.
+                start_response("503 Service Unavailable", [("Content-Type", "application/x-amz-json-1.0")])
+                return [_RESTORING]
             with gate.shared():  # state changes happen inside this call; the body is sent afterwards
                 return app(environ, start_response)  # type: ignore[no-any-return]
 
@@ -140,11 +157,13 @@ class PersistentMoto:
         size = self.store.load_snapshot(snap, self._backends) if snap is not None else 0.0
         loaded = time.monotonic()
         wals = self.store.pending_wals()
+        self._replaying.set()
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         sent = torn = 0
         for gen in wals:
             done, bad = replay_wal(self.store.wal_path(gen), f"http://127.0.0.1:{self.port}")
             sent, torn = sent + done, torn + bad
+        self._replaying.clear()
         if wals:
             # Fold the replayed logs into a snapshot numbered after the last one, so they are replayed once.
             self.store.write_snapshot(wals[-1], self.store.encode_snapshot(self._backends))

@@ -211,6 +211,8 @@ def _wal_entries(path: Path) -> Iterator[dict[str, Any] | None]:
 
 
 _HOP_HEADERS = frozenset({"host", "transfer-encoding", "connection"})
+# Marks the replay's own requests: while replaying, moto answers everyone else 503 (see devstack_moto).
+REPLAY_HEADER = "X-Smart-Replay"
 
 
 def _send(http: urllib3.PoolManager, entry: dict[str, Any], scheme: str, netloc: str) -> None:
@@ -221,5 +223,6 @@ def _send(http: urllib3.PoolManager, entry: dict[str, Any], scheme: str, netloc:
     url = f"{scheme}://{netloc}{original.path}" + (f"?{original.query}" if original.query else "")
     headers = {k: v for k, v in entry.get("headers", {}).items() if k.lower() not in _HOP_HEADERS}
     headers["Host"] = netloc
+    headers[REPLAY_HEADER] = "1"
     # The answer is not checked: a request that failed the first time fails the same way again.
     http.request(entry["method"], url, body=body, headers=headers, retries=False, redirect=False)

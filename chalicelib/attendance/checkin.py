@@ -45,7 +45,7 @@ logger = logging.getLogger("smart.checkin")
 Kind = Literal["in", "out"]
 HISTORY_DAYS = 30
 IN_FLIGHT_WAIT_S = 10.0
-STALE_CLAIM_S = 60
+STALE_CLAIM_S = 35  # longer than the Lambda timeout (30 s): no attempt can still be running
 OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
 EXIF_TIME_MISMATCH = "EXIF_TIME_MISMATCH"
 
@@ -147,7 +147,8 @@ def check_in(principal: Principal, body: dict[str, Any], raw: bytes, settings: S
     if claimed == "in_progress":
         claimed = store.wait_for_answer(key, request.fingerprint, IN_FLIGHT_WAIT_S)
         if claimed is None:
-            raise ConflictError("Permintaan yang sama sedang diproses. Coba lagi sebentar.", {"retry": True})
+            # Still in flight, or abandoned by a crash until the claim goes stale: the client retries later.
+            raise UnavailableError("Permintaan yang sama masih diproses. Coba lagi sebentar.", {"in_flight": True})
     if isinstance(claimed, store.StoredAnswer):
         return _replayed_answer(claimed)
     try:
