@@ -26,6 +26,7 @@ from chalicelib.errors import (
     ConflictError,
     DeviceMismatchError,
     SmartError,
+    UnavailableError,
     ValidationError,
 )
 from chalicelib.face import FaceAnalysis, FaceError, exif_warning
