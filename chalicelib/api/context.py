@@ -10,6 +10,7 @@ import threading
 
 from chalicelib.auth.service import ensure_bootstrap_admin
 from chalicelib.settings import Settings
+from chalicelib.store.cache import forget_all
 from chalicelib.store.models import configure
 
 _lock = threading.Lock()
@@ -30,5 +31,6 @@ def ensure_ready(settings: Settings) -> None:
 
 
 def forget() -> None:
-    """Tests that recreate tables call this so the next request configures again."""
+    """Tests that recreate tables call this so the next request configures again and reads afresh."""
     _ready.clear()
+    forget_all()

@@ -249,7 +249,7 @@ def _refuse_second_arrival(nip: str, local_date: str) -> None:
 def _check_position(attempt: Attempt, settings: Settings) -> None:
     request, employee = attempt.request, attempt.employee
     config = zone_config(settings)
-    unit = people.get_unit(employee.unor_id)
+    unit = people.cached_unit(employee.unor_id)
     unit_zones = zone_store.zone_refs(sorted(unit.zone_ids) if unit else [], config)
     day = local_day(attempt.attendance_time, settings.timezone)
     assignments = zone_store.field_duty_assignments(employee.nip, day, config)

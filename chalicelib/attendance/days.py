@@ -75,7 +75,7 @@ def judge_for_answer(employee: people.Employee, kind: str, at: datetime, setting
     rules = rule_table(settings)
     day = at.astimezone(rules.tz).date()
     plan = calendar_store.employee_plan(employee.nip, employee.unor_id, day - timedelta(days=1), day)
-    calendar = calendar_store.regency_calendar({day.year})
+    calendar = calendar_store.cached_regency_calendar({day.year})
     return judge_attendance("in" if kind == "in" else "out", at, plan_day(day, calendar, plan, rules), rules)
 
 

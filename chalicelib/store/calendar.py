@@ -24,6 +24,7 @@ from chalicelib.attendance.calendar import (
 )
 from chalicelib.attendance.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import iso, parse_iso, storage_call, utc_now
+from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import DutyModel, HolidayModel, LeaveModel, ScheduleModel
 from chalicelib.store.zones import duties_of, duties_of_unit
 
@@ -62,6 +63,7 @@ def add_schedule_version(
     key = f"{effective_from.isoformat()}#{now}#{secrets.token_hex(3)}"
     with storage_call("dynamodb"):
         _item(owner, key, week.to_dict(), actor, personal_unit).save()
+    _UNIT_VERSIONS.forget(owner)
     return now
 
 
@@ -83,6 +85,7 @@ def put_shifts(nip: str, unor_id: str, shifts: dict[date, WorkHours | None], act
 def put_holiday(day: date, name: str, kind: str) -> None:
     with storage_call("dynamodb"):
         HolidayModel(str(day.year), day.isoformat(), name=name, kind=kind).save()
+    _CALENDARS.forget()
 
 
 def delete_holiday(day: date) -> bool:
@@ -91,6 +94,7 @@ def delete_holiday(day: date) -> bool:
             HolidayModel.get(str(day.year), day.isoformat()).delete()
         except HolidayModel.DoesNotExist:
             return False
+    _CALENDARS.forget()
     return True
 
 
@@ -98,6 +102,7 @@ def put_ramadan(year: int, period: DateRange, actor: str) -> None:
     definition = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     with storage_call("dynamodb"):
         _item(RAMADAN_OWNER, str(year), definition, actor, None).save()
+    _CALENDARS.forget()
 
 
 @dataclass(frozen=True)
@@ -175,6 +180,16 @@ def _duty_range(row: DutyModel) -> DateRange:
     return DateRange(date.fromisoformat(row.start_date), date.fromisoformat(row.end_date))
 
 
+_CALENDARS: TtlCache[RegencyCalendar] = TtlCache(ttl_s=60)
+_UNIT_VERSIONS: TtlCache[tuple[ScheduleVersion, ...]] = TtlCache(ttl_s=60)
+
+
+def cached_regency_calendar(years: Iterable[int]) -> RegencyCalendar:
+    """The calendar as read at most a minute ago (check-in answers; recaps read it fresh)."""
+    key = tuple(sorted(set(years)))
+    return _CALENDARS.get(key, lambda: regency_calendar(key))
+
+
 def regency_calendar(years: Iterable[int]) -> RegencyCalendar:
     holidays: list[Holiday] = []
     with storage_call("dynamodb"):
@@ -197,8 +212,9 @@ def holidays_of_year(year: int) -> list[dict[str, str]]:
 def employee_plan(nip: str, unor_id: str, start: date, end: date) -> EmployeePlan:
     """Everything scheduled for one employee between two dates (inclusive)."""
     duties = [r for r in duties_of(nip, end) if r.end_date >= start.isoformat()]
+    owner = unit_owner(unor_id)
     return EmployeePlan(
-        unit_versions=_versions(unit_owner(unor_id)),
+        unit_versions=_UNIT_VERSIONS.get(owner, lambda: _versions(owner)),
         own_versions=_versions(_own_owner(nip)),
         shifts=_shifts(nip, start, end),
         leaves=_leaves(nip, end),

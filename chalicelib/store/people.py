@@ -18,6 +18,7 @@ from chalicelib.store.base import (
     transaction,
     utc_now,
 )
+from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AdminModel, DeviceModel, EmployeeModel, UnitModel
 
 
@@ -182,6 +183,14 @@ def get_unit(unor_id: str) -> Unit | None:
     return _unit(found) if found else None
 
 
+_UNITS: TtlCache[Unit | None] = TtlCache(ttl_s=60)
+
+
+def cached_unit(unor_id: str) -> Unit | None:
+    """The unit as read at most a minute ago: the check-in path reads it for every employee."""
+    return _UNITS.get(unor_id, lambda: get_unit(unor_id))
+
+
 def list_unit_ids() -> list[str]:
     with storage_call("dynamodb"):
         return [m.unor_id for m in UnitModel.all_units_index.query("UNIT")]
@@ -215,6 +224,7 @@ def set_unit_zones(unor_id: str, zone_ids: set[str]) -> None:
     actions.append(UnitModel.zone_ids.set(zone_ids) if zone_ids else UnitModel.zone_ids.remove())
     with storage_call("dynamodb"):
         UnitModel(unor_id).update(actions=actions, condition=UnitModel.unor_id.exists())
+    _UNITS.forget(unor_id)
 
 
 # --- admin users -------------------------------------------------------------------------------------

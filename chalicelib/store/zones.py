@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from chalicelib.geo import CellSetCache, FieldDutyAssignment, Shape, ZoneRef, cells_from_storable, parse_shape
 from chalicelib.geo import ZoneConfig as GeoZoneConfig
 from chalicelib.store.base import iso, storage_call, transaction, utc_now
+from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AssignmentModel, DutyModel, ZoneModel
 from chalicelib.store.people import get_model
 
@@ -62,6 +64,7 @@ def put_zone(zone: StoredZone, *, expected_version: int | None) -> None:
     )
     with storage_call("dynamodb"):
         model.save(condition=condition)
+    _ZONES.forget(zone.zone_id)
 
 
 def get_zone(zone_id: str) -> StoredZone | None:
@@ -78,6 +81,15 @@ def get_zones(zone_ids: Iterable[str]) -> list[StoredZone]:
     return [found[k] for k in keys if k in found]
 
 
+_ZONES: TtlCache[StoredZone | None] = TtlCache(ttl_s=60)
+
+
+def cached_zones(zone_ids: Iterable[str]) -> list[StoredZone]:
+    """Zones as read at most a minute ago (a zone item carries all its cells: the heaviest check-in read)."""
+    found = (_ZONES.get(zone_id, partial(get_zone, zone_id)) for zone_id in sorted(set(zone_ids)))
+    return [zone for zone in found if zone is not None]
+
+
 def list_zone_ids() -> list[str]:
     with storage_call("dynamodb"):
         return [m.zone_id for m in ZoneModel.all_zones_index.query("ZONE")]
@@ -87,6 +99,7 @@ def delete_zone(zone_id: str) -> None:
     with storage_call("dynamodb"):
         ZoneModel(zone_id).delete()
     _CELLS.invalidate(zone_id)
+    _ZONES.forget(zone_id)
 
 
 def zone_ref(zone: StoredZone, config: GeoZoneConfig, source: str = "unit") -> ZoneRef:
@@ -174,4 +187,4 @@ def field_duty_assignments(nip: str, day: date, config: GeoZoneConfig) -> list[F
 
 
 def zone_refs(zone_ids: Sequence[str], config: GeoZoneConfig) -> list[ZoneRef]:
-    return [zone_ref(z, config) for z in get_zones(zone_ids)]
+    return [zone_ref(z, config) for z in cached_zones(zone_ids)]
