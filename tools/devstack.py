@@ -520,6 +520,8 @@ def _run(config: StackConfig) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
+    # Explicit: a shell starts background jobs with SIGINT ignored, and Python then installs no handler.
+    signal.signal(signal.SIGINT, on_term)
     stack = LocalStack(config)
     try:
         urls = stack.start()
