@@ -9,7 +9,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-QUICK = ("bench.geo_bench", "bench.face_latency", "bench.face_verify_latency", "bench.simpeg_bench", "bench.recap_bench")
+QUICK = (
+    "bench.geo_bench",
+    "bench.face_latency",
+    "bench.face_verify_latency",
+    "bench.simpeg_bench",
+    "bench.recap_bench",
+)
 
 
 def main() -> int:
