@@ -70,3 +70,28 @@ def test_mobilefacenet_keeps_its_published_interface(model_dir: Path) -> None:
     assert [(i.name, i.shape) for i in session.get_inputs()] == [("input", [1, 3, 112, 112])]
     (out,) = session.run(["output"], {"input": np.zeros((1, 3, 112, 112), np.float32)})
     assert out.shape == (1, 512) and np.isfinite(out).all()
+
+
+def mobilefacenet_input(seed: int) -> np.ndarray:
+    """Two fixed 112x112 inputs, normalised as the embedder feeds the model ((x - 127) / 128)."""
+    rng = np.random.default_rng(seed)
+    return ((rng.integers(0, 256, size=(2, 3, 112, 112)).astype(np.float32)) - 127.0) / 128.0
+
+
+@pytest.mark.parametrize("optimise", [True, False])
+def test_mobilefacenet_reproduces_its_stored_reference_output(model_dir: Path, optimise: bool) -> None:
+    # GIVEN the outputs stored when the npm model was first taken in (no other framework runs it here)
+    ref = np.load(FIXTURES / "mobilefacenet_reference.npz")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    if not optimise:
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = ort.InferenceSession(
+        str(model_dir / "mobilefacenet_fp.onnx"), options, providers=["CPUExecutionProvider"]
+    )
+    # WHEN the loaded model runs on the same inputs, with graph optimisation on or off
+    got = np.concatenate(
+        [session.run(["output"], {"input": x[None]})[0] for x in mobilefacenet_input(int(ref["seed"]))]
+    )
+    # THEN it gives the stored 512-d outputs
+    np.testing.assert_allclose(got, ref["output"], rtol=0, atol=ATOL)
