@@ -73,16 +73,19 @@ def _months_before(month: str) -> list[str]:
     return [f"{year}-{m:02d}" for m in range(1, number)]
 
 
-def _prior(unor_id: str, month: str, names: dict[str, str]) -> dict[str, YearToDate]:
-    """Counters at the start of `month`: stored month-end counters, else walked from January."""
+def _prior(unor_id: str, month: str) -> dict[str, YearToDate]:
+    """Counters at the start of `month`: the latest stored month-end counters of the year, advanced through
+    the months after them (usually a single read: last month's counters)."""
+    earlier = _months_before(month)
     ytd: dict[str, YearToDate] = {}
-    for earlier in _months_before(month):
-        stored = statuses.year_to_date(unor_id, earlier)
+    start = 0
+    for index in range(len(earlier) - 1, -1, -1):
+        stored = statuses.year_to_date(unor_id, earlier[index])
         if stored:
-            ytd = dict(stored)
-            continue
-        for nip, (nama, rows) in statuses.month_rows(unor_id, earlier).items():
-            names.setdefault(nip, nama)
+            ytd, start = dict(stored), index + 1
+            break
+    for later in earlier[start:]:
+        for nip, (_, rows) in statuses.month_rows(unor_id, later).items():
             ytd[nip] = ytd.get(nip, YearToDate()).advance(rows)
     return ytd
 
@@ -90,8 +93,7 @@ def _prior(unor_id: str, month: str, names: dict[str, str]) -> dict[str, YearToD
 def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
     unit = people.get_unit(unor_id)
     unit_name = unit.unor_nama if unit else unor_id
-    names: dict[str, str] = {}
-    prior = _prior(unor_id, month, names)
+    prior = _prior(unor_id, month)
     rows = statuses.month_rows(unor_id, month)
     result = [
         EmployeeMonth(nip, nama, unor_id, unit_name, days_, prior.get(nip, YearToDate()))

@@ -150,3 +150,17 @@ def test_night_shift_roster_and_ramadan_are_accepted(api: Api, unit: str) -> Non
     ramadan = api.call("PUT", "/v1/admin/ramadan/2027", {"start_date": "2027-02-08", "end_date": "2027-03-09"},
                        token=admin)
     assert ramadan.status == 200, ramadan.body
+
+
+def test_year_to_date_counts_carry_from_month_to_month(api: Api, unit: str) -> None:
+    admin = api.admin_token()
+    october, november = date(2026, 10, 5), MONDAY
+    recap(api, admin, october)
+    recap(api, admin, november)
+    # November read first: October's counters are walked from its stored statuses
+    walked = api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1", token=admin)
+    assert {r["nip"]: r["year_to_date"]["tk_days"] for r in walked.body["items"]}[B] == 2
+    # October's report stores its month-end counters; November then starts from them
+    assert api.call("GET", "/v1/admin/recaps/monthly?month=2026-10&unor_id=U1", token=admin).status == 200
+    again = api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1", token=admin)
+    assert {r["nip"]: r["year_to_date"]["tk_days"] for r in again.body["items"]}[B] == 2
