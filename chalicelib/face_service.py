@@ -45,7 +45,9 @@ def engine_and_policy(settings: Settings) -> tuple[FaceEngine, ScoringPolicy]:
 
 def cohort(settings: Settings) -> Cohort:
     with _lock:
-        cache = _cohorts.setdefault(settings.table_prefix, CohortCache(faces.cohort_members, max_age_s=3600))
+        if settings.table_prefix not in _cohorts:
+            _cohorts[settings.table_prefix] = CohortCache(faces.cohort_members, max_age_s=3600)
+        cache = _cohorts[settings.table_prefix]
     return cache.get()
 
 

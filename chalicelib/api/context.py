@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 
 from chalicelib.auth.service import ensure_bootstrap_admin
+from chalicelib.face_service import forget_cohort
 from chalicelib.settings import Settings
 from chalicelib.store.cache import forget_all
 from chalicelib.store.models import configure
@@ -34,3 +35,4 @@ def forget() -> None:
     """Tests that recreate tables call this so the next request configures again and reads afresh."""
     _ready.clear()
     forget_all()
+    forget_cohort()
