@@ -245,9 +245,11 @@ def _start(runs: RunLog, trigger: Trigger, clock: Clock) -> SyncRun:
 
 
 def _new_run_id(at: datetime) -> str:
-    # Time-prefixed so ids sort like start times, which helps the DynamoDB listing.
-    return f"{at.astimezone(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:10]}"
+    # Time-prefixed (to the millisecond) so ids sort like start times, even for two runs in one second.
+    utc = at.astimezone(UTC)
+    return f"{utc:%Y%m%dT%H%M%S}{utc.microsecond // 1000:03d}-{uuid.uuid4().hex[:10]}"
 
 
 def _iso(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    # Milliseconds: runs are listed newest first by start time, and two can start within one second.
+    return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
