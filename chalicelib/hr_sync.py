@@ -76,8 +76,10 @@ def import_records(
     if content_type in ("text/csv", "text/plain"):
         request = parse_import_csv(body, full=query.get("full") in ("true", "1"))
     else:
-        request = parse_import_json(_json(body))
-        confirm_count = confirm_count if confirm_count is not None else _json_confirm(body)
+        data = _json(body)
+        request = parse_import_json(data)
+        if confirm_count is None and isinstance(data, dict):
+            confirm_count = _optional_int(data.get("confirm_deactivations"), "confirm_deactivations")
     result = run_import(
         request, _stores(), actor=actor.subject, config=_config(settings), confirm_deactivations=confirm_count
     )
@@ -101,12 +103,6 @@ def _json(body: bytes) -> object:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationError("Format JSON tidak valid.", {"body": "malformed JSON"}) from exc
-
-
-def _json_confirm(body: bytes) -> int | None:
-    data = _json(body)
-    value = data.get("confirm_deactivations") if isinstance(data, dict) else None
-    return _optional_int(value, "confirm_deactivations")
 
 
 def _optional_int(value: object, name: str) -> int | None:
