@@ -56,10 +56,10 @@ def _wait_until_serving(endpoint: str, process: subprocess.Popen[bytes], timeout
 
 @contextmanager
 def moto_server() -> Iterator[tuple[str, int]]:
-    """moto's server on 127.0.0.1 and a free port; yields (endpoint, pid) and always stops it."""
+    """moto's server (with `tools.moto_scaling`) on 127.0.0.1, a free port; yields (endpoint, pid), always stops it."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "tools.moto_scaling", "-H", "127.0.0.1", "-p", str(port)],
         cwd=REPO_DIR,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

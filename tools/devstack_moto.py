@@ -6,7 +6,9 @@ with every read the app makes, and nothing ever compacts it. Here, in one proces
 - on start, the newest snapshot is loaded and later write-ahead logs are replayed (`devstack_persist`);
 - moto's recorder is the write-ahead log, with each append serialised by a lock and reads not recorded;
 - a snapshot is taken every `--snapshot-every-s` seconds when something was written, and on SIGTERM/SIGINT,
-  while incoming requests are held for a moment so that the snapshot and the log rotation are consistent.
+  while incoming requests are held for a moment so that the snapshot and the log rotation are consistent;
+- moto's DynamoDB reads only the asked partition and rolls transactions back item by item (`moto_scaling`),
+  as DynamoDB does, instead of listing the whole table per Query and copying it per transaction.
 Dev tooling only; never shipped to Lambda.
 
 Run: python -m tools.devstack_moto --port 0 --data-dir DIR
@@ -26,6 +28,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from tools import moto_scaling
 from tools.devstack_persist import (
     REPLAY_HEADER,
     SERVICES,
@@ -206,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
+    moto_scaling.install()
     moto = PersistentMoto(args.data_dir, args.port)
     report = moto.restore()
     print(f"RESTORE {report.to_json()}", flush=True)

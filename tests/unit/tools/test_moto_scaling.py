@@ -1,0 +1,333 @@
+"""tools.moto_scaling changes how moto finds items, never what it answers: the same requests against plain and
+patched moto must give the same responses, pages, rollbacks and final table contents."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from tools import moto_scaling
+
+Client = Any
+Step = Callable[[Client], object]
+
+
+def _create(client: Client) -> None:
+    client.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": n, "AttributeType": t}
+            for n, t in (("pk", "S"), ("sk", "S"), ("unit", "S"), ("day", "S"), ("n", "N"))
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by_unit_day",
+                "KeySchema": [
+                    {"AttributeName": "unit", "KeyType": "HASH"},
+                    {"AttributeName": "day", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            },
+            {
+                "IndexName": "by_n",
+                "KeySchema": [{"AttributeName": "n", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            },
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.create_table(
+        TableName="h",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def _seed(client: Client) -> None:
+    rng = random.Random(7)
+    for i in range(300):
+        item: dict[str, Any] = {
+            "pk": {"S": f"p{rng.randrange(20)}"},
+            "sk": {"S": f"s{i:04d}"},
+            "n": {"N": str(rng.randrange(5))},
+            "pad": {"S": "x" * rng.randrange(1, 200)},
+        }
+        if rng.random() < 0.8:  # some items stay out of the unit index
+            item["unit"] = {"S": f"u{rng.randrange(4)}"}
+            item["day"] = {"S": f"2026-10-{rng.randrange(1, 29):02d}"}
+        client.put_item(TableName="t", Item=item)
+    for i in range(30):
+        client.put_item(TableName="h", Item={"pk": {"S": f"h{i}"}, "v": {"N": str(i)}})
+    # Every attribute type, for the answers written without moto's serializer.
+    client.put_item(TableName="h", Item=_ALL_TYPES)
+
+
+_ALL_TYPES: dict[str, Any] = {
+    "pk": {"S": "types"},
+    "b": {"B": b"\x00\xff\x10"},
+    "bs": {"BS": [b"1", b"\xfe"]},
+    "ss": {"SS": ["a", "b"]},
+    "ns": {"NS": ["1", "2.50"]},
+    "m": {"M": {"x": {"N": "1.50"}, "l": {"L": [{"S": "é"}, {"NULL": True}, {"BOOL": False}]}}},
+    "n": {"N": "-0.001"},
+}
+
+
+def _item_reads(client: Client) -> list[object]:
+    keys = [{"pk": {"S": "types"}}, {"pk": {"S": "h3"}}, {"pk": {"S": "missing"}}]
+    answers: list[dict[str, Any]] = [
+        client.get_item(TableName="h", Key=keys[0]),
+        client.get_item(TableName="h", Key=keys[2]),
+        client.batch_get_item(RequestItems={"h": {"Keys": keys}}),
+        client.transact_get_items(TransactItems=[{"Get": {"TableName": "h", "Key": k}} for k in keys[:2]]),
+        client.put_item(TableName="h", Item={**_ALL_TYPES, "pk": {"S": "types2"}}, ReturnValues="ALL_OLD"),
+        client.put_item(TableName="h", Item={**_ALL_TYPES, "pk": {"S": "types2"}}, ReturnValues="ALL_OLD"),
+        client.delete_item(TableName="h", Key={"pk": {"S": "types2"}}, ReturnValues="ALL_OLD"),
+        client.batch_write_item(
+            RequestItems={"h": [{"PutRequest": {"Item": {"pk": {"S": f"bw{i}"}}}} for i in range(3)]}
+        ),
+    ]
+    for answer in answers:
+        answer.pop("ResponseMetadata", None)
+    failed = _error_code(
+        lambda: client.put_item(TableName="h", Item={"pk": {"S": "h3"}}, ConditionExpression="attribute_not_exists(pk)")
+    )
+    return [answers, failed]
+
+
+def _pages(client: Client, **request: Any) -> list[dict[str, Any]]:
+    pages = []
+    while True:
+        answer = client.query(**request)
+        answer.pop("ResponseMetadata", None)
+        pages.append(answer)
+        if "LastEvaluatedKey" not in answer:
+            return pages
+        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+def _queries(client: Client) -> list[object]:
+    eq = {":p": {"S": "p3"}}
+    unit = {":u": {"S": "u1"}}
+    return [
+        _pages(client, TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues=eq),
+        _pages(
+            client,
+            TableName="t",
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues=eq,
+            Limit=4,
+            ScanIndexForward=False,
+        ),
+        _pages(
+            client,
+            TableName="t",
+            KeyConditionExpression="pk = :p AND sk BETWEEN :a AND :b",
+            ExpressionAttributeValues={**eq, ":a": {"S": "s0050"}, ":b": {"S": "s0200"}},
+        ),
+        _pages(
+            client,
+            TableName="t",
+            KeyConditionExpression="pk = :p",
+            FilterExpression="n > :z",
+            ExpressionAttributeValues={**eq, ":z": {"N": "2"}},
+            ProjectionExpression="sk, n",
+        ),
+        _pages(
+            client, TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "none"}}
+        ),
+        _pages(
+            client,
+            TableName="t",
+            IndexName="by_unit_day",
+            KeyConditionExpression="unit = :u",
+            ExpressionAttributeValues=unit,
+            Limit=7,
+        ),
+        _pages(
+            client,
+            TableName="t",
+            IndexName="by_unit_day",
+            KeyConditionExpression="unit = :u AND begins_with(#d, :m)",
+            ExpressionAttributeNames={"#d": "day"},
+            ExpressionAttributeValues={**unit, ":m": {"S": "2026-10-1"}},
+            ScanIndexForward=False,
+        ),
+        _pages(
+            client,
+            TableName="t",
+            IndexName="by_n",
+            KeyConditionExpression="n = :n",
+            ExpressionAttributeValues={":n": {"N": "3"}},
+            Limit=9,
+        ),
+        _pages(client, TableName="h", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "h4"}}),
+        _scan(client, "t"),
+    ]
+
+
+def _scan(client: Client, table: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    request: dict[str, Any] = {"TableName": table, "Limit": 37}
+    while True:
+        answer = client.scan(**request)
+        items.extend(answer["Items"])
+        if "LastEvaluatedKey" not in answer:
+            return items
+        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+def _error_code(call: Callable[[], object]) -> object:
+    try:
+        return call()
+    except ClientError as exc:
+        return exc.response["Error"]["Code"], exc.response.get("CancellationReasons")
+
+
+def _writes(client: Client) -> list[object]:
+    key = {"pk": {"S": "p3"}, "sk": {"S": "new"}}
+    moved = _pages(
+        client, TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "p3"}}
+    )
+    first = moved[0]["Items"][0]
+    return [
+        # An update that moves an item to another index partition must show in the next index query.
+        client.update_item(
+            TableName="t",
+            Key={"pk": first["pk"], "sk": first["sk"]},
+            UpdateExpression="SET #u = :u",
+            ExpressionAttributeNames={"#u": "unit"},
+            ExpressionAttributeValues={":u": {"S": "u9"}},
+            ReturnValues="ALL_NEW",
+        )["Attributes"],
+        # update_item creating an item.
+        client.update_item(
+            TableName="t",
+            Key=key,
+            UpdateExpression="SET #u = :u, #d = :d",
+            ExpressionAttributeNames={"#u": "unit", "#d": "day"},
+            ExpressionAttributeValues={":u": {"S": "u9"}, ":d": {"S": "2026-10-30"}},
+        )["ResponseMetadata"]["HTTPStatusCode"],
+        client.delete_item(TableName="t", Key={"pk": {"S": "h"}, "sk": {"S": "none"}})["ResponseMetadata"][
+            "HTTPStatusCode"
+        ],
+        # A transaction that succeeds...
+        client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": "t",
+                        "Item": {
+                            "pk": {"S": "p3"},
+                            "sk": {"S": "tx1"},
+                            "unit": {"S": "u9"},
+                            "day": {"S": "2026-10-31"},
+                        },
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": "h",
+                        "Key": {"pk": {"S": "h1"}},
+                        "UpdateExpression": "SET v = v + :one",
+                        "ExpressionAttributeValues": {":one": {"N": "1"}},
+                    }
+                },
+                {"Delete": {"TableName": "t", "Key": key}},
+            ]
+        )["ResponseMetadata"]["HTTPStatusCode"],
+        # ...and one whose last condition fails after the first three ops were applied: all rolled back.
+        _error_code(
+            lambda: client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": "t",
+                            "Item": {
+                                "pk": {"S": "p3"},
+                                "sk": {"S": "tx2"},
+                                "unit": {"S": "u9"},
+                                "day": {"S": "2026-10-01"},
+                            },
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": "h",
+                            "Key": {"pk": {"S": "h2"}},
+                            "UpdateExpression": "SET v = :z",
+                            "ExpressionAttributeValues": {":z": {"N": "99"}},
+                        }
+                    },
+                    {"Delete": {"TableName": "t", "Key": {"pk": {"S": "p3"}, "sk": {"S": "tx1"}}}},
+                    {
+                        "ConditionCheck": {
+                            "TableName": "h",
+                            "Key": {"pk": {"S": "h5"}},
+                            "ConditionExpression": "v = :w",
+                            "ExpressionAttributeValues": {":w": {"N": "-1"}},
+                        }
+                    },
+                ]
+            )
+        ),
+        # Two operations on one item: refused as a whole.
+        _error_code(
+            lambda: client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": "h", "Item": {"pk": {"S": "h7"}, "v": {"N": "1"}}}},
+                    {"Delete": {"TableName": "h", "Key": {"pk": {"S": "h7"}}}},
+                ]
+            )
+        ),
+    ]
+
+
+def _scenario() -> list[object]:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ap-southeast-3")
+        _create(client)
+        _seed(client)
+        before = _queries(client)
+        writes = _writes(client)
+        return [before, writes, _queries(client), _scan(client, "h"), _item_reads(client)]
+
+
+@pytest.fixture
+def plain_answers() -> Iterator[list[object]]:
+    assert not moto_scaling.installed()
+    yield _scenario()
+
+
+def test_patched_moto_answers_exactly_like_plain_moto(plain_answers: list[object]) -> None:
+    # GIVEN the answers of plain moto to queries, index queries, pages, writes and transactions
+    # WHEN the same requests run against patched moto
+    with moto_scaling.patched():
+        patched = _scenario()
+    # THEN every answer and the final contents are the same
+    assert patched == plain_answers
+    assert not moto_scaling.installed()
+
+
+def test_the_scenario_sees_rollbacks_and_index_moves(plain_answers: list[object]) -> None:
+    # The comparison above is only worth something if the scenario exercises what the patch changes.
+    _, writes, after, h_items, (item_answers, failed) = plain_answers
+    assert writes[4][0] == "TransactionCanceledException"  # type: ignore[index]
+    unit_pages = after[5]  # type: ignore[index]
+    assert len(unit_pages) > 1  # paged
+    values = {i["pk"]["S"]: i["v"]["N"] for i in h_items if "v" in i}  # type: ignore[attr-defined]
+    assert values["h1"] == "2" and values["h2"] == "2"  # committed +1 kept, rolled-back SET 99 undone
+    tx1 = [i for p in after[0] for i in p["Items"] if i["sk"]["S"] == "tx1"]  # type: ignore[index]
+    assert len(tx1) == 1  # the rolled-back Delete did not remove it
+    assert item_answers[0]["Item"]["b"]["B"] == b"\x00\xff\x10"  # binary values come back as sent
+    assert item_answers[5]["Attributes"]["m"] == _ALL_TYPES["m"]
+    assert failed[0] == "ConditionalCheckFailedException"

@@ -1,0 +1,302 @@
+"""Make moto's DynamoDB scale like DynamoDB for the local stack and the benchmarks (dev tooling, never shipped).
+
+moto 5.2 emulates DynamoDB's answers faithfully but not its costs:
+- every Query (on the table or an index) lists and SORTS THE WHOLE TABLE (`Table.all_items`) and then filters
+  it, so one Query costs O(N log N) in the table's size, however small the partition it reads;
+- every TransactWriteItems deep-copies every table it touches, to be able to roll back.
+With a month of a regency's events (≈ 280,000 items) a single Query takes seconds, and each check-in's
+transaction copies the whole events table: the local stack then measures moto, not SMART.
+
+`install()` changes only how moto finds the candidates, never what it answers:
+- `Table.all_items` keeps its sorted list until the table's set of items changes (a version counter bumped by
+  every put, delete and update);
+- a Query on the table hands moto's own `Table.query` only the items of the asked partition, and a Query on an
+  index only the items whose first index hash attribute equals the asked value (from a per-index map built
+  lazily per version); moto's code still applies every condition, sorts, pages, filters and projects;
+- TransactWriteItems keeps a copy of the items it touches instead of the whole tables, and puts them back
+  when moto rolls the transaction back;
+- the answers of the item operations (GetItem, Query, Scan, ...) are written with `json.dumps`: they are
+  already in DynamoDB's wire format, and moto's generic serializer walks the botocore shape of every
+  attribute value (≈ 2 ms per item with 4 attributes measured here), which made any read of a few
+  thousand items take seconds.
+tests/unit/tools/test_moto_scaling.py runs the same requests against moto with and without it and compares.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import json
+import sys
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoResult
+
+__all__ = ["install", "installed", "uninstall"]
+
+_ItemKey = tuple[str, DynamoType, DynamoType | None]
+
+
+@dataclass
+class _TableCache:
+    """What is known about one table at `version` (bumped by every write)."""
+
+    version: int = 0
+    items_at: int = -1
+    items: list[Item] = field(default_factory=list)
+    index_maps: dict[str, tuple[int, dict[DynamoType, list[Item]]]] = field(default_factory=dict)
+
+
+_caches: weakref.WeakKeyDictionary[Table, _TableCache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+_in_transaction = threading.local()
+_originals: dict[tuple[type, str], Callable[..., Any]] = {}
+
+
+def _cache(table: Table) -> _TableCache:
+    with _caches_lock:
+        found = _caches.get(table)
+        if found is None:
+            found = _caches[table] = _TableCache()
+        return found
+
+
+def _bump(table: Table) -> None:
+    _cache(table).version += 1
+
+
+class _Candidates:
+    """The table as moto's `Table.query` sees it, with `all_items()` narrowed to the possible matches."""
+
+    def __init__(self, table: Table, items: list[Item]) -> None:
+        self._table = table
+        self._items = items
+
+    def all_items(self) -> list[Item]:
+        return self._items
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._table, name)
+
+
+def _all_items(self: Table) -> list[Item]:
+    cache = _cache(self)
+    version = cache.version
+    if cache.items_at != version:
+        cache.items, cache.items_at = _originals[(Table, "all_items")](self), version
+    return list(cache.items)
+
+
+def _partition(table: Table, hash_key: DynamoType | None) -> list[Item]:
+    part = table.items.get(hash_key) if hash_key is not None else None
+    if part is None:
+        return []
+    if isinstance(part, Item):
+        return [part]
+    return list(part.values())
+
+
+def _index_map(table: Table, index_name: str, attribute: str) -> dict[DynamoType, list[Item]]:
+    cache = _cache(table)
+    version = cache.version
+    known = cache.index_maps.get(index_name)
+    if known is not None and known[0] == version:
+        return known[1]
+    grouped: dict[DynamoType, list[Item]] = {}
+    for item in _all_items(table):
+        value = item.attrs.get(attribute)
+        if value is not None:
+            grouped.setdefault(value, []).append(item)
+    cache.index_maps[index_name] = (version, grouped)
+    return grouped
+
+
+def _index_candidates(table: Table, index_name: str, conditions: list[tuple[str, DynamoType]]) -> list[Item] | None:
+    indexes = {i.name: i for i in table.all_indexes()}
+    index = indexes.get(index_name)
+    if index is None or not conditions:
+        return None  # moto's own code answers (and raises its own validation error)
+    first_hash = next((k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"), None)
+    wanted = dict(conditions)
+    if first_hash not in wanted:
+        return None
+    return list(_index_map(table, index_name, first_hash).get(wanted[first_hash], []))
+
+
+def _query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
+    original = _originals[(Table, "query")]
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    if index_name:
+        candidates = _index_candidates(self, index_name, kwargs.get("hash_key_conditions") or [])
+    else:
+        candidates = _partition(self, hash_key)
+    if candidates is None:
+        return original(self, hash_key, *args, **kwargs)
+    return original(_Candidates(self, candidates), hash_key, *args, **kwargs)
+
+
+def _bumping(cls: type, name: str, table_of: Callable[..., Table]) -> Callable[..., Any]:
+    """Wrap a write so that the table's version is bumped afterwards (also when it failed half-way)."""
+
+    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return _originals[(cls, name)](self, *args, **kwargs)
+        finally:
+            # An unknown table: moto has raised its own error already.
+            with contextlib.suppress(Exception):
+                _bump(table_of(self, *args, **kwargs))
+
+    return write
+
+
+def _table_deepcopy(self: Table, memo: dict[int, Any]) -> Table:
+    if getattr(_in_transaction, "active", False):
+        return self  # the touched items are kept by _transact_write_items instead
+    reductor = self.__reduce_ex__(4)
+    return copy._reconstruct(self, memo, *reductor)  # type: ignore[attr-defined,no-any-return]
+
+
+def _touched_items(
+    backend: DynamoDBBackend, transact_items: list[dict[str, Any]]
+) -> list[tuple[Table, _ItemKey, Item | None]]:
+    kept = []
+    for entry in transact_items:
+        _, op = next(iter(entry.items()))
+        table = backend.get_table(op["TableName"])
+        key = op.get("Key") or {
+            name: op["Item"][name] for name in (table.hash_key_attr, table.range_key_attr) if name is not None
+        }
+        hash_value, range_value = backend.get_keys_value(table, key)
+        kept.append(
+            (table, (table.name, hash_value, range_value), copy.deepcopy(table.get_item(hash_value, range_value)))
+        )
+    return kept
+
+
+def _put_back(table: Table, hash_value: DynamoType, range_value: DynamoType | None, item: Item | None) -> None:
+    if item is None:
+        table.delete_item(hash_value, range_value)
+    elif range_value is not None:
+        table.items[hash_value][range_value] = item
+    else:
+        table.items[hash_value] = item  # type: ignore[assignment]
+    _bump(table)
+
+
+def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    original = _originals[(DynamoDBBackend, "transact_write_items")]
+    try:
+        kept = _touched_items(self, transact_items)
+    except Exception:  # a malformed request: moto's own code raises the right error
+        return original(self, transact_items)  # type: ignore[no-any-return]
+    _in_transaction.active = True
+    try:
+        original(self, transact_items)
+    except BaseException:
+        for table, (_, hash_value, range_value), item in reversed(kept):
+            _put_back(table, hash_value, range_value, item)
+        raise
+    finally:
+        _in_transaction.active = False
+        for table, _, _ in kept:
+            _bump(table)
+
+
+# Successful answers of these carry only items, keys, counts and capacities: plain JSON on the wire.
+_ITEM_OPERATIONS = frozenset(
+    {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
+
+
+def _wire(value: object) -> str:
+    if isinstance(value, bytes):  # B and BS values
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _execute_result(self: DynamoResult, context: Any) -> tuple[int, dict[str, str], str]:
+    original = _originals[(DynamoResult, "execute_result")]
+    if context.operation_model.name not in _ITEM_OPERATIONS:
+        return original(self, context)  # type: ignore[no-any-return]
+    serializer = context.serializer_class(operation_model=context.operation_model)
+    content_type = serializer._get_protocol_specific_content_type()
+    return 200, {"Content-Type": content_type}, json.dumps(self.result, default=_wire, separators=(",", ":"))
+
+
+def _patches() -> list[tuple[type, str, Callable[..., Any]]]:
+    table_by_name: Callable[..., Table] = lambda backend, table_name, *a, **k: backend.get_table(table_name)  # noqa: E731
+    same_table: Callable[..., Table] = lambda table, *a, **k: table  # noqa: E731
+    return [
+        (Table, "all_items", _all_items),
+        (Table, "query", _query),
+        (Table, "put_item", _bumping(Table, "put_item", same_table)),
+        (Table, "delete_item", _bumping(Table, "delete_item", same_table)),
+        (DynamoDBBackend, "update_item", _bumping(DynamoDBBackend, "update_item", table_by_name)),
+        (DynamoDBBackend, "transact_write_items", _transact_write_items),
+        (DynamoResult, "execute_result", _execute_result),
+    ]
+
+
+def installed() -> bool:
+    return bool(_originals)
+
+
+def install() -> None:
+    """Patch moto in this process (idempotent). Call before the server serves its first request."""
+    if installed():
+        return
+    for cls, name, replacement in _patches():
+        _originals[(cls, name)] = getattr(cls, name)
+        setattr(cls, name, replacement)
+    Table.__deepcopy__ = _table_deepcopy  # type: ignore[attr-defined]
+
+
+def uninstall() -> None:
+    """Undo `install()` (for the tests that compare patched and plain moto)."""
+    for (cls, name), original in _originals.items():
+        setattr(cls, name, original)
+    _originals.clear()
+    if "__deepcopy__" in vars(Table):
+        del Table.__deepcopy__  # type: ignore[attr-defined]
+    _caches.clear()
+
+
+@contextmanager
+def patched() -> Iterator[None]:
+    install()
+    try:
+        yield
+    finally:
+        uninstall()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """moto's own server, patched: `python -m tools.moto_scaling -H 127.0.0.1 -p PORT`."""
+    from moto.server import main as moto_main
+
+    install()
+    moto_main(argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
