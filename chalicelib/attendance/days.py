@@ -23,6 +23,7 @@ from chalicelib.attendance.classify import (
     DayStatus,
     EventState,
     Judgement,
+    assign_events,
     classify_period,
     judge_attendance,
     monitor_state,
@@ -87,28 +88,48 @@ def judge_for_answer(employee: people.Employee, kind: str, at: datetime, setting
 @dataclass(frozen=True)
 class EmployeeDay:
     employee: people.Employee
-    inputs: DayInputs  # the day itself
+    inputs: DayInputs  # the day itself, with the events that belong to it
     plans: list[DayPlan]  # the day and its neighbours
-    events: list[AttendanceEvent]  # every event of the neighbouring local dates
+    events: list[AttendanceEvent]  # every event read for the day (its window may reach a neighbouring date)
+
+
+def _window_dates(plan: DayPlan, rules: RuleTable) -> set[date]:
+    """Local dates that the window of `plan` touches: its own, and the next one for a night shift."""
+    begin, end = plan.window(rules)
+    first = begin.astimezone(rules.tz).date()
+    last = (end - timedelta(microseconds=1)).astimezone(rules.tz).date()
+    return {first + timedelta(days=i) for i in range((last - first).days + 1)}
+
+
+def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[EventModel]]:
+    by_nip: dict[str, list[EventModel]] = {}
+    for local_date in sorted(dates):
+        for row in events_store.events_of_unit_day(unor_id, local_date.isoformat()):
+            by_nip.setdefault(row.nip, []).append(row)
+    return by_nip
 
 
 def unit_day(unor_id: str, day: date, settings: Settings) -> list[EmployeeDay]:
-    """Plans and events of every employee of a unit around one local date (a few queries in all)."""
+    """Plans and events of every employee of a unit for one local date (a few queries in all).
+
+    An event counts on the day whose window holds it (classify.assign_events), so only the local dates
+    that the unit's windows of `day` touch are read: the date itself, and its neighbours only when a
+    night shift reaches into them.
+    """
     rules = rule_table(settings)
-    employees = [e for e in people.iter_employees_of_unit(unor_id)]
+    employees = [e for e in people.iter_employees_of_unit(unor_id) if e.active]
     plans = calendar_store.unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1))
     calendar = calendar_store.cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
-    by_nip: dict[str, list[EventModel]] = {}
-    for offset in NEIGHBOURS:
-        for row in events_store.events_of_unit_day(unor_id, (day + timedelta(days=offset)).isoformat()):
-            by_nip.setdefault(row.nip, []).append(row)
+    day_plans = {e.nip: _plans(day, calendar, plans.plan_for(e.nip), rules) for e in employees}
+    dates = {day}.union(*(_window_dates(p[1], rules) for p in day_plans.values()))
+    by_nip = _events_by_nip(unor_id, dates)
     result = []
     for employee in employees:
-        if not employee.active:
-            continue
-        day_plans = _plans(day, calendar, plans.plan_for(employee.nip), rules)
         events = to_events(by_nip.get(employee.nip, []))
-        result.append(EmployeeDay(employee, DayInputs(day_plans[1], events), day_plans, events))
+        own = assign_events(day_plans[employee.nip], events, rules)[1]
+        result.append(
+            EmployeeDay(employee, DayInputs(day_plans[employee.nip][1], own), day_plans[employee.nip], events)
+        )
     return result
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
+from chalicelib.attendance import days
 from chalicelib.settings import load_settings
 from chalicelib.store import attendance as events_store
 from chalicelib.store import people
@@ -150,6 +151,28 @@ def test_night_shift_roster_and_ramadan_are_accepted(api: Api, unit: str) -> Non
     ramadan = api.call("PUT", "/v1/admin/ramadan/2027", {"start_date": "2027-02-08", "end_date": "2027-03-09"},
                        token=admin)
     assert ramadan.status == 200, ramadan.body
+
+
+def test_night_shift_events_count_on_the_day_they_belong_to(api: Api, unit: str) -> None:
+    # GIVEN two night shifts in a row: the first ends on the morning of the second's date
+    admin = api.admin_token()
+    shift = {"start": "21:00", "end": "07:00"}
+    roster = {"2026-11-02": shift, "2026-11-03": shift}
+    assert api.call("PUT", f"/v1/admin/employees/{A}/shifts", {"shifts": roster}, token=admin).status == 200
+    seed_event(A, unit, "in", datetime(2026, 11, 2, 20, 55))
+    seed_event(A, unit, "out", datetime(2026, 11, 3, 7, 2))
+    seed_event(A, unit, "in", datetime(2026, 11, 3, 21, 10))
+    # WHEN both days are recapped, THEN the morning check-out closes the first shift and the second shift
+    # starts with its own (late) check-in, its check-out still missing
+    first, second = recap(api, admin, MONDAY)[A], recap(api, admin, MONDAY + timedelta(days=1))[A]
+    assert (first["status"], first["check_out"]) == ("H", "2026-11-03T00:02:00+00:00")
+    started = "2026-11-03T14:10:00+00:00"
+    assert (second["status"], second["check_in"], second["check_out"]) == ("TL1+PSW4", started, None)
+    # AND the monitor of the second date shows the second shift's check-in, not the first one's
+    now = datetime(2026, 11, 3, 22, 0, tzinfo=WIB)
+    live = days.monitor(unit, MONDAY + timedelta(days=1), now, load_settings())
+    mine = next(item for item in live["items"] if item["nip"] == A)
+    assert (mine["state"], mine["check_in"]) == ("late", started)
 
 
 def test_year_to_date_counts_carry_from_month_to_month(api: Api, unit: str) -> None:
