@@ -18,6 +18,7 @@ from typing import Any, Literal
 from chalicelib import face_service
 from chalicelib.api import fields
 from chalicelib.attendance import days
+from chalicelib.auth.service import employee_of
 from chalicelib.auth.tokens import Principal
 from chalicelib.errors import (
     AccountInactiveError,
@@ -55,10 +56,8 @@ EXIF_TIME_MISMATCH = "EXIF_TIME_MISMATCH"
 
 
 def _employee_on_bound_phone(principal: Principal) -> people.Employee:
-    employee = people.get_employee(principal.subject)
-    if employee is None:
-        raise AccountInactiveError()
-    if not employee.active:
+    employee = employee_of(principal)
+    if employee is None or not employee.active:
         raise AccountInactiveError()
     if employee.device_id is None or employee.device_id != principal.device_id:
         raise DeviceMismatchError()

@@ -9,6 +9,7 @@ from chalicelib.api import fields
 from chalicelib.attendance import days
 from chalicelib.attendance.calendar import plan_day
 from chalicelib.attendance.checkin import event_view
+from chalicelib.auth.service import employee_of
 from chalicelib.auth.tokens import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
@@ -21,7 +22,7 @@ MAX_RANGE_DAYS = 62
 
 
 def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str, Any]:
-    employee = people.get_employee(principal.subject)
+    employee = employee_of(principal)
     if employee is None:
         raise AccountInactiveError()
     unit = people.get_unit(employee.unor_id)

@@ -7,7 +7,7 @@ Unknown accounts cost the same KDF time as known ones so that timing does not re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.auth import passwords, tokens
@@ -220,12 +220,18 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
     if principal.role == "employee":
         employee = people.get_employee(principal.subject)
         current = None if employee is None else employee.token_version
+        principal = replace(principal, employee=employee)
     else:
         model = people.admin_model(principal.subject)
         current = None if model is None else int(model.token_version or 0)
     if current is None or current != principal.version:
         raise UnauthenticatedError()
     return principal
+
+
+def employee_of(principal: Principal) -> people.Employee | None:
+    """The calling employee's record: the one `authenticate` read, else read now."""
+    return principal.employee or people.get_employee(principal.subject)
 
 
 def require_admin(principal: Principal) -> None:

@@ -6,12 +6,16 @@ and ``ver``: bumping the account's token version (password change, device reset)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import jwt
 
 from chalicelib.errors import UnauthenticatedError
+
+if TYPE_CHECKING:
+    from chalicelib.store.people import Employee
 
 ROLES = ("employee", "unit_admin", "super_admin")
 _ALGORITHM = "HS256"
@@ -27,6 +31,8 @@ class Principal:
     unit_ids: frozenset[str] = frozenset()
     device_id: str | None = None
     version: int = 0
+    # The employee record read to check the token version, so the request need not read it again.
+    employee: Employee | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_admin(self) -> bool:
