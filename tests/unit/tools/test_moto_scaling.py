@@ -100,7 +100,12 @@ def _item_reads(client: Client) -> list[object]:
     failed = _error_code(
         lambda: client.put_item(TableName="h", Item={"pk": {"S": "h3"}}, ConditionExpression="attribute_not_exists(pk)")
     )
-    return [answers, failed]
+    too_large = _error_code(
+        lambda: client.put_item(
+            TableName="h", Item={"pk": {"S": "big"}, "a": {"S": "x" * 300_000}, "b": {"S": "y" * 110_000}}
+        )
+    )
+    return [answers, failed, too_large, _scan(client, "h")]
 
 
 def _pages(client: Client, **request: Any) -> list[dict[str, Any]]:
@@ -292,7 +297,7 @@ def _writes(client: Client) -> list[object]:
     ]
 
 
-def _scenario() -> list[object]:
+def _scenario() -> list[Any]:
     with mock_aws():
         client = boto3.client("dynamodb", region_name="ap-southeast-3")
         _create(client)
@@ -303,12 +308,12 @@ def _scenario() -> list[object]:
 
 
 @pytest.fixture
-def plain_answers() -> Iterator[list[object]]:
+def plain_answers() -> Iterator[list[Any]]:
     assert not moto_scaling.installed()
     yield _scenario()
 
 
-def test_patched_moto_answers_exactly_like_plain_moto(plain_answers: list[object]) -> None:
+def test_patched_moto_answers_exactly_like_plain_moto(plain_answers: list[Any]) -> None:
     # GIVEN the answers of plain moto to queries, index queries, pages, writes and transactions
     # WHEN the same requests run against patched moto
     with moto_scaling.patched():
@@ -318,16 +323,17 @@ def test_patched_moto_answers_exactly_like_plain_moto(plain_answers: list[object
     assert not moto_scaling.installed()
 
 
-def test_the_scenario_sees_rollbacks_and_index_moves(plain_answers: list[object]) -> None:
+def test_the_scenario_sees_rollbacks_and_index_moves(plain_answers: list[Any]) -> None:
     # The comparison above is only worth something if the scenario exercises what the patch changes.
-    _, writes, after, h_items, (item_answers, failed) = plain_answers
-    assert writes[4][0] == "TransactionCanceledException"  # type: ignore[index]
-    unit_pages = after[5]  # type: ignore[index]
+    _, writes, after, h_items, (item_answers, failed, too_large, _) = plain_answers
+    assert writes[4][0] == "TransactionCanceledException"
+    unit_pages = after[5]
     assert len(unit_pages) > 1  # paged
-    values = {i["pk"]["S"]: i["v"]["N"] for i in h_items if "v" in i}  # type: ignore[attr-defined]
+    values = {i["pk"]["S"]: i["v"]["N"] for i in h_items if "v" in i}
     assert values["h1"] == "2" and values["h2"] == "2"  # committed +1 kept, rolled-back SET 99 undone
-    tx1 = [i for p in after[0] for i in p["Items"] if i["sk"]["S"] == "tx1"]  # type: ignore[index]
+    tx1 = [i for p in after[0] for i in p["Items"] if i["sk"]["S"] == "tx1"]
     assert len(tx1) == 1  # the rolled-back Delete did not remove it
     assert item_answers[0]["Item"]["b"]["B"] == b"\x00\xff\x10"  # binary values come back as sent
     assert item_answers[5]["Attributes"]["m"] == _ALL_TYPES["m"]
     assert failed[0] == "ConditionalCheckFailedException"
+    assert too_large[0] == "ValidationException"
