@@ -224,18 +224,11 @@ def _attendance_time(
                 "Waktu pengambilan foto luring tidak wajar.", {"captured_at": "in the future or too old"}
             )
         return captured, None
-    assert request.challenge_id is not None
-    challenge = store.get_challenge(request.challenge_id)
-    valid = (
-        challenge is not None
-        and challenge.nip == employee.nip
-        and challenge.device_id == employee.device_id
-        and challenge.used_by in (None, claim_key)
-        and int(challenge.expires_epoch) > int(now.timestamp())
-    )
-    if not valid or challenge is None or not store.claim_challenge(challenge.challenge_id, claim_key):
+    assert request.challenge_id is not None and employee.device_id is not None
+    challenge = store.claim_challenge(request.challenge_id, claim_key, employee.nip, employee.device_id, now)
+    if challenge is None:
         raise CheckinRefusedError("CHALLENGE_INVALID")
-    return parse_iso(challenge.issued_at), challenge.challenge_id
+    return parse_iso(str(challenge.issued_at)), challenge.challenge_id
 
 
 def _refuse_second_arrival(nip: str, local_date: str) -> None:

@@ -65,28 +65,29 @@ def create_challenge(nip: str, device_id: str, issued_at: datetime, ttl_s: int) 
     return model
 
 
-def claim_challenge(challenge_id: str, owner: str) -> bool:
-    """Reserve a challenge for one client request (idempotent for that request); False if another holds it.
+def claim_challenge(challenge_id: str, owner: str, nip: str, device_id: str, now: datetime) -> ChallengeModel | None:
+    """Reserve a valid challenge for one client request (idempotent for that request), in one conditional write.
 
-    A single conditional write decides between concurrent check-ins before any face work is spent; the
-    check-in transaction then re-checks that the reservation is still this request's.
+    Valid = issued to this employee on this phone, unexpired, and not reserved by another request; None
+    otherwise. The write decides between concurrent check-ins before any face work is spent; the check-in
+    transaction then re-checks that the reservation is still this request's.
     """
-    condition = ChallengeModel.challenge_id.exists() & (
-        ChallengeModel.used_by.does_not_exist() | (ChallengeModel.used_by == owner)
-    )
-    try:
-        with storage_call("dynamodb"):
-            ChallengeModel(challenge_id).update(actions=[ChallengeModel.used_by.set(owner)], condition=condition)
-    except ConditionFailed:
-        return False
-    return True
-
-
-def get_challenge(challenge_id: str) -> ChallengeModel | None:
     if not challenge_id or len(challenge_id) > 64:
         return None
-    found: ChallengeModel | None = get_model(ChallengeModel, challenge_id)
-    return found
+    condition = (
+        ChallengeModel.challenge_id.exists()
+        & (ChallengeModel.nip == nip)
+        & (ChallengeModel.device_id == device_id)
+        & (ChallengeModel.expires_epoch > int(now.timestamp()))
+        & (ChallengeModel.used_by.does_not_exist() | (ChallengeModel.used_by == owner))
+    )
+    model = ChallengeModel(challenge_id)
+    try:
+        with storage_call("dynamodb"):
+            model.update(actions=[ChallengeModel.used_by.set(owner)], condition=condition)
+    except ConditionFailed:
+        return None
+    return model
 
 
 # --- idempotency -------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from PIL import Image
 
+from chalicelib.store import attendance as events_store
 from chalicelib.store import people
 from chalicelib.store.models import EventModel, shared_connection
 from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
@@ -129,6 +131,23 @@ def test_challenge_rules(employee: Employee) -> None:
     assert employee.api.call("POST", "/v1/attendance", used, token=employee.token).status == 201
     reuse = employee.check_in(selfie(GENUINE_2), type="out", challenge_id=used["challenge_id"])
     assert reuse.status == 422 and reuse.body["error"]["code"] == "CHALLENGE_INVALID"
+
+
+def test_expired_or_foreign_challenges_are_refused(employee: Employee) -> None:
+    # GIVEN challenges that expired, were issued to another employee, or to this employee on another phone
+    device = people.get_employee(employee.nip).device_id  # type: ignore[union-attr]
+    now = datetime.now(UTC)
+    expired = events_store.create_challenge(employee.nip, str(device), now - timedelta(minutes=11), 600)
+    foreign = events_store.create_challenge("199001012020011001", str(device), now, 600)
+    other_phone = events_store.create_challenge(employee.nip, "another-phone", now, 600)
+    for challenge in (expired, foreign, other_phone):
+        # WHEN the employee checks in with one, THEN it is refused and stays unreserved
+        answer = employee.check_in(selfie(GENUINE), challenge_id=challenge.challenge_id)
+        assert answer.status == 422 and answer.body["error"]["code"] == "CHALLENGE_INVALID"
+        challenge.refresh()
+        assert challenge.used_by is None
+    # AND a fresh one still works
+    assert employee.check_in(selfie(GENUINE)).status == 201
 
 
 def test_two_concurrent_uses_of_one_challenge_exactly_one_wins(employee: Employee) -> None:
