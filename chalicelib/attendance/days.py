@@ -8,13 +8,13 @@ Reads go per unit and per local date (events through the ``by_unit_date`` index,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from chalicelib.attendance.calendar import DayPlan, EmployeePlan, RegencyCalendar, plan_day
 from chalicelib.attendance.classify import (
@@ -35,8 +35,9 @@ from chalicelib.store import calendar as calendar_store
 from chalicelib.store import people, statuses
 from chalicelib.store.models import EventModel
 
-NEIGHBOURS = (-1, 0, 1)
-RECAP_WORKERS = 8  # night shifts: a day's events may fall on the local dates around it
+NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
+UNIT_WORKERS = 8
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=4)
@@ -137,6 +138,14 @@ def classify(entry: EmployeeDay, rules: RuleTable) -> DayStatus:
     return classify_period(entry.plans, entry.events, rules)[1]
 
 
+def map_units(work: Callable[[str], T], units: Sequence[str]) -> list[T]:
+    """`work` for every unit, in order. Units are independent: their reads overlap instead of queueing."""
+    if not units:
+        return []
+    with ThreadPoolExecutor(max_workers=UNIT_WORKERS) as pool:
+        return list(pool.map(work, units))
+
+
 # --- daily recap -------------------------------------------------------------------------------------
 
 
@@ -150,10 +159,8 @@ def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | Non
         written, unchanged = statuses.save_day(unor_id, day, rows)
         return written, unchanged, len(rows)
 
-    # Units are independent: their reads overlap instead of queueing one unit after another.
-    with ThreadPoolExecutor(max_workers=RECAP_WORKERS) as pool:
-        totals = [sum(t) for t in zip(*pool.map(recap_unit, units), strict=True)] if units else [0, 0, 0]
-    written, unchanged, employees = totals
+    per_unit = map_units(recap_unit, units)
+    written, unchanged, employees = (sum(t) for t in zip(*per_unit, strict=True)) if per_unit else (0, 0, 0)
     return {"date": day.isoformat(), "employees": employees, "written": written, "unchanged": unchanged}
 
 

@@ -112,7 +112,8 @@ def monthly(
     chosen = fmt or "json"
     if chosen not in ("json", "csv", "xlsx"):
         raise ValidationError("Format harus json, csv, atau xlsx.", {"format": "json|csv|xlsx"})
-    employees = [e for unit in _units(principal, unor_id) for e in _unit_month(unit, month)]
+    per_unit = days.map_units(lambda unit: _unit_month(unit, month), _units(principal, unor_id))
+    employees = [e for unit_rows in per_unit for e in unit_rows]
     report = monthly_report(month, employees, days.rule_table(settings))
     if chosen == "json":
         return report.to_dict()
