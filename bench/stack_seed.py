@@ -30,7 +30,7 @@ from chalicelib.store import calendar as calendar_store
 from chalicelib.store import statuses
 from chalicelib.store.base import iso, utc_now
 from chalicelib.store.models import EmployeeModel, EventModel, LeaveModel, UnitModel
-from chalicelib.store.people import Employee
+from chalicelib.store.people import Member
 
 WIB = ZoneInfo("Asia/Jakarta")
 # (kind, share of the units, employees per unit): a regency's dinas, puskesmas and schools.
@@ -226,7 +226,7 @@ def _attendance(nip: str, day: date, month: Month, seed: int) -> list[Attendance
     ]
 
 
-def classified_unit_day(unit: BenchUnit, day: date, month: Month, seed: int) -> list[tuple[Employee, DayStatus]]:
+def classified_unit_day(unit: BenchUnit, day: date, month: Month, seed: int) -> list[tuple[Member, DayStatus]]:
     """The unit's statuses of `day` from the app's own rules (plan_day + classify_period), events from memory."""
     rules = RuleTable(timezone="Asia/Jakarta")
     calendar = RegencyCalendar.of((Holiday(month.holiday, "Libur daerah (bench)", HolidayKind.LOCAL),))
@@ -238,7 +238,7 @@ def classified_unit_day(unit: BenchUnit, day: date, month: Month, seed: int) -> 
         )
         plans = [plan_day(day + timedelta(days=d), calendar, plan, rules) for d in (-1, 0, 1)]
         status = classify_period(plans, _attendance(nip, day, month, seed), rules)[1]
-        rows.append((Employee(nip, f"Pegawai {unit.unor_id}-{n}", unit.unor_id), status))
+        rows.append((Member(nip, f"Pegawai {unit.unor_id}-{n}"), status))
     return rows
 
 

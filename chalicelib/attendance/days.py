@@ -88,7 +88,7 @@ def judge_for_answer(employee: people.Employee, kind: str, at: datetime, setting
 
 @dataclass(frozen=True)
 class EmployeeDay:
-    employee: people.Employee
+    employee: people.Member
     inputs: DayInputs  # the day itself, with the events that belong to it
     plans: list[DayPlan]  # the day and its neighbours
     events: list[AttendanceEvent]  # every event read for the day (its window may reach a neighbouring date)
@@ -115,15 +115,21 @@ def unit_day(unor_id: str, day: date, settings: Settings) -> list[EmployeeDay]:
 
     An event counts on the day whose window holds it (classify.assign_events), so only the local dates
     that the unit's windows of `day` touch are read: the date itself, and its neighbours only when a
-    night shift reaches into them.
+    night shift reaches into them. The three independent reads (members, plans, the date's events) overlap.
     """
     rules = rule_table(settings)
-    employees = [e for e in people.iter_employees_of_unit(unor_id) if e.active]
-    plans = calendar_store.unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1))
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        members = pool.submit(people.members_of_unit, unor_id)
+        unit_plans = pool.submit(calendar_store.unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
+        own_date = pool.submit(_events_by_nip, unor_id, [day])
+        employees = [e for e in members.result() if e.active]
+        plans = unit_plans.result()
+        by_nip = own_date.result()
     calendar = calendar_store.cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     day_plans = {e.nip: _plans(day, calendar, plans.plan_for(e.nip), rules) for e in employees}
-    dates = {day}.union(*(_window_dates(p[1], rules) for p in day_plans.values()))
-    by_nip = _events_by_nip(unor_id, dates)
+    other_dates = set().union(*(_window_dates(p[1], rules) for p in day_plans.values())) - {day}
+    for nip, rows in _events_by_nip(unor_id, other_dates).items():
+        by_nip.setdefault(nip, []).extend(rows)
     result = []
     for employee in employees:
         events = to_events(by_nip.get(employee.nip, []))

@@ -230,9 +230,14 @@ def events_between(nip: str, start: datetime, end: datetime) -> list[EventModel]
         return list(EventModel.query(nip, EventModel.key.between(f"E#{iso(start)}", f"E#{iso(end)}")))
 
 
+# What judging a day reads of an event; the rest (answer, position, face, photo) stays in the store.
+_JUDGED = ["nip", "key", "type", "status", "decision", "attendance_time"]
+
+
 def events_of_unit_day(unor_id: str, local_date: str) -> Iterator[EventModel]:
+    """A unit's events of one local date, with only the attributes a day's judgement reads."""
     with storage_call("dynamodb"):
-        yield from EventModel.by_unit_date.query(f"{unor_id}#{local_date}")
+        yield from EventModel.by_unit_date.query(f"{unor_id}#{local_date}", attributes_to_get=_JUDGED)
 
 
 def pending_reviews(unor_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[EventModel], Any]:

@@ -38,6 +38,15 @@ class Employee:
 
 
 @dataclass(frozen=True)
+class Member:
+    """An employee as a unit's day sees them (recap, monitor): who, and whether SMART still follows them."""
+
+    nip: str
+    nama: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
 class Unit:
     unor_id: str
     unor_nama: str
@@ -111,6 +120,13 @@ def iter_employees_of_unit(unor_id: str) -> Iterator[Employee]:
     with storage_call("dynamodb"):
         for m in EmployeeModel.by_unit.query(unor_id):
             yield _employee(m)
+
+
+def members_of_unit(unor_id: str) -> list[Member]:
+    """The unit's employees, reading only what a day's recap or monitor needs (a projected index query)."""
+    with storage_call("dynamodb"):
+        rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=["nip", "nama", "active"])
+        return [Member(m.nip, m.nama, bool(m.active)) for m in rows]
 
 
 def count_employees(unor_id: str) -> int:

@@ -48,7 +48,7 @@ def to_status(day: str, status: str, data: dict[str, Any]) -> DayStatus:
     )
 
 
-def save_day(unor_id: str, day: date, rows: Sequence[tuple[people.Employee, DayStatus]]) -> tuple[int, int]:
+def save_day(unor_id: str, day: date, rows: Sequence[tuple[people.Member, DayStatus]]) -> tuple[int, int]:
     """Store a unit's statuses of one day, writing only rows that changed; returns (written, unchanged)."""
     partition = _partition(unor_id, day)
     existing = {m.nip: (m.status, m.data) for m in _day_rows(partition, day)}
