@@ -4,6 +4,8 @@ patched moto must give the same responses, pages, rollbacks and final table cont
 from __future__ import annotations
 
 import random
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -337,3 +339,50 @@ def test_the_scenario_sees_rollbacks_and_index_moves(plain_answers: list[Any]) -
     assert item_answers[5]["Attributes"]["m"] == _ALL_TYPES["m"]
     assert failed[0] == "ConditionalCheckFailedException"
     assert too_large[0] == "ValidationException"
+
+
+def test_concurrent_conditional_writes_on_one_item_never_both_succeed() -> None:
+    # GIVEN 6 threads that each read a counter and increment it only if it still has the value read
+    # (threads switched as often as possible, which makes plain moto let two of them win on one value)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with moto_scaling.patched(), mock_aws():
+            client = boto3.client("dynamodb", region_name="ap-southeast-3")
+            _create(client)
+            client.put_item(TableName="h", Item={"pk": {"S": "n"}, "v": {"N": "0"}})
+            wins = _race_increments(threads=6, attempts=30)
+            final = client.get_item(TableName="h", Key={"pk": {"S": "n"}})["Item"]["v"]["N"]
+    finally:
+        sys.setswitchinterval(switch)
+    # THEN every write that was told it succeeded is in the counter, and no more
+    assert wins > 0 and int(final) == wins
+
+
+def _race_increments(threads: int, attempts: int) -> int:
+    wins: list[int] = []
+
+    def work() -> None:
+        client = boto3.client("dynamodb", region_name="ap-southeast-3")
+        key = {"pk": {"S": "n"}}
+        for _ in range(attempts):
+            seen = client.get_item(TableName="h", Key=key, ConsistentRead=True)["Item"]["v"]["N"]
+            values = {":new": {"N": str(int(seen) + 1)}, ":seen": {"N": seen}}
+            try:
+                client.update_item(
+                    TableName="h",
+                    Key=key,
+                    UpdateExpression="SET v = :new",
+                    ConditionExpression="v = :seen",
+                    ExpressionAttributeValues=values,
+                )
+                wins.append(1)
+            except client.exceptions.ConditionalCheckFailedException:
+                pass
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return len(wins)
