@@ -88,6 +88,13 @@ def _item_reads(client: Client) -> list[object]:
     answers: list[dict[str, Any]] = [
         client.get_item(TableName="h", Key=keys[0]),
         client.get_item(TableName="h", Key=keys[2]),
+        client.get_item(
+            TableName="h",
+            Key=keys[0],
+            ProjectionExpression="b, m, ns, #n, absent, m.l[1]",
+            ExpressionAttributeNames={"#n": "n"},
+        ),
+        client.get_item(TableName="h", Key=keys[0], ProjectionExpression="bs, ss, n, pk, ns, b"),
         client.batch_get_item(RequestItems={"h": {"Keys": keys}}),
         client.transact_get_items(TransactItems=[{"Get": {"TableName": "h", "Key": k}} for k in keys[:2]]),
         client.put_item(TableName="h", Item={**_ALL_TYPES, "pk": {"S": "types2"}}, ReturnValues="ALL_OLD"),
@@ -336,7 +343,8 @@ def test_the_scenario_sees_rollbacks_and_index_moves(plain_answers: list[Any]) -
     tx1 = [i for p in after[0] for i in p["Items"] if i["sk"]["S"] == "tx1"]
     assert len(tx1) == 1  # the rolled-back Delete did not remove it
     assert item_answers[0]["Item"]["b"]["B"] == b"\x00\xff\x10"  # binary values come back as sent
-    assert item_answers[5]["Attributes"]["m"] == _ALL_TYPES["m"]
+    assert item_answers[7]["Attributes"]["m"] == _ALL_TYPES["m"]
+    assert set(item_answers[3]["Item"]) == {"bs", "ss", "n", "pk", "ns", "b"}
     assert failed[0] == "ConditionalCheckFailedException"
     assert too_large[0] == "ValidationException"
 
