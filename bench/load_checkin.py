@@ -11,9 +11,16 @@ identity at a position inside its unit's zone, C phones at a time. A phone retri
 connections and 503 with the SAME client_request_id and challenge (that is what must not duplicate).
 Then DynamoDB is read directly through moto's endpoint and compared with the answers the phones got.
 
+`--fast-setup` keeps the SIMPEG import and the zones on the API but prepares the phones in this process
+(about 0.3 CPU-s per phone through the API, which is not what is measured): each distinct enrolment photo is
+analysed once with the app's own face code, then the app's store functions write, per phone, what activation
+and enrolment write (device binding, password hash shared by all phones, template, fingerprint, photo, audit)
+and the token is minted as activation issues it. `--setup-only` stops after phase 1 (to time the set-up).
+
   python -m bench.load_checkin --start --phones 200 --concurrency 8
   python -m bench.load_checkin --start --phones 20 --concurrency 4 --kill-storage-at 5
   python -m bench.load_checkin --url http://127.0.0.1:8000 --moto-url http://127.0.0.1:4566 --phones 200
+  python -m bench.load_checkin --start --phones 7000 --concurrency 8 --fast-setup
 
 Exit status 0 only when the counts are exact (figures are printed either way; `--json FILE` keeps them).
 """
@@ -26,6 +33,7 @@ import csv
 import io
 import json
 import math
+import os
 import random
 import secrets
 import shutil
@@ -34,7 +42,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
@@ -48,7 +56,16 @@ import urllib3
 from boto3.dynamodb.conditions import Attr
 from PIL import Image
 
-from tools.devstack import LocalStack
+from chalicelib import face_service
+from chalicelib.auth import passwords
+from chalicelib.auth import service as auth_service
+from chalicelib.errors import SmartError
+from chalicelib.face import FaceAnalysis, FaceError, ModelUnavailableError
+from chalicelib.settings import Settings, build_settings
+from chalicelib.store import people
+from chalicelib.store.aws import reset_clients, s3_client
+from chalicelib.store.models import configure, shared_connection
+from tools.devstack import LocalStack, StackConfig
 from tools.devstack_faults import MotoRestart, kill_and_restart_moto
 
 REPO_DIR = Path(__file__).resolve().parents[1]
@@ -59,6 +76,7 @@ _PHONES_PER_UNIT = 100
 _ZONE_RADIUS_M = 250.0
 _SPREAD_M = 120.0  # phones stand well inside the zone: the test is about load, not zone edges
 _IMPORT_CHUNK = 500
+_PHONE_PASSWORD = "rahasia-beban-1"
 
 
 # --- configuration and results -----------------------------------------------------------------------------
@@ -84,6 +102,8 @@ class LoadConfig:
     give_up_after_s: float = 300.0
     faces_dir: Path = DEFAULT_FACES
     seed: int = 1
+    fast_setup: bool = False  # phones prepared in this process through the store, not one API call each
+    model_dir: Path | None = None  # face models of the stack (--fast-setup analyses with them); None: default
 
 
 @dataclass
@@ -404,7 +424,7 @@ class Setup:
         """Activation code, activation from the phone, enrolment (next photo of the identity if one is refused)."""
         path = f"/v1/admin/employees/{phone.nip}/activation"
         code = self._admin_call("POST", path, None, 201, f"activation code {phone.index}")["activation_code"]
-        body = {"nip": phone.nip, "activation_code": code, "password": "rahasia-beban-1", "device_id": phone.device_id}
+        body = {"nip": phone.nip, "activation_code": code, "password": _PHONE_PASSWORD, "device_id": phone.device_id}
         answer = self.policy.send(self.http, "POST", "/v1/auth/activate", body, None)
         phone.token = str(self._expect(answer, 200, f"activation {phone.index}")["token"])
         for shift in range(len(phone.photos) - 1):
@@ -417,6 +437,152 @@ class Setup:
             if answer.status != 422:
                 self._expect(answer, 201, f"enrolment {phone.index}")
         raise LoadError(f"enrolment {phone.index}: no photo of its identity was accepted")
+
+
+# --- phase 1 without one API request per phone (--fast-setup) ------------------------------------------
+
+
+def stack_settings(config: LoadConfig, stack: LocalStack | None) -> Settings:
+    """The settings the stack's API runs with, so that this process writes and signs as the API would.
+
+    Built the way tools/devstack.py `_app_env` and `chalice local` build the API's environment: this
+    process's SMART_* variables, then the stack's values (bucket, token secret, time zone: LocalStack's
+    config, its defaults for a `make run` stack), then .chalice/config.json's variables of the local stage,
+    and the models dir the stack's API uses (see `own_stack`).
+    """
+    stack_config = stack.config if stack is not None else StackConfig(data_dir=REPO_DIR / ".local")
+    env = {name: value for name, value in os.environ.items() if name.startswith("SMART_")}
+    env.update(
+        SMART_STAGE="local",
+        SMART_TABLE_PREFIX=config.table_prefix,
+        SMART_BUCKET=stack_config.bucket,
+        SMART_TOKEN_SECRET=stack_config.token_secret,
+        SMART_TIMEZONE=stack_config.timezone,
+        AWS_DEFAULT_REGION=config.region,
+    )
+    env.update(_chalice_local_env())
+    model_dir = config.model_dir or default_model_dir()  # what `own_stack` gives a --start stack
+    if stack is None and config.model_dir is None:
+        model_dir = Path(env.get("SMART_MODEL_DIR") or model_dir)  # a `make run` stack reads the environment
+    env["SMART_MODEL_DIR"] = str(model_dir)
+    return build_settings(env)
+
+
+def _chalice_local_env() -> dict[str, str]:
+    chalice = json.loads((REPO_DIR / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    local = chalice.get("stages", {}).get("local", {})
+    return {**chalice.get("environment_variables", {}), **local.get("environment_variables", {})}
+
+
+@contextmanager
+def store_of(config: LoadConfig, settings: Settings) -> Iterator[None]:
+    """Point chalicelib's store (pynamodb models, S3 client) at the stack's moto, as the API is pointed.
+
+    botocore reads the endpoints from the environment (chalicelib/store/aws.py); they are set only for the
+    duration and the cached S3 client is dropped on both sides. The pynamodb models stay configured to the
+    stack's tables afterwards (until the next `configure`). The stack's children never see these variables
+    (tools/devstack.py strips AWS_* from what it passes on, also when it restarts moto).
+    """
+    wanted = {
+        "AWS_ENDPOINT_URL_DYNAMODB": config.moto_url,
+        "AWS_ENDPOINT_URL_S3": config.moto_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": settings.region,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    reset_clients()
+    try:
+        configure(settings.table_prefix, settings.region)
+        # Creating botocore clients from several threads at once is not safe: create both before the threads.
+        _ = shared_connection().client, s3_client(settings.region)
+        yield
+    finally:
+        _restore_env(saved)
+        reset_clients()
+
+
+def _restore_env(saved: Mapping[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+class FastSetup:
+    """Activates and enrols phones through chalicelib's own functions instead of one API request per phone.
+
+    What it skips of the API path, on purpose: one scrypt per phone (all phones share one password hash: the
+    rush never logs in with it), one face analysis per phone (each distinct photo is analysed once), the
+    activation code request (its hash is removed by the binding anyway; its audit entry is not written) and
+    the replay check of a first enrolment (the run's employees are new: they have no earlier photo).
+    """
+
+    def __init__(self, settings: Settings, photos: PhotoCache, actor: str) -> None:
+        self.settings = settings
+        self.photos = photos
+        self.actor = actor  # the administrator the API path enrols as
+        self.password_hash = passwords.hash_secret(_PHONE_PASSWORD)
+        self._analyses: dict[str, FaceAnalysis | FaceError] = {}
+        self._lock = threading.Lock()
+        self.analysis_s = 0.0  # spent in the face pipeline (the rest of the set-up is storage writes)
+
+    def analysed(self) -> list[str]:
+        with self._lock:
+            return sorted(self._analyses)
+
+    def phone(self, phone: Phone) -> str | None:
+        """Set up one phone; None when ready, else why not (as `Setup.phone`)."""
+        try:
+            self._phone(phone)
+        except (LoadError, SmartError) as exc:
+            return f"{type(exc).__name__}: {exc}"[:200]
+        return None
+
+    def _phone(self, phone: Phone) -> None:
+        model = people.employee_model(phone.nip)
+        if model is None:
+            raise LoadError(f"employee {phone.index} not imported")
+        at, data, analysis = self._accepted_photo(phone)
+        now = datetime.now(UTC)
+        issued = auth_service.bind_first_phone(model, phone.device_id, self.password_hash, self.settings, now)
+        face_service.keep_enrolment(self.actor, phone.nip, data, analysis, settings=self.settings, now=now)
+        phone.token = issued.token
+        phone.enrol_at = at
+
+    def _accepted_photo(self, phone: Phone) -> tuple[int, bytes, FaceAnalysis]:
+        """The first photo of the identity, from `enrol_at` on, that enrolment accepts (as `Setup._phone`)."""
+        for shift in range(len(phone.photos) - 1):
+            at = (phone.enrol_at + shift) % len(phone.photos)
+            data = self._upload(phone.photos[at])
+            analysis = self._analysis(phone.photos[at], data)
+            if isinstance(analysis, FaceAnalysis):
+                return at, data, analysis
+        raise LoadError(f"enrolment {phone.index}: no photo of its identity was accepted")
+
+    def _upload(self, relative: str) -> bytes:
+        """The bytes the enrolment endpoint gets from the phone's base64 body (decoded by the app's code)."""
+        return face_service.decode_photo({"photo": self.photos.get(relative)}, self.settings)
+
+    def _analysis(self, relative: str, data: bytes) -> FaceAnalysis | FaceError:
+        # One analysis per distinct photo: the lock also keeps the models loading once (2 cores: no gain in
+        # analysing in parallel while the other threads write).
+        with self._lock:
+            if relative not in self._analyses:
+                began = time.monotonic()
+                engine, _ = face_service.engine_and_policy(self.settings)
+                try:
+                    self._analyses[relative] = engine.analyse(data, purpose="enrol")
+                except ModelUnavailableError as exc:  # the API answers 503: not a refusal of this photo
+                    raise LoadError(f"face models unavailable in {self.settings.model_dir}") from exc
+                except FaceError as refused:  # the API answers 422: the next photo is tried
+                    self._analyses[relative] = refused
+                finally:
+                    self.analysis_s += time.monotonic() - began
+            return self._analyses[relative]
 
 
 # --- phase 2: the rush -----------------------------------------------------------------------------------
@@ -574,10 +740,20 @@ class CpuMeter:
         return {name: round(now[name] - self._start[name], 2) for name in now if name in self._start}
 
 
-def run_load(config: LoadConfig, stack: LocalStack | None = None, log: Callable[[str], None] = print) -> LoadReport:
-    """Set up, rush, count. `stack` (started by the caller) is needed for `kill_storage_at_s` and CPU figures."""
-    if config.kill_storage_at_s is not None and stack is None:
-        raise LoadError("--kill-storage-at needs a stack started by this tool (--start)")
+@dataclass
+class Prepared:
+    """Phase 1's outcome: the phones ready for the rush and the means to play it."""
+
+    http: Http
+    policy: RetryPolicy
+    photos: PhotoCache
+    phones: list[Phone]
+    setup_s: float
+    failures: dict[str, int]  # phones left out, by why
+
+
+def set_up(config: LoadConfig, stack: LocalStack | None = None, log: Callable[[str], None] = print) -> Prepared:
+    """Phase 1: employees and zones through the API; phones through the API or, with `fast_setup`, directly."""
     tag = random.Random().randrange(40 * 12 * 4)
     phones = make_phones(config, tag)
     policy = RetryPolicy(config.retry_cap_s, config.give_up_after_s)
@@ -589,14 +765,32 @@ def run_load(config: LoadConfig, stack: LocalStack | None = None, log: Callable[
     setup.login(config.admin_username, config.admin_password)
     setup.employees(phones)
     setup.zones(phones)
-    failed = _pool_map(config.setup_concurrency or config.concurrency, setup.phone, phones)
+    workers = config.setup_concurrency or config.concurrency
+    if config.fast_setup:
+        log(f"setup: employees and zones through the API in {time.monotonic() - began:.1f}s")
+        settings = stack_settings(config, stack)
+        fast = FastSetup(settings, photos, config.admin_username)
+        with store_of(config, settings):
+            failed = _pool_map(workers, fast.phone, phones)
+        log(f"setup: {len(fast.analysed())} distinct photos analysed in {fast.analysis_s:.1f}s")
+    else:
+        failed = _pool_map(workers, setup.phone, phones)
     setup_s = time.monotonic() - began
-    setup_failures = dict(Counter(f for f in failed if f is not None))
-    phones = [p for p, f in zip(phones, failed, strict=True) if f is None]
-    log(
-        f"setup: {len(phones)} phones activated and enrolled in {setup_s:.1f}s (run tag {tag}); "
-        f"failed: {setup_failures}"
-    )
+    failures = dict(Counter(f for f in failed if f is not None))
+    ready = [p for p, f in zip(phones, failed, strict=True) if f is None]
+    how = "in this process (--fast-setup)" if config.fast_setup else "through the API"
+    log(f"setup: {len(ready)} phones activated and enrolled {how} in {setup_s:.1f}s (run tag {tag})")
+    log(f"setup failures: {failures}")
+    return Prepared(http, policy, photos, ready, setup_s, failures)
+
+
+def run_load(config: LoadConfig, stack: LocalStack | None = None, log: Callable[[str], None] = print) -> LoadReport:
+    """Set up, rush, count. `stack` (started by the caller) is needed for `kill_storage_at_s` and CPU figures."""
+    if config.kill_storage_at_s is not None and stack is None:
+        raise LoadError("--kill-storage-at needs a stack started by this tool (--start)")
+    prepared = set_up(config, stack, log)
+    http, policy, photos, phones = prepared.http, prepared.policy, prepared.photos, prepared.phones
+    setup_s, setup_failures = prepared.setup_s, prepared.failures
 
     restarts: list[MotoRestart] = []
     meter = CpuMeter({"api": stack.child_pid("api"), "moto": stack.child_pid("moto")} if stack else {})
@@ -806,6 +1000,14 @@ def _parse(argv: Sequence[str] | None) -> tuple[LoadConfig, argparse.Namespace]:
     parser.add_argument("--concurrency", type=int, default=LoadConfig.concurrency)
     parser.add_argument("--setup-concurrency", type=int, default=None)
     parser.add_argument(
+        "--fast-setup",
+        action="store_true",
+        help="prepare phones in this process through the app's store functions (no API request per phone)",
+    )
+    parser.add_argument(
+        "--setup-only", action="store_true", help="stop after phase 1 (set-up) and check what it stored"
+    )
+    parser.add_argument(
         "--kill-storage-at",
         type=float,
         default=None,
@@ -841,23 +1043,38 @@ def _parse(argv: Sequence[str] | None) -> tuple[LoadConfig, argparse.Namespace]:
         request_timeout_s=args.timeout,
         faces_dir=args.faces.resolve(),
         seed=args.seed,
+        fast_setup=args.fast_setup,
+        model_dir=args.model_dir,
     )
     return config, args
 
 
+def setup_only(config: LoadConfig, stack: LocalStack | None = None) -> int:
+    """Phase 1 alone (to time it), then what the run's employees have in storage; 0 when all are ready."""
+    prepared = set_up(config, stack)
+    people_after = check_people(config, prepared.phones)
+    print(f"setup {prepared.setup_s:.1f}s for {config.phones} phones; in storage: {people_after}")
+    ready = len(prepared.phones) == config.phones and all(n == config.phones for n in people_after.values())
+    return 0 if ready else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     config, args = _parse(argv)
+    play: Callable[[LoadConfig, LocalStack | None], Any] = setup_only if args.setup_only else run_load
     try:
         if args.start:
             with own_stack(args.model_dir, args.data_dir) as stack:
                 urls = stack.urls
                 assert urls is not None
-                report = run_load(replace(config, api_url=urls.api, moto_url=urls.moto), stack=stack)
+                outcome = play(replace(config, api_url=urls.api, moto_url=urls.moto), stack)
         else:
-            report = run_load(config)
+            outcome = play(config, None)
     except LoadError as exc:
         print(f"load_checkin: {exc}", file=sys.stderr)
         return 2
+    if isinstance(outcome, int):
+        return outcome
+    report: LoadReport = outcome
     print(format_report(report))
     if args.json:
         args.json.write_text(json.dumps(asdict(report), indent=1), encoding="utf-8")

@@ -183,7 +183,18 @@ def activate(
         raise InvalidCredentialsError("Kode aktivasi salah atau sudah kedaluwarsa.")
     if not model.active:
         raise AccountInactiveError()
-    _bind(model, device_id, passwords.hash_secret(password))
+    return bind_first_phone(model, device_id, passwords.hash_secret(password), settings, now)
+
+
+def bind_first_phone(
+    model: EmployeeModel, device_id: str, password_hash: str, settings: Settings, now: datetime
+) -> IssuedToken:
+    """The writes of a successful activation (phone bound both ways, password set, code spent) and its token.
+
+    Public so that tools preparing many phones (bench/load_checkin.py --fast-setup) write and issue exactly
+    what `activate` does, with a password hash computed once instead of one scrypt per phone.
+    """
+    _bind(model, device_id, password_hash)
     people.clear_login_failures(model)
     return _employee_token(model, device_id, settings, now)
 
