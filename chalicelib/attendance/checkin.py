@@ -39,7 +39,7 @@ from chalicelib.store import faces as face_store
 from chalicelib.store import people
 from chalicelib.store import zones as zone_store
 from chalicelib.store.base import iso, parse_iso
-from chalicelib.store.models import EventModel
+from chalicelib.store.models import DutyModel, EventModel
 from chalicelib.store.photos import photo_key, photo_store
 from chalicelib.zones_service import geo_policy, zone_config
 
@@ -132,6 +132,7 @@ class Attempt:
     zone: dict[str, str] | None = None
     face: dict[str, float] | None = None
     analysis: FaceAnalysis | None = None
+    duties: list[DutyModel] | None = None  # read once: for the zones and for the answer's schedule
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,8 @@ def _check_position(attempt: Attempt, settings: Settings) -> None:
     unit = people.cached_unit(employee.unor_id)
     unit_zones = zone_store.zone_refs(sorted(unit.zone_ids) if unit else [], config)
     day = local_day(attempt.attendance_time, settings.timezone)
-    assignments = zone_store.field_duty_assignments(employee.nip, day, config)
+    attempt.duties = zone_store.duties_of(employee.nip, day)
+    assignments = zone_store.field_duty_assignments(employee.nip, attempt.duties, config)
     zones = zones_for_day(employee.nip, unit_zones, assignments, day)
     fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
     assessment = assess_position(fix, zones, _history(employee.nip, attempt.attendance_time), geo_policy(settings))
@@ -324,7 +326,9 @@ def _event(attempt: Attempt, status: str, photo: str, reasons: list[str] | None 
 
 def _record_success(attempt: Attempt, settings: Settings) -> Answer:
     status = "review" if attempt.warnings else "accepted"
-    judgement = days.judge_for_answer(attempt.employee, attempt.request.kind, attempt.attendance_time, settings)
+    judgement = days.judge_for_answer(
+        attempt.employee, attempt.request.kind, attempt.attendance_time, settings, attempt.duties
+    )
     body = {
         "event_id": attempt.event_id,
         "status": status,

@@ -33,7 +33,7 @@ from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store
 from chalicelib.store import calendar as calendar_store
 from chalicelib.store import people, statuses
-from chalicelib.store.models import EventModel
+from chalicelib.store.models import DutyModel, EventModel
 
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
 UNIT_WORKERS = 8
@@ -74,11 +74,16 @@ def _plans(day: date, calendar: RegencyCalendar, plan: EmployeePlan, rules: Rule
     return [plan_day(day + timedelta(days=d), calendar, plan, rules) for d in NEIGHBOURS]
 
 
-def judge_for_answer(employee: people.Employee, kind: str, at: datetime, settings: Settings) -> Judgement:
-    """Late/early minutes and category for the check-in answer, under the schedule in force that day."""
+def judge_for_answer(
+    employee: people.Employee, kind: str, at: datetime, settings: Settings, duties: Sequence[DutyModel] | None = None
+) -> Judgement:
+    """Late/early minutes and category for the check-in answer, under the schedule in force that day.
+
+    `duties`: the employee's field-duty rows of that day when the check-in has read them already.
+    """
     rules = rule_table(settings)
     day = at.astimezone(rules.tz).date()
-    plan = calendar_store.employee_plan(employee.nip, employee.unor_id, day - timedelta(days=1), day)
+    plan = calendar_store.employee_plan(employee.nip, employee.unor_id, day - timedelta(days=1), day, duties)
     calendar = calendar_store.cached_regency_calendar({day.year})
     return judge_attendance("in" if kind == "in" else "out", at, plan_day(day, calendar, plan, rules), rules)
 

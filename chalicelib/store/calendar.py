@@ -7,7 +7,7 @@ Reads are shaped for the two callers: one employee's day (check-in answer) and o
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -209,9 +209,14 @@ def holidays_of_year(year: int) -> list[dict[str, str]]:
         return [{"date": h.date, "name": h.name, "kind": h.kind} for h in HolidayModel.query(str(year))]
 
 
-def employee_plan(nip: str, unor_id: str, start: date, end: date) -> EmployeePlan:
-    """Everything scheduled for one employee between two dates (inclusive)."""
-    duties = [r for r in duties_of(nip, end) if r.end_date >= start.isoformat()]
+def employee_plan(
+    nip: str, unor_id: str, start: date, end: date, duties: Sequence[DutyModel] | None = None
+) -> EmployeePlan:
+    """Everything scheduled for one employee between two dates (inclusive).
+
+    `duties`: the rows of `duties_of(nip, end)` when the caller has read them already (the check-in has).
+    """
+    duties = [r for r in (duties_of(nip, end) if duties is None else duties) if r.end_date >= start.isoformat()]
     owner = unit_owner(unor_id)
     return EmployeePlan(
         unit_versions=_UNIT_VERSIONS.get(owner, lambda: _versions(owner)),

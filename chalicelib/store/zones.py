@@ -168,8 +168,8 @@ def duties_of_unit(unor_id: str, day: date) -> list[DutyModel]:
         return [r for r in rows if r.end_date >= day.isoformat()]
 
 
-def field_duty_assignments(nip: str, day: date, config: GeoZoneConfig) -> list[FieldDutyAssignment]:
-    rows = duties_of(nip, day)
+def field_duty_assignments(nip: str, rows: Sequence[DutyModel], config: GeoZoneConfig) -> list[FieldDutyAssignment]:
+    """The employee's field duties (rows of `duties_of`) as the geo checks take them, with their zones."""
     zones = {z.zone_id: z for z in get_zones(r.zone_id for r in rows)}
     return [
         FieldDutyAssignment(
