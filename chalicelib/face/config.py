@@ -54,7 +54,15 @@ class DetectLimits:
 class QualityLimits:
     """Limits under which a face is refused as LOW_QUALITY (measured on the face region)."""
 
-    min_face_px: float = 60.0
+    # Face width in pixels of the working image, per purpose. An enrolment photo is taken with care and
+    # becomes the reference for years, so it must show the face large. A check-in from a cheap phone on a
+    # weak connection may show it small: refusing it is a false reject, while scoring it lets an uncertain
+    # match go to review. Measured (bench/face_degraded.py, bench/face_RESULTS.md): dev probes shrunk to
+    # 320 px have faces down to 30.5 px, and those under 60 px matched (55 genuine pairs accepted, 2 to
+    # review, 0 of 1,083 impostor pairs accepted); a 40-px floor still refused 4 of them (dev EER over all
+    # probes 5.1 %, 0.32 % at 30).
+    min_face_px_enrol: float = 60.0
+    min_face_px_verify: float = 30.0
     # Mean grey level of the face. Measured: a dev photo darkened to 10 still matched at cosine 0.95
     # (0.97 undarkened), so only an almost black face is refused; a dim one goes to the score.
     min_brightness: float = 12.0
@@ -65,6 +73,10 @@ class QualityLimits:
     # Smaller/larger nose-to-side distance (quality.yaw_ratio): 1 frontal, 0 nose on one side, < 0 beyond
     # it. Only near-profiles are refused: a turned genuine selfie should reach the score (dev photos: ≥ -0.05).
     min_yaw_ratio: float = -0.2
+
+    def min_face_px(self, purpose: Purpose) -> float:
+        """Smallest face width accepted for this purpose."""
+        return self.min_face_px_enrol if purpose == "enrol" else self.min_face_px_verify
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ which serves every pyramid level and every crop without copying the photo again.
 
 from __future__ import annotations
 
+import math
+import threading
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -42,22 +44,60 @@ class Detection:
         return self.box[2] - self.box[0]
 
 
+class Scratch(threading.local):
+    """Arrays one thread reuses from photo to photo instead of allocating them again.
+
+    A freshly allocated multi-megabyte summed-area table is paid for in page faults on first touch; on the
+    bench selfie that cost as much as computing the table (bench/face_RESULTS.md). Per thread, so that
+    concurrent requests in one process never share a table.
+    """
+
+    def __init__(self) -> None:
+        self.table = np.empty(0, dtype=np.int32)
+        self.pixels = np.empty(0, dtype=np.uint8)
+
+    def array(self, name: Literal["table", "pixels"], shape: tuple[int, ...]) -> npt.NDArray[Any]:
+        """A view of the named buffer with this shape (contents undefined), growing the buffer if needed."""
+        size = math.prod(shape)
+        buffer: npt.NDArray[Any] = getattr(self, name)
+        if buffer.size < size:
+            buffer = np.empty(size, dtype=buffer.dtype)
+            setattr(self, name, buffer)
+        return buffer[:size].reshape(shape)
+
+
 class IntegralImage:
     """Summed-area table of an RGB image, for exact area-average resizing of any rectangle.
 
-    Stored channel-first in int32 when the sums fit (1280×1280 does): cumulative sums along contiguous
-    axes are several times faster than on the interleaved HWC array, and crops come out as the networks
-    want them (CHW).
+    Stored row by row as (H+1, 3, W+1) in int32 when the sums fit (1280×1280 does): the horizontal running
+    sum is then along a contiguous axis and the vertical one adds whole contiguous rows, both several
+    times faster than numpy's cumsum along a strided axis; crops are gathered channel-first (CHW), as the
+    networks want them.
     """
 
-    def __init__(self, rgb: npt.NDArray[np.uint8]) -> None:
+    def __init__(self, rgb: npt.NDArray[np.uint8], scratch: Scratch | None = None) -> None:
         self.height, self.width = int(rgb.shape[0]), int(rgb.shape[1])
-        dtype = np.int32 if self.height * self.width * 255 < 2**31 else np.int64
-        table = np.zeros((3, self.height + 1, self.width + 1), dtype=dtype)
-        inner = table[:, 1:, 1:]
-        np.cumsum(np.ascontiguousarray(rgb.transpose(2, 0, 1)), axis=2, dtype=dtype, out=inner)
-        np.cumsum(inner, axis=1, out=inner)
-        self._table = table
+        shape = (self.height + 1, 3, self.width + 1)
+        if self.height * self.width * 255 < 2**31:
+            scratch = scratch or Scratch()
+            table = scratch.array("table", shape)
+            pixels = scratch.array("pixels", (self.height, 3, self.width))
+        else:
+            table = np.empty(shape, dtype=np.int64)
+            pixels = np.empty((self.height, 3, self.width), dtype=np.uint8)
+        table[0] = 0
+        table[:, :, 0] = 0
+        # cumsum straight from the interleaved (strided) view was several times slower than copying first.
+        np.copyto(pixels, rgb.transpose(0, 2, 1))
+        np.cumsum(pixels, axis=2, dtype=table.dtype, out=table[1:, :, 1:])
+        rows = table.reshape(self.height + 1, -1)
+        previous = rows[0]
+        for row in rows[1:]:
+            np.add(previous, row, out=row)
+            previous = row
+        self._flat = table.reshape(-1)
+        self._row_stride = 3 * (self.width + 1)
+        self._channel_offsets = np.arange(3, dtype=np.int64) * (self.width + 1)
 
     def resize(self, rect: tuple[int, int, int, int], out_h: int, out_w: int) -> FloatArray:
         """Area-average rect (x0, y0, x1, y1) to (3, out_h, out_w), like torch's `mode="area"`."""
@@ -70,14 +110,23 @@ class IntegralImage:
         return self._pool(_bins(rects[:, 1], rects[:, 3], size), _bins(rects[:, 0], rects[:, 2], size))
 
     def _pool(self, rows: tuple[IntArray, IntArray], cols: tuple[IntArray, IntArray]) -> FloatArray:
+        """Bin means as (N, 3, rows, cols): four gathers from the flat table, one per bin corner."""
         (sy, ey), (sx, ex) = rows, cols
-        t = self._table
-        top, bottom = sy[:, :, None], ey[:, :, None]
-        left, right = sx[:, None, :], ex[:, None, :]
-        # int64 for the four-term difference: partial sums may exceed int32 before cancelling.
-        sums = t[:, bottom, right].astype(np.int64) - t[:, top, right] - t[:, bottom, left] + t[:, top, left]
-        counts = (bottom - top) * (right - left)
-        return (sums / counts).astype(np.float32).transpose(1, 0, 2, 3)
+        top = (sy * self._row_stride)[:, None, :, None]
+        bottom = (ey * self._row_stride)[:, None, :, None]
+        left = (sx[:, None, :] + self._channel_offsets[:, None])[:, :, None, :]
+        right = (ex[:, None, :] + self._channel_offsets[:, None])[:, :, None, :]
+        flat = self._flat
+        # Left to right, every partial result lies between minus and plus the table's largest value: no overflow.
+        sums = np.take(flat, bottom + right)
+        sums -= np.take(flat, top + right)
+        sums -= np.take(flat, bottom + left)
+        sums += np.take(flat, top + left)
+        counts = ((ey - sy)[:, None, :, None] * (ex - sx)[:, None, None, :]).astype(np.float32)
+        # Bin sums stay far below 2**24, so float32 holds them exactly.
+        pooled = sums.astype(np.float32)
+        pooled /= counts
+        return pooled
 
 
 def _bins(start: IntArray, stop: IntArray, out: int) -> tuple[IntArray, IntArray]:
@@ -89,8 +138,15 @@ def _bins(start: IntArray, stop: IntArray, out: int) -> tuple[IntArray, IntArray
 
 
 def _normalise(batch_chw: FloatArray) -> FloatArray:
-    """NCHW pixels 0-255 → as MTCNN was trained: (x − 127.5) / 128."""
-    return np.ascontiguousarray((batch_chw - 127.5) * 0.0078125, dtype=np.float32)
+    """NCHW pixels 0-255 → as MTCNN was trained: (x − 127.5) / 128, in place (the batch is a fresh array)."""
+    batch_chw -= 127.5
+    batch_chw *= 0.0078125
+    return batch_chw
+
+
+# Up to this many boxes, NMS computes all pairwise overlaps at once (a 400×400 float64 matrix is 1.3 MB);
+# beyond it (a crowd at the smallest face size), one row per kept box.
+_NMS_MATRIX_MAX = 400
 
 
 def nms(boxes: FloatArray, threshold: float, method: NmsMethod = "union") -> npt.NDArray[np.int64]:
@@ -98,24 +154,47 @@ def nms(boxes: FloatArray, threshold: float, method: NmsMethod = "union") -> npt
 
     "union" measures overlap as torchvision's IoU (continuous coordinates), "min" as facenet-pytorch's
     `nms_numpy` (inclusive pixel coordinates, intersection over the smaller box), as each stage uses.
+    Boxes are visited best score first; among equal scores the later row first.
     """
-    one = 1.0 if method == "min" else 0.0
-    x1, y1, x2, y2, score = (boxes[:, k].astype(np.float64) for k in range(5))
-    area = (x2 - x1 + one) * (y2 - y1 + one)
-    order = np.argsort(score, kind="stable")
+    coords = boxes[:, :4].astype(np.float64)
+    order = np.argsort(boxes[:, 4].astype(np.float64), kind="stable")[::-1]
+    if boxes.shape[0] <= _NMS_MATRIX_MAX:
+        overlapping = _overlap(coords[:, None, :], coords[None, :, :], method) > threshold
+        suppressed = np.zeros(boxes.shape[0], dtype=bool)
+        keep: list[int] = []
+        for index in order.tolist():
+            if not suppressed[index]:
+                keep.append(index)
+                suppressed |= overlapping[index]
+        return np.asarray(keep, dtype=np.int64)
+    return _nms_by_rows(coords, order, threshold, method)
+
+
+def _nms_by_rows(
+    coords: npt.NDArray[np.float64], order: IntArray, threshold: float, method: NmsMethod
+) -> npt.NDArray[np.int64]:
+    """The same greedy suppression, measuring only the kept box against the boxes still in play."""
     keep: list[int] = []
     while order.size > 0:
-        best, rest = int(order[-1]), order[:-1]
+        best, rest = int(order[0]), order[1:]
         keep.append(best)
-        inter_w = np.maximum(0.0, np.minimum(x2[best], x2[rest]) - np.maximum(x1[best], x1[rest]) + one)
-        inter_h = np.maximum(0.0, np.minimum(y2[best], y2[rest]) - np.maximum(y1[best], y1[rest]) + one)
-        inter = inter_w * inter_h
-        if method == "min":
-            overlap = inter / np.minimum(area[best], area[rest])
-        else:
-            overlap = inter / np.maximum(area[best] + area[rest] - inter, 1e-12)
-        order = rest[overlap <= threshold]
+        order = rest[_overlap(coords[best], coords[rest], method) <= threshold]
     return np.asarray(keep, dtype=np.int64)
+
+
+def _overlap(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64], method: NmsMethod) -> npt.NDArray[np.float64]:
+    """Overlap of boxes `a` with boxes `b` (broadcast; last axis x1, y1, x2, y2), as `nms` measures it."""
+    one = 1.0 if method == "min" else 0.0
+    area_a = (a[..., 2] - a[..., 0] + one) * (a[..., 3] - a[..., 1] + one)
+    area_b = (b[..., 2] - b[..., 0] + one) * (b[..., 3] - b[..., 1] + one)
+    inter_w = np.maximum(0.0, np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]) + one)
+    inter_h = np.maximum(0.0, np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]) + one)
+    inter = inter_w * inter_h
+    if method == "min":
+        result: npt.NDArray[np.float64] = inter / np.minimum(area_a, area_b)
+    else:
+        result = inter / np.maximum(area_a + area_b - inter, 1e-12)
+    return result
 
 
 def _square(boxes: FloatArray) -> FloatArray:
@@ -156,10 +235,11 @@ class MTCNN:
     ) -> None:
         self._pnet, self._rnet, self._onet = pnet, rnet, onet
         self._limits = limits
+        self._scratch = Scratch()
 
     def detect(self, rgb: npt.NDArray[np.uint8], min_face_px: float) -> list[Detection]:
         """All faces at least about `min_face_px` wide, best score first."""
-        image = IntegralImage(rgb)
+        image = IntegralImage(rgb, self._scratch)
         boxes = self._proposals(image, max(12.0, min_face_px))
         if boxes.shape[0]:
             boxes = self._refine(image, boxes)

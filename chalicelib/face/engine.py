@@ -99,7 +99,7 @@ class FaceEngine:
 
     def _analyse(self, photo: _Photo, purpose: Purpose) -> FaceAnalysis:
         face = dominant_face(self.detect(photo.rgb, purpose=purpose), self.config.detect, photo.rgb.shape[1])
-        quality = assess(photo.rgb, face, self.config.quality)
+        quality = assess(photo.rgb, face, self.config.quality, purpose)
         if not quality.ok:
             raise LowQualityError(quality.problems, details={"quality": _quality_details(quality)})
         embeddings = {model_id: e.embed(photo.rgb, face.landmarks) for model_id, e in self.embedders.items()}

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from .config import QualityLimits
+from .config import Purpose, QualityLimits
 from .detect import Detection
 from .types import QualityReport
 
@@ -21,15 +21,20 @@ _SHARPNESS_SIZE = 112
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float64)
 
 
-def assess(rgb: npt.NDArray[np.uint8], face: Detection, limits: QualityLimits) -> QualityReport:
-    """Measure the face and list the reasons (if any) for refusing it."""
+def assess(
+    rgb: npt.NDArray[np.uint8], face: Detection, limits: QualityLimits, purpose: Purpose = "enrol"
+) -> QualityReport:
+    """Measure the face and list the reasons (if any) for refusing it for this purpose.
+
+    Only the face-size floor depends on the purpose; the default is the stricter enrolment one.
+    """
     grey = _face_grey(rgb, face)
     width = face.width
     brightness = float(grey.mean()) if grey.size else 0.0
     sharpness = sharpness_of(_resized(grey, _SHARPNESS_SIZE)) if grey.size else 0.0
     yaw = yaw_ratio(face.landmarks)
     problems: list[str] = []
-    if width < limits.min_face_px:
+    if width < limits.min_face_px(purpose):
         problems.append("face_too_small")
     if brightness < limits.min_brightness:
         problems.append("too_dark")

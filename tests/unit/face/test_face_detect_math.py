@@ -6,7 +6,17 @@ import numpy as np
 import pytest
 
 from chalicelib.face import DetectLimits, MultipleFacesError, NoFaceError
-from chalicelib.face.detect import Detection, IntegralImage, _pnet_boxes, _square, dominant_face, nms
+from chalicelib.face.detect import (
+    Detection,
+    IntegralImage,
+    NmsMethod,
+    Scratch,
+    _nms_by_rows,
+    _pnet_boxes,
+    _square,
+    dominant_face,
+    nms,
+)
 
 
 def adaptive_avg_pool_reference(image: np.ndarray, out_h: int, out_w: int) -> np.ndarray:
@@ -36,6 +46,29 @@ def test_integral_resize_of_a_sub_rectangle() -> None:
     np.testing.assert_allclose(got, adaptive_avg_pool_reference(image[5:29, 10:40], 24, 24), atol=1e-3)
 
 
+def test_a_reused_scratch_table_gives_the_same_means_as_a_fresh_one() -> None:
+    # GIVEN one thread's scratch buffers already used for a larger, brighter photo
+    rng = np.random.default_rng(3)
+    scratch = Scratch()
+    IntegralImage(np.full((90, 120, 3), 255, dtype=np.uint8), scratch)
+    small = rng.integers(0, 256, size=(45, 61, 3), dtype=np.uint8)
+    # WHEN a smaller photo is summed into the same buffers
+    reused = IntegralImage(small, scratch).resize((0, 0, 61, 45), 13, 17)
+    # THEN nothing of the earlier photo leaks into its table
+    np.testing.assert_array_equal(reused, IntegralImage(small).resize((0, 0, 61, 45), 13, 17))
+
+
+def test_crops_are_the_resized_rectangles_channel_first() -> None:
+    rng = np.random.default_rng(4)
+    image = rng.integers(0, 256, size=(60, 70, 3), dtype=np.uint8)
+    rects = np.array([[0, 0, 70, 60], [10, 5, 40, 29], [3, 7, 9, 13]], dtype=np.int64)
+    got = IntegralImage(image).crops(rects, 24)
+    assert got.shape == (3, 3, 24, 24) and got.dtype == np.float32
+    for crop, (x0, y0, x1, y1) in zip(got, rects, strict=True):
+        expected = adaptive_avg_pool_reference(image[y0:y1, x0:x1], 24, 24).transpose(2, 0, 1)
+        np.testing.assert_allclose(crop, expected, atol=1e-3)
+
+
 def boxes(*rows: tuple[float, float, float, float, float]) -> np.ndarray:
     return np.array(rows, dtype=np.float32)
 
@@ -50,6 +83,21 @@ def test_nms_min_removes_a_box_inside_another() -> None:
     b = boxes((0, 0, 100, 100, 0.9), (40, 40, 50, 50, 0.8))
     assert sorted(nms(b, 0.7, "union").tolist()) == [0, 1]
     assert nms(b, 0.7, "min").tolist() == [0]
+
+
+@pytest.mark.parametrize(("method", "threshold"), [("union", 0.5), ("union", 0.7), ("min", 0.7)])
+def test_nms_on_all_pairs_keeps_what_the_row_by_row_suppression_keeps(method: NmsMethod, threshold: float) -> None:
+    # GIVEN many overlapping boxes, with tied scores (ties are visited later row first)
+    rng = np.random.default_rng(5)
+    corner = rng.uniform(0, 200, size=(300, 2))
+    size = rng.uniform(5, 60, size=(300, 2))
+    score = rng.choice([0.7, 0.8, 0.9], size=300)
+    b = np.concatenate([corner, corner + size, score[:, None]], axis=1).astype(np.float32)
+    order = np.argsort(b[:, 4].astype(np.float64), kind="stable")[::-1]
+    # THEN the pairwise-matrix path and the row-by-row path (used for crowds) keep the same boxes in order
+    kept = nms(b, threshold, method)
+    assert 0 < kept.size < 300
+    assert kept.tolist() == _nms_by_rows(b[:, :4].astype(np.float64), order, threshold, method).tolist()
 
 
 def test_square_grows_the_short_side_around_the_centre() -> None:

@@ -14,6 +14,7 @@ from chalicelib.face import (
     FaceConfig,
     FaceEngine,
     FaceError,
+    LowQualityError,
     ModelUnavailableError,
     MultipleFacesError,
     NoFaceError,
@@ -117,6 +118,24 @@ def test_genuine_pairs_score_higher_than_impostors(engine: FaceEngine, dev_faces
     genuine = [float(a1 @ a2), float(a1 @ a4), float(a2 @ a4)]
     impostor = [float(a1 @ b3), float(a2 @ b3), float(a4 @ b3)]
     assert min(genuine) > max(impostor)
+
+
+def test_a_small_face_from_a_low_resolution_check_in_is_scored_but_cannot_enrol(
+    engine: FaceEngine, dev_faces: Path
+) -> None:
+    # GIVEN a photo shrunk to 320 px / JPEG q50, leaving a face of about 33 px (under the enrolment floor)
+    small = degraded_copy(dev_faces / "deepface/img57.jpg", 320, 50)
+    # WHEN it is sent as a check-in
+    probe = engine.analyse(small, purpose="verify")
+    # THEN it is scored, and still matches the same person better than someone else
+    assert probe.quality.face_width_px < engine.config.quality.min_face_px_enrol
+    same = embed(engine, dev_faces, "deepface/img58.jpg")
+    other = embed(engine, dev_faces, "deepface/img3.jpg")
+    assert float(probe.embeddings[DLIB] @ same) > float(probe.embeddings[DLIB] @ other)
+    # AND the same photo is refused as an enrolment reference
+    with pytest.raises(LowQualityError) as caught:
+        engine.analyse(small, purpose="enrol")
+    assert caught.value.reasons == ("face_too_small",)
 
 
 def test_resized_recompressed_copy_is_a_replay(engine: FaceEngine, dev_faces: Path) -> None:

@@ -41,9 +41,23 @@ def test_bad_light_or_no_detail_is_reported(image: np.ndarray, reason: str) -> N
     assert reason in assess(image, detection(), LIMITS).problems
 
 
+def scaled(factor: float) -> tuple[tuple[float, float], ...]:
+    return tuple((30 + (x - 30) * factor, 30 + (y - 30) * factor) for x, y in FRONTAL)
+
+
 def test_a_small_face_is_reported() -> None:
-    small = tuple((30 + (x - 30) * 0.3, 30 + (y - 30) * 0.3) for x, y in FRONTAL)
-    assert "face_too_small" in assess(textured(120.0), detection(40.0, small), LIMITS).problems
+    assert "face_too_small" in assess(textured(120.0), detection(25.0, scaled(0.18)), LIMITS, "verify").problems
+    assert "face_too_small" in assess(textured(120.0), detection(25.0, scaled(0.18)), LIMITS, "enrol").problems
+
+
+def test_a_check_in_face_too_small_to_enrol_is_still_scored() -> None:
+    # GIVEN a 50-px face: under the enrolment floor (60), over the check-in floor (30)
+    face = detection(50.0, scaled(50.0 / 140.0))
+    # THEN it cannot become a template, but a check-in with it goes on to the score
+    assert assess(textured(120.0), face, LIMITS, "enrol").problems == ("face_too_small",)
+    assert assess(textured(120.0), face, LIMITS, "verify").ok
+    # AND enrolment is the default, the stricter floor
+    assert assess(textured(120.0), face, LIMITS).problems == ("face_too_small",)
 
 
 def test_a_near_profile_is_reported() -> None:
