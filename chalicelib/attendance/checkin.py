@@ -50,6 +50,7 @@ IN_FLIGHT_WAIT_S = 10.0
 STALE_CLAIM_S = 35  # longer than the Lambda timeout (30 s): no attempt can still be running
 OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
 EXIF_TIME_MISMATCH = "EXIF_TIME_MISMATCH"
+SMALL_FACE = "SMALL_FACE"
 
 
 # --- challenge ---------------------------------------------------------------------------------------
@@ -282,6 +283,10 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
     if verdict.decision == "review":
         attempt.warnings.append("FACE_BORDERLINE")
     engine, _ = face_service.engine_and_policy(settings)
+    if analysis.quality.face_width_px < engine.config.quality.min_face_px_enrol:
+        # Scored (a low-resolution upload is no reason to refuse), but look-alikes match more easily when the
+        # face is this small (bench/face_RESULTS.md): an admin confirms.
+        attempt.warnings.append(SMALL_FACE)
     capture = attempt.request.captured_at or attempt.attendance_time
     if exif_warning(analysis.exif_datetime, capture.astimezone(settings.tz), engine.config.replay.exif_max_skew):
         attempt.warnings.append(EXIF_TIME_MISMATCH)

@@ -133,6 +133,16 @@ def test_challenge_rules(employee: Employee) -> None:
     assert reuse.status == 422 and reuse.body["error"]["code"] == "CHALLENGE_INVALID"
 
 
+def test_a_small_face_from_a_low_resolution_upload_is_recorded_for_review(api: Api) -> None:
+    # GIVEN an employee enrolled with a good photo
+    employee = enrolled_employee(api, enrol="deepface/img58.jpg")
+    # WHEN a check-in arrives shrunk to 320 px / JPEG q50, leaving a face under the enrolment floor
+    answer = employee.check_in(selfie("deepface/img57.jpg", long_side=320, quality=50))
+    # THEN it is recorded, not refused, and waits for an admin
+    assert answer.status == 201, answer.body
+    assert answer.body["status"] == "review" and "SMALL_FACE" in answer.body["warnings"]
+
+
 def test_expired_or_foreign_challenges_are_refused(employee: Employee) -> None:
     # GIVEN challenges that expired, were issued to another employee, or to this employee on another phone
     device = people.get_employee(employee.nip).device_id  # type: ignore[union-attr]
