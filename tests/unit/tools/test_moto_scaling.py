@@ -114,7 +114,12 @@ def _item_reads(client: Client) -> list[object]:
             TableName="h", Item={"pk": {"S": "big"}, "a": {"S": "x" * 300_000}, "b": {"S": "y" * 110_000}}
         )
     )
-    return [answers, failed, too_large, _scan(client, "h")]
+    binary_filter = client.scan(
+        TableName="h",
+        FilterExpression="b = :b OR contains(bs, :one)",
+        ExpressionAttributeValues={":b": {"B": b"\x00\xff\x10"}, ":one": {"B": b"1"}},
+    )["Items"]
+    return [answers, failed, too_large, _scan(client, "h"), binary_filter]
 
 
 def _pages(client: Client, **request: Any) -> list[dict[str, Any]]:
@@ -334,7 +339,7 @@ def test_patched_moto_answers_exactly_like_plain_moto(plain_answers: list[Any]) 
 
 def test_the_scenario_sees_rollbacks_and_index_moves(plain_answers: list[Any]) -> None:
     # The comparison above is only worth something if the scenario exercises what the patch changes.
-    _, writes, after, h_items, (item_answers, failed, too_large, _) = plain_answers
+    _, writes, after, h_items, (item_answers, failed, too_large, _, binary_filter) = plain_answers
     assert writes[4][0] == "TransactionCanceledException"
     unit_pages = after[5]
     assert len(unit_pages) > 1  # paged
@@ -347,6 +352,7 @@ def test_the_scenario_sees_rollbacks_and_index_moves(plain_answers: list[Any]) -
     assert set(item_answers[3]["Item"]) == {"bs", "ss", "n", "pk", "ns", "b"}
     assert failed[0] == "ConditionalCheckFailedException"
     assert too_large[0] == "ValidationException"
+    assert {i["pk"]["S"] for i in binary_filter} == {"types"}  # binary values in a request are compared as bytes
 
 
 def test_concurrent_conditional_writes_on_one_item_never_both_succeed() -> None:
