@@ -94,12 +94,13 @@ def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
     unit = people.get_unit(unor_id)
     unit_name = unit.unor_nama if unit else unor_id
     prior = _prior(unor_id, month)
-    rows = statuses.month_rows(unor_id, month)
+    rows, stored = statuses.month_and_counters(unor_id, month)
     result = [
         EmployeeMonth(nip, nama, unor_id, unit_name, days_, prior.get(nip, YearToDate()))
         for nip, (nama, days_) in sorted(rows.items())
     ]
-    statuses.save_year_to_date(unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result])
+    # Kept for next month's report to start from; a repeated report writes only counters that changed.
+    statuses.save_year_to_date(unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored)
     return result
 
 

@@ -6,7 +6,7 @@ Partition ``<unor_id>#<YYYY-MM>``; range key ``<YYYY-MM-DD>#<nip>`` for a day's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -94,31 +94,54 @@ def day_page(
         return rows, encode_cursor(result.last_evaluated_key)
 
 
-def month_rows(unor_id: str, month: str) -> dict[str, tuple[str, list[DayStatus]]]:
+MonthRows = dict[str, tuple[str, list[DayStatus]]]
+_YTD = "YTD#"  # month-end year-to-date counters share the unit-month partition, after every date key
+
+
+def month_rows(unor_id: str, month: str) -> MonthRows:
     """nip → (nama, days) for every stored status of a unit's month."""
-    out: dict[str, tuple[str, list[DayStatus]]] = {}
-    with storage_call("dynamodb"):
-        for m in DailyStatusModel.query(f"{unor_id}#{month}", DailyStatusModel.key < "YTD#"):
-            out.setdefault(m.nip, (m.nama, []))[1].append(to_status(m.date, m.status, dict(m.data)))
-    return out
+    return month_and_counters(unor_id, month, with_counters=False)[0]
 
 
 def year_to_date(unor_id: str, month: str) -> dict[str, YearToDate]:
+    """The month-end year-to-date counters stored for a unit's month (empty when never stored)."""
     with storage_call("dynamodb"):
-        return {
-            m.nip: YearToDate(**{k: int(v) for k, v in dict(m.data).items()})
-            for m in DailyStatusModel.query(f"{unor_id}#{month}", DailyStatusModel.key.startswith("YTD#"))
-        }
+        rows = DailyStatusModel.query(f"{unor_id}#{month}", DailyStatusModel.key.startswith(_YTD))
+        return {m.nip: _counters(m) for m in rows}
 
 
-def save_year_to_date(unor_id: str, month: str, counters: Iterable[tuple[str, str, YearToDate]]) -> None:
+def month_and_counters(unor_id: str, month: str, with_counters: bool = True) -> tuple[MonthRows, dict[str, YearToDate]]:
+    """A unit's month in one partition read: the statuses, and (optionally) its stored month-end counters."""
+    days: MonthRows = {}
+    counters: dict[str, YearToDate] = {}
+    condition = None if with_counters else DailyStatusModel.key < _YTD
+    with storage_call("dynamodb"):
+        for m in DailyStatusModel.query(f"{unor_id}#{month}", condition):
+            if m.key.startswith(_YTD):
+                counters[m.nip] = _counters(m)
+            else:
+                days.setdefault(m.nip, (m.nama, []))[1].append(to_status(m.date, m.status, dict(m.data)))
+    return days, counters
+
+
+def _counters(m: DailyStatusModel) -> YearToDate:
+    return YearToDate(**{k: int(v) for k, v in dict(m.data).items()})
+
+
+def save_year_to_date(
+    unor_id: str, month: str, counters: Iterable[tuple[str, str, YearToDate]], stored: Mapping[str, YearToDate]
+) -> int:
+    """Store a unit's month-end counters, writing only those that differ from `stored`; returns how many."""
     now = iso(utc_now())
+    written = 0
     with storage_call("dynamodb"), DailyStatusModel.batch_write() as batch:
         for nip, nama, ytd in counters:
+            if stored.get(nip) == ytd:
+                continue
             batch.save(
                 DailyStatusModel(
                     f"{unor_id}#{month}",
-                    f"YTD#{nip}",
+                    f"{_YTD}{nip}",
                     nip=nip,
                     nama=nama,
                     date=f"{month}-YTD",
@@ -132,6 +155,8 @@ def save_year_to_date(unor_id: str, month: str, counters: Iterable[tuple[str, st
                     computed_at=now,
                 )
             )
+            written += 1
+    return written
 
 
 def employee_status(nip: str, day: date) -> DailyStatusModel | None:

@@ -16,7 +16,7 @@ from chalicelib.store import attendance as events_store
 from chalicelib.store import people
 from chalicelib.store.aws import s3_client
 from chalicelib.store.base import iso
-from chalicelib.store.models import EventModel
+from chalicelib.store.models import DailyStatusModel, EventModel
 from tests.functional.conftest import Api
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -187,3 +187,36 @@ def test_year_to_date_counts_carry_from_month_to_month(api: Api, unit: str) -> N
     assert api.call("GET", "/v1/admin/recaps/monthly?month=2026-10&unor_id=U1", token=admin).status == 200
     again = api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1", token=admin)
     assert {r["nip"]: r["year_to_date"]["tk_days"] for r in again.body["items"]}[B] == 2
+
+
+def test_a_repeated_monthly_report_rewrites_only_counters_that_changed(api: Api, unit: str) -> None:
+    # GIVEN a recapped day and the month's report, which stores month-end counters
+    admin = api.admin_token()
+    seed_event(A, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=10))
+    recap(api, admin, MONDAY)
+    report = "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1"
+    assert api.call("GET", report, token=admin).status == 200
+    _mark_counter_rows("U1", "2026-11")
+    first = _counter_rows("U1", "2026-11")
+    # WHEN the report is read again, nothing is rewritten (the marks stay)
+    assert api.call("GET", report, token=admin).status == 200
+    assert _counter_rows("U1", "2026-11") == first
+    # AND when B's absence (TK) turns out to be a late-recorded attendance, only B's counters are rewritten
+    assert first[B][0]["tk_days"] == 1  # type: ignore[index]
+    for kind, hour in (("in", 7), ("out", 16)):
+        seed_event(B, unit, kind, datetime.combine(MONDAY, datetime.min.time()).replace(hour=hour, minute=5))
+    recap(api, admin, MONDAY)
+    assert api.call("GET", report, token=admin).status == 200
+    after = _counter_rows("U1", "2026-11")
+    assert after[B][0]["tk_days"] == 0  # type: ignore[index]
+    assert {n: after[n] for n in (A, C)} == {n: first[n] for n in (A, C)}
+
+
+def _mark_counter_rows(unor_id: str, month: str) -> None:
+    for m in DailyStatusModel.query(f"{unor_id}#{month}", DailyStatusModel.key.startswith("YTD#")):
+        m.update(actions=[DailyStatusModel.computed_at.set("marked by the test")])
+
+
+def _counter_rows(unor_id: str, month: str) -> dict[str, tuple[object, str]]:
+    rows = DailyStatusModel.query(f"{unor_id}#{month}", DailyStatusModel.key.startswith("YTD#"))
+    return {str(m.nip): (dict(m.data), str(m.computed_at)) for m in rows}
