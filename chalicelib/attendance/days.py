@@ -115,16 +115,17 @@ def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[EventM
     return by_nip
 
 
-def unit_day(unor_id: str, day: date, settings: Settings) -> list[EmployeeDay]:
+def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False) -> list[EmployeeDay]:
     """Plans and events of every employee of a unit for one local date (a few queries in all).
 
     An event counts on the day whose window holds it (classify.assign_events), so only the local dates
     that the unit's windows of `day` touch are read: the date itself, and its neighbours only when a
     night shift reaches into them. The three independent reads (members, plans, the date's events) overlap.
+    `live` (the monitor) takes the unit's members as read at most a minute ago; a recap reads them afresh.
     """
     rules = rule_table(settings)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        members = pool.submit(people.members_of_unit, unor_id)
+        members = pool.submit(people.cached_members_of_unit if live else people.members_of_unit, unor_id)
         unit_plans = pool.submit(calendar_store.unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
         own_date = pool.submit(_events_by_nip, unor_id, [day])
         employees = [e for e in members.result() if e.active]
@@ -186,7 +187,7 @@ def recap_item(nama: str, nip: str, status: DayStatus) -> dict[str, Any]:
 
 def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> dict[str, Any]:
     rules = rule_table(settings)
-    entries = unit_day(unor_id, day, settings)
+    entries = unit_day(unor_id, day, settings, live=True)
     counts = {k: 0 for k in ("present", "late", "not_yet", "absent", "leave", "field_duty", "off")}
     items = []
     for entry in entries:

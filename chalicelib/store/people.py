@@ -129,6 +129,15 @@ def members_of_unit(unor_id: str) -> list[Member]:
         return [Member(m.nip, m.nama, bool(m.active)) for m in rows]
 
 
+_MEMBERS: TtlCache[list[Member]] = TtlCache(ttl_s=60, max_entries=256)
+
+
+def cached_members_of_unit(unor_id: str) -> list[Member]:
+    """The unit's members as read at most a minute ago: the live monitor is polled every 30 s per unit, and
+    the members change with the nightly SIMPEG sync or an admin's edit."""
+    return _MEMBERS.get(unor_id, lambda: members_of_unit(unor_id))
+
+
 def count_employees(unor_id: str) -> int:
     with storage_call("dynamodb"):
         return int(EmployeeModel.by_unit.count(unor_id))
