@@ -33,7 +33,7 @@ from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store
 from chalicelib.store import calendar as calendar_store
 from chalicelib.store import people, statuses
-from chalicelib.store.models import DutyModel, EventModel
+from chalicelib.store.models import DutyModel
 
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
 UNIT_WORKERS = 8
@@ -53,7 +53,7 @@ def rule_table(settings: Settings) -> RuleTable:
     return _rules_from(settings.rules_file, settings.timezone)
 
 
-def _state(m: EventModel) -> EventState | None:
+def _state(m: events_store.DayEvent) -> EventState | None:
     if m.status == "accepted":
         return EventState.ACCEPTED
     if m.status != "review":
@@ -61,12 +61,12 @@ def _state(m: EventModel) -> EventState | None:
     return {"approve": EventState.APPROVED, "reject": EventState.REJECTED}.get(str(m.decision), EventState.PENDING)
 
 
-def to_events(rows: Iterable[EventModel]) -> list[AttendanceEvent]:
+def to_events(rows: Iterable[events_store.DayEvent]) -> list[AttendanceEvent]:
     out = []
-    for m, at in events_store.parse_times(rows):
+    for m in rows:
         state = _state(m)
         if state is not None and m.type in ("in", "out"):
-            out.append(AttendanceEvent("in" if m.type == "in" else "out", at, state))
+            out.append(AttendanceEvent("in" if m.type == "in" else "out", m.attendance_time, state))
     return out
 
 
@@ -107,8 +107,8 @@ def _window_dates(plan: DayPlan, rules: RuleTable) -> set[date]:
     return {first + timedelta(days=i) for i in range((last - first).days + 1)}
 
 
-def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[EventModel]]:
-    by_nip: dict[str, list[EventModel]] = {}
+def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[events_store.DayEvent]]:
+    by_nip: dict[str, list[events_store.DayEvent]] = {}
     for local_date in sorted(dates):
         for row in events_store.events_of_unit_day(unor_id, local_date.isoformat()):
             by_nip.setdefault(row.nip, []).append(row)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -230,14 +229,53 @@ def events_between(nip: str, start: datetime, end: datetime) -> list[EventModel]
         return list(EventModel.query(nip, EventModel.key.between(f"E#{iso(start)}", f"E#{iso(end)}")))
 
 
-# What judging a day reads of an event; the rest (answer, position, face, photo) stays in the store.
-_JUDGED = ["nip", "key", "type", "status", "decision", "attendance_time"]
+@dataclass(frozen=True)
+class DayEvent:
+    """What judging a day reads of a stored event."""
+
+    nip: str
+    type: str | None
+    status: str | None
+    decision: str | None
+    attendance_time: datetime
 
 
-def events_of_unit_day(unor_id: str, local_date: str) -> Iterator[EventModel]:
-    """A unit's events of one local date, with only the attributes a day's judgement reads."""
+_JUDGED = ["nip", "type", "status", "decision", "attendance_time"]
+
+
+def events_of_unit_day(unor_id: str, local_date: str) -> list[DayEvent]:
+    """A unit's events of one local date, with only the attributes a day's judgement reads.
+
+    Read page by page from the table connection and turned into small records directly: the live monitor
+    reads a large unit's whole day on every poll, and building full models cost more than the query.
+    """
+    connection = EventModel._get_connection()
+    index = EventModel.by_unit_date.Meta.index_name
+    events: list[DayEvent] = []
+    start: dict[str, Any] | None = None
     with storage_call("dynamodb"):
-        yield from EventModel.by_unit_date.query(f"{unor_id}#{local_date}", attributes_to_get=_JUDGED)
+        while True:
+            page = connection.query(
+                f"{unor_id}#{local_date}", index_name=index, attributes_to_get=_JUDGED, exclusive_start_key=start
+            )
+            events += [_day_event(item) for item in page.get("Items", [])]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return events
+
+
+def _day_event(item: dict[str, dict[str, str]]) -> DayEvent:
+    def text(name: str) -> str | None:
+        value = item.get(name)
+        return value.get("S") if value else None
+
+    return DayEvent(
+        nip=str(text("nip")),
+        type=text("type"),
+        status=text("status"),
+        decision=text("decision"),
+        attendance_time=parse_iso(str(text("attendance_time"))),
+    )
 
 
 def pending_reviews(unor_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[EventModel], Any]:
@@ -259,7 +297,3 @@ def decide_review(event: EventModel, decision: str, actor: str, note: str | None
             ],
             condition=EventModel.decision.does_not_exist() & (EventModel.status == "review"),
         )
-
-
-def parse_times(rows: Iterable[EventModel]) -> list[tuple[EventModel, datetime]]:
-    return [(r, parse_iso(str(r.attendance_time))) for r in rows]
