@@ -445,21 +445,13 @@ class Setup:
 def stack_settings(config: LoadConfig, stack: LocalStack | None) -> Settings:
     """The settings the stack's API runs with, so that this process writes and signs as the API would.
 
-    Built the way tools/devstack.py `_app_env` and `chalice local` build the API's environment: this
-    process's SMART_* variables, then the stack's values (bucket, token secret, time zone: LocalStack's
-    config, its defaults for a `make run` stack), then .chalice/config.json's variables of the local stage,
-    and the models dir the stack's API uses (see `own_stack`).
+    Built the way the stack builds its API's environment (`StackConfig.app_env`: LocalStack's config, its
+    defaults for a `make run` stack) and `chalice local` completes it (.chalice/config.json's variables of
+    the local stage), with the models dir the stack's API uses (see `own_stack`).
     """
     stack_config = stack.config if stack is not None else StackConfig(data_dir=REPO_DIR / ".local")
-    env = {name: value for name, value in os.environ.items() if name.startswith("SMART_")}
-    env.update(
-        SMART_STAGE="local",
-        SMART_TABLE_PREFIX=config.table_prefix,
-        SMART_BUCKET=stack_config.bucket,
-        SMART_TOKEN_SECRET=stack_config.token_secret,
-        SMART_TIMEZONE=stack_config.timezone,
-        AWS_DEFAULT_REGION=config.region,
-    )
+    env = stack_config.app_env(config.moto_url, None)
+    env.update(SMART_TABLE_PREFIX=config.table_prefix, AWS_DEFAULT_REGION=config.region)
     env.update(_chalice_local_env())
     model_dir = config.model_dir or default_model_dir()  # what `own_stack` gives a --start stack
     if stack is None and config.model_dir is None:

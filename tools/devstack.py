@@ -110,6 +110,30 @@ class StackConfig:
             model_dir=Path(model_dir) if model_dir else None,
         )
 
+    def app_env(self, moto_url: str, simpeg_url: str | None) -> dict[str, str]:
+        """The environment the stack's API (and anything acting as it) runs with."""
+        env = _base_env()
+        env.update(
+            SMART_STAGE="local",
+            SMART_TABLE_PREFIX=self.table_prefix,
+            SMART_BUCKET=self.bucket,
+            SMART_TOKEN_SECRET=self.token_secret,
+            SMART_BOOTSTRAP_ADMIN_PASSWORD=self.admin_password,
+            SMART_TIMEZONE=self.timezone,
+            SMART_SIMPEG_URL=simpeg_url or "",
+            SMART_SIMPEG_API_KEY=self.simpeg_api_key,
+            AWS_DEFAULT_REGION=self.region,
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+            AWS_ENDPOINT_URL_DYNAMODB=moto_url,
+            AWS_ENDPOINT_URL_S3=moto_url,
+            AWS_EC2_METADATA_DISABLED="true",
+        )
+        if self.model_dir is not None:
+            env["SMART_MODEL_DIR"] = str(self.model_dir)
+        env.update(self.extra_env)
+        return env
+
 
 @dataclass(frozen=True)
 class StackUrls:
@@ -263,7 +287,7 @@ class LocalStack:
                 self.urls = StackUrls("", moto_url, None, cfg.data_dir, "admin", cfg.admin_password)
                 return self.urls
             simpeg_url = self._start_simpeg()
-            env = self._app_env(moto_url, simpeg_url)
+            env = self.config.app_env(moto_url, simpeg_url)
             self._create_schema(env)
             api_url = self._start_api(env)
             self.timings["api_ready_s"] = time.monotonic() - began
@@ -323,30 +347,6 @@ class LocalStack:
         child = self._spawn("simpeg", argv, _base_env())
         port = _wait_for_port_line(child, _SIMPEG_PORT_LINE, cfg.startup_timeout_s)
         return f"http://127.0.0.1:{port}"
-
-    def _app_env(self, moto_url: str, simpeg_url: str | None) -> dict[str, str]:
-        cfg = self.config
-        env = _base_env()
-        env.update(
-            SMART_STAGE="local",
-            SMART_TABLE_PREFIX=cfg.table_prefix,
-            SMART_BUCKET=cfg.bucket,
-            SMART_TOKEN_SECRET=cfg.token_secret,
-            SMART_BOOTSTRAP_ADMIN_PASSWORD=cfg.admin_password,
-            SMART_TIMEZONE=cfg.timezone,
-            SMART_SIMPEG_URL=simpeg_url or "",
-            SMART_SIMPEG_API_KEY=cfg.simpeg_api_key,
-            AWS_DEFAULT_REGION=cfg.region,
-            AWS_ACCESS_KEY_ID="testing",
-            AWS_SECRET_ACCESS_KEY="testing",
-            AWS_ENDPOINT_URL_DYNAMODB=moto_url,
-            AWS_ENDPOINT_URL_S3=moto_url,
-            AWS_EC2_METADATA_DISABLED="true",
-        )
-        if cfg.model_dir is not None:
-            env["SMART_MODEL_DIR"] = str(cfg.model_dir)
-        env.update(cfg.extra_env)
-        return env
 
     def _create_schema(self, env: Mapping[str, str]) -> None:
         log = self.config.data_dir / "logs" / "schema.log"
