@@ -26,6 +26,8 @@ transaction copies the whole events table: the local stack then measures moto, n
   already runs one thread at a time;
 - the requests of the item operations are read with `json.loads` (binary values decoded from base64, as
   moto's shape-walking parser does) instead of walking the botocore shape of every attribute value;
+- a Query with a projection skips moto's deep copy of every full result item (the projection builds new
+  items anyway);
 - a projection on top-level attributes converts just those attributes, once (moto converted the whole item
   to Python and back for every projected name);
 - the server finds the service of a request from a memo of host → backend (moto listed its own package
@@ -77,6 +79,7 @@ _caches: weakref.WeakKeyDictionary[Table, _TableCache] = weakref.WeakKeyDictiona
 _caches_lock = threading.Lock()
 _in_transaction = threading.local()
 _one_request_at_a_time = threading.Lock()
+_results_need_no_copy = threading.local()
 _originals: dict[tuple[type, str], Callable[..., Any]] = {}
 
 
@@ -123,10 +126,10 @@ def _partition(table: Table, hash_key: DynamoType | None) -> list[Item]:
     return list(part.values())
 
 
-def _index_map(table: Table, index_name: str, attribute: str) -> dict[DynamoType, list[Item]]:
+def _index_map(table: Table, index: Any, attribute: str) -> dict[DynamoType, list[Item]]:
     cache = _cache(table)
     version = cache.version
-    known = cache.index_maps.get(index_name)
+    known = cache.index_maps.get(index.name)
     if known is not None and known[0] == version:
         return known[1]
     grouped: dict[DynamoType, list[Item]] = {}
@@ -134,8 +137,20 @@ def _index_map(table: Table, index_name: str, attribute: str) -> dict[DynamoType
         value = item.attrs.get(attribute)
         if value is not None:
             grouped.setdefault(value, []).append(item)
-    cache.index_maps[index_name] = (version, grouped)
+    grouped = {value: _in_index_order(table, index, items) for value, items in grouped.items()}
+    cache.index_maps[index.name] = (version, grouped)
     return grouped
+
+
+def _in_index_order(table: Table, index: Any, items: list[Item]) -> list[Item]:
+    """Items in the order moto sorts them for a query on `index`. moto sorts them again, so this only saves
+    work (a stable sort of sorted items makes one comparison per item); any order would give the same answers.
+    """
+    keys = {kind: [k["AttributeName"] for k in index.schema if k["KeyType"] == kind] for kind in ("HASH", "RANGE")}
+    try:
+        return table.sorted_items(keys["HASH"] + [table.hash_key_attr], keys["RANGE"] + [table.range_key_attr], items)
+    except (KeyError, TypeError):  # an item without every sort attribute: moto's own query leaves it out
+        return items
 
 
 def _index_candidates(table: Table, index_name: str, conditions: list[tuple[str, DynamoType]]) -> list[Item] | None:
@@ -147,19 +162,31 @@ def _index_candidates(table: Table, index_name: str, conditions: list[tuple[str,
     wanted = dict(conditions)
     if first_hash not in wanted:
         return None
-    return list(_index_map(table, index_name, first_hash).get(wanted[first_hash], []))
+    return list(_index_map(table, index, first_hash).get(wanted[first_hash], []))
 
 
 def _query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
     original = _originals[(Table, "query")]
     index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    projected = args[5] if len(args) > 5 else kwargs.get("projection_expressions")
     if index_name:
         candidates = _index_candidates(self, index_name, kwargs.get("hash_key_conditions") or [])
     else:
         candidates = _partition(self, hash_key)
-    if candidates is None:
-        return original(self, hash_key, *args, **kwargs)
-    return original(_Candidates(self, candidates), hash_key, *args, **kwargs)
+    table: Any = self if candidates is None else _Candidates(self, candidates)
+    # moto deep-copies every full result item before projecting it; a projection builds new items anyway
+    # (index projections and filters only read), so with one the copies are never seen: skip them.
+    _results_need_no_copy.active = bool(projected)
+    try:
+        return original(table, hash_key, *args, **kwargs)
+    finally:
+        _results_need_no_copy.active = False
+
+
+def _item_deepcopy(self: Item, memo: dict[int, Any]) -> Item:
+    if getattr(_results_need_no_copy, "active", False):
+        return self
+    return _originals[(Item, "__deepcopy__")](self, memo)  # type: ignore[no-any-return]
 
 
 _ITEM_SIZE_LIMIT = 405_000  # LimitedSizeDict.__setitem__'s bound (DynamoDB's 400 KB, as moto measures it)
@@ -334,6 +361,7 @@ def _patches() -> list[tuple[type, str, Callable[..., Any]]]:
     return [
         (Item, "__init__", _item_init),
         (Item, "project", _project),
+        (Item, "__deepcopy__", _item_deepcopy),
         (DomainDispatcherApplication, "get_backend_for_host", _backend_for_host),
         (Table, "all_items", _all_items),
         (Table, "query", _query),
