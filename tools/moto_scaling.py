@@ -72,7 +72,8 @@ class _TableCache:
     version: int = 0
     items_at: int = -1
     items: list[Item] = field(default_factory=list)
-    index_maps: dict[str, tuple[int, dict[DynamoType, list[Item]]]] = field(default_factory=dict)
+    # index name → (version, items by first hash key value, the values whose items are in index order)
+    index_maps: dict[str, tuple[int, dict[DynamoType, list[Item]], set[DynamoType]]] = field(default_factory=dict)
 
 
 _caches: weakref.WeakKeyDictionary[Table, _TableCache] = weakref.WeakKeyDictionary()
@@ -126,20 +127,26 @@ def _partition(table: Table, hash_key: DynamoType | None) -> list[Item]:
     return list(part.values())
 
 
-def _index_map(table: Table, index: Any, attribute: str) -> dict[DynamoType, list[Item]]:
+def _index_group(table: Table, index: Any, attribute: str, value: DynamoType) -> list[Item]:
+    """The items whose `attribute` (the index's first hash key) equals `value`, in index order.
+
+    The groups are built once per table version; each is put in index order the first time it is asked for.
+    """
     cache = _cache(table)
     version = cache.version
     known = cache.index_maps.get(index.name)
-    if known is not None and known[0] == version:
-        return known[1]
-    grouped: dict[DynamoType, list[Item]] = {}
-    for item in _all_items(table):
-        value = item.attrs.get(attribute)
-        if value is not None:
-            grouped.setdefault(value, []).append(item)
-    grouped = {value: _in_index_order(table, index, items) for value, items in grouped.items()}
-    cache.index_maps[index.name] = (version, grouped)
-    return grouped
+    if known is None or known[0] != version:
+        grouped: dict[DynamoType, list[Item]] = {}
+        for item in _all_items(table):
+            found = item.attrs.get(attribute)
+            if found is not None:
+                grouped.setdefault(found, []).append(item)
+        known = cache.index_maps[index.name] = (version, grouped, set())
+    _, groups, ordered = known
+    if value not in ordered and value in groups:
+        groups[value] = _in_index_order(table, index, groups[value])
+        ordered.add(value)
+    return list(groups.get(value, []))
 
 
 def _in_index_order(table: Table, index: Any, items: list[Item]) -> list[Item]:
@@ -162,7 +169,7 @@ def _index_candidates(table: Table, index_name: str, conditions: list[tuple[str,
     wanted = dict(conditions)
     if first_hash not in wanted:
         return None
-    return list(_index_map(table, index, first_hash).get(wanted[first_hash], []))
+    return _index_group(table, index, first_hash, wanted[first_hash])
 
 
 def _query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
