@@ -18,7 +18,7 @@ and enrolment write (device binding, password hash shared by all phones, templat
 and the token is minted as activation issues it. `--setup-only` stops after phase 1 (to time the set-up).
 
   python -m bench.load_checkin --start --phones 200 --concurrency 8
-  python -m bench.load_checkin --start --phones 20 --concurrency 4 --kill-storage-at 5
+  python -m bench.load_checkin --start --phones 20 --concurrency 4 --kill-storage-after 5
   python -m bench.load_checkin --url http://127.0.0.1:8000 --moto-url http://127.0.0.1:4566 --phones 200
   python -m bench.load_checkin --start --phones 7000 --concurrency 8 --fast-setup
 
@@ -95,7 +95,7 @@ class LoadConfig:
     phones: int = 200
     concurrency: int = 8
     setup_concurrency: int | None = None  # None: same as `concurrency`
-    kill_storage_at_s: float | None = None  # seconds into phase 2; needs a stack started by this tool
+    kill_storage_after: int | None = None  # phones answered in phase 2 before moto is killed; needs --start
     storage_down_s: float = 1.0
     request_timeout_s: float = 30.0
     retry_cap_s: float = 2.0  # a phone waits min(Retry-After, backoff, this) between attempts
@@ -777,9 +777,9 @@ def set_up(config: LoadConfig, stack: LocalStack | None = None, log: Callable[[s
 
 
 def run_load(config: LoadConfig, stack: LocalStack | None = None, log: Callable[[str], None] = print) -> LoadReport:
-    """Set up, rush, count. `stack` (started by the caller) is needed for `kill_storage_at_s` and CPU figures."""
-    if config.kill_storage_at_s is not None and stack is None:
-        raise LoadError("--kill-storage-at needs a stack started by this tool (--start)")
+    """Set up, rush, count. `stack` (started by the caller) is needed for `kill_storage_after` and CPU figures."""
+    if config.kill_storage_after is not None and stack is None:
+        raise LoadError("--kill-storage-after needs a stack started by this tool (--start)")
     prepared = set_up(config, stack, log)
     http, policy, photos, phones = prepared.http, prepared.policy, prepared.photos, prepared.phones
     setup_s, setup_failures = prepared.setup_s, prepared.failures
@@ -788,11 +788,7 @@ def run_load(config: LoadConfig, stack: LocalStack | None = None, log: Callable[
     meter = CpuMeter({"api": stack.child_pid("api"), "moto": stack.child_pid("moto")} if stack else {})
     rush_began = time.monotonic()
     results = _rush(
-        config,
-        lambda: _pool_map(config.concurrency, lambda p: check_in(http, policy, photos, p), phones),
-        stack,
-        restarts,
-        log,
+        config, lambda p: check_in(http, policy, photos, p), phones, stack=stack, restarts=restarts, log=log
     )
     rush_s = time.monotonic() - rush_began
     cpu = meter.used()  # a killed moto has no figure (see CpuMeter)
@@ -806,34 +802,46 @@ def run_load(config: LoadConfig, stack: LocalStack | None = None, log: Callable[
 
 def _rush(
     config: LoadConfig,
-    play: Callable[[], list[PhoneResult]],
+    play: Callable[[Phone], PhoneResult],
+    phones: Sequence[Phone],
+    *,
     stack: LocalStack | None,
     restarts: list[MotoRestart],
     log: Callable[[str], None],
 ) -> list[PhoneResult]:
-    """Play the rush in a worker thread; the calling thread kills and restarts moto at the chosen moment.
+    """Play the rush in a worker thread; the calling thread kills and restarts moto once enough phones answered.
 
+    The kill is triggered by progress, not by the clock, so that it lands mid-rush however fast the stack is.
     Why this way round: the stack's children die with the THREAD that started them (Linux PR_SET_PDEATHSIG is
     per thread), so a moto restarted from a short-lived helper thread would be stopped when that thread ends.
     """
     outcome: list[list[PhoneResult]] = []
     failures: list[BaseException] = []
+    answered = threading.Semaphore(0)
+
+    def one(phone: Phone) -> PhoneResult:
+        try:
+            return play(phone)
+        finally:
+            answered.release()
 
     def worker() -> None:
         try:
-            outcome.append(play())
+            outcome.append(_pool_map(config.concurrency, one, phones))
         except BaseException as exc:  # re-raised in the calling thread
             failures.append(exc)
 
-    began = time.monotonic()
     thread = threading.Thread(target=worker, name="rush")
     thread.start()
-    if stack is not None and config.kill_storage_at_s is not None:
-        thread.join(timeout=max(0.0, config.kill_storage_at_s - (time.monotonic() - began)))
+    if stack is not None and config.kill_storage_after is not None:
+        waited = 0
+        while waited < config.kill_storage_after and thread.is_alive():
+            waited += answered.acquire(timeout=0.5)
         if thread.is_alive():
             restarts.append(kill_and_restart_moto(stack, down_s=config.storage_down_s))
             log(
-                f"fault: moto killed at {config.kill_storage_at_s:.1f}s, serving again after {restarts[-1].down_s:.1f}s"
+                f"fault: moto killed after {config.kill_storage_after} answers, "
+                f"serving again after {restarts[-1].down_s:.1f}s"
             )
     thread.join()
     if failures:
@@ -899,7 +907,7 @@ def _problems(report: LoadReport, config: LoadConfig) -> list[str]:
         problems.append(f"{len(report.unexpected_event_ids)} stored events no phone was told about")
     if report.outcomes.get("ALREADY_RECORDED"):
         problems.append("ALREADY_RECORDED answers: a retry was treated as a second check-in")
-    if config.kill_storage_at_s is not None and not report.restarts:
+    if config.kill_storage_after is not None and not report.restarts:
         problems.append("the storage kill did not happen (the rush ended before it?)")
     return problems
 
@@ -1000,11 +1008,11 @@ def _parse(argv: Sequence[str] | None) -> tuple[LoadConfig, argparse.Namespace]:
         "--setup-only", action="store_true", help="stop after phase 1 (set-up) and check what it stored"
     )
     parser.add_argument(
-        "--kill-storage-at",
-        type=float,
+        "--kill-storage-after",
+        type=int,
         default=None,
-        metavar="SECONDS",
-        help="kill moto this many seconds into the rush and restart it (needs --start)",
+        metavar="ANSWERS",
+        help="kill moto once this many phones got their answer in the rush, then restart it (needs --start)",
     )
     parser.add_argument("--storage-down", type=float, default=LoadConfig.storage_down_s, metavar="SECONDS")
     parser.add_argument("--timeout", type=float, default=LoadConfig.request_timeout_s, help="per request, seconds")
@@ -1030,7 +1038,7 @@ def _parse(argv: Sequence[str] | None) -> tuple[LoadConfig, argparse.Namespace]:
         phones=args.phones,
         concurrency=args.concurrency,
         setup_concurrency=args.setup_concurrency,
-        kill_storage_at_s=args.kill_storage_at,
+        kill_storage_after=args.kill_storage_after,
         storage_down_s=args.storage_down,
         request_timeout_s=args.timeout,
         faces_dir=args.faces.resolve(),

@@ -1,7 +1,7 @@
 """A small morning rush with a storage crash in the middle: no check-in the phones were told about is lost or doubled.
 
 Runs bench/load_checkin.py's `run_load` (the same code as the benchmark) against a stack of its own: 20 phones,
-4 at a time, moto killed (SIGKILL) a few seconds into the rush and restarted from its write-ahead log.
+4 at a time, moto killed (SIGKILL) once a quarter of them have their answer and restarted from its write-ahead log.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def test_rush_with_storage_kill_counts_exactly() -> None:
             moto_url=stack.urls.moto,
             phones=PHONES,
             concurrency=4,
-            kill_storage_at_s=2.0,
+            kill_storage_after=PHONES // 4,
             storage_down_s=0.5,
             give_up_after_s=120.0,
         )
