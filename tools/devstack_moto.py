@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import socket
 import sys
 import threading
 import time
@@ -38,6 +39,8 @@ from tools.devstack_persist import (
     replay_wal,
 )
 
+_SERVER_THREADS = 8  # moto handles one DynamoDB request at a time anyway (moto_scaling); S3 overlaps
+_KEEP_ALIVE_LIMIT = 64  # cheroot's default 10 is fewer than the API's pools (DynamoDB 10 + S3 10) hold open
 _REPLAY_ENVIRON = "HTTP_" + REPLAY_HEADER.upper().replace("-", "_")
 _RESTORING = b'{"__type": "ServiceUnavailable", "message": "local storage is restoring its data"}'
 
@@ -120,7 +123,7 @@ class PersistentMoto:
         self._replaying = threading.Event()
         self._install_recorder()
         self._server = self._make_server(port)
-        self.port = int(self._server.server_address[1])
+        self.port = int(self._server.bind_addr[1])
 
     def _install_recorder(self) -> None:
         original: Callable[..., None] = self._recorder._record_request
@@ -135,8 +138,7 @@ class PersistentMoto:
         self._recorder._record_request = record  # type: ignore[method-assign]
 
     def _make_server(self, port: int) -> Any:
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-        from werkzeug.serving import make_server
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         app = DomainDispatcherApplication(create_backend_app)
         gate = self._gate
@@ -151,7 +153,7 @@ class PersistentMoto:
             with gate.shared():  # state changes happen inside this call; the body is sent afterwards
                 return app(environ, start_response)  # type: ignore[no-any-return]
 
-        return make_server("127.0.0.1", port, gated, threaded=True, request_handler=MotoRequestHandler)
+        return _keep_alive_server(gated, port)
 
     def restore(self) -> RestoreReport:
         """Load the newest snapshot, replay later logs, compact; then start logging to a fresh log."""
@@ -161,7 +163,7 @@ class PersistentMoto:
         loaded = time.monotonic()
         wals = self.store.pending_wals()
         self._replaying.set()
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve, daemon=True).start()
         sent = torn = 0
         for gen in wals:
             done, bad = replay_wal(self.store.wal_path(gen), f"http://127.0.0.1:{self.port}")
@@ -190,7 +192,30 @@ class PersistentMoto:
         return True
 
     def shutdown(self) -> None:
-        self._server.shutdown()
+        self._server.stop()
+
+
+def _keep_alive_server(app: Callable[..., Iterable[bytes]], port: int) -> Any:
+    """A threaded WSGI server on 127.0.0.1 that keeps connections open, already bound (its port is known).
+
+    cheroot, not werkzeug's dev server: werkzeug closes the connection after every response, so each
+    DynamoDB/S3 call of the API paid a new TCP connection and a new server thread (decision 34).
+    """
+    from cheroot.wsgi import Server
+
+    class _Server(Server):  # type: ignore[misc]
+        @classmethod
+        def prepare_socket(cls, *args: Any, **kwargs: Any) -> socket.socket:
+            sock: socket.socket = super().prepare_socket(*args, **kwargs)
+            # cheroot leaves this off for port 0; without it a restart on the port the first start was given
+            # fails while the killed server's connections linger (tools/devstack_faults.py restarts that way).
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            return sock
+
+    server = _Server(("127.0.0.1", port), app, numthreads=_SERVER_THREADS, request_queue_size=128, timeout=30)
+    server.keep_alive_conn_limit = _KEEP_ALIVE_LIMIT
+    server.prepare()
+    return server
 
 
 def main(argv: list[str] | None = None) -> int:
