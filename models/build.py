@@ -79,8 +79,12 @@ def _convert(converter: str, data: bytes) -> bytes:
         from .dlib_resnet import convert_dlib_resnet
 
         return convert_dlib_resnet(data)
-    if converter == "copy":
-        return data
+    if converter == "expand_prelu":
+        import onnx
+
+        from .onnx_graph import expand_prelu, serialise
+
+        return serialise(expand_prelu(onnx.load_from_string(data)))
     raise UnexpectedFormatError(f"unknown converter {converter!r} in manifest")
 
 

@@ -75,9 +75,19 @@ class GraphBuilder:
         )
 
     def prelu(self, x: str, slope: npt.NDArray[np.float32], hint: str, *, spatial: bool) -> str:
-        """Per-channel PReLU; `spatial` reshapes the slope to [C,1,1] so it broadcasts over NCHW."""
+        """Per-channel PReLU; `spatial` reshapes the slope to [C,1,1] so it broadcasts over NCHW.
+
+        Emitted as Relu(x) + slope·Min(x, 0) (see `prelu_nodes`), with the zero as a shared initializer.
+        """
         shaped = slope.reshape(-1, 1, 1) if spatial else slope.reshape(-1)
-        return self.op("PRelu", [x, self.const(f"{hint}.weight", shaped)], hint)
+        if _ZERO not in self._used:
+            self._used.add(_ZERO)
+            self._initializers.append(_zero_initializer())
+        slope_name = self.const(f"{hint}.weight", shaped)
+        out = self._fresh(hint)
+        self._used.update(f"{out}{suffix}" for suffix in _PRELU_SUFFIXES)
+        self._nodes.extend(prelu_nodes(x, slope_name, out, self._fresh(f"{hint}/PRelu")))
+        return out
 
     def pool(self, op_type: str, x: str, size: int, stride: int, hint: str, *, ceil: bool = False) -> str:
         """Max or average pooling without padding."""
@@ -122,6 +132,50 @@ class GraphBuilder:
         model.ir_version = IR_VERSION
         onnx.checker.check_model(model, full_check=True)
         return model
+
+
+_ZERO = "prelu.zero"
+_PRELU_SUFFIXES = ("/pos", "/neg", "/scaled")
+
+
+def _zero_initializer() -> onnx.TensorProto:
+    return numpy_helper.from_array(np.zeros((), dtype=np.float32), _ZERO)
+
+
+def prelu_nodes(x: str, slope: str, out: str, name: str) -> list[onnx.NodeProto]:
+    """PReLU as Relu(x) + slope·Min(x, 0): the same numbers, computed faster by onnxruntime.
+
+    onnxruntime's CPU PRelu broadcasts its per-channel slope through a generic path: it took half of
+    MobileFaceNet's time. The four plain element-wise nodes give bit-identical results (x + 0 and 0 + s·x
+    are exact) and run the models 25-40 % faster here (models/README.md). Needs the `prelu.zero` initializer.
+    """
+    pos, neg, scaled = (f"{out}{suffix}" for suffix in _PRELU_SUFFIXES)
+    return [
+        helper.make_node("Relu", [x], [pos], name=f"{name}/Relu"),
+        helper.make_node("Min", [x, _ZERO], [neg], name=f"{name}/Min"),
+        helper.make_node("Mul", [neg, slope], [scaled], name=f"{name}/Mul"),
+        helper.make_node("Add", [pos, scaled], [out], name=f"{name}/Add"),
+    ]
+
+
+def expand_prelu(model: onnx.ModelProto) -> onnx.ModelProto:
+    """A copy of `model` whose PRelu nodes are replaced by `prelu_nodes` (for models taken as published)."""
+    expanded = onnx.ModelProto()
+    expanded.CopyFrom(model)
+    graph = expanded.graph
+    nodes: list[onnx.NodeProto] = []
+    for node in graph.node:
+        if node.op_type != "PRelu":
+            nodes.append(node)
+            continue
+        x, slope = node.input
+        nodes.extend(prelu_nodes(x, slope, node.output[0], node.name or node.output[0]))
+    if len(nodes) != len(graph.node):
+        graph.initializer.append(_zero_initializer())
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.checker.check_model(expanded, full_check=True)
+    return expanded
 
 
 def serialise(model: onnx.ModelProto) -> bytes:
