@@ -711,25 +711,32 @@ def percentiles(values: Sequence[float]) -> dict[str, float]:
 
 
 class CpuMeter:
-    """CPU seconds used by the stack's processes (API, moto) and by this tool between two points."""
+    """CPU seconds used by the stack's processes (API with its workers, moto) and by this tool between two points."""
 
     def __init__(self, pids: dict[str, int]) -> None:
         self._procs = {name: psutil.Process(pid) for name, pid in pids.items()}
-        self._procs["load tool"] = psutil.Process()
+        self._own = psutil.Process()  # its children are the stack's parts when it started the stack
         self._start = self._sample()
 
     def _sample(self) -> dict[str, float]:
-        sample = {}
+        sample = {"load tool": _cpu_s(self._own)}
         for name, proc in self._procs.items():
             # A killed process (moto in fault mode) has no figure: leaving it out beats a wrong one.
             with suppress(psutil.NoSuchProcess):
-                times = proc.cpu_times()
-                sample[name] = times.user + times.system
+                sample[name] = sum(_cpu_s(p) for p in [proc, *proc.children(recursive=True)])
         return sample
 
     def used(self) -> dict[str, float]:
         now = self._sample()
         return {name: round(now[name] - self._start[name], 2) for name in now if name in self._start}
+
+
+def _cpu_s(proc: psutil.Process) -> float:
+    try:
+        times = proc.cpu_times()
+    except psutil.NoSuchProcess:
+        return 0.0
+    return float(times.user + times.system)
 
 
 @dataclass
@@ -969,14 +976,16 @@ def _overlay_repo(model_dir: Path) -> Path:
 
 
 @contextmanager
-def own_stack(model_dir: Path | None = None, data_dir: Path | None = None) -> Iterator[LocalStack]:
+def own_stack(
+    model_dir: Path | None = None, data_dir: Path | None = None, api_workers: int = StackConfig.api_workers
+) -> Iterator[LocalStack]:
     """A started LocalStack (free ports, no demo seed) whose API finds the face models.
 
     `data_dir` None: a temp dir removed afterwards; else kept, with the parts' logs under logs/.
     """
     overlay = _overlay_repo(model_dir or default_model_dir())
     try:
-        stack = LocalStack.for_tests(data_dir, simpeg_size=10, repo_dir=overlay)
+        stack = LocalStack.for_tests(data_dir, simpeg_size=10, repo_dir=overlay, api_workers=api_workers)
         with stack:
             yield stack
     finally:
@@ -996,6 +1005,9 @@ def _parse(argv: Sequence[str] | None) -> tuple[LoadConfig, argparse.Namespace]:
     parser.add_argument("--region", default=LoadConfig.region)
     parser.add_argument("--admin-password", default=LoadConfig.admin_password)
     parser.add_argument("--start", action="store_true", help="start a LocalStack (free ports, temp data dir)")
+    parser.add_argument(
+        "--api-workers", type=int, default=StackConfig.api_workers, help="API processes of a --start stack"
+    )
     parser.add_argument("--phones", type=int, default=LoadConfig.phones)
     parser.add_argument("--concurrency", type=int, default=LoadConfig.concurrency)
     parser.add_argument("--setup-concurrency", type=int, default=None)
@@ -1063,7 +1075,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     play: Callable[[LoadConfig, LocalStack | None], Any] = setup_only if args.setup_only else run_load
     try:
         if args.start:
-            with own_stack(args.model_dir, args.data_dir) as stack:
+            with own_stack(args.model_dir, args.data_dir, args.api_workers) as stack:
                 urls = stack.urls
                 assert urls is not None
                 outcome = play(replace(config, api_url=urls.api, moto_url=urls.moto), stack)

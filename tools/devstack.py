@@ -3,7 +3,8 @@
 One supervisor process starts, each in its own process group so that nothing is left behind:
   moto's server (DynamoDB + S3; a write-ahead log + snapshots keep data across restarts and kills,
   see `devstack_persist`),
-  the SIMPEG simulator (`tools.simpeg_sim`), and the API (`chalice local --stage local --no-autoreload`).
+  the SIMPEG simulator (`tools.simpeg_sim`), and the API (`chalice local`'s server in several worker processes,
+  `tools.devstack_api`).
 It creates tables and bucket (`python -m chalicelib.store.schema create`), waits for GET /v1/health and, on the
 first start of a data directory only, seeds demo data through the HTTP API (`devstack_seed`).
 
@@ -86,6 +87,8 @@ class StackConfig:
     simpeg_api_key: str = "local-simpeg-key"
     timezone: str = "Asia/Jakarta"
     model_dir: Path | None = None
+    # Processes serving the API on its one port (tools/devstack_api.py, decision 35).
+    api_workers: int = 4
     seed_demo: bool = True
     # Only moto (with persistence): for tests of the storage layer and for tools that need DynamoDB/S3 alone.
     storage_only: bool = False
@@ -108,6 +111,7 @@ class StackConfig:
             simpeg_seed=int(environ.get("SMART_SIMPEG_SEED", "1")),
             admin_password=environ.get("SMART_BOOTSTRAP_ADMIN_PASSWORD", "admin-local"),
             model_dir=Path(model_dir) if model_dir else None,
+            api_workers=int(environ.get("SMART_API_WORKERS", "4")),
         )
 
     def app_env(self, moto_url: str, simpeg_url: str | None) -> dict[str, str]:
@@ -165,13 +169,13 @@ def _load_prctl() -> Any:
 _PRCTL = _load_prctl()
 
 
-def _die_with_parent() -> None:
-    """Runs in the child before exec: if the supervisor is killed (-9), the kernel sends the child SIGTERM.
+def die_with_parent(signum: int = signal.SIGTERM) -> None:
+    """Runs in a child (before exec): if its parent is killed (-9), the kernel sends the child `signum`.
 
     Linux ties this to the THREAD that started the child: start stacks from a thread that outlives them.
     """
     if _PRCTL is not None:
-        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        _PRCTL(_PR_SET_PDEATHSIG, signum)
 
 
 class _Child:
@@ -193,7 +197,7 @@ class _Child:
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only a prctl call, no Python locks taken
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - only a prctl call, no Python locks taken
         )
 
     @property
@@ -366,8 +370,8 @@ class LocalStack:
 
     def _start_api(self, env: Mapping[str, str]) -> str:
         port = self.config.api_port or free_port()
-        chalice = shutil.which("chalice", path=str(Path(sys.executable).parent)) or "chalice"
-        argv = [chalice, "local", "--stage", "local", "--no-autoreload", "--host", "127.0.0.1", "--port", str(port)]
+        argv = [sys.executable, "-m", "tools.devstack_api", "--stage", "local", "--host", "127.0.0.1"]
+        argv += ["--port", str(port), "--workers", str(self.config.api_workers)]
         child = self._spawn("api", argv, env)
         url = f"http://127.0.0.1:{port}"
         client = ApiClient(url, timeout_s=5)

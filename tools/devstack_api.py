@@ -1,0 +1,105 @@
+"""Child process of the local stack: `chalice local`'s server, in several worker processes on one port.
+
+Why not `chalice local` itself: it is one Python process whose threads take turns under the GIL. With eight
+phones at once, every check-in's dozen storage round trips each waited for the GIL behind another request's
+Python work, and the API stalled at ~11.6 check-ins/s while the machine had CPU to spare (decision 35). On
+AWS each request runs in a Lambda container of its own, so several processes are also closer to production.
+
+The parent loads the app and binds the port (chalice's own server objects, routes validated as `chalice local`
+does), then forks the workers, which all accept on that socket; models and caches load lazily in each worker.
+The workers die with the parent (PR_SET_PDEATHSIG); if one exits, the others are stopped and the parent exits
+with an error, so the stack sees a dead API instead of one serving at reduced strength.
+Dev tooling only; never shipped to Lambda.
+
+Run (from the project directory): python -m tools.devstack_api --port 8000 --workers 4 [--stage local]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from contextlib import suppress
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from tools.devstack import die_with_parent
+
+
+def _server(project_dir: Path, host: str, port: int, stage: str) -> Any:
+    """chalice's LocalDevServer for the app in `project_dir`, its socket bound (as `chalice local` makes it)."""
+    from chalice.cli import create_local_server
+    from chalice.cli.factory import CLIFactory
+
+    os.environ["AWS_CHALICE_CLI_MODE"] = "true"  # what the chalice CLI sets for any command
+    return create_local_server(CLIFactory(str(project_dir), environ=os.environ), host, port, stage)
+
+
+def _fork_worker(server: Any) -> int:
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    die_with_parent(signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        server.server.serve_forever()
+    finally:
+        os._exit(1)  # a worker never returns into the parent's code
+
+
+def _stop(workers: list[int]) -> None:
+    for pid in workers:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    for pid in workers:
+        with suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--stage", default="local")
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+
+    # As `chalice local`: the app's log lines go to stdout, as they would in Lambda.
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    server = _server(Path.cwd(), args.host, args.port, args.stage)
+    workers = [_fork_worker(server) for _ in range(args.workers)]
+    server.server.socket.close()  # the workers hold it; the parent only supervises
+    print(f"Serving on http://{args.host}:{args.port} with {args.workers} worker processes", flush=True)
+
+    stopping = False
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        _stop(workers)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        pid, status = os.wait()
+    except ChildProcessError:
+        return 0
+    if stopping:
+        return 0
+    print(f"devstack_api: worker {pid} exited (status {status}); stopping the others", file=sys.stderr, flush=True)
+    workers.remove(pid)
+    _stop(workers)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
