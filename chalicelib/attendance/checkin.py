@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from chalicelib import face_service
 from chalicelib.api import fields
-from chalicelib.attendance import days
+from chalicelib.attendance import challenges, days
 from chalicelib.auth.service import employee_of
 from chalicelib.auth.tokens import Principal
 from chalicelib.errors import (
@@ -51,6 +51,7 @@ STALE_CLAIM_S = 35  # longer than the Lambda timeout (30 s): no attempt can stil
 OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
 EXIF_TIME_MISMATCH = "EXIF_TIME_MISMATCH"
 SMALL_FACE = "SMALL_FACE"
+RECORDED = ("accepted", "review")  # statuses that count as attendance (a refused attempt never does)
 
 
 # --- challenge ---------------------------------------------------------------------------------------
@@ -67,11 +68,13 @@ def _employee_on_bound_phone(principal: Principal) -> people.Employee:
 
 def issue_challenge(principal: Principal, settings: Settings, now: datetime) -> dict[str, Any]:
     employee = _employee_on_bound_phone(principal)
-    model = store.create_challenge(employee.nip, str(employee.device_id), now, settings.challenge_ttl_s)
+    challenge = challenges.issue(
+        employee.nip, str(employee.device_id), now, settings.challenge_ttl_s, settings.token_secret
+    )
     return {
-        "challenge_id": model.challenge_id,
-        "issued_at": model.issued_at,
-        "expires_at": iso(datetime.fromtimestamp(int(model.expires_epoch), tz=now.tzinfo)),
+        "challenge_id": challenge.challenge_id,
+        "issued_at": iso(challenge.issued_at),
+        "expires_at": iso(challenge.expires_at),
     }
 
 
@@ -184,10 +187,11 @@ def _judge_and_record(
         attempt = _attempt(request, employee, key, settings, at=now, challenge_id=None, now=now)
         return _record_refusal(attempt, refusal, settings)
     attempt = _attempt(request, employee, key, settings, at=attendance_time, challenge_id=challenge_id, now=now)
+    recent = _recent_events(employee.nip, attendance_time, now)
     if request.kind == "in":
-        _refuse_second_arrival(employee.nip, attempt.local_date)
+        _refuse_second_arrival(recent, attempt.local_date)
     try:
-        _check_position(attempt, settings)
+        _check_position(attempt, settings, recent)
         _check_face(attempt, settings)
     except (GeoError, FaceError, CheckinRefusedError) as refusal:
         if getattr(refusal, "code", "") not in REFUSAL_CODES:
@@ -227,20 +231,37 @@ def _attendance_time(
             )
         return captured, None
     assert request.challenge_id is not None and employee.device_id is not None
-    challenge = store.claim_challenge(request.challenge_id, claim_key, employee.nip, employee.device_id, now)
-    if challenge is None:
+    challenge = challenges.verify(request.challenge_id, employee.nip, employee.device_id, now, settings.token_secret)
+    if challenge is None or not store.claim_challenge(
+        challenge.challenge_id,
+        claim_key,
+        employee.nip,
+        employee.device_id,
+        issued_at=challenge.issued_at,
+        expires_at=challenge.expires_at,
+    ):
         raise CheckinRefusedError("CHALLENGE_INVALID")
-    return parse_iso(str(challenge.issued_at)), challenge.challenge_id
+    return challenge.issued_at, challenge.challenge_id
 
 
-def _refuse_second_arrival(nip: str, local_date: str) -> None:
-    mark = store.get_mark(nip, local_date)
-    if mark is not None:
-        first = store.get_event(str(mark.first_event_id)) if mark.first_event_id else None
-        raise AlreadyRecordedError(details={"first_event": event_view(first) if first else None})
+def _recent_events(nip: str, at: datetime, now: datetime) -> list[EventModel]:
+    """The employee's events of the last HISTORY_DAYS up to now, in one query: the day's arrival and GPS history.
+
+    Keys are by time received, so the range ends after both the attendance time and now (an offline
+    check-in is received up to days after it was captured).
+    """
+    return store.events_between(nip, at - timedelta(days=HISTORY_DAYS), max(at, now) + timedelta(days=1))
 
 
-def _check_position(attempt: Attempt, settings: Settings) -> None:
+def _refuse_second_arrival(recent: list[EventModel], local_date: str) -> None:
+    """ALREADY_RECORDED with the day's arrival when one is recorded (the transaction's mark stays the guard
+    against a concurrent second arrival; it exists exactly when such an event does)."""
+    first = next((e for e in recent if e.type == "in" and e.status in RECORDED and e.local_date == local_date), None)
+    if first is not None:
+        raise AlreadyRecordedError(details={"first_event": event_view(first)})
+
+
+def _check_position(attempt: Attempt, settings: Settings, recent: list[EventModel]) -> None:
     request, employee = attempt.request, attempt.employee
     config = zone_config(settings)
     unit = people.cached_unit(employee.unor_id)
@@ -250,7 +271,7 @@ def _check_position(attempt: Attempt, settings: Settings) -> None:
     assignments = zone_store.field_duty_assignments(employee.nip, attempt.duties, config)
     zones = zones_for_day(employee.nip, unit_zones, assignments, day)
     fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
-    assessment = assess_position(fix, zones, _history(employee.nip, attempt.attendance_time), geo_policy(settings))
+    assessment = assess_position(fix, zones, _past_fixes(recent), geo_policy(settings))
     refusal = assessment.first_refusal()
     if refusal is not None:
         raise refusal
@@ -259,12 +280,11 @@ def _check_position(attempt: Attempt, settings: Settings) -> None:
         attempt.zone = {"zone_id": assessment.zone.zone_id, "name": assessment.zone.name}
 
 
-def _history(nip: str, at: datetime) -> list[PastFix]:
-    rows = store.events_between(nip, at - timedelta(days=HISTORY_DAYS), at + timedelta(days=1))
+def _past_fixes(recent: list[EventModel]) -> list[PastFix]:
     return [
         PastFix(float(r.latitude), float(r.longitude), parse_iso(str(r.attendance_time)))
-        for r in rows
-        if r.status in ("accepted", "review") and r.latitude is not None and r.longitude is not None
+        for r in recent
+        if r.status in RECORDED and r.latitude is not None and r.longitude is not None
     ]
 
 

@@ -1,4 +1,4 @@
-"""Challenges, attendance events, day marks and idempotency records in DynamoDB.
+"""Challenge reservations, attendance events, day marks and idempotency records in DynamoDB.
 
 An event id names its partition and range key (``<nip>.<UTC compact time>.<suffix>``) so a review decision
 finds the event with one GetItem and no extra index. The check-in write is one transaction: event, challenge
@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
 
 from chalicelib.errors import ValidationError
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, storage_call, transaction
@@ -49,44 +50,31 @@ def event_keys(event_id: str) -> tuple[str, str]:
 # --- challenges --------------------------------------------------------------------------------------
 
 
-def create_challenge(nip: str, device_id: str, issued_at: datetime, ttl_s: int) -> ChallengeModel:
-    expires = issued_at + timedelta(seconds=ttl_s)
-    model = ChallengeModel(
-        secrets.token_urlsafe(18),
-        nip=nip,
-        device_id=device_id,
-        issued_at=iso(issued_at),
-        expires_epoch=int(expires.timestamp()),
-        expires=expires + timedelta(days=1),
-    )
-    with storage_call("dynamodb"):
-        model.save(condition=ChallengeModel.challenge_id.does_not_exist())
-    return model
-
-
-def claim_challenge(challenge_id: str, owner: str, nip: str, device_id: str, now: datetime) -> ChallengeModel | None:
-    """Reserve a valid challenge for one client request (idempotent for that request), in one conditional write.
-
-    Valid = issued to this employee on this phone, unexpired, and not reserved by another request; None
-    otherwise. The write decides between concurrent check-ins before any face work is spent; the check-in
-    transaction then re-checks that the reservation is still this request's.
+def claim_challenge(
+    challenge_id: str, owner: str, nip: str, device_id: str, *, issued_at: datetime, expires_at: datetime
+) -> bool:
+    """Reserve a verified challenge for one client request, in one conditional write (idempotent for that
+    request); False when another request holds it. The write decides between concurrent check-ins before any
+    face work is spent; the check-in transaction then re-checks that the reservation is still this request's.
     """
-    if not challenge_id or len(challenge_id) > 64:
-        return None
-    condition = (
-        ChallengeModel.challenge_id.exists()
-        & (ChallengeModel.nip == nip)
-        & (ChallengeModel.device_id == device_id)
-        & (ChallengeModel.expires_epoch > int(now.timestamp()))
-        & (ChallengeModel.used_by.does_not_exist() | (ChallengeModel.used_by == owner))
-    )
     model = ChallengeModel(challenge_id)
+    actions: list[Action] = [
+        ChallengeModel.used_by.set(owner),
+        ChallengeModel.nip.set(nip),
+        ChallengeModel.device_id.set(device_id),
+        ChallengeModel.issued_at.set(iso(issued_at)),
+        ChallengeModel.expires_epoch.set(int(expires_at.timestamp())),
+        ChallengeModel.expires.set(expires_at + timedelta(days=1)),
+    ]
     try:
         with storage_call("dynamodb"):
-            model.update(actions=[ChallengeModel.used_by.set(owner)], condition=condition)
+            model.update(
+                actions=actions,
+                condition=ChallengeModel.challenge_id.does_not_exist() | (ChallengeModel.used_by == owner),
+            )
     except ConditionFailed:
-        return None
-    return model
+        return False
+    return True
 
 
 # --- idempotency -------------------------------------------------------------------------------------

@@ -12,9 +12,10 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from PIL import Image
 
-from chalicelib.store import attendance as events_store
+from chalicelib.attendance import challenges
+from chalicelib.settings import load_settings
 from chalicelib.store import people
-from chalicelib.store.models import EventModel, shared_connection
+from chalicelib.store.models import ChallengeModel, EventModel, shared_connection
 from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
 
@@ -47,7 +48,9 @@ def test_check_in_then_second_arrival_then_check_out(employee: Employee) -> None
     assert sorted(str(e.type) for e in stored_events(employee.nip)) == ["in", "out"]
     mine = employee.api.call("GET", "/v1/attendance/me", token=employee.token)
     assert mine.status == 200 and {i["event_id"] for i in mine.body["items"]} == {
-        first.body["event_id"], out.body["event_id"]}
+        first.body["event_id"],
+        out.body["event_id"],
+    }
 
 
 def test_retry_returns_the_first_answer_and_records_nothing_new(employee: Employee) -> None:
@@ -64,8 +67,12 @@ def test_retry_returns_the_first_answer_and_records_nothing_new(employee: Employ
 
 def test_attendance_time_is_the_challenge_issue_time(employee: Employee) -> None:
     issued = employee.api.call("POST", "/v1/attendance/challenge", token=employee.token).body
-    answer = employee.api.call("POST", "/v1/attendance", {**employee.body(selfie(GENUINE)),
-                                                          "challenge_id": issued["challenge_id"]}, token=employee.token)
+    answer = employee.api.call(
+        "POST",
+        "/v1/attendance",
+        {**employee.body(selfie(GENUINE)), "challenge_id": issued["challenge_id"]},
+        token=employee.token,
+    )
     assert answer.body["attendance_time"] == issued["issued_at"]
 
 
@@ -144,21 +151,30 @@ def test_a_small_face_from_a_low_resolution_upload_is_recorded_for_review(api: A
     assert answer.body["status"] == "review" and "SMALL_FACE" in answer.body["warnings"]
 
 
-def test_expired_or_foreign_challenges_are_refused(employee: Employee) -> None:
-    # GIVEN challenges that expired, were issued to another employee, or to this employee on another phone
-    device = people.get_employee(employee.nip).device_id  # type: ignore[union-attr]
+def test_expired_foreign_or_forged_challenges_are_refused(employee: Employee) -> None:
+    # GIVEN challenges that expired, were issued to another employee, or to this employee on another phone,
+    # were signed with another deployment's secret, or were altered after issue
+    device = str(people.get_employee(employee.nip).device_id)  # type: ignore[union-attr]
+    secret = load_settings().token_secret
     now = datetime.now(UTC)
-    expired = events_store.create_challenge(employee.nip, str(device), now - timedelta(minutes=11), 600)
-    foreign = events_store.create_challenge("199001012020011001", str(device), now, 600)
-    other_phone = events_store.create_challenge(employee.nip, "another-phone", now, 600)
-    for challenge in (expired, foreign, other_phone):
-        # WHEN the employee checks in with one, THEN it is refused and stays unreserved
-        answer = employee.check_in(selfie(GENUINE), challenge_id=challenge.challenge_id)
-        assert answer.status == 422 and answer.body["error"]["code"] == "CHALLENGE_INVALID"
-        challenge.refresh()
-        assert challenge.used_by is None
-    # AND a fresh one still works
-    assert employee.check_in(selfie(GENUINE)).status == 201
+    genuine = challenges.issue(employee.nip, device, now, 600, secret).challenge_id
+    issued, ttl, nonce, mac = genuine.split(".")
+    refused = {
+        "expired": challenges.issue(employee.nip, device, now - timedelta(minutes=11), 600, secret).challenge_id,
+        "foreign": challenges.issue("199001012020011001", device, now, 600, secret).challenge_id,
+        "other phone": challenges.issue(employee.nip, "another-phone", now, 600, secret).challenge_id,
+        "other secret": challenges.issue(employee.nip, device, now, 600, "another-secret").challenge_id,
+        "longer life": f"{issued}.86400.{nonce}.{mac}",
+        "earlier": f"{int(issued) - 3600}.{ttl}.{nonce}.{mac}",
+        "malformed": "not-a-challenge",
+    }
+    for why, challenge_id in refused.items():
+        # WHEN the employee checks in with one, THEN it is refused and nothing is reserved
+        answer = employee.check_in(selfie(GENUINE), challenge_id=challenge_id)
+        assert answer.status == 422 and answer.body["error"]["code"] == "CHALLENGE_INVALID", why
+        assert ChallengeModel.count(challenge_id) == 0, why
+    # AND the untouched one works
+    assert employee.check_in(selfie(GENUINE), challenge_id=genuine).status == 201
 
 
 def test_two_concurrent_uses_of_one_challenge_exactly_one_wins(employee: Employee) -> None:
@@ -238,21 +254,32 @@ def test_offline_capture_goes_to_review_and_an_admin_decides(employee: Employee)
     assert answer.body["status"] == "review" and "OFFLINE_CAPTURE" in answer.body["warnings"]
     queue = employee.api.call("GET", "/v1/admin/reviews?status=pending&unor_id=U1", token=employee.admin)
     assert [i["event_id"] for i in queue.body["items"]] == [answer.body["event_id"]]
-    decided = employee.api.call("POST", f"/v1/admin/reviews/{answer.body['event_id']}",
-                                {"decision": "approve", "note": "sinyal hilang"}, token=employee.admin)
+    decided = employee.api.call(
+        "POST",
+        f"/v1/admin/reviews/{answer.body['event_id']}",
+        {"decision": "approve", "note": "sinyal hilang"},
+        token=employee.admin,
+    )
     assert decided.status == 200, decided.body
-    twice = employee.api.call("POST", f"/v1/admin/reviews/{answer.body['event_id']}",
-                              {"decision": "reject"}, token=employee.admin)
+    twice = employee.api.call(
+        "POST", f"/v1/admin/reviews/{answer.body['event_id']}", {"decision": "reject"}, token=employee.admin
+    )
     assert twice.status == 409
-    assert employee.api.call("GET", "/v1/admin/reviews?status=pending&unor_id=U1",
-                             token=employee.admin).body["items"] == []
+    assert (
+        employee.api.call("GET", "/v1/admin/reviews?status=pending&unor_id=U1", token=employee.admin).body["items"]
+        == []
+    )
 
 
 def test_reviews_are_scoped_to_the_unit_admin(api: Api) -> None:
     employee = enrolled_employee(api)
     people.upsert_unit("U2", "SDN U2")
-    other_admin = api.call("POST", "/v1/admin/users", {"username": "ops-u2", "password": "kuat-sekali-2",
-                                                       "role": "unit_admin", "unit_ids": ["U2"]}, token=employee.admin)
+    other_admin = api.call(
+        "POST",
+        "/v1/admin/users",
+        {"username": "ops-u2", "password": "kuat-sekali-2", "role": "unit_admin", "unit_ids": ["U2"]},
+        token=employee.admin,
+    )
     assert other_admin.status == 201, other_admin.body
     token = api.admin_token("ops-u2", "kuat-sekali-2")
     assert api.call("GET", "/v1/admin/reviews?unor_id=U1", token=token).status == 403
@@ -268,10 +295,9 @@ def test_me_shows_profile_zones_and_today(employee: Employee) -> None:
     assert "schedule" in me.body["today"]
 
 
-
-
-def test_missing_face_models_give_503_and_record_nothing(employee: Employee, monkeypatch: pytest.MonkeyPatch,
-                                                          tmp_path: Any) -> None:
+def test_missing_face_models_give_503_and_record_nothing(
+    employee: Employee, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     from chalicelib.settings import load_settings
 
     monkeypatch.setenv("SMART_MODEL_DIR", str(tmp_path))
