@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.expressions.update import Action
 
 from chalicelib.errors import ValidationError
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, storage_call, transaction
@@ -57,21 +56,18 @@ def claim_challenge(
     request); False when another request holds it. The write decides between concurrent check-ins before any
     face work is spent; the check-in transaction then re-checks that the reservation is still this request's.
     """
-    model = ChallengeModel(challenge_id)
-    actions: list[Action] = [
-        ChallengeModel.used_by.set(owner),
-        ChallengeModel.nip.set(nip),
-        ChallengeModel.device_id.set(device_id),
-        ChallengeModel.issued_at.set(iso(issued_at)),
-        ChallengeModel.expires_epoch.set(int(expires_at.timestamp())),
-        ChallengeModel.expires.set(expires_at + timedelta(days=1)),
-    ]
+    model = ChallengeModel(
+        challenge_id,
+        nip=nip,
+        device_id=device_id,
+        issued_at=iso(issued_at),
+        expires_epoch=int(expires_at.timestamp()),
+        used_by=owner,
+        expires=expires_at + timedelta(days=1),
+    )
     try:
         with storage_call("dynamodb"):
-            model.update(
-                actions=actions,
-                condition=ChallengeModel.challenge_id.does_not_exist() | (ChallengeModel.used_by == owner),
-            )
+            model.save(condition=ChallengeModel.challenge_id.does_not_exist() | (ChallengeModel.used_by == owner))
     except ConditionFailed:
         return False
     return True
