@@ -8,7 +8,8 @@ with every read the app makes, and nothing ever compacts it. Here, in one proces
 - a snapshot is taken every `--snapshot-every-s` seconds when something was written, and on SIGTERM/SIGINT,
   while incoming requests are held for a moment so that the snapshot and the log rotation are consistent;
 - moto's DynamoDB reads only the asked partition and rolls transactions back item by item (`moto_scaling`),
-  as DynamoDB does, instead of listing the whole table per Query and copying it per transaction.
+  as DynamoDB does, instead of listing the whole table per Query and copying it per transaction, and its
+  requests skip Flask (`moto_scaling.dynamodb_fast_path`).
 Dev tooling only; never shipped to Lambda.
 
 Run: python -m tools.devstack_moto --port 0 --data-dir DIR
@@ -140,7 +141,7 @@ class PersistentMoto:
     def _make_server(self, port: int) -> Any:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-        app = DomainDispatcherApplication(create_backend_app)
+        app = moto_scaling.dynamodb_fast_path(DomainDispatcherApplication(create_backend_app))
         gate = self._gate
 
         replaying = self._replaying

@@ -52,6 +52,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from moto.core import responses as moto_responses
@@ -363,6 +364,43 @@ def _execute_result(self: DynamoResult, context: Any) -> tuple[int, dict[str, st
     serializer = context.serializer_class(operation_model=context.operation_model)
     content_type = serializer._get_protocol_specific_content_type()
     return 200, {"Content-Type": content_type}, json.dumps(self.result, default=_wire, separators=(",", ":"))
+
+
+_DYNAMODB_TARGET = "DynamoDB_20120810."
+
+
+def dynamodb_fast_path(app: Callable[..., Any]) -> Callable[..., Any]:
+    """WSGI middleware for moto's server app: a DynamoDB request goes straight to moto's `DynamoHandler`.
+
+    moto's server passes every request through Flask (request context, URL map, CORS hooks) before the
+    handler; for the small JSON requests of DynamoDB that was about 40 % of the emulator's CPU. This does
+    what moto's Flask view does (`convert_to_flask_response`: normalised request, recorder, handler, a
+    ClientError as 400) and writes the handler's status, headers and body; anything else goes to `app`.
+    """
+    from botocore.exceptions import ClientError
+    from moto.core.request import Request
+    from moto.moto_api import recorder
+
+    class _ServerRequest(Request):
+        from_wsgi_server = True  # as moto's Flask request class says of requests that came over HTTP
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if environ.get("REQUEST_METHOD") != "POST" or not target.startswith(_DYNAMODB_TARGET):
+            return app(environ, start_response)
+        request = _ServerRequest(environ)
+        recorder._record_request(request)
+        try:
+            status, headers, body = DynamoHandler.dispatch(request, request.raw_url, dict(request.headers))
+        except ClientError as exc:
+            status, headers, body = 400, {}, exc.response["Error"]["Message"]
+        data = body.encode() if isinstance(body, str) else bytes(body)
+        header_list = [(str(k), str(v)) for k, v in headers.items() if k.lower() != "content-length"]
+        header_list.append(("Content-Length", str(len(data))))
+        start_response(f"{int(status)} {HTTPStatus(int(status)).phrase}", header_list)
+        return [data]
+
+    return wsgi
 
 
 @functools.cache

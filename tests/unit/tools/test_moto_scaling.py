@@ -3,6 +3,7 @@ patched moto must give the same responses, pages, rollbacks and final table cont
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import threading
@@ -400,3 +401,91 @@ def _race_increments(threads: int, attempts: int) -> int:
     for worker in workers:
         worker.join()
     return len(wins)
+
+
+# --- the server's DynamoDB fast path -----------------------------------------------------------------------
+
+_AUTH = (
+    "AWS4-HMAC-SHA256 Credential=testing/20261128/ap-southeast-3/dynamodb/aws4_request, SignedHeaders=host, Signature=x"
+)
+
+
+def _wsgi_call(app: Any, action: str, body: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    from werkzeug.test import Client as WsgiClient
+
+    headers = {
+        "X-Amz-Target": f"DynamoDB_20120810.{action}",
+        "Content-Type": "application/x-amz-json-1.0",
+        "Authorization": _AUTH,
+    }
+    answer = WsgiClient(app).post("/", data=json.dumps(body), headers=headers)
+    return answer.status_code, dict(answer.headers), answer.get_data()
+
+
+def _fast_path_scenario(table: str) -> list[tuple[str, dict[str, Any]]]:
+    key = {"pk": {"S": "a"}, "sk": {"S": "1"}}
+    return [
+        ("PutItem", {"TableName": table, "Item": {**key, "n": {"N": "1"}, "b": {"B": "AAEC"}}}),
+        ("PutItem", {"TableName": table, "Item": key, "ConditionExpression": "attribute_not_exists(pk)"}),
+        ("GetItem", {"TableName": table, "Key": key}),
+        (
+            "UpdateItem",
+            {
+                "TableName": table,
+                "Key": key,
+                "UpdateExpression": "SET n = n + :one",
+                "ExpressionAttributeValues": {":one": {"N": "1"}},
+                "ReturnValues": "ALL_NEW",
+            },
+        ),
+        (
+            "Query",
+            {"TableName": table, "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}},
+        ),
+        (
+            "TransactWriteItems",
+            {
+                "TransactItems": [
+                    {"Put": {"TableName": table, "Item": {"pk": {"S": "b"}, "sk": {"S": "1"}}}},
+                    {
+                        "ConditionCheck": {
+                            "TableName": table,
+                            "Key": key,
+                            "ConditionExpression": "n = :z",
+                            "ExpressionAttributeValues": {":z": {"N": "0"}},
+                        }
+                    },
+                ]
+            },
+        ),
+        ("GetItem", {"TableName": "no-such-table", "Key": key}),
+        ("DeleteItem", {"TableName": table, "Key": key, "ReturnValues": "ALL_OLD"}),
+    ]
+
+
+def test_fast_path_answers_dynamodb_exactly_like_moto_through_flask() -> None:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    # GIVEN moto's server app, and the same app behind the fast path, each with its own identical table
+    with mock_aws(), moto_scaling.patched():
+        app = DomainDispatcherApplication(create_backend_app)
+        fast = moto_scaling.dynamodb_fast_path(app)
+        client = boto3.client("dynamodb", region_name="ap-southeast-3")
+        for name in ("via_flask", "via_fast"):
+            client.create_table(
+                TableName=name,
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk")],
+                BillingMode="PAY_PER_REQUEST",
+            )
+        # WHEN the same requests go through both
+        slow_answers = [_wsgi_call(app, a, b) for a, b in _fast_path_scenario("via_flask")]
+        fast_answers = [_wsgi_call(fast, a, b) for a, b in _fast_path_scenario("via_fast")]
+    # THEN status, body, checksum and error type are the same (request ids differ; CORS is for browsers)
+    assert [s for s, _, _ in slow_answers] == [200, 400, 200, 200, 200, 400, 400, 200]
+    for (s_status, s_headers, s_body), (f_status, f_headers, f_body) in zip(slow_answers, fast_answers, strict=True):
+        assert (f_status, f_body.replace(b"via_fast", b"via_flask")) == (s_status, s_body)
+        for header in ("Content-Type", "X-Amzn-ErrorType"):
+            assert f_headers.get(header) == s_headers.get(header)
+        if b"via" not in s_body:
+            assert f_headers["x-amz-crc32"] == s_headers["x-amz-crc32"]
