@@ -7,6 +7,7 @@ consumption, first-arrival mark, photo fingerprint and the idempotency answer la
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
@@ -179,9 +180,14 @@ class MarkTaken(Exception):
 
 
 def write_checkin(w: CheckinWrite) -> None:
-    """Write a check-in atomically; raises ChallengeTaken or MarkTaken when a condition lost."""
+    """Write a check-in atomically; raises ChallengeTaken or MarkTaken when a condition lost.
+
+    The SDK repeats a request whose answer was lost (a read timeout while storage is slow). If the first try
+    had committed, the repeat finds its own event already there: that is success, not a lost race.
+    """
+    token = hashlib.sha256(w.event.event_id.encode()).hexdigest()[:36]
     try:
-        with storage_call("dynamodb"), transaction() as tx:
+        with storage_call("dynamodb"), transaction(token) as tx:
             tx.save(w.event, condition=EventModel.key.does_not_exist())
             if w.challenge is not None:
                 challenge_id, owner = w.challenge
@@ -192,17 +198,25 @@ def write_checkin(w: CheckinWrite) -> None:
                 tx.save(w.fingerprint)
             tx.save(w.answer)
     except ConditionFailed as exc:
-        raise _which_condition(exc, w) from exc
+        lost = _which_condition(exc, w)
+        if lost is not None:
+            raise lost from exc
 
 
-def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception:
+def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception | None:
+    """The race this transaction lost, or None when it had been committed by an earlier try of itself."""
     cause = exc.__cause__
     reasons = cause.cancellation_reasons if isinstance(cause, TransactWriteError) else None
     codes = [r.code if r else None for r in (reasons or [])]
     failed = {i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"}
-    # Item order of write_checkin: event, [challenge], [mark], ...
-    mark_index = (2 if w.challenge is not None else 1) if w.mark is not None else None
-    if mark_index in failed and 1 not in failed - {mark_index}:
+    # pynamodb sends condition checks first, then puts: [challenge check], event, [mark], ...
+    challenge_index = 0 if w.challenge is not None else None
+    event_index = 1 if w.challenge is not None else 0
+    mark_index = event_index + 1 if w.mark is not None else None
+    if event_index in failed:
+        # The event id is new for every attempt: only this transaction, tried before, can have written it.
+        return None
+    if mark_index in failed and challenge_index not in failed:
         return MarkTaken()
     return ChallengeTaken()
 

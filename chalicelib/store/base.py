@@ -46,9 +46,13 @@ def storage_call(what: str) -> Iterator[None]:
         raise UnavailableError(details={"dependency": what}) from exc
 
 
-def transaction() -> TransactWrite:
-    """A DynamoDB transaction on the configured region (use inside ``storage_call``)."""
-    return TransactWrite(connection=shared_connection())
+def transaction(client_request_token: str | None = None) -> TransactWrite:
+    """A DynamoDB transaction on the configured region (use inside ``storage_call``).
+
+    With a `client_request_token`, DynamoDB treats a repeat of the same transaction within 10 minutes as the
+    one already made (the SDK repeats a request whose answer was lost).
+    """
+    return TransactWrite(connection=shared_connection(), client_request_token=client_request_token)
 
 
 def utc_now() -> datetime:

@@ -306,3 +306,24 @@ def test_missing_face_models_give_503_and_record_nothing(
     answer = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
     assert answer.status == 503 and answer.body["error"]["code"] == "UNAVAILABLE"
     assert stored_events(employee.nip) == []
+
+
+def test_a_check_in_whose_commit_answer_was_lost_is_not_refused(
+    employee: Employee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN storage that commits the check-in's transaction but whose answer is lost, so the SDK sends the
+    # same transaction again (botocore retries a read timeout by itself; the app never sees the first try)
+    from pynamodb.transactions import TransactWrite
+
+    commit = TransactWrite._commit
+
+    def commit_then_repeat(self: TransactWrite) -> Any:
+        commit(self)
+        return commit(self)
+
+    monkeypatch.setattr(TransactWrite, "_commit", commit_then_repeat)
+    # WHEN the employee checks in
+    answer = employee.check_in(selfie(GENUINE))
+    # THEN the answer is the recorded check-in, not CHALLENGE_INVALID, and it is stored once
+    assert answer.status == 201, answer.body
+    assert [e.event_id for e in stored_events(employee.nip)] == [answer.body["event_id"]]
