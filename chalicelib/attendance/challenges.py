@@ -22,6 +22,8 @@ _FORMAT = re.compile(
     r"^(?P<issued>[0-9]{9,11})\.(?P<ttl>[0-9]{1,5})\.(?P<nonce>[A-Za-z0-9_-]{16})\.(?P<mac>[A-Za-z0-9_-]{22})$"
 )
 _DOMAIN = b"smart-checkin-challenge-v1"
+# Lambda containers' clocks agree to well under a second; a challenge "from the future" beyond that is forged.
+_CLOCK_SLACK = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,6 @@ def verify(challenge_id: str, nip: str, device_id: str, now: datetime, secret: s
     if not issued_at <= now + _CLOCK_SLACK or now >= expires_at:
         return None
     return Challenge(challenge_id, issued_at, expires_at)
-
-
-# Lambda containers' clocks agree to well under a second; a challenge "from the future" beyond that is forged.
-_CLOCK_SLACK = timedelta(seconds=5)
 
 
 def _mac(body: str, nip: str, device_id: str, secret: str) -> str:
