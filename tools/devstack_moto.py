@@ -5,8 +5,9 @@ threads without a lock, so two concurrent large bodies (selfies) can interleave 
 with every read the app makes, and nothing ever compacts it. Here, in one process:
 - on start, the newest snapshot is loaded and later write-ahead logs are replayed (`devstack_persist`);
 - moto's recorder is the write-ahead log, with each append serialised by a lock and reads not recorded;
-- a snapshot is taken every `--snapshot-every-s` seconds when something was written, and on SIGTERM/SIGINT,
-  while incoming requests are held for a moment so that the snapshot and the log rotation are consistent;
+- a snapshot is taken every `--snapshot-every-s` seconds when something was written, and on SIGTERM/SIGINT;
+  incoming requests are held only while the log rotates and the process forks: a child writes the periodic
+  snapshot from its copy-on-write view of the state while the server goes on;
 - moto's DynamoDB reads only the asked partition and rolls transactions back item by item (`moto_scaling`),
   as DynamoDB does, instead of listing the whole table per Query and copying it per transaction, and its
   requests skip Flask (`moto_scaling.dynamodb_fast_path`).
@@ -19,6 +20,7 @@ Prints "RESTORE <json>" then "MOTO_PORT=<port>" once it serves the restored stat
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import socket
 import sys
@@ -31,6 +33,7 @@ from types import FrameType
 from typing import Any
 
 from tools import moto_scaling
+from tools.devstack import die_with_parent
 from tools.devstack_persist import (
     REPLAY_HEADER,
     SERVICES,
@@ -122,6 +125,7 @@ class PersistentMoto:
         self._wal_gen = self.store.next_generation()
         self._written = False
         self._replaying = threading.Event()
+        self._snapshotter: int | None = None  # pid of the process writing a background snapshot
         self._install_recorder()
         self._server = self._make_server(port)
         self.port = int(self._server.bind_addr[1])
@@ -178,22 +182,69 @@ class PersistentMoto:
         items, objects = count_items_and_objects(self._backends)
         return RestoreReport(snap, size, sent, torn, loaded - began, time.monotonic() - loaded, items, objects)
 
-    def snapshot_if_written(self) -> bool:
-        """Snapshot the state and rotate the log if anything was logged since the last snapshot."""
+    def snapshot_if_written(self, *, background: bool = True) -> bool:
+        """Snapshot the state and rotate the log if anything was logged since the last snapshot.
+
+        In the background (default), requests are held only while the log rotates and the process forks:
+        the child encodes and writes the copy-on-write state it was given, the server goes on meanwhile
+        (encoding a regency's data with its photos took tens of seconds, all of them a stalled API).
+        Skipped while an earlier snapshot is still being written.
+        """
+        if self.snapshot_running():
+            return False
         with self._gate.exclusive():
             if not self._written:
                 return False
-            data = self.store.encode_snapshot(self._backends)
             generation = self._wal_gen
             self._wal_gen += 1
             self._recorder._location = str(self.store.wal_path(self._wal_gen))
             self._written = False
+            if background:
+                self._snapshotter = _fork_snapshot(self.store, self._backends, generation)
+                return True
+            data = self.store.encode_snapshot(self._backends)
         # Writing the file needs no gate: requests now go to the next log, which this snapshot does not claim.
         self.store.write_snapshot(generation, data)
         return True
 
+    def snapshot_running(self) -> bool:
+        """True while a background snapshot is still being written (its process is reaped once done)."""
+        if self._snapshotter is None:
+            return False
+        pid, _ = os.waitpid(self._snapshotter, os.WNOHANG)
+        if pid == 0:
+            return True
+        self._snapshotter = None
+        return False
+
+    def wait_for_snapshot(self) -> None:
+        if self._snapshotter is not None:
+            os.waitpid(self._snapshotter, 0)
+            self._snapshotter = None
+
     def shutdown(self) -> None:
         self._server.stop()
+
+
+def _fork_snapshot(store: MotoStore, backends: dict[str, Any], generation: int) -> int:
+    """Fork a process that writes snapshot `generation` of the state as it is now, then exits; its pid.
+
+    Called while requests are held: no request thread is inside moto, so no lock the encoding needs is held
+    by a thread the child does not have. The child dies with the server (a killed server's restart must not
+    race a leftover child deleting the logs it replays).
+    """
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        die_with_parent(signal.SIGKILL)
+        if os.getppid() == parent:
+            store.write_snapshot(generation, store.encode_snapshot(backends))
+            code = 0
+    finally:
+        os._exit(code)
 
 
 def _keep_alive_server(app: Callable[..., Iterable[bytes]], port: int) -> Any:
@@ -242,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"MOTO_PORT={moto.port}", flush=True)
     while not stop.wait(args.snapshot_every_s):
         moto.snapshot_if_written()
-    moto.snapshot_if_written()  # a clean stop leaves no log to replay
+    moto.wait_for_snapshot()
+    moto.snapshot_if_written(background=False)  # a clean stop leaves no log to replay
     moto.shutdown()
     return 0
 
