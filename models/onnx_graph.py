@@ -75,18 +75,17 @@ class GraphBuilder:
         )
 
     def prelu(self, x: str, slope: npt.NDArray[np.float32], hint: str, *, spatial: bool) -> str:
-        """Per-channel PReLU; `spatial` reshapes the slope to [C,1,1] so it broadcasts over NCHW.
+        """Per-channel PReLU; `spatial` means NCHW input (slope per channel C), else [N, C] after a dense layer.
 
-        Emitted as Relu(x) + slope·Min(x, 0) (see `prelu_nodes`), with the zero as a shared initializer.
+        Emitted without a PRelu node (see `prelu_nodes`), with its constants as initializers.
         """
-        shaped = slope.reshape(-1, 1, 1) if spatial else slope.reshape(-1)
-        if _ZERO not in self._used:
-            self._used.add(_ZERO)
-            self._initializers.append(_zero_initializer())
-        slope_name = self.const(f"{hint}.weight", shaped)
         out = self._fresh(hint)
         self._used.update(f"{out}{suffix}" for suffix in _PRELU_SUFFIXES)
-        self._nodes.extend(prelu_nodes(x, slope_name, out, self._fresh(f"{hint}/PRelu")))
+        nodes, constants = prelu_nodes(
+            x, slope.reshape(-1, 1, 1) if spatial else slope.reshape(-1), out, self._fresh(f"{hint}/PRelu")
+        )
+        self._initializers.extend(constants)
+        self._nodes.extend(nodes)
         return out
 
     def pool(self, op_type: str, x: str, size: int, stride: int, hint: str, *, ceil: bool = False) -> str:
@@ -134,46 +133,87 @@ class GraphBuilder:
         return model
 
 
-_ZERO = "prelu.zero"
-_PRELU_SUFFIXES = ("/pos", "/neg", "/scaled")
+_PRELU_SUFFIXES = ("/pos", "/flip", "/neg", "/scaled", "/zero", "/minus_one", "/minus_slope", "/slope")
 
 
-def _zero_initializer() -> onnx.TensorProto:
-    return numpy_helper.from_array(np.zeros((), dtype=np.float32), _ZERO)
+def prelu_nodes(
+    x: str, slope: npt.NDArray[np.float32], out: str, name: str
+) -> tuple[list[onnx.NodeProto], list[onnx.TensorProto]]:
+    """PReLU of `x` into `out` without a PRelu node: the same numbers, computed faster by onnxruntime.
 
+    onnxruntime's CPU PRelu broadcasts its per-channel slope through a generic path (it took half of
+    MobileFaceNet's time), and element-wise nodes with a per-channel constant make it convert between its
+    blocked conv layout (NCHWc) and NCHW around every activation. So for a [C, 1, 1] slope (NCHW input):
 
-def prelu_nodes(x: str, slope: str, out: str, name: str) -> list[onnx.NodeProto]:
-    """PReLU as Relu(x) + slope·Min(x, 0): the same numbers, computed faster by onnxruntime.
+        Relu(x) + Conv1x1_depthwise(Relu(Conv1x1_depthwise(x, -1)), -slope)
 
-    onnxruntime's CPU PRelu broadcasts its per-channel slope through a generic path: it took half of
-    MobileFaceNet's time. The four plain element-wise nodes give bit-identical results (x + 0 and 0 + s·x
-    are exact) and run the models 25-40 % faster here (models/README.md). Needs the `prelu.zero` initializer.
+    which onnxruntime keeps in its blocked layout (the inner Relu and the final Add fuse into the convs).
+    Any other slope shape (after a dense layer) gets Relu(x) + slope·Min(x, 0). Both are exact: -1·x,
+    Relu and (-s)·(-x) = s·x are exact or round once like s·x, and x + 0 and 0 + s·x round to themselves.
+    Returns the nodes and the constants they need (named after `out`).
     """
-    pos, neg, scaled = (f"{out}{suffix}" for suffix in _PRELU_SUFFIXES)
-    return [
-        helper.make_node("Relu", [x], [pos], name=f"{name}/Relu"),
-        helper.make_node("Min", [x, _ZERO], [neg], name=f"{name}/Min"),
-        helper.make_node("Mul", [neg, slope], [scaled], name=f"{name}/Mul"),
-        helper.make_node("Add", [pos, scaled], [out], name=f"{name}/Add"),
-    ]
+    names = {suffix: f"{out}{suffix}" for suffix in _PRELU_SUFFIXES}
+    pos = helper.make_node("Relu", [x], [names["/pos"]], name=f"{name}/Relu")
+    if slope.ndim == 3 and slope.shape[1:] == (1, 1):
+        channels = int(slope.shape[0])
+        constants = [
+            numpy_helper.from_array(-np.ones((channels, 1, 1, 1), np.float32), names["/minus_one"]),
+            numpy_helper.from_array((-slope).reshape(channels, 1, 1, 1).astype(np.float32), names["/minus_slope"]),
+        ]
+        nodes = [
+            pos,
+            _depthwise(x, names["/minus_one"], names["/flip"], f"{name}/Flip", channels),
+            helper.make_node("Relu", [names["/flip"]], [names["/neg"]], name=f"{name}/NegRelu"),
+            _depthwise(names["/neg"], names["/minus_slope"], names["/scaled"], f"{name}/Scale", channels),
+        ]
+    else:
+        constants = [
+            numpy_helper.from_array(np.zeros((), dtype=np.float32), names["/zero"]),
+            numpy_helper.from_array(np.ascontiguousarray(slope, dtype=np.float32), names["/slope"]),
+        ]
+        nodes = [
+            pos,
+            helper.make_node("Min", [x, names["/zero"]], [names["/neg"]], name=f"{name}/Min"),
+            helper.make_node("Mul", [names["/neg"], names["/slope"]], [names["/scaled"]], name=f"{name}/Mul"),
+        ]
+    nodes.append(helper.make_node("Add", [names["/pos"], names["/scaled"]], [out], name=f"{name}/Add"))
+    return nodes, constants
+
+
+def _depthwise(x: str, weight: str, out: str, name: str, channels: int) -> onnx.NodeProto:
+    """1×1 depthwise convolution: each channel times its own weight."""
+    return helper.make_node("Conv", [x, weight], [out], name=name, group=channels, kernel_shape=[1, 1])
 
 
 def expand_prelu(model: onnx.ModelProto) -> onnx.ModelProto:
-    """A copy of `model` whose PRelu nodes are replaced by `prelu_nodes` (for models taken as published)."""
+    """A copy of `model` whose PRelu nodes are replaced by `prelu_nodes` (for models taken as published).
+
+    Each slope must be an initializer; slopes used by no other node are dropped with their PRelu.
+    """
     expanded = onnx.ModelProto()
     expanded.CopyFrom(model)
     graph = expanded.graph
+    initializers = {t.name: t for t in graph.initializer}
     nodes: list[onnx.NodeProto] = []
+    added: list[onnx.TensorProto] = []
+    slopes: set[str] = set()
     for node in graph.node:
         if node.op_type != "PRelu":
             nodes.append(node)
             continue
         x, slope = node.input
-        nodes.extend(prelu_nodes(x, slope, node.output[0], node.name or node.output[0]))
-    if len(nodes) != len(graph.node):
-        graph.initializer.append(_zero_initializer())
+        replacement, constants = prelu_nodes(
+            x, numpy_helper.to_array(initializers[slope]), node.output[0], node.name or node.output[0]
+        )
+        nodes.extend(replacement)
+        added.extend(constants)
+        slopes.add(slope)
+    used = {name for n in nodes for name in n.input} | {i.name for i in graph.input}
+    kept = [t for t in graph.initializer if t.name not in slopes or t.name in used]
     del graph.node[:]
     graph.node.extend(nodes)
+    del graph.initializer[:]
+    graph.initializer.extend(kept + added)
     onnx.checker.check_model(expanded, full_check=True)
     return expanded
 
