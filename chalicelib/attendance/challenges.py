@@ -1,11 +1,11 @@
-"""Check-in challenges as signed tokens: issued without a write, reserved by the check-in that uses them.
+"""Check-in challenges as signed tokens: issued without a write, consumed by the check-in that uses them.
 
 A challenge id is ``<issued epoch s>.<ttl s>.<nonce>.<mac>``: the MAC (HMAC-SHA256 under the deployment's
 token secret, truncated to 128 bits) binds issue time, lifetime and nonce to the employee and the phone, so
 a check-in checks validity without reading anything, and a forged, altered, foreign or expired id is refused
-as CHALLENGE_INVALID. One use is enforced where it matters: the check-in reserves the id with one conditional
-write and its transaction re-checks the reservation (``store.attendance.claim_challenge``). Issuing a
-challenge therefore stores nothing (decision 36); its issue time becomes the attendance time.
+as CHALLENGE_INVALID. One use is enforced where it matters: the check-in's transaction writes the id's row
+on condition that no other request did (``store.attendance.write_checkin``). Issuing a challenge therefore
+stores nothing (decision 36); its issue time becomes the attendance time.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The employee's daily action: challenge, then check-in/out with GPS and a live selfie.
 
-Order of work in ``check_in``: validate → idempotency claim → employee and phone → challenge → first
-arrival → position → face → photo to S3 → one transaction (event, challenge consumed, first-arrival mark,
-photo fingerprint, idempotent answer). Refusals are recorded too (with the photo) but never count.
+Order of work in ``check_in``: validate → idempotency claim → employee and phone → challenge (signature and
+lifetime; no read) → first arrival → position → face → photo to S3 → one transaction (event, challenge
+consumed, first-arrival mark, photo fingerprint, idempotent answer). Refusals are recorded too (with the
+photo) but never count; so is the loser of two requests with one challenge, as CHALLENGE_INVALID.
 A dependency failure releases the idempotency claim and answers 503: nothing is half-recorded and the retry
 with the same ``client_request_id`` simply runs again.
 """
@@ -129,7 +130,7 @@ class Attempt:
     attendance_time: datetime
     local_date: str
     event_id: str
-    challenge_id: str | None
+    challenge: challenges.Challenge | None  # verified, consumed by the attempt's transaction
     claim_key: str
     now: datetime
     warnings: list[str] = field(default_factory=list)
@@ -137,6 +138,7 @@ class Attempt:
     face: dict[str, float] | None = None
     analysis: FaceAnalysis | None = None
     duties: list[DutyModel] | None = None  # read once: for the zones and for the answer's schedule
+    photo_key: str | None = None  # once stored
 
 
 @dataclass(frozen=True)
@@ -182,11 +184,11 @@ def _judge_and_record(
 ) -> Answer:
     employee = _employee_on_bound_phone(principal)
     try:
-        attendance_time, challenge_id = _attendance_time(request, employee, key, settings, now)
+        attendance_time, challenge = _attendance_time(request, employee, settings, now)
     except CheckinRefusedError as refusal:  # CHALLENGE_INVALID: kept for audit, nothing consumed
-        attempt = _attempt(request, employee, key, settings, at=now, challenge_id=None, now=now)
+        attempt = _attempt(request, employee, key, settings, at=now, challenge=None, now=now)
         return _record_refusal(attempt, refusal, settings)
-    attempt = _attempt(request, employee, key, settings, at=attendance_time, challenge_id=challenge_id, now=now)
+    attempt = _attempt(request, employee, key, settings, at=attendance_time, challenge=challenge, now=now)
     recent = _recent_events(employee.nip, attendance_time, now)
     if request.kind == "in":
         _refuse_second_arrival(recent, attempt.local_date)
@@ -207,21 +209,25 @@ def _attempt(
     settings: Settings,
     *,
     at: datetime,
-    challenge_id: str | None,
+    challenge: challenges.Challenge | None,
     now: datetime,
 ) -> Attempt:
     local_date = at.astimezone(settings.tz).date().isoformat()
     event_id = store.new_event_id(employee.nip, now)
-    attempt = Attempt(request, employee, at, local_date, event_id, challenge_id, key, now)
+    attempt = Attempt(request, employee, at, local_date, event_id, challenge, key, now)
     if request.offline:
         attempt.warnings.append(OFFLINE_CAPTURE)
     return attempt
 
 
 def _attendance_time(
-    request: CheckinRequest, employee: people.Employee, claim_key: str, settings: Settings, now: datetime
-) -> tuple[datetime, str | None]:
-    """The challenge's issue time (online) or the accepted capture time (offline, reviewed later)."""
+    request: CheckinRequest, employee: people.Employee, settings: Settings, now: datetime
+) -> tuple[datetime, challenges.Challenge | None]:
+    """The challenge's issue time (online) or the accepted capture time (offline, reviewed later).
+
+    Whether the challenge is still unused is decided by the check-in's transaction (`_write`), which
+    consumes it: no storage call here.
+    """
     if request.offline:
         assert request.captured_at is not None
         captured = request.captured_at
@@ -232,16 +238,9 @@ def _attendance_time(
         return captured, None
     assert request.challenge_id is not None and employee.device_id is not None
     challenge = challenges.verify(request.challenge_id, employee.nip, employee.device_id, now, settings.token_secret)
-    if challenge is None or not store.claim_challenge(
-        challenge.challenge_id,
-        claim_key,
-        employee.nip,
-        employee.device_id,
-        issued_at=challenge.issued_at,
-        expires_at=challenge.expires_at,
-    ):
+    if challenge is None:
         raise CheckinRefusedError("CHALLENGE_INVALID")
-    return challenge.issued_at, challenge.challenge_id
+    return challenge.issued_at, challenge
 
 
 def _recent_events(nip: str, at: datetime, now: datetime) -> list[EventModel]:
@@ -267,7 +266,7 @@ def _check_position(attempt: Attempt, settings: Settings, recent: list[EventMode
     unit = people.cached_unit(employee.unor_id)
     unit_zones = zone_store.zone_refs(sorted(unit.zone_ids) if unit else [], config)
     day = local_day(attempt.attendance_time, settings.timezone)
-    attempt.duties = zone_store.duties_of(employee.nip, day)
+    attempt.duties = zone_store.duties_of_employee(employee, day)
     assignments = zone_store.field_duty_assignments(employee.nip, attempt.duties, config)
     zones = zones_for_day(employee.nip, unit_zones, assignments, day)
     fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
@@ -316,9 +315,11 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
 
 
 def _store_photo(attempt: Attempt, settings: Settings) -> str:
-    key = photo_key("checkin", attempt.local_date, attempt.employee.nip, attempt.event_id.split(".", 1)[1])
-    photo_store(settings).put(key, attempt.request.photo)
-    return key
+    if attempt.photo_key is None:
+        key = photo_key("checkin", attempt.local_date, attempt.employee.nip, attempt.event_id.split(".", 1)[1])
+        photo_store(settings).put(key, attempt.request.photo)
+        attempt.photo_key = key
+    return attempt.photo_key
 
 
 def _event(attempt: Attempt, status: str, photo: str, reasons: list[str] | None = None) -> EventModel:
@@ -373,7 +374,10 @@ def _record_success(attempt: Attempt, settings: Settings) -> Answer:
     mark = None
     if attempt.request.kind == "in":
         mark = EventModel(attempt.employee.nip, store.mark_key(attempt.local_date), first_event_id=attempt.event_id)
-    _write(attempt, event, mark, answer)
+    try:
+        _write(attempt, event, mark, answer)
+    except store.ChallengeTaken:
+        return _record_lost_challenge(attempt, settings)
     return answer
 
 
@@ -386,8 +390,18 @@ def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) ->
     photo = _store_photo(attempt, settings)
     event = _event(attempt, "refused", photo, [code])
     event.answer = body
-    _write(attempt, event, None, answer)
+    try:
+        _write(attempt, event, None, answer)
+    except store.ChallengeTaken:
+        return _record_lost_challenge(attempt, settings)
     return answer
+
+
+def _record_lost_challenge(attempt: Attempt, settings: Settings) -> Answer:
+    """Another request used the challenge first (two at once, or a reused id): this attempt is kept as a
+    CHALLENGE_INVALID refusal, with the same event id and photo, consuming nothing."""
+    attempt.challenge = None
+    return _record_refusal(attempt, CheckinRefusedError("CHALLENGE_INVALID"), settings)
 
 
 def _details(refusal: Exception) -> dict[str, Any]:
@@ -405,11 +419,21 @@ def _write(attempt: Attempt, event: EventModel, mark: EventModel | None, answer:
     fingerprint = face_store.fingerprint_item(nip, attempt.event_id, analysis.fingerprint, now) if analysis else None
     stored = store.StoredAnswer(answer.status_code, answer.body)
     record = store.answer_item(attempt.claim_key, attempt.request.fingerprint, now, stored)
+    challenge = attempt.challenge
+    used = (
+        store.challenge_item(
+            challenge.challenge_id,
+            attempt.claim_key,
+            nip,
+            str(attempt.employee.device_id),
+            issued_at=challenge.issued_at,
+            expires_at=challenge.expires_at,
+        )
+        if challenge
+        else None
+    )
     try:
-        challenge = (attempt.challenge_id, attempt.claim_key) if attempt.challenge_id else None
-        store.write_checkin(store.CheckinWrite(event, challenge, mark, fingerprint, record))
-    except store.ChallengeTaken as exc:
-        raise CheckinRefusedError("CHALLENGE_INVALID") from exc
+        store.write_checkin(store.CheckinWrite(event, used, mark, fingerprint, record))
     except store.MarkTaken as exc:
         raise AlreadyRecordedError() from exc
 

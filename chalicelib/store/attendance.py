@@ -1,4 +1,4 @@
-"""Challenge reservations, attendance events, day marks and idempotency records in DynamoDB.
+"""Used challenges, attendance events, day marks and idempotency records in DynamoDB.
 
 An event id names its partition and range key (``<nip>.<UTC compact time>.<suffix>``) so a review decision
 finds the event with one GetItem and no extra index. The check-in write is one transaction: event, challenge
@@ -11,7 +11,7 @@ import hashlib
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -50,14 +50,11 @@ def event_keys(event_id: str) -> tuple[str, str]:
 # --- challenges --------------------------------------------------------------------------------------
 
 
-def claim_challenge(
+def challenge_item(
     challenge_id: str, owner: str, nip: str, device_id: str, *, issued_at: datetime, expires_at: datetime
-) -> bool:
-    """Reserve a verified challenge for one client request, in one conditional write (idempotent for that
-    request); False when another request holds it. The write decides between concurrent check-ins before any
-    face work is spent; the check-in transaction then re-checks that the reservation is still this request's.
-    """
-    model = ChallengeModel(
+) -> ChallengeModel:
+    """The row that marks a verified challenge used by one client request, for the check-in's transaction."""
+    return ChallengeModel(
         challenge_id,
         nip=nip,
         device_id=device_id,
@@ -66,12 +63,6 @@ def claim_challenge(
         used_by=owner,
         expires=expires_at + timedelta(days=1),
     )
-    try:
-        with storage_call("dynamodb"):
-            model.save(condition=ChallengeModel.challenge_id.does_not_exist() | (ChallengeModel.used_by == owner))
-    except ConditionFailed:
-        return False
-    return True
 
 
 # --- idempotency -------------------------------------------------------------------------------------
@@ -164,11 +155,10 @@ class CheckinWrite:
     """Everything one check-in writes, in one transaction."""
 
     event: EventModel
-    challenge: tuple[str, str] | None  # (challenge id, the request that reserved it)
+    challenge: ChallengeModel | None  # `challenge_item`: consumed here unless another request used it
     mark: EventModel | None
     fingerprint: FingerprintModel | None
     answer: IdempotencyModel
-    extra: list[Any] = field(default_factory=list)
 
 
 class ChallengeTaken(Exception):
@@ -182,16 +172,19 @@ class MarkTaken(Exception):
 def write_checkin(w: CheckinWrite) -> None:
     """Write a check-in atomically; raises ChallengeTaken or MarkTaken when a condition lost.
 
-    The SDK repeats a request whose answer was lost (a read timeout while storage is slow). If the first try
-    had committed, the repeat finds its own event already there: that is success, not a lost race.
+    The challenge row is written with the condition "absent, or used by this same request": of two requests
+    with one challenge exactly one commits. The SDK repeats a request whose answer was lost (a read timeout
+    while storage is slow). If the first try had committed, the repeat finds its own event already there:
+    that is success, not a lost race. (Real DynamoDB answers such a repeat from its ClientRequestToken.)
     """
-    token = hashlib.sha256(w.event.event_id.encode()).hexdigest()[:36]
+    # One token per distinct write: a refusal recorded after losing the challenge reuses the event id.
+    token = hashlib.sha256(f"{w.event.event_id}#{w.challenge is not None}".encode()).hexdigest()[:36]
     try:
         with storage_call("dynamodb"), transaction(token) as tx:
             tx.save(w.event, condition=EventModel.key.does_not_exist())
             if w.challenge is not None:
-                challenge_id, owner = w.challenge
-                tx.condition_check(ChallengeModel, challenge_id, condition=ChallengeModel.used_by == owner)
+                unused = ChallengeModel.challenge_id.does_not_exist()
+                tx.save(w.challenge, condition=unused | (ChallengeModel.used_by == w.challenge.used_by))
             if w.mark is not None:
                 tx.save(w.mark, condition=EventModel.key.does_not_exist())
             if w.fingerprint is not None:
@@ -209,14 +202,15 @@ def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception | None:
     reasons = cause.cancellation_reasons if isinstance(cause, TransactWriteError) else None
     codes = [r.code if r else None for r in (reasons or [])]
     failed = {i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"}
-    # pynamodb sends condition checks first, then puts: [challenge check], event, [mark], ...
-    challenge_index = 0 if w.challenge is not None else None
-    event_index = 1 if w.challenge is not None else 0
-    mark_index = event_index + 1 if w.mark is not None else None
-    if event_index in failed:
+    # Items in the order they were added: event, [challenge], [mark], ...
+    challenge_index = 1 if w.challenge is not None else None
+    mark_index = (2 if w.challenge is not None else 1) if w.mark is not None else None
+    if 0 in failed:
         # The event id is new for every attempt: only this transaction, tried before, can have written it.
         return None
-    if mark_index in failed and challenge_index not in failed:
+    if challenge_index in failed:
+        return ChallengeTaken()
+    if mark_index in failed:
         return MarkTaken()
     return ChallengeTaken()
 

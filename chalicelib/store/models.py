@@ -59,6 +59,9 @@ class EmployeeByUnit(_Index):
     nip = UnicodeAttribute(range_key=True)
 
 
+NO_FIELD_DUTY = "0000-00-00"  # EmployeeModel.duty_until of an employee never sent on field duty (sorts first)
+
+
 class EmployeeModel(_Base):
     base_name = "employees"
     nip = UnicodeAttribute(hash_key=True)
@@ -81,6 +84,9 @@ class EmployeeModel(_Base):
     template_count = NumberAttribute(default=0)
     face_model = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+    # Last end date of the employee's field duties (NO_FIELD_DUTY: none yet). Absent on records written
+    # before it existed: their duties must be read. Lets a check-in skip the duties query (store.zones).
+    duty_until = UnicodeAttribute(null=True)
     by_unit = EmployeeByUnit()
 
 

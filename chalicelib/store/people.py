@@ -35,6 +35,7 @@ class Employee:
     token_version: int = 0
     template_count: int = 0
     face_model: str | None = None
+    duty_until: str | None = None  # see EmployeeModel.duty_until
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def _employee(m: EmployeeModel) -> Employee:
         token_version=int(m.token_version or 0),
         template_count=int(m.template_count or 0),
         face_model=m.face_model,
+        duty_until=m.duty_until,
     )
 
 

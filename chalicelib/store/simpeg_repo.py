@@ -15,7 +15,7 @@ from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun, Unit
 from chalicelib.store import people
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, storage_call
-from chalicelib.store.models import EmployeeModel, SyncRunModel, UnitModel
+from chalicelib.store.models import NO_FIELD_DUTY, EmployeeModel, SyncRunModel, UnitModel
 
 _WRITERS = 8  # parallel UpdateItem calls: a 7,000-person first sync stays well under a minute
 
@@ -65,6 +65,7 @@ def _new_model(e: StoredEmployee) -> EmployeeModel:
         gelar_depan=e.gelar_depan or None,
         gelar_belakang=e.gelar_belakang or None,
         deactivated_at=e.deactivated_at,
+        duty_until=NO_FIELD_DUTY,
     )
 
 

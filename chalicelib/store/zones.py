@@ -10,10 +10,10 @@ from typing import Any
 
 from chalicelib.geo import CellSetCache, FieldDutyAssignment, Shape, ZoneRef, cells_from_storable, parse_shape
 from chalicelib.geo import ZoneConfig as GeoZoneConfig
-from chalicelib.store.base import iso, storage_call, transaction, utc_now
+from chalicelib.store.base import ConditionFailed, iso, storage_call, transaction, utc_now
 from chalicelib.store.cache import TtlCache
-from chalicelib.store.models import AssignmentModel, DutyModel, ZoneModel
-from chalicelib.store.people import get_model
+from chalicelib.store.models import AssignmentModel, DutyModel, EmployeeModel, ZoneModel
+from chalicelib.store.people import Employee, get_model
 
 _CELLS = CellSetCache()
 
@@ -149,10 +149,23 @@ def save_assignment(assignment: Assignment, units: dict[str, str], actor: str) -
         )
         for nip in sorted(assignment.nips)
     ]
+    for nip in sorted(assignment.nips):  # before the rows: a check-in that sees a row also sees its hint
+        _extend_duty_until(nip, assignment.end_date)
     with storage_call("dynamodb"), transaction() as tx:
         tx.save(header, condition=AssignmentModel.assignment_id.does_not_exist())
         for row in rows:
             tx.save(row)
+
+
+def _extend_duty_until(nip: str, end_date: str) -> None:
+    """Move the employee's `duty_until` hint to `end_date` if that is later; an absent hint stays absent
+    (the record predates it: its older duty rows are unknown, so every check-in keeps reading them)."""
+    hint = EmployeeModel.duty_until
+    try:
+        with storage_call("dynamodb"):
+            EmployeeModel(nip).update(actions=[hint.set(end_date)], condition=hint.exists() & (hint < end_date))
+    except ConditionFailed:
+        pass  # already as late, or unknown
 
 
 def duties_of(nip: str, day: date) -> list[DutyModel]:
@@ -160,6 +173,13 @@ def duties_of(nip: str, day: date) -> list[DutyModel]:
     with storage_call("dynamodb"):
         rows = DutyModel.query(nip, DutyModel.key <= f"{day.isoformat()}#~")
         return [r for r in rows if r.end_date >= day.isoformat()]
+
+
+def duties_of_employee(employee: Employee, day: date) -> list[DutyModel]:
+    """`duties_of`, without reading when the employee's record says no field duty reaches `day`."""
+    if employee.duty_until is not None and employee.duty_until < day.isoformat():
+        return []
+    return duties_of(employee.nip, day)
 
 
 def duties_of_unit(unor_id: str, day: date) -> list[DutyModel]:

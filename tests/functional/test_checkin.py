@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import threading
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,8 @@ from PIL import Image
 from chalicelib.attendance import challenges
 from chalicelib.settings import load_settings
 from chalicelib.store import people
-from chalicelib.store.models import ChallengeModel, EventModel, shared_connection
+from chalicelib.store.models import NO_FIELD_DUTY, ChallengeModel, EmployeeModel, EventModel, shared_connection
+from chalicelib.store.photos import photo_store
 from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
 
@@ -193,6 +195,12 @@ def test_two_concurrent_uses_of_one_challenge_exactly_one_wins(employee: Employe
     assert sorted(a.status for a in answers) == [201, 422]
     assert [a.body["error"]["code"] for a in answers if a.status == 422] == ["CHALLENGE_INVALID"]
     assert len([e for e in stored_events(employee.nip) if e.status != "refused"]) == 1
+    # AND the loser is kept for audit, with its photo, under the event id its answer gave
+    (loser,) = [a for a in answers if a.status == 422]
+    (refused,) = [e for e in stored_events(employee.nip) if e.status == "refused"]
+    assert refused.event_id == loser.body["event_id"] and refused.reasons == ["CHALLENGE_INVALID"]
+    sent = {base64.b64decode(b["photo"]) for b in bodies}
+    assert refused.photo_key and photo_store(load_settings()).get(refused.photo_key) in sent
 
 
 def test_not_enrolled(api: Api) -> None:
@@ -327,3 +335,28 @@ def test_a_check_in_whose_commit_answer_was_lost_is_not_refused(
     # THEN the answer is the recorded check-in, not CHALLENGE_INVALID, and it is stored once
     assert answer.status == 201, answer.body
     assert [e.event_id for e in stored_events(employee.nip)] == [answer.body["event_id"]]
+
+
+@pytest.mark.parametrize("record", ["as SIMPEG import writes it", "from before the duty hint"])
+def test_field_duty_reaches_the_check_in_whatever_the_employee_record_says(employee: Employee, record: str) -> None:
+    # GIVEN an employee whose record says "never on field duty" (a check-in then skips reading duties), or
+    # a record written before that hint existed (says nothing: duties are always read)
+    if record == "as SIMPEG import writes it":
+        people.update_employee(employee.nip, [EmployeeModel.duty_until.set(NO_FIELD_DUTY)])
+    away = {"latitude": OUTSIDE[0], "longitude": OUTSIDE[1]}
+    before = employee.check_in(selfie(GENUINE), **away)
+    assert before.status == 422 and before.body["error"]["code"] == "OUTSIDE_ZONE"
+    # WHEN an admin sends them on field duty there, from today
+    today = datetime.now(load_settings().tz).date()
+    duty = {"nips": [employee.nip], "circle": {"lat": OUTSIDE[0], "lon": OUTSIDE[1], "radius_m": 150},
+            "start_date": today.isoformat(), "end_date": (today + timedelta(days=2)).isoformat(),
+            "letter_no": "800/123/BKPSDM", "reason": "Bimtek"}
+    created = employee.api.call("POST", "/v1/admin/assignments", duty, token=employee.admin)
+    assert created.status == 201, created.body
+    # THEN a check-in there is accepted in the duty's zone
+    answer = employee.check_in(selfie(GENUINE_2), **away)
+    assert answer.status == 201, answer.body
+    assert answer.body["zone"]["zone_id"] == f"z-{created.body['assignment_id']}"
+    # AND the hint moved to the duty's end, or stayed unknown on the older record
+    hint = people.get_employee(employee.nip).duty_until  # type: ignore[union-attr]
+    assert hint == (duty["end_date"] if record == "as SIMPEG import writes it" else None)
