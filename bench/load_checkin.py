@@ -723,7 +723,8 @@ class CpuMeter:
         for name, proc in self._procs.items():
             # A killed process (moto in fault mode) has no figure: leaving it out beats a wrong one.
             with suppress(psutil.NoSuchProcess):
-                sample[name] = sum(_cpu_s(p) for p in [proc, *proc.children(recursive=True)])
+                # Running children (API workers) and the ones it has reaped (moto's snapshot writers).
+                sample[name] = sum(_cpu_s(p, reaped=True) for p in [proc, *proc.children(recursive=True)])
         return sample
 
     def used(self) -> dict[str, float]:
@@ -731,12 +732,15 @@ class CpuMeter:
         return {name: round(now[name] - self._start[name], 2) for name in now if name in self._start}
 
 
-def _cpu_s(proc: psutil.Process) -> float:
+def _cpu_s(proc: psutil.Process, *, reaped: bool = False) -> float:
+    """User + system CPU seconds of `proc`, with those of its reaped children if `reaped` (not for this tool:
+    its reaped children are stack processes killed in fault mode, counted under their own names)."""
     try:
         times = proc.cpu_times()
     except psutil.NoSuchProcess:
         return 0.0
-    return float(times.user + times.system)
+    own = float(times.user + times.system)
+    return own + float(times.children_user + times.children_system) if reaped else own
 
 
 @dataclass
