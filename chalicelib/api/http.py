@@ -27,7 +27,8 @@ from chalicelib.settings import Settings, load_settings
 
 logger = logging.getLogger("smart.http")
 
-Auth = Literal["none", "employee", "admin", "super_admin"]
+# "employee_token": an employee's valid token, not checked against the stored record (see token_principal).
+Auth = Literal["none", "employee_token", "employee", "admin", "super_admin"]
 # Chalice would answer other content types itself, in its own error shape; Call.json() answers them instead.
 ACCEPTED_CONTENT_TYPES = ["*/*"]
 JSON_TYPES = ("application/json", "text/plain", "")
@@ -92,8 +93,11 @@ def _authenticate(request: Request, settings: Settings, now: datetime, needed: A
         return None
     headers: Any = request.headers or {}
     header = headers.get("authorization")
-    principal = auth.authenticate(header, settings, now)
-    if needed == "employee" and principal.role != "employee":
+    if needed == "employee_token":
+        principal = auth.token_principal(header, settings, now)
+    else:
+        principal = auth.authenticate(header, settings, now)
+    if needed in ("employee", "employee_token") and principal.role != "employee":
         raise ForbiddenError()
     if needed == "admin":
         auth.require_admin(principal)

@@ -18,7 +18,7 @@ bp = Blueprint(__name__)
 # --- employee ----------------------------------------------------------------------------------------
 
 
-@endpoint(bp, "/v1/attendance/challenge", ["POST"], auth_as="employee", status=201)
+@endpoint(bp, "/v1/attendance/challenge", ["POST"], auth_as="employee_token", status=201)
 def challenge(call: Call) -> dict[str, Any]:
     return checkin.issue_challenge(call.principal, call.settings, call.now)
 

@@ -68,10 +68,12 @@ def _employee_on_bound_phone(principal: Principal) -> people.Employee:
 
 
 def issue_challenge(principal: Principal, settings: Settings, now: datetime) -> dict[str, Any]:
-    employee = _employee_on_bound_phone(principal)
-    challenge = challenges.issue(
-        employee.nip, str(employee.device_id), now, settings.challenge_ttl_s, settings.token_secret
-    )
+    """A challenge bound to the token's employee and phone, from the token alone (decision 42): it is worth
+    nothing without a check-in, and the check-in checks token, account and phone against storage."""
+    if principal.device_id is None:
+        raise DeviceMismatchError()
+    ttl_s, secret = settings.challenge_ttl_s, settings.token_secret
+    challenge = challenges.issue(principal.subject, principal.device_id, now, ttl_s, secret)
     return {
         "challenge_id": challenge.challenge_id,
         "issued_at": iso(challenge.issued_at),

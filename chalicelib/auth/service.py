@@ -223,11 +223,20 @@ def reset_device(actor: Principal, nip: str) -> None:
 # --- requests ----------------------------------------------------------------------------------------
 
 
-def authenticate(header: str | None, settings: Settings, now: datetime) -> Principal:
-    """Turn an Authorization header into a principal whose token is not revoked."""
+def token_principal(header: str | None, settings: Settings, now: datetime) -> Principal:
+    """The principal of a well-signed, unexpired bearer token, WITHOUT the revocation check (no read).
+
+    Only for answers that grant nothing by themselves (the check-in challenge: the check-in that uses it
+    authenticates fully and checks the account and the phone).
+    """
     if not header or not header.startswith("Bearer "):
         raise UnauthenticatedError()
-    principal = tokens.verify(header[len("Bearer ") :].strip(), settings.token_secret, now)
+    return tokens.verify(header[len("Bearer ") :].strip(), settings.token_secret, now)
+
+
+def authenticate(header: str | None, settings: Settings, now: datetime) -> Principal:
+    """Turn an Authorization header into a principal whose token is not revoked."""
+    principal = token_principal(header, settings, now)
     if principal.role == "employee":
         employee = people.get_employee(principal.subject)
         current = None if employee is None else employee.token_version

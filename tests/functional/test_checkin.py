@@ -360,3 +360,20 @@ def test_field_duty_reaches_the_check_in_whatever_the_employee_record_says(emplo
     # AND the hint moved to the duty's end, or stayed unknown on the older record
     hint = people.get_employee(employee.nip).duty_until  # type: ignore[union-attr]
     assert hint == (duty["end_date"] if record == "as SIMPEG import writes it" else None)
+
+
+def test_a_challenge_needs_only_a_valid_token_and_the_check_in_then_checks_everything(employee: Employee) -> None:
+    # GIVEN an employee whose phone an admin has just released (the phone's token is revoked)
+    reset = employee.api.call("POST", f"/v1/admin/employees/{employee.nip}/reset-device", token=employee.admin)
+    assert reset.status == 200, reset.body
+    # WHEN the old phone asks for a challenge, THEN it gets one (issued from the token, no read) ...
+    challenge = employee.api.call("POST", "/v1/attendance/challenge", token=employee.token)
+    assert challenge.status == 201
+    # ... but the check-in made with it is refused as unauthenticated, and nothing is recorded
+    body = employee.body(selfie(GENUINE), challenge_id=challenge.body["challenge_id"])
+    answer = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert answer.status == 401 and answer.body["error"]["code"] == "UNAUTHENTICATED"
+    assert stored_events(employee.nip) == []
+    # AND a forged or missing token gets no challenge at all
+    for token in ("not-a-token", None):
+        assert employee.api.call("POST", "/v1/attendance/challenge", token=token).status == 401

@@ -24,6 +24,7 @@ HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "tra
 ROLES_BY_AUTH = {
     "none": set(),
     "employee": {"employee"},
+    "employee_token": {"employee"},
     "admin": {"unit_admin", "super_admin"},
     "super_admin": {"super_admin"},
 }
