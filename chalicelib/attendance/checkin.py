@@ -376,11 +376,7 @@ def _record_success(attempt: Attempt, settings: Settings) -> Answer:
     mark = None
     if attempt.request.kind == "in":
         mark = EventModel(attempt.employee.nip, store.mark_key(attempt.local_date), first_event_id=attempt.event_id)
-    try:
-        _write(attempt, event, mark, answer)
-    except store.ChallengeTaken:
-        return _record_lost_challenge(attempt, settings)
-    return answer
+    return _write_or_lose_challenge(attempt, event, mark, answer, settings)
 
 
 def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) -> Answer:
@@ -392,18 +388,23 @@ def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) ->
     photo = _store_photo(attempt, settings)
     event = _event(attempt, "refused", photo, [code])
     event.answer = body
+    return _write_or_lose_challenge(attempt, event, None, answer, settings)
+
+
+def _write_or_lose_challenge(
+    attempt: Attempt, event: EventModel, mark: EventModel | None, answer: Answer, settings: Settings
+) -> Answer:
+    """Record the attempt and return its answer; if another request used the challenge first (two at once,
+    or a reused id), the attempt is kept instead as a CHALLENGE_INVALID refusal, with the same event id and
+    photo, consuming nothing."""
     try:
-        _write(attempt, event, None, answer)
+        _write(attempt, event, mark, answer)
     except store.ChallengeTaken:
-        return _record_lost_challenge(attempt, settings)
+        if attempt.challenge is None:
+            raise
+        attempt.challenge = None
+        return _record_refusal(attempt, CheckinRefusedError("CHALLENGE_INVALID"), settings)
     return answer
-
-
-def _record_lost_challenge(attempt: Attempt, settings: Settings) -> Answer:
-    """Another request used the challenge first (two at once, or a reused id): this attempt is kept as a
-    CHALLENGE_INVALID refusal, with the same event id and photo, consuming nothing."""
-    attempt.challenge = None
-    return _record_refusal(attempt, CheckinRefusedError("CHALLENGE_INVALID"), settings)
 
 
 def _details(refusal: Exception) -> dict[str, Any]:
