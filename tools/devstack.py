@@ -178,6 +178,20 @@ def die_with_parent(signum: int = signal.SIGTERM) -> None:
         _PRCTL(_PR_SET_PDEATHSIG, signum)
 
 
+def fork_dying_with_parent() -> int:
+    """`os.fork()` whose child is SIGKILLed when this process dies (returns 0 in the child, as os.fork).
+
+    A child whose parent died before the tie took effect exits at once instead of running orphaned.
+    """
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        die_with_parent(signal.SIGKILL)
+        if os.getppid() != parent:
+            os._exit(1)
+    return pid
+
+
 class _Child:
     """One started process, leader of its own process group; stopping it stops the whole group."""
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from tools.devstack import die_with_parent
+from tools.devstack import fork_dying_with_parent
 
 
 def _server(project_dir: Path, host: str, port: int, stage: str) -> Any:
@@ -39,13 +39,9 @@ def _server(project_dir: Path, host: str, port: int, stage: str) -> Any:
 
 
 def _fork_worker(server: Any) -> int:
-    parent = os.getpid()
-    pid = os.fork()
+    pid = fork_dying_with_parent()
     if pid:
         return pid
-    die_with_parent(signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:

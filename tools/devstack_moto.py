@@ -34,7 +34,7 @@ from types import FrameType
 from typing import Any
 
 from tools import moto_scaling
-from tools.devstack import die_with_parent
+from tools.devstack import fork_dying_with_parent
 from tools.devstack_persist import (
     REPLAY_HEADER,
     SERVICES,
@@ -234,16 +234,13 @@ def _fork_snapshot(store: MotoStore, backends: dict[str, Any], generation: int) 
     by a thread the child does not have. The child dies with the server (a killed server's restart must not
     race a leftover child deleting the logs it replays).
     """
-    parent = os.getpid()
-    pid = os.fork()
+    pid = fork_dying_with_parent()
     if pid:
         return pid
     code = 1
     try:
-        die_with_parent(signal.SIGKILL)
-        if os.getppid() == parent:
-            store.write_snapshot(generation, store.encode_snapshot(backends))
-            code = 0
+        store.write_snapshot(generation, store.encode_snapshot(backends))
+        code = 0
     finally:
         os._exit(code)
 
