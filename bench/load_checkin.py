@@ -56,15 +56,16 @@ import urllib3
 from boto3.dynamodb.conditions import Attr
 from PIL import Image
 
-from chalicelib import face_service
+from chalicelib import runtime
 from chalicelib.auth import passwords
-from chalicelib.auth import service as auth_service
 from chalicelib.errors import SmartError
 from chalicelib.face import FaceAnalysis, FaceError, ModelUnavailableError
 from chalicelib.settings import Settings, build_settings
 from chalicelib.store import people
 from chalicelib.store.aws import reset_clients, s3_client
 from chalicelib.store.models import configure, shared_connection
+from chalicelib.usecases import auth as auth_service
+from chalicelib.usecases import faces
 from tools.devstack import LocalStack, StackConfig
 from tools.devstack_faults import MotoRestart, kill_and_restart_moto
 
@@ -541,7 +542,7 @@ class FastSetup:
         at, data, analysis = self._accepted_photo(phone)
         now = datetime.now(UTC)
         issued = auth_service.bind_first_phone(model, phone.device_id, self.password_hash, self.settings, now)
-        face_service.keep_enrolment(self.actor, phone.nip, data, analysis, settings=self.settings, now=now)
+        faces.keep_enrolment(self.actor, phone.nip, data, analysis, settings=self.settings, now=now)
         phone.token = issued.token
         phone.enrol_at = at
 
@@ -557,7 +558,7 @@ class FastSetup:
 
     def _upload(self, relative: str) -> bytes:
         """The bytes the enrolment endpoint gets from the phone's base64 body (decoded by the app's code)."""
-        return face_service.decode_photo({"photo": self.photos.get(relative)}, self.settings)
+        return faces.decode_photo({"photo": self.photos.get(relative)}, self.settings)
 
     def _analysis(self, relative: str, data: bytes) -> FaceAnalysis | FaceError:
         # One analysis per distinct photo: the lock also keeps the models loading once (2 cores: no gain in
@@ -565,7 +566,7 @@ class FastSetup:
         with self._lock:
             if relative not in self._analyses:
                 began = time.monotonic()
-                engine, _ = face_service.engine_and_policy(self.settings)
+                engine, _ = runtime.engine_and_policy(self.settings)
                 try:
                     self._analyses[relative] = engine.analyse(data, purpose="enrol")
                 except ModelUnavailableError as exc:  # the API answers 503: not a refusal of this photo

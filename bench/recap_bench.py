@@ -20,18 +20,13 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from chalicelib.attendance.calendar import (
-    DateRange,
-    EmployeePlan,
-    Leave,
-    LeaveKind,
-    RegencyCalendar,
-    plan_day,
-)
-from chalicelib.attendance.classify import AttendanceEvent, DayStatus, EventState, classify_period
+from chalicelib.attendance.calendar import plan_day
+from chalicelib.attendance.classify import AttendanceEvent, EventState, classify_period
 from chalicelib.attendance.export import export_csv, export_xlsx
 from chalicelib.attendance.monthly import EmployeeMonth, monthly_report
 from chalicelib.attendance.rules import RuleTable
+from chalicelib.domain.calendar import DateRange, EmployeePlan, Leave, LeaveKind, RegencyCalendar
+from chalicelib.domain.status import DayStatus
 
 T = TypeVar("T")
 

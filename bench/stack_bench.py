@@ -30,10 +30,10 @@ from typing import Any, TypeVar
 
 from bench import stack_seed
 from bench.stack_env import REPO_DIR, moto_server, prepare
-from chalicelib.attendance import days, reports
 from chalicelib.auth.tokens import Principal
 from chalicelib.settings import Settings
 from chalicelib.store import people
+from chalicelib.usecases import recaps, reports
 
 T = TypeVar("T")
 MONTH = "2026-10"
@@ -131,15 +131,15 @@ def seed(
 
 def recap_phase(settings: Settings, month: stack_seed.Month) -> None:
     day = month.working_days[min(1, len(month.working_days) - 1)]
-    first, _ = timed(f"daily recap {day} (first run)", lambda: days.run_daily_recap(day, settings))
+    first, _ = timed(f"daily recap {day} (first run)", lambda: recaps.run_daily_recap(day, settings))
     print(f"  {first}")
-    again, _ = timed(f"daily recap {day} (re-run, nothing changed)", lambda: days.run_daily_recap(day, settings))
+    again, _ = timed(f"daily recap {day} (re-run, nothing changed)", lambda: recaps.run_daily_recap(day, settings))
     print(f"  {again}")
 
 
 def all_recaps(settings: Settings, month: stack_seed.Month) -> None:
     def run() -> int:
-        return sum(days.run_daily_recap(d, settings)["written"] for d in month.working_days)
+        return sum(recaps.run_daily_recap(d, settings)["written"] for d in month.working_days)
 
     written, _ = timed(f"daily recap of all {len(month.working_days)} weekdays", run)
     print(f"  statuses written: {written}")
@@ -197,14 +197,14 @@ def child_monthly(endpoint: str, fmt: str) -> dict[str, Any]:
 
 
 def child_simpeg(endpoint: str, sim_url: str) -> dict[str, Any]:
-    from chalicelib import hr_sync  # imported here: the recap children never need the SIMPEG client
+    from chalicelib.usecases import simpeg  # imported here: the recap children never need the SIMPEG client
 
     os.environ["SMART_SIMPEG_URL"] = sim_url
     os.environ["SMART_SIMPEG_API_KEY"] = SIMPEG_KEY
     settings = prepare(endpoint, SIMPEG_PREFIX)
-    first, first_s = timed("SIMPEG sync, first run", lambda: hr_sync.sync_now(settings, None))
+    first, first_s = timed("SIMPEG sync, first run", lambda: simpeg.sync_now(settings, None))
     print(f"status {first.get('status')} counts {first.get('counts')}")
-    second, second_s = timed("SIMPEG sync, no-change run", lambda: hr_sync.sync_now(settings, None))
+    second, second_s = timed("SIMPEG sync, no-change run", lambda: simpeg.sync_now(settings, None))
     print(f"status {second.get('status')} counts {second.get('counts')}")
     return {"first_s": round(first_s, 2), "no_change_s": round(second_s, 2), "peak_rss_mb": round(peak_rss_mb(), 1)}
 

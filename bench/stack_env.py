@@ -17,7 +17,7 @@ from pathlib import Path
 
 import urllib3
 
-from chalicelib.api.context import ensure_ready
+from chalicelib.runtime import ensure_ready
 from chalicelib.settings import Settings, load_settings
 from chalicelib.store import models
 from chalicelib.store.aws import reset_clients

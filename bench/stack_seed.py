@@ -13,24 +13,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from chalicelib.attendance.calendar import (
-    DateRange,
-    EmployeePlan,
-    Holiday,
-    HolidayKind,
-    Leave,
-    LeaveKind,
-    RegencyCalendar,
-    plan_day,
-)
-from chalicelib.attendance.classify import AttendanceEvent, DayStatus, EventState, classify_period
+from chalicelib.attendance.calendar import plan_day
+from chalicelib.attendance.classify import AttendanceEvent, EventState, classify_period
 from chalicelib.attendance.rules import RuleTable
+from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, HolidayKind, Leave, LeaveKind, RegencyCalendar
+from chalicelib.domain.people import Member
+from chalicelib.domain.status import DayStatus
 from chalicelib.store import attendance as events_store
 from chalicelib.store import calendar as calendar_store
 from chalicelib.store import statuses
 from chalicelib.store.base import iso, utc_now
 from chalicelib.store.models import EmployeeModel, EventModel, LeaveModel, UnitModel
-from chalicelib.store.people import Member
 
 WIB = ZoneInfo("Asia/Jakarta")
 # (kind, share of the units, employees per unit): a regency's dinas, puskesmas and schools.

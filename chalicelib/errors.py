@@ -6,6 +6,10 @@ table in ``chalicelib.api.errors`` turns any of them into an HTTP answer.
 
     SmartError
     ├── ValidationError          VALIDATION_ERROR
+    │   └── AttendanceError      VALIDATION_ERROR  (rules, schedules, calendar, exports)
+    │       ├── RuleTableError   a rule table document is malformed
+    │       ├── ScheduleError    a schedule, work-hours or calendar payload is malformed
+    │       └── ExportFormatError an unknown recap export format was asked for
     ├── UnauthenticatedError     UNAUTHENTICATED
     ├── InvalidCredentialsError  INVALID_CREDENTIALS
     ├── ForbiddenError           FORBIDDEN
@@ -41,6 +45,22 @@ class ValidationError(SmartError):
     """The request is malformed or a field is invalid; details name the fields."""
 
     code = "VALIDATION_ERROR"
+
+
+class AttendanceError(ValidationError):
+    """Base of the attendance rules' errors: the data handed to a rule cannot be understood."""
+
+
+class RuleTableError(AttendanceError):
+    """A rule table (JSON/dict) has a missing, unknown or out-of-range field."""
+
+
+class ScheduleError(AttendanceError):
+    """A schedule, work-hours or calendar payload cannot be understood."""
+
+
+class ExportFormatError(AttendanceError):
+    """The requested recap export format is not one of json, csv, xlsx."""
 
 
 class UnauthenticatedError(SmartError):

@@ -6,10 +6,9 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib import hr_sync
-from chalicelib.api import context
-from chalicelib.attendance import days
+from chalicelib import runtime as context
 from chalicelib.settings import load_settings
+from chalicelib.usecases import recaps, simpeg
 
 logger = logging.getLogger("smart.jobs")
 
@@ -17,7 +16,7 @@ logger = logging.getLogger("smart.jobs")
 def nightly_simpeg_sync() -> dict[str, Any]:
     settings = load_settings()
     context.ensure_ready(settings)
-    run = hr_sync.sync_now(settings, actor=None)
+    run = simpeg.sync_now(settings, actor=None)
     logger.info("simpeg sync %s: %s %s", run["run_id"], run["status"], run.get("counts"))
     return run
 
@@ -27,6 +26,6 @@ def daily_recap(day: str | None = None) -> dict[str, Any]:
     settings = load_settings()
     context.ensure_ready(settings)
     target = datetime.now(UTC).astimezone(settings.tz).date() if day is None else datetime.fromisoformat(day).date()
-    result = days.run_daily_recap(target, settings)
+    result = recaps.run_daily_recap(target, settings)
     logger.info("daily recap %s: %s", result["date"], result)
     return result

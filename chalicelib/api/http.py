@@ -18,12 +18,12 @@ from typing import Any, Literal
 
 from chalice.app import Blueprint, Chalice, Request, Response
 
-from chalicelib.api import context
+from chalicelib import runtime as context
 from chalicelib.api.errors import error_response, exception_response, json_response
-from chalicelib.auth import service as auth
 from chalicelib.auth.tokens import Principal
 from chalicelib.errors import ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings, load_settings
+from chalicelib.usecases import auth
 
 logger = logging.getLogger("smart.http")
 

@@ -6,11 +6,10 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib import calendar_service as cal
-from chalicelib import face_service
 from chalicelib.api.errors import json_response
 from chalicelib.api.http import Call, endpoint
-from chalicelib.attendance import checkin, me, reports
+from chalicelib.usecases import calendar as cal
+from chalicelib.usecases import checkin, faces, me, reports
 
 bp = Blueprint(__name__)
 
@@ -44,17 +43,17 @@ def my_profile(call: Call) -> dict[str, Any]:
 
 @endpoint(bp, "/v1/admin/employees/{nip}/faces", ["POST"], auth_as="admin", status=201)
 def enrol_face(call: Call, nip: str) -> dict[str, Any]:
-    return face_service.enrol(call.principal, nip, call.json(), call.settings, call.now)
+    return faces.enrol(call.principal, nip, call.json(), call.settings, call.now)
 
 
 @endpoint(bp, "/v1/admin/employees/{nip}/faces", ["GET"], auth_as="admin")
 def list_faces(call: Call, nip: str) -> dict[str, Any]:
-    return face_service.list_templates(call.principal, nip, call.settings)
+    return faces.list_templates(call.principal, nip, call.settings)
 
 
 @endpoint(bp, "/v1/admin/employees/{nip}/faces/{template_id}", ["DELETE"], auth_as="admin")
 def delete_face(call: Call, nip: str, template_id: str) -> dict[str, Any]:
-    return face_service.delete_template(call.principal, nip, template_id)
+    return faces.delete_template(call.principal, nip, template_id)
 
 
 # --- monitoring, recaps, reviews ---------------------------------------------------------------------

@@ -6,12 +6,12 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib import directory
 from chalicelib.api import fields
 from chalicelib.api.http import Call, endpoint
-from chalicelib.auth import service as auth
+from chalicelib.domain.people import validate_device, validate_nip
 from chalicelib.settings import VERSION
 from chalicelib.store.base import iso
+from chalicelib.usecases import auth, directory
 
 bp = Blueprint(__name__)
 
@@ -33,10 +33,10 @@ def admin_login(call: Call) -> dict[str, Any]:
 @endpoint(bp, "/v1/auth/activate", ["POST"], auth_as="none")
 def activate(call: Call) -> dict[str, Any]:
     body = call.json()
-    nip = auth.validate_nip(body.get("nip"))
+    nip = validate_nip(body.get("nip"))
     code = fields.req_string(body, "activation_code", max_len=20)
     password = auth.validate_password(body.get("password"))
-    device_id = auth.validate_device(body.get("device_id"))
+    device_id = validate_device(body.get("device_id"))
     token = auth.activate(nip, code, password, device_id, settings=call.settings, now=call.now)
     return {"token": token.token, "expires_at": iso(token.expires_at)}
 
@@ -44,22 +44,22 @@ def activate(call: Call) -> dict[str, Any]:
 @endpoint(bp, "/v1/auth/login", ["POST"], auth_as="none")
 def employee_login(call: Call) -> dict[str, Any]:
     body = call.json()
-    nip = auth.validate_nip(body.get("nip"))
+    nip = validate_nip(body.get("nip"))
     password = fields.req_string(body, "password", max_len=128)
-    device_id = auth.validate_device(body.get("device_id"))
+    device_id = validate_device(body.get("device_id"))
     token = auth.employee_login(nip, password, device_id, call.settings, call.now)
     return {"token": token.token, "expires_at": iso(token.expires_at)}
 
 
 @endpoint(bp, "/v1/admin/employees/{nip}/activation", ["POST"], auth_as="admin", status=201)
 def create_activation(call: Call, nip: str) -> dict[str, Any]:
-    code, expires = auth.create_activation(call.principal, auth.validate_nip(nip), call.settings, call.now)
+    code, expires = auth.create_activation(call.principal, validate_nip(nip), call.settings, call.now)
     return {"activation_code": code, "expires_at": iso(expires)}
 
 
 @endpoint(bp, "/v1/admin/employees/{nip}/reset-device", ["POST"], auth_as="admin")
 def reset_device(call: Call, nip: str) -> dict[str, Any]:
-    auth.reset_device(call.principal, auth.validate_nip(nip))
+    auth.reset_device(call.principal, validate_nip(nip))
     return {"nip": nip, "device_bound": False}
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib import hr_sync
 from chalicelib.api.http import Call, endpoint
+from chalicelib.usecases import simpeg
 
 bp = Blueprint(__name__)
 
@@ -15,19 +15,19 @@ bp = Blueprint(__name__)
 @endpoint(bp, "/v1/admin/simpeg/import", ["POST"], auth_as="super_admin")
 def simpeg_import(call: Call) -> dict[str, Any]:
     query = dict(call.request.query_params or {})
-    return hr_sync.import_records(call.settings, call.principal, call.raw_body(), call.content_type(), query)
+    return simpeg.import_records(call.settings, call.principal, call.raw_body(), call.content_type(), query)
 
 
 @endpoint(bp, "/v1/admin/simpeg/sync", ["POST"], auth_as="super_admin")
 def simpeg_sync(call: Call) -> dict[str, Any]:
-    return hr_sync.sync_now(call.settings, call.principal)
+    return simpeg.sync_now(call.settings, call.principal)
 
 
 @endpoint(bp, "/v1/admin/simpeg/runs/{run_id}/confirm", ["POST"], auth_as="super_admin")
 def simpeg_confirm(call: Call, run_id: str) -> dict[str, Any]:
-    return hr_sync.confirm(call.settings, call.principal, run_id)
+    return simpeg.confirm(call.settings, call.principal, run_id)
 
 
 @endpoint(bp, "/v1/admin/simpeg/runs", ["GET"], auth_as="super_admin")
 def simpeg_runs(call: Call) -> dict[str, Any]:
-    return hr_sync.list_runs(call.query("next"))
+    return simpeg.list_runs(call.query("next"))

@@ -6,8 +6,8 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib import zones_service as zones
 from chalicelib.api.http import Call, endpoint
+from chalicelib.usecases import zones
 
 bp = Blueprint(__name__)
 

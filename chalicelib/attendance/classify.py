@@ -21,17 +21,16 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
 from chalicelib.attendance.calendar import DayPlan
-from chalicelib.attendance.errors import ScheduleError
 from chalicelib.attendance.rules import RuleTable
+from chalicelib.domain.status import DL, LIBUR, ON_TIME, TK, DayStatus, EventKind
+from chalicelib.errors import ScheduleError
 
-EventKind = Literal["in", "out"]
-LIBUR, TK, DL, ON_TIME = "LIBUR", "TK", "DL", "H"
 _MINUTE = timedelta(minutes=1)
 
 
@@ -67,35 +66,6 @@ class DayInputs:
 
     plan: DayPlan
     events: Sequence[AttendanceEvent] = ()
-
-
-@dataclass(frozen=True)
-class DayStatus:
-    """The judged day. Minutes are None when not applicable (no hours, or the event is missing)."""
-
-    day: date
-    status: str
-    tl: str | None = None
-    psw: str | None = None
-    late_minutes: int | None = None
-    early_minutes: int | None = None
-    check_in: datetime | None = None
-    check_out: datetime | None = None
-    deduction_percent: Decimal = Decimal(0)
-
-    def to_dict(self) -> dict[str, object]:
-        """The per-employee part of a daily recap item (API.md), instants as ISO 8601."""
-        return {
-            "date": str(self.day),
-            "status": self.status,
-            "tl": self.tl,
-            "psw": self.psw,
-            "check_in": self.check_in.isoformat() if self.check_in else None,
-            "check_out": self.check_out.isoformat() if self.check_out else None,
-            "late_minutes": self.late_minutes,
-            "early_minutes": self.early_minutes,
-            "deduction_percent": float(self.deduction_percent),
-        }
 
 
 @dataclass(frozen=True)
@@ -170,9 +140,7 @@ def assign_events(
     return assigned
 
 
-def classify_period(
-    plans: Sequence[DayPlan], events: Iterable[AttendanceEvent], rules: RuleTable
-) -> list[DayStatus]:
+def classify_period(plans: Sequence[DayPlan], events: Iterable[AttendanceEvent], rules: RuleTable) -> list[DayStatus]:
     """Judge consecutive days of one employee, each event counted on one day only (see assign_events)."""
     per_day = assign_events(plans, events, rules)
     return [_judge(plan, day_events, rules) for plan, day_events in zip(plans, per_day, strict=True)]
@@ -186,7 +154,7 @@ def _distance(event: AttendanceEvent, bounds: tuple[datetime, datetime] | None) 
 
 
 def status_code(tl: str | None, psw: str | None) -> str:
-    """"H", "TL2", "PSW1" or "TL2+PSW1"."""
+    """ "H", "TL2", "PSW1" or "TL2+PSW1"."""
     return "+".join(part for part in (tl, psw) if part) or ON_TIME
 
 

@@ -29,14 +29,24 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from chalicelib.attendance.errors import ExportFormatError
 from chalicelib.attendance.monthly import MonthlyReport, MonthlyRow, UnitSummary
+from chalicelib.errors import ExportFormatError
 
 Cell = str | int | Decimal | None
 FORMATS: tuple[str, ...] = ("json", "csv", "xlsx")
 MONTH_NAMES: tuple[str, ...] = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 )
 SUMMARY_SHEET = "Ringkasan"
 _KEY_HEADERS: dict[str, str] = {
@@ -148,7 +158,7 @@ def export_monthly(report: MonthlyReport, fmt: str) -> ExportFile:
 
 
 def month_label(month: str) -> str:
-    """"2026-11" → "November 2026"."""
+    """ "2026-11" → "November 2026"."""
     year, number = month.split("-")
     return f"{MONTH_NAMES[int(number) - 1]} {year}"
 

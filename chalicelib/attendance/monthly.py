@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from chalicelib.attendance.classify import DL, LIBUR, ON_TIME, TK, DayStatus, day_deduction
-from chalicelib.attendance.errors import ScheduleError
+from chalicelib.attendance.classify import day_deduction
 from chalicelib.attendance.rules import RuleTable
+from chalicelib.domain.status import DL, LIBUR, ON_TIME, TK, DayStatus, YearToDate
+from chalicelib.errors import ScheduleError
 
 LEAVE_CODES: tuple[str, ...] = ("C", "I", "S")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -26,31 +27,6 @@ def category_keys(rules: RuleTable) -> tuple[str, ...]:
     tl = tuple(f"TL{level}" for level in range(1, len(rules.late_bands) + 1))
     psw = tuple(f"PSW{level}" for level in range(1, len(rules.early_bands) + 1))
     return (ON_TIME, *tl, *psw, TK, DL, *LEAVE_CODES, LIBUR)
-
-
-@dataclass(frozen=True)
-class YearToDate:
-    """Discipline counters of one employee since 1 January, carried month to month."""
-
-    tk_days: int = 0
-    late_early_minutes: int = 0
-    tk_streak: int = 0  # TK working days in a row at the end of the period (days off do not break it)
-    longest_tk_streak: int = 0
-
-    def advance(self, days: Iterable[DayStatus]) -> YearToDate:
-        """Counters after `days` (any order; walked by date). Pass each day once: re-runs would double count.
-
-        Minutes of a missing check-in/check-out are unknown and add nothing to the late+early total.
-        """
-        tk, minutes, streak, longest = self.tk_days, self.late_early_minutes, self.tk_streak, self.longest_tk_streak
-        for day in sorted(days, key=lambda d: d.day):
-            minutes += (day.late_minutes or 0) + (day.early_minutes or 0)
-            if day.status == TK:
-                tk, streak = tk + 1, streak + 1
-                longest = max(longest, streak)
-            elif day.status != LIBUR:
-                streak = 0
-        return YearToDate(tk, minutes, streak, longest)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from chalicelib.attendance.errors import AttendanceError, RuleTableError
-from chalicelib.attendance.schedule import WeekSchedule, WorkHours, parse_clock
+from chalicelib.domain.schedule import WeekSchedule, WorkHours, parse_clock
+from chalicelib.errors import AttendanceError, RuleTableError
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,7 @@ class RuleTable:
             raise RuleTableError("Zona waktu tidak dikenal", {"field": "timezone"}) from exc
         for name in ("late_bands", "early_bands"):
             _check_bands(name, getattr(self, name))
-        for name, bands in (("missing_check_in_level", self.late_bands),
-                            ("missing_check_out_level", self.early_bands)):
+        for name, bands in (("missing_check_in_level", self.late_bands), ("missing_check_out_level", self.early_bands)):
             if not 1 <= getattr(self, name) <= len(bands):
                 raise RuleTableError("Tingkat kategori di luar rentang", {"field": name})
         minimums = [step.min_days for step in self.discipline_steps]
@@ -268,10 +267,7 @@ def _bands_out(bands: tuple[Band, ...]) -> list[dict[str, object]]:
 
 
 def _steps_in(raw: object) -> tuple[DisciplineStep, ...]:
-    return tuple(
-        DisciplineStep(_int(item["min_days"]), _str(item["label"]))
-        for item in _list_of_mappings(raw)
-    )
+    return tuple(DisciplineStep(_int(item["min_days"]), _str(item["label"])) for item in _list_of_mappings(raw))
 
 
 _PARSERS: dict[str, Callable[[object], object]] = {

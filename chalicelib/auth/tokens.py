@@ -6,41 +6,17 @@ and ``ver``: bumping the account's token version (password change, device reset)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 import jwt
 
+from chalicelib.domain.people import ROLES, Principal
 from chalicelib.errors import UnauthenticatedError
 
-if TYPE_CHECKING:
-    from chalicelib.store.people import Employee
-
-ROLES = ("employee", "unit_admin", "super_admin")
+__all__ = ["IssuedToken", "Principal", "issue", "verify"]
 _ALGORITHM = "HS256"
 _ISSUER = "smart"
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The authenticated caller of a request."""
-
-    subject: str  # NIP of an employee, user name of an admin
-    role: str
-    unit_ids: frozenset[str] = frozenset()
-    device_id: str | None = None
-    version: int = 0
-    # The employee record read to check the token version, so the request need not read it again.
-    employee: Employee | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role in ("unit_admin", "super_admin")
-
-    @property
-    def is_super_admin(self) -> bool:
-        return self.role == "super_admin"
 
 
 @dataclass(frozen=True)

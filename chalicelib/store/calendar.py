@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from chalicelib.attendance.calendar import (
+from chalicelib.domain.calendar import (
     DateRange,
     EmployeePlan,
     Holiday,
@@ -22,7 +22,7 @@ from chalicelib.attendance.calendar import (
     RamadanPeriod,
     RegencyCalendar,
 )
-from chalicelib.attendance.schedule import ScheduleVersion, WeekSchedule, WorkHours
+from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import iso, parse_iso, storage_call, utc_now
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import DutyModel, HolidayModel, LeaveModel, ScheduleModel

@@ -165,8 +165,7 @@ def fingerprints_of(nip: str, now: datetime) -> list[PhotoFingerprint]:
     with storage_call("dynamodb"):
         rows = list(FingerprintModel.query(nip, FingerprintModel.key >= since))
     return [
-        PhotoFingerprint(r.sha256, int(r.phash, 16), unpack(r.vectors, r.layout) if r.vectors else {})
-        for r in rows
+        PhotoFingerprint(r.sha256, int(r.phash, 16), unpack(r.vectors, r.layout) if r.vectors else {}) for r in rows
     ]
 
 

@@ -100,6 +100,7 @@ class UnitIndex(_Index):
     all_units = UnicodeAttribute(hash_key=True)
     unor_id = UnicodeAttribute(range_key=True)
 
+
 class UnitModel(_Base):
     base_name = "units"
     unor_id = UnicodeAttribute(hash_key=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.update import Action
 
+from chalicelib.domain.people import AdminUser, Employee, Member, Page, Unit
 from chalicelib.store.base import (
     ConditionFailed,
     decode_cursor,
@@ -20,52 +20,6 @@ from chalicelib.store.base import (
 )
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AdminModel, DeviceModel, EmployeeModel, UnitModel
-
-
-@dataclass(frozen=True)
-class Employee:
-    nip: str
-    nama: str
-    unor_id: str
-    jabatan: str | None = None
-    active: bool = True
-    gelar_depan: str | None = None
-    gelar_belakang: str | None = None
-    device_id: str | None = None
-    token_version: int = 0
-    template_count: int = 0
-    face_model: str | None = None
-    duty_until: str | None = None  # see EmployeeModel.duty_until
-
-
-@dataclass(frozen=True)
-class Member:
-    """An employee as a unit's day sees them (recap, monitor): who, and whether SMART still follows them."""
-
-    nip: str
-    nama: str
-    active: bool = True
-
-
-@dataclass(frozen=True)
-class Unit:
-    unor_id: str
-    unor_nama: str
-    zone_ids: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class AdminUser:
-    username: str
-    role: str
-    unit_ids: frozenset[str] = field(default_factory=frozenset)
-    token_version: int = 0
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    next: str | None
 
 
 def _employee(m: EmployeeModel) -> Employee:

@@ -11,9 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.attendance.classify import DayStatus
-from chalicelib.attendance.monthly import YearToDate
-from chalicelib.store import people
+from chalicelib.domain.people import Member
+from chalicelib.domain.status import DayStatus, YearToDate
 from chalicelib.store.base import decode_cursor, encode_cursor, iso, parse_iso, storage_call, utc_now
 from chalicelib.store.models import DailyStatusModel
 
@@ -48,7 +47,7 @@ def to_status(day: str, status: str, data: dict[str, Any]) -> DayStatus:
     )
 
 
-def save_day(unor_id: str, day: date, rows: Sequence[tuple[people.Member, DayStatus]]) -> tuple[int, int]:
+def save_day(unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
     """Store a unit's statuses of one day, writing only rows that changed; returns (written, unchanged)."""
     partition = _partition(unor_id, day)
     existing = {m.nip: (m.status, m.data) for m in _day_rows(partition, day)}

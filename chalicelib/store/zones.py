@@ -8,12 +8,13 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from chalicelib.domain.people import Employee
 from chalicelib.geo import CellSetCache, FieldDutyAssignment, Shape, ZoneRef, cells_from_storable, parse_shape
 from chalicelib.geo import ZoneConfig as GeoZoneConfig
 from chalicelib.store.base import ConditionFailed, iso, storage_call, transaction, utc_now
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AssignmentModel, DutyModel, EmployeeModel, ZoneModel
-from chalicelib.store.people import Employee, get_model
+from chalicelib.store.people import get_model
 
 _CELLS = CellSetCache()
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from PIL import Image
 
+from chalicelib.domain import people as domain
 from chalicelib.store import people
 from tests.conftest import faces_dir
 from tests.functional.conftest import Api
@@ -73,7 +74,7 @@ def enrolled_employee(api: Api, enrol: str | None = "deepface/img1.jpg", unit: s
     """GIVEN a unit with a zone around CENTRE and an activated employee enrolled with `enrol`."""
     admin = api.admin_token()
     people.upsert_unit(unit, f"SDN {unit}")
-    people.put_employee(people.Employee(nip=nip, nama="Asep Saepudin", unor_id=unit, jabatan="Guru"))
+    people.put_employee(domain.Employee(nip=nip, nama="Asep Saepudin", unor_id=unit, jabatan="Guru"))
     zone = api.call("POST", "/v1/admin/zones",
                     {"name": "Sekolah", "circle": {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 200}}, token=admin)
     assert zone.status == 201, zone.body

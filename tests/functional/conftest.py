@@ -16,7 +16,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib.api import context
+from chalicelib import runtime as context
 from chalicelib.settings import load_settings
 from chalicelib.store.aws import reset_clients
 from chalicelib.store.schema import create_all

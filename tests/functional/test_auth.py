@@ -8,6 +8,7 @@ import time
 import jwt
 import pytest
 
+from chalicelib.domain.people import Employee
 from chalicelib.store import people
 from tests.functional.conftest import Api
 
@@ -18,7 +19,7 @@ DEVICE = "android-0001-aaaa"
 
 def seed(unit: str = "U1", nip: str = NIP) -> None:
     people.upsert_unit(unit, f"Unit {unit}")
-    people.put_employee(people.Employee(nip=nip, nama="Asep Saepudin", unor_id=unit, jabatan="Guru"))
+    people.put_employee(Employee(nip=nip, nama="Asep Saepudin", unor_id=unit, jabatan="Guru"))
 
 
 def activate(api: Api, admin: str, nip: str = NIP, device: str = DEVICE) -> str:
@@ -150,7 +151,7 @@ def test_inactive_employee_cannot_log_in(api: Api) -> None:
     seed()
     admin = api.admin_token()
     activate(api, admin)
-    people.put_employee(people.Employee(nip=NIP, nama="Asep Saepudin", unor_id="U1", active=False))
+    people.put_employee(Employee(nip=NIP, nama="Asep Saepudin", unor_id="U1", active=False))
     answer = api.call("POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123", "device_id": DEVICE})
     assert answer.status == 403 and answer.body["error"]["code"] == "ACCOUNT_INACTIVE"
 

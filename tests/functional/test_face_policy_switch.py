@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.face_service import recompute
 from chalicelib.settings import load_settings
+from chalicelib.usecases.faces import recompute
 from tests.functional.checkin_setup import enrolled_employee, selfie
 from tests.functional.conftest import Api
 

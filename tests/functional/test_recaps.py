@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from chalicelib.attendance import days
+from chalicelib.domain.people import Employee
 from chalicelib.settings import load_settings
 from chalicelib.store import attendance as events_store
 from chalicelib.store import people
 from chalicelib.store.aws import s3_client
 from chalicelib.store.base import iso
 from chalicelib.store.models import DailyStatusModel, EventModel
+from chalicelib.usecases import recaps
 from tests.functional.conftest import Api
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -40,7 +41,7 @@ def seed_event(nip: str, unit: str, kind: str, local: datetime, status: str = "a
 def unit(api: Api) -> str:
     people.upsert_unit("U1", "SDN 1 Ngamprah")
     for nip, nama in ((A, "Asep"), (B, "Budi"), (C, "Cucu")):
-        people.put_employee(people.Employee(nip=nip, nama=nama, unor_id="U1"))
+        people.put_employee(Employee(nip=nip, nama=nama, unor_id="U1"))
     return "U1"
 
 
@@ -170,7 +171,7 @@ def test_night_shift_events_count_on_the_day_they_belong_to(api: Api, unit: str)
     assert (second["status"], second["check_in"], second["check_out"]) == ("TL1+PSW4", started, None)
     # AND the monitor of the second date shows the second shift's check-in, not the first one's
     now = datetime(2026, 11, 3, 22, 0, tzinfo=WIB)
-    live = days.monitor(unit, MONDAY + timedelta(days=1), now, load_settings())
+    live = recaps.monitor(unit, MONDAY + timedelta(days=1), now, load_settings())
     mine = next(item for item in live["items"] if item["nip"] == A)
     assert (mine["state"], mine["check_in"]) == ("late", started)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.domain.people import Employee
 from chalicelib.simpeg.models import Change
 from chalicelib.store import people
 from chalicelib.store.models import NO_FIELD_DUTY
@@ -27,7 +28,7 @@ def test_employees_created_from_simpeg_are_marked_as_never_on_field_duty(aws: No
     # GIVEN a new employee from SIMPEG, and one already known whose record predates the field-duty hint
     repo = DynamoEmployeeRepository()
     repo.apply([Change("created", stored("198501012010011001"))])
-    people.put_employee(people.Employee(nip="198501012010011002", nama="Lama", unor_id="u-1"))
+    people.put_employee(Employee(nip="198501012010011002", nama="Lama", unor_id="u-1"))
     # WHEN SIMPEG later changes the new one
     repo.apply([Change("moved", stored(unor_id="u-2", unor_nama="SDN 2"), stored().to_record())])
     # THEN the new one says "no field duty" (a check-in skips reading duties), the older one says nothing

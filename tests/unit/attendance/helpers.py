@@ -5,16 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from chalicelib.attendance.calendar import EmployeePlan, RegencyCalendar, plan_day
-from chalicelib.attendance.classify import (
-    AttendanceEvent,
-    DayInputs,
-    DayStatus,
-    EventKind,
-    EventState,
-    classify_day,
-)
+from chalicelib.attendance.calendar import plan_day
+from chalicelib.attendance.classify import AttendanceEvent, DayInputs, EventState, classify_day
 from chalicelib.attendance.rules import RuleTable
+from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar
+from chalicelib.domain.status import DayStatus, EventKind
 
 RULES = RuleTable()
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -8,19 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.attendance.calendar import (
-    DateRange,
-    EmployeePlan,
-    Holiday,
-    HolidayKind,
-    Leave,
-    LeaveKind,
-    RegencyCalendar,
-    plan_day,
-)
+from chalicelib.attendance.calendar import plan_day
 from chalicelib.attendance.classify import AttendanceEvent, EventState, Judgement, judge_attendance
 from chalicelib.attendance.rules import RuleTable
-from chalicelib.attendance.schedule import WorkHours
+from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, HolidayKind, Leave, LeaveKind, RegencyCalendar
+from chalicelib.domain.schedule import WorkHours
 
 from .helpers import FRIDAY, MONDAY, RULES, SATURDAY, ev, judge, local
 
@@ -237,7 +229,7 @@ def test_hours_outside_opening_times_widen_the_window() -> None:
 def test_naive_attendance_time_is_refused() -> None:
     from datetime import datetime
 
-    from chalicelib.attendance.errors import ScheduleError
+    from chalicelib.errors import ScheduleError
 
     with pytest.raises(ScheduleError):
         AttendanceEvent("in", datetime(2026, 11, 23, 7, 30))

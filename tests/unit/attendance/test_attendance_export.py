@@ -10,10 +10,10 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from chalicelib.attendance.classify import DayStatus
-from chalicelib.attendance.errors import ExportFormatError
 from chalicelib.attendance.export import export_csv, export_monthly, export_xlsx, month_label
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_report
+from chalicelib.domain.status import DayStatus
+from chalicelib.errors import ExportFormatError
 
 from .helpers import RULES
 

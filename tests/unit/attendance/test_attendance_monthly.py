@@ -10,19 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.attendance.calendar import DateRange, EmployeePlan, Leave, LeaveKind, RegencyCalendar, plan_day
-from chalicelib.attendance.classify import (
-    DayInputs,
-    DayStatus,
-    EventKind,
-    EventState,
-    classify_period,
-    monitor_counts,
-    monitor_state,
-)
-from chalicelib.attendance.errors import RuleTableError, ScheduleError
-from chalicelib.attendance.monthly import EmployeeMonth, YearToDate, monthly_report, summarize_employee
+from chalicelib.attendance.calendar import plan_day
+from chalicelib.attendance.classify import DayInputs, EventState, classify_period, monitor_counts, monitor_state
+from chalicelib.attendance.monthly import EmployeeMonth, monthly_report, summarize_employee
 from chalicelib.attendance.rules import RuleTable
+from chalicelib.domain.calendar import DateRange, EmployeePlan, Leave, LeaveKind, RegencyCalendar
+from chalicelib.domain.status import DayStatus, EventKind, YearToDate
+from chalicelib.errors import RuleTableError, ScheduleError
 
 from .helpers import MONDAY, RULES, ev, local
 

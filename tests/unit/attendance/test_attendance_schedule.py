@@ -6,17 +6,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from chalicelib.attendance.calendar import (
-    DateRange,
-    EmployeePlan,
-    Holiday,
-    RamadanPeriod,
-    RegencyCalendar,
-    plan_day,
-)
+from chalicelib.attendance.calendar import plan_day
 from chalicelib.attendance.classify import classify_period
-from chalicelib.attendance.errors import ScheduleError
-from chalicelib.attendance.schedule import ScheduleVersion, WeekSchedule, WorkHours, schedule_in_force
+from chalicelib.attendance.schedule import schedule_in_force
+from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, RamadanPeriod, RegencyCalendar
+from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
+from chalicelib.errors import ScheduleError
 
 from .helpers import JAKARTA, MONDAY, RULES, SATURDAY, attend, ev, judge, local
 

@@ -7,16 +7,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.api import fields
-from chalicelib.attendance.calendar import DateRange, HolidayKind, LeaveKind
-from chalicelib.attendance.errors import AttendanceError
-from chalicelib.attendance.schedule import WeekSchedule, WorkHours
-from chalicelib.auth import service as auth
 from chalicelib.auth.tokens import Principal
-from chalicelib.directory import employee_in_scope
-from chalicelib.errors import NotFoundError, ValidationError
+from chalicelib.domain.calendar import DateRange, HolidayKind, LeaveKind
+from chalicelib.domain.people import validate_nip
+from chalicelib.domain.schedule import WeekSchedule, WorkHours
+from chalicelib.errors import AttendanceError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store import audit, people
 from chalicelib.store import calendar as store
+from chalicelib.usecases import auth
+from chalicelib.usecases.directory import employee_in_scope
 
 MAX_LEAVE_DAYS = 366
 MAX_ROSTER_DAYS = 62
@@ -136,7 +136,7 @@ def put_ramadan(actor: Principal, year_text: str, body: dict[str, Any]) -> dict[
 
 
 def add_leave(actor: Principal, body: dict[str, Any]) -> dict[str, Any]:
-    nip = auth.validate_nip(body.get("nip"))
+    nip = validate_nip(body.get("nip"))
     employee = employee_in_scope(actor, nip)
     kind = LeaveKind.from_api(fields.choice(body, "type", ("CUTI", "IZIN", "SAKIT")))
     start, end = fields.date_field(body, "start_date"), fields.date_field(body, "end_date")

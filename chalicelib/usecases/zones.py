@@ -7,14 +7,15 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.api import fields
-from chalicelib.auth import service as auth
 from chalicelib.auth.tokens import Principal
+from chalicelib.domain.people import validate_nip
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import GeoPolicy, ZoneConfig, build_cells, cells_to_storable, parse_shape, shape_to_dict
 from chalicelib.settings import Settings
 from chalicelib.store import audit, people
 from chalicelib.store import zones as store
 from chalicelib.store.base import ConditionFailed
+from chalicelib.usecases import auth
 
 MAX_ASSIGNMENT_DAYS = 366
 MAX_ASSIGNMENT_EMPLOYEES = 90  # one DynamoDB transaction holds the letter and every duty row
@@ -155,7 +156,7 @@ def create_assignment(actor: Principal, body: dict[str, Any], settings: Settings
     reason = fields.req_string(body, "reason", max_len=500)
     units = {}
     for nip in nips:
-        employee = people.get_employee(auth.validate_nip(nip, "nips"))
+        employee = people.get_employee(validate_nip(nip, "nips"))
         if employee is None:
             raise ValidationError("Pegawai tidak ditemukan.", {"nips": nip})
         auth.require_unit_scope(actor, employee.unor_id)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.auth import service as auth
 from chalicelib.auth.tokens import Principal
+from chalicelib.domain.people import NIP_PATTERN, Employee, validate_nip
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.store import people
+from chalicelib.usecases import auth
 
 
-def employee_view(e: people.Employee) -> dict[str, Any]:
+def employee_view(e: Employee) -> dict[str, Any]:
     return {
         "nip": e.nip,
         "nama": e.nama,
@@ -24,7 +25,7 @@ def employee_view(e: people.Employee) -> dict[str, Any]:
 
 def list_employees(principal: Principal, unor_id: str | None, q: str | None, cursor: str | None) -> dict[str, Any]:
     """Employees of one unit, paged; a full NIP in `q` finds one person anywhere in the caller's scope."""
-    if q and auth.NIP_PATTERN.match(q) and unor_id is None:
+    if q and NIP_PATTERN.match(q) and unor_id is None:
         found = people.get_employee(q)
         visible = found is not None and _in_scope(principal, found.unor_id)
         return {"items": [employee_view(found)] if found and visible else [], "next": None}
@@ -40,7 +41,7 @@ def _in_scope(principal: Principal, unor_id: str) -> bool:
     return principal.is_super_admin or unor_id in principal.unit_ids
 
 
-def _matches(e: people.Employee, q: str | None) -> bool:
+def _matches(e: Employee, q: str | None) -> bool:
     if not q:
         return True
     needle = q.lower()
@@ -62,8 +63,8 @@ def list_units(principal: Principal) -> dict[str, Any]:
     return {"items": items, "next": None}
 
 
-def employee_in_scope(principal: Principal, nip: str) -> people.Employee:
-    employee = people.get_employee(auth.validate_nip(nip))
+def employee_in_scope(principal: Principal, nip: str) -> Employee:
+    employee = people.get_employee(validate_nip(nip))
     if employee is None:
         raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
     auth.require_unit_scope(principal, employee.unor_id)

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from chalicelib import face_service
+from chalicelib import runtime
 from chalicelib.api import fields
-from chalicelib.attendance import challenges, days
-from chalicelib.auth.service import employee_of
+from chalicelib.attendance import challenges
 from chalicelib.auth.tokens import Principal
+from chalicelib.domain.people import Employee
 from chalicelib.errors import (
     AccountInactiveError,
     AlreadyRecordedError,
@@ -41,8 +41,10 @@ from chalicelib.store import people
 from chalicelib.store import zones as zone_store
 from chalicelib.store.base import iso, parse_iso
 from chalicelib.store.models import DutyModel, EventModel
-from chalicelib.store.photos import photo_key, photo_store
-from chalicelib.zones_service import geo_policy, zone_config
+from chalicelib.store.photos import photo_key
+from chalicelib.usecases import faces, recaps
+from chalicelib.usecases.auth import employee_of
+from chalicelib.usecases.zones import geo_policy, zone_config
 
 logger = logging.getLogger("smart.checkin")
 Kind = Literal["in", "out"]
@@ -58,7 +60,7 @@ RECORDED = ("accepted", "review")  # statuses that count as attendance (a refuse
 # --- challenge ---------------------------------------------------------------------------------------
 
 
-def _employee_on_bound_phone(principal: Principal) -> people.Employee:
+def _employee_on_bound_phone(principal: Principal) -> Employee:
     employee = employee_of(principal)
     if employee is None or not employee.active:
         raise AccountInactiveError()
@@ -115,7 +117,7 @@ def parse_request(body: dict[str, Any], raw: bytes, settings: Settings) -> Check
         captured_at=captured_at,
         mock_location=fields.boolean(body, "mock_location", False),
         offline=offline,
-        photo=face_service.decode_photo(body, settings),
+        photo=faces.decode_photo(body, settings),
         fingerprint=hashlib.sha256(raw).hexdigest(),
     )
 
@@ -128,7 +130,7 @@ class Attempt:
     """What is learned while judging one check-in; becomes the stored event and the answer."""
 
     request: CheckinRequest
-    employee: people.Employee
+    employee: Employee
     attendance_time: datetime
     local_date: str
     event_id: str
@@ -206,7 +208,7 @@ def _judge_and_record(
 
 def _attempt(
     request: CheckinRequest,
-    employee: people.Employee,
+    employee: Employee,
     key: str,
     settings: Settings,
     *,
@@ -223,7 +225,7 @@ def _attempt(
 
 
 def _attendance_time(
-    request: CheckinRequest, employee: people.Employee, settings: Settings, now: datetime
+    request: CheckinRequest, employee: Employee, settings: Settings, now: datetime
 ) -> tuple[datetime, challenges.Challenge | None]:
     """The challenge's issue time (online) or the accepted capture time (offline, reviewed later).
 
@@ -294,16 +296,16 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
     templates = face_store.templates_of(nip)
     if not templates:
         raise CheckinRefusedError("NOT_ENROLLED")
-    analysis = face_service.analyse_selfie(attempt.request.photo, settings)
+    analysis = faces.analyse_selfie(attempt.request.photo, settings)
     attempt.analysis = analysis
-    face_service.check_not_replayed(analysis, face_store.fingerprints_of(nip, attempt.attendance_time), settings)
-    verdict = face_service.verify_selfie(nip, analysis, templates, settings)
+    faces.check_not_replayed(analysis, face_store.fingerprints_of(nip, attempt.attendance_time), settings)
+    verdict = faces.verify_selfie(nip, analysis, templates, settings)
     attempt.face = {"score": round(verdict.score, 4), "threshold": verdict.accept_threshold}
     if verdict.decision == "reject":
         raise CheckinRefusedError("FACE_MISMATCH", details={"score": round(verdict.score, 4)})
     if verdict.decision == "review":
         attempt.warnings.append("FACE_BORDERLINE")
-    engine, _ = face_service.engine_and_policy(settings)
+    engine, _ = runtime.engine_and_policy(settings)
     if analysis.quality.face_width_px < engine.config.quality.min_face_px_enrol:
         # Scored (a low-resolution upload is no reason to refuse), but look-alikes match more easily when the
         # face is this small (bench/face_RESULTS.md): an admin confirms.
@@ -319,7 +321,7 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
 def _store_photo(attempt: Attempt, settings: Settings) -> str:
     if attempt.photo_key is None:
         key = photo_key("checkin", attempt.local_date, attempt.employee.nip, attempt.event_id.split(".", 1)[1])
-        photo_store(settings).put(key, attempt.request.photo)
+        runtime.photos(settings).put(key, attempt.request.photo)
         attempt.photo_key = key
     return attempt.photo_key
 
@@ -354,7 +356,7 @@ def _event(attempt: Attempt, status: str, photo: str, reasons: list[str] | None 
 
 def _record_success(attempt: Attempt, settings: Settings) -> Answer:
     status = "review" if attempt.warnings else "accepted"
-    judgement = days.judge_for_answer(
+    judgement = recaps.judge_for_answer(
         attempt.employee, attempt.request.kind, attempt.attendance_time, settings, attempt.duties
     )
     body = {

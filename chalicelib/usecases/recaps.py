@@ -16,11 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from chalicelib.attendance.calendar import DayPlan, EmployeePlan, RegencyCalendar, plan_day
+from chalicelib.attendance.calendar import DayPlan, plan_day
 from chalicelib.attendance.classify import (
     AttendanceEvent,
     DayInputs,
-    DayStatus,
     EventState,
     Judgement,
     assign_events,
@@ -29,6 +28,9 @@ from chalicelib.attendance.classify import (
     monitor_state,
 )
 from chalicelib.attendance.rules import RuleTable
+from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar
+from chalicelib.domain.people import Employee, Member
+from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store
 from chalicelib.store import calendar as calendar_store
@@ -75,7 +77,7 @@ def _plans(day: date, calendar: RegencyCalendar, plan: EmployeePlan, rules: Rule
 
 
 def judge_for_answer(
-    employee: people.Employee, kind: str, at: datetime, settings: Settings, duties: Sequence[DutyModel] | None = None
+    employee: Employee, kind: str, at: datetime, settings: Settings, duties: Sequence[DutyModel] | None = None
 ) -> Judgement:
     """Late/early minutes and category for the check-in answer, under the schedule in force that day.
 
@@ -93,7 +95,7 @@ def judge_for_answer(
 
 @dataclass(frozen=True)
 class EmployeeDay:
-    employee: people.Member
+    employee: Member
     inputs: DayInputs  # the day itself, with the events that belong to it
     plans: list[DayPlan]  # the day and its neighbours
     events: list[AttendanceEvent]  # every event read for the day (its window may reach a neighbouring date)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.auth import passwords, tokens
-from chalicelib.auth.tokens import IssuedToken, Principal
+from chalicelib.auth.tokens import IssuedToken
+from chalicelib.domain.people import ADMIN_ROLES, AdminUser, Employee, Principal
 from chalicelib.errors import (
     AccountInactiveError,
     ConflictError,
@@ -28,11 +29,7 @@ from chalicelib.store import audit, people
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.models import AdminModel, EmployeeModel
 
-NIP_PATTERN = re.compile(r"^[0-9]{18}$")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9_.-]{3,40}$")
-DEVICE_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
-ADMIN_ROLES = ("unit_admin", "super_admin")
-BOOTSTRAP_ADMIN = "admin"
 _DUMMY_HASH = passwords.hash_secret("timing-equaliser")
 
 
@@ -59,24 +56,12 @@ def _check_password(model: EmployeeModel | AdminModel, password: str, settings: 
     people.clear_login_failures(model)
 
 
-def validate_nip(nip: object, field: str = "nip") -> str:
-    if not isinstance(nip, str) or not NIP_PATTERN.match(nip):
-        raise ValidationError("NIP harus 18 digit angka.", {field: "must be 18 digits"})
-    return nip
-
-
 def validate_password(password: object, field: str = "password") -> str:
     if not isinstance(password, str) or not passwords.MIN_PASSWORD_LENGTH <= len(password) <= 128:
         raise ValidationError(
             f"Kata sandi minimal {passwords.MIN_PASSWORD_LENGTH} karakter.", {field: "8 to 128 characters"}
         )
     return password
-
-
-def validate_device(device_id: object) -> str:
-    if not isinstance(device_id, str) or not DEVICE_PATTERN.match(device_id):
-        raise ValidationError("ID perangkat tidak valid.", {"device_id": "8 to 128 characters [A-Za-z0-9_.:-]"})
-    return device_id
 
 
 # --- admins ------------------------------------------------------------------------------------------
@@ -94,21 +79,9 @@ def admin_login(username: str, password: str, settings: Settings, now: datetime)
     return LoginResult(tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now), admin.role)
 
 
-def ensure_bootstrap_admin(settings: Settings) -> bool:
-    """Create the first super admin from SMART_BOOTSTRAP_ADMIN_PASSWORD when it does not exist yet."""
-    if settings.bootstrap_admin_password is None or people.admin_model(BOOTSTRAP_ADMIN) is not None:
-        return False
-    try:
-        password_hash = passwords.hash_secret(settings.bootstrap_admin_password)
-        people.create_admin(BOOTSTRAP_ADMIN, password_hash, "super_admin", set())
-    except ConditionFailed:
-        return False
-    return True
-
-
 def create_admin_user(
     actor: Principal, username: str, password: str, role: str, unit_ids: list[str]
-) -> people.AdminUser:
+) -> AdminUser:
     require_super_admin(actor)
     if not USERNAME_PATTERN.match(username):
         raise ValidationError("Nama pengguna tidak valid.", {"username": "3-40 of a-z 0-9 _ . -"})
@@ -249,7 +222,7 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
     return principal
 
 
-def employee_of(principal: Principal) -> people.Employee | None:
+def employee_of(principal: Principal) -> Employee | None:
     """The calling employee's record: the one `authenticate` read, else read now."""
     return principal.employee or people.get_employee(principal.subject)
 

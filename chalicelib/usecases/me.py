@@ -6,10 +6,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from chalicelib.api import fields
-from chalicelib.attendance import days
 from chalicelib.attendance.calendar import plan_day
-from chalicelib.attendance.checkin import event_view
-from chalicelib.auth.service import employee_of
 from chalicelib.auth.tokens import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
@@ -17,6 +14,9 @@ from chalicelib.store import attendance as events_store
 from chalicelib.store import calendar as calendar_store
 from chalicelib.store import people
 from chalicelib.store import zones as zone_store
+from chalicelib.usecases import recaps
+from chalicelib.usecases.auth import employee_of
+from chalicelib.usecases.checkin import event_view
 
 MAX_RANGE_DAYS = 62
 
@@ -27,7 +27,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str
         raise AccountInactiveError()
     unit = people.get_unit(employee.unor_id)
     today = now.astimezone(settings.tz).date()
-    rules = days.rule_table(settings)
+    rules = recaps.rule_table(settings)
     plan = calendar_store.employee_plan(employee.nip, employee.unor_id, today, today)
     day = plan_day(today, calendar_store.regency_calendar({today.year}), plan, rules)
     mark = events_store.get_mark(employee.nip, today.isoformat())

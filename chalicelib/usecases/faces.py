@@ -2,7 +2,7 @@
 
 Models and the cohort load lazily once per process (Lambda container reuse). The scoring policy named by
 SMART_FACE_POLICY decides which models run; templates made by other models are never compared with them:
-the employee must be re-enrolled or the batch recompute (``python -m chalicelib.face_service recompute``)
+the employee must be re-enrolled or the batch recompute (``python -m chalicelib.usecases.faces recompute``)
 must run first.
 """
 
@@ -11,50 +11,19 @@ from __future__ import annotations
 import base64
 import binascii
 import sys
-import threading
 from datetime import datetime
 from typing import Any
 
+from chalicelib import runtime
 from chalicelib.auth.tokens import Principal
-from chalicelib.directory import employee_in_scope
 from chalicelib.errors import NotFoundError, ValidationError
-from chalicelib.face import FaceAnalysis, FaceConfig, FaceEngine, PhotoFingerprint, Template, Verdict
-from chalicelib.face.cohort import Cohort, CohortCache
+from chalicelib.face import FaceAnalysis, PhotoFingerprint, Template, Verdict
 from chalicelib.face.replay import check_replay
-from chalicelib.face.scoring import ScoringPolicy, verify
-from chalicelib.settings import Settings, load_settings
+from chalicelib.face.scoring import verify
+from chalicelib.settings import Settings
 from chalicelib.store import audit, faces
-from chalicelib.store.photos import photo_key, photo_store
-
-_lock = threading.Lock()
-_engines: dict[tuple[str, int, str], tuple[FaceEngine, ScoringPolicy]] = {}
-_cohorts: dict[str, CohortCache] = {}
-
-
-def engine_and_policy(settings: Settings) -> tuple[FaceEngine, ScoringPolicy]:
-    key = (str(settings.model_dir), settings.face_threads, settings.face_policy)
-    with _lock:
-        if key not in _engines:
-            policy = ScoringPolicy.load(settings.face_policy)
-            config = FaceConfig(
-                model_dir=settings.model_dir, intra_op_threads=settings.face_threads, embedders=policy.model_ids
-            )
-            _engines[key] = (FaceEngine(config), policy)
-        return _engines[key]
-
-
-def cohort(settings: Settings) -> Cohort:
-    with _lock:
-        if settings.table_prefix not in _cohorts:
-            _cohorts[settings.table_prefix] = CohortCache(faces.cohort_members, max_age_s=3600)
-        cache = _cohorts[settings.table_prefix]
-    return cache.get()
-
-
-def forget_cohort() -> None:
-    """Tests and the recompute command: the next verification reloads the cohort."""
-    with _lock:
-        _cohorts.clear()
+from chalicelib.store.photos import photo_key
+from chalicelib.usecases.directory import employee_in_scope
 
 
 def decode_photo(body: dict[str, Any], settings: Settings) -> bytes:
@@ -78,7 +47,7 @@ def enrol(actor: Principal, nip: str, body: dict[str, Any], settings: Settings, 
     """Add a reference photo: analysed, refused on no/many faces or poor quality, photo kept privately."""
     employee = employee_in_scope(actor, nip)
     data = decode_photo(body, settings)
-    engine, policy = engine_and_policy(settings)
+    engine, policy = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
     check_replay(analysis, faces.fingerprints_of(employee.nip, now), engine.config.replay)
     kept = keep_enrolment(actor.subject, employee.nip, data, analysis, settings=settings, now=now)
@@ -95,7 +64,7 @@ def keep_enrolment(
     """
     template_id = faces.new_template_id()
     key = photo_key("enrol", now.astimezone(settings.tz).date().isoformat(), nip, template_id)
-    photo_store(settings).put(key, data)
+    runtime.photos(settings).put(key, data)
     quality = _quality(analysis)
     faces.save_template(
         nip,
@@ -119,7 +88,7 @@ def _quality(analysis: FaceAnalysis) -> dict[str, Any]:
 
 def list_templates(actor: Principal, nip: str, settings: Settings) -> dict[str, Any]:
     employee = employee_in_scope(actor, nip)
-    store = photo_store(settings)
+    store = runtime.photos(settings)
     items = []
     for row in faces.template_rows(employee.nip):
         key = row.pop("photo_key")
@@ -140,18 +109,18 @@ def delete_template(actor: Principal, nip: str, template_id: str) -> dict[str, A
 
 
 def analyse_selfie(data: bytes, settings: Settings) -> FaceAnalysis:
-    engine, _ = engine_and_policy(settings)
+    engine, _ = runtime.engine_and_policy(settings)
     return engine.analyse(data, purpose="verify")
 
 
 def verify_selfie(nip: str, analysis: FaceAnalysis, templates: list[Template], settings: Settings) -> Verdict:
-    _, policy = engine_and_policy(settings)
-    members = cohort(settings)
+    _, policy = runtime.engine_and_policy(settings)
+    members = runtime.cohort(settings)
     return verify(analysis, templates, members.without_owners({nip}), policy)
 
 
 def check_not_replayed(analysis: FaceAnalysis, history: list[PhotoFingerprint], settings: Settings) -> None:
-    engine, _ = engine_and_policy(settings)
+    engine, _ = runtime.engine_and_policy(settings)
     check_replay(analysis, history, engine.config.replay)
 
 
@@ -160,8 +129,8 @@ def check_not_replayed(analysis: FaceAnalysis, history: list[PhotoFingerprint], 
 
 def recompute(settings: Settings, nips: list[str]) -> dict[str, int]:
     """Re-embed every template of the given employees from their kept enrolment photos."""
-    engine, policy = engine_and_policy(settings)
-    store = photo_store(settings)
+    engine, policy = runtime.engine_and_policy(settings)
+    store = runtime.photos(settings)
     done = failed = 0
     for nip, template_id, key in faces.iter_template_keys(nips):
         try:
@@ -172,19 +141,18 @@ def recompute(settings: Settings, nips: list[str]) -> dict[str, int]:
         faces.replace_vectors(nip, template_id, analysis.embeddings)
         faces.set_face_model(nip, ",".join(policy.model_ids))
         done += 1
-    forget_cohort()
+    runtime.forget_cohort()
     return {"recomputed": done, "failed": failed}
 
 
 def main(argv: list[str]) -> int:
     if len(argv) < 3 or argv[1] != "recompute":
-        print("usage: python -m chalicelib.face_service recompute NIP... | --unit UNOR_ID", file=sys.stderr)
+        print("usage: python -m chalicelib.usecases.faces recompute NIP... | --unit UNOR_ID", file=sys.stderr)
         return 2
-    from chalicelib.api.context import ensure_ready
     from chalicelib.store.people import iter_employees_of_unit
 
-    settings = load_settings()
-    ensure_ready(settings)
+    settings = runtime.load_settings()
+    runtime.ensure_ready(settings)
     nips = [e.nip for e in iter_employees_of_unit(argv[3])] if argv[2] == "--unit" else argv[2:]
     print(recompute(settings, nips))
     return 0

@@ -9,19 +9,20 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib import runtime
 from chalicelib.api import fields
-from chalicelib.attendance import days
-from chalicelib.attendance.checkin import event_view
 from chalicelib.attendance.export import export_monthly
-from chalicelib.attendance.monthly import EmployeeMonth, YearToDate, monthly_report
-from chalicelib.auth import service as auth
+from chalicelib.attendance.monthly import EmployeeMonth, monthly_report
 from chalicelib.auth.tokens import Principal
+from chalicelib.domain.status import YearToDate
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store
 from chalicelib.store import audit, people, statuses
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso
-from chalicelib.store.photos import EXPORT_PREFIX, photo_store
+from chalicelib.store.photos import EXPORT_PREFIX
+from chalicelib.usecases import auth, recaps
+from chalicelib.usecases.checkin import event_view
 
 INLINE_CSV_BYTES = 1_000_000
 
@@ -45,7 +46,7 @@ def run_recap(principal: Principal, body: dict[str, Any], settings: Settings) ->
     day = fields.date_field(body, "date")
     unor_id = fields.string(body, "unor_id", max_len=64, required=False)
     units = auth.visible_units(principal, unor_id)
-    result = days.run_daily_recap(day, settings, units)
+    result = recaps.run_daily_recap(day, settings, units)
     audit.record(principal.subject, "recap.daily", day.isoformat(), {"unor_id": unor_id, **result})
     return result
 
@@ -54,7 +55,7 @@ def daily_recap(principal: Principal, day_text: str | None, unor_id: str | None,
     day = fields.parse_date(day_text, "date")
     unit = _one_unit(principal, unor_id)
     rows, next_cursor = statuses.day_page(unit, day, cursor)
-    items = [days.recap_item(m.nama, m.nip, statuses.to_status(m.date, m.status, dict(m.data))) for m in rows]
+    items = [recaps.recap_item(m.nama, m.nip, statuses.to_status(m.date, m.status, dict(m.data))) for m in rows]
     return {"date": day.isoformat(), "unor_id": unit, "items": items, "next": next_cursor}
 
 
@@ -62,7 +63,7 @@ def monitor(
     principal: Principal, day_text: str | None, unor_id: str | None, settings: Settings, now: datetime
 ) -> dict[str, Any]:
     day = fields.parse_date(day_text, "date") if day_text else now.astimezone(settings.tz).date()
-    return days.monitor(_one_unit(principal, unor_id), day, now, settings)
+    return recaps.monitor(_one_unit(principal, unor_id), day, now, settings)
 
 
 # --- monthly -----------------------------------------------------------------------------------------
@@ -113,9 +114,9 @@ def monthly(
     chosen = fmt or "json"
     if chosen not in ("json", "csv", "xlsx"):
         raise ValidationError("Format harus json, csv, atau xlsx.", {"format": "json|csv|xlsx"})
-    per_unit = days.map_units(lambda unit: _unit_month(unit, month), _units(principal, unor_id))
+    per_unit = recaps.map_units(lambda unit: _unit_month(unit, month), _units(principal, unor_id))
     employees = [e for unit_rows in per_unit for e in unit_rows]
-    report = monthly_report(month, employees, days.rule_table(settings))
+    report = monthly_report(month, employees, recaps.rule_table(settings))
     if chosen == "json":
         return report.to_dict()
     exported = export_monthly(report, chosen)
@@ -125,7 +126,7 @@ def monthly(
 
 
 def _export_link(filename: str, content: bytes, content_type: str, settings: Settings) -> dict[str, Any]:
-    store = photo_store(settings)
+    store = runtime.photos(settings)
     key = f"{EXPORT_PREFIX}{secrets.token_hex(8)}/{filename}"
     store.put(key, content, content_type)
     url = store.presign(key, settings.presign_ttl_s, filename)
@@ -178,4 +179,4 @@ def _rerun_if_recapped(unor_id: str, day: date, settings: Settings, now: datetim
     """A decision on a day already recapped changes that day's stored status at once."""
     if day >= now.astimezone(settings.tz).date():
         return None
-    return days.run_daily_recap(day, settings, [unor_id])
+    return recaps.run_daily_recap(day, settings, [unor_id])

@@ -1,0 +1,104 @@
+"""The regency's calendar and one employee's plan: holidays, Ramadan, leaves, field duty, schedule versions.
+
+How they resolve into one day's hours is a rule and lives in `chalicelib.attendance.calendar`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
+from chalicelib.errors import ScheduleError
+
+
+class LeaveKind(StrEnum):
+    """Leave types of the API (`POST /v1/admin/leaves`); the value is the daily status code."""
+
+    CUTI = "C"
+    IZIN = "I"
+    SAKIT = "S"
+
+    @classmethod
+    def from_api(cls, name: str) -> LeaveKind:
+        try:
+            return cls[name]
+        except KeyError as exc:
+            raise ScheduleError("Jenis cuti/izin tidak dikenal", {"field": "type"}) from exc
+
+
+class HolidayKind(StrEnum):
+    """Where a holiday comes from (all of them make the day LIBUR)."""
+
+    NATIONAL = "national"
+    CUTI_BERSAMA = "cuti_bersama"
+    LOCAL = "local"
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A day off for the whole regency."""
+
+    day: date
+    name: str
+    kind: HolidayKind = HolidayKind.NATIONAL
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Inclusive range of local dates."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ScheduleError("Tanggal selesai sebelum tanggal mulai", {"field": "end_date"})
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Leave:
+    """An approved leave (cuti), permit (izin) or sick leave (sakit) of one employee."""
+
+    kind: LeaveKind
+    period: DateRange
+
+
+@dataclass(frozen=True)
+class RamadanPeriod:
+    """Ramadan dates; `week` overrides the rule table's Ramadan hours when given."""
+
+    period: DateRange
+    week: WeekSchedule | None = None
+
+
+@dataclass(frozen=True)
+class RegencyCalendar:
+    """Calendar shared by every employee: holidays and Ramadan periods."""
+
+    holidays: Mapping[date, Holiday] = field(default_factory=dict)
+    ramadan: tuple[RamadanPeriod, ...] = ()
+
+    @classmethod
+    def of(cls, holidays: tuple[Holiday, ...] = (), ramadan: tuple[RamadanPeriod, ...] = ()) -> RegencyCalendar:
+        return cls({holiday.day: holiday for holiday in holidays}, ramadan)
+
+    def ramadan_on(self, day: date) -> RamadanPeriod | None:
+        return next((period for period in self.ramadan if day in period.period), None)
+
+
+@dataclass(frozen=True)
+class EmployeePlan:
+    """Everything scheduled for one employee: unit and own schedule versions, shifts, leaves, field duty."""
+
+    unit_versions: tuple[ScheduleVersion, ...] = ()
+    own_versions: tuple[ScheduleVersion, ...] = ()
+    # Per-date shift roster; None means the roster gives that date off.
+    shifts: Mapping[date, WorkHours | None] = field(default_factory=dict)
+    leaves: tuple[Leave, ...] = ()
+    field_duties: tuple[DateRange, ...] = ()

@@ -1,0 +1,97 @@
+"""Who SMART knows: employees, units, admin users, and the authenticated caller of a request.
+
+Plain frozen records shared by every layer: repositories hand them out, rules and use cases take them.
+Identifier rules (the 18-digit NIP, device ids) live here too, so that every layer checks them alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.errors import ValidationError
+
+NIP_PATTERN = re.compile(r"^[0-9]{18}$")
+DEVICE_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+ADMIN_ROLES = ("unit_admin", "super_admin")
+ROLES = ("employee", *ADMIN_ROLES)
+
+
+@dataclass(frozen=True)
+class Employee:
+    nip: str
+    nama: str
+    unor_id: str
+    jabatan: str | None = None
+    active: bool = True
+    gelar_depan: str | None = None
+    gelar_belakang: str | None = None
+    device_id: str | None = None
+    token_version: int = 0
+    template_count: int = 0
+    face_model: str | None = None
+    duty_until: str | None = None  # see EmployeeModel.duty_until
+
+
+@dataclass(frozen=True)
+class Member:
+    """An employee as a unit's day sees them (recap, monitor): who, and whether SMART still follows them."""
+
+    nip: str
+    nama: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Unit:
+    unor_id: str
+    unor_nama: str
+    zone_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class AdminUser:
+    username: str
+    role: str
+    unit_ids: frozenset[str] = field(default_factory=frozenset)
+    token_version: int = 0
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    next: str | None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller of a request."""
+
+    subject: str  # NIP of an employee, user name of an admin
+    role: str
+    unit_ids: frozenset[str] = frozenset()
+    device_id: str | None = None
+    version: int = 0
+    # The employee record read to check the token version, so the request need not read it again.
+    employee: Employee | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ("unit_admin", "super_admin")
+
+    @property
+    def is_super_admin(self) -> bool:
+        return self.role == "super_admin"
+
+
+def validate_nip(nip: object, field: str = "nip") -> str:
+    if not isinstance(nip, str) or not NIP_PATTERN.match(nip):
+        raise ValidationError("NIP harus 18 digit angka.", {field: "must be 18 digits"})
+    return nip
+
+
+def validate_device(device_id: object) -> str:
+    if not isinstance(device_id, str) or not DEVICE_PATTERN.match(device_id):
+        raise ValidationError("ID perangkat tidak valid.", {"device_id": "8 to 128 characters [A-Za-z0-9_.:-]"})
+    return device_id

@@ -1,0 +1,109 @@
+"""The composition root: what one process (a Lambda container, a `chalice local` worker, a test) builds
+once and shares: settings, the tables pointed at this deployment, the first admin, the photo store, the
+face engine with its scoring policy, and the cached face cohort.
+
+Everything here is lazy: importing the app touches no AWS and loads no model, and a failed start is
+retried by the next request. The HTTP layer and the scheduled jobs call `ensure_ready` first; use cases
+ask for the engine, the cohort and the photo store here instead of building their own.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from chalicelib.auth import passwords
+from chalicelib.face import FaceConfig, FaceEngine
+from chalicelib.face.cohort import Cohort, CohortCache
+from chalicelib.face.scoring import ScoringPolicy
+from chalicelib.settings import Settings, load_settings
+from chalicelib.store import faces, people
+from chalicelib.store.base import ConditionFailed
+from chalicelib.store.cache import forget_all
+from chalicelib.store.models import configure
+from chalicelib.store.photos import PhotoStore, photo_store
+
+__all__ = [
+    "BOOTSTRAP_ADMIN",
+    "cohort",
+    "engine_and_policy",
+    "ensure_bootstrap_admin",
+    "ensure_ready",
+    "forget",
+    "forget_cohort",
+    "load_settings",
+    "photos",
+]
+
+BOOTSTRAP_ADMIN = "admin"
+COHORT_MAX_AGE_S = 3600
+
+_lock = threading.Lock()
+_ready: dict[str, bool] = {}
+_engines: dict[tuple[str, int, str], tuple[FaceEngine, ScoringPolicy]] = {}
+_cohorts: dict[str, CohortCache] = {}
+
+
+def ensure_ready(settings: Settings) -> None:
+    """Point the models at this deployment's tables and create the first admin (once per process)."""
+    key = f"{settings.table_prefix}|{settings.region}"
+    if _ready.get(key):
+        return
+    with _lock:
+        if _ready.get(key):
+            return
+        configure(settings.table_prefix, settings.region)
+        ensure_bootstrap_admin(settings)
+        _ready.clear()
+        _ready[key] = True
+
+
+def ensure_bootstrap_admin(settings: Settings) -> bool:
+    """Create the first super admin from SMART_BOOTSTRAP_ADMIN_PASSWORD when it does not exist yet."""
+    if settings.bootstrap_admin_password is None or people.admin_model(BOOTSTRAP_ADMIN) is not None:
+        return False
+    try:
+        password_hash = passwords.hash_secret(settings.bootstrap_admin_password)
+        people.create_admin(BOOTSTRAP_ADMIN, password_hash, "super_admin", set())
+    except ConditionFailed:
+        return False
+    return True
+
+
+def engine_and_policy(settings: Settings) -> tuple[FaceEngine, ScoringPolicy]:
+    """The process's face engine and the scoring policy named by SMART_FACE_POLICY (models load lazily)."""
+    key = (str(settings.model_dir), settings.face_threads, settings.face_policy)
+    with _lock:
+        if key not in _engines:
+            policy = ScoringPolicy.load(settings.face_policy)
+            config = FaceConfig(
+                model_dir=settings.model_dir, intra_op_threads=settings.face_threads, embedders=policy.model_ids
+            )
+            _engines[key] = (FaceEngine(config), policy)
+        return _engines[key]
+
+
+def cohort(settings: Settings) -> Cohort:
+    """The S-norm cohort of this deployment, read at most an hour ago."""
+    with _lock:
+        if settings.table_prefix not in _cohorts:
+            _cohorts[settings.table_prefix] = CohortCache(faces.cohort_members, max_age_s=COHORT_MAX_AGE_S)
+        cache = _cohorts[settings.table_prefix]
+    return cache.get()
+
+
+def photos(settings: Settings) -> PhotoStore:
+    """The deployment's private photo and export store."""
+    return photo_store(settings)
+
+
+def forget_cohort() -> None:
+    """Tests and the recompute command: the next verification reloads the cohort."""
+    with _lock:
+        _cohorts.clear()
+
+
+def forget() -> None:
+    """Tests that recreate tables call this so the next request configures again and reads afresh."""
+    _ready.clear()
+    forget_all()
+    forget_cohort()
