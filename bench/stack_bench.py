@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from bench import stack_seed
 from bench.stack_env import REPO_DIR, moto_server, prepare
-from chalicelib.auth.tokens import Principal
+from chalicelib.domain.people import Principal
 from chalicelib.settings import Settings
 from chalicelib.store import people
 from chalicelib.usecases import recaps, reports

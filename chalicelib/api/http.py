@@ -20,10 +20,10 @@ from chalice.app import Blueprint, Chalice, Request, Response
 
 from chalicelib import runtime as context
 from chalicelib.api.errors import error_response, exception_response, json_response
-from chalicelib.auth.tokens import Principal
+from chalicelib.domain.people import Principal
 from chalicelib.errors import ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings, load_settings
-from chalicelib.usecases import auth
+from chalicelib.usecases import access, auth
 
 logger = logging.getLogger("smart.http")
 
@@ -100,9 +100,9 @@ def _authenticate(request: Request, settings: Settings, now: datetime, needed: A
     if needed in ("employee", "employee_token") and principal.role != "employee":
         raise ForbiddenError()
     if needed == "admin":
-        auth.require_admin(principal)
+        access.require_admin(principal)
     if needed == "super_admin":
-        auth.require_super_admin(principal)
+        access.require_super_admin(principal)
     return principal
 
 

@@ -9,7 +9,7 @@ from chalice.app import Blueprint, Response
 from chalicelib.api.errors import json_response
 from chalicelib.api.http import Call, endpoint
 from chalicelib.usecases import calendar as cal
-from chalicelib.usecases import checkin, faces, me, reports
+from chalicelib.usecases import checkin, faces, me, reports, reviews
 
 bp = Blueprint(__name__)
 
@@ -86,13 +86,13 @@ def monthly_recap(call: Call) -> Any:
 
 
 @endpoint(bp, "/v1/admin/reviews", ["GET"], auth_as="admin")
-def reviews(call: Call) -> dict[str, Any]:
-    return reports.list_reviews(call.principal, call.query("status"), call.query("unor_id"), call.query("next"))
+def list_reviews(call: Call) -> dict[str, Any]:
+    return reviews.list_reviews(call.principal, call.query("status"), call.query("unor_id"), call.query("next"))
 
 
 @endpoint(bp, "/v1/admin/reviews/{event_id}", ["POST"], auth_as="admin")
 def decide_review(call: Call, event_id: str) -> dict[str, Any]:
-    return reports.decide(call.principal, event_id, call.json(), call.settings, call.now)
+    return reviews.decide(call.principal, event_id, call.json(), call.settings, call.now)
 
 
 # --- calendar ----------------------------------------------------------------------------------------

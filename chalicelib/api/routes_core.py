@@ -11,7 +11,7 @@ from chalicelib.api.http import Call, endpoint
 from chalicelib.domain.people import validate_device, validate_nip
 from chalicelib.settings import VERSION
 from chalicelib.store.base import iso
-from chalicelib.usecases import auth, directory
+from chalicelib.usecases import admin_users, auth, directory, onboarding
 
 bp = Blueprint(__name__)
 
@@ -53,20 +53,20 @@ def employee_login(call: Call) -> dict[str, Any]:
 
 @endpoint(bp, "/v1/admin/employees/{nip}/activation", ["POST"], auth_as="admin", status=201)
 def create_activation(call: Call, nip: str) -> dict[str, Any]:
-    code, expires = auth.create_activation(call.principal, validate_nip(nip), call.settings, call.now)
+    code, expires = onboarding.create_activation(call.principal, validate_nip(nip), call.settings, call.now)
     return {"activation_code": code, "expires_at": iso(expires)}
 
 
 @endpoint(bp, "/v1/admin/employees/{nip}/reset-device", ["POST"], auth_as="admin")
 def reset_device(call: Call, nip: str) -> dict[str, Any]:
-    auth.reset_device(call.principal, validate_nip(nip))
+    onboarding.reset_device(call.principal, validate_nip(nip))
     return {"nip": nip, "device_bound": False}
 
 
 @endpoint(bp, "/v1/admin/users", ["POST"], auth_as="super_admin", status=201)
 def create_admin_user(call: Call) -> dict[str, Any]:
     body = call.json()
-    user = auth.create_admin_user(
+    user = admin_users.create_admin_user(
         call.principal,
         fields.req_string(body, "username", max_len=40),
         auth.validate_password(body.get("password")),

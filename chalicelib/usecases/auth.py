@@ -1,4 +1,4 @@
-"""Authentication use cases: admin login, employee activation and login with one bound phone, scopes.
+"""Authentication use cases: admin login, employee activation and login with one bound phone, tokens.
 
 Failed logins are counted per account; at the limit the account is locked for a while (RATE_LIMITED).
 Unknown accounts cost the same KDF time as known ones so that timing does not reveal which NIPs exist.
@@ -6,30 +6,25 @@ Unknown accounts cost the same KDF time as known ones so that timing does not re
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.auth import passwords, tokens
 from chalicelib.auth.tokens import IssuedToken
-from chalicelib.domain.people import ADMIN_ROLES, AdminUser, Employee, Principal
+from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import (
     AccountInactiveError,
-    ConflictError,
     DeviceMismatchError,
-    ForbiddenError,
     InvalidCredentialsError,
-    NotFoundError,
     RateLimitedError,
     UnauthenticatedError,
     ValidationError,
 )
 from chalicelib.settings import Settings
-from chalicelib.store import audit, people
+from chalicelib.store import people
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.models import AdminModel, EmployeeModel
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9_.-]{3,40}$")
 _DUMMY_HASH = passwords.hash_secret("timing-equaliser")
 
 
@@ -39,19 +34,19 @@ class LoginResult:
     role: str
 
 
-def _epoch(now: datetime) -> int:
+def epoch(now: datetime) -> int:
     return int(now.timestamp())
 
 
 def _check_lock(model: EmployeeModel | AdminModel, now: datetime) -> None:
     locked_until = int(model.locked_until or 0)
-    if locked_until > _epoch(now):
-        raise RateLimitedError(locked_until - _epoch(now))
+    if locked_until > epoch(now):
+        raise RateLimitedError(locked_until - epoch(now))
 
 
 def _check_password(model: EmployeeModel | AdminModel, password: str, settings: Settings, now: datetime) -> None:
     if not passwords.verify_secret(password, model.password_hash):
-        people.record_login_failure(model, settings.login_max_failures, settings.login_lockout_s, _epoch(now))
+        people.record_login_failure(model, settings.login_max_failures, settings.login_lockout_s, epoch(now))
         raise InvalidCredentialsError()
     people.clear_login_failures(model)
 
@@ -79,28 +74,6 @@ def admin_login(username: str, password: str, settings: Settings, now: datetime)
     return LoginResult(tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now), admin.role)
 
 
-def create_admin_user(
-    actor: Principal, username: str, password: str, role: str, unit_ids: list[str]
-) -> AdminUser:
-    require_super_admin(actor)
-    if not USERNAME_PATTERN.match(username):
-        raise ValidationError("Nama pengguna tidak valid.", {"username": "3-40 of a-z 0-9 _ . -"})
-    validate_password(password)
-    if role not in ADMIN_ROLES:
-        raise ValidationError("Peran tidak dikenal.", {"role": f"one of {', '.join(ADMIN_ROLES)}"})
-    if role == "unit_admin" and not unit_ids:
-        raise ValidationError("Admin unit harus memiliki unit.", {"unit_ids": "required for unit_admin"})
-    missing = set(unit_ids) - {u.unor_id for u in people.get_units(unit_ids)}
-    if missing:
-        raise ValidationError("Unit tidak ditemukan.", {"unit_ids": sorted(missing)})
-    try:
-        user = people.create_admin(username, passwords.hash_secret(password), role, set(unit_ids))
-    except ConditionFailed as exc:
-        raise ConflictError("Nama pengguna sudah dipakai.", {"username": username}) from exc
-    audit.record(actor.subject, "admin_user.create", username, {"role": role, "unit_ids": sorted(unit_ids)})
-    return user
-
-
 # --- employees ---------------------------------------------------------------------------------------
 
 
@@ -126,33 +99,11 @@ def _bind(model: EmployeeModel, device_id: str, password_hash: str | None) -> No
         raise DeviceMismatchError() from exc
 
 
-def create_activation(actor: Principal, nip: str, settings: Settings, now: datetime) -> tuple[str, datetime]:
-    model = people.employee_model(nip)
-    if model is None:
-        raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
-    require_unit_scope(actor, model.unor_id)
-    if not model.active:
-        raise AccountInactiveError()
-    code = passwords.new_activation_code()
-    expires = _epoch(now) + settings.activation_ttl_s
-    people.update_employee(
-        nip,
-        [
-            EmployeeModel.activation_hash.set(passwords.hash_secret(code)),
-            EmployeeModel.activation_expires.set(expires),
-        ],
-    )
-    audit.record(actor.subject, "employee.activation_code", nip)
-    return code, datetime.fromtimestamp(expires, tz=now.tzinfo)
-
-
-def activate(
-    nip: str, code: str, password: str, device_id: str, *, settings: Settings, now: datetime
-) -> IssuedToken:
+def activate(nip: str, code: str, password: str, device_id: str, *, settings: Settings, now: datetime) -> IssuedToken:
     model = _employee_for_login(nip, now)
-    expired = int(model.activation_expires or 0) <= _epoch(now)
+    expired = int(model.activation_expires or 0) <= epoch(now)
     if expired or not passwords.verify_secret(code, model.activation_hash):
-        people.record_login_failure(model, settings.login_max_failures, settings.login_lockout_s, _epoch(now))
+        people.record_login_failure(model, settings.login_max_failures, settings.login_lockout_s, epoch(now))
         raise InvalidCredentialsError("Kode aktivasi salah atau sudah kedaluwarsa.")
     if not model.active:
         raise AccountInactiveError()
@@ -182,15 +133,6 @@ def employee_login(nip: str, password: str, device_id: str, settings: Settings, 
     elif model.device_id != device_id:
         raise DeviceMismatchError()
     return _employee_token(model, device_id, settings, now)
-
-
-def reset_device(actor: Principal, nip: str) -> None:
-    model = people.employee_model(nip)
-    if model is None:
-        raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
-    require_unit_scope(actor, model.unor_id)
-    people.release_device(nip, model.device_id)
-    audit.record(actor.subject, "employee.reset_device", nip)
 
 
 # --- requests ----------------------------------------------------------------------------------------
@@ -225,29 +167,3 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
 def employee_of(principal: Principal) -> Employee | None:
     """The calling employee's record: the one `authenticate` read, else read now."""
     return principal.employee or people.get_employee(principal.subject)
-
-
-def require_admin(principal: Principal) -> None:
-    if not principal.is_admin:
-        raise ForbiddenError()
-
-
-def require_super_admin(principal: Principal) -> None:
-    if not principal.is_super_admin:
-        raise ForbiddenError()
-
-
-def require_unit_scope(principal: Principal, unor_id: str) -> None:
-    """A unit admin acts only inside their units; a super admin everywhere; an employee never here."""
-    require_admin(principal)
-    if not principal.is_super_admin and unor_id not in principal.unit_ids:
-        raise ForbiddenError()
-
-
-def visible_units(principal: Principal, requested: str | None) -> list[str] | None:
-    """Units an admin may read: None means all (super admin without a filter)."""
-    require_admin(principal)
-    if requested:
-        require_unit_scope(principal, requested)
-        return [requested]
-    return None if principal.is_super_admin else sorted(principal.unit_ids)

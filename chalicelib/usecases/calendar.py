@@ -7,15 +7,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.api import fields
-from chalicelib.auth.tokens import Principal
 from chalicelib.domain.calendar import DateRange, HolidayKind, LeaveKind
-from chalicelib.domain.people import validate_nip
+from chalicelib.domain.people import Principal, validate_nip
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store import audit, people
 from chalicelib.store import calendar as store
-from chalicelib.usecases import auth
+from chalicelib.usecases import access
 from chalicelib.usecases.directory import employee_in_scope
 
 MAX_LEAVE_DAYS = 366
@@ -42,7 +41,7 @@ def _effective_from(body: dict[str, Any], settings: Settings, now: datetime) -> 
 def set_unit_schedule(
     actor: Principal, unor_id: str, body: dict[str, Any], settings: Settings, now: datetime
 ) -> dict[str, Any]:
-    auth.require_unit_scope(actor, unor_id)
+    access.require_unit_scope(actor, unor_id)
     if people.get_unit(unor_id) is None:
         raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
     effective, week = _effective_from(body, settings, now), _week(body)
@@ -58,7 +57,7 @@ def set_unit_schedule(
 
 
 def get_unit_schedule(actor: Principal, unor_id: str) -> dict[str, Any]:
-    auth.require_unit_scope(actor, unor_id)
+    access.require_unit_scope(actor, unor_id)
     return {"unor_id": unor_id, "versions": store.schedule_history(store.unit_owner(unor_id))}
 
 
@@ -92,7 +91,7 @@ def set_shifts(actor: Principal, nip: str, body: dict[str, Any]) -> dict[str, An
 
 
 def put_holiday(actor: Principal, day_text: str, body: dict[str, Any]) -> dict[str, Any]:
-    auth.require_super_admin(actor)
+    access.require_super_admin(actor)
     day = fields.parse_date(day_text, "date")
     name = fields.req_string(body, "name", max_len=120)
     kind = body.get("kind", HolidayKind.LOCAL.value)
@@ -104,7 +103,7 @@ def put_holiday(actor: Principal, day_text: str, body: dict[str, Any]) -> dict[s
 
 
 def delete_holiday(actor: Principal, day_text: str) -> dict[str, Any]:
-    auth.require_super_admin(actor)
+    access.require_super_admin(actor)
     day = fields.parse_date(day_text, "date")
     if not store.delete_holiday(day):
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
@@ -113,7 +112,7 @@ def delete_holiday(actor: Principal, day_text: str) -> dict[str, Any]:
 
 
 def list_holidays(actor: Principal, year_text: str | None, now: datetime) -> dict[str, Any]:
-    auth.require_admin(actor)
+    access.require_admin(actor)
     year = now.year if not year_text else _year(year_text)
     return {"items": store.holidays_of_year(year), "next": None}
 
@@ -125,7 +124,7 @@ def _year(text: str) -> int:
 
 
 def put_ramadan(actor: Principal, year_text: str, body: dict[str, Any]) -> dict[str, Any]:
-    auth.require_super_admin(actor)
+    access.require_super_admin(actor)
     year = _year(year_text)
     start, end = fields.date_field(body, "start_date"), fields.date_field(body, "end_date")
     if end < start or (end - start) > timedelta(days=31) or start.year != year:

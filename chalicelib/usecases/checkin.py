@@ -19,8 +19,7 @@ from typing import Any, Literal
 from chalicelib import runtime
 from chalicelib.api import fields
 from chalicelib.attendance import challenges
-from chalicelib.auth.tokens import Principal
-from chalicelib.domain.people import Employee
+from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import (
     AccountInactiveError,
     AlreadyRecordedError,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.auth.tokens import Principal
-from chalicelib.domain.people import NIP_PATTERN, Employee, validate_nip
+from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, validate_nip
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.store import people
-from chalicelib.usecases import auth
+from chalicelib.usecases import access
 
 
 def employee_view(e: Employee) -> dict[str, Any]:
@@ -29,7 +28,7 @@ def list_employees(principal: Principal, unor_id: str | None, q: str | None, cur
         found = people.get_employee(q)
         visible = found is not None and _in_scope(principal, found.unor_id)
         return {"items": [employee_view(found)] if found and visible else [], "next": None}
-    units = auth.visible_units(principal, unor_id)
+    units = access.visible_units(principal, unor_id)
     if units is None or len(units) != 1:
         raise ValidationError("Pilih unit (unor_id).", {"unor_id": "required"})
     page = people.employees_of_unit(units[0], cursor)
@@ -49,7 +48,7 @@ def _matches(e: Employee, q: str | None) -> bool:
 
 
 def list_units(principal: Principal) -> dict[str, Any]:
-    units = auth.visible_units(principal, None)
+    units = access.visible_units(principal, None)
     ids = people.list_unit_ids() if units is None else units
     items = [
         {
@@ -67,5 +66,5 @@ def employee_in_scope(principal: Principal, nip: str) -> Employee:
     employee = people.get_employee(validate_nip(nip))
     if employee is None:
         raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
-    auth.require_unit_scope(principal, employee.unor_id)
+    access.require_unit_scope(principal, employee.unor_id)
     return employee

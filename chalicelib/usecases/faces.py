@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.auth.tokens import Principal
+from chalicelib.domain.people import Principal
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.face import FaceAnalysis, PhotoFingerprint, Template, Verdict
 from chalicelib.face.replay import check_replay

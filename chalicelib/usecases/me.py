@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib.api import fields
 from chalicelib.attendance.calendar import plan_day
-from chalicelib.auth.tokens import Principal
+from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib.auth.tokens import Principal
+from chalicelib.domain.people import Principal
 from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.simpeg import (

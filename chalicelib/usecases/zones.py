@@ -7,15 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.api import fields
-from chalicelib.auth.tokens import Principal
-from chalicelib.domain.people import validate_nip
+from chalicelib.domain.people import Principal, validate_nip
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import GeoPolicy, ZoneConfig, build_cells, cells_to_storable, parse_shape, shape_to_dict
 from chalicelib.settings import Settings
 from chalicelib.store import audit, people
 from chalicelib.store import zones as store
 from chalicelib.store.base import ConditionFailed
-from chalicelib.usecases import auth
+from chalicelib.usecases import access
 
 MAX_ASSIGNMENT_DAYS = 366
 MAX_ASSIGNMENT_EMPLOYEES = 90  # one DynamoDB transaction holds the letter and every duty row
@@ -66,7 +65,7 @@ def zone_view(zone: store.StoredZone) -> dict[str, Any]:
 
 
 def create_zone(actor: Principal, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    auth.require_super_admin(actor)
+    access.require_super_admin(actor)
     name = fields.req_string(body, "name", max_len=120)
     zone = _build(f"z-{secrets.token_hex(6)}", name, body, settings, version=1, purpose="unit")
     store.put_zone(zone, expected_version=None)
@@ -82,7 +81,7 @@ def _existing(zone_id: str) -> store.StoredZone:
 
 
 def get_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
-    auth.require_admin(actor)
+    access.require_admin(actor)
     zone = _existing(zone_id)
     if not actor.is_super_admin and zone_id not in _zones_of_units(actor.unit_ids):
         raise NotFoundError("Zona tidak ditemukan.", {"zone_id": zone_id})
@@ -94,7 +93,7 @@ def _zones_of_units(unit_ids: frozenset[str]) -> set[str]:
 
 
 def list_zones(actor: Principal) -> dict[str, Any]:
-    auth.require_admin(actor)
+    access.require_admin(actor)
     ids = store.list_zone_ids() if actor.is_super_admin else sorted(_zones_of_units(actor.unit_ids))
     items = []
     for zone in store.get_zones(ids):
@@ -106,7 +105,7 @@ def list_zones(actor: Principal) -> dict[str, Any]:
 
 def update_zone(actor: Principal, zone_id: str, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """Replace a zone's shape (and name); the cells are rebuilt and the version bumped."""
-    auth.require_super_admin(actor)
+    access.require_super_admin(actor)
     current = _existing(zone_id)
     name = fields.string(body, "name", max_len=120, required=False) or current.name
     zone = _build(zone_id, name, body, settings, version=current.version + 1, purpose=current.purpose)
@@ -119,7 +118,7 @@ def update_zone(actor: Principal, zone_id: str, body: dict[str, Any], settings: 
 
 
 def delete_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
-    auth.require_super_admin(actor)
+    access.require_super_admin(actor)
     _existing(zone_id)
     users = [u.unor_id for u in people.get_units(people.list_unit_ids()) if zone_id in u.zone_ids]
     if users:
@@ -130,7 +129,7 @@ def delete_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
 
 
 def set_unit_zones(actor: Principal, unor_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    auth.require_unit_scope(actor, unor_id)
+    access.require_unit_scope(actor, unor_id)
     if people.get_unit(unor_id) is None:
         raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
     zone_ids = fields.string_list(body, "zone_ids", max_items=50)
@@ -145,7 +144,7 @@ def set_unit_zones(actor: Principal, unor_id: str, body: dict[str, Any]) -> dict
 
 def create_assignment(actor: Principal, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """Field duty: named employees may also check in inside the given area between two dates."""
-    auth.require_admin(actor)
+    access.require_admin(actor)
     nips = fields.string_list(body, "nips", max_items=MAX_ASSIGNMENT_EMPLOYEES)
     if not nips:
         raise ValidationError("Daftar NIP kosong.", {"nips": "at least one NIP"})
@@ -159,16 +158,15 @@ def create_assignment(actor: Principal, body: dict[str, Any], settings: Settings
         employee = people.get_employee(validate_nip(nip, "nips"))
         if employee is None:
             raise ValidationError("Pegawai tidak ditemukan.", {"nips": nip})
-        auth.require_unit_scope(actor, employee.unor_id)
+        access.require_unit_scope(actor, employee.unor_id)
         units[nip] = employee.unor_id
     assignment_id = f"a-{secrets.token_hex(6)}"
-    zone = _build(
-        f"z-{assignment_id}", f"Dinas luar {letter_no}", body, settings, version=1, purpose="assignment"
-    )
+    zone = _build(f"z-{assignment_id}", f"Dinas luar {letter_no}", body, settings, version=1, purpose="assignment")
     store.put_zone(zone, expected_version=None)
     store.save_assignment(
-        store.Assignment(assignment_id, zone.zone_id, frozenset(nips), start.isoformat(), end.isoformat(),
-                         letter_no, reason),
+        store.Assignment(
+            assignment_id, zone.zone_id, frozenset(nips), start.isoformat(), end.isoformat(), letter_no, reason
+        ),
         units,
         actor.subject,
     )

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.api import fields
 from chalicelib.auth import passwords, tokens
-from chalicelib.auth.tokens import Principal
+from chalicelib.domain.people import Principal
 from chalicelib.errors import UnauthenticatedError, ValidationError
 from chalicelib.settings import SettingsError, build_settings
 from chalicelib.store.attendance import event_keys, new_event_id

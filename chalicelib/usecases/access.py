@@ -1,0 +1,48 @@
+"""Who may do what: admin roles and unit scopes, checked first by every admin use case.
+
+A unit admin acts only inside their units, a super admin everywhere, an employee never on admin data.
+"""
+
+from __future__ import annotations
+
+from chalicelib.domain.people import Principal
+from chalicelib.errors import ForbiddenError, ValidationError
+from chalicelib.store import people
+
+
+def require_admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise ForbiddenError()
+
+
+def require_super_admin(principal: Principal) -> None:
+    if not principal.is_super_admin:
+        raise ForbiddenError()
+
+
+def require_unit_scope(principal: Principal, unor_id: str) -> None:
+    """A unit admin acts only inside their units; a super admin everywhere; an employee never here."""
+    require_admin(principal)
+    if not principal.is_super_admin and unor_id not in principal.unit_ids:
+        raise ForbiddenError()
+
+
+def visible_units(principal: Principal, requested: str | None) -> list[str] | None:
+    """Units an admin may read: None means all (super admin without a filter)."""
+    require_admin(principal)
+    if requested:
+        require_unit_scope(principal, requested)
+        return [requested]
+    return None if principal.is_super_admin else sorted(principal.unit_ids)
+
+
+def one_unit(principal: Principal, unor_id: str | None) -> str:
+    units = visible_units(principal, unor_id)
+    if units is None or len(units) != 1:
+        raise ValidationError("Pilih unit (unor_id).", {"unor_id": "required"})
+    return units[0]
+
+
+def units_of(principal: Principal, unor_id: str | None) -> list[str]:
+    units = visible_units(principal, unor_id)
+    return people.list_unit_ids() if units is None else units

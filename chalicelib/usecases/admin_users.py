@@ -1,0 +1,35 @@
+"""Admin users: created by a super admin, scoped to units when they are unit admins."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.auth import passwords
+from chalicelib.domain.people import ADMIN_ROLES, AdminUser, Principal
+from chalicelib.errors import ConflictError, ValidationError
+from chalicelib.store import audit, people
+from chalicelib.store.base import ConditionFailed
+from chalicelib.usecases.access import require_super_admin
+from chalicelib.usecases.auth import validate_password
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9_.-]{3,40}$")
+
+
+def create_admin_user(actor: Principal, username: str, password: str, role: str, unit_ids: list[str]) -> AdminUser:
+    require_super_admin(actor)
+    if not USERNAME_PATTERN.match(username):
+        raise ValidationError("Nama pengguna tidak valid.", {"username": "3-40 of a-z 0-9 _ . -"})
+    validate_password(password)
+    if role not in ADMIN_ROLES:
+        raise ValidationError("Peran tidak dikenal.", {"role": f"one of {', '.join(ADMIN_ROLES)}"})
+    if role == "unit_admin" and not unit_ids:
+        raise ValidationError("Admin unit harus memiliki unit.", {"unit_ids": "required for unit_admin"})
+    missing = set(unit_ids) - {u.unor_id for u in people.get_units(unit_ids)}
+    if missing:
+        raise ValidationError("Unit tidak ditemukan.", {"unit_ids": sorted(missing)})
+    try:
+        user = people.create_admin(username, passwords.hash_secret(password), role, set(unit_ids))
+    except ConditionFailed as exc:
+        raise ConflictError("Nama pengguna sudah dipakai.", {"username": username}) from exc
+    audit.record(actor.subject, "admin_user.create", username, {"role": role, "unit_ids": sorted(unit_ids)})
+    return user
