@@ -25,6 +25,7 @@ stop: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 test: models lint
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q

@@ -21,6 +21,7 @@ REFUSAL_CODES = (
     "GPS_INACCURATE",
     "MOCK_LOCATION",
     "IMPOSSIBLE_TRAVEL",
+    "STATIC_FIX",  # only where a stage's GPS policy refuses repeated identical fixes (default: review)
 )
 
 MESSAGES: dict[str, str] = {
@@ -48,6 +49,7 @@ MESSAGES: dict[str, str] = {
     "GPS_INACCURATE": "Lokasi GPS kurang akurat. Tunggu sinyal GPS lebih baik lalu coba lagi.",
     "MOCK_LOCATION": "Terdeteksi aplikasi lokasi palsu. Matikan aplikasi tersebut lalu coba lagi.",
     "IMPOSSIBLE_TRAVEL": "Perpindahan lokasi tidak wajar dibanding absen sebelumnya.",
+    "STATIC_FIX": "Lokasi GPS sama persis dengan absen sebelumnya. Aktifkan GPS perangkat lalu coba lagi.",
     "RATE_LIMITED": "Terlalu banyak percobaan. Coba lagi beberapa saat lagi.",
     "INTERNAL": "Terjadi kesalahan pada server.",
     "UNAVAILABLE": "Layanan sedang sibuk atau terganggu. Data Anda belum tersimpan; silakan coba lagi.",

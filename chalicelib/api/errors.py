@@ -1,8 +1,10 @@
-"""The ONE mapping from error codes to HTTP answers, with the Indonesian messages people read.
+"""The ONE mapping from errors to HTTP answers, with the Indonesian messages people read.
 
-Any exception with a ``code`` attribute (SmartError, FaceError, GeoError, SimpegError, ...) is answered
-with its status from STATUS_BY_CODE and the body ``{"error": {"code", "message", "details"}}`` of API.md.
-Anything else is a bug: it is logged (without the request body) and answered 500 INTERNAL.
+Each capability has its own error tree (``ERROR_BASES``: SmartError, FaceError, GeoError, SimpegError); each
+of their classes carries a stable ``code`` of API.md, answered with its status from STATUS_BY_CODE and the
+body ``{"error": {"code", "message", "details"}}``. A test walks every class of those trees and fails when a
+code has no row here. Anything else is a bug: it is logged (without the request body) and answered 500
+INTERNAL.
 """
 
 from __future__ import annotations
@@ -13,9 +15,29 @@ from typing import Any
 
 from chalice.app import Response
 
+from chalicelib.errors import SmartError
+from chalicelib.face.errors import FaceError
+from chalicelib.geo.errors import GeoError
 from chalicelib.messages import MESSAGES, REFUSAL_CODES, error_body
+from chalicelib.simpeg.errors import SimpegError
 
-__all__ = ["MESSAGES", "REFUSAL_CODES", "STATUS_BY_CODE", "error_response", "exception_response", "json_response"]
+__all__ = [
+    "ERROR_BASES",
+    "MESSAGES",
+    "REFUSAL_CODES",
+    "STATUS_BY_CODE",
+    "error_response",
+    "exception_response",
+    "json_response",
+]
+
+# The base of each capability's error tree; every class below them has `code`, `message` and `details`.
+ERROR_BASES: tuple[type[SmartError | FaceError | GeoError | SimpegError], ...] = (
+    SmartError,
+    FaceError,
+    GeoError,
+    SimpegError,
+)
 
 logger = logging.getLogger("smart.api")
 
@@ -61,11 +83,8 @@ def error_response(code: str, message: str | None = None, details: dict[str, Any
 
 def exception_response(exc: BaseException) -> Response:
     """Answer for any exception raised while handling a request."""
-    code = getattr(exc, "code", None)
-    if isinstance(code, str) and code in STATUS_BY_CODE:
-        message = getattr(exc, "message", None)
-        details = getattr(exc, "details", None)
-        return error_response(code, message if isinstance(message, str) else None, _plain(details))
+    if isinstance(exc, ERROR_BASES) and exc.code in STATUS_BY_CODE and exc.code != "INTERNAL":
+        return error_response(exc.code, exc.message, _plain(exc.details))
     logger.exception("unhandled error: %s", type(exc).__name__)
     return error_response("INTERNAL")
 

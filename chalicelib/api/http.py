@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from chalice.app import Blueprint, Chalice, Request, Response
 
-from chalicelib import runtime as context
+from chalicelib import runtime
 from chalicelib.api.errors import error_response, exception_response, json_response
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
@@ -126,7 +126,7 @@ def endpoint(
             assert request is not None
             try:
                 settings = load_settings()
-                context.ensure_ready(settings)
+                runtime.ensure_ready(settings)
                 now = datetime.now(UTC)
                 principal = _authenticate(request, settings, now, auth_as)
                 response = _answer(func(Call(request, principal, settings, now), **params), status)

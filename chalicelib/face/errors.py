@@ -20,7 +20,7 @@ from collections.abc import Mapping
 class FaceError(Exception):
     """Base class of every face pipeline error."""
 
-    code: str = "FACE_ERROR"
+    code: str = "INTERNAL"
     default_message: str = "Foto wajah tidak dapat diproses."
 
     def __init__(self, message: str | None = None, details: Mapping[str, object] | None = None) -> None:

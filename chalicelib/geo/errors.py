@@ -13,8 +13,8 @@ Tree::
     ├── ImpossibleTravelError   IMPOSSIBLE_TRAVEL
     ├── GpsInaccurateError      GPS_INACCURATE
     ├── StaticFixError          STATIC_FIX        (only when a policy refuses it; default is review)
-    ├── StoredCellsError        INTERNAL_ERROR    (corrupt stored cell data: a server fault)
-    └── GeoConfigError          CONFIG_ERROR      (bad configuration: fails at start-up, never a client's fault)
+    ├── StoredCellsError        INTERNAL          (corrupt stored cell data: a server fault)
+    └── GeoConfigError          INTERNAL          (bad configuration: fails at start-up, never a client's fault)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Mapping
 class GeoError(Exception):
     """Base of every error raised by the geo package."""
 
-    code: str = "GEO_ERROR"
+    code: str = "INTERNAL"
     default_message: str = "Kesalahan lokasi"
 
     def __init__(self, message: str | None = None, details: Mapping[str, object] | None = None) -> None:
@@ -79,12 +79,12 @@ class StaticFixError(GeoError):
 class StoredCellsError(GeoError):
     """Stored cell data of a zone cannot be decoded (a server-side fault, not the client's)."""
 
-    code = "INTERNAL_ERROR"
+    code = "INTERNAL"
     default_message = "Data zona tersimpan rusak"
 
 
 class GeoConfigError(GeoError, ValueError):
     """A geo configuration value is out of range (raised when the settings are built, at start-up)."""
 
-    code = "CONFIG_ERROR"
+    code = "INTERNAL"
     default_message = "Konfigurasi lokasi tidak valid"

@@ -16,7 +16,7 @@ import pytest
 from chalice.test import Client
 from moto import mock_aws
 
-from chalicelib import runtime as context
+from chalicelib import runtime
 from chalicelib.settings import load_settings
 from chalicelib.store.aws import reset_clients
 from chalicelib.store.schema import create_all
@@ -69,12 +69,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     with moto_scaling.patched(), mock_aws():
         load_settings.cache_clear()
         reset_clients()
-        context.forget()
+        runtime.forget()
         create_all(load_settings())
         yield
     load_settings.cache_clear()
     reset_clients()
-    context.forget()
+    runtime.forget()
 
 
 @pytest.fixture()
