@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chalicelib.face import cli
 from chalicelib.face.errors import NoFaceError
 from chalicelib.face.scoring import ScoringPolicy, verify
 from chalicelib.face.types import FaceAnalysis, PhotoFingerprint, QualityReport, Template
+from evaluation import cli
 
 MODELS = ("dlib_resnet_v1", "mobilefacenet_fp")
 FACES = Path(__file__).resolve().parents[3] / ".." / "shared" / "faces"
