@@ -493,18 +493,12 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             cmd.add_argument("--labels", type=Path, required=True)
         if name == "evaluate":
-            cmd.add_argument(
-                "--target-far",
-                type=float,
-                default=DEFAULT_ACCEPT_FAR,
-                help="FAR for the suggested accept threshold (default 0.001)",
-            )
-            cmd.add_argument(
-                "--review-far",
-                type=float,
-                default=DEFAULT_REVIEW_FAR,
-                help="FAR for the suggested review threshold (default 0.02)",
-            )
+            for flag, default, threshold in (
+                ("--target-far", DEFAULT_ACCEPT_FAR, "accept"),
+                ("--review-far", DEFAULT_REVIEW_FAR, "review"),
+            ):
+                help_text = f"FAR for the suggested {threshold} threshold (default {default:g})"
+                cmd.add_argument(flag, type=float, default=default, help=help_text)
             cmd.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
