@@ -27,7 +27,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from chalicelib.face.cli import (
+from chalicelib.face.cohort import Cohort
+from chalicelib.face.scoring import ScoringPolicy, verify
+from chalicelib.face.types import FaceAnalysis, Template
+from evaluation.cli import (
     Analyser,
     EvalOptions,
     LabelledImage,
@@ -41,10 +44,7 @@ from chalicelib.face.cli import (
     resolve_model_dir,
     split_scores,
 )
-from chalicelib.face.cohort import Cohort
-from chalicelib.face.metrics import summarise, tar_at, threshold_for_far
-from chalicelib.face.scoring import ScoringPolicy, verify
-from chalicelib.face.types import FaceAnalysis, Template
+from evaluation.metrics import summarise, tar_at, threshold_for_far
 
 Scores = npt.NDArray[np.float64]
 FACES = Path(__file__).resolve().parents[1] / ".." / "shared" / "faces"

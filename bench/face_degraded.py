@@ -30,14 +30,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from chalicelib.face.cli import LabelledImage, read_labels, resolve_model_dir
 from chalicelib.face.cohort import Cohort, CohortMember
 from chalicelib.face.config import FaceConfig, QualityLimits
 from chalicelib.face.engine import FaceEngine
 from chalicelib.face.errors import FaceError, LowQualityError
-from chalicelib.face.metrics import Summary, summarise
 from chalicelib.face.scoring import ScoringPolicy, decide, verify
 from chalicelib.face.types import FaceAnalysis, Template
+from evaluation.cli import LabelledImage, read_labels, resolve_model_dir
+from evaluation.metrics import Summary, summarise
 
 FACES = Path(__file__).resolve().parents[1] / ".." / "shared" / "faces"
 SHIPPED_FLOOR = QualityLimits().min_face_px_verify

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from chalicelib.face.cli import make_engine, read_labels, resolve_model_dir
 from chalicelib.face.cohort import Cohort, CohortMember
 from chalicelib.face.errors import FaceError
 from chalicelib.face.scoring import ScoringPolicy, verify
 from chalicelib.face.types import Template
+from evaluation.cli import make_engine, read_labels, resolve_model_dir
 
 FACES = Path(__file__).resolve().parents[1] / ".." / "shared" / "faces"
 

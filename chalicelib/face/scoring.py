@@ -19,7 +19,7 @@ Why each step:
   of different models are never compared.
 
 Thresholds and settings come from `calibration.json` (entries "default" and "cc0"), measured with
-`python -m chalicelib.face evaluate`; see bench/face_ACCURACY.md for how they were chosen.
+`python -m evaluation evaluate`; see bench/face_ACCURACY.md for how they were chosen.
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ from infra.errors import PackagingError
 from infra.package import BuildConfig, build, find_python, smoke
 from models.build import default_model_dir, load_manifest
 
+from .conftest import evaluation_tools_in
+
 pytestmark = pytest.mark.slow
 
 
@@ -47,6 +49,8 @@ def test_package_builds_a_linted_template_within_budget_and_the_package_runs() -
     with zipfile.ZipFile(deployment) as archive:
         names = {d.name for d in distributions(archive)}
         assert "app.py" in archive.namelist()
+        # the face evaluation CLI and metrics (evaluation/) are development tools, not deployed
+        assert evaluation_tools_in(archive.namelist()) == []
     assert {"onnxruntime", "numpy", "pillow", "pynamodb"} <= names
     assert not names & set(EXCLUDED_DISTRIBUTIONS)
     with zipfile.ZipFile(layer) as archive:

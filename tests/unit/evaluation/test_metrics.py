@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from chalicelib.face import metrics
+from evaluation import metrics
 
 
 def phi(x: float) -> float:

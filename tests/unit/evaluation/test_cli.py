@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from chalicelib.face import cli
 from chalicelib.face.errors import NoFaceError
 from chalicelib.face.scoring import ScoringPolicy, verify
 from chalicelib.face.types import FaceAnalysis, PhotoFingerprint, QualityReport, Template
+from evaluation import cli
 
 MODELS = ("dlib_resnet_v1", "mobilefacenet_fp")
 FACES = Path(__file__).resolve().parents[3] / ".." / "shared" / "faces"
@@ -81,6 +81,11 @@ def labelled_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def on_labels(command: str, labels: Path, *options: str, model_dir: Path | None = None) -> list[str]:
+    """argv running `command` on a labels CSV; models from `model_dir`, else the stand-in ones beside the CSV."""
+    return ["--model-dir", str(model_dir or labels.parent / "models"), command, "--labels", str(labels), *options]
+
+
 def run(argv: list[str], engines: list[FakeEngine] | None = None) -> tuple[int, str]:
     out = io.StringIO()
 
@@ -113,17 +118,7 @@ def test_model_dir_comes_from_argument_then_environment(monkeypatch: pytest.Monk
 
 def test_evaluate_reports_every_configuration_failures_and_groups(labelled_dir: Path) -> None:
     engines: list[FakeEngine] = []
-    status, out = run(
-        [
-            "--model-dir",
-            str(labelled_dir / "models"),
-            "evaluate",
-            "--labels",
-            str(labelled_dir / "labels.csv"),
-            "--json",
-        ],
-        engines,
-    )
+    status, out = run(on_labels("evaluate", labelled_dir / "labels.csv", "--json"), engines)
 
     assert status == 0
     report = json.loads(out)
@@ -153,17 +148,7 @@ def test_evaluate_reports_every_configuration_failures_and_groups(labelled_dir: 
 
 
 def test_evaluate_text_report_names_figures(labelled_dir: Path) -> None:
-    status, out = run(
-        [
-            "--model-dir",
-            str(labelled_dir / "models"),
-            "evaluate",
-            "--labels",
-            str(labelled_dir / "labels.csv"),
-            "--policy",
-            "cc0",
-        ]
-    )
+    status, out = run(on_labels("evaluate", labelled_dir / "labels.csv", "--policy", "cc0"))
 
     assert status == 0
     assert "failed: img/noface.jpg NO_FACE" in out
@@ -171,9 +156,7 @@ def test_evaluate_text_report_names_figures(labelled_dir: Path) -> None:
 
 
 def test_score_lines_are_what_verify_decides(labelled_dir: Path) -> None:
-    status, out = run(
-        ["--model-dir", str(labelled_dir / "models"), "score", "--labels", str(labelled_dir / "labels.csv")]
-    )
+    status, out = run(on_labels("score", labelled_dir / "labels.csv"))
 
     assert status == 0
     lines = [json.loads(line) for line in out.splitlines()]
@@ -200,17 +183,7 @@ def test_score_with_explicit_cohort_csv(labelled_dir: Path) -> None:
     (labelled_dir / "cohort.csv").write_text("path\n" + "".join(f"img/p{p}_0.jpg\n" for p in range(6, 12)))
 
     status, out = run(
-        [
-            "--model-dir",
-            str(labelled_dir / "models"),
-            "score",
-            "--policy",
-            "cc0",
-            "--labels",
-            str(labelled_dir / "labels.csv"),
-            "--cohort",
-            str(labelled_dir / "cohort.csv"),
-        ]
+        on_labels("score", labelled_dir / "labels.csv", "--policy", "cc0", "--cohort", str(labelled_dir / "cohort.csv"))
     )
 
     # THEN 6 cohort photos are below the policy minimum, so scores are raw cosines in [-1, 1]
@@ -245,10 +218,7 @@ def test_policy_whose_model_is_not_built_is_refused_before_any_photo(labelled_di
     engines: list[FakeEngine] = []
 
     with pytest.raises(SystemExit, match="mobilefacenet_fp"):
-        run(
-            ["--model-dir", str(labelled_dir / "models"), "score", "--labels", str(labelled_dir / "labels.csv")],
-            engines,
-        )
+        run(on_labels("score", labelled_dir / "labels.csv"), engines)
 
     assert engines == []
 
@@ -292,17 +262,7 @@ def test_real_photos_evaluate_small_labelled_subset(tmp_path: Path) -> None:
     out = io.StringIO()
 
     status = cli.main(
-        [
-            "--model-dir",
-            str(REAL_MODEL_DIR),
-            "evaluate",
-            "--labels",
-            str(tmp_path / "labels.csv"),
-            "--json",
-            "--policy",
-            "cc0",
-        ],
-        out,
+        on_labels("evaluate", tmp_path / "labels.csv", "--json", "--policy", "cc0", model_dir=REAL_MODEL_DIR), out
     )
 
     report = json.loads(out.getvalue())

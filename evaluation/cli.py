@@ -4,10 +4,10 @@ Exists so that thresholds are measured with the very code a check-in runs (`scor
 deployment's own photos as well as on the development sets. It is an entry point, so it may read the
 environment (`SMART_MODEL_DIR`); nothing it calls does.
 
-    python -m chalicelib.face embed IMG...                   one JSON line per image
-    python -m chalicelib.face verify A B                     score and decision of B against A
-    python -m chalicelib.face evaluate --labels FILE.csv     AUC, EER, TAR@FAR, suggested thresholds
-    python -m chalicelib.face score --labels FILE.csv        one JSON line per pair, as a check-in decides
+    python -m evaluation embed IMG...                   one JSON line per image
+    python -m evaluation verify A B                     score and decision of B against A
+    python -m evaluation evaluate --labels FILE.csv     AUC, EER, TAR@FAR, suggested thresholds
+    python -m evaluation score --labels FILE.csv        one JSON line per pair, as a check-in decides
 
 Labels CSV: columns path,identity[,group][,use]; paths relative to the CSV; when a `use` column exists,
 only rows with use=pairs are taken. Every photo is analysed once and its embeddings reused for all pairs.
@@ -30,15 +30,15 @@ import numpy as np
 from chalicelib.face.cohort import Cohort, CohortMember
 from chalicelib.face.config import FaceConfig, Purpose
 from chalicelib.face.errors import FaceError
-from chalicelib.face.metrics import (
+from chalicelib.face.scoring import DEFAULT_POLICY, ScoringPolicy, verify
+from chalicelib.face.types import FaceAnalysis, Template, Verdict
+from evaluation.metrics import (
     DEFAULT_ACCEPT_FAR,
     DEFAULT_REVIEW_FAR,
     Summary,
     operating_point,
     summarise,
 )
-from chalicelib.face.scoring import DEFAULT_POLICY, ScoringPolicy, verify
-from chalicelib.face.types import FaceAnalysis, Template, Verdict
 
 KNOWN_MODELS = ("dlib_resnet_v1", "mobilefacenet_fp")
 DEFAULT_EMBED_MODEL = "dlib_resnet_v1"
@@ -451,7 +451,7 @@ def cmd_score(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m chalicelib.face", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--model-dir",
         type=str,
@@ -493,18 +493,12 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             cmd.add_argument("--labels", type=Path, required=True)
         if name == "evaluate":
-            cmd.add_argument(
-                "--target-far",
-                type=float,
-                default=DEFAULT_ACCEPT_FAR,
-                help="FAR for the suggested accept threshold (default 0.001)",
-            )
-            cmd.add_argument(
-                "--review-far",
-                type=float,
-                default=DEFAULT_REVIEW_FAR,
-                help="FAR for the suggested review threshold (default 0.02)",
-            )
+            for flag, default, threshold in (
+                ("--target-far", DEFAULT_ACCEPT_FAR, "accept"),
+                ("--review-far", DEFAULT_REVIEW_FAR, "review"),
+            ):
+                help_text = f"FAR for the suggested {threshold} threshold (default {default:g})"
+                cmd.add_argument(flag, type=float, default=default, help=help_text)
             cmd.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
