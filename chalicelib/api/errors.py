@@ -8,17 +8,14 @@ Anything else is a bug: it is logged (without the request body) and answered 500
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from chalice.app import Response
 
 from chalicelib.messages import MESSAGES, REFUSAL_CODES, error_body
+from chalicelib.observability import logger
 
 __all__ = ["MESSAGES", "REFUSAL_CODES", "STATUS_BY_CODE", "error_response", "exception_response", "json_response"]
-
-logger = logging.getLogger("smart.api")
-
 
 STATUS_BY_CODE: dict[str, int] = {
     "VALIDATION_ERROR": 400,
@@ -66,7 +63,9 @@ def exception_response(exc: BaseException) -> Response:
         message = getattr(exc, "message", None)
         details = getattr(exc, "details", None)
         return error_response(code, message if isinstance(message, str) else None, _plain(details))
-    logger.exception("unhandled error: %s", type(exc).__name__)
+    # Type and traceback (exception, exception_name, stack_trace), with the request id and route of the
+    # request's log context; never the request body.
+    logger.error("unhandled error", exc_info=exc, extra={"error_type": type(exc).__name__})
     return error_response("INTERNAL")
 
 
