@@ -1,16 +1,29 @@
 """CloudWatch alarms on what the regency would otherwise hear about from angry employees first:
-function errors and throttles, API 5xx answers, and DynamoDB throttling. They notify an SNS topic;
-an e-mail subscription is added when the ``AlarmEmail`` parameter is set.
+function errors and throttles, API 5xx answers, DynamoDB throttling, and on the app's own metrics
+(chalicelib/observability.py, namespace SMART): a spike in refused check-ins, 5xx answers, slow requests
+(p95) and a failed SIMPEG run. They notify an SNS topic; an e-mail subscription is added when the
+``AlarmEmail`` parameter is set.
+
+The app's metric names and dimensions come from chalicelib.observability, the module that emits them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from chalicelib.observability import NAMESPACE, Metric, dimensions
+
 from .cfn import Json, ref
 
 TOPIC_ID = "AlarmTopic"
 _PERIOD_S = 300
+# A refusal spike: over 5 minutes with at least REFUSAL_MIN_ATTEMPTS recorded check-ins, at least
+# REFUSAL_SHARE_PERCENT of them refused (a broken zone, a bad model, GPS trouble, an attack). The volume floor
+# keeps a quiet hour's two refusals out of it.
+REFUSAL_SHARE_PERCENT = 30
+REFUSAL_MIN_ATTEMPTS = 20
+APP_5XX_PER_PERIOD = 5
+LATENCY_P95_MS = 2000  # the check-in's target is well under a second (bench/, docs); 2 s is trouble
 
 
 def _alarm(description: str, metric: Json, threshold: int) -> Json:
@@ -64,6 +77,68 @@ def api_alarm(api_name: str, stage: str) -> dict[str, Json]:
     }
 
 
+def _app_metric(name: Metric, stage: str) -> Json:
+    return {
+        "Namespace": NAMESPACE,
+        "MetricName": str(name),
+        "Dimensions": [{"Name": key, "Value": value} for key, value in dimensions(stage).items()],
+    }
+
+
+def _app_query(query_id: str, name: Metric, stage: str) -> Json:
+    metric = {"Metric": _app_metric(name, stage), "Period": _PERIOD_S, "Stat": "Sum"}
+    return {"Id": query_id, "ReturnData": False, "MetricStat": metric}
+
+
+def app_alarms(stage: str) -> dict[str, Json]:
+    """Alarms on the metrics the app emits for its SMART_STAGE `stage`."""
+    refusals: Json = {
+        "Metrics": [
+            _app_query("accepted", Metric.CHECKIN_ACCEPTED, stage),
+            _app_query("review", Metric.CHECKIN_REVIEW, stage),
+            _app_query("refused", Metric.CHECKIN_REFUSED, stage),
+            {
+                "Id": "attempts",
+                "Expression": "FILL(accepted, 0) + FILL(review, 0) + FILL(refused, 0)",
+                "Label": "recorded check-ins",
+                "ReturnData": False,
+            },
+            {
+                "Id": "share",
+                "Expression": f"IF(attempts >= {REFUSAL_MIN_ATTEMPTS}, 100 * FILL(refused, 0) / attempts, 0)",
+                "Label": "refused check-ins (%)",
+                "ReturnData": True,
+            },
+        ]
+    }
+    latency = _alarm(
+        f"p95 request latency above {LATENCY_P95_MS} ms in 2 of 3 periods of 5 minutes",
+        {**_app_metric(Metric.REQUEST_LATENCY, stage), "ExtendedStatistic": "p95", "Period": _PERIOD_S},
+        LATENCY_P95_MS,
+    )
+    # Not one slow period (a cold start at night is the only request of its 5 minutes): two out of three.
+    latency["Properties"].update(ComparisonOperator="GreaterThanThreshold", EvaluationPeriods=3, DatapointsToAlarm=2)
+    return {
+        "CheckinRefusalSpikeAlarm": _alarm(
+            f"At least {REFUSAL_SHARE_PERCENT} % of at least {REFUSAL_MIN_ATTEMPTS} check-ins in 5 minutes refused "
+            "(zone, GPS, face model or an attack: see the Refused_<CODE> metrics)",
+            refusals,
+            REFUSAL_SHARE_PERCENT,
+        ),
+        "App5xxAlarm": _alarm(
+            f"The app answered 5xx (INTERNAL, UNAVAILABLE) at least {APP_5XX_PER_PERIOD} times in 5 minutes",
+            {**_app_metric(Metric.HTTP_5XX, stage), "Statistic": "Sum", "Period": _PERIOD_S},
+            APP_5XX_PER_PERIOD,
+        ),
+        "RequestLatencyP95Alarm": latency,
+        "SimpegRunFailedAlarm": _alarm(
+            "A SIMPEG sync or import failed (upstream unreachable or the write failed): employees are not updated",
+            {**_app_metric(Metric.SIMPEG_FAILED, stage), "Statistic": "Sum", "Period": _PERIOD_S},
+            1,
+        ),
+    }
+
+
 def table_throttle_alarm(table_id: str) -> dict[str, Json]:
     """Read and write throttle events of one table, summed by metric math (one alarm per table)."""
 
@@ -93,9 +168,9 @@ def table_throttle_alarm(table_id: str) -> dict[str, Json]:
 
 
 def alarm_resources(
-    function_ids: Iterable[str], table_ids: Iterable[str], api: tuple[str, str] | None
+    function_ids: Iterable[str], table_ids: Iterable[str], api: tuple[str, str] | None, stage: str
 ) -> dict[str, Json]:
-    """The alarm topic, its optional e-mail subscription and every alarm."""
+    """The alarm topic, its optional e-mail subscription and every alarm (`stage`: the SMART_STAGE)."""
     resources: dict[str, Json] = {
         TOPIC_ID: {"Type": "AWS::SNS::Topic", "Properties": {"DisplayName": "SMART alarms"}},
         f"{TOPIC_ID}Email": {
@@ -110,4 +185,5 @@ def alarm_resources(
         resources.update(table_throttle_alarm(table_id))
     if api is not None:
         resources.update(api_alarm(*api))
+    resources.update(app_alarms(stage))
     return resources

@@ -27,6 +27,7 @@ class Prices:
     s3_put: float = 0.005 / 1000
     s3_get: float = 0.0004 / 1000
     alarm_metric_month: float = 0.10  # standard-resolution alarm, per metric
+    custom_metric_month: float = 0.30  # per metric (name + dimension values), first 10,000; prorated hourly
     logs_gb_ingested: float = 0.50
     rekognition_image: float = 0.001  # CompareFaces (Group 1), first 1 M images a month
 
@@ -55,8 +56,11 @@ class Workload:
     dynamodb_gb_per_month: float = 2.2  # events (table + GSI) and fingerprints growth
     photo_kb: float = 150.0
     photo_gets_month: int = 50_000  # admins opening photos in reviews
-    alarm_metrics: int = 43  # 25 alarms, the 18 table alarms read two metrics each
-    log_gb_month: float = 1.0
+    alarm_metrics: int = 49  # 29 alarms; the 18 table alarms read two metrics each, the refusal alarm three
+    # chalicelib.observability: 17 named metrics + 11 Refused_<CODE>, for one stage. Counted as sent every hour
+    # (an upper bound: CloudWatch bills a metric only for the hours it is sent; the job metrics come once a day).
+    custom_metrics: int = 29
+    log_gb_month: float = 1.0  # ~0.7 GB of JSON request lines and EMF metric lines (~650 bytes a request)
     months: tuple[int, ...] = field(default=(12, 24))
 
     @property
@@ -86,7 +90,9 @@ def monthly_cost(w: Workload, p: Prices, age_months: int) -> dict[str, float]:
         + (w.events_month * w.rru_per_event + w.recap_rru_month) * p.dynamodb_rru,
         "DynamoDB storage + PITR": table_gb * (p.dynamodb_gb_month + p.pitr_gb_month),
         "S3 photos": photos_gb * p.s3_gb_month + w.events_month * p.s3_put + w.photo_gets_month * p.s3_get,
-        "CloudWatch alarms + logs": w.alarm_metrics * p.alarm_metric_month + w.log_gb_month * p.logs_gb_ingested,
+        "CloudWatch": w.alarm_metrics * p.alarm_metric_month
+        + w.custom_metrics * p.custom_metric_month
+        + w.log_gb_month * p.logs_gb_ingested,
     }
 
 

@@ -151,6 +151,15 @@ class StackUrls:
     admin_password: str
 
 
+def log_file(data_dir: Path, name: str) -> Path:
+    """Where a part's stdout and stderr go: `<data dir>/logs/<name>.log`, appended across restarts.
+
+    The API's (`api.log`) is JSON lines: the app's log lines, one "request" line per request, and the CloudWatch
+    EMF metric lines (those with an "_aws" key); see tools/devstack_api.py.
+    """
+    return data_dir / "logs" / f"{name}.log"
+
+
 def free_port() -> int:
     """A port free on 127.0.0.1 right now (for servers that cannot report the port they bound)."""
     with socket.socket() as sock:
@@ -337,7 +346,7 @@ class LocalStack:
     # -- parts ---------------------------------------------------------------------------------------------
 
     def _spawn(self, name: str, argv: Sequence[str], env: Mapping[str, str], grace_s: float = _STOP_GRACE_S) -> _Child:
-        log = self.config.data_dir / "logs" / f"{name}.log"
+        log = log_file(self.config.data_dir, name)
         child = _Child(name, argv, env=env, cwd=self.config.repo_dir, log=log, grace_s=grace_s)
         self._children.append(child)
         self._write_pid_file()  # at once, so `make stop` also works on a stack that is still starting
@@ -519,6 +528,8 @@ def _print_banner(stack: LocalStack, urls: StackUrls) -> None:
         f"  moto (AWS)   {urls.moto}   DynamoDB + S3, region {stack.config.region}",
         f"  SIMPEG sim   {urls.simpeg or 'not started (tools/simpeg_sim.py missing)'}",
         f"  data dir     {urls.data_dir}   (logs in {urls.data_dir / 'logs'})",
+        f"  API log      {log_file(urls.data_dir, 'api')}   (one JSON object per line: a 'request' line",
+        "               per request, errors, jobs; metric lines (CloudWatch EMF) carry an '_aws' key; try jq -c)",
         f"  admin login  username 'admin', password '{urls.admin_password}'  (POST /v1/auth/admin/login)",
     ]
     if restore is not None and (restore.snapshot_generation is not None or restore.replayed_requests):

@@ -11,6 +11,12 @@ The workers die with the parent (PR_SET_PDEATHSIG); if one exits, the others are
 with an error, so the stack sees a dead API instead of one serving at reduced strength.
 Dev tooling only; never shipped to Lambda.
 
+Logs: everything goes to stdout (the stack writes it to `<data dir>/logs/api.log`) as one JSON object per line,
+as in the function's CloudWatch log group: the app's lines (chalicelib/observability.py; one "request" line
+per request), its CloudWatch EMF metric lines (the ones with an "_aws" key), and, formatted alike, other
+libraries' warnings and this supervisor's own lines. Chalice's plain access line is not written: the app's
+"request" line says more. Only a crash's traceback or a native library's message can be plain text.
+
 Run (from the project directory): python -m tools.devstack_api --port 8000 --workers 4 [--stage local]
 """
 
@@ -27,6 +33,24 @@ from types import FrameType
 from typing import Any
 
 from tools.devstack import fork_dying_with_parent
+
+log = logging.getLogger("devstack.api")
+
+
+def _json_logs() -> None:
+    """Root logger as JSON lines on stdout (third-party warnings, this supervisor); no plain access lines."""
+    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+    from chalice.local import ChaliceRequestHandler
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(LambdaPowertoolsFormatter(service="devstack", utc=True, use_rfc3339=True))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+    log.setLevel(logging.INFO)
+    ChaliceRequestHandler.log_request = _no_access_line  # type: ignore[method-assign]
+
+
+def _no_access_line(self: Any, code: int | str = "-", size: int | str = "-") -> None:
+    """BaseHTTPRequestHandler.log_request, silenced."""
 
 
 def _server(project_dir: Path, host: str, port: int, stage: str) -> Any:
@@ -69,12 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers < 1:
         parser.error("--workers must be at least 1")
 
-    # As `chalice local`: the app's log lines go to stdout, as they would in Lambda.
-    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    _json_logs()
     server = _server(Path.cwd(), args.host, args.port, args.stage)
     workers = [_fork_worker(server) for _ in range(args.workers)]
     server.server.socket.close()  # the workers hold it; the parent only supervises
-    print(f"Serving on http://{args.host}:{args.port} with {args.workers} worker processes", flush=True)
+    log.info(f"Serving on http://{args.host}:{args.port} with {args.workers} worker processes")
 
     stopping = False
 
@@ -91,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if stopping:
         return 0
-    print(f"devstack_api: worker {pid} exited (status {status}); stopping the others", file=sys.stderr, flush=True)
+    log.error(f"devstack_api: worker {pid} exited (status {status}); stopping the others")
     workers.remove(pid)
     _stop(workers)
     return 1

@@ -10,7 +10,6 @@ INTERNAL.
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from chalice.app import Response
@@ -19,6 +18,7 @@ from chalicelib.errors import SmartError
 from chalicelib.face.errors import FaceError
 from chalicelib.geo.errors import GeoError
 from chalicelib.messages import MESSAGES, REFUSAL_CODES, error_body
+from chalicelib.observability import logger
 from chalicelib.simpeg.errors import SimpegError
 
 __all__ = [
@@ -38,9 +38,6 @@ ERROR_BASES: tuple[type[SmartError | FaceError | GeoError | SimpegError], ...] =
     GeoError,
     SimpegError,
 )
-
-logger = logging.getLogger("smart.api")
-
 
 STATUS_BY_CODE: dict[str, int] = {
     "VALIDATION_ERROR": 400,
@@ -85,7 +82,9 @@ def exception_response(exc: BaseException) -> Response:
     """Answer for any exception raised while handling a request."""
     if isinstance(exc, ERROR_BASES) and exc.code in STATUS_BY_CODE and exc.code != "INTERNAL":
         return error_response(exc.code, exc.message, _plain(exc.details))
-    logger.exception("unhandled error: %s", type(exc).__name__)
+    # Type and traceback (exception, exception_name, stack_trace), with the request id and route of the
+    # request's log context; never the request body.
+    logger.error("unhandled error", exc_info=exc, extra={"error_type": type(exc).__name__})
     return error_response("INTERNAL")
 
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
-import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -20,12 +17,11 @@ from chalice.app import Blueprint, Chalice, Request, Response
 
 from chalicelib import runtime
 from chalicelib.api.errors import error_response, exception_response, json_response
+from chalicelib.api.telemetry import RequestLog
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings, load_settings
 from chalicelib.usecases import access, auth
-
-logger = logging.getLogger("smart.http")
 
 # "employee_token": an employee's valid token, not checked against the stored record (see token_principal).
 Auth = Literal["none", "employee_token", "employee", "admin", "super_admin"]
@@ -120,28 +116,20 @@ def endpoint(
     def decorate(func: Handler) -> Handler:
         @functools.wraps(func)
         def view(**params: str) -> Response:
-            started = time.perf_counter()
-            request_id = uuid.uuid4().hex[:12]
             request = bp.current_request
             assert request is not None
-            try:
-                settings = load_settings()
-                runtime.ensure_ready(settings)
-                now = datetime.now(UTC)
-                principal = _authenticate(request, settings, now, auth_as)
-                response = _answer(func(Call(request, principal, settings, now), **params), status)
-            except Exception as exc:  # every error becomes the API error shape
-                response = exception_response(exc)
-            response.headers["X-Request-Id"] = request_id
-            logger.info(
-                "%s %s -> %s in %.0f ms [%s]",
-                request.method,
-                path,
-                response.status_code,
-                (time.perf_counter() - started) * 1000,
-                request_id,
-            )
-            return response
+            log = RequestLog(request, path)
+            with log.context():
+                principal: Principal | None = None
+                try:
+                    settings = load_settings()
+                    runtime.ensure_ready(settings)
+                    now = datetime.now(UTC)
+                    principal = _authenticate(request, settings, now, auth_as)
+                    response = _answer(func(Call(request, principal, settings, now), **params), status)
+                except Exception as exc:  # every error becomes the API error shape
+                    response = exception_response(exc)
+                return log.finish(response, principal)  # X-Request-Id, the request's log line and metrics
 
         bp.route(path, methods=methods, content_types=ACCEPTED_CONTENT_TYPES)(view)
         return func
@@ -159,16 +147,34 @@ def install_fallbacks(app: Chalice, depth: int = 7) -> None:
     for path, entries in list(app.routes.items()):
         missing = [m for m in ALL_METHODS if m not in entries]
         if missing:
-            app.route(path, methods=missing, content_types=ACCEPTED_CONTENT_TYPES)(_method_not_allowed)
+            app.route(path, methods=missing, content_types=ACCEPTED_CONTENT_TYPES)(
+                _fallback(app, path, _method_not_allowed)
+            )
     for level in range(1, depth + 1):
         pattern = "".join(f"/{{p{i}}}" for i in range(1, level + 1))
         if pattern not in app.routes:
-            app.route(pattern, methods=ALL_METHODS, content_types=ACCEPTED_CONTENT_TYPES)(_not_found)
+            app.route(pattern, methods=ALL_METHODS, content_types=ACCEPTED_CONTENT_TYPES)(
+                _fallback(app, pattern, _not_found)
+            )
 
 
-def _method_not_allowed(**_: str) -> Response:
+def _fallback(app: Chalice, route: str, answer: Callable[[], Response]) -> Handler:
+    """A fallback's view, logged like any route."""
+
+    def view(**_: str) -> Response:
+        request = app.current_request
+        assert request is not None
+        log = RequestLog(request, route)
+        with log.context():
+            return log.finish(answer(), None)
+
+    view.__name__ = answer.__name__
+    return view
+
+
+def _method_not_allowed() -> Response:
     return error_response("METHOD_NOT_ALLOWED")
 
 
-def _not_found(**_: str) -> Response:
+def _not_found() -> Response:
     return error_response("NOT_FOUND", "Alamat tidak ditemukan.")

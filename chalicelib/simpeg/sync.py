@@ -12,13 +12,13 @@ an admin confirms one by sending it again with `confirm_deactivations` set to th
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from chalicelib.observability import count_simpeg_run, logger
 from chalicelib.simpeg.errors import SimpegConflictError, SimpegNotFoundError, SimpegUnavailableError
 from chalicelib.simpeg.importing import ImportRequest
 from chalicelib.simpeg.mapping import FieldMapping, map_listing
@@ -37,7 +37,6 @@ from chalicelib.simpeg.repository import EmployeeRepository, RunLog
 from chalicelib.simpeg.validation import RecordBatch
 
 Clock = Callable[[], datetime]
-logger = logging.getLogger(__name__)
 
 
 class ListingSource(Protocol):
@@ -234,6 +233,7 @@ def _finish(runs: RunLog, run: SyncRun, status: RunStatus, clock: Clock) -> Sync
         "simpeg run finished",
         extra={"run_id": done.run_id, "status": status, "trigger": done.trigger.kind, "counts": done.counts.to_dict()},
     )
+    count_simpeg_run(status, done.counts.to_dict())
     return done
 
 

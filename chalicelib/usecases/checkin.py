@@ -11,7 +11,6 @@ with the same ``client_request_id`` simply runs again.
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -33,6 +32,7 @@ from chalicelib.errors import (
 from chalicelib.face import FaceAnalysis, FaceError, exif_warning
 from chalicelib.geo import Fix, GeoError, PastFix, assess_position, local_day, zones_for_day
 from chalicelib.messages import REFUSAL_CODES, error_body
+from chalicelib.observability import Metric, count_checkin, logger, timed
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as store
 from chalicelib.store import faces as face_store
@@ -45,7 +45,6 @@ from chalicelib.usecases import faces, recaps
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.zones import geo_policy, zone_config
 
-logger = logging.getLogger("smart.checkin")
 Kind = Literal["in", "out"]
 HISTORY_DAYS = 30
 IN_FLIGHT_WAIT_S = 10.0
@@ -196,8 +195,10 @@ def _judge_and_record(
     if request.kind == "in":
         _refuse_second_arrival(recent, attempt.local_date)
     try:
-        _check_position(attempt, settings, recent)
-        _check_face(attempt, settings)
+        with timed(Metric.GEO_LATENCY):
+            _check_position(attempt, settings, recent)
+        with timed(Metric.FACE_LATENCY):
+            _check_face(attempt, settings)
     except (GeoError, FaceError, CheckinRefusedError) as refusal:
         if getattr(refusal, "code", "") not in REFUSAL_CODES:
             raise  # bad input (400) or a dependency (503): nothing is recorded
@@ -437,9 +438,11 @@ def _write(attempt: Attempt, event: EventModel, mark: EventModel | None, answer:
         else None
     )
     try:
-        store.write_checkin(store.CheckinWrite(event, used, mark, fingerprint, record))
+        with timed(Metric.STORAGE_LATENCY):
+            store.write_checkin(store.CheckinWrite(event, used, mark, fingerprint, record))
     except store.MarkTaken as exc:
         raise AlreadyRecordedError() from exc
+    count_checkin(str(event.status), event.reasons)
 
 
 # --- views -------------------------------------------------------------------------------------------

@@ -3,13 +3,15 @@ that survives a restart of the stack (clean stop, and an unclean kill of the sto
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from pathlib import Path
+from typing import Any
 
 from tests.e2e.conftest import require_app
-from tools.devstack import LocalStack, StackUrls
-from tools.devstack_http import ApiClient, ApiResponse
+from tools.devstack import LocalStack, StackUrls, log_file
+from tools.devstack_http import ApiClient, ApiResponse, wait_until
 
 
 def assert_error(resp: ApiResponse, status: int, code: str) -> None:
@@ -134,3 +136,29 @@ def test_empty_body_is_a_validation_error(api: ApiClient) -> None:
     resp = api.request("POST", "/v1/auth/admin/login", raw_body=b"")
 
     assert_error(resp, 400, "VALIDATION_ERROR")
+
+
+def test_the_api_log_is_json_lines_with_a_request_line_per_request(api: ApiClient, stack: StackUrls) -> None:
+    # GIVEN the API's log file (`make run`'s banner names it) WHEN a login is refused
+    wrong = "Sandi-Salah-Sekali-42"
+    resp = api.login_admin(stack.admin_username, wrong)
+    request_id = next(value for name, value in resp.headers.items() if name.lower() == "x-request-id")
+    log = log_file(stack.data_dir, "api")
+
+    def lines() -> list[dict[str, Any]]:
+        return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def request_line() -> dict[str, Any] | None:
+        return next((line for line in lines() if line.get("request_id") == request_id), None)
+
+    # THEN its one JSON "request" line lands there with id, route template, outcome and latency, and every
+    # line of the file is one JSON object (app lines, metric lines, the server's own), none with the password
+    wait_until(request_line, timeout_s=10, what="the request's line in api.log")
+    line = request_line()
+    assert line is not None and line["message"] == "request" and line["level"] == "INFO"
+    expected = ("/v1/auth/admin/login", "POST", 401, "INVALID_CREDENTIALS")
+    assert (line["route"], line["method"], line["status"], line["outcome"]) == expected
+    assert line["latency_ms"] >= 0
+    assert all(isinstance(parsed, dict) for parsed in lines())
+    assert any(parsed.get("_aws", {}).get("CloudWatchMetrics") for parsed in lines())
+    assert wrong not in log.read_text(encoding="utf-8")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from chalicelib.messages import REFUSAL_CODES
+from chalicelib.observability import Metric
 from infra.cost import Prices, Workload, monthly_cost
+from infra.merge import MergeResult
 
 
 def test_workload_counts_match_the_documented_assumptions() -> None:
@@ -23,3 +26,12 @@ def test_lambda_cost_scales_with_the_billed_face_duration() -> None:
     slower = monthly_cost(Workload(attendance_s=0.8), prices, 12)["Lambda"]
     extra_gb_s = 308_000 * 0.4 * 2.0
     assert abs((slower - base) - extra_gb_s * prices.lambda_gb_s) < 1e-6
+
+
+def test_metric_and_alarm_counts_are_those_of_the_code_and_the_template(merged: MergeResult) -> None:
+    # Custom metrics: every named one plus one per refusal code (chalicelib.observability), for one stage
+    assert Workload().custom_metrics == len(Metric) + len(REFUSAL_CODES)
+    # Alarm metrics: one per plain alarm, one per metric a metric-math alarm reads
+    alarms = [r["Properties"] for r in merged.template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    read = sum(1 if "MetricName" in a else sum("MetricStat" in q for q in a["Metrics"]) for a in alarms)
+    assert Workload().alarm_metrics == read

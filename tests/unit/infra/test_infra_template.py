@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from chalicelib.observability import NAMESPACE, Metric, dimensions
 from chalicelib.store.models import ALL_MODELS
+from infra.alarms import LATENCY_P95_MS
 from infra.errors import TemplateError
 from infra.merge import LAYER_ID, MergeResult, merge
 
@@ -99,6 +101,38 @@ def test_alarms_cover_errors_and_throttles(resources: dict[str, Any]) -> None:
     api = alarms["Api5xxAlarm"]["Properties"]
     assert {d["Name"]: d["Value"] for d in api["Dimensions"]} == {"ApiName": "smart", "Stage": "v"}
     assert all(a["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
+
+
+def _metrics_of(alarm: dict[str, Any]) -> list[dict[str, Any]]:
+    """The metrics an alarm reads: its own, or those of its metric-math queries."""
+    props = alarm["Properties"]
+    if "MetricName" in props:
+        return [{k: props[k] for k in ("Namespace", "MetricName", "Dimensions")}]
+    return [query["MetricStat"]["Metric"] for query in props["Metrics"] if "MetricStat" in query]
+
+
+def test_app_alarms_read_the_metrics_the_app_emits(resources: dict[str, Any]) -> None:
+    alarms = of_type(resources, "AWS::CloudWatch::Alarm")
+    prod = [{"Name": name, "Value": value} for name, value in dimensions("prod").items()]
+    app = {rid: _metrics_of(a) for rid, a in alarms.items() if _metrics_of(a)[0]["Namespace"] == NAMESPACE}
+    # GIVEN the prod template THEN the four app alarms read SMART metrics of stage prod, all emitted by the app
+    assert set(app) == {"CheckinRefusalSpikeAlarm", "App5xxAlarm", "RequestLatencyP95Alarm", "SimpegRunFailedAlarm"}
+    assert NAMESPACE == "SMART"
+    assert all(m["Dimensions"] == prod for metrics in app.values() for m in metrics)
+    assert {m["MetricName"] for metrics in app.values() for m in metrics} <= set(Metric)
+    assert {m["MetricName"] for m in app["CheckinRefusalSpikeAlarm"]} == {
+        Metric.CHECKIN_ACCEPTED,
+        Metric.CHECKIN_REVIEW,
+        Metric.CHECKIN_REFUSED,
+    }
+    [share] = [q for q in alarms["CheckinRefusalSpikeAlarm"]["Properties"]["Metrics"] if q["ReturnData"]]
+    assert "refused" in share["Expression"] and "attempts" in share["Expression"]
+    assert [m["MetricName"] for m in app["App5xxAlarm"]] == [Metric.HTTP_5XX]
+    assert [m["MetricName"] for m in app["SimpegRunFailedAlarm"]] == [Metric.SIMPEG_FAILED]
+    latency = alarms["RequestLatencyP95Alarm"]["Properties"]
+    assert latency["MetricName"] == Metric.REQUEST_LATENCY and latency["ExtendedStatistic"] == "p95"
+    assert latency["Threshold"] == LATENCY_P95_MS == 2000 and "Statistic" not in latency
+    assert (latency["EvaluationPeriods"], latency["DatapointsToAlarm"]) == (3, 2)
 
 
 def test_a_template_for_another_runtime_is_refused(chalice_template: dict[str, Any]) -> None:

@@ -1,0 +1,100 @@
+"""The log line and metrics of one HTTP request (the logger and metrics themselves: chalicelib.observability).
+
+``RequestLog`` is used by every route's wrapper (``endpoint`` and the fallbacks in chalicelib/api/http.py):
+
+    log = RequestLog(request, route)
+    with log.context():          # request_id and route on every line written meanwhile
+        ...build the response...
+        return log.finish(response, principal)
+
+``finish`` sets ``X-Request-Id``, writes ONE JSON line (message "request") with request_id, route (the path
+template), method, status, outcome, latency_ms, role and for an employee nip_hash, adds RequestLatency (and
+Http5xx for a 5xx answer) and flushes the request's metrics. Never the body, a header, a token or a raw NIP.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib import observability as obs
+from chalicelib.auth.tokens import Principal
+
+REQUEST_ID_HEADER = "X-Request-Id"
+MAX_OUTCOME_BODY = 16 * 1024  # larger answers (lists, exports) are not parsed for their outcome
+_OUTCOME = re.compile(r"^[A-Za-z_]{1,40}$")
+
+
+def request_id_of(request: Request) -> str:
+    """API Gateway's id of the request when there is one (its own access logs carry it too), else a new one."""
+    context: Any = request.context or {}
+    given = context.get("requestId") if isinstance(context, dict) else None
+    return str(given) if given else uuid.uuid4().hex[:12]
+
+
+def outcome_of(response: Response) -> str:
+    """The error code of an error answer; otherwise the answer's own ``status`` when it has one (a check-in's
+    accepted/review, a SIMPEG run's status), else "ok"."""
+    body = _small_json(response)
+    if response.status_code >= 400:
+        error = body.get("error") if isinstance(body, dict) else None
+        code = error.get("code") if isinstance(error, dict) else None
+        return code if isinstance(code, str) and _OUTCOME.match(code) else f"HTTP_{response.status_code}"
+    status = body.get("status") if isinstance(body, dict) else None
+    return status if isinstance(status, str) and _OUTCOME.match(status) else "ok"
+
+
+def _small_json(response: Response) -> Any:
+    body = response.body
+    if isinstance(body, dict):
+        return body
+    if not isinstance(body, str | bytes) or len(body) > MAX_OUTCOME_BODY:
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+class RequestLog:
+    """One request's clock, id and closing log line."""
+
+    def __init__(self, request: Request, route: str) -> None:
+        self.started = time.perf_counter()
+        self.request = request
+        self.route = route
+        self.request_id = request_id_of(request)
+
+    @contextmanager
+    def context(self) -> Iterator[None]:
+        with obs.log_context(request_id=self.request_id, route=self.route):
+            yield
+
+    def finish(self, response: Response, principal: Principal | None) -> Response:
+        latency = obs.elapsed_ms(self.started)
+        response.headers[REQUEST_ID_HEADER] = self.request_id
+        fields: dict[str, Any] = {
+            "method": self.request.method,
+            "status": response.status_code,
+            "outcome": outcome_of(response),
+            "latency_ms": round(latency, 1),
+        }
+        if principal is not None:
+            fields["role"] = principal.role
+            if principal.role == "employee":
+                fields["nip_hash"] = obs.hash_nip(principal.subject)
+        obs.add(obs.Metric.REQUEST_LATENCY, latency)
+        if response.status_code >= 500:
+            obs.add(obs.Metric.HTTP_5XX)
+            obs.logger.warning("request", extra=fields)
+        else:
+            obs.logger.info("request", extra=fields)
+        obs.flush()
+        return response

@@ -1,0 +1,176 @@
+"""What the app writes to stdout (CloudWatch Logs in Lambda) while serving real requests: one JSON object per
+line, one "request" line per request with its id, route, status, outcome and latency, EMF metric lines for
+check-ins, and nothing personal (no password, token, raw NIP or photo)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib import jobs
+from chalicelib import observability as obs
+from chalicelib.api import routes_core
+from tests.functional.checkin_setup import DEVICE, OUTSIDE, Employee, b64, enrolled_employee, selfie
+from tests.functional.conftest import Api
+
+PASSWORD = "rahasia-123"  # the employee's (checkin_setup)
+WRONG_PASSWORD = "Salah-Sandi-987"
+IMPOSTOR = "deepface/img13.jpg"
+
+
+def stdout_lines(capsys: pytest.CaptureFixture[str]) -> tuple[str, list[dict[str, Any]]]:
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.strip()]
+    parsed = []
+    for line in lines:
+        value = json.loads(line)  # every line is JSON ...
+        assert isinstance(value, dict), line  # ... and one object
+        parsed.append(value)
+    return out, parsed
+
+
+def request_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [line for line in lines if line.get("message") == "request"]
+
+
+def metric_blobs(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [line for line in lines if "_aws" in line]
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_metrics() -> None:
+    obs.metrics.clear_metrics()
+
+
+def test_request_lines_are_json_with_ids_and_outcomes_and_nothing_personal(
+    capsys: pytest.CaptureFixture[str], api: Api
+) -> None:
+    # GIVEN an enrolled employee (activation with NIP and password, a face enrolment photo: all logged too)
+    employee = enrolled_employee(api)
+    # WHEN logins fail, a check-in from outside the zone is refused, health is asked and a path is unknown
+    bad_admin = api.call("POST", "/v1/auth/admin/login", {"username": "admin", "password": WRONG_PASSWORD})
+    bad_employee = api.call(
+        "POST", "/v1/auth/login", {"nip": employee.nip, "password": WRONG_PASSWORD, "device_id": DEVICE}
+    )
+    photo = selfie("deepface/img2.jpg")
+    refused = employee.check_in(photo, latitude=OUTSIDE[0], longitude=OUTSIDE[1])
+    health = api.call("GET", "/v1/health")
+    unknown = api.call("GET", "/v1/no/such/thing")
+    assert (bad_admin.status, bad_employee.status, refused.status, health.status, unknown.status) == (
+        401,
+        401,
+        422,
+        200,
+        404,
+    )
+
+    out, lines = stdout_lines(capsys)
+    requests = request_lines(lines)
+    # THEN every request has its line, in order, with the fields and the answer's X-Request-Id
+    for line in requests:
+        assert line["level"] == "INFO" and line["service"] == "smart"
+        assert {"request_id", "route", "method", "status", "outcome", "latency_ms", "timestamp"} <= set(line)
+        assert isinstance(line["latency_ms"], float) and line["latency_ms"] >= 0
+    assert len({line["request_id"] for line in requests}) == len(requests)
+    by_route = {(line["method"], line["route"]): line for line in requests}
+    assert by_route["POST", "/v1/auth/admin/login"]["outcome"] == "INVALID_CREDENTIALS"
+    assert by_route["POST", "/v1/auth/admin/login"]["request_id"] == bad_admin.headers["X-Request-Id"]
+    assert by_route["POST", "/v1/auth/login"]["outcome"] == "INVALID_CREDENTIALS"
+    assert by_route["GET", "/v1/health"] | {"outcome": "ok", "status": 200} == by_route["GET", "/v1/health"]
+    assert by_route["GET", "/{p1}/{p2}/{p3}/{p4}"]["outcome"] == "NOT_FOUND"
+    enrol = by_route["POST", "/v1/admin/employees/{nip}/faces"]  # the template, not the path with the NIP
+    assert enrol["status"] == 201 and enrol["role"] == "super_admin" and "nip_hash" not in enrol
+    checkin = by_route["POST", "/v1/attendance"]
+    assert (checkin["status"], checkin["outcome"], checkin["role"]) == (422, "OUTSIDE_ZONE", "employee")
+    assert checkin["nip_hash"] == obs.hash_nip(employee.nip)
+    assert checkin["request_id"] == refused.headers["X-Request-Id"]
+    # AND nothing personal or secret is anywhere in the output
+    for secret in (
+        employee.nip,
+        PASSWORD,
+        WRONG_PASSWORD,
+        employee.token,
+        employee.admin,
+        b64(photo)[:64],
+        "Bearer",
+        "authorization",
+        DEVICE,
+    ):
+        assert secret.lower() not in out.lower(), secret
+
+
+def test_a_refused_check_in_flushes_its_metrics(capsys: pytest.CaptureFixture[str], employee: Employee) -> None:
+    # GIVEN an enrolled employee WHEN an impostor checks in
+    answer = employee.check_in(selfie(IMPOSTOR))
+    assert answer.status == 422 and answer.body["error"]["code"] == "FACE_MISMATCH"
+    # THEN the request's EMF line (written after its log line) counts a refusal for FACE_MISMATCH, and times
+    # the geo and face checks, the storage transaction and the request
+    _, lines = stdout_lines(capsys)
+    checkin_line = next(i for i, line in enumerate(lines) if line.get("route") == "/v1/attendance")
+    blob = metric_blobs(lines[checkin_line:])[0]
+    [directive] = blob["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == "SMART"
+    assert blob["stage"] == "local" and blob["service"] == "smart"
+    names = {m["Name"] for m in directive["Metrics"]}
+    assert {
+        "CheckinRefused",
+        "Refused_FACE_MISMATCH",
+        "GeoLatency",
+        "FaceLatency",
+        "StorageLatency",
+        "RequestLatency",
+    } <= names
+    assert "CheckinAccepted" not in names and "Http5xx" not in names
+    assert blob["CheckinRefused"] == [1.0] and blob["Refused_FACE_MISMATCH"] == [1.0]
+
+
+def test_an_unhandled_error_logs_its_traceback_without_the_body(
+    capsys: pytest.CaptureFixture[str], api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a bug in the employee login use case
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("bug in the login")
+
+    monkeypatch.setattr(routes_core.auth, "employee_login", broken)
+    # WHEN an employee logs in
+    answer = api.call(
+        "POST", "/v1/auth/login", {"nip": "198501012010011001", "password": WRONG_PASSWORD, "device_id": DEVICE}
+    )
+    # THEN 500 INTERNAL, an ERROR line with the exception's type and traceback and the request's id and route
+    assert answer.status == 500 and answer.body["error"]["code"] == "INTERNAL"
+    out, lines = stdout_lines(capsys)
+    [error] = [line for line in lines if line.get("message") == "unhandled error"]
+    assert error["level"] == "ERROR" and error["error_type"] == error["exception_name"] == "RuntimeError"
+    assert "Traceback" in error["exception"] and "bug in the login" in error["exception"]
+    assert (error["request_id"], error["route"]) == (answer.headers["X-Request-Id"], "/v1/auth/login")
+    [request] = request_lines(lines)
+    assert (request["level"], request["status"], request["outcome"]) == ("WARNING", 500, "INTERNAL")
+    assert metric_blobs(lines)[-1]["Http5xx"] == [1.0]
+    assert WRONG_PASSWORD not in out and "198501012010011001" not in out
+
+
+@pytest.fixture()
+def employee(api: Api) -> Employee:
+    return enrolled_employee(api)
+
+
+def test_the_daily_recap_job_logs_start_and_end_and_flushes_its_duration(
+    capsys: pytest.CaptureFixture[str], api: Api
+) -> None:
+    # GIVEN a unit with an employee (nobody checked in) WHEN the scheduled recap runs
+    enrolled_employee(api, enrol=None)
+    capsys.readouterr()
+    result = jobs.daily_recap("2026-11-27")
+    # THEN two JSON lines bracket it, the second with the recap's counts, then its metrics
+    _, lines = stdout_lines(capsys)
+    started, finished, blob = lines
+    assert (started["message"], started["job"]) == ("job started", "daily_recap")
+    assert (finished["message"], finished["job"], finished["job_id"]) == (
+        "job finished",
+        "daily_recap",
+        started["job_id"],
+    )
+    assert finished["result"] == result and result["employees"] == 1
+    assert blob["_aws"]["CloudWatchMetrics"][0]["Metrics"] == [{"Name": "RecapDuration", "Unit": "Milliseconds"}]
