@@ -8,7 +8,16 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.update import Action
 
-from chalicelib.domain.people import AdminUser, Employee, Member, Page, Unit
+from chalicelib.domain.people import (
+    AdminAccount,
+    AdminUser,
+    Credentials,
+    Employee,
+    EmployeeAccount,
+    Member,
+    Page,
+    Unit,
+)
 from chalicelib.store.base import (
     ConditionFailed,
     decode_cursor,
@@ -55,14 +64,31 @@ def get_model(model: Any, *keys: str) -> Any | None:
 # --- employees ---------------------------------------------------------------------------------------
 
 
-def employee_model(nip: str) -> EmployeeModel | None:
+def _employee_model(nip: str) -> EmployeeModel | None:
     found: EmployeeModel | None = get_model(EmployeeModel, nip)
     return found
 
 
 def get_employee(nip: str) -> Employee | None:
-    model = employee_model(nip)
+    model = _employee_model(nip)
     return _employee(model) if model else None
+
+
+def employee_account(nip: str) -> EmployeeAccount | None:
+    """The employee with their login credentials (the same single read as `get_employee`)."""
+    m = _employee_model(nip)
+    if m is None:
+        return None
+    credentials = Credentials(
+        kind="employee",
+        key=m.nip,
+        password_hash=m.password_hash,
+        failed_logins=int(m.failed_logins or 0),
+        locked_until=int(m.locked_until or 0),
+        activation_hash=m.activation_hash,
+        activation_expires=None if m.activation_expires is None else int(m.activation_expires),
+    )
+    return EmployeeAccount(_employee(m), credentials)
 
 
 def employees_of_unit(unor_id: str, cursor: str | None = None, limit: int = 100) -> Page:
@@ -99,17 +125,14 @@ def count_employees(unor_id: str) -> int:
         return int(EmployeeModel.by_unit.count(unor_id))
 
 
-def save_employee_model(model: EmployeeModel) -> None:
-    model.updated_at = iso(utc_now())
+def set_activation(nip: str, code_hash: str, expires_epoch: int) -> None:
+    """Give an existing employee a new one-time activation code (hashed), replacing any earlier one."""
+    actions: list[Action] = [
+        EmployeeModel.activation_hash.set(code_hash),
+        EmployeeModel.activation_expires.set(expires_epoch),
+    ]
     with storage_call("dynamodb"):
-        model.save()
-
-
-def update_employee(nip: str, actions: list[Action]) -> None:
-    """Apply pynamodb update actions to an existing employee."""
-    model = EmployeeModel(nip)
-    with storage_call("dynamodb"):
-        model.update(actions=actions, condition=EmployeeModel.nip.exists())
+        EmployeeModel(nip).update(actions=actions, condition=EmployeeModel.nip.exists())
 
 
 def bind_device(nip: str, device_id: str, password_hash: str | None) -> None:
@@ -211,12 +234,12 @@ def set_unit_zones(unor_id: str, zone_ids: set[str]) -> None:
 # --- admin users -------------------------------------------------------------------------------------
 
 
-def admin_model(username: str) -> AdminModel | None:
+def _admin_model(username: str) -> AdminModel | None:
     found: AdminModel | None = get_model(AdminModel, username)
     return found
 
 
-def admin_user(m: AdminModel) -> AdminUser:
+def _admin_user(m: AdminModel) -> AdminUser:
     return AdminUser(
         username=m.username,
         role=m.role,
@@ -235,23 +258,52 @@ def create_admin(username: str, password_hash: str, role: str, unit_ids: set[str
     )
     with storage_call("dynamodb"):
         model.save(condition=AdminModel.username.does_not_exist())
-    return admin_user(model)
+    return _admin_user(model)
 
 
-def record_login_failure(model: EmployeeModel | AdminModel, max_failures: int, lockout_s: int, now: int) -> None:
-    """Count a failed login; at the limit lock the account for a while and start counting again."""
+def get_admin(username: str) -> AdminUser | None:
+    model = _admin_model(username)
+    return _admin_user(model) if model else None
+
+
+def admin_account(username: str) -> AdminAccount | None:
+    """The admin user with their login credentials (one read)."""
+    m = _admin_model(username)
+    if m is None:
+        return None
+    credentials = Credentials(
+        kind="admin",
+        key=m.username,
+        password_hash=m.password_hash,
+        failed_logins=int(m.failed_logins or 0),
+        locked_until=int(m.locked_until or 0),
+    )
+    return AdminAccount(_admin_user(m), credentials)
+
+
+def _account_model(credentials: Credentials) -> EmployeeModel | AdminModel:
+    """The item of the account the credentials belong to, as a key for an update."""
+    return EmployeeModel(credentials.key) if credentials.kind == "employee" else AdminModel(credentials.key)
+
+
+def record_login_failure(credentials: Credentials, max_failures: int, lockout_s: int, now_epoch: int) -> None:
+    """Count a failed login of the account as read; at the limit lock it for `lockout_s` and start counting
+    again."""
+    model = _account_model(credentials)
     cls = type(model)
-    failures = int(model.failed_logins or 0) + 1
+    failures = credentials.failed_logins + 1
     actions: list[Action] = [cls.failed_logins.set(0 if failures >= max_failures else failures)]
     if failures >= max_failures:
-        actions.append(cls.locked_until.set(now + lockout_s))
+        actions.append(cls.locked_until.set(now_epoch + lockout_s))
     with storage_call("dynamodb"):
         model.update(actions=actions)
 
 
-def clear_login_failures(model: EmployeeModel | AdminModel) -> None:
-    if not model.failed_logins and not model.locked_until:
+def clear_login_failures(credentials: Credentials) -> None:
+    """Forget the account's failures and lock after a successful login (no write when there is nothing)."""
+    if not credentials.failed_logins and not credentials.locked_until:
         return
+    model = _account_model(credentials)
     cls = type(model)
     with storage_call("dynamodb"):
         model.update(actions=[cls.failed_logins.set(0), cls.locked_until.set(0)])
