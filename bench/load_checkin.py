@@ -536,12 +536,12 @@ class FastSetup:
         return None
 
     def _phone(self, phone: Phone) -> None:
-        model = people.employee_model(phone.nip)
-        if model is None:
+        account = people.employee_account(phone.nip)
+        if account is None:
             raise LoadError(f"employee {phone.index} not imported")
         at, data, analysis = self._accepted_photo(phone)
         now = datetime.now(UTC)
-        issued = auth_service.bind_first_phone(model, phone.device_id, self.password_hash, self.settings, now)
+        issued = auth_service.bind_first_phone(account, phone.device_id, self.password_hash, self.settings, now)
         faces.keep_enrolment(self.actor, phone.nip, data, analysis, settings=self.settings, now=now)
         phone.token = issued.token
         phone.enrol_at = at

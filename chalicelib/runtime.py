@@ -59,7 +59,7 @@ def ensure_ready(settings: Settings) -> None:
 
 def ensure_bootstrap_admin(settings: Settings) -> bool:
     """Create the first super admin from SMART_BOOTSTRAP_ADMIN_PASSWORD when it does not exist yet."""
-    if settings.bootstrap_admin_password is None or people.admin_model(BOOTSTRAP_ADMIN) is not None:
+    if settings.bootstrap_admin_password is None or people.get_admin(BOOTSTRAP_ADMIN) is not None:
         return False
     try:
         password_hash = passwords.hash_secret(settings.bootstrap_admin_password)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from chalicelib.errors import ValidationError
 
@@ -56,6 +56,42 @@ class AdminUser:
     role: str
     unit_ids: frozenset[str] = field(default_factory=frozenset)
     token_version: int = 0
+
+
+AccountKind = Literal["employee", "admin"]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a login checks of one account, an employee's or an admin's: its secrets and its lockout counters.
+
+    Read by the authentication use cases only; never answered, never logged (hashes stay out of `repr`).
+    `key` names the account within its kind: an employee's NIP, an admin's user name.
+    """
+
+    kind: AccountKind
+    key: str
+    password_hash: str | None = field(default=None, repr=False)
+    failed_logins: int = 0  # failures since the last success or lock
+    locked_until: int = 0  # epoch seconds: logins are refused until then
+    activation_hash: str | None = field(default=None, repr=False)  # an employee's one-time code, hashed
+    activation_expires: int | None = None  # epoch seconds
+
+
+@dataclass(frozen=True)
+class EmployeeAccount:
+    """An employee as a login sees them: the record, and the credentials that admit them."""
+
+    employee: Employee
+    credentials: Credentials
+
+
+@dataclass(frozen=True)
+class AdminAccount:
+    """An admin user as a login sees them: the user, and the credentials that admit them."""
+
+    user: AdminUser
+    credentials: Credentials
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,15 @@ class DayStatus:
 
 
 @dataclass(frozen=True)
+class EmployeeDay:
+    """One employee's stored status of one day, under the name the recap stored it with."""
+
+    nip: str
+    nama: str
+    status: DayStatus
+
+
+@dataclass(frozen=True)
 class YearToDate:
     """Discipline counters of one employee since 1 January, carried month to month."""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import (
     DateRange,
     EmployeePlan,
@@ -25,7 +26,7 @@ from chalicelib.domain.calendar import (
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import iso, parse_iso, storage_call, utc_now
 from chalicelib.store.cache import TtlCache
-from chalicelib.store.models import DutyModel, HolidayModel, LeaveModel, ScheduleModel
+from chalicelib.store.models import HolidayModel, LeaveModel, ScheduleModel
 from chalicelib.store.zones import duties_of, duties_of_unit
 
 RAMADAN_OWNER = "RAMADAN"
@@ -176,7 +177,7 @@ def _leaves(nip: str, end: date) -> tuple[Leave, ...]:
     return tuple(_leave(r) for r in rows)
 
 
-def _duty_range(row: DutyModel) -> DateRange:
+def _duty_range(row: Duty) -> DateRange:
     return DateRange(date.fromisoformat(row.start_date), date.fromisoformat(row.end_date))
 
 
@@ -209,12 +210,10 @@ def holidays_of_year(year: int) -> list[dict[str, str]]:
         return [{"date": h.date, "name": h.name, "kind": h.kind} for h in HolidayModel.query(str(year))]
 
 
-def employee_plan(
-    nip: str, unor_id: str, start: date, end: date, duties: Sequence[DutyModel] | None = None
-) -> EmployeePlan:
+def employee_plan(nip: str, unor_id: str, start: date, end: date, duties: Sequence[Duty] | None = None) -> EmployeePlan:
     """Everything scheduled for one employee between two dates (inclusive).
 
-    `duties`: the rows of `duties_of(nip, end)` when the caller has read them already (the check-in has).
+    `duties`: the answer of `duties_of(nip, end)` when the caller has read them already (the check-in has).
     """
     duties = [r for r in (duties_of(nip, end) if duties is None else duties) if r.end_date >= start.isoformat()]
     owner = unit_owner(unor_id)

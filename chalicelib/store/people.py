@@ -1,14 +1,30 @@
-"""Employees, units, admin users and bound phones: repositories that hand out plain records."""
+"""Employees, units, admin users and bound phones: a repository that hands out plain records.
+
+`PeopleRepository` is what the use cases may ask; `DynamoPeopleRepository` answers it from DynamoDB and
+`chalicelib.store.memory.InMemoryPeopleRepository` from dicts, and `tests/unit/store/people_contract.py` is
+the one test class both pass. The module-level functions are the DynamoDB repository's methods, so that
+callers written before the class keep working; the one-minute caches of the check-in and monitor paths
+sit in front of it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.update import Action
 
-from chalicelib.domain.people import AdminUser, Employee, Member, Page, Unit
+from chalicelib.domain.people import (
+    AdminAccount,
+    AdminUser,
+    Credentials,
+    Employee,
+    EmployeeAccount,
+    Member,
+    Page,
+    Unit,
+)
 from chalicelib.store.base import (
     ConditionFailed,
     decode_cursor,
@@ -52,171 +68,107 @@ def get_model(model: Any, *keys: str) -> Any | None:
             return None
 
 
-# --- employees ---------------------------------------------------------------------------------------
+class PeopleRepository(Protocol):
+    """Employees, units, admin users and bound phones. A write whose condition fails raises ConditionFailed."""
+
+    # --- employees ---
+
+    def get_employee(self, nip: str) -> Employee | None: ...
+
+    def employee_account(self, nip: str) -> EmployeeAccount | None:
+        """The employee with their login credentials."""
+        ...
+
+    def employees_of_unit(self, unor_id: str, cursor: str | None = None, limit: int = 100) -> Page:
+        """A page of the unit's employees by NIP; `Page.next` is the opaque cursor of the next one, or None."""
+        ...
+
+    def iter_employees_of_unit(self, unor_id: str) -> Iterator[Employee]:
+        """Every employee of the unit, by NIP."""
+        ...
+
+    def members_of_unit(self, unor_id: str) -> list[Member]:
+        """The unit's employees as a day's recap sees them, by NIP."""
+        ...
+
+    def count_employees(self, unor_id: str) -> int: ...
+
+    def put_employee(self, employee: Employee) -> None:
+        """Create or overwrite the HR fields (name, unit, titles, position, active), keeping login, phone,
+        face and field-duty state; empty titles or position are stored as absent."""
+        ...
+
+    def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:
+        """Give an existing employee a new one-time activation code (ConditionFailed when there is none)."""
+        ...
+
+    # --- phones ---
+
+    def bind_device(self, nip: str, device_id: str, password_hash: str | None) -> None:
+        """Bind the phone to the employee: ConditionFailed when the phone serves someone else or the employee
+        has another phone. With `password_hash`, set the password and spend the activation code."""
+        ...
+
+    def release_device(self, nip: str, device_id: str | None) -> None:
+        """Forget the employee's phone and log it out (token version + 1); ConditionFailed when the employee
+        does not exist or the phone is bound to someone else."""
+        ...
+
+    def device_owner(self, device_id: str) -> str | None: ...
+
+    # --- units ---
+
+    def get_unit(self, unor_id: str) -> Unit | None: ...
+
+    def get_units(self, unor_ids: Iterable[str]) -> list[Unit]:
+        """The units that exist among `unor_ids`, each once, by id."""
+        ...
+
+    def list_unit_ids(self) -> list[str]:
+        """Every unit id, sorted."""
+        ...
+
+    def upsert_unit(self, unor_id: str, unor_nama: str) -> bool:
+        """Create the unit or rename it (keeping its zones); True when something changed."""
+        ...
+
+    def set_unit_zones(self, unor_id: str, zone_ids: set[str]) -> None:
+        """Replace an existing unit's zones (ConditionFailed when there is no such unit)."""
+        ...
+
+    # --- admin users and logins ---
+
+    def create_admin(self, username: str, password_hash: str, role: str, unit_ids: set[str]) -> AdminUser:
+        """A new admin user (ConditionFailed when the name is taken)."""
+        ...
+
+    def get_admin(self, username: str) -> AdminUser | None: ...
+
+    def admin_account(self, username: str) -> AdminAccount | None:
+        """The admin user with their login credentials."""
+        ...
+
+    def record_login_failure(self, credentials: Credentials, max_failures: int, lockout_s: int, now_epoch: int) -> None:
+        """Count a failed login of the account as read; at `max_failures` lock it until `now_epoch + lockout_s`
+        and start counting again from 0."""
+        ...
+
+    def clear_login_failures(self, credentials: Credentials) -> None:
+        """Forget the account's failures and lock after a successful login."""
+        ...
 
 
-def employee_model(nip: str) -> EmployeeModel | None:
+def _employee_model(nip: str) -> EmployeeModel | None:
     found: EmployeeModel | None = get_model(EmployeeModel, nip)
     return found
 
 
-def get_employee(nip: str) -> Employee | None:
-    model = employee_model(nip)
-    return _employee(model) if model else None
-
-
-def employees_of_unit(unor_id: str, cursor: str | None = None, limit: int = 100) -> Page:
-    with storage_call("dynamodb"):
-        result = EmployeeModel.by_unit.query(unor_id, limit=limit, last_evaluated_key=decode_cursor(cursor))
-        items = [_employee(m) for m in result]
-        return Page(items, encode_cursor(result.last_evaluated_key))
-
-
-def iter_employees_of_unit(unor_id: str) -> Iterator[Employee]:
-    with storage_call("dynamodb"):
-        for m in EmployeeModel.by_unit.query(unor_id):
-            yield _employee(m)
-
-
-def members_of_unit(unor_id: str) -> list[Member]:
-    """The unit's employees, reading only what a day's recap or monitor needs (a projected index query)."""
-    with storage_call("dynamodb"):
-        rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=["nip", "nama", "active"])
-        return [Member(m.nip, m.nama, bool(m.active)) for m in rows]
-
-
-_MEMBERS: TtlCache[list[Member]] = TtlCache(ttl_s=60, max_entries=256)
-
-
-def cached_members_of_unit(unor_id: str) -> list[Member]:
-    """The unit's members as read at most a minute ago: the live monitor is polled every 30 s per unit, and
-    the members change with the nightly SIMPEG sync or an admin's edit."""
-    return _MEMBERS.get(unor_id, lambda: members_of_unit(unor_id))
-
-
-def count_employees(unor_id: str) -> int:
-    with storage_call("dynamodb"):
-        return int(EmployeeModel.by_unit.count(unor_id))
-
-
-def save_employee_model(model: EmployeeModel) -> None:
-    model.updated_at = iso(utc_now())
-    with storage_call("dynamodb"):
-        model.save()
-
-
-def update_employee(nip: str, actions: list[Action]) -> None:
-    """Apply pynamodb update actions to an existing employee."""
-    model = EmployeeModel(nip)
-    with storage_call("dynamodb"):
-        model.update(actions=actions, condition=EmployeeModel.nip.exists())
-
-
-def bind_device(nip: str, device_id: str, password_hash: str | None) -> None:
-    """Bind a phone to an employee atomically: a phone serves one employee, an employee one phone."""
-    now = iso(utc_now())
-    with storage_call("dynamodb"), transaction() as tx:
-        tx.save(
-            DeviceModel(device_id, nip=nip, bound_at=now),
-            condition=DeviceModel.device_id.does_not_exist() | (DeviceModel.nip == nip),
-        )
-        actions: list[Action] = [EmployeeModel.device_id.set(device_id), EmployeeModel.updated_at.set(now)]
-        if password_hash is not None:
-            actions += [
-                EmployeeModel.password_hash.set(password_hash),
-                EmployeeModel.activation_hash.remove(),
-                EmployeeModel.activation_expires.remove(),
-            ]
-        tx.update(
-            EmployeeModel(nip),
-            actions=actions,
-            condition=EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id),
-        )
-
-
-def release_device(nip: str, device_id: str | None) -> None:
-    """Forget the bound phone; bumping the token version logs the old phone out."""
-    now = iso(utc_now())
-    with storage_call("dynamodb"), transaction() as tx:
-        tx.update(
-            EmployeeModel(nip),
-            actions=[
-                EmployeeModel.device_id.remove(),
-                EmployeeModel.token_version.add(1),
-                EmployeeModel.updated_at.set(now),
-            ],
-            condition=EmployeeModel.nip.exists(),
-        )
-        if device_id:
-            tx.delete(DeviceModel(device_id), condition=DeviceModel.nip == nip)
-
-
-def device_owner(device_id: str) -> str | None:
-    found = get_model(DeviceModel, device_id)
-    return found.nip if found else None
-
-
-# --- units -------------------------------------------------------------------------------------------
-
-
-def get_unit(unor_id: str) -> Unit | None:
-    found = get_model(UnitModel, unor_id)
-    return _unit(found) if found else None
-
-
-_UNITS: TtlCache[Unit | None] = TtlCache(ttl_s=60)
-
-
-def cached_unit(unor_id: str) -> Unit | None:
-    """The unit as read at most a minute ago: the check-in path reads it for every employee."""
-    return _UNITS.get(unor_id, lambda: get_unit(unor_id))
-
-
-def list_unit_ids() -> list[str]:
-    with storage_call("dynamodb"):
-        return [m.unor_id for m in UnitModel.all_units_index.query("UNIT")]
-
-
-def get_units(unor_ids: Iterable[str]) -> list[Unit]:
-    keys = sorted(set(unor_ids))
-    if not keys:
-        return []
-    with storage_call("dynamodb"):
-        found = {m.unor_id: _unit(m) for m in UnitModel.batch_get(keys)}
-    return [found[k] for k in keys if k in found]
-
-
-def upsert_unit(unor_id: str, unor_nama: str) -> bool:
-    """Create the unit or rename it; True when something changed."""
-    existing = get_model(UnitModel, unor_id)
-    if existing is not None and existing.unor_nama == unor_nama:
-        return False
-    now = iso(utc_now())
-    with storage_call("dynamodb"):
-        if existing is None:
-            UnitModel(unor_id, unor_nama=unor_nama, updated_at=now).save()
-        else:
-            existing.update(actions=[UnitModel.unor_nama.set(unor_nama), UnitModel.updated_at.set(now)])
-    return True
-
-
-def set_unit_zones(unor_id: str, zone_ids: set[str]) -> None:
-    actions: list[Action] = [UnitModel.updated_at.set(iso(utc_now()))]
-    actions.append(UnitModel.zone_ids.set(zone_ids) if zone_ids else UnitModel.zone_ids.remove())
-    with storage_call("dynamodb"):
-        UnitModel(unor_id).update(actions=actions, condition=UnitModel.unor_id.exists())
-    _UNITS.forget(unor_id)
-
-
-# --- admin users -------------------------------------------------------------------------------------
-
-
-def admin_model(username: str) -> AdminModel | None:
+def _admin_model(username: str) -> AdminModel | None:
     found: AdminModel | None = get_model(AdminModel, username)
     return found
 
 
-def admin_user(m: AdminModel) -> AdminUser:
+def _admin_user(m: AdminModel) -> AdminUser:
     return AdminUser(
         username=m.username,
         role=m.role,
@@ -225,61 +177,268 @@ def admin_user(m: AdminModel) -> AdminUser:
     )
 
 
-def create_admin(username: str, password_hash: str, role: str, unit_ids: set[str]) -> AdminUser:
-    model = AdminModel(
-        username,
-        password_hash=password_hash,
-        role=role,
-        unit_ids=unit_ids or None,
-        created_at=iso(utc_now()),
-    )
-    with storage_call("dynamodb"):
-        model.save(condition=AdminModel.username.does_not_exist())
-    return admin_user(model)
+def _account_model(credentials: Credentials) -> EmployeeModel | AdminModel:
+    """The item of the account the credentials belong to, as a key for an update."""
+    return EmployeeModel(credentials.key) if credentials.kind == "employee" else AdminModel(credentials.key)
 
 
-def record_login_failure(model: EmployeeModel | AdminModel, max_failures: int, lockout_s: int, now: int) -> None:
-    """Count a failed login; at the limit lock the account for a while and start counting again."""
-    cls = type(model)
-    failures = int(model.failed_logins or 0) + 1
-    actions: list[Action] = [cls.failed_logins.set(0 if failures >= max_failures else failures)]
-    if failures >= max_failures:
-        actions.append(cls.locked_until.set(now + lockout_s))
-    with storage_call("dynamodb"):
-        model.update(actions=actions)
+class DynamoPeopleRepository:
+    """`PeopleRepository` on the employees, devices, units and admins tables (chalicelib.store.models)."""
+
+    # --- employees -----------------------------------------------------------------------------------
+
+    def get_employee(self, nip: str) -> Employee | None:
+        model = _employee_model(nip)
+        return _employee(model) if model else None
+
+    def employee_account(self, nip: str) -> EmployeeAccount | None:
+        """The employee with their login credentials (the same single read as `get_employee`)."""
+        m = _employee_model(nip)
+        if m is None:
+            return None
+        credentials = Credentials(
+            kind="employee",
+            key=m.nip,
+            password_hash=m.password_hash,
+            failed_logins=int(m.failed_logins or 0),
+            locked_until=int(m.locked_until or 0),
+            activation_hash=m.activation_hash,
+            activation_expires=None if m.activation_expires is None else int(m.activation_expires),
+        )
+        return EmployeeAccount(_employee(m), credentials)
+
+    def employees_of_unit(self, unor_id: str, cursor: str | None = None, limit: int = 100) -> Page:
+        with storage_call("dynamodb"):
+            result = EmployeeModel.by_unit.query(unor_id, limit=limit, last_evaluated_key=decode_cursor(cursor))
+            items = [_employee(m) for m in result]
+            return Page(items, encode_cursor(result.last_evaluated_key))
+
+    def iter_employees_of_unit(self, unor_id: str) -> Iterator[Employee]:
+        with storage_call("dynamodb"):
+            for m in EmployeeModel.by_unit.query(unor_id):
+                yield _employee(m)
+
+    def members_of_unit(self, unor_id: str) -> list[Member]:
+        """The unit's employees, reading only what a day's recap or monitor needs (a projected index query)."""
+        with storage_call("dynamodb"):
+            rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=["nip", "nama", "active"])
+            return [Member(m.nip, m.nama, bool(m.active)) for m in rows]
+
+    def count_employees(self, unor_id: str) -> int:
+        with storage_call("dynamodb"):
+            return int(EmployeeModel.by_unit.count(unor_id))
+
+    def put_employee(self, employee: Employee) -> None:
+        """Create or overwrite an employee's HR fields, keeping login, phone and face state."""
+        now = iso(utc_now())
+        actions: list[Action] = [
+            EmployeeModel.nama.set(employee.nama),
+            EmployeeModel.unor_id.set(employee.unor_id),
+            EmployeeModel.active.set(employee.active),
+            EmployeeModel.updated_at.set(now),
+        ]
+        for attr, value in (
+            (EmployeeModel.jabatan, employee.jabatan),
+            (EmployeeModel.gelar_depan, employee.gelar_depan),
+            (EmployeeModel.gelar_belakang, employee.gelar_belakang),
+        ):
+            actions.append(attr.set(value) if value else attr.remove())
+        with storage_call("dynamodb"):
+            EmployeeModel(employee.nip).update(actions=actions)
+
+    def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:
+        """Give an existing employee a new one-time activation code (hashed), replacing any earlier one."""
+        actions: list[Action] = [
+            EmployeeModel.activation_hash.set(code_hash),
+            EmployeeModel.activation_expires.set(expires_epoch),
+        ]
+        with storage_call("dynamodb"):
+            EmployeeModel(nip).update(actions=actions, condition=EmployeeModel.nip.exists())
+
+    # --- phones --------------------------------------------------------------------------------------
+
+    def bind_device(self, nip: str, device_id: str, password_hash: str | None) -> None:
+        """Bind a phone to an employee atomically: a phone serves one employee, an employee one phone."""
+        now = iso(utc_now())
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.save(
+                DeviceModel(device_id, nip=nip, bound_at=now),
+                condition=DeviceModel.device_id.does_not_exist() | (DeviceModel.nip == nip),
+            )
+            actions: list[Action] = [EmployeeModel.device_id.set(device_id), EmployeeModel.updated_at.set(now)]
+            if password_hash is not None:
+                actions += [
+                    EmployeeModel.password_hash.set(password_hash),
+                    EmployeeModel.activation_hash.remove(),
+                    EmployeeModel.activation_expires.remove(),
+                ]
+            tx.update(
+                EmployeeModel(nip),
+                actions=actions,
+                condition=EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id),
+            )
+
+    def release_device(self, nip: str, device_id: str | None) -> None:
+        """Forget the bound phone; bumping the token version logs the old phone out."""
+        now = iso(utc_now())
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(
+                EmployeeModel(nip),
+                actions=[
+                    EmployeeModel.device_id.remove(),
+                    EmployeeModel.token_version.add(1),
+                    EmployeeModel.updated_at.set(now),
+                ],
+                condition=EmployeeModel.nip.exists(),
+            )
+            if device_id:
+                tx.delete(DeviceModel(device_id), condition=DeviceModel.nip == nip)
+
+    def device_owner(self, device_id: str) -> str | None:
+        found = get_model(DeviceModel, device_id)
+        return found.nip if found else None
+
+    # --- units ---------------------------------------------------------------------------------------
+
+    def get_unit(self, unor_id: str) -> Unit | None:
+        found = get_model(UnitModel, unor_id)
+        return _unit(found) if found else None
+
+    def list_unit_ids(self) -> list[str]:
+        with storage_call("dynamodb"):
+            return [m.unor_id for m in UnitModel.all_units_index.query("UNIT")]
+
+    def get_units(self, unor_ids: Iterable[str]) -> list[Unit]:
+        keys = sorted(set(unor_ids))
+        if not keys:
+            return []
+        with storage_call("dynamodb"):
+            found = {m.unor_id: _unit(m) for m in UnitModel.batch_get(keys)}
+        return [found[k] for k in keys if k in found]
+
+    def upsert_unit(self, unor_id: str, unor_nama: str) -> bool:
+        """Create the unit or rename it; True when something changed."""
+        existing = get_model(UnitModel, unor_id)
+        if existing is not None and existing.unor_nama == unor_nama:
+            return False
+        now = iso(utc_now())
+        with storage_call("dynamodb"):
+            if existing is None:
+                UnitModel(unor_id, unor_nama=unor_nama, updated_at=now).save()
+            else:
+                existing.update(actions=[UnitModel.unor_nama.set(unor_nama), UnitModel.updated_at.set(now)])
+        return True
+
+    def set_unit_zones(self, unor_id: str, zone_ids: set[str]) -> None:
+        actions: list[Action] = [UnitModel.updated_at.set(iso(utc_now()))]
+        actions.append(UnitModel.zone_ids.set(zone_ids) if zone_ids else UnitModel.zone_ids.remove())
+        with storage_call("dynamodb"):
+            UnitModel(unor_id).update(actions=actions, condition=UnitModel.unor_id.exists())
+        _UNITS.forget(unor_id)
+
+    # --- admin users and logins ----------------------------------------------------------------------
+
+    def create_admin(self, username: str, password_hash: str, role: str, unit_ids: set[str]) -> AdminUser:
+        model = AdminModel(
+            username,
+            password_hash=password_hash,
+            role=role,
+            unit_ids=unit_ids or None,
+            created_at=iso(utc_now()),
+        )
+        with storage_call("dynamodb"):
+            model.save(condition=AdminModel.username.does_not_exist())
+        return _admin_user(model)
+
+    def get_admin(self, username: str) -> AdminUser | None:
+        model = _admin_model(username)
+        return _admin_user(model) if model else None
+
+    def admin_account(self, username: str) -> AdminAccount | None:
+        """The admin user with their login credentials (one read)."""
+        m = _admin_model(username)
+        if m is None:
+            return None
+        credentials = Credentials(
+            kind="admin",
+            key=m.username,
+            password_hash=m.password_hash,
+            failed_logins=int(m.failed_logins or 0),
+            locked_until=int(m.locked_until or 0),
+        )
+        return AdminAccount(_admin_user(m), credentials)
+
+    def record_login_failure(self, credentials: Credentials, max_failures: int, lockout_s: int, now_epoch: int) -> None:
+        """Count a failed login of the account as read; at the limit lock it for `lockout_s` and start counting
+        again."""
+        model = _account_model(credentials)
+        cls = type(model)
+        failures = credentials.failed_logins + 1
+        actions: list[Action] = [cls.failed_logins.set(0 if failures >= max_failures else failures)]
+        if failures >= max_failures:
+            actions.append(cls.locked_until.set(now_epoch + lockout_s))
+        with storage_call("dynamodb"):
+            model.update(actions=actions)
+
+    def clear_login_failures(self, credentials: Credentials) -> None:
+        """Forget the account's failures and lock after a successful login (no write when there is nothing)."""
+        if not credentials.failed_logins and not credentials.locked_until:
+            return
+        model = _account_model(credentials)
+        cls = type(model)
+        with storage_call("dynamodb"):
+            model.update(actions=[cls.failed_logins.set(0), cls.locked_until.set(0)])
 
 
-def clear_login_failures(model: EmployeeModel | AdminModel) -> None:
-    if not model.failed_logins and not model.locked_until:
-        return
-    cls = type(model)
-    with storage_call("dynamodb"):
-        model.update(actions=[cls.failed_logins.set(0), cls.locked_until.set(0)])
+_DYNAMO = DynamoPeopleRepository()
+
+# The module's functions, as before the class: the DynamoDB repository's methods.
+get_employee = _DYNAMO.get_employee
+employee_account = _DYNAMO.employee_account
+employees_of_unit = _DYNAMO.employees_of_unit
+iter_employees_of_unit = _DYNAMO.iter_employees_of_unit
+members_of_unit = _DYNAMO.members_of_unit
+count_employees = _DYNAMO.count_employees
+put_employee = _DYNAMO.put_employee
+set_activation = _DYNAMO.set_activation
+bind_device = _DYNAMO.bind_device
+release_device = _DYNAMO.release_device
+device_owner = _DYNAMO.device_owner
+get_unit = _DYNAMO.get_unit
+get_units = _DYNAMO.get_units
+list_unit_ids = _DYNAMO.list_unit_ids
+upsert_unit = _DYNAMO.upsert_unit
+set_unit_zones = _DYNAMO.set_unit_zones
+create_admin = _DYNAMO.create_admin
+get_admin = _DYNAMO.get_admin
+admin_account = _DYNAMO.admin_account
+record_login_failure = _DYNAMO.record_login_failure
+clear_login_failures = _DYNAMO.clear_login_failures
+
+
+# --- caches of the check-in and monitor paths ----------------------------------------------------------
+
+_MEMBERS: TtlCache[list[Member]] = TtlCache(ttl_s=60, max_entries=256)
+_UNITS: TtlCache[Unit | None] = TtlCache(ttl_s=60)
+
+
+def cached_members_of_unit(unor_id: str) -> list[Member]:
+    """The unit's members as read at most a minute ago: the live monitor is polled every 30 s per unit, and
+    the members change with the nightly SIMPEG sync or an admin's edit."""
+    return _MEMBERS.get(unor_id, lambda: members_of_unit(unor_id))
+
+
+def cached_unit(unor_id: str) -> Unit | None:
+    """The unit as read at most a minute ago: the check-in path reads it for every employee."""
+    return _UNITS.get(unor_id, lambda: get_unit(unor_id))
 
 
 __all__ = [
     "AdminUser",
     "ConditionFailed",
+    "DynamoPeopleRepository",
     "Employee",
     "Page",
+    "PeopleRepository",
     "Unit",
 ]
-
-
-def put_employee(employee: Employee) -> None:
-    """Create or overwrite an employee's HR fields, keeping login, phone and face state."""
-    now = iso(utc_now())
-    actions: list[Action] = [
-        EmployeeModel.nama.set(employee.nama),
-        EmployeeModel.unor_id.set(employee.unor_id),
-        EmployeeModel.active.set(employee.active),
-        EmployeeModel.updated_at.set(now),
-    ]
-    for attr, value in (
-        (EmployeeModel.jabatan, employee.jabatan),
-        (EmployeeModel.gelar_depan, employee.gelar_depan),
-        (EmployeeModel.gelar_belakang, employee.gelar_belakang),
-    ):
-        actions.append(attr.set(value) if value else attr.remove())
-    with storage_call("dynamodb"):
-        EmployeeModel(employee.nip).update(actions=actions)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.people import Member
-from chalicelib.domain.status import DayStatus, YearToDate
+from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
 from chalicelib.store.base import decode_cursor, encode_cursor, iso, parse_iso, storage_call, utc_now
 from chalicelib.store.models import DailyStatusModel
 
@@ -79,9 +79,11 @@ def _day_rows(partition: str, day: date) -> list[DailyStatusModel]:
         return list(DailyStatusModel.query(partition, DailyStatusModel.key.startswith(f"{day.isoformat()}#")))
 
 
-def day_page(
-    unor_id: str, day: date, cursor: str | None, limit: int = 500
-) -> tuple[list[DailyStatusModel], str | None]:
+def _employee_day(m: DailyStatusModel) -> EmployeeDay:
+    return EmployeeDay(m.nip, m.nama, to_status(m.date, m.status, dict(m.data)))
+
+
+def day_page(unor_id: str, day: date, cursor: str | None, limit: int = 500) -> tuple[list[EmployeeDay], str | None]:
     with storage_call("dynamodb"):
         result = DailyStatusModel.query(
             _partition(unor_id, day),
@@ -89,7 +91,7 @@ def day_page(
             limit=limit,
             last_evaluated_key=decode_cursor(cursor),
         )
-        rows = list(result)
+        rows = [_employee_day(m) for m in result]
         return rows, encode_cursor(result.last_evaluated_key)
 
 
@@ -158,7 +160,7 @@ def save_year_to_date(
     return written
 
 
-def employee_status(nip: str, day: date) -> DailyStatusModel | None:
+def employee_status(nip: str, day: date) -> EmployeeDay | None:
     with storage_call("dynamodb"):
         rows = list(DailyStatusModel.by_nip.query(nip, DailyStatusModel.date == day.isoformat()))
-    return rows[0] if rows else None
+    return _employee_day(rows[0]) if rows else None

@@ -8,6 +8,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.geo import CellSetCache, FieldDutyAssignment, Shape, ZoneRef, cells_from_storable, parse_shape
 from chalicelib.geo import ZoneConfig as GeoZoneConfig
@@ -169,27 +170,38 @@ def _extend_duty_until(nip: str, end_date: str) -> None:
         pass  # already as late, or unknown
 
 
-def duties_of(nip: str, day: date) -> list[DutyModel]:
-    """Duty rows of one employee that cover `day` (range key sorts by start date)."""
+def _duty(m: DutyModel) -> Duty:
+    return Duty(
+        nip=m.nip,
+        assignment_id=m.assignment_id,
+        unor_id=m.unor_id,
+        zone_id=m.zone_id,
+        start_date=m.start_date,
+        end_date=m.end_date,
+    )
+
+
+def duties_of(nip: str, day: date) -> list[Duty]:
+    """Duties of one employee that cover `day` (range key sorts by start date)."""
     with storage_call("dynamodb"):
         rows = DutyModel.query(nip, DutyModel.key <= f"{day.isoformat()}#~")
-        return [r for r in rows if r.end_date >= day.isoformat()]
+        return [_duty(r) for r in rows if r.end_date >= day.isoformat()]
 
 
-def duties_of_employee(employee: Employee, day: date) -> list[DutyModel]:
+def duties_of_employee(employee: Employee, day: date) -> list[Duty]:
     """`duties_of`, without reading when the employee's record says no field duty reaches `day`."""
     if employee.duty_until is not None and employee.duty_until < day.isoformat():
         return []
     return duties_of(employee.nip, day)
 
 
-def duties_of_unit(unor_id: str, day: date) -> list[DutyModel]:
+def duties_of_unit(unor_id: str, day: date) -> list[Duty]:
     with storage_call("dynamodb"):
         rows = DutyModel.by_unit.query(unor_id, DutyModel.start_date <= day.isoformat())
-        return [r for r in rows if r.end_date >= day.isoformat()]
+        return [_duty(r) for r in rows if r.end_date >= day.isoformat()]
 
 
-def field_duty_assignments(nip: str, rows: Sequence[DutyModel], config: GeoZoneConfig) -> list[FieldDutyAssignment]:
+def field_duty_assignments(nip: str, rows: Sequence[Duty], config: GeoZoneConfig) -> list[FieldDutyAssignment]:
     """The employee's field duties (rows of `duties_of`) as the geo checks take them, with their zones."""
     zones = {z.zone_id: z for z in get_zones(r.zone_id for r in rows)}
     return [

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from chalicelib.auth import passwords, tokens
 from chalicelib.auth.tokens import IssuedToken
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Credentials, Employee, EmployeeAccount, Principal
 from chalicelib.errors import (
     AccountInactiveError,
     DeviceMismatchError,
@@ -23,7 +23,6 @@ from chalicelib.errors import (
 from chalicelib.settings import Settings
 from chalicelib.store import people
 from chalicelib.store.base import ConditionFailed
-from chalicelib.store.models import AdminModel, EmployeeModel
 
 _DUMMY_HASH = passwords.hash_secret("timing-equaliser")
 
@@ -38,17 +37,17 @@ def epoch(now: datetime) -> int:
     return int(now.timestamp())
 
 
-def _check_lock(model: EmployeeModel | AdminModel, now: datetime) -> None:
-    locked_until = int(model.locked_until or 0)
+def _check_lock(credentials: Credentials, now: datetime) -> None:
+    locked_until = credentials.locked_until
     if locked_until > epoch(now):
         raise RateLimitedError(locked_until - epoch(now))
 
 
-def _check_password(model: EmployeeModel | AdminModel, password: str, settings: Settings, now: datetime) -> None:
-    if not passwords.verify_secret(password, model.password_hash):
-        people.record_login_failure(model, settings.login_max_failures, settings.login_lockout_s, epoch(now))
+def _check_password(credentials: Credentials, password: str, settings: Settings, now: datetime) -> None:
+    if not passwords.verify_secret(password, credentials.password_hash):
+        people.record_login_failure(credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now))
         raise InvalidCredentialsError()
-    people.clear_login_failures(model)
+    people.clear_login_failures(credentials)
 
 
 def validate_password(password: object, field: str = "password") -> str:
@@ -63,13 +62,13 @@ def validate_password(password: object, field: str = "password") -> str:
 
 
 def admin_login(username: str, password: str, settings: Settings, now: datetime) -> LoginResult:
-    model = people.admin_model(username)
-    if model is None:
+    account = people.admin_account(username)
+    if account is None:
         passwords.verify_secret(password, _DUMMY_HASH)
         raise InvalidCredentialsError()
-    _check_lock(model, now)
-    _check_password(model, password, settings, now)
-    admin = people.admin_user(model)
+    _check_lock(account.credentials, now)
+    _check_password(account.credentials, password, settings, now)
+    admin = account.user
     principal = Principal(admin.username, admin.role, admin.unit_ids, None, admin.token_version)
     return LoginResult(tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now), admin.role)
 
@@ -77,62 +76,64 @@ def admin_login(username: str, password: str, settings: Settings, now: datetime)
 # --- employees ---------------------------------------------------------------------------------------
 
 
-def _employee_for_login(nip: str, now: datetime) -> EmployeeModel:
-    model = people.employee_model(nip)
-    if model is None:
+def _employee_for_login(nip: str, now: datetime) -> EmployeeAccount:
+    account = people.employee_account(nip)
+    if account is None:
         passwords.verify_secret("x", _DUMMY_HASH)
         raise InvalidCredentialsError()
-    _check_lock(model, now)
-    return model
+    _check_lock(account.credentials, now)
+    return account
 
 
-def _employee_token(model: EmployeeModel, device_id: str, settings: Settings, now: datetime) -> IssuedToken:
-    principal = Principal(model.nip, "employee", frozenset({model.unor_id}), device_id, int(model.token_version or 0))
+def _employee_token(employee: Employee, device_id: str, settings: Settings, now: datetime) -> IssuedToken:
+    principal = Principal(employee.nip, "employee", frozenset({employee.unor_id}), device_id, employee.token_version)
     return tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
 
 
-def _bind(model: EmployeeModel, device_id: str, password_hash: str | None) -> None:
+def _bind(nip: str, device_id: str, password_hash: str | None) -> None:
     try:
-        people.bind_device(model.nip, device_id, password_hash)
+        people.bind_device(nip, device_id, password_hash)
     except ConditionFailed as exc:
         # Either the employee has another phone, or this phone belongs to someone else.
         raise DeviceMismatchError() from exc
 
 
 def activate(nip: str, code: str, password: str, device_id: str, *, settings: Settings, now: datetime) -> IssuedToken:
-    model = _employee_for_login(nip, now)
-    expired = int(model.activation_expires or 0) <= epoch(now)
-    if expired or not passwords.verify_secret(code, model.activation_hash):
-        people.record_login_failure(model, settings.login_max_failures, settings.login_lockout_s, epoch(now))
+    account = _employee_for_login(nip, now)
+    credentials = account.credentials
+    expired = (credentials.activation_expires or 0) <= epoch(now)
+    if expired or not passwords.verify_secret(code, credentials.activation_hash):
+        people.record_login_failure(credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now))
         raise InvalidCredentialsError("Kode aktivasi salah atau sudah kedaluwarsa.")
-    if not model.active:
+    if not account.employee.active:
         raise AccountInactiveError()
-    return bind_first_phone(model, device_id, passwords.hash_secret(password), settings, now)
+    return bind_first_phone(account, device_id, passwords.hash_secret(password), settings, now)
 
 
 def bind_first_phone(
-    model: EmployeeModel, device_id: str, password_hash: str, settings: Settings, now: datetime
+    account: EmployeeAccount, device_id: str, password_hash: str, settings: Settings, now: datetime
 ) -> IssuedToken:
     """The writes of a successful activation (phone bound both ways, password set, code spent) and its token.
 
     Public so that tools preparing many phones (bench/load_checkin.py --fast-setup) write and issue exactly
     what `activate` does, with a password hash computed once instead of one scrypt per phone.
     """
-    _bind(model, device_id, password_hash)
-    people.clear_login_failures(model)
-    return _employee_token(model, device_id, settings, now)
+    _bind(account.employee.nip, device_id, password_hash)
+    people.clear_login_failures(account.credentials)
+    return _employee_token(account.employee, device_id, settings, now)
 
 
 def employee_login(nip: str, password: str, device_id: str, settings: Settings, now: datetime) -> IssuedToken:
-    model = _employee_for_login(nip, now)
-    _check_password(model, password, settings, now)
-    if not model.active:
+    account = _employee_for_login(nip, now)
+    _check_password(account.credentials, password, settings, now)
+    employee = account.employee
+    if not employee.active:
         raise AccountInactiveError()
-    if model.device_id is None:
-        _bind(model, device_id, None)
-    elif model.device_id != device_id:
+    if employee.device_id is None:
+        _bind(employee.nip, device_id, None)
+    elif employee.device_id != device_id:
         raise DeviceMismatchError()
-    return _employee_token(model, device_id, settings, now)
+    return _employee_token(employee, device_id, settings, now)
 
 
 # --- requests ----------------------------------------------------------------------------------------
@@ -157,8 +158,8 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
         current = None if employee is None else employee.token_version
         principal = replace(principal, employee=employee)
     else:
-        model = people.admin_model(principal.subject)
-        current = None if model is None else int(model.token_version or 0)
+        admin = people.get_admin(principal.subject)
+        current = None if admin is None else admin.token_version
     if current is None or current != principal.version:
         raise UnauthenticatedError()
     return principal

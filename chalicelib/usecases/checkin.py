@@ -18,6 +18,7 @@ from typing import Any, Literal
 from chalicelib import runtime
 from chalicelib.api import fields
 from chalicelib.attendance import challenges
+from chalicelib.domain.attendance import Duty, Event
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import (
     AccountInactiveError,
@@ -39,7 +40,6 @@ from chalicelib.store import faces as face_store
 from chalicelib.store import people
 from chalicelib.store import zones as zone_store
 from chalicelib.store.base import iso, parse_iso
-from chalicelib.store.models import DutyModel, EventModel
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases import faces, recaps
 from chalicelib.usecases.auth import employee_of
@@ -139,7 +139,7 @@ class Attempt:
     zone: dict[str, str] | None = None
     face: dict[str, float] | None = None
     analysis: FaceAnalysis | None = None
-    duties: list[DutyModel] | None = None  # read once: for the zones and for the answer's schedule
+    duties: list[Duty] | None = None  # read once: for the zones and for the answer's schedule
     photo_key: str | None = None  # once stored
 
 
@@ -247,7 +247,7 @@ def _attendance_time(
     return challenge.issued_at, challenge
 
 
-def _recent_events(nip: str, at: datetime, now: datetime) -> list[EventModel]:
+def _recent_events(nip: str, at: datetime, now: datetime) -> list[Event]:
     """The employee's events of the last HISTORY_DAYS up to now, in one query: the day's arrival and GPS history.
 
     Keys are by time received, so the range ends after both the attendance time and now (an offline
@@ -256,7 +256,7 @@ def _recent_events(nip: str, at: datetime, now: datetime) -> list[EventModel]:
     return store.events_between(nip, at - timedelta(days=HISTORY_DAYS), max(at, now) + timedelta(days=1))
 
 
-def _refuse_second_arrival(recent: list[EventModel], local_date: str) -> None:
+def _refuse_second_arrival(recent: list[Event], local_date: str) -> None:
     """ALREADY_RECORDED with the day's arrival when one is recorded (the transaction's mark stays the guard
     against a concurrent second arrival; it exists exactly when such an event does)."""
     first = next((e for e in recent if e.type == "in" and e.status in RECORDED and e.local_date == local_date), None)
@@ -264,7 +264,7 @@ def _refuse_second_arrival(recent: list[EventModel], local_date: str) -> None:
         raise AlreadyRecordedError(details={"first_event": event_view(first)})
 
 
-def _check_position(attempt: Attempt, settings: Settings, recent: list[EventModel]) -> None:
+def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -> None:
     request, employee = attempt.request, attempt.employee
     config = zone_config(settings)
     unit = people.cached_unit(employee.unor_id)
@@ -283,7 +283,7 @@ def _check_position(attempt: Attempt, settings: Settings, recent: list[EventMode
         attempt.zone = {"zone_id": assessment.zone.zone_id, "name": assessment.zone.name}
 
 
-def _past_fixes(recent: list[EventModel]) -> list[PastFix]:
+def _past_fixes(recent: list[Event]) -> list[PastFix]:
     return [
         PastFix(float(r.latitude), float(r.longitude), parse_iso(str(r.attendance_time)))
         for r in recent
@@ -326,23 +326,21 @@ def _store_photo(attempt: Attempt, settings: Settings) -> str:
     return attempt.photo_key
 
 
-def _event(attempt: Attempt, status: str, photo: str, reasons: list[str] | None = None) -> EventModel:
-    nip, range_key = store.event_keys(attempt.event_id)
+def _event(
+    attempt: Attempt, status: str, photo: str, answer: dict[str, Any], reasons: list[str] | None = None
+) -> Event:
     request, employee = attempt.request, attempt.employee
-    return EventModel(
-        nip,
-        range_key,
+    return Event(
         event_id=attempt.event_id,
+        nip=employee.nip,
         type=request.kind,
         status=status,
-        reasons=reasons,
-        warnings=list(attempt.warnings),
+        reasons=None if reasons is None else tuple(reasons),
+        warnings=tuple(attempt.warnings),
         attendance_time=iso(attempt.attendance_time),
         received_at=iso(attempt.now),
         local_date=attempt.local_date,
         unor_id=employee.unor_id,
-        unit_date=f"{employee.unor_id}#{attempt.local_date}",
-        review_unit=employee.unor_id if status == "review" else None,
         latitude=request.latitude,
         longitude=request.longitude,
         accuracy_m=request.accuracy_m,
@@ -351,6 +349,7 @@ def _event(attempt: Attempt, status: str, photo: str, reasons: list[str] | None 
         face_score=attempt.face["score"] if attempt.face else None,
         face_threshold=attempt.face["threshold"] if attempt.face else None,
         photo_key=photo,
+        answer=answer,
     )
 
 
@@ -373,12 +372,8 @@ def _record_success(attempt: Attempt, settings: Settings) -> Answer:
     }
     answer = Answer(201, body)
     photo = _store_photo(attempt, settings)
-    event = _event(attempt, status, photo)
-    event.answer = body
-    mark = None
-    if attempt.request.kind == "in":
-        mark = EventModel(attempt.employee.nip, store.mark_key(attempt.local_date), first_event_id=attempt.event_id)
-    return _write_or_lose_challenge(attempt, event, mark, answer, settings)
+    event = _event(attempt, status, photo, body)
+    return _write_or_lose_challenge(attempt, event, attempt.request.kind == "in", answer, settings)
 
 
 def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) -> Answer:
@@ -388,19 +383,18 @@ def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) ->
     body["event_id"] = attempt.event_id
     answer = Answer(422, body)
     photo = _store_photo(attempt, settings)
-    event = _event(attempt, "refused", photo, [code])
-    event.answer = body
-    return _write_or_lose_challenge(attempt, event, None, answer, settings)
+    event = _event(attempt, "refused", photo, body, [code])
+    return _write_or_lose_challenge(attempt, event, False, answer, settings)
 
 
 def _write_or_lose_challenge(
-    attempt: Attempt, event: EventModel, mark: EventModel | None, answer: Answer, settings: Settings
+    attempt: Attempt, event: Event, first_arrival: bool, answer: Answer, settings: Settings
 ) -> Answer:
     """Record the attempt and return its answer; if another request used the challenge first (two at once,
     or a reused id), the attempt is kept instead as a CHALLENGE_INVALID refusal, with the same event id and
     photo, consuming nothing."""
     try:
-        _write(attempt, event, mark, answer)
+        _write(attempt, event, first_arrival, answer)
     except store.ChallengeTaken:
         if attempt.challenge is None:
             raise
@@ -418,28 +412,26 @@ def _details(refusal: Exception) -> dict[str, Any]:
     )
 
 
-def _write(attempt: Attempt, event: EventModel, mark: EventModel | None, answer: Answer) -> None:
-    nip, now = attempt.employee.nip, attempt.now
-    analysis = attempt.analysis
-    fingerprint = face_store.fingerprint_item(nip, attempt.event_id, analysis.fingerprint, now) if analysis else None
-    stored = store.StoredAnswer(answer.status_code, answer.body)
-    record = store.answer_item(attempt.claim_key, attempt.request.fingerprint, now, stored)
-    challenge = attempt.challenge
-    used = (
-        store.challenge_item(
-            challenge.challenge_id,
-            attempt.claim_key,
-            nip,
-            str(attempt.employee.device_id),
-            issued_at=challenge.issued_at,
-            expires_at=challenge.expires_at,
-        )
-        if challenge
-        else None
+def _write(attempt: Attempt, event: Event, first_arrival: bool, answer: Answer) -> None:
+    challenge, analysis = attempt.challenge, attempt.analysis
+    device_id = str(attempt.employee.device_id)
+    write = store.CheckinWrite(
+        event=event,
+        claim_key=attempt.claim_key,
+        request_fingerprint=attempt.request.fingerprint,
+        answer=store.StoredAnswer(answer.status_code, answer.body),
+        now=attempt.now,
+        challenge=(
+            store.UsedChallenge(challenge.challenge_id, device_id, challenge.issued_at, challenge.expires_at)
+            if challenge
+            else None
+        ),
+        first_arrival=first_arrival,
+        photo=analysis.fingerprint if analysis else None,
     )
     try:
         with timed(Metric.STORAGE_LATENCY):
-            store.write_checkin(store.CheckinWrite(event, used, mark, fingerprint, record))
+            store.write_checkin(write)
     except store.MarkTaken as exc:
         raise AlreadyRecordedError() from exc
     count_checkin(str(event.status), event.reasons)
@@ -448,7 +440,7 @@ def _write(attempt: Attempt, event: EventModel, mark: EventModel | None, answer:
 # --- views -------------------------------------------------------------------------------------------
 
 
-def event_view(m: EventModel) -> dict[str, Any]:
+def event_view(m: Event) -> dict[str, Any]:
     view: dict[str, Any] = {
         "event_id": m.event_id,
         "type": m.type,

@@ -30,7 +30,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str
     rules = recaps.rule_table(settings)
     plan = calendar_store.employee_plan(employee.nip, employee.unor_id, today, today)
     day = plan_day(today, calendar_store.regency_calendar({today.year}), plan, rules)
-    mark = events_store.get_mark(employee.nip, today.isoformat())
+    checked_in = events_store.has_arrival_mark(employee.nip, today.isoformat())
     zones = zone_store.get_zones(sorted(unit.zone_ids)) if unit else []
     return {
         "nip": employee.nip,
@@ -45,7 +45,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str
             "holiday": day.holiday.name if day.holiday else None,
             "leave": day.leave.value if day.leave else None,
             "field_duty": day.field_duty,
-            "checked_in": mark is not None,
+            "checked_in": checked_in,
         },
         "enrolled": employee.template_count > 0,
         "device_bound": employee.device_id is not None,

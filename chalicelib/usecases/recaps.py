@@ -28,6 +28,7 @@ from chalicelib.attendance.classify import (
     monitor_state,
 )
 from chalicelib.attendance.rules import RuleTable
+from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar
 from chalicelib.domain.people import Employee, Member
 from chalicelib.domain.status import DayStatus
@@ -35,7 +36,6 @@ from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store
 from chalicelib.store import calendar as calendar_store
 from chalicelib.store import people, statuses
-from chalicelib.store.models import DutyModel
 
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
 UNIT_WORKERS = 8
@@ -77,7 +77,7 @@ def _plans(day: date, calendar: RegencyCalendar, plan: EmployeePlan, rules: Rule
 
 
 def judge_for_answer(
-    employee: Employee, kind: str, at: datetime, settings: Settings, duties: Sequence[DutyModel] | None = None
+    employee: Employee, kind: str, at: datetime, settings: Settings, duties: Sequence[Duty] | None = None
 ) -> Judgement:
     """Late/early minutes and category for the check-in answer, under the schedule in force that day.
 

@@ -41,7 +41,7 @@ def daily_recap(principal: Principal, day_text: str | None, unor_id: str | None,
     day = fields.parse_date(day_text, "date")
     unit = one_unit(principal, unor_id)
     rows, next_cursor = statuses.day_page(unit, day, cursor)
-    items = [recaps.recap_item(m.nama, m.nip, statuses.to_status(m.date, m.status, dict(m.data))) for m in rows]
+    items = [recaps.recap_item(r.nama, r.nip, r.status) for r in rows]
     return {"date": day.isoformat(), "unor_id": unit, "items": items, "next": next_cursor}
 
 

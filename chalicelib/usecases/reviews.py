@@ -48,7 +48,7 @@ def decide(
     if event.status != "review" or event.decision:
         raise ConflictError("Data absen ini tidak menunggu keputusan.", {"status": event.status})
     try:
-        events_store.decide_review(event, decision, principal.subject, note, now)
+        events_store.decide_review(event_id, decision, principal.subject, note, now)
     except ConditionFailed as exc:
         raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
     audit.record(principal.subject, f"review.{decision}", event_id, {"nip": event.nip})

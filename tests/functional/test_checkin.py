@@ -342,7 +342,7 @@ def test_field_duty_reaches_the_check_in_whatever_the_employee_record_says(emplo
     # GIVEN an employee whose record says "never on field duty" (a check-in then skips reading duties), or
     # a record written before that hint existed (says nothing: duties are always read)
     if record == "as SIMPEG import writes it":
-        people.update_employee(employee.nip, [EmployeeModel.duty_until.set(NO_FIELD_DUTY)])
+        EmployeeModel(employee.nip).update(actions=[EmployeeModel.duty_until.set(NO_FIELD_DUTY)])
     away = {"latitude": OUTSIDE[0], "longitude": OUTSIDE[1]}
     before = employee.check_in(selfie(GENUINE), **away)
     assert before.status == 422 and before.body["error"]["code"] == "OUTSIDE_ZONE"

@@ -1,0 +1,58 @@
+"""What SMART records of attendance: check-in events and field-duty days, as plain records.
+
+The store hands these out and takes them in (``chalicelib.store.attendance``, ``chalicelib.store.zones``), so
+use cases never see a table row. Instants stay the UTC ISO 8601 text they are stored as: answers show them
+unchanged, and the check-in path reads a month of events without parsing every one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One check-in or check-out attempt of an employee, recorded whatever its outcome.
+
+    `status` is how the check-in judged it (accepted | review | refused); `decision` an admin's later word
+    on a `review` event (approve | reject). `answer` is the body the phone was given, kept so that a review
+    or a second arrival can show the minutes and category it was told. `reasons` and `warnings` are None when
+    the record has none stored (a refusal has reasons; a recorded check-in has warnings, possibly empty).
+    """
+
+    event_id: str
+    nip: str
+    type: str | None  # in | out
+    status: str | None
+    attendance_time: str | None  # UTC ISO 8601: the challenge's issue time, or the offline capture time
+    received_at: str | None  # UTC ISO 8601
+    local_date: str | None  # YYYY-MM-DD in the regency's zone
+    unor_id: str | None
+    reasons: tuple[str, ...] | None = None
+    warnings: tuple[str, ...] | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_m: float | None = None
+    zone_id: str | None = None
+    zone_name: str | None = None
+    face_score: float | None = None
+    face_threshold: float | None = None
+    photo_key: str | None = None
+    answer: dict[str, Any] | None = None
+    decision: str | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None
+    decision_note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """One employee's share of a field-duty assignment (surat tugas): a zone over a range of local dates."""
+
+    nip: str
+    assignment_id: str
+    unor_id: str
+    zone_id: str
+    start_date: str  # YYYY-MM-DD, inclusive
+    end_date: str  # YYYY-MM-DD, inclusive

@@ -1,0 +1,217 @@
+"""The behaviour every implementation of `chalicelib.store.people.PeopleRepository` must have.
+
+Subclass `PeopleRepositoryContract` as `Test...` and provide a `repo` fixture returning a fresh, empty
+repository: the in-memory twin in tests/unit/store, the DynamoDB one (moto in-process) in
+tests/functional/test_people_store.py. Nothing here depends on how the repository is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from chalicelib.domain.people import AdminUser, Credentials, Employee, Member, Unit
+from chalicelib.store.base import ConditionFailed
+from chalicelib.store.people import PeopleRepository
+
+NIP = "198501012010011001"
+OTHER = "199002022015032002"
+PHONE = "android-0001-aaaa"
+OTHER_PHONE = "android-0002-bbbb"
+NOW = 1_790_000_000
+
+
+def employee(nip: str = NIP, **changes: object) -> Employee:
+    """An employee with every HR field set; keyword arguments override fields."""
+    base = Employee(nip=nip, nama="Asep Saepudin", unor_id="U1", jabatan="Guru", gelar_depan="Drs.",
+                    gelar_belakang="S.Pd.")  # fmt: skip
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def nip_of(i: int) -> str:
+    return f"1985010120100110{i:02d}"
+
+
+class PeopleRepositoryContract:
+    """Subclass with a `repo` fixture returning an empty PeopleRepository."""
+
+    def test_a_new_repository_knows_nobody(self, repo: PeopleRepository) -> None:
+        assert repo.get_employee(NIP) is None and repo.employee_account(NIP) is None
+        assert repo.get_unit("U1") is None and repo.get_units(["U1"]) == [] and repo.list_unit_ids() == []
+        assert repo.get_admin("budi") is None and repo.admin_account("budi") is None
+        assert repo.device_owner(PHONE) is None
+        assert repo.members_of_unit("U1") == [] and repo.count_employees("U1") == 0
+        assert repo.employees_of_unit("U1") == repo.employees_of_unit("U1", None, 100)
+        assert repo.employees_of_unit("U1").items == []
+
+    def test_a_new_employee_has_its_hr_fields_and_a_fresh_login_state(self, repo: PeopleRepository) -> None:
+        # GIVEN a record that also claims a phone, a token version and faces
+        claimed = employee(device_id=PHONE, token_version=7, template_count=3, face_model="m", duty_until="2030-01-01")
+        # WHEN it is put
+        repo.put_employee(claimed)
+        # THEN only its HR fields are stored
+        assert repo.get_employee(NIP) == employee()
+        account = repo.employee_account(NIP)
+        assert account is not None and account.employee == employee()
+        assert account.credentials == Credentials("employee", NIP)
+
+    def test_putting_again_overwrites_hr_fields_and_keeps_the_phone(self, repo: PeopleRepository) -> None:
+        # GIVEN an employee with a bound phone
+        repo.put_employee(employee())
+        repo.bind_device(NIP, PHONE, "hash-1")
+        # WHEN the HR fields change, titles and position emptied
+        repo.put_employee(employee(nama="Asep S.", unor_id="U2", jabatan="", gelar_depan=None, gelar_belakang="",
+                                   active=False))  # fmt: skip
+        # THEN they are overwritten (empty ones absent) and the phone and password are kept
+        assert repo.get_employee(NIP) == Employee(NIP, "Asep S.", "U2", active=False, device_id=PHONE)
+        account = repo.employee_account(NIP)
+        assert account is not None and account.credentials.password_hash == "hash-1"
+
+    def test_a_unit_lists_its_employees_by_nip_in_pages(self, repo: PeopleRepository) -> None:
+        # GIVEN five employees of U1 put in no particular order, and one of U2
+        for i in (3, 1, 5, 2, 4):
+            repo.put_employee(employee(nip_of(i), nama=f"P{i}", active=i != 4))
+        repo.put_employee(employee(OTHER, unor_id="U2"))
+        # WHEN U1 is walked two at a time
+        seen: list[str] = []
+        page = repo.employees_of_unit("U1", None, 2)
+        while True:
+            assert len(page.items) <= 2
+            seen += [e.nip for e in page.items]
+            if page.next is None:
+                break
+            page = repo.employees_of_unit("U1", page.next, 2)
+        # THEN each employee comes once, by NIP, and the other listings agree
+        assert seen == [nip_of(i) for i in range(1, 6)]
+        assert [e.nip for e in repo.iter_employees_of_unit("U1")] == seen
+        assert repo.members_of_unit("U1") == [Member(nip_of(i), f"P{i}", i != 4) for i in range(1, 6)]
+        assert repo.count_employees("U1") == 5 and repo.count_employees("U2") == 1
+
+    def test_an_activation_code_is_kept_for_an_existing_employee_only(self, repo: PeopleRepository) -> None:
+        with pytest.raises(ConditionFailed):
+            repo.set_activation(NIP, "code-hash", NOW)
+        assert repo.get_employee(NIP) is None
+        repo.put_employee(employee())
+        repo.set_activation(NIP, "code-hash", NOW)
+        account = repo.employee_account(NIP)
+        assert account is not None
+        assert (account.credentials.activation_hash, account.credentials.activation_expires) == ("code-hash", NOW)
+
+    def test_binding_a_phone_with_a_password_spends_the_activation_code(self, repo: PeopleRepository) -> None:
+        # GIVEN an employee with an activation code
+        repo.put_employee(employee())
+        repo.set_activation(NIP, "code-hash", NOW)
+        # WHEN their first phone is bound with a password
+        repo.bind_device(NIP, PHONE, "password-hash")
+        # THEN the phone is theirs both ways, the password set and the code spent
+        assert repo.device_owner(PHONE) == NIP
+        account = repo.employee_account(NIP)
+        assert account is not None and account.employee.device_id == PHONE
+        assert account.credentials == Credentials("employee", NIP, password_hash="password-hash")
+        # AND binding the same phone again (a login) changes nothing
+        repo.bind_device(NIP, PHONE, None)
+        assert repo.employee_account(NIP) == account
+
+    def test_a_phone_serves_one_employee_and_an_employee_one_phone(self, repo: PeopleRepository) -> None:
+        # GIVEN two employees, the first with a bound phone
+        repo.put_employee(employee())
+        repo.put_employee(employee(OTHER))
+        repo.bind_device(NIP, PHONE, "hash-1")
+        # WHEN the other employee binds the same phone, or the first a second phone, THEN both are refused
+        with pytest.raises(ConditionFailed):
+            repo.bind_device(OTHER, PHONE, "hash-2")
+        with pytest.raises(ConditionFailed):
+            repo.bind_device(NIP, OTHER_PHONE, None)
+        # AND nothing changed
+        assert repo.device_owner(PHONE) == NIP and repo.device_owner(OTHER_PHONE) is None
+        assert repo.get_employee(OTHER) == employee(OTHER)
+        account = repo.employee_account(OTHER)
+        assert account is not None and account.credentials.password_hash is None
+
+    def test_releasing_a_phone_logs_it_out_and_frees_it(self, repo: PeopleRepository) -> None:
+        # GIVEN two employees, the first with a bound phone
+        repo.put_employee(employee())
+        repo.put_employee(employee(OTHER))
+        repo.bind_device(NIP, PHONE, "hash-1")
+        # WHEN someone else's phone is named, or an unknown employee, THEN the release is refused
+        with pytest.raises(ConditionFailed):
+            repo.release_device(OTHER, PHONE)
+        with pytest.raises(ConditionFailed):
+            repo.release_device("199912312020121001", None)
+        assert repo.device_owner(PHONE) == NIP
+        # WHEN the phone is released
+        repo.release_device(NIP, PHONE)
+        # THEN the employee has none and a new token version, and the phone may serve someone else
+        assert repo.get_employee(NIP) == employee(token_version=1)
+        assert repo.device_owner(PHONE) is None
+        repo.bind_device(OTHER, PHONE, None)
+        assert repo.device_owner(PHONE) == OTHER
+        # AND releasing an employee without a phone still logs out whatever token is left
+        repo.release_device(NIP, None)
+        assert repo.get_employee(NIP) == employee(token_version=2)
+
+    def test_units_are_created_renamed_and_given_zones(self, repo: PeopleRepository) -> None:
+        # WHEN units are created, THEN the listing is sorted and a repeat changes nothing
+        assert repo.upsert_unit("U2", "SDN 2") is True and repo.upsert_unit("U1", "SDN 1") is True
+        assert repo.upsert_unit("U1", "SDN 1") is False
+        assert repo.list_unit_ids() == ["U1", "U2"]
+        # WHEN a unit gets zones and is renamed, THEN the name changes and the zones stay
+        repo.set_unit_zones("U1", {"z-1", "z-2"})
+        assert repo.upsert_unit("U1", "SDN 1 Ngamprah") is True
+        assert repo.get_unit("U1") == Unit("U1", "SDN 1 Ngamprah", frozenset({"z-1", "z-2"}))
+        # WHEN the zones are emptied, THEN the unit has none
+        repo.set_unit_zones("U1", set())
+        assert repo.get_unit("U1") == Unit("U1", "SDN 1 Ngamprah")
+        # AND many units are read at once by id, each once, unknown ones left out
+        assert repo.get_units(["U2", "U9", "U1", "U2"]) == [Unit("U1", "SDN 1 Ngamprah"), Unit("U2", "SDN 2")]
+        assert repo.get_units([]) == []
+
+    def test_zones_of_an_unknown_unit_are_refused(self, repo: PeopleRepository) -> None:
+        with pytest.raises(ConditionFailed):
+            repo.set_unit_zones("U9", {"z-1"})
+        assert repo.get_unit("U9") is None
+
+    def test_admin_users_are_created_once(self, repo: PeopleRepository) -> None:
+        # WHEN admin users are created, THEN they are known with their role, units and credentials
+        assert repo.create_admin("budi", "hash-b", "unit_admin", {"U1", "U2"}) == AdminUser(
+            "budi", "unit_admin", frozenset({"U1", "U2"})
+        )
+        assert repo.create_admin("root", "hash-r", "super_admin", set()) == AdminUser("root", "super_admin")
+        assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1", "U2"}))
+        account = repo.admin_account("root")
+        assert account is not None and account.user == AdminUser("root", "super_admin")
+        assert account.credentials == Credentials("admin", "root", password_hash="hash-r")
+        # AND a second user of the same name is refused, the first kept
+        with pytest.raises(ConditionFailed):
+            repo.create_admin("budi", "hash-x", "super_admin", set())
+        assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1", "U2"}))
+
+    @pytest.mark.parametrize("kind", ["employee", "admin"])
+    def test_failed_logins_count_up_to_a_lock_and_a_success_clears_them(
+        self, repo: PeopleRepository, kind: str
+    ) -> None:
+        # GIVEN an account of each kind
+        repo.put_employee(employee())
+        repo.create_admin("budi", "hash-b", "unit_admin", set())
+
+        def credentials() -> Credentials:
+            account = repo.employee_account(NIP) if kind == "employee" else repo.admin_account("budi")
+            assert account is not None
+            return account.credentials
+
+        # WHEN logins fail below the limit of 3, THEN each is counted and nothing is locked
+        for count in (1, 2):
+            repo.record_login_failure(credentials(), 3, 900, NOW)
+            assert (credentials().failed_logins, credentials().locked_until) == (count, 0)
+        # WHEN the third fails, THEN the account is locked for the lockout and the count restarts
+        repo.record_login_failure(credentials(), 3, 900, NOW)
+        assert (credentials().failed_logins, credentials().locked_until) == (0, NOW + 900)
+        # WHEN a later login fails once and the next succeeds, THEN both counters are cleared
+        repo.record_login_failure(credentials(), 3, 900, NOW + 1000)
+        assert (credentials().failed_logins, credentials().locked_until) == (1, NOW + 900)
+        repo.clear_login_failures(credentials())
+        assert (credentials().failed_logins, credentials().locked_until) == (0, 0)
+        # AND the other kind's account is untouched
+        other = repo.admin_account("budi") if kind == "employee" else repo.employee_account(NIP)
+        assert other is not None and (other.credentials.failed_logins, other.credentials.locked_until) == (0, 0)
