@@ -87,12 +87,12 @@ _PHONE_PASSWORD = "rahasia-beban-1"
 class LoadConfig:
     """One run. Defaults fit `make run`'s stack (ports, table prefix, region, admin password)."""
 
-    api_url: str = "http://127.0.0.1:8000"
-    moto_url: str = "http://127.0.0.1:4566"
-    table_prefix: str = "smart-local-"
-    region: str = "ap-southeast-3"
+    api_url: str = f"http://127.0.0.1:{StackConfig.api_port}"
+    moto_url: str = f"http://127.0.0.1:{StackConfig.moto_port}"
+    table_prefix: str = StackConfig.table_prefix
+    region: str = StackConfig.region
     admin_username: str = "admin"
-    admin_password: str = "admin-local"
+    admin_password: str = StackConfig.admin_password
     phones: int = 200
     concurrency: int = 8
     setup_concurrency: int | None = None  # None: same as `concurrency`

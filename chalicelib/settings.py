@@ -10,15 +10,18 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 STAGES = ("local", "dev", "prod")
 LOCAL_BOOTSTRAP_PASSWORD = "admin-local"
 VERSION = "0.1.0"
+
+_N = TypeVar("_N", int, float)
 
 
 class SettingsError(ValueError):
@@ -83,22 +86,22 @@ def _require(env: Mapping[str, str], name: str, default: str | None = None) -> s
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = _require(env, name, str(default))
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
-    if not low <= value <= high:
-        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
-    return value
+    return _number(env, name, default, low, high, parse=int, what="an integer")
 
 
 def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    return _number(env, name, default, low, high, parse=float, what="a number")
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: _N, low: _N, high: _N, *, parse: Callable[[str], _N], what: str
+) -> _N:
+    """The variable parsed by `parse` (refused with "must be <what>" when it does not parse), within [low, high]."""
     raw = _require(env, name, str(default))
     try:
-        value = float(raw)
+        value = parse(raw)
     except ValueError as exc:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+        raise SettingsError(f"{name} must be {what}, got {raw!r}") from exc
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
     return value

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import IntegrityError, ModelBuildError, UnexpectedFormatError
-from .sources import SourceSpec, file_sha256, sha256_hex, source_bytes
+from .errors import ModelBuildError, UnexpectedFormatError
+from .sources import SourceSpec, check_digest, file_sha256, sha256_hex, source_bytes
 
 MANIFEST_PATH = Path(__file__).resolve().parent / "manifest.json"
 _MODEL_DIR_ENV = "SMART_MODEL_DIR"
@@ -107,12 +107,10 @@ def build_model(entry: ModelEntry, cache_dir: Path) -> bytes:
     data = source_bytes(entry.source, cache_dir)
     model_bytes = _convert(entry.converter, data)
     _check_io(entry, model_bytes)
-    actual = sha256_hex(model_bytes)
-    if actual != entry.onnx_sha256:
-        raise IntegrityError(
-            f"{entry.model_id}: built ONNX has sha256 {actual}, manifest says {entry.onnx_sha256 or '(none)'}",
-            {"model": entry.model_id, "expected": entry.onnx_sha256, "actual": actual},
-        )
+    subject = f"{entry.model_id}: built ONNX"
+    check_digest(
+        subject, "sha256", sha256_hex(model_bytes), entry.onnx_sha256, {"model": entry.model_id}, unset="(none)"
+    )
     return model_bytes
 
 

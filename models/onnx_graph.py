@@ -66,9 +66,7 @@ class GraphBuilder:
         out: str | None = None,
     ) -> str:
         """2-D convolution (cross-correlation, OIHW weights) with symmetric zero padding."""
-        inputs = [x, self.const(f"{hint}.weight", weight)]
-        if bias is not None:
-            inputs.append(self.const(f"{hint}.bias", bias))
+        inputs = self._weighted(x, weight, bias, hint)
         k_h, k_w = int(weight.shape[2]), int(weight.shape[3])
         return self.op(
             "Conv", inputs, hint, out, kernel_shape=[k_h, k_w], strides=[stride, stride], pads=[pad, pad, pad, pad]
@@ -109,10 +107,16 @@ class GraphBuilder:
         out: str | None = None,
     ) -> str:
         """Dense layer y = x · Wᵀ (+ b), W stored as [out_features, in_features] like torch."""
+        return self.op("Gemm", self._weighted(x, weight, bias, hint), hint, out, transB=1)
+
+    def _weighted(
+        self, x: str, weight: npt.NDArray[np.float32], bias: npt.NDArray[np.float32] | None, hint: str
+    ) -> list[str]:
+        """The inputs of a layer with weights: `x`, then `<hint>.weight` and (when given) `<hint>.bias` as constants."""
         inputs = [x, self.const(f"{hint}.weight", weight)]
         if bias is not None:
             inputs.append(self.const(f"{hint}.bias", bias))
-        return self.op("Gemm", inputs, hint, out, transB=1)
+        return inputs
 
     def model(
         self, inputs: Sequence[tuple[str, Sequence[Dim]]], outputs: Sequence[tuple[str, Sequence[Dim]]], doc: str

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tarfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,21 @@ class SourceSpec:
 def sha256_hex(data: bytes) -> str:
     """Hex sha256 of `data`."""
     return hashlib.sha256(data).hexdigest()
+
+
+def check_digest(
+    subject: str, kind: str, actual: str, expected: str, details: Mapping[str, object], *, unset: str = ""
+) -> None:
+    """Raise IntegrityError ("<subject> has <kind> <actual>, manifest says <expected>") unless the digests agree.
+
+    `details` name what was checked (the error adds "expected" and "actual"); `unset` is what the message shows
+    for an empty manifest value.
+    """
+    if actual != expected:
+        raise IntegrityError(
+            f"{subject} has {kind} {actual}, manifest says {expected or unset}",
+            {**details, "expected": expected, "actual": actual},
+        )
 
 
 def file_sha256(path: Path) -> str:
@@ -120,11 +136,7 @@ def fetch_archive(spec: SourceSpec, cache_dir: Path) -> Path:
         if not path.exists():
             raise FetchError(f"{spec.label}: expected archive {spec.archive} was not produced in {dest}")
     actual = archive_digest(path, spec.archive_digest)
-    if actual != spec.archive_digest:
-        raise IntegrityError(
-            f"{spec.label}: archive {path} has digest {actual}, manifest says {spec.archive_digest}",
-            {"path": str(path), "expected": spec.archive_digest, "actual": actual},
-        )
+    check_digest(f"{spec.label}: archive {path}", "digest", actual, spec.archive_digest, {"path": str(path)})
     return path
 
 
@@ -145,10 +157,5 @@ def _read_member(path: Path, kind: str, member: str) -> bytes:
 def source_bytes(spec: SourceSpec, cache_dir: Path) -> bytes:
     """The source file of `spec`, its archive and its own sha256 checked against the manifest."""
     data = _read_member(fetch_archive(spec, cache_dir), spec.kind, spec.member)
-    actual = sha256_hex(data)
-    if actual != spec.sha256:
-        raise IntegrityError(
-            f"{spec.label}: {spec.member} has sha256 {actual}, manifest says {spec.sha256}",
-            {"member": spec.member, "expected": spec.sha256, "actual": actual},
-        )
+    check_digest(f"{spec.label}: {spec.member}", "sha256", sha256_hex(data), spec.sha256, {"member": spec.member})
     return data

@@ -104,14 +104,14 @@ class StackConfig:
         model_dir = environ.get("SMART_MODEL_DIR")
         return cls(
             data_dir=Path(environ.get("SMART_DATA_DIR") or REPO_DIR / ".local").resolve(),
-            api_port=int(environ.get("SMART_PORT", "8000")),
-            moto_port=int(environ.get("SMART_MOTO_PORT", "4566")),
-            simpeg_port=int(environ.get("SMART_SIMPEG_PORT", "8077")),
-            simpeg_size=int(environ.get("SMART_SIMPEG_SIZE", "7000")),
-            simpeg_seed=int(environ.get("SMART_SIMPEG_SEED", "1")),
-            admin_password=environ.get("SMART_BOOTSTRAP_ADMIN_PASSWORD", "admin-local"),
+            api_port=int(environ.get("SMART_PORT", cls.api_port)),
+            moto_port=int(environ.get("SMART_MOTO_PORT", cls.moto_port)),
+            simpeg_port=int(environ.get("SMART_SIMPEG_PORT", cls.simpeg_port)),
+            simpeg_size=int(environ.get("SMART_SIMPEG_SIZE", cls.simpeg_size)),
+            simpeg_seed=int(environ.get("SMART_SIMPEG_SEED", cls.simpeg_seed)),
+            admin_password=environ.get("SMART_BOOTSTRAP_ADMIN_PASSWORD", cls.admin_password),
             model_dir=Path(model_dir) if model_dir else None,
-            api_workers=int(environ.get("SMART_API_WORKERS", "4")),
+            api_workers=int(environ.get("SMART_API_WORKERS", cls.api_workers)),
         )
 
     def app_env(self, moto_url: str, simpeg_url: str | None) -> dict[str, str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -76,12 +76,7 @@ class SeedReport:
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "sync": self.sync,
-            "zones": self.zones,
-            "units_assigned": self.units_assigned,
-            "warnings": self.warnings,
-        }
+        return asdict(self)
 
     def summary(self) -> str:
         counts = self.sync.get("counts") or {}

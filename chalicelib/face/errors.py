@@ -15,6 +15,7 @@ mapping is done once, elsewhere, from `code`. Messages are in Bahasa Indonesia b
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 class FaceError(Exception):
@@ -28,33 +29,33 @@ class FaceError(Exception):
         self.details: dict[str, object] = dict(details or {})
         super().__init__(self.message)
 
+    def __init_subclass__(cls, *, code: str | None = None, default_message: str | None = None, **kwargs: Any) -> None:
+        """`class X(FaceError, code=..., default_message=...)` sets X's code and default message."""
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+        if default_message is not None:
+            cls.default_message = default_message
 
-class UnsupportedImageError(FaceError):
+
+class UnsupportedImageError(
+    FaceError, code="UNSUPPORTED_IMAGE", default_message="Berkas bukan foto JPEG/PNG yang valid atau terlalu besar."
+):
     """The upload is not a JPEG/PNG image the pipeline accepts."""
 
-    code = "UNSUPPORTED_IMAGE"
-    default_message = "Berkas bukan foto JPEG/PNG yang valid atau terlalu besar."
 
-
-class NoFaceError(FaceError):
+class NoFaceError(FaceError, code="NO_FACE", default_message="Wajah tidak terdeteksi pada foto."):
     """No face was found in the photo."""
 
-    code = "NO_FACE"
-    default_message = "Wajah tidak terdeteksi pada foto."
 
-
-class MultipleFacesError(FaceError):
+class MultipleFacesError(
+    FaceError, code="MULTIPLE_FACES", default_message="Terdeteksi lebih dari satu wajah pada foto."
+):
     """More than one face of similar size is in the photo."""
 
-    code = "MULTIPLE_FACES"
-    default_message = "Terdeteksi lebih dari satu wajah pada foto."
 
-
-class LowQualityError(FaceError):
+class LowQualityError(FaceError, code="LOW_QUALITY", default_message="Kualitas foto wajah kurang baik."):
     """The face is too small, too dark/bright, blurred or turned away."""
-
-    code = "LOW_QUALITY"
-    default_message = "Kualitas foto wajah kurang baik."
 
     def __init__(self, reasons: tuple[str, ...], details: Mapping[str, object] | None = None) -> None:
         merged: dict[str, object] = {"reasons": list(reasons), **(details or {})}
@@ -62,15 +63,13 @@ class LowQualityError(FaceError):
         self.reasons = reasons
 
 
-class ReplayedPhotoError(FaceError):
+class ReplayedPhotoError(
+    FaceError, code="REPLAYED_PHOTO", default_message="Foto ini sudah pernah dikirim sebelumnya. Ambil swafoto baru."
+):
     """The photo (or a resized/recompressed copy of it) was already sent before."""
 
-    code = "REPLAYED_PHOTO"
-    default_message = "Foto ini sudah pernah dikirim sebelumnya. Ambil swafoto baru."
 
-
-class ModelUnavailableError(FaceError):
+class ModelUnavailableError(
+    FaceError, code="UNAVAILABLE", default_message="Layanan pengenalan wajah sedang tidak tersedia."
+):
     """A face model file is missing or cannot be loaded."""
-
-    code = "UNAVAILABLE"
-    default_message = "Layanan pengenalan wajah sedang tidak tersedia."

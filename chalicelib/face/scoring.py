@@ -46,18 +46,18 @@ Floats = npt.NDArray[np.float64]
 _MIN_STD = 1e-6
 
 
-class NotEnrolledForModelsError(FaceError):
+class NotEnrolledForModelsError(
+    FaceError,
+    code="NOT_ENROLLED",
+    default_message="Wajah belum terdaftar untuk sistem pengenalan saat ini. Silakan daftar ulang wajah.",
+):
     """The employee has no template made by every model the scoring policy uses (re-enrolment needed)."""
 
-    code = "NOT_ENROLLED"
-    default_message = "Wajah belum terdaftar untuk sistem pengenalan saat ini. Silakan daftar ulang wajah."
 
-
-class ProbeModelMissingError(FaceError):
+class ProbeModelMissingError(
+    FaceError, code="UNAVAILABLE", default_message="Layanan pengenalan wajah sedang tidak tersedia."
+):
     """The pipeline did not produce an embedding the scoring policy needs (configuration mismatch)."""
-
-    code = "UNAVAILABLE"
-    default_message = "Layanan pengenalan wajah sedang tidak tersedia."
 
 
 @dataclass(frozen=True)

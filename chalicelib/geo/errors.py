@@ -20,6 +20,7 @@ Tree::
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 class GeoError(Exception):
@@ -33,58 +34,48 @@ class GeoError(Exception):
         self.details: dict[str, object] = dict(details or {})
         super().__init__(self.message)
 
+    def __init_subclass__(cls, *, code: str | None = None, default_message: str | None = None, **kwargs: Any) -> None:
+        """`class X(GeoError, code=..., default_message=...)` sets X's code and default message."""
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+        if default_message is not None:
+            cls.default_message = default_message
 
-class GeoValidationError(GeoError):
+
+class GeoValidationError(GeoError, code="VALIDATION_ERROR", default_message="Data lokasi tidak valid"):
     """A zone geometry or a reported position is malformed; `details` name the field and the problem."""
 
-    code = "VALIDATION_ERROR"
-    default_message = "Data lokasi tidak valid"
 
-
-class OutsideZoneError(GeoError):
+class OutsideZoneError(GeoError, code="OUTSIDE_ZONE", default_message="Anda berada di luar zona kerja"):
     """The position is in none of the employee's work zones for that day."""
 
-    code = "OUTSIDE_ZONE"
-    default_message = "Anda berada di luar zona kerja"
 
-
-class MockLocationError(GeoError):
+class MockLocationError(GeoError, code="MOCK_LOCATION", default_message="Lokasi palsu (fake GPS) terdeteksi"):
     """The phone reported that its location is mocked (fake GPS)."""
 
-    code = "MOCK_LOCATION"
-    default_message = "Lokasi palsu (fake GPS) terdeteksi"
 
-
-class ImpossibleTravelError(GeoError):
+class ImpossibleTravelError(
+    GeoError, code="IMPOSSIBLE_TRAVEL", default_message="Perpindahan lokasi tidak wajar dibandingkan absensi sebelumnya"
+):
     """The position is too far from the previous one for the time elapsed."""
 
-    code = "IMPOSSIBLE_TRAVEL"
-    default_message = "Perpindahan lokasi tidak wajar dibandingkan absensi sebelumnya"
 
-
-class GpsInaccurateError(GeoError):
+class GpsInaccurateError(
+    GeoError, code="GPS_INACCURATE", default_message="Akurasi GPS terlalu rendah, coba lagi di tempat terbuka"
+):
     """The reported GPS accuracy is worse than the configured limit."""
 
-    code = "GPS_INACCURATE"
-    default_message = "Akurasi GPS terlalu rendah, coba lagi di tempat terbuka"
 
-
-class StaticFixError(GeoError):
+class StaticFixError(
+    GeoError, code="STATIC_FIX", default_message="Koordinat sama persis dengan absensi pada hari-hari sebelumnya"
+):
     """The exact same coordinates were reported on several earlier days (a sign of fake GPS)."""
 
-    code = "STATIC_FIX"
-    default_message = "Koordinat sama persis dengan absensi pada hari-hari sebelumnya"
 
-
-class StoredCellsError(GeoError):
+class StoredCellsError(GeoError, code="INTERNAL", default_message="Data zona tersimpan rusak"):
     """Stored cell data of a zone cannot be decoded (a server-side fault, not the client's)."""
 
-    code = "INTERNAL"
-    default_message = "Data zona tersimpan rusak"
 
-
-class GeoConfigError(GeoError, ValueError):
+class GeoConfigError(GeoError, ValueError, code="INTERNAL", default_message="Konfigurasi lokasi tidak valid"):
     """A geo configuration value is out of range (raised when the settings are built, at start-up)."""
-
-    code = "INTERNAL"
-    default_message = "Konfigurasi lokasi tidak valid"

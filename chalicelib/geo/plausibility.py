@@ -14,38 +14,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from chalicelib.geo.codes import (
-    GPS_INACCURATE,
-    IMPOSSIBLE_TRAVEL,
-    MOCK_LOCATION,
-    OUTSIDE_ZONE,
-    REFUSAL_PRIORITY,
-    STATIC_FIX,
-    VALIDATION_ERROR,
-)
+from chalicelib.geo import codes, errors
 from chalicelib.geo.config import GeoPolicy
 from chalicelib.geo.earth import haversine_m
-from chalicelib.geo.errors import (
-    GeoError,
-    GeoValidationError,
-    GpsInaccurateError,
-    ImpossibleTravelError,
-    MockLocationError,
-    OutsideZoneError,
-    StaticFixError,
-)
 from chalicelib.geo.shapes import contains_disc, invalid
 from chalicelib.geo.zones import ZoneRef, local_day, match_zone
 
 Details = Mapping[str, object]
 
-_ERRORS: dict[str, type[GeoError]] = {
-    MOCK_LOCATION: MockLocationError,
-    IMPOSSIBLE_TRAVEL: ImpossibleTravelError,
-    GPS_INACCURATE: GpsInaccurateError,
-    OUTSIDE_ZONE: OutsideZoneError,
-    STATIC_FIX: StaticFixError,
-}
+_REFUSALS: tuple[type[errors.GeoError], ...] = (
+    errors.MockLocationError,
+    errors.ImpossibleTravelError,
+    errors.GpsInaccurateError,
+    errors.OutsideZoneError,
+    errors.StaticFixError,
+)
+_ERRORS: dict[str, type[errors.GeoError]] = {error.code: error for error in _REFUSALS}
 
 
 @dataclass(frozen=True)
@@ -85,13 +69,13 @@ class PositionAssessment:
     def refused(self) -> bool:
         return bool(self.refusals)
 
-    def first_refusal(self) -> GeoError | None:
+    def first_refusal(self) -> errors.GeoError | None:
         """The error to raise for the highest-priority refusal, or None when nothing refuses."""
         if not self.refusals:
             return None
         code = self.refusals[0]
         details = self.details.get(code, {})
-        if code == VALIDATION_ERROR:
+        if code == codes.VALIDATION_ERROR:
             return invalid(str(details.get("field")), str(details.get("problem")))
         return _ERRORS[code](details=details)
 
@@ -108,31 +92,31 @@ def assess_position(
         raise ValueError("Fix.at must be timezone-aware")
     findings: dict[str, Details] = {}
     if fix.mock_location:
-        findings[MOCK_LOCATION] = {}
+        findings[codes.MOCK_LOCATION] = {}
     problem = _coordinate_problem(fix, policy)
     if problem is not None:
-        findings[VALIDATION_ERROR] = problem.details
+        findings[codes.VALIDATION_ERROR] = problem.details
         return _split(None, findings, policy)
     zone = match_zone(fix.lat, fix.lon, zones)
     if zone is None:
-        findings[OUTSIDE_ZONE] = {}
+        findings[codes.OUTSIDE_ZONE] = {}
     checks = (
-        (IMPOSSIBLE_TRAVEL, _travel_finding(fix, history, policy)),
-        (GPS_INACCURATE, _accuracy_finding(fix, zones, policy)),
-        (STATIC_FIX, _static_finding(fix, history, policy)),
+        (codes.IMPOSSIBLE_TRAVEL, _travel_finding(fix, history, policy)),
+        (codes.GPS_INACCURATE, _accuracy_finding(fix, zones, policy)),
+        (codes.STATIC_FIX, _static_finding(fix, history, policy)),
     )
     findings.update({code: found for code, found in checks if found is not None})
     return _split(zone, findings, policy)
 
 
 def _split(zone: ZoneRef | None, findings: dict[str, Details], policy: GeoPolicy) -> PositionAssessment:
-    ordered = [code for code in REFUSAL_PRIORITY if code in findings]
-    refusals = tuple(c for c in ordered if c == VALIDATION_ERROR or c in policy.refuse)
+    ordered = [code for code in codes.REFUSAL_PRIORITY if code in findings]
+    refusals = tuple(c for c in ordered if c == codes.VALIDATION_ERROR or c in policy.refuse)
     warnings = tuple(c for c in ordered if c not in refusals)
     return PositionAssessment(zone, refusals, warnings, findings)
 
 
-def _coordinate_problem(fix: Fix, policy: GeoPolicy) -> GeoValidationError | None:
+def _coordinate_problem(fix: Fix, policy: GeoPolicy) -> errors.GeoValidationError | None:
     numbers = {"latitude": fix.lat, "longitude": fix.lon, "accuracy_m": fix.accuracy_m}
     for name, value in numbers.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):

@@ -8,7 +8,7 @@ vocabulary without importing each other. Everything here is a frozen dataclass o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Literal
 
 ChangeKind = Literal["created", "updated", "moved", "deactivated"]
@@ -34,35 +34,18 @@ class EmployeeRecord:
 
 
 @dataclass(frozen=True)
-class StoredEmployee:
+class StoredEmployee(EmployeeRecord):
     """An employee as the store keeps the SIMPEG-owned fields, plus when sync last changed them.
 
     The store may keep more per employee (enrolment, device binding...): sync never reads or writes it.
     """
 
-    nip: str
-    nama: str
-    unor_id: str
-    unor_nama: str
-    jabatan: str = ""
-    gelar_depan: str = ""
-    gelar_belakang: str = ""
-    active: bool = True
     changed_at: str = ""  # UTC ISO 8601 instant of the last change applied by sync/import
     deactivated_at: str | None = None
 
     def to_record(self) -> EmployeeRecord:
         """The SIMPEG-owned part, used to compare with an incoming record."""
-        return EmployeeRecord(
-            nip=self.nip,
-            nama=self.nama,
-            unor_id=self.unor_id,
-            unor_nama=self.unor_nama,
-            jabatan=self.jabatan,
-            gelar_depan=self.gelar_depan,
-            gelar_belakang=self.gelar_belakang,
-            active=self.active,
-        )
+        return EmployeeRecord(**{f.name: getattr(self, f.name) for f in fields(EmployeeRecord)})
 
     @staticmethod
     def from_record(record: EmployeeRecord, *, changed_at: str, deactivated_at: str | None = None) -> StoredEmployee:

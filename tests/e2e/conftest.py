@@ -28,6 +28,18 @@ def require_app() -> None:
         pytest.skip("app.py or .chalice/config.json missing: the e2e tests need the Chalice app")
 
 
+def require_load_data() -> None:
+    """Skip (with the reason) unless the app, the shared face photos and the built face models of the load runs
+    (bench/load_checkin.py) are all there."""
+    from bench.load_checkin import DEFAULT_FACES, default_model_dir
+
+    require_app()
+    if not (DEFAULT_FACES / "labels.csv").exists():
+        pytest.skip(f"face photos not found at {DEFAULT_FACES.resolve()} (the shared data set is absent)")
+    if not (default_model_dir() / "mtcnn_pnet.onnx").exists():
+        pytest.skip(f"face models not built in {default_model_dir()} (run the models build first)")
+
+
 @pytest.fixture(scope="session")
 def stack() -> Iterator[StackUrls]:
     require_app()

@@ -14,9 +14,9 @@ from typing import Any
 import boto3
 import pytest
 
-from bench.load_checkin import DEFAULT_FACES, LoadConfig, default_model_dir, own_stack, run_load, set_up
+from bench.load_checkin import LoadConfig, own_stack, run_load, set_up
 from chalicelib.auth import tokens
-from tests.e2e.conftest import require_app
+from tests.e2e.conftest import require_load_data
 from tools.devstack import LocalStack
 
 pytestmark = pytest.mark.load
@@ -28,11 +28,7 @@ PER_PHONE_TABLES = ("employees", "devices", "face_templates", "fingerprints")
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[LocalStack]:
-    require_app()
-    if not (DEFAULT_FACES / "labels.csv").exists():
-        pytest.skip(f"face photos not found at {DEFAULT_FACES.resolve()} (the shared data set is absent)")
-    if not (default_model_dir() / "mtcnn_pnet.onnx").exists():
-        pytest.skip(f"face models not built in {default_model_dir()} (run the models build first)")
+    require_load_data()
     with own_stack() as started:
         yield started
 

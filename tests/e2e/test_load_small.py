@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.load_checkin import DEFAULT_FACES, LoadConfig, default_model_dir, format_report, own_stack, run_load
-from tests.e2e.conftest import require_app
+from bench.load_checkin import LoadConfig, format_report, own_stack, run_load
+from tests.e2e.conftest import require_load_data
 
 pytestmark = pytest.mark.load
 
@@ -17,11 +17,7 @@ PHONES = 20
 
 
 def test_rush_with_storage_kill_counts_exactly() -> None:
-    require_app()
-    if not (DEFAULT_FACES / "labels.csv").exists():
-        pytest.skip(f"face photos not found at {DEFAULT_FACES.resolve()} (the shared data set is absent)")
-    if not (default_model_dir() / "mtcnn_pnet.onnx").exists():
-        pytest.skip(f"face models not built in {default_model_dir()} (run the models build first)")
+    require_load_data()
 
     # GIVEN a running stack and 20 activated, enrolled phones
     with own_stack() as stack:

@@ -10,18 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from chalicelib.face import (
-    FaceConfig,
-    FaceEngine,
-    FaceError,
-    LowQualityError,
-    ModelUnavailableError,
-    MultipleFacesError,
-    NoFaceError,
-    ReplayedPhotoError,
-    UnsupportedImageError,
-    check_replay,
-)
+from chalicelib.face import FaceConfig, FaceEngine, check_replay, errors
 from chalicelib.face.sessions import clear_sessions
 
 DLIB = "dlib_resnet_v1"
@@ -43,7 +32,7 @@ def test_missing_models_are_unavailable_not_a_crash(tmp_path: Path) -> None:
     clear_sessions()
     engine = FaceEngine(FaceConfig(model_dir=tmp_path))
     x = np.linspace(0, 255, 200, dtype=np.uint8)
-    with pytest.raises(ModelUnavailableError) as caught:
+    with pytest.raises(errors.ModelUnavailableError) as caught:
         engine.analyse(
             jpeg(np.stack(np.broadcast_arrays(x[None, :], x[:, None], x[None, :]), axis=2)), purpose="verify"
         )
@@ -54,7 +43,7 @@ def test_missing_models_are_unavailable_not_a_crash(tmp_path: Path) -> None:
 def test_corrupt_model_file_is_unavailable(tmp_path: Path) -> None:
     clear_sessions()
     (tmp_path / "mtcnn_pnet.onnx").write_bytes(b"not an onnx model")
-    with pytest.raises(ModelUnavailableError) as caught:
+    with pytest.raises(errors.ModelUnavailableError) as caught:
         FaceEngine(FaceConfig(model_dir=tmp_path)).warm_up()
     assert caught.value.details["reason"] == "corrupt"
 
@@ -63,7 +52,7 @@ def test_gradient_image_has_no_face(engine: FaceEngine) -> None:
     x = np.linspace(0, 255, 640, dtype=np.float64)
     y = np.linspace(0, 255, 480, dtype=np.float64)
     rgb = np.stack([np.add.outer(y, x) / 2, np.tile(x, (480, 1)), np.tile(y[:, None], (1, 640))], axis=2)
-    with pytest.raises(NoFaceError):
+    with pytest.raises(errors.NoFaceError):
         engine.analyse(jpeg(rgb.astype(np.uint8)), purpose="verify")
 
 
@@ -98,12 +87,12 @@ def side_by_side(engine: FaceEngine, first: Path, second: Path) -> bytes:
 
 def test_two_faces_of_similar_size_are_refused(engine: FaceEngine, dev_faces: Path) -> None:
     data = side_by_side(engine, dev_faces / "deepface/img1.jpg", dev_faces / "deepface/img3.jpg")
-    with pytest.raises(MultipleFacesError):
+    with pytest.raises(errors.MultipleFacesError):
         engine.analyse(data, purpose="verify")
 
 
 def test_multi_face_dev_photo_is_refused(engine: FaceEngine, dev_faces: Path) -> None:
-    with pytest.raises(MultipleFacesError):
+    with pytest.raises(errors.MultipleFacesError):
         engine.analyse((dev_faces / "deepface/couple.jpg").read_bytes(), purpose="enrol")
 
 
@@ -133,7 +122,7 @@ def test_a_small_face_from_a_low_resolution_check_in_is_scored_but_cannot_enrol(
     other = embed(engine, dev_faces, "deepface/img3.jpg")
     assert float(probe.embeddings[DLIB] @ same) > float(probe.embeddings[DLIB] @ other)
     # AND the same photo is refused as an enrolment reference
-    with pytest.raises(LowQualityError) as caught:
+    with pytest.raises(errors.LowQualityError) as caught:
         engine.analyse(small, purpose="enrol")
     assert caught.value.reasons == ("face_too_small",)
 
@@ -143,14 +132,14 @@ def test_resized_recompressed_copy_is_a_replay(engine: FaceEngine, dev_faces: Pa
     original = engine.analyse(path.read_bytes(), purpose="verify")
     for long_side, quality in ((800, 70), (480, 50)):
         copy = engine.analyse(degraded_copy(path, long_side, quality), purpose="verify")
-        with pytest.raises(ReplayedPhotoError):
+        with pytest.raises(errors.ReplayedPhotoError):
             check_replay(copy, [original.fingerprint], engine.config.replay)
 
 
 def test_the_very_same_bytes_are_a_replay(engine: FaceEngine, dev_faces: Path) -> None:
     data = (dev_faces / "deepface/img4.jpg").read_bytes()
     first = engine.analyse(data, purpose="verify")
-    with pytest.raises(ReplayedPhotoError) as caught:
+    with pytest.raises(errors.ReplayedPhotoError) as caught:
         check_replay(engine.analyse(data, purpose="verify"), [first.fingerprint], engine.config.replay)
     assert caught.value.details["reason"] == "identical_bytes"
 
@@ -179,7 +168,7 @@ def refusals(engine: FaceEngine, photos: list[Path]) -> dict[str, str]:
     for path in photos:
         try:
             engine.analyse(path.read_bytes(), purpose="enrol")
-        except FaceError as exc:
+        except errors.FaceError as exc:
             found[f"{path.parent.name}/{path.name}"] = exc.code
     return found
 
@@ -217,5 +206,5 @@ def test_a_dim_light_selfie_is_not_refused_and_still_matches(engine: FaceEngine,
 
 def test_analyse_image_refuses_arrays_that_are_not_rgb(tmp_path: Path) -> None:
     engine = FaceEngine(FaceConfig(model_dir=tmp_path))
-    with pytest.raises(UnsupportedImageError):
+    with pytest.raises(errors.UnsupportedImageError):
         engine.analyse_image(np.zeros((200, 200), dtype=np.uint8), purpose="verify")

@@ -6,27 +6,16 @@ from collections.abc import Mapping
 
 import pytest
 
-from chalicelib.geo import (
-    CircleShape,
-    GeoValidationError,
-    PolygonShape,
-    ZoneConfig,
-    contains_disc,
-    contains_point,
-    parse_shape,
-    shape_area_m2,
-    shape_from_geojson,
-    shape_to_dict,
-)
+from chalicelib import geo
 from tests.unit.geo.geo_testlib import PEMKAB_KBB, ring_from_metres
 
-CONFIG = ZoneConfig()
+CONFIG = geo.ZoneConfig()
 SQUARE = ring_from_metres(PEMKAB_KBB, [(0, 0), (100, 0), (100, 100), (0, 100)])
 
 
-def problem_of(spec: Mapping[str, object], config: ZoneConfig = CONFIG) -> str:
-    with pytest.raises(GeoValidationError) as info:
-        parse_shape(spec, config)
+def problem_of(spec: Mapping[str, object], config: geo.ZoneConfig = CONFIG) -> str:
+    with pytest.raises(geo.GeoValidationError) as info:
+        geo.parse_shape(spec, config)
     err = info.value
     assert err.code == "VALIDATION_ERROR"
     assert str(err)  # an Indonesian message for people
@@ -36,10 +25,10 @@ def problem_of(spec: Mapping[str, object], config: ZoneConfig = CONFIG) -> str:
 
 
 def test_polygon_in_lat_lon_order_is_accepted() -> None:
-    shape = parse_shape({"polygon": SQUARE}, CONFIG)
-    assert isinstance(shape, PolygonShape)
+    shape = geo.parse_shape({"polygon": SQUARE}, CONFIG)
+    assert isinstance(shape, geo.PolygonShape)
     assert shape.outer[0] == tuple(SQUARE[0])
-    assert shape_area_m2(shape) == pytest.approx(10_000, rel=1e-3)
+    assert geo.shape_area_m2(shape) == pytest.approx(10_000, rel=1e-3)
 
 
 def test_geojson_polygon_uses_lon_lat_order_and_closed_rings() -> None:
@@ -52,9 +41,9 @@ def test_geojson_polygon_uses_lon_lat_order_and_closed_rings() -> None:
         {"type": "Feature", "properties": {}, "geometry": geometry},
         {"geojson": geometry},
     ]
-    shapes = [parse_shape(f, CONFIG) for f in forms]
+    shapes = [geo.parse_shape(f, CONFIG) for f in forms]
     # THEN each equals the lat/lon polygon
-    expected = parse_shape({"polygon": SQUARE}, CONFIG)
+    expected = geo.parse_shape({"polygon": SQUARE}, CONFIG)
     assert all(s == expected for s in shapes)
 
 
@@ -67,9 +56,9 @@ def test_geojson_read_in_wrong_order_is_refused() -> None:
 def test_geojson_hole_is_kept() -> None:
     hole = ring_from_metres(PEMKAB_KBB, [(40, 40), (60, 40), (60, 60), (40, 60)])
     geometry = {"type": "Polygon", "coordinates": [[[lon, lat] for lat, lon in r] for r in (SQUARE, hole)]}
-    shape = shape_from_geojson(geometry, CONFIG)
+    shape = geo.shape_from_geojson(geometry, CONFIG)
     assert len(shape.holes) == 1
-    assert shape_area_m2(shape) == pytest.approx(10_000 - 400, rel=1e-3)
+    assert geo.shape_area_m2(shape) == pytest.approx(10_000 - 400, rel=1e-3)
 
 
 def test_shape_round_trips_through_its_dict_form() -> None:
@@ -78,8 +67,8 @@ def test_shape_round_trips_through_its_dict_form() -> None:
         {"polygon": SQUARE, "holes": [hole]},
         {"circle": {"lat": PEMKAB_KBB[0], "lon": PEMKAB_KBB[1], "radius_m": 50.0}},
     ):
-        shape = parse_shape(spec, CONFIG)
-        assert parse_shape(shape_to_dict(shape), CONFIG) == shape
+        shape = geo.parse_shape(spec, CONFIG)
+        assert geo.parse_shape(geo.shape_to_dict(shape), CONFIG) == shape
 
 
 @pytest.mark.parametrize(
@@ -114,8 +103,8 @@ def test_bad_geometry_is_refused_with_the_problem_named(spec: dict[str, object],
 
 
 def test_self_intersection_message_is_indonesian() -> None:
-    with pytest.raises(GeoValidationError) as info:
-        parse_shape({"polygon": [SQUARE[0], SQUARE[2], SQUARE[1], SQUARE[3]]}, CONFIG)
+    with pytest.raises(geo.GeoValidationError) as info:
+        geo.parse_shape({"polygon": [SQUARE[0], SQUARE[2], SQUARE[1], SQUARE[3]]}, CONFIG)
     assert str(info.value) == "Poligon berpotongan dengan dirinya sendiri"
     assert info.value.details == {"field": "polygon", "problem": "self_intersection"}
 
@@ -146,19 +135,19 @@ def test_hole_inside_another_hole_is_refused() -> None:
 
 
 def test_limits_are_configurable() -> None:
-    lax = ZoneConfig(max_area_m2=100_000_000, max_vertices=4)
-    assert parse_shape({"polygon": [[-6.80, 107.40], [-6.80, 107.50], [-6.90, 107.50]]}, lax)
+    lax = geo.ZoneConfig(max_area_m2=100_000_000, max_vertices=4)
+    assert geo.parse_shape({"polygon": [[-6.80, 107.40], [-6.80, 107.50], [-6.90, 107.50]]}, lax)
     five = ring_from_metres(PEMKAB_KBB, [(0, 0), (100, 0), (100, 100), (50, 120), (0, 100)])
     assert problem_of({"polygon": five}, lax) == "too_many_vertices"
 
 
 def test_exact_tests_on_polygon_and_circle() -> None:
-    square = parse_shape({"polygon": SQUARE}, CONFIG)
+    square = geo.parse_shape({"polygon": SQUARE}, CONFIG)
     (centre,) = ring_from_metres(PEMKAB_KBB, [(50, 50)])
-    assert contains_point(square, *centre)
-    assert contains_disc(square, centre[0], centre[1], 49.0)
-    assert not contains_disc(square, centre[0], centre[1], 51.0)
-    circle = CircleShape(PEMKAB_KBB, 100.0)
+    assert geo.contains_point(square, *centre)
+    assert geo.contains_disc(square, centre[0], centre[1], 49.0)
+    assert not geo.contains_disc(square, centre[0], centre[1], 51.0)
+    circle = geo.CircleShape(PEMKAB_KBB, 100.0)
     (near,) = ring_from_metres(PEMKAB_KBB, [(30, 0)])
-    assert contains_disc(circle, near[0], near[1], 69.0)
-    assert not contains_disc(circle, near[0], near[1], 71.0)
+    assert geo.contains_disc(circle, near[0], near[1], 69.0)
+    assert not geo.contains_disc(circle, near[0], near[1], 71.0)

@@ -7,25 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from infra.artifacts import (
-    LAMBDA_UNZIPPED_LIMIT,
-    Distribution,
-    check_budget,
-    distributions,
-    prune,
-    sdist_builds,
-    size_report,
-    unfit_wheels,
-    write_deterministic_zip,
-    zip_size,
-)
+from infra import artifacts
 from infra.errors import BudgetExceededError, PackagingError
 from infra.package import build_model_layer
 from models.build import load_manifest
 
 
-def _dist(*tags: str) -> Distribution:
-    return Distribution("pkg", "1.0", "pkg-1.0.dist-info/", tags, ())
+def _dist(*tags: str) -> artifacts.Distribution:
+    return artifacts.Distribution("pkg", "1.0", "pkg-1.0.dist-info/", tags, ())
 
 
 @pytest.mark.parametrize(
@@ -39,7 +28,7 @@ def _dist(*tags: str) -> Distribution:
     ],
 )
 def test_wheels_lambda_can_load_are_accepted(tag: str) -> None:
-    assert unfit_wheels([_dist(tag)]) == []
+    assert artifacts.unfit_wheels([_dist(tag)]) == []
 
 
 @pytest.mark.parametrize(
@@ -52,19 +41,19 @@ def test_wheels_lambda_can_load_are_accepted(tag: str) -> None:
     ],
 )
 def test_wheels_lambda_cannot_load_are_reported(tag: str) -> None:
-    assert unfit_wheels([_dist(tag)]) == [f"pkg 1.0: {tag}"]
+    assert artifacts.unfit_wheels([_dist(tag)]) == [f"pkg 1.0: {tag}"]
 
 
 def test_a_distribution_without_wheel_metadata_is_reported() -> None:
-    assert unfit_wheels([_dist()]) == ["pkg 1.0: no WHEEL tags (not installed from a wheel)"]
+    assert artifacts.unfit_wheels([_dist()]) == ["pkg 1.0: no WHEEL tags (not installed from a wheel)"]
 
 
 def test_sdist_builds_are_read_from_the_chalice_debug_log() -> None:
     clean = "x [DEBUG] Build missing wheels from sdists (C compiling True): set()\n"
     dirty = "x [DEBUG] Build missing wheels from sdists (C compiling False): {Package(foo==1.0)}\n"
-    assert sdist_builds(clean) == []
-    assert sdist_builds(clean + dirty) == ["{Package(foo==1.0)}"]
-    assert sdist_builds("Reusing existing deployment package.\n") is None
+    assert artifacts.sdist_builds(clean) == []
+    assert artifacts.sdist_builds(clean + dirty) == ["{Package(foo==1.0)}"]
+    assert artifacts.sdist_builds("Reusing existing deployment package.\n") is None
 
 
 def _fake_package(path: Path) -> None:
@@ -88,36 +77,39 @@ def test_prune_removes_exactly_the_excluded_distribution(tmp_path: Path) -> None
     source, target = tmp_path / "in.zip", tmp_path / "out.zip"
     _fake_package(source)
     # WHEN sympy is excluded
-    removed = prune(source, target, ["sympy", "mpmath"])
+    removed = artifacts.prune(source, target, ["sympy", "mpmath"])
     # THEN every sympy file (by its RECORD) is gone and nothing else is
     assert removed == ["sympy 1.0"]
     with zipfile.ZipFile(target) as archive:
         assert sorted(archive.namelist()) == [
-            "app.py", "numpy-2.0.dist-info/RECORD", "numpy-2.0.dist-info/WHEEL", "numpy/__init__.py"
+            "app.py",
+            "numpy-2.0.dist-info/RECORD",
+            "numpy-2.0.dist-info/WHEEL",
+            "numpy/__init__.py",
         ]
-        assert [d.name for d in distributions(archive)] == ["numpy"]
+        assert [d.name for d in artifacts.distributions(archive)] == ["numpy"]
 
 
 def test_size_report_sums_parts_and_budget_stops_an_oversized_build(tmp_path: Path) -> None:
     package = tmp_path / "deployment.zip"
     _fake_package(package)
-    size = zip_size(package)
+    size = artifacts.zip_size(package)
     assert size.by_top["sympy"] == 100 and size.by_top["numpy"] == 50
-    report, total = size_report([size, size])
+    report, total = artifacts.size_report([size, size])
     assert total == 2 * size.unzipped
     assert "deployment.zip: zipped" in report and f"({total:,} bytes)" in report
-    check_budget(LAMBDA_UNZIPPED_LIMIT)
+    artifacts.check_budget(artifacts.LAMBDA_UNZIPPED_LIMIT)
     with pytest.raises(BudgetExceededError):
-        check_budget(LAMBDA_UNZIPPED_LIMIT + 1)
+        artifacts.check_budget(artifacts.LAMBDA_UNZIPPED_LIMIT + 1)
 
 
 def test_deterministic_zip_is_byte_identical_across_builds(tmp_path: Path) -> None:
     source = tmp_path / "model.onnx"
     source.write_bytes(b"\x00\x01" * 1000)
     first, second = tmp_path / "a.zip", tmp_path / "b.zip"
-    write_deterministic_zip(first, {"smart-models/model.onnx": source})
+    artifacts.write_deterministic_zip(first, {"smart-models/model.onnx": source})
     source.touch()  # a newer mtime must not change the archive
-    write_deterministic_zip(second, {"smart-models/model.onnx": source})
+    artifacts.write_deterministic_zip(second, {"smart-models/model.onnx": source})
     assert first.read_bytes() == second.read_bytes()
 
 

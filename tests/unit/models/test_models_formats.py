@@ -5,47 +5,33 @@ from __future__ import annotations
 import io
 import pickle
 import struct
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from models.build import load_manifest
 from models.dlib_resnet import read_dlib_resnet
 from models.dlib_stream import DlibStream
 from models.errors import UnexpectedFormatError
+from models.sources import source_bytes
 from models.torch_legacy import load_state_dict
 
 
-def _member(cache: Path, archive: tuple[str, ...], member: str) -> bytes:
-    path = cache.joinpath(*archive)
-    if path.suffix == ".whl":
-        with zipfile.ZipFile(path) as zf:
-            return zf.read(member)
-    import tarfile
-
-    with tarfile.open(path, "r:gz") as tf:
-        handle = tf.extractfile(member)
-        assert handle is not None
-        return handle.read()
+def _source(model_id: str, cache: Path) -> bytes:
+    """The source file of a manifest model, read from the build's cache (and verified) as the build reads it."""
+    (entry,) = (e for e in load_manifest() if e.model_id == model_id)
+    return source_bytes(entry.source, cache)
 
 
 @pytest.fixture(scope="module")
 def pnet_bytes(source_cache: Path) -> bytes:
-    return _member(
-        source_cache,
-        ("pypi", "facenet-pytorch-2.6.0", "facenet_pytorch-2.6.0-py3-none-any.whl"),
-        "facenet_pytorch/data/pnet.pt",
-    )
+    return _source("mtcnn_pnet", source_cache)
 
 
 @pytest.fixture(scope="module")
 def dlib_bytes(source_cache: Path) -> bytes:
-    return _member(
-        source_cache,
-        ("pypi", "face-recognition-models-0.3.0", "face_recognition_models-0.3.0.tar.gz"),
-        "face_recognition_models-0.3.0/face_recognition_models/models/dlib_face_recognition_resnet_model_v1.dat",
-    )
+    return _source("dlib_resnet_v1", source_cache)
 
 
 def test_torch_state_dict_is_read_without_torch(pnet_bytes: bytes) -> None:

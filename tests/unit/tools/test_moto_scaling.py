@@ -212,6 +212,11 @@ def _error_code(call: Callable[[], object]) -> object:
         return exc.response["Error"]["Code"], exc.response.get("CancellationReasons")
 
 
+def _unit_day_item(sk: str, day: str) -> dict[str, object]:
+    """An item of table t in partition p3, unit u9, on `day`."""
+    return {"pk": {"S": "p3"}, "sk": {"S": sk}, "unit": {"S": "u9"}, "day": {"S": day}}
+
+
 def _writes(client: Client) -> list[object]:
     key = {"pk": {"S": "p3"}, "sk": {"S": "new"}}
     moved = _pages(
@@ -245,12 +250,7 @@ def _writes(client: Client) -> list[object]:
                 {
                     "Put": {
                         "TableName": "t",
-                        "Item": {
-                            "pk": {"S": "p3"},
-                            "sk": {"S": "tx1"},
-                            "unit": {"S": "u9"},
-                            "day": {"S": "2026-10-31"},
-                        },
+                        "Item": _unit_day_item("tx1", "2026-10-31"),
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 },
@@ -272,12 +272,7 @@ def _writes(client: Client) -> list[object]:
                     {
                         "Put": {
                             "TableName": "t",
-                            "Item": {
-                                "pk": {"S": "p3"},
-                                "sk": {"S": "tx2"},
-                                "unit": {"S": "u9"},
-                                "day": {"S": "2026-10-01"},
-                            },
+                            "Item": _unit_day_item("tx2", "2026-10-01"),
                         }
                     },
                     {
