@@ -2,7 +2,8 @@
 
 Routes are declared with ``endpoint(bp, path, methods, auth=...)`` instead of ``bp.route``: the wrapper
 reads the body itself (Chalice's own JSON parsing answers in a different error shape), enforces the size
-limit, authenticates, and turns every exception into the one error shape of API.md.
+limit, authenticates, parses the body and query into the declared models (``chalicelib.api.binding``), and
+turns every exception into the one error shape of API.md.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from chalice.app import Blueprint, Chalice, Request, Response
+from pydantic import BaseModel
 
 from chalicelib import runtime as context
+from chalicelib.api import binding
 from chalicelib.api.errors import error_response, exception_response, json_response
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
@@ -109,15 +112,41 @@ def _authenticate(request: Request, settings: Settings, now: datetime, needed: A
 def _answer(result: Any, status: int) -> Response:
     if isinstance(result, Response):
         return result
-    return json_response(status, result)
+    return json_response(status, binding.render(result))
+
+
+def _inputs(call: Call, body: type[BaseModel] | None, query: type[BaseModel] | None) -> dict[str, BaseModel]:
+    inputs: dict[str, BaseModel] = {}
+    if body is not None:
+        inputs["body"] = binding.parse(body, call.json())
+    if query is not None:
+        inputs["query"] = binding.parse(query, binding.query_values(call.request.query_params))
+    return inputs
 
 
 def endpoint(
-    bp: Blueprint | Chalice, path: str, methods: list[str], *, auth_as: Auth, status: int = 200
+    bp: Blueprint | Chalice,
+    path: str,
+    methods: list[str],
+    *,
+    auth_as: Auth,
+    status: int = 200,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    errors: tuple[str, ...] = (),
+    tag: str = "",
 ) -> Callable[[Handler], Handler]:
-    """Register a route whose function takes (call, **path_params) and returns a JSON-able answer."""
+    """Register a route whose function takes (call, [body=model], [query=model], **path_params) and returns a
+    result model or a JSON-able answer. `errors` are the codes the route may answer besides the ones every
+    route of its kind may (OpenAPI)."""
 
     def decorate(func: Handler) -> Handler:
+        for method in methods:
+            binding.ENDPOINTS.append(
+                binding.Endpoint(path, method, auth_as, status, body, query, response, errors, tag, func)
+            )
+
         @functools.wraps(func)
         def view(**params: str) -> Response:
             started = time.perf_counter()
@@ -129,7 +158,8 @@ def endpoint(
                 context.ensure_ready(settings)
                 now = datetime.now(UTC)
                 principal = _authenticate(request, settings, now, auth_as)
-                response = _answer(func(Call(request, principal, settings, now), **params), status)
+                call = Call(request, principal, settings, now)
+                response = _answer(func(call, **_inputs(call, body, query), **params), status)
             except Exception as exc:  # every error becomes the API error shape
                 response = exception_response(exc)
             response.headers["X-Request-Id"] = request_id

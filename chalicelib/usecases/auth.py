@@ -24,6 +24,7 @@ from chalicelib.settings import Settings
 from chalicelib.store import people
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.models import AdminModel, EmployeeModel
+from chalicelib.usecases.schemas.core import ActivateRequest, AdminLoginRequest, EmployeeLoginRequest
 
 _DUMMY_HASH = passwords.hash_secret("timing-equaliser")
 
@@ -62,7 +63,8 @@ def validate_password(password: object, field: str = "password") -> str:
 # --- admins ------------------------------------------------------------------------------------------
 
 
-def admin_login(username: str, password: str, settings: Settings, now: datetime) -> LoginResult:
+def admin_login(request: AdminLoginRequest, settings: Settings, now: datetime) -> LoginResult:
+    username, password = request.username, request.password
     model = people.admin_model(username)
     if model is None:
         passwords.verify_secret(password, _DUMMY_HASH)
@@ -99,7 +101,8 @@ def _bind(model: EmployeeModel, device_id: str, password_hash: str | None) -> No
         raise DeviceMismatchError() from exc
 
 
-def activate(nip: str, code: str, password: str, device_id: str, *, settings: Settings, now: datetime) -> IssuedToken:
+def activate(request: ActivateRequest, settings: Settings, now: datetime) -> IssuedToken:
+    nip, code, password, device_id = request.nip, request.activation_code, request.password, request.device_id
     model = _employee_for_login(nip, now)
     expired = int(model.activation_expires or 0) <= epoch(now)
     if expired or not passwords.verify_secret(code, model.activation_hash):
@@ -123,7 +126,8 @@ def bind_first_phone(
     return _employee_token(model, device_id, settings, now)
 
 
-def employee_login(nip: str, password: str, device_id: str, settings: Settings, now: datetime) -> IssuedToken:
+def employee_login(request: EmployeeLoginRequest, settings: Settings, now: datetime) -> IssuedToken:
+    nip, password, device_id = request.nip, request.password, request.device_id
     model = _employee_for_login(nip, now)
     _check_password(model, password, settings, now)
     if not model.active:

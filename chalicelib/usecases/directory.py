@@ -8,6 +8,7 @@ from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, validate_
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.store import people
 from chalicelib.usecases import access
+from chalicelib.usecases.schemas.core import EmployeesQuery
 
 
 def employee_view(e: Employee) -> dict[str, Any]:
@@ -22,8 +23,9 @@ def employee_view(e: Employee) -> dict[str, Any]:
     }
 
 
-def list_employees(principal: Principal, unor_id: str | None, q: str | None, cursor: str | None) -> dict[str, Any]:
+def list_employees(principal: Principal, query: EmployeesQuery) -> dict[str, Any]:
     """Employees of one unit, paged; a full NIP in `q` finds one person anywhere in the caller's scope."""
+    unor_id, q, cursor = query.unor_id, query.q, query.next
     if q and NIP_PATTERN.match(q) and unor_id is None:
         found = people.get_employee(q)
         visible = found is not None and _in_scope(principal, found.unor_id)
