@@ -10,6 +10,7 @@ from chalicelib.api.errors import json_response
 from chalicelib.api.http import Call, endpoint
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases import checkin, faces, me, reports, reviews
+from chalicelib.usecases.schemas import calendar as cal_schema
 
 bp = Blueprint(__name__)
 
@@ -98,46 +99,117 @@ def decide_review(call: Call, event_id: str) -> dict[str, Any]:
 # --- calendar ----------------------------------------------------------------------------------------
 
 
-@endpoint(bp, "/v1/admin/units/{unor_id}/schedule", ["PUT"], auth_as="admin")
-def set_unit_schedule(call: Call, unor_id: str) -> dict[str, Any]:
-    return cal.set_unit_schedule(call.principal, unor_id, call.json(), call.settings, call.now)
+@endpoint(
+    bp,
+    "/v1/admin/units/{unor_id}/schedule",
+    ["PUT"],
+    auth_as="admin",
+    body=cal_schema.ScheduleRequest,
+    response=cal_schema.UnitScheduleSet,
+    errors=("NOT_FOUND",),
+    tag="calendar",
+)
+def set_unit_schedule(call: Call, unor_id: str, body: cal_schema.ScheduleRequest) -> dict[str, Any]:
+    return cal.set_unit_schedule(call.principal, unor_id, body, call.settings, call.now)
 
 
-@endpoint(bp, "/v1/admin/units/{unor_id}/schedule", ["GET"], auth_as="admin")
+@endpoint(
+    bp, "/v1/admin/units/{unor_id}/schedule", ["GET"], auth_as="admin", response=cal_schema.UnitSchedule, tag="calendar"
+)
 def get_unit_schedule(call: Call, unor_id: str) -> dict[str, Any]:
     return cal.get_unit_schedule(call.principal, unor_id)
 
 
-@endpoint(bp, "/v1/admin/employees/{nip}/schedule", ["PUT"], auth_as="admin")
-def set_employee_schedule(call: Call, nip: str) -> dict[str, Any]:
-    return cal.set_employee_schedule(call.principal, nip, call.json(), call.settings, call.now)
+@endpoint(
+    bp,
+    "/v1/admin/employees/{nip}/schedule",
+    ["PUT"],
+    auth_as="admin",
+    body=cal_schema.ScheduleRequest,
+    response=cal_schema.EmployeeSchedule,
+    errors=("NOT_FOUND",),
+    tag="calendar",
+)
+def set_employee_schedule(call: Call, nip: str, body: cal_schema.ScheduleRequest) -> dict[str, Any]:
+    return cal.set_employee_schedule(call.principal, nip, body, call.settings, call.now)
 
 
-@endpoint(bp, "/v1/admin/employees/{nip}/shifts", ["PUT"], auth_as="admin")
-def set_shifts(call: Call, nip: str) -> dict[str, Any]:
-    return cal.set_shifts(call.principal, nip, call.json())
+@endpoint(
+    bp,
+    "/v1/admin/employees/{nip}/shifts",
+    ["PUT"],
+    auth_as="admin",
+    body=cal_schema.ShiftsRequest,
+    response=cal_schema.ShiftsSaved,
+    errors=("NOT_FOUND",),
+    tag="calendar",
+)
+def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> dict[str, Any]:
+    return cal.set_shifts(call.principal, nip, body)
 
 
-@endpoint(bp, "/v1/admin/holidays/{date}", ["PUT"], auth_as="super_admin")
-def put_holiday(call: Call, date: str) -> dict[str, Any]:
-    return cal.put_holiday(call.principal, date, call.json())
+@endpoint(
+    bp,
+    "/v1/admin/holidays/{date}",
+    ["PUT"],
+    auth_as="super_admin",
+    body=cal_schema.HolidayRequest,
+    response=cal_schema.Holiday,
+    tag="calendar",
+)
+def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> dict[str, Any]:
+    return cal.put_holiday(call.principal, date, body)
 
 
-@endpoint(bp, "/v1/admin/holidays/{date}", ["DELETE"], auth_as="super_admin")
+@endpoint(
+    bp,
+    "/v1/admin/holidays/{date}",
+    ["DELETE"],
+    auth_as="super_admin",
+    response=cal_schema.HolidayDeleted,
+    errors=("VALIDATION_ERROR", "NOT_FOUND"),
+    tag="calendar",
+)
 def delete_holiday(call: Call, date: str) -> dict[str, Any]:
     return cal.delete_holiday(call.principal, date)
 
 
-@endpoint(bp, "/v1/admin/holidays", ["GET"], auth_as="admin")
-def list_holidays(call: Call) -> dict[str, Any]:
-    return cal.list_holidays(call.principal, call.query("year"), call.now)
+@endpoint(
+    bp,
+    "/v1/admin/holidays",
+    ["GET"],
+    auth_as="admin",
+    query=cal_schema.HolidaysQuery,
+    response=cal_schema.HolidayPage,
+    tag="calendar",
+)
+def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> dict[str, Any]:
+    return cal.list_holidays(call.principal, query, call.now)
 
 
-@endpoint(bp, "/v1/admin/ramadan/{year}", ["PUT"], auth_as="super_admin")
-def put_ramadan(call: Call, year: str) -> dict[str, Any]:
-    return cal.put_ramadan(call.principal, year, call.json())
+@endpoint(
+    bp,
+    "/v1/admin/ramadan/{year}",
+    ["PUT"],
+    auth_as="super_admin",
+    body=cal_schema.RamadanRequest,
+    response=cal_schema.Ramadan,
+    tag="calendar",
+)
+def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> dict[str, Any]:
+    return cal.put_ramadan(call.principal, year, body)
 
 
-@endpoint(bp, "/v1/admin/leaves", ["POST"], auth_as="admin", status=201)
-def add_leave(call: Call) -> dict[str, Any]:
-    return cal.add_leave(call.principal, call.json())
+@endpoint(
+    bp,
+    "/v1/admin/leaves",
+    ["POST"],
+    auth_as="admin",
+    status=201,
+    body=cal_schema.LeaveRequest,
+    response=cal_schema.Leave,
+    errors=("NOT_FOUND",),
+    tag="calendar",
+)
+def add_leave(call: Call, body: cal_schema.LeaveRequest) -> dict[str, Any]:
+    return cal.add_leave(call.principal, body)

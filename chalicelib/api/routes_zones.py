@@ -8,40 +8,93 @@ from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
 from chalicelib.usecases import zones
+from chalicelib.usecases.schemas import zones as schema
 
 bp = Blueprint(__name__)
 
 
-@endpoint(bp, "/v1/admin/zones", ["POST"], auth_as="admin", status=201)
-def create_zone(call: Call) -> dict[str, Any]:
-    return zones.create_zone(call.principal, call.json(), call.settings)
+@endpoint(
+    bp,
+    "/v1/admin/zones",
+    ["POST"],
+    auth_as="admin",
+    status=201,
+    body=schema.CreateZoneRequest,
+    response=schema.ZoneView,
+    tag="zones",
+)
+def create_zone(call: Call, body: schema.CreateZoneRequest) -> dict[str, Any]:
+    return zones.create_zone(call.principal, body, call.settings)
 
 
-@endpoint(bp, "/v1/admin/zones", ["GET"], auth_as="admin")
+@endpoint(bp, "/v1/admin/zones", ["GET"], auth_as="admin", response=schema.ZonePage, tag="zones")
 def list_zones(call: Call) -> dict[str, Any]:
     return zones.list_zones(call.principal)
 
 
-@endpoint(bp, "/v1/admin/zones/{zone_id}", ["GET"], auth_as="admin")
+@endpoint(
+    bp,
+    "/v1/admin/zones/{zone_id}",
+    ["GET"],
+    auth_as="admin",
+    response=schema.ZoneView,
+    errors=("NOT_FOUND",),
+    tag="zones",
+)
 def get_zone(call: Call, zone_id: str) -> dict[str, Any]:
     return zones.get_zone(call.principal, zone_id)
 
 
-@endpoint(bp, "/v1/admin/zones/{zone_id}", ["PUT"], auth_as="admin")
-def update_zone(call: Call, zone_id: str) -> dict[str, Any]:
-    return zones.update_zone(call.principal, zone_id, call.json(), call.settings)
+@endpoint(
+    bp,
+    "/v1/admin/zones/{zone_id}",
+    ["PUT"],
+    auth_as="admin",
+    body=schema.UpdateZoneRequest,
+    response=schema.ZoneView,
+    errors=("NOT_FOUND", "CONFLICT"),
+    tag="zones",
+)
+def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> dict[str, Any]:
+    return zones.update_zone(call.principal, zone_id, body, call.settings)
 
 
-@endpoint(bp, "/v1/admin/zones/{zone_id}", ["DELETE"], auth_as="admin")
+@endpoint(
+    bp,
+    "/v1/admin/zones/{zone_id}",
+    ["DELETE"],
+    auth_as="admin",
+    response=schema.ZoneDeleted,
+    errors=("NOT_FOUND", "CONFLICT"),
+    tag="zones",
+)
 def delete_zone(call: Call, zone_id: str) -> dict[str, Any]:
     return zones.delete_zone(call.principal, zone_id)
 
 
-@endpoint(bp, "/v1/admin/units/{unor_id}/zones", ["PUT"], auth_as="admin")
-def set_unit_zones(call: Call, unor_id: str) -> dict[str, Any]:
-    return zones.set_unit_zones(call.principal, unor_id, call.json())
+@endpoint(
+    bp,
+    "/v1/admin/units/{unor_id}/zones",
+    ["PUT"],
+    auth_as="admin",
+    body=schema.UnitZonesRequest,
+    response=schema.UnitZones,
+    errors=("NOT_FOUND",),
+    tag="zones",
+)
+def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> dict[str, Any]:
+    return zones.set_unit_zones(call.principal, unor_id, body)
 
 
-@endpoint(bp, "/v1/admin/assignments", ["POST"], auth_as="admin", status=201)
-def create_assignment(call: Call) -> dict[str, Any]:
-    return zones.create_assignment(call.principal, call.json(), call.settings)
+@endpoint(
+    bp,
+    "/v1/admin/assignments",
+    ["POST"],
+    auth_as="admin",
+    status=201,
+    body=schema.AssignmentRequest,
+    response=schema.AssignmentCreated,
+    tag="zones",
+)
+def create_assignment(call: Call, body: schema.AssignmentRequest) -> dict[str, Any]:
+    return zones.create_assignment(call.principal, body, call.settings)

@@ -6,7 +6,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.api import fields
 from chalicelib.domain.people import Principal, validate_nip
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import GeoPolicy, ZoneConfig, build_cells, cells_to_storable, parse_shape, shape_to_dict
@@ -15,10 +14,16 @@ from chalicelib.store import audit, people
 from chalicelib.store import zones as store
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases import access
+from chalicelib.usecases.schemas.zones import (
+    AssignmentRequest,
+    CreateZoneRequest,
+    UnitZonesRequest,
+    UpdateZoneRequest,
+    ZoneShape,
+)
 
 MAX_ASSIGNMENT_DAYS = 366
 MAX_ASSIGNMENT_EMPLOYEES = 90  # one DynamoDB transaction holds the letter and every duty row
-SHAPE_KEYS = ("polygon", "circle", "geojson", "holes")
 
 
 def zone_config(settings: Settings) -> ZoneConfig:
@@ -32,10 +37,10 @@ def geo_policy(settings: Settings) -> GeoPolicy:
 
 
 def _build(
-    zone_id: str, name: str, body: dict[str, Any], settings: Settings, *, version: int, purpose: str
+    zone_id: str, name: str, body: ZoneShape, settings: Settings, *, version: int, purpose: str
 ) -> store.StoredZone:
     config = zone_config(settings)
-    shape = parse_shape({k: body[k] for k in SHAPE_KEYS if k in body}, config)
+    shape = parse_shape(body.shape_spec(), config)
     cells = build_cells(shape, config)
     geometry = shape_to_dict(shape)
     return store.StoredZone(
@@ -64,9 +69,9 @@ def zone_view(zone: store.StoredZone) -> dict[str, Any]:
     }
 
 
-def create_zone(actor: Principal, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
+def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -> dict[str, Any]:
     access.require_super_admin(actor)
-    name = fields.req_string(body, "name", max_len=120)
+    name = body.name
     zone = _build(f"z-{secrets.token_hex(6)}", name, body, settings, version=1, purpose="unit")
     store.put_zone(zone, expected_version=None)
     audit.record(actor.subject, "zone.create", zone.zone_id, {"name": name, "cells": zone.cell_count})
@@ -103,11 +108,11 @@ def list_zones(actor: Principal) -> dict[str, Any]:
     return {"items": items, "next": None}
 
 
-def update_zone(actor: Principal, zone_id: str, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
+def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, settings: Settings) -> dict[str, Any]:
     """Replace a zone's shape (and name); the cells are rebuilt and the version bumped."""
     access.require_super_admin(actor)
     current = _existing(zone_id)
-    name = fields.string(body, "name", max_len=120, required=False) or current.name
+    name = body.name or current.name
     zone = _build(zone_id, name, body, settings, version=current.version + 1, purpose=current.purpose)
     try:
         store.put_zone(zone, expected_version=current.version)
@@ -128,11 +133,11 @@ def delete_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
     return {"zone_id": zone_id, "deleted": True}
 
 
-def set_unit_zones(actor: Principal, unor_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> dict[str, Any]:
     access.require_unit_scope(actor, unor_id)
     if people.get_unit(unor_id) is None:
         raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
-    zone_ids = fields.string_list(body, "zone_ids", max_items=50)
+    zone_ids = body.zone_ids
     found = {z.zone_id for z in store.get_zones(zone_ids)}
     missing = sorted(set(zone_ids) - found)
     if missing:
@@ -142,17 +147,16 @@ def set_unit_zones(actor: Principal, unor_id: str, body: dict[str, Any]) -> dict
     return {"unor_id": unor_id, "zone_ids": sorted(zone_ids)}
 
 
-def create_assignment(actor: Principal, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
+def create_assignment(actor: Principal, body: AssignmentRequest, settings: Settings) -> dict[str, Any]:
     """Field duty: named employees may also check in inside the given area between two dates."""
     access.require_admin(actor)
-    nips = fields.string_list(body, "nips", max_items=MAX_ASSIGNMENT_EMPLOYEES)
+    nips = body.nips
     if not nips:
         raise ValidationError("Daftar NIP kosong.", {"nips": "at least one NIP"})
-    start, end = fields.date_field(body, "start_date"), fields.date_field(body, "end_date")
+    start, end = body.start_date, body.end_date
     if end < start or end - start > timedelta(days=MAX_ASSIGNMENT_DAYS):
         raise ValidationError("Rentang tanggal tugas tidak valid.", {"end_date": "on/after start, at most a year"})
-    letter_no = fields.req_string(body, "letter_no", max_len=100)
-    reason = fields.req_string(body, "reason", max_len=500)
+    letter_no, reason = body.letter_no, body.reason
     units = {}
     for nip in nips:
         employee = people.get_employee(validate_nip(nip, "nips"))

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.auth.passwords import MIN_PASSWORD_LENGTH
 from chalicelib.domain.people import DEVICE_PATTERN, NIP_PATTERN
+from chalicelib.errors import ValidationError
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CUSTOM_ERROR = "smart_invalid"
@@ -154,3 +155,26 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 # An instant in an answer: ISO 8601 in UTC with offset, second precision (chalicelib.store.base.iso).
 InstantText = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 DayText = Annotated[str, Field(json_schema_extra={"format": "date"})]
+
+
+def choice(options: tuple[str, ...], message: str | None = None) -> Any:
+    """Metadata for a string that must be one of `options` (shown as an enum in OpenAPI)."""
+
+    def check(value: object) -> object:
+        if value not in options:
+            raise invalid(f"must be one of {', '.join(options)}", message)
+        return value
+
+    return BeforeValidator(check, json_schema_input_type=str)
+
+
+def enum_schema(options: tuple[str, ...]) -> Any:
+    return Field(json_schema_extra={"enum": list(options)})
+
+
+def parse_date(value: object, name: str) -> date:
+    """A date of a path or a use case's own input: VALIDATION_ERROR naming `name` when it is not YYYY-MM-DD."""
+    try:
+        return parse_day(value)
+    except PydanticCustomError as exc:
+        raise ValidationError(f"Kolom '{name}' tidak valid.", {name: exc.message()}) from exc
