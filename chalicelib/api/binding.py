@@ -32,6 +32,7 @@ class Endpoint:
     body: type[pydantic.BaseModel] | None
     query: type[pydantic.BaseModel] | None
     response: type[pydantic.BaseModel] | None
+    raw_body: type[pydantic.BaseModel] | None  # documented; the route reads the body itself
     errors: tuple[str, ...]
     tag: str
     func: Callable[..., Any]

@@ -115,10 +115,20 @@ def _answer(result: Any, status: int) -> Response:
     return json_response(status, binding.render(result))
 
 
-def _inputs(call: Call, body: type[BaseModel] | None, query: type[BaseModel] | None) -> dict[str, BaseModel]:
+Guard = Callable[..., object]
+
+
+def _inputs(
+    call: Call, body: type[BaseModel] | None, query: type[BaseModel] | None, guard: Guard | None, params: dict[str, str]
+) -> dict[str, BaseModel]:
+    """The parsed body and query. A malformed body is refused first, then the guard's access and existence
+    checks (403/404) run, and only then the fields are validated: the order the answers always had."""
+    data = call.json() if body is not None else None
+    if guard is not None:
+        guard(call.principal, **params)
     inputs: dict[str, BaseModel] = {}
-    if body is not None:
-        inputs["body"] = binding.parse(body, call.json())
+    if body is not None and data is not None:
+        inputs["body"] = binding.parse(body, data)
     if query is not None:
         inputs["query"] = binding.parse(query, binding.query_values(call.request.query_params))
     return inputs
@@ -134,17 +144,20 @@ def endpoint(
     body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
     response: type[BaseModel] | None = None,
+    raw_body: type[BaseModel] | None = None,
+    guard: Guard | None = None,
     errors: tuple[str, ...] = (),
     tag: str = "",
 ) -> Callable[[Handler], Handler]:
     """Register a route whose function takes (call, [body=model], [query=model], **path_params) and returns a
-    result model or a JSON-able answer. `errors` are the codes the route may answer besides the ones every
-    route of its kind may (OpenAPI)."""
+        result model or a JSON-able answer. `guard(principal, **path_params)` runs the use case's access checks
+    before the fields are validated. For OpenAPI: `raw_body` documents a body the route reads itself,
+        `errors` are the codes the route may answer besides the ones every route of its kind may, `tag` its group."""
 
     def decorate(func: Handler) -> Handler:
         for method in methods:
             binding.ENDPOINTS.append(
-                binding.Endpoint(path, method, auth_as, status, body, query, response, errors, tag, func)
+                binding.Endpoint(path, method, auth_as, status, body, query, response, raw_body, errors, tag, func)
             )
 
         @functools.wraps(func)
@@ -159,7 +172,7 @@ def endpoint(
                 now = datetime.now(UTC)
                 principal = _authenticate(request, settings, now, auth_as)
                 call = Call(request, principal, settings, now)
-                response = _answer(func(call, **_inputs(call, body, query), **params), status)
+                response = _answer(func(call, **_inputs(call, body, query, guard, params), **params), status)
             except Exception as exc:  # every error becomes the API error shape
                 response = exception_response(exc)
             response.headers["X-Request-Id"] = request_id

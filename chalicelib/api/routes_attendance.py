@@ -6,11 +6,14 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib.api.errors import json_response
+from chalicelib.api.errors import REFUSAL_CODES, json_response
 from chalicelib.api.http import Call, endpoint
 from chalicelib.usecases import calendar as cal
-from chalicelib.usecases import checkin, faces, me, reports, reviews
+from chalicelib.usecases import checkin, directory, faces, me, reports, reviews
+from chalicelib.usecases.schemas import attendance as att_schema
 from chalicelib.usecases.schemas import calendar as cal_schema
+from chalicelib.usecases.schemas import reports as rep_schema
+from chalicelib.usecases.schemas.common import parse_date
 
 bp = Blueprint(__name__)
 
@@ -18,23 +21,49 @@ bp = Blueprint(__name__)
 # --- employee ----------------------------------------------------------------------------------------
 
 
-@endpoint(bp, "/v1/attendance/challenge", ["POST"], auth_as="employee_token", status=201)
+@endpoint(
+    bp,
+    "/v1/attendance/challenge",
+    ["POST"],
+    auth_as="employee_token",
+    status=201,
+    response=att_schema.ChallengeIssued,
+    errors=("DEVICE_MISMATCH",),
+    tag="attendance",
+)
 def challenge(call: Call) -> dict[str, Any]:
     return checkin.issue_challenge(call.principal, call.settings, call.now)
 
 
-@endpoint(bp, "/v1/attendance", ["POST"], auth_as="employee")
-def attendance(call: Call) -> Response:
-    answer = checkin.check_in(call.principal, call.json(), call.raw_body(), call.settings, call.now)
+@endpoint(
+    bp,
+    "/v1/attendance",
+    ["POST"],
+    auth_as="employee",
+    body=att_schema.CheckinBody,
+    response=att_schema.CheckinAnswer,
+    errors=("UNSUPPORTED_IMAGE", "DEVICE_MISMATCH", "ALREADY_RECORDED", "CONFLICT", *REFUSAL_CODES),
+    tag="attendance",
+)
+def attendance(call: Call, body: att_schema.CheckinBody) -> Response:
+    answer = checkin.check_in(call.principal, body, call.raw_body(), call.settings, call.now)
     return json_response(answer.status_code, answer.body)
 
 
-@endpoint(bp, "/v1/attendance/me", ["GET"], auth_as="employee")
-def my_attendance(call: Call) -> dict[str, Any]:
-    return me.my_events(call.principal, call.query("from"), call.query("to"), call.settings, call.now)
+@endpoint(
+    bp,
+    "/v1/attendance/me",
+    ["GET"],
+    auth_as="employee",
+    query=att_schema.MyEventsQuery,
+    response=att_schema.EventPage,
+    tag="attendance",
+)
+def my_attendance(call: Call, query: att_schema.MyEventsQuery) -> dict[str, Any]:
+    return me.my_events(call.principal, query, call.settings, call.now)
 
 
-@endpoint(bp, "/v1/me", ["GET"], auth_as="employee")
+@endpoint(bp, "/v1/me", ["GET"], auth_as="employee", response=att_schema.Profile, tag="attendance")
 def my_profile(call: Call) -> dict[str, Any]:
     return me.profile(call.principal, call.settings, call.now)
 
@@ -42,17 +71,44 @@ def my_profile(call: Call) -> dict[str, Any]:
 # --- faces -------------------------------------------------------------------------------------------
 
 
-@endpoint(bp, "/v1/admin/employees/{nip}/faces", ["POST"], auth_as="admin", status=201)
-def enrol_face(call: Call, nip: str) -> dict[str, Any]:
-    return faces.enrol(call.principal, nip, call.json(), call.settings, call.now)
+@endpoint(
+    bp,
+    "/v1/admin/employees/{nip}/faces",
+    ["POST"],
+    auth_as="admin",
+    status=201,
+    body=att_schema.EnrolRequest,
+    guard=directory.employee_in_scope,
+    response=att_schema.FaceEnrolled,
+    errors=("UNSUPPORTED_IMAGE", "NOT_FOUND", "NO_FACE", "MULTIPLE_FACES", "LOW_QUALITY", "REPLAYED_PHOTO"),
+    tag="faces",
+)
+def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> dict[str, Any]:
+    return faces.enrol(call.principal, nip, body, call.settings, call.now)
 
 
-@endpoint(bp, "/v1/admin/employees/{nip}/faces", ["GET"], auth_as="admin")
+@endpoint(
+    bp,
+    "/v1/admin/employees/{nip}/faces",
+    ["GET"],
+    auth_as="admin",
+    response=att_schema.FaceTemplatePage,
+    errors=("VALIDATION_ERROR", "NOT_FOUND"),
+    tag="faces",
+)
 def list_faces(call: Call, nip: str) -> dict[str, Any]:
     return faces.list_templates(call.principal, nip, call.settings)
 
 
-@endpoint(bp, "/v1/admin/employees/{nip}/faces/{template_id}", ["DELETE"], auth_as="admin")
+@endpoint(
+    bp,
+    "/v1/admin/employees/{nip}/faces/{template_id}",
+    ["DELETE"],
+    auth_as="admin",
+    response=att_schema.FaceDeleted,
+    errors=("VALIDATION_ERROR", "NOT_FOUND"),
+    tag="faces",
+)
 def delete_face(call: Call, nip: str, template_id: str) -> dict[str, Any]:
     return faces.delete_template(call.principal, nip, template_id)
 
@@ -60,40 +116,87 @@ def delete_face(call: Call, nip: str, template_id: str) -> dict[str, Any]:
 # --- monitoring, recaps, reviews ---------------------------------------------------------------------
 
 
-@endpoint(bp, "/v1/admin/monitor", ["GET"], auth_as="admin")
-def monitor(call: Call) -> dict[str, Any]:
-    return reports.monitor(call.principal, call.query("date"), call.query("unor_id"), call.settings, call.now)
+@endpoint(
+    bp,
+    "/v1/admin/monitor",
+    ["GET"],
+    auth_as="admin",
+    query=rep_schema.MonitorQuery,
+    response=rep_schema.Monitor,
+    tag="reports",
+)
+def monitor(call: Call, query: rep_schema.MonitorQuery) -> dict[str, Any]:
+    return reports.monitor(call.principal, query, call.settings, call.now)
 
 
-@endpoint(bp, "/v1/admin/recaps/daily", ["POST"], auth_as="admin")
-def run_daily_recap(call: Call) -> dict[str, Any]:
-    return reports.run_recap(call.principal, call.json(), call.settings)
+@endpoint(
+    bp,
+    "/v1/admin/recaps/daily",
+    ["POST"],
+    auth_as="admin",
+    body=rep_schema.RecapRequest,
+    response=rep_schema.RecapRun,
+    tag="reports",
+)
+def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> dict[str, Any]:
+    return reports.run_recap(call.principal, body, call.settings)
 
 
-@endpoint(bp, "/v1/admin/recaps/daily", ["GET"], auth_as="admin")
-def daily_recap(call: Call) -> dict[str, Any]:
-    return reports.daily_recap(call.principal, call.query("date"), call.query("unor_id"), call.query("next"))
+@endpoint(
+    bp,
+    "/v1/admin/recaps/daily",
+    ["GET"],
+    auth_as="admin",
+    query=rep_schema.DailyRecapQuery,
+    response=rep_schema.DailyRecap,
+    tag="reports",
+)
+def daily_recap(call: Call, query: rep_schema.DailyRecapQuery) -> dict[str, Any]:
+    return reports.daily_recap(call.principal, query)
 
 
-@endpoint(bp, "/v1/admin/recaps/monthly", ["GET"], auth_as="admin")
-def monthly_recap(call: Call) -> Any:
-    result = reports.monthly(
-        call.principal, call.query("month"), call.query("unor_id"), call.query("format"), call.settings
-    )
+@endpoint(
+    bp,
+    "/v1/admin/recaps/monthly",
+    ["GET"],
+    auth_as="admin",
+    query=rep_schema.MonthlyQuery,
+    response=rep_schema.Monthly,
+    tag="reports",
+)
+def monthly_recap(call: Call, query: rep_schema.MonthlyQuery) -> Any:
+    result = reports.monthly(call.principal, query, call.settings)
     if isinstance(result, tuple):
         content_type, content = result
         return Response(body=content.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})
     return result
 
 
-@endpoint(bp, "/v1/admin/reviews", ["GET"], auth_as="admin")
-def list_reviews(call: Call) -> dict[str, Any]:
-    return reviews.list_reviews(call.principal, call.query("status"), call.query("unor_id"), call.query("next"))
+@endpoint(
+    bp,
+    "/v1/admin/reviews",
+    ["GET"],
+    auth_as="admin",
+    query=rep_schema.ReviewsQuery,
+    response=rep_schema.ReviewPage,
+    tag="reports",
+)
+def list_reviews(call: Call, query: rep_schema.ReviewsQuery) -> dict[str, Any]:
+    return reviews.list_reviews(call.principal, query)
 
 
-@endpoint(bp, "/v1/admin/reviews/{event_id}", ["POST"], auth_as="admin")
-def decide_review(call: Call, event_id: str) -> dict[str, Any]:
-    return reviews.decide(call.principal, event_id, call.json(), call.settings, call.now)
+@endpoint(
+    bp,
+    "/v1/admin/reviews/{event_id}",
+    ["POST"],
+    auth_as="admin",
+    body=rep_schema.DecisionRequest,
+    response=rep_schema.Decision,
+    errors=("NOT_FOUND", "CONFLICT"),
+    tag="reports",
+)
+def decide_review(call: Call, event_id: str, body: rep_schema.DecisionRequest) -> dict[str, Any]:
+    return reviews.decide(call.principal, event_id, body, call.settings, call.now)
 
 
 # --- calendar ----------------------------------------------------------------------------------------
@@ -105,6 +208,7 @@ def decide_review(call: Call, event_id: str) -> dict[str, Any]:
     ["PUT"],
     auth_as="admin",
     body=cal_schema.ScheduleRequest,
+    guard=directory.unit_in_scope,
     response=cal_schema.UnitScheduleSet,
     errors=("NOT_FOUND",),
     tag="calendar",
@@ -126,6 +230,7 @@ def get_unit_schedule(call: Call, unor_id: str) -> dict[str, Any]:
     ["PUT"],
     auth_as="admin",
     body=cal_schema.ScheduleRequest,
+    guard=directory.employee_in_scope,
     response=cal_schema.EmployeeSchedule,
     errors=("NOT_FOUND",),
     tag="calendar",
@@ -140,6 +245,7 @@ def set_employee_schedule(call: Call, nip: str, body: cal_schema.ScheduleRequest
     ["PUT"],
     auth_as="admin",
     body=cal_schema.ShiftsRequest,
+    guard=directory.employee_in_scope,
     response=cal_schema.ShiftsSaved,
     errors=("NOT_FOUND",),
     tag="calendar",
@@ -154,6 +260,7 @@ def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> dict[str
     ["PUT"],
     auth_as="super_admin",
     body=cal_schema.HolidayRequest,
+    guard=lambda principal, date: parse_date(date, "date"),
     response=cal_schema.Holiday,
     tag="calendar",
 )
@@ -193,6 +300,7 @@ def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> dict[str, Any]
     ["PUT"],
     auth_as="super_admin",
     body=cal_schema.RamadanRequest,
+    guard=lambda principal, year: cal.year_of(year),
     response=cal_schema.Ramadan,
     tag="calendar",
 )

@@ -7,7 +7,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
-from chalicelib.usecases import zones
+from chalicelib.usecases import access, directory, zones
 from chalicelib.usecases.schemas import zones as schema
 
 bp = Blueprint(__name__)
@@ -20,6 +20,7 @@ bp = Blueprint(__name__)
     auth_as="admin",
     status=201,
     body=schema.CreateZoneRequest,
+    guard=access.require_super_admin,
     response=schema.ZoneView,
     tag="zones",
 )
@@ -51,6 +52,7 @@ def get_zone(call: Call, zone_id: str) -> dict[str, Any]:
     ["PUT"],
     auth_as="admin",
     body=schema.UpdateZoneRequest,
+    guard=zones.zone_to_update,
     response=schema.ZoneView,
     errors=("NOT_FOUND", "CONFLICT"),
     tag="zones",
@@ -78,6 +80,7 @@ def delete_zone(call: Call, zone_id: str) -> dict[str, Any]:
     ["PUT"],
     auth_as="admin",
     body=schema.UnitZonesRequest,
+    guard=directory.unit_in_scope,
     response=schema.UnitZones,
     errors=("NOT_FOUND",),
     tag="zones",

@@ -11,10 +11,10 @@ from chalicelib.domain.people import Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store import audit, people
+from chalicelib.store import audit
 from chalicelib.store import calendar as store
 from chalicelib.usecases import access
-from chalicelib.usecases.directory import employee_in_scope
+from chalicelib.usecases.directory import employee_in_scope, unit_in_scope
 from chalicelib.usecases.schemas.calendar import (
     HolidayRequest,
     HolidaysQuery,
@@ -45,9 +45,7 @@ def _effective_from(body: ScheduleRequest, settings: Settings, now: datetime) ->
 def set_unit_schedule(
     actor: Principal, unor_id: str, body: ScheduleRequest, settings: Settings, now: datetime
 ) -> dict[str, Any]:
-    access.require_unit_scope(actor, unor_id)
-    if people.get_unit(unor_id) is None:
-        raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
+    unit_in_scope(actor, unor_id)
     effective, week = _effective_from(body, settings, now), _week(body)
     created_at = store.add_schedule_version(store.unit_owner(unor_id), effective, week, actor.subject)
     audit.record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
@@ -115,7 +113,7 @@ def list_holidays(actor: Principal, query: HolidaysQuery, now: datetime) -> dict
     return {"items": store.holidays_of_year(year), "next": None}
 
 
-def _year(text: str) -> int:
+def year_of(text: str) -> int:
     if not text.isdigit() or not 2000 <= int(text) <= 2100:
         raise ValidationError("Tahun tidak valid.", {"year": "2000-2100"})
     return int(text)
@@ -123,7 +121,7 @@ def _year(text: str) -> int:
 
 def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> dict[str, Any]:
     access.require_super_admin(actor)
-    year = _year(year_text)
+    year = year_of(year_text)
     start, end = body.start_date, body.end_date
     if end < start or (end - start) > timedelta(days=31) or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, validate_nip
+from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, Unit, validate_nip
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.store import people
 from chalicelib.usecases import access
@@ -62,6 +62,14 @@ def list_units(principal: Principal) -> dict[str, Any]:
         for u in people.get_units(ids)
     ]
     return {"items": items, "next": None}
+
+
+def unit_in_scope(principal: Principal, unor_id: str) -> Unit:
+    access.require_unit_scope(principal, unor_id)
+    unit = people.get_unit(unor_id)
+    if unit is None:
+        raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
+    return unit
 
 
 def employee_in_scope(principal: Principal, nip: str) -> Employee:

@@ -14,6 +14,7 @@ from chalicelib.store import audit, people
 from chalicelib.store import zones as store
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases import access
+from chalicelib.usecases.directory import unit_in_scope
 from chalicelib.usecases.schemas.zones import (
     AssignmentRequest,
     CreateZoneRequest,
@@ -108,10 +109,15 @@ def list_zones(actor: Principal) -> dict[str, Any]:
     return {"items": items, "next": None}
 
 
+def zone_to_update(actor: Principal, zone_id: str) -> store.StoredZone:
+    """The zone a super admin may change (403 for others, 404 when it does not exist)."""
+    access.require_super_admin(actor)
+    return _existing(zone_id)
+
+
 def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, settings: Settings) -> dict[str, Any]:
     """Replace a zone's shape (and name); the cells are rebuilt and the version bumped."""
-    access.require_super_admin(actor)
-    current = _existing(zone_id)
+    current = zone_to_update(actor, zone_id)
     name = body.name or current.name
     zone = _build(zone_id, name, body, settings, version=current.version + 1, purpose=current.purpose)
     try:
@@ -134,9 +140,7 @@ def delete_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
 
 
 def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> dict[str, Any]:
-    access.require_unit_scope(actor, unor_id)
-    if people.get_unit(unor_id) is None:
-        raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
+    unit_in_scope(actor, unor_id)
     zone_ids = body.zone_ids
     found = {z.zone_id for z in store.get_zones(zone_ids)}
     missing = sorted(set(zone_ids) - found)

@@ -39,6 +39,17 @@ class Query(Request):
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True, populate_by_name=True)
 
 
+def documented_as_required(*names: str) -> Any:
+    """`json_schema_extra` for fields that have a default only so that their absence gets their own message."""
+
+    def adjust(schema: dict[str, Any]) -> None:
+        for name in names:
+            schema["properties"][name].pop("default", None)
+        schema["required"] = [*schema.get("required", []), *names]
+
+    return adjust
+
+
 class Result(BaseModel):
     """Base of result models: what a use case answers, rendered with ``model_dump(mode="json")``."""
 
