@@ -9,6 +9,7 @@ with an Indonesian message. A result model is rendered with ``model_dump(mode="j
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -33,6 +34,7 @@ class Endpoint:
     query: type[pydantic.BaseModel] | None
     response: type[pydantic.BaseModel] | None
     raw_body: type[pydantic.BaseModel] | None  # documented; the route reads the body itself
+    roles: tuple[str, ...]  # narrower than auth_as admits (the use case checks), or () for all it admits
     errors: tuple[str, ...]
     tag: str
     func: Callable[..., Any]
@@ -75,6 +77,19 @@ def parse(model: type[M], data: Mapping[str, Any]) -> M:
 def query_values(params: Mapping[str, Any] | None) -> dict[str, str]:
     """The query string as the model sees it: an empty value is no value (as before)."""
     return {name: value for name, value in (params or {}).items() if value}
+
+
+# Tests turn this on: every plain answer of a route must then be exactly what its declared result model
+# (the one OpenAPI documents) renders: no undeclared key, no missing required one, the same JSON values.
+CHECK_RESULTS = False
+
+
+def check_result(model: type[pydantic.BaseModel] | None, result: Any) -> None:
+    if not CHECK_RESULTS or model is None or isinstance(result, pydantic.BaseModel):
+        return
+    rendered = model.model_validate(result).model_dump(mode="json", exclude_unset=True)
+    if json.dumps(rendered, sort_keys=True) != json.dumps(result, sort_keys=True):
+        raise AssertionError(f"{model.__name__} does not render the answer {result!r} as it is: {rendered!r}")
 
 
 def render(result: Any) -> Any:

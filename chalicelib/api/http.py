@@ -109,9 +109,10 @@ def _authenticate(request: Request, settings: Settings, now: datetime, needed: A
     return principal
 
 
-def _answer(result: Any, status: int) -> Response:
+def _answer(result: Any, status: int, model: type[BaseModel] | None) -> Response:
     if isinstance(result, Response):
         return result
+    binding.check_result(model, result)
     return json_response(status, binding.render(result))
 
 
@@ -146,18 +147,24 @@ def endpoint(
     response: type[BaseModel] | None = None,
     raw_body: type[BaseModel] | None = None,
     guard: Guard | None = None,
+    roles: tuple[str, ...] = (),
     errors: tuple[str, ...] = (),
     tag: str = "",
 ) -> Callable[[Handler], Handler]:
     """Register a route whose function takes (call, [body=model], [query=model], **path_params) and returns a
-        result model or a JSON-able answer. `guard(principal, **path_params)` runs the use case's access checks
-    before the fields are validated. For OpenAPI: `raw_body` documents a body the route reads itself,
-        `errors` are the codes the route may answer besides the ones every route of its kind may, `tag` its group."""
+    result model or a JSON-able answer. `guard(principal, **path_params)` runs the use case's access checks
+    before the fields are validated. For OpenAPI: `raw_body` documents a body the route reads itself, `roles`
+    narrows the roles `auth_as` admits when the use case checks more, `errors` are the codes the route may
+    answer besides the ones every route of its kind may, `tag` is its group."""
+
+    result_model = response  # `response` is the answer inside view()
 
     def decorate(func: Handler) -> Handler:
         for method in methods:
             binding.ENDPOINTS.append(
-                binding.Endpoint(path, method, auth_as, status, body, query, response, raw_body, errors, tag, func)
+                binding.Endpoint(
+                    path, method, auth_as, status, body, query, response, raw_body, roles, errors, tag, func
+                )
             )
 
         @functools.wraps(func)
@@ -172,7 +179,8 @@ def endpoint(
                 now = datetime.now(UTC)
                 principal = _authenticate(request, settings, now, auth_as)
                 call = Call(request, principal, settings, now)
-                response = _answer(func(call, **_inputs(call, body, query, guard, params), **params), status)
+                result = func(call, **_inputs(call, body, query, guard, params), **params)
+                response = _answer(result, status, result_model)
             except Exception as exc:  # every error becomes the API error shape
                 response = exception_response(exc)
             response.headers["X-Request-Id"] = request_id

@@ -31,7 +31,14 @@ bp = Blueprint(__name__)
     errors=("DEVICE_MISMATCH",),
     tag="attendance",
 )
-def challenge(call: Call) -> dict[str, Any]:
+def issue_challenge(call: Call) -> dict[str, Any]:
+    """One-use, short-lived challenge that fixes the attendance time.
+
+    **Roles:** employee (on the bound phone). The attendance time of a check-in made with it is `issued_at`,
+    provided the check-in arrives before `expires_at`. No request body. Issued from the token alone (signature,
+    expiry, phone): a revoked token, an inactive account or a released phone is refused by the check-in that
+    uses the challenge.
+    """
     return checkin.issue_challenge(call.principal, call.settings, call.now)
 
 
@@ -40,12 +47,23 @@ def challenge(call: Call) -> dict[str, Any]:
     "/v1/attendance",
     ["POST"],
     auth_as="employee",
+    status=201,  # documented; the use case answers 201 or a recorded 422 itself
     body=att_schema.CheckinBody,
     response=att_schema.CheckinAnswer,
     errors=("UNSUPPORTED_IMAGE", "DEVICE_MISMATCH", "ALREADY_RECORDED", "CONFLICT", *REFUSAL_CODES),
     tag="attendance",
 )
-def attendance(call: Call, body: att_schema.CheckinBody) -> Response:
+def check_in(call: Call, body: att_schema.CheckinBody) -> Response:
+    """Check in or out with GPS and a live selfie.
+
+    **Roles:** employee (on the bound phone). Online: `challenge_id` is required and the attendance time is the
+    challenge's `issued_at`. Offline capture (`offline: true`): `captured_at` is required instead (not in the
+    future, not older than the configured limit), no challenge; the event goes to review with warning
+    `OFFLINE_CAPTURE`. The same `client_request_id` sent again returns the first answer (201 or 422) and records
+    nothing new; reused with a different body → 409 `CONFLICT`; while the first is still in progress → 409. A
+    refusal (422) is recorded with its photo for audit; its body carries the `event_id`. A second arrival on the
+    same day → 409 `ALREADY_RECORDED` (details `first_event`).
+    """
     answer = checkin.check_in(call.principal, body, call.raw_body(), call.settings, call.now)
     return json_response(answer.status_code, answer.body)
 
@@ -60,11 +78,19 @@ def attendance(call: Call, body: att_schema.CheckinBody) -> Response:
     tag="attendance",
 )
 def my_attendance(call: Call, query: att_schema.MyEventsQuery) -> dict[str, Any]:
+    """The employee's own events between two dates.
+
+    **Roles:** employee. Defaults: the last 7 days up to today; at most 62 days.
+    """
     return me.my_events(call.principal, query, call.settings, call.now)
 
 
 @endpoint(bp, "/v1/me", ["GET"], auth_as="employee", response=att_schema.Profile, tag="attendance")
 def my_profile(call: Call) -> dict[str, Any]:
+    """Profile, unit, zones, today's schedule and status, enrolment state.
+
+    **Roles:** employee (also an inactive one, who sees `active: false`).
+    """
     return me.profile(call.principal, call.settings, call.now)
 
 
@@ -84,6 +110,11 @@ def my_profile(call: Call) -> dict[str, Any]:
     tag="faces",
 )
 def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> dict[str, Any]:
+    """Enrol a reference face photo.
+
+    **Roles:** unit_admin (own units), super_admin. The photo is analysed; no face, several faces, poor quality
+    or a photo already used → 422. An employee may have several templates.
+    """
     return faces.enrol(call.principal, nip, body, call.settings, call.now)
 
 
@@ -97,6 +128,10 @@ def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> dict[str,
     tag="faces",
 )
 def list_faces(call: Call, nip: str) -> dict[str, Any]:
+    """An employee's face templates (never the vectors).
+
+    **Roles:** unit_admin (own units), super_admin. `photo_url` is a short-lived signed link.
+    """
     return faces.list_templates(call.principal, nip, call.settings)
 
 
@@ -110,6 +145,10 @@ def list_faces(call: Call, nip: str) -> dict[str, Any]:
     tag="faces",
 )
 def delete_face(call: Call, nip: str, template_id: str) -> dict[str, Any]:
+    """Delete one face template.
+
+    **Roles:** unit_admin (own units), super_admin.
+    """
     return faces.delete_template(call.principal, nip, template_id)
 
 
@@ -126,6 +165,11 @@ def delete_face(call: Call, nip: str, template_id: str) -> dict[str, Any]:
     tag="reports",
 )
 def monitor(call: Call, query: rep_schema.MonitorQuery) -> dict[str, Any]:
+    """Live state of one unit's employees on a date.
+
+    **Roles:** unit_admin (own units), super_admin. One unit: `unor_id` is required unless the unit admin has
+    one unit.
+    """
     return reports.monitor(call.principal, query, call.settings, call.now)
 
 
@@ -139,6 +183,11 @@ def monitor(call: Call, query: rep_schema.MonitorQuery) -> dict[str, Any]:
     tag="reports",
 )
 def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> dict[str, Any]:
+    """Run the daily recap now (the scheduled job's code).
+
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). Re-runs write only what
+    changed.
+    """
     return reports.run_recap(call.principal, body, call.settings)
 
 
@@ -152,6 +201,11 @@ def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> dict[str, Any]
     tag="reports",
 )
 def daily_recap(call: Call, query: rep_schema.DailyRecapQuery) -> dict[str, Any]:
+    """Stored daily statuses of one unit.
+
+    **Roles:** unit_admin (own units), super_admin. `date` is required; one unit (`unor_id` unless the unit
+    admin has one unit).
+    """
     return reports.daily_recap(call.principal, query)
 
 
@@ -165,6 +219,13 @@ def daily_recap(call: Call, query: rep_schema.DailyRecapQuery) -> dict[str, Any]
     tag="reports",
 )
 def monthly_recap(call: Call, query: rep_schema.MonthlyQuery) -> Any:
+    """Monthly recap per employee with the TPP deduction percent.
+
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). `format=json` (default) answers
+    the report as JSON; `format=csv` answers the CSV inline (`text/csv`, `;`-separated, UTF-8 with BOM, for
+    Excel id-ID) when it is at most 1 MB, otherwise a JSON download link; `format=xlsx` always answers a JSON
+    download link (short-lived signed URL).
+    """
     result = reports.monthly(call.principal, query, call.settings)
     if isinstance(result, tuple):
         content_type, content = result
@@ -182,6 +243,10 @@ def monthly_recap(call: Call, query: rep_schema.MonthlyQuery) -> Any:
     tag="reports",
 )
 def list_reviews(call: Call, query: rep_schema.ReviewsQuery) -> dict[str, Any]:
+    """Check-ins awaiting an admin decision.
+
+    **Roles:** unit_admin (own units), super_admin. At most 100 items per page.
+    """
     return reviews.list_reviews(call.principal, query)
 
 
@@ -196,6 +261,11 @@ def list_reviews(call: Call, query: rep_schema.ReviewsQuery) -> dict[str, Any]:
     tag="reports",
 )
 def decide_review(call: Call, event_id: str, body: rep_schema.DecisionRequest) -> dict[str, Any]:
+    """Approve or reject a check-in in review.
+
+    **Roles:** unit_admin (own units), super_admin. 409 `CONFLICT` when the event is not (or no longer) awaiting
+    a decision. A decision on a past, already recapped day re-runs that day's recap (`recap`).
+    """
     return reviews.decide(call.principal, event_id, body, call.settings, call.now)
 
 
@@ -214,6 +284,11 @@ def decide_review(call: Call, event_id: str, body: rep_schema.DecisionRequest) -
     tag="calendar",
 )
 def set_unit_schedule(call: Call, unor_id: str, body: cal_schema.ScheduleRequest) -> dict[str, Any]:
+    """Add a unit schedule version effective from a date.
+
+    **Roles:** unit_admin (own units), super_admin. Versioned: applies from `effective_from` (today or later)
+    and never rewrites past days. Weekdays absent from `days` are days off.
+    """
     return cal.set_unit_schedule(call.principal, unor_id, body, call.settings, call.now)
 
 
@@ -221,6 +296,10 @@ def set_unit_schedule(call: Call, unor_id: str, body: cal_schema.ScheduleRequest
     bp, "/v1/admin/units/{unor_id}/schedule", ["GET"], auth_as="admin", response=cal_schema.UnitSchedule, tag="calendar"
 )
 def get_unit_schedule(call: Call, unor_id: str) -> dict[str, Any]:
+    """A unit's schedule versions.
+
+    **Roles:** unit_admin (own units), super_admin.
+    """
     return cal.get_unit_schedule(call.principal, unor_id)
 
 
@@ -236,6 +315,10 @@ def get_unit_schedule(call: Call, unor_id: str) -> dict[str, Any]:
     tag="calendar",
 )
 def set_employee_schedule(call: Call, nip: str, body: cal_schema.ScheduleRequest) -> dict[str, Any]:
+    """Add a personal schedule version (overrides the unit's).
+
+    **Roles:** unit_admin (own units), super_admin. Same body and rules as the unit schedule.
+    """
     return cal.set_employee_schedule(call.principal, nip, body, call.settings, call.now)
 
 
@@ -251,6 +334,10 @@ def set_employee_schedule(call: Call, nip: str, body: cal_schema.ScheduleRequest
     tag="calendar",
 )
 def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> dict[str, Any]:
+    """Set a shift roster (per date hours, possibly crossing midnight, or null for a day off).
+
+    **Roles:** unit_admin (own units), super_admin. 1 to 62 dates per request.
+    """
     return cal.set_shifts(call.principal, nip, body)
 
 
@@ -265,6 +352,10 @@ def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> dict[str
     tag="calendar",
 )
 def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> dict[str, Any]:
+    """Declare (or rename) a holiday.
+
+    **Roles:** super_admin.
+    """
     return cal.put_holiday(call.principal, date, body)
 
 
@@ -278,6 +369,10 @@ def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> dict[
     tag="calendar",
 )
 def delete_holiday(call: Call, date: str) -> dict[str, Any]:
+    """Remove a holiday.
+
+    **Roles:** super_admin.
+    """
     return cal.delete_holiday(call.principal, date)
 
 
@@ -291,6 +386,10 @@ def delete_holiday(call: Call, date: str) -> dict[str, Any]:
     tag="calendar",
 )
 def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> dict[str, Any]:
+    """Holidays of a year.
+
+    **Roles:** unit_admin, super_admin. `year` defaults to the current year (2000-2100).
+    """
     return cal.list_holidays(call.principal, query, call.now)
 
 
@@ -305,6 +404,10 @@ def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> dict[str, Any]
     tag="calendar",
 )
 def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> dict[str, Any]:
+    """Set the Ramadan period of a year (shorter working hours).
+
+    **Roles:** super_admin. At most 31 days, starting in `year`.
+    """
     return cal.put_ramadan(call.principal, year, body)
 
 
@@ -320,4 +423,8 @@ def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> dict[
     tag="calendar",
 )
 def add_leave(call: Call, body: cal_schema.LeaveRequest) -> dict[str, Any]:
+    """Record a leave (cuti, izin, sakit).
+
+    **Roles:** unit_admin (own units), super_admin. At most 366 days.
+    """
     return cal.add_leave(call.principal, body)

@@ -18,6 +18,7 @@ bp = Blueprint(__name__)
     "/v1/admin/zones",
     ["POST"],
     auth_as="admin",
+    roles=("super_admin",),
     status=201,
     body=schema.CreateZoneRequest,
     guard=access.require_super_admin,
@@ -25,11 +26,20 @@ bp = Blueprint(__name__)
     tag="zones",
 )
 def create_zone(call: Call, body: schema.CreateZoneRequest) -> dict[str, Any]:
+    """Create a work zone (polygon with optional holes, circle, or GeoJSON polygon).
+
+    **Roles:** super_admin (the route admits admins, the use case refuses a unit_admin with 403). Invalid
+    geometry → 400 `VALIDATION_ERROR` naming the field.
+    """
     return zones.create_zone(call.principal, body, call.settings)
 
 
 @endpoint(bp, "/v1/admin/zones", ["GET"], auth_as="admin", response=schema.ZonePage, tag="zones")
 def list_zones(call: Call) -> dict[str, Any]:
+    """Zones the caller may see (without geometry).
+
+    **Roles:** unit_admin (zones of own units), super_admin (all).
+    """
     return zones.list_zones(call.principal)
 
 
@@ -43,6 +53,10 @@ def list_zones(call: Call) -> dict[str, Any]:
     tag="zones",
 )
 def get_zone(call: Call, zone_id: str) -> dict[str, Any]:
+    """One zone with its geometry.
+
+    **Roles:** unit_admin (zones of own units; others are 404), super_admin.
+    """
     return zones.get_zone(call.principal, zone_id)
 
 
@@ -51,6 +65,7 @@ def get_zone(call: Call, zone_id: str) -> dict[str, Any]:
     "/v1/admin/zones/{zone_id}",
     ["PUT"],
     auth_as="admin",
+    roles=("super_admin",),
     body=schema.UpdateZoneRequest,
     guard=zones.zone_to_update,
     response=schema.ZoneView,
@@ -58,6 +73,11 @@ def get_zone(call: Call, zone_id: str) -> dict[str, Any]:
     tag="zones",
 )
 def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> dict[str, Any]:
+    """Replace a zone's shape (and optionally its name).
+
+    **Roles:** super_admin (a unit_admin gets 403). Cells are rebuilt and `version` bumped; a concurrent change
+    → 409 `CONFLICT`.
+    """
     return zones.update_zone(call.principal, zone_id, body, call.settings)
 
 
@@ -66,11 +86,16 @@ def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> dic
     "/v1/admin/zones/{zone_id}",
     ["DELETE"],
     auth_as="admin",
+    roles=("super_admin",),
     response=schema.ZoneDeleted,
     errors=("NOT_FOUND", "CONFLICT"),
     tag="zones",
 )
 def delete_zone(call: Call, zone_id: str) -> dict[str, Any]:
+    """Delete a zone no unit uses.
+
+    **Roles:** super_admin (a unit_admin gets 403). 409 `CONFLICT` (details `unor_ids`) while a unit uses it.
+    """
     return zones.delete_zone(call.principal, zone_id)
 
 
@@ -86,6 +111,10 @@ def delete_zone(call: Call, zone_id: str) -> dict[str, Any]:
     tag="zones",
 )
 def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> dict[str, Any]:
+    """Set the zones where a unit's employees may check in.
+
+    **Roles:** unit_admin (own units), super_admin. Unknown zone ids → 400 (details `zone_ids`).
+    """
     return zones.set_unit_zones(call.principal, unor_id, body)
 
 
@@ -100,4 +129,9 @@ def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> d
     tag="zones",
 )
 def create_assignment(call: Call, body: schema.AssignmentRequest) -> dict[str, Any]:
+    """Field duty (dinas luar) for named employees in an area between two dates.
+
+    **Roles:** unit_admin (employees of own units), super_admin. At most 90 employees and 366 days; unknown NIPs
+    → 400 (details `nips`).
+    """
     return zones.create_assignment(call.principal, body, call.settings)

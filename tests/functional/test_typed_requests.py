@@ -70,8 +70,9 @@ def test_a_value_outside_the_choices_is_refused(api: Api) -> None:
     leave = {"nip": NIP, "type": "LIBUR", "start_date": "2026-12-01", "end_date": "2026-12-02"}
     err = error(api.call("POST", "/v1/admin/leaves", leave, token=admin))
     assert err["details"] == {"type": "must be one of CUTI, IZIN, SAKIT"}
-    bad_date = error(api.call("POST", "/v1/admin/leaves", {**leave, "type": "CUTI", "end_date": "2026-02-30"},
-                              token=admin))
+    bad_date = error(
+        api.call("POST", "/v1/admin/leaves", {**leave, "type": "CUTI", "end_date": "2026-02-30"}, token=admin)
+    )
     assert bad_date["details"] == {"end_date": "must be a real date YYYY-MM-DD"}
 
 
@@ -86,8 +87,13 @@ def test_special_messages_are_kept(api: Api) -> None:
     admin = api.admin_token()
     nip = error(api.call("POST", "/v1/auth/login", {"nip": "123", "password": "x", "device_id": "phone-0001"}))
     assert nip["message"] == "NIP harus 18 digit angka." and list(nip["details"]) == ["nip"]
-    password = error(api.call("POST", "/v1/auth/activate", {"nip": NIP, "activation_code": "1", "password": "short",
-                                                            "device_id": "phone-0001"}))
+    password = error(
+        api.call(
+            "POST",
+            "/v1/auth/activate",
+            {"nip": NIP, "activation_code": "1", "password": "short", "device_id": "phone-0001"},
+        )
+    )
     assert password["message"] == "Kata sandi minimal 8 karakter."
     month = error(api.call("GET", "/v1/admin/recaps/monthly?unor_id=U1", token=admin))
     assert month["message"] == "Format bulan harus TTTT-BB." and month["details"] == {"month": "YYYY-MM"}
@@ -102,16 +108,21 @@ def test_query_values_are_parsed_and_empty_ones_ignored(api: Api) -> None:
     assert api.call("GET", "/v1/admin/holidays?year=", token=admin).status == 200
     err = error(api.call("GET", "/v1/admin/recaps/daily?date=2026-11-31&unor_id=U1", token=admin))
     assert list(err["details"]) == ["date"]
-    confirm = error(api.call("POST", "/v1/admin/simpeg/import?confirm_deactivations=-1", {"employees": []},
-                             token=admin))
+    confirm = error(
+        api.call("POST", "/v1/admin/simpeg/import?confirm_deactivations=-1", {"employees": []}, token=admin)
+    )
     assert confirm["message"] == "Kolom 'confirm_deactivations' tidak boleh negatif."
 
 
 def test_access_and_existence_are_checked_before_the_fields(api: Api) -> None:
     admin = api.admin_token()
     people.upsert_unit("U1", "Unit 1")
-    created = api.call("POST", "/v1/admin/users", {"username": "ops-u1", "password": "kuat-sekali-1",
-                                                   "role": "unit_admin", "unit_ids": ["U1"]}, token=admin)
+    created = api.call(
+        "POST",
+        "/v1/admin/users",
+        {"username": "ops-u1", "password": "kuat-sekali-1", "role": "unit_admin", "unit_ids": ["U1"]},
+        token=admin,
+    )
     assert created.status == 201, created.body
     unit_admin = api.admin_token("ops-u1", "kuat-sekali-1")
     # zones are a super admin's: 403 even for an invalid body (as before the typed requests)

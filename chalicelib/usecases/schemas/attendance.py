@@ -73,7 +73,7 @@ class FaceScore(Result):
 
 
 class CheckinAnswer(Result):
-    """201: recorded (`accepted`, or `review` awaiting an admin decision)."""
+    """Recorded (`accepted`, or `review` awaiting an admin decision)."""
 
     event_id: str
     status: Annotated[str, enum_schema(("accepted", "review"))] = Field(

@@ -30,13 +30,13 @@ def invalid(problem: str, message: str | None = None) -> PydanticCustomError:
 class Request(BaseModel):
     """Base of request models: strict types, unknown fields ignored, finite numbers only."""
 
-    model_config = ConfigDict(strict=True, extra="ignore", allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(strict=True, extra="ignore", allow_inf_nan=False, frozen=True, defer_build=True)
 
 
 class Query(Request):
     """Base of query-string models: every value arrives as a string; empty values count as absent."""
 
-    model_config = ConfigDict(strict=True, extra="ignore", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def documented_as_required(*names: str) -> Any:
@@ -53,7 +53,7 @@ def documented_as_required(*names: str) -> Any:
 class Result(BaseModel):
     """Base of result models: what a use case answers, rendered with ``model_dump(mode="json")``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 def _stripped(value: str) -> str:

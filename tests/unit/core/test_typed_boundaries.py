@@ -31,8 +31,14 @@ def details_of(model: type[pydantic.BaseModel], data: dict[str, object]) -> dict
 def test_nested_fields_are_dotted_and_list_positions_left_out() -> None:
     zone = details_of(CreateZoneRequest, {"name": "x", "circle": {"lat": 1, "lon": 2, "radius_m": "9"}})
     assert list(zone) == ["circle.radius_m"]
-    duty = {"nips": ["1" * 18, "12"], "start_date": "2026-01-01", "end_date": "2026-01-02", "letter_no": "1",
-            "reason": "r", "circle": {"lat": 1, "lon": 2, "radius_m": 9}}
+    duty = {
+        "nips": ["1" * 18, "12"],
+        "start_date": "2026-01-01",
+        "end_date": "2026-01-02",
+        "letter_no": "1",
+        "reason": "r",
+        "circle": {"lat": 1, "lon": 2, "radius_m": 9},
+    }
     assert details_of(AssignmentRequest, duty) == {"nips": "must be 18 digits"}
 
 
