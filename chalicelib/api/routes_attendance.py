@@ -283,7 +283,7 @@ def decide_review(call: Call, event_id: str, body: rep_schema.DecisionRequest) -
     errors=("NOT_FOUND",),
     tag="calendar",
 )
-def set_unit_schedule(call: Call, unor_id: str, body: cal_schema.ScheduleRequest) -> dict[str, Any]:
+def set_unit_schedule(call: Call, unor_id: str, body: cal_schema.ScheduleRequest) -> cal_schema.UnitScheduleSet:
     """Add a unit schedule version effective from a date.
 
     **Roles:** unit_admin (own units), super_admin. Versioned: applies from `effective_from` (today or later)
@@ -295,7 +295,7 @@ def set_unit_schedule(call: Call, unor_id: str, body: cal_schema.ScheduleRequest
 @endpoint(
     bp, "/v1/admin/units/{unor_id}/schedule", ["GET"], auth_as="admin", response=cal_schema.UnitSchedule, tag="calendar"
 )
-def get_unit_schedule(call: Call, unor_id: str) -> dict[str, Any]:
+def get_unit_schedule(call: Call, unor_id: str) -> cal_schema.UnitSchedule:
     """A unit's schedule versions.
 
     **Roles:** unit_admin (own units), super_admin.
@@ -314,7 +314,7 @@ def get_unit_schedule(call: Call, unor_id: str) -> dict[str, Any]:
     errors=("NOT_FOUND",),
     tag="calendar",
 )
-def set_employee_schedule(call: Call, nip: str, body: cal_schema.ScheduleRequest) -> dict[str, Any]:
+def set_employee_schedule(call: Call, nip: str, body: cal_schema.ScheduleRequest) -> cal_schema.EmployeeSchedule:
     """Add a personal schedule version (overrides the unit's).
 
     **Roles:** unit_admin (own units), super_admin. Same body and rules as the unit schedule.
@@ -333,7 +333,7 @@ def set_employee_schedule(call: Call, nip: str, body: cal_schema.ScheduleRequest
     errors=("NOT_FOUND",),
     tag="calendar",
 )
-def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> dict[str, Any]:
+def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> cal_schema.ShiftsSaved:
     """Set a shift roster (per date hours, possibly crossing midnight, or null for a day off).
 
     **Roles:** unit_admin (own units), super_admin. 1 to 62 dates per request.
@@ -351,7 +351,7 @@ def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> dict[str
     response=cal_schema.Holiday,
     tag="calendar",
 )
-def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> dict[str, Any]:
+def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> cal_schema.Holiday:
     """Declare (or rename) a holiday.
 
     **Roles:** super_admin.
@@ -368,7 +368,7 @@ def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> dict[
     errors=("VALIDATION_ERROR", "NOT_FOUND"),
     tag="calendar",
 )
-def delete_holiday(call: Call, date: str) -> dict[str, Any]:
+def delete_holiday(call: Call, date: str) -> cal_schema.HolidayDeleted:
     """Remove a holiday.
 
     **Roles:** super_admin.
@@ -385,7 +385,7 @@ def delete_holiday(call: Call, date: str) -> dict[str, Any]:
     response=cal_schema.HolidayPage,
     tag="calendar",
 )
-def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> dict[str, Any]:
+def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> cal_schema.HolidayPage:
     """Holidays of a year.
 
     **Roles:** unit_admin, super_admin. `year` defaults to the current year (2000-2100).
@@ -403,7 +403,7 @@ def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> dict[str, Any]
     response=cal_schema.Ramadan,
     tag="calendar",
 )
-def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> dict[str, Any]:
+def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> cal_schema.Ramadan:
     """Set the Ramadan period of a year (shorter working hours).
 
     **Roles:** super_admin. At most 31 days, starting in `year`.
@@ -422,7 +422,7 @@ def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> dict[
     errors=("NOT_FOUND",),
     tag="calendar",
 )
-def add_leave(call: Call, body: cal_schema.LeaveRequest) -> dict[str, Any]:
+def add_leave(call: Call, body: cal_schema.LeaveRequest) -> cal_schema.Leave:
     """Record a leave (cuti, izin, sakit).
 
     **Roles:** unit_admin (own units), super_admin. At most 366 days.

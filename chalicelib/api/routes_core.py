@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
@@ -151,7 +149,7 @@ def create_admin_user(call: Call, body: schema.CreateAdminUserRequest) -> schema
     response=schema.EmployeePage,
     tag="directory",
 )
-def list_employees(call: Call, query: schema.EmployeesQuery) -> dict[str, Any]:
+def list_employees(call: Call, query: schema.EmployeesQuery) -> schema.EmployeePage:
     """Employees of one unit (paged), or one employee by full NIP.
 
     **Roles:** unit_admin (own units), super_admin. `unor_id` is required unless `q` is a full 18-digit NIP
@@ -162,7 +160,7 @@ def list_employees(call: Call, query: schema.EmployeesQuery) -> dict[str, Any]:
 
 
 @endpoint(bp, "/v1/admin/units", ["GET"], auth_as="admin", response=schema.UnitPage, tag="directory")
-def list_units(call: Call) -> dict[str, Any]:
+def list_units(call: Call) -> schema.UnitPage:
     """Units the caller may see.
 
     **Roles:** unit_admin (own units), super_admin (all).

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
@@ -25,7 +23,7 @@ bp = Blueprint(__name__)
     response=schema.ZoneView,
     tag="zones",
 )
-def create_zone(call: Call, body: schema.CreateZoneRequest) -> dict[str, Any]:
+def create_zone(call: Call, body: schema.CreateZoneRequest) -> schema.ZoneView:
     """Create a work zone (polygon with optional holes, circle, or GeoJSON polygon).
 
     **Roles:** super_admin (the route admits admins, the use case refuses a unit_admin with 403). Invalid
@@ -35,7 +33,7 @@ def create_zone(call: Call, body: schema.CreateZoneRequest) -> dict[str, Any]:
 
 
 @endpoint(bp, "/v1/admin/zones", ["GET"], auth_as="admin", response=schema.ZonePage, tag="zones")
-def list_zones(call: Call) -> dict[str, Any]:
+def list_zones(call: Call) -> schema.ZonePage:
     """Zones the caller may see (without geometry).
 
     **Roles:** unit_admin (zones of own units), super_admin (all).
@@ -52,7 +50,7 @@ def list_zones(call: Call) -> dict[str, Any]:
     errors=("NOT_FOUND",),
     tag="zones",
 )
-def get_zone(call: Call, zone_id: str) -> dict[str, Any]:
+def get_zone(call: Call, zone_id: str) -> schema.ZoneView:
     """One zone with its geometry.
 
     **Roles:** unit_admin (zones of own units; others are 404), super_admin.
@@ -72,7 +70,7 @@ def get_zone(call: Call, zone_id: str) -> dict[str, Any]:
     errors=("NOT_FOUND", "CONFLICT"),
     tag="zones",
 )
-def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> dict[str, Any]:
+def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> schema.ZoneView:
     """Replace a zone's shape (and optionally its name).
 
     **Roles:** super_admin (a unit_admin gets 403). Cells are rebuilt and `version` bumped; a concurrent change
@@ -91,7 +89,7 @@ def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> dic
     errors=("NOT_FOUND", "CONFLICT"),
     tag="zones",
 )
-def delete_zone(call: Call, zone_id: str) -> dict[str, Any]:
+def delete_zone(call: Call, zone_id: str) -> schema.ZoneDeleted:
     """Delete a zone no unit uses.
 
     **Roles:** super_admin (a unit_admin gets 403). 409 `CONFLICT` (details `unor_ids`) while a unit uses it.
@@ -110,7 +108,7 @@ def delete_zone(call: Call, zone_id: str) -> dict[str, Any]:
     errors=("NOT_FOUND",),
     tag="zones",
 )
-def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> dict[str, Any]:
+def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> schema.UnitZones:
     """Set the zones where a unit's employees may check in.
 
     **Roles:** unit_admin (own units), super_admin. Unknown zone ids → 400 (details `zone_ids`).
@@ -128,7 +126,7 @@ def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> d
     response=schema.AssignmentCreated,
     tag="zones",
 )
-def create_assignment(call: Call, body: schema.AssignmentRequest) -> dict[str, Any]:
+def create_assignment(call: Call, body: schema.AssignmentRequest) -> schema.AssignmentCreated:
     """Field duty (dinas luar) for named employees in an area between two dates.
 
     **Roles:** unit_admin (employees of own units), super_admin. At most 90 employees and 366 days; unknown NIPs

@@ -4,7 +4,6 @@ Ramadan periods and leaves. Every write is audited; a schedule change never rewr
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from chalicelib.domain.calendar import DateRange, HolidayKind, LeaveKind
 from chalicelib.domain.people import Principal
@@ -16,12 +15,21 @@ from chalicelib.store import calendar as store
 from chalicelib.usecases import access
 from chalicelib.usecases.directory import employee_in_scope, unit_in_scope
 from chalicelib.usecases.schemas.calendar import (
+    EmployeeSchedule,
+    Holiday,
+    HolidayDeleted,
+    HolidayPage,
     HolidayRequest,
     HolidaysQuery,
+    Leave,
     LeaveRequest,
+    Ramadan,
     RamadanRequest,
     ScheduleRequest,
     ShiftsRequest,
+    ShiftsSaved,
+    UnitSchedule,
+    UnitScheduleSet,
 )
 from chalicelib.usecases.schemas.common import parse_date
 
@@ -44,37 +52,41 @@ def _effective_from(body: ScheduleRequest, settings: Settings, now: datetime) ->
 
 def set_unit_schedule(
     actor: Principal, unor_id: str, body: ScheduleRequest, settings: Settings, now: datetime
-) -> dict[str, Any]:
+) -> UnitScheduleSet:
     unit_in_scope(actor, unor_id)
     effective, week = _effective_from(body, settings, now), _week(body)
     created_at = store.add_schedule_version(store.unit_owner(unor_id), effective, week, actor.subject)
     audit.record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
-    return {
-        "unor_id": unor_id,
-        "effective_from": effective.isoformat(),
-        "created_at": created_at,
-        "days": week.to_dict(),
-        "versions": store.schedule_history(store.unit_owner(unor_id)),
-    }
+    return UnitScheduleSet.model_validate(
+        {
+            "unor_id": unor_id,
+            "effective_from": effective.isoformat(),
+            "created_at": created_at,
+            "days": week.to_dict(),
+            "versions": store.schedule_history(store.unit_owner(unor_id)),
+        }
+    )
 
 
-def get_unit_schedule(actor: Principal, unor_id: str) -> dict[str, Any]:
+def get_unit_schedule(actor: Principal, unor_id: str) -> UnitSchedule:
     access.require_unit_scope(actor, unor_id)
-    return {"unor_id": unor_id, "versions": store.schedule_history(store.unit_owner(unor_id))}
+    return UnitSchedule.model_validate(
+        {"unor_id": unor_id, "versions": store.schedule_history(store.unit_owner(unor_id))}
+    )
 
 
 def set_employee_schedule(
     actor: Principal, nip: str, body: ScheduleRequest, settings: Settings, now: datetime
-) -> dict[str, Any]:
+) -> EmployeeSchedule:
     employee = employee_in_scope(actor, nip)
     effective, week = _effective_from(body, settings, now), _week(body)
     owner = store.employee_owner(employee.nip)
     store.add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
     audit.record(actor.subject, "schedule.employee", employee.nip, {"effective_from": effective.isoformat()})
-    return {"nip": employee.nip, "versions": store.schedule_history(owner)}
+    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": store.schedule_history(owner)})
 
 
-def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> dict[str, Any]:
+def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
     """A shift roster: per date the hours (possibly crossing midnight) or null for a day off."""
     employee = employee_in_scope(actor, nip)
     shifts: dict[date, WorkHours | None] = {}
@@ -86,31 +98,31 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> dict[str, Any
             raise ValidationError("Jam shift tidak valid.", {"shifts": day_text}) from exc
     store.put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
     audit.record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
-    return {"nip": employee.nip, "days": len(shifts)}
+    return ShiftsSaved.model_validate({"nip": employee.nip, "days": len(shifts)})
 
 
-def put_holiday(actor: Principal, day_text: str, body: HolidayRequest) -> dict[str, Any]:
+def put_holiday(actor: Principal, day_text: str, body: HolidayRequest) -> Holiday:
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
     name, kind = body.name, HolidayKind(body.kind).value
     store.put_holiday(day, name, kind)
     audit.record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
-    return {"date": day.isoformat(), "name": name, "kind": kind}
+    return Holiday.model_validate({"date": day.isoformat(), "name": name, "kind": kind})
 
 
-def delete_holiday(actor: Principal, day_text: str) -> dict[str, Any]:
+def delete_holiday(actor: Principal, day_text: str) -> HolidayDeleted:
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
     if not store.delete_holiday(day):
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
     audit.record(actor.subject, "holiday.delete", day.isoformat())
-    return {"date": day.isoformat(), "deleted": True}
+    return HolidayDeleted.model_validate({"date": day.isoformat(), "deleted": True})
 
 
-def list_holidays(actor: Principal, query: HolidaysQuery, now: datetime) -> dict[str, Any]:
+def list_holidays(actor: Principal, query: HolidaysQuery, now: datetime) -> HolidayPage:
     access.require_admin(actor)
     year = query.year or now.year
-    return {"items": store.holidays_of_year(year), "next": None}
+    return HolidayPage.model_validate({"items": store.holidays_of_year(year), "next": None})
 
 
 def year_of(text: str) -> int:
@@ -119,7 +131,7 @@ def year_of(text: str) -> int:
     return int(text)
 
 
-def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> dict[str, Any]:
+def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> Ramadan:
     access.require_super_admin(actor)
     year = year_of(year_text)
     start, end = body.start_date, body.end_date
@@ -127,10 +139,10 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> dict[
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
     store.put_ramadan(year, DateRange(start, end), actor.subject)
     audit.record(actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()})
-    return {"year": year, "start_date": start.isoformat(), "end_date": end.isoformat()}
+    return Ramadan.model_validate({"year": year, "start_date": start.isoformat(), "end_date": end.isoformat()})
 
 
-def add_leave(actor: Principal, body: LeaveRequest) -> dict[str, Any]:
+def add_leave(actor: Principal, body: LeaveRequest) -> Leave:
     employee = employee_in_scope(actor, body.nip)
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
@@ -140,10 +152,12 @@ def add_leave(actor: Principal, body: LeaveRequest) -> dict[str, Any]:
     entry = store.LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, reason)
     leave_id = store.add_leave(entry, actor.subject)
     audit.record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
-    return {
-        "leave_id": leave_id,
-        "nip": employee.nip,
-        "type": body.type,
-        "start_date": start.isoformat(),
-        "end_date": end.isoformat(),
-    }
+    return Leave.model_validate(
+        {
+            "leave_id": leave_id,
+            "nip": employee.nip,
+            "type": body.type,
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+        }
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from chalicelib.domain.people import Principal, validate_nip
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
@@ -16,11 +15,17 @@ from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases import access
 from chalicelib.usecases.directory import unit_in_scope
 from chalicelib.usecases.schemas.zones import (
+    AssignmentCreated,
     AssignmentRequest,
     CreateZoneRequest,
+    UnitZones,
     UnitZonesRequest,
     UpdateZoneRequest,
+    ZoneDeleted,
+    ZonePage,
     ZoneShape,
+    ZoneSummary,
+    ZoneView,
 )
 
 MAX_ASSIGNMENT_DAYS = 366
@@ -57,20 +62,23 @@ def _build(
     )
 
 
-def zone_view(zone: store.StoredZone) -> dict[str, Any]:
-    return {
-        "zone_id": zone.zone_id,
-        "name": zone.name,
-        "kind": zone.kind,
-        "resolution": zone.resolution,
-        "cell_count": zone.cell_count,
-        "version": zone.version,
-        "purpose": zone.purpose,
-        "geometry": zone.geometry,
-    }
+def zone_summary(zone: store.StoredZone) -> ZoneSummary:
+    return ZoneSummary(
+        zone_id=zone.zone_id,
+        name=zone.name,
+        kind=zone.kind,
+        resolution=zone.resolution,
+        cell_count=zone.cell_count,
+        version=zone.version,
+        purpose=zone.purpose,
+    )
 
 
-def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -> dict[str, Any]:
+def zone_view(zone: store.StoredZone) -> ZoneView:
+    return ZoneView(**zone_summary(zone).model_dump(), geometry=zone.geometry)
+
+
+def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -> ZoneView:
     access.require_super_admin(actor)
     name = body.name
     zone = _build(f"z-{secrets.token_hex(6)}", name, body, settings, version=1, purpose="unit")
@@ -86,7 +94,7 @@ def _existing(zone_id: str) -> store.StoredZone:
     return zone
 
 
-def get_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
+def get_zone(actor: Principal, zone_id: str) -> ZoneView:
     access.require_admin(actor)
     zone = _existing(zone_id)
     if not actor.is_super_admin and zone_id not in _zones_of_units(actor.unit_ids):
@@ -98,15 +106,10 @@ def _zones_of_units(unit_ids: frozenset[str]) -> set[str]:
     return {z for unit in people.get_units(unit_ids) for z in unit.zone_ids}
 
 
-def list_zones(actor: Principal) -> dict[str, Any]:
+def list_zones(actor: Principal) -> ZonePage:
     access.require_admin(actor)
     ids = store.list_zone_ids() if actor.is_super_admin else sorted(_zones_of_units(actor.unit_ids))
-    items = []
-    for zone in store.get_zones(ids):
-        view = zone_view(zone)
-        view.pop("geometry")
-        items.append(view)
-    return {"items": items, "next": None}
+    return ZonePage(items=[zone_summary(zone) for zone in store.get_zones(ids)], next=None)
 
 
 def zone_to_update(actor: Principal, zone_id: str) -> store.StoredZone:
@@ -115,7 +118,7 @@ def zone_to_update(actor: Principal, zone_id: str) -> store.StoredZone:
     return _existing(zone_id)
 
 
-def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, settings: Settings) -> dict[str, Any]:
+def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, settings: Settings) -> ZoneView:
     """Replace a zone's shape (and name); the cells are rebuilt and the version bumped."""
     current = zone_to_update(actor, zone_id)
     name = body.name or current.name
@@ -128,7 +131,7 @@ def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, setting
     return zone_view(zone)
 
 
-def delete_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
+def delete_zone(actor: Principal, zone_id: str) -> ZoneDeleted:
     access.require_super_admin(actor)
     _existing(zone_id)
     users = [u.unor_id for u in people.get_units(people.list_unit_ids()) if zone_id in u.zone_ids]
@@ -136,10 +139,10 @@ def delete_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
         raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone_id, "unor_ids": users})
     store.delete_zone(zone_id)
     audit.record(actor.subject, "zone.delete", zone_id)
-    return {"zone_id": zone_id, "deleted": True}
+    return ZoneDeleted(zone_id=zone_id, deleted=True)
 
 
-def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> dict[str, Any]:
+def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> UnitZones:
     unit_in_scope(actor, unor_id)
     zone_ids = body.zone_ids
     found = {z.zone_id for z in store.get_zones(zone_ids)}
@@ -148,10 +151,10 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> di
         raise ValidationError("Zona tidak ditemukan.", {"zone_ids": missing})
     people.set_unit_zones(unor_id, set(zone_ids))
     audit.record(actor.subject, "unit.zones", unor_id, {"zone_ids": zone_ids})
-    return {"unor_id": unor_id, "zone_ids": sorted(zone_ids)}
+    return UnitZones(unor_id=unor_id, zone_ids=sorted(zone_ids))
 
 
-def create_assignment(actor: Principal, body: AssignmentRequest, settings: Settings) -> dict[str, Any]:
+def create_assignment(actor: Principal, body: AssignmentRequest, settings: Settings) -> AssignmentCreated:
     """Field duty: named employees may also check in inside the given area between two dates."""
     access.require_admin(actor)
     nips = body.nips
@@ -179,4 +182,4 @@ def create_assignment(actor: Principal, body: AssignmentRequest, settings: Setti
         actor.subject,
     )
     audit.record(actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter_no})
-    return {"assignment_id": assignment_id, "zone_id": zone.zone_id, "cell_count": zone.cell_count}
+    return AssignmentCreated(assignment_id=assignment_id, zone_id=zone.zone_id, cell_count=zone.cell_count)
