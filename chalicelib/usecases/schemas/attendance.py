@@ -19,6 +19,7 @@ from chalicelib.usecases.schemas.common import (
     documented_as_required,
     enum_schema,
     invalid,
+    one_of,
 )
 
 KINDS = ("in", "out")
@@ -50,7 +51,7 @@ class ChallengeIssued(Result):
 class CheckinBody(Request):
     model_config = PHOTO_REQUIRED
 
-    type: Annotated[str, choice(KINDS), enum_schema(KINDS)]
+    type: Annotated[str, one_of(KINDS), choice(KINDS), enum_schema(KINDS)]
     client_request_id: Text64 = Field(description="Idempotency key chosen by the app.")
     offline: bool = Field(default=False, description="Captured offline and sent later (always reviewed).")
     challenge_id: Text64 | None = Field(default=None, description="Required unless `offline` is true.")

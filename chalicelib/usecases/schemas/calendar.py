@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 from chalicelib.usecases.schemas.common import (
     Day,
     DayText,
+    Missing,
     Nip,
     Query,
     Request,
@@ -18,6 +19,7 @@ from chalicelib.usecases.schemas.common import (
     choice,
     enum_schema,
     invalid,
+    one_of,
 )
 
 MAX_ROSTER_DAYS = 62
@@ -34,20 +36,25 @@ HOURS_SCHEMA = {
 }
 
 
+DAYS_PROBLEM = Missing("object of weekday → {start, end}", "Jadwal harian wajib diisi.")
+SHIFTS_PROBLEM = Missing(f"1-{MAX_ROSTER_DAYS} dates", "Daftar shift tidak valid.")
+
+
 def _days(value: object) -> object:
     if not isinstance(value, dict):
-        raise invalid("object of weekday → {start, end}", "Jadwal harian wajib diisi.")
+        raise invalid(DAYS_PROBLEM.problem, DAYS_PROBLEM.message)
     return value
 
 
 def _shifts(value: object) -> object:
     if not isinstance(value, dict) or not value or len(value) > MAX_ROSTER_DAYS:
-        raise invalid(f"1-{MAX_ROSTER_DAYS} dates", "Daftar shift tidak valid.")
+        raise invalid(SHIFTS_PROBLEM.problem, SHIFTS_PROBLEM.message)
     return value
 
 
 Week = Annotated[
     dict[str, Any],
+    DAYS_PROBLEM,
     BeforeValidator(_days),
     WithJsonSchema(
         {
@@ -60,6 +67,7 @@ Week = Annotated[
 ]
 Roster = Annotated[
     dict[str, Any],
+    SHIFTS_PROBLEM,
     BeforeValidator(_shifts),
     WithJsonSchema(
         {
@@ -114,7 +122,9 @@ class ShiftsSaved(Result):
 
 class HolidayRequest(Request):
     name: Text120
-    kind: Annotated[str, choice(HOLIDAY_KINDS, "Jenis libur tidak dikenal."), enum_schema(HOLIDAY_KINDS)] = "local"
+    kind: Annotated[
+        str, choice(HOLIDAY_KINDS, "Jenis libur tidak dikenal.", list(HOLIDAY_KINDS)), enum_schema(HOLIDAY_KINDS)
+    ] = "local"
 
 
 class Holiday(Result):
@@ -158,7 +168,7 @@ class Ramadan(Result):
 
 class LeaveRequest(Request):
     nip: Nip
-    type: Annotated[str, choice(LEAVE_TYPES), enum_schema(LEAVE_TYPES)]
+    type: Annotated[str, one_of(LEAVE_TYPES), choice(LEAVE_TYPES), enum_schema(LEAVE_TYPES)]
     start_date: Day
     end_date: Day = Field(description="On or after `start_date`, at most 366 days later.")
     reason: Text500 | None = None

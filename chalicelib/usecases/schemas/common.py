@@ -8,6 +8,7 @@ Indonesian message raises ``invalid(problem, message)``; the HTTP layer shows th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -22,9 +23,19 @@ DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CUSTOM_ERROR = "smart_invalid"
 
 
-def invalid(problem: str, message: str | None = None) -> PydanticCustomError:
-    """A field problem (English, for `details`) with an optional Indonesian message for people."""
-    return PydanticCustomError(CUSTOM_ERROR, problem, {"message": message} if message else None)
+def invalid(problem: str, message: str | None = None, detail: object = None) -> PydanticCustomError:
+    """A field problem (English, for `details`; `detail` instead when given) with an optional Indonesian
+    message for people."""
+    context = {"message": message, "detail": detail}
+    return PydanticCustomError(CUSTOM_ERROR, problem, {k: v for k, v in context.items() if v is not None} or None)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Metadata of a field whose absence is answered with the words of its own check, not "required"."""
+
+    problem: str
+    message: str | None = None
 
 
 class Request(BaseModel):
@@ -102,6 +113,7 @@ def _not_a_string(problem: str, message: str) -> Any:
 
 Nip = Annotated[
     str,
+    Missing("must be 18 digits", "NIP harus 18 digit angka."),
     _not_a_string("must be 18 digits", "NIP harus 18 digit angka."),
     AfterValidator(_nip),
     Field(json_schema_extra={"pattern": NIP_PATTERN.pattern}, description="NIP: 18 digits"),
@@ -146,7 +158,12 @@ def _instant(value: object) -> datetime:
     return moment
 
 
-Day = Annotated[date, BeforeValidator(parse_day), WithJsonSchema({"type": "string", "format": "date"})]
+Day = Annotated[
+    date,
+    Missing("must be a date YYYY-MM-DD"),
+    BeforeValidator(parse_day),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
 Instant = Annotated[datetime, BeforeValidator(_instant), WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
@@ -162,18 +179,24 @@ def _unique(values: list[str]) -> list[str]:
 
 
 UNIQUE = AfterValidator(_unique)
+STRING_LIST = Missing("must be a list of strings")  # the absence of a required list of strings
 NonEmpty = Annotated[str, Field(min_length=1)]
 # An instant in an answer: ISO 8601 in UTC with offset, second precision (chalicelib.store.base.iso).
 InstantText = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 DayText = Annotated[str, Field(json_schema_extra={"format": "date"})]
 
 
-def choice(options: tuple[str, ...], message: str | None = None) -> Any:
+def one_of(options: tuple[str, ...], message: str | None = None) -> Missing:
+    """How the absence of a `choice` field is answered."""
+    return Missing(f"must be one of {', '.join(options)}", message)
+
+
+def choice(options: tuple[str, ...], message: str | None = None, detail: object = None) -> Any:
     """Metadata for a string that must be one of `options` (shown as an enum in OpenAPI)."""
 
     def check(value: object) -> object:
         if value not in options:
-            raise invalid(f"must be one of {', '.join(options)}", message)
+            raise invalid(f"must be one of {', '.join(options)}", message, detail)
         return value
 
     return BeforeValidator(check, json_schema_input_type=str)

@@ -21,6 +21,7 @@ from chalicelib.usecases.schemas.common import (
     documented_as_required,
     enum_schema,
     invalid,
+    one_of,
     parse_day,
 )
 
@@ -113,7 +114,9 @@ class MonthlyQuery(Query):
         default=None, validate_default=True, json_schema_extra={"pattern": "^[0-9]{4}-[0-9]{2}$"}
     )
     unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
-    format: Annotated[str, choice(FORMATS, "Format harus json, csv, atau xlsx."), enum_schema(FORMATS)] = Field(
+    format: Annotated[
+        str, choice(FORMATS, "Format harus json, csv, atau xlsx.", "json|csv|xlsx"), enum_schema(FORMATS)
+    ] = Field(
         default="json",
         description="`json` (default), `csv` (inline up to 1 MB, else a link) or `xlsx` (a download link).",
     )
@@ -169,7 +172,7 @@ class Monthly(Result):
 
 class ReviewsQuery(Query):
     status: Annotated[
-        str | None, choice(("pending",), "Hanya status 'pending' yang didukung."), enum_schema(("pending",))
+        str | None, choice(("pending",), "Hanya status 'pending' yang didukung.", "pending"), enum_schema(("pending",))
     ] = None
     unor_id: str | None = UNOR_ID
     next: str | None = NEXT
@@ -186,7 +189,7 @@ class ReviewPage(Result):
 
 
 class DecisionRequest(Request):
-    decision: Annotated[str, choice(DECISIONS), enum_schema(DECISIONS)]
+    decision: Annotated[str, one_of(DECISIONS), choice(DECISIONS), enum_schema(DECISIONS)]
     note: Text500 | None = None
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
+from chalicelib.geo.shapes import invalid as geo_invalid
 from chalicelib.usecases.schemas.common import (
+    STRING_LIST,
     UNIQUE,
     Day,
     Nip,
@@ -16,25 +19,61 @@ from chalicelib.usecases.schemas.common import (
     Text100,
     Text120,
     Text500,
+    documented_as_required,
+    invalid,
 )
 
 SHAPE_KEYS = ("polygon", "circle", "geojson", "holes")
 
 
+# The geo package's own words for a shape that cannot be read (it checks everything else about shapes).
+NOT_A_NUMBER = geo_invalid("circle", "not_a_number").message
+BAD_FORMAT = geo_invalid("zone", "bad_format").message
+
+
+def _coordinate(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise invalid("not_a_number", NOT_A_NUMBER)
+    return value
+
+
+def _shaped(kind: type) -> Any:
+    def check(value: object) -> object:
+        if value is not None and not isinstance(value, kind):
+            raise invalid("bad_format", BAD_FORMAT)
+        return value
+
+    return BeforeValidator(check)
+
+
+Coordinate = Annotated[float, BeforeValidator(_coordinate)]
+
+
 class Circle(Request):
-    lat: float = Field(description="Latitude of the centre.")
-    lon: float = Field(description="Longitude of the centre.")
-    radius_m: float = Field(description="Radius in metres (the zone limits apply).")
+    model_config = ConfigDict(
+        **Request.model_config, json_schema_extra=documented_as_required("lat", "lon", "radius_m")
+    )
+
+    # Defaults only so that a missing number is answered like a wrong one (as the geo package did).
+    lat: Coordinate = Field(default=None, validate_default=True, description="Latitude of the centre.")
+    lon: Coordinate = Field(default=None, validate_default=True, description="Longitude of the centre.")
+    radius_m: Coordinate = Field(
+        default=None, validate_default=True, description="Radius in metres (the zone limits apply)."
+    )
 
 
 class ZoneShape(Request):
     """Exactly one form: `polygon` (+ `holes`), `circle`, or `geojson`. Ring rules, area, size and being inside
     the regency are checked when the cells are built."""
 
-    polygon: list[Any] | None = Field(default=None, description="Outer ring: [[lat, lon], ...], at least 3 vertices.")
-    holes: list[Any] | None = Field(default=None, description="Holes of a polygon: [[[lat, lon], ...], ...].")
-    circle: Circle | None = None
-    geojson: dict[str, Any] | None = Field(
+    polygon: Annotated[list[Any] | None, _shaped(list)] = Field(
+        default=None, description="Outer ring: [[lat, lon], ...], at least 3 vertices."
+    )
+    holes: Annotated[list[Any] | None, _shaped(list)] = Field(
+        default=None, description="Holes of a polygon: [[[lat, lon], ...], ...]."
+    )
+    circle: Annotated[Circle | None, _shaped(dict)] = None
+    geojson: Annotated[dict[str, Any] | None, _shaped(dict)] = Field(
         default=None, description="A GeoJSON Polygon or a Feature holding one ([lon, lat] order)."
     )
 
@@ -81,7 +120,7 @@ class ZoneDeleted(Result):
 
 
 class UnitZonesRequest(Request):
-    zone_ids: Annotated[list[NonEmpty], Field(max_length=50), UNIQUE]
+    zone_ids: Annotated[list[NonEmpty], STRING_LIST, Field(max_length=50), UNIQUE]
 
 
 class UnitZones(Result):
@@ -90,7 +129,9 @@ class UnitZones(Result):
 
 
 class AssignmentRequest(ZoneShape):
-    nips: Annotated[list[Nip], Field(max_length=90), UNIQUE] = Field(description="Employees on field duty.")
+    nips: Annotated[list[Nip], STRING_LIST, Field(max_length=90), UNIQUE] = Field(
+        description="Employees on field duty."
+    )
     start_date: Day
     end_date: Day = Field(description="On or after `start_date`, at most 366 days later.")
     letter_no: Text100 = Field(description="Number of the assignment letter (surat tugas).")
