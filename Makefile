@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run stop test lint unit models bench package clean
+.PHONY: run stop test lint unit models bench package clean openapi
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -29,6 +29,10 @@ lint: $(STAMP)
 
 test: models lint
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q
+
+# docs/openapi.yaml from the routes and models (a test fails when the committed file is out of date).
+openapi: $(STAMP)
+	$(PY) -m tools.openapi
 
 bench: models
 	$(PY) -m bench.run_all

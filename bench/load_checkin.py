@@ -558,7 +558,7 @@ class FastSetup:
 
     def _upload(self, relative: str) -> bytes:
         """The bytes the enrolment endpoint gets from the phone's base64 body (decoded by the app's code)."""
-        return faces.decode_photo({"photo": self.photos.get(relative)}, self.settings)
+        return faces.decode_photo(self.photos.get(relative), self.settings)
 
     def _analysis(self, relative: str, data: bytes) -> FaceAnalysis | FaceError:
         # One analysis per distinct photo: the lock also keeps the models loading once (2 cores: no gain in

@@ -34,6 +34,7 @@ from chalicelib.domain.people import Principal
 from chalicelib.settings import Settings
 from chalicelib.store import people
 from chalicelib.usecases import recaps, reports
+from chalicelib.usecases.schemas.reports import MonitorQuery, MonthlyQuery
 
 T = TypeVar("T")
 MONTH = "2026-10"
@@ -159,7 +160,7 @@ def monitor_phase(settings: Settings, month: stack_seed.Month, calls: int) -> No
     with profiled("monitor"):
         for _ in range(calls):
             began = time.perf_counter()
-            answer = reports.monitor(SUPER_ADMIN, day.isoformat(), unit.unor_id, settings, now)
+            answer = reports.monitor(SUPER_ADMIN, MonitorQuery(date=day, unor_id=unit.unor_id), settings, now)
             samples.append((time.perf_counter() - began) * 1000)
     cuts = statistics.quantiles(samples, n=100)
     print(f"monitor {unit.unor_id} ({len(unit.nips)} employees) {day}, {calls} calls: p50 {cuts[49]:.0f} ms, "
@@ -190,7 +191,8 @@ def run_child(kind: str, endpoint: str, extra: list[str] | None = None) -> dict[
 def child_monthly(endpoint: str, fmt: str) -> dict[str, Any]:
     settings = prepare(endpoint)
     answer, elapsed = timed(
-        f"monthly report {MONTH} {fmt}", lambda: reports.monthly(SUPER_ADMIN, MONTH, None, fmt, settings)
+        f"monthly report {MONTH} {fmt}",
+        lambda: reports.monthly(SUPER_ADMIN, MonthlyQuery(month=MONTH, format=fmt), settings),
     )
     items = len(answer.get("items", [])) if isinstance(answer, dict) else 0
     return {"format": fmt, "seconds": round(elapsed, 2), "peak_rss_mb": round(peak_rss_mb(), 1), "items": items}

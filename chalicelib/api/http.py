@@ -2,7 +2,8 @@
 
 Routes are declared with ``endpoint(bp, path, methods, auth=...)`` instead of ``bp.route``: the wrapper
 reads the body itself (Chalice's own JSON parsing answers in a different error shape), enforces the size
-limit, authenticates, and turns every exception into the one error shape of API.md.
+limit, authenticates, parses the body and query into the declared models (``chalicelib.api.binding``), and
+turns every exception into the one error shape of API.md.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from chalice.app import Blueprint, Chalice, Request, Response
+from pydantic import BaseModel
 
 from chalicelib import runtime
+from chalicelib.api import binding
 from chalicelib.api.errors import error_response, exception_response, json_response
 from chalicelib.api.telemetry import RequestLog
 from chalicelib.domain.people import Principal
@@ -102,18 +105,64 @@ def _authenticate(request: Request, settings: Settings, now: datetime, needed: A
     return principal
 
 
-def _answer(result: Any, status: int) -> Response:
+def _answer(result: Any, status: int, model: type[BaseModel] | None) -> Response:
     if isinstance(result, Response):
         return result
-    return json_response(status, result)
+    binding.check_result(model, result)
+    return json_response(status, binding.render(result))
+
+
+Guard = Callable[..., object]
+
+
+def _inputs(
+    call: Call, body: type[BaseModel] | None, query: type[BaseModel] | None, guard: Guard | None, params: dict[str, str]
+) -> dict[str, BaseModel]:
+    """The parsed body and query. A malformed body is refused first, then the guard's access and existence
+    checks (403/404) run, and only then the fields are validated: the order the answers always had."""
+    data = call.json() if body is not None else None
+    if guard is not None:
+        guard(call.principal, **params)
+    inputs: dict[str, BaseModel] = {}
+    if body is not None and data is not None:
+        inputs["body"] = binding.parse(body, data)
+    if query is not None:
+        inputs["query"] = binding.parse(query, binding.query_values(call.request.query_params))
+    return inputs
 
 
 def endpoint(
-    bp: Blueprint | Chalice, path: str, methods: list[str], *, auth_as: Auth, status: int = 200
+    bp: Blueprint | Chalice,
+    path: str,
+    methods: list[str],
+    *,
+    auth_as: Auth,
+    status: int = 200,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    raw_body: type[BaseModel] | None = None,
+    guard: Guard | None = None,
+    roles: tuple[str, ...] = (),
+    errors: tuple[str, ...] = (),
+    tag: str = "",
 ) -> Callable[[Handler], Handler]:
-    """Register a route whose function takes (call, **path_params) and returns a JSON-able answer."""
+    """Register a route whose function takes (call, [body=model], [query=model], **path_params) and returns a
+    result model or a JSON-able answer. `guard(principal, **path_params)` runs the use case's access checks
+    before the fields are validated. For OpenAPI: `raw_body` documents a body the route reads itself, `roles`
+    narrows the roles `auth_as` admits when the use case checks more, `errors` are the codes the route may
+    answer besides the ones every route of its kind may, `tag` is its group."""
+
+    result_model = response  # `response` is the answer inside view()
 
     def decorate(func: Handler) -> Handler:
+        for method in methods:
+            binding.ENDPOINTS.append(
+                binding.Endpoint(
+                    path, method, auth_as, status, body, query, response, raw_body, roles, errors, tag, func
+                )
+            )
+
         @functools.wraps(func)
         def view(**params: str) -> Response:
             request = bp.current_request
@@ -126,7 +175,9 @@ def endpoint(
                     runtime.ensure_ready(settings)
                     now = datetime.now(UTC)
                     principal = _authenticate(request, settings, now, auth_as)
-                    response = _answer(func(Call(request, principal, settings, now), **params), status)
+                    call = Call(request, principal, settings, now)
+                    result = func(call, **_inputs(call, body, query, guard, params), **params)
+                    response = _answer(result, status, result_model)
                 except Exception as exc:  # every error becomes the API error shape
                     response = exception_response(exc)
                 return log.finish(response, principal)  # X-Request-Id, the request's log line and metrics

@@ -8,26 +8,72 @@ from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
 from chalicelib.usecases import simpeg
+from chalicelib.usecases.schemas import simpeg as schema
 
 bp = Blueprint(__name__)
 
 
-@endpoint(bp, "/v1/admin/simpeg/import", ["POST"], auth_as="super_admin")
-def simpeg_import(call: Call) -> dict[str, Any]:
-    query = dict(call.request.query_params or {})
+@endpoint(
+    bp,
+    "/v1/admin/simpeg/import",
+    ["POST"],
+    auth_as="super_admin",
+    query=schema.ImportQuery,
+    raw_body=schema.ImportBody,
+    response=schema.ImportResult,
+    tag="simpeg",
+)
+def simpeg_import(call: Call, query: schema.ImportQuery) -> dict[str, Any]:
+    """Import employees from a JSON body or a CSV file.
+
+    **Roles:** super_admin. Bad rows are reported in `errors`, good rows are applied; units are created from
+    `unor_id`/`unor_nama`. Deactivation only happens for a full import (`"full": true` in JSON, `?full=true` for
+    CSV). A plan the guard holds back (too many deactivations) answers 200 with `status: needs_confirmation` and
+    `blocked_by`; send again with `confirm_deactivations` set to the number shown. CSV: UTF-8, `,` or `;`
+    separated, header row with the EmployeeRecord columns (`text/plain` is read as CSV too).
+    """
     return simpeg.import_records(call.settings, call.principal, call.raw_body(), call.content_type(), query)
 
 
-@endpoint(bp, "/v1/admin/simpeg/sync", ["POST"], auth_as="super_admin")
+@endpoint(bp, "/v1/admin/simpeg/sync", ["POST"], auth_as="super_admin", response=schema.SyncRun, tag="simpeg")
 def simpeg_sync(call: Call) -> dict[str, Any]:
+    """Pull from the configured SIMPEG API now.
+
+    **Roles:** super_admin. Same code as the nightly schedule. An unreachable SIMPEG ends the run as `failed`
+    (answered 200 with that run); 503 when SIMPEG is not configured or storage is down.
+    """
     return simpeg.sync_now(call.settings, call.principal)
 
 
-@endpoint(bp, "/v1/admin/simpeg/runs/{run_id}/confirm", ["POST"], auth_as="super_admin")
+@endpoint(
+    bp,
+    "/v1/admin/simpeg/runs/{run_id}/confirm",
+    ["POST"],
+    auth_as="super_admin",
+    response=schema.SyncRun,
+    errors=("NOT_FOUND", "CONFLICT"),
+    tag="simpeg",
+)
 def simpeg_confirm(call: Call, run_id: str) -> dict[str, Any]:
+    """Confirm a held-back sync run (runs a fresh sync under the confirmation).
+
+    **Roles:** super_admin. 409 `CONFLICT` when the run is not waiting for confirmation.
+    """
     return simpeg.confirm(call.settings, call.principal, run_id)
 
 
-@endpoint(bp, "/v1/admin/simpeg/runs", ["GET"], auth_as="super_admin")
-def simpeg_runs(call: Call) -> dict[str, Any]:
-    return simpeg.list_runs(call.query("next"))
+@endpoint(
+    bp,
+    "/v1/admin/simpeg/runs",
+    ["GET"],
+    auth_as="super_admin",
+    query=schema.RunsQuery,
+    response=schema.RunPage,
+    tag="simpeg",
+)
+def simpeg_runs(call: Call, query: schema.RunsQuery) -> dict[str, Any]:
+    """Sync and import runs, newest first.
+
+    **Roles:** super_admin.
+    """
+    return simpeg.list_runs(query)

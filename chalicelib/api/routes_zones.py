@@ -2,46 +2,134 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
-from chalicelib.usecases import zones
+from chalicelib.usecases import access, directory, zones
+from chalicelib.usecases.schemas import zones as schema
 
 bp = Blueprint(__name__)
 
 
-@endpoint(bp, "/v1/admin/zones", ["POST"], auth_as="admin", status=201)
-def create_zone(call: Call) -> dict[str, Any]:
-    return zones.create_zone(call.principal, call.json(), call.settings)
+@endpoint(
+    bp,
+    "/v1/admin/zones",
+    ["POST"],
+    auth_as="admin",
+    roles=("super_admin",),
+    status=201,
+    body=schema.CreateZoneRequest,
+    guard=access.require_super_admin,
+    response=schema.ZoneView,
+    tag="zones",
+)
+def create_zone(call: Call, body: schema.CreateZoneRequest) -> schema.ZoneView:
+    """Create a work zone (polygon with optional holes, circle, or GeoJSON polygon).
+
+    **Roles:** super_admin (the route admits admins, the use case refuses a unit_admin with 403). Invalid
+    geometry → 400 `VALIDATION_ERROR` naming the field.
+    """
+    return zones.create_zone(call.principal, body, call.settings)
 
 
-@endpoint(bp, "/v1/admin/zones", ["GET"], auth_as="admin")
-def list_zones(call: Call) -> dict[str, Any]:
+@endpoint(bp, "/v1/admin/zones", ["GET"], auth_as="admin", response=schema.ZonePage, tag="zones")
+def list_zones(call: Call) -> schema.ZonePage:
+    """Zones the caller may see (without geometry).
+
+    **Roles:** unit_admin (zones of own units), super_admin (all).
+    """
     return zones.list_zones(call.principal)
 
 
-@endpoint(bp, "/v1/admin/zones/{zone_id}", ["GET"], auth_as="admin")
-def get_zone(call: Call, zone_id: str) -> dict[str, Any]:
+@endpoint(
+    bp,
+    "/v1/admin/zones/{zone_id}",
+    ["GET"],
+    auth_as="admin",
+    response=schema.ZoneView,
+    errors=("NOT_FOUND",),
+    tag="zones",
+)
+def get_zone(call: Call, zone_id: str) -> schema.ZoneView:
+    """One zone with its geometry.
+
+    **Roles:** unit_admin (zones of own units; others are 404), super_admin.
+    """
     return zones.get_zone(call.principal, zone_id)
 
 
-@endpoint(bp, "/v1/admin/zones/{zone_id}", ["PUT"], auth_as="admin")
-def update_zone(call: Call, zone_id: str) -> dict[str, Any]:
-    return zones.update_zone(call.principal, zone_id, call.json(), call.settings)
+@endpoint(
+    bp,
+    "/v1/admin/zones/{zone_id}",
+    ["PUT"],
+    auth_as="admin",
+    roles=("super_admin",),
+    body=schema.UpdateZoneRequest,
+    guard=zones.zone_to_update,
+    response=schema.ZoneView,
+    errors=("NOT_FOUND", "CONFLICT"),
+    tag="zones",
+)
+def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> schema.ZoneView:
+    """Replace a zone's shape (and optionally its name).
+
+    **Roles:** super_admin (a unit_admin gets 403). Cells are rebuilt and `version` bumped; a concurrent change
+    → 409 `CONFLICT`.
+    """
+    return zones.update_zone(call.principal, zone_id, body, call.settings)
 
 
-@endpoint(bp, "/v1/admin/zones/{zone_id}", ["DELETE"], auth_as="admin")
-def delete_zone(call: Call, zone_id: str) -> dict[str, Any]:
+@endpoint(
+    bp,
+    "/v1/admin/zones/{zone_id}",
+    ["DELETE"],
+    auth_as="admin",
+    roles=("super_admin",),
+    response=schema.ZoneDeleted,
+    errors=("NOT_FOUND", "CONFLICT"),
+    tag="zones",
+)
+def delete_zone(call: Call, zone_id: str) -> schema.ZoneDeleted:
+    """Delete a zone no unit uses.
+
+    **Roles:** super_admin (a unit_admin gets 403). 409 `CONFLICT` (details `unor_ids`) while a unit uses it.
+    """
     return zones.delete_zone(call.principal, zone_id)
 
 
-@endpoint(bp, "/v1/admin/units/{unor_id}/zones", ["PUT"], auth_as="admin")
-def set_unit_zones(call: Call, unor_id: str) -> dict[str, Any]:
-    return zones.set_unit_zones(call.principal, unor_id, call.json())
+@endpoint(
+    bp,
+    "/v1/admin/units/{unor_id}/zones",
+    ["PUT"],
+    auth_as="admin",
+    body=schema.UnitZonesRequest,
+    guard=directory.unit_in_scope,
+    response=schema.UnitZones,
+    errors=("NOT_FOUND",),
+    tag="zones",
+)
+def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> schema.UnitZones:
+    """Set the zones where a unit's employees may check in.
+
+    **Roles:** unit_admin (own units), super_admin. Unknown zone ids → 400 (details `zone_ids`).
+    """
+    return zones.set_unit_zones(call.principal, unor_id, body)
 
 
-@endpoint(bp, "/v1/admin/assignments", ["POST"], auth_as="admin", status=201)
-def create_assignment(call: Call) -> dict[str, Any]:
-    return zones.create_assignment(call.principal, call.json(), call.settings)
+@endpoint(
+    bp,
+    "/v1/admin/assignments",
+    ["POST"],
+    auth_as="admin",
+    status=201,
+    body=schema.AssignmentRequest,
+    response=schema.AssignmentCreated,
+    tag="zones",
+)
+def create_assignment(call: Call, body: schema.AssignmentRequest) -> schema.AssignmentCreated:
+    """Field duty (dinas luar) for named employees in an area between two dates.
+
+    **Roles:** unit_admin (employees of own units), super_admin. At most 90 employees and 366 days; unknown NIPs
+    → 400 (details `nips`).
+    """
+    return zones.create_assignment(call.principal, body, call.settings)

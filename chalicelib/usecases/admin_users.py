@@ -11,11 +11,13 @@ from chalicelib.store import audit, people
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases.access import require_super_admin
 from chalicelib.usecases.auth import validate_password
+from chalicelib.usecases.schemas.core import CreateAdminUserRequest
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9_.-]{3,40}$")
 
 
-def create_admin_user(actor: Principal, username: str, password: str, role: str, unit_ids: list[str]) -> AdminUser:
+def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> AdminUser:
+    username, password, role, unit_ids = request.username, request.password, request.role, request.unit_ids
     require_super_admin(actor)
     if not USERNAME_PATTERN.match(username):
         raise ValidationError("Nama pengguna tidak valid.", {"username": "3-40 of a-z 0-9 _ . -"})

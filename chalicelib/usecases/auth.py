@@ -23,6 +23,7 @@ from chalicelib.errors import (
 from chalicelib.settings import Settings
 from chalicelib.store import people
 from chalicelib.store.base import ConditionFailed
+from chalicelib.usecases.schemas.core import ActivateRequest, AdminLoginRequest, EmployeeLoginRequest
 
 _DUMMY_HASH = passwords.hash_secret("timing-equaliser")
 
@@ -61,7 +62,8 @@ def validate_password(password: object, field: str = "password") -> str:
 # --- admins ------------------------------------------------------------------------------------------
 
 
-def admin_login(username: str, password: str, settings: Settings, now: datetime) -> LoginResult:
+def admin_login(request: AdminLoginRequest, settings: Settings, now: datetime) -> LoginResult:
+    username, password = request.username, request.password
     account = people.admin_account(username)
     if account is None:
         passwords.verify_secret(password, _DUMMY_HASH)
@@ -98,7 +100,8 @@ def _bind(nip: str, device_id: str, password_hash: str | None) -> None:
         raise DeviceMismatchError() from exc
 
 
-def activate(nip: str, code: str, password: str, device_id: str, *, settings: Settings, now: datetime) -> IssuedToken:
+def activate(request: ActivateRequest, settings: Settings, now: datetime) -> IssuedToken:
+    nip, code, password, device_id = request.nip, request.activation_code, request.password, request.device_id
     account = _employee_for_login(nip, now)
     credentials = account.credentials
     expired = (credentials.activation_expires or 0) <= epoch(now)
@@ -123,7 +126,8 @@ def bind_first_phone(
     return _employee_token(account.employee, device_id, settings, now)
 
 
-def employee_login(nip: str, password: str, device_id: str, settings: Settings, now: datetime) -> IssuedToken:
+def employee_login(request: EmployeeLoginRequest, settings: Settings, now: datetime) -> IssuedToken:
+    nip, password, device_id = request.nip, request.password, request.device_id
     account = _employee_for_login(nip, now)
     _check_password(account.credentials, password, settings, now)
     employee = account.employee

@@ -4,151 +4,160 @@ Ramadan periods and leaves. Every write is audited; a schedule change never rewr
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from chalicelib.api import fields
 from chalicelib.domain.calendar import DateRange, HolidayKind, LeaveKind
-from chalicelib.domain.people import Principal, validate_nip
+from chalicelib.domain.people import Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store import audit, people
+from chalicelib.store import audit
 from chalicelib.store import calendar as store
 from chalicelib.usecases import access
-from chalicelib.usecases.directory import employee_in_scope
+from chalicelib.usecases.directory import employee_in_scope, unit_in_scope
+from chalicelib.usecases.schemas.calendar import (
+    EmployeeSchedule,
+    Holiday,
+    HolidayDeleted,
+    HolidayPage,
+    HolidayRequest,
+    HolidaysQuery,
+    Leave,
+    LeaveRequest,
+    Ramadan,
+    RamadanRequest,
+    ScheduleRequest,
+    ShiftsRequest,
+    ShiftsSaved,
+    UnitSchedule,
+    UnitScheduleSet,
+)
+from chalicelib.usecases.schemas.common import parse_date
 
 MAX_LEAVE_DAYS = 366
-MAX_ROSTER_DAYS = 62
 
 
-def _week(body: dict[str, Any]) -> WeekSchedule:
-    days = body.get("days")
-    if not isinstance(days, dict):
-        raise ValidationError("Jadwal harian wajib diisi.", {"days": "object of weekday → {start, end}"})
+def _week(body: ScheduleRequest) -> WeekSchedule:
     try:
-        return WeekSchedule.from_dict(days)
+        return WeekSchedule.from_dict(body.days)
     except AttendanceError as exc:
         raise ValidationError(exc.message or "Jadwal tidak valid.", {"days": exc.details}) from exc
 
 
-def _effective_from(body: dict[str, Any], settings: Settings, now: datetime) -> date:
-    effective = fields.date_field(body, "effective_from")
+def _effective_from(body: ScheduleRequest, settings: Settings, now: datetime) -> date:
+    effective = body.effective_from
     if effective < now.astimezone(settings.tz).date():
         raise ValidationError("Jadwal tidak boleh berlaku surut.", {"effective_from": "today or later"})
     return effective
 
 
 def set_unit_schedule(
-    actor: Principal, unor_id: str, body: dict[str, Any], settings: Settings, now: datetime
-) -> dict[str, Any]:
-    access.require_unit_scope(actor, unor_id)
-    if people.get_unit(unor_id) is None:
-        raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
+    actor: Principal, unor_id: str, body: ScheduleRequest, settings: Settings, now: datetime
+) -> UnitScheduleSet:
+    unit_in_scope(actor, unor_id)
     effective, week = _effective_from(body, settings, now), _week(body)
     created_at = store.add_schedule_version(store.unit_owner(unor_id), effective, week, actor.subject)
     audit.record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
-    return {
-        "unor_id": unor_id,
-        "effective_from": effective.isoformat(),
-        "created_at": created_at,
-        "days": week.to_dict(),
-        "versions": store.schedule_history(store.unit_owner(unor_id)),
-    }
+    return UnitScheduleSet.model_validate(
+        {
+            "unor_id": unor_id,
+            "effective_from": effective.isoformat(),
+            "created_at": created_at,
+            "days": week.to_dict(),
+            "versions": store.schedule_history(store.unit_owner(unor_id)),
+        }
+    )
 
 
-def get_unit_schedule(actor: Principal, unor_id: str) -> dict[str, Any]:
+def get_unit_schedule(actor: Principal, unor_id: str) -> UnitSchedule:
     access.require_unit_scope(actor, unor_id)
-    return {"unor_id": unor_id, "versions": store.schedule_history(store.unit_owner(unor_id))}
+    return UnitSchedule.model_validate(
+        {"unor_id": unor_id, "versions": store.schedule_history(store.unit_owner(unor_id))}
+    )
 
 
 def set_employee_schedule(
-    actor: Principal, nip: str, body: dict[str, Any], settings: Settings, now: datetime
-) -> dict[str, Any]:
+    actor: Principal, nip: str, body: ScheduleRequest, settings: Settings, now: datetime
+) -> EmployeeSchedule:
     employee = employee_in_scope(actor, nip)
     effective, week = _effective_from(body, settings, now), _week(body)
     owner = store.employee_owner(employee.nip)
     store.add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
     audit.record(actor.subject, "schedule.employee", employee.nip, {"effective_from": effective.isoformat()})
-    return {"nip": employee.nip, "versions": store.schedule_history(owner)}
+    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": store.schedule_history(owner)})
 
 
-def set_shifts(actor: Principal, nip: str, body: dict[str, Any]) -> dict[str, Any]:
+def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
     """A shift roster: per date the hours (possibly crossing midnight) or null for a day off."""
     employee = employee_in_scope(actor, nip)
-    raw = body.get("shifts")
-    if not isinstance(raw, dict) or not raw or len(raw) > MAX_ROSTER_DAYS:
-        raise ValidationError("Daftar shift tidak valid.", {"shifts": f"1-{MAX_ROSTER_DAYS} dates"})
     shifts: dict[date, WorkHours | None] = {}
-    for day_text, hours in raw.items():
-        day = fields.parse_date(day_text, "shifts")
+    for day_text, hours in body.shifts.items():
+        day = parse_date(day_text, "shifts")
         try:
             shifts[day] = None if hours is None else WorkHours.parse(hours.get("start"), hours.get("end"))
         except (AttendanceError, AttributeError) as exc:
             raise ValidationError("Jam shift tidak valid.", {"shifts": day_text}) from exc
     store.put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
     audit.record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
-    return {"nip": employee.nip, "days": len(shifts)}
+    return ShiftsSaved.model_validate({"nip": employee.nip, "days": len(shifts)})
 
 
-def put_holiday(actor: Principal, day_text: str, body: dict[str, Any]) -> dict[str, Any]:
+def put_holiday(actor: Principal, day_text: str, body: HolidayRequest) -> Holiday:
     access.require_super_admin(actor)
-    day = fields.parse_date(day_text, "date")
-    name = fields.req_string(body, "name", max_len=120)
-    kind = body.get("kind", HolidayKind.LOCAL.value)
-    if kind not in {k.value for k in HolidayKind}:
-        raise ValidationError("Jenis libur tidak dikenal.", {"kind": [k.value for k in HolidayKind]})
-    store.put_holiday(day, name, str(kind))
+    day = parse_date(day_text, "date")
+    name, kind = body.name, HolidayKind(body.kind).value
+    store.put_holiday(day, name, kind)
     audit.record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
-    return {"date": day.isoformat(), "name": name, "kind": kind}
+    return Holiday.model_validate({"date": day.isoformat(), "name": name, "kind": kind})
 
 
-def delete_holiday(actor: Principal, day_text: str) -> dict[str, Any]:
+def delete_holiday(actor: Principal, day_text: str) -> HolidayDeleted:
     access.require_super_admin(actor)
-    day = fields.parse_date(day_text, "date")
+    day = parse_date(day_text, "date")
     if not store.delete_holiday(day):
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
     audit.record(actor.subject, "holiday.delete", day.isoformat())
-    return {"date": day.isoformat(), "deleted": True}
+    return HolidayDeleted.model_validate({"date": day.isoformat(), "deleted": True})
 
 
-def list_holidays(actor: Principal, year_text: str | None, now: datetime) -> dict[str, Any]:
+def list_holidays(actor: Principal, query: HolidaysQuery, now: datetime) -> HolidayPage:
     access.require_admin(actor)
-    year = now.year if not year_text else _year(year_text)
-    return {"items": store.holidays_of_year(year), "next": None}
+    year = query.year or now.year
+    return HolidayPage.model_validate({"items": store.holidays_of_year(year), "next": None})
 
 
-def _year(text: str) -> int:
+def year_of(text: str) -> int:
     if not text.isdigit() or not 2000 <= int(text) <= 2100:
         raise ValidationError("Tahun tidak valid.", {"year": "2000-2100"})
     return int(text)
 
 
-def put_ramadan(actor: Principal, year_text: str, body: dict[str, Any]) -> dict[str, Any]:
+def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> Ramadan:
     access.require_super_admin(actor)
-    year = _year(year_text)
-    start, end = fields.date_field(body, "start_date"), fields.date_field(body, "end_date")
+    year = year_of(year_text)
+    start, end = body.start_date, body.end_date
     if end < start or (end - start) > timedelta(days=31) or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
     store.put_ramadan(year, DateRange(start, end), actor.subject)
     audit.record(actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()})
-    return {"year": year, "start_date": start.isoformat(), "end_date": end.isoformat()}
+    return Ramadan.model_validate({"year": year, "start_date": start.isoformat(), "end_date": end.isoformat()})
 
 
-def add_leave(actor: Principal, body: dict[str, Any]) -> dict[str, Any]:
-    nip = validate_nip(body.get("nip"))
-    employee = employee_in_scope(actor, nip)
-    kind = LeaveKind.from_api(fields.choice(body, "type", ("CUTI", "IZIN", "SAKIT")))
-    start, end = fields.date_field(body, "start_date"), fields.date_field(body, "end_date")
+def add_leave(actor: Principal, body: LeaveRequest) -> Leave:
+    employee = employee_in_scope(actor, body.nip)
+    kind = LeaveKind.from_api(body.type)
+    start, end = body.start_date, body.end_date
     if end < start or (end - start).days > MAX_LEAVE_DAYS:
         raise ValidationError("Rentang tanggal cuti tidak valid.", {"end_date": "on/after start, at most a year"})
-    reason = fields.string(body, "reason", max_len=500, required=False)
+    reason = body.reason
     entry = store.LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, reason)
     leave_id = store.add_leave(entry, actor.subject)
     audit.record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
-    return {
-        "leave_id": leave_id,
-        "nip": employee.nip,
-        "type": body["type"],
-        "start_date": start.isoformat(),
-        "end_date": end.isoformat(),
-    }
+    return Leave.model_validate(
+        {
+            "leave_id": leave_id,
+            "nip": employee.nip,
+            "type": body.type,
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+        }
+    )

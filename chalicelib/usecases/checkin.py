@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from chalicelib import runtime
-from chalicelib.api import fields
 from chalicelib.attendance import challenges
 from chalicelib.domain.attendance import Duty, Event
 from chalicelib.domain.people import Employee, Principal
@@ -43,6 +42,7 @@ from chalicelib.store.base import iso, parse_iso
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases import faces, recaps
 from chalicelib.usecases.auth import employee_of
+from chalicelib.usecases.schemas.attendance import CheckinBody
 from chalicelib.usecases.zones import geo_policy, zone_config
 
 Kind = Literal["in", "out"]
@@ -99,23 +99,23 @@ class CheckinRequest:
     fingerprint: str
 
 
-def parse_request(body: dict[str, Any], raw: bytes, settings: Settings) -> CheckinRequest:
-    kind = fields.choice(body, "type", ("in", "out"))
-    request_id = fields.req_string(body, "client_request_id", max_len=64)
-    offline = fields.boolean(body, "offline", False)
-    challenge_id = fields.string(body, "challenge_id", max_len=64, required=not offline)
-    captured_at = fields.instant(body, "captured_at", required=offline)
+def parse_request(body: CheckinBody, raw: bytes, settings: Settings) -> CheckinRequest:
+    """The check-in as judged: the typed body, its decoded photo, and the fingerprint of the raw request."""
+    if body.challenge_id is None and not body.offline:
+        raise ValidationError("Kolom 'challenge_id' wajib diisi.", {"challenge_id": "required"})
+    if body.captured_at is None and body.offline:
+        raise ValidationError("Kolom 'captured_at' tidak valid.", {"captured_at": "required"})
     return CheckinRequest(
-        kind="in" if kind == "in" else "out",
-        client_request_id=request_id,
-        challenge_id=challenge_id,
-        latitude=fields.req_number(body, "latitude", low=-90, high=90),
-        longitude=fields.req_number(body, "longitude", low=-180, high=180),
-        accuracy_m=fields.req_number(body, "accuracy_m", low=0, high=100_000),
-        captured_at=captured_at,
-        mock_location=fields.boolean(body, "mock_location", False),
-        offline=offline,
-        photo=faces.decode_photo(body, settings),
+        kind="in" if body.type == "in" else "out",
+        client_request_id=body.client_request_id,
+        challenge_id=body.challenge_id,
+        latitude=body.latitude,
+        longitude=body.longitude,
+        accuracy_m=body.accuracy_m,
+        captured_at=body.captured_at,
+        mock_location=body.mock_location,
+        offline=body.offline,
+        photo=faces.decode_photo(body.photo, settings),
         fingerprint=hashlib.sha256(raw).hexdigest(),
     )
 
@@ -149,7 +149,7 @@ class Answer:
     body: dict[str, Any]
 
 
-def check_in(principal: Principal, body: dict[str, Any], raw: bytes, settings: Settings, now: datetime) -> Answer:
+def check_in(principal: Principal, body: CheckinBody, raw: bytes, settings: Settings, now: datetime) -> Answer:
     request = parse_request(body, raw, settings)
     key = f"{principal.subject}#{request.client_request_id}"
     claimed = store.claim_request(key, request.fingerprint, now, STALE_CLAIM_S)

@@ -2,38 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, validate_nip
+from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, Unit, validate_nip
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.store import people
 from chalicelib.usecases import access
+from chalicelib.usecases.schemas.core import EmployeePage, EmployeesQuery, EmployeeView, UnitPage, UnitView
 
 
-def employee_view(e: Employee) -> dict[str, Any]:
-    return {
-        "nip": e.nip,
-        "nama": e.nama,
-        "unor_id": e.unor_id,
-        "jabatan": e.jabatan,
-        "active": e.active,
-        "enrolled": e.template_count > 0,
-        "device_bound": e.device_id is not None,
-    }
+def employee_view(e: Employee) -> EmployeeView:
+    return EmployeeView(
+        nip=e.nip,
+        nama=e.nama,
+        unor_id=e.unor_id,
+        jabatan=e.jabatan,
+        active=e.active,
+        enrolled=e.template_count > 0,
+        device_bound=e.device_id is not None,
+    )
 
 
-def list_employees(principal: Principal, unor_id: str | None, q: str | None, cursor: str | None) -> dict[str, Any]:
+def list_employees(principal: Principal, query: EmployeesQuery) -> EmployeePage:
     """Employees of one unit, paged; a full NIP in `q` finds one person anywhere in the caller's scope."""
+    unor_id, q, cursor = query.unor_id, query.q, query.next
     if q and NIP_PATTERN.match(q) and unor_id is None:
         found = people.get_employee(q)
         visible = found is not None and _in_scope(principal, found.unor_id)
-        return {"items": [employee_view(found)] if found and visible else [], "next": None}
+        return EmployeePage(items=[employee_view(found)] if found and visible else [], next=None)
     units = access.visible_units(principal, unor_id)
     if units is None or len(units) != 1:
         raise ValidationError("Pilih unit (unor_id).", {"unor_id": "required"})
     page = people.employees_of_unit(units[0], cursor)
     items = [employee_view(e) for e in page.items if _matches(e, q)]
-    return {"items": items, "next": page.next}
+    return EmployeePage(items=items, next=page.next)
 
 
 def _in_scope(principal: Principal, unor_id: str) -> bool:
@@ -47,19 +47,27 @@ def _matches(e: Employee, q: str | None) -> bool:
     return needle in e.nama.lower() or e.nip.startswith(needle)
 
 
-def list_units(principal: Principal) -> dict[str, Any]:
+def list_units(principal: Principal) -> UnitPage:
     units = access.visible_units(principal, None)
     ids = people.list_unit_ids() if units is None else units
     items = [
-        {
-            "unor_id": u.unor_id,
-            "unor_nama": u.unor_nama,
-            "zone_ids": sorted(u.zone_ids),
-            "employee_count": people.count_employees(u.unor_id),
-        }
+        UnitView(
+            unor_id=u.unor_id,
+            unor_nama=u.unor_nama,
+            zone_ids=sorted(u.zone_ids),
+            employee_count=people.count_employees(u.unor_id),
+        )
         for u in people.get_units(ids)
     ]
-    return {"items": items, "next": None}
+    return UnitPage(items=items, next=None)
+
+
+def unit_in_scope(principal: Principal, unor_id: str) -> Unit:
+    access.require_unit_scope(principal, unor_id)
+    unit = people.get_unit(unor_id)
+    if unit is None:
+        raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
+    return unit
 
 
 def employee_in_scope(principal: Principal, nip: str) -> Employee:

@@ -24,13 +24,11 @@ from chalicelib.settings import Settings
 from chalicelib.store import audit, faces
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases.directory import employee_in_scope
+from chalicelib.usecases.schemas.attendance import EnrolRequest
 
 
-def decode_photo(body: dict[str, Any], settings: Settings) -> bytes:
-    """The base64 photo of a request body; limits are checked again when the image is decoded."""
-    value = body.get("photo")
-    if not isinstance(value, str) or not value:
-        raise ValidationError("Foto wajib dikirim (base64).", {"photo": "required base64 JPEG/PNG"})
+def decode_photo(value: str, settings: Settings) -> bytes:
+    """The base64 photo of a request; limits are checked again when the image is decoded."""
     try:
         data = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -43,10 +41,10 @@ def decode_photo(body: dict[str, Any], settings: Settings) -> bytes:
 # --- enrolment ---------------------------------------------------------------------------------------
 
 
-def enrol(actor: Principal, nip: str, body: dict[str, Any], settings: Settings, now: datetime) -> dict[str, Any]:
+def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, now: datetime) -> dict[str, Any]:
     """Add a reference photo: analysed, refused on no/many faces or poor quality, photo kept privately."""
     employee = employee_in_scope(actor, nip)
-    data = decode_photo(body, settings)
+    data = decode_photo(body.photo, settings)
     engine, policy = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
     check_replay(analysis, faces.fingerprints_of(employee.nip, now), engine.config.replay)

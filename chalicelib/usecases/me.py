@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from chalicelib.api import fields
 from chalicelib.attendance.calendar import plan_day
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
@@ -17,6 +16,7 @@ from chalicelib.store import zones as zone_store
 from chalicelib.usecases import recaps
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.checkin import event_view
+from chalicelib.usecases.schemas.attendance import MyEventsQuery
 
 MAX_RANGE_DAYS = 62
 
@@ -52,12 +52,10 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str
     }
 
 
-def my_events(
-    principal: Principal, start_text: str | None, end_text: str | None, settings: Settings, now: datetime
-) -> dict[str, Any]:
+def my_events(principal: Principal, query: MyEventsQuery, settings: Settings, now: datetime) -> dict[str, Any]:
     today = now.astimezone(settings.tz).date()
-    start = fields.parse_date(start_text, "from") if start_text else today - timedelta(days=6)
-    end = fields.parse_date(end_text, "to") if end_text else today
+    start = query.from_ or today - timedelta(days=6)
+    end = query.to or today
     if end < start or (end - start).days > MAX_RANGE_DAYS:
         raise ValidationError("Rentang tanggal tidak valid.", {"to": f"on/after from, at most {MAX_RANGE_DAYS} days"})
     tz = settings.tz

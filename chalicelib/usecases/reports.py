@@ -10,17 +10,16 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.api import fields
 from chalicelib.attendance.export import export_monthly
 from chalicelib.attendance.monthly import EmployeeMonth, monthly_report
 from chalicelib.domain.people import Principal
 from chalicelib.domain.status import YearToDate
-from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store import audit, people, statuses
 from chalicelib.store.photos import EXPORT_PREFIX
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import one_unit, units_of, visible_units
+from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonitorQuery, MonthlyQuery, RecapRequest
 
 INLINE_CSV_BYTES = 1_000_000
 
@@ -28,28 +27,25 @@ INLINE_CSV_BYTES = 1_000_000
 # --- daily -------------------------------------------------------------------------------------------
 
 
-def run_recap(principal: Principal, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    day = fields.date_field(body, "date")
-    unor_id = fields.string(body, "unor_id", max_len=64, required=False)
+def run_recap(principal: Principal, body: RecapRequest, settings: Settings) -> dict[str, Any]:
+    day, unor_id = body.date, body.unor_id
     units = visible_units(principal, unor_id)
     result = recaps.run_daily_recap(day, settings, units)
     audit.record(principal.subject, "recap.daily", day.isoformat(), {"unor_id": unor_id, **result})
     return result
 
 
-def daily_recap(principal: Principal, day_text: str | None, unor_id: str | None, cursor: str | None) -> dict[str, Any]:
-    day = fields.parse_date(day_text, "date")
-    unit = one_unit(principal, unor_id)
-    rows, next_cursor = statuses.day_page(unit, day, cursor)
+def daily_recap(principal: Principal, query: DailyRecapQuery) -> dict[str, Any]:
+    day = query.date
+    unit = one_unit(principal, query.unor_id)
+    rows, next_cursor = statuses.day_page(unit, day, query.next)
     items = [recaps.recap_item(r.nama, r.nip, r.status) for r in rows]
     return {"date": day.isoformat(), "unor_id": unit, "items": items, "next": next_cursor}
 
 
-def monitor(
-    principal: Principal, day_text: str | None, unor_id: str | None, settings: Settings, now: datetime
-) -> dict[str, Any]:
-    day = fields.parse_date(day_text, "date") if day_text else now.astimezone(settings.tz).date()
-    return recaps.monitor(one_unit(principal, unor_id), day, now, settings)
+def monitor(principal: Principal, query: MonitorQuery, settings: Settings, now: datetime) -> dict[str, Any]:
+    day = query.date or now.astimezone(settings.tz).date()
+    return recaps.monitor(one_unit(principal, query.unor_id), day, now, settings)
 
 
 # --- monthly -----------------------------------------------------------------------------------------
@@ -91,15 +87,8 @@ def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
     return result
 
 
-def monthly(
-    principal: Principal, month: str | None, unor_id: str | None, fmt: str | None, settings: Settings
-) -> dict[str, Any] | tuple[str, bytes]:
-    if not month or len(month) != 7:
-        raise ValidationError("Format bulan harus TTTT-BB.", {"month": "YYYY-MM"})
-    fields.parse_date(f"{month}-01", "month")
-    chosen = fmt or "json"
-    if chosen not in ("json", "csv", "xlsx"):
-        raise ValidationError("Format harus json, csv, atau xlsx.", {"format": "json|csv|xlsx"})
+def monthly(principal: Principal, query: MonthlyQuery, settings: Settings) -> dict[str, Any] | tuple[str, bytes]:
+    month, unor_id, chosen = query.month, query.unor_id, query.format
     per_unit = recaps.map_units(lambda unit: _unit_month(unit, month), units_of(principal, unor_id))
     employees = [e for unit_rows in per_unit for e in unit_rows]
     report = monthly_report(month, employees, recaps.rule_table(settings))

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.api import fields
 from chalicelib.domain.people import Principal
-from chalicelib.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store
 from chalicelib.store import audit
@@ -16,13 +15,13 @@ from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor,
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import require_unit_scope, units_of
 from chalicelib.usecases.checkin import event_view
+from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
 
 
-def list_reviews(principal: Principal, status: str | None, unor_id: str | None, cursor: str | None) -> dict[str, Any]:
-    if status not in (None, "pending"):
-        raise ValidationError("Hanya status 'pending' yang didukung.", {"status": "pending"})
-    position = decode_cursor(cursor) or {}
-    units = units_of(principal, unor_id)
+def list_reviews(principal: Principal, query: ReviewsQuery) -> dict[str, Any]:
+    """Pending reviews of the caller's units (or one unit), 100 per page."""
+    position = decode_cursor(query.next) or {}
+    units = units_of(principal, query.unor_id)
     start = int(position.get("unit", 0))
     items: list[dict[str, Any]] = []
     last: dict[str, Any] | None = position.get("key")
@@ -37,10 +36,9 @@ def list_reviews(principal: Principal, status: str | None, unor_id: str | None, 
 
 
 def decide(
-    principal: Principal, event_id: str, body: dict[str, Any], settings: Settings, now: datetime
+    principal: Principal, event_id: str, body: DecisionRequest, settings: Settings, now: datetime
 ) -> dict[str, Any]:
-    decision = fields.choice(body, "decision", ("approve", "reject"))
-    note = fields.string(body, "note", max_len=500, required=False)
+    decision, note = body.decision, body.note
     event = events_store.get_event(event_id)
     if event is None:
         raise NotFoundError("Data absen tidak ditemukan.", {"event_id": event_id})

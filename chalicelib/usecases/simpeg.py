@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic_core import PydanticCustomError
+
 from chalicelib.domain.people import Principal
 from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.settings import Settings
@@ -26,6 +28,7 @@ from chalicelib.simpeg import (
 )
 from chalicelib.store import audit
 from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
+from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery, count_or_error
 
 MAX_RUNS_PAGE = 50
 
@@ -69,12 +72,12 @@ def confirm(settings: Settings, actor: Principal, run_id: str) -> dict[str, Any]
 
 
 def import_records(
-    settings: Settings, actor: Principal, body: bytes, content_type: str, query: dict[str, str]
+    settings: Settings, actor: Principal, body: bytes, content_type: str, query: ImportQuery
 ) -> dict[str, Any]:
     """Apply a JSON or CSV import; bad rows are reported, good rows applied."""
-    confirm_count = _optional_int(query.get("confirm_deactivations"), "confirm_deactivations")
+    confirm_count = query.confirm_deactivations
     if content_type in ("text/csv", "text/plain"):
-        request = parse_import_csv(body, full=query.get("full") in ("true", "1"))
+        request = parse_import_csv(body, full=query.full in ("true", "1"))
     else:
         data = _json(body)
         request = parse_import_json(data)
@@ -93,8 +96,8 @@ def import_records(
     return response
 
 
-def list_runs(cursor: str | None) -> dict[str, Any]:
-    runs, next_cursor = DynamoRunLog().list_runs(MAX_RUNS_PAGE, cursor)
+def list_runs(query: RunsQuery) -> dict[str, Any]:
+    runs, next_cursor = DynamoRunLog().list_runs(MAX_RUNS_PAGE, query.next)
     return {"items": [r.to_dict() for r in runs], "next": next_cursor}
 
 
@@ -106,12 +109,8 @@ def _json(body: bytes) -> object:
 
 
 def _optional_int(value: object, name: str) -> int | None:
-    if value is None or value == "":
-        return None
     try:
-        number = int(str(value))
-    except ValueError as exc:
-        raise ValidationError(f"Kolom '{name}' harus bilangan bulat.", {name: "must be an integer"}) from exc
-    if number < 0:
-        raise ValidationError(f"Kolom '{name}' tidak boleh negatif.", {name: "must be >= 0"})
-    return number
+        return count_or_error(value, name)
+    except PydanticCustomError as exc:
+        message = (exc.context or {}).get("message")
+        raise ValidationError(message if isinstance(message, str) else None, {name: exc.message()}) from exc

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from typing import Any
 
-from chalicelib.api import fields
 from chalicelib.domain.people import Principal, validate_nip
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import GeoPolicy, ZoneConfig, build_cells, cells_to_storable, parse_shape, shape_to_dict
@@ -15,10 +13,23 @@ from chalicelib.store import audit, people
 from chalicelib.store import zones as store
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases import access
+from chalicelib.usecases.directory import unit_in_scope
+from chalicelib.usecases.schemas.zones import (
+    AssignmentCreated,
+    AssignmentRequest,
+    CreateZoneRequest,
+    UnitZones,
+    UnitZonesRequest,
+    UpdateZoneRequest,
+    ZoneDeleted,
+    ZonePage,
+    ZoneShape,
+    ZoneSummary,
+    ZoneView,
+)
 
 MAX_ASSIGNMENT_DAYS = 366
 MAX_ASSIGNMENT_EMPLOYEES = 90  # one DynamoDB transaction holds the letter and every duty row
-SHAPE_KEYS = ("polygon", "circle", "geojson", "holes")
 
 
 def zone_config(settings: Settings) -> ZoneConfig:
@@ -32,10 +43,10 @@ def geo_policy(settings: Settings) -> GeoPolicy:
 
 
 def _build(
-    zone_id: str, name: str, body: dict[str, Any], settings: Settings, *, version: int, purpose: str
+    zone_id: str, name: str, body: ZoneShape, settings: Settings, *, version: int, purpose: str
 ) -> store.StoredZone:
     config = zone_config(settings)
-    shape = parse_shape({k: body[k] for k in SHAPE_KEYS if k in body}, config)
+    shape = parse_shape(body.shape_spec(), config)
     cells = build_cells(shape, config)
     geometry = shape_to_dict(shape)
     return store.StoredZone(
@@ -51,22 +62,25 @@ def _build(
     )
 
 
-def zone_view(zone: store.StoredZone) -> dict[str, Any]:
-    return {
-        "zone_id": zone.zone_id,
-        "name": zone.name,
-        "kind": zone.kind,
-        "resolution": zone.resolution,
-        "cell_count": zone.cell_count,
-        "version": zone.version,
-        "purpose": zone.purpose,
-        "geometry": zone.geometry,
-    }
+def zone_summary(zone: store.StoredZone) -> ZoneSummary:
+    return ZoneSummary(
+        zone_id=zone.zone_id,
+        name=zone.name,
+        kind=zone.kind,
+        resolution=zone.resolution,
+        cell_count=zone.cell_count,
+        version=zone.version,
+        purpose=zone.purpose,
+    )
 
 
-def create_zone(actor: Principal, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
+def zone_view(zone: store.StoredZone) -> ZoneView:
+    return ZoneView(**zone_summary(zone).model_dump(), geometry=zone.geometry)
+
+
+def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -> ZoneView:
     access.require_super_admin(actor)
-    name = fields.req_string(body, "name", max_len=120)
+    name = body.name
     zone = _build(f"z-{secrets.token_hex(6)}", name, body, settings, version=1, purpose="unit")
     store.put_zone(zone, expected_version=None)
     audit.record(actor.subject, "zone.create", zone.zone_id, {"name": name, "cells": zone.cell_count})
@@ -80,7 +94,7 @@ def _existing(zone_id: str) -> store.StoredZone:
     return zone
 
 
-def get_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
+def get_zone(actor: Principal, zone_id: str) -> ZoneView:
     access.require_admin(actor)
     zone = _existing(zone_id)
     if not actor.is_super_admin and zone_id not in _zones_of_units(actor.unit_ids):
@@ -92,22 +106,22 @@ def _zones_of_units(unit_ids: frozenset[str]) -> set[str]:
     return {z for unit in people.get_units(unit_ids) for z in unit.zone_ids}
 
 
-def list_zones(actor: Principal) -> dict[str, Any]:
+def list_zones(actor: Principal) -> ZonePage:
     access.require_admin(actor)
     ids = store.list_zone_ids() if actor.is_super_admin else sorted(_zones_of_units(actor.unit_ids))
-    items = []
-    for zone in store.get_zones(ids):
-        view = zone_view(zone)
-        view.pop("geometry")
-        items.append(view)
-    return {"items": items, "next": None}
+    return ZonePage(items=[zone_summary(zone) for zone in store.get_zones(ids)], next=None)
 
 
-def update_zone(actor: Principal, zone_id: str, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """Replace a zone's shape (and name); the cells are rebuilt and the version bumped."""
+def zone_to_update(actor: Principal, zone_id: str) -> store.StoredZone:
+    """The zone a super admin may change (403 for others, 404 when it does not exist)."""
     access.require_super_admin(actor)
-    current = _existing(zone_id)
-    name = fields.string(body, "name", max_len=120, required=False) or current.name
+    return _existing(zone_id)
+
+
+def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, settings: Settings) -> ZoneView:
+    """Replace a zone's shape (and name); the cells are rebuilt and the version bumped."""
+    current = zone_to_update(actor, zone_id)
+    name = body.name or current.name
     zone = _build(zone_id, name, body, settings, version=current.version + 1, purpose=current.purpose)
     try:
         store.put_zone(zone, expected_version=current.version)
@@ -117,7 +131,7 @@ def update_zone(actor: Principal, zone_id: str, body: dict[str, Any], settings: 
     return zone_view(zone)
 
 
-def delete_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
+def delete_zone(actor: Principal, zone_id: str) -> ZoneDeleted:
     access.require_super_admin(actor)
     _existing(zone_id)
     users = [u.unor_id for u in people.get_units(people.list_unit_ids()) if zone_id in u.zone_ids]
@@ -125,34 +139,31 @@ def delete_zone(actor: Principal, zone_id: str) -> dict[str, Any]:
         raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone_id, "unor_ids": users})
     store.delete_zone(zone_id)
     audit.record(actor.subject, "zone.delete", zone_id)
-    return {"zone_id": zone_id, "deleted": True}
+    return ZoneDeleted(zone_id=zone_id, deleted=True)
 
 
-def set_unit_zones(actor: Principal, unor_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    access.require_unit_scope(actor, unor_id)
-    if people.get_unit(unor_id) is None:
-        raise NotFoundError("Unit tidak ditemukan.", {"unor_id": unor_id})
-    zone_ids = fields.string_list(body, "zone_ids", max_items=50)
+def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> UnitZones:
+    unit_in_scope(actor, unor_id)
+    zone_ids = body.zone_ids
     found = {z.zone_id for z in store.get_zones(zone_ids)}
     missing = sorted(set(zone_ids) - found)
     if missing:
         raise ValidationError("Zona tidak ditemukan.", {"zone_ids": missing})
     people.set_unit_zones(unor_id, set(zone_ids))
     audit.record(actor.subject, "unit.zones", unor_id, {"zone_ids": zone_ids})
-    return {"unor_id": unor_id, "zone_ids": sorted(zone_ids)}
+    return UnitZones(unor_id=unor_id, zone_ids=sorted(zone_ids))
 
 
-def create_assignment(actor: Principal, body: dict[str, Any], settings: Settings) -> dict[str, Any]:
+def create_assignment(actor: Principal, body: AssignmentRequest, settings: Settings) -> AssignmentCreated:
     """Field duty: named employees may also check in inside the given area between two dates."""
     access.require_admin(actor)
-    nips = fields.string_list(body, "nips", max_items=MAX_ASSIGNMENT_EMPLOYEES)
+    nips = body.nips
     if not nips:
         raise ValidationError("Daftar NIP kosong.", {"nips": "at least one NIP"})
-    start, end = fields.date_field(body, "start_date"), fields.date_field(body, "end_date")
+    start, end = body.start_date, body.end_date
     if end < start or end - start > timedelta(days=MAX_ASSIGNMENT_DAYS):
         raise ValidationError("Rentang tanggal tugas tidak valid.", {"end_date": "on/after start, at most a year"})
-    letter_no = fields.req_string(body, "letter_no", max_len=100)
-    reason = fields.req_string(body, "reason", max_len=500)
+    letter_no, reason = body.letter_no, body.reason
     units = {}
     for nip in nips:
         employee = people.get_employee(validate_nip(nip, "nips"))
@@ -171,4 +182,4 @@ def create_assignment(actor: Principal, body: dict[str, Any], settings: Settings
         actor.subject,
     )
     audit.record(actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter_no})
-    return {"assignment_id": assignment_id, "zone_id": zone.zone_id, "cell_count": zone.cell_count}
+    return AssignmentCreated(assignment_id=assignment_id, zone_id=zone.zone_id, cell_count=zone.cell_count)

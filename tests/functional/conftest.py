@@ -17,6 +17,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib import runtime
+from chalicelib.api import binding
 from chalicelib.settings import load_settings
 from chalicelib.store.aws import reset_clients
 from chalicelib.store.schema import create_all
@@ -58,6 +59,12 @@ class Api:
 
 def client_call(client: Client, method: str, path: str, headers: dict[str, str], body: bytes) -> Any:
     return client.http.request(method=method, path=path, headers=headers, body=body)
+
+
+@pytest.fixture(autouse=True)
+def answers_fit_their_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every plain answer of a route must fit the result model it declares (and documents in OpenAPI)."""
+    monkeypatch.setattr(binding, "CHECK_RESULTS", True)
 
 
 @pytest.fixture()

@@ -6,14 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from pydantic import Field
 
-from chalicelib.api import fields
+from chalicelib.api.binding import parse
 from chalicelib.auth import passwords, tokens
 from chalicelib.domain.people import Principal
 from chalicelib.errors import UnauthenticatedError, ValidationError
 from chalicelib.settings import SettingsError, build_settings
 from chalicelib.store.attendance import event_keys, new_event_id
 from chalicelib.store.faces import pack, unpack
+from chalicelib.usecases.schemas.common import Day, Instant, Request, parse_date
 
 SECRET = "x" * 40
 NOW = datetime(2026, 11, 27, 0, 10, tzinfo=UTC)
@@ -69,18 +71,29 @@ def test_tokens_round_trip_and_expire() -> None:
         tokens.verify(issued.token, "y" * 40, NOW)
 
 
+class Position(Request):
+    latitude: float = Field(ge=-90, le=90)
+
+
+class Moment(Request):
+    day: Day | None = None
+    at: Instant | None = None
+
+
 def test_fields_name_the_bad_field() -> None:
     with pytest.raises(ValidationError) as missing:
-        fields.req_number({}, "latitude", low=-90, high=90)
+        parse(Position, {})
     assert "latitude" in missing.value.details
     for bad in (float("nan"), float("inf"), True, "1.0", 91):
         with pytest.raises(ValidationError):
-            fields.req_number({"latitude": bad}, "latitude", low=-90, high=90)
+            parse(Position, {"latitude": bad})
     with pytest.raises(ValidationError):
-        fields.parse_date("2026-02-30", "date")
+        parse_date("2026-02-30", "date")
     with pytest.raises(ValidationError):
-        fields.instant({"at": "2026-11-27T07:00:00"}, "at")  # no offset
-    assert fields.instant({"at": "2026-11-27T00:00:00Z"}, "at") == datetime(2026, 11, 27, tzinfo=UTC)
+        parse(Moment, {"day": "2026-02-30"})
+    with pytest.raises(ValidationError):
+        parse(Moment, {"at": "2026-11-27T07:00:00"})  # no offset
+    assert parse(Moment, {"at": "2026-11-27T00:00:00Z"}).at == datetime(2026, 11, 27, tzinfo=UTC)
 
 
 def test_event_ids_encode_their_keys() -> None:

@@ -1,0 +1,195 @@
+"""Requests and results of the employee's day (challenge, check-in/out, own data) and of face enrolment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, Field
+
+from chalicelib.usecases.schemas.common import (
+    Day,
+    DayText,
+    Instant,
+    InstantText,
+    Query,
+    Request,
+    Result,
+    Text64,
+    choice,
+    documented_as_required,
+    enum_schema,
+    invalid,
+    one_of,
+)
+
+KINDS = ("in", "out")
+
+
+def _photo(value: object) -> object:
+    if not isinstance(value, str) or not value:
+        raise invalid("required base64 JPEG/PNG", "Foto wajib dikirim (base64).")
+    return value
+
+
+# Base64 JPEG or PNG; decoded (and its size and format checked) by the use case.
+Photo = Annotated[
+    str,
+    BeforeValidator(_photo, json_schema_input_type=str),
+    Field(json_schema_extra={"contentEncoding": "base64"}, description="Base64 JPEG (PNG accepted)."),
+]
+
+
+PHOTO_REQUIRED = ConfigDict(**Request.model_config, json_schema_extra=documented_as_required("photo"))
+
+
+class ChallengeIssued(Result):
+    challenge_id: str = Field(max_length=64, description="Opaque; send it back unchanged with the check-in.")
+    issued_at: InstantText
+    expires_at: InstantText
+
+
+class CheckinBody(Request):
+    model_config = PHOTO_REQUIRED
+
+    type: Annotated[str, one_of(KINDS), choice(KINDS), enum_schema(KINDS)]
+    client_request_id: Text64 = Field(description="Idempotency key chosen by the app.")
+    offline: bool = Field(default=False, description="Captured offline and sent later (always reviewed).")
+    challenge_id: Text64 | None = Field(default=None, description="Required unless `offline` is true.")
+    captured_at: Instant | None = Field(default=None, description="With offset; required when `offline` is true.")
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    accuracy_m: float = Field(ge=0, le=100_000)
+    mock_location: bool = False
+    photo: Photo = Field(validate_default=True, default=None)
+
+
+class ZoneRef(Result):
+    zone_id: str
+    name: str
+
+
+class FaceScore(Result):
+    score: float
+    threshold: float
+
+
+class CheckinAnswer(Result):
+    """Recorded (`accepted`, or `review` awaiting an admin decision)."""
+
+    event_id: str
+    status: Annotated[str, enum_schema(("accepted", "review"))] = Field(
+        description="`review` = recorded, awaiting an admin decision (any warning)."
+    )
+    type: Annotated[str, enum_schema(KINDS)]
+    attendance_time: InstantText
+    zone: ZoneRef | None
+    face: FaceScore | None
+    late_minutes: int = Field(ge=0, description="Whole minutes late (check-in; 0 for out).")
+    early_minutes: int = Field(ge=0, description="Whole minutes early (check-out; 0 for in).")
+    category: str | None = Field(description="TL1-TL4 for a late in, PSW1-PSW4 for an early out, else null.")
+    warnings: list[str] = Field(
+        description="Why it went to review, e.g. `OFFLINE_CAPTURE`, `FACE_BORDERLINE`, `EXIF_TIME_MISMATCH`, "
+        "`SMALL_FACE`, `STATIC_FIX`, or a position check the policy sends to review."
+    )
+
+
+class Event(Result):
+    event_id: str
+    type: Annotated[str, enum_schema(KINDS)]
+    status: Annotated[str, enum_schema(("accepted", "review", "refused"))]
+    attendance_time: InstantText
+    received_at: InstantText
+    zone: ZoneRef | None
+    face: FaceScore | None
+    warnings: list[str]
+    reasons: list[str] = Field(description="Refusal codes of a refused attempt.")
+    decision: str | None = Field(description="An admin's review decision (approve/reject), or null.")
+    late_minutes: int | None
+    early_minutes: int | None
+    category: str | None
+
+
+class EventPage(Result):
+    items: list[Event]
+    next: str | None
+
+
+class MyEventsQuery(Query):
+    from_: Day | None = Field(default=None, alias="from", description="Default: 6 days before `to`.")
+    to: Day | None = Field(default=None, description="Default: today; at most 62 days after `from`.")
+
+
+class WorkHours(Result):
+    start: str = Field(pattern=r"^\d{2}:\d{2}$")
+    end: str = Field(pattern=r"^\d{2}:\d{2}$", description="Before `start` when the shift crosses midnight.")
+
+
+class UnitRef(Result):
+    unor_id: str
+    unor_nama: str | None
+
+
+class ProfileZone(Result):
+    zone_id: str
+    name: str
+    kind: Annotated[str, enum_schema(("polygon", "circle"))]
+    geometry: dict[str, Any]
+
+
+class Today(Result):
+    date: DayText
+    schedule: WorkHours | None
+    holiday: str | None = Field(description="Holiday name.")
+    leave: Annotated[str | None, Field(json_schema_extra={"enum": ["C", "I", "S", None]})]
+    field_duty: bool
+    checked_in: bool
+
+
+class Profile(Result):
+    nip: str
+    nama: str
+    jabatan: str | None
+    active: bool
+    unit: UnitRef
+    zones: list[ProfileZone]
+    today: Today
+    enrolled: bool
+    device_bound: bool
+
+
+class EnrolRequest(Request):
+    model_config = PHOTO_REQUIRED
+
+    photo: Photo = Field(validate_default=True, default=None)
+
+
+class FaceQuality(Result):
+    face_width_px: float | None = None
+    brightness: float | None = None
+    sharpness: float | None = None
+    yaw_ratio: float | None = None
+
+
+class FaceEnrolled(Result):
+    template_id: str
+    quality: FaceQuality
+    models: list[str]
+
+
+class FaceTemplate(Result):
+    template_id: str
+    models: list[str]
+    quality: FaceQuality
+    created_at: str | None
+    created_by: str | None
+    photo_url: str = Field(json_schema_extra={"format": "uri"}, description="Short-lived signed link.")
+
+
+class FaceTemplatePage(Result):
+    items: list[FaceTemplate]
+    next: str | None
+
+
+class FaceDeleted(Result):
+    template_id: str
+    deleted: bool

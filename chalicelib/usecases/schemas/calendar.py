@@ -1,0 +1,182 @@
+"""Requests and results of the calendar: schedules, shift rosters, holidays, Ramadan periods, leaves."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, WithJsonSchema
+
+from chalicelib.usecases.schemas.common import (
+    Day,
+    DayText,
+    Missing,
+    Nip,
+    Query,
+    Request,
+    Result,
+    Text120,
+    Text500,
+    choice,
+    enum_schema,
+    invalid,
+    one_of,
+)
+
+MAX_ROSTER_DAYS = 62
+HOLIDAY_KINDS = ("national", "cuti_bersama", "local")
+LEAVE_TYPES = ("CUTI", "IZIN", "SAKIT")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOURS_SCHEMA = {
+    "type": "object",
+    "required": ["start", "end"],
+    "properties": {
+        "start": {"type": "string", "pattern": "^\\d{2}:\\d{2}$"},
+        "end": {"type": "string", "pattern": "^\\d{2}:\\d{2}$"},
+    },
+}
+
+
+DAYS_PROBLEM = Missing("object of weekday → {start, end}", "Jadwal harian wajib diisi.")
+SHIFTS_PROBLEM = Missing(f"1-{MAX_ROSTER_DAYS} dates", "Daftar shift tidak valid.")
+
+
+def _days(value: object) -> object:
+    if not isinstance(value, dict):
+        raise invalid(DAYS_PROBLEM.problem, DAYS_PROBLEM.message)
+    return value
+
+
+def _shifts(value: object) -> object:
+    if not isinstance(value, dict) or not value or len(value) > MAX_ROSTER_DAYS:
+        raise invalid(SHIFTS_PROBLEM.problem, SHIFTS_PROBLEM.message)
+    return value
+
+
+Week = Annotated[
+    dict[str, Any],
+    DAYS_PROBLEM,
+    BeforeValidator(_days),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "description": "Working hours per weekday (HH:MM, 24 h); an absent day is a day off.",
+            "properties": dict.fromkeys(WEEKDAYS, HOURS_SCHEMA),
+            "additionalProperties": False,
+        }
+    ),
+]
+Roster = Annotated[
+    dict[str, Any],
+    SHIFTS_PROBLEM,
+    BeforeValidator(_shifts),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "description": "Per date (YYYY-MM-DD) the hours, possibly crossing midnight, or null for a day off.",
+            "minProperties": 1,
+            "maxProperties": MAX_ROSTER_DAYS,
+            "additionalProperties": {"oneOf": [HOURS_SCHEMA, {"type": "null"}]},
+        }
+    ),
+]
+
+
+class ScheduleRequest(Request):
+    effective_from: Day = Field(description="Today or later (the regency's time zone): never retroactive.")
+    days: Week
+
+
+class ScheduleVersion(Result):
+    effective_from: str
+    created_at: str
+    created_by: str
+    days: dict[str, Any]
+
+
+class UnitScheduleSet(Result):
+    unor_id: str
+    effective_from: DayText
+    created_at: str
+    days: dict[str, Any]
+    versions: list[ScheduleVersion]
+
+
+class UnitSchedule(Result):
+    unor_id: str
+    versions: list[ScheduleVersion]
+
+
+class EmployeeSchedule(Result):
+    nip: str
+    versions: list[ScheduleVersion]
+
+
+class ShiftsRequest(Request):
+    shifts: Roster
+
+
+class ShiftsSaved(Result):
+    nip: str
+    days: int
+
+
+class HolidayRequest(Request):
+    name: Text120
+    kind: Annotated[
+        str, choice(HOLIDAY_KINDS, "Jenis libur tidak dikenal.", list(HOLIDAY_KINDS)), enum_schema(HOLIDAY_KINDS)
+    ] = "local"
+
+
+class Holiday(Result):
+    date: DayText
+    name: str
+    kind: Annotated[str, enum_schema(HOLIDAY_KINDS)]
+
+
+class HolidayDeleted(Result):
+    date: DayText
+    deleted: bool
+
+
+class HolidayPage(Result):
+    items: list[Holiday]
+    next: str | None
+
+
+def _year(value: object) -> object:
+    if isinstance(value, str) and (not value.isdigit() or not 2000 <= int(value) <= 2100):
+        raise invalid("2000-2100", "Tahun tidak valid.")
+    return int(value) if isinstance(value, str) else value
+
+
+class HolidaysQuery(Query):
+    year: Annotated[int | None, BeforeValidator(_year)] = Field(
+        default=None, description="2000-2100; the current year when absent."
+    )
+
+
+class RamadanRequest(Request):
+    start_date: Day = Field(description="In the path's year.")
+    end_date: Day = Field(description="After `start_date`, at most 31 days later.")
+
+
+class Ramadan(Result):
+    year: int
+    start_date: DayText
+    end_date: DayText
+
+
+class LeaveRequest(Request):
+    nip: Nip
+    type: Annotated[str, one_of(LEAVE_TYPES), choice(LEAVE_TYPES), enum_schema(LEAVE_TYPES)]
+    start_date: Day
+    end_date: Day = Field(description="On or after `start_date`, at most 366 days later.")
+    reason: Text500 | None = None
+
+
+class Leave(Result):
+    leave_id: str
+    nip: str
+    type: Annotated[str, enum_schema(LEAVE_TYPES)]
+    start_date: DayText
+    end_date: DayText

@@ -1,0 +1,214 @@
+"""Shared pieces of the request and result models: strict parsing, field types with today's limits.
+
+Requests are strict (a bool is not a number, a number not a string, NaN/Infinity refused), ignore unknown
+fields, and strip strings (a blank string is refused where a value is required). A check that has its own
+Indonesian message raises ``invalid(problem, message)``; the HTTP layer shows that message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from chalicelib.auth.passwords import MIN_PASSWORD_LENGTH
+from chalicelib.domain.people import DEVICE_PATTERN, NIP_PATTERN
+from chalicelib.errors import ValidationError
+
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CUSTOM_ERROR = "smart_invalid"
+
+
+def invalid(problem: str, message: str | None = None, detail: object = None) -> PydanticCustomError:
+    """A field problem (English, for `details`; `detail` instead when given) with an optional Indonesian
+    message for people."""
+    context = {"message": message, "detail": detail}
+    return PydanticCustomError(CUSTOM_ERROR, problem, {k: v for k, v in context.items() if v is not None} or None)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Metadata of a field whose absence is answered with the words of its own check, not "required"."""
+
+    problem: str
+    message: str | None = None
+
+
+class Request(BaseModel):
+    """Base of request models: strict types, unknown fields ignored, finite numbers only."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", allow_inf_nan=False, frozen=True, defer_build=True)
+
+
+class Query(Request):
+    """Base of query-string models: every value arrives as a string; empty values count as absent."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True, populate_by_name=True, defer_build=True)
+
+
+def documented_as_required(*names: str) -> Any:
+    """`json_schema_extra` for fields that have a default only so that their absence gets their own message."""
+
+    def adjust(schema: dict[str, Any]) -> None:
+        for name in names:
+            schema["properties"][name].pop("default", None)
+        schema["required"] = [*schema.get("required", []), *names]
+
+    return adjust
+
+
+class Result(BaseModel):
+    """Base of result models: what a use case answers, rendered with ``model_dump(mode="json")``."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+
+def _stripped(value: str) -> str:
+    if not value.strip():
+        raise invalid("must be a non-empty string")
+    return value.strip()
+
+
+STRIPPED = AfterValidator(_stripped)
+# Non-blank strings of at most N characters (the length is checked before stripping, as before), stripped.
+Text20 = Annotated[str, Field(min_length=1, max_length=20), STRIPPED]
+Text40 = Annotated[str, Field(min_length=1, max_length=40), STRIPPED]
+Text64 = Annotated[str, Field(min_length=1, max_length=64), STRIPPED]
+Text100 = Annotated[str, Field(min_length=1, max_length=100), STRIPPED]
+Text120 = Annotated[str, Field(min_length=1, max_length=120), STRIPPED]
+Text128 = Annotated[str, Field(min_length=1, max_length=128), STRIPPED]
+Text500 = Annotated[str, Field(min_length=1, max_length=500), STRIPPED]
+
+
+def _nip(value: str) -> str:
+    if not NIP_PATTERN.match(value):
+        raise invalid("must be 18 digits", "NIP harus 18 digit angka.")
+    return value
+
+
+def _device(value: str) -> str:
+    if not DEVICE_PATTERN.match(value):
+        raise invalid("8 to 128 characters [A-Za-z0-9_.:-]", "ID perangkat tidak valid.")
+    return value
+
+
+def _password(value: str) -> str:
+    if not MIN_PASSWORD_LENGTH <= len(value) <= 128:
+        raise invalid("8 to 128 characters", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+    return value
+
+
+def _not_a_string(problem: str, message: str) -> Any:
+    def check(value: object) -> object:
+        if not isinstance(value, str):
+            raise invalid(problem, message)
+        return value
+
+    return BeforeValidator(check)
+
+
+Nip = Annotated[
+    str,
+    Missing("must be 18 digits", "NIP harus 18 digit angka."),
+    _not_a_string("must be 18 digits", "NIP harus 18 digit angka."),
+    AfterValidator(_nip),
+    Field(json_schema_extra={"pattern": NIP_PATTERN.pattern}, description="NIP: 18 digits"),
+]
+DeviceId = Annotated[
+    str,
+    _not_a_string("8 to 128 characters [A-Za-z0-9_.:-]", "ID perangkat tidak valid."),
+    AfterValidator(_device),
+    Field(json_schema_extra={"pattern": DEVICE_PATTERN.pattern}, description="The phone's stable id"),
+]
+Password = Annotated[
+    str,
+    _not_a_string("8 to 128 characters", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter."),
+    AfterValidator(_password),
+    Field(json_schema_extra={"minLength": MIN_PASSWORD_LENGTH, "maxLength": 128}),
+]
+
+
+def parse_day(value: object) -> date:
+    """A calendar date written YYYY-MM-DD (a real date)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not DATE_PATTERN.match(value):
+        raise invalid("must be a date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise invalid("must be a real date YYYY-MM-DD") from exc
+
+
+def _instant(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise invalid("must be an ISO 8601 instant with offset")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise invalid("must be an ISO 8601 instant with offset") from exc
+    if moment.tzinfo is None:
+        raise invalid("must include a UTC offset")
+    return moment
+
+
+Day = Annotated[
+    date,
+    Missing("must be a date YYYY-MM-DD"),
+    BeforeValidator(parse_day),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+Instant = Annotated[datetime, BeforeValidator(_instant), WithJsonSchema({"type": "string", "format": "date-time"})]
+
+
+class Page(Result):
+    """A page of items; `next` is the opaque cursor of the next page (null on the last)."""
+
+    items: list[Any]
+    next: str | None = None
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+UNIQUE = AfterValidator(_unique)
+STRING_LIST = Missing("must be a list of strings")  # the absence of a required list of strings
+NonEmpty = Annotated[str, Field(min_length=1)]
+# An instant in an answer: ISO 8601 in UTC with offset, second precision (chalicelib.store.base.iso).
+InstantText = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+DayText = Annotated[str, Field(json_schema_extra={"format": "date"})]
+
+
+def one_of(options: tuple[str, ...], message: str | None = None) -> Missing:
+    """How the absence of a `choice` field is answered."""
+    return Missing(f"must be one of {', '.join(options)}", message)
+
+
+def choice(options: tuple[str, ...], message: str | None = None, detail: object = None) -> Any:
+    """Metadata for a string that must be one of `options` (shown as an enum in OpenAPI)."""
+
+    def check(value: object) -> object:
+        if value not in options:
+            raise invalid(f"must be one of {', '.join(options)}", message, detail)
+        return value
+
+    return BeforeValidator(check, json_schema_input_type=str)
+
+
+def enum_schema(options: tuple[str, ...]) -> Any:
+    return Field(json_schema_extra={"enum": list(options)})
+
+
+def parse_date(value: object, name: str) -> date:
+    """A date of a path or a use case's own input: VALIDATION_ERROR naming `name` when it is not YYYY-MM-DD."""
+    try:
+        return parse_day(value)
+    except PydanticCustomError as exc:
+        raise ValidationError(f"Kolom '{name}' tidak valid.", {name: exc.message()}) from exc

@@ -1,0 +1,117 @@
+"""Requests and results of health, authentication, admin users and the directory (API.md sections 1-3)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from chalicelib.usecases.schemas.common import (
+    UNIQUE,
+    DeviceId,
+    InstantText,
+    Nip,
+    NonEmpty,
+    Password,
+    Query,
+    Request,
+    Result,
+    Text20,
+    Text40,
+    Text128,
+)
+
+# Roles are stored as text; answers name one of these.
+AdminRole = Annotated[str, Field(json_schema_extra={"enum": ["unit_admin", "super_admin"]})]
+
+
+class Health(Result):
+    status: Literal["ok"]
+    version: str
+
+
+class AdminLoginRequest(Request):
+    username: Text40
+    password: Text128
+
+
+class AdminToken(Result):
+    token: str = Field(description="Bearer token for `Authorization: Bearer <token>`.")
+    role: AdminRole
+    expires_at: InstantText
+
+
+class ActivateRequest(Request):
+    nip: Nip
+    activation_code: Text20 = Field(description="The one-time code the unit's admin handed out.")
+    password: Password
+    device_id: DeviceId
+
+
+class EmployeeLoginRequest(Request):
+    nip: Nip
+    password: Text128
+    device_id: DeviceId
+
+
+class EmployeeToken(Result):
+    token: str = Field(description="Bearer token bound to this phone.")
+    expires_at: InstantText
+
+
+class ActivationCode(Result):
+    activation_code: str = Field(description="One-time code; shown once, only its hash is stored.")
+    expires_at: InstantText
+
+
+class DeviceReleased(Result):
+    nip: str
+    device_bound: Literal[False]
+
+
+class CreateAdminUserRequest(Request):
+    username: Text40 = Field(description="3-40 of a-z 0-9 _ . -")
+    password: Password
+    role: Text20 = Field(description="`unit_admin` or `super_admin`.")
+    unit_ids: Annotated[list[NonEmpty], Field(max_length=200), UNIQUE] = Field(
+        default_factory=list, description="Units of a `unit_admin` (at least one)."
+    )
+
+
+class AdminUserView(Result):
+    username: str
+    role: AdminRole
+    unit_ids: list[str]
+
+
+class EmployeesQuery(Query):
+    unor_id: str | None = Field(default=None, description="The unit (SIMPEG unor id).")
+    q: str | None = Field(default=None, description="Name substring, NIP prefix, or a full NIP.")
+    next: str | None = Field(default=None, description="Cursor of the next page.")
+
+
+class EmployeeView(Result):
+    nip: str
+    nama: str
+    unor_id: str
+    jabatan: str | None
+    active: bool
+    enrolled: bool
+    device_bound: bool
+
+
+class EmployeePage(Result):
+    items: list[EmployeeView]
+    next: str | None
+
+
+class UnitView(Result):
+    unor_id: str
+    unor_nama: str
+    zone_ids: list[str]
+    employee_count: int = Field(ge=0)
+
+
+class UnitPage(Result):
+    items: list[UnitView]
+    next: str | None

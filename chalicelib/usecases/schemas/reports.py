@@ -1,0 +1,200 @@
+"""Requests and results of the admin reads of attendance: monitor, daily and monthly recaps, reviews."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from chalicelib.usecases.schemas.attendance import Event
+from chalicelib.usecases.schemas.common import (
+    Day,
+    DayText,
+    InstantText,
+    Query,
+    Request,
+    Result,
+    Text64,
+    Text500,
+    choice,
+    documented_as_required,
+    enum_schema,
+    invalid,
+    one_of,
+    parse_day,
+)
+
+DECISIONS = ("approve", "reject")
+FORMATS = ("json", "csv", "xlsx")
+MONITOR_STATES = ("present", "late", "not_yet", "absent", "leave", "field_duty", "off")
+UNOR_ID = Field(default=None, description="The unit; required unless the unit admin has exactly one unit.")
+NEXT = Field(default=None, description="Cursor of the next page.")
+
+
+class MonitorQuery(Query):
+    date: Day | None = Field(default=None, description="Defaults to today.")
+    unor_id: str | None = UNOR_ID
+
+
+class MonitorItem(Result):
+    nip: str
+    nama: str
+    state: Annotated[str, enum_schema(MONITOR_STATES)]
+    check_in: InstantText | None
+
+
+class Monitor(Result):
+    date: DayText
+    unor_id: str
+    counts: dict[str, int] = Field(description="Employees per state: " + ", ".join(MONITOR_STATES) + ".")
+    items: list[MonitorItem]
+
+
+class RecapRequest(Request):
+    date: Day
+    unor_id: Text64 | None = Field(default=None, description="One unit; all visible units when absent.")
+
+
+class RecapRun(Result):
+    date: DayText
+    employees: int
+    written: int = Field(description="Statuses written (changed or new).")
+    unchanged: int
+
+
+class DailyRecapQuery(Query):
+    date: Day
+    unor_id: str | None = UNOR_ID
+    next: str | None = NEXT
+
+
+class DailyRecapItem(Result):
+    nip: str
+    nama: str
+    status: str = Field(
+        description="H, TL1-TL4, PSW1-PSW4, TK, DL, C, I, S or LIBUR (a late and early day: see `tl` and `psw`)."
+    )
+    tl: str | None = Field(description="TL1-TL4 when late.")
+    psw: str | None = Field(description="PSW1-PSW4 when left early.")
+    check_in: InstantText | None
+    check_out: InstantText | None
+    late_minutes: int | None
+    early_minutes: int | None
+    deduction_percent: float
+
+
+class DailyRecap(Result):
+    date: DayText
+    unor_id: str
+    items: list[DailyRecapItem]
+    next: str | None
+
+
+def _month(value: object) -> object:
+    if not isinstance(value, str) or len(value) != 7:
+        raise invalid("YYYY-MM", "Format bulan harus TTTT-BB.")
+    try:
+        parse_day(f"{value}-01")
+    except PydanticCustomError as exc:
+        raise invalid(exc.message()) from exc
+    return value
+
+
+class MonthlyQuery(Query):
+    model_config = ConfigDict(
+        strict=True,
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+        json_schema_extra=documented_as_required("month"),
+    )
+
+    month: Annotated[str, BeforeValidator(_month, json_schema_input_type=str)] = Field(
+        default=None, validate_default=True, json_schema_extra={"pattern": "^[0-9]{4}-[0-9]{2}$"}
+    )
+    unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
+    format: Annotated[
+        str, choice(FORMATS, "Format harus json, csv, atau xlsx.", "json|csv|xlsx"), enum_schema(FORMATS)
+    ] = Field(
+        default="json",
+        description="`json` (default), `csv` (inline up to 1 MB, else a link) or `xlsx` (a download link).",
+    )
+
+
+class YearToDate(Result):
+    tk_days: int
+    late_early_minutes: int
+    tk_streak: int
+    longest_tk_streak: int
+
+
+class MonthlyRow(Result):
+    nip: str
+    nama: str
+    unor_id: str
+    unor_nama: str
+    counts: dict[str, int] = Field(
+        description="Days per category (H, TL1-TL4, PSW1-PSW4, TK, DL, C, I, S, LIBUR under the rule table)."
+    )
+    working_days: int
+    present_days: int
+    late_minutes: int
+    early_minutes: int
+    deduction_uncapped: float
+    deduction_percent: float = Field(description="TPP deduction percent (capped) under the rule table.")
+    year_to_date: YearToDate
+    tk_days_for_discipline: int
+    discipline: str | None = Field(description="Discipline sanction level reached, if any.")
+
+
+class MonthlyReport(Result):
+    month: str = Field(pattern="^[0-9]{4}-[0-9]{2}$")
+    items: list[MonthlyRow]
+
+
+class ExportLink(Result):
+    filename: str
+    download_url: str = Field(json_schema_extra={"format": "uri"}, description="Short-lived signed URL.")
+    expires_in_s: int
+
+
+class Monthly(Result):
+    """`format=json`: the report; `xlsx` (or a CSV over 1 MB): a download link. A small CSV is answered inline
+    as `text/csv`."""
+
+    month: str | None = Field(default=None, pattern="^[0-9]{4}-[0-9]{2}$")
+    items: list[MonthlyRow] | None = None
+    filename: str | None = None
+    download_url: str | None = None
+    expires_in_s: int | None = None
+
+
+class ReviewsQuery(Query):
+    status: Annotated[
+        str | None, choice(("pending",), "Hanya status 'pending' yang didukung.", "pending"), enum_schema(("pending",))
+    ] = None
+    unor_id: str | None = UNOR_ID
+    next: str | None = NEXT
+
+
+class ReviewItem(Event):
+    nip: str
+    unor_id: str
+
+
+class ReviewPage(Result):
+    items: list[ReviewItem]
+    next: str | None
+
+
+class DecisionRequest(Request):
+    decision: Annotated[str, one_of(DECISIONS), choice(DECISIONS), enum_schema(DECISIONS)]
+    note: Text500 | None = None
+
+
+class Decision(Result):
+    event_id: str
+    decision: Annotated[str, enum_schema(DECISIONS)]
+    decided_at: InstantText
+    recap: dict[str, Any] | None = Field(description="The re-run of a past day's recap, or null.")

@@ -1,0 +1,129 @@
+"""Requests and results of the SIMPEG import, on-demand sync, confirmation and run history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+
+from chalicelib.usecases.schemas.common import Query, Request, Result, enum_schema, invalid
+
+RUN_STATUSES = ("running", "succeeded", "needs_confirmation", "confirmed", "failed")
+GUARD_REASONS = ("EMPTY_LISTING", "INCOMPLETE_LISTING", "TOO_MANY_DEACTIVATIONS")
+RunStatus = Annotated[str, enum_schema(RUN_STATUSES)]
+GuardReason = Annotated[str, enum_schema(GUARD_REASONS)]
+
+
+def count_or_error(value: object, name: str) -> int | None:
+    """A non-negative whole number sent as text or JSON (`"3"`, `3`), or nothing."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value))
+    except ValueError as exc:
+        raise invalid("must be an integer", f"Kolom '{name}' harus bilangan bulat.") from exc
+    if number < 0:
+        raise invalid("must be >= 0", f"Kolom '{name}' tidak boleh negatif.")
+    return number
+
+
+def _confirm_count(value: object) -> int | None:
+    return count_or_error(value, "confirm_deactivations")
+
+
+class ImportQuery(Query):
+    full: str | None = Field(
+        default=None,
+        description="CSV only; `true` or `1` makes the import full (employees absent from it are deactivated).",
+        json_schema_extra={"enum": ["true", "1", "false", "0"]},
+    )
+    confirm_deactivations: Annotated[int | None, BeforeValidator(_confirm_count)] = Field(
+        default=None,
+        ge=0,
+        description="Confirms a held-back plan deactivating at most this many employees (also accepted in the "
+        "JSON body).",
+    )
+
+
+class EmployeeRecord(Request):
+    """One SIMPEG employee; `status` `aktif` means active, anything else inactive."""
+
+    nip: str = Field(description="18 digits, sent as text (a JSON number is a row error).")
+    nama: str
+    unor_id: str
+    unor_nama: str
+    jabatan: str | None = None
+    status: str | None = None
+    gelar_depan: str | None = None
+    gelar_belakang: str | None = None
+
+
+class ImportBody(Request):
+    """The JSON form of an import (documentation: the route reads the raw JSON or CSV itself, row by row)."""
+
+    employees: list[EmployeeRecord]
+    full: bool = Field(default=False, description="Deactivate employees absent from the import.")
+    confirm_deactivations: int | None = Field(default=None, ge=0)
+
+
+class RowError(Result):
+    row: int
+    code: str = Field(
+        description="Row problem: INVALID_NIP, NIP_SCIENTIFIC_NOTATION, MISSING_FIELD, FIELD_TOO_LONG, "
+        "DUPLICATE_NIP, INVALID_RECORD (a failed sync run records the upstream error's code in row 0)."
+    )
+    message: str
+    nip: str | None = None
+
+
+class ImportResult(Result):
+    run_id: str
+    status: RunStatus
+    created: int = Field(ge=0)
+    updated: int = Field(ge=0)
+    moved: int = Field(ge=0)
+    deactivated: int = Field(ge=0)
+    unchanged: int = Field(ge=0)
+    blocked_by: list[GuardReason]
+    errors: list[RowError]
+
+
+class Trigger(Result):
+    kind: Annotated[str, enum_schema(("schedule", "admin", "confirm", "import"))]
+    actor: str | None = None
+    confirms_run_id: str | None = None
+
+
+class RunCounts(Result):
+    created: int = 0
+    updated: int = 0
+    moved: int = 0
+    deactivated: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    units_upserted: int = 0
+
+
+class SyncRun(Result):
+    run_id: str
+    status: RunStatus
+    trigger: Trigger
+    started_at: str
+    finished_at: str | None
+    counts: RunCounts
+    errors: list[RowError]
+    blocked_by: list[GuardReason]
+    fetched: int | None = None
+    announced_total: int | None = None
+    message: str | None = None
+    confirmed_by: str | None = None
+    followed_by: str | None = None
+
+
+class RunsQuery(Query):
+    next: str | None = Field(default=None, description="Cursor of the next page.")
+
+
+class RunPage(Result):
+    items: list[SyncRun]
+    next: str | None
