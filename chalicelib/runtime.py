@@ -16,11 +16,13 @@ from chalicelib.face import FaceConfig, FaceEngine
 from chalicelib.face.cohort import Cohort, CohortCache
 from chalicelib.face.scoring import ScoringPolicy
 from chalicelib.settings import Settings, load_settings
-from chalicelib.store import faces, people
+from chalicelib.store import faces
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.cache import forget_all
 from chalicelib.store.models import configure
+from chalicelib.store.people import PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
+from chalicelib.store.repositories import Repositories, dynamo_repositories
 
 __all__ = [
     "BOOTSTRAP_ADMIN",
@@ -31,7 +33,10 @@ __all__ = [
     "forget",
     "forget_cohort",
     "load_settings",
+    "people",
     "photos",
+    "repositories",
+    "use_repositories",
 ]
 
 BOOTSTRAP_ADMIN = "admin"
@@ -41,6 +46,7 @@ _lock = threading.Lock()
 _ready: dict[str, bool] = {}
 _engines: dict[tuple[str, int, str], tuple[FaceEngine, ScoringPolicy]] = {}
 _cohorts: dict[str, CohortCache] = {}
+_repositories: list[Repositories] = []  # at most one: the process's set, built on first use
 
 
 def ensure_ready(settings: Settings) -> None:
@@ -59,14 +65,37 @@ def ensure_ready(settings: Settings) -> None:
 
 def ensure_bootstrap_admin(settings: Settings) -> bool:
     """Create the first super admin from SMART_BOOTSTRAP_ADMIN_PASSWORD when it does not exist yet."""
-    if settings.bootstrap_admin_password is None or people.get_admin(BOOTSTRAP_ADMIN) is not None:
+    if settings.bootstrap_admin_password is None or people().get_admin(BOOTSTRAP_ADMIN) is not None:
         return False
     try:
         password_hash = passwords.hash_secret(settings.bootstrap_admin_password)
-        people.create_admin(BOOTSTRAP_ADMIN, password_hash, "super_admin", set())
+        people().create_admin(BOOTSTRAP_ADMIN, password_hash, "super_admin", set())
     except ConditionFailed:
         return False
     return True
+
+
+def repositories() -> Repositories:
+    """The process's repositories: DynamoDB ones unless a test swapped in others (`use_repositories`)."""
+    if not _repositories:
+        with _lock:
+            if not _repositories:
+                _repositories.append(dynamo_repositories())
+    return _repositories[0]
+
+
+def people() -> PeopleRepository:
+    """Employees, units, phones, admin users and login counters."""
+    return repositories().people
+
+
+def use_repositories(repos: Repositories | None) -> None:
+    """Tests: make every use case of this process use `repos` (None: back to DynamoDB), caches emptied."""
+    with _lock:
+        _repositories.clear()
+        if repos is not None:
+            _repositories.append(repos)
+    forget()
 
 
 def engine_and_policy(settings: Settings) -> tuple[FaceEngine, ScoringPolicy]:

@@ -422,15 +422,15 @@ _MEMBERS: TtlCache[list[Member]] = TtlCache(ttl_s=60, max_entries=256)
 _UNITS: TtlCache[Unit | None] = TtlCache(ttl_s=60)
 
 
-def cached_members_of_unit(unor_id: str) -> list[Member]:
+def cached_members_of_unit(repo: PeopleRepository, unor_id: str) -> list[Member]:
     """The unit's members as read at most a minute ago: the live monitor is polled every 30 s per unit, and
     the members change with the nightly SIMPEG sync or an admin's edit."""
-    return _MEMBERS.get(unor_id, lambda: members_of_unit(unor_id))
+    return _MEMBERS.get(unor_id, lambda: repo.members_of_unit(unor_id))
 
 
-def cached_unit(unor_id: str) -> Unit | None:
+def cached_unit(repo: PeopleRepository, unor_id: str) -> Unit | None:
     """The unit as read at most a minute ago: the check-in path reads it for every employee."""
-    return _UNITS.get(unor_id, lambda: get_unit(unor_id))
+    return _UNITS.get(unor_id, lambda: repo.get_unit(unor_id))
 
 
 __all__ = [

@@ -5,9 +5,9 @@ A unit admin acts only inside their units, a super admin everywhere, an employee
 
 from __future__ import annotations
 
+from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ForbiddenError, ValidationError
-from chalicelib.store import people
 
 
 def require_admin(principal: Principal) -> None:
@@ -45,4 +45,4 @@ def one_unit(principal: Principal, unor_id: str | None) -> str:
 
 def units_of(principal: Principal, unor_id: str | None) -> list[str]:
     units = visible_units(principal, unor_id)
-    return people.list_unit_ids() if units is None else units
+    return runtime.people().list_unit_ids() if units is None else units

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from chalicelib import runtime
 from chalicelib.auth import passwords
 from chalicelib.domain.people import ADMIN_ROLES, AdminUser, Principal
 from chalicelib.errors import ConflictError, ValidationError
-from chalicelib.store import audit, people
+from chalicelib.store import audit
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases.access import require_super_admin
 from chalicelib.usecases.auth import validate_password
@@ -26,11 +27,11 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
         raise ValidationError("Peran tidak dikenal.", {"role": f"one of {', '.join(ADMIN_ROLES)}"})
     if role == "unit_admin" and not unit_ids:
         raise ValidationError("Admin unit harus memiliki unit.", {"unit_ids": "required for unit_admin"})
-    missing = set(unit_ids) - {u.unor_id for u in people.get_units(unit_ids)}
+    missing = set(unit_ids) - {u.unor_id for u in runtime.people().get_units(unit_ids)}
     if missing:
         raise ValidationError("Unit tidak ditemukan.", {"unit_ids": sorted(missing)})
     try:
-        user = people.create_admin(username, passwords.hash_secret(password), role, set(unit_ids))
+        user = runtime.people().create_admin(username, passwords.hash_secret(password), role, set(unit_ids))
     except ConditionFailed as exc:
         raise ConflictError("Nama pengguna sudah dipakai.", {"username": username}) from exc
     audit.record(actor.subject, "admin_user.create", username, {"role": role, "unit_ids": sorted(unit_ids)})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from chalicelib import runtime
 from chalicelib.auth import passwords, tokens
 from chalicelib.auth.tokens import IssuedToken
 from chalicelib.domain.people import Credentials, Employee, EmployeeAccount, Principal
@@ -21,7 +22,6 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.settings import Settings
-from chalicelib.store import people
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases.schemas.core import ActivateRequest, AdminLoginRequest, EmployeeLoginRequest
 
@@ -46,9 +46,11 @@ def _check_lock(credentials: Credentials, now: datetime) -> None:
 
 def _check_password(credentials: Credentials, password: str, settings: Settings, now: datetime) -> None:
     if not passwords.verify_secret(password, credentials.password_hash):
-        people.record_login_failure(credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now))
+        runtime.people().record_login_failure(
+            credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now)
+        )
         raise InvalidCredentialsError()
-    people.clear_login_failures(credentials)
+    runtime.people().clear_login_failures(credentials)
 
 
 def validate_password(password: object, field: str = "password") -> str:
@@ -64,7 +66,7 @@ def validate_password(password: object, field: str = "password") -> str:
 
 def admin_login(request: AdminLoginRequest, settings: Settings, now: datetime) -> LoginResult:
     username, password = request.username, request.password
-    account = people.admin_account(username)
+    account = runtime.people().admin_account(username)
     if account is None:
         passwords.verify_secret(password, _DUMMY_HASH)
         raise InvalidCredentialsError()
@@ -79,7 +81,7 @@ def admin_login(request: AdminLoginRequest, settings: Settings, now: datetime) -
 
 
 def _employee_for_login(nip: str, now: datetime) -> EmployeeAccount:
-    account = people.employee_account(nip)
+    account = runtime.people().employee_account(nip)
     if account is None:
         passwords.verify_secret("x", _DUMMY_HASH)
         raise InvalidCredentialsError()
@@ -94,7 +96,7 @@ def _employee_token(employee: Employee, device_id: str, settings: Settings, now:
 
 def _bind(nip: str, device_id: str, password_hash: str | None) -> None:
     try:
-        people.bind_device(nip, device_id, password_hash)
+        runtime.people().bind_device(nip, device_id, password_hash)
     except ConditionFailed as exc:
         # Either the employee has another phone, or this phone belongs to someone else.
         raise DeviceMismatchError() from exc
@@ -106,7 +108,9 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime) -> Iss
     credentials = account.credentials
     expired = (credentials.activation_expires or 0) <= epoch(now)
     if expired or not passwords.verify_secret(code, credentials.activation_hash):
-        people.record_login_failure(credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now))
+        runtime.people().record_login_failure(
+            credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now)
+        )
         raise InvalidCredentialsError("Kode aktivasi salah atau sudah kedaluwarsa.")
     if not account.employee.active:
         raise AccountInactiveError()
@@ -122,7 +126,7 @@ def bind_first_phone(
     what `activate` does, with a password hash computed once instead of one scrypt per phone.
     """
     _bind(account.employee.nip, device_id, password_hash)
-    people.clear_login_failures(account.credentials)
+    runtime.people().clear_login_failures(account.credentials)
     return _employee_token(account.employee, device_id, settings, now)
 
 
@@ -158,11 +162,11 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
     """Turn an Authorization header into a principal whose token is not revoked."""
     principal = token_principal(header, settings, now)
     if principal.role == "employee":
-        employee = people.get_employee(principal.subject)
+        employee = runtime.people().get_employee(principal.subject)
         current = None if employee is None else employee.token_version
         principal = replace(principal, employee=employee)
     else:
-        admin = people.get_admin(principal.subject)
+        admin = runtime.people().get_admin(principal.subject)
         current = None if admin is None else admin.token_version
     if current is None or current != principal.version:
         raise UnauthenticatedError()
@@ -171,4 +175,4 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
 
 def employee_of(principal: Principal) -> Employee | None:
     """The calling employee's record: the one `authenticate` read, else read now."""
-    return principal.employee or people.get_employee(principal.subject)
+    return principal.employee or runtime.people().get_employee(principal.subject)

@@ -267,7 +267,7 @@ def _refuse_second_arrival(recent: list[Event], local_date: str) -> None:
 def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -> None:
     request, employee = attempt.request, attempt.employee
     config = zone_config(settings)
-    unit = people.cached_unit(employee.unor_id)
+    unit = people.cached_unit(runtime.people(), employee.unor_id)
     unit_zones = zone_store.zone_refs(sorted(unit.zone_ids) if unit else [], config)
     day = local_day(attempt.attendance_time, settings.timezone)
     attempt.duties = zone_store.duties_of_employee(employee, day)

@@ -147,11 +147,9 @@ def main(argv: list[str]) -> int:
     if len(argv) < 3 or argv[1] != "recompute":
         print("usage: python -m chalicelib.usecases.faces recompute NIP... | --unit UNOR_ID", file=sys.stderr)
         return 2
-    from chalicelib.store.people import iter_employees_of_unit
-
     settings = runtime.load_settings()
     runtime.ensure_ready(settings)
-    nips = [e.nip for e in iter_employees_of_unit(argv[3])] if argv[2] == "--unit" else argv[2:]
+    nips = [e.nip for e in runtime.people().iter_employees_of_unit(argv[3])] if argv[2] == "--unit" else argv[2:]
     print(recompute(settings, nips))
     return 0
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from chalicelib import runtime
 from chalicelib.attendance.calendar import plan_day
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store
 from chalicelib.store import calendar as calendar_store
-from chalicelib.store import people
 from chalicelib.store import zones as zone_store
 from chalicelib.usecases import recaps
 from chalicelib.usecases.auth import employee_of
@@ -25,7 +25,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str
     employee = employee_of(principal)
     if employee is None:
         raise AccountInactiveError()
-    unit = people.get_unit(employee.unor_id)
+    unit = runtime.people().get_unit(employee.unor_id)
     today = now.astimezone(settings.tz).date()
     rules = recaps.rule_table(settings)
     plan = calendar_store.employee_plan(employee.nip, employee.unor_id, today, today)

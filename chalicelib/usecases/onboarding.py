@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib import runtime
 from chalicelib.auth import passwords
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, NotFoundError
 from chalicelib.settings import Settings
-from chalicelib.store import audit, people
+from chalicelib.store import audit
 from chalicelib.usecases.access import require_unit_scope
 from chalicelib.usecases.auth import epoch
 
 
 def create_activation(actor: Principal, nip: str, settings: Settings, now: datetime) -> tuple[str, datetime]:
-    employee = people.get_employee(nip)
+    employee = runtime.people().get_employee(nip)
     if employee is None:
         raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
     require_unit_scope(actor, employee.unor_id)
@@ -22,15 +23,15 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
         raise AccountInactiveError()
     code = passwords.new_activation_code()
     expires = epoch(now) + settings.activation_ttl_s
-    people.set_activation(nip, passwords.hash_secret(code), expires)
+    runtime.people().set_activation(nip, passwords.hash_secret(code), expires)
     audit.record(actor.subject, "employee.activation_code", nip)
     return code, datetime.fromtimestamp(expires, tz=now.tzinfo)
 
 
 def reset_device(actor: Principal, nip: str) -> None:
-    employee = people.get_employee(nip)
+    employee = runtime.people().get_employee(nip)
     if employee is None:
         raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
     require_unit_scope(actor, employee.unor_id)
-    people.release_device(nip, employee.device_id)
+    runtime.people().release_device(nip, employee.device_id)
     audit.record(actor.subject, "employee.reset_device", nip)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from chalicelib import runtime
 from chalicelib.attendance.calendar import DayPlan, plan_day
 from chalicelib.attendance.classify import (
     AttendanceEvent,
@@ -127,7 +128,12 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
     """
     rules = rule_table(settings)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        members = pool.submit(people.cached_members_of_unit if live else people.members_of_unit, unor_id)
+        repo = runtime.people()
+        members = (
+            pool.submit(people.cached_members_of_unit, repo, unor_id)
+            if live
+            else pool.submit(repo.members_of_unit, unor_id)
+        )
         unit_plans = pool.submit(calendar_store.unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
         own_date = pool.submit(_events_by_nip, unor_id, [day])
         employees = [e for e in members.result() if e.active]
@@ -166,7 +172,7 @@ def map_units(work: Callable[[str], T], units: Sequence[str]) -> list[T]:
 def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | None = None) -> dict[str, Any]:
     """Judge and store every employee's status for `day`; re-runs write only what changed."""
     rules = rule_table(settings)
-    units = list(unit_ids) if unit_ids is not None else people.list_unit_ids()
+    units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
 
     def recap_unit(unor_id: str) -> tuple[int, int, int]:
         rows = [(e.employee, classify(e, rules)) for e in unit_day(unor_id, day, settings)]

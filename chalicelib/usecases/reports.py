@@ -15,7 +15,7 @@ from chalicelib.attendance.monthly import EmployeeMonth, monthly_report
 from chalicelib.domain.people import Principal
 from chalicelib.domain.status import YearToDate
 from chalicelib.settings import Settings
-from chalicelib.store import audit, people, statuses
+from chalicelib.store import audit, statuses
 from chalicelib.store.photos import EXPORT_PREFIX
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import one_unit, units_of, visible_units
@@ -74,7 +74,7 @@ def _prior(unor_id: str, month: str) -> dict[str, YearToDate]:
 
 
 def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
-    unit = people.get_unit(unor_id)
+    unit = runtime.people().get_unit(unor_id)
     unit_name = unit.unor_nama if unit else unor_id
     prior = _prior(unor_id, month)
     rows, stored = statuses.month_and_counters(unor_id, month)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from chalicelib import runtime
 from chalicelib.domain.people import Principal, validate_nip
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import GeoPolicy, ZoneConfig, build_cells, cells_to_storable, parse_shape, shape_to_dict
 from chalicelib.settings import Settings
-from chalicelib.store import audit, people
+from chalicelib.store import audit
 from chalicelib.store import zones as store
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases import access
@@ -103,7 +104,7 @@ def get_zone(actor: Principal, zone_id: str) -> ZoneView:
 
 
 def _zones_of_units(unit_ids: frozenset[str]) -> set[str]:
-    return {z for unit in people.get_units(unit_ids) for z in unit.zone_ids}
+    return {z for unit in runtime.people().get_units(unit_ids) for z in unit.zone_ids}
 
 
 def list_zones(actor: Principal) -> ZonePage:
@@ -134,7 +135,7 @@ def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, setting
 def delete_zone(actor: Principal, zone_id: str) -> ZoneDeleted:
     access.require_super_admin(actor)
     _existing(zone_id)
-    users = [u.unor_id for u in people.get_units(people.list_unit_ids()) if zone_id in u.zone_ids]
+    users = [u.unor_id for u in runtime.people().get_units(runtime.people().list_unit_ids()) if zone_id in u.zone_ids]
     if users:
         raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone_id, "unor_ids": users})
     store.delete_zone(zone_id)
@@ -149,7 +150,7 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> Un
     missing = sorted(set(zone_ids) - found)
     if missing:
         raise ValidationError("Zona tidak ditemukan.", {"zone_ids": missing})
-    people.set_unit_zones(unor_id, set(zone_ids))
+    runtime.people().set_unit_zones(unor_id, set(zone_ids))
     audit.record(actor.subject, "unit.zones", unor_id, {"zone_ids": zone_ids})
     return UnitZones(unor_id=unor_id, zone_ids=sorted(zone_ids))
 
@@ -166,7 +167,7 @@ def create_assignment(actor: Principal, body: AssignmentRequest, settings: Setti
     letter_no, reason = body.letter_no, body.reason
     units = {}
     for nip in nips:
-        employee = people.get_employee(validate_nip(nip, "nips"))
+        employee = runtime.people().get_employee(validate_nip(nip, "nips"))
         if employee is None:
             raise ValidationError("Pegawai tidak ditemukan.", {"nips": nip})
         access.require_unit_scope(actor, employee.unor_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.store.memory import InMemoryPeopleRepository
+from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.people import PeopleRepository
 
 from .people_contract import PeopleRepositoryContract

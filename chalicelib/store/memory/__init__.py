@@ -1,0 +1,1 @@
+"""In-memory twins of the repositories, one module per repository: same Protocol, same contract tests."""
