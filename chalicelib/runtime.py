@@ -42,7 +42,7 @@ __all__ = [
 BOOTSTRAP_ADMIN = "admin"
 COHORT_MAX_AGE_S = 3600
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # ensure_ready holds it while the first admin reads the repositories
 _ready: dict[str, bool] = {}
 _engines: dict[tuple[str, int, str], tuple[FaceEngine, ScoringPolicy]] = {}
 _cohorts: dict[str, CohortCache] = {}
