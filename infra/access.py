@@ -45,8 +45,11 @@ def access_policy(table_ids: Iterable[str], log_group_ids: Iterable[str], role_i
         _statement("OwnObjects", OBJECT_ACTIONS, objects),
         # Without ListBucket a missing photo answers 403 instead of 404, which the app reports as an outage.
         _statement("ListOwnBucket", ["s3:ListBucket"], [get_att(BUCKET_ID, "Arn")]),
-        _statement("OwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
-                   [get_att(log_id, "Arn") for log_id in sorted(log_group_ids)]),
+        _statement(
+            "OwnLogs",
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            [get_att(log_id, "Arn") for log_id in sorted(log_group_ids)],
+        ),
         _statement("ReadSecretsPath", ["ssm:GetParametersByPath"], [sub(parameters)]),
         _statement("ReadSecrets", ["ssm:GetParameter", "ssm:GetParameters"], [sub(parameters + "/*")]),
     ]

@@ -106,8 +106,10 @@ def main() -> int:
             print(f"  {name:<28} {usd:8.2f}")
         print(f"  {'total':<28} {sum(costs.values()):8.2f}")
     rekognition = workload.events_month * prices.rekognition_image
-    print(f"\nface step by Rekognition CompareFaces instead: +{rekognition:,.2f} USD/month "
-          f"({workload.events_month:,} comparisons at {prices.rekognition_image} USD)")
+    print(
+        f"\nface step by Rekognition CompareFaces instead: +{rekognition:,.2f} USD/month "
+        f"({workload.events_month:,} comparisons at {prices.rekognition_image} USD)"
+    )
     return 0
 
 

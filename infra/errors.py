@@ -1,10 +1,10 @@
 """Errors of the packaging step. They stop a build; none of them reaches an API client.
 
-    InfraError
-    ├── TemplateError        the Chalice template is not what the merge step expects
-    ├── ScheduleError        a scheduled function has no local-time schedule, or they disagree
-    ├── PackagingError       chalice package failed, or its output holds something Lambda must not get
-    └── BudgetExceededError  the unzipped function and its layers exceed Lambda's 250 MB limit
+InfraError
+├── TemplateError        the Chalice template is not what the merge step expects
+├── ScheduleError        a scheduled function has no local-time schedule, or they disagree
+├── PackagingError       chalice package failed, or its output holds something Lambda must not get
+└── BudgetExceededError  the unzipped function and its layers exceed Lambda's 250 MB limit
 """
 
 from __future__ import annotations

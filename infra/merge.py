@@ -94,31 +94,48 @@ def _parameters(env: dict[str, str], config: MergeConfig) -> Json:
     zones = list(dict.fromkeys([env["SMART_TIMEZONE"], *INDONESIAN_ZONES]))
     return {
         "PhotoRetentionDays": {
-            "Type": "Number", "Default": config.photo_retention_days, "MinValue": 30, "MaxValue": 3650,
+            "Type": "Number",
+            "Default": config.photo_retention_days,
+            "MinValue": 30,
+            "MaxValue": 3650,
             "Description": "Days attendance and enrolment photos (photos/) are kept",
         },
         "ExportRetentionDays": {
-            "Type": "Number", "Default": config.export_retention_days, "MinValue": 1, "MaxValue": 365,
+            "Type": "Number",
+            "Default": config.export_retention_days,
+            "MinValue": 1,
+            "MaxValue": 365,
             "Description": "Days report exports (exports/) are kept",
         },
         "NoncurrentVersionDays": {
-            "Type": "Number", "Default": config.noncurrent_version_days, "MinValue": 1, "MaxValue": 365,
+            "Type": "Number",
+            "Default": config.noncurrent_version_days,
+            "MinValue": 1,
+            "MaxValue": 365,
             "Description": "Days an overwritten or deleted object version is kept (undo window)",
         },
         "Timezone": {
-            "Type": "String", "Default": env["SMART_TIMEZONE"], "AllowedValues": zones,
+            "Type": "String",
+            "Default": env["SMART_TIMEZONE"],
+            "AllowedValues": zones,
             "Description": "The regency's time zone: business dates and the local time of the schedules",
         },
         "SecretsPath": {
-            "Type": "String", "Default": f"/smart/{env['SMART_STAGE']}", "AllowedPattern": "^(/[A-Za-z0-9_.-]+)+$",
+            "Type": "String",
+            "Default": f"/smart/{env['SMART_STAGE']}",
+            "AllowedPattern": "^(/[A-Za-z0-9_.-]+)+$",
             "Description": "SSM Parameter Store path holding the SecureString secrets (SMART_TOKEN_SECRET, ...)",
         },
         "LogRetentionDays": {
-            "Type": "Number", "Default": config.log_retention_days, "AllowedValues": list(LOG_RETENTION_VALUES),
+            "Type": "Number",
+            "Default": config.log_retention_days,
+            "AllowedValues": list(LOG_RETENTION_VALUES),
             "Description": "Days function logs are kept",
         },
         "AlarmEmail": {
-            "Type": "String", "Default": "", "Description": "E-mail that receives alarms (empty: none)",
+            "Type": "String",
+            "Default": "",
+            "Description": "E-mail that receives alarms (empty: none)",
         },
     }
 

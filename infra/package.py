@@ -77,11 +77,10 @@ class BuildConfig:
         return self.work / "package" / self.stage
 
 
-def _run(args: Sequence[str | Path], *, cwd: Path | None = None, env: Mapping[str, str] | None = None,
-         what: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
+def _run(
+    args: Sequence[str | Path], *, cwd: Path | None = None, env: Mapping[str, str] | None = None, what: str
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).splitlines()[-25:])
         raise PackagingError(f"{what} failed (exit {result.returncode}):\n{tail}")
@@ -120,8 +119,10 @@ def ensure_build_venv(config: BuildConfig, python: Path) -> Path:
         return venv
     if not (venv / "bin" / "python").exists():
         _run([python, "-m", "venv", venv], what="creating the build venv")
-    _run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", chalice_pin, "-r", requirements],
-         what="installing chalice and the runtime requirements into the build venv")
+    _run(
+        [venv / "bin" / "python", "-m", "pip", "install", "--quiet", chalice_pin, "-r", requirements],
+        what="installing chalice and the runtime requirements into the build venv",
+    )
     stamp.write_text(stamp_value, encoding="utf-8")
     return venv
 
@@ -160,9 +161,21 @@ def run_chalice_package(config: BuildConfig, venv: Path, source: Path) -> Path:
     # Packaging needs a region name but no credentials; never let botocore probe for instance metadata.
     env.update({"AWS_DEFAULT_REGION": config.region, "AWS_EC2_METADATA_DISABLED": "true"})
     result = subprocess.run(
-        [str(venv / "bin" / "chalice"), "--debug", "package", "--stage", config.stage,
-         "--pkg-format", "cloudformation", str(target)],
-        cwd=source, env=env, capture_output=True, text=True, check=False,
+        [
+            str(venv / "bin" / "chalice"),
+            "--debug",
+            "package",
+            "--stage",
+            config.stage,
+            "--pkg-format",
+            "cloudformation",
+            str(target),
+        ],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     log = result.stdout + result.stderr
     (config.work / f"chalice-package-{config.stage}.log").write_text(log, encoding="utf-8")
@@ -174,9 +187,12 @@ def run_chalice_package(config: BuildConfig, venv: Path, source: Path) -> Path:
         raise PackagingError(f"chalice built these from source distributions, not manylinux wheels: {built}")
     if built is None and "Reusing existing deployment package" not in log:
         raise PackagingError("cannot tell from chalice's log whether it built from sdists (log format changed?)")
-    print("chalice built nothing from an sdist" if built is not None else
-          # A reused package was checked when first built; the wheel-tag check still runs on it.
-          "chalice reused its cached dependency package")
+    print(
+        "chalice built nothing from an sdist"
+        if built is not None
+        # A reused package was checked when first built; the wheel-tag check still runs on it.
+        else "chalice reused its cached dependency package"
+    )
     return target
 
 
@@ -218,8 +234,15 @@ def smoke(python: Path, deployment: Path, layer: Path, layer_dir: str) -> str:
             with zipfile.ZipFile(archive) as zipped:
                 zipped.extractall(target)
         result = _run(
-            [python, "-S", "-E", Path(__file__).with_name("smoke.py"), root, opt / layer_dir,
-             ",".join(EXCLUDED_DISTRIBUTIONS)],
+            [
+                python,
+                "-S",
+                "-E",
+                Path(__file__).with_name("smoke.py"),
+                root,
+                opt / layer_dir,
+                ",".join(EXCLUDED_DISTRIBUTIONS),
+            ],
             what="the smoke run of the package",
         )
     return result.stdout.strip()
@@ -233,8 +256,10 @@ def build(config: BuildConfig) -> Path:
     chalice_template = json.loads((chalice_out / "sam.json").read_text(encoding="utf-8"))
     env = stage_environment(functions_of(chalice_template))
     merge_config = MergeConfig()
-    print(f"chalice package: {verify_wheels(chalice_out / 'deployment.zip', merge_config.architecture)} "
-          "distributions, all from manylinux or pure-Python wheels")
+    print(
+        f"chalice package: {verify_wheels(chalice_out / 'deployment.zip', merge_config.architecture)} "
+        "distributions, all from manylinux or pure-Python wheels"
+    )
     config.out.mkdir(parents=True, exist_ok=True)
     deployment, layer = config.out / "deployment.zip", config.out / "face-models-layer.zip"
     removed = prune(chalice_out / "deployment.zip", deployment, EXCLUDED_DISTRIBUTIONS)
@@ -268,8 +293,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lint", action="store_true")
     parser.add_argument("--no-smoke", action="store_true")
     args = parser.parse_args(argv)
-    config = BuildConfig(stage=args.stage, region=args.region, model_dir=args.model_dir, python=args.python,
-                         lint=not args.no_lint, smoke=not args.no_smoke)
+    config = BuildConfig(
+        stage=args.stage,
+        region=args.region,
+        model_dir=args.model_dir,
+        python=args.python,
+        lint=not args.no_lint,
+        smoke=not args.no_smoke,
+    )
     try:
         build(config)
     except InfraError as exc:

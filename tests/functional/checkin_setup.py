@@ -69,20 +69,30 @@ class Employee:
         return self.api.call("POST", "/v1/attendance", self.body(photo, **changes), token=self.token)
 
 
-def enrolled_employee(api: Api, enrol: str | None = "deepface/img1.jpg", unit: str = "U1", nip: str = NIP,
-                      device: str = DEVICE) -> Employee:
+def enrolled_employee(
+    api: Api, enrol: str | None = "deepface/img1.jpg", unit: str = "U1", nip: str = NIP, device: str = DEVICE
+) -> Employee:
     """GIVEN a unit with a zone around CENTRE and an activated employee enrolled with `enrol`."""
     admin = api.admin_token()
     people.upsert_unit(unit, f"SDN {unit}")
     people.put_employee(domain.Employee(nip=nip, nama="Asep Saepudin", unor_id=unit, jabatan="Guru"))
-    zone = api.call("POST", "/v1/admin/zones",
-                    {"name": "Sekolah", "circle": {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 200}}, token=admin)
+    zone = api.call(
+        "POST",
+        "/v1/admin/zones",
+        {"name": "Sekolah", "circle": {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 200}},
+        token=admin,
+    )
     assert zone.status == 201, zone.body
-    assert api.call("PUT", f"/v1/admin/units/{unit}/zones", {"zone_ids": [zone.body["zone_id"]]},
-                    token=admin).status == 200
+    assert (
+        api.call("PUT", f"/v1/admin/units/{unit}/zones", {"zone_ids": [zone.body["zone_id"]]}, token=admin).status
+        == 200
+    )
     code = api.call("POST", f"/v1/admin/employees/{nip}/activation", token=admin).body["activation_code"]
-    activated = api.call("POST", "/v1/auth/activate", {"nip": nip, "activation_code": code,
-                                                       "password": "rahasia-123", "device_id": device})
+    activated = api.call(
+        "POST",
+        "/v1/auth/activate",
+        {"nip": nip, "activation_code": code, "password": "rahasia-123", "device_id": device},
+    )
     assert activated.status == 200, activated.body
     if enrol:
         enrolled = api.call("POST", f"/v1/admin/employees/{nip}/faces", {"photo": b64(selfie(enrol))}, token=admin)

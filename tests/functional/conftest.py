@@ -39,16 +39,27 @@ class Api:
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def call(self, method: str, path: str, body: Any = None, *, token: str | None = None,
-             raw: bytes | None = None, content_type: str = "application/json") -> Answer:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        token: str | None = None,
+        raw: bytes | None = None,
+        content_type: str = "application/json",
+    ) -> Answer:
         headers = {"Content-Type": content_type}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
         response = client_call(self.client, method, path, headers, payload)
         text = response.body.decode("utf-8") if response.body else ""
-        parsed = json.loads(text) if text and response.headers.get("Content-Type", "").startswith(
-            "application/json") else text
+        parsed = (
+            json.loads(text)
+            if text and response.headers.get("Content-Type", "").startswith("application/json")
+            else text
+        )
         return Answer(response.status_code, parsed, dict(response.headers))
 
     def admin_token(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> str:

@@ -25,8 +25,11 @@ def seed(unit: str = "U1", nip: str = NIP) -> None:
 def activate(api: Api, admin: str, nip: str = NIP, device: str = DEVICE) -> str:
     code = api.call("POST", f"/v1/admin/employees/{nip}/activation", token=admin)
     assert code.status == 201, code.body
-    answer = api.call("POST", "/v1/auth/activate", {
-        "nip": nip, "activation_code": code.body["activation_code"], "password": "rahasia-123", "device_id": device})
+    answer = api.call(
+        "POST",
+        "/v1/auth/activate",
+        {"nip": nip, "activation_code": code.body["activation_code"], "password": "rahasia-123", "device_id": device},
+    )
     assert answer.status == 200, answer.body
     return str(answer.body["token"])
 
@@ -98,9 +101,19 @@ def test_tampered_and_expired_tokens(api: Api) -> None:
     for bad in (tampered, "garbage", ""):
         answer = api.call("GET", "/v1/admin/units", token=bad or None)
         assert answer.status == 401 and answer.body["error"]["code"] == "UNAUTHENTICATED"
-    expired = jwt.encode({"iss": "smart", "sub": "admin", "role": "super_admin", "units": [], "ver": 0,
-                          "iat": int(time.time()) - 100, "exp": int(time.time()) - 10},
-                         "local-only-signing-secret-not-for-production", algorithm="HS256")
+    expired = jwt.encode(
+        {
+            "iss": "smart",
+            "sub": "admin",
+            "role": "super_admin",
+            "units": [],
+            "ver": 0,
+            "iat": int(time.time()) - 100,
+            "exp": int(time.time()) - 10,
+        },
+        "local-only-signing-secret-not-for-production",
+        algorithm="HS256",
+    )
     answer = api.call("GET", "/v1/admin/units", token=expired)
     assert answer.status == 401 and answer.body["error"]["code"] == "UNAUTHENTICATED"
 
@@ -113,15 +126,17 @@ def test_activation_binds_one_phone(api: Api) -> None:
     # the code is one-time
     again = api.call("POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123", "device_id": DEVICE})
     assert again.status == 200
-    other_phone = api.call("POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123",
-                                                        "device_id": "android-9999-bbbb"})
+    other_phone = api.call(
+        "POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123", "device_id": "android-9999-bbbb"}
+    )
     assert other_phone.status == 403 and other_phone.body["error"]["code"] == "DEVICE_MISMATCH"
     # after an admin reset the next login binds the new phone and the old token is revoked
     assert api.call("POST", f"/v1/admin/employees/{NIP}/reset-device", token=admin).status == 200
     old = api.call("GET", "/v1/admin/units", token=token)
     assert old.status == 401
-    moved = api.call("POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123",
-                                                  "device_id": "android-9999-bbbb"})
+    moved = api.call(
+        "POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123", "device_id": "android-9999-bbbb"}
+    )
     assert moved.status == 200
 
 
@@ -131,8 +146,11 @@ def test_one_phone_cannot_serve_two_employees(api: Api) -> None:
     admin = api.admin_token()
     activate(api, admin)
     code = api.call("POST", f"/v1/admin/employees/{OTHER_NIP}/activation", token=admin).body["activation_code"]
-    answer = api.call("POST", "/v1/auth/activate", {"nip": OTHER_NIP, "activation_code": code,
-                                                      "password": "rahasia-456", "device_id": DEVICE})
+    answer = api.call(
+        "POST",
+        "/v1/auth/activate",
+        {"nip": OTHER_NIP, "activation_code": code, "password": "rahasia-456", "device_id": DEVICE},
+    )
     assert answer.status == 403 and answer.body["error"]["code"] == "DEVICE_MISMATCH"
 
 
@@ -142,8 +160,11 @@ def test_unknown_nip_and_bad_activation(api: Api) -> None:
     missing = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=admin)
     assert missing.status == 404 and missing.body["error"]["code"] == "NOT_FOUND"
     seed()
-    wrong = api.call("POST", "/v1/auth/activate", {"nip": NIP, "activation_code": "00000000",
-                                                     "password": "rahasia-123", "device_id": DEVICE})
+    wrong = api.call(
+        "POST",
+        "/v1/auth/activate",
+        {"nip": NIP, "activation_code": "00000000", "password": "rahasia-123", "device_id": DEVICE},
+    )
     assert wrong.status == 401 and wrong.body["error"]["code"] == "INVALID_CREDENTIALS"
 
 
@@ -160,8 +181,12 @@ def test_unit_admin_scope(api: Api) -> None:
     seed("U1")
     seed("U2", OTHER_NIP)
     admin = api.admin_token()
-    created = api.call("POST", "/v1/admin/users", {"username": "ops-u1", "password": "kuat-sekali-1",
-                                                   "role": "unit_admin", "unit_ids": ["U1"]}, token=admin)
+    created = api.call(
+        "POST",
+        "/v1/admin/users",
+        {"username": "ops-u1", "password": "kuat-sekali-1", "role": "unit_admin", "unit_ids": ["U1"]},
+        token=admin,
+    )
     assert created.status == 201, created.body
     unit_admin = api.admin_token("ops-u1", "kuat-sekali-1")
     mine = api.call("GET", "/v1/admin/employees?unor_id=U1", token=unit_admin)
@@ -173,8 +198,15 @@ def test_unit_admin_scope(api: Api) -> None:
     assert by_nip.body["items"] == []
     units = api.call("GET", "/v1/admin/units", token=unit_admin)
     assert [u["unor_id"] for u in units.body["items"]] == ["U1"]
-    assert api.call("POST", "/v1/admin/users", {"username": "x-y-z", "password": "kuat-sekali-1",
-                                                "role": "super_admin"}, token=unit_admin).status == 403
+    assert (
+        api.call(
+            "POST",
+            "/v1/admin/users",
+            {"username": "x-y-z", "password": "kuat-sekali-1", "role": "super_admin"},
+            token=unit_admin,
+        ).status
+        == 403
+    )
 
 
 def test_employee_token_cannot_use_admin_routes(api: Api) -> None:

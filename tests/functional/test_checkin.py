@@ -348,9 +348,14 @@ def test_field_duty_reaches_the_check_in_whatever_the_employee_record_says(emplo
     assert before.status == 422 and before.body["error"]["code"] == "OUTSIDE_ZONE"
     # WHEN an admin sends them on field duty there, from today
     today = datetime.now(load_settings().tz).date()
-    duty = {"nips": [employee.nip], "circle": {"lat": OUTSIDE[0], "lon": OUTSIDE[1], "radius_m": 150},
-            "start_date": today.isoformat(), "end_date": (today + timedelta(days=2)).isoformat(),
-            "letter_no": "800/123/BKPSDM", "reason": "Bimtek"}
+    duty = {
+        "nips": [employee.nip],
+        "circle": {"lat": OUTSIDE[0], "lon": OUTSIDE[1], "radius_m": 150},
+        "start_date": today.isoformat(),
+        "end_date": (today + timedelta(days=2)).isoformat(),
+        "letter_no": "800/123/BKPSDM",
+        "reason": "Bimtek",
+    }
     created = employee.api.call("POST", "/v1/admin/assignments", duty, token=employee.admin)
     assert created.status == 201, created.body
     # THEN a check-in there is accepted in the duty's zone

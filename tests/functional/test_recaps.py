@@ -31,9 +31,21 @@ def seed_event(nip: str, unit: str, kind: str, local: datetime, status: str = "a
     event_id = events_store.new_event_id(nip, at)
     _, key = events_store.event_keys(event_id)
     day = local.date().isoformat()
-    EventModel(nip, key, event_id=event_id, type=kind, status=status, attendance_time=iso(at), local_date=day,
-               unor_id=unit, unit_date=f"{unit}#{day}", review_unit=unit if status == "review" else None,
-               latitude=-6.8468, longitude=107.4857, answer={}).save()
+    EventModel(
+        nip,
+        key,
+        event_id=event_id,
+        type=kind,
+        status=status,
+        attendance_time=iso(at),
+        local_date=day,
+        unor_id=unit,
+        unit_date=f"{unit}#{day}",
+        review_unit=unit if status == "review" else None,
+        latitude=-6.8468,
+        longitude=107.4857,
+        answer={},
+    ).save()
     return event_id
 
 
@@ -56,8 +68,18 @@ def test_daily_recap_classifies_each_employee(api: Api, unit: str) -> None:
     admin = api.admin_token()
     seed_event(A, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=45))
     seed_event(A, unit, "out", datetime.combine(MONDAY, datetime.min.time()).replace(hour=16, minute=5))
-    leave = api.call("POST", "/v1/admin/leaves", {"nip": C, "type": "SAKIT", "start_date": MONDAY.isoformat(),
-                                                  "end_date": MONDAY.isoformat(), "reason": "demam"}, token=admin)
+    leave = api.call(
+        "POST",
+        "/v1/admin/leaves",
+        {
+            "nip": C,
+            "type": "SAKIT",
+            "start_date": MONDAY.isoformat(),
+            "end_date": MONDAY.isoformat(),
+            "reason": "demam",
+        },
+        token=admin,
+    )
     assert leave.status == 201, leave.body
     items = recap(api, admin, MONDAY)
     assert items[A]["status"] == "TL1" and items[A]["late_minutes"] == 15
@@ -69,8 +91,10 @@ def test_daily_recap_classifies_each_employee(api: Api, unit: str) -> None:
 
 def test_holiday_makes_the_day_libur(api: Api, unit: str) -> None:
     admin = api.admin_token()
-    assert api.call("PUT", f"/v1/admin/holidays/{MONDAY.isoformat()}", {"name": "Hari Jadi KBB"},
-                    token=admin).status == 200
+    assert (
+        api.call("PUT", f"/v1/admin/holidays/{MONDAY.isoformat()}", {"name": "Hari Jadi KBB"}, token=admin).status
+        == 200
+    )
     listed = api.call("GET", "/v1/admin/holidays?year=2026", token=admin)
     assert [h["date"] for h in listed.body["items"]] == [MONDAY.isoformat()]
     assert {i["status"] for i in recap(api, admin, MONDAY).values()} == {"LIBUR"}
@@ -80,8 +104,9 @@ def test_holiday_makes_the_day_libur(api: Api, unit: str) -> None:
 
 def test_a_late_review_decision_changes_the_recapped_day(api: Api, unit: str) -> None:
     admin = api.admin_token()
-    event_id = seed_event(B, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=20),
-                          status="review")
+    event_id = seed_event(
+        B, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=20), status="review"
+    )
     assert recap(api, admin, MONDAY)[B]["status"] == "TK"  # pending does not count yet
     decided = api.call("POST", f"/v1/admin/reviews/{event_id}", {"decision": "approve"}, token=admin)
     assert decided.status == 200, decided.body
@@ -127,18 +152,30 @@ def test_schedules_are_versioned_and_never_retroactive(api: Api, unit: str) -> N
     admin = api.admin_token()
     today = datetime.now(WIB).date()
     days = {d: {"start": "07:00", "end": "14:00"} for d in ("mon", "tue", "wed", "thu", "fri", "sat")}
-    past = api.call("PUT", "/v1/admin/units/U1/schedule", {"effective_from": (today - timedelta(days=1)).isoformat(),
-                                                           "days": days}, token=admin)
+    past = api.call(
+        "PUT",
+        "/v1/admin/units/U1/schedule",
+        {"effective_from": (today - timedelta(days=1)).isoformat(), "days": days},
+        token=admin,
+    )
     assert past.status == 400
-    ok = api.call("PUT", "/v1/admin/units/U1/schedule", {"effective_from": today.isoformat(), "days": days},
-                  token=admin)
+    ok = api.call(
+        "PUT", "/v1/admin/units/U1/schedule", {"effective_from": today.isoformat(), "days": days}, token=admin
+    )
     assert ok.status == 200, ok.body
-    later = api.call("PUT", "/v1/admin/units/U1/schedule",
-                     {"effective_from": (today + timedelta(days=7)).isoformat(), "days": days}, token=admin)
+    later = api.call(
+        "PUT",
+        "/v1/admin/units/U1/schedule",
+        {"effective_from": (today + timedelta(days=7)).isoformat(), "days": days},
+        token=admin,
+    )
     assert len(later.body["versions"]) == 2
-    bad = api.call("PUT", "/v1/admin/units/U1/schedule", {"effective_from": today.isoformat(),
-                                                          "days": {"mon": {"start": "25:00", "end": "14:00"}}},
-                   token=admin)
+    bad = api.call(
+        "PUT",
+        "/v1/admin/units/U1/schedule",
+        {"effective_from": today.isoformat(), "days": {"mon": {"start": "25:00", "end": "14:00"}}},
+        token=admin,
+    )
     assert bad.status == 400
 
 
@@ -149,8 +186,9 @@ def test_night_shift_roster_and_ramadan_are_accepted(api: Api, unit: str) -> Non
     seed_event(A, unit, "in", datetime(2026, 11, 2, 20, 55))
     seed_event(A, unit, "out", datetime(2026, 11, 3, 7, 2))
     assert recap(api, admin, MONDAY)[A]["status"] == "H"
-    ramadan = api.call("PUT", "/v1/admin/ramadan/2027", {"start_date": "2027-02-08", "end_date": "2027-03-09"},
-                       token=admin)
+    ramadan = api.call(
+        "PUT", "/v1/admin/ramadan/2027", {"start_date": "2027-02-08", "end_date": "2027-03-09"}, token=admin
+    )
     assert ramadan.status == 200, ramadan.body
 
 

@@ -14,10 +14,22 @@ from tests.functional.conftest import Api
 from tools.simpeg_sim import start_in_thread, stop
 
 ROWS = [
-    {"nip": "198501012010011001", "nama": "Asep Saepudin", "unor_id": "U1", "unor_nama": "SDN 1 Ngamprah",
-     "jabatan": "Guru", "status": "aktif"},
-    {"nip": "199002022015032002", "nama": "Euis Komalasari", "unor_id": "U2", "unor_nama": "Puskesmas Lembang",
-     "jabatan": "Perawat", "status": "aktif"},
+    {
+        "nip": "198501012010011001",
+        "nama": "Asep Saepudin",
+        "unor_id": "U1",
+        "unor_nama": "SDN 1 Ngamprah",
+        "jabatan": "Guru",
+        "status": "aktif",
+    },
+    {
+        "nip": "199002022015032002",
+        "nama": "Euis Komalasari",
+        "unor_id": "U2",
+        "unor_nama": "Puskesmas Lembang",
+        "jabatan": "Perawat",
+        "status": "aktif",
+    },
 ]
 
 
@@ -46,9 +58,11 @@ def test_json_import_reports_bad_rows_and_applies_good_ones(api: Api) -> None:
 
 def test_excel_csv_with_scientific_notation_is_refused_per_row(api: Api) -> None:
     admin = api.admin_token()
-    csv = ("\ufeffnip;nama;unor_id;unor_nama;jabatan;status\r\n"
-           "198501012010011001;Asep;U1;SDN 1;Guru;aktif\r\n"
-           "1,98501E+17;Budi;U1;SDN 1;Guru;aktif\r\n").encode()
+    csv = (
+        "\ufeffnip;nama;unor_id;unor_nama;jabatan;status\r\n"
+        "198501012010011001;Asep;U1;SDN 1;Guru;aktif\r\n"
+        "1,98501E+17;Budi;U1;SDN 1;Guru;aktif\r\n"
+    ).encode()
     answer = api.call("POST", "/v1/admin/simpeg/import", raw=csv, content_type="text/csv", token=admin)
     assert answer.status == 200, answer.body
     assert answer.body["created"] == 1
@@ -76,8 +90,11 @@ def test_empty_upstream_is_held_for_confirmation(api: Api, simulator: str) -> No
     admin = api.admin_token()
     api.call("POST", "/v1/admin/simpeg/sync", token=admin)
     control = json.dumps({"action": "fault", "kind": "empty", "count": 5}).encode()
-    urllib.request.urlopen(urllib.request.Request(f"{simulator}/_control", data=control, method="POST",
-                                                  headers={"Content-Type": "application/json"}))
+    urllib.request.urlopen(
+        urllib.request.Request(
+            f"{simulator}/_control", data=control, method="POST", headers={"Content-Type": "application/json"}
+        )
+    )
     held = api.call("POST", "/v1/admin/simpeg/sync", token=admin)
     assert held.body["status"] == "needs_confirmation", held.body
     employees = api.call("GET", "/v1/admin/units", token=admin).body["items"]
@@ -88,7 +105,11 @@ def test_schedule_function_runs_the_same_sync(aws: None, simulator: str) -> None
     from app import app
 
     with Client(app, stage_name="local") as client:
-        result = client.lambda_.invoke("simpeg_sync", client.events.generate_cw_event(
-            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+        result = client.lambda_.invoke(
+            "simpeg_sync",
+            client.events.generate_cw_event(
+                source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+            ),
+        )
     assert result.payload["status"] == "succeeded"
     assert result.payload["trigger"]["kind"] == "schedule"

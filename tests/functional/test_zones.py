@@ -58,8 +58,14 @@ def test_field_duty_assignment(api: Api) -> None:
     admin = api.admin_token()
     people.upsert_unit("U1", "Unit 1")
     people.put_employee(Employee(nip=NIP, nama="Asep", unor_id="U1"))
-    body = {"nips": [NIP], "circle": {"lat": -6.9, "lon": 107.6, "radius_m": 150}, "start_date": "2026-11-30",
-            "end_date": "2026-12-02", "letter_no": "800/123/BKPSDM", "reason": "Bimtek"}
+    body = {
+        "nips": [NIP],
+        "circle": {"lat": -6.9, "lon": 107.6, "radius_m": 150},
+        "start_date": "2026-11-30",
+        "end_date": "2026-12-02",
+        "letter_no": "800/123/BKPSDM",
+        "reason": "Bimtek",
+    }
     created = api.call("POST", "/v1/admin/assignments", body, token=admin)
     assert created.status == 201, created.body
     assert created.body["assignment_id"].startswith("a-")

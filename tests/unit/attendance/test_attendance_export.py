@@ -38,7 +38,7 @@ def report() -> MonthlyReport:
     employees = [
         EmployeeMonth(NIP_A, "Siti Aminah", "U1", "Dinas Pendidikan", _days(late_on=3)),
         EmployeeMonth(NIP_B, "Taufik Hidayat", "U1", "Dinas Pendidikan", _days()),
-        EmployeeMonth(NIP_C, "=HYPERLINK(\"x\")", "U2", "Puskesmas Kota/Desa [Rawat Inap]", _days()),
+        EmployeeMonth(NIP_C, '=HYPERLINK("x")', "U2", "Puskesmas Kota/Desa [Rawat Inap]", _days()),
     ]
     return monthly_report("2026-11", employees, RULES)
 
@@ -51,8 +51,21 @@ def test_xlsx_sheets_headers_frozen_pane_nip_as_text(report: MonthlyReport) -> N
     unit = workbook["Dinas Pendidikan"]
     headers = [cell.value for cell in unit[1]]
     assert headers[:5] == ["NIP", "Nama", "Unit", "Hari Kerja", "Hadir"]
-    for expected in ("Tepat Waktu (H)", "TL1", "TL4", "PSW1", "PSW4", "Tanpa Keterangan (TK)", "Dinas Luar (DL)",
-                     "Cuti (C)", "Izin (I)", "Sakit (S)", "Libur", "Potongan TPP (%)", "Hukuman Disiplin (PP 94/2021)"):
+    for expected in (
+        "Tepat Waktu (H)",
+        "TL1",
+        "TL4",
+        "PSW1",
+        "PSW4",
+        "Tanpa Keterangan (TK)",
+        "Dinas Luar (DL)",
+        "Cuti (C)",
+        "Izin (I)",
+        "Sakit (S)",
+        "Libur",
+        "Potongan TPP (%)",
+        "Hukuman Disiplin (PP 94/2021)",
+    ):
         assert expected in headers
     assert unit.freeze_panes == "C2"
     assert unit.max_row == 3
@@ -60,7 +73,7 @@ def test_xlsx_sheets_headers_frozen_pane_nip_as_text(report: MonthlyReport) -> N
     assert (nip_cell.value, nip_cell.data_type, nip_cell.number_format) == (NIP_A, "s", "@")
     assert unit["A3"].value == NIP_B
     injected = workbook["Puskesmas Kota Desa Rawat Inap"]["B2"]
-    assert injected.value == "'=HYPERLINK(\"x\")" and injected.data_type == "s"
+    assert injected.value == '\'=HYPERLINK("x")' and injected.data_type == "s"
     deduction = unit.cell(row=2, column=headers.index("Potongan TPP (%)") + 1)
     assert deduction.value == pytest.approx(2.0) and deduction.number_format == "0.00"
     next_row = unit.cell(row=3, column=headers.index("Potongan TPP (%)") + 1)

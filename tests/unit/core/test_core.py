@@ -32,8 +32,10 @@ def test_local_settings_have_safe_defaults() -> None:
     [
         ({"SMART_STAGE": "prod"}, "SMART_TOKEN_SECRET"),
         ({"SMART_STAGE": "prod", "SMART_TOKEN_SECRET": "short"}, "SMART_TOKEN_SECRET"),
-        ({"SMART_STAGE": "prod", "SMART_TOKEN_SECRET": SECRET, "SMART_BOOTSTRAP_ADMIN_PASSWORD": "admin-local"},
-         "SMART_BOOTSTRAP_ADMIN_PASSWORD"),
+        (
+            {"SMART_STAGE": "prod", "SMART_TOKEN_SECRET": SECRET, "SMART_BOOTSTRAP_ADMIN_PASSWORD": "admin-local"},
+            "SMART_BOOTSTRAP_ADMIN_PASSWORD",
+        ),
         ({"SMART_STAGE": "staging"}, "SMART_STAGE"),
         ({"SMART_TIMEZONE": "Mars/Olympus"}, "SMART_TIMEZONE"),
         ({"SMART_CHALLENGE_TTL_S": "ten"}, "SMART_CHALLENGE_TTL_S"),
@@ -107,8 +109,10 @@ def test_event_ids_encode_their_keys() -> None:
 
 def test_vectors_of_several_models_pack_losslessly() -> None:
     rng = np.random.default_rng(1)
-    vectors = {"dlib_resnet_v1": rng.random(128, dtype=np.float32),
-               "mobilefacenet_fp": rng.random(512, dtype=np.float32)}
+    vectors = {
+        "dlib_resnet_v1": rng.random(128, dtype=np.float32),
+        "mobilefacenet_fp": rng.random(512, dtype=np.float32),
+    }
     data, layout = pack(vectors)
     assert layout == [["dlib_resnet_v1", 128], ["mobilefacenet_fp", 512]]
     back = unpack(data, layout)

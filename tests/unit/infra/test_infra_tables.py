@@ -45,9 +45,7 @@ def test_table_keys_indexes_and_ttl_follow_the_model(model: Any) -> None:
     used |= {k["AttributeName"] for i in indexes.values() for k in i["KeySchema"]}
     assert {d["AttributeName"] for d in properties["AttributeDefinitions"]} == used
     ttl = ttl_attribute(model)
-    assert properties.get("TimeToLiveSpecification") == (
-        {"AttributeName": ttl, "Enabled": True} if ttl else None
-    )
+    assert properties.get("TimeToLiveSpecification") == ({"AttributeName": ttl, "Enabled": True} if ttl else None)
 
 
 def test_tables_are_on_demand_recoverable_and_retained(resources: dict[str, Any]) -> None:

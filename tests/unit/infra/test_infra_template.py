@@ -48,8 +48,9 @@ def test_bucket_refuses_plain_http(resources: dict[str, Any]) -> None:
 
 def test_placeholder_policies_are_replaced_by_one_policy_on_every_role(resources: dict[str, Any]) -> None:
     roles = of_type(resources, "AWS::IAM::Role")
-    function_roles = {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in
-                      of_type(resources, "AWS::Serverless::Function").values()}
+    function_roles = {
+        f["Properties"]["Role"]["Fn::GetAtt"][0] for f in of_type(resources, "AWS::Serverless::Function").values()
+    }
     assert function_roles <= set(roles)
     assert all("Policies" not in roles[r]["Properties"] for r in function_roles)
     attached = {r["Ref"] for r in resources["AppAccessPolicy"]["Properties"]["Roles"]}
@@ -67,7 +68,8 @@ def test_policy_names_only_the_stacks_own_resources(resources: dict[str, Any]) -
     granted = {r["Fn::GetAtt"][0] for r in statements["OwnTables"]["Resource"] if "Fn::GetAtt" in r}
     assert granted == tables
     assert {r["Fn::Sub"] for r in statements["OwnObjects"]["Resource"]} == {
-        "${DataBucket.Arn}/photos/*", "${DataBucket.Arn}/exports/*"
+        "${DataBucket.Arn}/photos/*",
+        "${DataBucket.Arn}/exports/*",
     }
     assert "${SecretsPath}" in statements["ReadSecrets"]["Resource"][0]["Fn::Sub"]
 
@@ -82,8 +84,9 @@ def test_functions_get_the_layer_their_log_group_and_the_stacks_names(resources:
         assert variables["SMART_BUCKET"] == {"Ref": "DataBucket"}
         assert variables["SMART_SECRETS_SSM_PATH"] == {"Ref": "SecretsPath"}
         assert variables["SMART_TABLE_PREFIX"] == "smart-prod-"
-        assert not any("SECRET" in name and isinstance(v, str) for name, v in variables.items()
-                       if name != "SMART_SECRETS_SSM_PATH")
+        assert not any(
+            "SECRET" in name and isinstance(v, str) for name, v in variables.items() if name != "SMART_SECRETS_SSM_PATH"
+        )
         log_group = resources[f"{function_id}LogGroup"]["Properties"]
         assert log_group["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{function_id}}}"}
     layer = resources[LAYER_ID]["Properties"]
@@ -159,7 +162,8 @@ def test_merge_leaves_its_input_untouched(chalice_template: dict[str, Any]) -> N
 def test_chalice_log_groups_are_refused_rather_than_overwritten(chalice_template: dict[str, Any]) -> None:
     # GIVEN config.json with log_retention_in_days, which makes Chalice emit its own log group
     chalice_template["Resources"]["APIHandlerLogGroup"] = {
-        "Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 14}
+        "Type": "AWS::Logs::LogGroup",
+        "Properties": {"RetentionInDays": 14},
     }
     with pytest.raises(TemplateError, match="APIHandlerLogGroup"):
         merge(chalice_template, ALL_MODELS)
