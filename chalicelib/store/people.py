@@ -16,6 +16,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.people import (
+    AccountKind,
     AdminAccount,
     AdminUser,
     Credentials,
@@ -177,6 +178,25 @@ def _admin_user(m: AdminModel) -> AdminUser:
     )
 
 
+def _credentials(
+    kind: AccountKind,
+    key: str,
+    m: EmployeeModel | AdminModel,
+    activation_hash: str | None = None,
+    activation_expires: int | None = None,
+) -> Credentials:
+    """The login part of an employee's or an admin's item: both tables carry the same lockout attributes."""
+    return Credentials(
+        kind=kind,
+        key=key,
+        password_hash=m.password_hash,
+        failed_logins=int(m.failed_logins or 0),
+        locked_until=int(m.locked_until or 0),
+        activation_hash=activation_hash,
+        activation_expires=activation_expires,
+    )
+
+
 def _account_model(credentials: Credentials) -> EmployeeModel | AdminModel:
     """The item of the account the credentials belong to, as a key for an update."""
     return EmployeeModel(credentials.key) if credentials.kind == "employee" else AdminModel(credentials.key)
@@ -196,15 +216,8 @@ class DynamoPeopleRepository:
         m = _employee_model(nip)
         if m is None:
             return None
-        credentials = Credentials(
-            kind="employee",
-            key=m.nip,
-            password_hash=m.password_hash,
-            failed_logins=int(m.failed_logins or 0),
-            locked_until=int(m.locked_until or 0),
-            activation_hash=m.activation_hash,
-            activation_expires=None if m.activation_expires is None else int(m.activation_expires),
-        )
+        expires = None if m.activation_expires is None else int(m.activation_expires)
+        credentials = _credentials("employee", m.nip, m, m.activation_hash, expires)
         return EmployeeAccount(_employee(m), credentials)
 
     def employees_of_unit(self, unor_id: str, cursor: str | None = None, limit: int = 100) -> Page:
@@ -359,14 +372,7 @@ class DynamoPeopleRepository:
         m = _admin_model(username)
         if m is None:
             return None
-        credentials = Credentials(
-            kind="admin",
-            key=m.username,
-            password_hash=m.password_hash,
-            failed_logins=int(m.failed_logins or 0),
-            locked_until=int(m.locked_until or 0),
-        )
-        return AdminAccount(_admin_user(m), credentials)
+        return AdminAccount(_admin_user(m), _credentials("admin", m.username, m))
 
     def record_login_failure(self, credentials: Credentials, max_failures: int, lockout_s: int, now_epoch: int) -> None:
         """Count a failed login of the account as read; at the limit lock it for `lockout_s` and start counting
