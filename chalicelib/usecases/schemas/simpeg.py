@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
+from chalicelib.simpeg.models import SyncCounts
 from chalicelib.usecases.schemas.common import Query, Request, Result, enum_schema, invalid
 
 RUN_STATUSES = ("running", "succeeded", "needs_confirmation", "confirmed", "failed")
@@ -94,23 +95,13 @@ class Trigger(Result):
     confirms_run_id: str | None = None
 
 
-class RunCounts(Result):
-    created: int = 0
-    updated: int = 0
-    moved: int = 0
-    deactivated: int = 0
-    unchanged: int = 0
-    errors: int = 0
-    units_upserted: int = 0
-
-
 class SyncRun(Result):
     run_id: str
     status: RunStatus
     trigger: Trigger
     started_at: str
     finished_at: str | None
-    counts: RunCounts
+    counts: SyncCounts  # the SIMPEG package's own record: one definition of the seven counts
     errors: list[RowError]
     blocked_by: list[GuardReason]
     fetched: int | None = None
