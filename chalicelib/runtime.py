@@ -19,13 +19,16 @@ from chalicelib.settings import Settings, load_settings
 from chalicelib.store import faces
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.cache import forget_all
+from chalicelib.store.calendar import CalendarRepository
 from chalicelib.store.models import configure
 from chalicelib.store.people import PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
 from chalicelib.store.repositories import Repositories, dynamo_repositories
+from chalicelib.store.zones import ZonesRepository
 
 __all__ = [
     "BOOTSTRAP_ADMIN",
+    "calendar",
     "cohort",
     "engine_and_policy",
     "ensure_bootstrap_admin",
@@ -37,6 +40,7 @@ __all__ = [
     "photos",
     "repositories",
     "use_repositories",
+    "zones",
 ]
 
 BOOTSTRAP_ADMIN = "admin"
@@ -87,6 +91,16 @@ def repositories() -> Repositories:
 def people() -> PeopleRepository:
     """Employees, units, phones, admin users and login counters."""
     return repositories().people
+
+
+def zones() -> ZonesRepository:
+    """Work zones, field-duty letters and duty rows."""
+    return repositories().zones
+
+
+def calendar() -> CalendarRepository:
+    """Schedule versions, shift rosters, holidays, Ramadan periods and leaves."""
+    return repositories().calendar
 
 
 def use_repositories(repos: Repositories | None) -> None:

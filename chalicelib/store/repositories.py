@@ -10,18 +10,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.store.calendar import CalendarRepository, DynamoCalendarRepository
+from chalicelib.store.memory.calendar import InMemoryCalendarRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
+from chalicelib.store.memory.zones import InMemoryZonesRepository
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
+from chalicelib.store.zones import DynamoZonesRepository, ZonesRepository
 
 
 @dataclass(frozen=True)
 class Repositories:
     people: PeopleRepository
+    zones: ZonesRepository
+    calendar: CalendarRepository
 
 
 def dynamo_repositories() -> Repositories:
-    return Repositories(people=DynamoPeopleRepository())
+    return Repositories(
+        people=DynamoPeopleRepository(),
+        zones=DynamoZonesRepository(),
+        calendar=DynamoCalendarRepository(),
+    )
 
 
 def memory_repositories() -> Repositories:
-    return Repositories(people=InMemoryPeopleRepository())
+    people = InMemoryPeopleRepository()
+    return Repositories(
+        people=people,
+        zones=InMemoryZonesRepository(people),  # moves the employees' field-duty hints, as DynamoDB does
+        calendar=InMemoryCalendarRepository(),
+    )
