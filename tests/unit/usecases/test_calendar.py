@@ -10,8 +10,7 @@ from chalicelib.domain.calendar import DateRange, LeaveKind
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import ForbiddenError, NotFoundError, ValidationError
-from chalicelib.settings import Settings, build_settings
-from chalicelib.store import audit
+from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar
 from chalicelib.usecases.schemas.calendar import (
@@ -23,26 +22,15 @@ from chalicelib.usecases.schemas.calendar import (
     ShiftsRequest,
 )
 
+from .admin_fixtures import AuditTrail, audited, settings
+
+__all__ = ["audited", "settings"]  # the shared fixtures this module uses
+
 SUPER = Principal("admin", "super_admin")
 UNIT_ADMIN = Principal("ua", "unit_admin", frozenset({"U1"}))
 NIP = "198501012010011001"
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 08:00 in Jakarta
 WEEK = {day: {"start": "07:30", "end": "16:00"} for day in ("mon", "tue", "wed", "thu", "fri")}
-
-
-@pytest.fixture
-def settings() -> Settings:
-    return build_settings({})
-
-
-@pytest.fixture(autouse=True)
-def audited(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
-    """The audit trail of the test (the audit log has no in-memory twin yet)."""
-    trail: list[tuple[str, str, str]] = []
-    monkeypatch.setattr(
-        audit, "record", lambda actor, action, target, detail=None: trail.append((actor, action, target))
-    )
-    return trail
 
 
 @pytest.fixture
@@ -61,7 +49,9 @@ def schedule(effective_from: str, days: dict[str, object] = WEEK) -> ScheduleReq
 # --- schedules ---------------------------------------------------------------------------------------
 
 
-def test_unit_schedule_versions_are_appended_and_listed(unit: Repositories, settings: Settings, audited: list) -> None:
+def test_unit_schedule_versions_are_appended_and_listed(
+    unit: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
     # GIVEN a version from today
     first = calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-03-02"), settings, NOW)
     assert [v.effective_from for v in first.versions] == ["2026-03-02"]

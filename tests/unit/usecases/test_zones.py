@@ -9,32 +9,20 @@ import pytest
 
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.settings import Settings, build_settings
-from chalicelib.store import audit
+from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import zones
 from chalicelib.usecases.schemas.zones import AssignmentRequest, CreateZoneRequest, UnitZonesRequest, UpdateZoneRequest
+
+from .admin_fixtures import AuditTrail, audited, settings
+
+__all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
 SUPER = Principal("admin", "super_admin")
 UNIT_ADMIN = Principal("ua", "unit_admin", frozenset({"U1"}))
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
 CIRCLE = {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
-
-
-@pytest.fixture
-def settings() -> Settings:
-    return build_settings({})
-
-
-@pytest.fixture(autouse=True)
-def audited(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
-    """The audit trail of the test (the audit log has no in-memory twin yet)."""
-    trail: list[tuple[str, str, str]] = []
-    monkeypatch.setattr(
-        audit, "record", lambda actor, action, target, detail=None: trail.append((actor, action, target))
-    )
-    return trail
 
 
 @pytest.fixture
@@ -60,7 +48,9 @@ def assignment(**changes: object) -> AssignmentRequest:
 # --- zones -------------------------------------------------------------------------------------------
 
 
-def test_a_super_admin_creates_a_zone_at_version_1(repos: Repositories, settings: Settings, audited: list) -> None:
+def test_a_super_admin_creates_a_zone_at_version_1(
+    repos: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
     view = zones.create_zone(SUPER, CreateZoneRequest.model_validate({"name": "Kantor", **CIRCLE}), settings)
     assert (view.name, view.kind, view.version, view.purpose) == ("Kantor", "circle", 1, "unit")
     stored = repos.zones.get_zone(view.zone_id)
