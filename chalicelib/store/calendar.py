@@ -320,9 +320,11 @@ class DynamoCalendarRepository:
 __all__ = [
     "CalendarRepository",
     "DynamoCalendarRepository",
-    "LeaveEntry",
-    "ScheduleEntry",
-    "UnitPlans",
+    "duty_ranges",
     "employee_owner",
+    "new_leave_id",
+    "shift_owner",
+    "unit_duties",
     "unit_owner",
+    "version_key",
 ]

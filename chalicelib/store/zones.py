@@ -203,4 +203,4 @@ class DynamoZonesRepository:
             return [_duty(r) for r in rows if r.end_date >= day.isoformat()]
 
 
-__all__ = ["Assignment", "DynamoZonesRepository", "StoredZone", "ZonesRepository", "no_duty_reaches"]
+__all__ = ["DynamoZonesRepository", "ZonesRepository", "no_duty_reaches"]
