@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -71,20 +72,24 @@ def _info(m: FaceTemplateModel) -> TemplateInfo:
     )
 
 
+@dataclass(frozen=True)
+class NewTemplate:
+    """A template to store: the vectors of an accepted enrolment photo, the photo's fingerprint (for replay
+    detection) and what an admin will see of it."""
+
+    template_id: str
+    vectors: Mapping[str, Vector]
+    fingerprint: PhotoFingerprint
+    photo_key: str
+    actor: str
+    quality: Mapping[str, Any] = field(default_factory=dict)
+
+
 class FacesRepository(Protocol):
     """Employees' face templates. Templates of one employee come by template id; a write whose condition
     fails raises ConditionFailed."""
 
-    def save_template(
-        self,
-        nip: str,
-        template_id: str,
-        analysis: tuple[Mapping[str, Vector], PhotoFingerprint],
-        *,
-        quality: Mapping[str, Any],
-        photo_key: str,
-        actor: str,
-    ) -> None:
+    def save_template(self, nip: str, new: NewTemplate) -> None:
         """Store a new template (its vectors and the photo's fingerprint), count it on the employee and note
         its models there, all or nothing: ConditionFailed when the id is taken or the employee is unknown."""
         ...
@@ -123,33 +128,23 @@ class DynamoFacesRepository:
     """`FacesRepository` on the face_templates table (fingerprints and the employee's count in the same
     transaction)."""
 
-    def save_template(
-        self,
-        nip: str,
-        template_id: str,
-        analysis: tuple[Mapping[str, Vector], PhotoFingerprint],
-        *,
-        quality: Mapping[str, Any],
-        photo_key: str,
-        actor: str,
-    ) -> None:
-        vectors, fp = analysis
-        data, layout = pack(vectors)
+    def save_template(self, nip: str, new: NewTemplate) -> None:
+        data, layout = pack(new.vectors)
         now = utc_now()
         model = FaceTemplateModel(
             nip,
-            template_id,
+            new.template_id,
             layout=layout,
             vectors=data,
-            quality=dict(quality),
-            photo_key=photo_key,
+            quality=dict(new.quality),
+            photo_key=new.photo_key,
             shard=random.randrange(SHARDS),
             created_at=iso(now),
-            created_by=actor,
+            created_by=new.actor,
         )
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
-            tx.save(_fingerprint_model(nip, template_id, fp, now))
+            tx.save(_fingerprint_model(nip, new.template_id, new.fingerprint, now))
             tx.update(
                 EmployeeModel(nip),
                 actions=[

@@ -23,7 +23,7 @@ from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify
 from chalicelib.settings import Settings
 from chalicelib.store import audit, faces
-from chalicelib.store.faces import new_template_id
+from chalicelib.store.faces import NewTemplate, new_template_id
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases.directory import employee_in_scope
 from chalicelib.usecases.schemas.attendance import EnrolRequest
@@ -67,7 +67,7 @@ def keep_enrolment(
     runtime.photos(settings).put(key, data)
     quality = _quality(analysis)
     runtime.faces().save_template(
-        nip, template_id, (analysis.embeddings, analysis.fingerprint), quality=quality, photo_key=key, actor=actor
+        nip, NewTemplate(template_id, analysis.embeddings, analysis.fingerprint, key, actor, quality)
     )
     audit.record(actor, "face.enrol", nip, {"template_id": template_id})
     return {"template_id": template_id, "quality": quality}

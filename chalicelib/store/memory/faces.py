@@ -14,13 +14,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from chalicelib.domain.faces import TemplateInfo, TemplateKey
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, iso, utc_now
-from chalicelib.store.faces import COHORT_PER_SHARD, SHARDS, models_of, pack, unpack
+from chalicelib.store.faces import COHORT_PER_SHARD, SHARDS, NewTemplate, models_of, pack, unpack
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 
 # (nip, ref, fingerprint, when): where the twin hands the fingerprint of an enrolment photo.
@@ -54,27 +53,19 @@ class InMemoryFacesRepository:
             found = self._templates.get(nip, {})
             return [found[t] for t in sorted(found)]
 
-    def save_template(
-        self,
-        nip: str,
-        template_id: str,
-        analysis: tuple[Mapping[str, Vector], PhotoFingerprint],
-        *,
-        quality: Mapping[str, Any],
-        photo_key: str,
-        actor: str,
-    ) -> None:
-        vectors, models = _as_stored(analysis[0])
+    def save_template(self, nip: str, new: NewTemplate) -> None:
+        vectors, models = _as_stored(new.vectors)
         now = utc_now()
-        info = TemplateInfo(template_id, models, iso(now), actor, photo_key, json.loads(json.dumps(dict(quality))))
+        quality = json.loads(json.dumps(dict(new.quality)))  # as the JSON attribute gives it back
+        info = TemplateInfo(new.template_id, models, iso(now), new.actor, new.photo_key, quality)
         with self._lock:
-            taken = template_id in self._templates.get(nip, {})
+            taken = new.template_id in self._templates.get(nip, {})
             if taken or self._people.get_employee(nip) is None:
                 raise ConditionFailed("dynamodb")
-            self._templates.setdefault(nip, {})[template_id] = _Stored(info, vectors, random.randrange(SHARDS))
+            self._templates.setdefault(nip, {})[new.template_id] = _Stored(info, vectors, random.randrange(SHARDS))
             self._people.update_face_state(nip, templates_added=1, face_model=",".join(models))
         if self._fingerprints is not None:
-            self._fingerprints(nip, template_id, analysis[1], now)
+            self._fingerprints(nip, new.template_id, new.fingerprint, now)
 
     def templates_of(self, nip: str) -> list[Template]:
         return [Template(s.info.template_id, dict(s.vectors)) for s in self._of(nip)]

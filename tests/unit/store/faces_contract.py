@@ -19,7 +19,7 @@ from chalicelib.domain.faces import TemplateInfo, TemplateKey
 from chalicelib.domain.people import Employee
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, parse_iso, utc_now
-from chalicelib.store.faces import COHORT_PER_SHARD, FacesRepository
+from chalicelib.store.faces import COHORT_PER_SHARD, FacesRepository, NewTemplate
 from chalicelib.store.people import PeopleRepository
 
 NIP = "198501012010011001"
@@ -57,8 +57,7 @@ class FacesRepositoryContract:
 
     def save(self, repo: FacesRepository, template_id: str, seed: int, nip: str = NIP) -> dict[str, Vector]:
         stored = vectors(seed)
-        analysis = (stored, fingerprint(seed))
-        repo.save_template(nip, template_id, analysis, quality=QUALITY, photo_key=f"k/{template_id}", actor="op")
+        repo.save_template(nip, NewTemplate(template_id, stored, fingerprint(seed), f"k/{template_id}", "op", QUALITY))
         return stored
 
     def count_of(self, people: PeopleRepository, nip: str = NIP) -> tuple[int, str | None]:
@@ -186,8 +185,6 @@ class FacesRepositoryContract:
         monkeypatch.setattr(random, "randrange", lambda _stop: 3)
         ids = [f"t-{i:03d}" for i in range(COHORT_PER_SHARD + 1)]
         for i, tid in enumerate(reversed(ids)):
-            repo.save_template(
-                NIP, tid, ({"m": np.full(2, i, np.float32)}, fingerprint(i)), quality={}, photo_key=tid, actor="op"
-            )
+            repo.save_template(NIP, NewTemplate(tid, {"m": np.full(2, i, np.float32)}, fingerprint(i), tid, "op"))
         # THEN the cohort holds the share with the lowest template ids
         assert [m.template.template_id for m in repo.cohort_members()] == ids[:COHORT_PER_SHARD]
