@@ -3,24 +3,33 @@ in-memory twins in fast tests. `chalicelib.runtime.repositories()` hands the pro
 tests swap in `memory_repositories()` with `runtime.use_repositories`.
 
 Each repository is a Protocol (what use cases may ask), a DynamoDB class and an in-memory twin in
-`store.memory`; one contract test class per repository runs against both.
+`store.memory`; one contract test class per repository runs against both. The photo store comes with the
+set as `photos`, a function of the settings (S3: the deployment's bucket; in memory: one twin per bucket).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from chalicelib.settings import Settings
 from chalicelib.store.calendar import CalendarRepository, DynamoCalendarRepository
+from chalicelib.store.faces import DynamoFacesRepository, FacesRepository
 from chalicelib.store.memory.calendar import InMemoryCalendarRepository
+from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
+from chalicelib.store.memory.photos import InMemoryPhotoBuckets
 from chalicelib.store.memory.zones import InMemoryZonesRepository
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
+from chalicelib.store.photos import PhotoStore, photo_store
 from chalicelib.store.zones import DynamoZonesRepository, ZonesRepository
 
 
 @dataclass(frozen=True)
 class Repositories:
     people: PeopleRepository
+    faces: FacesRepository
+    photos: Callable[[Settings], PhotoStore]
     zones: ZonesRepository
     calendar: CalendarRepository
 
@@ -28,6 +37,8 @@ class Repositories:
 def dynamo_repositories() -> Repositories:
     return Repositories(
         people=DynamoPeopleRepository(),
+        faces=DynamoFacesRepository(),
+        photos=photo_store,
         zones=DynamoZonesRepository(),
         calendar=DynamoCalendarRepository(),
     )
@@ -37,6 +48,8 @@ def memory_repositories() -> Repositories:
     people = InMemoryPeopleRepository()
     return Repositories(
         people=people,
+        faces=InMemoryFacesRepository(people),
+        photos=InMemoryPhotoBuckets(),
         zones=InMemoryZonesRepository(people),  # moves the employees' field-duty hints, as DynamoDB does
         calendar=InMemoryCalendarRepository(),
     )
