@@ -33,6 +33,16 @@ class Employee:
     face_model: str | None = None
     duty_until: str | None = None  # see EmployeeModel.duty_until
 
+    @property
+    def enrolled(self) -> bool:
+        """Whether the employee has at least one face template."""
+        return self.template_count > 0
+
+    @property
+    def device_bound(self) -> bool:
+        """Whether a phone is bound to the employee (activation done, no reset since)."""
+        return self.device_id is not None
+
 
 @dataclass(frozen=True)
 class Member:

@@ -10,8 +10,9 @@ import base64
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
@@ -19,6 +20,11 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.store.models import shared_connection
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R", bound="DataclassInstance")
 
 
 class ConditionFailed(Exception):
@@ -53,6 +59,13 @@ def transaction(client_request_token: str | None = None) -> TransactWrite:
     one already made (the SDK repeats a request whose answer was lost).
     """
     return TransactWrite(connection=shared_connection(), client_request_token=client_request_token)
+
+
+def record_from(cls: type[R], item: object, **computed: object) -> R:
+    """A domain record whose fields are the stored item's attributes of the same names, except those given in
+    `computed` (conversions, defaults for absent attributes)."""
+    copied = {f.name: getattr(item, f.name) for f in fields(cls) if f.init and f.name not in computed}
+    return cls(**copied, **computed)
 
 
 def utc_now() -> datetime:

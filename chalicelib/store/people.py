@@ -31,6 +31,7 @@ from chalicelib.store.base import (
     decode_cursor,
     encode_cursor,
     iso,
+    record_from,
     storage_call,
     transaction,
     utc_now,
@@ -40,19 +41,12 @@ from chalicelib.store.models import AdminModel, DeviceModel, EmployeeModel, Unit
 
 
 def _employee(m: EmployeeModel) -> Employee:
-    return Employee(
-        nip=m.nip,
-        nama=m.nama,
-        unor_id=m.unor_id,
-        jabatan=m.jabatan,
+    return record_from(
+        Employee,
+        m,
         active=bool(m.active),
-        gelar_depan=m.gelar_depan,
-        gelar_belakang=m.gelar_belakang,
-        device_id=m.device_id,
         token_version=int(m.token_version or 0),
         template_count=int(m.template_count or 0),
-        face_model=m.face_model,
-        duty_until=m.duty_until,
     )
 
 

@@ -15,7 +15,7 @@ from typing import Protocol
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
-from chalicelib.store.base import ConditionFailed, iso, storage_call, transaction, utc_now
+from chalicelib.store.base import ConditionFailed, iso, record_from, storage_call, transaction, utc_now
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AssignmentModel, DutyModel, EmployeeModel, ZoneModel
 from chalicelib.store.people import get_model
@@ -84,14 +84,7 @@ def _zone(m: ZoneModel) -> StoredZone:
 
 
 def _duty(m: DutyModel) -> Duty:
-    return Duty(
-        nip=m.nip,
-        assignment_id=m.assignment_id,
-        unor_id=m.unor_id,
-        zone_id=m.zone_id,
-        start_date=m.start_date,
-        end_date=m.end_date,
-    )
+    return record_from(Duty, m)
 
 
 def _extend_duty_until(nip: str, end_date: str) -> None:

@@ -10,15 +10,7 @@ from chalicelib.usecases.schemas.core import EmployeePage, EmployeesQuery, Emplo
 
 
 def employee_view(e: Employee) -> EmployeeView:
-    return EmployeeView(
-        nip=e.nip,
-        nama=e.nama,
-        unor_id=e.unor_id,
-        jabatan=e.jabatan,
-        active=e.active,
-        enrolled=e.template_count > 0,
-        device_bound=e.device_id is not None,
-    )
+    return EmployeeView.model_validate(e, from_attributes=True)
 
 
 def list_employees(principal: Principal, query: EmployeesQuery) -> EmployeePage:

@@ -78,19 +78,11 @@ def _build(zone_id: str, name: str, body: ZoneShape, settings: Settings, *, vers
 
 
 def zone_summary(zone: StoredZone) -> ZoneSummary:
-    return ZoneSummary(
-        zone_id=zone.zone_id,
-        name=zone.name,
-        kind=zone.kind,
-        resolution=zone.resolution,
-        cell_count=zone.cell_count,
-        version=zone.version,
-        purpose=zone.purpose,
-    )
+    return ZoneSummary.model_validate(zone, from_attributes=True)
 
 
 def zone_view(zone: StoredZone) -> ZoneView:
-    return ZoneView(**zone_summary(zone).model_dump(), geometry=zone.geometry)
+    return ZoneView.model_validate(zone, from_attributes=True)
 
 
 def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -> ZoneView:
