@@ -12,20 +12,8 @@ import threading
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
-from chalicelib.domain.calendar import (
-    DateRange,
-    EmployeePlan,
-    Holiday,
-    HolidayKind,
-    Leave,
-    LeaveEntry,
-    LeaveKind,
-    RamadanPeriod,
-    RegencyCalendar,
-    ScheduleEntry,
-    UnitPlans,
-)
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import iso, parse_iso, utc_now
 from chalicelib.store.calendar import (
@@ -38,7 +26,7 @@ from chalicelib.store.calendar import (
 )
 
 
-def _version(entry: ScheduleEntry) -> ScheduleVersion:
+def _version(entry: cal.ScheduleEntry) -> ScheduleVersion:
     return ScheduleVersion(
         date.fromisoformat(entry.effective_from), parse_iso(entry.created_at), WeekSchedule.from_dict(entry.days)
     )
@@ -49,11 +37,11 @@ class InMemoryCalendarRepository:
 
     def __init__(self) -> None:
         # owner -> sort key -> (the unit whose plans list it: an employee's own version's unit, or None; version)
-        self._versions: dict[str, dict[str, tuple[str | None, ScheduleEntry]]] = {}
+        self._versions: dict[str, dict[str, tuple[str | None, cal.ScheduleEntry]]] = {}
         self._shifts: dict[str, dict[date, tuple[str, WorkHours | None]]] = {}
-        self._holidays: dict[date, Holiday] = {}
-        self._ramadan: dict[str, DateRange] = {}
-        self._leaves: dict[tuple[str, str], tuple[str, Leave]] = {}
+        self._holidays: dict[date, cal.Holiday] = {}
+        self._ramadan: dict[str, cal.DateRange] = {}
+        self._leaves: dict[tuple[str, str], tuple[str, cal.Leave]] = {}
         self._lock = threading.Lock()
 
     # --- writes --------------------------------------------------------------------------------------
@@ -63,7 +51,7 @@ class InMemoryCalendarRepository:
     ) -> str:
         now = iso(utc_now())
         key = version_key(effective_from, now)
-        entry = ScheduleEntry(effective_from.isoformat(), now, actor, week.to_dict())
+        entry = cal.ScheduleEntry(effective_from.isoformat(), now, actor, week.to_dict())
         with self._lock:
             self._versions.setdefault(owner, {})[key] = (personal_unit, entry)
         return now
@@ -74,26 +62,26 @@ class InMemoryCalendarRepository:
 
     def put_holiday(self, day: date, name: str, kind: str) -> None:
         with self._lock:
-            self._holidays[day] = Holiday(day, name, HolidayKind(kind))
+            self._holidays[day] = cal.Holiday(day, name, cal.HolidayKind(kind))
 
     def delete_holiday(self, day: date) -> bool:
         with self._lock:
             return self._holidays.pop(day, None) is not None
 
-    def put_ramadan(self, year: int, period: DateRange, actor: str) -> None:
+    def put_ramadan(self, year: int, period: cal.DateRange, actor: str) -> None:
         with self._lock:
             self._ramadan[str(year)] = period
 
-    def add_leave(self, entry: LeaveEntry, actor: str) -> str:
+    def add_leave(self, entry: cal.LeaveEntry, actor: str) -> str:
         leave_id = new_leave_id()
-        leave = Leave(LeaveKind(entry.kind), DateRange(entry.start, entry.end))
+        leave = cal.Leave(cal.LeaveKind(entry.kind), cal.DateRange(entry.start, entry.end))
         with self._lock:
             self._leaves[entry.nip, f"{entry.start.isoformat()}#{leave_id}"] = (entry.unor_id, leave)
         return leave_id
 
     # --- reads ---------------------------------------------------------------------------------------
 
-    def _entries(self, owner: str) -> list[tuple[str | None, ScheduleEntry]]:
+    def _entries(self, owner: str) -> list[tuple[str | None, cal.ScheduleEntry]]:
         with self._lock:
             found = self._versions.get(owner, {})
             return [found[key] for key in sorted(found)]
@@ -101,20 +89,20 @@ class InMemoryCalendarRepository:
     def _own_versions(self, owner: str) -> tuple[ScheduleVersion, ...]:
         return tuple(_version(entry) for _, entry in self._entries(owner))
 
-    def schedule_history(self, owner: str) -> list[ScheduleEntry]:
+    def schedule_history(self, owner: str) -> list[cal.ScheduleEntry]:
         return [entry for _, entry in self._entries(owner)]
 
-    def holidays_of_year(self, year: int) -> list[Holiday]:
+    def holidays_of_year(self, year: int) -> list[cal.Holiday]:
         with self._lock:
             return [self._holidays[day] for day in sorted(self._holidays) if day.year == year]
 
-    def regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
+    def regency_calendar(self, years: Iterable[int]) -> cal.RegencyCalendar:
         holidays = [holiday for year in sorted(set(years)) for holiday in self.holidays_of_year(year)]
         with self._lock:
-            ramadan = [RamadanPeriod(self._ramadan[year]) for year in sorted(self._ramadan)]
-        return RegencyCalendar.of(tuple(holidays), tuple(ramadan))
+            ramadan = [cal.RamadanPeriod(self._ramadan[year]) for year in sorted(self._ramadan)]
+        return cal.RegencyCalendar.of(tuple(holidays), tuple(ramadan))
 
-    def cached_regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
+    def cached_regency_calendar(self, years: Iterable[int]) -> cal.RegencyCalendar:
         return self.regency_calendar(years)
 
     def _roster(self, nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
@@ -122,10 +110,10 @@ class InMemoryCalendarRepository:
             days = self._shifts.get(nip, {})
             return {day: days[day][1] for day in sorted(days) if start <= day <= end}
 
-    def employee_plan(self, nip: str, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> EmployeePlan:
+    def employee_plan(self, nip: str, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> cal.EmployeePlan:
         with self._lock:
             leaves = [self._leaves[key][1] for key in sorted(self._leaves) if key[0] == nip and key[1] <= f"{end}#~"]
-        return EmployeePlan(
+        return cal.EmployeePlan(
             unit_versions=self._own_versions(unit_owner(unor_id)),
             own_versions=self._own_versions(employee_owner(nip)),
             shifts=self._roster(nip, start, end),
@@ -133,8 +121,8 @@ class InMemoryCalendarRepository:
             field_duties=tuple(duty_ranges(duties, start)),
         )
 
-    def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
-        return UnitPlans(
+    def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> cal.UnitPlans:
+        return cal.UnitPlans(
             self._own_versions(unit_owner(unor_id)),
             self._unit_leaves(unor_id, start, end),
             unit_duties(duties, start),
@@ -142,10 +130,10 @@ class InMemoryCalendarRepository:
             self._unit_rosters(unor_id, start, end),
         )
 
-    def _unit_leaves(self, unor_id: str, start: date, end: date) -> dict[str, list[Leave]]:
+    def _unit_leaves(self, unor_id: str, start: date, end: date) -> dict[str, list[cal.Leave]]:
         with self._lock:
             rows = sorted(self._leaves.items(), key=lambda item: (item[1][1].period.start, item[0]))
-        by_nip: dict[str, list[Leave]] = {}
+        by_nip: dict[str, list[cal.Leave]] = {}
         for (nip, _), (unit, leave) in rows:
             if unit == unor_id and leave.period.start <= end and leave.period.end >= start:
                 by_nip.setdefault(nip, []).append(leave)

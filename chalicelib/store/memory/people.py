@@ -10,17 +10,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from chalicelib.domain.people import (
-    AccountKind,
-    AdminAccount,
-    AdminUser,
-    Credentials,
-    Employee,
-    EmployeeAccount,
-    Member,
-    Page,
-    Unit,
-)
+from chalicelib.domain import people as domain
 from chalicelib.store.base import ConditionFailed
 
 
@@ -28,49 +18,49 @@ class InMemoryPeopleRepository:
     """Employees by NIP, phones by device id, units by id, admin users by name, credentials by account."""
 
     def __init__(self) -> None:
-        self._employees: dict[str, Employee] = {}
+        self._employees: dict[str, domain.Employee] = {}
         self._devices: dict[str, str] = {}
-        self._units: dict[str, Unit] = {}
-        self._admins: dict[str, AdminUser] = {}
-        self._credentials: dict[tuple[AccountKind, str], Credentials] = {}
+        self._units: dict[str, domain.Unit] = {}
+        self._admins: dict[str, domain.AdminUser] = {}
+        self._credentials: dict[tuple[domain.AccountKind, str], domain.Credentials] = {}
         self._lock = threading.Lock()
 
-    def _secrets(self, kind: AccountKind, key: str) -> Credentials:
-        return self._credentials.get((kind, key)) or Credentials(kind, key)
+    def _secrets(self, kind: domain.AccountKind, key: str) -> domain.Credentials:
+        return self._credentials.get((kind, key)) or domain.Credentials(kind, key)
 
     # --- employees -----------------------------------------------------------------------------------
 
-    def get_employee(self, nip: str) -> Employee | None:
+    def get_employee(self, nip: str) -> domain.Employee | None:
         with self._lock:
             return self._employees.get(nip)
 
-    def employee_account(self, nip: str) -> EmployeeAccount | None:
+    def employee_account(self, nip: str) -> domain.EmployeeAccount | None:
         with self._lock:
             employee = self._employees.get(nip)
-            return None if employee is None else EmployeeAccount(employee, self._secrets("employee", nip))
+            return None if employee is None else domain.EmployeeAccount(employee, self._secrets("employee", nip))
 
-    def _of_unit(self, unor_id: str) -> list[Employee]:
+    def _of_unit(self, unor_id: str) -> list[domain.Employee]:
         with self._lock:
             return sorted((e for e in self._employees.values() if e.unor_id == unor_id), key=lambda e: e.nip)
 
-    def employees_of_unit(self, unor_id: str, cursor: str | None = None, limit: int = 100) -> Page:
+    def employees_of_unit(self, unor_id: str, cursor: str | None = None, limit: int = 100) -> domain.Page:
         """The cursor is the last NIP of the page before."""
         rest = [e for e in self._of_unit(unor_id) if cursor is None or e.nip > cursor]
         page = rest[:limit]
-        return Page(page, page[-1].nip if len(rest) > limit else None)
+        return domain.Page(page, page[-1].nip if len(rest) > limit else None)
 
-    def iter_employees_of_unit(self, unor_id: str) -> Iterator[Employee]:
+    def iter_employees_of_unit(self, unor_id: str) -> Iterator[domain.Employee]:
         yield from self._of_unit(unor_id)
 
-    def members_of_unit(self, unor_id: str) -> list[Member]:
-        return [Member(e.nip, e.nama, e.active) for e in self._of_unit(unor_id)]
+    def members_of_unit(self, unor_id: str) -> list[domain.Member]:
+        return [domain.Member(e.nip, e.nama, e.active) for e in self._of_unit(unor_id)]
 
     def count_employees(self, unor_id: str) -> int:
         return len(self._of_unit(unor_id))
 
-    def put_employee(self, employee: Employee) -> None:
+    def put_employee(self, employee: domain.Employee) -> None:
         with self._lock:
-            kept = self._employees.get(employee.nip) or Employee(employee.nip, employee.nama, employee.unor_id)
+            kept = self._employees.get(employee.nip) or domain.Employee(employee.nip, employee.nama, employee.unor_id)
             self._employees[employee.nip] = replace(
                 kept,
                 nama=employee.nama,
@@ -131,11 +121,11 @@ class InMemoryPeopleRepository:
 
     # --- units ---------------------------------------------------------------------------------------
 
-    def get_unit(self, unor_id: str) -> Unit | None:
+    def get_unit(self, unor_id: str) -> domain.Unit | None:
         with self._lock:
             return self._units.get(unor_id)
 
-    def get_units(self, unor_ids: Iterable[str]) -> list[Unit]:
+    def get_units(self, unor_ids: Iterable[str]) -> list[domain.Unit]:
         with self._lock:
             return [self._units[k] for k in sorted(set(unor_ids)) if k in self._units]
 
@@ -149,7 +139,7 @@ class InMemoryPeopleRepository:
             if existing is not None and existing.unor_nama == unor_nama:
                 return False
             self._units[unor_id] = (
-                Unit(unor_id, unor_nama) if existing is None else replace(existing, unor_nama=unor_nama)
+                domain.Unit(unor_id, unor_nama) if existing is None else replace(existing, unor_nama=unor_nama)
             )
             return True
 
@@ -162,25 +152,27 @@ class InMemoryPeopleRepository:
 
     # --- admin users and logins ----------------------------------------------------------------------
 
-    def create_admin(self, username: str, password_hash: str, role: str, unit_ids: set[str]) -> AdminUser:
+    def create_admin(self, username: str, password_hash: str, role: str, unit_ids: set[str]) -> domain.AdminUser:
         with self._lock:
             if username in self._admins:
                 raise ConditionFailed("dynamodb")
-            admin = AdminUser(username, role, frozenset(unit_ids))
+            admin = domain.AdminUser(username, role, frozenset(unit_ids))
             self._admins[username] = admin
-            self._credentials["admin", username] = Credentials("admin", username, password_hash)
+            self._credentials["admin", username] = domain.Credentials("admin", username, password_hash)
             return admin
 
-    def get_admin(self, username: str) -> AdminUser | None:
+    def get_admin(self, username: str) -> domain.AdminUser | None:
         with self._lock:
             return self._admins.get(username)
 
-    def admin_account(self, username: str) -> AdminAccount | None:
+    def admin_account(self, username: str) -> domain.AdminAccount | None:
         with self._lock:
             admin = self._admins.get(username)
-            return None if admin is None else AdminAccount(admin, self._secrets("admin", username))
+            return None if admin is None else domain.AdminAccount(admin, self._secrets("admin", username))
 
-    def record_login_failure(self, credentials: Credentials, max_failures: int, lockout_s: int, now_epoch: int) -> None:
+    def record_login_failure(
+        self, credentials: domain.Credentials, max_failures: int, lockout_s: int, now_epoch: int
+    ) -> None:
         failures = credentials.failed_logins + 1
         with self._lock:
             stored = self._secrets(credentials.kind, credentials.key)
@@ -190,7 +182,7 @@ class InMemoryPeopleRepository:
                 stored = replace(stored, failed_logins=failures)
             self._credentials[credentials.kind, credentials.key] = stored
 
-    def clear_login_failures(self, credentials: Credentials) -> None:
+    def clear_login_failures(self, credentials: domain.Credentials) -> None:
         if not credentials.failed_logins and not credentials.locked_until:
             return
         with self._lock:

@@ -9,19 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
-from chalicelib.domain.calendar import (
-    DateRange,
-    EmployeePlan,
-    Holiday,
-    HolidayKind,
-    Leave,
-    LeaveEntry,
-    LeaveKind,
-    RamadanPeriod,
-    RegencyCalendar,
-    ScheduleEntry,
-)
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import parse_iso
 from chalicelib.store.calendar import CalendarRepository, employee_owner, unit_owner
@@ -33,7 +22,7 @@ SHORT = WeekSchedule.of(WorkHours.parse("08:00", "14:00"))
 NIGHT = WorkHours.parse("22:00", "06:00")
 
 
-def version(entry: ScheduleEntry) -> ScheduleVersion:
+def version(entry: cal.ScheduleEntry) -> ScheduleVersion:
     """The version a stored entry stands for."""
     return ScheduleVersion(
         date.fromisoformat(entry.effective_from), parse_iso(entry.created_at), WeekSchedule.from_dict(entry.days)
@@ -44,8 +33,8 @@ def duty(nip: str, start: str, end: str, unor_id: str = "U1") -> Duty:
     return Duty(nip, f"a-{start}", unor_id, "z-a", start, end)
 
 
-def leave(kind: LeaveKind, start: date, end: date) -> Leave:
-    return Leave(kind, DateRange(start, end))
+def leave(kind: cal.LeaveKind, start: date, end: date) -> cal.Leave:
+    return cal.Leave(kind, cal.DateRange(start, end))
 
 
 class CalendarRepositoryContract:
@@ -54,9 +43,9 @@ class CalendarRepositoryContract:
     def test_a_new_repository_has_no_schedule_holiday_or_leave(self, repo: CalendarRepository) -> None:
         day = date(2026, 3, 2)
         assert repo.schedule_history(unit_owner("U1")) == [] and repo.holidays_of_year(2026) == []
-        assert repo.regency_calendar([2026]) == RegencyCalendar() == repo.cached_regency_calendar([2026])
-        assert repo.employee_plan(NIP, "U1", day, day, []) == EmployeePlan()
-        assert repo.unit_plans("U1", day, day, []).plan_for(NIP) == EmployeePlan()
+        assert repo.regency_calendar([2026]) == cal.RegencyCalendar() == repo.cached_regency_calendar([2026])
+        assert repo.employee_plan(NIP, "U1", day, day, []) == cal.EmployeePlan()
+        assert repo.unit_plans("U1", day, day, []).plan_for(NIP) == cal.EmployeePlan()
 
     # --- schedule versions ---------------------------------------------------------------------------
 
@@ -67,8 +56,8 @@ class CalendarRepositoryContract:
         earlier = repo.add_schedule_version(owner, date(2026, 3, 1), OFFICE, "budi")
         # THEN both are kept as written, by effective date, each with the instant its write answered
         assert repo.schedule_history(owner) == [
-            ScheduleEntry("2026-03-01", earlier, "budi", OFFICE.to_dict()),
-            ScheduleEntry("2026-04-01", later, "admin", SHORT.to_dict()),
+            cal.ScheduleEntry("2026-03-01", earlier, "budi", OFFICE.to_dict()),
+            cal.ScheduleEntry("2026-04-01", later, "admin", SHORT.to_dict()),
         ]
         assert isinstance(parse_iso(later), datetime)
         # AND other owners have none
@@ -114,24 +103,24 @@ class CalendarRepositoryContract:
     def test_a_plan_holds_the_leaves_begun_by_its_end(self, repo: CalendarRepository) -> None:
         # GIVEN three leaves of the employee and one of another
         ids = {
-            repo.add_leave(LeaveEntry(NIP, "U1", "C", date(2026, 3, 2), date(2026, 3, 4), "Cuti"), "admin"),
-            repo.add_leave(LeaveEntry(NIP, "U1", "S", date(2026, 3, 9), date(2026, 3, 9), None), "admin"),
-            repo.add_leave(LeaveEntry(NIP, "U1", "I", date(2026, 3, 20), date(2026, 3, 20), None), "admin"),
-            repo.add_leave(LeaveEntry(OTHER, "U1", "C", date(2026, 3, 9), date(2026, 3, 9), None), "admin"),
+            repo.add_leave(cal.LeaveEntry(NIP, "U1", "C", date(2026, 3, 2), date(2026, 3, 4), "Cuti"), "admin"),
+            repo.add_leave(cal.LeaveEntry(NIP, "U1", "S", date(2026, 3, 9), date(2026, 3, 9), None), "admin"),
+            repo.add_leave(cal.LeaveEntry(NIP, "U1", "I", date(2026, 3, 20), date(2026, 3, 20), None), "admin"),
+            repo.add_leave(cal.LeaveEntry(OTHER, "U1", "C", date(2026, 3, 9), date(2026, 3, 9), None), "admin"),
         }
         # THEN each got its own id
         assert len(ids) == 4 and all(i.startswith("l-") for i in ids)
         # WHEN the plan of 8 to 10 March is read, THEN it holds the employee's leaves begun by the 10th
         plan = repo.employee_plan(NIP, "U1", date(2026, 3, 8), date(2026, 3, 10), [])
         assert plan.leaves == (
-            leave(LeaveKind.CUTI, date(2026, 3, 2), date(2026, 3, 4)),
-            leave(LeaveKind.SAKIT, date(2026, 3, 9), date(2026, 3, 9)),
+            leave(cal.LeaveKind.CUTI, date(2026, 3, 2), date(2026, 3, 4)),
+            leave(cal.LeaveKind.SAKIT, date(2026, 3, 9), date(2026, 3, 9)),
         )
 
     def test_a_plan_keeps_the_given_duties_not_ended_before_its_start(self, repo: CalendarRepository) -> None:
         duties = [duty(NIP, "2026-03-01", "2026-03-07"), duty(NIP, "2026-03-05", "2026-03-12")]
         plan = repo.employee_plan(NIP, "U1", date(2026, 3, 8), date(2026, 3, 10), duties)
-        assert plan.field_duties == (DateRange(date(2026, 3, 5), date(2026, 3, 12)),)
+        assert plan.field_duties == (cal.DateRange(date(2026, 3, 5), date(2026, 3, 12)),)
 
     def test_unit_plans_hold_each_employee_s_part(self, repo: CalendarRepository) -> None:
         # GIVEN a unit version, an own version, rosters, leaves and duties of two employees of U1 and one of U2
@@ -142,28 +131,28 @@ class CalendarRepositoryContract:
         repo.put_shifts(OTHER, "U1", {date(2026, 3, 8): NIGHT, date(2026, 3, 10): NIGHT, date(2026, 3, 11): None},
                         "admin")  # fmt: skip
         repo.put_shifts("X", "U2", {date(2026, 3, 10): NIGHT}, "admin")
-        repo.add_leave(LeaveEntry(NIP, "U1", "C", date(2026, 3, 2), date(2026, 3, 8), None), "admin")
-        repo.add_leave(LeaveEntry(NIP, "U1", "S", date(2026, 3, 11), date(2026, 3, 13), None), "admin")
-        repo.add_leave(LeaveEntry(OTHER, "U1", "I", date(2026, 3, 9), date(2026, 3, 9), None), "admin")
-        repo.add_leave(LeaveEntry("X", "U2", "I", date(2026, 3, 9), date(2026, 3, 9), None), "admin")
+        repo.add_leave(cal.LeaveEntry(NIP, "U1", "C", date(2026, 3, 2), date(2026, 3, 8), None), "admin")
+        repo.add_leave(cal.LeaveEntry(NIP, "U1", "S", date(2026, 3, 11), date(2026, 3, 13), None), "admin")
+        repo.add_leave(cal.LeaveEntry(OTHER, "U1", "I", date(2026, 3, 9), date(2026, 3, 9), None), "admin")
+        repo.add_leave(cal.LeaveEntry("X", "U2", "I", date(2026, 3, 9), date(2026, 3, 9), None), "admin")
         duties = [duty(NIP, "2026-03-01", "2026-03-08"), duty(OTHER, "2026-03-10", "2026-03-20")]
         # WHEN the unit's plans of 9 to 11 March are read
         plans = repo.unit_plans("U1", start, end, duties)
         # THEN each employee's plan holds their part within the range, and the unit's versions
         unit_versions = tuple(version(e) for e in repo.schedule_history(unit_owner("U1")))
         own = tuple(version(e) for e in repo.schedule_history(employee_owner(NIP)))
-        assert plans.plan_for(NIP) == EmployeePlan(
-            unit_versions, own, {}, (leave(LeaveKind.SAKIT, date(2026, 3, 11), date(2026, 3, 13)),), ()
+        assert plans.plan_for(NIP) == cal.EmployeePlan(
+            unit_versions, own, {}, (leave(cal.LeaveKind.SAKIT, date(2026, 3, 11), date(2026, 3, 13)),), ()
         )
-        assert plans.plan_for(OTHER) == EmployeePlan(
+        assert plans.plan_for(OTHER) == cal.EmployeePlan(
             unit_versions,
             (),
             {date(2026, 3, 10): NIGHT, date(2026, 3, 11): None},
-            (leave(LeaveKind.IZIN, date(2026, 3, 9), date(2026, 3, 9)),),
-            (DateRange(date(2026, 3, 10), date(2026, 3, 20)),),
+            (leave(cal.LeaveKind.IZIN, date(2026, 3, 9), date(2026, 3, 9)),),
+            (cal.DateRange(date(2026, 3, 10), date(2026, 3, 20)),),
         )
         # AND an employee of another unit has only U1's versions there
-        assert plans.plan_for("X") == EmployeePlan(unit_versions)
+        assert plans.plan_for("X") == cal.EmployeePlan(unit_versions)
 
     # --- holidays and Ramadan ------------------------------------------------------------------------
 
@@ -175,10 +164,10 @@ class CalendarRepositoryContract:
         repo.put_holiday(date(2026, 8, 17), "Hari Kemerdekaan", "cuti_bersama")
         # THEN a year lists its own, by date, as last written
         assert repo.holidays_of_year(2026) == [
-            Holiday(date(2026, 1, 1), "Tahun Baru", HolidayKind.NATIONAL),
-            Holiday(date(2026, 8, 17), "Hari Kemerdekaan", HolidayKind.CUTI_BERSAMA),
+            cal.Holiday(date(2026, 1, 1), "Tahun Baru", cal.HolidayKind.NATIONAL),
+            cal.Holiday(date(2026, 8, 17), "Hari Kemerdekaan", cal.HolidayKind.CUTI_BERSAMA),
         ]
-        assert repo.holidays_of_year(2027) == [Holiday(date(2027, 1, 1), "Tahun Baru")]
+        assert repo.holidays_of_year(2027) == [cal.Holiday(date(2027, 1, 1), "Tahun Baru")]
 
     def test_a_deleted_holiday_is_gone_and_deleting_nothing_says_so(self, repo: CalendarRepository) -> None:
         repo.put_holiday(date(2026, 1, 1), "Tahun Baru", "national")
@@ -190,29 +179,31 @@ class CalendarRepositoryContract:
         # GIVEN holidays of three years and two Ramadan periods, one of them rewritten
         for year in (2025, 2026, 2027):
             repo.put_holiday(date(year, 1, 1), "Tahun Baru", "national")
-        repo.put_ramadan(2027, DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin")
-        repo.put_ramadan(2026, DateRange(date(2026, 2, 17), date(2026, 3, 18)), "admin")
-        repo.put_ramadan(2026, DateRange(date(2026, 2, 18), date(2026, 3, 19)), "admin")
+        repo.put_ramadan(2027, cal.DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin")
+        repo.put_ramadan(2026, cal.DateRange(date(2026, 2, 17), date(2026, 3, 18)), "admin")
+        repo.put_ramadan(2026, cal.DateRange(date(2026, 2, 18), date(2026, 3, 19)), "admin")
         # WHEN the calendar of 2026 and 2027 is read
         calendar = repo.regency_calendar([2027, 2026, 2026])
         # THEN it holds those years' holidays and every Ramadan, by year, as last written
-        assert calendar == RegencyCalendar.of(
-            (Holiday(date(2026, 1, 1), "Tahun Baru"), Holiday(date(2027, 1, 1), "Tahun Baru")),
+        assert calendar == cal.RegencyCalendar.of(
+            (cal.Holiday(date(2026, 1, 1), "Tahun Baru"), cal.Holiday(date(2027, 1, 1), "Tahun Baru")),
             (
-                RamadanPeriod(DateRange(date(2026, 2, 18), date(2026, 3, 19))),
-                RamadanPeriod(DateRange(date(2027, 2, 8), date(2027, 3, 9))),
+                cal.RamadanPeriod(cal.DateRange(date(2026, 2, 18), date(2026, 3, 19))),
+                cal.RamadanPeriod(cal.DateRange(date(2027, 2, 8), date(2027, 3, 9))),
             ),
         )
         assert repo.cached_regency_calendar([2026, 2027]) == calendar
 
     def test_the_cached_calendar_sees_this_process_s_writes(self, repo: CalendarRepository) -> None:
         # GIVEN the cached calendar read once
-        assert repo.cached_regency_calendar([2026]) == RegencyCalendar()
+        assert repo.cached_regency_calendar([2026]) == cal.RegencyCalendar()
         # WHEN a holiday is put, THEN the cached read holds it; WHEN deleted, no longer
         repo.put_holiday(date(2026, 1, 1), "Tahun Baru", "national")
-        assert repo.cached_regency_calendar([2026]) == RegencyCalendar.of((Holiday(date(2026, 1, 1), "Tahun Baru"),))
+        assert repo.cached_regency_calendar([2026]) == cal.RegencyCalendar.of(
+            (cal.Holiday(date(2026, 1, 1), "Tahun Baru"),)
+        )
         repo.delete_holiday(date(2026, 1, 1))
-        assert repo.cached_regency_calendar([2026]) == RegencyCalendar()
+        assert repo.cached_regency_calendar([2026]) == cal.RegencyCalendar()
         # AND a Ramadan period reaches it too
-        repo.put_ramadan(2026, DateRange(date(2026, 2, 18), date(2026, 3, 19)), "admin")
+        repo.put_ramadan(2026, cal.DateRange(date(2026, 2, 18), date(2026, 3, 19)), "admin")
         assert repo.cached_regency_calendar([2026]).ramadan_on(date(2026, 3, 1)) is not None
