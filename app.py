@@ -7,13 +7,14 @@ from typing import Any
 from chalice.app import Chalice, Cron
 
 from chalicelib import jobs
-from chalicelib.api import routes_attendance, routes_core, routes_hr, routes_zones
+from chalicelib.api import routes_attendance, routes_auth, routes_directory, routes_hr, routes_zones
 from chalicelib.api.http import install_fallbacks
 
 # configure_logs=False: the "smart" logger is the JSON logger of chalicelib/observability.py (Chalice would add a
 # plain-text handler and raise its level to ERROR).
 app = Chalice(app_name="smart", configure_logs=False)
-app.register_blueprint(routes_core.bp)
+app.register_blueprint(routes_auth.bp)
+app.register_blueprint(routes_directory.bp)
 app.register_blueprint(routes_hr.bp)
 app.register_blueprint(routes_zones.bp)
 app.register_blueprint(routes_attendance.bp)

@@ -1,6 +1,6 @@
 """Request plumbing shared by every route: body parsing, auth, JSON answers, error capture.
 
-Routes are declared with ``endpoint(bp, path, methods, auth=...)`` instead of ``bp.route``: the wrapper
+Routes are declared with ``endpoint(bp, "METHOD /path", auth_as=...)`` instead of ``bp.route``: the wrapper
 reads the body itself (Chalice's own JSON parsing answers in a different error shape), enforces the size
 limit, authenticates, parses the body and query into the declared models (``chalicelib.api.binding``), and
 turns every exception into the one error shape of API.md.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import typing
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -131,37 +132,51 @@ def _inputs(
     return inputs
 
 
+class Routes(Blueprint):
+    """The routes of one API area: a Chalice blueprint whose endpoints share one OpenAPI tag."""
+
+    def __init__(self, import_name: str, tag: str) -> None:
+        super().__init__(import_name)
+        self.tag = tag
+
+
+def _declared_model(annotation: object) -> type[BaseModel] | None:
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
 def endpoint(
     bp: Blueprint | Chalice,
-    path: str,
-    methods: list[str],
+    route: str,
     *,
     auth_as: Auth,
     status: int = 200,
-    body: type[BaseModel] | None = None,
-    query: type[BaseModel] | None = None,
     response: type[BaseModel] | None = None,
     raw_body: type[BaseModel] | None = None,
     guard: Guard | None = None,
     roles: tuple[str, ...] = (),
     errors: tuple[str, ...] = (),
-    tag: str = "",
+    tag: str | None = None,
 ) -> Callable[[Handler], Handler]:
-    """Register a route whose function takes (call, [body=model], [query=model], **path_params) and returns a
-    result model or a JSON-able answer. `guard(principal, **path_params)` runs the use case's access checks
-    before the fields are validated. For OpenAPI: `raw_body` documents a body the route reads itself, `roles`
-    narrows the roles `auth_as` admits when the use case checks more, `errors` are the codes the route may
-    answer besides the ones every route of its kind may, `tag` is its group."""
-
-    result_model = response  # `response` is the answer inside view()
+    """Register the route `"METHOD /path"` whose function takes (call, [body: Model], [query: Model],
+    **path_params) and returns a result model. The body and query models are read from the function's
+    parameters `body` and `query`, the result model from its return annotation (`response` names it when
+    the function answers something else, e.g. a file). `guard(principal, **path_params)` runs the use case's
+    access checks before the fields are validated. For OpenAPI: `raw_body` documents a body the route reads
+    itself, `roles` narrows the roles `auth_as` admits when the use case checks more, `errors` are the codes
+    the route may answer besides the ones every route of its kind may, `tag` is its group (by default its
+    area's, the tag of `bp`)."""
+    method, path = route.split(" ", 1)
+    group = tag if tag is not None else bp.tag if isinstance(bp, Routes) else ""
 
     def decorate(func: Handler) -> Handler:
-        for method in methods:
-            binding.ENDPOINTS.append(
-                binding.Endpoint(
-                    path, method, auth_as, status, body, query, response, raw_body, roles, errors, tag, func
-                )
+        hints = typing.get_type_hints(func)
+        body, query = _declared_model(hints.get("body")), _declared_model(hints.get("query"))
+        result_model = response or _declared_model(hints.get("return"))
+        binding.ENDPOINTS.append(
+            binding.Endpoint(
+                path, method, auth_as, status, body, query, result_model, raw_body, roles, errors, group, func
             )
+        )
 
         @functools.wraps(func)
         def view(**params: str) -> Response:
@@ -182,7 +197,7 @@ def endpoint(
                     response = exception_response(exc)
                 return log.finish(response, principal)  # X-Request-Id, the request's log line and metrics
 
-        bp.route(path, methods=methods, content_types=ACCEPTED_CONTENT_TYPES)(view)
+        bp.route(path, methods=[method], content_types=ACCEPTED_CONTENT_TYPES)(view)
         return func
 
     return decorate

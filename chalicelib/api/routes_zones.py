@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from chalice.app import Blueprint
-
-from chalicelib.api.http import Call, endpoint
+from chalicelib.api.http import Call, Routes, endpoint
 from chalicelib.usecases import access, directory, zones
 from chalicelib.usecases.schemas import zones as schema
 
-bp = Blueprint(__name__)
+bp = Routes(__name__, tag="zones")
 
 
 @endpoint(
-    bp,
-    "/v1/admin/zones",
-    ["POST"],
-    auth_as="admin",
-    roles=("super_admin",),
-    status=201,
-    body=schema.CreateZoneRequest,
-    guard=access.require_super_admin,
-    response=schema.ZoneView,
-    tag="zones",
+    bp, "POST /v1/admin/zones", auth_as="admin", roles=("super_admin",), status=201, guard=access.require_super_admin
 )
 def create_zone(call: Call, body: schema.CreateZoneRequest) -> schema.ZoneView:
     """Create a work zone (polygon with optional holes, circle, or GeoJSON polygon).
@@ -32,7 +21,7 @@ def create_zone(call: Call, body: schema.CreateZoneRequest) -> schema.ZoneView:
     return zones.create_zone(call.principal, body, call.settings)
 
 
-@endpoint(bp, "/v1/admin/zones", ["GET"], auth_as="admin", response=schema.ZonePage, tag="zones")
+@endpoint(bp, "GET /v1/admin/zones", auth_as="admin")
 def list_zones(call: Call) -> schema.ZonePage:
     """Zones the caller may see (without geometry).
 
@@ -41,15 +30,7 @@ def list_zones(call: Call) -> schema.ZonePage:
     return zones.list_zones(call.principal)
 
 
-@endpoint(
-    bp,
-    "/v1/admin/zones/{zone_id}",
-    ["GET"],
-    auth_as="admin",
-    response=schema.ZoneView,
-    errors=("NOT_FOUND",),
-    tag="zones",
-)
+@endpoint(bp, "GET /v1/admin/zones/{zone_id}", auth_as="admin", errors=("NOT_FOUND",))
 def get_zone(call: Call, zone_id: str) -> schema.ZoneView:
     """One zone with its geometry.
 
@@ -60,15 +41,11 @@ def get_zone(call: Call, zone_id: str) -> schema.ZoneView:
 
 @endpoint(
     bp,
-    "/v1/admin/zones/{zone_id}",
-    ["PUT"],
+    "PUT /v1/admin/zones/{zone_id}",
     auth_as="admin",
     roles=("super_admin",),
-    body=schema.UpdateZoneRequest,
     guard=zones.zone_to_update,
-    response=schema.ZoneView,
     errors=("NOT_FOUND", "CONFLICT"),
-    tag="zones",
 )
 def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> schema.ZoneView:
     """Replace a zone's shape (and optionally its name).
@@ -80,14 +57,7 @@ def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> sch
 
 
 @endpoint(
-    bp,
-    "/v1/admin/zones/{zone_id}",
-    ["DELETE"],
-    auth_as="admin",
-    roles=("super_admin",),
-    response=schema.ZoneDeleted,
-    errors=("NOT_FOUND", "CONFLICT"),
-    tag="zones",
+    bp, "DELETE /v1/admin/zones/{zone_id}", auth_as="admin", roles=("super_admin",), errors=("NOT_FOUND", "CONFLICT")
 )
 def delete_zone(call: Call, zone_id: str) -> schema.ZoneDeleted:
     """Delete a zone no unit uses.
@@ -98,15 +68,7 @@ def delete_zone(call: Call, zone_id: str) -> schema.ZoneDeleted:
 
 
 @endpoint(
-    bp,
-    "/v1/admin/units/{unor_id}/zones",
-    ["PUT"],
-    auth_as="admin",
-    body=schema.UnitZonesRequest,
-    guard=directory.unit_in_scope,
-    response=schema.UnitZones,
-    errors=("NOT_FOUND",),
-    tag="zones",
+    bp, "PUT /v1/admin/units/{unor_id}/zones", auth_as="admin", guard=directory.unit_in_scope, errors=("NOT_FOUND",)
 )
 def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> schema.UnitZones:
     """Set the zones where a unit's employees may check in.
@@ -116,16 +78,7 @@ def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> s
     return zones.set_unit_zones(call.principal, unor_id, body)
 
 
-@endpoint(
-    bp,
-    "/v1/admin/assignments",
-    ["POST"],
-    auth_as="admin",
-    status=201,
-    body=schema.AssignmentRequest,
-    response=schema.AssignmentCreated,
-    tag="zones",
-)
+@endpoint(bp, "POST /v1/admin/assignments", auth_as="admin", status=201)
 def create_assignment(call: Call, body: schema.AssignmentRequest) -> schema.AssignmentCreated:
     """Field duty (dinas luar) for named employees in an area between two dates.
 

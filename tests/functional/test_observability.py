@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib import jobs
 from chalicelib import observability as obs
-from chalicelib.api import routes_core
+from chalicelib.api import routes_auth
 from tests.functional.checkin_setup import DEVICE, OUTSIDE, Employee, b64, enrolled_employee, selfie
 from tests.functional.conftest import Api
 
@@ -133,7 +133,7 @@ def test_an_unhandled_error_logs_its_traceback_without_the_body(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("bug in the login")
 
-    monkeypatch.setattr(routes_core.auth, "employee_login", broken)
+    monkeypatch.setattr(routes_auth.auth, "employee_login", broken)
     # WHEN an employee logs in
     answer = api.call(
         "POST", "/v1/auth/login", {"nip": "198501012010011001", "password": WRONG_PASSWORD, "device_id": DEVICE}

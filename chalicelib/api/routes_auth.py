@@ -1,0 +1,95 @@
+"""Routes: health, authentication, activation codes and phones, admin users (API.md sections 1-2)."""
+
+from __future__ import annotations
+
+from chalicelib.api.http import Call, Routes, endpoint
+from chalicelib.auth.tokens import IssuedToken
+from chalicelib.domain.people import validate_nip
+from chalicelib.settings import VERSION
+from chalicelib.store.base import iso
+from chalicelib.usecases import admin_users, auth, onboarding
+from chalicelib.usecases.schemas import core as schema
+
+bp = Routes(__name__, tag="auth")
+# What an employee's activation or login may answer besides success.
+EMPLOYEE_LOGIN_ERRORS = ("INVALID_CREDENTIALS", "RATE_LIMITED", "ACCOUNT_INACTIVE", "DEVICE_MISMATCH")
+
+
+def _employee_token(token: IssuedToken) -> schema.EmployeeToken:
+    return schema.EmployeeToken(token=token.token, expires_at=iso(token.expires_at))
+
+
+@endpoint(bp, "GET /v1/health", auth_as="none", tag="health")
+def health(call: Call) -> schema.Health:
+    """Liveness and version.
+
+    **Roles:** none.
+    """
+    return schema.Health(status="ok", version=VERSION)
+
+
+@endpoint(bp, "POST /v1/auth/admin/login", auth_as="none", errors=("INVALID_CREDENTIALS", "RATE_LIMITED"))
+def admin_login(call: Call, body: schema.AdminLoginRequest) -> schema.AdminToken:
+    """Admin login (user name and password).
+
+    **Roles:** none. Repeated failures lock the account for a while (429 with `Retry-After`). In the `local`
+    stage a super admin `admin` is created from `SMART_BOOTSTRAP_ADMIN_PASSWORD`.
+    """
+    result = auth.admin_login(body, call.settings, call.now)
+    return schema.AdminToken(token=result.token.token, role=result.role, expires_at=iso(result.token.expires_at))
+
+
+@endpoint(bp, "POST /v1/auth/activate", auth_as="none", errors=EMPLOYEE_LOGIN_ERRORS)
+def activate(call: Call, body: schema.ActivateRequest) -> schema.EmployeeToken:
+    """First employee login with a one-time activation code; binds the phone.
+
+    **Roles:** none. Sets the employee's password and binds `device_id` to the employee. A wrong or expired code
+    counts as a failed login (lockout → 429).
+    """
+    return _employee_token(auth.activate(body, call.settings, call.now))
+
+
+@endpoint(bp, "POST /v1/auth/login", auth_as="none", errors=EMPLOYEE_LOGIN_ERRORS)
+def employee_login(call: Call, body: schema.EmployeeLoginRequest) -> schema.EmployeeToken:
+    """Employee login from the bound phone.
+
+    **Roles:** none. 403 `DEVICE_MISMATCH` when the phone is not the bound one; when no phone is bound (after a
+    reset) this phone gets bound.
+    """
+    return _employee_token(auth.employee_login(body, call.settings, call.now))
+
+
+@endpoint(
+    bp,
+    "POST /v1/admin/employees/{nip}/activation",
+    auth_as="admin",
+    status=201,
+    errors=("VALIDATION_ERROR", "NOT_FOUND"),
+)
+def create_activation(call: Call, nip: str) -> schema.ActivationCode:
+    """Issue a one-time activation code for an employee.
+
+    **Roles:** unit_admin (own units), super_admin. 403 `ACCOUNT_INACTIVE` for an inactive employee.
+    """
+    code, expires = onboarding.create_activation(call.principal, validate_nip(nip), call.settings, call.now)
+    return schema.ActivationCode(activation_code=code, expires_at=iso(expires))
+
+
+@endpoint(bp, "POST /v1/admin/employees/{nip}/reset-device", auth_as="admin", errors=("VALIDATION_ERROR", "NOT_FOUND"))
+def reset_device(call: Call, nip: str) -> schema.DeviceReleased:
+    """Release the employee's bound phone.
+
+    **Roles:** unit_admin (own units), super_admin. The next activation/login binds a new phone.
+    """
+    onboarding.reset_device(call.principal, validate_nip(nip))
+    return schema.DeviceReleased(nip=nip, device_bound=False)
+
+
+@endpoint(bp, "POST /v1/admin/users", auth_as="super_admin", status=201, errors=("CONFLICT",))
+def create_admin_user(call: Call, body: schema.CreateAdminUserRequest) -> schema.AdminUserView:
+    """Create an admin user.
+
+    **Roles:** super_admin. A `unit_admin` needs at least one existing unit in `unit_ids`.
+    """
+    user = admin_users.create_admin_user(call.principal, body)
+    return schema.AdminUserView(username=user.username, role=user.role, unit_ids=sorted(user.unit_ids))

@@ -1,0 +1,29 @@
+"""Routes: employees and units as SMART knows them from SIMPEG (API.md section 3)."""
+
+from __future__ import annotations
+
+from chalicelib.api.http import Call, Routes, endpoint
+from chalicelib.usecases import directory
+from chalicelib.usecases.schemas import core as schema
+
+bp = Routes(__name__, tag="directory")
+
+
+@endpoint(bp, "GET /v1/admin/employees", auth_as="admin")
+def list_employees(call: Call, query: schema.EmployeesQuery) -> schema.EmployeePage:
+    """Employees of one unit (paged), or one employee by full NIP.
+
+    **Roles:** unit_admin (own units), super_admin. `unor_id` is required unless `q` is a full 18-digit NIP
+    (then the employee is searched anywhere in the caller's scope) or the unit admin has exactly one unit.
+    Otherwise `q` filters by name substring or NIP prefix.
+    """
+    return directory.list_employees(call.principal, query)
+
+
+@endpoint(bp, "GET /v1/admin/units", auth_as="admin")
+def list_units(call: Call) -> schema.UnitPage:
+    """Units the caller may see.
+
+    **Roles:** unit_admin (own units), super_admin (all).
+    """
+    return directory.list_units(call.principal)
