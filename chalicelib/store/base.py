@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import UnavailableError, ValidationError
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 R = TypeVar("R", bound="DataclassInstance")
+Item = TypeVar("Item", bound=Model)
 
 
 class ConditionFailed(Exception):
@@ -66,6 +68,14 @@ def record_from(cls: type[R], item: object, **computed: object) -> R:
     `computed` (conversions, defaults for absent attributes)."""
     copied = {f.name: getattr(item, f.name) for f in fields(cls) if f.init and f.name not in computed}
     return cls(**copied, **computed)
+
+
+def item_from(model: type[Item], record: DataclassInstance, **computed: Any) -> Item:
+    """A stored item whose attributes are the record's fields of the same names, except those given in
+    `computed`; the record's other fields are not stored in this table."""
+    names = model.get_attributes().keys() - computed.keys()
+    copied: dict[str, Any] = {f.name: getattr(record, f.name) for f in fields(record) if f.name in names}
+    return model(**copied, **computed)
 
 
 def utc_now() -> datetime:

@@ -15,7 +15,7 @@ from chalicelib.domain.people import Unit
 from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
 from chalicelib.store import people
-from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, storage_call
+from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, item_from, storage_call
 from chalicelib.store.models import NO_FIELD_DUTY, EmployeeModel, SyncRunModel, UnitModel
 
 _WRITERS = 8  # parallel UpdateItem calls: a 7,000-person first sync stays well under a minute
@@ -55,17 +55,12 @@ def _actions(e: StoredEmployee) -> list[Action]:
 
 
 def _new_model(e: StoredEmployee) -> EmployeeModel:
-    return EmployeeModel(
-        e.nip,
-        nama=e.nama,
-        unor_id=e.unor_id,
-        unor_nama=e.unor_nama,
-        active=e.active,
-        changed_at=e.changed_at,
+    return item_from(
+        EmployeeModel,
+        e,
         jabatan=e.jabatan or None,
         gelar_depan=e.gelar_depan or None,
         gelar_belakang=e.gelar_belakang or None,
-        deactivated_at=e.deactivated_at,
         duty_until=NO_FIELD_DUTY,
     )
 

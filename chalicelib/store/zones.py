@@ -15,7 +15,7 @@ from typing import Protocol
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
-from chalicelib.store.base import ConditionFailed, iso, record_from, storage_call, transaction, utc_now
+from chalicelib.store.base import ConditionFailed, iso, item_from, record_from, storage_call, transaction, utc_now
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AssignmentModel, DutyModel, EmployeeModel, ZoneModel
 from chalicelib.store.people import get_model
@@ -105,18 +105,7 @@ class DynamoZonesRepository:
     """`ZonesRepository` on the zones, assignments and duties tables (the hint on the employees table)."""
 
     def put_zone(self, zone: StoredZone, *, expected_version: int | None) -> None:
-        model = ZoneModel(
-            zone.zone_id,
-            name=zone.name,
-            kind=zone.kind,
-            geometry=zone.geometry,
-            resolution=zone.resolution,
-            cells=zone.cells,
-            cell_count=zone.cell_count,
-            version=zone.version,
-            purpose=zone.purpose,
-            updated_at=iso(utc_now()),
-        )
+        model = item_from(ZoneModel, zone, updated_at=iso(utc_now()))
         condition = (
             ZoneModel.zone_id.does_not_exist() if expected_version is None else ZoneModel.version == expected_version
         )
