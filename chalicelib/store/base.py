@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound="DataclassInstance")
 Item = TypeVar("Item", bound=Model)
+T = TypeVar("T")
 
 
 class ConditionFailed(Exception):
@@ -76,6 +77,17 @@ def item_from(model: type[Item], record: DataclassInstance, **computed: Any) -> 
     names = model.get_attributes().keys() - computed.keys()
     copied: dict[str, Any] = {f.name: getattr(record, f.name) for f in fields(record) if f.name in names}
     return model(**copied, **computed)
+
+
+def batch_records(model: type[Item], keys: Iterable[str], record: Callable[[Item], T]) -> list[T]:
+    """The items of these hash keys that exist, as records, in key order (duplicates read once)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return []
+    hash_key = next(name for name, attribute in model.get_attributes().items() if attribute.is_hash_key)
+    with storage_call("dynamodb"):
+        found = {getattr(m, hash_key): record(m) for m in model.batch_get(wanted)}
+    return [found[k] for k in wanted if k in found]
 
 
 def utc_now() -> datetime:

@@ -28,6 +28,7 @@ from chalicelib.domain.people import (
 )
 from chalicelib.store.base import (
     ConditionFailed,
+    batch_records,
     decode_cursor,
     encode_cursor,
     iso,
@@ -316,12 +317,7 @@ class DynamoPeopleRepository:
             return [m.unor_id for m in UnitModel.all_units_index.query("UNIT")]
 
     def get_units(self, unor_ids: Iterable[str]) -> list[Unit]:
-        keys = sorted(set(unor_ids))
-        if not keys:
-            return []
-        with storage_call("dynamodb"):
-            found = {m.unor_id: _unit(m) for m in UnitModel.batch_get(keys)}
-        return [found[k] for k in keys if k in found]
+        return batch_records(UnitModel, unor_ids, _unit)
 
     def upsert_unit(self, unor_id: str, unor_nama: str) -> bool:
         """Create the unit or rename it; True when something changed."""

@@ -15,7 +15,16 @@ from typing import Protocol
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
-from chalicelib.store.base import ConditionFailed, iso, item_from, record_from, storage_call, transaction, utc_now
+from chalicelib.store.base import (
+    ConditionFailed,
+    batch_records,
+    iso,
+    item_from,
+    record_from,
+    storage_call,
+    transaction,
+    utc_now,
+)
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AssignmentModel, DutyModel, EmployeeModel, ZoneModel
 from chalicelib.store.people import get_model
@@ -118,12 +127,7 @@ class DynamoZonesRepository:
         return _zone(found) if found else None
 
     def get_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
-        keys = sorted(set(zone_ids))
-        if not keys:
-            return []
-        with storage_call("dynamodb"):
-            found = {m.zone_id: _zone(m) for m in ZoneModel.batch_get(keys)}
-        return [found[k] for k in keys if k in found]
+        return batch_records(ZoneModel, zone_ids, _zone)
 
     def cached_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
         """Zones as read at most a minute ago (a zone item carries all its cells: the heaviest check-in read)."""
