@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from chalicelib.errors import ValidationError
 
@@ -91,20 +91,20 @@ class Credentials:
     activation_expires: int | None = None  # epoch seconds
 
 
-@dataclass(frozen=True)
-class EmployeeAccount:
-    """An employee as a login sees them: the record, and the credentials that admit them."""
-
-    employee: Employee
-    credentials: Credentials
+Holder = TypeVar("Holder", Employee, AdminUser)
 
 
 @dataclass(frozen=True)
-class AdminAccount:
-    """An admin user as a login sees them: the user, and the credentials that admit them."""
+class Account(Generic[Holder]):
+    """An employee or an admin user as a login sees them: who holds the account, and the credentials that
+    admit them."""
 
-    user: AdminUser
+    holder: Holder
     credentials: Credentials
+
+
+EmployeeAccount = Account[Employee]
+AdminAccount = Account[AdminUser]
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def admin_login(request: AdminLoginRequest, settings: Settings, now: datetime) -
         raise InvalidCredentialsError()
     _check_lock(account.credentials, now)
     _check_password(account.credentials, password, settings, now)
-    admin = account.user
+    admin = account.holder
     principal = Principal(admin.username, admin.role, admin.unit_ids, None, admin.token_version)
     return LoginResult(tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now), admin.role)
 
@@ -112,7 +112,7 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime) -> Iss
             credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now)
         )
         raise InvalidCredentialsError("Kode aktivasi salah atau sudah kedaluwarsa.")
-    if not account.employee.active:
+    if not account.holder.active:
         raise AccountInactiveError()
     return bind_first_phone(account, device_id, passwords.hash_secret(password), settings, now)
 
@@ -125,16 +125,16 @@ def bind_first_phone(
     Public so that tools preparing many phones (bench/load_checkin.py --fast-setup) write and issue exactly
     what `activate` does, with a password hash computed once instead of one scrypt per phone.
     """
-    _bind(account.employee.nip, device_id, password_hash)
+    _bind(account.holder.nip, device_id, password_hash)
     runtime.people().clear_login_failures(account.credentials)
-    return _employee_token(account.employee, device_id, settings, now)
+    return _employee_token(account.holder, device_id, settings, now)
 
 
 def employee_login(request: EmployeeLoginRequest, settings: Settings, now: datetime) -> IssuedToken:
     nip, password, device_id = request.nip, request.password, request.device_id
     account = _employee_for_login(nip, now)
     _check_password(account.credentials, password, settings, now)
-    employee = account.employee
+    employee = account.holder
     if not employee.active:
         raise AccountInactiveError()
     if employee.device_id is None:

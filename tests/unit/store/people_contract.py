@@ -53,7 +53,7 @@ class PeopleRepositoryContract:
         # THEN only its HR fields are stored
         assert repo.get_employee(NIP) == employee()
         account = repo.employee_account(NIP)
-        assert account is not None and account.employee == employee()
+        assert account is not None and account.holder == employee()
         assert account.credentials == Credentials("employee", NIP)
 
     def test_putting_again_overwrites_hr_fields_and_keeps_the_phone(self, repo: PeopleRepository) -> None:
@@ -107,7 +107,7 @@ class PeopleRepositoryContract:
         # THEN the phone is theirs both ways, the password set and the code spent
         assert repo.device_owner(PHONE) == NIP
         account = repo.employee_account(NIP)
-        assert account is not None and account.employee.device_id == PHONE
+        assert account is not None and account.holder.device_id == PHONE
         assert account.credentials == Credentials("employee", NIP, password_hash="password-hash")
         # AND binding the same phone again (a login) changes nothing
         repo.bind_device(NIP, PHONE, None)
@@ -180,7 +180,7 @@ class PeopleRepositoryContract:
         assert repo.create_admin("root", "hash-r", "super_admin", set()) == AdminUser("root", "super_admin")
         assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1", "U2"}))
         account = repo.admin_account("root")
-        assert account is not None and account.user == AdminUser("root", "super_admin")
+        assert account is not None and account.holder == AdminUser("root", "super_admin")
         assert account.credentials == Credentials("admin", "root", password_hash="hash-r")
         # AND a second user of the same name is refused, the first kept
         with pytest.raises(ConditionFailed):
