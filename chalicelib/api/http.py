@@ -105,7 +105,7 @@ def _authenticate(request: Request, settings: Settings, now: datetime, needed: A
     return principal
 
 
-def _answer(result: Any, status: int, model: type[BaseModel] | None) -> Response:
+def _answer(result: BaseModel | Response, status: int, model: type[BaseModel] | None) -> Response:
     if isinstance(result, Response):
         return result
     binding.check_result(model, result)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from chalicelib import runtime
 from chalicelib.attendance.calendar import DayPlan, plan_day
@@ -37,6 +37,7 @@ from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store
 from chalicelib.store import calendar as calendar_store
 from chalicelib.store import people, statuses
+from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
 
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
 UNIT_WORKERS = 8
@@ -169,7 +170,7 @@ def map_units(work: Callable[[str], T], units: Sequence[str]) -> list[T]:
 # --- daily recap -------------------------------------------------------------------------------------
 
 
-def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | None = None) -> dict[str, Any]:
+def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | None = None) -> RecapRun:
     """Judge and store every employee's status for `day`; re-runs write only what changed."""
     rules = rule_table(settings)
     units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
@@ -181,19 +182,28 @@ def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | Non
 
     per_unit = map_units(recap_unit, units)
     written, unchanged, employees = (sum(t) for t in zip(*per_unit, strict=True)) if per_unit else (0, 0, 0)
-    return {"date": day.isoformat(), "employees": employees, "written": written, "unchanged": unchanged}
+    return RecapRun(date=day.isoformat(), employees=employees, written=written, unchanged=unchanged)
 
 
-def recap_item(nama: str, nip: str, status: DayStatus) -> dict[str, Any]:
-    item = status.to_dict()
-    item.pop("date", None)
-    return {"nip": nip, "nama": nama, **item}
+def recap_item(nama: str, nip: str, status: DayStatus) -> DailyRecapItem:
+    return DailyRecapItem(
+        nip=nip,
+        nama=nama,
+        status=status.status,
+        tl=status.tl,
+        psw=status.psw,
+        check_in=status.check_in.isoformat() if status.check_in else None,
+        check_out=status.check_out.isoformat() if status.check_out else None,
+        late_minutes=status.late_minutes,
+        early_minutes=status.early_minutes,
+        deduction_percent=float(status.deduction_percent),
+    )
 
 
 # --- monitor -----------------------------------------------------------------------------------------
 
 
-def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> dict[str, Any]:
+def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monitor:
     rules = rule_table(settings)
     entries = unit_day(unor_id, day, settings, live=True)
     counts = {k: 0 for k in ("present", "late", "not_yet", "absent", "leave", "field_duty", "off")}
@@ -202,10 +212,6 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> dict[
         state = monitor_state(entry.inputs, now, rules)
         counts[state] += 1
         first_in = min((e.at for e in entry.inputs.events if e.kind == "in"), default=None)
-        items.append({
-            "nip": entry.employee.nip,
-            "nama": entry.employee.nama,
-            "state": state,
-            "check_in": first_in.isoformat() if first_in else None,
-        })  # fmt: skip
-    return {"date": day.isoformat(), "unor_id": unor_id, "counts": counts, "items": items}
+        check_in = first_in.isoformat() if first_in else None
+        items.append(MonitorItem(nip=entry.employee.nip, nama=entry.employee.nama, state=state, check_in=check_in))
+    return Monitor(date=day.isoformat(), unor_id=unor_id, counts=counts, items=items)

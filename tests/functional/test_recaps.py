@@ -210,8 +210,8 @@ def test_night_shift_events_count_on_the_day_they_belong_to(api: Api, unit: str)
     # AND the monitor of the second date shows the second shift's check-in, not the first one's
     now = datetime(2026, 11, 3, 22, 0, tzinfo=WIB)
     live = recaps.monitor(unit, MONDAY + timedelta(days=1), now, load_settings())
-    mine = next(item for item in live["items"] if item["nip"] == A)
-    assert (mine["state"], mine["check_in"]) == ("late", started)
+    mine = next(item for item in live.items if item.nip == A)
+    assert (mine.state, mine.check_in) == ("late", started)
 
 
 def test_year_to_date_counts_carry_from_month_to_month(api: Api, unit: str) -> None:

@@ -15,6 +15,7 @@ from chalicelib.usecases.schemas.common import (
     Request,
     Result,
     Text64,
+    absent_when_none,
     choice,
     documented_as_required,
     enum_schema,
@@ -93,6 +94,19 @@ class CheckinAnswer(Result):
     )
 
 
+class RefusalError(Result):
+    code: str
+    message: str
+    details: dict[str, str | int | float | bool]
+
+
+class CheckinRefusal(Result):
+    """A refused check-in (422): the API's error body, plus the recorded attempt."""
+
+    error: RefusalError
+    event_id: str
+
+
 class Event(Result):
     event_id: str
     type: Annotated[str, enum_schema(KINDS)]
@@ -164,10 +178,12 @@ class EnrolRequest(Request):
 
 
 class FaceQuality(Result):
-    face_width_px: float | None = None
-    brightness: float | None = None
-    sharpness: float | None = None
-    yaw_ratio: float | None = None
+    """Measures of an enrolment photo (a template stored without them shows none)."""
+
+    face_width_px: float | None = absent_when_none()
+    brightness: float | None = absent_when_none()
+    sharpness: float | None = absent_when_none()
+    yaw_ratio: float | None = absent_when_none()
 
 
 class FaceEnrolled(Result):
@@ -193,3 +209,10 @@ class FaceTemplatePage(Result):
 class FaceDeleted(Result):
     template_id: str
     deleted: bool
+
+
+class FacesRecomputed(Result):
+    """The batch re-embedding after a model change (command line, not an endpoint)."""
+
+    recomputed: int
+    failed: int

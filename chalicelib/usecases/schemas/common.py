@@ -67,6 +67,15 @@ class Result(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
 
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def absent_when_none(description: str | None = None) -> Any:
+    """A result field left out of the answer (not rendered as null) when it has no value."""
+    return Field(default=None, exclude_if=_is_none, description=description)
+
+
 def _stripped(value: str) -> str:
     if not value.strip():
         raise invalid("must be a non-empty string")
