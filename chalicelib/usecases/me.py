@@ -24,6 +24,7 @@ from chalicelib.usecases.schemas.attendance import (
     UnitRef,
     WorkHours,
 )
+from chalicelib.usecases.schemas.zones import Geometry
 
 MAX_RANGE_DAYS = 62
 
@@ -45,7 +46,10 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
         jabatan=employee.jabatan,
         active=employee.active,
         unit=UnitRef(unor_id=employee.unor_id, unor_nama=unit.unor_nama if unit else None),
-        zones=[ProfileZone(zone_id=z.zone_id, name=z.name, kind=z.kind, geometry=z.geometry) for z in zones],
+        zones=[
+            ProfileZone(zone_id=z.zone_id, name=z.name, kind=z.kind, geometry=Geometry.model_validate(z.geometry))
+            for z in zones
+        ],
         today=Today(
             date=today.isoformat(),
             schedule=WorkHours(**day.hours.to_dict()) if day.hours else None,

@@ -19,6 +19,7 @@ from chalicelib.usecases.schemas.zones import (
     AssignmentCreated,
     AssignmentRequest,
     CreateZoneRequest,
+    Geometry,
     UnitZones,
     UnitZonesRequest,
     UpdateZoneRequest,
@@ -76,7 +77,7 @@ def zone_summary(zone: store.StoredZone) -> ZoneSummary:
 
 
 def zone_view(zone: store.StoredZone) -> ZoneView:
-    return ZoneView(**zone_summary(zone).model_dump(), geometry=zone.geometry)
+    return ZoneView(**zone_summary(zone).model_dump(), geometry=Geometry.model_validate(zone.geometry))
 
 
 def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -> ZoneView:

@@ -67,6 +67,16 @@ def test_retry_returns_the_first_answer_and_records_nothing_new(employee: Employ
     assert conflict.status == 409 and conflict.body["error"]["code"] == "CONFLICT"
 
 
+def test_a_retried_refusal_gets_the_first_refusal_and_records_nothing_new(employee: Employee) -> None:
+    body = employee.body(selfie(IMPOSTOR))
+    first = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    retry = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert first.status == retry.status == 422 and first.body["error"]["code"] == "FACE_MISMATCH"
+    assert isinstance(first.body["error"]["details"]["score"], float)
+    assert retry.body == first.body and retry.body["event_id"]
+    assert len(stored_events(employee.nip)) == 1
+
+
 def test_attendance_time_is_the_challenge_issue_time(employee: Employee) -> None:
     issued = employee.api.call("POST", "/v1/attendance/challenge", token=employee.token).body
     answer = employee.api.call(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BeforeValidator, ConfigDict, Field
 
@@ -22,6 +22,7 @@ from chalicelib.usecases.schemas.common import (
     invalid,
     one_of,
 )
+from chalicelib.usecases.schemas.zones import Geometry
 
 KINDS = ("in", "out")
 
@@ -147,7 +148,7 @@ class ProfileZone(Result):
     zone_id: str
     name: str
     kind: Annotated[str, enum_schema(("polygon", "circle"))]
-    geometry: dict[str, Any]
+    geometry: Geometry
 
 
 class Today(Result):
