@@ -9,6 +9,7 @@ from chalicelib.api import binding
 from chalicelib.usecases.schemas.attendance import FaceDeleted, FaceQuality
 from chalicelib.usecases.schemas.reports import RecapRun
 from chalicelib.usecases.schemas.simpeg import RowError
+from chalicelib.usecases.schemas.zones import Geometry
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +43,18 @@ def test_fields_absent_when_none_are_left_out_and_still_fit() -> None:
     assert binding.render(FaceQuality()) == {}
     binding.check_result(RowError, RowError(row=3, code="INVALID_NIP", message="x", nip="1" * 18))
     binding.check_result(FaceQuality, FaceQuality(brightness=0.5))
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"circle": {"lat": -6.2, "lon": 106.8, "radius_m": 150.0}},
+        {"polygon": [[-6.2, 106.8], [-6.21, 106.8], [-6.21, 106.81]]},
+        {
+            "polygon": [[-6.2, 106.8], [-6.21, 106.8], [-6.21, 106.81]],
+            "holes": [[[-6.201, 106.801], [-6.202, 106.801], [-6.202, 106.802]]],
+        },
+    ],
+)
+def test_a_stored_zone_geometry_is_answered_as_stored(stored: dict[str, object]) -> None:
+    assert binding.render(Geometry.model_validate(stored)) == stored
