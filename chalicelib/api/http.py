@@ -148,10 +148,10 @@ def endpoint(
     tag: str = "",
 ) -> Callable[[Handler], Handler]:
     """Register a route whose function takes (call, [body=model], [query=model], **path_params) and returns a
-    result model or a JSON-able answer. `guard(principal, **path_params)` runs the use case's access checks
-    before the fields are validated. For OpenAPI: `raw_body` documents a body the route reads itself, `roles`
-    narrows the roles `auth_as` admits when the use case checks more, `errors` are the codes the route may
-    answer besides the ones every route of its kind may, `tag` is its group."""
+    result model (or a Response it built itself, e.g. a CSV). `guard(principal, **path_params)` runs the use
+    case's access checks before the fields are validated. For OpenAPI: `raw_body` documents a body the route
+    reads itself, `roles` narrows the roles `auth_as` admits when the use case checks more, `errors` are the
+    codes the route may answer besides the ones every route of its kind may, `tag` is its group."""
 
     result_model = response  # `response` is the answer inside view()
 
