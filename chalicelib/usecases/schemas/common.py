@@ -176,13 +176,6 @@ Day = Annotated[
 Instant = Annotated[datetime, BeforeValidator(_instant), WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
-class Page(Result):
-    """A page of items; `next` is the opaque cursor of the next page (null on the last)."""
-
-    items: list[Any]
-    next: str | None = None
-
-
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
