@@ -14,6 +14,7 @@ import sys
 from datetime import datetime
 
 from chalicelib import runtime
+from chalicelib.domain.faces import TemplateInfo
 from chalicelib.domain.people import Principal
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.face import FaceAnalysis, PhotoFingerprint, Template, Verdict
@@ -21,6 +22,7 @@ from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify
 from chalicelib.settings import Settings
 from chalicelib.store import audit, faces
+from chalicelib.store.faces import NewTemplate, new_template_id
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases.directory import employee_in_scope
 from chalicelib.usecases.schemas.attendance import (
@@ -68,15 +70,12 @@ def keep_enrolment(
     Public so that tools preparing many employees (bench/load_checkin.py --fast-setup) write exactly what
     `enrol` writes without one HTTP request and one analysis per employee.
     """
-    template_id = faces.new_template_id()
+    template_id = new_template_id()
     key = photo_key("enrol", now.astimezone(settings.tz).date().isoformat(), nip, template_id)
     runtime.photos(settings).put(key, data)
     quality = _quality(analysis)
-    faces.save_template(
-        nip,
-        template_id,
-        (analysis.embeddings, analysis.fingerprint),
-        {"quality": quality.model_dump(), "photo_key": key, "actor": actor},
+    runtime.faces().save_template(
+        nip, NewTemplate(template_id, analysis.embeddings, analysis.fingerprint, key, actor, quality.model_dump())
     )
     audit.record(actor, "face.enrol", nip, {"template_id": template_id})
     return template_id, quality
@@ -96,22 +95,27 @@ def list_templates(actor: Principal, nip: str, settings: Settings) -> FaceTempla
     employee = employee_in_scope(actor, nip)
     store = runtime.photos(settings)
     items = [
-        FaceTemplate(
-            template_id=row["template_id"],
-            models=row["models"],
-            quality=FaceQuality(**row["quality"]),
-            created_at=row["created_at"],
-            created_by=row["created_by"],
-            photo_url=store.presign(row["photo_key"], settings.presign_ttl_s),
-        )
-        for row in faces.template_rows(employee.nip)
+        _template_row(t, store.presign(t.photo_key, settings.presign_ttl_s))
+        for t in runtime.faces().template_rows(employee.nip)
     ]
     return FaceTemplatePage(items=items, next=None)
 
 
+def _template_row(template: TemplateInfo, photo_url: str) -> FaceTemplate:
+    """What an admin sees of one template: never its vectors, its photo only through a short link."""
+    return FaceTemplate(
+        template_id=template.template_id,
+        models=list(template.models),
+        quality=FaceQuality(**template.quality),
+        created_at=template.created_at,
+        created_by=template.created_by,
+        photo_url=photo_url,
+    )
+
+
 def delete_template(actor: Principal, nip: str, template_id: str) -> FaceDeleted:
     employee = employee_in_scope(actor, nip)
-    if not faces.delete_template(employee.nip, template_id):
+    if not runtime.faces().delete_template(employee.nip, template_id):
         raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
     audit.record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
     return FaceDeleted(template_id=template_id, deleted=True)
@@ -144,14 +148,15 @@ def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
     engine, policy = runtime.engine_and_policy(settings)
     store = runtime.photos(settings)
     done = failed = 0
-    for nip, template_id, key in faces.iter_template_keys(nips):
+    repo = runtime.faces()
+    for template in repo.iter_template_keys(nips):
         try:
-            analysis = engine.analyse(store.get(key), purpose="enrol")
+            analysis = engine.analyse(store.get(template.photo_key), purpose="enrol")
         except Exception:  # a photo that no longer passes is reported, the others go on
             failed += 1
             continue
-        faces.replace_vectors(nip, template_id, analysis.embeddings)
-        faces.set_face_model(nip, ",".join(policy.model_ids))
+        repo.replace_vectors(template.nip, template.template_id, analysis.embeddings)
+        repo.set_face_model(template.nip, ",".join(policy.model_ids))
         done += 1
     runtime.forget_cohort()
     return FacesRecomputed(recomputed=done, failed=failed)
