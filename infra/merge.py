@@ -284,6 +284,9 @@ def _reserve_concurrency(function_id: str, function: Json) -> None:
     function["Properties"]["ReservedConcurrentExecutions"] = {
         "Fn::If": ["ReservesConcurrency", amount, ref("AWS::NoValue")]
     }
+
+
+def _accept_findings(function_id: str, function: Json) -> None:
     skips = FUNCTION_SKIPS + (API_SKIPS if function_id == API_FUNCTION_ID else ())
     function["Metadata"] = {**function.get("Metadata", {}), **checkov_skip(*skips)}
 
@@ -371,6 +374,7 @@ def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeCo
         attach(function_id, functions[function_id]["Properties"])
     for function_id, function in functions.items():
         _reserve_concurrency(function_id, function)
+        _accept_findings(function_id, function)
     dead_letter_queues = {fid: queue_id(fid) for fid in scheduled}
     _add(resources, tables)
     _add(resources, bucket_resources(env["SMART_BUCKET"], roles.values()))

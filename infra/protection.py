@@ -4,8 +4,9 @@
   answers 429 ``RATE_LIMITED`` (gateway.py) before the function runs.
 - **Access logs**: one JSON line per request into ``ApiAccessLogGroup``: who (source IP, user agent), what
   (method, path template, status, sizes, latencies, WAF verdict), never a body or a header value (API
-  Gateway's access log cannot hold bodies; the format names none). Execution logs are at ERROR without
-  data tracing. Both need the account's API Gateway CloudWatch role, which the stack sets
+  Gateway's access log cannot hold bodies; the format names none). No execution logs (their log group
+  would be made by API Gateway, without retention) and no per-method metrics (billed as custom metrics).
+  Access logging needs the account's API Gateway CloudWatch role, which the stack sets
   (``ApiGatewayAccount``, an account-wide setting, kept when the stack is deleted).
 - **WAF** (``ApiWebAcl``, REGIONAL, associated with the stage): a rate-based rule per source IP
   (``WafRateLimit`` requests per 5 minutes, answered 429 in the API's error shape) and AWS's
@@ -61,16 +62,19 @@ def access_log_format() -> str:
 
 
 def protect_api(properties: Json) -> None:
-    """Add throttling, access and execution logging settings to the SAM Api's properties."""
+    """Add throttling and the access log to the SAM Api's properties."""
     properties["MethodSettings"] = [
         {
             "ResourcePath": "/*",
             "HttpMethod": "*",
             "ThrottlingRateLimit": ref("ApiThrottleRate"),
             "ThrottlingBurstLimit": ref("ApiThrottleBurst"),
-            "MetricsEnabled": True,
-            "LoggingLevel": "ERROR",
-            "DataTraceEnabled": False,  # data tracing would log request and response bodies
+            # Per-method metrics are billed as custom metrics (7 per route); the API's own metrics stay free.
+            "MetricsEnabled": False,
+            # Execution logs would go to a log group API Gateway creates without retention; the access log
+            # and the app's log say what they would. Data tracing would log bodies.
+            "LoggingLevel": "OFF",
+            "DataTraceEnabled": False,
         }
     ]
     properties["AccessLogSetting"] = {

@@ -70,6 +70,8 @@ def test_api_stage_is_throttled_and_logs_each_request_as_json_without_bodies(res
     assert settings["ThrottlingRateLimit"] == {"Ref": "ApiThrottleRate"}
     assert settings["ThrottlingBurstLimit"] == {"Ref": "ApiThrottleBurst"}
     assert settings["DataTraceEnabled"] is False  # data tracing would log bodies
+    assert settings["LoggingLevel"] == "OFF"  # execution logs: a log group without retention
+    assert settings["MetricsEnabled"] is False  # per-method metrics are billed per route
     access = props["AccessLogSetting"]
     assert access["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
     # The format is JSON once API Gateway substitutes its variables
