@@ -3,25 +3,35 @@ in-memory twins in fast tests. `chalicelib.runtime.repositories()` hands the pro
 tests swap in `memory_repositories()` with `runtime.use_repositories`.
 
 Each repository is a Protocol (what use cases may ask), a DynamoDB class and an in-memory twin in
-`store.memory`; one contract test class per repository runs against both.
+`store.memory`; one contract test class per repository runs against both. The photo store comes with the
+set as `photos`, a function of the settings (S3: the deployment's bucket; in memory: one twin per bucket).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from chalicelib.settings import Settings
+from chalicelib.store.faces import DynamoFacesRepository, FacesRepository
+from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
+from chalicelib.store.memory.photos import InMemoryPhotoBuckets
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
+from chalicelib.store.photos import PhotoStore, photo_store
 
 
 @dataclass(frozen=True)
 class Repositories:
     people: PeopleRepository
+    faces: FacesRepository
+    photos: Callable[[Settings], PhotoStore]
 
 
 def dynamo_repositories() -> Repositories:
-    return Repositories(people=DynamoPeopleRepository())
+    return Repositories(people=DynamoPeopleRepository(), faces=DynamoFacesRepository(), photos=photo_store)
 
 
 def memory_repositories() -> Repositories:
-    return Repositories(people=InMemoryPeopleRepository())
+    people = InMemoryPeopleRepository()
+    return Repositories(people=people, faces=InMemoryFacesRepository(people), photos=InMemoryPhotoBuckets())

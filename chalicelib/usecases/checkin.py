@@ -293,7 +293,7 @@ def _past_fixes(recent: list[Event]) -> list[PastFix]:
 
 def _check_face(attempt: Attempt, settings: Settings) -> None:
     nip = attempt.employee.nip
-    templates = face_store.templates_of(nip)
+    templates = runtime.faces().templates_of(nip)
     if not templates:
         raise CheckinRefusedError("NOT_ENROLLED")
     analysis = faces.analyse_selfie(attempt.request.photo, settings)
