@@ -8,9 +8,11 @@ policy wins over any Allow.
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -305,3 +307,55 @@ def test_a_grant_that_could_erase_evidence_stops_the_build(monkeypatch: pytest.M
     monkeypatch.setitem(JOB_ACCESS, "DailyRecap", replace(recap, object_actions=("s3:DeleteObject",)))
     with pytest.raises(TemplateError, match="DeleteObject"):
         function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup", None)
+
+
+def _model_of(node: ast.AST) -> str | None:
+    """`XModel(...)`, `XModel.get(...)` or `XModel` → "XModel"."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute) and node.attr == "get":
+        node = node.value
+    return node.id if isinstance(node, ast.Name) and node.id.endswith("Model") else None
+
+
+def _writes_in_store() -> tuple[dict[str, str], dict[str, str]]:
+    """Model → where, for every delete and every batch write in chalicelib/store (read from the source)."""
+    deletes: dict[str, str] = {}
+    batches: dict[str, str] = {}
+    store = Path(__file__).resolve().parents[3] / "chalicelib" / "store"
+    for path in sorted(store.glob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            fetched = [
+                m
+                for n in ast.walk(function)
+                if isinstance(n, ast.Call) and (m := _model_of(n.func)) and isinstance(n.func, ast.Attribute)
+            ]
+            for call in ast.walk(function):
+                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                    continue
+                where = f"{path.name}:{call.lineno} {function.name}"
+                if call.func.attr == "batch_write" and (model := _model_of(call.func.value)):
+                    batches[model] = where
+                elif call.func.attr == "delete":
+                    receiver = call.func.value
+                    # tx.delete(XModel(...)) / tx.delete(found) with found = XModel.get(...) in the function
+                    target = call.args[0] if isinstance(receiver, ast.Name) and call.args else receiver
+                    model = _model_of(target) or (fetched[0] if len(set(fetched)) == 1 else None)
+                    assert model is not None, f"cannot tell which table {where} deletes from: name the model"
+                    deletes[model] = where
+    return deletes, batches
+
+
+def test_every_delete_and_batch_write_in_the_store_is_granted_to_the_api(resources: dict[str, Any]) -> None:
+    # GIVEN the deletes and batch writes the storage code makes (a new one not granted would fail in AWS only:
+    # the functional tests run on moto, which checks no IAM)
+    deletes, batches = _writes_in_store()
+    assert len(deletes) >= 5 and len(batches) >= 3  # the scan sees the store's writes
+    by_name = {model.__name__: table_logical_id(model) for model in ALL_MODELS}
+    for model, where in deletes.items():
+        assert model not in ("AuditModel", "EventModel"), f"{where} deletes evidence"
+        assert can(resources, "APIHandler", "dynamodb:DeleteItem", table_arn(by_name[model])), where
+    for model, where in batches.items():
+        assert can(resources, "APIHandler", "dynamodb:BatchWriteItem", table_arn(by_name[model])), where
