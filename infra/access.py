@@ -54,6 +54,7 @@ from .errors import TemplateError
 from .tables import table_logical_id
 
 POLICY_SUFFIX = "AccessPolicy"
+DEAD_LETTER_POLICY_SUFFIX = "DeadLetterPolicy"
 API_FUNCTION_ID = "APIHandler"
 
 DESCRIBE = "dynamodb:DescribeTable"
@@ -193,7 +194,6 @@ def function_policy(
     role_id: str,
     models: Iterable[type[Model]],
     log_group_id: str,
-    dead_letter_queue_id: str | None,
 ) -> Json:
     """AWS::IAM::ManagedPolicy attached to the function's own role, granting only what it uses."""
     models = tuple(models)
@@ -215,8 +215,6 @@ def function_policy(
     # chalicelib/settings.py reads the secrets with one non-recursive GetParametersByPath on the path.
     parameters = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SecretsPath}"
     statements.append(_statement("ReadSecretsPath", ["ssm:GetParametersByPath"], [sub(parameters)]))
-    if dead_letter_queue_id is not None:
-        statements.append(_statement("OwnDeadLetterQueue", ["sqs:SendMessage"], [get_att(dead_letter_queue_id, "Arn")]))
     return {
         "Type": "AWS::IAM::ManagedPolicy",
         "Properties": {
@@ -233,19 +231,36 @@ def access_policies(
     log_group_ids: Mapping[str, str],
     dead_letter_queue_ids: Mapping[str, str],
 ) -> dict[str, Json]:
-    """`<FunctionId>AccessPolicy` for every function (function id → its role id)."""
+    """`<FunctionId>AccessPolicy` for every function (function id → its role id), and
+    `<FunctionId>DeadLetterPolicy` for each one with a dead-letter queue."""
     models = tuple(models)
     roles = list(function_roles.values())
     shared = sorted({r for r in roles if roles.count(r) > 1})
     if shared:
         raise TemplateError(f"functions share the roles {shared}: each needs its own for least privilege")
-    return {
-        f"{function_id}{POLICY_SUFFIX}": function_policy(
-            function_id,
-            role_id,
-            models,
-            log_group_ids[function_id],
-            dead_letter_queue_ids.get(function_id),
-        )
+    policies = {
+        f"{function_id}{POLICY_SUFFIX}": function_policy(function_id, role_id, models, log_group_ids[function_id])
         for function_id, role_id in sorted(function_roles.items())
+    }
+    for function_id, queue_id in sorted(dead_letter_queue_ids.items()):
+        policies[f"{function_id}{DEAD_LETTER_POLICY_SUFFIX}"] = dead_letter_policy(
+            function_id, function_roles[function_id], queue_id
+        )
+    return policies
+
+
+def dead_letter_policy(function_id: str, role_id: str, queue_id: str) -> Json:
+    """Sending to its own dead-letter queue, apart from the rest: Lambda checks this permission when it
+    creates the function, so the function waits for this policy (it cannot wait for the access policy, which
+    names the function's log group, which names the function)."""
+    return {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {
+            "Description": f"SMART {function_id}: send failed runs to its dead-letter queue",
+            "Roles": [ref(role_id)],
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [_statement("OwnDeadLetterQueue", ["sqs:SendMessage"], [get_att(queue_id, "Arn")])],
+            },
+        },
     }

@@ -21,7 +21,7 @@ from typing import Any
 from chalice.utils import to_cfn_resource_name
 from pynamodb.models import Model
 
-from .access import API_FUNCTION_ID, access_policies
+from .access import API_FUNCTION_ID, DEAD_LETTER_POLICY_SUFFIX, access_policies
 from .alarms import TOPIC_ID, alarm_resources
 from .bucket import BUCKET_ID, bucket_resources
 from .cfn import Json, checkov_skip, ref, sub
@@ -382,6 +382,11 @@ def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeCo
     _add(resources, dead_letter_resources(scheduled))
     _add(resources, {LAYER_ID: _layer(config)})
     _add(resources, access_policies(roles, models, {fid: f"{fid}LogGroup" for fid in functions}, dead_letter_queues))
+    for function_id in scheduled:
+        # Lambda refuses a dead-letter queue the role cannot send to yet.
+        depends = functions[function_id].get("DependsOn", [])
+        depends = depends if isinstance(depends, list) else [depends]
+        functions[function_id]["DependsOn"] = sorted({*depends, f"{function_id}{DEAD_LETTER_POLICY_SUFFIX}"})
     api_id = _api_id(resources)
     api = _api_name_and_stage(resources, api_id)
     _add(resources, alarm_resources(functions, tables, api, env["SMART_STAGE"], dead_letter_queues))

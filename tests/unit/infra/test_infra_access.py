@@ -137,10 +137,15 @@ def test_every_function_has_its_own_role_and_its_own_policy(resources: dict[str,
     roles = {fid: f["Properties"]["Role"]["Fn::GetAtt"][0] for fid, f in functions.items()}
     assert len(set(roles.values())) == len(roles) == len(FUNCTIONS)
     policies = of_type(resources, "AWS::IAM::ManagedPolicy")
-    assert set(policies) == {f"{fid}AccessPolicy" for fid in FUNCTIONS}
+    jobs = ("DailyRecap", "SimpegSync")
+    assert set(policies) == {f"{fid}AccessPolicy" for fid in FUNCTIONS} | {f"{job}DeadLetterPolicy" for job in jobs}
     for function_id, role_id in roles.items():
         assert policies[f"{function_id}AccessPolicy"]["Properties"]["Roles"] == [{"Ref": role_id}]
         assert "Policies" not in resources[role_id]["Properties"]  # Chalice's placeholder is gone
+    for job in jobs:
+        assert policies[f"{job}DeadLetterPolicy"]["Properties"]["Roles"] == [{"Ref": roles[job]}]
+        # Lambda checks the queue permission when it creates the function: the policy must exist first
+        assert f"{job}DeadLetterPolicy" in functions[job]["DependsOn"]
 
 
 def test_the_api_role_cannot_delete_an_audit_item_or_an_event(resources: dict[str, Any]) -> None:
@@ -274,7 +279,7 @@ def test_logs_secrets_and_dead_letters_are_each_functions_own(resources: dict[st
 
 def test_an_unknown_function_or_a_shared_role_stops_the_build() -> None:
     with pytest.raises(TemplateError, match="NightlyExport"):
-        function_policy("NightlyExport", "NightlyExportRole", ALL_MODELS, "NightlyExportLogGroup", None)
+        function_policy("NightlyExport", "NightlyExportRole", ALL_MODELS, "NightlyExportLogGroup")
     with pytest.raises(TemplateError, match="share"):
         access_policies(
             {"APIHandler": "SharedRole", "DailyRecap": "SharedRole"},
@@ -302,11 +307,11 @@ def test_a_grant_that_could_erase_evidence_stops_the_build(monkeypatch: pytest.M
     widened = replace(recap, tables={**recap.tables, EventModel: ("dynamodb:Query", "dynamodb:BatchWriteItem")})
     monkeypatch.setitem(JOB_ACCESS, "DailyRecap", widened)
     with pytest.raises(TemplateError, match="EventModel"):
-        function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup", None)
+        function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
     # AND granting an object delete to a function
     monkeypatch.setitem(JOB_ACCESS, "DailyRecap", replace(recap, object_actions=("s3:DeleteObject",)))
     with pytest.raises(TemplateError, match="DeleteObject"):
-        function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup", None)
+        function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
 
 
 def _model_of(node: ast.AST) -> str | None:
