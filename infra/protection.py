@@ -191,8 +191,9 @@ def protection_resources(api_id: str, stage: str) -> dict[str, Json]:
                         {
                             "Effect": "Allow",
                             "Principal": {"Service": "apigateway.amazonaws.com"},
+                            # No aws:SourceAccount condition: AWS documents this trust without one, and
+                            # API Gateway checks the role by assuming it when the account setting is made.
                             "Action": "sts:AssumeRole",
-                            "Condition": {"StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")}},
                         }
                     ],
                 },
