@@ -13,12 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.settings import Settings
+from chalicelib.store.calendar import CalendarRepository, DynamoCalendarRepository
 from chalicelib.store.faces import DynamoFacesRepository, FacesRepository
+from chalicelib.store.memory.calendar import InMemoryCalendarRepository
 from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.memory.photos import InMemoryPhotoBuckets
+from chalicelib.store.memory.zones import InMemoryZonesRepository
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
+from chalicelib.store.zones import DynamoZonesRepository, ZonesRepository
 
 
 @dataclass(frozen=True)
@@ -26,12 +30,26 @@ class Repositories:
     people: PeopleRepository
     faces: FacesRepository
     photos: Callable[[Settings], PhotoStore]
+    zones: ZonesRepository
+    calendar: CalendarRepository
 
 
 def dynamo_repositories() -> Repositories:
-    return Repositories(people=DynamoPeopleRepository(), faces=DynamoFacesRepository(), photos=photo_store)
+    return Repositories(
+        people=DynamoPeopleRepository(),
+        faces=DynamoFacesRepository(),
+        photos=photo_store,
+        zones=DynamoZonesRepository(),
+        calendar=DynamoCalendarRepository(),
+    )
 
 
 def memory_repositories() -> Repositories:
     people = InMemoryPeopleRepository()
-    return Repositories(people=people, faces=InMemoryFacesRepository(people), photos=InMemoryPhotoBuckets())
+    return Repositories(
+        people=people,
+        faces=InMemoryFacesRepository(people),
+        photos=InMemoryPhotoBuckets(),
+        zones=InMemoryZonesRepository(people),  # moves the employees' field-duty hints, as DynamoDB does
+        calendar=InMemoryCalendarRepository(),
+    )
