@@ -16,16 +16,20 @@ from chalicelib.face import FaceConfig, FaceEngine
 from chalicelib.face.cohort import Cohort, CohortCache
 from chalicelib.face.scoring import ScoringPolicy
 from chalicelib.settings import Settings, load_settings
+from chalicelib.simpeg.repository import EmployeeRepository, RunLog
 from chalicelib.store import faces
+from chalicelib.store.audit import AuditRepository
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.cache import forget_all
 from chalicelib.store.models import configure
 from chalicelib.store.people import PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
 from chalicelib.store.repositories import Repositories, dynamo_repositories
+from chalicelib.store.statuses import StatusesRepository
 
 __all__ = [
     "BOOTSTRAP_ADMIN",
+    "audit",
     "cohort",
     "engine_and_policy",
     "ensure_bootstrap_admin",
@@ -36,6 +40,9 @@ __all__ = [
     "people",
     "photos",
     "repositories",
+    "simpeg_employees",
+    "statuses",
+    "sync_runs",
     "use_repositories",
 ]
 
@@ -87,6 +94,26 @@ def repositories() -> Repositories:
 def people() -> PeopleRepository:
     """Employees, units, phones, admin users and login counters."""
     return repositories().people
+
+
+def statuses() -> StatusesRepository:
+    """Judged days and month-end discipline counters per unit."""
+    return repositories().statuses
+
+
+def audit() -> AuditRepository:
+    """The audit log of admin actions."""
+    return repositories().audit
+
+
+def simpeg_employees() -> EmployeeRepository:
+    """Employees and units as the SIMPEG sync sees them."""
+    return repositories().simpeg_employees
+
+
+def sync_runs() -> RunLog:
+    """The SIMPEG sync and import runs."""
+    return repositories().sync_runs
 
 
 def use_repositories(repos: Repositories | None) -> None:

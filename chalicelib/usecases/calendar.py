@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from chalicelib import runtime
 from chalicelib.domain.calendar import DateRange, HolidayKind, LeaveKind
 from chalicelib.domain.people import Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store import audit
 from chalicelib.store import calendar as store
 from chalicelib.usecases import access
 from chalicelib.usecases.directory import employee_in_scope, unit_in_scope
@@ -56,7 +56,7 @@ def set_unit_schedule(
     unit_in_scope(actor, unor_id)
     effective, week = _effective_from(body, settings, now), _week(body)
     created_at = store.add_schedule_version(store.unit_owner(unor_id), effective, week, actor.subject)
-    audit.record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
+    runtime.audit().record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
     return UnitScheduleSet.model_validate(
         {
             "unor_id": unor_id,
@@ -82,7 +82,7 @@ def set_employee_schedule(
     effective, week = _effective_from(body, settings, now), _week(body)
     owner = store.employee_owner(employee.nip)
     store.add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
-    audit.record(actor.subject, "schedule.employee", employee.nip, {"effective_from": effective.isoformat()})
+    runtime.audit().record(actor.subject, "schedule.employee", employee.nip, {"effective_from": effective.isoformat()})
     return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": store.schedule_history(owner)})
 
 
@@ -97,7 +97,7 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
         except (AttendanceError, AttributeError) as exc:
             raise ValidationError("Jam shift tidak valid.", {"shifts": day_text}) from exc
     store.put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
-    audit.record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
+    runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
     return ShiftsSaved.model_validate({"nip": employee.nip, "days": len(shifts)})
 
 
@@ -106,7 +106,7 @@ def put_holiday(actor: Principal, day_text: str, body: HolidayRequest) -> Holida
     day = parse_date(day_text, "date")
     name, kind = body.name, HolidayKind(body.kind).value
     store.put_holiday(day, name, kind)
-    audit.record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
+    runtime.audit().record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
     return Holiday.model_validate({"date": day.isoformat(), "name": name, "kind": kind})
 
 
@@ -115,7 +115,7 @@ def delete_holiday(actor: Principal, day_text: str) -> HolidayDeleted:
     day = parse_date(day_text, "date")
     if not store.delete_holiday(day):
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
-    audit.record(actor.subject, "holiday.delete", day.isoformat())
+    runtime.audit().record(actor.subject, "holiday.delete", day.isoformat())
     return HolidayDeleted.model_validate({"date": day.isoformat(), "deleted": True})
 
 
@@ -138,7 +138,9 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> Ramad
     if end < start or (end - start) > timedelta(days=31) or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
     store.put_ramadan(year, DateRange(start, end), actor.subject)
-    audit.record(actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()})
+    runtime.audit().record(
+        actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()}
+    )
     return Ramadan.model_validate({"year": year, "start_date": start.isoformat(), "end_date": end.isoformat()})
 
 
@@ -151,7 +153,7 @@ def add_leave(actor: Principal, body: LeaveRequest) -> Leave:
     reason = body.reason
     entry = store.LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, reason)
     leave_id = store.add_leave(entry, actor.subject)
-    audit.record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
+    runtime.audit().record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
     return Leave.model_validate(
         {
             "leave_id": leave_id,

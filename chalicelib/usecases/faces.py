@@ -21,7 +21,7 @@ from chalicelib.face import FaceAnalysis, PhotoFingerprint, Template, Verdict
 from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify
 from chalicelib.settings import Settings
-from chalicelib.store import audit, faces
+from chalicelib.store import faces
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases.directory import employee_in_scope
 from chalicelib.usecases.schemas.attendance import EnrolRequest
@@ -70,7 +70,7 @@ def keep_enrolment(
         (analysis.embeddings, analysis.fingerprint),
         {"quality": quality, "photo_key": key, "actor": actor},
     )
-    audit.record(actor, "face.enrol", nip, {"template_id": template_id})
+    runtime.audit().record(actor, "face.enrol", nip, {"template_id": template_id})
     return {"template_id": template_id, "quality": quality}
 
 
@@ -99,7 +99,7 @@ def delete_template(actor: Principal, nip: str, template_id: str) -> dict[str, A
     employee = employee_in_scope(actor, nip)
     if not faces.delete_template(employee.nip, template_id):
         raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
-    audit.record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
+    runtime.audit().record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
     return {"template_id": template_id, "deleted": True}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.settings import Settings
@@ -26,15 +27,13 @@ from chalicelib.simpeg import (
     run_import,
     run_sync,
 )
-from chalicelib.store import audit
-from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery, count_or_error
 
 MAX_RUNS_PAGE = 50
 
 
 def _stores() -> Stores:
-    return Stores(DynamoEmployeeRepository(), DynamoRunLog())
+    return Stores(runtime.simpeg_employees(), runtime.sync_runs())
 
 
 def _config(settings: Settings) -> SyncConfig:
@@ -61,13 +60,13 @@ def sync_now(settings: Settings, actor: Principal | None) -> dict[str, Any]:
     trigger = Trigger("admin", actor.subject) if actor else Trigger("schedule", None)
     run = run_sync(_client(settings), _stores(), trigger=trigger, config=_config(settings))
     if actor:
-        audit.record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
+        runtime.audit().record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
     return run.to_dict()
 
 
 def confirm(settings: Settings, actor: Principal, run_id: str) -> dict[str, Any]:
     run = confirm_run(run_id, _client(settings), _stores(), actor=actor.subject, config=_config(settings))
-    audit.record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
+    runtime.audit().record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
     return run.to_dict()
 
 
@@ -87,7 +86,7 @@ def import_records(
         request, _stores(), actor=actor.subject, config=_config(settings), confirm_deactivations=confirm_count
     )
     response = result.to_response()
-    audit.record(
+    runtime.audit().record(
         actor.subject,
         "simpeg.import",
         result.run.run_id,
@@ -97,7 +96,7 @@ def import_records(
 
 
 def list_runs(query: RunsQuery) -> dict[str, Any]:
-    runs, next_cursor = DynamoRunLog().list_runs(MAX_RUNS_PAGE, query.next)
+    runs, next_cursor = runtime.sync_runs().list_runs(MAX_RUNS_PAGE, query.next)
     return {"items": [r.to_dict() for r in runs], "next": next_cursor}
 
 
