@@ -11,9 +11,10 @@ Partition ``<unor_id>#<YYYY-MM>``; range key ``<YYYY-MM-DD>#<nip>`` for a day's 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.people import Member
 from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
@@ -21,6 +22,8 @@ from chalicelib.store.base import decode_cursor, encode_cursor, iso, parse_iso, 
 from chalicelib.store.models import DailyStatusModel
 
 MonthRows = dict[str, tuple[str, list[DayStatus]]]
+CounterRow = tuple[str, str, YearToDate]  # nip, nama, counters
+Counters = Mapping[str, YearToDate]
 YTD = "YTD#"  # month-end year-to-date counters share the unit-month partition, after every date key
 
 
@@ -62,16 +65,37 @@ def to_status(day: str, status: str, data: dict[str, Any]) -> DayStatus:
 
 
 def counters_data(ytd: YearToDate) -> dict[str, int]:
-    return {
-        "tk_days": ytd.tk_days,
-        "late_early_minutes": ytd.late_early_minutes,
-        "tk_streak": ytd.tk_streak,
-        "longest_tk_streak": ytd.longest_tk_streak,
-    }
+    return asdict(ytd)
 
 
 def to_counters(data: Mapping[str, Any]) -> YearToDate:
     return YearToDate(**{k: int(v) for k, v in data.items()})
+
+
+class StoredRow(NamedTuple):
+    """One item of a unit-month partition: a day's status, or (range key ``YTD#<nip>``) month-end counters."""
+
+    key: str
+    nip: str
+    nama: str
+    date: str
+    status: str
+    data: dict[str, Any]
+
+    def employee_day(self) -> EmployeeDay:
+        return EmployeeDay(self.nip, self.nama, to_status(self.date, self.status, self.data))
+
+
+def collect_month(rows: Iterable[StoredRow]) -> tuple[MonthRows, dict[str, YearToDate]]:
+    """A partition's items in key order as (nip → (nama, days by date), nip → month-end counters)."""
+    days: MonthRows = {}
+    counters: dict[str, YearToDate] = {}
+    for row in rows:
+        if row.key.startswith(YTD):
+            counters[row.nip] = to_counters(row.data)
+        else:
+            days.setdefault(row.nip, (row.nama, []))[1].append(row.employee_day().status)
+    return days, counters
 
 
 class StatusesRepository(Protocol):
@@ -99,13 +123,7 @@ class StatusesRepository(Protocol):
         """A unit's month in one read: the statuses (as `month_rows`) and its stored month-end counters."""
         ...
 
-    def save_year_to_date(
-        self,
-        unor_id: str,
-        month: str,
-        counters: Iterable[tuple[str, str, YearToDate]],
-        stored: Mapping[str, YearToDate],
-    ) -> int:
+    def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
         """Store (nip, nama, counters) of a unit's month end, writing only those that differ from `stored`;
         returns how many were written."""
         ...
@@ -115,8 +133,8 @@ class StatusesRepository(Protocol):
         ...
 
 
-def _employee_day(m: DailyStatusModel) -> EmployeeDay:
-    return EmployeeDay(m.nip, m.nama, to_status(m.date, m.status, dict(m.data)))
+def _row(m: DailyStatusModel) -> StoredRow:
+    return StoredRow(m.key, m.nip, m.nama, m.date, m.status, dict(m.data))
 
 
 def _status_item(unor_id: str, day: date, member: Member, status: DayStatus, now: str) -> DailyStatusModel:
@@ -132,7 +150,7 @@ def _status_item(unor_id: str, day: date, member: Member, status: DayStatus, now
     )
 
 
-def _counters_item(unor_id: str, month: str, row: tuple[str, str, YearToDate], now: str) -> DailyStatusModel:
+def _counters_item(unor_id: str, month: str, row: CounterRow, now: str) -> DailyStatusModel:
     nip, nama, ytd = row
     return DailyStatusModel(
         partition(unor_id, month),
@@ -174,7 +192,7 @@ class DynamoStatusesRepository:
                 limit=limit,
                 last_evaluated_key=decode_cursor(cursor),
             )
-            rows = [_employee_day(m) for m in result]
+            rows = [_row(m).employee_day() for m in result]
             return rows, encode_cursor(result.last_evaluated_key)
 
     def month_rows(self, unor_id: str, month: str) -> MonthRows:
@@ -190,24 +208,11 @@ class DynamoStatusesRepository:
 
     @staticmethod
     def _month(unor_id: str, month: str, *, with_counters: bool) -> tuple[MonthRows, dict[str, YearToDate]]:
-        days: MonthRows = {}
-        counters: dict[str, YearToDate] = {}
         condition = None if with_counters else DailyStatusModel.key < YTD
         with storage_call("dynamodb"):
-            for m in DailyStatusModel.query(partition(unor_id, month), condition):
-                if m.key.startswith(YTD):
-                    counters[m.nip] = to_counters(m.data)
-                else:
-                    days.setdefault(m.nip, (m.nama, []))[1].append(to_status(m.date, m.status, dict(m.data)))
-        return days, counters
+            return collect_month(_row(m) for m in DailyStatusModel.query(partition(unor_id, month), condition))
 
-    def save_year_to_date(
-        self,
-        unor_id: str,
-        month: str,
-        counters: Iterable[tuple[str, str, YearToDate]],
-        stored: Mapping[str, YearToDate],
-    ) -> int:
+    def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
         now = iso(utc_now())
         written = 0
         with storage_call("dynamodb"), DailyStatusModel.batch_write() as batch:
@@ -220,4 +225,4 @@ class DynamoStatusesRepository:
     def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
         with storage_call("dynamodb"):
             rows = list(DailyStatusModel.by_nip.query(nip, DailyStatusModel.date == day.isoformat()))
-        return _employee_day(rows[0]) if rows else None
+        return _row(rows[0]).employee_day() if rows else None
