@@ -94,8 +94,32 @@ def collect_month(rows: Iterable[StoredRow]) -> tuple[MonthRows, dict[str, YearT
         if row.key.startswith(YTD):
             counters[row.nip] = to_counters(row.data)
         else:
-            days.setdefault(row.nip, (row.nama, []))[1].append(row.employee_day().status)
+            days.setdefault(row.nip, (row.nama, []))[1].append(to_status(row.date, row.status, row.data))
     return days, counters
+
+
+def status_row(day: date, member: Member, status: DayStatus) -> StoredRow:
+    """The item of `member`'s status on `day` (in the partition of the day's month)."""
+    return StoredRow(f"{day_prefix(day)}{member.nip}", member.nip, member.nama, day.isoformat(), status.status,
+                     status_data(status))  # fmt: skip
+
+
+def counters_row(month: str, row: CounterRow) -> StoredRow:
+    """The item of an employee's counters at the end of `month` (in that month's partition)."""
+    nip, nama, ytd = row
+    return StoredRow(f"{YTD}{nip}", nip, nama, f"{month}-YTD", "YTD", counters_data(ytd))
+
+
+def changed_day(day: date, rows: Sequence[tuple[Member, DayStatus]], stored: Iterable[StoredRow]) -> list[StoredRow]:
+    """The items of `rows` whose status differs from the day's `stored` items (a name alone is no change)."""
+    before = {row.nip: (row.status, row.data) for row in stored}
+    items = (status_row(day, member, status) for member, status in rows)
+    return [item for item in items if before.get(item.nip) != (item.status, item.data)]
+
+
+def changed_counters(month: str, counters: Iterable[CounterRow], stored: Counters) -> list[StoredRow]:
+    """The items of `counters` that differ from the `stored` ones."""
+    return [counters_row(month, row) for row in counters if stored.get(row[0]) != row[2]]
 
 
 class StatusesRepository(Protocol):
@@ -137,29 +161,15 @@ def _row(m: DailyStatusModel) -> StoredRow:
     return StoredRow(m.key, m.nip, m.nama, m.date, m.status, dict(m.data))
 
 
-def _status_item(unor_id: str, day: date, member: Member, status: DayStatus, now: str) -> DailyStatusModel:
+def _item(part: str, row: StoredRow, now: str) -> DailyStatusModel:
     return DailyStatusModel(
-        partition(unor_id, day.isoformat()[:7]),
-        f"{day_prefix(day)}{member.nip}",
-        nip=member.nip,
-        nama=member.nama,
-        date=day.isoformat(),
-        status=status.status,
-        data=status_data(status),
-        computed_at=now,
-    )
-
-
-def _counters_item(unor_id: str, month: str, row: CounterRow, now: str) -> DailyStatusModel:
-    nip, nama, ytd = row
-    return DailyStatusModel(
-        partition(unor_id, month),
-        f"{YTD}{nip}",
-        nip=nip,
-        nama=nama,
-        date=f"{month}-YTD",
-        status="YTD",
-        data=counters_data(ytd),
+        part,
+        row.key,
+        nip=row.nip,
+        nama=row.nama,
+        date=row.date,
+        status=row.status,
+        data=row.data,
         computed_at=now,
     )
 
@@ -168,19 +178,19 @@ class DynamoStatusesRepository:
     """The statuses in the `daily_status` table (one partition per unit and month, an index by NIP)."""
 
     def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
+        part = partition(unor_id, day.isoformat()[:7])
         with storage_call("dynamodb"):
-            existing = {
-                m.nip: (m.status, m.data)
-                for m in DailyStatusModel.query(
-                    partition(unor_id, day.isoformat()[:7]), DailyStatusModel.key.startswith(day_prefix(day))
-                )
-            }
-        changed = [(m, s) for m, s in rows if existing.get(m.nip) != (s.status, status_data(s))]
+            stored = [_row(m) for m in DailyStatusModel.query(part, DailyStatusModel.key.startswith(day_prefix(day)))]
+        changed = changed_day(day, rows, stored)
+        self._write(part, changed)
+        return len(changed), len(rows) - len(changed)
+
+    @staticmethod
+    def _write(part: str, rows: Sequence[StoredRow]) -> None:
         now = iso(utc_now())
         with storage_call("dynamodb"), DailyStatusModel.batch_write() as batch:
-            for member, status in changed:
-                batch.save(_status_item(unor_id, day, member, status, now))
-        return len(changed), len(rows) - len(changed)
+            for row in rows:
+                batch.save(_item(part, row, now))
 
     def day_page(
         self, unor_id: str, day: date, cursor: str | None, limit: int = 500
@@ -213,14 +223,9 @@ class DynamoStatusesRepository:
             return collect_month(_row(m) for m in DailyStatusModel.query(partition(unor_id, month), condition))
 
     def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
-        now = iso(utc_now())
-        written = 0
-        with storage_call("dynamodb"), DailyStatusModel.batch_write() as batch:
-            for row in counters:
-                if stored.get(row[0]) != row[2]:
-                    batch.save(_counters_item(unor_id, month, row, now))
-                    written += 1
-        return written
+        changed = changed_counters(month, counters, stored)
+        self._write(partition(unor_id, month), changed)
+        return len(changed)
 
     def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
         with storage_call("dynamodb"):

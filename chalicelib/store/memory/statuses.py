@@ -14,16 +14,15 @@ from datetime import date
 from chalicelib.domain.people import Member
 from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
 from chalicelib.store.statuses import (
-    YTD,
     CounterRow,
     Counters,
     MonthRows,
     StoredRow,
+    changed_counters,
+    changed_day,
     collect_month,
-    counters_data,
     day_prefix,
     partition,
-    status_data,
 )
 
 
@@ -44,11 +43,9 @@ class InMemoryStatusesRepository:
             self._partitions.setdefault(part, {}).update((row.key, row) for row in rows)
 
     def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
-        part, prefix = partition(unor_id, day.isoformat()[:7]), day_prefix(day)
-        existing = {row.nip: (row.status, row.data) for row in self._sorted(part, prefix)}
-        changed = [(m, s) for m, s in rows if existing.get(m.nip) != (s.status, status_data(s))]
-        when = day.isoformat()
-        self._put(part, (StoredRow(prefix + m.nip, m.nip, m.nama, when, s.status, status_data(s)) for m, s in changed))
+        part = partition(unor_id, day.isoformat()[:7])
+        changed = changed_day(day, rows, self._sorted(part, day_prefix(day)))
+        self._put(part, changed)
         return len(changed), len(rows) - len(changed)
 
     def day_page(
@@ -69,11 +66,8 @@ class InMemoryStatusesRepository:
         return collect_month(self._sorted(partition(unor_id, month)))
 
     def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
-        changed = [(nip, nama, ytd) for nip, nama, ytd in counters if stored.get(nip) != ytd]
-        self._put(
-            partition(unor_id, month),
-            (StoredRow(f"{YTD}{n}", n, nama, f"{month}-YTD", "YTD", counters_data(y)) for n, nama, y in changed),
-        )
+        changed = changed_counters(month, counters, stored)
+        self._put(partition(unor_id, month), changed)
         return len(changed)
 
     def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
