@@ -36,14 +36,13 @@ from chalicelib.observability import Metric, count_checkin, logger, timed
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as store
 from chalicelib.store import faces as face_store
-from chalicelib.store import zones as zone_store
 from chalicelib.store.base import iso, parse_iso
 from chalicelib.store.people import cached_unit
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases import faces, recaps
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.schemas.attendance import CheckinBody
-from chalicelib.usecases.zones import geo_policy, zone_config
+from chalicelib.usecases.zones import field_duty_assignments, geo_policy, zone_config, zone_refs
 
 Kind = Literal["in", "out"]
 HISTORY_DAYS = 30
@@ -268,10 +267,10 @@ def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -
     request, employee = attempt.request, attempt.employee
     config = zone_config(settings)
     unit = cached_unit(runtime.people(), employee.unor_id)
-    unit_zones = zone_store.zone_refs(sorted(unit.zone_ids) if unit else [], config)
+    unit_zones = zone_refs(sorted(unit.zone_ids) if unit else [], config)
     day = local_day(attempt.attendance_time, settings.timezone)
-    attempt.duties = zone_store.duties_of_employee(employee, day)
-    assignments = zone_store.field_duty_assignments(employee.nip, attempt.duties, config)
+    attempt.duties = runtime.zones().duties_of_employee(employee, day)
+    assignments = field_duty_assignments(employee.nip, attempt.duties, config)
     zones = zones_for_day(employee.nip, unit_zones, assignments, day)
     fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
     assessment = assess_position(fix, zones, _past_fixes(recent), geo_policy(settings))
@@ -293,7 +292,7 @@ def _past_fixes(recent: list[Event]) -> list[PastFix]:
 
 def _check_face(attempt: Attempt, settings: Settings) -> None:
     nip = attempt.employee.nip
-    templates = face_store.templates_of(nip)
+    templates = runtime.faces().templates_of(nip)
     if not templates:
         raise CheckinRefusedError("NOT_ENROLLED")
     analysis = faces.analyse_selfie(attempt.request.photo, settings)

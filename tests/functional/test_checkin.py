@@ -13,11 +13,11 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from PIL import Image
 
+from chalicelib import runtime
 from chalicelib.attendance import challenges
 from chalicelib.settings import load_settings
 from chalicelib.store.models import NO_FIELD_DUTY, ChallengeModel, EmployeeModel, EventModel, shared_connection
 from chalicelib.store.people import DynamoPeopleRepository
-from chalicelib.store.photos import photo_store
 from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
 
@@ -202,7 +202,7 @@ def test_two_concurrent_uses_of_one_challenge_exactly_one_wins(employee: Employe
     (refused,) = [e for e in stored_events(employee.nip) if e.status == "refused"]
     assert refused.event_id == loser.body["event_id"] and refused.reasons == ["CHALLENGE_INVALID"]
     sent = {base64.b64decode(b["photo"]) for b in bodies}
-    assert refused.photo_key and photo_store(load_settings()).get(refused.photo_key) in sent
+    assert refused.photo_key and runtime.photos(load_settings()).get(refused.photo_key) in sent
 
 
 def test_not_enrolled(api: Api) -> None:
@@ -284,14 +284,7 @@ def test_offline_capture_goes_to_review_and_an_admin_decides(employee: Employee)
 def test_reviews_are_scoped_to_the_unit_admin(api: Api) -> None:
     employee = enrolled_employee(api)
     PEOPLE.upsert_unit("U2", "SDN U2")
-    other_admin = api.call(
-        "POST",
-        "/v1/admin/users",
-        {"username": "ops-u2", "password": "kuat-sekali-2", "role": "unit_admin", "unit_ids": ["U2"]},
-        token=employee.admin,
-    )
-    assert other_admin.status == 201, other_admin.body
-    token = api.admin_token("ops-u2", "kuat-sekali-2")
+    token = api.unit_admin_token(employee.admin, "U2")
     assert api.call("GET", "/v1/admin/reviews?unor_id=U1", token=token).status == 403
     assert api.call("GET", "/v1/admin/monitor?unor_id=U1", token=token).status == 403
     assert api.call("GET", "/v1/admin/employees/198501012010011001/faces", token=token).status == 403
