@@ -8,10 +8,13 @@ from typing import Any
 
 from chalicelib.domain.people import Principal
 from chalicelib.settings import build_settings
-from chalicelib.store.base import utc_now
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import simpeg
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery
+
+from .admin_fixtures import AuditTrail, audited
+
+__all__ = ["audited"]  # the shared fixture this module uses
 
 SUPER = Principal("admin", "super_admin")
 ROWS = [
@@ -25,7 +28,7 @@ def import_rows(rows: list[dict[str, str]]) -> dict[str, Any]:
     return simpeg.import_records(build_settings({}), SUPER, body, "application/json", ImportQuery())
 
 
-def test_an_import_is_applied_listed_and_audited(repos: Repositories) -> None:
+def test_an_import_is_applied_listed_and_audited(repos: Repositories, audited: AuditTrail) -> None:
     # WHEN the super admin imports two employees, one row being bad
     answer = import_rows([*ROWS, {"nip": "12345", "nama": "X", "unor_id": "U1", "unor_nama": "SDN 1"}])
     # THEN the good rows are in the SIMPEG repository with their units, the bad one is reported
@@ -35,7 +38,7 @@ def test_an_import_is_applied_listed_and_audited(repos: Repositories) -> None:
     # AND the run is listed, and the import is in the audit log under the run's id
     runs = simpeg.list_runs(RunsQuery())
     assert [r["run_id"] for r in runs["items"]] == [answer["run_id"]] and runs["next"] is None
-    [entry] = repos.audit.entries_of_day(utc_now().date())
+    [entry] = audited.entries()
     assert (entry.actor, entry.action, entry.target) == ("admin", "simpeg.import", answer["run_id"])
     assert entry.detail is not None and entry.detail["created"] == 2
 
