@@ -32,9 +32,11 @@ from bench import stack_seed
 from bench.stack_env import REPO_DIR, moto_server, prepare
 from chalicelib.domain.people import Principal
 from chalicelib.settings import Settings
-from chalicelib.store import people
+from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import recaps, reports
 from chalicelib.usecases.schemas.reports import MonitorQuery, MonthlyQuery, MonthlyReport
+
+PEOPLE = DynamoPeopleRepository()
 
 T = TypeVar("T")
 MONTH = "2026-10"
@@ -103,7 +105,7 @@ def probe_latency(unit_id: str, calls: int = 30) -> None:
     samples = []
     for _ in range(calls):
         began = time.perf_counter()
-        people.get_unit(unit_id)
+        PEOPLE.get_unit(unit_id)
         samples.append((time.perf_counter() - began) * 1000)
     print(f"GetItem round trip ({calls} calls): median {statistics.median(samples):.1f} ms, "
           f"max {max(samples):.1f} ms   load {load_average()}")  # fmt: skip

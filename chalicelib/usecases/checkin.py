@@ -36,8 +36,8 @@ from chalicelib.observability import Metric, count_checkin, logger, timed
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as store
 from chalicelib.store import faces as face_store
-from chalicelib.store import people
 from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.people import cached_unit
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases import faces, recaps
 from chalicelib.usecases.auth import employee_of
@@ -280,7 +280,7 @@ def _refuse_second_arrival(recent: list[Event], local_date: str) -> None:
 def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -> None:
     request, employee = attempt.request, attempt.employee
     config = zone_config(settings)
-    unit = people.cached_unit(runtime.people(), employee.unor_id)
+    unit = cached_unit(runtime.people(), employee.unor_id)
     unit_zones = zone_refs(sorted(unit.zone_ids) if unit else [], config)
     day = local_day(attempt.attendance_time, settings.timezone)
     attempt.duties = runtime.zones().duties_of_employee(employee, day)

@@ -21,7 +21,7 @@ from chalicelib.face import FaceAnalysis, PhotoFingerprint, Template, Verdict
 from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify
 from chalicelib.settings import Settings
-from chalicelib.store import audit, faces
+from chalicelib.store import faces
 from chalicelib.store.faces import NewTemplate, new_template_id
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases.directory import employee_in_scope
@@ -77,7 +77,7 @@ def keep_enrolment(
     runtime.faces().save_template(
         nip, NewTemplate(template_id, analysis.embeddings, analysis.fingerprint, key, actor, quality.model_dump())
     )
-    audit.record(actor, "face.enrol", nip, {"template_id": template_id})
+    runtime.audit().record(actor, "face.enrol", nip, {"template_id": template_id})
     return template_id, quality
 
 
@@ -117,7 +117,7 @@ def delete_template(actor: Principal, nip: str, template_id: str) -> FaceDeleted
     employee = employee_in_scope(actor, nip)
     if not runtime.faces().delete_template(employee.nip, template_id):
         raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
-    audit.record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
+    runtime.audit().record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
     return FaceDeleted(template_id=template_id, deleted=True)
 
 

@@ -35,7 +35,7 @@ from chalicelib.domain.people import Employee, Member
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store
-from chalicelib.store import people, statuses
+from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
 
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
@@ -137,9 +137,7 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
         members = (
-            pool.submit(people.cached_members_of_unit, repo, unor_id)
-            if live
-            else pool.submit(repo.members_of_unit, unor_id)
+            pool.submit(cached_members_of_unit, repo, unor_id) if live else pool.submit(repo.members_of_unit, unor_id)
         )
         unit_plans = pool.submit(_unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
         own_date = pool.submit(_events_by_nip, unor_id, [day])
@@ -183,7 +181,7 @@ def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | Non
 
     def recap_unit(unor_id: str) -> tuple[int, int, int]:
         rows = [(e.employee, classify(e, rules)) for e in unit_day(unor_id, day, settings)]
-        written, unchanged = statuses.save_day(unor_id, day, rows)
+        written, unchanged = runtime.statuses().save_day(unor_id, day, rows)
         return written, unchanged, len(rows)
 
     per_unit = map_units(recap_unit, units)

@@ -14,7 +14,6 @@ from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_
 from chalicelib.domain.people import Principal
 from chalicelib.domain.status import YearToDate
 from chalicelib.settings import Settings
-from chalicelib.store import audit, statuses
 from chalicelib.store.photos import EXPORT_PREFIX
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import one_unit, units_of, visible_units
@@ -31,14 +30,16 @@ def run_recap(principal: Principal, body: RecapRequest, settings: Settings) -> s
     day, unor_id = body.date, body.unor_id
     units = visible_units(principal, unor_id)
     result = recaps.run_daily_recap(day, settings, units)
-    audit.record(principal.subject, "recap.daily", day.isoformat(), {"unor_id": unor_id, **result.model_dump()})
+    runtime.audit().record(
+        principal.subject, "recap.daily", day.isoformat(), {"unor_id": unor_id, **result.model_dump()}
+    )
     return result
 
 
 def daily_recap(principal: Principal, query: DailyRecapQuery) -> schema.DailyRecap:
     day = query.date
     unit = one_unit(principal, query.unor_id)
-    rows, next_cursor = statuses.day_page(unit, day, query.next)
+    rows, next_cursor = runtime.statuses().day_page(unit, day, query.next)
     items = [recaps.recap_item(r.nama, r.nip, r.status) for r in rows]
     return schema.DailyRecap(date=day.isoformat(), unor_id=unit, items=items, next=next_cursor)
 
@@ -63,12 +64,12 @@ def _prior(unor_id: str, month: str) -> dict[str, YearToDate]:
     ytd: dict[str, YearToDate] = {}
     start = 0
     for index in range(len(earlier) - 1, -1, -1):
-        stored = statuses.year_to_date(unor_id, earlier[index])
+        stored = runtime.statuses().year_to_date(unor_id, earlier[index])
         if stored:
             ytd, start = dict(stored), index + 1
             break
     for later in earlier[start:]:
-        for nip, (_, rows) in statuses.month_rows(unor_id, later).items():
+        for nip, (_, rows) in runtime.statuses().month_rows(unor_id, later).items():
             ytd[nip] = ytd.get(nip, YearToDate()).advance(rows)
     return ytd
 
@@ -77,13 +78,15 @@ def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
     unit = runtime.people().get_unit(unor_id)
     unit_name = unit.unor_nama if unit else unor_id
     prior = _prior(unor_id, month)
-    rows, stored = statuses.month_and_counters(unor_id, month)
+    rows, stored = runtime.statuses().month_and_counters(unor_id, month)
     result = [
         EmployeeMonth(nip, nama, unor_id, unit_name, days_, prior.get(nip, YearToDate()))
         for nip, (nama, days_) in sorted(rows.items())
     ]
     # Kept for next month's report to start from; a repeated report writes only counters that changed.
-    statuses.save_year_to_date(unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored)
+    runtime.statuses().save_year_to_date(
+        unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored
+    )
     return result
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.settings import Settings
 from chalicelib.store import attendance as events_store
-from chalicelib.store import audit
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import require_unit_scope, units_of
@@ -54,7 +54,7 @@ def decide(principal: Principal, event_id: str, body: DecisionRequest, settings:
         events_store.decide_review(event_id, decision, principal.subject, note, now)
     except ConditionFailed as exc:
         raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
-    audit.record(principal.subject, f"review.{decision}", event_id, {"nip": event.nip})
+    runtime.audit().record(principal.subject, f"review.{decision}", event_id, {"nip": event.nip})
     day = date.fromisoformat(str(event.local_date))
     recap = _rerun_if_recapped(str(event.unor_id), day, settings, now)
     return Decision(event_id=event_id, decision=decision, decided_at=iso(now), recap=recap)

@@ -6,6 +6,7 @@ import json
 
 from pydantic_core import PydanticCustomError
 
+from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.settings import Settings
@@ -27,8 +28,6 @@ from chalicelib.simpeg import (
     run_import,
     run_sync,
 )
-from chalicelib.store import audit
-from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
 from chalicelib.usecases.schemas import simpeg as schema
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery, count_or_error
 
@@ -36,7 +35,7 @@ MAX_RUNS_PAGE = 50
 
 
 def _stores() -> Stores:
-    return Stores(DynamoEmployeeRepository(), DynamoRunLog())
+    return Stores(runtime.simpeg_employees(), runtime.sync_runs())
 
 
 def _config(settings: Settings) -> SyncConfig:
@@ -68,13 +67,13 @@ def sync_now(settings: Settings, actor: Principal | None) -> schema.SyncRun:
     trigger = Trigger("admin", actor.subject) if actor else Trigger("schedule", None)
     run = run_sync(_client(settings), _stores(), trigger=trigger, config=_config(settings))
     if actor:
-        audit.record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
+        runtime.audit().record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
     return _run(run)
 
 
 def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun:
     run = confirm_run(run_id, _client(settings), _stores(), actor=actor.subject, config=_config(settings))
-    audit.record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
+    runtime.audit().record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
     return _run(run)
 
 
@@ -94,7 +93,7 @@ def import_records(
         request, _stores(), actor=actor.subject, config=_config(settings), confirm_deactivations=confirm_count
     )
     response = _imported(result)
-    audit.record(
+    runtime.audit().record(
         actor.subject,
         "simpeg.import",
         result.run.run_id,
@@ -119,7 +118,7 @@ def _imported(result: ImportResult) -> schema.ImportResult:
 
 
 def list_runs(query: RunsQuery) -> schema.RunPage:
-    runs, next_cursor = DynamoRunLog().list_runs(MAX_RUNS_PAGE, query.next)
+    runs, next_cursor = runtime.sync_runs().list_runs(MAX_RUNS_PAGE, query.next)
     return schema.RunPage(items=[_run(r) for r in runs], next=next_cursor)
 
 

@@ -16,10 +16,12 @@ from PIL import Image
 from chalicelib import runtime
 from chalicelib.attendance import challenges
 from chalicelib.settings import load_settings
-from chalicelib.store import people
 from chalicelib.store.models import NO_FIELD_DUTY, ChallengeModel, EmployeeModel, EventModel, shared_connection
+from chalicelib.store.people import DynamoPeopleRepository
 from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
+
+PEOPLE = DynamoPeopleRepository()
 
 GENUINE = "deepface/img2.jpg"  # same person as the enrolment photo img1
 GENUINE_2 = "deepface/img4.jpg"
@@ -166,7 +168,7 @@ def test_a_small_face_from_a_low_resolution_upload_is_recorded_for_review(api: A
 def test_expired_foreign_or_forged_challenges_are_refused(employee: Employee) -> None:
     # GIVEN challenges that expired, were issued to another employee, or to this employee on another phone,
     # were signed with another deployment's secret, or were altered after issue
-    device = str(people.get_employee(employee.nip).device_id)  # type: ignore[union-attr]
+    device = str(PEOPLE.get_employee(employee.nip).device_id)  # type: ignore[union-attr]
     secret = load_settings().token_secret
     now = datetime.now(UTC)
     genuine = challenges.issue(employee.nip, device, now, 600, secret).challenge_id
@@ -291,7 +293,7 @@ def test_offline_capture_goes_to_review_and_an_admin_decides(employee: Employee)
 
 def test_reviews_are_scoped_to_the_unit_admin(api: Api) -> None:
     employee = enrolled_employee(api)
-    people.upsert_unit("U2", "SDN U2")
+    PEOPLE.upsert_unit("U2", "SDN U2")
     token = api.unit_admin_token(employee.admin, "U2")
     assert api.call("GET", "/v1/admin/reviews?unor_id=U1", token=token).status == 403
     assert api.call("GET", "/v1/admin/monitor?unor_id=U1", token=token).status == 403
@@ -366,7 +368,7 @@ def test_field_duty_reaches_the_check_in_whatever_the_employee_record_says(emplo
     assert answer.status == 201, answer.body
     assert answer.body["zone"]["zone_id"] == f"z-{created.body['assignment_id']}"
     # AND the hint moved to the duty's end, or stayed unknown on the older record
-    hint = people.get_employee(employee.nip).duty_until  # type: ignore[union-attr]
+    hint = PEOPLE.get_employee(employee.nip).duty_until  # type: ignore[union-attr]
     assert hint == (duty["end_date"] if record == "as SIMPEG import writes it" else None)
 
 

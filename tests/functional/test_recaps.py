@@ -13,12 +13,14 @@ import pytest
 from chalicelib.domain.people import Employee
 from chalicelib.settings import load_settings
 from chalicelib.store import attendance as events_store
-from chalicelib.store import people
 from chalicelib.store.aws import s3_client
 from chalicelib.store.base import iso
 from chalicelib.store.models import DailyStatusModel, EventModel
+from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import recaps
 from tests.functional.conftest import Api
+
+PEOPLE = DynamoPeopleRepository()
 
 WIB = ZoneInfo("Asia/Jakarta")
 MONDAY = date(2026, 11, 2)
@@ -51,9 +53,9 @@ def seed_event(nip: str, unit: str, kind: str, local: datetime, status: str = "a
 
 @pytest.fixture()
 def unit(api: Api) -> str:
-    people.upsert_unit("U1", "SDN 1 Ngamprah")
+    PEOPLE.upsert_unit("U1", "SDN 1 Ngamprah")
     for nip, nama in ((A, "Asep"), (B, "Budi"), (C, "Cucu")):
-        people.put_employee(Employee(nip=nip, nama=nama, unor_id="U1"))
+        PEOPLE.put_employee(Employee(nip=nip, nama=nama, unor_id="U1"))
     return "U1"
 
 

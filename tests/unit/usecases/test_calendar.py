@@ -66,7 +66,7 @@ def test_unit_schedule_versions_are_appended_and_listed(
         ("2026-04-01", "ua", short),
     ]
     assert listed[1].created_at == second.created_at
-    assert audited == [("ua", "schedule.unit", "U1"), ("ua", "schedule.unit", "U1")]
+    assert audited() == [("ua", "schedule.unit", "U1"), ("ua", "schedule.unit", "U1")]
 
 
 def test_a_schedule_is_never_retroactive_nor_outside_the_admin_s_units(unit: Repositories, settings: Settings) -> None:

@@ -4,7 +4,7 @@ enrol, list and delete an employee's templates, and recompute them from the kept
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +18,6 @@ from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ForbiddenError, NotFoundError
 from chalicelib.face import NoFaceError, PhotoFingerprint, ReplayedPhotoError
 from chalicelib.settings import Settings, load_settings
-from chalicelib.store import audit
 from chalicelib.store import faces as face_store
 from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
@@ -27,6 +26,7 @@ from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import faces
 from chalicelib.usecases.schemas.attendance import EnrolRequest, FaceDeleted, FaceEnrolled, FacesRecomputed
 from tests.functional.checkin_setup import b64, selfie
+from tests.unit.usecases.admin_fixtures import AuditTrail
 
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
@@ -35,7 +35,7 @@ NOW = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
 ENROL = "deepface/img1.jpg"
 SECOND = "deepface/img2.jpg"  # another photo of the same person
 
-Audit = list[tuple[str, str, str, dict[str, Any]]]
+Audit = Callable[[], list[tuple[str, str, str, dict[str, Any]]]]
 
 
 class ReplayHistory:
@@ -62,18 +62,18 @@ def settings() -> Settings:
 
 @pytest.fixture
 def twins(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> Iterator[Audit]:
-    """GIVEN two employees of U1 in the twins. The audit log and the replay history are still module
-    functions on DynamoDB (their repositories come with the audit and events work of issue 15): until then
-    they are kept here in memory, the history fed by the faces twin's fingerprint hand-over."""
+    """GIVEN two employees of U1 in the twins; yields the audit trail (actor, action, target, detail) in order.
+    The replay history is still module functions on DynamoDB (its repository comes with the events work of
+    issue 15): until then it is kept here in memory, fed by the faces twin's fingerprint hand-over."""
     assert isinstance(repos.people, InMemoryPeopleRepository)
     history = ReplayHistory()
-    entries: Audit = []
-    runtime.use_repositories(replace(repos, faces=InMemoryFacesRepository(repos.people, history.add)))
+    trail = AuditTrail()
+    faces_twin = InMemoryFacesRepository(repos.people, history.add)
+    runtime.use_repositories(replace(repos, faces=faces_twin, audit=trail.log))
     monkeypatch.setattr(face_store, "fingerprints_of", history.of)
-    monkeypatch.setattr(audit, "record", lambda *entry: entries.append((*entry[:3], dict(entry[3] or {}))))
     for nip in (NIP, OTHER):
         repos.people.put_employee(Employee(nip, "Asep Saepudin", "U1"))
-    yield entries
+    yield lambda: [(e.actor, e.action, e.target, dict(e.detail or {})) for e in trail.entries()]
 
 
 def enrol(photo: str | bytes, settings: Settings, nip: str = NIP, actor: Principal = SUPER) -> FaceEnrolled:
@@ -96,7 +96,7 @@ def test_an_accepted_enrolment_is_kept_with_its_photo_and_listed(settings: Setti
     assert set(kept.quality.model_dump(mode="json")) == {"face_width_px", "brightness", "sharpness", "yaw_ratio"}
     # AND the employee counts as enrolled with those models, the enrolment audited
     assert (employee().template_count, employee().face_model) == (1, ",".join(sorted(policy.model_ids)))
-    assert twins == [("op", "face.enrol", NIP, {"template_id": kept.template_id})]
+    assert twins() == [("op", "face.enrol", NIP, {"template_id": kept.template_id})]
     # AND the listing shows the template with a link that opens the kept photo, never vectors
     listed = faces.list_templates(SUPER, NIP, settings)
     [row] = listed.items
@@ -135,7 +135,7 @@ def test_the_same_photo_twice_is_a_replay(settings: Settings, twins: Audit) -> N
     with pytest.raises(ReplayedPhotoError):
         enrol(selfie(ENROL, long_side=500, quality=60), settings)
     # THEN nothing more is kept
-    assert employee().template_count == 1 and len(twins) == 1
+    assert employee().template_count == 1 and len(twins()) == 1
 
 
 def test_a_photo_without_a_face_is_refused_and_nothing_kept(settings: Settings, twins: Audit) -> None:
@@ -144,7 +144,7 @@ def test_a_photo_without_a_face_is_refused_and_nothing_kept(settings: Settings, 
     Image.fromarray(np.stack([gradient] * 3, axis=-1)).save(blank, "JPEG")
     with pytest.raises(NoFaceError):
         enrol(blank.getvalue(), settings)
-    assert runtime.faces().template_rows(NIP) == [] and employee().template_count == 0 and twins == []
+    assert runtime.faces().template_rows(NIP) == [] and employee().template_count == 0 and twins() == []
 
 
 def test_an_admin_outside_the_unit_or_an_unknown_employee_is_refused(settings: Settings, twins: Audit) -> None:
@@ -155,7 +155,7 @@ def test_an_admin_outside_the_unit_or_an_unknown_employee_is_refused(settings: S
         faces.list_templates(outsider, NIP, settings)
     with pytest.raises(NotFoundError):
         enrol(ENROL, settings, nip="200001012020011001")
-    assert employee().template_count == 0 and twins == []
+    assert employee().template_count == 0 and twins() == []
 
 
 def test_deleting_a_template_uncounts_it_once(settings: Settings, twins: Audit) -> None:
@@ -167,7 +167,7 @@ def test_deleting_a_template_uncounts_it_once(settings: Settings, twins: Audit) 
     assert answer == FaceDeleted(template_id=first.template_id, deleted=True)
     listed = faces.list_templates(SUPER, NIP, settings).items
     assert [row.template_id for row in listed] == [second.template_id] and employee().template_count == 1
-    assert twins[-1] == ("op", "face.delete", NIP, {"template_id": first.template_id})
+    assert twins()[-1] == ("op", "face.delete", NIP, {"template_id": first.template_id})
     # AND deleting it again, or deleting out of scope, is refused
     with pytest.raises(NotFoundError):
         faces.delete_template(SUPER, NIP, first.template_id)
