@@ -14,7 +14,7 @@ from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import reports
-from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonthlyQuery
+from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonthlyQuery, MonthlyReport
 
 MONDAY = date(2026, 11, 2)
 A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
@@ -46,7 +46,7 @@ def test_the_daily_recap_lists_a_units_stored_statuses_by_nip(repos: Repositorie
                                            (Member(A, "Asep", True), on_time(MONDAY))])  # fmt: skip
     repos.statuses.save_day("U2", MONDAY, [(Member(B, "Budi", True), absent(MONDAY))])
     # WHEN U1's admin reads U1's recap of Monday
-    answer = reports.daily_recap(U1_ADMIN, recap_query())
+    answer = reports.daily_recap(U1_ADMIN, recap_query()).model_dump(mode="json")
     # THEN U1's employees come by NIP with their stored status and name, and no next page
     assert answer["date"] == "2026-11-02" and answer["unor_id"] == "U1" and answer["next"] is None
     assert [(i["nip"], i["nama"], i["status"]) for i in answer["items"]] == [(C, "Cucu", "TK"), (A, "Asep", "H")]
@@ -54,7 +54,7 @@ def test_the_daily_recap_lists_a_units_stored_statuses_by_nip(repos: Repositorie
 
 
 def test_the_daily_recap_of_a_day_never_recapped_is_empty(repos: Repositories) -> None:
-    assert reports.daily_recap(SUPER, recap_query())["items"] == []
+    assert reports.daily_recap(SUPER, recap_query()).items == []
 
 
 @pytest.mark.parametrize(
@@ -83,9 +83,11 @@ def test_the_monthly_report_starts_from_last_months_counters_and_stores_its_own(
     repos.statuses.save_year_to_date("U1", "2026-10", [(A, "Asep", YearToDate(3, 0, 3, 3))], {})
     _store_days(repos, [MONDAY, MONDAY + timedelta(days=1)])
     # WHEN U1's admin reads November's report
-    report = reports.monthly(U1_ADMIN, month_query(), build_settings({}))
+    answer = reports.monthly(U1_ADMIN, month_query(), build_settings({}))
+    assert isinstance(answer, MonthlyReport)
+    report = answer.model_dump(mode="json")
     # THEN each employee's year to date continues from October, under the unit's name
-    assert isinstance(report, dict) and report["month"] == "2026-11"
+    assert report["month"] == "2026-11"
     rows = {r["nip"]: r for r in report["items"]}
     assert rows[A]["unor_nama"] == "SDN 1 Ngamprah" and rows[A]["present_days"] == 0
     assert rows[A]["year_to_date"] == {"tk_days": 5, "late_early_minutes": 0, "tk_streak": 5, "longest_tk_streak": 5}
@@ -100,7 +102,9 @@ def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repo
     _store_days(repos, [date(2026, 10, 29), date(2026, 10, 30)])
     # WHEN November's report is read with one November day
     _store_days(repos, [MONDAY])
-    report = reports.monthly(SUPER, month_query(), build_settings({}))
+    answer = reports.monthly(SUPER, month_query(), build_settings({}))
+    assert isinstance(answer, MonthlyReport)
+    report = answer.model_dump(mode="json")
     # THEN Asep's year to date counts October's days too
     assert isinstance(report, dict)
     assert {r["nip"]: r["year_to_date"]["tk_days"] for r in report["items"]} == {A: 3, B: 0}

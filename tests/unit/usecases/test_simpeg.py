@@ -25,7 +25,9 @@ ROWS = [
 
 def import_rows(rows: list[dict[str, str]]) -> dict[str, Any]:
     body = json.dumps({"employees": rows}).encode()
-    return simpeg.import_records(build_settings({}), SUPER, body, "application/json", ImportQuery())
+    return simpeg.import_records(build_settings({}), SUPER, body, "application/json", ImportQuery()).model_dump(
+        mode="json"
+    )
 
 
 def test_an_import_is_applied_listed_and_audited(repos: Repositories, audited: AuditTrail) -> None:
@@ -36,7 +38,7 @@ def test_an_import_is_applied_listed_and_audited(repos: Repositories, audited: A
     assert sorted(e.nip for e in repos.simpeg_employees.list_employees()) == [r["nip"] for r in ROWS]
     assert sorted(u.unor_id for u in repos.simpeg_employees.list_units()) == ["U1", "U2"]
     # AND the run is listed, and the import is in the audit log under the run's id
-    runs = simpeg.list_runs(RunsQuery())
+    runs = simpeg.list_runs(RunsQuery()).model_dump(mode="json")
     assert [r["run_id"] for r in runs["items"]] == [answer["run_id"]] and runs["next"] is None
     [entry] = audited.entries()
     assert (entry.actor, entry.action, entry.target) == ("admin", "simpeg.import", answer["run_id"])
@@ -47,4 +49,4 @@ def test_importing_the_same_rows_again_changes_nothing(repos: Repositories) -> N
     import_rows(ROWS)
     again = import_rows(ROWS)
     assert again["created"] == 0 and again["unchanged"] == 2
-    assert len(simpeg.list_runs(RunsQuery())["items"]) == 2
+    assert len(simpeg.list_runs(RunsQuery()).items) == 2

@@ -59,7 +59,7 @@ def test_a_super_admin_creates_a_zone_at_version_1(
         and stored.cell_count == view.cell_count > 0
         and stored.geometry == view.geometry.model_dump(mode="json")
     )
-    assert audited == [("admin", "zone.create", view.zone_id)]
+    assert audited() == [("admin", "zone.create", view.zone_id)]
 
 
 def test_only_a_super_admin_creates_changes_or_deletes_zones(repos: Repositories, settings: Settings) -> None:
