@@ -19,6 +19,7 @@ from chalicelib.settings import Settings, load_settings
 from chalicelib.store import faces
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.cache import forget_all
+from chalicelib.store.events import EventsRepository
 from chalicelib.store.models import configure
 from chalicelib.store.people import PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
@@ -30,6 +31,7 @@ __all__ = [
     "engine_and_policy",
     "ensure_bootstrap_admin",
     "ensure_ready",
+    "events",
     "forget",
     "forget_cohort",
     "load_settings",
@@ -87,6 +89,11 @@ def repositories() -> Repositories:
 def people() -> PeopleRepository:
     """Employees, units, phones, admin users and login counters."""
     return repositories().people
+
+
+def events() -> EventsRepository:
+    """Attendance events, idempotency claims, used challenges, arrival marks and photo fingerprints."""
+    return repositories().events
 
 
 def use_repositories(repos: Repositories | None) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.store.events import DynamoEventsRepository, EventsRepository
+from chalicelib.store.memory.events import InMemoryEventsRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 
@@ -17,11 +19,18 @@ from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 @dataclass(frozen=True)
 class Repositories:
     people: PeopleRepository
+    events: EventsRepository
 
 
 def dynamo_repositories() -> Repositories:
-    return Repositories(people=DynamoPeopleRepository())
+    return Repositories(
+        people=DynamoPeopleRepository(),
+        events=DynamoEventsRepository(),
+    )
 
 
 def memory_repositories() -> Repositories:
-    return Repositories(people=InMemoryPeopleRepository())
+    return Repositories(
+        people=InMemoryPeopleRepository(),
+        events=InMemoryEventsRepository(),
+    )

@@ -47,7 +47,7 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     data = decode_photo(body.photo, settings)
     engine, policy = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
-    check_replay(analysis, faces.fingerprints_of(employee.nip, now), engine.config.replay)
+    check_replay(analysis, runtime.events().fingerprints_of(employee.nip, now), engine.config.replay)
     kept = keep_enrolment(actor.subject, employee.nip, data, analysis, settings=settings, now=now)
     return {**kept, "models": list(policy.model_ids)}
 

@@ -10,7 +10,6 @@ from chalicelib.attendance.calendar import plan_day
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store import attendance as events_store
 from chalicelib.store import calendar as calendar_store
 from chalicelib.store import zones as zone_store
 from chalicelib.usecases import recaps
@@ -30,7 +29,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str
     rules = recaps.rule_table(settings)
     plan = calendar_store.employee_plan(employee.nip, employee.unor_id, today, today)
     day = plan_day(today, calendar_store.regency_calendar({today.year}), plan, rules)
-    checked_in = events_store.has_arrival_mark(employee.nip, today.isoformat())
+    checked_in = runtime.events().has_arrival_mark(employee.nip, today.isoformat())
     zones = zone_store.get_zones(sorted(unit.zone_ids)) if unit else []
     return {
         "nip": employee.nip,
@@ -61,5 +60,5 @@ def my_events(principal: Principal, query: MyEventsQuery, settings: Settings, no
     tz = settings.tz
     begin = datetime.combine(start, time(0, 0), tzinfo=tz)
     finish = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=tz)
-    rows = events_store.events_between(principal.subject, begin, finish)
+    rows = runtime.events().events_between(principal.subject, begin, finish)
     return {"items": [event_view(r) for r in rows], "next": None}
