@@ -4,7 +4,8 @@ face engine with its scoring policy, and the cached face cohort.
 
 Everything here is lazy: importing the app touches no AWS and loads no model, and a failed start is
 retried by the next request. The HTTP layer and the scheduled jobs call `ensure_ready` first; use cases
-ask for the engine, the cohort and the photo store here instead of building their own.
+ask for the engine, the cohort and the photo store here instead of building their own. The photo store
+follows the repositories: `use_repositories(memory_repositories())` swaps S3 for its in-memory twin too.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from chalicelib.face import FaceConfig, FaceEngine
 from chalicelib.face.cohort import Cohort, CohortCache
 from chalicelib.face.scoring import ScoringPolicy
 from chalicelib.settings import Settings, load_settings
-from chalicelib.store import faces
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.cache import forget_all
 from chalicelib.store.events import EventsRepository
+from chalicelib.store.faces import FacesRepository
 from chalicelib.store.models import configure
 from chalicelib.store.people import PeopleRepository
-from chalicelib.store.photos import PhotoStore, photo_store
+from chalicelib.store.photos import PhotoStore
 from chalicelib.store.repositories import Repositories, dynamo_repositories
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "ensure_bootstrap_admin",
     "ensure_ready",
     "events",
+    "faces",
     "forget",
     "forget_cohort",
     "load_settings",
@@ -96,6 +98,11 @@ def events() -> EventsRepository:
     return repositories().events
 
 
+def faces() -> FacesRepository:
+    """Employees' face templates and the score-normalisation cohort drawn from them."""
+    return repositories().faces
+
+
 def use_repositories(repos: Repositories | None) -> None:
     """Tests: make every use case of this process use `repos` (None: back to DynamoDB), caches emptied."""
     with _lock:
@@ -122,14 +129,15 @@ def cohort(settings: Settings) -> Cohort:
     """The S-norm cohort of this deployment, read at most an hour ago."""
     with _lock:
         if settings.table_prefix not in _cohorts:
-            _cohorts[settings.table_prefix] = CohortCache(faces.cohort_members, max_age_s=COHORT_MAX_AGE_S)
+            _cohorts[settings.table_prefix] = CohortCache(lambda: faces().cohort_members(), max_age_s=COHORT_MAX_AGE_S)
         cache = _cohorts[settings.table_prefix]
     return cache.get()
 
 
 def photos(settings: Settings) -> PhotoStore:
-    """The deployment's private photo and export store."""
-    return photo_store(settings)
+    """The deployment's private photo and export store: S3, or the in-memory twin with the in-memory
+    repositories (`Repositories.photos`)."""
+    return repositories().photos(settings)
 
 
 def forget_cohort() -> None:

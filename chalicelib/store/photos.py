@@ -2,11 +2,16 @@
 
 Keys: ``photos/<kind>/<YYYY-MM-DD>/<nip>/<ref>.jpg`` so that retention rules (lifecycle by prefix) and
 per-day audits are simple. Admins see photos only through short presigned links.
+
+`PhotoStore` is what the use cases may ask (through `runtime.photos(settings)`); `S3PhotoStore` answers it
+from the deployment's bucket and `chalicelib.store.memory.photos.InMemoryPhotoStore` from a dict, and
+`tests/unit/store/photos_contract.py` is the one test class both pass. Which one a process uses follows its
+repositories (`Repositories.photos`): the twin whenever the in-memory repositories are swapped in.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -21,8 +26,25 @@ def photo_key(kind: str, local_date: str, nip: str, ref: str) -> str:
     return f"photos/{kind}/{local_date}/{nip}/{ref}.jpg"
 
 
-class PhotoStore:
-    """Private, encrypted object storage for photos and report exports."""
+class PhotoStore(Protocol):
+    """Private object storage for photos and report exports."""
+
+    def put(self, key: str, data: bytes, content_type: str = "image/jpeg") -> None:
+        """Store (or replace) the object under `key`."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """The object under `key`; NotFoundError when there is none."""
+        ...
+
+    def presign(self, key: str, ttl_s: int, filename: str | None = None) -> str:
+        """A link that opens the object for `ttl_s` seconds, as a download named `filename` when given (the
+        object need not exist yet)."""
+        ...
+
+
+class S3PhotoStore:
+    """`PhotoStore` on a private S3 bucket, every object encrypted (SSE-S3)."""
 
     def __init__(self, client: Any, bucket: str) -> None:
         self._client = client
@@ -88,6 +110,6 @@ class PhotoStore:
             raise UnavailableError(details={"dependency": "s3"}) from exc
 
 
-def photo_store(settings: Settings) -> PhotoStore:
+def photo_store(settings: Settings) -> S3PhotoStore:
     """The deployment's photo and export store."""
-    return PhotoStore(s3_client(settings.region), settings.bucket)
+    return S3PhotoStore(s3_client(settings.region), settings.bucket)

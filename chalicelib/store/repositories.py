@@ -3,34 +3,48 @@ in-memory twins in fast tests. `chalicelib.runtime.repositories()` hands the pro
 tests swap in `memory_repositories()` with `runtime.use_repositories`.
 
 Each repository is a Protocol (what use cases may ask), a DynamoDB class and an in-memory twin in
-`store.memory`; one contract test class per repository runs against both.
+`store.memory`; one contract test class per repository runs against both. The photo store comes with the
+set as `photos`, a function of the settings (S3: the deployment's bucket; in memory: one twin per bucket).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from chalicelib.settings import Settings
 from chalicelib.store.events import DynamoEventsRepository, EventsRepository
+from chalicelib.store.faces import DynamoFacesRepository, FacesRepository
 from chalicelib.store.memory.events import InMemoryEventsRepository
+from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
+from chalicelib.store.memory.photos import InMemoryPhotoBuckets
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
+from chalicelib.store.photos import PhotoStore, photo_store
 
 
 @dataclass(frozen=True)
 class Repositories:
     people: PeopleRepository
     events: EventsRepository
+    faces: FacesRepository
+    photos: Callable[[Settings], PhotoStore]
 
 
 def dynamo_repositories() -> Repositories:
     return Repositories(
         people=DynamoPeopleRepository(),
         events=DynamoEventsRepository(),
+        faces=DynamoFacesRepository(),
+        photos=photo_store,
     )
 
 
 def memory_repositories() -> Repositories:
+    people, events = InMemoryPeopleRepository(), InMemoryEventsRepository()
     return Repositories(
-        people=InMemoryPeopleRepository(),
-        events=InMemoryEventsRepository(),
+        people=people,
+        events=events,
+        faces=InMemoryFacesRepository(people, fingerprints=events.remember_fingerprint),
+        photos=InMemoryPhotoBuckets(),
     )

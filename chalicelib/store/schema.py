@@ -9,9 +9,8 @@ from __future__ import annotations
 import sys
 
 from chalicelib.settings import Settings, load_settings
-from chalicelib.store.aws import s3_client
 from chalicelib.store.models import ALL_MODELS, configure
-from chalicelib.store.photos import PhotoStore
+from chalicelib.store.photos import photo_store
 
 
 def create_tables(settings: Settings) -> list[str]:
@@ -27,7 +26,7 @@ def create_tables(settings: Settings) -> list[str]:
 
 def create_all(settings: Settings) -> list[str]:
     created = create_tables(settings)
-    PhotoStore(s3_client(settings.region), settings.bucket).ensure_bucket(settings.region)
+    photo_store(settings).ensure_bucket(settings.region)
     return created
 
 

@@ -34,7 +34,6 @@ from chalicelib.geo import Fix, GeoError, PastFix, assess_position, local_day, z
 from chalicelib.messages import REFUSAL_CODES, error_body
 from chalicelib.observability import Metric, count_checkin, logger, timed
 from chalicelib.settings import Settings
-from chalicelib.store import faces as face_store
 from chalicelib.store import people
 from chalicelib.store import zones as zone_store
 from chalicelib.store.base import iso, parse_iso
@@ -300,7 +299,7 @@ def _past_fixes(recent: list[Event]) -> list[PastFix]:
 
 def _check_face(attempt: Attempt, settings: Settings) -> None:
     nip = attempt.employee.nip
-    templates = face_store.templates_of(nip)
+    templates = runtime.faces().templates_of(nip)
     if not templates:
         raise CheckinRefusedError("NOT_ENROLLED")
     analysis = faces.analyse_selfie(attempt.request.photo, settings)

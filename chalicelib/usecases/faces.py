@@ -15,13 +15,15 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import runtime
+from chalicelib.domain.faces import TemplateInfo
 from chalicelib.domain.people import Principal
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.face import FaceAnalysis, PhotoFingerprint, Template, Verdict
 from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify
 from chalicelib.settings import Settings
-from chalicelib.store import audit, faces
+from chalicelib.store import audit
+from chalicelib.store.faces import NewTemplate, new_template_id
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases.directory import employee_in_scope
 from chalicelib.usecases.schemas.attendance import EnrolRequest
@@ -60,15 +62,12 @@ def keep_enrolment(
     Public so that tools preparing many employees (bench/load_checkin.py --fast-setup) write exactly what
     `enrol` writes without one HTTP request and one analysis per employee.
     """
-    template_id = faces.new_template_id()
+    template_id = new_template_id()
     key = photo_key("enrol", now.astimezone(settings.tz).date().isoformat(), nip, template_id)
     runtime.photos(settings).put(key, data)
     quality = _quality(analysis)
-    faces.save_template(
-        nip,
-        template_id,
-        (analysis.embeddings, analysis.fingerprint),
-        {"quality": quality, "photo_key": key, "actor": actor},
+    runtime.faces().save_template(
+        nip, NewTemplate(template_id, analysis.embeddings, analysis.fingerprint, key, actor, quality)
     )
     audit.record(actor, "face.enrol", nip, {"template_id": template_id})
     return {"template_id": template_id, "quality": quality}
@@ -87,17 +86,28 @@ def _quality(analysis: FaceAnalysis) -> dict[str, Any]:
 def list_templates(actor: Principal, nip: str, settings: Settings) -> dict[str, Any]:
     employee = employee_in_scope(actor, nip)
     store = runtime.photos(settings)
-    items = []
-    for row in faces.template_rows(employee.nip):
-        key = row.pop("photo_key")
-        row["photo_url"] = store.presign(key, settings.presign_ttl_s)
-        items.append(row)
+    items = [
+        _template_row(t, store.presign(t.photo_key, settings.presign_ttl_s))
+        for t in runtime.faces().template_rows(employee.nip)
+    ]
     return {"items": items, "next": None}
+
+
+def _template_row(template: TemplateInfo, photo_url: str) -> dict[str, Any]:
+    """What an admin sees of one template: never its vectors, its photo only through a short link."""
+    return {
+        "template_id": template.template_id,
+        "models": list(template.models),
+        "quality": dict(template.quality),
+        "created_at": template.created_at,
+        "created_by": template.created_by,
+        "photo_url": photo_url,
+    }
 
 
 def delete_template(actor: Principal, nip: str, template_id: str) -> dict[str, Any]:
     employee = employee_in_scope(actor, nip)
-    if not faces.delete_template(employee.nip, template_id):
+    if not runtime.faces().delete_template(employee.nip, template_id):
         raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
     audit.record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
     return {"template_id": template_id, "deleted": True}
@@ -130,14 +140,15 @@ def recompute(settings: Settings, nips: list[str]) -> dict[str, int]:
     engine, policy = runtime.engine_and_policy(settings)
     store = runtime.photos(settings)
     done = failed = 0
-    for nip, template_id, key in faces.iter_template_keys(nips):
+    repo = runtime.faces()
+    for template in repo.iter_template_keys(nips):
         try:
-            analysis = engine.analyse(store.get(key), purpose="enrol")
+            analysis = engine.analyse(store.get(template.photo_key), purpose="enrol")
         except Exception:  # a photo that no longer passes is reported, the others go on
             failed += 1
             continue
-        faces.replace_vectors(nip, template_id, analysis.embeddings)
-        faces.set_face_model(nip, ",".join(policy.model_ids))
+        repo.replace_vectors(template.nip, template.template_id, analysis.embeddings)
+        repo.set_face_model(template.nip, ",".join(policy.model_ids))
         done += 1
     runtime.forget_cohort()
     return {"recomputed": done, "failed": failed}

@@ -13,11 +13,11 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from PIL import Image
 
+from chalicelib import runtime
 from chalicelib.attendance import challenges
 from chalicelib.settings import load_settings
 from chalicelib.store import people
 from chalicelib.store.models import NO_FIELD_DUTY, ChallengeModel, EmployeeModel, EventModel, shared_connection
-from chalicelib.store.photos import photo_store
 from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
 
@@ -200,7 +200,7 @@ def test_two_concurrent_uses_of_one_challenge_exactly_one_wins(employee: Employe
     (refused,) = [e for e in stored_events(employee.nip) if e.status == "refused"]
     assert refused.event_id == loser.body["event_id"] and refused.reasons == ["CHALLENGE_INVALID"]
     sent = {base64.b64decode(b["photo"]) for b in bodies}
-    assert refused.photo_key and photo_store(load_settings()).get(refused.photo_key) in sent
+    assert refused.photo_key and runtime.photos(load_settings()).get(refused.photo_key) in sent
 
 
 def test_not_enrolled(api: Api) -> None:

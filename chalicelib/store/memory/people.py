@@ -188,3 +188,15 @@ class InMemoryPeopleRepository:
         with self._lock:
             stored = self._secrets(credentials.kind, credentials.key)
             self._credentials[credentials.kind, credentials.key] = replace(stored, failed_logins=0, locked_until=0)
+
+    # --- face state ----------------------------------------------------------------------------------
+
+    def update_face_state(self, nip: str, templates_added: int = 0, face_model: str | None = None) -> None:
+        """The faces twin's share of its writes: DynamoDB updates the employee's template count and models in
+        the faces repository's own transactions. An unknown NIP is left alone (no caller reaches it)."""
+        with self._lock:
+            employee = self._employees.get(nip)
+            if employee is None:
+                return
+            count = employee.template_count + templates_added
+            self._employees[nip] = replace(employee, template_count=count, face_model=face_model or employee.face_model)

@@ -1,4 +1,4 @@
-"""Use cases against the in-memory twins: no AWS, no moto."""
+"""Use-case tests run against the in-memory twins of every repository: fast, no AWS, no moto."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from chalicelib.store.repositories import Repositories, memory_repositories
 
 @pytest.fixture
 def repos() -> Iterator[Repositories]:
-    """A fresh set of in-memory repositories that every use case of this process uses, reset afterwards."""
-    fresh = memory_repositories()
-    runtime.use_repositories(fresh)
-    yield fresh
+    """A fresh in-memory set, used by every use case of the test; DynamoDB again afterwards."""
+    repositories = memory_repositories()
+    runtime.use_repositories(repositories)
+    yield repositories
     runtime.use_repositories(None)

@@ -1,0 +1,111 @@
+"""In-memory twin of the faces repository (`chalicelib.store.faces.FacesRepository`), for tests and tools.
+
+It answers exactly as the DynamoDB repository does, as pinned by `tests/unit/store/faces_contract.py`, which
+both pass. What DynamoDB writes in the same transaction as a template lives in other twins here: the
+employee's template count and models in the people twin it is given, the photo's fingerprint in whatever
+`fingerprints` receives (the replay history's twin; without one it is not kept).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from chalicelib.domain.faces import TemplateInfo, TemplateKey
+from chalicelib.face.cohort import CohortMember
+from chalicelib.face.types import PhotoFingerprint, Template, Vector
+from chalicelib.store.base import ConditionFailed, iso, utc_now
+from chalicelib.store.faces import COHORT_PER_SHARD, SHARDS, NewTemplate, models_of
+from chalicelib.store.memory.people import InMemoryPeopleRepository
+from chalicelib.store.vectors import pack, unpack
+
+# (nip, ref, fingerprint, when): where the twin hands the fingerprint of an enrolment photo.
+FingerprintSink = Callable[[str, str, PhotoFingerprint, datetime], None]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    info: TemplateInfo
+    vectors: Mapping[str, Vector]
+    shard: int
+
+
+def _as_stored(vectors: Mapping[str, Vector]) -> tuple[Mapping[str, Vector], tuple[str, ...]]:
+    """The vectors as DynamoDB gives them back (float32, by model id) and the models that made them."""
+    data, layout = pack(vectors)
+    return unpack(data, layout), models_of(layout)
+
+
+class InMemoryFacesRepository:
+    """Templates by NIP then template id; the employees' face state in `people`."""
+
+    def __init__(self, people: InMemoryPeopleRepository, fingerprints: FingerprintSink | None = None) -> None:
+        self._people = people
+        self._fingerprints = fingerprints
+        self._templates: dict[str, dict[str, _Stored]] = {}
+        self._lock = threading.Lock()
+
+    def _of(self, nip: str) -> list[_Stored]:
+        with self._lock:
+            found = self._templates.get(nip, {})
+            return [found[t] for t in sorted(found)]
+
+    def save_template(self, nip: str, new: NewTemplate) -> None:
+        vectors, models = _as_stored(new.vectors)
+        now = utc_now()
+        quality = json.loads(json.dumps(dict(new.quality)))  # as the JSON attribute gives it back
+        info = TemplateInfo(new.template_id, models, iso(now), new.actor, new.photo_key, quality)
+        with self._lock:
+            taken = new.template_id in self._templates.get(nip, {})
+            if taken or self._people.get_employee(nip) is None:
+                raise ConditionFailed("dynamodb")
+            self._templates.setdefault(nip, {})[new.template_id] = _Stored(info, vectors, random.randrange(SHARDS))
+            self._people.update_face_state(nip, templates_added=1, face_model=",".join(models))
+        if self._fingerprints is not None:
+            self._fingerprints(nip, new.template_id, new.fingerprint, now)
+
+    def templates_of(self, nip: str) -> list[Template]:
+        return [Template(s.info.template_id, dict(s.vectors)) for s in self._of(nip)]
+
+    def template_rows(self, nip: str) -> list[TemplateInfo]:
+        return [s.info for s in self._of(nip)]
+
+    def delete_template(self, nip: str, template_id: str) -> bool:
+        with self._lock:
+            if self._templates.get(nip, {}).pop(template_id, None) is None:
+                return False
+            self._people.update_face_state(nip, templates_added=-1)
+        return True
+
+    def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
+        stored, models = _as_stored(vectors)
+        with self._lock:
+            found = self._templates.get(nip, {}).get(template_id)
+            if found is None:
+                raise ConditionFailed("dynamodb")
+            info = replace(found.info, models=models)
+            self._templates[nip][template_id] = replace(found, info=info, vectors=stored)
+
+    def iter_template_keys(self, nips: Iterable[str]) -> Iterator[TemplateKey]:
+        for nip in nips:
+            for s in self._of(nip):
+                yield TemplateKey(nip, s.info.template_id, s.info.photo_key)
+
+    def set_face_model(self, nip: str, models: str) -> None:
+        self._people.update_face_state(nip, face_model=models)
+
+    def cohort_members(self) -> list[CohortMember]:
+        with self._lock:
+            stored = [(nip, s) for nip, by_id in self._templates.items() for s in by_id.values()]
+        members: list[CohortMember] = []
+        for shard in range(SHARDS):
+            in_shard = sorted((pair for pair in stored if pair[1].shard == shard), key=lambda p: p[1].info.template_id)
+            members += [
+                CohortMember(nip, Template(s.info.template_id, dict(s.vectors)))
+                for nip, s in in_shard[:COHORT_PER_SHARD]
+            ]
+        return members

@@ -1,0 +1,190 @@
+"""The behaviour every implementation of `chalicelib.store.faces.FacesRepository` must have.
+
+Subclass `FacesRepositoryContract` as `Test...` and provide two fixtures over one fresh, empty deployment:
+`people` (the people repository, where the employees are) and `repo` (the faces repository writing their
+template counts there): the in-memory twins in tests/unit/store, the DynamoDB ones (moto in-process) in
+tests/functional/test_faces_store.py. Nothing here depends on how the repositories are built.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from chalicelib.domain.faces import TemplateInfo, TemplateKey
+from chalicelib.domain.people import Employee
+from chalicelib.face.types import PhotoFingerprint, Template, Vector
+from chalicelib.store.base import ConditionFailed, parse_iso, utc_now
+from chalicelib.store.faces import COHORT_PER_SHARD, FacesRepository, NewTemplate
+from chalicelib.store.people import PeopleRepository
+
+NIP = "198501012010011001"
+OTHER = "199002022015032002"
+QUALITY = {"face_width_px": 212.5, "brightness": 118.0, "sharpness": 40.2, "yaw_ratio": 0.031}
+
+
+def vectors(seed: int, models: Mapping[str, int] | None = None) -> dict[str, Vector]:
+    """Reproducible random vectors, one per model (default: two models of different sizes)."""
+    rng = np.random.default_rng(seed)
+    dims = models or {"mobilefacenet_fp": 128, "dlib_resnet_v1": 4}
+    return {m: rng.standard_normal(dim).astype(np.float32) for m, dim in dims.items()}
+
+
+def fingerprint(seed: int) -> PhotoFingerprint:
+    return PhotoFingerprint(f"{seed:064x}", seed, vectors(seed))
+
+
+def same_vectors(a: Mapping[str, Vector], b: Mapping[str, Vector]) -> bool:
+    return sorted(a) == sorted(b) and all(np.array_equal(np.asarray(a[m]), np.asarray(b[m])) for m in a)
+
+
+def same_templates(found: list[Template], expected: list[Template]) -> bool:
+    ids_match = [t.template_id for t in found] == [t.template_id for t in expected]
+    return ids_match and all(same_vectors(f.embeddings, e.embeddings) for f, e in zip(found, expected, strict=True))
+
+
+class FacesRepositoryContract:
+    """Subclass with `people` and `repo` fixtures over one empty deployment."""
+
+    @pytest.fixture(autouse=True)
+    def employees(self, people: PeopleRepository) -> None:
+        people.put_employee(Employee(NIP, "Asep Saepudin", "U1"))
+        people.put_employee(Employee(OTHER, "Siti Aminah", "U1"))
+
+    def save(self, repo: FacesRepository, template_id: str, seed: int, nip: str = NIP) -> dict[str, Vector]:
+        stored = vectors(seed)
+        repo.save_template(nip, NewTemplate(template_id, stored, fingerprint(seed), f"k/{template_id}", "op", QUALITY))
+        return stored
+
+    def count_of(self, people: PeopleRepository, nip: str = NIP) -> tuple[int, str | None]:
+        found = people.get_employee(nip)
+        assert found is not None
+        return found.template_count, found.face_model
+
+    def test_a_new_repository_has_no_templates(self, repo: FacesRepository) -> None:
+        assert repo.templates_of(NIP) == [] and repo.template_rows(NIP) == []
+        assert list(repo.iter_template_keys([NIP, OTHER])) == [] and repo.cohort_members() == []
+        assert repo.delete_template(NIP, "t-1") is False
+
+    def test_a_saved_template_comes_back_with_its_vectors_and_its_record(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # GIVEN a template of two models saved by an operator
+        before = utc_now().replace(microsecond=0)
+        stored = self.save(repo, "t-1", seed=1)
+        # THEN its vectors come back exactly (float32), by model
+        assert same_templates(repo.templates_of(NIP), [Template("t-1", stored)])
+        # AND its record names the models (sorted), quality, author, photo and time, never vectors
+        [info] = repo.template_rows(NIP)
+        assert info == TemplateInfo(
+            "t-1", ("dlib_resnet_v1", "mobilefacenet_fp"), info.created_at, "op", "k/t-1", QUALITY
+        )
+        assert before <= parse_iso(info.created_at) <= utc_now() + timedelta(seconds=1)
+        # AND the employee counts it and says which models made it
+        assert self.count_of(people) == (1, "dlib_resnet_v1,mobilefacenet_fp")
+        assert self.count_of(people, OTHER) == (0, None)
+
+    def test_templates_come_by_template_id_per_employee(self, repo: FacesRepository, people: PeopleRepository) -> None:
+        # GIVEN three templates of one employee saved out of order and one of another
+        saved = {tid: self.save(repo, tid, seed) for seed, tid in enumerate(["t-c", "t-a", "t-b"])}
+        other = self.save(repo, "t-a", seed=9, nip=OTHER)
+        # THEN each employee sees their own, by template id
+        expected = [Template(tid, saved[tid]) for tid in ("t-a", "t-b", "t-c")]
+        assert same_templates(repo.templates_of(NIP), expected)
+        assert [t.template_id for t in repo.template_rows(NIP)] == ["t-a", "t-b", "t-c"]
+        assert same_templates(repo.templates_of(OTHER), [Template("t-a", other)])
+        assert self.count_of(people) == (3, "dlib_resnet_v1,mobilefacenet_fp") and self.count_of(people, OTHER)[0] == 1
+
+    def test_a_taken_template_id_is_refused_and_changes_nothing(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # GIVEN a saved template
+        first = self.save(repo, "t-1", seed=1)
+        # WHEN another is saved under the same id
+        with pytest.raises(ConditionFailed):
+            self.save(repo, "t-1", seed=2)
+        # THEN the first is kept and counted once
+        assert same_templates(repo.templates_of(NIP), [Template("t-1", first)])
+        assert self.count_of(people)[0] == 1
+
+    def test_a_template_of_an_unknown_employee_is_refused(self, repo: FacesRepository) -> None:
+        with pytest.raises(ConditionFailed):
+            self.save(repo, "t-1", seed=1, nip="200001012020011001")
+        assert repo.templates_of("200001012020011001") == [] and repo.cohort_members() == []
+
+    def test_deleting_removes_one_template_and_uncounts_it_once(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # GIVEN two templates
+        self.save(repo, "t-1", seed=1)
+        kept = self.save(repo, "t-2", seed=2)
+        # WHEN one is deleted twice
+        assert repo.delete_template(NIP, "t-1") is True
+        assert repo.delete_template(NIP, "t-1") is False
+        # THEN the other one is left and counted
+        assert same_templates(repo.templates_of(NIP), [Template("t-2", kept)])
+        assert [t.template_id for t in repo.template_rows(NIP)] == ["t-2"]
+        assert self.count_of(people)[0] == 1
+
+    def test_recomputed_vectors_replace_the_old_ones_and_their_models(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # GIVEN a template of two models
+        self.save(repo, "t-1", seed=1)
+        # WHEN it is recomputed with one model and the employee told so
+        new = vectors(5, {"dlib_resnet_v1": 4})
+        repo.replace_vectors(NIP, "t-1", new)
+        repo.set_face_model(NIP, "dlib_resnet_v1")
+        # THEN the new vectors and model are read, the rest of the record kept
+        assert same_templates(repo.templates_of(NIP), [Template("t-1", new)])
+        [info] = repo.template_rows(NIP)
+        assert (info.models, info.photo_key, info.quality, info.created_by) == (
+            ("dlib_resnet_v1",),
+            "k/t-1",
+            QUALITY,
+            "op",
+        )
+        assert self.count_of(people) == (1, "dlib_resnet_v1")
+
+    def test_recomputing_an_unknown_template_is_refused(self, repo: FacesRepository) -> None:
+        with pytest.raises(ConditionFailed):
+            repo.replace_vectors(NIP, "t-missing", vectors(1))
+        assert repo.templates_of(NIP) == []
+
+    def test_template_keys_come_employee_by_employee(self, repo: FacesRepository) -> None:
+        # GIVEN templates of two employees
+        self.save(repo, "t-2", seed=2)
+        self.save(repo, "t-1", seed=1)
+        self.save(repo, "t-9", seed=9, nip=OTHER)
+        # WHEN the keys of both are walked, OTHER first, with an employee without templates
+        keys = list(repo.iter_template_keys([OTHER, "200001012020011001", NIP]))
+        # THEN they come in that order, by template id
+        assert keys == [
+            TemplateKey(OTHER, "t-9", "k/t-9"),
+            TemplateKey(NIP, "t-1", "k/t-1"),
+            TemplateKey(NIP, "t-2", "k/t-2"),
+        ]
+
+    def test_the_cohort_holds_every_template_of_a_small_regency(self, repo: FacesRepository) -> None:
+        # GIVEN three templates of two employees
+        saved = {(NIP, "t-1"): self.save(repo, "t-1", 1), (NIP, "t-2"): self.save(repo, "t-2", 2)}
+        saved[OTHER, "t-3"] = self.save(repo, "t-3", 3, nip=OTHER)
+        # THEN each is in the cohort once, owned by its employee
+        members = sorted(repo.cohort_members(), key=lambda m: (m.owner, m.template.template_id))
+        assert [(m.owner, m.template.template_id) for m in members] == sorted(saved)
+        assert all(same_vectors(m.template.embeddings, saved[m.owner, m.template.template_id]) for m in members)
+
+    def test_the_cohort_takes_at_most_its_share_of_a_shard_by_template_id(
+        self, repo: FacesRepository, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # GIVEN one more template than a shard's share, all drawn into the same shard
+        monkeypatch.setattr(random, "randrange", lambda _stop: 3)
+        ids = [f"t-{i:03d}" for i in range(COHORT_PER_SHARD + 1)]
+        for i, tid in enumerate(reversed(ids)):
+            repo.save_template(NIP, NewTemplate(tid, {"m": np.full(2, i, np.float32)}, fingerprint(i), tid, "op"))
+        # THEN the cohort holds the share with the lowest template ids
+        assert [m.template.template_id for m in repo.cohort_members()] == ids[:COHORT_PER_SHARD]
