@@ -19,10 +19,10 @@ from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, HolidayKind, Leave, LeaveKind, RegencyCalendar
 from chalicelib.domain.people import Member
 from chalicelib.domain.status import DayStatus
-from chalicelib.store import calendar as calendar_store
 from chalicelib.store import events as events_store
 from chalicelib.store import statuses
 from chalicelib.store.base import iso, utc_now
+from chalicelib.store.calendar import DynamoCalendarRepository
 from chalicelib.store.models import EmployeeModel, EventModel, LeaveModel, UnitModel
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -135,7 +135,7 @@ def leave_kind(nip: str) -> str:
 
 def write_calendar(month: Month) -> None:
     """The holiday and every generated leave (sorted by start, each as one range)."""
-    calendar_store.put_holiday(month.holiday, "Libur daerah (bench)", "local")
+    DynamoCalendarRepository().put_holiday(month.holiday, "Libur daerah (bench)", "local")
     unit_of = {nip: u.unor_id for u in month.units for nip in u.nips}
     now = iso(utc_now())
     with LeaveModel.batch_write() as batch:

@@ -19,15 +19,18 @@ from chalicelib.face.scoring import ScoringPolicy
 from chalicelib.settings import Settings, load_settings
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.cache import forget_all
+from chalicelib.store.calendar import CalendarRepository
 from chalicelib.store.events import EventsRepository
 from chalicelib.store.faces import FacesRepository
 from chalicelib.store.models import configure
 from chalicelib.store.people import PeopleRepository
 from chalicelib.store.photos import PhotoStore
 from chalicelib.store.repositories import Repositories, dynamo_repositories
+from chalicelib.store.zones import ZonesRepository
 
 __all__ = [
     "BOOTSTRAP_ADMIN",
+    "calendar",
     "cohort",
     "engine_and_policy",
     "ensure_bootstrap_admin",
@@ -41,6 +44,7 @@ __all__ = [
     "photos",
     "repositories",
     "use_repositories",
+    "zones",
 ]
 
 BOOTSTRAP_ADMIN = "admin"
@@ -101,6 +105,16 @@ def events() -> EventsRepository:
 def faces() -> FacesRepository:
     """Employees' face templates and the score-normalisation cohort drawn from them."""
     return repositories().faces
+
+
+def zones() -> ZonesRepository:
+    """Work zones, field-duty letters and duty rows."""
+    return repositories().zones
+
+
+def calendar() -> CalendarRepository:
+    """Schedule versions, shift rosters, holidays, Ramadan periods and leaves."""
+    return repositories().calendar
 
 
 def use_repositories(repos: Repositories | None) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.errors import ScheduleError
@@ -102,3 +103,45 @@ class EmployeePlan:
     shifts: Mapping[date, WorkHours | None] = field(default_factory=dict)
     leaves: tuple[Leave, ...] = ()
     field_duties: tuple[DateRange, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitPlans:
+    """Plans of every employee of a unit for a date range, read with a few queries."""
+
+    unit_versions: tuple[ScheduleVersion, ...]
+    leaves: dict[str, list[Leave]]
+    duties: dict[str, list[DateRange]]
+    own: dict[str, list[ScheduleVersion]]
+    shifts: dict[str, dict[date, WorkHours | None]]
+
+    def plan_for(self, nip: str) -> EmployeePlan:
+        return EmployeePlan(
+            unit_versions=self.unit_versions,
+            own_versions=tuple(self.own.get(nip, ())),
+            shifts=self.shifts.get(nip, {}),
+            leaves=tuple(self.leaves.get(nip, ())),
+            field_duties=tuple(self.duties.get(nip, ())),
+        )
+
+
+@dataclass(frozen=True)
+class LeaveEntry:
+    """A leave to record for one employee (`kind`: a LeaveKind value)."""
+
+    nip: str
+    unor_id: str
+    kind: str
+    start: date
+    end: date
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    """One stored schedule version as written, for the admin's history (`days`: the week as stored)."""
+
+    effective_from: str  # YYYY-MM-DD
+    created_at: str  # UTC ISO 8601
+    created_by: str
+    days: dict[str, Any]

@@ -1,16 +1,21 @@
-"""Schedules (versioned), shift rosters, holidays, Ramadan periods and leaves in DynamoDB.
+"""Schedules (versioned), shift rosters, holidays, Ramadan periods and leaves: a repository of plain records.
+
+`CalendarRepository` is what the use cases may ask; `DynamoCalendarRepository` answers it from DynamoDB
+(with one-minute caches of the regency calendar and the units' schedule versions in front of the check-in's
+reads) and `chalicelib.store.memory.calendar` from dicts; `tests/unit/store/calendar_contract.py` is the
+one test class both pass.
 
 Reads are shaped for the two callers: one employee's day (check-in answer) and one unit's day or month
-(recaps, monitor), each a handful of queries whatever the unit's size.
+(recaps, monitor), each a handful of queries whatever the unit's size. Field duties are the zones
+repository's: the plan readers take the duty rows the use case read there.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import (
@@ -19,53 +24,76 @@ from chalicelib.domain.calendar import (
     Holiday,
     HolidayKind,
     Leave,
+    LeaveEntry,
     LeaveKind,
     RamadanPeriod,
     RegencyCalendar,
+    ScheduleEntry,
+    UnitPlans,
 )
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import iso, parse_iso, storage_call, utc_now
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import HolidayModel, LeaveModel, ScheduleModel
-from chalicelib.store.zones import duties_of, duties_of_unit
 
 RAMADAN_OWNER = "RAMADAN"
 
 
-def _own_owner(nip: str) -> str:
-    return f"EMP#{nip}"
+class CalendarRepository(Protocol):
+    """Schedule versions by owner (`unit_owner`, `employee_owner`), shift rosters, holidays, Ramadan, leaves."""
 
+    def add_schedule_version(
+        self, owner: str, effective_from: date, week: WeekSchedule, actor: str, personal_unit: str | None = None
+    ) -> str:
+        """Append a version (never rewrites older ones) and answer its creation instant (UTC ISO 8601);
+        `personal_unit` (the employee's unit) lists an employee's own version in the unit's plans."""
+        ...
 
-def _shift_owner(nip: str) -> str:
-    return f"SHIFT#{nip}"
+    def schedule_history(self, owner: str) -> list[ScheduleEntry]:
+        """Every version of the owner, by effective date then creation."""
+        ...
 
+    def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
+        """Set the employee's roster on these dates (None: a day off), replacing what those dates had."""
+        ...
 
-# --- writes ------------------------------------------------------------------------------------------
+    def put_holiday(self, day: date, name: str, kind: str) -> None:
+        """Create or replace the holiday on `day`."""
+        ...
 
+    def delete_holiday(self, day: date) -> bool:
+        """False when `day` had no holiday."""
+        ...
 
-def _item(owner: str, key: str, definition: dict[str, Any], actor: str, personal_unit: str | None) -> ScheduleModel:
-    return ScheduleModel(
-        owner,
-        key,
-        effective_from=key.split("#", maxsplit=1)[0],
-        created_at=iso(utc_now()),
-        created_by=actor,
-        definition=definition,
-        unor_id=personal_unit,
-        owner_key=f"{owner}#{key}" if personal_unit else None,
-    )
+    def holidays_of_year(self, year: int) -> list[Holiday]:
+        """The year's holidays, by date."""
+        ...
 
+    def put_ramadan(self, year: int, period: DateRange, actor: str) -> None:
+        """Create or replace the year's Ramadan period."""
+        ...
 
-def add_schedule_version(
-    owner: str, effective_from: date, week: WeekSchedule, actor: str, personal_unit: str | None = None
-) -> str:
-    """Append a version (never rewrites older ones); `personal_unit` indexes an employee's own version."""
-    now = iso(utc_now())
-    key = f"{effective_from.isoformat()}#{now}#{secrets.token_hex(3)}"
-    with storage_call("dynamodb"):
-        _item(owner, key, week.to_dict(), actor, personal_unit).save()
-    _UNIT_VERSIONS.forget(owner)
-    return now
+    def add_leave(self, entry: LeaveEntry, actor: str) -> str:
+        """Record a leave; answers its new id."""
+        ...
+
+    def regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
+        """The holidays of these years and every Ramadan period."""
+        ...
+
+    def cached_regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
+        """`regency_calendar`, possibly as read up to a minute ago (the check-in's read)."""
+        ...
+
+    def employee_plan(self, nip: str, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> EmployeePlan:
+        """Everything scheduled for one employee between two dates (inclusive); `duties`: the employee's duty
+        rows covering `end` (`ZonesRepository.duties_of(nip, end)`), those ended before `start` dropped."""
+        ...
+
+    def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
+        """The plans of every employee of the unit between two dates; `duties`: the unit's duty rows covering
+        `end` (`ZonesRepository.duties_of_unit(unor_id, end)`), those ended before `start` dropped."""
+        ...
 
 
 def unit_owner(unor_id: str) -> str:
@@ -73,68 +101,62 @@ def unit_owner(unor_id: str) -> str:
 
 
 def employee_owner(nip: str) -> str:
-    return _own_owner(nip)
+    return f"EMP#{nip}"
 
 
-def put_shifts(nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
-    with storage_call("dynamodb"), ScheduleModel.batch_write() as batch:
-        for day, hours in shifts.items():
-            definition = hours.to_dict() if hours else {"off": True}
-            batch.save(_item(_shift_owner(nip), day.isoformat(), definition, actor, unor_id))
+def shift_owner(nip: str) -> str:
+    return f"SHIFT#{nip}"
 
 
-def put_holiday(day: date, name: str, kind: str) -> None:
-    with storage_call("dynamodb"):
-        HolidayModel(str(day.year), day.isoformat(), name=name, kind=kind).save()
-    _CALENDARS.forget()
+def version_key(effective_from: date, created_at: str) -> str:
+    """The sort key of a schedule version: by effective date, then creation, never two alike."""
+    return f"{effective_from.isoformat()}#{created_at}#{secrets.token_hex(3)}"
 
 
-def delete_holiday(day: date) -> bool:
-    with storage_call("dynamodb"):
-        try:
-            HolidayModel.get(str(day.year), day.isoformat()).delete()
-        except HolidayModel.DoesNotExist:
-            return False
-    _CALENDARS.forget()
-    return True
+def new_leave_id() -> str:
+    return f"l-{secrets.token_hex(5)}"
 
 
-def put_ramadan(year: int, period: DateRange, actor: str) -> None:
-    definition = {"start": period.start.isoformat(), "end": period.end.isoformat()}
-    with storage_call("dynamodb"):
-        _item(RAMADAN_OWNER, str(year), definition, actor, None).save()
-    _CALENDARS.forget()
+def duty_ranges(duties: Iterable[Duty], start: date) -> list[DateRange]:
+    """The date ranges of the duty rows that do not end before `start`."""
+    return [
+        DateRange(date.fromisoformat(r.start_date), date.fromisoformat(r.end_date))
+        for r in duties
+        if r.end_date >= start.isoformat()
+    ]
 
 
-@dataclass(frozen=True)
-class LeaveEntry:
-    nip: str
-    unor_id: str
-    kind: str
-    start: date
-    end: date
-    reason: str | None
+def unit_duties(duties: Iterable[Duty], start: date) -> dict[str, list[DateRange]]:
+    """`duty_ranges` of a unit's rows, by NIP."""
+    by_nip: dict[str, list[DateRange]] = {}
+    for duty in duties:
+        for period in duty_ranges([duty], start):
+            by_nip.setdefault(duty.nip, []).append(period)
+    return by_nip
 
 
-def add_leave(entry: LeaveEntry, actor: str) -> str:
-    leave_id = f"l-{secrets.token_hex(5)}"
-    with storage_call("dynamodb"):
-        LeaveModel(
-            entry.nip,
-            f"{entry.start.isoformat()}#{leave_id}",
-            leave_id=leave_id,
-            unor_id=entry.unor_id,
-            type=entry.kind,
-            start_date=entry.start.isoformat(),
-            end_date=entry.end.isoformat(),
-            reason=entry.reason,
-            created_by=actor,
-            created_at=iso(utc_now()),
-        ).save()
-    return leave_id
+# --- DynamoDB ----------------------------------------------------------------------------------------
 
 
-# --- reads -------------------------------------------------------------------------------------------
+def _item(
+    owner: str,
+    key: str,
+    definition: dict[str, Any],
+    actor: str,
+    personal_unit: str | None,
+    *,
+    created_at: str | None = None,
+) -> ScheduleModel:
+    return ScheduleModel(
+        owner,
+        key,
+        effective_from=key.split("#", maxsplit=1)[0],
+        created_at=created_at or iso(utc_now()),
+        created_by=actor,
+        definition=definition,
+        unor_id=personal_unit,
+        owner_key=f"{owner}#{key}" if personal_unit else None,
+    )
 
 
 def _version(r: ScheduleModel) -> ScheduleVersion:
@@ -148,15 +170,6 @@ def _versions(owner: str) -> tuple[ScheduleVersion, ...]:
         return tuple(_version(r) for r in ScheduleModel.query(owner))
 
 
-def schedule_history(owner: str) -> list[dict[str, Any]]:
-    with storage_call("dynamodb"):
-        return [
-            {"effective_from": r.effective_from, "created_at": r.created_at, "created_by": r.created_by,
-             "days": r.definition}
-            for r in ScheduleModel.query(owner)
-        ]  # fmt: skip
-
-
 def _roster_day(r: ScheduleModel) -> WorkHours | None:
     return None if r.definition.get("off") else WorkHours.parse(r.definition["start"], r.definition["end"])
 
@@ -164,7 +177,7 @@ def _roster_day(r: ScheduleModel) -> WorkHours | None:
 def _shifts(nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
     condition = ScheduleModel.key.between(start.isoformat(), end.isoformat())
     with storage_call("dynamodb"):
-        return {date.fromisoformat(r.key): _roster_day(r) for r in ScheduleModel.query(_shift_owner(nip), condition)}
+        return {date.fromisoformat(r.key): _roster_day(r) for r in ScheduleModel.query(shift_owner(nip), condition)}
 
 
 def _leave(row: LeaveModel) -> Leave:
@@ -177,92 +190,141 @@ def _leaves(nip: str, end: date) -> tuple[Leave, ...]:
     return tuple(_leave(r) for r in rows)
 
 
-def _duty_range(row: Duty) -> DateRange:
-    return DateRange(date.fromisoformat(row.start_date), date.fromisoformat(row.end_date))
+def _holiday(h: HolidayModel) -> Holiday:
+    return Holiday(date.fromisoformat(h.date), h.name, HolidayKind(h.kind))
+
+
+def _holidays(year: int) -> list[Holiday]:
+    with storage_call("dynamodb"):
+        return [_holiday(h) for h in HolidayModel.query(str(year))]
 
 
 _CALENDARS: TtlCache[RegencyCalendar] = TtlCache(ttl_s=60)
 _UNIT_VERSIONS: TtlCache[tuple[ScheduleVersion, ...]] = TtlCache(ttl_s=60)
 
 
-def cached_regency_calendar(years: Iterable[int]) -> RegencyCalendar:
-    """The calendar as read at most a minute ago (check-in answers; recaps read it fresh)."""
-    key = tuple(sorted(set(years)))
-    return _CALENDARS.get(key, lambda: regency_calendar(key))
+class DynamoCalendarRepository:
+    """`CalendarRepository` on the schedules, holidays and leaves tables (chalicelib.store.models)."""
 
+    # --- writes --------------------------------------------------------------------------------------
 
-def regency_calendar(years: Iterable[int]) -> RegencyCalendar:
-    holidays: list[Holiday] = []
-    with storage_call("dynamodb"):
-        for year in sorted(set(years)):
-            holidays += [
-                Holiday(date.fromisoformat(h.date), h.name, HolidayKind(h.kind)) for h in HolidayModel.query(str(year))
+    def add_schedule_version(
+        self, owner: str, effective_from: date, week: WeekSchedule, actor: str, personal_unit: str | None = None
+    ) -> str:
+        now = iso(utc_now())
+        with storage_call("dynamodb"):
+            _item(owner, version_key(effective_from, now), week.to_dict(), actor, personal_unit, created_at=now).save()
+        _UNIT_VERSIONS.forget(owner)
+        return now
+
+    def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
+        with storage_call("dynamodb"), ScheduleModel.batch_write() as batch:
+            for day, hours in shifts.items():
+                definition = hours.to_dict() if hours else {"off": True}
+                batch.save(_item(shift_owner(nip), day.isoformat(), definition, actor, unor_id))
+
+    def put_holiday(self, day: date, name: str, kind: str) -> None:
+        with storage_call("dynamodb"):
+            HolidayModel(str(day.year), day.isoformat(), name=name, kind=kind).save()
+        _CALENDARS.forget()
+
+    def delete_holiday(self, day: date) -> bool:
+        with storage_call("dynamodb"):
+            try:
+                HolidayModel.get(str(day.year), day.isoformat()).delete()
+            except HolidayModel.DoesNotExist:
+                return False
+        _CALENDARS.forget()
+        return True
+
+    def put_ramadan(self, year: int, period: DateRange, actor: str) -> None:
+        definition = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+        with storage_call("dynamodb"):
+            _item(RAMADAN_OWNER, str(year), definition, actor, None).save()
+        _CALENDARS.forget()
+
+    def add_leave(self, entry: LeaveEntry, actor: str) -> str:
+        leave_id = new_leave_id()
+        with storage_call("dynamodb"):
+            LeaveModel(
+                entry.nip,
+                f"{entry.start.isoformat()}#{leave_id}",
+                leave_id=leave_id,
+                unor_id=entry.unor_id,
+                type=entry.kind,
+                start_date=entry.start.isoformat(),
+                end_date=entry.end.isoformat(),
+                reason=entry.reason,
+                created_by=actor,
+                created_at=iso(utc_now()),
+            ).save()
+        return leave_id
+
+    # --- reads ---------------------------------------------------------------------------------------
+
+    def schedule_history(self, owner: str) -> list[ScheduleEntry]:
+        with storage_call("dynamodb"):
+            return [
+                ScheduleEntry(r.effective_from, r.created_at, r.created_by, r.definition)
+                for r in ScheduleModel.query(owner)
             ]
-        ramadan = [
-            RamadanPeriod(DateRange(date.fromisoformat(r.definition["start"]), date.fromisoformat(r.definition["end"])))
-            for r in ScheduleModel.query(RAMADAN_OWNER)
-        ]
-    return RegencyCalendar.of(tuple(holidays), tuple(ramadan))
 
+    def holidays_of_year(self, year: int) -> list[Holiday]:
+        return _holidays(year)
 
-def holidays_of_year(year: int) -> list[dict[str, str]]:
-    with storage_call("dynamodb"):
-        return [{"date": h.date, "name": h.name, "kind": h.kind} for h in HolidayModel.query(str(year))]
+    def regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
+        holidays = [holiday for year in sorted(set(years)) for holiday in _holidays(year)]
+        with storage_call("dynamodb"):
+            ramadan = [
+                RamadanPeriod(
+                    DateRange(date.fromisoformat(r.definition["start"]), date.fromisoformat(r.definition["end"]))
+                )
+                for r in ScheduleModel.query(RAMADAN_OWNER)
+            ]
+        return RegencyCalendar.of(tuple(holidays), tuple(ramadan))
 
+    def cached_regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
+        """The calendar as read at most a minute ago (check-in answers; recaps read it fresh)."""
+        key = tuple(sorted(set(years)))
+        return _CALENDARS.get(key, lambda: self.regency_calendar(key))
 
-def employee_plan(nip: str, unor_id: str, start: date, end: date, duties: Sequence[Duty] | None = None) -> EmployeePlan:
-    """Everything scheduled for one employee between two dates (inclusive).
-
-    `duties`: the answer of `duties_of(nip, end)` when the caller has read them already (the check-in has).
-    """
-    duties = [r for r in (duties_of(nip, end) if duties is None else duties) if r.end_date >= start.isoformat()]
-    owner = unit_owner(unor_id)
-    return EmployeePlan(
-        unit_versions=_UNIT_VERSIONS.get(owner, lambda: _versions(owner)),
-        own_versions=_versions(_own_owner(nip)),
-        shifts=_shifts(nip, start, end),
-        leaves=_leaves(nip, end),
-        field_duties=tuple(_duty_range(r) for r in duties),
-    )
-
-
-@dataclass(frozen=True)
-class UnitPlans:
-    """Plans of every employee of a unit for a date range, read with a few queries."""
-
-    unit_versions: tuple[ScheduleVersion, ...]
-    leaves: dict[str, list[Leave]]
-    duties: dict[str, list[DateRange]]
-    own: dict[str, list[ScheduleVersion]]
-    shifts: dict[str, dict[date, WorkHours | None]]
-
-    def plan_for(self, nip: str) -> EmployeePlan:
+    def employee_plan(self, nip: str, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> EmployeePlan:
+        """The unit's versions as read at most a minute ago (every check-in of the unit reads them)."""
+        owner = unit_owner(unor_id)
         return EmployeePlan(
-            unit_versions=self.unit_versions,
-            own_versions=tuple(self.own.get(nip, ())),
-            shifts=self.shifts.get(nip, {}),
-            leaves=tuple(self.leaves.get(nip, ())),
-            field_duties=tuple(self.duties.get(nip, ())),
+            unit_versions=_UNIT_VERSIONS.get(owner, lambda: _versions(owner)),
+            own_versions=_versions(employee_owner(nip)),
+            shifts=_shifts(nip, start, end),
+            leaves=_leaves(nip, end),
+            field_duties=tuple(duty_ranges(duties, start)),
         )
 
+    def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
+        leaves: dict[str, list[Leave]] = {}
+        with storage_call("dynamodb"):
+            for row in LeaveModel.by_unit.query(unor_id, LeaveModel.start_date <= end.isoformat()):
+                if row.end_date >= start.isoformat():
+                    leaves.setdefault(row.nip, []).append(_leave(row))
+        own: dict[str, list[ScheduleVersion]] = {}
+        shifts: dict[str, dict[date, WorkHours | None]] = {}
+        with storage_call("dynamodb"):
+            for row in ScheduleModel.by_unit.query(unor_id):
+                kind, nip = row.owner.split("#", 1)
+                if kind == "EMP":
+                    own.setdefault(nip, []).append(_version(row))
+                elif start.isoformat() <= row.key <= end.isoformat():
+                    shifts.setdefault(nip, {})[date.fromisoformat(row.key)] = _roster_day(row)
+        return UnitPlans(_versions(unit_owner(unor_id)), leaves, unit_duties(duties, start), own, shifts)
 
-def unit_plans(unor_id: str, start: date, end: date) -> UnitPlans:
-    leaves: dict[str, list[Leave]] = {}
-    duties: dict[str, list[DateRange]] = {}
-    with storage_call("dynamodb"):
-        for row in LeaveModel.by_unit.query(unor_id, LeaveModel.start_date <= end.isoformat()):
-            if row.end_date >= start.isoformat():
-                leaves.setdefault(row.nip, []).append(_leave(row))
-    for duty in duties_of_unit(unor_id, end):
-        if duty.end_date >= start.isoformat():
-            duties.setdefault(duty.nip, []).append(_duty_range(duty))
-    own: dict[str, list[ScheduleVersion]] = {}
-    shifts: dict[str, dict[date, WorkHours | None]] = {}
-    with storage_call("dynamodb"):
-        for row in ScheduleModel.by_unit.query(unor_id):
-            kind, nip = row.owner.split("#", 1)
-            if kind == "EMP":
-                own.setdefault(nip, []).append(_version(row))
-            elif start.isoformat() <= row.key <= end.isoformat():
-                shifts.setdefault(nip, {})[date.fromisoformat(row.key)] = _roster_day(row)
-    return UnitPlans(_versions(unit_owner(unor_id)), leaves, duties, own, shifts)
+
+__all__ = [
+    "CalendarRepository",
+    "DynamoCalendarRepository",
+    "duty_ranges",
+    "employee_owner",
+    "new_leave_id",
+    "shift_owner",
+    "unit_duties",
+    "unit_owner",
+    "version_key",
+]

@@ -13,14 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.settings import Settings
+from chalicelib.store.calendar import CalendarRepository, DynamoCalendarRepository
 from chalicelib.store.events import DynamoEventsRepository, EventsRepository
 from chalicelib.store.faces import DynamoFacesRepository, FacesRepository
+from chalicelib.store.memory.calendar import InMemoryCalendarRepository
 from chalicelib.store.memory.events import InMemoryEventsRepository
 from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.memory.photos import InMemoryPhotoBuckets
+from chalicelib.store.memory.zones import InMemoryZonesRepository
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
+from chalicelib.store.zones import DynamoZonesRepository, ZonesRepository
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class Repositories:
     events: EventsRepository
     faces: FacesRepository
     photos: Callable[[Settings], PhotoStore]
+    zones: ZonesRepository
+    calendar: CalendarRepository
 
 
 def dynamo_repositories() -> Repositories:
@@ -37,6 +43,8 @@ def dynamo_repositories() -> Repositories:
         events=DynamoEventsRepository(),
         faces=DynamoFacesRepository(),
         photos=photo_store,
+        zones=DynamoZonesRepository(),
+        calendar=DynamoCalendarRepository(),
     )
 
 
@@ -47,4 +55,6 @@ def memory_repositories() -> Repositories:
         events=events,
         faces=InMemoryFacesRepository(people, fingerprints=events.remember_fingerprint),
         photos=InMemoryPhotoBuckets(),
+        zones=InMemoryZonesRepository(people),  # moves the employees' field-duty hints, as DynamoDB does
+        calendar=InMemoryCalendarRepository(),
     )

@@ -1,36 +1,72 @@
-"""Work zones, field-duty assignments and the per-employee duty rows, with a warm per-process cell cache."""
+"""Work zones, field-duty letters and the per-employee duty rows: a repository that hands out plain records.
+
+`ZonesRepository` is what the use cases may ask; `DynamoZonesRepository` answers it from DynamoDB (with a
+one-minute cache of zones in front of the check-in's reads) and `chalicelib.store.memory.zones` from dicts;
+`tests/unit/store/zones_contract.py` is the one test class both pass.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Protocol
 
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
-from chalicelib.geo import CellSetCache, FieldDutyAssignment, Shape, ZoneRef, cells_from_storable, parse_shape
-from chalicelib.geo import ZoneConfig as GeoZoneConfig
+from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.store.base import ConditionFailed, iso, storage_call, transaction, utc_now
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AssignmentModel, DutyModel, EmployeeModel, ZoneModel
 from chalicelib.store.people import get_model
 
-_CELLS = CellSetCache()
+
+class ZonesRepository(Protocol):
+    """Zones (versioned), field-duty letters and duty rows. A write whose condition fails raises ConditionFailed."""
+
+    def put_zone(self, zone: StoredZone, *, expected_version: int | None) -> None:
+        """Create the zone (`expected_version` None: ConditionFailed when the id exists) or replace it when its
+        stored version is `expected_version` (ConditionFailed otherwise, or when it does not exist)."""
+        ...
+
+    def get_zone(self, zone_id: str) -> StoredZone | None: ...
+
+    def get_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
+        """The zones that exist among `zone_ids`, each once, by id."""
+        ...
+
+    def cached_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
+        """`get_zones`, possibly as read up to a minute ago (the check-in's read)."""
+        ...
+
+    def list_zone_ids(self) -> list[str]:
+        """Every zone id, sorted."""
+        ...
+
+    def delete_zone(self, zone_id: str) -> None: ...
+
+    def save_assignment(self, assignment: Assignment, units: dict[str, str], actor: str) -> None:
+        """Store the letter and one duty row per employee (`units`: each NIP's unit), all or nothing
+        (ConditionFailed when the letter id exists); move each employee's `duty_until` hint to the end date
+        when it is earlier (an absent hint stays absent)."""
+        ...
+
+    def duties_of(self, nip: str, day: date) -> list[Duty]:
+        """The employee's duty rows that cover `day`, by start date."""
+        ...
+
+    def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
+        """`duties_of`, without reading when the employee's `duty_until` hint says none reaches `day`."""
+        ...
+
+    def duties_of_unit(self, unor_id: str, day: date) -> list[Duty]:
+        """Duty rows of the unit's employees that cover `day`."""
+        ...
 
 
-@dataclass(frozen=True)
-class StoredZone:
-    zone_id: str
-    name: str
-    kind: str
-    geometry: dict[str, Any]
-    resolution: int
-    cells: list[str]
-    cell_count: int
-    version: int
-    purpose: str
+def no_duty_reaches(employee: Employee, day: date) -> bool:
+    """The employee's record says no field duty of theirs reaches `day` (an absent hint says nothing)."""
+    return employee.duty_until is not None and employee.duty_until < day.isoformat()
 
 
 def _zone(m: ZoneModel) -> StoredZone:
@@ -47,116 +83,15 @@ def _zone(m: ZoneModel) -> StoredZone:
     )
 
 
-def put_zone(zone: StoredZone, *, expected_version: int | None) -> None:
-    """Create (expected_version None) or replace a zone whose stored version is the expected one."""
-    model = ZoneModel(
-        zone.zone_id,
-        name=zone.name,
-        kind=zone.kind,
-        geometry=zone.geometry,
-        resolution=zone.resolution,
-        cells=zone.cells,
-        cell_count=zone.cell_count,
-        version=zone.version,
-        purpose=zone.purpose,
-        updated_at=iso(utc_now()),
+def _duty(m: DutyModel) -> Duty:
+    return Duty(
+        nip=m.nip,
+        assignment_id=m.assignment_id,
+        unor_id=m.unor_id,
+        zone_id=m.zone_id,
+        start_date=m.start_date,
+        end_date=m.end_date,
     )
-    condition = (
-        ZoneModel.zone_id.does_not_exist() if expected_version is None else ZoneModel.version == expected_version
-    )
-    with storage_call("dynamodb"):
-        model.save(condition=condition)
-    _ZONES.forget(zone.zone_id)
-
-
-def get_zone(zone_id: str) -> StoredZone | None:
-    found = get_model(ZoneModel, zone_id)
-    return _zone(found) if found else None
-
-
-def get_zones(zone_ids: Iterable[str]) -> list[StoredZone]:
-    keys = sorted(set(zone_ids))
-    if not keys:
-        return []
-    with storage_call("dynamodb"):
-        found = {m.zone_id: _zone(m) for m in ZoneModel.batch_get(keys)}
-    return [found[k] for k in keys if k in found]
-
-
-_ZONES: TtlCache[StoredZone | None] = TtlCache(ttl_s=60)
-
-
-def cached_zones(zone_ids: Iterable[str]) -> list[StoredZone]:
-    """Zones as read at most a minute ago (a zone item carries all its cells: the heaviest check-in read)."""
-    found = (_ZONES.get(zone_id, partial(get_zone, zone_id)) for zone_id in sorted(set(zone_ids)))
-    return [zone for zone in found if zone is not None]
-
-
-def list_zone_ids() -> list[str]:
-    with storage_call("dynamodb"):
-        return [m.zone_id for m in ZoneModel.all_zones_index.query("ZONE")]
-
-
-def delete_zone(zone_id: str) -> None:
-    with storage_call("dynamodb"):
-        ZoneModel(zone_id).delete()
-    _CELLS.invalidate(zone_id)
-    _ZONES.forget(zone_id)
-
-
-def zone_ref(zone: StoredZone, config: GeoZoneConfig, source: str = "unit") -> ZoneRef:
-    """The geo view of a stored zone; decoded cells are cached per (zone, version) in this process."""
-    cells = _CELLS.get(zone.zone_id, zone.version, lambda: cells_from_storable(zone.cells))
-    shape: Shape = parse_shape(zone.geometry, config)
-    return ZoneRef(zone.zone_id, zone.name, source, cells, shape=shape)  # type: ignore[arg-type]
-
-
-# --- field duty --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Assignment:
-    assignment_id: str
-    zone_id: str
-    nips: frozenset[str]
-    start_date: str
-    end_date: str
-    letter_no: str
-    reason: str
-
-
-def save_assignment(assignment: Assignment, units: dict[str, str], actor: str) -> None:
-    """Store the letter and one duty row per employee; all or nothing."""
-    now = iso(utc_now())
-    header = AssignmentModel(
-        assignment.assignment_id,
-        zone_id=assignment.zone_id,
-        nips=set(assignment.nips),
-        start_date=assignment.start_date,
-        end_date=assignment.end_date,
-        letter_no=assignment.letter_no,
-        reason=assignment.reason,
-        created_by=actor,
-        created_at=now,
-    )
-    rows = [
-        DutyModel(
-            nip,
-            f"{assignment.start_date}#{assignment.assignment_id}",
-            assignment_id=assignment.assignment_id,
-            unor_id=units[nip],
-            zone_id=assignment.zone_id,
-            start_date=assignment.start_date,
-            end_date=assignment.end_date,
-        )
-        for nip in sorted(assignment.nips)
-    ]
-    for nip in sorted(assignment.nips):  # before the rows: a check-in that sees a row also sees its hint
-        _extend_duty_until(nip, assignment.end_date)
-    with storage_call("dynamodb"), transaction() as tx:
-        tx.save(header, condition=AssignmentModel.assignment_id.does_not_exist())
-        for row in rows:
-            tx.save(row)
 
 
 def _extend_duty_until(nip: str, end_date: str) -> None:
@@ -170,54 +105,102 @@ def _extend_duty_until(nip: str, end_date: str) -> None:
         pass  # already as late, or unknown
 
 
-def _duty(m: DutyModel) -> Duty:
-    return Duty(
-        nip=m.nip,
-        assignment_id=m.assignment_id,
-        unor_id=m.unor_id,
-        zone_id=m.zone_id,
-        start_date=m.start_date,
-        end_date=m.end_date,
-    )
+_ZONES: TtlCache[StoredZone | None] = TtlCache(ttl_s=60)
 
 
-def duties_of(nip: str, day: date) -> list[Duty]:
-    """Duties of one employee that cover `day` (range key sorts by start date)."""
-    with storage_call("dynamodb"):
-        rows = DutyModel.query(nip, DutyModel.key <= f"{day.isoformat()}#~")
-        return [_duty(r) for r in rows if r.end_date >= day.isoformat()]
+class DynamoZonesRepository:
+    """`ZonesRepository` on the zones, assignments and duties tables (the hint on the employees table)."""
 
-
-def duties_of_employee(employee: Employee, day: date) -> list[Duty]:
-    """`duties_of`, without reading when the employee's record says no field duty reaches `day`."""
-    if employee.duty_until is not None and employee.duty_until < day.isoformat():
-        return []
-    return duties_of(employee.nip, day)
-
-
-def duties_of_unit(unor_id: str, day: date) -> list[Duty]:
-    with storage_call("dynamodb"):
-        rows = DutyModel.by_unit.query(unor_id, DutyModel.start_date <= day.isoformat())
-        return [_duty(r) for r in rows if r.end_date >= day.isoformat()]
-
-
-def field_duty_assignments(nip: str, rows: Sequence[Duty], config: GeoZoneConfig) -> list[FieldDutyAssignment]:
-    """The employee's field duties (rows of `duties_of`) as the geo checks take them, with their zones."""
-    zones = {z.zone_id: z for z in get_zones(r.zone_id for r in rows)}
-    return [
-        FieldDutyAssignment(
-            assignment_id=r.assignment_id,
-            nips=frozenset({nip}),
-            zone=zone_ref(zones[r.zone_id], config, "assignment"),
-            start_date=date.fromisoformat(r.start_date),
-            end_date=date.fromisoformat(r.end_date),
-            letter_no="",
-            reason="",
+    def put_zone(self, zone: StoredZone, *, expected_version: int | None) -> None:
+        model = ZoneModel(
+            zone.zone_id,
+            name=zone.name,
+            kind=zone.kind,
+            geometry=zone.geometry,
+            resolution=zone.resolution,
+            cells=zone.cells,
+            cell_count=zone.cell_count,
+            version=zone.version,
+            purpose=zone.purpose,
+            updated_at=iso(utc_now()),
         )
-        for r in rows
-        if r.zone_id in zones
-    ]
+        condition = (
+            ZoneModel.zone_id.does_not_exist() if expected_version is None else ZoneModel.version == expected_version
+        )
+        with storage_call("dynamodb"):
+            model.save(condition=condition)
+        _ZONES.forget(zone.zone_id)
+
+    def get_zone(self, zone_id: str) -> StoredZone | None:
+        found = get_model(ZoneModel, zone_id)
+        return _zone(found) if found else None
+
+    def get_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
+        keys = sorted(set(zone_ids))
+        if not keys:
+            return []
+        with storage_call("dynamodb"):
+            found = {m.zone_id: _zone(m) for m in ZoneModel.batch_get(keys)}
+        return [found[k] for k in keys if k in found]
+
+    def cached_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
+        """Zones as read at most a minute ago (a zone item carries all its cells: the heaviest check-in read)."""
+        found = (_ZONES.get(zone_id, partial(self.get_zone, zone_id)) for zone_id in sorted(set(zone_ids)))
+        return [zone for zone in found if zone is not None]
+
+    def list_zone_ids(self) -> list[str]:
+        with storage_call("dynamodb"):
+            return sorted(m.zone_id for m in ZoneModel.all_zones_index.query("ZONE"))
+
+    def delete_zone(self, zone_id: str) -> None:
+        with storage_call("dynamodb"):
+            ZoneModel(zone_id).delete()
+        _ZONES.forget(zone_id)
+
+    def save_assignment(self, assignment: Assignment, units: dict[str, str], actor: str) -> None:
+        header = AssignmentModel(
+            assignment.assignment_id,
+            zone_id=assignment.zone_id,
+            nips=set(assignment.nips),
+            start_date=assignment.start_date,
+            end_date=assignment.end_date,
+            letter_no=assignment.letter_no,
+            reason=assignment.reason,
+            created_by=actor,
+            created_at=iso(utc_now()),
+        )
+        rows = [
+            DutyModel(
+                nip,
+                f"{assignment.start_date}#{assignment.assignment_id}",
+                assignment_id=assignment.assignment_id,
+                unor_id=units[nip],
+                zone_id=assignment.zone_id,
+                start_date=assignment.start_date,
+                end_date=assignment.end_date,
+            )
+            for nip in sorted(assignment.nips)
+        ]
+        for nip in sorted(assignment.nips):  # before the rows: a check-in that sees a row also sees its hint
+            _extend_duty_until(nip, assignment.end_date)
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.save(header, condition=AssignmentModel.assignment_id.does_not_exist())
+            for row in rows:
+                tx.save(row)
+
+    def duties_of(self, nip: str, day: date) -> list[Duty]:
+        """The range key sorts by start date: one query up to `day`, the rows ended before it dropped."""
+        with storage_call("dynamodb"):
+            rows = DutyModel.query(nip, DutyModel.key <= f"{day.isoformat()}#~")
+            return [_duty(r) for r in rows if r.end_date >= day.isoformat()]
+
+    def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
+        return [] if no_duty_reaches(employee, day) else self.duties_of(employee.nip, day)
+
+    def duties_of_unit(self, unor_id: str, day: date) -> list[Duty]:
+        with storage_call("dynamodb"):
+            rows = DutyModel.by_unit.query(unor_id, DutyModel.start_date <= day.isoformat())
+            return [_duty(r) for r in rows if r.end_date >= day.isoformat()]
 
 
-def zone_refs(zone_ids: Sequence[str], config: GeoZoneConfig) -> list[ZoneRef]:
-    return [zone_ref(z, config) for z in cached_zones(zone_ids)]
+__all__ = ["DynamoZonesRepository", "ZonesRepository", "no_duty_reaches"]

@@ -4,14 +4,16 @@ Ramadan periods and leaves. Every write is audited; a schedule change never rewr
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from chalicelib.domain.calendar import DateRange, HolidayKind, LeaveKind
+from chalicelib import runtime
+from chalicelib.domain.calendar import DateRange, HolidayKind, LeaveEntry, LeaveKind
 from chalicelib.domain.people import Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store import audit
-from chalicelib.store import calendar as store
+from chalicelib.store.calendar import employee_owner, unit_owner
 from chalicelib.usecases import access
 from chalicelib.usecases.directory import employee_in_scope, unit_in_scope
 from chalicelib.usecases.schemas.calendar import (
@@ -50,12 +52,27 @@ def _effective_from(body: ScheduleRequest, settings: Settings, now: datetime) ->
     return effective
 
 
+def _history(owner: str) -> list[dict[str, Any]]:
+    """The owner's schedule versions as the answers list them."""
+    return [
+        {"effective_from": e.effective_from, "created_at": e.created_at, "created_by": e.created_by, "days": e.days}
+        for e in runtime.calendar().schedule_history(owner)
+    ]
+
+
+def _holidays(year: int) -> list[dict[str, str]]:
+    return [
+        {"date": h.day.isoformat(), "name": h.name, "kind": h.kind.value}
+        for h in runtime.calendar().holidays_of_year(year)
+    ]
+
+
 def set_unit_schedule(
     actor: Principal, unor_id: str, body: ScheduleRequest, settings: Settings, now: datetime
 ) -> UnitScheduleSet:
     unit_in_scope(actor, unor_id)
     effective, week = _effective_from(body, settings, now), _week(body)
-    created_at = store.add_schedule_version(store.unit_owner(unor_id), effective, week, actor.subject)
+    created_at = runtime.calendar().add_schedule_version(unit_owner(unor_id), effective, week, actor.subject)
     audit.record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
     return UnitScheduleSet.model_validate(
         {
@@ -63,16 +80,14 @@ def set_unit_schedule(
             "effective_from": effective.isoformat(),
             "created_at": created_at,
             "days": week.to_dict(),
-            "versions": store.schedule_history(store.unit_owner(unor_id)),
+            "versions": _history(unit_owner(unor_id)),
         }
     )
 
 
 def get_unit_schedule(actor: Principal, unor_id: str) -> UnitSchedule:
     access.require_unit_scope(actor, unor_id)
-    return UnitSchedule.model_validate(
-        {"unor_id": unor_id, "versions": store.schedule_history(store.unit_owner(unor_id))}
-    )
+    return UnitSchedule.model_validate({"unor_id": unor_id, "versions": _history(unit_owner(unor_id))})
 
 
 def set_employee_schedule(
@@ -80,10 +95,10 @@ def set_employee_schedule(
 ) -> EmployeeSchedule:
     employee = employee_in_scope(actor, nip)
     effective, week = _effective_from(body, settings, now), _week(body)
-    owner = store.employee_owner(employee.nip)
-    store.add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
+    owner = employee_owner(employee.nip)
+    runtime.calendar().add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
     audit.record(actor.subject, "schedule.employee", employee.nip, {"effective_from": effective.isoformat()})
-    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": store.schedule_history(owner)})
+    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(owner)})
 
 
 def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
@@ -96,7 +111,7 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
             shifts[day] = None if hours is None else WorkHours.parse(hours.get("start"), hours.get("end"))
         except (AttendanceError, AttributeError) as exc:
             raise ValidationError("Jam shift tidak valid.", {"shifts": day_text}) from exc
-    store.put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
+    runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
     audit.record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
     return ShiftsSaved.model_validate({"nip": employee.nip, "days": len(shifts)})
 
@@ -105,7 +120,7 @@ def put_holiday(actor: Principal, day_text: str, body: HolidayRequest) -> Holida
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
     name, kind = body.name, HolidayKind(body.kind).value
-    store.put_holiday(day, name, kind)
+    runtime.calendar().put_holiday(day, name, kind)
     audit.record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
     return Holiday.model_validate({"date": day.isoformat(), "name": name, "kind": kind})
 
@@ -113,7 +128,7 @@ def put_holiday(actor: Principal, day_text: str, body: HolidayRequest) -> Holida
 def delete_holiday(actor: Principal, day_text: str) -> HolidayDeleted:
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
-    if not store.delete_holiday(day):
+    if not runtime.calendar().delete_holiday(day):
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
     audit.record(actor.subject, "holiday.delete", day.isoformat())
     return HolidayDeleted.model_validate({"date": day.isoformat(), "deleted": True})
@@ -122,7 +137,7 @@ def delete_holiday(actor: Principal, day_text: str) -> HolidayDeleted:
 def list_holidays(actor: Principal, query: HolidaysQuery, now: datetime) -> HolidayPage:
     access.require_admin(actor)
     year = query.year or now.year
-    return HolidayPage.model_validate({"items": store.holidays_of_year(year), "next": None})
+    return HolidayPage.model_validate({"items": _holidays(year), "next": None})
 
 
 def year_of(text: str) -> int:
@@ -137,7 +152,7 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> Ramad
     start, end = body.start_date, body.end_date
     if end < start or (end - start) > timedelta(days=31) or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
-    store.put_ramadan(year, DateRange(start, end), actor.subject)
+    runtime.calendar().put_ramadan(year, DateRange(start, end), actor.subject)
     audit.record(actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()})
     return Ramadan.model_validate({"year": year, "start_date": start.isoformat(), "end_date": end.isoformat()})
 
@@ -149,8 +164,8 @@ def add_leave(actor: Principal, body: LeaveRequest) -> Leave:
     if end < start or (end - start).days > MAX_LEAVE_DAYS:
         raise ValidationError("Rentang tanggal cuti tidak valid.", {"end_date": "on/after start, at most a year"})
     reason = body.reason
-    entry = store.LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, reason)
-    leave_id = store.add_leave(entry, actor.subject)
+    entry = LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, reason)
+    leave_id = runtime.calendar().add_leave(entry, actor.subject)
     audit.record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
     return Leave.model_validate(
         {

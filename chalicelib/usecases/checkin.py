@@ -35,7 +35,6 @@ from chalicelib.messages import REFUSAL_CODES, error_body
 from chalicelib.observability import Metric, count_checkin, logger, timed
 from chalicelib.settings import Settings
 from chalicelib.store import people
-from chalicelib.store import zones as zone_store
 from chalicelib.store.base import iso, parse_iso
 from chalicelib.store.events import (
     ChallengeTaken,
@@ -49,7 +48,7 @@ from chalicelib.store.photos import photo_key
 from chalicelib.usecases import faces, recaps
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.schemas.attendance import CheckinBody
-from chalicelib.usecases.zones import geo_policy, zone_config
+from chalicelib.usecases.zones import field_duty_assignments, geo_policy, zone_config, zone_refs
 
 Kind = Literal["in", "out"]
 HISTORY_DAYS = 30
@@ -274,10 +273,10 @@ def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -
     request, employee = attempt.request, attempt.employee
     config = zone_config(settings)
     unit = people.cached_unit(runtime.people(), employee.unor_id)
-    unit_zones = zone_store.zone_refs(sorted(unit.zone_ids) if unit else [], config)
+    unit_zones = zone_refs(sorted(unit.zone_ids) if unit else [], config)
     day = local_day(attempt.attendance_time, settings.timezone)
-    attempt.duties = zone_store.duties_of_employee(employee, day)
-    assignments = zone_store.field_duty_assignments(employee.nip, attempt.duties, config)
+    attempt.duties = runtime.zones().duties_of_employee(employee, day)
+    assignments = field_duty_assignments(employee.nip, attempt.duties, config)
     zones = zones_for_day(employee.nip, unit_zones, assignments, day)
     fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
     assessment = assess_position(fix, zones, _past_fixes(recent), geo_policy(settings))

@@ -10,8 +10,6 @@ from chalicelib.attendance.calendar import plan_day
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store import calendar as calendar_store
-from chalicelib.store import zones as zone_store
 from chalicelib.usecases import recaps
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.checkin import event_view
@@ -27,10 +25,11 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str
     unit = runtime.people().get_unit(employee.unor_id)
     today = now.astimezone(settings.tz).date()
     rules = recaps.rule_table(settings)
-    plan = calendar_store.employee_plan(employee.nip, employee.unor_id, today, today)
-    day = plan_day(today, calendar_store.regency_calendar({today.year}), plan, rules)
+    duties = runtime.zones().duties_of(employee.nip, today)
+    plan = runtime.calendar().employee_plan(employee.nip, employee.unor_id, today, today, duties)
+    day = plan_day(today, runtime.calendar().regency_calendar({today.year}), plan, rules)
     checked_in = runtime.events().has_arrival_mark(employee.nip, today.isoformat())
-    zones = zone_store.get_zones(sorted(unit.zone_ids)) if unit else []
+    zones = runtime.zones().get_zones(sorted(unit.zone_ids)) if unit else []
     return {
         "nip": employee.nip,
         "nama": employee.nama,

@@ -30,11 +30,10 @@ from chalicelib.attendance.classify import (
 )
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import Duty
-from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar
+from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import Employee, Member
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
-from chalicelib.store import calendar as calendar_store
 from chalicelib.store import people, statuses
 from chalicelib.store.events import DayEvent
 
@@ -86,8 +85,10 @@ def judge_for_answer(
     """
     rules = rule_table(settings)
     day = at.astimezone(rules.tz).date()
-    plan = calendar_store.employee_plan(employee.nip, employee.unor_id, day - timedelta(days=1), day, duties)
-    calendar = calendar_store.cached_regency_calendar({day.year})
+    if duties is None:
+        duties = runtime.zones().duties_of(employee.nip, day)
+    plan = runtime.calendar().employee_plan(employee.nip, employee.unor_id, day - timedelta(days=1), day, duties)
+    calendar = runtime.calendar().cached_regency_calendar({day.year})
     return judge_attendance("in" if kind == "in" else "out", at, plan_day(day, calendar, plan, rules), rules)
 
 
@@ -119,6 +120,11 @@ def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[DayEve
     return by_nip
 
 
+def _unit_plans(unor_id: str, start: date, end: date) -> UnitPlans:
+    """The unit's plans between two dates, with its field duties."""
+    return runtime.calendar().unit_plans(unor_id, start, end, runtime.zones().duties_of_unit(unor_id, end))
+
+
 def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False) -> list[EmployeeDay]:
     """Plans and events of every employee of a unit for one local date (a few queries in all).
 
@@ -135,12 +141,12 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
             if live
             else pool.submit(repo.members_of_unit, unor_id)
         )
-        unit_plans = pool.submit(calendar_store.unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
+        unit_plans = pool.submit(_unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
         own_date = pool.submit(_events_by_nip, unor_id, [day])
         employees = [e for e in members.result() if e.active]
         plans = unit_plans.result()
         by_nip = own_date.result()
-    calendar = calendar_store.cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
+    calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     day_plans = {e.nip: _plans(day, calendar, plans.plan_for(e.nip), rules) for e in employees}
     other_dates = set().union(*(_window_dates(p[1], rules) for p in day_plans.values())) - {day}
     for nip, rows in _events_by_nip(unor_id, other_dates).items():

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 from chalicelib import runtime
+from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Principal, validate_nip
+from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
-from chalicelib.geo import GeoPolicy, ZoneConfig, build_cells, cells_to_storable, parse_shape, shape_to_dict
+from chalicelib.geo import (
+    CellSetCache,
+    FieldDutyAssignment,
+    GeoPolicy,
+    Shape,
+    ZoneConfig,
+    ZoneRef,
+    build_cells,
+    cells_from_storable,
+    cells_to_storable,
+    parse_shape,
+    shape_to_dict,
+)
 from chalicelib.settings import Settings
 from chalicelib.store import audit
-from chalicelib.store import zones as store
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases import access
 from chalicelib.usecases.directory import unit_in_scope
@@ -32,6 +46,8 @@ from chalicelib.usecases.schemas.zones import (
 MAX_ASSIGNMENT_DAYS = 366
 MAX_ASSIGNMENT_EMPLOYEES = 90  # one DynamoDB transaction holds the letter and every duty row
 
+_CELLS = CellSetCache()
+
 
 def zone_config(settings: Settings) -> ZoneConfig:
     return ZoneConfig(resolution=settings.h3_resolution)
@@ -43,14 +59,12 @@ def geo_policy(settings: Settings) -> GeoPolicy:
     )
 
 
-def _build(
-    zone_id: str, name: str, body: ZoneShape, settings: Settings, *, version: int, purpose: str
-) -> store.StoredZone:
+def _build(zone_id: str, name: str, body: ZoneShape, settings: Settings, *, version: int, purpose: str) -> StoredZone:
     config = zone_config(settings)
     shape = parse_shape(body.shape_spec(), config)
     cells = build_cells(shape, config)
     geometry = shape_to_dict(shape)
-    return store.StoredZone(
+    return StoredZone(
         zone_id=zone_id,
         name=name,
         kind="circle" if "circle" in geometry else "polygon",
@@ -63,7 +77,7 @@ def _build(
     )
 
 
-def zone_summary(zone: store.StoredZone) -> ZoneSummary:
+def zone_summary(zone: StoredZone) -> ZoneSummary:
     return ZoneSummary(
         zone_id=zone.zone_id,
         name=zone.name,
@@ -75,7 +89,7 @@ def zone_summary(zone: store.StoredZone) -> ZoneSummary:
     )
 
 
-def zone_view(zone: store.StoredZone) -> ZoneView:
+def zone_view(zone: StoredZone) -> ZoneView:
     return ZoneView(**zone_summary(zone).model_dump(), geometry=zone.geometry)
 
 
@@ -83,13 +97,13 @@ def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -
     access.require_super_admin(actor)
     name = body.name
     zone = _build(f"z-{secrets.token_hex(6)}", name, body, settings, version=1, purpose="unit")
-    store.put_zone(zone, expected_version=None)
+    runtime.zones().put_zone(zone, expected_version=None)
     audit.record(actor.subject, "zone.create", zone.zone_id, {"name": name, "cells": zone.cell_count})
     return zone_view(zone)
 
 
-def _existing(zone_id: str) -> store.StoredZone:
-    zone = store.get_zone(zone_id)
+def _existing(zone_id: str) -> StoredZone:
+    zone = runtime.zones().get_zone(zone_id)
     if zone is None:
         raise NotFoundError("Zona tidak ditemukan.", {"zone_id": zone_id})
     return zone
@@ -109,11 +123,11 @@ def _zones_of_units(unit_ids: frozenset[str]) -> set[str]:
 
 def list_zones(actor: Principal) -> ZonePage:
     access.require_admin(actor)
-    ids = store.list_zone_ids() if actor.is_super_admin else sorted(_zones_of_units(actor.unit_ids))
-    return ZonePage(items=[zone_summary(zone) for zone in store.get_zones(ids)], next=None)
+    ids = runtime.zones().list_zone_ids() if actor.is_super_admin else sorted(_zones_of_units(actor.unit_ids))
+    return ZonePage(items=[zone_summary(zone) for zone in runtime.zones().get_zones(ids)], next=None)
 
 
-def zone_to_update(actor: Principal, zone_id: str) -> store.StoredZone:
+def zone_to_update(actor: Principal, zone_id: str) -> StoredZone:
     """The zone a super admin may change (403 for others, 404 when it does not exist)."""
     access.require_super_admin(actor)
     return _existing(zone_id)
@@ -125,7 +139,7 @@ def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, setting
     name = body.name or current.name
     zone = _build(zone_id, name, body, settings, version=current.version + 1, purpose=current.purpose)
     try:
-        store.put_zone(zone, expected_version=current.version)
+        runtime.zones().put_zone(zone, expected_version=current.version)
     except ConditionFailed as exc:
         raise ConflictError("Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id}) from exc
     audit.record(actor.subject, "zone.update", zone_id, {"version": zone.version, "cells": zone.cell_count})
@@ -138,7 +152,8 @@ def delete_zone(actor: Principal, zone_id: str) -> ZoneDeleted:
     users = [u.unor_id for u in runtime.people().get_units(runtime.people().list_unit_ids()) if zone_id in u.zone_ids]
     if users:
         raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone_id, "unor_ids": users})
-    store.delete_zone(zone_id)
+    runtime.zones().delete_zone(zone_id)
+    _CELLS.invalidate(zone_id)
     audit.record(actor.subject, "zone.delete", zone_id)
     return ZoneDeleted(zone_id=zone_id, deleted=True)
 
@@ -146,7 +161,7 @@ def delete_zone(actor: Principal, zone_id: str) -> ZoneDeleted:
 def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> UnitZones:
     unit_in_scope(actor, unor_id)
     zone_ids = body.zone_ids
-    found = {z.zone_id for z in store.get_zones(zone_ids)}
+    found = {z.zone_id for z in runtime.zones().get_zones(zone_ids)}
     missing = sorted(set(zone_ids) - found)
     if missing:
         raise ValidationError("Zona tidak ditemukan.", {"zone_ids": missing})
@@ -174,13 +189,44 @@ def create_assignment(actor: Principal, body: AssignmentRequest, settings: Setti
         units[nip] = employee.unor_id
     assignment_id = f"a-{secrets.token_hex(6)}"
     zone = _build(f"z-{assignment_id}", f"Dinas luar {letter_no}", body, settings, version=1, purpose="assignment")
-    store.put_zone(zone, expected_version=None)
-    store.save_assignment(
-        store.Assignment(
-            assignment_id, zone.zone_id, frozenset(nips), start.isoformat(), end.isoformat(), letter_no, reason
-        ),
+    runtime.zones().put_zone(zone, expected_version=None)
+    runtime.zones().save_assignment(
+        Assignment(assignment_id, zone.zone_id, frozenset(nips), start.isoformat(), end.isoformat(), letter_no, reason),
         units,
         actor.subject,
     )
     audit.record(actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter_no})
     return AssignmentCreated(assignment_id=assignment_id, zone_id=zone.zone_id, cell_count=zone.cell_count)
+
+
+# --- the geo view of stored zones (check-in) ---------------------------------------------------------
+
+
+def zone_ref(zone: StoredZone, config: ZoneConfig, source: str = "unit") -> ZoneRef:
+    """The geo view of a stored zone; decoded cells are cached per (zone, version) in this process."""
+    cells = _CELLS.get(zone.zone_id, zone.version, lambda: cells_from_storable(zone.cells))
+    shape: Shape = parse_shape(zone.geometry, config)
+    return ZoneRef(zone.zone_id, zone.name, source, cells, shape=shape)  # type: ignore[arg-type]
+
+
+def zone_refs(zone_ids: Sequence[str], config: ZoneConfig) -> list[ZoneRef]:
+    """The zones (as read at most a minute ago) in their geo view."""
+    return [zone_ref(z, config) for z in runtime.zones().cached_zones(zone_ids)]
+
+
+def field_duty_assignments(nip: str, rows: Sequence[Duty], config: ZoneConfig) -> list[FieldDutyAssignment]:
+    """The employee's field duties (their duty rows of a day) as the geo checks take them, with their zones."""
+    zones = {z.zone_id: z for z in runtime.zones().get_zones(r.zone_id for r in rows)}
+    return [
+        FieldDutyAssignment(
+            assignment_id=r.assignment_id,
+            nips=frozenset({nip}),
+            zone=zone_ref(zones[r.zone_id], config, "assignment"),
+            start_date=date.fromisoformat(r.start_date),
+            end_date=date.fromisoformat(r.end_date),
+            letter_no="",
+            reason="",
+        )
+        for r in rows
+        if r.zone_id in zones
+    ]

@@ -90,6 +90,14 @@ class InMemoryPeopleRepository:
                 secrets, activation_hash=code_hash, activation_expires=expires_epoch
             )
 
+    def extend_duty_until(self, nip: str, end_date: str) -> None:
+        """The zones twin's write: move an existing hint to `end_date` when that is later (an absent hint, or
+        an unknown employee, stays as it is), as `DynamoZonesRepository.save_assignment` does."""
+        with self._lock:
+            employee = self._employees.get(nip)
+            if employee is not None and employee.duty_until is not None and employee.duty_until < end_date:
+                self._employees[nip] = replace(employee, duty_until=end_date)
+
     # --- phones --------------------------------------------------------------------------------------
 
     def bind_device(self, nip: str, device_id: str, password_hash: str | None) -> None:

@@ -1,0 +1,97 @@
+"""In-memory twin of the zones repository (`chalicelib.store.zones.ZonesRepository`), for tests and tools.
+
+It keeps the same records in dicts and answers exactly as the DynamoDB repository does, as pinned by
+`tests/unit/store/zones_contract.py`, which both pass. It reads no cache: `cached_zones` is `get_zones`.
+The DynamoDB repository moves an employee's `duty_until` hint on the employees table; this twin does it
+on the in-memory people repository it is built with.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from datetime import date
+
+from chalicelib.domain.attendance import Duty
+from chalicelib.domain.people import Employee
+from chalicelib.domain.zones import Assignment, StoredZone
+from chalicelib.store.base import ConditionFailed
+from chalicelib.store.memory.people import InMemoryPeopleRepository
+from chalicelib.store.zones import no_duty_reaches
+
+
+def _version_holds(stored: StoredZone | None, expected_version: int | None) -> bool:
+    """The condition of a zone write: absent when creating, at the expected version when replacing."""
+    return stored is None if expected_version is None else stored is not None and stored.version == expected_version
+
+
+class InMemoryZonesRepository:
+    """Zones by id, letters by id, duty rows by (NIP, start date#letter id)."""
+
+    def __init__(self, people: InMemoryPeopleRepository) -> None:
+        self._people = people
+        self._zones: dict[str, StoredZone] = {}
+        self._assignments: dict[str, Assignment] = {}
+        self._duties: dict[tuple[str, str], Duty] = {}
+        self._lock = threading.Lock()
+
+    # --- zones ---------------------------------------------------------------------------------------
+
+    def put_zone(self, zone: StoredZone, *, expected_version: int | None) -> None:
+        with self._lock:
+            if not _version_holds(self._zones.get(zone.zone_id), expected_version):
+                raise ConditionFailed("dynamodb")
+            self._zones[zone.zone_id] = zone
+
+    def get_zone(self, zone_id: str) -> StoredZone | None:
+        with self._lock:
+            return self._zones.get(zone_id)
+
+    def get_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
+        with self._lock:
+            return [self._zones[k] for k in sorted(set(zone_ids)) if k in self._zones]
+
+    def cached_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
+        return self.get_zones(zone_ids)
+
+    def list_zone_ids(self) -> list[str]:
+        with self._lock:
+            return sorted(self._zones)
+
+    def delete_zone(self, zone_id: str) -> None:
+        with self._lock:
+            self._zones.pop(zone_id, None)
+
+    # --- field duty ----------------------------------------------------------------------------------
+
+    def save_assignment(self, assignment: Assignment, units: dict[str, str], actor: str) -> None:
+        nips = sorted(assignment.nips)
+        rows = {
+            (nip, f"{assignment.start_date}#{assignment.assignment_id}"): Duty(
+                nip, assignment.assignment_id, units[nip], assignment.zone_id, assignment.start_date,
+                assignment.end_date,
+            )
+            for nip in nips
+        }  # fmt: skip
+        for nip in nips:  # as in DynamoDB: the hints move before the letter's condition is checked
+            self._people.extend_duty_until(nip, assignment.end_date)
+        with self._lock:
+            if assignment.assignment_id in self._assignments:
+                raise ConditionFailed("dynamodb")
+            self._assignments[assignment.assignment_id] = assignment
+            self._duties.update(rows)
+
+    def duties_of(self, nip: str, day: date) -> list[Duty]:
+        until = day.isoformat()
+        with self._lock:
+            keys = sorted(k for k in self._duties if k[0] == nip and k[1] <= f"{until}#~")
+            return [self._duties[k] for k in keys if self._duties[k].end_date >= until]
+
+    def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
+        return [] if no_duty_reaches(employee, day) else self.duties_of(employee.nip, day)
+
+    def duties_of_unit(self, unor_id: str, day: date) -> list[Duty]:
+        until = day.isoformat()
+        with self._lock:
+            rows = sorted(self._duties.items(), key=lambda item: (item[1].start_date, item[0]))
+            return [d for _, d in rows if d.unor_id == unor_id and d.start_date <= until <= d.end_date]

@@ -1,0 +1,218 @@
+"""The behaviour every implementation of `chalicelib.store.calendar.CalendarRepository` must have.
+
+Subclass `CalendarRepositoryContract` as `Test...` and provide a `repo` fixture returning a fresh, empty
+repository: the in-memory twin in tests/unit/store, the DynamoDB one (moto in-process) in
+tests/functional/test_calendar_store.py. Nothing here depends on how the repository is built.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from chalicelib.domain.attendance import Duty
+from chalicelib.domain.calendar import (
+    DateRange,
+    EmployeePlan,
+    Holiday,
+    HolidayKind,
+    Leave,
+    LeaveEntry,
+    LeaveKind,
+    RamadanPeriod,
+    RegencyCalendar,
+    ScheduleEntry,
+)
+from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
+from chalicelib.store.base import parse_iso
+from chalicelib.store.calendar import CalendarRepository, employee_owner, unit_owner
+
+NIP = "198501012010011001"
+OTHER = "199002022015032002"
+OFFICE = WeekSchedule.of(WorkHours.parse("07:30", "16:00"), WorkHours.parse("07:30", "11:00"))
+SHORT = WeekSchedule.of(WorkHours.parse("08:00", "14:00"))
+NIGHT = WorkHours.parse("22:00", "06:00")
+
+
+def version(entry: ScheduleEntry) -> ScheduleVersion:
+    """The version a stored entry stands for."""
+    return ScheduleVersion(
+        date.fromisoformat(entry.effective_from), parse_iso(entry.created_at), WeekSchedule.from_dict(entry.days)
+    )
+
+
+def duty(nip: str, start: str, end: str, unor_id: str = "U1") -> Duty:
+    return Duty(nip, f"a-{start}", unor_id, "z-a", start, end)
+
+
+def leave(kind: LeaveKind, start: date, end: date) -> Leave:
+    return Leave(kind, DateRange(start, end))
+
+
+class CalendarRepositoryContract:
+    """Subclass with a `repo` fixture returning an empty CalendarRepository."""
+
+    def test_a_new_repository_has_no_schedule_holiday_or_leave(self, repo: CalendarRepository) -> None:
+        day = date(2026, 3, 2)
+        assert repo.schedule_history(unit_owner("U1")) == [] and repo.holidays_of_year(2026) == []
+        assert repo.regency_calendar([2026]) == RegencyCalendar() == repo.cached_regency_calendar([2026])
+        assert repo.employee_plan(NIP, "U1", day, day, []) == EmployeePlan()
+        assert repo.unit_plans("U1", day, day, []).plan_for(NIP) == EmployeePlan()
+
+    # --- schedule versions ---------------------------------------------------------------------------
+
+    def test_versions_are_appended_and_listed_by_effective_date(self, repo: CalendarRepository) -> None:
+        # GIVEN two versions of a unit, the later-effective one written first
+        owner = unit_owner("U1")
+        later = repo.add_schedule_version(owner, date(2026, 4, 1), SHORT, "admin")
+        earlier = repo.add_schedule_version(owner, date(2026, 3, 1), OFFICE, "budi")
+        # THEN both are kept as written, by effective date, each with the instant its write answered
+        assert repo.schedule_history(owner) == [
+            ScheduleEntry("2026-03-01", earlier, "budi", OFFICE.to_dict()),
+            ScheduleEntry("2026-04-01", later, "admin", SHORT.to_dict()),
+        ]
+        assert isinstance(parse_iso(later), datetime)
+        # AND other owners have none
+        assert repo.schedule_history(unit_owner("U2")) == [] == repo.schedule_history(employee_owner(NIP))
+
+    def test_an_employee_plan_holds_the_unit_s_and_own_versions(self, repo: CalendarRepository) -> None:
+        # GIVEN a unit version and an own version of the employee
+        repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
+        repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 9), SHORT, "admin", personal_unit="U1")
+        # WHEN the employee's plan is read
+        plan = repo.employee_plan(NIP, "U1", date(2026, 3, 9), date(2026, 3, 10), [])
+        # THEN it holds both, as the histories list them
+        assert plan.unit_versions == tuple(version(e) for e in repo.schedule_history(unit_owner("U1")))
+        assert plan.own_versions == tuple(version(e) for e in repo.schedule_history(employee_owner(NIP)))
+        assert len(plan.unit_versions) == len(plan.own_versions) == 1
+        # AND another employee of the unit has only the unit's
+        other = repo.employee_plan(OTHER, "U1", date(2026, 3, 9), date(2026, 3, 10), [])
+        assert other.unit_versions == plan.unit_versions and other.own_versions == ()
+
+    def test_a_new_unit_version_reaches_the_next_plan(self, repo: CalendarRepository) -> None:
+        # GIVEN a plan read once (a cached read of the unit's versions may sit in front)
+        repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
+        day = date(2026, 3, 9)
+        assert len(repo.employee_plan(NIP, "U1", day, day, []).unit_versions) == 1
+        # WHEN the unit gets another version, THEN the next plan holds it
+        repo.add_schedule_version(unit_owner("U1"), date(2026, 4, 1), SHORT, "admin")
+        assert len(repo.employee_plan(NIP, "U1", day, day, []).unit_versions) == 2
+
+    # --- rosters, leaves and field duty in plans -----------------------------------------------------
+
+    def test_a_plan_holds_the_roster_days_of_its_range(self, repo: CalendarRepository) -> None:
+        # GIVEN a roster of four days, one off, then one day rewritten
+        roster: dict[date, WorkHours | None] = {date(2026, 3, d): NIGHT for d in (1, 2, 3)}
+        roster[date(2026, 3, 4)] = None
+        repo.put_shifts(NIP, "U1", roster, "admin")
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 3): None}, "admin")
+        # WHEN the plan of 2 to 4 March is read
+        plan = repo.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 4), [])
+        # THEN it holds those days as last written, and nothing of another employee
+        assert dict(plan.shifts) == {date(2026, 3, 2): NIGHT, date(2026, 3, 3): None, date(2026, 3, 4): None}
+        assert dict(repo.employee_plan(OTHER, "U1", date(2026, 3, 2), date(2026, 3, 4), []).shifts) == {}
+
+    def test_a_plan_holds_the_leaves_begun_by_its_end(self, repo: CalendarRepository) -> None:
+        # GIVEN three leaves of the employee and one of another
+        ids = {
+            repo.add_leave(LeaveEntry(NIP, "U1", "C", date(2026, 3, 2), date(2026, 3, 4), "Cuti"), "admin"),
+            repo.add_leave(LeaveEntry(NIP, "U1", "S", date(2026, 3, 9), date(2026, 3, 9), None), "admin"),
+            repo.add_leave(LeaveEntry(NIP, "U1", "I", date(2026, 3, 20), date(2026, 3, 20), None), "admin"),
+            repo.add_leave(LeaveEntry(OTHER, "U1", "C", date(2026, 3, 9), date(2026, 3, 9), None), "admin"),
+        }
+        # THEN each got its own id
+        assert len(ids) == 4 and all(i.startswith("l-") for i in ids)
+        # WHEN the plan of 8 to 10 March is read, THEN it holds the employee's leaves begun by the 10th
+        plan = repo.employee_plan(NIP, "U1", date(2026, 3, 8), date(2026, 3, 10), [])
+        assert plan.leaves == (
+            leave(LeaveKind.CUTI, date(2026, 3, 2), date(2026, 3, 4)),
+            leave(LeaveKind.SAKIT, date(2026, 3, 9), date(2026, 3, 9)),
+        )
+
+    def test_a_plan_keeps_the_given_duties_not_ended_before_its_start(self, repo: CalendarRepository) -> None:
+        duties = [duty(NIP, "2026-03-01", "2026-03-07"), duty(NIP, "2026-03-05", "2026-03-12")]
+        plan = repo.employee_plan(NIP, "U1", date(2026, 3, 8), date(2026, 3, 10), duties)
+        assert plan.field_duties == (DateRange(date(2026, 3, 5), date(2026, 3, 12)),)
+
+    def test_unit_plans_hold_each_employee_s_part(self, repo: CalendarRepository) -> None:
+        # GIVEN a unit version, an own version, rosters, leaves and duties of two employees of U1 and one of U2
+        start, end = date(2026, 3, 9), date(2026, 3, 11)
+        repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
+        repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 2), SHORT, "admin", personal_unit="U1")
+        repo.add_schedule_version(employee_owner("X"), date(2026, 3, 2), SHORT, "admin", personal_unit="U2")
+        repo.put_shifts(OTHER, "U1", {date(2026, 3, 8): NIGHT, date(2026, 3, 10): NIGHT, date(2026, 3, 11): None},
+                        "admin")  # fmt: skip
+        repo.put_shifts("X", "U2", {date(2026, 3, 10): NIGHT}, "admin")
+        repo.add_leave(LeaveEntry(NIP, "U1", "C", date(2026, 3, 2), date(2026, 3, 8), None), "admin")
+        repo.add_leave(LeaveEntry(NIP, "U1", "S", date(2026, 3, 11), date(2026, 3, 13), None), "admin")
+        repo.add_leave(LeaveEntry(OTHER, "U1", "I", date(2026, 3, 9), date(2026, 3, 9), None), "admin")
+        repo.add_leave(LeaveEntry("X", "U2", "I", date(2026, 3, 9), date(2026, 3, 9), None), "admin")
+        duties = [duty(NIP, "2026-03-01", "2026-03-08"), duty(OTHER, "2026-03-10", "2026-03-20")]
+        # WHEN the unit's plans of 9 to 11 March are read
+        plans = repo.unit_plans("U1", start, end, duties)
+        # THEN each employee's plan holds their part within the range, and the unit's versions
+        unit_versions = tuple(version(e) for e in repo.schedule_history(unit_owner("U1")))
+        own = tuple(version(e) for e in repo.schedule_history(employee_owner(NIP)))
+        assert plans.plan_for(NIP) == EmployeePlan(
+            unit_versions, own, {}, (leave(LeaveKind.SAKIT, date(2026, 3, 11), date(2026, 3, 13)),), ()
+        )
+        assert plans.plan_for(OTHER) == EmployeePlan(
+            unit_versions,
+            (),
+            {date(2026, 3, 10): NIGHT, date(2026, 3, 11): None},
+            (leave(LeaveKind.IZIN, date(2026, 3, 9), date(2026, 3, 9)),),
+            (DateRange(date(2026, 3, 10), date(2026, 3, 20)),),
+        )
+        # AND an employee of another unit has only U1's versions there
+        assert plans.plan_for("X") == EmployeePlan(unit_versions)
+
+    # --- holidays and Ramadan ------------------------------------------------------------------------
+
+    def test_holidays_are_listed_by_date_within_their_year(self, repo: CalendarRepository) -> None:
+        # GIVEN holidays of two years, one day written twice
+        repo.put_holiday(date(2026, 8, 17), "HUT RI", "national")
+        repo.put_holiday(date(2026, 1, 1), "Tahun Baru", "national")
+        repo.put_holiday(date(2027, 1, 1), "Tahun Baru", "national")
+        repo.put_holiday(date(2026, 8, 17), "Hari Kemerdekaan", "cuti_bersama")
+        # THEN a year lists its own, by date, as last written
+        assert repo.holidays_of_year(2026) == [
+            Holiday(date(2026, 1, 1), "Tahun Baru", HolidayKind.NATIONAL),
+            Holiday(date(2026, 8, 17), "Hari Kemerdekaan", HolidayKind.CUTI_BERSAMA),
+        ]
+        assert repo.holidays_of_year(2027) == [Holiday(date(2027, 1, 1), "Tahun Baru")]
+
+    def test_a_deleted_holiday_is_gone_and_deleting_nothing_says_so(self, repo: CalendarRepository) -> None:
+        repo.put_holiday(date(2026, 1, 1), "Tahun Baru", "national")
+        assert repo.delete_holiday(date(2026, 1, 1)) is True
+        assert repo.holidays_of_year(2026) == []
+        assert repo.delete_holiday(date(2026, 1, 1)) is False
+
+    def test_the_regency_calendar_holds_the_years_holidays_and_every_ramadan(self, repo: CalendarRepository) -> None:
+        # GIVEN holidays of three years and two Ramadan periods, one of them rewritten
+        for year in (2025, 2026, 2027):
+            repo.put_holiday(date(year, 1, 1), "Tahun Baru", "national")
+        repo.put_ramadan(2027, DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin")
+        repo.put_ramadan(2026, DateRange(date(2026, 2, 17), date(2026, 3, 18)), "admin")
+        repo.put_ramadan(2026, DateRange(date(2026, 2, 18), date(2026, 3, 19)), "admin")
+        # WHEN the calendar of 2026 and 2027 is read
+        calendar = repo.regency_calendar([2027, 2026, 2026])
+        # THEN it holds those years' holidays and every Ramadan, by year, as last written
+        assert calendar == RegencyCalendar.of(
+            (Holiday(date(2026, 1, 1), "Tahun Baru"), Holiday(date(2027, 1, 1), "Tahun Baru")),
+            (
+                RamadanPeriod(DateRange(date(2026, 2, 18), date(2026, 3, 19))),
+                RamadanPeriod(DateRange(date(2027, 2, 8), date(2027, 3, 9))),
+            ),
+        )
+        assert repo.cached_regency_calendar([2026, 2027]) == calendar
+
+    def test_the_cached_calendar_sees_this_process_s_writes(self, repo: CalendarRepository) -> None:
+        # GIVEN the cached calendar read once
+        assert repo.cached_regency_calendar([2026]) == RegencyCalendar()
+        # WHEN a holiday is put, THEN the cached read holds it; WHEN deleted, no longer
+        repo.put_holiday(date(2026, 1, 1), "Tahun Baru", "national")
+        assert repo.cached_regency_calendar([2026]) == RegencyCalendar.of((Holiday(date(2026, 1, 1), "Tahun Baru"),))
+        repo.delete_holiday(date(2026, 1, 1))
+        assert repo.cached_regency_calendar([2026]) == RegencyCalendar()
+        # AND a Ramadan period reaches it too
+        repo.put_ramadan(2026, DateRange(date(2026, 2, 18), date(2026, 3, 19)), "admin")
+        assert repo.cached_regency_calendar([2026]).ramadan_on(date(2026, 3, 1)) is not None

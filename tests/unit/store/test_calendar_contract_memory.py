@@ -1,0 +1,16 @@
+"""The calendar repository contract run against the in-memory twin."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.store.calendar import CalendarRepository
+from chalicelib.store.memory.calendar import InMemoryCalendarRepository
+
+from .calendar_contract import CalendarRepositoryContract
+
+
+class TestInMemoryCalendarRepository(CalendarRepositoryContract):
+    @pytest.fixture
+    def repo(self) -> CalendarRepository:
+        return InMemoryCalendarRepository()

@@ -1,0 +1,192 @@
+"""The behaviour every implementation of `chalicelib.store.zones.ZonesRepository` must have.
+
+Subclass `ZonesRepositoryContract` as `Test...` and provide three fixtures: `repo`, a fresh, empty
+repository; `people`, the people repository whose employees carry the `duty_until` hints `repo` moves; and
+`set_hint`, which stores an employee with a given hint there. The in-memory twins run it in tests/unit/store,
+the DynamoDB ones (moto in-process) in tests/functional/test_zones_store.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from chalicelib.domain.attendance import Duty
+from chalicelib.domain.people import Employee
+from chalicelib.domain.zones import Assignment, StoredZone
+from chalicelib.store.base import ConditionFailed
+from chalicelib.store.people import PeopleRepository
+from chalicelib.store.zones import ZonesRepository
+
+NIP = "198501012010011001"
+OTHER = "199002022015032002"
+THIRD = "199103032016041003"
+NO_FIELD_DUTY = "0000-00-00"
+
+SetHint = Callable[[str, str | None], None]
+
+
+def zone(zone_id: str = "z-1", **changes: object) -> StoredZone:
+    """A circle zone of a few cells; keyword arguments override fields."""
+    base = StoredZone(
+        zone_id=zone_id,
+        name="Kantor Bupati",
+        kind="circle",
+        geometry={"circle": {"lat": -6.84, "lon": 107.48, "radius_m": 150.0}},
+        resolution=11,
+        cells=["8b8c1a0d0a2cfff", "8b8c1a0d0a2dfff"],
+        cell_count=2,
+        version=1,
+        purpose="unit",
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def letter(assignment_id: str = "a-1", nips: tuple[str, ...] = (NIP,), **changes: object) -> Assignment:
+    """A field-duty letter from 2026-03-02 to 2026-03-06 in zone z-a; keyword arguments override fields."""
+    base = Assignment(assignment_id, "z-a", frozenset(nips), "2026-03-02", "2026-03-06", "800/12", "Survei")
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def duty(nip: str, assignment: Assignment, unor_id: str = "U1") -> Duty:
+    return Duty(nip, assignment.assignment_id, unor_id, assignment.zone_id, assignment.start_date, assignment.end_date)
+
+
+class ZonesRepositoryContract:
+    """Subclass with `repo`, `people` and `set_hint` fixtures (see the module's docstring)."""
+
+    # --- zones ---------------------------------------------------------------------------------------
+
+    def test_a_new_repository_knows_no_zone_and_no_duty(self, repo: ZonesRepository) -> None:
+        assert repo.get_zone("z-1") is None and repo.get_zones(["z-1"]) == [] and repo.get_zones([]) == []
+        assert repo.cached_zones(["z-1"]) == [] and repo.list_zone_ids() == []
+        assert repo.duties_of(NIP, date(2026, 3, 2)) == [] and repo.duties_of_unit("U1", date(2026, 3, 2)) == []
+
+    def test_a_created_zone_reads_back_whole(self, repo: ZonesRepository) -> None:
+        # WHEN a zone is created
+        repo.put_zone(zone(), expected_version=None)
+        # THEN every read gives it back as written
+        assert repo.get_zone("z-1") == zone()
+        assert repo.get_zones(["z-1"]) == [zone()] == repo.cached_zones(["z-1"])
+        assert repo.list_zone_ids() == ["z-1"]
+
+    def test_creating_an_existing_zone_is_refused(self, repo: ZonesRepository) -> None:
+        # GIVEN a zone
+        repo.put_zone(zone(), expected_version=None)
+        # WHEN another zone is created under its id
+        with pytest.raises(ConditionFailed):
+            repo.put_zone(zone(name="Lain"), expected_version=None)
+        # THEN the first one is kept
+        assert repo.get_zone("z-1") == zone()
+
+    def test_a_zone_is_replaced_only_at_the_expected_version(self, repo: ZonesRepository) -> None:
+        # GIVEN a zone at version 1, changed once to version 2
+        repo.put_zone(zone(), expected_version=None)
+        repo.put_zone(zone(name="Baru", version=2), expected_version=1)
+        assert repo.get_zone("z-1") == zone(name="Baru", version=2)
+        # WHEN a second admin, who read version 1, writes too
+        with pytest.raises(ConditionFailed):
+            repo.put_zone(zone(name="Basi", version=2), expected_version=1)
+        # THEN the change of the first one stays
+        assert repo.get_zone("z-1") == zone(name="Baru", version=2)
+
+    def test_replacing_a_missing_zone_is_refused(self, repo: ZonesRepository) -> None:
+        with pytest.raises(ConditionFailed):
+            repo.put_zone(zone(version=2), expected_version=1)
+        assert repo.get_zone("z-1") is None
+
+    def test_zones_are_read_by_id_each_once_the_missing_left_out(self, repo: ZonesRepository) -> None:
+        # GIVEN three zones created in no particular order
+        for zone_id in ("z-3", "z-1", "z-2"):
+            repo.put_zone(zone(zone_id), expected_version=None)
+        # WHEN they are asked for with repeats and an unknown id
+        asked = ["z-3", "z-9", "z-1", "z-3"]
+        # THEN each known one comes once, by id, from both reads
+        assert repo.get_zones(asked) == [zone("z-1"), zone("z-3")] == repo.cached_zones(asked)
+        assert repo.list_zone_ids() == ["z-1", "z-2", "z-3"]
+
+    def test_the_cached_read_sees_this_process_s_writes(self, repo: ZonesRepository) -> None:
+        # GIVEN a zone read through the cached read
+        repo.put_zone(zone(), expected_version=None)
+        assert repo.cached_zones(["z-1"]) == [zone()]
+        # WHEN it is changed, THEN the cached read gives the new version
+        repo.put_zone(zone(version=2, cells=["8b8c1a0d0a2cfff"], cell_count=1), expected_version=1)
+        assert repo.cached_zones(["z-1"]) == [zone(version=2, cells=["8b8c1a0d0a2cfff"], cell_count=1)]
+        # WHEN it is deleted, THEN the cached read no longer gives it
+        repo.delete_zone("z-1")
+        assert repo.cached_zones(["z-1"]) == []
+
+    def test_a_deleted_zone_is_gone(self, repo: ZonesRepository) -> None:
+        # GIVEN two zones
+        repo.put_zone(zone("z-1"), expected_version=None)
+        repo.put_zone(zone("z-2"), expected_version=None)
+        # WHEN one is deleted
+        repo.delete_zone("z-1")
+        # THEN only the other is read or listed, and the id can be created again
+        assert repo.get_zone("z-1") is None and repo.get_zones(["z-1", "z-2"]) == [zone("z-2")]
+        assert repo.list_zone_ids() == ["z-2"]
+        repo.put_zone(zone("z-1", name="Lagi"), expected_version=None)
+        assert repo.get_zone("z-1") == zone("z-1", name="Lagi")
+
+    # --- field duty ----------------------------------------------------------------------------------
+
+    def test_a_letter_gives_each_employee_a_duty_on_each_day_of_its_range(self, repo: ZonesRepository) -> None:
+        # WHEN a letter names two employees of two units
+        assignment = letter(nips=(NIP, OTHER))
+        repo.save_assignment(assignment, {NIP: "U1", OTHER: "U2"}, "admin")
+        # THEN each has the duty from its first to its last day, and not the day before or after
+        for day in (2, 4, 6):
+            assert repo.duties_of(NIP, date(2026, 3, day)) == [duty(NIP, assignment)]
+            assert repo.duties_of(OTHER, date(2026, 3, day)) == [duty(OTHER, assignment, "U2")]
+            assert repo.duties_of_unit("U1", date(2026, 3, day)) == [duty(NIP, assignment)]
+        for day in (1, 7):
+            assert repo.duties_of(NIP, date(2026, 3, day)) == [] == repo.duties_of_unit("U1", date(2026, 3, day))
+        assert repo.duties_of(THIRD, date(2026, 3, 4)) == [] == repo.duties_of_unit("U3", date(2026, 3, 4))
+
+    def test_overlapping_duties_come_by_start_date(self, repo: ZonesRepository) -> None:
+        # GIVEN two letters for the same employee, the later-starting one saved first
+        late = letter("a-1", start_date="2026-03-04", end_date="2026-03-10")
+        early = letter("a-2", zone_id="z-b", start_date="2026-03-01", end_date="2026-03-05")
+        repo.save_assignment(late, {NIP: "U1"}, "admin")
+        repo.save_assignment(early, {NIP: "U1"}, "admin")
+        # WHEN a day both cover is read, THEN both come, the earlier start first
+        assert repo.duties_of(NIP, date(2026, 3, 5)) == [duty(NIP, early), duty(NIP, late)]
+        assert repo.duties_of_unit("U1", date(2026, 3, 5)) == [duty(NIP, early), duty(NIP, late)]
+        # AND a day only one covers gives that one
+        assert repo.duties_of(NIP, date(2026, 3, 8)) == [duty(NIP, late)]
+
+    def test_a_letter_id_is_used_once_and_a_refused_letter_writes_nothing(self, repo: ZonesRepository) -> None:
+        # GIVEN a saved letter
+        repo.save_assignment(letter(), {NIP: "U1"}, "admin")
+        # WHEN another letter comes under the same id for someone else
+        with pytest.raises(ConditionFailed):
+            repo.save_assignment(letter(nips=(OTHER,), zone_id="z-b"), {OTHER: "U2"}, "admin")
+        # THEN none of its duty rows is stored and the first letter's stay
+        assert repo.duties_of(OTHER, date(2026, 3, 4)) == [] == repo.duties_of_unit("U2", date(2026, 3, 4))
+        assert repo.duties_of(NIP, date(2026, 3, 4)) == [duty(NIP, letter())]
+
+    def test_a_letter_moves_the_employees_hints_only_later(
+        self, repo: ZonesRepository, people: PeopleRepository, set_hint: SetHint
+    ) -> None:
+        # GIVEN an employee never on field duty, one whose hint is already later, one without a hint
+        set_hint(NIP, NO_FIELD_DUTY)
+        set_hint(OTHER, "2026-12-31")
+        set_hint(THIRD, None)
+        # WHEN a letter ending 2026-03-06 names all three
+        repo.save_assignment(letter(nips=(NIP, OTHER, THIRD)), {NIP: "U1", OTHER: "U1", THIRD: "U1"}, "admin")
+        # THEN only the earlier hint moves to the letter's end; an absent one stays absent
+        hints = {nip: getattr(people.get_employee(nip), "duty_until", "?") for nip in (NIP, OTHER, THIRD)}
+        assert hints == {NIP: "2026-03-06", OTHER: "2026-12-31", THIRD: None}
+
+    def test_the_hint_spares_the_read_only_when_it_is_earlier(self, repo: ZonesRepository) -> None:
+        # GIVEN a duty row from 2026-03-02 to 2026-03-06
+        repo.save_assignment(letter(), {NIP: "U1"}, "admin")
+        employee = Employee(NIP, "Asep", "U1")
+        day = date(2026, 3, 4)
+        # THEN a record whose hint ends before the day reads nothing; a later or absent hint reads the row
+        assert repo.duties_of_employee(replace(employee, duty_until="2026-03-03"), day) == []
+        assert repo.duties_of_employee(replace(employee, duty_until="2026-03-06"), day) == [duty(NIP, letter())]
+        assert repo.duties_of_employee(employee, day) == [duty(NIP, letter())]

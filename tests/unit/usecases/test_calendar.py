@@ -1,0 +1,176 @@
+"""Schedules, rosters, holidays, Ramadan and leaves (chalicelib.usecases.calendar) on the in-memory repositories."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from chalicelib.domain.calendar import DateRange, LeaveKind
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.schedule import WorkHours
+from chalicelib.errors import ForbiddenError, NotFoundError, ValidationError
+from chalicelib.settings import Settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import calendar
+from chalicelib.usecases.schemas.calendar import (
+    HolidayRequest,
+    HolidaysQuery,
+    LeaveRequest,
+    RamadanRequest,
+    ScheduleRequest,
+    ShiftsRequest,
+)
+
+from .admin_fixtures import AuditTrail, audited, settings
+
+__all__ = ["audited", "settings"]  # the shared fixtures this module uses
+
+SUPER = Principal("admin", "super_admin")
+UNIT_ADMIN = Principal("ua", "unit_admin", frozenset({"U1"}))
+NIP = "198501012010011001"
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 08:00 in Jakarta
+WEEK = {day: {"start": "07:30", "end": "16:00"} for day in ("mon", "tue", "wed", "thu", "fri")}
+
+
+@pytest.fixture
+def unit(repos: Repositories) -> Repositories:
+    """Unit U1 with one employee, and unit U2."""
+    repos.people.upsert_unit("U1", "Dinas Pendidikan")
+    repos.people.upsert_unit("U2", "Dinas Kesehatan")
+    repos.people.put_employee(Employee(NIP, "Asep", "U1"))
+    return repos
+
+
+def schedule(effective_from: str, days: dict[str, object] = WEEK) -> ScheduleRequest:
+    return ScheduleRequest.model_validate({"effective_from": effective_from, "days": days})
+
+
+# --- schedules ---------------------------------------------------------------------------------------
+
+
+def test_unit_schedule_versions_are_appended_and_listed(
+    unit: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN a version from today
+    first = calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-03-02"), settings, NOW)
+    assert [v.effective_from for v in first.versions] == ["2026-03-02"]
+    # WHEN a shorter week is set from April
+    short = {"mon": {"start": "08:00", "end": "14:00"}}
+    second = calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01", short), settings, NOW)
+    # THEN both versions are listed, by effective date, each as written and by whom
+    assert second.effective_from == "2026-04-01" and second.days == short
+    listed = calendar.get_unit_schedule(SUPER, "U1").versions
+    assert [(v.effective_from, v.created_by, v.days) for v in listed] == [
+        ("2026-03-02", "ua", WEEK),
+        ("2026-04-01", "ua", short),
+    ]
+    assert listed[1].created_at == second.created_at
+    assert audited == [("ua", "schedule.unit", "U1"), ("ua", "schedule.unit", "U1")]
+
+
+def test_a_schedule_is_never_retroactive_nor_outside_the_admin_s_units(unit: Repositories, settings: Settings) -> None:
+    with pytest.raises(ValidationError):
+        calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-03-01"), settings, NOW)
+    with pytest.raises(ForbiddenError):
+        calendar.set_unit_schedule(UNIT_ADMIN, "U2", schedule("2026-03-02"), settings, NOW)
+    with pytest.raises(NotFoundError):
+        calendar.set_unit_schedule(SUPER, "U9", schedule("2026-03-02"), settings, NOW)
+    assert calendar.get_unit_schedule(SUPER, "U1").versions == []
+
+
+def test_an_employee_s_own_schedule_reaches_their_plan(unit: Repositories, settings: Settings) -> None:
+    answer = calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-03-09"), settings, NOW)
+    assert answer.nip == NIP and [v.effective_from for v in answer.versions] == ["2026-03-09"]
+    plan = unit.calendar.employee_plan(NIP, "U1", date(2026, 3, 9), date(2026, 3, 9), [])
+    assert [v.effective_from for v in plan.own_versions] == [date(2026, 3, 9)] and plan.unit_versions == ()
+    # AND the unit's plans list it for the employee
+    assert unit.calendar.unit_plans("U1", date(2026, 3, 9), date(2026, 3, 9), []).plan_for(NIP) == plan
+    with pytest.raises(NotFoundError):
+        calendar.set_employee_schedule(UNIT_ADMIN, "198501012010011999", schedule("2026-03-09"), settings, NOW)
+
+
+def test_a_roster_sets_hours_or_days_off(unit: Repositories) -> None:
+    body = ShiftsRequest.model_validate(
+        {"shifts": {"2026-03-02": {"start": "22:00", "end": "06:00"}, "2026-03-03": None}}
+    )
+    assert calendar.set_shifts(UNIT_ADMIN, NIP, body).days == 2
+    plan = unit.calendar.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 3), [])
+    assert dict(plan.shifts) == {date(2026, 3, 2): WorkHours.parse("22:00", "06:00"), date(2026, 3, 3): None}
+    bad = ShiftsRequest.model_validate({"shifts": {"2026-03-04": {"start": "08:00", "end": "08:00"}}})
+    with pytest.raises(ValidationError):
+        calendar.set_shifts(UNIT_ADMIN, NIP, bad)
+
+
+# --- holidays and Ramadan ----------------------------------------------------------------------------
+
+
+def test_holidays_are_put_listed_and_deleted_by_a_super_admin(unit: Repositories) -> None:
+    # GIVEN two holidays put out of order
+    calendar.put_holiday(SUPER, "2026-08-17", HolidayRequest(name="HUT RI", kind="national"))
+    put = calendar.put_holiday(SUPER, "2026-01-01", HolidayRequest(name="Tahun Baru"))
+    assert (put.date, put.name, put.kind) == ("2026-01-01", "Tahun Baru", "local")
+    # THEN the year lists them by date, in the answer's shape
+    page = calendar.list_holidays(UNIT_ADMIN, HolidaysQuery(year=2026), NOW)
+    assert [(h.date, h.name, h.kind) for h in page.items] == [
+        ("2026-01-01", "Tahun Baru", "local"),
+        ("2026-08-17", "HUT RI", "national"),
+    ]
+    assert page.next is None and calendar.list_holidays(SUPER, HolidaysQuery(), NOW) == page
+    # AND they are deleted once
+    assert calendar.delete_holiday(SUPER, "2026-01-01").deleted is True
+    with pytest.raises(NotFoundError):
+        calendar.delete_holiday(SUPER, "2026-01-01")
+    assert [h.date for h in calendar.list_holidays(SUPER, HolidaysQuery(year=2026), NOW).items] == ["2026-08-17"]
+
+
+def test_only_a_super_admin_writes_the_regency_calendar(unit: Repositories) -> None:
+    with pytest.raises(ForbiddenError):
+        calendar.put_holiday(UNIT_ADMIN, "2026-01-01", HolidayRequest(name="Tahun Baru"))
+    with pytest.raises(ForbiddenError):
+        calendar.put_ramadan(UNIT_ADMIN, "2026", RamadanRequest.model_validate(_ramadan()))
+    assert (
+        unit.calendar.regency_calendar([2026]).holidays == {} and unit.calendar.regency_calendar([2026]).ramadan == ()
+    )
+
+
+def _ramadan(start: str = "2026-02-18", end: str = "2026-03-19") -> dict[str, str]:
+    return {"start_date": start, "end_date": end}
+
+
+def test_ramadan_is_set_per_year_within_a_month(unit: Repositories) -> None:
+    answer = calendar.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(_ramadan()))
+    assert (answer.year, answer.start_date, answer.end_date) == (2026, "2026-02-18", "2026-03-19")
+    assert unit.calendar.regency_calendar([2026]).ramadan_on(date(2026, 3, 1)) is not None
+    for year, body in (("26", _ramadan()), ("2027", _ramadan()), ("2026", _ramadan(end="2026-03-25"))):
+        with pytest.raises(ValidationError):
+            calendar.put_ramadan(SUPER, year, RamadanRequest.model_validate(body))
+
+
+# --- leaves ------------------------------------------------------------------------------------------
+
+
+def leave(**changes: object) -> LeaveRequest:
+    return LeaveRequest.model_validate(
+        {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-02", "end_date": "2026-03-03", **changes}
+    )
+
+
+def test_a_leave_is_recorded_and_reaches_the_plan(unit: Repositories) -> None:
+    answer = calendar.add_leave(UNIT_ADMIN, leave())
+    assert answer.leave_id.startswith("l-") and (answer.nip, answer.type) == (NIP, "SAKIT")
+    plan = unit.calendar.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 2), [])
+    assert [(lv.kind, lv.period) for lv in plan.leaves] == [
+        (LeaveKind.SAKIT, DateRange(date(2026, 3, 2), date(2026, 3, 3)))
+    ]
+
+
+def test_a_leave_is_refused_for_a_bad_range_or_an_employee_out_of_scope(unit: Repositories) -> None:
+    with pytest.raises(ValidationError):
+        calendar.add_leave(UNIT_ADMIN, leave(end_date="2026-03-01"))
+    with pytest.raises(ValidationError):
+        calendar.add_leave(UNIT_ADMIN, leave(end_date="2027-03-05"))
+    unit.people.put_employee(Employee("199002022015032002", "Budi", "U2"))
+    with pytest.raises(ForbiddenError):
+        calendar.add_leave(UNIT_ADMIN, leave(nip="199002022015032002"))
+    assert unit.calendar.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 9), []).leaves == ()

@@ -1,0 +1,183 @@
+"""Work zones, unit zones and field-duty letters (chalicelib.usecases.zones) on the in-memory repositories."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from chalicelib.settings import Settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import zones
+from chalicelib.usecases.schemas.zones import AssignmentRequest, CreateZoneRequest, UnitZonesRequest, UpdateZoneRequest
+
+from .admin_fixtures import AuditTrail, audited, settings
+
+__all__ = ["audited", "settings"]  # the shared fixtures this module uses
+
+SUPER = Principal("admin", "super_admin")
+UNIT_ADMIN = Principal("ua", "unit_admin", frozenset({"U1"}))
+NIP = "198501012010011001"
+OTHER = "199002022015032002"
+CIRCLE = {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
+
+
+@pytest.fixture
+def units(repos: Repositories) -> Repositories:
+    """Units U1 and U2, an employee in each."""
+    for unor_id in ("U1", "U2"):
+        repos.people.upsert_unit(unor_id, f"Dinas {unor_id}")
+    repos.people.put_employee(Employee(NIP, "Asep", "U1"))
+    repos.people.put_employee(Employee(OTHER, "Budi", "U2"))
+    return repos
+
+
+def create(settings: Settings, name: str = "Kantor", shape: dict[str, Any] = CIRCLE) -> str:
+    return zones.create_zone(SUPER, CreateZoneRequest.model_validate({"name": name, **shape}), settings).zone_id
+
+
+def assignment(**changes: object) -> AssignmentRequest:
+    body = {"nips": [NIP], "start_date": "2026-03-02", "end_date": "2026-03-06", "letter_no": "800/12",
+            "reason": "Survei", **CIRCLE, **changes}  # fmt: skip
+    return AssignmentRequest.model_validate(body)
+
+
+# --- zones -------------------------------------------------------------------------------------------
+
+
+def test_a_super_admin_creates_a_zone_at_version_1(
+    repos: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    view = zones.create_zone(SUPER, CreateZoneRequest.model_validate({"name": "Kantor", **CIRCLE}), settings)
+    assert (view.name, view.kind, view.version, view.purpose) == ("Kantor", "circle", 1, "unit")
+    stored = repos.zones.get_zone(view.zone_id)
+    assert stored is not None and stored.cell_count == view.cell_count > 0 and stored.geometry == view.geometry
+    assert audited == [("admin", "zone.create", view.zone_id)]
+
+
+def test_only_a_super_admin_creates_changes_or_deletes_zones(repos: Repositories, settings: Settings) -> None:
+    with pytest.raises(ForbiddenError):
+        zones.create_zone(UNIT_ADMIN, CreateZoneRequest.model_validate({"name": "x", **CIRCLE}), settings)
+    zone_id = create(settings)
+    with pytest.raises(ForbiddenError):
+        zones.update_zone(UNIT_ADMIN, zone_id, UpdateZoneRequest.model_validate(CIRCLE), settings)
+    with pytest.raises(ForbiddenError):
+        zones.delete_zone(UNIT_ADMIN, zone_id)
+    assert repos.zones.list_zone_ids() == [zone_id]
+
+
+def test_an_update_bumps_the_version_and_keeps_an_absent_name(repos: Repositories, settings: Settings) -> None:
+    zone_id = create(settings)
+    bigger = {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 150}}
+    view = zones.update_zone(SUPER, zone_id, UpdateZoneRequest.model_validate(bigger), settings)
+    assert (view.name, view.version) == ("Kantor", 2)
+    stored = repos.zones.get_zone(zone_id)
+    assert stored is not None and stored.version == 2 and stored.cell_count == view.cell_count
+
+
+def test_an_update_from_a_stale_read_is_a_conflict(
+    repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a zone another admin has changed since this one read it at version 1
+    zone_id = create(settings)
+    stale = repos.zones.get_zone(zone_id)
+    zones.update_zone(SUPER, zone_id, UpdateZoneRequest.model_validate({"name": "Baru", **CIRCLE}), settings)
+    monkeypatch.setattr(repos.zones, "get_zone", lambda _: stale)
+    # WHEN this admin writes, THEN it is refused and the other change stays
+    with pytest.raises(ConflictError):
+        zones.update_zone(SUPER, zone_id, UpdateZoneRequest.model_validate({"name": "Basi", **CIRCLE}), settings)
+    monkeypatch.undo()
+    current = repos.zones.get_zone(zone_id)
+    assert current is not None and (current.name, current.version) == ("Baru", 2)
+
+
+def test_an_unknown_zone_is_not_found(repos: Repositories, settings: Settings) -> None:
+    with pytest.raises(NotFoundError):
+        zones.update_zone(SUPER, "z-none", UpdateZoneRequest.model_validate(CIRCLE), settings)
+    with pytest.raises(NotFoundError):
+        zones.get_zone(SUPER, "z-none")
+    with pytest.raises(NotFoundError):
+        zones.delete_zone(SUPER, "z-none")
+
+
+def test_a_unit_admin_sees_only_the_zones_of_their_units(units: Repositories, settings: Settings) -> None:
+    # GIVEN a zone of U1, one of U2 and one of no unit
+    mine, theirs, loose = create(settings, "A"), create(settings, "B"), create(settings, "C")
+    zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[mine]))
+    zones.set_unit_zones(SUPER, "U2", UnitZonesRequest(zone_ids=[theirs]))
+    # THEN the admin of U1 lists and reads only U1's; the super admin every zone, by id
+    assert [z.zone_id for z in zones.list_zones(UNIT_ADMIN).items] == [mine]
+    assert zones.get_zone(UNIT_ADMIN, mine).zone_id == mine
+    with pytest.raises(NotFoundError):
+        zones.get_zone(UNIT_ADMIN, theirs)
+    assert [z.zone_id for z in zones.list_zones(SUPER).items] == sorted([mine, theirs, loose])
+
+
+def test_unit_zones_must_exist_and_replace_the_unit_s_zones(units: Repositories, settings: Settings) -> None:
+    first, second = create(settings, "A"), create(settings, "B")
+    with pytest.raises(ValidationError):
+        zones.set_unit_zones(UNIT_ADMIN, "U1", UnitZonesRequest(zone_ids=[first, "z-none"]))
+    assert zones.set_unit_zones(UNIT_ADMIN, "U1", UnitZonesRequest(zone_ids=[second, first])).zone_ids == sorted(
+        [first, second]
+    )
+    zones.set_unit_zones(UNIT_ADMIN, "U1", UnitZonesRequest(zone_ids=[second]))
+    unit = units.people.get_unit("U1")
+    assert unit is not None and unit.zone_ids == {second}
+    with pytest.raises(ForbiddenError):
+        zones.set_unit_zones(UNIT_ADMIN, "U2", UnitZonesRequest(zone_ids=[first]))
+
+
+def test_a_zone_in_use_by_a_unit_is_not_deleted(units: Repositories, settings: Settings) -> None:
+    used, unused = create(settings, "A"), create(settings, "B")
+    zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[used]))
+    with pytest.raises(ConflictError):
+        zones.delete_zone(SUPER, used)
+    assert zones.delete_zone(SUPER, unused).deleted is True
+    assert units.zones.list_zone_ids() == [used]
+
+
+# --- field duty --------------------------------------------------------------------------------------
+
+
+def test_a_letter_stores_its_zone_and_a_duty_per_employee(units: Repositories, settings: Settings) -> None:
+    # WHEN a unit admin gives an employee a letter
+    created = zones.create_assignment(UNIT_ADMIN, assignment(), settings)
+    # THEN its zone is stored for the letter and the employee has the duty on its days, not after
+    zone = units.zones.get_zone(created.zone_id)
+    assert zone is not None and zone.purpose == "assignment" and zone.name == "Dinas luar 800/12"
+    duties = units.zones.duties_of(NIP, date(2026, 3, 4))
+    assert [(d.assignment_id, d.zone_id, d.unor_id) for d in duties] == [(created.assignment_id, zone.zone_id, "U1")]
+    assert units.zones.duties_of(NIP, date(2026, 3, 7)) == []
+
+
+def test_a_letter_is_refused_for_unknown_or_foreign_employees_and_bad_ranges(
+    units: Repositories, settings: Settings
+) -> None:
+    with pytest.raises(ValidationError):
+        zones.create_assignment(UNIT_ADMIN, assignment(nips=["198501012010011999"]), settings)
+    with pytest.raises(ForbiddenError):
+        zones.create_assignment(UNIT_ADMIN, assignment(nips=[NIP, OTHER]), settings)
+    with pytest.raises(ValidationError):
+        zones.create_assignment(UNIT_ADMIN, assignment(end_date="2026-03-01"), settings)
+    with pytest.raises(ValidationError):
+        zones.create_assignment(UNIT_ADMIN, assignment(end_date="2027-03-06"), settings)
+    assert units.zones.list_zone_ids() == [] and units.zones.duties_of(NIP, date(2026, 3, 4)) == []
+
+
+def test_the_check_in_sees_unit_zones_and_the_day_s_field_duty(units: Repositories, settings: Settings) -> None:
+    # GIVEN a unit zone and a letter
+    unit_zone = create(settings)
+    created = zones.create_assignment(SUPER, assignment(), settings)
+    config = zones.zone_config(settings)
+    # THEN the geo views name their zones and sources
+    refs = zones.zone_refs([unit_zone, "z-none"], config)
+    assert [(r.zone_id, r.name, r.source) for r in refs] == [(unit_zone, "Kantor", "unit")]
+    rows = units.zones.duties_of(NIP, date(2026, 3, 4))
+    duties = zones.field_duty_assignments(NIP, rows, config)
+    assert [(d.assignment_id, d.zone.zone_id, d.zone.source, d.nips) for d in duties] == [
+        (created.assignment_id, created.zone_id, "assignment", frozenset({NIP}))
+    ]
+    assert (duties[0].start_date, duties[0].end_date) == (date(2026, 3, 2), date(2026, 3, 6))
