@@ -1,9 +1,9 @@
-"""The check-in use case on the in-memory twins: its idempotency and the refusals before anything is judged.
+"""The check-in use case on the in-memory twins, with the real face engine on real photos (../shared/faces).
 
 A request's answer is kept under its client request id: a retry gets it again, another body under the same
 id is a conflict, a request still in flight answers 503, and an attempt that fails before recording releases
-its claim so that the retry runs again. The photo is a real one from ../shared/faces (only decoded here: the
-refusals below come before the face is analysed).
+its claim so that the retry runs again. A judged check-in records its event, photo, fingerprint, mark and
+answer together; a refusal is recorded with its photo; of two requests with one challenge one wins.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib import runtime
 from chalicelib.attendance import challenges
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
@@ -26,13 +27,19 @@ from chalicelib.errors import (
     DeviceMismatchError,
     UnavailableError,
 )
-from chalicelib.settings import build_settings
+from chalicelib.settings import Settings, build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import checkin
+from chalicelib.usecases import checkin, faces, zones
 from chalicelib.usecases.schemas.attendance import CheckinBody
+from chalicelib.usecases.schemas.zones import CreateZoneRequest
 from tests.conftest import faces_dir
+from tests.functional.checkin_setup import CENTRE, OUTSIDE, selfie
+
+from .admin_fixtures import AuditTrail, audited
+
+__all__ = ["audited"]  # the audit log has no in-memory twin yet: entries are kept by this fixture
 
 NIP = "198501012010011001"
 PHONE = "android-0001-aaaa"
@@ -49,16 +56,16 @@ def employee(repos: Repositories) -> Principal:
     return Principal(subject=NIP, role="employee", device_id=PHONE)
 
 
-def request(request_id: str = "r-1", **changes: Any) -> tuple[CheckinBody, bytes]:
-    """An arrival with a fresh challenge and a real photo: the typed body and the raw request."""
-    photo = (faces_dir("dev") / "deepface" / "img2.jpg").read_bytes()
+def request(request_id: str = "r-1", photo: bytes | None = None, **changes: Any) -> tuple[CheckinBody, bytes]:
+    """An arrival at the office with a fresh challenge and a real photo: the typed body and the raw request."""
+    photo = photo or (faces_dir("dev") / "deepface" / "img2.jpg").read_bytes()
     challenge = challenges.issue(NIP, PHONE, NOW, SETTINGS.challenge_ttl_s, SETTINGS.token_secret)
     body: dict[str, Any] = {
         "type": "in",
         "client_request_id": request_id,
         "challenge_id": challenge.challenge_id,
-        "latitude": -6.8468,
-        "longitude": 107.4857,
+        "latitude": CENTRE[0],
+        "longitude": CENTRE[1],
         "accuracy_m": 12.0,
         "photo": base64.b64encode(photo).decode(),
         **changes,
@@ -154,3 +161,94 @@ def test_a_second_arrival_of_the_day_shows_the_first(repos: Repositories, employ
     assert refused.value.details["first_event"]["event_id"] == first.event_id
     assert repos.events.events_between(NIP, earlier, NOW + timedelta(days=1)) == [first]
     assert claim(repos, raw) is None
+
+
+# --- judged check-ins: zone, face engine, photo store, recorded together ------------------------------
+
+GENUINE = "deepface/img2.jpg"  # same person as the enrolment photo img1
+GENUINE_2 = "deepface/img4.jpg"
+RECORDED = {"accepted", "review"}
+
+
+@pytest.fixture
+def enrolled(repos: Repositories, employee: Principal, audited: AuditTrail) -> Settings:
+    """GIVEN the employee's unit U1 with an office zone, and their face enrolled from a real photo; the
+    settings, whose model directory holds the real face models."""
+    if not (SETTINGS.model_dir / "dlib_resnet_v1.onnx").is_file():
+        pytest.skip(f"face models not built in {SETTINGS.model_dir} (run: python -m models.build)")
+    circle = {"circle": {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 150}}
+    zone = zones.create_zone(
+        Principal("op", "super_admin"), CreateZoneRequest.model_validate({"name": "Sekolah", **circle}), SETTINGS
+    )
+    repos.people.upsert_unit("U1", "Dinas U1")
+    repos.people.set_unit_zones("U1", {zone.zone_id})
+    engine, _ = runtime.engine_and_policy(SETTINGS)
+    photo = selfie("deepface/img1.jpg")
+    faces.keep_enrolment("op", NIP, photo, engine.analyse(photo, purpose="enrol"), settings=SETTINGS, now=NOW)
+    return SETTINGS
+
+
+def recorded_events(repos: Repositories) -> list[Event]:
+    return repos.events.events_between(NIP, NOW - timedelta(days=1), NOW + timedelta(days=1))
+
+
+def test_an_arrival_is_judged_and_recorded_with_its_photo(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # WHEN the employee checks in at the office with a new photo of their face
+    body, raw = request(photo=selfie(GENUINE))
+    answer = checkin.check_in(employee, body, raw, enrolled, NOW)
+    # THEN it counts, in the office zone, with a face score
+    assert answer.status_code == 201, answer.body
+    assert answer.body["status"] in ("accepted", "review") and answer.body["zone"]["name"] == "Sekolah"
+    assert answer.body["face"]["score"] >= answer.body["face"]["threshold"]
+    # AND the event, the day's mark, the photo and its fingerprint are recorded with it
+    [event] = recorded_events(repos)
+    assert (event.event_id, event.status, event.answer) == (answer.body["event_id"], answer.body["status"], answer.body)
+    assert repos.events.has_arrival_mark(NIP, "2026-12-03")
+    assert event.photo_key is not None and runtime.photos(enrolled).get(event.photo_key) == selfie(GENUINE)
+    assert len(repos.events.fingerprints_of(NIP, NOW)) == 2  # the enrolment photo's and this one's
+    # AND a retry of the request gets the same answer
+    assert checkin.check_in(employee, body, raw, enrolled, NOW + timedelta(seconds=5)) == answer
+
+
+def test_the_same_photo_again_is_a_recorded_replay_refusal(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN a check-out recorded with a photo
+    body, raw = request(photo=selfie(GENUINE), type="out")
+    assert checkin.check_in(employee, body, raw, enrolled, NOW).status_code == 201
+    # WHEN the same photo is sent again by another request
+    again, again_raw = request("r-2", photo=selfie(GENUINE), type="out")
+    answer = checkin.check_in(employee, again, again_raw, enrolled, NOW)
+    # THEN it is refused as a replay and kept for audit, counting nothing
+    assert answer.status_code == 422 and answer.body["error"]["code"] == "REPLAYED_PHOTO"
+    refused = repos.events.get_event(answer.body["event_id"])
+    assert refused is not None and refused.status == "refused" and refused.reasons == ("REPLAYED_PHOTO",)
+
+
+def test_outside_the_zone_is_refused_and_recorded(repos: Repositories, employee: Principal, enrolled: Settings) -> None:
+    body, raw = request(photo=selfie(GENUINE), latitude=OUTSIDE[0], longitude=OUTSIDE[1])
+    answer = checkin.check_in(employee, body, raw, enrolled, NOW)
+    assert answer.status_code == 422 and answer.body["error"]["code"] == "OUTSIDE_ZONE"
+    [event] = recorded_events(repos)
+    assert event.status == "refused" and event.photo_key is not None
+    assert not repos.events.has_arrival_mark(NIP, "2026-12-03")
+
+
+def test_of_two_requests_with_one_challenge_the_second_is_a_recorded_refusal(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN a check-out recorded with a challenge
+    first, first_raw = request(photo=selfie(GENUINE), type="out")
+    assert checkin.check_in(employee, first, first_raw, enrolled, NOW).status_code == 201
+    # WHEN another request uses the same challenge with another genuine photo
+    second, second_raw = request("r-2", photo=selfie(GENUINE_2), type="out", challenge_id=first.challenge_id)
+    answer = checkin.check_in(employee, second, second_raw, enrolled, NOW)
+    # THEN it loses the challenge and is kept as a CHALLENGE_INVALID refusal under the id its answer gives
+    assert answer.status_code == 422 and answer.body["error"]["code"] == "CHALLENGE_INVALID"
+    refused = repos.events.get_event(answer.body["event_id"])
+    assert refused is not None and refused.reasons == ("CHALLENGE_INVALID",)
+    # AND the first request's check-out is the only one that counts
+    statuses = sorted(str(e.status) for e in recorded_events(repos))
+    assert len(statuses) == 2 and statuses.count("refused") == 1 and set(statuses) - {"refused"} <= RECORDED
