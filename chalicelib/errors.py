@@ -2,7 +2,8 @@
 
 Every error that can reach a client carries a stable ``code`` from API.md. The packages ``face``, ``geo``
 and ``simpeg`` have their own error trees with the same two attributes (``code``, ``details``); the single
-table in ``chalicelib.api.errors`` turns any of them into an HTTP answer.
+table in ``chalicelib.api.errors`` turns any of them into an HTTP answer. ``CodedError`` is the base the face
+and geo trees share: a class states its code and default message in its header.
 
     SmartError
     ├── ValidationError          VALIDATION_ERROR
@@ -28,6 +29,30 @@ table in ``chalicelib.api.errors`` turns any of them into an HTTP answer.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
+
+
+class CodedError(Exception):
+    """Base of a capability's error tree: `class X(Base, code=..., default_message=...)` sets both on X.
+
+    ``str(err)`` and ``err.message`` are the message given, else the class's default message (in Bahasa
+    Indonesia: the app shows it to people).
+    """
+
+    code: str = "INTERNAL"
+    default_message: str = "Terjadi kesalahan."
+
+    def __init__(self, message: str | None = None, details: Mapping[str, object] | None = None) -> None:
+        self.message = message or self.default_message
+        self.details: dict[str, object] = dict(details or {})
+        super().__init__(self.message)
+
+    def __init_subclass__(cls, *, code: str | None = None, default_message: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+        if default_message is not None:
+            cls.default_message = default_message
 
 
 class SmartError(Exception):

@@ -22,43 +22,36 @@ StateDict = Mapping[str, FloatArray]
 
 # (layer name, expected weight shape) for every parameterised layer, in forward order; biases follow.
 _PRELU = "prelu"
-_LAYERS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
-    "pnet": (
-        ("conv1", (10, 3, 3, 3)),
-        ("prelu1", (10,)),
-        ("conv2", (16, 10, 3, 3)),
-        ("prelu2", (16,)),
-        ("conv3", (32, 16, 3, 3)),
-        ("prelu3", (32,)),
-        ("conv4_1", (2, 32, 1, 1)),
-        ("conv4_2", (4, 32, 1, 1)),
+_Layer = tuple[str, tuple[int, ...]]
+
+
+def _net(trunk: tuple[_Layer, ...], heads: tuple[_Layer, ...]) -> tuple[_Layer, ...]:
+    """Each trunk layer followed by its PReLU (`conv2` → `prelu2`, one slope per output channel), then the heads."""
+    layers: list[_Layer] = []
+    for name, shape in trunk:
+        number = name.removeprefix("conv").removeprefix("dense")
+        layers += [(name, shape), (f"{_PRELU}{number}", (shape[0],))]
+    return (*layers, *heads)
+
+
+_LAYERS: dict[str, tuple[_Layer, ...]] = {
+    "pnet": _net(
+        (("conv1", (10, 3, 3, 3)), ("conv2", (16, 10, 3, 3)), ("conv3", (32, 16, 3, 3))),
+        (("conv4_1", (2, 32, 1, 1)), ("conv4_2", (4, 32, 1, 1))),
     ),
-    "rnet": (
-        ("conv1", (28, 3, 3, 3)),
-        ("prelu1", (28,)),
-        ("conv2", (48, 28, 3, 3)),
-        ("prelu2", (48,)),
-        ("conv3", (64, 48, 2, 2)),
-        ("prelu3", (64,)),
-        ("dense4", (128, 576)),
-        ("prelu4", (128,)),
-        ("dense5_1", (2, 128)),
-        ("dense5_2", (4, 128)),
+    "rnet": _net(
+        (("conv1", (28, 3, 3, 3)), ("conv2", (48, 28, 3, 3)), ("conv3", (64, 48, 2, 2)), ("dense4", (128, 576))),
+        (("dense5_1", (2, 128)), ("dense5_2", (4, 128))),
     ),
-    "onet": (
-        ("conv1", (32, 3, 3, 3)),
-        ("prelu1", (32,)),
-        ("conv2", (64, 32, 3, 3)),
-        ("prelu2", (64,)),
-        ("conv3", (64, 64, 3, 3)),
-        ("prelu3", (64,)),
-        ("conv4", (128, 64, 2, 2)),
-        ("prelu4", (128,)),
-        ("dense5", (256, 1152)),
-        ("prelu5", (256,)),
-        ("dense6_1", (2, 256)),
-        ("dense6_2", (4, 256)),
-        ("dense6_3", (10, 256)),
+    "onet": _net(
+        (
+            ("conv1", (32, 3, 3, 3)),
+            ("conv2", (64, 32, 3, 3)),
+            ("conv3", (64, 64, 3, 3)),
+            ("conv4", (128, 64, 2, 2)),
+            ("dense5", (256, 1152)),
+        ),
+        (("dense6_1", (2, 256)), ("dense6_2", (4, 256)), ("dense6_3", (10, 256))),
     ),
 }
 

@@ -45,6 +45,9 @@ class Member:
 
 @dataclass(frozen=True)
 class Unit:
+    """An `unor` (unit organisasi). SIMPEG sync creates and renames units from the employees' unor_id and
+    unor_nama; the zones its employees check in at are set by an admin (SIMPEG knows nothing of them)."""
+
     unor_id: str
     unor_nama: str
     zone_ids: frozenset[str] = frozenset()

@@ -15,27 +15,12 @@ mapping is done once, elsewhere, from `code`. Messages are in Bahasa Indonesia b
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+
+from chalicelib.errors import CodedError
 
 
-class FaceError(Exception):
+class FaceError(CodedError, default_message="Foto wajah tidak dapat diproses."):
     """Base class of every face pipeline error."""
-
-    code: str = "INTERNAL"
-    default_message: str = "Foto wajah tidak dapat diproses."
-
-    def __init__(self, message: str | None = None, details: Mapping[str, object] | None = None) -> None:
-        self.message = message or self.default_message
-        self.details: dict[str, object] = dict(details or {})
-        super().__init__(self.message)
-
-    def __init_subclass__(cls, *, code: str | None = None, default_message: str | None = None, **kwargs: Any) -> None:
-        """`class X(FaceError, code=..., default_message=...)` sets X's code and default message."""
-        super().__init_subclass__(**kwargs)
-        if code is not None:
-            cls.code = code
-        if default_message is not None:
-            cls.default_message = default_message
 
 
 class UnsupportedImageError(

@@ -19,28 +19,11 @@ Tree::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from chalicelib.errors import CodedError
 
 
-class GeoError(Exception):
+class GeoError(CodedError, default_message="Kesalahan lokasi"):
     """Base of every error raised by the geo package."""
-
-    code: str = "INTERNAL"
-    default_message: str = "Kesalahan lokasi"
-
-    def __init__(self, message: str | None = None, details: Mapping[str, object] | None = None) -> None:
-        self.message = message or self.default_message
-        self.details: dict[str, object] = dict(details or {})
-        super().__init__(self.message)
-
-    def __init_subclass__(cls, *, code: str | None = None, default_message: str | None = None, **kwargs: Any) -> None:
-        """`class X(GeoError, code=..., default_message=...)` sets X's code and default message."""
-        super().__init_subclass__(**kwargs)
-        if code is not None:
-            cls.code = code
-        if default_message is not None:
-            cls.default_message = default_message
 
 
 class GeoValidationError(GeoError, code="VALIDATION_ERROR", default_message="Data lokasi tidak valid"):

@@ -4,6 +4,7 @@ Callers (routes, schedules) use the names exported here; the storage is reached 
 protocols in `repository.py`.
 """
 
+from chalicelib.domain.people import Unit
 from chalicelib.simpeg.client import ApiKeyAuth, ClientConfig, OAuth2ClientCredentials, SimpegClient
 from chalicelib.simpeg.errors import (
     SimpegConflictError,
@@ -26,7 +27,6 @@ from chalicelib.simpeg.models import (
     SyncPlan,
     SyncRun,
     Trigger,
-    Unit,
 )
 from chalicelib.simpeg.planning import GuardConfig, plan_sync
 from chalicelib.simpeg.repository import EmployeeRepository, RunLog

@@ -8,8 +8,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 
+from chalicelib.domain.people import Unit
 from chalicelib.simpeg.errors import SimpegConflictError
-from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun, Unit
+from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
 
 
 class InMemoryEmployeeRepository:

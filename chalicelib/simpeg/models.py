@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Literal
 
+from chalicelib.domain.people import Unit
+
 ChangeKind = Literal["created", "updated", "moved", "deactivated"]
 RunStatus = Literal["running", "succeeded", "needs_confirmation", "confirmed", "failed"]
 TriggerKind = Literal["schedule", "admin", "confirm", "import"]
@@ -51,14 +53,6 @@ class StoredEmployee(EmployeeRecord):
     def from_record(record: EmployeeRecord, *, changed_at: str, deactivated_at: str | None = None) -> StoredEmployee:
         """The stored form of `record` as of `changed_at`."""
         return StoredEmployee(**asdict(record), changed_at=changed_at, deactivated_at=deactivated_at)
-
-
-@dataclass(frozen=True)
-class Unit:
-    """An `unor` (unit organisasi): created and renamed from the employees' unor_id/unor_nama."""
-
-    unor_id: str
-    unor_nama: str
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from chalicelib.domain.people import Unit
 from chalicelib.simpeg.models import (
     Change,
     Confirmation,
@@ -22,7 +23,6 @@ from chalicelib.simpeg.models import (
     StoredEmployee,
     SyncCounts,
     SyncPlan,
-    Unit,
 )
 from chalicelib.simpeg.validation import RecordBatch
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun, Unit
+from chalicelib.domain.people import Unit
+from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
 
 
 class EmployeeRepository(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from pynamodb.attributes import (
+    Attribute,
     BinaryAttribute,
     BooleanAttribute,
     JSONAttribute,
@@ -20,7 +21,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection, Projection
 from pynamodb.models import Model
 
 
@@ -39,30 +40,57 @@ class _Base(Model):
         max_retry_attempts = 2
 
 
-class _Index(GlobalSecondaryIndex[Any]):
-    class Meta:
-        index_name = "unconfigured"
-        projection = AllProjection()
+def _index(
+    index_name: str,
+    hash_key: str,
+    range_key: str,
+    *,
+    hash_type: type[Attribute[Any]] = UnicodeAttribute,
+    projection: type[Projection] = AllProjection,
+) -> GlobalSecondaryIndex[Any]:
+    """A global secondary index on two attributes of its model (a string range key, every index has one)."""
+    meta = type("Meta", (), {"index_name": index_name, "projection": projection()})
+    keys = {hash_key: hash_type(hash_key=True), range_key: UnicodeAttribute(range_key=True)}
+    index_class = type(f"Index_{index_name}", (GlobalSecondaryIndex,), {"Meta": meta, **keys})
+    return index_class()  # type: ignore[no-any-return]
+
+
+class _Lockout:
+    """Failed logins, lockout and token revocation: the same on the employee and the admin accounts."""
+
+    failed_logins = NumberAttribute(default=0)
+    locked_until = NumberAttribute(default=0)
+    token_version = NumberAttribute(default=0)
+
+
+class _Authored:
+    """Who wrote an item that is never edited afterwards, and when."""
+
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class _Period:
+    """Inclusive local dates (YYYY-MM-DD) of a leave or a field duty."""
+
+    start_date = UnicodeAttribute()
+    end_date = UnicodeAttribute()
+
+
+class _PerEmployee:
+    """Items of one employee in one partition, ordered by a composite range key."""
+
+    nip = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
 
 
 # --- people and places -------------------------------------------------------------------------------
 
 
-class EmployeeByUnit(_Index):
-    """Employees of one unit, by NIP (admin lists, recaps, sync snapshots per unit)."""
-
-    class Meta:
-        index_name = "by_unit"
-        projection = AllProjection()
-
-    unor_id = UnicodeAttribute(hash_key=True)
-    nip = UnicodeAttribute(range_key=True)
-
-
 NO_FIELD_DUTY = "0000-00-00"  # EmployeeModel.duty_until of an employee never sent on field duty (sorts first)
 
 
-class EmployeeModel(_Base):
+class EmployeeModel(_Lockout, _Base):
     base_name = "employees"
     nip = UnicodeAttribute(hash_key=True)
     nama = UnicodeAttribute()
@@ -76,29 +104,16 @@ class EmployeeModel(_Base):
     deactivated_at = UnicodeAttribute(null=True)
     password_hash = UnicodeAttribute(null=True)
     device_id = UnicodeAttribute(null=True)
-    token_version = NumberAttribute(default=0)
     activation_hash = UnicodeAttribute(null=True)
     activation_expires = NumberAttribute(null=True)
-    failed_logins = NumberAttribute(default=0)
-    locked_until = NumberAttribute(default=0)
     template_count = NumberAttribute(default=0)
     face_model = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     # Last end date of the employee's field duties (NO_FIELD_DUTY: none yet). Absent on records written
     # before it existed: their duties must be read. Lets a check-in skip the duties query (store.zones).
     duty_until = UnicodeAttribute(null=True)
-    by_unit = EmployeeByUnit()
-
-
-class UnitIndex(_Index):
-    """Every unit id under one constant key: the regency has ~60-100 units."""
-
-    class Meta:
-        index_name = "all_units"
-        projection = KeysOnlyProjection()
-
-    all_units = UnicodeAttribute(hash_key=True)
-    unor_id = UnicodeAttribute(range_key=True)
+    # Employees of one unit, by NIP (admin lists, recaps, sync snapshots per unit).
+    by_unit = _index("by_unit", "unor_id", "nip")
 
 
 class UnitModel(_Base):
@@ -108,18 +123,16 @@ class UnitModel(_Base):
     zone_ids = UnicodeSetAttribute(null=True)
     all_units = UnicodeAttribute(default="UNIT")  # constant partition of the small units index
     updated_at = UnicodeAttribute(null=True)
-    all_units_index = UnitIndex()
+    # Every unit id under one constant key: the regency has ~60-100 units.
+    all_units_index = _index("all_units", "all_units", "unor_id", projection=KeysOnlyProjection)
 
 
-class AdminModel(_Base):
+class AdminModel(_Lockout, _Base):
     base_name = "admins"
     username = UnicodeAttribute(hash_key=True)
     password_hash = UnicodeAttribute()
     role = UnicodeAttribute()
     unit_ids = UnicodeSetAttribute(null=True)
-    failed_logins = NumberAttribute(default=0)
-    locked_until = NumberAttribute(default=0)
-    token_version = NumberAttribute(default=0)
     created_at = UnicodeAttribute(null=True)
 
 
@@ -135,17 +148,6 @@ class DeviceModel(_Base):
 # --- zones and field duty ----------------------------------------------------------------------------
 
 
-class ZoneList(_Index):
-    """Every zone id under one constant key (a regency has ~1,500 zones; written rarely)."""
-
-    class Meta:
-        index_name = "all_zones"
-        projection = KeysOnlyProjection()
-
-    all_zones = UnicodeAttribute(hash_key=True)
-    zone_id = UnicodeAttribute(range_key=True)
-
-
 class ZoneModel(_Base):
     base_name = "zones"
     zone_id = UnicodeAttribute(hash_key=True)
@@ -159,62 +161,35 @@ class ZoneModel(_Base):
     purpose = UnicodeAttribute(default="unit")  # unit | assignment
     updated_at = UnicodeAttribute()
     all_zones = UnicodeAttribute(default="ZONE")
-    all_zones_index = ZoneList()
+    # Every zone id under one constant key (a regency has ~1,500 zones; written rarely).
+    all_zones_index = _index("all_zones", "all_zones", "zone_id", projection=KeysOnlyProjection)
 
 
-class AssignmentModel(_Base):
+class AssignmentModel(_Period, _Authored, _Base):
     """A field-duty letter (surat tugas): one zone, several employees, a date range."""
 
     base_name = "assignments"
     assignment_id = UnicodeAttribute(hash_key=True)
     zone_id = UnicodeAttribute()
     nips = UnicodeSetAttribute()
-    start_date = UnicodeAttribute()
-    end_date = UnicodeAttribute()
     letter_no = UnicodeAttribute()
     reason = UnicodeAttribute()
-    created_by = UnicodeAttribute()
-    created_at = UnicodeAttribute()
 
 
-class DutyByUnit(_Index):
-    class Meta:
-        index_name = "by_unit"
-        projection = AllProjection()
-
-    unor_id = UnicodeAttribute(hash_key=True)
-    start_date = UnicodeAttribute(range_key=True)
-
-
-class DutyModel(_Base):
-    """One employee's share of a field-duty assignment; range key sorts by start date."""
+class DutyModel(_PerEmployee, _Period, _Base):
+    """One employee's share of a field-duty assignment; range key start_date#assignment_id sorts by start."""
 
     base_name = "duties"
-    nip = UnicodeAttribute(hash_key=True)
-    key = UnicodeAttribute(range_key=True)  # start_date#assignment_id
     assignment_id = UnicodeAttribute()
     unor_id = UnicodeAttribute()
     zone_id = UnicodeAttribute()
-    start_date = UnicodeAttribute()
-    end_date = UnicodeAttribute()
-    by_unit = DutyByUnit()
+    by_unit = _index("by_unit", "unor_id", "start_date")
 
 
 # --- faces -------------------------------------------------------------------------------------------
 
 
-class TemplateByShard(_Index):
-    """Random shard → templates: draws a score-normalisation cohort without a Scan."""
-
-    class Meta:
-        index_name = "by_shard"
-        projection = AllProjection()
-
-    shard = NumberAttribute(hash_key=True)
-    template_id = UnicodeAttribute(range_key=True)
-
-
-class FaceTemplateModel(_Base):
+class FaceTemplateModel(_Authored, _Base):
     base_name = "face_templates"
     nip = UnicodeAttribute(hash_key=True)
     template_id = UnicodeAttribute(range_key=True)
@@ -223,17 +198,17 @@ class FaceTemplateModel(_Base):
     quality = JSONAttribute(null=True)
     photo_key = UnicodeAttribute()
     shard = NumberAttribute()
-    created_at = UnicodeAttribute()
-    created_by = UnicodeAttribute()
-    by_shard = TemplateByShard()
+    # Random shard → templates: draws a score-normalisation cohort without a Scan.
+    by_shard = _index("by_shard", "shard", "template_id", hash_type=NumberAttribute)
 
 
-class FingerprintModel(_Base):
-    """What replay detection must remember of every photo an employee ever sent (enrolment or check-in)."""
+class FingerprintModel(_PerEmployee, _Base):
+    """What replay detection must remember of every photo an employee ever sent (enrolment or check-in).
+
+    Range key: created_at#ref.
+    """
 
     base_name = "fingerprints"
-    nip = UnicodeAttribute(hash_key=True)
-    key = UnicodeAttribute(range_key=True)  # created_at#ref
     sha256 = UnicodeAttribute()
     phash = UnicodeAttribute()
     layout = JSONAttribute(null=True)
@@ -255,29 +230,7 @@ class ChallengeModel(_Base):
     expires = TTLAttribute()
 
 
-class EventByUnitDate(_Index):
-    """All events of one unit on one local date: recaps and the monitor, one partition per unit and day."""
-
-    class Meta:
-        index_name = "by_unit_date"
-        projection = AllProjection()
-
-    unit_date = UnicodeAttribute(hash_key=True)
-    key = UnicodeAttribute(range_key=True)
-
-
-class EventByReview(_Index):
-    """Sparse: only events awaiting a decision carry `review_unit`."""
-
-    class Meta:
-        index_name = "by_review"
-        projection = AllProjection()
-
-    review_unit = UnicodeAttribute(hash_key=True)
-    key = UnicodeAttribute(range_key=True)
-
-
-class EventModel(_Base):
+class EventModel(_PerEmployee, _Base):
     """Attendance events and per-day marks of one employee, in one partition keyed by NIP.
 
     Range keys: ``E#<attendance time UTC>#<suffix>`` for events, ``M#<local date>#in`` for the
@@ -285,8 +238,6 @@ class EventModel(_Base):
     """
 
     base_name = "events"
-    nip = UnicodeAttribute(hash_key=True)
-    key = UnicodeAttribute(range_key=True)
     event_id = UnicodeAttribute(null=True)
     type = UnicodeAttribute(null=True)
     status = UnicodeAttribute(null=True)  # accepted | review | refused | rejected
@@ -312,8 +263,10 @@ class EventModel(_Base):
     decided_at = UnicodeAttribute(null=True)
     decision_note = UnicodeAttribute(null=True)
     first_event_id = UnicodeAttribute(null=True)
-    by_unit_date = EventByUnitDate()
-    by_review = EventByReview()
+    # All events of one unit on one local date: recaps and the monitor, one partition per unit and day.
+    by_unit_date = _index("by_unit_date", "unit_date", "key")
+    # Sparse: only events awaiting a decision carry `review_unit`.
+    by_review = _index("by_review", "review_unit", "key")
 
 
 class IdempotencyModel(_Base):
@@ -325,15 +278,6 @@ class IdempotencyModel(_Base):
     fingerprint = UnicodeAttribute()
     started_epoch = NumberAttribute()
     expires = TTLAttribute()
-
-
-class DailyStatusByNip(_Index):
-    class Meta:
-        index_name = "by_nip"
-        projection = AllProjection()
-
-    nip = UnicodeAttribute(hash_key=True)
-    date = UnicodeAttribute(range_key=True)
 
 
 class DailyStatusModel(_Base):
@@ -348,24 +292,13 @@ class DailyStatusModel(_Base):
     status = UnicodeAttribute()
     data = JSONAttribute()
     computed_at = UnicodeAttribute()
-    by_nip = DailyStatusByNip()
+    by_nip = _index("by_nip", "nip", "date")
 
 
 # --- calendar ----------------------------------------------------------------------------------------
 
 
-class PersonalScheduleByUnit(_Index):
-    """Sparse: personal schedules and shift rosters of a unit's employees, read once per unit recap."""
-
-    class Meta:
-        index_name = "by_unit"
-        projection = AllProjection()
-
-    unor_id = UnicodeAttribute(hash_key=True)
-    owner_key = UnicodeAttribute(range_key=True)
-
-
-class ScheduleModel(_Base):
+class ScheduleModel(_Authored, _Base):
     """Versioned schedules and rosters.
 
     owner ``UNIT#<unor_id>`` / ``EMP#<nip>``: week versions, range key effective_from#created_at;
@@ -376,12 +309,11 @@ class ScheduleModel(_Base):
     owner = UnicodeAttribute(hash_key=True)
     key = UnicodeAttribute(range_key=True)
     effective_from = UnicodeAttribute()
-    created_at = UnicodeAttribute()
-    created_by = UnicodeAttribute()
     definition = JSONAttribute()
     unor_id = UnicodeAttribute(null=True)  # set on personal items only
     owner_key = UnicodeAttribute(null=True)  # owner#key, for the by_unit index
-    by_unit = PersonalScheduleByUnit()
+    # Sparse: personal schedules and shift rosters of a unit's employees, read once per unit recap.
+    by_unit = _index("by_unit", "unor_id", "owner_key")
 
 
 class HolidayModel(_Base):
@@ -392,42 +324,18 @@ class HolidayModel(_Base):
     kind = UnicodeAttribute(default="local")
 
 
-class LeaveByUnit(_Index):
-    class Meta:
-        index_name = "by_unit"
-        projection = AllProjection()
+class LeaveModel(_PerEmployee, _Period, _Authored, _Base):
+    """Leaves of one employee; range key start_date#leave_id."""
 
-    unor_id = UnicodeAttribute(hash_key=True)
-    start_date = UnicodeAttribute(range_key=True)
-
-
-class LeaveModel(_Base):
     base_name = "leaves"
-    nip = UnicodeAttribute(hash_key=True)
-    key = UnicodeAttribute(range_key=True)  # start_date#leave_id
     leave_id = UnicodeAttribute()
     unor_id = UnicodeAttribute()
     type = UnicodeAttribute()
-    start_date = UnicodeAttribute()
-    end_date = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
-    created_by = UnicodeAttribute()
-    created_at = UnicodeAttribute()
-    by_unit = LeaveByUnit()
+    by_unit = _index("by_unit", "unor_id", "start_date")
 
 
 # --- operations --------------------------------------------------------------------------------------
-
-
-class SyncRunByKind(_Index):
-    """Runs newest first: one small partition (a run a night) sorted by start time."""
-
-    class Meta:
-        index_name = "by_kind"
-        projection = AllProjection()
-
-    kind = UnicodeAttribute(hash_key=True)  # "SIMPEG"
-    sort_key = UnicodeAttribute(range_key=True)  # started_at#run_id
 
 
 class SyncRunModel(_Base):
@@ -436,10 +344,11 @@ class SyncRunModel(_Base):
     base_name = "sync_runs"
     run_id = UnicodeAttribute(hash_key=True)
     kind = UnicodeAttribute(default="SIMPEG")
-    sort_key = UnicodeAttribute()
+    sort_key = UnicodeAttribute()  # started_at#run_id
     status = UnicodeAttribute()
     data = JSONAttribute()
-    by_kind = SyncRunByKind()
+    # Runs newest first: one small partition (a run a night) sorted by start time.
+    by_kind = _index("by_kind", "kind", "sort_key")
 
 
 class AuditModel(_Base):

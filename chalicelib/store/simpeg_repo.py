@@ -11,8 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from pynamodb.expressions.update import Action
 
+from chalicelib.domain.people import Unit
 from chalicelib.simpeg.errors import SimpegConflictError
-from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun, Unit
+from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
 from chalicelib.store import people
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, storage_call
 from chalicelib.store.models import NO_FIELD_DUTY, EmployeeModel, SyncRunModel, UnitModel

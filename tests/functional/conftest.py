@@ -67,6 +67,14 @@ class Api:
         assert answer.status == 200, answer.body
         return str(answer.body["token"])
 
+    def unit_admin_token(self, admin: str, unit_id: str) -> str:
+        """Have the super admin (token `admin`) create `ops-<unit>`, a unit admin of `unit_id`; log in as it."""
+        username, password = f"ops-{unit_id.lower()}", "kuat-sekali-1"
+        body = {"username": username, "password": password, "role": "unit_admin", "unit_ids": [unit_id]}
+        created = self.call("POST", "/v1/admin/users", body, token=admin)
+        assert created.status == 201, created.body
+        return self.admin_token(username, password)
+
 
 def client_call(client: Client, method: str, path: str, headers: dict[str, str], body: bytes) -> Any:
     return client.http.request(method=method, path=path, headers=headers, body=body)

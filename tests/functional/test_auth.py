@@ -181,14 +181,7 @@ def test_unit_admin_scope(api: Api) -> None:
     seed("U1")
     seed("U2", OTHER_NIP)
     admin = api.admin_token()
-    created = api.call(
-        "POST",
-        "/v1/admin/users",
-        {"username": "ops-u1", "password": "kuat-sekali-1", "role": "unit_admin", "unit_ids": ["U1"]},
-        token=admin,
-    )
-    assert created.status == 201, created.body
-    unit_admin = api.admin_token("ops-u1", "kuat-sekali-1")
+    unit_admin = api.unit_admin_token(admin, "U1")
     mine = api.call("GET", "/v1/admin/employees?unor_id=U1", token=unit_admin)
     assert mine.status == 200 and [e["nip"] for e in mine.body["items"]] == [NIP]
     theirs = api.call("GET", "/v1/admin/employees?unor_id=U2", token=unit_admin)

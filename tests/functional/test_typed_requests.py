@@ -117,14 +117,7 @@ def test_query_values_are_parsed_and_empty_ones_ignored(api: Api) -> None:
 def test_access_and_existence_are_checked_before_the_fields(api: Api) -> None:
     admin = api.admin_token()
     people.upsert_unit("U1", "Unit 1")
-    created = api.call(
-        "POST",
-        "/v1/admin/users",
-        {"username": "ops-u1", "password": "kuat-sekali-1", "role": "unit_admin", "unit_ids": ["U1"]},
-        token=admin,
-    )
-    assert created.status == 201, created.body
-    unit_admin = api.admin_token("ops-u1", "kuat-sekali-1")
+    unit_admin = api.unit_admin_token(admin, "U1")
     # zones are a super admin's: 403 even for an invalid body (as before the typed requests)
     assert api.call("POST", "/v1/admin/zones", {"name": 5}, token=unit_admin).status == 403
     assert api.call("PUT", "/v1/admin/units/U2/zones", {"zone_ids": 5}, token=unit_admin).status == 403

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.domain.people import Unit
 from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.models import (
     Change,
@@ -18,7 +19,6 @@ from chalicelib.simpeg.models import (
     SyncCounts,
     SyncRun,
     Trigger,
-    Unit,
 )
 from chalicelib.simpeg.repository import EmployeeRepository, RunLog
 

@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import pytest
 
+from chalicelib.domain.people import Unit
 from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.memory import InMemoryEmployeeRepository
-from chalicelib.simpeg.models import Confirmation, EmployeeRecord, StoredEmployee, Unit
+from chalicelib.simpeg.models import Confirmation, EmployeeRecord, StoredEmployee
 from chalicelib.simpeg.planning import GuardConfig, plan_sync
 from chalicelib.simpeg.sync import apply_plan
 from chalicelib.simpeg.validation import RecordBatch
