@@ -1,7 +1,7 @@
-"""The review queue on the in-memory twins: listing by unit scope in pages, and the refusals of a decision.
+"""The review queue on the in-memory twins: listing by unit scope in pages, deciding, and the refusals.
 
-(A decision that succeeds writes the audit log, whose repository is not in the twins yet: the functional
-tests cover it.)
+(The audit log has no in-memory twin yet: its entries are kept by the `audited` fixture. A decision on a
+past day re-runs that day's recap, whose statuses are not in the twins yet: the functional tests cover it.)
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import reviews
 from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
+
+from .admin_fixtures import AuditTrail, audited
+
+__all__ = ["audited"]  # the shared fixture this module uses
 
 NOW = datetime(2026, 12, 3, 0, 30, tzinfo=UTC)
 SETTINGS = build_settings({})
@@ -100,3 +104,17 @@ def test_only_an_undecided_review_can_be_decided(repos: Repositories) -> None:
             reviews.decide(SUPER, e.event_id, DecisionRequest(decision="approve"), SETTINGS, NOW)
     found = repos.events.get_event(decided.event_id)
     assert found is not None and (found.decision, found.decided_by) == ("reject", "siti")
+
+
+def test_a_unit_admin_decides_a_review_of_today_once(repos: Repositories, audited: AuditTrail) -> None:
+    # GIVEN a review of today in U1
+    e = recorded(repos, 1)
+    # WHEN its unit admin approves it with a note
+    later = NOW + timedelta(hours=2)
+    answer = reviews.decide(U1_ADMIN, e.event_id, DecisionRequest(decision="approve", note="ok"), SETTINGS, later)
+    # THEN the decision is stored, audited, out of the queue, and today's recap is left to the evening job
+    assert answer == {"event_id": e.event_id, "decision": "approve", "decided_at": iso(later), "recap": None}
+    found = repos.events.get_event(e.event_id)
+    assert found is not None and (found.decision, found.decided_by, found.decision_note) == ("approve", "budi", "ok")
+    assert audited == [("budi", "review.approve", e.event_id)]
+    assert repos.events.pending_reviews("U1", 10, None) == ([], None)
