@@ -19,7 +19,7 @@ from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, HolidayKind, Leave, LeaveKind, RegencyCalendar
 from chalicelib.domain.people import Member
 from chalicelib.domain.status import DayStatus
-from chalicelib.store import attendance as events_store
+from chalicelib.store import events as events_store
 from chalicelib.store.base import iso, utc_now
 from chalicelib.store.calendar import DynamoCalendarRepository
 from chalicelib.store.models import EmployeeModel, EventModel, LeaveModel, UnitModel

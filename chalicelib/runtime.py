@@ -22,6 +22,7 @@ from chalicelib.store.audit import AuditRepository
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.cache import forget_all
 from chalicelib.store.calendar import CalendarRepository
+from chalicelib.store.events import EventsRepository
 from chalicelib.store.faces import FacesRepository
 from chalicelib.store.models import configure
 from chalicelib.store.people import PeopleRepository
@@ -38,6 +39,7 @@ __all__ = [
     "engine_and_policy",
     "ensure_bootstrap_admin",
     "ensure_ready",
+    "events",
     "faces",
     "forget",
     "forget_cohort",
@@ -100,6 +102,11 @@ def repositories() -> Repositories:
 def people() -> PeopleRepository:
     """Employees, units, phones, admin users and login counters."""
     return repositories().people
+
+
+def events() -> EventsRepository:
+    """Attendance events, idempotency claims, used challenges, arrival marks and photo fingerprints."""
+    return repositories().events
 
 
 def faces() -> FacesRepository:

@@ -18,9 +18,11 @@ from chalicelib.simpeg.memory import InMemoryEmployeeRepository, InMemoryRunLog
 from chalicelib.simpeg.repository import EmployeeRepository, RunLog
 from chalicelib.store.audit import AuditRepository, DynamoAuditRepository
 from chalicelib.store.calendar import CalendarRepository, DynamoCalendarRepository
+from chalicelib.store.events import DynamoEventsRepository, EventsRepository
 from chalicelib.store.faces import DynamoFacesRepository, FacesRepository
 from chalicelib.store.memory.audit import InMemoryAuditRepository
 from chalicelib.store.memory.calendar import InMemoryCalendarRepository
+from chalicelib.store.memory.events import InMemoryEventsRepository
 from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.memory.photos import InMemoryPhotoBuckets
@@ -36,6 +38,7 @@ from chalicelib.store.zones import DynamoZonesRepository, ZonesRepository
 @dataclass(frozen=True)
 class Repositories:
     people: PeopleRepository
+    events: EventsRepository
     faces: FacesRepository
     photos: Callable[[Settings], PhotoStore]
     zones: ZonesRepository
@@ -49,6 +52,7 @@ class Repositories:
 def dynamo_repositories() -> Repositories:
     return Repositories(
         people=DynamoPeopleRepository(),
+        events=DynamoEventsRepository(),
         faces=DynamoFacesRepository(),
         photos=photo_store,
         zones=DynamoZonesRepository(),
@@ -61,10 +65,11 @@ def dynamo_repositories() -> Repositories:
 
 
 def memory_repositories() -> Repositories:
-    people = InMemoryPeopleRepository()
+    people, events = InMemoryPeopleRepository(), InMemoryEventsRepository()
     return Repositories(
         people=people,
-        faces=InMemoryFacesRepository(people),
+        events=events,
+        faces=InMemoryFacesRepository(people, fingerprints=events.remember_fingerprint),
         photos=InMemoryPhotoBuckets(),
         zones=InMemoryZonesRepository(people),  # moves the employees' field-duty hints, as DynamoDB does
         calendar=InMemoryCalendarRepository(),

@@ -34,9 +34,15 @@ from chalicelib.geo import Fix, GeoError, PastFix, assess_position, local_day, z
 from chalicelib.messages import REFUSAL_CODES, message_for
 from chalicelib.observability import Metric, count_checkin, logger, timed
 from chalicelib.settings import Settings
-from chalicelib.store import attendance as store
-from chalicelib.store import faces as face_store
 from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.events import (
+    ChallengeTaken,
+    CheckinWrite,
+    MarkTaken,
+    StoredAnswer,
+    UsedChallenge,
+    new_event_id,
+)
 from chalicelib.store.people import cached_unit
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases import faces, recaps
@@ -164,13 +170,13 @@ class Answer:
 def check_in(principal: Principal, body: CheckinBody, raw: bytes, settings: Settings, now: datetime) -> Answer:
     request = parse_request(body, raw, settings)
     key = f"{principal.subject}#{request.client_request_id}"
-    claimed = store.claim_request(key, request.fingerprint, now, STALE_CLAIM_S)
+    claimed = runtime.events().claim_request(key, request.fingerprint, now, STALE_CLAIM_S)
     if claimed == "in_progress":
-        claimed = store.wait_for_answer(key, request.fingerprint, IN_FLIGHT_WAIT_S)
+        claimed = runtime.events().wait_for_answer(key, request.fingerprint, IN_FLIGHT_WAIT_S)
         if claimed is None:
             # Still in flight, or abandoned by a crash until the claim goes stale: the client retries later.
             raise UnavailableError("Permintaan yang sama masih diproses. Coba lagi sebentar.", {"in_flight": True})
-    if isinstance(claimed, store.StoredAnswer):
+    if isinstance(claimed, StoredAnswer):
         return _replayed_answer(claimed)
     try:
         return _judge_and_record(principal, request, key, settings, now)
@@ -180,7 +186,7 @@ def check_in(principal: Principal, body: CheckinBody, raw: bytes, settings: Sett
         raise
 
 
-def _replayed_answer(stored: store.StoredAnswer) -> Answer:
+def _replayed_answer(stored: StoredAnswer) -> Answer:
     if stored.body.get("conflict"):
         raise ConflictError("client_request_id sudah dipakai untuk permintaan lain.", {"client_request_id": "reused"})
     recorded = CheckinAnswer if stored.status_code == 201 else CheckinRefusal
@@ -189,7 +195,7 @@ def _replayed_answer(stored: store.StoredAnswer) -> Answer:
 
 def _release(key: str) -> None:
     try:
-        store.release_request(key)
+        runtime.events().release_request(key)
     except Exception:
         logger.warning("could not release an idempotency claim")
 
@@ -230,7 +236,7 @@ def _attempt(
     now: datetime,
 ) -> Attempt:
     local_date = at.astimezone(settings.tz).date().isoformat()
-    event_id = store.new_event_id(employee.nip, now)
+    event_id = new_event_id(employee.nip, now)
     attempt = Attempt(request, employee, at, local_date, event_id, challenge, key, now)
     if request.offline:
         attempt.warnings.append(OFFLINE_CAPTURE)
@@ -266,7 +272,7 @@ def _recent_events(nip: str, at: datetime, now: datetime) -> list[Event]:
     Keys are by time received, so the range ends after both the attendance time and now (an offline
     check-in is received up to days after it was captured).
     """
-    return store.events_between(nip, at - timedelta(days=HISTORY_DAYS), max(at, now) + timedelta(days=1))
+    return runtime.events().events_between(nip, at - timedelta(days=HISTORY_DAYS), max(at, now) + timedelta(days=1))
 
 
 def _refuse_second_arrival(recent: list[Event], local_date: str) -> None:
@@ -311,7 +317,7 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
         raise CheckinRefusedError("NOT_ENROLLED")
     analysis = faces.analyse_selfie(attempt.request.photo, settings)
     attempt.analysis = analysis
-    faces.check_not_replayed(analysis, face_store.fingerprints_of(nip, attempt.attendance_time), settings)
+    faces.check_not_replayed(analysis, runtime.events().fingerprints_of(nip, attempt.attendance_time), settings)
     verdict = faces.verify_selfie(nip, analysis, templates, settings)
     attempt.face = FaceScore(score=round(verdict.score, 4), threshold=verdict.accept_threshold)
     if verdict.decision == "reject":
@@ -410,7 +416,7 @@ def _write_or_lose_challenge(
     photo, consuming nothing."""
     try:
         _write(attempt, event, first_arrival, answer)
-    except store.ChallengeTaken:
+    except ChallengeTaken:
         if attempt.challenge is None:
             raise
         attempt.challenge = None
@@ -430,14 +436,14 @@ def _details(refusal: Exception) -> dict[str, str | int | float | bool]:
 def _write(attempt: Attempt, event: Event, first_arrival: bool, answer: Answer) -> None:
     challenge, analysis = attempt.challenge, attempt.analysis
     device_id = str(attempt.employee.device_id)
-    write = store.CheckinWrite(
+    write = CheckinWrite(
         event=event,
         claim_key=attempt.claim_key,
         request_fingerprint=attempt.request.fingerprint,
-        answer=store.StoredAnswer(answer.status_code, answer.body.model_dump(mode="json")),
+        answer=StoredAnswer(answer.status_code, answer.body.model_dump(mode="json")),
         now=attempt.now,
         challenge=(
-            store.UsedChallenge(challenge.challenge_id, device_id, challenge.issued_at, challenge.expires_at)
+            UsedChallenge(challenge.challenge_id, device_id, challenge.issued_at, challenge.expires_at)
             if challenge
             else None
         ),
@@ -446,8 +452,8 @@ def _write(attempt: Attempt, event: Event, first_arrival: bool, answer: Answer) 
     )
     try:
         with timed(Metric.STORAGE_LATENCY):
-            store.write_checkin(write)
-    except store.MarkTaken as exc:
+            runtime.events().write_checkin(write)
+    except MarkTaken as exc:
         raise AlreadyRecordedError() from exc
     count_checkin(str(event.status), event.reasons)
 

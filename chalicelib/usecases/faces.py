@@ -21,7 +21,6 @@ from chalicelib.face import FaceAnalysis, PhotoFingerprint, Template, Verdict
 from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify
 from chalicelib.settings import Settings
-from chalicelib.store import faces
 from chalicelib.store.faces import NewTemplate, new_template_id
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases.directory import employee_in_scope
@@ -56,7 +55,7 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     data = decode_photo(body.photo, settings)
     engine, policy = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
-    check_replay(analysis, faces.fingerprints_of(employee.nip, now), engine.config.replay)
+    check_replay(analysis, runtime.events().fingerprints_of(employee.nip, now), engine.config.replay)
     template_id, quality = keep_enrolment(actor.subject, employee.nip, data, analysis, settings=settings, now=now)
     return FaceEnrolled(template_id=template_id, quality=quality, models=list(policy.model_ids))
 

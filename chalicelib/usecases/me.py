@@ -9,7 +9,6 @@ from chalicelib.attendance.calendar import plan_day
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store import attendance as events_store
 from chalicelib.usecases import recaps
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.checkin import event_view
@@ -37,7 +36,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     duties = runtime.zones().duties_of(employee.nip, today)
     plan = runtime.calendar().employee_plan(employee.nip, employee.unor_id, today, today, duties)
     day = plan_day(today, runtime.calendar().regency_calendar({today.year}), plan, rules)
-    checked_in = events_store.has_arrival_mark(employee.nip, today.isoformat())
+    checked_in = runtime.events().has_arrival_mark(employee.nip, today.isoformat())
     zones = runtime.zones().get_zones(sorted(unit.zone_ids)) if unit else []
     return Profile(
         nip=employee.nip,
@@ -71,5 +70,5 @@ def my_events(principal: Principal, query: MyEventsQuery, settings: Settings, no
     tz = settings.tz
     begin = datetime.combine(start, time(0, 0), tzinfo=tz)
     finish = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=tz)
-    rows = events_store.events_between(principal.subject, begin, finish)
+    rows = runtime.events().events_between(principal.subject, begin, finish)
     return EventPage(items=[event_view(r) for r in rows], next=None)

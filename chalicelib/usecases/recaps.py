@@ -34,7 +34,7 @@ from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import Employee, Member
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
-from chalicelib.store import attendance as events_store
+from chalicelib.store.events import DayEvent
 from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
 
@@ -56,7 +56,7 @@ def rule_table(settings: Settings) -> RuleTable:
     return _rules_from(settings.rules_file, settings.timezone)
 
 
-def _state(m: events_store.DayEvent) -> EventState | None:
+def _state(m: DayEvent) -> EventState | None:
     if m.status == "accepted":
         return EventState.ACCEPTED
     if m.status != "review":
@@ -64,7 +64,7 @@ def _state(m: events_store.DayEvent) -> EventState | None:
     return {"approve": EventState.APPROVED, "reject": EventState.REJECTED}.get(str(m.decision), EventState.PENDING)
 
 
-def to_events(rows: Iterable[events_store.DayEvent]) -> list[AttendanceEvent]:
+def to_events(rows: Iterable[DayEvent]) -> list[AttendanceEvent]:
     out = []
     for m in rows:
         state = _state(m)
@@ -112,10 +112,11 @@ def _window_dates(plan: DayPlan, rules: RuleTable) -> set[date]:
     return {first + timedelta(days=i) for i in range((last - first).days + 1)}
 
 
-def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[events_store.DayEvent]]:
-    by_nip: dict[str, list[events_store.DayEvent]] = {}
+def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[DayEvent]]:
+    by_nip: dict[str, list[DayEvent]] = {}
+    events = runtime.events()
     for local_date in sorted(dates):
-        for row in events_store.events_of_unit_day(unor_id, local_date.isoformat()):
+        for row in events.events_of_unit_day(unor_id, local_date.isoformat()):
             by_nip.setdefault(row.nip, []).append(row)
     return by_nip
 

@@ -10,7 +10,6 @@ from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.settings import Settings
-from chalicelib.store import attendance as events_store
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import require_unit_scope, units_of
@@ -33,7 +32,7 @@ def list_reviews(principal: Principal, query: ReviewsQuery) -> ReviewPage:
     items: list[ReviewItem] = []
     last: dict[str, Any] | None = position.get("key")
     for index in range(start, len(units)):
-        rows, last = events_store.pending_reviews(units[index], 100 - len(items), last)
+        rows, last = runtime.events().pending_reviews(units[index], 100 - len(items), last)
         items += [event_as(ReviewItem, r, nip=r.nip, unor_id=units[index]) for r in rows]
         if len(items) >= 100:
             cursor_out = {"unit": index if last else index + 1, "key": last}
@@ -44,14 +43,14 @@ def list_reviews(principal: Principal, query: ReviewsQuery) -> ReviewPage:
 
 def decide(principal: Principal, event_id: str, body: DecisionRequest, settings: Settings, now: datetime) -> Decision:
     decision, note = body.decision, body.note
-    event = events_store.get_event(event_id)
+    event = runtime.events().get_event(event_id)
     if event is None:
         raise NotFoundError("Data absen tidak ditemukan.", {"event_id": event_id})
     require_unit_scope(principal, str(event.unor_id))
     if event.status != "review" or event.decision:
         raise ConflictError("Data absen ini tidak menunggu keputusan.", {"status": event.status})
     try:
-        events_store.decide_review(event_id, decision, principal.subject, note, now)
+        runtime.events().decide_review(event_id, decision, principal.subject, note, now)
     except ConditionFailed as exc:
         raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
     runtime.audit().record(principal.subject, f"review.{decision}", event_id, {"nip": event.nip})

@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.domain.people import Employee
 from chalicelib.settings import load_settings
-from chalicelib.store import attendance as events_store
+from chalicelib.store import events as events_store
 from chalicelib.store.aws import s3_client
 from chalicelib.store.base import iso
 from chalicelib.store.models import DailyStatusModel, EventModel

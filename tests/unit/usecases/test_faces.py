@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -16,10 +16,8 @@ from PIL import Image
 from chalicelib import runtime
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ForbiddenError, NotFoundError
-from chalicelib.face import NoFaceError, PhotoFingerprint, ReplayedPhotoError
+from chalicelib.face import NoFaceError, ReplayedPhotoError
 from chalicelib.settings import Settings, load_settings
-from chalicelib.store import faces as face_store
-from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.memory.photos import InMemoryPhotoStore
 from chalicelib.store.repositories import Repositories
@@ -38,20 +36,6 @@ SECOND = "deepface/img2.jpg"  # another photo of the same person
 Audit = Callable[[], list[tuple[str, str, str, dict[str, Any]]]]
 
 
-class ReplayHistory:
-    """The fingerprints of enrolment photos, as the faces twin hands them over (see `twins`)."""
-
-    def __init__(self) -> None:
-        self.kept: dict[str, list[tuple[datetime, PhotoFingerprint]]] = {}
-
-    def add(self, nip: str, _ref: str, fp: PhotoFingerprint, when: datetime) -> None:
-        self.kept.setdefault(nip, []).append((when, fp))
-
-    def of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
-        since = now - timedelta(days=face_store.FINGERPRINT_DAYS)
-        return [fp for when, fp in self.kept.get(nip, []) if when >= since]
-
-
 @pytest.fixture(scope="module")
 def settings() -> Settings:
     found = load_settings()
@@ -62,15 +46,11 @@ def settings() -> Settings:
 
 @pytest.fixture
 def twins(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> Iterator[Audit]:
-    """GIVEN two employees of U1 in the twins; yields the audit trail (actor, action, target, detail) in order.
-    The replay history is still module functions on DynamoDB (its repository comes with the events work of
-    issue 15): until then it is kept here in memory, fed by the faces twin's fingerprint hand-over."""
+    """GIVEN two employees of U1 in the twins (the faces twin hands enrolment fingerprints to the events
+    twin, the replay history); yields the audit trail (actor, action, target, detail) in order."""
     assert isinstance(repos.people, InMemoryPeopleRepository)
-    history = ReplayHistory()
     trail = AuditTrail()
-    faces_twin = InMemoryFacesRepository(repos.people, history.add)
-    runtime.use_repositories(replace(repos, faces=faces_twin, audit=trail.log))
-    monkeypatch.setattr(face_store, "fingerprints_of", history.of)
+    runtime.use_repositories(replace(repos, audit=trail.log))
     for nip in (NIP, OTHER):
         repos.people.put_employee(Employee(nip, "Asep Saepudin", "U1"))
     yield lambda: [(e.actor, e.action, e.target, dict(e.detail or {})) for e in trail.entries()]
