@@ -37,10 +37,10 @@ def test_my_events_are_those_of_the_asked_local_days(repos: Repositories) -> Non
     recorded(repos, OTHER, days[1])
     # WHEN the employee asks for Dec 3 to Dec 4 (local), THEN exactly those days' events come, oldest first
     page = me.my_events(EMPLOYEE, MyEventsQuery(**{"from": date(2026, 12, 3), "to": date(2026, 12, 4)}), SETTINGS, NOW)
-    assert [e["event_id"] for e in page["items"]] == [mine[1].event_id, mine[2].event_id]
+    assert [e.event_id for e in page.items] == [mine[1].event_id, mine[2].event_id]
     # AND by default the last seven days up to today come
     default = me.my_events(EMPLOYEE, MyEventsQuery(), SETTINGS, NOW)
-    assert [e["event_id"] for e in default["items"]] == [e.event_id for e in mine[2:]]
+    assert [e.event_id for e in default.items] == [e.event_id for e in mine[2:]]
 
 
 def test_a_reversed_or_too_long_range_is_refused(repos: Repositories) -> None:

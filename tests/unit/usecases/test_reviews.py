@@ -53,9 +53,9 @@ def test_an_admin_sees_the_pending_reviews_of_their_units(repos: Repositories) -
     mine = reviews.list_reviews(U1_ADMIN, ReviewsQuery())
     every = reviews.list_reviews(SUPER, ReviewsQuery())
     # THEN each sees the reviews of their units, with employee and unit
-    assert [(r["event_id"], r["nip"], r["unor_id"]) for r in mine["items"]] == [(u1.event_id, u1.nip, "U1")]
-    assert [r["event_id"] for r in every["items"]] == [u1.event_id, u2.event_id]
-    assert mine["next"] is None and every["next"] is None
+    assert [(r.event_id, r.nip, r.unor_id) for r in mine.items] == [(u1.event_id, u1.nip, "U1")]
+    assert [r.event_id for r in every.items] == [u1.event_id, u2.event_id]
+    assert mine.next is None and every.next is None
     # AND a unit admin may not ask for another unit
     with pytest.raises(ForbiddenError):
         reviews.list_reviews(U1_ADMIN, ReviewsQuery(unor_id="U2"))
@@ -71,11 +71,11 @@ def test_a_long_queue_comes_in_pages_of_a_hundred(repos: Repositories) -> None:
     seen: list[str] = []
     page = reviews.list_reviews(SUPER, ReviewsQuery())
     while True:
-        assert len(page["items"]) <= 100
-        seen += [r["event_id"] for r in page["items"]]
-        if page["next"] is None:
+        assert len(page.items) <= 100
+        seen += [r.event_id for r in page.items]
+        if page.next is None:
             break
-        page = reviews.list_reviews(SUPER, ReviewsQuery(next=page["next"]))
+        page = reviews.list_reviews(SUPER, ReviewsQuery(next=page.next))
     # THEN every review comes once, unit by unit, oldest first
     assert seen == expected
 
@@ -113,8 +113,13 @@ def test_a_unit_admin_decides_a_review_of_today_once(repos: Repositories, audite
     later = NOW + timedelta(hours=2)
     answer = reviews.decide(U1_ADMIN, e.event_id, DecisionRequest(decision="approve", note="ok"), SETTINGS, later)
     # THEN the decision is stored, audited, out of the queue, and today's recap is left to the evening job
-    assert answer == {"event_id": e.event_id, "decision": "approve", "decided_at": iso(later), "recap": None}
+    assert answer.model_dump(mode="json") == {
+        "event_id": e.event_id,
+        "decision": "approve",
+        "decided_at": iso(later),
+        "recap": None,
+    }
     found = repos.events.get_event(e.event_id)
     assert found is not None and (found.decision, found.decided_by, found.decision_note) == ("approve", "budi", "ok")
-    assert audited == [("budi", "review.approve", e.event_id)]
+    assert audited() == [("budi", "review.approve", e.event_id)]
     assert repos.events.pending_reviews("U1", 10, None) == ([], None)
