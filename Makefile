@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# checkov cannot share .venv (its dependencies conflict with the app's pins): its own venv, pinned apart.
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
 .PHONY: run stop test lint unit models bench package clean openapi
 
@@ -13,6 +16,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
+$(CHECKOV_STAMP): requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	@touch $(CHECKOV_STAMP)
+
 models: $(STAMP)
 	$(PY) -m models.build
 
@@ -22,11 +31,12 @@ run: models
 stop: $(STAMP)
 	$(PY) -m tools.devstack stop
 
-lint: $(STAMP)
+lint: $(STAMP) $(CHECKOV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m infra.scan --checkov $(CHECKOV_VENV)/bin/checkov
 
 test: models lint
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q
@@ -39,7 +49,7 @@ bench: models
 	$(PY) -m bench.run_all
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache build
 
 # Deployable template + Lambda artefacts in build/package/<stage>/ (docs/deployment.md). STAGE=dev|prod.
 package: models

@@ -61,13 +61,15 @@ from chalicelib.auth import passwords
 from chalicelib.errors import SmartError
 from chalicelib.face import FaceAnalysis, FaceError, ModelUnavailableError
 from chalicelib.settings import Settings, build_settings
-from chalicelib.store import people
 from chalicelib.store.aws import reset_clients, s3_client
 from chalicelib.store.models import configure, shared_connection
+from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import auth as auth_service
 from chalicelib.usecases import faces
 from tools.devstack import LocalStack, StackConfig
 from tools.devstack_faults import MotoRestart, kill_and_restart_moto
+
+PEOPLE = DynamoPeopleRepository()
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_FACES = REPO_DIR / ".." / "shared" / "faces" / "dev"
@@ -536,7 +538,7 @@ class FastSetup:
         return None
 
     def _phone(self, phone: Phone) -> None:
-        account = people.employee_account(phone.nip)
+        account = PEOPLE.employee_account(phone.nip)
         if account is None:
             raise LoadError(f"employee {phone.index} not imported")
         at, data, analysis = self._accepted_photo(phone)

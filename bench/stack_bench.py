@@ -32,9 +32,11 @@ from bench import stack_seed
 from bench.stack_env import REPO_DIR, moto_server, prepare
 from chalicelib.domain.people import Principal
 from chalicelib.settings import Settings
-from chalicelib.store import people
+from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import recaps, reports
-from chalicelib.usecases.schemas.reports import MonitorQuery, MonthlyQuery
+from chalicelib.usecases.schemas.reports import MonitorQuery, MonthlyQuery, MonthlyReport
+
+PEOPLE = DynamoPeopleRepository()
 
 T = TypeVar("T")
 MONTH = "2026-10"
@@ -103,7 +105,7 @@ def probe_latency(unit_id: str, calls: int = 30) -> None:
     samples = []
     for _ in range(calls):
         began = time.perf_counter()
-        people.get_unit(unit_id)
+        PEOPLE.get_unit(unit_id)
         samples.append((time.perf_counter() - began) * 1000)
     print(f"GetItem round trip ({calls} calls): median {statistics.median(samples):.1f} ms, "
           f"max {max(samples):.1f} ms   load {load_average()}")  # fmt: skip
@@ -133,14 +135,14 @@ def seed(
 def recap_phase(settings: Settings, month: stack_seed.Month) -> None:
     day = month.working_days[min(1, len(month.working_days) - 1)]
     first, _ = timed(f"daily recap {day} (first run)", lambda: recaps.run_daily_recap(day, settings))
-    print(f"  {first}")
+    print(f"  {first.model_dump()}")
     again, _ = timed(f"daily recap {day} (re-run, nothing changed)", lambda: recaps.run_daily_recap(day, settings))
-    print(f"  {again}")
+    print(f"  {again.model_dump()}")
 
 
 def all_recaps(settings: Settings, month: stack_seed.Month) -> None:
     def run() -> int:
-        return sum(recaps.run_daily_recap(d, settings)["written"] for d in month.working_days)
+        return sum(recaps.run_daily_recap(d, settings).written for d in month.working_days)
 
     written, _ = timed(f"daily recap of all {len(month.working_days)} weekdays", run)
     print(f"  statuses written: {written}")
@@ -165,7 +167,7 @@ def monitor_phase(settings: Settings, month: stack_seed.Month, calls: int) -> No
     cuts = statistics.quantiles(samples, n=100)
     print(f"monitor {unit.unor_id} ({len(unit.nips)} employees) {day}, {calls} calls: p50 {cuts[49]:.0f} ms, "
           f"p95 {cuts[94]:.0f} ms, max {max(samples):.0f} ms   load {load_average()}")  # fmt: skip
-    print(f"  counts {answer['counts']}")
+    print(f"  counts {answer.counts}")
 
 
 # --- phases in child processes (clean peak RSS) ------------------------------------------------------
@@ -194,7 +196,7 @@ def child_monthly(endpoint: str, fmt: str) -> dict[str, Any]:
         f"monthly report {MONTH} {fmt}",
         lambda: reports.monthly(SUPER_ADMIN, MonthlyQuery(month=MONTH, format=fmt), settings),
     )
-    items = len(answer.get("items", [])) if isinstance(answer, dict) else 0
+    items = len(answer.items) if isinstance(answer, MonthlyReport) else 0
     return {"format": fmt, "seconds": round(elapsed, 2), "peak_rss_mb": round(peak_rss_mb(), 1), "items": items}
 
 
@@ -205,9 +207,9 @@ def child_simpeg(endpoint: str, sim_url: str) -> dict[str, Any]:
     os.environ["SMART_SIMPEG_API_KEY"] = SIMPEG_KEY
     settings = prepare(endpoint, SIMPEG_PREFIX)
     first, first_s = timed("SIMPEG sync, first run", lambda: simpeg.sync_now(settings, None))
-    print(f"status {first.get('status')} counts {first.get('counts')}")
+    print(f"status {first.status} counts {first.counts.to_dict()}")
     second, second_s = timed("SIMPEG sync, no-change run", lambda: simpeg.sync_now(settings, None))
-    print(f"status {second.get('status')} counts {second.get('counts')}")
+    print(f"status {second.status} counts {second.counts.to_dict()}")
     return {"first_s": round(first_s, 2), "no_change_s": round(second_s, 2), "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 

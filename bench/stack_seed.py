@@ -19,11 +19,11 @@ from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, HolidayKind, Leave, LeaveKind, RegencyCalendar
 from chalicelib.domain.people import Member
 from chalicelib.domain.status import DayStatus
-from chalicelib.store import attendance as events_store
-from chalicelib.store import statuses
+from chalicelib.store import events as events_store
 from chalicelib.store.base import iso, utc_now
 from chalicelib.store.calendar import DynamoCalendarRepository
 from chalicelib.store.models import EmployeeModel, EventModel, LeaveModel, UnitModel
+from chalicelib.store.statuses import DynamoStatusesRepository
 
 WIB = ZoneInfo("Asia/Jakarta")
 # (kind, share of the units, employees per unit): a regency's dinas, puskesmas and schools.
@@ -236,7 +236,8 @@ def classified_unit_day(unit: BenchUnit, day: date, month: Month, seed: int) -> 
 
 
 def write_statuses(month: Month, seed: int) -> int:
-    """Every unit's statuses of every working day, stored with the recap's own writer (statuses.save_day)."""
+    """Every unit's statuses of every working day, stored with the recap's own writer (save_day)."""
+    statuses = DynamoStatusesRepository()
 
     def unit_month(unit: BenchUnit) -> int:
         return sum(statuses.save_day(unit.unor_id, d, classified_unit_day(unit, d, month, seed))[0]

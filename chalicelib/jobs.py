@@ -15,7 +15,7 @@ def nightly_simpeg_sync() -> dict[str, Any]:
     with job("simpeg_sync", Metric.SIMPEG_DURATION) as summary:
         settings = load_settings()
         runtime.ensure_ready(settings)
-        run = simpeg.sync_now(settings, actor=None)
+        run = simpeg.sync_now(settings, actor=None).model_dump(mode="json")
         summary.update(run_id=run["run_id"], status=run["status"], counts=run.get("counts"))
     return run
 
@@ -27,6 +27,6 @@ def daily_recap(day: str | None = None) -> dict[str, Any]:
         runtime.ensure_ready(settings)
         today = datetime.now(UTC).astimezone(settings.tz).date()
         target = today if day is None else datetime.fromisoformat(day).date()
-        result = recaps.run_daily_recap(target, settings)
+        result = recaps.run_daily_recap(target, settings).model_dump(mode="json")
         summary.update(result)  # date, employees, written, unchanged
     return result

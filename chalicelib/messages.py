@@ -56,11 +56,16 @@ MESSAGES: dict[str, str] = {
 }
 
 
+def message_for(code: str, message: str | None = None) -> str:
+    """The message an error answers with: its own, else the code's (else the generic one)."""
+    return message or MESSAGES.get(code, MESSAGES["INTERNAL"])
+
+
 def error_body(code: str, message: str | None = None, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "error": {
             "code": code,
-            "message": message or MESSAGES.get(code, MESSAGES["INTERNAL"]),
+            "message": message_for(code, message),
             "details": details or {},
         }
     }

@@ -17,23 +17,29 @@ from chalicelib.face import FaceConfig, FaceEngine
 from chalicelib.face.cohort import Cohort, CohortCache
 from chalicelib.face.scoring import ScoringPolicy
 from chalicelib.settings import Settings, load_settings
+from chalicelib.simpeg.repository import EmployeeRepository, RunLog
+from chalicelib.store.audit import AuditRepository
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.cache import forget_all
 from chalicelib.store.calendar import CalendarRepository
+from chalicelib.store.events import EventsRepository
 from chalicelib.store.faces import FacesRepository
 from chalicelib.store.models import configure
 from chalicelib.store.people import PeopleRepository
 from chalicelib.store.photos import PhotoStore
 from chalicelib.store.repositories import Repositories, dynamo_repositories
+from chalicelib.store.statuses import StatusesRepository
 from chalicelib.store.zones import ZonesRepository
 
 __all__ = [
     "BOOTSTRAP_ADMIN",
+    "audit",
     "calendar",
     "cohort",
     "engine_and_policy",
     "ensure_bootstrap_admin",
     "ensure_ready",
+    "events",
     "faces",
     "forget",
     "forget_cohort",
@@ -41,6 +47,9 @@ __all__ = [
     "people",
     "photos",
     "repositories",
+    "simpeg_employees",
+    "statuses",
+    "sync_runs",
     "use_repositories",
     "zones",
 ]
@@ -95,6 +104,11 @@ def people() -> PeopleRepository:
     return repositories().people
 
 
+def events() -> EventsRepository:
+    """Attendance events, idempotency claims, used challenges, arrival marks and photo fingerprints."""
+    return repositories().events
+
+
 def faces() -> FacesRepository:
     """Employees' face templates and the score-normalisation cohort drawn from them."""
     return repositories().faces
@@ -108,6 +122,26 @@ def zones() -> ZonesRepository:
 def calendar() -> CalendarRepository:
     """Schedule versions, shift rosters, holidays, Ramadan periods and leaves."""
     return repositories().calendar
+
+
+def statuses() -> StatusesRepository:
+    """Judged days and month-end discipline counters per unit."""
+    return repositories().statuses
+
+
+def audit() -> AuditRepository:
+    """The audit log of admin actions."""
+    return repositories().audit
+
+
+def simpeg_employees() -> EmployeeRepository:
+    """Employees and units as the SIMPEG sync sees them."""
+    return repositories().simpeg_employees
+
+
+def sync_runs() -> RunLog:
+    """The SIMPEG sync and import runs."""
+    return repositories().sync_runs
 
 
 def use_repositories(repos: Repositories | None) -> None:

@@ -1,63 +1,266 @@
-"""Least-privilege IAM for SMART's functions: their own tables, their own bucket, their own logs and
-secrets, nothing else.
+"""Least-privilege IAM for SMART's functions: one managed policy per function role, granting only the
+tables, actions, objects, logs, secrets and queue that function's code uses.
 
-Chalice is told ``autogen_policy: false`` for dev and prod; the merge step empties the placeholder policy
-Chalice writes and attaches this managed policy to every function role instead. There is no ``Scan``,
-``CreateTable`` or ``DeleteTable``: the app reads by key and index, and the stack owns the tables.
+Chalice is told ``autogen_policy: false`` for dev and prod, so it writes one role per function with an
+empty placeholder policy; the merge step removes the placeholders and attaches the policies below.
+
+What each function touches was read from chalicelib/ (tables by model in chalicelib/store/models.py, S3
+prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
+
+- ``APIHandler`` (every route) reads and writes every table, but deletes items only where a route
+  deletes (a holiday, a zone, a face template, a device binding, an abandoned idempotency claim).
+  Audit entries and attendance events are evidence: no ``DeleteItem`` and no ``BatchWriteItem`` (whose
+  ``DeleteRequest`` deletes) on them, and no ``UpdateItem`` on the append-only audit log. Objects under
+  ``photos/`` and ``exports/`` can be read and written, never deleted (lifecycle rules expire them), and
+  nothing can touch Object Lock settings or bypass the governance retention.
+- ``SimpegSync`` (chalicelib.jobs.nightly_simpeg_sync) writes employees and units and logs its run.
+- ``DailyRecap`` (chalicelib.jobs.daily_recap) reads units, members, calendars, leaves, duties and the
+  day's events, and writes the daily statuses.
+
+Both jobs call ``runtime.ensure_ready``, which reads the ``admin`` account and creates it from the
+bootstrap secret while that secret exists, so they may get and put admins (nothing else on that table).
+There is no ``Scan``, ``CreateTable`` or ``DeleteTable`` anywhere: the app reads by key and index, and the
+stack owns the tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pynamodb.models import Model
+
+from chalicelib.store.models import (
+    AdminModel,
+    AuditModel,
+    DailyStatusModel,
+    DeviceModel,
+    DutyModel,
+    EmployeeModel,
+    EventModel,
+    FaceTemplateModel,
+    HolidayModel,
+    IdempotencyModel,
+    LeaveModel,
+    ScheduleModel,
+    SyncRunModel,
+    UnitModel,
+    ZoneModel,
+)
 
 from .bucket import BUCKET_ID, EXPORT_PREFIX, PHOTO_PREFIX
 from .cfn import Json, get_att, ref, sub
+from .errors import TemplateError
+from .tables import table_logical_id
 
-POLICY_ID = "AppAccessPolicy"
+POLICY_SUFFIX = "AccessPolicy"
+DEAD_LETTER_POLICY_SUFFIX = "DeadLetterPolicy"
+API_FUNCTION_ID = "APIHandler"
 
-DYNAMODB_ACTIONS = (
-    "dynamodb:BatchGetItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:DescribeTable",  # pynamodb describes a table once per container before using it
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:Query",
-    "dynamodb:UpdateItem",
+DESCRIBE = "dynamodb:DescribeTable"
+GET = "dynamodb:GetItem"
+BATCH_GET = "dynamodb:BatchGetItem"
+QUERY = "dynamodb:Query"
+CONDITION_CHECK = "dynamodb:ConditionCheckItem"
+PUT = "dynamodb:PutItem"
+UPDATE = "dynamodb:UpdateItem"
+DELETE = "dynamodb:DeleteItem"
+BATCH_WRITE = "dynamodb:BatchWriteItem"  # puts and deletes alike: never on evidence
+
+READ = (DESCRIBE, GET, BATCH_GET, QUERY, CONDITION_CHECK)
+WRITE = (PUT, UPDATE)
+# Deletes that could erase evidence or hide a change; no policy of this module may grant them.
+EVIDENCE_TABLE_ACTIONS_FORBIDDEN = (DELETE, BATCH_WRITE)
+FORBIDDEN_OBJECT_ACTIONS = (
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:BypassGovernanceRetention",
+    "s3:PutObjectRetention",
+    "s3:PutObjectLegalHold",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
 )
-OBJECT_ACTIONS = ("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
+EVIDENCE_MODELS: tuple[type[Model], ...] = (AuditModel, EventModel)
+
+
+@dataclass(frozen=True)
+class FunctionAccess:
+    """What one function may do: DynamoDB actions per model (indexes included), S3 object actions on the
+    data prefixes, and whether it may list the bucket."""
+
+    tables: Mapping[type[Model], tuple[str, ...]]
+    object_actions: tuple[str, ...] = ()
+    list_bucket: bool = False
+    purpose: str = ""
+
+    def actions_on(self, model: type[Model]) -> tuple[str, ...]:
+        return tuple(sorted(set(self.tables.get(model, ()))))
+
+
+def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
+    tables: dict[type[Model], tuple[str, ...]] = {model: (*READ, *WRITE) for model in models}
+    # The audit log is append-only for the app: write an entry, read a day's entries.
+    tables[AuditModel] = (DESCRIBE, PUT, QUERY)
+    deletes: tuple[type[Model], ...] = (HolidayModel, ZoneModel, FaceTemplateModel, DeviceModel, IdempotencyModel)
+    batch_writes: tuple[type[Model], ...] = (EmployeeModel, ScheduleModel, DailyStatusModel)  # import, rosters, recaps
+    for model in deletes:
+        tables[model] = (*tables.get(model, ()), DELETE)
+    for model in batch_writes:
+        tables[model] = (*tables.get(model, ()), BATCH_WRITE)
+    return FunctionAccess(
+        tables=tables,
+        object_actions=("s3:GetObject", "s3:PutObject"),
+        list_bucket=True,  # without it a missing photo answers 403, which the app reports as an outage
+        purpose="API routes: every table (deletes only where a route deletes), photos and exports without delete",
+    )
+
+
+_BOOTSTRAP: dict[type[Model], tuple[str, ...]] = {AdminModel: (DESCRIBE, GET, PUT)}
+
+JOB_ACCESS: dict[str, FunctionAccess] = {
+    "SimpegSync": FunctionAccess(
+        tables={
+            **_BOOTSTRAP,
+            EmployeeModel: (DESCRIBE, QUERY, UPDATE, BATCH_WRITE),  # new hires in batches, the rest updated
+            UnitModel: (DESCRIBE, GET, BATCH_GET, QUERY, PUT, UPDATE),
+            SyncRunModel: (DESCRIBE, PUT),
+        },
+        purpose="nightly SIMPEG sync: employees, units, its run log",
+    ),
+    "DailyRecap": FunctionAccess(
+        tables={
+            **_BOOTSTRAP,
+            UnitModel: (DESCRIBE, QUERY),
+            EmployeeModel: (DESCRIBE, QUERY),
+            ScheduleModel: (DESCRIBE, QUERY),
+            HolidayModel: (DESCRIBE, QUERY),
+            LeaveModel: (DESCRIBE, QUERY),
+            DutyModel: (DESCRIBE, QUERY),
+            EventModel: (DESCRIBE, QUERY),
+            DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE),
+        },
+        purpose="daily recap: reads the day's plans and events, writes the daily statuses",
+    ),
+}
+
+
+def function_access(function_id: str, models: Iterable[type[Model]]) -> FunctionAccess:
+    """The grants of one function of the template; an unknown function stops the build."""
+    if function_id == API_FUNCTION_ID:
+        return _api_access(models)
+    if function_id in JOB_ACCESS:
+        return JOB_ACCESS[function_id]
+    raise TemplateError(
+        f"{function_id} has no least-privilege grants in infra/access.py: add what its code touches",
+        {"function": function_id},
+    )
+
+
+def _refuse_evidence_deletes(function_id: str, access: FunctionAccess) -> None:
+    """A grant that could erase evidence stops the build, whoever edits the tables above."""
+    for model in EVIDENCE_MODELS:
+        granted = set(access.actions_on(model)) & set(EVIDENCE_TABLE_ACTIONS_FORBIDDEN)
+        if granted:
+            raise TemplateError(f"{function_id} would be granted {sorted(granted)} on {model.__name__} (evidence)")
+    granted = set(access.object_actions) & set(FORBIDDEN_OBJECT_ACTIONS)
+    if granted:
+        raise TemplateError(f"{function_id} would be granted {sorted(granted)} on the evidence bucket")
 
 
 def _statement(sid: str, actions: Iterable[str], resources: list[object]) -> Json:
-    return {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": resources}
+    return {"Sid": sid, "Effect": "Allow", "Action": sorted(set(actions)), "Resource": resources}
 
 
-def access_policy(table_ids: Iterable[str], log_group_ids: Iterable[str], role_ids: Iterable[str]) -> Json:
-    """AWS::IAM::ManagedPolicy attached to `role_ids`, granting only what the app uses."""
-    tables: list[object] = []
-    for table_id in sorted(table_ids):
-        tables += [get_att(table_id, "Arn"), sub(f"${{{table_id}.Arn}}/index/*")]
-    objects: list[object] = [sub(f"${{{BUCKET_ID}.Arn}}/{prefix}*") for prefix in (PHOTO_PREFIX, EXPORT_PREFIX)]
+def _table_statements(access: FunctionAccess, models: Iterable[type[Model]]) -> list[Json]:
+    """One statement per distinct action set, naming the tables (and their indexes) that get it."""
+    by_actions: dict[tuple[str, ...], list[str]] = {}
+    for model in models:
+        actions = access.actions_on(model)
+        if actions:
+            by_actions.setdefault(actions, []).append(table_logical_id(model))
+    statements = []
+    for number, (actions, table_ids) in enumerate(sorted(by_actions.items()), start=1):
+        resources: list[object] = []
+        for table_id in sorted(table_ids):
+            resources += [get_att(table_id, "Arn"), sub(f"${{{table_id}.Arn}}/index/*")]
+        statements.append(_statement(f"Tables{number}", actions, resources))
+    return statements
+
+
+def function_policy(
+    function_id: str,
+    role_id: str,
+    models: Iterable[type[Model]],
+    log_group_id: str,
+) -> Json:
+    """AWS::IAM::ManagedPolicy attached to the function's own role, granting only what it uses."""
+    models = tuple(models)
+    access = function_access(function_id, models)
+    known = set(models)
+    unknown = [m.__name__ for m in access.tables if m not in known]
+    if unknown:
+        raise TemplateError(f"{function_id} is granted tables the template does not have: {sorted(unknown)}")
+    _refuse_evidence_deletes(function_id, access)
+    statements = _table_statements(access, models)
+    if access.object_actions:
+        objects: list[object] = [sub(f"${{{BUCKET_ID}.Arn}}/{prefix}*") for prefix in (PHOTO_PREFIX, EXPORT_PREFIX)]
+        statements.append(_statement("DataObjects", access.object_actions, objects))
+    if access.list_bucket:
+        statements.append(_statement("ListDataBucket", ["s3:ListBucket"], [get_att(BUCKET_ID, "Arn")]))
+    statements.append(
+        _statement("OwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [get_att(log_group_id, "Arn")])
+    )
+    # chalicelib/settings.py reads the secrets with one non-recursive GetParametersByPath on the path.
     parameters = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SecretsPath}"
-    statements = [
-        _statement("OwnTables", DYNAMODB_ACTIONS, tables),
-        _statement("OwnObjects", OBJECT_ACTIONS, objects),
-        # Without ListBucket a missing photo answers 403 instead of 404, which the app reports as an outage.
-        _statement("ListOwnBucket", ["s3:ListBucket"], [get_att(BUCKET_ID, "Arn")]),
-        _statement(
-            "OwnLogs",
-            ["logs:CreateLogStream", "logs:PutLogEvents"],
-            [get_att(log_id, "Arn") for log_id in sorted(log_group_ids)],
-        ),
-        _statement("ReadSecretsPath", ["ssm:GetParametersByPath"], [sub(parameters)]),
-        _statement("ReadSecrets", ["ssm:GetParameter", "ssm:GetParameters"], [sub(parameters + "/*")]),
-    ]
+    statements.append(_statement("ReadSecretsPath", ["ssm:GetParametersByPath"], [sub(parameters)]))
     return {
         "Type": "AWS::IAM::ManagedPolicy",
         "Properties": {
-            "Description": "SMART functions: own tables, bucket, logs and SSM parameters only",
-            "Roles": [ref(role_id) for role_id in sorted(role_ids)],
+            "Description": f"SMART {function_id}: {access.purpose}",
+            "Roles": [ref(role_id)],
             "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
+        },
+    }
+
+
+def access_policies(
+    function_roles: Mapping[str, str],
+    models: Iterable[type[Model]],
+    log_group_ids: Mapping[str, str],
+    dead_letter_queue_ids: Mapping[str, str],
+) -> dict[str, Json]:
+    """`<FunctionId>AccessPolicy` for every function (function id → its role id), and
+    `<FunctionId>DeadLetterPolicy` for each one with a dead-letter queue."""
+    models = tuple(models)
+    roles = list(function_roles.values())
+    shared = sorted({r for r in roles if roles.count(r) > 1})
+    if shared:
+        raise TemplateError(f"functions share the roles {shared}: each needs its own for least privilege")
+    policies = {
+        f"{function_id}{POLICY_SUFFIX}": function_policy(function_id, role_id, models, log_group_ids[function_id])
+        for function_id, role_id in sorted(function_roles.items())
+    }
+    for function_id, queue_id in sorted(dead_letter_queue_ids.items()):
+        policies[f"{function_id}{DEAD_LETTER_POLICY_SUFFIX}"] = dead_letter_policy(
+            function_id, function_roles[function_id], queue_id
+        )
+    return policies
+
+
+def dead_letter_policy(function_id: str, role_id: str, queue_id: str) -> Json:
+    """Sending to its own dead-letter queue, apart from the rest: Lambda checks this permission when it
+    creates the function, so the function waits for this policy (it cannot wait for the access policy, which
+    names the function's log group, which names the function)."""
+    return {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {
+            "Description": f"SMART {function_id}: send failed runs to its dead-letter queue",
+            "Roles": [ref(role_id)],
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [_statement("OwnDeadLetterQueue", ["sqs:SendMessage"], [get_att(queue_id, "Arn")])],
+            },
         },
     }

@@ -29,6 +29,9 @@ class Prices:
     alarm_metric_month: float = 0.10  # standard-resolution alarm, per metric
     custom_metric_month: float = 0.30  # per metric (name + dimension values), first 10,000; prorated hourly
     logs_gb_ingested: float = 0.50
+    waf_web_acl_month: float = 5.00
+    waf_rule_month: float = 1.00  # per rule or managed rule group
+    waf_request: float = 0.60 / 1e6
     rekognition_image: float = 0.001  # CompareFaces (Group 1), first 1 M images a month
 
 
@@ -56,11 +59,13 @@ class Workload:
     dynamodb_gb_per_month: float = 2.2  # events (table + GSI) and fingerprints growth
     photo_kb: float = 150.0
     photo_gets_month: int = 50_000  # admins opening photos in reviews
-    alarm_metrics: int = 49  # 29 alarms; the 18 table alarms read two metrics each, the refusal alarm three
+    alarm_metrics: int = 51  # 31 alarms; the 18 table alarms read two metrics each, the refusal alarm three
     # chalicelib.observability: 17 named metrics + 11 Refused_<CODE>, for one stage. Counted as sent every hour
     # (an upper bound: CloudWatch bills a metric only for the hours it is sent; the job metrics come once a day).
     custom_metrics: int = 29
     log_gb_month: float = 1.0  # ~0.7 GB of JSON request lines and EMF metric lines (~650 bytes a request)
+    access_log_gb_month: float = 0.5  # API access log, ~450 bytes a request (WAF logs only blocked requests)
+    waf_rules: int = 2  # the per-IP rate rule and the known-bad-inputs rule group
     months: tuple[int, ...] = field(default=(12, 24))
 
     @property
@@ -92,7 +97,8 @@ def monthly_cost(w: Workload, p: Prices, age_months: int) -> dict[str, float]:
         "S3 photos": photos_gb * p.s3_gb_month + w.events_month * p.s3_put + w.photo_gets_month * p.s3_get,
         "CloudWatch": w.alarm_metrics * p.alarm_metric_month
         + w.custom_metrics * p.custom_metric_month
-        + w.log_gb_month * p.logs_gb_ingested,
+        + (w.log_gb_month + w.access_log_gb_month) * p.logs_gb_ingested,
+        "WAF": p.waf_web_acl_month + w.waf_rules * p.waf_rule_month + w.api_requests_month * p.waf_request,
     }
 
 

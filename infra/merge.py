@@ -1,9 +1,11 @@
 """Merge `chalice package` output with everything Chalice does not create.
 
 Input: the SAM template Chalice writes (functions, roles, REST API). Output: one deployable template
-that also holds the DynamoDB tables (from chalicelib.store.models), the data bucket, the face-model layer,
-log groups with retention, one least-privilege policy, local-time schedules, alarms and API Gateway's
-own error answers in the API's shape.
+that also holds the DynamoDB tables (from chalicelib.store.models), the data bucket (Object Lock) and its
+access-log bucket, the face-model layer, log groups with retention, one least-privilege policy per function
+role, reserved concurrency, local-time schedules with dead-letter queues, alarms, stage throttling, access
+logs, a WAF web ACL and API Gateway's own error answers in the API's shape. checkov findings that are
+accepted are suppressed on the resource with their reason (``Metadata.checkov.skip``).
 
 The merge is a pure function of the Chalice template, the models and a small config, so it is tested on
 a recorded Chalice template without building anything.
@@ -19,12 +21,14 @@ from typing import Any
 from chalice.utils import to_cfn_resource_name
 from pynamodb.models import Model
 
-from .access import POLICY_ID, access_policy
+from .access import API_FUNCTION_ID, DEAD_LETTER_POLICY_SUFFIX, access_policies
 from .alarms import TOPIC_ID, alarm_resources
 from .bucket import BUCKET_ID, bucket_resources
-from .cfn import Json, ref, sub
+from .cfn import Json, checkov_skip, ref, sub
+from .dead_letters import attach, dead_letter_resources, queue_id
 from .errors import ScheduleError, TemplateError
 from .gateway import GATEWAY_RESPONSES_KEY, gateway_responses
+from .protection import GATEWAY_ACCOUNT_ID, LOG_GROUP_KMS_REASON, api_metadata, protect_api, protection_resources
 from .schedules import SCHEDULES, LocalSchedule, check_expression
 from .tables import table_resources
 
@@ -47,6 +51,16 @@ class MergeConfig:
     export_retention_days: int = 7
     noncurrent_version_days: int = 30
     log_retention_days: int = 90
+    access_log_retention_days: int = 365
+    # The 07:00 rush (bench/): ~24 check-ins/s at most, 0.46 s p95, so 50 concurrent executions serve
+    # ~100 requests/s; the stage throttle matches it and bursts to twice that.
+    api_reserved_concurrency: int = 50
+    api_throttle_rate: int = 100
+    api_throttle_burst: int = 200
+    # Requests per source IP per 5 minutes. A whole office checks in behind one NAT address (and mobile
+    # carriers share addresses too): 3,000 lets ~750 people make their four calls in five minutes while a
+    # single flooding client is cut off (docs/decision_log.md).
+    waf_rate_limit: int = 3000
 
 
 @dataclass
@@ -137,6 +151,42 @@ def _parameters(env: dict[str, str], config: MergeConfig) -> Json:
             "Default": "",
             "Description": "E-mail that receives alarms (empty: none)",
         },
+        "AccessLogRetentionDays": {
+            "Type": "Number",
+            "Default": config.access_log_retention_days,
+            "MinValue": 1,
+            "MaxValue": 3650,
+            "Description": "Days the data bucket's S3 server access logs are kept",
+        },
+        "ApiReservedConcurrency": {
+            "Type": "Number",
+            "Default": config.api_reserved_concurrency,
+            "MinValue": 0,
+            "MaxValue": 1000,
+            "Description": "Concurrent executions reserved for the API (check-in) function; 0: no reservation "
+            "(then the jobs are not reserved either)",
+        },
+        "ApiThrottleRate": {
+            "Type": "Number",
+            "Default": config.api_throttle_rate,
+            "MinValue": 1,
+            "MaxValue": 10000,
+            "Description": "Steady requests per second the API stage accepts before answering 429",
+        },
+        "ApiThrottleBurst": {
+            "Type": "Number",
+            "Default": config.api_throttle_burst,
+            "MinValue": 1,
+            "MaxValue": 5000,
+            "Description": "Burst of requests the API stage accepts above the steady rate",
+        },
+        "WafRateLimit": {
+            "Type": "Number",
+            "Default": config.waf_rate_limit,
+            "MinValue": 100,
+            "MaxValue": 2000000000,
+            "Description": "Requests per source IP per 5 minutes before WAF answers 429",
+        },
     }
 
 
@@ -184,6 +234,27 @@ def _role_id(function_id: str, properties: Json) -> str:
     return str(role["Fn::GetAtt"][0])
 
 
+# checkov findings that hold for every function, with the reason they are accepted.
+FUNCTION_SKIPS: tuple[tuple[str, str], ...] = (
+    (
+        "CKV_AWS_117",
+        "no VPC: the functions reach only DynamoDB, S3, SSM and SIMPEG over TLS with IAM-signed requests; a VPC "
+        "would need a NAT gateway for SIMPEG (docs/deployment.md)",
+    ),
+    (
+        "CKV_AWS_173",
+        "the environment holds names and settings only; secrets are read from SSM SecureStrings at start",
+    ),
+)
+API_SKIPS: tuple[tuple[str, str], ...] = (
+    (
+        "CKV_AWS_116",
+        "API Gateway invokes the API function synchronously and the client gets the error; a dead-letter "
+        "queue only receives failed asynchronous invocations",
+    ),
+)
+
+
 def _wire_function(function_id: str, properties: Json) -> Json:
     """Point a function at the stack's own bucket, zone, retention and secrets; add the model layer;
     return its log group."""
@@ -199,11 +270,33 @@ def _wire_function(function_id: str, properties: Json) -> Json:
     properties["Layers"] = [*properties.get("Layers", []), ref(LAYER_ID)]
     return {
         "Type": "AWS::Logs::LogGroup",
+        "Metadata": checkov_skip(("CKV_AWS_158", LOG_GROUP_KMS_REASON)),
         "Properties": {
             "LogGroupName": sub(f"/aws/lambda/${{{function_id}}}"),
             "RetentionInDays": ref("LogRetentionDays"),
         },
     }
+
+
+def _reserve_concurrency(function_id: str, function: Json) -> None:
+    """The API keeps its reserved executions whatever else runs; a job runs at most once at a time."""
+    amount: object = ref("ApiReservedConcurrency") if function_id == API_FUNCTION_ID else 1
+    function["Properties"]["ReservedConcurrentExecutions"] = {
+        "Fn::If": ["ReservesConcurrency", amount, ref("AWS::NoValue")]
+    }
+
+
+def _accept_findings(function_id: str, function: Json) -> None:
+    skips = FUNCTION_SKIPS + (API_SKIPS if function_id == API_FUNCTION_ID else ())
+    function["Metadata"] = {**function.get("Metadata", {}), **checkov_skip(*skips)}
+
+
+def _scheduled(functions: dict[str, Json]) -> list[str]:
+    return sorted(
+        fid
+        for fid, fn in functions.items()
+        if any(e.get("Type") == "ScheduleV2" for e in fn["Properties"].get("Events", {}).values())
+    )
 
 
 def _strip_placeholder_policies(resources: Json, role_ids: Iterable[str]) -> None:
@@ -261,7 +354,8 @@ def _add(resources: Json, new: Json) -> None:
 
 
 def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeConfig | None = None) -> MergeResult:
-    """The deployable template: Chalice's resources plus tables, bucket, layer, logs, IAM, schedules, alarms."""
+    """The deployable template: Chalice's resources plus tables, buckets, layer, logs, IAM, schedules,
+    dead-letter queues, alarms and the API's protection."""
     config = config or MergeConfig()
     template: Json = copy.deepcopy(chalice_template)
     resources: dict[str, Any] = template["Resources"]
@@ -270,20 +364,44 @@ def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeCo
         _check_function(function_id, function["Properties"], config)
     env = stage_environment(functions)
     warnings = _localise_schedules(functions, config, env["SMART_TIMEZONE"])
+    models = tuple(models)
     tables = table_resources(models, env["SMART_TABLE_PREFIX"])
-    role_ids = {_role_id(fid, fn["Properties"]) for fid, fn in functions.items()}
-    _strip_placeholder_policies(resources, role_ids)
+    roles = {fid: _role_id(fid, fn["Properties"]) for fid, fn in functions.items()}
+    _strip_placeholder_policies(resources, set(roles.values()))
     log_groups = {f"{fid}LogGroup": _wire_function(fid, fn["Properties"]) for fid, fn in functions.items()}
+    scheduled = _scheduled(functions)
+    for function_id in scheduled:
+        attach(function_id, functions[function_id]["Properties"])
+    for function_id, function in functions.items():
+        _reserve_concurrency(function_id, function)
+        _accept_findings(function_id, function)
+    dead_letter_queues = {fid: queue_id(fid) for fid in scheduled}
     _add(resources, tables)
-    _add(resources, bucket_resources(env["SMART_BUCKET"]))
+    _add(resources, bucket_resources(env["SMART_BUCKET"], roles.values()))
     _add(resources, log_groups)
-    _add(resources, {LAYER_ID: _layer(config), POLICY_ID: access_policy(tables, log_groups, role_ids)})
+    _add(resources, dead_letter_resources(scheduled))
+    _add(resources, {LAYER_ID: _layer(config)})
+    _add(resources, access_policies(roles, models, {fid: f"{fid}LogGroup" for fid in functions}, dead_letter_queues))
+    for function_id in scheduled:
+        # Lambda refuses a dead-letter queue the role cannot send to yet.
+        depends = functions[function_id].get("DependsOn", [])
+        depends = depends if isinstance(depends, list) else [depends]
+        functions[function_id]["DependsOn"] = sorted({*depends, f"{function_id}{DEAD_LETTER_POLICY_SUFFIX}"})
     api_id = _api_id(resources)
-    _add(resources, alarm_resources(functions, tables, _api_name_and_stage(resources, api_id), env["SMART_STAGE"]))
-    if api_id is not None:
-        resources[api_id]["Properties"]["DefinitionBody"][GATEWAY_RESPONSES_KEY] = gateway_responses()
+    api = _api_name_and_stage(resources, api_id)
+    _add(resources, alarm_resources(functions, tables, api, env["SMART_STAGE"], dead_letter_queues))
+    if api_id is not None and api is not None:
+        api_resource = resources[api_id]
+        api_resource["Properties"]["DefinitionBody"][GATEWAY_RESPONSES_KEY] = gateway_responses()
+        protect_api(api_resource["Properties"])
+        # Access logging is refused until the account's API Gateway CloudWatch role is set.
+        api_resource["DependsOn"] = sorted({*api_resource.get("DependsOn", []), GATEWAY_ACCOUNT_ID})
+        api_resource["Metadata"] = {**api_resource.get("Metadata", {}), **api_metadata()}
+        _add(resources, protection_resources(api_id, api[1]))
     template["Description"] = f"SMART attendance backend, stage {env['SMART_STAGE']} (generated by infra/merge.py)"
     template.setdefault("Parameters", {}).update(_parameters(env, config))
-    template.setdefault("Conditions", {})["HasAlarmEmail"] = {"Fn::Not": [{"Fn::Equals": [ref("AlarmEmail"), ""]}]}
+    conditions = template.setdefault("Conditions", {})
+    conditions["HasAlarmEmail"] = {"Fn::Not": [{"Fn::Equals": [ref("AlarmEmail"), ""]}]}
+    conditions["ReservesConcurrency"] = {"Fn::Not": [{"Fn::Equals": [ref("ApiReservedConcurrency"), "0"]}]}
     template.setdefault("Outputs", {}).update(_outputs(tables))
     return MergeResult(template, warnings)

@@ -13,7 +13,7 @@ from typing import Any
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
-from .cfn import Json, camel
+from .cfn import Json, camel, checkov_skip
 
 
 def table_logical_id(model: type[Model]) -> str:
@@ -78,6 +78,14 @@ def table_resource(model: type[Model], prefix: str) -> Json:
         properties["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}
     return {
         "Type": "AWS::DynamoDB::Table",
+        "Metadata": checkov_skip(
+            (
+                "CKV_AWS_119",
+                "encrypted at rest with DynamoDB's AWS owned key; who can read an item is decided by the per-function "
+                "IAM policies (infra/access.py), which a customer managed key would only repeat in a key policy, at "
+                "the risk of making every record unreadable if the key is disabled (docs/decision_log.md)",
+            )
+        ),
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
         "Properties": properties,

@@ -145,21 +145,20 @@ def query_values(params: Mapping[str, Any] | None) -> dict[str, str]:
     return {name: value for name, value in (params or {}).items() if value}
 
 
-# Tests turn this on: every plain answer of a route must then be exactly what its declared result model
-# (the one OpenAPI documents) renders: no undeclared key, no missing required one, the same JSON values.
+# Tests turn this on: every answer of a route must then render exactly what its declared result model (the
+# one OpenAPI documents) renders of it: no undeclared key, no missing required one, the same JSON values.
 CHECK_RESULTS = False
 
 
-def check_result(model: type[pydantic.BaseModel] | None, result: Any) -> None:
-    if not CHECK_RESULTS or model is None or isinstance(result, pydantic.BaseModel):
+def check_result(model: type[pydantic.BaseModel] | None, result: pydantic.BaseModel) -> None:
+    if not CHECK_RESULTS or model is None:
         return
-    rendered = model.model_validate(result).model_dump(mode="json", exclude_unset=True)
-    if json.dumps(rendered, sort_keys=True) != json.dumps(result, sort_keys=True):
-        raise AssertionError(f"{model.__name__} does not render the answer {result!r} as it is: {rendered!r}")
+    rendered = render(result)
+    documented = model.model_validate(rendered).model_dump(mode="json", exclude_unset=True)
+    if json.dumps(documented, sort_keys=True) != json.dumps(rendered, sort_keys=True):
+        raise AssertionError(f"{model.__name__} does not render the answer {rendered!r} as it is: {documented!r}")
 
 
-def render(result: Any) -> Any:
-    """A result model as JSON data; anything else as it is."""
-    if isinstance(result, pydantic.BaseModel):
-        return result.model_dump(mode="json")
-    return result
+def render(result: pydantic.BaseModel) -> Any:
+    """A result model as JSON data."""
+    return result.model_dump(mode="json")

@@ -106,7 +106,7 @@ def _authenticate(request: Request, settings: Settings, now: datetime, needed: A
     return principal
 
 
-def _answer(result: Any, status: int, model: type[BaseModel] | None) -> Response:
+def _answer(result: BaseModel | Response, status: int, model: type[BaseModel] | None) -> Response:
     if isinstance(result, Response):
         return result
     binding.check_result(model, result)
@@ -158,13 +158,13 @@ def endpoint(
     tag: str | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register the route `"METHOD /path"` whose function takes (call, [body: Model], [query: Model],
-    **path_params) and returns a result model. The body and query models are read from the function's
-    parameters `body` and `query`, the result model from its return annotation (`response` names it when
-    the function answers something else, e.g. a file). `guard(principal, **path_params)` runs the use case's
-    access checks before the fields are validated. For OpenAPI: `raw_body` documents a body the route reads
-    itself, `roles` narrows the roles `auth_as` admits when the use case checks more, `errors` are the codes
-    the route may answer besides the ones every route of its kind may, `tag` is its group (by default its
-    area's, the tag of `bp`)."""
+    **path_params) and returns a result model (or a Response it built itself, e.g. a CSV). The body and query
+    models are read from the function's parameters `body` and `query`, the result model from its return
+    annotation (`response` names it when the function answers something else). `guard(principal,
+    **path_params)` runs the use case's access checks before the fields are validated. For OpenAPI:
+    `raw_body` documents a body the route reads itself, `roles` narrows the roles `auth_as` admits when the
+    use case checks more, `errors` are the codes the route may answer besides the ones every route of its
+    kind may, `tag` is its group (by default its area's, the tag of `bp`)."""
     method, path = route.split(" ", 1)
     group = tag if tag is not None else bp.tag if isinstance(bp, Routes) else ""
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice.app import Blueprint, Response
 
+from chalicelib.api.binding import render
 from chalicelib.api.errors import REFUSAL_CODES, json_response
 from chalicelib.api.http import Call, endpoint
 from chalicelib.usecases import calendar as cal
@@ -31,7 +30,7 @@ bp = Blueprint(__name__)
     errors=("DEVICE_MISMATCH",),
     tag="attendance",
 )
-def issue_challenge(call: Call) -> dict[str, Any]:
+def issue_challenge(call: Call) -> att_schema.ChallengeIssued:
     """One-use, short-lived challenge that fixes the attendance time.
 
     **Roles:** employee (on the bound phone). The attendance time of a check-in made with it is `issued_at`,
@@ -65,7 +64,7 @@ def check_in(call: Call, body: att_schema.CheckinBody) -> Response:
     same day → 409 `ALREADY_RECORDED` (details `first_event`).
     """
     answer = checkin.check_in(call.principal, body, call.raw_body(), call.settings, call.now)
-    return json_response(answer.status_code, answer.body)
+    return json_response(answer.status_code, render(answer.body))
 
 
 @endpoint(
@@ -77,7 +76,7 @@ def check_in(call: Call, body: att_schema.CheckinBody) -> Response:
     response=att_schema.EventPage,
     tag="attendance",
 )
-def my_attendance(call: Call, query: att_schema.MyEventsQuery) -> dict[str, Any]:
+def my_attendance(call: Call, query: att_schema.MyEventsQuery) -> att_schema.EventPage:
     """The employee's own events between two dates.
 
     **Roles:** employee. Defaults: the last 7 days up to today; at most 62 days.
@@ -86,7 +85,7 @@ def my_attendance(call: Call, query: att_schema.MyEventsQuery) -> dict[str, Any]
 
 
 @endpoint(bp, "/v1/me", ["GET"], auth_as="employee", response=att_schema.Profile, tag="attendance")
-def my_profile(call: Call) -> dict[str, Any]:
+def my_profile(call: Call) -> att_schema.Profile:
     """Profile, unit, zones, today's schedule and status, enrolment state.
 
     **Roles:** employee (also an inactive one, who sees `active: false`).
@@ -109,7 +108,7 @@ def my_profile(call: Call) -> dict[str, Any]:
     errors=("UNSUPPORTED_IMAGE", "NOT_FOUND", "NO_FACE", "MULTIPLE_FACES", "LOW_QUALITY", "REPLAYED_PHOTO"),
     tag="faces",
 )
-def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> dict[str, Any]:
+def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> att_schema.FaceEnrolled:
     """Enrol a reference face photo.
 
     **Roles:** unit_admin (own units), super_admin. The photo is analysed; no face, several faces, poor quality
@@ -127,7 +126,7 @@ def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> dict[str,
     errors=("VALIDATION_ERROR", "NOT_FOUND"),
     tag="faces",
 )
-def list_faces(call: Call, nip: str) -> dict[str, Any]:
+def list_faces(call: Call, nip: str) -> att_schema.FaceTemplatePage:
     """An employee's face templates (never the vectors).
 
     **Roles:** unit_admin (own units), super_admin. `photo_url` is a short-lived signed link.
@@ -144,7 +143,7 @@ def list_faces(call: Call, nip: str) -> dict[str, Any]:
     errors=("VALIDATION_ERROR", "NOT_FOUND"),
     tag="faces",
 )
-def delete_face(call: Call, nip: str, template_id: str) -> dict[str, Any]:
+def delete_face(call: Call, nip: str, template_id: str) -> att_schema.FaceDeleted:
     """Delete one face template.
 
     **Roles:** unit_admin (own units), super_admin.
@@ -164,7 +163,7 @@ def delete_face(call: Call, nip: str, template_id: str) -> dict[str, Any]:
     response=rep_schema.Monitor,
     tag="reports",
 )
-def monitor(call: Call, query: rep_schema.MonitorQuery) -> dict[str, Any]:
+def monitor(call: Call, query: rep_schema.MonitorQuery) -> rep_schema.Monitor:
     """Live state of one unit's employees on a date.
 
     **Roles:** unit_admin (own units), super_admin. One unit: `unor_id` is required unless the unit admin has
@@ -182,7 +181,7 @@ def monitor(call: Call, query: rep_schema.MonitorQuery) -> dict[str, Any]:
     response=rep_schema.RecapRun,
     tag="reports",
 )
-def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> dict[str, Any]:
+def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> rep_schema.RecapRun:
     """Run the daily recap now (the scheduled job's code).
 
     **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). Re-runs write only what
@@ -200,7 +199,7 @@ def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> dict[str, Any]
     response=rep_schema.DailyRecap,
     tag="reports",
 )
-def daily_recap(call: Call, query: rep_schema.DailyRecapQuery) -> dict[str, Any]:
+def daily_recap(call: Call, query: rep_schema.DailyRecapQuery) -> rep_schema.DailyRecap:
     """Stored daily statuses of one unit.
 
     **Roles:** unit_admin (own units), super_admin. `date` is required; one unit (`unor_id` unless the unit
@@ -218,7 +217,9 @@ def daily_recap(call: Call, query: rep_schema.DailyRecapQuery) -> dict[str, Any]
     response=rep_schema.Monthly,
     tag="reports",
 )
-def monthly_recap(call: Call, query: rep_schema.MonthlyQuery) -> Any:
+def monthly_recap(
+    call: Call, query: rep_schema.MonthlyQuery
+) -> rep_schema.MonthlyReport | rep_schema.ExportLink | Response:
     """Monthly recap per employee with the TPP deduction percent.
 
     **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). `format=json` (default) answers
@@ -242,7 +243,7 @@ def monthly_recap(call: Call, query: rep_schema.MonthlyQuery) -> Any:
     response=rep_schema.ReviewPage,
     tag="reports",
 )
-def list_reviews(call: Call, query: rep_schema.ReviewsQuery) -> dict[str, Any]:
+def list_reviews(call: Call, query: rep_schema.ReviewsQuery) -> rep_schema.ReviewPage:
     """Check-ins awaiting an admin decision.
 
     **Roles:** unit_admin (own units), super_admin. At most 100 items per page.
@@ -260,7 +261,7 @@ def list_reviews(call: Call, query: rep_schema.ReviewsQuery) -> dict[str, Any]:
     errors=("NOT_FOUND", "CONFLICT"),
     tag="reports",
 )
-def decide_review(call: Call, event_id: str, body: rep_schema.DecisionRequest) -> dict[str, Any]:
+def decide_review(call: Call, event_id: str, body: rep_schema.DecisionRequest) -> rep_schema.Decision:
     """Approve or reject a check-in in review.
 
     **Roles:** unit_admin (own units), super_admin. 409 `CONFLICT` when the event is not (or no longer) awaiting

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice.app import Blueprint
 
 from chalicelib.api.http import Call, endpoint
@@ -23,7 +21,7 @@ bp = Blueprint(__name__)
     response=schema.ImportResult,
     tag="simpeg",
 )
-def simpeg_import(call: Call, query: schema.ImportQuery) -> dict[str, Any]:
+def simpeg_import(call: Call, query: schema.ImportQuery) -> schema.ImportResult:
     """Import employees from a JSON body or a CSV file.
 
     **Roles:** super_admin. Bad rows are reported in `errors`, good rows are applied; units are created from
@@ -36,7 +34,7 @@ def simpeg_import(call: Call, query: schema.ImportQuery) -> dict[str, Any]:
 
 
 @endpoint(bp, "/v1/admin/simpeg/sync", ["POST"], auth_as="super_admin", response=schema.SyncRun, tag="simpeg")
-def simpeg_sync(call: Call) -> dict[str, Any]:
+def simpeg_sync(call: Call) -> schema.SyncRun:
     """Pull from the configured SIMPEG API now.
 
     **Roles:** super_admin. Same code as the nightly schedule. An unreachable SIMPEG ends the run as `failed`
@@ -54,7 +52,7 @@ def simpeg_sync(call: Call) -> dict[str, Any]:
     errors=("NOT_FOUND", "CONFLICT"),
     tag="simpeg",
 )
-def simpeg_confirm(call: Call, run_id: str) -> dict[str, Any]:
+def simpeg_confirm(call: Call, run_id: str) -> schema.SyncRun:
     """Confirm a held-back sync run (runs a fresh sync under the confirmation).
 
     **Roles:** super_admin. 409 `CONFLICT` when the run is not waiting for confirmation.
@@ -71,7 +69,7 @@ def simpeg_confirm(call: Call, run_id: str) -> dict[str, Any]:
     response=schema.RunPage,
     tag="simpeg",
 )
-def simpeg_runs(call: Call, query: schema.RunsQuery) -> dict[str, Any]:
+def simpeg_runs(call: Call, query: schema.RunsQuery) -> schema.RunPage:
     """Sync and import runs, newest first.
 
     **Roles:** super_admin.

@@ -4,7 +4,7 @@ A challenge id is ``<issued epoch s>.<ttl s>.<nonce>.<mac>``: the MAC (HMAC-SHA2
 token secret, truncated to 128 bits) binds issue time, lifetime and nonce to the employee and the phone, so
 a check-in checks validity without reading anything, and a forged, altered, foreign or expired id is refused
 as CHALLENGE_INVALID. One use is enforced where it matters: the check-in's transaction writes the id's row
-on condition that no other request did (``store.attendance.write_checkin``). Issuing a challenge therefore
+on condition that no other request did (``store.events.write_checkin``). Issuing a challenge therefore
 stores nothing (decision 36); its issue time becomes the attendance time.
 """
 

@@ -1,6 +1,6 @@
 """What SMART records of attendance: check-in events and field-duty days, as plain records.
 
-The store hands these out and takes them in (``chalicelib.store.attendance``, ``chalicelib.store.zones``), so
+The store hands these out and takes them in (``chalicelib.store.events``, ``chalicelib.store.zones``), so
 use cases never see a table row. Instants stay the UTC ISO 8601 text they are stored as: answers show them
 unchanged, and the check-in path reads a month of events without parsing every one.
 """

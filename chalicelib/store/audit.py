@@ -1,32 +1,70 @@
-"""The audit log of admin actions: who did what to what, when. Never holds personal data beyond ids."""
+"""The audit log of admin actions: who did what to what, when. Never holds personal data beyond ids.
+
+Partition per UTC day, range key ``<instant>#<random id>``: entries of a day come in time order.
+`AuditRepository` is what the use cases may ask; `DynamoAuditRepository` answers it from DynamoDB and
+`chalicelib.store.memory.audit.InMemoryAuditRepository` from a list, and `tests/unit/store/audit_contract.py`
+is the one test class both pass.
+"""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Protocol
 
-from chalicelib.store.base import iso, storage_call, utc_now
+from chalicelib.domain.audit import AuditEntry
+from chalicelib.store.base import iso, parse_iso, storage_call, utc_now
 from chalicelib.store.models import AuditModel
 
 
-def record(actor: str, action: str, target: str, detail: Mapping[str, object] | None = None) -> None:
-    now = utc_now()
-    item = AuditModel(
-        now.date().isoformat(),
-        f"{iso(now)}#{secrets.token_hex(4)}",
-        actor=actor,
-        action=action,
-        target=target,
-        detail=dict(detail) if detail else None,
-    )
-    with storage_call("dynamodb"):
-        item.save()
+def entry_key(at: datetime) -> str:
+    """The range key of an entry written at `at`: its instant, then a random id (two entries never clash)."""
+    return f"{iso(at)}#{secrets.token_hex(4)}"
 
 
-def entries_of_day(day: datetime) -> list[dict[str, object]]:
-    with storage_call("dynamodb"):
-        return [
-            {"at": m.key.split("#")[0], "actor": m.actor, "action": m.action, "target": m.target, "detail": m.detail}
-            for m in AuditModel.query(day.date().isoformat())
-        ]
+def entry_detail(detail: Mapping[str, object] | None) -> dict[str, object] | None:
+    """The detail as stored: a copy, or None when empty."""
+    return dict(detail) if detail else None
+
+
+class AuditRepository(Protocol):
+    """Append-only log of admin actions, read back per UTC day."""
+
+    def record(self, actor: str, action: str, target: str, detail: Mapping[str, object] | None = None) -> None:
+        """Append an entry stamped with the current instant."""
+        ...
+
+    def entries_of_day(self, day: date) -> list[AuditEntry]:
+        """Every entry written on the UTC date `day`, oldest first."""
+        ...
+
+
+Clock = Callable[[], datetime]
+
+
+class DynamoAuditRepository:
+    """The audit log in the `audit` table; `clock` stamps the entries (the current UTC instant)."""
+
+    def __init__(self, clock: Clock = utc_now) -> None:
+        self._clock = clock
+
+    def record(self, actor: str, action: str, target: str, detail: Mapping[str, object] | None = None) -> None:
+        now = self._clock()
+        item = AuditModel(
+            now.date().isoformat(),
+            entry_key(now),
+            actor=actor,
+            action=action,
+            target=target,
+            detail=entry_detail(detail),
+        )
+        with storage_call("dynamodb"):
+            item.save()
+
+    def entries_of_day(self, day: date) -> list[AuditEntry]:
+        with storage_call("dynamodb"):
+            return [
+                AuditEntry(parse_iso(m.key.split("#")[0]), m.actor, m.action, m.target, m.detail)
+                for m in AuditModel.query(day.isoformat())
+            ]

@@ -5,8 +5,9 @@
 from dicts, and `tests/unit/store/faces_contract.py` is the one test class both pass.
 
 Vectors of several models are packed into one binary attribute: float32 little-endian, in the order of a
-``layout`` list of ``[model id, dimension]``, so a template always says which models made it (`pack`,
-`unpack`: pure functions, shared with the fingerprints).
+``layout`` list of ``[model id, dimension]``, so a template always says which models made it
+(`store.vectors`). An enrolment photo's fingerprint is written with its template; the events repository
+(`store.events`) owns the fingerprints and reads them for replay checks.
 """
 
 from __future__ import annotations
@@ -15,37 +16,18 @@ import random
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any, Protocol
-
-import numpy as np
 
 from chalicelib.domain.faces import TemplateInfo, TemplateKey
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import iso, storage_call, transaction, utc_now
-from chalicelib.store.models import EmployeeModel, FaceTemplateModel, FingerprintModel
+from chalicelib.store.events import fingerprint_item
+from chalicelib.store.models import EmployeeModel, FaceTemplateModel
+from chalicelib.store.vectors import pack, unpack
 
 SHARDS = 16
 COHORT_PER_SHARD = 40
-FINGERPRINT_DAYS = 400  # replay history kept per employee (and the TTL of a fingerprint)
-
-
-def pack(vectors: Mapping[str, Vector]) -> tuple[bytes, list[list[Any]]]:
-    order = sorted(vectors)
-    layout: list[list[Any]] = [[model_id, int(np.asarray(vectors[model_id]).size)] for model_id in order]
-    data = b"".join(np.asarray(vectors[m], dtype="<f4").tobytes() for m in order)
-    return data, layout
-
-
-def unpack(data: bytes, layout: list[list[Any]]) -> dict[str, Vector]:
-    flat = np.frombuffer(data, dtype="<f4")
-    out: dict[str, Vector] = {}
-    offset = 0
-    for model_id, dim in layout:
-        out[str(model_id)] = flat[offset : offset + int(dim)].astype(np.float32)
-        offset += int(dim)
-    return out
 
 
 def models_of(layout: list[list[Any]]) -> tuple[str, ...]:
@@ -144,7 +126,7 @@ class DynamoFacesRepository:
         )
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
-            tx.save(_fingerprint_model(nip, new.template_id, new.fingerprint, now))
+            tx.save(fingerprint_item(nip, new.template_id, new.fingerprint, now))
             tx.update(
                 EmployeeModel(nip),
                 actions=[
@@ -199,34 +181,3 @@ class DynamoFacesRepository:
                 for m in FaceTemplateModel.by_shard.query(shard, limit=COHORT_PER_SHARD):
                     members.append(CohortMember(m.nip, _template(m)))
         return members
-
-
-# --- fingerprints ------------------------------------------------------------------------------------
-
-
-def _fingerprint_model(nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> FingerprintModel:
-    data, layout = pack(fp.embeddings)
-    return FingerprintModel(
-        nip,
-        f"{iso(now)}#{ref}",
-        sha256=fp.sha256,
-        phash=f"{fp.phash:016x}",
-        layout=layout,
-        vectors=data,
-        expires=now + timedelta(days=FINGERPRINT_DAYS),
-    )
-
-
-def fingerprint_item(nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> FingerprintModel:
-    """The fingerprint row of a check-in photo, for the caller's transaction."""
-    return _fingerprint_model(nip, ref, fp, now)
-
-
-def fingerprints_of(nip: str, now: datetime) -> list[PhotoFingerprint]:
-    """Every photo the employee sent within the replay window (moto never expires TTL items: filter here)."""
-    since = iso(now - timedelta(days=FINGERPRINT_DAYS))
-    with storage_call("dynamodb"):
-        rows = list(FingerprintModel.query(nip, FingerprintModel.key >= since))
-    return [
-        PhotoFingerprint(r.sha256, int(r.phash, 16), unpack(r.vectors, r.layout) if r.vectors else {}) for r in rows
-    ]

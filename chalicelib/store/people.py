@@ -2,9 +2,9 @@
 
 `PeopleRepository` is what the use cases may ask; `DynamoPeopleRepository` answers it from DynamoDB and
 `chalicelib.store.memory.InMemoryPeopleRepository` from dicts, and `tests/unit/store/people_contract.py` is
-the one test class both pass. The module-level functions are the DynamoDB repository's methods, so that
-callers written before the class keep working; the one-minute caches of the check-in and monitor paths
-sit in front of it.
+the one test class both pass. Use cases reach it through `chalicelib.runtime.people()`; tools, benchmarks
+and tests that talk to DynamoDB directly build a `DynamoPeopleRepository()`. The one-minute caches of the
+check-in and monitor paths sit in front of a repository they are given.
 """
 
 from __future__ import annotations
@@ -384,32 +384,6 @@ class DynamoPeopleRepository:
         cls = type(model)
         with storage_call("dynamodb"):
             model.update(actions=[cls.failed_logins.set(0), cls.locked_until.set(0)])
-
-
-_DYNAMO = DynamoPeopleRepository()
-
-# The module's functions, as before the class: the DynamoDB repository's methods.
-get_employee = _DYNAMO.get_employee
-employee_account = _DYNAMO.employee_account
-employees_of_unit = _DYNAMO.employees_of_unit
-iter_employees_of_unit = _DYNAMO.iter_employees_of_unit
-members_of_unit = _DYNAMO.members_of_unit
-count_employees = _DYNAMO.count_employees
-put_employee = _DYNAMO.put_employee
-set_activation = _DYNAMO.set_activation
-bind_device = _DYNAMO.bind_device
-release_device = _DYNAMO.release_device
-device_owner = _DYNAMO.device_owner
-get_unit = _DYNAMO.get_unit
-get_units = _DYNAMO.get_units
-list_unit_ids = _DYNAMO.list_unit_ids
-upsert_unit = _DYNAMO.upsert_unit
-set_unit_zones = _DYNAMO.set_unit_zones
-create_admin = _DYNAMO.create_admin
-get_admin = _DYNAMO.get_admin
-admin_account = _DYNAMO.admin_account
-record_login_failure = _DYNAMO.record_login_failure
-clear_login_failures = _DYNAMO.clear_login_failures
 
 
 # --- caches of the check-in and monitor paths ----------------------------------------------------------

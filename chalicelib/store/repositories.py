@@ -3,7 +3,8 @@ in-memory twins in fast tests. `chalicelib.runtime.repositories()` hands the pro
 tests swap in `memory_repositories()` with `runtime.use_repositories`.
 
 Each repository is a Protocol (what use cases may ask), a DynamoDB class and an in-memory twin in
-`store.memory`; one contract test class per repository runs against both. The photo store comes with the
+`store.memory` (the SIMPEG ones: `chalicelib.simpeg.memory`); one contract test class per repository runs
+against both. The photo store comes with the
 set as `photos`, a function of the settings (S3: the deployment's bucket; in memory: one twin per bucket).
 """
 
@@ -13,43 +14,67 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.settings import Settings
+from chalicelib.simpeg.memory import InMemoryEmployeeRepository, InMemoryRunLog
+from chalicelib.simpeg.repository import EmployeeRepository, RunLog
+from chalicelib.store.audit import AuditRepository, DynamoAuditRepository
 from chalicelib.store.calendar import CalendarRepository, DynamoCalendarRepository
+from chalicelib.store.events import DynamoEventsRepository, EventsRepository
 from chalicelib.store.faces import DynamoFacesRepository, FacesRepository
+from chalicelib.store.memory.audit import InMemoryAuditRepository
 from chalicelib.store.memory.calendar import InMemoryCalendarRepository
+from chalicelib.store.memory.events import InMemoryEventsRepository
 from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.memory.photos import InMemoryPhotoBuckets
+from chalicelib.store.memory.statuses import InMemoryStatusesRepository
 from chalicelib.store.memory.zones import InMemoryZonesRepository
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
+from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
+from chalicelib.store.statuses import DynamoStatusesRepository, StatusesRepository
 from chalicelib.store.zones import DynamoZonesRepository, ZonesRepository
 
 
 @dataclass(frozen=True)
 class Repositories:
     people: PeopleRepository
+    events: EventsRepository
     faces: FacesRepository
     photos: Callable[[Settings], PhotoStore]
     zones: ZonesRepository
     calendar: CalendarRepository
+    statuses: StatusesRepository
+    audit: AuditRepository
+    simpeg_employees: EmployeeRepository
+    sync_runs: RunLog
 
 
 def dynamo_repositories() -> Repositories:
     return Repositories(
         people=DynamoPeopleRepository(),
+        events=DynamoEventsRepository(),
         faces=DynamoFacesRepository(),
         photos=photo_store,
         zones=DynamoZonesRepository(),
         calendar=DynamoCalendarRepository(),
+        statuses=DynamoStatusesRepository(),
+        audit=DynamoAuditRepository(),
+        simpeg_employees=DynamoEmployeeRepository(),
+        sync_runs=DynamoRunLog(),
     )
 
 
 def memory_repositories() -> Repositories:
-    people = InMemoryPeopleRepository()
+    people, events = InMemoryPeopleRepository(), InMemoryEventsRepository()
     return Repositories(
         people=people,
-        faces=InMemoryFacesRepository(people),
+        events=events,
+        faces=InMemoryFacesRepository(people, fingerprints=events.remember_fingerprint),
         photos=InMemoryPhotoBuckets(),
         zones=InMemoryZonesRepository(people),  # moves the employees' field-duty hints, as DynamoDB does
         calendar=InMemoryCalendarRepository(),
+        statuses=InMemoryStatusesRepository(),
+        audit=InMemoryAuditRepository(),
+        simpeg_employees=InMemoryEmployeeRepository(),
+        sync_runs=InMemoryRunLog(),
     )

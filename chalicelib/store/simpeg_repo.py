@@ -14,9 +14,9 @@ from pynamodb.expressions.update import Action
 from chalicelib.domain.people import Unit
 from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
-from chalicelib.store import people
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, item_from, storage_call
 from chalicelib.store.models import NO_FIELD_DUTY, EmployeeModel, SyncRunModel, UnitModel
+from chalicelib.store.people import DynamoPeopleRepository, get_model
 
 _WRITERS = 8  # parallel UpdateItem calls: a 7,000-person first sync stays well under a minute
 
@@ -66,7 +66,10 @@ def _new_model(e: StoredEmployee) -> EmployeeModel:
 
 
 class DynamoEmployeeRepository:
-    """Employees and units in DynamoDB."""
+    """Employees and units in DynamoDB (the units through the people repository, which shares the tables)."""
+
+    def __init__(self) -> None:
+        self._people = DynamoPeopleRepository()
 
     def list_employees(self) -> Iterable[StoredEmployee]:
         units = {u.unor_id: u.unor_nama for u in self.list_units()}
@@ -74,15 +77,15 @@ class DynamoEmployeeRepository:
             return [_stored(m, units) for unor_id in units for m in EmployeeModel.by_unit.query(unor_id)]
 
     def list_units(self) -> Iterable[Unit]:
-        return [Unit(u.unor_id, u.unor_nama) for u in people.get_units(people.list_unit_ids())]
+        return [Unit(u.unor_id, u.unor_nama) for u in self._people.get_units(self._people.list_unit_ids())]
 
     def upsert_units(self, units: Sequence[Unit]) -> None:
         for unit in units:
-            people.upsert_unit(unit.unor_id, unit.unor_nama)
+            self._people.upsert_unit(unit.unor_id, unit.unor_nama)
 
     def apply(self, changes: Sequence[Change]) -> None:
         # Employees are listed per unit, so every employee's unit must exist.
-        known = set(people.list_unit_ids())
+        known = set(self._people.list_unit_ids())
         missing = {c.after.unor_id: c.after.unor_nama for c in changes if c.after.unor_id not in known}
         self.upsert_units([Unit(unor_id, name) for unor_id, name in missing.items()])
         # New employees have no login, phone or face state to keep: whole-item batch puts (25 a request).
@@ -120,7 +123,7 @@ class DynamoRunLog:
             ) from exc
 
     def get_run(self, run_id: str) -> SyncRun | None:
-        found = people.get_model(SyncRunModel, run_id)
+        found = get_model(SyncRunModel, run_id)
         return SyncRun.from_dict(found.data) if found else None
 
     def list_runs(self, limit: int, cursor: str | None = None) -> tuple[list[SyncRun], str | None]:

@@ -2,26 +2,43 @@
 
 Partition ``<unor_id>#<YYYY-MM>``; range key ``<YYYY-MM-DD>#<nip>`` for a day's status and
 ``YTD#<nip>`` for the counters at the end of that month. A recap day is one prefix query of one partition.
+
+`StatusesRepository` is what the use cases may ask; `DynamoStatusesRepository` answers it from DynamoDB and
+`chalicelib.store.memory.statuses.InMemoryStatusesRepository` from dicts, and
+`tests/unit/store/statuses_contract.py` is the one test class both pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.people import Member
 from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
 from chalicelib.store.base import decode_cursor, encode_cursor, iso, parse_iso, storage_call, utc_now
 from chalicelib.store.models import DailyStatusModel
 
+MonthRows = dict[str, tuple[str, list[DayStatus]]]
+CounterRow = tuple[str, str, YearToDate]  # nip, nama, counters
+Counters = Mapping[str, YearToDate]
+YTD = "YTD#"  # month-end year-to-date counters share the unit-month partition, after every date key
 
-def _partition(unor_id: str, day: date) -> str:
-    return f"{unor_id}#{day.isoformat()[:7]}"
+
+def partition(unor_id: str, month: str) -> str:
+    """The unit-month partition; `month` is ``YYYY-MM``."""
+    return f"{unor_id}#{month}"
 
 
-def _data(status: DayStatus) -> dict[str, Any]:
+def day_prefix(day: date) -> str:
+    """The range-key prefix of a day's statuses."""
+    return f"{day.isoformat()}#"
+
+
+def status_data(status: DayStatus) -> dict[str, Any]:
+    """The stored attributes of a day's status (instants at second precision, the deduction as text)."""
     return {
         "tl": status.tl,
         "psw": status.psw,
@@ -47,120 +64,170 @@ def to_status(day: str, status: str, data: dict[str, Any]) -> DayStatus:
     )
 
 
-def save_day(unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
-    """Store a unit's statuses of one day, writing only rows that changed; returns (written, unchanged)."""
-    partition = _partition(unor_id, day)
-    existing = {m.nip: (m.status, m.data) for m in _day_rows(partition, day)}
-    now = iso(utc_now())
-    written = 0
-    with storage_call("dynamodb"), DailyStatusModel.batch_write() as batch:
-        for employee, status in rows:
-            data = _data(status)
-            if existing.get(employee.nip) == (status.status, data):
-                continue
-            batch.save(
-                DailyStatusModel(
-                    partition,
-                    f"{day.isoformat()}#{employee.nip}",
-                    nip=employee.nip,
-                    nama=employee.nama,
-                    date=day.isoformat(),
-                    status=status.status,
-                    data=data,
-                    computed_at=now,
-                )
-            )
-            written += 1
-    return written, len(rows) - written
+def counters_data(ytd: YearToDate) -> dict[str, int]:
+    return asdict(ytd)
 
 
-def _day_rows(partition: str, day: date) -> list[DailyStatusModel]:
-    with storage_call("dynamodb"):
-        return list(DailyStatusModel.query(partition, DailyStatusModel.key.startswith(f"{day.isoformat()}#")))
+def to_counters(data: Mapping[str, Any]) -> YearToDate:
+    return YearToDate(**{k: int(v) for k, v in data.items()})
 
 
-def _employee_day(m: DailyStatusModel) -> EmployeeDay:
-    return EmployeeDay(m.nip, m.nama, to_status(m.date, m.status, dict(m.data)))
+class StoredRow(NamedTuple):
+    """One item of a unit-month partition: a day's status, or (range key ``YTD#<nip>``) month-end counters."""
+
+    key: str
+    nip: str
+    nama: str
+    date: str
+    status: str
+    data: dict[str, Any]
+
+    def employee_day(self) -> EmployeeDay:
+        return EmployeeDay(self.nip, self.nama, to_status(self.date, self.status, self.data))
 
 
-def day_page(unor_id: str, day: date, cursor: str | None, limit: int = 500) -> tuple[list[EmployeeDay], str | None]:
-    with storage_call("dynamodb"):
-        result = DailyStatusModel.query(
-            _partition(unor_id, day),
-            DailyStatusModel.key.startswith(f"{day.isoformat()}#"),
-            limit=limit,
-            last_evaluated_key=decode_cursor(cursor),
-        )
-        rows = [_employee_day(m) for m in result]
-        return rows, encode_cursor(result.last_evaluated_key)
-
-
-MonthRows = dict[str, tuple[str, list[DayStatus]]]
-_YTD = "YTD#"  # month-end year-to-date counters share the unit-month partition, after every date key
-
-
-def month_rows(unor_id: str, month: str) -> MonthRows:
-    """nip → (nama, days) for every stored status of a unit's month."""
-    return month_and_counters(unor_id, month, with_counters=False)[0]
-
-
-def year_to_date(unor_id: str, month: str) -> dict[str, YearToDate]:
-    """The month-end year-to-date counters stored for a unit's month (empty when never stored)."""
-    with storage_call("dynamodb"):
-        rows = DailyStatusModel.query(f"{unor_id}#{month}", DailyStatusModel.key.startswith(_YTD))
-        return {m.nip: _counters(m) for m in rows}
-
-
-def month_and_counters(unor_id: str, month: str, with_counters: bool = True) -> tuple[MonthRows, dict[str, YearToDate]]:
-    """A unit's month in one partition read: the statuses, and (optionally) its stored month-end counters."""
+def collect_month(rows: Iterable[StoredRow]) -> tuple[MonthRows, dict[str, YearToDate]]:
+    """A partition's items in key order as (nip → (nama, days by date), nip → month-end counters)."""
     days: MonthRows = {}
     counters: dict[str, YearToDate] = {}
-    condition = None if with_counters else DailyStatusModel.key < _YTD
-    with storage_call("dynamodb"):
-        for m in DailyStatusModel.query(f"{unor_id}#{month}", condition):
-            if m.key.startswith(_YTD):
-                counters[m.nip] = _counters(m)
-            else:
-                days.setdefault(m.nip, (m.nama, []))[1].append(to_status(m.date, m.status, dict(m.data)))
+    for row in rows:
+        if row.key.startswith(YTD):
+            counters[row.nip] = to_counters(row.data)
+        else:
+            days.setdefault(row.nip, (row.nama, []))[1].append(to_status(row.date, row.status, row.data))
     return days, counters
 
 
-def _counters(m: DailyStatusModel) -> YearToDate:
-    return YearToDate(**{k: int(v) for k, v in dict(m.data).items()})
+def status_row(day: date, member: Member, status: DayStatus) -> StoredRow:
+    """The item of `member`'s status on `day` (in the partition of the day's month)."""
+    return StoredRow(f"{day_prefix(day)}{member.nip}", member.nip, member.nama, day.isoformat(), status.status,
+                     status_data(status))  # fmt: skip
 
 
-def save_year_to_date(
-    unor_id: str, month: str, counters: Iterable[tuple[str, str, YearToDate]], stored: Mapping[str, YearToDate]
-) -> int:
-    """Store a unit's month-end counters, writing only those that differ from `stored`; returns how many."""
-    now = iso(utc_now())
-    written = 0
-    with storage_call("dynamodb"), DailyStatusModel.batch_write() as batch:
-        for nip, nama, ytd in counters:
-            if stored.get(nip) == ytd:
-                continue
-            batch.save(
-                DailyStatusModel(
-                    f"{unor_id}#{month}",
-                    f"{_YTD}{nip}",
-                    nip=nip,
-                    nama=nama,
-                    date=f"{month}-YTD",
-                    status="YTD",
-                    data={
-                        "tk_days": ytd.tk_days,
-                        "late_early_minutes": ytd.late_early_minutes,
-                        "tk_streak": ytd.tk_streak,
-                        "longest_tk_streak": ytd.longest_tk_streak,
-                    },
-                    computed_at=now,
-                )
+def counters_row(month: str, row: CounterRow) -> StoredRow:
+    """The item of an employee's counters at the end of `month` (in that month's partition)."""
+    nip, nama, ytd = row
+    return StoredRow(f"{YTD}{nip}", nip, nama, f"{month}-YTD", "YTD", counters_data(ytd))
+
+
+def changed_day(day: date, rows: Sequence[tuple[Member, DayStatus]], stored: Iterable[StoredRow]) -> list[StoredRow]:
+    """The items of `rows` whose status differs from the day's `stored` items (a name alone is no change)."""
+    before = {row.nip: (row.status, row.data) for row in stored}
+    items = (status_row(day, member, status) for member, status in rows)
+    return [item for item in items if before.get(item.nip) != (item.status, item.data)]
+
+
+def changed_counters(month: str, counters: Iterable[CounterRow], stored: Counters) -> list[StoredRow]:
+    """The items of `counters` that differ from the `stored` ones."""
+    return [counters_row(month, row) for row in counters if stored.get(row[0]) != row[2]]
+
+
+class StatusesRepository(Protocol):
+    """A unit's judged days and month-end discipline counters, stored per unit and month."""
+
+    def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
+        """Store a unit's statuses of one day, writing only rows that changed; returns (written, unchanged)."""
+        ...
+
+    def day_page(
+        self, unor_id: str, day: date, cursor: str | None, limit: int = 500
+    ) -> tuple[list[EmployeeDay], str | None]:
+        """A page of the unit's statuses of `day`, by NIP, and the opaque cursor of the next page (or None)."""
+        ...
+
+    def month_rows(self, unor_id: str, month: str) -> MonthRows:
+        """nip → (nama, days by date) for every stored status of a unit's month."""
+        ...
+
+    def year_to_date(self, unor_id: str, month: str) -> dict[str, YearToDate]:
+        """The month-end year-to-date counters stored for a unit's month (empty when never stored)."""
+        ...
+
+    def month_and_counters(self, unor_id: str, month: str) -> tuple[MonthRows, dict[str, YearToDate]]:
+        """A unit's month in one read: the statuses (as `month_rows`) and its stored month-end counters."""
+        ...
+
+    def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
+        """Store (nip, nama, counters) of a unit's month end, writing only those that differ from `stored`;
+        returns how many were written."""
+        ...
+
+    def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
+        """The employee's stored status of `day`, whichever unit stored it, or None."""
+        ...
+
+
+def _row(m: DailyStatusModel) -> StoredRow:
+    return StoredRow(m.key, m.nip, m.nama, m.date, m.status, dict(m.data))
+
+
+def _item(part: str, row: StoredRow, now: str) -> DailyStatusModel:
+    return DailyStatusModel(
+        part,
+        row.key,
+        nip=row.nip,
+        nama=row.nama,
+        date=row.date,
+        status=row.status,
+        data=row.data,
+        computed_at=now,
+    )
+
+
+class DynamoStatusesRepository:
+    """The statuses in the `daily_status` table (one partition per unit and month, an index by NIP)."""
+
+    def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
+        part = partition(unor_id, day.isoformat()[:7])
+        with storage_call("dynamodb"):
+            stored = [_row(m) for m in DailyStatusModel.query(part, DailyStatusModel.key.startswith(day_prefix(day)))]
+        changed = changed_day(day, rows, stored)
+        self._write(part, changed)
+        return len(changed), len(rows) - len(changed)
+
+    @staticmethod
+    def _write(part: str, rows: Sequence[StoredRow]) -> None:
+        now = iso(utc_now())
+        with storage_call("dynamodb"), DailyStatusModel.batch_write() as batch:
+            for row in rows:
+                batch.save(_item(part, row, now))
+
+    def day_page(
+        self, unor_id: str, day: date, cursor: str | None, limit: int = 500
+    ) -> tuple[list[EmployeeDay], str | None]:
+        with storage_call("dynamodb"):
+            result = DailyStatusModel.query(
+                partition(unor_id, day.isoformat()[:7]),
+                DailyStatusModel.key.startswith(day_prefix(day)),
+                limit=limit,
+                last_evaluated_key=decode_cursor(cursor),
             )
-            written += 1
-    return written
+            rows = [_row(m).employee_day() for m in result]
+            return rows, encode_cursor(result.last_evaluated_key)
 
+    def month_rows(self, unor_id: str, month: str) -> MonthRows:
+        return self._month(unor_id, month, with_counters=False)[0]
 
-def employee_status(nip: str, day: date) -> EmployeeDay | None:
-    with storage_call("dynamodb"):
-        rows = list(DailyStatusModel.by_nip.query(nip, DailyStatusModel.date == day.isoformat()))
-    return _employee_day(rows[0]) if rows else None
+    def year_to_date(self, unor_id: str, month: str) -> dict[str, YearToDate]:
+        with storage_call("dynamodb"):
+            rows = DailyStatusModel.query(partition(unor_id, month), DailyStatusModel.key.startswith(YTD))
+            return {m.nip: to_counters(m.data) for m in rows}
+
+    def month_and_counters(self, unor_id: str, month: str) -> tuple[MonthRows, dict[str, YearToDate]]:
+        return self._month(unor_id, month, with_counters=True)
+
+    @staticmethod
+    def _month(unor_id: str, month: str, *, with_counters: bool) -> tuple[MonthRows, dict[str, YearToDate]]:
+        condition = None if with_counters else DailyStatusModel.key < YTD
+        with storage_call("dynamodb"):
+            return collect_month(_row(m) for m in DailyStatusModel.query(partition(unor_id, month), condition))
+
+    def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
+        changed = changed_counters(month, counters, stored)
+        self._write(partition(unor_id, month), changed)
+        return len(changed)
+
+    def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
+        with storage_call("dynamodb"):
+            rows = list(DailyStatusModel.by_nip.query(nip, DailyStatusModel.date == day.isoformat()))
+        return _row(rows[0]).employee_day() if rows else None

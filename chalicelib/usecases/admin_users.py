@@ -8,7 +8,6 @@ from chalicelib import runtime
 from chalicelib.auth import passwords
 from chalicelib.domain.people import ADMIN_ROLES, AdminUser, Principal
 from chalicelib.errors import ConflictError, ValidationError
-from chalicelib.store import audit
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases.access import require_super_admin
 from chalicelib.usecases.auth import validate_password
@@ -34,5 +33,5 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
         user = runtime.people().create_admin(username, passwords.hash_secret(password), role, set(unit_ids))
     except ConditionFailed as exc:
         raise ConflictError("Nama pengguna sudah dipakai.", {"username": username}) from exc
-    audit.record(actor.subject, "admin_user.create", username, {"role": role, "unit_ids": sorted(unit_ids)})
+    runtime.audit().record(actor.subject, "admin_user.create", username, {"role": role, "unit_ids": sorted(unit_ids)})
     return user

@@ -12,7 +12,6 @@ from chalicelib.domain.people import Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store import audit
 from chalicelib.store.calendar import employee_owner, unit_owner
 from chalicelib.usecases import access
 from chalicelib.usecases.directory import employee_in_scope, unit_in_scope
@@ -73,7 +72,7 @@ def set_unit_schedule(
     unit_in_scope(actor, unor_id)
     effective, week = _effective_from(body, settings, now), _week(body)
     created_at = runtime.calendar().add_schedule_version(unit_owner(unor_id), effective, week, actor.subject)
-    audit.record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
+    runtime.audit().record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
     return UnitScheduleSet.model_validate(
         {
             "unor_id": unor_id,
@@ -97,7 +96,7 @@ def set_employee_schedule(
     effective, week = _effective_from(body, settings, now), _week(body)
     owner = employee_owner(employee.nip)
     runtime.calendar().add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
-    audit.record(actor.subject, "schedule.employee", employee.nip, {"effective_from": effective.isoformat()})
+    runtime.audit().record(actor.subject, "schedule.employee", employee.nip, {"effective_from": effective.isoformat()})
     return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(owner)})
 
 
@@ -112,7 +111,7 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
         except (AttendanceError, AttributeError) as exc:
             raise ValidationError("Jam shift tidak valid.", {"shifts": day_text}) from exc
     runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
-    audit.record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
+    runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
     return ShiftsSaved.model_validate({"nip": employee.nip, "days": len(shifts)})
 
 
@@ -121,7 +120,7 @@ def put_holiday(actor: Principal, day_text: str, body: HolidayRequest) -> Holida
     day = parse_date(day_text, "date")
     name, kind = body.name, HolidayKind(body.kind).value
     runtime.calendar().put_holiday(day, name, kind)
-    audit.record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
+    runtime.audit().record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
     return Holiday.model_validate({"date": day.isoformat(), "name": name, "kind": kind})
 
 
@@ -130,7 +129,7 @@ def delete_holiday(actor: Principal, day_text: str) -> HolidayDeleted:
     day = parse_date(day_text, "date")
     if not runtime.calendar().delete_holiday(day):
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
-    audit.record(actor.subject, "holiday.delete", day.isoformat())
+    runtime.audit().record(actor.subject, "holiday.delete", day.isoformat())
     return HolidayDeleted.model_validate({"date": day.isoformat(), "deleted": True})
 
 
@@ -153,7 +152,9 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> Ramad
     if end < start or (end - start) > timedelta(days=31) or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
     runtime.calendar().put_ramadan(year, DateRange(start, end), actor.subject)
-    audit.record(actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()})
+    runtime.audit().record(
+        actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()}
+    )
     return Ramadan.model_validate({"year": year, "start_date": start.isoformat(), "end_date": end.isoformat()})
 
 
@@ -166,7 +167,7 @@ def add_leave(actor: Principal, body: LeaveRequest) -> Leave:
     reason = body.reason
     entry = LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, reason)
     leave_id = runtime.calendar().add_leave(entry, actor.subject)
-    audit.record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
+    runtime.audit().record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
     return Leave.model_validate(
         {
             "leave_id": leave_id,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 from chalicelib import runtime
 from chalicelib.attendance import challenges
@@ -31,17 +31,32 @@ from chalicelib.errors import (
 )
 from chalicelib.face import FaceAnalysis, FaceError, exif_warning
 from chalicelib.geo import Fix, GeoError, PastFix, assess_position, local_day, zones_for_day
-from chalicelib.messages import REFUSAL_CODES, error_body
+from chalicelib.messages import REFUSAL_CODES, message_for
 from chalicelib.observability import Metric, count_checkin, logger, timed
 from chalicelib.settings import Settings
-from chalicelib.store import attendance as store
-from chalicelib.store import faces as face_store
-from chalicelib.store import people
 from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.events import (
+    ChallengeTaken,
+    CheckinWrite,
+    MarkTaken,
+    StoredAnswer,
+    UsedChallenge,
+    new_event_id,
+)
+from chalicelib.store.people import cached_unit
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases import faces, recaps
 from chalicelib.usecases.auth import employee_of
-from chalicelib.usecases.schemas.attendance import CheckinBody
+from chalicelib.usecases.schemas.attendance import (
+    ChallengeIssued,
+    CheckinAnswer,
+    CheckinBody,
+    CheckinRefusal,
+    FaceScore,
+    RefusalError,
+    ZoneRef,
+)
+from chalicelib.usecases.schemas.attendance import Event as EventView
 from chalicelib.usecases.zones import field_duty_assignments, geo_policy, zone_config, zone_refs
 
 Kind = Literal["in", "out"]
@@ -52,6 +67,8 @@ OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
 EXIF_TIME_MISMATCH = "EXIF_TIME_MISMATCH"
 SMALL_FACE = "SMALL_FACE"
 RECORDED = ("accepted", "review")  # statuses that count as attendance (a refused attempt never does)
+View = TypeVar("View", bound=EventView)
+T = TypeVar("T")
 
 
 # --- challenge ---------------------------------------------------------------------------------------
@@ -66,18 +83,18 @@ def _employee_on_bound_phone(principal: Principal) -> Employee:
     return employee
 
 
-def issue_challenge(principal: Principal, settings: Settings, now: datetime) -> dict[str, Any]:
+def issue_challenge(principal: Principal, settings: Settings, now: datetime) -> ChallengeIssued:
     """A challenge bound to the token's employee and phone, from the token alone (decision 42): it is worth
     nothing without a check-in, and the check-in checks token, account and phone against storage."""
     if principal.device_id is None:
         raise DeviceMismatchError()
     ttl_s, secret = settings.challenge_ttl_s, settings.token_secret
     challenge = challenges.issue(principal.subject, principal.device_id, now, ttl_s, secret)
-    return {
-        "challenge_id": challenge.challenge_id,
-        "issued_at": iso(challenge.issued_at),
-        "expires_at": iso(challenge.expires_at),
-    }
+    return ChallengeIssued(
+        challenge_id=challenge.challenge_id,
+        issued_at=iso(challenge.issued_at),
+        expires_at=iso(challenge.expires_at),
+    )
 
 
 # --- request -----------------------------------------------------------------------------------------
@@ -135,8 +152,8 @@ class Attempt:
     claim_key: str
     now: datetime
     warnings: list[str] = field(default_factory=list)
-    zone: dict[str, str] | None = None
-    face: dict[str, float] | None = None
+    zone: ZoneRef | None = None
+    face: FaceScore | None = None
     analysis: FaceAnalysis | None = None
     duties: list[Duty] | None = None  # read once: for the zones and for the answer's schedule
     photo_key: str | None = None  # once stored
@@ -144,20 +161,22 @@ class Attempt:
 
 @dataclass(frozen=True)
 class Answer:
+    """201 with the recorded check-in, or 422 with the recorded refusal."""
+
     status_code: int
-    body: dict[str, Any]
+    body: CheckinAnswer | CheckinRefusal
 
 
 def check_in(principal: Principal, body: CheckinBody, raw: bytes, settings: Settings, now: datetime) -> Answer:
     request = parse_request(body, raw, settings)
     key = f"{principal.subject}#{request.client_request_id}"
-    claimed = store.claim_request(key, request.fingerprint, now, STALE_CLAIM_S)
+    claimed = runtime.events().claim_request(key, request.fingerprint, now, STALE_CLAIM_S)
     if claimed == "in_progress":
-        claimed = store.wait_for_answer(key, request.fingerprint, IN_FLIGHT_WAIT_S)
+        claimed = runtime.events().wait_for_answer(key, request.fingerprint, IN_FLIGHT_WAIT_S)
         if claimed is None:
             # Still in flight, or abandoned by a crash until the claim goes stale: the client retries later.
             raise UnavailableError("Permintaan yang sama masih diproses. Coba lagi sebentar.", {"in_flight": True})
-    if isinstance(claimed, store.StoredAnswer):
+    if isinstance(claimed, StoredAnswer):
         return _replayed_answer(claimed)
     try:
         return _judge_and_record(principal, request, key, settings, now)
@@ -167,15 +186,16 @@ def check_in(principal: Principal, body: CheckinBody, raw: bytes, settings: Sett
         raise
 
 
-def _replayed_answer(stored: store.StoredAnswer) -> Answer:
+def _replayed_answer(stored: StoredAnswer) -> Answer:
     if stored.body.get("conflict"):
         raise ConflictError("client_request_id sudah dipakai untuk permintaan lain.", {"client_request_id": "reused"})
-    return Answer(stored.status_code, stored.body)
+    recorded = CheckinAnswer if stored.status_code == 201 else CheckinRefusal
+    return Answer(stored.status_code, recorded.model_validate(stored.body))
 
 
 def _release(key: str) -> None:
     try:
-        store.release_request(key)
+        runtime.events().release_request(key)
     except Exception:
         logger.warning("could not release an idempotency claim")
 
@@ -216,7 +236,7 @@ def _attempt(
     now: datetime,
 ) -> Attempt:
     local_date = at.astimezone(settings.tz).date().isoformat()
-    event_id = store.new_event_id(employee.nip, now)
+    event_id = new_event_id(employee.nip, now)
     attempt = Attempt(request, employee, at, local_date, event_id, challenge, key, now)
     if request.offline:
         attempt.warnings.append(OFFLINE_CAPTURE)
@@ -252,7 +272,7 @@ def _recent_events(nip: str, at: datetime, now: datetime) -> list[Event]:
     Keys are by time received, so the range ends after both the attendance time and now (an offline
     check-in is received up to days after it was captured).
     """
-    return store.events_between(nip, at - timedelta(days=HISTORY_DAYS), max(at, now) + timedelta(days=1))
+    return runtime.events().events_between(nip, at - timedelta(days=HISTORY_DAYS), max(at, now) + timedelta(days=1))
 
 
 def _refuse_second_arrival(recent: list[Event], local_date: str) -> None:
@@ -260,13 +280,13 @@ def _refuse_second_arrival(recent: list[Event], local_date: str) -> None:
     against a concurrent second arrival; it exists exactly when such an event does)."""
     first = next((e for e in recent if e.type == "in" and e.status in RECORDED and e.local_date == local_date), None)
     if first is not None:
-        raise AlreadyRecordedError(details={"first_event": event_view(first)})
+        raise AlreadyRecordedError(details={"first_event": event_view(first).model_dump(mode="json")})
 
 
 def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -> None:
     request, employee = attempt.request, attempt.employee
     config = zone_config(settings)
-    unit = people.cached_unit(runtime.people(), employee.unor_id)
+    unit = cached_unit(runtime.people(), employee.unor_id)
     unit_zones = zone_refs(sorted(unit.zone_ids) if unit else [], config)
     day = local_day(attempt.attendance_time, settings.timezone)
     attempt.duties = runtime.zones().duties_of_employee(employee, day)
@@ -279,7 +299,7 @@ def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -
         raise refusal
     attempt.warnings += list(assessment.warnings)
     if assessment.zone is not None:
-        attempt.zone = {"zone_id": assessment.zone.zone_id, "name": assessment.zone.name}
+        attempt.zone = ZoneRef(zone_id=assessment.zone.zone_id, name=assessment.zone.name)
 
 
 def _past_fixes(recent: list[Event]) -> list[PastFix]:
@@ -297,9 +317,9 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
         raise CheckinRefusedError("NOT_ENROLLED")
     analysis = faces.analyse_selfie(attempt.request.photo, settings)
     attempt.analysis = analysis
-    faces.check_not_replayed(analysis, face_store.fingerprints_of(nip, attempt.attendance_time), settings)
+    faces.check_not_replayed(analysis, runtime.events().fingerprints_of(nip, attempt.attendance_time), settings)
     verdict = faces.verify_selfie(nip, analysis, templates, settings)
-    attempt.face = {"score": round(verdict.score, 4), "threshold": verdict.accept_threshold}
+    attempt.face = FaceScore(score=round(verdict.score, 4), threshold=verdict.accept_threshold)
     if verdict.decision == "reject":
         raise CheckinRefusedError("FACE_MISMATCH", details={"score": round(verdict.score, 4)})
     if verdict.decision == "review":
@@ -326,7 +346,7 @@ def _store_photo(attempt: Attempt, settings: Settings) -> str:
 
 
 def _event(
-    attempt: Attempt, status: str, photo: str, answer: dict[str, Any], reasons: list[str] | None = None
+    attempt: Attempt, status: str, photo: str, answer: CheckinAnswer | CheckinRefusal, reasons: list[str] | None = None
 ) -> Event:
     request, employee = attempt.request, attempt.employee
     return Event(
@@ -343,12 +363,12 @@ def _event(
         latitude=request.latitude,
         longitude=request.longitude,
         accuracy_m=request.accuracy_m,
-        zone_id=attempt.zone["zone_id"] if attempt.zone else None,
-        zone_name=attempt.zone["name"] if attempt.zone else None,
-        face_score=attempt.face["score"] if attempt.face else None,
-        face_threshold=attempt.face["threshold"] if attempt.face else None,
+        zone_id=attempt.zone.zone_id if attempt.zone else None,
+        zone_name=attempt.zone.name if attempt.zone else None,
+        face_score=attempt.face.score if attempt.face else None,
+        face_threshold=attempt.face.threshold if attempt.face else None,
         photo_key=photo,
-        answer=answer,
+        answer=answer.model_dump(mode="json"),
     )
 
 
@@ -357,18 +377,18 @@ def _record_success(attempt: Attempt, settings: Settings) -> Answer:
     judgement = recaps.judge_for_answer(
         attempt.employee, attempt.request.kind, attempt.attendance_time, settings, attempt.duties
     )
-    body = {
-        "event_id": attempt.event_id,
-        "status": status,
-        "type": attempt.request.kind,
-        "attendance_time": iso(attempt.attendance_time),
-        "zone": attempt.zone,
-        "face": attempt.face,
-        "late_minutes": judgement.minutes if attempt.request.kind == "in" else 0,
-        "early_minutes": judgement.minutes if attempt.request.kind == "out" else 0,
-        "category": judgement.category,
-        "warnings": list(attempt.warnings),
-    }
+    body = CheckinAnswer(
+        event_id=attempt.event_id,
+        status=status,
+        type=attempt.request.kind,
+        attendance_time=iso(attempt.attendance_time),
+        zone=attempt.zone,
+        face=attempt.face,
+        late_minutes=judgement.minutes if attempt.request.kind == "in" else 0,
+        early_minutes=judgement.minutes if attempt.request.kind == "out" else 0,
+        category=judgement.category,
+        warnings=list(attempt.warnings),
+    )
     answer = Answer(201, body)
     photo = _store_photo(attempt, settings)
     event = _event(attempt, status, photo, body)
@@ -378,8 +398,10 @@ def _record_success(attempt: Attempt, settings: Settings) -> Answer:
 def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) -> Answer:
     code = str(getattr(refusal, "code", "FACE_MISMATCH"))
     message = getattr(refusal, "message", None) or getattr(refusal, "default_message", None)
-    body = error_body(code, message if isinstance(message, str) else None, _details(refusal))
-    body["event_id"] = attempt.event_id
+    said = message_for(code, message if isinstance(message, str) else None)
+    body = CheckinRefusal(
+        error=RefusalError(code=code, message=said, details=_details(refusal)), event_id=attempt.event_id
+    )
     answer = Answer(422, body)
     photo = _store_photo(attempt, settings)
     event = _event(attempt, "refused", photo, body, [code])
@@ -394,7 +416,7 @@ def _write_or_lose_challenge(
     photo, consuming nothing."""
     try:
         _write(attempt, event, first_arrival, answer)
-    except store.ChallengeTaken:
+    except ChallengeTaken:
         if attempt.challenge is None:
             raise
         attempt.challenge = None
@@ -402,7 +424,7 @@ def _write_or_lose_challenge(
     return answer
 
 
-def _details(refusal: Exception) -> dict[str, Any]:
+def _details(refusal: Exception) -> dict[str, str | int | float | bool]:
     details = getattr(refusal, "details", None)
     return (
         {k: v for k, v in details.items() if isinstance(v, str | int | float | bool)}
@@ -414,14 +436,14 @@ def _details(refusal: Exception) -> dict[str, Any]:
 def _write(attempt: Attempt, event: Event, first_arrival: bool, answer: Answer) -> None:
     challenge, analysis = attempt.challenge, attempt.analysis
     device_id = str(attempt.employee.device_id)
-    write = store.CheckinWrite(
+    write = CheckinWrite(
         event=event,
         claim_key=attempt.claim_key,
         request_fingerprint=attempt.request.fingerprint,
-        answer=store.StoredAnswer(answer.status_code, answer.body),
+        answer=StoredAnswer(answer.status_code, answer.body.model_dump(mode="json")),
         now=attempt.now,
         challenge=(
-            store.UsedChallenge(challenge.challenge_id, device_id, challenge.issued_at, challenge.expires_at)
+            UsedChallenge(challenge.challenge_id, device_id, challenge.issued_at, challenge.expires_at)
             if challenge
             else None
         ),
@@ -430,8 +452,8 @@ def _write(attempt: Attempt, event: Event, first_arrival: bool, answer: Answer) 
     )
     try:
         with timed(Metric.STORAGE_LATENCY):
-            store.write_checkin(write)
-    except store.MarkTaken as exc:
+            runtime.events().write_checkin(write)
+    except MarkTaken as exc:
         raise AlreadyRecordedError() from exc
     count_checkin(str(event.status), event.reasons)
 
@@ -439,23 +461,38 @@ def _write(attempt: Attempt, event: Event, first_arrival: bool, answer: Answer) 
 # --- views -------------------------------------------------------------------------------------------
 
 
-def event_view(m: Event) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "event_id": m.event_id,
-        "type": m.type,
-        "status": m.status,
-        "attendance_time": m.attendance_time,
-        "received_at": m.received_at,
-        "zone": {"zone_id": m.zone_id, "name": m.zone_name} if m.zone_id else None,
-        "face": {"score": m.face_score, "threshold": m.face_threshold} if m.face_score is not None else None,
-        "warnings": list(m.warnings or []),
-        "reasons": list(m.reasons or []),
-        "decision": m.decision,
-    }
+def event_as(view: type[View], m: Event, **extra: str) -> View:
+    """A stored event as `view` (an event, or a review item with `extra` fields); the late/early minutes
+    and category are those of its answer."""
     answer = m.answer or {}
-    for name in ("late_minutes", "early_minutes", "category"):
-        view[name] = answer.get(name)
-    return view
+    return view(
+        event_id=m.event_id,
+        type=_written(m.type),
+        status=_written(m.status),
+        attendance_time=_written(m.attendance_time),
+        received_at=_written(m.received_at),
+        zone=ZoneRef(zone_id=m.zone_id, name=_written(m.zone_name)) if m.zone_id else None,
+        face=FaceScore(score=m.face_score, threshold=_written(m.face_threshold)) if m.face_score is not None else None,
+        warnings=list(m.warnings or []),
+        reasons=list(m.reasons or []),
+        decision=m.decision,
+        late_minutes=answer.get("late_minutes"),
+        early_minutes=answer.get("early_minutes"),
+        category=answer.get("category"),
+        **extra,
+    )
 
 
-__all__ = ["Answer", "SmartError", "check_in", "event_view", "issue_challenge"]
+def _written(value: T | None) -> T:
+    """A field `_event` writes on every recorded event (with the zone's id, its name; with a score, its
+    threshold): the domain record leaves it optional, the answer does not."""
+    if value is None:
+        raise ValueError("a recorded event lacks a field every event is written with")
+    return value
+
+
+def event_view(m: Event) -> EventView:
+    return event_as(EventView, m)
+
+
+__all__ = ["Answer", "SmartError", "check_in", "event_as", "event_view", "issue_challenge"]

@@ -12,7 +12,6 @@ import base64
 import binascii
 import sys
 from datetime import datetime
-from typing import Any
 
 from chalicelib import runtime
 from chalicelib.domain.faces import TemplateInfo
@@ -22,11 +21,18 @@ from chalicelib.face import FaceAnalysis, PhotoFingerprint, Template, Verdict
 from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify
 from chalicelib.settings import Settings
-from chalicelib.store import audit, faces
 from chalicelib.store.faces import NewTemplate, new_template_id
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases.directory import employee_in_scope
-from chalicelib.usecases.schemas.attendance import EnrolRequest
+from chalicelib.usecases.schemas.attendance import (
+    EnrolRequest,
+    FaceDeleted,
+    FaceEnrolled,
+    FaceQuality,
+    FacesRecomputed,
+    FaceTemplate,
+    FaceTemplatePage,
+)
 
 
 def decode_photo(value: str, settings: Settings) -> bytes:
@@ -43,21 +49,22 @@ def decode_photo(value: str, settings: Settings) -> bytes:
 # --- enrolment ---------------------------------------------------------------------------------------
 
 
-def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, now: datetime) -> dict[str, Any]:
+def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, now: datetime) -> FaceEnrolled:
     """Add a reference photo: analysed, refused on no/many faces or poor quality, photo kept privately."""
     employee = employee_in_scope(actor, nip)
     data = decode_photo(body.photo, settings)
     engine, policy = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
-    check_replay(analysis, faces.fingerprints_of(employee.nip, now), engine.config.replay)
-    kept = keep_enrolment(actor.subject, employee.nip, data, analysis, settings=settings, now=now)
-    return {**kept, "models": list(policy.model_ids)}
+    check_replay(analysis, runtime.events().fingerprints_of(employee.nip, now), engine.config.replay)
+    template_id, quality = keep_enrolment(actor.subject, employee.nip, data, analysis, settings=settings, now=now)
+    return FaceEnrolled(template_id=template_id, quality=quality, models=list(policy.model_ids))
 
 
 def keep_enrolment(
     actor: str, nip: str, data: bytes, analysis: FaceAnalysis, *, settings: Settings, now: datetime
-) -> dict[str, Any]:
+) -> tuple[str, FaceQuality]:
     """Store an accepted enrolment: the photo privately, template + fingerprint + count, the audit entry.
+    Returns the template's id and its stored quality measures.
 
     Public so that tools preparing many employees (bench/load_checkin.py --fast-setup) write exactly what
     `enrol` writes without one HTTP request and one analysis per employee.
@@ -67,50 +74,50 @@ def keep_enrolment(
     runtime.photos(settings).put(key, data)
     quality = _quality(analysis)
     runtime.faces().save_template(
-        nip, NewTemplate(template_id, analysis.embeddings, analysis.fingerprint, key, actor, quality)
+        nip, NewTemplate(template_id, analysis.embeddings, analysis.fingerprint, key, actor, quality.model_dump())
     )
-    audit.record(actor, "face.enrol", nip, {"template_id": template_id})
-    return {"template_id": template_id, "quality": quality}
+    runtime.audit().record(actor, "face.enrol", nip, {"template_id": template_id})
+    return template_id, quality
 
 
-def _quality(analysis: FaceAnalysis) -> dict[str, Any]:
+def _quality(analysis: FaceAnalysis) -> FaceQuality:
     q = analysis.quality
-    return {
-        "face_width_px": round(q.face_width_px, 1),
-        "brightness": round(q.brightness, 1),
-        "sharpness": round(q.sharpness, 1),
-        "yaw_ratio": round(q.yaw_ratio, 3),
-    }
+    return FaceQuality(
+        face_width_px=round(q.face_width_px, 1),
+        brightness=round(q.brightness, 1),
+        sharpness=round(q.sharpness, 1),
+        yaw_ratio=round(q.yaw_ratio, 3),
+    )
 
 
-def list_templates(actor: Principal, nip: str, settings: Settings) -> dict[str, Any]:
+def list_templates(actor: Principal, nip: str, settings: Settings) -> FaceTemplatePage:
     employee = employee_in_scope(actor, nip)
     store = runtime.photos(settings)
     items = [
         _template_row(t, store.presign(t.photo_key, settings.presign_ttl_s))
         for t in runtime.faces().template_rows(employee.nip)
     ]
-    return {"items": items, "next": None}
+    return FaceTemplatePage(items=items, next=None)
 
 
-def _template_row(template: TemplateInfo, photo_url: str) -> dict[str, Any]:
+def _template_row(template: TemplateInfo, photo_url: str) -> FaceTemplate:
     """What an admin sees of one template: never its vectors, its photo only through a short link."""
-    return {
-        "template_id": template.template_id,
-        "models": list(template.models),
-        "quality": dict(template.quality),
-        "created_at": template.created_at,
-        "created_by": template.created_by,
-        "photo_url": photo_url,
-    }
+    return FaceTemplate(
+        template_id=template.template_id,
+        models=list(template.models),
+        quality=FaceQuality(**template.quality),
+        created_at=template.created_at,
+        created_by=template.created_by,
+        photo_url=photo_url,
+    )
 
 
-def delete_template(actor: Principal, nip: str, template_id: str) -> dict[str, Any]:
+def delete_template(actor: Principal, nip: str, template_id: str) -> FaceDeleted:
     employee = employee_in_scope(actor, nip)
     if not runtime.faces().delete_template(employee.nip, template_id):
         raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
-    audit.record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
-    return {"template_id": template_id, "deleted": True}
+    runtime.audit().record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
+    return FaceDeleted(template_id=template_id, deleted=True)
 
 
 # --- verification (check-in) -------------------------------------------------------------------------
@@ -135,7 +142,7 @@ def check_not_replayed(analysis: FaceAnalysis, history: list[PhotoFingerprint], 
 # --- batch recompute after a model change ------------------------------------------------------------
 
 
-def recompute(settings: Settings, nips: list[str]) -> dict[str, int]:
+def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
     """Re-embed every template of the given employees from their kept enrolment photos."""
     engine, policy = runtime.engine_and_policy(settings)
     store = runtime.photos(settings)
@@ -151,7 +158,7 @@ def recompute(settings: Settings, nips: list[str]) -> dict[str, int]:
         repo.set_face_model(template.nip, ",".join(policy.model_ids))
         done += 1
     runtime.forget_cohort()
-    return {"recomputed": done, "failed": failed}
+    return FacesRecomputed(recomputed=done, failed=failed)
 
 
 def main(argv: list[str]) -> int:
@@ -161,7 +168,7 @@ def main(argv: list[str]) -> int:
     settings = runtime.load_settings()
     runtime.ensure_ready(settings)
     nips = [e.nip for e in runtime.people().iter_employees_of_unit(argv[3])] if argv[2] == "--unit" else argv[2:]
-    print(recompute(settings, nips))
+    print(recompute(settings, nips).model_dump())
     return 0
 
 

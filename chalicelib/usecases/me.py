@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from chalicelib import runtime
 from chalicelib.attendance.calendar import plan_day
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store import attendance as events_store
 from chalicelib.usecases import recaps
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.checkin import event_view
-from chalicelib.usecases.schemas.attendance import MyEventsQuery
+from chalicelib.usecases.schemas.attendance import (
+    EventPage,
+    MyEventsQuery,
+    Profile,
+    ProfileZone,
+    Today,
+    UnitRef,
+    WorkHours,
+)
+from chalicelib.usecases.schemas.zones import Geometry
 
 MAX_RANGE_DAYS = 62
 
 
-def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str, Any]:
+def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     employee = employee_of(principal)
     if employee is None:
         raise AccountInactiveError()
@@ -29,29 +36,32 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> dict[str
     duties = runtime.zones().duties_of(employee.nip, today)
     plan = runtime.calendar().employee_plan(employee.nip, employee.unor_id, today, today, duties)
     day = plan_day(today, runtime.calendar().regency_calendar({today.year}), plan, rules)
-    checked_in = events_store.has_arrival_mark(employee.nip, today.isoformat())
+    checked_in = runtime.events().has_arrival_mark(employee.nip, today.isoformat())
     zones = runtime.zones().get_zones(sorted(unit.zone_ids)) if unit else []
-    return {
-        "nip": employee.nip,
-        "nama": employee.nama,
-        "jabatan": employee.jabatan,
-        "active": employee.active,
-        "unit": {"unor_id": employee.unor_id, "unor_nama": unit.unor_nama if unit else None},
-        "zones": [{"zone_id": z.zone_id, "name": z.name, "kind": z.kind, "geometry": z.geometry} for z in zones],
-        "today": {
-            "date": today.isoformat(),
-            "schedule": day.hours.to_dict() if day.hours else None,
-            "holiday": day.holiday.name if day.holiday else None,
-            "leave": day.leave.value if day.leave else None,
-            "field_duty": day.field_duty,
-            "checked_in": checked_in,
-        },
-        "enrolled": employee.template_count > 0,
-        "device_bound": employee.device_id is not None,
-    }
+    return Profile(
+        nip=employee.nip,
+        nama=employee.nama,
+        jabatan=employee.jabatan,
+        active=employee.active,
+        unit=UnitRef(unor_id=employee.unor_id, unor_nama=unit.unor_nama if unit else None),
+        zones=[
+            ProfileZone(zone_id=z.zone_id, name=z.name, kind=z.kind, geometry=Geometry.model_validate(z.geometry))
+            for z in zones
+        ],
+        today=Today(
+            date=today.isoformat(),
+            schedule=WorkHours(**day.hours.to_dict()) if day.hours else None,
+            holiday=day.holiday.name if day.holiday else None,
+            leave=day.leave.value if day.leave else None,
+            field_duty=day.field_duty,
+            checked_in=checked_in,
+        ),
+        enrolled=employee.template_count > 0,
+        device_bound=employee.device_id is not None,
+    )
 
 
-def my_events(principal: Principal, query: MyEventsQuery, settings: Settings, now: datetime) -> dict[str, Any]:
+def my_events(principal: Principal, query: MyEventsQuery, settings: Settings, now: datetime) -> EventPage:
     today = now.astimezone(settings.tz).date()
     start = query.from_ or today - timedelta(days=6)
     end = query.to or today
@@ -60,5 +70,5 @@ def my_events(principal: Principal, query: MyEventsQuery, settings: Settings, no
     tz = settings.tz
     begin = datetime.combine(start, time(0, 0), tzinfo=tz)
     finish = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=tz)
-    rows = events_store.events_between(principal.subject, begin, finish)
-    return {"items": [event_view(r) for r in rows], "next": None}
+    rows = runtime.events().events_between(principal.subject, begin, finish)
+    return EventPage(items=[event_view(r) for r in rows], next=None)

@@ -9,7 +9,6 @@ from chalicelib.auth import passwords
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, NotFoundError
 from chalicelib.settings import Settings
-from chalicelib.store import audit
 from chalicelib.usecases.access import require_unit_scope
 from chalicelib.usecases.auth import epoch
 
@@ -24,7 +23,7 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
     code = passwords.new_activation_code()
     expires = epoch(now) + settings.activation_ttl_s
     runtime.people().set_activation(nip, passwords.hash_secret(code), expires)
-    audit.record(actor.subject, "employee.activation_code", nip)
+    runtime.audit().record(actor.subject, "employee.activation_code", nip)
     return code, datetime.fromtimestamp(expires, tz=now.tzinfo)
 
 
@@ -34,4 +33,4 @@ def reset_device(actor: Principal, nip: str) -> None:
         raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
     require_unit_scope(actor, employee.unor_id)
     runtime.people().release_device(nip, employee.device_id)
-    audit.record(actor.subject, "employee.reset_device", nip)
+    runtime.audit().record(actor.subject, "employee.reset_device", nip)

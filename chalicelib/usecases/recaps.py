@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from chalicelib import runtime
 from chalicelib.attendance.calendar import DayPlan, plan_day
@@ -34,8 +34,9 @@ from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import Employee, Member
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
-from chalicelib.store import attendance as events_store
-from chalicelib.store import people, statuses
+from chalicelib.store.events import DayEvent
+from chalicelib.store.people import cached_members_of_unit
+from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
 
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
 UNIT_WORKERS = 8
@@ -55,7 +56,7 @@ def rule_table(settings: Settings) -> RuleTable:
     return _rules_from(settings.rules_file, settings.timezone)
 
 
-def _state(m: events_store.DayEvent) -> EventState | None:
+def _state(m: DayEvent) -> EventState | None:
     if m.status == "accepted":
         return EventState.ACCEPTED
     if m.status != "review":
@@ -63,7 +64,7 @@ def _state(m: events_store.DayEvent) -> EventState | None:
     return {"approve": EventState.APPROVED, "reject": EventState.REJECTED}.get(str(m.decision), EventState.PENDING)
 
 
-def to_events(rows: Iterable[events_store.DayEvent]) -> list[AttendanceEvent]:
+def to_events(rows: Iterable[DayEvent]) -> list[AttendanceEvent]:
     out = []
     for m in rows:
         state = _state(m)
@@ -111,10 +112,11 @@ def _window_dates(plan: DayPlan, rules: RuleTable) -> set[date]:
     return {first + timedelta(days=i) for i in range((last - first).days + 1)}
 
 
-def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[events_store.DayEvent]]:
-    by_nip: dict[str, list[events_store.DayEvent]] = {}
+def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[DayEvent]]:
+    by_nip: dict[str, list[DayEvent]] = {}
+    events = runtime.events()
     for local_date in sorted(dates):
-        for row in events_store.events_of_unit_day(unor_id, local_date.isoformat()):
+        for row in events.events_of_unit_day(unor_id, local_date.isoformat()):
             by_nip.setdefault(row.nip, []).append(row)
     return by_nip
 
@@ -136,9 +138,7 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
         members = (
-            pool.submit(people.cached_members_of_unit, repo, unor_id)
-            if live
-            else pool.submit(repo.members_of_unit, unor_id)
+            pool.submit(cached_members_of_unit, repo, unor_id) if live else pool.submit(repo.members_of_unit, unor_id)
         )
         unit_plans = pool.submit(_unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
         own_date = pool.submit(_events_by_nip, unor_id, [day])
@@ -175,31 +175,40 @@ def map_units(work: Callable[[str], T], units: Sequence[str]) -> list[T]:
 # --- daily recap -------------------------------------------------------------------------------------
 
 
-def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | None = None) -> dict[str, Any]:
+def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | None = None) -> RecapRun:
     """Judge and store every employee's status for `day`; re-runs write only what changed."""
     rules = rule_table(settings)
     units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
 
     def recap_unit(unor_id: str) -> tuple[int, int, int]:
         rows = [(e.employee, classify(e, rules)) for e in unit_day(unor_id, day, settings)]
-        written, unchanged = statuses.save_day(unor_id, day, rows)
+        written, unchanged = runtime.statuses().save_day(unor_id, day, rows)
         return written, unchanged, len(rows)
 
     per_unit = map_units(recap_unit, units)
     written, unchanged, employees = (sum(t) for t in zip(*per_unit, strict=True)) if per_unit else (0, 0, 0)
-    return {"date": day.isoformat(), "employees": employees, "written": written, "unchanged": unchanged}
+    return RecapRun(date=day.isoformat(), employees=employees, written=written, unchanged=unchanged)
 
 
-def recap_item(nama: str, nip: str, status: DayStatus) -> dict[str, Any]:
-    item = status.to_dict()
-    item.pop("date", None)
-    return {"nip": nip, "nama": nama, **item}
+def recap_item(nama: str, nip: str, status: DayStatus) -> DailyRecapItem:
+    return DailyRecapItem(
+        nip=nip,
+        nama=nama,
+        status=status.status,
+        tl=status.tl,
+        psw=status.psw,
+        check_in=status.check_in.isoformat() if status.check_in else None,
+        check_out=status.check_out.isoformat() if status.check_out else None,
+        late_minutes=status.late_minutes,
+        early_minutes=status.early_minutes,
+        deduction_percent=float(status.deduction_percent),
+    )
 
 
 # --- monitor -----------------------------------------------------------------------------------------
 
 
-def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> dict[str, Any]:
+def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monitor:
     rules = rule_table(settings)
     entries = unit_day(unor_id, day, settings, live=True)
     counts = {k: 0 for k in ("present", "late", "not_yet", "absent", "leave", "field_duty", "off")}
@@ -208,10 +217,6 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> dict[
         state = monitor_state(entry.inputs, now, rules)
         counts[state] += 1
         first_in = min((e.at for e in entry.inputs.events if e.kind == "in"), default=None)
-        items.append({
-            "nip": entry.employee.nip,
-            "nama": entry.employee.nama,
-            "state": state,
-            "check_in": first_in.isoformat() if first_in else None,
-        })  # fmt: skip
-    return {"date": day.isoformat(), "unor_id": unor_id, "counts": counts, "items": items}
+        check_in = first_in.isoformat() if first_in else None
+        items.append(MonitorItem(nip=entry.employee.nip, nama=entry.employee.nama, state=state, check_in=check_in))
+    return Monitor(date=day.isoformat(), unor_id=unor_id, counts=counts, items=items)

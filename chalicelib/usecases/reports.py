@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
 
 from chalicelib import runtime
 from chalicelib.attendance.export import export_monthly
-from chalicelib.attendance.monthly import EmployeeMonth, monthly_report
+from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_report
 from chalicelib.domain.people import Principal
 from chalicelib.domain.status import YearToDate
 from chalicelib.settings import Settings
-from chalicelib.store import audit, statuses
 from chalicelib.store.photos import EXPORT_PREFIX
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import one_unit, units_of, visible_units
+from chalicelib.usecases.schemas import reports as schema
 from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonitorQuery, MonthlyQuery, RecapRequest
 
 INLINE_CSV_BYTES = 1_000_000
@@ -27,23 +26,25 @@ INLINE_CSV_BYTES = 1_000_000
 # --- daily -------------------------------------------------------------------------------------------
 
 
-def run_recap(principal: Principal, body: RecapRequest, settings: Settings) -> dict[str, Any]:
+def run_recap(principal: Principal, body: RecapRequest, settings: Settings) -> schema.RecapRun:
     day, unor_id = body.date, body.unor_id
     units = visible_units(principal, unor_id)
     result = recaps.run_daily_recap(day, settings, units)
-    audit.record(principal.subject, "recap.daily", day.isoformat(), {"unor_id": unor_id, **result})
+    runtime.audit().record(
+        principal.subject, "recap.daily", day.isoformat(), {"unor_id": unor_id, **result.model_dump()}
+    )
     return result
 
 
-def daily_recap(principal: Principal, query: DailyRecapQuery) -> dict[str, Any]:
+def daily_recap(principal: Principal, query: DailyRecapQuery) -> schema.DailyRecap:
     day = query.date
     unit = one_unit(principal, query.unor_id)
-    rows, next_cursor = statuses.day_page(unit, day, query.next)
+    rows, next_cursor = runtime.statuses().day_page(unit, day, query.next)
     items = [recaps.recap_item(r.nama, r.nip, r.status) for r in rows]
-    return {"date": day.isoformat(), "unor_id": unit, "items": items, "next": next_cursor}
+    return schema.DailyRecap(date=day.isoformat(), unor_id=unit, items=items, next=next_cursor)
 
 
-def monitor(principal: Principal, query: MonitorQuery, settings: Settings, now: datetime) -> dict[str, Any]:
+def monitor(principal: Principal, query: MonitorQuery, settings: Settings, now: datetime) -> schema.Monitor:
     day = query.date or now.astimezone(settings.tz).date()
     return recaps.monitor(one_unit(principal, query.unor_id), day, now, settings)
 
@@ -63,12 +64,12 @@ def _prior(unor_id: str, month: str) -> dict[str, YearToDate]:
     ytd: dict[str, YearToDate] = {}
     start = 0
     for index in range(len(earlier) - 1, -1, -1):
-        stored = statuses.year_to_date(unor_id, earlier[index])
+        stored = runtime.statuses().year_to_date(unor_id, earlier[index])
         if stored:
             ytd, start = dict(stored), index + 1
             break
     for later in earlier[start:]:
-        for nip, (_, rows) in statuses.month_rows(unor_id, later).items():
+        for nip, (_, rows) in runtime.statuses().month_rows(unor_id, later).items():
             ytd[nip] = ytd.get(nip, YearToDate()).advance(rows)
     return ytd
 
@@ -77,35 +78,45 @@ def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
     unit = runtime.people().get_unit(unor_id)
     unit_name = unit.unor_nama if unit else unor_id
     prior = _prior(unor_id, month)
-    rows, stored = statuses.month_and_counters(unor_id, month)
+    rows, stored = runtime.statuses().month_and_counters(unor_id, month)
     result = [
         EmployeeMonth(nip, nama, unor_id, unit_name, days_, prior.get(nip, YearToDate()))
         for nip, (nama, days_) in sorted(rows.items())
     ]
     # Kept for next month's report to start from; a repeated report writes only counters that changed.
-    statuses.save_year_to_date(unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored)
+    runtime.statuses().save_year_to_date(
+        unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored
+    )
     return result
 
 
-def monthly(principal: Principal, query: MonthlyQuery, settings: Settings) -> dict[str, Any] | tuple[str, bytes]:
+def monthly(
+    principal: Principal, query: MonthlyQuery, settings: Settings
+) -> schema.MonthlyReport | schema.ExportLink | tuple[str, bytes]:
+    """The report (`json`), a small CSV inline (content type, bytes), or a download link."""
     month, unor_id, chosen = query.month, query.unor_id, query.format
     per_unit = recaps.map_units(lambda unit: _unit_month(unit, month), units_of(principal, unor_id))
     employees = [e for unit_rows in per_unit for e in unit_rows]
     report = monthly_report(month, employees, recaps.rule_table(settings))
     if chosen == "json":
-        return report.to_dict()
+        return _report(report)
     exported = export_monthly(report, chosen)
     if chosen == "csv" and len(exported.content) <= INLINE_CSV_BYTES:
         return exported.content_type, exported.content
     return _export_link(exported.filename, exported.content, exported.content_type, settings)
 
 
-def _export_link(filename: str, content: bytes, content_type: str, settings: Settings) -> dict[str, Any]:
+def _report(report: MonthlyReport) -> schema.MonthlyReport:
+    rows = [schema.MonthlyRow.model_validate(row, from_attributes=True) for row in report.rows]
+    return schema.MonthlyReport(month=report.month, items=rows)
+
+
+def _export_link(filename: str, content: bytes, content_type: str, settings: Settings) -> schema.ExportLink:
     store = runtime.photos(settings)
     key = f"{EXPORT_PREFIX}{secrets.token_hex(8)}/{filename}"
     store.put(key, content, content_type)
     url = store.presign(key, settings.presign_ttl_s, filename)
-    return {"filename": filename, "download_url": url, "expires_in_s": settings.presign_ttl_s}
+    return schema.ExportLink(filename=filename, download_url=url, expires_in_s=settings.presign_ttl_s)
 
 
 # --- reviews -----------------------------------------------------------------------------------------

@@ -6,56 +6,60 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.settings import Settings
-from chalicelib.store import attendance as events_store
-from chalicelib.store import audit
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import require_unit_scope, units_of
-from chalicelib.usecases.checkin import event_view
-from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
+from chalicelib.usecases.checkin import event_as
+from chalicelib.usecases.schemas.reports import (
+    Decision,
+    DecisionRequest,
+    RecapRun,
+    ReviewItem,
+    ReviewPage,
+    ReviewsQuery,
+)
 
 
-def list_reviews(principal: Principal, query: ReviewsQuery) -> dict[str, Any]:
+def list_reviews(principal: Principal, query: ReviewsQuery) -> ReviewPage:
     """Pending reviews of the caller's units (or one unit), 100 per page."""
     position = decode_cursor(query.next) or {}
     units = units_of(principal, query.unor_id)
     start = int(position.get("unit", 0))
-    items: list[dict[str, Any]] = []
+    items: list[ReviewItem] = []
     last: dict[str, Any] | None = position.get("key")
     for index in range(start, len(units)):
-        rows, last = events_store.pending_reviews(units[index], 100 - len(items), last)
-        items += [{**event_view(r), "nip": r.nip, "unor_id": r.unor_id} for r in rows]
+        rows, last = runtime.events().pending_reviews(units[index], 100 - len(items), last)
+        items += [event_as(ReviewItem, r, nip=r.nip, unor_id=units[index]) for r in rows]
         if len(items) >= 100:
             cursor_out = {"unit": index if last else index + 1, "key": last}
-            return {"items": items, "next": encode_cursor(cursor_out) if index + 1 < len(units) or last else None}
+            return ReviewPage(items=items, next=encode_cursor(cursor_out) if index + 1 < len(units) or last else None)
         last = None
-    return {"items": items, "next": None}
+    return ReviewPage(items=items, next=None)
 
 
-def decide(
-    principal: Principal, event_id: str, body: DecisionRequest, settings: Settings, now: datetime
-) -> dict[str, Any]:
+def decide(principal: Principal, event_id: str, body: DecisionRequest, settings: Settings, now: datetime) -> Decision:
     decision, note = body.decision, body.note
-    event = events_store.get_event(event_id)
+    event = runtime.events().get_event(event_id)
     if event is None:
         raise NotFoundError("Data absen tidak ditemukan.", {"event_id": event_id})
     require_unit_scope(principal, str(event.unor_id))
     if event.status != "review" or event.decision:
         raise ConflictError("Data absen ini tidak menunggu keputusan.", {"status": event.status})
     try:
-        events_store.decide_review(event_id, decision, principal.subject, note, now)
+        runtime.events().decide_review(event_id, decision, principal.subject, note, now)
     except ConditionFailed as exc:
         raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
-    audit.record(principal.subject, f"review.{decision}", event_id, {"nip": event.nip})
+    runtime.audit().record(principal.subject, f"review.{decision}", event_id, {"nip": event.nip})
     day = date.fromisoformat(str(event.local_date))
     recap = _rerun_if_recapped(str(event.unor_id), day, settings, now)
-    return {"event_id": event_id, "decision": decision, "decided_at": iso(now), "recap": recap}
+    return Decision(event_id=event_id, decision=decision, decided_at=iso(now), recap=recap)
 
 
-def _rerun_if_recapped(unor_id: str, day: date, settings: Settings, now: datetime) -> dict[str, Any] | None:
+def _rerun_if_recapped(unor_id: str, day: date, settings: Settings, now: datetime) -> RecapRun | None:
     """A decision on a day already recapped changes that day's stored status at once."""
     if day >= now.astimezone(settings.tz).date():
         return None

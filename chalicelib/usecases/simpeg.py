@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.settings import Settings
@@ -14,10 +14,12 @@ from chalicelib.simpeg import (
     ApiKeyAuth,
     ClientConfig,
     GuardConfig,
+    ImportResult,
     OAuth2ClientCredentials,
     SimpegClient,
     Stores,
     SyncConfig,
+    SyncRun,
     Trigger,
     confirm_run,
     default_mapping,
@@ -26,15 +28,14 @@ from chalicelib.simpeg import (
     run_import,
     run_sync,
 )
-from chalicelib.store import audit
-from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
+from chalicelib.usecases.schemas import simpeg as schema
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery, count_or_error
 
 MAX_RUNS_PAGE = 50
 
 
 def _stores() -> Stores:
-    return Stores(DynamoEmployeeRepository(), DynamoRunLog())
+    return Stores(runtime.simpeg_employees(), runtime.sync_runs())
 
 
 def _config(settings: Settings) -> SyncConfig:
@@ -56,24 +57,29 @@ def _client(settings: Settings) -> SimpegClient:
     return SimpegClient(ClientConfig(settings.simpeg_url, auth, default_mapping()))
 
 
-def sync_now(settings: Settings, actor: Principal | None) -> dict[str, Any]:
+def _run(run: SyncRun) -> schema.SyncRun:
+    """A run as the API lists it (the run log's record, read attribute by attribute)."""
+    return schema.SyncRun.model_validate(run, from_attributes=True)
+
+
+def sync_now(settings: Settings, actor: Principal | None) -> schema.SyncRun:
     """Pull the whole SIMPEG listing and apply it (or hold it back for confirmation)."""
     trigger = Trigger("admin", actor.subject) if actor else Trigger("schedule", None)
     run = run_sync(_client(settings), _stores(), trigger=trigger, config=_config(settings))
     if actor:
-        audit.record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
-    return run.to_dict()
+        runtime.audit().record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
+    return _run(run)
 
 
-def confirm(settings: Settings, actor: Principal, run_id: str) -> dict[str, Any]:
+def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun:
     run = confirm_run(run_id, _client(settings), _stores(), actor=actor.subject, config=_config(settings))
-    audit.record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
-    return run.to_dict()
+    runtime.audit().record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
+    return _run(run)
 
 
 def import_records(
     settings: Settings, actor: Principal, body: bytes, content_type: str, query: ImportQuery
-) -> dict[str, Any]:
+) -> schema.ImportResult:
     """Apply a JSON or CSV import; bad rows are reported, good rows applied."""
     confirm_count = query.confirm_deactivations
     if content_type in ("text/csv", "text/plain"):
@@ -86,19 +92,34 @@ def import_records(
     result = run_import(
         request, _stores(), actor=actor.subject, config=_config(settings), confirm_deactivations=confirm_count
     )
-    response = result.to_response()
-    audit.record(
+    response = _imported(result)
+    runtime.audit().record(
         actor.subject,
         "simpeg.import",
         result.run.run_id,
-        {k: response[k] for k in ("status", "created", "updated", "moved", "deactivated", "unchanged")},
+        response.model_dump(include={"status", "created", "updated", "moved", "deactivated", "unchanged"}),
     )
     return response
 
 
-def list_runs(query: RunsQuery) -> dict[str, Any]:
-    runs, next_cursor = DynamoRunLog().list_runs(MAX_RUNS_PAGE, query.next)
-    return {"items": [r.to_dict() for r in runs], "next": next_cursor}
+def _imported(result: ImportResult) -> schema.ImportResult:
+    run, counts = result.run, result.run.counts
+    return schema.ImportResult(
+        run_id=run.run_id,
+        status=run.status,
+        created=counts.created,
+        updated=counts.updated,
+        moved=counts.moved,
+        deactivated=counts.deactivated,
+        unchanged=counts.unchanged,
+        blocked_by=list(run.blocked_by),
+        errors=[schema.RowError.model_validate(e, from_attributes=True) for e in result.errors],
+    )
+
+
+def list_runs(query: RunsQuery) -> schema.RunPage:
+    runs, next_cursor = runtime.sync_runs().list_runs(MAX_RUNS_PAGE, query.next)
+    return schema.RunPage(items=[_run(r) for r in runs], next=next_cursor)
 
 
 def _json(body: bytes) -> object:

@@ -25,7 +25,6 @@ from chalicelib.geo import (
     shape_to_dict,
 )
 from chalicelib.settings import Settings
-from chalicelib.store import audit
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases import access
 from chalicelib.usecases.directory import unit_in_scope
@@ -90,7 +89,7 @@ def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -
     name = body.name
     zone = _build(f"z-{secrets.token_hex(6)}", name, body, settings, version=1, purpose="unit")
     runtime.zones().put_zone(zone, expected_version=None)
-    audit.record(actor.subject, "zone.create", zone.zone_id, {"name": name, "cells": zone.cell_count})
+    runtime.audit().record(actor.subject, "zone.create", zone.zone_id, {"name": name, "cells": zone.cell_count})
     return zone_view(zone)
 
 
@@ -134,7 +133,7 @@ def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, setting
         runtime.zones().put_zone(zone, expected_version=current.version)
     except ConditionFailed as exc:
         raise ConflictError("Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id}) from exc
-    audit.record(actor.subject, "zone.update", zone_id, {"version": zone.version, "cells": zone.cell_count})
+    runtime.audit().record(actor.subject, "zone.update", zone_id, {"version": zone.version, "cells": zone.cell_count})
     return zone_view(zone)
 
 
@@ -146,7 +145,7 @@ def delete_zone(actor: Principal, zone_id: str) -> ZoneDeleted:
         raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone_id, "unor_ids": users})
     runtime.zones().delete_zone(zone_id)
     _CELLS.invalidate(zone_id)
-    audit.record(actor.subject, "zone.delete", zone_id)
+    runtime.audit().record(actor.subject, "zone.delete", zone_id)
     return ZoneDeleted(zone_id=zone_id, deleted=True)
 
 
@@ -158,7 +157,7 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> Un
     if missing:
         raise ValidationError("Zona tidak ditemukan.", {"zone_ids": missing})
     runtime.people().set_unit_zones(unor_id, set(zone_ids))
-    audit.record(actor.subject, "unit.zones", unor_id, {"zone_ids": zone_ids})
+    runtime.audit().record(actor.subject, "unit.zones", unor_id, {"zone_ids": zone_ids})
     return UnitZones(unor_id=unor_id, zone_ids=sorted(zone_ids))
 
 
@@ -187,7 +186,7 @@ def create_assignment(actor: Principal, body: AssignmentRequest, settings: Setti
         units,
         actor.subject,
     )
-    audit.record(actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter_no})
+    runtime.audit().record(actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter_no})
     return AssignmentCreated(assignment_id=assignment_id, zone_id=zone.zone_id, cell_count=zone.cell_count)
 
 

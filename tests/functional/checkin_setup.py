@@ -14,9 +14,11 @@ from typing import Any
 from PIL import Image
 
 from chalicelib.domain import people as domain
-from chalicelib.store import people
+from chalicelib.store.people import DynamoPeopleRepository
 from tests.conftest import faces_dir
 from tests.functional.conftest import Api
+
+PEOPLE = DynamoPeopleRepository()
 
 NIP = "198501012010011001"
 DEVICE = "android-0001-aaaa"
@@ -74,8 +76,8 @@ def enrolled_employee(
 ) -> Employee:
     """GIVEN a unit with a zone around CENTRE and an activated employee enrolled with `enrol`."""
     admin = api.admin_token()
-    people.upsert_unit(unit, f"SDN {unit}")
-    people.put_employee(domain.Employee(nip=nip, nama="Asep Saepudin", unor_id=unit, jabatan="Guru"))
+    PEOPLE.upsert_unit(unit, f"SDN {unit}")
+    PEOPLE.put_employee(domain.Employee(nip=nip, nama="Asep Saepudin", unor_id=unit, jabatan="Guru"))
     zone = api.call(
         "POST",
         "/v1/admin/zones",

@@ -82,7 +82,7 @@ def client_call(client: Client, method: str, path: str, headers: dict[str, str],
 
 @pytest.fixture(autouse=True)
 def answers_fit_their_models(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every plain answer of a route must fit the result model it declares (and documents in OpenAPI)."""
+    """Every answer of a route must render exactly as the result model it declares (and documents in OpenAPI)."""
     monkeypatch.setattr(binding, "CHECK_RESULTS", True)
 
 

@@ -9,8 +9,10 @@ import jwt
 import pytest
 
 from chalicelib.domain.people import Employee
-from chalicelib.store import people
+from chalicelib.store.people import DynamoPeopleRepository
 from tests.functional.conftest import Api
+
+PEOPLE = DynamoPeopleRepository()
 
 NIP = "198501012010011001"
 OTHER_NIP = "199002022015032002"
@@ -18,8 +20,8 @@ DEVICE = "android-0001-aaaa"
 
 
 def seed(unit: str = "U1", nip: str = NIP) -> None:
-    people.upsert_unit(unit, f"Unit {unit}")
-    people.put_employee(Employee(nip=nip, nama="Asep Saepudin", unor_id=unit, jabatan="Guru"))
+    PEOPLE.upsert_unit(unit, f"Unit {unit}")
+    PEOPLE.put_employee(Employee(nip=nip, nama="Asep Saepudin", unor_id=unit, jabatan="Guru"))
 
 
 def activate(api: Api, admin: str, nip: str = NIP, device: str = DEVICE) -> str:
@@ -172,7 +174,7 @@ def test_inactive_employee_cannot_log_in(api: Api) -> None:
     seed()
     admin = api.admin_token()
     activate(api, admin)
-    people.put_employee(Employee(nip=NIP, nama="Asep Saepudin", unor_id="U1", active=False))
+    PEOPLE.put_employee(Employee(nip=NIP, nama="Asep Saepudin", unor_id="U1", active=False))
     answer = api.call("POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123", "device_id": DEVICE})
     assert answer.status == 403 and answer.body["error"]["code"] == "ACCOUNT_INACTIVE"
 

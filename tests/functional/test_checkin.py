@@ -16,10 +16,12 @@ from PIL import Image
 from chalicelib import runtime
 from chalicelib.attendance import challenges
 from chalicelib.settings import load_settings
-from chalicelib.store import people
 from chalicelib.store.models import NO_FIELD_DUTY, ChallengeModel, EmployeeModel, EventModel, shared_connection
+from chalicelib.store.people import DynamoPeopleRepository
 from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
+
+PEOPLE = DynamoPeopleRepository()
 
 GENUINE = "deepface/img2.jpg"  # same person as the enrolment photo img1
 GENUINE_2 = "deepface/img4.jpg"
@@ -65,6 +67,16 @@ def test_retry_returns_the_first_answer_and_records_nothing_new(employee: Employ
     reused = employee.body(selfie(GENUINE_2), client_request_id=body["client_request_id"])
     conflict = employee.api.call("POST", "/v1/attendance", reused, token=employee.token)
     assert conflict.status == 409 and conflict.body["error"]["code"] == "CONFLICT"
+
+
+def test_a_retried_refusal_gets_the_first_refusal_and_records_nothing_new(employee: Employee) -> None:
+    body = employee.body(selfie(IMPOSTOR))
+    first = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    retry = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert first.status == retry.status == 422 and first.body["error"]["code"] == "FACE_MISMATCH"
+    assert isinstance(first.body["error"]["details"]["score"], float)
+    assert retry.body == first.body and retry.body["event_id"]
+    assert len(stored_events(employee.nip)) == 1
 
 
 def test_attendance_time_is_the_challenge_issue_time(employee: Employee) -> None:
@@ -156,7 +168,7 @@ def test_a_small_face_from_a_low_resolution_upload_is_recorded_for_review(api: A
 def test_expired_foreign_or_forged_challenges_are_refused(employee: Employee) -> None:
     # GIVEN challenges that expired, were issued to another employee, or to this employee on another phone,
     # were signed with another deployment's secret, or were altered after issue
-    device = str(people.get_employee(employee.nip).device_id)  # type: ignore[union-attr]
+    device = str(PEOPLE.get_employee(employee.nip).device_id)  # type: ignore[union-attr]
     secret = load_settings().token_secret
     now = datetime.now(UTC)
     genuine = challenges.issue(employee.nip, device, now, 600, secret).challenge_id
@@ -281,7 +293,7 @@ def test_offline_capture_goes_to_review_and_an_admin_decides(employee: Employee)
 
 def test_reviews_are_scoped_to_the_unit_admin(api: Api) -> None:
     employee = enrolled_employee(api)
-    people.upsert_unit("U2", "SDN U2")
+    PEOPLE.upsert_unit("U2", "SDN U2")
     token = api.unit_admin_token(employee.admin, "U2")
     assert api.call("GET", "/v1/admin/reviews?unor_id=U1", token=token).status == 403
     assert api.call("GET", "/v1/admin/monitor?unor_id=U1", token=token).status == 403
@@ -356,7 +368,7 @@ def test_field_duty_reaches_the_check_in_whatever_the_employee_record_says(emplo
     assert answer.status == 201, answer.body
     assert answer.body["zone"]["zone_id"] == f"z-{created.body['assignment_id']}"
     # AND the hint moved to the duty's end, or stayed unknown on the older record
-    hint = people.get_employee(employee.nip).duty_until  # type: ignore[union-attr]
+    hint = PEOPLE.get_employee(employee.nip).duty_until  # type: ignore[union-attr]
     assert hint == (duty["end_date"] if record == "as SIMPEG import writes it" else None)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from chalicelib.settings import load_settings
 from chalicelib.usecases.faces import recompute
+from chalicelib.usecases.schemas.attendance import FacesRecomputed
 from tests.functional.checkin_setup import enrolled_employee, selfie
 from tests.functional.conftest import Api
 
@@ -28,7 +29,7 @@ def test_templates_of_another_model_are_refused_then_migrated(api: Api, monkeypa
     # THEN the old templates are not compared: the check-in asks for re-enrolment
     assert refused.status == 422 and refused.body["error"]["code"] == "NOT_ENROLLED"
     # AND after the batch recompute from the kept enrolment photos, the same person checks in
-    assert recompute(load_settings(), [employee.nip]) == {"recomputed": 1, "failed": 0}
+    assert recompute(load_settings(), [employee.nip]) == FacesRecomputed(recomputed=1, failed=0)
     accepted = employee.check_in(selfie("deepface/img4.jpg"))
     assert accepted.status == 201, accepted.body
     faces = api.call("GET", f"/v1/admin/employees/{employee.nip}/faces", token=employee.admin)

@@ -12,13 +12,15 @@ import pytest
 
 from chalicelib.domain.people import Employee
 from chalicelib.settings import load_settings
-from chalicelib.store import attendance as events_store
-from chalicelib.store import people
+from chalicelib.store import events as events_store
 from chalicelib.store.aws import s3_client
 from chalicelib.store.base import iso
 from chalicelib.store.models import DailyStatusModel, EventModel
+from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import recaps
 from tests.functional.conftest import Api
+
+PEOPLE = DynamoPeopleRepository()
 
 WIB = ZoneInfo("Asia/Jakarta")
 MONDAY = date(2026, 11, 2)
@@ -51,9 +53,9 @@ def seed_event(nip: str, unit: str, kind: str, local: datetime, status: str = "a
 
 @pytest.fixture()
 def unit(api: Api) -> str:
-    people.upsert_unit("U1", "SDN 1 Ngamprah")
+    PEOPLE.upsert_unit("U1", "SDN 1 Ngamprah")
     for nip, nama in ((A, "Asep"), (B, "Budi"), (C, "Cucu")):
-        people.put_employee(Employee(nip=nip, nama=nama, unor_id="U1"))
+        PEOPLE.put_employee(Employee(nip=nip, nama=nama, unor_id="U1"))
     return "U1"
 
 
@@ -210,8 +212,8 @@ def test_night_shift_events_count_on_the_day_they_belong_to(api: Api, unit: str)
     # AND the monitor of the second date shows the second shift's check-in, not the first one's
     now = datetime(2026, 11, 3, 22, 0, tzinfo=WIB)
     live = recaps.monitor(unit, MONDAY + timedelta(days=1), now, load_settings())
-    mine = next(item for item in live["items"] if item["nip"] == A)
-    assert (mine["state"], mine["check_in"]) == ("late", started)
+    mine = next(item for item in live.items if item.nip == A)
+    assert (mine.state, mine.check_in) == ("late", started)
 
 
 def test_year_to_date_counts_carry_from_month_to_month(api: Api, unit: str) -> None:

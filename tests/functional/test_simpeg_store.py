@@ -6,10 +6,12 @@ import pytest
 
 from chalicelib.domain.people import Employee
 from chalicelib.simpeg.models import Change
-from chalicelib.store import people
 from chalicelib.store.models import NO_FIELD_DUTY
+from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
 from tests.unit.simpeg.contract import EmployeeRepositoryContract, RunLogContract, stored
+
+PEOPLE = DynamoPeopleRepository()
 
 
 class TestDynamoEmployeeRepository(EmployeeRepositoryContract):
@@ -28,9 +30,9 @@ def test_employees_created_from_simpeg_are_marked_as_never_on_field_duty(aws: No
     # GIVEN a new employee from SIMPEG, and one already known whose record predates the field-duty hint
     repo = DynamoEmployeeRepository()
     repo.apply([Change("created", stored("198501012010011001"))])
-    people.put_employee(Employee(nip="198501012010011002", nama="Lama", unor_id="u-1"))
+    PEOPLE.put_employee(Employee(nip="198501012010011002", nama="Lama", unor_id="u-1"))
     # WHEN SIMPEG later changes the new one
     repo.apply([Change("moved", stored(unor_id="u-2", unor_nama="SDN 2"), stored().to_record())])
     # THEN the new one says "no field duty" (a check-in skips reading duties), the older one says nothing
-    assert people.get_employee("198501012010011001").duty_until == NO_FIELD_DUTY  # type: ignore[union-attr]
-    assert people.get_employee("198501012010011002").duty_until is None  # type: ignore[union-attr]
+    assert PEOPLE.get_employee("198501012010011001").duty_until == NO_FIELD_DUTY  # type: ignore[union-attr]
+    assert PEOPLE.get_employee("198501012010011002").duty_until is None  # type: ignore[union-attr]

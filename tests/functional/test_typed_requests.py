@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
-from chalicelib.store import people
+from chalicelib.store.people import DynamoPeopleRepository
 from tests.functional.conftest import ADMIN_PASSWORD, Answer, Api
+
+PEOPLE = DynamoPeopleRepository()
 
 NIP = "198501012010011001"
 CIRCLE = {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}
@@ -116,7 +118,7 @@ def test_query_values_are_parsed_and_empty_ones_ignored(api: Api) -> None:
 
 def test_access_and_existence_are_checked_before_the_fields(api: Api) -> None:
     admin = api.admin_token()
-    people.upsert_unit("U1", "Unit 1")
+    PEOPLE.upsert_unit("U1", "Unit 1")
     unit_admin = api.unit_admin_token(admin, "U1")
     # zones are a super admin's: 403 even for an invalid body (as before the typed requests)
     assert api.call("POST", "/v1/admin/zones", {"name": 5}, token=unit_admin).status == 403

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 from chalicelib.domain.people import Employee
-from chalicelib.store import people
+from chalicelib.store.people import DynamoPeopleRepository
 from tests.functional.conftest import Api
+
+PEOPLE = DynamoPeopleRepository()
 
 DEMO = json.loads((Path(__file__).resolve().parents[2] / "tools" / "demo_zones.json").read_text())["zones"]
 NIP = "198501012010011001"
@@ -24,7 +26,7 @@ def test_create_list_get_update_delete(api: Api) -> None:
     circle = {"name": "Lingkaran", "circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
     updated = api.call("PUT", f"/v1/admin/zones/{zone_id}", circle, token=admin)
     assert updated.status == 200 and updated.body["version"] == 2 and updated.body["kind"] == "circle"
-    people.upsert_unit("U1", "Unit 1")
+    PEOPLE.upsert_unit("U1", "Unit 1")
     assert api.call("PUT", "/v1/admin/units/U1/zones", {"zone_ids": [zone_id]}, token=admin).status == 200
     in_use = api.call("DELETE", f"/v1/admin/zones/{zone_id}", token=admin)
     assert in_use.status == 409
@@ -48,7 +50,7 @@ def test_bad_geometry_is_a_validation_error(api: Api) -> None:
 
 def test_unit_zones_refuse_unknown_zones(api: Api) -> None:
     admin = api.admin_token()
-    people.upsert_unit("U1", "Unit 1")
+    PEOPLE.upsert_unit("U1", "Unit 1")
     answer = api.call("PUT", "/v1/admin/units/U1/zones", {"zone_ids": ["z-nope"]}, token=admin)
     assert answer.status == 400 and answer.body["error"]["details"]["zone_ids"] == ["z-nope"]
     assert api.call("PUT", "/v1/admin/units/NOPE/zones", {"zone_ids": []}, token=admin).status == 404
@@ -56,8 +58,8 @@ def test_unit_zones_refuse_unknown_zones(api: Api) -> None:
 
 def test_field_duty_assignment(api: Api) -> None:
     admin = api.admin_token()
-    people.upsert_unit("U1", "Unit 1")
-    people.put_employee(Employee(nip=NIP, nama="Asep", unor_id="U1"))
+    PEOPLE.upsert_unit("U1", "Unit 1")
+    PEOPLE.put_employee(Employee(nip=NIP, nama="Asep", unor_id="U1"))
     body = {
         "nips": [NIP],
         "circle": {"lat": -6.9, "lon": 107.6, "radius_m": 150},

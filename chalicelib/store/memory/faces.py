@@ -19,8 +19,9 @@ from chalicelib.domain.faces import TemplateInfo, TemplateKey
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, iso, utc_now
-from chalicelib.store.faces import COHORT_PER_SHARD, SHARDS, NewTemplate, models_of, pack, unpack
+from chalicelib.store.faces import COHORT_PER_SHARD, SHARDS, NewTemplate, models_of
 from chalicelib.store.memory.people import InMemoryPeopleRepository
+from chalicelib.store.vectors import pack, unpack
 
 # (nip, ref, fingerprint, when): where the twin hands the fingerprint of an enrolment photo.
 FingerprintSink = Callable[[str, str, PhotoFingerprint, datetime], None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BeforeValidator, ConfigDict, Field
 
@@ -15,12 +15,14 @@ from chalicelib.usecases.schemas.common import (
     Request,
     Result,
     Text64,
+    absent_when_none,
     choice,
     documented_as_required,
     enum_schema,
     invalid,
     one_of,
 )
+from chalicelib.usecases.schemas.zones import Geometry
 
 KINDS = ("in", "out")
 
@@ -93,6 +95,19 @@ class CheckinAnswer(Result):
     )
 
 
+class RefusalError(Result):
+    code: str
+    message: str
+    details: dict[str, str | int | float | bool]
+
+
+class CheckinRefusal(Result):
+    """A refused check-in (422): the API's error body, plus the recorded attempt."""
+
+    error: RefusalError
+    event_id: str
+
+
 class Event(Result):
     event_id: str
     type: Annotated[str, enum_schema(KINDS)]
@@ -133,7 +148,7 @@ class ProfileZone(Result):
     zone_id: str
     name: str
     kind: Annotated[str, enum_schema(("polygon", "circle"))]
-    geometry: dict[str, Any]
+    geometry: Geometry
 
 
 class Today(Result):
@@ -164,10 +179,12 @@ class EnrolRequest(Request):
 
 
 class FaceQuality(Result):
-    face_width_px: float | None = None
-    brightness: float | None = None
-    sharpness: float | None = None
-    yaw_ratio: float | None = None
+    """Measures of an enrolment photo (a template stored without them shows none)."""
+
+    face_width_px: float | None = absent_when_none()
+    brightness: float | None = absent_when_none()
+    sharpness: float | None = absent_when_none()
+    yaw_ratio: float | None = absent_when_none()
 
 
 class FaceEnrolled(Result):
@@ -193,3 +210,10 @@ class FaceTemplatePage(Result):
 class FaceDeleted(Result):
     template_id: str
     deleted: bool
+
+
+class FacesRecomputed(Result):
+    """The batch re-embedding after a model change (command line, not an endpoint)."""
+
+    recomputed: int
+    failed: int

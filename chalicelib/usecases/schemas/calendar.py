@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
+from chalicelib.usecases.schemas.attendance import WorkHours
 from chalicelib.usecases.schemas.common import (
     Day,
     DayText,
@@ -86,18 +87,22 @@ class ScheduleRequest(Request):
     days: Week
 
 
+# Working hours per weekday (mon..sun); an absent day is a day off.
+WeekHours = dict[str, WorkHours]
+
+
 class ScheduleVersion(Result):
     effective_from: str
     created_at: str
     created_by: str
-    days: dict[str, Any]
+    days: WeekHours
 
 
 class UnitScheduleSet(Result):
     unor_id: str
     effective_from: DayText
     created_at: str
-    days: dict[str, Any]
+    days: WeekHours
     versions: list[ScheduleVersion]
 
 

@@ -67,6 +67,15 @@ class Result(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
 
+def _is_none(value: object) -> bool:
+    return value is None
+
+
+def absent_when_none(description: str | None = None) -> Any:
+    """A result field left out of the answer (not rendered as null) when it has no value."""
+    return Field(default=None, exclude_if=_is_none, description=description)
+
+
 def _stripped(value: str) -> str:
     if not value.strip():
         raise invalid("must be a non-empty string")
@@ -165,13 +174,6 @@ Day = Annotated[
     WithJsonSchema({"type": "string", "format": "date"}),
 ]
 Instant = Annotated[datetime, BeforeValidator(_instant), WithJsonSchema({"type": "string", "format": "date-time"})]
-
-
-class Page(Result):
-    """A page of items; `next` is the opaque cursor of the next page (null on the last)."""
-
-    items: list[Any]
-    next: str | None = None
 
 
 def _unique(values: list[str]) -> list[str]:

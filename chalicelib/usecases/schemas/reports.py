@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -197,4 +197,4 @@ class Decision(Result):
     event_id: str
     decision: Annotated[str, enum_schema(DECISIONS)]
     decided_at: InstantText
-    recap: dict[str, Any] | None = Field(description="The re-run of a past day's recap, or null.")
+    recap: RecapRun | None = Field(description="The re-run of a past day's recap, or null.")

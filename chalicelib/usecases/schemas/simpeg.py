@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field
 
 from chalicelib.simpeg.models import SyncCounts
-from chalicelib.usecases.schemas.common import Query, Request, Result, enum_schema, invalid
+from chalicelib.usecases.schemas.common import Query, Request, Result, absent_when_none, enum_schema, invalid
 
 RUN_STATUSES = ("running", "succeeded", "needs_confirmation", "confirmed", "failed")
 GUARD_REASONS = ("EMPTY_LISTING", "INCOMPLETE_LISTING", "TOO_MANY_DEACTIVATIONS")
@@ -74,7 +74,7 @@ class RowError(Result):
         "DUPLICATE_NIP, INVALID_RECORD (a failed sync run records the upstream error's code in row 0)."
     )
     message: str
-    nip: str | None = None
+    nip: str | None = absent_when_none()
 
 
 class ImportResult(Result):

@@ -19,6 +19,7 @@ from chalicelib.usecases.schemas.common import (
     Text100,
     Text120,
     Text500,
+    absent_when_none,
     documented_as_required,
     invalid,
 )
@@ -105,8 +106,22 @@ class ZoneSummary(Result):
     purpose: str = Field(json_schema_extra={"enum": ["unit", "assignment"]})
 
 
+class CircleGeometry(Result):
+    lat: float
+    lon: float
+    radius_m: float
+
+
+class Geometry(Result):
+    """A zone's shape as stored: `{polygon, holes?}` or `{circle}` ([lat, lon] points)."""
+
+    polygon: list[list[float]] | None = absent_when_none("Outer ring: [[lat, lon], ...].")
+    holes: list[list[list[float]]] | None = absent_when_none("Holes of the polygon, when it has any.")
+    circle: CircleGeometry | None = absent_when_none()
+
+
 class ZoneView(ZoneSummary):
-    geometry: dict[str, Any] = Field(description="The zone as stored: `{polygon, holes?}` or `{circle}`.")
+    geometry: Geometry = Field(description="The zone as stored: `{polygon, holes?}` or `{circle}`.")
 
 
 class ZonePage(Result):

@@ -13,8 +13,8 @@ from chalicelib.auth import passwords, tokens
 from chalicelib.domain.people import Principal
 from chalicelib.errors import UnauthenticatedError, ValidationError
 from chalicelib.settings import SettingsError, build_settings
-from chalicelib.store.attendance import event_keys, new_event_id
-from chalicelib.store.faces import pack, unpack
+from chalicelib.store.events import event_keys, new_event_id
+from chalicelib.store.vectors import pack, unpack
 from chalicelib.usecases.schemas.common import Day, Instant, Request, parse_date
 
 SECRET = "x" * 40

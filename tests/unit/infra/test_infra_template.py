@@ -18,11 +18,6 @@ from .conftest import of_type
 FUNCTIONS = ("APIHandler", "DailyRecap", "SimpegSync")
 
 
-def _statements(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    policy = resources["AppAccessPolicy"]["Properties"]["PolicyDocument"]
-    return {s["Sid"]: s for s in policy["Statement"]}
-
-
 def test_bucket_is_private_encrypted_versioned_and_expires_by_prefix(merged: MergeResult) -> None:
     bucket = merged.template["Resources"]["DataBucket"]
     props = bucket["Properties"]
@@ -44,34 +39,6 @@ def test_bucket_refuses_plain_http(resources: dict[str, Any]) -> None:
     statement = resources["DataBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
     assert statement["Effect"] == "Deny"
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-
-
-def test_placeholder_policies_are_replaced_by_one_policy_on_every_role(resources: dict[str, Any]) -> None:
-    roles = of_type(resources, "AWS::IAM::Role")
-    function_roles = {
-        f["Properties"]["Role"]["Fn::GetAtt"][0] for f in of_type(resources, "AWS::Serverless::Function").values()
-    }
-    assert function_roles <= set(roles)
-    assert all("Policies" not in roles[r]["Properties"] for r in function_roles)
-    attached = {r["Ref"] for r in resources["AppAccessPolicy"]["Properties"]["Roles"]}
-    assert attached == function_roles
-
-
-def test_policy_names_only_the_stacks_own_resources(resources: dict[str, Any]) -> None:
-    # GIVEN the generated policy WHEN reading every statement THEN no wildcard resource and no admin action
-    statements = _statements(resources)
-    text = json.dumps(list(statements.values()))
-    assert '"Resource": "*"' not in text and '"*"' not in text
-    actions = {a for s in statements.values() for a in s["Action"]}
-    assert not {"dynamodb:Scan", "dynamodb:CreateTable", "dynamodb:DeleteTable", "s3:*", "dynamodb:*"} & actions
-    tables = set(of_type(resources, "AWS::DynamoDB::Table"))
-    granted = {r["Fn::GetAtt"][0] for r in statements["OwnTables"]["Resource"] if "Fn::GetAtt" in r}
-    assert granted == tables
-    assert {r["Fn::Sub"] for r in statements["OwnObjects"]["Resource"]} == {
-        "${DataBucket.Arn}/photos/*",
-        "${DataBucket.Arn}/exports/*",
-    }
-    assert "${SecretsPath}" in statements["ReadSecrets"]["Resource"][0]["Fn::Sub"]
 
 
 def test_functions_get_the_layer_their_log_group_and_the_stacks_names(resources: dict[str, Any]) -> None:

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from itertools import count
+
 import pytest
 
+from chalicelib import runtime
+from chalicelib.domain.audit import AuditEntry
 from chalicelib.settings import Settings, build_settings
-from chalicelib.store import audit
+from chalicelib.store.memory.audit import InMemoryAuditRepository
+from chalicelib.store.repositories import Repositories
 
-AuditTrail = list[tuple[str, str, str]]
+AUDIT_START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+class AuditTrail:
+    """The audit log twin of one test, its entries stamped one second apart from AUDIT_START (so they read
+    back in the order they were written). Calling it gives the trail as (actor, action, target)."""
+
+    def __init__(self) -> None:
+        self._ticks = count()
+        self.log = InMemoryAuditRepository(lambda: AUDIT_START + timedelta(seconds=next(self._ticks)))
+
+    def entries(self) -> list[AuditEntry]:
+        return self.log.entries_of_day(AUDIT_START.date())
+
+    def __call__(self) -> list[tuple[str, str, str]]:
+        return [(e.actor, e.action, e.target) for e in self.entries()]
 
 
 @pytest.fixture
@@ -17,10 +39,8 @@ def settings() -> Settings:
 
 
 @pytest.fixture(autouse=True)  # autouse in every module that imports it
-def audited(monkeypatch: pytest.MonkeyPatch) -> AuditTrail:
-    """The audit trail of the test as (actor, action, target): the audit log has no in-memory twin yet."""
-    trail: AuditTrail = []
-    monkeypatch.setattr(
-        audit, "record", lambda actor, action, target, detail=None: trail.append((actor, action, target))
-    )
+def audited(repos: Repositories) -> AuditTrail:
+    """The twins of the test, with an audit log whose entries the test reads back in order."""
+    trail = AuditTrail()
+    runtime.use_repositories(replace(repos, audit=trail.log))
     return trail

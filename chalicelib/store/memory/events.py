@@ -1,0 +1,165 @@
+"""In-memory twin of the events repository (`chalicelib.store.events.EventsRepository`), for tests and tools.
+
+It keeps the same records in dicts and answers exactly as the DynamoDB repository does, as pinned by
+`tests/unit/store/events_contract.py`, which both pass. One lock makes the check-in write all or nothing:
+its conditions are checked and its records written without another write in between.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Literal
+
+from chalicelib.domain.attendance import Event
+from chalicelib.face.types import PhotoFingerprint
+from chalicelib.store.base import ConditionFailed, iso, parse_iso
+from chalicelib.store.events import (
+    IN_PROGRESS,
+    ChallengeTaken,
+    CheckinWrite,
+    Claim,
+    DayEvent,
+    MarkTaken,
+    StoredAnswer,
+    awaits_decision,
+    claim_outcome,
+    event_keys,
+    event_range,
+    fingerprint_key,
+    poll_answer,
+    replay_window_start,
+    unit_day_key,
+)
+from chalicelib.store.vectors import pack, unpack
+
+_Queued = tuple[str, str, Event]  # (range key, nip, event): the order of an index of events
+
+
+class InMemoryEventsRepository:
+    """Events by NIP and range key, arrival marks, used challenges, claims and fingerprints."""
+
+    def __init__(self) -> None:
+        self._events: dict[str, dict[str, Event]] = {}
+        self._marks: dict[tuple[str, str], str] = {}  # (nip, local date) -> first event id
+        self._challenges: dict[str, str] = {}  # challenge id -> claim key of the request that used it
+        self._claims: dict[str, Claim] = {}
+        self._fingerprints: dict[str, dict[str, PhotoFingerprint]] = {}
+        self._lock = threading.Lock()
+
+    # --- idempotency ---------------------------------------------------------------------------------
+
+    def claim_request(
+        self, key: str, fingerprint: str, now: datetime, stale_after_s: int
+    ) -> StoredAnswer | Literal["in_progress"] | None:
+        epoch = int(now.timestamp())
+        with self._lock:
+            existing = self._claims.get(key)
+            if existing is None or (existing.state == IN_PROGRESS and existing.started_epoch < epoch - stale_after_s):
+                self._claims[key] = Claim(IN_PROGRESS, fingerprint, epoch)
+                return None
+            return claim_outcome(existing, fingerprint)
+
+    def release_request(self, key: str) -> None:
+        with self._lock:
+            existing = self._claims.get(key)
+            if existing is None or existing.state != IN_PROGRESS:
+                raise ConditionFailed("dynamodb")
+            del self._claims[key]
+
+    def wait_for_answer(self, key: str, fingerprint: str, timeout_s: float) -> StoredAnswer | None:
+        return poll_answer(lambda: self._claim(key), fingerprint, timeout_s)
+
+    def _claim(self, key: str) -> Claim | None:
+        with self._lock:
+            return self._claims.get(key)
+
+    # --- check-ins -----------------------------------------------------------------------------------
+
+    def write_checkin(self, w: CheckinWrite) -> None:
+        nip, range_key = event_keys(w.event.event_id)
+        mark = (nip, str(w.event.local_date))
+        with self._lock:
+            if range_key in self._events.get(nip, {}):
+                return  # this very write, repeated: DynamoDB treats it as committed
+            if w.challenge is not None and self._challenges.get(w.challenge.challenge_id, w.claim_key) != w.claim_key:
+                raise ChallengeTaken()
+            if w.first_arrival and mark in self._marks:
+                raise MarkTaken()
+            self._events.setdefault(nip, {})[range_key] = replace(w.event, nip=nip)
+            if w.challenge is not None:
+                self._challenges[w.challenge.challenge_id] = w.claim_key
+            if w.first_arrival:
+                self._marks[mark] = w.event.event_id
+            if w.photo is not None:
+                self._remember(nip, w.event.event_id, w.photo, w.now)
+            self._claims[w.claim_key] = Claim("done", w.request_fingerprint, int(w.now.timestamp()), w.answer)
+
+    def has_arrival_mark(self, nip: str, local_date: str) -> bool:
+        with self._lock:
+            return (nip, local_date) in self._marks
+
+    def get_event(self, event_id: str) -> Event | None:
+        nip, key = event_keys(event_id)
+        with self._lock:
+            return self._events.get(nip, {}).get(key)
+
+    def events_between(self, nip: str, start: datetime, end: datetime) -> list[Event]:
+        low, high = event_range(start, end)
+        with self._lock:
+            return [e for key, e in sorted(self._events.get(nip, {}).items()) if low <= key <= high]
+
+    def events_of_unit_day(self, unor_id: str, local_date: str) -> list[DayEvent]:
+        day = unit_day_key(unor_id, local_date)
+        return [
+            DayEvent(e.nip, e.type, e.status, e.decision, parse_iso(str(e.attendance_time)))
+            for _, _, e in self._indexed(lambda e: unit_day_key(e.unor_id, e.local_date) == day)
+        ]
+
+    def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
+        since = replay_window_start(now)
+        with self._lock:
+            return [fp for key, fp in sorted(self._fingerprints.get(nip, {}).items()) if key >= since]
+
+    def remember_fingerprint(self, nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> None:
+        """Twin only: what DynamoDB's enrolment transaction (`store.faces`) writes with a new template."""
+        with self._lock:
+            self._remember(nip, ref, fp, now)
+
+    def _remember(self, nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> None:
+        """Kept as DynamoDB gives it back: vectors packed to float32 and read again."""
+        stored = PhotoFingerprint(fp.sha256, fp.phash, unpack(*pack(fp.embeddings)))
+        self._fingerprints.setdefault(nip, {})[fingerprint_key(ref, now)] = stored
+
+    # --- reviews -------------------------------------------------------------------------------------
+
+    def pending_reviews(
+        self, unor_id: str, limit: int, cursor: dict[str, Any] | None
+    ) -> tuple[list[Event], dict[str, Any] | None]:
+        """The cursor has the shape of DynamoDB's last evaluated key of the review index."""
+        queue = self._indexed(lambda e: awaits_decision(e) and e.unor_id == unor_id)
+        after = (cursor["key"]["S"], cursor["nip"]["S"]) if cursor else None
+        rest = [q for q in queue if after is None or (q[0], q[1]) > after]
+        page = rest[:limit]
+        if len(rest) <= limit:
+            return [e for _, _, e in page], None
+        key, nip, _ = page[-1]
+        return [e for _, _, e in page], {"key": {"S": key}, "nip": {"S": nip}, "review_unit": {"S": unor_id}}
+
+    def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
+        nip, key = event_keys(event_id)
+        with self._lock:
+            event = self._events.get(nip, {}).get(key)
+            if event is None or event.decision is not None or event.status != "review":
+                raise ConditionFailed("dynamodb")
+            self._events[nip][key] = replace(
+                event, decision=decision, decided_by=actor, decided_at=iso(now), decision_note=note or ""
+            )
+
+    def _indexed(self, keep: Callable[[Event], bool]) -> list[_Queued]:
+        """The events `keep` selects, in the order of an index on the events' range key."""
+        with self._lock:
+            selected = [(key, nip, e) for nip, events in self._events.items() for key, e in events.items() if keep(e)]
+        return sorted(selected, key=lambda q: (q[0], q[1]))

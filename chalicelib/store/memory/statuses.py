@@ -1,0 +1,81 @@
+"""In-memory twin of the statuses repository (`chalicelib.store.statuses.StatusesRepository`).
+
+It keeps the same items as the `daily_status` table (partition ``<unor_id>#<YYYY-MM>``, range keys
+``<date>#<nip>`` and ``YTD#<nip>``) in a dict and answers exactly as the DynamoDB repository does, as pinned
+by `tests/unit/store/statuses_contract.py`, which both pass. Its page cursor is the last range key read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from chalicelib.domain.people import Member
+from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
+from chalicelib.store.statuses import (
+    CounterRow,
+    Counters,
+    MonthRows,
+    StoredRow,
+    changed_counters,
+    changed_day,
+    collect_month,
+    day_prefix,
+    partition,
+)
+
+
+class InMemoryStatusesRepository:
+    """Items by partition, then by range key."""
+
+    def __init__(self) -> None:
+        self._partitions: dict[str, dict[str, StoredRow]] = {}
+        self._lock = threading.Lock()
+
+    def _sorted(self, part: str, prefix: str = "") -> list[StoredRow]:
+        with self._lock:
+            items = self._partitions.get(part, {})
+            return [items[key] for key in sorted(items) if key.startswith(prefix)]
+
+    def _put(self, part: str, rows: Iterable[StoredRow]) -> None:
+        with self._lock:
+            self._partitions.setdefault(part, {}).update((row.key, row) for row in rows)
+
+    def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
+        part = partition(unor_id, day.isoformat()[:7])
+        changed = changed_day(day, rows, self._sorted(part, day_prefix(day)))
+        self._put(part, changed)
+        return len(changed), len(rows) - len(changed)
+
+    def day_page(
+        self, unor_id: str, day: date, cursor: str | None, limit: int = 500
+    ) -> tuple[list[EmployeeDay], str | None]:
+        rows = self._sorted(partition(unor_id, day.isoformat()[:7]), day_prefix(day))
+        rest = [row for row in rows if cursor is None or row.key > cursor]
+        page = rest[:limit]
+        return [row.employee_day() for row in page], page[-1].key if len(rest) > limit else None
+
+    def month_rows(self, unor_id: str, month: str) -> MonthRows:
+        return self.month_and_counters(unor_id, month)[0]
+
+    def year_to_date(self, unor_id: str, month: str) -> dict[str, YearToDate]:
+        return self.month_and_counters(unor_id, month)[1]
+
+    def month_and_counters(self, unor_id: str, month: str) -> tuple[MonthRows, dict[str, YearToDate]]:
+        return collect_month(self._sorted(partition(unor_id, month)))
+
+    def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
+        changed = changed_counters(month, counters, stored)
+        self._put(partition(unor_id, month), changed)
+        return len(changed)
+
+    def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
+        with self._lock:
+            found = [
+                row
+                for rows in self._partitions.values()
+                for row in rows.values()
+                if row.nip == nip and row.date == day.isoformat()
+            ]
+        return found[0].employee_day() if found else None

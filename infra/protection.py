@@ -1,0 +1,248 @@
+"""What stands in front of the API function: stage throttling, access logs and a WAF web ACL.
+
+- **Stage throttling** (``ApiThrottleRate`` requests/s, ``ApiThrottleBurst``) on every method: API Gateway
+  answers 429 ``RATE_LIMITED`` (gateway.py) before the function runs.
+- **Access logs**: one JSON line per request into ``ApiAccessLogGroup``: who (source IP, user agent), what
+  (method, path template, status, sizes, latencies, WAF verdict), never a body or a header value (API
+  Gateway's access log cannot hold bodies; the format names none). No execution logs (their log group
+  would be made by API Gateway, without retention) and no per-method metrics (billed as custom metrics).
+  Access logging needs the account's API Gateway CloudWatch role, which the stack sets
+  (``ApiGatewayAccount``, an account-wide setting, kept when the stack is deleted).
+- **WAF** (``ApiWebAcl``, REGIONAL, associated with the stage): a rate-based rule per source IP
+  (``WafRateLimit`` requests per 5 minutes, answered 429 in the API's error shape) and AWS's
+  known-bad-inputs rule group (Log4Shell and similar exploit payloads). Blocked and counted requests are
+  logged to ``aws-waf-logs-<stack>`` with the Authorization header redacted.
+"""
+
+from __future__ import annotations
+
+import json
+
+from chalicelib.api.errors import STATUS_BY_CODE
+from chalicelib.messages import error_body
+
+from .cfn import Json, checkov_skip, get_att, ref, sub
+
+ACCESS_LOG_GROUP_ID = "ApiAccessLogGroup"
+WEB_ACL_ID = "ApiWebAcl"
+WAF_LOG_GROUP_ID = "ApiWafLogGroup"
+GATEWAY_ROLE_ID = "ApiGatewayCloudWatchRole"
+GATEWAY_ACCOUNT_ID = "ApiGatewayAccount"
+RATE_RULE = "RateLimitPerSourceIp"
+RATE_WINDOW_S = 300
+RATE_LIMITED_BODY_KEY = "RateLimited"
+RATE_LIMITED_RETRY_AFTER_S = 60
+
+# $context variables of one access log line. No request or response body, no header value except the
+# user agent, no authorizer claims: the log tells who called what and how it went.
+ACCESS_LOG_FIELDS: tuple[tuple[str, str], ...] = (
+    ("request_id", "$context.requestId"),
+    ("extended_request_id", "$context.extendedRequestId"),
+    ("time", "$context.requestTimeEpoch"),
+    ("source_ip", "$context.identity.sourceIp"),
+    ("user_agent", "$context.identity.userAgent"),
+    ("method", "$context.httpMethod"),
+    ("route", "$context.resourcePath"),
+    ("protocol", "$context.protocol"),
+    ("status", "$context.status"),
+    ("response_length", "$context.responseLength"),
+    ("latency_ms", "$context.responseLatency"),
+    ("integration_latency_ms", "$context.integration.latency"),
+    ("integration_status", "$context.integration.status"),
+    ("error_type", "$context.error.responseType"),
+    ("waf_status", "$context.waf.status"),
+)
+
+
+def access_log_format() -> str:
+    """One JSON object per request (numbers unquoted so Logs Insights can compare them)."""
+    numeric = {"time", "status", "response_length", "latency_ms", "integration_latency_ms"}
+    parts = [f'"{name}":{value}' if name in numeric else f'"{name}":"{value}"' for name, value in ACCESS_LOG_FIELDS]
+    return "{" + ",".join(parts) + "}"
+
+
+def protect_api(properties: Json) -> None:
+    """Add throttling and the access log to the SAM Api's properties."""
+    properties["MethodSettings"] = [
+        {
+            "ResourcePath": "/*",
+            "HttpMethod": "*",
+            "ThrottlingRateLimit": ref("ApiThrottleRate"),
+            "ThrottlingBurstLimit": ref("ApiThrottleBurst"),
+            # Per-method metrics are billed as custom metrics (7 per route); the API's own metrics stay free.
+            "MetricsEnabled": False,
+            # Execution logs would go to a log group API Gateway creates without retention; the access log
+            # and the app's log say what they would. Data tracing would log bodies.
+            "LoggingLevel": "OFF",
+            "DataTraceEnabled": False,
+        }
+    ]
+    properties["AccessLogSetting"] = {
+        "DestinationArn": get_att(ACCESS_LOG_GROUP_ID, "Arn"),
+        "Format": access_log_format(),
+    }
+
+
+def api_metadata() -> Json:
+    """checkov suppressions of the REST API, each with its reason."""
+    return checkov_skip(
+        (
+            "CKV_AWS_120",
+            "no API cache: every answer depends on the caller's token, a cache could serve one employee's data "
+            "to another",
+        ),
+        (
+            "CKV_AWS_73",
+            "no X-Ray: request id, route, status and latency are in the app's JSON logs and the access log; "
+            "tracing every check-in of the 07:00 rush costs more than it tells",
+        ),
+    )
+
+
+def _log_group(name: Json | None, reason: str) -> Json:
+    properties: Json = {"RetentionInDays": ref("LogRetentionDays")}
+    if name is not None:
+        properties["LogGroupName"] = name
+    return {
+        "Type": "AWS::Logs::LogGroup",
+        "Metadata": checkov_skip(("CKV_AWS_158", reason)),
+        "Properties": properties,
+    }
+
+
+LOG_GROUP_KMS_REASON = (
+    "encrypted at rest by CloudWatch Logs' own keys; the lines hold no bodies, tokens or photos, so a "
+    "customer managed key would add a key policy to keep in step without protecting anything more"
+)
+
+
+def _web_acl(stage: str) -> Json:
+    rate_limited = json.dumps(error_body("RATE_LIMITED", details={"retry_after_s": RATE_LIMITED_RETRY_AFTER_S}))
+
+    def visibility(name: str) -> Json:
+        return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name}
+
+    return {
+        "Type": "AWS::WAFv2::WebACL",
+        "Properties": {
+            "Name": sub(f"smart-{stage}-api-${{AWS::StackName}}"),
+            "Description": "SMART API: per-IP rate limit and known bad inputs",
+            "Scope": "REGIONAL",
+            "DefaultAction": {"Allow": {}},
+            "VisibilityConfig": visibility(f"smart-{stage}-api"),
+            "CustomResponseBodies": {
+                RATE_LIMITED_BODY_KEY: {"ContentType": "APPLICATION_JSON", "Content": rate_limited}
+            },
+            "Rules": [
+                {
+                    "Name": RATE_RULE,
+                    "Priority": 0,
+                    "Action": {
+                        "Block": {
+                            "CustomResponse": {
+                                "ResponseCode": STATUS_BY_CODE["RATE_LIMITED"],
+                                "CustomResponseBodyKey": RATE_LIMITED_BODY_KEY,
+                                "ResponseHeaders": [{"Name": "Retry-After", "Value": str(RATE_LIMITED_RETRY_AFTER_S)}],
+                            }
+                        }
+                    },
+                    "Statement": {
+                        "RateBasedStatement": {
+                            "Limit": ref("WafRateLimit"),
+                            "AggregateKeyType": "IP",
+                            "EvaluationWindowSec": RATE_WINDOW_S,
+                        }
+                    },
+                    "VisibilityConfig": visibility(RATE_RULE),
+                },
+                {
+                    "Name": "KnownBadInputs",
+                    "Priority": 1,
+                    "OverrideAction": {"None": {}},
+                    "Statement": {
+                        "ManagedRuleGroupStatement": {
+                            "VendorName": "AWS",
+                            "Name": "AWSManagedRulesKnownBadInputsRuleSet",
+                        }
+                    },
+                    "VisibilityConfig": visibility("KnownBadInputs"),
+                },
+            ],
+        },
+    }
+
+
+def protection_resources(api_id: str, stage: str) -> dict[str, Json]:
+    """Log groups, the account's API Gateway logging role, the web ACL, its association and its logging."""
+    waf_log_group_name = sub("aws-waf-logs-${AWS::StackName}")  # WAF requires the aws-waf-logs- prefix
+    return {
+        ACCESS_LOG_GROUP_ID: _log_group(None, LOG_GROUP_KMS_REASON),
+        WAF_LOG_GROUP_ID: _log_group(waf_log_group_name, LOG_GROUP_KMS_REASON),
+        GATEWAY_ROLE_ID: {
+            "Type": "AWS::IAM::Role",
+            # Kept on stack delete: the account setting below would otherwise point at a deleted role.
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": "Lets API Gateway write the access and execution logs of this account's APIs",
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "apigateway.amazonaws.com"},
+                            # No aws:SourceAccount condition: AWS documents this trust without one, and
+                            # API Gateway checks the role by assuming it when the account setting is made.
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                },
+                "ManagedPolicyArns": [
+                    sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")
+                ],
+            },
+        },
+        GATEWAY_ACCOUNT_ID: {
+            "Type": "AWS::ApiGateway::Account",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {"CloudWatchRoleArn": get_att(GATEWAY_ROLE_ID, "Arn")},
+        },
+        WEB_ACL_ID: _web_acl(stage),
+        f"{WEB_ACL_ID}Association": {
+            "Type": "AWS::WAFv2::WebACLAssociation",
+            "Properties": {
+                # ${<api>.Stage} is SAM's name for the stage it generates: the association waits for it.
+                "ResourceArn": sub(
+                    f"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}::/restapis/${{{api_id}}}/stages/${{{api_id}.Stage}}"
+                ),
+                "WebACLArn": get_att(WEB_ACL_ID, "Arn"),
+            },
+        },
+        f"{WEB_ACL_ID}Logging": {
+            "Type": "AWS::WAFv2::LoggingConfiguration",
+            "Properties": {
+                "ResourceArn": get_att(WEB_ACL_ID, "Arn"),
+                "LogDestinationConfigs": [
+                    sub(
+                        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+                        f"${{{WAF_LOG_GROUP_ID}}}"
+                    )
+                ],
+                "RedactedFields": [{"SingleHeader": {"Name": "authorization"}}],
+                "LoggingFilter": {
+                    "DefaultBehavior": "DROP",
+                    "Filters": [
+                        {
+                            "Behavior": "KEEP",
+                            "Requirement": "MEETS_ANY",
+                            "Conditions": [
+                                {"ActionCondition": {"Action": "BLOCK"}},
+                                {"ActionCondition": {"Action": "COUNT"}},
+                            ],
+                        }
+                    ],
+                },
+            },
+        },
+    }

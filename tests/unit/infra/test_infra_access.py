@@ -1,0 +1,366 @@
+"""Per-function least privilege, tested the way an attacker would try it: with a function's credentials,
+what can be done to the evidence (audit entries, attendance events, photos)?
+
+The generated policies are evaluated by a small IAM evaluator: intrinsic functions are resolved to ARNs
+of a fake account, actions and resources are matched with IAM's wildcards, an explicit Deny of the bucket
+policy wins over any Allow.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib.store.models import ALL_MODELS, AuditModel, EventModel
+from infra.access import JOB_ACCESS, access_policies, function_policy
+from infra.errors import TemplateError
+from infra.merge import MergeResult
+from infra.tables import table_logical_id
+
+from .conftest import of_type
+
+ACCOUNT, REGION, PARTITION = "111122223333", "ap-southeast-3", "aws"
+FUNCTIONS = ("APIHandler", "DailyRecap", "SimpegSync")
+AUDIT, EVENTS = table_logical_id(AuditModel), table_logical_id(EventModel)
+PHOTO = "photos/checkin/2026-12-03/199001012020121001/abc.jpg"
+EXPORT = "exports/recap-2026-12.xlsx"
+WIPE_ACTIONS = ("dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLDelete", "dynamodb:DeleteTable")
+UNLOCK_ACTIONS = (
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:BypassGovernanceRetention",
+    "s3:PutObjectRetention",
+    "s3:PutObjectLegalHold",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:PutLifecycleConfiguration",
+)
+
+
+def arn_of(resource_id: str) -> str:
+    """The fake ARN of a template resource (a table, the bucket, a log group, a queue)."""
+    return f"arn:{PARTITION}:fake:{REGION}:{ACCOUNT}:{resource_id}"
+
+
+def table_arn(table_id: str) -> str:
+    return arn_of(table_id)
+
+
+def object_arn(key: str) -> str:
+    return f"{arn_of('DataBucket')}/{key}"
+
+
+def resolve(value: Any) -> str:
+    """A Resource (or condition value) of the template as a concrete string."""
+    if isinstance(value, str):
+        return value
+    if "Fn::GetAtt" in value:
+        return arn_of(value["Fn::GetAtt"][0])
+    if "Ref" in value:
+        return {"AWS::AccountId": ACCOUNT, "AWS::Region": REGION, "AWS::Partition": PARTITION}.get(
+            value["Ref"], value["Ref"]
+        )
+    if "Fn::Sub" in value:
+        pseudo = {
+            "AWS::AccountId": ACCOUNT,
+            "AWS::Region": REGION,
+            "AWS::Partition": PARTITION,
+            "SecretsPath": "/smart/prod",
+        }
+
+        def one(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name.endswith(".Arn"):
+                return arn_of(name.removesuffix(".Arn"))
+            return pseudo[name]
+
+        return re.sub(r"\$\{([^}]+)\}", one, value["Fn::Sub"])
+    raise AssertionError(f"unexpected intrinsic {value}")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _matches(patterns: list[Any], value: str) -> bool:
+    return any(fnmatch.fnmatchcase(value, resolve(p)) for p in patterns)
+
+
+def role_policy(resources: dict[str, Any], role_id: str) -> list[dict[str, Any]]:
+    """Every statement of every managed policy attached to `role_id`."""
+    statements: list[dict[str, Any]] = []
+    for policy in of_type(resources, "AWS::IAM::ManagedPolicy").values():
+        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+            statements += policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def iam_allows(statements: list[dict[str, Any]], action: str, resource: str) -> bool:
+    return any(
+        s["Effect"] == "Allow"
+        and any(fnmatch.fnmatchcase(action, a) for a in _as_list(s["Action"]))
+        and _matches(_as_list(s["Resource"]), resource)
+        for s in statements
+    )
+
+
+def bucket_denies(resources: dict[str, Any], role_id: str, action: str, resource: str) -> bool:
+    """An explicit Deny of the data bucket's policy for this role (aws:PrincipalArn conditions only)."""
+    for statement in resources["DataBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]:
+        if statement["Effect"] != "Deny" or "aws:PrincipalArn" not in statement.get("Condition", {}).get(
+            "ArnEquals", {}
+        ):
+            continue
+        principals = [resolve(p) for p in statement["Condition"]["ArnEquals"]["aws:PrincipalArn"]]
+        if (
+            arn_of(role_id) in principals
+            and any(fnmatch.fnmatchcase(action, a) for a in _as_list(statement["Action"]))
+            and _matches(_as_list(statement["Resource"]), resource)
+        ):
+            return True
+    return False
+
+
+def can(resources: dict[str, Any], function_id: str, action: str, resource: str) -> bool:
+    role_id = resources[function_id]["Properties"]["Role"]["Fn::GetAtt"][0]
+    allowed = iam_allows(role_policy(resources, role_id), action, resource)
+    return allowed and not bucket_denies(resources, role_id, action, resource)
+
+
+def test_every_function_has_its_own_role_and_its_own_policy(resources: dict[str, Any]) -> None:
+    functions = of_type(resources, "AWS::Serverless::Function")
+    roles = {fid: f["Properties"]["Role"]["Fn::GetAtt"][0] for fid, f in functions.items()}
+    assert len(set(roles.values())) == len(roles) == len(FUNCTIONS)
+    policies = of_type(resources, "AWS::IAM::ManagedPolicy")
+    jobs = ("DailyRecap", "SimpegSync")
+    assert set(policies) == {f"{fid}AccessPolicy" for fid in FUNCTIONS} | {f"{job}DeadLetterPolicy" for job in jobs}
+    for function_id, role_id in roles.items():
+        assert policies[f"{function_id}AccessPolicy"]["Properties"]["Roles"] == [{"Ref": role_id}]
+        assert "Policies" not in resources[role_id]["Properties"]  # Chalice's placeholder is gone
+    for job in jobs:
+        assert policies[f"{job}DeadLetterPolicy"]["Properties"]["Roles"] == [{"Ref": roles[job]}]
+        # Lambda checks the queue permission when it creates the function: the policy must exist first
+        assert f"{job}DeadLetterPolicy" in functions[job]["DependsOn"]
+
+
+def test_the_api_role_cannot_delete_an_audit_item_or_an_event(resources: dict[str, Any]) -> None:
+    # GIVEN the API function's credentials (the internet-facing one) WHEN trying to erase evidence
+    for table_id in (AUDIT, EVENTS):
+        for action in WIPE_ACTIONS:
+            assert not can(resources, "APIHandler", action, table_arn(table_id)), (action, table_id)
+    # nor rewrite an audit entry in place
+    assert not can(resources, "APIHandler", "dynamodb:UpdateItem", table_arn(AUDIT))
+    # THEN what the app itself does still works: append an audit entry, record and review events
+    assert can(resources, "APIHandler", "dynamodb:PutItem", table_arn(AUDIT))
+    assert can(resources, "APIHandler", "dynamodb:Query", table_arn(AUDIT))
+    for action in ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:GetItem"):
+        assert can(resources, "APIHandler", action, table_arn(EVENTS))
+    assert can(resources, "APIHandler", "dynamodb:Query", f"{table_arn(EVENTS)}/index/by_unit_date")
+
+
+def test_the_api_role_cannot_delete_or_unlock_an_evidence_photo(resources: dict[str, Any]) -> None:
+    for key in (PHOTO, EXPORT):
+        for action in UNLOCK_ACTIONS:
+            assert not can(resources, "APIHandler", action, object_arn(key)), (action, key)
+        assert can(resources, "APIHandler", "s3:PutObject", object_arn(key))
+        assert can(resources, "APIHandler", "s3:GetObject", object_arn(key))
+    assert not can(resources, "APIHandler", "s3:GetObject", object_arn("other/secret.txt"))
+    assert not can(resources, "APIHandler", "s3:GetObjectVersion", object_arn(PHOTO))
+
+
+def test_the_bucket_policy_denies_deletes_even_if_a_role_were_granted_them(resources: dict[str, Any]) -> None:
+    # GIVEN an attacker who attached s3:* to a function role: the bucket's explicit Deny still wins
+    for function_id in FUNCTIONS:
+        role_id = resources[function_id]["Properties"]["Role"]["Fn::GetAtt"][0]
+        for action in UNLOCK_ACTIONS:
+            assert bucket_denies(resources, role_id, action, object_arn(PHOTO)), (function_id, action)
+        assert not bucket_denies(resources, role_id, "s3:PutObject", object_arn(PHOTO))
+
+
+def test_the_api_deletes_only_what_a_route_deletes(resources: dict[str, Any]) -> None:
+    deletable = {
+        table_id
+        for table_id in of_type(resources, "AWS::DynamoDB::Table")
+        if can(resources, "APIHandler", "dynamodb:DeleteItem", table_arn(table_id))
+    }
+    assert deletable == {"HolidaysTable", "ZonesTable", "FaceTemplatesTable", "DevicesTable", "IdempotencyTable"}
+    batch = {
+        table_id
+        for table_id in of_type(resources, "AWS::DynamoDB::Table")
+        if can(resources, "APIHandler", "dynamodb:BatchWriteItem", table_arn(table_id))
+    }
+    assert batch == {"EmployeesTable", "SchedulesTable", "DailyStatusTable"}
+    # and every table the app has is readable by the API (every route's data)
+    for table_id in of_type(resources, "AWS::DynamoDB::Table"):
+        assert can(resources, "APIHandler", "dynamodb:Query", table_arn(table_id))
+
+
+def _tables_with_any_access(resources: dict[str, Any], function_id: str) -> set[str]:
+    actions = (
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:BatchWriteItem",
+    )
+    return {
+        table_id
+        for table_id in of_type(resources, "AWS::DynamoDB::Table")
+        if any(can(resources, function_id, a, table_arn(table_id)) for a in actions)
+    }
+
+
+def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dict[str, Any]) -> None:
+    assert _tables_with_any_access(resources, "SimpegSync") == {
+        "EmployeesTable",
+        "UnitsTable",
+        "SyncRunsTable",
+        "AdminsTable",
+    }
+    assert _tables_with_any_access(resources, "DailyRecap") == {
+        "UnitsTable",
+        "EmployeesTable",
+        "SchedulesTable",
+        "HolidaysTable",
+        "LeavesTable",
+        "DutiesTable",
+        "EventsTable",
+        "DailyStatusTable",
+        "AdminsTable",
+    }
+    for function_id in ("SimpegSync", "DailyRecap"):
+        for action in ("s3:GetObject", "s3:PutObject", "s3:ListBucket"):
+            assert not can(resources, function_id, action, object_arn(PHOTO))
+            assert not can(resources, function_id, action, arn_of("DataBucket"))
+        assert not can(resources, function_id, "dynamodb:PutItem", table_arn(AUDIT))
+        for action in (*WIPE_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem"):
+            assert not can(resources, function_id, action, table_arn(EVENTS)), (function_id, action)
+    # the recap reads the day's events through the index and writes statuses, nothing more
+    assert can(resources, "DailyRecap", "dynamodb:Query", f"{table_arn(EVENTS)}/index/by_unit_date")
+    assert can(resources, "DailyRecap", "dynamodb:BatchWriteItem", table_arn("DailyStatusTable"))
+    assert not can(resources, "DailyRecap", "dynamodb:UpdateItem", table_arn("EmployeesTable"))
+    assert not can(resources, "SimpegSync", "dynamodb:GetItem", table_arn("FaceTemplatesTable"))
+    # the bootstrap admin: read it, create it; never change an existing admin
+    for function_id in ("SimpegSync", "DailyRecap"):
+        assert can(resources, function_id, "dynamodb:PutItem", table_arn("AdminsTable"))
+        assert not can(resources, function_id, "dynamodb:UpdateItem", table_arn("AdminsTable"))
+
+
+def test_no_policy_has_a_wildcard_resource_scan_or_admin_action(resources: dict[str, Any]) -> None:
+    for policy in of_type(resources, "AWS::IAM::ManagedPolicy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            assert statement["Effect"] == "Allow"
+            assert all("*" not in action for action in statement["Action"])
+            assert all(resolve(r) not in ("*", arn_of("*")) for r in statement["Resource"])
+            assert not {"dynamodb:Scan", "dynamodb:CreateTable", "dynamodb:DeleteTable", "kms:Decrypt"} & set(
+                statement["Action"]
+            )
+
+
+def test_logs_secrets_and_dead_letters_are_each_functions_own(resources: dict[str, Any]) -> None:
+    for function_id in FUNCTIONS:
+        own_logs = arn_of(f"{function_id}LogGroup")
+        assert can(resources, function_id, "logs:PutLogEvents", own_logs)
+        for other in FUNCTIONS:
+            if other != function_id:
+                assert not can(resources, function_id, "logs:PutLogEvents", arn_of(f"{other}LogGroup"))
+        secrets = f"arn:{PARTITION}:ssm:{REGION}:{ACCOUNT}:parameter/smart/prod"
+        assert can(resources, function_id, "ssm:GetParametersByPath", secrets)
+        assert not can(resources, function_id, "ssm:GetParametersByPath", "arn:aws:ssm:x:y:parameter/smart/dev")
+    for job in ("SimpegSync", "DailyRecap"):
+        assert can(resources, job, "sqs:SendMessage", arn_of(f"{job}DeadLetterQueue"))
+    assert not can(resources, "APIHandler", "sqs:SendMessage", arn_of("SimpegSyncDeadLetterQueue"))
+
+
+def test_an_unknown_function_or_a_shared_role_stops_the_build() -> None:
+    with pytest.raises(TemplateError, match="NightlyExport"):
+        function_policy("NightlyExport", "NightlyExportRole", ALL_MODELS, "NightlyExportLogGroup")
+    with pytest.raises(TemplateError, match="share"):
+        access_policies(
+            {"APIHandler": "SharedRole", "DailyRecap": "SharedRole"},
+            ALL_MODELS,
+            {"APIHandler": "APIHandlerLogGroup", "DailyRecap": "DailyRecapLogGroup"},
+            {},
+        )
+
+
+def test_job_grants_name_only_models_of_the_app() -> None:
+    for access in JOB_ACCESS.values():
+        assert set(access.tables) <= set(ALL_MODELS)
+
+
+def test_the_merged_template_is_the_one_tested(merged: MergeResult) -> None:
+    # the evaluator above resolves every Resource of every policy (an unknown intrinsic would be a blind spot)
+    for policy in of_type(merged.template["Resources"], "AWS::IAM::ManagedPolicy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            assert all(resolve(r).startswith("arn:") for r in statement["Resource"])
+
+
+def test_a_grant_that_could_erase_evidence_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN someone "fixing" an access denied by granting the recap a delete on events
+    recap = JOB_ACCESS["DailyRecap"]
+    widened = replace(recap, tables={**recap.tables, EventModel: ("dynamodb:Query", "dynamodb:BatchWriteItem")})
+    monkeypatch.setitem(JOB_ACCESS, "DailyRecap", widened)
+    with pytest.raises(TemplateError, match="EventModel"):
+        function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
+    # AND granting an object delete to a function
+    monkeypatch.setitem(JOB_ACCESS, "DailyRecap", replace(recap, object_actions=("s3:DeleteObject",)))
+    with pytest.raises(TemplateError, match="DeleteObject"):
+        function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
+
+
+def _model_of(node: ast.AST) -> str | None:
+    """`XModel(...)`, `XModel.get(...)` or `XModel` → "XModel"."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute) and node.attr == "get":
+        node = node.value
+    return node.id if isinstance(node, ast.Name) and node.id.endswith("Model") else None
+
+
+def _writes_in_store() -> tuple[dict[str, str], dict[str, str]]:
+    """Model → where, for every delete and every batch write in chalicelib/store (read from the source)."""
+    deletes: dict[str, str] = {}
+    batches: dict[str, str] = {}
+    store = Path(__file__).resolve().parents[3] / "chalicelib" / "store"
+    for path in sorted(store.glob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            fetched = [
+                m
+                for n in ast.walk(function)
+                if isinstance(n, ast.Call) and (m := _model_of(n.func)) and isinstance(n.func, ast.Attribute)
+            ]
+            for call in ast.walk(function):
+                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                    continue
+                where = f"{path.name}:{call.lineno} {function.name}"
+                if call.func.attr == "batch_write" and (model := _model_of(call.func.value)):
+                    batches[model] = where
+                elif call.func.attr == "delete":
+                    receiver = call.func.value
+                    # tx.delete(XModel(...)) / tx.delete(found) with found = XModel.get(...) in the function
+                    target = call.args[0] if isinstance(receiver, ast.Name) and call.args else receiver
+                    model = _model_of(target) or (fetched[0] if len(set(fetched)) == 1 else None)
+                    assert model is not None, f"cannot tell which table {where} deletes from: name the model"
+                    deletes[model] = where
+    return deletes, batches
+
+
+def test_every_delete_and_batch_write_in_the_store_is_granted_to_the_api(resources: dict[str, Any]) -> None:
+    # GIVEN the deletes and batch writes the storage code makes (a new one not granted would fail in AWS only:
+    # the functional tests run on moto, which checks no IAM)
+    deletes, batches = _writes_in_store()
+    assert len(deletes) >= 5 and len(batches) >= 3  # the scan sees the store's writes
+    by_name = {model.__name__: table_logical_id(model) for model in ALL_MODELS}
+    for model, where in deletes.items():
+        assert model not in ("AuditModel", "EventModel"), f"{where} deletes evidence"
+        assert can(resources, "APIHandler", "dynamodb:DeleteItem", table_arn(by_name[model])), where
+    for model, where in batches.items():
+        assert can(resources, "APIHandler", "dynamodb:BatchWriteItem", table_arn(by_name[model])), where

@@ -1,0 +1,78 @@
+"""The behaviour every implementation of `chalicelib.store.audit.AuditRepository` must have.
+
+Subclass `AuditRepositoryContract` as `Test...` and provide a `repo` fixture returning a fresh, empty
+repository stamped by the contract's `clock` fixture: the in-memory twin in tests/unit/store, the DynamoDB one
+(moto in-process) in tests/functional/test_audit_store.py. Nothing here depends on how it is built.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from chalicelib.domain.audit import AuditEntry
+from chalicelib.store.audit import AuditRepository
+
+START = datetime(2026, 12, 3, 23, 59, 58, 250000, tzinfo=UTC)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+class AuditRepositoryContract:
+    """Subclass with a `repo` fixture returning an empty AuditRepository stamped by `clock`."""
+
+    @pytest.fixture
+    def clock(self) -> Clock:
+        return Clock(START)
+
+    def test_a_new_log_has_no_entries(self, repo: AuditRepository) -> None:
+        assert repo.entries_of_day(START.date()) == []
+
+    def test_an_entry_comes_back_with_its_instant_to_the_second(self, repo: AuditRepository) -> None:
+        # GIVEN an admin action recorded with a detail
+        repo.record("admin", "zone.create", "Z1", {"name": "Kantor", "cells": 12})
+        # WHEN the day is read, THEN the entry is there, stamped in UTC without its microseconds
+        assert repo.entries_of_day(START.date()) == [
+            AuditEntry(START.replace(microsecond=0), "admin", "zone.create", "Z1", {"name": "Kantor", "cells": 12})
+        ]
+
+    def test_an_entry_without_detail_has_none(self, repo: AuditRepository) -> None:
+        # GIVEN actions recorded with no detail and with an empty one
+        repo.record("admin", "zone.delete", "Z1")
+        repo.record("admin", "zone.delete", "Z2", {})
+        # THEN both read back with no detail
+        assert [e.detail for e in repo.entries_of_day(START.date())] == [None, None]
+
+    def test_entries_are_read_per_utc_day_in_time_order(self, repo: AuditRepository, clock: Clock) -> None:
+        # GIVEN an entry at 23:59:58 UTC, another a second later, and a third at midnight
+        repo.record("a1", "holiday.put", "2026-12-25")
+        clock.advance(1)
+        repo.record("a2", "holiday.delete", "2026-12-25")
+        clock.advance(1)
+        repo.record("a3", "leave.add", "198501012010011001")
+        # WHEN each day is read
+        today = repo.entries_of_day(START.date())
+        tomorrow = repo.entries_of_day(START.date() + timedelta(days=1))
+        # THEN each day has its own entries, oldest first
+        assert [(e.actor, e.at.second) for e in today] == [("a1", 58), ("a2", 59)]
+        assert [(e.actor, e.at) for e in tomorrow] == [("a3", datetime(2026, 12, 4, tzinfo=UTC))]
+        assert repo.entries_of_day(date(2026, 12, 2)) == []
+
+    def test_entries_of_the_same_second_are_all_kept(self, repo: AuditRepository) -> None:
+        # GIVEN the same action recorded three times within one second
+        for _ in range(3):
+            repo.record("admin", "employee.reset_device", "198501012010011001")
+        # THEN no entry overwrote another
+        assert len(repo.entries_of_day(START.date())) == 3

@@ -1,0 +1,413 @@
+"""The behaviour every implementation of `chalicelib.store.events.EventsRepository` must have.
+
+Subclass `EventsRepositoryContract` as `Test...` and provide a `repo` fixture returning a fresh, empty
+repository: the in-memory twin in tests/unit/store, the DynamoDB one (moto in-process) in
+tests/functional/test_events_store.py. Nothing here depends on how the repository is built.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from chalicelib.domain.attendance import Event
+from chalicelib.errors import ValidationError
+from chalicelib.face.types import PhotoFingerprint
+from chalicelib.store.base import ConditionFailed, iso
+from chalicelib.store.events import (
+    CONFLICT,
+    FINGERPRINT_DAYS,
+    ChallengeTaken,
+    CheckinWrite,
+    DayEvent,
+    EventsRepository,
+    MarkTaken,
+    StoredAnswer,
+    UsedChallenge,
+    new_event_id,
+)
+
+NIP = "198501012010011001"
+OTHER = "199002022015032002"
+PHONE = "android-0001-aaaa"
+AT = datetime(2026, 12, 3, 0, 30, 0, tzinfo=UTC)  # 07:30 in Jakarta
+DAY = "2026-12-03"
+STALE_S = 35
+RACERS = 8
+
+
+def event(nip: str = NIP, at: datetime = AT, **changes: object) -> Event:
+    """An accepted arrival of U1 received at `at`, with every field set; keyword arguments override fields."""
+    base = Event(
+        event_id=new_event_id(nip, at),
+        nip=nip,
+        type="in",
+        status="accepted",
+        attendance_time=iso(at - timedelta(seconds=20)),
+        received_at=iso(at),
+        local_date=DAY,
+        unor_id="U1",
+        warnings=("EXIF_TIME_MISMATCH",),
+        latitude=-6.9175,
+        longitude=107.6191,
+        accuracy_m=12.5,
+        zone_id="Z1",
+        zone_name="Kantor Bupati",
+        face_score=0.8123,
+        face_threshold=0.42,
+        photo_key=f"photos/checkin/{DAY}/{nip}/x.jpg",
+        answer={"status": "accepted", "late_minutes": 0, "category": None, "warnings": ["EXIF_TIME_MISMATCH"]},
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def review(nip: str = NIP, at: datetime = AT, unor_id: str = "U1") -> Event:
+    return event(nip, at, status="review", unor_id=unor_id)
+
+
+def challenge(challenge_id: str = "c-1") -> UsedChallenge:
+    return UsedChallenge(challenge_id, PHONE, AT - timedelta(seconds=20), AT + timedelta(minutes=2))
+
+
+def write(
+    e: Event,
+    request: str = "r-1",
+    *,
+    used: UsedChallenge | None = None,
+    first_arrival: bool = False,
+    photo: PhotoFingerprint | None = None,
+    now: datetime = AT,
+) -> CheckinWrite:
+    """The check-in write of `e` by the client request `request` of its employee."""
+    return CheckinWrite(
+        event=e,
+        claim_key=f"{e.nip}#{request}",
+        request_fingerprint=f"body-of-{request}",
+        answer=StoredAnswer(201, {"event_id": e.event_id, "status": e.status}),
+        now=now,
+        challenge=used,
+        first_arrival=first_arrival,
+        photo=photo,
+    )
+
+
+def fingerprint(seed: int) -> PhotoFingerprint:
+    vectors = np.random.default_rng(seed).standard_normal(8)
+    embeddings = {"model_a": vectors[:5].astype(np.float64), "model_b": vectors[5:].astype(np.float32)}
+    return PhotoFingerprint(f"{seed:064x}", 0xF0F0_0000_0000_0000 + seed, embeddings)
+
+
+def race(attempts: list[Callable[[], None]]) -> list[BaseException | None]:
+    """Run the attempts at once, one thread each, released together; each one's exception or None."""
+    outcomes: list[BaseException | None] = [None] * len(attempts)
+    start = threading.Barrier(len(attempts))
+
+    def run(i: int) -> None:
+        start.wait()
+        try:
+            attempts[i]()
+        except Exception as exc:  # the outcome under test
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(attempts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+class EventsRepositoryContract:
+    """Subclass with a `repo` fixture returning an empty EventsRepository."""
+
+    # --- reads of an empty repository ---------------------------------------------------------------
+
+    def test_a_new_repository_has_no_events_marks_fingerprints_or_reviews(self, repo: EventsRepository) -> None:
+        assert repo.get_event(new_event_id(NIP, AT)) is None
+        assert repo.events_between(NIP, AT - timedelta(days=30), AT + timedelta(days=1)) == []
+        assert repo.events_of_unit_day("U1", DAY) == []
+        assert repo.has_arrival_mark(NIP, DAY) is False
+        assert repo.fingerprints_of(NIP, AT) == []
+        assert repo.pending_reviews("U1", 100, None) == ([], None)
+
+    def test_a_malformed_event_id_is_bad_input(self, repo: EventsRepository) -> None:
+        with pytest.raises(ValidationError):
+            repo.get_event("not-an-event-id")
+        with pytest.raises(ValidationError):
+            repo.decide_review(f"{NIP}.20261203T003000Z.XYZ", "approve", "budi", None, AT)
+
+    # --- idempotency claims -------------------------------------------------------------------------
+
+    def test_a_request_is_claimed_once_while_in_progress(self, repo: EventsRepository) -> None:
+        # GIVEN a claimed request
+        assert repo.claim_request(f"{NIP}#r-1", "body-1", AT, STALE_S) is None
+        # WHEN it is claimed again with the same body, THEN it is in progress; with another body, a conflict
+        assert repo.claim_request(f"{NIP}#r-1", "body-1", AT + timedelta(seconds=1), STALE_S) == "in_progress"
+        assert repo.claim_request(f"{NIP}#r-1", "body-2", AT + timedelta(seconds=1), STALE_S) == CONFLICT
+        # AND another request id is claimed independently
+        assert repo.claim_request(f"{NIP}#r-2", "body-1", AT, STALE_S) is None
+
+    def test_a_stale_claim_is_taken_over_only_after_the_stale_time(self, repo: EventsRepository) -> None:
+        # GIVEN a claim that was never answered nor released (its attempt crashed)
+        assert repo.claim_request(f"{NIP}#r-1", "body-1", AT, STALE_S) is None
+        # WHEN claimed again exactly STALE_S later, THEN it is still in progress
+        assert repo.claim_request(f"{NIP}#r-1", "body-1", AT + timedelta(seconds=STALE_S), STALE_S) == "in_progress"
+        # WHEN claimed a second after that, THEN the new attempt takes it over, and holds it from then on
+        later = AT + timedelta(seconds=STALE_S + 1)
+        assert repo.claim_request(f"{NIP}#r-1", "body-1", later, STALE_S) is None
+        assert repo.claim_request(f"{NIP}#r-1", "body-1", later + timedelta(seconds=STALE_S), STALE_S) == "in_progress"
+
+    def test_an_answered_request_gives_its_answer_and_is_never_taken_over(self, repo: EventsRepository) -> None:
+        # GIVEN a request claimed and answered by its check-in
+        e = event()
+        assert repo.claim_request(f"{NIP}#r-1", "body-of-r-1", AT, STALE_S) is None
+        repo.write_checkin(write(e))
+        answer = StoredAnswer(201, {"event_id": e.event_id, "status": "accepted"})
+        # WHEN it is claimed again, even days later, THEN the stored answer comes back
+        assert repo.claim_request(f"{NIP}#r-1", "body-of-r-1", AT + timedelta(days=2), STALE_S) == answer
+        # AND another body under the same request id is a conflict
+        assert repo.claim_request(f"{NIP}#r-1", "another body", AT + timedelta(days=2), STALE_S) == CONFLICT
+        # AND the answered request cannot be released
+        with pytest.raises(ConditionFailed):
+            repo.release_request(f"{NIP}#r-1")
+        assert repo.claim_request(f"{NIP}#r-1", "body-of-r-1", AT, STALE_S) == answer
+
+    def test_a_released_claim_lets_the_retry_start_anew(self, repo: EventsRepository) -> None:
+        # GIVEN a claimed request whose attempt failed before recording anything
+        assert repo.claim_request(f"{NIP}#r-1", "body-1", AT, STALE_S) is None
+        # WHEN it is released, THEN the retry claims it at once
+        repo.release_request(f"{NIP}#r-1")
+        assert repo.claim_request(f"{NIP}#r-1", "body-1", AT + timedelta(seconds=1), STALE_S) is None
+
+    def test_releasing_an_unknown_claim_fails(self, repo: EventsRepository) -> None:
+        with pytest.raises(ConditionFailed):
+            repo.release_request(f"{NIP}#never-claimed")
+
+    def test_waiting_for_an_answer(self, repo: EventsRepository) -> None:
+        # GIVEN no claim, WHEN waited for, THEN there is nothing to wait for
+        assert repo.wait_for_answer(f"{NIP}#r-1", "body-of-r-1", 1.0) is None
+        # GIVEN a claim in progress, WHEN waited for briefly, THEN the time is up without an answer
+        assert repo.claim_request(f"{NIP}#r-1", "body-of-r-1", AT, STALE_S) is None
+        assert repo.wait_for_answer(f"{NIP}#r-1", "body-of-r-1", 0.3) is None
+        # WHEN the check-in records its answer while another attempt waits, THEN the waiter gets it
+        e = event()
+        answers: list[StoredAnswer | None] = []
+        waiter = threading.Thread(target=lambda: answers.append(repo.wait_for_answer(f"{NIP}#r-1", "body-of-r-1", 5)))
+        waiter.start()
+        repo.write_checkin(write(e))
+        waiter.join()
+        assert answers == [StoredAnswer(201, {"event_id": e.event_id, "status": "accepted"})]
+        # AND a waiter with another body learns of the conflict
+        assert repo.wait_for_answer(f"{NIP}#r-1", "another body", 1.0) == CONFLICT
+
+    # --- the check-in transaction -------------------------------------------------------------------
+
+    def test_a_check_in_writes_its_event_mark_challenge_fingerprint_and_answer(self, repo: EventsRepository) -> None:
+        # GIVEN a claimed request
+        e = event()
+        assert repo.claim_request(f"{NIP}#r-1", "body-of-r-1", AT, STALE_S) is None
+        # WHEN its first arrival is written with its challenge and photo
+        repo.write_checkin(write(e, used=challenge(), first_arrival=True, photo=fingerprint(1)))
+        # THEN every record is there: the event as written, the day's mark, the photo, the answer
+        assert repo.get_event(e.event_id) == e
+        assert repo.events_between(NIP, AT, AT + timedelta(seconds=1)) == [e]
+        assert repo.has_arrival_mark(NIP, DAY) and not repo.has_arrival_mark(NIP, "2026-12-04")
+        assert not repo.has_arrival_mark(OTHER, DAY)
+        assert [fp.sha256 for fp in repo.fingerprints_of(NIP, AT)] == [fingerprint(1).sha256]
+        answer = repo.claim_request(f"{NIP}#r-1", "body-of-r-1", AT, STALE_S)
+        assert answer == StoredAnswer(201, {"event_id": e.event_id, "status": "accepted"})
+        # AND the challenge is used: another request cannot use it
+        with pytest.raises(ChallengeTaken):
+            repo.write_checkin(write(event(at=AT + timedelta(seconds=5)), "r-2", used=challenge()))
+
+    def test_an_event_without_optional_fields_reads_back_as_written(self, repo: EventsRepository) -> None:
+        # GIVEN a refusal recorded before anything was learned (no zone, no face, reasons, no warnings)
+        e = Event(new_event_id(NIP, AT), NIP, "out", "refused", iso(AT), iso(AT), DAY, "U1", reasons=("FACE_MISMATCH",))
+        # WHEN written without challenge, mark or photo, THEN it reads back the same
+        repo.write_checkin(write(e))
+        assert repo.get_event(e.event_id) == e
+        assert not repo.has_arrival_mark(NIP, DAY) and repo.fingerprints_of(NIP, AT) == []
+
+    def test_the_request_that_used_a_challenge_may_write_with_it_again(self, repo: EventsRepository) -> None:
+        # GIVEN a request that used a challenge for one event
+        repo.write_checkin(write(event(), "r-1", used=challenge()))
+        # WHEN the same request writes another event with it, THEN it is allowed (the challenge is its own)
+        second = event(at=AT + timedelta(seconds=3), status="refused", reasons=("CHALLENGE_INVALID",))
+        repo.write_checkin(write(second, "r-1", used=challenge()))
+        assert repo.get_event(second.event_id) == second
+
+    def test_a_lost_challenge_writes_nothing(self, repo: EventsRepository) -> None:
+        # GIVEN a challenge used by a first request
+        repo.write_checkin(write(event(), "r-1", used=challenge()))
+        assert repo.claim_request(f"{NIP}#r-2", "body-of-r-2", AT, STALE_S) is None
+        # WHEN a second request's first arrival with a photo uses it too
+        loser = event(at=AT + timedelta(seconds=1))
+        with pytest.raises(ChallengeTaken):
+            repo.write_checkin(write(loser, "r-2", used=challenge(), first_arrival=True, photo=fingerprint(2)))
+        # THEN none of its records exists: event, mark, photo, answer (the claim is still in progress)
+        assert repo.get_event(loser.event_id) is None
+        assert not repo.has_arrival_mark(NIP, DAY) and repo.fingerprints_of(NIP, AT) == []
+        assert repo.claim_request(f"{NIP}#r-2", "body-of-r-2", AT, STALE_S) == "in_progress"
+        # AND the loser recorded without the challenge (its CHALLENGE_INVALID refusal) is written
+        refusal = replace(loser, status="refused", reasons=("CHALLENGE_INVALID",))
+        repo.write_checkin(write(refusal, "r-2", photo=fingerprint(2)))
+        assert repo.get_event(loser.event_id) == refusal and len(repo.fingerprints_of(NIP, AT)) == 1
+
+    def test_a_second_first_arrival_of_the_day_writes_nothing(self, repo: EventsRepository) -> None:
+        # GIVEN the day's first arrival, recorded with its challenge
+        repo.write_checkin(write(event(), "r-1", used=challenge("c-1"), first_arrival=True))
+        # WHEN another arrival of that day claims the mark, with a fresh challenge and a photo
+        late = event(at=AT + timedelta(minutes=5))
+        with pytest.raises(MarkTaken):
+            repo.write_checkin(write(late, "r-2", used=challenge("c-2"), first_arrival=True, photo=fingerprint(3)))
+        # THEN nothing of it is written, and its challenge is still unused (a third request may use it)
+        assert repo.get_event(late.event_id) is None and repo.fingerprints_of(NIP, AT) == []
+        third = event(at=AT + timedelta(minutes=6), type="out")
+        repo.write_checkin(write(third, "r-3", used=challenge("c-2")))
+        # AND another day's arrival, or another employee's, has a mark of its own
+        tomorrow = event(at=AT + timedelta(days=1), local_date="2026-12-04")
+        repo.write_checkin(write(tomorrow, "r-4", first_arrival=True))
+        repo.write_checkin(write(event(OTHER), "r-1", first_arrival=True))
+        assert repo.has_arrival_mark(NIP, "2026-12-04") and repo.has_arrival_mark(OTHER, DAY)
+
+    def test_repeating_a_committed_write_succeeds_and_changes_nothing(self, repo: EventsRepository) -> None:
+        # GIVEN a committed first arrival (the answer of its call was lost)
+        e = event()
+        w = write(e, used=challenge(), first_arrival=True, photo=fingerprint(4))
+        repo.write_checkin(w)
+        # WHEN the very same write is sent again, THEN it succeeds and the records are as before
+        repo.write_checkin(w)
+        assert repo.events_between(NIP, AT, AT + timedelta(seconds=1)) == [e]
+        assert len(repo.fingerprints_of(NIP, AT)) == 1 and repo.has_arrival_mark(NIP, DAY)
+
+    def test_of_concurrent_check_ins_with_one_challenge_exactly_one_wins(self, repo: EventsRepository) -> None:
+        # GIVEN RACERS requests of one employee, each with its own event, all using the same challenge
+        writes = [write(event(at=AT + timedelta(seconds=i)), f"r-{i}", used=challenge()) for i in range(RACERS)]
+        # WHEN they are written at once
+        outcomes = race([lambda w=w: repo.write_checkin(w) for w in writes])
+        # THEN exactly one commits and every other one lost the challenge, writing nothing
+        assert sum(o is None for o in outcomes) == 1
+        assert all(isinstance(o, ChallengeTaken) for o in outcomes if o is not None)
+        (winner,) = [w.event for w, o in zip(writes, outcomes, strict=True) if o is None]
+        assert repo.events_between(NIP, AT, AT + timedelta(minutes=1)) == [winner]
+
+    def test_of_concurrent_first_arrivals_of_a_day_exactly_one_wins(self, repo: EventsRepository) -> None:
+        # GIVEN RACERS first arrivals of one employee and day, each with its own challenge and photo
+        writes = [
+            write(event(at=AT + timedelta(seconds=i)), f"r-{i}", used=challenge(f"c-{i}"), first_arrival=True,
+                  photo=fingerprint(i))
+            for i in range(RACERS)
+        ]  # fmt: skip
+        # WHEN they are written at once
+        outcomes = race([lambda w=w: repo.write_checkin(w) for w in writes])
+        # THEN exactly one commits, every other one finds the day's mark taken, and only the winner's photo is kept
+        assert sum(o is None for o in outcomes) == 1
+        assert all(isinstance(o, MarkTaken) for o in outcomes if o is not None)
+        (winner,) = [w for w, o in zip(writes, outcomes, strict=True) if o is None]
+        assert repo.events_between(NIP, AT, AT + timedelta(minutes=1)) == [winner.event]
+        assert winner.photo is not None
+        assert [fp.sha256 for fp in repo.fingerprints_of(NIP, AT)] == [winner.photo.sha256]
+
+    # --- reading events -----------------------------------------------------------------------------
+
+    def test_an_employees_events_are_read_by_time_in_a_half_open_window(self, repo: EventsRepository) -> None:
+        # GIVEN events of one employee received at different times, written out of order, and another's
+        times = [AT + timedelta(hours=h) for h in (5, 0, 2, 9)]
+        for i, at in enumerate(times):
+            repo.write_checkin(write(event(at=at, type="out"), f"r-{i}", first_arrival=False))
+        repo.write_checkin(write(event(OTHER), "r-9", first_arrival=True))
+        # WHEN the window [AT, AT + 5 h) is read
+        found = repo.events_between(NIP, AT, AT + timedelta(hours=5))
+        # THEN the events inside it come oldest first, the one at its end excluded, nobody else's
+        assert [e.received_at for e in found] == [iso(AT), iso(AT + timedelta(hours=2))]
+        assert len(repo.events_between(NIP, AT, AT + timedelta(hours=5, seconds=1))) == 3
+
+    def test_a_units_day_is_read_with_what_judging_it_needs(self, repo: EventsRepository) -> None:
+        # GIVEN events of U1 on DAY (two employees, one decided review), one of U1 on another day, one of U2
+        arrival, leave = event(), event(at=AT + timedelta(hours=8), type="out", status="refused")
+        decided = review(OTHER, AT + timedelta(minutes=1))
+        for i, e in enumerate([arrival, leave, decided]):
+            repo.write_checkin(write(e, f"r-{i}"))
+        repo.decide_review(decided.event_id, "approve", "budi", None, AT)
+        repo.write_checkin(write(event(at=AT + timedelta(days=1), local_date="2026-12-04"), "r-8"))
+        repo.write_checkin(write(event(at=AT + timedelta(seconds=1), unor_id="U2"), "r-9"))
+        # WHEN U1's DAY is read, THEN exactly its three events come, by time, with their judged fields
+        assert repo.events_of_unit_day("U1", DAY) == [
+            DayEvent(NIP, "in", "accepted", None, AT - timedelta(seconds=20)),
+            DayEvent(OTHER, "in", "review", "approve", AT + timedelta(minutes=1) - timedelta(seconds=20)),
+            DayEvent(NIP, "out", "refused", None, AT + timedelta(hours=8) - timedelta(seconds=20)),
+        ]
+        assert [d.nip for d in repo.events_of_unit_day("U2", DAY)] == [NIP]
+
+    def test_photo_fingerprints_come_back_within_the_replay_window(self, repo: EventsRepository) -> None:
+        # GIVEN photos of one employee sent over time (one beyond the replay window), and another's photo
+        window = timedelta(days=FINGERPRINT_DAYS)
+        sent = {1: AT - window - timedelta(seconds=1), 2: AT - window, 3: AT - timedelta(days=1), 4: AT}
+        for seed, at in sent.items():
+            repo.write_checkin(write(event(at=at), f"r-{seed}", photo=fingerprint(seed), now=at))
+        repo.write_checkin(write(event(OTHER), "r-9", photo=fingerprint(9)))
+        # WHEN they are read at AT
+        found = repo.fingerprints_of(NIP, AT)
+        # THEN those inside the window come, oldest first, with hashes and float32 vectors as sent
+        assert [fp.sha256 for fp in found] == [fingerprint(s).sha256 for s in (2, 3, 4)]
+        for seed, fp in zip((2, 3, 4), found, strict=True):
+            expected = fingerprint(seed)
+            assert fp.phash == expected.phash and sorted(fp.embeddings) == ["model_a", "model_b"]
+            for model, vector in expected.embeddings.items():
+                assert fp.embeddings[model].dtype == np.float32
+                assert np.array_equal(fp.embeddings[model], np.asarray(vector, dtype=np.float32))
+
+    # --- reviews ------------------------------------------------------------------------------------
+
+    def test_pending_reviews_of_a_unit_come_by_time_in_pages(self, repo: EventsRepository) -> None:
+        # GIVEN three reviews of U1 (two employees), written out of order, and events that are no reviews
+        reviews = [review(OTHER, AT + timedelta(minutes=2)), review(NIP, AT), review(NIP, AT + timedelta(minutes=1))]
+        others = [event(at=AT + timedelta(seconds=5)), review(at=AT + timedelta(seconds=7), unor_id="U2")]
+        for i, e in enumerate(reviews + others):
+            repo.write_checkin(write(e, f"r-{i}"))
+        # WHEN U1's queue is read two at a time
+        first, cursor = repo.pending_reviews("U1", 2, None)
+        assert cursor is not None and json.loads(json.dumps(cursor)) == cursor
+        rest, end = repo.pending_reviews("U1", 2, cursor)
+        # THEN each review comes once, by time, and the last page has no cursor
+        assert first + rest == [reviews[1], reviews[2], reviews[0]] and end is None
+        assert repo.pending_reviews("U2", 100, None) == ([others[1]], None)
+
+    def test_a_review_is_decided_once(self, repo: EventsRepository) -> None:
+        # GIVEN an event awaiting review
+        e = review()
+        repo.write_checkin(write(e))
+        decided_at = AT + timedelta(hours=1)
+        # WHEN it is approved with no note
+        repo.decide_review(e.event_id, "approve", "budi", None, decided_at)
+        # THEN the decision is recorded (an empty note) and it leaves the queue
+        decided = replace(e, decision="approve", decided_by="budi", decided_at=iso(decided_at), decision_note="")
+        assert repo.get_event(e.event_id) == decided
+        assert repo.pending_reviews("U1", 100, None) == ([], None)
+        # WHEN it is decided again, THEN the second decision is refused and the first one stays
+        with pytest.raises(ConditionFailed):
+            repo.decide_review(e.event_id, "reject", "siti", "no", decided_at)
+        assert repo.get_event(e.event_id) == decided
+
+    def test_a_note_is_kept_with_a_rejection(self, repo: EventsRepository) -> None:
+        e = review()
+        repo.write_checkin(write(e))
+        repo.decide_review(e.event_id, "reject", "budi", "foto buram", AT)
+        found = repo.get_event(e.event_id)
+        assert found is not None and (found.decision, found.decision_note) == ("reject", "foto buram")
+
+    def test_only_an_existing_review_can_be_decided(self, repo: EventsRepository) -> None:
+        # GIVEN an accepted event, WHEN decided, or an unknown event, THEN the decision is refused
+        accepted = event()
+        repo.write_checkin(write(accepted))
+        with pytest.raises(ConditionFailed):
+            repo.decide_review(accepted.event_id, "approve", "budi", None, AT)
+        with pytest.raises(ConditionFailed):
+            repo.decide_review(new_event_id(NIP, AT), "approve", "budi", None, AT)
+        assert repo.get_event(accepted.event_id) == accepted

@@ -1,0 +1,277 @@
+"""The check-in use case on the in-memory twins, with the real face engine on real photos (../shared/faces).
+
+A request's answer is kept under its client request id: a retry gets it again, another body under the same
+id is a conflict, a request still in flight answers 503, and an attempt that fails before recording releases
+its claim so that the retry runs again. A judged check-in records its event, photo, fingerprint, mark and
+answer together; a refusal is recorded with its photo; of two requests with one challenge one wins.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.attendance import challenges
+from chalicelib.domain.attendance import Event
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import (
+    AccountInactiveError,
+    AlreadyRecordedError,
+    ConflictError,
+    DeviceMismatchError,
+    UnavailableError,
+)
+from chalicelib.settings import Settings, build_settings
+from chalicelib.store.base import iso
+from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import checkin, faces, zones
+from chalicelib.usecases.schemas.attendance import CheckinBody
+from chalicelib.usecases.schemas.zones import CreateZoneRequest
+from tests.conftest import faces_dir
+from tests.functional.checkin_setup import CENTRE, OUTSIDE, selfie
+
+from .admin_fixtures import AuditTrail, audited
+
+__all__ = ["audited"]  # the audit log has no in-memory twin yet: entries are kept by this fixture
+
+NIP = "198501012010011001"
+PHONE = "android-0001-aaaa"
+NOW = datetime(2026, 12, 3, 0, 30, tzinfo=UTC)  # 07:30 in Jakarta
+SETTINGS = build_settings({})
+STALE_S = checkin.STALE_CLAIM_S
+
+
+@pytest.fixture
+def employee(repos: Repositories) -> Principal:
+    """An active employee of U1 with a bound phone, as their token names them."""
+    repos.people.put_employee(Employee(NIP, "Asep Saepudin", "U1"))
+    repos.people.bind_device(NIP, PHONE, "password-hash")
+    return Principal(subject=NIP, role="employee", device_id=PHONE)
+
+
+def request(request_id: str = "r-1", photo: bytes | None = None, **changes: Any) -> tuple[CheckinBody, bytes]:
+    """An arrival at the office with a fresh challenge and a real photo: the typed body and the raw request."""
+    photo = photo or (faces_dir("dev") / "deepface" / "img2.jpg").read_bytes()
+    challenge = challenges.issue(NIP, PHONE, NOW, SETTINGS.challenge_ttl_s, SETTINGS.token_secret)
+    body: dict[str, Any] = {
+        "type": "in",
+        "client_request_id": request_id,
+        "challenge_id": challenge.challenge_id,
+        "latitude": CENTRE[0],
+        "longitude": CENTRE[1],
+        "accuracy_m": 12.0,
+        "photo": base64.b64encode(photo).decode(),
+        **changes,
+    }
+    return CheckinBody.model_validate(body), json.dumps(body).encode()
+
+
+def claim(repos: Repositories, raw: bytes, request_id: str = "r-1") -> StoredAnswer | str | None:
+    """What claiming the request again says now: None when it was free (released or never claimed)."""
+    return repos.events.claim_request(f"{NIP}#{request_id}", hashlib.sha256(raw).hexdigest(), NOW, STALE_S)
+
+
+def answered(repos: Repositories, raw: bytes, answer: StoredAnswer, request_id: str = "r-1") -> None:
+    """Record `answer` as the one a first attempt of the request gave."""
+    assert claim(repos, raw, request_id) is None
+    arrival = Event(new_event_id(NIP, NOW), NIP, "in", "accepted", iso(NOW), iso(NOW), "2026-12-03", "U1")
+    key, fingerprint = f"{NIP}#{request_id}", hashlib.sha256(raw).hexdigest()
+    repos.events.write_checkin(CheckinWrite(arrival, key, fingerprint, answer, NOW, first_arrival=True))
+
+
+FIRST_ANSWER = {
+    "event_id": "e-1",
+    "status": "accepted",
+    "type": "in",
+    "attendance_time": "2026-12-03T00:00:00+00:00",
+    "zone": None,
+    "face": None,
+    "late_minutes": 0,
+    "early_minutes": 0,
+    "category": None,
+    "warnings": [],
+}
+
+
+def rendered(answer: checkin.Answer) -> dict[str, Any]:
+    """The answer's body as the client reads it."""
+    return answer.body.model_dump(mode="json")
+
+
+def test_a_retry_gets_the_first_answer_again(repos: Repositories, employee: Principal) -> None:
+    # GIVEN a request answered by its first attempt
+    body, raw = request()
+    answered(repos, raw, StoredAnswer(201, FIRST_ANSWER))
+    # WHEN the phone sends it again (even after the challenge expired)
+    later = NOW + timedelta(hours=1)
+    answer = checkin.check_in(employee, body, raw, SETTINGS, later)
+    # THEN it gets the same answer, and nothing more is recorded
+    assert answer.status_code == 201 and rendered(answer) == FIRST_ANSWER
+    assert len(repos.events.events_between(NIP, NOW - timedelta(days=1), later)) == 1
+
+
+def test_another_body_under_a_used_request_id_is_a_conflict(repos: Repositories, employee: Principal) -> None:
+    # GIVEN a request answered by its first attempt
+    _, raw = request()
+    answered(repos, raw, StoredAnswer(201, {"event_id": "e-1"}))
+    # WHEN another check-in is sent under the same client request id, THEN it is refused as a conflict
+    body, other = request(latitude=-6.9)
+    with pytest.raises(ConflictError):
+        checkin.check_in(employee, body, other, SETTINGS, NOW)
+
+
+def test_a_request_still_in_flight_answers_unavailable(
+    repos: Repositories, employee: Principal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an attempt of the request in progress (claimed, not answered)
+    body, raw = request()
+    assert claim(repos, raw) is None
+    monkeypatch.setattr(checkin, "IN_FLIGHT_WAIT_S", 0.5)
+    # WHEN the same request comes again and no answer arrives while it waits, THEN the phone retries later
+    with pytest.raises(UnavailableError) as refused:
+        checkin.check_in(employee, body, raw, SETTINGS, NOW)
+    assert refused.value.details == {"in_flight": True}
+    assert claim(repos, raw) == "in_progress"
+
+
+def test_a_phone_other_than_the_bound_one_is_refused_and_the_claim_released(
+    repos: Repositories, employee: Principal
+) -> None:
+    # GIVEN a token naming another phone than the bound one
+    body, raw = request()
+    stranger = Principal(subject=NIP, role="employee", device_id="android-9999-zzzz")
+    # WHEN it checks in, THEN it is refused, nothing is recorded and the request id is free again
+    with pytest.raises(DeviceMismatchError):
+        checkin.check_in(stranger, body, raw, SETTINGS, NOW)
+    assert repos.events.events_between(NIP, NOW - timedelta(days=1), NOW + timedelta(days=1)) == []
+    assert claim(repos, raw) is None
+
+
+def test_an_inactive_employee_is_refused(repos: Repositories, employee: Principal) -> None:
+    # GIVEN an employee made inactive by the HR import
+    repos.people.put_employee(Employee(NIP, "Asep Saepudin", "U1", active=False))
+    body, raw = request()
+    # WHEN they check in, THEN the account is refused and the request id is free again
+    with pytest.raises(AccountInactiveError):
+        checkin.check_in(employee, body, raw, SETTINGS, NOW)
+    assert claim(repos, raw) is None
+
+
+def test_a_second_arrival_of_the_day_shows_the_first(repos: Repositories, employee: Principal) -> None:
+    # GIVEN the day's arrival recorded an hour ago by another request
+    earlier = NOW - timedelta(hours=1)
+    first = Event(new_event_id(NIP, earlier), NIP, "in", "accepted", iso(earlier), iso(earlier), "2026-12-03", "U1",
+                  warnings=(), answer={"late_minutes": 0, "category": None})  # fmt: skip
+    repos.events.write_checkin(
+        CheckinWrite(first, f"{NIP}#r-0", "body-0", StoredAnswer(201, {}), earlier, first_arrival=True)
+    )
+    body, raw = request()
+    # WHEN another arrival comes with a valid challenge
+    with pytest.raises(AlreadyRecordedError) as refused:
+        checkin.check_in(employee, body, raw, SETTINGS, NOW)
+    # THEN it is refused with the first arrival, nothing more is recorded, and its request id is free again
+    assert refused.value.details["first_event"]["event_id"] == first.event_id
+    assert repos.events.events_between(NIP, earlier, NOW + timedelta(days=1)) == [first]
+    assert claim(repos, raw) is None
+
+
+# --- judged check-ins: zone, face engine, photo store, recorded together ------------------------------
+
+GENUINE = "deepface/img2.jpg"  # same person as the enrolment photo img1
+GENUINE_2 = "deepface/img4.jpg"
+RECORDED = {"accepted", "review"}
+
+
+@pytest.fixture
+def enrolled(repos: Repositories, employee: Principal, audited: AuditTrail) -> Settings:
+    """GIVEN the employee's unit U1 with an office zone, and their face enrolled from a real photo; the
+    settings, whose model directory holds the real face models."""
+    if not (SETTINGS.model_dir / "dlib_resnet_v1.onnx").is_file():
+        pytest.skip(f"face models not built in {SETTINGS.model_dir} (run: python -m models.build)")
+    circle = {"circle": {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 150}}
+    zone = zones.create_zone(
+        Principal("op", "super_admin"), CreateZoneRequest.model_validate({"name": "Sekolah", **circle}), SETTINGS
+    )
+    repos.people.upsert_unit("U1", "Dinas U1")
+    repos.people.set_unit_zones("U1", {zone.zone_id})
+    engine, _ = runtime.engine_and_policy(SETTINGS)
+    photo = selfie("deepface/img1.jpg")
+    faces.keep_enrolment("op", NIP, photo, engine.analyse(photo, purpose="enrol"), settings=SETTINGS, now=NOW)
+    return SETTINGS
+
+
+def recorded_events(repos: Repositories) -> list[Event]:
+    return repos.events.events_between(NIP, NOW - timedelta(days=1), NOW + timedelta(days=1))
+
+
+def test_an_arrival_is_judged_and_recorded_with_its_photo(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # WHEN the employee checks in at the office with a new photo of their face
+    body, raw = request(photo=selfie(GENUINE))
+    answer = checkin.check_in(employee, body, raw, enrolled, NOW)
+    # THEN it counts, in the office zone, with a face score
+    assert answer.status_code == 201, answer.body
+    assert rendered(answer)["status"] in ("accepted", "review") and rendered(answer)["zone"]["name"] == "Sekolah"
+    assert rendered(answer)["face"]["score"] >= rendered(answer)["face"]["threshold"]
+    # AND the event, the day's mark, the photo and its fingerprint are recorded with it
+    [event] = recorded_events(repos)
+    assert (event.event_id, event.status, event.answer) == (
+        rendered(answer)["event_id"],
+        rendered(answer)["status"],
+        rendered(answer),
+    )
+    assert repos.events.has_arrival_mark(NIP, "2026-12-03")
+    assert event.photo_key is not None and runtime.photos(enrolled).get(event.photo_key) == selfie(GENUINE)
+    assert len(repos.events.fingerprints_of(NIP, NOW)) == 2  # the enrolment photo's and this one's
+    # AND a retry of the request gets the same answer
+    assert checkin.check_in(employee, body, raw, enrolled, NOW + timedelta(seconds=5)) == answer
+
+
+def test_the_same_photo_again_is_a_recorded_replay_refusal(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN a check-out recorded with a photo
+    body, raw = request(photo=selfie(GENUINE), type="out")
+    assert checkin.check_in(employee, body, raw, enrolled, NOW).status_code == 201
+    # WHEN the same photo is sent again by another request
+    again, again_raw = request("r-2", photo=selfie(GENUINE), type="out")
+    answer = checkin.check_in(employee, again, again_raw, enrolled, NOW)
+    # THEN it is refused as a replay and kept for audit, counting nothing
+    assert answer.status_code == 422 and rendered(answer)["error"]["code"] == "REPLAYED_PHOTO"
+    refused = repos.events.get_event(rendered(answer)["event_id"])
+    assert refused is not None and refused.status == "refused" and refused.reasons == ("REPLAYED_PHOTO",)
+
+
+def test_outside_the_zone_is_refused_and_recorded(repos: Repositories, employee: Principal, enrolled: Settings) -> None:
+    body, raw = request(photo=selfie(GENUINE), latitude=OUTSIDE[0], longitude=OUTSIDE[1])
+    answer = checkin.check_in(employee, body, raw, enrolled, NOW)
+    assert answer.status_code == 422 and rendered(answer)["error"]["code"] == "OUTSIDE_ZONE"
+    [event] = recorded_events(repos)
+    assert event.status == "refused" and event.photo_key is not None
+    assert not repos.events.has_arrival_mark(NIP, "2026-12-03")
+
+
+def test_of_two_requests_with_one_challenge_the_second_is_a_recorded_refusal(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN a check-out recorded with a challenge
+    first, first_raw = request(photo=selfie(GENUINE), type="out")
+    assert checkin.check_in(employee, first, first_raw, enrolled, NOW).status_code == 201
+    # WHEN another request uses the same challenge with another genuine photo
+    second, second_raw = request("r-2", photo=selfie(GENUINE_2), type="out", challenge_id=first.challenge_id)
+    answer = checkin.check_in(employee, second, second_raw, enrolled, NOW)
+    # THEN it loses the challenge and is kept as a CHALLENGE_INVALID refusal under the id its answer gives
+    assert answer.status_code == 422 and rendered(answer)["error"]["code"] == "CHALLENGE_INVALID"
+    refused = repos.events.get_event(rendered(answer)["event_id"])
+    assert refused is not None and refused.reasons == ("CHALLENGE_INVALID",)
+    # AND the first request's check-out is the only one that counts
+    statuses = sorted(str(e.status) for e in recorded_events(repos))
+    assert len(statuses) == 2 and statuses.count("refused") == 1 and set(statuses) - {"refused"} <= RECORDED

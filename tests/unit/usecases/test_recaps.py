@@ -1,0 +1,99 @@
+"""The daily recap on the in-memory twins: a small unit's day judged from its stored check-ins and written
+to the statuses repository, a re-run writing only what changed, and the admin's run audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.attendance import Event
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import ForbiddenError
+from chalicelib.settings import build_settings
+from chalicelib.store.base import iso
+from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import recaps, reports
+from chalicelib.usecases.schemas.reports import RecapRequest
+
+from .admin_fixtures import AuditTrail, audited
+
+__all__ = ["audited"]  # the shared fixture this module uses
+
+MONDAY = date(2026, 11, 2)
+A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
+SETTINGS = build_settings({})
+U1_ADMIN = Principal("admin-u1", "unit_admin", frozenset({"U1"}))
+U2_ADMIN = Principal("admin-u2", "unit_admin", frozenset({"U2"}))
+
+
+def local(hour: int, minute: int) -> datetime:
+    """An instant of Monday in Jakarta (UTC+7)."""
+    return datetime(2026, 11, 2, hour - 7, minute, tzinfo=UTC)
+
+
+def check(repos: Repositories, nip: str, kind: str, at: datetime) -> None:
+    """An accepted check-in or check-out of `nip` in U1, stored as a check-in stores it."""
+    event = Event(new_event_id(nip, at), nip, kind, "accepted", iso(at), iso(at), MONDAY.isoformat(), "U1",
+                  warnings=())  # fmt: skip
+    repos.events.write_checkin(
+        CheckinWrite(
+            event, f"{nip}#{kind}-{at.timestamp()}", "body", StoredAnswer(201, {}), at, first_arrival=kind == "in"
+        )
+    )
+
+
+@pytest.fixture
+def unit(repos: Repositories) -> Repositories:
+    """U1 with three employees: Asep on time, Budi late, Cucu absent; and U2 with nobody."""
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.upsert_unit("U2", "SDN 2 Ngamprah")
+    for nip, nama in ((A, "Asep"), (B, "Budi"), (C, "Cucu")):
+        repos.people.put_employee(Employee(nip=nip, nama=nama, unor_id="U1"))
+    check(repos, A, "in", local(7, 2))
+    check(repos, A, "out", local(16, 5))
+    check(repos, B, "in", local(8, 10))
+    check(repos, B, "out", local(16, 5))
+    return repos
+
+
+def stored(repos: Repositories) -> dict[str, str]:
+    return {row.nip: row.status.status for row in repos.statuses.day_page("U1", MONDAY, None)[0]}
+
+
+def test_the_recap_judges_a_units_day_and_stores_each_status(unit: Repositories) -> None:
+    # WHEN the day of U1 is recapped
+    result = recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
+    # THEN every employee's status is stored: on time, late, absent
+    assert result.model_dump(mode="json") == {"date": "2026-11-02", "employees": 3, "written": 3, "unchanged": 0}
+    statuses = stored(unit)
+    assert statuses[A] == "H" and statuses[B].startswith("TL") and statuses[C] == "TK"
+
+
+def test_a_rerun_writes_only_what_changed(unit: Repositories) -> None:
+    # GIVEN the day recapped once
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
+    # WHEN it is recapped again unchanged, THEN nothing is written
+    assert recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"]).written == 0
+    # WHEN Cucu's late check-in arrives (an offline capture) and the day is recapped again
+    check(unit, C, "in", local(9, 0))
+    again = recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
+    # THEN only Cucu's status is written
+    assert (again.written, again.unchanged) == (1, 2)
+    assert stored(unit)[C] != "TK"
+
+
+def test_an_admin_run_is_audited_and_kept_to_the_admins_units(unit: Repositories, audited: AuditTrail) -> None:
+    # WHEN U1's admin runs the recap of U1
+    result: Any = reports.run_recap(U1_ADMIN, RecapRequest.model_validate({"date": "2026-11-02", "unor_id": "U1"}),
+                                    SETTINGS)  # fmt: skip
+    # THEN it is audited with its counts
+    [entry] = audited.entries()
+    assert (entry.actor, entry.action, entry.target) == ("admin-u1", "recap.daily", "2026-11-02")
+    assert entry.detail is not None and entry.detail["written"] == 3
+    # AND another unit's admin may not run it
+    with pytest.raises(ForbiddenError):
+        reports.run_recap(U2_ADMIN, RecapRequest.model_validate({"date": "2026-11-02", "unor_id": "U1"}), SETTINGS)
+    assert len(audited()) == 1 and result

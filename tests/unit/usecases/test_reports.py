@@ -1,0 +1,118 @@
+"""Report use cases on the in-memory twins: the stored daily recap, and the monthly report with its
+year-to-date counters carried from month to month."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from chalicelib.domain.people import Member, Principal
+from chalicelib.domain.status import DayStatus, YearToDate
+from chalicelib.errors import ForbiddenError, ValidationError
+from chalicelib.settings import build_settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import reports
+from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonthlyQuery, MonthlyReport
+
+MONDAY = date(2026, 11, 2)
+A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
+SUPER = Principal("admin", "super_admin")
+U1_ADMIN = Principal("admin-u1", "unit_admin", frozenset({"U1"}))
+U2_ADMIN = Principal("admin-u2", "unit_admin", frozenset({"U2"}))
+EMPLOYEE = Principal(A, "employee")
+
+
+def absent(day: date) -> DayStatus:
+    return DayStatus(day=day, status="TK", deduction_percent=Decimal(3))
+
+
+def on_time(day: date) -> DayStatus:
+    return DayStatus(day=day, status="H")
+
+
+def recap_query(unor_id: str | None = "U1") -> DailyRecapQuery:
+    return DailyRecapQuery.model_validate({"date": MONDAY.isoformat(), "unor_id": unor_id})
+
+
+def month_query(month: str = "2026-11", unor_id: str | None = "U1") -> MonthlyQuery:
+    return MonthlyQuery.model_validate({"month": month, "unor_id": unor_id, "format": "json"})
+
+
+def test_the_daily_recap_lists_a_units_stored_statuses_by_nip(repos: Repositories) -> None:
+    # GIVEN Monday's statuses of U1 (stored in no particular order) and of U2
+    repos.statuses.save_day("U1", MONDAY, [(Member(C, "Cucu", True), absent(MONDAY)),
+                                           (Member(A, "Asep", True), on_time(MONDAY))])  # fmt: skip
+    repos.statuses.save_day("U2", MONDAY, [(Member(B, "Budi", True), absent(MONDAY))])
+    # WHEN U1's admin reads U1's recap of Monday
+    answer = reports.daily_recap(U1_ADMIN, recap_query()).model_dump(mode="json")
+    # THEN U1's employees come by NIP with their stored status and name, and no next page
+    assert answer["date"] == "2026-11-02" and answer["unor_id"] == "U1" and answer["next"] is None
+    assert [(i["nip"], i["nama"], i["status"]) for i in answer["items"]] == [(C, "Cucu", "TK"), (A, "Asep", "H")]
+    assert answer["items"][0]["deduction_percent"] == 3.0
+
+
+def test_the_daily_recap_of_a_day_never_recapped_is_empty(repos: Repositories) -> None:
+    assert reports.daily_recap(SUPER, recap_query()).items == []
+
+
+@pytest.mark.parametrize(
+    ("caller", "unor_id", "error"),
+    [(U2_ADMIN, "U1", ForbiddenError), (EMPLOYEE, "U1", ForbiddenError), (SUPER, None, ValidationError)],
+)
+def test_the_daily_recap_is_refused_outside_the_callers_units(
+    repos: Repositories, caller: Principal, unor_id: str | None, error: type[Exception]
+) -> None:
+    # GIVEN a stored recap of U1
+    repos.statuses.save_day("U1", MONDAY, [(Member(A, "Asep", True), on_time(MONDAY))])
+    # WHEN another unit's admin or an employee asks for it, or a super admin names no unit, THEN it is refused
+    with pytest.raises(error):
+        reports.daily_recap(caller, recap_query(unor_id))
+
+
+def _store_days(repos: Repositories, days: list[date], status: DayStatus | None = None) -> None:
+    for day in days:
+        rows = [(Member(A, "Asep", True), absent(day)), (Member(B, "Budi", True), status or on_time(day))]
+        repos.statuses.save_day("U1", day, rows)
+
+
+def test_the_monthly_report_starts_from_last_months_counters_and_stores_its_own(repos: Repositories) -> None:
+    # GIVEN unit U1, October's month-end counters (Asep 3 TK days) and two November days (Asep absent)
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.statuses.save_year_to_date("U1", "2026-10", [(A, "Asep", YearToDate(3, 0, 3, 3))], {})
+    _store_days(repos, [MONDAY, MONDAY + timedelta(days=1)])
+    # WHEN U1's admin reads November's report
+    answer = reports.monthly(U1_ADMIN, month_query(), build_settings({}))
+    assert isinstance(answer, MonthlyReport)
+    report = answer.model_dump(mode="json")
+    # THEN each employee's year to date continues from October, under the unit's name
+    assert report["month"] == "2026-11"
+    rows = {r["nip"]: r for r in report["items"]}
+    assert rows[A]["unor_nama"] == "SDN 1 Ngamprah" and rows[A]["present_days"] == 0
+    assert rows[A]["year_to_date"] == {"tk_days": 5, "late_early_minutes": 0, "tk_streak": 5, "longest_tk_streak": 5}
+    assert rows[B]["year_to_date"]["tk_days"] == 0 and rows[B]["present_days"] == 2
+    # AND November's month-end counters are kept for December's report to start from
+    assert repos.statuses.year_to_date("U1", "2026-11") == {A: YearToDate(5, 0, 5, 5), B: YearToDate()}
+
+
+def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repositories) -> None:
+    # GIVEN two October days recapped (Asep absent) but no October report ever read
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    _store_days(repos, [date(2026, 10, 29), date(2026, 10, 30)])
+    # WHEN November's report is read with one November day
+    _store_days(repos, [MONDAY])
+    answer = reports.monthly(SUPER, month_query(), build_settings({}))
+    assert isinstance(answer, MonthlyReport)
+    report = answer.model_dump(mode="json")
+    # THEN Asep's year to date counts October's days too
+    assert isinstance(report, dict)
+    assert {r["nip"]: r["year_to_date"]["tk_days"] for r in report["items"]} == {A: 3, B: 0}
+
+
+def test_the_monthly_report_is_refused_to_another_units_admin(repos: Repositories) -> None:
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    _store_days(repos, [MONDAY])
+    with pytest.raises(ForbiddenError):
+        reports.monthly(U2_ADMIN, month_query(), build_settings({}))
+    assert repos.statuses.year_to_date("U1", "2026-11") == {}

@@ -1,0 +1,125 @@
+"""The review queue on the in-memory twins: listing by unit scope in pages, deciding, and the refusals.
+
+(The audit log has no in-memory twin yet: its entries are kept by the `audited` fixture. A decision on a
+past day re-runs that day's recap, whose statuses are not in the twins yet: the functional tests cover it.)
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.domain.attendance import Event
+from chalicelib.domain.people import Principal
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError
+from chalicelib.settings import build_settings
+from chalicelib.store.base import iso
+from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import reviews
+from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
+
+from .admin_fixtures import AuditTrail, audited
+
+__all__ = ["audited"]  # the shared fixture this module uses
+
+NOW = datetime(2026, 12, 3, 0, 30, tzinfo=UTC)
+SETTINGS = build_settings({})
+SUPER = Principal(subject="admin", role="super_admin")
+U1_ADMIN = Principal(subject="budi", role="unit_admin", unit_ids=frozenset({"U1"}))
+
+
+def nip_of(i: int) -> str:
+    return f"1985010120100110{i:02d}"
+
+
+def recorded(repos: Repositories, i: int, unor_id: str = "U1", status: str = "review") -> Event:
+    """The check-in of employee `i`, i minutes after NOW, recorded with `status`."""
+    at = NOW + timedelta(minutes=i)
+    nip = nip_of(i % 100)
+    e = Event(new_event_id(nip, at), nip, "in", status, iso(at), iso(at), "2026-12-03", unor_id, warnings=("X",))
+    repos.events.write_checkin(CheckinWrite(e, f"{nip}#r-{i}", "body", StoredAnswer(201, {}), at))
+    return e
+
+
+def test_an_admin_sees_the_pending_reviews_of_their_units(repos: Repositories) -> None:
+    # GIVEN reviews in U1 and U2, and an accepted check-in in U1
+    for unit in ("U1", "U2"):
+        repos.people.upsert_unit(unit, f"Unit {unit}")
+    u1, u2 = recorded(repos, 1), recorded(repos, 2, "U2")
+    recorded(repos, 3, status="accepted")
+    # WHEN the unit admin of U1 and the super admin list them
+    mine = reviews.list_reviews(U1_ADMIN, ReviewsQuery())
+    every = reviews.list_reviews(SUPER, ReviewsQuery())
+    # THEN each sees the reviews of their units, with employee and unit
+    assert [(r.event_id, r.nip, r.unor_id) for r in mine.items] == [(u1.event_id, u1.nip, "U1")]
+    assert [r.event_id for r in every.items] == [u1.event_id, u2.event_id]
+    assert mine.next is None and every.next is None
+    # AND a unit admin may not ask for another unit
+    with pytest.raises(ForbiddenError):
+        reviews.list_reviews(U1_ADMIN, ReviewsQuery(unor_id="U2"))
+
+
+def test_a_long_queue_comes_in_pages_of_a_hundred(repos: Repositories) -> None:
+    # GIVEN 130 reviews in U1 and 5 in U2
+    for unit in ("U1", "U2"):
+        repos.people.upsert_unit(unit, f"Unit {unit}")
+    expected = [recorded(repos, i).event_id for i in range(130)] + [recorded(repos, 200 + i, "U2").event_id
+                                                                    for i in range(5)]  # fmt: skip
+    # WHEN the super admin follows the cursor to the end
+    seen: list[str] = []
+    page = reviews.list_reviews(SUPER, ReviewsQuery())
+    while True:
+        assert len(page.items) <= 100
+        seen += [r.event_id for r in page.items]
+        if page.next is None:
+            break
+        page = reviews.list_reviews(SUPER, ReviewsQuery(next=page.next))
+    # THEN every review comes once, unit by unit, oldest first
+    assert seen == expected
+
+
+def test_a_decision_on_an_unknown_event_is_not_found(repos: Repositories) -> None:
+    with pytest.raises(NotFoundError):
+        reviews.decide(SUPER, new_event_id(nip_of(1), NOW), DecisionRequest(decision="approve"), SETTINGS, NOW)
+
+
+def test_a_unit_admin_decides_only_in_their_units(repos: Repositories) -> None:
+    # GIVEN a review in U2, WHEN the admin of U1 decides it, THEN it is forbidden and it still waits
+    e = recorded(repos, 1, "U2")
+    with pytest.raises(ForbiddenError):
+        reviews.decide(U1_ADMIN, e.event_id, DecisionRequest(decision="approve"), SETTINGS, NOW)
+    assert repos.events.pending_reviews("U2", 10, None) == ([e], None)
+
+
+def test_only_an_undecided_review_can_be_decided(repos: Repositories) -> None:
+    # GIVEN an accepted check-in and a review already rejected
+    accepted = recorded(repos, 1, status="accepted")
+    decided = recorded(repos, 2)
+    repos.events.decide_review(decided.event_id, "reject", "siti", "buram", NOW)
+    # WHEN either is decided, THEN it is a conflict and the stored decision stays
+    for e in (accepted, decided):
+        with pytest.raises(ConflictError):
+            reviews.decide(SUPER, e.event_id, DecisionRequest(decision="approve"), SETTINGS, NOW)
+    found = repos.events.get_event(decided.event_id)
+    assert found is not None and (found.decision, found.decided_by) == ("reject", "siti")
+
+
+def test_a_unit_admin_decides_a_review_of_today_once(repos: Repositories, audited: AuditTrail) -> None:
+    # GIVEN a review of today in U1
+    e = recorded(repos, 1)
+    # WHEN its unit admin approves it with a note
+    later = NOW + timedelta(hours=2)
+    answer = reviews.decide(U1_ADMIN, e.event_id, DecisionRequest(decision="approve", note="ok"), SETTINGS, later)
+    # THEN the decision is stored, audited, out of the queue, and today's recap is left to the evening job
+    assert answer.model_dump(mode="json") == {
+        "event_id": e.event_id,
+        "decision": "approve",
+        "decided_at": iso(later),
+        "recap": None,
+    }
+    found = repos.events.get_event(e.event_id)
+    assert found is not None and (found.decision, found.decided_by, found.decision_note) == ("approve", "budi", "ok")
+    assert audited() == [("budi", "review.approve", e.event_id)]
+    assert repos.events.pending_reviews("U1", 10, None) == ([], None)
