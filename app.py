@@ -7,7 +7,16 @@ from typing import Any
 from chalice.app import Chalice, Cron
 
 from chalicelib import jobs
-from chalicelib.api import routes_attendance, routes_auth, routes_directory, routes_hr, routes_zones
+from chalicelib.api import (
+    routes_attendance,
+    routes_auth,
+    routes_calendar,
+    routes_directory,
+    routes_faces,
+    routes_hr,
+    routes_reports,
+    routes_zones,
+)
 from chalicelib.api.http import install_fallbacks
 
 # configure_logs=False: the "smart" logger is the JSON logger of chalicelib/observability.py (Chalice would add a
@@ -18,6 +27,9 @@ app.register_blueprint(routes_directory.bp)
 app.register_blueprint(routes_hr.bp)
 app.register_blueprint(routes_zones.bp)
 app.register_blueprint(routes_attendance.bp)
+app.register_blueprint(routes_faces.bp)
+app.register_blueprint(routes_reports.bp)
+app.register_blueprint(routes_calendar.bp)
 install_fallbacks(app)
 
 # Schedules are in UTC; the comments give the regency's local time (WIB = UTC+7). infra/ documents how a

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from chalicelib import runtime
 from chalicelib.api import binding
 from chalicelib.api.errors import error_response, exception_response, json_response
+from chalicelib.api.guards import Guard
 from chalicelib.api.telemetry import RequestLog
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
@@ -113,9 +114,6 @@ def _answer(result: BaseModel | Response, status: int, model: type[BaseModel] | 
     return json_response(status, binding.render(result))
 
 
-Guard = Callable[..., object]
-
-
 def _inputs(
     call: Call, body: type[BaseModel] | None, query: type[BaseModel] | None, guard: Guard | None, params: dict[str, str]
 ) -> dict[str, BaseModel]:
@@ -123,7 +121,7 @@ def _inputs(
     checks (403/404) run, and only then the fields are validated: the order the answers always had."""
     data = call.json() if body is not None else None
     if guard is not None:
-        guard(call.principal, **params)
+        guard.check(call.principal, **params)
     inputs: dict[str, BaseModel] = {}
     if body is not None and data is not None:
         inputs["body"] = binding.parse(body, data)
@@ -160,13 +158,14 @@ def endpoint(
     """Register the route `"METHOD /path"` whose function takes (call, [body: Model], [query: Model],
     **path_params) and returns a result model (or a Response it built itself, e.g. a CSV). The body and query
     models are read from the function's parameters `body` and `query`, the result model from its return
-    annotation (`response` names it when the function answers something else). `guard(principal,
-    **path_params)` runs the use case's access checks before the fields are validated. For OpenAPI:
+    annotation (`response` names it when the function answers something else). `guard` runs the use case's
+    access and existence checks before the fields are validated. For OpenAPI:
     `raw_body` documents a body the route reads itself, `roles` narrows the roles `auth_as` admits when the
     use case checks more, `errors` are the codes the route may answer besides the ones every route of its
     kind may, `tag` is its group (by default its area's, the tag of `bp`)."""
     method, path = route.split(" ", 1)
     group = tag if tag is not None else bp.tag if isinstance(bp, Routes) else ""
+    guard_errors = guard.errors if guard is not None else ()
 
     def decorate(func: Handler) -> Handler:
         hints = typing.get_type_hints(func)
@@ -174,7 +173,18 @@ def endpoint(
         result_model = response or _declared_model(hints.get("return"))
         binding.ENDPOINTS.append(
             binding.Endpoint(
-                path, method, auth_as, status, body, query, result_model, raw_body, roles, errors, group, func
+                path,
+                method,
+                auth_as,
+                status,
+                body,
+                query,
+                result_model,
+                raw_body,
+                roles,
+                (*errors, *guard_errors),
+                group,
+                func,
             )
         )
 

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from chalice.app import Blueprint
-
-from chalicelib.api.http import Call, endpoint
+from chalicelib.api.http import Call, Routes, endpoint
 from chalicelib.usecases import simpeg
 from chalicelib.usecases.schemas import simpeg as schema
 
-bp = Blueprint(__name__)
+bp = Routes(__name__, tag="simpeg")
 
 
-@endpoint(
-    bp,
-    "/v1/admin/simpeg/import",
-    ["POST"],
-    auth_as="super_admin",
-    query=schema.ImportQuery,
-    raw_body=schema.ImportBody,
-    response=schema.ImportResult,
-    tag="simpeg",
-)
+@endpoint(bp, "POST /v1/admin/simpeg/import", auth_as="super_admin", raw_body=schema.ImportBody)
 def simpeg_import(call: Call, query: schema.ImportQuery) -> schema.ImportResult:
     """Import employees from a JSON body or a CSV file.
 
@@ -33,7 +22,7 @@ def simpeg_import(call: Call, query: schema.ImportQuery) -> schema.ImportResult:
     return simpeg.import_records(call.settings, call.principal, call.raw_body(), call.content_type(), query)
 
 
-@endpoint(bp, "/v1/admin/simpeg/sync", ["POST"], auth_as="super_admin", response=schema.SyncRun, tag="simpeg")
+@endpoint(bp, "POST /v1/admin/simpeg/sync", auth_as="super_admin")
 def simpeg_sync(call: Call) -> schema.SyncRun:
     """Pull from the configured SIMPEG API now.
 
@@ -43,15 +32,7 @@ def simpeg_sync(call: Call) -> schema.SyncRun:
     return simpeg.sync_now(call.settings, call.principal)
 
 
-@endpoint(
-    bp,
-    "/v1/admin/simpeg/runs/{run_id}/confirm",
-    ["POST"],
-    auth_as="super_admin",
-    response=schema.SyncRun,
-    errors=("NOT_FOUND", "CONFLICT"),
-    tag="simpeg",
-)
+@endpoint(bp, "POST /v1/admin/simpeg/runs/{run_id}/confirm", auth_as="super_admin", errors=("NOT_FOUND", "CONFLICT"))
 def simpeg_confirm(call: Call, run_id: str) -> schema.SyncRun:
     """Confirm a held-back sync run (runs a fresh sync under the confirmation).
 
@@ -60,15 +41,7 @@ def simpeg_confirm(call: Call, run_id: str) -> schema.SyncRun:
     return simpeg.confirm(call.settings, call.principal, run_id)
 
 
-@endpoint(
-    bp,
-    "/v1/admin/simpeg/runs",
-    ["GET"],
-    auth_as="super_admin",
-    query=schema.RunsQuery,
-    response=schema.RunPage,
-    tag="simpeg",
-)
+@endpoint(bp, "GET /v1/admin/simpeg/runs", auth_as="super_admin")
 def simpeg_runs(call: Call, query: schema.RunsQuery) -> schema.RunPage:
     """Sync and import runs, newest first.
 

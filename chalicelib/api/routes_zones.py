@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from chalicelib.api import guards
 from chalicelib.api.http import Call, Routes, endpoint
-from chalicelib.usecases import access, directory, zones
+from chalicelib.usecases import zones
 from chalicelib.usecases.schemas import zones as schema
 
 bp = Routes(__name__, tag="zones")
 
 
-@endpoint(
-    bp, "POST /v1/admin/zones", auth_as="admin", roles=("super_admin",), status=201, guard=access.require_super_admin
-)
+@endpoint(bp, "POST /v1/admin/zones", auth_as="admin", roles=("super_admin",), status=201, guard=guards.SUPER_ADMIN)
 def create_zone(call: Call, body: schema.CreateZoneRequest) -> schema.ZoneView:
     """Create a work zone (polygon with optional holes, circle, or GeoJSON polygon).
 
@@ -44,8 +43,8 @@ def get_zone(call: Call, zone_id: str) -> schema.ZoneView:
     "PUT /v1/admin/zones/{zone_id}",
     auth_as="admin",
     roles=("super_admin",),
-    guard=zones.zone_to_update,
-    errors=("NOT_FOUND", "CONFLICT"),
+    guard=guards.ZONE_TO_UPDATE,
+    errors=("CONFLICT",),
 )
 def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> schema.ZoneView:
     """Replace a zone's shape (and optionally its name).
@@ -67,9 +66,7 @@ def delete_zone(call: Call, zone_id: str) -> schema.ZoneDeleted:
     return zones.delete_zone(call.principal, zone_id)
 
 
-@endpoint(
-    bp, "PUT /v1/admin/units/{unor_id}/zones", auth_as="admin", guard=directory.unit_in_scope, errors=("NOT_FOUND",)
-)
+@endpoint(bp, "PUT /v1/admin/units/{unor_id}/zones", auth_as="admin", guard=guards.UNIT_IN_SCOPE)
 def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> schema.UnitZones:
     """Set the zones where a unit's employees may check in.
 

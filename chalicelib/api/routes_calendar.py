@@ -1,0 +1,92 @@
+"""Routes: schedules, shifts, holidays, Ramadan hours and leaves."""
+
+from __future__ import annotations
+
+from chalicelib.api import guards
+from chalicelib.api.http import Call, Routes, endpoint
+from chalicelib.usecases import calendar as cal
+from chalicelib.usecases.schemas import calendar as cal_schema
+
+bp = Routes(__name__, tag="calendar")
+
+
+@endpoint(bp, "PUT /v1/admin/units/{unor_id}/schedule", auth_as="admin", guard=guards.UNIT_IN_SCOPE)
+def set_unit_schedule(call: Call, unor_id: str, body: cal_schema.ScheduleRequest) -> cal_schema.UnitScheduleSet:
+    """Add a unit schedule version effective from a date.
+
+    **Roles:** unit_admin (own units), super_admin. Versioned: applies from `effective_from` (today or later)
+    and never rewrites past days. Weekdays absent from `days` are days off.
+    """
+    return cal.set_unit_schedule(call.principal, unor_id, body, call.settings, call.now)
+
+
+@endpoint(bp, "GET /v1/admin/units/{unor_id}/schedule", auth_as="admin")
+def get_unit_schedule(call: Call, unor_id: str) -> cal_schema.UnitSchedule:
+    """A unit's schedule versions.
+
+    **Roles:** unit_admin (own units), super_admin.
+    """
+    return cal.get_unit_schedule(call.principal, unor_id)
+
+
+@endpoint(bp, "PUT /v1/admin/employees/{nip}/schedule", auth_as="admin", guard=guards.EMPLOYEE_IN_SCOPE)
+def set_employee_schedule(call: Call, nip: str, body: cal_schema.ScheduleRequest) -> cal_schema.EmployeeSchedule:
+    """Add a personal schedule version (overrides the unit's).
+
+    **Roles:** unit_admin (own units), super_admin. Same body and rules as the unit schedule.
+    """
+    return cal.set_employee_schedule(call.principal, nip, body, call.settings, call.now)
+
+
+@endpoint(bp, "PUT /v1/admin/employees/{nip}/shifts", auth_as="admin", guard=guards.EMPLOYEE_IN_SCOPE)
+def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> cal_schema.ShiftsSaved:
+    """Set a shift roster (per date hours, possibly crossing midnight, or null for a day off).
+
+    **Roles:** unit_admin (own units), super_admin. 1 to 62 dates per request.
+    """
+    return cal.set_shifts(call.principal, nip, body)
+
+
+@endpoint(bp, "PUT /v1/admin/holidays/{date}", auth_as="super_admin", guard=guards.HOLIDAY_DATE)
+def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> cal_schema.Holiday:
+    """Declare (or rename) a holiday.
+
+    **Roles:** super_admin.
+    """
+    return cal.put_holiday(call.principal, date, body)
+
+
+@endpoint(bp, "DELETE /v1/admin/holidays/{date}", auth_as="super_admin", errors=("VALIDATION_ERROR", "NOT_FOUND"))
+def delete_holiday(call: Call, date: str) -> cal_schema.HolidayDeleted:
+    """Remove a holiday.
+
+    **Roles:** super_admin.
+    """
+    return cal.delete_holiday(call.principal, date)
+
+
+@endpoint(bp, "GET /v1/admin/holidays", auth_as="admin")
+def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> cal_schema.HolidayPage:
+    """Holidays of a year.
+
+    **Roles:** unit_admin, super_admin. `year` defaults to the current year (2000-2100).
+    """
+    return cal.list_holidays(call.principal, query, call.now)
+
+
+@endpoint(bp, "PUT /v1/admin/ramadan/{year}", auth_as="super_admin", guard=guards.RAMADAN_YEAR)
+def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> cal_schema.Ramadan:
+    """Set the Ramadan period of a year (shorter working hours).
+
+    **Roles:** super_admin. At most 31 days, starting in `year`.
+    """
+    return cal.put_ramadan(call.principal, year, body)
+
+
+@endpoint(bp, "POST /v1/admin/leaves", auth_as="admin", status=201, errors=("NOT_FOUND",))
+def add_leave(call: Call, body: cal_schema.LeaveRequest) -> cal_schema.Leave:
+    """Record a leave (cuti, izin, sakit).
+
+    **Roles:** unit_admin (own units), super_admin. At most 366 days.
+    """
+    return cal.add_leave(call.principal, body)

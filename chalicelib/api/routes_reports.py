@@ -1,0 +1,78 @@
+"""Routes: live monitor, daily and monthly recaps, the review queue (API.md section 6)."""
+
+from __future__ import annotations
+
+from chalice.app import Response
+
+from chalicelib.api.http import Call, Routes, endpoint
+from chalicelib.usecases import reports, reviews
+from chalicelib.usecases.schemas import reports as rep_schema
+
+bp = Routes(__name__, tag="reports")
+
+
+@endpoint(bp, "GET /v1/admin/monitor", auth_as="admin")
+def monitor(call: Call, query: rep_schema.MonitorQuery) -> rep_schema.Monitor:
+    """Live state of one unit's employees on a date.
+
+    **Roles:** unit_admin (own units), super_admin. One unit: `unor_id` is required unless the unit admin has
+    one unit.
+    """
+    return reports.monitor(call.principal, query, call.settings, call.now)
+
+
+@endpoint(bp, "POST /v1/admin/recaps/daily", auth_as="admin")
+def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> rep_schema.RecapRun:
+    """Run the daily recap now (the scheduled job's code).
+
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). Re-runs write only what
+    changed.
+    """
+    return reports.run_recap(call.principal, body, call.settings)
+
+
+@endpoint(bp, "GET /v1/admin/recaps/daily", auth_as="admin")
+def daily_recap(call: Call, query: rep_schema.DailyRecapQuery) -> rep_schema.DailyRecap:
+    """Stored daily statuses of one unit.
+
+    **Roles:** unit_admin (own units), super_admin. `date` is required; one unit (`unor_id` unless the unit
+    admin has one unit).
+    """
+    return reports.daily_recap(call.principal, query)
+
+
+@endpoint(bp, "GET /v1/admin/recaps/monthly", auth_as="admin", response=rep_schema.Monthly)
+def monthly_recap(
+    call: Call, query: rep_schema.MonthlyQuery
+) -> rep_schema.MonthlyReport | rep_schema.ExportLink | Response:
+    """Monthly recap per employee with the TPP deduction percent.
+
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). `format=json` (default) answers
+    the report as JSON; `format=csv` answers the CSV inline (`text/csv`, `;`-separated, UTF-8 with BOM, for
+    Excel id-ID) when it is at most 1 MB, otherwise a JSON download link; `format=xlsx` always answers a JSON
+    download link (short-lived signed URL).
+    """
+    result = reports.monthly(call.principal, query, call.settings)
+    if isinstance(result, tuple):
+        content_type, content = result
+        return Response(body=content.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})
+    return result
+
+
+@endpoint(bp, "GET /v1/admin/reviews", auth_as="admin")
+def list_reviews(call: Call, query: rep_schema.ReviewsQuery) -> rep_schema.ReviewPage:
+    """Check-ins awaiting an admin decision.
+
+    **Roles:** unit_admin (own units), super_admin. At most 100 items per page.
+    """
+    return reviews.list_reviews(call.principal, query)
+
+
+@endpoint(bp, "POST /v1/admin/reviews/{event_id}", auth_as="admin", errors=("NOT_FOUND", "CONFLICT"))
+def decide_review(call: Call, event_id: str, body: rep_schema.DecisionRequest) -> rep_schema.Decision:
+    """Approve or reject a check-in in review.
+
+    **Roles:** unit_admin (own units), super_admin. 409 `CONFLICT` when the event is not (or no longer) awaiting
+    a decision. A decision on a past, already recapped day re-runs that day's recap (`recap`).
+    """
+    return reviews.decide(call.principal, event_id, body, call.settings, call.now)
