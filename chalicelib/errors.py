@@ -72,6 +72,12 @@ class ValidationError(SmartError):
     code = "VALIDATION_ERROR"
 
 
+class WeakPasswordError(SmartError):
+    """A new password that is too short, common, or made of the account's own name or a simple run."""
+
+    code = "WEAK_PASSWORD"
+
+
 class AttendanceError(ValidationError):
     """Base of the attendance rules' errors: the data handed to a rule cannot be understood."""
 

@@ -47,6 +47,7 @@ class Settings:
     max_body_bytes: int
     login_max_failures: int
     login_lockout_s: int
+    login_address_max_failures: int
     activation_ttl_s: int
     presign_ttl_s: int
     simpeg_url: str | None
@@ -166,6 +167,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         max_body_bytes=_int(env, "SMART_MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 6 * 1024 * 1024),
         login_max_failures=_int(env, "SMART_LOGIN_MAX_FAILURES", 5, 1, 100),
         login_lockout_s=_int(env, "SMART_LOGIN_LOCKOUT_S", 900, 1, 86400),
+        login_address_max_failures=_int(env, "SMART_LOGIN_ADDRESS_MAX_FAILURES", 30, 1, 10000),
         activation_ttl_s=_int(env, "SMART_ACTIVATION_TTL_S", 7 * 86400, 60, 90 * 86400),
         presign_ttl_s=_int(env, "SMART_PRESIGN_TTL_S", 300, 30, 3600),
         simpeg_url=_get(env, "SMART_SIMPEG_URL"),

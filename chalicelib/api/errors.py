@@ -42,6 +42,7 @@ ERROR_BASES: tuple[type[SmartError | FaceError | GeoError | SimpegError], ...] =
 STATUS_BY_CODE: dict[str, int] = {
     "VALIDATION_ERROR": 400,
     "UNSUPPORTED_IMAGE": 400,
+    "WEAK_PASSWORD": 400,
     "UNAUTHENTICATED": 401,
     "INVALID_CREDENTIALS": 401,
     "FORBIDDEN": 403,

@@ -28,8 +28,9 @@ from chalicelib.errors import ForbiddenError, PayloadTooLargeError, UnsupportedM
 from chalicelib.settings import Settings, load_settings
 from chalicelib.usecases import access, auth
 
-# "employee_token": an employee's valid token, not checked against the stored record (see token_principal).
-Auth = Literal["none", "employee_token", "employee", "admin", "super_admin"]
+# "employee_token": an employee's valid token, not checked against the stored record (see token_principal);
+# "any": any role's token, checked against the stored account.
+Auth = Literal["none", "employee_token", "employee", "admin", "super_admin", "any"]
 # Chalice would answer other content types itself, in its own error shape; Call.json() answers them instead.
 ACCEPTED_CONTENT_TYPES = ["*/*"]
 JSON_TYPES = ("application/json", "text/plain", "")
@@ -50,6 +51,14 @@ class Call:
         if self.principal_or_none is None:  # pragma: no cover - guarded by endpoint(auth=...)
             raise RuntimeError("route declared without auth asks for a principal")
         return self.principal_or_none
+
+    @property
+    def source_address(self) -> str | None:
+        """The client's address as API Gateway saw it (`requestContext.identity.sourceIp`), if any."""
+        context: Any = self.request.context or {}
+        identity = context.get("identity") if isinstance(context, dict) else None
+        address = identity.get("sourceIp") if isinstance(identity, dict) else None
+        return str(address) if address else None
 
     def raw_body(self) -> bytes:
         body = self.request.raw_body or b""

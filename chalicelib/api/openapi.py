@@ -37,6 +37,7 @@ ROLES = {
     "employee_token": ["employee"],
     "admin": ["unit_admin", "super_admin"],
     "super_admin": ["super_admin"],
+    "any": ["employee", "unit_admin", "super_admin"],
 }
 TAGS = [
     {"name": "health"},
@@ -74,6 +75,8 @@ Conventions:
 CODE_TEXT = {
     "VALIDATION_ERROR": "malformed JSON or an invalid field; `details` name the fields",
     "UNSUPPORTED_IMAGE": "not a readable JPEG/PNG",
+    "WEAK_PASSWORD": "the new password is shorter than 10 characters, common, contains the NIP or user name, or "
+    "a run such as `12345`/`aaaaa` (`details.password` names which)",
     "UNAUTHENTICATED": "no, invalid, expired or revoked bearer token",
     "INVALID_CREDENTIALS": "wrong user name/NIP, password or activation code",
     "FORBIDDEN": "the role or unit scope does not allow this",
@@ -83,7 +86,8 @@ CODE_TEXT = {
     "CONFLICT": "the request conflicts with the current state",
     "ALREADY_RECORDED": "the arrival of the day is already recorded (details `first_event`)",
     "PAYLOAD_TOO_LARGE": "the body is over the size limit (details `max_bytes`)",
-    "RATE_LIMITED": "too many failed attempts; the account is locked for `details.retry_after_s`",
+    "RATE_LIMITED": "too many failed attempts on the account (5 in 15 minutes) or from the address (30 a "
+    "minute); retry after `details.retry_after_s`",
     "UNAVAILABLE": "a dependency (DynamoDB, S3, SIMPEG, face models) is down; nothing was half-written; retry",
 }
 CHECKIN_REFUSED = """\

@@ -23,7 +23,6 @@ class KdfParams:
 
 
 DEFAULT_PARAMS = KdfParams()
-MIN_PASSWORD_LENGTH = 8
 
 
 def _b64(raw: bytes) -> str:

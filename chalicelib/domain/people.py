@@ -76,7 +76,8 @@ AccountKind = Literal["employee", "admin"]
 
 @dataclass(frozen=True)
 class Credentials:
-    """What a login checks of one account, an employee's or an admin's: its secrets and its lockout counters.
+    """What a login checks of one account, an employee's or an admin's: its secrets (its login limits are kept
+    apart, under `scope`: see `AttemptClaim`).
 
     Read by the authentication use cases only; never answered, never logged (hashes stay out of `repr`).
     `key` names the account within its kind: an employee's NIP, an admin's user name.
@@ -85,10 +86,29 @@ class Credentials:
     kind: AccountKind
     key: str
     password_hash: str | None = field(default=None, repr=False)
-    failed_logins: int = 0  # failures since the last success or lock
-    locked_until: int = 0  # epoch seconds: logins are refused until then
     activation_hash: str | None = field(default=None, repr=False)  # an employee's one-time code, hashed
     activation_expires: int | None = None  # epoch seconds
+
+    @property
+    def scope(self) -> str:
+        return login_scope(self.kind, self.key)
+
+
+def login_scope(kind: AccountKind, key: str) -> str:
+    """The name under which an account's login attempts are limited (it exists for unknown accounts too)."""
+    return f"{kind}#{key}"
+
+
+@dataclass(frozen=True)
+class AttemptClaim:
+    """The answer to a login's request to evaluate one secret: the slot it took, or how long to wait."""
+
+    slot: str | None
+    retry_after_s: int = 0
+
+    @property
+    def granted(self) -> bool:
+        return self.slot is not None
 
 
 Holder = TypeVar("Holder", Employee, AdminUser)

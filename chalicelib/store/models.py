@@ -56,10 +56,8 @@ def _index(
 
 
 class _Lockout:
-    """Failed logins, lockout and token revocation: the same on the employee and the admin accounts."""
+    """Token revocation: the same on the employee and the admin accounts (login limits: LoginGuardModel)."""
 
-    failed_logins = NumberAttribute(default=0)
-    locked_until = NumberAttribute(default=0)
     token_version = NumberAttribute(default=0)
 
 
@@ -351,6 +349,20 @@ class SyncRunModel(_Base):
     by_kind = _index("by_kind", "kind", "sort_key")
 
 
+class LoginGuardModel(_Base):
+    """Login limits (docs/decision_log.md, "Login limits"). An account's evaluation slots: scope `employee#<nip>` or
+    `admin#<username>`, slot `0`..`max-1`, `used_at` the epoch second it was last taken (0: given back); a
+    source address's failures per minute: scope `ip#<address>`, slot `m<epoch minute>`, `attempts`. Items
+    expire by TTL once they no longer matter."""
+
+    base_name = "login_guards"
+    scope = UnicodeAttribute(hash_key=True)
+    slot = UnicodeAttribute(range_key=True)
+    used_at = NumberAttribute(null=True)
+    attempts = NumberAttribute(null=True)
+    expires = TTLAttribute()
+
+
 class AuditModel(_Base):
     """Who did what when: every admin write. Partition per day keeps writes spread and reads by day cheap."""
 
@@ -382,6 +394,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     LeaveModel,
     SyncRunModel,
     AuditModel,
+    LoginGuardModel,
 )
 
 

@@ -10,15 +10,18 @@ check-in and monitor paths sit in front of a repository they are given.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.people import (
     AccountKind,
     AdminAccount,
     AdminUser,
+    AttemptClaim,
     Credentials,
     Employee,
     EmployeeAccount,
@@ -38,7 +41,7 @@ from chalicelib.store.base import (
     utc_now,
 )
 from chalicelib.store.cache import TtlCache
-from chalicelib.store.models import AdminModel, DeviceModel, EmployeeModel, UnitModel
+from chalicelib.store.models import AdminModel, DeviceModel, EmployeeModel, LoginGuardModel, UnitModel
 
 
 def _employee(m: EmployeeModel) -> Employee:
@@ -144,13 +147,39 @@ class PeopleRepository(Protocol):
         """The admin user with their login credentials."""
         ...
 
-    def record_login_failure(self, credentials: Credentials, max_failures: int, lockout_s: int, now_epoch: int) -> None:
-        """Count a failed login of the account as read; at `max_failures` lock it until `now_epoch + lockout_s`
-        and start counting again from 0."""
+    def set_password(self, kind: AccountKind, key: str, password_hash: str) -> int:
+        """Replace an existing account's password and end all its sessions (token version + 1, returned);
+        ConditionFailed when there is no such account."""
         ...
 
-    def clear_login_failures(self, credentials: Credentials) -> None:
-        """Forget the account's failures and lock after a successful login."""
+    def revoke_tokens(self, kind: AccountKind, key: str) -> int:
+        """End every session of an existing account (token version + 1, returned); ConditionFailed when there
+        is no such account."""
+        ...
+
+    # --- login limits (LoginGuardModel) ---
+
+    def claim_login_attempt(self, scope: str, limit: int, window_s: int, now_epoch: int) -> AttemptClaim:
+        """Take one of the `limit` evaluation slots of `scope` (an account's, `Credentials.scope`); a slot is free
+        when it was last taken at least `window_s` ago or given back. Atomic: however many callers race, at most
+        `limit` claims of a scope succeed in any `window_s` seconds. Refused: seconds until a slot frees."""
+        ...
+
+    def release_login_attempt(self, scope: str, slot: str) -> None:
+        """Give a claimed slot back: the secret was right, and successes do not count."""
+        ...
+
+    def clear_login_attempts(self, scope: str) -> None:
+        """Free every slot of the scope (a super admin's unlock)."""
+        ...
+
+    def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> AttemptClaim:
+        """Count one login attempt from a source address in its minute; atomic, refused (seconds to the next
+        minute) when `limit` are already counted in this minute."""
+        ...
+
+    def release_address_attempt(self, address: str, slot: str) -> None:
+        """Take a counted attempt back (the login succeeded)."""
         ...
 
 
@@ -185,16 +214,16 @@ def _credentials(
         kind=kind,
         key=key,
         password_hash=m.password_hash,
-        failed_logins=int(m.failed_logins or 0),
-        locked_until=int(m.locked_until or 0),
         activation_hash=activation_hash,
         activation_expires=activation_expires,
     )
 
 
-def _account_model(credentials: Credentials) -> EmployeeModel | AdminModel:
-    """The item of the account the credentials belong to, as a key for an update."""
-    return EmployeeModel(credentials.key) if credentials.kind == "employee" else AdminModel(credentials.key)
+def _account_item(kind: AccountKind, key: str) -> tuple[EmployeeModel | AdminModel, Condition]:
+    """The item of an account, as a key for an update, and the condition that it exists."""
+    if kind == "employee":
+        return EmployeeModel(key), EmployeeModel.nip.exists()
+    return AdminModel(key), AdminModel.username.exists()
 
 
 class DynamoPeopleRepository:
@@ -364,26 +393,83 @@ class DynamoPeopleRepository:
             return None
         return AdminAccount(_admin_user(m), _credentials("admin", m.username, m))
 
-    def record_login_failure(self, credentials: Credentials, max_failures: int, lockout_s: int, now_epoch: int) -> None:
-        """Count a failed login of the account as read; at the limit lock it for `lockout_s` and start counting
-        again."""
-        model = _account_model(credentials)
+    def set_password(self, kind: AccountKind, key: str, password_hash: str) -> int:
+        model, exists = _account_item(kind, key)
         cls = type(model)
-        failures = credentials.failed_logins + 1
-        actions: list[Action] = [cls.failed_logins.set(0 if failures >= max_failures else failures)]
-        if failures >= max_failures:
-            actions.append(cls.locked_until.set(now_epoch + lockout_s))
         with storage_call("dynamodb"):
-            model.update(actions=actions)
+            model.update(actions=[cls.password_hash.set(password_hash), cls.token_version.add(1)], condition=exists)
+        return int(model.token_version or 0)
 
-    def clear_login_failures(self, credentials: Credentials) -> None:
-        """Forget the account's failures and lock after a successful login (no write when there is nothing)."""
-        if not credentials.failed_logins and not credentials.locked_until:
-            return
-        model = _account_model(credentials)
-        cls = type(model)
+    def revoke_tokens(self, kind: AccountKind, key: str) -> int:
+        model, exists = _account_item(kind, key)
         with storage_call("dynamodb"):
-            model.update(actions=[cls.failed_logins.set(0), cls.locked_until.set(0)])
+            model.update(actions=[type(model).token_version.add(1)], condition=exists)
+        return int(model.token_version or 0)
+
+    # --- login limits --------------------------------------------------------------------------------
+
+    def claim_login_attempt(self, scope: str, limit: int, window_s: int, now_epoch: int) -> AttemptClaim:
+        """One read of the scope's slots, then a conditional write on a slot that looked free (another one if a
+        racing login took it first): the condition, not the read, decides."""
+        with storage_call("dynamodb"):
+            used = {m.slot: int(m.used_at or 0) for m in LoginGuardModel.query(scope, consistent_read=True)}
+        cutoff = now_epoch - window_s
+        slots = [str(i) for i in range(limit)]
+        for slot in (s for s in slots if used.get(s, 0) <= cutoff):
+            item = LoginGuardModel(scope, slot)
+            actions: list[Action] = [
+                LoginGuardModel.used_at.set(now_epoch),
+                LoginGuardModel.expires.set(_epoch_time(now_epoch + window_s + 60)),
+            ]
+            free = LoginGuardModel.used_at.does_not_exist() | (LoginGuardModel.used_at <= cutoff)
+            try:
+                with storage_call("dynamodb"):
+                    item.update(actions=actions, condition=free)
+            except ConditionFailed:
+                continue
+            return AttemptClaim(slot)
+        return AttemptClaim(None, _retry_after([used.get(s, now_epoch) for s in slots], window_s, now_epoch))
+
+    def release_login_attempt(self, scope: str, slot: str) -> None:
+        with storage_call("dynamodb"):
+            LoginGuardModel(scope, slot).update(actions=[LoginGuardModel.used_at.set(0)])
+
+    def clear_login_attempts(self, scope: str) -> None:
+        with storage_call("dynamodb"):
+            for m in LoginGuardModel.query(scope, consistent_read=True):
+                m.update(actions=[LoginGuardModel.used_at.set(0)])
+
+    def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> AttemptClaim:
+        minute = now_epoch // 60
+        item = LoginGuardModel(_address_scope(address), f"m{minute}")
+        actions: list[Action] = [
+            LoginGuardModel.attempts.add(1),
+            LoginGuardModel.expires.set(_epoch_time((minute + 2) * 60)),
+        ]
+        room = LoginGuardModel.attempts.does_not_exist() | (LoginGuardModel.attempts < limit)
+        try:
+            with storage_call("dynamodb"):
+                item.update(actions=actions, condition=room)
+        except ConditionFailed:
+            return AttemptClaim(None, (minute + 1) * 60 - now_epoch)
+        return AttemptClaim(item.slot)
+
+    def release_address_attempt(self, address: str, slot: str) -> None:
+        with storage_call("dynamodb"):
+            LoginGuardModel(_address_scope(address), slot).update(actions=[LoginGuardModel.attempts.add(-1)])
+
+
+def _address_scope(address: str) -> str:
+    return f"ip#{address}"
+
+
+def _epoch_time(epoch_s: int) -> datetime:
+    return datetime.fromtimestamp(epoch_s, UTC)
+
+
+def _retry_after(used_at: Iterable[int], window_s: int, now_epoch: int) -> int:
+    """Seconds until the earliest of the slots frees (at least 1)."""
+    return max(1, min(used_at, default=now_epoch) + window_s - now_epoch)
 
 
 # --- caches of the check-in and monitor paths ----------------------------------------------------------

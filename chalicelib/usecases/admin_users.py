@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 from chalicelib import runtime
-from chalicelib.auth import passwords
+from chalicelib.auth import passwords, strength
 from chalicelib.domain.people import ADMIN_ROLES, AdminUser, Principal
 from chalicelib.errors import ConflictError, ValidationError
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases.access import require_super_admin
-from chalicelib.usecases.auth import validate_password
 from chalicelib.usecases.schemas.core import CreateAdminUserRequest
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9_.-]{3,40}$")
@@ -21,7 +20,7 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
     require_super_admin(actor)
     if not USERNAME_PATTERN.match(username):
         raise ValidationError("Nama pengguna tidak valid.", {"username": "3-40 of a-z 0-9 _ . -"})
-    validate_password(password)
+    strength.check_password(password, (username,))
     if role not in ADMIN_ROLES:
         raise ValidationError("Peran tidak dikenal.", {"role": f"one of {', '.join(ADMIN_ROLES)}"})
     if role == "unit_admin" and not unit_ids:

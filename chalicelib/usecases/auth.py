@@ -1,31 +1,47 @@
-"""Authentication use cases: admin login, employee activation and login with one bound phone, tokens.
+"""Authentication use cases: admin login, employee activation and login with one bound phone, tokens,
+password changes, logout and unlocking.
 
-Failed logins are counted per account; at the limit the account is locked for a while (RATE_LIMITED).
-Unknown accounts cost the same KDF time as known ones so that timing does not reveal which NIPs exist.
+Login limits (API.md "Accounts and sessions"; docs/decision_log.md, "Login limits"): before a password or an
+activation code is *evaluated*, the login takes one of the account's `login_max_failures` slots for
+`login_lockout_s` seconds and counts one attempt of its source address in the current minute, both with
+conditional writes, so however many requests race, at most that many secrets of an account are ever evaluated
+in a window; a success gives both back. Unknown accounts take the same path (slots under the name asked for,
+a KDF run against a dummy hash), so neither timing nor answers tell which NIPs or user names exist.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 
 from chalicelib import runtime
-from chalicelib.auth import passwords, tokens
+from chalicelib.auth import passwords, strength, tokens
 from chalicelib.auth.tokens import IssuedToken
-from chalicelib.domain.people import Credentials, Employee, EmployeeAccount, Principal
+from chalicelib.domain.people import AccountKind, Employee, EmployeeAccount, Principal, login_scope
 from chalicelib.errors import (
     AccountInactiveError,
     DeviceMismatchError,
     InvalidCredentialsError,
+    NotFoundError,
     RateLimitedError,
     UnauthenticatedError,
-    ValidationError,
 )
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
-from chalicelib.usecases.schemas.core import ActivateRequest, AdminLoginRequest, EmployeeLoginRequest
+from chalicelib.usecases.access import require_super_admin
+from chalicelib.usecases.schemas.core import (
+    ActivateRequest,
+    AdminLoginRequest,
+    ChangePasswordRequest,
+    EmployeeLoginRequest,
+)
 
-_DUMMY_HASH = passwords.hash_secret("timing-equaliser")
+# A hash of a secret nobody knows, with the default KDF cost: what an unknown account's (or an account
+# without a password's) secret is checked against, so that every login runs the KDF once.
+_DUMMY_HASH = passwords.hash_secret(secrets.token_urlsafe(32))
 
 
 @dataclass(frozen=True)
@@ -38,55 +54,61 @@ def epoch(now: datetime) -> int:
     return int(now.timestamp())
 
 
-def _check_lock(credentials: Credentials, now: datetime) -> None:
-    locked_until = credentials.locked_until
-    if locked_until > epoch(now):
-        raise RateLimitedError(locked_until - epoch(now))
-
-
-def _check_password(credentials: Credentials, password: str, settings: Settings, now: datetime) -> None:
-    if not passwords.verify_secret(password, credentials.password_hash):
-        runtime.people().record_login_failure(
-            credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now)
-        )
+def verify_guarded(
+    kind: AccountKind,
+    key: str,
+    evaluate: Callable[[], bool],
+    *,
+    source: str | None,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """Run `evaluate` (one KDF check of a secret) within the login limits of the account `kind`/`key` and of
+    the source address; RATE_LIMITED (not evaluated) beyond them, INVALID_CREDENTIALS when it answers False.
+    A success gives the attempt back; a failure keeps it for the window."""
+    people = runtime.people()
+    address = None
+    if source:
+        address = people.claim_address_attempt(source, settings.login_address_max_failures, epoch(now))
+        if address.slot is None:
+            raise RateLimitedError(address.retry_after_s)
+    scope = login_scope(kind, key)
+    claim = people.claim_login_attempt(scope, settings.login_max_failures, settings.login_lockout_s, epoch(now))
+    if claim.slot is None:
+        raise RateLimitedError(claim.retry_after_s)
+    if not evaluate():
         raise InvalidCredentialsError()
-    runtime.people().clear_login_failures(credentials)
+    people.release_login_attempt(scope, claim.slot)
+    if source and address is not None and address.slot is not None:
+        people.release_address_attempt(source, address.slot)
 
 
-def validate_password(password: object, field: str = "password") -> str:
-    if not isinstance(password, str) or not passwords.MIN_PASSWORD_LENGTH <= len(password) <= 128:
-        raise ValidationError(
-            f"Kata sandi minimal {passwords.MIN_PASSWORD_LENGTH} karakter.", {field: "8 to 128 characters"}
-        )
-    return password
+def _secret_matches(secret: str, stored: str | None) -> bool:
+    """One KDF run whatever is stored: an absent hash is replaced by the dummy, which nothing matches."""
+    matches = passwords.verify_secret(secret, stored or _DUMMY_HASH)
+    return matches and stored is not None
 
 
 # --- admins ------------------------------------------------------------------------------------------
 
 
-def admin_login(request: AdminLoginRequest, settings: Settings, now: datetime) -> LoginResult:
+def admin_login(
+    request: AdminLoginRequest, settings: Settings, now: datetime, source: str | None = None
+) -> LoginResult:
     username, password = request.username, request.password
     account = runtime.people().admin_account(username)
-    if account is None:
-        passwords.verify_secret(password, _DUMMY_HASH)
+    stored = account.credentials.password_hash if account is not None else None
+    verify_guarded(
+        "admin", username, partial(_secret_matches, password, stored), source=source, settings=settings, now=now
+    )
+    if account is None:  # pragma: no cover - the dummy hash matches no password
         raise InvalidCredentialsError()
-    _check_lock(account.credentials, now)
-    _check_password(account.credentials, password, settings, now)
     admin = account.holder
     principal = Principal(admin.username, admin.role, admin.unit_ids, None, admin.token_version)
     return LoginResult(tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now), admin.role)
 
 
 # --- employees ---------------------------------------------------------------------------------------
-
-
-def _employee_for_login(nip: str, now: datetime) -> EmployeeAccount:
-    account = runtime.people().employee_account(nip)
-    if account is None:
-        passwords.verify_secret("x", _DUMMY_HASH)
-        raise InvalidCredentialsError()
-    _check_lock(account.credentials, now)
-    return account
 
 
 def _employee_token(employee: Employee, device_id: str, settings: Settings, now: datetime) -> IssuedToken:
@@ -102,16 +124,23 @@ def _bind(nip: str, device_id: str, password_hash: str | None) -> None:
         raise DeviceMismatchError() from exc
 
 
-def activate(request: ActivateRequest, settings: Settings, now: datetime) -> IssuedToken:
+def activate(request: ActivateRequest, settings: Settings, now: datetime, source: str | None = None) -> IssuedToken:
     nip, code, password, device_id = request.nip, request.activation_code, request.password, request.device_id
-    account = _employee_for_login(nip, now)
-    credentials = account.credentials
-    expired = (credentials.activation_expires or 0) <= epoch(now)
-    if expired or not passwords.verify_secret(code, credentials.activation_hash):
-        runtime.people().record_login_failure(
-            credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now)
-        )
-        raise InvalidCredentialsError("Kode aktivasi salah atau sudah kedaluwarsa.")
+    strength.check_password(password, (nip,))
+    account = runtime.people().employee_account(nip)
+    credentials = account.credentials if account is not None else None
+    stored = credentials.activation_hash if credentials is not None else None
+    live = credentials is not None and (credentials.activation_expires or 0) > epoch(now)
+
+    def code_matches() -> bool:
+        return _secret_matches(code, stored) and live
+
+    try:
+        verify_guarded("employee", nip, code_matches, source=source, settings=settings, now=now)
+    except InvalidCredentialsError as exc:
+        raise InvalidCredentialsError("Kode aktivasi salah atau sudah kedaluwarsa.") from exc
+    if account is None:  # pragma: no cover - the dummy hash matches no code
+        raise InvalidCredentialsError()
     if not account.holder.active:
         raise AccountInactiveError()
     return bind_first_phone(account, device_id, passwords.hash_secret(password), settings, now)
@@ -126,14 +155,20 @@ def bind_first_phone(
     what `activate` does, with a password hash computed once instead of one scrypt per phone.
     """
     _bind(account.holder.nip, device_id, password_hash)
-    runtime.people().clear_login_failures(account.credentials)
     return _employee_token(account.holder, device_id, settings, now)
 
 
-def employee_login(request: EmployeeLoginRequest, settings: Settings, now: datetime) -> IssuedToken:
+def employee_login(
+    request: EmployeeLoginRequest, settings: Settings, now: datetime, source: str | None = None
+) -> IssuedToken:
     nip, password, device_id = request.nip, request.password, request.device_id
-    account = _employee_for_login(nip, now)
-    _check_password(account.credentials, password, settings, now)
+    account = runtime.people().employee_account(nip)
+    stored = account.credentials.password_hash if account is not None else None
+    verify_guarded(
+        "employee", nip, partial(_secret_matches, password, stored), source=source, settings=settings, now=now
+    )
+    if account is None:  # pragma: no cover - the dummy hash matches no password
+        raise InvalidCredentialsError()
     employee = account.holder
     if not employee.active:
         raise AccountInactiveError()
@@ -144,22 +179,67 @@ def employee_login(request: EmployeeLoginRequest, settings: Settings, now: datet
     return _employee_token(employee, device_id, settings, now)
 
 
+# --- sessions ----------------------------------------------------------------------------------------
+
+
+def _kind(principal: Principal) -> AccountKind:
+    return "employee" if principal.role == "employee" else "admin"
+
+
+def change_password(
+    principal: Principal, request: ChangePasswordRequest, settings: Settings, now: datetime, source: str | None
+) -> IssuedToken:
+    """Check the current password (within the login limits), set the new one and end every session of the
+    account, the caller's too: the caller continues with the token answered here."""
+    kind, key = _kind(principal), principal.subject
+    strength.check_password(request.new_password, (key,), "new_password")
+    people = runtime.people()
+    account = people.employee_account(key) if kind == "employee" else people.admin_account(key)
+    if account is None:
+        raise UnauthenticatedError()
+    stored = account.credentials.password_hash
+    current = request.current_password
+    verify_guarded(kind, key, partial(_secret_matches, current, stored), source=source, settings=settings, now=now)
+    try:
+        version = people.set_password(kind, key, passwords.hash_secret(request.new_password))
+    except ConditionFailed as exc:  # pragma: no cover - the account was read just above
+        raise UnauthenticatedError() from exc
+    return tokens.issue(replace(principal, version=version), settings.token_secret, settings.token_ttl_s, now)
+
+
+def logout(principal: Principal) -> None:
+    """End the caller's session: every token of the account stops working (docs/decision_log.md, "Login limits")."""
+    try:
+        runtime.people().revoke_tokens(_kind(principal), principal.subject)
+    except ConditionFailed as exc:  # pragma: no cover - authenticate read the account
+        raise UnauthenticatedError() from exc
+
+
+def unlock(actor: Principal, kind: AccountKind, key: str) -> None:
+    """A super admin frees an existing account's login slots at once (404 for an unknown account)."""
+    require_super_admin(actor)
+    people = runtime.people()
+    exists = people.get_employee(key) if kind == "employee" else people.get_admin(key)
+    if exists is None:
+        raise NotFoundError()
+    people.clear_login_attempts(login_scope(kind, key))
+    runtime.audit().record(actor.subject, f"{kind}.unlock", key)
+
+
 # --- requests ----------------------------------------------------------------------------------------
 
 
 def token_principal(header: str | None, settings: Settings, now: datetime) -> Principal:
-    """The principal of a well-signed, unexpired bearer token, WITHOUT the revocation check (no read).
-
-    Only for answers that grant nothing by themselves (the check-in challenge: the check-in that uses it
-    authenticates fully and checks the account and the phone).
-    """
+    """The principal of a well-signed, unexpired bearer token, WITHOUT the check against the stored account."""
     if not header or not header.startswith("Bearer "):
         raise UnauthenticatedError()
     return tokens.verify(header[len("Bearer ") :].strip(), settings.token_secret, now)
 
 
 def authenticate(header: str | None, settings: Settings, now: datetime) -> Principal:
-    """Turn an Authorization header into a principal whose token is not revoked."""
+    """Turn an Authorization header into a principal judged by the stored account (one read): the token's
+    version must be the account's (logout, password change and device reset bump it), and an employee must
+    be active (403 ACCOUNT_INACTIVE)."""
     principal = token_principal(header, settings, now)
     if principal.role == "employee":
         employee = runtime.people().get_employee(principal.subject)
@@ -170,6 +250,8 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
         current = None if admin is None else admin.token_version
     if current is None or current != principal.version:
         raise UnauthenticatedError()
+    if principal.employee is not None and not principal.employee.active:
+        raise AccountInactiveError()
     return principal
 
 

@@ -1,4 +1,4 @@
-"""What logins and activation codes leave in the tables: the counters, the lock and the one-time code.
+"""What logins and activation codes leave in the tables: the login slots, the address counts, the one-time code.
 
 The load tools and operators read these attributes directly, so names and values are part of the contract.
 """
@@ -22,8 +22,21 @@ def item(table: str, key: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def counters(found: dict[str, Any]) -> tuple[str | None, str | None]:
-    return (found.get("failed_logins", {}).get("N"), found.get("locked_until", {}).get("N"))
+def slots(scope: str) -> dict[str, int]:
+    """The login slots of an account in the login_guards table: slot -> epoch second it was taken (0: given back)."""
+    client = boto3.client("dynamodb", region_name="ap-southeast-3")
+    rows = client.query(
+        TableName="t-login_guards",
+        KeyConditionExpression="#s = :s",
+        ExpressionAttributeNames={"#s": "scope"},
+        ExpressionAttributeValues={":s": {"S": scope}},
+        ConsistentRead=True,
+    )["Items"]
+    return {row["slot"]["S"]: int(row["used_at"]["N"]) for row in rows}
+
+
+def taken(scope: str) -> int:
+    return sum(1 for used_at in slots(scope).values() if used_at)
 
 
 def login(api: Api, password: str) -> int:
@@ -31,25 +44,26 @@ def login(api: Api, password: str) -> int:
     return api.call("POST", "/v1/auth/login", body).status
 
 
-def test_employee_failures_count_lock_and_clear(api: Api) -> None:
+def test_employee_failures_take_slots_until_the_lock(api: Api) -> None:
     # GIVEN an activated employee
     seed()
     activate(api, api.admin_token())
-    employee = {"nip": {"S": NIP}}
-    # WHEN the password is wrong once, THEN one failure is counted and nothing is locked (no lock written)
-    assert login(api, "salah-sekali") == 401
-    assert counters(item("employees", employee)) == ("1", None)
-    # WHEN the right password follows, THEN both counters are back to zero
-    assert login(api, "rahasia-123") == 200
-    assert counters(item("employees", employee)) == ("0", "0")
-    # WHEN it is wrong three times (the limit), THEN the count restarts and the account is locked for a while
+    scope = f"employee#{NIP}"
+    # WHEN the password is wrong once, THEN one slot is taken, stamped with the time and expiring by TTL
     before = int(time.time())
-    for _ in range(3):
+    assert login(api, "salah-sekali") == 401
+    assert taken(scope) == 1
+    used_at = max(slots(scope).values())
+    assert before <= used_at <= int(time.time())
+    row = item("login_guards", {"scope": {"S": scope}, "slot": {"S": "0"}})
+    assert int(row["expires"]["N"]) > used_at + LOCKOUT_S
+    # WHEN the right password follows, THEN its own slot is given back and the failure stays
+    assert login(api, "rahasia-123") == 200
+    assert taken(scope) == 1
+    # WHEN it is wrong twice more (the limit is 3), THEN every slot is taken and the right password is refused
+    for _ in range(2):
         assert login(api, "salah-lagi-1") == 401
-    failed, locked_until = counters(item("employees", employee))
-    assert failed == "0" and locked_until is not None
-    assert before + LOCKOUT_S <= int(locked_until) <= int(time.time()) + LOCKOUT_S
-    # AND the right password is refused until then
+    assert taken(scope) == 3
     assert login(api, "rahasia-123") == 429
 
 
@@ -69,22 +83,28 @@ def test_activation_code_is_stored_hashed_with_its_expiry_and_spent_on_use(api: 
     # WHEN a wrong code is tried, THEN it counts as a failed login
     wrong = {"nip": NIP, "activation_code": "00000000", "password": "rahasia-123", "device_id": DEVICE}
     assert api.call("POST", "/v1/auth/activate", wrong).status == 401
-    assert counters(item("employees", employee))[0] == "1"
-    # WHEN the right code is used, THEN the code is spent, the phone bound and the counters cleared
+    assert taken(f"employee#{NIP}") == 1
+    # WHEN the right code is used, THEN the code is spent and the phone bound
     right = {**wrong, "activation_code": code.body["activation_code"]}
     assert api.call("POST", "/v1/auth/activate", right).status == 200
     stored = item("employees", employee)
     assert "activation_hash" not in stored and "activation_expires" not in stored
     assert stored["device_id"] == {"S": DEVICE} and stored["password_hash"]["S"]
-    assert counters(stored) == ("0", "0")
+    assert taken(f"employee#{NIP}") == 1
     assert item("devices", {"device_id": {"S": DEVICE}})["nip"] == {"S": NIP}
 
 
-def test_admin_failures_are_counted_on_the_admin(api: Api) -> None:
-    # GIVEN the bootstrap admin, WHEN one login fails, THEN the failure is counted on the admin's item
+def test_admin_failures_and_addresses_are_counted_apart(api: Api) -> None:
+    # GIVEN the bootstrap admin, WHEN one login fails, THEN a slot of the admin is taken, and the local address
+    # has one failure counted in the current minute
     bad = api.call("POST", "/v1/auth/admin/login", {"username": "admin", "password": "nope-nope"})
     assert bad.status == 401
-    assert counters(item("admins", {"username": {"S": "admin"}})) == ("1", "0")  # created with both at 0
-    # WHEN the next one succeeds, THEN the count is cleared
+    assert taken("admin#admin") == 1
+    assert "failed_logins" not in item("admins", {"username": {"S": "admin"}})
+    client = boto3.client("dynamodb", region_name="ap-southeast-3")
+    rows = client.scan(TableName="t-login_guards")["Items"]
+    address = [row for row in rows if row["scope"]["S"].startswith("ip#")]
+    assert [(row["slot"]["S"][0], row["attempts"]["N"]) for row in address] == [("m", "1")]
+    # WHEN the next one succeeds, THEN its attempts are given back and the failure stays
     api.admin_token()
-    assert counters(item("admins", {"username": {"S": "admin"}})) == ("0", "0")
+    assert taken("admin#admin") == 1

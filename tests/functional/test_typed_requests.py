@@ -96,7 +96,7 @@ def test_special_messages_are_kept(api: Api) -> None:
             {"nip": NIP, "activation_code": "1", "password": "short", "device_id": "phone-0001"},
         )
     )
-    assert password["message"] == "Kata sandi minimal 8 karakter."
+    assert password["message"] == "Kata sandi minimal 10 karakter." and password["code"] == "WEAK_PASSWORD"
     month = error(api.call("GET", "/v1/admin/recaps/monthly?unor_id=U1", token=admin))
     assert month["message"] == "Format bulan harus TTTT-BB." and month["details"] == {"month": "YYYY-MM"}
     fmt = error(api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&format=pdf", token=admin))

@@ -23,6 +23,8 @@ class InMemoryPeopleRepository:
         self._units: dict[str, domain.Unit] = {}
         self._admins: dict[str, domain.AdminUser] = {}
         self._credentials: dict[tuple[domain.AccountKind, str], domain.Credentials] = {}
+        # Login limits by (scope, slot): an account slot's last use (epoch s), an address minute's count.
+        self._slots: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
 
     def _secrets(self, kind: domain.AccountKind, key: str) -> domain.Credentials:
@@ -170,24 +172,61 @@ class InMemoryPeopleRepository:
             admin = self._admins.get(username)
             return None if admin is None else domain.AdminAccount(admin, self._secrets("admin", username))
 
-    def record_login_failure(
-        self, credentials: domain.Credentials, max_failures: int, lockout_s: int, now_epoch: int
-    ) -> None:
-        failures = credentials.failed_logins + 1
+    def set_password(self, kind: domain.AccountKind, key: str, password_hash: str) -> int:
         with self._lock:
-            stored = self._secrets(credentials.kind, credentials.key)
-            if failures >= max_failures:
-                stored = replace(stored, failed_logins=0, locked_until=now_epoch + lockout_s)
-            else:
-                stored = replace(stored, failed_logins=failures)
-            self._credentials[credentials.kind, credentials.key] = stored
+            version = self._bump_version(kind, key)
+            self._credentials[kind, key] = replace(self._secrets(kind, key), password_hash=password_hash)
+            return version
 
-    def clear_login_failures(self, credentials: domain.Credentials) -> None:
-        if not credentials.failed_logins and not credentials.locked_until:
-            return
+    def revoke_tokens(self, kind: domain.AccountKind, key: str) -> int:
         with self._lock:
-            stored = self._secrets(credentials.kind, credentials.key)
-            self._credentials[credentials.kind, credentials.key] = replace(stored, failed_logins=0, locked_until=0)
+            return self._bump_version(kind, key)
+
+    def _bump_version(self, kind: domain.AccountKind, key: str) -> int:
+        """Token version + 1 of an existing account (under the lock); ConditionFailed when there is none."""
+        if kind == "employee" and key in self._employees:
+            employee = self._employees[key]
+            self._employees[key] = replace(employee, token_version=employee.token_version + 1)
+            return employee.token_version + 1
+        if kind == "admin" and key in self._admins:
+            admin = self._admins[key]
+            self._admins[key] = replace(admin, token_version=admin.token_version + 1)
+            return admin.token_version + 1
+        raise ConditionFailed("dynamodb")
+
+    # --- login limits --------------------------------------------------------------------------------
+
+    def claim_login_attempt(self, scope: str, limit: int, window_s: int, now_epoch: int) -> domain.AttemptClaim:
+        with self._lock:
+            used = [self._slots.get((scope, str(i)), 0) for i in range(limit)]
+            for i, used_at in enumerate(used):
+                if used_at <= now_epoch - window_s:
+                    self._slots[scope, str(i)] = now_epoch
+                    return domain.AttemptClaim(str(i))
+            return domain.AttemptClaim(None, max(1, min(used) + window_s - now_epoch))
+
+    def release_login_attempt(self, scope: str, slot: str) -> None:
+        with self._lock:
+            self._slots[scope, slot] = 0
+
+    def clear_login_attempts(self, scope: str) -> None:
+        with self._lock:
+            for key in [k for k in self._slots if k[0] == scope]:
+                self._slots[key] = 0
+
+    def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> domain.AttemptClaim:
+        minute = now_epoch // 60
+        key = (f"ip#{address}", f"m{minute}")
+        with self._lock:
+            if self._slots.get(key, 0) >= limit:
+                return domain.AttemptClaim(None, (minute + 1) * 60 - now_epoch)
+            self._slots[key] = self._slots.get(key, 0) + 1
+            return domain.AttemptClaim(key[1])
+
+    def release_address_attempt(self, address: str, slot: str) -> None:
+        with self._lock:
+            key = (f"ip#{address}", slot)
+            self._slots[key] = self._slots.get(key, 0) - 1
 
     # --- face state ----------------------------------------------------------------------------------
 

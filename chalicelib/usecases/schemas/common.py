@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from chalicelib.auth.passwords import MIN_PASSWORD_LENGTH
+from chalicelib.auth.strength import MIN_LENGTH
 from chalicelib.domain.people import DEVICE_PATTERN, NIP_PATTERN
 from chalicelib.errors import ValidationError
 
@@ -106,8 +106,9 @@ def _device(value: str) -> str:
 
 
 def _password(value: str) -> str:
-    if not MIN_PASSWORD_LENGTH <= len(value) <= 128:
-        raise invalid("8 to 128 characters", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+    """A new password's shape only; the use case applies the rule (400 WEAK_PASSWORD, chalicelib.auth.strength)."""
+    if not 1 <= len(value) <= 128:
+        raise invalid("1 to 128 characters", "Kata sandi wajib diisi, paling banyak 128 karakter.")
     return value
 
 
@@ -135,9 +136,13 @@ DeviceId = Annotated[
 ]
 Password = Annotated[
     str,
-    _not_a_string("8 to 128 characters", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter."),
+    _not_a_string("1 to 128 characters", "Kata sandi wajib diisi, paling banyak 128 karakter."),
     AfterValidator(_password),
-    Field(json_schema_extra={"minLength": MIN_PASSWORD_LENGTH, "maxLength": 128}),
+    Field(
+        json_schema_extra={"minLength": MIN_LENGTH, "maxLength": 128},
+        description="At least 10 characters, not common, without the NIP or user name or a run like 12345/aaaaa "
+        "(else 400 WEAK_PASSWORD).",
+    ),
 ]
 
 

@@ -59,6 +59,21 @@ class EmployeeToken(Result):
     expires_at: InstantText
 
 
+class ChangePasswordRequest(Request):
+    current_password: Text128
+    new_password: Password
+
+
+class SessionToken(Result):
+    token: str = Field(description="The caller's new bearer token: every earlier token of the account has ended.")
+    expires_at: InstantText
+
+
+class AccountUnlocked(Result):
+    account: str = Field(description="The NIP or user name whose failed logins were forgotten.")
+    locked: Literal[False]
+
+
 class ActivationCode(Result):
     activation_code: str = Field(description="One-time code; shown once, only its hash is stored.")
     expires_at: InstantText

@@ -7,11 +7,13 @@ tests/functional/test_people_store.py. Nothing here depends on how the repositor
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
 
-from chalicelib.domain.people import AdminUser, Credentials, Employee, Member, Unit
+from chalicelib.domain.people import AccountKind, AdminUser, AttemptClaim, Credentials, Employee, Member, Unit
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.people import PeopleRepository
 
@@ -187,31 +189,94 @@ class PeopleRepositoryContract:
             repo.create_admin("budi", "hash-x", "super_admin", set())
         assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1", "U2"}))
 
+    def test_a_scope_has_limit_slots_per_window_given_back_by_a_success(self, repo: PeopleRepository) -> None:
+        # WHEN three attempts of an account are claimed with a limit of 3 per 900 s, THEN each gets its own slot
+        claims = [repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + i) for i in range(3)]
+        assert sorted(c.slot for c in claims if c.slot is not None) == ["0", "1", "2"]
+        # AND the fourth is refused until the first slot frees, while another scope is untouched
+        refused = repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + 10)
+        assert (refused.slot, refused.retry_after_s) == (None, 890)
+        assert repo.claim_login_attempt("admin#" + NIP, 3, 900, NOW + 10).granted
+        # WHEN one slot is given back (a success), THEN exactly one more attempt is granted
+        repo.release_login_attempt("employee#" + NIP, "1")
+        assert repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + 11).slot == "1"
+        assert not repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + 12).granted
+        # WHEN the window of the oldest slot has passed, THEN it frees by itself, and only it
+        assert repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + 900).slot == "0"
+        assert not repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + 900).granted
+        # WHEN the scope is cleared (an unlock), THEN every slot is free again
+        repo.clear_login_attempts("employee#" + NIP)
+        again = [repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + 901) for _ in range(4)]
+        assert [c.granted for c in again] == [True, True, True, False]
+
+    def test_racing_claims_never_exceed_the_limit(self, repo: PeopleRepository) -> None:
+        # WHEN 40 logins of one account claim an attempt at the same moment with a limit of 5
+        barrier = threading.Barrier(40)
+
+        def claim(_: int) -> AttemptClaim:
+            barrier.wait()
+            return repo.claim_login_attempt("admin#budi", 5, 900, NOW)
+
+        with ThreadPoolExecutor(max_workers=40) as pool:
+            claims = list(pool.map(claim, range(40)))
+        # THEN exactly 5 are granted, each a different slot, and the rest told when to come back
+        granted = [c.slot for c in claims if c.slot is not None]
+        assert sorted(granted) == ["0", "1", "2", "3", "4"]
+        assert {c.retry_after_s for c in claims if c.slot is None} == {900}
+
+    def test_an_address_counts_attempts_per_minute(self, repo: PeopleRepository) -> None:
+        minute = (NOW // 60) * 60
+        # WHEN three attempts from one address are counted with a limit of 3, THEN the fourth is refused until
+        # the next minute, and another address is untouched
+        claims = [repo.claim_address_attempt("10.0.0.1", 3, minute + i) for i in range(3)]
+        assert all(c.granted for c in claims)
+        assert repo.claim_address_attempt("10.0.0.1", 3, minute + 20) == AttemptClaim(None, 40)
+        assert repo.claim_address_attempt("10.0.0.2", 3, minute + 20).granted
+        # WHEN one is taken back (a success), THEN one more is counted
+        slot = claims[0].slot
+        assert slot is not None
+        repo.release_address_attempt("10.0.0.1", slot)
+        assert repo.claim_address_attempt("10.0.0.1", 3, minute + 30).granted
+        assert not repo.claim_address_attempt("10.0.0.1", 3, minute + 30).granted
+        # AND the next minute starts from nothing
+        assert repo.claim_address_attempt("10.0.0.1", 3, minute + 60).granted
+
+    def test_racing_attempts_of_an_address_never_exceed_the_limit(self, repo: PeopleRepository) -> None:
+        barrier = threading.Barrier(30)
+
+        def claim(_: int) -> bool:
+            barrier.wait()
+            return repo.claim_address_attempt("10.0.0.9", 10, NOW).granted
+
+        with ThreadPoolExecutor(max_workers=30) as pool:
+            assert sum(pool.map(claim, range(30))) == 10
+
     @pytest.mark.parametrize("kind", ["employee", "admin"])
-    def test_failed_logins_count_up_to_a_lock_and_a_success_clears_them(
-        self, repo: PeopleRepository, kind: str
-    ) -> None:
+    def test_a_new_password_or_a_revocation_ends_the_sessions(self, repo: PeopleRepository, kind: AccountKind) -> None:
         # GIVEN an account of each kind
         repo.put_employee(employee())
+        repo.bind_device(NIP, PHONE, "hash-1")
         repo.create_admin("budi", "hash-b", "unit_admin", set())
+        key = NIP if kind == "employee" else "budi"
 
-        def credentials() -> Credentials:
+        def version() -> int:
+            holder = repo.get_employee(NIP) if kind == "employee" else repo.get_admin("budi")
+            assert holder is not None
+            return holder.token_version
+
+        def password_hash() -> str | None:
             account = repo.employee_account(NIP) if kind == "employee" else repo.admin_account("budi")
             assert account is not None
-            return account.credentials
+            return account.credentials.password_hash
 
-        # WHEN logins fail below the limit of 3, THEN each is counted and nothing is locked
-        for count in (1, 2):
-            repo.record_login_failure(credentials(), 3, 900, NOW)
-            assert (credentials().failed_logins, credentials().locked_until) == (count, 0)
-        # WHEN the third fails, THEN the account is locked for the lockout and the count restarts
-        repo.record_login_failure(credentials(), 3, 900, NOW)
-        assert (credentials().failed_logins, credentials().locked_until) == (0, NOW + 900)
-        # WHEN a later login fails once and the next succeeds, THEN both counters are cleared
-        repo.record_login_failure(credentials(), 3, 900, NOW + 1000)
-        assert (credentials().failed_logins, credentials().locked_until) == (1, NOW + 900)
-        repo.clear_login_failures(credentials())
-        assert (credentials().failed_logins, credentials().locked_until) == (0, 0)
-        # AND the other kind's account is untouched
-        other = repo.admin_account("budi") if kind == "employee" else repo.employee_account(NIP)
-        assert other is not None and (other.credentials.failed_logins, other.credentials.locked_until) == (0, 0)
+        # WHEN the password is set, THEN it is stored and the token version moves on
+        assert repo.set_password(kind, key, "hash-new") == 1
+        assert (password_hash(), version()) == ("hash-new", 1)
+        # WHEN the sessions are revoked, THEN the version moves on again and the password stays
+        assert repo.revoke_tokens(kind, key) == 2
+        assert (password_hash(), version()) == ("hash-new", 2)
+        # AND an unknown account is refused
+        with pytest.raises(ConditionFailed):
+            repo.set_password(kind, "199912312020121001" if kind == "employee" else "ghost", "h")
+        with pytest.raises(ConditionFailed):
+            repo.revoke_tokens(kind, "199912312020121001" if kind == "employee" else "ghost")

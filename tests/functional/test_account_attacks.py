@@ -1,0 +1,225 @@
+"""Attacks on accounts and sessions through the real app with moto (API.md "Accounts and sessions"): parallel
+password and activation-code guessing, a burst from one address, sessions that must end at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from chalice.local import LocalGateway
+
+from chalicelib.auth import passwords
+from chalicelib.domain.people import Employee
+from chalicelib.settings import load_settings
+from chalicelib.store.people import DynamoPeopleRepository
+from tests.functional.conftest import Api
+from tests.functional.test_auth import DEVICE, NIP, activate, seed
+
+PASSWORD = "rahasia-123"  # the employee's (test_auth.activate)
+
+
+class KdfRuns:
+    """Counts every scrypt run in the app (the real KDF still runs)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def take(self) -> int:
+        with self.lock:
+            taken, self.count = self.count, 0
+            return taken
+
+
+@pytest.fixture
+def kdf(monkeypatch: pytest.MonkeyPatch) -> KdfRuns:
+    runs = KdfRuns()
+    derive = passwords._derive
+
+    def counted(secret: str, salt: bytes, params: passwords.KdfParams) -> bytes:
+        with runs.lock:
+            runs.count += 1
+        return derive(secret, salt, params)
+
+    monkeypatch.setattr(passwords, "_derive", counted)
+    return runs
+
+
+@pytest.fixture
+def limits(api: Api, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+    """The production limit of 5 per account, and the address limit out of the way (every request of the test
+    client comes from 127.0.0.1)."""
+    monkeypatch.setenv("SMART_LOGIN_MAX_FAILURES", "5")
+    monkeypatch.setenv("SMART_LOGIN_ADDRESS_MAX_FAILURES", "10000")
+    load_settings.cache_clear()
+    yield api
+    load_settings.cache_clear()
+
+
+def login(api: Api, password: str, nip: str = NIP) -> Any:
+    return api.call("POST", "/v1/auth/login", {"nip": nip, "password": password, "device_id": DEVICE})
+
+
+def codes(answers: list[Any]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for answer in answers:
+        code = "ok" if answer.status == 200 else answer.body["error"]["code"]
+        found[code] = found.get(code, 0) + 1
+    return found
+
+
+def test_sixty_parallel_passwords_evaluate_five_and_the_right_one_gets_no_token(limits: Api, kdf: KdfRuns) -> None:
+    api = limits
+    # GIVEN an activated employee
+    seed()
+    activate(api, api.admin_token())
+    kdf.take()
+    # WHEN 60 wrong passwords race, and the right one is sent while they are still arriving
+    barrier = threading.Barrier(60)
+
+    def guess(i: int) -> Any:
+        barrier.wait()
+        return login(api, f"tebakan-{i:02d}-x")
+
+    with ThreadPoolExecutor(max_workers=61) as pool:
+        wrong = [pool.submit(guess, i) for i in range(60)]
+        while sum(f.done() for f in wrong) < 10:  # the five slots are taken before ten answers are out
+            time.sleep(0.005)
+        right = pool.submit(login, api, PASSWORD)
+        answers = [f.result() for f in wrong]
+        correct = right.result()
+    # THEN exactly five were evaluated, the rest refused with Retry-After, and the right password got no token
+    assert codes(answers) == {"INVALID_CREDENTIALS": 5, "RATE_LIMITED": 55}
+    assert kdf.take() == 5
+    assert correct.status == 429 and "token" not in correct.body
+    assert correct.body["error"]["code"] == "RATE_LIMITED" and 0 < int(correct.headers["Retry-After"]) <= 900
+
+
+def test_eighty_parallel_activation_guesses_evaluate_five(limits: Api, kdf: KdfRuns) -> None:
+    api = limits
+    # GIVEN an employee with an activation code
+    seed()
+    code = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=api.admin_token())
+    assert code.status == 201
+    real = code.body["activation_code"]
+    kdf.take()
+
+    def guess(i: int) -> Any:
+        body = {"nip": NIP, "activation_code": f"{i:08d}", "password": PASSWORD, "device_id": DEVICE}
+        return api.call("POST", "/v1/auth/activate", body)
+
+    # WHEN 80 codes race (none of them the real one)
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(guess, [i for i in range(81) if f"{i:08d}" != real][:80]))
+    # THEN five were evaluated, and the real code is refused during the lock
+    assert codes(answers) == {"INVALID_CREDENTIALS": 5, "RATE_LIMITED": 75}
+    assert kdf.take() == 5
+    body = {"nip": NIP, "activation_code": real, "password": PASSWORD, "device_id": DEVICE}
+    assert api.call("POST", "/v1/auth/activate", body).status == 429
+    # WHEN a super admin unlocks the employee, THEN the real code works at once
+    unlocked = api.call("POST", f"/v1/admin/employees/{NIP}/unlock", token=api.admin_token())
+    assert unlocked.status == 200 and unlocked.body == {"account": NIP, "locked": False}
+    assert api.call("POST", "/v1/auth/activate", body).status == 200
+
+
+def test_one_address_bursting_failed_logins_is_refused_after_thirty(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN an activated employee
+    seed()
+    activate(api, api.admin_token())
+    # WHEN one address sends 40 failed logins at once for 40 different NIPs (none locked by its own count)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda i: login(api, "salah-sekali", f"1999123120201210{i:02d}"), range(40)))
+    # THEN 30 are evaluated and 10 refused; the same address is refused for its right password too
+    assert codes(answers) == {"INVALID_CREDENTIALS": 30, "RATE_LIMITED": 10}
+    refused = login(api, PASSWORD)
+    if refused.status == 429:  # not at the turn of a minute
+        assert 0 < int(refused.headers["Retry-After"]) <= 60
+    # AND another address is not held back by it
+    monkeypatch.setattr(LocalGateway, "LOCAL_SOURCE_IP", "10.1.2.3")
+    assert login(api, PASSWORD).status == 200
+
+
+def test_unlocking_is_for_super_admins_and_known_accounts(api: Api) -> None:
+    seed()
+    admin = api.admin_token()
+    unit_admin = api.unit_admin_token(admin, "U1")
+    assert api.call("POST", f"/v1/admin/employees/{NIP}/unlock", token=unit_admin).status == 403
+    assert api.call("POST", "/v1/admin/employees/199912312020121009/unlock", token=admin).status == 404
+    assert api.call("POST", "/v1/admin/users/ghost/unlock", token=admin).status == 404
+    unlocked = api.call("POST", "/v1/admin/users/ops-u1/unlock", token=admin)
+    assert unlocked.status == 200 and unlocked.body == {"account": "ops-u1", "locked": False}
+
+
+def test_logout_ends_the_token_at_once(api: Api) -> None:
+    seed()
+    token = activate(api, api.admin_token())
+    assert api.call("GET", "/v1/me", token=token).status == 200
+    out = api.call("POST", "/v1/auth/logout", token=token)
+    assert out.status == 204 and out.body == ""
+    after = api.call("GET", "/v1/me", token=token)
+    assert after.status == 401 and after.body["error"]["code"] == "UNAUTHENTICATED"
+    assert api.call("POST", "/v1/auth/logout", token=token).status == 401
+    # AND an admin's logout ends the admin's token
+    admin = api.admin_token()
+    assert api.call("POST", "/v1/auth/logout", token=admin).status == 204
+    assert api.call("GET", "/v1/admin/units", token=admin).status == 401
+
+
+def test_a_password_change_ends_every_other_token(api: Api) -> None:
+    # GIVEN two tokens of the employee on the bound phone
+    seed()
+    first = activate(api, api.admin_token())
+    second = login(api, PASSWORD).body["token"]
+    # WHEN the new password is weak, THEN 400 WEAK_PASSWORD in Indonesian and nothing changes
+    weak = api.call(
+        "POST", "/v1/me/password", {"current_password": PASSWORD, "new_password": "rahasia123"}, token=first
+    )
+    assert weak.status == 400 and weak.body["error"]["code"] == "WEAK_PASSWORD"
+    assert weak.body["error"]["details"] == {"new_password": "common"}
+    assert "Kata sandi" in weak.body["error"]["message"]
+    # WHEN the current password is wrong, THEN 401
+    body = {"current_password": "salah-sekali", "new_password": "kopi-susu-sore"}
+    assert api.call("POST", "/v1/me/password", body, token=first).status == 401
+    # WHEN it is changed
+    body = {"current_password": PASSWORD, "new_password": "kopi-susu-sore"}
+    changed = api.call("POST", "/v1/me/password", body, token=first)
+    assert changed.status == 200, changed.body
+    # THEN every earlier token stops at once, the answered one works, and only the new password logs in
+    for old in (first, second):
+        assert api.call("GET", "/v1/me", token=old).status == 401
+    assert api.call("GET", "/v1/me", token=changed.body["token"]).status == 200
+    assert login(api, PASSWORD).status == 401
+    assert login(api, "kopi-susu-sore").status == 200
+
+
+def test_weak_passwords_are_refused_at_activation_and_admin_creation(api: Api) -> None:
+    seed()
+    admin = api.admin_token()
+    code = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=admin).body["activation_code"]
+    for weak, reason in (("pendek", "too_short"), (f"aku{NIP}", "contains_identity"), ("sayang12345", "common")):
+        body = {"nip": NIP, "activation_code": code, "password": weak, "device_id": DEVICE}
+        answer = api.call("POST", "/v1/auth/activate", body)
+        assert answer.status == 400 and answer.body["error"] == {
+            "code": "WEAK_PASSWORD",
+            "message": answer.body["error"]["message"],
+            "details": {"password": reason},
+        }
+    user = {"username": "operator", "password": "operator-kantor", "role": "super_admin"}
+    answer = api.call("POST", "/v1/admin/users", user, token=admin)
+    assert answer.status == 400 and answer.body["error"]["details"] == {"password": "contains_identity"}
+
+
+def test_a_deactivated_employees_token_is_refused_at_once(api: Api) -> None:
+    seed()
+    token = activate(api, api.admin_token())
+    assert api.call("GET", "/v1/me", token=token).status == 200
+    # WHEN SIMPEG (or an admin) deactivates the employee
+    DynamoPeopleRepository().put_employee(Employee(nip=NIP, nama="Asep Saepudin", unor_id="U1", active=False))
+    # THEN the token is refused on every endpoint it could use
+    for method, path in (("GET", "/v1/me"), ("GET", "/v1/attendance/me"), ("POST", "/v1/me/password")):
+        refused = api.call(method, path, {"current_password": PASSWORD, "new_password": "kopi-susu-sore"}, token=token)
+        assert refused.status == 403 and refused.body["error"]["code"] == "ACCOUNT_INACTIVE", (path, refused.body)

@@ -1,0 +1,290 @@
+"""Logins within their limits, on the in-memory twins: how many secrets are ever evaluated (counted as KDF runs),
+what unknown accounts cost, password changes, logout and unlocking."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.auth import passwords
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import (
+    AccountInactiveError,
+    ForbiddenError,
+    InvalidCredentialsError,
+    NotFoundError,
+    RateLimitedError,
+    SmartError,
+    UnauthenticatedError,
+    WeakPasswordError,
+)
+from chalicelib.settings import Settings, build_settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import auth
+from chalicelib.usecases.schemas.core import (
+    ActivateRequest,
+    AdminLoginRequest,
+    ChangePasswordRequest,
+    EmployeeLoginRequest,
+)
+
+NIP = "198501012010011001"
+UNKNOWN_NIP = "199912312020121009"
+NEW_HIRE = "199002022015032002"  # known, never activated: no password yet
+PHONE = "android-0001-aaaa"
+PASSWORD = "kopi-hitam-pagi"
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+SETTINGS: Settings = build_settings({})  # 5 failures per 15 minutes, 30 per address a minute
+SUPER = Principal("root", "super_admin")
+
+
+@dataclass
+class KdfRuns:
+    """Every scrypt run of the test, with its cost parameters (the real KDF still runs)."""
+
+    params: list[tuple[int, int, int]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self) -> list[tuple[int, int, int]]:
+        with self.lock:
+            taken, self.params = self.params, []
+            return taken
+
+
+@pytest.fixture
+def kdf(monkeypatch: pytest.MonkeyPatch) -> KdfRuns:
+    runs = KdfRuns()
+    derive = passwords._derive
+
+    def counted(secret: str, salt: bytes, params: passwords.KdfParams) -> bytes:
+        with runs.lock:
+            runs.params.append((params.n, params.r, params.p))
+        return derive(secret, salt, params)
+
+    monkeypatch.setattr(passwords, "_derive", counted)
+    return runs
+
+
+@pytest.fixture
+def people(repos: Repositories) -> Repositories:
+    """An activated employee (password PASSWORD, phone PHONE), a new hire with a live activation code
+    `12345678`, and the admin `budi` (password PASSWORD)."""
+    repos.people.put_employee(Employee(NIP, "Asep", "U1"))
+    repos.people.bind_device(NIP, PHONE, passwords.hash_secret(PASSWORD))
+    repos.people.put_employee(Employee(NEW_HIRE, "Euis", "U1"))
+    expires = int((NOW + timedelta(days=1)).timestamp())
+    repos.people.set_activation(NEW_HIRE, passwords.hash_secret("12345678"), expires)
+    repos.people.create_admin("budi", passwords.hash_secret(PASSWORD), "unit_admin", {"U1"})
+    repos.people.create_admin("root", passwords.hash_secret(PASSWORD), "super_admin", set())
+    return repos
+
+
+def login(nip: str, password: str, at: datetime = NOW, source: str | None = "10.0.0.1") -> str:
+    request = EmployeeLoginRequest(nip=nip, password=password, device_id=PHONE)
+    return auth.employee_login(request, SETTINGS, at, source).token
+
+
+def admin_login(username: str, password: str, at: datetime = NOW, source: str | None = "10.0.0.1") -> str:
+    return auth.admin_login(AdminLoginRequest(username=username, password=password), SETTINGS, at, source).token.token
+
+
+def activate(
+    nip: str, code: str, password: str = "kopi-susu-sore", at: datetime = NOW, source: str = "10.0.0.1"
+) -> str:
+    request = ActivateRequest(nip=nip, activation_code=code, password=password, device_id="android-0002-bbbb")
+    return auth.activate(request, SETTINGS, at, source).token
+
+
+def answer(attempt: Callable[[], object]) -> str:
+    """The error code an attempt answers, or "ok"."""
+    try:
+        attempt()
+    except SmartError as exc:
+        return exc.code
+    return "ok"
+
+
+# --- lockout ---------------------------------------------------------------------------------------------
+
+
+def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(people: Repositories, kdf: KdfRuns) -> None:
+    # WHEN five wrong passwords arrive (each from its own address), THEN each is evaluated and refused
+    for i in range(5):
+        assert answer(lambda i=i: login(NIP, f"salah-{i}-xyz", NOW + timedelta(seconds=i), f"10.0.1.{i}")) == (
+            "INVALID_CREDENTIALS"
+        )
+    assert len(kdf.take()) == 5
+    # WHEN the right one follows within the window, THEN it is refused unevaluated, told when to come back
+    with pytest.raises(RateLimitedError) as raised:
+        login(NIP, PASSWORD, NOW + timedelta(seconds=60))
+    assert raised.value.retry_after_s == 900 - 60
+    assert kdf.take() == []
+    # WHEN the window of the first failure has passed, THEN the lock lifts by itself
+    assert login(NIP, PASSWORD, NOW + timedelta(seconds=900))
+
+
+def test_a_success_does_not_count_and_failures_age_out(people: Repositories) -> None:
+    # GIVEN four failures, then a success
+    for _ in range(4):
+        assert answer(lambda: login(NIP, "salah-sekali", NOW)) == "INVALID_CREDENTIALS"
+    assert login(NIP, PASSWORD, NOW)
+    # THEN one more failure is evaluated, and the sixth attempt within the window is refused
+    assert answer(lambda: login(NIP, "salah-sekali", NOW)) == "INVALID_CREDENTIALS"
+    assert answer(lambda: login(NIP, PASSWORD, NOW + timedelta(seconds=899))) == "RATE_LIMITED"
+
+
+def test_sixty_parallel_guesses_evaluate_five(people: Repositories, kdf: KdfRuns) -> None:
+    # WHEN 60 wrong passwords race from 60 addresses
+    barrier = threading.Barrier(60)
+
+    def guess(i: int) -> str:
+        barrier.wait()
+        return answer(lambda: login(NIP, f"tebakan-{i:02d}-x", NOW, f"10.0.2.{i}"))
+
+    with ThreadPoolExecutor(max_workers=60) as pool:
+        answers = list(pool.map(guess, range(60)))
+    # THEN exactly five were evaluated and refused, the other 55 refused unevaluated
+    assert sorted(set(answers)) == ["INVALID_CREDENTIALS", "RATE_LIMITED"]
+    assert answers.count("INVALID_CREDENTIALS") == 5 and answers.count("RATE_LIMITED") == 55
+    assert len(kdf.take()) == 5
+    # AND the right password is refused too
+    assert answer(lambda: login(NIP, PASSWORD)) == "RATE_LIMITED"
+
+
+def test_activation_codes_share_the_limit(people: Repositories, kdf: KdfRuns) -> None:
+    # WHEN 80 activation codes are guessed in parallel
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        guesses = pool.map(lambda i: answer(lambda: activate(NEW_HIRE, f"{i:08d}", source=f"10.0.3.{i}")), range(80))
+        answers = list(guesses)
+    # THEN five are evaluated, and the right code is refused afterwards
+    assert answers.count("INVALID_CREDENTIALS") == 5 and answers.count("RATE_LIMITED") == 75
+    assert len(kdf.take()) == 5
+    assert answer(lambda: activate(NEW_HIRE, "12345678")) == "RATE_LIMITED"
+
+
+def test_an_expired_code_costs_a_kdf_run_and_counts(people: Repositories, kdf: KdfRuns) -> None:
+    late = NOW + timedelta(days=2)
+    assert answer(lambda: activate(NEW_HIRE, "12345678", at=late)) == "INVALID_CREDENTIALS"
+    assert len(kdf.take()) == 1
+
+
+def test_a_weak_new_password_is_refused_before_the_code_is_tried(people: Repositories, kdf: KdfRuns) -> None:
+    for weak in ("pendek", "bismillah123", f"{NEW_HIRE}x", "kopi-12345-x"):
+        assert answer(lambda weak=weak: activate(NEW_HIRE, "12345678", weak)) == "WEAK_PASSWORD"
+    assert kdf.take() == []
+    assert activate(NEW_HIRE, "12345678")
+
+
+def test_one_address_may_fail_thirty_times_a_minute(people: Repositories) -> None:
+    # WHEN 30 logins of 30 unknown NIPs fail from one address within a minute
+    for i in range(30):
+        assert answer(lambda i=i: login(f"1999123120201210{i:02d}", "salah-sekali", NOW)) == "INVALID_CREDENTIALS"
+    # THEN the address is refused for the rest of the minute, whoever it names, and others are not
+    assert answer(lambda: login(NIP, PASSWORD, NOW + timedelta(seconds=10))) == "RATE_LIMITED"
+    assert login(NIP, PASSWORD, NOW + timedelta(seconds=10), "10.0.0.2")
+    assert login(NIP, PASSWORD, NOW + timedelta(seconds=60))
+
+
+# --- unknown accounts --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("nip", [UNKNOWN_NIP, NEW_HIRE])
+def test_unknown_or_unactivated_employees_cost_what_a_known_one_does(
+    people: Repositories, kdf: KdfRuns, nip: str
+) -> None:
+    # WHEN a wrong password is tried for a known, activated employee and for the other
+    assert answer(lambda: login(NIP, "salah-sekali")) == "INVALID_CREDENTIALS"
+    known = kdf.take()
+    assert answer(lambda: login(nip, "salah-sekali")) == "INVALID_CREDENTIALS"
+    # THEN both ran the KDF once with the same cost
+    assert kdf.take() == known == [(2**14, 8, 1)]
+    # AND the other is locked by the same accounting after five failures
+    for _ in range(4):
+        assert answer(lambda: login(nip, "salah-sekali")) == "INVALID_CREDENTIALS"
+    assert answer(lambda: login(nip, "salah-sekali")) == "RATE_LIMITED"
+
+
+def test_unknown_admins_cost_what_a_known_one_does(people: Repositories, kdf: KdfRuns) -> None:
+    assert answer(lambda: admin_login("budi", "salah-sekali")) == "INVALID_CREDENTIALS"
+    known = kdf.take()
+    assert answer(lambda: admin_login("ghost", "salah-sekali")) == "INVALID_CREDENTIALS"
+    assert kdf.take() == known == [(2**14, 8, 1)]
+    for _ in range(4):
+        admin_login_answer = answer(lambda: admin_login("ghost", "salah-sekali"))
+        assert admin_login_answer == "INVALID_CREDENTIALS"
+    assert answer(lambda: admin_login("ghost", "salah-sekali")) == "RATE_LIMITED"
+
+
+# --- unlocking ----------------------------------------------------------------------------------------
+
+
+def test_a_super_admin_unlocks_an_account(people: Repositories) -> None:
+    # GIVEN locked employee and admin accounts
+    for _ in range(5):
+        answer(lambda: login(NIP, "salah-sekali"))
+        answer(lambda: admin_login("budi", "salah-sekali"))
+    assert answer(lambda: login(NIP, PASSWORD)) == answer(lambda: admin_login("budi", PASSWORD)) == "RATE_LIMITED"
+    # WHEN a unit admin tries to unlock, or names nobody, THEN it is refused
+    with pytest.raises(ForbiddenError):
+        auth.unlock(Principal("budi", "unit_admin", frozenset({"U1"})), "employee", NIP)
+    with pytest.raises(NotFoundError):
+        auth.unlock(SUPER, "admin", "ghost")
+    # WHEN the super admin unlocks both, THEN the right passwords work at once
+    auth.unlock(SUPER, "employee", NIP)
+    auth.unlock(SUPER, "admin", "budi")
+    assert login(NIP, PASSWORD) and admin_login("budi", PASSWORD)
+
+
+# --- sessions -----------------------------------------------------------------------------------------------
+
+
+def bearer(token: str) -> str:
+    return f"Bearer {token}"
+
+
+def test_changing_the_password_ends_every_other_session(people: Repositories) -> None:
+    # GIVEN two tokens of the employee
+    first, second = login(NIP, PASSWORD), login(NIP, PASSWORD)
+    caller = auth.authenticate(bearer(first), SETTINGS, NOW)
+    # WHEN the current password is wrong, or the new one weak, THEN nothing changes
+    wrong = ChangePasswordRequest(current_password="salah-sekali", new_password="kopi-susu-sore")
+    with pytest.raises(InvalidCredentialsError):
+        auth.change_password(caller, wrong, SETTINGS, NOW, "10.0.0.1")
+    weak = ChangePasswordRequest(current_password=PASSWORD, new_password=f"aku-{NIP}")
+    with pytest.raises(WeakPasswordError):
+        auth.change_password(caller, weak, SETTINGS, NOW, "10.0.0.1")
+    assert auth.authenticate(bearer(second), SETTINGS, NOW)
+    # WHEN it is changed
+    change = ChangePasswordRequest(current_password=PASSWORD, new_password="kopi-susu-sore")
+    renewed = auth.change_password(caller, change, SETTINGS, NOW, "10.0.0.1")
+    # THEN both earlier tokens end at once, the answered one works, and so does the new password only
+    for old in (first, second):
+        with pytest.raises(UnauthenticatedError):
+            auth.authenticate(bearer(old), SETTINGS, NOW)
+    assert auth.authenticate(bearer(renewed.token), SETTINGS, NOW).device_id == PHONE
+    assert answer(lambda: login(NIP, PASSWORD)) == "INVALID_CREDENTIALS"
+    assert login(NIP, "kopi-susu-sore")
+
+
+def test_an_admin_changes_their_password_and_logs_out(people: Repositories) -> None:
+    token = admin_login("budi", PASSWORD)
+    caller = auth.authenticate(bearer(token), SETTINGS, NOW)
+    change = ChangePasswordRequest(current_password=PASSWORD, new_password="Operator-Baru-2026")
+    renewed = auth.change_password(caller, change, SETTINGS, NOW, None).token
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(bearer(token), SETTINGS, NOW)
+    auth.logout(auth.authenticate(bearer(renewed), SETTINGS, NOW))
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(bearer(renewed), SETTINGS, NOW)
+
+
+def test_a_deactivated_employee_is_refused_at_once(people: Repositories) -> None:
+    token = login(NIP, PASSWORD)
+    people.people.put_employee(Employee(NIP, "Asep", "U1", active=False))
+    with pytest.raises(AccountInactiveError):
+        auth.authenticate(bearer(token), SETTINGS, NOW)
