@@ -77,7 +77,7 @@ AccountKind = Literal["employee", "admin"]
 @dataclass(frozen=True)
 class Credentials:
     """What a login checks of one account, an employee's or an admin's: its secrets (its login limits are kept
-    apart, under `scope`: see `AttemptClaim`).
+    apart, under `login_scope(kind, key)`: see `AttemptClaim`).
 
     Read by the authentication use cases only; never answered, never logged (hashes stay out of `repr`).
     `key` names the account within its kind: an employee's NIP, an admin's user name.
@@ -88,10 +88,6 @@ class Credentials:
     password_hash: str | None = field(default=None, repr=False)
     activation_hash: str | None = field(default=None, repr=False)  # an employee's one-time code, hashed
     activation_expires: int | None = None  # epoch seconds
-
-    @property
-    def scope(self) -> str:
-        return login_scope(self.kind, self.key)
 
 
 def login_scope(kind: AccountKind, key: str) -> str:

@@ -160,7 +160,7 @@ class PeopleRepository(Protocol):
     # --- login limits (LoginGuardModel) ---
 
     def claim_login_attempt(self, scope: str, limit: int, window_s: int, now_epoch: int) -> AttemptClaim:
-        """Take one of the `limit` evaluation slots of `scope` (an account's, `Credentials.scope`); a slot is free
+        """Take one of the `limit` evaluation slots of `scope` (an account's: `login_scope(kind, key)`); a slot is free
         when it was last taken at least `window_s` ago or given back. Atomic: however many callers race, at most
         `limit` claims of a scope succeed in any `window_s` seconds. Refused: seconds until a slot frees."""
         ...

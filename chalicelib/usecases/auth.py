@@ -20,7 +20,15 @@ from functools import partial
 from chalicelib import runtime
 from chalicelib.auth import passwords, strength, tokens
 from chalicelib.auth.tokens import IssuedToken
-from chalicelib.domain.people import AccountKind, Employee, EmployeeAccount, Principal, login_scope
+from chalicelib.domain.people import (
+    Account,
+    AccountKind,
+    Employee,
+    EmployeeAccount,
+    Holder,
+    Principal,
+    login_scope,
+)
 from chalicelib.errors import (
     AccountInactiveError,
     DeviceMismatchError,
@@ -89,20 +97,33 @@ def _secret_matches(secret: str, stored: str | None) -> bool:
     return matches and stored is not None
 
 
+def _password_checked(
+    kind: AccountKind,
+    key: str,
+    account: Account[Holder] | None,
+    password: str,
+    *,
+    source: str | None,
+    settings: Settings,
+    now: datetime,
+) -> Account[Holder]:
+    """The account read for `kind`/`key` once its password proved right within the login limits."""
+    stored = account.credentials.password_hash if account is not None else None
+    verify_guarded(kind, key, partial(_secret_matches, password, stored), source=source, settings=settings, now=now)
+    if account is None:  # pragma: no cover - the dummy hash matches no password
+        raise InvalidCredentialsError()
+    return account
+
+
 # --- admins ------------------------------------------------------------------------------------------
 
 
 def admin_login(
     request: AdminLoginRequest, settings: Settings, now: datetime, source: str | None = None
 ) -> LoginResult:
-    username, password = request.username, request.password
-    account = runtime.people().admin_account(username)
-    stored = account.credentials.password_hash if account is not None else None
-    verify_guarded(
-        "admin", username, partial(_secret_matches, password, stored), source=source, settings=settings, now=now
-    )
-    if account is None:  # pragma: no cover - the dummy hash matches no password
-        raise InvalidCredentialsError()
+    username = request.username
+    read = runtime.people().admin_account(username)
+    account = _password_checked("admin", username, read, request.password, source=source, settings=settings, now=now)
     admin = account.holder
     principal = Principal(admin.username, admin.role, admin.unit_ids, None, admin.token_version)
     return LoginResult(tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now), admin.role)
@@ -161,14 +182,9 @@ def bind_first_phone(
 def employee_login(
     request: EmployeeLoginRequest, settings: Settings, now: datetime, source: str | None = None
 ) -> IssuedToken:
-    nip, password, device_id = request.nip, request.password, request.device_id
-    account = runtime.people().employee_account(nip)
-    stored = account.credentials.password_hash if account is not None else None
-    verify_guarded(
-        "employee", nip, partial(_secret_matches, password, stored), source=source, settings=settings, now=now
-    )
-    if account is None:  # pragma: no cover - the dummy hash matches no password
-        raise InvalidCredentialsError()
+    nip, device_id = request.nip, request.device_id
+    read = runtime.people().employee_account(nip)
+    account = _password_checked("employee", nip, read, request.password, source=source, settings=settings, now=now)
     employee = account.holder
     if not employee.active:
         raise AccountInactiveError()
@@ -194,12 +210,11 @@ def change_password(
     kind, key = _kind(principal), principal.subject
     strength.check_password(request.new_password, (key,), "new_password")
     people = runtime.people()
-    account = people.employee_account(key) if kind == "employee" else people.admin_account(key)
-    if account is None:
-        raise UnauthenticatedError()
-    stored = account.credentials.password_hash
     current = request.current_password
-    verify_guarded(kind, key, partial(_secret_matches, current, stored), source=source, settings=settings, now=now)
+    if kind == "employee":
+        _password_checked(kind, key, people.employee_account(key), current, source=source, settings=settings, now=now)
+    else:
+        _password_checked(kind, key, people.admin_account(key), current, source=source, settings=settings, now=now)
     try:
         version = people.set_password(kind, key, passwords.hash_secret(request.new_password))
     except ConditionFailed as exc:  # pragma: no cover - the account was read just above

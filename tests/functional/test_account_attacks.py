@@ -12,41 +12,19 @@ from typing import Any
 import pytest
 from chalice.local import LocalGateway
 
-from chalicelib.auth import passwords
 from chalicelib.domain.people import Employee
 from chalicelib.settings import load_settings
 from chalicelib.store.people import DynamoPeopleRepository
 from tests.functional.conftest import Api
 from tests.functional.test_auth import DEVICE, NIP, activate, seed
+from tests.unit.auth.kdf_runs import KdfRuns, count_kdf_runs
 
 PASSWORD = "rahasia-123"  # the employee's (test_auth.activate)
 
 
-class KdfRuns:
-    """Counts every scrypt run in the app (the real KDF still runs)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.lock = threading.Lock()
-
-    def take(self) -> int:
-        with self.lock:
-            taken, self.count = self.count, 0
-            return taken
-
-
 @pytest.fixture
 def kdf(monkeypatch: pytest.MonkeyPatch) -> KdfRuns:
-    runs = KdfRuns()
-    derive = passwords._derive
-
-    def counted(secret: str, salt: bytes, params: passwords.KdfParams) -> bytes:
-        with runs.lock:
-            runs.count += 1
-        return derive(secret, salt, params)
-
-    monkeypatch.setattr(passwords, "_derive", counted)
-    return runs
+    return count_kdf_runs(monkeypatch)
 
 
 @pytest.fixture
@@ -94,7 +72,7 @@ def test_sixty_parallel_passwords_evaluate_five_and_the_right_one_gets_no_token(
         correct = right.result()
     # THEN exactly five were evaluated, the rest refused with Retry-After, and the right password got no token
     assert codes(answers) == {"INVALID_CREDENTIALS": 5, "RATE_LIMITED": 55}
-    assert kdf.take() == 5
+    assert len(kdf.take()) == 5
     assert correct.status == 429 and "token" not in correct.body
     assert correct.body["error"]["code"] == "RATE_LIMITED" and 0 < int(correct.headers["Retry-After"]) <= 900
 
@@ -117,7 +95,7 @@ def test_eighty_parallel_activation_guesses_evaluate_five(limits: Api, kdf: KdfR
         answers = list(pool.map(guess, [i for i in range(81) if f"{i:08d}" != real][:80]))
     # THEN five were evaluated, and the real code is refused during the lock
     assert codes(answers) == {"INVALID_CREDENTIALS": 5, "RATE_LIMITED": 75}
-    assert kdf.take() == 5
+    assert len(kdf.take()) == 5
     body = {"nip": NIP, "activation_code": real, "password": PASSWORD, "device_id": DEVICE}
     assert api.call("POST", "/v1/auth/activate", body).status == 429
     # WHEN a super admin unlocks the employee, THEN the real code works at once

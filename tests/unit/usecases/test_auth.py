@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -32,6 +31,7 @@ from chalicelib.usecases.schemas.core import (
     ChangePasswordRequest,
     EmployeeLoginRequest,
 )
+from tests.unit.auth.kdf_runs import KdfRuns, count_kdf_runs
 
 NIP = "198501012010011001"
 UNKNOWN_NIP = "199912312020121009"
@@ -43,31 +43,9 @@ SETTINGS: Settings = build_settings({})  # 5 failures per 15 minutes, 30 per add
 SUPER = Principal("root", "super_admin")
 
 
-@dataclass
-class KdfRuns:
-    """Every scrypt run of the test, with its cost parameters (the real KDF still runs)."""
-
-    params: list[tuple[int, int, int]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def take(self) -> list[tuple[int, int, int]]:
-        with self.lock:
-            taken, self.params = self.params, []
-            return taken
-
-
 @pytest.fixture
 def kdf(monkeypatch: pytest.MonkeyPatch) -> KdfRuns:
-    runs = KdfRuns()
-    derive = passwords._derive
-
-    def counted(secret: str, salt: bytes, params: passwords.KdfParams) -> bytes:
-        with runs.lock:
-            runs.params.append((params.n, params.r, params.p))
-        return derive(secret, salt, params)
-
-    monkeypatch.setattr(passwords, "_derive", counted)
-    return runs
+    return count_kdf_runs(monkeypatch)
 
 
 @pytest.fixture
