@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from chalice.local import LocalGateway
+from chalice.local import LambdaEventConverter
 
 from chalicelib.domain.people import Employee
 from chalicelib.settings import load_settings
@@ -108,16 +108,18 @@ def test_one_address_bursting_failed_logins_is_refused_after_thirty(api: Api, mo
     # GIVEN an activated employee
     seed()
     activate(api, api.admin_token())
-    # WHEN one address sends 40 failed logins at once for 40 different NIPs (none locked by its own count)
+    # WHEN one address sends 40 failed logins at once for 40 different NIPs (none locked by its own count),
+    # all within one minute
+    if time.time() % 60 > 40:
+        time.sleep(60.5 - time.time() % 60)
     with ThreadPoolExecutor(max_workers=20) as pool:
         answers = list(pool.map(lambda i: login(api, "salah-sekali", f"1999123120201210{i:02d}"), range(40)))
     # THEN 30 are evaluated and 10 refused; the same address is refused for its right password too
     assert codes(answers) == {"INVALID_CREDENTIALS": 30, "RATE_LIMITED": 10}
     refused = login(api, PASSWORD)
-    if refused.status == 429:  # not at the turn of a minute
-        assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert refused.status == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
     # AND another address is not held back by it
-    monkeypatch.setattr(LocalGateway, "LOCAL_SOURCE_IP", "10.1.2.3")
+    monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", "10.1.2.3")
     assert login(api, PASSWORD).status == 200
 
 

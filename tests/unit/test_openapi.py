@@ -28,6 +28,7 @@ ROLES_BY_AUTH = {
     "employee_token": {"employee"},
     "admin": {"unit_admin", "super_admin"},
     "super_admin": {"super_admin"},
+    "any": {"employee", "unit_admin", "super_admin"},
 }
 ERROR_REF = "#/components/schemas/Error"
 CODE_IN_TEXT = re.compile(r"`([A-Z][A-Z_]{2,})`")
