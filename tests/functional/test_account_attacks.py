@@ -104,18 +104,22 @@ def test_eighty_parallel_activation_guesses_evaluate_five(limits: Api, kdf: KdfR
     assert api.call("POST", "/v1/auth/activate", body).status == 200
 
 
-def test_one_address_bursting_failed_logins_is_refused_after_thirty(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN an activated employee
+def test_one_address_bursting_failed_logins_is_refused_beyond_its_limit(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an activated employee, and a limit of 5 failed logins per address a minute (30 in production: the
+    # unit tests count those; fewer KDF runs keep this burst within one minute on a loaded machine)
     seed()
     activate(api, api.admin_token())
-    # WHEN one address sends 40 failed logins at once for 40 different NIPs (none locked by its own count),
-    # all within one minute
-    if time.time() % 60 > 40:
+    monkeypatch.setenv("SMART_LOGIN_ADDRESS_MAX_FAILURES", "5")
+    load_settings.cache_clear()
+    if time.time() % 60 > 30:
         time.sleep(60.5 - time.time() % 60)
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        answers = list(pool.map(lambda i: login(api, "salah-sekali", f"1999123120201210{i:02d}"), range(40)))
-    # THEN 30 are evaluated and 10 refused; the same address is refused for its right password too
-    assert codes(answers) == {"INVALID_CREDENTIALS": 30, "RATE_LIMITED": 10}
+    # WHEN one address sends 12 failed logins at once for 12 different NIPs (none locked by its own count)
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(lambda i: login(api, "salah-sekali", f"1999123120201210{i:02d}"), range(12)))
+    # THEN 5 are evaluated and 7 refused; the same address is refused for its right password too
+    assert codes(answers) == {"INVALID_CREDENTIALS": 5, "RATE_LIMITED": 7}
     refused = login(api, PASSWORD)
     assert refused.status == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
     # AND another address is not held back by it
