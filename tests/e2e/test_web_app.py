@@ -231,3 +231,14 @@ def test_app_is_served_same_origin_with_spa_fallback_and_404_for_unknown_assets(
     missing = api.request("GET", "/app/assets/nope-123.js")
     assert missing.status == 404 and missing.error_code() == "NOT_FOUND"
     assert api.get("/v1/health").status == 200
+
+
+def test_the_whole_app_stays_within_its_gzipped_budget() -> None:
+    # UI.md: the whole app, fonts and icons included, at most 250 KB gzipped.
+    import gzip
+
+    app = DIST_DIR / "app"
+    if not (app / "index.html").is_file():
+        pytest.skip("the employee app is not built (`make web`)")
+    total = sum(len(gzip.compress(f.read_bytes(), 9)) for f in app.rglob("*") if f.is_file())
+    assert 0 < total <= 250 * 1024, total
