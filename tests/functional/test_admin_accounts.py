@@ -164,6 +164,10 @@ def test_mfa_setup_confirmation_and_login_with_a_code_used_once(api: Api) -> Non
     assert api.call("POST", "/v1/auth/admin/login", {**login, "otp": fresh}).status == 200
     replay = api.call("POST", "/v1/auth/admin/login", {**login, "otp": fresh})
     assert (replay.status, replay.body["error"]["code"]) == (401, "INVALID_CREDENTIALS")
+    # AND hostile codes answer 4xx with the error body, never 5xx
+    for otp, status in ((123456, 400), ("x" * 5000, 400), ("\u0661\u0662\u0663\u0664\u0665\u0666", 401)):
+        hostile = api.call("POST", "/v1/auth/admin/login", {**login, "otp": otp})
+        assert hostile.status == status and "code" in hostile.body["error"], otp
     # WHEN budi loses the phone, THEN only a super admin can turn MFA off (never on), and budi logs in without
     assert api.call("PATCH", "/v1/admin/users/budi", {"mfa_enabled": True}, token=root).status == 400
     reset = api.call("PATCH", "/v1/admin/users/budi", {"mfa_enabled": False}, token=root)
