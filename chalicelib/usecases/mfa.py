@@ -40,6 +40,7 @@ def require_set_up(principal: Principal, settings: Settings) -> None:
 
 
 def _account(principal: Principal) -> AdminAccount:
+    """The calling admin with their credentials (the pending or confirmed secret: never kept on a principal)."""
     require_admin(principal)
     account = runtime.people().admin_account(principal.subject)
     if account is None:  # pragma: no cover - authenticate read the same admin an instant ago
@@ -49,8 +50,9 @@ def _account(principal: Principal) -> AdminAccount:
 
 def start_setup(principal: Principal) -> MfaSetup:
     """A new secret for the calling admin's authenticator app (409 CONFLICT when MFA is already on)."""
-    account = _account(principal)
-    if account.holder.mfa_enabled:
+    admin = principal.admin or _account(principal).holder  # the record authenticate read, else read now
+    require_admin(principal)
+    if admin.mfa_enabled:
         raise ConflictError("Verifikasi dua langkah sudah aktif.", {"mfa_enabled": True})
     secret = totp.new_secret()
     runtime.people().start_admin_mfa(principal.subject, secret)
