@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.auth import passwords, totp
 from chalicelib.domain.people import Principal
-from chalicelib.errors import ConflictError, ForbiddenError, InvalidCredentialsError, ValidationError
+from chalicelib.errors import ConflictError, ForbiddenError, InvalidCredentialsError, RateLimitedError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import auth, mfa
@@ -50,12 +50,6 @@ def enable(budi: Principal) -> str:
     return secret
 
 
-def failures(repos: Repositories) -> int:
-    account = repos.people.admin_account("budi")
-    assert account is not None
-    return account.credentials.failed_logins
-
-
 def test_setup_answers_a_secret_and_its_uri_and_a_valid_code_turns_mfa_on(
     budi: Principal, repos: Repositories, settings: Settings
 ) -> None:
@@ -85,29 +79,52 @@ def test_confirming_without_a_setup_is_a_conflict(budi: Principal) -> None:
         mfa.confirm(budi, MfaConfirmRequest(otp="123456"), NOW)
 
 
-def test_once_on_a_login_needs_a_valid_code_and_a_wrong_one_counts_as_a_failure(
-    budi: Principal, repos: Repositories, settings: Settings
-) -> None:
+def test_once_on_a_login_needs_a_valid_code(budi: Principal, settings: Settings) -> None:
     secret = enable(budi)
     later = NOW + timedelta(seconds=60)
-    # WHEN the code is missing, THEN 401 naming the otp, not counted
+    # WHEN the code is missing, THEN 401 naming the otp
     with pytest.raises(InvalidCredentialsError) as missing:
         login(None, settings, later)
-    assert missing.value.details == {"otp": "required"} and failures(repos) == 0
-    # WHEN it is wrong (or from long ago), THEN 401, counted as a failed login
-    for wrong in ("abcdef", code(secret, later - timedelta(minutes=5))):
+    assert missing.value.details == {"otp": "required"}
+    # WHEN it is wrong (or from long ago), THEN 401 naming the otp as invalid
+    for wrong in ("abcdef", "12345", code(secret, later - timedelta(minutes=5))):
         with pytest.raises(InvalidCredentialsError) as refused:
             login(wrong, settings, later)
         assert refused.value.details == {"otp": "invalid"}
-    assert failures(repos) == 2
-    # WHEN the password is wrong, THEN the code is not even looked at
-    with pytest.raises(InvalidCredentialsError):
+    # WHEN the password is wrong, THEN the code is not even looked at (and not spent)
+    with pytest.raises(InvalidCredentialsError) as bad_password:
         auth.admin_login(
             AdminLoginRequest(username="budi", password="salah-sekali", otp=code(secret, later)), settings, later
         )
-    # WHEN the current code is sent (or the previous step's: a phone a little behind), THEN the login succeeds
+    assert bad_password.value.details == {}
+    # WHEN the current code is sent, THEN the login succeeds
+    assert login(code(secret, later), settings, later).role == "unit_admin"
+
+
+def test_wrong_codes_count_towards_the_lockout_and_missing_ones_do_not(budi: Principal, settings: Settings) -> None:
+    limited = replace(settings, login_max_failures=3)
+    secret = enable(budi)
+    later = NOW + timedelta(seconds=60)
+    # WHEN a client sends no code many times, THEN nothing is locked: the right code still logs in
+    for _ in range(5):
+        with pytest.raises(InvalidCredentialsError):
+            login(None, limited, later)
+    login(code(secret, later), limited, later)
+    # WHEN 3 wrong codes are sent (the limit), THEN even the right code of a later step is refused
+    for _ in range(3):
+        with pytest.raises(InvalidCredentialsError):
+            login("000000" if code(secret, later) != "000000" else "111111", limited, later)
+    with pytest.raises(RateLimitedError):
+        login(code(secret, later + timedelta(seconds=30)), limited, later)
+
+
+def test_a_phone_clock_one_step_behind_or_ahead_is_accepted(budi: Principal, settings: Settings) -> None:
+    secret = enable(budi)
+    later = NOW + timedelta(minutes=5)
     assert login(code(secret, later - timedelta(seconds=30)), settings, later).role == "unit_admin"
-    assert failures(repos) == 0
+    assert login(code(secret, later + timedelta(seconds=30)), settings, later).role == "unit_admin"
+    with pytest.raises(InvalidCredentialsError):
+        login(code(secret, later + timedelta(seconds=60)), settings, later)
 
 
 def test_a_code_is_accepted_once_and_not_after_a_later_one(
