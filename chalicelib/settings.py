@@ -62,6 +62,8 @@ class Settings:
     photo_retention_days: int
     rules_file: Path | None
     offline_max_age_h: int
+    # SMART_MFA_REQUIRED_SUPER_ADMIN: a super admin without confirmed TOTP may only set it up (prod: on).
+    mfa_required_super_admin: bool = False
 
     @property
     def tz(self) -> ZoneInfo:
@@ -106,6 +108,13 @@ def _number(
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = _require(env, name, "true" if default else "false").lower()
+    if raw not in ("true", "false", "1", "0", "on", "off"):
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
+    return raw in ("true", "1", "on")
 
 
 def _stage(env: Mapping[str, str]) -> str:
@@ -182,6 +191,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         photo_retention_days=_int(env, "SMART_PHOTO_RETENTION_DAYS", 730, 30, 3650),
         rules_file=_rules_file(env),
         offline_max_age_h=_int(env, "SMART_OFFLINE_MAX_AGE_H", 72, 1, 24 * 14),
+        mfa_required_super_admin=_flag(env, "SMART_MFA_REQUIRED_SUPER_ADMIN", stage == "prod"),
     )
 
 

@@ -26,7 +26,7 @@ from chalicelib.api.telemetry import RequestLog
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings, load_settings
-from chalicelib.usecases import access, auth
+from chalicelib.usecases import access, auth, mfa
 
 # "employee_token": an employee's valid token, not checked against the stored record (see token_principal);
 # "any": any role's token, checked against the stored account.
@@ -93,7 +93,9 @@ class Call:
 Handler = Callable[..., Any]
 
 
-def _authenticate(request: Request, settings: Settings, now: datetime, needed: Auth) -> Principal | None:
+def _authenticate(
+    request: Request, settings: Settings, now: datetime, needed: Auth, mfa_setup: bool = False
+) -> Principal | None:
     if needed == "none":
         return None
     headers: Any = request.headers or {}
@@ -108,6 +110,8 @@ def _authenticate(request: Request, settings: Settings, now: datetime, needed: A
         access.require_admin(principal)
     if needed == "super_admin":
         access.require_super_admin(principal)
+    if not mfa_setup:
+        mfa.require_set_up(principal, settings)
     return principal
 
 
@@ -158,6 +162,7 @@ def endpoint(
     roles: tuple[str, ...] = (),
     errors: tuple[str, ...] = (),
     tag: str | None = None,
+    mfa_setup: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register the route `"METHOD /path"` whose function takes (call, [body: Model], [query: Model],
     **path_params) and returns a result model (or a Response it built itself, e.g. a CSV). The body and query
@@ -166,7 +171,8 @@ def endpoint(
     access and existence checks before the fields are validated. For OpenAPI:
     `raw_body` documents a body the route reads itself, `roles` narrows the roles `auth_as` admits when the
     use case checks more, `errors` are the codes the route may answer besides the ones every route of its
-    kind may, `tag` is its group (by default its area's, the tag of `bp`)."""
+    kind may, `tag` is its group (by default its area's, the tag of `bp`). `mfa_setup` admits a super admin who
+    must set MFA up first (every other route refuses them, see usecases/mfa.py)."""
     method, path = route.split(" ", 1)
     group = tag if tag is not None else bp.tag if isinstance(bp, Routes) else ""
     guard_errors = guard.errors if guard is not None else ()
@@ -203,7 +209,7 @@ def endpoint(
                     settings = load_settings()
                     runtime.ensure_ready(settings)
                     now = datetime.now(UTC)
-                    principal = _authenticate(request, settings, now, auth_as)
+                    principal = _authenticate(request, settings, now, auth_as, mfa_setup)
                     call = Call(request, principal, settings, now)
                     result = func(call, **_inputs(call, body, query, guard, params), **params)
                     response = _answer(result, status, result_model)

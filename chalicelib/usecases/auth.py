@@ -7,6 +7,7 @@ activation code is *evaluated*, the login takes one of the account's `login_max_
 conditional writes, so however many requests race, at most that many secrets of an account are ever evaluated
 in a window; a success gives both back. Unknown accounts take the same path (slots under the name asked for,
 a KDF run against a dummy hash), so neither timing nor answers tell which NIPs or user names exist.
+An admin with MFA on also needs a fresh one-time password (usecases/mfa.py), evaluated with the password.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from chalicelib.auth.tokens import IssuedToken
 from chalicelib.domain.people import (
     Account,
     AccountKind,
+    AdminUser,
     Employee,
     EmployeeAccount,
     Holder,
@@ -38,7 +40,8 @@ from chalicelib.errors import (
     UnauthenticatedError,
 )
 from chalicelib.settings import Settings
-from chalicelib.store.base import ConditionFailed
+from chalicelib.store.base import ConditionFailed, iso
+from chalicelib.usecases import mfa
 from chalicelib.usecases.access import require_super_admin
 from chalicelib.usecases.schemas.core import (
     ActivateRequest,
@@ -56,6 +59,7 @@ _DUMMY_HASH = passwords.hash_secret(secrets.token_urlsafe(32))
 class LoginResult:
     token: IssuedToken
     role: str
+    mfa_setup_required: bool = False
 
 
 def epoch(now: datetime) -> int:
@@ -122,11 +126,40 @@ def admin_login(
     request: AdminLoginRequest, settings: Settings, now: datetime, source: str | None = None
 ) -> LoginResult:
     username = request.username
-    read = runtime.people().admin_account(username)
-    account = _password_checked("admin", username, read, request.password, source=source, settings=settings, now=now)
+    account = runtime.people().admin_account(username)
+    stored = account.credentials.password_hash if account is not None else None
+    wrong_otp: list[mfa.WrongOtp] = []
+
+    def password_and_otp() -> bool:
+        """The password, then (MFA on) the one-time password: both are one evaluated secret, so a wrong OTP
+        keeps its slot like a wrong password; a missing one does not count (the client learns it is needed)."""
+        if not _secret_matches(request.password, stored) or account is None:
+            return False
+        if account.holder.mfa_enabled and request.otp is not None:
+            try:
+                mfa.check_login_otp(account, request.otp, now)
+            except mfa.WrongOtp as exc:
+                wrong_otp.append(exc)
+                return False
+        return True
+
+    try:
+        verify_guarded("admin", username, password_and_otp, source=source, settings=settings, now=now)
+    except InvalidCredentialsError as exc:
+        if wrong_otp:
+            raise mfa.wrong_otp() from exc
+        raise
+    if account is None:  # pragma: no cover - the dummy hash matches no password
+        raise InvalidCredentialsError()
     admin = account.holder
-    principal = Principal(admin.username, admin.role, admin.unit_ids, None, admin.token_version)
-    return LoginResult(tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now), admin.role)
+    if admin.mfa_enabled and request.otp is None:
+        mfa.check_login_otp(account, None, now)  # 401 with details.otp = "required"
+    if not admin.active:
+        raise AccountInactiveError("Akun admin ini tidak aktif.")
+    runtime.people().record_admin_login(admin.username, iso(now))
+    principal = Principal(admin.username, admin.role, admin.unit_ids, None, admin.token_version, admin=admin)
+    token = tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
+    return LoginResult(token, admin.role, mfa.setup_required(principal, settings))
 
 
 # --- employees ---------------------------------------------------------------------------------------
@@ -261,13 +294,20 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
         current = None if employee is None else employee.token_version
         principal = replace(principal, employee=employee)
     else:
+        # An admin is judged by the stored account, read once here: deactivated, or given another role or other
+        # units since the token was issued, the token no longer works (whatever its version).
         admin = runtime.people().get_admin(principal.subject)
-        current = None if admin is None else admin.token_version
+        current = None if admin is None or not _token_fits(principal, admin) else admin.token_version
+        principal = replace(principal, admin=admin)
     if current is None or current != principal.version:
         raise UnauthenticatedError()
     if principal.employee is not None and not principal.employee.active:
         raise AccountInactiveError()
     return principal
+
+
+def _token_fits(principal: Principal, admin: AdminUser) -> bool:
+    return admin.active and admin.role == principal.role and admin.unit_ids == principal.unit_ids
 
 
 def employee_of(principal: Principal) -> Employee | None:
