@@ -138,7 +138,8 @@ Refs = dict[tuple[type[Any], str], Any]
 def _schemas(endpoints: Iterable[Endpoint]) -> tuple[Refs, dict[str, Any]]:
     wanted: list[tuple[type[pydantic.BaseModel], Any]] = []
     for e in endpoints:
-        for model, mode in ((e.body, "validation"), (e.raw_body, "validation"), (e.response, "serialization")):
+        pairs = ((e.body, "validation"), (e.raw_body, "validation"), (e.response, "serialization"))
+        for model, mode in (*pairs, (e.accepted, "serialization")):
             if model is not None and (model, mode) not in wanted:
                 wanted.append((model, mode))
     refs, top = models_json_schema(wanted, ref_template=REF)
@@ -238,6 +239,10 @@ def _operation(e: Endpoint, refs: Refs) -> dict[str, Any]:
             success["description"] = prose(model_doc.split("\n\n")[0])
         success["content"] = {"application/json": {"schema": refs[(e.response, "serialization")]}}
     responses: dict[str, Any] = {str(e.status): success}
+    if e.accepted is not None:
+        accepted_doc = prose((inspect.getdoc(e.accepted) or "Accepted.").split("\n\n")[0])
+        schema = refs[(e.accepted, "serialization")]
+        responses["202"] = {"description": accepted_doc, "content": {"application/json": {"schema": schema}}}
     by_status: dict[int, list[str]] = {}
     for code in _codes(e):
         by_status.setdefault(STATUS_BY_CODE[code], []).append(code)

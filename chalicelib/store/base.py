@@ -50,9 +50,21 @@ def storage_call(what: str) -> Iterator[None]:
     except PynamoDBException as exc:
         if _is_condition_failure(exc):
             raise ConditionFailed(what) from exc
+        if _is_bad_start_key(exc.cause_response_code, exc.cause_response_message):
+            raise bad_cursor() from exc
         raise UnavailableError(details={"dependency": "dynamodb"}) from exc
-    except (BotoCoreError, ClientError) as exc:
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        if _is_bad_start_key(error.get("Code"), error.get("Message")):
+            raise bad_cursor() from exc
         raise UnavailableError(details={"dependency": what}) from exc
+    except BotoCoreError as exc:
+        raise UnavailableError(details={"dependency": what}) from exc
+
+
+def _is_bad_start_key(code: object, message: object) -> bool:
+    """DynamoDB refusing a page's start key: a `next` cursor that decodes but names no key of this table."""
+    return code == "ValidationException" and "start" in str(message).lower() and "key" in str(message).lower()
 
 
 def transaction(client_request_token: str | None = None) -> TransactWrite:
@@ -109,13 +121,63 @@ def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(last_key, sort_keys=True).encode()).decode()
 
 
+def bad_cursor() -> ValidationError:
+    return ValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"})
+
+
+MAX_CURSOR_CHARS = 2048
+
+
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    """A `next` cursor back into DynamoDB's start key; anything but a key in DynamoDB's form (attribute name →
+    `{"S"|"N": text}`) is VALIDATION_ERROR, as is a key of another table (see storage_call)."""
+    return start_key(decode_position(cursor))
+
+
+def decode_position(cursor: str | None) -> dict[str, Any] | None:
+    """A cursor back into the JSON object it was made of (`encode_cursor`); VALIDATION_ERROR when it is not one."""
     if not cursor:
         return None
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise bad_cursor()
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"}) from exc
+    except (ValueError, UnicodeError, RecursionError) as exc:
+        raise bad_cursor() from exc
     if not isinstance(data, dict):
-        raise ValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"})
+        raise bad_cursor()
     return data
+
+
+def start_key(data: object) -> dict[str, Any] | None:
+    """`data` as a DynamoDB start key (None for none); VALIDATION_ERROR when it does not have that form."""
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not data or not all(_is_key_part(k, v) for k, v in data.items()):
+        raise bad_cursor()
+    return data
+
+
+def _is_key_part(name: object, value: object) -> bool:
+    if not isinstance(name, str) or not isinstance(value, dict) or len(value) != 1:
+        return False
+    ((kind, text),) = value.items()
+    if kind == "N":
+        return isinstance(text, str) and _is_number(text)
+    return kind == "S" and isinstance(text, str) and bool(text) and _is_text(name + text)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower() not in ("nan", "inf", "-inf", "infinity", "-infinity")
+
+
+def _is_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
