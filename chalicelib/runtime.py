@@ -61,6 +61,7 @@ __all__ = [
     "statuses",
     "sync_runs",
     "use_repositories",
+    "worker_event",
     "worker_run_id",
     "zones",
 ]
@@ -226,17 +227,7 @@ def start_worker(settings: Settings, run_id: str, here: Callable[[], object]) ->
         else:
             threading.Thread(target=here, name=f"simpeg-{run_id}", daemon=True).start()
         return
-    event = {
-        "version": "0",
-        "id": run_id,
-        "detail-type": WORKER_DETAIL_TYPE,
-        "source": WORKER_SOURCE,
-        "account": "",
-        "time": "",
-        "region": settings.region,
-        "resources": [],
-        "detail": {"run_id": run_id},
-    }
+    event = worker_event(run_id, settings.region)
     try:
         lambda_client(settings.region).invoke(
             FunctionName=settings.simpeg_worker_function, InvocationType="Event", Payload=json.dumps(event).encode()
@@ -244,6 +235,21 @@ def start_worker(settings: Settings, run_id: str, here: Callable[[], object]) ->
     except (BotoCoreError, ClientError) as exc:
         raise UnavailableError(details={"dependency": "lambda"}) from exc
     logger.info("simpeg run handed to the worker", extra={"run_id": run_id})
+
+
+def worker_event(run_id: str, region: str) -> dict[str, Any]:
+    """The event `start_worker` sends the worker for a run."""
+    return {
+        "version": "0",
+        "id": run_id,
+        "detail-type": WORKER_DETAIL_TYPE,
+        "source": WORKER_SOURCE,
+        "account": "",
+        "time": "",
+        "region": region,
+        "resources": [],
+        "detail": {"run_id": run_id},
+    }
 
 
 def worker_run_id(event: dict[str, Any]) -> str | None:
