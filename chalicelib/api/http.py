@@ -41,7 +41,7 @@ Auth = Literal["none", "employee_token", "employee", "admin", "super_admin"]
 # Chalice would answer other content types itself, in its own error shape; Call.json() answers them instead.
 ACCEPTED_CONTENT_TYPES = ["*/*"]
 JSON_TYPES = ("application/json", "text/plain", "")
-ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
 # Below API Gateway's own limits (8,192 characters of URL, 10,240 bytes of request line and headers), so that
 # the app answers 414/431 in the API's error shape for whatever the gateway lets through.
 MAX_URI_CHARS = 4096
@@ -103,7 +103,7 @@ def check_request(request: Request) -> None:
     of at most MAX_HEADER_BYTES (431), and a path, query and headers that are valid text (400: an unpaired
     surrogate in them could not be logged or echoed in an answer)."""
     event: Any = request.to_original_event()
-    path = str(event.get("path") or request.path)
+    path = str(event.get("path") or request.context.get("path") or request.path)
     params: Any = request.query_params or {}
     pairs = [(str(name), str(value)) for name in params for value in params.getlist(name)]
     if len(path) + sum(len(name) + len(value) + 2 for name, value in pairs) > MAX_URI_CHARS:

@@ -7,6 +7,8 @@ a failed conditional write is reported separately because it is a normal busines
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import UnavailableError, ValidationError
+from chalicelib.settings import load_settings
 from chalicelib.store.models import shared_connection
 
 if TYPE_CHECKING:
@@ -116,9 +119,21 @@ def parse_iso(text: str) -> datetime:
 
 
 def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    """A `next` cursor: the JSON position, base64url, and a MAC over it (`decode_position` checks it), so that
+    only cursors this deployment handed out are ever used as a start key."""
     if not last_key:
         return None
-    return base64.urlsafe_b64encode(json.dumps(last_key, sort_keys=True).encode()).decode()
+    payload = _b64(json.dumps(last_key, sort_keys=True).encode())
+    return f"{payload}.{_b64(_mac(payload))}"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _mac(payload: str) -> bytes:
+    key = hashlib.sha256(b"smart-next-cursor:" + load_settings().token_secret.encode()).digest()
+    return hmac.new(key, payload.encode(), hashlib.sha256).digest()[:16]
 
 
 def bad_cursor() -> ValidationError:
@@ -135,13 +150,17 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
 
 
 def decode_position(cursor: str | None) -> dict[str, Any] | None:
-    """A cursor back into the JSON object it was made of (`encode_cursor`); VALIDATION_ERROR when it is not one."""
+    """A cursor back into the JSON object it was made of (`encode_cursor`); VALIDATION_ERROR when it is not one
+    this deployment made (altered, truncated, forged or from another deployment)."""
     if not cursor:
         return None
-    if len(cursor) > MAX_CURSOR_CHARS:
+    payload, _, mac = cursor.partition(".")
+    if len(cursor) > MAX_CURSOR_CHARS or not payload.isascii() or not mac.isascii():
+        raise bad_cursor()
+    if not hmac.compare_digest(mac, _b64(_mac(payload))):
         raise bad_cursor()
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise bad_cursor() from exc
     if not isinstance(data, dict):

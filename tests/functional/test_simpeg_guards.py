@@ -16,7 +16,7 @@ from tests.functional.conftest import Api
 
 def employee(i: int, *, unit: str = "U1", status: str = "aktif") -> dict[str, str]:
     return {
-        "nip": f"19850101201001{i:04d}",
+        "nip": f"198501012010011{i:03d}",
         "nama": f"Pegawai {i}",
         "unor_id": unit,
         "unor_nama": f"Unit {unit}",
