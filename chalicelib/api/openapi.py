@@ -92,9 +92,10 @@ face checks) it is kept for audit with its photo: the body then carries a top-le
 the same client_request_id gets this same answer. `CHALLENGE_INVALID` is decided before that: it has no
 `event_id`, nothing is recorded, and a retry runs again."""
 UNEXPECTED = {
-    "description": "Any other error: 405 `METHOD_NOT_ALLOWED` (known path, wrong method), 415 "
-    "`UNSUPPORTED_MEDIA_TYPE` (a body whose Content-Type is not JSON), 500 `INTERNAL` (a bug; never the answer "
-    "to bad input).",
+    "description": "Any other error: 405 `METHOD_NOT_ALLOWED` (known path, wrong method), 414 `URI_TOO_LONG` "
+    "(path and query over 4,096 characters), 415 `UNSUPPORTED_MEDIA_TYPE` (a body whose Content-Type is not "
+    "JSON), 431 `HEADERS_TOO_LARGE` (headers over 8,192 bytes), 500 `INTERNAL` (a bug; never the answer to bad "
+    "input).",
     "content": {"application/json": {"schema": ERROR_REF}},
 }
 PATH_PARAMETERS = {
