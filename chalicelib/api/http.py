@@ -89,11 +89,6 @@ class Call:
             raise ValidationError("Badan permintaan harus berupa objek JSON.", {"body": "must be a JSON object"})
         return data
 
-    def query(self, name: str) -> str | None:
-        params: Any = self.request.query_params or {}
-        value = params.get(name)
-        return value if value else None
-
 
 Handler = Callable[..., Any]
 

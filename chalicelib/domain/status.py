@@ -31,20 +31,6 @@ class DayStatus:
     check_out: datetime | None = None
     deduction_percent: Decimal = Decimal(0)
 
-    def to_dict(self) -> dict[str, object]:
-        """The per-employee part of a daily recap item (API.md), instants as ISO 8601."""
-        return {
-            "date": str(self.day),
-            "status": self.status,
-            "tl": self.tl,
-            "psw": self.psw,
-            "check_in": self.check_in.isoformat() if self.check_in else None,
-            "check_out": self.check_out.isoformat() if self.check_out else None,
-            "late_minutes": self.late_minutes,
-            "early_minutes": self.early_minutes,
-            "deduction_percent": float(self.deduction_percent),
-        }
-
 
 @dataclass(frozen=True)
 class EmployeeDay:

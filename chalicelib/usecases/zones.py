@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from chalicelib import runtime
 from chalicelib.domain.attendance import Duty
-from chalicelib.domain.people import Principal, validate_nip
+from chalicelib.domain.people import Principal
 from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import (
@@ -173,7 +173,7 @@ def create_assignment(actor: Principal, body: AssignmentRequest, settings: Setti
     letter_no, reason = body.letter_no, body.reason
     units = {}
     for nip in nips:
-        employee = runtime.people().get_employee(validate_nip(nip, "nips"))
+        employee = runtime.people().get_employee(nip)
         if employee is None:
             raise ValidationError("Pegawai tidak ditemukan.", {"nips": nip})
         access.require_unit_scope(actor, employee.unor_id)
