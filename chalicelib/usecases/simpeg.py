@@ -133,8 +133,7 @@ def import_records(
     run = start_run(stores.runs, Trigger("import", actor.subject), fetched=_rows(request))
     if plan.blocked or len(plan.changes) + len(plan.units) <= settings.simpeg_inline_changes:
         return _audited(actor, _imported(ImportResult(apply_import(run, plan, stores), request.batch.errors)))
-    runtime.photos(settings).put(IMPORT_PREFIX + run.run_id, sent.to_json(), "application/json")
-    _hand_over(settings, run, lambda: _apply_in_worker(run, plan))
+    _hand_over(settings, run, lambda: _apply_in_worker(run, plan), stash=sent.to_json())
     answer = _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
     if isinstance(answer, schema.RunAccepted):
         runtime.audit().record(actor.subject, "simpeg.import", run.run_id, {"status": "running"})
@@ -179,8 +178,12 @@ def _failed(stores: Stores, run: SyncRun, exc: Exception) -> SyncRun:
     return fail_run(stores.runs, current, f"gagal: {type(exc).__name__}")
 
 
-def _hand_over(settings: Settings, run: SyncRun, here: Callable[[], object]) -> None:
+def _hand_over(settings: Settings, run: SyncRun, here: Callable[[], object], stash: bytes | None = None) -> None:
+    """Give a started run to the worker; a deployed worker finds an import's rows (`stash`) in the bucket. A
+    failure to hand it over ends the run as `failed` (it must not stay `running`) and is answered."""
     try:
+        if stash is not None and settings.simpeg_worker_function:
+            runtime.photos(settings).put(IMPORT_PREFIX + run.run_id, stash, "application/json")
         runtime.start_worker(settings, run.run_id, here)
     except Exception as exc:
         _failed(_stores(), run, exc)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,7 @@ import yaml
 from chalice.test import Client
 from hypothesis import strategies
 
-from chalicelib.settings import load_settings
 from tests.functional.conftest import Api
-from tools.simpeg_sim import start_in_thread, stop
 
 if os.environ.get("CI"):
     import schemathesis
@@ -80,22 +78,12 @@ def schema_checks() -> list[Any]:
     return checks
 
 
-@pytest.fixture()
-def simpeg(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    server, base_url = start_in_thread(port=0, size=20, seed=3)
-    monkeypatch.setenv("SMART_SIMPEG_URL", base_url)
-    monkeypatch.setenv("SMART_SIMPEG_API_KEY", "local-simpeg-key")
-    load_settings.cache_clear()
-    yield
-    stop(server)
-
-
 def operations() -> list[Any]:
     schema = schemathesis.openapi.from_dict(json_only(yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))))
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def test_no_operation_answers_5xx_or_outside_its_schema(api: Api, simpeg: None) -> None:
+def test_no_operation_answers_5xx_or_outside_its_schema(api: Api, simulator: str) -> None:
     token = api.admin_token()
     app = wsgi_app(api.client)
     checks = schema_checks()

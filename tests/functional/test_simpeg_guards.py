@@ -160,6 +160,7 @@ def test_the_deployed_worker_resumes_a_run_from_its_record(
     monkeypatch.setattr(
         runtime, "start_worker", lambda s, run_id, _: sent.append(runtime.worker_event(run_id, s.region))
     )
+    monkeypatch.setenv("SMART_SIMPEG_WORKER_FUNCTION", "smart-dev-SimpegSync")
     slow_imports(monkeypatch, "0")
     body = {"employees": [*STAFF[:39], employee(41)], "full": True, "confirm_deactivations": 1}
     answer = api.call("POST", "/v1/admin/simpeg/import", body, token=admin)
