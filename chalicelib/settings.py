@@ -67,6 +67,8 @@ class Settings:
     simpeg_wait_s: float = 25.0
     simpeg_inline_changes: int = 1000
     simpeg_worker_function: str | None = None
+    # SMART_MFA_REQUIRED_SUPER_ADMIN: a super admin without confirmed TOTP may only set it up (prod: on).
+    mfa_required_super_admin: bool = False
 
     @property
     def tz(self) -> ZoneInfo:
@@ -111,6 +113,13 @@ def _number(
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = _require(env, name, "true" if default else "false").lower()
+    if raw not in ("true", "false", "1", "0", "on", "off"):
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
+    return raw in ("true", "1", "on")
 
 
 def _stage(env: Mapping[str, str]) -> str:
@@ -189,6 +198,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         simpeg_wait_s=_float(env, "SMART_SIMPEG_WAIT_S", 25.0, 0.0, 25.0),
         simpeg_inline_changes=_int(env, "SMART_SIMPEG_INLINE_CHANGES", 1000, 0, 100_000),
         simpeg_worker_function=_get(env, "SMART_SIMPEG_WORKER_FUNCTION"),
+        mfa_required_super_admin=_flag(env, "SMART_MFA_REQUIRED_SUPER_ADMIN", stage == "prod"),
     )
 
 

@@ -23,6 +23,7 @@ Run (from the project directory): python -m tools.devstack_api --port 8000 --wor
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import signal
@@ -53,13 +54,54 @@ def _no_access_line(self: Any, code: int | str = "-", size: int | str = "-") -> 
     """BaseHTTPRequestHandler.log_request, silenced."""
 
 
+def _handler_class() -> Any:
+    """chalice's request handler, with GET/HEAD of the built web apps (`/app/...`) answered from web/dist
+    (tools.devstack_web) before the API sees them: one origin for the app and /v1/, as behind CloudFront."""
+    from chalice.local import ChaliceRequestHandler
+
+    from tools.devstack_web import StaticAnswer, static_answer
+
+    class Handler(ChaliceRequestHandler):
+        def _web(self, answer: StaticAnswer, with_body: bool) -> None:
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            if with_body:
+                self.wfile.write(answer.body)
+
+        def do_GET(self) -> None:  # noqa: N802 (BaseHTTPRequestHandler's name)
+            answer = static_answer(self.path)
+            if answer is None:
+                self._generic_handle()
+            else:
+                self._web(answer, with_body=True)
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            answer = static_answer(self.path)
+            if answer is None:
+                self._generic_handle()
+            else:
+                self._web(answer, with_body=False)
+
+    return Handler
+
+
 def _server(project_dir: Path, host: str, port: int, stage: str) -> Any:
-    """chalice's LocalDevServer for the app in `project_dir`, its socket bound (as `chalice local` makes it)."""
-    from chalice.cli import create_local_server
+    """chalice's LocalDevServer for the app in `project_dir`, its socket bound (as `chalice local` makes it),
+    its handler also serving the web apps."""
     from chalice.cli.factory import CLIFactory
+    from chalice.deploy.validate import validate_routes
+    from chalice.local import create_local_server
 
     os.environ["AWS_CHALICE_CLI_MODE"] = "true"  # what the chalice CLI sets for any command
-    return create_local_server(CLIFactory(str(project_dir), environ=os.environ), host, port, stage)
+    config = CLIFactory(str(project_dir), environ=os.environ).create_config_obj(chalice_stage_name=stage)
+    app = config.chalice_app
+    validate_routes(app.routes)  # as `chalice local` does: what `chalice deploy` would refuse fails here too
+    server = create_local_server(app, config, host, port)
+    server.server.RequestHandlerClass = functools.partial(_handler_class(), app_object=app, config=config)
+    return server
 
 
 def _fork_worker(server: Any) -> int:

@@ -33,7 +33,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.settings import Settings, load_settings
-from chalicelib.usecases import access, auth
+from chalicelib.usecases import access, auth, mfa
 from chalicelib.usecases.schemas.common import is_encodable, load_json
 
 # "employee_token": an employee's valid token, not checked against the stored record (see token_principal).
@@ -112,7 +112,9 @@ def check_request(request: Request) -> None:
         raise ValidationError("Alamat atau header berisi karakter yang tidak valid.", {"request": "invalid text"})
 
 
-def _authenticate(request: Request, settings: Settings, now: datetime, needed: Auth) -> Principal | None:
+def _authenticate(
+    request: Request, settings: Settings, now: datetime, needed: Auth, mfa_setup: bool = False
+) -> Principal | None:
     if needed == "none":
         return None
     headers: Any = request.headers or {}
@@ -127,6 +129,8 @@ def _authenticate(request: Request, settings: Settings, now: datetime, needed: A
         access.require_admin(principal)
     if needed == "super_admin":
         access.require_super_admin(principal)
+    if not mfa_setup:
+        mfa.require_set_up(principal, settings)
     return principal
 
 
@@ -183,6 +187,7 @@ def endpoint(
     errors: tuple[str, ...] = (),
     tag: str | None = None,
     accepted: type[BaseModel] | None = None,
+    mfa_setup: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register the route `"METHOD /path"` whose function takes (call, [body: Model], [query: Model],
     **path_params) and returns a result model (or a Response it built itself, e.g. a CSV). The body and query
@@ -192,7 +197,8 @@ def endpoint(
     `raw_body` documents a body the route reads itself, `roles` narrows the roles `auth_as` admits when the
     use case checks more, `errors` are the codes the route may answer besides the ones every route of its
     kind may, `tag` is its group (by default its area's, the tag of `bp`), `accepted` the model of a 202 answer
-    the function may return instead of its result (work that goes on in the background)."""
+    the function may return instead of its result (work that goes on in the background). `mfa_setup` admits a
+    super admin who must set MFA up first (every other route refuses them, see usecases/mfa.py)."""
     method, path = route.split(" ", 1)
     group = tag if tag is not None else bp.tag if isinstance(bp, Routes) else ""
     guard_errors = guard.errors if guard is not None else ()
@@ -231,7 +237,7 @@ def endpoint(
                     settings = load_settings()
                     runtime.ensure_ready(settings)
                     now = datetime.now(UTC)
-                    principal = _authenticate(request, settings, now, auth_as)
+                    principal = _authenticate(request, settings, now, auth_as, mfa_setup)
                     call = Call(request, principal, settings, now)
                     result = func(call, **_inputs(call, body, query, guard, params), **params)
                     response = _answer(result, status, result_model, accepted)

@@ -7,7 +7,7 @@ from chalicelib.auth.tokens import IssuedToken
 from chalicelib.domain.people import validate_nip
 from chalicelib.settings import VERSION
 from chalicelib.store.base import iso
-from chalicelib.usecases import admin_users, auth, onboarding
+from chalicelib.usecases import admin_users, auth, mfa, onboarding
 from chalicelib.usecases.schemas import core as schema
 
 bp = Routes(__name__, tag="auth")
@@ -28,15 +28,27 @@ def health(call: Call) -> schema.Health:
     return schema.Health(status="ok", version=VERSION)
 
 
-@endpoint(bp, "POST /v1/auth/admin/login", auth_as="none", errors=("INVALID_CREDENTIALS", "RATE_LIMITED"))
+@endpoint(
+    bp,
+    "POST /v1/auth/admin/login",
+    auth_as="none",
+    errors=("INVALID_CREDENTIALS", "RATE_LIMITED", "ACCOUNT_INACTIVE"),
+)
 def admin_login(call: Call, body: schema.AdminLoginRequest) -> schema.AdminToken:
-    """Admin login (user name and password).
+    """Admin login (user name, password, and the authenticator's code once MFA is on).
 
-    **Roles:** none. Repeated failures lock the account for a while (429 with `Retry-After`). In the `local`
-    stage a super admin `admin` is created from `SMART_BOOTSTRAP_ADMIN_PASSWORD`.
+    **Roles:** none. Repeated failures lock the account for a while (429 with `Retry-After`); a wrong or reused
+    `otp` counts as a failure, a missing one answers 401 `INVALID_CREDENTIALS` with `details.otp = "required"`.
+    403 `ACCOUNT_INACTIVE` for a deactivated admin. In the `local` stage a super admin `admin` is created from
+    `SMART_BOOTSTRAP_ADMIN_PASSWORD`.
     """
     result = auth.admin_login(body, call.settings, call.now)
-    return schema.AdminToken(token=result.token.token, role=result.role, expires_at=iso(result.token.expires_at))
+    return schema.AdminToken(
+        token=result.token.token,
+        role=result.role,
+        expires_at=iso(result.token.expires_at),
+        mfa_setup_required=result.mfa_setup_required,
+    )
 
 
 @endpoint(bp, "POST /v1/auth/activate", auth_as="none", errors=EMPLOYEE_LOGIN_ERRORS)
@@ -93,3 +105,43 @@ def create_admin_user(call: Call, body: schema.CreateAdminUserRequest) -> schema
     """
     user = admin_users.create_admin_user(call.principal, body)
     return schema.AdminUserView(username=user.username, role=user.role, unit_ids=sorted(user.unit_ids))
+
+
+@endpoint(bp, "GET /v1/admin/users", auth_as="super_admin")
+def list_admin_users(call: Call) -> schema.AdminUserList:
+    """Every admin user with their state.
+
+    **Roles:** super_admin.
+    """
+    return admin_users.list_admin_users(call.principal)
+
+
+@endpoint(bp, "PATCH /v1/admin/users/{username}", auth_as="super_admin", errors=("NOT_FOUND", "CONFLICT"))
+def update_admin_user(call: Call, username: str, body: schema.UpdateAdminUserRequest) -> schema.AdminUserItem:
+    """Deactivate or reactivate an admin, change their role, units or password, or reset their MFA.
+
+    **Roles:** super_admin. Absent fields are kept; `"mfa_enabled": false` forgets a lost second factor. Every
+    change ends the admin's current sessions (their tokens answer 401 at once) and is audited. 409 `CONFLICT`
+    when it would deactivate or demote the last active super admin, or when the admin changed meanwhile.
+    """
+    return admin_users.update_admin_user(call.principal, username, body)
+
+
+@endpoint(bp, "POST /v1/admin/me/mfa", auth_as="admin", status=201, errors=("CONFLICT",), mfa_setup=True)
+def start_mfa(call: Call) -> schema.MfaSetup:
+    """Start two-factor login (TOTP, RFC 6238, 6 digits, 30 s): a new secret for an authenticator app.
+
+    **Roles:** unit_admin, super_admin. The secret is answered here only. Calling again before confirmation
+    replaces it; 409 `CONFLICT` once MFA is on.
+    """
+    return mfa.start_setup(call.principal)
+
+
+@endpoint(bp, "POST /v1/admin/me/mfa/confirm", auth_as="admin", errors=("CONFLICT",), mfa_setup=True)
+def confirm_mfa(call: Call, body: schema.MfaConfirmRequest) -> schema.MfaEnabled:
+    """Turn two-factor login on with a current code of the new secret.
+
+    **Roles:** unit_admin, super_admin. 400 `VALIDATION_ERROR` for a wrong code; 409 `CONFLICT` without a
+    started set-up or once MFA is on. From then on `/v1/auth/admin/login` needs `otp`.
+    """
+    return mfa.confirm(call.principal, body, call.now)

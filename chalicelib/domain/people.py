@@ -69,6 +69,22 @@ class AdminUser:
     role: str
     unit_ids: frozenset[str] = field(default_factory=frozenset)
     token_version: int = 0
+    active: bool = True  # a deactivated admin can neither log in nor use an old token
+    mfa_enabled: bool = False  # TOTP confirmed: a login needs the password and a fresh one-time password
+    last_login_at: str | None = None  # ISO 8601 instant of the last successful login
+
+
+@dataclass(frozen=True)
+class AdminChange:
+    """A super admin's change of another admin user (PATCH /v1/admin/users/{username}); None keeps a field.
+
+    Every change bumps the admin's token version, so tokens issued before it stop working at once."""
+
+    active: bool | None = None
+    role: str | None = None
+    unit_ids: frozenset[str] | None = None
+    password_hash: str | None = field(default=None, repr=False)
+    mfa_off: bool = False  # forget the second factor (a lost phone): the admin sets it up again
 
 
 AccountKind = Literal["employee", "admin"]
@@ -89,6 +105,11 @@ class Credentials:
     locked_until: int = 0  # epoch seconds: logins are refused until then
     activation_hash: str | None = field(default=None, repr=False)  # an employee's one-time code, hashed
     activation_expires: int | None = None  # epoch seconds
+    # An admin's TOTP (RFC 6238): the confirmed secret, the one being set up, and the last time step accepted
+    # (an OTP of that step or an earlier one is never accepted again).
+    mfa_secret: str | None = field(default=None, repr=False)
+    mfa_pending: str | None = field(default=None, repr=False)
+    mfa_last_step: int = 0
 
 
 Holder = TypeVar("Holder", Employee, AdminUser)
@@ -124,6 +145,8 @@ class Principal:
     version: int = 0
     # The employee record read to check the token version, so the request need not read it again.
     employee: Employee | None = field(default=None, compare=False, repr=False)
+    # Likewise the admin user's stored record (role, units, active, MFA), read once per request.
+    admin: AdminUser | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_admin(self) -> bool:

@@ -134,6 +134,12 @@ class AdminModel(_Lockout, _Base):
     role = UnicodeAttribute()
     unit_ids = UnicodeSetAttribute(null=True)
     created_at = UnicodeAttribute(null=True)
+    active = BooleanAttribute(null=True)  # absent on admins created before it existed: active
+    last_login_at = UnicodeAttribute(null=True)
+    mfa_enabled = BooleanAttribute(null=True)
+    mfa_secret = UnicodeAttribute(null=True)  # never answered nor logged once confirmed
+    mfa_pending = UnicodeAttribute(null=True)  # a secret being set up, until its first OTP confirms it
+    mfa_last_step = NumberAttribute(null=True)  # the last TOTP time step accepted (replay guard)
 
 
 class DeviceModel(_Base):

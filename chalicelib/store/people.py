@@ -9,15 +9,18 @@ check-in and monitor paths sit in front of a repository they are given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.people import (
     AccountKind,
     AdminAccount,
+    AdminChange,
     AdminUser,
     Credentials,
     Employee,
@@ -144,6 +147,34 @@ class PeopleRepository(Protocol):
         """The admin user with their login credentials."""
         ...
 
+    def list_admins(self) -> list[AdminUser]:
+        """Every admin user, by user name (a regency has tens of them)."""
+        ...
+
+    def update_admin(self, current: AdminUser, change: AdminChange, unchanged: Sequence[AdminUser] = ()) -> AdminUser:
+        """Apply the change to the admin as read (`current`) and bump their token version, in one transaction
+        that also requires every admin of `unchanged` to be as read. ConditionFailed when any of them changed
+        meanwhile (or `current` no longer exists)."""
+        ...
+
+    def start_admin_mfa(self, username: str, secret: str) -> None:
+        """Keep a TOTP secret being set up (replacing one not confirmed); ConditionFailed for an unknown admin."""
+        ...
+
+    def enable_admin_mfa(self, username: str, secret: str, step: int) -> None:
+        """Turn MFA on with the pending `secret`, whose OTP of time step `step` confirmed it (that step is
+        spent); ConditionFailed when the pending secret is no longer `secret`."""
+        ...
+
+    def spend_admin_otp(self, username: str, step: int) -> None:
+        """Record that an OTP of time step `step` was accepted; ConditionFailed when that step or a later one
+        already was (a replay, or two logins racing with one OTP)."""
+        ...
+
+    def record_admin_login(self, username: str, at: str) -> None:
+        """Stamp a successful login (ISO 8601 instant)."""
+        ...
+
     def record_login_failure(self, credentials: Credentials, max_failures: int, lockout_s: int, now_epoch: int) -> None:
         """Count a failed login of the account as read; at `max_failures` lock it until `now_epoch + lockout_s`
         and start counting again from 0."""
@@ -170,7 +201,36 @@ def _admin_user(m: AdminModel) -> AdminUser:
         role=m.role,
         unit_ids=frozenset(m.unit_ids or ()),
         token_version=int(m.token_version or 0),
+        active=m.active is not False,
+        mfa_enabled=bool(m.mfa_enabled),
+        last_login_at=m.last_login_at,
     )
+
+
+def _admin_as_read(admin: AdminUser) -> Condition:
+    """The admin's item exists with the token version it was read with (0 may be absent on old items)."""
+    same: Condition = AdminModel.token_version == admin.token_version
+    if admin.token_version == 0:
+        same = same | AdminModel.token_version.does_not_exist()
+    as_read: Condition = AdminModel.username.exists() & same
+    return as_read
+
+
+def _admin_actions(admin: AdminUser, change: AdminChange) -> list[Action]:
+    actions: list[Action] = [AdminModel.token_version.set(admin.token_version + 1)]
+    if change.active is not None:
+        actions.append(AdminModel.active.set(change.active))
+    if change.role is not None:
+        actions.append(AdminModel.role.set(change.role))
+    if change.unit_ids is not None:
+        actions.append(
+            AdminModel.unit_ids.set(set(change.unit_ids)) if change.unit_ids else AdminModel.unit_ids.remove()
+        )
+    if change.password_hash is not None:
+        actions.append(AdminModel.password_hash.set(change.password_hash))
+    if change.mfa_off:
+        actions += [AdminModel.mfa_enabled.set(False), AdminModel.mfa_secret.remove(), AdminModel.mfa_pending.remove()]
+    return actions
 
 
 def _credentials(
@@ -362,7 +422,56 @@ class DynamoPeopleRepository:
         m = _admin_model(username)
         if m is None:
             return None
-        return AdminAccount(_admin_user(m), _credentials("admin", m.username, m))
+        credentials = replace(
+            _credentials("admin", m.username, m),
+            mfa_secret=m.mfa_secret,
+            mfa_pending=m.mfa_pending,
+            mfa_last_step=int(m.mfa_last_step or 0),
+        )
+        return AdminAccount(_admin_user(m), credentials)
+
+    def list_admins(self) -> list[AdminUser]:
+        with storage_call("dynamodb"):
+            return sorted((_admin_user(m) for m in AdminModel.scan(consistent_read=True)), key=lambda a: a.username)
+
+    def update_admin(self, current: AdminUser, change: AdminChange, unchanged: Sequence[AdminUser] = ()) -> AdminUser:
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(
+                AdminModel(current.username), actions=_admin_actions(current, change), condition=_admin_as_read(current)
+            )
+            for other in unchanged:
+                tx.condition_check(AdminModel, other.username, condition=_admin_as_read(other))
+        updated = self.get_admin(current.username)
+        if updated is None:  # pragma: no cover - deleted right after the update; admins are never deleted
+            raise ConditionFailed("dynamodb")
+        return updated
+
+    def start_admin_mfa(self, username: str, secret: str) -> None:
+        with storage_call("dynamodb"):
+            AdminModel(username).update(
+                actions=[AdminModel.mfa_pending.set(secret)], condition=AdminModel.username.exists()
+            )
+
+    def enable_admin_mfa(self, username: str, secret: str, step: int) -> None:
+        actions: list[Action] = [
+            AdminModel.mfa_secret.set(secret),
+            AdminModel.mfa_enabled.set(True),
+            AdminModel.mfa_last_step.set(step),
+            AdminModel.mfa_pending.remove(),
+        ]
+        with storage_call("dynamodb"):
+            AdminModel(username).update(actions=actions, condition=AdminModel.mfa_pending == secret)
+
+    def spend_admin_otp(self, username: str, step: int) -> None:
+        unspent = AdminModel.mfa_last_step.does_not_exist() | (AdminModel.mfa_last_step < step)
+        with storage_call("dynamodb"):
+            AdminModel(username).update(
+                actions=[AdminModel.mfa_last_step.set(step)], condition=AdminModel.username.exists() & unspent
+            )
+
+    def record_admin_login(self, username: str, at: str) -> None:
+        with storage_call("dynamodb"):
+            AdminModel(username).update(actions=[AdminModel.last_login_at.set(at)])
 
     def record_login_failure(self, credentials: Credentials, max_failures: int, lockout_s: int, now_epoch: int) -> None:
         """Count a failed login of the account as read; at the limit lock it for `lockout_s` and start counting

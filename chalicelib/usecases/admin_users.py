@@ -1,19 +1,43 @@
-"""Admin users: created by a super admin, scoped to units when they are unit admins."""
+"""Admin users: created, listed and changed by a super admin, scoped to units when they are unit admins.
+
+Every change bumps the admin's token version (their tokens stop working at once) and is audited. The last
+active super admin can be neither deactivated nor demoted: the change is written in one transaction with a
+check that the other active super admins are still as read, so two super admins removing each other at the
+same instant cannot both succeed.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from chalicelib import runtime
 from chalicelib.auth import passwords
-from chalicelib.domain.people import ADMIN_ROLES, AdminUser, Principal
-from chalicelib.errors import ConflictError, ValidationError
+from chalicelib.domain.people import ADMIN_ROLES, AdminChange, AdminUser, Principal
+from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases.access import require_super_admin
 from chalicelib.usecases.auth import validate_password
-from chalicelib.usecases.schemas.core import CreateAdminUserRequest
+from chalicelib.usecases.schemas.core import (
+    AdminUserItem,
+    AdminUserList,
+    CreateAdminUserRequest,
+    UpdateAdminUserRequest,
+)
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9_.-]{3,40}$")
+SUPER_ADMIN = "super_admin"
+
+
+def _check_role_and_units(role: str, unit_ids: frozenset[str], given_units: Iterable[str] | None) -> None:
+    if role not in ADMIN_ROLES:
+        raise ValidationError("Peran tidak dikenal.", {"role": f"one of {', '.join(ADMIN_ROLES)}"})
+    if role == "unit_admin" and not unit_ids:
+        raise ValidationError("Admin unit harus memiliki unit.", {"unit_ids": "required for unit_admin"})
+    if given_units is not None:
+        missing = set(given_units) - {u.unor_id for u in runtime.people().get_units(list(given_units))}
+        if missing:
+            raise ValidationError("Unit tidak ditemukan.", {"unit_ids": sorted(missing)})
 
 
 def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> AdminUser:
@@ -22,16 +46,80 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
     if not USERNAME_PATTERN.match(username):
         raise ValidationError("Nama pengguna tidak valid.", {"username": "3-40 of a-z 0-9 _ . -"})
     validate_password(password)
-    if role not in ADMIN_ROLES:
-        raise ValidationError("Peran tidak dikenal.", {"role": f"one of {', '.join(ADMIN_ROLES)}"})
-    if role == "unit_admin" and not unit_ids:
-        raise ValidationError("Admin unit harus memiliki unit.", {"unit_ids": "required for unit_admin"})
-    missing = set(unit_ids) - {u.unor_id for u in runtime.people().get_units(unit_ids)}
-    if missing:
-        raise ValidationError("Unit tidak ditemukan.", {"unit_ids": sorted(missing)})
+    _check_role_and_units(role, frozenset(unit_ids), unit_ids)
     try:
         user = runtime.people().create_admin(username, passwords.hash_secret(password), role, set(unit_ids))
     except ConditionFailed as exc:
         raise ConflictError("Nama pengguna sudah dipakai.", {"username": username}) from exc
     runtime.audit().record(actor.subject, "admin_user.create", username, {"role": role, "unit_ids": sorted(unit_ids)})
     return user
+
+
+def admin_item(admin: AdminUser) -> AdminUserItem:
+    return AdminUserItem(
+        username=admin.username,
+        role=admin.role,
+        unit_ids=sorted(admin.unit_ids),
+        active=admin.active,
+        mfa_enabled=admin.mfa_enabled,
+        last_login_at=admin.last_login_at,
+    )
+
+
+def list_admin_users(actor: Principal) -> AdminUserList:
+    require_super_admin(actor)
+    return AdminUserList(items=[admin_item(a) for a in runtime.people().list_admins()])
+
+
+def _is_active_super_admin(admin: AdminUser) -> bool:
+    return admin.active and admin.role == SUPER_ADMIN
+
+
+def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserRequest) -> AdminUserItem:
+    """Change an admin's active flag, role, units or password, or forget their second factor (PATCH: absent
+    fields are kept)."""
+    require_super_admin(actor)
+    given = (request.active, request.role, request.unit_ids, request.password, request.mfa_enabled)
+    if all(value is None for value in given):
+        raise ValidationError("Tidak ada perubahan.", {"body": "one of active, role, unit_ids, password, mfa_enabled"})
+    current = runtime.people().get_admin(username)
+    if current is None:
+        raise NotFoundError("Admin tidak ditemukan.", {"username": username})
+    role = request.role if request.role is not None else current.role
+    units = frozenset(request.unit_ids) if request.unit_ids is not None else current.unit_ids
+    _check_role_and_units(role, units, request.unit_ids)
+    password_hash = None
+    if request.password is not None:
+        password_hash = passwords.hash_secret(validate_password(request.password))
+    change = AdminChange(
+        active=request.active,
+        role=request.role,
+        unit_ids=None if request.unit_ids is None else units,
+        password_hash=password_hash,
+        mfa_off=request.mfa_enabled is False,
+    )
+    after = AdminUser(username, role, units, active=current.active if request.active is None else request.active)
+    others: list[AdminUser] = []
+    if _is_active_super_admin(current) and not _is_active_super_admin(after):
+        others = [a for a in runtime.people().list_admins() if a.username != username and _is_active_super_admin(a)]
+        if not others:
+            raise ConflictError(
+                "Super admin aktif terakhir tidak dapat dinonaktifkan atau diturunkan.", {"username": username}
+            )
+    try:
+        updated = runtime.people().update_admin(current, change, others)
+    except ConditionFailed as exc:  # the admin, or one of the other super admins, changed meanwhile
+        raise ConflictError("Data admin berubah bersamaan; muat ulang lalu coba lagi.", {"username": username}) from exc
+    detail: dict[str, object] = {}
+    if request.active is not None:
+        detail["active"] = request.active
+    if request.role is not None:
+        detail["role"] = request.role
+    if request.unit_ids is not None:
+        detail["unit_ids"] = sorted(units)
+    if password_hash is not None:
+        detail["password"] = "changed"
+    if request.mfa_enabled is False:
+        detail["mfa_enabled"] = False
+    runtime.audit().record(actor.subject, "admin_user.update", username, detail)
+    return admin_item(updated)

@@ -2,6 +2,7 @@
 
 Failed logins are counted per account; at the limit the account is locked for a while (RATE_LIMITED).
 Unknown accounts cost the same KDF time as known ones so that timing does not reveal which NIPs exist.
+An admin with MFA on also needs a fresh one-time password (usecases/mfa.py); a wrong one counts as a failure.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 from chalicelib import runtime
 from chalicelib.auth import passwords, tokens
 from chalicelib.auth.tokens import IssuedToken
-from chalicelib.domain.people import Credentials, Employee, EmployeeAccount, Principal
+from chalicelib.domain.people import AdminUser, Credentials, Employee, EmployeeAccount, Principal
 from chalicelib.errors import (
     AccountInactiveError,
     DeviceMismatchError,
@@ -22,7 +23,8 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.settings import Settings
-from chalicelib.store.base import ConditionFailed
+from chalicelib.store.base import ConditionFailed, iso
+from chalicelib.usecases import mfa
 from chalicelib.usecases.schemas.core import ActivateRequest, AdminLoginRequest, EmployeeLoginRequest
 
 _DUMMY_HASH = passwords.hash_secret("timing-equaliser")
@@ -32,6 +34,7 @@ _DUMMY_HASH = passwords.hash_secret("timing-equaliser")
 class LoginResult:
     token: IssuedToken
     role: str
+    mfa_setup_required: bool = False
 
 
 def epoch(now: datetime) -> int:
@@ -44,12 +47,21 @@ def _check_lock(credentials: Credentials, now: datetime) -> None:
         raise RateLimitedError(locked_until - epoch(now))
 
 
-def _check_password(credentials: Credentials, password: str, settings: Settings, now: datetime) -> None:
+def _count_failure(credentials: Credentials, settings: Settings, now: datetime) -> None:
+    runtime.people().record_login_failure(
+        credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now)
+    )
+
+
+def _verify_password(credentials: Credentials, password: str, settings: Settings, now: datetime) -> None:
+    """A wrong password is counted; a right one clears nothing yet (a second factor may still fail)."""
     if not passwords.verify_secret(password, credentials.password_hash):
-        runtime.people().record_login_failure(
-            credentials, settings.login_max_failures, settings.login_lockout_s, epoch(now)
-        )
+        _count_failure(credentials, settings, now)
         raise InvalidCredentialsError()
+
+
+def _check_password(credentials: Credentials, password: str, settings: Settings, now: datetime) -> None:
+    _verify_password(credentials, password, settings, now)
     runtime.people().clear_login_failures(credentials)
 
 
@@ -71,10 +83,21 @@ def admin_login(request: AdminLoginRequest, settings: Settings, now: datetime) -
         passwords.verify_secret(password, _DUMMY_HASH)
         raise InvalidCredentialsError()
     _check_lock(account.credentials, now)
-    _check_password(account.credentials, password, settings, now)
+    _verify_password(account.credentials, password, settings, now)
     admin = account.holder
-    principal = Principal(admin.username, admin.role, admin.unit_ids, None, admin.token_version)
-    return LoginResult(tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now), admin.role)
+    if admin.mfa_enabled:
+        try:
+            mfa.check_login_otp(account, request.otp, now)
+        except mfa.WrongOtp as exc:
+            _count_failure(account.credentials, settings, now)
+            raise mfa.wrong_otp() from exc
+    runtime.people().clear_login_failures(account.credentials)
+    if not admin.active:
+        raise AccountInactiveError("Akun admin ini tidak aktif.")
+    runtime.people().record_admin_login(admin.username, iso(now))
+    principal = Principal(admin.username, admin.role, admin.unit_ids, None, admin.token_version, admin=admin)
+    token = tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
+    return LoginResult(token, admin.role, mfa.setup_required(principal, settings))
 
 
 # --- employees ---------------------------------------------------------------------------------------
@@ -166,11 +189,18 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
         current = None if employee is None else employee.token_version
         principal = replace(principal, employee=employee)
     else:
+        # An admin is judged by the stored account, read once here: deactivated, or given another role or other
+        # units since the token was issued, the token no longer works (whatever its version).
         admin = runtime.people().get_admin(principal.subject)
-        current = None if admin is None else admin.token_version
+        current = None if admin is None or not _token_fits(principal, admin) else admin.token_version
+        principal = replace(principal, admin=admin)
     if current is None or current != principal.version:
         raise UnauthenticatedError()
     return principal
+
+
+def _token_fits(principal: Principal, admin: AdminUser) -> bool:
+    return admin.active and admin.role == principal.role and admin.unit_ids == principal.unit_ids
 
 
 def employee_of(principal: Principal) -> Employee | None:

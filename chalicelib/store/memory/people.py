@@ -7,7 +7,7 @@ It keeps the same records in dicts and answers exactly as the DynamoDB repositor
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from chalicelib.domain import people as domain
@@ -169,6 +169,63 @@ class InMemoryPeopleRepository:
         with self._lock:
             admin = self._admins.get(username)
             return None if admin is None else domain.AdminAccount(admin, self._secrets("admin", username))
+
+    def list_admins(self) -> list[domain.AdminUser]:
+        with self._lock:
+            return sorted(self._admins.values(), key=lambda a: a.username)
+
+    def update_admin(
+        self, current: domain.AdminUser, change: domain.AdminChange, unchanged: Sequence[domain.AdminUser] = ()
+    ) -> domain.AdminUser:
+        with self._lock:
+            for admin in (current, *unchanged):
+                stored = self._admins.get(admin.username)
+                if stored is None or stored.token_version != admin.token_version:
+                    raise ConditionFailed("dynamodb")
+            stored = self._admins[current.username]
+            updated = replace(
+                stored,
+                token_version=stored.token_version + 1,
+                active=stored.active if change.active is None else change.active,
+                role=change.role or stored.role,
+                unit_ids=stored.unit_ids if change.unit_ids is None else frozenset(change.unit_ids),
+                mfa_enabled=stored.mfa_enabled and not change.mfa_off,
+            )
+            self._admins[current.username] = updated
+            if change.password_hash is not None:
+                self._change_secrets(current.username, password_hash=change.password_hash)
+            if change.mfa_off:
+                self._change_secrets(current.username, mfa_secret=None, mfa_pending=None)
+            return updated
+
+    def _change_secrets(self, username: str, **changes: object) -> None:
+        """Change an existing admin's credentials (the caller holds the lock)."""
+        secrets = self._secrets("admin", username)
+        self._credentials["admin", username] = replace(secrets, **changes)  # type: ignore[arg-type]
+
+    def start_admin_mfa(self, username: str, secret: str) -> None:
+        with self._lock:
+            if username not in self._admins:
+                raise ConditionFailed("dynamodb")
+            self._change_secrets(username, mfa_pending=secret)
+
+    def enable_admin_mfa(self, username: str, secret: str, step: int) -> None:
+        with self._lock:
+            if username not in self._admins or self._secrets("admin", username).mfa_pending != secret:
+                raise ConditionFailed("dynamodb")
+            self._change_secrets(username, mfa_secret=secret, mfa_pending=None, mfa_last_step=step)
+            self._admins[username] = replace(self._admins[username], mfa_enabled=True)
+
+    def spend_admin_otp(self, username: str, step: int) -> None:
+        with self._lock:
+            if username not in self._admins or self._secrets("admin", username).mfa_last_step >= step:
+                raise ConditionFailed("dynamodb")
+            self._change_secrets(username, mfa_last_step=step)
+
+    def record_admin_login(self, username: str, at: str) -> None:
+        with self._lock:
+            if username in self._admins:
+                self._admins[username] = replace(self._admins[username], last_login_at=at)
 
     def record_login_failure(
         self, credentials: domain.Credentials, max_failures: int, lockout_s: int, now_epoch: int

@@ -33,12 +33,20 @@ class Health(Result):
 class AdminLoginRequest(Request):
     username: Text40
     password: Text128
+    otp: Text20 | None = Field(
+        default=None, description="The 6-digit code of the authenticator app; required once MFA is on."
+    )
 
 
 class AdminToken(Result):
     token: str = Field(description="Bearer token for `Authorization: Bearer <token>`.")
     role: AdminRole
     expires_at: InstantText
+    mfa_setup_required: bool = Field(
+        default=False,
+        description="The stage requires MFA of super admins and this one has none yet: until it is confirmed, "
+        "the token serves `POST /v1/admin/me/mfa` and `/confirm` only (every other admin route: 403 FORBIDDEN).",
+    )
 
 
 class ActivateRequest(Request):
@@ -82,6 +90,44 @@ class AdminUserView(Result):
     username: str
     role: AdminRole
     unit_ids: list[str]
+
+
+class AdminUserItem(Result):
+    username: str
+    role: AdminRole
+    unit_ids: list[str]
+    active: bool
+    mfa_enabled: bool
+    last_login_at: InstantText | None = Field(description="The last successful login; null before the first.")
+
+
+class AdminUserList(Result):
+    items: list[AdminUserItem]
+
+
+class UpdateAdminUserRequest(Request):
+    active: bool | None = Field(default=None, description="false deactivates: the admin's tokens stop working.")
+    role: Text20 | None = Field(default=None, description="`unit_admin` or `super_admin`.")
+    unit_ids: Annotated[list[NonEmpty], Field(max_length=200), UNIQUE] | None = Field(
+        default=None, description="Units of a `unit_admin` (at least one)."
+    )
+    password: Password | None = None
+    mfa_enabled: Literal[False] | None = Field(
+        default=None, description="false forgets the admin's second factor (a lost phone); they set it up again."
+    )
+
+
+class MfaSetup(Result):
+    secret: str = Field(description="Base32 TOTP secret, answered only here, before confirmation.")
+    otpauth_uri: str = Field(description="otpauth://totp/... for the authenticator app (QR code).")
+
+
+class MfaConfirmRequest(Request):
+    otp: Text20 = Field(description="A current 6-digit code of the new secret.")
+
+
+class MfaEnabled(Result):
+    mfa_enabled: Literal[True]
 
 
 class EmployeesQuery(Query):

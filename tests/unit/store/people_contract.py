@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from chalicelib.domain.people import AdminUser, Credentials, Employee, Member, Unit
+from chalicelib.domain.people import AdminChange, AdminUser, Credentials, Employee, Member, Unit
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.people import PeopleRepository
 
@@ -215,3 +215,98 @@ class PeopleRepositoryContract:
         # AND the other kind's account is untouched
         other = repo.admin_account("budi") if kind == "employee" else repo.employee_account(NIP)
         assert other is not None and (other.credentials.failed_logins, other.credentials.locked_until) == (0, 0)
+
+    def test_a_new_admin_is_active_without_mfa_or_login_and_admins_list_by_name(self, repo: PeopleRepository) -> None:
+        # GIVEN two admins created out of name order
+        repo.create_admin("root", "hash-r", "super_admin", set())
+        repo.create_admin("budi", "hash-b", "unit_admin", {"U1"})
+        # THEN both are listed by name, active, without MFA and never logged in
+        assert repo.list_admins() == [
+            AdminUser("budi", "unit_admin", frozenset({"U1"}), active=True, mfa_enabled=False, last_login_at=None),
+            AdminUser("root", "super_admin"),
+        ]
+        # WHEN one logs in, THEN the instant is kept
+        repo.record_admin_login("budi", "2026-12-03T01:00:00+00:00")
+        assert repo.get_admin("budi") == AdminUser(
+            "budi", "unit_admin", frozenset({"U1"}), last_login_at="2026-12-03T01:00:00+00:00"
+        )
+
+    def test_changing_an_admin_bumps_the_token_version_and_keeps_what_is_not_given(
+        self, repo: PeopleRepository
+    ) -> None:
+        budi = repo.create_admin("budi", "hash-b", "unit_admin", {"U1"})
+        # WHEN the units change, THEN only they and the version change
+        moved = repo.update_admin(budi, AdminChange(unit_ids=frozenset({"U2", "U3"})))
+        assert moved == AdminUser("budi", "unit_admin", frozenset({"U2", "U3"}), token_version=1)
+        # WHEN the admin is deactivated, promoted (no units) and given a password in one change
+        changed = repo.update_admin(
+            moved, AdminChange(active=False, role="super_admin", unit_ids=frozenset(), password_hash="hash-new")
+        )
+        # THEN all of it is stored and the version bumped again
+        assert changed == AdminUser("budi", "super_admin", frozenset(), token_version=2, active=False)
+        account = repo.admin_account("budi")
+        assert account is not None and account.holder == changed
+        assert account.credentials.password_hash == "hash-new"
+
+    def test_an_admin_change_is_refused_when_anyone_it_relies_on_changed(self, repo: PeopleRepository) -> None:
+        budi = repo.create_admin("budi", "hash-b", "super_admin", set())
+        root = repo.create_admin("root", "hash-r", "super_admin", set())
+        repo.update_admin(root, AdminChange(password_hash="hash-r2"))
+        # WHEN budi is demoted relying on root as read before root's change, THEN nothing is written
+        with pytest.raises(ConditionFailed):
+            repo.update_admin(budi, AdminChange(role="unit_admin", unit_ids=frozenset({"U1"})), [root])
+        assert repo.get_admin("budi") == budi
+        # WHEN budi's change relies on a stale budi, THEN it is refused too
+        fresh_root = repo.get_admin("root")
+        assert fresh_root is not None
+        repo.update_admin(budi, AdminChange(active=False), [fresh_root])
+        with pytest.raises(ConditionFailed):
+            repo.update_admin(budi, AdminChange(active=True))
+        # AND an unknown admin cannot be changed
+        with pytest.raises(ConditionFailed):
+            repo.update_admin(AdminUser("nobody", "unit_admin"), AdminChange(active=False))
+        assert repo.get_admin("nobody") is None
+
+    def test_mfa_is_set_up_confirmed_once_and_each_time_step_is_spent_once(self, repo: PeopleRepository) -> None:
+        repo.create_admin("budi", "hash-b", "unit_admin", {"U1"})
+        with pytest.raises(ConditionFailed):
+            repo.start_admin_mfa("nobody", "SECRETA")
+
+        def credentials() -> Credentials:
+            account = repo.admin_account("budi")
+            assert account is not None
+            return account.credentials
+
+        # WHEN a set-up starts twice, THEN the later secret is the pending one and MFA is still off
+        repo.start_admin_mfa("budi", "SECRETA")
+        repo.start_admin_mfa("budi", "SECRETB")
+        assert (credentials().mfa_pending, credentials().mfa_secret) == ("SECRETB", None)
+        assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1"}))
+        # WHEN the replaced secret is confirmed, THEN it is refused
+        with pytest.raises(ConditionFailed):
+            repo.enable_admin_mfa("budi", "SECRETA", 100)
+        # WHEN the pending one is confirmed at step 100, THEN MFA is on with it and step 100 is spent
+        repo.enable_admin_mfa("budi", "SECRETB", 100)
+        assert (credentials().mfa_secret, credentials().mfa_pending, credentials().mfa_last_step) == (
+            "SECRETB",
+            None,
+            100,
+        )
+        assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1"}), mfa_enabled=True)
+        # WHEN steps are spent, THEN only later ones are accepted
+        for spent in (99, 100):
+            with pytest.raises(ConditionFailed):
+                repo.spend_admin_otp("budi", spent)
+        repo.spend_admin_otp("budi", 101)
+        with pytest.raises(ConditionFailed):
+            repo.spend_admin_otp("budi", 101)
+        assert credentials().mfa_last_step == 101
+        # AND the secrets never show in a record's repr
+        assert "SECRETB" not in repr(credentials()) and "SECRETB" not in repr(repo.admin_account("budi"))
+        # WHEN a super admin forgets budi's second factor, THEN it is off and its secrets are gone
+        budi = repo.get_admin("budi")
+        assert budi is not None
+        assert repo.update_admin(budi, AdminChange(mfa_off=True)) == AdminUser(
+            "budi", "unit_admin", frozenset({"U1"}), token_version=1
+        )
+        assert (credentials().mfa_secret, credentials().mfa_pending) == (None, None)

@@ -1,0 +1,244 @@
+"""The employee app (/app/) in a real browser against the local stack: Debian's chromium, headless, driven by
+Playwright at a 360 px wide phone viewport. Activation from the QR link with a real activation code, Home with
+the employee's name, logout and login again, the API's own message for a wrong password, no file input
+anywhere, no page errors. Screenshots go to build/screenshots/ (gitignored) as test artefacts.
+
+Skipped, with the reason, when chromium or the built app (`make web`) is missing: `make test` provides both.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import require_app
+from tools.devstack import REPO_DIR, StackUrls
+from tools.devstack_http import ApiClient
+from tools.devstack_web import DIST_DIR
+
+SCREENSHOTS = REPO_DIR / "build" / "screenshots"
+PASSWORD = "Sawah-Hijau-Pagi-2026"
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_app()
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
+    if not (DIST_DIR / "app" / "index.html").is_file():
+        pytest.skip("the employee app is not built (`make web`)")
+    with playwright_sync.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Phone:
+    """One browser context (a phone: its own localStorage) and what went wrong in it."""
+
+    page: Any
+    page_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+    def assert_clean(self, allowed_failures: frozenset[tuple[int, str]] = frozenset()) -> None:
+        assert self.page_errors == []
+        assert self.console_errors == []
+        assert set(self.failed) <= allowed_failures, self.failed
+
+    def assert_no_file_input(self) -> None:
+        assert self.page.locator("input[type=file]").count() == 0
+
+
+@pytest.fixture
+def phone(browser: Any, stack: StackUrls) -> Iterator[Phone]:
+    context = browser.new_context(
+        base_url=stack.api, viewport={"width": 360, "height": 740}, locale="id-ID", is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    phone = Phone(page)
+    page.on("pageerror", lambda exc: phone.page_errors.append(str(exc)))
+
+    def on_console(msg: Any) -> None:
+        # A refused API call is also logged by the browser as "Failed to load resource"; those are checked
+        # against the expected refusals through `failed` instead.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            phone.console_errors.append(msg.text)
+
+    page.on("console", on_console)
+    page.on(
+        "response",
+        lambda r: phone.failed.append((r.status, r.url.removeprefix(stack.api))) if r.status >= 400 else None,
+    )
+    yield phone
+    context.close()
+
+
+@dataclass(frozen=True)
+class Employee:
+    nip: str
+    nama: str
+    code: str
+
+
+@pytest.fixture
+def employee(admin: ApiClient) -> Employee:
+    """A new employee of a new unit (SIMPEG import, as the regency's data arrives), with an activation code."""
+    # NIP: birth date, appointment month, gender digit (1/2), serial
+    nip = "198501012010011" + "".join(secrets.choice("0123456789") for _ in range(3))
+    nama = f"Siti Rahmawati {secrets.token_hex(2).upper()}"
+    record = {
+        "nip": nip,
+        "nama": nama,
+        "unor_id": "UJI-WEB",
+        "unor_nama": "SD Negeri Uji Web",
+        "jabatan": "Guru",
+        "status": "aktif",
+    }
+    resp = admin.post("/v1/admin/simpeg/import", {"employees": [record]})
+    assert resp.status == 200 and not resp.body["errors"], resp.raw
+    resp = admin.post(f"/v1/admin/employees/{nip}/activation")
+    assert resp.status == 201, resp.raw
+    return Employee(nip, nama, str(resp.body["activation_code"]))
+
+
+def _shot(phone: Phone, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    phone.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def _activate(phone: Phone, employee: Employee) -> None:
+    page = phone.page
+    page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
+    expect(page.get_by_label("NIP")).to_have_value(employee.nip)
+    expect(page.get_by_label("Kode aktivasi")).to_have_value(employee.code)
+    phone.assert_no_file_input()
+    page.get_by_label("Kata sandi baru").fill(PASSWORD)
+    _shot(phone, "aktivasi")
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+
+
+def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee: Employee) -> None:
+    page = phone.page
+    # GIVEN the QR link of the activation sheet, WHEN the employee sets a password
+    _activate(phone, employee)
+
+    # THEN Home shows their name and today's schedule/status, at 360 px without horizontal scrolling
+    expect(page.get_by_text(f"NIP {employee.nip}")).to_be_visible()
+    expect(page.get_by_text("Status")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.assert_no_file_input()
+    _shot(phone, "beranda")
+    device_id = page.evaluate("localStorage.getItem('smart.device_id')")
+    assert UUID.match(device_id), device_id
+    assert page.evaluate("localStorage.getItem('smart.token')")
+
+    # WHEN they leave: the token is gone and the login screen shows
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_role("button", name="Masuk")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('smart.token')") is None
+    phone.assert_no_file_input()
+    _shot(phone, "masuk")
+
+    # THEN logging in again (same phone: the device id made once is kept, so the bound phone is accepted)
+    page.reload()
+    page.get_by_label("NIP").fill(employee.nip)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    assert page.evaluate("localStorage.getItem('smart.device_id')") == device_id
+    phone.assert_clean()
+
+
+def test_wrong_password_shows_the_api_message(phone: Phone, employee: Employee, api: ApiClient) -> None:
+    page = phone.page
+    _activate(phone, employee)
+    page.get_by_role("button", name="Keluar").click()
+    # The API's own words for this refusal (what the app must show, not a text of its own)
+    device_id = page.evaluate("localStorage.getItem('smart.device_id')")
+    refused = api.post("/v1/auth/login", {"nip": employee.nip, "password": PASSWORD + "x", "device_id": device_id})
+    assert refused.status == 401, refused.raw
+    message = refused.body["error"]["message"]
+
+    page.get_by_label("NIP").fill(employee.nip)
+    page.get_by_label("Kata sandi").fill("bukan-kata-sandinya")
+    page.get_by_role("button", name="Masuk").click()
+
+    expect(page.get_by_role("alert")).to_have_text(message)
+    assert page.evaluate("localStorage.getItem('smart.token')") is None
+    _shot(phone, "sandi-salah")
+    phone.assert_clean(frozenset({(401, "/v1/auth/login")}))
+
+
+def test_login_from_another_phone_shows_device_mismatch(browser: Any, stack: StackUrls, employee: Employee) -> None:
+    # GIVEN the account bound to a first phone
+    context = browser.new_context(base_url=stack.api, viewport={"width": 360, "height": 740})
+    first = Phone(context.new_page())
+    _activate(first, employee)
+    context.close()
+
+    # WHEN a second phone (its own device id) logs in, THEN it is refused with the API's DEVICE_MISMATCH message
+    other = browser.new_context(base_url=stack.api, viewport={"width": 360, "height": 740})
+    page = other.new_page()
+    page.goto("/app/")
+    page.get_by_label("NIP").fill(employee.nip)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("alert")).to_contain_text("Perangkat ini tidak terdaftar")
+    other.close()
+
+
+def test_service_worker_keeps_the_shell_for_offline_starts(phone: Phone, browser: Any) -> None:
+    page = phone.page
+    page.goto("/app/")
+    expect(page.get_by_role("button", name="Masuk")).to_be_visible()
+    # WHEN the service worker has installed (shell precached) and the phone loses its signal
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active !== null)")
+    page.context.set_offline(True)
+    # THEN the app still opens, from the cache
+    page.reload()
+    expect(page.get_by_role("button", name="Masuk")).to_be_visible()
+    expect(page.get_by_label("Kata sandi")).to_be_visible()
+    page.context.set_offline(False)
+    phone.assert_clean()
+
+
+def test_app_is_served_same_origin_with_spa_fallback_and_404_for_unknown_assets(api: ApiClient) -> None:
+    if not (DIST_DIR / "app" / "index.html").is_file():
+        pytest.skip("the employee app is not built (`make web`)")
+    index = api.request("GET", "/app/")
+    assert index.status == 200 and index.headers["Content-Type"].startswith("text/html")
+    assert b"<title>SMART</title>" in index.raw
+    assert api.request("GET", "/app/aktivasi").raw == index.raw  # a route of the app, not a file
+    manifest = api.request("GET", "/app/manifest.webmanifest")
+    assert manifest.headers["Content-Type"].startswith("application/manifest+json")
+    assert manifest.body["start_url"] == "/app/" and manifest.body["display"] == "standalone"
+    assert api.request("GET", "/app/sw.js").headers["Content-Type"].startswith("text/javascript")
+    missing = api.request("GET", "/app/assets/nope-123.js")
+    assert missing.status == 404 and missing.error_code() == "NOT_FOUND"
+    assert api.get("/v1/health").status == 200
+
+
+def test_the_whole_app_stays_within_its_gzipped_budget() -> None:
+    # UI.md: the whole app, fonts and icons included, at most 250 KB gzipped.
+    import gzip
+
+    app = DIST_DIR / "app"
+    if not (app / "index.html").is_file():
+        pytest.skip("the employee app is not built (`make web`)")
+    total = sum(len(gzip.compress(f.read_bytes(), 9)) for f in app.rglob("*") if f.is_file())
+    assert 0 < total <= 250 * 1024, total

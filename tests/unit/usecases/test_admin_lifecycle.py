@@ -1,0 +1,185 @@
+"""Admin users listed and changed by a super admin, the last active super admin kept, and every admin request
+judged by the stored account (in-memory twins)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+from chalicelib.auth import passwords, tokens
+from chalicelib.domain.audit import AuditEntry
+from chalicelib.domain.people import AdminUser, Principal
+from chalicelib.errors import (
+    AccountInactiveError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    UnauthenticatedError,
+    ValidationError,
+)
+from chalicelib.settings import Settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import admin_users, auth
+from chalicelib.usecases.schemas.core import AdminLoginRequest, UpdateAdminUserRequest
+
+from .admin_fixtures import AUDIT_START, AuditTrail, audited, settings
+
+__all__ = ["audited", "settings"]  # the shared fixtures this module uses
+
+NOW = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
+PASSWORD = "rahasia-2026"
+
+
+@pytest.fixture
+def admins(repos: Repositories) -> Repositories:
+    """Units U1 and U2; super admins `root` and `kepala`, unit admin `budi` of U1 (all with PASSWORD)."""
+    repos.people.upsert_unit("U1", "SDN 1")
+    repos.people.upsert_unit("U2", "SDN 2")
+    hashed = passwords.hash_secret(PASSWORD)
+    repos.people.create_admin("root", hashed, "super_admin", set())
+    repos.people.create_admin("kepala", hashed, "super_admin", set())
+    repos.people.create_admin("budi", hashed, "unit_admin", {"U1"})
+    return repos
+
+
+def principal(repos: Repositories, username: str) -> Principal:
+    """The principal a request of `username` gets now (as authenticate builds it)."""
+    admin = repos.people.get_admin(username)
+    assert admin is not None
+    return Principal(admin.username, admin.role, admin.unit_ids, None, admin.token_version, admin=admin)
+
+
+def patch(**fields: object) -> UpdateAdminUserRequest:
+    return UpdateAdminUserRequest.model_validate(fields)
+
+
+def login(username: str, settings: Settings) -> str:
+    result = auth.admin_login(AdminLoginRequest(username=username, password=PASSWORD), settings, NOW)
+    return f"Bearer {result.token.token}"
+
+
+def test_a_super_admin_lists_every_admin_with_its_state(admins: Repositories, settings: Settings) -> None:
+    login("budi", settings)
+    listed = admin_users.list_admin_users(principal(admins, "root"))
+    assert [i.model_dump() for i in listed.items] == [
+        {"username": "budi", "role": "unit_admin", "unit_ids": ["U1"], "active": True, "mfa_enabled": False,
+         "last_login_at": "2026-12-03T01:00:00+00:00"},
+        {"username": "kepala", "role": "super_admin", "unit_ids": [], "active": True, "mfa_enabled": False,
+         "last_login_at": None},
+        {"username": "root", "role": "super_admin", "unit_ids": [], "active": True, "mfa_enabled": False,
+         "last_login_at": None},
+    ]  # fmt: skip
+    # AND a unit admin may neither list nor change admins
+    with pytest.raises(ForbiddenError):
+        admin_users.list_admin_users(principal(admins, "budi"))
+    with pytest.raises(ForbiddenError):
+        admin_users.update_admin_user(principal(admins, "budi"), "budi", patch(unit_ids=["U1", "U2"]))
+
+
+def test_a_change_is_stored_audited_and_ends_the_admins_sessions(
+    admins: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN budi is logged in
+    header = login("budi", settings)
+    assert auth.authenticate(header, settings, NOW).unit_ids == {"U1"}
+    # WHEN root moves budi to U2 and sets a new password
+    item = admin_users.update_admin_user(
+        principal(admins, "root"), "budi", patch(unit_ids=["U2"], password="kata-sandi-baru")
+    )
+    # THEN the change is answered and stored, and the audit entry has no password
+    assert (item.unit_ids, item.role, item.active) == (["U2"], "unit_admin", True)
+    assert audited.entries() == [
+        AuditEntry(AUDIT_START, "root", "admin_user.update", "budi", {"unit_ids": ["U2"], "password": "changed"})
+    ]
+    # AND budi's old token no longer works; the new password does
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(header, settings, NOW)
+    fresh = auth.admin_login(AdminLoginRequest(username="budi", password="kata-sandi-baru"), settings, NOW)
+    assert auth.authenticate(f"Bearer {fresh.token.token}", settings, NOW).unit_ids == {"U2"}
+
+
+def test_a_token_whose_role_units_or_activity_differ_from_the_stored_account_is_refused(
+    admins: Repositories, settings: Settings
+) -> None:
+    # GIVEN budi's account as stored, and tokens signed with the right key and version but other claims
+    # (as if the account was changed without a version bump, e.g. by hand in the table)
+    budi = admins.people.get_admin("budi")
+    assert budi is not None
+
+    def header(role: str, units: frozenset[str]) -> str:
+        token = tokens.issue(Principal("budi", role, units, None, 0), settings.token_secret, 3600, NOW)
+        return f"Bearer {token.token}"
+
+    assert auth.authenticate(header("unit_admin", frozenset({"U1"})), settings, NOW).admin == budi
+    for role, units in (("super_admin", frozenset()), ("unit_admin", frozenset({"U1", "U2"}))):
+        with pytest.raises(UnauthenticatedError):
+            auth.authenticate(header(role, units), settings, NOW)
+
+
+def test_a_deactivated_admin_can_neither_use_a_token_nor_log_in_until_reactivated(
+    admins: Repositories, settings: Settings
+) -> None:
+    header = login("budi", settings)
+    admin_users.update_admin_user(principal(admins, "root"), "budi", patch(active=False))
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(header, settings, NOW)
+    with pytest.raises(AccountInactiveError):
+        login("budi", settings)
+    admin_users.update_admin_user(principal(admins, "root"), "budi", patch(active=True))
+    assert auth.authenticate(login("budi", settings), settings, NOW).subject == "budi"
+
+
+def test_the_last_active_super_admin_can_be_neither_deactivated_nor_demoted(admins: Repositories) -> None:
+    root = principal(admins, "root")
+    # GIVEN kepala is deactivated: root is the last active super admin
+    admin_users.update_admin_user(root, "kepala", patch(active=False))
+    # WHEN root deactivates or demotes themself, THEN 409 and nothing changes
+    for change in (patch(active=False), patch(role="unit_admin", unit_ids=["U1"])):
+        with pytest.raises(ConflictError):
+            admin_users.update_admin_user(root, "root", change)
+    assert admins.people.get_admin("root") == AdminUser("root", "super_admin")
+    # BUT a change that keeps them an active super admin is fine, and so is demoting the inactive one
+    admin_users.update_admin_user(root, "root", patch(active=True, role="super_admin"))
+    admin_users.update_admin_user(principal(admins, "root"), "kepala", patch(role="unit_admin", unit_ids=["U2"]))
+
+
+def test_two_super_admins_removing_each_other_at_once_leave_one_active(admins: Repositories) -> None:
+    # GIVEN root and kepala, the only super admins, each about to deactivate the other
+    actors = {"root": principal(admins, "root"), "kepala": principal(admins, "kepala")}
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def remove(actor: str, target: str) -> None:
+        barrier.wait()
+        try:
+            admin_users.update_admin_user(actors[actor], target, patch(active=False))
+            outcomes[actor] = "done"
+        except ConflictError:
+            outcomes[actor] = "conflict"
+
+    threads = [threading.Thread(target=remove, args=pair) for pair in (("root", "kepala"), ("kepala", "root"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # THEN one of them wins, the other gets 409, and one super admin stays active
+    assert sorted(outcomes.values()) == ["conflict", "done"]
+    active_supers = [a for a in admins.people.list_admins() if a.role == "super_admin" and a.active]
+    assert len(active_supers) == 1
+
+
+def test_bad_changes_are_refused(admins: Repositories) -> None:
+    root = principal(admins, "root")
+    with pytest.raises(ValidationError):
+        admin_users.update_admin_user(root, "budi", patch())
+    with pytest.raises(ValidationError):
+        admin_users.update_admin_user(root, "budi", patch(role="raja"))
+    with pytest.raises(ValidationError):
+        admin_users.update_admin_user(root, "budi", patch(unit_ids=[]))
+    with pytest.raises(ValidationError):
+        admin_users.update_admin_user(root, "budi", patch(unit_ids=["U9"]))
+    with pytest.raises(NotFoundError):
+        admin_users.update_admin_user(root, "nobody", patch(active=False))
+    assert admins.people.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1"}))

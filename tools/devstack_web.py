@@ -1,0 +1,85 @@
+"""The built web clients (web/dist/<app>/) served by the local stack's API workers, same origin as /v1/.
+
+`make run` serves the employee app at `/app/` on SMART_PORT next to the API, as CloudFront will in front of
+the S3 bucket and API Gateway (no CORS anywhere). Every path under `/app/` is one of:
+  a file of web/dist/app (content type from a fixed table; hashed `assets/` cached for a year, the rest
+  revalidated so a new build and its service worker are picked up at once),
+  a route of the single-page app (no file extension in the last segment): index.html,
+  anything else (a missing asset, a path escaping the directory): 404 in the API's error shape.
+`/app` itself redirects to `/app/`. Only GET and HEAD are answered here; other methods go to the API (which
+answers 404/405 in its error shape). Dev tooling only; never shipped to Lambda.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from tools.devstack import REPO_DIR
+
+DIST_DIR = REPO_DIR / "web" / "dist"
+APPS = ("app",)
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".webmanifest": "application/manifest+json; charset=utf-8",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
+    ".map": "application/json; charset=utf-8",
+}
+_IMMUTABLE = "public, max-age=31536000, immutable"
+_REVALIDATE = "no-cache"
+
+
+@dataclass(frozen=True)
+class StaticAnswer:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+def _not_found(message: str) -> StaticAnswer:
+    body = json.dumps({"error": {"code": "NOT_FOUND", "message": message, "details": {}}}).encode()
+    return StaticAnswer(404, {"Content-Type": "application/json; charset=utf-8", "Cache-Control": _REVALIDATE}, body)
+
+
+def _file(path: Path, cache: str) -> StaticAnswer:
+    content_type = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    headers = {"Content-Type": content_type, "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+    return StaticAnswer(200, headers, path.read_bytes())
+
+
+def static_answer(raw_path: str, dist_dir: Path = DIST_DIR) -> StaticAnswer | None:
+    """The answer to a GET of `raw_path` (with its query), or None when the path is not a web app's."""
+    path = unquote(urlsplit(raw_path).path)
+    app = next((a for a in APPS if path == f"/{a}" or path.startswith(f"/{a}/")), None)
+    if app is None:
+        return None
+    if path == f"/{app}":
+        return StaticAnswer(301, {"Location": f"/{app}/", "Cache-Control": _REVALIDATE})
+    root = (dist_dir / app).resolve()
+    if not (root / "index.html").is_file():
+        return _not_found(f"Aplikasi web belum dibangun (jalankan `make web`): {app}.")
+    return _in_app(root, path[len(app) + 2 :])
+
+
+def _in_app(root: Path, sub_path: str) -> StaticAnswer:
+    """`sub_path` (what follows `/<app>/`) from the app's built directory `root`."""
+    rel = PurePosixPath(sub_path)
+    if ".." in rel.parts or "\x00" in sub_path or rel.is_absolute():
+        return _not_found("Alamat tidak ditemukan.")
+    if not rel.parts or "." not in rel.name:
+        return _file(root / "index.html", _REVALIDATE)  # the SPA's own routes
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root) or not target.is_file():
+        return _not_found("Alamat tidak ditemukan.")
+    return _file(target, _IMMUTABLE if rel.parts[0] == "assets" else _REVALIDATE)
