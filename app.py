@@ -38,8 +38,9 @@ install_fallbacks(app)
 
 @app.schedule(Cron(0, 18, "*", "*", "?", "*"), name="simpeg_sync")
 def simpeg_sync(event: Any) -> dict[str, Any]:
-    """Nightly at 01:00 WIB: follow SIMPEG (new hires, transfers, retirements)."""
-    return jobs.nightly_simpeg_sync()
+    """Nightly at 01:00 WIB: follow SIMPEG (new hires, transfers, retirements). Also the SIMPEG worker: the API
+    invokes it asynchronously with a started import or sync run (runtime.start_worker)."""
+    return jobs.simpeg_event(event.to_dict())
 
 
 @app.schedule(Cron(30, 16, "*", "*", "?", "*"), name="daily_recap")

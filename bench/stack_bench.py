@@ -206,9 +206,9 @@ def child_simpeg(endpoint: str, sim_url: str) -> dict[str, Any]:
     os.environ["SMART_SIMPEG_URL"] = sim_url
     os.environ["SMART_SIMPEG_API_KEY"] = SIMPEG_KEY
     settings = prepare(endpoint, SIMPEG_PREFIX)
-    first, first_s = timed("SIMPEG sync, first run", lambda: simpeg.sync_now(settings, None))
+    first, first_s = timed("SIMPEG sync, first run", lambda: simpeg.scheduled_sync(settings))
     print(f"status {first.status} counts {first.counts.to_dict()}")
-    second, second_s = timed("SIMPEG sync, no-change run", lambda: simpeg.sync_now(settings, None))
+    second, second_s = timed("SIMPEG sync, no-change run", lambda: simpeg.scheduled_sync(settings))
     print(f"status {second.status} counts {second.counts.to_dict()}")
     return {"first_s": round(first_s, 2), "no_change_s": round(second_s, 2), "peak_rss_mb": round(peak_rss_mb(), 1)}
 

@@ -21,6 +21,8 @@ and geo trees share: a class states its code and default message in its header.
     ├── AlreadyRecordedError     ALREADY_RECORDED
     ├── PayloadTooLargeError     PAYLOAD_TOO_LARGE
     ├── UnsupportedMediaTypeError UNSUPPORTED_MEDIA_TYPE
+    ├── UriTooLongError          URI_TOO_LONG
+    ├── HeadersTooLargeError     HEADERS_TOO_LARGE
     ├── RateLimitedError         RATE_LIMITED
     ├── UnavailableError         UNAVAILABLE
     └── CheckinRefusedError      one of the 422 refusal codes, chosen per instance
@@ -152,6 +154,18 @@ class UnsupportedMediaTypeError(SmartError):
     """The body's content type is not one this endpoint reads."""
 
     code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class UriTooLongError(SmartError):
+    """The path and query string are over the length limit (414)."""
+
+    code = "URI_TOO_LONG"
+
+
+class HeadersTooLargeError(SmartError):
+    """The request headers are over the size limit (431)."""
+
+    code = "HEADERS_TOO_LARGE"
 
 
 class RateLimitedError(SmartError):

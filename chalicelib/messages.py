@@ -39,6 +39,8 @@ MESSAGES: dict[str, str] = {
     "ALREADY_RECORDED": "Absen masuk hari ini sudah tercatat.",
     "PAYLOAD_TOO_LARGE": "Data terlalu besar. Kecilkan ukuran foto lalu coba lagi.",
     "UNSUPPORTED_MEDIA_TYPE": "Jenis konten tidak didukung.",
+    "URI_TOO_LONG": "Alamat permintaan terlalu panjang.",
+    "HEADERS_TOO_LARGE": "Header permintaan terlalu besar.",
     "CHALLENGE_INVALID": "Sesi absen tidak berlaku atau sudah kedaluwarsa. Ulangi absen dari awal.",
     "NOT_ENROLLED": "Wajah Anda belum terdaftar. Hubungi admin unit untuk pendaftaran wajah.",
     "NO_FACE": "Wajah tidak terdeteksi. Pastikan wajah terlihat jelas di kamera.",

@@ -10,15 +10,24 @@ follows the repositories: `use_repositories(memory_repositories())` swaps S3 for
 
 from __future__ import annotations
 
+import json
+import os
 import threading
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.auth import passwords
+from chalicelib.errors import UnavailableError
 from chalicelib.face import FaceConfig, FaceEngine
 from chalicelib.face.cohort import Cohort, CohortCache
 from chalicelib.face.scoring import ScoringPolicy
+from chalicelib.observability import logger
 from chalicelib.settings import Settings, load_settings
 from chalicelib.simpeg.repository import EmployeeRepository, RunLog
 from chalicelib.store.audit import AuditRepository
+from chalicelib.store.aws import lambda_client
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.cache import forget_all
 from chalicelib.store.calendar import CalendarRepository
@@ -48,9 +57,12 @@ __all__ = [
     "photos",
     "repositories",
     "simpeg_employees",
+    "start_worker",
     "statuses",
     "sync_runs",
     "use_repositories",
+    "worker_event",
+    "worker_run_id",
     "zones",
 ]
 
@@ -192,3 +204,58 @@ def forget() -> None:
     _ready.clear()
     forget_all()
     forget_cohort()
+
+
+# The event a SIMPEG run's worker receives: shaped like the EventBridge events its function (the SimpegSync
+# schedule) is built for, so the same Chalice handler reads both.
+WORKER_SOURCE = "smart.api"
+WORKER_DETAIL_TYPE = "SIMPEG run"
+
+
+def start_worker(settings: Settings, run_id: str, here: Callable[[], object]) -> None:
+    """Hand the work of a started SIMPEG run to a worker and return at once.
+
+    Deployed (`SMART_SIMPEG_WORKER_FUNCTION` names the SimpegSync function): an asynchronous invocation of that
+    function with the run id; the run record in DynamoDB carries the state, so the worker needs nothing else
+    (an import's rows wait in the bucket, see usecases.simpeg). Lambda retries a failed asynchronous
+    invocation twice, then its dead-letter queue keeps the event. Locally (`make run`, tests): `here` in a
+    thread of this process (in a Lambda without a worker: `here` at once, as before the worker existed).
+    """
+    if not settings.simpeg_worker_function:
+        if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # no worker configured: a thread would be frozen
+            here()
+        else:
+            threading.Thread(target=here, name=f"simpeg-{run_id}", daemon=True).start()
+        return
+    event = worker_event(run_id, settings.region)
+    try:
+        lambda_client(settings.region).invoke(
+            FunctionName=settings.simpeg_worker_function, InvocationType="Event", Payload=json.dumps(event).encode()
+        )
+    except (BotoCoreError, ClientError) as exc:
+        raise UnavailableError(details={"dependency": "lambda"}) from exc
+    logger.info("simpeg run handed to the worker", extra={"run_id": run_id})
+
+
+def worker_event(run_id: str, region: str) -> dict[str, Any]:
+    """The event `start_worker` sends the worker for a run."""
+    return {
+        "version": "0",
+        "id": run_id,
+        "detail-type": WORKER_DETAIL_TYPE,
+        "source": WORKER_SOURCE,
+        "account": "",
+        "time": "",
+        "region": region,
+        "resources": [],
+        "detail": {"run_id": run_id},
+    }
+
+
+def worker_run_id(event: dict[str, Any]) -> str | None:
+    """The run id of a worker event (`start_worker`), None for the nightly schedule's own event."""
+    detail = event.get("detail")
+    if event.get("source") != WORKER_SOURCE or not isinstance(detail, dict):
+        return None
+    run_id = detail.get("run_id")
+    return run_id if isinstance(run_id, str) and run_id else None

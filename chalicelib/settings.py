@@ -62,6 +62,12 @@ class Settings:
     photo_retention_days: int
     rules_file: Path | None
     offline_max_age_h: int
+    # SIMPEG imports and syncs: how long a request waits for one (API Gateway cuts at 29 s), how many changes an
+    # import applies within the request before handing them to the worker, and the worker function (the
+    # SimpegSync Lambda, invoked asynchronously; none: a thread of this process, as in `make run` and tests).
+    simpeg_wait_s: float = 25.0
+    simpeg_inline_changes: int = 1000
+    simpeg_worker_function: str | None = None
     # SMART_MFA_REQUIRED_SUPER_ADMIN: a super admin without confirmed TOTP may only set it up (prod: on).
     mfa_required_super_admin: bool = False
 
@@ -191,6 +197,9 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         photo_retention_days=_int(env, "SMART_PHOTO_RETENTION_DAYS", 730, 30, 3650),
         rules_file=_rules_file(env),
         offline_max_age_h=_int(env, "SMART_OFFLINE_MAX_AGE_H", 72, 1, 24 * 14),
+        simpeg_wait_s=_float(env, "SMART_SIMPEG_WAIT_S", 25.0, 0.0, 25.0),
+        simpeg_inline_changes=_int(env, "SMART_SIMPEG_INLINE_CHANGES", 1000, 0, 100_000),
+        simpeg_worker_function=_get(env, "SMART_SIMPEG_WORKER_FUNCTION"),
         mfa_required_super_admin=_flag(env, "SMART_MFA_REQUIRED_SUPER_ADMIN", stage == "prod"),
     )
 

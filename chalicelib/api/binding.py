@@ -42,6 +42,7 @@ class Endpoint:
     errors: tuple[str, ...]
     tag: str
     func: Callable[..., Any]
+    accepted: type[pydantic.BaseModel] | None = None  # the 202 answer of work that goes on in the background
 
 
 ENDPOINTS: list[Endpoint] = []

@@ -54,6 +54,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "ALREADY_RECORDED": 409,
     "PAYLOAD_TOO_LARGE": 413,
     "UNSUPPORTED_MEDIA_TYPE": 415,
+    "URI_TOO_LONG": 414,
+    "HEADERS_TOO_LARGE": 431,
     **dict.fromkeys(REFUSAL_CODES, 422),
     "RATE_LIMITED": 429,
     "INTERNAL": 500,
@@ -66,7 +68,12 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     all_headers: dict[str, str | list[str]] = {"Content-Type": JSON_CONTENT_TYPE, **(headers or {})}
-    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status, headers=all_headers)
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from the request echoed back: escape it, never fail
+        text = json.dumps(body)
+    return Response(body=text, status_code=status, headers=all_headers)
 
 
 def error_response(code: str, message: str | None = None, details: dict[str, Any] | None = None) -> Response:

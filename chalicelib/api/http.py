@@ -9,7 +9,6 @@ turns every exception into the one error shape of API.md.
 from __future__ import annotations
 
 import functools
-import json
 import typing
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,9 +23,18 @@ from chalicelib.api.errors import error_response, exception_response, json_respo
 from chalicelib.api.guards import Guard
 from chalicelib.api.telemetry import RequestLog
 from chalicelib.domain.people import Principal
-from chalicelib.errors import ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
+from chalicelib.errors import (
+    ForbiddenError,
+    HeadersTooLargeError,
+    PayloadTooLargeError,
+    SmartError,
+    UnsupportedMediaTypeError,
+    UriTooLongError,
+    ValidationError,
+)
 from chalicelib.settings import Settings, load_settings
 from chalicelib.usecases import access, auth, mfa
+from chalicelib.usecases.schemas.common import is_encodable, load_json
 
 # "employee_token": an employee's valid token, not checked against the stored record (see token_principal);
 # "any": any role's token, checked against the stored account.
@@ -34,7 +42,11 @@ Auth = Literal["none", "employee_token", "employee", "admin", "super_admin", "an
 # Chalice would answer other content types itself, in its own error shape; Call.json() answers them instead.
 ACCEPTED_CONTENT_TYPES = ["*/*"]
 JSON_TYPES = ("application/json", "text/plain", "")
-ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
+# Below API Gateway's own limits (8,192 characters of URL, 10,240 bytes of request line and headers), so that
+# the app answers 414/431 in the API's error shape for whatever the gateway lets through.
+MAX_URI_CHARS = 4096
+MAX_HEADER_BYTES = 8192
 
 
 class Call:
@@ -81,16 +93,32 @@ class Call:
             )
         if not raw.strip():
             raise ValidationError("Badan permintaan kosong.", {"body": "a JSON object is required"})
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ValidationError("Format JSON tidak valid.", {"body": "malformed JSON"}) from exc
+        data = load_json(raw)
         if not isinstance(data, dict):
             raise ValidationError("Badan permintaan harus berupa objek JSON.", {"body": "must be a JSON object"})
         return data
 
 
 Handler = Callable[..., Any]
+
+
+def check_request(request: Request) -> None:
+    """What every request must be before any route reads it: a URI of at most MAX_URI_CHARS (414), headers
+    of at most MAX_HEADER_BYTES (431), and a path, query and headers that are valid text (400: an unpaired
+    surrogate in them could not be logged or echoed in an answer)."""
+    event: Any = request.to_original_event()
+    path = str(event.get("path") or request.context.get("path") or request.path)
+    params: Any = request.query_params or {}
+    pairs = [(str(name), str(value)) for name in params for value in params.getlist(name)]
+    if len(path) + sum(len(name) + len(value) + 2 for name, value in pairs) > MAX_URI_CHARS:
+        raise UriTooLongError(details={"max_chars": MAX_URI_CHARS})
+    headers: Any = request.headers or {}
+    header_pairs = [(str(name), str(value)) for name, value in headers.items()]
+    if sum(len(name) + len(value) + 4 for name, value in header_pairs) > MAX_HEADER_BYTES:
+        raise HeadersTooLargeError(details={"max_bytes": MAX_HEADER_BYTES})
+    texts = [path, *(request.uri_params or {}).values(), *(t for pair in (*pairs, *header_pairs) for t in pair)]
+    if not all(is_encodable(text) for text in texts):
+        raise ValidationError("Alamat atau header berisi karakter yang tidak valid.", {"request": "invalid text"})
 
 
 def _authenticate(
@@ -115,9 +143,14 @@ def _authenticate(
     return principal
 
 
-def _answer(result: BaseModel | Response, status: int, model: type[BaseModel] | None) -> Response:
+def _answer(
+    result: BaseModel | Response, status: int, model: type[BaseModel] | None, accepted: type[BaseModel] | None
+) -> Response:
     if isinstance(result, Response):
         return result
+    if accepted is not None and isinstance(result, accepted):
+        binding.check_result(accepted, result)
+        return json_response(202, binding.render(result))
     binding.check_result(model, result)
     return json_response(status, binding.render(result))
 
@@ -162,6 +195,7 @@ def endpoint(
     roles: tuple[str, ...] = (),
     errors: tuple[str, ...] = (),
     tag: str | None = None,
+    accepted: type[BaseModel] | None = None,
     mfa_setup: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register the route `"METHOD /path"` whose function takes (call, [body: Model], [query: Model],
@@ -171,8 +205,9 @@ def endpoint(
     access and existence checks before the fields are validated. For OpenAPI:
     `raw_body` documents a body the route reads itself, `roles` narrows the roles `auth_as` admits when the
     use case checks more, `errors` are the codes the route may answer besides the ones every route of its
-    kind may, `tag` is its group (by default its area's, the tag of `bp`). `mfa_setup` admits a super admin who
-    must set MFA up first (every other route refuses them, see usecases/mfa.py)."""
+    kind may, `tag` is its group (by default its area's, the tag of `bp`), `accepted` the model of a 202 answer
+    the function may return instead of its result (work that goes on in the background). `mfa_setup` admits a
+    super admin who must set MFA up first (every other route refuses them, see usecases/mfa.py)."""
     method, path = route.split(" ", 1)
     group = tag if tag is not None else bp.tag if isinstance(bp, Routes) else ""
     guard_errors = guard.errors if guard is not None else ()
@@ -195,6 +230,7 @@ def endpoint(
                 (*errors, *guard_errors),
                 group,
                 func,
+                accepted,
             )
         )
 
@@ -206,13 +242,14 @@ def endpoint(
             with log.context():
                 principal: Principal | None = None
                 try:
+                    check_request(request)
                     settings = load_settings()
                     runtime.ensure_ready(settings)
                     now = datetime.now(UTC)
                     principal = _authenticate(request, settings, now, auth_as, mfa_setup)
                     call = Call(request, principal, settings, now)
                     result = func(call, **_inputs(call, body, query, guard, params), **params)
-                    response = _answer(result, status, result_model)
+                    response = _answer(result, status, result_model, accepted)
                 except Exception as exc:  # every error becomes the API error shape
                     response = exception_response(exc)
                 return log.finish(response, principal)  # X-Request-Id, the request's log line and metrics
@@ -252,6 +289,10 @@ def _fallback(app: Chalice, route: str, answer: Callable[[], Response]) -> Handl
         assert request is not None
         log = RequestLog(request, route)
         with log.context():
+            try:
+                check_request(request)
+            except SmartError as exc:  # 414, 431 or bad text take precedence over 404/405
+                return log.finish(exception_response(exc), None)
             return log.finish(answer(), None)
 
     view.__name__ = answer.__name__

@@ -96,9 +96,10 @@ face checks) it is kept for audit with its photo: the body then carries a top-le
 the same client_request_id gets this same answer. `CHALLENGE_INVALID` is decided before that: it has no
 `event_id`, nothing is recorded, and a retry runs again."""
 UNEXPECTED = {
-    "description": "Any other error: 405 `METHOD_NOT_ALLOWED` (known path, wrong method), 415 "
-    "`UNSUPPORTED_MEDIA_TYPE` (a body whose Content-Type is not JSON), 500 `INTERNAL` (a bug; never the answer "
-    "to bad input).",
+    "description": "Any other error: 405 `METHOD_NOT_ALLOWED` (known path, wrong method), 414 `URI_TOO_LONG` "
+    "(path and query over 4,096 characters), 415 `UNSUPPORTED_MEDIA_TYPE` (a body whose Content-Type is not "
+    "JSON), 431 `HEADERS_TOO_LARGE` (headers over 8,192 bytes), 500 `INTERNAL` (a bug; never the answer to bad "
+    "input).",
     "content": {"application/json": {"schema": ERROR_REF}},
 }
 PATH_PARAMETERS = {
@@ -142,7 +143,8 @@ Refs = dict[tuple[type[Any], str], Any]
 def _schemas(endpoints: Iterable[Endpoint]) -> tuple[Refs, dict[str, Any]]:
     wanted: list[tuple[type[pydantic.BaseModel], Any]] = []
     for e in endpoints:
-        for model, mode in ((e.body, "validation"), (e.raw_body, "validation"), (e.response, "serialization")):
+        pairs = ((e.body, "validation"), (e.raw_body, "validation"), (e.response, "serialization"))
+        for model, mode in (*pairs, (e.accepted, "serialization")):
             if model is not None and (model, mode) not in wanted:
                 wanted.append((model, mode))
     refs, top = models_json_schema(wanted, ref_template=REF)
@@ -242,6 +244,10 @@ def _operation(e: Endpoint, refs: Refs) -> dict[str, Any]:
             success["description"] = prose(model_doc.split("\n\n")[0])
         success["content"] = {"application/json": {"schema": refs[(e.response, "serialization")]}}
     responses: dict[str, Any] = {str(e.status): success}
+    if e.accepted is not None:
+        accepted_doc = prose((inspect.getdoc(e.accepted) or "Accepted.").split("\n\n")[0])
+        schema = refs[(e.accepted, "serialization")]
+        responses["202"] = {"description": accepted_doc, "content": {"application/json": {"schema": schema}}}
     by_status: dict[int, list[str]] = {}
     for code in _codes(e):
         by_status.setdefault(STATUS_BY_CODE[code], []).append(code)

@@ -111,12 +111,7 @@ def create_admin_user(call: Call, body: schema.CreateAdminUserRequest) -> schema
     return schema.AdminUserView(username=user.username, role=user.role, unit_ids=sorted(user.unit_ids))
 
 
-@endpoint(
-    bp,
-    "POST /v1/me/password",
-    auth_as="any",
-    errors=("WEAK_PASSWORD", "INVALID_CREDENTIALS", "RATE_LIMITED"),
-)
+@endpoint(bp, "POST /v1/me/password", auth_as="any", errors=("WEAK_PASSWORD", "INVALID_CREDENTIALS", "RATE_LIMITED"))
 def change_password(call: Call, body: schema.ChangePasswordRequest) -> schema.SessionToken:
     """Change one's own password.
 

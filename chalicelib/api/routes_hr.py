@@ -9,25 +9,37 @@ from chalicelib.usecases.schemas import simpeg as schema
 bp = Routes(__name__, tag="simpeg")
 
 
-@endpoint(bp, "POST /v1/admin/simpeg/import", auth_as="super_admin", raw_body=schema.ImportBody)
-def simpeg_import(call: Call, query: schema.ImportQuery) -> schema.ImportResult:
+@endpoint(
+    bp,
+    "POST /v1/admin/simpeg/import",
+    auth_as="super_admin",
+    raw_body=schema.ImportBody,
+    response=schema.ImportResult,
+    accepted=schema.RunAccepted,
+    errors=("CONFLICT",),
+)
+def simpeg_import(call: Call, query: schema.ImportQuery) -> schema.ImportResult | schema.RunAccepted:
     """Import employees from a JSON body or a CSV file.
 
     **Roles:** super_admin. Bad rows are reported in `errors`, good rows are applied; units are created from
     `unor_id`/`unor_nama`. Deactivation only happens for a full import (`"full": true` in JSON, `?full=true` for
     CSV). A plan the guard holds back (too many deactivations) answers 200 with `status: needs_confirmation` and
-    `blocked_by`; send again with `confirm_deactivations` set to the number shown. CSV: UTF-8, `,` or `;`
-    separated, header row with the EmployeeRecord columns (`text/plain` is read as CSV too).
+    `blocked_by`; send again with `confirm_deactivations` set to exactly the number shown (any other number:
+    409 `CONFLICT` with the number in `details.deactivated`, nothing changes). A full import without a valid
+    row: 400, nothing changes. An import that cannot finish within 25 s answers 202 `{"run_id"}` and goes on
+    in the background (`GET /v1/admin/simpeg/runs`). CSV: UTF-8, `,` or `;` separated, header row with the
+    EmployeeRecord columns (`text/plain` is read as CSV too).
     """
     return simpeg.import_records(call.settings, call.principal, call.raw_body(), call.content_type(), query)
 
 
-@endpoint(bp, "POST /v1/admin/simpeg/sync", auth_as="super_admin")
-def simpeg_sync(call: Call) -> schema.SyncRun:
+@endpoint(bp, "POST /v1/admin/simpeg/sync", auth_as="super_admin", response=schema.SyncRun, accepted=schema.RunAccepted)
+def simpeg_sync(call: Call) -> schema.SyncRun | schema.RunAccepted:
     """Pull from the configured SIMPEG API now.
 
-    **Roles:** super_admin. Same code as the nightly schedule. An unreachable SIMPEG ends the run as `failed`
-    (answered 200 with that run); 503 when SIMPEG is not configured or storage is down.
+    **Roles:** super_admin. Same code as the nightly schedule, run by the worker. An unreachable SIMPEG ends
+    the run as `failed` (answered 200 with that run); 503 when SIMPEG is not configured or storage is down.
+    A run still going after 25 s answers 202 `{"run_id"}` (`GET /v1/admin/simpeg/runs`).
     """
     return simpeg.sync_now(call.settings, call.principal)
 

@@ -35,10 +35,14 @@ from chalicelib.simpeg.sync import (
     ListingSource,
     Stores,
     SyncConfig,
+    apply_import,
     apply_plan,
     confirm_run,
+    fail_run,
+    plan_import,
     run_import,
     run_sync,
+    start_run,
 )
 from chalicelib.simpeg.validation import RecordBatch, nip_problem
 
@@ -76,14 +80,18 @@ __all__ = [
     "SyncRun",
     "Trigger",
     "Unit",
+    "apply_import",
     "apply_plan",
     "confirm_run",
     "default_mapping",
+    "fail_run",
     "map_listing",
     "nip_problem",
     "parse_import_csv",
     "parse_import_json",
+    "plan_import",
     "plan_sync",
     "run_import",
     "run_sync",
+    "start_run",
 ]

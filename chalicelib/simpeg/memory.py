@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterable, Sequence
 
 from chalicelib.domain.people import Unit
-from chalicelib.simpeg.errors import SimpegConflictError
+from chalicelib.simpeg.errors import SimpegConflictError, SimpegValidationError
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
 
 
@@ -73,6 +73,8 @@ class InMemoryRunLog:
         """Newest first; the cursor is the index of the next run in that order."""
         with self._lock:
             ordered = sorted(self._runs.values(), key=lambda r: (r.started_at, r.run_id), reverse=True)
+        if cursor and not (cursor.isascii() and cursor.isdigit()):
+            raise SimpegValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"})
         start = int(cursor) if cursor else 0
         page = ordered[start : start + limit]
         end = start + len(page)

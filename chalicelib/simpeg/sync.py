@@ -19,7 +19,12 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from chalicelib.observability import count_simpeg_run, logger
-from chalicelib.simpeg.errors import SimpegConflictError, SimpegNotFoundError, SimpegUnavailableError
+from chalicelib.simpeg.errors import (
+    SimpegConflictError,
+    SimpegNotFoundError,
+    SimpegUnavailableError,
+    SimpegValidationError,
+)
 from chalicelib.simpeg.importing import ImportRequest
 from chalicelib.simpeg.mapping import FieldMapping, map_listing
 from chalicelib.simpeg.models import (
@@ -88,13 +93,15 @@ def run_sync(
     config: SyncConfig | None = None,
     clock: Clock = utc_now,
     confirmation: Confirmation | None = None,
+    started: SyncRun | None = None,
 ) -> SyncRun:
     """Fetch everything upstream, plan a full sync and apply it unless the guard holds it back.
 
     Returns the recorded run; an unreachable upstream ends the run as `failed` (recorded, not raised).
+    `started` is a run already recorded as `running` (by `start_run`, before the work was handed to a worker).
     """
     config = config or SyncConfig()
-    run = _start(stores.runs, trigger, clock)
+    run = started or _start(stores.runs, trigger, clock)
     try:
         listing = source.fetch_all()
     except SimpegUnavailableError as exc:
@@ -130,6 +137,56 @@ class ImportResult:
         }
 
 
+def plan_import(
+    request: ImportRequest,
+    stores: Stores,
+    *,
+    config: SyncConfig | None = None,
+    clock: Clock = utc_now,
+    confirm_deactivations: int | None = None,
+) -> SyncPlan:
+    """Plan an admin import, refusing it before anything is written (API.md "SIMPEG import guards"):
+
+    - a full import without one valid row: SimpegValidationError (it would deactivate everyone);
+    - `confirm_deactivations` other than the exact number of employees the import deactivates:
+      SimpegConflictError with that number in `details["deactivated"]`.
+    """
+    if request.full and not request.batch.records:
+        raise SimpegValidationError(
+            "Impor penuh ditolak: tidak ada satu pun baris yang valid, tidak ada yang diubah.",
+            {"employees": "a full import needs at least one valid row", "errors": len(request.batch.errors)},
+        )
+    confirm = None if confirm_deactivations is None else Confirmation(confirm_deactivations, None)
+    plan = _plan(request.batch, stores, full=request.full, complete=True, config=config, clock=clock, confirm=confirm)
+    if confirm_deactivations is not None and confirm_deactivations != plan.counts.deactivated:
+        raise SimpegConflictError(
+            f"Impor ini akan menonaktifkan {plan.counts.deactivated} pegawai, bukan {confirm_deactivations}; "
+            "tidak ada yang diubah. Kirim ulang dengan confirm_deactivations sejumlah itu.",
+            {"deactivated": plan.counts.deactivated, "confirm_deactivations": confirm_deactivations},
+        )
+    return plan
+
+
+def start_run(runs: RunLog, trigger: Trigger, *, fetched: int | None = None, clock: Clock = utc_now) -> SyncRun:
+    """Record a run as `running` (its work may then go on elsewhere: `run_sync(started=...)`, `apply_import`)."""
+    run = _start(runs, trigger, clock)
+    if fetched is None:
+        return run
+    counted = run.with_(fetched=fetched)
+    runs.save_run(counted)
+    return counted
+
+
+def apply_import(run: SyncRun, plan: SyncPlan, stores: Stores, *, clock: Clock = utc_now) -> SyncRun:
+    """Write a planned import under its started run and end the run (held back: `needs_confirmation`)."""
+    return _apply(run, plan, stores, clock)
+
+
+def fail_run(runs: RunLog, run: SyncRun, message: str, *, clock: Clock = utc_now) -> SyncRun:
+    """End a run whose work stopped for a reason of its own (a worker's crash, an import no longer valid)."""
+    return _finish(runs, run.with_(message=message), "failed", clock)
+
+
 def run_import(
     request: ImportRequest,
     stores: Stores,
@@ -142,23 +199,15 @@ def run_import(
     """Apply an admin import (good rows applied, bad rows reported); recorded as an `import` run.
 
     A held-back import (status `needs_confirmation`) is confirmed by sending it again with
-    `confirm_deactivations` = the `deactivated` count the admin was shown.
+    `confirm_deactivations` = the `deactivated` count the admin was shown (exactly; see `plan_import`).
     """
-    config = config or SyncConfig()
-    run = _start(stores.runs, Trigger("import", actor), clock)
-    run = run.with_(fetched=len(request.batch.records) + len(request.batch.errors))
-    confirmation = None if confirm_deactivations is None else Confirmation(confirm_deactivations, actor)
-    done = _plan_and_apply(
-        run,
-        request.batch,
-        stores,
-        full=request.full,
-        complete=True,
-        config=config,
-        clock=clock,
-        confirmation=confirmation,
-    )
-    return ImportResult(done, request.batch.errors)
+    plan = plan_import(request, stores, config=config, clock=clock, confirm_deactivations=confirm_deactivations)
+    run = start_run(stores.runs, Trigger("import", actor), fetched=_rows(request), clock=clock)
+    return ImportResult(apply_import(run, plan, stores, clock=clock), request.batch.errors)
+
+
+def _rows(request: ImportRequest) -> int:
+    return len(request.batch.records) + len(request.batch.errors)
 
 
 def confirm_run(
@@ -204,16 +253,33 @@ def _plan_and_apply(
     clock: Clock,
     confirmation: Confirmation | None,
 ) -> SyncRun:
-    plan = plan_sync(
+    plan = _plan(batch, stores, full=full, complete=complete, config=config, clock=clock, confirm=confirmation)
+    return _apply(run, plan, stores, clock)
+
+
+def _plan(
+    batch: RecordBatch,
+    stores: Stores,
+    *,
+    full: bool,
+    complete: bool,
+    config: SyncConfig | None,
+    clock: Clock,
+    confirm: Confirmation | None,
+) -> SyncPlan:
+    return plan_sync(
         stores.employees.list_employees(),
         stores.employees.list_units(),
         batch,
         full=full,
         now=_iso(clock()),
-        guard=config.guard,
+        guard=(config or SyncConfig()).guard,
         complete=complete,
-        confirmation=confirmation,
+        confirmation=confirm,
     )
+
+
+def _apply(run: SyncRun, plan: SyncPlan, stores: Stores, clock: Clock) -> SyncRun:
     run = run.with_(counts=plan.counts, errors=plan.errors[:MAX_RUN_ERRORS], blocked_by=plan.blocked_by)
     if plan.blocked:
         return _finish(stores.runs, run, "needs_confirmation", clock)

@@ -25,6 +25,12 @@ def s3_client(region: str) -> Any:
     return boto3.session.Session().client("s3", region_name=region, config=_CLIENT_CONFIG)
 
 
+@lru_cache(maxsize=4)
+def lambda_client(region: str) -> Any:
+    return boto3.session.Session().client("lambda", region_name=region, config=_CLIENT_CONFIG)
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that switch between moto in-process and a server)."""
     s3_client.cache_clear()
+    lambda_client.cache_clear()

@@ -7,6 +7,8 @@ a failed conditional write is reported separately because it is a normal busines
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import UnavailableError, ValidationError
+from chalicelib.settings import load_settings
 from chalicelib.store.models import shared_connection
 
 if TYPE_CHECKING:
@@ -50,9 +53,21 @@ def storage_call(what: str) -> Iterator[None]:
     except PynamoDBException as exc:
         if _is_condition_failure(exc):
             raise ConditionFailed(what) from exc
+        if _is_bad_start_key(exc.cause_response_code, exc.cause_response_message):
+            raise bad_cursor() from exc
         raise UnavailableError(details={"dependency": "dynamodb"}) from exc
-    except (BotoCoreError, ClientError) as exc:
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        if _is_bad_start_key(error.get("Code"), error.get("Message")):
+            raise bad_cursor() from exc
         raise UnavailableError(details={"dependency": what}) from exc
+    except BotoCoreError as exc:
+        raise UnavailableError(details={"dependency": what}) from exc
+
+
+def _is_bad_start_key(code: object, message: object) -> bool:
+    """DynamoDB refusing a page's start key: a `next` cursor that decodes but names no key of this table."""
+    return code == "ValidationException" and "start" in str(message).lower() and "key" in str(message).lower()
 
 
 def transaction(client_request_token: str | None = None) -> TransactWrite:
@@ -104,18 +119,60 @@ def parse_iso(text: str) -> datetime:
 
 
 def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    """A `next` cursor: the JSON position, base64url, and a MAC over it (`decode_position` checks it), so that
+    only cursors this deployment handed out are ever used as a start key."""
     if not last_key:
         return None
-    return base64.urlsafe_b64encode(json.dumps(last_key, sort_keys=True).encode()).decode()
+    payload = _b64(json.dumps(last_key, sort_keys=True).encode())
+    return f"{payload}.{_b64(_mac(payload))}"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _mac(payload: str) -> bytes:
+    key = hashlib.sha256(b"smart-next-cursor:" + load_settings().token_secret.encode()).digest()
+    return hmac.new(key, payload.encode(), hashlib.sha256).digest()[:16]
+
+
+def bad_cursor() -> ValidationError:
+    return ValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"})
+
+
+MAX_CURSOR_CHARS = 2048
 
 
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    """A `next` cursor back into DynamoDB's start key; a cursor this deployment did not make is VALIDATION_ERROR,
+    as is a key of another table (see storage_call)."""
+    return start_key(decode_position(cursor))
+
+
+def decode_position(cursor: str | None) -> dict[str, Any] | None:
+    """A cursor back into the JSON object it was made of (`encode_cursor`); VALIDATION_ERROR when it is not one
+    this deployment made (altered, truncated, forged or from another deployment)."""
     if not cursor:
         return None
+    payload, _, mac = cursor.partition(".")
+    if len(cursor) > MAX_CURSOR_CHARS or not payload.isascii() or not mac.isascii():
+        raise bad_cursor()
+    if not hmac.compare_digest(mac, _b64(_mac(payload))):
+        raise bad_cursor()
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"}) from exc
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, UnicodeError, RecursionError) as exc:
+        raise bad_cursor() from exc
     if not isinstance(data, dict):
-        raise ValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"})
+        raise bad_cursor()
+    return data
+
+
+def start_key(data: object) -> dict[str, Any] | None:
+    """`data` as a DynamoDB start key (None for none); VALIDATION_ERROR when it is not a key at all. (A signed
+    key of another table, a cursor reused on another route, is refused by DynamoDB: see storage_call.)"""
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not data or not all(isinstance(v, dict) for v in data.values()):
+        raise bad_cursor()
     return data

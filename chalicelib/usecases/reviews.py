@@ -10,7 +10,7 @@ from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.settings import Settings
-from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso
+from chalicelib.store.base import ConditionFailed, bad_cursor, decode_position, encode_cursor, iso, start_key
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import require_unit_scope, units_of
 from chalicelib.usecases.checkin import event_as
@@ -26,11 +26,13 @@ from chalicelib.usecases.schemas.reports import (
 
 def list_reviews(principal: Principal, query: ReviewsQuery) -> ReviewPage:
     """Pending reviews of the caller's units (or one unit), 100 per page."""
-    position = decode_cursor(query.next) or {}
+    position = decode_position(query.next) or {}
     units = units_of(principal, query.unor_id)
-    start = int(position.get("unit", 0))
+    start = position.get("unit", 0)
+    if not isinstance(start, int) or isinstance(start, bool) or not 0 <= start < max(len(units), 1):
+        raise bad_cursor()
     items: list[ReviewItem] = []
-    last: dict[str, Any] | None = position.get("key")
+    last: dict[str, Any] | None = start_key(position.get("key"))
     for index in range(start, len(units)):
         rows, last = runtime.events().pending_reviews(units[index], 100 - len(items), last)
         items += [event_as(ReviewItem, r, nip=r.nip, unor_id=units[index]) for r in rows]

@@ -3,35 +3,47 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from pydantic_core import PydanticCustomError
 
 from chalicelib import runtime
 from chalicelib.domain.people import Principal
-from chalicelib.errors import UnavailableError, ValidationError
+from chalicelib.errors import NotFoundError, UnavailableError, ValidationError
+from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.simpeg import (
     ApiKeyAuth,
     ClientConfig,
     GuardConfig,
+    ImportRequest,
     ImportResult,
     OAuth2ClientCredentials,
     SimpegClient,
     Stores,
     SyncConfig,
+    SyncPlan,
     SyncRun,
     Trigger,
+    apply_import,
     confirm_run,
     default_mapping,
+    fail_run,
     parse_import_csv,
     parse_import_json,
-    run_import,
+    plan_import,
     run_sync,
+    start_run,
 )
 from chalicelib.usecases.schemas import simpeg as schema
+from chalicelib.usecases.schemas.common import load_json
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery, count_or_error
 
 MAX_RUNS_PAGE = 50
+POLL_S = 0.2  # how often a request waiting for its run reads the run log
+IMPORT_PREFIX = "imports/simpeg/"  # an import handed to the worker waits here (private bucket)
 
 
 def _stores() -> Stores:
@@ -62,13 +74,22 @@ def _run(run: SyncRun) -> schema.SyncRun:
     return schema.SyncRun.model_validate(run, from_attributes=True)
 
 
-def sync_now(settings: Settings, actor: Principal | None) -> schema.SyncRun:
-    """Pull the whole SIMPEG listing and apply it (or hold it back for confirmation)."""
-    trigger = Trigger("admin", actor.subject) if actor else Trigger("schedule", None)
-    run = run_sync(_client(settings), _stores(), trigger=trigger, config=_config(settings))
-    if actor:
-        runtime.audit().record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
-    return _run(run)
+def scheduled_sync(settings: Settings) -> schema.SyncRun:
+    """The nightly sync (the schedule's own function runs it to the end): pull the whole SIMPEG listing and
+    apply it, or hold it back for confirmation."""
+    return _run(run_sync(_client(settings), _stores(), trigger=Trigger("schedule", None), config=_config(settings)))
+
+
+def sync_now(settings: Settings, actor: Principal) -> schema.SyncRun | schema.RunAccepted:
+    """An admin's sync: handed to the worker and waited for at most `simpeg_wait_s` (API Gateway cuts at
+    29 s); a run still going then is answered 202 with its id."""
+    began = time.monotonic()
+    client = _client(settings)  # 503 now when SIMPEG is not configured, not in the worker
+    run = start_run(_stores().runs, Trigger("admin", actor.subject))
+    runtime.audit().record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
+    config = _config(settings)
+    _hand_over(settings, run, lambda: run_sync(client, _stores(), trigger=run.trigger, config=config, started=run))
+    return _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
 
 
 def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun:
@@ -77,26 +98,139 @@ def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun
     return _run(run)
 
 
+@dataclass(frozen=True)
+class _Import:
+    """An import as sent: what the worker needs to parse and plan it again."""
+
+    text: str
+    content_type: str
+    full: bool
+    confirm_deactivations: int | None
+
+    def parse(self) -> ImportRequest:
+        if self.content_type in ("text/csv", "text/plain"):
+            return parse_import_csv(self.text, full=self.full)
+        return parse_import_json(load_json(self.text.encode("utf-8")))
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.__dict__, ensure_ascii=False).encode("utf-8")
+
+
 def import_records(
     settings: Settings, actor: Principal, body: bytes, content_type: str, query: ImportQuery
-) -> schema.ImportResult:
-    """Apply a JSON or CSV import; bad rows are reported, good rows applied."""
+) -> schema.ImportResult | schema.RunAccepted:
+    """Apply a JSON or CSV import; bad rows are reported, good rows applied.
+
+    Refused before anything changes: a full import without a valid row (400) and a `confirm_deactivations`
+    that is not the exact number the import deactivates (409). An import of more than `simpeg_inline_changes`
+    changes goes to the worker; the request waits for it as a sync does (202 when it is still going).
+    """
+    began = time.monotonic()
+    sent = _received(body, content_type, query)
+    request = sent.parse()
+    stores = _stores()
+    plan = plan_import(request, stores, config=_config(settings), confirm_deactivations=sent.confirm_deactivations)
+    run = start_run(stores.runs, Trigger("import", actor.subject), fetched=_rows(request))
+    if plan.blocked or len(plan.changes) + len(plan.units) <= settings.simpeg_inline_changes:
+        return _audited(actor, _imported(ImportResult(apply_import(run, plan, stores), request.batch.errors)))
+    _hand_over(settings, run, lambda: _apply_in_worker(run, plan), stash=sent.to_json())
+    answer = _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
+    if isinstance(answer, schema.RunAccepted):
+        runtime.audit().record(actor.subject, "simpeg.import", run.run_id, {"status": "running"})
+        return answer
+    finished = runtime.sync_runs().get_run(run.run_id) or run
+    return _audited(actor, _imported(ImportResult(finished, request.batch.errors)))
+
+
+def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
+    """The worker's side (the SimpegSync function invoked with a run id): do the work of a started run."""
+    stores = _stores()
+    run = stores.runs.get_run(run_id)
+    if run is None:
+        raise NotFoundError("Proses sinkronisasi tidak ditemukan.", {"run_id": run_id})
+    if run.status != "running":  # a repeated invocation (Lambda retries): the work is done
+        return _run(run)
+    try:
+        if run.trigger.kind != "import":
+            return _run(run_sync(_client(settings), stores, trigger=run.trigger, config=_config(settings), started=run))
+        sent = _Import(**json.loads(runtime.photos(settings).get(IMPORT_PREFIX + run_id)))
+        request = sent.parse()
+        plan = plan_import(request, stores, config=_config(settings), confirm_deactivations=sent.confirm_deactivations)
+        return _run(apply_import(run, plan, stores))
+    except Exception as exc:
+        return _run(_failed(stores, run, exc))
+
+
+def _apply_in_worker(run: SyncRun, plan: SyncPlan) -> None:
+    """A local worker (thread) has the plan at hand; a deployed one plans again (`resume_run`)."""
+    stores = _stores()
+    try:
+        apply_import(run, plan, stores)
+    except Exception as exc:
+        _failed(stores, run, exc)
+
+
+def _failed(stores: Stores, run: SyncRun, exc: Exception) -> SyncRun:
+    logger.error("simpeg run failed in the worker", exc_info=exc, extra={"run_id": run.run_id})
+    current = stores.runs.get_run(run.run_id) or run
+    if current.status != "running":  # the apply step ended it already
+        return current
+    return fail_run(stores.runs, current, f"gagal: {type(exc).__name__}")
+
+
+def _hand_over(settings: Settings, run: SyncRun, here: Callable[[], object], stash: bytes | None = None) -> None:
+    """Give a started run to the worker; a deployed worker finds an import's rows (`stash`) in the bucket. A
+    failure to hand it over ends the run as `failed` (it must not stay `running`) and is answered."""
+    try:
+        if stash is not None and settings.simpeg_worker_function:
+            runtime.photos(settings).put(IMPORT_PREFIX + run.run_id, stash, "application/json")
+        runtime.start_worker(settings, run.run_id, here)
+    except Exception as exc:
+        _failed(_stores(), run, exc)
+        raise
+
+
+def _answer_run(run_id: str, budget_s: float) -> schema.SyncRun | schema.RunAccepted:
+    """The run once it ends within `budget_s`, else 202 with its id (progress: GET /v1/admin/simpeg/runs)."""
+    deadline = time.monotonic() + max(0.0, budget_s)
+    while True:
+        run = runtime.sync_runs().get_run(run_id)
+        if run is not None and run.status != "running":
+            return _run(run)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return schema.RunAccepted(run_id=run_id)
+        time.sleep(min(POLL_S, left))
+
+
+def _received(body: bytes, content_type: str, query: ImportQuery) -> _Import:
     confirm_count = query.confirm_deactivations
     if content_type in ("text/csv", "text/plain"):
-        request = parse_import_csv(body, full=query.full in ("true", "1"))
-    else:
-        data = _json(body)
-        request = parse_import_json(data)
-        if confirm_count is None and isinstance(data, dict):
-            confirm_count = _optional_int(data.get("confirm_deactivations"), "confirm_deactivations")
-    result = run_import(
-        request, _stores(), actor=actor.subject, config=_config(settings), confirm_deactivations=confirm_count
-    )
-    response = _imported(result)
+        return _Import(_csv_text(body), content_type, query.full in ("true", "1"), confirm_count)
+    data = load_json(body)
+    if confirm_count is None and isinstance(data, dict):
+        confirm_count = _optional_int(data.get("confirm_deactivations"), "confirm_deactivations")
+    full = data.get("full", False) if isinstance(data, dict) else False
+    return _Import(json.dumps(data, ensure_ascii=False), "application/json", full is True, confirm_count)
+
+
+def _csv_text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        parse_import_csv(body)  # refuses the file in the parser's words (how to save it as UTF-8)
+        raise
+
+
+def _rows(request: ImportRequest) -> int:
+    return len(request.batch.records) + len(request.batch.errors)
+
+
+def _audited(actor: Principal, response: schema.ImportResult) -> schema.ImportResult:
     runtime.audit().record(
         actor.subject,
         "simpeg.import",
-        result.run.run_id,
+        response.run_id,
         response.model_dump(include={"status", "created", "updated", "moved", "deactivated", "unchanged"}),
     )
     return response
@@ -120,13 +254,6 @@ def _imported(result: ImportResult) -> schema.ImportResult:
 def list_runs(query: RunsQuery) -> schema.RunPage:
     runs, next_cursor = runtime.sync_runs().list_runs(MAX_RUNS_PAGE, query.next)
     return schema.RunPage(items=[_run(r) for r in runs], next=next_cursor)
-
-
-def _json(body: bytes) -> object:
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError("Format JSON tidak valid.", {"body": "malformed JSON"}) from exc
 
 
 def _optional_int(value: object, name: str) -> int | None:

@@ -22,6 +22,7 @@ from chalicelib.settings import load_settings
 from chalicelib.store.aws import reset_clients
 from chalicelib.store.schema import create_all
 from tools import moto_scaling
+from tools.simpeg_sim import start_in_thread, stop
 
 ADMIN_PASSWORD = "admin-local"
 
@@ -101,6 +102,17 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     load_settings.cache_clear()
     reset_clients()
     runtime.forget()
+
+
+@pytest.fixture()
+def simulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The local SIMPEG simulator (40 employees) over HTTP, configured as the stage's SIMPEG."""
+    server, base_url = start_in_thread(port=0, size=40, seed=7)
+    monkeypatch.setenv("SMART_SIMPEG_URL", base_url)
+    monkeypatch.setenv("SMART_SIMPEG_API_KEY", "local-simpeg-key")
+    load_settings.cache_clear()
+    yield base_url
+    stop(server)
 
 
 @pytest.fixture()

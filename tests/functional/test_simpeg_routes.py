@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Iterator
 
-import pytest
 from chalice.test import Client
 
-from chalicelib.settings import load_settings
 from tests.functional.conftest import Api
-from tools.simpeg_sim import start_in_thread, stop
 
 ROWS = [
     {
@@ -31,16 +27,6 @@ ROWS = [
         "status": "aktif",
     },
 ]
-
-
-@pytest.fixture()
-def simulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    server, base_url = start_in_thread(port=0, size=40, seed=7)
-    monkeypatch.setenv("SMART_SIMPEG_URL", base_url)
-    monkeypatch.setenv("SMART_SIMPEG_API_KEY", "local-simpeg-key")
-    load_settings.cache_clear()
-    yield base_url
-    stop(server)
 
 
 def test_json_import_reports_bad_rows_and_applies_good_ones(api: Api) -> None:

@@ -7,6 +7,7 @@ Indonesian message raises ``invalid(problem, message)``; the HTTP layer shows th
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,10 @@ from chalicelib.errors import ValidationError
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CUSTOM_ERROR = "smart_invalid"
+# API.md: a date or instant outside these days is a bad value (400), wherever it is sent.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+DATE_RANGE = f"between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
+MAX_JSON_DEPTH = 32  # API.md: deeper JSON is a bad value
 
 
 def invalid(problem: str, message: str | None = None, detail: object = None) -> PydanticCustomError:
@@ -153,9 +158,17 @@ def parse_day(value: object) -> date:
     if not isinstance(value, str) or not DATE_PATTERN.match(value):
         raise invalid("must be a date YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise invalid("must be a real date YYYY-MM-DD") from exc
+    return in_range(day)
+
+
+def in_range(day: date) -> date:
+    """`day` when it lies within FIRST_DAY..LAST_DAY (API.md), else a field problem."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise invalid(f"must be a date {DATE_RANGE}", "Tanggal di luar rentang yang diizinkan.")
+    return day
 
 
 def _instant(value: object) -> datetime:
@@ -169,6 +182,7 @@ def _instant(value: object) -> datetime:
         raise invalid("must be an ISO 8601 instant with offset") from exc
     if moment.tzinfo is None:
         raise invalid("must include a UTC offset")
+    in_range(moment.date())  # also keeps a conversion to UTC from overflowing (9999-12-31T23:59:59-14:00)
     return moment
 
 
@@ -211,6 +225,43 @@ def choice(options: tuple[str, ...], message: str | None = None, detail: object 
 
 def enum_schema(options: tuple[str, ...]) -> Any:
     return Field(json_schema_extra={"enum": list(options)})
+
+
+def check_text(value: object, depth: int = 0) -> None:
+    """Refuse what JSON can carry but the API cannot keep or answer: arrays and objects nested more than
+    MAX_JSON_DEPTH levels deep, and strings with unpaired UTF-16 surrogates (`"\\ud800"`), which cannot be
+    written as UTF-8 (in a stored item, a log line or an answer). Raises VALIDATION_ERROR naming the `body`."""
+    if isinstance(value, str):
+        if not is_encodable(value):
+            raise ValidationError("Teks berisi karakter yang tidak valid.", {"body": "unpaired surrogate in a string"})
+        return
+    if not isinstance(value, dict | list):
+        return
+    if depth >= MAX_JSON_DEPTH:
+        raise ValidationError("Struktur JSON terlalu dalam.", {"body": f"nested deeper than {MAX_JSON_DEPTH} levels"})
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+    for item in items:
+        check_text(item, depth + 1)
+
+
+def is_encodable(text: str) -> bool:
+    """Whether `text` can be written as UTF-8 (no unpaired surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def load_json(raw: bytes) -> object:
+    """A request body's JSON value: malformed JSON, too deep nesting and unpaired surrogates are
+    VALIDATION_ERROR (never a RecursionError or an answer that cannot be encoded)."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ValidationError("Format JSON tidak valid.", {"body": "malformed JSON"}) from exc
+    check_text(data)
+    return data
 
 
 def parse_date(value: object, name: str) -> date:

@@ -111,6 +111,13 @@ class SyncRun(Result):
     followed_by: str | None = None
 
 
+class RunAccepted(Result):
+    """Accepted: the run goes on in the background; its progress and result read from
+    `GET /v1/admin/simpeg/runs`."""
+
+    run_id: str
+
+
 class RunsQuery(Query):
     next: str | None = Field(default=None, description="Cursor of the next page.")
 

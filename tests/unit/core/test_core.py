@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -117,3 +117,29 @@ def test_vectors_of_several_models_pack_losslessly() -> None:
     assert layout == [["dlib_resnet_v1", 128], ["mobilefacenet_fp", 512]]
     back = unpack(data, layout)
     assert all(np.array_equal(back[k], vectors[k]) for k in vectors)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"day": "9999-12-31"},
+        {"day": "0001-01-01"},
+        {"day": "1999-12-31"},
+        {"day": "2101-01-01"},
+        {"at": "9999-12-31T23:59:59-14:00"},  # converting it to UTC used to overflow (500)
+        {"at": "0001-01-01T00:00:00+14:00"},
+        {"at": "2101-01-01T00:00:00Z"},
+    ],
+)
+def test_dates_and_instants_outside_2000_to_2100_are_bad_values(bad: dict[str, str]) -> None:
+    with pytest.raises(ValidationError) as refused:
+        parse(Moment, bad)
+    (name,) = bad
+    assert "between 2000-01-01 and 2100-12-31" in str(refused.value.details[name])
+    with pytest.raises(ValidationError):
+        parse_date(bad.get("day", "9999-01-01"), "date")
+
+
+def test_the_ends_of_the_range_are_good_values() -> None:
+    assert parse(Moment, {"day": "2000-01-01", "at": "2100-12-31T23:59:59+07:00"}).day == date(2000, 1, 1)
+    assert parse_date("2100-12-31", "date") == date(2100, 12, 31)

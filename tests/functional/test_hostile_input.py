@@ -1,0 +1,226 @@
+"""Hostile input through the real app (issue 16, API.md "Additions of v1"): every bad value answers 4xx with
+the API's error body, never 5xx. Dates outside 2000-01-01..2100-12-31, unpaired surrogates, broken `next`
+cursors, JSON nested deeper than 32 levels, unknown enum values, unknown paths and methods, over-long URIs
+(414) and headers (431)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from infra.gateway import gateway_responses
+from tests.functional.conftest import Answer, Api, client_call
+
+NIP = "198501012010011001"
+UNIT = "U1"
+EMPLOYEE = {"nip": NIP, "nama": "Asep", "unor_id": UNIT, "unor_nama": "SDN 1", "jabatan": "Guru", "status": "aktif"}
+CIRCLE = {"lat": -6.84, "lon": 107.48, "radius_m": 150}
+
+
+def error_of(answer: Answer, status: int) -> dict[str, Any]:
+    assert answer.status == status, (answer.status, answer.body)
+    assert answer.headers.get("Content-Type", "").startswith("application/json"), answer.headers
+    error = answer.body["error"]
+    assert set(error) == {"code", "message", "details"} and isinstance(error["message"], str)
+    return dict(error)
+
+
+def refused(answer: Answer, field: str | None = None) -> dict[str, Any]:
+    """A 400 VALIDATION_ERROR whose details name `field` (when given)."""
+    error = error_of(answer, 400)
+    assert error["code"] == "VALIDATION_ERROR", error
+    if field is not None:
+        assert field in error["details"], error
+    return error
+
+
+@pytest.fixture()
+def admin(api: Api) -> str:
+    token = api.admin_token()
+    imported = api.call("POST", "/v1/admin/simpeg/import", {"employees": [EMPLOYEE]}, token=token)
+    assert imported.status == 200, imported.body
+    return token
+
+
+# --- dates outside 2000-01-01..2100-12-31, in queries, paths and bodies ---------------------------------------
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31", "2101-01-01"])
+def test_dates_outside_the_range_are_refused_in_queries(api: Api, admin: str, day: str) -> None:
+    refused(api.call("GET", f"/v1/admin/recaps/daily?date={day}&unor_id={UNIT}", token=admin), "date")
+    refused(api.call("GET", f"/v1/admin/monitor?date={day}", token=admin), "date")
+    refused(api.call("POST", "/v1/admin/recaps/daily", {"date": day, "unor_id": UNIT}, token=admin), "date")
+    refused(api.call("GET", f"/v1/admin/recaps/monthly?month={day[:7]}&unor_id={UNIT}", token=admin), "month")
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_dates_outside_the_range_are_refused_in_paths_and_bodies(api: Api, admin: str, day: str) -> None:
+    refused(api.call("PUT", f"/v1/admin/holidays/{day}", {"name": "Libur"}, token=admin), "date")
+    leave = {"nip": NIP, "type": "CUTI", "start_date": day, "end_date": day}
+    refused(api.call("POST", "/v1/admin/leaves", leave, token=admin), "start_date")
+    duty = {
+        "nips": [NIP],
+        "circle": CIRCLE,
+        "start_date": "2026-01-05",
+        "end_date": day,
+        "letter_no": "1",
+        "reason": "x",
+    }
+    refused(api.call("POST", "/v1/admin/assignments", duty, token=admin), "end_date")
+    schedule = {"effective_from": day, "days": {"mon": {"start": "07:30", "end": "16:00"}}}
+    refused(api.call("PUT", f"/v1/admin/units/{UNIT}/schedule", schedule, token=admin), "effective_from")
+
+
+def test_the_range_ends_are_dates_like_any_other(api: Api, admin: str) -> None:
+    for day in ("2000-01-01", "2100-12-31"):
+        answer = api.call("GET", f"/v1/admin/recaps/daily?date={day}&unor_id={UNIT}", token=admin)
+        assert answer.status == 200, answer.body
+
+
+def test_a_year_outside_the_range_is_refused(api: Api, admin: str) -> None:
+    period = {"start_date": "9999-03-01", "end_date": "9999-03-30"}
+    assert error_of(api.call("PUT", "/v1/admin/ramadan/9999", period, token=admin), 400)["code"] == "VALIDATION_ERROR"
+    refused(api.call("GET", "/v1/admin/holidays?year=9999", token=admin), "year")
+
+
+# --- unpaired surrogates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["\\ud800", "a\\udfffb", "\\udc00\\ud800"])
+def test_unpaired_surrogates_in_json_strings_are_refused(api: Api, admin: str, text: str) -> None:
+    zone = f'{{"name": "{text}", "circle": {json.dumps(CIRCLE)}}}'.encode()
+    refused(api.call("POST", "/v1/admin/zones", raw=zone, token=admin), "body")
+    login = f'{{"username": "{text}", "password": "whatever-long"}}'.encode()
+    refused(api.call("POST", "/v1/auth/admin/login", raw=login), "body")
+    key = f'{{"{text}": 1, "employees": []}}'.encode()
+    refused(api.call("POST", "/v1/admin/simpeg/import", raw=key, token=admin), "body")
+
+
+def test_a_surrogate_pair_is_an_ordinary_character(api: Api, admin: str) -> None:
+    zone = f'{{"name": "Kantor \\ud83c\\udfe2", "circle": {json.dumps(CIRCLE)}}}'.encode()
+    created = api.call("POST", "/v1/admin/zones", raw=zone, token=admin)
+    assert created.status == 201, created.body
+    assert created.body["name"] == "Kantor \U0001f3e2"
+
+
+# --- broken `next` cursors on every route that pages --------------------------------------------------------
+
+
+def cursor(data: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
+
+
+BROKEN_CURSORS = [
+    "!!!",
+    "e30",  # base64 without padding
+    cursor({}),
+    cursor([1, 2]),
+    cursor("text"),
+    cursor({"pk": {"S": "x"}}),  # a key of no table
+    cursor({"nip": {"S": NIP}, "unor_id": {"S": UNIT}, "nama": {"N": "x"}}),
+    cursor({"nip": 5}),
+    cursor({"unit": "x", "key": None}),
+    cursor({"unit": 99, "key": {"x": {"S": "y"}}}),
+    base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+    "A" * 5000,
+]
+PAGED_ROUTES = [
+    f"/v1/admin/employees?unor_id={UNIT}",
+    "/v1/admin/simpeg/runs?",
+    f"/v1/admin/recaps/daily?date=2026-01-05&unor_id={UNIT}",
+    "/v1/admin/reviews?",
+    f"/v1/admin/reviews?unor_id={UNIT}",
+]
+
+
+@pytest.mark.parametrize("route", PAGED_ROUTES)
+def test_broken_next_cursors_are_refused(api: Api, admin: str, route: str) -> None:
+    for broken in BROKEN_CURSORS:
+        separator = "" if route.endswith("?") else "&"
+        answer = api.call("GET", f"{route}{separator}next={broken}", token=admin)
+        if broken == "A" * 5000:
+            assert answer.status == 414, answer.body  # the URI limit comes first
+            continue
+        refused(answer, "next")
+
+
+# --- JSON nested deeper than 32 levels ---------------------------------------------------------------------------
+
+
+def nested(levels: int) -> bytes:
+    return ('{"username": ' + "[" * (levels - 1) + "]" * (levels - 1) + ', "password": "x"}').encode()
+
+
+def test_json_nested_deeper_than_32_levels_is_refused(api: Api) -> None:
+    error = refused(api.call("POST", "/v1/auth/admin/login", raw=nested(33)), "body")
+    assert "32" in error["details"]["body"]
+    refused(api.call("POST", "/v1/auth/admin/login", raw=nested(100_000)), "body")  # past Python's recursion limit
+    at_limit = refused(api.call("POST", "/v1/auth/admin/login", raw=nested(32)))
+    assert at_limit["details"] != error["details"] and "username" in at_limit["details"]
+
+
+# --- unknown enum values -----------------------------------------------------------------------------------------
+
+
+def test_unknown_enum_values_are_refused(api: Api, admin: str) -> None:
+    refused(api.call("GET", f"/v1/admin/recaps/monthly?month=2026-01&unor_id={UNIT}&format=pdf", token=admin), "format")
+    refused(api.call("GET", "/v1/admin/reviews?status=bogus", token=admin), "status")
+    leave = {"nip": NIP, "type": "LIBURAN", "start_date": "2026-01-05", "end_date": "2026-01-05"}
+    refused(api.call("POST", "/v1/admin/leaves", leave, token=admin), "type")
+    refused(api.call("POST", "/v1/admin/simpeg/import?full=maybe", raw=b"nip\n", content_type="text/csv", token=admin))
+    user = {"username": "kaisar", "password": "sangat-kuat-sekali-9", "role": "emperor", "unit_ids": []}
+    refused(api.call("POST", "/v1/admin/users", user, token=admin))
+
+
+# --- unknown paths and methods, 414 and 431 ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/nothing", "/v1/nothing/here", "/v1/a/b/c/d/e/f", "/v1/health/x"])
+def test_unknown_paths_answer_404_with_the_error_body(api: Api, path: str) -> None:
+    assert error_of(api.call("GET", path), 404)["code"] == "NOT_FOUND"
+    assert error_of(api.call("POST", path, {}), 404)["code"] == "NOT_FOUND"
+
+
+GATEWAY_BODY = {"error": {"code": "NOT_FOUND", "message": "Alamat tidak ditemukan.", "details": {}}}
+
+
+def test_what_only_api_gateway_answers_gets_its_gateway_response(api: Api) -> None:
+    # Deeper paths than the app's catch-all routes, and methods API Gateway has no route kind for, never reach
+    # the function: the gateway answers them MISSING_AUTHENTICATION_TOKEN (locally chalice does the same, 403).
+    assert api.call("GET", "/v1/a/b/c/d/e/f/g/h/i/j").status == 403
+    assert api.call("TRACE", "/v1/health").status in (403, 405)
+    responses = gateway_responses()
+    missing = responses["MISSING_AUTHENTICATION_TOKEN"]
+    assert missing["statusCode"] == "404"
+    assert json.loads(missing["responseTemplates"]["application/json"]) == GATEWAY_BODY
+    assert "statusCode" not in responses["DEFAULT_4XX"]  # its own status (414, 431, ...) with the error body
+    assert json.loads(responses["DEFAULT_4XX"]["responseTemplates"]["application/json"])["error"]["code"]
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "DELETE", "PUT", "PATCH"])
+def test_a_known_path_with_a_wrong_method_answers_405(api: Api, method: str) -> None:
+    assert error_of(api.call(method, "/v1/health"), 405)["code"] == "METHOD_NOT_ALLOWED"
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "HEAD"])
+def test_other_methods_never_answer_5xx(api: Api, method: str) -> None:
+    answer = api.call(method, "/v1/admin/users")
+    assert 400 <= answer.status < 500, (answer.status, answer.body)
+
+
+def test_an_over_long_uri_answers_414(api: Api) -> None:
+    assert error_of(api.call("GET", "/v1/health?pad=" + "a" * 5000), 414)["code"] == "URI_TOO_LONG"
+    assert error_of(api.call("GET", "/v1/" + "x" * 5000), 414)["code"] == "URI_TOO_LONG"
+    assert api.call("GET", "/v1/health?pad=" + "a" * 3000).status == 200
+
+
+def test_over_large_headers_answer_431(api: Api) -> None:
+    headers = {"Content-Type": "application/json", "X-Padding": "a" * 9000}
+    response = client_call(api.client, "GET", "/v1/health", headers, b"")
+    assert response.status_code == 431
+    assert json.loads(response.body)["error"]["code"] == "HEADERS_TOO_LARGE"
+    small = client_call(api.client, "GET", "/v1/health", {"X-Padding": "a" * 1000}, b"")
+    assert small.status_code == 200
