@@ -1,32 +1,19 @@
 import { useState } from "preact/hooks";
-import { messageOf } from "../../../shared/api";
 import { navigate } from "../router";
 import { logIn } from "../session";
-import { ErrorLine, Field, Page } from "../ui";
+import { Field, Form, Page, useSubmit } from "../ui";
 
 export function Login({ notice }: { notice: string | null }) {
   const [nip, setNip] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(notice);
-
-  async function submit(e: Event): Promise<void> {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await logIn(nip.trim(), password);
-      navigate("/");
-    } catch (exc) {
-      setError(messageOf(exc));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, submit } = useSubmit(async () => {
+    await logIn(nip.trim(), password);
+    navigate("/");
+  }, notice);
 
   return (
     <Page title="Masuk">
-      <form onSubmit={(e) => void submit(e)}>
+      <Form action="Masuk" busy={busy} error={error} onSubmit={submit}>
         <Field id="nip" label="NIP" value={nip} onInput={setNip} inputMode="numeric" maxLength={18} autoComplete="username" />
         <Field
           id="sandi"
@@ -36,11 +23,7 @@ export function Login({ notice }: { notice: string | null }) {
           value={password}
           onInput={setPassword}
         />
-        <ErrorLine message={error} />
-        <button type="submit" disabled={busy}>
-          Masuk
-        </button>
-      </form>
+      </Form>
       <p>
         Belum punya kata sandi? <a href="#/aktivasi">Aktivasi dengan kode dari admin</a>
       </p>
