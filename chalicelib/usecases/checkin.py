@@ -47,6 +47,7 @@ from chalicelib.store.events import (
 )
 from chalicelib.store.people import cached_unit
 from chalicelib.store.photos import photo_key
+from chalicelib.store.sightings import Sighting
 from chalicelib.usecases import faces, recaps
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.schemas.attendance import (
@@ -70,6 +71,12 @@ OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
 EXIF_TIME_MISMATCH = "EXIF_TIME_MISMATCH"
 SMALL_FACE = "SMALL_FACE"
 LIVENESS_BORDERLINE = "LIVENESS_BORDERLINE"
+# Buddy punching (decision log): another employee's check-in within SAME_SPOT_RADIUS_M and SAME_SPOT_WINDOW,
+# or a phone reporting another fingerprint than the one bound with it.
+SAME_SPOT_OTHER_EMPLOYEE = "SAME_SPOT_OTHER_EMPLOYEE"
+DEVICE_FINGERPRINT_CHANGED = "DEVICE_FINGERPRINT_CHANGED"
+SAME_SPOT_RADIUS_M = 1.0
+SAME_SPOT_WINDOW = timedelta(seconds=90)
 LIVENESS_LIMITS = LivenessLimits()
 RECORDED = ("accepted", "review")  # statuses that count as attendance (a refused attempt never does)
 View = TypeVar("View", bound=EventView)
@@ -122,6 +129,7 @@ class CheckinRequest:
     photo: bytes
     fingerprint: str
     frames: tuple[bytes, ...] = ()
+    device_fingerprint: str | None = None
 
 
 def parse_request(body: CheckinBody, raw: bytes, settings: Settings) -> CheckinRequest:
@@ -143,6 +151,7 @@ def parse_request(body: CheckinBody, raw: bytes, settings: Settings) -> CheckinR
         photo=faces.decode_photo(body.photo, settings),
         fingerprint=hashlib.sha256(raw).hexdigest(),
         frames=tuple(faces.decode_photo(f, settings, field=f"frames.{i}") for i, f in enumerate(body.frames or [])),
+        device_fingerprint=body.device_fingerprint,
     )
 
 
@@ -220,6 +229,7 @@ def _judge_and_record(
         attempt = _attempt(request, employee, key, settings, at=now, challenge=None, now=now)
         return _record_refusal(attempt, refusal, settings)
     attempt = _attempt(request, employee, key, settings, at=attendance_time, challenge=challenge, now=now)
+    _flag_buddy_punching(attempt)
     recent = _recent_events(employee.nip, attendance_time, now)
     if request.kind == "in":
         _refuse_second_arrival(recent, attempt.local_date)
@@ -277,6 +287,21 @@ def _attendance_time(
     if challenge is None:
         raise CheckinRefusedError("CHALLENGE_INVALID")
     return challenge.issued_at, challenge
+
+
+def _flag_buddy_punching(attempt: Attempt) -> None:
+    """Warnings (-> review) for a phone that is not the one bound (another fingerprint, or none once one was
+    bound) and for another employee's check-in from the same spot at the same time. The sighting is recorded
+    before the others are read, so of two such check-ins made at once the later reader sees the earlier."""
+    bound, reported = attempt.employee.device_fingerprint, attempt.request.device_fingerprint
+    if bound is not None and reported != bound:
+        attempt.warnings.append(DEVICE_FINGERPRINT_CHANGED)
+    nip, request = attempt.employee.nip, attempt.request
+    here = Sighting(nip, attempt.event_id, request.latitude, request.longitude, attempt.attendance_time)
+    runtime.sightings().record(here)
+    others = [s for s in runtime.sightings().near(here, SAME_SPOT_RADIUS_M, SAME_SPOT_WINDOW) if s.nip != here.nip]
+    if others:
+        attempt.warnings.append(SAME_SPOT_OTHER_EMPLOYEE)
 
 
 def _recent_events(nip: str, at: datetime, now: datetime) -> list[Event]:

@@ -50,6 +50,7 @@ class Employee:
     # Whose real photos make the liveness frames (the enrolled person), and the action each challenge asked.
     identity: str = "deepface/img1.jpg"
     asked: dict[str, str | None] = field(default_factory=dict)
+    fingerprint: str | None = None  # the phone's fingerprint sent at activation and with every check-in
 
     def issue(self) -> dict[str, Any]:
         """A challenge answer (its action is remembered so that `body` sends frames showing it)."""
@@ -73,6 +74,8 @@ class Employee:
             "mock_location": False,
             "photo": b64(photo),
         }
+        if self.fingerprint:
+            body["device_fingerprint"] = self.fingerprint
         body.update(changes)
         action = self.asked.get(str(body.get("challenge_id")))
         if action and "frames" not in changes:
@@ -85,7 +88,13 @@ class Employee:
 
 
 def enrolled_employee(
-    api: Api, enrol: str | None = "deepface/img1.jpg", unit: str = "U1", nip: str = NIP, device: str = DEVICE
+    api: Api,
+    enrol: str | None = "deepface/img1.jpg",
+    unit: str = "U1",
+    nip: str = NIP,
+    device: str = DEVICE,
+    *,
+    fingerprint: str | None = None,
 ) -> Employee:
     """GIVEN a unit with a zone around CENTRE and an activated employee enrolled with `enrol`."""
     admin = api.admin_token()
@@ -106,10 +115,17 @@ def enrolled_employee(
     activated = api.call(
         "POST",
         "/v1/auth/activate",
-        {"nip": nip, "activation_code": code, "password": "rahasia-123", "device_id": device},
+        {
+            "nip": nip,
+            "activation_code": code,
+            "password": "rahasia-123",
+            "device_id": device,
+            **({"device_fingerprint": fingerprint} if fingerprint else {}),
+        },
     )
     assert activated.status == 200, activated.body
     if enrol:
         enrolled = api.call("POST", f"/v1/admin/employees/{nip}/faces", {"photo": b64(selfie(enrol))}, token=admin)
         assert enrolled.status == 201, enrolled.body
-    return Employee(api, admin, str(activated.body["token"]), nip, identity=enrol or "deepface/img1.jpg")
+    token = str(activated.body["token"])
+    return Employee(api, admin, token, nip, identity=enrol or "deepface/img1.jpg", fingerprint=fingerprint)

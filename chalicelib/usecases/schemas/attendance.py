@@ -7,8 +7,10 @@ from typing import Annotated
 from pydantic import BeforeValidator, ConfigDict, Field
 
 from chalicelib.usecases.schemas.common import (
+    FINGERPRINT_FIELD,
     Day,
     DayText,
+    DeviceFingerprint,
     Instant,
     InstantText,
     Query,
@@ -83,6 +85,7 @@ class CheckinBody(Request):
     accuracy_m: float = Field(ge=0, le=100_000)
     mock_location: bool = False
     photo: Photo = Field(validate_default=True, default=None)
+    device_fingerprint: DeviceFingerprint = FINGERPRINT_FIELD
     frames: Annotated[list[FrameText], Field(max_length=MAX_FRAMES)] | None = Field(
         default=None,
         description="The frames taken while the challenge's liveness action is made, in capture order: small "
@@ -117,7 +120,8 @@ class CheckinAnswer(Result):
     category: str | None = Field(description="TL1-TL4 for a late in, PSW1-PSW4 for an early out, else null.")
     warnings: list[str] = Field(
         description="Why it went to review, e.g. `OFFLINE_CAPTURE`, `FACE_BORDERLINE`, `EXIF_TIME_MISMATCH`, "
-        "`SMALL_FACE`, `STATIC_FIX`, `LIVENESS_BORDERLINE`, `LIVENESS_FAILED` / `LIVENESS_MISSING` "
+        "`SMALL_FACE`, `STATIC_FIX`, `SAME_SPOT_OTHER_EMPLOYEE`, `DEVICE_FINGERPRINT_CHANGED`, "
+        "`LIVENESS_BORDERLINE`, `LIVENESS_FAILED` / `LIVENESS_MISSING` "
         "(SMART_LIVENESS=review), or a position check the policy sends to review."
     )
 
