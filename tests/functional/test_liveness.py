@@ -69,16 +69,23 @@ def still_frames(photo: str, kind: str) -> list[str]:
     return b64(still_copies(posed, 5, rng) if kind == "copies" else tilted(posed, 5, "vertical", rng))
 
 
-def test_the_challenge_asks_a_random_movement_and_genuine_frames_pass(employee: Employee) -> None:
+def test_the_challenge_asks_a_random_movement_and_genuine_frames_pass(
+    employee: Employee, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # WHEN the employee asks for challenges
     asked = [employee.issue()["liveness"] for _ in range(30)]
-    # THEN each names one movement the server can judge (never blink: see decision log) and 5 frames
+    # THEN each names one movement the server can judge and 5 frames: a turn either way by default (never
+    # blink; nod only when the deployment asks for it: see the decision log)
     assert {a["frames"] for a in asked} == {5}
-    assert {a["action"] for a in asked} == {"turn_left", "turn_right", "nod"}
+    assert {a["action"] for a in asked} == {"turn_left", "turn_right"}
     # AND a check-in whose frames show the asked movement by the enrolled person is recorded
     answer = employee.check_in(selfie(GENUINE))
     assert answer.status == 201, answer.body
     assert not {w for w in answer.body["warnings"] if w.startswith("LIVENESS")}
+    # AND a deployment may choose the movements
+    monkeypatch.setenv("SMART_LIVENESS_ACTIONS", "nod,turn_left")
+    load_settings.cache_clear()
+    assert {employee.issue()["liveness"]["action"] for _ in range(30)} == {"nod", "turn_left"}
 
 
 @pytest.mark.parametrize("action", ["turn_left", "turn_right", "nod"])
