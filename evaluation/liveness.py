@@ -39,7 +39,7 @@ from PIL import Image
 
 from chalicelib.face import FaceConfig, FaceEngine, FaceError
 from chalicelib.face.config import DetectLimits
-from chalicelib.face.liveness import JUDGED_ACTIONS, Action, LivenessLimits, pose
+from chalicelib.face.liveness import JUDGED_ACTIONS, Action, LivenessLimits, homography, pose
 
 FRAME_SIDE = 240
 FRAME_QUALITY = 80
@@ -185,13 +185,10 @@ def _perspective(rgb: RGB, angle: float, axis: str) -> RGB:
 
 def _homography(dst: Sequence[tuple[float, float]], src: Sequence[tuple[float, float]]) -> tuple[float, ...]:
     """PIL's perspective coefficients mapping output pixels `dst` back to input pixels `src`."""
-    rows, rhs = [], []
-    for (x, y), (u, v) in zip(dst, src, strict=True):
-        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
-        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
-        rhs += [u, v]
-    solution = np.linalg.solve(np.asarray(rows, dtype=np.float64), np.asarray(rhs, dtype=np.float64))
-    return tuple(float(c) for c in solution)
+    matrix = homography(np.asarray(dst, dtype=np.float64), np.asarray(src, dtype=np.float64))
+    if matrix is None:
+        raise ValueError("degenerate corners")
+    return tuple(float(c) for c in matrix.ravel()[:8])
 
 
 # --- evaluation -------------------------------------------------------------------------------------------
