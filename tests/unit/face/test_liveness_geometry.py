@@ -49,7 +49,8 @@ def test_a_nose_leaving_the_plane_is_a_turn_in_its_direction() -> None:
     # the nose goes 8 px to the image's right: the person turned to their own left (unmirrored camera)
     views = [frame(FRONTAL, 0), frame(nose_moved(8.0), 1), frame(nose_moved(12.0), 2)]
     left, opposite, pair = movement("turn_left", views)
-    assert left == pytest.approx(2 * 12.0 / 36.0, rel=0.05)  # face width: side means 42 and 78 and opposite == 0.0 and pair == (0, 2)
+    # scaled like a yaw change: 2 × 12 px over the face width (side means at x 42 and 78)
+    assert left == pytest.approx(2 * 12.0 / 36.0, rel=0.05) and opposite == 0.0 and pair == (0, 2)
     right, back, _ = movement("turn_right", views)
     assert right == 0.0 and back == pytest.approx(left)
 
