@@ -127,5 +127,7 @@ def enrolled_employee(
     if enrol:
         enrolled = api.call("POST", f"/v1/admin/employees/{nip}/faces", {"photo": b64(selfie(enrol))}, token=admin)
         assert enrolled.status == 201, enrolled.body
+    for action in ("turn_left", "turn_right"):  # built now, so that a check-in follows its challenge at once
+        frames_b64(enrol or "deepface/img1.jpg", action)
     token = str(activated.body["token"])
     return Employee(api, admin, token, nip, identity=enrol or "deepface/img1.jpg", fingerprint=fingerprint)
