@@ -148,6 +148,53 @@ export async function allPages<T>(path: string, query: Query, signal: AbortSigna
   return items;
 }
 
+export interface Streamed<T> {
+  items: T[];
+  done: boolean;
+  error: string | null;
+  reload: () => void;
+}
+
+/** Every page of a list endpoint, shown as it arrives: the first rows are on screen after the first page
+ * (100 employees), while the rest of a large unit is still loading. */
+export function usePages<T>(path: string | null, query: Query, key: string): Streamed<T> {
+  const [items, setItems] = useState<T[]>([]);
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const args = useRef({ path, query });
+  args.current = { path, query };
+  useEffect(() => {
+    const ctrl = new AbortController();
+    const { path: at, query: q } = args.current;
+    setItems([]);
+    setDone(false);
+    setError(null);
+    if (at === null) {
+      setDone(true);
+      return () => ctrl.abort();
+    }
+    void (async () => {
+      let all: T[] = [];
+      let next: string | null = null;
+      try {
+        do {
+          const page: Page<T> = await get<Page<T>>(at, next ? { ...q, next } : q, ctrl.signal);
+          all = all.concat(page.items);
+          setItems(all);
+          next = page.next;
+        } while (next);
+        setDone(true);
+      } catch (exc) {
+        if (!ctrl.signal.aborted) setError(messageOf(exc));
+      }
+    })();
+    return () => ctrl.abort();
+  }, [key, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { items, done, error, reload };
+}
+
 export interface Column<T> {
   label: string;
   cell: (row: T) => ComponentChildren;

@@ -7,7 +7,7 @@ import { useConsole, unitOptions } from "../context";
 import { href, type Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
-import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, dateTime, useAction, useLoad, type Column } from "../ui";
+import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, dateTime, useAction, useLoad, usePages, type Column } from "../ui";
 import { WeekForm } from "./Calendar";
 
 const yesNo = (b: boolean): string => (b ? "Ya" : "Belum");
@@ -99,28 +99,41 @@ function UnitPanel({ unit }: { unit: Unit }) {
   );
 }
 
+const FULL_NIP = /^[0-9]{18}$/;
+
 export function Employees({ route }: { route: Route }) {
   const { units } = useConsole();
-  const [unit, setUnit] = useState(route.params.get("unit") ?? (units.length === 1 ? (units[0]?.unor_id ?? "") : ""));
+  const [unit, setUnit] = useState(route.params.get("unit") ?? units[0]?.unor_id ?? "");
   const [q, setQ] = useState("");
   const [filter, setFilter] = useState("");
-  const loaded = useLoad((signal) => allPages<Employee>("/v1/admin/employees", { unor_id: unit }, signal), unit);
+  const needle = q.trim().toLowerCase();
+  const fullNip = FULL_NIP.test(needle);
+  // The unit's employees (every page, shown as they arrive), or the one employee of a full NIP anywhere in scope.
+  const loaded = usePages<Employee>(
+    fullNip || unit ? "/v1/admin/employees" : null,
+    fullNip ? { q: needle } : { unor_id: unit },
+    fullNip ? `nip:${needle}` : `unit:${unit}`,
+  );
   const rows = useMemo(() => {
-    const needle = q.trim().toLowerCase();
     const keep = FILTERS.find((f) => f[0] === filter)?.[2] ?? (() => true);
-    return (loaded.data ?? []).filter((e) => keep(e) && (!needle || e.nama.toLowerCase().includes(needle) || e.nip.startsWith(needle)));
-  }, [loaded.data, q, filter]);
+    return loaded.items.filter((e) => keep(e) && (!needle || e.nama.toLowerCase().includes(needle) || e.nip.startsWith(needle)));
+  }, [loaded.items, needle, filter]);
   const chosen = units.find((u) => u.unor_id === unit);
   return (
     <Screen title="Pegawai">
       <div class="filters">
-        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, null)} />
         <Field label="Cari nama atau NIP" type="search" value={q} onInput={setQ} />
         <Select label="Tampilkan" value={filter} onChange={setFilter} options={FILTERS.map(([v, t]): [string, string] => [v, t])} />
       </div>
-      {chosen ? <UnitPanel unit={chosen} /> : null}
+      <p class="hint">NIP lengkap (18 angka) dicari di semua unit Anda.</p>
+      {chosen && !fullNip ? <UnitPanel unit={chosen} /> : null}
       <ErrorLine message={loaded.error} />
-      {loaded.loading && !loaded.data ? <p aria-busy="true">Memuat pegawai…</p> : null}
+      {!loaded.done && !loaded.error ? (
+        <p class="hint" aria-busy="true">
+          Memuat pegawai… {loaded.items.length} dimuat
+        </p>
+      ) : null}
       <Table caption={`Daftar pegawai (${String(rows.length)})`} rows={rows} columns={columns} rowKey={(e) => e.nip} pageSize={50} empty="Tidak ada pegawai yang cocok." />
     </Screen>
   );

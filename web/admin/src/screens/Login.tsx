@@ -22,7 +22,7 @@ export function Login({ notice }: { notice: string | null }) {
       if (exc instanceof ApiError && exc.status === 401 && exc.details["otp"] === "required") {
         // The password was right and the account has two-factor login: ask for the code.
         setAskOtp(true);
-        setError("Masukkan Kode OTP dari aplikasi autentikator Anda.");
+        setError(exc.message);
       } else setError(messageOf(exc));
     } finally {
       setBusy(false);

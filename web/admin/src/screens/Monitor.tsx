@@ -58,11 +58,15 @@ async function perUnit(units: Unit[], date: string, signal: AbortSignal): Promis
   return { date, totals, units: rows };
 }
 
+let noSummary = false; // this stage has no summary endpoint (asked once per page load)
+
 export async function summary(units: Unit[], date: string, signal: AbortSignal): Promise<Summary> {
+  if (noSummary) return perUnit(units, date, signal);
   try {
     return await get<Summary>("/v1/admin/monitor/summary", { date }, signal);
   } catch (exc) {
-    if (exc instanceof ApiError && exc.status === 404 && exc.code === "NOT_FOUND" && !exc.details["date"]) {
+    if (exc instanceof ApiError && exc.status === 404 && exc.code === "NOT_FOUND") {
+      noSummary = true;
       return perUnit(units, date, signal);
     }
     throw exc;
@@ -144,10 +148,10 @@ export function Monitor(_: { route: Route }) {
       </div>
       <ErrorLine message={loaded.error} />
       {loaded.data ? <Totals counts={loaded.data.totals} /> : null}
-      <div class="split">
-        <Table caption="Kehadiran per unit" rows={rows} columns={unitColumns} rowKey={(u) => u.unor_id} pageSize={25} />
-        <MapView label="Peta unit" draw={drawUnits(rows, zones)} drawKey={drawKey} />
-      </div>
+      <Table caption="Kehadiran per unit" rows={rows} columns={unitColumns} rowKey={(u) => u.unor_id} pageSize={25} />
+      <h2 class="gap">Peta unit</h2>
+      <p class="hint">Warna penanda: hijau ≥ 80% sudah absen, kuning ≥ 50%, merah di bawahnya. Klik penanda untuk membuka unit.</p>
+      <MapView label="Peta unit" draw={drawUnits(rows, zones)} drawKey={drawKey} />
     </Screen>
   );
 }

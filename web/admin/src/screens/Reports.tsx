@@ -85,7 +85,11 @@ export function Recaps(_: { route: Route }) {
   const [unit, setUnit] = useState(units.length === 1 ? (units[0]?.unor_id ?? "") : "");
   const [date, setDate] = useState(today());
   const [month, setMonth] = useState(today().slice(0, 7));
-  const daily = useLoad((signal) => allPages<DailyRow>("/v1/admin/recaps/daily", { date, unor_id: unit }, signal), `${date}|${unit}`);
+  // The daily recap is per unit (the API asks for one); the monthly report also covers every visible unit.
+  const daily = useLoad(
+    (signal) => (unit ? allPages<DailyRow>("/v1/admin/recaps/daily", { date, unor_id: unit }, signal) : Promise.resolve([])),
+    `${date}|${unit}`,
+  );
   const monthly = useLoad(
     (signal) => get<{ items: MonthlyRow[] }>("/v1/admin/recaps/monthly", { month, unor_id: unit, format: "json" }, signal).then((m) => m.items),
     `${month}|${unit}`,
@@ -131,6 +135,7 @@ export function Recaps(_: { route: Route }) {
           ) : null}
         </div>
         <ErrorLine message={daily.error} />
+        {!unit ? <p class="hint">Pilih satu unit untuk melihat rekap harian.</p> : null}
         <Table caption={`Rekap harian ${date}`} rows={daily.data ?? []} columns={dailyColumns} rowKey={(r) => r.nip} />
       </section>
       <section class="panel">

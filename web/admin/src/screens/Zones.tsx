@@ -138,6 +138,7 @@ export function Zones(_: { route: Route }) {
   const [shown, setShown] = useState<Zone | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const action = useAction();
+  const cellRenderer = useRef(L.canvas());
   const modeRef = useRef(mode);
   modeRef.current = mode;
 
@@ -179,7 +180,7 @@ export function Zones(_: { route: Route }) {
         if (mode === "none" && (s instanceof L.Polygon || s instanceof L.Circle)) m.fitBounds(s.getBounds(), { maxZoom: 18 });
       }
     }
-    const renderer = L.canvas();
+    const renderer = cellRenderer.current;
     if (cells.length <= MAX_DRAWN_CELLS)
       for (const c of cells)
         g.addLayer(L.polygon(cellToBoundary(c) as L.LatLngTuple[], { renderer, color: "#b7791f", weight: 1, fillOpacity: 0.2 }));
