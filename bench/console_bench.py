@@ -5,8 +5,9 @@
    budget 500 KB;
 2. the largest unit's employee table in a real browser (Debian's chromium, headless, Playwright): one unit of
    `--employees` people imported into a fresh local stack, then "Pegawai" of that unit opened: time until the
-   first page of rows is on screen (budget < 1 s), until every row is loaded, and a sort and a page turn over
-   all of them (each < 1 s).
+   first page of rows is on screen (split into the API's answer to the first page request and the rendering
+   after it; budget < 1 s), until every row is loaded, and a sort and a page turn over all of them (each
+   < 1 s).
 
     .venv/bin/python -m bench.console_bench --employees 7000
 
@@ -84,19 +85,25 @@ _MEASURE = """async ([unit, total]) => {
   const t0 = performance.now();
   location.hash = `#/pegawai?unit=${unit}`;
   const first = await until(() => rows() > 0);
+  const page1 = performance.getEntriesByType("resource")
+    .filter(e => e.name.includes("/v1/admin/employees") && e.startTime >= t0)
+    .sort((a, b) => a.startTime - b.startTime)[0];
   const all = await until(() => caption().includes(`(${total})`) && !document.querySelector("[aria-busy=true]"));
   const firstName = () => document.querySelector("tbody tr td[data-label=Nama]")?.textContent;
   const before = firstName();
+  const nameHeader = () => [...document.querySelectorAll("th button")].find(b => b.textContent.startsWith("Nama"));
+  nameHeader().click();  // ascending: the first name is the same as in NIP order here
+  await until(() => nameHeader().textContent.includes("▲"));
   const s0 = performance.now();
-  [...document.querySelectorAll("th button")].find(b => b.textContent.startsWith("Nama")).click();
-  [...document.querySelectorAll("th button")].find(b => b.textContent.startsWith("Nama")).click();
+  nameHeader().click();  // descending: the measured sort of all rows
   const sorted = await until(() => firstName() !== before);
   const p0 = performance.now();
   const shownFirst = firstName();
   [...document.querySelectorAll(".pager button")].find(b => b.textContent === "Berikutnya").click();
   const paged = await until(() => firstName() !== shownFirst);
-  return {first_rows_ms: first - t0, all_rows_ms: all - t0, sort_ms: sorted - s0, page_ms: paged - p0,
-          dom_rows: rows()};
+  return {first_rows_ms: first - t0, first_page_request_ms: page1.responseEnd - page1.startTime,
+          first_page_render_ms: first - page1.responseEnd, all_rows_ms: all - t0, sort_ms: sorted - s0,
+          page_ms: paged - p0, dom_rows: rows()};
 }"""
 
 
@@ -148,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         _import(admin, args.employees)
         print(f"import of {args.employees} employees into one unit: {time.monotonic() - began:.1f} s (setup)")
         runs = measure_table(urls, args.employees, args.repeat)
-    for key in ("first_rows_ms", "all_rows_ms", "sort_ms", "page_ms"):
+    keys = ("first_rows_ms", "first_page_request_ms", "first_page_render_ms", "all_rows_ms", "sort_ms", "page_ms")
+    for key in keys:
         values = [r[key] for r in runs]
         print(f"{key}: median {statistics.median(values):.0f} ms, runs {[round(v) for v in values]}")
     print(f"rows in the DOM: {runs[0]['dom_rows']} (one page)")

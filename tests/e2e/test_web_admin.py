@@ -409,6 +409,27 @@ def test_a_unit_admin_sees_only_their_unit_and_cannot_reach_another_units_pages(
     d.assert_clean()
 
 
+def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, desk: Callable[..., Desk]) -> None:
+    username, password = _admin_user(world, "auditor", [])
+    d = desk()
+    page = d.page
+    d.login(username, password)
+    nav = page.get_by_role("navigation", name="Menu utama")
+    expect(nav.get_by_role("link", name="Log Audit")).to_be_visible()
+    expect(nav.get_by_role("link", name="Pengguna Admin")).to_have_count(0)
+    page.goto(f"/admin/#/pegawai/{world.nip}")
+    expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
+    expect(page.get_by_role("heading", name="Wajah")).to_be_visible()
+    for name in ("Buat Kode Aktivasi", "Reset Perangkat", "Simpan Jadwal"):
+        expect(page.get_by_role("button", name=name)).to_have_count(0)
+    for menu, change in (("Zona", "Gambar Poligon"), ("Jadwal", "Simpan Jadwal"), ("Cuti & Izin", "Simpan Cuti/Izin")):
+        d.open(menu)
+        page.wait_for_load_state("networkidle")
+        expect(page.get_by_role("button", name=change)).to_have_count(0)
+    d.shot("auditor")
+    d.assert_clean()
+
+
 # --- monitoring ------------------------------------------------------------------------------------------
 
 
