@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_app
-from tools.devstack import REPO_DIR, StackUrls
+from tools.devstack import REPO_DIR, LocalStack, StackUrls
 from tools.devstack_http import ApiClient, ApiResponse
 from tools.devstack_web import DIST_DIR
 
@@ -143,6 +143,21 @@ def _import_unit(admin: ApiClient, unit_id: str, unit_name: str, people: list[tu
     ]
     resp = _expect(admin.post("/v1/admin/simpeg/import", {"employees": rows}), 200, "import")
     assert not resp["errors"], resp
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[StackUrls]:
+    """A stack of this module's own (its employees, faces and zones only): check-ins here are the console's
+    test data, so the active liveness check is off (SMART_LIVENESS, read when the API starts)."""
+    require_app()
+    env = pytest.MonkeyPatch()
+    env.setenv("SMART_LIVENESS", "off")
+    try:
+        with LocalStack.for_tests(simpeg_size=5) as urls:
+            env.undo()
+            yield urls
+    finally:
+        env.undo()
 
 
 @pytest.fixture(scope="module")

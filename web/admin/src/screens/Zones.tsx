@@ -49,7 +49,6 @@ interface Assignment {
   end_date: string;
   letter_no: string;
   reason: string;
-  status?: string;
 }
 
 function Assignments() {
@@ -61,26 +60,24 @@ function Assignments() {
     { label: "Pegawai", cell: (a) => a.nips.join(", ") },
     { label: "Tanggal", cell: (a) => `${a.start_date} – ${a.end_date}`, sort: (a) => a.start_date },
     { label: "Keperluan", cell: (a) => a.reason },
-    { label: "Status", cell: (a) => a.status ?? "–" },
   ];
   if (canChange(session))
     columns.push({
       label: "Aksi",
-      cell: (a) =>
-        a.status === "cancelled" ? null : (
-          <ConfirmButton
-            label="Batalkan"
-            question="Batalkan dinas luar ini?"
-            onConfirm={() =>
-              void action
-                .run(async () => {
-                  await call("DELETE", `/v1/admin/assignments/${encodeURIComponent(a.assignment_id)}`);
-                  return "Dinas luar dibatalkan.";
-                })
-                .then(loaded.reload)
-            }
-          />
-        ),
+      cell: (a) => (
+        <ConfirmButton
+          label="Batalkan"
+          question="Batalkan dinas luar ini?"
+          onConfirm={() =>
+            void action
+              .run(async () => {
+                await call("DELETE", `/v1/admin/assignments/${encodeURIComponent(a.assignment_id)}`);
+                return "Dinas luar dibatalkan.";
+              })
+              .then(loaded.reload)
+          }
+        />
+      ),
     });
   return (
     <section class="panel">
