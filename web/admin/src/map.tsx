@@ -47,7 +47,7 @@ export function MapView(p: { label: string; draw: Draw; drawKey: string; fit?: b
     p.draw(m, g);
     if (p.fit !== false && g.getLayers().length > 0) {
       const bounds = g.getBounds();
-      if (bounds.isValid()) m.fitBounds(bounds, { padding: [20, 20], maxZoom: 18 });
+      if (bounds.isValid()) m.fitBounds(bounds, { padding: [20, 20], maxZoom: 18, animate: false });
     }
   }, [p.drawKey]);
 

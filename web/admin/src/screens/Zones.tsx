@@ -174,7 +174,7 @@ export function Zones(_: { route: Route }) {
       const s = shapeOf(shown.geometry, ZONE_STYLE);
       if (s) {
         g.addLayer(s.bindTooltip(shown.name));
-        if (mode === "none" && (s instanceof L.Polygon || s instanceof L.Circle)) m.fitBounds(s.getBounds(), { maxZoom: 18 });
+        if (mode === "none" && (s instanceof L.Polygon || s instanceof L.Circle)) m.fitBounds(s.getBounds(), { maxZoom: 18, animate: false });
       }
     }
     const renderer = cellRenderer.current;
