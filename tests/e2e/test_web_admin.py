@@ -47,6 +47,7 @@ ADMIN_VIEWS = (
     "/v1/admin/leaves",
     "/v1/admin/assignments",
     "/v1/admin/requests",
+    "/v1/admin/reports/adoption",  # rollout's
 )
 PHONE = {"width": 360, "height": 740}
 
@@ -660,7 +661,8 @@ def test_other_screens_open_without_errors_or_accessibility_faults(world: World,
     page.get_by_role("button", name="Buat Kode Aktivasi").click()
     expect(page.get_by_text("Kode aktivasi:")).to_be_visible()
     d.axe("pegawai")
-    for menu in ("Pegawai", "Jadwal", "Hari Libur", "Rekap", "SIMPEG", "Pengguna Admin", "Akun Saya"):
+    menus = ("Pegawai", "Jadwal", "Hari Libur", "Cuti & Izin", "Pengajuan", "Rekap", "Adopsi", "SIMPEG", "Log Audit")
+    for menu in (*menus, "Pengguna Admin", "Akun Saya"):
         d.open(menu)
         page.wait_for_load_state("networkidle")
         d.axe(menu)

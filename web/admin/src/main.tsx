@@ -7,7 +7,7 @@ import { Employees, EmployeeDetail } from "./screens/Employees";
 import { Login } from "./screens/Login";
 import { Monitor, UnitLive } from "./screens/Monitor";
 import { Holidays, Leaves, Requests, Schedules } from "./screens/Calendar";
-import { Audit, Recaps, Simpeg } from "./screens/Reports";
+import { Adoption, Audit, Recaps, Simpeg } from "./screens/Reports";
 import * as session from "./session";
 import type { Role, Session } from "./session";
 import type { Unit } from "./types";
@@ -62,6 +62,7 @@ const NAV: NavItem[] = [
   { path: "libur", label: "Hari Libur", roles: ALL, screen: Holidays },
   { path: "jadwal", label: "Jadwal", roles: ALL, screen: Schedules },
   { path: "rekap", label: "Rekap", roles: ALL, screen: Recaps },
+  { path: "adopsi", label: "Adopsi", roles: ALL, screen: Adoption },
   { path: "simpeg", label: "SIMPEG", roles: ["super_admin"], screen: Simpeg },
   { path: "pengguna", label: "Pengguna Admin", roles: ["super_admin"], screen: Users },
   { path: "audit", label: "Log Audit", roles: ["super_admin", "auditor"], screen: Audit },

@@ -1,7 +1,7 @@
 // "Rekap" (daily statuses and the monthly report with its downloads), "SIMPEG" (sync, CSV import with the
 // confirmation of large deactivations, run history) and "Log Audit".
 import { useState } from "preact/hooks";
-import { errorFrom } from "../../../shared/api";
+import { ApiError, errorFrom } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, current, get, upload, withQuery, type Query } from "../session";
@@ -34,7 +34,7 @@ interface MonthlyRow {
 
 /** Fetches a file of the API with the session's token and hands it to the browser as a download; an answer
  * that is a link (`download_url`, large exports) is followed instead. */
-async function download(path: string, query: Query, fallbackName: string): Promise<void> {
+export async function download(path: string, query: Query, fallbackName: string): Promise<void> {
   const token = current()?.token ?? "";
   const response = await fetch(withQuery(path, query), { headers: { Authorization: `Bearer ${token}` }, credentials: "omit" });
   const type = response.headers.get("Content-Type") ?? "";
@@ -316,6 +316,133 @@ export function Audit(_: { route: Route }) {
           { label: "Rincian", cell: (e) => <code>{JSON.stringify(e.details)}</code> },
         ]}
       />
+    </Screen>
+  );
+}
+
+interface AdoptionDay {
+  date: string;
+  employees: number;
+  activated: number;
+  enrolled: number;
+  app: number;
+  fingerprint: number;
+  both: number;
+  none: number;
+}
+
+interface AdoptionReport {
+  units: { unor_id: string; unor_nama: string; cutover: string | null; days: AdoptionDay[] }[];
+  totals: AdoptionDay[];
+}
+
+const SERIES: [keyof AdoptionDay, string, string][] = [
+  ["app", "Aplikasi", "#0b5d3b"],
+  ["fingerprint", "Mesin sidik jari", "#b7791f"],
+  ["none", "Tidak keduanya", "#9aa5b1"],
+];
+
+/** Per day, the share of employees seen by the app, by the fingerprint machines, by neither (lines, %). */
+function AdoptionChart({ days }: { days: AdoptionDay[] }) {
+  const w = 640;
+  const h = 220;
+  const pad = 32;
+  const x = (i: number): number => pad + (days.length > 1 ? (i * (w - 2 * pad)) / (days.length - 1) : (w - 2 * pad) / 2);
+  const y = (share: number): number => h - pad - share * (h - 2 * pad);
+  const share = (d: AdoptionDay, k: keyof AdoptionDay): number => (d.employees ? Number(d[k]) / d.employees : 0);
+  const last = days[days.length - 1];
+  const summary = last
+    ? `${last.date}: aplikasi ${String(last.app)}, sidik jari ${String(last.fingerprint)}, tidak keduanya ${String(last.none)} dari ${String(last.employees)} pegawai`
+    : "Tidak ada data";
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${String(w)} ${String(h)}`} role="img" aria-label={`Grafik adopsi. ${summary}`}>
+        {[0, 0.5, 1].map((t) => (
+          <g key={t}>
+            <line x1={pad} x2={w - pad} y1={y(t)} y2={y(t)} stroke="#d9e2ec" />
+            <text x={4} y={y(t) + 4} font-size="11" fill="#52606d">
+              {Math.round(t * 100)}%
+            </text>
+          </g>
+        ))}
+        {SERIES.map(([k, , colour]) => (
+          <polyline key={k} fill="none" stroke={colour} stroke-width="2.5" points={days.map((d, i) => `${String(x(i))},${String(y(share(d, k)))}`).join(" ")} />
+        ))}
+      </svg>
+      <figcaption>
+        {SERIES.map(([k, label, colour]) => (
+          <span key={k} class="legend">
+            <span class="swatch" style={{ background: colour }} /> {label}
+          </span>
+        ))}
+      </figcaption>
+    </figure>
+  );
+}
+
+function daysAgo(n: number): string {
+  const d = new Date(`${today()}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function Adoption(_: { route: Route }) {
+  const { units } = useConsole();
+  const [unit, setUnit] = useState("");
+  const [from, setFrom] = useState(daysAgo(29));
+  const [to, setTo] = useState(today());
+  const loaded = useLoad(
+    (signal) =>
+      get<AdoptionReport>("/v1/admin/reports/adoption", { from, to, unor_id: unit }, signal).catch((exc: unknown) => {
+        if (exc instanceof ApiError && exc.status === 404 && exc.code === "NOT_FOUND" && !exc.details["unor_id"]) return null;
+        throw exc;
+      }),
+    `${from}|${to}|${unit}`,
+  );
+  const action = useAction();
+  const report = loaded.data;
+  const rows = (report?.units ?? []).map((u) => ({ ...u, last: u.days[u.days.length - 1] }));
+  return (
+    <Screen title="Adopsi">
+      <div class="filters">
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
+        <Field label="Dari" type="date" value={from} onInput={(v) => v && setFrom(v)} />
+        <Field label="Sampai" type="date" value={to} onInput={(v) => v && setTo(v)} />
+        <button
+          type="button"
+          class="secondary"
+          disabled={action.busy || !report}
+          onClick={() =>
+            void action.run(async () => {
+              await download("/v1/admin/reports/adoption", { from, to, unor_id: unit, format: "xlsx" }, `adopsi-${from}-${to}.xlsx`);
+              return null;
+            })
+          }
+        >
+          Unduh XLSX
+        </button>
+      </div>
+      <ErrorLine message={loaded.error ?? action.error} />
+      {!loaded.loading && report === null && !loaded.error ? <p role="status">Laporan adopsi belum tersedia di server ini.</p> : null}
+      {report ? (
+        <>
+          <AdoptionChart days={report.totals} />
+          <Table
+            caption={`Adopsi per unit pada ${to}`}
+            rows={rows}
+            rowKey={(u) => u.unor_id}
+            columns={[
+              { label: "Unit", cell: (u) => u.unor_nama, sort: (u) => u.unor_nama },
+              { label: "Pegawai", cell: (u) => u.last?.employees ?? 0, sort: (u) => u.last?.employees ?? 0 },
+              { label: "Aktivasi", cell: (u) => u.last?.activated ?? 0, sort: (u) => u.last?.activated ?? 0 },
+              { label: "Wajah", cell: (u) => u.last?.enrolled ?? 0, sort: (u) => u.last?.enrolled ?? 0 },
+              { label: "Aplikasi", cell: (u) => u.last?.app ?? 0, sort: (u) => u.last?.app ?? 0 },
+              { label: "Sidik jari", cell: (u) => u.last?.fingerprint ?? 0, sort: (u) => u.last?.fingerprint ?? 0 },
+              { label: "Peralihan", cell: (u) => u.cutover ?? "Belum", sort: (u) => u.cutover ?? "" },
+            ]}
+          />
+        </>
+      ) : null}
     </Screen>
   );
 }
