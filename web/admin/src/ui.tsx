@@ -4,7 +4,7 @@
 import type { ComponentChildren, JSX } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { messageOf } from "../../shared/api";
-import { get, type Query } from "./session";
+import { call, get, type Query } from "./session";
 
 let fieldSeq = 0;
 function useId(prefix: string): string {
@@ -316,6 +316,35 @@ export function useAction() {
   return { busy, error, done, run };
 }
 
+/** "Setujui" / "Tolak" with an optional note: POST `path` `{"decision", "note"?}` (reviews, requests). */
+export function DecisionForm(p: { path: string; noteLabel: string; onDone: () => void; inline?: boolean }) {
+  const [note, setNote] = useState("");
+  const action = useAction();
+  const decide = (decision: "approve" | "reject"): void =>
+    void action
+      .run(async () => {
+        const body: Record<string, string> = { decision };
+        if (note.trim()) body["note"] = note.trim();
+        await call("POST", p.path, body);
+        return null;
+      })
+      .then((ok) => ok && p.onDone());
+  return (
+    <div class={p.inline ? "decide inline" : "decide"}>
+      <Field label={p.noteLabel} value={note} onInput={setNote} maxLength={500} />
+      <ErrorLine message={action.error} />
+      <div class="buttons">
+        <button type="button" disabled={action.busy} onClick={() => decide("approve")}>
+          Setujui
+        </button>
+        <button type="button" class="danger" disabled={action.busy} onClick={() => decide("reject")}>
+          Tolak
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** A change that cannot be undone: the first click asks, "Ya" does it. */
 export function ConfirmButton(p: { label: string; question: string; onConfirm: () => void; disabled?: boolean }) {
   const [asking, setAsking] = useState(false);
@@ -342,6 +371,26 @@ export function ConfirmButton(p: { label: string; question: string; onConfirm: (
         Batal
       </button>
     </span>
+  );
+}
+
+export type Action = ReturnType<typeof useAction>;
+
+/** DELETE `path` after "Ya, …": cancels a leave or field duty, deletes a holiday or zone. */
+export function DeleteButton(p: { label: string; question: string; path: string; done: string; action: Action; onDone: () => void }) {
+  return (
+    <ConfirmButton
+      label={p.label}
+      question={p.question}
+      onConfirm={() =>
+        void p.action
+          .run(async () => {
+            await call("DELETE", p.path);
+            return p.done;
+          })
+          .then(p.onDone)
+      }
+    />
   );
 }
 

@@ -5,7 +5,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { ScheduleVersion, Week } from "../types";
-import { allPages, ConfirmButton, Done, ErrorLine, Field, Form, Screen, Select, Table, dateTime, today, useAction, useLoad, type Column } from "../ui";
+import { allPages, DeleteButton, DecisionForm, Done, ErrorLine, Field, Form, Screen, Select, Table, dateTime, today, useAction, useLoad, type Column } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
   ["mon", "Senin"],
@@ -159,17 +159,13 @@ export function Holidays(_: { route: Route }) {
     columns.push({
       label: "Aksi",
       cell: (h) => (
-        <ConfirmButton
+        <DeleteButton
           label="Hapus"
           question={`Hapus ${h.name}?`}
-          onConfirm={() =>
-            void action
-              .run(async () => {
-                await call("DELETE", `/v1/admin/holidays/${h.date}`);
-                return "Hari libur dihapus.";
-              })
-              .then(loaded.reload)
-          }
+          path={`/v1/admin/holidays/${h.date}`}
+          done="Hari libur dihapus."
+          action={action}
+          onDone={loaded.reload}
         />
       ),
     });
@@ -246,17 +242,13 @@ export function Leaves(_: { route: Route }) {
     columns.push({
       label: "Aksi",
       cell: (l) => (
-        <ConfirmButton
+        <DeleteButton
           label="Batalkan"
           question="Batalkan cuti/izin ini?"
-          onConfirm={() =>
-            void action
-              .run(async () => {
-                await call("DELETE", `/v1/admin/leaves/${encodeURIComponent(l.leave_id)}`);
-                return "Cuti/izin dibatalkan.";
-              })
-              .then(loaded.reload)
-          }
+          path={`/v1/admin/leaves/${encodeURIComponent(l.leave_id)}`}
+          done="Cuti/izin dibatalkan."
+          action={action}
+          onDone={loaded.reload}
         />
       ),
     });
@@ -324,32 +316,6 @@ const REQUEST_STATUSES: [string, string][] = [
   ["cancelled", "Dibatalkan"],
 ];
 
-function RequestDecision({ request, onDone }: { request: EmployeeRequest; onDone: () => void }) {
-  const [note, setNote] = useState("");
-  const action = useAction();
-  const decide = (decision: "approve" | "reject"): void =>
-    void action
-      .run(async () => {
-        const body: Record<string, string> = { decision };
-        if (note.trim()) body["note"] = note.trim();
-        await call("POST", `/v1/admin/requests/${encodeURIComponent(request.request_id)}`, body);
-        return null;
-      })
-      .then((ok) => ok && onDone());
-  return (
-    <div class="decide inline">
-      <Field label={`Catatan untuk ${request.nama ?? request.nip}`} value={note} onInput={setNote} maxLength={500} />
-      <button type="button" disabled={action.busy} onClick={() => decide("approve")}>
-        Setujui
-      </button>
-      <button type="button" class="danger" disabled={action.busy} onClick={() => decide("reject")}>
-        Tolak
-      </button>
-      <ErrorLine message={action.error} />
-    </div>
-  );
-}
-
 export function Requests(_: { route: Route }) {
   const { units, session } = useConsole();
   const [unit, setUnit] = useState("");
@@ -374,7 +340,17 @@ export function Requests(_: { route: Route }) {
     { label: "Diajukan", cell: (r) => dateTime(r.created_at), sort: (r) => r.created_at ?? "" },
   ];
   if (status === "pending" && canChange(session))
-    columns.push({ label: "Keputusan", cell: (r) => <RequestDecision request={r} onDone={loaded.reload} /> });
+    columns.push({
+      label: "Keputusan",
+      cell: (r) => (
+        <DecisionForm
+          path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
+          noteLabel={`Catatan untuk ${r.nama ?? r.nip}`}
+          onDone={loaded.reload}
+          inline
+        />
+      ),
+    });
   else columns.push({ label: "Catatan", cell: (r) => r.note ?? "–" });
   return (
     <Screen title="Pengajuan">

@@ -5,9 +5,9 @@ import { useEffect, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { L, MapView, shapeOf, zonesOf, ZONE_STYLE } from "../map";
 import type { Route } from "../router";
-import { call, canChange } from "../session";
+import { canChange } from "../session";
 import type { Evidence, Zone } from "../types";
-import { allPages, Done, ErrorLine, Field, Screen, Select, Table, dateTime, today, useAction, useLoad, type Column } from "../ui";
+import { allPages, DecisionForm, Done, ErrorLine, Field, Screen, Select, Table, dateTime, today, useLoad, type Column } from "../ui";
 
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
 
@@ -103,34 +103,6 @@ function Detail({ item, children }: { item: Evidence; children?: preact.Componen
   );
 }
 
-function Decide({ item, onDone }: { item: Evidence; onDone: () => void }) {
-  const [note, setNote] = useState("");
-  const action = useAction();
-  const decide = (decision: "approve" | "reject"): void =>
-    void action
-      .run(async () => {
-        const body: Record<string, string> = { decision };
-        if (note.trim()) body["note"] = note.trim();
-        await call("POST", `/v1/admin/reviews/${encodeURIComponent(item.event_id)}`, body);
-        return decision === "approve" ? "Absen disetujui." : "Absen ditolak.";
-      })
-      .then((ok) => ok && onDone());
-  return (
-    <div class="decide">
-      <Field label="Catatan" value={note} onInput={setNote} maxLength={500} />
-      <ErrorLine message={action.error} />
-      <div class="buttons">
-        <button type="button" disabled={action.busy} onClick={() => decide("approve")}>
-          Setujui
-        </button>
-        <button type="button" class="danger" disabled={action.busy} onClick={() => decide("reject")}>
-          Tolak
-        </button>
-      </div>
-    </div>
-  );
-}
-
 function columns(withCode: boolean): Column<Evidence>[] {
   const cols: Column<Evidence>[] = [
     { label: "Waktu", cell: (e) => dateTime(e.attendance_time), sort: (e) => e.attendance_time },
@@ -174,9 +146,10 @@ export function Reviews(_: { route: Route }) {
         {item ? (
           <Detail item={item}>
             {canChange(session) ? (
-              <Decide
+              <DecisionForm
                 key={item.event_id}
-                item={item}
+                path={`/v1/admin/reviews/${encodeURIComponent(item.event_id)}`}
+                noteLabel="Catatan"
                 onDone={() => {
                   setDone(`Keputusan untuk ${item.nama ?? item.nip} tersimpan.`);
                   setSelected(null);

@@ -9,7 +9,7 @@ import { forgetZone, L, MapView, shapeOf, zone, zonesOf, ZONE_STYLE } from "../m
 import type { Route } from "../router";
 import { call, canChange } from "../session";
 import type { Zone, ZoneSummary } from "../types";
-import { allPages, ConfirmButton, Done, ErrorLine, Field, Form, Screen, Select, Table, useAction, useLoad, type Column } from "../ui";
+import { allPages, DeleteButton, Done, ErrorLine, Field, Form, Screen, Select, Table, useAction, useLoad, type Column } from "../ui";
 
 const DEFAULT_RESOLUTION = 13; // SMART_H3_RESOLUTION's default (chalicelib/settings.py)
 const MAX_DRAWN_CELLS = 4000;
@@ -65,17 +65,13 @@ function Assignments() {
     columns.push({
       label: "Aksi",
       cell: (a) => (
-        <ConfirmButton
+        <DeleteButton
           label="Batalkan"
           question="Batalkan dinas luar ini?"
-          onConfirm={() =>
-            void action
-              .run(async () => {
-                await call("DELETE", `/v1/admin/assignments/${encodeURIComponent(a.assignment_id)}`);
-                return "Dinas luar dibatalkan.";
-              })
-              .then(loaded.reload)
-          }
+          path={`/v1/admin/assignments/${encodeURIComponent(a.assignment_id)}`}
+          done="Dinas luar dibatalkan."
+          action={action}
+          onDone={loaded.reload}
         />
       ),
     });
@@ -210,18 +206,16 @@ export function Zones(_: { route: Route }) {
             Lihat
           </button>
           {superAdmin ? (
-            <ConfirmButton
+            <DeleteButton
               label="Hapus"
               question={`Hapus zona ${z.name}?`}
-              onConfirm={() =>
-                void action
-                  .run(async () => {
-                    await call("DELETE", `/v1/admin/zones/${encodeURIComponent(z.zone_id)}`);
-                    forgetZone(z.zone_id);
-                    return "Zona dihapus.";
-                  })
-                  .then(list.reload)
-              }
+              path={`/v1/admin/zones/${encodeURIComponent(z.zone_id)}`}
+              done="Zona dihapus."
+              action={action}
+              onDone={() => {
+                forgetZone(z.zone_id);
+                list.reload();
+              }}
             />
           ) : null}
         </span>
