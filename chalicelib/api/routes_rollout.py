@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from chalicelib.api import guards
 from chalicelib.api.http import Call, Routes, endpoint
-from chalicelib.usecases import fingerprint
+from chalicelib.usecases import fingerprint, operations
 from chalicelib.usecases.schemas import rollout as schema
 
 bp = Routes(__name__, tag="rollout")
@@ -60,3 +60,14 @@ def set_cutover(call: Call, unor_id: str, body: schema.CutoverBody) -> schema.Cu
     it again moves the date. Audited (`unit.cutover`).
     """
     return fingerprint.set_cutover(call.principal, unor_id, body, call.now)
+
+
+@endpoint(bp, "GET /v1/admin/jobs", auth_as="super_admin", tag="operations")
+def list_jobs(call: Call, query: schema.JobsQuery) -> schema.JobRunPage:
+    """Runs of the scheduled jobs (daily recap, SIMPEG sync), newest first: when each started and ended, how
+    (`trigger`: `schedule` = EventBridge or the local scheduler of `make run`; `manual` =
+    `python -m tools.devstack fire <job>`), and its result or error.
+
+    **Roles:** super_admin. An operations addition beside API.md (docs/rollout.md). Runs are kept 90 days.
+    """
+    return operations.list_job_runs(call.principal, query)

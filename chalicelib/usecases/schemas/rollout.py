@@ -120,11 +120,24 @@ class AdoptionReport(Result):
     totals: list[AdoptionDay] = Field(description="Per day, the sum over the units.")
 
 
+JOB_NAMES = ("daily_recap", "simpeg_sync")
+
+
+def _job(value: object) -> object:
+    if value is None or value in JOB_NAMES:
+        return value
+    raise invalid(f"one of {', '.join(JOB_NAMES)}", "Nama tugas tidak dikenal.")
+
+
+def _limit(value: object) -> object:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 6 else value
+
+
 class JobsQuery(Query):
-    job: Annotated[str | None, enum_schema(("daily_recap", "simpeg_sync", "housekeeping"))] = None
-    limit: Annotated[int, BeforeValidator(lambda v: int(v) if isinstance(v, str) and v.isdigit() else v)] = Field(
-        default=50, ge=1, le=200
+    job: Annotated[str | None, BeforeValidator(_job), enum_schema(JOB_NAMES)] = Field(
+        default=None, description="One job; default: all."
     )
+    limit: Annotated[int, BeforeValidator(_limit)] = Field(default=50, ge=1, le=200, description="Newest runs.")
 
 
 class JobRunItem(Result):
