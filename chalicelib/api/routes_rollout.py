@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from chalicelib.api import guards
 from chalicelib.api.http import Call, Routes, endpoint
-from chalicelib.usecases import fingerprint, operations
+from chalicelib.usecases import adoption, fingerprint, operations
 from chalicelib.usecases.schemas import rollout as schema
+from chalicelib.usecases.schemas.reports import ExportLink
 
 bp = Routes(__name__, tag="rollout")
 
@@ -60,6 +61,20 @@ def set_cutover(call: Call, unor_id: str, body: schema.CutoverBody) -> schema.Cu
     it again moves the date. Audited (`unit.cutover`).
     """
     return fingerprint.set_cutover(call.principal, unor_id, body, call.now)
+
+
+@endpoint(bp, "GET /v1/admin/reports/adoption", auth_as="admin", response=schema.Adoption)
+def adoption_report(call: Call, query: schema.AdoptionQuery) -> schema.AdoptionReport | ExportLink:
+    """The rollout per unit and day: active employees, activated (phone bound), enrolled (approved face), and
+    how many checked in by the app, by the fingerprint machine, by both, or not at all.
+
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). `from`..`to` at most 62 days.
+    `activated` and `enrolled` are today's state (no history is kept); the per-day counts come from the day's
+    counted events (accepted or approved app events; punches before the unit's cut-over). `format=xlsx`: a
+    download link (short-lived signed URL) to the same rows with Indonesian headers. An addition beside API.md
+    (docs/rollout.md).
+    """
+    return adoption.adoption(call.principal, query, call.settings)
 
 
 @endpoint(bp, "GET /v1/admin/jobs", auth_as="super_admin", tag="operations")

@@ -31,7 +31,7 @@ def test_fire_runs_the_daily_recap_now_and_the_run_is_listed(stack: StackUrls, a
     assert '"job": "daily_recap"' in done.stdout
     runs = admin.get("/v1/admin/jobs?job=daily_recap")
     assert runs.status == 200, runs.raw
-    newest = runs.json()["items"][0]
+    newest = runs.body["items"][0]
     assert (newest["job"], newest["trigger"], newest["status"]) == ("daily_recap", "manual", "succeeded")
     assert newest["result"]["employees"] >= 0 and newest["finished_at"] >= newest["started_at"]
     assert ApiClient(stack.api).get("/v1/admin/jobs").status == 401

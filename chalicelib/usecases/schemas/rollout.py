@@ -140,6 +140,18 @@ class JobsQuery(Query):
     limit: Annotated[int, BeforeValidator(_limit)] = Field(default=50, ge=1, le=200, description="Newest runs.")
 
 
+class Adoption(Result):
+    """`format=json`: the report (AdoptionReport); `xlsx`: a download link (ExportLink)."""
+
+    from_date: DayText | None = None
+    to_date: DayText | None = None
+    units: list[AdoptionUnit] | None = None
+    totals: list[AdoptionDay] | None = None
+    filename: str | None = None
+    download_url: str | None = None
+    expires_in_s: int | None = None
+
+
 class JobRunItem(Result):
     run_id: str
     job: str
