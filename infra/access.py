@@ -41,7 +41,9 @@ from chalicelib.store.models import (
     FaceTemplateModel,
     HolidayModel,
     IdempotencyModel,
+    JobRunModel,
     LeaveModel,
+    MachinePinModel,
     ScheduleModel,
     SyncRunModel,
     UnitModel,
@@ -126,8 +128,9 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             EmployeeModel: (DESCRIBE, QUERY, UPDATE, BATCH_WRITE),  # new hires in batches, the rest updated
             UnitModel: (DESCRIBE, GET, BATCH_GET, QUERY, PUT, UPDATE),
             SyncRunModel: (DESCRIBE, PUT),
+            JobRunModel: (DESCRIBE, PUT),
         },
-        purpose="nightly SIMPEG sync: employees, units, its run log",
+        purpose="nightly SIMPEG sync: employees, units, its run log and job runs",
     ),
     "DailyRecap": FunctionAccess(
         tables={
@@ -140,8 +143,10 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             DutyModel: (DESCRIBE, QUERY),
             EventModel: (DESCRIBE, QUERY),
             DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE),
+            MachinePinModel: (DESCRIBE, GET),  # the unit's fingerprint cut-over date
+            JobRunModel: (DESCRIBE, PUT),
         },
-        purpose="daily recap: reads the day's plans and events, writes the daily statuses",
+        purpose="daily recap: reads the day's plans and events, writes the daily statuses and its job runs",
     ),
 }
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from chalicelib.store.base import iso, storage_call
+from chalicelib.store.base import iso, item_from, record_from, storage_call
 from chalicelib.store.models import JobRunModel
 
 RUN_TTL = timedelta(days=90)
@@ -57,16 +57,12 @@ def _key(run: JobRun) -> str:
 
 class DynamoJobRunRepository:
     def save_run(self, run: JobRun) -> None:
-        item = JobRunModel(
-            run.job,
-            _key(run),
-            run_id=run.run_id,
-            trigger=run.trigger,
-            status=run.status,
+        item = item_from(
+            JobRunModel,
+            run,
+            key=_key(run),
             started_at=iso(run.started_at),
             finished_at=iso(run.finished_at) if run.finished_at else None,
-            result=run.result,
-            error=run.error,
             expires=run.started_at + RUN_TTL,
         )
         with storage_call("dynamodb"):
@@ -79,13 +75,9 @@ class DynamoJobRunRepository:
 
 
 def _run(m: JobRunModel) -> JobRun:
-    return JobRun(
-        run_id=m.run_id,
-        job=m.job,
-        trigger=m.trigger,
-        status=m.status,
+    return record_from(
+        JobRun,
+        m,
         started_at=datetime.fromisoformat(m.started_at),
         finished_at=datetime.fromisoformat(m.finished_at) if m.finished_at else None,
-        result=m.result,
-        error=m.error,
     )

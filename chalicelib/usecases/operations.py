@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.store.base import iso
@@ -17,13 +19,5 @@ def list_job_runs(principal: Principal, query: JobsQuery) -> JobRunPage:
 
 
 def _item(run: JobRun) -> JobRunItem:
-    return JobRunItem(
-        run_id=run.run_id,
-        job=run.job,
-        trigger=run.trigger,
-        status=run.status,
-        started_at=iso(run.started_at),
-        finished_at=iso(run.finished_at) if run.finished_at else None,
-        result=run.result,
-        error=run.error,
-    )
+    times = {"started_at": iso(run.started_at), "finished_at": iso(run.finished_at) if run.finished_at else None}
+    return JobRunItem.model_validate({**asdict(run), **times})
