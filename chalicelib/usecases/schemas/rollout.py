@@ -7,7 +7,17 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from chalicelib.usecases.schemas.common import Day, DayText, InstantText, Query, Request, Result, enum_schema, invalid
+from chalicelib.usecases.schemas.common import (
+    Day,
+    DayText,
+    InstantText,
+    Query,
+    Request,
+    Result,
+    choice,
+    enum_schema,
+    invalid,
+)
 
 MAX_OFFSET_MINUTES = 24 * 60
 
@@ -83,11 +93,14 @@ class Cutover(Result):
     date: DayText
 
 
+FORMATS = ("json", "xlsx")
+
+
 class AdoptionQuery(Query):
     from_: Day = Field(alias="from")
     to: Day
     unor_id: str | None = Field(default=None, description="One unit; default: every unit the caller may see.")
-    format: Annotated[str, enum_schema(("json", "xlsx"))] = Field(
+    format: Annotated[str, choice(FORMATS, "Format harus json atau xlsx."), enum_schema(FORMATS)] = Field(
         default="json", description="`xlsx`: a download link to the same figures as a spreadsheet."
     )
 
@@ -123,18 +136,12 @@ class AdoptionReport(Result):
 JOB_NAMES = ("daily_recap", "simpeg_sync")
 
 
-def _job(value: object) -> object:
-    if value is None or value in JOB_NAMES:
-        return value
-    raise invalid(f"one of {', '.join(JOB_NAMES)}", "Nama tugas tidak dikenal.")
-
-
 def _limit(value: object) -> object:
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 6 else value
 
 
 class JobsQuery(Query):
-    job: Annotated[str | None, BeforeValidator(_job), enum_schema(JOB_NAMES)] = Field(
+    job: Annotated[str | None, choice(JOB_NAMES, "Nama tugas tidak dikenal."), enum_schema(JOB_NAMES)] = Field(
         default=None, description="One job; default: all."
     )
     limit: Annotated[int, BeforeValidator(_limit)] = Field(default=50, ge=1, le=200, description="Newest runs.")
