@@ -94,6 +94,12 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=7000)
     parser.add_argument("--month", default="2026-11")
     parser.add_argument("--machine", type=int, default=300)
+    parser.add_argument(
+        "--store",
+        choices=["moto", "memory"],
+        default="moto",
+        help="moto in-process (seeding a month takes ~20 min on a busy 2-core machine), or the in-memory twins",
+    )
     args = parser.parse_args()
     os.environ.update(SMART_STAGE="local", SMART_TABLE_PREFIX="b-", SMART_BUCKET="b-bucket")
     from moto import mock_aws
