@@ -550,6 +550,7 @@ def event_as(view: type[View], m: Event, **extra: str) -> View:
         late_minutes=answer.get("late_minutes"),
         early_minutes=answer.get("early_minutes"),
         category=answer.get("category"),
+        source=m.source or "app",
         **extra,
     )
 

@@ -139,6 +139,9 @@ class CheckinRefusal(Result):
     event_id: str
 
 
+SOURCES = ("app", "fingerprint")
+
+
 class Event(Result):
     event_id: str
     type: Annotated[str, enum_schema(KINDS)]
@@ -153,6 +156,9 @@ class Event(Result):
     late_minutes: int | None
     early_minutes: int | None
     category: str | None
+    source: Annotated[str, enum_schema(SOURCES)] = Field(
+        default="app", description="`fingerprint`: a punch imported from a fingerprint machine (rollout)."
+    )
 
 
 class EventPage(Result):
