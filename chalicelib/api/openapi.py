@@ -49,6 +49,7 @@ TAGS = [
     {"name": "attendance", "description": "The employee's challenge, check-in/out and own data."},
     {"name": "reports", "description": "Monitoring, daily and monthly recaps, reviews."},
     {"name": "calendar", "description": "Schedules, shifts, holidays, Ramadan periods, leaves."},
+    {"name": "requests", "description": "Employees' requests (leave, field duty, corrections) and decisions."},
 ]
 DESCRIPTION = """\
 Machine-readable description of every endpoint the SMART app serves, generated from the route declarations

@@ -26,10 +26,12 @@ from chalicelib.store.memory.events import InMemoryEventsRepository
 from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.memory.photos import InMemoryPhotoBuckets
+from chalicelib.store.memory.requests import InMemoryRequestsRepository
 from chalicelib.store.memory.statuses import InMemoryStatusesRepository
 from chalicelib.store.memory.zones import InMemoryZonesRepository
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
+from chalicelib.store.requests import DynamoRequestsRepository, RequestsRepository
 from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
 from chalicelib.store.statuses import DynamoStatusesRepository, StatusesRepository
 from chalicelib.store.zones import DynamoZonesRepository, ZonesRepository
@@ -47,6 +49,7 @@ class Repositories:
     audit: AuditRepository
     simpeg_employees: EmployeeRepository
     sync_runs: RunLog
+    requests: RequestsRepository
 
 
 def dynamo_repositories() -> Repositories:
@@ -61,6 +64,7 @@ def dynamo_repositories() -> Repositories:
         audit=DynamoAuditRepository(),
         simpeg_employees=DynamoEmployeeRepository(),
         sync_runs=DynamoRunLog(),
+        requests=DynamoRequestsRepository(),
     )
 
 
@@ -77,4 +81,5 @@ def memory_repositories() -> Repositories:
         audit=InMemoryAuditRepository(),
         simpeg_employees=InMemoryEmployeeRepository(),
         sync_runs=InMemoryRunLog(),
+        requests=InMemoryRequestsRepository(),
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chalicelib import runtime
 from chalicelib.attendance.export import export_monthly
-from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_report
+from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
 from chalicelib.domain.people import Principal
 from chalicelib.domain.status import YearToDate
 from chalicelib.settings import Settings
@@ -74,7 +74,9 @@ def _prior(unor_id: str, month: str) -> dict[str, YearToDate]:
     return ytd
 
 
-def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
+def _read_unit_month(unor_id: str, month: str) -> tuple[list[EmployeeMonth], dict[str, YearToDate]]:
+    """The unit's employees' months (stored days and the year-to-date before the month), and the month-end
+    counters stored so far."""
     unit = runtime.people().get_unit(unor_id)
     unit_name = unit.unor_nama if unit else unor_id
     prior = _prior(unor_id, month)
@@ -83,11 +85,25 @@ def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
         EmployeeMonth(nip, nama, unor_id, unit_name, days_, prior.get(nip, YearToDate()))
         for nip, (nama, days_) in sorted(rows.items())
     ]
+    return result, stored
+
+
+def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
+    result, stored = _read_unit_month(unor_id, month)
     # Kept for next month's report to start from; a repeated report writes only counters that changed.
     runtime.statuses().save_year_to_date(
         unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored
     )
     return result
+
+
+def employee_month(nip: str, unor_id: str, month: str, settings: Settings) -> tuple[EmployeeMonth, MonthlyRow]:
+    """One employee's month exactly as the monthly report of their unit computes it (its row); a month without
+    a stored day of theirs has no days. Nothing is written (an employee's read stores no counters)."""
+    months = [m for m in _read_unit_month(unor_id, month)[0] if m.nip == nip] or [
+        EmployeeMonth(nip, "", unor_id, "", ())
+    ]
+    return months[0], monthly_report(month, months, recaps.rule_table(settings)).rows[0]
 
 
 def monthly(
