@@ -109,7 +109,8 @@ class CalendarRepository(Protocol):
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
         """The plans of every employee of the unit between two dates; `duties`: the unit's duty rows covering
-        `end` (`ZonesRepository.duties_of_unit(unor_id, end)`), those ended before `start` dropped."""
+        a date of `start`..`end` (`ZonesRepository.duties_of_unit(unor_id, start, end)`; those ended before
+        `start` are dropped)."""
         ...
 
 

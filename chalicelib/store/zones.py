@@ -69,8 +69,8 @@ class ZonesRepository(Protocol):
         """`duties_of`, without reading when the employee's `duty_until` hint says none reaches `day`."""
         ...
 
-    def duties_of_unit(self, unor_id: str, day: date) -> list[Duty]:
-        """Duty rows of the unit's employees that cover `day`."""
+    def duties_of_unit(self, unor_id: str, day: date, last: date | None = None) -> list[Duty]:
+        """Duty rows of the unit's employees that cover `day` (with `last`: a date of `day`..`last`)."""
         ...
 
     def get_assignment(self, assignment_id: str) -> Assignment | None:
@@ -212,9 +212,9 @@ class DynamoZonesRepository:
     def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
         return [] if no_duty_reaches(employee, day) else self.duties_of(employee.nip, day)
 
-    def duties_of_unit(self, unor_id: str, day: date) -> list[Duty]:
+    def duties_of_unit(self, unor_id: str, day: date, last: date | None = None) -> list[Duty]:
         with storage_call("dynamodb"):
-            rows = DutyModel.by_unit.query(unor_id, DutyModel.start_date <= day.isoformat())
+            rows = DutyModel.by_unit.query(unor_id, DutyModel.start_date <= (last or day).isoformat())
             return [_duty(r) for r in rows if r.end_date >= day.isoformat() and r.cancelled_at is None]
 
     def get_assignment(self, assignment_id: str) -> Assignment | None:

@@ -175,8 +175,9 @@ def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[DayEve
 
 
 def _unit_plans(unor_id: str, start: date, end: date) -> UnitPlans:
-    """The unit's plans between two dates, with its field duties."""
-    return runtime.calendar().unit_plans(unor_id, start, end, runtime.zones().duties_of_unit(unor_id, end))
+    """The unit's plans between two dates, with its field duties on any of them (a duty that ends on `start`
+    or the day itself counts there too)."""
+    return runtime.calendar().unit_plans(unor_id, start, end, runtime.zones().duties_of_unit(unor_id, start, end))
 
 
 def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False) -> list[EmployeeDay]:

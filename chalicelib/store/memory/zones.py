@@ -92,13 +92,14 @@ class InMemoryZonesRepository:
     def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
         return [] if no_duty_reaches(employee, day) else self.duties_of(employee.nip, day)
 
-    def duties_of_unit(self, unor_id: str, day: date) -> list[Duty]:
-        until = day.isoformat()
+    def duties_of_unit(self, unor_id: str, day: date, last: date | None = None) -> list[Duty]:
+        first, until = day.isoformat(), (last or day).isoformat()
         with self._lock:
             rows = sorted(self._duties.items(), key=lambda item: (item[1].start_date, item[0]))
             return [
-                d for k, d in rows if d.unor_id == unor_id and d.start_date <= until <= d.end_date and self._counts(k)
-            ]
+                d for k, d in rows if d.unor_id == unor_id and d.start_date <= until and d.end_date >= first
+                and self._counts(k)
+            ]  # fmt: skip
 
     def _counts(self, key: tuple[str, str]) -> bool:
         return self._duties[key].assignment_id not in self._cancelled

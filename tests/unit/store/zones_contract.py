@@ -179,6 +179,9 @@ class ZonesRepositoryContract:
         assert repo.get_assignment("a-1") == replace(first, cancelled_at=iso(at))
         assert repo.duties_of(NIP, date(2026, 3, 3)) == [] and repo.duties_of_unit("U2", date(2026, 3, 3)) == []
         assert repo.assignments_of_unit("U1", date(2026, 3, 1), date(2026, 3, 31)) == [bare, later]
+        # AND a unit's rows of a range are those that overlap it (a letter ending on its first day included)
+        assert repo.duties_of_unit("U1", date(2026, 3, 6), date(2026, 3, 20)) == [duty(THIRD, bare), duty(NIP, later)]
+        assert repo.duties_of_unit("U1", date(2026, 3, 7), date(2026, 3, 19)) == []
         # AND cancelling it again, or an unknown letter, is refused
         for assignment_id in ("a-1", "a-9"):
             with pytest.raises(ConditionFailed):
