@@ -11,8 +11,9 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   deletes (a holiday, a zone, a face template, a device binding, an abandoned idempotency claim).
   Audit entries and attendance events are evidence: no ``DeleteItem`` and no ``BatchWriteItem`` (whose
   ``DeleteRequest`` deletes) on them, and no ``UpdateItem`` on the append-only audit log. Objects under
-  ``photos/`` and ``exports/`` can be read and written, never deleted (lifecycle rules expire them), and
-  nothing can touch Object Lock settings or bypass the governance retention.
+  ``photos/``, ``exports/`` and ``requests/`` (attachments) can be read and written, never deleted
+  (lifecycle rules expire photos and exports), and nothing can touch Object Lock settings or bypass the
+  governance retention.
 - ``SimpegSync`` (chalicelib.jobs.nightly_simpeg_sync) writes employees and units and logs its run.
 - ``DailyRecap`` (chalicelib.jobs.daily_recap) reads units, members, calendars, leaves, duties and the
   day's events, and writes the daily statuses.
@@ -48,7 +49,7 @@ from chalicelib.store.models import (
     ZoneModel,
 )
 
-from .bucket import BUCKET_ID, EXPORT_PREFIX, PHOTO_PREFIX
+from .bucket import BUCKET_ID, EXPORT_PREFIX, PHOTO_PREFIX, REQUEST_PREFIX
 from .cfn import Json, get_att, ref, sub
 from .errors import TemplateError
 from .tables import table_logical_id
@@ -205,7 +206,8 @@ def function_policy(
     _refuse_evidence_deletes(function_id, access)
     statements = _table_statements(access, models)
     if access.object_actions:
-        objects: list[object] = [sub(f"${{{BUCKET_ID}.Arn}}/{prefix}*") for prefix in (PHOTO_PREFIX, EXPORT_PREFIX)]
+        prefixes = (PHOTO_PREFIX, EXPORT_PREFIX, REQUEST_PREFIX)
+        objects: list[object] = [sub(f"${{{BUCKET_ID}.Arn}}/{prefix}*") for prefix in prefixes]
         statements.append(_statement("DataObjects", access.object_actions, objects))
     if access.list_bucket:
         statements.append(_statement("ListDataBucket", ["s3:ListBucket"], [get_att(BUCKET_ID, "Arn")]))

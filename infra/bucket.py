@@ -27,6 +27,7 @@ BUCKET_ID = "DataBucket"
 ACCESS_LOG_BUCKET_ID = "AccessLogBucket"
 PHOTO_PREFIX = "photos/"
 EXPORT_PREFIX = "exports/"
+REQUEST_PREFIX = "requests/"  # employees' request attachments (chalicelib/store/photos.py), kept like evidence
 ACCESS_LOG_PREFIX = "data-bucket/"
 # What the function roles may never do on the data bucket (bucket policy, an explicit deny).
 DENIED_TO_FUNCTIONS = (

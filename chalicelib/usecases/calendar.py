@@ -12,7 +12,6 @@ from chalicelib.domain.people import Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store.base import ConditionFailed
 from chalicelib.store.calendar import employee_owner, unit_owner
 from chalicelib.usecases import access, recaps
 from chalicelib.usecases.access import visible
@@ -37,7 +36,7 @@ from chalicelib.usecases.schemas.calendar import (
 )
 from chalicelib.usecases.schemas.common import parse_date
 from chalicelib.usecases.schemas.requests import Cancelled, LeaveItem, LeavePage, PeriodQuery
-from chalicelib.usecases.zones import query_period
+from chalicelib.usecases.zones import cancel_once, query_period
 
 MAX_LEAVE_DAYS = 366
 
@@ -219,12 +218,8 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
     if leave is None or not visible(actor, leave.unor_id):
         raise NotFoundError("Cuti tidak ditemukan.", {"leave_id": leave_id})
     access.require_unit_scope(actor, leave.unor_id)
-    if leave.cancelled_at is not None:
-        raise ConflictError("Cuti sudah dibatalkan.", {"leave_id": leave_id})
-    try:
-        runtime.calendar().cancel_leave(leave_id, actor.subject, now)
-    except ConditionFailed as exc:
-        raise ConflictError("Cuti sudah dibatalkan.", {"leave_id": leave_id}) from exc
+    done = ConflictError("Cuti sudah dibatalkan.", {"leave_id": leave_id})
+    cancel_once(leave.cancelled_at, lambda: runtime.calendar().cancel_leave(leave_id, actor.subject, now), done)
     runtime.audit().record(actor.subject, "leave.cancel", leave.nip, {"leave_id": leave_id, "type": leave.kind})
     period = leave.leave().period
     return Cancelled(

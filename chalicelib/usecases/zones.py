@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -251,16 +251,22 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
         raise NotFoundError("Surat tugas tidak ditemukan.", {"assignment_id": assignment_id})
     for unit in sorted(set(units.values())):
         access.require_unit_scope(actor, unit)
-    if letter.cancelled_at is not None:
-        raise ConflictError("Surat tugas sudah dibatalkan.", {"assignment_id": assignment_id})
-    try:
-        runtime.zones().cancel_assignment(assignment_id, actor.subject, now)
-    except ConditionFailed as exc:
-        raise ConflictError("Surat tugas sudah dibatalkan.", {"assignment_id": assignment_id}) from exc
+    done = ConflictError("Surat tugas sudah dibatalkan.", {"assignment_id": assignment_id})
+    cancel_once(letter.cancelled_at, lambda: runtime.zones().cancel_assignment(assignment_id, actor.subject, now), done)
     runtime.audit().record(actor.subject, "assignment.cancel", assignment_id, {"nips": sorted(units)})
     period = DateRange(date.fromisoformat(letter.start_date), date.fromisoformat(letter.end_date))
     rerun = sorted({d for nip, unit in units.items() for d in recaps.rerun_recapped(nip, unit, period, settings, now)})
     return Cancelled(id=assignment_id, cancelled=True, recapped=rerun)
+
+
+def cancel_once(cancelled_at: str | None, cancel: Callable[[], object], done: ConflictError) -> None:
+    """Cancel a leave or letter not cancelled yet; `done` (409) when it was, or another cancel won meanwhile."""
+    if cancelled_at is not None:
+        raise done
+    try:
+        cancel()
+    except ConditionFailed as exc:
+        raise done from exc
 
 
 def _unit_of(nip: str) -> str:
