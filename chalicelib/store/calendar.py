@@ -12,6 +12,7 @@ repository's: the plan readers take the duty rows the use case read there.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -129,6 +130,9 @@ def shift_owner(nip: str) -> str:
 def version_key(effective_from: date, created_at: str) -> str:
     """The sort key of a schedule version: by effective date, then creation, never two alike."""
     return f"{effective_from.isoformat()}#{created_at}#{secrets.token_hex(3)}"
+
+
+LEAVE_ID = re.compile(r"^l-[0-9a-f]{10}$")
 
 
 def new_leave_id() -> str:
@@ -375,6 +379,7 @@ class DynamoCalendarRepository:
 
 
 __all__ = [
+    "LEAVE_ID",
     "CalendarRepository",
     "DynamoCalendarRepository",
     "duty_ranges",

@@ -9,6 +9,7 @@ Lists page with DynamoDB's last evaluated key (JSON-able; the use case signs it 
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import replace
 from datetime import datetime
@@ -20,6 +21,9 @@ from chalicelib.store.models import RequestModel
 from chalicelib.store.people import get_model
 
 Page = tuple[list[EmployeeRequest], dict[str, Any] | None]
+
+
+REQUEST_ID = re.compile(r"^r-[0-9a-f]{12}$")
 
 
 def new_request_id() -> str:
@@ -151,4 +155,12 @@ def _set_or_remove(name: str, value: str | None) -> Any:
     return attribute.remove() if value is None else attribute.set(value)
 
 
-__all__ = ["DynamoRequestsRepository", "RequestsRepository", "decided", "new_request_id", "own_key", "unit_key"]
+__all__ = [
+    "REQUEST_ID",
+    "DynamoRequestsRepository",
+    "RequestsRepository",
+    "decided",
+    "new_request_id",
+    "own_key",
+    "unit_key",
+]

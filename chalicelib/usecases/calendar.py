@@ -12,7 +12,7 @@ from chalicelib.domain.people import Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store.calendar import employee_owner, unit_owner
+from chalicelib.store.calendar import LEAVE_ID, employee_owner, unit_owner
 from chalicelib.usecases import access, recaps
 from chalicelib.usecases.access import visible
 from chalicelib.usecases.directory import employee_in_scope, unit_in_scope
@@ -214,7 +214,7 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
     """Cancel a leave: its days no longer count and past recapped days are judged again; a leave of another unit
     answers 404."""
     access.require_admin(actor)
-    leave = runtime.calendar().get_leave(leave_id)
+    leave = runtime.calendar().get_leave(leave_id) if LEAVE_ID.match(leave_id) else None
     if leave is None or not visible(actor, leave.unor_id):
         raise NotFoundError("Cuti tidak ditemukan.", {"leave_id": leave_id})
     access.require_unit_scope(actor, leave.unor_id)

@@ -32,7 +32,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.photos import REQUEST_PREFIX
-from chalicelib.store.requests import new_request_id
+from chalicelib.store.requests import REQUEST_ID, new_request_id
 from chalicelib.usecases import access, recaps, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.auth import employee_of
@@ -136,10 +136,15 @@ def my_requests(principal: Principal, query: MyRequestsQuery, settings: Settings
     return RequestPage(items=[request_item(r) for r in rows], next=encode_cursor(last))
 
 
+def _stored(request_id: str) -> EmployeeRequest | None:
+    """The request, or None (also for an id this deployment never makes: nothing to read)."""
+    return runtime.requests().get(request_id) if REQUEST_ID.match(request_id) else None
+
+
 def cancel_mine(principal: Principal, request_id: str, now: datetime) -> RequestItem:
     """Withdraw one's own pending request (404 for another's, 409 once decided)."""
     employee = _caller(principal)
-    found = runtime.requests().get(request_id)
+    found = _stored(request_id)
     if found is None or found.nip != employee.nip:
         raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
     try:
@@ -201,7 +206,7 @@ def decide(
 ) -> RequestDecision:
     """Approve or reject a pending request once (409 when it is not pending, or another decision won)."""
     access.require_admin(principal)
-    found = runtime.requests().get(request_id)
+    found = _stored(request_id)
     if found is None or not access.visible(principal, found.unor_id):
         raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
     access.require_unit_scope(principal, found.unor_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -48,6 +49,7 @@ from chalicelib.usecases.schemas.zones import (
 )
 
 MAX_ASSIGNMENT_DAYS = 366
+ASSIGNMENT_ID = re.compile(r"^a-[0-9a-f]{12}$")
 MAX_ASSIGNMENT_EMPLOYEES = 90  # one DynamoDB transaction holds the letter and every duty row
 
 _CELLS = CellSetCache()
@@ -196,7 +198,7 @@ def record_field_duty(
 ) -> AssignmentCreated:
     """Store a field-duty letter under a new id (`units`: each NIP's unit, checked by the caller), with its
     area when `area` has a shape; without one the days count as field duty and no extra area is granted."""
-    assignment_id = f"a-{secrets.token_hex(6)}"
+    assignment_id = f"a-{secrets.token_hex(6)}"  # ASSIGNMENT_ID
     zone = None
     if area is not None and area.shape_spec():
         zone = _build(f"z-{assignment_id}", f"Dinas luar {letter.letter_no}", area, settings, version=1,
@@ -245,7 +247,7 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
     cancel only a letter whose employees are all in their units (403 otherwise); a letter of other units only
     answers 404."""
     access.require_admin(actor)
-    letter = runtime.zones().get_assignment(assignment_id)
+    letter = runtime.zones().get_assignment(assignment_id) if ASSIGNMENT_ID.match(assignment_id) else None
     units = {nip: _unit_of(nip) for nip in sorted(letter.nips)} if letter else {}
     if letter is None or not any(access.visible(actor, unit) for unit in units.values()):
         raise NotFoundError("Surat tugas tidak ditemukan.", {"assignment_id": assignment_id})

@@ -134,6 +134,13 @@ def test_attacks_on_requests_are_refused(office: Office) -> None:
         answer = office.file(A, body)
         assert answer.status == 400 and answer.body["error"]["code"] == "VALIDATION_ERROR", (body, answer.body)
     assert api.call("GET", "/v1/admin/requests?status=done", token=office.u1).status == 400
+    # ids this deployment never makes (too long for a DynamoDB key, or forged) are not found, never a 5xx
+    for path in ("/v1/me/requests/", "/v1/admin/requests/", "/v1/admin/leaves/", "/v1/admin/assignments/"):
+        for forged in ("x" * 2500, "r-../../etc", "l-0000000000"):
+            method, token = ("DELETE", office.admin) if "admin/requests" not in path else ("POST", office.admin)
+            token = office.employees[A] if path.startswith("/v1/me") else token
+            answer = api.call(method, path + forged, {"decision": "approve"}, token=token)
+            assert answer.status == 404, (path, forged[:20], answer.status, answer.body)
     # the request is untouched; the owner withdraws it once
     assert api.call("DELETE", f"/v1/me/requests/{mine}", token=office.employees[A]).body["status"] == "cancelled"
     assert api.call("DELETE", f"/v1/me/requests/{mine}", token=office.employees[A]).status == 409
