@@ -74,22 +74,19 @@ def _prior(unor_id: str, month: str) -> dict[str, YearToDate]:
     return ytd
 
 
-def _read_unit_month(unor_id: str, month: str) -> tuple[list[EmployeeMonth], dict[str, YearToDate]]:
-    """The unit's employees' months (stored days and the year-to-date before the month), and the month-end
-    counters stored so far."""
+def _unit_name(unor_id: str) -> str:
     unit = runtime.people().get_unit(unor_id)
-    unit_name = unit.unor_nama if unit else unor_id
+    return unit.unor_nama if unit else unor_id
+
+
+def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
+    unit_name = _unit_name(unor_id)
     prior = _prior(unor_id, month)
     rows, stored = runtime.statuses().month_and_counters(unor_id, month)
     result = [
         EmployeeMonth(nip, nama, unor_id, unit_name, days_, prior.get(nip, YearToDate()))
         for nip, (nama, days_) in sorted(rows.items())
     ]
-    return result, stored
-
-
-def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
-    result, stored = _read_unit_month(unor_id, month)
     # Kept for next month's report to start from; a repeated report writes only counters that changed.
     runtime.statuses().save_year_to_date(
         unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored
@@ -100,10 +97,10 @@ def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
 def employee_month(nip: str, unor_id: str, month: str, settings: Settings) -> tuple[EmployeeMonth, MonthlyRow]:
     """One employee's month exactly as the monthly report of their unit computes it (its row); a month without
     a stored day of theirs has no days. Nothing is written (an employee's read stores no counters)."""
-    months = [m for m in _read_unit_month(unor_id, month)[0] if m.nip == nip] or [
-        EmployeeMonth(nip, "", unor_id, "", ())
-    ]
-    return months[0], monthly_report(month, months, recaps.rule_table(settings)).rows[0]
+    nama, days = runtime.statuses().employee_month(unor_id, nip, month) or ("", [])
+    prior = _prior(unor_id, month).get(nip, YearToDate())
+    employee = EmployeeMonth(nip, nama, unor_id, _unit_name(unor_id), days, prior)
+    return employee, monthly_report(month, [employee], recaps.rule_table(settings)).rows[0]
 
 
 def monthly(
