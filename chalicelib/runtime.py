@@ -38,6 +38,7 @@ from chalicelib.store.people import PeopleRepository
 from chalicelib.store.photos import PhotoStore
 from chalicelib.store.repositories import Repositories, dynamo_repositories
 from chalicelib.store.requests import RequestsRepository
+from chalicelib.store.sightings import SightingsRepository
 from chalicelib.store.statuses import StatusesRepository
 from chalicelib.store.zones import ZonesRepository
 
@@ -58,6 +59,7 @@ __all__ = [
     "photos",
     "repositories",
     "requests",
+    "sightings",
     "simpeg_employees",
     "start_worker",
     "statuses",
@@ -161,6 +163,11 @@ def sync_runs() -> RunLog:
 def requests() -> RequestsRepository:
     """Employees' requests (leave, field duty, corrections) and their decisions."""
     return repositories().requests
+
+
+def sightings() -> SightingsRepository:
+    """Where and when check-ins were made (buddy-punching flags)."""
+    return repositories().sightings
 
 
 def use_repositories(repos: Repositories | None) -> None:

@@ -62,7 +62,7 @@ class Workload:
     alarm_metrics: int = 55  # 33 alarms; the 20 table alarms read two metrics each, the refusal alarm three
     # chalicelib.observability: 17 named metrics + 11 Refused_<CODE>, for one stage. Counted as sent every hour
     # (an upper bound: CloudWatch bills a metric only for the hours it is sent; the job metrics come once a day).
-    custom_metrics: int = 29
+    custom_metrics: int = 31
     log_gb_month: float = 1.0  # ~0.7 GB of JSON request lines and EMF metric lines (~650 bytes a request)
     access_log_gb_month: float = 0.5  # API access log, ~450 bytes a request (WAF logs only blocked requests)
     waf_rules: int = 2  # the per-IP rate rule and the known-bad-inputs rule group

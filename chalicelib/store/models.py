@@ -105,6 +105,7 @@ class EmployeeModel(_Lockout, _Base):
     deactivated_at = UnicodeAttribute(null=True)
     password_hash = UnicodeAttribute(null=True)
     device_id = UnicodeAttribute(null=True)
+    device_fingerprint = UnicodeAttribute(null=True)
     activation_hash = UnicodeAttribute(null=True)
     activation_expires = NumberAttribute(null=True)
     template_count = NumberAttribute(default=0)
@@ -420,6 +421,21 @@ class AuditModel(_Base):
     detail = JSONAttribute(null=True)
 
 
+class SightingModel(_Base):
+    """Where and when a check-in was made, by cell of the position grid (chalicelib.store.sightings): finds
+    other employees' check-ins at the same spot and time with one Query per cell. Range key:
+    ``<attendance time UTC>#<nip>#<event suffix>``; removed by TTL after a day."""
+
+    base_name = "sightings"
+    cell = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    nip = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    latitude = NumberAttribute()
+    longitude = NumberAttribute()
+    expires = TTLAttribute()
+
+
 ALL_MODELS: tuple[type[_Base], ...] = (
     EmployeeModel,
     UnitModel,
@@ -441,6 +457,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     AuditModel,
     LoginGuardModel,
     RequestModel,
+    SightingModel,
 )
 
 

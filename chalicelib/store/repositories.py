@@ -27,11 +27,13 @@ from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.memory.photos import InMemoryPhotoBuckets
 from chalicelib.store.memory.requests import InMemoryRequestsRepository
+from chalicelib.store.memory.sightings import InMemorySightingsRepository
 from chalicelib.store.memory.statuses import InMemoryStatusesRepository
 from chalicelib.store.memory.zones import InMemoryZonesRepository
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
 from chalicelib.store.requests import DynamoRequestsRepository, RequestsRepository
+from chalicelib.store.sightings import DynamoSightingsRepository, SightingsRepository
 from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
 from chalicelib.store.statuses import DynamoStatusesRepository, StatusesRepository
 from chalicelib.store.zones import DynamoZonesRepository, ZonesRepository
@@ -50,6 +52,7 @@ class Repositories:
     simpeg_employees: EmployeeRepository
     sync_runs: RunLog
     requests: RequestsRepository
+    sightings: SightingsRepository
 
 
 def dynamo_repositories() -> Repositories:
@@ -65,6 +68,7 @@ def dynamo_repositories() -> Repositories:
         simpeg_employees=DynamoEmployeeRepository(),
         sync_runs=DynamoRunLog(),
         requests=DynamoRequestsRepository(),
+        sightings=DynamoSightingsRepository(),
     )
 
 
@@ -82,4 +86,5 @@ def memory_repositories() -> Repositories:
         simpeg_employees=InMemoryEmployeeRepository(),
         sync_runs=InMemoryRunLog(),
         requests=InMemoryRequestsRepository(),
+        sightings=InMemorySightingsRepository(),
     )
