@@ -16,6 +16,7 @@ from chalicelib.api import (
     routes_hr,
     routes_reports,
     routes_rollout,
+    routes_requests,
     routes_zones,
 )
 from chalicelib.api.http import install_fallbacks
@@ -34,6 +35,7 @@ app.register_blueprint(routes_faces.bp)
 app.register_blueprint(routes_reports.bp)
 app.register_blueprint(routes_calendar.bp)
 app.register_blueprint(routes_rollout.bp)
+app.register_blueprint(routes_requests.bp)
 install_fallbacks(app)
 
 # Schedules are in UTC; the comments give the regency's local time (WIB = UTC+7). infra/ documents how a

@@ -38,6 +38,7 @@ from chalicelib.store.models import configure
 from chalicelib.store.people import PeopleRepository
 from chalicelib.store.photos import PhotoStore
 from chalicelib.store.repositories import Repositories, dynamo_repositories
+from chalicelib.store.requests import RequestsRepository
 from chalicelib.store.sightings import SightingsRepository
 from chalicelib.store.statuses import StatusesRepository
 from chalicelib.store.timeclock import TimeclockRepository
@@ -60,6 +61,7 @@ __all__ = [
     "people",
     "photos",
     "repositories",
+    "requests",
     "sightings",
     "simpeg_employees",
     "start_worker",
@@ -160,6 +162,11 @@ def simpeg_employees() -> EmployeeRepository:
 def sync_runs() -> RunLog:
     """The SIMPEG sync and import runs."""
     return repositories().sync_runs
+
+
+def requests() -> RequestsRepository:
+    """Employees' requests (leave, field duty, corrections) and their decisions."""
+    return repositories().requests
 
 
 def sightings() -> SightingsRepository:

@@ -11,8 +11,9 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   deletes (a holiday, a zone, a face template, a device binding, an abandoned idempotency claim).
   Audit entries and attendance events are evidence: no ``DeleteItem`` and no ``BatchWriteItem`` (whose
   ``DeleteRequest`` deletes) on them, and no ``UpdateItem`` on the append-only audit log. Objects under
-  ``photos/`` and ``exports/`` can be read and written, never deleted (lifecycle rules expire them), and
-  nothing can touch Object Lock settings or bypass the governance retention.
+  ``photos/``, ``exports/`` and ``requests/`` (attachments) can be read and written, never deleted
+  (lifecycle rules expire photos and exports), and nothing can touch Object Lock settings or bypass the
+  governance retention.
 - ``SimpegSync`` (chalicelib.jobs.nightly_simpeg_sync) writes employees and units and logs its run. It is
   also the SIMPEG worker (decision 53): the API invokes it asynchronously with a run id (``lambda:InvokeFunction``
   on that one function), after leaving a large import's rows under ``imports/simpeg/`` (the API may put them
@@ -53,7 +54,7 @@ from chalicelib.store.models import (
     ZoneModel,
 )
 
-from .bucket import BUCKET_ID, EXPORT_PREFIX, PHOTO_PREFIX, SIMPEG_IMPORT_PREFIX
+from .bucket import BUCKET_ID, EXPORT_PREFIX, PHOTO_PREFIX, REQUEST_PREFIX, SIMPEG_IMPORT_PREFIX
 from .cfn import Json, get_att, ref, sub
 from .errors import TemplateError
 from .tables import table_logical_id
@@ -123,7 +124,12 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
     read_write = ("s3:GetObject", "s3:PutObject")
     return FunctionAccess(
         tables=tables,
-        objects={PHOTO_PREFIX: read_write, EXPORT_PREFIX: read_write, SIMPEG_IMPORT_PREFIX: ("s3:PutObject",)},
+        objects={
+            PHOTO_PREFIX: read_write,
+            EXPORT_PREFIX: read_write,
+            REQUEST_PREFIX: read_write,  # employees' request attachments
+            SIMPEG_IMPORT_PREFIX: ("s3:PutObject",),
+        },
         list_bucket=True,  # without it a missing photo answers 403, which the app reports as an outage
         invokes=(WORKER_FUNCTION_ID,),
         purpose="API routes: every table (deletes only where a route deletes), photos and exports without delete",

@@ -30,6 +30,7 @@ BUCKET_ID = "DataBucket"
 ACCESS_LOG_BUCKET_ID = "AccessLogBucket"
 PHOTO_PREFIX = "photos/"
 EXPORT_PREFIX = "exports/"
+REQUEST_PREFIX = "requests/"  # employees' request attachments (chalicelib/store/photos.py), kept like evidence
 SIMPEG_IMPORT_PREFIX = IMPORT_PREFIX  # "imports/simpeg/": a long SIMPEG import waiting for the worker
 ACCESS_LOG_PREFIX = "data-bucket/"
 # What the function roles may never do on the data bucket (bucket policy, an explicit deny).

@@ -51,6 +51,7 @@ TAGS = [
     {"name": "calendar", "description": "Schedules, shifts, holidays, Ramadan periods, leaves."},
     {"name": "rollout", "description": "Fingerprint machines (PINs, punch import, cut-over) and the adoption report."},
     {"name": "operations", "description": "Runs of the scheduled jobs."},
+    {"name": "requests", "description": "Employees' requests (leave, field duty, corrections) and decisions."},
 ]
 DESCRIPTION = """\
 Machine-readable description of every endpoint the SMART app serves, generated from the route declarations

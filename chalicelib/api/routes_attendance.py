@@ -9,6 +9,7 @@ from chalicelib.api.errors import REFUSAL_CODES, json_response
 from chalicelib.api.http import Call, Routes, endpoint
 from chalicelib.usecases import checkin, me
 from chalicelib.usecases.schemas import attendance as att_schema
+from chalicelib.usecases.schemas import reports as rep_schema
 
 bp = Routes(__name__, tag="attendance")
 
@@ -61,6 +62,19 @@ def my_attendance(call: Call, query: att_schema.MyEventsQuery) -> att_schema.Eve
 def my_profile(call: Call) -> att_schema.Profile:
     """Profile, unit, zones, today's schedule and status, enrolment state.
 
-    **Roles:** employee (also an inactive one, who sees `active: false`).
+    **Roles:** employee (also an inactive one, who sees `active: false`). `today` carries the day's first
+    check-in and last check-out and its `status` so far as the daily recap judges it (`BELUM` while nobody
+    checked in and the hours are not over; no PSW before their end).
     """
     return me.profile(call.principal, call.settings, call.now)
+
+
+@endpoint(bp, "GET /v1/me/recap", auth_as="employee")
+def my_recap(call: Call, query: rep_schema.MyRecapQuery) -> rep_schema.MyRecap:
+    """The employee's month: each recapped day and the monthly report's counts and TPP deduction.
+
+    **Roles:** employee (own data only). The same figures as `GET /v1/admin/recaps/monthly` for this employee.
+    Days come as the daily recap stored them, so the current month has the days recapped so far and a future
+    month none. `month` outside 2000-01..2100-12 or not `YYYY-MM` → 400 `VALIDATION_ERROR`.
+    """
+    return me.my_recap(call.principal, query, call.settings)

@@ -6,6 +6,7 @@ from chalicelib.api import guards
 from chalicelib.api.http import Call, Routes, endpoint
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.schemas import calendar as cal_schema
+from chalicelib.usecases.schemas import requests as req_schema
 
 bp = Routes(__name__, tag="calendar")
 
@@ -90,3 +91,22 @@ def add_leave(call: Call, body: cal_schema.LeaveRequest) -> cal_schema.Leave:
     **Roles:** unit_admin (own units), super_admin. At most 366 days.
     """
     return cal.add_leave(call.principal, body)
+
+
+@endpoint(bp, "GET /v1/admin/leaves", auth_as="admin")
+def list_leaves(call: Call, query: req_schema.PeriodQuery) -> req_schema.LeavePage:
+    """Leaves (not cancelled) that overlap `from`..`to` (default: 30 days either side of today; at most 366 days).
+
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). 100 per page.
+    """
+    return cal.list_leaves(call.principal, query, call.settings, call.now)
+
+
+@endpoint(bp, "DELETE /v1/admin/leaves/{leave_id}", auth_as="admin", errors=("NOT_FOUND", "CONFLICT"))
+def cancel_leave(call: Call, leave_id: str) -> req_schema.Cancelled:
+    """Cancel a leave: its days no longer count; past days already recapped are re-run (`recapped`).
+
+    **Roles:** unit_admin (own units; another unit's leave → 404), super_admin. The leave stays recorded as
+    cancelled (evidence) and is no longer listed; cancelling it again → 409 `CONFLICT`. Audited.
+    """
+    return cal.cancel_leave(call.principal, leave_id, call.settings, call.now)

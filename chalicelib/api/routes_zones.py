@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.api import guards
 from chalicelib.api.http import Call, Routes, endpoint
 from chalicelib.usecases import zones
+from chalicelib.usecases.schemas import requests as req_schema
 from chalicelib.usecases.schemas import zones as schema
 
 bp = Routes(__name__, tag="zones")
@@ -83,3 +84,25 @@ def create_assignment(call: Call, body: schema.AssignmentRequest) -> schema.Assi
     → 400 (details `nips`).
     """
     return zones.create_assignment(call.principal, body, call.settings)
+
+
+@endpoint(bp, "GET /v1/admin/assignments", auth_as="admin")
+def list_assignments(call: Call, query: req_schema.PeriodQuery) -> req_schema.AssignmentPage:
+    """Field duties (not cancelled) that overlap `from`..`to` (default: 30 days either side of today; at most
+    366 days), one item per letter and unit with that unit's employees.
+
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). 100 per page.
+    """
+    return zones.list_assignments(call.principal, query, call.settings, call.now)
+
+
+@endpoint(bp, "DELETE /v1/admin/assignments/{assignment_id}", auth_as="admin", errors=("NOT_FOUND", "CONFLICT"))
+def cancel_assignment(call: Call, assignment_id: str) -> req_schema.Cancelled:
+    """Cancel a field duty: its days no longer count and its area no longer admits check-ins; past days
+    already recapped are re-run (`recapped`).
+
+    **Roles:** unit_admin (a letter of own units only: one naming employees of other units too → 403, one of
+    other units only → 404), super_admin. The letter stays recorded as cancelled (evidence); cancelling it
+    again → 409 `CONFLICT`. Audited.
+    """
+    return zones.cancel_assignment(call.principal, assignment_id, call.settings, call.now)

@@ -145,3 +145,24 @@ class ScheduleEntry:
     created_at: str  # UTC ISO 8601
     created_by: str
     days: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredLeave:
+    """A recorded leave as the admin lists it (`kind`: a LeaveKind value); a cancelled one no longer counts."""
+
+    leave_id: str
+    nip: str
+    unor_id: str
+    kind: str
+    start_date: str  # YYYY-MM-DD, inclusive
+    end_date: str  # YYYY-MM-DD, inclusive
+    reason: str | None
+    created_by: str
+    created_at: str  # UTC ISO 8601
+    cancelled_at: str | None = None
+    cancelled_by: str | None = None
+
+    def leave(self) -> Leave:
+        period = DateRange(date.fromisoformat(self.start_date), date.fromisoformat(self.end_date))
+        return Leave(LeaveKind(self.kind), period)

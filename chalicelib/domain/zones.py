@@ -36,3 +36,4 @@ class Assignment:
     end_date: str  # YYYY-MM-DD, inclusive
     letter_no: str
     reason: str
+    cancelled_at: str | None = None  # UTC ISO 8601 when an admin cancelled it (its duty rows no longer count)

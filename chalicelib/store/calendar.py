@@ -12,9 +12,10 @@ repository's: the plan readers take the duty rows the use case read there.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from chalicelib.domain.attendance import Duty
@@ -29,10 +30,11 @@ from chalicelib.domain.calendar import (
     RamadanPeriod,
     RegencyCalendar,
     ScheduleEntry,
+    StoredLeave,
     UnitPlans,
 )
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
-from chalicelib.store.base import iso, parse_iso, storage_call, utc_now
+from chalicelib.store.base import ConditionFailed, iso, parse_iso, record_from, storage_call, utc_now
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import HolidayModel, LeaveModel, ScheduleModel
 
@@ -77,6 +79,22 @@ class CalendarRepository(Protocol):
         """Record a leave; answers its new id."""
         ...
 
+    def get_leave(self, leave_id: str) -> StoredLeave | None:
+        """The leave (cancelled or not), or None."""
+        ...
+
+    def leaves_of_unit(
+        self, unor_id: str, start: date, end: date, limit: int, cursor: dict[str, Any] | None
+    ) -> tuple[list[StoredLeave], dict[str, Any] | None]:
+        """Up to `limit` of the unit's leaves that are not cancelled and overlap `start`..`end`, by start date,
+        and the cursor of the rest (None when there is none; a page may be short)."""
+        ...
+
+    def cancel_leave(self, leave_id: str, actor: str, now: datetime) -> StoredLeave:
+        """Mark the leave cancelled (it stays as evidence and no longer counts) and answer it as it was;
+        ConditionFailed when it does not exist or is cancelled already."""
+        ...
+
     def regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
         """The holidays of these years and every Ramadan period."""
         ...
@@ -92,7 +110,8 @@ class CalendarRepository(Protocol):
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
         """The plans of every employee of the unit between two dates; `duties`: the unit's duty rows covering
-        `end` (`ZonesRepository.duties_of_unit(unor_id, end)`), those ended before `start` dropped."""
+        a date of `start`..`end` (`ZonesRepository.duties_of_unit(unor_id, start, end)`; those ended before
+        `start` are dropped)."""
         ...
 
 
@@ -111,6 +130,9 @@ def shift_owner(nip: str) -> str:
 def version_key(effective_from: date, created_at: str) -> str:
     """The sort key of a schedule version: by effective date, then creation, never two alike."""
     return f"{effective_from.isoformat()}#{created_at}#{secrets.token_hex(3)}"
+
+
+LEAVE_ID = re.compile(r"^l-[0-9a-f]{10}$")
 
 
 def new_leave_id() -> str:
@@ -184,10 +206,20 @@ def _leave(row: LeaveModel) -> Leave:
     return Leave(LeaveKind(row.type), DateRange(date.fromisoformat(row.start_date), date.fromisoformat(row.end_date)))
 
 
+def _stored_leave(row: LeaveModel) -> StoredLeave:
+    return record_from(StoredLeave, row, kind=row.type)
+
+
 def _leaves(nip: str, end: date) -> tuple[Leave, ...]:
     with storage_call("dynamodb"):
         rows = list(LeaveModel.query(nip, LeaveModel.key <= f"{end.isoformat()}#~"))
-    return tuple(_leave(r) for r in rows)
+    return tuple(_leave(r) for r in rows if r.cancelled_at is None)
+
+
+def _leave_row(leave_id: str) -> LeaveModel | None:
+    with storage_call("dynamodb"):
+        keys = list(LeaveModel.by_id.query(leave_id, limit=1))
+        return LeaveModel.get(keys[0].nip, keys[0].key) if keys else None
 
 
 def _holiday(h: HolidayModel) -> Holiday:
@@ -260,7 +292,36 @@ class DynamoCalendarRepository:
             ).save()
         return leave_id
 
+    def cancel_leave(self, leave_id: str, actor: str, now: datetime) -> StoredLeave:
+        row = _leave_row(leave_id)
+        if row is None:
+            raise ConditionFailed("dynamodb")
+        with storage_call("dynamodb"):
+            row.update(
+                actions=[LeaveModel.cancelled_at.set(iso(now)), LeaveModel.cancelled_by.set(actor)],
+                condition=LeaveModel.cancelled_at.does_not_exist(),
+            )
+        return _stored_leave(row)
+
     # --- reads ---------------------------------------------------------------------------------------
+
+    def get_leave(self, leave_id: str) -> StoredLeave | None:
+        row = _leave_row(leave_id)
+        return _stored_leave(row) if row else None
+
+    def leaves_of_unit(
+        self, unor_id: str, start: date, end: date, limit: int, cursor: dict[str, Any] | None
+    ) -> tuple[list[StoredLeave], dict[str, Any] | None]:
+        wanted = (LeaveModel.end_date >= start.isoformat()) & LeaveModel.cancelled_at.does_not_exist()
+        with storage_call("dynamodb"):
+            result = LeaveModel.by_unit.query(
+                unor_id,
+                LeaveModel.start_date <= end.isoformat(),
+                filter_condition=wanted,
+                limit=limit,
+                last_evaluated_key=cursor,
+            )
+            return [_stored_leave(r) for r in result], result.last_evaluated_key
 
     def schedule_history(self, owner: str) -> list[ScheduleEntry]:
         with storage_call("dynamodb"):
@@ -303,7 +364,7 @@ class DynamoCalendarRepository:
         leaves: dict[str, list[Leave]] = {}
         with storage_call("dynamodb"):
             for row in LeaveModel.by_unit.query(unor_id, LeaveModel.start_date <= end.isoformat()):
-                if row.end_date >= start.isoformat():
+                if row.end_date >= start.isoformat() and row.cancelled_at is None:
                     leaves.setdefault(row.nip, []).append(_leave(row))
         own: dict[str, list[ScheduleVersion]] = {}
         shifts: dict[str, dict[date, WorkHours | None]] = {}
@@ -318,6 +379,7 @@ class DynamoCalendarRepository:
 
 
 __all__ = [
+    "LEAVE_ID",
     "CalendarRepository",
     "DynamoCalendarRepository",
     "duty_ranges",

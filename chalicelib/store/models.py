@@ -182,6 +182,8 @@ class AssignmentModel(_Period, _Authored, _Base):
     nips = UnicodeSetAttribute()
     letter_no = UnicodeAttribute()
     reason = UnicodeAttribute()
+    cancelled_at = UnicodeAttribute(null=True)  # set when an admin cancels the letter (kept as evidence)
+    cancelled_by = UnicodeAttribute(null=True)
 
 
 class DutyModel(_PerEmployee, _Period, _Base):
@@ -191,6 +193,7 @@ class DutyModel(_PerEmployee, _Period, _Base):
     assignment_id = UnicodeAttribute()
     unor_id = UnicodeAttribute()
     zone_id = UnicodeAttribute()
+    cancelled_at = UnicodeAttribute(null=True)  # the letter's cancellation: the row no longer counts
     by_unit = _index("by_unit", "unor_id", "start_date")
 
 
@@ -371,7 +374,40 @@ class LeaveModel(_PerEmployee, _Period, _Authored, _Base):
     unor_id = UnicodeAttribute()
     type = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
+    cancelled_at = UnicodeAttribute(null=True)  # set when an admin cancels it (kept as evidence, no longer counts)
+    cancelled_by = UnicodeAttribute(null=True)
     by_unit = _index("by_unit", "unor_id", "start_date")
+    # A leave by its id (DELETE /v1/admin/leaves/{leave_id}); every leave item has always carried `leave_id`.
+    by_id = _index("by_id", "leave_id", "key", projection=KeysOnlyProjection)
+
+
+class RequestModel(_Base):
+    """Employees' requests (chalicelib.domain.requests); the index keys are written with every change."""
+
+    base_name = "requests"
+    request_id = UnicodeAttribute(hash_key=True)
+    nip = UnicodeAttribute()
+    unor_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    start_date = UnicodeAttribute()
+    end_date = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    status = UnicodeAttribute()
+    attachment_key = UnicodeAttribute(null=True)
+    attachment_type = UnicodeAttribute(null=True)
+    time = UnicodeAttribute(null=True)
+    event_type = UnicodeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    result_id = UnicodeAttribute(null=True)
+    own_key = UnicodeAttribute()  # created_at#request_id
+    unit_key = UnicodeAttribute()  # status#created_at#request_id
+    # One employee's requests, newest first (scan backwards).
+    by_nip = _index("by_nip", "nip", "own_key")
+    # A unit's requests by status, newest first within a status.
+    by_unit = _index("by_unit", "unor_id", "unit_key")
 
 
 # --- operations --------------------------------------------------------------------------------------
@@ -451,6 +487,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     SyncRunModel,
     AuditModel,
     LoginGuardModel,
+    RequestModel,
     SightingModel,
     MachinePinModel,
     JobRunModel,

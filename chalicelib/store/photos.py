@@ -20,6 +20,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.aws import s3_client
 
 EXPORT_PREFIX = "exports/"
+REQUEST_PREFIX = "requests/"  # employees' request attachments: requests/<nip>/<request id>.<pdf|jpg>
 
 
 def photo_key(kind: str, local_date: str, nip: str, ref: str) -> str:

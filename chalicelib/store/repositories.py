@@ -28,12 +28,14 @@ from chalicelib.store.memory.faces import InMemoryFacesRepository
 from chalicelib.store.memory.job_runs import InMemoryJobRunRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.memory.photos import InMemoryPhotoBuckets
+from chalicelib.store.memory.requests import InMemoryRequestsRepository
 from chalicelib.store.memory.sightings import InMemorySightingsRepository
 from chalicelib.store.memory.statuses import InMemoryStatusesRepository
 from chalicelib.store.memory.timeclock import InMemoryTimeclockRepository
 from chalicelib.store.memory.zones import InMemoryZonesRepository
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
+from chalicelib.store.requests import DynamoRequestsRepository, RequestsRepository
 from chalicelib.store.sightings import DynamoSightingsRepository, SightingsRepository
 from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
 from chalicelib.store.statuses import DynamoStatusesRepository, StatusesRepository
@@ -53,6 +55,7 @@ class Repositories:
     audit: AuditRepository
     simpeg_employees: EmployeeRepository
     sync_runs: RunLog
+    requests: RequestsRepository
     sightings: SightingsRepository
     timeclock: TimeclockRepository
     job_runs: JobRunRepository
@@ -70,6 +73,7 @@ def dynamo_repositories() -> Repositories:
         audit=DynamoAuditRepository(),
         simpeg_employees=DynamoEmployeeRepository(),
         sync_runs=DynamoRunLog(),
+        requests=DynamoRequestsRepository(),
         sightings=DynamoSightingsRepository(),
         timeclock=DynamoTimeclockRepository(),
         job_runs=DynamoJobRunRepository(),
@@ -89,6 +93,7 @@ def memory_repositories() -> Repositories:
         audit=InMemoryAuditRepository(),
         simpeg_employees=InMemoryEmployeeRepository(),
         sync_runs=InMemoryRunLog(),
+        requests=InMemoryRequestsRepository(),
         sightings=InMemorySightingsRepository(),
         timeclock=InMemoryTimeclockRepository(),
         job_runs=InMemoryJobRunRepository(),

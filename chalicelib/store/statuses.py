@@ -156,6 +156,11 @@ class StatusesRepository(Protocol):
         """The employee's stored status of `day`, whichever unit stored it, or None."""
         ...
 
+    def employee_month(self, unor_id: str, nip: str, month: str) -> tuple[str, list[DayStatus]] | None:
+        """One employee's entry of `month_rows(unor_id, month)` (name, days by date), read by NIP; None when
+        it has none."""
+        ...
+
 
 def _row(m: DailyStatusModel) -> StoredRow:
     return StoredRow(m.key, m.nip, m.nama, m.date, m.status, dict(m.data))
@@ -226,6 +231,15 @@ class DynamoStatusesRepository:
         changed = changed_counters(month, counters, stored)
         self._write(partition(unor_id, month), changed)
         return len(changed)
+
+    def employee_month(self, unor_id: str, nip: str, month: str) -> tuple[str, list[DayStatus]] | None:
+        """The NIP index between the month's first and last possible date (its `YYYY-MM-YTD` row sorts after)."""
+        dates = DailyStatusModel.date.between(f"{month}-01", f"{month}-31")
+        with storage_call("dynamodb"):
+            rows = [
+                _row(m) for m in DailyStatusModel.by_nip.query(nip, dates) if m.unit_month == partition(unor_id, month)
+            ]
+        return collect_month(rows)[0].get(nip)
 
     def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
         with storage_call("dynamodb"):

@@ -8,7 +8,8 @@ one-minute cache of zones in front of the check-in's reads) and `chalicelib.stor
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from functools import partial
 from typing import Protocol
 
@@ -68,8 +69,22 @@ class ZonesRepository(Protocol):
         """`duties_of`, without reading when the employee's `duty_until` hint says none reaches `day`."""
         ...
 
-    def duties_of_unit(self, unor_id: str, day: date) -> list[Duty]:
-        """Duty rows of the unit's employees that cover `day`."""
+    def duties_of_unit(self, unor_id: str, day: date, last: date | None = None) -> list[Duty]:
+        """Duty rows of the unit's employees that cover `day` (with `last`: a date of `day`..`last`)."""
+        ...
+
+    def get_assignment(self, assignment_id: str) -> Assignment | None:
+        """The letter (cancelled or not), or None."""
+        ...
+
+    def assignments_of_unit(self, unor_id: str, start: date, end: date) -> list[Assignment]:
+        """The letters not cancelled that send employees of the unit on duty on a date in `start`..`end`, by
+        start date then id, each with only the unit's employees in `nips`."""
+        ...
+
+    def cancel_assignment(self, assignment_id: str, actor: str, now: datetime) -> Assignment:
+        """Mark the letter and its duty rows cancelled, all or nothing (they stay as evidence and no longer
+        count), and answer the letter as it was; ConditionFailed when it does not exist or is cancelled."""
         ...
 
 
@@ -94,6 +109,20 @@ def _zone(m: ZoneModel) -> StoredZone:
 
 def _duty(m: DutyModel) -> Duty:
     return record_from(Duty, m)
+
+
+def _assignment(m: AssignmentModel) -> Assignment:
+    return record_from(Assignment, m, nips=frozenset(m.nips))
+
+
+def group_letters(rows: Iterable[Duty], letters: Iterable[Assignment]) -> list[Assignment]:
+    """The letters of these duty rows (those found and not cancelled), each with the rows' NIPs only, by start
+    date then id."""
+    nips: dict[str, set[str]] = {}
+    for row in rows:
+        nips.setdefault(row.assignment_id, set()).add(row.nip)
+    found = [replace(a, nips=frozenset(nips[a.assignment_id])) for a in letters if a.assignment_id in nips]
+    return sorted((a for a in found if a.cancelled_at is None), key=lambda a: (a.start_date, a.assignment_id))
 
 
 def _extend_duty_until(nip: str, end_date: str) -> None:
@@ -178,15 +207,45 @@ class DynamoZonesRepository:
         """The range key sorts by start date: one query up to `day`, the rows ended before it dropped."""
         with storage_call("dynamodb"):
             rows = DutyModel.query(nip, DutyModel.key <= f"{day.isoformat()}#~")
-            return [_duty(r) for r in rows if r.end_date >= day.isoformat()]
+            return [_duty(r) for r in rows if r.end_date >= day.isoformat() and r.cancelled_at is None]
 
     def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
         return [] if no_duty_reaches(employee, day) else self.duties_of(employee.nip, day)
 
-    def duties_of_unit(self, unor_id: str, day: date) -> list[Duty]:
+    def duties_of_unit(self, unor_id: str, day: date, last: date | None = None) -> list[Duty]:
         with storage_call("dynamodb"):
-            rows = DutyModel.by_unit.query(unor_id, DutyModel.start_date <= day.isoformat())
-            return [_duty(r) for r in rows if r.end_date >= day.isoformat()]
+            rows = DutyModel.by_unit.query(unor_id, DutyModel.start_date <= (last or day).isoformat())
+            return [_duty(r) for r in rows if r.end_date >= day.isoformat() and r.cancelled_at is None]
+
+    def get_assignment(self, assignment_id: str) -> Assignment | None:
+        found = get_model(AssignmentModel, assignment_id)
+        return _assignment(found) if found else None
+
+    def assignments_of_unit(self, unor_id: str, start: date, end: date) -> list[Assignment]:
+        with storage_call("dynamodb"):
+            rows = DutyModel.by_unit.query(unor_id, DutyModel.start_date <= end.isoformat())
+            duties = [_duty(r) for r in rows if r.end_date >= start.isoformat() and r.cancelled_at is None]
+        letters = batch_records(AssignmentModel, {d.assignment_id for d in duties}, _assignment)
+        return group_letters(duties, letters)
+
+    def cancel_assignment(self, assignment_id: str, actor: str, now: datetime) -> Assignment:
+        letter = self.get_assignment(assignment_id)
+        if letter is None:
+            raise ConditionFailed("dynamodb")
+        at = iso(now)
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(
+                AssignmentModel(assignment_id),
+                actions=[AssignmentModel.cancelled_at.set(at), AssignmentModel.cancelled_by.set(actor)],
+                condition=AssignmentModel.cancelled_at.does_not_exist() & AssignmentModel.assignment_id.exists(),
+            )
+            for nip in sorted(letter.nips):
+                tx.update(
+                    DutyModel(nip, f"{letter.start_date}#{assignment_id}"),
+                    actions=[DutyModel.cancelled_at.set(at)],
+                    condition=DutyModel.key.exists(),
+                )
+        return letter
 
 
-__all__ = ["DynamoZonesRepository", "ZonesRepository", "no_duty_reaches"]
+__all__ = ["DynamoZonesRepository", "ZonesRepository", "group_letters", "no_duty_reaches"]

@@ -27,6 +27,11 @@ def require_unit_scope(principal: Principal, unor_id: str) -> None:
         raise ForbiddenError()
 
 
+def visible(principal: Principal, unor_id: str) -> bool:
+    """Whether an admin may see the unit's data (a record of another unit is answered as not found)."""
+    return principal.is_admin and (principal.is_super_admin or unor_id in principal.unit_ids)
+
+
 def visible_units(principal: Principal, requested: str | None) -> list[str] | None:
     """Units an admin may read: None means all (super admin without a filter)."""
     require_admin(principal)

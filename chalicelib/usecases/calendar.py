@@ -7,14 +7,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.domain.calendar import DateRange, HolidayKind, LeaveEntry, LeaveKind
+from chalicelib.domain.calendar import DateRange, HolidayKind, LeaveEntry, LeaveKind, StoredLeave
 from chalicelib.domain.people import Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
-from chalicelib.errors import AttendanceError, NotFoundError, ValidationError
+from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store.calendar import employee_owner, unit_owner
-from chalicelib.usecases import access
+from chalicelib.store.calendar import LEAVE_ID, employee_owner, unit_owner
+from chalicelib.usecases import access, recaps
+from chalicelib.usecases.access import visible
 from chalicelib.usecases.directory import employee_in_scope, unit_in_scope
+from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.calendar import (
     EmployeeSchedule,
     Holiday,
@@ -33,6 +35,8 @@ from chalicelib.usecases.schemas.calendar import (
     UnitScheduleSet,
 )
 from chalicelib.usecases.schemas.common import parse_date
+from chalicelib.usecases.schemas.requests import Cancelled, LeaveItem, LeavePage, PeriodQuery
+from chalicelib.usecases.zones import cancel_once, query_period
 
 MAX_LEAVE_DAYS = 366
 
@@ -176,4 +180,48 @@ def add_leave(actor: Principal, body: LeaveRequest) -> Leave:
             "start_date": start.isoformat(),
             "end_date": end.isoformat(),
         }
+    )
+
+
+def list_leaves(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> LeavePage:
+    """Leaves (not cancelled) of the caller's units (or one unit) that overlap the period, by unit and start
+    date, 100 per page."""
+    start, end = query_period(query, settings, now)
+
+    def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[LeaveItem], Any]:
+        rows, last = runtime.calendar().leaves_of_unit(unor_id, start, end, limit, after)
+        return [_leave_item(r) for r in rows], last
+
+    items, cursor = across_units(access.units_of(actor, query.unor_id), query.next, unit_rows)
+    return LeavePage(items=items, next=cursor)
+
+
+def _leave_item(leave: StoredLeave) -> LeaveItem:
+    return LeaveItem(
+        leave_id=leave.leave_id,
+        nip=leave.nip,
+        unor_id=leave.unor_id,
+        type=LeaveKind(leave.kind).name,
+        start_date=leave.start_date,
+        end_date=leave.end_date,
+        reason=leave.reason,
+        created_by=leave.created_by,
+        created_at=leave.created_at,
+    )
+
+
+def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datetime) -> Cancelled:
+    """Cancel a leave: its days no longer count and past recapped days are judged again; a leave of another unit
+    answers 404."""
+    access.require_admin(actor)
+    leave = runtime.calendar().get_leave(leave_id) if LEAVE_ID.match(leave_id) else None
+    if leave is None or not visible(actor, leave.unor_id):
+        raise NotFoundError("Cuti tidak ditemukan.", {"leave_id": leave_id})
+    access.require_unit_scope(actor, leave.unor_id)
+    done = ConflictError("Cuti sudah dibatalkan.", {"leave_id": leave_id})
+    cancel_once(leave.cancelled_at, lambda: runtime.calendar().cancel_leave(leave_id, actor.subject, now), done)
+    runtime.audit().record(actor.subject, "leave.cancel", leave.nip, {"leave_id": leave_id, "type": leave.kind})
+    period = leave.leave().period
+    return Cancelled(
+        id=leave_id, cancelled=True, recapped=recaps.rerun_recapped(leave.nip, leave.unor_id, period, settings, now)
     )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from chalicelib import runtime
 from chalicelib.attendance.calendar import plan_day
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.usecases import recaps
+from chalicelib.store.base import iso
+from chalicelib.usecases import recaps, reports
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.checkin import event_view
+from chalicelib.usecases.schemas.attendance import (
+    Event as EventView,
+)
 from chalicelib.usecases.schemas.attendance import (
     EventPage,
     MyEventsQuery,
@@ -21,6 +25,7 @@ from chalicelib.usecases.schemas.attendance import (
     UnitRef,
     WorkHours,
 )
+from chalicelib.usecases.schemas.reports import MyRecap, MyRecapDay, MyRecapQuery
 from chalicelib.usecases.schemas.zones import Geometry
 
 MAX_RANGE_DAYS = 62
@@ -37,6 +42,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     plan = runtime.calendar().employee_plan(employee.nip, employee.unor_id, today, today, duties)
     day = plan_day(today, runtime.calendar().regency_calendar({today.year}), plan, rules)
     checked_in = runtime.events().has_arrival_mark(employee.nip, today.isoformat())
+    check_in, check_out, so_far = _today_events(employee, now, settings)
     zones = runtime.zones().get_zones(sorted(unit.zone_ids)) if unit else []
     return Profile(
         nip=employee.nip,
@@ -55,9 +61,36 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
             leave=day.leave.value if day.leave else None,
             field_duty=day.field_duty,
             checked_in=checked_in,
+            check_in=check_in,
+            check_out=check_out,
+            status=so_far.status,
+            state=so_far.state,
         ),
         enrolled=employee.template_count > 0,
         device_bound=employee.device_id is not None,
+    )
+
+
+def _today_events(
+    employee: Employee, now: datetime, settings: Settings
+) -> tuple[EventView | None, EventView | None, recaps.DaySoFar]:
+    """Today's first check-in and last check-out that count or await review, and the day's status so far."""
+    today = now.astimezone(settings.tz).date()
+    around = _local_days(today - timedelta(days=1), today + timedelta(days=1), settings)
+    events = runtime.events().events_between(employee.nip, *around)
+    own = [e for e in events if e.local_date == today.isoformat() and e.status in ("accepted", "review")]
+    ins = [e for e in own if e.type == "in" and e.decision != "reject"]
+    outs = [e for e in own if e.type == "out" and e.decision != "reject"]
+    first_in = event_view(ins[0]) if ins else None
+    last_out = event_view(outs[-1]) if outs else None
+    return first_in, last_out, recaps.employee_day_so_far(employee, events, now, settings)
+
+
+def _local_days(start: date, end: date, settings: Settings) -> tuple[datetime, datetime]:
+    """The instants from the start of local date `start` to the end of local date `end`."""
+    tz = settings.tz
+    return datetime.combine(start, time(0, 0), tzinfo=tz), datetime.combine(
+        end + timedelta(days=1), time(0, 0), tzinfo=tz
     )
 
 
@@ -67,8 +100,29 @@ def my_events(principal: Principal, query: MyEventsQuery, settings: Settings, no
     end = query.to or today
     if end < start or (end - start).days > MAX_RANGE_DAYS:
         raise ValidationError("Rentang tanggal tidak valid.", {"to": f"on/after from, at most {MAX_RANGE_DAYS} days"})
-    tz = settings.tz
-    begin = datetime.combine(start, time(0, 0), tzinfo=tz)
-    finish = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=tz)
-    rows = runtime.events().events_between(principal.subject, begin, finish)
+    rows = runtime.events().events_between(principal.subject, *_local_days(start, end, settings))
     return EventPage(items=[event_view(r) for r in rows], next=None)
+
+
+def my_recap(principal: Principal, query: MyRecapQuery, settings: Settings) -> MyRecap:
+    """The employee's month: the days the daily recap stored so far and the monthly report's figures for them.
+
+    A month with nothing recapped yet (the future) answers no days, zero counts and no deduction."""
+    employee = employee_of(principal)
+    if employee is None:
+        raise AccountInactiveError()
+    month, row = reports.employee_month(employee.nip, employee.unor_id, query.month, settings)
+    days = [
+        MyRecapDay(
+            date=d.day.isoformat(),
+            status=d.status,
+            check_in=iso(d.check_in) if d.check_in else None,
+            check_out=iso(d.check_out) if d.check_out else None,
+            late_minutes=d.late_minutes,
+            early_minutes=d.early_minutes,
+        )
+        for d in month.days
+    ]
+    return MyRecap(
+        month=query.month, days=days, counts=dict(row.counts), deduction_percent=float(row.deduction_percent)
+    )

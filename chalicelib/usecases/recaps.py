@@ -27,14 +27,16 @@ from chalicelib.attendance.classify import (
     classify_period,
     judge_attendance,
     monitor_state,
+    status_code,
 )
 from chalicelib.attendance.punches import FINGERPRINT, punch_kinds
 from chalicelib.attendance.rules import RuleTable
-from chalicelib.domain.attendance import Duty
-from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar, UnitPlans
+from chalicelib.domain.attendance import Duty, Event
+from chalicelib.domain.calendar import DateRange, EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import Employee, Member
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
+from chalicelib.store.base import parse_iso
 from chalicelib.store.events import DayEvent
 from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
@@ -105,6 +107,57 @@ def judge_for_answer(
     return judge_attendance("in" if kind == "in" else "out", at, plan_day(day, calendar, plan, rules), rules)
 
 
+def day_event(e: Event) -> DayEvent:
+    """What judging a day reads of an employee's stored event."""
+    return DayEvent(e.nip, e.type, e.status, e.decision, parse_iso(str(e.attendance_time)))
+
+
+# --- one employee's day so far -------------------------------------------------------------------------
+
+NOT_YET = "BELUM"  # no check-in yet while the day's hours are not over
+
+
+@dataclass(frozen=True)
+class DaySoFar:
+    status: str  # a daily recap code, or NOT_YET
+    state: str  # the live monitor's state (classify.monitor_state)
+
+
+def employee_day_so_far(employee: Employee, events: Sequence[Event], now: datetime, settings: Settings) -> DaySoFar:
+    """The employee's status on today's local date, judged as the daily recap judges it (classify_period on the
+    day and its neighbours) from the events recorded up to `now` (`events`: theirs around the day). Before the
+    day's hours are over a missing check-in is NOT_YET (not TK) and a missing check-out no PSW yet."""
+    rules = rule_table(settings)
+    day = now.astimezone(rules.tz).date()
+    duties = runtime.zones().duties_of(employee.nip, day)
+    plan = runtime.calendar().employee_plan(
+        employee.nip, employee.unor_id, day - timedelta(days=1), day + timedelta(days=1), duties
+    )
+    calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
+    plans = _plans(day, calendar, plan, rules)
+    judged = to_events(day_event(e) for e in events if e.attendance_time and parse_iso(e.attendance_time) <= now)
+    status = classify_period(plans, judged, rules)[1]
+    state = monitor_state(DayInputs(plans[1], assign_events(plans, judged, rules)[1]), now, rules)
+    bounds = plans[1].bounds(rules)
+    if bounds is None or now >= bounds[1] or state in ("leave", "field_duty", "off"):
+        return DaySoFar(status.status, state)
+    return DaySoFar(NOT_YET if state == "not_yet" else status_code(status.tl, None), state)
+
+
+def rerun_recapped(nip: str, unor_id: str, period: DateRange, settings: Settings, now: datetime) -> list[str]:
+    """Re-run the unit's daily recap of each past date of `period` for which the employee's status is stored
+    already (a leave, field duty or corrected event changed it); the dates re-run."""
+    today = now.astimezone(settings.tz).date()
+    rerun = []
+    day = period.start
+    while day <= period.end and day < today:
+        if runtime.statuses().employee_status(nip, day) is not None:
+            run_daily_recap(day, settings, [unor_id])
+            rerun.append(day.isoformat())
+        day += timedelta(days=1)
+    return rerun
+
+
 # --- a unit's day ------------------------------------------------------------------------------------
 
 
@@ -134,8 +187,9 @@ def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[DayEve
 
 
 def _unit_plans(unor_id: str, start: date, end: date) -> UnitPlans:
-    """The unit's plans between two dates, with its field duties."""
-    return runtime.calendar().unit_plans(unor_id, start, end, runtime.zones().duties_of_unit(unor_id, end))
+    """The unit's plans between two dates, with its field duties on any of them (a duty that ends on `start`
+    or the day itself counts there too)."""
+    return runtime.calendar().unit_plans(unor_id, start, end, runtime.zones().duties_of_unit(unor_id, start, end))
 
 
 def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False) -> list[EmployeeDay]:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from chalicelib import runtime
 from chalicelib.attendance.export import export_monthly
-from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_report
+from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
 from chalicelib.domain.people import Principal
 from chalicelib.domain.status import YearToDate
 from chalicelib.settings import Settings
@@ -74,9 +74,13 @@ def _prior(unor_id: str, month: str) -> dict[str, YearToDate]:
     return ytd
 
 
-def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
+def _unit_name(unor_id: str) -> str:
     unit = runtime.people().get_unit(unor_id)
-    unit_name = unit.unor_nama if unit else unor_id
+    return unit.unor_nama if unit else unor_id
+
+
+def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
+    unit_name = _unit_name(unor_id)
     prior = _prior(unor_id, month)
     rows, stored = runtime.statuses().month_and_counters(unor_id, month)
     result = [
@@ -88,6 +92,15 @@ def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
         unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored
     )
     return result
+
+
+def employee_month(nip: str, unor_id: str, month: str, settings: Settings) -> tuple[EmployeeMonth, MonthlyRow]:
+    """One employee's month exactly as the monthly report of their unit computes it (its row); a month without
+    a stored day of theirs has no days. Nothing is written (an employee's read stores no counters)."""
+    nama, days = runtime.statuses().employee_month(unor_id, nip, month) or ("", [])
+    prior = _prior(unor_id, month).get(nip, YearToDate())
+    employee = EmployeeMonth(nip, nama, unor_id, _unit_name(unor_id), days, prior)
+    return employee, monthly_report(month, [employee], recaps.rule_table(settings)).rows[0]
 
 
 def monthly(

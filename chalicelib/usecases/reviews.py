@@ -10,10 +10,11 @@ from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.settings import Settings
-from chalicelib.store.base import ConditionFailed, bad_cursor, decode_position, encode_cursor, iso, start_key
+from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import require_unit_scope, units_of
 from chalicelib.usecases.checkin import event_as
+from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.reports import (
     Decision,
     DecisionRequest,
@@ -26,21 +27,13 @@ from chalicelib.usecases.schemas.reports import (
 
 def list_reviews(principal: Principal, query: ReviewsQuery) -> ReviewPage:
     """Pending reviews of the caller's units (or one unit), 100 per page."""
-    position = decode_position(query.next) or {}
-    units = units_of(principal, query.unor_id)
-    start = position.get("unit", 0)
-    if not isinstance(start, int) or isinstance(start, bool) or not 0 <= start < max(len(units), 1):
-        raise bad_cursor()
-    items: list[ReviewItem] = []
-    last: dict[str, Any] | None = start_key(position.get("key"))
-    for index in range(start, len(units)):
-        rows, last = runtime.events().pending_reviews(units[index], 100 - len(items), last)
-        items += [event_as(ReviewItem, r, nip=r.nip, unor_id=units[index]) for r in rows]
-        if len(items) >= 100:
-            cursor_out = {"unit": index if last else index + 1, "key": last}
-            return ReviewPage(items=items, next=encode_cursor(cursor_out) if index + 1 < len(units) or last else None)
-        last = None
-    return ReviewPage(items=items, next=None)
+
+    def unit_rows(unor_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[ReviewItem], Any]:
+        rows, last = runtime.events().pending_reviews(unor_id, limit, start)
+        return [event_as(ReviewItem, r, nip=r.nip, unor_id=unor_id) for r in rows], last
+
+    items, cursor = across_units(units_of(principal, query.unor_id), query.next, unit_rows)
+    return ReviewPage(items=items, next=cursor)
 
 
 def decide(principal: Principal, event_id: str, body: DecisionRequest, settings: Settings, now: datetime) -> Decision:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from chalicelib import runtime
 from chalicelib.domain.attendance import Duty
+from chalicelib.domain.calendar import DateRange
 from chalicelib.domain.people import Principal
 from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
@@ -26,8 +30,10 @@ from chalicelib.geo import (
 )
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
-from chalicelib.usecases import access
+from chalicelib.usecases import access, recaps
 from chalicelib.usecases.directory import unit_in_scope
+from chalicelib.usecases.paging import across_units
+from chalicelib.usecases.schemas.requests import AssignmentItem, AssignmentPage, Cancelled, PeriodQuery
 from chalicelib.usecases.schemas.zones import (
     AssignmentCreated,
     AssignmentRequest,
@@ -43,6 +49,7 @@ from chalicelib.usecases.schemas.zones import (
 )
 
 MAX_ASSIGNMENT_DAYS = 366
+ASSIGNMENT_ID = re.compile(r"^a-[0-9a-f]{12}$")
 MAX_ASSIGNMENT_EMPLOYEES = 90  # one DynamoDB transaction holds the letter and every duty row
 
 _CELLS = CellSetCache()
@@ -161,16 +168,19 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> Un
     return UnitZones(unor_id=unor_id, zone_ids=sorted(zone_ids))
 
 
+def check_period(start: date, end: date) -> None:
+    """A field duty's (or leave's) dates: in order, at most a year."""
+    if end < start or end - start > timedelta(days=MAX_ASSIGNMENT_DAYS):
+        raise ValidationError("Rentang tanggal tugas tidak valid.", {"end_date": "on/after start, at most a year"})
+
+
 def create_assignment(actor: Principal, body: AssignmentRequest, settings: Settings) -> AssignmentCreated:
     """Field duty: named employees may also check in inside the given area between two dates."""
     access.require_admin(actor)
     nips = body.nips
     if not nips:
         raise ValidationError("Daftar NIP kosong.", {"nips": "at least one NIP"})
-    start, end = body.start_date, body.end_date
-    if end < start or end - start > timedelta(days=MAX_ASSIGNMENT_DAYS):
-        raise ValidationError("Rentang tanggal tugas tidak valid.", {"end_date": "on/after start, at most a year"})
-    letter_no, reason = body.letter_no, body.reason
+    check_period(body.start_date, body.end_date)
     units = {}
     for nip in nips:
         employee = runtime.people().get_employee(nip)
@@ -178,16 +188,102 @@ def create_assignment(actor: Principal, body: AssignmentRequest, settings: Setti
             raise ValidationError("Pegawai tidak ditemukan.", {"nips": nip})
         access.require_unit_scope(actor, employee.unor_id)
         units[nip] = employee.unor_id
-    assignment_id = f"a-{secrets.token_hex(6)}"
-    zone = _build(f"z-{assignment_id}", f"Dinas luar {letter_no}", body, settings, version=1, purpose="assignment")
-    runtime.zones().put_zone(zone, expected_version=None)
-    runtime.zones().save_assignment(
-        Assignment(assignment_id, zone.zone_id, frozenset(nips), start.isoformat(), end.isoformat(), letter_no, reason),
-        units,
-        actor.subject,
+    letter = Assignment("", "", frozenset(nips), body.start_date.isoformat(), body.end_date.isoformat(),
+                        body.letter_no, body.reason)  # fmt: skip
+    return record_field_duty(actor, letter, units, body, settings)
+
+
+def record_field_duty(
+    actor: Principal, letter: Assignment, units: dict[str, str], area: ZoneShape | None, settings: Settings
+) -> AssignmentCreated:
+    """Store a field-duty letter under a new id (`units`: each NIP's unit, checked by the caller), with its
+    area when `area` has a shape; without one the days count as field duty and no extra area is granted."""
+    assignment_id = f"a-{secrets.token_hex(6)}"  # ASSIGNMENT_ID
+    zone = None
+    if area is not None and area.shape_spec():
+        zone = _build(f"z-{assignment_id}", f"Dinas luar {letter.letter_no}", area, settings, version=1,
+                      purpose="assignment")  # fmt: skip
+        runtime.zones().put_zone(zone, expected_version=None)
+    zone_id = zone.zone_id if zone else ""
+    runtime.zones().save_assignment(replace(letter, assignment_id=assignment_id, zone_id=zone_id), units, actor.subject)
+    nips = sorted(letter.nips)
+    runtime.audit().record(
+        actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter.letter_no}
     )
-    runtime.audit().record(actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter_no})
-    return AssignmentCreated(assignment_id=assignment_id, zone_id=zone.zone_id, cell_count=zone.cell_count)
+    return AssignmentCreated(assignment_id=assignment_id, zone_id=zone_id, cell_count=zone.cell_count if zone else 0)
+
+
+def list_assignments(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> AssignmentPage:
+    """Field duties (not cancelled) of the caller's units (or one unit) that overlap the period, by unit, start
+    date and id, 100 per page."""
+    start, end = query_period(query, settings, now)
+
+    def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[AssignmentItem], Any]:
+        letters = runtime.zones().assignments_of_unit(unor_id, start, end)
+        skip = int(after["offset"]["N"]) if after else 0
+        rows = [_assignment_item(a, unor_id) for a in letters[skip : skip + limit]]
+        more = skip + limit < len(letters)
+        return rows, {"offset": {"N": str(skip + limit)}} if more else None
+
+    items, cursor = across_units(access.units_of(actor, query.unor_id), query.next, unit_rows)
+    return AssignmentPage(items=items, next=cursor)
+
+
+def _assignment_item(a: Assignment, unor_id: str) -> AssignmentItem:
+    return AssignmentItem(
+        assignment_id=a.assignment_id,
+        unor_id=unor_id,
+        nips=sorted(a.nips),
+        zone_id=a.zone_id or None,
+        start_date=a.start_date,
+        end_date=a.end_date,
+        letter_no=a.letter_no,
+        reason=a.reason,
+    )
+
+
+def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, now: datetime) -> Cancelled:
+    """Cancel a field duty: its days no longer count and past recapped days are judged again. A unit admin may
+    cancel only a letter whose employees are all in their units (403 otherwise); a letter of other units only
+    answers 404."""
+    access.require_admin(actor)
+    letter = runtime.zones().get_assignment(assignment_id) if ASSIGNMENT_ID.match(assignment_id) else None
+    units = {nip: _unit_of(nip) for nip in sorted(letter.nips)} if letter else {}
+    if letter is None or not any(access.visible(actor, unit) for unit in units.values()):
+        raise NotFoundError("Surat tugas tidak ditemukan.", {"assignment_id": assignment_id})
+    for unit in sorted(set(units.values())):
+        access.require_unit_scope(actor, unit)
+    done = ConflictError("Surat tugas sudah dibatalkan.", {"assignment_id": assignment_id})
+    cancel_once(letter.cancelled_at, lambda: runtime.zones().cancel_assignment(assignment_id, actor.subject, now), done)
+    runtime.audit().record(actor.subject, "assignment.cancel", assignment_id, {"nips": sorted(units)})
+    period = DateRange(date.fromisoformat(letter.start_date), date.fromisoformat(letter.end_date))
+    rerun = sorted({d for nip, unit in units.items() for d in recaps.rerun_recapped(nip, unit, period, settings, now)})
+    return Cancelled(id=assignment_id, cancelled=True, recapped=rerun)
+
+
+def cancel_once(cancelled_at: str | None, cancel: Callable[[], object], done: ConflictError) -> None:
+    """Cancel a leave or letter not cancelled yet; `done` (409) when it was, or another cancel won meanwhile."""
+    if cancelled_at is not None:
+        raise done
+    try:
+        cancel()
+    except ConditionFailed as exc:
+        raise done from exc
+
+
+def _unit_of(nip: str) -> str:
+    employee = runtime.people().get_employee(nip)
+    return employee.unor_id if employee else ""
+
+
+def query_period(query: PeriodQuery, settings: Settings, now: datetime) -> tuple[date, date]:
+    """The dates of an admin list: `from`..`to`, by default 30 days either side of today, at most a year."""
+    today = now.astimezone(settings.tz).date()
+    start = query.from_ or today - timedelta(days=30)
+    end = query.to or max(start, today) + timedelta(days=30)
+    if end < start or (end - start).days > MAX_ASSIGNMENT_DAYS:
+        raise ValidationError("Rentang tanggal tidak valid.", {"to": "on/after from, at most 366 days"})
+    return start, end
 
 
 # --- the geo view of stored zones (check-in) ---------------------------------------------------------

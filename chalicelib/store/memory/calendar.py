@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
 
 from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
-from chalicelib.store.base import iso, parse_iso, utc_now
+from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
 from chalicelib.store.calendar import (
     duty_ranges,
     employee_owner,
@@ -41,7 +43,7 @@ class InMemoryCalendarRepository:
         self._shifts: dict[str, dict[date, tuple[str, WorkHours | None]]] = {}
         self._holidays: dict[date, cal.Holiday] = {}
         self._ramadan: dict[str, cal.DateRange] = {}
-        self._leaves: dict[tuple[str, str], tuple[str, cal.Leave]] = {}
+        self._leaves: dict[tuple[str, str], cal.StoredLeave] = {}  # (nip, start date#leave id)
         self._lock = threading.Lock()
 
     # --- writes --------------------------------------------------------------------------------------
@@ -74,10 +76,48 @@ class InMemoryCalendarRepository:
 
     def add_leave(self, entry: cal.LeaveEntry, actor: str) -> str:
         leave_id = new_leave_id()
-        leave = cal.Leave(cal.LeaveKind(entry.kind), cal.DateRange(entry.start, entry.end))
+        cal.DateRange(entry.start, entry.end)  # refused as DynamoDB's readers would refuse it
+        stored = cal.StoredLeave(
+            leave_id, entry.nip, entry.unor_id, entry.kind, entry.start.isoformat(), entry.end.isoformat(),
+            entry.reason, actor, iso(utc_now()),
+        )  # fmt: skip
         with self._lock:
-            self._leaves[entry.nip, f"{entry.start.isoformat()}#{leave_id}"] = (entry.unor_id, leave)
+            self._leaves[entry.nip, f"{entry.start.isoformat()}#{leave_id}"] = stored
         return leave_id
+
+    def cancel_leave(self, leave_id: str, actor: str, now: datetime) -> cal.StoredLeave:
+        with self._lock:
+            key = next((k for k, v in self._leaves.items() if v.leave_id == leave_id), None)
+            if key is None or self._leaves[key].cancelled_at is not None:
+                raise ConditionFailed("dynamodb")
+            stored = self._leaves[key]
+            self._leaves[key] = replace(stored, cancelled_at=iso(now), cancelled_by=actor)
+            return stored
+
+    def get_leave(self, leave_id: str) -> cal.StoredLeave | None:
+        with self._lock:
+            return next((v for v in self._leaves.values() if v.leave_id == leave_id), None)
+
+    def leaves_of_unit(
+        self, unor_id: str, start: date, end: date, limit: int, cursor: dict[str, Any] | None
+    ) -> tuple[list[cal.StoredLeave], dict[str, Any] | None]:
+        """By start date, then (as DynamoDB's index orders equal start dates) by the item's keys."""
+        with self._lock:
+            rows = sorted(
+                ((v.start_date, nip, key), v) for (nip, key), v in self._leaves.items() if v.unor_id == unor_id
+            )
+        after = (cursor["start_date"]["S"], cursor["nip"]["S"], cursor["key"]["S"]) if cursor else None
+        wanted = [
+            (position, v)
+            for position, v in rows
+            if (after is None or position > after) and v.start_date <= end.isoformat()
+        ]
+        page = wanted[:limit]
+        kept = [v for _, v in page if v.end_date >= start.isoformat() and v.cancelled_at is None]
+        if len(wanted) <= limit:
+            return kept, None
+        last_start, nip, key = page[-1][0]
+        return kept, {"start_date": {"S": last_start}, "nip": {"S": nip}, "key": {"S": key}, "unor_id": {"S": unor_id}}
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -112,7 +152,11 @@ class InMemoryCalendarRepository:
 
     def employee_plan(self, nip: str, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> cal.EmployeePlan:
         with self._lock:
-            leaves = [self._leaves[key][1] for key in sorted(self._leaves) if key[0] == nip and key[1] <= f"{end}#~"]
+            leaves = [
+                self._leaves[key].leave()
+                for key in sorted(self._leaves)
+                if key[0] == nip and key[1] <= f"{end}#~" and self._leaves[key].cancelled_at is None
+            ]
         return cal.EmployeePlan(
             unit_versions=self._own_versions(unit_owner(unor_id)),
             own_versions=self._own_versions(employee_owner(nip)),
@@ -132,10 +176,12 @@ class InMemoryCalendarRepository:
 
     def _unit_leaves(self, unor_id: str, start: date, end: date) -> dict[str, list[cal.Leave]]:
         with self._lock:
-            rows = sorted(self._leaves.items(), key=lambda item: (item[1][1].period.start, item[0]))
+            rows = sorted(self._leaves.items(), key=lambda item: (item[1].start_date, item[0]))
         by_nip: dict[str, list[cal.Leave]] = {}
-        for (nip, _), (unit, leave) in rows:
-            if unit == unor_id and leave.period.start <= end and leave.period.end >= start:
+        for (nip, _), stored in rows:
+            leave = stored.leave()
+            counts = stored.unor_id == unor_id and stored.cancelled_at is None
+            if counts and leave.period.start <= end and leave.period.end >= start:
                 by_nip.setdefault(nip, []).append(leave)
         return by_nip
 

@@ -70,6 +70,10 @@ class InMemoryStatusesRepository:
         self._put(partition(unor_id, month), changed)
         return len(changed)
 
+    def employee_month(self, unor_id: str, nip: str, month: str) -> tuple[str, list[DayStatus]] | None:
+        rows = [row for row in self._sorted(partition(unor_id, month)) if row.nip == nip and row.key[0] != "Y"]
+        return collect_month(rows)[0].get(nip)
+
     def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
         with self._lock:
             found = [

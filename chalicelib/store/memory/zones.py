@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
-from chalicelib.store.base import ConditionFailed
+from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.memory.people import InMemoryPeopleRepository
-from chalicelib.store.zones import no_duty_reaches
+from chalicelib.store.zones import group_letters, no_duty_reaches
 
 
 def _version_holds(stored: StoredZone | None, expected_version: int | None) -> bool:
@@ -33,6 +34,7 @@ class InMemoryZonesRepository:
         self._zones: dict[str, StoredZone] = {}
         self._assignments: dict[str, Assignment] = {}
         self._duties: dict[tuple[str, str], Duty] = {}
+        self._cancelled: set[str] = set()  # letters whose duty rows no longer count
         self._lock = threading.Lock()
 
     # --- zones ---------------------------------------------------------------------------------------
@@ -85,13 +87,43 @@ class InMemoryZonesRepository:
         until = day.isoformat()
         with self._lock:
             keys = sorted(k for k in self._duties if k[0] == nip and k[1] <= f"{until}#~")
-            return [self._duties[k] for k in keys if self._duties[k].end_date >= until]
+            return [self._duties[k] for k in keys if self._duties[k].end_date >= until and self._counts(k)]
 
     def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
         return [] if no_duty_reaches(employee, day) else self.duties_of(employee.nip, day)
 
-    def duties_of_unit(self, unor_id: str, day: date) -> list[Duty]:
-        until = day.isoformat()
+    def duties_of_unit(self, unor_id: str, day: date, last: date | None = None) -> list[Duty]:
+        first, until = day.isoformat(), (last or day).isoformat()
         with self._lock:
             rows = sorted(self._duties.items(), key=lambda item: (item[1].start_date, item[0]))
-            return [d for _, d in rows if d.unor_id == unor_id and d.start_date <= until <= d.end_date]
+            return [
+                d for k, d in rows if d.unor_id == unor_id and d.start_date <= until and d.end_date >= first
+                and self._counts(k)
+            ]  # fmt: skip
+
+    def _counts(self, key: tuple[str, str]) -> bool:
+        return self._duties[key].assignment_id not in self._cancelled
+
+    def get_assignment(self, assignment_id: str) -> Assignment | None:
+        with self._lock:
+            return self._assignments.get(assignment_id)
+
+    def assignments_of_unit(self, unor_id: str, start: date, end: date) -> list[Assignment]:
+        with self._lock:
+            rows = [
+                d
+                for k, d in self._duties.items()
+                if d.unor_id == unor_id and d.start_date <= end.isoformat() and d.end_date >= start.isoformat()
+                and self._counts(k)
+            ]  # fmt: skip
+            letters = list(self._assignments.values())
+        return group_letters(rows, letters)
+
+    def cancel_assignment(self, assignment_id: str, actor: str, now: datetime) -> Assignment:
+        with self._lock:
+            letter = self._assignments.get(assignment_id)
+            if letter is None or letter.cancelled_at is not None:
+                raise ConditionFailed("dynamodb")
+            self._assignments[assignment_id] = replace(letter, cancelled_at=iso(now))
+            self._cancelled.add(assignment_id)
+            return letter

@@ -195,6 +195,13 @@ class Today(Result):
     leave: Annotated[str | None, Field(json_schema_extra={"enum": ["C", "I", "S", None]})]
     field_duty: bool
     checked_in: bool
+    check_in: Event | None = Field(description="The day's first check-in (accepted or in review), or null.")
+    check_out: Event | None = Field(description="The day's last check-out (accepted or in review), or null.")
+    status: str = Field(
+        description="The day so far as the daily recap judges it (H, TL1-TL4, TK, DL, C, I, S, LIBUR, or a PSW "
+        "once the hours are over), or BELUM: no check-in yet while the hours are not over."
+    )
+    state: str = Field(description="The live monitor's state: present, late, not_yet, absent, leave, field_duty, off.")
 
 
 class Profile(Result):

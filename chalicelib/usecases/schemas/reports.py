@@ -101,18 +101,16 @@ def _month(value: object) -> object:
     return value
 
 
-class MonthlyQuery(Query):
-    model_config = ConfigDict(
-        strict=True,
-        extra="ignore",
-        frozen=True,
-        populate_by_name=True,
-        json_schema_extra=documented_as_required("month"),
-    )
+Month = Annotated[str, BeforeValidator(_month, json_schema_input_type=str)]
+MONTH_REQUIRED = ConfigDict(**Query.model_config, json_schema_extra=documented_as_required("month"))
+# A default only so that a missing month is answered with the month's own message.
+MONTH = Field(default=None, validate_default=True, json_schema_extra={"pattern": "^[0-9]{4}-[0-9]{2}$"})
 
-    month: Annotated[str, BeforeValidator(_month, json_schema_input_type=str)] = Field(
-        default=None, validate_default=True, json_schema_extra={"pattern": "^[0-9]{4}-[0-9]{2}$"}
-    )
+
+class MonthlyQuery(Query):
+    model_config = MONTH_REQUIRED
+
+    month: Month = MONTH
     unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
     format: Annotated[
         str, choice(FORMATS, "Format harus json, csv, atau xlsx.", "json|csv|xlsx"), enum_schema(FORMATS)
@@ -168,6 +166,28 @@ class Monthly(Result):
     filename: str | None = None
     download_url: str | None = None
     expires_in_s: int | None = None
+
+
+class MyRecapQuery(Query):
+    model_config = MONTH_REQUIRED
+
+    month: Month = MONTH
+
+
+class MyRecapDay(Result):
+    date: DayText
+    status: str = Field(description="The daily recap's status (H, TL1-TL4, PSW1-PSW4, TK, DL, C, I, S, LIBUR).")
+    check_in: InstantText | None
+    check_out: InstantText | None
+    late_minutes: int | None
+    early_minutes: int | None
+
+
+class MyRecap(Result):
+    month: str = Field(pattern="^[0-9]{4}-[0-9]{2}$")
+    days: list[MyRecapDay] = Field(description="The recapped days of the month so far (none for a future month).")
+    counts: dict[str, int] = Field(description="Days per category, as in the monthly report.")
+    deduction_percent: float = Field(description="TPP deduction percent (capped), as in the monthly report.")
 
 
 class ReviewsQuery(Query):

@@ -30,6 +30,7 @@ FUNCTIONS = ("APIHandler", "DailyRecap", "SimpegSync")
 AUDIT, EVENTS = table_logical_id(AuditModel), table_logical_id(EventModel)
 PHOTO = "photos/checkin/2026-12-03/199001012020121001/abc.jpg"
 EXPORT = "exports/recap-2026-12.xlsx"
+ATTACHMENT = "requests/199001012020121001/r-0123456789ab.pdf"
 SIMPEG_IMPORT = "imports/simpeg/run-20261203-abc"
 WIPE_ACTIONS = ("dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLDelete", "dynamodb:DeleteTable")
 UNLOCK_ACTIONS = (
@@ -165,7 +166,7 @@ def test_the_api_role_cannot_delete_an_audit_item_or_an_event(resources: dict[st
 
 
 def test_the_api_role_cannot_delete_or_unlock_an_evidence_photo(resources: dict[str, Any]) -> None:
-    for key in (PHOTO, EXPORT):
+    for key in (PHOTO, EXPORT, ATTACHMENT):
         for action in UNLOCK_ACTIONS:
             assert not can(resources, "APIHandler", action, object_arn(key)), (action, key)
         assert can(resources, "APIHandler", "s3:PutObject", object_arn(key))

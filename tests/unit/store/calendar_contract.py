@@ -7,12 +7,14 @@ tests/functional/test_calendar_store.py. Nothing here depends on how the reposit
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+
+import pytest
 
 from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
-from chalicelib.store.base import parse_iso
+from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.calendar import CalendarRepository, employee_owner, unit_owner
 
 NIP = "198501012010011001"
@@ -116,6 +118,47 @@ class CalendarRepositoryContract:
             leave(cal.LeaveKind.CUTI, date(2026, 3, 2), date(2026, 3, 4)),
             leave(cal.LeaveKind.SAKIT, date(2026, 3, 9), date(2026, 3, 9)),
         )
+
+    def test_leaves_are_read_by_id_listed_per_unit_and_cancelled_once(self, repo: CalendarRepository) -> None:
+        # GIVEN four leaves in U1 (one before the period, one after it) and one in U2
+        march = [
+            cal.LeaveEntry(NIP, "U1", "C", date(2026, 2, 20), date(2026, 2, 27), "Cuti"),
+            cal.LeaveEntry(NIP, "U1", "S", date(2026, 3, 2), date(2026, 3, 4), None),
+            cal.LeaveEntry(OTHER, "U1", "I", date(2026, 3, 5), date(2026, 3, 5), "Urusan"),
+            cal.LeaveEntry(OTHER, "U1", "C", date(2026, 3, 20), date(2026, 3, 21), None),
+            cal.LeaveEntry("X", "U2", "I", date(2026, 3, 5), date(2026, 3, 5), None),
+        ]
+        ids = [repo.add_leave(entry, "admin") for entry in march]
+        stored = repo.get_leave(ids[1])
+        assert stored is not None and (stored.nip, stored.unor_id, stored.kind, stored.start_date, stored.end_date) == (
+            NIP, "U1", "S", "2026-03-02", "2026-03-04"
+        ) and stored.created_by == "admin" and stored.cancelled_at is None  # fmt: skip
+        assert repo.get_leave("l-unknown") is None
+
+        def listed(limit: int) -> list[str]:
+            found: list[str] = []
+            cursor = None
+            while True:
+                rows, cursor = repo.leaves_of_unit("U1", date(2026, 3, 1), date(2026, 3, 10), limit, cursor)
+                found += [r.leave_id for r in rows]
+                if cursor is None:
+                    return found
+
+        # WHEN U1's leaves of 1-10 March are listed, THEN the two overlapping come by start date, in any page size
+        assert listed(1) == listed(10) == [ids[1], ids[2]]
+        # WHEN one is cancelled, THEN it is kept as cancelled but no longer listed nor planned
+        at = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
+        assert repo.cancel_leave(ids[1], "ops", at).leave_id == ids[1]
+        cancelled = repo.get_leave(ids[1])
+        assert cancelled is not None and (cancelled.cancelled_at, cancelled.cancelled_by) == (iso(at), "ops")
+        assert listed(10) == [ids[2]]
+        february = (leave(cal.LeaveKind.CUTI, date(2026, 2, 20), date(2026, 2, 27)),)
+        assert repo.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 4), []).leaves == february
+        assert repo.unit_plans("U1", date(2026, 3, 2), date(2026, 3, 4), []).plan_for(NIP).leaves == ()
+        # AND cancelling it again, or an unknown leave, is refused
+        for leave_id in (ids[1], "l-unknown"):
+            with pytest.raises(ConditionFailed):
+                repo.cancel_leave(leave_id, "ops", at)
 
     def test_a_plan_keeps_the_given_duties_not_ended_before_its_start(self, repo: CalendarRepository) -> None:
         duties = [duty(NIP, "2026-03-01", "2026-03-07"), duty(NIP, "2026-03-05", "2026-03-12")]

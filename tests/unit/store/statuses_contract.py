@@ -129,6 +129,11 @@ class StatusesRepositoryContract:
         assert [s.status for s in rows[nip_of(2)][1]] == ["TK"] * 3
         assert [s.day for s in repo.month_rows("U1", "2026-12")[nip_of(1)][1]] == [date(2026, 12, 1)]
         assert repo.month_rows("U2", "2026-11") == {}
+        # AND one employee's entry, read by NIP, is the same as in the unit's month
+        assert repo.employee_month("U1", nip_of(1), "2026-11") == rows[nip_of(1)]
+        assert repo.employee_month("U1", nip_of(1), "2026-12") == repo.month_rows("U1", "2026-12")[nip_of(1)]
+        assert repo.employee_month("U2", nip_of(1), "2026-11") is None
+        assert repo.employee_month("U1", nip_of(3), "2026-11") is None
 
     def test_month_end_counters_are_written_when_they_differ(self, repo: StatusesRepository) -> None:
         # GIVEN a month with one status and no counters yet

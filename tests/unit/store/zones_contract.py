@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
-from chalicelib.store.base import ConditionFailed
+from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.people import PeopleRepository
 from chalicelib.store.zones import ZonesRepository
 
@@ -157,6 +157,35 @@ class ZonesRepositoryContract:
         assert repo.duties_of_unit("U1", date(2026, 3, 5)) == [duty(NIP, early), duty(NIP, late)]
         # AND a day only one covers gives that one
         assert repo.duties_of(NIP, date(2026, 3, 8)) == [duty(NIP, late)]
+
+    def test_letters_are_read_listed_per_unit_and_cancelled_with_their_duties(self, repo: ZonesRepository) -> None:
+        # GIVEN a letter for employees of U1 and U2, a later one for U1, and one without an area
+        first = letter("a-1", nips=(NIP, OTHER))
+        later = letter("a-2", start_date="2026-03-20", end_date="2026-03-21")
+        bare = letter("a-3", nips=(THIRD,), zone_id="")
+        repo.save_assignment(first, {NIP: "U1", OTHER: "U2"}, "admin")
+        repo.save_assignment(later, {NIP: "U1"}, "admin")
+        repo.save_assignment(bare, {THIRD: "U1"}, "admin")
+        assert repo.get_assignment("a-1") == first and repo.get_assignment("a-9") is None
+        # WHEN U1's letters of 1-10 March are listed, THEN each comes once with U1's employees only
+        listed = repo.assignments_of_unit("U1", date(2026, 3, 1), date(2026, 3, 10))
+        assert listed == [replace(first, nips=frozenset({NIP})), bare]
+        assert repo.assignments_of_unit("U2", date(2026, 3, 1), date(2026, 3, 31)) == [
+            replace(first, nips=frozenset({OTHER}))
+        ]
+        # WHEN the first is cancelled, THEN it is kept as cancelled and its duties no longer count
+        at = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
+        assert repo.cancel_assignment("a-1", "ops", at) == first
+        assert repo.get_assignment("a-1") == replace(first, cancelled_at=iso(at))
+        assert repo.duties_of(NIP, date(2026, 3, 3)) == [] and repo.duties_of_unit("U2", date(2026, 3, 3)) == []
+        assert repo.assignments_of_unit("U1", date(2026, 3, 1), date(2026, 3, 31)) == [bare, later]
+        # AND a unit's rows of a range are those that overlap it (a letter ending on its first day included)
+        assert repo.duties_of_unit("U1", date(2026, 3, 6), date(2026, 3, 20)) == [duty(THIRD, bare), duty(NIP, later)]
+        assert repo.duties_of_unit("U1", date(2026, 3, 7), date(2026, 3, 19)) == []
+        # AND cancelling it again, or an unknown letter, is refused
+        for assignment_id in ("a-1", "a-9"):
+            with pytest.raises(ConditionFailed):
+                repo.cancel_assignment(assignment_id, "ops", at)
 
     def test_a_letter_id_is_used_once_and_a_refused_letter_writes_nothing(self, repo: ZonesRepository) -> None:
         # GIVEN a saved letter

@@ -1,0 +1,62 @@
+"""Routes: employees' requests (pengajuan) and their decisions (API.md "Employee self-service", "Admin views")."""
+
+from __future__ import annotations
+
+from chalicelib.api.http import Call, Routes, endpoint
+from chalicelib.usecases import requests
+from chalicelib.usecases.schemas import requests as schema
+
+bp = Routes(__name__, tag="requests")
+
+
+@endpoint(bp, "POST /v1/me/requests", auth_as="employee", status=201, errors=("CONFLICT", "PAYLOAD_TOO_LARGE"))
+def file_request(call: Call, body: schema.NewRequest) -> schema.RequestCreated:
+    """File a leave (CUTI, IZIN, SAKIT), field duty (DL) or correction (KOREKSI) request.
+
+    **Roles:** employee. `end_date` on or after `start_date`, at most 366 days later. A KOREKSI needs `time`
+    (local `HH:MM`) and names one day, today or earlier; `event_type` is `in` (default) or `out`. `attachment`:
+    base64 of a PDF or JPEG (checked by its first bytes; 400 otherwise), at most 2 MB (413 beyond), kept in the
+    private bucket. 409 `CONFLICT` while 20 requests of the employee wait for a decision.
+    """
+    return requests.submit(call.principal, body, call.settings, call.now)
+
+
+@endpoint(bp, "GET /v1/me/requests", auth_as="employee")
+def my_requests(call: Call, query: schema.MyRequestsQuery) -> schema.RequestPage:
+    """The employee's own requests, newest first, with their status and the deciding admin's note.
+
+    **Roles:** employee (own data only). 50 per page.
+    """
+    return requests.my_requests(call.principal, query, call.settings)
+
+
+@endpoint(bp, "DELETE /v1/me/requests/{request_id}", auth_as="employee", errors=("NOT_FOUND", "CONFLICT"))
+def cancel_my_request(call: Call, request_id: str) -> schema.RequestItem:
+    """Withdraw one's own request while it is pending (it becomes `cancelled`).
+
+    **Roles:** employee. Another employee's request → 404 `NOT_FOUND`; a decided one → 409 `CONFLICT`.
+    """
+    return requests.cancel_mine(call.principal, request_id, call.now)
+
+
+@endpoint(bp, "GET /v1/admin/requests", auth_as="admin")
+def list_requests(call: Call, query: schema.AdminRequestsQuery) -> schema.RequestPage:
+    """Employees' requests, of one `status` or all (by status, newest first within one).
+
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). 100 per page; an attachment
+    comes as a short-lived link (`attachment_url`).
+    """
+    return requests.list_requests(call.principal, query, call.settings)
+
+
+@endpoint(bp, "POST /v1/admin/requests/{request_id}", auth_as="admin", errors=("NOT_FOUND", "CONFLICT"))
+def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequest) -> schema.RequestDecision:
+    """Approve or reject a pending request; approval creates the leave, field duty or corrected event.
+
+    **Roles:** unit_admin (the employee's unit), super_admin. A request of another unit → 404. Decided already,
+    or decided by another admin at the same moment → 409 `CONFLICT` (exactly one decision wins). A DL approval
+    may carry the area (`polygon`/`circle`/`geojson`) and `letter_no`; without an area the days count as field
+    duty and no extra check-in area is granted. A KOREKSI approval records an accepted event at the asked local
+    time with the warning `CORRECTION`. Past days already recapped are re-run (`recapped`). Audited.
+    """
+    return requests.decide(call.principal, request_id, body, call.settings, call.now)

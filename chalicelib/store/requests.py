@@ -1,0 +1,166 @@
+"""Employees' requests (leave, permit, sick leave, field duty, corrections): a repository of plain records.
+
+`RequestsRepository` is what the use cases may ask; `DynamoRequestsRepository` answers it from the `requests`
+table and `chalicelib.store.memory.requests` from a dict; `tests/unit/store/requests_contract.py` is the one
+test class both pass. A request's status moves once out of `pending`, by a conditional write: of two admins
+deciding at once (or an admin and the employee cancelling), exactly one wins, the other gets ConditionFailed.
+Lists page with DynamoDB's last evaluated key (JSON-able; the use case signs it into `next`).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from chalicelib.domain.requests import PENDING, EmployeeRequest
+from chalicelib.store.base import ConditionFailed, iso, item_from, record_from, storage_call
+from chalicelib.store.models import RequestModel
+from chalicelib.store.people import get_model
+
+Page = tuple[list[EmployeeRequest], dict[str, Any] | None]
+
+
+REQUEST_ID = re.compile(r"^r-[0-9a-f]{12}$")
+
+
+def new_request_id() -> str:
+    return f"r-{secrets.token_hex(6)}"
+
+
+def own_key(r: EmployeeRequest) -> str:
+    """The employee index's range key: by creation (the list reads it newest first)."""
+    return f"{r.created_at}#{r.request_id}"
+
+
+def unit_key(r: EmployeeRequest) -> str:
+    """The unit index's range key: by status, then creation."""
+    return f"{r.status}#{r.created_at}#{r.request_id}"
+
+
+def decided(r: EmployeeRequest, status: str, actor: str, note: str | None, now: datetime) -> EmployeeRequest:
+    """`r` moved out of pending by `actor`."""
+    return replace(r, status=status, decided_by=actor, decided_at=iso(now), note=note)
+
+
+class RequestsRepository(Protocol):
+    """Requests by id, one employee's and one unit's; conditional status changes (ConditionFailed)."""
+
+    def add(self, request: EmployeeRequest) -> None:
+        """Store a new request (ConditionFailed when the id exists)."""
+        ...
+
+    def get(self, request_id: str) -> EmployeeRequest | None: ...
+
+    def of_employee(self, nip: str, limit: int, cursor: dict[str, Any] | None) -> Page:
+        """Up to `limit` of the employee's requests, newest first, and the cursor of the rest (or None)."""
+        ...
+
+    def of_unit(self, unor_id: str, status: str | None, limit: int, cursor: dict[str, Any] | None) -> Page:
+        """Up to `limit` of the unit's requests (of one status, or all by status), newest first within a status,
+        and the cursor of the rest (or None)."""
+        ...
+
+    def decide(
+        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
+    ) -> EmployeeRequest:
+        """Move a pending request to `status` once and answer it as stored; ConditionFailed when it is not
+        pending (or, with `nip`, not that employee's)."""
+        ...
+
+    def reopen(self, request_id: str, actor: str) -> None:
+        """Undo `actor`'s approval whose effect could not be written (ConditionFailed when it is not theirs)."""
+        ...
+
+    def set_result(self, request_id: str, result_id: str) -> None:
+        """Name what the approval created."""
+        ...
+
+
+def _request(m: RequestModel) -> EmployeeRequest:
+    return record_from(EmployeeRequest, m)
+
+
+def _item(r: EmployeeRequest) -> RequestModel:
+    return item_from(RequestModel, r, own_key=own_key(r), unit_key=unit_key(r))
+
+
+class DynamoRequestsRepository:
+    """`RequestsRepository` on the `requests` table (indexes `by_nip`, `by_unit`)."""
+
+    def add(self, request: EmployeeRequest) -> None:
+        with storage_call("dynamodb"):
+            _item(request).save(condition=RequestModel.request_id.does_not_exist())
+
+    def get(self, request_id: str) -> EmployeeRequest | None:
+        found: RequestModel | None = get_model(RequestModel, request_id)
+        return _request(found) if found else None
+
+    def of_employee(self, nip: str, limit: int, cursor: dict[str, Any] | None) -> Page:
+        with storage_call("dynamodb"):
+            result = RequestModel.by_nip.query(nip, scan_index_forward=False, limit=limit, last_evaluated_key=cursor)
+            return [_request(m) for m in result], result.last_evaluated_key
+
+    def of_unit(self, unor_id: str, status: str | None, limit: int, cursor: dict[str, Any] | None) -> Page:
+        condition = RequestModel.unit_key.startswith(f"{status}#") if status else None
+        with storage_call("dynamodb"):
+            result = RequestModel.by_unit.query(
+                unor_id, condition, scan_index_forward=False, limit=limit, last_evaluated_key=cursor
+            )
+            return [_request(m) for m in result], result.last_evaluated_key
+
+    def decide(
+        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
+    ) -> EmployeeRequest:
+        stored = self.get(request_id)
+        if stored is None:
+            raise ConditionFailed("dynamodb")
+        condition = (RequestModel.status == PENDING) & RequestModel.request_id.exists()
+        if nip is not None:
+            condition &= RequestModel.nip == nip
+        after = decided(stored, status, actor, note, now)
+        self._update(after, condition)
+        return after
+
+    def reopen(self, request_id: str, actor: str) -> None:
+        stored = self.get(request_id)
+        if stored is None:
+            return
+        pending = replace(stored, status=PENDING, decided_by=None, decided_at=None, note=None)
+        self._update(pending, (RequestModel.decided_by == actor) & (RequestModel.result_id.does_not_exist()))
+
+    def set_result(self, request_id: str, result_id: str) -> None:
+        with storage_call("dynamodb"):
+            RequestModel(request_id).update(
+                actions=[RequestModel.result_id.set(result_id)], condition=RequestModel.request_id.exists()
+            )
+
+    @staticmethod
+    def _update(r: EmployeeRequest, condition: Any) -> None:
+        with storage_call("dynamodb"):
+            RequestModel(r.request_id).update(
+                actions=[
+                    RequestModel.status.set(r.status),
+                    RequestModel.unit_key.set(unit_key(r)),
+                    *(_set_or_remove(name, getattr(r, name)) for name in ("decided_by", "decided_at", "note")),
+                ],
+                condition=condition,
+            )
+
+
+def _set_or_remove(name: str, value: str | None) -> Any:
+    attribute = getattr(RequestModel, name)
+    return attribute.remove() if value is None else attribute.set(value)
+
+
+__all__ = [
+    "REQUEST_ID",
+    "DynamoRequestsRepository",
+    "RequestsRepository",
+    "decided",
+    "new_request_id",
+    "own_key",
+    "unit_key",
+]

@@ -1,0 +1,35 @@
+"""Pages of an admin list that spans several units: each unit's rows are read in turn, and `next` (signed,
+store.base.encode_cursor) says which unit to go on with and where in it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from chalicelib.store.base import bad_cursor, decode_position, encode_cursor, start_key
+
+T = TypeVar("T")
+PAGE_SIZE = 100
+# A unit's rows: (unit, at most this many, the unit's start key or None) -> (rows, start key of the rest)
+Fetch = Callable[[str, int, dict[str, Any] | None], tuple[list[T], dict[str, Any] | None]]
+
+
+def across_units(
+    units: Sequence[str], cursor: str | None, fetch: Fetch[T], limit: int = PAGE_SIZE
+) -> tuple[list[T], str | None]:
+    """Up to `limit` rows of `units` in order from the position `cursor` names, and the cursor of the rest."""
+    position = decode_position(cursor) or {}
+    start = position.get("unit", 0)
+    if not isinstance(start, int) or isinstance(start, bool) or not 0 <= start < max(len(units), 1):
+        raise bad_cursor()
+    items: list[T] = []
+    last: dict[str, Any] | None = start_key(position.get("key"))
+    for index in range(start, len(units)):
+        rows, last = fetch(units[index], limit - len(items), last)
+        items += rows
+        if len(items) >= limit:
+            more = index + 1 < len(units) or last is not None
+            return items, encode_cursor({"unit": index if last else index + 1, "key": last}) if more else None
+        if last is not None:  # a short page (a filter dropped rows): the unit goes on on the next page
+            return items, encode_cursor({"unit": index, "key": last})
+    return items, None

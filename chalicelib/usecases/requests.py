@@ -1,0 +1,287 @@
+"""Employees' requests (pengajuan) and their decisions (API.md "Employee self-service", "Admin views").
+
+An employee files a leave (CUTI, IZIN, SAKIT), a field duty (DL) or a correction of a missing check-in or
+check-out (KOREKSI), optionally with a PDF or JPEG letter kept in the private bucket. An admin of the
+employee's unit approves or rejects it once: the status moves out of `pending` by a conditional write, so of
+two deciders (or a decider and the employee cancelling) exactly one wins and the other gets 409. An approval
+then creates what the request asked for through the same code the admin routes use (a leave, a field-duty
+letter, an event marked as a correction) and re-runs the recaps of the past days already recapped.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from chalicelib import runtime
+from chalicelib.domain.attendance import Event
+from chalicelib.domain.calendar import DateRange
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.requests import LEAVE_TYPES, PENDING, EmployeeRequest
+from chalicelib.domain.zones import Assignment
+from chalicelib.errors import (
+    AccountInactiveError,
+    ConflictError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ValidationError,
+)
+from chalicelib.settings import Settings
+from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso
+from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from chalicelib.store.photos import REQUEST_PREFIX
+from chalicelib.store.requests import REQUEST_ID, new_request_id
+from chalicelib.usecases import access, recaps, zones
+from chalicelib.usecases import calendar as cal
+from chalicelib.usecases.auth import employee_of
+from chalicelib.usecases.paging import across_units
+from chalicelib.usecases.schemas.calendar import LeaveRequest
+from chalicelib.usecases.schemas.requests import (
+    AdminRequestsQuery,
+    MyRequestsQuery,
+    NewRequest,
+    RequestCreated,
+    RequestDecision,
+    RequestDecisionRequest,
+    RequestItem,
+    RequestPage,
+)
+
+MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
+MAX_REQUEST_DAYS = 366
+MAX_PENDING = 20  # an employee's open requests; more answers 409 (a flood fills no admin's queue)
+PAGE = 50
+# What an attachment may be, told by its first bytes (the name or a declared type proves nothing).
+ATTACHMENT_KINDS = ((b"%PDF-", "application/pdf", "pdf"), (b"\xff\xd8\xff", "image/jpeg", "jpg"))
+CORRECTION = "CORRECTION"  # the warning that marks an event an approved KOREKSI created
+
+
+# --- the employee ------------------------------------------------------------------------------------
+
+
+def _caller(principal: Principal) -> Employee:
+    employee = employee_of(principal)
+    if employee is None or not employee.active:
+        raise AccountInactiveError()
+    return employee
+
+
+def submit(principal: Principal, body: NewRequest, settings: Settings, now: datetime) -> RequestCreated:
+    """File a request; 400 for bad dates or a KOREKSI without `time`, 413 for an attachment over 2 MB."""
+    employee = _caller(principal)
+    _check_dates(body, now.astimezone(settings.tz).date())
+    pending = [r for r in runtime.requests().of_employee(employee.nip, PAGE, None)[0] if r.status == PENDING]
+    if len(pending) >= MAX_PENDING:
+        raise ConflictError("Terlalu banyak pengajuan yang belum diputuskan.", {"pending": len(pending)})
+    request_id = new_request_id()
+    attachment_key = attachment_type = None
+    if body.attachment is not None:
+        data, attachment_type, extension = read_attachment(body.attachment)
+        attachment_key = f"{REQUEST_PREFIX}{employee.nip}/{request_id}.{extension}"
+        runtime.photos(settings).put(attachment_key, data, attachment_type)
+    correction = body.type == "KOREKSI"
+    runtime.requests().add(
+        EmployeeRequest(
+            request_id=request_id,
+            nip=employee.nip,
+            unor_id=employee.unor_id,
+            type=body.type,
+            start_date=body.start_date.isoformat(),
+            end_date=body.end_date.isoformat(),
+            reason=body.reason,
+            created_at=iso(now),
+            attachment_key=attachment_key,
+            attachment_type=attachment_type,
+            time=body.time if correction else None,
+            event_type=(body.event_type or "in") if correction else None,
+        )
+    )
+    return RequestCreated(request_id=request_id, status=PENDING)
+
+
+def _check_dates(body: NewRequest, today: date) -> None:
+    start, end = body.start_date, body.end_date
+    if end < start or (end - start).days > MAX_REQUEST_DAYS:
+        raise ValidationError("Rentang tanggal tidak valid.", {"end_date": "on/after start_date, at most a year"})
+    if body.type != "KOREKSI":
+        return
+    if body.time is None:
+        raise ValidationError("Jam koreksi wajib diisi.", {"time": "required for KOREKSI (HH:MM)"})
+    if end != start or start > today:
+        raise ValidationError("Koreksi hanya untuk satu hari yang sudah lewat atau hari ini.", {"end_date": "same day"})
+
+
+def read_attachment(text: str) -> tuple[bytes, str, str]:
+    """The attachment's bytes, content type and file extension: base64 of a PDF or JPEG of at most 2 MB."""
+    if len(text) > (MAX_ATTACHMENT_BYTES + 2) // 3 * 4:
+        raise PayloadTooLargeError(
+            "Lampiran melebihi 2 MB.", {"attachment": "at most 2 MB", "max_bytes": MAX_ATTACHMENT_BYTES}
+        )
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError("Lampiran bukan base64 yang valid.", {"attachment": "invalid base64"}) from exc
+    for magic, content_type, extension in ATTACHMENT_KINDS:
+        if data.startswith(magic):
+            return data, content_type, extension
+    raise ValidationError("Lampiran harus berupa PDF atau JPEG.", {"attachment": "PDF or JPEG"})
+
+
+def my_requests(principal: Principal, query: MyRequestsQuery, settings: Settings) -> RequestPage:
+    """The employee's own requests, newest first, 50 per page."""
+    employee = _caller(principal)
+    rows, last = runtime.requests().of_employee(employee.nip, PAGE, decode_cursor(query.next))
+    return RequestPage(items=[request_item(r) for r in rows], next=encode_cursor(last))
+
+
+def _stored(request_id: str) -> EmployeeRequest | None:
+    """The request, or None (also for an id this deployment never makes: nothing to read)."""
+    return runtime.requests().get(request_id) if REQUEST_ID.match(request_id) else None
+
+
+def cancel_mine(principal: Principal, request_id: str, now: datetime) -> RequestItem:
+    """Withdraw one's own pending request (404 for another's, 409 once decided)."""
+    employee = _caller(principal)
+    found = _stored(request_id)
+    if found is None or found.nip != employee.nip:
+        raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
+    try:
+        cancelled = runtime.requests().decide(request_id, "cancelled", employee.nip, None, now, nip=employee.nip)
+    except ConditionFailed as exc:
+        raise _not_pending(found) from exc
+    return request_item(cancelled)
+
+
+def _not_pending(r: EmployeeRequest) -> ConflictError:
+    current = runtime.requests().get(r.request_id) or r
+    return ConflictError("Pengajuan ini sudah tidak menunggu keputusan.", {"status": current.status})
+
+
+def request_item(r: EmployeeRequest, attachment_url: str | None = None) -> RequestItem:
+    return RequestItem(
+        request_id=r.request_id,
+        nip=r.nip,
+        unor_id=r.unor_id,
+        type=r.type,
+        start_date=r.start_date,
+        end_date=r.end_date,
+        reason=r.reason,
+        time=r.time,
+        event_type=r.event_type,
+        attachment=r.attachment_key is not None,
+        attachment_url=attachment_url,
+        status=r.status,
+        created_at=r.created_at,
+        decided_by=r.decided_by,
+        decided_at=r.decided_at,
+        note=r.note,
+        result_id=r.result_id,
+    )
+
+
+# --- the admin ---------------------------------------------------------------------------------------
+
+
+def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Settings) -> RequestPage:
+    """Requests of the caller's units (or one unit), of one status or all, newest first within a status;
+    attachments as short-lived links."""
+    store = runtime.photos(settings)
+
+    def item(r: EmployeeRequest) -> RequestItem:
+        link = store.presign(r.attachment_key, settings.presign_ttl_s) if r.attachment_key else None
+        return request_item(r, link)
+
+    def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[RequestItem], Any]:
+        rows, last = runtime.requests().of_unit(unor_id, query.status, limit, after)
+        return [item(r) for r in rows], last
+
+    items, cursor = across_units(access.units_of(principal, query.unor_id), query.next, unit_rows)
+    return RequestPage(items=items, next=cursor)
+
+
+def decide(
+    principal: Principal, request_id: str, body: RequestDecisionRequest, settings: Settings, now: datetime
+) -> RequestDecision:
+    """Approve or reject a pending request once (409 when it is not pending, or another decision won)."""
+    access.require_admin(principal)
+    found = _stored(request_id)
+    if found is None or not access.visible(principal, found.unor_id):
+        raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
+    access.require_unit_scope(principal, found.unor_id)
+    if found.status != PENDING:
+        raise _not_pending(found)
+    status = "approved" if body.decision == "approve" else "rejected"
+    try:
+        runtime.requests().decide(request_id, status, principal.subject, body.note, now)
+    except ConditionFailed as exc:
+        raise _not_pending(found) from exc
+    result_id, recapped = _approve(principal, found, body, settings, now) if status == "approved" else (None, [])
+    detail = {"nip": found.nip, "type": found.type, "result_id": result_id}
+    runtime.audit().record(principal.subject, f"request.{body.decision}", request_id, detail)
+    return RequestDecision(
+        request_id=request_id, status=status, decided_at=iso(now), result_id=result_id, recapped=recapped
+    )
+
+
+def _approve(
+    principal: Principal, r: EmployeeRequest, body: RequestDecisionRequest, settings: Settings, now: datetime
+) -> tuple[str, list[str]]:
+    """Create what the request asked for; when that fails the decision is undone (the request is pending
+    again) and the error answered."""
+    try:
+        result_id = _effect(principal, r, body, settings, now)
+    except Exception:
+        runtime.requests().reopen(r.request_id, principal.subject)
+        raise
+    runtime.requests().set_result(r.request_id, result_id)
+    period = DateRange(date.fromisoformat(r.start_date), date.fromisoformat(r.end_date))
+    return result_id, recaps.rerun_recapped(r.nip, r.unor_id, period, settings, now)
+
+
+def _effect(
+    principal: Principal, r: EmployeeRequest, body: RequestDecisionRequest, settings: Settings, now: datetime
+) -> str:
+    if r.type in LEAVE_TYPES:
+        leave = LeaveRequest.model_validate(
+            {"nip": r.nip, "type": r.type, "start_date": r.start_date, "end_date": r.end_date, "reason": r.reason}
+        )
+        return cal.add_leave(principal, leave).leave_id
+    employee = runtime.people().get_employee(r.nip)
+    if employee is None:
+        raise ConflictError("Pegawai tidak ditemukan lagi.", {"nip": r.nip})
+    if r.type == "DL":
+        letter = Assignment("", "", frozenset({r.nip}), r.start_date, r.end_date,
+                            body.letter_no or f"PENGAJUAN {r.request_id}", r.reason)  # fmt: skip
+        return zones.record_field_duty(principal, letter, {r.nip: employee.unor_id}, body, settings).assignment_id
+    return _correction(principal, r, employee, settings, now)
+
+
+def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, settings: Settings, now: datetime) -> str:
+    """The corrected event: accepted, at the asked local time, flagged CORRECTION, the request named in its
+    answer; written like a check-in (one transaction, idempotent per request)."""
+    local = datetime.combine(date.fromisoformat(r.start_date), time.fromisoformat(str(r.time)), tzinfo=settings.tz)
+    at, kind = local.astimezone(UTC), r.event_type or "in"
+    judged = recaps.judge_for_answer(employee, kind, at, settings)
+    event_id = new_event_id(r.nip, at)
+    answer = {
+        "source": "correction",
+        "request_id": r.request_id,
+        "late_minutes": judged.minutes if kind == "in" else 0,
+        "early_minutes": judged.minutes if kind == "out" else 0,
+        "category": judged.category,
+    }
+    event = Event(
+        event_id, r.nip, kind, "accepted", iso(at), iso(now), r.start_date, employee.unor_id,
+        reasons=(), warnings=(CORRECTION,), answer=answer, decided_by=principal.subject, decided_at=iso(now),
+        decision_note=f"request {r.request_id}",
+    )  # fmt: skip
+    claim = f"{r.nip}#request-{r.request_id}"
+    runtime.events().write_checkin(
+        CheckinWrite(event, claim, r.request_id, StoredAnswer(201, {"event_id": event_id}), now)
+    )
+    return event_id
+
+
+__all__ = ["cancel_mine", "decide", "list_requests", "my_requests", "read_attachment", "submit"]

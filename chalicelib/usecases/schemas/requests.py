@@ -1,0 +1,166 @@
+"""Requests and results of employees' requests (pengajuan) and the admin lists of leaves and field duties."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+
+from chalicelib.domain.requests import REQUEST_STATUSES, REQUEST_TYPES
+from chalicelib.usecases.schemas.common import (
+    Day,
+    DayText,
+    InstantText,
+    Query,
+    Request,
+    Result,
+    Text100,
+    Text500,
+    absent_when_none,
+    choice,
+    enum_schema,
+    invalid,
+    one_of,
+)
+from chalicelib.usecases.schemas.reports import DECISIONS, NEXT
+from chalicelib.usecases.schemas.zones import ZoneShape
+
+EVENT_TYPES = ("in", "out")
+LEAVE_API_TYPES = ("CUTI", "IZIN", "SAKIT")
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _clock(value: object) -> object:
+    if value is not None and (not isinstance(value, str) or not re.match(CLOCK, value)):
+        raise invalid("must be a time HH:MM", "Jam harus berformat JJ:MM.")
+    return value
+
+
+def _event_type(value: object) -> object:
+    if value is not None and value not in EVENT_TYPES:
+        raise invalid("must be one of in, out")
+    return value
+
+
+class NewRequest(Request):
+    type: Annotated[str, one_of(REQUEST_TYPES), choice(REQUEST_TYPES), enum_schema(REQUEST_TYPES)]
+    start_date: Day
+    end_date: Day = Field(description="On or after `start_date`, at most 366 days later; a KOREKSI: the same day.")
+    reason: Text500
+    attachment: str | None = Field(
+        default=None,
+        json_schema_extra={"contentEncoding": "base64"},
+        description="A letter or certificate: base64 PDF or JPEG, at most 2 MB (413 beyond).",
+    )
+    time: Annotated[str | None, BeforeValidator(_clock)] = Field(
+        default=None, json_schema_extra={"pattern": CLOCK}, description="KOREKSI (required there): local HH:MM."
+    )
+    event_type: Annotated[str | None, BeforeValidator(_event_type)] = Field(
+        default=None,
+        json_schema_extra={"enum": [*EVENT_TYPES, None]},
+        description="KOREKSI: the corrected event, `in` (default) or `out`.",
+    )
+
+
+class RequestCreated(Result):
+    request_id: str
+    status: Annotated[str, enum_schema(REQUEST_STATUSES)]
+
+
+class RequestItem(Result):
+    request_id: str
+    nip: str
+    unor_id: str
+    type: Annotated[str, enum_schema(REQUEST_TYPES)]
+    start_date: DayText
+    end_date: DayText
+    reason: str
+    time: str | None
+    event_type: str | None
+    attachment: bool = Field(description="Whether a file was attached.")
+    attachment_url: str | None = absent_when_none("Admin lists: a short-lived link to the attachment.")
+    status: Annotated[str, enum_schema(REQUEST_STATUSES)]
+    created_at: InstantText
+    decided_by: str | None
+    decided_at: InstantText | None
+    note: str | None = Field(description="The deciding admin's note.")
+    result_id: str | None = Field(description="The leave, assignment or event an approval created.")
+
+
+class RequestPage(Result):
+    items: list[RequestItem]
+    next: str | None
+
+
+class MyRequestsQuery(Query):
+    next: str | None = NEXT
+
+
+class AdminRequestsQuery(Query):
+    status: Annotated[str | None, choice(REQUEST_STATUSES), enum_schema(REQUEST_STATUSES)] = None
+    unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
+    next: str | None = NEXT
+
+
+class RequestDecisionRequest(ZoneShape):
+    """For a DL, the area of duty (`polygon`/`circle`/`geojson`, optional) and the letter's number may come
+    with an approval."""
+
+    decision: Annotated[str, one_of(DECISIONS), choice(DECISIONS), enum_schema(DECISIONS)]
+    note: Text500 | None = None
+    letter_no: Text100 | None = Field(default=None, description="DL: the letter's number (default: the request id).")
+
+
+class RequestDecision(Result):
+    request_id: str
+    status: Annotated[str, enum_schema(REQUEST_STATUSES)]
+    decided_at: InstantText
+    result_id: str | None
+    recapped: list[DayText] = Field(description="Past days whose stored recap was re-run.")
+
+
+class PeriodQuery(Query):
+    unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
+    from_: Day | None = Field(default=None, alias="from", description="Defaults to 30 days before today.")
+    to: Day | None = Field(default=None, description="Defaults to 30 days after today; at most 366 days after `from`.")
+    next: str | None = NEXT
+
+
+class LeaveItem(Result):
+    leave_id: str
+    nip: str
+    unor_id: str
+    type: Annotated[str, enum_schema(LEAVE_API_TYPES)]
+    start_date: DayText
+    end_date: DayText
+    reason: str | None
+    created_by: str
+    created_at: InstantText
+
+
+class LeavePage(Result):
+    items: list[LeaveItem]
+    next: str | None
+
+
+class AssignmentItem(Result):
+    assignment_id: str
+    unor_id: str
+    nips: list[str] = Field(description="The unit's employees on this duty.")
+    zone_id: str | None = Field(description="The area of duty, or null for a duty without an area.")
+    start_date: DayText
+    end_date: DayText
+    letter_no: str
+    reason: str
+
+
+class AssignmentPage(Result):
+    items: list[AssignmentItem]
+    next: str | None
+
+
+class Cancelled(Result):
+    id: str
+    cancelled: bool
+    recapped: list[DayText] = Field(description="Past days whose stored recap was re-run.")

@@ -1,0 +1,229 @@
+"""Employees' requests, the admin's decisions, leaves and field duties through the API on moto (DynamoDB, S3),
+with the attacks: another's request, another unit's request, parallel decisions, bad attachments."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import ConflictError
+from chalicelib.settings import load_settings
+from chalicelib.store.aws import s3_client
+from chalicelib.store.people import DynamoPeopleRepository
+from chalicelib.usecases import requests as requests_usecase
+from chalicelib.usecases.schemas.requests import RequestDecisionRequest
+from tests.functional.conftest import Api
+
+PEOPLE = DynamoPeopleRepository()
+A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+CIRCLE = {"lat": -6.8468, "lon": 107.4857, "radius_m": 150.0}
+
+
+def past_weekday(days_ago: int) -> date:
+    """A Monday-Thursday at least `days_ago` days before today (the default week's full days)."""
+    day = datetime.now(load_settings().tz).date() - timedelta(days=days_ago)
+    while day.weekday() > 3:
+        day -= timedelta(days=1)
+    return day
+
+
+@dataclass
+class Office:
+    api: Api
+    admin: str  # super admin
+    u1: str  # unit admin of U1
+    u2: str  # unit admin of U2
+    employees: dict[str, str]  # NIP -> token
+
+    def file(self, nip: str, body: dict[str, Any]) -> Any:
+        return self.api.call(
+            "POST", "/v1/me/requests", {"reason": "Keperluan keluarga", **body}, token=self.employees[nip]
+        )
+
+    def decide(self, token: str, request_id: str, body: dict[str, Any]) -> Any:
+        return self.api.call("POST", f"/v1/admin/requests/{request_id}", body, token=token)
+
+    def recap(self, day: date, nip: str, unit: str = "U1") -> str:
+        assert (
+            self.api.call("POST", "/v1/admin/recaps/daily", {"date": day.isoformat()}, token=self.admin).status == 200
+        )
+        answer = self.api.call("GET", f"/v1/admin/recaps/daily?date={day.isoformat()}&unor_id={unit}", token=self.admin)
+        return str(next(i["status"] for i in answer.body["items"] if i["nip"] == nip))
+
+
+def activate(api: Api, admin: str, nip: str, device: str) -> str:
+    code = api.call("POST", f"/v1/admin/employees/{nip}/activation", token=admin).body["activation_code"]
+    body = {"nip": nip, "activation_code": code, "password": "rahasia-123", "device_id": device}
+    answer = api.call("POST", "/v1/auth/activate", body)
+    assert answer.status == 200, answer.body
+    return str(answer.body["token"])
+
+
+@pytest.fixture()
+def office(api: Api) -> Office:
+    PEOPLE.upsert_unit("U1", "SDN 1 Ngamprah")
+    PEOPLE.upsert_unit("U2", "SDN 2 Ngamprah")
+    for nip, nama, unit in ((A, "Asep", "U1"), (B, "Budi", "U1"), (C, "Cucu", "U2")):
+        PEOPLE.put_employee(Employee(nip=nip, nama=nama, unor_id=unit))
+    admin = api.admin_token()
+    tokens = {nip: activate(api, admin, nip, f"android-{nip[-4:]}-dev") for nip in (A, B, C)}
+    return Office(api, admin, api.unit_admin_token(admin, "U1"), api.unit_admin_token(admin, "U2"), tokens)
+
+
+def test_a_leave_request_with_a_letter_is_filed_approved_and_listed(office: Office) -> None:
+    api = office.api
+    start = (datetime.now(load_settings().tz).date() + timedelta(days=7)).isoformat()
+    # GIVEN a sick leave request with a PDF letter
+    filed = office.file(A, {"type": "SAKIT", "start_date": start, "end_date": start,
+                            "attachment": base64.b64encode(PDF).decode()})  # fmt: skip
+    assert filed.status == 201 and filed.body["status"] == "pending", filed.body
+    request_id = filed.body["request_id"]
+    # THEN the letter is in the private bucket, encrypted, under its own prefix
+    key = f"requests/{A}/{request_id}.pdf"
+    head = s3_client(load_settings().region).head_object(Bucket=load_settings().bucket, Key=key)
+    assert head["ServerSideEncryption"] == "AES256" and head["ContentType"] == "application/pdf"
+    # AND the unit admin sees it pending with a short-lived link to the letter
+    listed = api.call("GET", "/v1/admin/requests?status=pending", token=office.u1)
+    assert listed.status == 200 and [i["request_id"] for i in listed.body["items"]] == [request_id]
+    assert key in listed.body["items"][0]["attachment_url"]
+    # WHEN approved, THEN the leave exists, the employee sees the decision, and it is audited
+    decided = office.decide(office.u1, request_id, {"decision": "approve", "note": "Lekas sembuh"})
+    assert decided.status == 200 and decided.body["status"] == "approved", decided.body
+    leaves = api.call("GET", f"/v1/admin/leaves?unor_id=U1&from={start}&to={start}", token=office.u1)
+    assert [(i["leave_id"], i["nip"], i["type"]) for i in leaves.body["items"]] == [
+        (decided.body["result_id"], A, "SAKIT")
+    ]
+    mine = api.call("GET", "/v1/me/requests", token=office.employees[A]).body["items"]
+    assert [(i["status"], i["note"]) for i in mine] == [("approved", "Lekas sembuh")] and "attachment_url" not in mine[
+        0
+    ]
+    # AND deciding again is a conflict
+    assert office.decide(office.u1, request_id, {"decision": "reject"}).status == 409
+
+
+def test_attacks_on_requests_are_refused(office: Office) -> None:
+    api = office.api
+    today = datetime.now(load_settings().tz).date().isoformat()
+    mine = office.file(A, {"type": "CUTI", "start_date": today, "end_date": today}).body["request_id"]
+    # another employee neither sees nor withdraws it; an employee reads no admin list
+    assert api.call("GET", "/v1/me/requests", token=office.employees[B]).body["items"] == []
+    assert api.call("DELETE", f"/v1/me/requests/{mine}", token=office.employees[B]).status == 404
+    assert api.call("GET", "/v1/admin/requests", token=office.employees[B]).status == 403
+    assert office.decide(office.employees[B], mine, {"decision": "approve"}).status == 403
+    # another unit's admin cannot decide it (not found) nor list its unit
+    assert office.decide(office.u2, mine, {"decision": "approve"}).status == 404
+    assert api.call("GET", "/v1/admin/requests?unor_id=U1", token=office.u2).status == 403
+    # bad input: oversized or non-PDF/JPEG attachment, a correction without time, unknown type or status
+    huge = base64.b64encode(PDF + bytes(2 * 1024 * 1024)).decode()
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(16)).decode()
+    assert office.file(A, {"type": "CUTI", "start_date": today, "end_date": today, "attachment": huge}).status == 413
+    for body in (
+        {"type": "CUTI", "start_date": today, "end_date": today, "attachment": png},
+        {"type": "KOREKSI", "start_date": today, "end_date": today},
+        {"type": "KOREKSI", "start_date": today, "end_date": today, "time": "25:00"},
+        {"type": "LIBURAN", "start_date": today, "end_date": today},
+    ):
+        answer = office.file(A, body)
+        assert answer.status == 400 and answer.body["error"]["code"] == "VALIDATION_ERROR", (body, answer.body)
+    assert api.call("GET", "/v1/admin/requests?status=done", token=office.u1).status == 400
+    # ids this deployment never makes (too long for a DynamoDB key, or forged) are not found, never a 5xx
+    for path in ("/v1/me/requests/", "/v1/admin/requests/", "/v1/admin/leaves/", "/v1/admin/assignments/"):
+        for forged in ("x" * 2500, "r-../../etc", "l-0000000000"):
+            method, token = ("DELETE", office.admin) if "admin/requests" not in path else ("POST", office.admin)
+            token = office.employees[A] if path.startswith("/v1/me") else token
+            answer = api.call(method, path + forged, {"decision": "approve"}, token=token)
+            assert answer.status == 404, (path, forged[:20], answer.status, answer.body)
+    # the request is untouched; the owner withdraws it once
+    assert api.call("DELETE", f"/v1/me/requests/{mine}", token=office.employees[A]).body["status"] == "cancelled"
+    assert api.call("DELETE", f"/v1/me/requests/{mine}", token=office.employees[A]).status == 409
+
+
+def test_admins_deciding_at_once_make_exactly_one_decision(office: Office) -> None:
+    day = (datetime.now(load_settings().tz).date() + timedelta(days=3)).isoformat()
+    request_id = office.file(A, {"type": "IZIN", "start_date": day, "end_date": day}).body["request_id"]
+    admins = [Principal(subject="admin", role="super_admin")] + [
+        Principal(subject=f"ops-{i}", role="unit_admin", unit_ids=frozenset({"U1"})) for i in range(5)
+    ]
+    start = threading.Barrier(len(admins))
+
+    def decide(admin: Principal) -> str:
+        body = RequestDecisionRequest.model_validate({"decision": "approve" if admin.subject != "ops-0" else "reject"})
+        start.wait()
+        try:
+            return requests_usecase.decide(admin, request_id, body, load_settings(), datetime.now().astimezone()).status
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=len(admins)) as pool:
+        outcomes = list(pool.map(decide, admins))
+    assert sorted(outcomes).count("conflict") == len(admins) - 1, outcomes
+    leaves = office.api.call("GET", f"/v1/admin/leaves?from={day}&to={day}", token=office.admin).body["items"]
+    assert len(leaves) == (1 if "approved" in outcomes else 0)
+
+
+def test_recaps_follow_approvals_and_cancellations(office: Office) -> None:
+    api = office.api
+    sick, leave_day, fix_day, duty_day = past_weekday(3), past_weekday(10), past_weekday(17), past_weekday(24)
+    # a leave the admin recorded, recapped, then cancelled: the day becomes TK
+    body = {"nip": A, "type": "SAKIT", "start_date": sick.isoformat(), "end_date": sick.isoformat(), "reason": "Flu"}
+    leave_id = api.call("POST", "/v1/admin/leaves", body, token=office.u1).body["leave_id"]
+    assert office.recap(sick, A) == "S"
+    cancelled = api.call("DELETE", f"/v1/admin/leaves/{leave_id}", token=office.u1)
+    assert cancelled.status == 200 and cancelled.body["recapped"] == [sick.isoformat()], cancelled.body
+    assert office.recap(sick, A) == "TK"
+    assert api.call("DELETE", f"/v1/admin/leaves/{leave_id}", token=office.u1).status == 409
+    assert api.call("DELETE", f"/v1/admin/leaves/{leave_id}", token=office.u2).status == 404
+    # a leave request for a recapped absent day: approved, the day becomes C
+    assert office.recap(leave_day, B) == "TK"
+    filed = office.file(B, {"type": "CUTI", "start_date": leave_day.isoformat(), "end_date": leave_day.isoformat()})
+    decided = office.decide(office.u1, filed.body["request_id"], {"decision": "approve"})
+    assert decided.body["recapped"] == [leave_day.isoformat()] and office.recap(leave_day, B) == "C"
+    # a correction of a missing check-in: an accepted event at 07:20 marked CORRECTION, the day no longer TK
+    fix = {"type": "KOREKSI", "start_date": fix_day.isoformat(), "end_date": fix_day.isoformat(), "time": "07:20"}
+    filed = office.file(A, {**fix, "event_type": "in"})
+    assert office.decide(office.admin, filed.body["request_id"], {"decision": "approve"}).status == 200
+    events = api.call("GET", f"/v1/attendance/me?from={fix_day}&to={fix_day}", token=office.employees[A]).body["items"]
+    assert [(e["type"], e["status"], e["warnings"]) for e in events] == [("in", "accepted", ["CORRECTION"])]
+    assert office.recap(fix_day, A) != "TK"
+    # a field duty recapped as DL, cancelled: the day becomes TK; a unit admin of U2 does not see it
+    body = {"nips": [A], "circle": CIRCLE, "start_date": duty_day.isoformat(), "end_date": duty_day.isoformat(),
+            "letter_no": "800/1", "reason": "Rapat"}  # fmt: skip
+    assignment_id = api.call("POST", "/v1/admin/assignments", body, token=office.u1).body["assignment_id"]
+    listed = api.call("GET", f"/v1/admin/assignments?from={duty_day}&to={duty_day}", token=office.u1).body["items"]
+    assert [(i["assignment_id"], i["nips"]) for i in listed] == [(assignment_id, [A])]
+    assert office.recap(duty_day, A) == "DL"
+    assert api.call("DELETE", f"/v1/admin/assignments/{assignment_id}", token=office.u2).status == 404
+    gone = api.call("DELETE", f"/v1/admin/assignments/{assignment_id}", token=office.u1)
+    assert gone.status == 200 and gone.body["recapped"] == [duty_day.isoformat()], gone.body
+    assert office.recap(duty_day, A) == "TK"
+
+
+def test_me_today_and_my_recap(office: Office) -> None:
+    api = office.api
+    me = api.call("GET", "/v1/me", token=office.employees[A])
+    assert me.status == 200 and {"date", "schedule", "check_in", "check_out", "status"} <= set(me.body["today"])
+    assert me.body["today"]["check_in"] is None
+    day = past_weekday(3)
+    assert office.recap(day, A) == "TK"
+    month = day.isoformat()[:7]
+    mine = api.call("GET", f"/v1/me/recap?month={month}", token=office.employees[A])
+    assert mine.status == 200, mine.body
+    report = api.call("GET", f"/v1/admin/recaps/monthly?month={month}&unor_id=U1", token=office.admin).body
+    row = next(i for i in report["items"] if i["nip"] == A)
+    assert (mine.body["counts"], mine.body["deduction_percent"]) == (row["counts"], row["deduction_percent"])
+    assert {"date": day.isoformat(), "status": "TK"}.items() <= next(
+        d for d in mine.body["days"] if d["date"] == day.isoformat()
+    ).items()
+    for bad in ("1999-12", "2101-01", "2026-13", "2026-1", "x"):
+        answer = api.call("GET", f"/v1/me/recap?month={bad}", token=office.employees[A])
+        assert answer.status == 400 and answer.body["error"]["code"] == "VALIDATION_ERROR", bad
+    assert api.call("GET", "/v1/me/recap", token=office.employees[A]).status == 400
+    assert api.call("GET", f"/v1/me/recap?month={month}", token=office.admin).status == 403

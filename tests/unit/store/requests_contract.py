@@ -1,0 +1,133 @@
+"""The behaviour every implementation of `chalicelib.store.requests.RequestsRepository` must have.
+
+Subclass `RequestsRepositoryContract` as `Test...` and provide a `repo` fixture returning a fresh, empty
+repository: the in-memory twin in tests/unit/store, the DynamoDB one (moto in-process) in
+tests/functional/test_requests_store.py.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from itertools import chain
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.requests import EmployeeRequest
+from chalicelib.store.base import ConditionFailed, iso
+from chalicelib.store.requests import RequestsRepository
+
+NIP = "198501012010011001"
+OTHER = "199002022015032002"
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def request(request_id: str, nip: str = NIP, unor_id: str = "U1", minutes: int = 0, **changes: Any) -> EmployeeRequest:
+    base = EmployeeRequest(
+        request_id,
+        nip,
+        unor_id,
+        "CUTI",
+        "2026-03-09",
+        "2026-03-10",
+        "Keperluan keluarga",
+        iso(T0 + timedelta(minutes=minutes)),
+    )
+    return replace(base, **changes)
+
+
+def every_page(read: Any, limit: int) -> list[list[str]]:
+    """The ids of each page until the cursor runs out (a store may answer a last, empty page)."""
+    pages, cursor = [], None
+    while True:
+        rows, cursor = read(limit, cursor)
+        pages.append([r.request_id for r in rows])
+        if cursor is None:
+            return [p for p in pages if p]
+
+
+class RequestsRepositoryContract:
+    """Subclass with a `repo` fixture returning an empty RequestsRepository."""
+
+    def test_a_request_is_stored_once_and_read_back(self, repo: RequestsRepository) -> None:
+        r = request("r-1", attachment_key="requests/x/r-1.pdf", attachment_type="application/pdf")
+        repo.add(r)
+        assert repo.get("r-1") == r and repo.get("r-2") is None
+        with pytest.raises(ConditionFailed):
+            repo.add(replace(r, reason="again"))
+        assert repo.get("r-1") == r
+
+    def test_an_employee_s_requests_come_newest_first_in_pages(self, repo: RequestsRepository) -> None:
+        for minutes in range(5):
+            repo.add(request(f"r-{minutes}", minutes=minutes))
+        repo.add(request("r-other", nip=OTHER, minutes=9))
+        pages = every_page(lambda limit, cursor: repo.of_employee(NIP, limit, cursor), 2)
+        assert pages == [["r-4", "r-3"], ["r-2", "r-1"], ["r-0"]]
+        assert repo.of_employee(OTHER, 10, None)[0] == [request("r-other", nip=OTHER, minutes=9)]
+
+    def test_a_unit_s_requests_come_by_status_newest_first(self, repo: RequestsRepository) -> None:
+        for minutes in range(4):
+            repo.add(request(f"r-{minutes}", minutes=minutes))
+        repo.add(request("r-u2", unor_id="U2"))
+        repo.decide("r-1", "approved", "admin", "ok", T0)
+        assert every_page(lambda limit, cursor: repo.of_unit("U1", "pending", limit, cursor), 2) == [
+            ["r-3", "r-2"],
+            ["r-0"],
+        ]
+        assert [r.request_id for r in repo.of_unit("U1", "approved", 10, None)[0]] == ["r-1"]
+        everything = every_page(lambda limit, cursor: repo.of_unit("U1", None, limit, cursor), 3)
+        assert list(chain.from_iterable(everything)) == ["r-3", "r-2", "r-0", "r-1"]  # pending > approved, backwards
+        assert [r.request_id for r in repo.of_unit("U2", None, 10, None)[0]] == ["r-u2"]
+
+    def test_a_decision_is_taken_once(self, repo: RequestsRepository) -> None:
+        repo.add(request("r-1"))
+        decided = repo.decide("r-1", "rejected", "admin", "Tidak ada surat", T0)
+        assert decided == replace(
+            request("r-1"), status="rejected", decided_by="admin", decided_at=iso(T0), note="Tidak ada surat"
+        )
+        assert repo.get("r-1") == decided
+        for status in ("approved", "cancelled"):
+            with pytest.raises(ConditionFailed):
+                repo.decide("r-1", status, "other", None, T0)
+        with pytest.raises(ConditionFailed):
+            repo.decide("r-missing", "approved", "admin", None, T0)
+        assert repo.get("r-1") == decided
+
+    def test_only_the_owner_cancels_with_a_nip_condition(self, repo: RequestsRepository) -> None:
+        repo.add(request("r-1"))
+        with pytest.raises(ConditionFailed):
+            repo.decide("r-1", "cancelled", OTHER, None, T0, nip=OTHER)
+        assert repo.get("r-1") == request("r-1")
+        assert repo.decide("r-1", "cancelled", NIP, None, T0, nip=NIP).status == "cancelled"
+
+    def test_of_parallel_decisions_exactly_one_wins(self, repo: RequestsRepository) -> None:
+        repo.add(request("r-1"))
+
+        def decide(actor: str) -> str:
+            try:
+                return repo.decide("r-1", "approved", actor, None, T0).decided_by or ""
+            except ConditionFailed:
+                return "lost"
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = list(pool.map(decide, [f"admin-{i}" for i in range(8)]))
+        winners = [o for o in outcomes if o != "lost"]
+        assert len(winners) == 1 and repo.get("r-1") == replace(  # type: ignore[comparison-overlap]
+            request("r-1"), status="approved", decided_by=winners[0], decided_at=iso(T0)
+        )
+
+    def test_an_approval_without_its_effect_is_undone_by_its_admin_only(self, repo: RequestsRepository) -> None:
+        repo.add(request("r-1"))
+        repo.decide("r-1", "approved", "admin", "ok", T0)
+        with pytest.raises(ConditionFailed):
+            repo.reopen("r-1", "someone-else")
+        repo.reopen("r-1", "admin")
+        assert repo.get("r-1") == request("r-1")
+        assert [r.request_id for r in repo.of_unit("U1", "pending", 10, None)[0]] == ["r-1"]
+        repo.decide("r-1", "approved", "admin", None, T0)
+        repo.set_result("r-1", "l-123")
+        assert repo.get("r-1").result_id == "l-123"  # type: ignore[union-attr]
+        with pytest.raises(ConditionFailed):
+            repo.reopen("r-1", "admin")  # its effect exists: it stays approved

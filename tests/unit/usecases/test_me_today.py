@@ -1,0 +1,102 @@
+"""`GET /v1/me` `today` and `GET /v1/me/recap` on the in-memory twins: the day so far is judged as the daily
+recap judges it, and the month's figures are the monthly report's."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from chalicelib.domain.attendance import Event
+from chalicelib.domain.calendar import LeaveEntry
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.settings import build_settings
+from chalicelib.store.base import iso
+from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import me, recaps, reports
+from chalicelib.usecases.schemas.reports import MonthlyQuery, MyRecapQuery
+
+NIP = "198501012010011001"
+SETTINGS = build_settings({})
+TZ = SETTINGS.tz
+WEDNESDAY = date(2026, 3, 11)  # the regency's default week: 07:30-16:00
+EMPLOYEE = Principal(subject=NIP, role="employee", device_id="android-0001-aaaa")
+SUPER = Principal(subject="admin", role="super_admin")
+RULES = recaps.rule_table(SETTINGS)
+
+
+def local(day: date, hh: int, mm: int = 0) -> datetime:
+    return datetime.combine(day, time(hh, mm), tzinfo=TZ).astimezone(UTC)
+
+
+@pytest.fixture(autouse=True)
+def employee(repos: Repositories) -> None:
+    repos.people.upsert_unit("U1", "Unit 1")
+    repos.people.put_employee(Employee(NIP, "Asep", "U1"))
+
+
+def check(repos: Repositories, kind: str, at: datetime) -> str:
+    day = at.astimezone(TZ).date().isoformat()
+    e = Event(new_event_id(NIP, at), NIP, kind, "accepted", iso(at), iso(at), day, "U1", warnings=())
+    repos.events.write_checkin(CheckinWrite(e, f"{NIP}#{at.timestamp()}", "body", StoredAnswer(201, {}), at))
+    return e.event_id
+
+
+def test_before_the_hours_nobody_checked_in_is_not_yet(repos: Repositories) -> None:
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 6)).today
+    assert (today.status, today.state, today.check_in, today.check_out) == ("BELUM", "not_yet", None, None)
+    assert today.schedule is not None and (today.schedule.start, today.schedule.end) == ("07:30", "16:00")
+    # still "not yet" after the start: a late arrival is possible until the hours are over
+    assert me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 11)).today.status == "BELUM"
+
+
+def test_a_late_arrival_shows_its_band_and_no_early_leave_before_the_end(repos: Repositories) -> None:
+    arrival = check(repos, "in", local(WEDNESDAY, 7, 50))
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 10)).today
+    assert today.check_in is not None and today.check_in.event_id == arrival and today.check_out is None
+    assert (today.status, today.state) == (RULES.tl_category(20), "late")
+
+
+def test_after_the_hours_the_status_is_the_recap_s(repos: Repositories) -> None:
+    # GIVEN an arrival on time and a departure an hour early
+    check(repos, "in", local(WEDNESDAY, 7, 20))
+    departure = check(repos, "out", local(WEDNESDAY, 15))
+    # WHEN the employee looks after the hours, THEN they see the early leave, as the recap stores it
+    evening = local(WEDNESDAY, 17)
+    today = me.profile(EMPLOYEE, SETTINGS, evening).today
+    assert today.check_out is not None and today.check_out.event_id == departure
+    assert today.status == RULES.psw_category(60)
+    recaps.run_daily_recap(WEDNESDAY, SETTINGS, ["U1"])
+    stored = repos.statuses.employee_status(NIP, WEDNESDAY)
+    assert stored is not None and stored.status.status == today.status
+
+
+def test_absent_after_the_hours_and_on_leave(repos: Repositories) -> None:
+    assert me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 17)).today.status == "TK"
+    repos.calendar.add_leave(LeaveEntry(NIP, "U1", "C", WEDNESDAY, WEDNESDAY, None), "admin")
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 9)).today
+    assert (today.status, today.state, today.leave) == ("C", "leave", "C")
+
+
+def test_my_recap_has_the_monthly_report_s_figures(repos: Repositories) -> None:
+    # GIVEN three recapped days: on time, late, absent
+    monday = date(2026, 3, 2)
+    check(repos, "in", local(monday, 7, 25))
+    check(repos, "out", local(monday, 16, 5))
+    check(repos, "in", local(monday + timedelta(days=1), 8, 40))
+    check(repos, "out", local(monday + timedelta(days=1), 16, 1))
+    for d in range(3):
+        recaps.run_daily_recap(monday + timedelta(days=d), SETTINGS, ["U1"])
+    # WHEN the employee reads March
+    mine = me.my_recap(EMPLOYEE, MyRecapQuery(month="2026-03"), SETTINGS)
+    # THEN the days are the stored ones and the figures those of the unit's monthly report
+    report = reports.monthly(SUPER, MonthlyQuery(month="2026-03", unor_id="U1"), SETTINGS)
+    row = next(r for r in report.items if r.nip == NIP)  # type: ignore[union-attr]
+    assert [d.date for d in mine.days] == ["2026-03-02", "2026-03-03", "2026-03-04"]
+    assert [d.status for d in mine.days][0::2] == ["H", "TK"] and mine.days[1].late_minutes == 70
+    assert (mine.counts, mine.deduction_percent) == (row.counts, row.deduction_percent)
+    assert mine.deduction_percent > 0
+    # AND a month not recapped yet has no days and nothing deducted
+    future = me.my_recap(EMPLOYEE, MyRecapQuery(month="2026-05"), SETTINGS)
+    assert future.days == [] and future.deduction_percent == 0 and set(future.counts.values()) == {0}

@@ -1,0 +1,282 @@
+"""Employees' requests on the in-memory twins: filing, attachments, cancelling, deciding (each type's effect),
+parallel decisions, unit scopes; and the admin lists and cancellation of leaves and field duties."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    PayloadTooLargeError,
+    ValidationError,
+)
+from chalicelib.geo.errors import GeoValidationError
+from chalicelib.settings import Settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import calendar as cal
+from chalicelib.usecases import requests, zones
+from chalicelib.usecases.schemas.requests import (
+    AdminRequestsQuery,
+    MyRequestsQuery,
+    NewRequest,
+    PeriodQuery,
+    RequestDecisionRequest,
+)
+from chalicelib.usecases.schemas.zones import AssignmentRequest
+
+from .admin_fixtures import AuditTrail, audited, settings
+
+__all__ = ["audited", "settings"]  # the shared fixtures this module uses
+
+NIP, OTHER, FAR = "198501012010011001", "199002022015032002", "197803032005011003"
+NOW = datetime(2026, 3, 11, 3, 0, tzinfo=UTC)  # Wednesday 11 March 2026, 10:00 in Jakarta
+SUPER = Principal(subject="admin", role="super_admin")
+U1_ADMIN = Principal(subject="budi", role="unit_admin", unit_ids=frozenset({"U1"}))
+U2_ADMIN = Principal(subject="sari", role="unit_admin", unit_ids=frozenset({"U2"}))
+ME = Principal(subject=NIP, role="employee", device_id="android-0001-aaaa")
+COLLEAGUE = Principal(subject=OTHER, role="employee", device_id="android-0002-bbbb")
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64)
+CIRCLE = {"lat": -6.8468, "lon": 107.4857, "radius_m": 150.0}
+
+
+@pytest.fixture(autouse=True)
+def people(repos: Repositories) -> None:
+    for unit in ("U1", "U2"):
+        repos.people.upsert_unit(unit, f"Unit {unit}")
+    repos.people.put_employee(Employee(NIP, "Asep", "U1"))
+    repos.people.put_employee(Employee(OTHER, "Budi", "U1"))
+    repos.people.put_employee(Employee(FAR, "Cucu", "U2"))
+
+
+def new(kind: str = "CUTI", start: str = "2026-03-16", end: str | None = None, **extra: Any) -> NewRequest:
+    body = {"type": kind, "start_date": start, "end_date": end or start, "reason": "Keperluan keluarga", **extra}
+    return NewRequest.model_validate(body)
+
+
+def file(settings: Settings, body: NewRequest | None = None, who: Principal = ME) -> str:
+    return requests.submit(who, body or new(), settings, NOW).request_id
+
+
+def approve(request_id: str, settings: Settings, who: Principal = U1_ADMIN, **extra: Any) -> Any:
+    body = RequestDecisionRequest.model_validate({"decision": "approve", **extra})
+    return requests.decide(who, request_id, body, settings, NOW)
+
+
+def reject(request_id: str, settings: Settings, note: str = "Tanpa surat") -> Any:
+    body = RequestDecisionRequest.model_validate({"decision": "reject", "note": note})
+    return requests.decide(U1_ADMIN, request_id, body, settings, NOW)
+
+
+# --- the employee ------------------------------------------------------------------------------------
+
+
+def test_an_employee_files_lists_and_withdraws_their_requests(settings: Settings) -> None:
+    # GIVEN two requests of the employee and one of a colleague
+    first = file(settings)
+    second = file(settings, new("SAKIT", "2026-03-10"))
+    file(settings, who=COLLEAGUE)
+    # WHEN the employee lists theirs, THEN they come newest first, pending, and only theirs
+    mine = requests.my_requests(ME, MyRequestsQuery(), settings)
+    assert {r.request_id for r in mine.items} == {first, second} and mine.next is None
+    assert all(r.status == "pending" and r.nip == NIP and r.attachment is False for r in mine.items)
+    # WHEN they withdraw one, THEN it is cancelled, and withdrawing it again is a conflict
+    assert requests.cancel_mine(ME, first, NOW).status == "cancelled"
+    with pytest.raises(ConflictError):
+        requests.cancel_mine(ME, first, NOW)
+    # AND a colleague cannot withdraw (nor learn about) it: 404
+    with pytest.raises(NotFoundError):
+        requests.cancel_mine(COLLEAGUE, second, NOW)
+    assert runtime.requests().get(second).status == "pending"  # type: ignore[union-attr]
+
+
+def test_bad_dates_and_a_correction_without_time_are_refused(settings: Settings) -> None:
+    refused = [
+        new("CUTI", "2026-03-16", "2026-03-13"),  # ends before it starts
+        new("CUTI", "2026-03-16", "2027-03-20"),  # more than a year
+        new("KOREKSI", "2026-03-10"),  # no time
+        new("KOREKSI", "2026-03-09", "2026-03-10", time="07:30"),  # two days
+        new("KOREKSI", "2026-03-12", time="07:30"),  # tomorrow
+    ]
+    for body in refused:
+        with pytest.raises(ValidationError):
+            requests.submit(ME, body, settings, NOW)
+    assert requests.my_requests(ME, MyRequestsQuery(), settings).items == []
+
+
+def test_an_attachment_is_a_pdf_or_jpeg_of_at_most_2_mb_kept_privately(settings: Settings) -> None:
+    # GIVEN a PDF and a JPEG letter, WHEN filed, THEN each is kept under the requests prefix as sent
+    for content, kind in ((PDF, "pdf"), (JPEG, "jpg")):
+        request_id = file(settings, new(attachment=base64.b64encode(content).decode()))
+        stored = runtime.requests().get(request_id)
+        assert stored is not None and stored.attachment_key == f"requests/{NIP}/{request_id}.{kind}"
+        assert runtime.photos(settings).get(stored.attachment_key) == content
+    # AND a PNG, a text file, broken base64 and an empty file are refused (400); over 2 MB is 413
+    png = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    for bad in (base64.b64encode(png).decode(), base64.b64encode(b"hello").decode(), "%%%not-base64", ""):
+        with pytest.raises(ValidationError):
+            requests.submit(ME, new(attachment=bad), settings, NOW)
+    with pytest.raises(PayloadTooLargeError):
+        requests.submit(ME, new(attachment=base64.b64encode(PDF + bytes(2 * 1024 * 1024)).decode()), settings, NOW)
+    assert len(requests.my_requests(ME, MyRequestsQuery(), settings).items) == 2
+
+
+def test_an_employee_cannot_flood_the_queue(settings: Settings) -> None:
+    for _ in range(requests.MAX_PENDING):
+        file(settings)
+    with pytest.raises(ConflictError):
+        file(settings)
+
+
+# --- deciding ----------------------------------------------------------------------------------------
+
+
+def test_an_approved_leave_request_records_the_leave(settings: Settings, audited: AuditTrail) -> None:
+    request_id = file(settings, new("SAKIT", "2026-03-16", "2026-03-17"))
+    decision = approve(request_id, settings, note="Semoga lekas sembuh")
+    assert decision.status == "approved" and decision.result_id and decision.recapped == []
+    leaves = cal.list_leaves(U1_ADMIN, PeriodQuery(), settings, NOW).items
+    assert [(le.leave_id, le.nip, le.type, le.start_date, le.end_date) for le in leaves] == [
+        (decision.result_id, NIP, "SAKIT", "2026-03-16", "2026-03-17")
+    ]
+    mine = requests.my_requests(ME, MyRequestsQuery(), settings).items[0]
+    assert (mine.status, mine.note, mine.decided_by, mine.result_id) == (
+        "approved", "Semoga lekas sembuh", "budi", decision.result_id
+    )  # fmt: skip
+    assert ("budi", "request.approve", request_id) in audited()
+    assert ("budi", "leave.add", NIP) in audited()
+
+
+def test_a_rejection_records_nothing_but_the_note(settings: Settings, audited: AuditTrail) -> None:
+    request_id = file(settings)
+    assert reject(request_id, settings).status == "rejected"
+    assert cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items == []
+    assert requests.my_requests(ME, MyRequestsQuery(), settings).items[0].note == "Tanpa surat"
+    assert ("budi", "request.reject", request_id) in audited()
+
+
+def test_an_approved_field_duty_request_records_a_letter_with_or_without_an_area(settings: Settings) -> None:
+    bare = approve(file(settings, new("DL", "2026-03-12", "2026-03-13")), settings)
+    placed = approve(file(settings, new("DL", "2026-03-16")), settings, circle=CIRCLE, letter_no="800/7")
+    listed = zones.list_assignments(U1_ADMIN, PeriodQuery(), settings, NOW).items
+    assert [(a.assignment_id, a.nips, a.zone_id is None, a.start_date) for a in listed] == [
+        (bare.result_id, [NIP], True, "2026-03-12"),
+        (placed.result_id, [NIP], False, "2026-03-16"),
+    ]
+    assert listed[1].letter_no == "800/7" and listed[0].letter_no.startswith("PENGAJUAN r-")
+    assert [d.assignment_id for d in runtime.zones().duties_of(NIP, date(2026, 3, 12))] == [bare.result_id]
+
+
+def test_a_field_duty_whose_area_is_invalid_stays_pending(settings: Settings) -> None:
+    request_id = file(settings, new("DL", "2026-03-16"))
+    with pytest.raises(GeoValidationError):  # VALIDATION_ERROR, in the geo package's words
+        approve(request_id, settings, polygon=[[-6.84, 107.48], [-6.85, 107.49]])
+    assert runtime.requests().get(request_id).status == "pending"  # type: ignore[union-attr]
+    assert approve(request_id, settings).status == "approved"
+
+
+def test_an_approved_correction_records_an_event_marked_as_such(settings: Settings) -> None:
+    request_id = file(settings, new("KOREKSI", "2026-03-10", time="07:45", event_type="in"))
+    decision = approve(request_id, settings)
+    day = datetime(2026, 3, 9, 17, 0, tzinfo=UTC)
+    events = runtime.events().events_between(NIP, day, day + timedelta(days=1))
+    assert [(e.event_id, e.type, e.status, e.attendance_time, e.warnings) for e in events] == [
+        (decision.result_id, "in", "accepted", "2026-03-10T00:45:00+00:00", ("CORRECTION",))
+    ]
+    assert events[0].answer and events[0].answer["request_id"] == request_id
+
+
+def test_a_request_is_decided_once_even_by_admins_at_the_same_moment(settings: Settings) -> None:
+    request_id = file(settings)
+    start = threading.Barrier(8)
+
+    def decide(admin: Principal) -> str:
+        start.wait()
+        try:
+            return approve(request_id, settings, who=admin).status
+        except ConflictError:
+            return "conflict"
+
+    admins = [Principal(subject=f"ops-{i}", role="unit_admin", unit_ids=frozenset({"U1"})) for i in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(decide, admins))
+    assert sorted(outcomes) == ["approved"] + ["conflict"] * 7
+    assert len(cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items) == 1
+    with pytest.raises(ConflictError):
+        reject(request_id, settings)
+
+
+def test_a_unit_admin_sees_and_decides_only_their_units_requests(settings: Settings) -> None:
+    mine, far = file(settings), file(settings, who=Principal(subject=FAR, role="employee"))
+    assert [r.request_id for r in requests.list_requests(U1_ADMIN, AdminRequestsQuery(), settings).items] == [mine]
+    assert {r.request_id for r in requests.list_requests(SUPER, AdminRequestsQuery(), settings).items} == {mine, far}
+    with pytest.raises(ForbiddenError):
+        requests.list_requests(U1_ADMIN, AdminRequestsQuery(unor_id="U2"), settings)
+    with pytest.raises(NotFoundError):
+        approve(far, settings)  # another unit's request is not found
+    with pytest.raises(ForbiddenError):
+        approve(mine, settings, who=ME)  # an employee decides nothing
+    assert runtime.requests().get(far).status == "pending"  # type: ignore[union-attr]
+    pending = requests.list_requests(U2_ADMIN, AdminRequestsQuery(status="pending"), settings).items
+    assert [r.request_id for r in pending] == [far]
+
+
+# --- leaves and field duties of the admin -------------------------------------------------------------
+
+
+def test_a_leave_is_cancelled_once_within_the_unit_scope(settings: Settings, audited: AuditTrail) -> None:
+    leave_id = approve(file(settings), settings).result_id
+    with pytest.raises(NotFoundError):
+        cal.cancel_leave(U2_ADMIN, leave_id, settings, NOW)
+    assert cal.cancel_leave(U1_ADMIN, leave_id, settings, NOW).cancelled is True
+    assert cal.list_leaves(U1_ADMIN, PeriodQuery(), settings, NOW).items == []
+    with pytest.raises(ConflictError):
+        cal.cancel_leave(U1_ADMIN, leave_id, settings, NOW)
+    assert ("budi", "leave.cancel", NIP) in audited()
+
+
+def test_a_letter_naming_employees_of_two_units_is_cancelled_by_an_admin_of_both(settings: Settings) -> None:
+    body = {"nips": [NIP, FAR], "circle": CIRCLE, "start_date": "2026-03-12", "end_date": "2026-03-13"}
+    created = zones.create_assignment(
+        SUPER, AssignmentRequest.model_validate({**body, "letter_no": "1/2026", "reason": "Rapat"}), settings
+    )
+    with pytest.raises(ForbiddenError):
+        zones.cancel_assignment(U1_ADMIN, created.assignment_id, settings, NOW)
+    with pytest.raises(NotFoundError):
+        zones.cancel_assignment(U1_ADMIN, "a-unknown", settings, NOW)
+    assert [a.nips for a in zones.list_assignments(U2_ADMIN, PeriodQuery(), settings, NOW).items] == [[FAR]]
+    assert zones.cancel_assignment(SUPER, created.assignment_id, settings, NOW).cancelled is True
+    assert zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items == []
+    assert runtime.zones().duties_of(FAR, date(2026, 3, 12)) == []
+    with pytest.raises(ConflictError):
+        zones.cancel_assignment(SUPER, created.assignment_id, settings, NOW)
+
+
+def test_lists_page_across_units(settings: Settings) -> None:
+    for i in range(3):
+        approve(file(settings, new("CUTI", f"2026-03-{16 + i}")), settings)
+        approve(file(settings, new("CUTI", f"2026-03-{16 + i}"), who=Principal(subject=FAR, role="employee")),
+                settings, who=U2_ADMIN)  # fmt: skip
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = cal.list_leaves(SUPER, PeriodQuery(next=cursor), settings, NOW)
+        seen += [f"{le.unor_id}:{le.start_date}" for le in page.items]
+        cursor = page.next
+        if cursor is None:
+            break
+    assert seen == [f"{u}:2026-03-{d}" for u in ("U1", "U2") for d in (16, 17, 18)]
+    with pytest.raises(ValidationError):
+        cal.list_leaves(SUPER, PeriodQuery(next="forged.cursor"), settings, NOW)
+    with pytest.raises(ValidationError):
+        cal.list_leaves(SUPER, PeriodQuery.model_validate({"from": "2026-03-10", "to": "2026-01-01"}), settings, NOW)
