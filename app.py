@@ -15,8 +15,8 @@ from chalicelib.api import (
     routes_faces,
     routes_hr,
     routes_reports,
-    routes_rollout,
     routes_requests,
+    routes_rollout,
     routes_zones,
 )
 from chalicelib.api.http import install_fallbacks
