@@ -9,7 +9,7 @@ from chalicelib.attendance.calendar import plan_day
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.usecases import recaps
+from chalicelib.usecases import faces, recaps
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.checkin import event_view
 from chalicelib.usecases.schemas.attendance import (
@@ -58,6 +58,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
         ),
         enrolled=employee.template_count > 0,
         device_bound=employee.device_id is not None,
+        onboarding=faces.onboarding(employee),
     )
 
 
