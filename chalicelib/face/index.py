@@ -2,10 +2,11 @@
 
 A face enrolled for one employee must not already be another employee's (one person checking in for two,
 or a face registered under a colleague's NIP). Comparing an enrolment with 7,000 × 3 templates one by one
-from storage would take seconds; here the vectors sit in memory as float32 matrices (one row per template,
-rows of all models aligned), so one comparison is one matrix-vector product per model
-(bench/face_duplicates_RESULTS.md). The application loads the index and keeps it current; nothing here
-knows where templates are stored.
+from storage would take seconds; here the vectors sit in memory as one float32 matrix, a row per template:
+the models' vectors side by side, each scaled by the square root of its share of the fusion weights, so that
+one dot product of two rows IS their fused cosine. One comparison is one matrix-vector product, the list of
+all pairs the upper triangle of one matrix product, in blocks (bench/face_duplicates_RESULTS.md). The
+application loads the index and keeps it current; nothing here knows where templates are stored.
 
 The score is the raw fused cosine of the scoring policy (weighted mean over its models of the cosine),
 judged against the policy's `duplicate_threshold`, a strict point above every impostor pair measured
@@ -58,7 +59,8 @@ class TemplateIndex:
         self._owners: list[str] = []
         self._ids: list[str] = []
         self._rows: dict[str, list[Vector]] = {m: [] for m in self._models}
-        self._matrices: dict[str, Matrix] | None = None
+        self._matrix: Matrix | None = None
+        self._pairs: dict[float, list[Pair]] = {}
         self.version = version
         for member in members:
             self._append(member)
@@ -75,7 +77,7 @@ class TemplateIndex:
         self._ids.append(member.template.template_id)
         for m in self._models:
             self._rows[m].append(np.asarray(embeddings[m], dtype=np.float32))
-        self._matrices = None
+        self._matrix = None
 
     def add(self, member: CohortMember, version: int | None = None) -> None:
         """Add (or replace) one approved template."""
@@ -98,47 +100,59 @@ class TemplateIndex:
         del self._ids[i], self._owners[i]
         for rows in self._rows.values():
             del rows[i]
-        self._matrices = None
+        self._matrix = None
 
-    def _stacked(self) -> dict[str, Matrix]:
-        """The matrices, stacked again only after a change (caller holds the lock)."""
-        if self._matrices is None:
-            self._matrices = {
-                m: np.stack(rows) if rows else np.zeros((0, 1), np.float32) for m, rows in self._rows.items()
-            }
-        return self._matrices
-
-    def _fused(self, probes: Mapping[str, Matrix], matrices: Mapping[str, Matrix]) -> npt.NDArray[np.float32]:
+    def _scales(self) -> dict[str, np.float32]:
         total = sum(self._weights.values())
-        scores = sum(self._weights[m] * (probes[m] @ matrices[m].T) for m in self._models)
-        return np.asarray(scores, dtype=np.float32) / np.float32(total)
+        return {m: np.float32(np.sqrt(self._weights[m] / total)) for m in self._models}
+
+    def _row(self, embeddings: Mapping[str, Vector]) -> Matrix:
+        """One template's vectors side by side, scaled so that a dot product is the fused cosine."""
+        scales = self._scales()
+        row: Matrix = np.concatenate([np.asarray(embeddings[m], dtype=np.float32) * scales[m] for m in self._models])
+        return row
+
+    def _stacked(self) -> Matrix:
+        """The matrix, stacked again only after a change (caller holds the lock)."""
+        if self._matrix is None:
+            scales = self._scales()
+            if self._ids:
+                self._matrix = np.hstack([np.stack(self._rows[m]) * scales[m] for m in self._models])
+            else:
+                self._matrix = np.zeros((0, 1), np.float32)
+            self._pairs = {}
+        return self._matrix
 
     def matches(self, embeddings: Mapping[str, Vector], threshold: float, exclude_owner: str) -> list[Match]:
         """Templates of owners other than `exclude_owner` at or above `threshold`, best first."""
         with self._lock:
             if not self._ids:
                 return []
-            probe = {m: np.asarray(embeddings[m], dtype=np.float32)[np.newaxis, :] for m in self._models}
-            scores = self._fused(probe, self._stacked())[0]
+            scores = self._stacked() @ self._row(embeddings)
             owners, ids = list(self._owners), list(self._ids)
         hits = [int(i) for i in np.flatnonzero(scores >= threshold) if owners[int(i)] != exclude_owner]
         hits.sort(key=lambda i: -float(scores[i]))
         return [Match(owners[i], ids[i], float(scores[i])) for i in hits]
 
     def pairs(self, threshold: float) -> list[Pair]:
-        """Every pair of templates of different owners at or above `threshold`, best first (blockwise: the
-        full square of 21,000 templates would not fit in memory)."""
+        """Every pair of templates of different owners at or above `threshold`, best first: the upper triangle
+        of the matrix times itself, PAIR_BLOCK rows at a time (the whole square of 21,000 templates would not
+        fit in memory). Kept until the index changes."""
         with self._lock:
-            matrices = self._stacked()
+            matrix = self._stacked()
+            if threshold in self._pairs:
+                return list(self._pairs[threshold])
             owners, ids = np.asarray(self._owners), list(self._ids)
         found: list[Pair] = []
         for start in range(0, len(ids), PAIR_BLOCK):
-            block = {m: matrices[m][start : start + PAIR_BLOCK] for m in self._models}
-            scores = self._fused(block, matrices)
+            scores = matrix[start : start + PAIR_BLOCK] @ matrix[start:].T
             rows, cols = np.nonzero(scores >= threshold)
             for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-                i = start + r
-                if c > i and owners[i] != owners[c]:
-                    found.append(Pair((str(owners[i]), str(owners[c])), (ids[i], ids[c]), float(scores[r, c])))
+                i, j = start + r, start + c
+                if j > i and owners[i] != owners[j]:
+                    found.append(Pair((str(owners[i]), str(owners[j])), (ids[i], ids[j]), float(scores[r, c])))
         found.sort(key=lambda p: -p.score)
+        with self._lock:
+            if self._matrix is matrix:
+                self._pairs[threshold] = list(found)
         return found
