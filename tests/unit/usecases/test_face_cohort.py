@@ -17,14 +17,12 @@ from chalicelib import runtime
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import checkin, faces, zones
-from chalicelib.usecases.schemas.zones import CreateZoneRequest
+from chalicelib.usecases import checkin, faces
 from tests.conftest import faces_dir
-from tests.functional.checkin_setup import CENTRE
 
-from .test_checkin import NIP, NOW, SETTINGS, employee, request
+from .test_checkin import NIP, NOW, SETTINGS, audited, employee, enrolled, request
 
-__all__ = ["employee"]  # the fixture: an active employee of U1 with a bound phone
+__all__ = ["audited", "employee", "enrolled"]  # fixtures: the employee of U1 and its office zone
 
 CLAIMED = "Tang_Jiaxuan"  # six photos in dev-asia
 TEMPLATE, PROBE = "6.jpg", "1.jpg"  # measured: refused with the look-alikes in the cohort (score 1.40), 4.88 without
@@ -62,17 +60,12 @@ def keep(nip: str, relative: str, settings: Settings, *, active: bool = True) ->
 
 
 @pytest.fixture
-def regency(repos: Repositories, employee: Principal) -> Iterator[Settings]:
-    """GIVEN the employee of U1 (office zone) enrolled with one photo of CLAIMED, every other dev-asia identity
-    enrolled under its own colleague, and CLAIMED's other photos enrolled under several colleagues."""
-    if not (SETTINGS.model_dir / "dlib_resnet_v1.onnx").is_file():
-        pytest.skip(f"face models not built in {SETTINGS.model_dir} (run: python -m models.build)")
-    circle = {"circle": {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 150}}
-    zone = zones.create_zone(
-        Principal("op", "super_admin"), CreateZoneRequest.model_validate({"name": "Kantor", **circle}), SETTINGS
-    )
-    repos.people.upsert_unit("U1", "Dinas U1")
-    repos.people.set_unit_zones("U1", {zone.zone_id})
+def regency(repos: Repositories, employee: Principal, enrolled: Settings) -> Iterator[Settings]:
+    """GIVEN the employee of U1 (office zone: `enrolled`) enrolled with one photo of CLAIMED instead of the
+    fixture's face, every other dev-asia identity enrolled under its own colleague, and CLAIMED's other photos
+    enrolled under several colleagues."""
+    [first] = runtime.faces().template_rows(NIP)
+    assert runtime.faces().delete_template(NIP, first.template_id)
     photos = asia_photos()
     folder = f"images/{CLAIMED}/"
     assert keep(NIP, folder + TEMPLATE, SETTINGS)

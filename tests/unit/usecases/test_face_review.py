@@ -5,10 +5,9 @@ employee's onboarding state and the units' counts, and the attacks on each."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
@@ -16,7 +15,7 @@ from chalicelib import runtime
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.face import DuplicateFaceError
-from chalicelib.settings import Settings, load_settings
+from chalicelib.settings import Settings
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, NewTemplate
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.repositories import Repositories
@@ -26,6 +25,7 @@ from chalicelib.usecases.schemas.faces import PendingFacesQuery
 from chalicelib.usecases.schemas.reports import DecisionRequest
 from tests.functional.checkin_setup import b64, selfie
 from tests.unit.usecases.admin_fixtures import AuditTrail
+from tests.unit.usecases.test_faces import Audit, settings
 
 NIP = "198501012010011001"  # Angelina Jolie's photos (dev/deepface img1, img2, img4, ...)
 OTHER = "199002022015032002"  # another employee of U1
@@ -37,15 +37,7 @@ STRANGER = Principal("joko", "unit_admin", frozenset({"U2"}))
 JOLIE = ("deepface/img1.jpg", "deepface/img2.jpg", "deepface/img4.jpg")
 ZUCKERBERG = "deepface/img13.jpg"
 
-Audit = Callable[[], list[tuple[str, str, str, dict[str, Any]]]]
-
-
-@pytest.fixture(scope="module")
-def settings() -> Settings:
-    found = load_settings()
-    if not (found.model_dir / "dlib_resnet_v1.onnx").is_file():
-        pytest.skip(f"face models not built in {found.model_dir} (run: python -m models.build)")
-    return found
+__all__ = ["settings"]  # the fixture: settings whose model directory holds the built face models
 
 
 @pytest.fixture
