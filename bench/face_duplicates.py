@@ -216,6 +216,13 @@ def units_figures(units: int, employees: int) -> None:
                 )
         print(f"moto: {employees} employees in {units} units written in {time.perf_counter() - start:.1f} s")
         caller = Principal("op", "super_admin")
+        people = runtime.people()
+        ids = people.list_unit_ids()
+        before = timed(lambda: [people.count_employees(u) for u in ids], 3)
+        print(
+            f"the reads of the listing before the counts (count_employees per unit) over moto: median "
+            f"{statistics.median(before):.2f} s (n=3, min {min(before):.2f}, max {max(before):.2f})"
+        )
         runs = timed(lambda: directory.list_units(caller), 3)
         page = directory.list_units(caller)
         assert len(page.items) == units
