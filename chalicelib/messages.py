@@ -39,6 +39,7 @@ MESSAGES: dict[str, str] = {
     "METHOD_NOT_ALLOWED": "Metode tidak diizinkan untuk alamat ini.",
     "CONFLICT": "Permintaan bertentangan dengan data yang ada.",
     "ALREADY_RECORDED": "Absen masuk hari ini sudah tercatat.",
+    "DUPLICATE_FACE": "Wajah ini sudah terdaftar untuk pegawai lain. Hubungi admin unit atau BKPSDM.",
     "PAYLOAD_TOO_LARGE": "Data terlalu besar. Kecilkan ukuran foto lalu coba lagi.",
     "UNSUPPORTED_MEDIA_TYPE": "Jenis konten tidak didukung.",
     "URI_TOO_LONG": "Alamat permintaan terlalu panjang.",

@@ -21,7 +21,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.auth import passwords
 from chalicelib.errors import UnavailableError
 from chalicelib.face import FaceConfig, FaceEngine
-from chalicelib.face.cohort import Cohort, CohortCache
+from chalicelib.face.cohort import Cohort, CohortCache, CohortMember
+from chalicelib.face.index import TemplateIndex
 from chalicelib.face.scoring import ScoringPolicy
 from chalicelib.observability import logger
 from chalicelib.settings import Settings, load_settings
@@ -53,6 +54,8 @@ __all__ = [
     "ensure_bootstrap_admin",
     "ensure_ready",
     "events",
+    "face_index",
+    "face_index_changed",
     "faces",
     "forget",
     "forget_cohort",
@@ -81,6 +84,8 @@ _lock = threading.RLock()  # ensure_ready holds it while the first admin reads t
 _ready: dict[str, bool] = {}
 _engines: dict[tuple[str, int, str], tuple[FaceEngine, ScoringPolicy]] = {}
 _cohorts: dict[str, CohortCache] = {}
+_indexes: dict[tuple[str, str], TemplateIndex] = {}
+_index_lock = threading.Lock()  # apart from _lock: loading the index takes seconds
 _repositories: list[Repositories] = []  # at most one: the process's set, built on first use
 
 
@@ -210,9 +215,47 @@ def cohort(settings: Settings) -> Cohort:
     """The S-norm cohort of this deployment, read at most an hour ago."""
     with _lock:
         if settings.table_prefix not in _cohorts:
-            _cohorts[settings.table_prefix] = CohortCache(lambda: faces().cohort_members(), max_age_s=COHORT_MAX_AGE_S)
+            _cohorts[settings.table_prefix] = CohortCache(_active_cohort, max_age_s=COHORT_MAX_AGE_S)
         cache = _cohorts[settings.table_prefix]
     return cache.get()
+
+
+def _active_cohort() -> list[CohortMember]:
+    """The cohort sample (approved templates only) without the templates of employees no longer active."""
+    members = faces().cohort_members()
+    active = {e.nip for e in people().get_employees({m.owner for m in members}) if e.active}
+    return [m for m in members if m.owner in active]
+
+
+def face_index(settings: Settings) -> TemplateIndex:
+    """Every approved template of the deployment for duplicate checks: loaded once per process and again
+    only when the stored change count differs from the one it was loaded at (one consistent read per call)."""
+    _, policy = engine_and_policy(settings)
+    key = (settings.table_prefix, policy.name)
+    version = faces().approved_version()  # read first: a change made while loading shows as a new count
+    with _index_lock:
+        index = _indexes.get(key)
+        if index is None or index.version != version:
+            index = TemplateIndex(policy.weights, faces().approved_templates(), version)
+            _indexes[key] = index
+        return index
+
+
+def face_index_changed(added: CohortMember | None = None, removed: str | None = None) -> None:
+    """After this process changed the approved set by one: apply it to the loaded indexes when nobody else
+    changed it meanwhile (the count moved by exactly one), so the next check needs no reload."""
+    with _index_lock:
+        indexes = list(_indexes.values())
+    if not indexes:
+        return
+    version = faces().approved_version()
+    for index in indexes:
+        if version != index.version + 1:
+            continue  # others changed it too: the next `face_index` reloads
+        if added is not None:
+            index.add(added, version)
+        if removed is not None:
+            index.remove(removed, version)
 
 
 def photos(settings: Settings) -> PhotoStore:
@@ -222,9 +265,11 @@ def photos(settings: Settings) -> PhotoStore:
 
 
 def forget_cohort() -> None:
-    """Tests and the recompute command: the next verification reloads the cohort."""
+    """Tests and the recompute command: the next verification reloads the cohort (and the duplicate index)."""
     with _lock:
         _cohorts.clear()
+    with _index_lock:
+        _indexes.clear()
 
 
 def forget() -> None:

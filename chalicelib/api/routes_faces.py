@@ -1,4 +1,5 @@
-"""Routes: enrolment of reference faces by admins (API.md section 4)."""
+"""Routes: enrolment of reference faces by admins and by employees themselves, the review queue, duplicate
+faces (API.md section 4 and "Additions of v1")."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from chalicelib.api import guards
 from chalicelib.api.http import Call, Routes, endpoint
 from chalicelib.usecases import faces
 from chalicelib.usecases.schemas import attendance as att_schema
+from chalicelib.usecases.schemas import faces as face_schema
+from chalicelib.usecases.schemas import reports as rep_schema
 
 bp = Routes(__name__, tag="faces")
 
@@ -16,13 +19,15 @@ bp = Routes(__name__, tag="faces")
     auth_as="admin",
     status=201,
     guard=guards.EMPLOYEE_IN_SCOPE,
-    errors=("UNSUPPORTED_IMAGE", "NO_FACE", "MULTIPLE_FACES", "LOW_QUALITY", "REPLAYED_PHOTO"),
+    errors=("UNSUPPORTED_IMAGE", "NO_FACE", "MULTIPLE_FACES", "LOW_QUALITY", "REPLAYED_PHOTO", "DUPLICATE_FACE"),
 )
 def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> att_schema.FaceEnrolled:
     """Enrol a reference face photo.
 
     **Roles:** unit_admin (own units), super_admin. The photo is analysed; no face, several faces, poor quality
-    or a photo already used → 422. An employee may have several templates.
+    or a photo already used → 422; another active employee's face → 409 `DUPLICATE_FACE`. An employee may have
+    several templates. `status` is `pending` when the employee's device was reset within 7 days: an admin other
+    than the one who reset it must approve it (`POST /v1/admin/faces/{template_id}`).
     """
     return faces.enrol(call.principal, nip, body, call.settings, call.now)
 
@@ -48,3 +53,61 @@ def delete_face(call: Call, nip: str, template_id: str) -> att_schema.FaceDelete
     **Roles:** unit_admin (own units), super_admin.
     """
     return faces.delete_template(call.principal, nip, template_id)
+
+
+@endpoint(
+    bp,
+    "POST /v1/me/faces",
+    auth_as="employee",
+    status=201,
+    errors=(
+        "UNSUPPORTED_IMAGE",
+        "NO_FACE",
+        "MULTIPLE_FACES",
+        "LOW_QUALITY",
+        "REPLAYED_PHOTO",
+        "DUPLICATE_FACE",
+        "CONFLICT",
+    ),
+)
+def self_enrol(call: Call, body: att_schema.EnrolRequest) -> face_schema.SelfEnrolled:
+    """Enrol one's own face from the app's camera; it counts only after an admin of the unit approves it.
+
+    **Roles:** employee (own account). The same checks as an admin's enrolment; 409 `DUPLICATE_FACE` when the
+    face is another employee's (never named); 409 `CONFLICT` when 5 of the employee's faces already wait.
+    """
+    return faces.self_enrol(call.principal, body, call.settings, call.now)
+
+
+@endpoint(bp, "GET /v1/admin/faces/pending", auth_as="admin", errors=("VALIDATION_ERROR",))
+def list_pending_faces(call: Call, query: face_schema.PendingFacesQuery) -> face_schema.PendingFacePage:
+    """Face templates awaiting a decision (self-enrolments, enrolments within 7 days after a device reset).
+
+    **Roles:** unit_admin (own units), super_admin. At most 100 items per page.
+    """
+    return faces.list_pending(call.principal, query, call.settings)
+
+
+@endpoint(bp, "GET /v1/admin/faces/duplicates", auth_as="super_admin")
+def list_duplicate_faces(call: Call) -> face_schema.DuplicatePage:
+    """Approved templates of different active employees that look like one person.
+
+    **Roles:** super_admin.
+    """
+    return faces.list_duplicates(call.principal, call.settings)
+
+
+@endpoint(
+    bp,
+    "POST /v1/admin/faces/{template_id}",
+    auth_as="admin",
+    errors=("VALIDATION_ERROR", "NOT_FOUND", "CONFLICT", "DUPLICATE_FACE"),
+)
+def decide_face(call: Call, template_id: str, body: rep_schema.DecisionRequest) -> face_schema.FaceDecided:
+    """Approve or reject a pending face template.
+
+    **Roles:** unit_admin (own units), super_admin. Four eyes: the admin who reset the employee's device may
+    not approve a face enrolled within 7 days after it (403 `FORBIDDEN`). 409 `CONFLICT` when it is not (or no
+    longer) pending; 409 `DUPLICATE_FACE` when approving it would give another employee's face.
+    """
+    return faces.decide(call.principal, template_id, body, call.settings, call.now)

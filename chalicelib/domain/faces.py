@@ -1,23 +1,45 @@
 """What an admin may see of an employee's face templates: never the vectors (personal data), only their
-models, quality, dates and where the enrolment photo is kept."""
+models, quality, dates, review state and where the enrolment photo is kept."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+TemplateStatus = Literal["approved", "pending", "rejected"]
+APPROVED: TemplateStatus = "approved"
+PENDING: TemplateStatus = "pending"
+REJECTED: TemplateStatus = "rejected"
 
 
 @dataclass(frozen=True)
 class TemplateInfo:
-    """One stored template of an employee, without its vectors."""
+    """One stored template of an employee, without its vectors.
+
+    Only approved templates verify check-ins and join the cohort and the duplicate index; a self-enrolment,
+    and any enrolment soon after a device reset, waits as pending for an admin's decision."""
 
     template_id: str
     models: tuple[str, ...]  # the models that made its vectors, sorted
     created_at: str  # ISO 8601 UTC
-    created_by: str  # the admin (or tool) that enrolled it
+    created_by: str  # the admin (or tool, or the employee themselves) that enrolled it
     photo_key: str  # the enrolment photo in the photo store
     quality: Mapping[str, Any] = field(default_factory=dict)  # face size, brightness, sharpness, yaw
+    status: TemplateStatus = APPROVED  # templates stored before review existed are approved
+    unor_id: str | None = None  # the employee's unit when enrolled: who may decide a pending one
+    reset_by: str | None = None  # four eyes: the admin whose device reset makes this one need another admin
+    decided_by: str | None = None
+    decided_at: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingTemplate:
+    """A template in a unit's queue and whose it is."""
+
+    nip: str
+    info: TemplateInfo
 
 
 @dataclass(frozen=True)

@@ -64,13 +64,15 @@ class Employee:
     device_fingerprint: str | None = None
     token_version: int = 0
     sessions: Sessions = Sessions()
-    template_count: int = 0
+    template_count: int = 0  # approved face templates (pending and rejected ones are not counted)
     face_model: str | None = None
     duty_until: str | None = None  # see EmployeeModel.duty_until
+    device_reset_by: str | None = None  # the admin of the last device reset (four eyes on faces after it)
+    device_reset_at: str | None = None  # ISO 8601 UTC
 
     @property
     def enrolled(self) -> bool:
-        """Whether the employee has at least one face template."""
+        """Whether the employee has at least one approved face template."""
         return self.template_count > 0
 
     @property
@@ -96,6 +98,16 @@ class Unit:
     unor_id: str
     unor_nama: str
     zone_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    """A unit's onboarding progress: its employees, those who activated their account, those with an
+    approved face template."""
+
+    employees: int
+    activated: int
+    enrolled: int
 
 
 @dataclass(frozen=True)

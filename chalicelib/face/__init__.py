@@ -9,6 +9,7 @@ from .decode import DecodedImage, decode_image
 from .detect import Detection
 from .engine import FaceEngine
 from .errors import (
+    DuplicateFaceError,
     FaceError,
     LowQualityError,
     ModelUnavailableError,
@@ -26,6 +27,7 @@ __all__ = [
     "DecodedImage",
     "DetectLimits",
     "Detection",
+    "DuplicateFaceError",
     "FaceAnalysis",
     "FaceConfig",
     "FaceEngine",

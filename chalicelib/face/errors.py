@@ -9,6 +9,7 @@ mapping is done once, elsewhere, from `code`. Messages are in Bahasa Indonesia b
     ├── MultipleFacesError      MULTIPLE_FACES     two or more faces of similar size
     ├── LowQualityError         LOW_QUALITY        details["reasons"]: face_too_small, too_dark, ...
     ├── ReplayedPhotoError      REPLAYED_PHOTO     same photo (or a copy of it) sent before
+    ├── DuplicateFaceError      DUPLICATE_FACE     the face is another employee's (never named)
     └── ModelUnavailableError   UNAVAILABLE        model files missing or corrupt
 """
 
@@ -52,6 +53,14 @@ class ReplayedPhotoError(
     FaceError, code="REPLAYED_PHOTO", default_message="Foto ini sudah pernah dikirim sebelumnya. Ambil swafoto baru."
 ):
     """The photo (or a resized/recompressed copy of it) was already sent before."""
+
+
+class DuplicateFaceError(
+    FaceError,
+    code="DUPLICATE_FACE",
+    default_message="Wajah ini sudah terdaftar untuk pegawai lain. Hubungi admin unit atau BKPSDM.",
+):
+    """The face matches another active employee's approved template; details never name them."""
 
 
 class ModelUnavailableError(

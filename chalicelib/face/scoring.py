@@ -80,6 +80,9 @@ class ScoringPolicy:
     review_threshold: float = 2.0
     raw_accept_threshold: float = 0.96
     raw_review_threshold: float = 0.93
+    # Raw fused cosine at or above which two templates are taken for one person: an enrolment matching
+    # another employee's face (DUPLICATE_FACE), and cohort members left out of a claimed identity's cohort.
+    duplicate_threshold: float = 0.97
 
     def __post_init__(self) -> None:
         if not self.weights or any(w <= 0 for w in self.weights.values()):
@@ -109,6 +112,7 @@ class ScoringPolicy:
             review_threshold=float(entry["review_threshold"]),
             raw_accept_threshold=float(entry["raw_accept_threshold"]),
             raw_review_threshold=float(entry["raw_review_threshold"]),
+            duplicate_threshold=float(entry.get("duplicate_threshold", cls.duplicate_threshold)),
         )
 
     @classmethod
@@ -160,7 +164,7 @@ def verify(probe: FaceAnalysis, templates: Sequence[Template], cohort: Cohort | 
     ProbeModelMissingError when the probe lacks one.
     """
     _check_models(probe, templates, policy)
-    own_ids = {t.template_id for t in templates}
+    own_ids = {t.template_id for t in templates} | look_alikes(cohort, templates, policy)
     cohorts = _usable_cohorts(cohort, own_ids, policy)
     raw: dict[str, float] = {}
     fused: dict[str, float] = {}
@@ -203,6 +207,27 @@ def _check_models(probe: FaceAnalysis, templates: Sequence[Template], policy: Sc
         dims.add(np.asarray(probe.embeddings[model_id]).shape)
         if len(dims) != 1:
             raise NotEnrolledForModelsError(details={"missing_models": [model_id], "shapes": sorted(dims)})
+
+
+def look_alikes(cohort: Cohort | None, templates: Sequence[Template], policy: ScoringPolicy) -> set[str]:
+    """Cohort templates that look like the claimed person: raw fused cosine with one of their templates at or
+    above the duplicate threshold. They are the same face (enrolled under another NIP before duplicates
+    were refused, or an old photo of a colleague's) and must not be normalised against: a cohort holding
+    the claimed person lifts their template's cohort statistics and turns a genuine check-in into a
+    mismatch. Only near-certain same-person rows go, so impostor statistics stay as they were."""
+    if cohort is None or not policy.normalise or not templates:
+        return set()
+    fused: dict[str, float] = {}
+    for model_id in policy.model_ids:
+        model_cohort = cohort.for_model(model_id)
+        if model_cohort is None or model_cohort.size == 0:
+            return set()
+        claimed = np.stack([np.asarray(t.embeddings[model_id], dtype=np.float32) for t in templates])
+        best = (model_cohort.vectors @ claimed.T).max(axis=1) * policy.weights[model_id]
+        for template_id, score in zip(model_cohort.template_ids, best.tolist(), strict=True):
+            fused[template_id] = fused.get(template_id, 0.0) + score
+    total = sum(policy.weights.values())
+    return {t for t, score in fused.items() if score / total >= policy.duplicate_threshold}
 
 
 def _usable_cohorts(

@@ -8,26 +8,49 @@ Vectors of several models are packed into one binary attribute: float32 little-e
 ``layout`` list of ``[model id, dimension]``, so a template always says which models made it
 (`store.vectors`). An enrolment photo's fingerprint is written with its template; the events repository
 (`store.events`) owns the fingerprints and reads them for replay checks.
+
+Review: a template is approved, pending or rejected (`domain.faces`). Only approved ones carry a `shard`, so
+the `by_shard` index (cohort, duplicate index) holds nothing else; pending ones carry `pending_unit`, the
+sparse `by_pending` index of a unit's queue. The employee item counts approved templates (`template_count`)
+and pending ones (`pending_faces`, capped at PENDING_PER_EMPLOYEE under a condition, so a burst of uploads
+cannot flood the queue). One item (VERSION_KEY) counts every change of the approved set, in the same
+transactions, so a process can tell with one read whether its duplicate index is still current.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from chalicelib.domain.faces import TemplateInfo, TemplateKey
+from pynamodb.expressions.update import Action
+
+from chalicelib.domain.faces import (
+    APPROVED,
+    PENDING,
+    REJECTED,
+    PendingTemplate,
+    TemplateInfo,
+    TemplateKey,
+    TemplateStatus,
+)
+from chalicelib.domain.people import Page
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
-from chalicelib.store.base import iso, storage_call, transaction, utc_now
+from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, storage_call, transaction, utc_now
 from chalicelib.store.events import fingerprint_item
 from chalicelib.store.models import EmployeeModel, FaceTemplateModel
 from chalicelib.store.vectors import pack, unpack
 
 SHARDS = 16
 COHORT_PER_SHARD = 40
+PENDING_PER_EMPLOYEE = 5
+# The item that counts changes of the approved set; no NIP sorts or looks like it, and it is in no index.
+VERSION_KEY = ("~version", "~version")
+_TEMPLATE_ID = re.compile(r"^t-[0-9a-f]{12}-([0-9]{18})$")
 
 
 def models_of(layout: list[list[Any]]) -> tuple[str, ...]:
@@ -35,12 +58,23 @@ def models_of(layout: list[list[Any]]) -> tuple[str, ...]:
     return tuple(str(entry[0]) for entry in layout)
 
 
-def new_template_id() -> str:
-    return f"t-{secrets.token_hex(6)}"
+def new_template_id(nip: str) -> str:
+    """A new template's id; it names its employee, so a decision needs only the id (`nip_of_template`)."""
+    return f"t-{secrets.token_hex(6)}-{nip}"
+
+
+def nip_of_template(template_id: str) -> str | None:
+    """The employee of a template id made by `new_template_id` (None for older ids and anything else)."""
+    found = _TEMPLATE_ID.match(template_id)
+    return found.group(1) if found else None
 
 
 def _template(m: FaceTemplateModel) -> Template:
     return Template(m.template_id, unpack(m.vectors, m.layout))
+
+
+def _status(m: FaceTemplateModel) -> TemplateStatus:
+    return PENDING if m.status == PENDING else REJECTED if m.status == REJECTED else APPROVED
 
 
 def _info(m: FaceTemplateModel) -> TemplateInfo:
@@ -51,13 +85,19 @@ def _info(m: FaceTemplateModel) -> TemplateInfo:
         created_by=m.created_by,
         photo_key=m.photo_key,
         quality=m.quality or {},
+        status=_status(m),
+        unor_id=m.unor_id,
+        reset_by=m.reset_by,
+        decided_by=m.decided_by,
+        decided_at=m.decided_at,
+        note=m.note,
     )
 
 
 @dataclass(frozen=True)
 class NewTemplate:
     """A template to store: the vectors of an accepted enrolment photo, the photo's fingerprint (for replay
-    detection) and what an admin will see of it."""
+    detection), what an admin will see of it, and its review state."""
 
     template_id: str
     vectors: Mapping[str, Vector]
@@ -65,6 +105,28 @@ class NewTemplate:
     photo_key: str
     actor: str
     quality: Mapping[str, Any] = field(default_factory=dict)
+    status: TemplateStatus = APPROVED  # or PENDING (never stored as rejected)
+    unor_id: str | None = None
+    reset_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An admin's decision on a pending template."""
+
+    approve: bool
+    actor: str
+    at: str  # ISO 8601 UTC
+    note: str | None = None
+    face_model: str = ""  # the template's models, noted on the employee when approved
+
+
+@dataclass(frozen=True)
+class FoundTemplate:
+    """One template as stored: what an admin sees and its vectors."""
+
+    info: TemplateInfo
+    template: Template
 
 
 class FacesRepository(Protocol):
@@ -72,20 +134,35 @@ class FacesRepository(Protocol):
     fails raises ConditionFailed."""
 
     def save_template(self, nip: str, new: NewTemplate) -> None:
-        """Store a new template (its vectors and the photo's fingerprint), count it on the employee and note
-        its models there, all or nothing: ConditionFailed when the id is taken or the employee is unknown."""
+        """Store a new template (its vectors and the photo's fingerprint), count it on the employee (approved:
+        and note its models there; pending: at most PENDING_PER_EMPLOYEE waiting), all or nothing:
+        ConditionFailed when the id is taken, the employee is unknown or too many of theirs are pending."""
         ...
 
     def templates_of(self, nip: str) -> list[Template]:
-        """The employee's templates with their vectors (read consistently: a check-in right after enrolment)."""
+        """The employee's approved templates with their vectors (read consistently: a check-in right after
+        enrolment)."""
         ...
 
     def template_rows(self, nip: str) -> list[TemplateInfo]:
-        """What an admin may see of the employee's templates (never vectors)."""
+        """What an admin may see of all the employee's templates, any status (never vectors)."""
+        ...
+
+    def get_template(self, nip: str, template_id: str) -> FoundTemplate | None:
+        """One template of the employee, read consistently."""
+        ...
+
+    def pending_of_unit(self, unor_id: str, cursor: str | None = None, limit: int = 100) -> Page:
+        """A unit's pending templates (`PendingTemplate`), by template id, paged."""
+        ...
+
+    def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
+        """Approve or reject a pending template and move the employee's counts; ConditionFailed when it is not
+        (or no longer) pending: of parallel decisions exactly one is applied."""
         ...
 
     def delete_template(self, nip: str, template_id: str) -> bool:
-        """Remove one template and uncount it; False when it did not exist."""
+        """Remove one template and uncount it (by its status); False when it did not exist."""
         ...
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
@@ -101,18 +178,31 @@ class FacesRepository(Protocol):
         ...
 
     def cohort_members(self) -> list[CohortMember]:
-        """A sample of enrolled templates, at most COHORT_PER_SHARD of each of the SHARDS random shards: the
+        """A sample of approved templates, at most COHORT_PER_SHARD of each of the SHARDS random shards: the
         score-normalisation cohort of this regency."""
         ...
 
+    def approved_templates(self) -> Iterator[CohortMember]:
+        """Every approved template of every employee (the duplicate index's load)."""
+        ...
+
+    def approved_version(self) -> int:
+        """How many changes the approved set has seen: equal numbers, the same set (read consistently)."""
+        ...
+
+
+def _bump_version() -> tuple[FaceTemplateModel, list[Action]]:
+    return FaceTemplateModel(*VERSION_KEY), [FaceTemplateModel.version.add(1)]
+
 
 class DynamoFacesRepository:
-    """`FacesRepository` on the face_templates table (fingerprints and the employee's count in the same
+    """`FacesRepository` on the face_templates table (fingerprints and the employee's counts in the same
     transaction)."""
 
     def save_template(self, nip: str, new: NewTemplate) -> None:
         data, layout = pack(new.vectors)
         now = utc_now()
+        approved = new.status == APPROVED
         model = FaceTemplateModel(
             nip,
             new.template_id,
@@ -120,39 +210,94 @@ class DynamoFacesRepository:
             vectors=data,
             quality=dict(new.quality),
             photo_key=new.photo_key,
-            shard=random.randrange(SHARDS),
+            shard=random.randrange(SHARDS) if approved else None,
+            status=new.status,
+            unor_id=new.unor_id,
+            pending_unit=None if approved else new.unor_id or "-",
+            reset_by=new.reset_by,
             created_at=iso(now),
             created_by=new.actor,
         )
+        counts: list[Action]
+        if approved:
+            counts = [EmployeeModel.template_count.add(1), EmployeeModel.face_model.set(",".join(models_of(layout)))]
+            condition = EmployeeModel.nip.exists()
+        else:
+            counts = [EmployeeModel.pending_faces.add(1)]
+            below_cap = EmployeeModel.pending_faces.does_not_exist() | (
+                EmployeeModel.pending_faces < PENDING_PER_EMPLOYEE
+            )
+            condition = EmployeeModel.nip.exists() & below_cap
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
             tx.save(fingerprint_item(nip, new.template_id, new.fingerprint, now))
-            tx.update(
-                EmployeeModel(nip),
-                actions=[
-                    EmployeeModel.template_count.add(1),
-                    EmployeeModel.face_model.set(",".join(models_of(layout))),
-                ],
-                condition=EmployeeModel.nip.exists(),
-            )
+            tx.update(EmployeeModel(nip), actions=counts, condition=condition)
+            if approved:
+                tx.update(*_bump_version())
 
     def templates_of(self, nip: str) -> list[Template]:
         with storage_call("dynamodb"):
-            return [_template(m) for m in FaceTemplateModel.query(nip, consistent_read=True)]
+            rows = FaceTemplateModel.query(nip, consistent_read=True)
+            return [_template(m) for m in rows if _status(m) == APPROVED]
 
     def template_rows(self, nip: str) -> list[TemplateInfo]:
         with storage_call("dynamodb"):
             return [_info(m) for m in FaceTemplateModel.query(nip)]
 
-    def delete_template(self, nip: str, template_id: str) -> bool:
+    def _get(self, nip: str, template_id: str) -> FaceTemplateModel | None:
         with storage_call("dynamodb"):
             try:
-                found = FaceTemplateModel.get(nip, template_id, consistent_read=True)
+                return FaceTemplateModel.get(nip, template_id, consistent_read=True)
             except FaceTemplateModel.DoesNotExist:
-                return False
+                return None
+
+    def get_template(self, nip: str, template_id: str) -> FoundTemplate | None:
+        found = self._get(nip, template_id)
+        return None if found is None else FoundTemplate(_info(found), _template(found))
+
+    def pending_of_unit(self, unor_id: str, cursor: str | None = None, limit: int = 100) -> Page:
+        with storage_call("dynamodb"):
+            result = FaceTemplateModel.by_pending.query(unor_id, limit=limit, last_evaluated_key=decode_cursor(cursor))
+            items = [PendingTemplate(m.nip, _info(m)) for m in result]
+            return Page(items, encode_cursor(result.last_evaluated_key))
+
+    def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
+        actions: list[Action] = [
+            FaceTemplateModel.status.set(APPROVED if decision.approve else REJECTED),
+            FaceTemplateModel.pending_unit.remove(),
+            FaceTemplateModel.decided_by.set(decision.actor),
+            FaceTemplateModel.decided_at.set(decision.at),
+        ]
+        if decision.note:
+            actions.append(FaceTemplateModel.note.set(decision.note))
+        counts: list[Action] = [EmployeeModel.pending_faces.add(-1)]
+        if decision.approve:
+            actions.append(FaceTemplateModel.shard.set(random.randrange(SHARDS)))
+            counts += [EmployeeModel.template_count.add(1), EmployeeModel.face_model.set(decision.face_model)]
         with storage_call("dynamodb"), transaction() as tx:
-            tx.delete(found)
-            tx.update(EmployeeModel(nip), actions=[EmployeeModel.template_count.add(-1)])
+            tx.update(
+                FaceTemplateModel(nip, template_id), actions=actions, condition=FaceTemplateModel.status == PENDING
+            )
+            tx.update(EmployeeModel(nip), actions=counts)
+            if decision.approve:
+                tx.update(*_bump_version())
+
+    def delete_template(self, nip: str, template_id: str) -> bool:
+        found = self._get(nip, template_id)
+        if found is None:
+            return False
+        info = _info(found)
+        counter = {APPROVED: EmployeeModel.template_count, PENDING: EmployeeModel.pending_faces}.get(info.status)
+        try:
+            with storage_call("dynamodb"), transaction() as tx:
+                tx.delete(FaceTemplateModel(nip, template_id), condition=FaceTemplateModel.template_id.exists())
+                if counter is not None:
+                    uncount: list[Action] = [counter.add(-1)]
+                    tx.update(EmployeeModel(nip), actions=uncount)
+                if info.status == APPROVED:
+                    tx.update(*_bump_version())
+        except ConditionFailed:
+            return False  # a parallel delete took it
         return True
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
@@ -181,3 +326,17 @@ class DynamoFacesRepository:
                 for m in FaceTemplateModel.by_shard.query(shard, limit=COHORT_PER_SHARD):
                     members.append(CohortMember(m.nip, _template(m)))
         return members
+
+    def approved_templates(self) -> Iterator[CohortMember]:
+        for shard in range(SHARDS):
+            with storage_call("dynamodb"):
+                rows = [CohortMember(m.nip, _template(m)) for m in FaceTemplateModel.by_shard.query(shard)]
+            yield from rows
+
+    def approved_version(self) -> int:
+        with storage_call("dynamodb"):
+            try:
+                found = FaceTemplateModel.get(*VERSION_KEY, consistent_read=True, attributes_to_get=["version"])
+            except FaceTemplateModel.DoesNotExist:
+                return 0
+        return int(found.version or 0)

@@ -114,6 +114,11 @@ class EmployeeModel(_Lockout, _Base):
     # Last end date of the employee's field duties (NO_FIELD_DUTY: none yet). Absent on records written
     # before it existed: their duties must be read. Lets a check-in skip the duties query (store.zones).
     duty_until = UnicodeAttribute(null=True)
+    # Face templates awaiting an admin (self-enrolments, four-eyes): capped per employee (store.faces).
+    pending_faces = NumberAttribute(null=True)
+    # The last device reset: a face enrolled within days after it needs another admin's approval.
+    device_reset_by = UnicodeAttribute(null=True)
+    device_reset_at = UnicodeAttribute(null=True)
     # Employees of one unit, by NIP (admin lists, recaps, sync snapshots per unit).
     by_unit = _index("by_unit", "unor_id", "nip")
 
@@ -208,9 +213,23 @@ class FaceTemplateModel(_Authored, _Base):
     vectors = BinaryAttribute(legacy_encoding=False)  # float32 vectors of every model, see store.faces
     quality = JSONAttribute(null=True)
     photo_key = UnicodeAttribute()
-    shard = NumberAttribute()
-    # Random shard → templates: draws a score-normalisation cohort without a Scan.
+    # Set on approved templates only: pending and rejected ones stay out of the cohort and duplicate index.
+    shard = NumberAttribute(null=True)
+    # approved (also when absent: templates written before review existed), pending or rejected.
+    status = UnicodeAttribute(null=True)
+    unor_id = UnicodeAttribute(null=True)  # the employee's unit when enrolled (the pending queue's scope)
+    pending_unit = UnicodeAttribute(null=True)  # = unor_id while pending, removed by the decision
+    reset_by = UnicodeAttribute(null=True)  # four eyes: the admin who reset the device may not approve it
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    # Only on the one item (VERSION_KEY) that counts changes of the approved set (store.faces).
+    version = NumberAttribute(null=True)
+    # Random shard → approved templates: draws a score-normalisation cohort (and loads the duplicate index)
+    # without a Scan.
     by_shard = _index("by_shard", "shard", "template_id", hash_type=NumberAttribute)
+    # Unit → its pending templates (a sparse index: only pending items carry pending_unit).
+    by_pending = _index("by_pending", "pending_unit", "template_id")
 
 
 class FingerprintModel(_PerEmployee, _Base):

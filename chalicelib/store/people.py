@@ -31,6 +31,7 @@ from chalicelib.domain.people import (
     Page,
     Sessions,
     Unit,
+    UnitCounts,
 )
 from chalicelib.store.base import (
     ConditionFailed,
@@ -82,6 +83,10 @@ class PeopleRepository(Protocol):
 
     def get_employee(self, nip: str) -> Employee | None: ...
 
+    def get_employees(self, nips: Iterable[str]) -> list[Employee]:
+        """The employees that exist among `nips`, each once, by NIP (batched reads)."""
+        ...
+
     def employee_account(self, nip: str) -> EmployeeAccount | None:
         """The employee with their login credentials."""
         ...
@@ -100,6 +105,11 @@ class PeopleRepository(Protocol):
 
     def count_employees(self, unor_id: str) -> int: ...
 
+    def unit_counts(self, unor_id: str) -> UnitCounts:
+        """The unit's employees, how many of them activated their account, how many have an approved face
+        (one pass over the unit, like `count_employees`)."""
+        ...
+
     def put_employee(self, employee: Employee) -> None:
         """Create or overwrite the HR fields (name, unit, titles, position, active), keeping login, phone,
         face and field-duty state; empty titles or position are stored as absent."""
@@ -117,9 +127,10 @@ class PeopleRepository(Protocol):
         `fingerprint` (as the app reported it, or None) replaces any earlier one."""
         ...
 
-    def release_device(self, nip: str, device_id: str | None) -> None:
-        """Forget the employee's phone and log it out (token version + 1); ConditionFailed when the employee
-        does not exist or the phone is bound to someone else."""
+    def release_device(self, nip: str, device_id: str | None, actor: str | None = None) -> None:
+        """Forget the employee's phone and log it out (token version + 1), noting who reset it and when
+        (`Employee.device_reset_by/_at`); ConditionFailed when the employee does not exist or the phone is
+        bound to someone else."""
         ...
 
     def device_owner(self, device_id: str) -> str | None: ...
@@ -307,6 +318,9 @@ class DynamoPeopleRepository:
         model = _employee_model(nip)
         return _employee(model) if model else None
 
+    def get_employees(self, nips: Iterable[str]) -> list[Employee]:
+        return batch_records(EmployeeModel, nips, _employee)
+
     def employee_account(self, nip: str) -> EmployeeAccount | None:
         """The employee with their login credentials (the same single read as `get_employee`)."""
         m = _employee_model(nip)
@@ -336,6 +350,16 @@ class DynamoPeopleRepository:
     def count_employees(self, unor_id: str) -> int:
         with storage_call("dynamodb"):
             return int(EmployeeModel.by_unit.count(unor_id))
+
+    def unit_counts(self, unor_id: str) -> UnitCounts:
+        employees = activated = enrolled = 0
+        with storage_call("dynamodb"):
+            # The same reads as count_employees (a Query pays for whole items); only three attributes travel.
+            for m in EmployeeModel.by_unit.query(unor_id, attributes_to_get=["nip", "password_hash", "template_count"]):
+                employees += 1
+                activated += m.password_hash is not None
+                enrolled += int(m.template_count or 0) > 0
+        return UnitCounts(employees, activated, enrolled)
 
     def put_employee(self, employee: Employee) -> None:
         """Create or overwrite an employee's HR fields, keeping login, phone and face state."""
@@ -393,9 +417,12 @@ class DynamoPeopleRepository:
                 condition=EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id),
             )
 
-    def release_device(self, nip: str, device_id: str | None) -> None:
+    def release_device(self, nip: str, device_id: str | None, actor: str | None = None) -> None:
         """Forget the bound phone; bumping the token version logs the old phone out."""
         now = iso(utc_now())
+        reset: list[Action] = (
+            [EmployeeModel.device_reset_by.set(actor), EmployeeModel.device_reset_at.set(now)] if actor else []
+        )
         with storage_call("dynamodb"), transaction() as tx:
             tx.update(
                 EmployeeModel(nip),
@@ -405,6 +432,7 @@ class DynamoPeopleRepository:
                     EmployeeModel.token_version.add(1),
                     EmployeeModel.kept_session.remove(),
                     EmployeeModel.updated_at.set(now),
+                    *reset,
                 ],
                 condition=EmployeeModel.nip.exists(),
             )

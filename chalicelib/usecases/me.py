@@ -10,7 +10,7 @@ from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
-from chalicelib.usecases import recaps, reports
+from chalicelib.usecases import faces, recaps, reports
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.checkin import event_view
 from chalicelib.usecases.schemas.attendance import (
@@ -68,6 +68,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
         ),
         enrolled=employee.template_count > 0,
         device_bound=employee.device_id is not None,
+        onboarding=faces.onboarding(employee),
     )
 
 

@@ -32,5 +32,5 @@ def reset_device(actor: Principal, nip: str) -> None:
     if employee is None:
         raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
     require_unit_scope(actor, employee.unor_id)
-    runtime.people().release_device(nip, employee.device_id)
+    runtime.people().release_device(nip, employee.device_id, actor.subject)
     runtime.audit().record(actor.subject, "employee.reset_device", nip)

@@ -135,7 +135,9 @@ def employee_day_so_far(employee: Employee, events: Sequence[Event], now: dateti
     )
     calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     plans = _plans(day, calendar, plan, rules)
-    judged = to_events(day_event(e) for e in events if e.attendance_time and parse_iso(e.attendance_time) <= now)
+    cutover = runtime.timeclock().cutover_of(employee.unor_id)
+    so_far = (day_event(e) for e in events if e.attendance_time and parse_iso(e.attendance_time) <= now)
+    judged = to_events(so_far, rules.tz, cutover)
     status = classify_period(plans, judged, rules)[1]
     state = monitor_state(DayInputs(plans[1], assign_events(plans, judged, rules)[1]), now, rules)
     bounds = plans[1].bounds(rules)

@@ -15,11 +15,20 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from chalicelib.domain.faces import TemplateInfo, TemplateKey
+from chalicelib.domain.faces import APPROVED, PENDING, REJECTED, PendingTemplate, TemplateInfo, TemplateKey
+from chalicelib.domain.people import Page
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, iso, utc_now
-from chalicelib.store.faces import COHORT_PER_SHARD, SHARDS, NewTemplate, models_of
+from chalicelib.store.faces import (
+    COHORT_PER_SHARD,
+    PENDING_PER_EMPLOYEE,
+    SHARDS,
+    Decision,
+    FoundTemplate,
+    NewTemplate,
+    models_of,
+)
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.vectors import pack, unpack
 
@@ -47,6 +56,7 @@ class InMemoryFacesRepository:
         self._people = people
         self._fingerprints = fingerprints
         self._templates: dict[str, dict[str, _Stored]] = {}
+        self._version = 0
         self._lock = threading.Lock()
 
     def _of(self, nip: str) -> list[_Stored]:
@@ -58,27 +68,73 @@ class InMemoryFacesRepository:
         vectors, models = _as_stored(new.vectors)
         now = utc_now()
         quality = json.loads(json.dumps(dict(new.quality)))  # as the JSON attribute gives it back
-        info = TemplateInfo(new.template_id, models, iso(now), new.actor, new.photo_key, quality)
+        info = TemplateInfo(
+            new.template_id, models, iso(now), new.actor, new.photo_key, quality, new.status, new.unor_id, new.reset_by
+        )
         with self._lock:
-            taken = new.template_id in self._templates.get(nip, {})
-            if taken or self._people.get_employee(nip) is None:
+            mine = self._templates.get(nip, {})
+            full = new.status == PENDING and self._pending_count(nip) >= PENDING_PER_EMPLOYEE
+            if new.template_id in mine or self._people.get_employee(nip) is None or full:
                 raise ConditionFailed("dynamodb")
             self._templates.setdefault(nip, {})[new.template_id] = _Stored(info, vectors, random.randrange(SHARDS))
-            self._people.update_face_state(nip, templates_added=1, face_model=",".join(models))
+            if new.status == APPROVED:
+                self._people.update_face_state(nip, templates_added=1, face_model=",".join(models))
+                self._version += 1
         if self._fingerprints is not None:
             self._fingerprints(nip, new.template_id, new.fingerprint, now)
 
+    def _pending_count(self, nip: str) -> int:
+        return sum(s.info.status == PENDING for s in self._templates.get(nip, {}).values())
+
     def templates_of(self, nip: str) -> list[Template]:
-        return [Template(s.info.template_id, dict(s.vectors)) for s in self._of(nip)]
+        return [Template(s.info.template_id, dict(s.vectors)) for s in self._of(nip) if s.info.status == APPROVED]
 
     def template_rows(self, nip: str) -> list[TemplateInfo]:
         return [s.info for s in self._of(nip)]
 
+    def get_template(self, nip: str, template_id: str) -> FoundTemplate | None:
+        with self._lock:
+            found = self._templates.get(nip, {}).get(template_id)
+        return None if found is None else FoundTemplate(found.info, Template(template_id, dict(found.vectors)))
+
+    def pending_of_unit(self, unor_id: str, cursor: str | None = None, limit: int = 100) -> Page:
+        """The cursor is the last template id of the page before."""
+        with self._lock:
+            queue = sorted(
+                (s.info.template_id, nip, s.info)
+                for nip, by_id in self._templates.items()
+                for s in by_id.values()
+                if s.info.status == PENDING and s.info.unor_id == unor_id
+            )
+        rest = [row for row in queue if cursor is None or row[0] > cursor]
+        page = [PendingTemplate(nip, info) for _, nip, info in rest[:limit]]
+        return Page(page, page[-1].info.template_id if len(rest) > limit else None)
+
+    def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
+        with self._lock:
+            found = self._templates.get(nip, {}).get(template_id)
+            if found is None or found.info.status != PENDING:
+                raise ConditionFailed("dynamodb")
+            info = replace(
+                found.info,
+                status=APPROVED if decision.approve else REJECTED,
+                decided_by=decision.actor,
+                decided_at=decision.at,
+                note=decision.note or None,
+            )
+            self._templates[nip][template_id] = replace(found, info=info)
+            if decision.approve:
+                self._people.update_face_state(nip, templates_added=1, face_model=decision.face_model)
+                self._version += 1
+
     def delete_template(self, nip: str, template_id: str) -> bool:
         with self._lock:
-            if self._templates.get(nip, {}).pop(template_id, None) is None:
+            found = self._templates.get(nip, {}).pop(template_id, None)
+            if found is None:
                 return False
-            self._people.update_face_state(nip, templates_added=-1)
+            if found.info.status == APPROVED:
+                self._people.update_face_state(nip, templates_added=-1)
+                self._version += 1
         return True
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
@@ -98,9 +154,22 @@ class InMemoryFacesRepository:
     def set_face_model(self, nip: str, models: str) -> None:
         self._people.update_face_state(nip, face_model=models)
 
-    def cohort_members(self) -> list[CohortMember]:
+    def _approved(self) -> list[tuple[str, _Stored]]:
         with self._lock:
-            stored = [(nip, s) for nip, by_id in self._templates.items() for s in by_id.values()]
+            return [
+                (nip, s) for nip, by_id in self._templates.items() for s in by_id.values() if s.info.status == APPROVED
+            ]
+
+    def approved_templates(self) -> Iterator[CohortMember]:
+        for nip, s in self._approved():
+            yield CohortMember(nip, Template(s.info.template_id, dict(s.vectors)))
+
+    def approved_version(self) -> int:
+        with self._lock:
+            return self._version
+
+    def cohort_members(self) -> list[CohortMember]:
+        stored = self._approved()
         members: list[CohortMember] = []
         for shard in range(SHARDS):
             in_shard = sorted((pair for pair in stored if pair[1].shard == shard), key=lambda p: p[1].info.template_id)

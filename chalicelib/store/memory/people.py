@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from chalicelib.domain import people as domain
-from chalicelib.store.base import ConditionFailed
+from chalicelib.store.base import ConditionFailed, iso, utc_now
 
 _H = TypeVar("_H", bound=domain.Employee | domain.AdminUser)
 
@@ -39,6 +39,10 @@ class InMemoryPeopleRepository:
         with self._lock:
             return self._employees.get(nip)
 
+    def get_employees(self, nips: Iterable[str]) -> list[domain.Employee]:
+        with self._lock:
+            return [self._employees[n] for n in sorted(set(nips)) if n in self._employees]
+
     def employee_account(self, nip: str) -> domain.EmployeeAccount | None:
         with self._lock:
             employee = self._employees.get(nip)
@@ -62,6 +66,12 @@ class InMemoryPeopleRepository:
 
     def count_employees(self, unor_id: str) -> int:
         return len(self._of_unit(unor_id))
+
+    def unit_counts(self, unor_id: str) -> domain.UnitCounts:
+        employees = self._of_unit(unor_id)
+        with self._lock:
+            activated = sum(self._secrets("employee", e.nip).password_hash is not None for e in employees)
+        return domain.UnitCounts(len(employees), activated, sum(e.enrolled for e in employees))
 
     def put_employee(self, employee: domain.Employee) -> None:
         with self._lock:
@@ -111,12 +121,15 @@ class InMemoryPeopleRepository:
                     secrets, password_hash=password_hash, activation_hash=None, activation_expires=None
                 )
 
-    def release_device(self, nip: str, device_id: str | None) -> None:
+    def release_device(self, nip: str, device_id: str | None, actor: str | None = None) -> None:
         with self._lock:
             employee = self._employees.get(nip)
             if employee is None or (device_id and self._devices.get(device_id) != nip):
                 raise ConditionFailed("dynamodb")
-            self._employees[nip] = replace(_bumped(employee), device_id=None, device_fingerprint=None)
+            employee = replace(_bumped(employee), device_id=None, device_fingerprint=None)
+            if actor:
+                employee = replace(employee, device_reset_by=actor, device_reset_at=iso(utc_now()))
+            self._employees[nip] = employee
             if device_id:
                 del self._devices[device_id]
 

@@ -204,6 +204,16 @@ class Today(Result):
     state: str = Field(description="The live monitor's state: present, late, not_yet, absent, leave, field_duty, off.")
 
 
+class OnboardingFaces(Result):
+    approved: int = Field(ge=0)
+    pending: int = Field(ge=0, description="Self-enrolments (or enrolments after a device reset) awaiting an admin.")
+
+
+class Onboarding(Result):
+    activated: bool = Field(description="The account is activated (a password set with an activation code).")
+    faces: OnboardingFaces
+
+
 class Profile(Result):
     nip: str
     nama: str
@@ -214,6 +224,7 @@ class Profile(Result):
     today: Today
     enrolled: bool
     device_bound: bool
+    onboarding: Onboarding
 
 
 class EnrolRequest(Request):
@@ -235,6 +246,9 @@ class FaceEnrolled(Result):
     template_id: str
     quality: FaceQuality
     models: list[str]
+    status: Annotated[str, enum_schema(("approved", "pending"))] = Field(
+        description="`pending` when enrolled within 7 days after a device reset: another admin must approve it."
+    )
 
 
 class FaceTemplate(Result):

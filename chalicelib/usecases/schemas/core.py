@@ -175,6 +175,8 @@ class UnitView(Result):
     unor_nama: str
     zone_ids: list[str]
     employee_count: int = Field(ge=0)
+    activated_count: int = Field(ge=0, description="Employees who activated their account.")
+    enrolled_count: int = Field(ge=0, description="Employees with at least one approved face template.")
 
 
 class UnitPage(Result):

@@ -9,6 +9,7 @@ tests/functional/test_faces_store.py. Nothing here depends on how the repositori
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Mapping
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from chalicelib.domain.faces import TemplateInfo, TemplateKey
 from chalicelib.domain.people import Employee
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, parse_iso, utc_now
-from chalicelib.store.faces import COHORT_PER_SHARD, FacesRepository, NewTemplate
+from chalicelib.store.faces import COHORT_PER_SHARD, PENDING_PER_EMPLOYEE, Decision, FacesRepository, NewTemplate
 from chalicelib.store.people import PeopleRepository
 
 NIP = "198501012010011001"
@@ -188,3 +189,126 @@ class FacesRepositoryContract:
             repo.save_template(NIP, NewTemplate(tid, {"m": np.full(2, i, np.float32)}, fingerprint(i), tid, "op"))
         # THEN the cohort holds the share with the lowest template ids
         assert [m.template.template_id for m in repo.cohort_members()] == ids[:COHORT_PER_SHARD]
+
+    # --- review: pending, decisions, the duplicate index's load and change count ---------------------------
+
+    def pending(self, repo: FacesRepository, template_id: str, seed: int, nip: str = NIP, unit: str = "U1") -> None:
+        new = NewTemplate(
+            template_id, vectors(seed), fingerprint(seed), f"k/{template_id}", nip, status="pending", unor_id=unit
+        )
+        repo.save_template(nip, new)
+
+    def pending_count(self, repo: FacesRepository, nip: str = NIP) -> int:
+        return sum(t.status == "pending" for t in repo.template_rows(nip))
+
+    def test_a_pending_template_is_kept_but_never_used_nor_counted(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # WHEN a pending template is saved (a self-enrolment)
+        self.pending(repo, "t-p", seed=1)
+        # THEN the admin sees it waiting, in the unit's queue
+        [info] = repo.template_rows(NIP)
+        assert (info.status, info.unor_id, info.created_by) == ("pending", "U1", NIP)
+        queue = repo.pending_of_unit("U1")
+        assert [(p.nip, p.info) for p in queue.items] == [(NIP, info)] and queue.next is None
+        assert repo.pending_of_unit("U2").items == []
+        # AND nothing uses it: no verification, no cohort, no duplicate index, no count, no change count
+        assert repo.templates_of(NIP) == [] and repo.cohort_members() == []
+        assert list(repo.approved_templates()) == [] and repo.approved_version() == 0
+        assert self.count_of(people) == (0, None)
+
+    def test_the_pending_templates_of_an_employee_are_capped(self, repo: FacesRepository) -> None:
+        for n in range(PENDING_PER_EMPLOYEE):
+            self.pending(repo, f"t-{n}", seed=n)
+        with pytest.raises(ConditionFailed):
+            self.pending(repo, "t-more", seed=99)
+        assert self.pending_count(repo) == PENDING_PER_EMPLOYEE and "t-more" not in {
+            t.template_id for t in repo.template_rows(NIP)
+        }
+        # an approved template does not count against the cap, and a deleted pending one frees a place
+        self.save(repo, "t-approved", seed=50)
+        assert repo.delete_template(NIP, "t-0") is True
+        self.pending(repo, "t-more", seed=99)
+        assert self.pending_count(repo) == PENDING_PER_EMPLOYEE
+        # the other employee has their own places
+        self.pending(repo, "t-x", seed=7, nip=OTHER)
+
+    def test_an_approval_makes_it_count_once(self, repo: FacesRepository, people: PeopleRepository) -> None:
+        self.pending(repo, "t-p", seed=1)
+        repo.decide_template(
+            NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00", "cocok", "dlib_resnet_v1,mobilefacenet_fp")
+        )
+        # THEN it verifies, joins the cohort and the index, is counted, and left the queue
+        found = repo.get_template(NIP, "t-p")
+        assert found is not None and found.info.status == "approved"
+        assert (found.info.decided_by, found.info.decided_at, found.info.note) == (
+            "sari",
+            "2026-12-03T01:00:00+00:00",
+            "cocok",
+        )
+        assert same_templates(repo.templates_of(NIP), [Template("t-p", vectors(1))])
+        assert [m.owner for m in repo.approved_templates()] == [NIP] and len(repo.cohort_members()) == 1
+        assert self.count_of(people) == (1, "dlib_resnet_v1,mobilefacenet_fp") and repo.approved_version() == 1
+        assert repo.pending_of_unit("U1").items == [] and self.pending_count(repo) == 0
+        # AND it cannot be decided again
+        for approve in (True, False):
+            with pytest.raises(ConditionFailed):
+                repo.decide_template(NIP, "t-p", Decision(approve, "op", "2026-12-03T02:00:00+00:00"))
+        assert self.count_of(people)[0] == 1
+
+    def test_a_rejection_keeps_it_out_for_good(self, repo: FacesRepository, people: PeopleRepository) -> None:
+        self.pending(repo, "t-p", seed=1)
+        repo.decide_template(NIP, "t-p", Decision(False, "sari", "2026-12-03T01:00:00+00:00"))
+        [info] = repo.template_rows(NIP)
+        assert info.status == "rejected" and info.note is None
+        assert repo.templates_of(NIP) == [] and list(repo.approved_templates()) == []
+        assert self.count_of(people)[0] == 0 and repo.pending_of_unit("U1").items == []
+        with pytest.raises(ConditionFailed):
+            repo.decide_template(NIP, "t-p", Decision(True, "op", "2026-12-03T02:00:00+00:00"))
+        # deleting a rejected template uncounts nothing
+        assert repo.delete_template(NIP, "t-p") is True and self.count_of(people)[0] == 0
+
+    def test_of_parallel_decisions_exactly_one_is_applied(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        self.pending(repo, "t-p", seed=1)
+        applied: list[bool] = []
+        start = threading.Barrier(6)
+
+        def decide(approve: bool) -> None:
+            start.wait()
+            try:
+                repo.decide_template(NIP, "t-p", Decision(approve, "op", "2026-12-03T01:00:00+00:00", None, "m"))
+                applied.append(approve)
+            except ConditionFailed:
+                pass
+
+        threads = [threading.Thread(target=decide, args=(n % 2 == 0,)) for n in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(applied) == 1
+        assert self.count_of(people)[0] == (1 if applied[0] else 0) and self.pending_count(repo) == 0
+
+    def test_the_queue_pages_by_template_id(self, repo: FacesRepository) -> None:
+        for n, tid in enumerate(["t-c", "t-a", "t-b"]):
+            self.pending(repo, tid, seed=n, nip=NIP if n < 2 else OTHER)
+        self.pending(repo, "t-z", seed=9, unit="U2")
+        page = repo.pending_of_unit("U1", None, 2)
+        assert [p.info.template_id for p in page.items] == ["t-a", "t-b"] and page.next is not None
+        rest = repo.pending_of_unit("U1", page.next, 2)
+        assert [(p.nip, p.info.template_id) for p in rest.items] == [(NIP, "t-c")] and rest.next is None
+
+    def test_the_change_count_follows_the_approved_set_only(self, repo: FacesRepository) -> None:
+        assert repo.approved_version() == 0
+        self.save(repo, "t-1", seed=1)
+        self.save(repo, "t-2", seed=2, nip=OTHER)
+        assert repo.approved_version() == 2
+        self.pending(repo, "t-p", seed=3)
+        repo.decide_template(NIP, "t-p", Decision(False, "op", "2026-12-03T01:00:00+00:00"))
+        assert repo.approved_version() == 2
+        assert repo.delete_template(NIP, "t-1") is True and repo.approved_version() == 3
+        assert repo.delete_template(NIP, "t-p") is True and repo.approved_version() == 3
+        assert sorted((m.owner, m.template.template_id) for m in repo.approved_templates()) == [(OTHER, "t-2")]
+        assert repo.get_template(NIP, "t-1") is None

@@ -23,10 +23,11 @@ from chalicelib.domain.people import (
     Member,
     Sessions,
     Unit,
+    UnitCounts,
     ended_marker,
     kept_marker,
 )
-from chalicelib.store.base import ConditionFailed
+from chalicelib.store.base import ConditionFailed, parse_iso, utc_now
 from chalicelib.store.people import PeopleRepository
 
 NIP = "198501012010011001"
@@ -428,6 +429,31 @@ class PeopleRepositoryContract:
             "budi", "unit_admin", frozenset({"U1"}), token_version=1
         )
         assert (credentials().mfa_secret, credentials().mfa_pending) == (None, None)
+
+    def test_a_device_reset_by_an_admin_is_noted_on_the_employee(self, repo: PeopleRepository) -> None:
+        repo.put_employee(employee())
+        repo.bind_device(NIP, PHONE, "hash-1")
+        before = utc_now().replace(microsecond=0)
+        repo.release_device(NIP, PHONE, "budi")
+        found = repo.get_employee(NIP)
+        assert found is not None and found.device_reset_by == "budi" and found.device_reset_at is not None
+        assert before <= parse_iso(found.device_reset_at) <= utc_now()
+        assert (found.device_id, found.token_version) == (None, 1) and repo.device_owner(PHONE) is None
+
+    def test_a_unit_counts_its_activated_and_enrolled_employees(self, repo: PeopleRepository) -> None:
+        for i in range(1, 5):
+            repo.put_employee(employee(nip_of(i)))
+        repo.put_employee(employee(OTHER, unor_id="U2"))
+        repo.bind_device(nip_of(1), PHONE, "hash-1")  # activated
+        repo.set_password("employee", nip_of(2), "hash-2")  # activated, phone reset since
+        assert repo.unit_counts("U1") == UnitCounts(4, 2, 0)
+        assert repo.unit_counts("U2") == UnitCounts(1, 0, 0) and repo.unit_counts("U9") == UnitCounts(0, 0, 0)
+
+    def test_employees_come_in_one_batch_by_nip(self, repo: PeopleRepository) -> None:
+        for i in (3, 1, 2):
+            repo.put_employee(employee(nip_of(i)))
+        found = repo.get_employees([nip_of(2), nip_of(1), nip_of(2), "199912312020121001"])
+        assert [e.nip for e in found] == [nip_of(1), nip_of(2)] and repo.get_employees([]) == []
 
 
 def account_of_each_kind(repo: PeopleRepository, kind: AccountKind) -> str:

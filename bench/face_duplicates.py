@@ -1,0 +1,258 @@
+"""Duplicate faces and onboarding counts: the operating point and the time they take at a regency's size.
+
+Run on purpose (not a test):  .venv/bin/python -m bench.face_duplicates [--templates 21000] [--units 63]
+                              [--employees 7000] [--skip-calibration] [--skip-units]
+
+1. Calibration: the raw fused cosine (the duplicate score, `face.index`) of every genuine and impostor pair
+   of ../shared/faces/dev and dev-asia (photos analysed as enrolments), per shipped policy: the impostor
+   maximum, and how many genuine pairs and impostor pairs reach candidate thresholds.
+2. One enrolment's duplicate check against N approved templates (7,000 employees × 3): the in-process index
+   (`TemplateIndex.matches`), built from N templates of the policy's models; and the full duplicates list
+   (`TemplateIndex.pairs`). Vectors are random unit vectors: the products cost the same for any values.
+   Also the index's load from the in-memory twin (`runtime.face_index`), which the DynamoDB load adds reads to.
+3. `GET /v1/admin/units` with activated/enrolled counts: `usecases.directory.list_units` over moto
+   (DynamoDB in-process) with E employees in U units.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from chalicelib.face.cohort import CohortMember
+from chalicelib.face.index import TemplateIndex
+from chalicelib.face.scoring import ScoringPolicy
+from chalicelib.face.types import Template, Vector
+from evaluation.cli import (
+    Analyser,
+    LabelledSet,
+    analyse_set,
+    available_models,
+    make_engine,
+    read_labels,
+    resolve_model_dir,
+)
+
+FACES = Path(__file__).resolve().parents[1] / ".." / "shared" / "faces"
+DIMS = {"dlib_resnet_v1": 128, "mobilefacenet_fp": 512}
+CANDIDATES = (0.70, 0.72, 0.75, 0.78, 0.80, 0.95, 0.96, 0.97, 0.98)
+
+
+def fused(labelled: LabelledSet, a: str, b: str, weights: dict[str, float]) -> float:
+    ea, eb = labelled.analyses[a].embeddings, labelled.analyses[b].embeddings
+    total = sum(weights.values())
+    return sum(w * float(np.dot(ea[m], eb[m])) for m, w in weights.items()) / total
+
+
+def calibration(model_dir: Path) -> None:
+    models = available_models(model_dir)
+    analyser = Analyser(make_engine(model_dir, models), "enrol")
+    for set_name in ("dev", "dev-asia"):
+        labelled = analyse_set(read_labels(FACES / set_name / "labels.csv"), analyser)
+        for policy_name in ("default", "cc0"):
+            policy = ScoringPolicy.load(policy_name)
+            weights = dict(policy.weights)
+            if not set(weights) <= set(models):
+                print(f"{set_name} {policy_name}: models missing, skipped")
+                continue
+            genuine: list[float] = []
+            impostor: list[float] = []
+            for pair in labelled.pairs():
+                score = fused(labelled, pair.a.path, pair.b.path, weights)
+                (genuine if pair.genuine else impostor).append(score)
+            print(
+                f"{set_name:8s} {policy_name:7s} photos {len(labelled.images)} (failed {len(labelled.failures)}), "
+                f"genuine {len(genuine)} min {min(genuine):.4f} median {statistics.median(genuine):.4f}, "
+                f"impostor {len(impostor)} median {statistics.median(impostor):.4f} max {max(impostor):.4f}"
+            )
+            for t in CANDIDATES:
+                g = sum(s >= t for s in genuine)
+                i = sum(s >= t for s in impostor)
+                print(f"    at {t:.2f}: genuine caught {g}/{len(genuine)} ({100 * g / len(genuine):.1f} %), "
+                      f"impostor pairs flagged {i}/{len(impostor)}")  # fmt: skip
+
+
+def unit_vectors(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:  # type: ignore[type-arg]
+    raw = rng.standard_normal((n, dim)).astype(np.float32)
+    normed: np.ndarray = raw / np.linalg.norm(raw, axis=1, keepdims=True)  # type: ignore[type-arg]
+    return normed
+
+
+def members(n: int, models: tuple[str, ...], seed: int = 7) -> list[CohortMember]:
+    rng = np.random.default_rng(seed)
+    mats = {m: unit_vectors(rng, n, DIMS[m]) for m in models}
+    return [
+        CohortMember(f"{100000000000000000 + i // 3}", Template(f"t-{i:012x}", {m: mats[m][i] for m in models}))
+        for i in range(n)
+    ]
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def index_figures(n: int) -> None:
+    for policy_name in ("default", "cc0"):
+        index_figures_of(ScoringPolicy.load(policy_name), n)
+
+
+def list_once(policy: ScoringPolicy, rows: list[CohortMember]) -> float:
+    """The duplicates list computed on a freshly built index (not its cached answer), in seconds."""
+    index = TemplateIndex(policy.weights, rows, version=1)
+    index.matches(rows[0].template.embeddings, policy.duplicate_threshold, exclude_owner="x")  # stacks
+    start = time.perf_counter()
+    index.pairs(policy.duplicate_threshold)
+    return time.perf_counter() - start
+
+
+def index_figures_of(policy: ScoringPolicy, n: int) -> None:
+    policy_name = policy.name
+    models = policy.model_ids
+    rows = members(n, models)
+    start = time.perf_counter()
+    index = TemplateIndex(policy.weights, rows, version=1)
+    index.matches(rows[0].template.embeddings, policy.duplicate_threshold, exclude_owner="x")  # stacks
+    built = time.perf_counter() - start
+    probe: dict[str, Vector] = dict(members(1, models, seed=99)[0].template.embeddings)
+    checks = timed(lambda: index.matches(probe, policy.duplicate_threshold, exclude_owner="x"), 50)
+    pairs = [list_once(policy, rows) for _ in range(3)]
+    index.pairs(policy.duplicate_threshold)  # computed once on this index: kept until it changes
+    start = time.perf_counter()
+    index.pairs(policy.duplicate_threshold)
+    cached = time.perf_counter() - start
+    mb = sum(n * DIMS[m] * 4 for m in models) / 1e6
+    print(
+        f"{policy_name:7s} {n} templates ({'+'.join(models)}, {mb:.0f} MB of float32): build + stack "
+        f"{built:.2f} s; one duplicate check median {1000 * statistics.median(checks):.2f} ms "
+        f"(p95 {1000 * sorted(checks)[int(0.95 * len(checks)) - 1]:.2f} ms, n=50); duplicates list "
+        f"median {statistics.median(pairs):.2f} s (n=3, min {min(pairs):.2f}, max {max(pairs):.2f}; again "
+        f"while the index is unchanged {1000 * cached:.1f} ms)"
+    )
+    # An enrolment right after another changed the set: the index's own update, no reload.
+    extra = members(1, models, seed=5)[0]
+    adds = timed(lambda: index.add(extra), 20)
+    after = timed(lambda: index.matches(probe, policy.duplicate_threshold, exclude_owner="x"), 5)
+    print(
+        f"        add one template median {1000 * statistics.median(adds):.2f} ms; first check after "
+        f"a change (stacks again) {1000 * after[0]:.1f} ms, then {1000 * statistics.median(after[1:]):.2f} ms"
+    )
+
+
+def memory_load(n: int) -> None:
+    """The index's load through `runtime.face_index` from the in-memory twin (no storage latency)."""
+    from chalicelib import runtime
+    from chalicelib.domain.people import Employee
+    from chalicelib.face.types import PhotoFingerprint
+    from chalicelib.settings import load_settings
+    from chalicelib.store.faces import NewTemplate
+    from chalicelib.store.repositories import memory_repositories
+
+    settings = load_settings()
+    repos = memory_repositories()
+    runtime.use_repositories(repos)
+    _, policy = runtime.engine_and_policy(settings)
+    for m in members(n, policy.model_ids):
+        if repos.people.get_employee(m.owner) is None:
+            repos.people.put_employee(Employee(m.owner, "x", "U1"))
+        fp = PhotoFingerprint("0" * 64, 0)
+        repos.faces.save_template(m.owner, NewTemplate(m.template.template_id, m.template.embeddings, fp, "k", "b"))
+    start = time.perf_counter()
+    runtime.face_index(settings)
+    loaded = time.perf_counter() - start
+    version = timed(lambda: runtime.face_index(settings), 20)
+    print(
+        f"face_index load of {n} templates from the in-memory twin ({settings.face_policy}): {loaded:.2f} s; "
+        f"a current index (version read only) median {1000 * statistics.median(version):.3f} ms"
+    )
+    runtime.use_repositories(None)
+
+
+def units_figures(units: int, employees: int) -> None:
+    from moto import mock_aws
+
+    from chalicelib import runtime
+    from chalicelib.domain.people import Principal
+    from chalicelib.settings import load_settings
+    from chalicelib.store.aws import reset_clients
+    from chalicelib.store.models import EmployeeModel, UnitModel
+    from chalicelib.store.schema import create_all
+    from chalicelib.usecases import directory
+
+    os.environ.update({"SMART_STAGE": "local", "SMART_TABLE_PREFIX": "b-", "SMART_BUCKET": "b-bucket"})
+    with mock_aws():
+        load_settings.cache_clear()
+        reset_clients()
+        runtime.use_repositories(None)
+        runtime.forget()
+        settings = load_settings()
+        create_all(settings)
+        runtime.ensure_ready(settings)
+        with UnitModel.batch_write() as batch:
+            for u in range(units):
+                batch.save(UnitModel(f"U{u:03d}", unor_nama=f"Unit {u}"))
+        start = time.perf_counter()
+        with EmployeeModel.batch_write() as batch:
+            for i in range(employees):
+                nip = f"{199001010000000000 + i}"
+                batch.save(
+                    EmployeeModel(
+                        nip,
+                        nama=f"Pegawai {i}",
+                        unor_id=f"U{i % units:03d}",
+                        password_hash="scrypt$x" if i % 2 else None,
+                        template_count=i % 3,
+                    )
+                )
+        print(f"moto: {employees} employees in {units} units written in {time.perf_counter() - start:.1f} s")
+        caller = Principal("op", "super_admin")
+        people = runtime.people()
+        ids = people.list_unit_ids()
+        before = timed(lambda: [people.count_employees(u) for u in ids], 3)
+        print(
+            f"the reads of the listing before the counts (count_employees per unit) over moto: median "
+            f"{statistics.median(before):.2f} s (n=3, min {min(before):.2f}, max {max(before):.2f})"
+        )
+        runs = timed(lambda: directory.list_units(caller), 3)
+        page = directory.list_units(caller)
+        assert len(page.items) == units
+        assert sum(u.employee_count for u in page.items) == employees
+        print(
+            f"GET /v1/admin/units use case over moto, {units} units / {employees} employees: median "
+            f"{statistics.median(runs):.2f} s (n=3, min {min(runs):.2f}, max {max(runs):.2f}); activated "
+            f"{sum(u.activated_count for u in page.items)}, enrolled {sum(u.enrolled_count for u in page.items)}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--templates", type=int, default=21_000)
+    parser.add_argument("--units", type=int, default=63)
+    parser.add_argument("--employees", type=int, default=7_000)
+    parser.add_argument("--model-dir", default=None)
+    parser.add_argument("--skip-calibration", action="store_true")
+    parser.add_argument("--skip-units", action="store_true")
+    args = parser.parse_args()
+    print(f"started {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC")
+    if not args.skip_calibration:
+        calibration(resolve_model_dir(args.model_dir))
+    index_figures(args.templates)
+    memory_load(args.templates)
+    if not args.skip_units:
+        units_figures(args.units, args.employees)
+    print(f"finished {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""Requests and results of face review: self-enrolment, the pending queue and its decisions, duplicate
+faces, and the onboarding state an employee sees (API.md "Additions of v1")."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from chalicelib.domain.faces import APPROVED, PENDING, REJECTED
+from chalicelib.usecases.schemas.attendance import FaceQuality
+from chalicelib.usecases.schemas.common import InstantText, Query, Result, enum_schema
+from chalicelib.usecases.schemas.reports import DECISIONS, NEXT
+
+STATUSES = (APPROVED, PENDING, REJECTED)
+Status = Annotated[str, enum_schema(STATUSES)]
+
+
+class SelfEnrolled(Result):
+    """A self-enrolment waiting for an admin: it counts only once approved."""
+
+    template_id: str
+    status: Annotated[str, enum_schema((PENDING,))]
+
+
+class PendingFacesQuery(Query):
+    unor_id: str | None = Field(default=None, description="The unit; all the caller's units when absent.")
+    next: str | None = NEXT
+
+
+class PendingFace(Result):
+    template_id: str
+    nip: str
+    nama: str | None
+    unor_id: str
+    status: Status
+    created_at: str
+    created_by: str = Field(description="The admin who enrolled it, or the employee's NIP (self-enrolment).")
+    quality: FaceQuality
+    photo_url: str = Field(json_schema_extra={"format": "uri"}, description="Short-lived signed link.")
+    reset_by: str | None = Field(
+        description="Four eyes: enrolled within 7 days after this admin reset the employee's device, so "
+        "another admin must approve it (null: any admin of the unit)."
+    )
+
+
+class PendingFacePage(Result):
+    items: list[PendingFace]
+    next: str | None
+
+
+class FaceDecided(Result):
+    template_id: str
+    decision: Annotated[str, enum_schema(DECISIONS)]
+    status: Status
+    decided_at: InstantText
+
+
+class DuplicateFaces(Result):
+    """Templates of different employees that look like one person (raw fused cosine at or above the
+    policy's duplicate threshold)."""
+
+    nips: list[str]
+    template_ids: list[str]
+    score: float
+
+
+class DuplicatePage(Result):
+    items: list[DuplicateFaces]
+    next: str | None

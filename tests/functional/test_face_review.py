@@ -1,0 +1,93 @@
+"""Face review through the HTTP API (chalice test client, DynamoDB and S3 from moto, real models and photos):
+self-enrolment, the pending queue, decisions, four eyes after a device reset, duplicate faces, the employee's
+onboarding state and the units' counts."""
+
+from __future__ import annotations
+
+from chalicelib.domain import people as domain
+from tests.functional.checkin_setup import DEVICE, NIP, PEOPLE, b64, enrolled_employee, selfie
+from tests.functional.conftest import Api
+
+OTHER = "199002022015032002"
+
+
+def onboarding(api: Api, token: str) -> dict[str, object]:
+    answer = api.call("GET", "/v1/me", token=token)
+    assert answer.status == 200, answer.body
+    return dict(answer.body["onboarding"])
+
+
+def unit_counts(api: Api, token: str, unit: str = "U1") -> tuple[int, int, int]:
+    answer = api.call("GET", "/v1/admin/units", token=token)
+    assert answer.status == 200, answer.body
+    [item] = [u for u in answer.body["items"] if u["unor_id"] == unit]
+    return item["employee_count"], item["activated_count"], item["enrolled_count"]
+
+
+def test_a_self_enrolment_is_approved_by_the_unit_admin_and_then_counts(api: Api) -> None:
+    # GIVEN an activated employee of U1 without a face, and U1's admin
+    employee = enrolled_employee(api, enrol=None)
+    unit_admin = api.unit_admin_token(employee.admin, "U1")
+    assert onboarding(api, employee.token) == {"activated": True, "faces": {"approved": 0, "pending": 0}}
+    assert unit_counts(api, unit_admin) == (1, 1, 0)
+    # WHEN the employee enrols their face from the app
+    sent = api.call("POST", "/v1/me/faces", {"photo": b64(selfie("deepface/img1.jpg"))}, token=employee.token)
+    # THEN it waits for the admin, and a check-in is not possible yet
+    assert sent.status == 201, sent.body
+    assert set(sent.body) == {"template_id", "status"} and sent.body["status"] == "pending"
+    assert onboarding(api, employee.token) == {"activated": True, "faces": {"approved": 0, "pending": 1}}
+    refused = employee.check_in(selfie("deepface/img2.jpg"))
+    assert refused.status == 422 and refused.body["error"]["code"] == "NOT_ENROLLED"
+    # AND U1's admin sees it in the queue
+    queue = api.call("GET", "/v1/admin/faces/pending?unor_id=U1", token=unit_admin)
+    assert queue.status == 200 and queue.body["next"] is None
+    [item] = queue.body["items"]
+    assert (item["template_id"], item["nip"], item["status"]) == (sent.body["template_id"], NIP, "pending")
+    # WHEN the admin approves it
+    path = f"/v1/admin/faces/{sent.body['template_id']}"
+    decided = api.call("POST", path, {"decision": "approve", "note": "foto jelas"}, token=unit_admin)
+    assert decided.status == 200, decided.body
+    assert (decided.body["status"], decided.body["decision"]) == ("approved", "approve")
+    # THEN it counts everywhere, a second decision conflicts, and the employee checks in
+    again = api.call("POST", path, {"decision": "reject"}, token=employee.admin)
+    assert again.status == 409 and again.body["error"]["code"] == "CONFLICT"
+    assert onboarding(api, employee.token) == {"activated": True, "faces": {"approved": 1, "pending": 0}}
+    assert unit_counts(api, unit_admin) == (1, 1, 1)
+    assert employee.check_in(selfie("deepface/img2.jpg")).status == 201
+    # AND bad decisions and callers are refused with their codes
+    assert api.call("POST", path, {"decision": "maybe"}, token=unit_admin).status == 400
+    assert api.call("POST", path, {"decision": "approve"}, token=employee.token).status in (401, 403)
+    assert api.call("POST", "/v1/admin/faces/t-nothing", {"decision": "approve"}, token=unit_admin).status == 404
+    assert api.call("GET", "/v1/admin/faces/pending?next=broken", token=unit_admin).status == 400
+
+
+def test_four_eyes_after_a_device_reset_and_duplicates_over_http(api: Api) -> None:
+    # GIVEN an enrolled employee of U1, a colleague without a face, U1's admin
+    employee = enrolled_employee(api)
+    PEOPLE.put_employee(domain.Employee(nip=OTHER, nama="Siti Aminah", unor_id="U1"))
+    unit_admin = api.unit_admin_token(employee.admin, "U1")
+    # WHEN the employee's face is enrolled for the colleague
+    duplicate = api.call(
+        "POST", f"/v1/admin/employees/{OTHER}/faces", {"photo": b64(selfie("deepface/img2.jpg"))}, token=unit_admin
+    )
+    # THEN it is refused, naming nobody
+    assert duplicate.status == 409 and duplicate.body["error"]["code"] == "DUPLICATE_FACE"
+    assert duplicate.body["error"]["details"] == {} and NIP not in str(duplicate.body)
+    # AND only the super admin may list duplicates (none are stored)
+    assert api.call("GET", "/v1/admin/faces/duplicates", token=unit_admin).status == 403
+    listed = api.call("GET", "/v1/admin/faces/duplicates", token=employee.admin)
+    assert listed.status == 200 and listed.body == {"items": [], "next": None}
+    # WHEN U1's admin resets the employee's device and enrols a new face for them
+    assert api.call("POST", f"/v1/admin/employees/{NIP}/reset-device", token=unit_admin).status == 200
+    enrolled = api.call(
+        "POST", f"/v1/admin/employees/{NIP}/faces", {"photo": b64(selfie("deepface/img4.jpg"))}, token=unit_admin
+    )
+    assert enrolled.status == 201 and enrolled.body["status"] == "pending"
+    assert {"template_id", "quality", "models", "status"} <= set(enrolled.body)
+    # THEN that admin may not approve it, another admin may
+    path = f"/v1/admin/faces/{enrolled.body['template_id']}"
+    own = api.call("POST", path, {"decision": "approve"}, token=unit_admin)
+    assert own.status == 403 and own.body["error"]["code"] == "FORBIDDEN"
+    assert api.call("POST", path, {"decision": "approve"}, token=employee.admin).status == 200
+    login = api.call("POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123", "device_id": DEVICE})
+    assert login.status == 200, login.body

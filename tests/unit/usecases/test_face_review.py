@@ -1,0 +1,382 @@
+"""Face review on the in-memory twins with the real face engine on real photos (../shared/faces): self-enrolment
+waits for an admin, four eyes after a device reset, parallel decisions, duplicate faces across employees, the
+employee's onboarding state and the units' counts, and the attacks on each."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
+from chalicelib.face import DuplicateFaceError
+from chalicelib.settings import Settings
+from chalicelib.store.faces import PENDING_PER_EMPLOYEE, NewTemplate
+from chalicelib.store.memory.people import InMemoryPeopleRepository
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import directory, faces, me, onboarding
+from chalicelib.usecases.schemas.attendance import EnrolRequest
+from chalicelib.usecases.schemas.faces import PendingFacesQuery
+from chalicelib.usecases.schemas.reports import DecisionRequest
+from tests.functional.checkin_setup import b64, selfie
+from tests.unit.usecases.admin_fixtures import AuditTrail
+from tests.unit.usecases.test_faces import Audit, settings
+
+NIP = "198501012010011001"  # Angelina Jolie's photos (dev/deepface img1, img2, img4, ...)
+OTHER = "199002022015032002"  # another employee of U1
+FAR = "197001012000011003"  # an employee of U2
+SUPER = Principal("op", "super_admin")
+RESETTER = Principal("budi", "unit_admin", frozenset({"U1"}))
+COLLEAGUE = Principal("sari", "unit_admin", frozenset({"U1"}))
+STRANGER = Principal("joko", "unit_admin", frozenset({"U2"}))
+JOLIE = ("deepface/img1.jpg", "deepface/img2.jpg", "deepface/img4.jpg")
+ZUCKERBERG = "deepface/img13.jpg"
+
+__all__ = ["settings"]  # the fixture: settings whose model directory holds the built face models
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The real clock: a device reset is stamped by the store with it."""
+    return datetime.now(UTC)
+
+
+@pytest.fixture
+def trail(repos: Repositories) -> Iterator[Audit]:
+    """GIVEN employees NIP and OTHER of U1 (activated: a password) and FAR of U2; yields the audit trail."""
+    assert isinstance(repos.people, InMemoryPeopleRepository)
+    log = AuditTrail()
+    runtime.use_repositories(replace(repos, audit=log.log))
+    for nip, unit in ((NIP, "U1"), (OTHER, "U1"), (FAR, "U2")):
+        repos.people.upsert_unit(unit, f"Dinas {unit}")
+        repos.people.put_employee(Employee(nip, f"Pegawai {nip[-3:]}", unit))
+    repos.people.bind_device(NIP, "android-0001-aaaa", "password-hash")
+    yield lambda: [(e.actor, e.action, e.target, dict(e.detail or {})) for e in log.entries()]
+
+
+def employee(nip: str = NIP) -> Principal:
+    return Principal(subject=nip, role="employee")
+
+
+def photo(name: str, long_side: int = 640) -> EnrolRequest:
+    return EnrolRequest(photo=b64(selfie(name, long_side=long_side)))
+
+
+def approve(admin: Principal, template_id: str, settings: Settings, now: datetime, note: str | None = None) -> str:
+    body = DecisionRequest(decision="approve", note=note)
+    return faces.decide(admin, template_id, body, settings, now).status
+
+
+def verifies(nip: str, probe: str, settings: Settings) -> bool:
+    """Whether a check-in photo would pass as the employee's face now (accept or review)."""
+    templates = runtime.faces().templates_of(nip)
+    if not templates:
+        return False
+    verdict = faces.verify_selfie(nip, faces.analyse_selfie(selfie(probe), settings), templates, settings)
+    return verdict.decision != "reject"
+
+
+def state(nip: str = NIP) -> tuple[int, int]:
+    found = runtime.people().get_employee(nip)
+    assert found is not None
+    progress = faces.onboarding(found).faces
+    return progress.approved, progress.pending
+
+
+# --- self-enrolment -------------------------------------------------------------------------------------
+
+
+def test_a_self_enrolment_waits_for_an_admin_and_counts_once_approved(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # WHEN the employee enrols their own face from the app
+    answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # THEN it is pending: the employee is not enrolled, a check-in does not verify against it
+    assert answer.status == "pending" and answer.template_id.endswith(NIP)
+    assert state() == (0, 1) and not runtime.people().get_employee(NIP).enrolled  # type: ignore[union-attr]
+    assert not verifies(NIP, JOLIE[1], settings)
+    # AND the unit's admin sees it in the queue with its photo; another unit's admin does not
+    [item] = faces.list_pending(COLLEAGUE, PendingFacesQuery(unor_id="U1"), settings).items
+    assert (item.template_id, item.nip, item.unor_id, item.status, item.reset_by) == (
+        answer.template_id,
+        NIP,
+        "U1",
+        "pending",
+        None,
+    )
+    assert item.created_by == NIP and item.photo_url
+    assert faces.list_pending(STRANGER, PendingFacesQuery(), settings).items == []
+    with pytest.raises(ForbiddenError):
+        faces.list_pending(STRANGER, PendingFacesQuery(unor_id="U1"), settings)
+    # WHEN the admin approves it
+    assert approve(COLLEAGUE, answer.template_id, settings, now, note="cocok") == "approved"
+    # THEN it counts: enrolled, verifies, out of the queue, and everything was audited
+    assert state() == (1, 0) and runtime.people().get_employee(NIP).enrolled  # type: ignore[union-attr]
+    assert verifies(NIP, JOLIE[1], settings)
+    assert faces.list_pending(COLLEAGUE, PendingFacesQuery(unor_id="U1"), settings).items == []
+    assert trail() == [
+        (NIP, "face.enrol", NIP, {"template_id": answer.template_id, "status": "pending"}),
+        ("sari", "face.approve", NIP, {"template_id": answer.template_id}),
+    ]
+    # AND the employee's own profile says so
+    profile = me.profile(employee(), settings, now).onboarding
+    assert (profile.activated, profile.faces.approved, profile.faces.pending) == (True, 1, 0)
+
+
+def test_a_rejected_self_enrolment_never_counts_and_a_decision_is_final(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    decided = faces.decide(
+        COLLEAGUE, answer.template_id, DecisionRequest(decision="reject", note="buram"), settings, now
+    )
+    assert decided.status == "rejected" and state() == (0, 0)
+    assert not verifies(NIP, JOLIE[1], settings)
+    # a second decision, either way, is a conflict
+    for decision in ("approve", "reject"):
+        with pytest.raises(ConflictError):
+            faces.decide(SUPER, answer.template_id, DecisionRequest(decision=decision), settings, now)
+    assert [a for _, a, _, _ in trail()] == ["face.enrol", "face.reject"]
+
+
+def test_unknown_or_foreign_template_ids_are_not_found(settings: Settings, trail: Audit, now: datetime) -> None:
+    for template_id in ("t-1", "t-000000000000-199912312020121001", f"t-000000000000-{NIP}", "../x"):
+        with pytest.raises(NotFoundError):
+            approve(SUPER, template_id, settings, now)
+
+
+def test_the_pending_queue_is_capped_per_employee(settings: Settings, trail: Audit, now: datetime) -> None:
+    # GIVEN as many pending faces as allowed (stored directly: five distinct photos are not needed here)
+    store = runtime.faces()
+    analysis = faces.analyse_selfie(selfie(JOLIE[0]), settings)
+    for n in range(PENDING_PER_EMPLOYEE):
+        template = NewTemplate(
+            f"t-{n:012x}-{NIP}", analysis.embeddings, analysis.fingerprint, "k", NIP, status="pending", unor_id="U1"
+        )
+        store.save_template(NIP, template)
+    # WHEN the employee uploads one more
+    with pytest.raises(ConflictError) as refused:
+        faces.self_enrol(employee(), photo(JOLIE[1]), settings, now)
+    # THEN it is refused before anything is kept
+    assert refused.value.details == {"pending": PENDING_PER_EMPLOYEE, "limit": PENDING_PER_EMPLOYEE}
+    assert state() == (0, PENDING_PER_EMPLOYEE) and trail() == []
+
+
+def test_a_burst_of_self_enrolments_keeps_at_most_the_cap(settings: Settings, trail: Audit, now: datetime) -> None:
+    # GIVEN one free place in the queue (the ones taken hold another photo)
+    store = runtime.faces()
+    analysis = faces.analyse_selfie(selfie("deepface/img5.jpg"), settings)
+    for n in range(PENDING_PER_EMPLOYEE - 1):
+        template = NewTemplate(
+            f"t-{n:012x}-{NIP}", analysis.embeddings, analysis.fingerprint, "k", NIP, status="pending", unor_id="U1"
+        )
+        store.save_template(NIP, template)
+    # WHEN three different photos arrive at once
+    outcomes: list[str] = []
+
+    def upload(name: str) -> None:
+        try:
+            outcomes.append(faces.self_enrol(employee(), photo(name), settings, now).status)
+        except ConflictError:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=upload, args=(name,)) for name in JOLIE]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # THEN exactly one took the free place
+    assert sorted(outcomes) == ["conflict", "conflict", "pending"]
+    assert state() == (0, PENDING_PER_EMPLOYEE)
+
+
+def test_an_inactive_employee_cannot_self_enrol(
+    settings: Settings, trail: Audit, now: datetime, repos: Repositories
+) -> None:
+    repos.people.put_employee(Employee(NIP, "Pegawai 001", "U1", active=False))
+    with pytest.raises(AccountInactiveError):
+        faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    assert state() == (0, 0)
+
+
+# --- attacks on the decision ------------------------------------------------------------------------------
+
+
+def test_a_unit_admin_cannot_decide_a_face_of_another_unit(settings: Settings, trail: Audit, now: datetime) -> None:
+    answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    for decision in ("approve", "reject"):
+        with pytest.raises(ForbiddenError):
+            faces.decide(STRANGER, answer.template_id, DecisionRequest(decision=decision), settings, now)
+    assert state() == (0, 1) and [a for _, a, _, _ in trail()] == ["face.enrol"]
+
+
+def test_after_a_device_reset_only_another_admin_may_approve_a_new_face(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN an admin resets the employee's device (a phone handed to someone else, say)
+    onboarding.reset_device(RESETTER, NIP)
+    # WHEN a face is enrolled within 7 days, even by an admin through the admin endpoint
+    enrolled = faces.enrol(RESETTER, NIP, photo(JOLIE[0]), settings, now + timedelta(days=6))
+    # THEN it waits (the answer keeps its shape, with the status) and names the resetter
+    assert enrolled.status == "pending" and set(enrolled.model_dump()) == {"template_id", "quality", "models", "status"}
+    assert state() == (0, 1)
+    [item] = faces.list_pending(SUPER, PendingFacesQuery(unor_id="U1"), settings).items
+    assert item.reset_by == "budi"
+    # AND the resetter may not approve it (but may reject it)
+    with pytest.raises(ForbiddenError) as refused:
+        approve(RESETTER, enrolled.template_id, settings, now)
+    assert refused.value.details == {"reason": "four_eyes"} and state() == (0, 1)
+    # AND another admin of the unit may
+    assert approve(COLLEAGUE, enrolled.template_id, settings, now) == "approved"
+    assert state() == (1, 0)
+    actions = [(actor, action) for actor, action, _, _ in trail()]
+    assert actions == [("budi", "employee.reset_device"), ("budi", "face.enrol"), ("sari", "face.approve")]
+
+
+def test_a_self_enrolment_after_a_reset_needs_another_admin_too(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    onboarding.reset_device(RESETTER, NIP)
+    answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    with pytest.raises(ForbiddenError):
+        approve(RESETTER, answer.template_id, settings, now)
+    assert approve(SUPER, answer.template_id, settings, now) == "approved"
+
+
+def test_an_enrolment_more_than_7_days_after_a_reset_is_approved_at_once(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    onboarding.reset_device(RESETTER, NIP)
+    enrolled = faces.enrol(RESETTER, NIP, photo(JOLIE[0]), settings, now + timedelta(days=7, minutes=1))
+    assert enrolled.status == "approved" and state() == (1, 0)
+
+
+def test_of_parallel_decisions_exactly_one_wins(settings: Settings, trail: Audit, now: datetime) -> None:
+    answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    outcomes: list[str] = []
+    start = threading.Barrier(6)
+
+    def decide(admin: Principal, decision: str) -> None:
+        start.wait()
+        try:
+            outcomes.append(
+                faces.decide(admin, answer.template_id, DecisionRequest(decision=decision), settings, now).status
+            )
+        except ConflictError:
+            outcomes.append("conflict")
+
+    admins = [(COLLEAGUE, "approve"), (SUPER, "approve"), (RESETTER, "reject")] * 2
+    threads = [threading.Thread(target=decide, args=pair) for pair in admins]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes).count("conflict") == 5 and len(outcomes) == 6
+    approved, pending = state()
+    assert pending == 0 and approved == (1 if "approved" in outcomes else 0)
+    decisions = [a for _, a, _, _ in trail() if a != "face.enrol"]
+    assert len(decisions) == 1
+
+
+def test_a_second_persons_face_for_the_same_employee_does_not_count_until_an_admin_looks(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the employee enrolled by the admin
+    faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    # WHEN someone else's face is self-enrolled on the employee's account (a colleague holding the phone)
+    answer = faces.self_enrol(employee(), photo(ZUCKERBERG), settings, now)
+    # THEN it is pending, and that other person still cannot check in as the employee
+    assert answer.status == "pending" and state() == (1, 1)
+    assert not verifies(NIP, "deepface/img14.jpg", settings)  # another photo of the same second person
+    assert verifies(NIP, JOLIE[1], settings)
+    # AND the admin who sees the photo rejects it: still nothing counts for the second person
+    faces.decide(COLLEAGUE, answer.template_id, DecisionRequest(decision="reject"), settings, now)
+    assert state() == (1, 0) and not verifies(NIP, "deepface/img14.jpg", settings)
+
+
+# --- duplicates ---------------------------------------------------------------------------------------------
+
+
+def test_the_same_face_for_two_employees_is_refused_without_naming_the_other(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the employee enrolled
+    first = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    # WHEN another photo of the same face is enrolled for a colleague, by an admin or by the colleague
+    with pytest.raises(DuplicateFaceError) as by_admin:
+        faces.enrol(COLLEAGUE, OTHER, photo(JOLIE[1]), settings, now)
+    with pytest.raises(DuplicateFaceError) as by_self:
+        faces.self_enrol(employee(OTHER), photo(JOLIE[2]), settings, now)
+    # THEN both are refused, naming nobody, and nothing of the colleague was kept
+    for refused in (by_admin.value, by_self.value):
+        assert refused.code == "DUPLICATE_FACE" and refused.details == {}
+        assert NIP not in refused.message and "Pegawai" not in refused.message
+    assert state(OTHER) == (0, 0) and runtime.faces().template_rows(OTHER) == []
+    assert [(a, t) for _, a, t, _ in trail()] == [("face.enrol", NIP)]
+    # AND a second photo of the employee's own face is welcome
+    assert faces.enrol(SUPER, NIP, photo(JOLIE[1]), settings, now).status == "approved"
+    assert len(runtime.faces().templates_of(NIP)) == 2 and first.status == "approved"
+
+
+def test_a_pending_duplicate_is_refused_at_approval(settings: Settings, trail: Audit, now: datetime) -> None:
+    # GIVEN the colleague's self-enrolment waits while the same face is approved for the employee
+    waiting = faces.self_enrol(employee(OTHER), photo(JOLIE[0]), settings, now)
+    faces.enrol(SUPER, NIP, photo(JOLIE[1]), settings, now)
+    # WHEN an admin approves the waiting one
+    with pytest.raises(DuplicateFaceError):
+        approve(COLLEAGUE, waiting.template_id, settings, now)
+    # THEN it stays pending (to be rejected)
+    assert state(OTHER) == (0, 1)
+
+
+def test_faces_of_inactive_employees_and_deleted_templates_do_not_block(
+    settings: Settings, trail: Audit, now: datetime, repos: Repositories
+) -> None:
+    first = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    # a deleted template frees the face (the index follows the deletion)
+    faces.delete_template(SUPER, NIP, first.template_id)
+    assert faces.enrol(SUPER, OTHER, photo(JOLIE[1]), settings, now).status == "approved"
+    # an employee who left no longer blocks theirs
+    repos.people.put_employee(Employee(OTHER, "Pegawai 002", "U1", active=False))
+    assert faces.enrol(SUPER, NIP, photo(JOLIE[2]), settings, now).status == "approved"
+
+
+def test_the_duplicates_list_shows_pairs_across_employees_to_the_super_admin_only(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the same face stored for two employees by a tool that skips the check (data from before it)
+    engine, policy = runtime.engine_and_policy(settings)
+    for nip, name in ((NIP, JOLIE[0]), (OTHER, JOLIE[1]), (FAR, ZUCKERBERG)):
+        data = selfie(name)
+        faces.keep_enrolment("tool", nip, data, engine.analyse(data, purpose="enrol"), settings=settings, now=now)
+    # THEN the super admin sees the pair, with its score, and nothing else
+    [item] = faces.list_duplicates(SUPER, settings).items
+    assert sorted(item.nips) == sorted([NIP, OTHER]) and item.score >= policy.duplicate_threshold
+    # AND nobody else may ask
+    for caller in (COLLEAGUE, employee()):
+        with pytest.raises(ForbiddenError):
+            faces.list_duplicates(caller, settings)
+
+
+# --- units ----------------------------------------------------------------------------------------------------
+
+
+def test_units_count_activated_and_enrolled_employees(settings: Settings, trail: Audit, now: datetime) -> None:
+    faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)  # pending: not enrolled yet
+    counts = {
+        u.unor_id: (u.employee_count, u.activated_count, u.enrolled_count) for u in directory.list_units(SUPER).items
+    }
+    assert counts == {"U1": (2, 1, 0), "U2": (1, 0, 0)}
+    faces.enrol(SUPER, FAR, photo(ZUCKERBERG), settings, now)
+    [u2] = directory.list_units(STRANGER).items
+    assert (u2.unor_id, u2.activated_count, u2.enrolled_count) == ("U2", 0, 1)
+
+
+def test_a_broken_pending_cursor_is_a_validation_error(settings: Settings, trail: Audit) -> None:
+    with pytest.raises(ValidationError):
+        faces.list_pending(SUPER, PendingFacesQuery(next="nonsense"), settings)
