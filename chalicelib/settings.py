@@ -70,6 +70,11 @@ class Settings:
     simpeg_worker_function: str | None = None
     # SMART_MFA_REQUIRED_SUPER_ADMIN: a super admin without confirmed TOTP may only set it up (prod: on).
     mfa_required_super_admin: bool = False
+    # SMART_ANTISPOOF: score check-in selfies with the passive anti-spoof models; a score at or above
+    # SMART_ANTISPOOF_THRESHOLD sends the check-in to review (SPOOF_SUSPECTED). Off by default: on our genuine
+    # photos no threshold both caught the spoof samples and stayed under 2 % false spoofs (bench/antispoof_RESULTS.md).
+    antispoof: bool = False
+    antispoof_threshold: float = 0.9
 
     @property
     def tz(self) -> ZoneInfo:
@@ -201,6 +206,8 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         simpeg_inline_changes=_int(env, "SMART_SIMPEG_INLINE_CHANGES", 1000, 0, 100_000),
         simpeg_worker_function=_get(env, "SMART_SIMPEG_WORKER_FUNCTION"),
         mfa_required_super_admin=_flag(env, "SMART_MFA_REQUIRED_SUPER_ADMIN", stage == "prod"),
+        antispoof=_flag(env, "SMART_ANTISPOOF", False),
+        antispoof_threshold=_float(env, "SMART_ANTISPOOF_THRESHOLD", 0.9, 0.0, 1.0),
     )
 
 

@@ -64,7 +64,8 @@ class _Params:
         value = self._state.get(name)
         if value is None:
             raise UnexpectedFormatError(f"MiniFASNet: parameter {name} is missing")
-        if len(value.shape) != len(shape) or any(e is not None and e != a for e, a in zip(shape, value.shape)):
+        same_rank = len(value.shape) == len(shape)
+        if not same_rank or any(e is not None and e != a for e, a in zip(shape, value.shape, strict=True)):
             raise UnexpectedFormatError(f"MiniFASNet: {name} has shape {value.shape}, expected {shape}")
         self._unused.discard(name)
         return value

@@ -25,6 +25,8 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.domain.attendance import Event
 from chalicelib.errors import ValidationError
+from chalicelib.face.config import ReplayLimits
+from chalicelib.face.replay import nearest
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, storage_call, transaction
 from chalicelib.store.models import ChallengeModel, EventModel, FingerprintModel, IdempotencyModel
@@ -75,6 +77,16 @@ def fingerprint_key(ref: str, now: datetime) -> str:
 def replay_window_start(now: datetime) -> str:
     """The smallest fingerprint key still inside the replay window at `now`."""
     return iso(now - timedelta(days=FINGERPRINT_DAYS))
+
+
+# Time keys start with a digit, index keys with "H": the history is the key range below this.
+HISTORY_END = "A"
+INDEX_PREFIX = "H#"
+
+
+def index_range(now: datetime) -> tuple[str, str]:
+    """The range keys bounding the index rows (face hashes) inside the replay window at `now`."""
+    return f"{INDEX_PREFIX}{replay_window_start(now)}", f"{INDEX_PREFIX}~"
 
 
 # --- records -----------------------------------------------------------------------------------------
@@ -223,6 +235,15 @@ class EventsRepository(Protocol):
         first."""
         ...
 
+    def replay_candidates(
+        self, nip: str, probe: PhotoFingerprint, now: datetime, limits: ReplayLimits
+    ) -> list[PhotoFingerprint]:
+        """The employee's fingerprints within the replay window worth comparing with `probe`, oldest first:
+        those with the same sha256, and the `limits.candidates` whose face hash is nearest the probe's
+        (`face.replay.nearest`). Only 8-byte hashes are read for the whole history, full fingerprints for
+        the candidates alone."""
+        ...
+
     # --- reviews ---
 
     def pending_reviews(
@@ -237,18 +258,38 @@ class EventsRepository(Protocol):
         ...
 
 
-def fingerprint_item(nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> FingerprintModel:
-    """The fingerprint row of a photo, for the caller's transaction (a check-in here, an enrolment in
-    `store.faces`)."""
+def fingerprint_items(nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> list[FingerprintModel]:
+    """The fingerprint rows of a photo, for the caller's transaction (a check-in here, an enrolment in
+    `store.faces`): the history row, and the index row (sha256 and face hash only) when the face was hashed."""
     data, layout = pack(fp.embeddings)
-    return FingerprintModel(
+    key, expires = fingerprint_key(ref, now), now + timedelta(days=FINGERPRINT_DAYS)
+    face_hash = None if fp.face_hash is None else f"{fp.face_hash:016x}"
+    history = FingerprintModel(
         nip,
-        fingerprint_key(ref, now),
+        key,
         sha256=fp.sha256,
         phash=f"{fp.phash:016x}",
         layout=layout,
         vectors=data,
-        expires=now + timedelta(days=FINGERPRINT_DAYS),
+        face=fp.face_chip or None,
+        face_hash=face_hash,
+        expires=expires,
+    )
+    if face_hash is None:
+        return [history]
+    index = FingerprintModel(
+        nip, f"{INDEX_PREFIX}{key}", sha256=fp.sha256, phash="", face_hash=face_hash, expires=expires
+    )
+    return [history, index]
+
+
+def _fingerprint(row: FingerprintModel) -> PhotoFingerprint:
+    return PhotoFingerprint(
+        row.sha256,
+        int(row.phash, 16),
+        unpack(row.vectors, row.layout) if row.vectors else {},
+        face_chip=row.face or b"",
+        face_hash=int(row.face_hash, 16) if row.face_hash else None,
     )
 
 
@@ -304,8 +345,8 @@ class DynamoEventsRepository:
                 if w.first_arrival:
                     mark = EventModel(nip, mark_key(str(w.event.local_date)), first_event_id=w.event.event_id)
                     tx.save(mark, condition=EventModel.key.does_not_exist())
-                if w.photo is not None:
-                    tx.save(fingerprint_item(nip, w.event.event_id, w.photo, w.now))
+                for item in fingerprint_items(nip, w.event.event_id, w.photo, w.now) if w.photo else []:
+                    tx.save(item)
                 tx.save(_answer_item(w.claim_key, w.request_fingerprint, w.now, w.answer))
         except ConditionFailed as exc:
             lost = _which_condition(exc, w)
@@ -349,10 +390,22 @@ class DynamoEventsRepository:
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
         """moto never expires TTL items, and DynamoDB only eventually: the window is filtered here."""
         with storage_call("dynamodb"):
-            rows = list(FingerprintModel.query(nip, FingerprintModel.key >= replay_window_start(now)))
-        return [
-            PhotoFingerprint(r.sha256, int(r.phash, 16), unpack(r.vectors, r.layout) if r.vectors else {}) for r in rows
-        ]
+            history = FingerprintModel.key.between(replay_window_start(now), HISTORY_END)
+            rows = list(FingerprintModel.query(nip, history))
+        return [_fingerprint(r) for r in rows]
+
+    def replay_candidates(
+        self, nip: str, probe: PhotoFingerprint, now: datetime, limits: ReplayLimits
+    ) -> list[PhotoFingerprint]:
+        """One Query of the index rows (about 100 bytes a photo, read from the table connection without
+        building models), then one BatchGet of the candidates' history rows."""
+        index = _index_rows(nip, now)
+        keys = candidate_keys(index, probe, limits)
+        if not keys:
+            return []
+        with storage_call("dynamodb"):
+            rows = {r.key: _fingerprint(r) for r in FingerprintModel.batch_get([(nip, k) for k in keys])}
+        return [rows[k] for k in sorted(rows)]
 
     # --- reviews -------------------------------------------------------------------------------------
 
@@ -376,6 +429,41 @@ class DynamoEventsRepository:
                 ],
                 condition=EventModel.decision.does_not_exist() & (EventModel.status == "review"),
             )
+
+
+# --- replay index -------------------------------------------------------------------------------------
+
+
+def candidate_keys(index: list[tuple[str, str, int]], probe: PhotoFingerprint, limits: ReplayLimits) -> list[str]:
+    """History keys worth comparing with `probe`, from (history key, sha256, face hash) index entries: the
+    same bytes, and the face hashes `nearest` the probe's."""
+    same = [key for key, sha, _ in index if sha == probe.sha256]
+    if probe.face_hash is None:
+        return same
+    near = nearest([h for _, _, h in index], probe.face_hash, limits.candidates, limits.max_face_hash_distance)
+    return sorted(set(same) | {index[i][0] for i in near})
+
+
+def _index_rows(nip: str, now: datetime) -> list[tuple[str, str, int]]:
+    connection = FingerprintModel._get_connection()
+    low, high = index_range(now)
+    entries: list[tuple[str, str, int]] = []
+    start: dict[str, Any] | None = None
+    with storage_call("dynamodb"):
+        while True:
+            page = connection.query(
+                nip,
+                FingerprintModel.key.between(low, high),
+                attributes_to_get=["key", "sha256", "face_hash"],
+                exclusive_start_key=start,
+            )
+            entries += [
+                (item["key"]["S"].removeprefix(INDEX_PREFIX), item["sha256"]["S"], int(item["face_hash"]["S"], 16))
+                for item in page.get("Items", [])
+            ]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return entries
 
 
 # --- DynamoDB items ----------------------------------------------------------------------------------

@@ -209,7 +209,9 @@ class FaceTemplateModel(_Authored, _Base):
 class FingerprintModel(_PerEmployee, _Base):
     """What replay detection must remember of every photo an employee ever sent (enrolment or check-in).
 
-    Range key: created_at#ref.
+    Range key: created_at#ref (the history row: hashes, vectors, the aligned face), and H#created_at#ref, a
+    small index row with the aligned face's hash only, read whole for the replay lookup
+    (`store.events.fingerprint_items`, `replay_candidates`).
     """
 
     base_name = "fingerprints"
@@ -217,6 +219,8 @@ class FingerprintModel(_PerEmployee, _Base):
     phash = UnicodeAttribute()
     layout = JSONAttribute(null=True)
     vectors = BinaryAttribute(legacy_encoding=False, null=True)
+    face = BinaryAttribute(legacy_encoding=False, null=True)
+    face_hash = UnicodeAttribute(null=True)
     expires = TTLAttribute(null=True)
 
 

@@ -91,7 +91,7 @@ def test_a_checkpoint_with_a_foreign_parameter_is_refused(source_cache: Path) ->
 def test_a_checkpoint_with_a_wrong_shape_is_refused(source_cache: Path) -> None:
     state = _state("minifasnet_v1se", source_cache)
     state["module.conv_4.model.5.se_module.fc2.weight"] = np.zeros((128, 8, 1, 1), np.float32)
-    with pytest.raises(UnexpectedFormatError, match="fc2.weight has shape"):
+    with pytest.raises(UnexpectedFormatError, match=r"fc2\.weight has shape"):
         build_minifasnet(state, "test")
 
 
