@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.attendance import Event
 from chalicelib.errors import ValidationError
@@ -79,14 +80,28 @@ def replay_window_start(now: datetime) -> str:
     return iso(now - timedelta(days=FINGERPRINT_DAYS))
 
 
-# Time keys start with a digit, index keys with "H": the history is the key range below this.
-HISTORY_END = "A"
-INDEX_PREFIX = "H#"
+# The replay index: per employee and month one item listing `<history key>|<face hash hex>` of each photo, in
+# its own partition so that a lookup reads at most FINGERPRINT_DAYS / 30 + 2 small items however many photos
+# the history holds (about 60 bytes each: 500 photos are 30 KB).
+INDEX_PARTITION = "#index"
 
 
-def index_range(now: datetime) -> tuple[str, str]:
-    """The range keys bounding the index rows (face hashes) inside the replay window at `now`."""
-    return f"{INDEX_PREFIX}{replay_window_start(now)}", f"{INDEX_PREFIX}~"
+def index_partition(nip: str) -> str:
+    return f"{nip}{INDEX_PARTITION}"
+
+
+def index_entry(ref_key: str, face_hash: int) -> str:
+    return f"{ref_key}|{face_hash:016x}"
+
+
+def parse_index_entry(entry: str) -> tuple[str, int]:
+    key, _, face_hash = entry.rpartition("|")
+    return key, int(face_hash, 16)
+
+
+def index_months(now: datetime) -> tuple[str, str]:
+    """The first and last month (YYYY-MM) whose index items can hold photos inside the replay window."""
+    return replay_window_start(now)[:7], iso(now + timedelta(days=1))[:7]
 
 
 # --- records -----------------------------------------------------------------------------------------
@@ -258,12 +273,11 @@ class EventsRepository(Protocol):
         ...
 
 
-def fingerprint_items(nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> list[FingerprintModel]:
-    """The fingerprint rows of a photo, for the caller's transaction (a check-in here, an enrolment in
-    `store.faces`): the history row, and the index row (sha256 and face hash only) when the face was hashed."""
+def add_fingerprint(tx: TransactWrite, nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> None:
+    """Put a photo's fingerprint into the caller's transaction (a check-in here, an enrolment in
+    `store.faces`): its history row, and its entry in the month's index item when the face was hashed."""
     data, layout = pack(fp.embeddings)
     key, expires = fingerprint_key(ref, now), now + timedelta(days=FINGERPRINT_DAYS)
-    face_hash = None if fp.face_hash is None else f"{fp.face_hash:016x}"
     history = FingerprintModel(
         nip,
         key,
@@ -272,15 +286,17 @@ def fingerprint_items(nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -
         layout=layout,
         vectors=data,
         face=fp.face_chip or None,
-        face_hash=face_hash,
+        face_hash=None if fp.face_hash is None else f"{fp.face_hash:016x}",
         expires=expires,
     )
-    if face_hash is None:
-        return [history]
-    index = FingerprintModel(
-        nip, f"{INDEX_PREFIX}{key}", sha256=fp.sha256, phash="", face_hash=face_hash, expires=expires
-    )
-    return [history, index]
+    tx.save(history)
+    if fp.face_hash is None:
+        return
+    entries = FingerprintModel.entries
+    month = FingerprintModel(index_partition(nip), key[:7])
+    # The item lives until its last photo leaves the window (a month holds at most ~6,000 entries of 60 bytes).
+    tx.update(month, actions=[entries.set((entries | []).append([index_entry(key, fp.face_hash)])),
+                              FingerprintModel.expires.set(expires + timedelta(days=31))])  # fmt: skip
 
 
 def _fingerprint(row: FingerprintModel) -> PhotoFingerprint:
@@ -345,8 +361,8 @@ class DynamoEventsRepository:
                 if w.first_arrival:
                     mark = EventModel(nip, mark_key(str(w.event.local_date)), first_event_id=w.event.event_id)
                     tx.save(mark, condition=EventModel.key.does_not_exist())
-                for item in fingerprint_items(nip, w.event.event_id, w.photo, w.now) if w.photo else []:
-                    tx.save(item)
+                if w.photo is not None:
+                    add_fingerprint(tx, nip, w.event.event_id, w.photo, w.now)
                 tx.save(_answer_item(w.claim_key, w.request_fingerprint, w.now, w.answer))
         except ConditionFailed as exc:
             lost = _which_condition(exc, w)
@@ -390,17 +406,14 @@ class DynamoEventsRepository:
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
         """moto never expires TTL items, and DynamoDB only eventually: the window is filtered here."""
         with storage_call("dynamodb"):
-            history = FingerprintModel.key.between(replay_window_start(now), HISTORY_END)
-            rows = list(FingerprintModel.query(nip, history))
+            rows = list(FingerprintModel.query(nip, FingerprintModel.key >= replay_window_start(now)))
         return [_fingerprint(r) for r in rows]
 
     def replay_candidates(
         self, nip: str, probe: PhotoFingerprint, now: datetime, limits: ReplayLimits
     ) -> list[PhotoFingerprint]:
-        """One Query of the index rows (about 100 bytes a photo, read from the table connection without
-        building models), then one BatchGet of the candidates' history rows."""
-        index = _index_rows(nip, now)
-        keys = candidate_keys(index, probe, limits)
+        """One Query of the monthly index items (at most 15), then one BatchGet of the candidates' rows."""
+        keys = candidate_keys(_index_entries(nip, now), probe, limits)
         if not keys:
             return []
         with storage_call("dynamodb"):
@@ -434,36 +447,22 @@ class DynamoEventsRepository:
 # --- replay index -------------------------------------------------------------------------------------
 
 
-def candidate_keys(index: list[tuple[str, str, int]], probe: PhotoFingerprint, limits: ReplayLimits) -> list[str]:
-    """History keys worth comparing with `probe`, from (history key, sha256, face hash) index entries: the
-    same bytes, and the face hashes `nearest` the probe's."""
-    same = [key for key, sha, _ in index if sha == probe.sha256]
+def candidate_keys(index: list[tuple[str, int]], probe: PhotoFingerprint, limits: ReplayLimits) -> list[str]:
+    """History keys worth comparing with `probe`, from (history key, face hash) index entries: those whose
+    face hashes are `nearest` the probe's, oldest first."""
     if probe.face_hash is None:
-        return same
-    near = nearest([h for _, _, h in index], probe.face_hash, limits.candidates, limits.max_face_hash_distance)
-    return sorted(set(same) | {index[i][0] for i in near})
+        return []
+    near = nearest([h for _, h in index], probe.face_hash, limits.candidates, limits.max_face_hash_distance)
+    return sorted(index[i][0] for i in near)
 
 
-def _index_rows(nip: str, now: datetime) -> list[tuple[str, str, int]]:
-    connection = FingerprintModel._get_connection()
-    low, high = index_range(now)
-    entries: list[tuple[str, str, int]] = []
-    start: dict[str, Any] | None = None
+def _index_entries(nip: str, now: datetime) -> list[tuple[str, int]]:
+    first, last = index_months(now)
+    since = replay_window_start(now)
     with storage_call("dynamodb"):
-        while True:
-            page = connection.query(
-                nip,
-                FingerprintModel.key.between(low, high),
-                attributes_to_get=["key", "sha256", "face_hash"],
-                exclusive_start_key=start,
-            )
-            entries += [
-                (item["key"]["S"].removeprefix(INDEX_PREFIX), item["sha256"]["S"], int(item["face_hash"]["S"], 16))
-                for item in page.get("Items", [])
-            ]
-            start = page.get("LastEvaluatedKey")
-            if not start:
-                return entries
+        items = FingerprintModel.query(index_partition(nip), FingerprintModel.key.between(first, last))
+        entries = [parse_index_entry(str(e)) for item in items for e in item.entries or []]
+    return [(key, face_hash) for key, face_hash in entries if key >= since]
 
 
 # --- DynamoDB items ----------------------------------------------------------------------------------

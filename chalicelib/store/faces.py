@@ -22,7 +22,7 @@ from chalicelib.domain.faces import TemplateInfo, TemplateKey
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import iso, storage_call, transaction, utc_now
-from chalicelib.store.events import fingerprint_items
+from chalicelib.store.events import add_fingerprint
 from chalicelib.store.models import EmployeeModel, FaceTemplateModel
 from chalicelib.store.vectors import pack, unpack
 
@@ -126,8 +126,7 @@ class DynamoFacesRepository:
         )
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
-            for item in fingerprint_items(nip, new.template_id, new.fingerprint, now):
-                tx.save(item)
+            add_fingerprint(tx, nip, new.template_id, new.fingerprint, now)
             tx.update(
                 EmployeeModel(nip),
                 actions=[

@@ -209,9 +209,9 @@ class FaceTemplateModel(_Authored, _Base):
 class FingerprintModel(_PerEmployee, _Base):
     """What replay detection must remember of every photo an employee ever sent (enrolment or check-in).
 
-    Range key: created_at#ref (the history row: hashes, vectors, the aligned face), and H#created_at#ref, a
-    small index row with the aligned face's hash only, read whole for the replay lookup
-    (`store.events.fingerprint_items`, `replay_candidates`).
+    Range key: created_at#ref (the history row: hashes, vectors, the aligned face). The replay lookup's index
+    lives in the partition `<nip>#index`, one item per month (range key `YYYY-MM`) whose `entries` list the
+    month's photos as `<history key>|<face hash>` (`store.events.add_fingerprint`, `replay_candidates`).
     """
 
     base_name = "fingerprints"
@@ -221,6 +221,7 @@ class FingerprintModel(_PerEmployee, _Base):
     vectors = BinaryAttribute(legacy_encoding=False, null=True)
     face = BinaryAttribute(legacy_encoding=False, null=True)
     face_hash = UnicodeAttribute(null=True)
+    entries = ListAttribute(of=UnicodeAttribute, null=True)
     expires = TTLAttribute(null=True)
 
 

@@ -131,7 +131,7 @@ class InMemoryEventsRepository:
         since = replay_window_start(now)
         with self._lock:
             history = {k: fp for k, fp in self._fingerprints.get(nip, {}).items() if k >= since}
-        index = [(k, fp.sha256, fp.face_hash) for k, fp in history.items() if fp.face_hash is not None]
+        index = [(k, fp.face_hash) for k, fp in history.items() if fp.face_hash is not None]
         return [history[k] for k in candidate_keys(index, probe, limits)]
 
     def remember_fingerprint(self, nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> None:
