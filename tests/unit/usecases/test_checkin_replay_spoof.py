@@ -52,16 +52,29 @@ def _altered(data: bytes, kind: str) -> bytes:
     return _jpeg(image.resize((w * 3 // 5, h * 3 // 5), Image.Resampling.BILINEAR), 75)
 
 
+def check_out_twice(employee: Principal, settings: Settings, second_photo: bytes) -> checkin.Answer:
+    """A check-out recorded with the GENUINE selfie, then the answer to another check-out with `second_photo`."""
+    first, first_raw = request(photo=selfie(GENUINE), type="out")
+    assert checkin.check_in(employee, first, first_raw, settings, NOW).status_code == 201
+    second, second_raw = request("r-2", photo=second_photo, type="out")
+    return checkin.check_in(employee, second, second_raw, settings, NOW)
+
+
+def check_in_with(employee: Principal, settings: Settings) -> dict[str, object]:
+    """The answer to an arrival with the GENUINE selfie, as the client reads it."""
+    body, raw = request(photo=selfie(GENUINE))
+    answer = checkin.check_in(employee, body, raw, settings, NOW)
+    assert answer.status_code == 201, rendered(answer)
+    return rendered(answer)
+
+
 @pytest.mark.parametrize("kind", ["rotated 8", "rotated -10", "rotated 12", "mirrored", "cropped", "resized"])
 def test_an_altered_copy_of_an_earlier_selfie_is_refused_as_replayed(
     repos: Repositories, employee: Principal, enrolled: Settings, kind: str
 ) -> None:
     # GIVEN a check-out recorded with a selfie
-    first, first_raw = request(photo=selfie(GENUINE), type="out")
-    assert checkin.check_in(employee, first, first_raw, enrolled, NOW).status_code == 201
     # WHEN that selfie is sent again rotated, mirrored, cropped or resized, and re-encoded
-    again, again_raw = request("r-2", photo=_altered(selfie(GENUINE), kind), type="out")
-    answer = checkin.check_in(employee, again, again_raw, enrolled, NOW)
+    answer = check_out_twice(employee, enrolled, _altered(selfie(GENUINE), kind))
     # THEN it is refused as a replay and kept for audit
     assert answer.status_code == 422, rendered(answer)
     assert rendered(answer)["error"]["code"] == "REPLAYED_PHOTO"
@@ -71,12 +84,8 @@ def test_an_altered_copy_of_an_earlier_selfie_is_refused_as_replayed(
 def test_a_new_genuine_photo_of_the_same_person_is_not_a_replay(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
-    # GIVEN a check-out recorded with a selfie
-    first, first_raw = request(photo=selfie(GENUINE), type="out")
-    assert checkin.check_in(employee, first, first_raw, enrolled, NOW).status_code == 201
-    # WHEN another photo of the same person is sent
-    second, second_raw = request("r-2", photo=selfie(GENUINE_2), type="out")
-    answer = checkin.check_in(employee, second, second_raw, enrolled, NOW)
+    # GIVEN a check-out recorded with a selfie, WHEN another photo of the same person is sent
+    answer = check_out_twice(employee, enrolled, selfie(GENUINE_2))
     # THEN it is recorded (nothing took it for a copy of the first, nor of the enrolment photo)
     assert answer.status_code == 201, rendered(answer)
 
@@ -86,12 +95,9 @@ def test_a_spoof_score_over_the_threshold_sends_the_check_in_to_review(
 ) -> None:
     # GIVEN anti-spoofing on, with a threshold every photo reaches
     strict = replace(enrolled, antispoof=True, antispoof_threshold=0.0)
-    body, raw = request(photo=selfie(GENUINE))
-    # WHEN the employee checks in
-    answer = checkin.check_in(employee, body, raw, strict, NOW)
-    # THEN it is recorded for review with the reason, not refused
-    assert answer.status_code == 201 and rendered(answer)["status"] == "review"
-    assert faces.SPOOF_SUSPECTED in rendered(answer)["warnings"]
+    # WHEN the employee checks in, THEN it is recorded for review with the reason, not refused
+    answer = check_in_with(employee, strict)
+    assert answer["status"] == "review" and faces.SPOOF_SUSPECTED in str(answer["warnings"])
     [event] = recorded_events(repos)
     assert event.status == "review" and faces.SPOOF_SUSPECTED in (event.warnings or ())
 
@@ -99,10 +105,8 @@ def test_a_spoof_score_over_the_threshold_sends_the_check_in_to_review(
 def test_a_genuine_selfie_under_the_threshold_gets_no_spoof_warning(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
-    on = replace(enrolled, antispoof=True, antispoof_threshold=0.9)
-    body, raw = request(photo=selfie(GENUINE))
-    answer = checkin.check_in(employee, body, raw, on, NOW)
-    assert answer.status_code == 201 and faces.SPOOF_SUSPECTED not in rendered(answer)["warnings"]
+    answer = check_in_with(employee, replace(enrolled, antispoof=True, antispoof_threshold=0.9))
+    assert faces.SPOOF_SUSPECTED not in str(answer["warnings"])
 
 
 @pytest.mark.parametrize(("sample", "flagged"), [("image_F2.jpg", True), ("image_T1.jpg", False)])
