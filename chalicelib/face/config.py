@@ -91,6 +91,12 @@ class ReplayLimits:
     # (brightened); different genuine photos: ≥ 16. Kept low because daily selfies taken at the same
     # spot share their background, which the whole-photo hash mostly sees.
     max_phash_distance: int = 6
+    # face_similarity of the aligned faces (replay.face_chip): copies rotated, mirrored, cropped, resized and
+    # recompressed vs different genuine photos of one person (bench/replay_RESULTS.md).
+    min_face_similarity: float = 0.95
+    # How many earlier photos, nearest by face hash (Hamming distance at most this), are compared face to face.
+    candidates: int = 16
+    max_face_hash_distance: int = 16
     # Cosine of L2-normalised embeddings, per model. Different genuine photos reached 0.988 (dlib) and
     # 0.901 (MobileFaceNet); copies (incl. 80 % crops) were ≥ 0.992 / 0.985 in 92-100 % of cases.
     min_embedding_cosine: dict[str, float] = field(
@@ -110,6 +116,8 @@ class FaceConfig:
     # Models to run with onnxruntime's graph optimisations off. Measured here (bench/face_RESULTS.md):
     # on is faster for both embedders (MobileFaceNet 17.5 vs 22.5 ms CPU, dlib 9.3 vs 14 ms), so none.
     disable_graph_optimisation: tuple[str, ...] = ()
+    # Score check-in selfies with the passive anti-spoof models (face/antispoof.py); off: no score, no cost.
+    antispoof: bool = False
     decode: DecodeLimits = field(default_factory=DecodeLimits)
     detect: DetectLimits = field(default_factory=DetectLimits)
     quality: QualityLimits = field(default_factory=QualityLimits)

@@ -14,6 +14,7 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
+from .antispoof import SpoofScorer
 from .config import FaceConfig, Purpose
 from .decode import decode_image, shrink_array
 from .detect import MTCNN, Detection, dominant_face
@@ -48,6 +49,7 @@ class FaceEngine:
         self.config = config
         self._mtcnn: MTCNN | None = None
         self._embedders: dict[str, Embedder] | None = None
+        self._spoof: SpoofScorer | None = None
 
     def analyse(self, data: bytes, *, purpose: Purpose) -> FaceAnalysis:
         """Analyse an uploaded JPEG/PNG; raises a FaceError subclass for every refusal."""
@@ -95,9 +97,17 @@ class FaceEngine:
             }
         return self._embedders
 
+    @property
+    def spoof(self) -> SpoofScorer:
+        if self._spoof is None:
+            self._spoof = SpoofScorer.load(self.config.model_dir, self.config.intra_op_threads)
+        return self._spoof
+
     def warm_up(self) -> None:
         """Load every model now (e.g. at cold start) instead of on the first photo."""
         _ = self.mtcnn, self.embedders
+        if self.config.antispoof:
+            _ = self.spoof
 
     def judge_liveness(
         self, action: Action, frames: list[bytes], selfie: FaceAnalysis, limits: LivenessLimits
@@ -127,6 +137,7 @@ class FaceEngine:
         if not quality.ok:
             raise LowQualityError(quality.problems, details={"quality": _quality_details(quality)})
         embeddings = {model_id: e.embed(photo.rgb, face.landmarks) for model_id, e in self.embedders.items()}
+        spoof = self.spoof.score(photo.rgb, face.box).score if self.config.antispoof and purpose == "verify" else None
         x1, y1, x2, y2 = (v / photo.scale for v in face.box)
         return FaceAnalysis(
             embeddings=embeddings,
@@ -134,10 +145,11 @@ class FaceEngine:
             box=(x1, y1, x2, y2),
             landmarks=tuple((x / photo.scale, y / photo.scale) for x, y in face.landmarks),
             quality=quality,
-            fingerprint=fingerprint(photo.data, photo.rgb, embeddings),
+            fingerprint=fingerprint(photo.data, photo.rgb, embeddings, face.landmarks),
             width=photo.width,
             height=photo.height,
             exif_datetime=photo.exif_datetime,
+            spoof_score=spoof,
         )
 
 

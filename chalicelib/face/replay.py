@@ -1,9 +1,15 @@
 """Recognising a photo that was sent before (replay / gallery attack) and implausible EXIF times.
 
-Without a liveness model the defence is the protocol: a check-in photo must be new. Three fingerprints
-catch three kinds of re-sending: the same bytes (sha256), the same picture re-encoded or resized (a DCT
-perceptual hash), and the same picture cropped or filtered (the face embedding itself, which for a copy
-is far closer to the original than two genuine selfies ever are to each other).
+Without a liveness model the defence is the protocol: a check-in photo must be new. Four fingerprints
+catch four kinds of re-sending: the same bytes (sha256), the same picture re-encoded or resized (a DCT
+perceptual hash of the whole photo), the same picture rotated, mirrored, cropped or resized (the aligned
+face: the detector's five landmarks undo rotation, scale and crop, and the comparison tries the mirror
+image too), and the same picture filtered (the face embedding itself, which for a copy is far closer to
+the original than two genuine selfies ever are to each other).
+
+The history is not read whole for each check-in: `face_hash` (64 bits, mirror-invariant) of every earlier
+photo is kept in a small index row, and only the few photos whose hash is `nearest` the probe's are read
+in full and compared face to face (`face_similarity`).
 """
 
 from __future__ import annotations
@@ -15,8 +21,9 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
+from PIL import Image, ImageFilter
 
+from .align import DLIB_TEMPLATE_150, align_face
 from .config import ReplayLimits
 from .errors import ReplayedPhotoError
 from .types import FaceAnalysis, PhotoFingerprint, Vector
@@ -52,20 +59,96 @@ def hamming(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
-def fingerprint(data: bytes, rgb: npt.NDArray[np.uint8], embeddings: Mapping[str, Vector]) -> PhotoFingerprint:
-    """What to store of a photo so that a later copy of it can be recognised."""
-    return PhotoFingerprint(sha256=hashlib.sha256(data).hexdigest(), phash=phash(rgb), embeddings=dict(embeddings))
+# --- the aligned face --------------------------------------------------------------------------------
+
+FACE_CHIP = 32
+# Blur of the aligned chip (Gaussian σ, chip pixels): the landmarks of a rotated or resized copy land a
+# pixel or two away from the original's, and without the blur that alone decorrelates fine detail.
+FACE_BLUR = 1.5
+_FACE_TEMPLATE = tuple((x * FACE_CHIP / 150.0, y * FACE_CHIP / 150.0) for x, y in DLIB_TEMPLATE_150)
+_ROWS, _COLS = np.mgrid[0:FACE_CHIP, 0:FACE_CHIP]
+# The ellipse inside the chip: the corners hold background, or the fill of a rotated copy.
+_FACE_MASK = (
+    ((_COLS - (FACE_CHIP - 1) / 2) / (FACE_CHIP / 2)) ** 2 + ((_ROWS - FACE_CHIP / 2) / (FACE_CHIP / 2)) ** 2
+) <= 1
+
+
+def face_chip(rgb: npt.NDArray[np.uint8], landmarks: Sequence[tuple[float, float]]) -> bytes:
+    """The face aligned on its five landmarks (rotation, scale and shift undone) on dlib's template scaled to
+    FACE_CHIP px, grey, blurred: FACE_CHIP² bytes."""
+    points = tuple((float(x), float(y)) for x, y in landmarks)
+    chip = Image.fromarray(align_face(rgb, points, _FACE_TEMPLATE, FACE_CHIP)).convert("L")
+    return chip.filter(ImageFilter.GaussianBlur(FACE_BLUR)).tobytes()
+
+
+def _chip_pixels(chip: bytes) -> npt.NDArray[np.float64]:
+    return np.frombuffer(chip, dtype=np.uint8).reshape(FACE_CHIP, FACE_CHIP).astype(np.float64)
+
+
+def face_hash(chip: bytes) -> int:
+    """64-bit hash of the chip made symmetric (a mirrored copy has the same hash): signs of its 8×8 lowest
+    DCT frequencies against their median, the DC term left out like `phash`."""
+    pixels = _chip_pixels(chip)
+    symmetric = (pixels + pixels[:, ::-1]) / 2
+    basis = _dct_matrix(FACE_CHIP)
+    low = (basis @ symmetric @ basis.T)[:_HASH_BITS, :_HASH_BITS].ravel()
+    bits = low > np.median(low[1:])
+    return int(sum(1 << i for i, bit in enumerate(bits) if bit))
+
+
+def nearest(hashes: Sequence[int], probe: int, limit: int, max_distance: int) -> list[int]:
+    """Indices of the at most `limit` hashes nearest to `probe` (Hamming distance ≤ `max_distance`), nearest
+    first: the earlier photos worth comparing face to face."""
+    distances = [hamming(h, probe) for h in hashes]
+    ranked = sorted((d, i) for i, d in enumerate(distances) if d <= max_distance)
+    return [i for _, i in ranked[:limit]]
+
+
+def _standardised(pixels: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    centred: npt.NDArray[np.float64] = pixels - pixels.mean()
+    spread = float(np.sqrt((centred**2).mean()))
+    return centred / spread if spread > 0 else centred
+
+
+def face_similarity(a: bytes, b: bytes) -> float:
+    """Correlation of two aligned faces inside the face ellipse, the better of `b` as it is and mirrored."""
+    x = _standardised(_chip_pixels(a)[_FACE_MASK])
+    other = _chip_pixels(b)
+    return max(float((x * _standardised(y[_FACE_MASK])).mean()) for y in (other, other[:, ::-1]))
+
+
+def fingerprint(
+    data: bytes,
+    rgb: npt.NDArray[np.uint8],
+    embeddings: Mapping[str, Vector],
+    landmarks: Sequence[tuple[float, float]] | None = None,
+) -> PhotoFingerprint:
+    """What to store of a photo so that a later copy of it can be recognised (the aligned face when the
+    landmarks are given, in `rgb`'s pixels)."""
+    chip = face_chip(rgb, landmarks) if landmarks else b""
+    return PhotoFingerprint(
+        sha256=hashlib.sha256(data).hexdigest(),
+        phash=phash(rgb),
+        embeddings=dict(embeddings),
+        face_chip=chip,
+        face_hash=face_hash(chip) if chip else None,
+    )
 
 
 def replay_reason(
     probe: PhotoFingerprint, earlier: PhotoFingerprint, limits: ReplayLimits
 ) -> tuple[str, dict[str, object]] | None:
-    """Why `probe` counts as a copy of `earlier` ("identical_bytes", "perceptual", "embedding"), or None."""
+    """Why `probe` counts as a copy of `earlier` ("identical_bytes", "perceptual", "aligned_face", "embedding"),
+    or None."""
     if probe.sha256 == earlier.sha256:
         return "identical_bytes", {}
     distance = hamming(probe.phash, earlier.phash)
     if distance <= limits.max_phash_distance:
         return "perceptual", {"distance": distance}
+    if probe.face_chip and earlier.face_chip:
+        similarity = face_similarity(probe.face_chip, earlier.face_chip)
+        if similarity >= limits.min_face_similarity:
+            return "aligned_face", {"similarity": round(similarity, 4)}
     for model_id, limit in limits.min_embedding_cosine.items():
         mine, theirs = probe.embeddings.get(model_id), earlier.embeddings.get(model_id)
         if mine is None or theirs is None:

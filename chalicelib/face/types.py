@@ -36,11 +36,18 @@ class QualityReport:
 
 @dataclass(frozen=True)
 class PhotoFingerprint:
-    """What must be remembered of an earlier photo to recognise it when it is sent again."""
+    """What must be remembered of an earlier photo to recognise it when it is sent again.
+
+    `face_chip` is the aligned face (face/replay.py `face_chip`, grey uint8 bytes) and `face_hash` its
+    mirror-invariant 64-bit hash, by which the history is searched; both empty for fingerprints stored
+    before they existed.
+    """
 
     sha256: str
     phash: int
     embeddings: Mapping[str, Vector] = field(default_factory=dict)
+    face_chip: bytes = b""
+    face_hash: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,8 @@ class FaceAnalysis:
     width: int
     height: int
     exif_datetime: datetime | None = None
+    # 1 − mean P(real face) of the anti-spoof models (face/antispoof.py); None when they did not run.
+    spoof_score: float | None = None
 
 
 @dataclass(frozen=True)

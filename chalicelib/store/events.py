@@ -23,9 +23,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.attendance import Event
 from chalicelib.errors import ValidationError
+from chalicelib.face.config import ReplayLimits
+from chalicelib.face.replay import nearest
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, storage_call, transaction
 from chalicelib.store.models import ChallengeModel, EventModel, FingerprintModel, IdempotencyModel
@@ -85,6 +88,30 @@ def fingerprint_key(ref: str, now: datetime) -> str:
 def replay_window_start(now: datetime) -> str:
     """The smallest fingerprint key still inside the replay window at `now`."""
     return iso(now - timedelta(days=FINGERPRINT_DAYS))
+
+
+# The replay index: per employee and month one item listing `<history key>|<face hash hex>` of each photo, in
+# its own partition so that a lookup reads at most FINGERPRINT_DAYS / 30 + 2 small items however many photos
+# the history holds (about 60 bytes each: 500 photos are 30 KB).
+INDEX_PARTITION = "#index"
+
+
+def index_partition(nip: str) -> str:
+    return f"{nip}{INDEX_PARTITION}"
+
+
+def index_entry(ref_key: str, face_hash: int) -> str:
+    return f"{ref_key}|{face_hash:016x}"
+
+
+def parse_index_entry(entry: str) -> tuple[str, int]:
+    key, _, face_hash = entry.rpartition("|")
+    return key, int(face_hash, 16)
+
+
+def index_months(now: datetime) -> tuple[str, str]:
+    """The first and last month (YYYY-MM) whose index items can hold photos inside the replay window."""
+    return replay_window_start(now)[:7], iso(now + timedelta(days=1))[:7]
 
 
 # --- records -----------------------------------------------------------------------------------------
@@ -239,6 +266,15 @@ class EventsRepository(Protocol):
         first."""
         ...
 
+    def replay_candidates(
+        self, nip: str, probe: PhotoFingerprint, now: datetime, limits: ReplayLimits
+    ) -> list[PhotoFingerprint]:
+        """The employee's fingerprints within the replay window worth comparing with `probe`, oldest first:
+        those with the same sha256, and the `limits.candidates` whose face hash is nearest the probe's
+        (`face.replay.nearest`). Only 8-byte hashes are read for the whole history, full fingerprints for
+        the candidates alone."""
+        ...
+
     # --- reviews ---
 
     def pending_reviews(
@@ -253,18 +289,39 @@ class EventsRepository(Protocol):
         ...
 
 
-def fingerprint_item(nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> FingerprintModel:
-    """The fingerprint row of a photo, for the caller's transaction (a check-in here, an enrolment in
-    `store.faces`)."""
+def add_fingerprint(tx: TransactWrite, nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> None:
+    """Put a photo's fingerprint into the caller's transaction (a check-in here, an enrolment in
+    `store.faces`): its history row, and its entry in the month's index item when the face was hashed."""
     data, layout = pack(fp.embeddings)
-    return FingerprintModel(
+    key, expires = fingerprint_key(ref, now), now + timedelta(days=FINGERPRINT_DAYS)
+    history = FingerprintModel(
         nip,
-        fingerprint_key(ref, now),
+        key,
         sha256=fp.sha256,
         phash=f"{fp.phash:016x}",
         layout=layout,
         vectors=data,
-        expires=now + timedelta(days=FINGERPRINT_DAYS),
+        face=fp.face_chip or None,
+        face_hash=None if fp.face_hash is None else f"{fp.face_hash:016x}",
+        expires=expires,
+    )
+    tx.save(history)
+    if fp.face_hash is None:
+        return
+    entries = FingerprintModel.entries
+    month = FingerprintModel(index_partition(nip), key[:7])
+    # The item lives until its last photo leaves the window (a month holds at most ~6,000 entries of 60 bytes).
+    tx.update(month, actions=[entries.set((entries | []).append([index_entry(key, fp.face_hash)])),
+                              FingerprintModel.expires.set(expires + timedelta(days=31))])  # fmt: skip
+
+
+def _fingerprint(row: FingerprintModel) -> PhotoFingerprint:
+    return PhotoFingerprint(
+        row.sha256,
+        int(row.phash, 16),
+        unpack(row.vectors, row.layout) if row.vectors else {},
+        face_chip=row.face or b"",
+        face_hash=int(row.face_hash, 16) if row.face_hash else None,
     )
 
 
@@ -321,7 +378,7 @@ class DynamoEventsRepository:
                     mark = EventModel(nip, mark_key(str(w.event.local_date)), first_event_id=w.event.event_id)
                     tx.save(mark, condition=EventModel.key.does_not_exist())
                 if w.photo is not None:
-                    tx.save(fingerprint_item(nip, w.event.event_id, w.photo, w.now))
+                    add_fingerprint(tx, nip, w.event.event_id, w.photo, w.now)
                 tx.save(_answer_item(w.claim_key, w.request_fingerprint, w.now, w.answer))
         except ConditionFailed as exc:
             lost = _which_condition(exc, w)
@@ -376,9 +433,18 @@ class DynamoEventsRepository:
         """moto never expires TTL items, and DynamoDB only eventually: the window is filtered here."""
         with storage_call("dynamodb"):
             rows = list(FingerprintModel.query(nip, FingerprintModel.key >= replay_window_start(now)))
-        return [
-            PhotoFingerprint(r.sha256, int(r.phash, 16), unpack(r.vectors, r.layout) if r.vectors else {}) for r in rows
-        ]
+        return [_fingerprint(r) for r in rows]
+
+    def replay_candidates(
+        self, nip: str, probe: PhotoFingerprint, now: datetime, limits: ReplayLimits
+    ) -> list[PhotoFingerprint]:
+        """One Query of the monthly index items (at most 15), then one BatchGet of the candidates' rows."""
+        keys = candidate_keys(_index_entries(nip, now), probe, limits)
+        if not keys:
+            return []
+        with storage_call("dynamodb"):
+            rows = {r.key: _fingerprint(r) for r in FingerprintModel.batch_get([(nip, k) for k in keys])}
+        return [rows[k] for k in sorted(rows)]
 
     # --- reviews -------------------------------------------------------------------------------------
 
@@ -402,6 +468,27 @@ class DynamoEventsRepository:
                 ],
                 condition=EventModel.decision.does_not_exist() & (EventModel.status == "review"),
             )
+
+
+# --- replay index -------------------------------------------------------------------------------------
+
+
+def candidate_keys(index: list[tuple[str, int]], probe: PhotoFingerprint, limits: ReplayLimits) -> list[str]:
+    """History keys worth comparing with `probe`, from (history key, face hash) index entries: those whose
+    face hashes are `nearest` the probe's, oldest first."""
+    if probe.face_hash is None:
+        return []
+    near = nearest([h for _, h in index], probe.face_hash, limits.candidates, limits.max_face_hash_distance)
+    return sorted(index[i][0] for i in near)
+
+
+def _index_entries(nip: str, now: datetime) -> list[tuple[str, int]]:
+    first, last = index_months(now)
+    since = replay_window_start(now)
+    with storage_call("dynamodb"):
+        items = FingerprintModel.query(index_partition(nip), FingerprintModel.key.between(first, last))
+        entries = [parse_index_entry(str(e)) for item in items for e in item.entries or []]
+    return [(key, face_hash) for key, face_hash in entries if key >= since]
 
 
 # --- DynamoDB items ----------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from chalicelib.domain.people import Page
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, storage_call, transaction, utc_now
-from chalicelib.store.events import fingerprint_item
+from chalicelib.store.events import add_fingerprint
 from chalicelib.store.models import EmployeeModel, FaceTemplateModel
 from chalicelib.store.vectors import pack, unpack
 
@@ -230,7 +230,7 @@ class DynamoFacesRepository:
             condition = EmployeeModel.nip.exists() & below_cap
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
-            tx.save(fingerprint_item(nip, new.template_id, new.fingerprint, now))
+            add_fingerprint(tx, nip, new.template_id, new.fingerprint, now)
             tx.update(EmployeeModel(nip), actions=counts, condition=condition)
             if approved:
                 tx.update(*_bump_version())

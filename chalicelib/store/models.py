@@ -235,7 +235,9 @@ class FaceTemplateModel(_Authored, _Base):
 class FingerprintModel(_PerEmployee, _Base):
     """What replay detection must remember of every photo an employee ever sent (enrolment or check-in).
 
-    Range key: created_at#ref.
+    Range key: created_at#ref (the history row: hashes, vectors, the aligned face). The replay lookup's index
+    lives in the partition `<nip>#index`, one item per month (range key `YYYY-MM`) whose `entries` list the
+    month's photos as `<history key>|<face hash>` (`store.events.add_fingerprint`, `replay_candidates`).
     """
 
     base_name = "fingerprints"
@@ -243,6 +245,9 @@ class FingerprintModel(_PerEmployee, _Base):
     phash = UnicodeAttribute()
     layout = JSONAttribute(null=True)
     vectors = BinaryAttribute(legacy_encoding=False, null=True)
+    face = BinaryAttribute(legacy_encoding=False, null=True)
+    face_hash = UnicodeAttribute(null=True)
+    entries = ListAttribute(of=UnicodeAttribute, null=True)
     expires = TTLAttribute(null=True)
 
 

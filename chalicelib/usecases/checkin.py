@@ -355,13 +355,14 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
         raise CheckinRefusedError("NOT_ENROLLED")
     analysis = faces.analyse_selfie(attempt.request.photo, settings)
     attempt.analysis = analysis
-    faces.check_not_replayed(analysis, runtime.events().fingerprints_of(nip, attempt.attendance_time), settings)
+    faces.check_not_replayed(nip, analysis, attempt.attendance_time, settings)
     verdict = faces.verify_selfie(nip, analysis, templates, settings)
     attempt.face = FaceScore(score=round(verdict.score, 4), threshold=verdict.accept_threshold)
     if verdict.decision == "reject":
         raise CheckinRefusedError("FACE_MISMATCH", details={"score": round(verdict.score, 4)})
     if verdict.decision == "review":
         attempt.warnings.append("FACE_BORDERLINE")
+    attempt.warnings += faces.spoof_warnings(analysis, settings)
     engine, _ = runtime.engine_and_policy(settings)
     if analysis.quality.face_width_px < engine.config.quality.min_face_px_enrol:
         # Scored (a low-resolution upload is no reason to refuse), but look-alikes match more easily when the

@@ -20,10 +20,11 @@ from chalicelib import runtime
 from chalicelib.domain.faces import APPROVED, PENDING, REJECTED, PendingTemplate, TemplateInfo, TemplateStatus
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.face import DuplicateFaceError, FaceAnalysis, PhotoFingerprint, Template, Vector, Verdict
+from chalicelib.face import DuplicateFaceError, FaceAnalysis, Template, Vector, Verdict
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify
+from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, decode_position, encode_cursor, iso, parse_iso
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate, new_template_id, nip_of_template
@@ -372,9 +373,25 @@ def verify_selfie(nip: str, analysis: FaceAnalysis, templates: list[Template], s
     return verify(analysis, templates, members.without_owners({nip}), policy)
 
 
-def check_not_replayed(analysis: FaceAnalysis, history: list[PhotoFingerprint], settings: Settings) -> None:
-    engine, _ = runtime.engine_and_policy(settings)
-    check_replay(analysis, history, engine.config.replay)
+def check_not_replayed(nip: str, analysis: FaceAnalysis, at: datetime, settings: Settings) -> None:
+    """REPLAYED_PHOTO when the selfie is a copy of one the employee sent within the replay window. Only the
+    earlier photos whose aligned-face hash is nearest its own are read in full (`replay_candidates`)."""
+    limits = runtime.engine_and_policy(settings)[0].config.replay
+    candidates = runtime.events().replay_candidates(nip, analysis.fingerprint, at, limits)
+    check_replay(analysis, candidates, limits)
+
+
+SPOOF_SUSPECTED = "SPOOF_SUSPECTED"
+
+
+def spoof_warnings(analysis: FaceAnalysis, settings: Settings) -> list[str]:
+    """SPOOF_SUSPECTED when the passive anti-spoof score reaches SMART_ANTISPOOF_THRESHOLD: the check-in goes
+    to review, never refused (the models are a signal until measured on a deployment's own photos)."""
+    score = analysis.spoof_score
+    if not settings.antispoof or score is None or score < settings.antispoof_threshold:
+        return []
+    logger.info("passive anti-spoof score over the threshold", extra={"spoof_score": round(score, 4)})
+    return [SPOOF_SUSPECTED]
 
 
 # --- batch recompute after a model change ------------------------------------------------------------

@@ -71,7 +71,11 @@ def test_an_arrival_writes_event_mark_challenge_fingerprint_and_answer(employee:
     assert int(challenge["expires"]["N"]) == int(challenge["expires_epoch"]["N"]) + 86400
     # AND the photo's fingerprint is kept under the event id
     (fingerprint,) = [f for f in rows("fingerprints", "nip", employee.nip) if f["key"]["S"].endswith(event_id)]
-    assert set(fingerprint) == {"nip", "key", "sha256", "phash", "layout", "vectors", "expires"}
+    assert set(fingerprint) == {"nip", "key", "sha256", "phash", "layout", "vectors", "face", "face_hash", "expires"}
+    # AND listed with its face hash in the month's replay index
+    (month,) = rows("fingerprints", "nip", f"{employee.nip}#index")
+    entry = f"{fingerprint['key']['S']}|{fingerprint['face_hash']['S']}"
+    assert month["key"] == {"S": fingerprint["key"]["S"][:7]} and {"S": entry} in month["entries"]["L"]
     # AND the answer is stored for a retry
     (stored,) = rows("idempotency", "key", claim)
     assert set(stored) == {"key", "state", "fingerprint", "started_epoch", "status_code", "body", "expires"}

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from chalicelib.domain.attendance import Event
+from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.events import (
@@ -25,6 +26,7 @@ from chalicelib.store.events import (
     MarkTaken,
     StoredAnswer,
     awaits_decision,
+    candidate_keys,
     claim_outcome,
     event_keys,
     event_range,
@@ -133,6 +135,15 @@ class InMemoryEventsRepository:
         with self._lock:
             return [fp for key, fp in sorted(self._fingerprints.get(nip, {}).items()) if key >= since]
 
+    def replay_candidates(
+        self, nip: str, probe: PhotoFingerprint, now: datetime, limits: ReplayLimits
+    ) -> list[PhotoFingerprint]:
+        since = replay_window_start(now)
+        with self._lock:
+            history = {k: fp for k, fp in self._fingerprints.get(nip, {}).items() if k >= since}
+        index = [(k, fp.face_hash) for k, fp in history.items() if fp.face_hash is not None]
+        return [history[k] for k in candidate_keys(index, probe, limits)]
+
     def remember_fingerprint(self, nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> None:
         """Twin only: what DynamoDB's enrolment transaction (`store.faces`) writes with a new template."""
         with self._lock:
@@ -140,7 +151,7 @@ class InMemoryEventsRepository:
 
     def _remember(self, nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> None:
         """Kept as DynamoDB gives it back: vectors packed to float32 and read again."""
-        stored = PhotoFingerprint(fp.sha256, fp.phash, unpack(*pack(fp.embeddings)))
+        stored = replace(fp, embeddings=unpack(*pack(fp.embeddings)))
         self._fingerprints.setdefault(nip, {})[fingerprint_key(ref, now)] = stored
 
     # --- reviews -------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ STORE = CHALICELIB / "store"
 WIRING = {CHALICELIB / "runtime.py"}
 MODEL_NAMES = {model.__name__ for model in models.ALL_MODELS}
 # Store-internal: items another repository puts into its own transaction, never handed out of store.
-INTERNAL = {("events", "fingerprint_item")}
+INTERNAL = {("events", "add_fingerprint")}
 
 
 def modules_outside_store() -> list[Path]:

@@ -54,7 +54,9 @@ def test_package_builds_a_linted_template_within_budget_and_the_package_runs() -
     assert {"onnxruntime", "numpy", "pillow", "pynamodb"} <= names
     assert not names & set(EXCLUDED_DISTRIBUTIONS)
     with zipfile.ZipFile(layer) as archive:
-        assert sorted(archive.namelist()) == sorted(f"smart-models/{e.model_id}.onnx" for e in load_manifest())
+        licences = [f"smart-models/{e.model_id}.LICENSE" for e in load_manifest() if e.licence_file is not None]
+        models = [f"smart-models/{e.model_id}.onnx" for e in load_manifest()]
+        assert licences and sorted(archive.namelist()) == sorted(models + licences)
 
 
 def test_smoke_run_fails_on_a_package_missing_its_dependencies(tmp_path: Path) -> None:

@@ -103,7 +103,15 @@ def test_manifest_describes_every_model_it_builds(model_dir: Path) -> None:
     import onnxruntime as ort
 
     raw = json.loads(MANIFEST_PATH.read_text())["models"]
-    assert set(raw) == {"mtcnn_pnet", "mtcnn_rnet", "mtcnn_onet", "dlib_resnet_v1", "mobilefacenet_fp"}
+    assert set(raw) == {
+        "mtcnn_pnet",
+        "mtcnn_rnet",
+        "mtcnn_onet",
+        "dlib_resnet_v1",
+        "mobilefacenet_fp",
+        "minifasnet_v2",
+        "minifasnet_v1se",
+    }
     for model_id, entry in raw.items():
         assert entry["licence"] and entry["provenance"] and entry["normalisation"], model_id
         assert {"registry", "package", "version", "member", "sha256"} <= set(entry["source"]), model_id

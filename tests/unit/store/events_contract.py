@@ -18,6 +18,7 @@ import pytest
 
 from chalicelib.domain.attendance import Event
 from chalicelib.errors import ValidationError
+from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.events import (
@@ -102,6 +103,16 @@ def fingerprint(seed: int) -> PhotoFingerprint:
     vectors = np.random.default_rng(seed).standard_normal(8)
     embeddings = {"model_a": vectors[:5].astype(np.float64), "model_b": vectors[5:].astype(np.float32)}
     return PhotoFingerprint(f"{seed:064x}", 0xF0F0_0000_0000_0000 + seed, embeddings)
+
+
+PROBE_HASH = 0x0123_4567_89AB_CDEF
+
+
+def face_fingerprint(seed: int, flips: int) -> PhotoFingerprint:
+    """A fingerprint with an aligned face whose hash differs from PROBE_HASH in its lowest `flips` bits."""
+    chip = np.random.default_rng(seed).integers(0, 256, 32 * 32, dtype=np.uint8).tobytes()
+    vectors = {"model_a": np.random.default_rng(seed).standard_normal(4).astype(np.float32)}
+    return PhotoFingerprint(f"{seed:064x}", seed, vectors, face_chip=chip, face_hash=PROBE_HASH ^ ((1 << flips) - 1))
 
 
 def race(attempts: list[Callable[[], None]]) -> list[BaseException | None]:
@@ -363,6 +374,46 @@ class EventsRepositoryContract:
             for model, vector in expected.embeddings.items():
                 assert fp.embeddings[model].dtype == np.float32
                 assert np.array_equal(fp.embeddings[model], np.asarray(vector, dtype=np.float32))
+
+    # --- replay lookup (flat over the history) -------------------------------------------------------
+
+    def test_replay_candidates_are_the_nearest_faces(self, repo: EventsRepository) -> None:
+        # GIVEN photos whose face hashes are 3, 0, 8, 40 and 40 bits from a probe's (one of them with the
+        # probe's bytes), one without a face hash, one beyond the window, and another employee's copy
+        probe = face_fingerprint(0, flips=0)
+        sent = {
+            "near": face_fingerprint(1, flips=3),
+            "nearer": face_fingerprint(2, flips=0),
+            "further": face_fingerprint(3, flips=8),
+            "far": face_fingerprint(4, flips=40),
+            "same-bytes": replace(face_fingerprint(5, flips=40), sha256=probe.sha256),
+            "no-face": replace(face_fingerprint(6, flips=0), face_chip=b"", face_hash=None),
+        }
+        for i, fp in enumerate(sent.values()):
+            at = AT - timedelta(days=10 - i)
+            repo.write_checkin(write(event(at=at), f"r-{i}", photo=fp, now=at))
+        old = AT - timedelta(days=FINGERPRINT_DAYS, seconds=1)
+        repo.write_checkin(write(event(at=old), "r-old", photo=face_fingerprint(7, flips=0), now=old))
+        repo.write_checkin(write(event(OTHER), "r-other", photo=face_fingerprint(8, flips=0)))
+        # WHEN the candidates of the probe are asked for, at most 3 by face and within 10 bits
+        limits = ReplayLimits(candidates=3, max_face_hash_distance=10)
+        found = repo.replay_candidates(NIP, probe, AT, limits)
+        # THEN they are the three nearest faces, oldest first, with the aligned face
+        expected = [sent[name] for name in ("near", "nearer", "further")]
+        assert [fp.sha256 for fp in found] == [fp.sha256 for fp in expected]
+        assert [(fp.face_chip, fp.face_hash) for fp in found] == [(fp.face_chip, fp.face_hash) for fp in expected]
+        # AND with room for only one face, the nearest one comes
+        nearest_only = repo.replay_candidates(NIP, probe, AT, replace(limits, candidates=1))
+        assert [fp.sha256 for fp in nearest_only] == [sent["nearer"].sha256]
+
+    def test_replay_candidates_of_an_unknown_employee_are_none(self, repo: EventsRepository) -> None:
+        assert repo.replay_candidates(NIP, face_fingerprint(0, flips=0), AT, ReplayLimits()) == []
+
+    def test_the_history_keeps_the_aligned_face(self, repo: EventsRepository) -> None:
+        fp = face_fingerprint(1, flips=5)
+        repo.write_checkin(write(event(), "r-1", photo=fp))
+        [stored] = repo.fingerprints_of(NIP, AT)
+        assert (stored.sha256, stored.face_chip, stored.face_hash) == (fp.sha256, fp.face_chip, fp.face_hash)
 
     # --- reviews ------------------------------------------------------------------------------------
 
