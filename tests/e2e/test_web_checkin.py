@@ -1,0 +1,219 @@
+"""The employee app's check-in in a real browser against its own local stack: Debian's chromium, headless, a
+360 px phone whose webcam is a fake camera playing real photos of the enrolled person (a Y4M made from
+../shared/faces/dev) and whose GPS is set inside (or outside) the unit's zone.
+
+Home offers the one button that applies; the check-in screen shows the live preview and the GPS fix, asks the
+challenge, takes the frames and the photo from the video, and shows SMART's answer; a refusal shows the API's
+own message; a capture without signal waits on the phone (IndexedDB) and is sent by itself, once, when the
+signal returns, with the same client_request_id on every try; the app reloads offline; a denied camera or
+location shows how to allow it. Every screen: no file input, no page error, no serious or critical axe-core
+violation, a screenshot in build/screenshots/.
+
+The stack runs with SMART_LIVENESS=review: a fake camera plays still photos, which can neither turn a head nor
+blink, so the active liveness check (when the API asks for an action) could never pass. In `review` mode a
+failed or missing liveness check sends the check-in to review instead of refusing it, so the app's whole path
+(action shown, frames taken, photo, answer) still runs, and the test reads which answer SMART gave through the
+API and requires the screen to say the same.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.e2e.conftest import require_load_data
+from tests.e2e.web_phone import Phone, write_y4m
+from tools.devstack import REPO_DIR, LocalStack, StackUrls
+from tools.devstack_http import ApiClient
+from tools.devstack_web import DIST_DIR
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+
+FACES = REPO_DIR / ".." / "shared" / "faces" / "dev"
+ENROLMENT_PHOTO = FACES / "deepface" / "img1.jpg"
+# The same person as the enrolment photo, other pictures (tests/functional/test_checkin.py's GENUINE ones).
+CAMERA_PHOTOS = (FACES / "deepface" / "img2.jpg", FACES / "deepface" / "img4.jpg")
+CENTRE = (-6.8468, 107.4857)
+OUTSIDE = (-6.8568, 107.4957)  # ~1.5 km away
+PASSWORD = "Sawah-Hijau-Pagi-2026"
+UNIT = "UJI-ABSEN"
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[StackUrls]:
+    """This module's own stack (one per module): SMART_LIVENESS=review, see the module's docstring."""
+    require_load_data()
+    with LocalStack.for_tests(simpeg_size=5, api_workers=2, extra_env={"SMART_LIVENESS": "review"}) as urls:
+        yield urls
+
+
+@pytest.fixture(scope="module")
+def admin(stack: StackUrls) -> ApiClient:
+    client = ApiClient(stack.api)
+    assert client.login_admin(stack.admin_username, stack.admin_password).status == 200
+    zone = client.post(
+        "/v1/admin/zones", {"name": "SDN Uji Absen", "circle": {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 250}}
+    )
+    assert zone.status == 201, zone.raw
+    unit = {
+        "nip": "198501012010012999",
+        "nama": "Penjaga Unit",
+        "unor_id": UNIT,
+        "unor_nama": "SD Negeri Uji Absen",
+        "jabatan": "Guru",
+        "status": "aktif",
+    }
+    assert client.post("/v1/admin/simpeg/import", {"employees": [unit]}).status == 200
+    assert client.put(f"/v1/admin/units/{UNIT}/zones", {"zone_ids": [zone.body["zone_id"]]}).status == 200
+    return client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
+    if not (DIST_DIR / "app" / "index.html").is_file():
+        pytest.skip("the employee app is not built (`make web`)")
+    camera = write_y4m(CAMERA_PHOTOS, REPO_DIR / "build" / "fake-camera" / "genuine.y4m")
+    args = ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={camera}"]
+    with playwright_sync.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=args)
+        yield browser
+        browser.close()
+
+
+def jpeg_b64(path: Any, long_side: int = 640) -> str:
+    with Image.open(path) as image:
+        rgb = image.convert("RGB")
+        rgb.thumbnail((long_side, long_side))
+        out = io.BytesIO()
+        rgb.save(out, "JPEG", quality=85)
+        return base64.b64encode(out.getvalue()).decode()
+
+
+@dataclass(frozen=True)
+class Employee:
+    nip: str
+    nama: str
+    code: str
+
+
+def new_employee(admin: ApiClient, *, enrolled: bool = True) -> Employee:
+    """An employee of the zoned unit with an activation code, enrolled by an admin with the enrolment photo."""
+    nip = "198702022011012" + "".join(secrets.choice("0123456789") for _ in range(3))
+    nama = f"Dewi Lestari {secrets.token_hex(2).upper()}"
+    record = {
+        "nip": nip,
+        "nama": nama,
+        "unor_id": UNIT,
+        "unor_nama": "SD Negeri Uji Absen",
+        "jabatan": "Guru",
+        "status": "aktif",
+    }
+    assert admin.post("/v1/admin/simpeg/import", {"employees": [record]}).status == 200
+    if enrolled:
+        face = admin.post(f"/v1/admin/employees/{nip}/faces", {"photo": jpeg_b64(ENROLMENT_PHOTO)})
+        assert face.status == 201, face.raw
+    code = admin.post(f"/v1/admin/employees/{nip}/activation")
+    assert code.status == 201, code.raw
+    return Employee(nip, nama, str(code.body["activation_code"]))
+
+
+def open_phone(
+    browser: Any, stack: StackUrls, where: tuple[float, float] = CENTRE, *, allow: bool = True, **extra: Any
+) -> Phone:
+    context = browser.new_context(
+        base_url=stack.api,
+        viewport={"width": 360, "height": 740},
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+        is_mobile=True,
+        has_touch=True,
+        permissions=["camera", "geolocation"] if allow else [],
+        geolocation={"latitude": where[0], "longitude": where[1], "accuracy": 12},
+        **extra,
+    )
+    context.set_default_timeout(20_000)
+    return Phone(context.new_page()).watch(stack.api)
+
+
+def activate(phone: Phone, employee: Employee) -> None:
+    page = phone.page
+    page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
+    page.get_by_label("Kata sandi baru").fill(PASSWORD)
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+
+
+def employee_api(stack: StackUrls, phone: Phone) -> ApiClient:
+    return ApiClient(stack.api, token=phone.page.evaluate("localStorage.getItem('smart.token')"))
+
+
+def _is_checkin(response: Any) -> bool:
+    return bool(response.request.method == "POST" and response.url.endswith("/v1/attendance"))
+
+
+def take(phone: Phone) -> Any:
+    """On the check-in screen: wait for the camera and the GPS fix, take the photo and send; SMART's answer."""
+    page = phone.page
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    button = page.get_by_role("button", name="Ambil Foto dan Kirim")
+    expect(button).to_be_enabled()
+    phone.check_screen("absen-kamera")
+    with page.expect_response(_is_checkin, timeout=30_000) as answer:
+        button.click()
+    return answer.value.json()
+
+
+def test_check_in_refused_outside_the_zone_then_recorded_inside(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack, OUTSIDE)
+    page = phone.page
+    activate(phone, employee)
+    phone.check_screen("beranda-belum-absen")
+
+    # WHEN the employee taps "Absen Masuk" 1.5 km from the school
+    page.get_by_role("button", name="Absen Masuk").click()
+    expect(page.get_by_role("heading", name="Absen Masuk")).to_be_visible()
+    expect(page.get_by_label("Pratinjau kamera")).to_be_visible()
+    refusal = take(phone)
+    # THEN the API's own message for OUTSIDE_ZONE is shown, with a way to try again
+    assert refusal["error"]["code"] == "OUTSIDE_ZONE", refusal
+    expect(page.get_by_role("alert")).to_contain_text("Absen ditolak")
+    expect(page.get_by_role("alert")).to_contain_text(refusal["error"]["message"])
+    api = employee_api(stack, phone)
+    events = api.get("/v1/attendance/me").body["items"]
+    assert [(e["type"], e["status"], e["reasons"]) for e in events] == [("in", "refused", ["OUTSIDE_ZONE"])]
+    phone.check_screen("absen-ditolak")
+
+    # WHEN they walk into the zone and try again
+    page.context.set_geolocation({"latitude": CENTRE[0], "longitude": CENTRE[1], "accuracy": 12})
+    page.get_by_role("button", name="Coba Lagi").click()
+    answer = take(phone)
+    # THEN the screen says what SMART recorded (accepted, or review when liveness could not be judged)
+    assert answer.get("status") in ("accepted", "review"), answer
+    recorded = [e for e in api.get("/v1/attendance/me").body["items"] if e["status"] != "refused"]
+    assert [(e["event_id"], e["type"], e["status"]) for e in recorded] == [(answer["event_id"], "in", answer["status"])]
+    said = "Absen diterima" if recorded[0]["status"] == "accepted" else "Menunggu verifikasi admin"
+    expect(page.get_by_text(said)).to_be_visible()
+    phone.check_screen("absen-diterima")
+
+    # AND Home now offers "Absen Pulang" (the one that applies), not "Absen Masuk"
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+    expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
+    phone.check_screen("beranda-sudah-masuk")
+    phone.assert_clean(frozenset({(422, "/v1/attendance")}))
