@@ -159,8 +159,12 @@ def employee_api(stack: StackUrls, phone: Phone) -> ApiClient:
     return ApiClient(stack.api, token=phone.page.evaluate("localStorage.getItem('smart.token')"))
 
 
+def _is_checkin_request(request: Any) -> bool:
+    return bool(request.method == "POST" and request.url.endswith("/v1/attendance"))
+
+
 def _is_checkin(response: Any) -> bool:
-    return bool(response.request.method == "POST" and response.url.endswith("/v1/attendance"))
+    return _is_checkin_request(response.request)
 
 
 def take(phone: Phone) -> Any:
@@ -217,3 +221,89 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
     phone.check_screen("beranda-sudah-masuk")
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
+
+
+def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack)
+    page = phone.page
+    activate(phone, employee)
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active !== null)")
+    tries: list[str] = []
+    page.on(
+        "request", lambda r: tries.append(r.post_data_json["client_request_id"]) if _is_checkin_request(r) else None
+    )
+
+    # GIVEN the check-in screen with camera and GPS ready, WHEN the signal drops and the employee takes the photo
+    page.get_by_role("button", name="Absen Masuk").click()
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Ambil Foto dan Kirim").click()
+    # THEN the capture is kept on the phone, and the screen says so
+    expect(page.get_by_text("Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal")).to_be_visible()
+    phone.check_screen("absen-tersimpan")
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    expect(page.get_by_role("heading", name="Menunggu dikirim")).to_be_visible()
+    expect(page.locator(".outbox li")).to_have_count(1)
+
+    # AND a reload without signal still opens the app (service worker) with what waits (IndexedDB)
+    page.reload()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_be_visible()
+    expect(page.locator(".outbox li")).to_have_count(1)
+    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()  # the waiting capture counts
+    phone.check_screen("beranda-luring")
+    assert tries == []
+
+    # WHEN the signal returns but the first try is cut off on the way: it keeps waiting
+    page.route("**/v1/attendance", lambda route: route.abort("internetdisconnected"))
+    with page.expect_event("requestfailed", predicate=_is_checkin_request):
+        page.context.set_offline(False)
+    assert len(tries) == 1
+    expect(page.locator(".outbox li")).to_have_count(1)
+    page.unroute("**/v1/attendance")
+
+    # THEN with the next return of the signal it is sent by itself, with the same client_request_id
+    with page.expect_response(_is_checkin, timeout=30_000) as sent:
+        page.context.set_offline(True)
+        page.context.set_offline(False)
+    answer = sent.value.json()
+    assert answer["status"] == "review" and "OFFLINE_CAPTURE" in answer["warnings"], answer
+    expect(page.get_by_role("heading", name="Sudah terkirim")).to_be_visible()
+    expect(page.get_by_role("heading", name="Menunggu dikirim")).to_have_count(0)
+    assert len(tries) == 2 and tries[0] == tries[1], tries
+    phone.check_screen("beranda-terkirim")
+
+    # AND SMART holds exactly one event of it; a restart of the app sends nothing again
+    page.reload()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    events = employee_api(stack, phone).get("/v1/attendance/me").body["items"]
+    assert [(e["event_id"], e["type"], e["status"]) for e in events] == [(answer["event_id"], "in", "review")]
+    assert len(tries) == 2
+    phone.assert_clean()
+
+
+def test_denied_camera_and_location_show_how_to_allow_them(browser: Any, stack: StackUrls, admin: ApiClient) -> None:
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack, allow=False)
+    page = phone.page
+    activate(phone, employee)
+    page.get_by_role("button", name="Absen Masuk").click()
+    # THEN never a blank screen: what was refused and how to allow it on Android Chrome
+    expect(page.get_by_text("Izin kamera ditolak.")).to_be_visible()
+    expect(page.get_by_text("Izin lokasi ditolak.")).to_be_visible()
+    expect(page.get_by_text("Cara mengizinkan di Chrome Android:")).to_have_count(2)
+    expect(page.get_by_role("button", name="Ambil Foto dan Kirim")).to_be_disabled()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.check_screen("izin-ditolak")
+
+    # WHEN the employee allows both and taps "Coba Lagi", THEN the preview and the fix appear
+    page.context.grant_permissions(["camera", "geolocation"])
+    for refused in ("Izin kamera ditolak.", "Izin lokasi ditolak."):
+        page.locator(".help", has_text=refused).get_by_role("button", name="Coba Lagi").click()
+    expect(page.get_by_label("Pratinjau kamera")).to_be_visible()
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    expect(page.get_by_role("button", name="Ambil Foto dan Kirim")).to_be_enabled()
+    phone.assert_clean()

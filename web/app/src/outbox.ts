@@ -79,7 +79,7 @@ export function flush(): Promise<Delivered[]> {
 
 async function run(): Promise<Delivered[]> {
   const done: Delivered[] = [];
-  if (!token()) return done;
+  if (!token() || !navigator.onLine) return done;
   for (const item of await waiting()) {
     try {
       done.push(await deliver(item));
