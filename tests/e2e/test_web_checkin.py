@@ -307,3 +307,133 @@ def test_denied_camera_and_location_show_how_to_allow_them(browser: Any, stack: 
     expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
     expect(page.get_by_role("button", name="Ambil Foto dan Kirim")).to_be_enabled()
     phone.assert_clean()
+
+
+def _route_missing(stack: StackUrls, method: str, path: str) -> bool:
+    """Whether this tree's API lacks a route (another helper's work not merged yet): 404 before any auth."""
+    return ApiClient(stack.api).request(method, path, {}).status == 404
+
+
+def test_first_use_self_enrolment_with_the_live_camera(browser: Any, stack: StackUrls, admin: ApiClient) -> None:
+    if _route_missing(stack, "POST", "/v1/me/faces"):
+        pytest.skip("POST /v1/me/faces is not in this tree yet")
+    employee = new_employee(admin, enrolled=False)
+    phone = open_phone(browser, stack)
+    page = phone.page
+    activate(phone, employee)
+    # GIVEN no face yet: Home offers the enrolment instead of a check-in
+    expect(page.get_by_text("Wajah belum terdaftar")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+    page.get_by_role("button", name="Daftarkan Wajah").click()
+    expect(page.get_by_text("Lihat ke kamera")).to_be_visible()
+    phone.check_screen("daftar-wajah")
+    # WHEN three photos are taken from the live camera
+    for n in (1, 2, 3):
+        page.get_by_role("button", name=f"Ambil Foto {n} dari 3").click()
+        if n < 3:
+            expect(page.get_by_text(f"Foto terkirim: {n} dari 3")).to_be_visible()
+        page.wait_for_timeout(600)  # the fake camera shows the next picture
+    # THEN they wait for an admin's approval, on this screen and on Home
+    expect(page.get_by_text("Menunggu persetujuan admin")).to_be_visible()
+    phone.check_screen("daftar-wajah-terkirim")
+    pending = admin.get(f"/v1/admin/employees/{employee.nip}/faces").body["items"]
+    assert len(pending) == 3, pending
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    expect(page.get_by_text("Menunggu persetujuan admin")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+    phone.assert_clean()
+
+
+def _check_in_by_api(stack: StackUrls, phone: Phone) -> dict[str, Any]:
+    api = employee_api(stack, phone)
+    challenge = api.post("/v1/attendance/challenge")
+    assert challenge.status == 201, challenge.raw
+    body = {
+        "type": "in",
+        "challenge_id": challenge.body["challenge_id"],
+        "client_request_id": secrets.token_hex(8),
+        "latitude": CENTRE[0],
+        "longitude": CENTRE[1],
+        "accuracy_m": 10.0,
+        "captured_at": "2026-01-01T00:00:00+00:00",
+        "mock_location": False,
+        "photo": jpeg_b64(CAMERA_PHOTOS[0]),
+    }
+    answer = api.post("/v1/attendance", body)
+    assert answer.status == 201, answer.raw
+    return dict(answer.body)
+
+
+def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUrls, admin: ApiClient) -> None:
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack)
+    page = phone.page
+    activate(phone, employee)
+    event = _check_in_by_api(stack, phone)
+    allowed: set[tuple[int, str]] = set()
+
+    # "Riwayat": own events
+    page.get_by_role("link", name="Riwayat").click()
+    expect(page.get_by_role("heading", name="Riwayat")).to_be_visible()
+    expect(page.locator(".list li")).to_have_count(1)
+    expect(page.locator(".list li")).to_contain_text("Masuk")
+    expect(page.locator(".list li")).to_contain_text("Diterima" if event["status"] == "accepted" else "Menunggu")
+    phone.check_screen("riwayat")
+
+    # "Rekap Bulan Ini"
+    page.get_by_role("link", name="Beranda").click()
+    page.get_by_role("link", name="Rekap Bulan Ini").click()
+    expect(page.get_by_role("heading", name="Rekap Bulan Ini")).to_be_visible()
+    if _route_missing(stack, "GET", "/v1/me/recap"):
+        expect(page.get_by_role("alert")).not_to_be_empty()  # the API's message, not a blank screen
+        allowed.add((404, f"/v1/me/recap?month={_month(page)}"))
+    else:
+        expect(page.get_by_text("Potongan TPP:")).to_be_visible()
+        expect(page.locator("tbody tr").first).to_be_visible()
+    phone.check_screen("rekap")
+
+    # "Pengajuan" with a letter photographed by the camera
+    page.get_by_role("link", name="Beranda").click()
+    page.get_by_role("link", name="Pengajuan").click()
+    page.get_by_label("Jenis pengajuan").select_option("IZIN")
+    page.get_by_label("Alasan").fill("Mengantar orang tua berobat ke puskesmas")
+    page.get_by_role("button", name="Foto Surat").click()
+    page.get_by_role("button", name="Ambil Foto Surat").click()
+    expect(page.get_by_alt_text("Foto surat yang akan dikirim")).to_be_visible()
+    phone.check_screen("pengajuan")
+    page.get_by_role("button", name="Kirim Pengajuan").click()
+    if _route_missing(stack, "GET", "/v1/me/requests"):
+        expect(page.get_by_role("alert").first).not_to_be_empty()
+        allowed |= {(404, "/v1/me/requests")}
+    else:
+        expect(page.get_by_text("Pengajuan terkirim. Menunggu keputusan admin.")).to_be_visible()
+        expect(page.locator(".list li")).to_contain_text("Menunggu keputusan admin")
+        page.get_by_role("button", name="Batalkan").click()
+        expect(page.locator(".list li")).to_contain_text("Dibatalkan")
+    phone.check_screen("pengajuan-terkirim")
+
+    # "Ubah Kata Sandi", then "Keluar": the old token stops working, the new password signs in
+    page.get_by_role("link", name="Beranda").click()
+    page.get_by_role("link", name="Ubah Kata Sandi").click()
+    page.get_by_label("Kata sandi lama").fill(PASSWORD)
+    page.get_by_label("Kata sandi baru").fill(PASSWORD + "-Baru")
+    page.get_by_role("button", name="Simpan Kata Sandi").click()
+    expect(page.get_by_text("Kata sandi berhasil diubah.")).to_be_visible()
+    phone.check_screen("ubah-sandi")
+    old = employee_api(stack, phone)
+    page.get_by_role("link", name="Beranda").click()
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_role("button", name="Masuk")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('smart.token')") is None
+    assert old.get("/v1/me").status == 401
+    page.get_by_label("NIP").fill(employee.nip)
+    page.get_by_label("Kata sandi").fill(PASSWORD + "-Baru")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    phone.check_screen("beranda-masuk-lagi")
+    phone.assert_clean(frozenset(allowed))
+
+
+def _month(page: Any) -> str:
+    """The phone's current month (YYYY-MM), as the app asks for it."""
+    return str(page.evaluate("new Date().toLocaleDateString('sv').slice(0, 7)"))

@@ -4,8 +4,13 @@ import { startOutbox } from "./outbox";
 import { navigate, type Route, useRoute } from "./router";
 import { Activation } from "./screens/Activation";
 import { Checkin } from "./screens/Checkin";
+import { Enrol } from "./screens/Enrol";
+import { History } from "./screens/History";
 import { Home } from "./screens/Home";
 import { Login } from "./screens/Login";
+import { Password } from "./screens/Password";
+import { Recap } from "./screens/Recap";
+import { Requests } from "./screens/Requests";
 import { SIGNED_OUT_EVENT, token } from "./session";
 import "./style.css";
 
@@ -13,6 +18,16 @@ function Screen({ route }: { route: Route }) {
   switch (route.path) {
     case "/absen":
       return <Checkin key={route.params.get("jenis")} kind={route.params.get("jenis") === "out" ? "out" : "in"} />;
+    case "/daftar-wajah":
+      return <Enrol />;
+    case "/riwayat":
+      return <History />;
+    case "/rekap":
+      return <Recap />;
+    case "/pengajuan":
+      return <Requests />;
+    case "/sandi":
+      return <Password />;
     default:
       return <Home />;
   }
