@@ -57,6 +57,7 @@ def simpeg_confirm(call: Call, run_id: str) -> schema.SyncRun:
 def simpeg_runs(call: Call, query: schema.RunsQuery) -> schema.RunPage:
     """Sync and import runs, newest first.
 
-    **Roles:** super_admin.
+    **Roles:** super_admin. A run still `running` 16 minutes after it started (its worker was cut off) is
+    ended `failed` when listed.
     """
-    return simpeg.list_runs(query)
+    return simpeg.list_runs(query, call.now)

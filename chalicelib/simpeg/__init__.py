@@ -42,6 +42,7 @@ from chalicelib.simpeg.sync import (
     plan_import,
     run_import,
     run_sync,
+    settle_abandoned,
     start_run,
 )
 from chalicelib.simpeg.validation import RecordBatch, nip_problem
@@ -93,5 +94,6 @@ __all__ = [
     "plan_sync",
     "run_import",
     "run_sync",
+    "settle_abandoned",
     "start_run",
 ]

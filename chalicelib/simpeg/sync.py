@@ -183,8 +183,26 @@ def apply_import(run: SyncRun, plan: SyncPlan, stores: Stores, *, clock: Clock =
 
 
 def fail_run(runs: RunLog, run: SyncRun, message: str, *, clock: Clock = utc_now) -> SyncRun:
-    """End a run whose work stopped for a reason of its own (a worker's crash, an import no longer valid)."""
-    return _finish(runs, run.with_(message=message), "failed", clock)
+    """End a `running` run whose work stopped for a reason of its own (a worker's crash or deadline, an import
+    no longer valid); SimpegConflictError when it is no longer `running`."""
+    return _finish(runs, run.with_(message=message), "failed", clock, expected_status="running")
+
+
+# A deployed worker is cut off at its Lambda timeout (900 s, .chalice/config.json) without a word; a minute
+# more and a run it left `running` will never end by itself.
+WORKER_DEADLINE_S = 900 + 60
+
+
+def settle_abandoned(runs: RunLog, run: SyncRun, now: datetime) -> SyncRun:
+    """`run` as it stands: a run still `running` past the worker's deadline is ended `failed` (once: whoever
+    lists the runs first records it; a run that ended meanwhile is read back instead)."""
+    started = datetime.fromisoformat(run.started_at)
+    if run.status != "running" or (now - started).total_seconds() < WORKER_DEADLINE_S:
+        return run
+    try:
+        return fail_run(runs, run, "terhenti: proses tidak selesai dalam batas waktu", clock=lambda: now)
+    except SimpegConflictError:
+        return runs.get_run(run.run_id) or run
 
 
 def run_import(
@@ -292,9 +310,11 @@ def _apply(run: SyncRun, plan: SyncPlan, stores: Stores, clock: Clock) -> SyncRu
     return _finish(stores.runs, run, "succeeded", clock)
 
 
-def _finish(runs: RunLog, run: SyncRun, status: RunStatus, clock: Clock) -> SyncRun:
+def _finish(
+    runs: RunLog, run: SyncRun, status: RunStatus, clock: Clock, expected_status: RunStatus | None = None
+) -> SyncRun:
     done = run.with_(status=status, finished_at=_iso(clock()))
-    runs.save_run(done)
+    runs.save_run(done, expected_status=expected_status)
     logger.info(
         "simpeg run finished",
         extra={"run_id": done.run_id, "status": status, "trigger": done.trigger.kind, "counts": done.counts.to_dict()},

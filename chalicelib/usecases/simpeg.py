@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from pydantic_core import PydanticCustomError
 
@@ -22,6 +23,7 @@ from chalicelib.simpeg import (
     ImportResult,
     OAuth2ClientCredentials,
     SimpegClient,
+    SimpegConflictError,
     Stores,
     SyncConfig,
     SyncPlan,
@@ -35,6 +37,7 @@ from chalicelib.simpeg import (
     parse_import_json,
     plan_import,
     run_sync,
+    settle_abandoned,
     start_run,
 )
 from chalicelib.usecases.schemas import simpeg as schema
@@ -175,7 +178,10 @@ def _failed(stores: Stores, run: SyncRun, exc: Exception) -> SyncRun:
     current = stores.runs.get_run(run.run_id) or run
     if current.status != "running":  # the apply step ended it already
         return current
-    return fail_run(stores.runs, current, f"gagal: {type(exc).__name__}")
+    try:
+        return fail_run(stores.runs, current, f"gagal: {type(exc).__name__}")
+    except SimpegConflictError:  # ended meanwhile (by the apply step, or settled as abandoned)
+        return stores.runs.get_run(run.run_id) or current
 
 
 def _hand_over(settings: Settings, run: SyncRun, here: Callable[[], object], stash: bytes | None = None) -> None:
@@ -251,9 +257,11 @@ def _imported(result: ImportResult) -> schema.ImportResult:
     )
 
 
-def list_runs(query: RunsQuery) -> schema.RunPage:
-    runs, next_cursor = runtime.sync_runs().list_runs(MAX_RUNS_PAGE, query.next)
-    return schema.RunPage(items=[_run(r) for r in runs], next=next_cursor)
+def list_runs(query: RunsQuery, now: datetime) -> schema.RunPage:
+    """Runs newest first; one left `running` by a worker that was cut off is shown (and recorded) `failed`."""
+    log = runtime.sync_runs()
+    runs, next_cursor = log.list_runs(MAX_RUNS_PAGE, query.next)
+    return schema.RunPage(items=[_run(settle_abandoned(log, r, now)) for r in runs], next=next_cursor)
 
 
 def _optional_int(value: object, name: str) -> int | None:
