@@ -18,34 +18,34 @@ API and requires the screen to say the same.
 
 from __future__ import annotations
 
-import base64
-import io
 import secrets
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from PIL import Image
 
 from tests.e2e.conftest import require_load_data
-from tests.e2e.web_phone import Phone, write_y4m
-from tools.devstack import REPO_DIR, LocalStack, StackUrls
+from tests.e2e.web_phone import Phone
+from tools import devstack_phone
+from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
+from tools.devstack_phone import (
+    CAMERA_PHOTOS,
+    CENTRE,
+    OUTSIDE,
+    PASSWORD,
+    Employee,
+    fake_camera_args,
+    jpeg_b64,
+    new_employee,
+    phone_context,
+    zoned_unit,
+)
 from tools.devstack_web import DIST_DIR
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
-
-FACES = REPO_DIR / ".." / "shared" / "faces" / "dev"
-ENROLMENT_PHOTO = FACES / "deepface" / "img1.jpg"
-# The same person as the enrolment photo, other pictures (tests/functional/test_checkin.py's GENUINE ones).
-CAMERA_PHOTOS = (FACES / "deepface" / "img2.jpg", FACES / "deepface" / "img4.jpg")
-CENTRE = (-6.8468, 107.4857)
-OUTSIDE = (-6.8568, 107.4957)  # ~1.5 km away
-PASSWORD = "Sawah-Hijau-Pagi-2026"
-UNIT = "UJI-ABSEN"
 
 
 @pytest.fixture(scope="module")
@@ -60,20 +60,7 @@ def stack() -> Iterator[StackUrls]:
 def admin(stack: StackUrls) -> ApiClient:
     client = ApiClient(stack.api)
     assert client.login_admin(stack.admin_username, stack.admin_password).status == 200
-    zone = client.post(
-        "/v1/admin/zones", {"name": "SDN Uji Absen", "circle": {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 250}}
-    )
-    assert zone.status == 201, zone.raw
-    unit = {
-        "nip": "198501012010012999",
-        "nama": "Penjaga Unit",
-        "unor_id": UNIT,
-        "unor_nama": "SD Negeri Uji Absen",
-        "jabatan": "Guru",
-        "status": "aktif",
-    }
-    assert client.post("/v1/admin/simpeg/import", {"employees": [unit]}).status == 200
-    assert client.put(f"/v1/admin/units/{UNIT}/zones", {"zone_ids": [zone.body["zone_id"]]}).status == 200
+    zoned_unit(client)
     return client
 
 
@@ -84,75 +71,22 @@ def browser() -> Iterator[Any]:
         pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
     if not (DIST_DIR / "app" / "index.html").is_file():
         pytest.skip("the employee app is not built (`make web`)")
-    camera = write_y4m(CAMERA_PHOTOS, REPO_DIR / "build" / "fake-camera" / "genuine.y4m")
-    args = ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={camera}"]
     with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=args)
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=fake_camera_args())
         yield browser
         browser.close()
-
-
-def jpeg_b64(path: Any, long_side: int = 640) -> str:
-    with Image.open(path) as image:
-        rgb = image.convert("RGB")
-        rgb.thumbnail((long_side, long_side))
-        out = io.BytesIO()
-        rgb.save(out, "JPEG", quality=85)
-        return base64.b64encode(out.getvalue()).decode()
-
-
-@dataclass(frozen=True)
-class Employee:
-    nip: str
-    nama: str
-    code: str
-
-
-def new_employee(admin: ApiClient, *, enrolled: bool = True) -> Employee:
-    """An employee of the zoned unit with an activation code, enrolled by an admin with the enrolment photo."""
-    nip = "198702022011012" + "".join(secrets.choice("0123456789") for _ in range(3))
-    nama = f"Dewi Lestari {secrets.token_hex(2).upper()}"
-    record = {
-        "nip": nip,
-        "nama": nama,
-        "unor_id": UNIT,
-        "unor_nama": "SD Negeri Uji Absen",
-        "jabatan": "Guru",
-        "status": "aktif",
-    }
-    assert admin.post("/v1/admin/simpeg/import", {"employees": [record]}).status == 200
-    if enrolled:
-        face = admin.post(f"/v1/admin/employees/{nip}/faces", {"photo": jpeg_b64(ENROLMENT_PHOTO)})
-        assert face.status == 201, face.raw
-    code = admin.post(f"/v1/admin/employees/{nip}/activation")
-    assert code.status == 201, code.raw
-    return Employee(nip, nama, str(code.body["activation_code"]))
 
 
 def open_phone(
     browser: Any, stack: StackUrls, where: tuple[float, float] = CENTRE, *, allow: bool = True, **extra: Any
 ) -> Phone:
-    context = browser.new_context(
-        base_url=stack.api,
-        viewport={"width": 360, "height": 740},
-        locale="id-ID",
-        timezone_id="Asia/Jakarta",
-        is_mobile=True,
-        has_touch=True,
-        permissions=["camera", "geolocation"] if allow else [],
-        geolocation={"latitude": where[0], "longitude": where[1], "accuracy": 12},
-        **extra,
-    )
+    context = phone_context(browser, stack.api, where, allow=allow)
     context.set_default_timeout(20_000)
     return Phone(context.new_page()).watch(stack.api)
 
 
 def activate(phone: Phone, employee: Employee) -> None:
-    page = phone.page
-    page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
-    page.get_by_label("Kata sandi baru").fill(PASSWORD)
-    page.get_by_role("button", name="Aktifkan").click()
-    expect(page.get_by_text(employee.nama)).to_be_visible()
+    devstack_phone.activate(phone.page, employee)
 
 
 def employee_api(stack: StackUrls, phone: Phone) -> ApiClient:

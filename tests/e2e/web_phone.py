@@ -1,18 +1,12 @@
 """Helpers of the browser tests of the employee app (tests/e2e/test_web_*.py): a phone (one Playwright browser
-context and what went wrong in it), screenshots, the accessibility check (axe-core from web/node_modules), and
-the fake camera: a Y4M video made from real face photos that Chromium plays as its webcam
-(`--use-file-for-fake-video-capture`).
+page and what went wrong in it), screenshots, the accessibility check (axe-core from web/node_modules). The fake
+camera and the stack-side set-up are in tools/devstack_phone.py (the benchmark uses them too).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import numpy as np
-from PIL import Image, ImageOps
 
 from tools.devstack import REPO_DIR
 
@@ -75,25 +69,3 @@ class Phone:
         self.shot(name)
         self.assert_no_file_input()
         assert self.axe_violations() == [], name
-
-
-def _frame_of(photo: Path, width: int, height: int) -> Image.Image:
-    with Image.open(photo) as image:
-        rgb = ImageOps.exif_transpose(image).convert("RGB")
-        return ImageOps.fit(rgb, (width, height), Image.Resampling.LANCZOS, centering=(0.5, 0.4))
-
-
-def write_y4m(photos: Sequence[Path], out: Path, *, width: int = 640, height: int = 480, fps: int = 2) -> Path:
-    """A Y4M (4:2:0) video showing each photo for one frame at `fps`; Chromium loops it as the fake webcam."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("wb") as f:
-        f.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
-        for photo in photos:
-            ycc = np.asarray(_frame_of(photo, width, height).convert("YCbCr"), dtype=np.uint8)
-            f.write(b"FRAME\n")
-            f.write(ycc[:, :, 0].tobytes())
-            for plane in (1, 2):  # chroma subsampled 2x2 by averaging
-                c = ycc[:, :, plane].astype(np.uint16)
-                sub = (c[0::2, 0::2] + c[1::2, 0::2] + c[0::2, 1::2] + c[1::2, 1::2] + 2) // 4
-                f.write(sub.astype(np.uint8).tobytes())
-    return out
