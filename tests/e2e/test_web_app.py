@@ -90,7 +90,7 @@ def _activate(phone: Phone, employee: Employee) -> None:
     expect(page.get_by_label("Kode aktivasi")).to_have_value(employee.code)
     phone.assert_no_file_input()
     page.get_by_label("Kata sandi baru").fill(PASSWORD)
-    phone.shot("aktivasi")
+    phone.check_screen("aktivasi")
     page.get_by_role("button", name="Aktifkan").click()
     expect(page.get_by_text(employee.nama)).to_be_visible()
 
@@ -105,7 +105,7 @@ def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee
     expect(page.get_by_text("Status")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.assert_no_file_input()
-    phone.shot("beranda")
+    phone.check_screen("beranda")
     device_id = page.evaluate("localStorage.getItem('smart.device_id')")
     assert UUID.match(device_id), device_id
     assert page.evaluate("localStorage.getItem('smart.token')")
@@ -115,7 +115,7 @@ def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee
     expect(page.get_by_role("button", name="Masuk")).to_be_visible()
     assert page.evaluate("localStorage.getItem('smart.token')") is None
     phone.assert_no_file_input()
-    phone.shot("masuk")
+    phone.check_screen("masuk")
 
     # THEN logging in again (same phone: the device id made once is kept, so the bound phone is accepted)
     page.reload()
@@ -143,7 +143,7 @@ def test_wrong_password_shows_the_api_message(phone: Phone, employee: Employee, 
 
     expect(page.get_by_role("alert")).to_have_text(message)
     assert page.evaluate("localStorage.getItem('smart.token')") is None
-    phone.shot("sandi-salah")
+    phone.check_screen("sandi-salah")
     phone.assert_clean(frozenset({(401, "/v1/auth/login")}))
 
 
