@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_app
-from tests.e2e.web_phone import Phone
+from tests.e2e.web_phone import Phone, app_browser
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
 from tools.devstack_web import DIST_DIR
@@ -33,15 +32,8 @@ expect = playwright_sync.expect
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     require_app()
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
-    if not (DIST_DIR / "app" / "index.html").is_file():
-        pytest.skip("the employee app is not built (`make web`)")
-    with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True)
+    with app_browser() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

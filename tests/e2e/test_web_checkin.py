@@ -19,14 +19,13 @@ API and requires the screen to say the same.
 from __future__ import annotations
 
 import secrets
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import require_load_data
-from tests.e2e.web_phone import Phone
+from tests.e2e.web_phone import Phone, app_browser
 from tools import devstack_phone
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
@@ -42,7 +41,6 @@ from tools.devstack_phone import (
     phone_context,
     zoned_unit,
 )
-from tools.devstack_web import DIST_DIR
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -66,15 +64,9 @@ def admin(stack: StackUrls) -> ApiClient:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
-    if not (DIST_DIR / "app" / "index.html").is_file():
-        pytest.skip("the employee app is not built (`make web`)")
-    with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=fake_camera_args())
+    require_load_data()
+    with app_browser(fake_camera_args()) as browser:
         yield browser
-        browser.close()
 
 
 def open_phone(

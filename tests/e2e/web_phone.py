@@ -5,14 +5,38 @@ camera and the stack-side set-up are in tools/devstack_phone.py (the benchmark u
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from tools.devstack import REPO_DIR
+from tools.devstack_web import DIST_DIR
 
 SCREENSHOTS = REPO_DIR / "build" / "screenshots"
 AXE = REPO_DIR / "web" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+
+
+@contextmanager
+def app_browser(args: Sequence[str] = ()) -> Iterator[Any]:
+    """Debian's chromium, headless, driven by Playwright; skipped (with the reason) when chromium or the built
+    app is missing: `make test` provides both."""
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
+    if not (DIST_DIR / "app" / "index.html").is_file():
+        pytest.skip("the employee app is not built (`make web`)")
+    with playwright_sync.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=list(args))
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @dataclass
