@@ -113,7 +113,13 @@ export function Requests() {
 
   const { busy, error, submit } = useSubmit(async () => {
     setSent(false);
-    const body: Record<string, unknown> = { type, start_date: start, end_date: end, reason: reason.trim() };
+    // A correction is about one day: its end date is its start date.
+    const body: Record<string, unknown> = {
+      type,
+      start_date: start,
+      end_date: type === "KOREKSI" ? start : end,
+      reason: reason.trim(),
+    };
     if (type === "KOREKSI") Object.assign(body, { time, event_type: eventType });
     if (photo) body["attachment"] = photo;
     await call<unknown>("POST", "/v1/me/requests", body);
@@ -141,8 +147,14 @@ export function Requests() {
       ) : null}
       <Form action="Kirim Pengajuan" busy={busy} error={error} onSubmit={submit}>
         <Select id="jenis" label="Jenis pengajuan" value={type} options={TYPES} onChange={setType} />
-        <Field id="mulai" label="Tanggal mulai" type="date" value={start} onInput={setStart} />
-        <Field id="selesai" label="Tanggal selesai" type="date" value={end} onInput={setEnd} />
+        {type === "KOREKSI" ? (
+          <Field id="tanggal" label="Tanggal absen" type="date" value={start} onInput={setStart} />
+        ) : (
+          <>
+            <Field id="mulai" label="Tanggal mulai" type="date" value={start} onInput={setStart} />
+            <Field id="selesai" label="Tanggal selesai" type="date" value={end} onInput={setEnd} />
+          </>
+        )}
         {type === "KOREKSI" ? (
           <>
             <Select id="jenis-absen" label="Absen yang dikoreksi" value={eventType} options={EVENT_TYPES} onChange={setEventType} />
