@@ -180,6 +180,7 @@ def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns
     expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_be_visible()
     expect(page.locator(".outbox li")).to_have_count(1)
     expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()  # the waiting capture counts
+    expect(page.get_by_text("Absen masuk tersimpan di ponsel, menunggu sinyal")).to_be_visible()
     phone.check_screen("beranda-luring")
     assert tries == []
 

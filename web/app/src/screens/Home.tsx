@@ -14,11 +14,13 @@ interface Marks {
   check_out: AttendanceEvent | null;
 }
 
-function statusText(today: Today, marks: Marks): string {
+function statusText(today: Today, marks: Marks, waitingKind: (kind: Kind) => boolean): string {
   if (today.holiday) return `Hari libur: ${today.holiday}`;
   if (today.leave) return LEAVE[today.leave] ?? today.leave;
   if (marks.check_out) return `Sudah absen pulang ${clockOf(marks.check_out.attendance_time)}`.trim();
+  if (waitingKind("out")) return "Absen pulang tersimpan di ponsel, menunggu sinyal";
   if (marks.check_in) return `Sudah absen masuk ${clockOf(marks.check_in.attendance_time)}`.trim();
+  if (waitingKind("in")) return "Absen masuk tersimpan di ponsel, menunggu sinyal";
   if (today.checked_in) return "Sudah absen masuk";
   if (!today.schedule) return "Tidak ada jadwal kerja hari ini";
   return today.field_duty ? "Belum absen masuk (dinas luar)" : "Belum absen masuk";
@@ -34,9 +36,13 @@ async function marksOf(today: Today, signal: AbortSignal): Promise<Marks> {
   return { check_in: last("in") ?? (today.checked_in ? {} : null), check_out: last("out") };
 }
 
+/** Whether a capture of `kind` made on `day` waits on the phone. */
+function waitingOn(queued: Waiting[], day: string): (kind: Kind) => boolean {
+  return (kind) => queued.some((w) => w.body.type === kind && localDay(new Date(w.body.captured_at)) === day);
+}
+
 /** The one button that applies: in, then out, then none; captures waiting on the phone count too. */
-function nextKind(marks: Marks, queued: Waiting[], day: string): Kind | null {
-  const waitingToday = (kind: Kind): boolean => queued.some((w) => w.body.type === kind && localDay(new Date(w.body.captured_at)) === day);
+function nextKind(marks: Marks, waitingToday: (kind: Kind) => boolean): Kind | null {
   if (!marks.check_in && !waitingToday("in")) return "in";
   if (!marks.check_out && !waitingToday("out")) return "out";
   return null;
@@ -146,7 +152,8 @@ export function Home() {
   const today = profile?.today;
   const day = stale ? localDay() : today?.date ?? localDay();
   const enrolled = profile ? (profile.onboarding ? profile.onboarding.faces.approved > 0 : profile.enrolled) : false;
-  const kind = marks ? nextKind(marks, queued, day) : null;
+  const waitingToday = waitingOn(queued, day);
+  const kind = marks ? nextKind(marks, waitingToday) : null;
   return (
     <Page title="Beranda">
       {profile && today ? (
@@ -162,7 +169,7 @@ export function Home() {
             <dt>Jadwal</dt>
             <dd>{today.schedule ? `${today.schedule.start}–${today.schedule.end}` : "Tidak ada jadwal"}</dd>
             <dt>Status</dt>
-            <dd>{marks ? statusText(today, marks) : "Memuat…"}</dd>
+            <dd>{marks ? statusText(today, marks, waitingToday) : "Memuat…"}</dd>
           </dl>
           <Onboarding profile={profile} />
           {enrolled && kind ? (
