@@ -44,11 +44,19 @@ def simpeg_sync(call: Call) -> schema.SyncRun | schema.RunAccepted:
     return simpeg.sync_now(call.settings, call.principal)
 
 
-@endpoint(bp, "POST /v1/admin/simpeg/runs/{run_id}/confirm", auth_as="super_admin", errors=("NOT_FOUND", "CONFLICT"))
-def simpeg_confirm(call: Call, run_id: str) -> schema.SyncRun:
-    """Confirm a held-back sync run (runs a fresh sync under the confirmation).
+@endpoint(
+    bp,
+    "POST /v1/admin/simpeg/runs/{run_id}/confirm",
+    auth_as="super_admin",
+    errors=("NOT_FOUND", "CONFLICT"),
+    response=schema.SyncRun,
+    accepted=schema.RunAccepted,
+)
+def simpeg_confirm(call: Call, run_id: str) -> schema.SyncRun | schema.RunAccepted:
+    """Confirm a held-back sync run (runs a fresh sync under the confirmation, in the worker).
 
-    **Roles:** super_admin. 409 `CONFLICT` when the run is not waiting for confirmation.
+    **Roles:** super_admin. 409 `CONFLICT` when the run is not waiting for confirmation. A run still going
+    after 25 s answers 202 `{"run_id"}` (`GET /v1/admin/simpeg/runs`).
     """
     return simpeg.confirm(call.settings, call.principal, run_id)
 

@@ -38,11 +38,13 @@ from chalicelib.simpeg.sync import (
     apply_import,
     apply_plan,
     confirm_run,
+    confirmation_of,
     fail_run,
     plan_import,
     run_import,
     run_sync,
     settle_abandoned,
+    start_confirmation,
     start_run,
 )
 from chalicelib.simpeg.validation import RecordBatch, nip_problem
@@ -84,6 +86,7 @@ __all__ = [
     "apply_import",
     "apply_plan",
     "confirm_run",
+    "confirmation_of",
     "default_mapping",
     "fail_run",
     "map_listing",
@@ -95,5 +98,6 @@ __all__ = [
     "run_import",
     "run_sync",
     "settle_abandoned",
+    "start_confirmation",
     "start_run",
 ]

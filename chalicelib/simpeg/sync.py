@@ -237,8 +237,23 @@ def confirm_run(
     config: SyncConfig | None = None,
     clock: Clock = utc_now,
 ) -> SyncRun:
-    """Confirm a sync run held back by the guard: re-fetch and apply within what the admin saw."""
-    held = stores.runs.get_run(run_id)
+    """Confirm a sync run held back by the guard: re-fetch and apply within what the admin saw (here, to the
+    end; the API hands the work to the worker instead: `start_confirmation`, then `run_sync`)."""
+    started = start_confirmation(stores.runs, run_id, actor=actor, clock=clock)
+    return run_sync(
+        source,
+        stores,
+        trigger=started.trigger,
+        config=config,
+        clock=clock,
+        confirmation=confirmation_of(stores.runs, started),
+        started=started,
+    )
+
+
+def start_confirmation(runs: RunLog, run_id: str, *, actor: str, clock: Clock = utc_now) -> SyncRun:
+    """Mark a held-back sync run `confirmed` and record the run that carries its work out as `running`."""
+    held = runs.get_run(run_id)
     if held is None:
         raise SimpegNotFoundError("Proses sinkronisasi tidak ditemukan.", {"run_id": run_id})
     if held.status != "needs_confirmation" or held.trigger.kind == "import":
@@ -247,17 +262,17 @@ def confirm_run(
         )
     confirmed = held.with_(status="confirmed", confirmed_by=actor)
     # The conditional write makes a second, concurrent confirmation fail with CONFLICT.
-    stores.runs.save_run(confirmed, expected_status="needs_confirmation")
-    new_run = run_sync(
-        source,
-        stores,
-        trigger=Trigger("confirm", actor, run_id),
-        config=config,
-        clock=clock,
-        confirmation=Confirmation(held.counts.deactivated, actor),
-    )
-    stores.runs.save_run(confirmed.with_(followed_by=new_run.run_id))
-    return new_run
+    runs.save_run(confirmed, expected_status="needs_confirmation")
+    started = _start(runs, Trigger("confirm", actor, run_id), clock)
+    runs.save_run(confirmed.with_(followed_by=started.run_id))
+    return started
+
+
+def confirmation_of(runs: RunLog, run: SyncRun) -> Confirmation | None:
+    """The go-ahead a confirmation run carries: what the admin was shown on the run it confirms."""
+    held_id = run.trigger.confirms_run_id if run.trigger.kind == "confirm" else None
+    held = runs.get_run(held_id) if held_id else None
+    return Confirmation(held.counts.deactivated, run.trigger.actor or "") if held else None
 
 
 def _plan_and_apply(

@@ -30,7 +30,7 @@ from chalicelib.simpeg import (
     SyncRun,
     Trigger,
     apply_import,
-    confirm_run,
+    confirmation_of,
     default_mapping,
     fail_run,
     parse_import_csv,
@@ -38,6 +38,7 @@ from chalicelib.simpeg import (
     plan_import,
     run_sync,
     settle_abandoned,
+    start_confirmation,
     start_run,
 )
 from chalicelib.usecases.schemas import simpeg as schema
@@ -90,15 +91,29 @@ def sync_now(settings: Settings, actor: Principal) -> schema.SyncRun | schema.Ru
     client = _client(settings)  # 503 now when SIMPEG is not configured, not in the worker
     run = start_run(_stores().runs, Trigger("admin", actor.subject))
     runtime.audit().record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
-    config = _config(settings)
-    _hand_over(settings, run, lambda: run_sync(client, _stores(), trigger=run.trigger, config=config, started=run))
+    _hand_over(settings, run, lambda: _sync(client, settings, run))
     return _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
 
 
-def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun:
-    run = confirm_run(run_id, _client(settings), _stores(), actor=actor.subject, config=_config(settings))
+def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun | schema.RunAccepted:
+    """Confirm a held-back sync: its work (a full sync) goes to the worker like an admin's sync, and is waited
+    for at most `simpeg_wait_s`; a run still going then is answered 202 with its id."""
+    began = time.monotonic()
+    client = _client(settings)
+    stores = _stores()
+    run = start_confirmation(stores.runs, run_id, actor=actor.subject)
     runtime.audit().record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
-    return _run(run)
+    _hand_over(settings, run, lambda: _sync(client, settings, run))
+    return _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
+
+
+def _sync(client: SimpegClient, settings: Settings, run: SyncRun) -> SyncRun:
+    """The work of a started sync run (an admin's, or a confirmation's with the go-ahead it carries)."""
+    stores = _stores()
+    confirmation = confirmation_of(stores.runs, run)
+    return run_sync(
+        client, stores, trigger=run.trigger, config=_config(settings), confirmation=confirmation, started=run
+    )
 
 
 @dataclass(frozen=True)
@@ -155,7 +170,7 @@ def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
         return _run(run)
     try:
         if run.trigger.kind != "import":
-            return _run(run_sync(_client(settings), stores, trigger=run.trigger, config=_config(settings), started=run))
+            return _run(_sync(_client(settings), settings, run))
         sent = _Import(**json.loads(runtime.photos(settings).get(IMPORT_PREFIX + run_id)))
         request = sent.parse()
         plan = plan_import(request, stores, config=_config(settings), confirm_deactivations=sent.confirm_deactivations)

@@ -222,3 +222,18 @@ def test_a_deactivated_employees_token_is_refused_at_once(api: Api) -> None:
     for method, path in (("GET", "/v1/me"), ("GET", "/v1/attendance/me"), ("POST", "/v1/me/password")):
         refused = api.call(method, path, {"current_password": PASSWORD, "new_password": "kopi-susu-sore"}, token=token)
         assert refused.status == 403 and refused.body["error"]["code"] == "ACCOUNT_INACTIVE", (path, refused.body)
+
+
+def test_a_password_is_compared_exactly_as_it_was_set(api: Api) -> None:
+    # GIVEN a password set with spaces around it (a phone keyboard's trailing space)
+    seed()
+    token = activate(api, api.admin_token())
+    spaced = "  kopi susu sore di teras "
+    body = {"current_password": PASSWORD, "new_password": spaced}
+    assert api.call("POST", "/v1/me/password", body, token=token).status == 200
+    # THEN it logs in exactly as set, and not trimmed
+    assert login(api, spaced).status == 200
+    assert login(api, spaced.strip()).status == 401
+    # AND it proves the current password exactly as set too
+    again = {"current_password": spaced, "new_password": "teh manis di dapur"}
+    assert api.call("POST", "/v1/me/password", again, token=token).status == 200
