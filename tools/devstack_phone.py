@@ -30,7 +30,9 @@ FACES = REPO_DIR / ".." / "shared" / "faces" / "dev"
 ENROLMENT_PHOTO = FACES / "deepface" / "img1.jpg"
 # The same person as the enrolment photo, other pictures (tests/functional/test_checkin.py's GENUINE ones).
 CAMERA_PHOTOS = (FACES / "deepface" / "img2.jpg", FACES / "deepface" / "img4.jpg")
-CAMERA_FILE = REPO_DIR / "build" / "fake-camera" / "genuine.y4m"
+# Someone nobody is enrolled with (a self-enrolment of CAMERA_PHOTOS' person would be a duplicate face).
+NEWCOMER_PHOTOS = (FACES / "deepface" / "img30.jpg", FACES / "deepface" / "img31.jpg")
+CAMERA_DIR = REPO_DIR / "build" / "fake-camera"
 CENTRE = (-6.8468, 107.4857)
 OUTSIDE = (-6.8568, 107.4957)  # ~1.5 km away
 UNIT = "UJI-ABSEN"
@@ -60,9 +62,9 @@ def write_y4m(photos: Sequence[Path], out: Path, *, width: int = 640, height: in
     return out
 
 
-def fake_camera_args() -> list[str]:
-    """Chromium's flags for a webcam playing CAMERA_PHOTOS (the Y4M is written on each call)."""
-    camera = write_y4m(CAMERA_PHOTOS, CAMERA_FILE)
+def fake_camera_args(photos: Sequence[Path] = CAMERA_PHOTOS, name: str = "genuine") -> list[str]:
+    """Chromium's flags for a webcam playing `photos` (the Y4M, build/fake-camera/<name>.y4m, is written anew)."""
+    camera = write_y4m(photos, CAMERA_DIR / f"{name}.y4m")
     return ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={camera}"]
 
 

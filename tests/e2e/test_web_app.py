@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_app
-from tests.e2e.web_phone import Phone, app_browser
+from tests.e2e.web_phone import Phone, chromium_launcher
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
 from tools.devstack_web import DIST_DIR
@@ -32,8 +32,8 @@ expect = playwright_sync.expect
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     require_app()
-    with app_browser() as browser:
-        yield browser
+    with chromium_launcher() as launch:
+        yield launch(())
 
 
 @pytest.fixture

@@ -19,19 +19,20 @@ API and requires the screen to say the same.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import require_load_data
-from tests.e2e.web_phone import Phone, app_browser
+from tests.e2e.web_phone import Phone, chromium_launcher
 from tools import devstack_phone
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
 from tools.devstack_phone import (
     CAMERA_PHOTOS,
     CENTRE,
+    NEWCOMER_PHOTOS,
     OUTSIDE,
     PASSWORD,
     Employee,
@@ -63,10 +64,16 @@ def admin(stack: StackUrls) -> ApiClient:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def launch() -> Iterator[Callable[[Sequence[str]], Any]]:
     require_load_data()
-    with app_browser(fake_camera_args()) as browser:
-        yield browser
+    with chromium_launcher() as launch:
+        yield launch
+
+
+@pytest.fixture(scope="module")
+def browser(launch: Callable[[Sequence[str]], Any]) -> Any:
+    """The phone's browser: its webcam plays photos of the person every employee here is enrolled with."""
+    return launch(fake_camera_args())
 
 
 def open_phone(
@@ -241,11 +248,22 @@ def _route_missing(stack: StackUrls, method: str, path: str) -> bool:
     return ApiClient(stack.api).request(method, path, {}).status == 404
 
 
-def test_first_use_self_enrolment_with_the_live_camera(browser: Any, stack: StackUrls, admin: ApiClient) -> None:
+def test_first_use_self_enrolment_with_the_live_camera(
+    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
+) -> None:
     if _route_missing(stack, "POST", "/v1/me/faces"):
         pytest.skip("POST /v1/me/faces is not in this tree yet")
     employee = new_employee(admin, enrolled=False)
-    phone = open_phone(browser, stack)
+    # A newcomer: the module's other employees are enrolled with the usual camera's person, so the same face
+    # self-enrolled would rightly be refused as a duplicate (409 DUPLICATE_FACE). A browser of its own plays them.
+    newcomer = launch(fake_camera_args(NEWCOMER_PHOTOS, "newcomer"))
+    try:
+        _self_enrol(open_phone(newcomer, stack), employee, admin)
+    finally:
+        newcomer.close()
+
+
+def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient) -> None:
     page = phone.page
     activate(phone, employee)
     # GIVEN no face yet: Home offers the enrolment instead of a check-in

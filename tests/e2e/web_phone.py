@@ -6,7 +6,7 @@ camera and the stack-side set-up are in tools/devstack_phone.py (the benchmark u
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,9 +22,9 @@ BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 
 
 @contextmanager
-def app_browser(args: Sequence[str] = ()) -> Iterator[Any]:
-    """Debian's chromium, headless, driven by Playwright; skipped (with the reason) when chromium or the built
-    app is missing: `make test` provides both."""
+def chromium_launcher() -> Iterator[Callable[[Sequence[str]], Any]]:
+    """Launches Debian's chromium, headless, driven by Playwright (one Playwright per module: its sync API does
+    not nest); skipped (with the reason) when chromium or the built app is missing: `make test` provides both."""
     playwright_sync = pytest.importorskip("playwright.sync_api")
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -32,11 +32,17 @@ def app_browser(args: Sequence[str] = ()) -> Iterator[Any]:
     if not (DIST_DIR / "app" / "index.html").is_file():
         pytest.skip("the employee app is not built (`make web`)")
     with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=list(args))
+        launched: list[Any] = []
+
+        def launch(args: Sequence[str] = ()) -> Any:
+            launched.append(pw.chromium.launch(executable_path=chromium, headless=True, args=list(args)))
+            return launched[-1]
+
         try:
-            yield browser
+            yield launch
         finally:
-            browser.close()
+            for browser in launched:
+                browser.close()
 
 
 @dataclass
