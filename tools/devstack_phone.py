@@ -31,7 +31,7 @@ ENROLMENT_PHOTO = FACES / "deepface" / "img1.jpg"
 # The same person as the enrolment photo, other pictures (tests/functional/test_checkin.py's GENUINE ones).
 CAMERA_PHOTOS = (FACES / "deepface" / "img2.jpg", FACES / "deepface" / "img4.jpg")
 # Someone nobody is enrolled with (a self-enrolment of CAMERA_PHOTOS' person would be a duplicate face).
-NEWCOMER_PHOTOS = (FACES / "deepface" / "img30.jpg", FACES / "deepface" / "img31.jpg")
+NEWCOMER_PHOTOS = tuple(FACES / "deepface" / f"img{n}.jpg" for n in (30, 31, 33))
 CAMERA_DIR = REPO_DIR / "build" / "fake-camera"
 CENTRE = (-6.8468, 107.4857)
 OUTSIDE = (-6.8568, 107.4957)  # ~1.5 km away

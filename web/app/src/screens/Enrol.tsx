@@ -7,6 +7,12 @@ import { call } from "../session";
 import { ErrorLine, Page } from "../ui";
 
 const PHOTOS = 3;
+// Three photos that are not copies of each other (SMART refuses a photo sent before): a small change of angle.
+const POSE = [
+  "Wajah lurus ke kamera.",
+  "Geser ponsel sedikit lebih tinggi atau lebih rendah, tetap lihat ke kamera.",
+  "Geser ponsel sedikit ke samping, tetap lihat ke kamera.",
+];
 
 /** First use: three photos from the live camera, sent for an admin's approval (`POST /v1/me/faces`). */
 export function Enrol() {
@@ -55,7 +61,7 @@ export function Enrol() {
       </ul>
       <CameraView facing="user" onVideo={onVideo} />
       <p aria-live="polite">
-        Foto terkirim: {sent} dari {PHOTOS}
+        Foto terkirim: {sent} dari {PHOTOS}. {POSE[sent] ?? ""}
       </p>
       <ErrorLine message={error} />
       <button type="button" disabled={busy || !video} onClick={() => void take()}>
