@@ -258,12 +258,12 @@ def test_first_use_self_enrolment_with_the_live_camera(
     # self-enrolled would rightly be refused as a duplicate (409 DUPLICATE_FACE). A browser of its own plays them.
     newcomer = launch(fake_camera_args(NEWCOMER_PHOTOS, "newcomer"))
     try:
-        _self_enrol(open_phone(newcomer, stack), employee, admin)
+        _self_enrol(open_phone(newcomer, stack), employee, admin, stack)
     finally:
         newcomer.close()
 
 
-def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient) -> None:
+def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient, stack: StackUrls) -> None:
     page = phone.page
     activate(phone, employee)
     # GIVEN no face yet: Home offers the enrolment instead of a check-in
@@ -291,8 +291,9 @@ def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient) -> None:
     # THEN they wait for an admin's approval, on this screen and on Home
     expect(page.get_by_text("Menunggu persetujuan admin")).to_be_visible()
     phone.check_screen("daftar-wajah-terkirim")
-    faces = admin.get(f"/v1/admin/employees/{employee.nip}/faces").body["items"]
-    assert [f.get("status") for f in faces] == ["pending"] * 3, faces
+    assert len(admin.get(f"/v1/admin/employees/{employee.nip}/faces").body["items"]) == 3
+    onboarding = employee_api(stack, phone).get("/v1/me").body["onboarding"]
+    assert onboarding["faces"] == {"approved": 0, "pending": 3}, onboarding
     page.get_by_role("button", name="Kembali ke Beranda").click()
     expect(page.get_by_text("Menunggu persetujuan admin")).to_be_visible()
     expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
