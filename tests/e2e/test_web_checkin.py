@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -43,6 +45,7 @@ from tools.devstack_phone import (
     zoned_unit,
 )
 
+JAKARTA = ZoneInfo("Asia/Jakarta")
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
@@ -345,7 +348,13 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
         allowed.add((404, f"/v1/me/recap?month={_month(page)}"))
     else:
         expect(page.get_by_text("Potongan TPP:")).to_be_visible()
-        expect(page.locator("tbody tr").first).to_be_visible()
+        expect(page.get_by_text("Belum ada hari yang direkap bulan ini.")).to_be_visible()
+        # WHEN the day has been recapped, THEN its row shows the check-in
+        today = datetime.fromisoformat(event["attendance_time"]).astimezone(JAKARTA).date().isoformat()
+        assert admin.post("/v1/admin/recaps/daily", {"date": today}).status == 200
+        page.reload()
+        row = page.locator("tbody tr", has_text=clock(event["attendance_time"]))
+        expect(row).to_have_count(1)
     phone.check_screen("rekap")
 
     # "Pengajuan" with a letter photographed by the camera
@@ -388,6 +397,12 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
     expect(page.get_by_text(employee.nama)).to_be_visible()
     phone.check_screen("beranda-masuk-lagi")
     phone.assert_clean(frozenset(allowed))
+
+
+def clock(instant: str) -> str:
+    """HH.MM of an instant in Jakarta, as the app (locale id-ID) shows it."""
+    local = datetime.fromisoformat(instant).astimezone(JAKARTA)
+    return f"{local:%H.%M}"
 
 
 def _month(page: Any) -> str:

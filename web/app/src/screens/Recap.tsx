@@ -55,7 +55,8 @@ export function Recap() {
               <dd key={`${code}-d`}>{n} hari</dd>,
             ])}
           </dl>
-          <table>
+          {recap.days.length === 0 ? <p>Belum ada hari yang direkap bulan ini.</p> : null}
+          <table hidden={recap.days.length === 0}>
             <caption class="muted">Status per hari</caption>
             <thead>
               <tr>
