@@ -349,12 +349,16 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
     else:
         expect(page.get_by_text("Potongan TPP:")).to_be_visible()
         expect(page.get_by_text("Belum ada hari yang direkap bulan ini.")).to_be_visible()
-        # WHEN the day has been recapped, THEN its row shows the check-in
-        today = datetime.fromisoformat(event["attendance_time"]).astimezone(JAKARTA).date().isoformat()
-        assert admin.post("/v1/admin/recaps/daily", {"date": today}).status == 200
+        # WHEN the day has been recapped, THEN its row shows what the API says of it
+        today = datetime.fromisoformat(event["attendance_time"]).astimezone(JAKARTA).date()
+        assert admin.post("/v1/admin/recaps/daily", {"date": today.isoformat()}).status == 200
+        recap = employee_api(stack, phone).get(f"/v1/me/recap?month={today:%Y-%m}").body
+        day = next(d for d in recap["days"] if d["date"] == today.isoformat())
         page.reload()
-        row = page.locator("tbody tr", has_text=clock(event["attendance_time"]))
-        expect(row).to_have_count(1)
+        cells = [str(today.day), day["status"], clock(day["check_in"]), clock(day["check_out"])]
+        expect(page.locator("tbody tr")).to_have_count(len(recap["days"]))
+        expect(page.locator("tbody tr", has_text=day["status"]).first.locator("td")).to_have_text(cells)
+        expect(page.get_by_text(f"Potongan TPP: {recap['deduction_percent']:g}%")).to_be_visible()
     phone.check_screen("rekap")
 
     # "Pengajuan" with a letter photographed by the camera
@@ -399,10 +403,11 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
     phone.assert_clean(frozenset(allowed))
 
 
-def clock(instant: str) -> str:
-    """HH.MM of an instant in Jakarta, as the app (locale id-ID) shows it."""
-    local = datetime.fromisoformat(instant).astimezone(JAKARTA)
-    return f"{local:%H.%M}"
+def clock(instant: str | None) -> str:
+    """HH.MM of an instant in Jakarta as the app (locale id-ID) shows it; "–" for none."""
+    if instant is None:
+        return "–"
+    return f"{datetime.fromisoformat(instant).astimezone(JAKARTA):%H.%M}"
 
 
 def _month(page: Any) -> str:
