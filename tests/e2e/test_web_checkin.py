@@ -103,15 +103,37 @@ def _is_checkin(response: Any) -> bool:
     return _is_checkin_request(response.request)
 
 
+# The words the app shows for each liveness action the challenge may ask (UI.md, API.md "Check-in liveness").
+ACTION_WORDS = {
+    "turn_left": "Tolehkan kepala ke kiri",
+    "turn_right": "Tolehkan kepala ke kanan",
+    "nod": "Anggukkan kepala",
+    "blink": "Kedipkan mata",
+}
+
+
+def _is_challenge(response: Any) -> bool:
+    return bool(response.request.method == "POST" and response.url.endswith("/v1/attendance/challenge"))
+
+
 def take(phone: Phone) -> Any:
-    """On the check-in screen: wait for the camera and the GPS fix, take the photo and send; SMART's answer."""
+    """On the check-in screen: wait for the camera and the GPS fix, take the photo and send; SMART's answer.
+    When the challenge asks a liveness action, the screen shows it in words and the check-in carries the frames
+    asked for."""
     page = phone.page
     expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
     button = page.get_by_role("button", name="Ambil Foto dan Kirim")
     expect(button).to_be_enabled()
     phone.check_screen("absen-kamera")
     with page.expect_response(_is_checkin, timeout=30_000) as answer:
-        button.click()
+        with page.expect_response(_is_challenge) as challenge:
+            button.click()
+        asked = challenge.value.json().get("liveness") or {"action": None, "frames": 0}
+        if asked["action"]:
+            expect(page.locator(".guide")).to_have_text(ACTION_WORDS[asked["action"]])
+            phone.shot("absen-gerakan")
+    sent = answer.value.request.post_data_json
+    assert len(sent.get("frames") or []) == asked["frames"], asked
     return answer.value.json()
 
 
