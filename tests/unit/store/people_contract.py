@@ -265,16 +265,10 @@ class PeopleRepositoryContract:
 
     @pytest.mark.parametrize("kind", ["employee", "admin"])
     def test_a_new_password_or_a_revocation_ends_the_sessions(self, repo: PeopleRepository, kind: AccountKind) -> None:
-        # GIVEN an account of each kind
-        repo.put_employee(employee())
-        repo.bind_device(NIP, PHONE, "hash-1")
-        repo.create_admin("budi", "hash-b", "unit_admin", set())
-        key = NIP if kind == "employee" else "budi"
+        key = account_of_each_kind(repo, kind)
 
         def version() -> int:
-            holder = repo.get_employee(NIP) if kind == "employee" else repo.get_admin("budi")
-            assert holder is not None
-            return holder.token_version
+            return holder_of(repo, kind).token_version
 
         def password_hash() -> str | None:
             account = repo.employee_account(NIP) if kind == "employee" else repo.admin_account("budi")
@@ -297,16 +291,10 @@ class PeopleRepositoryContract:
     def test_sessions_kept_by_a_password_change_and_ended_one_by_one(
         self, repo: PeopleRepository, kind: AccountKind
     ) -> None:
-        # GIVEN an account of each kind
-        repo.put_employee(employee())
-        repo.bind_device(NIP, PHONE, "hash-1")
-        repo.create_admin("budi", "hash-b", "unit_admin", set())
-        key = NIP if kind == "employee" else "budi"
+        key = account_of_each_kind(repo, kind)
 
         def sessions() -> Sessions:
-            holder = repo.get_employee(NIP) if kind == "employee" else repo.get_admin("budi")
-            assert holder is not None
-            return holder.sessions
+            return holder_of(repo, kind).sessions
 
         assert sessions() == Sessions()
         # WHEN a password change keeps the caller's session, THEN it is stored with the version
@@ -425,3 +413,17 @@ class PeopleRepositoryContract:
             "budi", "unit_admin", frozenset({"U1"}), token_version=1
         )
         assert (credentials().mfa_secret, credentials().mfa_pending) == (None, None)
+
+
+def account_of_each_kind(repo: PeopleRepository, kind: AccountKind) -> str:
+    """GIVEN an employee with a bound phone and a unit admin: the key of the account of `kind`."""
+    repo.put_employee(employee())
+    repo.bind_device(NIP, PHONE, "hash-1")
+    repo.create_admin("budi", "hash-b", "unit_admin", set())
+    return NIP if kind == "employee" else "budi"
+
+
+def holder_of(repo: PeopleRepository, kind: AccountKind) -> Employee | AdminUser:
+    holder = repo.get_employee(NIP) if kind == "employee" else repo.get_admin("budi")
+    assert holder is not None
+    return holder
