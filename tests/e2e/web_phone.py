@@ -53,6 +53,7 @@ class Phone:
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
+    responses: list[Any] = field(default_factory=list)  # every answer of the API (/v1/), in arrival order
 
     def watch(self, api_url: str) -> Phone:
         """Record page errors, console errors and failed answers of the API (`failed`)."""
@@ -65,6 +66,7 @@ class Phone:
                 self.console_errors.append(msg.text)
 
         self.page.on("console", on_console)
+        self.page.on("response", lambda r: self.responses.append(r) if "/v1/" in r.url else None)
         self.page.on(
             "response",
             lambda r: self.failed.append((r.status, r.url.removeprefix(api_url))) if r.status >= 400 else None,

@@ -71,7 +71,7 @@ export function base64Bytes(b64: string): number {
  * The current video frame as base64 JPEG, its long side at most `longSide` px, lowering the JPEG quality until
  * it fits `maxBytes` (a selfie: 640 px, ~80 KB; a liveness frame: 240 px, a few KB).
  */
-export function grab(video: HTMLVideoElement, longSide: number, maxBytes: number): string {
+export function grab(video: HTMLVideoElement, longSide: number, maxBytes: number, firstQuality = 0.82): string {
   const w = video.videoWidth;
   const h = video.videoHeight;
   const scale = Math.min(1, longSide / Math.max(w, h));
@@ -82,7 +82,7 @@ export function grab(video: HTMLVideoElement, longSide: number, maxBytes: number
   if (!ctx) throw new CameraError("other", "Foto tidak dapat diambil dari kamera.");
   ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
   let b64 = "";
-  for (const quality of [0.82, 0.72, 0.6, 0.48, 0.36]) {
+  for (const quality of [0.82, 0.72, 0.6, 0.48, 0.36].filter((q) => q <= firstQuality)) {
     b64 = base64Of(canvas.toDataURL("image/jpeg", quality));
     if (base64Bytes(b64) <= maxBytes) break;
   }
@@ -93,6 +93,7 @@ export const SELFIE_PX = 640;
 export const SELFIE_BYTES = 80 * 1024;
 export const FRAME_PX = 240;
 export const FRAME_BYTES = 12 * 1024;
+export const FRAME_QUALITY = 0.72;
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

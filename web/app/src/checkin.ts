@@ -2,7 +2,7 @@
 // a liveness action), the frames taken while the person does it, the photo, the check-in. Without signal the
 // capture goes to the outbox instead and is sent later as an offline check-in.
 import { ApiError, NETWORK_ERROR } from "../../shared/api";
-import { FRAME_BYTES, FRAME_PX, grab, SELFIE_BYTES, SELFIE_PX, sleep } from "./camera";
+import { FRAME_BYTES, FRAME_PX, FRAME_QUALITY, grab, SELFIE_BYTES, SELFIE_PX, sleep } from "./camera";
 import type { Fix } from "./geo";
 import { keep } from "./outbox";
 import { call, uuid } from "./session";
@@ -42,15 +42,30 @@ function refused(exc: unknown): Outcome {
   return { kind: "refused", code: exc.code, message: exc.message, next: NEXT_STEP[exc.code] ?? null };
 }
 
+/** A challenge and when the phone received it. */
+export interface Asked {
+  challenge: Challenge;
+  at: number;
+}
+
+/** A challenge asked ahead (when the check-in screen opens) is used only while this fresh: it dates the check-in. */
+const FRESH_MS = 30_000;
+
+export function askChallenge(): Promise<Asked> {
+  return call<Challenge>("POST", "/v1/attendance/challenge").then((challenge) => ({ challenge, at: Date.now() }));
+}
+
 export interface Capture {
   type: Kind;
   video: HTMLVideoElement;
   fix: Fix;
+  /** The challenge asked when the screen opened (null when it failed), so the tap does not wait for it. */
+  early: Promise<Asked | null> | null;
   /** Called with the action to show (or null when it is done), while its frames are taken. */
   onAction: (text: string | null) => void;
 }
 
-const ACTION_MS = 2000;
+const ACTION_MS = 1600;
 
 async function frames(video: HTMLVideoElement, liveness: Liveness, onAction: Capture["onAction"]): Promise<string[]> {
   const out: string[] = [];
@@ -58,7 +73,7 @@ async function frames(video: HTMLVideoElement, liveness: Liveness, onAction: Cap
   const gap = Math.max(60, Math.floor(ACTION_MS / Math.max(1, liveness.frames)));
   for (let i = 0; i < liveness.frames; i += 1) {
     await sleep(gap);
-    out.push(grab(video, FRAME_PX, FRAME_BYTES));
+    out.push(grab(video, FRAME_PX, FRAME_BYTES, FRAME_QUALITY));
   }
   onAction(null);
   return out;
@@ -69,7 +84,7 @@ async function saveForLater(body: CheckinBody): Promise<Outcome> {
   return { kind: "saved" };
 }
 
-export async function checkIn({ type, video, fix, onAction }: Capture): Promise<Outcome> {
+export async function checkIn({ type, video, fix, early, onAction }: Capture): Promise<Outcome> {
   const base = {
     type,
     client_request_id: uuid(),
@@ -85,8 +100,9 @@ export async function checkIn({ type, video, fix, onAction }: Capture): Promise<
   if (!navigator.onLine) return saveForLater({ ...base, ...photoNow() });
 
   let challenge: Challenge;
+  const ahead = early ? await early : null;
   try {
-    challenge = await call<Challenge>("POST", "/v1/attendance/challenge");
+    challenge = ahead && Date.now() - ahead.at <= FRESH_MS ? ahead.challenge : (await askChallenge()).challenge;
   } catch (exc) {
     if (unanswered(exc)) return saveForLater({ ...base, ...photoNow() });
     return refused(exc);

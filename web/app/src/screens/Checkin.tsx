@@ -1,6 +1,6 @@
 import { useCallback, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
-import { checkIn, type Outcome } from "../checkin";
+import { type Asked, askChallenge, checkIn, type Outcome } from "../checkin";
 import { POOR_ACCURACY_M } from "../geo";
 import { CameraView, FixLine, useFix } from "../live";
 import { navigate } from "../router";
@@ -59,6 +59,10 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
   );
 }
 
+function ahead(): Promise<Asked | null> | null {
+  return navigator.onLine ? askChallenge().catch(() => null) : null;
+}
+
 export function Checkin({ kind }: { kind: Kind }) {
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const { fix, problem, retry } = useFix();
@@ -67,13 +71,16 @@ export function Checkin({ kind }: { kind: Kind }) {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [error, setError] = useState<string | null>(null);
   const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
+  // Asked while the camera and the GPS get ready, so the tap does not wait for it (used only while fresh).
+  const [early, setEarly] = useState<Promise<Asked | null> | null>(() => ahead());
 
   async function capture(): Promise<void> {
     if (!video || !fix) return;
     setBusy(true);
     setError(null);
     try {
-      setOutcome(await checkIn({ type: kind, video, fix, onAction: setAction }));
+      setOutcome(await checkIn({ type: kind, video, fix, early, onAction: setAction }));
+      setEarly(null); // one use: a second try asks anew
     } catch (exc) {
       setError(messageOf(exc));
     } finally {
