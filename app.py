@@ -15,6 +15,7 @@ from chalicelib.api import (
     routes_faces,
     routes_hr,
     routes_reports,
+    routes_rollout,
     routes_zones,
 )
 from chalicelib.api.http import install_fallbacks
@@ -22,6 +23,8 @@ from chalicelib.api.http import install_fallbacks
 # configure_logs=False: the "smart" logger is the JSON logger of chalicelib/observability.py (Chalice would add a
 # plain-text handler and raise its level to ERROR).
 app = Chalice(app_name="smart", configure_logs=False)
+# A gzip-compressed fingerprint log (POST /v1/admin/fingerprint/import) reaches the function as bytes.
+app.api.binary_types.append("application/gzip")
 app.register_blueprint(routes_auth.bp)
 app.register_blueprint(routes_directory.bp)
 app.register_blueprint(routes_hr.bp)
@@ -30,6 +33,7 @@ app.register_blueprint(routes_attendance.bp)
 app.register_blueprint(routes_faces.bp)
 app.register_blueprint(routes_reports.bp)
 app.register_blueprint(routes_calendar.bp)
+app.register_blueprint(routes_rollout.bp)
 install_fallbacks(app)
 
 # Schedules are in UTC; the comments give the regency's local time (WIB = UTC+7). infra/ documents how a

@@ -60,12 +60,14 @@ from chalicelib import runtime
 from chalicelib.auth import passwords
 from chalicelib.errors import SmartError
 from chalicelib.face import FaceAnalysis, FaceError, ModelUnavailableError
+from chalicelib.face.liveness import JUDGED_ACTIONS, Action, LivenessLimits
 from chalicelib.settings import Settings, build_settings
 from chalicelib.store.aws import reset_clients, s3_client
 from chalicelib.store.models import configure, shared_connection
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import auth as auth_service
 from chalicelib.usecases import faces
+from evaluation.liveness import cached_identity_photos
 from tools.devstack import LocalStack, StackConfig
 from tools.devstack_faults import MotoRestart, kill_and_restart_moto
 
@@ -277,12 +279,27 @@ def pair_identities(faces_dir: Path) -> list[list[str]]:
 
 
 class PhotoCache:
-    """Base64 selfies as a phone uploads them (640 px long side, JPEG q85), prepared once per photo."""
+    """Base64 selfies as a phone uploads them (640 px long side, JPEG q85), prepared once per photo, and the
+    liveness frames a phone sends with them: genuine sequences of the identity's real photos ordered for the
+    asked movement (evaluation.liveness), prepared once per identity and movement (frames are not checked
+    for replays, only the selfie is)."""
 
-    def __init__(self, faces_dir: Path) -> None:
+    def __init__(self, faces_dir: Path, model_dir: Path | None = None) -> None:
         self.faces_dir = faces_dir
+        self.model_dir = model_dir
         self._cache: dict[str, str] = {}
+        self._frames: dict[tuple[str, str], list[str]] = {}
         self._lock = threading.Lock()
+
+    def frames(self, relative: str, action: Action) -> list[str]:
+        """Base64 frames of the person in `relative` making `action`."""
+        photos = cached_identity_photos(self.faces_dir / "labels.csv", self.model_dir or default_model_dir())
+        key = (photos.identity_of[relative], action)
+        with self._lock:
+            if key not in self._frames:
+                built = photos.frames_for(relative, action, LivenessLimits().frames)
+                self._frames[key] = [base64.b64encode(f).decode() for f in built]
+            return self._frames[key]
 
     def get(self, relative: str) -> str:
         with self._lock:
@@ -607,6 +624,9 @@ def check_in(http: Http, policy: RetryPolicy, photos: PhotoCache, phone: Phone) 
         "mock_location": False,
         "photo": photos.get(phone.probe_photo()),
     }
+    action = (challenge.body.get("liveness") or {}).get("action")
+    if action:  # genuine frames of the phone's person making the asked movement
+        body["frames"] = photos.frames(phone.probe_photo(), action)
     sent = time.monotonic()
 
     def count_attempt(reason: str) -> None:
@@ -764,7 +784,7 @@ def set_up(config: LoadConfig, stack: LocalStack | None = None, log: Callable[[s
     phones = make_phones(config, tag)
     policy = RetryPolicy(config.retry_cap_s, config.give_up_after_s)
     http = Http(config.api_url, max(config.concurrency, config.setup_concurrency or 0) + 2, config.request_timeout_s)
-    photos = PhotoCache(config.faces_dir)
+    photos = PhotoCache(config.faces_dir, config.model_dir)
 
     began = time.monotonic()
     setup = Setup(http, policy, photos)
@@ -787,6 +807,9 @@ def set_up(config: LoadConfig, stack: LocalStack | None = None, log: Callable[[s
     how = "in this process (--fast-setup)" if config.fast_setup else "through the API"
     log(f"setup: {len(ready)} phones activated and enrolled {how} in {setup_s:.1f}s (run tag {tag})")
     log(f"setup failures: {failures}")
+    for phone in ready:  # the rush then only sends them
+        for action in JUDGED_ACTIONS:
+            photos.frames(phone.probe_photo(), action)
     return Prepared(http, policy, photos, ready, setup_s, failures)
 
 

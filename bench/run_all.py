@@ -13,6 +13,7 @@ QUICK = (
     "bench.geo_bench",
     "bench.face_latency",
     "bench.face_verify_latency",
+    "bench.liveness_cost",
     "bench.simpeg_bench",
     "bench.recap_bench",
 )

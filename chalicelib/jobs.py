@@ -1,21 +1,46 @@
-"""Scheduled jobs (EventBridge → Lambda): the same use cases the admin endpoints run on demand."""
+"""Scheduled jobs (EventBridge → Lambda): the same use cases the admin endpoints run on demand.
+
+Each run of a scheduled job is recorded in the job-runs repository (`runtime.job_runs()`) when it starts and
+when it ends, whoever fires it: EventBridge in AWS (`trigger="schedule"`), the local scheduler of `make run`,
+or `python -m tools.devstack fire <job>` (`trigger="manual"`). `GET /v1/admin/jobs` lists them.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import runtime
 from chalicelib.observability import Metric, job
-from chalicelib.settings import load_settings
+from chalicelib.settings import Settings, load_settings
+from chalicelib.store.job_runs import JobRun
 from chalicelib.usecases import recaps, simpeg
 
+DAILY_RECAP = "daily_recap"
+SIMPEG_SYNC = "simpeg_sync"
+ERROR_CHARS = 500
 
-def nightly_simpeg_sync() -> dict[str, Any]:
-    with job("simpeg_sync", Metric.SIMPEG_DURATION) as summary:
-        settings = load_settings()
-        runtime.ensure_ready(settings)
-        run = simpeg.scheduled_sync(settings).model_dump(mode="json")
+
+def recorded(name: str, trigger: str, work: Callable[[Settings], dict[str, Any]]) -> dict[str, Any]:
+    """Run `work` as one recorded run of the job `name` (a failure is recorded, then raised again)."""
+    settings = load_settings()
+    runtime.ensure_ready(settings)
+    run = JobRun(uuid.uuid4().hex[:12], name, trigger, "running", datetime.now(UTC))
+    runtime.job_runs().save_run(run)
+    try:
+        result = work(settings)
+    except Exception as exc:
+        runtime.job_runs().save_run(run.finished(datetime.now(UTC), None, f"{type(exc).__name__}: {exc}"[:ERROR_CHARS]))
+        raise
+    runtime.job_runs().save_run(run.finished(datetime.now(UTC), result, None))
+    return result
+
+
+def nightly_simpeg_sync(trigger: str = "schedule") -> dict[str, Any]:
+    with job(SIMPEG_SYNC, Metric.SIMPEG_DURATION) as summary:
+        run = recorded(SIMPEG_SYNC, trigger, lambda settings: simpeg.scheduled_sync(settings).model_dump(mode="json"))
         summary.update(run_id=run["run_id"], status=run["status"], counts=run.get("counts"))
     return run
 
@@ -36,13 +61,22 @@ def resume_simpeg_run(run_id: str) -> dict[str, Any]:
     return run
 
 
-def daily_recap(day: str | None = None) -> dict[str, Any]:
+def daily_recap(day: str | None = None, trigger: str = "schedule") -> dict[str, Any]:
     """Recap the regency's local date (today when the schedule fires at 23:30 WIB)."""
-    with job("daily_recap", Metric.RECAP_DURATION) as summary:
-        settings = load_settings()
-        runtime.ensure_ready(settings)
+
+    def work(settings: Settings) -> dict[str, Any]:
         today = datetime.now(UTC).astimezone(settings.tz).date()
         target = today if day is None else datetime.fromisoformat(day).date()
-        result = recaps.run_daily_recap(target, settings).model_dump(mode="json")
+        return recaps.run_daily_recap(target, settings).model_dump(mode="json")
+
+    with job(DAILY_RECAP, Metric.RECAP_DURATION) as summary:
+        result = recorded(DAILY_RECAP, trigger, work)
         summary.update(result)  # date, employees, written, unchanged
     return result
+
+
+# The jobs by the name of their Chalice function (app.py, infra/schedules.py), as a scheduler fires them.
+JOBS: dict[str, Callable[[str], dict[str, Any]]] = {
+    DAILY_RECAP: lambda trigger: daily_recap(trigger=trigger),
+    SIMPEG_SYNC: nightly_simpeg_sync,
+}

@@ -22,6 +22,8 @@ REFUSAL_CODES = (
     "MOCK_LOCATION",
     "IMPOSSIBLE_TRAVEL",
     "STATIC_FIX",  # only where a stage's GPS policy refuses repeated identical fixes (default: review)
+    "LIVENESS_FAILED",
+    "LIVENESS_REQUIRED",
 )
 
 MESSAGES: dict[str, str] = {
@@ -53,6 +55,10 @@ MESSAGES: dict[str, str] = {
     "MOCK_LOCATION": "Terdeteksi aplikasi lokasi palsu. Matikan aplikasi tersebut lalu coba lagi.",
     "IMPOSSIBLE_TRAVEL": "Perpindahan lokasi tidak wajar dibanding absen sebelumnya.",
     "STATIC_FIX": "Lokasi GPS sama persis dengan absen sebelumnya. Aktifkan GPS perangkat lalu coba lagi.",
+    "LIVENESS_FAILED": (
+        "Gerakan kepala yang diminta tidak terlihat pada rekaman. Ulangi absen dan ikuti petunjuk gerakan."
+    ),
+    "LIVENESS_REQUIRED": "Rekaman gerakan kepala wajib dikirim. Perbarui aplikasi lalu ulangi absen.",
     "RATE_LIMITED": "Terlalu banyak percobaan. Coba lagi beberapa saat lagi.",
     "INTERNAL": "Terjadi kesalahan pada server.",
     "UNAVAILABLE": "Layanan sedang sibuk atau terganggu. Data Anda belum tersimpan; silakan coba lagi.",

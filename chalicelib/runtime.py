@@ -33,11 +33,14 @@ from chalicelib.store.cache import forget_all
 from chalicelib.store.calendar import CalendarRepository
 from chalicelib.store.events import EventsRepository
 from chalicelib.store.faces import FacesRepository
+from chalicelib.store.job_runs import JobRunRepository
 from chalicelib.store.models import configure
 from chalicelib.store.people import PeopleRepository
 from chalicelib.store.photos import PhotoStore
 from chalicelib.store.repositories import Repositories, dynamo_repositories
+from chalicelib.store.sightings import SightingsRepository
 from chalicelib.store.statuses import StatusesRepository
+from chalicelib.store.timeclock import TimeclockRepository
 from chalicelib.store.zones import ZonesRepository
 
 __all__ = [
@@ -52,14 +55,17 @@ __all__ = [
     "faces",
     "forget",
     "forget_cohort",
+    "job_runs",
     "load_settings",
     "people",
     "photos",
     "repositories",
+    "sightings",
     "simpeg_employees",
     "start_worker",
     "statuses",
     "sync_runs",
+    "timeclock",
     "use_repositories",
     "worker_event",
     "worker_run_id",
@@ -154,6 +160,21 @@ def simpeg_employees() -> EmployeeRepository:
 def sync_runs() -> RunLog:
     """The SIMPEG sync and import runs."""
     return repositories().sync_runs
+
+
+def sightings() -> SightingsRepository:
+    """Where and when check-ins were made (buddy-punching flags)."""
+    return repositories().sightings
+
+
+def timeclock() -> TimeclockRepository:
+    """Fingerprint machines during the rollout: PIN maps and cut-over dates per unit."""
+    return repositories().timeclock
+
+
+def job_runs() -> JobRunRepository:
+    """Runs of the scheduled jobs."""
+    return repositories().job_runs
 
 
 def use_repositories(repos: Repositories | None) -> None:

@@ -20,6 +20,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 STAGES = ("local", "dev", "prod")
 LOCAL_BOOTSTRAP_PASSWORD = "admin-local"
 VERSION = "0.1.0"
+LIVENESS_MODES = ("required", "review", "off")
+# Blink cannot be judged from five landmarks (chalicelib/face/liveness.py): it is never asked. A nod can be
+# asked (SMART_LIVENESS_ACTIONS) but is not by default: measured weaker (bench/liveness_RESULTS.md).
+LIVENESS_ACTIONS = ("turn_left", "turn_right", "nod")
+DEFAULT_LIVENESS_ACTIONS = ("turn_left", "turn_right")
 
 _N = TypeVar("_N", int, float)
 
@@ -70,6 +75,10 @@ class Settings:
     simpeg_worker_function: str | None = None
     # SMART_MFA_REQUIRED_SUPER_ADMIN: a super admin without confirmed TOTP may only set it up (prod: on).
     mfa_required_super_admin: bool = False
+    # SMART_LIVENESS: required (frames must show the asked movement) | review (missing/failed -> review) | off;
+    # SMART_LIVENESS_ACTIONS: the movements a challenge may ask, comma-separated.
+    liveness: str = "required"
+    liveness_actions: tuple[str, ...] = DEFAULT_LIVENESS_ACTIONS
 
     @property
     def tz(self) -> ZoneInfo:
@@ -201,7 +210,26 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         simpeg_inline_changes=_int(env, "SMART_SIMPEG_INLINE_CHANGES", 1000, 0, 100_000),
         simpeg_worker_function=_get(env, "SMART_SIMPEG_WORKER_FUNCTION"),
         mfa_required_super_admin=_flag(env, "SMART_MFA_REQUIRED_SUPER_ADMIN", stage == "prod"),
+        liveness=_one_of(env, "SMART_LIVENESS", LIVENESS_MODES),
+        liveness_actions=_liveness_actions(env),
     )
+
+
+def _one_of(env: Mapping[str, str], name: str, options: tuple[str, ...]) -> str:
+    """The variable, one of `options` (the first is the default)."""
+    value = _require(env, name, options[0]).lower()
+    if value not in options:
+        raise SettingsError(f"{name} must be one of {', '.join(options)}, got {value!r}")
+    return value
+
+
+def _liveness_actions(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = _require(env, "SMART_LIVENESS_ACTIONS", ",".join(DEFAULT_LIVENESS_ACTIONS))
+    actions = tuple(dict.fromkeys(a.strip() for a in raw.split(",") if a.strip()))
+    unknown = [a for a in actions if a not in LIVENESS_ACTIONS]
+    if not actions or unknown:
+        raise SettingsError(f"SMART_LIVENESS_ACTIONS must list some of {', '.join(LIVENESS_ACTIONS)}, got {raw!r}")
+    return actions
 
 
 def _rules_file(env: Mapping[str, str]) -> Path | None:

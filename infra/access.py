@@ -44,7 +44,9 @@ from chalicelib.store.models import (
     FaceTemplateModel,
     HolidayModel,
     IdempotencyModel,
+    JobRunModel,
     LeaveModel,
+    MachinePinModel,
     ScheduleModel,
     SyncRunModel,
     UnitModel,
@@ -137,9 +139,10 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             EmployeeModel: (DESCRIBE, QUERY, UPDATE, BATCH_WRITE),  # new hires in batches, the rest updated
             UnitModel: (DESCRIBE, GET, BATCH_GET, QUERY, PUT, UPDATE),
             SyncRunModel: (DESCRIBE, GET, PUT),  # GET: the run the worker resumes
+            JobRunModel: (DESCRIBE, PUT),
         },
         objects={SIMPEG_IMPORT_PREFIX: ("s3:GetObject",)},  # a long import's rows, left by the API
-        purpose="nightly SIMPEG sync and the SIMPEG worker: employees, units, its run log, waiting imports",
+        purpose="nightly SIMPEG sync and the SIMPEG worker: employees, units, its run log, waiting imports, job runs",
     ),
     "DailyRecap": FunctionAccess(
         tables={
@@ -152,8 +155,10 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             DutyModel: (DESCRIBE, QUERY),
             EventModel: (DESCRIBE, QUERY),
             DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE),
+            MachinePinModel: (DESCRIBE, GET),  # the unit's fingerprint cut-over date
+            JobRunModel: (DESCRIBE, PUT),
         },
-        purpose="daily recap: reads the day's plans and events, writes the daily statuses",
+        purpose="daily recap: reads the day's plans and events, writes the daily statuses and its job runs",
     ),
 }
 

@@ -10,6 +10,9 @@ first start of a data directory only, seeds demo data through the HTTP API (`dev
 
   python -m tools.devstack run     # foreground; Ctrl-C (or SIGTERM) stops everything it started
   python -m tools.devstack stop    # from another terminal: stops the stack running on the same data dir
+  python -m tools.devstack fire daily-recap   # run a scheduled job now against the running stack
+
+While it runs, the scheduled jobs fire at their local times as EventBridge fires them in AWS (tools.devstack_jobs).
 
 Environment (all optional): SMART_DATA_DIR (default <repo>/.local), SMART_PORT (8000), SMART_MOTO_PORT (4566),
 SMART_SIMPEG_PORT (8077), SMART_SIMPEG_SIZE (7000), SMART_SIMPEG_SEED (1), SMART_BOOTSTRAP_ADMIN_PASSWORD
@@ -36,11 +39,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 import psutil
 import urllib3
 
 from tools.devstack_http import ApiClient, wait_until
+from tools.devstack_jobs import JobScheduler, fire_argv, job_name
 from tools.devstack_persist import RestoreReport
 from tools.devstack_seed import SeedError, SeedReport, seed_demo
 
@@ -48,6 +53,7 @@ __all__ = ["LocalStack", "StackConfig", "StackError", "StackUrls", "main"]
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 _PID_FILE = "devstack.pid"
+_ENV_FILE = "stack-env.json"  # the API's environment, for `fire` (local credentials only)
 _SEED_MARKER = "seeded.json"
 _STOP_GRACE_S = 10.0
 # moto writes its final snapshot on SIGTERM (seconds for a regency's day of data); killing it earlier is safe
@@ -96,6 +102,8 @@ class StackConfig:
     restore_timeout_s: float = 1800.0
     # How often moto's state is snapshotted while running (bounds the replay after a crash).
     snapshot_every_s: float = 300.0
+    # Fire the scheduled jobs at their local times (tools.devstack_jobs): `make run` does, tests do not.
+    run_schedules: bool = False
     extra_env: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -112,6 +120,7 @@ class StackConfig:
             admin_password=environ.get("SMART_BOOTSTRAP_ADMIN_PASSWORD", cls.admin_password),
             model_dir=Path(model_dir) if model_dir else None,
             api_workers=int(environ.get("SMART_API_WORKERS", cls.api_workers)),
+            run_schedules=environ.get("SMART_LOCAL_SCHEDULES", "1") != "0",
         )
 
     def app_env(self, moto_url: str, simpeg_url: str | None) -> dict[str, str]:
@@ -272,6 +281,7 @@ class LocalStack:
         self.seed_report: SeedReport | None = None
         self.timings: dict[str, float] = {}
         self._owned_tmp: Path | None = None
+        self.scheduler: JobScheduler | None = None
 
     @classmethod
     def for_tests(cls, data_dir: Path | None = None, *, simpeg_size: int = 50, **overrides: Any) -> LocalStack:
@@ -318,6 +328,7 @@ class LocalStack:
             self._create_schema(env)
             api_url = self._start_api(env)
             self.timings["api_ready_s"] = time.monotonic() - began
+            self._start_jobs(env)
             self.urls = StackUrls(api_url, moto_url, simpeg_url, cfg.data_dir, "admin", cfg.admin_password)
             if cfg.seed_demo:
                 self.seed_once()
@@ -329,6 +340,10 @@ class LocalStack:
 
     def stop(self) -> None:
         """Stop every started part, newest first (API before the storage it writes to)."""
+        if self.scheduler is not None:
+            self.scheduler.stop()
+            self.scheduler = None
+        (self.config.data_dir / _ENV_FILE).unlink(missing_ok=True)
         while self._children:
             self._children.pop().stop()
         pid_file = self.config.data_dir / _PID_FILE
@@ -416,6 +431,16 @@ class LocalStack:
         except TimeoutError as exc:
             raise StackError(f"{exc} (last answer: {last[0]}); see {child.log}:\n{child.tail()}") from exc
         return url
+
+    def _start_jobs(self, env: Mapping[str, str]) -> None:
+        """Leave the API's environment for `fire`, and start the scheduler when asked."""
+        env_file = self.config.data_dir / _ENV_FILE
+        env_file.touch(mode=0o600)
+        env_file.write_text(json.dumps(dict(env)), encoding="utf-8")
+        if self.config.run_schedules:
+            log = log_file(self.config.data_dir, "jobs")
+            self.scheduler = JobScheduler(env, self.config.repo_dir, log, ZoneInfo(self.config.timezone))
+            self.scheduler.start()
 
     def seed_once(self) -> None:
         """Seed demo data through the API unless this data dir was seeded already (stack must be running)."""
@@ -539,6 +564,13 @@ def _print_banner(stack: LocalStack, urls: StackUrls) -> None:
         )
     if stack.seed_report is not None:
         lines.append(f"  demo data    {stack.seed_report.summary()}")
+    if stack.scheduler is not None:
+        fires = ", ".join(
+            f"{name} {at.astimezone(ZoneInfo(stack.config.timezone)):%Y-%m-%d %H:%M}"
+            for name, at in sorted(stack.scheduler.next_at.items())
+        )
+        lines.append(f"  jobs         next: {fires} ({stack.config.timezone}); log {log_file(urls.data_dir, 'jobs')}")
+        lines.append("               fire one now: python -m tools.devstack fire daily-recap (or make fire JOB=...)")
     lines.append(f"  started in   {stack.timings.get('total_s', 0):.1f}s")
     lines.append("Stop with Ctrl-C here, or `make stop` (python -m tools.devstack stop) from another terminal.")
     print("\n".join(lines), flush=True)
@@ -592,12 +624,31 @@ def _stop(config: StackConfig) -> int:
     return 0
 
 
+def _fire(config: StackConfig, job: str | None) -> int:
+    """Run one scheduled job now, in its own process with the running stack's environment; its output here."""
+    if not job:
+        print("devstack: name the job: python -m tools.devstack fire daily-recap|simpeg-sync", file=sys.stderr)
+        return 2
+    name = job_name(job)
+    record = _read_pid_file(config.data_dir / _PID_FILE)
+    env_file = config.data_dir / _ENV_FILE
+    if _same_process(record.get("supervisor")) is None or not env_file.exists():
+        print(f"devstack: no running stack on {config.data_dir}; start it with `make run`", file=sys.stderr)
+        return 1
+    env = json.loads(env_file.read_text(encoding="utf-8"))
+    print(f"devstack: firing {name} against the stack of {config.data_dir}", flush=True)
+    return subprocess.run(fire_argv(name, "manual"), cwd=config.repo_dir, env=env, check=False).returncode
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `python -m tools.devstack {run,stop}`."""
+    """Entry point of `python -m tools.devstack {run,stop,fire JOB}`."""
     parser = argparse.ArgumentParser(prog="python -m tools.devstack", description="SMART local stack")
-    parser.add_argument("command", choices=["run", "stop"])
+    parser.add_argument("command", choices=["run", "stop", "fire"])
+    parser.add_argument("job", nargs="?", help="fire: daily-recap or simpeg-sync")
     args = parser.parse_args(argv)
     config = StackConfig.from_env(os.environ)
+    if args.command == "fire":
+        return _fire(config, args.job)
     return _run(config) if args.command == "run" else _stop(config)
 
 

@@ -1,12 +1,13 @@
 """The built web clients (web/dist/<app>/) served by the local stack's API workers, same origin as /v1/.
 
-`make run` serves the employee app at `/app/` on SMART_PORT next to the API, as CloudFront will in front of
-the S3 bucket and API Gateway (no CORS anywhere). Every path under `/app/` is one of:
-  a file of web/dist/app (content type from a fixed table; hashed `assets/` cached for a year, the rest
+`make run` serves the employee app at `/app/` and the admin console at `/admin/` on SMART_PORT next to the API,
+as CloudFront will in front of the S3 bucket and API Gateway (no CORS anywhere). Every path under `/<app>/` is
+one of:
+  a file of web/dist/<app> (content type from a fixed table; hashed `assets/` cached for a year, the rest
   revalidated so a new build and its service worker are picked up at once),
   a route of the single-page app (no file extension in the last segment): index.html,
   anything else (a missing asset, a path escaping the directory): 404 in the API's error shape.
-`/app` itself redirects to `/app/`. Only GET and HEAD are answered here; other methods go to the API (which
+`/<app>` itself redirects to `/<app>/`. Only GET and HEAD are answered here; other methods go to the API (which
 answers 404/405 in its error shape). Dev tooling only; never shipped to Lambda.
 """
 
@@ -20,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from tools.devstack import REPO_DIR
 
 DIST_DIR = REPO_DIR / "web" / "dist"
-APPS = ("app",)
+APPS = ("app", "admin")
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",

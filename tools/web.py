@@ -19,7 +19,7 @@ from pathlib import Path
 REPO_DIR = Path(__file__).resolve().parents[1]
 WEB_DIR = REPO_DIR / "web"
 DIST_DIR = WEB_DIR / "dist"
-APPS = ("app",)  # each also a `--mode` of web/vite.config.ts; "admin" comes next
+APPS = ("app", "admin")  # each also a `--mode` of web/vite.config.ts
 _INSTALLED_LOCK = WEB_DIR / "node_modules" / ".package-lock.json"
 
 

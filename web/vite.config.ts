@@ -1,11 +1,11 @@
 // One toolchain for SMART's web clients. Each app is a Vite root of its own under web/, built into
 // web/dist/<name>/ and served at /<name>/ next to /v1/ (same origin, no CORS). `vite build --mode app` builds
-// the employee PWA; the admin console will be a second entry of APPS (`--mode admin`), sharing web/shared/.
+// the employee PWA, `--mode admin` the admin console (no service worker: it is used online only), sharing web/shared/.
 import preact from "@preact/preset-vite";
 import { defineConfig, type PluginOption, type UserConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
-type AppName = "app";
+type AppName = "app" | "admin";
 
 const APPS: Record<AppName, () => PluginOption[]> = {
   app: () => [
@@ -38,6 +38,7 @@ const APPS: Record<AppName, () => PluginOption[]> = {
       },
     }),
   ],
+  admin: () => [],
 };
 
 function isApp(mode: string): mode is AppName {

@@ -49,6 +49,8 @@ TAGS = [
     {"name": "attendance", "description": "The employee's challenge, check-in/out and own data."},
     {"name": "reports", "description": "Monitoring, daily and monthly recaps, reviews."},
     {"name": "calendar", "description": "Schedules, shifts, holidays, Ramadan periods, leaves."},
+    {"name": "rollout", "description": "Fingerprint machines (PINs, punch import, cut-over) and the adoption report."},
+    {"name": "operations", "description": "Runs of the scheduled jobs."},
 ]
 DESCRIPTION = """\
 Machine-readable description of every endpoint the SMART app serves, generated from the route declarations

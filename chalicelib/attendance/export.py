@@ -277,3 +277,31 @@ def _sheet_name(wanted: str, taken: set[str]) -> str:
         name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
     taken.add(name)
     return name
+
+
+# --- the rollout's adoption report -------------------------------------------------------------------
+
+
+ADOPTION_COLUMNS = (
+    Heading("Tanggal", 12, TEXT),
+    Heading("Unit", 32, TEXT),
+    Heading("Jumlah Pegawai", 10),
+    Heading("Sudah Aktivasi", 10),
+    Heading("Wajah Terdaftar", 10),
+    Heading("Absen Aplikasi", 10),
+    Heading("Absen Mesin Sidik Jari", 12),
+    Heading("Keduanya", 10),
+    Heading("Tidak Absen", 10),
+    Heading("Beralih ke Aplikasi Sejak", 14, TEXT),
+)
+
+
+def export_adoption_xlsx(title: str, stem: str, rows: Sequence[Sequence[Cell]]) -> ExportFile:
+    """The adoption report (one row per unit and day, ADOPTION_COLUMNS) as one sheet."""
+    workbook = Workbook(write_only=True)
+    _fill_sheet(workbook.create_sheet("Adopsi"), title, _Table(ADOPTION_COLUMNS, [list(r) for r in rows], "C2"))
+    workbook.properties.title = title
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return ExportFile(buffer.getvalue(), xlsx_type, f"{stem}.xlsx")

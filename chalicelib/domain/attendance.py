@@ -44,6 +44,7 @@ class Event:
     decided_by: str | None = None
     decided_at: str | None = None
     decision_note: str | None = None
+    source: str | None = None  # None: the app; "fingerprint": a punch imported from a fingerprint machine
 
 
 @dataclass(frozen=True, slots=True)

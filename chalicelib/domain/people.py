@@ -60,6 +60,8 @@ class Employee:
     gelar_depan: str | None = None
     gelar_belakang: str | None = None
     device_id: str | None = None
+    # What the app reported about the phone when it was bound (optional; a check-in reporting another is reviewed).
+    device_fingerprint: str | None = None
     token_version: int = 0
     sessions: Sessions = Sessions()
     template_count: int = 0

@@ -247,6 +247,13 @@ class MTCNN:
             return []
         return self._output(image, boxes)
 
+    def track(self, rgb: npt.NDArray[np.uint8], previous: Detection) -> Detection | None:
+        """The face near `previous` (a detection in the frame before), found by O-net alone on a square around
+        it: ~1 ms instead of a whole cascade. None when O-net does not see a face there."""
+        box = np.asarray([[*previous.box, previous.score]], dtype=np.float32)
+        found = self._output(IntegralImage(rgb, self._scratch), _square(box))
+        return max(found, key=lambda d: d.score) if found else None
+
     def _proposals(self, image: IntegralImage, min_face_px: float) -> FloatArray:
         h, w = image.height, image.width
         scale = 12.0 / min_face_px

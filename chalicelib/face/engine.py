@@ -18,13 +18,15 @@ from .config import FaceConfig, Purpose
 from .decode import decode_image, shrink_array
 from .detect import MTCNN, Detection, dominant_face
 from .embedders import Embedder, load_embedder
-from .errors import LowQualityError, UnsupportedImageError
+from .errors import LowQualityError, MultipleFacesError, NoFaceError, UnsupportedImageError
+from .liveness import Action, LivenessLimits, LivenessResult, judge
 from .quality import assess
 from .replay import fingerprint
 from .sessions import load_session
 from .types import FaceAnalysis, QualityReport
 
 _MTCNN_FILES = ("mtcnn_pnet", "mtcnn_rnet", "mtcnn_onet")
+LIVENESS_MODEL = "dlib_resnet_v1"
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,28 @@ class FaceEngine:
     def warm_up(self) -> None:
         """Load every model now (e.g. at cold start) instead of on the first photo."""
         _ = self.mtcnn, self.embedders
+
+    def judge_liveness(
+        self, action: Action, frames: list[bytes], selfie: FaceAnalysis, limits: LivenessLimits
+    ) -> LivenessResult:
+        """Judge a check-in's frames (liveness.judge) with this engine's detector and one embedding model:
+        dlib's when the policy runs it (the cheapest), else the first of the policy's models."""
+        model_id = LIVENESS_MODEL if LIVENESS_MODEL in self.embedders else sorted(self.embedders)[0]
+        embedder = self.embedders[model_id]
+        selfie_vector = selfie.embeddings[model_id]
+        return judge(action, frames, selfie_vector, detect=self._frame_face, embed=embedder.embed, limits=limits)
+
+    def _frame_face(self, rgb: npt.NDArray[np.uint8], previous: Detection | None) -> Detection | None:
+        """The frame's face: tracked from the previous frame's face when there is one (O-net only), else (and
+        when tracking loses it) the whole cascade with the one-dominant-face rule."""
+        if previous is not None:
+            tracked = self.mtcnn.track(rgb, previous)
+            if tracked is not None:
+                return tracked
+        try:
+            return dominant_face(self.detect(rgb, purpose="verify"), self.config.detect, rgb.shape[1])
+        except (NoFaceError, MultipleFacesError):
+            return None
 
     def _analyse(self, photo: _Photo, purpose: Purpose) -> FaceAnalysis:
         face = dominant_face(self.detect(photo.rgb, purpose=purpose), self.config.detect, photo.rgb.shape[1])

@@ -16,7 +16,8 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
@@ -35,6 +36,8 @@ EVENT_ID = re.compile(r"^(?P<nip>[0-9]{18})\.(?P<at>[0-9]{8}T[0-9]{6}Z)\.(?P<suf
 IDEMPOTENCY_TTL = timedelta(days=3)
 FINGERPRINT_DAYS = 400  # replay history kept per employee (and the TTL of a fingerprint)
 ANSWER_POLL_S = 0.2
+PUNCH_CHUNK = 100  # items of one DynamoDB transaction (its maximum)
+PUNCH_WRITERS = 8
 IN_PROGRESS: Literal["in_progress"] = "in_progress"
 
 
@@ -43,6 +46,13 @@ IN_PROGRESS: Literal["in_progress"] = "in_progress"
 
 def new_event_id(nip: str, at: datetime) -> str:
     return f"{nip}.{at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}.{secrets.token_hex(4)}"
+
+
+def punch_event_id(nip: str, at: datetime) -> str:
+    """The id of a fingerprint-machine punch: the same (NIP, punch time) always gives the same id, so that
+    importing a file again writes nothing new."""
+    digest = hashlib.sha256(f"punch#{nip}#{iso(at)}".encode()).hexdigest()[:8]
+    return f"{nip}.{at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}.{digest}"
 
 
 def event_keys(event_id: str) -> tuple[str, str]:
@@ -168,6 +178,7 @@ class DayEvent:
     status: str | None
     decision: str | None
     attendance_time: datetime
+    source: str | None = None
 
 
 # --- the repository ----------------------------------------------------------------------------------
@@ -200,6 +211,11 @@ class EventsRepository(Protocol):
     def write_checkin(self, w: CheckinWrite) -> None:
         """Write a check-in all or nothing; raises ChallengeTaken or MarkTaken when a condition lost.
         A repeat of a write that committed (same event id) is success and changes nothing."""
+        ...
+
+    def put_punches(self, punches: Sequence[Event]) -> list[bool]:
+        """Write imported punches, each only if no event with its id exists; per punch, whether it was written
+        now (False: it was there already, from an earlier import or a parallel one)."""
         ...
 
     def has_arrival_mark(self, nip: str, local_date: str) -> bool:
@@ -312,6 +328,16 @@ class DynamoEventsRepository:
             if lost is not None:
                 raise lost from exc
 
+    def put_punches(self, punches: Sequence[Event]) -> list[bool]:
+        """Chunks of PUNCH_CHUNK in one conditional transaction each (the common case: all new); a chunk that
+        meets an existing punch is written again one conditional PutItem at a time. Chunks run in parallel.
+        No BatchWriteItem: events are evidence (infra/access.py)."""
+        chunks = [list(punches[i : i + PUNCH_CHUNK]) for i in range(0, len(punches), PUNCH_CHUNK)]
+        if not chunks:
+            return []
+        with ThreadPoolExecutor(max_workers=PUNCH_WRITERS) as pool:
+            return [written for chunk in pool.map(_put_chunk, chunks) for written in chunk]
+
     def has_arrival_mark(self, nip: str, local_date: str) -> bool:
         return get_model(EventModel, nip, mark_key(local_date)) is not None
 
@@ -381,6 +407,26 @@ class DynamoEventsRepository:
 # --- DynamoDB items ----------------------------------------------------------------------------------
 
 
+def _put_chunk(chunk: list[Event]) -> list[bool]:
+    token = hashlib.sha256("|".join(e.event_id for e in chunk).encode()).hexdigest()[:36]
+    try:
+        with storage_call("dynamodb"), transaction(token) as tx:
+            for e in chunk:
+                tx.save(_event_item(e), condition=EventModel.key.does_not_exist())
+        return [True] * len(chunk)
+    except ConditionFailed:
+        return [_put_one(e) for e in chunk]
+
+
+def _put_one(e: Event) -> bool:
+    try:
+        with storage_call("dynamodb"):
+            _event_item(e).save(condition=EventModel.key.does_not_exist())
+        return True
+    except ConditionFailed:
+        return False
+
+
 def _claim(key: str) -> Claim | None:
     found: IdempotencyModel | None = get_model(IdempotencyModel, key)
     if found is None:
@@ -446,6 +492,7 @@ def _event(m: EventModel) -> Event:
         decided_by=value("decided_by"),
         decided_at=value("decided_at"),
         decision_note=value("decision_note"),
+        source=value("source"),
     )
 
 
@@ -480,6 +527,7 @@ def _event_item(e: Event) -> EventModel:
         decided_by=e.decided_by,
         decided_at=e.decided_at,
         decision_note=e.decision_note,
+        source=e.source,
     )
 
 
@@ -507,7 +555,7 @@ def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception | None:
     return ChallengeTaken()
 
 
-_JUDGED = ["nip", "type", "status", "decision", "attendance_time"]
+_JUDGED = ["nip", "type", "status", "decision", "attendance_time", "source"]
 
 
 def _day_event(item: dict[str, dict[str, str]]) -> DayEvent:
@@ -521,4 +569,5 @@ def _day_event(item: dict[str, dict[str, str]]) -> DayEvent:
         status=text("status"),
         decision=text("decision"),
         attendance_time=parse_iso(str(text("attendance_time"))),
+        source=text("source"),
     )

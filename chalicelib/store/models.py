@@ -105,6 +105,7 @@ class EmployeeModel(_Lockout, _Base):
     deactivated_at = UnicodeAttribute(null=True)
     password_hash = UnicodeAttribute(null=True)
     device_id = UnicodeAttribute(null=True)
+    device_fingerprint = UnicodeAttribute(null=True)
     activation_hash = UnicodeAttribute(null=True)
     activation_expires = NumberAttribute(null=True)
     template_count = NumberAttribute(default=0)
@@ -270,10 +271,41 @@ class EventModel(_PerEmployee, _Base):
     decided_at = UnicodeAttribute(null=True)
     decision_note = UnicodeAttribute(null=True)
     first_event_id = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)  # "fingerprint" for imported machine punches; absent for the app
     # All events of one unit on one local date: recaps and the monitor, one partition per unit and day.
     by_unit_date = _index("by_unit_date", "unit_date", "key")
     # Sparse: only events awaiting a decision carry `review_unit`.
     by_review = _index("by_review", "review_unit", "key")
+
+
+class MachinePinModel(_Base):
+    """Fingerprint machines of a unit during the rollout: the PIN -> NIP map (``pin#<PIN>``) and the unit's
+    cut-over date (``cutover``), in one partition per unit. PINs are per unit: two units' machines may both
+    have a PIN 1."""
+
+    base_name = "machine_pins"
+    unor_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    nip = UnicodeAttribute(null=True)
+    date = UnicodeAttribute(null=True)  # the cut-over date (YYYY-MM-DD, local)
+    updated_by = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class JobRunModel(_Base):
+    """One run of a scheduled job (daily recap, SIMPEG sync, ...), newest last in the job's partition."""
+
+    base_name = "job_runs"
+    job = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)  # <started_at UTC>#<run id>
+    run_id = UnicodeAttribute()
+    trigger = UnicodeAttribute()  # schedule | manual
+    status = UnicodeAttribute()  # running | succeeded | failed
+    started_at = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
+    result = JSONAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    expires = TTLAttribute(null=True)
 
 
 class IdempotencyModel(_Base):
@@ -384,6 +416,21 @@ class AuditModel(_Base):
     detail = JSONAttribute(null=True)
 
 
+class SightingModel(_Base):
+    """Where and when a check-in was made, by cell of the position grid (chalicelib.store.sightings): finds
+    other employees' check-ins at the same spot and time with one Query per cell. Range key:
+    ``<attendance time UTC>#<nip>#<event suffix>``; removed by TTL after a day."""
+
+    base_name = "sightings"
+    cell = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    nip = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    latitude = NumberAttribute()
+    longitude = NumberAttribute()
+    expires = TTLAttribute()
+
+
 ALL_MODELS: tuple[type[_Base], ...] = (
     EmployeeModel,
     UnitModel,
@@ -404,6 +451,9 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     SyncRunModel,
     AuditModel,
     LoginGuardModel,
+    SightingModel,
+    MachinePinModel,
+    JobRunModel,
 )
 
 

@@ -111,9 +111,10 @@ class PeopleRepository(Protocol):
 
     # --- phones ---
 
-    def bind_device(self, nip: str, device_id: str, password_hash: str | None) -> None:
+    def bind_device(self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None) -> None:
         """Bind the phone to the employee: ConditionFailed when the phone serves someone else or the employee
-        has another phone. With `password_hash`, set the password and spend the activation code."""
+        has another phone. With `password_hash`, set the password and spend the activation code. The phone's
+        `fingerprint` (as the app reported it, or None) replaces any earlier one."""
         ...
 
     def release_device(self, nip: str, device_id: str | None) -> None:
@@ -365,7 +366,7 @@ class DynamoPeopleRepository:
 
     # --- phones --------------------------------------------------------------------------------------
 
-    def bind_device(self, nip: str, device_id: str, password_hash: str | None) -> None:
+    def bind_device(self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None) -> None:
         """Bind a phone to an employee atomically: a phone serves one employee, an employee one phone."""
         now = iso(utc_now())
         with storage_call("dynamodb"), transaction() as tx:
@@ -373,7 +374,13 @@ class DynamoPeopleRepository:
                 DeviceModel(device_id, nip=nip, bound_at=now),
                 condition=DeviceModel.device_id.does_not_exist() | (DeviceModel.nip == nip),
             )
-            actions: list[Action] = [EmployeeModel.device_id.set(device_id), EmployeeModel.updated_at.set(now)]
+            actions: list[Action] = [
+                EmployeeModel.device_id.set(device_id),
+                EmployeeModel.updated_at.set(now),
+                EmployeeModel.device_fingerprint.set(fingerprint)
+                if fingerprint
+                else EmployeeModel.device_fingerprint.remove(),
+            ]
             if password_hash is not None:
                 actions += [
                     EmployeeModel.password_hash.set(password_hash),
@@ -394,6 +401,7 @@ class DynamoPeopleRepository:
                 EmployeeModel(nip),
                 actions=[
                     EmployeeModel.device_id.remove(),
+                    EmployeeModel.device_fingerprint.remove(),
                     EmployeeModel.token_version.add(1),
                     EmployeeModel.kept_session.remove(),
                     EmployeeModel.updated_at.set(now),

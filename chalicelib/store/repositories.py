@@ -20,18 +20,24 @@ from chalicelib.store.audit import AuditRepository, DynamoAuditRepository
 from chalicelib.store.calendar import CalendarRepository, DynamoCalendarRepository
 from chalicelib.store.events import DynamoEventsRepository, EventsRepository
 from chalicelib.store.faces import DynamoFacesRepository, FacesRepository
+from chalicelib.store.job_runs import DynamoJobRunRepository, JobRunRepository
 from chalicelib.store.memory.audit import InMemoryAuditRepository
 from chalicelib.store.memory.calendar import InMemoryCalendarRepository
 from chalicelib.store.memory.events import InMemoryEventsRepository
 from chalicelib.store.memory.faces import InMemoryFacesRepository
+from chalicelib.store.memory.job_runs import InMemoryJobRunRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.memory.photos import InMemoryPhotoBuckets
+from chalicelib.store.memory.sightings import InMemorySightingsRepository
 from chalicelib.store.memory.statuses import InMemoryStatusesRepository
+from chalicelib.store.memory.timeclock import InMemoryTimeclockRepository
 from chalicelib.store.memory.zones import InMemoryZonesRepository
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.photos import PhotoStore, photo_store
+from chalicelib.store.sightings import DynamoSightingsRepository, SightingsRepository
 from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
 from chalicelib.store.statuses import DynamoStatusesRepository, StatusesRepository
+from chalicelib.store.timeclock import DynamoTimeclockRepository, TimeclockRepository
 from chalicelib.store.zones import DynamoZonesRepository, ZonesRepository
 
 
@@ -47,6 +53,9 @@ class Repositories:
     audit: AuditRepository
     simpeg_employees: EmployeeRepository
     sync_runs: RunLog
+    sightings: SightingsRepository
+    timeclock: TimeclockRepository
+    job_runs: JobRunRepository
 
 
 def dynamo_repositories() -> Repositories:
@@ -61,6 +70,9 @@ def dynamo_repositories() -> Repositories:
         audit=DynamoAuditRepository(),
         simpeg_employees=DynamoEmployeeRepository(),
         sync_runs=DynamoRunLog(),
+        sightings=DynamoSightingsRepository(),
+        timeclock=DynamoTimeclockRepository(),
+        job_runs=DynamoJobRunRepository(),
     )
 
 
@@ -77,4 +89,7 @@ def memory_repositories() -> Repositories:
         audit=InMemoryAuditRepository(),
         simpeg_employees=InMemoryEmployeeRepository(),
         sync_runs=InMemoryRunLog(),
+        sightings=InMemorySightingsRepository(),
+        timeclock=InMemoryTimeclockRepository(),
+        job_runs=InMemoryJobRunRepository(),
     )

@@ -175,9 +175,9 @@ def _employee_token(employee: Employee, device_id: str, settings: Settings, now:
     return tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
 
 
-def _bind(nip: str, device_id: str, password_hash: str | None) -> None:
+def _bind(nip: str, device_id: str, password_hash: str | None, fingerprint: str | None) -> None:
     try:
-        runtime.people().bind_device(nip, device_id, password_hash)
+        runtime.people().bind_device(nip, device_id, password_hash, fingerprint)
     except ConditionFailed as exc:
         # Either the employee has another phone, or this phone belongs to someone else.
         raise DeviceMismatchError() from exc
@@ -202,18 +202,25 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
         raise InvalidCredentialsError()
     if not account.holder.active:
         raise AccountInactiveError()
-    return bind_first_phone(account, device_id, passwords.hash_secret(password), settings, now)
+    hashed = passwords.hash_secret(password)
+    return bind_first_phone(account, device_id, hashed, settings, now, fingerprint=request.device_fingerprint)
 
 
 def bind_first_phone(
-    account: EmployeeAccount, device_id: str, password_hash: str, settings: Settings, now: datetime
+    account: EmployeeAccount,
+    device_id: str,
+    password_hash: str,
+    settings: Settings,
+    now: datetime,
+    *,
+    fingerprint: str | None = None,
 ) -> IssuedToken:
     """The writes of a successful activation (phone bound both ways, password set, code spent) and its token.
 
     Public so that tools preparing many phones (bench/load_checkin.py --fast-setup) write and issue exactly
     what `activate` does, with a password hash computed once instead of one scrypt per phone.
     """
-    _bind(account.holder.nip, device_id, password_hash)
+    _bind(account.holder.nip, device_id, password_hash, fingerprint)
     return _employee_token(account.holder, device_id, settings, now)
 
 
@@ -227,7 +234,7 @@ def employee_login(
     if not employee.active:
         raise AccountInactiveError()
     if employee.device_id is None:
-        _bind(employee.nip, device_id, None)
+        _bind(employee.nip, device_id, None, request.device_fingerprint)
     elif employee.device_id != device_id:
         raise DeviceMismatchError()
     return _employee_token(employee, device_id, settings, now)

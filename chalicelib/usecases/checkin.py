@@ -11,6 +11,7 @@ with the same ``client_request_id`` simply runs again.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, TypeVar
@@ -30,6 +31,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.face import FaceAnalysis, FaceError, exif_warning
+from chalicelib.face.liveness import Action, LivenessLimits
 from chalicelib.geo import Fix, GeoError, PastFix, assess_position, local_day, zones_for_day
 from chalicelib.messages import REFUSAL_CODES, message_for
 from chalicelib.observability import Metric, count_checkin, logger, timed
@@ -45,6 +47,7 @@ from chalicelib.store.events import (
 )
 from chalicelib.store.people import cached_unit
 from chalicelib.store.photos import photo_key
+from chalicelib.store.sightings import Sighting
 from chalicelib.usecases import faces, recaps
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.schemas.attendance import (
@@ -53,6 +56,7 @@ from chalicelib.usecases.schemas.attendance import (
     CheckinBody,
     CheckinRefusal,
     FaceScore,
+    LivenessAsked,
     RefusalError,
     ZoneRef,
 )
@@ -66,6 +70,14 @@ STALE_CLAIM_S = 35  # longer than the Lambda timeout (30 s): no attempt can stil
 OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
 EXIF_TIME_MISMATCH = "EXIF_TIME_MISMATCH"
 SMALL_FACE = "SMALL_FACE"
+LIVENESS_BORDERLINE = "LIVENESS_BORDERLINE"
+# Buddy punching (decision log): another employee's check-in within SAME_SPOT_RADIUS_M and SAME_SPOT_WINDOW,
+# or a phone reporting another fingerprint than the one bound with it.
+SAME_SPOT_OTHER_EMPLOYEE = "SAME_SPOT_OTHER_EMPLOYEE"
+DEVICE_FINGERPRINT_CHANGED = "DEVICE_FINGERPRINT_CHANGED"
+SAME_SPOT_RADIUS_M = 1.0
+SAME_SPOT_WINDOW = timedelta(seconds=90)
+LIVENESS_LIMITS = LivenessLimits()
 RECORDED = ("accepted", "review")  # statuses that count as attendance (a refused attempt never does)
 View = TypeVar("View", bound=EventView)
 T = TypeVar("T")
@@ -89,11 +101,14 @@ def issue_challenge(principal: Principal, settings: Settings, now: datetime) -> 
     if principal.device_id is None:
         raise DeviceMismatchError()
     ttl_s, secret = settings.challenge_ttl_s, settings.token_secret
-    challenge = challenges.issue(principal.subject, principal.device_id, now, ttl_s, secret)
+    # The movement is drawn at random and bound into the signed id: the check-in judges the one asked.
+    action = None if settings.liveness == "off" else secrets.choice(settings.liveness_actions)
+    challenge = challenges.issue(principal.subject, principal.device_id, now, ttl_s, secret, action=action)
     return ChallengeIssued(
         challenge_id=challenge.challenge_id,
         issued_at=iso(challenge.issued_at),
         expires_at=iso(challenge.expires_at),
+        liveness=LivenessAsked(action=action, frames=LIVENESS_LIMITS.frames if action else 0),
     )
 
 
@@ -113,6 +128,8 @@ class CheckinRequest:
     offline: bool
     photo: bytes
     fingerprint: str
+    frames: tuple[bytes, ...] = ()
+    device_fingerprint: str | None = None
 
 
 def parse_request(body: CheckinBody, raw: bytes, settings: Settings) -> CheckinRequest:
@@ -133,6 +150,8 @@ def parse_request(body: CheckinBody, raw: bytes, settings: Settings) -> CheckinR
         offline=body.offline,
         photo=faces.decode_photo(body.photo, settings),
         fingerprint=hashlib.sha256(raw).hexdigest(),
+        frames=tuple(faces.decode_photo(f, settings, field=f"frames.{i}") for i, f in enumerate(body.frames or [])),
+        device_fingerprint=body.device_fingerprint,
     )
 
 
@@ -210,6 +229,7 @@ def _judge_and_record(
         attempt = _attempt(request, employee, key, settings, at=now, challenge=None, now=now)
         return _record_refusal(attempt, refusal, settings)
     attempt = _attempt(request, employee, key, settings, at=attendance_time, challenge=challenge, now=now)
+    _flag_buddy_punching(attempt)
     recent = _recent_events(employee.nip, attendance_time, now)
     if request.kind == "in":
         _refuse_second_arrival(recent, attempt.local_date)
@@ -217,7 +237,10 @@ def _judge_and_record(
         with timed(Metric.GEO_LATENCY):
             _check_position(attempt, settings, recent)
         with timed(Metric.FACE_LATENCY):
+            action = _liveness_action(attempt, settings)
             _check_face(attempt, settings)
+            if action is not None:
+                _check_liveness(attempt, action, settings)
     except (GeoError, FaceError, CheckinRefusedError) as refusal:
         if getattr(refusal, "code", "") not in REFUSAL_CODES:
             raise  # bad input (400) or a dependency (503): nothing is recorded
@@ -264,6 +287,21 @@ def _attendance_time(
     if challenge is None:
         raise CheckinRefusedError("CHALLENGE_INVALID")
     return challenge.issued_at, challenge
+
+
+def _flag_buddy_punching(attempt: Attempt) -> None:
+    """Warnings (-> review) for a phone that is not the one bound (another fingerprint, or none once one was
+    bound) and for another employee's check-in from the same spot at the same time. The sighting is recorded
+    before the others are read, so of two such check-ins made at once the later reader sees the earlier."""
+    bound, reported = attempt.employee.device_fingerprint, attempt.request.device_fingerprint
+    if bound is not None and reported != bound:
+        attempt.warnings.append(DEVICE_FINGERPRINT_CHANGED)
+    nip, request = attempt.employee.nip, attempt.request
+    here = Sighting(nip, attempt.event_id, request.latitude, request.longitude, attempt.attendance_time)
+    runtime.sightings().record(here)
+    others = [s for s in runtime.sightings().near(here, SAME_SPOT_RADIUS_M, SAME_SPOT_WINDOW) if s.nip != here.nip]
+    if others:
+        attempt.warnings.append(SAME_SPOT_OTHER_EMPLOYEE)
 
 
 def _recent_events(nip: str, at: datetime, now: datetime) -> list[Event]:
@@ -332,6 +370,39 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
     capture = attempt.request.captured_at or attempt.attendance_time
     if exif_warning(analysis.exif_datetime, capture.astimezone(settings.tz), engine.config.replay.exif_max_skew):
         attempt.warnings.append(EXIF_TIME_MISMATCH)
+
+
+def _liveness_action(attempt: Attempt, settings: Settings) -> Action | None:
+    """The movement to judge in the frames, or None. Frames missing while one was asked (or a challenge issued
+    while liveness was off) -> LIVENESS_REQUIRED, or a warning in `review` mode. Checked before the selfie is
+    analysed: no CPU is spent on a check-in that cannot pass. Offline check-ins have no challenge and are
+    reviewed anyway."""
+    if settings.liveness == "off" or attempt.request.offline:
+        return None
+    action = attempt.challenge.action if attempt.challenge else None
+    if action is None or not attempt.request.frames:
+        reason = "no_action" if action is None else "no_frames"
+        _liveness_problem(attempt, settings, "LIVENESS_REQUIRED", {"reason": reason})
+        return None
+    return action  # type: ignore[return-value]  # issued from settings.liveness_actions
+
+
+def _check_liveness(attempt: Attempt, action: Action, settings: Settings) -> None:
+    assert attempt.analysis is not None
+    engine, _ = runtime.engine_and_policy(settings)
+    result = engine.judge_liveness(action, list(attempt.request.frames), attempt.analysis, LIVENESS_LIMITS)
+    if result.decision == "reject":
+        _liveness_problem(attempt, settings, "LIVENESS_FAILED", {"reason": result.reasons[0], **result.measures})
+    elif result.decision == "review":
+        attempt.warnings.append(LIVENESS_BORDERLINE)
+
+
+def _liveness_problem(attempt: Attempt, settings: Settings, code: str, details: dict[str, object]) -> None:
+    """Refuse with `code`, or in `review` mode record the check-in for review with a warning
+    (LIVENESS_FAILED, or LIVENESS_MISSING for absent frames)."""
+    if settings.liveness != "review":
+        raise CheckinRefusedError(code, details=details)
+    attempt.warnings.append("LIVENESS_MISSING" if code == "LIVENESS_REQUIRED" else code)
 
 
 # --- recording ---------------------------------------------------------------------------------------
@@ -479,6 +550,7 @@ def event_as(view: type[View], m: Event, **extra: str) -> View:
         late_minutes=answer.get("late_minutes"),
         early_minutes=answer.get("early_minutes"),
         category=answer.get("category"),
+        source=m.source or "app",
         **extra,
     )
 

@@ -35,14 +35,15 @@ from chalicelib.usecases.schemas.attendance import (
 )
 
 
-def decode_photo(value: str, settings: Settings) -> bytes:
-    """The base64 photo of a request; limits are checked again when the image is decoded."""
+def decode_photo(value: str, settings: Settings, field: str = "photo") -> bytes:
+    """The base64 photo (or frame: `field` names it) of a request; limits are checked again when the image
+    is decoded."""
     try:
         data = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ValidationError("Foto bukan base64 yang valid.", {"photo": "invalid base64"}) from exc
+        raise ValidationError("Foto bukan base64 yang valid.", {field: "invalid base64"}) from exc
     if not data:
-        raise ValidationError("Foto kosong.", {"photo": "empty"})
+        raise ValidationError("Foto kosong.", {field: "empty"})
     return data
 
 

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -28,6 +28,7 @@ from chalicelib.attendance.classify import (
     judge_attendance,
     monitor_state,
 )
+from chalicelib.attendance.punches import FINGERPRINT, punch_kinds
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar, UnitPlans
@@ -64,12 +65,23 @@ def _state(m: DayEvent) -> EventState | None:
     return {"approve": EventState.APPROVED, "reject": EventState.REJECTED}.get(str(m.decision), EventState.PENDING)
 
 
-def to_events(rows: Iterable[DayEvent]) -> list[AttendanceEvent]:
+def to_events(rows: Iterable[DayEvent], tz: tzinfo, cutover: date | None = None) -> list[AttendanceEvent]:
+    """The events a day's judgement counts. App events by their type and review state; fingerprint punches by
+    their order (the first of a local date is the check-in, the last the check-out: punches.punch_kinds),
+    and only on dates before the unit's cut-over to the app."""
     out = []
+    punches = []
     for m in rows:
+        if m.source == FINGERPRINT:
+            if cutover is None or m.attendance_time.astimezone(tz).date() < cutover:
+                punches.append(m.attendance_time)
+            continue
         state = _state(m)
         if state is not None and m.type in ("in", "out"):
             out.append(AttendanceEvent("in" if m.type == "in" else "out", m.attendance_time, state))
+    for at, kind in zip(punches, punch_kinds(punches, tz), strict=True):
+        if kind is not None:
+            out.append(AttendanceEvent("in" if kind == "in" else "out", at))
     return out
 
 
@@ -142,6 +154,7 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
         )
         unit_plans = pool.submit(_unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
         own_date = pool.submit(_events_by_nip, unor_id, [day])
+        cutover = runtime.timeclock().cutover_of(unor_id)
         employees = [e for e in members.result() if e.active]
         plans = unit_plans.result()
         by_nip = own_date.result()
@@ -152,7 +165,7 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
         by_nip.setdefault(nip, []).extend(rows)
     result = []
     for employee in employees:
-        events = to_events(by_nip.get(employee.nip, []))
+        events = to_events(by_nip.get(employee.nip, []), rules.tz, cutover)
         own = assign_events(day_plans[employee.nip], events, rules)[1]
         result.append(
             EmployeeDay(employee, DayInputs(day_plans[employee.nip][1], own), day_plans[employee.nip], events)

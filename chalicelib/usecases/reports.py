@@ -103,7 +103,7 @@ def monthly(
     exported = export_monthly(report, chosen)
     if chosen == "csv" and len(exported.content) <= INLINE_CSV_BYTES:
         return exported.content_type, exported.content
-    return _export_link(exported.filename, exported.content, exported.content_type, settings)
+    return export_link(exported.filename, exported.content, exported.content_type, settings)
 
 
 def _report(report: MonthlyReport) -> schema.MonthlyReport:
@@ -111,7 +111,7 @@ def _report(report: MonthlyReport) -> schema.MonthlyReport:
     return schema.MonthlyReport(month=report.month, items=rows)
 
 
-def _export_link(filename: str, content: bytes, content_type: str, settings: Settings) -> schema.ExportLink:
+def export_link(filename: str, content: bytes, content_type: str, settings: Settings) -> schema.ExportLink:
     store = runtime.photos(settings)
     key = f"{EXPORT_PREFIX}{secrets.token_hex(8)}/{filename}"
     store.put(key, content, content_type)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PIL import Image
@@ -17,6 +17,7 @@ from chalicelib.domain import people as domain
 from chalicelib.store.people import DynamoPeopleRepository
 from tests.conftest import faces_dir
 from tests.functional.conftest import Api
+from tests.liveness_frames import frames_b64
 
 PEOPLE = DynamoPeopleRepository()
 
@@ -46,11 +47,20 @@ class Employee:
     admin: str
     token: str
     nip: str = NIP
+    # Whose real photos make the liveness frames (the enrolled person), and the action each challenge asked.
+    identity: str = "deepface/img1.jpg"
+    asked: dict[str, str | None] = field(default_factory=dict)
+    fingerprint: str | None = None  # the phone's fingerprint sent at activation and with every check-in
 
-    def challenge(self) -> str:
+    def issue(self) -> dict[str, Any]:
+        """A challenge answer (its action is remembered so that `body` sends frames showing it)."""
         answer = self.api.call("POST", "/v1/attendance/challenge", token=self.token)
         assert answer.status == 201, answer.body
-        return str(answer.body["challenge_id"])
+        self.asked[str(answer.body["challenge_id"])] = answer.body["liveness"]["action"]
+        return dict(answer.body)
+
+    def challenge(self) -> str:
+        return str(self.issue()["challenge_id"])
 
     def body(self, photo: bytes, **changes: Any) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -64,7 +74,13 @@ class Employee:
             "mock_location": False,
             "photo": b64(photo),
         }
+        if self.fingerprint:
+            body["device_fingerprint"] = self.fingerprint
         body.update(changes)
+        action = self.asked.get(str(body.get("challenge_id")))
+        if action and "frames" not in changes:
+            # genuine frames of the enrolled person making the asked movement
+            body["frames"] = frames_b64(self.identity, action)  # type: ignore[arg-type]
         return body
 
     def check_in(self, photo: bytes, **changes: Any) -> Any:
@@ -72,7 +88,13 @@ class Employee:
 
 
 def enrolled_employee(
-    api: Api, enrol: str | None = "deepface/img1.jpg", unit: str = "U1", nip: str = NIP, device: str = DEVICE
+    api: Api,
+    enrol: str | None = "deepface/img1.jpg",
+    unit: str = "U1",
+    nip: str = NIP,
+    device: str = DEVICE,
+    *,
+    fingerprint: str | None = None,
 ) -> Employee:
     """GIVEN a unit with a zone around CENTRE and an activated employee enrolled with `enrol`."""
     admin = api.admin_token()
@@ -93,10 +115,19 @@ def enrolled_employee(
     activated = api.call(
         "POST",
         "/v1/auth/activate",
-        {"nip": nip, "activation_code": code, "password": "rahasia-123", "device_id": device},
+        {
+            "nip": nip,
+            "activation_code": code,
+            "password": "rahasia-123",
+            "device_id": device,
+            **({"device_fingerprint": fingerprint} if fingerprint else {}),
+        },
     )
     assert activated.status == 200, activated.body
     if enrol:
         enrolled = api.call("POST", f"/v1/admin/employees/{nip}/faces", {"photo": b64(selfie(enrol))}, token=admin)
         assert enrolled.status == 201, enrolled.body
-    return Employee(api, admin, str(activated.body["token"]), nip)
+    for action in ("turn_left", "turn_right"):  # built now, so that a check-in follows its challenge at once
+        frames_b64(enrol or "deepface/img1.jpg", action)
+    token = str(activated.body["token"])
+    return Employee(api, admin, token, nip, identity=enrol or "deepface/img1.jpg", fingerprint=fingerprint)

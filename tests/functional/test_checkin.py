@@ -80,13 +80,8 @@ def test_a_retried_refusal_gets_the_first_refusal_and_records_nothing_new(employ
 
 
 def test_attendance_time_is_the_challenge_issue_time(employee: Employee) -> None:
-    issued = employee.api.call("POST", "/v1/attendance/challenge", token=employee.token).body
-    answer = employee.api.call(
-        "POST",
-        "/v1/attendance",
-        {**employee.body(selfie(GENUINE)), "challenge_id": issued["challenge_id"]},
-        token=employee.token,
-    )
+    issued = employee.issue()
+    answer = employee.check_in(selfie(GENUINE), challenge_id=issued["challenge_id"])
     assert answer.body["attendance_time"] == issued["issued_at"]
 
 
@@ -171,15 +166,18 @@ def test_expired_foreign_or_forged_challenges_are_refused(employee: Employee) ->
     device = str(PEOPLE.get_employee(employee.nip).device_id)  # type: ignore[union-attr]
     secret = load_settings().token_secret
     now = datetime.now(UTC)
-    genuine = challenges.issue(employee.nip, device, now, 600, secret).challenge_id
-    issued, ttl, nonce, mac = genuine.split(".")
+    genuine = challenges.issue(employee.nip, device, now, 600, secret, action="turn_left").challenge_id
+    employee.asked[genuine] = "turn_left"
+    issued, ttl, action, nonce, mac = genuine.split(".")
     refused = {
         "expired": challenges.issue(employee.nip, device, now - timedelta(minutes=11), 600, secret).challenge_id,
         "foreign": challenges.issue("199001012020011001", device, now, 600, secret).challenge_id,
         "other phone": challenges.issue(employee.nip, "another-phone", now, 600, secret).challenge_id,
         "other secret": challenges.issue(employee.nip, device, now, 600, "another-secret").challenge_id,
-        "longer life": f"{issued}.86400.{nonce}.{mac}",
-        "earlier": f"{int(issued) - 3600}.{ttl}.{nonce}.{mac}",
+        "longer life": f"{issued}.86400.{action}.{nonce}.{mac}",
+        "earlier": f"{int(issued) - 3600}.{ttl}.{action}.{nonce}.{mac}",
+        "other action": f"{issued}.{ttl}.r.{nonce}.{mac}",
+        "no action": f"{issued}.{ttl}.x.{nonce}.{mac}",
         "malformed": "not-a-challenge",
     }
     for why, challenge_id in refused.items():

@@ -4,12 +4,14 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  readonly details: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -17,17 +19,18 @@ export const NETWORK_ERROR = "NETWORK";
 const NETWORK_MESSAGE = "Tidak ada koneksi ke server. Periksa sinyal, lalu coba lagi.";
 
 interface ErrorBody {
-  error?: { code?: unknown; message?: unknown };
+  error?: { code?: unknown; message?: unknown; details?: unknown };
 }
 
-function errorFrom(status: number, body: unknown): ApiError {
+export function errorFrom(status: number, body: unknown): ApiError {
   const error = (body as ErrorBody | null)?.error;
   const code = typeof error?.code === "string" ? error.code : "HTTP_" + String(status);
   const message =
     typeof error?.message === "string" && error.message
       ? error.message
       : `Terjadi kesalahan pada server (HTTP ${String(status)}). Coba lagi nanti.`;
-  return new ApiError(status, code, message);
+  const details = typeof error?.details === "object" && error.details !== null ? error.details : {};
+  return new ApiError(status, code, message, details as Record<string, unknown>);
 }
 
 export interface RequestOptions {

@@ -8,7 +8,7 @@ its conditions are checked and its records written without another write in betw
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
@@ -97,6 +97,16 @@ class InMemoryEventsRepository:
                 self._remember(nip, w.event.event_id, w.photo, w.now)
             self._claims[w.claim_key] = Claim("done", w.request_fingerprint, int(w.now.timestamp()), w.answer)
 
+    def put_punches(self, punches: Sequence[Event]) -> list[bool]:
+        written = []
+        with self._lock:
+            for e in punches:
+                nip, key = event_keys(e.event_id)
+                stored = self._events.setdefault(nip, {})
+                written.append(key not in stored)
+                stored.setdefault(key, e)
+        return written
+
     def has_arrival_mark(self, nip: str, local_date: str) -> bool:
         with self._lock:
             return (nip, local_date) in self._marks
@@ -114,7 +124,7 @@ class InMemoryEventsRepository:
     def events_of_unit_day(self, unor_id: str, local_date: str) -> list[DayEvent]:
         day = unit_day_key(unor_id, local_date)
         return [
-            DayEvent(e.nip, e.type, e.status, e.decision, parse_iso(str(e.attendance_time)))
+            DayEvent(e.nip, e.type, e.status, e.decision, parse_iso(str(e.attendance_time)), e.source)
             for _, _, e in self._indexed(lambda e: unit_day_key(e.unor_id, e.local_date) == day)
         ]
 

@@ -95,7 +95,7 @@ class InMemoryPeopleRepository:
 
     # --- phones --------------------------------------------------------------------------------------
 
-    def bind_device(self, nip: str, device_id: str, password_hash: str | None) -> None:
+    def bind_device(self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None) -> None:
         """Callers bind employees they have just read: an unknown NIP is refused here (DynamoDB would write
         a partial record, a case no caller reaches)."""
         with self._lock:
@@ -104,7 +104,7 @@ class InMemoryPeopleRepository:
             if employee is None or owner not in (None, nip) or employee.device_id not in (None, device_id):
                 raise ConditionFailed("dynamodb")
             self._devices[device_id] = nip
-            self._employees[nip] = replace(employee, device_id=device_id)
+            self._employees[nip] = replace(employee, device_id=device_id, device_fingerprint=fingerprint or None)
             if password_hash is not None:
                 secrets = self._secrets("employee", nip)
                 self._credentials["employee", nip] = replace(
@@ -116,7 +116,7 @@ class InMemoryPeopleRepository:
             employee = self._employees.get(nip)
             if employee is None or (device_id and self._devices.get(device_id) != nip):
                 raise ConditionFailed("dynamodb")
-            self._employees[nip] = replace(_bumped(employee), device_id=None)
+            self._employees[nip] = replace(_bumped(employee), device_id=None, device_fingerprint=None)
             if device_id:
                 del self._devices[device_id]
 

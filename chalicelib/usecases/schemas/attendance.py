@@ -7,8 +7,10 @@ from typing import Annotated
 from pydantic import BeforeValidator, ConfigDict, Field
 
 from chalicelib.usecases.schemas.common import (
+    FINGERPRINT_FIELD,
     Day,
     DayText,
+    DeviceFingerprint,
     Instant,
     InstantText,
     Query,
@@ -44,10 +46,30 @@ Photo = Annotated[
 PHOTO_REQUIRED = ConfigDict(**Request.model_config, json_schema_extra=documented_as_required("photo"))
 
 
+LIVENESS_ACTIONS = ("turn_left", "turn_right", "nod", "blink")
+MAX_FRAMES = 8
+# A frame is a small JPEG (about 240 px, a few kB); base64 of at most 100 kB (decoding checks the bytes again).
+MAX_FRAME_CHARS = 136_000
+
+
+class LivenessAsked(Result):
+    action: Annotated[str | None, Field(json_schema_extra={"enum": [*LIVENESS_ACTIONS, None]})] = Field(
+        description="The head movement to make while the frames are taken; null when none is asked "
+        "(SMART_LIVENESS=off). Directions are the person's own: turn_left = turn the head to one's left."
+    )
+    frames: int = Field(ge=0, description="How many frames to send (0 when no action is asked).")
+
+
 class ChallengeIssued(Result):
     challenge_id: str = Field(max_length=64, description="Opaque; send it back unchanged with the check-in.")
     issued_at: InstantText
     expires_at: InstantText
+    liveness: LivenessAsked
+
+
+FrameText = Annotated[
+    str, Field(min_length=1, max_length=MAX_FRAME_CHARS, json_schema_extra={"contentEncoding": "base64"})
+]
 
 
 class CheckinBody(Request):
@@ -63,6 +85,13 @@ class CheckinBody(Request):
     accuracy_m: float = Field(ge=0, le=100_000)
     mock_location: bool = False
     photo: Photo = Field(validate_default=True, default=None)
+    device_fingerprint: DeviceFingerprint = FINGERPRINT_FIELD
+    frames: Annotated[list[FrameText], Field(max_length=MAX_FRAMES)] | None = Field(
+        default=None,
+        description="The frames taken while the challenge's liveness action is made, in capture order: small "
+        "JPEGs (about 240 px on the long side, at most 100 kB each), the camera's pixels as captured (not a "
+        "mirrored preview). Required when the challenge asks an action.",
+    )
 
 
 class ZoneRef(Result):
@@ -91,7 +120,9 @@ class CheckinAnswer(Result):
     category: str | None = Field(description="TL1-TL4 for a late in, PSW1-PSW4 for an early out, else null.")
     warnings: list[str] = Field(
         description="Why it went to review, e.g. `OFFLINE_CAPTURE`, `FACE_BORDERLINE`, `EXIF_TIME_MISMATCH`, "
-        "`SMALL_FACE`, `STATIC_FIX`, or a position check the policy sends to review."
+        "`SMALL_FACE`, `STATIC_FIX`, `SAME_SPOT_OTHER_EMPLOYEE`, `DEVICE_FINGERPRINT_CHANGED`, "
+        "`LIVENESS_BORDERLINE`, `LIVENESS_FAILED` / `LIVENESS_MISSING` "
+        "(SMART_LIVENESS=review), or a position check the policy sends to review."
     )
 
 
@@ -108,6 +139,9 @@ class CheckinRefusal(Result):
     event_id: str
 
 
+SOURCES = ("app", "fingerprint")
+
+
 class Event(Result):
     event_id: str
     type: Annotated[str, enum_schema(KINDS)]
@@ -122,6 +156,9 @@ class Event(Result):
     late_minutes: int | None
     early_minutes: int | None
     category: str | None
+    source: Annotated[str, enum_schema(SOURCES)] = Field(
+        default="app", description="`fingerprint`: a punch imported from a fingerprint machine (rollout)."
+    )
 
 
 class EventPage(Result):

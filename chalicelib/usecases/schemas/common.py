@@ -273,3 +273,14 @@ def parse_date(value: object, name: str) -> date:
         return parse_day(value)
     except PydanticCustomError as exc:
         raise ValidationError(f"Kolom '{name}' tidak valid.", {name: exc.message()}) from exc
+
+
+# A summary of the phone the app computes (e.g. a hash of model, OS, screen and browser traits); optional.
+DeviceFingerprint = Text128 | None
+FINGERPRINT_FIELD = Field(
+    default=None,
+    description="Optional: a stable summary of the phone computed by the app (e.g. a hash of model, OS, screen "
+    "and browser traits). Bound with the phone at activation (or at the login that binds a new phone); a "
+    "check-in that reports another one, or none once one is bound, goes to review with warning "
+    "`DEVICE_FINGERPRINT_CHANGED`.",
+)

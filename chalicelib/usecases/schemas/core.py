@@ -7,7 +7,9 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from chalicelib.usecases.schemas.common import (
+    FINGERPRINT_FIELD,
     UNIQUE,
+    DeviceFingerprint,
     DeviceId,
     InstantText,
     Nip,
@@ -54,12 +56,14 @@ class ActivateRequest(Request):
     activation_code: Text20 = Field(description="The one-time code the unit's admin handed out.")
     password: Password
     device_id: DeviceId
+    device_fingerprint: DeviceFingerprint = FINGERPRINT_FIELD
 
 
 class EmployeeLoginRequest(Request):
     nip: Nip
     password: Secret128
     device_id: DeviceId
+    device_fingerprint: DeviceFingerprint = FINGERPRINT_FIELD
 
 
 class EmployeeToken(Result):

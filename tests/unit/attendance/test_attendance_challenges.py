@@ -20,6 +20,14 @@ def test_a_challenge_verifies_for_its_employee_and_phone_with_its_issue_time() -
     assert challenges.verify(issued.challenge_id, NIP, PHONE, NOW + timedelta(minutes=9), SECRET) == issued
 
 
+@pytest.mark.parametrize("action", ["turn_left", "turn_right", "nod", "blink", None])
+def test_a_challenge_carries_the_liveness_action_it_was_issued_with(action: str | None) -> None:
+    issued = challenges.issue(NIP, PHONE, NOW, 3600, SECRET, action=action)
+    assert len(issued.challenge_id) <= 64 and issued.action == action
+    verified = challenges.verify(issued.challenge_id, NIP, PHONE, NOW, SECRET)
+    assert verified is not None and verified.action == action
+
+
 def test_every_challenge_is_different() -> None:
     ids = {challenges.issue(NIP, PHONE, NOW, 600, SECRET).challenge_id for _ in range(100)}
     assert len(ids) == 100
@@ -36,14 +44,17 @@ def test_lifetime_edges(offset_s: int, valid: bool) -> None:
 
 
 def test_any_change_or_other_binding_is_refused() -> None:
-    challenge_id = challenges.issue(NIP, PHONE, NOW, 600, SECRET).challenge_id
-    issued, ttl, nonce, mac = challenge_id.split(".")
+    challenge_id = challenges.issue(NIP, PHONE, NOW, 600, SECRET, action="turn_left").challenge_id
+    issued, ttl, action, nonce, mac = challenge_id.split(".")
     flipped = mac[:-1] + ("A" if mac[-1] != "A" else "B")
     forged = [
-        f"{issued}.{int(ttl) * 10}.{nonce}.{mac}",
-        f"{int(issued) - 60}.{ttl}.{nonce}.{mac}",
-        f"{issued}.{ttl}.{nonce[::-1]}.{mac}",
-        f"{issued}.{ttl}.{nonce}.{flipped}",
+        f"{issued}.{int(ttl) * 10}.{action}.{nonce}.{mac}",
+        f"{int(issued) - 60}.{ttl}.{action}.{nonce}.{mac}",
+        f"{issued}.{ttl}.{action}.{nonce[::-1]}.{mac}",
+        f"{issued}.{ttl}.{action}.{nonce}.{flipped}",
+        # another movement (or none) than the one asked: the action is signed with the rest
+        *(f"{issued}.{ttl}.{other}.{nonce}.{mac}" for other in "rnbx"),
+        f"{issued}.{ttl}.{nonce}.{mac}",
         challenge_id + ".x",
         "",
         "x" * 64,

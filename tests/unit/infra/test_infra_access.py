@@ -222,6 +222,7 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         "UnitsTable",
         "SyncRunsTable",
         "AdminsTable",
+        "JobRunsTable",
     }
     assert _tables_with_any_access(resources, "DailyRecap") == {
         "UnitsTable",
@@ -233,6 +234,8 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         "EventsTable",
         "DailyStatusTable",
         "AdminsTable",
+        "MachinePinsTable",  # the units' fingerprint cut-over dates
+        "JobRunsTable",
     }
     for function_id in ("SimpegSync", "DailyRecap"):
         for action in ("s3:GetObject", "s3:PutObject", "s3:ListBucket"):

@@ -31,6 +31,7 @@ from chalicelib.store.events import (
     StoredAnswer,
     UsedChallenge,
     new_event_id,
+    punch_event_id,
 )
 
 NIP = "198501012010011001"
@@ -411,3 +412,41 @@ class EventsRepositoryContract:
         with pytest.raises(ConditionFailed):
             repo.decide_review(new_event_id(NIP, AT), "approve", "budi", None, AT)
         assert repo.get_event(accepted.event_id) == accepted
+
+    # --- imported punches ----------------------------------------------------------------------------
+
+    def test_punches_are_written_once_by_their_fixed_ids(self, repo: EventsRepository) -> None:
+        # GIVEN 230 punches (more than one write chunk) of two employees, one of them already stored
+        def punch_of(nip: str, minutes: int) -> Event:
+            at = AT + timedelta(minutes=minutes)
+            return Event(
+                event_id=punch_event_id(nip, at),
+                nip=nip,
+                type="in",
+                status="accepted",
+                attendance_time=iso(at),
+                received_at=iso(AT),
+                local_date=DAY,
+                unor_id="U1",
+                warnings=(),
+                reasons=(),
+                source="fingerprint",
+            )
+
+        punches = [punch_of(NIP if i % 2 else OTHER, i) for i in range(230)]
+        assert punch_event_id(NIP, AT) == punch_event_id(NIP, AT) != punch_event_id(OTHER, AT)
+        assert repo.put_punches(punches[5:6]) == [True]
+        # WHEN all are written, THEN every one but the stored one is written now, and reads back as given
+        assert repo.put_punches(punches) == [i != 5 for i in range(230)]
+        assert repo.get_event(punches[7].event_id) == punches[7]
+        day = repo.events_of_unit_day("U1", DAY)
+        assert len(day) == 230 and {e.source for e in day} == {"fingerprint"}
+        # WHEN the same punches are written again, at once by two writers, THEN none is written twice
+        outcomes: list[list[bool]] = [[], []]
+
+        def again(i: int) -> None:
+            outcomes[i] = repo.put_punches(punches)
+
+        race([lambda: again(0), lambda: again(1)])
+        assert outcomes == [[False] * 230, [False] * 230]
+        assert repo.put_punches([]) == []

@@ -127,6 +127,21 @@ class PeopleRepositoryContract:
         repo.bind_device(NIP, PHONE, None)
         assert repo.employee_account(NIP) == account
 
+    def test_the_phones_fingerprint_is_bound_with_it_and_forgotten_with_it(self, repo: PeopleRepository) -> None:
+        # GIVEN an employee whose phone reported its fingerprint when it was bound
+        repo.put_employee(employee())
+        repo.bind_device(NIP, PHONE, "password-hash", "fp-pixel7-a1b2")
+        bound = repo.get_employee(NIP)
+        assert bound is not None and bound.device_fingerprint == "fp-pixel7-a1b2"
+        # WHEN the phone is released, THEN its fingerprint goes with it
+        repo.release_device(NIP, PHONE)
+        released = repo.get_employee(NIP)
+        assert released is not None and released.device_fingerprint is None
+        # AND a new phone bound without one has none (never the old phone's)
+        repo.bind_device(NIP, "android-0009-zzzz", None)
+        rebound = repo.get_employee(NIP)
+        assert rebound is not None and (rebound.device_id, rebound.device_fingerprint) == ("android-0009-zzzz", None)
+
     def test_a_phone_serves_one_employee_and_an_employee_one_phone(self, repo: PeopleRepository) -> None:
         # GIVEN two employees, the first with a bound phone
         repo.put_employee(employee())

@@ -23,8 +23,27 @@ def dist(tmp_path: Path) -> Path:
 
 
 def test_paths_outside_the_apps_go_to_the_api(dist: Path) -> None:
-    for path in ("/v1/health", "/", "/application", "/apps/x", "/admin/"):
+    for path in ("/v1/health", "/", "/application", "/apps/x", "/administrasi", "/admins/x"):
         assert static_answer(path, dist) is None, path
+
+
+def test_the_admin_console_is_served_like_the_app(dist: Path) -> None:
+    # Not built yet: the API's 404 shape with the hint, never a 5xx or the employee app
+    missing = static_answer("/admin/", dist)
+    assert missing is not None and missing.status == 404 and b"make web" in missing.body
+    admin = dist / "admin"
+    (admin / "assets").mkdir(parents=True)
+    (admin / "index.html").write_text("<!doctype html><title>SMART Admin</title>")
+    (admin / "assets" / "index-def456.js").write_text("console.log(2)")
+    redirect = static_answer("/admin", dist)
+    assert redirect is not None and redirect.status == 301 and redirect.headers["Location"] == "/admin/"
+    for route in ("/admin/", "/admin/pemantauan"):
+        answer = static_answer(route, dist)
+        assert answer is not None and answer.status == 200 and answer.body == (admin / "index.html").read_bytes()
+    js = static_answer("/admin/assets/index-def456.js", dist)
+    assert js is not None and js.body == b"console.log(2)" and "immutable" in js.headers["Cache-Control"]
+    escape = static_answer("/admin/../app/index.html", dist)
+    assert escape is not None and escape.status == 404
 
 
 def test_app_without_slash_redirects(dist: Path) -> None:

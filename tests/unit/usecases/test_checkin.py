@@ -36,6 +36,7 @@ from chalicelib.usecases.schemas.attendance import CheckinBody
 from chalicelib.usecases.schemas.zones import CreateZoneRequest
 from tests.conftest import faces_dir
 from tests.functional.checkin_setup import CENTRE, OUTSIDE, selfie
+from tests.liveness_frames import frames_b64
 
 from .admin_fixtures import AuditTrail, audited
 
@@ -45,6 +46,7 @@ NIP = "198501012010011001"
 PHONE = "android-0001-aaaa"
 NOW = datetime(2026, 12, 3, 0, 30, tzinfo=UTC)  # 07:30 in Jakarta
 SETTINGS = build_settings({})
+ACTION = "turn_left"  # the liveness movement the tests' challenges ask; real frames of img1's person show it
 STALE_S = checkin.STALE_CLAIM_S
 
 
@@ -57,9 +59,10 @@ def employee(repos: Repositories) -> Principal:
 
 
 def request(request_id: str = "r-1", photo: bytes | None = None, **changes: Any) -> tuple[CheckinBody, bytes]:
-    """An arrival at the office with a fresh challenge and a real photo: the typed body and the raw request."""
+    """An arrival at the office with a fresh challenge, a real photo and real frames showing the asked
+    movement: the typed body and the raw request."""
     photo = photo or (faces_dir("dev") / "deepface" / "img2.jpg").read_bytes()
-    challenge = challenges.issue(NIP, PHONE, NOW, SETTINGS.challenge_ttl_s, SETTINGS.token_secret)
+    challenge = challenges.issue(NIP, PHONE, NOW, SETTINGS.challenge_ttl_s, SETTINGS.token_secret, action=ACTION)
     body: dict[str, Any] = {
         "type": "in",
         "client_request_id": request_id,
@@ -68,6 +71,7 @@ def request(request_id: str = "r-1", photo: bytes | None = None, **changes: Any)
         "longitude": CENTRE[1],
         "accuracy_m": 12.0,
         "photo": base64.b64encode(photo).decode(),
+        "frames": frames_b64("deepface/img1.jpg", ACTION),
         **changes,
     }
     return CheckinBody.model_validate(body), json.dumps(body).encode()

@@ -1,0 +1,196 @@
+"""Fingerprint-machine punches: reading the files machines write, and which punch of a day counts as what.
+
+Pure rules, no storage. A ZKTeco attendance log (``ATTLOG.dat``) has one punch a line,
+``PIN<TAB>YYYY-MM-DD HH:MM:SS<TAB>verify<TAB>in-out<TAB>workcode...`` in the regency's local time; the vendor
+software exports the same as CSV (``pin,timestamp``). Real files carry a UTF-8 BOM, CRLF endings, blank
+lines, padded PINs, extra columns and the same punch twice; every line is judged on its own, and a bad line
+is reported with its number while the good ones are kept.
+
+A day's punches are not typed by the machine (its in/out column is whatever button was pressed, usually none):
+the first punch of a local date is the check-in, the last one (when there are two or more) the check-out,
+the ones between count for nothing (`punch_kinds`).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zlib
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from chalicelib.errors import PayloadTooLargeError, ValidationError
+
+FINGERPRINT = "fingerprint"  # the `source` of an event imported from a machine
+PIN = re.compile(r"^[0-9A-Za-z]{1,24}$")
+NIP = re.compile(r"^[0-9]{18}$")
+GZIP_MAGIC = b"\x1f\x8b"
+# Punches of one employee this close after a kept one are the same punch pressed again.
+REPEAT_WINDOW = timedelta(minutes=5)
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%d/%m/%Y %H:%M:%S")
+_CSV_HEADER = ("pin", "timestamp")
+
+LINE_MESSAGES = {
+    "INVALID_LINE": "Baris tidak dapat dibaca (harus PIN dan waktu).",
+    "INVALID_PIN": "PIN harus 1-24 huruf atau angka.",
+    "INVALID_TIME": "Waktu harus berformat YYYY-MM-DD HH:MM:SS.",
+    "FUTURE_PUNCH": "Waktu absen berada di masa depan (jam mesin salah?); baris diabaikan.",
+    "OUT_OF_RANGE": "Tanggal di luar 2000-01-01..2100-12-31.",
+    "AFTER_CUTOVER": "Unit sudah beralih ke aplikasi pada tanggal ini; absen mesin tidak dihitung.",
+    "OUT_OF_SCOPE": "Pegawai ini bukan anggota unit Anda.",
+    "UNKNOWN_EMPLOYEE": "NIP tidak terdaftar sebagai pegawai.",
+    "INVALID_NIP": "NIP harus 18 digit angka.",
+    "DUPLICATE_PIN": "PIN yang sama dipetakan ke NIP berbeda dalam satu kiriman.",
+    "AMBIGUOUS_PIN": "PIN ini dipakai di lebih dari satu unit; kirim ulang dengan unor_id.",
+}
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class PunchFileError(ValidationError):
+    """The file as a whole cannot be read (a broken gzip, a CSV without its header): 400, nothing imported."""
+
+
+@dataclass(frozen=True)
+class RawPunch:
+    line: int
+    pin: str
+    local_time: datetime  # naive: the machine's local clock
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    line: int
+    code: str
+    pin: str | None = None
+
+    @property
+    def message(self) -> str:
+        return LINE_MESSAGES[self.code]
+
+
+@dataclass(frozen=True)
+class PunchFile:
+    punches: list[RawPunch]
+    problems: list[LineProblem]
+
+
+def unpack(raw: bytes, max_bytes: int) -> bytes:
+    """The body itself, or its content when it is gzip-compressed (at most `max_bytes` once inflated)."""
+    if not raw.startswith(GZIP_MAGIC):
+        return raw
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            data = stream.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise PunchFileError("Berkas gzip rusak.", {"body": "broken gzip"}) from exc
+    if len(data) > max_bytes:
+        raise PayloadTooLargeError(details={"max_inflated_bytes": max_bytes})
+    return data
+
+
+def parse_punch_file(raw: bytes, csv_format: bool) -> PunchFile:
+    """Read an ATTLOG (tab-separated; `csv_format` False) or a `pin,timestamp` CSV export."""
+    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    rows = list(_csv_rows(text) if csv_format else _attlog_rows(text))
+    punches: list[RawPunch] = []
+    problems: list[LineProblem] = []
+    for number, cells in rows:
+        parsed = _punch(number, cells)
+        if isinstance(parsed, RawPunch):
+            punches.append(parsed)
+        else:
+            problems.append(parsed)
+    return PunchFile(punches, problems)
+
+
+def _attlog_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield number, line.split("\t") if "\t" in line else _spaced(line)
+
+
+def _spaced(line: str) -> list[str]:
+    """A line whose tabs a text editor turned into spaces: PIN, date and time are the first three words."""
+    words = line.split()
+    return [words[0], " ".join(words[1:3]), *words[3:]] if len(words) >= 3 else words
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return
+    delimiter = ";" if lines[first].count(";") > lines[first].count(",") else ","
+    header = [cell.strip().casefold() for cell in next(csv.reader([lines[first]], delimiter=delimiter))]
+    if tuple(header[:2]) != _CSV_HEADER:
+        raise PunchFileError("Berkas CSV harus berkolom 'pin,timestamp'.", {"body": "header pin,timestamp required"})
+    for offset, cells in enumerate(csv.reader(lines[first + 1 :], delimiter=delimiter), start=first + 2):
+        if any(cell.strip() for cell in cells):
+            yield offset, cells
+
+
+def _punch(number: int, cells: Sequence[str]) -> RawPunch | LineProblem:
+    if len(cells) < 2:
+        return LineProblem(number, "INVALID_LINE")
+    pin = cells[0].strip()
+    if not PIN.match(pin):
+        return LineProblem(number, "INVALID_PIN")
+    moment = _local_time(cells[1].strip())
+    if moment is None:
+        return LineProblem(number, "INVALID_TIME", pin)
+    if not FIRST_DAY <= moment.date() <= LAST_DAY:
+        return LineProblem(number, "OUT_OF_RANGE", pin)
+    return RawPunch(number, canonical_pin(pin), moment)
+
+
+def canonical_pin(pin: str) -> str:
+    """Machines pad numeric PINs with zeros or not ("00012" and "12" are one user); an 18-digit NIP stays whole."""
+    pin = pin.strip()
+    return pin if NIP.match(pin) or not pin.isdigit() else str(int(pin))
+
+
+def _local_time(text: str) -> datetime | None:
+    for layout in _TIME_FORMATS:
+        try:
+            return datetime.strptime(text, layout)
+        except ValueError:
+            continue
+    return None
+
+
+def drop_repeats(times: Iterable[datetime], kept: Iterable[datetime] = ()) -> tuple[list[datetime], int]:
+    """The punches of one employee worth keeping, oldest first, and how many were repeats: the same instant
+    twice, or within REPEAT_WINDOW after a punch kept (here or earlier, `kept`)."""
+    earlier = sorted(kept)
+    result: list[datetime] = []
+    repeats = 0
+    for at in sorted(times):
+        if any(abs(at - t) < REPEAT_WINDOW for t in result[-1:] + _neighbours(earlier, at)):
+            repeats += 1
+        else:
+            result.append(at)
+    return result, repeats
+
+
+def _neighbours(ordered: list[datetime], at: datetime) -> list[datetime]:
+    index = bisect_left(ordered, at)
+    return ordered[max(index - 1, 0) : index + 1]
+
+
+def punch_kinds(times: Sequence[datetime], tz: tzinfo) -> list[str | None]:
+    """For each punch (aware instants, any order): "in" for the first of its local date, "out" for the last
+    when the date has two or more, None for the ones between."""
+    by_day: dict[date, list[int]] = {}
+    for index, at in enumerate(times):
+        by_day.setdefault(at.astimezone(tz).date(), []).append(index)
+    kinds: list[str | None] = [None] * len(times)
+    for indexes in by_day.values():
+        ordered = sorted(indexes, key=lambda i: times[i])
+        kinds[ordered[0]] = "in"
+        if len(ordered) > 1:
+            kinds[ordered[-1]] = "out"
+    return kinds

@@ -1,0 +1,30 @@
+"""In-memory twin of the timeclock repository (`chalicelib.store.timeclock.TimeclockRepository`)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from datetime import date, datetime
+
+
+class InMemoryTimeclockRepository:
+    def __init__(self) -> None:
+        self._pins: dict[str, dict[str, str]] = {}
+        self._cutovers: dict[str, date] = {}
+        self._lock = threading.Lock()
+
+    def put_pins(self, unor_id: str, pins: Mapping[str, str], actor: str, now: datetime) -> None:
+        with self._lock:
+            self._pins.setdefault(unor_id, {}).update(pins)
+
+    def pins_of_unit(self, unor_id: str) -> dict[str, str]:
+        with self._lock:
+            return dict(self._pins.get(unor_id, {}))
+
+    def set_cutover(self, unor_id: str, day: date, actor: str, now: datetime) -> None:
+        with self._lock:
+            self._cutovers[unor_id] = day
+
+    def cutover_of(self, unor_id: str) -> date | None:
+        with self._lock:
+            return self._cutovers.get(unor_id)

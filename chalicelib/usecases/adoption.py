@@ -1,0 +1,87 @@
+"""The rollout's adoption report: per unit and day, employees activated, enrolled, checking in by the app, by the
+fingerprint machine, by both, or not at all (`GET /v1/admin/reports/adoption`; docs/rollout.md has the JSON).
+
+Per unit: its employees once (one query) and each day's events through the `by_unit_date` index (one query
+per day), the units in parallel (recaps.map_units). `activated` and `enrolled` are the employees' state now:
+SMART keeps no history of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from chalicelib import runtime
+from chalicelib.attendance.adoption import AdoptionCounts, DayUse, StaffState, totals, unit_adoption
+from chalicelib.attendance.export import export_adoption_xlsx
+from chalicelib.attendance.punches import FINGERPRINT
+from chalicelib.domain.people import Principal
+from chalicelib.errors import ValidationError
+from chalicelib.settings import Settings
+from chalicelib.store.events import DayEvent
+from chalicelib.usecases import access, recaps, reports
+from chalicelib.usecases.schemas.reports import ExportLink
+from chalicelib.usecases.schemas.rollout import AdoptionDay, AdoptionQuery, AdoptionReport, AdoptionUnit
+
+MAX_DAYS = 62
+
+
+def adoption(principal: Principal, query: AdoptionQuery, settings: Settings) -> AdoptionReport | ExportLink:
+    if query.to < query.from_ or (query.to - query.from_).days >= MAX_DAYS:
+        raise ValidationError("Rentang tanggal tidak valid.", {"to": f"on/after from, at most {MAX_DAYS} days"})
+    days = [query.from_ + timedelta(days=i) for i in range((query.to - query.from_).days + 1)]
+    unit_ids = access.units_of(principal, query.unor_id)
+    per_unit = recaps.map_units(lambda unor_id: _unit(unor_id, days), unit_ids)
+    report = AdoptionReport(
+        from_date=query.from_.isoformat(),
+        to_date=query.to.isoformat(),
+        units=[unit for unit, _ in per_unit],
+        totals=[_day(c) for c in totals([counts for _, counts in per_unit], days)],
+    )
+    if query.format == "json":
+        return report
+    return _xlsx(report, settings)
+
+
+def _unit(unor_id: str, days: list[date]) -> tuple[AdoptionUnit, list[AdoptionCounts]]:
+    unit = runtime.people().get_unit(unor_id)
+    cutover = runtime.timeclock().cutover_of(unor_id)
+    staff = [
+        StaffState(e.nip, e.device_bound, e.enrolled)
+        for e in runtime.people().iter_employees_of_unit(unor_id)
+        if e.active
+    ]
+    uses = [_day_use(day, runtime.events().events_of_unit_day(unor_id, day.isoformat()), cutover) for day in days]
+    counts = unit_adoption(staff, uses)
+    unit_view = AdoptionUnit(
+        unor_id=unor_id,
+        unor_nama=unit.unor_nama if unit else unor_id,
+        cutover=cutover.isoformat() if cutover else None,
+        days=[_day(c) for c in counts],
+    )
+    return unit_view, counts
+
+
+def _day_use(day: date, rows: list[DayEvent], cutover: date | None) -> DayUse:
+    """Who counted by which source: the events a recap counts (recaps.to_events' rules, per source)."""
+    app = {r.nip for r in rows if r.source != FINGERPRINT and r.type in ("in", "out") and _counted(r)}
+    machine = {r.nip for r in rows if r.source == FINGERPRINT and (cutover is None or day < cutover)}
+    return DayUse(day, frozenset(app), frozenset(machine))
+
+
+def _counted(row: DayEvent) -> bool:
+    return row.status == "accepted" or (row.status == "review" and row.decision == "approve")
+
+
+def _day(c: AdoptionCounts) -> AdoptionDay:
+    return AdoptionDay.model_validate(c.as_dict())
+
+
+def _xlsx(report: AdoptionReport, settings: Settings) -> ExportLink:
+    rows = [
+        [d.date, u.unor_nama, d.employees, d.activated, d.enrolled, d.app, d.fingerprint, d.both, d.none, u.cutover]
+        for u in report.units
+        for d in u.days
+    ]
+    title = f"Laporan Adopsi SMART {report.from_date} s.d. {report.to_date}"
+    exported = export_adoption_xlsx(title, f"adopsi-{report.from_date}-{report.to_date}", rows)
+    return reports.export_link(exported.filename, exported.content, exported.content_type, settings)

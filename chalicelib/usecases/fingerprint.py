@@ -1,0 +1,325 @@
+"""Fingerprint machines during the rollout: PIN maps, punch imports and a unit's cut-over to the app.
+
+Punches become events with ``source = "fingerprint"`` whose ids are fixed by (NIP, punch time), so importing a
+file again writes nothing new, even when two imports of it run at once (each punch is a conditional write).
+Recaps count them like app check-ins: the first punch of a local date is the check-in, the last the
+check-out (`attendance.punches.punch_kinds`, applied when a day is judged). From a unit's cut-over date on its
+punches are refused at import (AFTER_CUTOVER) and ignored by recaps (those imported before the date was set).
+A unit admin maps and imports only their units' employees; any other line is reported (OUT_OF_SCOPE).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from chalicelib import runtime
+from chalicelib.attendance.punches import (
+    FINGERPRINT,
+    NIP,
+    PIN,
+    REPEAT_WINDOW,
+    LineProblem,
+    RawPunch,
+    canonical_pin,
+    drop_repeats,
+    parse_punch_file,
+    punch_kinds,
+    unpack,
+)
+from chalicelib.domain.attendance import Event
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import UnsupportedMediaTypeError, ValidationError
+from chalicelib.settings import Settings
+from chalicelib.store.base import iso
+from chalicelib.store.events import punch_event_id
+from chalicelib.usecases import access, directory
+from chalicelib.usecases.schemas.common import load_json
+from chalicelib.usecases.schemas.rollout import Cutover, CutoverBody, ImportQuery, ImportResult, LineError, PinsResult
+
+# A gzip body may inflate to this much: a year of a 300-person machine is ~6 MB of ATTLOG (bench/rollout_RESULTS.md).
+MAX_INFLATED_BYTES = 48 * 1024 * 1024
+MAX_ERRORS = 1000
+FUTURE_TOLERANCE = timedelta(minutes=2)
+READERS = 8
+ATTLOG_TYPES = ("text/plain", "")
+CSV_TYPES = ("text/csv", "application/csv")
+GZIP_TYPES = ("application/gzip", "application/x-gzip", "application/octet-stream")
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _parallel(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    if not items:
+        return []
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        return list(pool.map(work, items))
+
+
+def _line_error(problem: LineProblem) -> LineError:
+    return LineError(line=problem.line, code=problem.code, message=problem.message)
+
+
+def _employees(nips: Iterable[str]) -> dict[str, Employee]:
+    wanted = sorted(set(nips))
+    found = _parallel(runtime.people().get_employee, wanted)
+    return {e.nip: e for e in found if e is not None}
+
+
+def _in_scope(principal: Principal, employee: Employee) -> bool:
+    return principal.is_super_admin or employee.unor_id in principal.unit_ids
+
+
+# --- PINs ----------------------------------------------------------------------------------------------
+
+
+def put_pins(principal: Principal, raw: bytes, content_type: str, now: datetime) -> PinsResult:
+    access.require_admin(principal)
+    entries = _csv_pins(raw) if content_type in CSV_TYPES else _json_pins(raw)
+    problems: list[LineProblem] = []
+    wanted: dict[str, tuple[int, str]] = {}  # canonical pin -> (line, nip)
+    for line, pin, nip in entries:
+        problem = _pin_problem(pin, nip)
+        if problem is None and canonical_pin(pin) in wanted and wanted[canonical_pin(pin)][1] != nip:
+            problem = "DUPLICATE_PIN"
+        if problem is not None:
+            problems.append(LineProblem(line, problem))
+        else:
+            wanted[canonical_pin(pin)] = (line, nip)
+    employees = _employees(nip for _, nip in wanted.values())
+    by_unit: dict[str, dict[str, str]] = {}
+    for pin, (line, nip) in wanted.items():
+        employee = employees.get(nip)
+        if employee is None:
+            problems.append(LineProblem(line, "UNKNOWN_EMPLOYEE"))
+        elif not _in_scope(principal, employee):
+            problems.append(LineProblem(line, "OUT_OF_SCOPE"))
+        else:
+            by_unit.setdefault(employee.unor_id, {})[pin] = nip
+    for unor_id, pins in sorted(by_unit.items()):
+        runtime.timeclock().put_pins(unor_id, pins, principal.subject, now)
+    mapped = sum(len(pins) for pins in by_unit.values())
+    detail = {"mapped": mapped, "errors": len(problems), "units": sorted(by_unit)}
+    runtime.audit().record(principal.subject, "fingerprint.pins", ",".join(sorted(by_unit)) or "-", detail)
+    return PinsResult(mapped=mapped, errors=[_line_error(p) for p in sorted(problems, key=lambda p: p.line)])
+
+
+def _pin_problem(pin: str, nip: str) -> str | None:
+    if not PIN.match(pin):
+        return "INVALID_PIN"
+    if not NIP.match(nip):
+        return "INVALID_NIP"
+    if NIP.match(pin) and pin != nip:
+        return "INVALID_PIN"  # a PIN that is an 18-digit NIP always means that NIP
+    return None
+
+
+def _json_pins(raw: bytes) -> list[tuple[int, str, str]]:
+    data = load_json(raw) if raw.strip() else None
+    items = data.get("pins") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise ValidationError("Badan permintaan harus berisi daftar 'pins'.", {"pins": "a list is required"})
+    entries = []
+    for number, item in enumerate(items, start=1):
+        pin = item.get("pin") if isinstance(item, dict) else None
+        nip = item.get("nip") if isinstance(item, dict) else None
+        entries.append(
+            (
+                number,
+                str(pin).strip() if isinstance(pin, str | int) else "",
+                nip.strip() if isinstance(nip, str) else "",
+            )
+        )
+    return entries
+
+
+def _csv_pins(raw: bytes) -> list[tuple[int, str, str]]:
+    lines = raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    delimiter = ";" if lines and lines[0].count(";") > lines[0].count(",") else ","
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    if not rows or [cell.strip().casefold() for cell in rows[0][:2]] != ["pin", "nip"]:
+        raise ValidationError("Berkas CSV harus berkolom 'pin,nip'.", {"body": "header pin,nip required"})
+    return [
+        (number, cells[0].strip(), cells[1].strip() if len(cells) > 1 else "")
+        for number, cells in enumerate(rows[1:], start=2)
+        if any(cell.strip() for cell in cells)
+    ]
+
+
+# --- punches -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    """One import's punches once their PINs are resolved, grouped per employee."""
+
+    per_nip: dict[str, list[tuple[int, datetime]]]  # nip -> (line, UTC instant)
+    employees: dict[str, Employee]
+    unknown_pins: set[str]
+    problems: list[LineProblem]
+
+
+def import_punches(
+    principal: Principal, raw: bytes, content_type: str, query: ImportQuery, *, settings: Settings, now: datetime
+) -> ImportResult:
+    access.require_admin(principal)
+    units = access.units_of(principal, query.unor_id)
+    file = parse_punch_file(*_file_body(raw, content_type))
+    batch = _resolve(principal, file.punches, units, query.offset_minutes, settings=settings, now=now)
+    batch.problems.extend(file.problems)
+    imported, duplicates = _write(batch, settings, now)
+    problems = sorted(batch.problems, key=lambda p: p.line)
+    result = ImportResult(
+        imported=imported,
+        duplicates=duplicates,
+        unknown_pins=sorted(batch.unknown_pins),
+        errors=[_line_error(p) for p in problems[:MAX_ERRORS]],
+        error_count=len(problems),
+    )
+    detail = {
+        "imported": imported,
+        "duplicates": duplicates,
+        "unknown_pins": len(batch.unknown_pins),
+        "errors": len(problems),
+        "offset_minutes": query.offset_minutes,
+        "units": sorted({e.unor_id for e in batch.employees.values()}),
+    }
+    runtime.audit().record(principal.subject, "fingerprint.import", query.unor_id or "-", detail)
+    return result
+
+
+def _file_body(raw: bytes, content_type: str) -> tuple[bytes, bool]:
+    """The file's bytes and whether it is CSV (else ATTLOG)."""
+    if content_type not in (*ATTLOG_TYPES, *CSV_TYPES, *GZIP_TYPES):
+        raise UnsupportedMediaTypeError(
+            details={"content_type": content_type, "expected": "text/plain, text/csv or application/gzip"}
+        )
+    data = unpack(raw, MAX_INFLATED_BYTES)
+    if not data.strip():
+        raise ValidationError("Berkas kosong.", {"body": "a punch file is required"})
+    if content_type in CSV_TYPES:
+        return data, True
+    if content_type in GZIP_TYPES:
+        first = next((line for line in data[:4096].splitlines() if line.strip()), b"")
+        return data, first.lstrip(b"\xef\xbb\xbf").strip().lower().startswith(b"pin")
+    return data, False
+
+
+def _pin_directory(units: Sequence[str]) -> dict[str, set[str]]:
+    """PIN -> NIPs it is mapped to in these units."""
+    directory_: dict[str, set[str]] = {}
+    for pins in _parallel(runtime.timeclock().pins_of_unit, list(units)):
+        for pin, nip in pins.items():
+            directory_.setdefault(pin, set()).add(nip)
+    return directory_
+
+
+def _resolve(
+    principal: Principal,
+    punches: Sequence[RawPunch],
+    units: Sequence[str],
+    offset_minutes: int,
+    *,
+    settings: Settings,
+    now: datetime,
+) -> _Batch:
+    pins = _pin_directory(units) if any(not NIP.match(p.pin) for p in punches) else {}
+    problems: list[LineProblem] = []
+    unknown: set[str] = set()
+    resolved: list[tuple[RawPunch, str]] = []
+    for punch in punches:
+        if NIP.match(punch.pin):
+            resolved.append((punch, punch.pin))
+        elif len(pins.get(punch.pin, ())) == 1:
+            resolved.append((punch, next(iter(pins[punch.pin]))))
+        elif punch.pin in pins:
+            problems.append(LineProblem(punch.line, "AMBIGUOUS_PIN", punch.pin))
+        else:
+            unknown.add(punch.pin)
+    employees = _employees(nip for _, nip in resolved)
+    unit_ids = sorted({e.unor_id for e in employees.values()})
+    cutovers = dict(zip(unit_ids, _parallel(runtime.timeclock().cutover_of, unit_ids), strict=True))
+    per_nip: dict[str, list[tuple[int, datetime]]] = {}
+    skew = timedelta(minutes=offset_minutes)
+    for punch, nip in resolved:
+        at = (punch.local_time + skew).replace(tzinfo=settings.tz)
+        code = _punch_problem(principal, employees.get(nip), at, cutovers, now)
+        if code is not None:
+            problems.append(LineProblem(punch.line, code, punch.pin))
+        else:
+            per_nip.setdefault(nip, []).append((punch.line, at))
+    return _Batch(per_nip, employees, unknown, problems)
+
+
+def _punch_problem(
+    principal: Principal, employee: Employee | None, at: datetime, cutovers: dict[str, date | None], now: datetime
+) -> str | None:
+    if employee is None:
+        return "UNKNOWN_EMPLOYEE"
+    if not _in_scope(principal, employee):
+        return "OUT_OF_SCOPE"
+    if at > now + FUTURE_TOLERANCE:
+        return "FUTURE_PUNCH"
+    cutover = cutovers.get(employee.unor_id)
+    if cutover is not None and at.date() >= cutover:  # `at` is in the regency's zone
+        return "AFTER_CUTOVER"
+    return None
+
+
+def _write(batch: _Batch, settings: Settings, now: datetime) -> tuple[int, int]:
+    """Write each employee's new punches; (imported, duplicates)."""
+
+    def one(nip: str) -> tuple[list[Event], int]:
+        times = [at for _, at in batch.per_nip[nip]]
+        stored = [
+            datetime.fromisoformat(str(e.attendance_time))
+            for e in runtime.events().events_between(nip, min(times) - REPEAT_WINDOW, max(times) + REPEAT_WINDOW)
+            if e.source == FINGERPRINT
+        ]
+        kept, repeats = drop_repeats(times, stored)
+        return _punch_events(batch.employees[nip], kept, stored, settings, now), repeats
+
+    planned = _parallel(one, sorted(batch.per_nip))
+    events = [event for events, _ in planned for event in events]
+    written = runtime.events().put_punches(events)
+    imported = sum(written)
+    return imported, sum(r for _, r in planned) + len(written) - imported
+
+
+def _punch_events(
+    employee: Employee, kept: list[datetime], stored: list[datetime], settings: Settings, now: datetime
+) -> list[Event]:
+    """The new punches as events. Their `type` is a hint for listings (the first punch of its date among those
+    stored and new is `in`, any later one `out`); recaps judge punches by their order (punch_kinds)."""
+    every = [*stored, *kept]
+    kinds = punch_kinds(every, settings.tz)[len(stored) :]
+    return [
+        Event(
+            event_id=punch_event_id(employee.nip, at),
+            nip=employee.nip,
+            type="in" if kind == "in" else "out",
+            status="accepted",
+            attendance_time=iso(at),
+            received_at=iso(now),
+            local_date=at.astimezone(settings.tz).date().isoformat(),
+            unor_id=employee.unor_id,
+            warnings=(),
+            reasons=(),
+            source=FINGERPRINT,
+        )
+        for at, kind in zip(kept, kinds, strict=True)
+    ]
+
+
+# --- cut-over ------------------------------------------------------------------------------------------
+
+
+def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, now: datetime) -> Cutover:
+    directory.unit_in_scope(principal, unor_id)
+    runtime.timeclock().set_cutover(unor_id, body.date, principal.subject, now)
+    runtime.audit().record(principal.subject, "unit.cutover", unor_id, {"date": body.date.isoformat()})
+    return Cutover(unor_id=unor_id, date=body.date.isoformat())

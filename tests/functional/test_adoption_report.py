@@ -1,0 +1,93 @@
+"""The rollout's adoption report through the API: per unit and day, who uses the app, the machine, both, or
+nothing (JSON and XLSX), within the caller's units."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from urllib.parse import unquote, urlparse
+
+import openpyxl
+
+from chalicelib.domain.people import Employee
+from chalicelib.settings import load_settings
+from chalicelib.store.aws import s3_client
+from chalicelib.store.models import EmployeeModel
+from chalicelib.store.people import DynamoPeopleRepository
+from tests.functional.conftest import Api
+from tests.functional.test_fingerprint_import import MONDAY, TUESDAY, A, B, C, D, attlog, import_file, punch
+from tests.functional.test_recaps import seed_event
+
+PEOPLE = DynamoPeopleRepository()
+E = "197001012000011005"  # retired: not counted
+REPORT = "/v1/admin/reports/adoption"
+
+
+def setup_units() -> None:
+    PEOPLE.upsert_unit("U1", "SDN 1 Ngamprah")
+    PEOPLE.upsert_unit("U2", "Puskesmas Batujajar")
+    PEOPLE.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
+    PEOPLE.put_employee(Employee(nip=B, nama="Budi", unor_id="U1"))
+    PEOPLE.bind_device(A, "android-phone-aaaa", None)
+    PEOPLE.bind_device(B, "android-phone-bbbb", None)
+    EmployeeModel(A).update(actions=[EmployeeModel.template_count.set(1)])
+    PEOPLE.put_employee(Employee(nip=C, nama="Cucu", unor_id="U1"))
+    PEOPLE.put_employee(Employee(nip=E, nama="Euis", unor_id="U1", active=False))
+    PEOPLE.put_employee(Employee(nip=D, nama="Dadang", unor_id="U2"))
+
+
+def test_adoption_per_unit_and_day_by_source(api: Api) -> None:
+    setup_units()
+    admin = api.admin_token()
+    # Monday: A by app and machine, B by app only, C by machine only. Tuesday: U1 cut over; C's punch no longer counts.
+    seed_event(A, "U1", "in", datetime(2026, 11, 2, 7, 20))
+    seed_event(B, "U1", "in", datetime(2026, 11, 2, 7, 25))
+    seed_event(B, "U1", "out", datetime(2026, 11, 3, 16, 0), status="review")  # pending: not counted
+    seed_event(E, "U1", "in", datetime(2026, 11, 2, 7, 0))
+    import_file(api, admin, attlog(punch(A, MONDAY, "16:00:00"), punch(C, MONDAY, "07:10:00")))
+    import_file(api, admin, attlog(punch(C, TUESDAY, "07:10:00"), punch(D, TUESDAY, "07:00:00")))
+    assert api.call("PUT", "/v1/admin/units/U1/cutover", {"date": TUESDAY.isoformat()}, token=admin).status == 200
+    answer = api.call("GET", f"{REPORT}?from={MONDAY}&to={TUESDAY}", token=admin)
+    assert answer.status == 200, answer.body
+    report = answer.body
+    assert (report["from_date"], report["to_date"]) == (MONDAY.isoformat(), TUESDAY.isoformat())
+    units = {u["unor_id"]: u for u in report["units"]}
+    assert units["U1"]["cutover"] == TUESDAY.isoformat() and units["U2"]["cutover"] is None
+    monday, tuesday = units["U1"]["days"]
+    assert monday == {
+        "date": MONDAY.isoformat(),
+        "employees": 3,
+        "activated": 2,
+        "enrolled": 1,
+        "app": 2,
+        "fingerprint": 2,
+        "both": 1,
+        "none": 0,
+    }
+    assert (tuesday["app"], tuesday["fingerprint"], tuesday["none"]) == (0, 0, 3)
+    assert [d["fingerprint"] for d in units["U2"]["days"]] == [0, 1]
+    assert [t["employees"] for t in report["totals"]] == [4, 4]
+    assert [t["fingerprint"] for t in report["totals"]] == [2, 1]
+
+
+def test_a_unit_admin_sees_only_their_units_and_the_xlsx_has_indonesian_headers(api: Api) -> None:
+    setup_units()
+    admin = api.admin_token()
+    ops = api.unit_admin_token(admin, "U2")
+    own = api.call("GET", f"{REPORT}?from={MONDAY}&to={MONDAY}", token=ops)
+    assert [u["unor_id"] for u in own.body["units"]] == ["U2"]
+    other = api.call("GET", f"{REPORT}?from={MONDAY}&to={MONDAY}&unor_id=U1", token=ops)
+    assert (other.status, other.body["error"]["code"]) == (403, "FORBIDDEN")
+    too_long = api.call("GET", f"{REPORT}?from=2026-01-01&to=2026-12-31", token=admin)
+    assert (too_long.status, too_long.body["error"]["code"]) == (400, "VALIDATION_ERROR")
+    backwards = api.call("GET", f"{REPORT}?from={TUESDAY}&to={MONDAY}", token=admin)
+    assert backwards.status == 400
+    link = api.call("GET", f"{REPORT}?from={MONDAY}&to={TUESDAY}&format=xlsx", token=admin)
+    assert link.status == 200, link.body
+    settings = load_settings()
+    key = unquote(urlparse(link.body["download_url"]).path).lstrip("/").removeprefix(f"{settings.bucket}/")
+    content = s3_client(settings.region).get_object(Bucket=settings.bucket, Key=key)["Body"].read()
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Tanggal", "Unit", "Jumlah Pegawai", "Sudah Aktivasi")
+    assert len(rows) == 1 + 2 * 2

@@ -1,0 +1,224 @@
+"""Fingerprint machines during the rollout through the API: PINs, ATTLOG/CSV import, cut-over, and recaps that
+count punches like app check-ins (moto in-process)."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.settings import load_settings
+from chalicelib.store.people import DynamoPeopleRepository
+from chalicelib.usecases import fingerprint
+from chalicelib.usecases.schemas.rollout import ImportQuery
+from tests.functional.conftest import Api
+from tests.functional.test_recaps import WIB, recap, seed_event
+from tools.attlog_sample import generate
+
+PEOPLE = DynamoPeopleRepository()
+MONDAY, TUESDAY = date(2026, 11, 2), date(2026, 11, 3)
+A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
+D = "196001012000011004"  # in unit U2
+ATTLOG = "text/plain"
+IMPORT = "/v1/admin/fingerprint/import"
+
+
+def utc(local: datetime) -> str:
+    return local.replace(tzinfo=WIB).astimezone(UTC).isoformat()
+
+
+def stored_events(nip: str) -> list[object]:
+    return list(
+        runtime.events().events_between(nip, datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+    )
+
+
+@pytest.fixture()
+def units(api: Api) -> None:
+    PEOPLE.upsert_unit("U1", "SDN 1 Ngamprah")
+    PEOPLE.upsert_unit("U2", "Puskesmas Batujajar")
+    for nip, nama in ((A, "Asep"), (B, "Budi"), (C, "Cucu")):
+        PEOPLE.put_employee(Employee(nip=nip, nama=nama, unor_id="U1"))
+    PEOPLE.put_employee(Employee(nip=D, nama="Dadang", unor_id="U2"))
+
+
+def attlog(*lines: str, bom: bool = True) -> bytes:
+    """Lines as a machine writes them: CRLF, a BOM, PINs right-aligned."""
+    return (("\ufeff" if bom else "") + "".join(f"{line}\r\n" for line in lines)).encode()
+
+
+def punch(pin: str, day: date, hhmmss: str, state: str = "0") -> str:
+    return f"{pin:>9}\t{day.isoformat()} {hhmmss}\t1\t{state}\t0\t0"
+
+
+def import_file(api: Api, token: str, data: bytes, content_type: str = ATTLOG, query: str = "") -> dict[str, object]:
+    answer = api.call("POST", f"{IMPORT}{query}", raw=data, content_type=content_type, token=token)
+    assert answer.status == 200, answer.body
+    return dict(answer.body)
+
+
+def map_pins(api: Api, token: str, pins: dict[str, str]) -> dict[str, object]:
+    body = {"pins": [{"pin": pin, "nip": nip} for pin, nip in pins.items()]}
+    answer = api.call("PUT", "/v1/admin/fingerprint/pins", body, token=token)
+    assert answer.status == 200, answer.body
+    return dict(answer.body)
+
+
+def codes(result: dict[str, object]) -> dict[int, str]:
+    return {e["line"]: e["code"] for e in result["errors"]}  # type: ignore[attr-defined,index]
+
+
+def test_a_machine_log_is_imported_once_and_recapped_like_app_check_ins(api: Api, units: None) -> None:
+    admin = api.admin_token()
+    assert map_pins(api, admin, {"1": A, "0002": B}) == {"mapped": 2, "errors": []}
+    data = attlog(
+        punch("1", MONDAY, "07:20:00"),
+        punch("1", MONDAY, "07:20:05"),  # pressed twice
+        punch("1", MONDAY, "16:10:00", "1"),
+        "",
+        punch("2", MONDAY, "08:10:00"),  # late, never punched out
+        punch(C, MONDAY, "07:25:00"),  # the PIN is the NIP: no mapping needed
+        punch(C, MONDAY, "12:01:00"),
+        punch(C, MONDAY, "16:30:00", "1"),
+        punch("99", MONDAY, "07:00:00"),
+        "garbage",
+        punch("1", MONDAY, "7 o'clock"),
+    )
+    first = import_file(api, admin, data)
+    assert (first["imported"], first["duplicates"], first["unknown_pins"]) == (6, 1, ["99"])
+    assert codes(first) == {10: "INVALID_LINE", 11: "INVALID_TIME"}
+    again = import_file(api, admin, data)
+    assert (again["imported"], again["duplicates"]) == (0, 7)
+
+    days = recap(api, admin, MONDAY)
+    assert days[A]["status"] == "H"
+    assert days[B]["status"] == "TL2+PSW4"  # 40 minutes late, no check-out
+    assert days[C]["status"] == "H"
+    assert days[C]["check_in"] == utc(datetime(2026, 11, 2, 7, 25))
+    assert days[C]["check_out"] == utc(datetime(2026, 11, 2, 16, 30))
+    stored = runtime.events().events_between(C, datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC))
+    assert [(e.source, e.type) for e in stored] == [
+        ("fingerprint", "in"),
+        ("fingerprint", "out"),
+        ("fingerprint", "out"),
+    ]
+    audit = [e for e in runtime.audit().entries_of_day(datetime.now(UTC).date()) if e.action == "fingerprint.import"]
+    assert sorted((e.detail or {})["imported"] for e in audit) == [0, 6]
+
+
+def test_csv_exports_and_gzip_bodies_are_read_too(api: Api, units: None) -> None:
+    admin = api.admin_token()
+    map_pins(api, admin, {"7": A})
+    csv_body = f"pin,timestamp\r\n7,{MONDAY} 07:15:00\r\n{C},{MONDAY} 07:16:00\r\n".encode()
+    assert import_file(api, admin, csv_body, "text/csv")["imported"] == 2
+    zipped = gzip.compress(attlog(punch("7", MONDAY, "16:20:00", "1")))
+    assert import_file(api, admin, zipped, "application/gzip")["imported"] == 1
+    days = recap(api, admin, MONDAY)
+    assert days[A]["status"] == "H"
+    broken = api.call("POST", IMPORT, raw=b"\x1f\x8bnot gzip", content_type="application/gzip", token=admin)
+    assert (broken.status, broken.body["error"]["code"]) == (400, "VALIDATION_ERROR")
+    wrong = api.call("POST", IMPORT, raw=b"{}", content_type="application/json", token=admin)
+    assert wrong.status == 415
+    headerless = api.call("POST", IMPORT, raw=b"1,2,3\r\n", content_type="text/csv", token=admin)
+    assert (headerless.status, headerless.body["error"]["code"]) == (400, "VALIDATION_ERROR")
+
+
+def test_a_skewed_clock_is_corrected_and_future_punches_are_refused(api: Api, units: None) -> None:
+    admin = api.admin_token()
+    future = (datetime.now(WIB) + timedelta(days=2)).date()
+    data = attlog(punch(A, MONDAY, "07:37:00"), punch(A, future, "07:30:00"))  # the machine runs 8 minutes fast
+    result = import_file(api, admin, data, query="?offset_minutes=-8")
+    assert (result["imported"], codes(result)) == (1, {2: "FUTURE_PUNCH"})
+    assert (
+        recap(api, admin, MONDAY)[A]["check_in"] == datetime(2026, 11, 2, 7, 29, tzinfo=WIB).astimezone(UTC).isoformat()
+    )
+    bad = api.call(
+        "POST", "/v1/admin/fingerprint/import?offset_minutes=abc", raw=data, content_type=ATTLOG, token=admin
+    )
+    assert (bad.status, bad.body["error"]["code"]) == (400, "VALIDATION_ERROR")
+
+
+def test_cutover_switches_a_unit_to_the_app_and_a_day_is_never_counted_twice(api: Api, units: None) -> None:
+    admin = api.admin_token()
+    # Monday: both sources. The app check-in arrives late; the machine has the on-time punch and the departure.
+    seed_event(A, "U1", "in", datetime(2026, 11, 2, 7, 50))
+    import_file(api, admin, attlog(punch(A, MONDAY, "07:28:00"), punch(A, MONDAY, "16:05:00", "1")))
+    monday = recap(api, admin, MONDAY)
+    assert monday[A]["status"] == "H"  # the first arrival of either source, the last departure
+    assert monday[A]["check_in"] == utc(datetime(2026, 11, 2, 7, 28))
+    # Punches of Tuesday are imported, then the unit cuts over on Tuesday: they no longer count.
+    import_file(api, admin, attlog(punch(B, TUESDAY, "07:10:00"), punch(B, TUESDAY, "16:10:00", "1")))
+    assert recap(api, admin, TUESDAY)[B]["status"] == "H"
+    cut = api.call("PUT", "/v1/admin/units/U1/cutover", {"date": TUESDAY.isoformat()}, token=admin)
+    assert (cut.status, cut.body) == (200, {"unor_id": "U1", "date": TUESDAY.isoformat()})
+    seed_event(A, "U1", "in", datetime(2026, 11, 3, 7, 20))
+    seed_event(A, "U1", "out", datetime(2026, 11, 3, 16, 20))
+    tuesday = recap(api, admin, TUESDAY)
+    assert (tuesday[A]["status"], tuesday[B]["status"]) == ("H", "TK")
+    assert recap(api, admin, MONDAY)[A]["status"] == "H"  # days before the cut-over keep their punches
+    late = import_file(api, admin, attlog(punch(C, MONDAY, "07:00:00"), punch(C, TUESDAY, "07:00:00")))
+    assert (late["imported"], codes(late)) == (1, {2: "AFTER_CUTOVER"})
+    # The other unit is untouched by U1's cut-over.
+    assert import_file(api, admin, attlog(punch(D, TUESDAY, "07:00:00")))["imported"] == 1
+
+
+def test_a_unit_admin_maps_and_imports_only_their_own_units(api: Api, units: None) -> None:
+    admin = api.admin_token()
+    ops = api.unit_admin_token(admin, "U1")
+    pins = map_pins(api, ops, {"1": A, "4": D, "5": "000000000000000000", "x!": A})
+    assert pins["mapped"] == 1
+    assert codes(pins) == {2: "OUT_OF_SCOPE", 3: "UNKNOWN_EMPLOYEE", 4: "INVALID_PIN"}
+    map_pins(api, admin, {"1": D})  # U2's machine has a PIN 1 too: PINs are per unit
+    result = import_file(api, ops, attlog(punch("1", MONDAY, "07:00:00"), punch(D, MONDAY, "07:00:00")))
+    assert (result["imported"], codes(result)) == (1, {2: "OUT_OF_SCOPE"})
+    assert stored_events(D) == []
+    ambiguous = import_file(api, admin, attlog(punch("1", TUESDAY, "07:00:00")))
+    assert codes(ambiguous) == {1: "AMBIGUOUS_PIN"}
+    assert import_file(api, admin, attlog(punch("1", TUESDAY, "07:00:00")), query="?unor_id=U2")["imported"] == 1
+    other = api.call("PUT", "/v1/admin/units/U2/cutover", {"date": TUESDAY.isoformat()}, token=ops)
+    assert (other.status, other.body["error"]["code"]) == (403, "FORBIDDEN")
+    scoped = api.call("POST", f"{IMPORT}?unor_id=U2", raw=b"x", content_type=ATTLOG, token=ops)
+    assert scoped.status == 403
+    employee_call = api.call("PUT", "/v1/admin/fingerprint/pins", {"pins": []})
+    assert employee_call.status == 401
+
+
+def test_the_same_file_imported_twice_at_once_is_written_once(api: Api, units: None) -> None:
+    sample = generate([A, B, C], MONDAY, 14, seed=3)
+    settings = load_settings()
+    caller = Principal("admin", "super_admin")
+    results: list[object] = [None, None]
+    start = threading.Barrier(2)
+
+    def run(i: int) -> None:
+        start.wait()
+        results[i] = fingerprint.import_punches(
+            caller, sample.data, ATTLOG, ImportQuery(), settings=settings, now=datetime.now(UTC)
+        )
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    truth = sum(len(times) for times in sample.punches.values())
+    imported = [r.imported for r in results]  # type: ignore[attr-defined]
+    assert sum(imported) == truth
+    assert sum(len(stored_events(nip)) for nip in (A, B, C)) == truth
+
+
+def test_bodies_over_the_limit_are_refused_whole(api: Api, units: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMART_MAX_BODY_BYTES", "2048")
+    load_settings.cache_clear()
+    admin = api.admin_token()
+    data = attlog(*(punch(A, MONDAY, f"07:{m:02d}:00") for m in range(60)))
+    answer = api.call("POST", IMPORT, raw=data, content_type=ATTLOG, token=admin)
+    assert (answer.status, answer.body["error"]["code"]) == (413, "PAYLOAD_TOO_LARGE")
+    bomb = gzip.compress(b"1\t2026-11-02 07:00:00\r\n" * 3_000_000)
+    answer = api.call("POST", IMPORT, raw=bomb, content_type="application/gzip", token=admin)
+    assert answer.status == 413
+    assert stored_events(A) == []

@@ -1,0 +1,117 @@
+"""Reading fingerprint-machine files and typing a day's punches (chalicelib.attendance.punches)."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chalicelib.attendance.punches import (
+    REPEAT_WINDOW,
+    PunchFileError,
+    RawPunch,
+    canonical_pin,
+    drop_repeats,
+    parse_punch_file,
+    punch_kinds,
+    unpack,
+)
+from chalicelib.errors import PayloadTooLargeError
+from tools.attlog_sample import generate
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def test_an_attlog_with_bom_crlf_padding_extra_columns_and_blank_lines() -> None:
+    data = (
+        "\ufeff        1\t2026-11-02 07:20:00\t1\t0\t0\t0\r\n"
+        "\r\n"
+        "   00012\t2026-11-02 16:01:09\t15\t1\t0\t0\t255\t7\r\n"
+        "198501012010011001\t2026-11-02 07:00:00\r\n"
+        "   3   2026-11-02 07:05:00   1   0\r\n"  # tabs turned into spaces by an editor
+    ).encode()
+    parsed = parse_punch_file(data, csv_format=False)
+    assert parsed.problems == []
+    assert parsed.punches == [
+        RawPunch(1, "1", datetime(2026, 11, 2, 7, 20)),
+        RawPunch(3, "12", datetime(2026, 11, 2, 16, 1, 9)),
+        RawPunch(4, "198501012010011001", datetime(2026, 11, 2, 7, 0)),
+        RawPunch(5, "3", datetime(2026, 11, 2, 7, 5)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("garbage", "INVALID_LINE"),
+        ("1\t2026-02-30 07:00:00", "INVALID_TIME"),
+        ("1\tyesterday", "INVALID_TIME"),
+        ("1;DROP\t2026-11-02 07:00:00", "INVALID_PIN"),
+        ("1\t1999-12-31 23:00:00", "OUT_OF_RANGE"),
+        ("\t2026-11-02 07:00:00", "INVALID_PIN"),
+    ],
+)
+def test_a_bad_line_is_reported_by_number_and_the_rest_kept(line: str, code: str) -> None:
+    parsed = parse_punch_file(f"1\t2026-11-02 07:00:00\r\n{line}\r\n2\t2026-11-02 07:01:00\r\n".encode(), False)
+    assert [(p.line, p.code) for p in parsed.problems] == [(2, code)]
+    assert [p.line for p in parsed.punches] == [1, 3]
+    assert parsed.problems[0].message  # an Indonesian sentence for people
+
+
+def test_csv_exports_with_either_separator_and_a_header() -> None:
+    comma = parse_punch_file(
+        b"\xef\xbb\xbfPIN,Timestamp\r\n7,2026-11-02 07:15:00\r\n\r\n8,2026-11-02T07:16:00\r\n", True
+    )
+    assert [(p.line, p.pin) for p in comma.punches] == [(2, "7"), (4, "8")]
+    semicolon = parse_punch_file(b"pin;timestamp;device\n7;2026-11-02 07:15;A\n", True)
+    assert semicolon.punches == [RawPunch(2, "7", datetime(2026, 11, 2, 7, 15))]
+    with pytest.raises(PunchFileError):
+        parse_punch_file(b"nip,waktu\n1,2026-11-02 07:00:00\n", True)
+
+
+def test_pins_are_compared_without_leading_zeros_but_nips_stay_whole() -> None:
+    assert canonical_pin("00012") == canonical_pin(" 12") == "12"
+    assert canonical_pin("000000000000000001") == "000000000000000001"
+    assert canonical_pin("A07") == "A07"
+
+
+def test_gzip_bodies_are_inflated_within_a_limit() -> None:
+    plain = b"1\t2026-11-02 07:00:00\r\n" * 100
+    assert unpack(gzip.compress(plain), 10_000) == plain
+    assert unpack(plain, 10) == plain  # not compressed: as sent (the request limit applies)
+    with pytest.raises(PayloadTooLargeError):
+        unpack(gzip.compress(plain), 100)
+    with pytest.raises(PunchFileError):
+        unpack(b"\x1f\x8b\x08garbage", 10_000)
+
+
+def test_repeats_within_the_window_are_dropped_against_new_and_stored_punches() -> None:
+    at = datetime(2026, 11, 2, 0, 20, tzinfo=UTC)
+    times = [at, at + timedelta(seconds=4), at, at + REPEAT_WINDOW, at + timedelta(hours=9)]
+    kept, repeats = drop_repeats(times)
+    assert (kept, repeats) == ([at, at + REPEAT_WINDOW, at + timedelta(hours=9)], 2)
+    kept, repeats = drop_repeats([at + timedelta(minutes=1), at + timedelta(hours=9)], kept=[at])
+    assert (kept, repeats) == ([at + timedelta(hours=9)], 1)
+
+
+def test_the_first_punch_of_a_local_date_is_the_check_in_and_the_last_the_check_out() -> None:
+    def local(day: int, hh: int, mm: int) -> datetime:
+        return datetime(2026, 11, day, hh, mm, tzinfo=WIB).astimezone(UTC)
+
+    # 00:30 WIB on the 3rd is still the 2nd in UTC: days are local dates.
+    times = [local(2, 16, 5), local(2, 7, 20), local(2, 12, 0), local(3, 0, 30), local(4, 7, 0), local(4, 16, 0)]
+    assert punch_kinds(times, WIB) == ["out", "in", None, "in", "in", "out"]
+    assert punch_kinds([], WIB) == []
+
+
+def test_the_sample_generator_writes_what_machines_write() -> None:
+    sample = generate(["1", "2"], date(2026, 11, 2), 7, seed=2, skew_minutes=3, repeat_rate=0.5, bom=True)
+    assert sample.data.startswith(b"\xef\xbb\xbf") and b"\r\n" in sample.data
+    parsed = parse_punch_file(sample.data, False)
+    assert parsed.problems == []
+    assert len(parsed.punches) == sum(len(v) for v in sample.punches.values()) + sample.repeats
+    first = min(p.local_time for p in parsed.punches if p.pin == "1")
+    assert first == sample.punches["1"][0] + timedelta(minutes=3)
+    assert {d.weekday() for times in sample.punches.values() for d in times} <= {0, 1, 2, 3, 4}

@@ -1,0 +1,68 @@
+"""The local scheduler of `make run`: the same local times as the deployed schedules, in Asia/Jakarta."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from infra.schedules import SCHEDULES, LocalSchedule, by_function
+from tools.devstack_jobs import JobScheduler, job_name, next_fire
+
+WIB = ZoneInfo("Asia/Jakarta")
+RECAP = by_function()["daily_recap"]
+SYNC = by_function()["simpeg_sync"]
+
+
+def wib(day: int, hh: int, mm: int, ss: int = 0) -> datetime:
+    return datetime(2026, 12, day, hh, mm, ss, tzinfo=WIB)
+
+
+def test_the_recap_fires_at_2330_jakarta_that_is_1630_utc() -> None:
+    assert next_fire(RECAP, wib(3, 10, 0), WIB) == datetime(2026, 12, 3, 16, 30, tzinfo=UTC)
+    # Exactly at the fire time: the next one is tomorrow (a schedule fires once a minute it names).
+    assert next_fire(RECAP, wib(3, 23, 30), WIB) == wib(4, 23, 30).astimezone(UTC)
+    assert next_fire(RECAP, wib(3, 23, 29, 59), WIB) == wib(3, 23, 30).astimezone(UTC)
+
+
+def test_the_sync_fires_at_0100_jakarta_the_evening_before_in_utc() -> None:
+    # 23:00 UTC on the 3rd is 06:00 on the 4th in Jakarta: the next 01:00 WIB is the 5th (18:00 UTC on the 4th).
+    assert next_fire(SYNC, datetime(2026, 12, 3, 23, 0, tzinfo=UTC), WIB) == datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
+    assert next_fire(SYNC, datetime(2026, 12, 3, 17, 59, tzinfo=UTC), WIB) == datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+
+
+def test_month_and_year_ends_roll_over() -> None:
+    assert next_fire(RECAP, datetime(2026, 12, 31, 23, 45, tzinfo=WIB), WIB) == wib(1, 23, 30).replace(
+        year=2027, month=1
+    ).astimezone(UTC)
+
+
+def test_the_local_schedules_are_the_deployed_ones_and_app_py_agrees() -> None:
+    import app
+
+    handlers = {name: getattr(app, name) for name in ("daily_recap", "simpeg_sync")}
+    assert {s.function for s in SCHEDULES} == set(handlers)
+
+
+def test_the_scheduler_fires_each_job_once_when_due_and_moves_it_on(tmp_path: Path) -> None:
+    now = [wib(3, 23, 29, 50).astimezone(UTC)]
+    scheduler = JobScheduler({}, tmp_path, tmp_path / "jobs.log", WIB, clock=lambda: now[0])
+    assert scheduler.due() == []
+    now[0] += timedelta(seconds=10)
+    assert scheduler.due() == ["daily_recap"]
+    assert scheduler.due() == []
+    assert scheduler.next_at["daily_recap"] == wib(4, 23, 30).astimezone(UTC)
+    assert scheduler.next_at["simpeg_sync"] == wib(4, 1, 0).astimezone(UTC)
+
+
+def test_job_names_take_either_spelling() -> None:
+    assert job_name("daily-recap") == job_name("daily_recap") == "daily_recap"
+    with pytest.raises(SystemExit, match="simpeg-sync"):
+        job_name("housekeeping")
+
+
+def test_a_schedule_of_another_time_is_computed_the_same_way() -> None:
+    noon = LocalSchedule("x", 12, 0, "")
+    assert next_fire(noon, wib(3, 11, 59), WIB) == datetime(2026, 12, 3, 5, 0, tzinfo=UTC)

@@ -1,0 +1,174 @@
+import { render, type ComponentType } from "preact";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { ConsoleContext, type Console } from "./context";
+import { href, useRoute, type Route } from "./router";
+import { Attempts, Reviews } from "./screens/Evidence";
+import { Employees, EmployeeDetail } from "./screens/Employees";
+import { Login } from "./screens/Login";
+import { Monitor, UnitLive } from "./screens/Monitor";
+import { Holidays, Leaves, Requests, Schedules } from "./screens/Calendar";
+import { Adoption, Audit, Recaps, Simpeg } from "./screens/Reports";
+import * as session from "./session";
+import type { Role, Session } from "./session";
+import type { Unit } from "./types";
+import { allPages, ErrorLine, useLoad } from "./ui";
+import "./style.css";
+
+type Screen = ComponentType<{ route: Route }>;
+
+/** A screen kept out of the first load (h3-js, the QR generator): fetched when first opened. */
+function lazy(load: () => Promise<Screen>): Screen {
+  let loaded: Screen | null = null;
+  return function Lazy(props: { route: Route }) {
+    const [, setReady] = useState(0);
+    const [error, setError] = useState<string | null>(null);
+    useEffect(() => {
+      if (!loaded)
+        load()
+          .then((s) => {
+            loaded = s;
+            setReady(1);
+          })
+          .catch(() => setError("Halaman tidak dapat dimuat. Muat ulang halaman."));
+    }, []);
+    if (loaded) {
+      const S = loaded;
+      return <S {...props} />;
+    }
+    return error ? <ErrorLine message={error} /> : <p aria-busy="true">Memuat…</p>;
+  };
+}
+
+const Zones = lazy(() => import("./screens/Zones").then((m) => m.Zones));
+const Users = lazy(() => import("./screens/Users").then((m) => m.Users));
+const Account = lazy(() => import("./screens/Users").then((m) => m.Account));
+
+interface NavItem {
+  path: string;
+  label: string;
+  roles: Role[];
+  screen: Screen;
+}
+
+const ALL: Role[] = ["unit_admin", "super_admin", "auditor"];
+const NAV: NavItem[] = [
+  { path: "pemantauan", label: "Pemantauan", roles: ALL, screen: Monitor },
+  { path: "verifikasi", label: "Verifikasi", roles: ALL, screen: Reviews },
+  { path: "percobaan", label: "Percobaan Ditolak", roles: ALL, screen: Attempts },
+  { path: "pegawai", label: "Pegawai", roles: ALL, screen: Employees },
+  { path: "zona", label: "Zona", roles: ALL, screen: Zones },
+  { path: "pengajuan", label: "Pengajuan", roles: ALL, screen: Requests },
+  { path: "cuti", label: "Cuti & Izin", roles: ALL, screen: Leaves },
+  { path: "libur", label: "Hari Libur", roles: ALL, screen: Holidays },
+  { path: "jadwal", label: "Jadwal", roles: ALL, screen: Schedules },
+  { path: "rekap", label: "Rekap", roles: ALL, screen: Recaps },
+  { path: "adopsi", label: "Adopsi", roles: ALL, screen: Adoption },
+  { path: "simpeg", label: "SIMPEG", roles: ["super_admin"], screen: Simpeg },
+  { path: "pengguna", label: "Pengguna Admin", roles: ["super_admin"], screen: Users },
+  { path: "audit", label: "Log Audit", roles: ["super_admin", "auditor"], screen: Audit },
+  { path: "akun", label: "Akun Saya", roles: ALL, screen: Account },
+];
+
+const ROLE_NAMES: Record<Role, string> = {
+  unit_admin: "Admin unit",
+  super_admin: "Admin BKPSDM",
+  auditor: "Auditor",
+};
+
+function screenOf(route: Route, role: Role): Screen | null {
+  const path = route.segments[0] ?? "pemantauan";
+  if (path === "pemantauan" && route.segments[1]) return UnitLive;
+  if (path === "pegawai" && route.segments[1]) return EmployeeDetail;
+  const item = NAV.find((n) => n.path === path);
+  return item && item.roles.includes(role) ? item.screen : null;
+}
+
+function Shell({ s }: { s: Session }) {
+  const route = useRoute();
+  if (s.mfaSetup) return <MfaFirst s={s} route={route} />;
+  return <Menu s={s} route={route} />;
+}
+
+/** A super admin who must set up two-factor login first: "Akun Saya" only, then a new login. */
+function MfaFirst({ s, route }: { s: Session; route: Route }) {
+  const value: Console = { session: s, units: [], unitName: (id) => id, reloadUnits: () => undefined };
+  return (
+    <main class="content solo">
+      <p role="alert">Akun admin BKPSDM wajib memakai verifikasi dua langkah. Aktifkan dulu, lalu masuk lagi.</p>
+      <ConsoleContext.Provider value={value}>
+        <Account route={route} />
+      </ConsoleContext.Provider>
+    </main>
+  );
+}
+
+function Menu({ s, route }: { s: Session; route: Route }) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  const units = useLoad((signal) => allPages<Unit>("/v1/admin/units", {}, signal), s.username);
+  const value = useMemo<Console | null>(() => {
+    if (!units.data) return null;
+    const names = new Map(units.data.map((u) => [u.unor_id, u.unor_nama]));
+    return { session: s, units: units.data, unitName: (id) => names.get(id) ?? id, reloadUnits: units.reload };
+  }, [s, units.data, units.reload]);
+  useEffect(() => setMenuOpen(false), [route]);
+  const current = route.segments[0] ?? "pemantauan";
+  const Screen = screenOf(route, s.role);
+  return (
+    <div class="shell">
+      <header class="top">
+        <a class="brand" href={href(["pemantauan"])}>
+          SMART Admin
+        </a>
+        <button type="button" class="menu-toggle" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
+          Menu
+        </button>
+        <span class="who">
+          {s.username} · {ROLE_NAMES[s.role]}
+        </span>
+        <button type="button" class="secondary" onClick={() => void session.logOut()}>
+          Keluar
+        </button>
+      </header>
+      <nav id="nav" class={menuOpen ? "side open" : "side"} aria-label="Menu utama">
+        <ul>
+          {NAV.filter((n) => n.roles.includes(s.role)).map((n) => (
+            <li key={n.path}>
+              <a href={href([n.path])} aria-current={n.path === current ? "page" : undefined}>
+                {n.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main class="content">
+        {units.error && !value ? <ErrorLine message={units.error} /> : null}
+        {!value ? (
+          units.error ? null : <p aria-busy="true">Memuat…</p>
+        ) : Screen ? (
+          <ConsoleContext.Provider value={value}>
+            <Screen route={route} />
+          </ConsoleContext.Provider>
+        ) : (
+          <p role="alert">Halaman ini tidak tersedia untuk peran Anda.</p>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function App() {
+  const [s, setS] = useState<Session | null>(session.current);
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(
+    () =>
+      session.onChange((next, expired) => {
+        setNotice(expired ? "Sesi Anda berakhir. Silakan masuk lagi." : null);
+        setS(next);
+      }),
+    [],
+  );
+  return s ? <Shell s={s} /> : <Login key={notice ?? ""} notice={notice} />;
+}
+
+const root = document.getElementById("root");
+if (root) render(<App />, root);

@@ -1,0 +1,365 @@
+// "Jadwal" (weekly working hours of a unit or an employee, versioned from a date on), "Hari Libur",
+// "Cuti & Izin" (leaves with cancel) and "Pengajuan" (employees' requests to approve or reject).
+import { useState } from "preact/hooks";
+import { useConsole, unitOptions } from "../context";
+import type { Route } from "../router";
+import { call, canChange, get } from "../session";
+import type { ScheduleVersion, Week } from "../types";
+import { allPages, DeleteButton, DecisionForm, Done, ErrorLine, Field, Form, Screen, Select, Table, dateTime, today, useAction, useLoad, type Column } from "../ui";
+
+const DAYS: [keyof Week, string][] = [
+  ["mon", "Senin"],
+  ["tue", "Selasa"],
+  ["wed", "Rabu"],
+  ["thu", "Kamis"],
+  ["fri", "Jumat"],
+  ["sat", "Sabtu"],
+  ["sun", "Minggu"],
+];
+
+const STANDARD: Week = {
+  mon: { start: "07:30", end: "16:00" },
+  tue: { start: "07:30", end: "16:00" },
+  wed: { start: "07:30", end: "16:00" },
+  thu: { start: "07:30", end: "16:00" },
+  fri: { start: "07:30", end: "16:30" },
+};
+
+/** Working hours per weekday (an unticked day is a day off), saved with PUT `path`. */
+export function WeekForm({ path, initial, onSaved }: { path: string; initial?: Week; onSaved?: () => void }) {
+  const [from, setFrom] = useState(today());
+  const [week, setWeek] = useState<Week>(initial ?? STANDARD);
+  const action = useAction();
+  function set(day: keyof Week, hours: { start: string; end: string } | null): void {
+    const next = { ...week };
+    if (hours) next[day] = hours;
+    else delete next[day];
+    setWeek(next);
+  }
+  return (
+    <Form
+      label="Jadwal kerja"
+      onSubmit={() =>
+        void action
+          .run(async () => {
+            await call("PUT", path, { effective_from: from, days: week });
+            return `Jadwal tersimpan, berlaku mulai ${from}.`;
+          })
+          .then((ok) => ok && onSaved?.())
+      }
+    >
+      <Field label="Berlaku mulai" type="date" value={from} onInput={setFrom} required />
+      <table class="week">
+        <caption>Jam kerja per hari</caption>
+        <thead>
+          <tr>
+            <th scope="col">Hari</th>
+            <th scope="col">Masuk</th>
+            <th scope="col">Pulang</th>
+          </tr>
+        </thead>
+        <tbody>
+          {DAYS.map(([day, name]) => {
+            const hours = week[day];
+            return (
+              <tr key={day}>
+                <th scope="row">
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      checked={!!hours}
+                      onChange={(e) => set(day, e.currentTarget.checked ? { start: "07:30", end: "16:00" } : null)}
+                    />{" "}
+                    {name}
+                  </label>
+                </th>
+                <td>
+                  {hours ? (
+                    <input type="time" aria-label={`Masuk ${name}`} value={hours.start} onInput={(e) => set(day, { ...hours, start: e.currentTarget.value })} />
+                  ) : (
+                    "Libur"
+                  )}
+                </td>
+                <td>
+                  {hours ? <input type="time" aria-label={`Pulang ${name}`} value={hours.end} onInput={(e) => set(day, { ...hours, end: e.currentTarget.value })} /> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <ErrorLine message={action.error} />
+      <Done message={action.done} />
+      <button type="submit" disabled={action.busy}>
+        Simpan Jadwal
+      </button>
+    </Form>
+  );
+}
+
+function describe(week: Week): string {
+  return DAYS.filter(([d]) => week[d]).map(([d, name]) => `${name} ${week[d]?.start ?? ""}–${week[d]?.end ?? ""}`).join(", ") || "Libur";
+}
+
+export function Schedules(_: { route: Route }) {
+  const { units, session } = useConsole();
+  const [unit, setUnit] = useState(units[0]?.unor_id ?? "");
+  const loaded = useLoad(
+    (signal) => (unit ? get<{ versions: ScheduleVersion[] }>(`/v1/admin/units/${encodeURIComponent(unit)}/schedule`, {}, signal) : Promise.resolve({ versions: [] })),
+    unit,
+  );
+  const versions = loaded.data?.versions ?? [];
+  const latest = versions[versions.length - 1];
+  return (
+    <Screen title="Jadwal">
+      <div class="filters">
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, null)} />
+      </div>
+      <ErrorLine message={loaded.error} />
+      <Table
+        caption="Versi jadwal unit"
+        rows={versions}
+        rowKey={(v) => v.effective_from}
+        columns={[
+          { label: "Berlaku mulai", cell: (v) => v.effective_from, sort: (v) => v.effective_from },
+          { label: "Jam kerja", cell: (v) => describe(v.days) },
+        ]}
+        empty="Belum ada jadwal khusus: jadwal bawaan kabupaten berlaku."
+      />
+      {unit && canChange(session) ? (
+        <section class="panel">
+          <h2>Ubah jadwal unit</h2>
+          <WeekForm key={`${unit}:${String(versions.length)}`} path={`/v1/admin/units/${encodeURIComponent(unit)}/schedule`} {...(latest ? { initial: latest.days } : {})} onSaved={loaded.reload} />
+        </section>
+      ) : null}
+    </Screen>
+  );
+}
+
+interface Holiday {
+  date: string;
+  name: string;
+  kind: string;
+}
+
+export function Holidays(_: { route: Route }) {
+  const { session } = useConsole();
+  const [year, setYear] = useState(today().slice(0, 4));
+  const loaded = useLoad((signal) => allPages<Holiday>("/v1/admin/holidays", { year }, signal), year);
+  const [date, setDate] = useState("");
+  const [name, setName] = useState("");
+  const action = useAction();
+  const superAdmin = session.role === "super_admin";
+  const columns: Column<Holiday>[] = [
+    { label: "Tanggal", cell: (h) => h.date, sort: (h) => h.date },
+    { label: "Nama", cell: (h) => h.name, sort: (h) => h.name },
+    { label: "Jenis", cell: (h) => h.kind },
+  ];
+  if (superAdmin)
+    columns.push({
+      label: "Aksi",
+      cell: (h) => (
+        <DeleteButton
+          label="Hapus"
+          question={`Hapus ${h.name}?`}
+          path={`/v1/admin/holidays/${h.date}`}
+          done="Hari libur dihapus."
+          action={action}
+          onDone={loaded.reload}
+        />
+      ),
+    });
+  return (
+    <Screen title="Hari Libur">
+      <div class="filters">
+        <Field label="Tahun" type="number" value={year} onInput={(v) => /^\d{4}$/.test(v) && setYear(v)} />
+      </div>
+      <ErrorLine message={loaded.error} />
+      <Table caption={`Hari libur ${year}`} rows={loaded.data ?? []} columns={columns} rowKey={(h) => h.date} />
+      {superAdmin ? (
+        <Form
+          class="panel"
+          label="Tambah hari libur"
+          onSubmit={() =>
+            void action
+              .run(async () => {
+                await call("PUT", `/v1/admin/holidays/${date}`, { name });
+                return "Hari libur tersimpan.";
+              })
+              .then((ok) => ok && loaded.reload())
+          }
+        >
+          <h2>Tambah hari libur</h2>
+          <Field label="Tanggal libur" type="date" value={date} onInput={setDate} required />
+          <Field label="Nama hari libur" value={name} onInput={setName} required maxLength={120} />
+          <button type="submit" disabled={action.busy}>
+            Simpan Hari Libur
+          </button>
+        </Form>
+      ) : null}
+      <ErrorLine message={action.error} />
+      <Done message={action.done} />
+    </Screen>
+  );
+}
+
+interface Leave {
+  leave_id: string;
+  nip: string;
+  nama?: string;
+  type: string;
+  start_date: string;
+  end_date: string;
+  reason?: string | null;
+}
+
+const LEAVE_TYPES: [string, string][] = [
+  ["CUTI", "Cuti"],
+  ["IZIN", "Izin"],
+  ["SAKIT", "Sakit"],
+];
+
+function monthStart(): string {
+  return `${today().slice(0, 7)}-01`;
+}
+
+export function Leaves(_: { route: Route }) {
+  const { units, session } = useConsole();
+  const [unit, setUnit] = useState(units[0]?.unor_id ?? "");
+  const [from, setFrom] = useState(monthStart());
+  const [to, setTo] = useState(today());
+  const loaded = useLoad((signal) => allPages<Leave>("/v1/admin/leaves", { unor_id: unit, from, to }, signal), `${unit}|${from}|${to}`);
+  const [form, setForm] = useState({ nip: "", type: "CUTI", start_date: today(), end_date: today(), reason: "" });
+  const action = useAction();
+  const columns: Column<Leave>[] = [
+    { label: "Pegawai", cell: (l) => l.nama ?? l.nip, sort: (l) => l.nama ?? l.nip },
+    { label: "Jenis", cell: (l) => l.type, sort: (l) => l.type },
+    { label: "Mulai", cell: (l) => l.start_date, sort: (l) => l.start_date },
+    { label: "Selesai", cell: (l) => l.end_date, sort: (l) => l.end_date },
+    { label: "Alasan", cell: (l) => l.reason ?? "–" },
+  ];
+  if (canChange(session))
+    columns.push({
+      label: "Aksi",
+      cell: (l) => (
+        <DeleteButton
+          label="Batalkan"
+          question="Batalkan cuti/izin ini?"
+          path={`/v1/admin/leaves/${encodeURIComponent(l.leave_id)}`}
+          done="Cuti/izin dibatalkan."
+          action={action}
+          onDone={loaded.reload}
+        />
+      ),
+    });
+  return (
+    <Screen title="Cuti & Izin">
+      <div class="filters">
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, null)} />
+        <Field label="Dari" type="date" value={from} onInput={setFrom} />
+        <Field label="Sampai" type="date" value={to} onInput={setTo} />
+      </div>
+      <ErrorLine message={loaded.error} />
+      <Table caption="Cuti dan izin" rows={loaded.data ?? []} columns={columns} rowKey={(l) => l.leave_id} />
+      {canChange(session) ? (
+        <Form
+          class="panel"
+          label="Catat cuti atau izin"
+          onSubmit={() =>
+            void action
+              .run(async () => {
+                const body: Record<string, string> = { nip: form.nip.trim(), type: form.type, start_date: form.start_date, end_date: form.end_date };
+                if (form.reason.trim()) body["reason"] = form.reason.trim();
+                await call("POST", "/v1/admin/leaves", body);
+                return "Cuti/izin tercatat.";
+              })
+              .then((ok) => ok && loaded.reload())
+          }
+        >
+          <h2>Catat cuti atau izin</h2>
+          <Field label="NIP pegawai" value={form.nip} onInput={(v) => setForm({ ...form, nip: v })} inputMode="numeric" maxLength={18} required />
+          <Select label="Jenis" value={form.type} onChange={(v) => setForm({ ...form, type: v })} options={LEAVE_TYPES} />
+          <Field label="Tanggal mulai" type="date" value={form.start_date} onInput={(v) => setForm({ ...form, start_date: v })} required />
+          <Field label="Tanggal selesai" type="date" value={form.end_date} onInput={(v) => setForm({ ...form, end_date: v })} required />
+          <Field label="Alasan" value={form.reason} onInput={(v) => setForm({ ...form, reason: v })} maxLength={500} />
+          <button type="submit" disabled={action.busy}>
+            Simpan Cuti/Izin
+          </button>
+        </Form>
+      ) : null}
+      <ErrorLine message={action.error} />
+      <Done message={action.done} />
+    </Screen>
+  );
+}
+
+interface EmployeeRequest {
+  request_id: string;
+  nip: string;
+  nama?: string;
+  unor_id?: string;
+  type: string;
+  start_date: string;
+  end_date: string;
+  reason?: string | null;
+  status: string;
+  created_at?: string;
+  attachment_url?: string | null;
+  note?: string | null;
+}
+
+const REQUEST_TYPES: Record<string, string> = { CUTI: "Cuti", IZIN: "Izin", SAKIT: "Sakit", DL: "Dinas luar", KOREKSI: "Koreksi absen" };
+const REQUEST_STATUSES: [string, string][] = [
+  ["pending", "Menunggu"],
+  ["approved", "Disetujui"],
+  ["rejected", "Ditolak"],
+  ["cancelled", "Dibatalkan"],
+];
+
+export function Requests(_: { route: Route }) {
+  const { units, session } = useConsole();
+  const [unit, setUnit] = useState("");
+  const [status, setStatus] = useState("pending");
+  const loaded = useLoad((signal) => allPages<EmployeeRequest>("/v1/admin/requests", { status, unor_id: unit }, signal), `${unit}|${status}`);
+  const columns: Column<EmployeeRequest>[] = [
+    { label: "Pegawai", cell: (r) => r.nama ?? r.nip, sort: (r) => r.nama ?? r.nip },
+    { label: "Jenis", cell: (r) => REQUEST_TYPES[r.type] ?? r.type, sort: (r) => r.type },
+    { label: "Tanggal", cell: (r) => (r.start_date === r.end_date ? r.start_date : `${r.start_date} – ${r.end_date}`), sort: (r) => r.start_date },
+    { label: "Alasan", cell: (r) => r.reason ?? "–" },
+    {
+      label: "Lampiran",
+      cell: (r) =>
+        r.attachment_url ? (
+          <a href={r.attachment_url} target="_blank" rel="noopener noreferrer">
+            Buka
+          </a>
+        ) : (
+          "–"
+        ),
+    },
+    { label: "Diajukan", cell: (r) => dateTime(r.created_at), sort: (r) => r.created_at ?? "" },
+  ];
+  if (status === "pending" && canChange(session))
+    columns.push({
+      label: "Keputusan",
+      cell: (r) => (
+        <DecisionForm
+          path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
+          noteLabel={`Catatan untuk ${r.nama ?? r.nip}`}
+          onDone={loaded.reload}
+          inline
+        />
+      ),
+    });
+  else columns.push({ label: "Catatan", cell: (r) => r.note ?? "–" });
+  return (
+    <Screen title="Pengajuan">
+      <div class="filters">
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
+        <Select label="Status" value={status} onChange={setStatus} options={REQUEST_STATUSES} />
+      </div>
+      <ErrorLine message={loaded.error} />
+      <Table caption="Pengajuan pegawai" rows={loaded.data ?? []} columns={columns} rowKey={(r) => r.request_id} pageSize={25} />
+    </Screen>
+  );
+}

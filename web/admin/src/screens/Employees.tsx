@@ -1,0 +1,287 @@
+// "Pegawai": the list (one unit or all visible units, every page fetched, one page of rows rendered),
+// searched, filtered and sorted in the browser; per unit the enrolment progress and "Cetak Kode Aktivasi"
+// (the A4 PDF sheet); per employee the activation code, device reset, faces (approving pending
+// self-enrolments) and the schedule.
+import { useMemo, useState } from "preact/hooks";
+import { useConsole, unitOptions } from "../context";
+import { href, type Route } from "../router";
+import { call, canChange, get } from "../session";
+import type { Employee, FaceTemplate, Unit } from "../types";
+import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, dateTime, useAction, useLoad, usePages, type Column } from "../ui";
+import { WeekForm } from "./Calendar";
+
+const yesNo = (b: boolean): string => (b ? "Ya" : "Belum");
+
+const columns: Column<Employee>[] = [
+  { label: "Nama", cell: (e) => <a href={href(["pegawai", e.nip])}>{e.nama}</a>, sort: (e) => e.nama },
+  { label: "NIP", cell: (e) => e.nip, sort: (e) => e.nip },
+  { label: "Jabatan", cell: (e) => e.jabatan ?? "–", sort: (e) => e.jabatan ?? "" },
+  { label: "Status", cell: (e) => (e.active ? "Aktif" : "Nonaktif"), sort: (e) => Number(e.active) },
+  { label: "Wajah", cell: (e) => yesNo(e.enrolled), sort: (e) => Number(e.enrolled) },
+  { label: "Ponsel", cell: (e) => yesNo(e.device_bound), sort: (e) => Number(e.device_bound) },
+];
+
+const FILTERS: [string, string, (e: Employee) => boolean][] = [
+  ["", "Semua", () => true],
+  ["active", "Aktif", (e) => e.active],
+  ["inactive", "Nonaktif", (e) => !e.active],
+  ["no-device", "Belum aktivasi ponsel", (e) => e.active && !e.device_bound],
+  ["no-face", "Belum daftar wajah", (e) => e.active && !e.enrolled],
+];
+
+function Progress({ label, value, total }: { label: string; value: number | undefined; total: number }) {
+  if (value === undefined) return null;
+  return (
+    <div class="progress">
+      <span>
+        {label}: {value} dari {total}
+      </span>
+      <progress max={total || 1} value={value} aria-label={label} />
+    </div>
+  );
+}
+
+interface Sheet {
+  count: number;
+  expires_at: string;
+  sheet_url: string;
+}
+
+function UnitPanel({ unit }: { unit: Unit }) {
+  const { session, reloadUnits } = useConsole();
+  const [onlyNew, setOnlyNew] = useState(true);
+  const [sheet, setSheet] = useState<Sheet | null>(null);
+  const action = useAction();
+  function print(): void {
+    // Opened before the answer arrives so the browser's pop-up blocker sees the click.
+    const tab = window.open("", "_blank");
+    void action.run(async () => {
+      try {
+        const s = await call<Sheet>("POST", `/v1/admin/units/${encodeURIComponent(unit.unor_id)}/activation-codes`, {
+          only_not_activated: onlyNew,
+        });
+        setSheet(s);
+        if (tab) tab.location.href = s.sheet_url;
+        reloadUnits();
+        return `${String(s.count)} kode aktivasi dibuat, berlaku sampai ${dateTime(s.expires_at)}.`;
+      } catch (exc) {
+        tab?.close();
+        throw exc;
+      }
+    });
+  }
+  return (
+    <section class="panel" aria-label={`Unit ${unit.unor_nama}`}>
+      <h2>{unit.unor_nama}</h2>
+      <Progress label="Sudah aktivasi" value={unit.activated_count} total={unit.employee_count} />
+      <Progress label="Sudah daftar wajah" value={unit.enrolled_count} total={unit.employee_count} />
+      {canChange(session) ? (
+        <div class="buttons">
+          <label class="check">
+            <input type="checkbox" checked={onlyNew} onChange={(e) => setOnlyNew(e.currentTarget.checked)} /> Hanya yang belum
+            aktivasi
+          </label>
+          <button type="button" disabled={action.busy} onClick={print}>
+            Cetak Kode Aktivasi
+          </button>
+        </div>
+      ) : null}
+      <ErrorLine message={action.error} />
+      <Done message={action.done} />
+      {sheet ? (
+        <p>
+          <a href={sheet.sheet_url} target="_blank" rel="noopener noreferrer">
+            Buka lembar kode aktivasi (PDF)
+          </a>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+const FULL_NIP = /^[0-9]{18}$/;
+
+export function Employees({ route }: { route: Route }) {
+  const { units } = useConsole();
+  const [unit, setUnit] = useState(route.params.get("unit") ?? units[0]?.unor_id ?? "");
+  const [q, setQ] = useState("");
+  const [filter, setFilter] = useState("");
+  const needle = q.trim().toLowerCase();
+  const fullNip = FULL_NIP.test(needle);
+  // The unit's employees (every page, shown as they arrive), or the one employee of a full NIP anywhere in scope.
+  const loaded = usePages<Employee>(
+    fullNip || unit ? "/v1/admin/employees" : null,
+    fullNip ? { q: needle } : { unor_id: unit },
+    fullNip ? `nip:${needle}` : `unit:${unit}`,
+  );
+  const rows = useMemo(() => {
+    const keep = FILTERS.find((f) => f[0] === filter)?.[2] ?? (() => true);
+    return loaded.items.filter((e) => keep(e) && (!needle || e.nama.toLowerCase().includes(needle) || e.nip.startsWith(needle)));
+  }, [loaded.items, needle, filter]);
+  const chosen = units.find((u) => u.unor_id === unit);
+  return (
+    <Screen title="Pegawai">
+      <div class="filters">
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, null)} />
+        <Field label="Cari nama atau NIP" type="search" value={q} onInput={setQ} />
+        <Select label="Tampilkan" value={filter} onChange={setFilter} options={FILTERS.map(([v, t]): [string, string] => [v, t])} />
+      </div>
+      <p class="hint">NIP lengkap (18 angka) dicari di semua unit Anda.</p>
+      {chosen && !fullNip ? <UnitPanel unit={chosen} /> : null}
+      <ErrorLine message={loaded.error} />
+      {!loaded.done && !loaded.error ? (
+        <p class="hint" aria-busy="true">
+          Memuat pegawai… {loaded.items.length} dimuat
+        </p>
+      ) : null}
+      <Table caption={`Daftar pegawai (${String(rows.length)})`} rows={rows} columns={columns} rowKey={(e) => e.nip} pageSize={50} empty="Tidak ada pegawai yang cocok." />
+    </Screen>
+  );
+}
+
+interface PendingFace extends FaceTemplate {
+  nip: string;
+}
+
+function Faces({ employee }: { employee: Employee }) {
+  const { session } = useConsole();
+  const path = `/v1/admin/employees/${employee.nip}/faces`;
+  const faces = useLoad((signal) => allPages<FaceTemplate>(path, {}, signal), employee.nip);
+  const pending = useLoad(
+    (signal) =>
+      allPages<PendingFace>("/v1/admin/faces/pending", { unor_id: employee.unor_id }, signal).then((all) => all.filter((f) => f.nip === employee.nip)),
+    employee.nip,
+  );
+  const action = useAction();
+  const decide = (templateId: string, decision: "approve" | "reject"): void =>
+    void action
+      .run(async () => {
+        await call("POST", `/v1/admin/faces/${encodeURIComponent(templateId)}`, { decision });
+        return decision === "approve" ? "Wajah disetujui." : "Wajah ditolak.";
+      })
+      .then(() => {
+        faces.reload();
+        pending.reload();
+      });
+  return (
+    <section class="panel" aria-label="Wajah">
+      <h2>Wajah</h2>
+      <ErrorLine message={faces.error ?? action.error} />
+      <Done message={action.done} />
+      <div class="faces">
+        {(faces.data ?? []).map((f) => (
+          <figure key={f.template_id} class="photo">
+            <img src={f.photo_url} alt={`Wajah terdaftar ${dateTime(f.created_at)}`} loading="lazy" referrerpolicy="no-referrer" />
+            <figcaption>
+              {f.status === "pending" ? "Menunggu persetujuan · " : ""}
+              {dateTime(f.created_at)}
+            </figcaption>
+          </figure>
+        ))}
+        {faces.data?.length === 0 ? <p>Belum ada wajah terdaftar.</p> : null}
+      </div>
+      {(pending.data ?? []).length > 0 ? <h3>Menunggu persetujuan</h3> : null}
+      {(pending.data ?? []).map((f) => (
+        <div key={f.template_id} class="pending-face">
+          <img src={f.photo_url} alt="Swafoto pendaftaran dari aplikasi" referrerpolicy="no-referrer" />
+          {canChange(session) ? (
+            <div class="buttons">
+              <button type="button" disabled={action.busy} onClick={() => decide(f.template_id, "approve")}>
+                Setujui Wajah
+              </button>
+              <button type="button" class="danger" disabled={action.busy} onClick={() => decide(f.template_id, "reject")}>
+                Tolak Wajah
+              </button>
+            </div>
+          ) : null}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function Access({ employee, onChanged }: { employee: Employee; onChanged: () => void }) {
+  const [code, setCode] = useState<{ activation_code: string; expires_at: string } | null>(null);
+  const action = useAction();
+  const base = `/v1/admin/employees/${employee.nip}`;
+  return (
+    <section class="panel" aria-label="Akses">
+      <h2>Akses aplikasi</h2>
+      <p>Ponsel terdaftar: {employee.device_bound ? "Ya" : "Belum"}</p>
+      <div class="buttons">
+        <button
+          type="button"
+          disabled={action.busy}
+          onClick={() =>
+            void action.run(async () => {
+              setCode(await call("POST", `${base}/activation`));
+              return null;
+            })
+          }
+        >
+          Buat Kode Aktivasi
+        </button>
+        <ConfirmButton
+          label="Reset Perangkat"
+          question="Ponsel lama tidak bisa dipakai lagi. Lanjutkan?"
+          disabled={action.busy || !employee.device_bound}
+          onConfirm={() =>
+            void action
+              .run(async () => {
+                await call("POST", `${base}/reset-device`);
+                return "Perangkat direset: login berikutnya mendaftarkan ponsel baru.";
+              })
+              .then(onChanged)
+          }
+        />
+      </div>
+      {code ? (
+        <p class="code" role="status">
+          Kode aktivasi: <strong>{code.activation_code}</strong> (berlaku sampai {dateTime(code.expires_at)})
+        </p>
+      ) : null}
+      <ErrorLine message={action.error} />
+      <Done message={action.done} />
+    </section>
+  );
+}
+
+export function EmployeeDetail({ route }: { route: Route }) {
+  const { session, unitName } = useConsole();
+  const nip = route.segments[1] ?? "";
+  const loaded = useLoad(
+    (signal) => get<{ items: Employee[] }>("/v1/admin/employees", { q: nip }, signal).then((p) => p.items.find((e) => e.nip === nip) ?? null),
+    nip,
+  );
+  const e = loaded.data;
+  return (
+    <Screen title={e ? e.nama : "Pegawai"}>
+      <p>
+        <a href={href(["pegawai"], e ? { unit: e.unor_id } : {})}>← Daftar pegawai</a>
+      </p>
+      <ErrorLine message={loaded.error} />
+      {!loaded.loading && !e && !loaded.error ? <p role="alert">Pegawai tidak ditemukan atau di luar unit Anda.</p> : null}
+      {e ? (
+        <>
+          <dl class="facts">
+            <dt>NIP</dt>
+            <dd>{e.nip}</dd>
+            <dt>Unit</dt>
+            <dd>{unitName(e.unor_id)}</dd>
+            <dt>Jabatan</dt>
+            <dd>{e.jabatan ?? "–"}</dd>
+            <dt>Status</dt>
+            <dd>{e.active ? "Aktif" : "Nonaktif"}</dd>
+          </dl>
+          {canChange(session) ? <Access employee={e} onChanged={loaded.reload} /> : null}
+          <Faces employee={e} />
+          <section class="panel" aria-label="Jadwal pegawai">
+            <h2>Jadwal khusus</h2>
+            <p class="hint">Mengganti jadwal unit untuk pegawai ini mulai tanggal berlaku.</p>
+            {canChange(session) ? <WeekForm path={`/v1/admin/employees/${e.nip}/schedule`} /> : null}
+          </section>
+        </>
+      ) : null}
+    </Screen>
+  );
+}

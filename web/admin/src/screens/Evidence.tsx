@@ -1,0 +1,211 @@
+// "Verifikasi" (the review queue) and "Percobaan Ditolak" (refused check-ins kept as fraud evidence): each
+// item opens beside the list with the selfie next to the enrolment photo, the face score, the reasons and a
+// map of the position (with its GPS accuracy) and the unit's zones.
+import { useEffect, useState } from "preact/hooks";
+import { useConsole, unitOptions } from "../context";
+import { L, MapView, shapeOf, zonesOf, ZONE_STYLE } from "../map";
+import type { Route } from "../router";
+import { canChange } from "../session";
+import type { Evidence, Zone } from "../types";
+import { allPages, DecisionForm, Done, ErrorLine, Field, Screen, Select, Table, dateTime, today, useLoad, type Column } from "../ui";
+
+const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
+
+function Photo({ url, alt }: { url: string | null | undefined; alt: string }) {
+  return (
+    <figure class="photo">
+      {url ? <img src={url} alt={alt} loading="lazy" referrerpolicy="no-referrer" /> : <div class="no-photo">Foto tidak tersedia</div>}
+      <figcaption>{alt}</figcaption>
+    </figure>
+  );
+}
+
+function EvidenceMap({ item }: { item: Evidence }) {
+  const { units } = useConsole();
+  const [zones, setZones] = useState<Zone[]>([]);
+  useEffect(() => {
+    const ids = new Set(units.find((u) => u.unor_id === item.unor_id)?.zone_ids ?? []);
+    if (item.zone) ids.add(item.zone.zone_id);
+    let live = true;
+    void zonesOf([...ids]).then((z) => live && setZones(z));
+    return () => {
+      live = false;
+    };
+  }, [item.event_id]);
+  const lat = item.latitude;
+  const lon = item.longitude;
+  return (
+    <MapView
+      label="Peta posisi absen"
+      class="small"
+      drawKey={`${item.event_id}:${String(zones.length)}`}
+      draw={(_m, g) => {
+        for (const z of zones) {
+          const shape = shapeOf(z.geometry, ZONE_STYLE);
+          if (shape) g.addLayer(shape.bindTooltip(z.name));
+        }
+        if (typeof lat === "number" && typeof lon === "number") {
+          if (item.accuracy_m) g.addLayer(L.circle([lat, lon], { radius: item.accuracy_m, color: "#1d4ed8", weight: 1, fillOpacity: 0.1 }));
+          g.addLayer(L.circleMarker([lat, lon], { radius: 7, color: "#1d4ed8", fillColor: "#1d4ed8", fillOpacity: 1 }).bindTooltip("Posisi saat absen"));
+        }
+      }}
+    />
+  );
+}
+
+function Facts({ item }: { item: Evidence }) {
+  const { unitName } = useConsole();
+  return (
+    <dl class="facts">
+      <dt>Pegawai</dt>
+      <dd>
+        {item.nama ?? ""} ({item.nip})
+      </dd>
+      <dt>Unit</dt>
+      <dd>{unitName(item.unor_id)}</dd>
+      <dt>Jenis</dt>
+      <dd>{KIND[item.type] ?? item.type}</dd>
+      <dt>Waktu</dt>
+      <dd>{dateTime(item.attendance_time)}</dd>
+      {item.code ? (
+        <>
+          <dt>Kode</dt>
+          <dd>{item.code}</dd>
+        </>
+      ) : null}
+      <dt>Skor wajah</dt>
+      <dd>{item.face ? `${item.face.score.toFixed(3)} (ambang ${item.face.threshold.toFixed(3)})` : "–"}</dd>
+      <dt>Alasan</dt>
+      <dd>{[...item.reasons, ...(item.warnings ?? [])].join(", ") || "–"}</dd>
+      <dt>Posisi</dt>
+      <dd>
+        {typeof item.latitude === "number" && typeof item.longitude === "number"
+          ? `${item.latitude.toFixed(6)}, ${item.longitude.toFixed(6)} (±${String(Math.round(item.accuracy_m ?? 0))} m)`
+          : "–"}
+      </dd>
+      <dt>Zona</dt>
+      <dd>{item.zone?.name ?? "Di luar zona"}</dd>
+    </dl>
+  );
+}
+
+function Detail({ item, children }: { item: Evidence; children?: preact.ComponentChildren }) {
+  return (
+    <article class="evidence" aria-label={`Bukti ${item.nama ?? item.nip}`}>
+      <div class="photos">
+        <Photo url={item.selfie_url} alt="Swafoto saat absen" />
+        <Photo url={item.enrolment_urls?.[0]} alt="Foto pendaftaran wajah" />
+      </div>
+      <Facts item={item} />
+      <EvidenceMap item={item} />
+      {children}
+    </article>
+  );
+}
+
+function columns(withCode: boolean): Column<Evidence>[] {
+  const cols: Column<Evidence>[] = [
+    { label: "Waktu", cell: (e) => dateTime(e.attendance_time), sort: (e) => e.attendance_time },
+    { label: "Pegawai", cell: (e) => e.nama ?? e.nip, sort: (e) => e.nama ?? e.nip },
+    { label: "Jenis", cell: (e) => KIND[e.type] ?? e.type },
+  ];
+  if (withCode) cols.push({ label: "Kode", cell: (e) => e.code ?? e.reasons.join(", "), sort: (e) => e.code ?? "" });
+  else cols.push({ label: "Alasan", cell: (e) => [...e.reasons, ...(e.warnings ?? [])].join(", ") });
+  return cols;
+}
+
+function Queue(p: { title: string; items: Evidence[]; withCode: boolean; selected: string | null; onSelect: (id: string) => void }) {
+  const open: Column<Evidence> = {
+    label: "Bukti",
+    cell: (e) => (
+      <button type="button" class="secondary" aria-pressed={p.selected === e.event_id} onClick={() => p.onSelect(e.event_id)}>
+        Lihat
+      </button>
+    ),
+  };
+  return <Table caption={p.title} rows={p.items} columns={[...columns(p.withCode), open]} rowKey={(e) => e.event_id} pageSize={20} empty="Tidak ada data." />;
+}
+
+export function Reviews(_: { route: Route }) {
+  const { session, units } = useConsole();
+  const [unit, setUnit] = useState("");
+  const loaded = useLoad((signal) => allPages<Evidence>("/v1/admin/reviews", { status: "pending", unor_id: unit }, signal, 2000), unit);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const items = loaded.data ?? [];
+  const item = items.find((e) => e.event_id === selected) ?? null;
+  return (
+    <Screen title="Verifikasi">
+      <div class="filters">
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
+      </div>
+      <ErrorLine message={loaded.error} />
+      <Done message={done} />
+      <div class="split">
+        <Queue title={`Menunggu verifikasi (${String(items.length)})`} items={items} withCode={false} selected={selected} onSelect={setSelected} />
+        {item ? (
+          <Detail item={item}>
+            {canChange(session) ? (
+              <DecisionForm
+                key={item.event_id}
+                path={`/v1/admin/reviews/${encodeURIComponent(item.event_id)}`}
+                noteLabel="Catatan"
+                onDone={() => {
+                  setDone(`Keputusan untuk ${item.nama ?? item.nip} tersimpan.`);
+                  setSelected(null);
+                  loaded.reload();
+                }}
+              />
+            ) : null}
+          </Detail>
+        ) : (
+          <p class="hint">Pilih satu absen untuk melihat buktinya.</p>
+        )}
+      </div>
+    </Screen>
+  );
+}
+
+const CODES = [
+  "FACE_MISMATCH",
+  "NO_FACE",
+  "MULTIPLE_FACES",
+  "LOW_QUALITY",
+  "REPLAYED_PHOTO",
+  "OUTSIDE_ZONE",
+  "GPS_INACCURATE",
+  "MOCK_LOCATION",
+  "IMPOSSIBLE_TRAVEL",
+  "LIVENESS_FAILED",
+  "LIVENESS_REQUIRED",
+  "CHALLENGE_INVALID",
+  "NOT_ENROLLED",
+];
+
+export function Attempts(_: { route: Route }) {
+  const { units } = useConsole();
+  const [date, setDate] = useState(today());
+  const [unit, setUnit] = useState("");
+  const [code, setCode] = useState("");
+  const loaded = useLoad(
+    (signal) => allPages<Evidence>("/v1/admin/attempts", { date, unor_id: unit, code }, signal, 2000),
+    `${date}|${unit}|${code}`,
+  );
+  const [selected, setSelected] = useState<string | null>(null);
+  const items = loaded.data ?? [];
+  const item = items.find((e) => e.event_id === selected) ?? null;
+  return (
+    <Screen title="Percobaan Ditolak">
+      <div class="filters">
+        <Field label="Tanggal" type="date" value={date} onInput={(v) => v && setDate(v)} />
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
+        <Select label="Kode" value={code} onChange={setCode} options={[["", "Semua kode"], ...CODES.map((c): [string, string] => [c, c])]} />
+      </div>
+      <ErrorLine message={loaded.error} />
+      <div class="split">
+        <Queue title={`Percobaan ditolak (${String(items.length)})`} items={items} withCode selected={selected} onSelect={setSelected} />
+        {item ? <Detail item={item} /> : <p class="hint">Pilih satu percobaan untuk melihat buktinya.</p>}
+      </div>
+    </Screen>
+  );
+}

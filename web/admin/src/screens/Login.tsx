@@ -1,0 +1,51 @@
+// "Masuk": user name and password; when the account has two-factor login the API refuses without an OTP
+// (401), and the "Kode OTP" field appears for the second try.
+import { useState } from "preact/hooks";
+import { ApiError, messageOf } from "../../../shared/api";
+import { logIn } from "../session";
+import { ErrorLine, Field, Form } from "../ui";
+
+export function Login({ notice }: { notice: string | null }) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [otp, setOtp] = useState("");
+  const [askOtp, setAskOtp] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(notice);
+
+  async function submit(): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      await logIn(username.trim(), password, askOtp ? otp.trim() : null);
+    } catch (exc) {
+      if (exc instanceof ApiError && exc.status === 401 && exc.details["otp"] === "required") {
+        // The password was right and the account has two-factor login: ask for the code.
+        setAskOtp(true);
+        setError(exc.message);
+      } else setError(messageOf(exc));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="login">
+      <section class="card">
+        <p class="brand">SMART</p>
+        <h1>Konsol Admin</h1>
+        <Form onSubmit={() => void submit()} label="Masuk">
+          <Field label="Nama pengguna" value={username} onInput={setUsername} autoComplete="username" required />
+          <Field label="Kata sandi" type="password" value={password} onInput={setPassword} autoComplete="current-password" required />
+          {askOtp ? (
+            <Field label="Kode OTP" value={otp} onInput={setOtp} inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
+          ) : null}
+          <ErrorLine message={error} />
+          <button type="submit" disabled={busy}>
+            Masuk
+          </button>
+        </Form>
+      </section>
+    </main>
+  );
+}

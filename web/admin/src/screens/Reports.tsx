@@ -1,0 +1,448 @@
+// "Rekap" (daily statuses and the monthly report with its downloads), "SIMPEG" (sync, CSV import with the
+// confirmation of large deactivations, run history) and "Log Audit".
+import { useState } from "preact/hooks";
+import { ApiError, errorFrom } from "../../../shared/api";
+import { useConsole, unitOptions } from "../context";
+import type { Route } from "../router";
+import { call, canChange, current, get, upload, withQuery, type Query } from "../session";
+import { allPages, Done, ErrorLine, Field, Form, Screen, Select, Table, dateTime, time, today, useAction, useLoad, type Column } from "../ui";
+
+interface DailyRow {
+  nip: string;
+  nama: string;
+  status: string;
+  tl: string | null;
+  psw: string | null;
+  check_in: string | null;
+  check_out: string | null;
+  late_minutes: number | null;
+  early_minutes: number | null;
+  deduction_percent: number;
+}
+
+interface MonthlyRow {
+  nip: string;
+  nama: string;
+  unor_nama: string;
+  counts: Record<string, number>;
+  working_days: number;
+  present_days: number;
+  late_minutes: number;
+  early_minutes: number;
+  deduction_percent: number;
+}
+
+/** Fetches a file of the API with the session's token and hands it to the browser as a download; an answer
+ * that is a link (`download_url`, large exports) is followed instead. */
+export async function download(path: string, query: Query, fallbackName: string): Promise<void> {
+  const token = current()?.token ?? "";
+  const response = await fetch(withQuery(path, query), { headers: { Authorization: `Bearer ${token}` }, credentials: "omit" });
+  const type = response.headers.get("Content-Type") ?? "";
+  if (!response.ok) throw errorFrom(response.status, await response.json().catch(() => null));
+  if (type.startsWith("application/json")) {
+    const link = (await response.json()) as { download_url?: string; filename?: string };
+    if (link.download_url) {
+      const a = document.createElement("a");
+      a.href = link.download_url;
+      a.download = link.filename ?? fallbackName;
+      a.rel = "noopener";
+      a.click();
+      return;
+    }
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fallbackName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const dailyColumns: Column<DailyRow>[] = [
+  { label: "Nama", cell: (r) => r.nama, sort: (r) => r.nama },
+  { label: "NIP", cell: (r) => r.nip, sort: (r) => r.nip },
+  { label: "Status", cell: (r) => [r.status, r.tl, r.psw].filter((x) => x && x !== r.status).reduce((a, b) => `${a ?? ""} ${b ?? ""}`, r.status), sort: (r) => r.status },
+  { label: "Masuk", cell: (r) => time(r.check_in), sort: (r) => r.check_in ?? "" },
+  { label: "Pulang", cell: (r) => time(r.check_out), sort: (r) => r.check_out ?? "" },
+  { label: "Terlambat (menit)", cell: (r) => r.late_minutes ?? 0, sort: (r) => r.late_minutes ?? 0 },
+  { label: "Pulang cepat (menit)", cell: (r) => r.early_minutes ?? 0, sort: (r) => r.early_minutes ?? 0 },
+  { label: "Potongan (%)", cell: (r) => r.deduction_percent, sort: (r) => r.deduction_percent },
+];
+
+const monthlyColumns: Column<MonthlyRow>[] = [
+  { label: "Nama", cell: (r) => r.nama, sort: (r) => r.nama },
+  { label: "NIP", cell: (r) => r.nip, sort: (r) => r.nip },
+  { label: "Unit", cell: (r) => r.unor_nama, sort: (r) => r.unor_nama },
+  { label: "Hari kerja", cell: (r) => r.working_days, sort: (r) => r.working_days },
+  { label: "Hadir", cell: (r) => r.present_days, sort: (r) => r.present_days },
+  { label: "TK", cell: (r) => r.counts["TK"] ?? 0, sort: (r) => r.counts["TK"] ?? 0 },
+  { label: "Terlambat (menit)", cell: (r) => r.late_minutes, sort: (r) => r.late_minutes },
+  { label: "Potongan TPP (%)", cell: (r) => r.deduction_percent, sort: (r) => r.deduction_percent },
+];
+
+export function Recaps(_: { route: Route }) {
+  const { units, session } = useConsole();
+  const [unit, setUnit] = useState(units.length === 1 ? (units[0]?.unor_id ?? "") : "");
+  const [date, setDate] = useState(today());
+  const [month, setMonth] = useState(today().slice(0, 7));
+  // The daily recap is per unit (the API asks for one); the monthly report also covers every visible unit.
+  const daily = useLoad(
+    (signal) => (unit ? allPages<DailyRow>("/v1/admin/recaps/daily", { date, unor_id: unit }, signal) : Promise.resolve([])),
+    `${date}|${unit}`,
+  );
+  const monthly = useLoad(
+    (signal) => get<{ items: MonthlyRow[] }>("/v1/admin/recaps/monthly", { month, unor_id: unit, format: "json" }, signal).then((m) => m.items),
+    `${month}|${unit}`,
+  );
+  const action = useAction();
+  const file = (format: "csv" | "xlsx"): void =>
+    void action.run(async () => {
+      await download("/v1/admin/recaps/monthly", { month, unor_id: unit, format }, `rekap-${month}${unit ? `-${unit}` : ""}.${format}`);
+      return null;
+    });
+  return (
+    <Screen
+      title="Rekap"
+      actions={
+        <button type="button" class="secondary" onClick={() => window.print()}>
+          Cetak / Simpan PDF
+        </button>
+      }
+    >
+      <div class="filters">
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
+      </div>
+      <section class="panel">
+        <h2>Rekap harian</h2>
+        <div class="filters">
+          <Field label="Tanggal rekap" type="date" value={date} onInput={(v) => v && setDate(v)} />
+          {canChange(session) ? (
+            <button
+              type="button"
+              class="secondary"
+              disabled={action.busy}
+              onClick={() =>
+                void action
+                  .run(async () => {
+                    const r = await call<{ written: number }>("POST", "/v1/admin/recaps/daily", unit ? { date, unor_id: unit } : { date });
+                    return `Rekap dihitung ulang: ${String(r.written)} status berubah.`;
+                  })
+                  .then(daily.reload)
+              }
+            >
+              Hitung Ulang
+            </button>
+          ) : null}
+        </div>
+        <ErrorLine message={daily.error} />
+        {!unit ? <p class="hint">Pilih satu unit untuk melihat rekap harian.</p> : null}
+        <Table caption={`Rekap harian ${date}`} rows={daily.data ?? []} columns={dailyColumns} rowKey={(r) => r.nip} />
+      </section>
+      <section class="panel">
+        <h2>Rekap bulanan</h2>
+        <div class="filters">
+          <Field label="Bulan" type="month" value={month} onInput={(v) => v && setMonth(v)} />
+          <button type="button" class="secondary" disabled={action.busy} onClick={() => file("xlsx")}>
+            Unduh XLSX
+          </button>
+          <button type="button" class="secondary" disabled={action.busy} onClick={() => file("csv")}>
+            Unduh CSV
+          </button>
+        </div>
+        <ErrorLine message={monthly.error} />
+        <Table caption={`Rekap bulanan ${month}`} rows={monthly.data ?? []} columns={monthlyColumns} rowKey={(r) => r.nip} />
+      </section>
+      <ErrorLine message={action.error} />
+      <Done message={action.done} />
+    </Screen>
+  );
+}
+
+interface Run {
+  run_id: string;
+  status: string;
+  trigger: string;
+  started_at: string;
+  finished_at: string | null;
+  counts: Record<string, number>;
+  errors: { row?: number; code: string; message: string }[];
+  blocked_by?: unknown[];
+}
+
+interface ImportAnswer {
+  status?: string;
+  run_id?: string;
+  created?: number;
+  updated?: number;
+  deactivated?: number;
+  unchanged?: number;
+  errors?: { row: number; code: string; message: string }[];
+}
+
+function counted(c: Record<string, number>): string {
+  return Object.entries(c)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(", ") || "–";
+}
+
+export function Simpeg(_: { route: Route }) {
+  const runs = useLoad((signal) => allPages<Run>("/v1/admin/simpeg/runs", {}, signal, 200), "runs");
+  const [file, setFile] = useState<File | null>(null);
+  const [full, setFull] = useState(false);
+  const [confirm, setConfirm] = useState<number | null>(null);
+  const action = useAction();
+  async function send(confirmCount: number | null): Promise<string | null> {
+    if (!file) throw new Error("Pilih berkas CSV.");
+    const query: Query = { full: full ? "true" : null, confirm_deactivations: confirmCount };
+    const a = await upload<ImportAnswer>(withQuery("/v1/admin/simpeg/import", query), file, "text/csv; charset=utf-8");
+    runs.reload();
+    if (a.status === "needs_confirmation") {
+      setConfirm(a.deactivated ?? 0);
+      return `Impor ini akan menonaktifkan ${String(a.deactivated ?? 0)} pegawai. Periksa, lalu konfirmasi.`;
+    }
+    setConfirm(null);
+    if (a.run_id && a.created === undefined) return "Impor berjalan di latar belakang; lihat riwayat di bawah.";
+    return `Impor selesai: ${String(a.created ?? 0)} baru, ${String(a.updated ?? 0)} diperbarui, ${String(a.deactivated ?? 0)} dinonaktifkan, ${String(a.unchanged ?? 0)} tetap, ${String(a.errors?.length ?? 0)} baris salah.`;
+  }
+  const columns: Column<Run>[] = [
+    { label: "Mulai", cell: (r) => dateTime(r.started_at), sort: (r) => r.started_at },
+    { label: "Pemicu", cell: (r) => r.trigger },
+    { label: "Status", cell: (r) => r.status, sort: (r) => r.status },
+    { label: "Jumlah", cell: (r) => counted(r.counts) },
+    { label: "Baris salah", cell: (r) => r.errors.length },
+    {
+      label: "Aksi",
+      cell: (r) =>
+        r.status === "needs_confirmation" ? (
+          <button
+            type="button"
+            onClick={() =>
+              void action
+                .run(async () => {
+                  await call("POST", `/v1/admin/simpeg/runs/${encodeURIComponent(r.run_id)}/confirm`);
+                  return "Penonaktifan dikonfirmasi.";
+                })
+                .then(runs.reload)
+            }
+          >
+            Konfirmasi Penonaktifan
+          </button>
+        ) : null,
+    },
+  ];
+  return (
+    <Screen title="SIMPEG">
+      <section class="panel">
+        <h2>Sinkronisasi</h2>
+        <button
+          type="button"
+          disabled={action.busy}
+          onClick={() =>
+            void action
+              .run(async () => {
+                await call("POST", "/v1/admin/simpeg/sync");
+                return "Sinkronisasi dimulai.";
+              })
+              .then(runs.reload)
+          }
+        >
+          Sinkronkan Sekarang
+        </button>
+      </section>
+      <Form class="panel" label="Impor berkas SIMPEG" onSubmit={() => void action.run(() => send(null))}>
+        <h2>Impor berkas</h2>
+        <div class="field">
+          <label for="simpeg-file">Berkas CSV (kolom nip, nama, unor_id, unor_nama, jabatan, status)</label>
+          <input id="simpeg-file" type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        </div>
+        <label class="check">
+          <input type="checkbox" checked={full} onChange={(e) => setFull(e.currentTarget.checked)} /> Impor penuh (pegawai yang tidak ada
+          di berkas dinonaktifkan)
+        </label>
+        <button type="submit" disabled={action.busy || !file}>
+          Impor
+        </button>
+        {confirm !== null ? (
+          <button type="button" class="danger" disabled={action.busy} onClick={() => void action.run(() => send(confirm))}>
+            Konfirmasi {confirm} penonaktifan
+          </button>
+        ) : null}
+      </Form>
+      <ErrorLine message={action.error} />
+      <Done message={action.done} />
+      <ErrorLine message={runs.error} />
+      <Table caption="Riwayat sinkronisasi dan impor" rows={runs.data ?? []} columns={columns} rowKey={(r) => r.run_id} pageSize={20} />
+    </Screen>
+  );
+}
+
+interface AuditEntry {
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  target: string;
+  details: Record<string, unknown>;
+}
+
+export function Audit(_: { route: Route }) {
+  const [filters, setFilters] = useState({ from: today(), to: today(), actor: "", action: "", target: "" });
+  const [applied, setApplied] = useState(filters);
+  const loaded = useLoad((signal) => allPages<AuditEntry>("/v1/admin/audit", applied, signal, 5000), JSON.stringify(applied));
+  const field = (key: keyof typeof filters, label: string, type: "text" | "date" = "text") => (
+    <Field label={label} type={type} value={filters[key]} onInput={(v) => setFilters({ ...filters, [key]: v })} />
+  );
+  return (
+    <Screen title="Log Audit">
+      <Form class="filters" label="Saring log audit" onSubmit={() => setApplied(filters)}>
+        {field("from", "Dari", "date")}
+        {field("to", "Sampai", "date")}
+        {field("actor", "Pelaku")}
+        {field("action", "Tindakan")}
+        {field("target", "Sasaran")}
+        <button type="submit">Tampilkan</button>
+      </Form>
+      <ErrorLine message={loaded.error} />
+      <Table
+        caption="Log audit"
+        rows={loaded.data ?? []}
+        rowKey={(e) => `${e.at}|${e.actor}|${e.action}|${e.target}`}
+        columns={[
+          { label: "Waktu", cell: (e) => dateTime(e.at), sort: (e) => e.at },
+          { label: "Pelaku", cell: (e) => `${e.actor} (${e.role})`, sort: (e) => e.actor },
+          { label: "Tindakan", cell: (e) => e.action, sort: (e) => e.action },
+          { label: "Sasaran", cell: (e) => e.target, sort: (e) => e.target },
+          { label: "Rincian", cell: (e) => <code>{JSON.stringify(e.details)}</code> },
+        ]}
+      />
+    </Screen>
+  );
+}
+
+interface AdoptionDay {
+  date: string;
+  employees: number;
+  activated: number;
+  enrolled: number;
+  app: number;
+  fingerprint: number;
+  both: number;
+  none: number;
+}
+
+interface AdoptionReport {
+  units: { unor_id: string; unor_nama: string; cutover: string | null; days: AdoptionDay[] }[];
+  totals: AdoptionDay[];
+}
+
+const SERIES: [keyof AdoptionDay, string, string][] = [
+  ["app", "Aplikasi", "#0b5d3b"],
+  ["fingerprint", "Mesin sidik jari", "#b7791f"],
+  ["none", "Tidak keduanya", "#9aa5b1"],
+];
+
+/** Per day, the share of employees seen by the app, by the fingerprint machines, by neither (lines, %). */
+function AdoptionChart({ days }: { days: AdoptionDay[] }) {
+  const w = 640;
+  const h = 220;
+  const pad = 32;
+  const x = (i: number): number => pad + (days.length > 1 ? (i * (w - 2 * pad)) / (days.length - 1) : (w - 2 * pad) / 2);
+  const y = (share: number): number => h - pad - share * (h - 2 * pad);
+  const share = (d: AdoptionDay, k: keyof AdoptionDay): number => (d.employees ? Number(d[k]) / d.employees : 0);
+  const last = days[days.length - 1];
+  const summary = last
+    ? `${last.date}: aplikasi ${String(last.app)}, sidik jari ${String(last.fingerprint)}, tidak keduanya ${String(last.none)} dari ${String(last.employees)} pegawai`
+    : "Tidak ada data";
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${String(w)} ${String(h)}`} role="img" aria-label={`Grafik adopsi. ${summary}`}>
+        {[0, 0.5, 1].map((t) => (
+          <g key={t}>
+            <line x1={pad} x2={w - pad} y1={y(t)} y2={y(t)} stroke="#d9e2ec" />
+            <text x={4} y={y(t) + 4} font-size="11" fill="#52606d">
+              {Math.round(t * 100)}%
+            </text>
+          </g>
+        ))}
+        {SERIES.map(([k, , colour]) => (
+          <polyline key={k} fill="none" stroke={colour} stroke-width="2.5" points={days.map((d, i) => `${String(x(i))},${String(y(share(d, k)))}`).join(" ")} />
+        ))}
+      </svg>
+      <figcaption>
+        {SERIES.map(([k, label, colour]) => (
+          <span key={k} class="legend">
+            <span class="swatch" style={{ background: colour }} /> {label}
+          </span>
+        ))}
+      </figcaption>
+    </figure>
+  );
+}
+
+function daysAgo(n: number): string {
+  const d = new Date(`${today()}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function Adoption(_: { route: Route }) {
+  const { units } = useConsole();
+  const [unit, setUnit] = useState("");
+  const [from, setFrom] = useState(daysAgo(29));
+  const [to, setTo] = useState(today());
+  const loaded = useLoad(
+    (signal) =>
+      get<AdoptionReport>("/v1/admin/reports/adoption", { from, to, unor_id: unit }, signal).catch((exc: unknown) => {
+        if (exc instanceof ApiError && exc.status === 404 && exc.code === "NOT_FOUND" && !exc.details["unor_id"]) return null;
+        throw exc;
+      }),
+    `${from}|${to}|${unit}`,
+  );
+  const action = useAction();
+  const report = loaded.data;
+  const rows = (report?.units ?? []).map((u) => ({ ...u, last: u.days[u.days.length - 1] }));
+  return (
+    <Screen title="Adopsi">
+      <div class="filters">
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
+        <Field label="Dari" type="date" value={from} onInput={(v) => v && setFrom(v)} />
+        <Field label="Sampai" type="date" value={to} onInput={(v) => v && setTo(v)} />
+        <button
+          type="button"
+          class="secondary"
+          disabled={action.busy || !report}
+          onClick={() =>
+            void action.run(async () => {
+              await download("/v1/admin/reports/adoption", { from, to, unor_id: unit, format: "xlsx" }, `adopsi-${from}-${to}.xlsx`);
+              return null;
+            })
+          }
+        >
+          Unduh XLSX
+        </button>
+      </div>
+      <ErrorLine message={loaded.error ?? action.error} />
+      {!loaded.loading && report === null && !loaded.error ? <p role="status">Laporan adopsi belum tersedia di server ini.</p> : null}
+      {report ? (
+        <>
+          <AdoptionChart days={report.totals} />
+          <Table
+            caption={`Adopsi per unit pada ${to}`}
+            rows={rows}
+            rowKey={(u) => u.unor_id}
+            columns={[
+              { label: "Unit", cell: (u) => u.unor_nama, sort: (u) => u.unor_nama },
+              { label: "Pegawai", cell: (u) => u.last?.employees ?? 0, sort: (u) => u.last?.employees ?? 0 },
+              { label: "Aktivasi", cell: (u) => u.last?.activated ?? 0, sort: (u) => u.last?.activated ?? 0 },
+              { label: "Wajah", cell: (u) => u.last?.enrolled ?? 0, sort: (u) => u.last?.enrolled ?? 0 },
+              { label: "Aplikasi", cell: (u) => u.last?.app ?? 0, sort: (u) => u.last?.app ?? 0 },
+              { label: "Sidik jari", cell: (u) => u.last?.fingerprint ?? 0, sort: (u) => u.last?.fingerprint ?? 0 },
+              { label: "Peralihan", cell: (u) => u.cutover ?? "Belum", sort: (u) => u.cutover ?? "" },
+            ]}
+          />
+        </>
+      ) : null}
+    </Screen>
+  );
+}

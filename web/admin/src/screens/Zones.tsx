@@ -1,0 +1,296 @@
+// "Zona": the zones on a map; a super admin draws a polygon (click the corners) or a circle (click the
+// centre, type the radius), sees the H3 cells that would cover it (h3-js, at the resolution the API reports
+// for its zones), saves it (POST /v1/admin/zones) and assigns zones to units. Below: field-duty assignments
+// with cancel. Loaded on first use (h3-js is not part of the console's first load).
+import { polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, cellToBoundary } from "h3-js";
+import { useMemo, useRef, useState } from "preact/hooks";
+import { useConsole, unitOptions } from "../context";
+import { forgetZone, L, MapView, shapeOf, zone, zonesOf, ZONE_STYLE } from "../map";
+import type { Route } from "../router";
+import { call, canChange } from "../session";
+import type { Zone, ZoneSummary } from "../types";
+import { allPages, DeleteButton, Done, ErrorLine, Field, Form, Screen, Select, Table, useAction, useLoad, type Column } from "../ui";
+
+const DEFAULT_RESOLUTION = 13; // SMART_H3_RESOLUTION's default (chalicelib/settings.py)
+const MAX_DRAWN_CELLS = 4000;
+const EARTH_M = 6_371_008.8;
+
+type Mode = "none" | "polygon" | "circle";
+type Point = [number, number];
+
+/** A circle as a 48-gon (for the cell preview only: the API keeps the true circle). */
+function circleRing(lat: number, lon: number, radiusM: number): Point[] {
+  const ring: Point[] = [];
+  const d = radiusM / EARTH_M;
+  const φ1 = (lat * Math.PI) / 180;
+  const λ1 = (lon * Math.PI) / 180;
+  for (let i = 0; i < 48; i++) {
+    const θ = (2 * Math.PI * i) / 48;
+    const φ2 = Math.asin(Math.sin(φ1) * Math.cos(d) + Math.cos(φ1) * Math.sin(d) * Math.cos(θ));
+    const λ2 = λ1 + Math.atan2(Math.sin(θ) * Math.sin(d) * Math.cos(φ1), Math.cos(d) - Math.sin(φ1) * Math.sin(φ2));
+    ring.push([(φ2 * 180) / Math.PI, (λ2 * 180) / Math.PI]);
+  }
+  return ring;
+}
+
+export function previewCells(ring: Point[], resolution: number): string[] {
+  if (ring.length < 3) return [];
+  try {
+    return polygonToCellsExperimental(ring, resolution, POLYGON_TO_CELLS_FLAGS.containmentOverlapping);
+  } catch {
+    return [];
+  }
+}
+
+interface Assignment {
+  assignment_id: string;
+  nips: string[];
+  start_date: string;
+  end_date: string;
+  letter_no: string;
+  reason: string;
+}
+
+function Assignments() {
+  const { session } = useConsole();
+  const loaded = useLoad((signal) => allPages<Assignment>("/v1/admin/assignments", {}, signal), "assignments");
+  const action = useAction();
+  const columns: Column<Assignment>[] = [
+    { label: "Surat tugas", cell: (a) => a.letter_no, sort: (a) => a.letter_no },
+    { label: "Pegawai", cell: (a) => a.nips.join(", ") },
+    { label: "Tanggal", cell: (a) => `${a.start_date} – ${a.end_date}`, sort: (a) => a.start_date },
+    { label: "Keperluan", cell: (a) => a.reason },
+  ];
+  if (canChange(session))
+    columns.push({
+      label: "Aksi",
+      cell: (a) => (
+        <DeleteButton
+          label="Batalkan"
+          question="Batalkan dinas luar ini?"
+          path={`/v1/admin/assignments/${encodeURIComponent(a.assignment_id)}`}
+          done="Dinas luar dibatalkan."
+          action={action}
+          onDone={loaded.reload}
+        />
+      ),
+    });
+  return (
+    <section class="panel">
+      <h2>Dinas luar</h2>
+      <ErrorLine message={loaded.error ?? action.error} />
+      <Done message={action.done} />
+      <Table caption="Penugasan dinas luar" rows={loaded.data ?? []} columns={columns} rowKey={(a) => a.assignment_id} />
+    </section>
+  );
+}
+
+function AssignToUnit({ zoneId, onDone }: { zoneId: string; onDone: () => void }) {
+  const { units, reloadUnits } = useConsole();
+  const [unit, setUnit] = useState(units[0]?.unor_id ?? "");
+  const action = useAction();
+  const chosen = units.find((u) => u.unor_id === unit);
+  return (
+    <Form
+      class="inline"
+      label="Tetapkan zona ke unit"
+      onSubmit={() =>
+        void action
+          .run(async () => {
+            if (!chosen) return null;
+            const ids = [...new Set([...chosen.zone_ids, zoneId])];
+            await call("PUT", `/v1/admin/units/${encodeURIComponent(chosen.unor_id)}/zones`, { zone_ids: ids });
+            reloadUnits();
+            onDone();
+            return `Zona ditetapkan ke ${chosen.unor_nama}.`;
+          })
+      }
+    >
+      <Select label="Unit tujuan" value={unit} onChange={setUnit} options={unitOptions(units, null)} />
+      <button type="submit" disabled={action.busy || !chosen || chosen.zone_ids.includes(zoneId)}>
+        Tetapkan ke Unit
+      </button>
+      <ErrorLine message={action.error} />
+      <Done message={action.done} />
+    </Form>
+  );
+}
+
+export function Zones(_: { route: Route }) {
+  const { session, units } = useConsole();
+  const superAdmin = session.role === "super_admin";
+  const list = useLoad((signal) => allPages<ZoneSummary>("/v1/admin/zones", {}, signal), "zones");
+  const zones = list.data ?? [];
+  const all = useLoad(() => zonesOf(zones.slice(0, 300).map((z) => z.zone_id)), zones.map((z) => z.zone_id).join(","));
+  const resolution = zones.find((z) => z.purpose !== "assignment")?.resolution ?? zones[0]?.resolution ?? DEFAULT_RESOLUTION;
+  const [mode, setMode] = useState<Mode>("none");
+  const [vertices, setVertices] = useState<Point[]>([]);
+  const [centre, setCentre] = useState<Point | null>(null);
+  const [radius, setRadius] = useState("100");
+  const [name, setName] = useState("");
+  const [shown, setShown] = useState<Zone | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const action = useAction();
+  const cellRenderer = useRef(L.canvas());
+  const modeRef = useRef(mode);
+  modeRef.current = mode;
+
+  const radiusM = Number(radius);
+  const ring: Point[] = useMemo(
+    () => (mode === "circle" ? (centre && radiusM > 0 ? circleRing(centre[0], centre[1], radiusM) : []) : vertices),
+    [mode, centre, radiusM, vertices],
+  );
+  const cells = useMemo(() => previewCells(ring, resolution), [ring, resolution]);
+
+  function onMap(m: L.Map): void {
+    m.on("click", (e: L.LeafletMouseEvent) => {
+      const p: Point = [Number(e.latlng.lat.toFixed(7)), Number(e.latlng.lng.toFixed(7))];
+      if (modeRef.current === "polygon") setVertices((v) => [...v, p]);
+      else if (modeRef.current === "circle") setCentre(p);
+    });
+  }
+
+  function start(next: Mode): void {
+    setMode(next);
+    setVertices([]);
+    setCentre(null);
+    setSaved(null);
+  }
+
+  const body = (): Record<string, unknown> =>
+    mode === "circle" && centre ? { name: name.trim(), circle: { lat: centre[0], lon: centre[1], radius_m: radiusM } } : { name: name.trim(), polygon: vertices };
+
+  const draw = (m: L.Map, g: L.FeatureGroup): void => {
+    for (const z of all.data ?? []) {
+      if (z.zone_id === shown?.zone_id) continue;
+      const s = shapeOf(z.geometry, { ...ZONE_STYLE, color: "#64748b", fillOpacity: 0.08 });
+      if (s) g.addLayer(s.bindTooltip(z.name));
+    }
+    if (shown) {
+      const s = shapeOf(shown.geometry, ZONE_STYLE);
+      if (s) {
+        g.addLayer(s.bindTooltip(shown.name));
+        if (mode === "none" && (s instanceof L.Polygon || s instanceof L.Circle)) m.fitBounds(s.getBounds(), { maxZoom: 18, animate: false });
+      }
+    }
+    const renderer = cellRenderer.current;
+    if (cells.length <= MAX_DRAWN_CELLS)
+      for (const c of cells)
+        g.addLayer(L.polygon(cellToBoundary(c) as L.LatLngTuple[], { renderer, color: "#b7791f", weight: 1, fillOpacity: 0.2 }));
+    if (mode === "circle" && centre && radiusM > 0) g.addLayer(L.circle(centre, { radius: radiusM, color: "#1d4ed8", weight: 2, fill: false }));
+    if (mode === "polygon" && vertices.length > 0) {
+      g.addLayer(L.polygon(vertices, { color: "#1d4ed8", weight: 2, fill: false, dashArray: "4" }));
+      for (const v of vertices) g.addLayer(L.circleMarker(v, { radius: 4, color: "#1d4ed8" }));
+    }
+  };
+  const drawKey = `${String(all.data?.length ?? 0)}|${shown?.zone_id ?? ""}|${mode}|${JSON.stringify(ring)}|${String(cells.length)}`;
+  const fit = mode === "none" && !shown;
+
+  const columns: Column<ZoneSummary>[] = [
+    { label: "Nama", cell: (z) => z.name, sort: (z) => z.name },
+    { label: "Bentuk", cell: (z) => (z.kind === "circle" ? "Lingkaran" : "Poligon"), sort: (z) => z.kind },
+    { label: "Sel H3", cell: (z) => z.cell_count, sort: (z) => z.cell_count },
+    {
+      label: "Unit",
+      cell: (z) =>
+        units
+          .filter((u) => u.zone_ids.includes(z.zone_id))
+          .map((u) => u.unor_nama)
+          .join(", ") || "–",
+    },
+    {
+      label: "Aksi",
+      cell: (z) => (
+        <span class="buttons">
+          <button type="button" class="secondary" onClick={() => void zone(z.zone_id).then((full) => (setMode("none"), setShown(full)))}>
+            Lihat
+          </button>
+          {superAdmin ? (
+            <DeleteButton
+              label="Hapus"
+              question={`Hapus zona ${z.name}?`}
+              path={`/v1/admin/zones/${encodeURIComponent(z.zone_id)}`}
+              done="Zona dihapus."
+              action={action}
+              onDone={() => {
+                forgetZone(z.zone_id);
+                list.reload();
+              }}
+            />
+          ) : null}
+        </span>
+      ),
+    },
+  ];
+
+  return (
+    <Screen title="Zona">
+      <div class="split">
+        <div>
+          {superAdmin ? (
+            <section class="panel" aria-label="Gambar zona">
+              <h2>Gambar zona baru</h2>
+              <div class="buttons">
+                <button type="button" class="secondary" aria-pressed={mode === "polygon"} onClick={() => start("polygon")}>
+                  Gambar Poligon
+                </button>
+                <button type="button" class="secondary" aria-pressed={mode === "circle"} onClick={() => start("circle")}>
+                  Gambar Lingkaran
+                </button>
+                {mode !== "none" ? (
+                  <button type="button" class="secondary" onClick={() => start(mode)}>
+                    Ulangi
+                  </button>
+                ) : null}
+              </div>
+              <p class="hint" role="status">
+                {mode === "polygon"
+                  ? `Klik sudut-sudut zona pada peta (${String(vertices.length)} titik).`
+                  : mode === "circle"
+                    ? centre
+                      ? `Pusat ${centre[0].toFixed(6)}, ${centre[1].toFixed(6)}.`
+                      : "Klik pusat zona pada peta."
+                    : "Pilih bentuk, lalu gambar pada peta."}
+                {cells.length > 0 ? ` Perkiraan ${String(cells.length)} sel H3 (resolusi ${String(resolution)}).` : ""}
+              </p>
+              {mode === "circle" ? <Field label="Jari-jari (meter)" type="number" value={radius} onInput={setRadius} /> : null}
+              {mode !== "none" ? (
+                <Form
+                  label="Simpan zona"
+                  onSubmit={() =>
+                    void action
+                      .run(async () => {
+                        const z = await call<{ zone_id: string; cell_count: number }>("POST", "/v1/admin/zones", body());
+                        setSaved(z.zone_id);
+                        setShown(await zone(z.zone_id));
+                        setMode("none");
+                        list.reload();
+                        return `Zona tersimpan (${String(z.cell_count)} sel H3).`;
+                      })
+                  }
+                >
+                  <Field label="Nama zona" value={name} onInput={setName} required maxLength={120} />
+                  <button type="submit" disabled={action.busy || ring.length < 3}>
+                    Simpan Zona
+                  </button>
+                </Form>
+              ) : null}
+            </section>
+          ) : null}
+          <ErrorLine message={action.error ?? list.error} />
+          <Done message={action.done} />
+          {shown && canChange(session) ? (
+            <section class="panel" aria-label="Tetapkan zona">
+              <h2>{shown.name}</h2>
+              <AssignToUnit key={shown.zone_id} zoneId={shown.zone_id} onDone={list.reload} />
+              {saved === shown.zone_id ? <p class="hint">Zona baru berlaku bagi pegawai unit yang ditetapkan.</p> : null}
+            </section>
+          ) : null}
+        </div>
+        <MapView label="Peta zona" draw={draw} drawKey={drawKey} fit={fit} onMap={onMap} class="tall" />
+      </div>
+      <Table caption="Daftar zona" rows={zones} columns={columns} rowKey={(z) => z.zone_id} pageSize={25} />
+      <Assignments />
+    </Screen>
+  );
+}
