@@ -1,7 +1,7 @@
 """`make bench`: the quick benchmarks one after another (each prints its own figures).
 
 The long ones are run by hand (minutes to hours on 2 cores): `bench.face_accuracy`, `bench.face_degraded`,
-`bench.load_checkin --start`, `bench.stack_bench`, `bench.startup_bench`.
+`bench.load_checkin --start`, `bench.stack_bench`, `bench.startup_bench`, `bench.web_app_bench` (chromium).
 """
 
 from __future__ import annotations

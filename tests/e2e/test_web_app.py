@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import re
 import secrets
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import require_app
-from tools.devstack import REPO_DIR, StackUrls
+from tests.e2e.web_phone import Phone, chromium_launcher
+from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
 from tools.devstack_web import DIST_DIR
 
-SCREENSHOTS = REPO_DIR / "build" / "screenshots"
 PASSWORD = "Sawah-Hijau-Pagi-2026"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -33,33 +32,8 @@ expect = playwright_sync.expect
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     require_app()
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
-    if not (DIST_DIR / "app" / "index.html").is_file():
-        pytest.skip("the employee app is not built (`make web`)")
-    with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True)
-        yield browser
-        browser.close()
-
-
-@dataclass
-class Phone:
-    """One browser context (a phone: its own localStorage) and what went wrong in it."""
-
-    page: Any
-    page_errors: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    failed: list[tuple[int, str]] = field(default_factory=list)
-
-    def assert_clean(self, allowed_failures: frozenset[tuple[int, str]] = frozenset()) -> None:
-        assert self.page_errors == []
-        assert self.console_errors == []
-        assert set(self.failed) <= allowed_failures, self.failed
-
-    def assert_no_file_input(self) -> None:
-        assert self.page.locator("input[type=file]").count() == 0
+    with chromium_launcher() as launch:
+        yield launch(())
 
 
 @pytest.fixture
@@ -68,21 +42,7 @@ def phone(browser: Any, stack: StackUrls) -> Iterator[Phone]:
         base_url=stack.api, viewport={"width": 360, "height": 740}, locale="id-ID", is_mobile=True, has_touch=True
     )
     context.set_default_timeout(10_000)
-    page = context.new_page()
-    phone = Phone(page)
-    page.on("pageerror", lambda exc: phone.page_errors.append(str(exc)))
-
-    def on_console(msg: Any) -> None:
-        # A refused API call is also logged by the browser as "Failed to load resource"; those are checked
-        # against the expected refusals through `failed` instead.
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            phone.console_errors.append(msg.text)
-
-    page.on("console", on_console)
-    page.on(
-        "response",
-        lambda r: phone.failed.append((r.status, r.url.removeprefix(stack.api))) if r.status >= 400 else None,
-    )
+    phone = Phone(context.new_page()).watch(stack.api)
     yield phone
     context.close()
 
@@ -115,11 +75,6 @@ def employee(admin: ApiClient) -> Employee:
     return Employee(nip, nama, str(resp.body["activation_code"]))
 
 
-def _shot(phone: Phone, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    phone.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
 def _activate(phone: Phone, employee: Employee) -> None:
     page = phone.page
     page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
@@ -127,7 +82,7 @@ def _activate(phone: Phone, employee: Employee) -> None:
     expect(page.get_by_label("Kode aktivasi")).to_have_value(employee.code)
     phone.assert_no_file_input()
     page.get_by_label("Kata sandi baru").fill(PASSWORD)
-    _shot(phone, "aktivasi")
+    phone.check_screen("aktivasi")
     page.get_by_role("button", name="Aktifkan").click()
     expect(page.get_by_text(employee.nama)).to_be_visible()
 
@@ -142,7 +97,7 @@ def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee
     expect(page.get_by_text("Status")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.assert_no_file_input()
-    _shot(phone, "beranda")
+    phone.check_screen("beranda")
     device_id = page.evaluate("localStorage.getItem('smart.device_id')")
     assert UUID.match(device_id), device_id
     assert page.evaluate("localStorage.getItem('smart.token')")
@@ -152,7 +107,7 @@ def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee
     expect(page.get_by_role("button", name="Masuk")).to_be_visible()
     assert page.evaluate("localStorage.getItem('smart.token')") is None
     phone.assert_no_file_input()
-    _shot(phone, "masuk")
+    phone.check_screen("masuk")
 
     # THEN logging in again (same phone: the device id made once is kept, so the bound phone is accepted)
     page.reload()
@@ -180,7 +135,7 @@ def test_wrong_password_shows_the_api_message(phone: Phone, employee: Employee, 
 
     expect(page.get_by_role("alert")).to_have_text(message)
     assert page.evaluate("localStorage.getItem('smart.token')") is None
-    _shot(phone, "sandi-salah")
+    phone.check_screen("sandi-salah")
     phone.assert_clean(frozenset({(401, "/v1/auth/login")}))
 
 

@@ -1,24 +1,55 @@
 import { render } from "preact";
-import { useCallback, useState } from "preact/hooks";
-import { navigate, useRoute } from "./router";
+import { useEffect, useState } from "preact/hooks";
+import { startOutbox } from "./outbox";
+import { navigate, type Route, useRoute } from "./router";
 import { Activation } from "./screens/Activation";
+import { Checkin } from "./screens/Checkin";
+import { Enrol } from "./screens/Enrol";
+import { History } from "./screens/History";
 import { Home } from "./screens/Home";
 import { Login } from "./screens/Login";
-import { token } from "./session";
+import { Password } from "./screens/Password";
+import { Recap } from "./screens/Recap";
+import { Requests } from "./screens/Requests";
+import { SIGNED_OUT_EVENT, token } from "./session";
 import "./style.css";
+
+function Screen({ route }: { route: Route }) {
+  switch (route.path) {
+    case "/absen":
+      return <Checkin key={route.params.get("jenis")} kind={route.params.get("jenis") === "out" ? "out" : "in"} />;
+    case "/daftar-wajah":
+      return <Enrol />;
+    case "/riwayat":
+      return <History />;
+    case "/rekap":
+      return <Recap />;
+    case "/pengajuan":
+      return <Requests />;
+    case "/sandi":
+      return <Password />;
+    default:
+      return <Home />;
+  }
+}
 
 function App() {
   const route = useRoute();
   const [notice, setNotice] = useState<string | null>(null);
-  const signedOut = useCallback((message: string | null) => {
-    setNotice(message);
-    navigate("/masuk");
+  useEffect(() => {
+    const signedOut = (e: Event): void => {
+      setNotice((e as CustomEvent<string>).detail);
+      navigate("/masuk");
+    };
+    window.addEventListener(SIGNED_OUT_EVENT, signedOut);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, signedOut);
   }, []);
 
   if (route.path === "/aktivasi") return <Activation params={route.params} />;
   if (route.path === "/masuk" || !token()) return <Login key={notice ?? ""} notice={notice} />;
-  return <Home onSignedOut={signedOut} />;
+  return <Screen route={route} />;
 }
 
+startOutbox();
 const root = document.getElementById("root");
 if (root) render(<App />, root);

@@ -1,14 +1,17 @@
 // What the app keeps on the phone: the phone's id (made once, sent at activation and login so that SMART can
-// bind the account to this phone) and the session token.
-import { request } from "../../shared/api";
+// bind the account to this phone), the session token, and the last profile read (so Home still opens, and a
+// check-in can still be captured, without signal).
+import { ApiError, request } from "../../shared/api";
 import type { Profile, TokenAnswer } from "./types";
 
 const DEVICE_KEY = "smart.device_id";
 const TOKEN_KEY = "smart.token";
+const PROFILE_KEY = "smart.profile";
+export const SIGNED_OUT_EVENT = "smart:signed-out";
 
-function newDeviceId(): string {
+/** An RFC 4122 v4 id (also on older Android WebViews without `crypto.randomUUID`). */
+export function uuid(): string {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  // Older Android WebViews without randomUUID: the same RFC 4122 v4 form from getRandomValues.
   const b = crypto.getRandomValues(new Uint8Array(16));
   b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
@@ -19,7 +22,7 @@ function newDeviceId(): string {
 export function deviceId(): string {
   let id = localStorage.getItem(DEVICE_KEY);
   if (!id) {
-    id = newDeviceId();
+    id = uuid();
     localStorage.setItem(DEVICE_KEY, id);
   }
   return id;
@@ -35,6 +38,24 @@ function keep(answer: TokenAnswer): void {
 
 export function signOut(): void {
   localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(PROFILE_KEY);
+}
+
+/** A call with the session's token; a 401 ends the session (the login screen shows the API's message). */
+export async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  try {
+    return await request<T>(method, path, {
+      token: token(),
+      ...(body === undefined ? {} : { body }),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (exc) {
+    if (exc instanceof ApiError && exc.status === 401 && token()) {
+      signOut();
+      window.dispatchEvent(new CustomEvent<string>(SIGNED_OUT_EVENT, { detail: exc.message }));
+    }
+    throw exc;
+  }
 }
 
 export async function activate(nip: string, code: string, password: string): Promise<void> {
@@ -46,6 +67,30 @@ export async function logIn(nip: string, password: string): Promise<void> {
   keep(await request<TokenAnswer>("POST", "/v1/auth/login", { body: { nip, password, device_id: deviceId() } }));
 }
 
-export function myProfile(signal?: AbortSignal): Promise<Profile> {
-  return request<Profile>("GET", "/v1/me", signal ? { token: token(), signal } : { token: token() });
+/** `POST /v1/auth/logout` (the token stops working at once), then the phone forgets the session either way. */
+export async function logOut(): Promise<void> {
+  try {
+    await request<unknown>("POST", "/v1/auth/logout", { token: token() });
+  } catch {
+    // Without signal (or with an already expired token) the session still ends on this phone.
+  } finally {
+    signOut();
+  }
+}
+
+export async function myProfile(signal?: AbortSignal): Promise<Profile> {
+  const profile = await call<Profile>("GET", "/v1/me", undefined, signal);
+  localStorage.setItem(PROFILE_KEY, JSON.stringify(profile));
+  return profile;
+}
+
+/** The last profile read on this phone (shown while offline), or null. */
+export function cachedProfile(): Profile | null {
+  const raw = localStorage.getItem(PROFILE_KEY);
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as Profile;
+  } catch {
+    return null;
+  }
 }

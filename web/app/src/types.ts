@@ -5,9 +5,21 @@ export interface TokenAnswer {
   expires_at: string;
 }
 
+export type Kind = "in" | "out";
+
 export interface AttendanceEvent {
+  event_id?: string;
+  type?: Kind;
+  status?: "accepted" | "review" | "refused" | string;
   attendance_time?: string;
-  status?: string;
+  received_at?: string;
+  zone?: { zone_id: string; name: string } | null;
+  warnings?: string[];
+  reasons?: string[];
+  decision?: string | null;
+  late_minutes?: number | null;
+  early_minutes?: number | null;
+  category?: string | null;
 }
 
 export interface Today {
@@ -23,6 +35,11 @@ export interface Today {
   status?: string | null;
 }
 
+export interface Onboarding {
+  activated: boolean;
+  faces: { approved: number; pending: number };
+}
+
 export interface Profile {
   nip: string;
   nama: string;
@@ -30,4 +47,78 @@ export interface Profile {
   unit: { unor_id: string; unor_nama: string | null };
   today: Today;
   enrolled: boolean;
+  onboarding?: Onboarding;
+}
+
+export interface Liveness {
+  action: "turn_left" | "turn_right" | "nod" | "blink" | null;
+  frames: number;
+}
+
+export interface Challenge {
+  challenge_id: string;
+  issued_at: string;
+  expires_at: string;
+  liveness?: Liveness | null;
+}
+
+export interface CheckinBody {
+  type: Kind;
+  client_request_id: string;
+  challenge_id?: string;
+  offline?: boolean;
+  captured_at: string;
+  latitude: number;
+  longitude: number;
+  accuracy_m: number;
+  mock_location: boolean;
+  photo: string;
+  frames?: string[];
+}
+
+export interface CheckinAnswer {
+  event_id: string;
+  status: "accepted" | "review";
+  type: Kind;
+  attendance_time: string;
+  late_minutes: number;
+  early_minutes?: number;
+  category: string | null;
+  warnings: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface RecapDay {
+  date: string;
+  status: string | null;
+  check_in: string | null;
+  check_out: string | null;
+  late_minutes: number | null;
+  early_minutes: number | null;
+}
+
+export interface Recap {
+  month: string;
+  days: RecapDay[];
+  counts: Record<string, number>;
+  deduction_percent: number;
+}
+
+export type RequestType = "CUTI" | "IZIN" | "SAKIT" | "DL" | "KOREKSI";
+
+export interface SelfRequest {
+  request_id: string;
+  type: RequestType | string;
+  start_date: string;
+  end_date: string;
+  reason: string;
+  status: "pending" | "approved" | "rejected" | "cancelled" | string;
+  note?: string | null;
+  decision_note?: string | null;
+  time?: string | null;
+  event_type?: Kind | null;
 }

@@ -9,10 +9,11 @@ interface FieldProps {
   label: string;
   value: string;
   onInput: (value: string) => void;
-  type?: "text" | "password";
+  type?: "text" | "password" | "date" | "time";
   inputMode?: "numeric" | "text";
   autoComplete?: string;
   maxLength?: number;
+  required?: boolean;
 }
 
 export function Field(props: FieldProps) {
@@ -26,7 +27,7 @@ export function Field(props: FieldProps) {
         inputMode={props.inputMode ?? "text"}
         autoComplete={props.autoComplete ?? "off"}
         maxLength={props.maxLength}
-        required
+        required={props.required ?? true}
         value={props.value}
         onInput={(e) => props.onInput(e.currentTarget.value)}
       />
@@ -42,10 +43,17 @@ export function ErrorLine({ message }: { message: string | null }) {
   );
 }
 
-export function Page({ title, children }: { title: string; children: ComponentChildren }) {
+export function Page({ title, back, children }: { title: string; back?: boolean; children: ComponentChildren }) {
   return (
     <main>
-      <header class="bar">SMART</header>
+      <header class="bar">
+        {back ? (
+          <a class="back" href="#/">
+            ‹ Beranda
+          </a>
+        ) : null}
+        <span>SMART</span>
+      </header>
       <section class="card">
         <h1>{title}</h1>
         {children}
@@ -92,4 +100,62 @@ export function Form(props: {
       </button>
     </form>
   );
+}
+
+export function Select<T extends string>(props: {
+  id: string;
+  label: string;
+  value: T;
+  options: readonly (readonly [T, string])[];
+  onChange: (value: T) => void;
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as T)}>
+        {props.options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function TextArea(props: { id: string; label: string; value: string; onInput: (value: string) => void }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <textarea
+        id={props.id}
+        name={props.id}
+        rows={3}
+        maxLength={500}
+        required
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
+/** A date as people read it: "Kamis, 3 Desember 2026". */
+export function dateText(day: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  const date = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
+  return date.toLocaleDateString("id-ID", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+/** HH:MM of an ISO instant, in the phone's time zone. */
+export function clockOf(instant: string | null | undefined): string {
+  if (!instant) return "";
+  const t = new Date(instant);
+  return Number.isNaN(t.getTime()) ? "" : t.toLocaleTimeString("id-ID", { hour: "2-digit", minute: "2-digit" });
+}
+
+/** The phone's own date (YYYY-MM-DD). */
+export function localDay(t: Date = new Date()): string {
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}`;
 }

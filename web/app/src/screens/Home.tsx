@@ -1,59 +1,159 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, messageOf } from "../../../shared/api";
+import { type Delivered, flush, OUTBOX_EVENT, type Waiting, waiting } from "../outbox";
 import { navigate } from "../router";
-import { myProfile, signOut } from "../session";
-import type { Profile, Today } from "../types";
-import { ErrorLine, Page } from "../ui";
+import { cachedProfile, call, logOut, myProfile } from "../session";
+import type { AttendanceEvent, Kind, Page as ApiPage, Profile, Today } from "../types";
+import { clockOf, dateText, ErrorLine, localDay, Page } from "../ui";
+import { KIND_ACTION } from "./Checkin";
 
 const LEAVE: Record<string, string> = { C: "Cuti", I: "Izin", S: "Sakit" };
 
-function dateText(day: string): string {
-  const [y, m, d] = day.split("-").map(Number);
-  const date = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
-  return date.toLocaleDateString("id-ID", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+interface Marks {
+  check_in: AttendanceEvent | null;
+  check_out: AttendanceEvent | null;
 }
 
-function timeOf(instant: string | undefined): string {
-  return instant ? instant.slice(11, 16) : "";
-}
-
-function statusText(today: Today): string {
+function statusText(today: Today, marks: Marks, waitingKind: (kind: Kind) => boolean): string {
   if (today.holiday) return `Hari libur: ${today.holiday}`;
   if (today.leave) return LEAVE[today.leave] ?? today.leave;
-  if (today.check_out) return `Sudah absen pulang ${timeOf(today.check_out.attendance_time)}`.trim();
-  if (today.check_in) return `Sudah absen masuk ${timeOf(today.check_in.attendance_time)}`.trim();
+  if (marks.check_out) return `Sudah absen pulang ${clockOf(marks.check_out.attendance_time)}`.trim();
+  if (waitingKind("out")) return "Absen pulang tersimpan di ponsel, menunggu sinyal";
+  if (marks.check_in) return `Sudah absen masuk ${clockOf(marks.check_in.attendance_time)}`.trim();
+  if (waitingKind("in")) return "Absen masuk tersimpan di ponsel, menunggu sinyal";
   if (today.checked_in) return "Sudah absen masuk";
   if (!today.schedule) return "Tidak ada jadwal kerja hari ini";
   return today.field_duty ? "Belum absen masuk (dinas luar)" : "Belum absen masuk";
 }
 
-export function Home({ onSignedOut }: { onSignedOut: (notice: string | null) => void }) {
+/** Today's marks: `today.check_in/check_out` when the API sends them, else today's own events. */
+async function marksOf(today: Today, signal: AbortSignal): Promise<Marks> {
+  if (today.check_in !== undefined) return { check_in: today.check_in ?? null, check_out: today.check_out ?? null };
+  const q = `from=${today.date}&to=${today.date}`;
+  const page = await call<ApiPage<AttendanceEvent>>("GET", `/v1/attendance/me?${q}`, undefined, signal);
+  const counted = page.items.filter((e) => e.status !== "refused");
+  const last = (kind: Kind): AttendanceEvent | null => counted.filter((e) => e.type === kind).pop() ?? null;
+  return { check_in: last("in") ?? (today.checked_in ? {} : null), check_out: last("out") };
+}
+
+/** Whether a capture of `kind` made on `day` waits on the phone. */
+function waitingOn(queued: Waiting[], day: string): (kind: Kind) => boolean {
+  return (kind) => queued.some((w) => w.body.type === kind && localDay(new Date(w.body.captured_at)) === day);
+}
+
+/** The one button that applies: in, then out, then none; captures waiting on the phone count too. */
+function nextKind(marks: Marks, waitingToday: (kind: Kind) => boolean): Kind | null {
+  if (!marks.check_in && !waitingToday("in")) return "in";
+  if (!marks.check_out && !waitingToday("out")) return "out";
+  return null;
+}
+
+function Onboarding({ profile }: { profile: Profile }) {
+  const faces = profile.onboarding?.faces;
+  if (faces ? faces.approved > 0 : profile.enrolled) return null;
+  if (faces && faces.pending > 0) {
+    return (
+      <div class="notice" role="status">
+        <p class="answer-title">Menunggu persetujuan admin</p>
+        <p>Foto wajah Anda sudah dikirim. Absen dapat dilakukan setelah admin unit menyetujuinya.</p>
+      </div>
+    );
+  }
+  return (
+    <div class="notice">
+      <p class="answer-title">Wajah belum terdaftar</p>
+      <p>Sebelum absen pertama, daftarkan wajah Anda dengan kamera ponsel (3 foto).</p>
+      <button type="button" onClick={() => navigate("/daftar-wajah")}>
+        Daftarkan Wajah
+      </button>
+    </div>
+  );
+}
+
+function Outbox({ queued, delivered }: { queued: Waiting[]; delivered: Delivered[] }) {
+  if (!queued.length && !delivered.length) return null;
+  return (
+    <div class="outbox">
+      {queued.length ? (
+        <>
+          <h2>Menunggu dikirim</h2>
+          <p class="muted">Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal.</p>
+          <ul>
+            {queued.map((w) => (
+              <li key={w.id}>
+                {KIND_ACTION[w.body.type]} · {dateText(localDay(new Date(w.body.captured_at)))} {clockOf(w.body.captured_at)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {delivered.length ? (
+        <>
+          <h2>Sudah terkirim</h2>
+          <ul>
+            {delivered.map((d) => (
+              <li key={d.id}>
+                {KIND_ACTION[d.type]} {clockOf(d.captured_at)}: {d.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+export function Home() {
   const [profile, setProfile] = useState<Profile | null>(null);
+  const [marks, setMarks] = useState<Marks | null>(null);
+  const [stale, setStale] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [queued, setQueued] = useState<Waiting[]>([]);
+  const [delivered, setDelivered] = useState<Delivered[]>([]);
 
   useEffect(() => {
     const abort = new AbortController();
     myProfile(abort.signal)
-      .then(setProfile)
+      .then(async (p) => {
+        setProfile(p);
+        setMarks(await marksOf(p.today, abort.signal));
+      })
       .catch((exc: unknown) => {
-        if (abort.signal.aborted) return;
-        if (exc instanceof ApiError && exc.status === 401) {
-          signOut();
-          onSignedOut(exc.message);
-          return;
+        if (abort.signal.aborted || (exc instanceof ApiError && exc.status === 401)) return;
+        const cached = cachedProfile();
+        if (cached) {
+          setProfile(cached);
+          setStale(true);
+          const fresh = cached.today.date === localDay();
+          setMarks(fresh ? { check_in: cached.today.check_in ?? null, check_out: cached.today.check_out ?? null } : { check_in: null, check_out: null });
         }
         setError(messageOf(exc));
       });
     return () => abort.abort();
-  }, [onSignedOut]);
+  }, []);
 
-  function leave(): void {
-    signOut();
-    onSignedOut(null);
+  useEffect(() => {
+    const refresh = (e: Event): void => {
+      const done = (e as CustomEvent<Delivered[]>).detail;
+      if (done.length) setDelivered((prev) => [...done, ...prev]);
+      void waiting().then(setQueued);
+    };
+    window.addEventListener(OUTBOX_EVENT, refresh);
+    void waiting().then(setQueued);
+    void flush();
+    return () => window.removeEventListener(OUTBOX_EVENT, refresh);
+  }, []);
+
+  async function leave(): Promise<void> {
+    await logOut();
     navigate("/masuk");
   }
 
   const today = profile?.today;
+  const day = stale ? localDay() : today?.date ?? localDay();
+  const enrolled = profile ? (profile.onboarding ? profile.onboarding.faces.approved > 0 : profile.enrolled) : false;
+  const waitingToday = waitingOn(queued, day);
+  const kind = marks ? nextKind(marks, waitingToday) : null;
   return (
     <Page title="Beranda">
       {profile && today ? (
@@ -63,19 +163,34 @@ export function Home({ onSignedOut }: { onSignedOut: (notice: string | null) => 
             NIP {profile.nip}
             {profile.unit.unor_nama ? ` · ${profile.unit.unor_nama}` : ""}
           </p>
-          <h2>{dateText(today.date)}</h2>
+          <h2>{dateText(day)}</h2>
+          {stale ? <p class="muted">Tanpa sinyal: menampilkan data terakhir di ponsel.</p> : null}
           <dl>
             <dt>Jadwal</dt>
             <dd>{today.schedule ? `${today.schedule.start}–${today.schedule.end}` : "Tidak ada jadwal"}</dd>
             <dt>Status</dt>
-            <dd>{statusText(today)}</dd>
+            <dd>{marks ? statusText(today, marks, waitingToday) : "Memuat…"}</dd>
           </dl>
+          <Onboarding profile={profile} />
+          {enrolled && kind ? (
+            <button type="button" class="big" onClick={() => navigate(`/absen?jenis=${kind}`)}>
+              {KIND_ACTION[kind]}
+            </button>
+          ) : null}
+          {enrolled && marks && !kind ? <p class="muted">Absen hari ini sudah lengkap.</p> : null}
         </div>
       ) : error ? null : (
         <p aria-live="polite">Memuat…</p>
       )}
-      <ErrorLine message={error} />
-      <button type="button" class="secondary" onClick={leave}>
+      {stale ? null : <ErrorLine message={error} />}
+      <Outbox queued={queued} delivered={delivered} />
+      <nav class="menu" aria-label="Menu">
+        <a href="#/riwayat">Riwayat</a>
+        <a href="#/rekap">Rekap Bulan Ini</a>
+        <a href="#/pengajuan">Pengajuan</a>
+        <a href="#/sandi">Ubah Kata Sandi</a>
+      </nav>
+      <button type="button" class="secondary" onClick={() => void leave()}>
         Keluar
       </button>
     </Page>

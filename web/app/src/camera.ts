@@ -1,0 +1,100 @@
+// The live camera: photos come only from here (never from a file picker). `getUserMedia` with the front
+// camera for selfies (the rear one for a letter), pictures taken from the playing <video> into a canvas and
+// resized on the phone so that a selfie is at most 640 px and about 80 KB, whatever the camera gives.
+
+export type Facing = "user" | "environment";
+
+export type CameraProblem = "denied" | "missing" | "insecure" | "other";
+
+export class CameraError extends Error {
+  readonly problem: CameraProblem;
+
+  constructor(problem: CameraProblem, message: string) {
+    super(message);
+    this.name = "CameraError";
+    this.problem = problem;
+  }
+}
+
+export async function openCamera(facing: Facing): Promise<MediaStream> {
+  if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
+    throw new CameraError("insecure", "Kamera tidak tersedia di browser ini. Buka SMART di Chrome (alamat https).");
+  }
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { facingMode: facing, width: { ideal: 640 }, height: { ideal: 480 } },
+    });
+  } catch (exc) {
+    const name = exc instanceof DOMException ? exc.name : "";
+    if (name === "NotAllowedError" || name === "SecurityError") {
+      throw new CameraError("denied", "Izin kamera ditolak.");
+    }
+    if (name === "NotFoundError" || name === "OverconstrainedError") {
+      throw new CameraError("missing", "Kamera tidak ditemukan di ponsel ini.");
+    }
+    throw new CameraError("other", "Kamera tidak dapat dibuka. Tutup aplikasi lain yang memakai kamera, lalu coba lagi.");
+  }
+}
+
+export function closeCamera(stream: MediaStream | null): void {
+  stream?.getTracks().forEach((track) => track.stop());
+}
+
+/** Resolves once the video shows real frames (its size is known). */
+export function videoReady(video: HTMLVideoElement): Promise<void> {
+  if (video.readyState >= 2 && video.videoWidth > 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      if (video.videoWidth > 0) {
+        video.removeEventListener("loadeddata", done);
+        video.removeEventListener("playing", done);
+        resolve();
+      }
+    };
+    video.addEventListener("loadeddata", done);
+    video.addEventListener("playing", done);
+  });
+}
+
+function base64Of(dataUrl: string): string {
+  return dataUrl.slice(dataUrl.indexOf(",") + 1);
+}
+
+/** Bytes of a base64 text (without decoding it). */
+export function base64Bytes(b64: string): number {
+  const pad = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
+  return Math.floor((b64.length * 3) / 4) - pad;
+}
+
+/**
+ * The current video frame as base64 JPEG, its long side at most `longSide` px, lowering the JPEG quality until
+ * it fits `maxBytes` (a selfie: 640 px, ~80 KB; a liveness frame: 240 px, a few KB).
+ */
+export function grab(video: HTMLVideoElement, longSide: number, maxBytes: number, firstQuality = 0.82): string {
+  const w = video.videoWidth;
+  const h = video.videoHeight;
+  const scale = Math.min(1, longSide / Math.max(w, h));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(w * scale));
+  canvas.height = Math.max(1, Math.round(h * scale));
+  const ctx = canvas.getContext("2d");
+  if (!ctx) throw new CameraError("other", "Foto tidak dapat diambil dari kamera.");
+  ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+  let b64 = "";
+  for (const quality of [0.82, 0.72, 0.6, 0.48, 0.36].filter((q) => q <= firstQuality)) {
+    b64 = base64Of(canvas.toDataURL("image/jpeg", quality));
+    if (base64Bytes(b64) <= maxBytes) break;
+  }
+  return b64;
+}
+
+export const SELFIE_PX = 640;
+export const SELFIE_BYTES = 80 * 1024;
+export const FRAME_PX = 240;
+export const FRAME_BYTES = 12 * 1024;
+export const FRAME_QUALITY = 0.72;
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

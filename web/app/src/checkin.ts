@@ -1,0 +1,121 @@
+// One check-in, from the tap to SMART's answer: the challenge (which fixes the attendance time and may ask for
+// a liveness action), the frames taken while the person does it, the photo, the check-in. Without signal the
+// capture goes to the outbox instead and is sent later as an offline check-in.
+import { ApiError, NETWORK_ERROR } from "../../shared/api";
+import { FRAME_BYTES, FRAME_PX, FRAME_QUALITY, grab, SELFIE_BYTES, SELFIE_PX, sleep } from "./camera";
+import type { Fix } from "./geo";
+import { keep } from "./outbox";
+import { call, uuid } from "./session";
+import type { Challenge, CheckinAnswer, CheckinBody, Kind, Liveness } from "./types";
+
+export const ACTION_TEXT: Record<NonNullable<Liveness["action"]>, string> = {
+  turn_left: "Tolehkan kepala ke kiri",
+  turn_right: "Tolehkan kepala ke kanan",
+  nod: "Anggukkan kepala",
+  blink: "Kedipkan mata",
+};
+
+/** What to do next after a refusal, where the API's own message does not already say it. */
+const NEXT_STEP: Record<string, string> = {
+  FACE_MISMATCH: "Ulangi dengan wajah lurus ke kamera di tempat terang. Jika tetap gagal, hubungi admin unit.",
+  IMPOSSIBLE_TRAVEL: "Jika Anda memang berpindah tempat, hubungi admin unit untuk verifikasi.",
+  LIVENESS_FAILED: "Ulangi dan ikuti petunjuk gerakan di layar dengan jelas.",
+  LIVENESS_REQUIRED: "Ulangi absen dan ikuti petunjuk gerakan di layar.",
+  ALREADY_RECORDED: "Tidak perlu absen lagi. Lihat Riwayat untuk rinciannya.",
+  CONFLICT: "Tunggu sebentar, lalu lihat Riwayat sebelum mencoba lagi.",
+  RATE_LIMITED: "Tunggu beberapa menit, lalu coba lagi.",
+  DEVICE_MISMATCH: "Hubungi admin unit untuk reset perangkat.",
+};
+
+export type Outcome =
+  | { kind: "accepted" | "review"; answer: CheckinAnswer }
+  | { kind: "saved" }
+  | { kind: "refused"; code: string; message: string; next: string | null };
+
+/** Sent to review or refused by the server vs. no answer at all: only the latter is kept for later. */
+function unanswered(exc: unknown): boolean {
+  return exc instanceof ApiError && (exc.code === NETWORK_ERROR || exc.status >= 500);
+}
+
+function refused(exc: unknown): Outcome {
+  if (!(exc instanceof ApiError)) throw exc;
+  return { kind: "refused", code: exc.code, message: exc.message, next: NEXT_STEP[exc.code] ?? null };
+}
+
+/** A challenge and when the phone received it. */
+export interface Asked {
+  challenge: Challenge;
+  at: number;
+}
+
+/** A challenge asked ahead (when the check-in screen opens) is used only while this fresh: it dates the check-in. */
+const FRESH_MS = 30_000;
+
+export function askChallenge(): Promise<Asked> {
+  return call<Challenge>("POST", "/v1/attendance/challenge").then((challenge) => ({ challenge, at: Date.now() }));
+}
+
+export interface Capture {
+  type: Kind;
+  video: HTMLVideoElement;
+  fix: Fix;
+  /** The challenge asked when the screen opened (null when it failed), so the tap does not wait for it. */
+  early: Promise<Asked | null> | null;
+  /** Called with the action to show (or null when it is done), while its frames are taken. */
+  onAction: (text: string | null) => void;
+}
+
+const ACTION_MS = 1600;
+
+async function frames(video: HTMLVideoElement, liveness: Liveness, onAction: Capture["onAction"]): Promise<string[]> {
+  const out: string[] = [];
+  onAction(liveness.action ? ACTION_TEXT[liveness.action] : "Lihat ke kamera");
+  const gap = Math.max(60, Math.floor(ACTION_MS / Math.max(1, liveness.frames)));
+  for (let i = 0; i < liveness.frames; i += 1) {
+    await sleep(gap);
+    out.push(grab(video, FRAME_PX, FRAME_BYTES, FRAME_QUALITY));
+  }
+  onAction(null);
+  return out;
+}
+
+async function saveForLater(body: CheckinBody): Promise<Outcome> {
+  await keep(body);
+  return { kind: "saved" };
+}
+
+export async function checkIn({ type, video, fix, early, onAction }: Capture): Promise<Outcome> {
+  const base = {
+    type,
+    client_request_id: uuid(),
+    latitude: fix.latitude,
+    longitude: fix.longitude,
+    accuracy_m: fix.accuracy_m,
+    mock_location: false,
+  };
+  const photoNow = (): Pick<CheckinBody, "photo" | "captured_at"> => ({
+    photo: grab(video, SELFIE_PX, SELFIE_BYTES),
+    captured_at: new Date().toISOString(),
+  });
+  if (!navigator.onLine) return saveForLater({ ...base, ...photoNow() });
+
+  let challenge: Challenge;
+  const ahead = early ? await early : null;
+  try {
+    challenge = ahead && Date.now() - ahead.at <= FRESH_MS ? ahead.challenge : (await askChallenge()).challenge;
+  } catch (exc) {
+    if (unanswered(exc)) return saveForLater({ ...base, ...photoNow() });
+    return refused(exc);
+  }
+  const liveness = challenge.liveness;
+  const taken = liveness && liveness.frames > 0 ? await frames(video, liveness, onAction) : null;
+  const body: CheckinBody = { ...base, challenge_id: challenge.challenge_id, ...photoNow() };
+  if (taken) body.frames = taken;
+  try {
+    const answer = await call<CheckinAnswer>("POST", "/v1/attendance", body);
+    return { kind: answer.status === "accepted" ? "accepted" : "review", answer };
+  } catch (exc) {
+    if (unanswered(exc)) return saveForLater(body);
+    return refused(exc);
+  }
+}

@@ -1,0 +1,148 @@
+// The live camera preview and the phone's GPS fix as screen parts, with the help a refused permission needs
+// (how to allow it on Android Chrome): a denied camera or location never leaves a blank screen.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { CameraError, closeCamera, type Facing, openCamera, videoReady } from "./camera";
+import { type Fix, type GeoProblem, POOR_ACCURACY_M, watchFix } from "./geo";
+
+const ALLOW_STEPS: Record<"camera" | "location", string[]> = {
+  camera: [
+    "Ketuk ikon di kiri alamat situs (ikon gembok atau pengaturan) di bagian atas Chrome.",
+    "Pilih Izin, lalu Kamera, lalu Izinkan.",
+    "Jika SMART dibuka dari layar utama: Setelan ponsel → Aplikasi → Chrome → Izin → Kamera → Izinkan.",
+    "Kembali ke sini dan ketuk Coba Lagi.",
+  ],
+  location: [
+    "Nyalakan Lokasi (GPS) ponsel dari panel pengaturan cepat (geser layar dari atas).",
+    "Ketuk ikon di kiri alamat situs (ikon gembok atau pengaturan) di bagian atas Chrome.",
+    "Pilih Izin, lalu Lokasi, lalu Izinkan.",
+    "Kembali ke sini dan ketuk Coba Lagi.",
+  ],
+};
+
+export function PermissionHelp({ what, title, onRetry }: { what: "camera" | "location"; title: string; onRetry: () => void }) {
+  return (
+    <div class="help" role="alert">
+      <p class="help-title">{title}</p>
+      <p>Cara mengizinkan di Chrome Android:</p>
+      <ol>
+        {ALLOW_STEPS[what].map((step) => (
+          <li key={step}>{step}</li>
+        ))}
+      </ol>
+      <button type="button" class="secondary" onClick={onRetry}>
+        Coba Lagi
+      </button>
+    </div>
+  );
+}
+
+/** The live preview of `facing`; `onVideo` gets the playing <video> (null while closed or refused). */
+export function CameraView({ facing, onVideo }: { facing: Facing; onVideo: (video: HTMLVideoElement | null) => void }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  const [problem, setProblem] = useState<CameraError | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let stream: MediaStream | null = null;
+    let live = true;
+    setProblem(null);
+    openCamera(facing)
+      .then(async (s) => {
+        stream = s;
+        const video = ref.current;
+        if (!live || !video) return closeCamera(s);
+        video.srcObject = s;
+        await video.play().catch(() => undefined);
+        await videoReady(video);
+        if (live) onVideo(video);
+      })
+      .catch((exc: unknown) => {
+        if (live) setProblem(exc instanceof CameraError ? exc : new CameraError("other", String(exc)));
+      });
+    return () => {
+      live = false;
+      onVideo(null);
+      closeCamera(stream);
+    };
+  }, [facing, attempt, onVideo]);
+
+  return (
+    <div class="camera">
+      {problem ? (
+        problem.problem === "denied" ? (
+          <PermissionHelp what="camera" title="Izin kamera ditolak." onRetry={() => setAttempt((n) => n + 1)} />
+        ) : (
+          <div class="help" role="alert">
+            <p class="help-title">{problem.message}</p>
+            <button type="button" class="secondary" onClick={() => setAttempt((n) => n + 1)}>
+              Coba Lagi
+            </button>
+          </div>
+        )
+      ) : null}
+      <video
+        ref={ref}
+        class={facing === "user" ? "mirror" : ""}
+        hidden={problem !== null}
+        autoplay
+        muted
+        playsInline
+        aria-label="Pratinjau kamera"
+      />
+    </div>
+  );
+}
+
+const GEO_TEXT: Record<GeoProblem, string> = {
+  denied: "Izin lokasi ditolak.",
+  unavailable: "Lokasi tidak ditemukan. Pastikan Lokasi (GPS) ponsel menyala.",
+  timeout: "Lokasi belum ditemukan. Pindah ke tempat terbuka, lalu coba lagi.",
+  missing: "Browser ini tidak dapat membaca lokasi. Buka SMART di Chrome.",
+};
+
+/** Follows the GPS fix while mounted; `fix` is null until the first one. */
+export function useFix(): { fix: Fix | null; problem: GeoProblem | null; retry: () => void } {
+  const [fix, setFix] = useState<Fix | null>(null);
+  const [problem, setProblem] = useState<GeoProblem | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    setProblem(null);
+    return watchFix(
+      (f) => {
+        setFix(f);
+        setProblem(null);
+      },
+      setProblem,
+    );
+  }, [attempt]);
+  return { fix, problem, retry: () => setAttempt((n) => n + 1) };
+}
+
+export function FixLine({ fix, problem, onRetry }: { fix: Fix | null; problem: GeoProblem | null; onRetry: () => void }) {
+  if (problem === "denied") return <PermissionHelp what="location" title={GEO_TEXT.denied} onRetry={onRetry} />;
+  if (problem && !fix) {
+    return (
+      <div class="help" role="alert">
+        <p class="help-title">{GEO_TEXT[problem]}</p>
+        <button type="button" class="secondary" onClick={onRetry}>
+          Coba Lagi
+        </button>
+      </div>
+    );
+  }
+  if (!fix) return <p class="gps" aria-live="polite">Mencari lokasi GPS…</p>;
+  const accuracy = Math.round(fix.accuracy_m);
+  if (fix.accuracy_m > POOR_ACCURACY_M) {
+    return (
+      <p class="gps poor" role="alert">
+        Akurasi GPS ±{accuracy} m: kurang baik (harus ±{POOR_ACCURACY_M} m atau lebih baik). Pindah ke tempat terbuka,
+        jauh dari atap dan gedung tinggi, lalu tunggu sebentar.
+      </p>
+    );
+  }
+  return (
+    <p class="gps" aria-live="polite">
+      Lokasi ditemukan, akurasi ±{accuracy} m
+    </p>
+  );
+}

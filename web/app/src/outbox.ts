@@ -1,0 +1,99 @@
+// Check-ins captured without signal wait in IndexedDB (idb-keyval) and are sent later as offline check-ins
+// (`"offline": true`, `captured_at`, no challenge). Each keeps the `client_request_id` it was given at capture:
+// every retry sends the same one, so SMART records it once however often the phone tries (API.md).
+import { createStore, del, entries, set } from "idb-keyval";
+import { ApiError, NETWORK_ERROR } from "../../shared/api";
+import { call, token } from "./session";
+import type { CheckinAnswer, CheckinBody, Kind } from "./types";
+
+export interface Waiting {
+  id: string; // = body.client_request_id
+  body: CheckinBody;
+  saved_at: string;
+}
+
+/** What became of a waiting capture once SMART answered. */
+export interface Delivered {
+  id: string;
+  type: Kind;
+  captured_at: string;
+  outcome: "recorded" | "refused";
+  message: string;
+}
+
+const store = createStore("smart-outbox", "checkins");
+export const OUTBOX_EVENT = "smart:outbox";
+
+function changed(delivered: Delivered[] = []): void {
+  window.dispatchEvent(new CustomEvent<Delivered[]>(OUTBOX_EVENT, { detail: delivered }));
+}
+
+/** The offline form of a capture: no challenge (nor the liveness frames it asked for), `captured_at` kept. */
+export function offlineBody(body: CheckinBody): CheckinBody {
+  const { challenge_id: _challenge, frames: _frames, ...rest } = body;
+  return { ...rest, offline: true };
+}
+
+export async function keep(body: CheckinBody): Promise<void> {
+  const item: Waiting = { id: body.client_request_id, body: offlineBody(body), saved_at: new Date().toISOString() };
+  await set(item.id, item, store);
+  changed();
+}
+
+export async function waiting(): Promise<Waiting[]> {
+  const all = await entries<string, Waiting>(store);
+  return all.map(([, item]) => item).sort((a, b) => a.body.captured_at.localeCompare(b.body.captured_at));
+}
+
+/** Whether to try again later (no signal, SMART busy or down, session to renew) rather than drop the capture. */
+function retryLater(exc: unknown): boolean {
+  if (!(exc instanceof ApiError)) return true;
+  return exc.code === NETWORK_ERROR || exc.status === 401 || exc.status === 403 || exc.status === 429 || exc.status >= 500;
+}
+
+async function deliver(item: Waiting): Promise<Delivered> {
+  const base = { id: item.id, type: item.body.type, captured_at: item.body.captured_at };
+  try {
+    const answer = await call<CheckinAnswer>("POST", "/v1/attendance", item.body);
+    const message = answer.status === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin";
+    return { ...base, outcome: "recorded", message };
+  } catch (exc) {
+    if (retryLater(exc)) throw exc;
+    const api = exc as ApiError;
+    // 409: recorded already (this capture's first try did arrive, or the day's mark exists).
+    return { ...base, outcome: api.status === 409 ? "recorded" : "refused", message: api.message };
+  }
+}
+
+let flushing: Promise<Delivered[]> | null = null;
+
+/** Sends every waiting capture, oldest first; stops at the first that must wait for signal. One run at a time. */
+export function flush(): Promise<Delivered[]> {
+  if (!flushing) {
+    flushing = run().finally(() => {
+      flushing = null;
+    });
+  }
+  return flushing;
+}
+
+async function run(): Promise<Delivered[]> {
+  const done: Delivered[] = [];
+  if (!token() || !navigator.onLine) return done;
+  for (const item of await waiting()) {
+    try {
+      done.push(await deliver(item));
+    } catch {
+      break;
+    }
+    await del(item.id, store);
+  }
+  if (done.length) changed(done);
+  return done;
+}
+
+/** Send by itself: now (app start) and whenever the connection returns. */
+export function startOutbox(): void {
+  window.addEventListener("online", () => void flush());
+  void flush();
+}

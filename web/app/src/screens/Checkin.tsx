@@ -1,0 +1,113 @@
+import { useCallback, useState } from "preact/hooks";
+import { messageOf } from "../../../shared/api";
+import { type Asked, askChallenge, checkIn, type Outcome } from "../checkin";
+import { POOR_ACCURACY_M } from "../geo";
+import { CameraView, FixLine, useFix } from "../live";
+import { navigate } from "../router";
+import type { Kind } from "../types";
+import { clockOf, ErrorLine, Page } from "../ui";
+
+export const KIND_ACTION: Record<Kind, string> = { in: "Absen Masuk", out: "Absen Pulang" };
+
+function minutes(n: number): string {
+  const h = Math.floor(n / 60);
+  return h > 0 ? `${h} jam ${n % 60} menit` : `${n} menit`;
+}
+
+function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void }) {
+  const home = (
+    <button type="button" onClick={() => navigate("/")}>
+      Kembali ke Beranda
+    </button>
+  );
+  if (outcome.kind === "saved") {
+    return (
+      <div class="answer saved" role="status">
+        <p class="answer-title">Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal</p>
+        <p>Biarkan SMART tetap terpasang. Absen ini akan diverifikasi admin setelah terkirim.</p>
+        {home}
+      </div>
+    );
+  }
+  if (outcome.kind === "refused") {
+    return (
+      <div class="answer refused" role="alert">
+        <p class="answer-title">Absen ditolak</p>
+        <p>{outcome.message}</p>
+        {outcome.next ? <p>{outcome.next}</p> : null}
+        <button type="button" onClick={onAgain}>
+          Coba Lagi
+        </button>
+        <button type="button" class="secondary" onClick={() => navigate("/")}>
+          Kembali ke Beranda
+        </button>
+      </div>
+    );
+  }
+  const { answer } = outcome;
+  const late = answer.type === "in" && answer.late_minutes > 0 ? `Terlambat ${minutes(answer.late_minutes)}.` : null;
+  const early = answer.type === "out" && (answer.early_minutes ?? 0) > 0 ? `Pulang ${minutes(answer.early_minutes ?? 0)} lebih awal.` : null;
+  return (
+    <div class={`answer ${outcome.kind}`} role="status">
+      <p class="answer-title">{outcome.kind === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin"}</p>
+      <p>
+        {KIND_ACTION[answer.type]} pukul {clockOf(answer.attendance_time)}. {late ?? early ?? ""}
+      </p>
+      {outcome.kind === "review" ? <p>Absen sudah tercatat; admin unit akan memeriksanya.</p> : null}
+      {home}
+    </div>
+  );
+}
+
+function ahead(): Promise<Asked | null> | null {
+  return navigator.onLine ? askChallenge().catch(() => null) : null;
+}
+
+export function Checkin({ kind }: { kind: Kind }) {
+  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
+  const { fix, problem, retry } = useFix();
+  const [busy, setBusy] = useState(false);
+  const [action, setAction] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
+  // Asked while the camera and the GPS get ready, so the tap does not wait for it (used only while fresh).
+  const [early, setEarly] = useState<Promise<Asked | null> | null>(() => ahead());
+
+  async function capture(): Promise<void> {
+    if (!video || !fix) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setOutcome(await checkIn({ type: kind, video, fix, early, onAction: setAction }));
+      setEarly(null); // one use: a second try asks anew
+    } catch (exc) {
+      setError(messageOf(exc));
+    } finally {
+      setAction(null);
+      setBusy(false);
+    }
+  }
+
+  if (outcome) {
+    return (
+      <Page title={KIND_ACTION[kind]}>
+        <Answer outcome={outcome} onAgain={() => setOutcome(null)} />
+      </Page>
+    );
+  }
+  const poor = fix !== null && fix.accuracy_m > POOR_ACCURACY_M;
+  return (
+    <Page title={KIND_ACTION[kind]} back>
+      <p class="guide" aria-live="assertive">
+        {action ?? (busy ? "Mengirim…" : "Lihat ke kamera, wajah terang dan jelas.")}
+      </p>
+      <CameraView facing="user" onVideo={onVideo} />
+      <FixLine fix={fix} problem={problem} onRetry={retry} />
+      <ErrorLine message={error} />
+      <button type="button" disabled={busy || !video || !fix || poor} onClick={() => void capture()}>
+        Ambil Foto dan Kirim
+      </button>
+    </Page>
+  );
+}

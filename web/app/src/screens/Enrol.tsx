@@ -1,0 +1,72 @@
+import { useCallback, useState } from "preact/hooks";
+import { messageOf } from "../../../shared/api";
+import { grab, SELFIE_BYTES, SELFIE_PX } from "../camera";
+import { CameraView } from "../live";
+import { navigate } from "../router";
+import { call } from "../session";
+import { ErrorLine, Page } from "../ui";
+
+const PHOTOS = 3;
+// Three photos that are not copies of each other (SMART refuses a photo sent before): a small change of angle.
+const POSE = [
+  "Wajah lurus ke kamera.",
+  "Geser ponsel sedikit lebih tinggi atau lebih rendah, tetap lihat ke kamera.",
+  "Geser ponsel sedikit ke samping, tetap lihat ke kamera.",
+];
+
+/** First use: three photos from the live camera, sent for an admin's approval (`POST /v1/me/faces`). */
+export function Enrol() {
+  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
+  const [sent, setSent] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
+
+  async function take(): Promise<void> {
+    if (!video) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await call<unknown>("POST", "/v1/me/faces", { photo: grab(video, SELFIE_PX, SELFIE_BYTES) });
+      setSent((n) => n + 1);
+    } catch (exc) {
+      setError(messageOf(exc));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (sent >= PHOTOS) {
+    return (
+      <Page title="Daftar Wajah">
+        <div class="answer review" role="status">
+          <p class="answer-title">Menunggu persetujuan admin</p>
+          <p>Ketiga foto wajah sudah terkirim. Absen dapat dilakukan setelah admin unit menyetujuinya.</p>
+          <button type="button" onClick={() => navigate("/")}>
+            Kembali ke Beranda
+          </button>
+        </div>
+      </Page>
+    );
+  }
+  return (
+    <Page title="Daftar Wajah" back>
+      <p class="guide" aria-live="polite">
+        Lihat ke kamera
+      </p>
+      <ul class="tips">
+        <li>Cari tempat yang terang; cahaya dari depan, bukan dari belakang.</li>
+        <li>Wajah terlihat penuh: tanpa masker, topi, atau kacamata hitam.</li>
+        <li>Hanya Anda yang terlihat di kamera.</li>
+      </ul>
+      <CameraView facing="user" onVideo={onVideo} />
+      <p aria-live="polite">
+        Foto terkirim: {sent} dari {PHOTOS}. {POSE[sent] ?? ""}
+      </p>
+      <ErrorLine message={error} />
+      <button type="button" disabled={busy || !video} onClick={() => void take()}>
+        {busy ? "Mengirim…" : `Ambil Foto ${sent + 1} dari ${PHOTOS}`}
+      </button>
+    </Page>
+  );
+}

@@ -1,0 +1,58 @@
+import { useEffect, useState } from "preact/hooks";
+import { messageOf } from "../../../shared/api";
+import { call } from "../session";
+import type { AttendanceEvent, Page as ApiPage } from "../types";
+import { clockOf, dateText, ErrorLine, localDay, Page } from "../ui";
+
+const STATUS: Record<string, string> = { accepted: "Diterima", review: "Menunggu verifikasi admin", refused: "Ditolak" };
+const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
+const DECISION: Record<string, string> = { approve: "disetujui admin", reject: "ditolak admin" };
+
+function statusOf(e: AttendanceEvent): string {
+  const base = STATUS[e.status ?? ""] ?? e.status ?? "";
+  if (e.decision) return `${base}, ${DECISION[e.decision] ?? e.decision}`;
+  if (e.status === "refused" && e.reasons?.length) return `${base} (${e.reasons.join(", ")})`;
+  return base;
+}
+
+/** "Riwayat": the employee's own check-ins of the last 30 days, newest first. */
+export function History() {
+  const [items, setItems] = useState<AttendanceEvent[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    const to = new Date();
+    const from = new Date(to.getTime() - 29 * 86_400_000);
+    call<ApiPage<AttendanceEvent>>("GET", `/v1/attendance/me?from=${localDay(from)}&to=${localDay(to)}`, undefined, abort.signal)
+      .then((page) => setItems([...page.items].reverse()))
+      .catch((exc: unknown) => {
+        if (!abort.signal.aborted) setError(messageOf(exc));
+      });
+    return () => abort.abort();
+  }, []);
+
+  return (
+    <Page title="Riwayat" back>
+      <p class="muted">Absen 30 hari terakhir.</p>
+      <ErrorLine message={error} />
+      {items === null && !error ? <p aria-live="polite">Memuat…</p> : null}
+      {items?.length === 0 ? <p>Belum ada absen.</p> : null}
+      <ul class="list">
+        {(items ?? []).map((e) => (
+          <li key={e.event_id}>
+            <strong>
+              {KIND[e.type ?? ""] ?? e.type} {clockOf(e.attendance_time)}
+            </strong>{" "}
+            · {e.attendance_time ? dateText(localDay(new Date(e.attendance_time))) : ""}
+            <br />
+            <span class={e.status === "accepted" ? "ok" : ""}>{statusOf(e)}</span>
+            {e.zone ? ` · ${e.zone.name}` : ""}
+            {e.late_minutes ? ` · terlambat ${e.late_minutes} menit` : ""}
+            {e.early_minutes ? ` · pulang awal ${e.early_minutes} menit` : ""}
+          </li>
+        ))}
+      </ul>
+    </Page>
+  );
+}

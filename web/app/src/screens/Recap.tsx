@@ -1,0 +1,84 @@
+import { useEffect, useState } from "preact/hooks";
+import { messageOf } from "../../../shared/api";
+import { call } from "../session";
+import type { Recap as RecapAnswer } from "../types";
+import { clockOf, ErrorLine, localDay, Page } from "../ui";
+
+const COUNT_NAMES: Record<string, string> = {
+  H: "Hadir tepat waktu",
+  TK: "Tanpa keterangan",
+  DL: "Dinas luar",
+  C: "Cuti",
+  I: "Izin",
+  S: "Sakit",
+  LIBUR: "Libur",
+};
+
+function timeText(value: string | null): string {
+  if (!value) return "–";
+  return value.length > 5 ? clockOf(value) : value;
+}
+
+function monthName(month: string): string {
+  const [y, m] = month.split("-").map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, 1)).toLocaleDateString("id-ID", { month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+/** "Rekap Bulan Ini": the month's statuses and the TPP deduction, the same figures as the monthly report. */
+export function Recap() {
+  const month = localDay().slice(0, 7);
+  const [recap, setRecap] = useState<RecapAnswer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    call<RecapAnswer>("GET", `/v1/me/recap?month=${month}`, undefined, abort.signal)
+      .then(setRecap)
+      .catch((exc: unknown) => {
+        if (!abort.signal.aborted) setError(messageOf(exc));
+      });
+    return () => abort.abort();
+  }, [month]);
+
+  const counts = Object.entries(recap?.counts ?? {}).filter(([, n]) => n > 0);
+  return (
+    <Page title="Rekap Bulan Ini" back>
+      <h2>{monthName(month)}</h2>
+      <ErrorLine message={error} />
+      {recap === null && !error ? <p aria-live="polite">Memuat…</p> : null}
+      {recap ? (
+        <>
+          <p class="name">Potongan TPP: {recap.deduction_percent}%</p>
+          <dl>
+            {counts.flatMap(([code, n]) => [
+              <dt key={`${code}-t`}>{COUNT_NAMES[code] ?? code}</dt>,
+              <dd key={`${code}-d`}>{n} hari</dd>,
+            ])}
+          </dl>
+          {recap.days.length === 0 ? <p>Belum ada hari yang direkap bulan ini.</p> : null}
+          <table hidden={recap.days.length === 0}>
+            <caption class="muted">Status per hari</caption>
+            <thead>
+              <tr>
+                <th scope="col">Tanggal</th>
+                <th scope="col">Status</th>
+                <th scope="col">Masuk</th>
+                <th scope="col">Pulang</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recap.days.map((d) => (
+                <tr key={d.date}>
+                  <td>{Number(d.date.slice(8, 10))}</td>
+                  <td>{d.status ?? "–"}</td>
+                  <td>{timeText(d.check_in)}</td>
+                  <td>{timeText(d.check_out)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </Page>
+  );
+}

@@ -1,0 +1,173 @@
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { messageOf } from "../../../shared/api";
+import { grab } from "../camera";
+import { CameraView } from "../live";
+import { call } from "../session";
+import type { Kind, Page as ApiPage, RequestType, SelfRequest } from "../types";
+import { dateText, ErrorLine, Field, Form, localDay, Page, Select, TextArea, useSubmit } from "../ui";
+
+const TYPES = [
+  ["CUTI", "Cuti"],
+  ["IZIN", "Izin"],
+  ["SAKIT", "Sakit"],
+  ["DL", "Dinas luar"],
+  ["KOREKSI", "Koreksi absen"],
+] as const satisfies readonly (readonly [RequestType, string])[];
+const TYPE_NAME: Record<string, string> = Object.fromEntries(TYPES);
+const EVENT_TYPES = [
+  ["in", "Masuk"],
+  ["out", "Pulang"],
+] as const satisfies readonly (readonly [Kind, string])[];
+const STATUS: Record<string, string> = {
+  pending: "Menunggu keputusan admin",
+  approved: "Disetujui",
+  rejected: "Ditolak",
+  cancelled: "Dibatalkan",
+};
+// A letter photo: sharp enough to read, far below the API's 2 MB.
+const LETTER_PX = 1600;
+const LETTER_BYTES = 600 * 1024;
+
+/** The photo of a letter, taken with the rear camera (never a file picker). */
+function LetterPhoto({ photo, onPhoto }: { photo: string | null; onPhoto: (b64: string | null) => void }) {
+  const [open, setOpen] = useState(false);
+  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
+  const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
+  if (photo) {
+    return (
+      <div class="field">
+        <img class="letter" src={`data:image/jpeg;base64,${photo}`} alt="Foto surat yang akan dikirim" />
+        <button type="button" class="secondary" onClick={() => onPhoto(null)}>
+          Hapus Foto Surat
+        </button>
+      </div>
+    );
+  }
+  if (!open) {
+    return (
+      <button type="button" class="secondary" onClick={() => setOpen(true)}>
+        Foto Surat
+      </button>
+    );
+  }
+  return (
+    <div class="field">
+      <p>Arahkan kamera ke surat, seluruh halaman terlihat dan terbaca.</p>
+      <CameraView facing="environment" onVideo={onVideo} />
+      <button
+        type="button"
+        disabled={!video}
+        onClick={() => {
+          if (video) onPhoto(grab(video, LETTER_PX, LETTER_BYTES));
+          setOpen(false);
+        }}
+      >
+        Ambil Foto Surat
+      </button>
+    </div>
+  );
+}
+
+function RequestList({ items, onCancel }: { items: SelfRequest[]; onCancel: (id: string) => void }) {
+  if (!items.length) return <p>Belum ada pengajuan.</p>;
+  return (
+    <ul class="list">
+      {items.map((r) => (
+        <li key={r.request_id}>
+          <strong>{TYPE_NAME[r.type] ?? r.type}</strong> · {dateText(r.start_date)}
+          {r.end_date !== r.start_date ? ` s.d. ${dateText(r.end_date)}` : ""}
+          <br />
+          <span class={r.status === "approved" ? "ok" : ""}>{STATUS[r.status] ?? r.status}</span>
+          {r.decision_note ?? r.note ? <span> · Catatan admin: {r.decision_note ?? r.note}</span> : null}
+          {r.status === "pending" ? (
+            <button type="button" class="secondary" onClick={() => onCancel(r.request_id)}>
+              Batalkan
+            </button>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** "Pengajuan": leave, permit, sick, field duty and correction requests, with a photo of the letter. */
+export function Requests() {
+  const today = localDay();
+  const [type, setType] = useState<RequestType>("IZIN");
+  const [start, setStart] = useState(today);
+  const [end, setEnd] = useState(today);
+  const [reason, setReason] = useState("");
+  const [time, setTime] = useState("");
+  const [eventType, setEventType] = useState<Kind>("in");
+  const [photo, setPhoto] = useState<string | null>(null);
+  const [items, setItems] = useState<SelfRequest[] | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [sent, setSent] = useState(false);
+
+  const load = useCallback(() => {
+    call<ApiPage<SelfRequest>>("GET", "/v1/me/requests")
+      .then((page) => setItems(page.items))
+      .catch((exc: unknown) => setListError(messageOf(exc)));
+  }, []);
+  useEffect(load, [load]);
+
+  const { busy, error, submit } = useSubmit(async () => {
+    setSent(false);
+    // A correction is about one day: its end date is its start date.
+    const body: Record<string, unknown> = {
+      type,
+      start_date: start,
+      end_date: type === "KOREKSI" ? start : end,
+      reason: reason.trim(),
+    };
+    if (type === "KOREKSI") Object.assign(body, { time, event_type: eventType });
+    if (photo) body["attachment"] = photo;
+    await call<unknown>("POST", "/v1/me/requests", body);
+    setReason("");
+    setPhoto(null);
+    setSent(true);
+    load();
+  });
+
+  async function cancel(id: string): Promise<void> {
+    try {
+      await call<unknown>("DELETE", `/v1/me/requests/${encodeURIComponent(id)}`);
+      load();
+    } catch (exc) {
+      setListError(messageOf(exc));
+    }
+  }
+
+  return (
+    <Page title="Pengajuan" back>
+      {sent ? (
+        <p class="answer review" role="status">
+          Pengajuan terkirim. Menunggu keputusan admin.
+        </p>
+      ) : null}
+      <Form action="Kirim Pengajuan" busy={busy} error={error} onSubmit={submit}>
+        <Select id="jenis" label="Jenis pengajuan" value={type} options={TYPES} onChange={setType} />
+        {type === "KOREKSI" ? (
+          <Field id="tanggal" label="Tanggal absen" type="date" value={start} onInput={setStart} />
+        ) : (
+          <>
+            <Field id="mulai" label="Tanggal mulai" type="date" value={start} onInput={setStart} />
+            <Field id="selesai" label="Tanggal selesai" type="date" value={end} onInput={setEnd} />
+          </>
+        )}
+        {type === "KOREKSI" ? (
+          <>
+            <Select id="jenis-absen" label="Absen yang dikoreksi" value={eventType} options={EVENT_TYPES} onChange={setEventType} />
+            <Field id="jam" label="Jam sebenarnya" type="time" value={time} onInput={setTime} />
+          </>
+        ) : null}
+        <TextArea id="alasan" label="Alasan" value={reason} onInput={setReason} />
+        <LetterPhoto photo={photo} onPhoto={setPhoto} />
+      </Form>
+      <h2>Pengajuan Saya</h2>
+      <ErrorLine message={listError} />
+      {items === null && !listError ? <p aria-live="polite">Memuat…</p> : null}
+      {items ? <RequestList items={items} onCancel={(id) => void cancel(id)} /> : null}
+    </Page>
+  );
+}
