@@ -70,6 +70,9 @@ class Settings:
     simpeg_worker_function: str | None = None
     # SMART_MFA_REQUIRED_SUPER_ADMIN: a super admin without confirmed TOTP may only set it up (prod: on).
     mfa_required_super_admin: bool = False
+    # SMART_PUBLIC_BASE_URL: the origin the web apps are served from (QR codes of the activation sheet); none:
+    # the origin of the request that asks for the sheet.
+    public_base_url: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -201,6 +204,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         simpeg_inline_changes=_int(env, "SMART_SIMPEG_INLINE_CHANGES", 1000, 0, 100_000),
         simpeg_worker_function=_get(env, "SMART_SIMPEG_WORKER_FUNCTION"),
         mfa_required_super_admin=_flag(env, "SMART_MFA_REQUIRED_SUPER_ADMIN", stage == "prod"),
+        public_base_url=_get(env, "SMART_PUBLIC_BASE_URL"),
     )
 
 

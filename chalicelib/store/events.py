@@ -16,7 +16,7 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
@@ -57,6 +57,47 @@ def event_keys(event_id: str) -> tuple[str, str]:
 def event_range(start: datetime, end: datetime) -> tuple[str, str]:
     """The range keys bounding events with key time in [start, end) (second precision)."""
     return f"E#{iso(start)}", f"E#{iso(end)}"
+
+
+# --- the digest of a unit's day ----------------------------------------------------------------------
+#
+# One item per unit and local date in the events table (partition `D#<unor_id>`, range key `D#<date>`: no NIP
+# looks like that) holding a token per recorded event and per review decision, ADDed to two string sets by the
+# transactions that record them (`write_checkin`, `decide_review`). Set ADD is atomic and idempotent, so
+# parallel check-ins never lose a token and a repeated transaction adds nothing. A token costs ~40 bytes: an
+# item holds the day of a unit of up to ~5,000 employees (two events each) within DynamoDB's 400 KB.
+
+RECORDED = ("accepted", "review")
+DIGEST_PREFIX = "D#"
+
+
+def digest_keys(unor_id: str, local_date: str) -> tuple[str, str]:
+    return f"{DIGEST_PREFIX}{unor_id}", f"{DIGEST_PREFIX}{local_date}"
+
+
+def _digest_item(e: Event) -> EventModel:
+    return EventModel(*digest_keys(str(e.unor_id), str(e.local_date)))
+
+
+def day_token(e: Event) -> str:
+    """`<nip>|<type>|<status>|<attendance epoch>|<event id>`: what judging a day reads, and the event's id."""
+    epoch = int(parse_iso(str(e.attendance_time)).timestamp())
+    return f"{e.nip}|{e.type}|{e.status}|{epoch}|{e.event_id}"
+
+
+def decision_token(e: Event, decision: str) -> str:
+    return f"{e.event_id}|{decision}"
+
+
+def digest_events(tokens: set[str], decisions: set[str]) -> list[DayEvent]:
+    """The digest's tokens back into a day's events (with their decisions), by NIP and attendance time."""
+    decided = dict(token.rsplit("|", 1) for token in decisions)
+    events = []
+    for token in tokens:
+        nip, kind, status, epoch, event_id = token.split("|")
+        at = datetime.fromtimestamp(int(epoch), tz=UTC)
+        events.append(DayEvent(nip, kind, status, decided.get(event_id), at))
+    return sorted(events, key=lambda e: (e.nip, e.attendance_time, e.type or ""))
 
 
 def unit_day_key(unor_id: str | None, local_date: str | None) -> str:
@@ -218,6 +259,12 @@ class EventsRepository(Protocol):
         """A unit's events of one local date, with only what a day's judgement reads, by event id time."""
         ...
 
+    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[DayEvent]]:
+        """For each (unor_id, local date): the recorded (accepted or review) events of that unit's day as the
+        day's digest holds them, by NIP and attendance time: what `events_of_unit_day` answers without the
+        refusals, in a single read for many units (the regency monitor summary)."""
+        ...
+
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
         """Every photo fingerprint of the employee (enrolment or check-in) within the replay window, oldest
         first."""
@@ -234,6 +281,15 @@ class EventsRepository(Protocol):
 
     def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
         """Record an admin decision once: ConditionFailed when the event does not await one."""
+        ...
+
+    # --- refused attempts ---
+
+    def refused_of_unit_day(
+        self, unor_id: str, local_date: str, code: str | None, limit: int, cursor: dict[str, Any] | None
+    ) -> tuple[list[Event], dict[str, Any] | None]:
+        """Up to `limit` of the unit's refused check-ins of one local date (with refusal `code` only, when
+        given), by event id time, and the JSON-able cursor of the rest (None when there is none)."""
         ...
 
 
@@ -307,6 +363,8 @@ class DynamoEventsRepository:
                 if w.photo is not None:
                     tx.save(fingerprint_item(nip, w.event.event_id, w.photo, w.now))
                 tx.save(_answer_item(w.claim_key, w.request_fingerprint, w.now, w.answer))
+                if w.event.status in RECORDED:  # last: _which_condition counts the items before it
+                    tx.update(_digest_item(w.event), actions=[EventModel.day_events.add({day_token(w.event)})])
         except ConditionFailed as exc:
             lost = _which_condition(exc, w)
             if lost is not None:
@@ -346,6 +404,19 @@ class DynamoEventsRepository:
                 if not start:
                     return events
 
+    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[DayEvent]]:
+        """BatchGetItem of the digest items, 100 keys a request, projected on the two token sets."""
+        wanted = sorted(set(days))
+        found: dict[tuple[str, str], list[DayEvent]] = {day: [] for day in wanted}
+        with storage_call("dynamodb"):
+            for m in EventModel.batch_get(
+                [digest_keys(unor_id, local_date) for unor_id, local_date in wanted],
+                attributes_to_get=["nip", "key", "day_events", "day_decisions"],
+            ):
+                day = (m.nip[len(DIGEST_PREFIX) :], m.key[len(DIGEST_PREFIX) :])
+                found[day] = digest_events(m.day_events or set(), m.day_decisions or set())
+        return found
+
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
         """moto never expires TTL items, and DynamoDB only eventually: the window is filtered here."""
         with storage_call("dynamodb"):
@@ -363,10 +434,30 @@ class DynamoEventsRepository:
             result = EventModel.by_review.query(unor_id, limit=limit, last_evaluated_key=cursor)
             return [_event(m) for m in result], result.last_evaluated_key
 
-    def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
-        nip, key = event_keys(event_id)
+    def refused_of_unit_day(
+        self, unor_id: str, local_date: str, code: str | None, limit: int, cursor: dict[str, Any] | None
+    ) -> tuple[list[Event], dict[str, Any] | None]:
+        """The unit's day on the `by_unit_date` index, filtered to refusals: a day's partition holds every
+        check-in of the unit (a few hundred at most), so the filter reads a bounded range."""
+        condition = EventModel.status == "refused"
+        if code is not None:
+            condition &= EventModel.reasons.contains(code)
         with storage_call("dynamodb"):
-            EventModel(nip, key).update(
+            result = EventModel.by_unit_date.query(
+                unit_day_key(unor_id, local_date), filter_condition=condition, limit=limit, last_evaluated_key=cursor
+            )
+            events = [_event(m) for m in result]
+            return events, result.last_evaluated_key
+
+    def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
+        """The event and its day's digest change in one transaction."""
+        nip, key = event_keys(event_id)
+        event = self.get_event(event_id)
+        if event is None:
+            raise ConditionFailed("dynamodb")
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(
+                EventModel(nip, key),
                 actions=[
                     EventModel.decision.set(decision),
                     EventModel.decided_by.set(actor),
@@ -376,6 +467,7 @@ class DynamoEventsRepository:
                 ],
                 condition=EventModel.decision.does_not_exist() & (EventModel.status == "review"),
             )
+            tx.update(_digest_item(event), actions=[EventModel.day_decisions.add({decision_token(event, decision)})])
 
 
 # --- DynamoDB items ----------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ Reads go per unit and per local date (events through the ``by_unit_date`` index,
 from __future__ import annotations
 
 import json
+import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from chalicelib.attendance.classify import (
     assign_events,
     classify_period,
     judge_attendance,
+    monitor_counts,
     monitor_state,
 )
 from chalicelib.attendance.rules import RuleTable
@@ -34,12 +37,16 @@ from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import Employee, Member
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
+from chalicelib.store.cache import TtlCache
 from chalicelib.store.events import DayEvent
 from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
 
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
 UNIT_WORKERS = 8
+# The regency summary's unit frames (members and plans of a unit's day) are rebuilt every FRAME_TTL_S, each
+# unit at its own offset within that period, so that a poll rebuilds a few units, never all 63 at once.
+FRAME_TTL_S = 300
 T = TypeVar("T")
 
 
@@ -126,6 +133,35 @@ def _unit_plans(unor_id: str, start: date, end: date) -> UnitPlans:
     return runtime.calendar().unit_plans(unor_id, start, end, runtime.zones().duties_of_unit(unor_id, end))
 
 
+@dataclass(frozen=True)
+class UnitFrame:
+    """What a unit's day is judged against, before any event: its followed (active) members, each one's plans
+    of the day and its neighbours, and the local dates whose events those windows reach (the day included)."""
+
+    employees: list[Member]
+    day_plans: dict[str, list[DayPlan]]
+    dates: frozenset[date]
+
+
+def _frame(day: date, members: Sequence[Member], plans: UnitPlans, settings: Settings) -> UnitFrame:
+    rules = rule_table(settings)
+    calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
+    employees = [e for e in members if e.active]
+    day_plans = {e.nip: _plans(day, calendar, plans.plan_for(e.nip), rules) for e in employees}
+    dates = frozenset({day}.union(*(_window_dates(p[1], rules) for p in day_plans.values())))
+    return UnitFrame(employees, day_plans, dates)
+
+
+def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: RuleTable) -> list[EmployeeDay]:
+    result = []
+    for employee in frame.employees:
+        plans = frame.day_plans[employee.nip]
+        events = to_events(by_nip.get(employee.nip, []))
+        own = assign_events(plans, events, rules)[1]
+        result.append(EmployeeDay(employee, DayInputs(plans[1], own), plans, events))
+    return result
+
+
 def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False) -> list[EmployeeDay]:
     """Plans and events of every employee of a unit for one local date (a few queries in all).
 
@@ -134,7 +170,6 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
     night shift reaches into them. The three independent reads (members, plans, the date's events) overlap.
     `live` (the monitor) takes the unit's members as read at most a minute ago; a recap reads them afresh.
     """
-    rules = rule_table(settings)
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
         members = (
@@ -142,22 +177,11 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
         )
         unit_plans = pool.submit(_unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
         own_date = pool.submit(_events_by_nip, unor_id, [day])
-        employees = [e for e in members.result() if e.active]
-        plans = unit_plans.result()
+        frame = _frame(day, members.result(), unit_plans.result(), settings)
         by_nip = own_date.result()
-    calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
-    day_plans = {e.nip: _plans(day, calendar, plans.plan_for(e.nip), rules) for e in employees}
-    other_dates = set().union(*(_window_dates(p[1], rules) for p in day_plans.values())) - {day}
-    for nip, rows in _events_by_nip(unor_id, other_dates).items():
+    for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
         by_nip.setdefault(nip, []).extend(rows)
-    result = []
-    for employee in employees:
-        events = to_events(by_nip.get(employee.nip, []))
-        own = assign_events(day_plans[employee.nip], events, rules)[1]
-        result.append(
-            EmployeeDay(employee, DayInputs(day_plans[employee.nip][1], own), day_plans[employee.nip], events)
-        )
-    return result
+    return _employee_days(frame, by_nip, rule_table(settings))
 
 
 def classify(entry: EmployeeDay, rules: RuleTable) -> DayStatus:
@@ -220,3 +244,46 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monit
         check_in = first_in.isoformat() if first_in else None
         items.append(MonitorItem(nip=entry.employee.nip, nama=entry.employee.nama, state=state, check_in=check_in))
     return Monitor(date=day.isoformat(), unor_id=unor_id, counts=counts, items=items)
+
+
+# --- regency summary ---------------------------------------------------------------------------------
+
+
+_FRAMES: TtlCache[UnitFrame] = TtlCache(ttl_s=2 * FRAME_TTL_S, max_entries=2048)  # the slot decides, see _frame_key
+
+
+def _frame_key(unor_id: str, day: date, settings: Settings) -> tuple[str, date, str, int]:
+    """The cache key of a unit's frame, with the unit's own slot of the expiry spread (stable per unit)."""
+    slot = int(time.monotonic() + zlib.crc32(unor_id.encode()) % FRAME_TTL_S) // FRAME_TTL_S
+    return unor_id, day, str(settings.rules_file), slot
+
+
+def cached_frame(unor_id: str, day: date, settings: Settings) -> UnitFrame:
+    """The unit's frame as built at most FRAME_TTL_S ago (members, leaves, duties and schedules change rarely
+    within minutes; check-ins are read fresh from the day's digests)."""
+
+    def build() -> UnitFrame:
+        members = cached_members_of_unit(runtime.people(), unor_id)
+        return _frame(day, members, _unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1)), settings)
+
+    return _FRAMES.get(_frame_key(unor_id, day, settings), build)
+
+
+def unit_counts(
+    units: Sequence[str], day: date, now: datetime, settings: Settings
+) -> list[tuple[UnitFrame, dict[str, int]]]:
+    """Each unit's frame and its counts per monitor state at `now`, judged like the unit's live monitor
+    (`monitor_state`), the day's events of every unit read from their digests in one batch."""
+    rules = rule_table(settings)
+    frames = map_units(lambda unit: cached_frame(unit, day, settings), units)
+    wanted = [(unit, d.isoformat()) for unit, frame in zip(units, frames, strict=True) for d in frame.dates]
+    digests = runtime.events().digests_of_unit_days(wanted)
+    result = []
+    for unit, frame in zip(units, frames, strict=True):
+        by_nip: dict[str, list[DayEvent]] = {}
+        for local_date in sorted(frame.dates):
+            for row in digests[(unit, local_date.isoformat())]:
+                by_nip.setdefault(row.nip, []).append(row)
+        entries = _employee_days(frame, by_nip, rules)
+        result.append((frame, monitor_counts((e.inputs for e in entries), now, rules)))
+    return result
