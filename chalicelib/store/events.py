@@ -12,14 +12,15 @@ consumption, first-arrival mark, photo fingerprint and the idempotency answer la
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -69,6 +70,7 @@ def event_range(start: datetime, end: datetime) -> tuple[str, str]:
 
 RECORDED = ("accepted", "review")
 DIGEST_PREFIX = "D#"
+BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem
 
 
 def digest_keys(unor_id: str, local_date: str) -> tuple[str, str]:
@@ -89,15 +91,18 @@ def decision_token(e: Event, decision: str) -> str:
     return f"{e.event_id}|{decision}"
 
 
-def digest_events(tokens: set[str], decisions: set[str]) -> list[DayEvent]:
+def digest_events(tokens: Iterable[str], decisions: Iterable[str]) -> list[DayEvent]:
     """The digest's tokens back into a day's events (with their decisions), by NIP and attendance time."""
     decided = dict(token.rsplit("|", 1) for token in decisions)
-    events = []
-    for token in tokens:
-        nip, kind, status, epoch, event_id = token.split("|")
-        at = datetime.fromtimestamp(int(epoch), tz=UTC)
-        events.append(DayEvent(nip, kind, status, decided.get(event_id), at))
+    events = [_day_event_of(token, decided.get(token.rsplit("|", 1)[1])) for token in tokens]
     return sorted(events, key=lambda e: (e.nip, e.attendance_time, e.type or ""))
+
+
+@functools.lru_cache(maxsize=65536)
+def _day_event_of(token: str, decision: str | None) -> DayEvent:
+    """A token as a day's event (memoised: the regency summary reads the same day's tokens on every poll)."""
+    nip, kind, status, epoch, _ = token.split("|")
+    return DayEvent(nip, kind, status, decision, datetime.fromtimestamp(int(epoch), tz=UTC))
 
 
 def unit_day_key(unor_id: str | None, local_date: str | None) -> str:
@@ -405,16 +410,23 @@ class DynamoEventsRepository:
                     return events
 
     def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[DayEvent]]:
-        """BatchGetItem of the digest items, 100 keys a request, projected on the two token sets."""
+        """BatchGetItem of the digest items (100 keys a request, unprocessed keys asked again), projected on the
+        two token sets and read from the table connection directly, like `events_of_unit_day`."""
         wanted = sorted(set(days))
         found: dict[tuple[str, str], list[DayEvent]] = {day: [] for day in wanted}
+        connection = EventModel._get_connection()
+        projection = ["nip", "key", "day_events", "day_decisions"]
+        pending = [dict(zip(("nip", "key"), digest_keys(*day), strict=True)) for day in wanted]
         with storage_call("dynamodb"):
-            for m in EventModel.batch_get(
-                [digest_keys(unor_id, local_date) for unor_id, local_date in wanted],
-                attributes_to_get=["nip", "key", "day_events", "day_decisions"],
-            ):
-                day = (m.nip[len(DIGEST_PREFIX) :], m.key[len(DIGEST_PREFIX) :])
-                found[day] = digest_events(m.day_events or set(), m.day_decisions or set())
+            while pending:
+                page, pending = pending[:BATCH_GET_KEYS], pending[BATCH_GET_KEYS:]
+                answer = connection.batch_get_item(cast(Any, page), attributes_to_get=projection)  # typed too narrowly
+                for item in answer.get("Responses", {}).get(EventModel.Meta.table_name, []):
+                    day = (item["nip"]["S"][len(DIGEST_PREFIX) :], item["key"]["S"][len(DIGEST_PREFIX) :])
+                    tokens = item.get("day_events", {}).get("SS", [])
+                    found[day] = digest_events(tokens, item.get("day_decisions", {}).get("SS", []))
+                unprocessed = answer.get("UnprocessedKeys", {}).get(EventModel.Meta.table_name, {}).get("Keys", [])
+                pending += [{name: value["S"] for name, value in key.items()} for key in unprocessed]
         return found
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:

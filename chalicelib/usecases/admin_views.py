@@ -20,6 +20,7 @@ from chalicelib.domain.people import Principal
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, decode_position, encode_cursor, iso
+from chalicelib.store.cache import TtlCache
 from chalicelib.usecases import access, recaps, reviews
 from chalicelib.usecases.schemas.admin_views import (
     Attempt,
@@ -47,11 +48,26 @@ def _today(settings: Settings, now: datetime) -> date:
 # --- monitor summary -----------------------------------------------------------------------------------
 
 
+_UNITS: TtlCache[dict[str, str]] = TtlCache(ttl_s=recaps.FRAME_TTL_S)
+
+
+def _regency_units() -> dict[str, str]:
+    """Every unit's name by id, as read at most FRAME_TTL_S ago (units come and go with the nightly SIMPEG sync)."""
+
+    def load() -> dict[str, str]:
+        ids = runtime.people().list_unit_ids()
+        return {u.unor_id: u.unor_nama for u in runtime.people().get_units(ids)}
+
+    return _UNITS.get("all", load)
+
+
 def monitor_summary(principal: Principal, query: SummaryQuery, settings: Settings, now: datetime) -> MonitorSummary:
-    """Counts per monitor state of every unit the caller may see, and their totals."""
+    """Counts per monitor state of every unit the caller may see, and their totals: one batch read of the day's
+    digests per poll (decision 67)."""
     day = query.date or _today(settings, now)
-    units = access.units_of(principal, None)
-    names = {u.unor_id: u.unor_nama for u in runtime.people().get_units(units)}
+    visible = access.visible_units(principal, None)
+    names = _regency_units()
+    units = sorted(names) if visible is None else visible
     counted = recaps.unit_counts(units, day, now, settings)
     totals: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
     rows = []

@@ -12,15 +12,16 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from chalicelib import runtime
 from chalicelib.attendance.calendar import DayPlan, plan_day
 from chalicelib.attendance.classify import (
+    MONITOR_KEYS,
     AttendanceEvent,
     DayInputs,
     EventState,
@@ -28,7 +29,6 @@ from chalicelib.attendance.classify import (
     assign_events,
     classify_period,
     judge_attendance,
-    monitor_counts,
     monitor_state,
 )
 from chalicelib.attendance.rules import RuleTable
@@ -45,7 +45,8 @@ from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, Monitor
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
 UNIT_WORKERS = 8
 # The regency summary's unit frames (members and plans of a unit's day) are rebuilt every FRAME_TTL_S, each
-# unit at its own offset within that period, so that a poll rebuilds a few units, never all 63 at once.
+# unit at its own offset within that period, so that a poll rebuilds a few units, never all 63 at once
+# (a leave, field duty or schedule change shows in the summary within FRAME_TTL_S; the unit's monitor at once).
 FRAME_TTL_S = 300
 T = TypeVar("T")
 
@@ -141,6 +142,8 @@ class UnitFrame:
     employees: list[Member]
     day_plans: dict[str, list[DayPlan]]
     dates: frozenset[date]
+    # The regency summary's memo of judgements made with this frame (see _judged_state).
+    memo: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _frame(day: date, members: Sequence[Member], plans: UnitPlans, settings: Settings) -> UnitFrame:
@@ -249,33 +252,47 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monit
 # --- regency summary ---------------------------------------------------------------------------------
 
 
-_FRAMES: TtlCache[UnitFrame] = TtlCache(ttl_s=2 * FRAME_TTL_S, max_entries=2048)  # the slot decides, see _frame_key
+_FRAMES: TtlCache[UnitFrame] = TtlCache(ttl_s=2 * FRAME_TTL_S)  # the slot in the key decides (_frame_key)
 
 
 def _frame_key(unor_id: str, day: date, settings: Settings) -> tuple[str, date, str, int]:
-    """The cache key of a unit's frame, with the unit's own slot of the expiry spread (stable per unit)."""
+    """The cache key of a unit's frame: its current slot of FRAME_TTL_S, shifted per unit (stable)."""
     slot = int(time.monotonic() + zlib.crc32(unor_id.encode()) % FRAME_TTL_S) // FRAME_TTL_S
     return unor_id, day, str(settings.rules_file), slot
 
 
-def cached_frame(unor_id: str, day: date, settings: Settings) -> UnitFrame:
-    """The unit's frame as built at most FRAME_TTL_S ago (members, leaves, duties and schedules change rarely
-    within minutes; check-ins are read fresh from the day's digests)."""
+def _build_frame(unor_id: str, day: date, settings: Settings) -> UnitFrame:
+    members = cached_members_of_unit(runtime.people(), unor_id)
+    return _frame(day, members, _unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1)), settings)
 
-    def build() -> UnitFrame:
-        members = cached_members_of_unit(runtime.people(), unor_id)
-        return _frame(day, members, _unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1)), settings)
 
-    return _FRAMES.get(_frame_key(unor_id, day, settings), build)
+def cached_frames(units: Sequence[str], day: date, settings: Settings) -> list[UnitFrame]:
+    """The units' frames as built within their current slot (members, leaves, duties and schedules change
+    rarely within minutes; check-ins are read fresh from the day's digests). Only missing frames are built,
+    their reads overlapping."""
+    keys = [_frame_key(unit, day, settings) for unit in units]
+    found = [_FRAMES.peek(key) for key in keys]
+    missing = [unit for unit, frame in zip(units, found, strict=True) if frame is None]
+    built = dict(zip(missing, map_units(lambda unit: _build_frame(unit, day, settings), missing), strict=True))
+    for key in keys:
+        if key[0] in built:
+            _FRAMES.put(key, built[key[0]])
+    return [frame if frame is not None else built[unit] for unit, frame in zip(units, found, strict=True)]
+
+
+def forget_frames(units: Sequence[str], day: date, settings: Settings) -> None:
+    """Drop the units' current frames of `day` (the benchmark's model of frames expiring between polls)."""
+    for unit in units:
+        _FRAMES.forget(_frame_key(unit, day, settings))
 
 
 def unit_counts(
     units: Sequence[str], day: date, now: datetime, settings: Settings
 ) -> list[tuple[UnitFrame, dict[str, int]]]:
     """Each unit's frame and its counts per monitor state at `now`, judged like the unit's live monitor
-    (`monitor_state`), the day's events of every unit read from their digests in one batch."""
+    (`assign_events`, `monitor_state`), the day's events of every unit read from their digests in one batch."""
     rules = rule_table(settings)
-    frames = map_units(lambda unit: cached_frame(unit, day, settings), units)
+    frames = cached_frames(units, day, settings)
     wanted = [(unit, d.isoformat()) for unit, frame in zip(units, frames, strict=True) for d in frame.dates]
     digests = runtime.events().digests_of_unit_days(wanted)
     result = []
@@ -284,6 +301,28 @@ def unit_counts(
         for local_date in sorted(frame.dates):
             for row in digests[(unit, local_date.isoformat())]:
                 by_nip.setdefault(row.nip, []).append(row)
-        entries = _employee_days(frame, by_nip, rules)
-        result.append((frame, monitor_counts((e.inputs for e in entries), now, rules)))
+        tally: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
+        for employee in frame.employees:
+            tally[_judged_state(frame, employee.nip, tuple(by_nip.get(employee.nip, ())), now, rules)] += 1
+        result.append((frame, tally))
     return result
+
+
+def _judged_state(frame: UnitFrame, nip: str, rows: tuple[DayEvent, ...], now: datetime, rules: RuleTable) -> str:
+    """`monitor_state` of one employee, memoised in the frame: between two polls most employees' events are
+    the same, and the state depends on `now` only through the events already made and whether the working
+    hours have ended (`monitor_state`'s two uses of it)."""
+    plans = frame.day_plans[nip]
+    own = frame.memo.get((nip, rows))
+    if own is None:
+        own = tuple(assign_events(plans, to_events(rows), rules)[1])
+        frame.memo[(nip, rows)] = own
+    if (nip, "bounds") not in frame.memo:
+        frame.memo[(nip, "bounds")] = plans[1].bounds(rules)
+    bounds = frame.memo[(nip, "bounds")]
+    key = (nip, tuple(e for e in own if e.at <= now), bounds is None or now < bounds[1])
+    state = frame.memo.get(key)
+    if state is None:
+        state = monitor_state(DayInputs(plans[1], own), now, rules)
+        frame.memo[key] = state
+    return str(state)
