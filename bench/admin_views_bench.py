@@ -3,6 +3,7 @@ local stack (moto server).
 
 Run on purpose (never part of the tests):
     .venv/bin/python -m bench.admin_views_bench [--employees 7000] [--units 63] [--calls 60] [--sheet 500]
+        [--sheet-only]
 moto's server runs as a child process on 127.0.0.1 and a free port and is stopped at the end.
 
 Summary: one working day is seeded: units and employees (batch writes, bench/stack_seed.py), 3 % on leave,
@@ -143,11 +144,15 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=60)
     parser.add_argument("--sheet", type=int, default=500)
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--sheet-only", action="store_true", help="only the activation sheet phase")
     args = parser.parse_args()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC  cpus={os.cpu_count()}  load {load()}  {vars(args)}")
     with moto_server() as (endpoint, pid):
         print(f"moto server pid {pid} at {endpoint}")
         settings = prepare(endpoint)
+        if args.sheet_only:
+            sheet_phase(settings, args.sheet, args.seed)
+            return
         month = regency(args.employees, args.units, args.seed)
         began = time.perf_counter()
         stack_seed.write_people(month)

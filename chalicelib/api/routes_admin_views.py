@@ -48,6 +48,7 @@ def audit_log(call: Call, query: schema.AuditQuery) -> schema.AuditPage:
     auth_as="admin",
     status=201,
     guard=guards.UNIT_IN_SCOPE,
+    errors=("CONFLICT",),
     tag="directory",
 )
 def activation_codes(call: Call, unor_id: str, body: schema.ActivationSheetRequest) -> schema.ActivationSheet:

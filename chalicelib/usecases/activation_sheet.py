@@ -24,8 +24,9 @@ from fpdf import FPDF
 from chalicelib import runtime
 from chalicelib.auth import passwords
 from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import ConflictError
 from chalicelib.settings import Settings
-from chalicelib.store.base import iso
+from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.photos import EXPORT_PREFIX
 from chalicelib.usecases import directory
 from chalicelib.usecases.auth import epoch
@@ -74,8 +75,10 @@ def issue(
     codes = [passwords.new_activation_code() for _ in employees]
     with ThreadPoolExecutor(max_workers=HASH_WORKERS) as pool:
         hashes = list(pool.map(lambda code: passwords.hash_secret(code, BATCH_KDF), codes))
-    for employee, code_hash in zip(employees, hashes, strict=True):
-        runtime.people().set_activation(employee.nip, code_hash, expires)
+    try:
+        runtime.people().set_activations([(e.nip, h) for e, h in zip(employees, hashes, strict=True)], expires)
+    except ConditionFailed as exc:  # an employee left the table meanwhile: the client asks again
+        raise ConflictError("Data pegawai berubah; coba lagi.", {"unor_id": unor_id}) from exc
     cards = [_card(e, code, printed, base_url) for e, code in zip(employees, codes, strict=True)]
     pdf = render_sheet(unit.unor_nama, cards)
     filename = f"kode-aktivasi-{unor_id}.pdf"

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from chalicelib.domain import people as domain
 from chalicelib.store.base import ConditionFailed
+from chalicelib.store.people import ACTIVATIONS_PER_WRITE
 
 
 class InMemoryPeopleRepository:
@@ -81,6 +82,18 @@ class InMemoryPeopleRepository:
             self._credentials["employee", nip] = replace(
                 secrets, activation_hash=code_hash, activation_expires=expires_epoch
             )
+
+    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int) -> None:
+        for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
+            group = codes[start : start + ACTIVATIONS_PER_WRITE]
+            with self._lock:
+                if any(nip not in self._employees for nip, _ in group):
+                    raise ConditionFailed("dynamodb")
+                for nip, code_hash in group:
+                    secrets = self._secrets("employee", nip)
+                    self._credentials["employee", nip] = replace(
+                        secrets, activation_hash=code_hash, activation_expires=expires_epoch
+                    )
 
     def extend_duty_until(self, nip: str, end_date: str) -> None:
         """The zones twin's write: move an existing hint to `end_date` when that is later (an absent hint, or
