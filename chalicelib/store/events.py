@@ -65,8 +65,8 @@ def event_range(start: datetime, end: datetime) -> tuple[str, str]:
 # One item per unit and local date in the events table (partition `D#<unor_id>`, range key `D#<date>`: no NIP
 # looks like that) holding a token per recorded event and per review decision, ADDed to two string sets by the
 # transactions that record them (`write_checkin`, `decide_review`). Set ADD is atomic and idempotent, so
-# parallel check-ins never lose a token and a repeated transaction adds nothing. A token costs ~40 bytes: an
-# item holds the day of a unit of up to ~5,000 employees (two events each) within DynamoDB's 400 KB.
+# parallel check-ins never lose a token and a repeated transaction adds nothing. A token costs ~57 bytes: an
+# item holds the day of a unit of up to ~3,500 employees (two events each) within DynamoDB's 400 KB.
 
 RECORDED = ("accepted", "review")
 DIGEST_PREFIX = "D#"
@@ -81,10 +81,15 @@ def _digest_item(e: Event) -> EventModel:
     return EventModel(*digest_keys(str(e.unor_id), str(e.local_date)))
 
 
+_SHORT = {"in": "i", "out": "o", "accepted": "a", "review": "r"}
+_LONG = {"i": "in", "o": "out"}, {"a": "accepted", "r": "review"}
+
+
 def day_token(e: Event) -> str:
-    """`<nip>|<type>|<status>|<attendance epoch>|<event id>`: what judging a day reads, and the event's id."""
+    """`<event id>|<i|o>|<a|r>|<attendance epoch>` (~57 bytes): what judging a day reads; the event id starts
+    with the NIP."""
     epoch = int(parse_iso(str(e.attendance_time)).timestamp())
-    return f"{e.nip}|{e.type}|{e.status}|{epoch}|{e.event_id}"
+    return f"{e.event_id}|{_SHORT[str(e.type)]}|{_SHORT[str(e.status)]}|{epoch}"
 
 
 def decision_token(e: Event, decision: str) -> str:
@@ -94,15 +99,16 @@ def decision_token(e: Event, decision: str) -> str:
 def digest_events(tokens: Iterable[str], decisions: Iterable[str]) -> list[DayEvent]:
     """The digest's tokens back into a day's events (with their decisions), by NIP and attendance time."""
     decided = dict(token.rsplit("|", 1) for token in decisions)
-    events = [_day_event_of(token, decided.get(token.rsplit("|", 1)[1])) for token in tokens]
+    events = [_day_event_of(token, decided.get(token.split("|", 1)[0])) for token in tokens]
     return sorted(events, key=lambda e: (e.nip, e.attendance_time, e.type or ""))
 
 
 @functools.lru_cache(maxsize=65536)
 def _day_event_of(token: str, decision: str | None) -> DayEvent:
     """A token as a day's event (memoised: the regency summary reads the same day's tokens on every poll)."""
-    nip, kind, status, epoch, _ = token.split("|")
-    return DayEvent(nip, kind, status, decision, datetime.fromtimestamp(int(epoch), tz=UTC))
+    event_id, kind, status, epoch = token.split("|")
+    at = datetime.fromtimestamp(int(epoch), tz=UTC)
+    return DayEvent(event_id.split(".", 1)[0], _LONG[0][kind], _LONG[1][status], decision, at)
 
 
 def unit_day_key(unor_id: str | None, local_date: str | None) -> str:
