@@ -15,6 +15,7 @@ import requests
 from chalicelib import runtime
 from chalicelib.domain import people as domain
 from chalicelib.domain.attendance import Event
+from chalicelib.settings import load_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from tests.functional.checkin_setup import OUTSIDE, PEOPLE, Employee, enrolled_employee, selfie
@@ -313,3 +314,15 @@ def test_an_empty_unit_gets_an_empty_sheet(employee: Employee) -> None:
     answer = employee.api.call("POST", "/v1/admin/units/U1/activation-codes", {}, token=employee.admin)
     assert answer.status == 201 and answer.body["count"] == 0
     assert "sudah aktif" in pdf_text(fetch(answer.body["sheet_url"]).content)
+
+
+def test_photo_links_never_live_longer_than_15_minutes(employee: Employee, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a stage whose signed links live an hour (SMART_PRESIGN_TTL_S may be up to 3600 for exports)
+    monkeypatch.setenv("SMART_PRESIGN_TTL_S", "3600")
+    load_settings.cache_clear()
+    assert employee.check_in(selfie(IMPOSTOR)).status == 422
+    # WHEN attempts and a sheet are asked for, THEN their links are cut to 900 s
+    (item,) = employee.api.call("GET", "/v1/admin/attempts", token=employee.admin).body["items"]
+    sheet = employee.api.call("POST", "/v1/admin/units/U1/activation-codes", {}, token=employee.admin).body
+    assert lifetime_s(item["selfie_url"]) == lifetime_s(item["enrolment_urls"][0]) == 900
+    assert lifetime_s(sheet["sheet_url"]) == 900
