@@ -6,14 +6,16 @@ Run on purpose (never part of the tests):
         [--sheet-only]
 moto's server runs as a child process on 127.0.0.1 and a free port and is stopped at the end.
 
-Summary: one working day is seeded: units and employees (batch writes, bench/stack_seed.py), 3 % on leave,
-and every check-in of the day written through the events repository's own `write_checkin` transaction (the
-one the check-in makes, which also adds the event to its unit's day digest), from 4 threads. Then
-`admin_views.monitor_summary` is called as a super admin at 09:00 WIB:
-- cold: the first call, every unit frame (members, plans) built;
-- polling: `--calls` calls, each after forgetting the frames of the units whose 5-minute slot would have
-  ended since the previous poll 30 s earlier (63 x 30 / 300 = 6.3 units a poll, drawn at random), i.e. the
-  steady state of a console polling every 30 s. Target (issue 19): p95 <= 300 ms.
+Summary: one working day: units and employees (batch writes, bench/stack_seed.py), 3 % on leave, and the
+day's check-ins in time order, written through the events repository's own `write_checkin` transaction (the
+one the check-in makes, which also adds the event to its unit's day digest), from 4 threads, in `--slices`
+parts. `admin_views.monitor_summary` is called as a super admin:
+- cold: after the first part, every unit frame (members, plans) built;
+- rush: after each further part, at its last check-in's time (new check-ins in nearly every unit);
+- polling: `--calls` calls at 17:30 WIB on the whole day;
+before each rush or polling call the frames of the units whose 5-minute slot would have ended since a poll
+30 s earlier are forgotten (63 x 30 / 300 = 6.3 units a poll, drawn at random), as for a console polling
+every 30 s. Target (issue 19): p95 <= 300 ms.
 Sheet: a unit of `--sheet` not-yet-activated employees gets its codes and its PDF (`activation_sheet.issue`):
 wall time, PDF size and pages. Target: well under API Gateway's 29 s.
 Figures are printed; bench/admin_views_RESULTS.md records measured runs.
@@ -65,23 +67,29 @@ def regency(employees: int, units: int, seed: int) -> stack_seed.Month:
     return month
 
 
-def write_day(month: stack_seed.Month, seed: int) -> int:
-    """Every check-in of DAY through `write_checkin` (event, idempotent answer, unit-day digest)."""
-    repo = DynamoEventsRepository()
-
-    def unit_events(unit: stack_seed.BenchUnit) -> int:
-        written = 0
+def day_events(month: stack_seed.Month, seed: int) -> list[tuple[datetime, str, Event]]:
+    """Every check-in of DAY (the generator of bench/stack_seed.py), by attendance time, with its unit."""
+    rows = []
+    for unit in month.units:
         for nip in unit.nips:
-            for n, g in enumerate(stack_seed.employee_day(nip, DAY, month, seed)):
+            for g in stack_seed.employee_day(nip, DAY, month, seed):
                 at = g.local.replace(tzinfo=stack_seed.WIB).astimezone(UTC)
                 event = Event(new_event_id(nip, at), nip, g.kind, g.status, iso(at), iso(at), DAY.isoformat(),
                               unit.unor_id, warnings=())  # fmt: skip
-                repo.write_checkin(CheckinWrite(event, f"{nip}#bench-{n}", "bench", StoredAnswer(201, {}), at))
-                written += 1
-        return written
+                rows.append((at, unit.unor_id, event))
+    return sorted(rows, key=lambda row: row[0])
+
+
+def write_events(events: list[tuple[datetime, str, Event]]) -> None:
+    """Through `write_checkin` (event, idempotent answer, unit-day digest), from a few threads."""
+    repo = DynamoEventsRepository()
+
+    def write(row: tuple[datetime, str, Event]) -> None:
+        at, _, event = row
+        repo.write_checkin(CheckinWrite(event, f"{event.event_id}#bench", "bench", StoredAnswer(201, {}), at))
 
     with ThreadPoolExecutor(max_workers=stack_seed.LOADERS) as pool:
-        return sum(pool.map(unit_events, month.units))
+        list(pool.map(write, events))
 
 
 def timed_ms(work: object) -> tuple[float, object]:
@@ -90,27 +98,55 @@ def timed_ms(work: object) -> tuple[float, object]:
     return (time.perf_counter() - began) * 1000, result
 
 
-def summary_phase(settings: Settings, month: stack_seed.Month, calls: int, seed: int) -> None:
-    now = datetime.combine(DAY, datetime.min.time()).replace(hour=9, tzinfo=stack_seed.WIB)
-    query = SummaryQuery(date=DAY)
-    cold, answer = timed_ms(lambda: admin_views.monitor_summary(SUPER_ADMIN, query, settings, now))
-    print(f"summary cold (every frame built): {cold:.0f} ms; totals {answer.totals}")  # type: ignore[attr-defined]
+def summary(settings: Settings, now: datetime) -> tuple[float, dict[str, int]]:
+    elapsed, answer = timed_ms(lambda: admin_views.monitor_summary(SUPER_ADMIN, SummaryQuery(date=DAY), settings, now))
+    return elapsed, answer.totals  # type: ignore[attr-defined]
+
+
+def expire_some(settings: Settings, units: list[str], rng: random.Random) -> int:
+    """Forget the frames whose slot would have ended since the previous poll 30 s earlier."""
+    per_poll = len(units) * POLL_S / FRAME_TTL_S
+    expired = rng.sample(units, int(per_poll) + (rng.random() < per_poll % 1))
+    recaps.forget_frames(expired, DAY, settings)
+    return len(expired)
+
+
+def cuts(samples: list[float]) -> str:
+    q = statistics.quantiles(samples, n=100, method="inclusive") if len(samples) > 1 else samples * 99
+    return f"p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, max {max(samples):.0f} ms"
+
+
+def summary_phase(settings: Settings, month: stack_seed.Month, calls: int, slices: int, seed: int) -> None:
+    """The day arrives in `slices` parts, each followed by a poll at its last event's time (every unit's digest
+    changed: the morning rush); then `calls` polls at 17:30 WIB on the whole day (digests unchanged)."""
     rng = random.Random(seed)
     units = [u.unor_id for u in month.units]
-    per_poll = len(units) * POLL_S / FRAME_TTL_S
+    events = day_events(month, seed)
+    began = time.perf_counter()
+    rush: list[float] = []
+    size = -(-len(events) // slices)
+    for start in range(0, len(events), size):
+        part = events[start : start + size]
+        write_events(part)
+        if start == 0:
+            cold, _ = summary(settings, part[-1][0])
+            print(f"summary cold (every frame built): {cold:.0f} ms")
+            continue
+        expire_some(settings, units, rng)
+        elapsed, totals = summary(settings, part[-1][0])
+        rush.append(elapsed)
+    print(f"wrote {len(events)} check-ins through write_checkin in {time.perf_counter() - began:.0f} s; "
+          f"polls after each of {slices} parts (new check-ins in every unit): {cuts(rush)}  load {load()}")  # fmt: skip
+    print(f"  totals at {events[-1][0]:%H:%M} UTC: {totals}")
+    end_of_day = datetime.combine(DAY, datetime.min.time()).replace(hour=17, minute=30, tzinfo=stack_seed.WIB)
     samples, rebuilt = [], 0
     for _ in range(calls):
-        expired = rng.sample(units, int(per_poll) + (rng.random() < per_poll % 1))
-        recaps.forget_frames(expired, DAY, settings)
-        rebuilt += len(expired)
-        elapsed, answer = timed_ms(lambda: admin_views.monitor_summary(SUPER_ADMIN, query, settings, now))
-        samples.append(elapsed)
-    cuts = statistics.quantiles(samples, n=100)
-    print(f"summary polling ({len(units)} units, {month.employees} employees, {calls} calls, {rebuilt / calls:.1f} "
-          f"frames rebuilt a call): p50 {cuts[49]:.0f} ms, p95 {cuts[94]:.0f} ms, max {max(samples):.0f} ms  "
-          f"load {load()}")  # fmt: skip
-    warm = [timed_ms(lambda: admin_views.monitor_summary(SUPER_ADMIN, query, settings, now))[0] for _ in range(20)]
-    print(f"summary with every frame cached (20 calls): p50 {statistics.median(warm):.0f} ms, max {max(warm):.0f} ms")
+        rebuilt += expire_some(settings, units, rng)
+        samples.append(summary(settings, end_of_day)[0])
+    print(f"summary polling at 17:30 WIB ({len(units)} units, {month.employees} employees, {calls} calls, "
+          f"{rebuilt / calls:.1f} frames rebuilt a call): {cuts(samples)}  load {load()}")  # fmt: skip
+    warm = [summary(settings, end_of_day)[0] for _ in range(20)]
+    print(f"summary with every frame cached (20 calls): {cuts(warm)}")
 
 
 def sheet_phase(settings: Settings, size: int, seed: int) -> None:
@@ -142,6 +178,7 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=7000)
     parser.add_argument("--units", type=int, default=63)
     parser.add_argument("--calls", type=int, default=60)
+    parser.add_argument("--slices", type=int, default=21, help="parts the day's check-ins arrive in")
     parser.add_argument("--sheet", type=int, default=500)
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--sheet-only", action="store_true", help="only the activation sheet phase")
@@ -154,13 +191,10 @@ def main() -> None:
             sheet_phase(settings, args.sheet, args.seed)
             return
         month = regency(args.employees, args.units, args.seed)
-        began = time.perf_counter()
         stack_seed.write_people(month)
         stack_seed.write_calendar(month)
-        events = write_day(month, args.seed)
-        print(f"seeded {len(month.units)} units, {month.employees} employees, {len(month.leave_days)} on leave, "
-              f"{events} check-ins through write_checkin in {time.perf_counter() - began:.0f} s")  # fmt: skip
-        summary_phase(settings, month, args.calls, args.seed)
+        print(f"seeded {len(month.units)} units, {month.employees} employees, {len(month.leave_days)} on leave")
+        summary_phase(settings, month, args.calls, args.slices, args.seed)
         if args.sheet:
             sheet_phase(settings, args.sheet, args.seed)
     print(f"moto server stopped; load {load()}")

@@ -17,7 +17,7 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol, cast
@@ -96,11 +96,27 @@ def decision_token(e: Event, decision: str) -> str:
     return f"{e.event_id}|{decision}"
 
 
-def digest_events(tokens: Iterable[str], decisions: Iterable[str]) -> list[DayEvent]:
-    """The digest's tokens back into a day's events (with their decisions), by NIP and attendance time."""
-    decided = dict(token.rsplit("|", 1) for token in decisions)
-    events = [_day_event_of(token, decided.get(token.split("|", 1)[0])) for token in tokens]
-    return sorted(events, key=lambda e: (e.nip, e.attendance_time, e.type or ""))
+@dataclass(frozen=True)
+class DayDigest:
+    """A unit's day as its digest item holds it: the tokens of its recorded events and of review decisions.
+    Equal digests mean the same events and decisions (a reader may keep what it judged from one)."""
+
+    tokens: frozenset[str] = frozenset()
+    decisions: frozenset[str] = frozenset()
+
+    def events(self) -> list[DayEvent]:
+        """The tokens back into a day's events (with their decisions), by NIP and attendance time."""
+        decided = dict(token.rsplit("|", 1) for token in self.decisions)
+        events = [_day_event_of(token, decided.get(token.split("|", 1)[0])) for token in self.tokens]
+        return sorted(events, key=lambda e: (e.nip, e.attendance_time, e.type or ""))
+
+    @functools.cached_property
+    def latest(self) -> datetime | None:
+        """The latest attendance time among the events, or None."""
+        return max((_day_event_of(t, None).attendance_time for t in self.tokens), default=None)
+
+
+EMPTY_DIGEST = DayDigest()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -270,10 +286,10 @@ class EventsRepository(Protocol):
         """A unit's events of one local date, with only what a day's judgement reads, by event id time."""
         ...
 
-    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[DayEvent]]:
-        """For each (unor_id, local date): the recorded (accepted or review) events of that unit's day as the
-        day's digest holds them, by NIP and attendance time: what `events_of_unit_day` answers without the
-        refusals, in a single read for many units (the regency monitor summary)."""
+    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+        """For each (unor_id, local date): the day's digest, whose `events()` are the recorded (accepted or
+        review) events of that unit's day, by NIP and attendance time: what `events_of_unit_day` answers
+        without the refusals, in a single read for many units (the regency monitor summary)."""
         ...
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
@@ -415,11 +431,11 @@ class DynamoEventsRepository:
                 if not start:
                     return events
 
-    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[DayEvent]]:
+    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
         """BatchGetItem of the digest items (100 keys a request, unprocessed keys asked again), projected on the
         two token sets and read from the table connection directly, like `events_of_unit_day`."""
         wanted = sorted(set(days))
-        found: dict[tuple[str, str], list[DayEvent]] = {day: [] for day in wanted}
+        found = dict.fromkeys(wanted, EMPTY_DIGEST)
         connection = EventModel._get_connection()
         projection = ["nip", "key", "day_events", "day_decisions"]
         pending = [dict(zip(("nip", "key"), digest_keys(*day), strict=True)) for day in wanted]
@@ -430,7 +446,7 @@ class DynamoEventsRepository:
                 for item in answer.get("Responses", {}).get(EventModel.Meta.table_name, []):
                     day = (item["nip"]["S"][len(DIGEST_PREFIX) :], item["key"]["S"][len(DIGEST_PREFIX) :])
                     tokens = item.get("day_events", {}).get("SS", [])
-                    found[day] = digest_events(tokens, item.get("day_decisions", {}).get("SS", []))
+                    found[day] = DayDigest(frozenset(tokens), frozenset(item.get("day_decisions", {}).get("SS", [])))
                 unprocessed = answer.get("UnprocessedKeys", {}).get(EventModel.Meta.table_name, {}).get("Keys", [])
                 pending += [{name: value["S"] for name, value in key.items()} for key in unprocessed]
         return found

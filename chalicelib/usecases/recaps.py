@@ -7,6 +7,7 @@ Reads go per unit and per local date (events through the ``by_unit_date`` index,
 
 from __future__ import annotations
 
+import bisect
 import json
 import time
 import zlib
@@ -38,7 +39,7 @@ from chalicelib.domain.people import Employee, Member
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
 from chalicelib.store.cache import TtlCache
-from chalicelib.store.events import DayEvent
+from chalicelib.store.events import DayDigest, DayEvent
 from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
 
@@ -290,22 +291,43 @@ def unit_counts(
     units: Sequence[str], day: date, now: datetime, settings: Settings
 ) -> list[tuple[UnitFrame, dict[str, int]]]:
     """Each unit's frame and its counts per monitor state at `now`, judged like the unit's live monitor
-    (`assign_events`, `monitor_state`), the day's events of every unit read from their digests in one batch."""
+    (`assign_events`, `monitor_state`), the day's digests of every unit read in one batch. A unit whose digests
+    are those it was last judged on, with no working hours ending in between, keeps its counts."""
     rules = rule_table(settings)
     frames = cached_frames(units, day, settings)
     wanted = [(unit, d.isoformat()) for unit, frame in zip(units, frames, strict=True) for d in frame.dates]
     digests = runtime.events().digests_of_unit_days(wanted)
     result = []
     for unit, frame in zip(units, frames, strict=True):
-        by_nip: dict[str, list[DayEvent]] = {}
-        for local_date in sorted(frame.dates):
-            for row in digests[(unit, local_date.isoformat())]:
-                by_nip.setdefault(row.nip, []).append(row)
-        tally: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
-        for employee in frame.employees:
-            tally[_judged_state(frame, employee.nip, tuple(by_nip.get(employee.nip, ())), now, rules)] += 1
-        result.append((frame, tally))
+        own = tuple(digests[(unit, d.isoformat())] for d in sorted(frame.dates))
+        ends = _ends(frame, rules)
+        key = ("unit", own, bisect.bisect_right(ends, now))
+        counts = frame.memo.get(key)
+        if counts is None:
+            counts = _unit_tally(frame, own, now, rules)
+            if all(d.latest is None or d.latest <= now for d in own):  # a past day, or today so far
+                frame.memo[key] = counts
+        result.append((frame, dict(counts)))
     return result
+
+
+def _ends(frame: UnitFrame, rules: RuleTable) -> list[datetime]:
+    """The distinct instants at which the frame's employees' working hours end, sorted (memoised)."""
+    if ("ends",) not in frame.memo:
+        ends = {b[1] for plans in frame.day_plans.values() if (b := plans[1].bounds(rules)) is not None}
+        frame.memo[("ends",)] = sorted(ends)
+    return list(frame.memo[("ends",)])
+
+
+def _unit_tally(frame: UnitFrame, own: tuple[DayDigest, ...], now: datetime, rules: RuleTable) -> dict[str, int]:
+    by_nip: dict[str, list[DayEvent]] = {}
+    for digest in own:
+        for row in digest.events():
+            by_nip.setdefault(row.nip, []).append(row)
+    tally: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
+    for employee in frame.employees:
+        tally[_judged_state(frame, employee.nip, tuple(by_nip.get(employee.nip, ())), now, rules)] += 1
+    return tally
 
 
 def _judged_state(frame: UnitFrame, nip: str, rows: tuple[DayEvent, ...], now: datetime, rules: RuleTable) -> str:

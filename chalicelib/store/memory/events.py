@@ -22,11 +22,14 @@ from chalicelib.store.events import (
     ChallengeTaken,
     CheckinWrite,
     Claim,
+    DayDigest,
     DayEvent,
     MarkTaken,
     StoredAnswer,
     awaits_decision,
     claim_outcome,
+    day_token,
+    decision_token,
     event_keys,
     event_range,
     fingerprint_key,
@@ -37,6 +40,11 @@ from chalicelib.store.events import (
 from chalicelib.store.vectors import pack, unpack
 
 _Queued = tuple[str, str, Event]  # (range key, nip, event): the order of an index of events
+
+
+def _recorded_on(unit_day: str) -> Callable[[Event], bool]:
+    """Selects the recorded (accepted or review) events of one unit's day."""
+    return lambda e: e.status in RECORDED and unit_day_key(e.unor_id, e.local_date) == unit_day
 
 
 def _page(
@@ -134,12 +142,13 @@ class InMemoryEventsRepository:
             for _, _, e in self._indexed(lambda e: unit_day_key(e.unor_id, e.local_date) == day)
         ]
 
-    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], list[DayEvent]]:
+    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
         """Derived from the events themselves (DynamoDB keeps a digest item, written with them)."""
         found = {}
         for unor_id, local_date in sorted(set(days)):
-            recorded = [e for e in self.events_of_unit_day(unor_id, local_date) if e.status in RECORDED]
-            found[(unor_id, local_date)] = sorted(recorded, key=lambda e: (e.nip, e.attendance_time, e.type or ""))
+            recorded = [e for _, _, e in self._indexed(_recorded_on(unit_day_key(unor_id, local_date)))]
+            decided = frozenset(decision_token(e, str(e.decision)) for e in recorded if e.decision)
+            found[(unor_id, local_date)] = DayDigest(frozenset(day_token(e) for e in recorded), decided)
         return found
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
