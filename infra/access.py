@@ -13,7 +13,10 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   ``DeleteRequest`` deletes) on them, and no ``UpdateItem`` on the append-only audit log. Objects under
   ``photos/`` and ``exports/`` can be read and written, never deleted (lifecycle rules expire them), and
   nothing can touch Object Lock settings or bypass the governance retention.
-- ``SimpegSync`` (chalicelib.jobs.nightly_simpeg_sync) writes employees and units and logs its run.
+- ``SimpegSync`` (chalicelib.jobs.nightly_simpeg_sync) writes employees and units and logs its run. It is
+  also the SIMPEG worker (decision 53): the API invokes it asynchronously with a run id (``lambda:InvokeFunction``
+  on that one function), after leaving a large import's rows under ``imports/simpeg/`` (the API may put them
+  there, the worker may read them; neither may delete them), and the worker reads the run it resumes.
 - ``DailyRecap`` (chalicelib.jobs.daily_recap) reads units, members, calendars, leaves, duties and the
   day's events, and writes the daily statuses.
 
@@ -26,7 +29,7 @@ stack owns the tables.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pynamodb.models import Model
 
@@ -48,7 +51,7 @@ from chalicelib.store.models import (
     ZoneModel,
 )
 
-from .bucket import BUCKET_ID, EXPORT_PREFIX, PHOTO_PREFIX
+from .bucket import BUCKET_ID, EXPORT_PREFIX, PHOTO_PREFIX, SIMPEG_IMPORT_PREFIX
 from .cfn import Json, get_att, ref, sub
 from .errors import TemplateError
 from .tables import table_logical_id
@@ -56,6 +59,7 @@ from .tables import table_logical_id
 POLICY_SUFFIX = "AccessPolicy"
 DEAD_LETTER_POLICY_SUFFIX = "DeadLetterPolicy"
 API_FUNCTION_ID = "APIHandler"
+WORKER_FUNCTION_ID = "SimpegSync"  # the SIMPEG worker the API hands long imports and syncs to
 
 DESCRIBE = "dynamodb:DescribeTable"
 GET = "dynamodb:GetItem"
@@ -87,16 +91,21 @@ EVIDENCE_MODELS: tuple[type[Model], ...] = (AuditModel, EventModel)
 
 @dataclass(frozen=True)
 class FunctionAccess:
-    """What one function may do: DynamoDB actions per model (indexes included), S3 object actions on the
-    data prefixes, and whether it may list the bucket."""
+    """What one function may do: DynamoDB actions per model (indexes included), S3 object actions per key
+    prefix of the data bucket, whether it may list the bucket, and which functions it may invoke."""
 
     tables: Mapping[type[Model], tuple[str, ...]]
-    object_actions: tuple[str, ...] = ()
+    objects: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     list_bucket: bool = False
+    invokes: tuple[str, ...] = ()
     purpose: str = ""
 
     def actions_on(self, model: type[Model]) -> tuple[str, ...]:
         return tuple(sorted(set(self.tables.get(model, ()))))
+
+    @property
+    def object_actions(self) -> frozenset[str]:
+        return frozenset(action for actions in self.objects.values() for action in actions)
 
 
 def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
@@ -109,10 +118,12 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
         tables[model] = (*tables.get(model, ()), DELETE)
     for model in batch_writes:
         tables[model] = (*tables.get(model, ()), BATCH_WRITE)
+    read_write = ("s3:GetObject", "s3:PutObject")
     return FunctionAccess(
         tables=tables,
-        object_actions=("s3:GetObject", "s3:PutObject"),
+        objects={PHOTO_PREFIX: read_write, EXPORT_PREFIX: read_write, SIMPEG_IMPORT_PREFIX: ("s3:PutObject",)},
         list_bucket=True,  # without it a missing photo answers 403, which the app reports as an outage
+        invokes=(WORKER_FUNCTION_ID,),
         purpose="API routes: every table (deletes only where a route deletes), photos and exports without delete",
     )
 
@@ -125,9 +136,10 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             **_BOOTSTRAP,
             EmployeeModel: (DESCRIBE, QUERY, UPDATE, BATCH_WRITE),  # new hires in batches, the rest updated
             UnitModel: (DESCRIBE, GET, BATCH_GET, QUERY, PUT, UPDATE),
-            SyncRunModel: (DESCRIBE, PUT),
+            SyncRunModel: (DESCRIBE, GET, PUT),  # GET: the run the worker resumes
         },
-        purpose="nightly SIMPEG sync: employees, units, its run log",
+        objects={SIMPEG_IMPORT_PREFIX: ("s3:GetObject",)},  # a long import's rows, left by the API
+        purpose="nightly SIMPEG sync and the SIMPEG worker: employees, units, its run log, waiting imports",
     ),
     "DailyRecap": FunctionAccess(
         tables={
@@ -189,6 +201,19 @@ def _table_statements(access: FunctionAccess, models: Iterable[type[Model]]) -> 
     return statements
 
 
+def _object_statements(access: FunctionAccess) -> list[Json]:
+    """One statement per distinct action set, naming the key prefixes that get it."""
+    by_actions: dict[tuple[str, ...], list[str]] = {}
+    for prefix, actions in access.objects.items():
+        by_actions.setdefault(tuple(sorted(set(actions))), []).append(prefix)
+    return [
+        _statement(
+            f"DataObjects{number}", actions, [sub(f"${{{BUCKET_ID}.Arn}}/{prefix}*") for prefix in sorted(prefixes)]
+        )
+        for number, (actions, prefixes) in enumerate(sorted(by_actions.items()), start=1)
+    ]
+
+
 def function_policy(
     function_id: str,
     role_id: str,
@@ -204,11 +229,12 @@ def function_policy(
         raise TemplateError(f"{function_id} is granted tables the template does not have: {sorted(unknown)}")
     _refuse_evidence_deletes(function_id, access)
     statements = _table_statements(access, models)
-    if access.object_actions:
-        objects: list[object] = [sub(f"${{{BUCKET_ID}.Arn}}/{prefix}*") for prefix in (PHOTO_PREFIX, EXPORT_PREFIX)]
-        statements.append(_statement("DataObjects", access.object_actions, objects))
+    statements += _object_statements(access)
     if access.list_bucket:
         statements.append(_statement("ListDataBucket", ["s3:ListBucket"], [get_att(BUCKET_ID, "Arn")]))
+    if access.invokes:
+        functions: list[object] = [get_att(function_id, "Arn") for function_id in access.invokes]
+        statements.append(_statement("InvokeWorker", ["lambda:InvokeFunction"], functions))
     statements.append(
         _statement("OwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [get_att(log_group_id, "Arn")])
     )

@@ -3,7 +3,8 @@
 Public access is blocked four ways, objects are encrypted (SSE-S3, which is what the app's PutObject asks
 for), versioning protects against an overwrite or a mistaken delete, and lifecycle rules keep the bucket
 from growing forever: attendance photos under ``photos/`` for a configurable retention (default 730 days,
-the evidence period), exports under ``exports/`` for a week. Old versions expire after their own period
+the evidence period), exports under ``exports/`` and SIMPEG imports waiting for the worker under
+``imports/simpeg/`` for a week. Old versions expire after their own period
 so versioning does not quietly double the storage bill.
 
 The photos are evidence, so the bucket is created with S3 Object Lock and a default retention in
@@ -21,12 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from chalicelib.usecases.simpeg import IMPORT_PREFIX
+
 from .cfn import Json, checkov_skip, get_att, ref, sub
 
 BUCKET_ID = "DataBucket"
 ACCESS_LOG_BUCKET_ID = "AccessLogBucket"
 PHOTO_PREFIX = "photos/"
 EXPORT_PREFIX = "exports/"
+SIMPEG_IMPORT_PREFIX = IMPORT_PREFIX  # "imports/simpeg/": a long SIMPEG import waiting for the worker
 ACCESS_LOG_PREFIX = "data-bucket/"
 # What the function roles may never do on the data bucket (bucket policy, an explicit deny).
 DENIED_TO_FUNCTIONS = (
@@ -108,6 +112,7 @@ def _data_bucket(bucket_base_name: str) -> Json:
                 "Rules": [
                     _expiry_rule("ExpireAttendancePhotos", PHOTO_PREFIX, "PhotoRetentionDays"),
                     _expiry_rule("ExpireExports", EXPORT_PREFIX, "ExportRetentionDays"),
+                    _expiry_rule("ExpireSimpegImports", SIMPEG_IMPORT_PREFIX, "ExportRetentionDays"),
                     {
                         # Expiring a current version leaves a delete marker; drop it once nothing is behind it.
                         "Id": "RemoveExpiredDeleteMarkers",

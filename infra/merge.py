@@ -21,7 +21,7 @@ from typing import Any
 from chalice.utils import to_cfn_resource_name
 from pynamodb.models import Model
 
-from .access import API_FUNCTION_ID, DEAD_LETTER_POLICY_SUFFIX, access_policies
+from .access import API_FUNCTION_ID, DEAD_LETTER_POLICY_SUFFIX, WORKER_FUNCTION_ID, access_policies
 from .alarms import TOPIC_ID, alarm_resources
 from .bucket import BUCKET_ID, bucket_resources
 from .cfn import Json, checkov_skip, ref, sub
@@ -278,6 +278,13 @@ def _wire_function(function_id: str, properties: Json) -> Json:
     }
 
 
+def _name_the_worker(functions: dict[str, Json]) -> None:
+    """The API hands long SIMPEG imports and syncs to the SimpegSync function (decision 53): tell it the name."""
+    if API_FUNCTION_ID in functions and WORKER_FUNCTION_ID in functions:
+        variables = functions[API_FUNCTION_ID]["Properties"]["Environment"]["Variables"]
+        variables["SMART_SIMPEG_WORKER_FUNCTION"] = ref(WORKER_FUNCTION_ID)
+
+
 def _reserve_concurrency(function_id: str, function: Json) -> None:
     """The API keeps its reserved executions whatever else runs; a job runs at most once at a time."""
     amount: object = ref("ApiReservedConcurrency") if function_id == API_FUNCTION_ID else 1
@@ -375,6 +382,7 @@ def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeCo
     for function_id, function in functions.items():
         _reserve_concurrency(function_id, function)
         _accept_findings(function_id, function)
+    _name_the_worker(functions)
     dead_letter_queues = {fid: queue_id(fid) for fid in scheduled}
     _add(resources, tables)
     _add(resources, bucket_resources(env["SMART_BUCKET"], roles.values()))

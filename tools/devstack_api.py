@@ -37,6 +37,10 @@ from tools.devstack import fork_dying_with_parent
 
 log = logging.getLogger("devstack.api")
 
+# What http.server itself refuses before the app sees the request, as the API's error codes (API Gateway's
+# gateway responses do the same in AWS: infra/gateway.py). Anything else it refuses: a broken request, 400.
+SERVER_REFUSALS = {501: "METHOD_NOT_ALLOWED", 414: "URI_TOO_LONG", 431: "HEADERS_TOO_LARGE"}
+
 
 def _json_logs() -> None:
     """Root logger as JSON lines on stdout (third-party warnings, this supervisor); no plain access lines."""
@@ -62,6 +66,23 @@ def _handler_class() -> Any:
     from tools.devstack_web import StaticAnswer, static_answer
 
     class Handler(ChaliceRequestHandler):
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """http.server's own refusals (a method the app has no handler for, e.g. TRACE; more than 100
+            headers; a request line over 64 KiB; a broken request) in the API's error shape, never HTML."""
+            from chalicelib.api.errors import error_response
+
+            answer = error_response(SERVER_REFUSALS.get(code, "VALIDATION_ERROR"))
+            body = str(answer.body).encode("utf-8")
+            self.close_connection = True
+            self.send_response(answer.status_code)
+            for name, value in answer.headers.items():
+                self.send_header(name, str(value))
+            self.send_header("Connection", "close")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
         def _web(self, answer: StaticAnswer, with_body: bool) -> None:
             self.send_response(answer.status)
             for name, value in answer.headers.items():
@@ -93,8 +114,11 @@ def _server(project_dir: Path, host: str, port: int, stage: str) -> Any:
     its handler also serving the web apps."""
     from chalice.cli.factory import CLIFactory
     from chalice.deploy.validate import validate_routes
-    from chalice.local import create_local_server
+    from chalice.local import ThreadedHTTPServer, create_local_server
 
+    # socketserver's default backlog is 5 connections: a burst of phones (or of a test's threads) at once
+    # overflowed it and connections were reset. The kernel caps it at net.core.somaxconn.
+    ThreadedHTTPServer.request_queue_size = 128
     os.environ["AWS_CHALICE_CLI_MODE"] = "true"  # what the chalice CLI sets for any command
     config = CLIFactory(str(project_dir), environ=os.environ).create_config_obj(chalice_stage_name=stage)
     app = config.chalice_app

@@ -122,8 +122,8 @@ def change_password(call: Call, body: schema.ChangePasswordRequest) -> schema.Se
     """Change one's own password.
 
     **Roles:** employee, unit_admin, super_admin. A wrong `current_password` counts as a failed login (429
-    `RATE_LIMITED` beyond the limits); a weak `new_password` answers 400 `WEAK_PASSWORD`. Every token of the
-    account stops working at once, the caller's too: the caller goes on with the token answered.
+    `RATE_LIMITED` beyond the limits); a weak `new_password` answers 400 `WEAK_PASSWORD`. Every other token of
+    the account stops working at once; the caller's session goes on (its token, or the one answered).
     """
     token = auth.change_password(call.principal, body, call.settings, call.now, call.source_address)
     return schema.SessionToken(token=token.token, expires_at=iso(token.expires_at))
@@ -133,10 +133,10 @@ def change_password(call: Call, body: schema.ChangePasswordRequest) -> schema.Se
 def logout(call: Call) -> Response:
     """End the session.
 
-    **Roles:** employee, unit_admin, super_admin. The token stops working at once, and so do the account's
-    other tokens (an admin signed in on two computers is signed out of both).
+    **Roles:** employee, unit_admin, super_admin. This token stops working at once; the account's other
+    sessions (an admin signed in on a second computer) go on.
     """
-    auth.logout(call.principal)
+    auth.logout(call.principal, call.settings, call.now)
     return Response(body="", status_code=204)
 
 

@@ -44,11 +44,19 @@ def simpeg_sync(call: Call) -> schema.SyncRun | schema.RunAccepted:
     return simpeg.sync_now(call.settings, call.principal)
 
 
-@endpoint(bp, "POST /v1/admin/simpeg/runs/{run_id}/confirm", auth_as="super_admin", errors=("NOT_FOUND", "CONFLICT"))
-def simpeg_confirm(call: Call, run_id: str) -> schema.SyncRun:
-    """Confirm a held-back sync run (runs a fresh sync under the confirmation).
+@endpoint(
+    bp,
+    "POST /v1/admin/simpeg/runs/{run_id}/confirm",
+    auth_as="super_admin",
+    errors=("NOT_FOUND", "CONFLICT"),
+    response=schema.SyncRun,
+    accepted=schema.RunAccepted,
+)
+def simpeg_confirm(call: Call, run_id: str) -> schema.SyncRun | schema.RunAccepted:
+    """Confirm a held-back sync run (runs a fresh sync under the confirmation, in the worker).
 
-    **Roles:** super_admin. 409 `CONFLICT` when the run is not waiting for confirmation.
+    **Roles:** super_admin. 409 `CONFLICT` when the run is not waiting for confirmation. A run still going
+    after 25 s answers 202 `{"run_id"}` (`GET /v1/admin/simpeg/runs`).
     """
     return simpeg.confirm(call.settings, call.principal, run_id)
 
@@ -57,6 +65,7 @@ def simpeg_confirm(call: Call, run_id: str) -> schema.SyncRun:
 def simpeg_runs(call: Call, query: schema.RunsQuery) -> schema.RunPage:
     """Sync and import runs, newest first.
 
-    **Roles:** super_admin.
+    **Roles:** super_admin. A run still `running` 16 minutes after it started (its worker was cut off) is
+    ended `failed` when listed.
     """
-    return simpeg.list_runs(query)
+    return simpeg.list_runs(query, call.now)

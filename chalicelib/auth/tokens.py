@@ -1,11 +1,13 @@
 """Signed bearer tokens (JWT, HS256) with expiry and a per-account version for revocation.
 
 A token carries who (``sub``), the role, the unit scope of a unit admin, the bound phone of an employee,
-and ``ver``: bumping the account's token version (password change, device reset) revokes old tokens.
+``ver``: bumping the account's token version (password change, device reset) revokes old tokens, and ``sid``,
+the session a login opened (logout ends that session alone: `chalicelib.domain.people.Sessions`).
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +16,7 @@ import jwt
 from chalicelib.domain.people import ROLES, Principal
 from chalicelib.errors import UnauthenticatedError
 
-__all__ = ["IssuedToken", "Principal", "issue", "verify"]
+__all__ = ["IssuedToken", "Principal", "issue", "new_session_id", "verify"]
 _ALGORITHM = "HS256"
 _ISSUER = "smart"
 
@@ -23,6 +25,11 @@ _ISSUER = "smart"
 class IssuedToken:
     token: str
     expires_at: datetime
+
+
+def new_session_id() -> str:
+    """A fresh, unguessable session id for the token of one login or activation."""
+    return secrets.token_urlsafe(12)
 
 
 def issue(principal: Principal, secret: str, ttl_s: int, now: datetime) -> IssuedToken:
@@ -38,6 +45,8 @@ def issue(principal: Principal, secret: str, ttl_s: int, now: datetime) -> Issue
     }
     if principal.device_id is not None:
         claims["dev"] = principal.device_id
+    if principal.session_id is not None:
+        claims["sid"] = principal.session_id
     return IssuedToken(jwt.encode(claims, secret, algorithm=_ALGORITHM), expires)
 
 
@@ -60,11 +69,12 @@ def verify(token: str, secret: str, now: datetime | None = None) -> Principal:
     units = claims.get("units", [])
     if role not in ROLES or not isinstance(units, list):
         raise UnauthenticatedError()
-    device = claims.get("dev")
+    device, session = claims.get("dev"), claims.get("sid")
     return Principal(
         subject=str(claims["sub"]),
         role=str(role),
         unit_ids=frozenset(str(u) for u in units),
         device_id=str(device) if device is not None else None,
         version=int(claims.get("ver", 0)),
+        session_id=str(session) if session is not None else None,
     )

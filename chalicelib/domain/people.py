@@ -19,6 +19,38 @@ ROLES = ("employee", *ADMIN_ROLES)
 
 
 @dataclass(frozen=True)
+class Sessions:
+    """Which tokens of an account work besides those of its current token version (decision 79).
+
+    A token names its session (`sid`). Logout ends that one session: its id joins `ended` until the token
+    would have expired anyway. A password change ends every other session: the token version goes up, and the
+    caller's session is `kept` at the version its token carries. Any other version change (device reset, an
+    admin's change, logout of a token without a session id) ends them all and keeps none.
+    """
+
+    kept: str | None = None  # "<token version>:<session id>" of the session a password change kept
+    ended: frozenset[str] = frozenset()  # "<expiry epoch>:<session id>" of sessions logged out
+
+    def admits(self, session_id: str | None, version: int, current: int) -> bool:
+        """Whether a token of this version and session still works when the account is at `current`."""
+        if session_id is not None and session_id in {marker.partition(":")[2] for marker in self.ended}:
+            return False
+        return version == current or (session_id is not None and self.kept == kept_marker(version, session_id))
+
+    def expired(self, now_epoch: int) -> frozenset[str]:
+        """The ended sessions whose tokens have expired by now: no need to remember them any longer."""
+        return frozenset(m for m in self.ended if int(m.partition(":")[0]) <= now_epoch)
+
+
+def kept_marker(version: int, session_id: str) -> str:
+    return f"{version}:{session_id}"
+
+
+def ended_marker(expires_epoch: int, session_id: str) -> str:
+    return f"{expires_epoch}:{session_id}"
+
+
+@dataclass(frozen=True)
 class Employee:
     nip: str
     nama: str
@@ -29,6 +61,7 @@ class Employee:
     gelar_belakang: str | None = None
     device_id: str | None = None
     token_version: int = 0
+    sessions: Sessions = Sessions()
     template_count: int = 0
     face_model: str | None = None
     duty_until: str | None = None  # see EmployeeModel.duty_until
@@ -69,6 +102,7 @@ class AdminUser:
     role: str
     unit_ids: frozenset[str] = field(default_factory=frozenset)
     token_version: int = 0
+    sessions: Sessions = Sessions()
     active: bool = True  # a deactivated admin can neither log in nor use an old token
     mfa_enabled: bool = False  # TOTP confirmed: a login needs the password and a fresh one-time password
     last_login_at: str | None = None  # ISO 8601 instant of the last successful login
@@ -159,6 +193,7 @@ class Principal:
     unit_ids: frozenset[str] = frozenset()
     device_id: str | None = None
     version: int = 0
+    session_id: str | None = None  # the token's session (logout ends it alone); None on older tokens
     # The employee record read to check the token version, so the request need not read it again.
     employee: Employee | None = field(default=None, compare=False, repr=False)
     # Likewise the admin user's stored record (role, units, active, MFA), read once per request.

@@ -38,10 +38,13 @@ from chalicelib.simpeg.sync import (
     apply_import,
     apply_plan,
     confirm_run,
+    confirmation_of,
     fail_run,
     plan_import,
     run_import,
     run_sync,
+    settle_abandoned,
+    start_confirmation,
     start_run,
 )
 from chalicelib.simpeg.validation import RecordBatch, nip_problem
@@ -83,6 +86,7 @@ __all__ = [
     "apply_import",
     "apply_plan",
     "confirm_run",
+    "confirmation_of",
     "default_mapping",
     "fail_run",
     "map_listing",
@@ -93,5 +97,7 @@ __all__ = [
     "plan_sync",
     "run_import",
     "run_sync",
+    "settle_abandoned",
+    "start_confirmation",
     "start_run",
 ]

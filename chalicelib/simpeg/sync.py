@@ -183,8 +183,26 @@ def apply_import(run: SyncRun, plan: SyncPlan, stores: Stores, *, clock: Clock =
 
 
 def fail_run(runs: RunLog, run: SyncRun, message: str, *, clock: Clock = utc_now) -> SyncRun:
-    """End a run whose work stopped for a reason of its own (a worker's crash, an import no longer valid)."""
-    return _finish(runs, run.with_(message=message), "failed", clock)
+    """End a `running` run whose work stopped for a reason of its own (a worker's crash or deadline, an import
+    no longer valid); SimpegConflictError when it is no longer `running`."""
+    return _finish(runs, run.with_(message=message), "failed", clock, expected_status="running")
+
+
+# A deployed worker is cut off at its Lambda timeout (900 s, .chalice/config.json) without a word; a minute
+# more and a run it left `running` will never end by itself.
+WORKER_DEADLINE_S = 900 + 60
+
+
+def settle_abandoned(runs: RunLog, run: SyncRun, now: datetime) -> SyncRun:
+    """`run` as it stands: a run still `running` past the worker's deadline is ended `failed` (once: whoever
+    lists the runs first records it; a run that ended meanwhile is read back instead)."""
+    started = datetime.fromisoformat(run.started_at)
+    if run.status != "running" or (now - started).total_seconds() < WORKER_DEADLINE_S:
+        return run
+    try:
+        return fail_run(runs, run, "terhenti: proses tidak selesai dalam batas waktu", clock=lambda: now)
+    except SimpegConflictError:
+        return runs.get_run(run.run_id) or run
 
 
 def run_import(
@@ -219,8 +237,23 @@ def confirm_run(
     config: SyncConfig | None = None,
     clock: Clock = utc_now,
 ) -> SyncRun:
-    """Confirm a sync run held back by the guard: re-fetch and apply within what the admin saw."""
-    held = stores.runs.get_run(run_id)
+    """Confirm a sync run held back by the guard: re-fetch and apply within what the admin saw (here, to the
+    end; the API hands the work to the worker instead: `start_confirmation`, then `run_sync`)."""
+    started = start_confirmation(stores.runs, run_id, actor=actor, clock=clock)
+    return run_sync(
+        source,
+        stores,
+        trigger=started.trigger,
+        config=config,
+        clock=clock,
+        confirmation=confirmation_of(stores.runs, started),
+        started=started,
+    )
+
+
+def start_confirmation(runs: RunLog, run_id: str, *, actor: str, clock: Clock = utc_now) -> SyncRun:
+    """Mark a held-back sync run `confirmed` and record the run that carries its work out as `running`."""
+    held = runs.get_run(run_id)
     if held is None:
         raise SimpegNotFoundError("Proses sinkronisasi tidak ditemukan.", {"run_id": run_id})
     if held.status != "needs_confirmation" or held.trigger.kind == "import":
@@ -229,17 +262,17 @@ def confirm_run(
         )
     confirmed = held.with_(status="confirmed", confirmed_by=actor)
     # The conditional write makes a second, concurrent confirmation fail with CONFLICT.
-    stores.runs.save_run(confirmed, expected_status="needs_confirmation")
-    new_run = run_sync(
-        source,
-        stores,
-        trigger=Trigger("confirm", actor, run_id),
-        config=config,
-        clock=clock,
-        confirmation=Confirmation(held.counts.deactivated, actor),
-    )
-    stores.runs.save_run(confirmed.with_(followed_by=new_run.run_id))
-    return new_run
+    runs.save_run(confirmed, expected_status="needs_confirmation")
+    started = _start(runs, Trigger("confirm", actor, run_id), clock)
+    runs.save_run(confirmed.with_(followed_by=started.run_id))
+    return started
+
+
+def confirmation_of(runs: RunLog, run: SyncRun) -> Confirmation | None:
+    """The go-ahead a confirmation run carries: what the admin was shown on the run it confirms."""
+    held_id = run.trigger.confirms_run_id if run.trigger.kind == "confirm" else None
+    held = runs.get_run(held_id) if held_id else None
+    return Confirmation(held.counts.deactivated, run.trigger.actor or "") if held else None
 
 
 def _plan_and_apply(
@@ -292,9 +325,11 @@ def _apply(run: SyncRun, plan: SyncPlan, stores: Stores, clock: Clock) -> SyncRu
     return _finish(stores.runs, run, "succeeded", clock)
 
 
-def _finish(runs: RunLog, run: SyncRun, status: RunStatus, clock: Clock) -> SyncRun:
+def _finish(
+    runs: RunLog, run: SyncRun, status: RunStatus, clock: Clock, expected_status: RunStatus | None = None
+) -> SyncRun:
     done = run.with_(status=status, finished_at=_iso(clock()))
-    runs.save_run(done)
+    runs.save_run(done, expected_status=expected_status)
     logger.info(
         "simpeg run finished",
         extra={"run_id": done.run_id, "status": status, "trigger": done.trigger.kind, "counts": done.counts.to_dict()},

@@ -56,9 +56,12 @@ def _index(
 
 
 class _Lockout:
-    """Token revocation: the same on the employee and the admin accounts (login limits: LoginGuardModel)."""
+    """Token revocation: the same on the employee and the admin accounts (login limits: LoginGuardModel).
+    The sessions' markers: `chalicelib.domain.people.Sessions`."""
 
     token_version = NumberAttribute(default=0)
+    kept_session = UnicodeAttribute(null=True)  # "<version>:<session id>" a password change kept
+    ended_sessions = UnicodeSetAttribute(null=True)  # "<expiry epoch>:<session id>" of sessions logged out
 
 
 class _Authored:

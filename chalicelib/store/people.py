@@ -29,6 +29,7 @@ from chalicelib.domain.people import (
     EmployeeAccount,
     Member,
     Page,
+    Sessions,
     Unit,
 )
 from chalicelib.store.base import (
@@ -52,8 +53,13 @@ def _employee(m: EmployeeModel) -> Employee:
         m,
         active=bool(m.active),
         token_version=int(m.token_version or 0),
+        sessions=_sessions(m),
         template_count=int(m.template_count or 0),
     )
+
+
+def _sessions(m: EmployeeModel | AdminModel) -> Sessions:
+    return Sessions(kept=m.kept_session, ended=frozenset(m.ended_sessions or ()))
 
 
 def _unit(m: UnitModel) -> Unit:
@@ -185,14 +191,19 @@ class PeopleRepository(Protocol):
         """Stamp a successful login (ISO 8601 instant)."""
         ...
 
-    def set_password(self, kind: AccountKind, key: str, password_hash: str) -> int:
-        """Replace an existing account's password and end all its sessions (token version + 1, returned);
-        ConditionFailed when there is no such account."""
+    def set_password(self, kind: AccountKind, key: str, password_hash: str, kept: str | None = None) -> int:
+        """Replace an existing account's password and end its sessions (token version + 1, returned) but the one
+        `kept` names (`kept_marker`: the caller's, None for none); ConditionFailed when there is no such account."""
         ...
 
     def revoke_tokens(self, kind: AccountKind, key: str) -> int:
         """End every session of an existing account (token version + 1, returned); ConditionFailed when there
         is no such account."""
+        ...
+
+    def end_session(self, kind: AccountKind, key: str, ended: str, forget: frozenset[str] = frozenset()) -> None:
+        """End one session of an existing account (`ended_marker`), and forget the ended sessions `forget`
+        names (expired ones); ConditionFailed when there is no such account."""
         ...
 
     # --- login limits (LoginGuardModel) ---
@@ -237,6 +248,7 @@ def _admin_user(m: AdminModel) -> AdminUser:
         role=m.role,
         unit_ids=frozenset(m.unit_ids or ()),
         token_version=int(m.token_version or 0),
+        sessions=_sessions(m),
         active=m.active is not False,
         mfa_enabled=bool(m.mfa_enabled),
         last_login_at=m.last_login_at,
@@ -253,7 +265,7 @@ def _admin_as_read(admin: AdminUser) -> Condition:
 
 
 def _admin_actions(admin: AdminUser, change: AdminChange) -> list[Action]:
-    actions: list[Action] = [AdminModel.token_version.set(admin.token_version + 1)]
+    actions: list[Action] = [AdminModel.token_version.set(admin.token_version + 1), AdminModel.kept_session.remove()]
     if change.active is not None:
         actions.append(AdminModel.active.set(change.active))
     if change.role is not None:
@@ -397,6 +409,7 @@ class DynamoPeopleRepository:
                 actions=[
                     EmployeeModel.device_id.remove(),
                     EmployeeModel.token_version.add(1),
+                    EmployeeModel.kept_session.remove(),
                     EmployeeModel.updated_at.set(now),
                 ],
                 condition=EmployeeModel.nip.exists(),
@@ -515,18 +528,29 @@ class DynamoPeopleRepository:
         with storage_call("dynamodb"):
             AdminModel(username).update(actions=[AdminModel.last_login_at.set(at)])
 
-    def set_password(self, kind: AccountKind, key: str, password_hash: str) -> int:
+    def set_password(self, kind: AccountKind, key: str, password_hash: str, kept: str | None = None) -> int:
+        cls = type(_account_item(kind, key)[0])
+        return self._bump_version(kind, key, cls.password_hash.set(password_hash), kept=kept)
+
+    def revoke_tokens(self, kind: AccountKind, key: str) -> int:
+        return self._bump_version(kind, key)
+
+    def _bump_version(self, kind: AccountKind, key: str, *actions: Action, kept: str | None = None) -> int:
+        """Token version + 1 of an existing account, keeping the session `kept` names (or none)."""
+        model, exists = _account_item(kind, key)
+        cls = type(model)
+        keep = cls.kept_session.set(kept) if kept is not None else cls.kept_session.remove()
+        with storage_call("dynamodb"):
+            model.update(actions=[*actions, cls.token_version.add(1), keep], condition=exists)
+        return int(model.token_version or 0)
+
+    def end_session(self, kind: AccountKind, key: str, ended: str, forget: frozenset[str] = frozenset()) -> None:
         model, exists = _account_item(kind, key)
         cls = type(model)
         with storage_call("dynamodb"):
-            model.update(actions=[cls.password_hash.set(password_hash), cls.token_version.add(1)], condition=exists)
-        return int(model.token_version or 0)
-
-    def revoke_tokens(self, kind: AccountKind, key: str) -> int:
-        model, exists = _account_item(kind, key)
-        with storage_call("dynamodb"):
-            model.update(actions=[type(model).token_version.add(1)], condition=exists)
-        return int(model.token_version or 0)
+            model.update(actions=[cls.ended_sessions.add({ended})], condition=exists)
+            if forget - {ended}:  # one update cannot both add to and delete from the same set
+                model.update(actions=[cls.ended_sessions.delete(set(forget - {ended}))])
 
     # --- login limits --------------------------------------------------------------------------------
 

@@ -29,6 +29,8 @@ from chalicelib.domain.people import (
     EmployeeAccount,
     Holder,
     Principal,
+    ended_marker,
+    kept_marker,
     login_scope,
 )
 from chalicelib.errors import (
@@ -157,7 +159,9 @@ def admin_login(
     if not admin.active:
         raise AccountInactiveError("Akun admin ini tidak aktif.")
     runtime.people().record_admin_login(admin.username, iso(now))
-    principal = Principal(admin.username, admin.role, admin.unit_ids, None, admin.token_version, admin=admin)
+    principal = Principal(
+        admin.username, admin.role, admin.unit_ids, None, admin.token_version, tokens.new_session_id(), admin=admin
+    )
     token = tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
     return LoginResult(token, admin.role, mfa.setup_required(principal, settings))
 
@@ -166,7 +170,8 @@ def admin_login(
 
 
 def _employee_token(employee: Employee, device_id: str, settings: Settings, now: datetime) -> IssuedToken:
-    principal = Principal(employee.nip, "employee", frozenset({employee.unor_id}), device_id, employee.token_version)
+    unit = frozenset({employee.unor_id})
+    principal = Principal(employee.nip, "employee", unit, device_id, employee.token_version, tokens.new_session_id())
     return tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
 
 
@@ -238,8 +243,8 @@ def _kind(principal: Principal) -> AccountKind:
 def change_password(
     principal: Principal, request: ChangePasswordRequest, settings: Settings, now: datetime, source: str | None
 ) -> IssuedToken:
-    """Check the current password (within the login limits), set the new one and end every session of the
-    account, the caller's too: the caller continues with the token answered here."""
+    """Check the current password (within the login limits), set the new one and end every other session of
+    the account at once; the caller's session goes on (with its token, or the one answered here)."""
     kind, key = _kind(principal), principal.subject
     strength.check_password(request.new_password, (key,), "new_password")
     people = runtime.people()
@@ -249,16 +254,25 @@ def change_password(
     else:
         _password_checked(kind, key, people.admin_account(key), current, source=source, settings=settings, now=now)
     try:
-        version = people.set_password(kind, key, passwords.hash_secret(request.new_password))
+        kept = None if principal.session_id is None else kept_marker(principal.version, principal.session_id)
+        version = people.set_password(kind, key, passwords.hash_secret(request.new_password), kept)
     except ConditionFailed as exc:  # pragma: no cover - the account was read just above
         raise UnauthenticatedError() from exc
     return tokens.issue(replace(principal, version=version), settings.token_secret, settings.token_ttl_s, now)
 
 
-def logout(principal: Principal) -> None:
-    """End the caller's session: every token of the account stops working (docs/decision_log.md, "Login limits")."""
+def logout(principal: Principal, settings: Settings, now: datetime) -> None:
+    """End the caller's session: that token stops working at once, the account's other sessions go on. A token
+    from before sessions had ids ends every session of the account instead."""
+    people, kind, key, session = runtime.people(), _kind(principal), principal.subject, principal.session_id
+    holder = principal.employee or principal.admin
     try:
-        runtime.people().revoke_tokens(_kind(principal), principal.subject)
+        if session is None or holder is None:
+            people.revoke_tokens(kind, key)
+            return
+        # No token of this session outlives this instant: the mark can be forgotten after it.
+        until = epoch(now) + settings.token_ttl_s
+        people.end_session(kind, key, ended_marker(until, session), holder.sessions.expired(epoch(now)))
     except ConditionFailed as exc:  # pragma: no cover - authenticate read the account
         raise UnauthenticatedError() from exc
 
@@ -286,20 +300,20 @@ def token_principal(header: str | None, settings: Settings, now: datetime) -> Pr
 
 def authenticate(header: str | None, settings: Settings, now: datetime) -> Principal:
     """Turn an Authorization header into a principal judged by the stored account (one read): the token's
-    version must be the account's (logout, password change and device reset bump it), and an employee must
-    be active (403 ACCOUNT_INACTIVE)."""
+    version and session must still be admitted by the account (`Sessions.admits`: logout, password change and
+    device reset end sessions), and an employee must be active (403 ACCOUNT_INACTIVE)."""
     principal = token_principal(header, settings, now)
     if principal.role == "employee":
         employee = runtime.people().get_employee(principal.subject)
-        current = None if employee is None else employee.token_version
+        holder: Employee | AdminUser | None = employee
         principal = replace(principal, employee=employee)
     else:
         # An admin is judged by the stored account, read once here: deactivated, or given another role or other
         # units since the token was issued, the token no longer works (whatever its version).
         admin = runtime.people().get_admin(principal.subject)
-        current = None if admin is None or not _token_fits(principal, admin) else admin.token_version
+        holder = admin if admin is not None and _token_fits(principal, admin) else None
         principal = replace(principal, admin=admin)
-    if current is None or current != principal.version:
+    if holder is None or not holder.sessions.admits(principal.session_id, principal.version, holder.token_version):
         raise UnauthenticatedError()
     if principal.employee is not None and not principal.employee.active:
         raise AccountInactiveError()

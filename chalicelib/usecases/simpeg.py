@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from pydantic_core import PydanticCustomError
 
@@ -22,19 +23,22 @@ from chalicelib.simpeg import (
     ImportResult,
     OAuth2ClientCredentials,
     SimpegClient,
+    SimpegConflictError,
     Stores,
     SyncConfig,
     SyncPlan,
     SyncRun,
     Trigger,
     apply_import,
-    confirm_run,
+    confirmation_of,
     default_mapping,
     fail_run,
     parse_import_csv,
     parse_import_json,
     plan_import,
     run_sync,
+    settle_abandoned,
+    start_confirmation,
     start_run,
 )
 from chalicelib.usecases.schemas import simpeg as schema
@@ -87,15 +91,29 @@ def sync_now(settings: Settings, actor: Principal) -> schema.SyncRun | schema.Ru
     client = _client(settings)  # 503 now when SIMPEG is not configured, not in the worker
     run = start_run(_stores().runs, Trigger("admin", actor.subject))
     runtime.audit().record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
-    config = _config(settings)
-    _hand_over(settings, run, lambda: run_sync(client, _stores(), trigger=run.trigger, config=config, started=run))
+    _hand_over(settings, run, lambda: _sync(client, settings, run))
     return _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
 
 
-def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun:
-    run = confirm_run(run_id, _client(settings), _stores(), actor=actor.subject, config=_config(settings))
+def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun | schema.RunAccepted:
+    """Confirm a held-back sync: its work (a full sync) goes to the worker like an admin's sync, and is waited
+    for at most `simpeg_wait_s`; a run still going then is answered 202 with its id."""
+    began = time.monotonic()
+    client = _client(settings)
+    stores = _stores()
+    run = start_confirmation(stores.runs, run_id, actor=actor.subject)
     runtime.audit().record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
-    return _run(run)
+    _hand_over(settings, run, lambda: _sync(client, settings, run))
+    return _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
+
+
+def _sync(client: SimpegClient, settings: Settings, run: SyncRun) -> SyncRun:
+    """The work of a started sync run (an admin's, or a confirmation's with the go-ahead it carries)."""
+    stores = _stores()
+    confirmation = confirmation_of(stores.runs, run)
+    return run_sync(
+        client, stores, trigger=run.trigger, config=_config(settings), confirmation=confirmation, started=run
+    )
 
 
 @dataclass(frozen=True)
@@ -152,7 +170,7 @@ def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
         return _run(run)
     try:
         if run.trigger.kind != "import":
-            return _run(run_sync(_client(settings), stores, trigger=run.trigger, config=_config(settings), started=run))
+            return _run(_sync(_client(settings), settings, run))
         sent = _Import(**json.loads(runtime.photos(settings).get(IMPORT_PREFIX + run_id)))
         request = sent.parse()
         plan = plan_import(request, stores, config=_config(settings), confirm_deactivations=sent.confirm_deactivations)
@@ -175,7 +193,10 @@ def _failed(stores: Stores, run: SyncRun, exc: Exception) -> SyncRun:
     current = stores.runs.get_run(run.run_id) or run
     if current.status != "running":  # the apply step ended it already
         return current
-    return fail_run(stores.runs, current, f"gagal: {type(exc).__name__}")
+    try:
+        return fail_run(stores.runs, current, f"gagal: {type(exc).__name__}")
+    except SimpegConflictError:  # ended meanwhile (by the apply step, or settled as abandoned)
+        return stores.runs.get_run(run.run_id) or current
 
 
 def _hand_over(settings: Settings, run: SyncRun, here: Callable[[], object], stash: bytes | None = None) -> None:
@@ -251,9 +272,11 @@ def _imported(result: ImportResult) -> schema.ImportResult:
     )
 
 
-def list_runs(query: RunsQuery) -> schema.RunPage:
-    runs, next_cursor = runtime.sync_runs().list_runs(MAX_RUNS_PAGE, query.next)
-    return schema.RunPage(items=[_run(r) for r in runs], next=next_cursor)
+def list_runs(query: RunsQuery, now: datetime) -> schema.RunPage:
+    """Runs newest first; one left `running` by a worker that was cut off is shown (and recorded) `failed`."""
+    log = runtime.sync_runs()
+    runs, next_cursor = log.list_runs(MAX_RUNS_PAGE, query.next)
+    return schema.RunPage(items=[_run(settle_abandoned(log, r, now)) for r in runs], next=next_cursor)
 
 
 def _optional_int(value: object, name: str) -> int | None:

@@ -138,19 +138,24 @@ def test_unlocking_is_for_super_admins_and_known_accounts(api: Api) -> None:
     assert unlocked.status == 200 and unlocked.body == {"account": "ops-u1", "locked": False}
 
 
-def test_logout_ends_the_token_at_once(api: Api) -> None:
+def test_logout_ends_that_token_alone_at_once(api: Api) -> None:
+    # GIVEN two sessions of the employee on the bound phone
     seed()
     token = activate(api, api.admin_token())
+    other = login(api, PASSWORD).body["token"]
     assert api.call("GET", "/v1/me", token=token).status == 200
+    # WHEN one logs out, THEN that token stops at once, and the other session goes on
     out = api.call("POST", "/v1/auth/logout", token=token)
     assert out.status == 204 and out.body == ""
     after = api.call("GET", "/v1/me", token=token)
     assert after.status == 401 and after.body["error"]["code"] == "UNAUTHENTICATED"
     assert api.call("POST", "/v1/auth/logout", token=token).status == 401
-    # AND an admin's logout ends the admin's token
-    admin = api.admin_token()
+    assert api.call("GET", "/v1/me", token=other).status == 200
+    # AND an admin signed in twice logs out of one computer only
+    admin, second_desk = api.admin_token(), api.admin_token()
     assert api.call("POST", "/v1/auth/logout", token=admin).status == 204
     assert api.call("GET", "/v1/admin/units", token=admin).status == 401
+    assert api.call("GET", "/v1/admin/units", token=second_desk).status == 200
 
 
 def test_a_password_change_ends_every_other_token(api: Api) -> None:
@@ -172,12 +177,22 @@ def test_a_password_change_ends_every_other_token(api: Api) -> None:
     body = {"current_password": PASSWORD, "new_password": "kopi-susu-sore"}
     changed = api.call("POST", "/v1/me/password", body, token=first)
     assert changed.status == 200, changed.body
-    # THEN every earlier token stops at once, the answered one works, and only the new password logs in
-    for old in (first, second):
-        assert api.call("GET", "/v1/me", token=old).status == 401
+    # THEN the other token stops at once, the caller's goes on (so does the answered one), and only the new
+    # password logs in
+    assert api.call("GET", "/v1/me", token=second).status == 401
+    assert api.call("GET", "/v1/me", token=first).status == 200
     assert api.call("GET", "/v1/me", token=changed.body["token"]).status == 200
     assert login(api, PASSWORD).status == 401
-    assert login(api, "kopi-susu-sore").status == 200
+    newest = login(api, "kopi-susu-sore").body["token"]
+    # AND a second change from the newest session ends the first caller's session in turn
+    body = {"current_password": "kopi-susu-sore", "new_password": "teh-manis-siang"}
+    assert api.call("POST", "/v1/me/password", body, token=newest).status == 200
+    assert api.call("GET", "/v1/me", token=first).status == 401
+    assert api.call("GET", "/v1/me", token=newest).status == 200
+    # AND a device reset ends the kept session too
+    reset = api.call("POST", f"/v1/admin/employees/{NIP}/reset-device", {}, token=api.admin_token())
+    assert reset.status == 200, reset.body
+    assert api.call("GET", "/v1/me", token=newest).status == 401
 
 
 def test_weak_passwords_are_refused_at_activation_and_admin_creation(api: Api) -> None:
@@ -207,3 +222,18 @@ def test_a_deactivated_employees_token_is_refused_at_once(api: Api) -> None:
     for method, path in (("GET", "/v1/me"), ("GET", "/v1/attendance/me"), ("POST", "/v1/me/password")):
         refused = api.call(method, path, {"current_password": PASSWORD, "new_password": "kopi-susu-sore"}, token=token)
         assert refused.status == 403 and refused.body["error"]["code"] == "ACCOUNT_INACTIVE", (path, refused.body)
+
+
+def test_a_password_is_compared_exactly_as_it_was_set(api: Api) -> None:
+    # GIVEN a password set with spaces around it (a phone keyboard's trailing space)
+    seed()
+    token = activate(api, api.admin_token())
+    spaced = "  kopi susu sore di teras "
+    body = {"current_password": PASSWORD, "new_password": spaced}
+    assert api.call("POST", "/v1/me/password", body, token=token).status == 200
+    # THEN it logs in exactly as set, and not trimmed
+    assert login(api, spaced).status == 200
+    assert login(api, spaced.strip()).status == 401
+    # AND it proves the current password exactly as set too
+    again = {"current_password": spaced, "new_password": "teh manis di dapur"}
+    assert api.call("POST", "/v1/me/password", again, token=token).status == 200

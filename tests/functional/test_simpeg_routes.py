@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
+from typing import Any
 
+import pytest
 from chalice.test import Client
 
+from chalicelib import jobs, runtime
+from chalicelib.settings import load_settings
 from tests.functional.conftest import Api
 
 ROWS = [
@@ -99,3 +104,68 @@ def test_schedule_function_runs_the_same_sync(aws: None, simulator: str) -> None
         )
     assert result.payload["status"] == "succeeded"
     assert result.payload["trigger"]["kind"] == "schedule"
+
+
+def hold_a_sync(api: Api, simulator: str, admin: str) -> dict[str, Any]:
+    """A first sync of the simulator's 40 employees, then one held back (an empty listing would deactivate all)."""
+    assert api.call("POST", "/v1/admin/simpeg/sync", token=admin).body["counts"]["created"] == 40
+    control = json.dumps({"action": "fault", "kind": "empty", "count": 5}).encode()
+    headers = {"Content-Type": "application/json"}
+    urllib.request.urlopen(
+        urllib.request.Request(f"{simulator}/_control", data=control, method="POST", headers=headers)
+    )
+    held = api.call("POST", "/v1/admin/simpeg/sync", token=admin).body
+    assert held["status"] == "needs_confirmation", held
+    return held
+
+
+def run_of(api: Api, admin: str, run_id: str, timeout_s: float = 20.0) -> dict[str, Any]:
+    """The run once it has ended (polling the runs list as a client would)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        runs = api.call("GET", "/v1/admin/simpeg/runs", token=admin).body["items"]
+        run = next(r for r in runs if r["run_id"] == run_id)
+        if run["status"] != "running" or time.monotonic() > deadline:
+            return dict(run)
+        time.sleep(0.1)
+
+
+def test_a_confirmation_runs_in_the_worker_and_answers_202_when_slow(
+    api: Api, simulator: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a held-back sync, and a request that may not wait for the worker
+    admin = api.admin_token()
+    held = hold_a_sync(api, simulator, admin)
+    monkeypatch.setenv("SMART_SIMPEG_WAIT_S", "0")
+    load_settings.cache_clear()
+    # WHEN the super admin confirms it, THEN 202 with the new run's id, and the work goes on in the worker
+    answer = api.call("POST", f"/v1/admin/simpeg/runs/{held['run_id']}/confirm", token=admin)
+    assert answer.status == 202 and set(answer.body) == {"run_id"}, answer.body
+    done = run_of(api, admin, answer.body["run_id"])
+    assert done["status"] == "succeeded" and done["counts"]["deactivated"] == 40
+    assert done["trigger"] == {"kind": "confirm", "actor": "admin", "confirms_run_id": held["run_id"]}
+    # AND the held run is marked confirmed and followed; confirming it again is a conflict
+    confirmed = run_of(api, admin, held["run_id"])
+    assert (confirmed["status"], confirmed["followed_by"]) == ("confirmed", answer.body["run_id"])
+    again = api.call("POST", f"/v1/admin/simpeg/runs/{held['run_id']}/confirm", token=admin)
+    assert again.status == 409 and again.body["error"]["code"] == "CONFLICT"
+
+
+def test_the_deployed_worker_carries_out_a_confirmation_from_its_record(
+    api: Api, simulator: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a confirmation handed to the deployed worker: the event the API would send, kept instead of invoking
+    admin = api.admin_token()
+    held = hold_a_sync(api, simulator, admin)
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        runtime, "start_worker", lambda s, run_id, _: sent.append(runtime.worker_event(run_id, s.region))
+    )
+    monkeypatch.setenv("SMART_SIMPEG_WAIT_S", "0")
+    load_settings.cache_clear()
+    answer = api.call("POST", f"/v1/admin/simpeg/runs/{held['run_id']}/confirm", token=admin)
+    assert answer.status == 202, answer.body
+    # WHEN the SimpegSync function receives it, THEN it applies the sync under the go-ahead the admin gave
+    result = jobs.simpeg_event(sent[0])
+    assert result["run_id"] == answer.body["run_id"] and result["status"] == "succeeded"
+    assert result["counts"]["deactivated"] == 40

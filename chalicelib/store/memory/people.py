@@ -9,10 +9,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from chalicelib.domain import people as domain
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.people import ACTIVATIONS_PER_WRITE
+
+_H = TypeVar("_H", bound=domain.Employee | domain.AdminUser)
 
 
 class InMemoryPeopleRepository:
@@ -126,7 +129,7 @@ class InMemoryPeopleRepository:
             employee = self._employees.get(nip)
             if employee is None or (device_id and self._devices.get(device_id) != nip):
                 raise ConditionFailed("dynamodb")
-            self._employees[nip] = replace(employee, device_id=None, token_version=employee.token_version + 1)
+            self._employees[nip] = replace(_bumped(employee), device_id=None)
             if device_id:
                 del self._devices[device_id]
 
@@ -199,8 +202,7 @@ class InMemoryPeopleRepository:
                     raise ConditionFailed("dynamodb")
             stored = self._admins[current.username]
             updated = replace(
-                stored,
-                token_version=stored.token_version + 1,
+                _bumped(stored),
                 active=stored.active if change.active is None else change.active,
                 role=change.role or stored.role,
                 unit_ids=stored.unit_ids if change.unit_ids is None else frozenset(change.unit_ids),
@@ -242,9 +244,9 @@ class InMemoryPeopleRepository:
             if username in self._admins:
                 self._admins[username] = replace(self._admins[username], last_login_at=at)
 
-    def set_password(self, kind: domain.AccountKind, key: str, password_hash: str) -> int:
+    def set_password(self, kind: domain.AccountKind, key: str, password_hash: str, kept: str | None = None) -> int:
         with self._lock:
-            version = self._bump_version(kind, key)
+            version = self._bump_version(kind, key, kept)
             self._credentials[kind, key] = replace(self._secrets(kind, key), password_hash=password_hash)
             return version
 
@@ -252,17 +254,30 @@ class InMemoryPeopleRepository:
         with self._lock:
             return self._bump_version(kind, key)
 
-    def _bump_version(self, kind: domain.AccountKind, key: str) -> int:
+    def end_session(self, kind: domain.AccountKind, key: str, ended: str, forget: frozenset[str] = frozenset()) -> None:
+        with self._lock:
+            holder = self._holder(kind, key)
+            sessions = holder.sessions
+            self._store_holder(replace(holder, sessions=replace(sessions, ended=(sessions.ended - forget) | {ended})))
+
+    def _bump_version(self, kind: domain.AccountKind, key: str, kept: str | None = None) -> int:
         """Token version + 1 of an existing account (under the lock); ConditionFailed when there is none."""
-        if kind == "employee" and key in self._employees:
-            employee = self._employees[key]
-            self._employees[key] = replace(employee, token_version=employee.token_version + 1)
-            return employee.token_version + 1
-        if kind == "admin" and key in self._admins:
-            admin = self._admins[key]
-            self._admins[key] = replace(admin, token_version=admin.token_version + 1)
-            return admin.token_version + 1
-        raise ConditionFailed("dynamodb")
+        bumped = _bumped(self._holder(kind, key), kept)
+        self._store_holder(bumped)
+        return bumped.token_version
+
+    def _holder(self, kind: domain.AccountKind, key: str) -> domain.Employee | domain.AdminUser:
+        """An existing account's holder (under the lock); ConditionFailed when there is none."""
+        holder = (self._employees if kind == "employee" else self._admins).get(key)
+        if holder is None:
+            raise ConditionFailed("dynamodb")
+        return holder
+
+    def _store_holder(self, holder: domain.Employee | domain.AdminUser) -> None:
+        if isinstance(holder, domain.Employee):
+            self._employees[holder.nip] = holder
+        else:
+            self._admins[holder.username] = holder
 
     # --- login limits --------------------------------------------------------------------------------
 
@@ -309,3 +324,8 @@ class InMemoryPeopleRepository:
                 return
             count = employee.template_count + templates_added
             self._employees[nip] = replace(employee, template_count=count, face_model=face_model or employee.face_model)
+
+
+def _bumped(holder: _H, kept: str | None = None) -> _H:
+    """The holder at the next token version: every session ends but the one `kept` names."""
+    return replace(holder, token_version=holder.token_version + 1, sessions=replace(holder.sessions, kept=kept))

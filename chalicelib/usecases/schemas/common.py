@@ -96,6 +96,9 @@ Text100 = Annotated[str, Field(min_length=1, max_length=100), STRIPPED]
 Text120 = Annotated[str, Field(min_length=1, max_length=120), STRIPPED]
 Text128 = Annotated[str, Field(min_length=1, max_length=128), STRIPPED]
 Text500 = Annotated[str, Field(min_length=1, max_length=500), STRIPPED]
+# A password given to log in or to prove it: compared exactly as typed, like the one set (`Password`), never
+# stripped (a password set with a trailing space must keep working).
+Secret128 = Annotated[str, Field(min_length=1, max_length=128)]
 
 
 def _nip(value: str) -> str:

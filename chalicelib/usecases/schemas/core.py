@@ -16,9 +16,9 @@ from chalicelib.usecases.schemas.common import (
     Query,
     Request,
     Result,
+    Secret128,
     Text20,
     Text40,
-    Text128,
 )
 
 # Roles are stored as text; answers name one of these.
@@ -32,7 +32,7 @@ class Health(Result):
 
 class AdminLoginRequest(Request):
     username: Text40
-    password: Text128
+    password: Secret128
     otp: Text20 | None = Field(
         default=None, description="The 6-digit code of the authenticator app; required once MFA is on."
     )
@@ -58,7 +58,7 @@ class ActivateRequest(Request):
 
 class EmployeeLoginRequest(Request):
     nip: Nip
-    password: Text128
+    password: Secret128
     device_id: DeviceId
 
 
@@ -68,7 +68,7 @@ class EmployeeToken(Result):
 
 
 class ChangePasswordRequest(Request):
-    current_password: Text128
+    current_password: Secret128
     new_password: Password
 
 

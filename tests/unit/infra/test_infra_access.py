@@ -30,6 +30,7 @@ FUNCTIONS = ("APIHandler", "DailyRecap", "SimpegSync")
 AUDIT, EVENTS = table_logical_id(AuditModel), table_logical_id(EventModel)
 PHOTO = "photos/checkin/2026-12-03/199001012020121001/abc.jpg"
 EXPORT = "exports/recap-2026-12.xlsx"
+SIMPEG_IMPORT = "imports/simpeg/run-20261203-abc"
 WIPE_ACTIONS = ("dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLDelete", "dynamodb:DeleteTable")
 UNLOCK_ACTIONS = (
     "s3:DeleteObject",
@@ -237,9 +238,15 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         for action in ("s3:GetObject", "s3:PutObject", "s3:ListBucket"):
             assert not can(resources, function_id, action, object_arn(PHOTO))
             assert not can(resources, function_id, action, arn_of("DataBucket"))
+        assert not can(resources, function_id, "s3:PutObject", object_arn(SIMPEG_IMPORT))
+        assert not can(resources, function_id, "lambda:InvokeFunction", arn_of("SimpegSync"))
         assert not can(resources, function_id, "dynamodb:PutItem", table_arn(AUDIT))
         for action in (*WIPE_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem"):
             assert not can(resources, function_id, action, table_arn(EVENTS)), (function_id, action)
+    # the SIMPEG worker reads the run it resumes and the rows the API left for it, nothing else of the bucket
+    assert can(resources, "SimpegSync", "dynamodb:GetItem", table_arn("SyncRunsTable"))
+    assert can(resources, "SimpegSync", "s3:GetObject", object_arn(SIMPEG_IMPORT))
+    assert not can(resources, "DailyRecap", "s3:GetObject", object_arn(SIMPEG_IMPORT))
     # the recap reads the day's events through the index and writes statuses, nothing more
     assert can(resources, "DailyRecap", "dynamodb:Query", f"{table_arn(EVENTS)}/index/by_unit_date")
     assert can(resources, "DailyRecap", "dynamodb:BatchWriteItem", table_arn("DailyStatusTable"))
@@ -249,6 +256,19 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
     for function_id in ("SimpegSync", "DailyRecap"):
         assert can(resources, function_id, "dynamodb:PutItem", table_arn("AdminsTable"))
         assert not can(resources, function_id, "dynamodb:UpdateItem", table_arn("AdminsTable"))
+
+
+def test_the_api_hands_long_simpeg_work_to_the_worker_and_nothing_else(resources: dict[str, Any]) -> None:
+    # GIVEN the API's credentials: it may leave an import for the worker and invoke that one function
+    assert can(resources, "APIHandler", "s3:PutObject", object_arn(SIMPEG_IMPORT))
+    assert can(resources, "APIHandler", "lambda:InvokeFunction", arn_of("SimpegSync"))
+    # AND nothing else: no other function, no delete of the waiting rows, and the worker's name in its settings
+    for function_id in ("APIHandler", "DailyRecap"):
+        assert not can(resources, "APIHandler", "lambda:InvokeFunction", arn_of(function_id))
+    assert not can(resources, "APIHandler", "s3:DeleteObject", object_arn(SIMPEG_IMPORT))
+    variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["SMART_SIMPEG_WORKER_FUNCTION"] == {"Ref": "SimpegSync"}
+    assert "SMART_SIMPEG_WORKER_FUNCTION" not in resources["SimpegSync"]["Properties"]["Environment"]["Variables"]
 
 
 def test_no_policy_has_a_wildcard_resource_scan_or_admin_action(resources: dict[str, Any]) -> None:
@@ -309,7 +329,7 @@ def test_a_grant_that_could_erase_evidence_stops_the_build(monkeypatch: pytest.M
     with pytest.raises(TemplateError, match="EventModel"):
         function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
     # AND granting an object delete to a function
-    monkeypatch.setitem(JOB_ACCESS, "DailyRecap", replace(recap, object_actions=("s3:DeleteObject",)))
+    monkeypatch.setitem(JOB_ACCESS, "DailyRecap", replace(recap, objects={"photos/": ("s3:DeleteObject",)}))
     with pytest.raises(TemplateError, match="DeleteObject"):
         function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
 
@@ -321,6 +341,14 @@ def _model_of(node: ast.AST) -> str | None:
     if isinstance(node, ast.Attribute) and node.attr == "get":
         node = node.value
     return node.id if isinstance(node, ast.Name) and node.id.endswith("Model") else None
+
+
+def _set_element_delete(call: ast.Call) -> bool:
+    """`XModel.some_set.delete({...})` / `cls.some_set.delete(elements)`: an update action removing elements
+    from a set attribute (pynamodb's DELETE, always given the elements), which deletes no item. An item's
+    `delete(condition=...)` takes no positional argument, and `tx.delete(XModel(...))` is called on a name."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    return isinstance(receiver, ast.Attribute) and bool(call.args) and not receiver.attr.endswith("Model")
 
 
 def _writes_in_store() -> tuple[dict[str, str], dict[str, str]]:
@@ -343,7 +371,7 @@ def _writes_in_store() -> tuple[dict[str, str], dict[str, str]]:
                 where = f"{path.name}:{call.lineno} {function.name}"
                 if call.func.attr == "batch_write" and (model := _model_of(call.func.value)):
                     batches[model] = where
-                elif call.func.attr == "delete":
+                elif call.func.attr == "delete" and not _set_element_delete(call):
                     receiver = call.func.value
                     # tx.delete(XModel(...)) / tx.delete(found) with found = XModel.get(...) in the function
                     target = call.args[0] if isinstance(receiver, ast.Name) and call.args else receiver

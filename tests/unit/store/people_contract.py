@@ -21,7 +21,10 @@ from chalicelib.domain.people import (
     Credentials,
     Employee,
     Member,
+    Sessions,
     Unit,
+    ended_marker,
+    kept_marker,
 )
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.people import PeopleRepository
@@ -278,16 +281,10 @@ class PeopleRepositoryContract:
 
     @pytest.mark.parametrize("kind", ["employee", "admin"])
     def test_a_new_password_or_a_revocation_ends_the_sessions(self, repo: PeopleRepository, kind: AccountKind) -> None:
-        # GIVEN an account of each kind
-        repo.put_employee(employee())
-        repo.bind_device(NIP, PHONE, "hash-1")
-        repo.create_admin("budi", "hash-b", "unit_admin", set())
-        key = NIP if kind == "employee" else "budi"
+        key = account_of_each_kind(repo, kind)
 
         def version() -> int:
-            holder = repo.get_employee(NIP) if kind == "employee" else repo.get_admin("budi")
-            assert holder is not None
-            return holder.token_version
+            return holder_of(repo, kind).token_version
 
         def password_hash() -> str | None:
             account = repo.employee_account(NIP) if kind == "employee" else repo.admin_account("budi")
@@ -305,6 +302,38 @@ class PeopleRepositoryContract:
             repo.set_password(kind, "199912312020121001" if kind == "employee" else "ghost", "h")
         with pytest.raises(ConditionFailed):
             repo.revoke_tokens(kind, "199912312020121001" if kind == "employee" else "ghost")
+
+    @pytest.mark.parametrize("kind", ["employee", "admin"])
+    def test_sessions_kept_by_a_password_change_and_ended_one_by_one(
+        self, repo: PeopleRepository, kind: AccountKind
+    ) -> None:
+        key = account_of_each_kind(repo, kind)
+
+        def sessions() -> Sessions:
+            return holder_of(repo, kind).sessions
+
+        assert sessions() == Sessions()
+        # WHEN a password change keeps the caller's session, THEN it is stored with the version
+        assert repo.set_password(kind, key, "hash-new", kept_marker(0, "s-caller")) == 1
+        assert sessions().kept == "0:s-caller"
+        # WHEN sessions end one by one (forgetting expired marks), THEN the set holds the live marks only
+        repo.end_session(kind, key, ended_marker(2000, "s-a"))
+        repo.end_session(kind, key, ended_marker(3000, "s-b"), frozenset({ended_marker(2000, "s-a")}))
+        assert sessions().ended == {"3000:s-b"} and sessions().kept == "0:s-caller"
+        # WHEN any other change of version comes, THEN no session is kept any more
+        repo.revoke_tokens(kind, key)
+        assert sessions().kept is None and sessions().ended == {"3000:s-b"}
+        repo.set_password(kind, key, "hash-3", kept_marker(2, "s-c"))
+        if kind == "employee":
+            repo.release_device(NIP, PHONE)
+        else:
+            admin = repo.get_admin("budi")
+            assert admin is not None
+            repo.update_admin(admin, AdminChange(unit_ids=frozenset({"U1"})))
+        assert sessions().kept is None
+        # AND an unknown account is refused
+        with pytest.raises(ConditionFailed):
+            repo.end_session(kind, "199912312020121001" if kind == "employee" else "ghost", "1:x")
 
     def test_a_new_admin_is_active_without_mfa_or_login_and_admins_list_by_name(self, repo: PeopleRepository) -> None:
         # GIVEN two admins created out of name order
@@ -400,3 +429,17 @@ class PeopleRepositoryContract:
             "budi", "unit_admin", frozenset({"U1"}), token_version=1
         )
         assert (credentials().mfa_secret, credentials().mfa_pending) == (None, None)
+
+
+def account_of_each_kind(repo: PeopleRepository, kind: AccountKind) -> str:
+    """GIVEN an employee with a bound phone and a unit admin: the key of the account of `kind`."""
+    repo.put_employee(employee())
+    repo.bind_device(NIP, PHONE, "hash-1")
+    repo.create_admin("budi", "hash-b", "unit_admin", set())
+    return NIP if kind == "employee" else "budi"
+
+
+def holder_of(repo: PeopleRepository, kind: AccountKind) -> Employee | AdminUser:
+    holder = repo.get_employee(NIP) if kind == "employee" else repo.get_admin("budi")
+    assert holder is not None
+    return holder

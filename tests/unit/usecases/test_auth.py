@@ -240,10 +240,10 @@ def test_changing_the_password_ends_every_other_session(people: Repositories) ->
     # WHEN it is changed
     change = ChangePasswordRequest(current_password=PASSWORD, new_password="kopi-susu-sore")
     renewed = auth.change_password(caller, change, SETTINGS, NOW, "10.0.0.1")
-    # THEN both earlier tokens end at once, the answered one works, and so does the new password only
-    for old in (first, second):
-        with pytest.raises(UnauthenticatedError):
-            auth.authenticate(bearer(old), SETTINGS, NOW)
+    # THEN the other token ends at once, the caller's and the answered one work, and so does the new password only
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(bearer(second), SETTINGS, NOW)
+    assert auth.authenticate(bearer(first), SETTINGS, NOW).session_id == caller.session_id
     assert auth.authenticate(bearer(renewed.token), SETTINGS, NOW).device_id == PHONE
     assert answer(lambda: login(NIP, PASSWORD)) == "INVALID_CREDENTIALS"
     assert login(NIP, "kopi-susu-sore")
@@ -253,12 +253,17 @@ def test_an_admin_changes_their_password_and_logs_out(people: Repositories) -> N
     token = admin_login("budi", PASSWORD)
     caller = auth.authenticate(bearer(token), SETTINGS, NOW)
     change = ChangePasswordRequest(current_password=PASSWORD, new_password="Operator-Baru-2026")
+    other_desk = admin_login("budi", PASSWORD)
     renewed = auth.change_password(caller, change, SETTINGS, NOW, None).token
     with pytest.raises(UnauthenticatedError):
-        auth.authenticate(bearer(token), SETTINGS, NOW)
-    auth.logout(auth.authenticate(bearer(renewed), SETTINGS, NOW))
-    with pytest.raises(UnauthenticatedError):
-        auth.authenticate(bearer(renewed), SETTINGS, NOW)
+        auth.authenticate(bearer(other_desk), SETTINGS, NOW)
+    # WHEN the caller's session logs out, THEN its tokens (the one answered shares it) end, a newer one goes on
+    third_desk = admin_login("budi", "Operator-Baru-2026")
+    auth.logout(auth.authenticate(bearer(renewed), SETTINGS, NOW), SETTINGS, NOW)
+    for ended in (token, renewed):
+        with pytest.raises(UnauthenticatedError):
+            auth.authenticate(bearer(ended), SETTINGS, NOW)
+    assert auth.authenticate(bearer(third_desk), SETTINGS, NOW).subject == "budi"
 
 
 def test_a_deactivated_employee_is_refused_at_once(people: Repositories) -> None:

@@ -4,10 +4,13 @@ listed, and the admin's import is audited."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.people import Principal
 from chalicelib.settings import build_settings
+from chalicelib.simpeg import SyncRun, Trigger, settle_abandoned
+from chalicelib.simpeg.sync import WORKER_DEADLINE_S
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import simpeg
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery
@@ -17,6 +20,7 @@ from .admin_fixtures import AuditTrail, audited
 __all__ = ["audited"]  # the shared fixture this module uses
 
 SUPER = Principal("admin", "super_admin")
+NOW = datetime.now(UTC)
 ROWS = [
     {"nip": "198501012010011001", "nama": "Asep", "unor_id": "U1", "unor_nama": "SDN 1", "status": "aktif"},
     {"nip": "199002022015032002", "nama": "Budi", "unor_id": "U2", "unor_nama": "SDN 2", "status": "aktif"},
@@ -38,7 +42,7 @@ def test_an_import_is_applied_listed_and_audited(repos: Repositories, audited: A
     assert sorted(e.nip for e in repos.simpeg_employees.list_employees()) == [r["nip"] for r in ROWS]
     assert sorted(u.unor_id for u in repos.simpeg_employees.list_units()) == ["U1", "U2"]
     # AND the run is listed, and the import is in the audit log under the run's id
-    runs = simpeg.list_runs(RunsQuery()).model_dump(mode="json")
+    runs = simpeg.list_runs(RunsQuery(), NOW).model_dump(mode="json")
     assert [r["run_id"] for r in runs["items"]] == [answer["run_id"]] and runs["next"] is None
     [entry] = audited.entries()
     assert (entry.actor, entry.action, entry.target) == ("admin", "simpeg.import", answer["run_id"])
@@ -49,4 +53,22 @@ def test_importing_the_same_rows_again_changes_nothing(repos: Repositories) -> N
     import_rows(ROWS)
     again = import_rows(ROWS)
     assert again["created"] == 0 and again["unchanged"] == 2
-    assert len(simpeg.list_runs(RunsQuery()).items) == 2
+    assert len(simpeg.list_runs(RunsQuery(), NOW).items) == 2
+
+
+def test_a_run_its_worker_left_running_is_ended_failed_once_listed(repos: Repositories) -> None:
+    # GIVEN a run left `running` by a worker that was cut off, and one still within the worker's deadline
+    log = repos.sync_runs
+    started = NOW - timedelta(seconds=WORKER_DEADLINE_S + 5)
+    log.save_run(SyncRun("run-old", "running", Trigger("import", "admin"), started.isoformat()))
+    log.save_run(SyncRun("run-new", "running", Trigger("import", "admin"), (NOW - timedelta(minutes=3)).isoformat()))
+    # WHEN the runs are listed, THEN the abandoned one is failed (and recorded so), the other still running
+    listed = {r.run_id: r for r in simpeg.list_runs(RunsQuery(), NOW).items}
+    assert (listed["run-old"].status, listed["run-new"].status) == ("failed", "running")
+    assert listed["run-old"].message is not None and "batas waktu" in listed["run-old"].message
+    stored = log.get_run("run-old")
+    assert stored is not None and stored.status == "failed" and stored.finished_at is not None
+    # AND a run that ended meanwhile is not overwritten: the stored end is what is listed
+    log.save_run(SyncRun("run-late", "succeeded", Trigger("import", "admin"), started.isoformat()))
+    stale_view = SyncRun("run-late", "running", Trigger("import", "admin"), started.isoformat())
+    assert settle_abandoned(log, stale_view, NOW).status == "succeeded"
