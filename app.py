@@ -8,6 +8,7 @@ from chalice.app import Chalice, Cron
 
 from chalicelib import jobs
 from chalicelib.api import (
+    routes_admin_views,
     routes_attendance,
     routes_auth,
     routes_calendar,
@@ -36,6 +37,7 @@ app.register_blueprint(routes_reports.bp)
 app.register_blueprint(routes_calendar.bp)
 app.register_blueprint(routes_rollout.bp)
 app.register_blueprint(routes_requests.bp)
+app.register_blueprint(routes_admin_views.bp)
 install_fallbacks(app)
 
 # Schedules are in UTC; the comments give the regency's local time (WIB = UTC+7). infra/ documents how a

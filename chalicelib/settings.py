@@ -84,6 +84,9 @@ class Settings:
     # photos no threshold both caught the spoof samples and stayed under 2 % false spoofs (bench/antispoof_RESULTS.md).
     antispoof: bool = False
     antispoof_threshold: float = 0.9
+    # SMART_PUBLIC_BASE_URL: the origin the web apps are served from (QR codes of the activation sheet); none:
+    # the origin of the request that asks for the sheet.
+    public_base_url: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -219,6 +222,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         liveness_actions=_liveness_actions(env),
         antispoof=_flag(env, "SMART_ANTISPOOF", False),
         antispoof_threshold=_float(env, "SMART_ANTISPOOF_THRESHOLD", 0.9, 0.0, 1.0),
+        public_base_url=_get(env, "SMART_PUBLIC_BASE_URL"),
     )
 
 

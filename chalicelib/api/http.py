@@ -47,6 +47,9 @@ ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
 # the app answers 414/431 in the API's error shape for whatever the gateway lets through.
 MAX_URI_CHARS = 4096
 MAX_HEADER_BYTES = 8192
+# Methods that only read: every other method changes state, and an auditor is refused it (own-account routes
+# excepted: logout, own password, own MFA set-up), whatever the route's use case checks.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Call:
@@ -71,6 +74,15 @@ class Call:
         identity = context.get("identity") if isinstance(context, dict) else None
         address = identity.get("sourceIp") if isinstance(identity, dict) else None
         return str(address) if address else None
+
+    @property
+    def origin(self) -> str:
+        """`scheme://host` the client addressed (behind API Gateway or CloudFront: `X-Forwarded-Proto` and
+        `Host`)."""
+        headers: Any = self.request.headers or {}
+        scheme = str(headers.get("x-forwarded-proto") or "http").split(",")[0].strip()
+        host = str(headers.get("host") or "localhost")
+        return f"{scheme}://{host}"
 
     def raw_body(self) -> bytes:
         body = self.request.raw_body or b""
@@ -121,8 +133,13 @@ def check_request(request: Request) -> None:
         raise ValidationError("Alamat atau header berisi karakter yang tidak valid.", {"request": "invalid text"})
 
 
-def _authenticate(
-    request: Request, settings: Settings, now: datetime, needed: Auth, mfa_setup: bool = False
+def _authenticate(  # noqa: PLR0917 - the route declaration, passed through
+    request: Request,
+    settings: Settings,
+    now: datetime,
+    needed: Auth,
+    mfa_setup: bool = False,
+    own_account: bool = False,
 ) -> Principal | None:
     if needed == "none":
         return None
@@ -137,7 +154,10 @@ def _authenticate(
     if needed == "admin":
         access.require_admin(principal)
     if needed == "super_admin":
-        access.require_super_admin(principal)
+        reads = request.method.upper() in READ_METHODS
+        (access.require_regency_reader if reads else access.require_super_admin)(principal)
+    if request.method.upper() not in READ_METHODS and not (own_account or mfa_setup):
+        access.require_may_change(principal)
     if not mfa_setup:
         mfa.require_set_up(principal, settings)
     return principal
@@ -197,6 +217,7 @@ def endpoint(
     tag: str | None = None,
     accepted: type[BaseModel] | None = None,
     mfa_setup: bool = False,
+    own_account: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register the route `"METHOD /path"` whose function takes (call, [body: Model], [query: Model],
     **path_params) and returns a result model (or a Response it built itself, e.g. a CSV). The body and query
@@ -207,7 +228,9 @@ def endpoint(
     use case checks more, `errors` are the codes the route may answer besides the ones every route of its
     kind may, `tag` is its group (by default its area's, the tag of `bp`), `accepted` the model of a 202 answer
     the function may return instead of its result (work that goes on in the background). `mfa_setup` admits a
-    super admin who must set MFA up first (every other route refuses them, see usecases/mfa.py)."""
+    super admin who must set MFA up first (every other route refuses them, see usecases/mfa.py). A route whose
+    method changes state refuses an auditor (403) before its body is read, unless it acts on the caller's own
+    account (`own_account`, or `mfa_setup`); a `super_admin` GET also admits a regency-wide auditor."""
     method, path = route.split(" ", 1)
     group = tag if tag is not None else bp.tag if isinstance(bp, Routes) else ""
     guard_errors = guard.errors if guard is not None else ()
@@ -231,6 +254,7 @@ def endpoint(
                 group,
                 func,
                 accepted,
+                own_account or mfa_setup,
             )
         )
 
@@ -246,7 +270,7 @@ def endpoint(
                     settings = load_settings()
                     runtime.ensure_ready(settings)
                     now = datetime.now(UTC)
-                    principal = _authenticate(request, settings, now, auth_as, mfa_setup)
+                    principal = _authenticate(request, settings, now, auth_as, mfa_setup, own_account)
                     call = Call(request, principal, settings, now)
                     result = func(call, **_inputs(call, body, query, guard, params), **params)
                     response = _answer(result, status, result_model, accepted)

@@ -24,6 +24,7 @@ from pydantic.json_schema import models_json_schema
 
 from chalicelib.api.binding import ENDPOINTS, Endpoint
 from chalicelib.api.errors import REFUSAL_CODES, STATUS_BY_CODE
+from chalicelib.api.http import READ_METHODS
 from chalicelib.domain.people import NIP_PATTERN
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
@@ -35,9 +36,9 @@ ROLES = {
     "none": [],
     "employee": ["employee"],
     "employee_token": ["employee"],
-    "admin": ["unit_admin", "super_admin"],
+    "admin": ["unit_admin", "super_admin", "auditor"],
     "super_admin": ["super_admin"],
-    "any": ["employee", "unit_admin", "super_admin"],
+    "any": ["employee", "unit_admin", "super_admin", "auditor"],
 }
 TAGS = [
     {"name": "health"},
@@ -207,13 +208,25 @@ def _error_response(status: int, codes: list[str]) -> dict[str, Any]:
     return response
 
 
+def _roles(e: Endpoint) -> list[str]:
+    """The roles a route admits: an auditor reads every admin route (a super admin's read only regency-wide)
+    and changes nothing but their own account (api/http.py)."""
+    roles = list(e.roles) or ROLES[e.auth_as]
+    reads = e.method in READ_METHODS
+    if e.auth_as == "super_admin" and reads and not e.roles:
+        return [*roles, "auditor"]
+    return [r for r in roles if r != "auditor" or reads or e.own_account]
+
+
 def _operation(e: Endpoint, refs: Refs) -> dict[str, Any]:
     doc = inspect.getdoc(e.func) or e.func.__name__
     summary, _, rest = doc.partition("\n")
-    roles = list(e.roles) or ROLES[e.auth_as]
+    roles = _roles(e)
     description = prose(rest)
     if "**Roles:**" not in description:
         description = f"**Roles:** {', '.join(roles) or 'none'}. {description}".strip()
+    elif "auditor" in roles and "auditor" not in description:
+        description += " An auditor may call it too (auditors read, never change)."
     operation: dict[str, Any] = {
         "operationId": _camel(e.func.__name__),
         "tags": [e.tag],

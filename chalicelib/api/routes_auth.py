@@ -111,7 +111,13 @@ def create_admin_user(call: Call, body: schema.CreateAdminUserRequest) -> schema
     return schema.AdminUserView(username=user.username, role=user.role, unit_ids=sorted(user.unit_ids))
 
 
-@endpoint(bp, "POST /v1/me/password", auth_as="any", errors=("WEAK_PASSWORD", "INVALID_CREDENTIALS", "RATE_LIMITED"))
+@endpoint(
+    bp,
+    "POST /v1/me/password",
+    auth_as="any",
+    errors=("WEAK_PASSWORD", "INVALID_CREDENTIALS", "RATE_LIMITED"),
+    own_account=True,
+)
 def change_password(call: Call, body: schema.ChangePasswordRequest) -> schema.SessionToken:
     """Change one's own password.
 
@@ -123,7 +129,7 @@ def change_password(call: Call, body: schema.ChangePasswordRequest) -> schema.Se
     return schema.SessionToken(token=token.token, expires_at=iso(token.expires_at))
 
 
-@endpoint(bp, "POST /v1/auth/logout", auth_as="any", status=204)
+@endpoint(bp, "POST /v1/auth/logout", auth_as="any", status=204, own_account=True)
 def logout(call: Call) -> Response:
     """End the session.
 

@@ -61,11 +61,13 @@ def monthly_recap(
 
 @endpoint(bp, "GET /v1/admin/reviews", auth_as="admin")
 def list_reviews(call: Call, query: rep_schema.ReviewsQuery) -> rep_schema.ReviewPage:
-    """Check-ins awaiting an admin decision.
+    """Check-ins awaiting an admin decision, with their evidence.
 
-    **Roles:** unit_admin (own units), super_admin. At most 100 items per page.
+    **Roles:** unit_admin (own units), super_admin, auditor. At most 100 items per page. Each item carries the
+    employee's name, the position, and signed links to the check-in photo (`selfie_url`) and the enrolment
+    photos (`enrolment_urls`), valid for at most 15 minutes.
     """
-    return reviews.list_reviews(call.principal, query)
+    return reviews.list_reviews(call.principal, query, call.settings)
 
 
 @endpoint(bp, "POST /v1/admin/reviews/{event_id}", auth_as="admin", errors=("NOT_FOUND", "CONFLICT"))

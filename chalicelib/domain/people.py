@@ -14,7 +14,7 @@ from chalicelib.errors import ValidationError
 
 NIP_PATTERN = re.compile(r"^[0-9]{18}$")
 DEVICE_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
-ADMIN_ROLES = ("unit_admin", "super_admin")
+ADMIN_ROLES = ("unit_admin", "super_admin", "auditor")
 ROLES = ("employee", *ADMIN_ROLES)
 
 
@@ -215,11 +215,22 @@ class Principal:
 
     @property
     def is_admin(self) -> bool:
-        return self.role in ("unit_admin", "super_admin")
+        """An admin of any role: unit admin, super admin, or auditor (who reads only)."""
+        return self.role in ADMIN_ROLES
 
     @property
     def is_super_admin(self) -> bool:
         return self.role == "super_admin"
+
+    @property
+    def is_auditor(self) -> bool:
+        """An auditor reads what admins read and changes nothing (enforced per route, see api/http.py)."""
+        return self.role == "auditor"
+
+    @property
+    def sees_all_units(self) -> bool:
+        """A super admin, or an auditor without units (regency-wide): every unit is in scope for reading."""
+        return self.is_super_admin or (self.is_auditor and not self.unit_ids)
 
 
 def validate_nip(nip: object, field: str = "nip") -> str:

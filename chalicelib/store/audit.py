@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Protocol
 
-from chalicelib.domain.audit import AuditEntry
+from chalicelib.domain.audit import AuditEntry, AuditPage
 from chalicelib.store.base import iso, parse_iso, storage_call, utc_now
 from chalicelib.store.models import AuditModel
 
@@ -28,15 +28,33 @@ def entry_detail(detail: Mapping[str, object] | None) -> dict[str, object] | Non
     return dict(detail) if detail else None
 
 
+def entry_from_key(
+    key: str, actor: str, action: str, target: str, *, detail: Mapping[str, object] | None, role: str | None
+) -> AuditEntry:
+    """The entry stored under the range key `key` (its instant comes from the key)."""
+    return AuditEntry(parse_iso(key.split("#", maxsplit=1)[0]), actor, action, target, entry_detail(detail), role)
+
+
 class AuditRepository(Protocol):
     """Append-only log of admin actions, read back per UTC day."""
 
-    def record(self, actor: str, action: str, target: str, detail: Mapping[str, object] | None = None) -> None:
-        """Append an entry stamped with the current instant."""
+    def record(
+        self,
+        actor: str,
+        action: str,
+        target: str,
+        detail: Mapping[str, object] | None = None,
+        role: str | None = None,
+    ) -> None:
+        """Append an entry stamped with the current instant (`role`: the actor's, when the caller knows it)."""
         ...
 
     def entries_of_day(self, day: date) -> list[AuditEntry]:
         """Every entry written on the UTC date `day`, oldest first."""
+        ...
+
+    def page_of_day(self, day: date, before: str | None, limit: int) -> AuditPage:
+        """At most `limit` entries of the UTC date `day`, newest first, older than the range key `before`."""
         ...
 
 
@@ -49,7 +67,14 @@ class DynamoAuditRepository:
     def __init__(self, clock: Clock = utc_now) -> None:
         self._clock = clock
 
-    def record(self, actor: str, action: str, target: str, detail: Mapping[str, object] | None = None) -> None:
+    def record(
+        self,
+        actor: str,
+        action: str,
+        target: str,
+        detail: Mapping[str, object] | None = None,
+        role: str | None = None,
+    ) -> None:
         now = self._clock()
         item = AuditModel(
             now.date().isoformat(),
@@ -58,13 +83,24 @@ class DynamoAuditRepository:
             action=action,
             target=target,
             detail=entry_detail(detail),
+            role=role,
         )
         with storage_call("dynamodb"):
             item.save()
 
     def entries_of_day(self, day: date) -> list[AuditEntry]:
         with storage_call("dynamodb"):
-            return [
-                AuditEntry(parse_iso(m.key.split("#")[0]), m.actor, m.action, m.target, m.detail)
-                for m in AuditModel.query(day.isoformat())
-            ]
+            return [_entry(m) for m in AuditModel.query(day.isoformat())]
+
+    def page_of_day(self, day: date, before: str | None, limit: int) -> AuditPage:
+        condition = AuditModel.key < before if before else None
+        with storage_call("dynamodb"):
+            models = list(
+                AuditModel.query(day.isoformat(), condition, scan_index_forward=False, limit=limit, page_size=limit)
+            )
+        last = models[-1].key if len(models) == limit else None
+        return AuditPage([_entry(m) for m in models], [m.key for m in models], last)
+
+
+def _entry(m: AuditModel) -> AuditEntry:
+    return entry_from_key(m.key, m.actor, m.action, m.target, detail=m.detail, role=m.role)

@@ -37,6 +37,19 @@ class TtlCache(Generic[V]):
             self._values[key] = (now, value)
         return value
 
+    def peek(self, key: Hashable) -> V | None:
+        """The value if it is fresh, else None (nothing is loaded)."""
+        with self._lock:
+            found = self._values.get(key)
+            return found[1] if found is not None and self._clock() - found[0] < self._ttl_s else None
+
+    def put(self, key: Hashable, value: V) -> None:
+        """Keep a value loaded by the caller (several loaded together, see `get` for one)."""
+        with self._lock:
+            if len(self._values) >= self._max:
+                self._values.pop(next(iter(self._values)))
+            self._values[key] = (self._clock(), value)
+
     def forget(self, key: Hashable | None = None) -> None:
         """Drop one key (after a local write) or everything."""
         with self._lock:

@@ -12,6 +12,7 @@ consumption, first-arrival mark, photo fingerprint and the idempotency answer la
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -20,7 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -70,6 +71,73 @@ def event_keys(event_id: str) -> tuple[str, str]:
 def event_range(start: datetime, end: datetime) -> tuple[str, str]:
     """The range keys bounding events with key time in [start, end) (second precision)."""
     return f"E#{iso(start)}", f"E#{iso(end)}"
+
+
+# --- the digest of a unit's day ----------------------------------------------------------------------
+#
+# One item per unit and local date in the events table (partition `D#<unor_id>`, range key `D#<date>`: no NIP
+# looks like that) holding a token per recorded event and per review decision, ADDed to two string sets by the
+# transactions that record them (`write_checkin`, `decide_review`). Set ADD is atomic and idempotent, so
+# parallel check-ins never lose a token and a repeated transaction adds nothing. A token costs ~57 bytes: an
+# item holds the day of a unit of up to ~3,500 employees (two events each) within DynamoDB's 400 KB.
+
+RECORDED = ("accepted", "review")
+DIGEST_PREFIX = "D#"
+BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem
+
+
+def digest_keys(unor_id: str, local_date: str) -> tuple[str, str]:
+    return f"{DIGEST_PREFIX}{unor_id}", f"{DIGEST_PREFIX}{local_date}"
+
+
+def _digest_item(e: Event) -> EventModel:
+    return EventModel(*digest_keys(str(e.unor_id), str(e.local_date)))
+
+
+_SHORT = {"in": "i", "out": "o", "accepted": "a", "review": "r"}
+_LONG = {"i": "in", "o": "out"}, {"a": "accepted", "r": "review"}
+
+
+def day_token(e: Event) -> str:
+    """`<event id>|<i|o>|<a|r>|<attendance epoch>` (~57 bytes): what judging a day reads; the event id starts
+    with the NIP."""
+    epoch = int(parse_iso(str(e.attendance_time)).timestamp())
+    return f"{e.event_id}|{_SHORT[str(e.type)]}|{_SHORT[str(e.status)]}|{epoch}"
+
+
+def decision_token(e: Event, decision: str) -> str:
+    return f"{e.event_id}|{decision}"
+
+
+@dataclass(frozen=True)
+class DayDigest:
+    """A unit's day as its digest item holds it: the tokens of its recorded events and of review decisions.
+    Equal digests mean the same events and decisions (a reader may keep what it judged from one)."""
+
+    tokens: frozenset[str] = frozenset()
+    decisions: frozenset[str] = frozenset()
+
+    def events(self) -> list[DayEvent]:
+        """The tokens back into a day's events (with their decisions), by NIP and attendance time."""
+        decided = dict(token.rsplit("|", 1) for token in self.decisions)
+        events = [_day_event_of(token, decided.get(token.split("|", 1)[0])) for token in self.tokens]
+        return sorted(events, key=lambda e: (e.nip, e.attendance_time, e.type or ""))
+
+    @functools.cached_property
+    def latest(self) -> datetime | None:
+        """The latest attendance time among the events, or None."""
+        return max((_day_event_of(t, None).attendance_time for t in self.tokens), default=None)
+
+
+EMPTY_DIGEST = DayDigest()
+
+
+@functools.lru_cache(maxsize=65536)
+def _day_event_of(token: str, decision: str | None) -> DayEvent:
+    """A token as a day's event (memoised: the regency summary reads the same day's tokens on every poll)."""
+    event_id, kind, status, epoch = token.split("|")
+    at = datetime.fromtimestamp(int(epoch), tz=UTC)
+    return DayEvent(event_id.split(".", 1)[0], _LONG[0][kind], _LONG[1][status], decision, at)
 
 
 def unit_day_key(unor_id: str | None, local_date: str | None) -> str:
@@ -261,6 +329,12 @@ class EventsRepository(Protocol):
         """A unit's events of one local date, with only what a day's judgement reads, by event id time."""
         ...
 
+    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+        """For each (unor_id, local date): the day's digest, whose `events()` are the recorded (accepted or
+        review) events of that unit's day, by NIP and attendance time: what `events_of_unit_day` answers
+        without the refusals, in a single read for many units (the regency monitor summary)."""
+        ...
+
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
         """Every photo fingerprint of the employee (enrolment or check-in) within the replay window, oldest
         first."""
@@ -286,6 +360,15 @@ class EventsRepository(Protocol):
 
     def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
         """Record an admin decision once: ConditionFailed when the event does not await one."""
+        ...
+
+    # --- refused attempts ---
+
+    def refused_of_unit_day(
+        self, unor_id: str, local_date: str, code: str | None, limit: int, cursor: dict[str, Any] | None
+    ) -> tuple[list[Event], dict[str, Any] | None]:
+        """Up to `limit` of the unit's refused check-ins of one local date (with refusal `code` only, when
+        given), by event id time, and the JSON-able cursor of the rest (None when there is none)."""
         ...
 
 
@@ -380,6 +463,8 @@ class DynamoEventsRepository:
                 if w.photo is not None:
                     add_fingerprint(tx, nip, w.event.event_id, w.photo, w.now)
                 tx.save(_answer_item(w.claim_key, w.request_fingerprint, w.now, w.answer))
+                if w.event.status in RECORDED:  # last: _which_condition counts the items before it
+                    tx.update(_digest_item(w.event), actions=[EventModel.day_events.add({day_token(w.event)})])
         except ConditionFailed as exc:
             lost = _which_condition(exc, w)
             if lost is not None:
@@ -429,6 +514,26 @@ class DynamoEventsRepository:
                 if not start:
                     return events
 
+    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+        """BatchGetItem of the digest items (100 keys a request, unprocessed keys asked again), projected on the
+        two token sets and read from the table connection directly, like `events_of_unit_day`."""
+        wanted = sorted(set(days))
+        found = dict.fromkeys(wanted, EMPTY_DIGEST)
+        connection = EventModel._get_connection()
+        projection = ["nip", "key", "day_events", "day_decisions"]
+        pending = [dict(zip(("nip", "key"), digest_keys(*day), strict=True)) for day in wanted]
+        with storage_call("dynamodb"):
+            while pending:
+                page, pending = pending[:BATCH_GET_KEYS], pending[BATCH_GET_KEYS:]
+                answer = connection.batch_get_item(cast(Any, page), attributes_to_get=projection)  # typed too narrowly
+                for item in answer.get("Responses", {}).get(EventModel.Meta.table_name, []):
+                    day = (item["nip"]["S"][len(DIGEST_PREFIX) :], item["key"]["S"][len(DIGEST_PREFIX) :])
+                    tokens = item.get("day_events", {}).get("SS", [])
+                    found[day] = DayDigest(frozenset(tokens), frozenset(item.get("day_decisions", {}).get("SS", [])))
+                unprocessed = answer.get("UnprocessedKeys", {}).get(EventModel.Meta.table_name, {}).get("Keys", [])
+                pending += [{name: value["S"] for name, value in key.items()} for key in unprocessed]
+        return found
+
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
         """moto never expires TTL items, and DynamoDB only eventually: the window is filtered here."""
         with storage_call("dynamodb"):
@@ -455,10 +560,30 @@ class DynamoEventsRepository:
             result = EventModel.by_review.query(unor_id, limit=limit, last_evaluated_key=cursor)
             return [_event(m) for m in result], result.last_evaluated_key
 
-    def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
-        nip, key = event_keys(event_id)
+    def refused_of_unit_day(
+        self, unor_id: str, local_date: str, code: str | None, limit: int, cursor: dict[str, Any] | None
+    ) -> tuple[list[Event], dict[str, Any] | None]:
+        """The unit's day on the `by_unit_date` index, filtered to refusals: a day's partition holds every
+        check-in of the unit (a few hundred at most), so the filter reads a bounded range."""
+        condition = EventModel.status == "refused"
+        if code is not None:
+            condition &= EventModel.reasons.contains(code)
         with storage_call("dynamodb"):
-            EventModel(nip, key).update(
+            result = EventModel.by_unit_date.query(
+                unit_day_key(unor_id, local_date), filter_condition=condition, limit=limit, last_evaluated_key=cursor
+            )
+            events = [_event(m) for m in result]
+            return events, result.last_evaluated_key
+
+    def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
+        """The event and its day's digest change in one transaction."""
+        nip, key = event_keys(event_id)
+        event = self.get_event(event_id)
+        if event is None:
+            raise ConditionFailed("dynamodb")
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(
+                EventModel(nip, key),
                 actions=[
                     EventModel.decision.set(decision),
                     EventModel.decided_by.set(actor),
@@ -468,6 +593,7 @@ class DynamoEventsRepository:
                 ],
                 condition=EventModel.decision.does_not_exist() & (EventModel.status == "review"),
             )
+            tx.update(_digest_item(event), actions=[EventModel.day_decisions.add({decision_token(event, decision)})])
 
 
 # --- replay index -------------------------------------------------------------------------------------

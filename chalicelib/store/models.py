@@ -299,6 +299,10 @@ class EventModel(_PerEmployee, _Base):
     decision_note = UnicodeAttribute(null=True)
     first_event_id = UnicodeAttribute(null=True)
     source = UnicodeAttribute(null=True)  # "fingerprint" for imported machine punches; absent for the app
+    # The digest of a unit's day (partition `D#<unor_id>`, range key `D#<local date>`): one token per recorded
+    # event and one per review decision, ADDed by the writes that record them (store/events.py `day_token`).
+    day_events = UnicodeSetAttribute(null=True)
+    day_decisions = UnicodeSetAttribute(null=True)
     # All events of one unit on one local date: recaps and the monitor, one partition per unit and day.
     by_unit_date = _index("by_unit_date", "unit_date", "key")
     # Sparse: only events awaiting a decision carry `review_unit`.
@@ -474,6 +478,7 @@ class AuditModel(_Base):
     action = UnicodeAttribute()
     target = UnicodeAttribute()
     detail = JSONAttribute(null=True)
+    role = UnicodeAttribute(null=True)  # the actor's role at the time (absent on entries written before)
 
 
 class SightingModel(_Base):

@@ -76,6 +76,9 @@ def get_model(model: Any, *keys: str) -> Any | None:
             return None
 
 
+ACTIVATIONS_PER_WRITE = 100  # DynamoDB: at most 100 actions in a transaction
+
+
 class PeopleRepository(Protocol):
     """Employees, units, admin users and bound phones. A write whose condition fails raises ConditionFailed."""
 
@@ -117,6 +120,11 @@ class PeopleRepository(Protocol):
 
     def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:
         """Give an existing employee a new one-time activation code (ConditionFailed when there is none)."""
+        ...
+
+    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int) -> None:
+        """`set_activation` for many (NIP, code hash) pairs, written ACTIVATIONS_PER_WRITE at a time, each group
+        all or nothing (ConditionFailed when one of its employees does not exist)."""
         ...
 
     # --- phones ---
@@ -381,12 +389,18 @@ class DynamoPeopleRepository:
 
     def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:
         """Give an existing employee a new one-time activation code (hashed), replacing any earlier one."""
-        actions: list[Action] = [
-            EmployeeModel.activation_hash.set(code_hash),
-            EmployeeModel.activation_expires.set(expires_epoch),
-        ]
         with storage_call("dynamodb"):
-            EmployeeModel(nip).update(actions=actions, condition=EmployeeModel.nip.exists())
+            EmployeeModel(nip).update(
+                actions=_activation_actions(code_hash, expires_epoch), condition=EmployeeModel.nip.exists()
+            )
+
+    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int) -> None:
+        """One transaction per group: a unit's sheet of 500 codes is 5 requests instead of 500."""
+        for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
+            with storage_call("dynamodb"), transaction() as tx:
+                for nip, code_hash in codes[start : start + ACTIVATIONS_PER_WRITE]:
+                    actions = _activation_actions(code_hash, expires_epoch)
+                    tx.update(EmployeeModel(nip), actions=actions, condition=EmployeeModel.nip.exists())
 
     # --- phones --------------------------------------------------------------------------------------
 
@@ -644,6 +658,10 @@ def _retry_after(used_at: Iterable[int], window_s: int, now_epoch: int) -> int:
 
 _MEMBERS: TtlCache[list[Member]] = TtlCache(ttl_s=60, max_entries=256)
 _UNITS: TtlCache[Unit | None] = TtlCache(ttl_s=60)
+
+
+def _activation_actions(code_hash: str, expires_epoch: int) -> list[Action]:
+    return [EmployeeModel.activation_hash.set(code_hash), EmployeeModel.activation_expires.set(expires_epoch)]
 
 
 def cached_members_of_unit(repo: PeopleRepository, unor_id: str) -> list[Member]:

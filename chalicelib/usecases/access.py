@@ -1,6 +1,8 @@
 """Who may do what: admin roles and unit scopes, checked first by every admin use case.
 
 A unit admin acts only inside their units, a super admin everywhere, an employee never on admin data.
+An auditor reads like a super admin (regency-wide, without units) or like a unit admin (with units) and
+changes nothing: `require_may_change` is run for every state-changing route by `api/http.endpoint`.
 """
 
 from __future__ import annotations
@@ -20,10 +22,23 @@ def require_super_admin(principal: Principal) -> None:
         raise ForbiddenError()
 
 
+def require_regency_reader(principal: Principal) -> None:
+    """Reads of regency-wide data (admin users, SIMPEG runs, the audit log): a super admin or a regency-wide
+    auditor."""
+    if not principal.sees_all_units:
+        raise ForbiddenError()
+
+
+def require_may_change(principal: Principal) -> None:
+    """An auditor never changes anything (403), whatever the route; own-account routes do not call this."""
+    if principal.is_auditor:
+        raise ForbiddenError("Auditor hanya dapat membaca data.", {"role": "auditor"})
+
+
 def require_unit_scope(principal: Principal, unor_id: str) -> None:
     """A unit admin acts only inside their units; a super admin everywhere; an employee never here."""
     require_admin(principal)
-    if not principal.is_super_admin and unor_id not in principal.unit_ids:
+    if not principal.sees_all_units and unor_id not in principal.unit_ids:
         raise ForbiddenError()
 
 
@@ -38,7 +53,7 @@ def visible_units(principal: Principal, requested: str | None) -> list[str] | No
     if requested:
         require_unit_scope(principal, requested)
         return [requested]
-    return None if principal.is_super_admin else sorted(principal.unit_ids)
+    return None if principal.sees_all_units else sorted(principal.unit_ids)
 
 
 def one_unit(principal: Principal, unor_id: str | None) -> str:

@@ -16,7 +16,7 @@ from chalicelib.auth import passwords, strength
 from chalicelib.domain.people import ADMIN_ROLES, AdminChange, AdminUser, Principal
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.store.base import ConditionFailed
-from chalicelib.usecases.access import require_super_admin
+from chalicelib.usecases.access import require_regency_reader, require_super_admin
 from chalicelib.usecases.schemas.core import (
     AdminUserItem,
     AdminUserList,
@@ -31,7 +31,7 @@ SUPER_ADMIN = "super_admin"
 def _check_role_and_units(role: str, unit_ids: frozenset[str], given_units: Iterable[str] | None) -> None:
     if role not in ADMIN_ROLES:
         raise ValidationError("Peran tidak dikenal.", {"role": f"one of {', '.join(ADMIN_ROLES)}"})
-    if role == "unit_admin" and not unit_ids:
+    if role == "unit_admin" and not unit_ids:  # an auditor without units reads the whole regency
         raise ValidationError("Admin unit harus memiliki unit.", {"unit_ids": "required for unit_admin"})
     if given_units is not None:
         missing = set(given_units) - {u.unor_id for u in runtime.people().get_units(list(given_units))}
@@ -66,7 +66,7 @@ def admin_item(admin: AdminUser) -> AdminUserItem:
 
 
 def list_admin_users(actor: Principal) -> AdminUserList:
-    require_super_admin(actor)
+    require_regency_reader(actor)
     return AdminUserList(items=[admin_item(a) for a in runtime.people().list_admins()])
 
 

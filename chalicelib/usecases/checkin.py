@@ -533,7 +533,7 @@ def _write(attempt: Attempt, event: Event, first_arrival: bool, answer: Answer) 
 # --- views -------------------------------------------------------------------------------------------
 
 
-def event_as(view: type[View], m: Event, **extra: str) -> View:
+def event_as(view: type[View], m: Event, **extra: object) -> View:
     """A stored event as `view` (an event, or a review item with `extra` fields); the late/early minutes
     and category are those of its answer."""
     answer = m.answer or {}

@@ -29,7 +29,7 @@ def list_employees(principal: Principal, query: EmployeesQuery) -> EmployeePage:
 
 
 def _in_scope(principal: Principal, unor_id: str) -> bool:
-    return principal.is_super_admin or unor_id in principal.unit_ids
+    return principal.sees_all_units or unor_id in principal.unit_ids
 
 
 def _matches(e: Employee, q: str | None) -> bool:

@@ -7,18 +7,22 @@ Reads go per unit and per local date (events through the ``by_unit_date`` index,
 
 from __future__ import annotations
 
+import bisect
 import json
+import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from chalicelib import runtime
 from chalicelib.attendance.calendar import DayPlan, plan_day
 from chalicelib.attendance.classify import (
+    MONITOR_KEYS,
     AttendanceEvent,
     DayInputs,
     EventState,
@@ -37,12 +41,17 @@ from chalicelib.domain.people import Employee, Member
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
 from chalicelib.store.base import parse_iso
-from chalicelib.store.events import DayEvent
+from chalicelib.store.cache import TtlCache
+from chalicelib.store.events import DayDigest, DayEvent
 from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
 
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
 UNIT_WORKERS = 8
+# The regency summary's unit frames (members and plans of a unit's day) are rebuilt every FRAME_TTL_S, each
+# unit at its own offset within that period, so that a poll rebuilds a few units, never all 63 at once
+# (a leave, field duty or schedule change shows in the summary within FRAME_TTL_S; the unit's monitor at once).
+FRAME_TTL_S = 300
 T = TypeVar("T")
 
 
@@ -194,6 +203,40 @@ def _unit_plans(unor_id: str, start: date, end: date) -> UnitPlans:
     return runtime.calendar().unit_plans(unor_id, start, end, runtime.zones().duties_of_unit(unor_id, start, end))
 
 
+@dataclass(frozen=True)
+class UnitFrame:
+    """What a unit's day is judged against, before any event: its followed (active) members, each one's plans
+    of the day and its neighbours, and the local dates whose events those windows reach (the day included)."""
+
+    employees: list[Member]
+    day_plans: dict[str, list[DayPlan]]
+    dates: frozenset[date]
+    cutover: date | None = None  # the unit's cut-over to the app: fingerprint punches from then on do not count
+    # The regency summary's memo of judgements made with this frame (see _judged_state).
+    memo: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+def _frame(
+    day: date, members: Sequence[Member], plans: UnitPlans, settings: Settings, cutover: date | None
+) -> UnitFrame:
+    rules = rule_table(settings)
+    calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
+    employees = [e for e in members if e.active]
+    day_plans = {e.nip: _plans(day, calendar, plans.plan_for(e.nip), rules) for e in employees}
+    dates = frozenset({day}.union(*(_window_dates(p[1], rules) for p in day_plans.values())))
+    return UnitFrame(employees, day_plans, dates, cutover)
+
+
+def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: RuleTable) -> list[EmployeeDay]:
+    result = []
+    for employee in frame.employees:
+        plans = frame.day_plans[employee.nip]
+        events = to_events(by_nip.get(employee.nip, []), rules.tz, frame.cutover)
+        own = assign_events(plans, events, rules)[1]
+        result.append(EmployeeDay(employee, DayInputs(plans[1], own), plans, events))
+    return result
+
+
 def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False) -> list[EmployeeDay]:
     """Plans and events of every employee of a unit for one local date (a few queries in all).
 
@@ -202,7 +245,6 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
     night shift reaches into them. The three independent reads (members, plans, the date's events) overlap.
     `live` (the monitor) takes the unit's members as read at most a minute ago; a recap reads them afresh.
     """
-    rules = rule_table(settings)
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
         members = (
@@ -210,23 +252,11 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
         )
         unit_plans = pool.submit(_unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
         own_date = pool.submit(_events_by_nip, unor_id, [day])
-        cutover = runtime.timeclock().cutover_of(unor_id)
-        employees = [e for e in members.result() if e.active]
-        plans = unit_plans.result()
+        frame = _frame(day, members.result(), unit_plans.result(), settings, runtime.timeclock().cutover_of(unor_id))
         by_nip = own_date.result()
-    calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
-    day_plans = {e.nip: _plans(day, calendar, plans.plan_for(e.nip), rules) for e in employees}
-    other_dates = set().union(*(_window_dates(p[1], rules) for p in day_plans.values())) - {day}
-    for nip, rows in _events_by_nip(unor_id, other_dates).items():
+    for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
         by_nip.setdefault(nip, []).extend(rows)
-    result = []
-    for employee in employees:
-        events = to_events(by_nip.get(employee.nip, []), rules.tz, cutover)
-        own = assign_events(day_plans[employee.nip], events, rules)[1]
-        result.append(
-            EmployeeDay(employee, DayInputs(day_plans[employee.nip][1], own), day_plans[employee.nip], events)
-        )
-    return result
+    return _employee_days(frame, by_nip, rule_table(settings))
 
 
 def classify(entry: EmployeeDay, rules: RuleTable) -> DayStatus:
@@ -289,3 +319,104 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monit
         check_in = first_in.isoformat() if first_in else None
         items.append(MonitorItem(nip=entry.employee.nip, nama=entry.employee.nama, state=state, check_in=check_in))
     return Monitor(date=day.isoformat(), unor_id=unor_id, counts=counts, items=items)
+
+
+# --- regency summary ---------------------------------------------------------------------------------
+
+
+_FRAMES: TtlCache[UnitFrame] = TtlCache(ttl_s=2 * FRAME_TTL_S)  # the slot in the key decides (_frame_key)
+
+
+def _frame_key(unor_id: str, day: date, settings: Settings) -> tuple[str, date, str, int]:
+    """The cache key of a unit's frame: its current slot of FRAME_TTL_S, shifted per unit (stable)."""
+    slot = int(time.monotonic() + zlib.crc32(unor_id.encode()) % FRAME_TTL_S) // FRAME_TTL_S
+    return unor_id, day, str(settings.rules_file), slot
+
+
+def _build_frame(unor_id: str, day: date, settings: Settings) -> UnitFrame:
+    members = cached_members_of_unit(runtime.people(), unor_id)
+    plans = _unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1))
+    return _frame(day, members, plans, settings, runtime.timeclock().cutover_of(unor_id))
+
+
+def cached_frames(units: Sequence[str], day: date, settings: Settings) -> list[UnitFrame]:
+    """The units' frames as built within their current slot (members, leaves, duties and schedules change
+    rarely within minutes; check-ins are read fresh from the day's digests). Only missing frames are built,
+    their reads overlapping."""
+    keys = [_frame_key(unit, day, settings) for unit in units]
+    found = [_FRAMES.peek(key) for key in keys]
+    missing = [unit for unit, frame in zip(units, found, strict=True) if frame is None]
+    built = dict(zip(missing, map_units(lambda unit: _build_frame(unit, day, settings), missing), strict=True))
+    for key in keys:
+        if key[0] in built:
+            _FRAMES.put(key, built[key[0]])
+    return [frame if frame is not None else built[unit] for unit, frame in zip(units, found, strict=True)]
+
+
+def forget_frames(units: Sequence[str], day: date, settings: Settings) -> None:
+    """Drop the units' current frames of `day` (the benchmark's model of frames expiring between polls)."""
+    for unit in units:
+        _FRAMES.forget(_frame_key(unit, day, settings))
+
+
+def unit_counts(
+    units: Sequence[str], day: date, now: datetime, settings: Settings
+) -> list[tuple[UnitFrame, dict[str, int]]]:
+    """Each unit's frame and its counts per monitor state at `now`, judged like the unit's live monitor
+    (`assign_events`, `monitor_state`), the day's digests of every unit read in one batch. A unit whose digests
+    are those it was last judged on, with no working hours ending in between, keeps its counts."""
+    rules = rule_table(settings)
+    frames = cached_frames(units, day, settings)
+    wanted = [(unit, d.isoformat()) for unit, frame in zip(units, frames, strict=True) for d in frame.dates]
+    digests = runtime.events().digests_of_unit_days(wanted)
+    result = []
+    for unit, frame in zip(units, frames, strict=True):
+        own = tuple(digests[(unit, d.isoformat())] for d in sorted(frame.dates))
+        ends = _ends(frame, rules)
+        key = ("unit", own, bisect.bisect_right(ends, now))
+        counts = frame.memo.get(key)
+        if counts is None:
+            counts = _unit_tally(frame, own, now, rules)
+            if all(d.latest is None or d.latest <= now for d in own):  # a past day, or today so far
+                frame.memo[key] = counts
+        result.append((frame, dict(counts)))
+    return result
+
+
+def _ends(frame: UnitFrame, rules: RuleTable) -> list[datetime]:
+    """The distinct instants at which the frame's employees' working hours end, sorted (memoised)."""
+    if ("ends",) not in frame.memo:
+        ends = {b[1] for plans in frame.day_plans.values() if (b := plans[1].bounds(rules)) is not None}
+        frame.memo[("ends",)] = sorted(ends)
+    return list(frame.memo[("ends",)])
+
+
+def _unit_tally(frame: UnitFrame, own: tuple[DayDigest, ...], now: datetime, rules: RuleTable) -> dict[str, int]:
+    by_nip: dict[str, list[DayEvent]] = {}
+    for digest in own:
+        for row in digest.events():
+            by_nip.setdefault(row.nip, []).append(row)
+    tally: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
+    for employee in frame.employees:
+        tally[_judged_state(frame, employee.nip, tuple(by_nip.get(employee.nip, ())), now, rules)] += 1
+    return tally
+
+
+def _judged_state(frame: UnitFrame, nip: str, rows: tuple[DayEvent, ...], now: datetime, rules: RuleTable) -> str:
+    """`monitor_state` of one employee, memoised in the frame: between two polls most employees' events are
+    the same, and the state depends on `now` only through the events already made and whether the working
+    hours have ended (`monitor_state`'s two uses of it)."""
+    plans = frame.day_plans[nip]
+    own = frame.memo.get((nip, rows))
+    if own is None:
+        own = tuple(assign_events(plans, to_events(rows, rules.tz, frame.cutover), rules)[1])
+        frame.memo[(nip, rows)] = own
+    if (nip, "bounds") not in frame.memo:
+        frame.memo[(nip, "bounds")] = plans[1].bounds(rules)
+    bounds = frame.memo[(nip, "bounds")]
+    key = (nip, tuple(e for e in own if e.at <= now), bounds is None or now < bounds[1])
+    state = frame.memo.get(key)
+    if state is None:
+        state = monitor_state(DayInputs(plans[1], own), now, rules)
+        frame.memo[key] = state
+    return str(state)

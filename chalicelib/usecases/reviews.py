@@ -3,14 +3,17 @@ already recapped re-runs that day's recap at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from chalicelib import runtime
+from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, iso
+from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import require_unit_scope, units_of
 from chalicelib.usecases.checkin import event_as
@@ -24,16 +27,71 @@ from chalicelib.usecases.schemas.reports import (
     ReviewsQuery,
 )
 
+PAGE_SIZE = 100
+EVIDENCE_TTL_S = 900  # API.md: the photo links of reviews and attempts live at most 15 minutes
+Fetch = Callable[[str, int, dict[str, Any] | None], tuple[list[Event], dict[str, Any] | None]]
+Evidence = TypeVar("Evidence", bound=ReviewItem)
 
-def list_reviews(principal: Principal, query: ReviewsQuery) -> ReviewPage:
-    """Pending reviews of the caller's units (or one unit), 100 per page."""
 
-    def unit_rows(unor_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[ReviewItem], Any]:
-        rows, last = runtime.events().pending_reviews(unor_id, limit, start)
-        return [event_as(ReviewItem, r, nip=r.nip, unor_id=unor_id) for r in rows], last
+def list_reviews(principal: Principal, query: ReviewsQuery, settings: Settings) -> ReviewPage:
+    """Pending reviews of the caller's units (or one unit), 100 per page, with their evidence."""
+    units = units_of(principal, query.unor_id)
+    rows, cursor = page_across_units(units, query.next, runtime.events().pending_reviews)
+    return ReviewPage(items=evidence(ReviewItem, rows, settings), next=cursor)
 
-    items, cursor = across_units(units_of(principal, query.unor_id), query.next, unit_rows)
-    return ReviewPage(items=items, next=cursor)
+
+def page_across_units(
+    units: Sequence[str], cursor: str | None, fetch: Fetch
+) -> tuple[list[tuple[str, Event]], str | None]:
+    """Up to a page of events of `units` in turn, each with its unit, from `fetch(unit, limit, start key)`, and
+    the signed cursor of the rest (`paging.across_units`)."""
+
+    def unit_rows(unor_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[tuple[str, Event]], Any]:
+        found, last = fetch(unor_id, limit, start)
+        return [(unor_id, e) for e in found], last
+
+    return across_units(units, cursor, unit_rows)
+
+
+def evidence_ttl_s(settings: Settings) -> int:
+    """How long a photo link lives: the stage's presign lifetime, never more than 15 minutes."""
+    return min(settings.presign_ttl_s, EVIDENCE_TTL_S)
+
+
+def evidence(
+    view: type[Evidence], rows: Sequence[tuple[str, Event]], settings: Settings, **extra: Callable[[Event], object]
+) -> list[Evidence]:
+    """The events as `view` with who (name from the unit's one-minute member cache), where, and signed links
+    to the check-in photo and the employee's enrolment photos (one template read per employee, overlapped);
+    `extra` computes the view's further fields from each event."""
+    photos, ttl = runtime.photos(settings), evidence_ttl_s(settings)
+    names = {
+        unit: {m.nip: m.nama for m in cached_members_of_unit(runtime.people(), unit)} for unit in {u for u, _ in rows}
+    }
+    nips = sorted({e.nip for _, e in rows})
+    enrolled = dict(
+        zip(
+            nips,
+            recaps.map_units(lambda nip: [t.photo_key for t in runtime.faces().template_rows(nip)], nips),
+            strict=True,
+        )
+    )
+    return [
+        event_as(
+            view,
+            e,
+            nip=e.nip,
+            nama=names[unit].get(e.nip),
+            unor_id=unit,
+            latitude=e.latitude,
+            longitude=e.longitude,
+            accuracy_m=e.accuracy_m,
+            selfie_url=photos.presign(e.photo_key, ttl) if e.photo_key else None,
+            enrolment_urls=[photos.presign(key, ttl) for key in enrolled[e.nip]],
+            **{name: compute(e) for name, compute in extra.items()},
+        )
+        for unit, e in rows
+    ]
 
 
 def decide(principal: Principal, event_id: str, body: DecisionRequest, settings: Settings, now: datetime) -> Decision:

@@ -110,7 +110,7 @@ def _existing(zone_id: str) -> StoredZone:
 def get_zone(actor: Principal, zone_id: str) -> ZoneView:
     access.require_admin(actor)
     zone = _existing(zone_id)
-    if not actor.is_super_admin and zone_id not in _zones_of_units(actor.unit_ids):
+    if not actor.sees_all_units and zone_id not in _zones_of_units(actor.unit_ids):
         raise NotFoundError("Zona tidak ditemukan.", {"zone_id": zone_id})
     return zone_view(zone)
 
@@ -121,7 +121,7 @@ def _zones_of_units(unit_ids: frozenset[str]) -> set[str]:
 
 def list_zones(actor: Principal) -> ZonePage:
     access.require_admin(actor)
-    ids = runtime.zones().list_zone_ids() if actor.is_super_admin else sorted(_zones_of_units(actor.unit_ids))
+    ids = runtime.zones().list_zone_ids() if actor.sees_all_units else sorted(_zones_of_units(actor.unit_ids))
     return ZonePage(items=[zone_summary(zone) for zone in runtime.zones().get_zones(ids)], next=None)
 
 

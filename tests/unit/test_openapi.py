@@ -26,9 +26,9 @@ ROLES_BY_AUTH = {
     "none": set(),
     "employee": {"employee"},
     "employee_token": {"employee"},
-    "admin": {"unit_admin", "super_admin"},
-    "super_admin": {"super_admin"},
-    "any": {"employee", "unit_admin", "super_admin"},
+    "admin": {"unit_admin", "super_admin", "auditor"},
+    "super_admin": {"super_admin", "auditor"},  # auditor: reads only (decision 67)
+    "any": {"employee", "unit_admin", "super_admin", "auditor"},
 }
 ERROR_REF = "#/components/schemas/Error"
 CODE_IN_TEXT = re.compile(r"`([A-Z][A-Z_]{2,})`")

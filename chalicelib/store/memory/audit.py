@@ -10,9 +10,9 @@ import threading
 from collections.abc import Mapping
 from datetime import date
 
-from chalicelib.domain.audit import AuditEntry
-from chalicelib.store.audit import Clock, entry_detail, entry_key
-from chalicelib.store.base import parse_iso, utc_now
+from chalicelib.domain.audit import AuditEntry, AuditPage
+from chalicelib.store.audit import Clock, entry_from_key, entry_key
+from chalicelib.store.base import utc_now
 
 
 class InMemoryAuditRepository:
@@ -23,10 +23,17 @@ class InMemoryAuditRepository:
         self._days: dict[str, dict[str, AuditEntry]] = {}
         self._lock = threading.Lock()
 
-    def record(self, actor: str, action: str, target: str, detail: Mapping[str, object] | None = None) -> None:
+    def record(
+        self,
+        actor: str,
+        action: str,
+        target: str,
+        detail: Mapping[str, object] | None = None,
+        role: str | None = None,
+    ) -> None:
         now = self._clock()
         key = entry_key(now)
-        entry = AuditEntry(parse_iso(key.split("#")[0]), actor, action, target, entry_detail(detail))
+        entry = entry_from_key(key, actor, action, target, detail=detail, role=role)
         with self._lock:
             self._days.setdefault(now.date().isoformat(), {})[key] = entry
 
@@ -34,3 +41,9 @@ class InMemoryAuditRepository:
         with self._lock:
             entries = self._days.get(day.isoformat(), {})
             return [entries[key] for key in sorted(entries)]
+
+    def page_of_day(self, day: date, before: str | None, limit: int) -> AuditPage:
+        with self._lock:
+            entries = self._days.get(day.isoformat(), {})
+            keys = [key for key in sorted(entries, reverse=True) if before is None or key < before][:limit]
+            return AuditPage([entries[key] for key in keys], keys, keys[-1] if len(keys) == limit else None)

@@ -19,15 +19,19 @@ from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.events import (
     IN_PROGRESS,
+    RECORDED,
     ChallengeTaken,
     CheckinWrite,
     Claim,
+    DayDigest,
     DayEvent,
     MarkTaken,
     StoredAnswer,
     awaits_decision,
     candidate_keys,
     claim_outcome,
+    day_token,
+    decision_token,
     event_keys,
     event_range,
     fingerprint_key,
@@ -38,6 +42,26 @@ from chalicelib.store.events import (
 from chalicelib.store.vectors import pack, unpack
 
 _Queued = tuple[str, str, Event]  # (range key, nip, event): the order of an index of events
+
+
+def _recorded_on(unit_day: str) -> Callable[[Event], bool]:
+    """Selects the recorded (accepted or review) events of one unit's day."""
+    return lambda e: e.status in RECORDED and unit_day_key(e.unor_id, e.local_date) == unit_day
+
+
+def _page(
+    queue: list[_Queued], limit: int, cursor: dict[str, Any] | None, index_key: tuple[str, str]
+) -> tuple[list[Event], dict[str, Any] | None]:
+    """A page of an index's queue after `cursor`, and the cursor of the rest in DynamoDB's shape (the table's
+    keys and the index's hash key `index_key`), or None."""
+    after = (cursor["key"]["S"], cursor["nip"]["S"]) if cursor else None
+    rest = [q for q in queue if after is None or (q[0], q[1]) > after]
+    page = rest[:limit]
+    if len(rest) <= limit:
+        return [e for _, _, e in page], None
+    key, nip, _ = page[-1]
+    name, value = index_key
+    return [e for _, _, e in page], {"key": {"S": key}, "nip": {"S": nip}, name: {"S": value}}
 
 
 class InMemoryEventsRepository:
@@ -130,6 +154,15 @@ class InMemoryEventsRepository:
             for _, _, e in self._indexed(lambda e: unit_day_key(e.unor_id, e.local_date) == day)
         ]
 
+    def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+        """Derived from the events themselves (DynamoDB keeps a digest item, written with them)."""
+        found = {}
+        for unor_id, local_date in sorted(set(days)):
+            recorded = [e for _, _, e in self._indexed(_recorded_on(unit_day_key(unor_id, local_date)))]
+            decided = frozenset(decision_token(e, str(e.decision)) for e in recorded if e.decision)
+            found[(unor_id, local_date)] = DayDigest(frozenset(day_token(e) for e in recorded), decided)
+        return found
+
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
         since = replay_window_start(now)
         with self._lock:
@@ -161,13 +194,19 @@ class InMemoryEventsRepository:
     ) -> tuple[list[Event], dict[str, Any] | None]:
         """The cursor has the shape of DynamoDB's last evaluated key of the review index."""
         queue = self._indexed(lambda e: awaits_decision(e) and e.unor_id == unor_id)
-        after = (cursor["key"]["S"], cursor["nip"]["S"]) if cursor else None
-        rest = [q for q in queue if after is None or (q[0], q[1]) > after]
-        page = rest[:limit]
-        if len(rest) <= limit:
-            return [e for _, _, e in page], None
-        key, nip, _ = page[-1]
-        return [e for _, _, e in page], {"key": {"S": key}, "nip": {"S": nip}, "review_unit": {"S": unor_id}}
+        return _page(queue, limit, cursor, ("review_unit", unor_id))
+
+    def refused_of_unit_day(
+        self, unor_id: str, local_date: str, code: str | None, limit: int, cursor: dict[str, Any] | None
+    ) -> tuple[list[Event], dict[str, Any] | None]:
+        """The cursor has the shape of DynamoDB's last evaluated key of the unit-day index."""
+        day = unit_day_key(unor_id, local_date)
+
+        def keep(e: Event) -> bool:
+            refused = e.status == "refused" and unit_day_key(e.unor_id, e.local_date) == day
+            return refused and (code is None or code in (e.reasons or ()))
+
+        return _page(self._indexed(keep), limit, cursor, ("unit_date", day))
 
     def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
         nip, key = event_keys(event_id)

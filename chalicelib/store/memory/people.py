@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from chalicelib.domain import people as domain
 from chalicelib.store.base import ConditionFailed, iso, utc_now
+from chalicelib.store.people import ACTIVATIONS_PER_WRITE
 
 _H = TypeVar("_H", bound=domain.Employee | domain.AdminUser)
 
@@ -94,6 +95,18 @@ class InMemoryPeopleRepository:
             self._credentials["employee", nip] = replace(
                 secrets, activation_hash=code_hash, activation_expires=expires_epoch
             )
+
+    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int) -> None:
+        for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
+            group = codes[start : start + ACTIVATIONS_PER_WRITE]
+            with self._lock:
+                if any(nip not in self._employees for nip, _ in group):
+                    raise ConditionFailed("dynamodb")
+                for nip, code_hash in group:
+                    secrets = self._secrets("employee", nip)
+                    self._credentials["employee", nip] = replace(
+                        secrets, activation_hash=code_hash, activation_expires=expires_epoch
+                    )
 
     def extend_duty_until(self, nip: str, end_date: str) -> None:
         """The zones twin's write: move an existing hint to `end_date` when that is later (an absent hint, or

@@ -24,7 +24,7 @@ from chalicelib.usecases.schemas.common import (
 )
 
 # Roles are stored as text; answers name one of these.
-AdminRole = Annotated[str, Field(json_schema_extra={"enum": ["unit_admin", "super_admin"]})]
+AdminRole = Annotated[str, Field(json_schema_extra={"enum": ["unit_admin", "super_admin", "auditor"]})]
 
 
 class Health(Result):

@@ -199,8 +199,19 @@ class ReviewsQuery(Query):
 
 
 class ReviewItem(Event):
+    """A check-in with the evidence an admin judges it by: who, where, and the photos (signed links, at most
+    15 minutes)."""
+
     nip: str
+    nama: str | None = Field(description="The employee's name (null when no longer in the unit).")
     unor_id: str
+    latitude: float | None
+    longitude: float | None
+    accuracy_m: float | None
+    selfie_url: str | None = Field(
+        json_schema_extra={"format": "uri"}, description="The check-in photo: a short-lived signed GET."
+    )
+    enrolment_urls: list[str] = Field(description="The employee's enrolment photos: short-lived signed GETs.")
 
 
 class ReviewPage(Result):

@@ -76,3 +76,29 @@ class AuditRepositoryContract:
             repo.record("admin", "employee.reset_device", "198501012010011001")
         # THEN no entry overwrote another
         assert len(repo.entries_of_day(START.date())) == 3
+
+    def test_the_actors_role_is_kept_when_given(self, repo: AuditRepository) -> None:
+        # GIVEN one entry written with the actor's role and one without
+        repo.record("auditor1", "zone.create", "Z1", role="super_admin")
+        repo.record("admin", "zone.delete", "Z1")
+        # THEN the role comes back as written, None where none was given
+        assert sorted((e.actor, e.role) for e in repo.entries_of_day(START.date())) == [
+            ("admin", None),
+            ("auditor1", "super_admin"),
+        ]
+
+    def test_a_day_is_paged_newest_first(self, repo: AuditRepository, clock: Clock) -> None:
+        # GIVEN five entries a second apart, within one UTC day
+        clock.now = START - timedelta(hours=1)
+        for n in range(5):
+            repo.record(f"a{n}", "holiday.put", "2026-12-25")
+            clock.advance(1)
+        # WHEN the day is read two at a time, each page going on from the last key of the one before
+        first = repo.page_of_day(START.date(), None, 2)
+        second = repo.page_of_day(START.date(), first.last_key, 2)
+        third = repo.page_of_day(START.date(), second.last_key, 2)
+        # THEN the entries come newest first, each once, and the last page says the day is done
+        assert [e.actor for e in (*first.entries, *second.entries, *third.entries)] == ["a4", "a3", "a2", "a1", "a0"]
+        assert first.last_key is not None and second.last_key is not None and third.last_key is None
+        assert first.keys[-1] == first.last_key and len(set(first.keys + second.keys + third.keys)) == 5
+        assert repo.page_of_day(START.date() - timedelta(days=1), None, 2).entries == []

@@ -7,6 +7,7 @@ tests/functional/test_events_store.py. Nothing here depends on how the repositor
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from chalicelib.domain.attendance import Event
 from chalicelib.errors import ValidationError
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
-from chalicelib.store.base import ConditionFailed, iso
+from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.events import (
     CONFLICT,
     FINGERPRINT_DAYS,
@@ -430,6 +431,72 @@ class EventsRepositoryContract:
         # THEN each review comes once, by time, and the last page has no cursor
         assert first + rest == [reviews[1], reviews[2], reviews[0]] and end is None
         assert repo.pending_reviews("U2", 100, None) == ([others[1]], None)
+
+    def test_refused_attempts_of_a_unit_day_come_by_time_in_pages_and_by_code(self, repo: EventsRepository) -> None:
+        # GIVEN three refusals of U1 on DAY (two codes), an accepted check-in, a refusal of U2, one of another day
+        def refused(nip: str, minutes: int, code: str, **changes: object) -> Event:
+            at = AT + timedelta(minutes=minutes)
+            return event(nip, at, status="refused", reasons=(code,), warnings=(), **changes)
+
+        refusals = [
+            refused(OTHER, 3, "OUTSIDE_ZONE"),
+            refused(NIP, 1, "FACE_MISMATCH"),
+            refused(NIP, 2, "FACE_MISMATCH"),
+        ]
+        noise = [
+            event(at=AT + timedelta(seconds=5)),
+            refused(OTHER, 4, "FACE_MISMATCH", unor_id="U2"),
+            refused(OTHER, 5, "FACE_MISMATCH", local_date="2026-12-04"),
+        ]
+        for i, e in enumerate(refusals + noise):
+            repo.write_checkin(write(e, f"x-{i}"))
+        # WHEN U1's day is read two at a time
+        first, cursor = repo.refused_of_unit_day("U1", DAY, None, 2, None)
+        assert cursor is not None and json.loads(json.dumps(cursor)) == cursor
+        rest, end = repo.refused_of_unit_day("U1", DAY, None, 2, cursor)
+        # THEN each refusal comes once, by time, with every stored field, and the last page has no cursor
+        assert first + rest == [refusals[1], refusals[2], refusals[0]] and end is None
+        # AND a code keeps only the refusals with that code
+        assert repo.refused_of_unit_day("U1", DAY, "FACE_MISMATCH", 100, None) == ([refusals[1], refusals[2]], None)
+        assert repo.refused_of_unit_day("U1", DAY, "MOCK_LOCATION", 100, None) == ([], None)
+        assert repo.refused_of_unit_day("U2", DAY, None, 100, None) == ([noise[1]], None)
+
+    def test_the_digest_of_a_unit_day_holds_its_recorded_events_and_decisions(self, repo: EventsRepository) -> None:
+        # GIVEN an arrival and a departure, a review later rejected, a refusal, and an event of another day
+        written = [
+            event(at=AT),
+            event(at=AT + timedelta(hours=8), type="out", warnings=()),
+            review(OTHER, AT + timedelta(minutes=3)),
+            event(OTHER, AT + timedelta(minutes=1), status="refused", reasons=("FACE_MISMATCH",)),
+            event(at=AT + timedelta(days=1), local_date="2026-12-04"),
+        ]
+        for i, e in enumerate(written):
+            repo.write_checkin(write(e, f"d-{i}"))
+        repo.decide_review(written[2].event_id, "reject", "budi", "bukan orangnya", AT + timedelta(hours=1))
+        # WHEN the digests of U1's two days, and of a day without events, are read at once
+        digests = repo.digests_of_unit_days([("U1", DAY), ("U1", "2026-12-04"), ("U9", DAY)])
+        # THEN each holds what the unit-day index holds of its recorded events (no refusal), decisions included
+        for day in (DAY, "2026-12-04"):
+            indexed = [e for e in repo.events_of_unit_day("U1", day) if e.status in ("accepted", "review")]
+            assert digests[("U1", day)].events() == sorted(indexed, key=lambda e: (e.nip, e.attendance_time))
+        assert [(e.nip, e.type, e.status, e.decision) for e in digests[("U1", DAY)].events()] == [
+            (NIP, "in", "accepted", None),
+            (NIP, "out", "accepted", None),
+            (OTHER, "in", "review", "reject"),
+        ]
+        assert digests[("U9", DAY)].events() == [] and digests[("U9", DAY)].latest is None
+        assert digests[("U1", DAY)].latest == parse_iso(str(written[1].attendance_time))
+        # AND reading again gives an equal digest (a reader may keep what it judged from it)
+        assert repo.digests_of_unit_days([("U1", DAY)])[("U1", DAY)] == digests[("U1", DAY)]
+
+    def test_parallel_check_ins_of_one_unit_day_all_reach_its_digest(self, repo: EventsRepository) -> None:
+        # GIVEN RACERS employees of U1 checking in at the same instant
+        nips = [f"19850101201001{i:04d}" for i in range(RACERS)]
+        attempts = [functools.partial(repo.write_checkin, write(event(nip), f"p-{nip}")) for nip in nips]
+        # WHEN they are written in parallel
+        assert race(attempts) == [None] * RACERS
+        # THEN the day's digest holds every one of them
+        assert sorted(e.nip for e in repo.digests_of_unit_days([("U1", DAY)])[("U1", DAY)].events()) == nips
 
     def test_a_review_is_decided_once(self, repo: EventsRepository) -> None:
         # GIVEN an event awaiting review

@@ -113,6 +113,22 @@ class PeopleRepositoryContract:
         assert account is not None
         assert (account.credentials.activation_hash, account.credentials.activation_expires) == ("code-hash", NOW)
 
+    def test_a_batch_of_activation_codes_is_kept_per_group_of_a_hundred(self, repo: PeopleRepository) -> None:
+        # GIVEN 150 employees
+        nips = [f"19850101201001{i:04d}" for i in range(150)]
+        for nip in nips:
+            repo.put_employee(employee(nip=nip))
+        # WHEN codes are set for all of them, THEN each has its own
+        repo.set_activations([(nip, f"hash-{nip}") for nip in nips], NOW)
+        for nip in (nips[0], nips[99], nips[149]):
+            account = repo.employee_account(nip)
+            assert account is not None and account.credentials.activation_hash == f"hash-{nip}"
+        # WHEN a group names an unknown employee, THEN that group writes nothing
+        with pytest.raises(ConditionFailed):
+            repo.set_activations([(nips[0], "again"), ("199001012015010001", "none")], NOW)
+        account = repo.employee_account(nips[0])
+        assert account is not None and account.credentials.activation_hash == f"hash-{nips[0]}"
+
     def test_binding_a_phone_with_a_password_spends_the_activation_code(self, repo: PeopleRepository) -> None:
         # GIVEN an employee with an activation code
         repo.put_employee(employee())

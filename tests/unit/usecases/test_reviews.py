@@ -50,15 +50,15 @@ def test_an_admin_sees_the_pending_reviews_of_their_units(repos: Repositories) -
     u1, u2 = recorded(repos, 1), recorded(repos, 2, "U2")
     recorded(repos, 3, status="accepted")
     # WHEN the unit admin of U1 and the super admin list them
-    mine = reviews.list_reviews(U1_ADMIN, ReviewsQuery())
-    every = reviews.list_reviews(SUPER, ReviewsQuery())
+    mine = reviews.list_reviews(U1_ADMIN, ReviewsQuery(), SETTINGS)
+    every = reviews.list_reviews(SUPER, ReviewsQuery(), SETTINGS)
     # THEN each sees the reviews of their units, with employee and unit
     assert [(r.event_id, r.nip, r.unor_id) for r in mine.items] == [(u1.event_id, u1.nip, "U1")]
     assert [r.event_id for r in every.items] == [u1.event_id, u2.event_id]
     assert mine.next is None and every.next is None
     # AND a unit admin may not ask for another unit
     with pytest.raises(ForbiddenError):
-        reviews.list_reviews(U1_ADMIN, ReviewsQuery(unor_id="U2"))
+        reviews.list_reviews(U1_ADMIN, ReviewsQuery(unor_id="U2"), SETTINGS)
 
 
 def test_a_long_queue_comes_in_pages_of_a_hundred(repos: Repositories) -> None:
@@ -69,13 +69,13 @@ def test_a_long_queue_comes_in_pages_of_a_hundred(repos: Repositories) -> None:
                                                                     for i in range(5)]  # fmt: skip
     # WHEN the super admin follows the cursor to the end
     seen: list[str] = []
-    page = reviews.list_reviews(SUPER, ReviewsQuery())
+    page = reviews.list_reviews(SUPER, ReviewsQuery(), SETTINGS)
     while True:
         assert len(page.items) <= 100
         seen += [r.event_id for r in page.items]
         if page.next is None:
             break
-        page = reviews.list_reviews(SUPER, ReviewsQuery(next=page.next))
+        page = reviews.list_reviews(SUPER, ReviewsQuery(next=page.next), SETTINGS)
     # THEN every review comes once, unit by unit, oldest first
     assert seen == expected
 

@@ -1,0 +1,204 @@
+"""Benchmark: the regency monitor summary (63 units, 7,000 employees) and a unit's activation sheet, on the
+local stack (moto server).
+
+Run on purpose (never part of the tests):
+    .venv/bin/python -m bench.admin_views_bench [--employees 7000] [--units 63] [--calls 60] [--sheet 500]
+        [--sheet-only]
+moto's server runs as a child process on 127.0.0.1 and a free port and is stopped at the end.
+
+Summary: one working day: units and employees (batch writes, bench/stack_seed.py), 3 % on leave, and the
+day's check-ins in time order, written through the events repository's own `write_checkin` transaction (the
+one the check-in makes, which also adds the event to its unit's day digest), from 4 threads, in `--slices`
+parts. `admin_views.monitor_summary` is called as a super admin:
+- cold: after the first part, every unit frame (members, plans) built;
+- rush: after each further part, at its last check-in's time (new check-ins in nearly every unit);
+- polling: `--calls` calls at 17:30 WIB on the whole day;
+before each rush or polling call the frames of the units whose 5-minute slot would have ended since a poll
+30 s earlier are forgotten (63 x 30 / 300 = 6.3 units a poll, drawn at random), as for a console polling
+every 30 s. Target (issue 19): p95 <= 300 ms.
+Sheet: a unit of `--sheet` not-yet-activated employees gets its codes and its PDF (`activation_sheet.issue`):
+wall time, PDF size and pages. Target: well under API Gateway's 29 s.
+Figures are printed; bench/admin_views_RESULTS.md records measured runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+
+from bench import stack_seed
+from bench.stack_env import moto_server, prepare
+from chalicelib.domain.attendance import Event
+from chalicelib.domain.people import Principal
+from chalicelib.settings import Settings
+from chalicelib.store.base import iso
+from chalicelib.store.events import CheckinWrite, DynamoEventsRepository, StoredAnswer, new_event_id
+from chalicelib.usecases import activation_sheet, admin_views, recaps
+from chalicelib.usecases.schemas.admin_views import ActivationSheetRequest, SummaryQuery
+
+SUPER_ADMIN = Principal("bench", "super_admin")
+DAY = date(2026, 10, 15)  # a Thursday
+KINDS = (("DINAS", 17, (150, 300)), ("PUSKESMAS", 16, (40, 80)), ("SDN", 30, (15, 40)))
+POLL_S, FRAME_TTL_S = 30, recaps.FRAME_TTL_S
+
+
+def regency(employees: int, units: int, seed: int) -> stack_seed.Month:
+    """`units` units of the three kinds, sizes drawn per kind and scaled to add up to `employees`."""
+    rng = random.Random(seed)
+    kinds = [kind for kind, count, _ in KINDS for _ in range(count)][:units]
+    drawn = [rng.randint(*next(r for k, _, r in KINDS if k == kind)) for kind in kinds]
+    sizes = [max(1, int(size * employees / sum(drawn))) for size in drawn]
+    sizes[0] += employees - sum(sizes)
+    taken: set[str] = set()
+    made = [
+        stack_seed.BenchUnit(f"BENCH{i:03d}", f"{kind} Bench {i}", tuple(stack_seed._nip(rng, taken) for _ in range(n)))
+        for i, (kind, n) in enumerate(zip(kinds, sizes, strict=True))
+    ]
+    month = stack_seed.Month(made, [DAY], holiday=DAY + timedelta(days=7))
+    for unit in made:
+        for nip in unit.nips:
+            if rng.random() < stack_seed.LEAVE_SHARE:
+                month.leave_days[nip] = {DAY}
+    return month
+
+
+def day_events(month: stack_seed.Month, seed: int) -> list[tuple[datetime, str, Event]]:
+    """Every check-in of DAY (the generator of bench/stack_seed.py), by attendance time, with its unit."""
+    rows = []
+    for unit in month.units:
+        for nip in unit.nips:
+            for g in stack_seed.employee_day(nip, DAY, month, seed):
+                at = g.local.replace(tzinfo=stack_seed.WIB).astimezone(UTC)
+                event = Event(new_event_id(nip, at), nip, g.kind, g.status, iso(at), iso(at), DAY.isoformat(),
+                              unit.unor_id, warnings=())  # fmt: skip
+                rows.append((at, unit.unor_id, event))
+    return sorted(rows, key=lambda row: row[0])
+
+
+def write_events(events: list[tuple[datetime, str, Event]]) -> None:
+    """Through `write_checkin` (event, idempotent answer, unit-day digest), from a few threads."""
+    repo = DynamoEventsRepository()
+
+    def write(row: tuple[datetime, str, Event]) -> None:
+        at, _, event = row
+        repo.write_checkin(CheckinWrite(event, f"{event.event_id}#bench", "bench", StoredAnswer(201, {}), at))
+
+    with ThreadPoolExecutor(max_workers=stack_seed.LOADERS) as pool:
+        list(pool.map(write, events))
+
+
+def timed_ms(work: object) -> tuple[float, object]:
+    began = time.perf_counter()
+    result = work()  # type: ignore[operator]
+    return (time.perf_counter() - began) * 1000, result
+
+
+def summary(settings: Settings, now: datetime) -> tuple[float, dict[str, int]]:
+    elapsed, answer = timed_ms(lambda: admin_views.monitor_summary(SUPER_ADMIN, SummaryQuery(date=DAY), settings, now))
+    return elapsed, answer.totals  # type: ignore[attr-defined]
+
+
+def expire_some(settings: Settings, units: list[str], rng: random.Random) -> int:
+    """Forget the frames whose slot would have ended since the previous poll 30 s earlier."""
+    per_poll = len(units) * POLL_S / FRAME_TTL_S
+    expired = rng.sample(units, int(per_poll) + (rng.random() < per_poll % 1))
+    recaps.forget_frames(expired, DAY, settings)
+    return len(expired)
+
+
+def cuts(samples: list[float]) -> str:
+    q = statistics.quantiles(samples, n=100, method="inclusive") if len(samples) > 1 else samples * 99
+    return f"p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, max {max(samples):.0f} ms"
+
+
+def summary_phase(settings: Settings, month: stack_seed.Month, calls: int, slices: int, seed: int) -> None:
+    """The day arrives in `slices` parts, each followed by a poll at its last event's time (every unit's digest
+    changed: the morning rush); then `calls` polls at 17:30 WIB on the whole day (digests unchanged)."""
+    rng = random.Random(seed)
+    units = [u.unor_id for u in month.units]
+    events = day_events(month, seed)
+    began = time.perf_counter()
+    rush: list[float] = []
+    size = -(-len(events) // slices)
+    for start in range(0, len(events), size):
+        part = events[start : start + size]
+        write_events(part)
+        if start == 0:
+            cold, _ = summary(settings, part[-1][0])
+            print(f"summary cold (every frame built): {cold:.0f} ms")
+            continue
+        expire_some(settings, units, rng)
+        elapsed, totals = summary(settings, part[-1][0])
+        rush.append(elapsed)
+    print(f"wrote {len(events)} check-ins through write_checkin in {time.perf_counter() - began:.0f} s; "
+          f"polls after each of {slices} parts (new check-ins in every unit): {cuts(rush)}  load {load()}")  # fmt: skip
+    print(f"  totals at {events[-1][0]:%H:%M} UTC: {totals}")
+    end_of_day = datetime.combine(DAY, datetime.min.time()).replace(hour=17, minute=30, tzinfo=stack_seed.WIB)
+    samples, rebuilt = [], 0
+    for _ in range(calls):
+        rebuilt += expire_some(settings, units, rng)
+        samples.append(summary(settings, end_of_day)[0])
+    print(f"summary polling at 17:30 WIB ({len(units)} units, {month.employees} employees, {calls} calls, "
+          f"{rebuilt / calls:.1f} frames rebuilt a call): {cuts(samples)}  load {load()}")  # fmt: skip
+    warm = [summary(settings, end_of_day)[0] for _ in range(20)]
+    print(f"summary with every frame cached (20 calls): {cuts(warm)}")
+
+
+def sheet_phase(settings: Settings, size: int, seed: int) -> None:
+    rng = random.Random(seed + 1)
+    taken: set[str] = set()
+    unit = stack_seed.BenchUnit(
+        "SHEET01", "SDN Lembar Aktivasi", tuple(stack_seed._nip(rng, taken) for _ in range(size))
+    )
+    stack_seed.write_people(stack_seed.Month([unit], [DAY], holiday=DAY))
+    body = ActivationSheetRequest(only_not_activated=True)
+    now = datetime.now(UTC)
+    elapsed, answer = timed_ms(
+        lambda: activation_sheet.issue(SUPER_ADMIN, unit.unor_id, body, settings, now=now, base_url="http://bench")
+    )
+    print(f"activation sheet, {size} employees: {elapsed / 1000:.1f} s, count {answer.count}  load {load()}")  # type: ignore[attr-defined]
+    cards, began = [activation_sheet.Card(f"Pegawai {i}", n, "12345678", "01-01-2027 07:00", "http://x") for i, n in
+                    enumerate(unit.nips)], time.perf_counter()  # fmt: skip
+    pdf = activation_sheet.render_sheet(unit.name, cards)
+    pages = -(-size // (activation_sheet.COLUMNS * activation_sheet.ROWS))
+    print(f"  of which the PDF alone: {time.perf_counter() - began:.1f} s, {len(pdf) / 1024:.0f} KiB, {pages} pages")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--employees", type=int, default=7000)
+    parser.add_argument("--units", type=int, default=63)
+    parser.add_argument("--calls", type=int, default=60)
+    parser.add_argument("--slices", type=int, default=21, help="parts the day's check-ins arrive in")
+    parser.add_argument("--sheet", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--sheet-only", action="store_true", help="only the activation sheet phase")
+    args = parser.parse_args()
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC  cpus={os.cpu_count()}  load {load()}  {vars(args)}")
+    with moto_server() as (endpoint, pid):
+        print(f"moto server pid {pid} at {endpoint}")
+        settings = prepare(endpoint)
+        if args.sheet_only:
+            sheet_phase(settings, args.sheet, args.seed)
+            return
+        month = regency(args.employees, args.units, args.seed)
+        stack_seed.write_people(month)
+        stack_seed.write_calendar(month)
+        print(f"seeded {len(month.units)} units, {month.employees} employees, {len(month.leave_days)} on leave")
+        summary_phase(settings, month, args.calls, args.slices, args.seed)
+        if args.sheet:
+            sheet_phase(settings, args.sheet, args.seed)
+    print(f"moto server stopped; load {load()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""The admin views of the second wave: the regency's monitor summary, refused check-in attempts (fraud
+evidence) and the audit log (API.md "Admin views").
+
+The summary judges every visible unit like the unit's live monitor (`recaps.unit_counts`); attempts carry the
+same evidence as reviews (`reviews.evidence`); the audit log is read day by day from its per-UTC-day partitions,
+newest first, filtered within a bounded range of dates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from typing import Any
+
+from chalicelib import runtime
+from chalicelib.attendance.classify import MONITOR_KEYS
+from chalicelib.domain.attendance import Event
+from chalicelib.domain.audit import AuditEntry
+from chalicelib.domain.people import Principal
+from chalicelib.errors import ValidationError
+from chalicelib.settings import Settings
+from chalicelib.store.base import bad_cursor, decode_position, encode_cursor, iso
+from chalicelib.store.cache import TtlCache
+from chalicelib.usecases import access, recaps, reviews
+from chalicelib.usecases.schemas.admin_views import (
+    Attempt,
+    AttemptPage,
+    AttemptsQuery,
+    AuditItem,
+    AuditPage,
+    AuditQuery,
+    MonitorSummary,
+    SummaryQuery,
+    UnitSummary,
+)
+from chalicelib.usecases.schemas.common import parse_date
+
+MAX_AUDIT_DAYS = 92
+AUDIT_PAGE = 100
+AUDIT_READ = 200  # entries read per store call
+AUDIT_BUDGET = 2000  # entries read per request at most; the cursor goes on from there
+
+
+def _today(settings: Settings, now: datetime) -> date:
+    return now.astimezone(settings.tz).date()
+
+
+# --- monitor summary -----------------------------------------------------------------------------------
+
+
+_UNITS: TtlCache[dict[str, str]] = TtlCache(ttl_s=recaps.FRAME_TTL_S)
+
+
+def _regency_units() -> dict[str, str]:
+    """Every unit's name by id, as read at most FRAME_TTL_S ago (units come and go with the nightly SIMPEG sync)."""
+
+    def load() -> dict[str, str]:
+        ids = runtime.people().list_unit_ids()
+        return {u.unor_id: u.unor_nama for u in runtime.people().get_units(ids)}
+
+    return _UNITS.get("all", load)
+
+
+def monitor_summary(principal: Principal, query: SummaryQuery, settings: Settings, now: datetime) -> MonitorSummary:
+    """Counts per monitor state of every unit the caller may see, and their totals: one batch read of the day's
+    digests per poll (decision 67)."""
+    day = query.date or _today(settings, now)
+    visible = access.visible_units(principal, None)
+    names = _regency_units()
+    units = sorted(names) if visible is None else visible
+    counted = recaps.unit_counts(units, day, now, settings)
+    totals: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
+    rows = []
+    for unit, (frame, counts) in zip(units, counted, strict=True):
+        for state, count in counts.items():
+            totals[state] += count
+        rows.append(
+            UnitSummary(
+                unor_id=unit, unor_nama=names.get(unit, unit), employee_count=len(frame.employees), counts=counts
+            )
+        )
+    return MonitorSummary(date=day.isoformat(), totals=totals, units=rows)
+
+
+# --- refused attempts ----------------------------------------------------------------------------------
+
+
+def attempts(principal: Principal, query: AttemptsQuery, settings: Settings, now: datetime) -> AttemptPage:
+    """Refused check-ins of one local date in the caller's units (or one unit), 100 per page, with evidence."""
+    day = (query.date or _today(settings, now)).isoformat()
+    units = access.units_of(principal, query.unor_id)
+    fetch = partial(_refused, day, query.code)
+    rows, cursor = reviews.page_across_units(units, query.next, fetch)
+    items = reviews.evidence(Attempt, rows, settings, code=lambda e: (e.reasons or ("",))[0])
+    return AttemptPage(items=items, next=cursor)
+
+
+def _refused(
+    day: str, code: str | None, unor_id: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[Event], dict[str, Any] | None]:
+    return runtime.events().refused_of_unit_day(unor_id, day, code, limit, start)
+
+
+# --- audit log -----------------------------------------------------------------------------------------
+
+
+def audit_log(principal: Principal, query: AuditQuery, settings: Settings, now: datetime) -> AuditPage:
+    """Entries between two local dates (at most 92 days), newest first, 100 per page, filtered by actor,
+    action (or family: `zone` matches `zone.*`) and target. Super admins and regency-wide auditors only."""
+    access.require_regency_reader(principal)
+    end = query.to or _today(settings, now)
+    start = query.from_ or end
+    if start > end or (end - start).days >= MAX_AUDIT_DAYS:
+        raise ValidationError(
+            "Rentang tanggal tidak valid.", {"from": f"on or before `to`, at most {MAX_AUDIT_DAYS} days"}
+        )
+    low = datetime.combine(start, time(), settings.tz).astimezone(UTC)
+    high = datetime.combine(end + timedelta(days=1), time(), settings.tz).astimezone(UTC)
+    day, before = _audit_position(query.next, low.date(), (high - timedelta(microseconds=1)).date())
+    roles: dict[str, str | None] = {}
+    items: list[AuditItem] = []
+    read = 0
+    while day >= low.date():
+        page = runtime.audit().page_of_day(day, before, AUDIT_READ)
+        read += len(page.keys)
+        for entry, key in zip(page.entries, page.keys, strict=True):
+            if low <= entry.at < high and _matches(entry, query):
+                items.append(_audit_item(entry, roles))
+                if len(items) == AUDIT_PAGE:
+                    return AuditPage(items=items, next=_audit_cursor(day, key))
+        if page.last_key is not None:
+            before = page.last_key
+        else:
+            day, before = day - timedelta(days=1), None
+        if read >= AUDIT_BUDGET and day >= low.date():
+            return AuditPage(items=items, next=_audit_cursor(day, before))
+    return AuditPage(items=items, next=None)
+
+
+def _audit_position(cursor: str | None, first: date, last: date) -> tuple[date, str | None]:
+    position = decode_position(cursor)
+    if position is None:
+        return last, None
+    before = position.get("before")
+    try:
+        day = parse_date(position.get("day"), "next")
+    except ValidationError as exc:
+        raise bad_cursor() from exc
+    if not first <= day <= last or not (before is None or isinstance(before, str)):
+        raise bad_cursor()
+    return day, before
+
+
+def _audit_cursor(day: date, before: str | None) -> str | None:
+    return encode_cursor({"day": day.isoformat(), "before": before})
+
+
+def _matches(entry: AuditEntry, query: AuditQuery) -> bool:
+    action = query.action
+    return (
+        (query.actor is None or entry.actor == query.actor)
+        and (query.target is None or entry.target == query.target)
+        and (action is None or entry.action == action or entry.action.startswith(f"{action}."))
+    )
+
+
+def _audit_item(entry: AuditEntry, roles: dict[str, str | None]) -> AuditItem:
+    """Entries written before roles were recorded show the actor's current role (read once per actor)."""
+    role = entry.role
+    if role is None:
+        if entry.actor not in roles:
+            admin = runtime.people().get_admin(entry.actor)
+            roles[entry.actor] = admin.role if admin else None
+        role = roles[entry.actor]
+    details = dict(entry.detail) if entry.detail else None
+    return AuditItem(
+        at=iso(entry.at), actor=entry.actor, role=role, action=entry.action, target=entry.target, details=details
+    )

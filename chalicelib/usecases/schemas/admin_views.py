@@ -1,0 +1,83 @@
+"""Requests and results of the admin views of the second wave: the regency monitor summary, refused check-in
+attempts, the audit log and the printable activation sheet (API.md "Admin views")."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from chalicelib.usecases.schemas.common import Day, DayText, InstantText, Query, Request, Result, Text64, Text120
+from chalicelib.usecases.schemas.reports import MONITOR_STATES, NEXT, ReviewItem
+
+COUNTS = Field(description="Employees per monitor state: " + ", ".join(MONITOR_STATES) + ".")
+
+
+class SummaryQuery(Query):
+    date: Day | None = Field(default=None, description="Defaults to today.")
+
+
+class UnitSummary(Result):
+    unor_id: str
+    unor_nama: str
+    employee_count: int = Field(description="Active employees the monitor follows in the unit.")
+    counts: dict[str, int] = COUNTS
+
+
+class MonitorSummary(Result):
+    date: DayText
+    totals: dict[str, int] = COUNTS
+    units: list[UnitSummary]
+
+
+class AttemptsQuery(Query):
+    date: Day | None = Field(default=None, description="Local date of the attempts; defaults to today.")
+    unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
+    code: Annotated[str, Field(max_length=40)] | None = Field(default=None, description="Only this refusal code.")
+    next: str | None = NEXT
+
+
+class Attempt(ReviewItem):
+    code: str = Field(description="The refusal code the check-in was answered with (422).")
+
+
+class AttemptPage(Result):
+    items: list[Attempt]
+    next: str | None
+
+
+class AuditQuery(Query):
+    from_: Day | None = Field(default=None, alias="from", description="First local date; defaults to `to`.")
+    to: Day | None = Field(default=None, description="Last local date; defaults to today. At most 92 days.")
+    actor: Text64 | None = Field(default=None, description="User name of the admin who acted.")
+    action: Text64 | None = Field(
+        default=None, description="An action (`zone.create`) or a family of actions (`zone` matches `zone.*`)."
+    )
+    target: Text120 | None = Field(default=None, description="The id acted on (NIP, zone id, user name, ...).")
+    next: str | None = NEXT
+
+
+class AuditItem(Result):
+    at: InstantText
+    actor: str
+    role: str | None = Field(description="The actor's role when acting (entries older than roles: their current).")
+    action: str
+    target: str
+    details: dict[str, object] | None
+
+
+class AuditPage(Result):
+    items: list[AuditItem]
+    next: str | None
+
+
+class ActivationSheetRequest(Request):
+    only_not_activated: bool = Field(
+        default=True, description="Only employees without a bound phone (true), or every active employee."
+    )
+
+
+class ActivationSheet(Result):
+    count: int = Field(description="Codes issued (one card each on the sheet).")
+    expires_at: InstantText
+    sheet_url: str = Field(json_schema_extra={"format": "uri"}, description="A4 PDF, short-lived signed URL.")

@@ -1,0 +1,328 @@
+"""Admin views on moto: the regency monitor summary, reviews and refused attempts with their evidence (photo
+links fetched), the audit log, the `auditor` role on every admin route, and the unit's activation sheet (PDF)."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pypdf
+import pytest
+import requests
+
+from chalicelib import runtime
+from chalicelib.domain import people as domain
+from chalicelib.domain.attendance import Event
+from chalicelib.settings import load_settings
+from chalicelib.store.base import iso
+from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from tests.functional.checkin_setup import OUTSIDE, PEOPLE, Employee, enrolled_employee, selfie
+from tests.functional.conftest import Api
+
+GENUINE = "deepface/img2.jpg"  # the same person as the enrolment photo img1
+IMPOSTOR = "deepface/img13.jpg"
+FALLBACK_VIEWS = {"_method_not_allowed", "_not_found"}
+READS = {"GET", "HEAD", "OPTIONS"}
+OWN_ACCOUNT = {("POST", "/v1/admin/me/mfa"), ("POST", "/v1/admin/me/mfa/confirm")}
+PASSWORD = "auditor-kuat-77"
+
+
+@pytest.fixture()
+def employee(api: Api) -> Employee:
+    return enrolled_employee(api)
+
+
+def auditor_token(api: Api, admin: str, username: str = "pemeriksa", unit_ids: list[str] | None = None) -> str:
+    body = {"username": username, "password": PASSWORD, "role": "auditor", "unit_ids": unit_ids or []}
+    created = api.call("POST", "/v1/admin/users", body, token=admin)
+    assert created.status == 201, created.body
+    assert created.body["role"] == "auditor"
+    return api.admin_token(username, PASSWORD)
+
+
+def fetch(url: str) -> requests.Response:
+    """A signed link as a browser opens it (moto answers it in-process)."""
+    answer = requests.get(url, timeout=10)
+    assert answer.status_code == 200, answer.text[:300]
+    return answer
+
+
+def lifetime_s(url: str) -> int:
+    return int(parse_qs(urlparse(url).query)["X-Amz-Expires"][0])
+
+
+def admin_routes() -> list[tuple[str, str]]:
+    """Every (method, path) of the app's route table under /v1/admin, fallbacks left out."""
+    from app import app
+
+    return sorted(
+        (method, path)
+        for path, entries in app.routes.items()
+        if path.startswith("/v1/admin")
+        for method, entry in entries.items()
+        if entry.view_name not in FALLBACK_VIEWS
+    )
+
+
+# --- auditor -------------------------------------------------------------------------------------------
+
+
+def test_an_auditor_is_refused_every_state_changing_admin_route(employee: Employee) -> None:
+    # GIVEN a regency-wide auditor created by the super admin
+    api = employee.api
+    token = auditor_token(api, employee.admin)
+    changing = [(m, p) for m, p in admin_routes() if m not in READS and (m, p) not in OWN_ACCOUNT]
+    assert len(changing) >= 25  # the walk covers the app's table, not a list kept by hand
+    # WHEN the auditor calls each of them (path parameters of real objects, an empty body)
+    answers = {}
+    for method, path in changing:
+        concrete = re.sub(r"\{unor_id\}", "U1", re.sub(r"\{nip\}", employee.nip, path))
+        concrete = re.sub(r"\{[a-z_]+\}", "x1", concrete)
+        answer = api.call(method, concrete, {}, token=token)
+        answers[(method, path)] = (answer.status, answer.body["error"]["code"] if answer.status >= 400 else None)
+    # THEN every one answers 403 FORBIDDEN, and nothing was written on the auditor's behalf
+    assert {route: a for route, a in answers.items() if a != (403, "FORBIDDEN")} == {}
+    today = datetime.now(UTC).date()
+    assert [e for e in runtime.audit().entries_of_day(today) if e.actor == "pemeriksa"] == []
+
+
+def test_an_auditor_reads_and_keeps_their_own_account(employee: Employee) -> None:
+    api = employee.api
+    token = auditor_token(api, employee.admin)
+    # Reads of every kind: unit views, regency-wide lists of a super admin, the new views
+    for path in (
+        "/v1/admin/units",
+        "/v1/admin/employees?unor_id=U1",
+        "/v1/admin/monitor?unor_id=U1",
+        "/v1/admin/monitor/summary",
+        "/v1/admin/reviews",
+        "/v1/admin/attempts",
+        "/v1/admin/audit",
+        "/v1/admin/users",
+        "/v1/admin/simpeg/runs",
+        "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1",
+    ):
+        assert api.call("GET", path, token=token).status == 200, path
+    # Own account: MFA set-up and logout are allowed
+    assert api.call("POST", "/v1/admin/me/mfa", token=token).status == 201
+    assert api.call("POST", "/v1/auth/logout", token=token).status == 204
+
+
+def test_a_unit_auditor_reads_only_their_units_and_no_regency_lists(employee: Employee) -> None:
+    api = employee.api
+    PEOPLE.upsert_unit("U2", "SDN U2")
+    token = auditor_token(api, employee.admin, "pemeriksa-u2", ["U2"])
+    assert api.call("GET", "/v1/admin/monitor?unor_id=U1", token=token).status == 403
+    assert api.call("GET", "/v1/admin/attempts?unor_id=U1", token=token).status == 403
+    assert api.call("GET", "/v1/admin/users", token=token).status == 403
+    assert api.call("GET", "/v1/admin/audit", token=token).status == 403
+    summary = api.call("GET", "/v1/admin/monitor/summary", token=token)
+    assert [u["unor_id"] for u in summary.body["units"]] == ["U2"]
+
+
+# --- reviews and attempts ------------------------------------------------------------------------------
+
+
+def test_a_review_carries_its_evidence_with_photo_links_that_open(employee: Employee) -> None:
+    # GIVEN an offline check-in (always reviewed) of an enrolled employee
+    api = employee.api
+    captured = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    body = employee.body(selfie(GENUINE), offline=True, captured_at=captured)
+    body.pop("challenge_id")
+    recorded = api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert recorded.status == 201 and recorded.body["status"] == "review", recorded.body
+    # WHEN the admin lists the queue
+    queue = api.call("GET", "/v1/admin/reviews?status=pending", token=employee.admin)
+    # THEN the item has who, where, why, and links to the selfie and the enrolment photo
+    (item,) = queue.body["items"]
+    assert item["event_id"] == recorded.body["event_id"] and item["nama"] == "Asep Saepudin"
+    assert (item["nip"], item["unor_id"], item["type"]) == (employee.nip, "U1", "in")
+    assert item["latitude"] == pytest.approx(-6.8468) and item["accuracy_m"] == 12.0
+    assert "OFFLINE_CAPTURE" in item["warnings"] and item["zone"]["name"] == "Sekolah"
+    assert item["face"]["score"] > item["face"]["threshold"]
+    assert len(item["enrolment_urls"]) == 1
+    # AND the links load as JPEG photos, live at most 15 minutes
+    for url in (item["selfie_url"], *item["enrolment_urls"]):
+        assert fetch(url).content[:3] == b"\xff\xd8\xff"
+        assert lifetime_s(url) <= 900
+
+
+def test_refused_attempts_are_listed_with_code_and_evidence_by_scope(employee: Employee) -> None:
+    # GIVEN an impostor's refused check-in and a check-in from outside the zone
+    api = employee.api
+    impostor = employee.check_in(selfie(IMPOSTOR))
+    assert impostor.status == 422 and impostor.body["error"]["code"] == "FACE_MISMATCH", impostor.body
+    outside = employee.check_in(selfie(GENUINE), latitude=OUTSIDE[0], longitude=OUTSIDE[1])
+    assert outside.status == 422 and outside.body["error"]["code"] == "OUTSIDE_ZONE", outside.body
+    # WHEN the admin lists the day's attempts, all of them and by code
+    every = api.call("GET", "/v1/admin/attempts", token=employee.admin)
+    faces = api.call("GET", "/v1/admin/attempts?unor_id=U1&code=FACE_MISMATCH", token=employee.admin)
+    # THEN both come, each with its code, position and a photo link that opens
+    assert every.status == 200 and every.body["next"] is None
+    assert sorted(i["code"] for i in every.body["items"]) == ["FACE_MISMATCH", "OUTSIDE_ZONE"]
+    (item,) = faces.body["items"]
+    assert item["event_id"] == impostor.body["event_id"] and item["status"] == "refused"
+    assert item["reasons"] == ["FACE_MISMATCH"] and item["nama"] == "Asep Saepudin"
+    assert fetch(item["selfie_url"]).content[:3] == b"\xff\xd8\xff" and lifetime_s(item["selfie_url"]) <= 900
+    # AND another unit's admin, and the employee, cannot read them
+    PEOPLE.upsert_unit("U2", "SDN U2")
+    other = api.unit_admin_token(employee.admin, "U2")
+    assert api.call("GET", "/v1/admin/attempts?unor_id=U1", token=other).status == 403
+    assert api.call("GET", "/v1/admin/attempts", token=other).body["items"] == []
+    assert api.call("GET", "/v1/admin/attempts", token=employee.token).status == 403
+    assert api.call("GET", "/v1/admin/attempts?code=" + "X" * 41, token=employee.admin).status == 400
+
+
+def test_a_broken_attempts_cursor_is_a_validation_error(employee: Employee) -> None:
+    answer = employee.api.call("GET", "/v1/admin/attempts?next=abc.def", token=employee.admin)
+    assert answer.status == 400 and answer.body["error"]["code"] == "VALIDATION_ERROR"
+
+
+# --- monitor summary -----------------------------------------------------------------------------------
+
+
+def test_the_summary_counts_every_visible_unit_like_its_monitor(employee: Employee) -> None:
+    # GIVEN U1 with a checked-in employee and a second employee, and U2 with one employee
+    api = employee.api
+    PEOPLE.put_employee(domain.Employee(nip="198501012010011002", nama="Budi", unor_id="U1"))
+    PEOPLE.upsert_unit("U2", "SDN U2")
+    PEOPLE.put_employee(domain.Employee(nip="198501012010011003", nama="Citra", unor_id="U2"))
+    assert employee.check_in(selfie(GENUINE)).status == 201
+    # WHEN the super admin asks for the summary, and for U1's monitor
+    summary = api.call("GET", "/v1/admin/monitor/summary", token=employee.admin)
+    monitor = api.call("GET", "/v1/admin/monitor?unor_id=U1", token=employee.admin)
+    # THEN each unit's counts are those of its monitor, and the totals add them up
+    assert summary.status == 200, summary.body
+    units = {u["unor_id"]: u for u in summary.body["units"]}
+    assert sorted(units) == ["U1", "U2"]
+    assert units["U1"]["counts"] == monitor.body["counts"] and units["U1"]["employee_count"] == 2
+    assert units["U1"]["unor_nama"] == "SDN U1" and units["U2"]["employee_count"] == 1
+    for state, total in summary.body["totals"].items():
+        assert total == sum(u["counts"][state] for u in units.values())
+    # AND a unit admin sees only their unit, an employee nothing
+    other = api.unit_admin_token(employee.admin, "U2")
+    assert [u["unor_id"] for u in api.call("GET", "/v1/admin/monitor/summary", token=other).body["units"]] == ["U2"]
+    assert api.call("GET", "/v1/admin/monitor/summary", token=employee.token).status == 403
+    assert api.call("GET", "/v1/admin/monitor/summary?date=1999-12-31", token=employee.admin).status == 400
+
+
+def test_the_summary_of_a_past_day_counts_its_check_ins(employee: Employee) -> None:
+    # GIVEN Budi's arrival at 07:10 WIB on Thursday 2026-11-26, recorded the way a check-in records it
+    PEOPLE.put_employee(domain.Employee(nip="198501012010011002", nama="Budi", unor_id="U1"))
+    at = datetime(2026, 11, 26, 0, 10, tzinfo=UTC)
+    event = Event(new_event_id("198501012010011002", at), "198501012010011002", "in", "accepted", iso(at), iso(at),
+                  "2026-11-26", "U1", warnings=())  # fmt: skip
+    runtime.events().write_checkin(CheckinWrite(event, "198501012010011002#r-1", "body", StoredAnswer(201, {}), at))
+    # WHEN the super admin asks for that day's summary
+    summary = employee.api.call("GET", "/v1/admin/monitor/summary?date=2026-11-26", token=employee.admin)
+    # THEN Budi is present and Asep, who never came, absent, as U1's monitor of that day says
+    (unit,) = summary.body["units"]
+    assert (unit["counts"]["present"], unit["counts"]["absent"]) == (1, 1)
+    monitor = employee.api.call("GET", "/v1/admin/monitor?unor_id=U1&date=2026-11-26", token=employee.admin)
+    assert unit["counts"] == monitor.body["counts"] == summary.body["totals"]
+
+
+# --- audit log -----------------------------------------------------------------------------------------
+
+
+def test_the_audit_log_lists_admin_actions_with_filters_and_pages(employee: Employee) -> None:
+    # GIVEN the set-up's actions (zone, unit zones, activation code, face enrolment) and 120 more entries
+    api = employee.api
+    for i in range(120):
+        runtime.audit().record("admin", "holiday.put", f"2026-12-{i % 28 + 1:02d}", role="super_admin")
+    # WHEN the log of today is read by families of actions and by target
+    zones = api.call("GET", "/v1/admin/audit?action=zone", token=employee.admin)
+    enrolled = api.call("GET", f"/v1/admin/audit?target={employee.nip}&actor=admin", token=employee.admin)
+    # THEN the actions are there, newest first, with actor, role and details
+    assert [i["action"] for i in zones.body["items"]] == ["zone.create"]
+    assert zones.body["items"][0]["role"] == "super_admin" and zones.body["items"][0]["details"]["name"] == "Sekolah"
+    assert [i["action"] for i in enrolled.body["items"]] == ["face.enrol", "employee.activation_code"]
+    # AND the whole day pages by 100 through `next`, each entry once
+    seen: list[str] = []
+    page = api.call("GET", "/v1/admin/audit", token=employee.admin).body
+    while True:
+        assert len(page["items"]) <= 100
+        seen += [i["at"] + i["action"] + i["target"] for i in page["items"]]
+        if page["next"] is None:
+            break
+        page = api.call("GET", f"/v1/admin/audit?next={page['next']}", token=employee.admin).body
+    assert len(seen) >= 124 and seen == sorted(seen, key=lambda s: s[:25], reverse=True)
+
+
+def test_the_audit_log_is_for_regency_readers_and_bounded(employee: Employee) -> None:
+    api = employee.api
+    unit_admin = api.unit_admin_token(employee.admin, "U1")
+    assert api.call("GET", "/v1/admin/audit", token=unit_admin).status == 403
+    assert api.call("GET", "/v1/admin/audit", token=employee.token).status == 403
+    too_long = api.call("GET", "/v1/admin/audit?from=2026-01-01&to=2026-12-31", token=employee.admin)
+    assert too_long.status == 400 and too_long.body["error"]["code"] == "VALIDATION_ERROR"
+    backwards = api.call("GET", "/v1/admin/audit?from=2026-12-02&to=2026-12-01", token=employee.admin)
+    assert backwards.status == 400
+    assert api.call("GET", "/v1/admin/audit?next=e30.AAAA", token=employee.admin).status == 400
+
+
+# --- activation sheet ----------------------------------------------------------------------------------
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_unit_gets_an_activation_sheet_whose_codes_work(employee: Employee) -> None:
+    # GIVEN U1 with the activated employee and 11 who are not activated yet (one inactive)
+    api = employee.api
+    new = [f"19900101201501{i:04d}" for i in range(11)]
+    for i, nip in enumerate(new):
+        PEOPLE.put_employee(domain.Employee(nip=nip, nama=f"Pegawai Baru {i}", unor_id="U1", active=i != 10))
+    # WHEN the admin asks for the unit's sheet
+    answer = api.call("POST", "/v1/admin/units/U1/activation-codes", {"only_not_activated": True}, token=employee.admin)
+    # THEN ten codes are issued and the sheet, a PDF behind a short-lived link, names every one of them
+    assert answer.status == 201, answer.body
+    assert answer.body["count"] == 10 and lifetime_s(answer.body["sheet_url"]) <= 900
+    sheet = fetch(answer.body["sheet_url"])
+    assert sheet.content[:5] == b"%PDF-"
+    text = pdf_text(sheet.content)
+    assert all(nip in text for nip in new[:10]) and new[10] not in text and employee.nip not in text
+    assert "Kode aktivasi" in text and "Berlaku sampai" in text and "Pegawai Baru 3" in text
+    # AND a printed code activates its employee
+    code = re.search(rf"NIP: {new[3]}\s+(\d{{8}})", text)
+    assert code is not None, text[:500]
+    body = {"nip": new[3], "activation_code": code.group(1), "password": "rahasia-123", "device_id": "android-0003"}
+    assert api.call("POST", "/v1/auth/activate", body).status == 200
+    # AND the batch is one audit entry with its count
+    today = runtime.audit().entries_of_day(datetime.now(UTC).date())
+    (entry,) = [e for e in today if e.action == "unit.activation_codes"]
+    assert (entry.target, entry.detail, entry.role) == ("U1", {"count": 10, "only_not_activated": True}, "super_admin")
+
+
+def test_activation_sheets_are_scoped_and_refused_to_auditors(employee: Employee) -> None:
+    api = employee.api
+    PEOPLE.upsert_unit("U2", "SDN U2")
+    other = api.unit_admin_token(employee.admin, "U2")
+    assert api.call("POST", "/v1/admin/units/U1/activation-codes", {}, token=other).status == 403
+    assert api.call("POST", "/v1/admin/units/U9/activation-codes", {}, token=employee.admin).status == 404
+    auditor = auditor_token(api, employee.admin)
+    assert api.call("POST", "/v1/admin/units/U1/activation-codes", {}, token=auditor).status == 403
+    assert api.call("POST", "/v1/admin/units/U1/activation-codes", {}, token=employee.token).status == 403
+    bad = api.call("POST", "/v1/admin/units/U1/activation-codes", {"only_not_activated": "ya"}, token=employee.admin)
+    assert bad.status == 400
+
+
+def test_an_empty_unit_gets_an_empty_sheet(employee: Employee) -> None:
+    answer = employee.api.call("POST", "/v1/admin/units/U1/activation-codes", {}, token=employee.admin)
+    assert answer.status == 201 and answer.body["count"] == 0
+    assert "sudah aktif" in pdf_text(fetch(answer.body["sheet_url"]).content)
+
+
+def test_photo_links_never_live_longer_than_15_minutes(employee: Employee, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a stage whose signed links live an hour (SMART_PRESIGN_TTL_S may be up to 3600 for exports)
+    monkeypatch.setenv("SMART_PRESIGN_TTL_S", "3600")
+    load_settings.cache_clear()
+    assert employee.check_in(selfie(IMPOSTOR)).status == 422
+    # WHEN attempts and a sheet are asked for, THEN their links are cut to 900 s
+    (item,) = employee.api.call("GET", "/v1/admin/attempts", token=employee.admin).body["items"]
+    sheet = employee.api.call("POST", "/v1/admin/units/U1/activation-codes", {}, token=employee.admin).body
+    assert lifetime_s(item["selfie_url"]) == lifetime_s(item["enrolment_urls"][0]) == 900
+    assert lifetime_s(sheet["sheet_url"]) == 900
