@@ -35,10 +35,14 @@ def shown(guides: Sequence[Path] = GUIDES) -> list[str]:
 
 
 def taken_by_tests(tests_dir: Path = BROWSER_TESTS) -> set[str]:
-    """Names the browser tests give their screenshots: every quoted name in tests/e2e/test_web*.py."""
+    """Names the browser tests give their screenshots: every quoted name in tests/e2e/test_web*.py, also with
+    the prefix a file's screenshot helper puts before it (`f"admin-{name}.png"`)."""
     found: set[str] = set()
     for path in tests_dir.glob("test_web*.py"):
-        found |= set(re.findall(r"""["']([a-z0-9][a-z0-9_-]*)["']""", path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        names = set(re.findall(r"""["']([a-z0-9][a-z0-9_-]*)["']""", text))
+        prefixes = {"", *re.findall(r"""f["']([a-z0-9_-]+)\{name\}\.png["']""", text)}
+        found |= {prefix + name for prefix in prefixes for name in names}
     return found
 
 
