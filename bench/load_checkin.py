@@ -561,7 +561,8 @@ class FastSetup:
         at, data, analysis = self._accepted_photo(phone)
         now = datetime.now(UTC)
         issued = auth_service.bind_first_phone(account, phone.device_id, self.password_hash, self.settings, now)
-        faces.keep_enrolment(self.actor, phone.nip, data, analysis, settings=self.settings, now=now)
+        unit = account.holder.unor_id
+        faces.keep_enrolment(self.actor, phone.nip, data, analysis, settings=self.settings, now=now, unor_id=unit)
         phone.token = issued.token
         phone.enrol_at = at
 

@@ -125,9 +125,23 @@ def new_employee(admin: ApiClient, *, enrolled: bool = True) -> Employee:
     nama = f"Dewi Lestari {secrets.token_hex(2).upper()}"
     _import(admin, nip, nama)
     if enrolled:
+        _release_enrolment_photo(admin)
         _ok(admin.post(f"/v1/admin/employees/{nip}/faces", {"photo": jpeg_b64(ENROLMENT_PHOTO)}), 201)
     code = _ok(admin.post(f"/v1/admin/employees/{nip}/activation"), 201)
     return Employee(nip, nama, str(code["activation_code"]))
+
+
+def _release_enrolment_photo(admin: ApiClient) -> None:
+    """Delete the faces of UNIT's earlier employees: the fake camera shows one person, and SMART refuses that
+    face for a second active employee (409 DUPLICATE_FACE), so one employee at a time holds it."""
+    listing = _ok(admin.get(f"/v1/admin/employees?unor_id={UNIT}"), 200)
+    for row in listing["items"]:
+        if not row.get("enrolled"):
+            continue
+        faces = _ok(admin.get(f"/v1/admin/employees/{row['nip']}/faces"), 200)
+        for face in faces["items"]:
+            path = f"/v1/admin/employees/{row['nip']}/faces/{face['template_id']}"
+            _ok(admin.request("DELETE", path), 200)
 
 
 def phone_context(browser: Any, base_url: str, where: tuple[float, float] = CENTRE, *, allow: bool = True) -> Any:
