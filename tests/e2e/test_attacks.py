@@ -14,7 +14,7 @@ import json
 import secrets
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -123,6 +123,15 @@ def employee_login(http: Http, nip: str, password: str) -> Answer:
     return http.send("POST", "/v1/auth/login", {"nip": nip, "password": password, "device_id": DEVICE + nip[-3:]})
 
 
+def fill_the_slots(wrong: Callable[[], Answer], evaluated: int) -> int:
+    """Send wrong secrets one by one until the account is locked; how many were evaluated in all."""
+    while (answer := wrong()).code == "INVALID_CREDENTIALS":
+        evaluated += 1
+        assert evaluated <= 5
+    assert answer.code == "RATE_LIMITED", answer.body
+    return evaluated
+
+
 DEEP = b'{"nip":' + b"[" * 40 + b"]" * 40 + b"}"
 HOSTILE = [
     ("GET", "/v1/admin/recaps/daily?date=9999-12-31", None, 400, "VALIDATION_ERROR"),
@@ -214,7 +223,10 @@ def test_sixty_parallel_passwords_evaluate_at_most_five_then_the_right_one_is_re
     body = {"nip": nip, "password": "salah-sekali-ya", "device_id": DEVICE + nip[-3:]}
     answers = http.burst([("POST", "/v1/auth/login", body)] * 60)
     codes = Counter(a.code for a in answers)
-    assert codes == {"INVALID_CREDENTIALS": 5, "RATE_LIMITED": 55}, codes
+    # at most 5 evaluated (a claim that loses a race is refused, so a burst may evaluate fewer); the slots
+    # left, if any, are taken one by one: never more than 5 in all
+    assert set(codes) == {"INVALID_CREDENTIALS", "RATE_LIMITED"} and codes["INVALID_CREDENTIALS"] <= 5, codes
+    assert fill_the_slots(lambda: employee_login(http, nip, "salah-sekali-ya"), codes["INVALID_CREDENTIALS"]) == 5
     assert all(int(a.headers["Retry-After"]) > 0 for a in answers if a.code == "RATE_LIMITED")
     right = employee_login(http, nip, PASSWORD)
     assert (right.status, right.code) == (429, "RATE_LIMITED") and "token" not in json.dumps(right.body)
@@ -234,7 +246,10 @@ def test_eighty_parallel_activation_guesses_evaluate_at_most_five(http: Http, ro
         for i in range(80)
     ]
     codes = Counter(a.code for a in http.burst(guesses))
-    assert codes == {"INVALID_CREDENTIALS": 5, "RATE_LIMITED": 75}, codes
+    assert set(codes) == {"INVALID_CREDENTIALS", "RATE_LIMITED"} and codes["INVALID_CREDENTIALS"] <= 5, codes
+    assert (
+        fill_the_slots(lambda: http.send("POST", "/v1/auth/activate", guesses[0][2]), codes["INVALID_CREDENTIALS"]) == 5
+    )
     # the real code is refused while the account is locked
     right = {"nip": nip, "activation_code": code, "password": PASSWORD, "device_id": DEVICE}
     assert http.send("POST", "/v1/auth/activate", right).code == "RATE_LIMITED"
