@@ -1,6 +1,7 @@
 """The audit log of admin actions: who did what to what, when. Never holds personal data beyond ids.
 
-Partition per UTC day, range key ``<instant>#<random id>``: entries of a day come in time order.
+Partition per UTC day, range key ``<instant>#<random id>`` with the instant to the microsecond: entries of a
+day come in time order, even several in one second (older entries keyed to the second still sort among them).
 `AuditRepository` is what the use cases may ask; `DynamoAuditRepository` answers it from DynamoDB and
 `chalicelib.store.memory.audit.InMemoryAuditRepository` from a list, and `tests/unit/store/audit_contract.py`
 is the one test class both pass.
@@ -10,17 +11,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 from chalicelib.domain.audit import AuditEntry, AuditPage
-from chalicelib.store.base import iso, parse_iso, storage_call, utc_now
+from chalicelib.store.base import parse_iso, storage_call, utc_now
 from chalicelib.store.models import AuditModel
 
 
 def entry_key(at: datetime) -> str:
-    """The range key of an entry written at `at`: its instant, then a random id (two entries never clash)."""
-    return f"{iso(at)}#{secrets.token_hex(4)}"
+    """The range key of an entry written at `at`: its instant (microseconds), then a random id (never clash)."""
+    return f"{at.astimezone(UTC).isoformat(timespec='microseconds')}#{secrets.token_hex(4)}"
 
 
 def entry_detail(detail: Mapping[str, object] | None) -> dict[str, object] | None:
@@ -31,8 +32,9 @@ def entry_detail(detail: Mapping[str, object] | None) -> dict[str, object] | Non
 def entry_from_key(
     key: str, actor: str, action: str, target: str, *, detail: Mapping[str, object] | None, role: str | None
 ) -> AuditEntry:
-    """The entry stored under the range key `key` (its instant comes from the key)."""
-    return AuditEntry(parse_iso(key.split("#", maxsplit=1)[0]), actor, action, target, entry_detail(detail), role)
+    """The entry stored under the range key `key` (its instant, to the second, comes from the key)."""
+    at = parse_iso(key.split("#", maxsplit=1)[0]).replace(microsecond=0)
+    return AuditEntry(at, actor, action, target, entry_detail(detail), role)
 
 
 class AuditRepository(Protocol):

@@ -48,6 +48,15 @@ class AuditRepositoryContract:
             AuditEntry(START.replace(microsecond=0), "admin", "zone.create", "Z1", {"name": "Kantor", "cells": 12})
         ]
 
+    def test_entries_of_one_second_come_back_in_the_order_written(self, repo: AuditRepository, clock: Clock) -> None:
+        # GIVEN three actions a fraction of a second apart, all within one second
+        for i in range(3):
+            repo.record("admin", f"step.{i}", "T")
+            clock.advance(0.3)
+        # THEN the day reads them oldest first and the page newest first
+        assert [e.action for e in repo.entries_of_day(START.date())] == ["step.0", "step.1", "step.2"]
+        assert [e.action for e in repo.page_of_day(START.date(), None, 10).entries] == ["step.2", "step.1", "step.0"]
+
     def test_an_entry_without_detail_has_none(self, repo: AuditRepository) -> None:
         # GIVEN actions recorded with no detail and with an empty one
         repo.record("admin", "zone.delete", "Z1")
