@@ -20,7 +20,7 @@ them), which S3's log delivery service may write into only for this account and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from chalicelib.usecases.simpeg import IMPORT_PREFIX
 
@@ -47,13 +47,13 @@ DENIED_TO_FUNCTIONS = (
     "s3:PutBucketVersioning",
 )
 
-_PRIVATE = {
+PRIVATE = {
     "BlockPublicAcls": True,
     "BlockPublicPolicy": True,
     "IgnorePublicAcls": True,
     "RestrictPublicBuckets": True,
 }
-_SSE_S3 = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+SSE_S3 = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
 
 
 def _expiry_rule(rule_id: str, prefix: str, days_parameter: str) -> Json:
@@ -95,9 +95,9 @@ def _data_bucket(bucket_base_name: str) -> Json:
         ),
         "Properties": {
             "BucketName": sub(_data_bucket_name(bucket_base_name)),
-            "PublicAccessBlockConfiguration": dict(_PRIVATE),
+            "PublicAccessBlockConfiguration": dict(PRIVATE),
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-            "BucketEncryption": _SSE_S3,
+            "BucketEncryption": SSE_S3,
             "VersioningConfiguration": {"Status": "Enabled"},
             # Only at creation: an existing bucket gets Object Lock with put-object-lock-configuration.
             "ObjectLockEnabled": True,
@@ -139,9 +139,9 @@ def _access_log_bucket(bucket_base_name: str) -> Json:
         ),
         "Properties": {
             "BucketName": sub(f"{bucket_base_name}-logs-${{AWS::AccountId}}-${{AWS::Region}}"),
-            "PublicAccessBlockConfiguration": dict(_PRIVATE),
+            "PublicAccessBlockConfiguration": dict(PRIVATE),
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-            "BucketEncryption": _SSE_S3,
+            "BucketEncryption": SSE_S3,
             "VersioningConfiguration": {"Status": "Enabled"},
             "LifecycleConfiguration": {
                 "Rules": [
@@ -159,7 +159,7 @@ def _access_log_bucket(bucket_base_name: str) -> Json:
     }
 
 
-def _deny_plain_http(bucket_id: str) -> Json:
+def deny_plain_http(bucket_id: str) -> Json:
     return {
         "Sid": "DenyPlainHttp",
         "Effect": "Deny",
@@ -170,7 +170,7 @@ def _deny_plain_http(bucket_id: str) -> Json:
     }
 
 
-def _policy(bucket_id: str, statements: list[Json]) -> Json:
+def bucket_policy(bucket_id: str, statements: list[Json]) -> Json:
     return {
         "Type": "AWS::S3::BucketPolicy",
         "Properties": {
@@ -180,10 +180,14 @@ def _policy(bucket_id: str, statements: list[Json]) -> Json:
     }
 
 
-def bucket_resources(bucket_base_name: str, function_role_ids: Iterable[str] = ()) -> dict[str, Json]:
+def bucket_resources(
+    bucket_base_name: str, function_role_ids: Iterable[str] = (), other_logged: Mapping[str, str] | None = None
+) -> dict[str, Json]:
     """The data bucket, its access-log bucket and their policies. Names are made unique per account and
-    region (bucket names are global). `function_role_ids`: the roles denied deletes and lock changes."""
-    statements = [_deny_plain_http(BUCKET_ID)]
+    region (bucket names are global). `function_role_ids`: the roles denied deletes and lock changes;
+    `other_logged`: more buckets whose access logs the log bucket receives (log prefix: bucket name, as a
+    Fn::Sub text)."""
+    statements = [deny_plain_http(BUCKET_ID)]
     roles = sorted(function_role_ids)
     if roles:
         statements.append(
@@ -196,23 +200,24 @@ def bucket_resources(bucket_base_name: str, function_role_ids: Iterable[str] = (
                 "Condition": {"ArnEquals": {"aws:PrincipalArn": [get_att(role, "Arn") for role in roles]}},
             }
         )
+    logged = {ACCESS_LOG_PREFIX: _data_bucket_name(bucket_base_name), **(other_logged or {})}
     log_delivery = {
-        "Sid": "ServerAccessLogsOfTheDataBucket",
+        "Sid": "ServerAccessLogsOfTheStacksBuckets",
         "Effect": "Allow",
         "Principal": {"Service": "logging.s3.amazonaws.com"},
         "Action": "s3:PutObject",
-        "Resource": sub(f"${{{ACCESS_LOG_BUCKET_ID}.Arn}}/{ACCESS_LOG_PREFIX}*"),
+        "Resource": [sub(f"${{{ACCESS_LOG_BUCKET_ID}.Arn}}/{prefix}*") for prefix in logged],
         "Condition": {
-            # By name, not GetAtt: the data bucket waits for this policy before it turns logging on.
-            "ArnLike": {"aws:SourceArn": sub(f"arn:${{AWS::Partition}}:s3:::{_data_bucket_name(bucket_base_name)}")},
+            # By name, not GetAtt: a logged bucket waits for this policy before it turns logging on.
+            "ArnLike": {"aws:SourceArn": [sub(f"arn:${{AWS::Partition}}:s3:::{name}") for name in logged.values()]},
             "StringEquals": {"aws:SourceAccount": ref("AWS::AccountId")},
         },
     }
     return {
         BUCKET_ID: _data_bucket(bucket_base_name),
-        f"{BUCKET_ID}Policy": _policy(BUCKET_ID, statements),
+        f"{BUCKET_ID}Policy": bucket_policy(BUCKET_ID, statements),
         ACCESS_LOG_BUCKET_ID: _access_log_bucket(bucket_base_name),
-        f"{ACCESS_LOG_BUCKET_ID}Policy": _policy(
-            ACCESS_LOG_BUCKET_ID, [_deny_plain_http(ACCESS_LOG_BUCKET_ID), log_delivery]
+        f"{ACCESS_LOG_BUCKET_ID}Policy": bucket_policy(
+            ACCESS_LOG_BUCKET_ID, [deny_plain_http(ACCESS_LOG_BUCKET_ID), log_delivery]
         ),
     }
