@@ -40,7 +40,8 @@ def _behaviours(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _origin(resources: dict[str, Any], behaviour: dict[str, Any]) -> dict[str, Any]:
-    [origin] = [o for o in _config(resources)["Origins"] if o["Id"] == behaviour["TargetOriginId"]]
+    origins: list[dict[str, Any]] = _config(resources)["Origins"]
+    [origin] = [o for o in origins if o["Id"] == behaviour["TargetOriginId"]]
     return origin
 
 
