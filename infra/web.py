@@ -33,7 +33,7 @@ import json
 from chalicelib.api.http import VIEWER_ADDRESS_HEADER, VIEWER_HOST_HEADER
 from chalicelib.messages import error_body
 
-from .bucket import ACCESS_LOG_BUCKET_ID, PRIVATE, SSE_S3, bucket_policy, deny_plain_http
+from .bucket import bucket_policy, deny_plain_http, private_bucket
 from .cfn import Json, checkov_skip, get_att, ref, sub
 
 WEB_BUCKET_ID = "WebBucket"
@@ -138,35 +138,21 @@ def _function(name: str, comment: str, code: str) -> Json:
 
 
 def _web_bucket(stage: str) -> Json:
-    return {
-        "Type": "AWS::S3::Bucket",
-        "DependsOn": f"{ACCESS_LOG_BUCKET_ID}Policy",
-        "DeletionPolicy": "Retain",
-        "UpdateReplacePolicy": "Retain",
-        "Properties": {
-            "BucketName": sub(web_bucket_name(stage)),
-            "PublicAccessBlockConfiguration": dict(PRIVATE),
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-            "BucketEncryption": SSE_S3,
-            "VersioningConfiguration": {"Status": "Enabled"},
-            "LoggingConfiguration": {
-                "DestinationBucketName": ref(ACCESS_LOG_BUCKET_ID),
-                "LogFilePrefix": WEB_ACCESS_LOG_PREFIX,
+    lifecycle: Json = {
+        "Rules": [
+            {
+                # Each release replaces the files; the previous ones stay for a rollback window.
+                "Id": "ExpireReplacedReleases",
+                "Status": "Enabled",
+                "NoncurrentVersionExpiration": {"NoncurrentDays": ref("NoncurrentVersionDays")},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
             },
-            "LifecycleConfiguration": {
-                "Rules": [
-                    {
-                        # Each release replaces the files; the previous ones stay for a rollback window.
-                        "Id": "ExpireReplacedReleases",
-                        "Status": "Enabled",
-                        "NoncurrentVersionExpiration": {"NoncurrentDays": ref("NoncurrentVersionDays")},
-                        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
-                    },
-                    {"Id": "RemoveExpiredDeleteMarkers", "Status": "Enabled", "ExpiredObjectDeleteMarker": True},
-                ]
-            },
-        },
+            {"Id": "RemoveExpiredDeleteMarkers", "Status": "Enabled", "ExpiredObjectDeleteMarker": True},
+        ]
     }
+    return private_bucket(
+        web_bucket_name(stage), {"LifecycleConfiguration": lifecycle}, logged_as=WEB_ACCESS_LOG_PREFIX
+    )
 
 
 def web_bucket_name(stage: str) -> str:
