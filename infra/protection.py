@@ -13,7 +13,8 @@
   CloudFront only, infra/web.py), a rate-based rule per viewer IP (the address the distribution writes into
   ``x-smart-viewer-address``; ``WafRateLimit`` requests per 5 minutes, answered 429 in the API's error
   shape) and AWS's known-bad-inputs rule group (Log4Shell and similar exploit payloads). Blocked and
-  counted requests are logged to ``aws-waf-logs-<stack>`` with the Authorization header redacted.
+  counted requests are logged to ``aws-waf-logs-<stack>`` with the Authorization and origin-secret headers
+  redacted.
 """
 
 from __future__ import annotations
@@ -271,7 +272,11 @@ def protection_resources(api_id: str, stage: str) -> dict[str, Json]:
                         f"${{{WAF_LOG_GROUP_ID}}}"
                     )
                 ],
-                "RedactedFields": [{"SingleHeader": {"Name": "authorization"}}],
+                # The token, and the distribution's secret (a request it let through can be blocked by the rate).
+                "RedactedFields": [
+                    {"SingleHeader": {"Name": "authorization"}},
+                    {"SingleHeader": {"Name": ORIGIN_SECRET_HEADER.lower()}},
+                ],
                 "LoggingFilter": {
                     "DefaultBehavior": "DROP",
                     "Filters": [

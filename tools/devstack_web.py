@@ -1,8 +1,8 @@
 """The built web clients (web/dist/<app>/) served by the local stack's API workers, same origin as /v1/.
 
 `make run` serves the employee app at `/app/` and the admin console at `/admin/` on SMART_PORT next to the API,
-as CloudFront will in front of the S3 bucket and API Gateway (no CORS anywhere). Every path under `/<app>/` is
-one of:
+as CloudFront does in front of the S3 bucket and API Gateway (infra/web.py; no CORS anywhere). Every path under
+`/<app>/` is one of:
   a file of web/dist/<app> (content type from a fixed table; hashed `assets/` cached for a year, the rest
   revalidated so a new build and its service worker are picked up at once),
   a route of the single-page app (no file extension in the last segment): index.html,

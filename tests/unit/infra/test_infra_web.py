@@ -230,6 +230,9 @@ def test_the_api_is_regional_behind_the_distribution_and_reached_through_it_only
     match = first["Statement"]["NotStatement"]["Statement"]["ByteMatchStatement"]
     assert match["FieldToMatch"] == {"SingleHeader": {"Name": ORIGIN_SECRET_HEADER.lower()}}
     assert match["SearchString"] == {"Ref": "WebOriginSecret"} and match["PositionalConstraint"] == "EXACTLY"
+    # the secret never reaches the WAF's log (a request CloudFront let through may still be blocked by the rate)
+    redacted = resources["ApiWebAclLogging"]["Properties"]["RedactedFields"]
+    assert {"SingleHeader": {"Name": ORIGIN_SECRET_HEADER.lower()}} in redacted
     body = json.loads(
         acl["CustomResponseBodies"][first["Action"]["Block"]["CustomResponse"]["CustomResponseBodyKey"]]["Content"]
     )
