@@ -5,7 +5,8 @@ so there is no CORS anywhere. In AWS that origin is ``WebDistribution``:
 
 - ``/v1/*`` goes to the API Gateway stage (custom origin, HTTPS only, TLS 1.2): every method, nothing cached
   (AWS's managed ``CachingDisabled``), every viewer header, cookie and query string forwarded except ``Host``
-  (managed ``AllViewerExceptHostHeader``: the only managed policy that may forward ``Authorization``). A
+  (managed ``AllViewerExceptHostHeader``: CloudFront refuses ``Authorization`` in a custom origin request
+  policy, and keying a cache policy on it is not "nothing cached"). A
   viewer-request function writes the viewer's IP address and host into SMART's own headers
   (chalicelib/api/http.py VIEWER_ADDRESS_HEADER, VIEWER_HOST_HEADER), overwriting whatever the viewer sent,
   and the distribution adds a secret origin header (``WebOriginSecret``) that the API's regional WAF requires
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.api.http import VIEWER_ADDRESS_HEADER, VIEWER_HOST_HEADER
+from chalicelib.api.http import ALL_METHODS, VIEWER_ADDRESS_HEADER, VIEWER_HOST_HEADER
 from chalicelib.messages import error_body
 
 from .bucket import bucket_policy, deny_plain_http, private_bucket
@@ -54,7 +55,6 @@ SERVICE_WORKER_PATH = "/app/sw.js"
 # AWS managed policies (fixed ids, the same in every account).
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
 READ_METHODS = ["GET", "HEAD"]
 # What the built apps load (web/dist/*/index.html: module scripts and stylesheets from the same origin, no
 # inline script or style element; styles set from code go through the CSSOM, which CSP does not restrict).
@@ -264,7 +264,7 @@ def _api_behaviour() -> Json:
         # Never a redirect: a POST redirected to HTTPS would lose its body, and a token sent over HTTP is
         # already exposed. The apps only ever call their own HTTPS origin.
         "ViewerProtocolPolicy": "https-only",
-        "AllowedMethods": ALL_METHODS,
+        "AllowedMethods": list(ALL_METHODS),  # the seven CloudFront allows: every method the API routes
         "CachedMethods": READ_METHODS,
         "Compress": True,
         "CachePolicyId": CACHING_DISABLED,
