@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol, cast
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.domain.attendance import Event
 from chalicelib.errors import ValidationError
 from chalicelib.face.config import ReplayLimits
@@ -96,13 +97,16 @@ def _digest_item(e: Event) -> EventModel:
 
 _SHORT = {"in": "i", "out": "o", "accepted": "a", "review": "r"}
 _LONG = {"i": "in", "o": "out"}, {"a": "accepted", "r": "review"}
+_PUNCH = "f"  # the fifth field of a fingerprint machine's punch (app events have four)
+_SOURCES = {_PUNCH: FINGERPRINT}
 
 
 def day_token(e: Event) -> str:
-    """`<event id>|<i|o>|<a|r>|<attendance epoch>` (~57 bytes): what judging a day reads; the event id starts
-    with the NIP."""
+    """`<event id>|<i|o>|<a|r>|<attendance epoch>` (~57 bytes), and `|f` for a fingerprint punch: what judging
+    a day reads; the event id starts with the NIP."""
     epoch = int(parse_iso(str(e.attendance_time)).timestamp())
-    return f"{e.event_id}|{_SHORT[str(e.type)]}|{_SHORT[str(e.status)]}|{epoch}"
+    token = f"{e.event_id}|{_SHORT[str(e.type)]}|{_SHORT[str(e.status)]}|{epoch}"
+    return f"{token}|{_PUNCH}" if e.source == FINGERPRINT else token
 
 
 def decision_token(e: Event, decision: str) -> str:
@@ -116,6 +120,9 @@ class DayDigest:
 
     tokens: frozenset[str] = frozenset()
     decisions: frozenset[str] = frozenset()
+    # False when no digest item exists: a day without recorded events, or one recorded before digests were kept
+    # (or by a path that missed them), which `rebuild_digests` fills from the day's events.
+    stored: bool = True
 
     def events(self) -> list[DayEvent]:
         """The tokens back into a day's events (with their decisions), by NIP and attendance time."""
@@ -129,15 +136,23 @@ class DayDigest:
         return max((_day_event_of(t, None).attendance_time for t in self.tokens), default=None)
 
 
-EMPTY_DIGEST = DayDigest()
+MISSING_DIGEST = DayDigest(stored=False)
+
+
+def digest_of(events: Sequence[Event]) -> DayDigest:
+    """The digest that a unit-day's events make (its refusals left out); not `stored` when none is recorded."""
+    recorded = [e for e in events if e.status in RECORDED]
+    decided = frozenset(decision_token(e, str(e.decision)) for e in recorded if e.decision)
+    return DayDigest(frozenset(day_token(e) for e in recorded), decided, stored=bool(recorded))
 
 
 @functools.lru_cache(maxsize=65536)
 def _day_event_of(token: str, decision: str | None) -> DayEvent:
     """A token as a day's event (memoised: the regency summary reads the same day's tokens on every poll)."""
-    event_id, kind, status, epoch = token.split("|")
+    event_id, kind, status, epoch, *source = token.split("|")
     at = datetime.fromtimestamp(int(epoch), tz=UTC)
-    return DayEvent(event_id.split(".", 1)[0], _LONG[0][kind], _LONG[1][status], decision, at)
+    origin = _SOURCES[source[0]] if source else None
+    return DayEvent(event_id.split(".", 1)[0], _LONG[0][kind], _LONG[1][status], decision, at, origin)
 
 
 def unit_day_key(unor_id: str | None, local_date: str | None) -> str:
@@ -332,7 +347,13 @@ class EventsRepository(Protocol):
     def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
         """For each (unor_id, local date): the day's digest, whose `events()` are the recorded (accepted or
         review) events of that unit's day, by NIP and attendance time: what `events_of_unit_day` answers
-        without the refusals, in a single read for many units (the regency monitor summary)."""
+        without the refusals, in a single read for many units (the regency monitor summary). A day of which
+        nothing is recorded yet, or whose digest was never kept, is not `stored`."""
+        ...
+
+    def rebuild_digests(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+        """Rebuild each day's digest from its events (days recorded before digests were kept, or by a path that
+        missed them) and answer it; idempotent, and safe beside check-ins writing the same days."""
         ...
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
@@ -471,10 +492,10 @@ class DynamoEventsRepository:
                 raise lost from exc
 
     def put_punches(self, punches: Sequence[Event]) -> list[bool]:
-        """Chunks of PUNCH_CHUNK in one conditional transaction each (the common case: all new); a chunk that
-        meets an existing punch is written again one conditional PutItem at a time. Chunks run in parallel.
-        No BatchWriteItem: events are evidence (infra/access.py)."""
-        chunks = [list(punches[i : i + PUNCH_CHUNK]) for i in range(0, len(punches), PUNCH_CHUNK)]
+        """Chunks of PUNCH_CHUNK in one conditional transaction each (the common case: all new), with the tokens
+        of their unit-days' digests; a chunk that meets an existing punch is written again one punch (and its
+        token) at a time. Chunks run in parallel. No BatchWriteItem: events are evidence (infra/access.py)."""
+        chunks = _punch_chunks(punches)
         if not chunks:
             return []
         with ThreadPoolExecutor(max_workers=PUNCH_WRITERS) as pool:
@@ -518,7 +539,7 @@ class DynamoEventsRepository:
         """BatchGetItem of the digest items (100 keys a request, unprocessed keys asked again), projected on the
         two token sets and read from the table connection directly, like `events_of_unit_day`."""
         wanted = sorted(set(days))
-        found = dict.fromkeys(wanted, EMPTY_DIGEST)
+        found = dict.fromkeys(wanted, MISSING_DIGEST)
         connection = EventModel._get_connection()
         projection = ["nip", "key", "day_events", "day_decisions"]
         pending = [dict(zip(("nip", "key"), digest_keys(*day), strict=True)) for day in wanted]
@@ -533,6 +554,23 @@ class DynamoEventsRepository:
                 unprocessed = answer.get("UnprocessedKeys", {}).get(EventModel.Meta.table_name, {}).get("Keys", [])
                 pending += [{name: value["S"] for name, value in key.items()} for key in unprocessed]
         return found
+
+    def rebuild_digests(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+        """Each day's digest as its events make it, ADDed to its item (tokens that check-ins add meanwhile stay:
+        set ADD is a union); a day without recorded events writes nothing."""
+        rebuilt = {}
+        for unor_id, local_date in sorted(set(days)):
+            with storage_call("dynamodb"):
+                rows = [_event(m) for m in EventModel.by_unit_date.query(unit_day_key(unor_id, local_date))]
+            digest = digest_of(rows)
+            if digest.stored:
+                actions = [EventModel.day_events.add(set(digest.tokens))]
+                if digest.decisions:
+                    actions.append(EventModel.day_decisions.add(set(digest.decisions)))
+                with storage_call("dynamodb"):
+                    EventModel(*digest_keys(unor_id, local_date)).update(actions=actions)
+            rebuilt[(unor_id, local_date)] = digest
+        return rebuilt
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
         """moto never expires TTL items, and DynamoDB only eventually: the window is filtered here."""
@@ -620,12 +658,36 @@ def _index_entries(nip: str, now: datetime) -> list[tuple[str, int]]:
 # --- DynamoDB items ----------------------------------------------------------------------------------
 
 
+def _punch_chunks(punches: Sequence[Event]) -> list[list[Event]]:
+    """Consecutive punches, as many as fit one transaction with one digest update per unit-day among them."""
+    chunks: list[list[Event]] = []
+    chunk: list[Event] = []
+    days: set[tuple[str, str]] = set()
+    for e in punches:
+        day = (str(e.unor_id), str(e.local_date))
+        if len(chunk) + 1 + len(days | {day}) > PUNCH_CHUNK:
+            chunks.append(chunk)
+            chunk, days = [], set()
+        chunk.append(e)
+        days.add(day)
+    return [*chunks, chunk] if chunk else chunks
+
+
+def _write_punches(chunk: Sequence[Event], token: str | None = None) -> None:
+    """The punches and their tokens in their unit-days' digests, in one conditional transaction."""
+    per_day: dict[tuple[str, str], set[str]] = {}
+    for e in chunk:
+        per_day.setdefault((str(e.unor_id), str(e.local_date)), set()).add(day_token(e))
+    with storage_call("dynamodb"), transaction(token) as tx:
+        for e in chunk:
+            tx.save(_event_item(e), condition=EventModel.key.does_not_exist())
+        for day, tokens in sorted(per_day.items()):
+            tx.update(EventModel(*digest_keys(*day)), actions=[EventModel.day_events.add(tokens)])
+
+
 def _put_chunk(chunk: list[Event]) -> list[bool]:
-    token = hashlib.sha256("|".join(e.event_id for e in chunk).encode()).hexdigest()[:36]
     try:
-        with storage_call("dynamodb"), transaction(token) as tx:
-            for e in chunk:
-                tx.save(_event_item(e), condition=EventModel.key.does_not_exist())
+        _write_punches(chunk, hashlib.sha256("|".join(e.event_id for e in chunk).encode()).hexdigest()[:36])
         return [True] * len(chunk)
     except ConditionFailed:
         return [_put_one(e) for e in chunk]
@@ -633,8 +695,7 @@ def _put_chunk(chunk: list[Event]) -> list[bool]:
 
 def _put_one(e: Event) -> bool:
     try:
-        with storage_call("dynamodb"):
-            _event_item(e).save(condition=EventModel.key.does_not_exist())
+        _write_punches([e])
         return True
     except ConditionFailed:
         return False
