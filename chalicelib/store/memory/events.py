@@ -162,6 +162,9 @@ class InMemoryEventsRepository:
             for unor_id, local_date in sorted(set(days))
         }
 
+    def digest_versions(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
+        return {day: d.version if d.stored else None for day, d in self.digests_of_unit_days(days).items()}
+
     def rebuild_digests(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
         """Nothing to rebuild: the twin's digests are always derived from its events."""
         return self.digests_of_unit_days(days)
