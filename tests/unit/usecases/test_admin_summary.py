@@ -33,7 +33,7 @@ def local(hour: int, minute: int, day: date = MONDAY) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SETTINGS.tz).astimezone(UTC)
 
 
-def check(repos: Repositories, nip: str, unit: str, kind: str, at: datetime, status: str = "accepted") -> str:
+def check(repos: Repositories, nip: str, unit: str, kind: str, at: datetime, *, status: str = "accepted") -> str:
     """A check-in of `nip` recorded as the check-in records it (its local date in Jakarta); its event id."""
     event = Event(new_event_id(nip, at), nip, kind, status, iso(at), iso(at),
                   at.astimezone(SETTINGS.tz).date().isoformat(), unit, warnings=())  # fmt: skip
