@@ -382,6 +382,17 @@ def day_digests(days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDig
     return {day: kept[day] or MISSING_DIGEST for day in versions}
 
 
+def backfill_digests(start: date, end: date, unit_ids: Sequence[str] | None = None) -> int:
+    """Rebuild the digests of every unit's days from `start` to `end` from their events (the day digests were
+    first kept, or a path that missed them was fixed: a digest written in part); the unit-days that hold events.
+    Idempotent, and safe while check-ins arrive (tokens are added, never removed)."""
+    units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
+    days = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+    rebuilt = map_units(lambda unit: runtime.events().rebuild_digests([(unit, d) for d in days]), units)
+    _DIGESTS.forget()
+    return sum(digest.stored for per_unit in rebuilt for digest in per_unit.values())
+
+
 def unit_counts(
     units: Sequence[str], day: date, now: datetime, settings: Settings
 ) -> list[tuple[UnitFrame, dict[str, int]]]:
