@@ -512,7 +512,11 @@ class DynamoPeopleRepository:
                 continue  # no such unit: nothing is judged against it
 
     def frame_stamps(self, unor_ids: Iterable[str]) -> dict[str, int]:
-        return dict(batch_records(UnitModel, unor_ids, lambda m: (m.unor_id, int(m.frame_version or 0))))
+        """Projected on the version (the summary reads it on every poll)."""
+        wanted = sorted(set(unor_ids))
+        with storage_call("dynamodb"):
+            found = UnitModel.batch_get(wanted, attributes_to_get=["unor_id", "frame_version"]) if wanted else []
+            return {m.unor_id: int(m.frame_version or 0) for m in found}
 
     # --- admin users and logins ----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import bisect
 import json
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
@@ -413,33 +413,59 @@ def unit_counts(
 
 @dataclass(frozen=True)
 class _Judged:
-    """A unit's last judgement in the summary: the digests it was made from, each employee's rows and state."""
+    """A unit's last judgement in the summary: the digests it was made from, each employee's rows and state, the
+    counts of those states."""
 
     digests: tuple[DayDigest, ...]
     rows: dict[str, tuple[DayEvent, ...]]
     states: dict[str, str]
+    counts: dict[str, int]
     at: datetime
     pending: frozenset[str]  # employees with an event after `at`: their state changes when it is reached
 
 
 def _unit_tally(frame: UnitFrame, own: tuple[DayDigest, ...], now: datetime, rules: RuleTable) -> dict[str, int]:
     last: _Judged | None = frame.memo.get(("judged",))
-    again = None if last is None or now < last.at else _to_judge_again(frame, last, own, now, rules)
-    rows = dict(last.rows) if last is not None and again is not None else {}
-    states = dict(last.states) if last is not None and again is not None else {}
-    if again is None or again:
-        read = _rows_by_nip(own, again)
-        for nip in again if again is not None else (e.nip for e in frame.employees):
-            rows[nip] = read.get(nip, ())
-    for employee in frame.employees:
-        if again is None or employee.nip in again:
-            states[employee.nip] = _judged_state(frame, employee.nip, rows.get(employee.nip, ()), now, rules)
-    pending = frozenset(nip for nip, r in rows.items() if r and r[-1].attendance_time > now)
-    frame.memo[("judged",)] = _Judged(own, rows, states, now, pending)
-    tally: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
-    for employee in frame.employees:
-        tally[states[employee.nip]] += 1
-    return tally
+    if last is None or now < last.at:
+        judged = _judge(frame, own, now, rules)
+    else:
+        judged = _judge(frame, own, now, rules, last=last, again=_to_judge_again(frame, last, own, now, rules))
+    frame.memo[("judged",)] = judged
+    return dict(judged.counts)
+
+
+def _judge(
+    frame: UnitFrame,
+    own: tuple[DayDigest, ...],
+    now: datetime,
+    rules: RuleTable,
+    *,
+    last: _Judged | None = None,
+    again: set[str] | None = None,
+) -> _Judged:
+    """Every employee judged (`last` None), or those of `again` with the others' states kept from `last`."""
+    if last is not None and again is not None and not again:
+        return replace(last, digests=own, at=now)
+    if last is None or again is None:
+        again = {e.nip for e in frame.employees}
+        rows: dict[str, tuple[DayEvent, ...]] = {}
+        states: dict[str, str] = {}
+        counts: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
+        pending: set[str] = set()
+    else:
+        rows, states, counts, pending = dict(last.rows), dict(last.states), dict(last.counts), set(last.pending)
+    read = _rows_by_nip(own, again)
+    for nip in again & frame.day_plans.keys():
+        rows[nip] = read.get(nip, ())
+        if nip in states:
+            counts[states[nip]] -= 1
+        states[nip] = _judged_state(frame, nip, rows[nip], now, rules)
+        counts[states[nip]] += 1
+        if rows[nip] and rows[nip][-1].attendance_time > now:
+            pending.add(nip)
+        else:
+            pending.discard(nip)
+    return _Judged(own, rows, states, counts, now, frozenset(pending))
 
 
 def _to_judge_again(
