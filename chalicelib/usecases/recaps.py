@@ -374,12 +374,16 @@ def day_digests(days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDig
     events = runtime.events()
     versions = events.digest_versions(days)
     kept = {day: _DIGESTS.peek(day) for day in versions}
-    stale = [d for d, v in versions.items() if v is not None and (kept[d] is None or kept[d].version != v)]  # type: ignore[union-attr]
+    stale = [d for d, v in versions.items() if v is not None and not _same(kept[d], v)]
     unknown = [d for d, v in versions.items() if v is None and kept[d] is None]
     for day, digest in {**events.digests_of_unit_days(stale), **events.rebuild_digests(unknown)}.items():
         _DIGESTS.put(day, digest)
         kept[day] = digest
     return {day: kept[day] or MISSING_DIGEST for day in versions}
+
+
+def _same(kept: DayDigest | None, version: int) -> bool:
+    return kept is not None and kept.stored and kept.version == version
 
 
 def backfill_digests(start: date, end: date, unit_ids: Sequence[str] | None = None) -> int:
