@@ -232,6 +232,18 @@ class FaceTemplateModel(_Authored, _Base):
     by_pending = _index("by_pending", "pending_unit", "template_id")
 
 
+class FacePairModel(_Base):
+    """A suspected duplicate face: two approved templates of two employees at or above the policy's duplicate
+    threshold, kept in the face_templates table (partition `~pairs`, range key `<policy>|<id a>|<id b>`; no
+    shard, so in no index). Recorded by the enrolment's re-check and the backfill (store.faces)."""
+
+    base_name = "face_templates"
+    nip = UnicodeAttribute(hash_key=True)
+    template_id = UnicodeAttribute(range_key=True)
+    owners = ListAttribute(of=UnicodeAttribute)
+    score = NumberAttribute()
+
+
 class FingerprintModel(_PerEmployee, _Base):
     """What replay detection must remember of every photo an employee ever sent (enrolment or check-in).
 
@@ -521,6 +533,8 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     MachinePinModel,
     JobRunModel,
 )
+# Models of items that live in a table of ALL_MODELS (configured with it, never created or declared apart).
+SHARED_TABLE_MODELS: tuple[type[_Base], ...] = (FacePairModel,)
 
 
 _SHARED: dict[str, Connection] = {}
@@ -541,10 +555,11 @@ def configure(prefix: str, region: str) -> None:
         max_retry_attempts=meta.max_retry_attempts,
     )
     _SHARED["connection"] = connection
-    for model in ALL_MODELS:
+    for model in ALL_MODELS + SHARED_TABLE_MODELS:
         # Each model needs its own Meta: the inherited one is shared by every subclass of _Base.
         model.Meta = type("Meta", (meta,), {"table_name": prefix + model.base_name, "region": region})  # type: ignore[misc,assignment]
         model._connection = None
         table = model._get_connection()
-        connection.add_meta_table(table.get_meta_table())
+        if model not in SHARED_TABLE_MODELS:  # its table's schema is there already
+            connection.add_meta_table(table.get_meta_table())
         table.connection = connection
