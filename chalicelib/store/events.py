@@ -158,9 +158,10 @@ def replay_window_start(now: datetime) -> str:
     return iso(now - timedelta(days=FINGERPRINT_DAYS))
 
 
-# The replay index: per employee and month one item listing `<history key>|<face hash hex>` of each photo, in
-# its own partition so that a lookup reads at most FINGERPRINT_DAYS / 30 + 2 small items however many photos
-# the history holds (about 60 bytes each: 500 photos are 30 KB).
+# The replay index: in its own partition per employee, one small item per photo (range key: the history key,
+# attribute `face_hash`), so that a lookup reads only 8-byte hashes of the whole window (~75 bytes a photo: a
+# year of 500 photos is ~37 KB, one Query page) and no two writes share an item (decision 87). Items written
+# before that are one per month (range key `YYYY-MM`, `entries` "<history key>|<face hash hex>"): read alike.
 INDEX_PARTITION = "#index"
 
 
@@ -168,18 +169,15 @@ def index_partition(nip: str) -> str:
     return f"{nip}{INDEX_PARTITION}"
 
 
-def index_entry(ref_key: str, face_hash: int) -> str:
-    return f"{ref_key}|{face_hash:016x}"
-
-
 def parse_index_entry(entry: str) -> tuple[str, int]:
     key, _, face_hash = entry.rpartition("|")
     return key, int(face_hash, 16)
 
 
-def index_months(now: datetime) -> tuple[str, str]:
-    """The first and last month (YYYY-MM) whose index items can hold photos inside the replay window."""
-    return replay_window_start(now)[:7], iso(now + timedelta(days=1))[:7]
+def index_range(now: datetime) -> tuple[str, str]:
+    """The range keys of the index items that can hold photos inside the replay window: from its first
+    month (a month item) to past every key of tomorrow."""
+    return replay_window_start(now)[:7], iso(now + timedelta(days=1))[:10] + "~"
 
 
 # --- records -----------------------------------------------------------------------------------------
@@ -389,13 +387,17 @@ def add_fingerprint(tx: TransactWrite, nip: str, ref: str, fp: PhotoFingerprint,
         expires=expires,
     )
     tx.save(history)
-    if fp.face_hash is None:
-        return
-    entries = FingerprintModel.entries
-    month = FingerprintModel(index_partition(nip), key[:7])
-    # The item lives until its last photo leaves the window (a month holds at most ~6,000 entries of 60 bytes).
-    tx.update(month, actions=[entries.set((entries | []).append([index_entry(key, fp.face_hash)])),
-                              FingerprintModel.expires.set(expires + timedelta(days=31))])  # fmt: skip
+    if fp.face_hash is not None:
+        add_index_item(tx, nip, key, fp.face_hash, expires)
+
+
+def add_index_item(tx: TransactWrite, nip: str, key: str, face_hash: int, expires: datetime) -> None:
+    """The replay index's item of one photo (`key`: its history row's range key): an item of its own, never
+    one another check-in writes too (an update: the history row's required hashes are not repeated here)."""
+    item = FingerprintModel(index_partition(nip), key)
+    tx.update(
+        item, actions=[FingerprintModel.face_hash.set(f"{face_hash:016x}"), FingerprintModel.expires.set(expires)]
+    )
 
 
 def _fingerprint(row: FingerprintModel) -> PhotoFingerprint:
@@ -609,11 +611,12 @@ def candidate_keys(index: list[tuple[str, int]], probe: PhotoFingerprint, limits
 
 
 def _index_entries(nip: str, now: datetime) -> list[tuple[str, int]]:
-    first, last = index_months(now)
+    first, last = index_range(now)
     since = replay_window_start(now)
     with storage_call("dynamodb"):
-        items = FingerprintModel.query(index_partition(nip), FingerprintModel.key.between(first, last))
-        entries = [parse_index_entry(str(e)) for item in items for e in item.entries or []]
+        items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key.between(first, last)))
+    entries = [parse_index_entry(str(e)) for item in items for e in item.entries or []]  # months before decision 87
+    entries += [(item.key, int(item.face_hash, 16)) for item in items if item.face_hash]
     return [(key, face_hash) for key, face_hash in entries if key >= since]
 
 

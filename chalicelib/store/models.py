@@ -248,8 +248,9 @@ class FingerprintModel(_PerEmployee, _Base):
     """What replay detection must remember of every photo an employee ever sent (enrolment or check-in).
 
     Range key: created_at#ref (the history row: hashes, vectors, the aligned face). The replay lookup's index
-    lives in the partition `<nip>#index`, one item per month (range key `YYYY-MM`) whose `entries` list the
-    month's photos as `<history key>|<face hash>` (`store.events.add_fingerprint`, `replay_candidates`).
+    lives in the partition `<nip>#index`, one item per photo (range key: its history key, `face_hash`); older
+    ones are one item per month (range key `YYYY-MM`) whose `entries` list the month's photos as
+    `<history key>|<face hash>` (`store.events.add_fingerprint`, `replay_candidates`).
     """
 
     base_name = "fingerprints"
