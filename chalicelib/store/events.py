@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol, cast
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.attendance import Event
@@ -347,6 +348,16 @@ class EventsRepository(Protocol):
         the candidates alone."""
         ...
 
+    def unhashed_fingerprints(self, nip: str, now: datetime) -> list[str]:
+        """History keys (`fingerprint_key`) of the employee's fingerprints within the replay window stored
+        without a face hash (before the aligned-face replay check existed), oldest first."""
+        ...
+
+    def add_face_hash(self, nip: str, key: str, face_chip: bytes, face_hash: int) -> None:
+        """Give a fingerprint stored without one its aligned face and hash, and its replay index entry
+        (ConditionFailed when there is no such fingerprint)."""
+        ...
+
     # --- reviews ---
 
     def pending_reviews(
@@ -552,6 +563,23 @@ class DynamoEventsRepository:
         with storage_call("dynamodb"):
             rows = {r.key: _fingerprint(r) for r in FingerprintModel.batch_get([(nip, k) for k in keys])}
         return [rows[k] for k in sorted(rows)]
+
+    def unhashed_fingerprints(self, nip: str, now: datetime) -> list[str]:
+        with storage_call("dynamodb"):
+            rows = FingerprintModel.query(
+                nip, FingerprintModel.key >= replay_window_start(now), attributes_to_get=["nip", "key", "face_hash"]
+            )
+            return [r.key for r in rows if not r.face_hash]
+
+    def add_face_hash(self, nip: str, key: str, face_chip: bytes, face_hash: int) -> None:
+        expires = parse_iso(key.split("#", 1)[0]) + timedelta(days=FINGERPRINT_DAYS)
+        actions: list[Action] = [
+            FingerprintModel.face.set(face_chip),
+            FingerprintModel.face_hash.set(f"{face_hash:016x}"),
+        ]
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(FingerprintModel(nip, key), actions=actions, condition=FingerprintModel.key.exists())
+            add_index_item(tx, nip, key, face_hash, expires)
 
     # --- reviews -------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import base64
 import binascii
 import sys
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from chalicelib import runtime
 from chalicelib.domain.faces import APPROVED, PENDING, REJECTED, PendingTemplate, TemplateInfo, TemplateStatus
@@ -22,12 +22,14 @@ from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.face import DuplicateFaceError, FaceAnalysis, Template, Vector, Verdict
 from chalicelib.face.cohort import CohortMember
+from chalicelib.face.config import Purpose
 from chalicelib.face.index import PAIR_BLOCK, Match, Pair
 from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, decode_position, encode_cursor, iso, parse_iso
+from chalicelib.store.events import EVENT_ID
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate, new_template_id, nip_of_template
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases import access
@@ -463,12 +465,67 @@ def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
     return FacesRecomputed(recomputed=done, failed=failed)
 
 
-USAGE = "usage: python -m chalicelib.usecases.faces recompute NIP... | --unit UNOR_ID | pairs-backfill [AFTER]"
+# --- one-off backfill of the aligned-face hash (fingerprints stored before decision 66) -----------------
+
+
+def backfill_face_hashes(settings: Settings, nips: list[str], now: datetime) -> dict[str, int]:
+    """Give every fingerprint of the employees stored without a face hash its aligned face and hash, from the
+    photo it was made of (kept `PhotoRetentionDays`, 730 by default, longer than the 400-day replay window),
+    so that the check-in's rotation-proof lookup sees it (decision 88). A photo no longer kept is counted
+    `photo_gone` (its fingerprint ages out of the window); one no longer analysable, `failed`."""
+    engine, _ = runtime.engine_and_policy(settings)
+    store, events = runtime.photos(settings), runtime.events()
+    counts = {"hashed": 0, "photo_gone": 0, "failed": 0}
+    for nip in nips:
+        for key in events.unhashed_fingerprints(nip, now):
+            where = fingerprint_photo(nip, key, settings)
+            try:
+                data = store.get(where[0]) if where else None
+            except NotFoundError:
+                data = None
+            if data is None or where is None:
+                counts["photo_gone"] += 1
+                continue
+            try:
+                fingerprint = engine.analyse(data, purpose=where[1]).fingerprint
+            except Exception:  # a photo that no longer passes is counted, the others go on
+                counts["failed"] += 1
+                continue
+            if fingerprint.face_hash is None:
+                counts["failed"] += 1
+                continue
+            events.add_face_hash(nip, key, fingerprint.face_chip, fingerprint.face_hash)
+            counts["hashed"] += 1
+    return counts
+
+
+def fingerprint_photo(nip: str, key: str, settings: Settings) -> tuple[str, Purpose] | None:
+    """Where the photo of a fingerprint (history key `<UTC ISO time>#<ref>`) is kept, and how it was analysed:
+    a check-in's under the local date of its event id's time, an enrolment's under the local date of its
+    fingerprint's time (the keys `checkin._store_photo` and `keep_enrolment` write)."""
+    at, _, ref = key.partition("#")
+    event = EVENT_ID.match(ref)
+    if event is not None and event["nip"] == nip:
+        taken = datetime.strptime(event["at"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return photo_key(
+            "checkin", taken.astimezone(settings.tz).date().isoformat(), nip, ref.split(".", 1)[1]
+        ), "verify"
+    if nip_of_template(ref) == nip:
+        return photo_key("enrol", parse_iso(at).astimezone(settings.tz).date().isoformat(), nip, ref), "enrol"
+    return None
+
+
+USAGE = (
+    "usage: python -m chalicelib.usecases.faces recompute|face-hash-backfill NIP... | --unit UNOR_ID\n"
+    "       python -m chalicelib.usecases.faces pairs-backfill [AFTER]"
+)
 
 
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
-    if command not in ("recompute", "pairs-backfill") or (command == "recompute" and len(argv) < 3):
+    if command not in ("recompute", "face-hash-backfill", "pairs-backfill") or (
+        command != "pairs-backfill" and len(argv) < 3
+    ):
         print(USAGE, file=sys.stderr)
         return 2
     settings = runtime.load_settings()
@@ -476,6 +533,9 @@ def main(argv: list[str]) -> int:
     if command == "pairs-backfill":
         return _backfill_all(settings, argv[2] if len(argv) > 2 else None)
     nips = [e.nip for e in runtime.people().iter_employees_of_unit(argv[3])] if argv[2] == "--unit" else argv[2:]
+    if command == "face-hash-backfill":
+        print(backfill_face_hashes(settings, nips, datetime.now(UTC)))
+        return 0
     print(recompute(settings, nips).model_dump())
     return 0
 
