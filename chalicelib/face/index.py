@@ -77,7 +77,11 @@ class TemplateIndex:
         self._ids.append(member.template.template_id)
         for m in self._models:
             self._rows[m].append(np.asarray(embeddings[m], dtype=np.float32))
-        self._matrix = None
+        if self._matrix is not None and len(self._ids) > 1:  # one row more: a copy, not a stacking again
+            self._matrix = np.vstack([self._matrix, self._row(embeddings)[None, :]])
+            self._pairs = {}
+        else:
+            self._matrix = None
 
     def add(self, member: CohortMember, version: int | None = None) -> None:
         """Add (or replace) one approved template."""
@@ -100,7 +104,11 @@ class TemplateIndex:
         del self._ids[i], self._owners[i]
         for rows in self._rows.values():
             del rows[i]
-        self._matrix = None
+        if self._matrix is not None and self._ids:
+            self._matrix = np.delete(self._matrix, i, axis=0)
+            self._pairs = {}
+        else:
+            self._matrix = None
 
     def _scales(self) -> dict[str, np.float32]:
         total = sum(self._weights.values())
