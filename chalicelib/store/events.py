@@ -17,7 +17,7 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -164,21 +164,38 @@ def replay_window_start(now: datetime) -> str:
 # year of 500 photos is ~37 KB, one Query page) and no two writes share an item (decision 87). Items written
 # before that are one per month (range key `YYYY-MM`, `entries` "<history key>|<face hash hex>"): read alike.
 INDEX_PARTITION = "#index"
+# A past month's photos folded into one item per employee and month (`_summarize`), so a lookup reads at most
+# ~15 summaries and the photo items of the current month, whatever the history holds.
+SUMMARY_PARTITION = "#months"
 
 
 def index_partition(nip: str) -> str:
     return f"{nip}{INDEX_PARTITION}"
 
 
+def summary_partition(nip: str) -> str:
+    return f"{nip}{SUMMARY_PARTITION}"
+
+
+def unfolded_from(now: datetime) -> str:
+    """The first month (YYYY-MM, UTC) whose photos are read from their own items: the current one, or the one
+    before during a month's first day (a month is folded only once nothing can still be written into it: a
+    photo's key is its server time)."""
+    return (now.astimezone(UTC) - timedelta(days=1)).strftime("%Y-%m")
+
+
+def months_between(first: str, before: str) -> list[str]:
+    """The months (YYYY-MM) from `first` up to, not including, `before`."""
+    year, month, found = int(first[:4]), int(first[5:7]), []
+    while f"{year:04d}-{month:02d}" < before:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
 def parse_index_entry(entry: str) -> tuple[str, int]:
     key, _, face_hash = entry.rpartition("|")
     return key, int(face_hash, 16)
-
-
-def index_range(now: datetime) -> tuple[str, str]:
-    """The range keys of the index items that can hold photos inside the replay window: from its first
-    month (a month item) to past every key of tomorrow."""
-    return replay_window_start(now)[:7], iso(now + timedelta(days=1))[:10] + "~"
 
 
 # --- records -----------------------------------------------------------------------------------------
@@ -580,6 +597,15 @@ class DynamoEventsRepository:
         with storage_call("dynamodb"), transaction() as tx:
             tx.update(FingerprintModel(nip, key), actions=actions, condition=FingerprintModel.key.exists())
             add_index_item(tx, nip, key, face_hash, expires)
+        entries = FingerprintModel.entries
+        try:  # its month already folded: the summary gets it too (else the fold will find its item)
+            with storage_call("dynamodb"):
+                FingerprintModel(summary_partition(nip), key[:7]).update(
+                    actions=[entries.set(entries.append([f"{key}|{face_hash:016x}"]))],
+                    condition=FingerprintModel.key.exists(),
+                )
+        except ConditionFailed:
+            pass
 
     # --- reviews -------------------------------------------------------------------------------------
 
@@ -639,13 +665,37 @@ def candidate_keys(index: list[tuple[str, int]], probe: PhotoFingerprint, limits
 
 
 def _index_entries(nip: str, now: datetime) -> list[tuple[str, int]]:
-    first, last = index_range(now)
-    since = replay_window_start(now)
+    """The (history key, face hash) of every photo in the window: the summaries of the past months (each
+    folded once into one item, `_summarize`), and the photo items of the current month (`unfolded_from`).
+    Two Queries of at most ~15 and ~70 items (2 photos a working day) however long the history."""
+    since, recent = replay_window_start(now), unfolded_from(now)
     with storage_call("dynamodb"):
-        items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key.between(first, last)))
-    entries = [parse_index_entry(str(e)) for item in items for e in item.entries or []]  # months before decision 87
-    entries += [(item.key, int(item.face_hash, 16)) for item in items if item.face_hash]
+        summaries = FingerprintModel.query(summary_partition(nip), FingerprintModel.key.between(since[:7], recent))
+        folded = {item.key: [str(e) for e in item.entries or []] for item in summaries if item.key < recent}
+        for month in months_between(since[:7], recent):
+            if month not in folded:
+                folded[month] = _summarize(nip, month)
+        items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key >= recent))
+    entries = [parse_index_entry(e) for month in folded.values() for e in month] + _entries_of(items)
     return [(key, face_hash) for key, face_hash in entries if key >= since]
+
+
+def _entries_of(items: Iterable[FingerprintModel]) -> list[tuple[str, int]]:
+    """The entries of index items: photo items, and month items written before decision 87."""
+    rows = list(items)
+    entries = [parse_index_entry(str(e)) for item in rows for e in item.entries or []]
+    return entries + [(item.key, int(item.face_hash, 16)) for item in rows if item.face_hash]
+
+
+def _summarize(nip: str, month: str) -> list[str]:
+    """Fold a past month's index items into its summary item (written once per employee and month, by
+    whichever lookup first needs it; no check-in's transaction writes a summary, so nothing contends)."""
+    items = FingerprintModel.query(index_partition(nip), FingerprintModel.key.startswith(month))
+    entries = sorted({f"{key}|{face_hash:016x}" for key, face_hash in _entries_of(items)})
+    expires = parse_iso(f"{month}-01T00:00:00+00:00") + timedelta(days=FINGERPRINT_DAYS + 62)
+    summary = FingerprintModel(summary_partition(nip), month)
+    summary.update(actions=[FingerprintModel.entries.set(cast(Any, entries)), FingerprintModel.expires.set(expires)])
+    return entries
 
 
 # --- DynamoDB items ----------------------------------------------------------------------------------
