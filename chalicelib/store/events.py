@@ -597,15 +597,9 @@ class DynamoEventsRepository:
         with storage_call("dynamodb"), transaction() as tx:
             tx.update(FingerprintModel(nip, key), actions=actions, condition=FingerprintModel.key.exists())
             add_index_item(tx, nip, key, face_hash, expires)
-        entries = FingerprintModel.entries
-        try:  # its month already folded: the summary gets it too (else the fold will find its item)
-            with storage_call("dynamodb"):
-                FingerprintModel(summary_partition(nip), key[:7]).update(
-                    actions=[entries.set(entries.append([f"{key}|{face_hash:016x}"]))],
-                    condition=FingerprintModel.key.exists(),
-                )
-        except ConditionFailed:
-            pass
+        with storage_call("dynamodb"):  # its month already folded: folded again (else the fold will find it)
+            if FingerprintModel.count(summary_partition(nip), FingerprintModel.key == key[:7]):
+                _summarize(nip, key[:7])
 
     # --- reviews -------------------------------------------------------------------------------------
 
@@ -671,7 +665,7 @@ def _index_entries(nip: str, now: datetime) -> list[tuple[str, int]]:
     since, recent = replay_window_start(now), unfolded_from(now)
     with storage_call("dynamodb"):
         summaries = FingerprintModel.query(summary_partition(nip), FingerprintModel.key.between(since[:7], recent))
-        folded = {item.key: [str(e) for e in item.entries or []] for item in summaries if item.key < recent}
+        folded = {item.key: (item.folded or "").split() for item in summaries if item.key < recent}
         for month in months_between(since[:7], recent):
             if month not in folded:
                 folded[month] = _summarize(nip, month)
@@ -694,7 +688,8 @@ def _summarize(nip: str, month: str) -> list[str]:
     entries = sorted({f"{key}|{face_hash:016x}" for key, face_hash in _entries_of(items)})
     expires = parse_iso(f"{month}-01T00:00:00+00:00") + timedelta(days=FINGERPRINT_DAYS + 62)
     summary = FingerprintModel(summary_partition(nip), month)
-    summary.update(actions=[FingerprintModel.entries.set(cast(Any, entries)), FingerprintModel.expires.set(expires)])
+    # One string, not a list: read back as one attribute, whatever the month holds (~60 bytes a photo).
+    summary.update(actions=[FingerprintModel.folded.set("\n".join(entries)), FingerprintModel.expires.set(expires)])
     return entries
 
 

@@ -250,7 +250,8 @@ class FingerprintModel(_PerEmployee, _Base):
     Range key: created_at#ref (the history row: hashes, vectors, the aligned face). The replay lookup's index
     lives in the partition `<nip>#index`, one item per photo (range key: its history key, `face_hash`); older
     ones are one item per month (range key `YYYY-MM`) whose `entries` list the month's photos as
-    `<history key>|<face hash>` (`store.events.add_fingerprint`, `replay_candidates`).
+    `<history key>|<face hash>` (`store.events.add_fingerprint`, `replay_candidates`). Past months are folded
+    into one item each in the partition `<nip>#months` (`folded`: the entries as one string, one a line).
     """
 
     base_name = "fingerprints"
@@ -261,6 +262,7 @@ class FingerprintModel(_PerEmployee, _Base):
     face = BinaryAttribute(legacy_encoding=False, null=True)
     face_hash = UnicodeAttribute(null=True)
     entries = ListAttribute(of=UnicodeAttribute, null=True)
+    folded = UnicodeAttribute(null=True)  # a past month's summary (partition `<nip>#months`): entries, one a line
     expires = TTLAttribute(null=True)
 
 

@@ -75,7 +75,7 @@ def test_month_items_written_before_the_per_photo_index_are_still_searched(aws: 
 
 
 def summaries() -> dict[str, list[str]]:
-    return {i.key: [str(e) for e in i.entries or []] for i in FingerprintModel.query(summary_partition(NIP))}
+    return {i.key: (i.folded or "").split() for i in FingerprintModel.query(summary_partition(NIP))}
 
 
 def test_past_months_are_folded_once_into_summaries_that_later_lookups_read(aws: None) -> None:
