@@ -21,10 +21,11 @@ Run on purpose (not a test):  .venv/bin/python -m bench.face_duplicates [--templ
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,7 @@ from chalicelib.face.cohort import CohortMember
 from chalicelib.face.index import TemplateIndex
 from chalicelib.face.scoring import ScoringPolicy
 from chalicelib.face.types import Template, Vector
+from chalicelib.settings import Settings
 from evaluation.cli import (
     Analyser,
     LabelledSet,
@@ -250,17 +252,17 @@ def stored_pairs_figures(n: int, kept: int = 200) -> None:
     runtime.use_repositories(None)
 
 
-def stored_pairs_moto(kept: int = 200) -> None:
-    """The list's read of `kept` pairs from DynamoDB (moto in-process: an upper bound, not DynamoDB latency)."""
+@contextlib.contextmanager
+def moto_deployment(prefix: str) -> Iterator[Settings]:
+    """A fresh deployment on moto in-process (tables, bucket, bootstrap), the runtime on DynamoDB."""
     from moto import mock_aws
 
     from chalicelib import runtime
-    from chalicelib.face.index import Pair
     from chalicelib.settings import load_settings
     from chalicelib.store.aws import reset_clients
     from chalicelib.store.schema import create_all
 
-    os.environ.update({"SMART_STAGE": "local", "SMART_TABLE_PREFIX": "p-", "SMART_BUCKET": "p-bucket"})
+    os.environ.update({"SMART_STAGE": "local", "SMART_TABLE_PREFIX": prefix, "SMART_BUCKET": f"{prefix}bucket"})
     with mock_aws():
         load_settings.cache_clear()
         reset_clients()
@@ -269,6 +271,15 @@ def stored_pairs_moto(kept: int = 200) -> None:
         settings = load_settings()
         create_all(settings)
         runtime.ensure_ready(settings)
+        yield settings
+
+
+def stored_pairs_moto(kept: int = 200) -> None:
+    """The list's read of `kept` pairs from DynamoDB (moto in-process: an upper bound, not DynamoDB latency)."""
+    from chalicelib import runtime
+    from chalicelib.face.index import Pair
+
+    with moto_deployment("p-") as settings:
         _, policy = runtime.engine_and_policy(settings)
         pairs = [Pair((f"{i:018d}", f"{i + 1:018d}"), (f"t-{i}", f"t-{i + 1}"), 0.8) for i in range(0, 2 * kept, 2)]
         runtime.faces().save_pairs(policy.name, pairs)
@@ -280,25 +291,12 @@ def stored_pairs_moto(kept: int = 200) -> None:
 
 
 def units_figures(units: int, employees: int) -> None:
-    from moto import mock_aws
-
     from chalicelib import runtime
     from chalicelib.domain.people import Principal
-    from chalicelib.settings import load_settings
-    from chalicelib.store.aws import reset_clients
     from chalicelib.store.models import EmployeeModel, UnitModel
-    from chalicelib.store.schema import create_all
     from chalicelib.usecases import directory
 
-    os.environ.update({"SMART_STAGE": "local", "SMART_TABLE_PREFIX": "b-", "SMART_BUCKET": "b-bucket"})
-    with mock_aws():
-        load_settings.cache_clear()
-        reset_clients()
-        runtime.use_repositories(None)
-        runtime.forget()
-        settings = load_settings()
-        create_all(settings)
-        runtime.ensure_ready(settings)
+    with moto_deployment("b-"):
         with UnitModel.batch_write() as batch:
             for u in range(units):
                 batch.save(UnitModel(f"U{u:03d}", unor_nama=f"Unit {u}"))
