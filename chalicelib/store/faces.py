@@ -388,10 +388,10 @@ class DynamoFacesRepository:
         """One Query of the pairs (suspected duplicates are few: the strict threshold flags no impostor pair
         measured), then a delete of each holding the template."""
         with storage_call("dynamodb"):
-            rows = [m for m in FacePairModel.query(PAIRS_PARTITION) if template_id in _pair(m).template_ids]
-            for m in rows:
-                m.delete()
-        return len(rows)
+            keys = [m.template_id for m in FacePairModel.query(PAIRS_PARTITION) if template_id in _pair(m).template_ids]
+            for key in keys:  # the pair items' table is face_templates (FacePairModel shares it)
+                FaceTemplateModel(PAIRS_PARTITION, key).delete()
+        return len(keys)
 
 
 def _pair(m: FacePairModel) -> Pair:
