@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.api.errors import STATUS_BY_CODE
+from chalicelib.api.http import VIEWER_ADDRESS_HEADER
 from chalicelib.settings import build_settings
 from infra.cfn import checkov_skip
 from infra.merge import MergeConfig, MergeResult
@@ -33,8 +34,12 @@ def test_evidence_bucket_is_created_with_object_lock_in_governance_mode_for_the_
         "SSEAlgorithm": "AES256"
     }
     # The lifecycle expiry of photos is the lock's own period, so expiring never fights the lock.
-    [photos] = [r for r in props["LifecycleConfiguration"]["Rules"] if r.get("Prefix") == "photos/"]
-    assert photos["ExpirationInDays"] == lock["Rule"]["DefaultRetention"]["Days"]
+    rules = {r.get("Prefix"): r for r in props["LifecycleConfiguration"]["Rules"]}
+    assert rules["photos/"]["ExpirationInDays"] == lock["Rule"]["DefaultRetention"]["Days"]
+    # Request attachments (sick notes, duty letters: personal data) expire with the evidence too.
+    assert rules["requests/"]["ExpirationInDays"] == lock["Rule"]["DefaultRetention"]["Days"]
+    # every prefix the app writes has an expiry
+    assert {"photos/", "requests/", "exports/", "imports/simpeg/"} <= set(rules)
 
 
 def test_the_retention_parameter_defaults_to_the_apps_photo_retention(merged: MergeResult) -> None:
@@ -99,7 +104,10 @@ def test_waf_limits_each_source_ip_and_answers_in_the_apis_error_shape(resources
     rules = {r["Name"]: r for r in acl["Rules"]}
     rate = rules["RateLimitPerSourceIp"]
     statement = rate["Statement"]["RateBasedStatement"]
-    assert statement["AggregateKeyType"] == "IP" and statement["Limit"] == {"Ref": "WafRateLimit"}
+    # Behind CloudFront the connection's address is an edge server's: the viewer's is the one the distribution
+    # writes (and no viewer can set), the header the app reads too.
+    assert statement["AggregateKeyType"] == "FORWARDED_IP" and statement["Limit"] == {"Ref": "WafRateLimit"}
+    assert statement["ForwardedIPConfig"]["HeaderName"] == VIEWER_ADDRESS_HEADER
     response = rate["Action"]["Block"]["CustomResponse"]
     assert response["ResponseCode"] == STATUS_BY_CODE["RATE_LIMITED"] == 429
     body = json.loads(acl["CustomResponseBodies"][response["CustomResponseBodyKey"]]["Content"])
