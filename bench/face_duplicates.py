@@ -10,6 +10,10 @@ Run on purpose (not a test):  .venv/bin/python -m bench.face_duplicates [--templ
    (`TemplateIndex.matches`), built from N templates of the policy's models; and the full duplicates list
    (`TemplateIndex.pairs`). Vectors are random unit vectors: the products cost the same for any values.
    Also the index's load from the in-memory twin (`runtime.face_index`), which the DynamoDB load adds reads to.
+2b. The kept pairs (decision 86), `--stored-pairs`: over the in-memory twin with N approved templates, one
+   enrolment's re-check after its write (`usecases.faces.confirm_unique`), the list (`list_duplicates`, a
+   read), every step of the one-off backfill (`backfill_pairs`, 1,024 templates a step); over moto, the
+   list's read of K kept pairs.
 3. `GET /v1/admin/units` with activated/enrolled counts: `usecases.directory.list_units` over moto
    (DynamoDB in-process) with E employees in U units.
 """
@@ -17,10 +21,11 @@ Run on purpose (not a test):  .venv/bin/python -m bench.face_duplicates [--templ
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +34,7 @@ from chalicelib.face.cohort import CohortMember
 from chalicelib.face.index import TemplateIndex
 from chalicelib.face.scoring import ScoringPolicy
 from chalicelib.face.types import Template, Vector
+from chalicelib.settings import Settings
 from evaluation.cli import (
     Analyser,
     LabelledSet,
@@ -178,18 +184,85 @@ def memory_load(n: int) -> None:
     runtime.use_repositories(None)
 
 
-def units_figures(units: int, employees: int) -> None:
+def stored_pairs_figures(n: int, kept: int = 200) -> None:
+    """The kept pairs: an enrolment's re-check, the list as a read, the backfill's steps (in-memory twin)."""
+    from chalicelib import runtime
+    from chalicelib.domain.people import Employee, Principal
+    from chalicelib.face.index import Pair
+    from chalicelib.face.types import PhotoFingerprint
+    from chalicelib.settings import load_settings
+    from chalicelib.store.faces import NewTemplate
+    from chalicelib.store.repositories import memory_repositories
+    from chalicelib.usecases import faces
+
+    settings = load_settings()
+    repos = memory_repositories()
+    runtime.use_repositories(repos)
+    _, policy = runtime.engine_and_policy(settings)
+    fp = PhotoFingerprint("0" * 64, 0)
+    rows = members(n + 40, policy.model_ids)
+    for m in rows:
+        if repos.people.get_employee(m.owner) is None:
+            repos.people.put_employee(Employee(m.owner, "x", "U1"))
+    for m in rows[:n]:
+        repos.faces.save_template(m.owner, NewTemplate(m.template.template_id, m.template.embeddings, fp, "k", "b"))
+    runtime.face_index(settings)  # loaded (and stacked by the first check) as in a warm API process
+    faces.check_not_duplicate("-", members(1, policy.model_ids, seed=99)[0].template.embeddings, settings)
+    checks, rechecks = [], []
+    for m in rows[n:]:  # 40 enrolments: the check before the write, the write, the re-check after it
+        started = time.perf_counter()
+        faces.check_not_duplicate(m.owner, m.template.embeddings, settings)
+        checks.append(time.perf_counter() - started)
+        repos.faces.save_template(m.owner, NewTemplate(m.template.template_id, m.template.embeddings, fp, "k", "b"))
+        started = time.perf_counter()
+        faces.confirm_unique(m.owner, m.template, settings)
+        rechecks.append(time.perf_counter() - started)
+    print(
+        f"{policy.name} {n} templates, in-memory twin: check before the write median "
+        f"{1000 * statistics.median(checks):.1f} ms (max {1000 * max(checks):.1f}); re-check after it (adds "
+        f"the row, one product) median {1000 * statistics.median(rechecks):.1f} ms "
+        f"(max {1000 * max(rechecks):.1f}), n=40"
+    )
+    pairs = [
+        Pair((rows[i].owner, rows[i + 1].owner), (rows[i].template.template_id, rows[i + 1].template.template_id), 0.8)
+        for i in range(0, 2 * kept, 2)
+    ]
+    repos.faces.save_pairs(policy.name, pairs)
+    caller = Principal("op", "super_admin")
+    listed = timed(lambda: faces.list_duplicates(caller, settings), 20)
+    assert len(faces.list_duplicates(caller, settings).items) == kept
+    print(
+        f"duplicates list with {kept} kept pairs, in-memory twin: median {1000 * statistics.median(listed):.2f} ms "
+        f"(max {1000 * max(listed):.2f}, n=20)"
+    )
+    steps: list[float] = []
+    position: str | None = None
+    found = 0
+    while True:
+        started = time.perf_counter()
+        count, position = faces.backfill_pairs(settings, position)
+        steps.append(time.perf_counter() - started)
+        found += count
+        if position is None:
+            break
+    print(
+        f"backfill of {n + 40} templates: {len(steps)} steps of 1,024, each median {statistics.median(steps):.2f} s "
+        f"(max {max(steps):.2f}), {sum(steps):.1f} s in all; {found} pairs among random vectors"
+    )
+    runtime.use_repositories(None)
+
+
+@contextlib.contextmanager
+def moto_deployment(prefix: str) -> Iterator[Settings]:
+    """A fresh deployment on moto in-process (tables, bucket, bootstrap), the runtime on DynamoDB."""
     from moto import mock_aws
 
     from chalicelib import runtime
-    from chalicelib.domain.people import Principal
     from chalicelib.settings import load_settings
     from chalicelib.store.aws import reset_clients
-    from chalicelib.store.models import EmployeeModel, UnitModel
     from chalicelib.store.schema import create_all
-    from chalicelib.usecases import directory
 
-    os.environ.update({"SMART_STAGE": "local", "SMART_TABLE_PREFIX": "b-", "SMART_BUCKET": "b-bucket"})
+    os.environ.update({"SMART_STAGE": "local", "SMART_TABLE_PREFIX": prefix, "SMART_BUCKET": f"{prefix}bucket"})
     with mock_aws():
         load_settings.cache_clear()
         reset_clients()
@@ -198,6 +271,32 @@ def units_figures(units: int, employees: int) -> None:
         settings = load_settings()
         create_all(settings)
         runtime.ensure_ready(settings)
+        yield settings
+
+
+def stored_pairs_moto(kept: int = 200) -> None:
+    """The list's read of `kept` pairs from DynamoDB (moto in-process: an upper bound, not DynamoDB latency)."""
+    from chalicelib import runtime
+    from chalicelib.face.index import Pair
+
+    with moto_deployment("p-") as settings:
+        _, policy = runtime.engine_and_policy(settings)
+        pairs = [Pair((f"{i:018d}", f"{i + 1:018d}"), (f"t-{i}", f"t-{i + 1}"), 0.8) for i in range(0, 2 * kept, 2)]
+        runtime.faces().save_pairs(policy.name, pairs)
+        reads = timed(lambda: runtime.faces().pairs(policy.name), 10)
+        print(
+            f"kept pairs read over moto ({kept} pairs, one Query): median {1000 * statistics.median(reads):.1f} ms "
+            f"(max {1000 * max(reads):.1f}, n=10)"
+        )
+
+
+def units_figures(units: int, employees: int) -> None:
+    from chalicelib import runtime
+    from chalicelib.domain.people import Principal
+    from chalicelib.store.models import EmployeeModel, UnitModel
+    from chalicelib.usecases import directory
+
+    with moto_deployment("b-"):
         with UnitModel.batch_write() as batch:
             for u in range(units):
                 batch.save(UnitModel(f"U{u:03d}", unor_nama=f"Unit {u}"))
@@ -242,7 +341,14 @@ def main() -> int:
     parser.add_argument("--model-dir", default=None)
     parser.add_argument("--skip-calibration", action="store_true")
     parser.add_argument("--skip-units", action="store_true")
+    parser.add_argument("--stored-pairs", action="store_true", help="only the kept pairs' figures (2b)")
     args = parser.parse_args()
+    if args.stored_pairs:
+        print(f"started {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC")
+        stored_pairs_figures(args.templates)
+        stored_pairs_moto()
+        print(f"finished {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC")
+        return 0
     print(f"started {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC")
     if not args.skip_calibration:
         calibration(resolve_model_dir(args.model_dir))

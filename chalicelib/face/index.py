@@ -77,7 +77,11 @@ class TemplateIndex:
         self._ids.append(member.template.template_id)
         for m in self._models:
             self._rows[m].append(np.asarray(embeddings[m], dtype=np.float32))
-        self._matrix = None
+        if self._matrix is not None and len(self._ids) > 1:  # one row more: a copy, not a stacking again
+            self._matrix = np.vstack([self._matrix, self._row(embeddings)[None, :]])
+            self._pairs = {}
+        else:
+            self._matrix = None
 
     def add(self, member: CohortMember, version: int | None = None) -> None:
         """Add (or replace) one approved template."""
@@ -100,7 +104,11 @@ class TemplateIndex:
         del self._ids[i], self._owners[i]
         for rows in self._rows.values():
             del rows[i]
-        self._matrix = None
+        if self._matrix is not None and self._ids:
+            self._matrix = np.delete(self._matrix, i, axis=0)
+            self._pairs = {}
+        else:
+            self._matrix = None
 
     def _scales(self) -> dict[str, np.float32]:
         total = sum(self._weights.values())
@@ -133,6 +141,31 @@ class TemplateIndex:
         hits = [int(i) for i in np.flatnonzero(scores >= threshold) if owners[int(i)] != exclude_owner]
         hits.sort(key=lambda i: -float(scores[i]))
         return [Match(owners[i], ids[i], float(scores[i])) for i in hits]
+
+    def template_ids(self) -> list[str]:
+        """The ids of every template in the index, in id order (the backfill's blocks)."""
+        with self._lock:
+            return sorted(self._ids)
+
+    def pairs_of(self, template_ids: Iterable[str], threshold: float) -> list[Pair]:
+        """Every pair of one of `template_ids` with any template of another owner at or above `threshold`:
+        those rows times the whole matrix (one block of the stored pairs' backfill; a pair met from both of
+        its templates comes once)."""
+        with self._lock:
+            matrix = self._stacked()
+            position = {t: i for i, t in enumerate(self._ids)}
+            rows = [position[t] for t in template_ids if t in position]
+            owners, ids = list(self._owners), list(self._ids)
+        if not rows:
+            return []
+        scores = matrix[rows] @ matrix.T
+        found: dict[tuple[str, str], Pair] = {}
+        for r, j in zip(*(axis.tolist() for axis in np.nonzero(scores >= threshold)), strict=True):
+            i = rows[r]
+            if owners[i] != owners[j]:
+                a, b = sorted((i, j), key=lambda k: ids[k])
+                found[(ids[a], ids[b])] = Pair((owners[a], owners[b]), (ids[a], ids[b]), float(scores[r, j]))
+        return sorted(found.values(), key=lambda p: -p.score)
 
     def pairs(self, threshold: float) -> list[Pair]:
         """Every pair of templates of different owners at or above `threshold`, best first: the upper triangle

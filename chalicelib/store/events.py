@@ -17,7 +17,7 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -180,28 +180,43 @@ def replay_window_start(now: datetime) -> str:
     return iso(now - timedelta(days=FINGERPRINT_DAYS))
 
 
-# The replay index: per employee and month one item listing `<history key>|<face hash hex>` of each photo, in
-# its own partition so that a lookup reads at most FINGERPRINT_DAYS / 30 + 2 small items however many photos
-# the history holds (about 60 bytes each: 500 photos are 30 KB).
+# The replay index: in its own partition per employee, one small item per photo (range key: the history key,
+# attribute `face_hash`), so that a lookup reads only 8-byte hashes of the whole window (~75 bytes a photo: a
+# year of 500 photos is ~37 KB, one Query page) and no two writes share an item (decision 87). Items written
+# before that are one per month (range key `YYYY-MM`, `entries` "<history key>|<face hash hex>"): read alike.
 INDEX_PARTITION = "#index"
+# A past month's photos folded into one item per employee and month (`_summarize`), so a lookup reads at most
+# ~15 summaries and the photo items of the current month, whatever the history holds.
+SUMMARY_PARTITION = "#months"
 
 
 def index_partition(nip: str) -> str:
     return f"{nip}{INDEX_PARTITION}"
 
 
-def index_entry(ref_key: str, face_hash: int) -> str:
-    return f"{ref_key}|{face_hash:016x}"
+def summary_partition(nip: str) -> str:
+    return f"{nip}{SUMMARY_PARTITION}"
+
+
+def unfolded_from(now: datetime) -> str:
+    """The first month (YYYY-MM, UTC) whose photos are read from their own items: the current one, or the one
+    before during a month's first day (a month is folded only once nothing can still be written into it: a
+    photo's key is its server time)."""
+    return (now.astimezone(UTC) - timedelta(days=1)).strftime("%Y-%m")
+
+
+def months_between(first: str, before: str) -> list[str]:
+    """The months (YYYY-MM) from `first` up to, not including, `before`."""
+    year, month, found = int(first[:4]), int(first[5:7]), []
+    while f"{year:04d}-{month:02d}" < before:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
 
 
 def parse_index_entry(entry: str) -> tuple[str, int]:
     key, _, face_hash = entry.rpartition("|")
     return key, int(face_hash, 16)
-
-
-def index_months(now: datetime) -> tuple[str, str]:
-    """The first and last month (YYYY-MM) whose index items can hold photos inside the replay window."""
-    return replay_window_start(now)[:7], iso(now + timedelta(days=1))[:7]
 
 
 # --- records -----------------------------------------------------------------------------------------
@@ -382,6 +397,16 @@ class EventsRepository(Protocol):
         the candidates alone."""
         ...
 
+    def unhashed_fingerprints(self, nip: str, now: datetime) -> list[str]:
+        """History keys (`fingerprint_key`) of the employee's fingerprints within the replay window stored
+        without a face hash (before the aligned-face replay check existed), oldest first."""
+        ...
+
+    def add_face_hash(self, nip: str, key: str, face_chip: bytes, face_hash: int) -> None:
+        """Give a fingerprint stored without one its aligned face and hash, and its replay index entry
+        (ConditionFailed when there is no such fingerprint)."""
+        ...
+
     # --- reviews ---
 
     def pending_reviews(
@@ -422,13 +447,17 @@ def add_fingerprint(tx: TransactWrite, nip: str, ref: str, fp: PhotoFingerprint,
         expires=expires,
     )
     tx.save(history)
-    if fp.face_hash is None:
-        return
-    entries = FingerprintModel.entries
-    month = FingerprintModel(index_partition(nip), key[:7])
-    # The item lives until its last photo leaves the window (a month holds at most ~6,000 entries of 60 bytes).
-    tx.update(month, actions=[entries.set((entries | []).append([index_entry(key, fp.face_hash)])),
-                              FingerprintModel.expires.set(expires + timedelta(days=31))])  # fmt: skip
+    if fp.face_hash is not None:
+        add_index_item(tx, nip, key, fp.face_hash, expires)
+
+
+def add_index_item(tx: TransactWrite, nip: str, key: str, face_hash: int, expires: datetime) -> None:
+    """The replay index's item of one photo (`key`: its history row's range key): an item of its own, never
+    one another check-in writes too (an update: the history row's required hashes are not repeated here)."""
+    item = FingerprintModel(index_partition(nip), key)
+    tx.update(
+        item, actions=[FingerprintModel.face_hash.set(f"{face_hash:016x}"), FingerprintModel.expires.set(expires)]
+    )
 
 
 def _fingerprint(row: FingerprintModel) -> PhotoFingerprint:
@@ -595,6 +624,26 @@ class DynamoEventsRepository:
             rows = {r.key: _fingerprint(r) for r in FingerprintModel.batch_get([(nip, k) for k in keys])}
         return [rows[k] for k in sorted(rows)]
 
+    def unhashed_fingerprints(self, nip: str, now: datetime) -> list[str]:
+        with storage_call("dynamodb"):
+            rows = FingerprintModel.query(
+                nip, FingerprintModel.key >= replay_window_start(now), attributes_to_get=["nip", "key", "face_hash"]
+            )
+            return [r.key for r in rows if not r.face_hash]
+
+    def add_face_hash(self, nip: str, key: str, face_chip: bytes, face_hash: int) -> None:
+        expires = parse_iso(key.split("#", 1)[0]) + timedelta(days=FINGERPRINT_DAYS)
+        actions: list[Action] = [
+            FingerprintModel.face.set(face_chip),
+            FingerprintModel.face_hash.set(f"{face_hash:016x}"),
+        ]
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(FingerprintModel(nip, key), actions=actions, condition=FingerprintModel.key.exists())
+            add_index_item(tx, nip, key, face_hash, expires)
+        with storage_call("dynamodb"):  # its month already folded: folded again (else the fold will find it)
+            if FingerprintModel.count(summary_partition(nip), FingerprintModel.key == key[:7]):
+                _summarize(nip, key[:7])
+
     # --- reviews -------------------------------------------------------------------------------------
 
     def pending_reviews(
@@ -653,12 +702,38 @@ def candidate_keys(index: list[tuple[str, int]], probe: PhotoFingerprint, limits
 
 
 def _index_entries(nip: str, now: datetime) -> list[tuple[str, int]]:
-    first, last = index_months(now)
-    since = replay_window_start(now)
+    """The (history key, face hash) of every photo in the window: the summaries of the past months (each
+    folded once into one item, `_summarize`), and the photo items of the current month (`unfolded_from`).
+    Two Queries of at most ~15 and ~70 items (2 photos a working day) however long the history."""
+    since, recent = replay_window_start(now), unfolded_from(now)
     with storage_call("dynamodb"):
-        items = FingerprintModel.query(index_partition(nip), FingerprintModel.key.between(first, last))
-        entries = [parse_index_entry(str(e)) for item in items for e in item.entries or []]
+        summaries = FingerprintModel.query(summary_partition(nip), FingerprintModel.key.between(since[:7], recent))
+        folded = {item.key: (item.folded or "").split() for item in summaries if item.key < recent}
+        for month in months_between(since[:7], recent):
+            if month not in folded:
+                folded[month] = _summarize(nip, month)
+        items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key >= recent))
+    entries = [parse_index_entry(e) for month in folded.values() for e in month] + _entries_of(items)
     return [(key, face_hash) for key, face_hash in entries if key >= since]
+
+
+def _entries_of(items: Iterable[FingerprintModel]) -> list[tuple[str, int]]:
+    """The entries of index items: photo items, and month items written before decision 87."""
+    rows = list(items)
+    entries = [parse_index_entry(str(e)) for item in rows for e in item.entries or []]
+    return entries + [(item.key, int(item.face_hash, 16)) for item in rows if item.face_hash]
+
+
+def _summarize(nip: str, month: str) -> list[str]:
+    """Fold a past month's index items into its summary item (written once per employee and month, by
+    whichever lookup first needs it; no check-in's transaction writes a summary, so nothing contends)."""
+    items = FingerprintModel.query(index_partition(nip), FingerprintModel.key.startswith(month))
+    entries = sorted({f"{key}|{face_hash:016x}" for key, face_hash in _entries_of(items)})
+    expires = parse_iso(f"{month}-01T00:00:00+00:00") + timedelta(days=FINGERPRINT_DAYS + 62)
+    summary = FingerprintModel(summary_partition(nip), month)
+    # One string, not a list: read back as one attribute, whatever the month holds (~60 bytes a photo).
+    summary.update(actions=[FingerprintModel.folded.set("\n".join(entries)), FingerprintModel.expires.set(expires)])
+    return entries
 
 
 # --- DynamoDB items ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -39,10 +39,11 @@ from chalicelib.domain.faces import (
 )
 from chalicelib.domain.people import Page
 from chalicelib.face.cohort import CohortMember
+from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, storage_call, transaction, utc_now
 from chalicelib.store.events import add_fingerprint
-from chalicelib.store.models import EmployeeModel, FaceTemplateModel
+from chalicelib.store.models import EmployeeModel, FacePairModel, FaceTemplateModel
 from chalicelib.store.vectors import pack, unpack
 
 SHARDS = 16
@@ -50,6 +51,8 @@ COHORT_PER_SHARD = 40
 PENDING_PER_EMPLOYEE = 5
 # The item that counts changes of the approved set; no NIP sorts or looks like it, and it is in no index.
 VERSION_KEY = ("~version", "~version")
+# The partition of the suspected duplicate pairs (FacePairModel); no NIP looks like it.
+PAIRS_PARTITION = "~pairs"
 _TEMPLATE_ID = re.compile(r"^t-[0-9a-f]{12}-([0-9]{18})$")
 
 
@@ -67,6 +70,22 @@ def nip_of_template(template_id: str) -> str | None:
     """The employee of a template id made by `new_template_id` (None for older ids and anything else)."""
     found = _TEMPLATE_ID.match(template_id)
     return found.group(1) if found else None
+
+
+def pair_key(policy: str, pair: Pair) -> str:
+    """A pair's range key: the policy, then its template ids in order (either way round, the same key)."""
+    return "|".join((policy, *sorted(pair.template_ids)))
+
+
+def ordered(pair: Pair) -> Pair:
+    """The pair with its templates (and their owners) in template id order, as stored."""
+    if pair.template_ids[0] <= pair.template_ids[1]:
+        return pair
+    return Pair(pair.owners[::-1], pair.template_ids[::-1], pair.score)
+
+
+def best_first(pairs: Iterable[Pair]) -> list[Pair]:
+    return sorted(pairs, key=lambda p: (-p.score, p.template_ids))
 
 
 def _template(m: FaceTemplateModel) -> Template:
@@ -188,6 +207,18 @@ class FacesRepository(Protocol):
 
     def approved_version(self) -> int:
         """How many changes the approved set has seen: equal numbers, the same set (read consistently)."""
+        ...
+
+    def save_pairs(self, policy: str, pairs: Sequence[Pair]) -> None:
+        """Remember suspected duplicate pairs found under a scoring policy (a pair already kept is replaced)."""
+        ...
+
+    def pairs(self, policy: str) -> list[Pair]:
+        """The suspected duplicate pairs kept for the policy, best first, templates in id order."""
+        ...
+
+    def drop_pairs(self, template_id: str) -> int:
+        """Forget every kept pair (of any policy) holding the template; how many were dropped."""
         ...
 
 
@@ -340,3 +371,30 @@ class DynamoFacesRepository:
             except FaceTemplateModel.DoesNotExist:
                 return 0
         return int(found.version or 0)
+
+    def save_pairs(self, policy: str, pairs: Sequence[Pair]) -> None:
+        """One PutItem a pair (the API's role has no BatchWriteItem on this table; pairs are few)."""
+        with storage_call("dynamodb"):
+            for pair in map(ordered, pairs):
+                key = pair_key(policy, pair)
+                FacePairModel(PAIRS_PARTITION, key, owners=list(pair.owners), score=pair.score).save()
+
+    def pairs(self, policy: str) -> list[Pair]:
+        with storage_call("dynamodb"):
+            rows = list(FacePairModel.query(PAIRS_PARTITION, FacePairModel.template_id.startswith(f"{policy}|")))
+        return best_first(_pair(m) for m in rows)
+
+    def drop_pairs(self, template_id: str) -> int:
+        """One Query of the pairs (suspected duplicates are few: the strict threshold flags no impostor pair
+        measured), then a delete of each holding the template."""
+        with storage_call("dynamodb"):
+            keys = [m.template_id for m in FacePairModel.query(PAIRS_PARTITION) if template_id in _pair(m).template_ids]
+            for key in keys:  # the pair items' table is face_templates (FacePairModel shares it)
+                FaceTemplateModel(PAIRS_PARTITION, key).delete()
+        return len(keys)
+
+
+def _pair(m: FacePairModel) -> Pair:
+    _, first, second = m.template_id.split("|")
+    first_owner, second_owner = (str(owner) for owner in m.owners)
+    return Pair((first_owner, second_owner), (first, second), float(m.score))

@@ -235,12 +235,26 @@ class FaceTemplateModel(_Authored, _Base):
     by_pending = _index("by_pending", "pending_unit", "template_id")
 
 
+class FacePairModel(_Base):
+    """A suspected duplicate face: two approved templates of two employees at or above the policy's duplicate
+    threshold, kept in the face_templates table (partition `~pairs`, range key `<policy>|<id a>|<id b>`; no
+    shard, so in no index). Recorded by the enrolment's re-check and the backfill (store.faces)."""
+
+    base_name = "face_templates"
+    nip = UnicodeAttribute(hash_key=True)
+    template_id = UnicodeAttribute(range_key=True)
+    owners = ListAttribute(of=UnicodeAttribute)
+    score = NumberAttribute()
+
+
 class FingerprintModel(_PerEmployee, _Base):
     """What replay detection must remember of every photo an employee ever sent (enrolment or check-in).
 
     Range key: created_at#ref (the history row: hashes, vectors, the aligned face). The replay lookup's index
-    lives in the partition `<nip>#index`, one item per month (range key `YYYY-MM`) whose `entries` list the
-    month's photos as `<history key>|<face hash>` (`store.events.add_fingerprint`, `replay_candidates`).
+    lives in the partition `<nip>#index`, one item per photo (range key: its history key, `face_hash`); older
+    ones are one item per month (range key `YYYY-MM`) whose `entries` list the month's photos as
+    `<history key>|<face hash>` (`store.events.add_fingerprint`, `replay_candidates`). Past months are folded
+    into one item each in the partition `<nip>#months` (`folded`: the entries as one string, one a line).
     """
 
     base_name = "fingerprints"
@@ -251,6 +265,7 @@ class FingerprintModel(_PerEmployee, _Base):
     face = BinaryAttribute(legacy_encoding=False, null=True)
     face_hash = UnicodeAttribute(null=True)
     entries = ListAttribute(of=UnicodeAttribute, null=True)
+    folded = UnicodeAttribute(null=True)  # a past month's summary (partition `<nip>#months`): entries, one a line
     expires = TTLAttribute(null=True)
 
 
@@ -525,6 +540,8 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     MachinePinModel,
     JobRunModel,
 )
+# Models of items that live in a table of ALL_MODELS (configured with it, never created or declared apart).
+SHARED_TABLE_MODELS: tuple[type[_Base], ...] = (FacePairModel,)
 
 
 _SHARED: dict[str, Connection] = {}
@@ -545,10 +562,11 @@ def configure(prefix: str, region: str) -> None:
         max_retry_attempts=meta.max_retry_attempts,
     )
     _SHARED["connection"] = connection
-    for model in ALL_MODELS:
+    for model in ALL_MODELS + SHARED_TABLE_MODELS:
         # Each model needs its own Meta: the inherited one is shared by every subclass of _Base.
         model.Meta = type("Meta", (meta,), {"table_name": prefix + model.base_name, "region": region})  # type: ignore[misc,assignment]
         model._connection = None
         table = model._get_connection()
-        connection.add_meta_table(table.get_meta_table())
+        if model not in SHARED_TABLE_MODELS:  # its table's schema is there already
+            connection.add_meta_table(table.get_meta_table())
         table.connection = connection

@@ -1,11 +1,39 @@
-"""The DynamoDB events repository passes the same contract as its in-memory twin (moto in-process)."""
+"""The DynamoDB events repository passes the same contract as its in-memory twin (moto in-process), and keeps
+its replay index in items of its own (decision 87)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from chalicelib.store.events import DynamoEventsRepository, EventsRepository, _event_item
-from tests.unit.store.events_contract import AT, DAY, NIP, OTHER, EventsRepositoryContract, event, review, write
+from chalicelib.face.config import ReplayLimits
+from chalicelib.store.events import (
+    FINGERPRINT_DAYS,
+    DynamoEventsRepository,
+    EventsRepository,
+    _event_item,
+    fingerprint_key,
+    index_partition,
+    months_between,
+    replay_window_start,
+    summary_partition,
+    unfolded_from,
+)
+from chalicelib.store.models import FingerprintModel
+from tests.unit.store.events_contract import (
+    AT,
+    DAY,
+    NIP,
+    OTHER,
+    PROBE_HASH,
+    EventsRepositoryContract,
+    event,
+    face_fingerprint,
+    review,
+    write,
+)
 
 
 class TestDynamoEventsRepository(EventsRepositoryContract):
@@ -32,3 +60,86 @@ def test_a_day_recorded_before_digests_were_kept_is_rebuilt_from_its_events(aws:
     assert stored.stored and stored == rebuilt and stored.events() == indexed
     # AND rebuilding again changes nothing
     assert repo.rebuild_digests([("U1", DAY)])[("U1", DAY)] == stored
+
+
+def index_items() -> list[FingerprintModel]:
+    return list(FingerprintModel.query(index_partition(NIP)))
+
+
+def test_two_check_ins_of_one_employee_write_no_common_index_item(aws: None) -> None:
+    # GIVEN two check-ins of one employee in the same second (two phones, or a retry and an enrolment)
+    repo = DynamoEventsRepository()
+    for n in (1, 2):
+        repo.write_checkin(write(event(at=AT + timedelta(microseconds=n)), f"r-{n}", photo=face_fingerprint(n, 2)))
+    # THEN each put its own index item (nothing for two transactions to contend on), holding its face hash
+    items = index_items()
+    assert len(items) == 2 and all(i.entries is None and i.face_hash for i in items)
+    assert {int(str(i.face_hash), 16) for i in items} == {PROBE_HASH ^ 0b11}
+
+
+def test_month_items_written_before_the_per_photo_index_are_still_searched(aws: None) -> None:
+    # GIVEN a photo whose history row and month index item were written the earlier way, and a newer photo
+    repo = DynamoEventsRepository()
+    old_at, old = AT - timedelta(days=40), face_fingerprint(1, flips=0)
+    earlier = event(at=old_at)
+    repo.write_checkin(write(earlier, "r-old", photo=old, now=old_at))
+    [item] = index_items()
+    key = fingerprint_key(earlier.event_id, old_at)
+    assert item.key == key
+    item.delete()
+    entry = f"{key}|{PROBE_HASH:016x}"
+    expires = old_at + timedelta(days=FINGERPRINT_DAYS)
+    month = FingerprintModel(index_partition(NIP), key[:7])
+    month.update(actions=[FingerprintModel.entries.set([entry]), FingerprintModel.expires.set(expires)])
+    repo.write_checkin(write(event(), "r-new", photo=face_fingerprint(2, flips=1)))
+    # WHEN a probe with the same face is looked up
+    found = repo.replay_candidates(NIP, face_fingerprint(3, flips=0), AT, ReplayLimits(candidates=4))
+    # THEN both come, the month item's photo first (oldest first)
+    assert [fp.sha256 for fp in found] == [old.sha256, face_fingerprint(2, flips=1).sha256]
+
+
+def summaries() -> dict[str, list[str]]:
+    return {i.key: (i.folded or "").split() for i in FingerprintModel.query(summary_partition(NIP))}
+
+
+def test_past_months_are_folded_once_into_summaries_that_later_lookups_read(aws: None) -> None:
+    # GIVEN photos of one employee in September, October and November; AT is 3 December
+    repo = DynamoEventsRepository()
+    sent = [AT - timedelta(days=d) for d in (80, 75, 50, 1)]  # the last one on 2 December
+    for n, at in enumerate(sent):
+        repo.write_checkin(write(event(at=at), f"r-{n}", photo=face_fingerprint(n, flips=n), now=at))
+    assert summaries() == {}  # no check-in writes a summary
+    probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
+    # WHEN a lookup runs
+    first = repo.replay_candidates(NIP, probe, AT, limits)
+    # THEN every photo is found, and each month of the window before December got its summary, once
+    assert [fp.sha256 for fp in first] == [face_fingerprint(n, flips=n).sha256 for n in range(4)]
+    folded = summaries()
+    assert sorted(folded) == months_between(replay_window_start(AT)[:7], "2026-12")
+    assert [len(folded[m]) for m in ("2026-09", "2026-10", "2026-11")] == [2, 1, 0] and folded["2026-08"] == []
+    # AND a later lookup reads the same through them, writing nothing
+    assert [fp.sha256 for fp in repo.replay_candidates(NIP, probe, AT, limits)] == [fp.sha256 for fp in first]
+    assert summaries() == folded
+
+
+def test_a_face_hash_backfilled_into_a_folded_month_is_found(aws: None) -> None:
+    # GIVEN a fingerprint without face hash in October, whose month a lookup already folded
+    repo = DynamoEventsRepository()
+    at = AT - timedelta(days=50)
+    legacy = replace(face_fingerprint(1, flips=0), face_chip=b"", face_hash=None)
+    repo.write_checkin(write(event(at=at), "r-old", photo=legacy, now=at))
+    probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
+    assert repo.replay_candidates(NIP, probe, AT, limits) == [] and summaries()["2026-10"] == []
+    # WHEN it gets its hash
+    [key] = repo.unhashed_fingerprints(NIP, AT)
+    repo.add_face_hash(NIP, key, face_fingerprint(1, flips=0).face_chip, PROBE_HASH)
+    # THEN the month's summary holds it and the lookup finds it
+    assert len(summaries()["2026-10"]) == 1
+    assert [fp.sha256 for fp in repo.replay_candidates(NIP, probe, AT, limits)] == [legacy.sha256]
+
+
+def test_a_month_is_folded_only_after_its_last_day_is_over() -> None:
+    assert unfolded_from(datetime(2026, 12, 1, 23, 59, tzinfo=UTC)) == "2026-11"
+    assert unfolded_from(datetime(2026, 12, 2, 0, 0, tzinfo=UTC)) == "2026-12"
+    assert unfolded_from(datetime(2027, 1, 1, 12, 0, tzinfo=UTC)) == "2026-12"
+    assert months_between("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01"]

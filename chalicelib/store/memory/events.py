@@ -183,6 +183,19 @@ class InMemoryEventsRepository:
         index = [(k, fp.face_hash) for k, fp in history.items() if fp.face_hash is not None]
         return [history[k] for k in candidate_keys(index, probe, limits)]
 
+    def unhashed_fingerprints(self, nip: str, now: datetime) -> list[str]:
+        since = replay_window_start(now)
+        with self._lock:
+            history = sorted(self._fingerprints.get(nip, {}).items())
+        return [key for key, fp in history if key >= since and fp.face_hash is None]
+
+    def add_face_hash(self, nip: str, key: str, face_chip: bytes, face_hash: int) -> None:
+        with self._lock:
+            found = self._fingerprints.get(nip, {}).get(key)
+            if found is None:
+                raise ConditionFailed("dynamodb")
+            self._fingerprints[nip][key] = replace(found, face_chip=face_chip, face_hash=face_hash)
+
     def remember_fingerprint(self, nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> None:
         """Twin only: what DynamoDB's enrolment transaction (`store.faces`) writes with a new template."""
         with self._lock:

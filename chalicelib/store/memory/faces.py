@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.domain.faces import APPROVED, PENDING, REJECTED, PendingTemplate, TemplateInfo, TemplateKey
 from chalicelib.domain.people import Page
 from chalicelib.face.cohort import CohortMember
+from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, iso, utc_now
 from chalicelib.store.faces import (
@@ -27,7 +28,10 @@ from chalicelib.store.faces import (
     Decision,
     FoundTemplate,
     NewTemplate,
+    best_first,
     models_of,
+    ordered,
+    pair_key,
 )
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.vectors import pack, unpack
@@ -57,6 +61,7 @@ class InMemoryFacesRepository:
         self._fingerprints = fingerprints
         self._templates: dict[str, dict[str, _Stored]] = {}
         self._version = 0
+        self._pairs: dict[str, Pair] = {}  # by pair_key
         self._lock = threading.Lock()
 
     def _of(self, nip: str) -> list[_Stored]:
@@ -178,3 +183,18 @@ class InMemoryFacesRepository:
                 for nip, s in in_shard[:COHORT_PER_SHARD]
             ]
         return members
+
+    def save_pairs(self, policy: str, pairs: Sequence[Pair]) -> None:
+        with self._lock:
+            self._pairs.update({pair_key(policy, p): ordered(p) for p in pairs})
+
+    def pairs(self, policy: str) -> list[Pair]:
+        with self._lock:
+            return best_first(p for key, p in self._pairs.items() if key.startswith(f"{policy}|"))
+
+    def drop_pairs(self, template_id: str) -> int:
+        with self._lock:
+            gone = [key for key, p in self._pairs.items() if template_id in p.template_ids]
+            for key in gone:
+                del self._pairs[key]
+        return len(gone)

@@ -88,3 +88,26 @@ def test_all_pairs_across_owners_and_blocks_best_first() -> None:
     )
     assert all(p.score >= 0.99 and p.owners[0] != p.owners[1] for p in found)
     assert [p.score for p in found] == sorted((p.score for p in found), reverse=True)
+
+
+def test_rows_added_and_removed_after_stacking_score_as_a_fresh_index() -> None:
+    # GIVEN an index already stacked (one check made), then changed row by row
+    index = TemplateIndex(WEIGHTS, [ALICE, CAROL])
+    index.matches(ALICE.template.embeddings, 0.0, exclude_owner="-")
+    index.add(BOB)
+    index.add(ALICE_AGAIN)
+    index.remove("t-4")
+    index.add(member("dave", "t-5", [0, 0, 1], [0.3, 1]))
+    # THEN every check and pair is what an index built from the same members at once gives
+    fresh = TemplateIndex(WEIGHTS, [ALICE, BOB, ALICE_AGAIN, member("dave", "t-5", [0, 0, 1], [0.3, 1])])
+    for probe in (ALICE, CAROL, BOB):
+        got = index.matches(probe.template.embeddings, -1.0, exclude_owner="-")
+        want = fresh.matches(probe.template.embeddings, -1.0, exclude_owner="-")
+        assert [(m.template_id, round(m.score, 5)) for m in got] == [(m.template_id, round(m.score, 5)) for m in want]
+    assert index.pairs(0.9) == fresh.pairs(0.9) and index.pairs_of(["t-3"], 0.9) == fresh.pairs_of(["t-3"], 0.9)
+    # AND the last row removed leaves an empty index that takes rows again
+    for template_id in ("t-1", "t-3", "t-2", "t-5"):
+        index.remove(template_id)
+    assert index.size == 0 and index.matches(ALICE.template.embeddings, 0.0, exclude_owner="-") == []
+    index.add(ALICE)
+    assert [m.template_id for m in index.matches(BOB.template.embeddings, 0.9, exclude_owner="bob")] == ["t-1"]

@@ -407,6 +407,29 @@ class EventsRepositoryContract:
         nearest_only = repo.replay_candidates(NIP, probe, AT, replace(limits, candidates=1))
         assert [fp.sha256 for fp in nearest_only] == [sent["nearer"].sha256]
 
+    def test_a_fingerprint_stored_without_face_hash_gets_one_and_is_then_found(self, repo: EventsRepository) -> None:
+        # GIVEN a photo stored before the face hash existed (no aligned face), one with, another's without
+        probe = face_fingerprint(0, flips=0)
+        legacy = replace(face_fingerprint(1, flips=0), face_chip=b"", face_hash=None)
+        earlier = AT - timedelta(days=30)
+        repo.write_checkin(write(event(at=earlier), "r-old", photo=legacy, now=earlier))
+        repo.write_checkin(write(event(), "r-new", photo=face_fingerprint(2, flips=30)))
+        repo.write_checkin(write(event(OTHER), "r-other", photo=replace(legacy, sha256="f" * 64)))
+        limits = ReplayLimits(candidates=4)
+        assert repo.replay_candidates(NIP, probe, AT, limits) == []  # the rotation-proof lookup cannot see it
+        # WHEN the stored photos without a face hash are asked for, and the one found is given its hash
+        [key] = repo.unhashed_fingerprints(NIP, AT)
+        assert key.startswith(iso(earlier))
+        chip = face_fingerprint(1, flips=0).face_chip
+        repo.add_face_hash(NIP, key, chip, PROBE_HASH)
+        # THEN the lookup finds it, with its aligned face, and nothing is left without a hash
+        [found] = repo.replay_candidates(NIP, probe, AT, limits)
+        assert (found.sha256, found.face_chip, found.face_hash) == (legacy.sha256, chip, PROBE_HASH)
+        assert repo.unhashed_fingerprints(NIP, AT) == [] and len(repo.unhashed_fingerprints(OTHER, AT)) == 1
+        # AND a fingerprint that does not exist cannot be given one
+        with pytest.raises(ConditionFailed):
+            repo.add_face_hash(NIP, iso(AT) + "#nothing", chip, PROBE_HASH)
+
     def test_replay_candidates_of_an_unknown_employee_are_none(self, repo: EventsRepository) -> None:
         assert repo.replay_candidates(NIP, face_fingerprint(0, flips=0), AT, ReplayLimits()) == []
 

@@ -18,6 +18,7 @@ import pytest
 
 from chalicelib.domain.faces import TemplateInfo, TemplateKey
 from chalicelib.domain.people import Employee
+from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, parse_iso, utc_now
 from chalicelib.store.faces import COHORT_PER_SHARD, PENDING_PER_EMPLOYEE, Decision, FacesRepository, NewTemplate
@@ -312,3 +313,21 @@ class FacesRepositoryContract:
         assert repo.delete_template(NIP, "t-p") is True and repo.approved_version() == 3
         assert sorted((m.owner, m.template.template_id) for m in repo.approved_templates()) == [(OTHER, "t-2")]
         assert repo.get_template(NIP, "t-1") is None
+
+    def test_suspected_pairs_are_kept_per_policy_and_dropped_with_a_template(self, repo: FacesRepository) -> None:
+        # GIVEN pairs found under two policies, one given with its templates out of id order
+        repo.save_pairs("default", [Pair((OTHER, NIP), ("t-b", "t-a"), 0.81), Pair((NIP, OTHER), ("t-a", "t-c"), 0.9)])
+        repo.save_pairs("cc0", [Pair((NIP, OTHER), ("t-a", "t-b"), 0.98)])
+        # THEN each policy lists its own, best first, templates (and their owners) in id order
+        assert repo.pairs("default") == [
+            Pair((NIP, OTHER), ("t-a", "t-c"), 0.9),
+            Pair((NIP, OTHER), ("t-a", "t-b"), 0.81),
+        ]
+        assert repo.pairs("cc0") == [Pair((NIP, OTHER), ("t-a", "t-b"), 0.98)] and repo.pairs("none") == []
+        # AND a pair found again is kept once, with its new score
+        repo.save_pairs("default", [Pair((NIP, OTHER), ("t-a", "t-b"), 0.8)])
+        assert [p.score for p in repo.pairs("default")] == [0.9, 0.8]
+        # AND forgetting a template drops its pairs under every policy, nothing else
+        assert repo.drop_pairs("t-b") == 2
+        assert repo.pairs("default") == [Pair((NIP, OTHER), ("t-a", "t-c"), 0.9)] and repo.pairs("cc0") == []
+        assert repo.drop_pairs("t-b") == 0

@@ -5,7 +5,7 @@ employee's onboarding state and the units' counts, and the attacks on each."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +14,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.face import DuplicateFaceError
+from chalicelib.face import DuplicateFaceError, Template
 from chalicelib.settings import Settings
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, NewTemplate
 from chalicelib.store.memory.people import InMemoryPeopleRepository
@@ -354,6 +354,12 @@ def test_the_duplicates_list_shows_pairs_across_employees_to_the_super_admin_onl
     for nip, name in ((NIP, JOLIE[0]), (OTHER, JOLIE[1]), (FAR, ZUCKERBERG)):
         data = selfie(name)
         faces.keep_enrolment("tool", nip, data, engine.analyse(data, purpose="enrol"), settings=settings, now=now)
+    # AND the one-off backfill run over them, in steps of two templates (three steps: the last one short)
+    assert faces.list_duplicates(SUPER, settings).items == []
+    steps = [faces.backfill_pairs(settings, None, block=2)]
+    while steps[-1][1] is not None:
+        steps.append(faces.backfill_pairs(settings, steps[-1][1], block=2))
+    assert len(steps) == 2 and sum(found for found, _ in steps) >= 1
     # THEN the super admin sees the pair, with its score, and nothing else
     [item] = faces.list_duplicates(SUPER, settings).items
     assert sorted(item.nips) == sorted([NIP, OTHER]) and item.score >= policy.duplicate_threshold
@@ -380,3 +386,113 @@ def test_units_count_activated_and_enrolled_employees(settings: Settings, trail:
 def test_a_broken_pending_cursor_is_a_validation_error(settings: Settings, trail: Audit) -> None:
     with pytest.raises(ValidationError):
         faces.list_pending(SUPER, PendingFacesQuery(next="nonsense"), settings)
+
+
+# --- the duplicate-enrolment race (decision 86) ---------------------------------------------------------------
+
+
+def enrol_after_check(nip: str, name: str, settings: Settings, now: datetime) -> Callable[[], str]:
+    """The first half of `faces.enrol` for one employee (analysis, replay and duplicate checks) run now; the
+    returned call is its second half (the write and its re-check), run later: as two API processes do when
+    both checks come before both writes."""
+    engine, _ = runtime.engine_and_policy(settings)
+    data = selfie(name)
+    analysis = engine.analyse(data, purpose="enrol")
+    faces.check_not_duplicate(nip, analysis.embeddings, settings)
+
+    def write() -> str:
+        kept = faces.keep_enrolment("op", nip, data, analysis, settings=settings, now=now, unor_id="U1", recheck=True)
+        return kept[0]
+
+    return write
+
+
+def approved_owners() -> list[str]:
+    return sorted(m.owner for m in runtime.faces().approved_templates())
+
+
+def test_two_enrolments_of_one_face_checked_before_either_write_keep_at_most_one(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the same face enrolled for two employees, both checks passing before either write
+    first, second = enrol_after_check(NIP, JOLIE[0], settings, now), enrol_after_check(OTHER, JOLIE[1], settings, now)
+    # WHEN both writes land, one after the other
+    kept = first()
+    # THEN the later one sees the earlier on its re-check: refused, and nothing of it counts
+    with pytest.raises(DuplicateFaceError) as refused:
+        second()
+    assert refused.value.details == {} and approved_owners() == [NIP] and state(OTHER) == (0, 0)
+    assert [(a, t, d["template_id"]) for _, a, t, d in trail()] == [("face.enrol", NIP, kept)]
+    assert not verifies(OTHER, JOLIE[2], settings) and faces.list_duplicates(SUPER, settings).items == []
+
+
+def test_two_writes_of_one_face_before_either_re_check_keep_at_most_one(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN both templates written (the tools' path: no re-check) before either process re-checks
+    engine, _ = runtime.engine_and_policy(settings)
+    written = []
+    for nip, name in ((NIP, JOLIE[0]), (OTHER, JOLIE[1])):
+        data = selfie(name)
+        analysis = engine.analyse(data, purpose="enrol")
+        template_id, _ = faces.keep_enrolment("op", nip, data, analysis, settings=settings, now=now)
+        written.append((nip, Template(template_id, analysis.embeddings)))
+    # WHEN each re-checks
+    outcomes = []
+    for nip, template in written:
+        try:
+            faces.confirm_unique(nip, template, settings)
+            outcomes.append("kept")
+        except DuplicateFaceError:
+            outcomes.append("refused")
+    # THEN the first re-check sees the other and gives its own up; the second finds itself alone
+    assert outcomes == ["refused", "kept"] and approved_owners() == [OTHER]
+
+
+def test_a_burst_of_enrolments_of_one_face_for_many_employees_approves_at_most_one(
+    settings: Settings, trail: Audit, now: datetime, repos: Repositories
+) -> None:
+    # GIVEN six employees, and one photo of the same face for each, all sent at once
+    assert isinstance(repos.people, InMemoryPeopleRepository)
+    nips = [f"19900101{n:010d}" for n in range(6)]
+    for nip in nips:
+        repos.people.put_employee(Employee(nip, f"Rekan {nip[-2:]}", "U1"))
+    start = threading.Barrier(len(nips))
+    outcomes: list[str] = []
+
+    def send(nip: str, name: str) -> None:
+        start.wait()
+        try:
+            outcomes.append(faces.enrol(SUPER, nip, photo(name), settings, now).status)
+        except DuplicateFaceError:
+            outcomes.append("DUPLICATE_FACE")
+
+    threads = [threading.Thread(target=send, args=(n, JOLIE[i % 3])) for i, n in enumerate(nips)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # THEN at most one of them is approved, every other one refused, and the approved set agrees
+    assert sorted(outcomes).count("approved") <= 1 and len(outcomes) == len(nips)
+    assert len(approved_owners()) == outcomes.count("approved")
+
+
+def test_a_deleted_template_leaves_the_duplicates_list(
+    settings: Settings, trail: Audit, now: datetime, repos: Repositories
+) -> None:
+    # GIVEN the colleague left, so the face may be enrolled again for the employee: the pair is kept
+    assert isinstance(repos.people, InMemoryPeopleRepository)
+    theirs = faces.enrol(SUPER, OTHER, photo(JOLIE[0]), settings, now)
+    repos.people.put_employee(Employee(OTHER, "Pegawai 002", "U1", active=False))
+    mine = faces.enrol(SUPER, NIP, photo(JOLIE[1]), settings, now)
+    _, policy = runtime.engine_and_policy(settings)
+    [pair] = runtime.faces().pairs(policy.name)
+    assert set(pair.template_ids) == {theirs.template_id, mine.template_id}
+    # THEN it is hidden while the colleague is inactive, listed once they are back (a read, no computation)
+    assert faces.list_duplicates(SUPER, settings).items == []
+    repos.people.put_employee(Employee(OTHER, "Pegawai 002", "U1"))
+    [item] = faces.list_duplicates(SUPER, settings).items
+    assert sorted(item.template_ids) == sorted([theirs.template_id, mine.template_id])
+    # AND deleting either template drops it
+    faces.delete_template(SUPER, NIP, mine.template_id)
+    assert faces.list_duplicates(SUPER, settings).items == [] and runtime.faces().pairs(policy.name) == []
