@@ -52,6 +52,7 @@ class Metric(StrEnum):
     FACE_LATENCY = "FaceLatency"  # check-in: the face checks (templates, analysis, replay, verification)
     GEO_LATENCY = "GeoLatency"  # check-in: zones, duties and the position assessment
     STORAGE_LATENCY = "StorageLatency"  # check-in: the one DynamoDB transaction that records it
+    DIGEST_WRITE_FAILED = "DigestWriteFailed"  # a recorded check-in's token missed its unit-day digest
     REQUEST_LATENCY = "RequestLatency"  # every HTTP request, inside the function
     HTTP_5XX = "Http5xx"  # answers 500/503 given by the app
     SIMPEG_CREATED = "SimpegCreated"

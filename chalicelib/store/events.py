@@ -27,12 +27,14 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import observability
 from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.domain.attendance import Event
-from chalicelib.errors import ValidationError
+from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.replay import nearest
 from chalicelib.face.types import PhotoFingerprint
+from chalicelib.observability import Metric
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, storage_call, transaction
 from chalicelib.store.models import ChallengeModel, EventModel, FingerprintModel, IdempotencyModel
 from chalicelib.store.people import get_model
@@ -525,12 +527,12 @@ class DynamoEventsRepository:
                 if w.photo is not None:
                     add_fingerprint(tx, nip, w.event.event_id, w.photo, w.now)
                 tx.save(_answer_item(w.claim_key, w.request_fingerprint, w.now, w.answer))
-                if w.event.status in RECORDED:  # last: _which_condition counts the items before it
-                    tx.update(_digest_item(w.event), actions=_digest_add({day_token(w.event)}))
         except ConditionFailed as exc:
             lost = _which_condition(exc, w)
             if lost is not None:
                 raise lost from exc
+        if w.event.status in RECORDED:
+            _note_in_digest(w.event)
 
     def put_punches(self, punches: Sequence[Event]) -> list[bool]:
         """Chunks of PUNCH_CHUNK in one conditional transaction each (the common case: all new), with the tokens
@@ -737,6 +739,23 @@ def _summarize(nip: str, month: str) -> list[str]:
 
 
 # --- DynamoDB items ----------------------------------------------------------------------------------
+
+
+def _note_in_digest(e: Event) -> None:
+    """Add a recorded check-in's token to its unit-day digest, AFTER the check-in's transaction, not in it.
+
+    The digest is the one item that every check-in of a unit's day updates. Inside the transaction, two
+    employees of one unit checking in at the same moment would cancel each other (DynamoDB's
+    TransactionConflict: a 503 and a retry at 07:00); single updates of one item are simply applied one after
+    the other. The token is a set member, so a repeat adds nothing. Should this write fail, the check-in
+    stands (its answer is already stored for retries): the live view misses it until the day's digest is
+    rebuilt (`tools.backfill_digests`), so the failure is logged and counted, not raised."""
+    try:
+        with storage_call("dynamodb"):
+            _digest_item(e).update(actions=_digest_add({day_token(e)}))
+    except UnavailableError:
+        observability.logger.warning("day digest not updated", extra={"unor_id": e.unor_id, "day": e.local_date})
+        observability.add(Metric.DIGEST_WRITE_FAILED)
 
 
 def _digest_add(tokens: set[str], decisions: set[str] | None = None) -> list[Action]:

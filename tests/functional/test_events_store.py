@@ -14,6 +14,7 @@ from chalicelib.store.events import (
     DynamoEventsRepository,
     EventsRepository,
     _event_item,
+    digest_keys,
     fingerprint_key,
     index_partition,
     months_between,
@@ -21,7 +22,7 @@ from chalicelib.store.events import (
     summary_partition,
     unfolded_from,
 )
-from chalicelib.store.models import FingerprintModel
+from chalicelib.store.models import EventModel, FingerprintModel
 from tests.unit.store.events_contract import (
     AT,
     DAY,
@@ -60,6 +61,24 @@ def test_a_day_recorded_before_digests_were_kept_is_rebuilt_from_its_events(aws:
     assert stored.stored and stored == rebuilt and stored.events() == indexed
     # AND rebuilding again changes nothing
     assert repo.rebuild_digests([("U1", DAY)])[("U1", DAY)] == stored
+
+
+def test_a_check_in_stands_when_its_digest_cannot_be_updated(aws: None) -> None:
+    # GIVEN a unit-day digest that DynamoDB refuses to add a token to (its token set stored as a string)
+    repo = DynamoEventsRepository()
+    repo.write_checkin(write(event(NIP, AT), "first"))
+    digest = EventModel(*digest_keys("U1", DAY))
+    digest.refresh()
+    EventModel._get_connection().put_item(
+        digest.nip, digest.key, attributes={"day_events": {"S": "not a set"}, "day_version": {"N": "1"}}
+    )
+    # WHEN another employee's check-in of that day is written
+    other = event(OTHER, AT + timedelta(minutes=1))
+    repo.write_checkin(write(other, "second"))
+    # THEN the check-in is recorded all the same (the digest is written after its transaction, not in it)
+    assert repo.get_event(other.event_id) == other
+    # AND the day's index, from which a digest is rebuilt, holds both
+    assert {e.nip for e in repo.events_of_unit_day("U1", DAY)} == {NIP, OTHER}
 
 
 def index_items() -> list[FingerprintModel]:
