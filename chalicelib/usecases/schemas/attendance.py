@@ -13,6 +13,7 @@ from chalicelib.usecases.schemas.common import (
     DeviceFingerprint,
     Instant,
     InstantText,
+    Page,
     Query,
     Request,
     Result,
@@ -161,9 +162,8 @@ class Event(Result):
     )
 
 
-class EventPage(Result):
-    items: list[Event]
-    next: str | None
+class EventPage(Page[Event]):
+    pass
 
 
 class MyEventsQuery(Query):
@@ -260,9 +260,8 @@ class FaceTemplate(Result):
     photo_url: str = Field(json_schema_extra={"format": "uri"}, description="Short-lived signed link.")
 
 
-class FaceTemplatePage(Result):
-    items: list[FaceTemplate]
-    next: str | None
+class FaceTemplatePage(Page[FaceTemplate]):
+    pass
 
 
 class FaceDeleted(Result):
