@@ -7,7 +7,6 @@ Run on purpose:  .venv/bin/python -m bench.face_verify_latency [--runs 30] [--po
 
 from __future__ import annotations
 
-import argparse
 import io
 import statistics
 import time
@@ -16,11 +15,12 @@ from pathlib import Path
 
 from PIL import Image
 
+from bench.policy_engine import parse_args, policy_engine
 from chalicelib.face.cohort import Cohort, CohortMember
 from chalicelib.face.errors import FaceError
-from chalicelib.face.scoring import ScoringPolicy, verify
+from chalicelib.face.scoring import verify
 from chalicelib.face.types import Template
-from evaluation.cli import make_engine, read_labels, resolve_model_dir
+from evaluation.cli import read_labels
 
 FACES = Path(__file__).resolve().parents[1] / ".." / "shared" / "faces"
 
@@ -37,13 +37,8 @@ def selfie_640x480(path: Path) -> bytes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--policy", default="default")
-    parser.add_argument("--model-dir", default=None)
-    args = parser.parse_args(argv)
-    policy = ScoringPolicy.load(args.policy)
-    engine = make_engine(resolve_model_dir(args.model_dir), policy.model_ids)
+    args = parse_args(__doc__, 30, argv)
+    policy, engine = policy_engine(args)
     images = [i for name in ("dev", "dev-asia") for i in read_labels(FACES / name / "labels.csv")]
     members = []
     for image in images[:130]:

@@ -12,30 +12,22 @@ Run on purpose:  .venv/bin/python -m bench.liveness_cost [--runs 40] [--policy d
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from chalicelib.face import FaceConfig, FaceEngine
+from bench.policy_engine import parse_args, policy_engine
 from chalicelib.face.liveness import Action, LivenessLimits
-from chalicelib.face.scoring import ScoringPolicy
-from evaluation.cli import resolve_model_dir
 from evaluation.liveness import IdentityPhotos, genuine_frames
 
 FACES = Path(__file__).resolve().parents[1] / ".." / "shared" / "faces"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--policy", default="default")
-    parser.add_argument("--model-dir", default=None)
-    args = parser.parse_args(argv)
-    policy = ScoringPolicy.load(args.policy)
-    engine = FaceEngine(FaceConfig(model_dir=resolve_model_dir(args.model_dir), embedders=policy.model_ids))
+    args = parse_args(__doc__, 40, argv)
+    policy, engine = policy_engine(args)
     engine.warm_up()
     limits = LivenessLimits()
     photos = IdentityPhotos(FACES / "dev" / "labels.csv", engine)

@@ -2,7 +2,7 @@
 // web/dist/<name>/ and served at /<name>/ next to /v1/ (same origin, no CORS). `vite build --mode app` builds
 // the employee PWA, `--mode admin` the admin console (no service worker: it is used online only), sharing web/shared/.
 import preact from "@preact/preset-vite";
-import { defineConfig, type PluginOption, type UserConfig } from "vite";
+import { defineConfig, type Plugin, type PluginOption, type UserConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
 type AppName = "app" | "admin";
@@ -43,6 +43,31 @@ const APPS: Record<AppName, () => PluginOption[]> = {
   admin: () => [],
 };
 
+// Shown where JavaScript is off (each app names itself).
+const NOSCRIPT: Record<AppName, string> = {
+  app: "SMART membutuhkan JavaScript. Aktifkan JavaScript di browser Anda.",
+  admin: "Konsol SMART membutuhkan JavaScript. Aktifkan JavaScript di browser Anda.",
+};
+
+// The page shell both apps share, added to each app's index.html (which holds only its own title, description
+// and icons) before Vite bundles the entry it names.
+function shell(app: AppName): Plugin {
+  return {
+    name: "smart-shell",
+    transformIndexHtml: {
+      order: "pre",
+      handler: () => [
+        { tag: "meta", attrs: { charset: "utf-8" }, injectTo: "head-prepend" },
+        { tag: "meta", attrs: { name: "viewport", content: "width=device-width, initial-scale=1" }, injectTo: "head-prepend" },
+        { tag: "meta", attrs: { name: "theme-color", content: "#0b5d3b" }, injectTo: "head-prepend" },
+        { tag: "div", attrs: { id: "root" }, injectTo: "body" },
+        { tag: "noscript", children: NOSCRIPT[app], injectTo: "body" },
+        { tag: "script", attrs: { type: "module", src: "/src/main.tsx" }, injectTo: "body" },
+      ],
+    },
+  };
+}
+
 function isApp(mode: string): mode is AppName {
   return Object.prototype.hasOwnProperty.call(APPS, mode);
 }
@@ -54,7 +79,7 @@ export default defineConfig(({ mode }): UserConfig => {
   return {
     root: mode,
     base: `/${mode}/`,
-    plugins: [preact(), ...APPS[mode]()],
+    plugins: [shell(mode), preact(), ...APPS[mode]()],
     build: {
       outDir: `../dist/${mode}`,
       emptyOutDir: true,

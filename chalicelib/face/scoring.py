@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from chalicelib.face.cohort import Cohort
-from chalicelib.face.errors import FaceError
+from chalicelib.face.errors import FaceError, ModelUnavailableError
 from chalicelib.face.types import Decision, FaceAnalysis, Template, Verdict
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
@@ -54,10 +54,9 @@ class NotEnrolledForModelsError(
     """The employee has no template made by every model the scoring policy uses (re-enrolment needed)."""
 
 
-class ProbeModelMissingError(
-    FaceError, code="UNAVAILABLE", default_message="Layanan pengenalan wajah sedang tidak tersedia."
-):
-    """The pipeline did not produce an embedding the scoring policy needs (configuration mismatch)."""
+class ProbeModelMissingError(ModelUnavailableError):
+    """The pipeline did not produce an embedding the scoring policy needs (configuration mismatch): to the
+    client, like a missing model file, the service is unavailable."""
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,12 @@ class PastFix:
     """A position recorded earlier for the same employee (accepted check-ins/outs)."""
 
     lat: float
+    """Degrees north (WGS 84), as the event stored it."""
     lon: float
+    """Degrees east (WGS 84)."""
     at: datetime
+    """The event's attendance time (timezone-aware): the travel to a new fix is judged over the time between
+    them, a position repeated on other days by its local date."""
 
 
 @dataclass(frozen=True)

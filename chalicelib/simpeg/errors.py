@@ -13,39 +13,25 @@ to administrators as they are.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from chalicelib.errors import CodedError
 
 
-class SimpegError(Exception):
-    """Base of every SIMPEG error; `code` is the stable API error code."""
-
-    code: str = "INTERNAL"
-
-    def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details: dict[str, object] = dict(details or {})
+class SimpegError(CodedError, default_message="Kesalahan SIMPEG."):
+    """Base of every SIMPEG error; `code` is the stable API error code. Raised with a message that says what
+    went wrong (the default only stands in when none is given)."""
 
 
-class SimpegValidationError(SimpegError):
+class SimpegValidationError(SimpegError, code="VALIDATION_ERROR"):
     """The import body or file as a whole cannot be read (bad rows are reported per row instead)."""
 
-    code = "VALIDATION_ERROR"
 
-
-class SimpegUnavailableError(SimpegError):
+class SimpegUnavailableError(SimpegError, code="UNAVAILABLE"):
     """The upstream SIMPEG did not answer usefully after the configured retries."""
 
-    code = "UNAVAILABLE"
 
-
-class SimpegConflictError(SimpegError):
+class SimpegConflictError(SimpegError, code="CONFLICT"):
     """The run is not in the state the operation needs (e.g. confirming a run not awaiting it)."""
 
-    code = "CONFLICT"
 
-
-class SimpegNotFoundError(SimpegError):
+class SimpegNotFoundError(SimpegError, code="NOT_FOUND"):
     """No sync run with that id."""
-
-    code = "NOT_FOUND"

@@ -2,17 +2,17 @@
 
 Partition per UTC day, range key ``<instant>#<random id>`` with the instant to the microsecond: entries of a
 day come in time order, even several in one second (older entries keyed to the second still sort among them).
-`AuditRepository` is what the use cases may ask; `DynamoAuditRepository` answers it from DynamoDB and
-`chalicelib.store.memory.audit.InMemoryAuditRepository` from a list, and `tests/unit/store/audit_contract.py`
-is the one test class both pass.
+`AuditRepository` is what the use cases may ask (an abstract base: it stamps and keys an entry once for both);
+`DynamoAuditRepository` stores it in DynamoDB and `chalicelib.store.memory.audit.InMemoryAuditRepository` in a
+dict, and `tests/unit/store/audit_contract.py` is the one test class both pass.
 """
 
 from __future__ import annotations
 
 import secrets
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Protocol
 
 from chalicelib.domain.audit import AuditEntry, AuditPage
 from chalicelib.store.base import parse_iso, storage_call, utc_now
@@ -37,34 +37,12 @@ def entry_from_key(
     return AuditEntry(at, actor, action, target, entry_detail(detail), role)
 
 
-class AuditRepository(Protocol):
-    """Append-only log of admin actions, read back per UTC day."""
-
-    def record(
-        self,
-        actor: str,
-        action: str,
-        target: str,
-        detail: Mapping[str, object] | None = None,
-        role: str | None = None,
-    ) -> None:
-        """Append an entry stamped with the current instant (`role`: the actor's, when the caller knows it)."""
-        ...
-
-    def entries_of_day(self, day: date) -> list[AuditEntry]:
-        """Every entry written on the UTC date `day`, oldest first."""
-        ...
-
-    def page_of_day(self, day: date, before: str | None, limit: int) -> AuditPage:
-        """At most `limit` entries of the UTC date `day`, newest first, older than the range key `before`."""
-        ...
-
-
 Clock = Callable[[], datetime]
 
 
-class DynamoAuditRepository:
-    """The audit log in the `audit` table; `clock` stamps the entries (the current UTC instant)."""
+class AuditRepository(ABC):
+    """Append-only log of admin actions, read back per UTC day; `clock` stamps the entries (the current UTC
+    instant). Stamping and keying are the same for every implementation: they only store and read."""
 
     def __init__(self, clock: Clock = utc_now) -> None:
         self._clock = clock
@@ -77,15 +55,36 @@ class DynamoAuditRepository:
         detail: Mapping[str, object] | None = None,
         role: str | None = None,
     ) -> None:
+        """Append an entry stamped with the current instant (`role`: the actor's, when the caller knows it)."""
         now = self._clock()
+        key = entry_key(now)
+        self._append(now.date(), key, entry_from_key(key, actor, action, target, detail=detail, role=role))
+
+    @abstractmethod
+    def _append(self, day: date, key: str, entry: AuditEntry) -> None:
+        """Store `entry` under the UTC date `day` and the range key `key` (from `entry_key`)."""
+
+    @abstractmethod
+    def entries_of_day(self, day: date) -> list[AuditEntry]:
+        """Every entry written on the UTC date `day`, oldest first."""
+
+    @abstractmethod
+    def page_of_day(self, day: date, before: str | None, limit: int) -> AuditPage:
+        """At most `limit` entries of the UTC date `day`, newest first, older than the range key `before`."""
+
+
+class DynamoAuditRepository(AuditRepository):
+    """The audit log in the `audit` table."""
+
+    def _append(self, day: date, key: str, entry: AuditEntry) -> None:
         item = AuditModel(
-            now.date().isoformat(),
-            entry_key(now),
-            actor=actor,
-            action=action,
-            target=target,
-            detail=entry_detail(detail),
-            role=role,
+            day.isoformat(),
+            key,
+            actor=entry.actor,
+            action=entry.action,
+            target=entry.target,
+            detail=entry.detail,
+            role=entry.role,
         )
         with storage_call("dynamodb"):
             item.save()

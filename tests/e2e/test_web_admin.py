@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import secrets
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_app
+from tests.e2e.web_phone import chromium_launcher
 from tools.devstack import REPO_DIR, LocalStack, StackUrls
 from tools.devstack_http import ApiClient, ApiResponse
 from tools.devstack_web import DIST_DIR
@@ -212,15 +212,8 @@ def _jakarta_today() -> str:
 
 @pytest.fixture(scope="module")
 def browser(world: World) -> Iterator[Any]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
-    if not (DIST_DIR / "admin" / "index.html").is_file():
-        pytest.skip("the admin console is not built (`make web`)")
-    with playwright_sync.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True)
-        yield browser
-        browser.close()
+    with chromium_launcher("admin") as launch:
+        yield launch(())
 
 
 @dataclass

@@ -21,16 +21,20 @@ AXE = REPO_DIR / "web" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 
 
+WEB_APPS = {"app": "the employee app", "admin": "the admin console"}
+
+
 @contextmanager
-def chromium_launcher() -> Iterator[Callable[[Sequence[str]], Any]]:
+def chromium_launcher(app: str = "app") -> Iterator[Callable[[Sequence[str]], Any]]:
     """Launches Debian's chromium, headless, driven by Playwright (one Playwright per module: its sync API does
-    not nest); skipped (with the reason) when chromium or the built app is missing: `make test` provides both."""
+    not nest); skipped (with the reason) when chromium or the built `app` (a key of WEB_APPS) is missing:
+    `make test` provides both."""
     playwright_sync = pytest.importorskip("playwright.sync_api")
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
-    if not (DIST_DIR / "app" / "index.html").is_file():
-        pytest.skip("the employee app is not built (`make web`)")
+    if not (DIST_DIR / app / "index.html").is_file():
+        pytest.skip(f"{WEB_APPS[app]} is not built (`make web`)")
     with playwright_sync.sync_playwright() as pw:
         launched: list[Any] = []
 

@@ -20,6 +20,7 @@ from chalicelib import runtime
 from chalicelib.api import binding
 from chalicelib.settings import load_settings
 from chalicelib.store.aws import reset_clients
+from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.schema import create_all
 from tools import moto_scaling
 from tools.simpeg_sim import start_in_thread, stop
@@ -102,6 +103,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     load_settings.cache_clear()
     reset_clients()
     runtime.forget()
+
+
+@pytest.fixture()
+def people(aws: None) -> PeopleRepository:
+    """The people repository on moto: where the faces and zones stores under test read employees."""
+    return DynamoPeopleRepository()
 
 
 @pytest.fixture()

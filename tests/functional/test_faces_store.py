@@ -5,15 +5,10 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.store.faces import DynamoFacesRepository, FacesRepository
-from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from tests.unit.store.faces_contract import FacesRepositoryContract
 
 
 class TestDynamoFacesRepository(FacesRepositoryContract):
-    @pytest.fixture()
-    def people(self, aws: None) -> PeopleRepository:
-        return DynamoPeopleRepository()
-
     @pytest.fixture()
     def repo(self, aws: None) -> FacesRepository:
         return DynamoFacesRepository()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.store.models import EmployeeModel
-from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.zones import DynamoZonesRepository, ZonesRepository
 from tests.unit.store.zones_contract import SetHint, ZonesRepositoryContract
 
@@ -14,10 +13,6 @@ class TestDynamoZonesRepository(ZonesRepositoryContract):
     @pytest.fixture()
     def repo(self, aws: None) -> ZonesRepository:
         return DynamoZonesRepository()
-
-    @pytest.fixture()
-    def people(self, aws: None) -> PeopleRepository:
-        return DynamoPeopleRepository()
 
     @pytest.fixture()
     def set_hint(self, aws: None) -> SetHint:

@@ -7,35 +7,24 @@ does, as pinned by `tests/unit/store/audit_contract.py`, which both pass.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from datetime import date
 
 from chalicelib.domain.audit import AuditEntry, AuditPage
-from chalicelib.store.audit import Clock, entry_from_key, entry_key
+from chalicelib.store.audit import AuditRepository, Clock
 from chalicelib.store.base import utc_now
 
 
-class InMemoryAuditRepository:
-    """Entries by UTC day, then by range key; `clock` stamps them (the current UTC instant)."""
+class InMemoryAuditRepository(AuditRepository):
+    """Entries by UTC day, then by range key."""
 
     def __init__(self, clock: Clock = utc_now) -> None:
-        self._clock = clock
+        super().__init__(clock)
         self._days: dict[str, dict[str, AuditEntry]] = {}
         self._lock = threading.Lock()
 
-    def record(
-        self,
-        actor: str,
-        action: str,
-        target: str,
-        detail: Mapping[str, object] | None = None,
-        role: str | None = None,
-    ) -> None:
-        now = self._clock()
-        key = entry_key(now)
-        entry = entry_from_key(key, actor, action, target, detail=detail, role=role)
+    def _append(self, day: date, key: str, entry: AuditEntry) -> None:
         with self._lock:
-            self._days.setdefault(now.date().isoformat(), {})[key] = entry
+            self._days.setdefault(day.isoformat(), {})[key] = entry
 
     def entries_of_day(self, day: date) -> list[AuditEntry]:
         with self._lock:

@@ -14,6 +14,7 @@ from chalicelib.usecases.schemas.common import (
     DeviceFingerprint,
     Instant,
     InstantText,
+    Page,
     Query,
     Request,
     Result,
@@ -162,9 +163,8 @@ class Event(Result):
     )
 
 
-class EventPage(Result):
-    items: list[Event]
-    next: str | None
+class EventPage(Page[Event]):
+    pass
 
 
 class MyEventsQuery(Query):
@@ -262,9 +262,8 @@ class FaceTemplate(Result):
     photo_url: str = Field(json_schema_extra={"format": "uri"}, description="Short-lived signed link.")
 
 
-class FaceTemplatePage(Result):
-    items: list[FaceTemplate]
-    next: str | None
+class FaceTemplatePage(Page[FaceTemplate]):
+    pass
 
 
 class FaceDeleted(Result):

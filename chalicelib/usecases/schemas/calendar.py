@@ -12,6 +12,7 @@ from chalicelib.usecases.schemas.common import (
     DayText,
     Missing,
     Nip,
+    Page,
     Query,
     Request,
     Result,
@@ -143,9 +144,8 @@ class HolidayDeleted(Result):
     deleted: bool
 
 
-class HolidayPage(Result):
-    items: list[Holiday]
-    next: str | None
+class HolidayPage(Page[Holiday]):
+    pass
 
 
 def _year(value: object) -> object:

@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -70,6 +70,17 @@ class Result(BaseModel):
     """Base of result models: what a use case answers, rendered with ``model_dump(mode="json")``."""
 
     model_config = ConfigDict(frozen=True, defer_build=True)
+
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(Result, Generic[ItemT]):
+    """A page of a list: its items, and the cursor that reads the next page (None on the last page).
+    A subclass names the page of one kind of item in the API document (`class ZonePage(Page[ZoneSummary])`)."""
+
+    items: list[ItemT]
+    next: str | None
 
 
 def _is_none(value: object) -> bool:

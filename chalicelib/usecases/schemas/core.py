@@ -14,6 +14,7 @@ from chalicelib.usecases.schemas.common import (
     InstantText,
     Nip,
     NonEmpty,
+    Page,
     Password,
     Query,
     Request,
@@ -165,9 +166,8 @@ class EmployeeView(Result):
     device_bound: bool
 
 
-class EmployeePage(Result):
-    items: list[EmployeeView]
-    next: str | None
+class EmployeePage(Page[EmployeeView]):
+    pass
 
 
 class UnitView(Result):
@@ -179,6 +179,5 @@ class UnitView(Result):
     enrolled_count: int = Field(ge=0, description="Employees with at least one approved face template.")
 
 
-class UnitPage(Result):
-    items: list[UnitView]
-    next: str | None
+class UnitPage(Page[UnitView]):
+    pass

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from chalicelib.domain.faces import APPROVED, PENDING, REJECTED
 from chalicelib.usecases.schemas.attendance import FaceQuality
-from chalicelib.usecases.schemas.common import InstantText, Query, Result, enum_schema
+from chalicelib.usecases.schemas.common import InstantText, Page, Query, Result, enum_schema
 from chalicelib.usecases.schemas.reports import DECISIONS, NEXT
 
 STATUSES = (APPROVED, PENDING, REJECTED)
@@ -44,9 +44,8 @@ class PendingFace(Result):
     )
 
 
-class PendingFacePage(Result):
-    items: list[PendingFace]
-    next: str | None
+class PendingFacePage(Page[PendingFace]):
+    pass
 
 
 class FaceDecided(Result):
@@ -65,6 +64,5 @@ class DuplicateFaces(Result):
     score: float
 
 
-class DuplicatePage(Result):
-    items: list[DuplicateFaces]
-    next: str | None
+class DuplicatePage(Page[DuplicateFaces]):
+    pass

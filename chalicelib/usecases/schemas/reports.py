@@ -12,6 +12,7 @@ from chalicelib.usecases.schemas.common import (
     Day,
     DayText,
     InstantText,
+    Page,
     Query,
     Request,
     Result,
@@ -214,9 +215,8 @@ class ReviewItem(Event):
     enrolment_urls: list[str] = Field(description="The employee's enrolment photos: short-lived signed GETs.")
 
 
-class ReviewPage(Result):
-    items: list[ReviewItem]
-    next: str | None
+class ReviewPage(Page[ReviewItem]):
+    pass
 
 
 class DecisionRequest(Request):

@@ -12,6 +12,7 @@ from chalicelib.usecases.schemas.common import (
     Day,
     DayText,
     InstantText,
+    Page,
     Query,
     Request,
     Result,
@@ -88,9 +89,8 @@ class RequestItem(Result):
     result_id: str | None = Field(description="The leave, assignment or event an approval created.")
 
 
-class RequestPage(Result):
-    items: list[RequestItem]
-    next: str | None
+class RequestPage(Page[RequestItem]):
+    pass
 
 
 class MyRequestsQuery(Query):
@@ -139,9 +139,8 @@ class LeaveItem(Result):
     created_at: InstantText
 
 
-class LeavePage(Result):
-    items: list[LeaveItem]
-    next: str | None
+class LeavePage(Page[LeaveItem]):
+    pass
 
 
 class AssignmentItem(Result):
@@ -155,9 +154,8 @@ class AssignmentItem(Result):
     reason: str
 
 
-class AssignmentPage(Result):
-    items: list[AssignmentItem]
-    next: str | None
+class AssignmentPage(Page[AssignmentItem]):
+    pass
 
 
 class Cancelled(Result):

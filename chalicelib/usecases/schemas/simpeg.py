@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field
 
 from chalicelib.simpeg.models import SyncCounts
-from chalicelib.usecases.schemas.common import Query, Request, Result, absent_when_none, enum_schema, invalid
+from chalicelib.usecases.schemas.common import Page, Query, Request, Result, absent_when_none, enum_schema, invalid
 
 RUN_STATUSES = ("running", "succeeded", "needs_confirmation", "confirmed", "failed")
 GUARD_REASONS = ("EMPTY_LISTING", "INCOMPLETE_LISTING", "TOO_MANY_DEACTIVATIONS")
@@ -122,6 +122,5 @@ class RunsQuery(Query):
     next: str | None = Field(default=None, description="Cursor of the next page.")
 
 
-class RunPage(Result):
-    items: list[SyncRun]
-    next: str | None
+class RunPage(Page[SyncRun]):
+    pass

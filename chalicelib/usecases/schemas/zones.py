@@ -14,6 +14,7 @@ from chalicelib.usecases.schemas.common import (
     Day,
     Nip,
     NonEmpty,
+    Page,
     Request,
     Result,
     Text100,
@@ -124,9 +125,8 @@ class ZoneView(ZoneSummary):
     geometry: Geometry = Field(description="The zone as stored: `{polygon, holes?}` or `{circle}`.")
 
 
-class ZonePage(Result):
-    items: list[ZoneSummary]
-    next: str | None
+class ZonePage(Page[ZoneSummary]):
+    pass
 
 
 class ZoneDeleted(Result):

@@ -41,6 +41,9 @@ def test_local_settings_have_safe_defaults() -> None:
         ({"SMART_CHALLENGE_TTL_S": "ten"}, "SMART_CHALLENGE_TTL_S"),
         ({"SMART_CHALLENGE_TTL_S": "5"}, "SMART_CHALLENGE_TTL_S"),
         ({"SMART_RULES_FILE": "/nonexistent/rules.json"}, "SMART_RULES_FILE"),
+        ({"SMART_ANTISPOOF": "perhaps"}, "SMART_ANTISPOOF"),
+        ({"SMART_ANTISPOOF_THRESHOLD": "1.5"}, "SMART_ANTISPOOF_THRESHOLD"),
+        ({"SMART_ANTISPOOF_THRESHOLD": "high"}, "SMART_ANTISPOOF_THRESHOLD"),
     ],
 )
 def test_bad_settings_fail_at_once_naming_the_variable(env: dict[str, str], named: str) -> None:

@@ -18,6 +18,7 @@ from chalicelib.face.scoring import (
     verify,
 )
 from chalicelib.face.types import FaceAnalysis, PhotoFingerprint, QualityReport, Template
+from tests.clocks import ManualClock
 
 DIM = 64
 RNG = np.random.default_rng(11)
@@ -244,14 +245,6 @@ def test_cohort_without_owners_drops_their_rows() -> None:
     assert cohort.size("missing") == 0
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_cohort_cache_reloads_only_when_stale_and_survives_a_failed_reload() -> None:
     loads: list[int] = []
     fail = {"on": False}
@@ -262,7 +255,7 @@ def test_cohort_cache_reloads_only_when_stale_and_survives_a_failed_reload() -> 
         loads.append(1)
         return [CohortMember(f"p{i}", Template(f"c{i}", {"a": random_unit()})) for i in range(len(loads))]
 
-    clock = FakeClock()
+    clock = ManualClock()
     cache = CohortCache(load, max_age_s=60.0, clock=clock)
 
     first = cache.get()

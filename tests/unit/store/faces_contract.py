@@ -3,7 +3,8 @@
 Subclass `FacesRepositoryContract` as `Test...` and provide two fixtures over one fresh, empty deployment:
 `people` (the people repository, where the employees are) and `repo` (the faces repository writing their
 template counts there): the in-memory twins in tests/unit/store, the DynamoDB ones (moto in-process) in
-tests/functional/test_faces_store.py. Nothing here depends on how the repositories are built.
+tests/functional/test_faces_store.py (`people` comes from each folder's conftest.py). Nothing here depends on
+how the repositories are built.
 """
 
 from __future__ import annotations

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from chalicelib.store.cache import TtlCache
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clocks import ManualClock
 
 
 def test_peek_answers_only_fresh_values_and_loads_nothing() -> None:
-    clock = Clock()
+    clock = ManualClock(100.0)
     cache: TtlCache[str] = TtlCache(ttl_s=10, clock=clock)
     assert cache.peek("a") is None
     cache.put("a", "one")
@@ -27,7 +20,7 @@ def test_peek_answers_only_fresh_values_and_loads_nothing() -> None:
 
 
 def test_put_keeps_at_most_max_entries_oldest_dropped_first() -> None:
-    cache: TtlCache[int] = TtlCache(ttl_s=10, max_entries=2, clock=Clock())
+    cache: TtlCache[int] = TtlCache(ttl_s=10, max_entries=2, clock=ManualClock(100.0))
     for key in ("a", "b", "c"):
         cache.put(key, ord(key))
     assert (cache.peek("a"), cache.peek("b"), cache.peek("c")) == (None, 98, 99)

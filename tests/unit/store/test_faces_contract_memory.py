@@ -13,9 +13,5 @@ from .faces_contract import FacesRepositoryContract
 
 class TestInMemoryFacesRepository(FacesRepositoryContract):
     @pytest.fixture
-    def people(self) -> InMemoryPeopleRepository:
-        return InMemoryPeopleRepository()
-
-    @pytest.fixture
     def repo(self, people: InMemoryPeopleRepository) -> FacesRepository:
         return InMemoryFacesRepository(people)

@@ -14,10 +14,6 @@ from .zones_contract import SetHint, ZonesRepositoryContract
 
 class TestInMemoryZonesRepository(ZonesRepositoryContract):
     @pytest.fixture
-    def people(self) -> InMemoryPeopleRepository:
-        return InMemoryPeopleRepository()
-
-    @pytest.fixture
     def repo(self, people: InMemoryPeopleRepository) -> ZonesRepository:
         return InMemoryZonesRepository(people)
 

@@ -3,7 +3,8 @@
 Subclass `ZonesRepositoryContract` as `Test...` and provide three fixtures: `repo`, a fresh, empty
 repository; `people`, the people repository whose employees carry the `duty_until` hints `repo` moves; and
 `set_hint`, which stores an employee with a given hint there. The in-memory twins run it in tests/unit/store,
-the DynamoDB ones (moto in-process) in tests/functional/test_zones_store.py.
+the DynamoDB ones (moto in-process) in tests/functional/test_zones_store.py (`people` comes from each folder's
+conftest.py).
 """
 
 from __future__ import annotations

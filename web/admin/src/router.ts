@@ -1,6 +1,6 @@
 // Hash routes of the console (`/admin/#/pegawai?unit=…`): the server only ever serves /admin/index.html.
 // A route is its path segments and its query; screens read both and link with `href(...)`.
-import { useEffect, useState } from "preact/hooks";
+import { useHashRoute } from "../../shared/route";
 
 export interface Route {
   segments: string[];
@@ -25,11 +25,5 @@ export function go(segments: string[], params: Record<string, string> = {}): voi
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parse(location.hash));
-  useEffect(() => {
-    const onChange = (): void => setRoute(parse(location.hash));
-    window.addEventListener("hashchange", onChange);
-    return () => window.removeEventListener("hashchange", onChange);
-  }, []);
-  return route;
+  return useHashRoute(parse);
 }

@@ -4,6 +4,7 @@
 import type { ComponentChildren, JSX } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { messageOf } from "../../shared/api";
+import { ErrorLine } from "../../shared/ui";
 import { call, get, type Query } from "./session";
 
 let fieldSeq = 0;
@@ -64,13 +65,7 @@ export function Select(p: {
   );
 }
 
-export function ErrorLine({ message }: { message: string | null }) {
-  return (
-    <p class="error" role="alert">
-      {message ?? ""}
-    </p>
-  );
-}
+export { ErrorLine };
 
 export function Done({ message }: { message: string | null }) {
   return message ? (
@@ -392,6 +387,31 @@ export function DeleteButton(p: { label: string; question: string; path: string;
       }
     />
   );
+}
+
+/** An action's outcome under its controls: the failure (the API's message) or the success. */
+export function Outcome({ action }: { action: Action }) {
+  return (
+    <>
+      <ErrorLine message={action.error} />
+      <Done message={action.done} />
+    </>
+  );
+}
+
+/** The "Aksi" column of a list whose rows an admin may delete or cancel: DELETE `path(row)`, then `onDone`. */
+export function deleteColumn<T>(p: {
+  label: string;
+  question: (row: T) => string;
+  path: (row: T) => string;
+  done: string;
+  action: Action;
+  onDone: () => void;
+}): Column<T> {
+  return {
+    label: "Aksi",
+    cell: (row) => <DeleteButton label={p.label} question={p.question(row)} path={p.path(row)} done={p.done} action={p.action} onDone={p.onDone} />,
+  };
 }
 
 export function Form(p: {

@@ -1,6 +1,6 @@
 // Hash routes (`/app/#/aktivasi?nip=…&kode=…` is what the QR on the activation sheet holds): the server and the
 // service worker only ever serve /app/index.html, and a route never reaches the network.
-import { useEffect, useState } from "preact/hooks";
+import { useHashRoute } from "../../shared/route";
 
 export interface Route {
   path: string;
@@ -19,11 +19,5 @@ export function navigate(path: string): void {
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseHash(location.hash));
-  useEffect(() => {
-    const onChange = (): void => setRoute(parseHash(location.hash));
-    window.addEventListener("hashchange", onChange);
-    return () => window.removeEventListener("hashchange", onChange);
-  }, []);
-  return route;
+  return useHashRoute(parseHash);
 }

@@ -3,6 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { messageOf } from "../../shared/api";
+import { ErrorLine } from "../../shared/ui";
 
 interface FieldProps {
   id: string;
@@ -35,13 +36,7 @@ export function Field(props: FieldProps) {
   );
 }
 
-export function ErrorLine({ message }: { message: string | null }) {
-  return (
-    <p class="error" role="alert">
-      {message ?? ""}
-    </p>
-  );
-}
+export { ErrorLine };
 
 export function Page({ title, back, children }: { title: string; back?: boolean; children: ComponentChildren }) {
   return (

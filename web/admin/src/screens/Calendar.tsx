@@ -5,7 +5,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { ScheduleVersion, Week } from "../types";
-import { allPages, DeleteButton, DecisionForm, Done, ErrorLine, Field, Form, Screen, Select, Table, dateTime, today, useAction, useLoad, type Column } from "../ui";
+import { allPages, dateTime, DecisionForm, deleteColumn, ErrorLine, Field, Form, Outcome, Screen, Select, Table, today, useAction, useLoad, type Column } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
   ["mon", "Senin"],
@@ -88,8 +88,7 @@ export function WeekForm({ path, initial, onSaved }: { path: string; initial?: W
           })}
         </tbody>
       </table>
-      <ErrorLine message={action.error} />
-      <Done message={action.done} />
+      <Outcome action={action} />
       <button type="submit" disabled={action.busy}>
         Simpan Jadwal
       </button>
@@ -156,19 +155,16 @@ export function Holidays(_: { route: Route }) {
     { label: "Jenis", cell: (h) => h.kind },
   ];
   if (superAdmin)
-    columns.push({
-      label: "Aksi",
-      cell: (h) => (
-        <DeleteButton
-          label="Hapus"
-          question={`Hapus ${h.name}?`}
-          path={`/v1/admin/holidays/${h.date}`}
-          done="Hari libur dihapus."
-          action={action}
-          onDone={loaded.reload}
-        />
-      ),
-    });
+    columns.push(
+      deleteColumn<Holiday>({
+        label: "Hapus",
+        question: (h) => `Hapus ${h.name}?`,
+        path: (h) => `/v1/admin/holidays/${h.date}`,
+        done: "Hari libur dihapus.",
+        action,
+        onDone: loaded.reload,
+      }),
+    );
   return (
     <Screen title="Hari Libur">
       <div class="filters">
@@ -197,8 +193,7 @@ export function Holidays(_: { route: Route }) {
           </button>
         </Form>
       ) : null}
-      <ErrorLine message={action.error} />
-      <Done message={action.done} />
+      <Outcome action={action} />
     </Screen>
   );
 }
@@ -239,19 +234,16 @@ export function Leaves(_: { route: Route }) {
     { label: "Alasan", cell: (l) => l.reason ?? "–" },
   ];
   if (canChange(session))
-    columns.push({
-      label: "Aksi",
-      cell: (l) => (
-        <DeleteButton
-          label="Batalkan"
-          question="Batalkan cuti/izin ini?"
-          path={`/v1/admin/leaves/${encodeURIComponent(l.leave_id)}`}
-          done="Cuti/izin dibatalkan."
-          action={action}
-          onDone={loaded.reload}
-        />
-      ),
-    });
+    columns.push(
+      deleteColumn<Leave>({
+        label: "Batalkan",
+        question: () => "Batalkan cuti/izin ini?",
+        path: (l) => `/v1/admin/leaves/${encodeURIComponent(l.leave_id)}`,
+        done: "Cuti/izin dibatalkan.",
+        action,
+        onDone: loaded.reload,
+      }),
+    );
   return (
     <Screen title="Cuti & Izin">
       <div class="filters">
@@ -287,8 +279,7 @@ export function Leaves(_: { route: Route }) {
           </button>
         </Form>
       ) : null}
-      <ErrorLine message={action.error} />
-      <Done message={action.done} />
+      <Outcome action={action} />
     </Screen>
   );
 }

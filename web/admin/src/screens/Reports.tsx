@@ -5,7 +5,7 @@ import { ApiError, errorFrom } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, current, get, upload, withQuery, type Query } from "../session";
-import { allPages, Done, ErrorLine, Field, Form, Screen, Select, Table, dateTime, time, today, useAction, useLoad, type Column } from "../ui";
+import { allPages, dateTime, ErrorLine, Field, Form, Outcome, Screen, Select, Table, time, today, useAction, useLoad, type Column } from "../ui";
 
 interface DailyRow {
   nip: string;
@@ -152,8 +152,7 @@ export function Recaps(_: { route: Route }) {
         <ErrorLine message={monthly.error} />
         <Table caption={`Rekap bulanan ${month}`} rows={monthly.data ?? []} columns={monthlyColumns} rowKey={(r) => r.nip} />
       </section>
-      <ErrorLine message={action.error} />
-      <Done message={action.done} />
+      <Outcome action={action} />
     </Screen>
   );
 }
@@ -269,8 +268,7 @@ export function Simpeg(_: { route: Route }) {
           </button>
         ) : null}
       </Form>
-      <ErrorLine message={action.error} />
-      <Done message={action.done} />
+      <Outcome action={action} />
       <ErrorLine message={runs.error} />
       <Table caption="Riwayat sinkronisasi dan impor" rows={runs.data ?? []} columns={columns} rowKey={(r) => r.run_id} pageSize={20} />
     </Screen>

@@ -6,7 +6,7 @@ import { useState } from "preact/hooks";
 import { useConsole } from "../context";
 import type { Route } from "../router";
 import { call, logOut, type Role } from "../session";
-import { ConfirmButton, Done, ErrorLine, Field, Form, Screen, Select, Table, dateTime, useAction, useLoad, type Column } from "../ui";
+import { ConfirmButton, dateTime, ErrorLine, Field, Form, Outcome, Screen, Select, Table, useAction, useLoad, type Column } from "../ui";
 
 interface AdminUser {
   username: string;
@@ -101,8 +101,7 @@ export function Users(_: { route: Route }) {
           Buat Pengguna
         </button>
       </Form>
-      <ErrorLine message={action.error} />
-      <Done message={action.done} />
+      <Outcome action={action} />
     </Screen>
   );
 }
@@ -170,8 +169,7 @@ export function Account(_: { route: Route }) {
             </button>
           </Form>
         )}
-        <ErrorLine message={action.error} />
-        <Done message={action.done} />
+        <Outcome action={action} />
       </section>
     </Screen>
   );

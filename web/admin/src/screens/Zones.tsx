@@ -9,7 +9,7 @@ import { forgetZone, L, MapView, shapeOf, zone, zonesOf, ZONE_STYLE } from "../m
 import type { Route } from "../router";
 import { call, canChange } from "../session";
 import type { Zone, ZoneSummary } from "../types";
-import { allPages, DeleteButton, Done, ErrorLine, Field, Form, Screen, Select, Table, useAction, useLoad, type Column } from "../ui";
+import { allPages, DeleteButton, deleteColumn, Done, ErrorLine, Field, Form, Outcome, Screen, Select, Table, useAction, useLoad, type Column } from "../ui";
 
 const DEFAULT_RESOLUTION = 13; // SMART_H3_RESOLUTION's default (chalicelib/settings.py)
 const MAX_DRAWN_CELLS = 4000;
@@ -62,19 +62,16 @@ function Assignments() {
     { label: "Keperluan", cell: (a) => a.reason },
   ];
   if (canChange(session))
-    columns.push({
-      label: "Aksi",
-      cell: (a) => (
-        <DeleteButton
-          label="Batalkan"
-          question="Batalkan dinas luar ini?"
-          path={`/v1/admin/assignments/${encodeURIComponent(a.assignment_id)}`}
-          done="Dinas luar dibatalkan."
-          action={action}
-          onDone={loaded.reload}
-        />
-      ),
-    });
+    columns.push(
+      deleteColumn<Assignment>({
+        label: "Batalkan",
+        question: () => "Batalkan dinas luar ini?",
+        path: (a) => `/v1/admin/assignments/${encodeURIComponent(a.assignment_id)}`,
+        done: "Dinas luar dibatalkan.",
+        action,
+        onDone: loaded.reload,
+      }),
+    );
   return (
     <section class="panel">
       <h2>Dinas luar</h2>
@@ -110,8 +107,7 @@ function AssignToUnit({ zoneId, onDone }: { zoneId: string; onDone: () => void }
       <button type="submit" disabled={action.busy || !chosen || chosen.zone_ids.includes(zoneId)}>
         Tetapkan ke Unit
       </button>
-      <ErrorLine message={action.error} />
-      <Done message={action.done} />
+      <Outcome action={action} />
     </Form>
   );
 }
