@@ -2,7 +2,8 @@
 
 Measures `FaceEngine.judge_liveness` as a check-in runs it, warm, with onnxruntime on 1 thread: decode 5 frames
 of 240 px (JPEG q80), detect the face in each (MTCNN with the selfie minimum face of 1/5 of the short side),
-poses and aligned chips, and embed the 2 frames that show the movement (dlib ResNet). The selfie's own analysis
+poses and aligned chips, and embed the 2 frames that show the movement (MobileFaceNet in the default
+policy, dlib ResNet in cc0: `liveness.SAME_FACE_MODELS`). The selfie's own analysis
 is not counted: a check-in makes it anyway. CPU time of this process is reported beside wall time because the
 machine is shared (wall time includes waiting for a core).
 

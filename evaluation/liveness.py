@@ -40,6 +40,7 @@ from PIL import Image
 from chalicelib.face import FaceConfig, FaceEngine, FaceError
 from chalicelib.face.config import DetectLimits
 from chalicelib.face.liveness import JUDGED_ACTIONS, Action, LivenessLimits, homography, pose
+from chalicelib.face.scoring import DEFAULT_POLICY, ScoringPolicy
 
 FRAME_SIDE = 240
 FRAME_QUALITY = 80
@@ -268,9 +269,12 @@ def summary(cases: Sequence[Case]) -> str:
     return "\n".join(lines)
 
 
-def default_engine(model_dir: Path) -> FaceEngine:
+def default_engine(model_dir: Path, policy: str = DEFAULT_POLICY) -> FaceEngine:
+    """An engine with the models of `policy`, as check-ins run it (the frames are compared with the selfie by
+    the model `FaceEngine.judge_liveness` picks from them)."""
     # Crowd/news photos: the largest face is the subject, background faces are not refused.
-    return FaceEngine(FaceConfig(model_dir=model_dir, detect=DetectLimits(refuse_multiple=False)))
+    models = ScoringPolicy.load(policy).model_ids
+    return FaceEngine(FaceConfig(model_dir=model_dir, detect=DetectLimits(refuse_multiple=False), embedders=models))
 
 
 @lru_cache(maxsize=4)

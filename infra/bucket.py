@@ -112,6 +112,8 @@ def _data_bucket(bucket_base_name: str) -> Json:
             "LifecycleConfiguration": {
                 "Rules": [
                     _expiry_rule("ExpireAttendancePhotos", PHOTO_PREFIX, "PhotoRetentionDays"),
+                    # A sick note or a duty letter backs a leave decision: kept as long as the photos.
+                    _expiry_rule("ExpireRequestAttachments", REQUEST_PREFIX, "PhotoRetentionDays"),
                     _expiry_rule("ExpireExports", EXPORT_PREFIX, "ExportRetentionDays"),
                     _expiry_rule("ExpireSimpegImports", SIMPEG_IMPORT_PREFIX, "ExportRetentionDays"),
                     {

@@ -20,10 +20,10 @@ FRAMES = 5
 
 
 @lru_cache(maxsize=64)
-def frames_of(photo: str, action: Action, n: int = FRAMES, seed: int = 0) -> tuple[bytes, ...]:
-    """N genuine frames for `action` of the person in `photo` (a path relative to ../shared/faces/dev)."""
+def frames_of(photo: str, action: Action, n: int = FRAMES, seed: int = 0, dataset: str = "dev") -> tuple[bytes, ...]:
+    """N genuine frames for `action` of the person in `photo` (a path relative to ../shared/faces/<dataset>)."""
     model_dir = build_settings(dict(os.environ)).model_dir
-    photos = cached_identity_photos(faces_dir("dev") / "labels.csv", model_dir)
+    photos = cached_identity_photos(faces_dir(dataset) / "labels.csv", model_dir)
     return tuple(photos.frames_for(photo, action, n, seed))
 
 

@@ -16,7 +16,9 @@ def file_request(call: Call, body: schema.NewRequest) -> schema.RequestCreated:
     **Roles:** employee. `end_date` on or after `start_date`, at most 366 days later. A KOREKSI needs `time`
     (local `HH:MM`) and names one day, today or earlier; `event_type` is `in` (default) or `out`. `attachment`:
     base64 of a PDF or JPEG (checked by its first bytes; 400 otherwise), at most 2 MB (413 beyond), kept in the
-    private bucket. 409 `CONFLICT` while 20 requests of the employee wait for a decision.
+    private bucket. 409 `CONFLICT` while 20 requests of the employee wait for a decision. The same request
+    (same fields, same attachment) sent again while it is pending answers 201 with its `request_id` and
+    records nothing new: retries and double taps are safe.
     """
     return requests.submit(call.principal, body, call.settings, call.now)
 

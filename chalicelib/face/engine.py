@@ -20,14 +20,13 @@ from .decode import decode_image, shrink_array
 from .detect import MTCNN, Detection, dominant_face
 from .embedders import Embedder, load_embedder
 from .errors import LowQualityError, MultipleFacesError, NoFaceError, UnsupportedImageError
-from .liveness import Action, LivenessLimits, LivenessResult, judge
+from .liveness import SAME_FACE_MODELS, Action, LivenessLimits, LivenessResult, judge
 from .quality import assess
 from .replay import fingerprint
 from .sessions import load_session
 from .types import FaceAnalysis, QualityReport
 
 _MTCNN_FILES = ("mtcnn_pnet", "mtcnn_rnet", "mtcnn_onet")
-LIVENESS_MODEL = "dlib_resnet_v1"
 
 
 @dataclass(frozen=True)
@@ -112,12 +111,19 @@ class FaceEngine:
     def judge_liveness(
         self, action: Action, frames: list[bytes], selfie: FaceAnalysis, limits: LivenessLimits
     ) -> LivenessResult:
-        """Judge a check-in's frames (liveness.judge) with this engine's detector and one embedding model:
-        dlib's when the policy runs it (the cheapest), else the first of the policy's models."""
-        model_id = LIVENESS_MODEL if LIVENESS_MODEL in self.embedders else sorted(self.embedders)[0]
-        embedder = self.embedders[model_id]
-        selfie_vector = selfie.embeddings[model_id]
-        return judge(action, frames, selfie_vector, detect=self._frame_face, embed=embedder.embed, limits=limits)
+        """Judge a check-in's frames (liveness.judge) with this engine's detector and one embedding model: the
+        first of `liveness.SAME_FACE_MODELS` that the policy runs."""
+        model_id = next(m for m in SAME_FACE_MODELS if m in self.embedders)
+        embed = self.embedders[model_id].embed
+        return judge(
+            action,
+            frames,
+            selfie.embeddings[model_id],
+            detect=self._frame_face,
+            embed=embed,
+            model=model_id,
+            limits=limits,
+        )
 
     def _frame_face(self, rgb: npt.NDArray[np.uint8], previous: Detection | None) -> Detection | None:
         """The frame's face: tracked from the previous frame's face when there is one (O-net only), else (and

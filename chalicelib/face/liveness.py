@@ -18,7 +18,8 @@ landmarks per frame) and the embedding model the selfie already uses:
   of one picture (identical bytes are refused outright).
 - same face: the two frames that show the movement (where it starts and where it peaks) are embedded and
   compared with the selfie; the movement must be made by the person of the selfie. Only those two frames are
-  embedded, to keep the cost low: a frame that proves nothing is not worth 8 ms.
+  embedded, to keep the cost low: a frame that proves nothing is not worth 8 ms. The model is MobileFaceNet
+  when the policy runs it (it tells Asian faces apart at 240 px; dlib does not), else dlib.
 
 Blink is not judged: five landmarks give the centre of each eye, not its lids, so an open and a closed eye
 look the same to them (see docs/decision_log.md). The challenge never asks it.
@@ -29,7 +30,7 @@ Each limit has an accept and a review level: between them the check-in goes to r
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -47,6 +48,13 @@ Action = Literal["turn_left", "turn_right", "nod", "blink"]
 ACTIONS: tuple[Action, ...] = ("turn_left", "turn_right", "nod", "blink")
 # What the server can verify from five landmarks (blink cannot be: see the module docstring).
 JUDGED_ACTIONS: tuple[Action, ...] = ("turn_left", "turn_right", "nod")
+
+# Same face (selfie against the frames that show the movement), per model: (accept, review) levels of the
+# cosine. MobileFaceNet: genuine turns p10 0.49 (dev-asia), another person's frames max 0.34; dlib alone
+# separates East/Southeast-Asian faces poorly at 240 px (genuine p10 0.94, another person's max 0.93), so it
+# is only used where the policy has nothing better (cc0).
+SAME_FACE: dict[str, tuple[float, float]] = {"mobilefacenet_fp": (0.40, 0.30), "dlib_resnet_v1": (0.92, 0.86)}
+SAME_FACE_MODELS: tuple[str, ...] = tuple(SAME_FACE)
 
 _CHIP = 48
 _CHIP_TEMPLATE = tuple((x * _CHIP / 150.0, y * _CHIP / 150.0) for x, y in DLIB_TEMPLATE_150)
@@ -85,10 +93,9 @@ class LivenessLimits:
     flat_ratio: float = 0.55
     # Largest 1 - correlation between two frames' aligned grey chips: below it every frame is one picture.
     still_change: float = 0.02
-    # Cosine of the selfie's and a frame's dlib embedding: genuine p10 0.94 (min 0.84), another person's
-    # frames p90 0.89 (max 0.94).
-    same_face_accept: float = 0.92
-    same_face_review: float = 0.86
+    # Cosine of the selfie's and a frame's embedding (accept, review) per model; the frames are embedded with
+    # the first model of SAME_FACE_MODELS that the policy runs. Measured in bench/liveness_RESULTS.md.
+    same_face: Mapping[str, tuple[float, float]] = field(default_factory=lambda: dict(SAME_FACE))
 
 
 @dataclass(frozen=True)
@@ -277,9 +284,11 @@ def judge(
     *,
     detect: Detector,
     embed: Embed,
+    model: str,
     limits: LivenessLimits,
 ) -> LivenessResult:
-    """Judge the frames of one check-in against the requested action and the selfie's embedding."""
+    """Judge the frames of one check-in against the requested action and the selfie's embedding by `model`
+    (`embed` makes that model's vectors; `limits.same_face[model]` grades the cosine)."""
     if action not in JUDGED_ACTIONS:
         raise FaceError(details={"reason": "action_not_judged", "action": action})
     if len({hashlib.sha256(f).digest() for f in frames}) < len(frames):
@@ -293,7 +302,7 @@ def judge(
         return LivenessResult("reject", (motion_reason or "no_movement",), measures)
     same = min(float(np.dot(embed(poses[i].rgb, poses[i].landmarks), selfie)) for i in (start, peak))
     measures["same_face"] = round(same, 4)
-    matched = _grade(same, limits.same_face_accept, limits.same_face_review)
+    matched = _grade(same, *limits.same_face[model])
     if matched == "reject":
         return LivenessResult("reject", ("different_face",), measures)
     graded = ((motion_reason, moved), ("face_borderline", matched))

@@ -226,6 +226,7 @@ def _template_row(template: TemplateInfo, photo_url: str) -> FaceTemplate:
     """What an admin sees of one template: never its vectors, its photo only through a short link."""
     return FaceTemplate(
         template_id=template.template_id,
+        status=template.status,
         models=list(template.models),
         quality=FaceQuality(**template.quality),
         created_at=template.created_at,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import hashlib
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -69,16 +71,49 @@ def _caller(principal: Principal) -> Employee:
 
 
 def submit(principal: Principal, body: NewRequest, settings: Settings, now: datetime) -> RequestCreated:
-    """File a request; 400 for bad dates or a KOREKSI without `time`, 413 for an attachment over 2 MB."""
+    """File a request; 400 for bad dates or a KOREKSI without `time`, 413 for an attachment over 2 MB.
+
+    The same request sent again while the first is pending (a double tap, a retry after a lost answer, also
+    in parallel) answers the first one's id and records nothing new: its id is derived from its content.
+    """
     employee = _caller(principal)
     _check_dates(body, now.astimezone(settings.tz).date())
+    attachment = read_attachment(body.attachment) if body.attachment is not None else None
+    request_id = content_request_id(employee.nip, body, attachment[0] if attachment else None)
+    existing = runtime.requests().get(request_id)
+    if existing is not None and existing.status == PENDING:
+        return RequestCreated(request_id=request_id, status=PENDING)
+    if existing is not None:  # filed again after a decision or a cancellation: a new request
+        request_id = new_request_id()
     pending = [r for r in runtime.requests().of_employee(employee.nip, PAGE, None)[0] if r.status == PENDING]
     if len(pending) >= MAX_PENDING:
         raise ConflictError("Terlalu banyak pengajuan yang belum diputuskan.", {"pending": len(pending)})
-    request_id = new_request_id()
+    with contextlib.suppress(ConditionFailed):  # the same request, sent in parallel, was filed first
+        _file(employee, body, request_id, attachment=attachment, settings=settings, now=now)
+    return RequestCreated(request_id=request_id, status=PENDING)
+
+
+def content_request_id(nip: str, body: NewRequest, attachment: bytes | None) -> str:
+    """The id of a request with this content (the same shape as a random one, `r-` and 12 hex digits)."""
+    parts = (nip, body.type, body.start_date.isoformat(), body.end_date.isoformat(), body.reason, body.time or "")
+    digest = hashlib.sha256("\x1f".join((*parts, body.event_type or "")).encode())
+    digest.update(hashlib.sha256(attachment).digest() if attachment is not None else b"")
+    return f"r-{digest.hexdigest()[:12]}"
+
+
+def _file(
+    employee: Employee,
+    body: NewRequest,
+    request_id: str,
+    *,
+    attachment: tuple[bytes, str, str] | None,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """Store the attachment (if any), then the request (ConditionFailed: that id exists already)."""
     attachment_key = attachment_type = None
-    if body.attachment is not None:
-        data, attachment_type, extension = read_attachment(body.attachment)
+    if attachment is not None:
+        data, attachment_type, extension = attachment
         attachment_key = f"{REQUEST_PREFIX}{employee.nip}/{request_id}.{extension}"
         runtime.photos(settings).put(attachment_key, data, attachment_type)
     correction = body.type == "KOREKSI"
@@ -98,7 +133,6 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
             event_type=(body.event_type or "in") if correction else None,
         )
     )
-    return RequestCreated(request_id=request_id, status=PENDING)
 
 
 def _check_dates(body: NewRequest, today: date) -> None:

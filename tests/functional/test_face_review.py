@@ -43,11 +43,15 @@ def test_a_self_enrolment_is_approved_by_the_unit_admin_and_then_counts(api: Api
     assert queue.status == 200 and queue.body["next"] is None
     [item] = queue.body["items"]
     assert (item["template_id"], item["nip"], item["status"]) == (sent.body["template_id"], NIP, "pending")
+    listed = api.call("GET", f"/v1/admin/employees/{NIP}/faces", token=unit_admin).body["items"]
+    assert [(t["template_id"], t["status"]) for t in listed] == [(sent.body["template_id"], "pending")]
     # WHEN the admin approves it
     path = f"/v1/admin/faces/{sent.body['template_id']}"
     decided = api.call("POST", path, {"decision": "approve", "note": "foto jelas"}, token=unit_admin)
     assert decided.status == 200, decided.body
     assert (decided.body["status"], decided.body["decision"]) == ("approved", "approve")
+    listed = api.call("GET", f"/v1/admin/employees/{NIP}/faces", token=unit_admin).body["items"]
+    assert [t["status"] for t in listed] == ["approved"]
     # THEN it counts everywhere, a second decision conflicts, and the employee checks in
     again = api.call("POST", path, {"decision": "reject"}, token=employee.admin)
     assert again.status == 409 and again.body["error"]["code"] == "CONFLICT"

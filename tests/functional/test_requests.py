@@ -146,6 +146,19 @@ def test_attacks_on_requests_are_refused(office: Office) -> None:
     assert api.call("DELETE", f"/v1/me/requests/{mine}", token=office.employees[A]).status == 409
 
 
+def test_a_request_sent_twice_over_http_is_filed_once(office: Office) -> None:
+    # GIVEN an employee whose phone sends the same request twice (the first answer was lost)
+    day = (datetime.now(load_settings().tz).date() + timedelta(days=5)).isoformat()
+    body = {"type": "IZIN", "start_date": day, "end_date": day}
+    first, again = office.file(A, body), office.file(A, body)
+    # THEN both are 201 with the same id, and one request waits for an admin
+    assert (first.status, again.status) == (201, 201)
+    assert again.body["request_id"] == first.body["request_id"]
+    listed = office.api.call("GET", "/v1/admin/requests?unor_id=U1&status=pending", token=office.admin).body
+    assert [r["request_id"] for r in listed["items"]].count(first.body["request_id"]) == 1
+    assert len([r for r in listed["items"] if r["start_date"] == day]) == 1
+
+
 def test_admins_deciding_at_once_make_exactly_one_decision(office: Office) -> None:
     day = (datetime.now(load_settings().tz).date() + timedelta(days=3)).isoformat()
     request_id = office.file(A, {"type": "IZIN", "start_date": day, "end_date": day}).body["request_id"]

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, ConfigDict, Field
 
+from chalicelib.domain.faces import TemplateStatus
 from chalicelib.usecases.schemas.common import (
     FINGERPRINT_FIELD,
     Day,
@@ -253,6 +254,7 @@ class FaceEnrolled(Result):
 
 class FaceTemplate(Result):
     template_id: str
+    status: TemplateStatus = Field(description="Only `approved` templates verify check-ins.")
     models: list[str]
     quality: FaceQuality
     created_at: str | None

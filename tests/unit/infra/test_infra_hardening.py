@@ -33,8 +33,12 @@ def test_evidence_bucket_is_created_with_object_lock_in_governance_mode_for_the_
         "SSEAlgorithm": "AES256"
     }
     # The lifecycle expiry of photos is the lock's own period, so expiring never fights the lock.
-    [photos] = [r for r in props["LifecycleConfiguration"]["Rules"] if r.get("Prefix") == "photos/"]
-    assert photos["ExpirationInDays"] == lock["Rule"]["DefaultRetention"]["Days"]
+    rules = {r.get("Prefix"): r for r in props["LifecycleConfiguration"]["Rules"]}
+    assert rules["photos/"]["ExpirationInDays"] == lock["Rule"]["DefaultRetention"]["Days"]
+    # Request attachments (sick notes, duty letters: personal data) expire with the evidence too.
+    assert rules["requests/"]["ExpirationInDays"] == lock["Rule"]["DefaultRetention"]["Days"]
+    # every prefix the app writes has an expiry
+    assert {"photos/", "requests/", "exports/", "imports/simpeg/"} <= set(rules)
 
 
 def test_the_retention_parameter_defaults_to_the_apps_photo_retention(merged: MergeResult) -> None:

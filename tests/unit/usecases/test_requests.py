@@ -132,10 +132,46 @@ def test_an_attachment_is_a_pdf_or_jpeg_of_at_most_2_mb_kept_privately(settings:
 
 
 def test_an_employee_cannot_flood_the_queue(settings: Settings) -> None:
-    for _ in range(requests.MAX_PENDING):
-        file(settings)
+    for i in range(requests.MAX_PENDING):
+        file(settings, new(reason=f"Keperluan keluarga {i}"))
     with pytest.raises(ConflictError):
-        file(settings)
+        file(settings, new(reason="Satu lagi"))
+
+
+def test_the_same_request_sent_again_is_filed_once(settings: Settings) -> None:
+    # GIVEN a request with a letter, sent twice (a double tap, a retry after a lost answer)
+    letter = base64.b64encode(PDF).decode()
+    first = file(settings, new("SAKIT", "2026-03-10", attachment=letter))
+    again = file(settings, new("SAKIT", "2026-03-10", attachment=letter))
+    # THEN both answers name one request, and one is stored
+    assert again == first
+    assert [r.request_id for r in requests.my_requests(ME, MyRequestsQuery(), settings).items] == [first]
+    # AND another letter, another reason or another day is another request
+    others = {
+        file(settings, new("SAKIT", "2026-03-10", attachment=base64.b64encode(JPEG).decode())),
+        file(settings, new("SAKIT", "2026-03-10", attachment=letter, reason="Demam")),
+        file(settings, new("SAKIT", "2026-03-09", attachment=letter)),
+    }
+    assert first not in others and len(others) == 3
+    # AND once withdrawn, filing it again is a new request, pending
+    requests.cancel_mine(ME, first, NOW)
+    renewed = file(settings, new("SAKIT", "2026-03-10", attachment=letter))
+    assert renewed != first and runtime.requests().get(renewed).status == "pending"  # type: ignore[union-attr]
+
+
+def test_the_same_request_sent_in_parallel_is_filed_once(settings: Settings) -> None:
+    # GIVEN eight copies of one request arriving at the same moment
+    start = threading.Barrier(8)
+
+    def send(_: int) -> str:
+        start.wait()
+        return file(settings, new("IZIN", "2026-03-12"))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = set(pool.map(send, range(8)))
+    # THEN all answers name the one request stored
+    assert len(ids) == 1
+    assert [r.request_id for r in requests.my_requests(ME, MyRequestsQuery(), settings).items] == list(ids)
 
 
 # --- deciding ----------------------------------------------------------------------------------------

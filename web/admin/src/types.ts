@@ -104,7 +104,7 @@ export interface FaceTemplate {
   created_at: string | null;
   created_by: string | null;
   photo_url: string;
-  status?: string;
+  status?: "approved" | "pending" | "rejected";
   nip?: string;
   nama?: string;
 }

@@ -139,6 +139,9 @@ export function Employees({ route }: { route: Route }) {
   );
 }
 
+/** What a template's caption says before its date: only approved templates verify check-ins. */
+const FACE_STATUS: Record<string, string> = { pending: "Menunggu persetujuan · ", rejected: "Ditolak · " };
+
 interface PendingFace extends FaceTemplate {
   nip: string;
 }
@@ -173,7 +176,7 @@ function Faces({ employee }: { employee: Employee }) {
           <figure key={f.template_id} class="photo">
             <img src={f.photo_url} alt={`Wajah terdaftar ${dateTime(f.created_at)}`} loading="lazy" referrerpolicy="no-referrer" />
             <figcaption>
-              {f.status === "pending" ? "Menunggu persetujuan · " : ""}
+              {FACE_STATUS[f.status ?? "approved"] ?? ""}
               {dateTime(f.created_at)}
             </figcaption>
           </figure>
