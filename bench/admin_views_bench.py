@@ -2,20 +2,22 @@
 local stack (moto server).
 
 Run on purpose (never part of the tests):
-    .venv/bin/python -m bench.admin_views_bench [--employees 7000] [--units 63] [--calls 60] [--sheet 500]
-        [--sheet-only | --units-only]
+    .venv/bin/python -m bench.admin_views_bench [--employees 7000] [--units 63] [--slices 60] [--calls 60]
+        [--sheet 500] [--sheet-only | --units-only] [--one-by-one]
+Quick run of the summary alone (a few minutes on an idle 2-core machine):
+    .venv/bin/python -m bench.admin_views_bench --sheet 0
 moto's server runs as a child process on 127.0.0.1 and a free port and is stopped at the end.
 
 Summary: one working day: units and employees (batch writes, bench/stack_seed.py), 3 % on leave, and the
-day's check-ins in time order, written through the events repository's own `write_checkin` transaction (the
-one the check-in makes, which also adds the event to its unit's day digest), from 4 threads, in `--slices`
-parts. `admin_views.monitor_summary` is called as a super admin:
+day's check-ins in time order, in `--slices` parts, written 99 events a transaction with their unit-days'
+digest tokens (the events repository's `put_punches` write, which stores any immutable event with the same
+digest token a check-in adds; `--one-by-one`: through `write_checkin` itself, from 4 threads, as in the runs
+before 2026-12-03 14:00). `admin_views.monitor_summary` is called as a super admin:
 - cold: after the first part, every unit frame (members, plans) built;
 - rush: after each further part, at its last check-in's time (new check-ins in nearly every unit);
-- polling: `--calls` calls at 17:30 WIB on the whole day;
-before each rush or polling call the frames of the units whose 5-minute slot would have ended since a poll
-30 s earlier are forgotten (63 x 30 / 300 = 6.3 units a poll, drawn at random), as for a console polling
-every 30 s. Target (issue 19): p95 <= 300 ms.
+- rush with a frame change: the same, with one unit's frame version bumped before each poll (a leave added);
+- polling: `--calls` calls at 17:30 WIB on the whole day (nothing changed between polls).
+Target (issue 19): p95 <= 300 ms.
 Sheet: a unit of `--sheet` not-yet-activated employees gets its codes and its PDF (`activation_sheet.issue`):
 wall time, PDF size and pages. Target: well under API Gateway's 29 s.
 Units (`--units-only`): `GET /v1/admin/units`'s onboarding counts of every unit, read with a Query per unit and
@@ -47,7 +49,6 @@ from chalicelib.usecases.schemas.admin_views import ActivationSheetRequest, Summ
 SUPER_ADMIN = Principal("bench", "super_admin")
 DAY = date(2026, 10, 15)  # a Thursday
 KINDS = (("DINAS", 17, (150, 300)), ("PUSKESMAS", 16, (40, 80)), ("SDN", 30, (15, 40)))
-POLL_S, FRAME_TTL_S = 30, recaps.FRAME_TTL_S
 BASE_URL = "https://smart.example.go.id"  # the cards' QR codes hold links as long as a deployment's
 
 
@@ -84,9 +85,13 @@ def day_events(month: stack_seed.Month, seed: int) -> list[tuple[datetime, str, 
     return sorted(rows, key=lambda row: row[0])
 
 
-def write_events(events: list[tuple[datetime, str, Event]]) -> None:
-    """Through `write_checkin` (event, idempotent answer, unit-day digest), from a few threads."""
+def write_events(events: list[tuple[datetime, str, Event]], *, one_by_one: bool = False) -> None:
+    """In transactions of 99 events with their digest tokens, or (`one_by_one`) through `write_checkin` (event,
+    idempotent answer, unit-day digest) from a few threads."""
     repo = DynamoEventsRepository()
+    if not one_by_one:
+        repo.put_punches([event for _, _, event in events])
+        return
 
     def write(row: tuple[datetime, str, Event]) -> None:
         at, _, event = row
@@ -107,50 +112,48 @@ def summary(settings: Settings, now: datetime) -> tuple[float, dict[str, int]]:
     return elapsed, answer.totals  # type: ignore[attr-defined]
 
 
-def expire_some(settings: Settings, units: list[str], rng: random.Random) -> int:
-    """Forget the frames whose slot would have ended since the previous poll 30 s earlier."""
-    per_poll = len(units) * POLL_S / FRAME_TTL_S
-    expired = rng.sample(units, int(per_poll) + (rng.random() < per_poll % 1))
-    recaps.forget_frames(expired, DAY, settings)
-    return len(expired)
-
-
 def cuts(samples: list[float]) -> str:
     q = statistics.quantiles(samples, n=100, method="inclusive") if len(samples) > 1 else samples * 99
     return f"p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, max {max(samples):.0f} ms"
 
 
-def summary_phase(settings: Settings, month: stack_seed.Month, calls: int, slices: int, seed: int) -> None:
-    """The day arrives in `slices` parts, each followed by a poll at its last event's time (every unit's digest
-    changed: the morning rush); then `calls` polls at 17:30 WIB on the whole day (digests unchanged)."""
-    rng = random.Random(seed)
+def summary_phase(settings: Settings, month: stack_seed.Month, args: argparse.Namespace) -> None:
+    """The day arrives in `slices` parts, each followed by a poll at its last event's time (nearly every unit's
+    digest changed: the morning rush; every other part, one unit's frame changed too); then `calls` polls at
+    17:30 WIB on the whole day (nothing changed)."""
+    rng = random.Random(args.seed)
     units = [u.unor_id for u in month.units]
-    events = day_events(month, seed)
-    began = time.perf_counter()
+    events = day_events(month, args.seed)
+    began, writing = time.perf_counter(), 0.0
     rush: list[float] = []
-    size = -(-len(events) // slices)
+    touched: list[float] = []
+    size = -(-len(events) // args.slices)
     for start in range(0, len(events), size):
         part = events[start : start + size]
-        write_events(part)
+        wrote = time.perf_counter()
+        write_events(part, one_by_one=args.one_by_one)
+        writing += time.perf_counter() - wrote
         if start == 0:
             cold, _ = summary(settings, part[-1][0])
-            print(f"summary cold (every frame built): {cold:.0f} ms")
+            print(f"summary cold (every frame built): {cold:.0f} ms  load {load()}")
             continue
-        expire_some(settings, units, rng)
+        changed = (start // size) % 2 == 0
+        if changed:
+            recaps.frames_changed([rng.choice(units)])
         elapsed, totals = summary(settings, part[-1][0])
-        rush.append(elapsed)
-    print(f"wrote {len(events)} check-ins through write_checkin in {time.perf_counter() - began:.0f} s; "
-          f"polls after each of {slices} parts (new check-ins in every unit): {cuts(rush)}  load {load()}")  # fmt: skip
+        (touched if changed else rush).append(elapsed)
+    print(f"wrote {len(events)} check-ins in {writing:.0f} s ({time.perf_counter() - began:.0f} s with the polls)")
+    print(f"summary during the arrival, {len(rush)} polls (new check-ins in nearly every unit): {cuts(rush)}  "
+          f"load {load()}")  # fmt: skip
+    print(f"  the same with one unit's frame changed before the poll, {len(touched)} polls: {cuts(touched)}")
     print(f"  totals at {events[-1][0]:%H:%M} UTC: {totals}")
     end_of_day = datetime.combine(DAY, datetime.min.time()).replace(hour=17, minute=30, tzinfo=stack_seed.WIB)
-    samples, rebuilt = [], 0
-    for _ in range(calls):
-        rebuilt += expire_some(settings, units, rng)
-        samples.append(summary(settings, end_of_day)[0])
-    print(f"summary polling at 17:30 WIB ({len(units)} units, {month.employees} employees, {calls} calls, "
-          f"{rebuilt / calls:.1f} frames rebuilt a call): {cuts(samples)}  load {load()}")  # fmt: skip
-    warm = [summary(settings, end_of_day)[0] for _ in range(20)]
-    print(f"summary with every frame cached (20 calls): {cuts(warm)}")
+    steady = [summary(settings, end_of_day)[0] for _ in range(args.calls)]
+    print(f"summary polling at 17:30 WIB ({len(units)} units, {month.employees} employees, {args.calls} polls, "
+          f"nothing changed in between): {cuts(steady)}  load {load()}")  # fmt: skip
+    answer = admin_views.monitor_summary(SUPER_ADMIN, SummaryQuery(date=DAY), settings, end_of_day)
+    full = {u: recaps.monitor(u, DAY, end_of_day, settings).counts for u in units}
+    print(f"  equal to each unit's monitor read afresh: {all(r.counts == full[r.unor_id] for r in answer.units)}")
 
 
 def sheet_phase(settings: Settings, size: int, seed: int) -> None:
@@ -217,15 +220,17 @@ def load() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    quick = "quick run of the summary alone (a few minutes on an idle 2-core machine): --sheet 0"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=quick)
     parser.add_argument("--employees", type=int, default=7000)
     parser.add_argument("--units", type=int, default=63)
     parser.add_argument("--calls", type=int, default=60)
-    parser.add_argument("--slices", type=int, default=21, help="parts the day's check-ins arrive in")
+    parser.add_argument("--slices", type=int, default=60, help="parts the day's check-ins arrive in")
     parser.add_argument("--sheet", type=int, default=500)
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--sheet-only", action="store_true", help="only the activation sheet phase")
     parser.add_argument("--units-only", action="store_true", help="only the unit counts of GET /v1/admin/units")
+    parser.add_argument("--one-by-one", action="store_true", help="check-ins through write_checkin (slow seeding)")
     args = parser.parse_args()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC  cpus={os.cpu_count()}  load {load()}  {vars(args)}")
     with moto_server() as (endpoint, pid):
@@ -242,7 +247,7 @@ def main() -> None:
         stack_seed.write_people(month)
         stack_seed.write_calendar(month)
         print(f"seeded {len(month.units)} units, {month.employees} employees, {len(month.leave_days)} on leave")
-        summary_phase(settings, month, args.calls, args.slices, args.seed)
+        summary_phase(settings, month, args)
         if args.sheet:
             sheet_phase(settings, args.sheet, args.seed)
     print(f"moto server stopped; load {load()}")

@@ -87,6 +87,10 @@ class Settings:
     # SMART_PUBLIC_BASE_URL: the origin the web apps are served from (QR codes of the activation sheet); none:
     # the origin of the request that asks for the sheet.
     public_base_url: str | None = None
+    # SMART_TRUST_CDN_HEADERS: the API is reached only through SMART's CloudFront (the deployment: its WAF
+    # refuses requests without the distribution's secret header), so the viewer's address and host that the
+    # distribution writes into its own headers are believed (chalicelib/api/http.py). Off: API Gateway's view.
+    trust_cdn_headers: bool = False
 
     @property
     def tz(self) -> ZoneInfo:
@@ -223,6 +227,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         antispoof=_flag(env, "SMART_ANTISPOOF", False),
         antispoof_threshold=_float(env, "SMART_ANTISPOOF_THRESHOLD", 0.9, 0.0, 1.0),
         public_base_url=_get(env, "SMART_PUBLIC_BASE_URL"),
+        trust_cdn_headers=_flag(env, "SMART_TRUST_CDN_HEADERS", False),
     )
 
 

@@ -65,7 +65,7 @@ class Workload:
     custom_metrics: int = 31
     log_gb_month: float = 1.0  # ~0.7 GB of JSON request lines and EMF metric lines (~650 bytes a request)
     access_log_gb_month: float = 0.5  # API access log, ~450 bytes a request (WAF logs only blocked requests)
-    waf_rules: int = 2  # the per-IP rate rule and the known-bad-inputs rule group
+    waf_rules: int = 3  # only-through-CloudFront, the per-viewer-IP rate rule and the known-bad-inputs group
     months: tuple[int, ...] = field(default=(12, 24))
 
     @property

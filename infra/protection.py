@@ -8,10 +8,13 @@
   would be made by API Gateway, without retention) and no per-method metrics (billed as custom metrics).
   Access logging needs the account's API Gateway CloudWatch role, which the stack sets
   (``ApiGatewayAccount``, an account-wide setting, kept when the stack is deleted).
-- **WAF** (``ApiWebAcl``, REGIONAL, associated with the stage): a rate-based rule per source IP
-  (``WafRateLimit`` requests per 5 minutes, answered 429 in the API's error shape) and AWS's
-  known-bad-inputs rule group (Log4Shell and similar exploit payloads). Blocked and counted requests are
-  logged to ``aws-waf-logs-<stack>`` with the Authorization header redacted.
+- **WAF** (``ApiWebAcl``, REGIONAL, associated with the stage): requests without the CloudFront
+  distribution's secret header are refused (403 in the API's error shape: the API is reached through
+  CloudFront only, infra/web.py), a rate-based rule per viewer IP (the address the distribution writes into
+  ``x-smart-viewer-address``; ``WafRateLimit`` requests per 5 minutes, answered 429 in the API's error
+  shape) and AWS's known-bad-inputs rule group (Log4Shell and similar exploit payloads). Blocked and
+  counted requests are logged to ``aws-waf-logs-<stack>`` with the Authorization and origin-secret headers
+  redacted.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from __future__ import annotations
 import json
 
 from chalicelib.api.errors import STATUS_BY_CODE
+from chalicelib.api.http import VIEWER_ADDRESS_HEADER
 from chalicelib.messages import error_body
 
 from .cfn import Json, checkov_skip, get_att, ref, sub
+from .web import ORIGIN_SECRET_HEADER, ORIGIN_SECRET_PARAMETER
 
 ACCESS_LOG_GROUP_ID = "ApiAccessLogGroup"
 WEB_ACL_ID = "ApiWebAcl"
@@ -32,6 +37,8 @@ RATE_RULE = "RateLimitPerSourceIp"
 RATE_WINDOW_S = 300
 RATE_LIMITED_BODY_KEY = "RateLimited"
 RATE_LIMITED_RETRY_AFTER_S = 60
+ORIGIN_RULE = "OnlyThroughTheDistribution"
+FORBIDDEN_BODY_KEY = "Forbidden"
 
 # $context variables of one access log line. No request or response body, no header value except the
 # user agent, no authorizer claims: the log tells who called what and how it went.
@@ -116,11 +123,42 @@ LOG_GROUP_KMS_REASON = (
 )
 
 
+def _visibility(name: str) -> Json:
+    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name}
+
+
+def _only_through_the_distribution() -> Json:
+    """Refuse (403 FORBIDDEN in the API's shape) a request that lacks the distribution's secret header: the
+    API is reached through CloudFront only, so its viewer headers can be believed."""
+    return {
+        "Name": ORIGIN_RULE,
+        "Priority": 0,
+        "Action": {
+            "Block": {
+                "CustomResponse": {
+                    "ResponseCode": STATUS_BY_CODE["FORBIDDEN"],
+                    "CustomResponseBodyKey": FORBIDDEN_BODY_KEY,
+                }
+            }
+        },
+        "Statement": {
+            "NotStatement": {
+                "Statement": {
+                    "ByteMatchStatement": {
+                        "FieldToMatch": {"SingleHeader": {"Name": ORIGIN_SECRET_HEADER.lower()}},
+                        "PositionalConstraint": "EXACTLY",
+                        "SearchString": ref(ORIGIN_SECRET_PARAMETER),
+                        "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                    }
+                }
+            }
+        },
+        "VisibilityConfig": _visibility(ORIGIN_RULE),
+    }
+
+
 def _web_acl(stage: str) -> Json:
     rate_limited = json.dumps(error_body("RATE_LIMITED", details={"retry_after_s": RATE_LIMITED_RETRY_AFTER_S}))
-
-    def visibility(name: str) -> Json:
-        return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name}
 
     return {
         "Type": "AWS::WAFv2::WebACL",
@@ -129,14 +167,16 @@ def _web_acl(stage: str) -> Json:
             "Description": "SMART API: per-IP rate limit and known bad inputs",
             "Scope": "REGIONAL",
             "DefaultAction": {"Allow": {}},
-            "VisibilityConfig": visibility(f"smart-{stage}-api"),
+            "VisibilityConfig": _visibility(f"smart-{stage}-api"),
             "CustomResponseBodies": {
-                RATE_LIMITED_BODY_KEY: {"ContentType": "APPLICATION_JSON", "Content": rate_limited}
+                RATE_LIMITED_BODY_KEY: {"ContentType": "APPLICATION_JSON", "Content": rate_limited},
+                FORBIDDEN_BODY_KEY: {"ContentType": "APPLICATION_JSON", "Content": json.dumps(error_body("FORBIDDEN"))},
             },
             "Rules": [
+                _only_through_the_distribution(),
                 {
                     "Name": RATE_RULE,
-                    "Priority": 0,
+                    "Priority": 1,
                     "Action": {
                         "Block": {
                             "CustomResponse": {
@@ -149,15 +189,18 @@ def _web_acl(stage: str) -> Json:
                     "Statement": {
                         "RateBasedStatement": {
                             "Limit": ref("WafRateLimit"),
-                            "AggregateKeyType": "IP",
+                            # The connection comes from a CloudFront edge server: the viewer's address is the
+                            # one the distribution's function wrote (infra/web.py), which no viewer can set.
+                            "AggregateKeyType": "FORWARDED_IP",
+                            "ForwardedIPConfig": {"HeaderName": VIEWER_ADDRESS_HEADER, "FallbackBehavior": "MATCH"},
                             "EvaluationWindowSec": RATE_WINDOW_S,
                         }
                     },
-                    "VisibilityConfig": visibility(RATE_RULE),
+                    "VisibilityConfig": _visibility(RATE_RULE),
                 },
                 {
                     "Name": "KnownBadInputs",
-                    "Priority": 1,
+                    "Priority": 2,
                     "OverrideAction": {"None": {}},
                     "Statement": {
                         "ManagedRuleGroupStatement": {
@@ -165,7 +208,7 @@ def _web_acl(stage: str) -> Json:
                             "Name": "AWSManagedRulesKnownBadInputsRuleSet",
                         }
                     },
-                    "VisibilityConfig": visibility("KnownBadInputs"),
+                    "VisibilityConfig": _visibility("KnownBadInputs"),
                 },
             ],
         },
@@ -229,7 +272,11 @@ def protection_resources(api_id: str, stage: str) -> dict[str, Json]:
                         f"${{{WAF_LOG_GROUP_ID}}}"
                     )
                 ],
-                "RedactedFields": [{"SingleHeader": {"Name": "authorization"}}],
+                # The token, and the distribution's secret (a request it let through can be blocked by the rate).
+                "RedactedFields": [
+                    {"SingleHeader": {"Name": "authorization"}},
+                    {"SingleHeader": {"Name": ORIGIN_SECRET_HEADER.lower()}},
+                ],
                 "LoggingFilter": {
                     "DefaultBehavior": "DROP",
                     "Filters": [

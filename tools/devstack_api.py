@@ -63,7 +63,10 @@ def _handler_class() -> Any:
     (tools.devstack_web) before the API sees them: one origin for the app and /v1/, as behind CloudFront."""
     from chalice.local import ChaliceRequestHandler
 
+    from tools.assetlinks import from_env
     from tools.devstack_web import StaticAnswer, static_answer
+
+    from_env(os.environ)  # a malformed SMART_TWA_* setting stops the stack here, not on Android's first fetch
 
     class Handler(ChaliceRequestHandler):
         def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:

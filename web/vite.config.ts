@@ -20,6 +20,8 @@ const APPS: Record<AppName, () => PluginOption[]> = {
         cleanupOutdatedCaches: true,
       },
       manifest: {
+        // A stable identity for the installed app and the Play Store's Trusted Web Activity (docs/play_store.md).
+        id: "/app/",
         name: "SMART",
         short_name: "SMART",
         description: "Absensi pegawai: masuk dan pulang dengan swafoto dan lokasi.",

@@ -9,6 +9,7 @@ turns every exception into the one error shape of API.md.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import typing
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -50,6 +51,10 @@ MAX_HEADER_BYTES = 8192
 # Methods that only read: every other method changes state, and an auditor is refused it (own-account routes
 # excepted: logout, own password, own MFA set-up), whatever the route's use case checks.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Written by SMART's CloudFront distribution on every /v1/ request (infra/web.py), overwriting whatever the
+# viewer sent: the viewer's IP address and the host name the viewer addressed.
+VIEWER_ADDRESS_HEADER = "x-smart-viewer-address"
+VIEWER_HOST_HEADER = "x-smart-viewer-host"
 
 
 class Call:
@@ -69,7 +74,13 @@ class Call:
 
     @property
     def source_address(self) -> str | None:
-        """The client's address as API Gateway saw it (`requestContext.identity.sourceIp`), if any."""
+        """The client's address. Behind SMART's CloudFront (`settings.trust_cdn_headers`) API Gateway's
+        `sourceIp` is an edge server's, so the viewer address the distribution's function wrote
+        (VIEWER_ADDRESS_HEADER) is taken; otherwise, or when that header is not an address, `sourceIp`."""
+        if self.settings.trust_cdn_headers:
+            viewer = _ip_address(self._header(VIEWER_ADDRESS_HEADER))
+            if viewer is not None:
+                return viewer
         context: Any = self.request.context or {}
         identity = context.get("identity") if isinstance(context, dict) else None
         address = identity.get("sourceIp") if isinstance(identity, dict) else None
@@ -77,12 +88,19 @@ class Call:
 
     @property
     def origin(self) -> str:
-        """`scheme://host` the client addressed (behind API Gateway or CloudFront: `X-Forwarded-Proto` and
-        `Host`)."""
-        headers: Any = self.request.headers or {}
-        scheme = str(headers.get("x-forwarded-proto") or "http").split(",")[0].strip()
-        host = str(headers.get("host") or "localhost")
+        """`scheme://host` the client addressed (`X-Forwarded-Proto` and `Host`; behind SMART's CloudFront,
+        which sends API Gateway its own host name, the viewer's host from VIEWER_HOST_HEADER)."""
+        scheme = (self._header("x-forwarded-proto") or "http").split(",")[0].strip()
+        viewer_host = self._header(VIEWER_HOST_HEADER) if self.settings.trust_cdn_headers else None
+        host = viewer_host or self._header("host") or "localhost"
         return f"{scheme}://{host}"
+
+    def _header(self, name: str) -> str | None:
+        headers: Any = self.request.headers or {}
+        value = headers.get(name)
+        if value is None:
+            return None
+        return str(value).strip() or None
 
     def raw_body(self) -> bytes:
         body = self.request.raw_body or b""
@@ -109,6 +127,14 @@ class Call:
         if not isinstance(data, dict):
             raise ValidationError("Badan permintaan harus berupa objek JSON.", {"body": "must be a JSON object"})
         return data
+
+
+def _ip_address(text: str | None) -> str | None:
+    """`text` as a normalised IPv4 or IPv6 address; None when it is not one."""
+    try:
+        return str(ipaddress.ip_address(text)) if text else None
+    except ValueError:
+        return None
 
 
 Handler = Callable[..., Any]

@@ -17,15 +17,17 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol, cast
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.domain.attendance import Event
 from chalicelib.errors import ValidationError
 from chalicelib.face.config import ReplayLimits
@@ -96,13 +98,16 @@ def _digest_item(e: Event) -> EventModel:
 
 _SHORT = {"in": "i", "out": "o", "accepted": "a", "review": "r"}
 _LONG = {"i": "in", "o": "out"}, {"a": "accepted", "r": "review"}
+_PUNCH = "f"  # the fifth field of a fingerprint machine's punch (app events have four)
+_SOURCES = {_PUNCH: FINGERPRINT}
 
 
 def day_token(e: Event) -> str:
-    """`<event id>|<i|o>|<a|r>|<attendance epoch>` (~57 bytes): what judging a day reads; the event id starts
-    with the NIP."""
+    """`<event id>|<i|o>|<a|r>|<attendance epoch>` (~57 bytes), and `|f` for a fingerprint punch: what judging
+    a day reads; the event id starts with the NIP."""
     epoch = int(parse_iso(str(e.attendance_time)).timestamp())
-    return f"{e.event_id}|{_SHORT[str(e.type)]}|{_SHORT[str(e.status)]}|{epoch}"
+    token = f"{e.event_id}|{_SHORT[str(e.type)]}|{_SHORT[str(e.status)]}|{epoch}"
+    return f"{token}|{_PUNCH}" if e.source == FINGERPRINT else token
 
 
 def decision_token(e: Event, decision: str) -> str:
@@ -116,11 +121,18 @@ class DayDigest:
 
     tokens: frozenset[str] = frozenset()
     decisions: frozenset[str] = frozenset()
+    # False when no digest item exists: a day without recorded events, or one recorded before digests were kept
+    # (or by a path that missed them), which `rebuild_digests` fills from the day's events.
+    stored: bool = True
+    # Changes whenever the tokens do (`digest_versions` reads it alone: a reader re-reads only changed digests).
+    version: int = field(default=0, compare=False)
 
-    def events(self) -> list[DayEvent]:
-        """The tokens back into a day's events (with their decisions), by NIP and attendance time."""
+    def events(self, nips: Collection[str] | None = None) -> list[DayEvent]:
+        """The tokens back into a day's events (with their decisions), by NIP and attendance time; only those of
+        `nips` when given."""
         decided = dict(token.rsplit("|", 1) for token in self.decisions)
-        events = [_day_event_of(token, decided.get(token.split("|", 1)[0])) for token in self.tokens]
+        tokens = self.tokens if nips is None else [t for t in self.tokens if t.split(".", 1)[0] in nips]
+        events = [_day_event_of(token, decided.get(token.split("|", 1)[0])) for token in tokens]
         return sorted(events, key=lambda e: (e.nip, e.attendance_time, e.type or ""))
 
     @functools.cached_property
@@ -129,15 +141,25 @@ class DayDigest:
         return max((_day_event_of(t, None).attendance_time for t in self.tokens), default=None)
 
 
-EMPTY_DIGEST = DayDigest()
+MISSING_DIGEST = DayDigest(stored=False)
+
+
+def digest_of(events: Sequence[Event]) -> DayDigest:
+    """The digest that a unit-day's events make (its refusals left out); not `stored` when none is recorded; its
+    version is a hash of its tokens (a stored digest's is the count of changes made to it)."""
+    recorded = [e for e in events if e.status in RECORDED]
+    decided = frozenset(decision_token(e, str(e.decision)) for e in recorded if e.decision)
+    tokens = frozenset(day_token(e) for e in recorded)
+    return DayDigest(tokens, decided, stored=bool(recorded), version=hash((tokens, decided)))
 
 
 @functools.lru_cache(maxsize=65536)
 def _day_event_of(token: str, decision: str | None) -> DayEvent:
     """A token as a day's event (memoised: the regency summary reads the same day's tokens on every poll)."""
-    event_id, kind, status, epoch = token.split("|")
+    event_id, kind, status, epoch, *source = token.split("|")
     at = datetime.fromtimestamp(int(epoch), tz=UTC)
-    return DayEvent(event_id.split(".", 1)[0], _LONG[0][kind], _LONG[1][status], decision, at)
+    origin = _SOURCES[source[0]] if source else None
+    return DayEvent(event_id.split(".", 1)[0], _LONG[0][kind], _LONG[1][status], decision, at, origin)
 
 
 def unit_day_key(unor_id: str | None, local_date: str | None) -> str:
@@ -332,7 +354,18 @@ class EventsRepository(Protocol):
     def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
         """For each (unor_id, local date): the day's digest, whose `events()` are the recorded (accepted or
         review) events of that unit's day, by NIP and attendance time: what `events_of_unit_day` answers
-        without the refusals, in a single read for many units (the regency monitor summary)."""
+        without the refusals, in a single read for many units (the regency monitor summary). A day of which
+        nothing is recorded yet, or whose digest was never kept, is not `stored`."""
+        ...
+
+    def digest_versions(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
+        """Each day's digest `version` alone (None: no digest stored), a small read: a reader that kept a
+        digest of the same version has it already."""
+        ...
+
+    def rebuild_digests(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+        """Rebuild each day's digest from its events (days recorded before digests were kept, or by a path that
+        missed them) and answer it; idempotent, and safe beside check-ins writing the same days."""
         ...
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
@@ -464,17 +497,17 @@ class DynamoEventsRepository:
                     add_fingerprint(tx, nip, w.event.event_id, w.photo, w.now)
                 tx.save(_answer_item(w.claim_key, w.request_fingerprint, w.now, w.answer))
                 if w.event.status in RECORDED:  # last: _which_condition counts the items before it
-                    tx.update(_digest_item(w.event), actions=[EventModel.day_events.add({day_token(w.event)})])
+                    tx.update(_digest_item(w.event), actions=_digest_add({day_token(w.event)}))
         except ConditionFailed as exc:
             lost = _which_condition(exc, w)
             if lost is not None:
                 raise lost from exc
 
     def put_punches(self, punches: Sequence[Event]) -> list[bool]:
-        """Chunks of PUNCH_CHUNK in one conditional transaction each (the common case: all new); a chunk that
-        meets an existing punch is written again one conditional PutItem at a time. Chunks run in parallel.
-        No BatchWriteItem: events are evidence (infra/access.py)."""
-        chunks = [list(punches[i : i + PUNCH_CHUNK]) for i in range(0, len(punches), PUNCH_CHUNK)]
+        """Chunks of PUNCH_CHUNK in one conditional transaction each (the common case: all new), with the tokens
+        of their unit-days' digests; a chunk that meets an existing punch is written again one punch (and its
+        token) at a time. Chunks run in parallel. No BatchWriteItem: events are evidence (infra/access.py)."""
+        chunks = _punch_chunks(punches)
         if not chunks:
             return []
         with ThreadPoolExecutor(max_workers=PUNCH_WRITERS) as pool:
@@ -517,22 +550,33 @@ class DynamoEventsRepository:
     def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
         """BatchGetItem of the digest items (100 keys a request, unprocessed keys asked again), projected on the
         two token sets and read from the table connection directly, like `events_of_unit_day`."""
-        wanted = sorted(set(days))
-        found = dict.fromkeys(wanted, EMPTY_DIGEST)
-        connection = EventModel._get_connection()
-        projection = ["nip", "key", "day_events", "day_decisions"]
-        pending = [dict(zip(("nip", "key"), digest_keys(*day), strict=True)) for day in wanted]
-        with storage_call("dynamodb"):
-            while pending:
-                page, pending = pending[:BATCH_GET_KEYS], pending[BATCH_GET_KEYS:]
-                answer = connection.batch_get_item(cast(Any, page), attributes_to_get=projection)  # typed too narrowly
-                for item in answer.get("Responses", {}).get(EventModel.Meta.table_name, []):
-                    day = (item["nip"]["S"][len(DIGEST_PREFIX) :], item["key"]["S"][len(DIGEST_PREFIX) :])
-                    tokens = item.get("day_events", {}).get("SS", [])
-                    found[day] = DayDigest(frozenset(tokens), frozenset(item.get("day_decisions", {}).get("SS", [])))
-                unprocessed = answer.get("UnprocessedKeys", {}).get(EventModel.Meta.table_name, {}).get("Keys", [])
-                pending += [{name: value["S"] for name, value in key.items()} for key in unprocessed]
+        found = dict.fromkeys(sorted(set(days)), MISSING_DIGEST)
+        for day, item in _digest_items(days, ["day_events", "day_decisions", "day_version"]).items():
+            tokens = frozenset(item.get("day_events", {}).get("SS", []))
+            decisions = frozenset(item.get("day_decisions", {}).get("SS", []))
+            found[day] = DayDigest(tokens, decisions, version=_version(item))
         return found
+
+    def digest_versions(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
+        found: dict[tuple[str, str], int | None] = dict.fromkeys(sorted(set(days)))
+        found.update({day: _version(item) for day, item in _digest_items(days, ["day_version"]).items()})
+        return found
+
+    def rebuild_digests(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+        """Each day's digest as its events make it, ADDed to its item (tokens that check-ins add meanwhile stay:
+        set ADD is a union); a day without recorded events writes nothing."""
+        rebuilt = {}
+        for unor_id, local_date in sorted(set(days)):
+            with storage_call("dynamodb"):
+                rows = [_event(m) for m in EventModel.by_unit_date.query(unit_day_key(unor_id, local_date))]
+            digest = digest_of(rows)
+            if digest.stored:
+                item = EventModel(*digest_keys(unor_id, local_date))
+                with storage_call("dynamodb"):
+                    item.update(actions=_digest_add(set(digest.tokens), set(digest.decisions)))
+                digest = replace(digest, version=int(item.day_version or 0))
+            rebuilt[(unor_id, local_date)] = digest
+        return rebuilt
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
         """moto never expires TTL items, and DynamoDB only eventually: the window is filtered here."""
@@ -593,7 +637,7 @@ class DynamoEventsRepository:
                 ],
                 condition=EventModel.decision.does_not_exist() & (EventModel.status == "review"),
             )
-            tx.update(_digest_item(event), actions=[EventModel.day_decisions.add({decision_token(event, decision)})])
+            tx.update(_digest_item(event), actions=_digest_add(set(), {decision_token(event, decision)}))
 
 
 # --- replay index -------------------------------------------------------------------------------------
@@ -620,12 +664,69 @@ def _index_entries(nip: str, now: datetime) -> list[tuple[str, int]]:
 # --- DynamoDB items ----------------------------------------------------------------------------------
 
 
+def _digest_add(tokens: set[str], decisions: set[str] | None = None) -> list[Action]:
+    """The update of a digest item that adds event tokens and decision tokens, and bumps its version."""
+    actions: list[Action] = [EventModel.day_version.add(1)]
+    if tokens:
+        actions.append(EventModel.day_events.add(tokens))
+    if decisions:
+        actions.append(EventModel.day_decisions.add(decisions))
+    return actions
+
+
+def _digest_items(days: Sequence[tuple[str, str]], attributes: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """BatchGetItem of the digest items of these (unor_id, local date) that exist (100 keys a request,
+    unprocessed keys asked again), projected on `attributes`, read from the table connection directly like
+    `events_of_unit_day`."""
+    connection = EventModel._get_connection()
+    projection = ["nip", "key", *attributes]
+    pending = [dict(zip(("nip", "key"), digest_keys(*day), strict=True)) for day in sorted(set(days))]
+    found = {}
+    with storage_call("dynamodb"):
+        while pending:
+            page, pending = pending[:BATCH_GET_KEYS], pending[BATCH_GET_KEYS:]
+            answer = connection.batch_get_item(cast(Any, page), attributes_to_get=projection)  # typed too narrowly
+            for item in answer.get("Responses", {}).get(EventModel.Meta.table_name, []):
+                found[(item["nip"]["S"][len(DIGEST_PREFIX) :], item["key"]["S"][len(DIGEST_PREFIX) :])] = item
+            unprocessed = answer.get("UnprocessedKeys", {}).get(EventModel.Meta.table_name, {}).get("Keys", [])
+            pending += [{name: value["S"] for name, value in key.items()} for key in unprocessed]
+    return found
+
+
+def _version(item: dict[str, Any]) -> int:
+    return int(item.get("day_version", {}).get("N", 0))
+
+
+def _punch_chunks(punches: Sequence[Event]) -> list[list[Event]]:
+    """Consecutive punches, as many as fit one transaction with one digest update per unit-day among them."""
+    chunks: list[list[Event]] = []
+    chunk: list[Event] = []
+    days: set[tuple[str, str]] = set()
+    for e in punches:
+        day = (str(e.unor_id), str(e.local_date))
+        if len(chunk) + 1 + len(days | {day}) > PUNCH_CHUNK:
+            chunks.append(chunk)
+            chunk, days = [], set()
+        chunk.append(e)
+        days.add(day)
+    return [*chunks, chunk] if chunk else chunks
+
+
+def _write_punches(chunk: Sequence[Event], token: str | None = None) -> None:
+    """The punches and their tokens in their unit-days' digests, in one conditional transaction."""
+    per_day: dict[tuple[str, str], set[str]] = {}
+    for e in chunk:
+        per_day.setdefault((str(e.unor_id), str(e.local_date)), set()).add(day_token(e))
+    with storage_call("dynamodb"), transaction(token) as tx:
+        for e in chunk:
+            tx.save(_event_item(e), condition=EventModel.key.does_not_exist())
+        for day, tokens in sorted(per_day.items()):
+            tx.update(EventModel(*digest_keys(*day)), actions=_digest_add(tokens))
+
+
 def _put_chunk(chunk: list[Event]) -> list[bool]:
-    token = hashlib.sha256("|".join(e.event_id for e in chunk).encode()).hexdigest()[:36]
     try:
-        with storage_call("dynamodb"), transaction(token) as tx:
-            for e in chunk:
-                tx.save(_event_item(e), condition=EventModel.key.does_not_exist())
+        _write_punches(chunk, hashlib.sha256("|".join(e.event_id for e in chunk).encode()).hexdigest()[:36])
         return [True] * len(chunk)
     except ConditionFailed:
         return [_put_one(e) for e in chunk]
@@ -633,8 +734,7 @@ def _put_chunk(chunk: list[Event]) -> list[bool]:
 
 def _put_one(e: Event) -> bool:
     try:
-        with storage_call("dynamodb"):
-            _event_item(e).save(condition=EventModel.key.does_not_exist())
+        _write_punches([e])
         return True
     except ConditionFailed:
         return False

@@ -130,6 +130,9 @@ class UnitModel(_Base):
     zone_ids = UnicodeSetAttribute(null=True)
     all_units = UnicodeAttribute(default="UNIT")  # constant partition of the small units index
     updated_at = UnicodeAttribute(null=True)
+    # Bumped by every write that changes what the unit's days are judged against (members, leave, field duty,
+    # schedules, the regency calendar, the cut-over): the regency summary keeps a unit's frame while it holds.
+    frame_version = NumberAttribute(null=True)
     # Every unit id under one constant key: the regency has ~60-100 units.
     all_units_index = _index("all_units", "all_units", "unor_id", projection=KeysOnlyProjection)
 
@@ -303,6 +306,7 @@ class EventModel(_PerEmployee, _Base):
     # event and one per review decision, ADDed by the writes that record them (store/events.py `day_token`).
     day_events = UnicodeSetAttribute(null=True)
     day_decisions = UnicodeSetAttribute(null=True)
+    day_version = NumberAttribute(null=True)  # ADDed 1 with every change of the two sets
     # All events of one unit on one local date: recaps and the monitor, one partition per unit and day.
     by_unit_date = _index("by_unit_date", "unit_date", "key")
     # Sparse: only events awaiting a decision carry `review_unit`.

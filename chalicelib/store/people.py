@@ -183,6 +183,15 @@ class PeopleRepository(Protocol):
         """Replace an existing unit's zones (ConditionFailed when there is no such unit)."""
         ...
 
+    def touch_units(self, unor_ids: Iterable[str]) -> None:
+        """Bump the frame version of each existing unit among `unor_ids` (unknown ids are skipped): something its
+        days are judged against changed. `put_employee` bumps the units it moves an employee between itself."""
+        ...
+
+    def frame_stamps(self, unor_ids: Iterable[str]) -> dict[str, int]:
+        """Each existing unit's frame version (0 before any bump), in one batch read."""
+        ...
+
     # --- admin users and logins ---
 
     def create_admin(self, username: str, password_hash: str, role: str, unit_ids: set[str]) -> AdminUser:
@@ -409,7 +418,9 @@ class DynamoPeopleRepository:
         ):
             actions.append(attr.set(value) if value else attr.remove())
         with storage_call("dynamodb"):
-            EmployeeModel(employee.nip).update(actions=actions)
+            answer = EmployeeModel._get_connection().update_item(employee.nip, actions=actions, return_values="ALL_OLD")
+        before = answer.get("Attributes", {}).get("unor_id", {}).get("S")
+        self.touch_units({employee.unor_id, before or employee.unor_id})
 
     def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:
         """Give an existing employee a new one-time activation code (hashed), replacing any earlier one."""
@@ -513,6 +524,23 @@ class DynamoPeopleRepository:
         with storage_call("dynamodb"):
             UnitModel(unor_id).update(actions=actions, condition=UnitModel.unor_id.exists())
         _UNITS.forget(unor_id)
+
+    def touch_units(self, unor_ids: Iterable[str]) -> None:
+        for unor_id in sorted(set(unor_ids)):
+            try:
+                with storage_call("dynamodb"):
+                    UnitModel(unor_id).update(
+                        actions=[UnitModel.frame_version.add(1)], condition=UnitModel.unor_id.exists()
+                    )
+            except ConditionFailed:
+                continue  # no such unit: nothing is judged against it
+
+    def frame_stamps(self, unor_ids: Iterable[str]) -> dict[str, int]:
+        """Projected on the version (the summary reads it on every poll)."""
+        wanted = sorted(set(unor_ids))
+        with storage_call("dynamodb"):
+            found = UnitModel.batch_get(wanted, attributes_to_get=["unor_id", "frame_version"]) if wanted else []
+            return {m.unor_id: int(m.frame_version or 0) for m in found}
 
     # --- admin users and logins ----------------------------------------------------------------------
 

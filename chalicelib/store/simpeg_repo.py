@@ -96,6 +96,8 @@ class DynamoEmployeeRepository:
         others = [c for c in changes if c.kind != "created"]
         with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
             list(pool.map(self._write, others))
+        # Members joined, left or moved: the units' frames of the regency summary are built again.
+        self._people.touch_units({c.after.unor_id for c in changes} | {c.before.unor_id for c in changes if c.before})
 
     @staticmethod
     def _write(change: Change) -> None:

@@ -76,6 +76,7 @@ def set_unit_schedule(
     unit_in_scope(actor, unor_id)
     effective, week = _effective_from(body, settings, now), _week(body)
     created_at = runtime.calendar().add_schedule_version(unit_owner(unor_id), effective, week, actor.subject)
+    recaps.frames_changed([unor_id])
     runtime.audit().record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
     return UnitScheduleSet.model_validate(
         {
@@ -100,6 +101,7 @@ def set_employee_schedule(
     effective, week = _effective_from(body, settings, now), _week(body)
     owner = employee_owner(employee.nip)
     runtime.calendar().add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
+    recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "schedule.employee", employee.nip, {"effective_from": effective.isoformat()})
     return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(owner)})
 
@@ -115,6 +117,7 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
         except (AttendanceError, AttributeError) as exc:
             raise ValidationError("Jam shift tidak valid.", {"shifts": day_text}) from exc
     runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
+    recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
     return ShiftsSaved.model_validate({"nip": employee.nip, "days": len(shifts)})
 
@@ -124,6 +127,7 @@ def put_holiday(actor: Principal, day_text: str, body: HolidayRequest) -> Holida
     day = parse_date(day_text, "date")
     name, kind = body.name, HolidayKind(body.kind).value
     runtime.calendar().put_holiday(day, name, kind)
+    recaps.frames_changed()
     runtime.audit().record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
     return Holiday.model_validate({"date": day.isoformat(), "name": name, "kind": kind})
 
@@ -133,6 +137,7 @@ def delete_holiday(actor: Principal, day_text: str) -> HolidayDeleted:
     day = parse_date(day_text, "date")
     if not runtime.calendar().delete_holiday(day):
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
+    recaps.frames_changed()
     runtime.audit().record(actor.subject, "holiday.delete", day.isoformat())
     return HolidayDeleted.model_validate({"date": day.isoformat(), "deleted": True})
 
@@ -156,6 +161,7 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> Ramad
     if end < start or (end - start) > timedelta(days=31) or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
     runtime.calendar().put_ramadan(year, DateRange(start, end), actor.subject)
+    recaps.frames_changed()
     runtime.audit().record(
         actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()}
     )
@@ -171,6 +177,7 @@ def add_leave(actor: Principal, body: LeaveRequest) -> Leave:
     reason = body.reason
     entry = LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, reason)
     leave_id = runtime.calendar().add_leave(entry, actor.subject)
+    recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
     return Leave.model_validate(
         {
@@ -220,6 +227,7 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
     access.require_unit_scope(actor, leave.unor_id)
     done = ConflictError("Cuti sudah dibatalkan.", {"leave_id": leave_id})
     cancel_once(leave.cancelled_at, lambda: runtime.calendar().cancel_leave(leave_id, actor.subject, now), done)
+    recaps.frames_changed([leave.unor_id])
     runtime.audit().record(actor.subject, "leave.cancel", leave.nip, {"leave_id": leave_id, "type": leave.kind})
     period = leave.leave().period
     return Cancelled(

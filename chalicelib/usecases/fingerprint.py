@@ -37,7 +37,7 @@ from chalicelib.errors import UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import punch_event_id
-from chalicelib.usecases import access, directory
+from chalicelib.usecases import access, directory, recaps
 from chalicelib.usecases.schemas.common import load_json
 from chalicelib.usecases.schemas.rollout import Cutover, CutoverBody, ImportQuery, ImportResult, LineError, PinsResult
 
@@ -321,5 +321,6 @@ def _punch_events(
 def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, now: datetime) -> Cutover:
     directory.unit_in_scope(principal, unor_id)
     runtime.timeclock().set_cutover(unor_id, body.date, principal.subject, now)
+    recaps.frames_changed([unor_id])
     runtime.audit().record(principal.subject, "unit.cutover", unor_id, {"date": body.date.isoformat()})
     return Cutover(unor_id=unor_id, date=body.date.isoformat())

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import bisect
 import json
-import time
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
@@ -42,16 +40,13 @@ from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
 from chalicelib.store.base import parse_iso
 from chalicelib.store.cache import TtlCache
-from chalicelib.store.events import DayDigest, DayEvent
+from chalicelib.store.events import MISSING_DIGEST, DayDigest, DayEvent
 from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
 
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
 UNIT_WORKERS = 8
-# The regency summary's unit frames (members and plans of a unit's day) are rebuilt every FRAME_TTL_S, each
-# unit at its own offset within that period, so that a poll rebuilds a few units, never all 63 at once
-# (a leave, field duty or schedule change shows in the summary within FRAME_TTL_S; the unit's monitor at once).
-FRAME_TTL_S = 300
+FRAME_TTL_S = 300  # the regency's unit list (with names) is read again after this many seconds
 T = TypeVar("T")
 
 
@@ -217,10 +212,18 @@ class UnitFrame:
 
 
 def _frame(
-    day: date, members: Sequence[Member], plans: UnitPlans, settings: Settings, cutover: date | None
+    day: date,
+    members: Sequence[Member],
+    plans: UnitPlans,
+    settings: Settings,
+    cutover: date | None,
+    *,
+    calendar: RegencyCalendar | None = None,
 ) -> UnitFrame:
+    """`calendar`: the regency calendar of the day's years, when read already (else as read a minute ago)."""
     rules = rule_table(settings)
-    calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
+    if calendar is None:
+        calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     employees = [e for e in members if e.active]
     day_plans = {e.nip: _plans(day, calendar, plans.plan_for(e.nip), rules) for e in employees}
     dates = frozenset({day}.union(*(_window_dates(p[1], rules) for p in day_plans.values())))
@@ -323,100 +326,192 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monit
 
 # --- regency summary ---------------------------------------------------------------------------------
 
-
-_FRAMES: TtlCache[UnitFrame] = TtlCache(ttl_s=2 * FRAME_TTL_S)  # the slot in the key decides (_frame_key)
-
-
-def _frame_key(unor_id: str, day: date, settings: Settings) -> tuple[str, date, str, int]:
-    """The cache key of a unit's frame: its current slot of FRAME_TTL_S, shifted per unit (stable)."""
-    slot = int(time.monotonic() + zlib.crc32(unor_id.encode()) % FRAME_TTL_S) // FRAME_TTL_S
-    return unor_id, day, str(settings.rules_file), slot
+# A unit's frame is kept while its frame version (`people.frame_stamps`, bumped by `frames_changed`) holds; the
+# cache only bounds memory (days gone by age out). Digests are kept per unit-day and version: a poll reads the
+# versions alone and re-reads only the digests that changed.
+FRAME_KEEP_S = 24 * 3600
+_FRAMES: TtlCache[UnitFrame] = TtlCache(ttl_s=FRAME_KEEP_S, max_entries=1024)
+_DIGESTS: TtlCache[DayDigest] = TtlCache(ttl_s=FRAME_KEEP_S, max_entries=4096)
 
 
-def _build_frame(unor_id: str, day: date, settings: Settings) -> UnitFrame:
-    members = cached_members_of_unit(runtime.people(), unor_id)
+def frames_changed(unit_ids: Iterable[str] | None = None) -> None:
+    """Something the units' days are judged against changed (members, a leave, a field duty, a schedule or
+    roster, the cut-over; None: the regency calendar, every unit): their frames are built again at the next
+    summary poll of every process. Call it after the write."""
+    people = runtime.people()
+    people.touch_units(people.list_unit_ids() if unit_ids is None else unit_ids)
+
+
+def _build_frame(unor_id: str, day: date, settings: Settings, calendar: RegencyCalendar) -> UnitFrame:
+    """Read afresh (the one-minute caches of the check-in path could predate the change that bumped the unit)."""
+    members = runtime.people().members_of_unit(unor_id)
     plans = _unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1))
-    return _frame(day, members, plans, settings, runtime.timeclock().cutover_of(unor_id))
+    return _frame(day, members, plans, settings, runtime.timeclock().cutover_of(unor_id), calendar=calendar)
 
 
 def cached_frames(units: Sequence[str], day: date, settings: Settings) -> list[UnitFrame]:
-    """The units' frames as built within their current slot (members, leaves, duties and schedules change
-    rarely within minutes; check-ins are read fresh from the day's digests). Only missing frames are built,
-    their reads overlapping."""
-    keys = [_frame_key(unit, day, settings) for unit in units]
+    """The units' frames as built for their current frame versions (one batch read of the versions); only the
+    frames of units changed since (or never built in this process) are built, their reads overlapping."""
+    stamps = runtime.people().frame_stamps(units)
+    keys = [(unit, day, str(settings.rules_file), stamps.get(unit, 0)) for unit in units]
     found = [_FRAMES.peek(key) for key in keys]
     missing = [unit for unit, frame in zip(units, found, strict=True) if frame is None]
-    built = dict(zip(missing, map_units(lambda unit: _build_frame(unit, day, settings), missing), strict=True))
+    built: dict[str, UnitFrame] = {}
+    if missing:
+        calendar = runtime.calendar().regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
+        frames = map_units(lambda unit: _build_frame(unit, day, settings, calendar), missing)
+        built = dict(zip(missing, frames, strict=True))
     for key in keys:
         if key[0] in built:
             _FRAMES.put(key, built[key[0]])
     return [frame if frame is not None else built[unit] for unit, frame in zip(units, found, strict=True)]
 
 
-def forget_frames(units: Sequence[str], day: date, settings: Settings) -> None:
-    """Drop the units' current frames of `day` (the benchmark's model of frames expiring between polls)."""
-    for unit in units:
-        _FRAMES.forget(_frame_key(unit, day, settings))
+def day_digests(days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+    """The digests of these unit-days: their versions read in one batch, the changed ones read again. A day
+    without a stored digest is rebuilt from its events once per process (days recorded before digests were
+    kept, or by a path that missed them); one without recorded events stays empty until a write stores it."""
+    events = runtime.events()
+    versions = events.digest_versions(days)
+    kept = {day: _DIGESTS.peek(day) for day in versions}
+    stale = [d for d, v in versions.items() if v is not None and not _same(kept[d], v)]
+    unknown = [d for d, v in versions.items() if v is None and kept[d] is None]
+    for day, digest in {**events.digests_of_unit_days(stale), **events.rebuild_digests(unknown)}.items():
+        _DIGESTS.put(day, digest)
+        kept[day] = digest
+    return {day: kept[day] or MISSING_DIGEST for day in versions}
+
+
+def _same(kept: DayDigest | None, version: int) -> bool:
+    return kept is not None and kept.stored and kept.version == version
+
+
+def backfill_digests(start: date, end: date, unit_ids: Sequence[str] | None = None) -> int:
+    """Rebuild the digests of every unit's days from `start` to `end` from their events (the day digests were
+    first kept, or a path that missed them was fixed: a digest written in part); the unit-days that hold events.
+    Idempotent, and safe while check-ins arrive (tokens are added, never removed)."""
+    units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
+    days = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+    rebuilt = map_units(lambda unit: runtime.events().rebuild_digests([(unit, d) for d in days]), units)
+    _DIGESTS.forget()
+    return sum(digest.stored for per_unit in rebuilt for digest in per_unit.values())
 
 
 def unit_counts(
     units: Sequence[str], day: date, now: datetime, settings: Settings
 ) -> list[tuple[UnitFrame, dict[str, int]]]:
     """Each unit's frame and its counts per monitor state at `now`, judged like the unit's live monitor
-    (`assign_events`, `monitor_state`), the day's digests of every unit read in one batch. A unit whose digests
-    are those it was last judged on, with no working hours ending in between, keeps its counts."""
+    (`assign_events`, `monitor_state`) from the day's digests. Only the employees whose tokens changed, whose
+    working hours ended, or whose later events became due since the unit was last judged are judged again."""
     rules = rule_table(settings)
     frames = cached_frames(units, day, settings)
-    wanted = [(unit, d.isoformat()) for unit, frame in zip(units, frames, strict=True) for d in frame.dates]
-    digests = runtime.events().digests_of_unit_days(wanted)
+    digests = day_digests(
+        [(unit, d.isoformat()) for unit, frame in zip(units, frames, strict=True) for d in frame.dates]
+    )
     result = []
     for unit, frame in zip(units, frames, strict=True):
         own = tuple(digests[(unit, d.isoformat())] for d in sorted(frame.dates))
-        ends = _ends(frame, rules)
-        key = ("unit", own, bisect.bisect_right(ends, now))
-        counts = frame.memo.get(key)
-        if counts is None:
-            counts = _unit_tally(frame, own, now, rules)
-            if all(d.latest is None or d.latest <= now for d in own):  # a past day, or today so far
-                frame.memo[key] = counts
-        result.append((frame, dict(counts)))
+        result.append((frame, _unit_tally(frame, own, now, rules)))
     return result
 
 
-def _ends(frame: UnitFrame, rules: RuleTable) -> list[datetime]:
-    """The distinct instants at which the frame's employees' working hours end, sorted (memoised)."""
-    if ("ends",) not in frame.memo:
-        ends = {b[1] for plans in frame.day_plans.values() if (b := plans[1].bounds(rules)) is not None}
-        frame.memo[("ends",)] = sorted(ends)
-    return list(frame.memo[("ends",)])
+@dataclass(frozen=True)
+class _Judged:
+    """A unit's last judgement in the summary: the digests it was made from, each employee's rows and state, the
+    counts of those states."""
+
+    digests: tuple[DayDigest, ...]
+    rows: dict[str, tuple[DayEvent, ...]]
+    states: dict[str, str]
+    counts: dict[str, int]
+    at: datetime
+    pending: frozenset[str]  # employees with an event after `at`: their state changes when it is reached
 
 
 def _unit_tally(frame: UnitFrame, own: tuple[DayDigest, ...], now: datetime, rules: RuleTable) -> dict[str, int]:
+    last: _Judged | None = frame.memo.get(("judged",))
+    if last is None or now < last.at:
+        judged = _judge(frame, own, now, rules)
+    else:
+        judged = _judge(frame, own, now, rules, last=last, again=_to_judge_again(frame, last, own, now, rules))
+    frame.memo[("judged",)] = judged
+    return dict(judged.counts)
+
+
+def _judge(
+    frame: UnitFrame,
+    own: tuple[DayDigest, ...],
+    now: datetime,
+    rules: RuleTable,
+    *,
+    last: _Judged | None = None,
+    again: set[str] | None = None,
+) -> _Judged:
+    """Every employee judged (`last` None), or those of `again` with the others' states kept from `last`."""
+    if last is not None and again is not None and not again:
+        return replace(last, digests=own, at=now)
+    if last is None or again is None:
+        again = {e.nip for e in frame.employees}
+        rows: dict[str, tuple[DayEvent, ...]] = {}
+        states: dict[str, str] = {}
+        counts: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
+        pending: set[str] = set()
+    else:
+        rows, states, counts, pending = dict(last.rows), dict(last.states), dict(last.counts), set(last.pending)
+    read = _rows_by_nip(own, again)
+    for nip in again & frame.day_plans.keys():
+        rows[nip] = read.get(nip, ())
+        if nip in states:
+            counts[states[nip]] -= 1
+        states[nip] = _judged_state(frame, nip, rows[nip], now, rules)
+        counts[states[nip]] += 1
+        if rows[nip] and rows[nip][-1].attendance_time > now:
+            pending.add(nip)
+        else:
+            pending.discard(nip)
+    return _Judged(own, rows, states, counts, now, frozenset(pending))
+
+
+def _to_judge_again(
+    frame: UnitFrame, last: _Judged, own: tuple[DayDigest, ...], now: datetime, rules: RuleTable
+) -> set[str]:
+    """The employees whose state may differ from `last`'s: new or changed tokens (events and decisions), working
+    hours that ended in between, events that were still ahead."""
+    nips = set(last.pending)
+    for before, after in zip(last.digests, own, strict=True):
+        if before != after:
+            changed = (before.tokens ^ after.tokens) | (before.decisions ^ after.decisions)
+            nips.update(token.split(".", 1)[0] for token in changed)
+    ends, order = _ends(frame, rules)
+    nips.update(order[bisect.bisect_right(ends, last.at) : bisect.bisect_right(ends, now)])
+    return nips
+
+
+def _rows_by_nip(own: tuple[DayDigest, ...], nips: set[str] | None) -> dict[str, tuple[DayEvent, ...]]:
+    """Each employee's rows of the digests (only those of `nips` when given), by attendance time."""
     by_nip: dict[str, list[DayEvent]] = {}
     for digest in own:
-        for row in digest.events():
+        for row in digest.events(nips):
             by_nip.setdefault(row.nip, []).append(row)
-    tally: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
-    for employee in frame.employees:
-        tally[_judged_state(frame, employee.nip, tuple(by_nip.get(employee.nip, ())), now, rules)] += 1
-    return tally
+    return {nip: tuple(sorted(rows, key=lambda e: (e.attendance_time, e.type or ""))) for nip, rows in by_nip.items()}
+
+
+def _ends(frame: UnitFrame, rules: RuleTable) -> tuple[list[datetime], list[str]]:
+    """The instants at which the employees' working hours end, sorted, and whose they are (memoised)."""
+    if ("ends",) not in frame.memo:
+        pairs = sorted((b[1], nip) for nip, plans in frame.day_plans.items() if (b := plans[1].bounds(rules)))
+        frame.memo[("ends",)] = ([at for at, _ in pairs], [nip for _, nip in pairs])
+    ends: tuple[list[datetime], list[str]] = frame.memo[("ends",)]
+    return ends
 
 
 def _judged_state(frame: UnitFrame, nip: str, rows: tuple[DayEvent, ...], now: datetime, rules: RuleTable) -> str:
-    """`monitor_state` of one employee, memoised in the frame: between two polls most employees' events are
-    the same, and the state depends on `now` only through the events already made and whether the working
-    hours have ended (`monitor_state`'s two uses of it)."""
+    """`monitor_state` of one employee; the events assigned to the day are memoised per employee and rows (they
+    do not depend on the clock; `monitor_state` depends on it only through the events already made and whether
+    the working hours have ended)."""
     plans = frame.day_plans[nip]
-    own = frame.memo.get((nip, rows))
-    if own is None:
-        own = tuple(assign_events(plans, to_events(rows, rules.tz, frame.cutover), rules)[1])
-        frame.memo[(nip, rows)] = own
-    if (nip, "bounds") not in frame.memo:
-        frame.memo[(nip, "bounds")] = plans[1].bounds(rules)
-    bounds = frame.memo[(nip, "bounds")]
-    key = (nip, tuple(e for e in own if e.at <= now), bounds is None or now < bounds[1])
-    state = frame.memo.get(key)
-    if state is None:
-        state = monitor_state(DayInputs(plans[1], own), now, rules)
-        frame.memo[key] = state
-    return str(state)
+    memo = frame.memo.get((nip,))
+    if memo is None or memo[0] != rows:
+        memo = (rows, tuple(assign_events(plans, to_events(rows, rules.tz, frame.cutover), rules)[1]))
+        frame.memo[(nip,)] = memo
+    return str(monitor_state(DayInputs(plans[1], memo[1]), now, rules))

@@ -206,6 +206,7 @@ def record_field_duty(
         runtime.zones().put_zone(zone, expected_version=None)
     zone_id = zone.zone_id if zone else ""
     runtime.zones().save_assignment(replace(letter, assignment_id=assignment_id, zone_id=zone_id), units, actor.subject)
+    recaps.frames_changed(units.values())
     nips = sorted(letter.nips)
     runtime.audit().record(
         actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter.letter_no}
@@ -255,6 +256,7 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
         access.require_unit_scope(actor, unit)
     done = ConflictError("Surat tugas sudah dibatalkan.", {"assignment_id": assignment_id})
     cancel_once(letter.cancelled_at, lambda: runtime.zones().cancel_assignment(assignment_id, actor.subject, now), done)
+    recaps.frames_changed(units.values())
     runtime.audit().record(actor.subject, "assignment.cancel", assignment_id, {"nips": sorted(units)})
     period = DateRange(date.fromisoformat(letter.start_date), date.fromisoformat(letter.end_date))
     rerun = sorted({d for nip, unit in units.items() for d in recaps.rerun_recapped(nip, unit, period, settings, now)})

@@ -36,3 +36,16 @@ def test_employees_created_from_simpeg_are_marked_as_never_on_field_duty(aws: No
     # THEN the new one says "no field duty" (a check-in skips reading duties), the older one says nothing
     assert PEOPLE.get_employee("198501012010011001").duty_until == NO_FIELD_DUTY  # type: ignore[union-attr]
     assert PEOPLE.get_employee("198501012010011002").duty_until is None  # type: ignore[union-attr]
+
+
+def test_a_sync_bumps_the_frame_version_of_the_units_it_changes(aws: None) -> None:
+    # GIVEN an employee created by SIMPEG in u-1, and an untouched unit u-3
+    repo = DynamoEmployeeRepository()
+    repo.apply([Change("created", stored("198501012010011001"))])
+    PEOPLE.upsert_unit("u-3", "SDN 3")
+    before = PEOPLE.frame_stamps(["u-1", "u-2", "u-3"])
+    # WHEN SIMPEG moves them to u-2
+    repo.apply([Change("moved", stored(unor_id="u-2", unor_nama="SDN 2"), stored().to_record())])
+    # THEN both units' frames (the regency summary's members) are versioned anew, u-3's is not
+    after = PEOPLE.frame_stamps(["u-1", "u-2", "u-3"])
+    assert after["u-1"] > before["u-1"] and after["u-2"] > before.get("u-2", 0) and after["u-3"] == before["u-3"]

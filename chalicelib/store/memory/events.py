@@ -30,8 +30,7 @@ from chalicelib.store.events import (
     awaits_decision,
     candidate_keys,
     claim_outcome,
-    day_token,
-    decision_token,
+    digest_of,
     event_keys,
     event_range,
     fingerprint_key,
@@ -156,12 +155,19 @@ class InMemoryEventsRepository:
 
     def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
         """Derived from the events themselves (DynamoDB keeps a digest item, written with them)."""
-        found = {}
-        for unor_id, local_date in sorted(set(days)):
-            recorded = [e for _, _, e in self._indexed(_recorded_on(unit_day_key(unor_id, local_date)))]
-            decided = frozenset(decision_token(e, str(e.decision)) for e in recorded if e.decision)
-            found[(unor_id, local_date)] = DayDigest(frozenset(day_token(e) for e in recorded), decided)
-        return found
+        return {
+            (unor_id, local_date): digest_of(
+                [e for _, _, e in self._indexed(_recorded_on(unit_day_key(unor_id, local_date)))]
+            )
+            for unor_id, local_date in sorted(set(days))
+        }
+
+    def digest_versions(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
+        return {day: d.version if d.stored else None for day, d in self.digests_of_unit_days(days).items()}
+
+    def rebuild_digests(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+        """Nothing to rebuild: the twin's digests are always derived from its events."""
+        return self.digests_of_unit_days(days)
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
         since = replay_window_start(now)

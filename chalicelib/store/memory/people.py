@@ -25,6 +25,7 @@ class InMemoryPeopleRepository:
         self._employees: dict[str, domain.Employee] = {}
         self._devices: dict[str, str] = {}
         self._units: dict[str, domain.Unit] = {}
+        self._frame_versions: dict[str, int] = {}
         self._admins: dict[str, domain.AdminUser] = {}
         self._credentials: dict[tuple[domain.AccountKind, str], domain.Credentials] = {}
         # Login limits by (scope, slot): an account slot's last use (epoch s), an address minute's count.
@@ -85,6 +86,7 @@ class InMemoryPeopleRepository:
     def put_employee(self, employee: domain.Employee) -> None:
         with self._lock:
             kept = self._employees.get(employee.nip) or domain.Employee(employee.nip, employee.nama, employee.unor_id)
+            moved = {kept.unor_id, employee.unor_id}
             self._employees[employee.nip] = replace(
                 kept,
                 nama=employee.nama,
@@ -94,6 +96,7 @@ class InMemoryPeopleRepository:
                 gelar_depan=employee.gelar_depan or None,
                 gelar_belakang=employee.gelar_belakang or None,
             )
+        self.touch_units(moved)
 
     def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:
         with self._lock:
@@ -188,6 +191,15 @@ class InMemoryPeopleRepository:
             if unit is None:
                 raise ConditionFailed("dynamodb")
             self._units[unor_id] = replace(unit, zone_ids=frozenset(zone_ids))
+
+    def touch_units(self, unor_ids: Iterable[str]) -> None:
+        with self._lock:
+            for unor_id in set(unor_ids) & self._units.keys():
+                self._frame_versions[unor_id] = self._frame_versions.get(unor_id, 0) + 1
+
+    def frame_stamps(self, unor_ids: Iterable[str]) -> dict[str, int]:
+        with self._lock:
+            return {k: self._frame_versions.get(k, 0) for k in sorted(set(unor_ids)) if k in self._units}
 
     # --- admin users and logins ----------------------------------------------------------------------
 

@@ -35,3 +35,8 @@ def test_metric_and_alarm_counts_are_those_of_the_code_and_the_template(merged: 
     alarms = [r["Properties"] for r in merged.template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"]
     read = sum(1 if "MetricName" in a else sum("MetricStat" in q for q in a["Metrics"]) for a in alarms)
     assert Workload().alarm_metrics == read
+
+
+def test_the_waf_rules_priced_are_those_of_the_template(merged: MergeResult) -> None:
+    acl = merged.template["Resources"]["ApiWebAcl"]["Properties"]
+    assert Workload().waf_rules == len(acl["Rules"])

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.api.errors import STATUS_BY_CODE
+from chalicelib.api.http import VIEWER_ADDRESS_HEADER
 from chalicelib.settings import build_settings
 from infra.cfn import checkov_skip
 from infra.merge import MergeConfig, MergeResult
@@ -103,7 +104,10 @@ def test_waf_limits_each_source_ip_and_answers_in_the_apis_error_shape(resources
     rules = {r["Name"]: r for r in acl["Rules"]}
     rate = rules["RateLimitPerSourceIp"]
     statement = rate["Statement"]["RateBasedStatement"]
-    assert statement["AggregateKeyType"] == "IP" and statement["Limit"] == {"Ref": "WafRateLimit"}
+    # Behind CloudFront the connection's address is an edge server's: the viewer's is the one the distribution
+    # writes (and no viewer can set), the header the app reads too.
+    assert statement["AggregateKeyType"] == "FORWARDED_IP" and statement["Limit"] == {"Ref": "WafRateLimit"}
+    assert statement["ForwardedIPConfig"]["HeaderName"] == VIEWER_ADDRESS_HEADER
     response = rate["Action"]["Block"]["CustomResponse"]
     assert response["ResponseCode"] == STATUS_BY_CODE["RATE_LIMITED"] == 429
     body = json.loads(acl["CustomResponseBodies"][response["CustomResponseBodyKey"]]["Content"])

@@ -559,6 +559,9 @@ class EventsRepositoryContract:
         assert repo.get_event(punches[7].event_id) == punches[7]
         day = repo.events_of_unit_day("U1", DAY)
         assert len(day) == 230 and {e.source for e in day} == {"fingerprint"}
+        # AND the unit-day's digest holds every punch, as a punch (the regency summary judges them by order)
+        digest = repo.digests_of_unit_days([("U1", DAY)])[("U1", DAY)]
+        assert digest.stored and digest.events() == sorted(day, key=lambda e: (e.nip, e.attendance_time))
         # WHEN the same punches are written again, at once by two writers, THEN none is written twice
         outcomes: list[list[bool]] = [[], []]
 
@@ -568,3 +571,36 @@ class EventsRepositoryContract:
         race([lambda: again(0), lambda: again(1)])
         assert outcomes == [[False] * 230, [False] * 230]
         assert repo.put_punches([]) == []
+        assert repo.digests_of_unit_days([("U1", DAY)])[("U1", DAY)] == digest
+
+    def test_punches_of_many_unit_days_reach_each_digest_in_one_write(self, repo: EventsRepository) -> None:
+        # GIVEN one punch a day of 60 units on two dates (120 digests: more than a transaction holds with them)
+        at = AT - timedelta(days=1)
+        punches = [
+            replace(event(f"19850101201001{u:04d}", at + timedelta(days=d)), event_id=punch_event_id(
+                f"19850101201001{u:04d}", at + timedelta(days=d)), unor_id=f"U{u}",
+                local_date=(at + timedelta(days=d)).date().isoformat(), source="fingerprint", warnings=())
+            for u in range(60) for d in range(2)
+        ]  # fmt: skip
+        # WHEN they are written
+        assert repo.put_punches(punches) == [True] * 120
+        # THEN every unit-day's digest holds its punch
+        digests = repo.digests_of_unit_days([(str(p.unor_id), str(p.local_date)) for p in punches])
+        assert all([e.source for e in digests[(str(p.unor_id), str(p.local_date))].events()] == ["fingerprint"]
+                   for p in punches)  # fmt: skip
+
+    def test_a_day_without_recorded_events_has_no_stored_digest_and_rebuilds_to_its_events(
+        self, repo: EventsRepository
+    ) -> None:
+        # GIVEN a unit-day with only a refusal, and one with an approved review
+        repo.write_checkin(write(event(status="refused", reasons=("FACE_MISMATCH",)), "r-1"))
+        e = review(OTHER, AT, unor_id="U2")
+        repo.write_checkin(write(e, "r-2"))
+        repo.decide_review(e.event_id, "approve", "budi", None, AT + timedelta(hours=1))
+        # WHEN their digests are read, and rebuilt from their events
+        read = repo.digests_of_unit_days([("U1", DAY), ("U2", DAY)])
+        rebuilt = repo.rebuild_digests([("U1", DAY), ("U2", DAY)])
+        # THEN the refusal-only day has none (nothing to rebuild), and rebuilding the other changes nothing
+        assert not read[("U1", DAY)].stored and read[("U1", DAY)].events() == [] and not rebuilt[("U1", DAY)].stored
+        assert rebuilt[("U2", DAY)] == read[("U2", DAY)] == repo.digests_of_unit_days([("U2", DAY)])[("U2", DAY)]
+        assert [(x.nip, x.decision) for x in read[("U2", DAY)].events()] == [(OTHER, "approve")]

@@ -213,6 +213,26 @@ class PeopleRepositoryContract:
         assert repo.get_units(["U2", "U9", "U1", "U2"]) == [Unit("U1", "SDN 1 Ngamprah"), Unit("U2", "SDN 2")]
         assert repo.get_units([]) == []
 
+    def test_frame_versions_change_with_what_a_unit_is_judged_against(self, repo: PeopleRepository) -> None:
+        # GIVEN three units, never touched
+        for unit in ("U1", "U2", "U3"):
+            repo.upsert_unit(unit, f"SD {unit}")
+        assert repo.frame_stamps(["U3", "U1", "U9", "U2"]) == {"U1": 0, "U2": 0, "U3": 0}
+        # WHEN two are touched (one twice, an unknown id beside them), THEN only theirs change, and no unit appears
+        repo.touch_units(["U1", "U9"])
+        repo.touch_units(["U1", "U2"])
+        assert repo.frame_stamps(["U1", "U2", "U3"]) == {"U1": 2, "U2": 1, "U3": 0}
+        assert repo.list_unit_ids() == ["U1", "U2", "U3"] and repo.get_unit("U9") is None
+        # WHEN an employee joins U3, then moves to U2, THEN the units they were in and are in change
+        repo.put_employee(employee(unor_id="U3"))
+        assert repo.frame_stamps(["U1", "U2", "U3"]) == {"U1": 2, "U2": 1, "U3": 1}
+        repo.put_employee(employee(unor_id="U2"))
+        assert repo.frame_stamps(["U1", "U2", "U3"]) == {"U1": 2, "U2": 2, "U3": 2}
+        # AND a unit's name or zones do not (they are not judged against)
+        repo.set_unit_zones("U1", {"z-1"})
+        repo.upsert_unit("U1", "SD Satu")
+        assert repo.frame_stamps(["U1"]) == {"U1": 2}
+
     def test_zones_of_an_unknown_unit_are_refused(self, repo: PeopleRepository) -> None:
         with pytest.raises(ConditionFailed):
             repo.set_unit_zones("U9", {"z-1"})

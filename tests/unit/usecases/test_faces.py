@@ -81,8 +81,10 @@ def test_an_accepted_enrolment_is_kept_with_its_photo_and_listed(settings: Setti
     listed = faces.list_templates(SUPER, NIP, settings)
     [row] = listed.items
     assert listed.next is None
+    assert row.status == "approved"  # an admin's enrolment counts at once
     assert set(row.model_dump(mode="json")) == {
         "template_id",
+        "status",
         "models",
         "quality",
         "created_at",
