@@ -3,7 +3,7 @@ local stack (moto server).
 
 Run on purpose (never part of the tests):
     .venv/bin/python -m bench.admin_views_bench [--employees 7000] [--units 63] [--slices 60] [--calls 60]
-        [--sheet 500] [--sheet-only] [--one-by-one]
+        [--sheet 500] [--sheet-only | --units-only] [--one-by-one]
 Quick run of the summary alone (a few minutes on an idle 2-core machine):
     .venv/bin/python -m bench.admin_views_bench --sheet 0
 moto's server runs as a child process on 127.0.0.1 and a free port and is stopped at the end.
@@ -20,6 +20,8 @@ before 2026-12-03 14:00). `admin_views.monitor_summary` is called as a super adm
 Target (issue 19): p95 <= 300 ms.
 Sheet: a unit of `--sheet` not-yet-activated employees gets its codes and its PDF (`activation_sheet.issue`):
 wall time, PDF size and pages. Target: well under API Gateway's 29 s.
+Units (`--units-only`): `GET /v1/admin/units`'s onboarding counts of every unit, read with a Query per unit and
+with one Scan in parallel segments, three times each, on the regency's employees (60 % activated).
 Figures are printed; bench/admin_views_RESULTS.md records measured runs.
 """
 
@@ -36,16 +38,18 @@ from datetime import UTC, date, datetime, timedelta
 from bench import stack_seed
 from bench.stack_env import moto_server, prepare
 from chalicelib.domain.attendance import Event
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import Principal, UnitCounts
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, DynamoEventsRepository, StoredAnswer, new_event_id
-from chalicelib.usecases import activation_sheet, admin_views, recaps
+from chalicelib.store.models import EmployeeModel
+from chalicelib.usecases import activation_sheet, admin_views, directory, recaps
 from chalicelib.usecases.schemas.admin_views import ActivationSheetRequest, SummaryQuery
 
 SUPER_ADMIN = Principal("bench", "super_admin")
 DAY = date(2026, 10, 15)  # a Thursday
 KINDS = (("DINAS", 17, (150, 300)), ("PUSKESMAS", 16, (40, 80)), ("SDN", 30, (15, 40)))
+BASE_URL = "https://smart.example.go.id"  # the cards' QR codes hold links as long as a deployment's
 
 
 def regency(employees: int, units: int, seed: int) -> stack_seed.Month:
@@ -162,14 +166,53 @@ def sheet_phase(settings: Settings, size: int, seed: int) -> None:
     body = ActivationSheetRequest(only_not_activated=True)
     now = datetime.now(UTC)
     elapsed, answer = timed_ms(
-        lambda: activation_sheet.issue(SUPER_ADMIN, unit.unor_id, body, settings, now=now, base_url="http://bench")
+        lambda: activation_sheet.issue(SUPER_ADMIN, unit.unor_id, body, settings, now=now, base_url=BASE_URL)
     )
     print(f"activation sheet, {size} employees: {elapsed / 1000:.1f} s, count {answer.count}  load {load()}")  # type: ignore[attr-defined]
-    cards, began = [activation_sheet.Card(f"Pegawai {i}", n, "12345678", "01-01-2027 07:00", "http://x") for i, n in
-                    enumerate(unit.nips)], time.perf_counter()  # fmt: skip
+    cards = [
+        activation_sheet.Card(
+            f"Pegawai {i}", nip, code, "01-01-2027 07:00", activation_sheet.activation_link(BASE_URL, nip, code)
+        )
+        for i, nip in enumerate(unit.nips)
+        for code in [f"{i:08d}"]
+    ]
+    began = time.perf_counter()
     pdf = activation_sheet.render_sheet(unit.name, cards)
     pages = -(-size // (activation_sheet.COLUMNS * activation_sheet.ROWS))
     print(f"  of which the PDF alone: {time.perf_counter() - began:.1f} s, {len(pdf) / 1024:.0f} KiB, {pages} pages")
+
+
+def units_phase(month: stack_seed.Month, seed: int) -> None:
+    """`GET /v1/admin/units` counts for the super admin: a Query per unit (before) and one Scan in parallel
+    segments (`counts_of_all_units`, now), on the same employees, some activated and enrolled."""
+    rng = random.Random(seed + 2)
+    with EmployeeModel.batch_write() as batch:
+        for unit in month.units:
+            for n, nip in enumerate(unit.nips):
+                activated = rng.random() < 0.6
+                batch.save(
+                    EmployeeModel(nip, nama=f"Pegawai {unit.unor_id}-{n}", unor_id=unit.unor_id, unor_nama=unit.name,
+                                  active=True, password_hash="scrypt$bench" if activated else None,
+                                  device_id=f"android-{nip}" if activated else None,
+                                  template_count=int(activated and rng.random() < 0.7))
+                )  # fmt: skip
+    ids = [u.unor_id for u in month.units]
+
+    def counted(every_unit: bool) -> tuple[float, dict[str, UnitCounts]]:
+        began = time.perf_counter()
+        counts = directory.unit_counts(ids, every_unit=every_unit)
+        return (time.perf_counter() - began) * 1000, counts
+
+    answers = {}
+    for label, every_unit in (("a Query per unit (before)", False), ("one Scan, 4 segments (now)", True)):
+        runs = [counted(every_unit) for _ in range(3)]
+        answers[every_unit] = runs[-1][1]
+        totals = [sum(getattr(c, f) for c in runs[-1][1].values()) for f in ("employees", "activated", "enrolled")]
+        print(f"unit counts, {len(ids)} units / {month.employees} employees, {label}: "
+              f"{', '.join(f'{ms:.0f} ms' for ms, _ in runs)}; totals {totals}  load {load()}")  # fmt: skip
+    print(f"  both give the same counts per unit: {answers[False] == answers[True]}")
+    page_ms, page = timed_ms(lambda: directory.list_units(SUPER_ADMIN))
+    print(f"GET /v1/admin/units use case (super admin): {page_ms:.0f} ms, {len(page.items)} units")  # type: ignore[attr-defined]
 
 
 def load() -> str:
@@ -186,6 +229,7 @@ def main() -> None:
     parser.add_argument("--sheet", type=int, default=500)
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--sheet-only", action="store_true", help="only the activation sheet phase")
+    parser.add_argument("--units-only", action="store_true", help="only the unit counts of GET /v1/admin/units")
     parser.add_argument("--one-by-one", action="store_true", help="check-ins through write_checkin (slow seeding)")
     args = parser.parse_args()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC  cpus={os.cpu_count()}  load {load()}  {vars(args)}")
@@ -196,6 +240,10 @@ def main() -> None:
             sheet_phase(settings, args.sheet, args.seed)
             return
         month = regency(args.employees, args.units, args.seed)
+        if args.units_only:
+            stack_seed.write_people(month)
+            units_phase(month, args.seed)
+            return
         stack_seed.write_people(month)
         stack_seed.write_calendar(month)
         print(f"seeded {len(month.units)} units, {month.employees} employees, {len(month.leave_days)} on leave")

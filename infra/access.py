@@ -23,8 +23,9 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
 
 Both jobs call ``runtime.ensure_ready``, which reads the ``admin`` account and creates it from the
 bootstrap secret while that secret exists, so they may get and put admins (nothing else on that table).
-There is no ``Scan``, ``CreateTable`` or ``DeleteTable`` anywhere: the app reads by key and index, and the
-stack owns the tables.
+There is no ``CreateTable`` or ``DeleteTable`` anywhere (the stack owns the tables), and one ``Scan``: the API's
+on the employees table, which counts a regency's onboarding progress for an admin who sees every unit in one
+pass instead of a Query per unit (decision 85); everything else reads by key and index.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ PUT = "dynamodb:PutItem"
 UPDATE = "dynamodb:UpdateItem"
 DELETE = "dynamodb:DeleteItem"
 BATCH_WRITE = "dynamodb:BatchWriteItem"  # puts and deletes alike: never on evidence
+SCAN = "dynamodb:Scan"  # the API on employees only (onboarding counts of every unit)
 
 READ = (DESCRIBE, GET, BATCH_GET, QUERY, CONDITION_CHECK)
 WRITE = (PUT, UPDATE)
@@ -121,6 +123,7 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
         tables[model] = (*tables.get(model, ()), DELETE)
     for model in batch_writes:
         tables[model] = (*tables.get(model, ()), BATCH_WRITE)
+    tables[EmployeeModel] = (*tables[EmployeeModel], SCAN)  # store.people `counts_of_all_units`
     read_write = ("s3:GetObject", "s3:PutObject")
     return FunctionAccess(
         tables=tables,

@@ -57,8 +57,3 @@ def verify_secret(secret: str, stored: str | None) -> bool:
         return hmac.compare_digest(_derive(secret, _unb64(salt), params), _unb64(digest))
     except (ValueError, TypeError):
         return False
-
-
-def new_activation_code() -> str:
-    """Eight digits are easy to type on a phone; the KDF, expiry and lockout make guessing useless."""
-    return f"{secrets.randbelow(10**8):08d}"

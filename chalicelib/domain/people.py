@@ -7,6 +7,7 @@ Identifier rules (the 18-digit NIP, device ids) live here too, so that every lay
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -108,6 +109,17 @@ class UnitCounts:
     employees: int
     activated: int
     enrolled: int
+
+
+def unit_tallies(rows: Iterable[tuple[str, bool, bool]]) -> dict[str, UnitCounts]:
+    """Counts per unit of (unor_id, activated, enrolled) rows, one row per employee."""
+    tallies: dict[str, list[int]] = {}
+    for unor_id, activated, enrolled in rows:
+        tally = tallies.setdefault(unor_id, [0, 0, 0])
+        tally[0] += 1
+        tally[1] += activated
+        tally[2] += enrolled
+    return {unor_id: UnitCounts(*tally) for unor_id, tally in tallies.items()}
 
 
 @dataclass(frozen=True)

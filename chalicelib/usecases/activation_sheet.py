@@ -2,9 +2,9 @@
 a QR code that opens the app's activation screen filled in (UI.md `/app/#/aktivasi?nip=…&kode=…`) and short
 instructions in Indonesian. The PDF is kept in the private bucket and answered as a short-lived signed link.
 
-Codes of a batch are hashed with a lighter scrypt cost than passwords (`BATCH_KDF`): a code is single-use,
-expires with SMART_ACTIVATION_TTL_S and is evaluated at most 5 times per 15 minutes (the login slots), and a
-unit of 500 must be served well within API Gateway's 29 s (docs/decision_log.md).
+Codes are stored as keyed MACs (auth/codes.py: microseconds a code, where scrypt took ~12-50 ms), and the cards
+are drawn with fpdf2's cheapest primitives (text at a position, a QR code as one path of rectangles), so a unit
+of 500 is served well within API Gateway's 29 s (docs/decision_log.md, bench/admin_views_RESULTS.md).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -21,7 +20,7 @@ import segno
 from fpdf import FPDF
 
 from chalicelib import runtime
-from chalicelib.auth import passwords
+from chalicelib.auth import codes
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError
 from chalicelib.settings import Settings
@@ -32,10 +31,9 @@ from chalicelib.usecases.auth import epoch
 from chalicelib.usecases.reviews import evidence_ttl_s
 from chalicelib.usecases.schemas.admin_views import ActivationSheet, ActivationSheetRequest
 
-BATCH_KDF = passwords.KdfParams(n=2**12)  # ~4x cheaper than a password's; see the module's docstring
-HASH_WORKERS = 4  # scrypt runs outside the GIL: a Lambda with several vCPUs hashes in parallel
 COLUMNS, ROWS = 2, 4  # cards per A4 page: 2 x 4, 95 x 68 mm each
 CARD_W, CARD_H, MARGIN = 95.0, 68.0, 10.0
+NAME_LINES = 3  # a longer name is cut: the card's lines below it have their places
 INSTRUCTIONS = (  # broken into the lines a card prints (7.5 pt, 87 mm wide): no line breaking per card
     "1. Pindai kode QR dengan kamera ponsel, atau buka aplikasi SMART",
     "    lalu pilih Aktivasi.",
@@ -73,19 +71,19 @@ def issue(
     expires = epoch(now) + settings.activation_ttl_s
     expires_at = datetime.fromtimestamp(expires, tz=now.tzinfo)
     printed = expires_at.astimezone(settings.tz).strftime("%d-%m-%Y %H:%M")
-    codes = [passwords.new_activation_code() for _ in employees]
-    with ThreadPoolExecutor(max_workers=HASH_WORKERS) as pool:
-        hashes = list(pool.map(lambda code: passwords.hash_secret(code, BATCH_KDF), codes))
+    drawn = [codes.new_code() for _ in employees]
+    key = codes.code_key(settings.token_secret)
+    sealed = [(e.nip, codes.seal(key, e.nip, expires, code)) for e, code in zip(employees, drawn, strict=True)]
     try:
-        runtime.people().set_activations([(e.nip, h) for e, h in zip(employees, hashes, strict=True)], expires)
+        runtime.people().set_activations(sealed, expires)
     except ConditionFailed as exc:  # an employee left the table meanwhile: the client asks again
         raise ConflictError("Data pegawai berubah; coba lagi.", {"unor_id": unor_id}) from exc
-    cards = [_card(e, code, printed, base_url) for e, code in zip(employees, codes, strict=True)]
+    cards = [_card(e, code, printed, base_url) for e, code in zip(employees, drawn, strict=True)]
     pdf = render_sheet(unit.unor_nama, cards)
     filename = f"kode-aktivasi-{unor_id}.pdf"
-    key = f"{EXPORT_PREFIX}{secrets.token_hex(8)}/{filename}"
+    object_key = f"{EXPORT_PREFIX}{secrets.token_hex(8)}/{filename}"
     store = runtime.photos(settings)
-    store.put(key, pdf, "application/pdf")
+    store.put(object_key, pdf, "application/pdf")
     runtime.audit().record(
         actor.subject,
         "unit.activation_codes",
@@ -93,7 +91,7 @@ def issue(
         {"count": len(cards), "only_not_activated": body.only_not_activated},
         role=actor.role,
     )
-    url = store.presign(key, evidence_ttl_s(settings), filename)
+    url = store.presign(object_key, evidence_ttl_s(settings), filename)
     return ActivationSheet(count=len(cards), expires_at=iso(expires_at), sheet_url=url)
 
 
@@ -135,45 +133,77 @@ def qr_matrix(link: str) -> tuple[bytearray, ...]:
     return tuple(segno.make_qr(link, error="m", mask=0, boost_error=False).matrix)
 
 
-def _draw_qr(pdf: FPDF, link: str, x: float, y: float, size: float) -> None:
-    """The QR code as filled rectangles, one per run of dark modules in a row (no image to encode or parse)."""
-    matrix = qr_matrix(link)
-    module = size / len(matrix)
-    pdf.set_fill_color(0, 0, 0)
+def _qr_runs(matrix: Sequence[bytearray]) -> list[tuple[int, int, int]]:
+    """(row, first column, length) of every run of dark modules in a row."""
+    runs = []
     for row, modules in enumerate(matrix):
-        column = 0
-        while column < len(modules):
+        column, width = 0, len(modules)
+        while column < width:
             if not modules[column]:
                 column += 1
                 continue
             start = column
-            while column < len(modules) and modules[column]:
+            while column < width and modules[column]:
                 column += 1
-            pdf.rect(x + start * module, y + row * module, (column - start) * module, module, style="F")
+            runs.append((row, start, column - start))
+    return runs
+
+
+def _draw_qr(pdf: FPDF, link: str, x: float, y: float, size: float) -> None:
+    """The QR code as ONE filled path of rectangles, one per run of dark modules in a row, written as PDF
+    operators (no image to encode or parse; `pdf.rect` per run cost ~15 µs each, ~360 a card)."""
+    matrix = qr_matrix(link)
+    module, k, top = size / len(matrix), pdf.k, pdf.h - y
+    pdf.set_fill_color(0, 0, 0)
+    path = " ".join(
+        f"{(x + start * module) * k:.2f} {(top - row * module) * k:.2f} {length * module * k:.2f} {-module * k:.2f} re"
+        for row, start, length in _qr_runs(matrix)
+    )
+    pdf._out(f"{path} f")  # fpdf2's own writer of page content (what `rect` calls), once for the whole code
+
+
+def _wrapped(pdf: FPDF, text: str, width: float, max_lines: int) -> list[str]:
+    """`text` broken at spaces into lines of at most `width` mm in the current font (a longer last line is cut
+    with "..."); cheaper than fpdf2's `multi_cell`, which lays out every line as styled fragments."""
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and pdf.get_string_width(candidate) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines, rest = lines[:max_lines], lines[max_lines:]
+        last = " ".join([lines[-1], *rest])
+        while last and pdf.get_string_width(f"{last}...") > width:
+            last = last[:-1]
+        lines[-1] = f"{last.rstrip()}..."
+    return lines or [""]
+
+
+def _text(pdf: FPDF, x: float, baseline: float, text: str, *, font: tuple[str, float]) -> None:
+    pdf.set_font("Helvetica", *font)
+    pdf.text(x, baseline, text)
 
 
 def _draw_card(pdf: FPDF, card: Card, x: float, y: float) -> None:
+    """One card: its border, the QR code on the right, name, NIP, code and expiry on the left, the instructions
+    across the bottom; every line placed at its baseline with `pdf.text` (no cell layout)."""
     pdf.set_draw_color(150, 150, 150)
     pdf.set_dash_pattern(dash=1.5, gap=1.5)
     pdf.rect(x, y, CARD_W - 2, CARD_H - 2)
     pdf.set_dash_pattern()
     _draw_qr(pdf, card.link, x + CARD_W - 36, y + 4, 30)
-    pdf.set_xy(x + 3, y + 3)
+    left = x + 3
     pdf.set_font("Helvetica", "B", 10)
-    pdf.multi_cell(CARD_W - 42, 4.5, _latin1(card.nama), max_line_height=4.5)
-    pdf.set_font("Helvetica", "", 9)
-    pdf.set_x(x + 3)
-    pdf.cell(CARD_W - 42, 5, f"NIP: {card.nip}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_x(x + 3)
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(CARD_W - 42, 8, card.code, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 8)
-    pdf.set_x(x + 3)
-    pdf.cell(CARD_W - 42, 4, "Kode aktivasi", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_x(x + 3)
-    pdf.cell(CARD_W - 42, 4, f"Berlaku sampai {card.expires}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_xy(x + 3, y + 38)
+    name_lines = _wrapped(pdf, _latin1(card.nama), CARD_W - 42, NAME_LINES)
+    for line_no, line in enumerate(name_lines):
+        pdf.text(left, y + 6.3 + line_no * 4.5, line)
+    below = y + 3 + 4.5 * len(name_lines)
+    _text(pdf, left, below + 3.6, f"NIP: {card.nip}", font=("", 9))
+    _text(pdf, left, below + 10.5, card.code, font=("B", 14))
+    _text(pdf, left, below + 15.0, "Kode aktivasi", font=("", 8))
+    pdf.text(left, below + 19.0, f"Berlaku sampai {card.expires}")
     pdf.set_font("Helvetica", "", 7.5)
-    for line in INSTRUCTIONS:
-        pdf.set_x(x + 3)
-        pdf.cell(CARD_W - 8, 3.4, line, new_x="LMARGIN", new_y="NEXT")
+    for line_no, line in enumerate(INSTRUCTIONS):
+        pdf.text(left, y + 40.5 + line_no * 3.4, line)

@@ -6,7 +6,8 @@ activation code is *evaluated*, the login takes one of the account's `login_max_
 `login_lockout_s` seconds and counts one attempt of its source address in the current minute, both with
 conditional writes, so however many requests race, at most that many secrets of an account are ever evaluated
 in a window; a success gives both back. Unknown accounts take the same path (slots under the name asked for,
-a KDF run against a dummy hash), so neither timing nor answers tell which NIPs or user names exist.
+a KDF run against a dummy hash; for activation codes a MAC against a dummy, auth/codes.py), so neither
+timing nor answers tell which NIPs or user names exist.
 An admin with MFA on also needs a fresh one-time password (usecases/mfa.py), evaluated with the password.
 """
 
@@ -19,7 +20,7 @@ from datetime import datetime
 from functools import partial
 
 from chalicelib import runtime
-from chalicelib.auth import passwords, strength, tokens
+from chalicelib.auth import codes, passwords, strength, tokens
 from chalicelib.auth.tokens import IssuedToken
 from chalicelib.domain.people import (
     Account,
@@ -189,10 +190,12 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
     account = runtime.people().employee_account(nip)
     credentials = account.credentials if account is not None else None
     stored = credentials.activation_hash if credentials is not None else None
-    live = credentials is not None and (credentials.activation_expires or 0) > epoch(now)
+    expires = credentials.activation_expires if credentials is not None else None
+    key = codes.code_key(settings.token_secret)
 
     def code_matches() -> bool:
-        return _secret_matches(code, stored) and live
+        """One MAC (or, for a code issued before codes were MACs, one scrypt run) whatever is stored."""
+        return codes.matches(key, nip, expires, code, stored) and (expires or 0) > epoch(now)
 
     try:
         verify_guarded("employee", nip, code_matches, source=source, settings=settings, now=now)

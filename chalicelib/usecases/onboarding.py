@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib import runtime
-from chalicelib.auth import passwords
+from chalicelib.auth import codes
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, NotFoundError
 from chalicelib.settings import Settings
@@ -20,9 +20,9 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
     require_unit_scope(actor, employee.unor_id)
     if not employee.active:
         raise AccountInactiveError()
-    code = passwords.new_activation_code()
+    code = codes.new_code()
     expires = epoch(now) + settings.activation_ttl_s
-    runtime.people().set_activation(nip, passwords.hash_secret(code), expires)
+    runtime.people().set_activation(nip, codes.seal(codes.code_key(settings.token_secret), nip, expires, code), expires)
     runtime.audit().record(actor.subject, "employee.activation_code", nip)
     return code, datetime.fromtimestamp(expires, tz=now.tzinfo)
 

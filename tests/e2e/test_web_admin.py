@@ -14,8 +14,10 @@ Screenshots go to build/screenshots/ (gitignored).
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -661,6 +663,91 @@ def test_other_screens_open_without_errors_or_accessibility_faults(world: World,
         d.axe(menu)
     d.shot("akun")
     # Endpoints other helpers are still building may answer 404 on this branch; nothing else may fail.
+    d.assert_clean()
+
+
+# --- SIMPEG workbook --------------------------------------------------------------------------------------
+
+
+def _workbook(path: Any, header: list[str], rows: list[list[object]], *, exact: dict[str, int] | None = None) -> Any:
+    """An .xlsx of `rows` under `header` (openpyxl). openpyxl, like Excel, writes a number as a double (an 18-digit
+    NIP becomes 1.992040420170411e+17); the number cells named in `exact` ("A2") get all their digits instead, as
+    a writer that keeps integers writes them."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for cell, number in (exact or {}).items():
+        xml = re.sub(rf'(<c r="{cell}" t="n"><v>)[^<]*(</v>)', rf"\g<1>{number}\g<2>", xml)
+        assert f"<v>{number}</v>" in xml
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+def test_a_simpeg_workbook_uploaded_in_the_console_imports_its_employees(
+    world: World, desk: Callable[..., Desk], tmp_path: Any
+) -> None:
+    # GIVEN a workbook with headers in their own spelling, a NIP cell that is a number holding all 18 digits, NIPs
+    # as text (one with spaces), a blank row, and a row whose NIP is wrong
+    tag = secrets.token_hex(2).upper()
+    unit_id, unit_name = f"XLSX-{tag}", f"SD Negeri Lembar {tag}"
+    nips = [_nip("19920404201704111"), _nip("199305052018051"), _nip("199406062019061")]
+    header = ["NIP", " Nama ", "UNOR ID", "Unor Nama", "Jabatan", "STATUS"]
+    good = _workbook(
+        tmp_path / "pegawai.xlsx",
+        header,
+        [
+            [int(nips[0]), f"Siti Aminah {tag}", unit_id, unit_name, "Guru", "aktif"],
+            [f"{nips[1][:8]} {nips[1][8:14]} {nips[1][14]} {nips[1][15:]}", f"Ujang Hermawan {tag}", unit_id, unit_name,
+             "Guru", "aktif"],
+            [None, None, None, None, None, None],
+            [nips[2], f"Neneng Sri {tag}", unit_id, unit_name, "Penjaga Sekolah", "aktif"],
+            ["12345", f"Salah Ketik {tag}", unit_id, unit_name, "Guru", "aktif"],
+        ],
+        exact={"A2": int(nips[0])},
+    )  # fmt: skip
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    d.open("SIMPEG")
+    # WHEN it is chosen and imported
+    page.get_by_label("Berkas CSV atau XLSX").set_input_files(str(good))
+    page.get_by_role("button", name="Impor", exact=True).click()
+    # THEN the console says what happened and which spreadsheet row was refused, and why
+    expect(page.get_by_text("Impor selesai: 3 baru")).to_be_visible()
+    refused = page.get_by_role("table", name="Baris yang tidak diimpor")
+    expect(refused.get_by_role("row")).to_have_count(2)  # header + the one refused row
+    expect(refused.get_by_role("row").nth(1)).to_contain_text("6")  # header = row 1, the blank row 4 skipped
+    d.axe("simpeg-xlsx")
+    d.shot("simpeg-xlsx")
+    # AND the employees are in the API, with the numeric NIP's exact 18 digits
+    listed = _expect(world.admin.get(f"/v1/admin/employees?unor_id={unit_id}"), 200, "employees")["items"]
+    assert sorted(e["nip"] for e in listed) == sorted(nips), listed
+    assert {e["nama"] for e in listed} == {f"Siti Aminah {tag}", f"Ujang Hermawan {tag}", f"Neneng Sri {tag}"}
+
+    # GIVEN a workbook whose NIPs were typed into number cells (stored as doubles: 1.98501012010011E+17)
+    other_unit = f"XLSX-ANGKA-{tag}"
+    lost = _workbook(
+        tmp_path / "angka.xlsx",
+        header,
+        [[1.98501012010011e17, f"Angka {tag}", other_unit, "SD Angka", "Guru", "aktif"],
+         [int(nips[1]), f"Bulat {tag}", other_unit, "SD Angka", "Guru", "aktif"]],
+    )  # fmt: skip
+    page.get_by_label("Berkas CSV atau XLSX").set_input_files(str(lost))
+    page.get_by_role("button", name="Impor", exact=True).click()
+    # THEN it is refused in Indonesian with what to do, and nothing reaches the API
+    expect(page.get_by_role("alert").filter(has_text="disimpan Excel sebagai angka")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="Ubah format kolom NIP menjadi Teks")).to_be_visible()
+    assert _expect(world.admin.get(f"/v1/admin/employees?unor_id={other_unit}"), 200, "none")["items"] == []
     d.assert_clean()
 
 

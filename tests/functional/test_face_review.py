@@ -57,6 +57,7 @@ def test_a_self_enrolment_is_approved_by_the_unit_admin_and_then_counts(api: Api
     assert again.status == 409 and again.body["error"]["code"] == "CONFLICT"
     assert onboarding(api, employee.token) == {"activated": True, "faces": {"approved": 1, "pending": 0}}
     assert unit_counts(api, unit_admin) == (1, 1, 1)
+    assert unit_counts(api, employee.admin) == (1, 1, 1)  # the super admin's: one Scan of all employees
     assert employee.check_in(selfie("deepface/img2.jpg")).status == 201
     # AND bad decisions and callers are refused with their codes
     assert api.call("POST", path, {"decision": "maybe"}, token=unit_admin).status == 400

@@ -66,7 +66,12 @@ export async function request<T>(method: string, path: string, options: RequestO
   return body as T;
 }
 
+/** A problem the screen found itself, worded for the user (a file that cannot be imported, say). */
+export class UserMessage extends Error {
+  override readonly name = "UserMessage";
+}
+
 export function messageOf(exc: unknown): string {
-  if (exc instanceof ApiError) return exc.message;
+  if (exc instanceof ApiError || exc instanceof UserMessage) return exc.message;
   return "Terjadi kesalahan. Coba lagi.";
 }

@@ -70,10 +70,18 @@ class InMemoryPeopleRepository:
         return len(self._of_unit(unor_id))
 
     def unit_counts(self, unor_id: str) -> domain.UnitCounts:
-        employees = self._of_unit(unor_id)
+        return self._tallies(self._of_unit(unor_id)).get(unor_id, domain.UnitCounts(0, 0, 0))
+
+    def counts_of_all_units(self) -> dict[str, domain.UnitCounts]:
         with self._lock:
-            activated = sum(self._secrets("employee", e.nip).password_hash is not None for e in employees)
-        return domain.UnitCounts(len(employees), activated, sum(e.enrolled for e in employees))
+            employees = list(self._employees.values())
+        return self._tallies(employees)
+
+    def _tallies(self, employees: Iterable[domain.Employee]) -> dict[str, domain.UnitCounts]:
+        with self._lock:
+            rows = [(e.unor_id, self._secrets("employee", e.nip).password_hash is not None, e.enrolled)
+                    for e in employees]  # fmt: skip
+        return domain.unit_tallies(rows)
 
     def put_employee(self, employee: domain.Employee) -> None:
         with self._lock:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.store.models import ALL_MODELS, AuditModel, EventModel
+from chalicelib.store.models import ALL_MODELS, AuditModel, EmployeeModel, EventModel
 from infra.access import JOB_ACCESS, access_policies, function_policy
 from infra.errors import TemplateError
 from infra.merge import MergeResult
@@ -275,15 +275,22 @@ def test_the_api_hands_long_simpeg_work_to_the_worker_and_nothing_else(resources
     assert "SMART_SIMPEG_WORKER_FUNCTION" not in resources["SimpegSync"]["Properties"]["Environment"]["Variables"]
 
 
-def test_no_policy_has_a_wildcard_resource_scan_or_admin_action(resources: dict[str, Any]) -> None:
+def test_no_policy_has_a_wildcard_resource_or_admin_action(resources: dict[str, Any]) -> None:
     for policy in of_type(resources, "AWS::IAM::ManagedPolicy").values():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             assert statement["Effect"] == "Allow"
             assert all("*" not in action for action in statement["Action"])
             assert all(resolve(r) not in ("*", arn_of("*")) for r in statement["Resource"])
-            assert not {"dynamodb:Scan", "dynamodb:CreateTable", "dynamodb:DeleteTable", "kms:Decrypt"} & set(
-                statement["Action"]
-            )
+            assert not {"dynamodb:CreateTable", "dynamodb:DeleteTable", "kms:Decrypt"} & set(statement["Action"])
+
+
+def test_the_only_scan_is_the_apis_on_employees(resources: dict[str, Any]) -> None:
+    employees = table_logical_id(EmployeeModel)
+    for function_id in FUNCTIONS:
+        for model in ALL_MODELS:
+            table = table_logical_id(model)
+            allowed = can(resources, function_id, "dynamodb:Scan", table_arn(table))
+            assert allowed == (function_id == "APIHandler" and table == employees), (function_id, table)
 
 
 def test_logs_secrets_and_dead_letters_are_each_functions_own(resources: dict[str, Any]) -> None:

@@ -485,6 +485,19 @@ class PeopleRepositoryContract:
         assert repo.unit_counts("U1") == UnitCounts(4, 2, 0)
         assert repo.unit_counts("U2") == UnitCounts(1, 0, 0) and repo.unit_counts("U9") == UnitCounts(0, 0, 0)
 
+    def test_all_units_are_counted_in_one_pass_as_each_alone(self, repo: PeopleRepository) -> None:
+        # GIVEN 30 employees over three units, some activated (a phone, or a password after a reset)
+        for i in range(1, 31):
+            repo.put_employee(employee(nip_of(i), unor_id=f"U{i % 3}"))
+            if i % 4 == 0:
+                repo.bind_device(nip_of(i), f"android-{i:04d}-aaaa", f"hash-{i}")
+            elif i % 7 == 0:
+                repo.set_password("employee", nip_of(i), f"hash-{i}")
+        # THEN the one-pass counts are the per-unit counts, for every unit with employees and no other
+        every = repo.counts_of_all_units()
+        assert every == {unit: repo.unit_counts(unit) for unit in ("U0", "U1", "U2")}
+        assert sum(c.employees for c in every.values()) == 30 and sum(c.activated for c in every.values()) == 10
+
     def test_employees_come_in_one_batch_by_nip(self, repo: PeopleRepository) -> None:
         for i in (3, 1, 2):
             repo.put_employee(employee(nip_of(i)))

@@ -6,8 +6,9 @@ import io
 
 import pypdf
 import segno
+from pypdf.generic import ContentStream
 
-from chalicelib.usecases.activation_sheet import COLUMNS, ROWS, Card, activation_link, render_sheet
+from chalicelib.usecases.activation_sheet import COLUMNS, ROWS, Card, activation_link, qr_matrix, render_sheet
 
 NIP = "198501012010011001"
 
@@ -45,3 +46,36 @@ def test_the_sheet_has_a_card_per_employee_eight_to_a_page() -> None:
 def test_an_empty_sheet_says_everyone_is_active() -> None:
     reader = pypdf.PdfReader(io.BytesIO(render_sheet("SDN Cibeber", [])))
     assert len(reader.pages) == 1 and "sudah aktif" in reader.pages[0].extract_text()
+
+
+def filled_rectangles(page: pypdf.PageObject, reader: pypdf.PdfReader) -> list[tuple[float, float, float, float]]:
+    """Every rectangle the page fills (x, y from the top, width, height in pt), read from its content stream."""
+    height, pending, filled = float(page.mediabox.height), [], []
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"re":
+            x, y, w, h = (float(o) for o in operands)
+            pending.append((x, height - y - h if h > 0 else height - y, w, abs(h)))
+        elif operator in (b"f", b"F", b"f*"):
+            filled, pending = filled + pending, []
+        elif operator in (b"S", b"n", b"B", b"b"):
+            pending = []
+    return filled
+
+
+def test_the_drawn_qr_code_is_the_links_module_for_module() -> None:
+    # GIVEN a card whose QR code is drawn as a path of rectangles straight into the page
+    link = activation_link("https://smart.example.go.id", NIP, "04718293")
+    reader = pypdf.PdfReader(io.BytesIO(render_sheet("SDN Cibeber", [Card("Asep", NIP, "04718293", "x", link)])))
+    page = reader.pages[0]
+    # WHEN the filled rectangles are put back on the module grid (first card: QR at x 69 mm, y 18 mm, 30 mm wide)
+    matrix = qr_matrix(link)
+    mm, size = 72 / 25.4, len(matrix)
+    left, top, module = (10 + 95 - 36) * mm, (14 + 4) * mm, 30 * mm / size
+    dark = [[False] * size for _ in range(size)]
+    for x, y, w, h in filled_rectangles(page, reader):
+        row, first = round((y - top) / module), round((x - left) / module)
+        assert round(h / module) == 1 and 0 <= row < size and 0 <= first < size
+        for column in range(first, first + round(w / module)):
+            dark[row][column] = True
+    # THEN the modules are exactly segno's matrix of the activation link
+    assert dark == [[bool(m) for m in row] for row in matrix]

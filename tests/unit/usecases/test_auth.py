@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.auth import passwords
+from chalicelib.auth import codes, passwords
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import (
     AccountInactiveError,
@@ -36,6 +36,8 @@ from tests.unit.auth.kdf_runs import KdfRuns, count_kdf_runs
 NIP = "198501012010011001"
 UNKNOWN_NIP = "199912312020121009"
 NEW_HIRE = "199002022015032002"  # known, never activated: no password yet
+SEALED_HIRE = "199103032016042003"  # known, never activated, with a code issued as a keyed MAC
+SEALED_CODE = "40718293"
 PHONE = "android-0001-aaaa"
 PASSWORD = "kopi-hitam-pagi"
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -56,7 +58,10 @@ def people(repos: Repositories) -> Repositories:
     repos.people.bind_device(NIP, PHONE, passwords.hash_secret(PASSWORD))
     repos.people.put_employee(Employee(NEW_HIRE, "Euis", "U1"))
     expires = int((NOW + timedelta(days=1)).timestamp())
-    repos.people.set_activation(NEW_HIRE, passwords.hash_secret("12345678"), expires)
+    repos.people.set_activation(NEW_HIRE, passwords.hash_secret("12345678"), expires)  # stored before the MACs
+    repos.people.put_employee(Employee(SEALED_HIRE, "Dadang", "U1"))
+    sealed = codes.seal(codes.code_key(SETTINGS.token_secret), SEALED_HIRE, expires, SEALED_CODE)
+    repos.people.set_activation(SEALED_HIRE, sealed, expires)
     repos.people.create_admin("budi", passwords.hash_secret(PASSWORD), "unit_admin", {"U1"})
     repos.people.create_admin("root", passwords.hash_secret(PASSWORD), "super_admin", set())
     return repos
@@ -166,6 +171,73 @@ def test_one_address_may_fail_thirty_times_a_minute(people: Repositories) -> Non
     assert answer(lambda: login(NIP, PASSWORD, NOW + timedelta(seconds=10))) == "RATE_LIMITED"
     assert login(NIP, PASSWORD, NOW + timedelta(seconds=10), "10.0.0.2")
     assert login(NIP, PASSWORD, NOW + timedelta(seconds=60))
+
+
+class MacRuns:
+    """How many activation-code MACs were computed, from any thread."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count, self.lock, mac = 0, threading.Lock(), codes._mac
+
+        def counted(key: bytes, nip: str, expires_epoch: int, code: str) -> bytes:
+            with self.lock:
+                self.count += 1
+            return mac(key, nip, expires_epoch, code)
+
+        monkeypatch.setattr(codes, "_mac", counted)
+
+    def take(self) -> int:
+        with self.lock:
+            taken, self.count = self.count, 0
+            return taken
+
+
+@pytest.fixture
+def macs(monkeypatch: pytest.MonkeyPatch) -> MacRuns:
+    return MacRuns(monkeypatch)
+
+
+def test_a_code_sealed_by_the_server_activates_once_without_a_kdf(
+    people: Repositories, kdf: KdfRuns, macs: MacRuns
+) -> None:
+    assert activate(SEALED_HIRE, SEALED_CODE)
+    # one MAC for the code; the only scrypt run is the new password's hash
+    assert macs.take() == 1 and kdf.take() == [(2**14, 8, 1)]
+    assert answer(lambda: activate(SEALED_HIRE, SEALED_CODE)) == "INVALID_CREDENTIALS"  # spent
+
+
+def test_a_code_hashed_with_scrypt_before_the_switch_still_activates(people: Repositories, kdf: KdfRuns) -> None:
+    assert activate(NEW_HIRE, "12345678")
+    assert len(kdf.take()) == 2  # the stored code's scrypt check, then the new password's hash
+
+
+def test_guessing_a_sealed_code_in_parallel_evaluates_five(people: Repositories, macs: MacRuns) -> None:
+    # WHEN 80 codes are guessed in parallel from 80 addresses
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        guesses = pool.map(lambda i: answer(lambda: activate(SEALED_HIRE, f"{i:08d}", source=f"10.0.4.{i}")), range(80))
+        answers = list(guesses)
+    # THEN five are evaluated (a cheap MAC changes nothing of the limits), and the right code waits the window
+    assert answers.count("INVALID_CREDENTIALS") == 5 and answers.count("RATE_LIMITED") == 75
+    assert macs.take() == 5
+    assert answer(lambda: activate(SEALED_HIRE, SEALED_CODE)) == "RATE_LIMITED"
+    assert activate(SEALED_HIRE, SEALED_CODE, at=NOW + timedelta(seconds=900))
+
+
+def test_an_expired_sealed_code_is_refused(people: Repositories, macs: MacRuns) -> None:
+    assert answer(lambda: activate(SEALED_HIRE, SEALED_CODE, at=NOW + timedelta(days=1))) == "INVALID_CREDENTIALS"
+    assert macs.take() == 1
+
+
+@pytest.mark.parametrize("nip", [UNKNOWN_NIP, NIP])
+def test_activating_an_unknown_or_codeless_employee_costs_what_a_code_does(
+    people: Repositories, kdf: KdfRuns, macs: MacRuns, nip: str
+) -> None:
+    # WHEN a wrong code is tried for an employee with a live code, and for one without (unknown, or activated)
+    assert answer(lambda: activate(SEALED_HIRE, "00000000")) == "INVALID_CREDENTIALS"
+    known = (macs.take(), kdf.take())
+    assert answer(lambda: activate(nip, "00000000")) == "INVALID_CREDENTIALS"
+    # THEN both computed one MAC and no KDF: the timing does not tell which NIPs exist or await activation
+    assert (macs.take(), kdf.take()) == known == (1, [])
 
 
 # --- unknown accounts --------------------------------------------------------------------------------------

@@ -381,6 +381,9 @@ def test_units_count_activated_and_enrolled_employees(settings: Settings, trail:
     faces.enrol(SUPER, FAR, photo(ZUCKERBERG), settings, now)
     [u2] = directory.list_units(STRANGER).items
     assert (u2.unor_id, u2.activated_count, u2.enrolled_count) == ("U2", 0, 1)
+    # AND the super admin's one pass over all employees counts what the unit admin's per-unit reads count
+    assert directory.unit_counts(["U1", "U2"], every_unit=True) == directory.unit_counts(["U1", "U2"], every_unit=False)
+    assert {u.unor_id: u.enrolled_count for u in directory.list_units(SUPER).items} == {"U1": 0, "U2": 1}
 
 
 def test_a_broken_pending_cursor_is_a_validation_error(settings: Settings, trail: Audit) -> None:

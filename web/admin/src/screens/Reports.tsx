@@ -1,10 +1,11 @@
-// "Rekap" (daily statuses and the monthly report with its downloads), "SIMPEG" (sync, CSV import with the
-// confirmation of large deactivations, run history) and "Log Audit".
+// "Rekap" (daily statuses and the monthly report with its downloads), "SIMPEG" (sync, CSV or XLSX import with the
+// confirmation of large deactivations and the rows refused, run history) and "Log Audit".
 import { useState } from "preact/hooks";
-import { ApiError, errorFrom } from "../../../shared/api";
+import { ApiError, errorFrom, UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, current, get, upload, withQuery, type Query } from "../session";
+import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { allPages, dateTime, ErrorLine, Field, Form, Outcome, Screen, Select, Table, time, today, useAction, useLoad, type Column } from "../ui";
 
 interface DailyRow {
@@ -175,7 +176,7 @@ interface ImportAnswer {
   updated?: number;
   deactivated?: number;
   unchanged?: number;
-  errors?: { row: number; code: string; message: string }[];
+  errors?: RowError[];
 }
 
 function counted(c: Record<string, number>): string {
@@ -185,17 +186,45 @@ function counted(c: Record<string, number>): string {
     .join(", ") || "–";
 }
 
+interface RowError {
+  row: number;
+  code: string;
+  message: string;
+}
+
+const rowErrorColumns: Column<RowError>[] = [
+  { label: "Baris", cell: (e) => e.row, sort: (e) => e.row },
+  { label: "Kode", cell: (e) => e.code, sort: (e) => e.code },
+  { label: "Pesan", cell: (e) => e.message },
+];
+
+/** Sends the chosen file: a CSV as it is (`text/csv`), a workbook read here into `{"employees", "full"}` JSON.
+ * Row errors come back numbered as the spreadsheet's rows either way. */
+async function sendImport(file: File, full: boolean, confirmCount: number | null): Promise<ImportAnswer> {
+  const path = "/v1/admin/simpeg/import";
+  if (!isWorkbook(file)) {
+    const query: Query = { full: full ? "true" : null, confirm_deactivations: confirmCount };
+    return upload<ImportAnswer>(withQuery(path, query), file, "text/csv; charset=utf-8");
+  }
+  const { employees, sheetRows } = await readWorkbook(file);
+  const a = await call<ImportAnswer>("POST", withQuery(path, { confirm_deactivations: confirmCount }), { employees, full });
+  a.errors?.forEach((e) => (e.row = sheetRows[e.row - 1] ?? e.row));
+  return a;
+}
+
 export function Simpeg(_: { route: Route }) {
   const runs = useLoad((signal) => allPages<Run>("/v1/admin/simpeg/runs", {}, signal, 200), "runs");
   const [file, setFile] = useState<File | null>(null);
   const [full, setFull] = useState(false);
   const [confirm, setConfirm] = useState<number | null>(null);
+  const [rowErrors, setRowErrors] = useState<RowError[]>([]);
   const action = useAction();
   async function send(confirmCount: number | null): Promise<string | null> {
-    if (!file) throw new Error("Pilih berkas CSV.");
-    const query: Query = { full: full ? "true" : null, confirm_deactivations: confirmCount };
-    const a = await upload<ImportAnswer>(withQuery("/v1/admin/simpeg/import", query), file, "text/csv; charset=utf-8");
+    if (!file) throw new UserMessage("Pilih berkas CSV atau XLSX.");
+    setRowErrors([]);
+    const a = await sendImport(file, full, confirmCount);
     runs.reload();
+    setRowErrors(a.errors ?? []);
     if (a.status === "needs_confirmation") {
       setConfirm(a.deactivated ?? 0);
       return `Impor ini akan menonaktifkan ${String(a.deactivated ?? 0)} pegawai. Periksa, lalu konfirmasi.`;
@@ -252,8 +281,13 @@ export function Simpeg(_: { route: Route }) {
       <Form class="panel" label="Impor berkas SIMPEG" onSubmit={() => void action.run(() => send(null))}>
         <h2>Impor berkas</h2>
         <div class="field">
-          <label for="simpeg-file">Berkas CSV (kolom nip, nama, unor_id, unor_nama, jabatan, status)</label>
-          <input id="simpeg-file" type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+          <label for="simpeg-file">Berkas CSV atau XLSX (kolom nip, nama, unor_id, unor_nama, jabatan, status)</label>
+          <input
+            id="simpeg-file"
+            type="file"
+            accept={`.csv,text/csv,.xlsx,${XLSX_TYPE}`}
+            onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+          />
         </div>
         <label class="check">
           <input type="checkbox" checked={full} onChange={(e) => setFull(e.currentTarget.checked)} /> Impor penuh (pegawai yang tidak ada
@@ -269,6 +303,9 @@ export function Simpeg(_: { route: Route }) {
         ) : null}
       </Form>
       <Outcome action={action} />
+      {rowErrors.length ? (
+        <Table caption="Baris yang tidak diimpor" rows={rowErrors} columns={rowErrorColumns} rowKey={(e) => `${String(e.row)}-${e.code}`} pageSize={20} />
+      ) : null}
       <ErrorLine message={runs.error} />
       <Table caption="Riwayat sinkronisasi dan impor" rows={runs.data ?? []} columns={columns} rowKey={(r) => r.run_id} pageSize={20} />
     </Screen>
