@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
+from chalicelib.store.events import event_keys
 from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
 
@@ -57,7 +58,8 @@ def test_an_arrival_writes_event_mark_challenge_fingerprint_and_answer(employee:
     assert event["unit_date"] == {"S": f"U1#{event['local_date']['S']}"}
     assert event.get("review_unit", {"S": "U1"}) == {"S": "U1"}
     assert event["warnings"] == {"L": [{"S": w} for w in answer.body["warnings"]]}
-    assert event["key"]["S"] == f"E#{event['attendance_time']['S']}#{event_id.rsplit('.', 1)[1]}"
+    # the range key is the event id's (its instant is the write's; attendance_time is the challenge's issue)
+    assert (event["nip"]["S"], event["key"]["S"]) == event_keys(event_id)
     assert json.loads(event["answer"]["S"]) == answer.body
     # AND the day's first-arrival mark points at it
     marks = [i for i in items if i["key"]["S"].startswith("M#")]
