@@ -463,7 +463,12 @@ class Setup:
 
 
 def stack_settings(config: LoadConfig, stack: LocalStack | None) -> Settings:
-    """The settings the stack's API runs with, so that this process writes and signs as the API would.
+    """The settings the stack's API runs with, so that this process writes and signs as the API would."""
+    return build_settings(stack_env(config, stack))
+
+
+def stack_env(config: LoadConfig, stack: LocalStack | None) -> dict[str, str]:
+    """The environment the stack's API runs with.
 
     Built the way the stack builds its API's environment (`StackConfig.app_env`: LocalStack's config, its
     defaults for a `make run` stack) and `chalice local` completes it (.chalice/config.json's variables of
@@ -477,7 +482,7 @@ def stack_settings(config: LoadConfig, stack: LocalStack | None) -> Settings:
     if stack is None and config.model_dir is None:
         model_dir = Path(env.get("SMART_MODEL_DIR") or model_dir)  # a `make run` stack reads the environment
     env["SMART_MODEL_DIR"] = str(model_dir)
-    return build_settings(env)
+    return env
 
 
 def _chalice_local_env() -> dict[str, str]:
