@@ -187,7 +187,7 @@ def replay_window_start(now: datetime) -> str:
 # year of 500 photos is ~37 KB, one Query page) and no two writes share an item (decision 87). Items written
 # before that are one per month (range key `YYYY-MM`, `entries` "<history key>|<face hash hex>"): read alike.
 INDEX_PARTITION = "#index"
-# A past month's photos folded into one item per employee and month (`_summarize`), so a lookup reads at most
+# A past month's photos folded into one item per employee and month (`_fold`), so a lookup reads at most
 # ~15 summaries and the photo items of the current month, whatever the history holds.
 SUMMARY_PARTITION = "#months"
 
@@ -705,17 +705,19 @@ def candidate_keys(index: list[tuple[str, int]], probe: PhotoFingerprint, limits
 
 def _index_entries(nip: str, now: datetime) -> list[tuple[str, int]]:
     """The (history key, face hash) of every photo in the window: the summaries of the past months (each
-    folded once into one item, `_summarize`), and the photo items of the current month (`unfolded_from`).
-    Two Queries of at most ~15 and ~70 items (2 photos a working day) however long the history."""
+    folded once into one item, `_fold`), and the photo items of the current month (`unfolded_from`).
+    Two Queries of at most ~15 and ~70 items (2 photos a working day) however long the history; when months
+    are still to fold, the second Query starts at the first of them and one write keeps their summaries."""
     since, recent = replay_window_start(now), unfolded_from(now)
     with storage_call("dynamodb"):
         summaries = FingerprintModel.query(summary_partition(nip), FingerprintModel.key.between(since[:7], recent))
         folded = {item.key: (item.folded or "").split() for item in summaries if item.key < recent}
-        for month in months_between(since[:7], recent):
-            if month not in folded:
-                folded[month] = _summarize(nip, month)
-        items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key >= recent))
-    entries = [parse_index_entry(e) for month in folded.values() for e in month] + _entries_of(items)
+        missing = [month for month in months_between(since[:7], recent) if month not in folded]
+        items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key >= min([*missing, recent])))
+    if missing:
+        folded.update(_fold(nip, {month: [i for i in items if i.key[:7] == month] for month in missing}))
+    current = _entries_of(i for i in items if i.key >= recent)
+    entries = [parse_index_entry(e) for month in folded.values() for e in month] + current
     return [(key, face_hash) for key, face_hash in entries if key >= since]
 
 
@@ -727,15 +729,45 @@ def _entries_of(items: Iterable[FingerprintModel]) -> list[tuple[str, int]]:
 
 
 def _summarize(nip: str, month: str) -> list[str]:
-    """Fold a past month's index items into its summary item (written once per employee and month, by
-    whichever lookup first needs it; no check-in's transaction writes a summary, so nothing contends)."""
-    items = FingerprintModel.query(index_partition(nip), FingerprintModel.key.startswith(month))
-    entries = sorted({f"{key}|{face_hash:016x}" for key, face_hash in _entries_of(items)})
+    """Fold a past month's index items into its summary item again (after a face hash was added to it)."""
+    with storage_call("dynamodb"):
+        items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key.startswith(month)))
+    return _fold(nip, {month: items}, strict=True)[month]
+
+
+def _fold(nip: str, months: dict[str, list[FingerprintModel]], *, strict: bool = False) -> dict[str, list[str]]:
+    """Write the summary item of each past month from its index items, and answer their entries (sorted
+    "<history key>|<face hash hex>" lines). Written by whichever lookup first needs them, never by a check-in's
+    transaction: two lookups folding the same months write the same content. Several months (an employee's
+    first lookup: up to 14, most of them empty) go in one transaction instead of one UpdateItem each. Not
+    `strict`, a failed write is logged and the entries still answered: the lookup is right without its
+    summaries (a parallel fold of the same months may cancel this transaction), a later one folds again."""
+    folded = {month: sorted({f"{k}|{h:016x}" for k, h in _entries_of(items)}) for month, items in months.items()}
+    updates = [(_summary_item(nip, month), _summary_actions(month, entries)) for month, entries in folded.items()]
+    try:
+        with storage_call("dynamodb"):
+            if len(updates) == 1:
+                [(item, actions)] = updates
+                item.update(actions=actions)
+            else:
+                with transaction() as tx:
+                    for item, actions in updates:
+                        tx.update(item, actions=actions)
+    except UnavailableError:
+        if strict:
+            raise
+        observability.logger.warning("replay index months not folded", extra={"months": len(updates)})
+    return folded
+
+
+def _summary_item(nip: str, month: str) -> FingerprintModel:
+    return FingerprintModel(summary_partition(nip), month)
+
+
+def _summary_actions(month: str, entries: list[str]) -> list[Action]:
     expires = parse_iso(f"{month}-01T00:00:00+00:00") + timedelta(days=FINGERPRINT_DAYS + 62)
-    summary = FingerprintModel(summary_partition(nip), month)
     # One string, not a list: read back as one attribute, whatever the month holds (~60 bytes a photo).
-    summary.update(actions=[FingerprintModel.folded.set("\n".join(entries)), FingerprintModel.expires.set(expires)])
-    return entries
+    return [FingerprintModel.folded.set("\n".join(entries)), FingerprintModel.expires.set(expires)]
 
 
 # --- DynamoDB items ----------------------------------------------------------------------------------

@@ -3,10 +3,15 @@ its replay index in items of its own (decision 87)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
 
 from chalicelib.face.config import ReplayLimits
 from chalicelib.store.events import (
@@ -22,7 +27,7 @@ from chalicelib.store.events import (
     summary_partition,
     unfolded_from,
 )
-from chalicelib.store.models import EventModel, FingerprintModel
+from chalicelib.store.models import EventModel, FingerprintModel, shared_connection
 from tests.unit.store.events_contract import (
     AT,
     DAY,
@@ -139,6 +144,69 @@ def test_past_months_are_folded_once_into_summaries_that_later_lookups_read(aws:
     # AND a later lookup reads the same through them, writing nothing
     assert [fp.sha256 for fp in repo.replay_candidates(NIP, probe, AT, limits)] == [fp.sha256 for fp in first]
     assert summaries() == folded
+
+
+@contextmanager
+def dynamodb_requests() -> Iterator[Counter[str]]:
+    """The DynamoDB requests made meanwhile, by operation (counted as they leave botocore)."""
+    client, seen = shared_connection().client, Counter[str]()
+
+    def count(model: Any, **_: Any) -> None:
+        seen[model.name] += 1
+
+    client.meta.events.register("before-call.dynamodb", count)
+    try:
+        yield seen
+    finally:
+        client.meta.events.unregister("before-call.dynamodb", count)
+
+
+def test_a_first_lookup_folds_every_past_month_with_one_read_and_one_write(aws: None) -> None:
+    # GIVEN an employee with photos in September and December only, who was never looked up (AT: 3 December)
+    repo = DynamoEventsRepository()
+    sent = [AT - timedelta(days=80), AT - timedelta(days=1)]
+    for n, at in enumerate(sent):
+        repo.write_checkin(write(event(at=at), f"r-{n}", photo=face_fingerprint(n, flips=n), now=at))
+    probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
+    # WHEN the first lookup runs
+    with dynamodb_requests() as first:
+        found = repo.replay_candidates(NIP, probe, AT, limits)
+    # THEN both photos are found, the fourteen months of the window before December are folded (empty ones too), by two
+    # Queries (summaries, index items from the first month to fold on), one transaction, one BatchGet
+    assert [fp.sha256 for fp in found] == [face_fingerprint(n, flips=n).sha256 for n in range(2)]
+    folded = summaries()
+    assert sorted(folded) == months_between(replay_window_start(AT)[:7], "2026-12") and len(folded) == 14
+    assert len(folded["2026-09"]) == 1 and sum(map(len, folded.values())) == 1
+    assert first == {"Query": 2, "TransactWriteItems": 1, "BatchGetItem": 1}
+    # AND a later lookup reads the same with two Queries and writes nothing
+    with dynamodb_requests() as later:
+        again = repo.replay_candidates(NIP, probe, AT, limits)
+    assert [fp.sha256 for fp in again] == [fp.sha256 for fp in found]
+    assert later == {"Query": 2, "BatchGetItem": 1} and summaries() == folded
+
+
+def test_a_fold_that_cannot_be_written_still_finds_every_photo_and_is_made_later(aws: None) -> None:
+    # GIVEN photos in October and December, and DynamoDB refusing transactions (the fold's write)
+    repo = DynamoEventsRepository()
+    for n, at in enumerate([AT - timedelta(days=50), AT - timedelta(days=1)]):
+        repo.write_checkin(write(event(at=at), f"r-{n}", photo=face_fingerprint(n, flips=n), now=at))
+    probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
+    client = shared_connection().client
+
+    def refuse(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="http://dynamodb.injected-failure")
+
+    client.meta.events.register("before-call.dynamodb.TransactWriteItems", refuse)
+    try:
+        # WHEN a lookup runs, THEN it still finds both photos, and no summary is kept
+        found = repo.replay_candidates(NIP, probe, AT, limits)
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", refuse)
+    assert [fp.sha256 for fp in found] == [face_fingerprint(n, flips=n).sha256 for n in range(2)]
+    assert summaries() == {}
+    # AND the next lookup folds the months and finds the same
+    assert [fp.sha256 for fp in repo.replay_candidates(NIP, probe, AT, limits)] == [fp.sha256 for fp in found]
+    assert len(summaries()) == 14 and len(summaries()["2026-10"]) == 1
 
 
 def test_a_face_hash_backfilled_into_a_folded_month_is_found(aws: None) -> None:
