@@ -13,7 +13,9 @@ app (chalice.test.Client) against the stack's moto server, one after the other:
 2. half of the rest measured: every botocore call counted by operation and table or bucket (the items of a
    TransactWriteItems and the tables of a BatchGetItem one by one), this process's CPU and moto's CPU;
 3. the other half under cProfile timed by this process's CPU (waiting for moto does not count): the
-   functions with the most CPU, cumulative and own.
+   functions with the most CPU, cumulative and own;
+4. the measured half again (those whose identity has a third photo), checking out with that photo: the same
+   counts for a check-in that is not the employee's first (its replay lookup has nothing left to fold).
 
   SMART_LIVENESS=off python -m bench.checkin_profile --phones 120
   python -m bench.checkin_profile --phones 120 --pstats /tmp/checkin.pstats   # liveness as configured
@@ -35,7 +37,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +82,11 @@ def _targets(operation: str, params: dict[str, Any]) -> list[str]:
 
 
 class CallCounter:
-    """Every botocore API call of this process while `counting`, by operation and table (or bucket)."""
+    """Every botocore API call of this process while `installed`, by operation and table (or bucket)."""
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self.requests: Counter[str] = Counter()  # botocore requests (a transaction is one)
-        self.counting = False
         self._lock = threading.Lock()
 
     @contextmanager
@@ -94,10 +95,9 @@ class CallCounter:
         counter = self
 
         def counted(client: Any, operation: str, params: dict[str, Any]) -> Any:
-            if counter.counting:
-                with counter._lock:
-                    counter.requests[operation] += 1
-                    counter.calls.update(_targets(operation, params))
+            with counter._lock:
+                counter.requests[operation] += 1
+                counter.calls.update(_targets(operation, params))
             return original(client, operation, params)
 
         setattr(BaseClient, _API_CALL, counted)
@@ -155,18 +155,36 @@ def app_in_process(env: dict[str, str]) -> Iterator[InProcessHttp]:
 
 
 @dataclass
-class Profile:
+class Round:
+    """Check-ins played without the profiler: what they asked of storage and the CPU they cost."""
+
     check_ins: int
     outcomes: dict[str, int]
     calls_per_checkin: dict[str, float]
     requests_per_checkin: dict[str, float]
-    cpu_s_per_checkin: dict[str, float]  # this process (the API's work) and moto, over the measured half
+    cpu_s_per_checkin: dict[str, float]  # this process (the API's work) and moto
+
+
+@dataclass
+class Profile:
+    first: Round  # each employee's first check-in (an arrival): its replay lookup folds the past months
+    later: Round  # a check-out of the same employees, another photo: the steady state of a working day
     top_cumulative: str
     top_own: str
 
 
-def _play(phones: Sequence[Phone], play: Callable[[Phone], PhoneResult]) -> list[PhoneResult]:
-    return [play(p) for p in phones]
+def _measure(phones: Sequence[Phone], play: Callable[[Phone], PhoneResult], moto_pid: int) -> Round:
+    counter, meter, own_before = CallCounter(), CpuMeter({"moto": moto_pid}), _own_cpu_s()
+    with counter.installed():
+        results = [play(p) for p in phones]
+    own, moto, n = _own_cpu_s() - own_before, meter.used().get("moto", 0.0), len(phones)
+    return Round(
+        check_ins=n,
+        outcomes=dict(Counter(r.outcome for r in results)),
+        calls_per_checkin={k: round(v / n, 2) for k, v in sorted(counter.calls.items())},
+        requests_per_checkin={k: round(v / n, 2) for k, v in sorted(counter.requests.items())},
+        cpu_s_per_checkin={"api (this process)": round(own / n, 4), "moto": round(moto / n, 4)},
+    )
 
 
 def profile(config: LoadConfig, top: int, pstats_path: Path | None, log: Callable[[str], None] = print) -> Profile:
@@ -175,43 +193,31 @@ def profile(config: LoadConfig, top: int, pstats_path: Path | None, log: Callabl
         assert urls is not None
         config = replace(config, api_url=urls.api, moto_url=urls.moto)
         prepared = set_up(config, stack, log)
-        phones = prepared.phones
-        env = stack_env(config, stack)
-        with app_in_process(env) as http:
+        phones, moto_pid = prepared.phones, stack.child_pid("moto")
+        with app_in_process(stack_env(config, stack)) as http:
             policy = RetryPolicy(config.retry_cap_s, config.give_up_after_s)
 
-            def play(phone: Phone) -> PhoneResult:
+            def arrive(phone: Phone) -> PhoneResult:
                 return check_in(http, policy, prepared.photos, phone)  # type: ignore[arg-type]  # same `once`
 
-            counter = CallCounter()
+            def leave(phone: Phone) -> PhoneResult:  # a third photo: the second one is the arrival's
+                return check_in(http, policy, prepared.photos, phone, kind="out", shift=2)  # type: ignore[arg-type]
+
             warm, rest = phones[:WARM_UP], phones[WARM_UP:]
             measured, profiled = rest[: len(rest) // 2], rest[len(rest) // 2 :]
-            with counter.installed():
-                _play(warm, play)
-                meter = CpuMeter({"moto": stack.child_pid("moto")})
-                own_before = _own_cpu_s()
-                counter.counting = True
-                results = _play(measured, play)
-                counter.counting = False
-                own = _own_cpu_s() - own_before
-                moto = meter.used().get("moto", 0.0)
-                profiler = cProfile.Profile(time.process_time)  # CPU, not the wait on moto
-                profiler.enable()
-                results += _play(profiled, play)
-                profiler.disable()
-    n = len(measured)
+            for phone in warm:
+                arrive(phone)
+            first = _measure(measured, arrive, moto_pid)
+            profiler = cProfile.Profile(time.process_time)  # CPU, not the wait on moto
+            profiler.enable()
+            for phone in profiled:
+                arrive(phone)
+            profiler.disable()
+            later = _measure([p for p in measured if len(p.photos) >= 3], leave, moto_pid)
     stats = pstats.Stats(profiler)
     if pstats_path is not None:
         stats.dump_stats(str(pstats_path))
-    return Profile(
-        check_ins=n,
-        outcomes=dict(Counter(r.outcome for r in results)),
-        calls_per_checkin={k: round(v / n, 2) for k, v in sorted(counter.calls.items())},
-        requests_per_checkin={k: round(v / n, 2) for k, v in sorted(counter.requests.items())},
-        cpu_s_per_checkin={"api (this process)": round(own / n, 4), "moto": round(moto / n, 4)},
-        top_cumulative=_top(stats, "cumulative", top),
-        top_own=_top(stats, "tottime", top),
-    )
+    return Profile(first, later, top_cumulative=_top(stats, "cumulative", top), top_own=_top(stats, "tottime", top))
 
 
 def _own_cpu_s() -> float:
@@ -226,15 +232,22 @@ def _top(stats: pstats.Stats, key: str, top: int) -> str:
     return out.getvalue()
 
 
+def format_round(name: str, r: Round) -> list[str]:
+    return [
+        f"{name}: {r.check_ins} measured; answers: {r.outcomes}",
+        f"  CPU-s per check-in: {r.cpu_s_per_checkin}",
+        "  botocore requests per check-in (challenge + POST /v1/attendance):",
+        *(f"    {k}: {v}" for k, v in r.requests_per_checkin.items()),
+        "  storage calls per check-in by operation and table (transaction items one by one):",
+        *(f"    {k}: {v}" for k, v in r.calls_per_checkin.items()),
+    ]
+
+
 def format_profile(p: Profile) -> str:
     lines = [
-        f"check-ins measured: {p.check_ins} (and as many profiled); answers: {p.outcomes}",
-        f"CPU-s per check-in: {p.cpu_s_per_checkin}",
-        "botocore requests per check-in (challenge + POST /v1/attendance):",
-        *(f"  {k}: {v}" for k, v in p.requests_per_checkin.items()),
-        "storage calls per check-in by operation and table (transaction items one by one):",
-        *(f"  {k}: {v}" for k, v in p.calls_per_checkin.items()),
-        "cProfile, by cumulative time:",
+        *format_round("first check-in of each employee (arrival)", p.first),
+        *format_round("later check-in of the same employees (check-out, another photo)", p.later),
+        "cProfile of as many first check-ins, by cumulative time:",
         p.top_cumulative,
         "cProfile, by own time:",
         p.top_own,
@@ -263,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_profile(result))
     print(f"({time.monotonic() - began:.0f} s in all)")
     if args.json:
-        args.json.write_text(json.dumps(result.__dict__, indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
     return 0
 
 

@@ -332,7 +332,11 @@ class Phone:
     token: str = ""
 
     def probe_photo(self) -> str:
-        return self.photos[(self.enrol_at + 1) % len(self.photos)]
+        return self.photo_after(1)
+
+    def photo_after(self, shift: int) -> str:
+        """The identity's photo `shift` places after the enrolled one (1: the check-in's)."""
+        return self.photos[(self.enrol_at + shift) % len(self.photos)]
 
 
 def run_nip(tag: int, index: int) -> str:
@@ -606,9 +610,13 @@ class FastSetup:
 # --- phase 2: the rush -----------------------------------------------------------------------------------
 
 
-def check_in(http: Http, policy: RetryPolicy, photos: PhotoCache, phone: Phone) -> PhoneResult:
-    """One employee's morning: challenge, then the check-in, retried with the same ids until answered."""
-    result = PhoneResult(phone.nip, secrets.token_hex(16), (phone.photos[phone.enrol_at], phone.probe_photo()))
+def check_in(
+    http: Http, policy: RetryPolicy, photos: PhotoCache, phone: Phone, *, kind: str = "in", shift: int = 1
+) -> PhoneResult:
+    """One employee's morning: challenge, then the check-in (`kind`, with the photo `shift` places after the
+    enrolled one), retried with the same ids until answered."""
+    sent_photo = phone.photo_after(shift)
+    result = PhoneResult(phone.nip, secrets.token_hex(16), (phone.photos[phone.enrol_at], sent_photo))
 
     def note(reason: str) -> None:
         result.retry_reasons.append(reason)
@@ -620,7 +628,7 @@ def check_in(http: Http, policy: RetryPolicy, photos: PhotoCache, phone: Phone) 
     if challenge.status != 201:
         return _finish(result, challenge, began, began)
     body = {
-        "type": "in",
+        "type": kind,
         "challenge_id": challenge.body["challenge_id"],
         "client_request_id": result.client_request_id,
         "latitude": phone.position[0],
@@ -628,11 +636,11 @@ def check_in(http: Http, policy: RetryPolicy, photos: PhotoCache, phone: Phone) 
         "accuracy_m": 12.0,
         "captured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "mock_location": False,
-        "photo": photos.get(phone.probe_photo()),
+        "photo": photos.get(sent_photo),
     }
     action = (challenge.body.get("liveness") or {}).get("action")
     if action:  # genuine frames of the phone's person making the asked movement
-        body["frames"] = photos.frames(phone.probe_photo(), action)
+        body["frames"] = photos.frames(sent_photo, action)
     sent = time.monotonic()
 
     def count_attempt(reason: str) -> None:

@@ -187,8 +187,9 @@ def replay_window_start(now: datetime) -> str:
 # year of 500 photos is ~37 KB, one Query page) and no two writes share an item (decision 87). Items written
 # before that are one per month (range key `YYYY-MM`, `entries` "<history key>|<face hash hex>"): read alike.
 INDEX_PARTITION = "#index"
-# A past month's photos folded into one item per employee and month (`_fold`), so a lookup reads at most
-# ~15 summaries and the photo items of the current month, whatever the history holds.
+# A past month's photos folded into one item per employee and month (`_fold`; none for a month without
+# photos), so a lookup reads at most ~15 summaries and the photo items of the current month, whatever the
+# history holds.
 SUMMARY_PARTITION = "#months"
 
 
@@ -198,6 +199,11 @@ def index_partition(nip: str) -> str:
 
 def summary_partition(nip: str) -> str:
     return f"{nip}{SUMMARY_PARTITION}"
+
+
+# The item of the summary partition that says through which month (exclusive, YYYY-MM) the employee's past is
+# folded: a month before it without a summary held no photo. Sorts before every month.
+FOLDED_MARK = "#folded"
 
 
 def unfolded_from(now: datetime) -> str:
@@ -642,9 +648,7 @@ class DynamoEventsRepository:
         with storage_call("dynamodb"), transaction() as tx:
             tx.update(FingerprintModel(nip, key), actions=actions, condition=FingerprintModel.key.exists())
             add_index_item(tx, nip, key, face_hash, expires)
-        with storage_call("dynamodb"):  # its month already folded: folded again (else the fold will find it)
-            if FingerprintModel.count(summary_partition(nip), FingerprintModel.key == key[:7]):
-                _summarize(nip, key[:7])
+        _refold_if_folded(nip, key[:7])
 
     # --- reviews -------------------------------------------------------------------------------------
 
@@ -705,17 +709,19 @@ def candidate_keys(index: list[tuple[str, int]], probe: PhotoFingerprint, limits
 
 def _index_entries(nip: str, now: datetime) -> list[tuple[str, int]]:
     """The (history key, face hash) of every photo in the window: the summaries of the past months (each
-    folded once into one item, `_fold`), and the photo items of the current month (`unfolded_from`).
-    Two Queries of at most ~15 and ~70 items (2 photos a working day) however long the history; when months
-    are still to fold, the second Query starts at the first of them and one write keeps their summaries."""
+    folded once, `_fold`), and the photo items of the current month (`unfolded_from`). Two Queries of at most
+    ~17 and ~70 items (2 photos a working day) however long the history; when months are still to fold, the
+    second Query starts at the first of them (their photos and the current month's together)."""
     since, recent = replay_window_start(now), unfolded_from(now)
     with storage_call("dynamodb"):
-        summaries = FingerprintModel.query(summary_partition(nip), FingerprintModel.key.between(since[:7], recent))
-        folded = {item.key: (item.folded or "").split() for item in summaries if item.key < recent}
-        missing = [month for month in months_between(since[:7], recent) if month not in folded]
+        rows = list(FingerprintModel.query(summary_partition(nip), FingerprintModel.key.between(FOLDED_MARK, recent)))
+        mark = next((str(r.folded) for r in rows if r.key == FOLDED_MARK), "")
+        folded = {r.key: (r.folded or "").split() for r in rows if since[:7] <= r.key < recent}
+        # Months before the mark are folded: into their summary, or into none when they held no photo.
+        missing = [m for m in months_between(max(mark, since[:7]), recent) if m not in folded]
         items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key >= min([*missing, recent])))
     if missing:
-        folded.update(_fold(nip, {month: [i for i in items if i.key[:7] == month] for month in missing}))
+        folded.update(_fold(nip, {month: [i for i in items if i.key[:7] == month] for month in missing}, recent))
     current = _entries_of(i for i in items if i.key >= recent)
     entries = [parse_index_entry(e) for month in folded.values() for e in month] + current
     return [(key, face_hash) for key, face_hash in entries if key >= since]
@@ -728,46 +734,49 @@ def _entries_of(items: Iterable[FingerprintModel]) -> list[tuple[str, int]]:
     return entries + [(item.key, int(item.face_hash, 16)) for item in rows if item.face_hash]
 
 
-def _summarize(nip: str, month: str) -> list[str]:
-    """Fold a past month's index items into its summary item again (after a face hash was added to it)."""
-    with storage_call("dynamodb"):
-        items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key.startswith(month)))
-    return _fold(nip, {month: items}, strict=True)[month]
-
-
-def _fold(nip: str, months: dict[str, list[FingerprintModel]], *, strict: bool = False) -> dict[str, list[str]]:
-    """Write the summary item of each past month from its index items, and answer their entries (sorted
+def _fold(
+    nip: str, months: dict[str, list[FingerprintModel]], through: str | None = None, *, strict: bool = False
+) -> dict[str, list[str]]:
+    """Write the summary item of each past month that holds photos, then (with `through`) move the employee's
+    fold mark to `through`: every month before it is folded. Answers each month's entries (sorted
     "<history key>|<face hash hex>" lines). Written by whichever lookup first needs them, never by a check-in's
-    transaction: two lookups folding the same months write the same content. Several months (an employee's
-    first lookup: up to 14, most of them empty) go in one transaction instead of one UpdateItem each. Not
-    `strict`, a failed write is logged and the entries still answered: the lookup is right without its
-    summaries (a parallel fold of the same months may cancel this transaction), a later one folds again."""
+    transaction: lookups folding the same months at once write the same content, and a mark is only moved
+    after the summaries it vouches for are written. An empty month leaves no item (an employee's first lookup
+    writes the mark alone, not one item per month of the window). Not `strict`, a failed write is logged and
+    the entries still answered: the lookup is right without them, and a later one folds again."""
     folded = {month: sorted({f"{k}|{h:016x}" for k, h in _entries_of(items)}) for month, items in months.items()}
-    updates = [(_summary_item(nip, month), _summary_actions(month, entries)) for month, entries in folded.items()]
     try:
         with storage_call("dynamodb"):
-            if len(updates) == 1:
-                [(item, actions)] = updates
-                item.update(actions=actions)
-            else:
-                with transaction() as tx:
-                    for item, actions in updates:
-                        tx.update(item, actions=actions)
+            for month, entries in folded.items():
+                if entries:
+                    # One string, not a list: read back as one attribute, whatever the month holds (~60 B a photo).
+                    _summary_update(nip, month, "\n".join(entries), month)
+            if through is not None:
+                _summary_update(nip, FOLDED_MARK, through, through)
     except UnavailableError:
         if strict:
             raise
-        observability.logger.warning("replay index months not folded", extra={"months": len(updates)})
+        observability.logger.warning("replay index months not folded", extra={"months": len(folded)})
     return folded
 
 
-def _summary_item(nip: str, month: str) -> FingerprintModel:
-    return FingerprintModel(summary_partition(nip), month)
-
-
-def _summary_actions(month: str, entries: list[str]) -> list[Action]:
+def _summary_update(nip: str, key: str, folded: str, month: str) -> None:
+    """An item of the summary partition (a month's summary, or the fold mark), expiring with `month`'s photos."""
     expires = parse_iso(f"{month}-01T00:00:00+00:00") + timedelta(days=FINGERPRINT_DAYS + 62)
-    # One string, not a list: read back as one attribute, whatever the month holds (~60 bytes a photo).
-    return [FingerprintModel.folded.set("\n".join(entries)), FingerprintModel.expires.set(expires)]
+    item = FingerprintModel(summary_partition(nip), key)
+    item.update(actions=[FingerprintModel.folded.set(folded), FingerprintModel.expires.set(expires)])
+
+
+def _refold_if_folded(nip: str, month: str) -> None:
+    """Fold a past month again (its index got an item: a face hash given to an old photo) if it was folded,
+    into its summary or, empty then, under the mark; otherwise the first lookup after its end will."""
+    with storage_call("dynamodb"):
+        summary = get_model(FingerprintModel, summary_partition(nip), month)
+        mark = get_model(FingerprintModel, summary_partition(nip), FOLDED_MARK)
+        if summary is None and (mark is None or str(mark.folded) <= month):
+            return
+        items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key.startswith(month)))
+    _fold(nip, {month: items}, strict=True)
 
 
 # --- DynamoDB items ----------------------------------------------------------------------------------

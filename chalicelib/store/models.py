@@ -254,7 +254,8 @@ class FingerprintModel(_PerEmployee, _Base):
     lives in the partition `<nip>#index`, one item per photo (range key: its history key, `face_hash`); older
     ones are one item per month (range key `YYYY-MM`) whose `entries` list the month's photos as
     `<history key>|<face hash>` (`store.events.add_fingerprint`, `replay_candidates`). Past months are folded
-    into one item each in the partition `<nip>#months` (`folded`: the entries as one string, one a line).
+    into one item each in the partition `<nip>#months` (`folded`: the entries as one string, one a line; none
+    for a month without photos), beside the fold mark (range key `#folded`, `folded`: the first month not folded).
     """
 
     base_name = "fingerprints"

@@ -16,6 +16,7 @@ from botocore.exceptions import EndpointConnectionError
 from chalicelib.face.config import ReplayLimits
 from chalicelib.store.events import (
     FINGERPRINT_DAYS,
+    FOLDED_MARK,
     DynamoEventsRepository,
     EventsRepository,
     _event_item,
@@ -123,7 +124,14 @@ def test_month_items_written_before_the_per_photo_index_are_still_searched(aws: 
 
 
 def summaries() -> dict[str, list[str]]:
-    return {i.key: (i.folded or "").split() for i in FingerprintModel.query(summary_partition(NIP))}
+    """The summary items of NIP's past months, by month (the fold mark apart: `folded_through`)."""
+    rows = FingerprintModel.query(summary_partition(NIP))
+    return {i.key: (i.folded or "").split() for i in rows if i.key != FOLDED_MARK}
+
+
+def folded_through() -> str | None:
+    mark = FingerprintModel.query(summary_partition(NIP), FingerprintModel.key == FOLDED_MARK)
+    return next((str(i.folded) for i in mark), None)
 
 
 def test_past_months_are_folded_once_into_summaries_that_later_lookups_read(aws: None) -> None:
@@ -132,15 +140,16 @@ def test_past_months_are_folded_once_into_summaries_that_later_lookups_read(aws:
     sent = [AT - timedelta(days=d) for d in (80, 75, 50, 1)]  # the last one on 2 December
     for n, at in enumerate(sent):
         repo.write_checkin(write(event(at=at), f"r-{n}", photo=face_fingerprint(n, flips=n), now=at))
-    assert summaries() == {}  # no check-in writes a summary
+    assert summaries() == {} and folded_through() is None  # no check-in writes a summary
     probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
     # WHEN a lookup runs
     first = repo.replay_candidates(NIP, probe, AT, limits)
-    # THEN every photo is found, and each month of the window before December got its summary, once
+    # THEN every photo is found, each month of the window before December that held photos got its summary, and
+    # the mark says that every month before December is folded (the empty ones into no item)
     assert [fp.sha256 for fp in first] == [face_fingerprint(n, flips=n).sha256 for n in range(4)]
     folded = summaries()
-    assert sorted(folded) == months_between(replay_window_start(AT)[:7], "2026-12")
-    assert [len(folded[m]) for m in ("2026-09", "2026-10", "2026-11")] == [2, 1, 0] and folded["2026-08"] == []
+    assert {m: len(entries) for m, entries in folded.items()} == {"2026-09": 2, "2026-10": 1}
+    assert folded_through() == "2026-12"
     # AND a later lookup reads the same through them, writing nothing
     assert [fp.sha256 for fp in repo.replay_candidates(NIP, probe, AT, limits)] == [fp.sha256 for fp in first]
     assert summaries() == folded
@@ -161,32 +170,63 @@ def dynamodb_requests() -> Iterator[Counter[str]]:
         client.meta.events.unregister("before-call.dynamodb", count)
 
 
-def test_a_first_lookup_folds_every_past_month_with_one_read_and_one_write(aws: None) -> None:
-    # GIVEN an employee with photos in September and December only, who was never looked up (AT: 3 December)
+def test_a_first_lookup_reads_the_index_once_and_writes_only_months_with_photos(aws: None) -> None:
+    # GIVEN a new employee whose only photo is of this month (AT: 3 December), never looked up
     repo = DynamoEventsRepository()
-    sent = [AT - timedelta(days=80), AT - timedelta(days=1)]
-    for n, at in enumerate(sent):
-        repo.write_checkin(write(event(at=at), f"r-{n}", photo=face_fingerprint(n, flips=n), now=at))
+    repo.write_checkin(write(event(at=AT - timedelta(days=1)), "r-0", photo=face_fingerprint(0, flips=0)))
     probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
     # WHEN the first lookup runs
     with dynamodb_requests() as first:
         found = repo.replay_candidates(NIP, probe, AT, limits)
-    # THEN both photos are found, the fourteen months of the window before December are folded (empty ones too), by two
-    # Queries (summaries, index items from the first month to fold on), one transaction, one BatchGet
-    assert [fp.sha256 for fp in found] == [face_fingerprint(n, flips=n).sha256 for n in range(2)]
-    folded = summaries()
-    assert sorted(folded) == months_between(replay_window_start(AT)[:7], "2026-12") and len(folded) == 14
-    assert len(folded["2026-09"]) == 1 and sum(map(len, folded.values())) == 1
-    assert first == {"Query": 2, "TransactWriteItems": 1, "BatchGetItem": 1}
+    # THEN the photo is found with two Queries (summaries, index), the fold writes the mark alone (one
+    # UpdateItem, not one per month of the 400-day window), and the candidate is read by one BatchGet
+    assert [fp.sha256 for fp in found] == [face_fingerprint(0, flips=0).sha256]
+    assert first == {"Query": 2, "UpdateItem": 1, "BatchGetItem": 1}
+    assert summaries() == {} and folded_through() == "2026-12"
     # AND a later lookup reads the same with two Queries and writes nothing
     with dynamodb_requests() as later:
         again = repo.replay_candidates(NIP, probe, AT, limits)
-    assert [fp.sha256 for fp in again] == [fp.sha256 for fp in found]
-    assert later == {"Query": 2, "BatchGetItem": 1} and summaries() == folded
+    assert [fp.sha256 for fp in again] == [fp.sha256 for fp in found] and later == {"Query": 2, "BatchGetItem": 1}
+
+
+def test_the_next_month_is_folded_alone_into_its_summary(aws: None) -> None:
+    # GIVEN an employee folded through December, with photos of December and of January
+    repo = DynamoEventsRepository()
+    january = datetime(2027, 1, 5, 0, 30, tzinfo=UTC)
+    for n, at in enumerate([AT, january - timedelta(days=1)]):
+        repo.write_checkin(write(event(at=at), f"r-{n}", photo=face_fingerprint(n, flips=n), now=at))
+    probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
+    repo.replay_candidates(NIP, probe, AT, limits)
+    # WHEN a lookup runs in January
+    with dynamodb_requests() as lookup:
+        found = repo.replay_candidates(NIP, probe, january, limits)
+    # THEN both photos are found; December got its summary and the mark moved (two UpdateItems)
+    assert [fp.sha256 for fp in found] == [face_fingerprint(n, flips=n).sha256 for n in range(2)]
+    assert lookup == {"Query": 2, "UpdateItem": 2, "BatchGetItem": 1}
+    assert {m: len(e) for m, e in summaries().items()} == {"2026-12": 1} and folded_through() == "2027-01"
+
+
+def test_summaries_written_before_the_mark_existed_are_read_as_they_are(aws: None) -> None:
+    # GIVEN an employee folded the earlier way: a summary for every month of the window, empty ones too, no mark
+    repo = DynamoEventsRepository()
+    at = AT - timedelta(days=50)
+    repo.write_checkin(write(event(at=at), "r-0", photo=face_fingerprint(0, flips=0), now=at))
+    [october] = [i.key for i in FingerprintModel.query(index_partition(NIP))]
+    assert october.startswith("2026-10")
+    for month in months_between(replay_window_start(AT)[:7], "2026-12"):
+        lines = f"{october}|{PROBE_HASH:016x}" if month == "2026-10" else ""
+        summary = FingerprintModel(summary_partition(NIP), month)
+        summary.update(actions=[FingerprintModel.folded.set(lines), FingerprintModel.expires.set(AT)])
+    probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
+    # WHEN a lookup runs, THEN it finds the photo through the summaries and folds nothing again
+    with dynamodb_requests() as lookup:
+        found = repo.replay_candidates(NIP, probe, AT, limits)
+    assert [fp.sha256 for fp in found] == [face_fingerprint(0, flips=0).sha256]
+    assert lookup == {"Query": 2, "BatchGetItem": 1} and folded_through() is None
 
 
 def test_a_fold_that_cannot_be_written_still_finds_every_photo_and_is_made_later(aws: None) -> None:
-    # GIVEN photos in October and December, and DynamoDB refusing transactions (the fold's write)
+    # GIVEN photos in October and December, and DynamoDB refusing updates (the fold's writes)
     repo = DynamoEventsRepository()
     for n, at in enumerate([AT - timedelta(days=50), AT - timedelta(days=1)]):
         repo.write_checkin(write(event(at=at), f"r-{n}", photo=face_fingerprint(n, flips=n), now=at))
@@ -196,32 +236,48 @@ def test_a_fold_that_cannot_be_written_still_finds_every_photo_and_is_made_later
     def refuse(**_: Any) -> None:
         raise EndpointConnectionError(endpoint_url="http://dynamodb.injected-failure")
 
-    client.meta.events.register("before-call.dynamodb.TransactWriteItems", refuse)
+    client.meta.events.register("before-call.dynamodb.UpdateItem", refuse)
     try:
-        # WHEN a lookup runs, THEN it still finds both photos, and no summary is kept
+        # WHEN a lookup runs, THEN it still finds both photos, and neither a summary nor the mark is kept
         found = repo.replay_candidates(NIP, probe, AT, limits)
     finally:
-        client.meta.events.unregister("before-call.dynamodb.TransactWriteItems", refuse)
+        client.meta.events.unregister("before-call.dynamodb.UpdateItem", refuse)
     assert [fp.sha256 for fp in found] == [face_fingerprint(n, flips=n).sha256 for n in range(2)]
-    assert summaries() == {}
+    assert summaries() == {} and folded_through() is None
     # AND the next lookup folds the months and finds the same
     assert [fp.sha256 for fp in repo.replay_candidates(NIP, probe, AT, limits)] == [fp.sha256 for fp in found]
-    assert len(summaries()) == 14 and len(summaries()["2026-10"]) == 1
+    assert {m: len(e) for m, e in summaries().items()} == {"2026-10": 1} and folded_through() == "2026-12"
 
 
 def test_a_face_hash_backfilled_into_a_folded_month_is_found(aws: None) -> None:
-    # GIVEN a fingerprint without face hash in October, whose month a lookup already folded
+    # GIVEN a fingerprint without face hash in October, whose month a lookup already folded (empty: no summary)
     repo = DynamoEventsRepository()
     at = AT - timedelta(days=50)
     legacy = replace(face_fingerprint(1, flips=0), face_chip=b"", face_hash=None)
     repo.write_checkin(write(event(at=at), "r-old", photo=legacy, now=at))
     probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
-    assert repo.replay_candidates(NIP, probe, AT, limits) == [] and summaries()["2026-10"] == []
+    assert repo.replay_candidates(NIP, probe, AT, limits) == [] and summaries() == {}
+    assert folded_through() == "2026-12"
     # WHEN it gets its hash
     [key] = repo.unhashed_fingerprints(NIP, AT)
     repo.add_face_hash(NIP, key, face_fingerprint(1, flips=0).face_chip, PROBE_HASH)
     # THEN the month's summary holds it and the lookup finds it
     assert len(summaries()["2026-10"]) == 1
+    assert [fp.sha256 for fp in repo.replay_candidates(NIP, probe, AT, limits)] == [legacy.sha256]
+
+
+def test_a_face_hash_backfilled_into_a_month_not_yet_folded_is_left_to_the_fold(aws: None) -> None:
+    # GIVEN a fingerprint without face hash of 2 December (this month: not folded), never looked up
+    repo = DynamoEventsRepository()
+    at = AT - timedelta(days=1)
+    legacy = replace(face_fingerprint(1, flips=0), face_chip=b"", face_hash=None)
+    repo.write_checkin(write(event(at=at), "r-old", photo=legacy, now=at))
+    # WHEN it gets its hash
+    [key] = repo.unhashed_fingerprints(NIP, AT)
+    repo.add_face_hash(NIP, key, face_fingerprint(1, flips=0).face_chip, PROBE_HASH)
+    # THEN no summary is written for a month still taking photos, and the lookup finds it from its index item
+    assert summaries() == {}
+    probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
     assert [fp.sha256 for fp in repo.replay_candidates(NIP, probe, AT, limits)] == [legacy.sha256]
 
 
