@@ -8,6 +8,7 @@ concurrent check-in tests lose a committed event about one run in seven.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -128,3 +129,15 @@ def api(aws: None) -> Iterator[Api]:
 
     with Client(app, stage_name="local") as client:
         yield Api(client)
+
+
+def worker_held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """SIMPEG work handed to a worker thread starts only once the returned event is set: a test sets it after
+    the request answered, so a fast worker cannot end the run before the request's first look at it (the
+    request would then rightly answer 200 instead of the 202 under test)."""
+    go = threading.Event()
+    start = runtime.start_worker
+    monkeypatch.setattr(
+        runtime, "start_worker", lambda s, run_id, here: start(s, run_id, lambda: go.wait(30) and here())
+    )
+    return go
