@@ -188,11 +188,11 @@ class AttemptClaim:
         return self.slot is not None
 
 
-# Failed logins of one source address are counted in 10-second buckets; a claim reads the current bucket and
-# the six before it, so every 60 seconds before it are counted whatever the clock's second (a burst across a
-# clock minute is not counted twice over), at the price of remembering an attempt up to 70 s.
-ADDRESS_BUCKET_S = 10
-ADDRESS_BUCKETS_BACK = 6
+# Failed logins of one source address are counted per second; a claim reads the current second and the 59
+# before it, so every 60 seconds before it are counted whatever the clock's second (a burst across a clock
+# minute is not allowed twice over).
+ADDRESS_BUCKET_S = 1
+ADDRESS_BUCKETS_BACK = 59
 
 
 def address_buckets(now_epoch: int) -> list[str]:

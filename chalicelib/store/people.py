@@ -9,6 +9,7 @@ check-in and monitor paths sit in front of a repository they are given.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -648,18 +649,26 @@ class DynamoPeopleRepository:
 
     def claim_login_attempt(self, scope: str, limit: int, window_s: int, now_epoch: int) -> AttemptClaim:
         """One read of the scope's slots, then a conditional write on a slot that looked free (another one if a
-        racing login took it first): the condition, not the read, decides."""
+        racing login took it first): the condition, not the read, decides. The write names this claim, so a
+        write that took the slot but whose answer was lost (a timeout, retried by the SDK) finds the slot its
+        own instead of taking a second one."""
         with storage_call("dynamodb"):
             used = {m.slot: int(m.used_at or 0) for m in LoginGuardModel.query(scope, consistent_read=True)}
         cutoff = now_epoch - window_s
         slots = [str(i) for i in range(limit)]
         for slot in (s for s in slots if used.get(s, 0) <= cutoff):
             item = LoginGuardModel(scope, slot)
+            claim_id = secrets.token_hex(8)
             actions: list[Action] = [
                 LoginGuardModel.used_at.set(now_epoch),
+                LoginGuardModel.claim_id.set(claim_id),
                 LoginGuardModel.expires.set(_epoch_time(now_epoch + window_s + 60)),
             ]
-            free = LoginGuardModel.used_at.does_not_exist() | (LoginGuardModel.used_at <= cutoff)
+            free = (
+                LoginGuardModel.used_at.does_not_exist()
+                | (LoginGuardModel.used_at <= cutoff)
+                | (LoginGuardModel.claim_id == claim_id)
+            )
             try:
                 with storage_call("dynamodb"):
                     item.update(actions=actions, condition=free)
