@@ -148,6 +148,12 @@ def app_alarms(stage: str) -> dict[str, Json]:
             APP_5XX_PER_PERIOD,
         ),
         "RequestLatencyP95Alarm": latency,
+        "DigestWriteFailedAlarm": _alarm(
+            "A recorded check-in missed its unit-day digest: the live monitor undercounts that day until "
+            "`python -m tools.backfill_digests` rebuilds it (decision 93)",
+            {**_app_metric(Metric.DIGEST_WRITE_FAILED, stage), "Statistic": "Sum", "Period": _PERIOD_S},
+            1,
+        ),
         "SimpegRunFailedAlarm": _alarm(
             "A SIMPEG sync or import failed (upstream unreachable or the write failed): employees are not updated",
             {**_app_metric(Metric.SIMPEG_FAILED, stage), "Statistic": "Sum", "Period": _PERIOD_S},

@@ -9,6 +9,7 @@ check-in and monitor paths sit in front of a repository they are given.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -20,6 +21,8 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.people import (
+    ADDRESS_BUCKET_S,
+    ADDRESS_BUCKETS_BACK,
     AccountKind,
     AdminAccount,
     AdminChange,
@@ -33,6 +36,8 @@ from chalicelib.domain.people import (
     Sessions,
     Unit,
     UnitCounts,
+    address_buckets,
+    address_retry_after,
     unit_tallies,
 )
 from chalicelib.store.base import (
@@ -644,18 +649,26 @@ class DynamoPeopleRepository:
 
     def claim_login_attempt(self, scope: str, limit: int, window_s: int, now_epoch: int) -> AttemptClaim:
         """One read of the scope's slots, then a conditional write on a slot that looked free (another one if a
-        racing login took it first): the condition, not the read, decides."""
+        racing login took it first): the condition, not the read, decides. The write names this claim, so a
+        write that took the slot but whose answer was lost (a timeout, retried by the SDK) finds the slot its
+        own instead of taking a second one."""
         with storage_call("dynamodb"):
             used = {m.slot: int(m.used_at or 0) for m in LoginGuardModel.query(scope, consistent_read=True)}
         cutoff = now_epoch - window_s
         slots = [str(i) for i in range(limit)]
         for slot in (s for s in slots if used.get(s, 0) <= cutoff):
             item = LoginGuardModel(scope, slot)
+            claim_id = secrets.token_hex(8)
             actions: list[Action] = [
                 LoginGuardModel.used_at.set(now_epoch),
+                LoginGuardModel.claim_id.set(claim_id),
                 LoginGuardModel.expires.set(_epoch_time(now_epoch + window_s + 60)),
             ]
-            free = LoginGuardModel.used_at.does_not_exist() | (LoginGuardModel.used_at <= cutoff)
+            free = (
+                LoginGuardModel.used_at.does_not_exist()
+                | (LoginGuardModel.used_at <= cutoff)
+                | (LoginGuardModel.claim_id == claim_id)
+            )
             try:
                 with storage_call("dynamodb"):
                     item.update(actions=actions, condition=free)
@@ -674,19 +687,35 @@ class DynamoPeopleRepository:
                 m.update(actions=[LoginGuardModel.used_at.set(0)])
 
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> AttemptClaim:
-        minute = now_epoch // 60
-        item = LoginGuardModel(_address_scope(address), f"m{minute}")
+        """One read of the address's earlier buckets, then an ADD to the current one on the condition that the
+        whole window stays within `limit`: earlier buckets only shrink (a success gives its attempt back), so
+        the condition on the current bucket holds the total even against racing claims."""
+        *earlier, current = address_buckets(now_epoch)
+        scope = _address_scope(address)
+        with storage_call("dynamodb"):
+            counts = {
+                m.slot: int(m.attempts or 0)
+                for m in LoginGuardModel.query(
+                    scope, LoginGuardModel.slot.between(earlier[0], earlier[-1]), consistent_read=True
+                )
+            }
+        room = limit - sum(counts.values())
+        refused = AttemptClaim(None, address_retry_after({**counts, current: 1}, now_epoch))
+        if room <= 0:
+            return refused
         actions: list[Action] = [
             LoginGuardModel.attempts.add(1),
-            LoginGuardModel.expires.set(_epoch_time((minute + 2) * 60)),
+            LoginGuardModel.expires.set(_epoch_time(now_epoch + (ADDRESS_BUCKETS_BACK + 2) * ADDRESS_BUCKET_S)),
         ]
-        room = LoginGuardModel.attempts.does_not_exist() | (LoginGuardModel.attempts < limit)
         try:
             with storage_call("dynamodb"):
-                item.update(actions=actions, condition=room)
+                LoginGuardModel(scope, current).update(
+                    actions=actions,
+                    condition=LoginGuardModel.attempts.does_not_exist() | (LoginGuardModel.attempts < room),
+                )
         except ConditionFailed:
-            return AttemptClaim(None, (minute + 1) * 60 - now_epoch)
-        return AttemptClaim(item.slot)
+            return refused
+        return AttemptClaim(current)
 
     def release_address_attempt(self, address: str, slot: str) -> None:
         with storage_call("dynamodb"):

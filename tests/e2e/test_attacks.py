@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -258,13 +257,9 @@ def test_eighty_parallel_activation_guesses_evaluate_at_most_five(http: Http, ro
 def test_one_address_guessing_across_many_accounts_is_stopped() -> None:
     # GIVEN a stack whose address limit is 6 failed logins a minute (production: 30, the same mechanism; a
     # small limit keeps the burst far inside the minute even on a busy machine, where 45 key derivations could
-    # spread past it and free slots)
+    # spread past it and free slots; a minute is the last 60 s, not a clock minute: decision 99)
     with LocalStack.for_tests(simpeg_size=5, extra_env={"SMART_LOGIN_ADDRESS_MAX_FAILURES": "6"}) as urls:
         http = Http(urls.api)
-        # (the address is counted per clock minute, decision 54: start the burst early in a minute, so that it
-        # does not straddle two of them and get twice the allowance)
-        if time.time() % 60 > 30:
-            time.sleep(61 - time.time() % 60)
         # WHEN one address sends 15 wrong logins at once for 15 different (unknown) NIPs: no account is near
         # its own limit, but the address passes its limit
         guesses = [

@@ -340,6 +340,16 @@ def _missing(world: World, path: str) -> bool:
     return path in world.missing
 
 
+def _evidence_rows(world: World, desk: Callable[..., Desk], screen: str) -> tuple[Desk, Any]:
+    """A super admin's tab on an evidence screen ("Verifikasi", "Percobaan Ditolak") showing the test unit, and
+    the rows of its employee."""
+    d = desk()
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    d.open(screen)
+    d.page.get_by_label("Unit").select_option(world.unit_id)
+    return d, d.page.get_by_role("row").filter(has_text=world.nama)
+
+
 # --- login, roles, phone width ---------------------------------------------------------------------------
 
 
@@ -453,12 +463,8 @@ def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: 
     refused = world.check_in("in", far)
     assert refused.status == 422 and refused.error_code() == "OUTSIDE_ZONE", refused.raw[:300]
 
-    d = desk()
+    d, row = _evidence_rows(world, desk, "Percobaan Ditolak")
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
-    d.open("Percobaan Ditolak")
-    page.get_by_label("Unit").select_option(world.unit_id)
-    row = page.get_by_role("row").filter(has_text=world.nama)
     expect(row).to_contain_text("OUTSIDE_ZONE")
     row.first.get_by_role("button", name="Lihat").click()
     evidence = page.get_by_role("article", name=f"Bukti {world.nama}")
@@ -529,12 +535,8 @@ def test_a_review_item_shows_both_photos_and_the_map_and_approving_it_changes_th
     if "selfie_url" not in item:
         pytest.skip("review items carry no selfie_url on this branch yet (adminviews)")
 
-    d = desk()
+    d, row = _evidence_rows(world, desk, "Verifikasi")
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
-    d.open("Verifikasi")
-    page.get_by_label("Unit").select_option(world.unit_id)
-    row = page.get_by_role("row").filter(has_text=world.nama)
     expect(row).to_have_count(1)
     row.get_by_role("button", name="Lihat").click()
     evidence = page.get_by_role("article", name=f"Bukti {world.nama}")

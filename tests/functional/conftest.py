@@ -7,13 +7,15 @@ concurrent check-in tests lose a committed event about one run in seven.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from chalice.test import Client
+from chalice.test import BaseClient, Client
 from moto import mock_aws
 
 from chalicelib import runtime
@@ -123,8 +125,28 @@ def simulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 @pytest.fixture()
-def api(aws: None) -> Iterator[Api]:
+def api(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     from app import app
 
     with Client(app, stage_name="local") as client:
+        # chalice's test client swaps os.environ for a copy around every request; requests in parallel (the
+        # attack tests) put back each other's copies and left a stale dict as os.environ after the test, so
+        # its settings leaked into later tests and into the stacks they start. The stage's variables are set
+        # once for the test instead.
+        stage = client._chalice_config.scope("local", "api_handler")
+        for name, value in stage.environment_variables.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(BaseClient, "_patched_env_vars", lambda _, __: contextlib.nullcontext())
         yield Api(client)
+
+
+def worker_held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """SIMPEG work handed to a worker thread starts only once the returned event is set: a test sets it after
+    the request answered, so a fast worker cannot end the run before the request's first look at it (the
+    request would then rightly answer 200 instead of the 202 under test)."""
+    go = threading.Event()
+    start = runtime.start_worker
+    monkeypatch.setattr(
+        runtime, "start_worker", lambda s, run_id, here: start(s, run_id, lambda: go.wait(30) and here())
+    )
+    return go

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from botocore.client import BaseClient
 
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
-from tests.unit.store.people_contract import PeopleRepositoryContract
+from tests.unit.store.people_contract import NOW, PeopleRepositoryContract
 
 
 class TestDynamoPeopleRepository(PeopleRepositoryContract):
     @pytest.fixture()
     def repo(self, aws: None) -> PeopleRepository:
         return DynamoPeopleRepository()
+
+
+def test_a_slot_claim_whose_answer_was_lost_takes_one_slot(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN DynamoDB applies a login's slot write but its answer is lost, so the SDK sends the same write again
+    # (botocore retries a timed-out request; seen under load as 3 evaluated logins filling 5 slots)
+    repo = DynamoPeopleRepository()
+    real = BaseClient._make_api_call
+
+    def answer_lost_once(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if operation == "UpdateItem" and params["TableName"].endswith("login_guards"):
+            real(client, operation, params)  # applied; its answer never arrived
+        return real(client, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", answer_lost_once)
+    # WHEN one login claims a slot, THEN it gets the slot it wrote, and no other
+    assert repo.claim_login_attempt("employee#lost", 5, 900, NOW).slot == "0"
+    monkeypatch.undo()
+    # AND the four other slots are still there for the next four logins
+    assert [repo.claim_login_attempt("employee#lost", 5, 900, NOW).slot for _ in range(4)] == ["1", "2", "3", "4"]
+    assert not repo.claim_login_attempt("employee#lost", 5, 900, NOW).granted

@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib import jobs, runtime
 from chalicelib.settings import load_settings
-from tests.functional.conftest import Api
+from tests.functional.conftest import Api, worker_held
 
 
 def employee(i: int, *, unit: str = "U1", status: str = "aktif") -> dict[str, str]:
@@ -131,8 +131,10 @@ def test_an_import_that_cannot_finish_in_time_answers_202_and_goes_on(
     api: Api, admin: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slow_imports(monkeypatch, "0")
+    answered = worker_held(monkeypatch)
     more = [employee(i, unit="U2") for i in range(100, 160)]
     answer = api.call("POST", "/v1/admin/simpeg/import", {"employees": [*STAFF, *more]}, token=admin)
+    answered.set()
     assert answer.status == 202, answer.body
     assert set(answer.body) == {"run_id"}
     run = wait_for(api, admin, answer.body["run_id"])

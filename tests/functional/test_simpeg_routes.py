@@ -12,7 +12,7 @@ from chalice.test import Client
 
 from chalicelib import jobs, runtime
 from chalicelib.settings import load_settings
-from tests.functional.conftest import Api
+from tests.functional.conftest import Api, worker_held
 
 ROWS = [
     {
@@ -138,8 +138,10 @@ def test_a_confirmation_runs_in_the_worker_and_answers_202_when_slow(
     held = hold_a_sync(api, simulator, admin)
     monkeypatch.setenv("SMART_SIMPEG_WAIT_S", "0")
     load_settings.cache_clear()
+    answered = worker_held(monkeypatch)
     # WHEN the super admin confirms it, THEN 202 with the new run's id, and the work goes on in the worker
     answer = api.call("POST", f"/v1/admin/simpeg/runs/{held['run_id']}/confirm", token=admin)
+    answered.set()
     assert answer.status == 202 and set(answer.body) == {"run_id"}, answer.body
     done = run_of(api, admin, answer.body["run_id"])
     assert done["status"] == "succeeded" and done["counts"]["deactivated"] == 40

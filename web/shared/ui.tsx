@@ -1,4 +1,9 @@
-// Building blocks both apps render the same way.
+// Building blocks both apps render the same way: the error line, labelled controls (the label is the control's
+// accessible name, which help texts and the browser tests use), a table's column headers, loading an API answer
+// and running a step that may fail, with the API's message.
+import type { ComponentChildren } from "preact";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { messageOf } from "./api";
 
 /** The error line under a form or a list: always in the DOM (screen readers announce what appears in it). */
 export function ErrorLine({ message }: { message: string | null }) {
@@ -7,4 +12,140 @@ export function ErrorLine({ message }: { message: string | null }) {
       {message ?? ""}
     </p>
   );
+}
+
+/** A control under its label (`id` is the control's). */
+export function Labelled({ id, label, children }: { id: string; label: string; children: ComponentChildren }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {children}
+    </div>
+  );
+}
+
+export interface InputProps {
+  id: string;
+  /** The form field's name (the app names its fields after their ids; the console leaves them unnamed). */
+  name?: string | undefined;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  type?: "text" | "password" | "date" | "month" | "number" | "search" | "time";
+  inputMode?: "numeric" | "text";
+  autoComplete?: string;
+  required: boolean;
+  maxLength?: number;
+}
+
+export function LabelledInput(p: InputProps) {
+  return (
+    <Labelled id={p.id} label={p.label}>
+      <input
+        id={p.id}
+        name={p.name}
+        type={p.type ?? "text"}
+        inputMode={p.inputMode ?? "text"}
+        autoComplete={p.autoComplete ?? "off"}
+        maxLength={p.maxLength}
+        required={p.required}
+        value={p.value}
+        onInput={(e) => p.onInput(e.currentTarget.value)}
+      />
+    </Labelled>
+  );
+}
+
+export interface SelectProps<T extends string> {
+  id: string;
+  name?: string | undefined;
+  label: string;
+  value: T;
+  options: readonly (readonly [T, string])[];
+  onChange: (value: T) => void;
+}
+
+export function LabelledSelect<T extends string>(p: SelectProps<T>) {
+  return (
+    <Labelled id={p.id} label={p.label}>
+      <select id={p.id} name={p.name} value={p.value} onChange={(e) => p.onChange(e.currentTarget.value as T)}>
+        {p.options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Labelled>
+  );
+}
+
+/** A plain table's head: one column header per label. */
+export function ColumnHeads({ labels }: { labels: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {labels.map((label) => (
+          <th key={label} scope="col">
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** Runs a step, busy meanwhile; its failure kept as the API's message (`initial`: a message to start with). */
+export function useRun(initial: string | null = null) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(initial);
+  async function run(step: () => Promise<void>): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    try {
+      await step();
+      return true;
+    } catch (exc) {
+      setError(messageOf(exc));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, run };
+}
+
+export interface Loaded<T> {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** The answer of `load` (re-run when `key` changes or on `reload`); the previous answer stays while loading. */
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setLoading(true);
+    loadRef
+      .current(ctrl.signal)
+      .then((d) => {
+        setData(d);
+        setError(null);
+      })
+      .catch((exc: unknown) => {
+        if (!ctrl.signal.aborted) setError(messageOf(exc));
+      })
+      .finally(() => {
+        if (!ctrl.signal.aborted) setLoading(false);
+      });
+    return () => ctrl.abort();
+  }, [key, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload };
 }

@@ -333,13 +333,14 @@ class InMemoryPeopleRepository:
                 self._slots[key] = 0
 
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> domain.AttemptClaim:
-        minute = now_epoch // 60
-        key = (f"ip#{address}", f"m{minute}")
+        slots = domain.address_buckets(now_epoch)
+        scope = f"ip#{address}"
         with self._lock:
-            if self._slots.get(key, 0) >= limit:
-                return domain.AttemptClaim(None, (minute + 1) * 60 - now_epoch)
-            self._slots[key] = self._slots.get(key, 0) + 1
-            return domain.AttemptClaim(key[1])
+            counts = {slot: self._slots.get((scope, slot), 0) for slot in slots}
+            if sum(counts.values()) >= limit:
+                return domain.AttemptClaim(None, domain.address_retry_after(counts, now_epoch))
+            self._slots[scope, slots[-1]] = counts[slots[-1]] + 1
+            return domain.AttemptClaim(slots[-1])
 
     def release_address_attempt(self, address: str, slot: str) -> None:
         with self._lock:

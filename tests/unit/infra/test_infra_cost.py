@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from chalicelib.messages import REFUSAL_CODES
 from chalicelib.observability import Metric
 from infra.cost import Prices, Workload, monthly_cost
@@ -40,3 +43,20 @@ def test_metric_and_alarm_counts_are_those_of_the_code_and_the_template(merged: 
 def test_the_waf_rules_priced_are_those_of_the_template(merged: MergeResult) -> None:
     acl = merged.template["Resources"]["ApiWebAcl"]["Properties"]
     assert Workload().waf_rules == len(acl["Rules"])
+
+
+def test_the_table_in_the_deployment_guide_is_what_the_estimate_computes() -> None:
+    # GIVEN the cost table of docs/deployment.md (rows "| <service> (...) | month 12 | month 24 |")
+    text = (Path(__file__).parents[3] / "docs" / "deployment.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| \**([A-Za-z][^|(*]*?)\** ?(?:\([^|]*\))? \| \**([\d.]+)\** \| \**([\d.]+)\** \|$", text, re.M
+    )
+    documented = {name.strip(): (float(m12), float(m24)) for name, m12, m24 in rows}
+    # THEN every service and the total are the figures `python -m infra.cost` prints
+    computed = [monthly_cost(Workload(), Prices(), age) for age in (12, 24)]
+    expected = {
+        re.sub(r" \(.*\)$", "", name): (round(computed[0][name], 2), round(computed[1][name], 2))
+        for name in computed[0]
+    }
+    expected["total"] = (round(sum(computed[0].values()), 2), round(sum(computed[1].values()), 2))
+    assert documented == expected

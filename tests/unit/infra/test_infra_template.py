@@ -85,8 +85,14 @@ def test_app_alarms_read_the_metrics_the_app_emits(resources: dict[str, Any]) ->
     alarms = of_type(resources, "AWS::CloudWatch::Alarm")
     prod = [{"Name": name, "Value": value} for name, value in dimensions("prod").items()]
     app = {rid: _metrics_of(a) for rid, a in alarms.items() if _metrics_of(a)[0]["Namespace"] == NAMESPACE}
-    # GIVEN the prod template THEN the four app alarms read SMART metrics of stage prod, all emitted by the app
-    assert set(app) == {"CheckinRefusalSpikeAlarm", "App5xxAlarm", "RequestLatencyP95Alarm", "SimpegRunFailedAlarm"}
+    # GIVEN the prod template THEN the five app alarms read SMART metrics of stage prod, all emitted by the app
+    assert set(app) == {
+        "CheckinRefusalSpikeAlarm",
+        "App5xxAlarm",
+        "RequestLatencyP95Alarm",
+        "SimpegRunFailedAlarm",
+        "DigestWriteFailedAlarm",
+    }
     assert NAMESPACE == "SMART"
     assert all(m["Dimensions"] == prod for metrics in app.values() for m in metrics)
     assert {m["MetricName"] for metrics in app.values() for m in metrics} <= set(Metric)
@@ -99,6 +105,7 @@ def test_app_alarms_read_the_metrics_the_app_emits(resources: dict[str, Any]) ->
     assert "refused" in share["Expression"] and "attempts" in share["Expression"]
     assert [m["MetricName"] for m in app["App5xxAlarm"]] == [Metric.HTTP_5XX]
     assert [m["MetricName"] for m in app["SimpegRunFailedAlarm"]] == [Metric.SIMPEG_FAILED]
+    assert [m["MetricName"] for m in app["DigestWriteFailedAlarm"]] == [Metric.DIGEST_WRITE_FAILED]
     latency = alarms["RequestLatencyP95Alarm"]["Properties"]
     assert latency["MetricName"] == Metric.REQUEST_LATENCY and latency["ExtendedStatistic"] == "p95"
     assert latency["Threshold"] == LATENCY_P95_MS == 2000 and "Statistic" not in latency

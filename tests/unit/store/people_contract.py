@@ -288,10 +288,10 @@ class PeopleRepositoryContract:
         assert sorted(granted) == ["0", "1", "2", "3", "4"]
         assert {c.retry_after_s for c in claims if c.slot is None} == {900}
 
-    def test_an_address_counts_attempts_per_minute(self, repo: PeopleRepository) -> None:
+    def test_an_address_counts_its_attempts_of_the_last_minute(self, repo: PeopleRepository) -> None:
         minute = (NOW // 60) * 60
         # WHEN three attempts from one address are counted with a limit of 3, THEN the fourth is refused until
-        # the next minute, and another address is untouched
+        # the first is a minute old, and another address is untouched
         claims = [repo.claim_address_attempt("10.0.0.1", 3, minute + i) for i in range(3)]
         assert all(c.granted for c in claims)
         assert repo.claim_address_attempt("10.0.0.1", 3, minute + 20) == AttemptClaim(None, 40)
@@ -302,8 +302,19 @@ class PeopleRepositoryContract:
         repo.release_address_attempt("10.0.0.1", slot)
         assert repo.claim_address_attempt("10.0.0.1", 3, minute + 30).granted
         assert not repo.claim_address_attempt("10.0.0.1", 3, minute + 30).granted
-        # AND the next minute starts from nothing
-        assert repo.claim_address_attempt("10.0.0.1", 3, minute + 60).granted
+        # AND a new clock minute does not start from nothing: the attempts of seconds 1, 2 and 30 are still
+        # within the last 60 s; a second later the oldest has left and the address may try again
+        assert repo.claim_address_attempt("10.0.0.1", 3, minute + 60) == AttemptClaim(None, 1)
+        assert repo.claim_address_attempt("10.0.0.1", 3, minute + 61).granted
+
+    def test_a_burst_across_a_clock_minute_is_counted_once(self, repo: PeopleRepository) -> None:
+        minute = (NOW // 60) * 60
+        # GIVEN an address that used its limit in the last two seconds of a clock minute
+        assert all(repo.claim_address_attempt("10.0.0.3", 3, minute + 58 + i % 2).granted for i in range(3))
+        # WHEN it goes on in the first seconds of the next one, THEN it is refused until a minute has passed
+        for second in (60, 61, 90, 117):
+            assert not repo.claim_address_attempt("10.0.0.3", 3, minute + second).granted
+        assert repo.claim_address_attempt("10.0.0.3", 3, minute + 118).granted
 
     def test_racing_attempts_of_an_address_never_exceed_the_limit(self, repo: PeopleRepository) -> None:
         barrier = threading.Barrier(30)

@@ -4,7 +4,7 @@
 import type { ComponentChildren, JSX } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { messageOf } from "../../shared/api";
-import { ErrorLine } from "../../shared/ui";
+import { ColumnHeads, ErrorLine, Labelled, LabelledInput, LabelledSelect, useLoad, useRun, type InputProps, type Loaded } from "../../shared/ui";
 import { call, get, type Query } from "./session";
 
 let fieldSeq = 0;
@@ -14,58 +14,18 @@ function useId(prefix: string): string {
   return ref.current;
 }
 
-interface FieldProps {
-  label: string;
-  value: string;
-  onInput: (value: string) => void;
-  type?: "text" | "password" | "date" | "month" | "number" | "search" | "time";
-  inputMode?: "numeric" | "text";
-  autoComplete?: string;
-  required?: boolean;
-  maxLength?: number;
-}
-
-export function Field(p: FieldProps) {
+/** A field with an id of its own, optional unless `required`. */
+export function Field(p: Omit<InputProps, "id" | "name" | "required"> & { required?: boolean }) {
   const id = useId("f");
-  return (
-    <div class="field">
-      <label for={id}>{p.label}</label>
-      <input
-        id={id}
-        type={p.type ?? "text"}
-        inputMode={p.inputMode ?? "text"}
-        autoComplete={p.autoComplete ?? "off"}
-        required={p.required ?? false}
-        maxLength={p.maxLength}
-        value={p.value}
-        onInput={(e) => p.onInput(e.currentTarget.value)}
-      />
-    </div>
-  );
+  return <LabelledInput {...p} id={id} required={p.required ?? false} />;
 }
 
-export function Select(p: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  options: [string, string][];
-}) {
+export function Select(p: { label: string; value: string; onChange: (value: string) => void; options: [string, string][] }) {
   const id = useId("s");
-  return (
-    <div class="field">
-      <label for={id}>{p.label}</label>
-      <select id={id} value={p.value} onChange={(e) => p.onChange(e.currentTarget.value)}>
-        {p.options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+  return <LabelledSelect {...p} id={id} />;
 }
 
-export { ErrorLine };
+export { ColumnHeads, ErrorLine, Labelled, useLoad, useRun, type Loaded };
 
 export function Done({ message }: { message: string | null }) {
   return message ? (
@@ -88,42 +48,6 @@ export function Screen({ title, children, actions }: { title: string; children: 
       {children}
     </section>
   );
-}
-
-export interface Loaded<T> {
-  data: T | null;
-  error: string | null;
-  loading: boolean;
-  reload: () => void;
-}
-
-/** The answer of `load` (re-run when `key` changes or on `reload`); the previous answer stays while loading. */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setLoading(true);
-    loadRef
-      .current(ctrl.signal)
-      .then((d) => {
-        setData(d);
-        setError(null);
-      })
-      .catch((exc: unknown) => {
-        if (!ctrl.signal.aborted) setError(messageOf(exc));
-      })
-      .finally(() => {
-        if (!ctrl.signal.aborted) setLoading(false);
-      });
-    return () => ctrl.abort();
-  }, [key, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
 }
 
 export interface Page<T> {
@@ -291,22 +215,11 @@ export function Table<T>(p: {
 
 /** Runs `action`, busy meanwhile; its failure as the API's message, its success as `done`. */
 export function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run: runStep } = useRun();
   const [done, setDone] = useState<string | null>(null);
-  async function run(action: () => Promise<string | null>): Promise<boolean> {
-    setBusy(true);
-    setError(null);
+  function run(action: () => Promise<string | null>): Promise<boolean> {
     setDone(null);
-    try {
-      setDone(await action());
-      return true;
-    } catch (exc) {
-      setError(messageOf(exc));
-      return false;
-    } finally {
-      setBusy(false);
-    }
+    return runStep(async () => setDone(await action()));
   }
   return { busy, error, done, run };
 }
@@ -431,6 +344,27 @@ export function Form(p: {
     >
       {children}
     </form>
+  );
+}
+
+/** A form that runs `submit` through `action` (busy meanwhile, its outcome in `action`), then `then` if it worked. */
+export function ActionForm(p: {
+  label: string;
+  action: Action;
+  submit: () => Promise<string | null>;
+  then?: (() => void) | undefined;
+  children: ComponentChildren;
+} & Omit<JSX.HTMLAttributes<HTMLFormElement>, "onSubmit" | "action">) {
+  const { action, submit, then, ...form } = p;
+  return <Form {...form} onSubmit={() => void action.run(submit).then((ok) => ok && then?.())} />;
+}
+
+/** A form's submit button, disabled while its action runs (and when `disabled`). */
+export function Submit({ action, disabled, children }: { action: Action; disabled?: boolean; children: ComponentChildren }) {
+  return (
+    <button type="submit" disabled={action.busy || (disabled ?? false)}>
+      {children}
+    </button>
   );
 }
 

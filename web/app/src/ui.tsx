@@ -1,42 +1,16 @@
 // Small building blocks of every screen: labelled fields (the label is the accessible name tests and help
-// texts use), the error line, the page frame, a form's submission.
+// texts use; each field is named after its id), the error line, the page frame, a form's submission.
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
-import { messageOf } from "../../shared/api";
-import { ErrorLine } from "../../shared/ui";
+import { ColumnHeads, ErrorLine, Labelled, LabelledInput, LabelledSelect, useLoad, useRun, type InputProps, type SelectProps } from "../../shared/ui";
 
-interface FieldProps {
-  id: string;
-  label: string;
-  value: string;
-  onInput: (value: string) => void;
-  type?: "text" | "password" | "date" | "time";
-  inputMode?: "numeric" | "text";
-  autoComplete?: string;
-  maxLength?: number;
-  required?: boolean;
-}
+type FieldProps = Omit<InputProps, "name" | "required"> & { required?: boolean };
 
+/** A text field, required unless `required={false}`. */
 export function Field(props: FieldProps) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        name={props.id}
-        type={props.type ?? "text"}
-        inputMode={props.inputMode ?? "text"}
-        autoComplete={props.autoComplete ?? "off"}
-        maxLength={props.maxLength}
-        required={props.required ?? true}
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-      />
-    </div>
-  );
+  return <LabelledInput {...props} name={props.id} required={props.required ?? true} />;
 }
 
-export { ErrorLine };
+export { ColumnHeads, ErrorLine, useLoad };
 
 export function Page({ title, back, children }: { title: string; back?: boolean; children: ComponentChildren }) {
   return (
@@ -59,20 +33,11 @@ export function Page({ title, back, children }: { title: string; back?: boolean;
 
 /** A form's submission: busy while `action` runs, the API's message shown when it fails. */
 export function useSubmit(action: () => Promise<void>, notice: string | null = null) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(notice);
+  const { busy, error, run } = useRun(notice);
 
   async function submit(e: Event): Promise<void> {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (exc) {
-      setError(messageOf(exc));
-    } finally {
-      setBusy(false);
-    }
+    await run(action);
   }
 
   return { busy, error, submit };
@@ -97,31 +62,13 @@ export function Form(props: {
   );
 }
 
-export function Select<T extends string>(props: {
-  id: string;
-  label: string;
-  value: T;
-  options: readonly (readonly [T, string])[];
-  onChange: (value: T) => void;
-}) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <select id={props.id} name={props.id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as T)}>
-        {props.options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+export function Select<T extends string>(props: Omit<SelectProps<T>, "name">) {
+  return <LabelledSelect {...props} name={props.id} />;
 }
 
 export function TextArea(props: { id: string; label: string; value: string; onInput: (value: string) => void }) {
   return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
+    <Labelled id={props.id} label={props.label}>
       <textarea
         id={props.id}
         name={props.id}
@@ -131,7 +78,7 @@ export function TextArea(props: { id: string; label: string; value: string; onIn
         value={props.value}
         onInput={(e) => props.onInput(e.currentTarget.value)}
       />
-    </div>
+    </Labelled>
   );
 }
 

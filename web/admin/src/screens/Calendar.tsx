@@ -5,7 +5,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { ScheduleVersion, Week } from "../types";
-import { allPages, dateTime, DecisionForm, deleteColumn, ErrorLine, Field, Form, Outcome, Screen, Select, Table, today, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, ColumnHeads, dateTime, DecisionForm, deleteColumn, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, today, useAction, useLoad, type Column } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
   ["mon", "Senin"],
@@ -37,27 +37,19 @@ export function WeekForm({ path, initial, onSaved }: { path: string; initial?: W
     setWeek(next);
   }
   return (
-    <Form
+    <ActionForm
       label="Jadwal kerja"
-      onSubmit={() =>
-        void action
-          .run(async () => {
-            await call("PUT", path, { effective_from: from, days: week });
-            return `Jadwal tersimpan, berlaku mulai ${from}.`;
-          })
-          .then((ok) => ok && onSaved?.())
-      }
+      action={action}
+      submit={async () => {
+        await call("PUT", path, { effective_from: from, days: week });
+        return `Jadwal tersimpan, berlaku mulai ${from}.`;
+      }}
+      then={onSaved}
     >
       <Field label="Berlaku mulai" type="date" value={from} onInput={setFrom} required />
       <table class="week">
         <caption>Jam kerja per hari</caption>
-        <thead>
-          <tr>
-            <th scope="col">Hari</th>
-            <th scope="col">Masuk</th>
-            <th scope="col">Pulang</th>
-          </tr>
-        </thead>
+        <ColumnHeads labels={["Hari", "Masuk", "Pulang"]} />
         <tbody>
           {DAYS.map(([day, name]) => {
             const hours = week[day];
@@ -89,10 +81,8 @@ export function WeekForm({ path, initial, onSaved }: { path: string; initial?: W
         </tbody>
       </table>
       <Outcome action={action} />
-      <button type="submit" disabled={action.busy}>
-        Simpan Jadwal
-      </button>
-    </Form>
+      <Submit action={action}>Simpan Jadwal</Submit>
+    </ActionForm>
   );
 }
 
@@ -173,25 +163,21 @@ export function Holidays(_: { route: Route }) {
       <ErrorLine message={loaded.error} />
       <Table caption={`Hari libur ${year}`} rows={loaded.data ?? []} columns={columns} rowKey={(h) => h.date} />
       {superAdmin ? (
-        <Form
+        <ActionForm
           class="panel"
           label="Tambah hari libur"
-          onSubmit={() =>
-            void action
-              .run(async () => {
-                await call("PUT", `/v1/admin/holidays/${date}`, { name });
-                return "Hari libur tersimpan.";
-              })
-              .then((ok) => ok && loaded.reload())
-          }
+          action={action}
+          submit={async () => {
+            await call("PUT", `/v1/admin/holidays/${date}`, { name });
+            return "Hari libur tersimpan.";
+          }}
+          then={loaded.reload}
         >
           <h2>Tambah hari libur</h2>
           <Field label="Tanggal libur" type="date" value={date} onInput={setDate} required />
           <Field label="Nama hari libur" value={name} onInput={setName} required maxLength={120} />
-          <button type="submit" disabled={action.busy}>
-            Simpan Hari Libur
-          </button>
-        </Form>
+          <Submit action={action}>Simpan Hari Libur</Submit>
+        </ActionForm>
       ) : null}
       <Outcome action={action} />
     </Screen>
@@ -254,19 +240,17 @@ export function Leaves(_: { route: Route }) {
       <ErrorLine message={loaded.error} />
       <Table caption="Cuti dan izin" rows={loaded.data ?? []} columns={columns} rowKey={(l) => l.leave_id} />
       {canChange(session) ? (
-        <Form
+        <ActionForm
           class="panel"
           label="Catat cuti atau izin"
-          onSubmit={() =>
-            void action
-              .run(async () => {
-                const body: Record<string, string> = { nip: form.nip.trim(), type: form.type, start_date: form.start_date, end_date: form.end_date };
-                if (form.reason.trim()) body["reason"] = form.reason.trim();
-                await call("POST", "/v1/admin/leaves", body);
-                return "Cuti/izin tercatat.";
-              })
-              .then((ok) => ok && loaded.reload())
-          }
+          action={action}
+          submit={async () => {
+            const body: Record<string, string> = { nip: form.nip.trim(), type: form.type, start_date: form.start_date, end_date: form.end_date };
+            if (form.reason.trim()) body["reason"] = form.reason.trim();
+            await call("POST", "/v1/admin/leaves", body);
+            return "Cuti/izin tercatat.";
+          }}
+          then={loaded.reload}
         >
           <h2>Catat cuti atau izin</h2>
           <Field label="NIP pegawai" value={form.nip} onInput={(v) => setForm({ ...form, nip: v })} inputMode="numeric" maxLength={18} required />
@@ -274,10 +258,8 @@ export function Leaves(_: { route: Route }) {
           <Field label="Tanggal mulai" type="date" value={form.start_date} onInput={(v) => setForm({ ...form, start_date: v })} required />
           <Field label="Tanggal selesai" type="date" value={form.end_date} onInput={(v) => setForm({ ...form, end_date: v })} required />
           <Field label="Alasan" value={form.reason} onInput={(v) => setForm({ ...form, reason: v })} maxLength={500} />
-          <button type="submit" disabled={action.busy}>
-            Simpan Cuti/Izin
-          </button>
-        </Form>
+          <Submit action={action}>Simpan Cuti/Izin</Submit>
+        </ActionForm>
       ) : null}
       <Outcome action={action} />
     </Screen>

@@ -1,11 +1,12 @@
 // "Verifikasi" (the review queue) and "Percobaan Ditolak" (refused check-ins kept as fraud evidence): each
 // item opens beside the list with the selfie next to the enrolment photo, the face score, the reasons and a
 // map of the position (with its GPS accuracy) and the unit's zones.
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { L, MapView, shapeOf, zonesOf, ZONE_STYLE } from "../map";
 import type { Route } from "../router";
-import { canChange } from "../session";
+import { canChange, type Query } from "../session";
 import type { Evidence, Zone } from "../types";
 import { allPages, DecisionForm, Done, ErrorLine, Field, Screen, Select, Table, dateTime, today, useLoad, type Column } from "../ui";
 
@@ -89,7 +90,7 @@ function Facts({ item }: { item: Evidence }) {
   );
 }
 
-function Detail({ item, children }: { item: Evidence; children?: preact.ComponentChildren }) {
+function Detail({ item, children }: { item: Evidence; children?: ComponentChildren }) {
   return (
     <article class="evidence" aria-label={`Bukti ${item.nama ?? item.nip}`}>
       <div class="photos">
@@ -114,54 +115,70 @@ function columns(withCode: boolean): Column<Evidence>[] {
   return cols;
 }
 
-function Queue(p: { title: string; items: Evidence[]; withCode: boolean; selected: string | null; onSelect: (id: string) => void }) {
+/** The evidence of `path` (every page, at most 2,000 items) and the item opened beside the list. */
+function useEvidence(path: string, query: Query, key: string) {
+  const loaded = useLoad((signal) => allPages<Evidence>(path, query, signal, 2000), key);
+  const [selected, setSelected] = useState<string | null>(null);
+  const items = loaded.data ?? [];
+  return { loaded, items, selected, setSelected, item: items.find((e) => e.event_id === selected) ?? null };
+}
+
+type EvidenceList = ReturnType<typeof useEvidence>;
+
+/** The list (`title` and its count as the caption) beside the opened item, or `hint` while none is open. */
+function Split(p: { title: string; list: EvidenceList; withCode: boolean; hint: string; children?: (item: Evidence) => ComponentChildren }) {
+  const { items, item, selected, setSelected } = p.list;
   const open: Column<Evidence> = {
     label: "Bukti",
     cell: (e) => (
-      <button type="button" class="secondary" aria-pressed={p.selected === e.event_id} onClick={() => p.onSelect(e.event_id)}>
+      <button type="button" class="secondary" aria-pressed={selected === e.event_id} onClick={() => setSelected(e.event_id)}>
         Lihat
       </button>
     ),
   };
-  return <Table caption={p.title} rows={p.items} columns={[...columns(p.withCode), open]} rowKey={(e) => e.event_id} pageSize={20} empty="Tidak ada data." />;
+  return (
+    <div class="split">
+      <Table
+        caption={`${p.title} (${String(items.length)})`}
+        rows={items}
+        columns={[...columns(p.withCode), open]}
+        rowKey={(e) => e.event_id}
+        pageSize={20}
+        empty="Tidak ada data."
+      />
+      {item ? <Detail item={item}>{p.children?.(item)}</Detail> : <p class="hint">{p.hint}</p>}
+    </div>
+  );
 }
 
 export function Reviews(_: { route: Route }) {
   const { session, units } = useConsole();
   const [unit, setUnit] = useState("");
-  const loaded = useLoad((signal) => allPages<Evidence>("/v1/admin/reviews", { status: "pending", unor_id: unit }, signal, 2000), unit);
-  const [selected, setSelected] = useState<string | null>(null);
+  const list = useEvidence("/v1/admin/reviews", { status: "pending", unor_id: unit }, unit);
   const [done, setDone] = useState<string | null>(null);
-  const items = loaded.data ?? [];
-  const item = items.find((e) => e.event_id === selected) ?? null;
   return (
     <Screen title="Verifikasi">
       <div class="filters">
         <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
       </div>
-      <ErrorLine message={loaded.error} />
+      <ErrorLine message={list.loaded.error} />
       <Done message={done} />
-      <div class="split">
-        <Queue title={`Menunggu verifikasi (${String(items.length)})`} items={items} withCode={false} selected={selected} onSelect={setSelected} />
-        {item ? (
-          <Detail item={item}>
-            {canChange(session) ? (
-              <DecisionForm
-                key={item.event_id}
-                path={`/v1/admin/reviews/${encodeURIComponent(item.event_id)}`}
-                noteLabel="Catatan"
-                onDone={() => {
-                  setDone(`Keputusan untuk ${item.nama ?? item.nip} tersimpan.`);
-                  setSelected(null);
-                  loaded.reload();
-                }}
-              />
-            ) : null}
-          </Detail>
-        ) : (
-          <p class="hint">Pilih satu absen untuk melihat buktinya.</p>
-        )}
-      </div>
+      <Split title="Menunggu verifikasi" list={list} withCode={false} hint="Pilih satu absen untuk melihat buktinya.">
+        {(item) =>
+          canChange(session) ? (
+            <DecisionForm
+              key={item.event_id}
+              path={`/v1/admin/reviews/${encodeURIComponent(item.event_id)}`}
+              noteLabel="Catatan"
+              onDone={() => {
+                setDone(`Keputusan untuk ${item.nama ?? item.nip} tersimpan.`);
+                list.setSelected(null);
+                list.loaded.reload();
+              }}
+            />
+          ) : null
+        }
+      </Split>
     </Screen>
   );
 }
@@ -187,13 +204,7 @@ export function Attempts(_: { route: Route }) {
   const [date, setDate] = useState(today());
   const [unit, setUnit] = useState("");
   const [code, setCode] = useState("");
-  const loaded = useLoad(
-    (signal) => allPages<Evidence>("/v1/admin/attempts", { date, unor_id: unit, code }, signal, 2000),
-    `${date}|${unit}|${code}`,
-  );
-  const [selected, setSelected] = useState<string | null>(null);
-  const items = loaded.data ?? [];
-  const item = items.find((e) => e.event_id === selected) ?? null;
+  const list = useEvidence("/v1/admin/attempts", { date, unor_id: unit, code }, `${date}|${unit}|${code}`);
   return (
     <Screen title="Percobaan Ditolak">
       <div class="filters">
@@ -201,11 +212,8 @@ export function Attempts(_: { route: Route }) {
         <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
         <Select label="Kode" value={code} onChange={setCode} options={[["", "Semua kode"], ...CODES.map((c): [string, string] => [c, c])]} />
       </div>
-      <ErrorLine message={loaded.error} />
-      <div class="split">
-        <Queue title={`Percobaan ditolak (${String(items.length)})`} items={items} withCode selected={selected} onSelect={setSelected} />
-        {item ? <Detail item={item} /> : <p class="hint">Pilih satu percobaan untuk melihat buktinya.</p>}
-      </div>
+      <ErrorLine message={list.loaded.error} />
+      <Split title="Percobaan ditolak" list={list} withCode hint="Pilih satu percobaan untuk melihat buktinya." />
     </Screen>
   );
 }

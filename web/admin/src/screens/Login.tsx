@@ -1,33 +1,27 @@
 // "Masuk": user name and password; when the account has two-factor login the API refuses without an OTP
 // (401), and the "Kode OTP" field appears for the second try.
 import { useState } from "preact/hooks";
-import { ApiError, messageOf } from "../../../shared/api";
+import { ApiError } from "../../../shared/api";
 import { logIn } from "../session";
-import { ErrorLine, Field, Form } from "../ui";
+import { ErrorLine, Field, Form, useRun } from "../ui";
 
 export function Login({ notice }: { notice: string | null }) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [otp, setOtp] = useState("");
   const [askOtp, setAskOtp] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(notice);
+  const { busy, error, run } = useRun(notice);
 
-  async function submit(): Promise<void> {
-    setBusy(true);
-    setError(null);
-    try {
-      await logIn(username.trim(), password, askOtp ? otp.trim() : null);
-    } catch (exc) {
-      if (exc instanceof ApiError && exc.status === 401 && exc.details["otp"] === "required") {
-        // The password was right and the account has two-factor login: ask for the code.
-        setAskOtp(true);
-        setError(exc.message);
-      } else setError(messageOf(exc));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = (): Promise<boolean> =>
+    run(async () => {
+      try {
+        await logIn(username.trim(), password, askOtp ? otp.trim() : null);
+      } catch (exc) {
+        // The password was right and the account has two-factor login: ask for the code (the API's message).
+        if (exc instanceof ApiError && exc.status === 401 && exc.details["otp"] === "required") setAskOtp(true);
+        throw exc;
+      }
+    });
 
   return (
     <main class="login">

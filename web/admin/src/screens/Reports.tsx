@@ -6,7 +6,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, current, get, upload, withQuery, type Query } from "../session";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
-import { allPages, dateTime, ErrorLine, Field, Form, Outcome, Screen, Select, Table, time, today, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, dateTime, ErrorLine, Field, Form, Labelled, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
 
 interface DailyRow {
   nip: string;
@@ -278,30 +278,29 @@ export function Simpeg(_: { route: Route }) {
           Sinkronkan Sekarang
         </button>
       </section>
-      <Form class="panel" label="Impor berkas SIMPEG" onSubmit={() => void action.run(() => send(null))}>
+      <ActionForm class="panel" label="Impor berkas SIMPEG" action={action} submit={() => send(null)}>
         <h2>Impor berkas</h2>
-        <div class="field">
-          <label for="simpeg-file">Berkas CSV atau XLSX (kolom nip, nama, unor_id, unor_nama, jabatan, status)</label>
+        <Labelled id="simpeg-file" label="Berkas CSV atau XLSX (kolom nip, nama, unor_id, unor_nama, jabatan, status)">
           <input
             id="simpeg-file"
             type="file"
             accept={`.csv,text/csv,.xlsx,${XLSX_TYPE}`}
             onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
           />
-        </div>
+        </Labelled>
         <label class="check">
           <input type="checkbox" checked={full} onChange={(e) => setFull(e.currentTarget.checked)} /> Impor penuh (pegawai yang tidak ada
           di berkas dinonaktifkan)
         </label>
-        <button type="submit" disabled={action.busy || !file}>
+        <Submit action={action} disabled={!file}>
           Impor
-        </button>
+        </Submit>
         {confirm !== null ? (
           <button type="button" class="danger" disabled={action.busy} onClick={() => void action.run(() => send(confirm))}>
             Konfirmasi {confirm} penonaktifan
           </button>
         ) : null}
-      </Form>
+      </ActionForm>
       <Outcome action={action} />
       {rowErrors.length ? (
         <Table caption="Baris yang tidak diimpor" rows={rowErrors} columns={rowErrorColumns} rowKey={(e) => `${String(e.row)}-${e.code}`} pageSize={20} />

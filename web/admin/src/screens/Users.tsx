@@ -6,7 +6,7 @@ import { useState } from "preact/hooks";
 import { useConsole } from "../context";
 import type { Route } from "../router";
 import { call, logOut, type Role } from "../session";
-import { ConfirmButton, dateTime, ErrorLine, Field, Form, Outcome, Screen, Select, Table, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, ConfirmButton, dateTime, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
 
 interface AdminUser {
   username: string;
@@ -26,8 +26,7 @@ const ROLES: [Role, string][] = [
 function UnitPicker({ value, onChange }: { value: string[]; onChange: (v: string[]) => void }) {
   const { units } = useConsole();
   return (
-    <div class="field">
-      <label for="user-units">Unit (tahan Ctrl untuk memilih beberapa)</label>
+    <Labelled id="user-units" label="Unit (tahan Ctrl untuk memilih beberapa)">
       <select
         id="user-units"
         multiple
@@ -40,7 +39,7 @@ function UnitPicker({ value, onChange }: { value: string[]; onChange: (v: string
           </option>
         ))}
       </select>
-    </div>
+    </Labelled>
   );
 }
 
@@ -79,28 +78,24 @@ export function Users(_: { route: Route }) {
     <Screen title="Pengguna Admin">
       <ErrorLine message={list.error} />
       <Table caption="Pengguna admin" rows={list.data ?? []} columns={columns} rowKey={(u) => u.username} />
-      <Form
+      <ActionForm
         class="panel"
         label="Tambah pengguna admin"
-        onSubmit={() =>
-          void action
-            .run(async () => {
-              await call("POST", "/v1/admin/users", form);
-              setForm({ username: "", password: "", role: "unit_admin", unit_ids: [] });
-              return `Pengguna ${form.username} dibuat.`;
-            })
-            .then(list.reload)
-        }
+        action={action}
+        submit={async () => {
+          await call("POST", "/v1/admin/users", form);
+          setForm({ username: "", password: "", role: "unit_admin", unit_ids: [] });
+          return `Pengguna ${form.username} dibuat.`;
+        }}
+        then={list.reload}
       >
         <h2>Tambah pengguna admin</h2>
         <Field label="Nama pengguna baru" value={form.username} onInput={(v) => setForm({ ...form, username: v })} required maxLength={40} />
         <Field label="Kata sandi awal" type="password" value={form.password} onInput={(v) => setForm({ ...form, password: v })} autoComplete="new-password" required />
         <Select label="Peran" value={form.role} onChange={(v) => setForm({ ...form, role: v as Role })} options={ROLES} />
         {form.role !== "super_admin" ? <UnitPicker value={form.unit_ids} onChange={(v) => setForm({ ...form, unit_ids: v })} /> : null}
-        <button type="submit" disabled={action.busy}>
-          Buat Pengguna
-        </button>
-      </Form>
+        <Submit action={action}>Buat Pengguna</Submit>
+      </ActionForm>
       <Outcome action={action} />
     </Screen>
   );
@@ -148,26 +143,23 @@ export function Account(_: { route: Route }) {
             Aktifkan Verifikasi Dua Langkah
           </button>
         ) : (
-          <Form
+          <ActionForm
             label="Konfirmasi verifikasi dua langkah"
-            onSubmit={() =>
-              void action.run(async () => {
-                await call("POST", "/v1/admin/me/mfa/confirm", { otp: otp.trim() });
-                setSetup(null);
-                if (session.mfaSetup) await logOut();
-                return "Verifikasi dua langkah aktif.";
-              })
-            }
+            action={action}
+            submit={async () => {
+              await call("POST", "/v1/admin/me/mfa/confirm", { otp: otp.trim() });
+              setSetup(null);
+              if (session.mfaSetup) await logOut();
+              return "Verifikasi dua langkah aktif.";
+            }}
           >
             <QrCode text={setup.otpauth_uri} label="Kode QR untuk aplikasi autentikator" />
             <p>
               Pindai kode QR dengan aplikasi autentikator, atau ketik kunci ini: <code class="secret">{setup.secret}</code>
             </p>
             <Field label="Kode OTP" value={otp} onInput={setOtp} inputMode="numeric" autoComplete="one-time-code" maxLength={6} required />
-            <button type="submit" disabled={action.busy}>
-              Konfirmasi
-            </button>
-          </Form>
+            <Submit action={action}>Konfirmasi</Submit>
+          </ActionForm>
         )}
         <Outcome action={action} />
       </section>

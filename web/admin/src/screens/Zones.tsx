@@ -9,7 +9,7 @@ import { forgetZone, L, MapView, shapeOf, zone, zonesOf, ZONE_STYLE } from "../m
 import type { Route } from "../router";
 import { call, canChange } from "../session";
 import type { Zone, ZoneSummary } from "../types";
-import { allPages, DeleteButton, deleteColumn, Done, ErrorLine, Field, Form, Outcome, Screen, Select, Table, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, DeleteButton, deleteColumn, Done, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
 
 const DEFAULT_RESOLUTION = 13; // SMART_H3_RESOLUTION's default (chalicelib/settings.py)
 const MAX_DRAWN_CELLS = 4000;
@@ -88,27 +88,25 @@ function AssignToUnit({ zoneId, onDone }: { zoneId: string; onDone: () => void }
   const action = useAction();
   const chosen = units.find((u) => u.unor_id === unit);
   return (
-    <Form
+    <ActionForm
       class="inline"
       label="Tetapkan zona ke unit"
-      onSubmit={() =>
-        void action
-          .run(async () => {
-            if (!chosen) return null;
-            const ids = [...new Set([...chosen.zone_ids, zoneId])];
-            await call("PUT", `/v1/admin/units/${encodeURIComponent(chosen.unor_id)}/zones`, { zone_ids: ids });
-            reloadUnits();
-            onDone();
-            return `Zona ditetapkan ke ${chosen.unor_nama}.`;
-          })
-      }
+      action={action}
+      submit={async () => {
+        if (!chosen) return null;
+        const ids = [...new Set([...chosen.zone_ids, zoneId])];
+        await call("PUT", `/v1/admin/units/${encodeURIComponent(chosen.unor_id)}/zones`, { zone_ids: ids });
+        reloadUnits();
+        onDone();
+        return `Zona ditetapkan ke ${chosen.unor_nama}.`;
+      }}
     >
       <Select label="Unit tujuan" value={unit} onChange={setUnit} options={unitOptions(units, null)} />
-      <button type="submit" disabled={action.busy || !chosen || chosen.zone_ids.includes(zoneId)}>
+      <Submit action={action} disabled={!chosen || chosen.zone_ids.includes(zoneId)}>
         Tetapkan ke Unit
-      </button>
+      </Submit>
       <Outcome action={action} />
-    </Form>
+    </ActionForm>
   );
 }
 
@@ -251,25 +249,23 @@ export function Zones(_: { route: Route }) {
               </p>
               {mode === "circle" ? <Field label="Jari-jari (meter)" type="number" value={radius} onInput={setRadius} /> : null}
               {mode !== "none" ? (
-                <Form
+                <ActionForm
                   label="Simpan zona"
-                  onSubmit={() =>
-                    void action
-                      .run(async () => {
-                        const z = await call<{ zone_id: string; cell_count: number }>("POST", "/v1/admin/zones", body());
-                        setSaved(z.zone_id);
-                        setShown(await zone(z.zone_id));
-                        setMode("none");
-                        list.reload();
-                        return `Zona tersimpan (${String(z.cell_count)} sel H3).`;
-                      })
-                  }
+                  action={action}
+                  submit={async () => {
+                    const z = await call<{ zone_id: string; cell_count: number }>("POST", "/v1/admin/zones", body());
+                    setSaved(z.zone_id);
+                    setShown(await zone(z.zone_id));
+                    setMode("none");
+                    return `Zona tersimpan (${String(z.cell_count)} sel H3).`;
+                  }}
+                  then={list.reload}
                 >
                   <Field label="Nama zona" value={name} onInput={setName} required maxLength={120} />
-                  <button type="submit" disabled={action.busy || ring.length < 3}>
+                  <Submit action={action} disabled={ring.length < 3}>
                     Simpan Zona
-                  </button>
-                </Form>
+                  </Submit>
+                </ActionForm>
               ) : null}
             </section>
           ) : null}

@@ -1,8 +1,6 @@
-import { useEffect, useState } from "preact/hooks";
-import { messageOf } from "../../../shared/api";
 import { call } from "../session";
 import type { AttendanceEvent, Page as ApiPage } from "../types";
-import { clockOf, dateText, ErrorLine, localDay, Page } from "../ui";
+import { clockOf, dateText, ErrorLine, localDay, Page, useLoad } from "../ui";
 
 const STATUS: Record<string, string> = { accepted: "Diterima", review: "Menunggu verifikasi admin", refused: "Ditolak" };
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
@@ -17,20 +15,12 @@ function statusOf(e: AttendanceEvent): string {
 
 /** "Riwayat": the employee's own check-ins of the last 30 days, newest first. */
 export function History() {
-  const [items, setItems] = useState<AttendanceEvent[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const abort = new AbortController();
+  const { data: items, error } = useLoad(async (signal) => {
     const to = new Date();
     const from = new Date(to.getTime() - 29 * 86_400_000);
-    call<ApiPage<AttendanceEvent>>("GET", `/v1/attendance/me?from=${localDay(from)}&to=${localDay(to)}`, undefined, abort.signal)
-      .then((page) => setItems([...page.items].reverse()))
-      .catch((exc: unknown) => {
-        if (!abort.signal.aborted) setError(messageOf(exc));
-      });
-    return () => abort.abort();
-  }, []);
+    const page = await call<ApiPage<AttendanceEvent>>("GET", `/v1/attendance/me?from=${localDay(from)}&to=${localDay(to)}`, undefined, signal);
+    return [...page.items].reverse();
+  }, "history");
 
   return (
     <Page title="Riwayat" back>

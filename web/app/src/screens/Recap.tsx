@@ -1,8 +1,6 @@
-import { useEffect, useState } from "preact/hooks";
-import { messageOf } from "../../../shared/api";
 import { call } from "../session";
 import type { Recap as RecapAnswer } from "../types";
-import { clockOf, ErrorLine, localDay, Page } from "../ui";
+import { clockOf, ColumnHeads, ErrorLine, localDay, Page, useLoad } from "../ui";
 
 const COUNT_NAMES: Record<string, string> = {
   H: "Hadir tepat waktu",
@@ -27,18 +25,7 @@ function monthName(month: string): string {
 /** "Rekap Bulan Ini": the month's statuses and the TPP deduction, the same figures as the monthly report. */
 export function Recap() {
   const month = localDay().slice(0, 7);
-  const [recap, setRecap] = useState<RecapAnswer | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const abort = new AbortController();
-    call<RecapAnswer>("GET", `/v1/me/recap?month=${month}`, undefined, abort.signal)
-      .then(setRecap)
-      .catch((exc: unknown) => {
-        if (!abort.signal.aborted) setError(messageOf(exc));
-      });
-    return () => abort.abort();
-  }, [month]);
+  const { data: recap, error } = useLoad((signal) => call<RecapAnswer>("GET", `/v1/me/recap?month=${month}`, undefined, signal), month);
 
   const counts = Object.entries(recap?.counts ?? {}).filter(([, n]) => n > 0);
   return (
@@ -58,14 +45,7 @@ export function Recap() {
           {recap.days.length === 0 ? <p>Belum ada hari yang direkap bulan ini.</p> : null}
           <table hidden={recap.days.length === 0}>
             <caption class="muted">Status per hari</caption>
-            <thead>
-              <tr>
-                <th scope="col">Tanggal</th>
-                <th scope="col">Status</th>
-                <th scope="col">Masuk</th>
-                <th scope="col">Pulang</th>
-              </tr>
-            </thead>
+            <ColumnHeads labels={["Tanggal", "Status", "Masuk", "Pulang"]} />
             <tbody>
               {recap.days.map((d) => (
                 <tr key={d.date}>
