@@ -257,7 +257,7 @@ def test_eighty_parallel_activation_guesses_evaluate_at_most_five(http: Http, ro
 def test_one_address_guessing_across_many_accounts_is_stopped() -> None:
     # GIVEN a stack whose address limit is 6 failed logins a minute (production: 30, the same mechanism; a
     # small limit keeps the burst far inside the minute even on a busy machine, where 45 key derivations could
-    # spread past it and free slots; a minute is the last 60 s, not a clock minute: decision 99)
+    # spread past it and free slots; a minute is the last 60 s, not a clock minute: decision 96)
     with LocalStack.for_tests(simpeg_size=5, extra_env={"SMART_LOGIN_ADDRESS_MAX_FAILURES": "6"}) as urls:
         http = Http(urls.api)
         # WHEN one address sends 15 wrong logins at once for 15 different (unknown) NIPs: no account is near

@@ -19,7 +19,7 @@ class TestDynamoPeopleRepository(PeopleRepositoryContract):
 
 def test_a_slot_claim_whose_answer_was_lost_takes_one_slot(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN DynamoDB applies a login's slot write but its answer is lost, so the SDK sends the same write again
-    # (botocore retries a timed-out request; seen under load as 3 evaluated logins filling 5 slots)
+    # (botocore retries a timed-out request)
     repo = DynamoPeopleRepository()
     real = BaseClient._make_api_call
 
