@@ -7,7 +7,7 @@ Identifier rules (the 18-digit NIP, device ids) live here too, so that every lay
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -188,24 +188,14 @@ class AttemptClaim:
         return self.slot is not None
 
 
-# Failed logins of one source address are counted per second; a claim reads the current second and the 59
-# before it, so every 60 seconds before it are counted whatever the clock's second (a burst across a clock
-# minute is not allowed twice over).
-ADDRESS_BUCKET_S = 1
-ADDRESS_BUCKETS_BACK = 59
+# Failed logins of one source address are limited like an account's: slots taken for this many seconds, so any
+# 60 seconds hold at most the limit, whatever the clock's second.
+ADDRESS_WINDOW_S = 60
 
 
-def address_buckets(now_epoch: int) -> list[str]:
-    """The slots of a source address's failed-login count that a claim at `now_epoch` reads, oldest first; the
-    last is the one it adds to."""
-    current = now_epoch // ADDRESS_BUCKET_S
-    return [f"b{i:011d}" for i in range(current - ADDRESS_BUCKETS_BACK, current + 1)]
-
-
-def address_retry_after(counts: Mapping[str, int], now_epoch: int) -> int:
-    """Seconds until the oldest counted attempt in `counts` (slot → attempts) leaves the window (at least 1)."""
-    oldest = min((int(slot[1:]) for slot, n in counts.items() if n > 0), default=now_epoch // ADDRESS_BUCKET_S)
-    return max(1, (oldest + ADDRESS_BUCKETS_BACK + 1) * ADDRESS_BUCKET_S - now_epoch)
+def address_scope(address: str) -> str:
+    """The name under which a source address's failed logins are limited."""
+    return f"ip#{address}"
 
 
 Holder = TypeVar("Holder", Employee, AdminUser)

@@ -21,8 +21,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.domain.people import (
-    ADDRESS_BUCKET_S,
-    ADDRESS_BUCKETS_BACK,
+    ADDRESS_WINDOW_S,
     AccountKind,
     AdminAccount,
     AdminChange,
@@ -36,8 +35,7 @@ from chalicelib.domain.people import (
     Sessions,
     Unit,
     UnitCounts,
-    address_buckets,
-    address_retry_after,
+    address_scope,
     unit_tallies,
 )
 from chalicelib.store.base import (
@@ -269,8 +267,8 @@ class PeopleRepository(Protocol):
         ...
 
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> AttemptClaim:
-        """Count one login attempt from a source address in its minute; atomic, refused (seconds to the next
-        minute) when `limit` are already counted in this minute."""
+        """Count one login attempt from a source address: a slot of its scope for `ADDRESS_WINDOW_S` seconds, as
+        `claim_login_attempt` (so any 60 s hold at most `limit`); refused with the seconds until one frees."""
         ...
 
     def release_address_attempt(self, address: str, slot: str) -> None:
@@ -656,7 +654,9 @@ class DynamoPeopleRepository:
             used = {m.slot: int(m.used_at or 0) for m in LoginGuardModel.query(scope, consistent_read=True)}
         cutoff = now_epoch - window_s
         slots = [str(i) for i in range(limit)]
-        for slot in (s for s in slots if used.get(s, 0) <= cutoff):
+        free = [s for s in slots if used.get(s, 0) <= cutoff]
+        _SHUFFLE.shuffle(free)  # racing logins mostly try different slots: few failed conditional writes
+        for slot in free:
             item = LoginGuardModel(scope, slot)
             claim_id = secrets.token_hex(8)
             actions: list[Action] = [
@@ -687,43 +687,13 @@ class DynamoPeopleRepository:
                 m.update(actions=[LoginGuardModel.used_at.set(0)])
 
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> AttemptClaim:
-        """One read of the address's earlier buckets, then an ADD to the current one on the condition that the
-        whole window stays within `limit`: earlier buckets only shrink (a success gives its attempt back), so
-        the condition on the current bucket holds the total even against racing claims."""
-        *earlier, current = address_buckets(now_epoch)
-        scope = _address_scope(address)
-        with storage_call("dynamodb"):
-            counts = {
-                m.slot: int(m.attempts or 0)
-                for m in LoginGuardModel.query(
-                    scope, LoginGuardModel.slot.between(earlier[0], earlier[-1]), consistent_read=True
-                )
-            }
-        room = limit - sum(counts.values())
-        refused = AttemptClaim(None, address_retry_after({**counts, current: 1}, now_epoch))
-        if room <= 0:
-            return refused
-        actions: list[Action] = [
-            LoginGuardModel.attempts.add(1),
-            LoginGuardModel.expires.set(_epoch_time(now_epoch + (ADDRESS_BUCKETS_BACK + 2) * ADDRESS_BUCKET_S)),
-        ]
-        try:
-            with storage_call("dynamodb"):
-                LoginGuardModel(scope, current).update(
-                    actions=actions,
-                    condition=LoginGuardModel.attempts.does_not_exist() | (LoginGuardModel.attempts < room),
-                )
-        except ConditionFailed:
-            return refused
-        return AttemptClaim(current)
+        return self.claim_login_attempt(address_scope(address), limit, ADDRESS_WINDOW_S, now_epoch)
 
     def release_address_attempt(self, address: str, slot: str) -> None:
-        with storage_call("dynamodb"):
-            LoginGuardModel(_address_scope(address), slot).update(actions=[LoginGuardModel.attempts.add(-1)])
+        self.release_login_attempt(address_scope(address), slot)
 
 
-def _address_scope(address: str) -> str:
-    return f"ip#{address}"
+_SHUFFLE = secrets.SystemRandom()
 
 
 def _epoch_time(epoch_s: int) -> datetime:

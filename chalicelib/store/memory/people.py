@@ -333,19 +333,10 @@ class InMemoryPeopleRepository:
                 self._slots[key] = 0
 
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> domain.AttemptClaim:
-        slots = domain.address_buckets(now_epoch)
-        scope = f"ip#{address}"
-        with self._lock:
-            counts = {slot: self._slots.get((scope, slot), 0) for slot in slots}
-            if sum(counts.values()) >= limit:
-                return domain.AttemptClaim(None, domain.address_retry_after(counts, now_epoch))
-            self._slots[scope, slots[-1]] = counts[slots[-1]] + 1
-            return domain.AttemptClaim(slots[-1])
+        return self.claim_login_attempt(domain.address_scope(address), limit, domain.ADDRESS_WINDOW_S, now_epoch)
 
     def release_address_attempt(self, address: str, slot: str) -> None:
-        with self._lock:
-            key = (f"ip#{address}", slot)
-            self._slots[key] = self._slots.get(key, 0) - 1
+        self.release_login_attempt(domain.address_scope(address), slot)
 
     # --- face state ----------------------------------------------------------------------------------
 
