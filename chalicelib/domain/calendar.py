@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -125,9 +125,19 @@ class UnitPlans:
         )
 
 
+# The longest leave recorded (days from its first to its last day; usecases.calendar refuses longer ones): a
+# plan reads back this far for the leaves that may still cover its first day, not an employee's whole past.
+MAX_LEAVE_DAYS = 366
+
+
+def leaves_begun_from(start: date) -> date:
+    """The earliest first day of a leave that can still cover `start`."""
+    return start - timedelta(days=MAX_LEAVE_DAYS)
+
+
 @dataclass(frozen=True)
 class LeaveEntry:
-    """A leave to record for one employee (`kind`: a LeaveKind value)."""
+    """A leave to record for one employee (`kind`: a LeaveKind value), at most MAX_LEAVE_DAYS long."""
 
     nip: str
     unor_id: str
@@ -135,6 +145,10 @@ class LeaveEntry:
     start: date
     end: date
     reason: str | None
+
+    def __post_init__(self) -> None:
+        if (self.end - self.start).days > MAX_LEAVE_DAYS:
+            raise ValueError(f"a leave of more than {MAX_LEAVE_DAYS} days")
 
 
 @dataclass(frozen=True)

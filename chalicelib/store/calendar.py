@@ -32,6 +32,7 @@ from chalicelib.domain.calendar import (
     ScheduleEntry,
     StoredLeave,
     UnitPlans,
+    leaves_begun_from,
 )
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, record_from, storage_call, utc_now
@@ -210,9 +211,11 @@ def _stored_leave(row: LeaveModel) -> StoredLeave:
     return record_from(StoredLeave, row, kind=row.type)
 
 
-def _leaves(nip: str, end: date) -> tuple[Leave, ...]:
+def _leaves(nip: str, start: date, end: date) -> tuple[Leave, ...]:
+    """The employee's leaves begun by `end` that may still cover `start` (not every leave of the past years)."""
+    keys = LeaveModel.key.between(leaves_begun_from(start).isoformat(), f"{end.isoformat()}#~")
     with storage_call("dynamodb"):
-        rows = list(LeaveModel.query(nip, LeaveModel.key <= f"{end.isoformat()}#~"))
+        rows = list(LeaveModel.query(nip, keys))
     return tuple(_leave(r) for r in rows if r.cancelled_at is None)
 
 
@@ -356,14 +359,15 @@ class DynamoCalendarRepository:
             unit_versions=_UNIT_VERSIONS.get(owner, lambda: _versions(owner)),
             own_versions=_versions(employee_owner(nip)),
             shifts=_shifts(nip, start, end),
-            leaves=_leaves(nip, end),
+            leaves=_leaves(nip, start, end),
             field_duties=tuple(duty_ranges(duties, start)),
         )
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
         leaves: dict[str, list[Leave]] = {}
         with storage_call("dynamodb"):
-            for row in LeaveModel.by_unit.query(unor_id, LeaveModel.start_date <= end.isoformat()):
+            begun = LeaveModel.start_date.between(leaves_begun_from(start).isoformat(), end.isoformat())
+            for row in LeaveModel.by_unit.query(unor_id, begun):
                 if row.end_date >= start.isoformat() and row.cancelled_at is None:
                     leaves.setdefault(row.nip, []).append(_leave(row))
         own: dict[str, list[ScheduleVersion]] = {}

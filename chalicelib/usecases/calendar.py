@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.domain.calendar import DateRange, HolidayKind, LeaveEntry, LeaveKind, StoredLeave
+from chalicelib.domain.calendar import MAX_LEAVE_DAYS, DateRange, HolidayKind, LeaveEntry, LeaveKind, StoredLeave
 from chalicelib.domain.people import Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
@@ -37,8 +37,6 @@ from chalicelib.usecases.schemas.calendar import (
 from chalicelib.usecases.schemas.common import parse_date
 from chalicelib.usecases.schemas.requests import Cancelled, LeaveItem, LeavePage, PeriodQuery
 from chalicelib.usecases.zones import cancel_once, query_period
-
-MAX_LEAVE_DAYS = 366
 
 
 def _week(body: ScheduleRequest) -> WeekSchedule:

@@ -155,7 +155,9 @@ class InMemoryCalendarRepository:
             leaves = [
                 self._leaves[key].leave()
                 for key in sorted(self._leaves)
-                if key[0] == nip and key[1] <= f"{end}#~" and self._leaves[key].cancelled_at is None
+                if key[0] == nip
+                and cal.leaves_begun_from(start).isoformat() <= key[1] <= f"{end}#~"
+                and self._leaves[key].cancelled_at is None
             ]
         return cal.EmployeePlan(
             unit_versions=self._own_versions(unit_owner(unor_id)),

@@ -119,6 +119,20 @@ class CalendarRepositoryContract:
             leave(cal.LeaveKind.SAKIT, date(2026, 3, 9), date(2026, 3, 9)),
         )
 
+    def test_a_plan_reads_back_only_as_far_as_a_leave_can_last(self, repo: CalendarRepository) -> None:
+        # GIVEN a leave of the longest length that still covers 2 March 2026, and an older one
+        longest = cal.LeaveEntry(NIP, "U1", "C", date(2025, 3, 1), date(2026, 3, 2), "Cuti besar")
+        assert (longest.end - longest.start).days == cal.MAX_LEAVE_DAYS
+        repo.add_leave(longest, "admin")
+        repo.add_leave(cal.LeaveEntry(NIP, "U1", "S", date(2025, 2, 28), date(2025, 3, 5), None), "admin")
+        # WHEN the plans of 2 to 6 March are read, THEN they hold the one that can cover them, not the past
+        covering = leave(cal.LeaveKind.CUTI, date(2025, 3, 1), date(2026, 3, 2))
+        assert repo.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 6), []).leaves == (covering,)
+        assert repo.unit_plans("U1", date(2026, 3, 2), date(2026, 3, 6), []).plan_for(NIP).leaves == (covering,)
+        # AND a longer leave cannot be recorded at all (the use case answers 400 before)
+        with pytest.raises(ValueError):
+            cal.LeaveEntry(NIP, "U1", "C", date(2025, 2, 28), date(2026, 3, 2), None)
+
     def test_leaves_are_read_by_id_listed_per_unit_and_cancelled_once(self, repo: CalendarRepository) -> None:
         # GIVEN four leaves in U1 (one before the period, one after it) and one in U2
         march = [
