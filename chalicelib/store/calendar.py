@@ -319,7 +319,7 @@ class DynamoCalendarRepository:
         with storage_call("dynamodb"):
             result = LeaveModel.by_unit.query(
                 unor_id,
-                LeaveModel.start_date <= end.isoformat(),
+                LeaveModel.start_date.between(leaves_begun_from(start).isoformat(), end.isoformat()),
                 filter_condition=wanted,
                 limit=limit,
                 last_evaluated_key=cursor,
