@@ -68,6 +68,7 @@ class Employee:
     template_count: int = 0  # approved face templates (pending and rejected ones are not counted)
     face_model: str | None = None
     duty_until: str | None = None  # see EmployeeModel.duty_until
+    plan_until: str | None = None  # see EmployeeModel.plan_until
     device_reset_by: str | None = None  # the admin of the last device reset (four eyes on faces after it)
     device_reset_at: str | None = None  # ISO 8601 UTC
 

@@ -34,10 +34,12 @@ from chalicelib.domain.calendar import (
     UnitPlans,
     leaves_begun_from,
 )
+from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, record_from, storage_call, utc_now
 from chalicelib.store.cache import TtlCache
-from chalicelib.store.models import HolidayModel, LeaveModel, ScheduleModel
+from chalicelib.store.models import OWN_PLAN_FOREVER, EmployeeModel, HolidayModel, LeaveModel, ScheduleModel
+from chalicelib.store.people import extend_hint
 
 RAMADAN_OWNER = "RAMADAN"
 
@@ -49,7 +51,8 @@ class CalendarRepository(Protocol):
         self, owner: str, effective_from: date, week: WeekSchedule, actor: str, personal_unit: str | None = None
     ) -> str:
         """Append a version (never rewrites older ones) and answer its creation instant (UTC ISO 8601);
-        `personal_unit` (the employee's unit) lists an employee's own version in the unit's plans."""
+        `personal_unit` (the employee's unit) lists an employee's own version in the unit's plans. An own version
+        moves the employee's `plan_until` hint to OWN_PLAN_FOREVER (`extend_hint`: an absent one stays absent)."""
         ...
 
     def schedule_history(self, owner: str) -> list[ScheduleEntry]:
@@ -57,7 +60,8 @@ class CalendarRepository(Protocol):
         ...
 
     def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
-        """Set the employee's roster on these dates (None: a day off), replacing what those dates had."""
+        """Set the employee's roster on these dates (None: a day off), replacing what those dates had; moves the
+        employee's `plan_until` hint to the last date when that is later."""
         ...
 
     def put_holiday(self, day: date, name: str, kind: str) -> None:
@@ -77,7 +81,8 @@ class CalendarRepository(Protocol):
         ...
 
     def add_leave(self, entry: LeaveEntry, actor: str) -> str:
-        """Record a leave; answers its new id."""
+        """Record a leave and answer its new id; moves the employee's `plan_until` hint to the leave's end when
+        that is later."""
         ...
 
     def get_leave(self, leave_id: str) -> StoredLeave | None:
@@ -104,9 +109,11 @@ class CalendarRepository(Protocol):
         """`regency_calendar`, possibly as read up to a minute ago (the check-in's read)."""
         ...
 
-    def employee_plan(self, nip: str, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> EmployeePlan:
+    def employee_plan(self, employee: Employee, start: date, end: date, duties: Sequence[Duty]) -> EmployeePlan:
         """Everything scheduled for one employee between two dates (inclusive); `duties`: the employee's duty
-        rows covering `end` (`ZonesRepository.duties_of(nip, end)`), those ended before `start` dropped."""
+        rows covering `end` (`ZonesRepository.duties_of(nip, end)`), those ended before `start` dropped. The
+        employee's own versions, roster days and leaves are not read when the record's `plan_until` hint says
+        none of them reaches `start` (`no_own_plan_reaches`)."""
         ...
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
@@ -126,6 +133,18 @@ def employee_owner(nip: str) -> str:
 
 def shift_owner(nip: str) -> str:
     return f"SHIFT#{nip}"
+
+
+def own_plan_nip(owner: str) -> str | None:
+    """The NIP of an employee's own schedule owner (`employee_owner`), None for any other owner."""
+    prefix = employee_owner("")
+    return owner.removeprefix(prefix) if owner.startswith(prefix) else None
+
+
+def no_own_plan_reaches(employee: Employee, start: date) -> bool:
+    """The employee's record says none of their own schedule versions, roster days or leaves reaches `start`
+    (an absent hint says nothing)."""
+    return employee.plan_until is not None and employee.plan_until < start.isoformat()
 
 
 def version_key(effective_from: date, created_at: str) -> str:
@@ -247,12 +266,17 @@ class DynamoCalendarRepository:
         self, owner: str, effective_from: date, week: WeekSchedule, actor: str, personal_unit: str | None = None
     ) -> str:
         now = iso(utc_now())
+        nip = own_plan_nip(owner)
+        if nip is not None:
+            extend_hint(EmployeeModel.plan_until, nip, OWN_PLAN_FOREVER)
         with storage_call("dynamodb"):
             _item(owner, version_key(effective_from, now), week.to_dict(), actor, personal_unit, created_at=now).save()
         _UNIT_VERSIONS.forget(owner)
         return now
 
     def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
+        if shifts:
+            extend_hint(EmployeeModel.plan_until, nip, max(shifts).isoformat())
         with storage_call("dynamodb"), ScheduleModel.batch_write() as batch:
             for day, hours in shifts.items():
                 definition = hours.to_dict() if hours else {"off": True}
@@ -280,6 +304,7 @@ class DynamoCalendarRepository:
 
     def add_leave(self, entry: LeaveEntry, actor: str) -> str:
         leave_id = new_leave_id()
+        extend_hint(EmployeeModel.plan_until, entry.nip, entry.end.isoformat())
         with storage_call("dynamodb"):
             LeaveModel(
                 entry.nip,
@@ -352,15 +377,20 @@ class DynamoCalendarRepository:
         key = tuple(sorted(set(years)))
         return _CALENDARS.get(key, lambda: self.regency_calendar(key))
 
-    def employee_plan(self, nip: str, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> EmployeePlan:
+    def employee_plan(self, employee: Employee, start: date, end: date, duties: Sequence[Duty]) -> EmployeePlan:
         """The unit's versions as read at most a minute ago (every check-in of the unit reads them)."""
-        owner = unit_owner(unor_id)
+        owner = unit_owner(employee.unor_id)
+        unit_versions = _UNIT_VERSIONS.get(owner, lambda: _versions(owner))
+        field_duties = tuple(duty_ranges(duties, start))
+        if no_own_plan_reaches(employee, start):
+            return EmployeePlan(unit_versions=unit_versions, field_duties=field_duties)
+        nip = employee.nip
         return EmployeePlan(
-            unit_versions=_UNIT_VERSIONS.get(owner, lambda: _versions(owner)),
+            unit_versions=unit_versions,
             own_versions=_versions(employee_owner(nip)),
             shifts=_shifts(nip, start, end),
             leaves=_leaves(nip, start, end),
-            field_duties=tuple(duty_ranges(duties, start)),
+            field_duties=field_duties,
         )
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
@@ -389,6 +419,8 @@ __all__ = [
     "duty_ranges",
     "employee_owner",
     "new_leave_id",
+    "no_own_plan_reaches",
+    "own_plan_nip",
     "shift_owner",
     "unit_duties",
     "unit_owner",

@@ -89,6 +89,8 @@ class _PerEmployee:
 
 
 NO_FIELD_DUTY = "0000-00-00"  # EmployeeModel.duty_until of an employee never sent on field duty (sorts first)
+NO_OWN_PLAN = "0000-00-00"  # EmployeeModel.plan_until of an employee with no own schedule, roster day or leave
+OWN_PLAN_FOREVER = "9999-12-31"  # EmployeeModel.plan_until once an own schedule version exists (it never ends)
 
 
 class EmployeeModel(_Lockout, _Base):
@@ -114,6 +116,10 @@ class EmployeeModel(_Lockout, _Base):
     # Last end date of the employee's field duties (NO_FIELD_DUTY: none yet). Absent on records written
     # before it existed: their duties must be read. Lets a check-in skip the duties query (store.zones).
     duty_until = UnicodeAttribute(null=True)
+    # Last date the employee's own schedule versions, roster days and leaves may cover (NO_OWN_PLAN: none yet).
+    # Absent on records written before it existed: their rows must be read. Lets a check-in skip the three
+    # calendar queries of its plan (store.calendar).
+    plan_until = UnicodeAttribute(null=True)
     # Face templates awaiting an admin (self-enrolments, four-eyes): capped per employee (store.faces).
     pending_faces = NumberAttribute(null=True)
     # The last device reset: a face enrolled within days after it needs another admin's approval.

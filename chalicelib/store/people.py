@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
@@ -279,6 +280,18 @@ class PeopleRepository(Protocol):
 def _employee_model(nip: str) -> EmployeeModel | None:
     found: EmployeeModel | None = get_model(EmployeeModel, nip)
     return found
+
+
+def extend_hint(hint: UnicodeAttribute, nip: str, until: str) -> None:
+    """Move one of the employee's date hints (`EmployeeModel.duty_until`, `.plan_until`) to `until` if that is
+    later. An absent hint stays absent (the record predates it: the rows it would sum up are unknown, so readers
+    keep reading them), and an unknown employee stays unknown. Writers call it before writing their rows: a
+    reader that sees a row also sees its hint."""
+    try:
+        with storage_call("dynamodb"):
+            EmployeeModel(nip).update(actions=[hint.set(until)], condition=hint.exists() & (hint < until))
+    except ConditionFailed:
+        pass  # already as late, or unknown
 
 
 def _admin_model(username: str) -> AdminModel | None:

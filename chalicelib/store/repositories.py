@@ -88,7 +88,7 @@ def memory_repositories() -> Repositories:
         faces=InMemoryFacesRepository(people, fingerprints=events.remember_fingerprint),
         photos=InMemoryPhotoBuckets(),
         zones=InMemoryZonesRepository(people),  # moves the employees' field-duty hints, as DynamoDB does
-        calendar=InMemoryCalendarRepository(),
+        calendar=InMemoryCalendarRepository(people),  # moves the employees' own-plan hints, as DynamoDB does
         statuses=InMemoryStatusesRepository(),
         audit=InMemoryAuditRepository(),
         simpeg_employees=InMemoryEmployeeRepository(),

@@ -15,7 +15,7 @@ from chalicelib.domain.people import Unit
 from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, item_from, storage_call
-from chalicelib.store.models import NO_FIELD_DUTY, EmployeeModel, SyncRunModel, UnitModel
+from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN, EmployeeModel, SyncRunModel, UnitModel
 from chalicelib.store.people import DynamoPeopleRepository, get_model
 
 _WRITERS = 8  # parallel UpdateItem calls: a 7,000-person first sync stays well under a minute
@@ -62,6 +62,7 @@ def _new_model(e: StoredEmployee) -> EmployeeModel:
         gelar_depan=e.gelar_depan or None,
         gelar_belakang=e.gelar_belakang or None,
         duty_until=NO_FIELD_DUTY,
+        plan_until=NO_OWN_PLAN,
     )
 
 

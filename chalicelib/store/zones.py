@@ -28,7 +28,7 @@ from chalicelib.store.base import (
 )
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AssignmentModel, DutyModel, EmployeeModel, ZoneModel
-from chalicelib.store.people import get_model
+from chalicelib.store.people import extend_hint, get_model
 
 
 class ZonesRepository(Protocol):
@@ -125,17 +125,6 @@ def group_letters(rows: Iterable[Duty], letters: Iterable[Assignment]) -> list[A
     return sorted((a for a in found if a.cancelled_at is None), key=lambda a: (a.start_date, a.assignment_id))
 
 
-def _extend_duty_until(nip: str, end_date: str) -> None:
-    """Move the employee's `duty_until` hint to `end_date` if that is later; an absent hint stays absent
-    (the record predates it: its older duty rows are unknown, so every check-in keeps reading them)."""
-    hint = EmployeeModel.duty_until
-    try:
-        with storage_call("dynamodb"):
-            EmployeeModel(nip).update(actions=[hint.set(end_date)], condition=hint.exists() & (hint < end_date))
-    except ConditionFailed:
-        pass  # already as late, or unknown
-
-
 _ZONES: TtlCache[StoredZone | None] = TtlCache(ttl_s=60)
 
 
@@ -197,7 +186,7 @@ class DynamoZonesRepository:
             for nip in sorted(assignment.nips)
         ]
         for nip in sorted(assignment.nips):  # before the rows: a check-in that sees a row also sees its hint
-            _extend_duty_until(nip, assignment.end_date)
+            extend_hint(EmployeeModel.duty_until, nip, assignment.end_date)
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(header, condition=AssignmentModel.assignment_id.does_not_exist())
             for row in rows:

@@ -105,8 +105,8 @@ def judge_for_answer(
     rules = rule_table(settings)
     day = at.astimezone(rules.tz).date()
     if duties is None:
-        duties = runtime.zones().duties_of(employee.nip, day)
-    plan = runtime.calendar().employee_plan(employee.nip, employee.unor_id, day - timedelta(days=1), day, duties)
+        duties = runtime.zones().duties_of_employee(employee, day)
+    plan = runtime.calendar().employee_plan(employee, day - timedelta(days=1), day, duties)
     calendar = runtime.calendar().cached_regency_calendar({day.year})
     return judge_attendance("in" if kind == "in" else "out", at, plan_day(day, calendar, plan, rules), rules)
 
@@ -133,10 +133,8 @@ def employee_day_so_far(employee: Employee, events: Sequence[Event], now: dateti
     day's hours are over a missing check-in is NOT_YET (not TK) and a missing check-out no PSW yet."""
     rules = rule_table(settings)
     day = now.astimezone(rules.tz).date()
-    duties = runtime.zones().duties_of(employee.nip, day)
-    plan = runtime.calendar().employee_plan(
-        employee.nip, employee.unor_id, day - timedelta(days=1), day + timedelta(days=1), duties
-    )
+    duties = runtime.zones().duties_of_employee(employee, day)
+    plan = runtime.calendar().employee_plan(employee, day - timedelta(days=1), day + timedelta(days=1), duties)
     calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     plans = _plans(day, calendar, plan, rules)
     cutover = runtime.timeclock().cutover_of(employee.unor_id)

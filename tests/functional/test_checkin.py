@@ -16,7 +16,14 @@ from PIL import Image
 from chalicelib import runtime
 from chalicelib.attendance import challenges
 from chalicelib.settings import load_settings
-from chalicelib.store.models import NO_FIELD_DUTY, ChallengeModel, EmployeeModel, EventModel, shared_connection
+from chalicelib.store.models import (
+    NO_FIELD_DUTY,
+    NO_OWN_PLAN,
+    ChallengeModel,
+    EmployeeModel,
+    EventModel,
+    shared_connection,
+)
 from chalicelib.store.people import DynamoPeopleRepository
 from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
@@ -368,6 +375,31 @@ def test_field_duty_reaches_the_check_in_whatever_the_employee_record_says(emplo
     # AND the hint moved to the duty's end, or stayed unknown on the older record
     hint = PEOPLE.get_employee(employee.nip).duty_until  # type: ignore[union-attr]
     assert hint == (duty["end_date"] if record == "as SIMPEG import writes it" else None)
+
+
+@pytest.mark.parametrize("record", ["as SIMPEG import writes it", "from before the plan hint"])
+def test_a_leave_recorded_today_reaches_the_employee_s_day_whatever_the_record_says(
+    employee: Employee, record: str
+) -> None:
+    # GIVEN an employee whose record says "nothing of their own planned" (their plans then skip reading own
+    # schedules, rosters and leaves), or a record written before that hint existed (they are always read)
+    if record == "as SIMPEG import writes it":
+        EmployeeModel(employee.nip).update(actions=[EmployeeModel.plan_until.set(NO_OWN_PLAN)])
+    before = employee.api.call("GET", "/v1/me", token=employee.token)
+    assert before.status == 200 and before.body["today"]["leave"] is None, before.body
+    # WHEN an admin records a sick leave from today
+    today = datetime.now(load_settings().tz).date()
+    end = (today + timedelta(days=1)).isoformat()
+    body = {"nip": employee.nip, "type": "SAKIT", "start_date": today.isoformat(), "end_date": end}
+    created = employee.api.call("POST", "/v1/admin/leaves", body, token=employee.admin)
+    assert created.status == 201, created.body
+    # THEN the employee's day shows it at once
+    after = employee.api.call("GET", "/v1/me", token=employee.token)
+    assert after.status == 200 and after.body["today"]["leave"] is not None, after.body
+    assert after.body["today"]["state"] == "leave"
+    # AND the hint moved to the leave's end, or stayed unknown on the older record
+    hint = PEOPLE.get_employee(employee.nip).plan_until  # type: ignore[union-attr]
+    assert hint == (end if record == "as SIMPEG import writes it" else None)
 
 
 def test_a_challenge_needs_only_a_valid_token_and_the_check_in_then_checks_everything(employee: Employee) -> None:

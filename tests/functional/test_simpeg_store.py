@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.domain.people import Employee
 from chalicelib.simpeg.models import Change
-from chalicelib.store.models import NO_FIELD_DUTY
+from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
 from tests.unit.simpeg.contract import EmployeeRepositoryContract, RunLogContract, stored
@@ -26,16 +26,18 @@ class TestDynamoRunLog(RunLogContract):
         return DynamoRunLog()
 
 
-def test_employees_created_from_simpeg_are_marked_as_never_on_field_duty(aws: None) -> None:
-    # GIVEN a new employee from SIMPEG, and one already known whose record predates the field-duty hint
+def test_employees_created_from_simpeg_are_marked_as_never_on_field_duty_nor_with_an_own_plan(aws: None) -> None:
+    # GIVEN a new employee from SIMPEG, and one already known whose record predates the hints
     repo = DynamoEmployeeRepository()
     repo.apply([Change("created", stored("198501012010011001"))])
     PEOPLE.put_employee(Employee(nip="198501012010011002", nama="Lama", unor_id="u-1"))
     # WHEN SIMPEG later changes the new one
     repo.apply([Change("moved", stored(unor_id="u-2", unor_nama="SDN 2"), stored().to_record())])
-    # THEN the new one says "no field duty" (a check-in skips reading duties), the older one says nothing
-    assert PEOPLE.get_employee("198501012010011001").duty_until == NO_FIELD_DUTY  # type: ignore[union-attr]
-    assert PEOPLE.get_employee("198501012010011002").duty_until is None  # type: ignore[union-attr]
+    # THEN the new one says "no field duty, nothing of their own planned" (a check-in skips reading duties, own
+    # schedules, rosters and leaves), the older one says nothing
+    new, old = PEOPLE.get_employee("198501012010011001"), PEOPLE.get_employee("198501012010011002")
+    assert new is not None and (new.duty_until, new.plan_until) == (NO_FIELD_DUTY, NO_OWN_PLAN)
+    assert old is not None and (old.duty_until, old.plan_until) == (None, None)
 
 
 def test_a_sync_bumps_the_frame_version_of_the_units_it_changes(aws: None) -> None:

@@ -3,7 +3,8 @@ tools.
 
 It keeps the same records in dicts and answers exactly as the DynamoDB repository does, as pinned by
 `tests/unit/store/calendar_contract.py`, which both pass. It reads no cache: `cached_regency_calendar` is
-`regency_calendar`.
+`regency_calendar`. Its writes move the employees' `plan_until` hints on the in-memory people repository it is
+built with, as the DynamoDB repository does on the employees table.
 """
 
 from __future__ import annotations
@@ -16,16 +17,21 @@ from typing import Any
 
 from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
+from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
 from chalicelib.store.calendar import (
     duty_ranges,
     employee_owner,
     new_leave_id,
+    no_own_plan_reaches,
+    own_plan_nip,
     unit_duties,
     unit_owner,
     version_key,
 )
+from chalicelib.store.memory.people import InMemoryPeopleRepository
+from chalicelib.store.models import OWN_PLAN_FOREVER
 
 
 def _version(entry: cal.ScheduleEntry) -> ScheduleVersion:
@@ -37,7 +43,8 @@ def _version(entry: cal.ScheduleEntry) -> ScheduleVersion:
 class InMemoryCalendarRepository:
     """Schedule versions by owner, rosters by NIP and date, holidays by date, Ramadan by year, leaves by NIP."""
 
-    def __init__(self) -> None:
+    def __init__(self, people: InMemoryPeopleRepository) -> None:
+        self._people = people
         # owner -> sort key -> (the unit whose plans list it: an employee's own version's unit, or None; version)
         self._versions: dict[str, dict[str, tuple[str | None, cal.ScheduleEntry]]] = {}
         self._shifts: dict[str, dict[date, tuple[str, WorkHours | None]]] = {}
@@ -54,11 +61,16 @@ class InMemoryCalendarRepository:
         now = iso(utc_now())
         key = version_key(effective_from, now)
         entry = cal.ScheduleEntry(effective_from.isoformat(), now, actor, week.to_dict())
+        nip = own_plan_nip(owner)
+        if nip is not None:
+            self._people.extend_hint("plan_until", nip, OWN_PLAN_FOREVER)
         with self._lock:
             self._versions.setdefault(owner, {})[key] = (personal_unit, entry)
         return now
 
     def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
+        if shifts:
+            self._people.extend_hint("plan_until", nip, max(shifts).isoformat())
         with self._lock:
             self._shifts.setdefault(nip, {}).update({day: (unor_id, hours) for day, hours in shifts.items()})
 
@@ -81,6 +93,7 @@ class InMemoryCalendarRepository:
             leave_id, entry.nip, entry.unor_id, entry.kind, entry.start.isoformat(), entry.end.isoformat(),
             entry.reason, actor, iso(utc_now()),
         )  # fmt: skip
+        self._people.extend_hint("plan_until", entry.nip, entry.end.isoformat())
         with self._lock:
             self._leaves[entry.nip, f"{entry.start.isoformat()}#{leave_id}"] = stored
         return leave_id
@@ -150,7 +163,12 @@ class InMemoryCalendarRepository:
             days = self._shifts.get(nip, {})
             return {day: days[day][1] for day in sorted(days) if start <= day <= end}
 
-    def employee_plan(self, nip: str, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> cal.EmployeePlan:
+    def employee_plan(self, employee: Employee, start: date, end: date, duties: Sequence[Duty]) -> cal.EmployeePlan:
+        unit_versions = self._own_versions(unit_owner(employee.unor_id))
+        field_duties = tuple(duty_ranges(duties, start))
+        if no_own_plan_reaches(employee, start):
+            return cal.EmployeePlan(unit_versions=unit_versions, field_duties=field_duties)
+        nip = employee.nip
         with self._lock:
             leaves = [
                 self._leaves[key].leave()
@@ -160,11 +178,11 @@ class InMemoryCalendarRepository:
                 and self._leaves[key].cancelled_at is None
             ]
         return cal.EmployeePlan(
-            unit_versions=self._own_versions(unit_owner(unor_id)),
+            unit_versions=unit_versions,
             own_versions=self._own_versions(employee_owner(nip)),
             shifts=self._roster(nip, start, end),
             leaves=tuple(leaves),
-            field_duties=tuple(duty_ranges(duties, start)),
+            field_duties=field_duties,
         )
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> cal.UnitPlans:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from chalicelib.domain import people as domain
 from chalicelib.store.base import ConditionFailed, iso, utc_now
@@ -119,13 +119,18 @@ class InMemoryPeopleRepository:
                         secrets, activation_hash=code_hash, activation_expires=expires_epoch
                     )
 
-    def extend_duty_until(self, nip: str, end_date: str) -> None:
-        """The zones twin's write: move an existing hint to `end_date` when that is later (an absent hint, or
-        an unknown employee, stays as it is), as `DynamoZonesRepository.save_assignment` does."""
+    def extend_hint(self, hint: Literal["duty_until", "plan_until"], nip: str, until: str) -> None:
+        """The zones and calendar twins' write: move an existing date hint to `until` when that is later (an
+        absent hint, or an unknown employee, stays as it is), as `chalicelib.store.people.extend_hint` does."""
         with self._lock:
             employee = self._employees.get(nip)
-            if employee is not None and employee.duty_until is not None and employee.duty_until < end_date:
-                self._employees[nip] = replace(employee, duty_until=end_date)
+            current = getattr(employee, hint, None)
+            if employee is None or current is None or current >= until:
+                return
+            if hint == "duty_until":
+                self._employees[nip] = replace(employee, duty_until=until)
+            else:
+                self._employees[nip] = replace(employee, plan_until=until)
 
     # --- phones --------------------------------------------------------------------------------------
 

@@ -76,7 +76,7 @@ class InMemoryZonesRepository:
             for nip in nips
         }  # fmt: skip
         for nip in nips:  # as in DynamoDB: the hints move before the letter's condition is checked
-            self._people.extend_duty_until(nip, assignment.end_date)
+            self._people.extend_hint("duty_until", nip, assignment.end_date)
         with self._lock:
             if assignment.assignment_id in self._assignments:
                 raise ConditionFailed("dynamodb")

@@ -1,27 +1,40 @@
 """The behaviour every implementation of `chalicelib.store.calendar.CalendarRepository` must have.
 
-Subclass `CalendarRepositoryContract` as `Test...` and provide a `repo` fixture returning a fresh, empty
-repository: the in-memory twin in tests/unit/store, the DynamoDB one (moto in-process) in
-tests/functional/test_calendar_store.py. Nothing here depends on how the repository is built.
+Subclass `CalendarRepositoryContract` as `Test...` and provide two fixtures: `repo`, a fresh, empty repository;
+and `set_hint`, which stores an employee with a given `plan_until` hint in the people repository `people` whose
+hints `repo` moves. The in-memory twins run it in tests/unit/store, the DynamoDB ones (moto in-process) in
+tests/functional/test_calendar_store.py (`people` comes from each folder's conftest.py). Nothing here depends on
+how the repository is built.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
 
 from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
+from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.calendar import CalendarRepository, employee_owner, unit_owner
+from chalicelib.store.people import PeopleRepository
 
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
 OFFICE = WeekSchedule.of(WorkHours.parse("07:30", "16:00"), WorkHours.parse("07:30", "11:00"))
 SHORT = WeekSchedule.of(WorkHours.parse("08:00", "14:00"))
 NIGHT = WorkHours.parse("22:00", "06:00")
+NO_OWN_PLAN, FOREVER = "0000-00-00", "9999-12-31"
+
+SetHint = Callable[[str, str | None], None]
+
+
+def staff(nip: str = NIP, unor_id: str = "U1", plan_until: str | None = None) -> Employee:
+    """An employee record as the plan readers get it; no hint (a record from before it) means: read everything."""
+    return Employee(nip, "Pegawai", unor_id, plan_until=plan_until)
 
 
 def version(entry: cal.ScheduleEntry) -> ScheduleVersion:
@@ -46,7 +59,7 @@ class CalendarRepositoryContract:
         day = date(2026, 3, 2)
         assert repo.schedule_history(unit_owner("U1")) == [] and repo.holidays_of_year(2026) == []
         assert repo.regency_calendar([2026]) == cal.RegencyCalendar() == repo.cached_regency_calendar([2026])
-        assert repo.employee_plan(NIP, "U1", day, day, []) == cal.EmployeePlan()
+        assert repo.employee_plan(staff(), day, day, []) == cal.EmployeePlan()
         assert repo.unit_plans("U1", day, day, []).plan_for(NIP) == cal.EmployeePlan()
 
     # --- schedule versions ---------------------------------------------------------------------------
@@ -70,23 +83,23 @@ class CalendarRepositoryContract:
         repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
         repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 9), SHORT, "admin", personal_unit="U1")
         # WHEN the employee's plan is read
-        plan = repo.employee_plan(NIP, "U1", date(2026, 3, 9), date(2026, 3, 10), [])
+        plan = repo.employee_plan(staff(), date(2026, 3, 9), date(2026, 3, 10), [])
         # THEN it holds both, as the histories list them
         assert plan.unit_versions == tuple(version(e) for e in repo.schedule_history(unit_owner("U1")))
         assert plan.own_versions == tuple(version(e) for e in repo.schedule_history(employee_owner(NIP)))
         assert len(plan.unit_versions) == len(plan.own_versions) == 1
         # AND another employee of the unit has only the unit's
-        other = repo.employee_plan(OTHER, "U1", date(2026, 3, 9), date(2026, 3, 10), [])
+        other = repo.employee_plan(staff(OTHER), date(2026, 3, 9), date(2026, 3, 10), [])
         assert other.unit_versions == plan.unit_versions and other.own_versions == ()
 
     def test_a_new_unit_version_reaches_the_next_plan(self, repo: CalendarRepository) -> None:
         # GIVEN a plan read once (a cached read of the unit's versions may sit in front)
         repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
         day = date(2026, 3, 9)
-        assert len(repo.employee_plan(NIP, "U1", day, day, []).unit_versions) == 1
+        assert len(repo.employee_plan(staff(), day, day, []).unit_versions) == 1
         # WHEN the unit gets another version, THEN the next plan holds it
         repo.add_schedule_version(unit_owner("U1"), date(2026, 4, 1), SHORT, "admin")
-        assert len(repo.employee_plan(NIP, "U1", day, day, []).unit_versions) == 2
+        assert len(repo.employee_plan(staff(), day, day, []).unit_versions) == 2
 
     # --- rosters, leaves and field duty in plans -----------------------------------------------------
 
@@ -97,10 +110,10 @@ class CalendarRepositoryContract:
         repo.put_shifts(NIP, "U1", roster, "admin")
         repo.put_shifts(NIP, "U1", {date(2026, 3, 3): None}, "admin")
         # WHEN the plan of 2 to 4 March is read
-        plan = repo.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 4), [])
+        plan = repo.employee_plan(staff(), date(2026, 3, 2), date(2026, 3, 4), [])
         # THEN it holds those days as last written, and nothing of another employee
         assert dict(plan.shifts) == {date(2026, 3, 2): NIGHT, date(2026, 3, 3): None, date(2026, 3, 4): None}
-        assert dict(repo.employee_plan(OTHER, "U1", date(2026, 3, 2), date(2026, 3, 4), []).shifts) == {}
+        assert dict(repo.employee_plan(staff(OTHER), date(2026, 3, 2), date(2026, 3, 4), []).shifts) == {}
 
     def test_a_plan_holds_the_leaves_begun_by_its_end(self, repo: CalendarRepository) -> None:
         # GIVEN three leaves of the employee and one of another
@@ -113,7 +126,7 @@ class CalendarRepositoryContract:
         # THEN each got its own id
         assert len(ids) == 4 and all(i.startswith("l-") for i in ids)
         # WHEN the plan of 8 to 10 March is read, THEN it holds the employee's leaves begun by the 10th
-        plan = repo.employee_plan(NIP, "U1", date(2026, 3, 8), date(2026, 3, 10), [])
+        plan = repo.employee_plan(staff(), date(2026, 3, 8), date(2026, 3, 10), [])
         assert plan.leaves == (
             leave(cal.LeaveKind.CUTI, date(2026, 3, 2), date(2026, 3, 4)),
             leave(cal.LeaveKind.SAKIT, date(2026, 3, 9), date(2026, 3, 9)),
@@ -127,7 +140,7 @@ class CalendarRepositoryContract:
         repo.add_leave(cal.LeaveEntry(NIP, "U1", "S", date(2025, 2, 28), date(2025, 3, 5), None), "admin")
         # WHEN the plans of 2 to 6 March are read, THEN they hold the one that can cover them, not the past
         covering = leave(cal.LeaveKind.CUTI, date(2025, 3, 1), date(2026, 3, 2))
-        assert repo.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 6), []).leaves == (covering,)
+        assert repo.employee_plan(staff(), date(2026, 3, 2), date(2026, 3, 6), []).leaves == (covering,)
         assert repo.unit_plans("U1", date(2026, 3, 2), date(2026, 3, 6), []).plan_for(NIP).leaves == (covering,)
         # AND a longer leave cannot be recorded at all (the use case answers 400 before)
         with pytest.raises(ValueError):
@@ -167,7 +180,7 @@ class CalendarRepositoryContract:
         assert cancelled is not None and (cancelled.cancelled_at, cancelled.cancelled_by) == (iso(at), "ops")
         assert listed(10) == [ids[2]]
         february = (leave(cal.LeaveKind.CUTI, date(2026, 2, 20), date(2026, 2, 27)),)
-        assert repo.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 4), []).leaves == february
+        assert repo.employee_plan(staff(), date(2026, 3, 2), date(2026, 3, 4), []).leaves == february
         assert repo.unit_plans("U1", date(2026, 3, 2), date(2026, 3, 4), []).plan_for(NIP).leaves == ()
         # AND cancelling it again, or an unknown leave, is refused
         for leave_id in (ids[1], "l-unknown"):
@@ -176,8 +189,57 @@ class CalendarRepositoryContract:
 
     def test_a_plan_keeps_the_given_duties_not_ended_before_its_start(self, repo: CalendarRepository) -> None:
         duties = [duty(NIP, "2026-03-01", "2026-03-07"), duty(NIP, "2026-03-05", "2026-03-12")]
-        plan = repo.employee_plan(NIP, "U1", date(2026, 3, 8), date(2026, 3, 10), duties)
+        plan = repo.employee_plan(staff(), date(2026, 3, 8), date(2026, 3, 10), duties)
         assert plan.field_duties == (cal.DateRange(date(2026, 3, 5), date(2026, 3, 12)),)
+
+    # --- the employee's `plan_until` hint ----------------------------------------------------------------
+
+    def test_each_own_write_moves_the_employee_s_hint_only_later(
+        self, repo: CalendarRepository, people: PeopleRepository, set_hint: SetHint
+    ) -> None:
+        # GIVEN an employee with nothing of their own planned, one whose hint is later, one without a hint
+        third = "199103032016041003"
+        set_hint(NIP, NO_OWN_PLAN)
+        set_hint(OTHER, "2026-12-31")
+        set_hint(third, None)
+
+        def hints() -> dict[str, str | None]:
+            return {nip: getattr(people.get_employee(nip), "plan_until", "?") for nip in (NIP, OTHER, third)}
+
+        # WHEN each gets a leave ending 6 March, THEN only the earlier hint moves to its end; an absent one stays
+        for nip in (NIP, OTHER, third):
+            repo.add_leave(cal.LeaveEntry(nip, "U1", "C", date(2026, 3, 2), date(2026, 3, 6), None), "admin")
+        assert hints() == {NIP: "2026-03-06", OTHER: "2026-12-31", third: None}
+        # WHEN the employee gets roster days, THEN the hint moves to the last of them, never back
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 10): NIGHT, date(2026, 3, 3): None}, "admin")
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 4): NIGHT}, "admin")
+        repo.put_shifts(NIP, "U1", {}, "admin")
+        assert hints()[NIP] == "2026-03-10"
+        # WHEN the unit gets a version, THEN no hint moves; WHEN the employee gets an own one, THEN theirs never ends
+        repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
+        assert hints() == {NIP: "2026-03-10", OTHER: "2026-12-31", third: None}
+        repo.add_schedule_version(employee_owner(NIP), date(2026, 4, 1), SHORT, "admin", personal_unit="U1")
+        assert hints() == {NIP: FOREVER, OTHER: "2026-12-31", third: None}
+        # AND a write for an employee the people repository does not know leaves it unknown
+        repo.add_leave(cal.LeaveEntry("X", "U1", "I", date(2026, 3, 2), date(2026, 3, 2), None), "admin")
+        assert people.get_employee("X") is None
+
+    def test_the_hint_spares_the_own_reads_only_when_it_ends_before_the_plan(self, repo: CalendarRepository) -> None:
+        # GIVEN a unit version, an own version, a roster day and a leave of the employee, and a duty
+        repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
+        repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 1), SHORT, "admin", personal_unit="U1")
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 3): NIGHT}, "admin")
+        repo.add_leave(cal.LeaveEntry(NIP, "U1", "S", date(2026, 3, 2), date(2026, 3, 4), None), "admin")
+        duties = [duty(NIP, "2026-03-01", "2026-03-07")]
+        start, end = date(2026, 3, 2), date(2026, 3, 3)
+        full = repo.employee_plan(staff(), start, end, duties)
+        assert full.own_versions and full.shifts and full.leaves and full.unit_versions and full.field_duties
+        # THEN a record whose hint ends before the plan's first day reads only the unit's part and the duties
+        spared = repo.employee_plan(staff(plan_until="2026-03-01"), start, end, duties)
+        assert spared == cal.EmployeePlan(unit_versions=full.unit_versions, field_duties=full.field_duties)
+        # AND a hint reaching that day, or none, reads everything
+        assert repo.employee_plan(staff(plan_until="2026-03-02"), start, end, duties) == full
+        assert repo.employee_plan(staff(plan_until=FOREVER), start, end, duties) == full
 
     def test_unit_plans_hold_each_employee_s_part(self, repo: CalendarRepository) -> None:
         # GIVEN a unit version, an own version, rosters, leaves and duties of two employees of U1 and one of U2

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
-from chalicelib.domain.calendar import DateRange, LeaveKind
+from chalicelib.domain.calendar import DateRange, EmployeePlan, LeaveKind
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import ForbiddenError, NotFoundError, ValidationError
@@ -35,11 +36,21 @@ WEEK = {day: {"start": "07:30", "end": "16:00"} for day in ("mon", "tue", "wed",
 
 @pytest.fixture
 def unit(repos: Repositories) -> Repositories:
-    """Unit U1 with one employee, and unit U2."""
+    """Unit U1 with one employee (recorded as a SIMPEG import records them: with nothing of their own planned, so
+    their plan is read only once a write has moved that hint), and unit U2."""
     repos.people.upsert_unit("U1", "Dinas Pendidikan")
     repos.people.upsert_unit("U2", "Dinas Kesehatan")
     repos.people.put_employee(Employee(NIP, "Asep", "U1"))
+    # No repository write sets a hint from nothing (the SIMPEG sync does, on DynamoDB): seed it on the twin.
+    repos.people._employees[NIP] = Employee(NIP, "Asep", "U1", plan_until="0000-00-00")  # type: ignore[attr-defined]
     return repos
+
+
+def plan_of(repos: Repositories, start: date, end: date) -> EmployeePlan:
+    """The employee's plan as a check-in reads it, from their record as stored now."""
+    employee = repos.people.get_employee(NIP)
+    assert employee is not None
+    return repos.calendar.employee_plan(employee, start, end, [])
 
 
 def schedule(effective_from: str, days: dict[str, object] = WEEK) -> ScheduleRequest:
@@ -82,7 +93,7 @@ def test_a_schedule_is_never_retroactive_nor_outside_the_admin_s_units(unit: Rep
 def test_an_employee_s_own_schedule_reaches_their_plan(unit: Repositories, settings: Settings) -> None:
     answer = calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-03-09"), settings, NOW)
     assert answer.nip == NIP and [v.effective_from for v in answer.versions] == ["2026-03-09"]
-    plan = unit.calendar.employee_plan(NIP, "U1", date(2026, 3, 9), date(2026, 3, 9), [])
+    plan = plan_of(unit, date(2026, 3, 9), date(2026, 3, 9))
     assert [v.effective_from for v in plan.own_versions] == [date(2026, 3, 9)] and plan.unit_versions == ()
     # AND the unit's plans list it for the employee
     assert unit.calendar.unit_plans("U1", date(2026, 3, 9), date(2026, 3, 9), []).plan_for(NIP) == plan
@@ -95,7 +106,7 @@ def test_a_roster_sets_hours_or_days_off(unit: Repositories) -> None:
         {"shifts": {"2026-03-02": {"start": "22:00", "end": "06:00"}, "2026-03-03": None}}
     )
     assert calendar.set_shifts(UNIT_ADMIN, NIP, body).days == 2
-    plan = unit.calendar.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 3), [])
+    plan = plan_of(unit, date(2026, 3, 2), date(2026, 3, 3))
     assert dict(plan.shifts) == {date(2026, 3, 2): WorkHours.parse("22:00", "06:00"), date(2026, 3, 3): None}
     bad = ShiftsRequest.model_validate({"shifts": {"2026-03-04": {"start": "08:00", "end": "08:00"}}})
     with pytest.raises(ValidationError):
@@ -159,7 +170,7 @@ def leave(**changes: object) -> LeaveRequest:
 def test_a_leave_is_recorded_and_reaches_the_plan(unit: Repositories) -> None:
     answer = calendar.add_leave(UNIT_ADMIN, leave())
     assert answer.leave_id.startswith("l-") and (answer.nip, answer.type) == (NIP, "SAKIT")
-    plan = unit.calendar.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 2), [])
+    plan = plan_of(unit, date(2026, 3, 2), date(2026, 3, 2))
     assert [(lv.kind, lv.period) for lv in plan.leaves] == [
         (LeaveKind.SAKIT, DateRange(date(2026, 3, 2), date(2026, 3, 3)))
     ]
@@ -173,4 +184,8 @@ def test_a_leave_is_refused_for_a_bad_range_or_an_employee_out_of_scope(unit: Re
     unit.people.put_employee(Employee("199002022015032002", "Budi", "U2"))
     with pytest.raises(ForbiddenError):
         calendar.add_leave(UNIT_ADMIN, leave(nip="199002022015032002"))
-    assert unit.calendar.employee_plan(NIP, "U1", date(2026, 3, 2), date(2026, 3, 9), []).leaves == ()
+    # THEN nothing is written, not even the employee's hint, and a plan read whatever the hint says has no leave
+    employee = unit.people.get_employee(NIP)
+    assert employee is not None and employee.plan_until == "0000-00-00"
+    unhinted = replace(employee, plan_until=None)
+    assert unit.calendar.employee_plan(unhinted, date(2026, 3, 2), date(2026, 3, 9), []).leaves == ()
