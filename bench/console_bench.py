@@ -25,9 +25,9 @@ import statistics
 import time
 from pathlib import Path
 
+from infra.web_files import DIST_DIR
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient, wait_until
-from tools.devstack_web import DIST_DIR
 
 BUDGET_FIRST_LOAD = 500 * 1024
 _UNIT = "BENCH-BESAR"

@@ -27,10 +27,10 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from infra.web_files import DIST_DIR
 from tools.devstack import LocalStack
 from tools.devstack_http import ApiClient
 from tools.devstack_phone import activate, fake_camera_args, new_employee, phone_context, zoned_unit
-from tools.devstack_web import DIST_DIR
 
 SIZE_BUDGET_KB = 250
 CHECKIN_BUDGET_S = 6.0

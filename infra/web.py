@@ -24,7 +24,8 @@ so there is no CORS anywhere. In AWS that origin is ``WebDistribution``:
   outside the opt-in regions: CloudFront delivers no standard logs to a bucket in Jakarta); the web bucket's
   S3 access logs go to ``AccessLogBucket`` like the data bucket's.
 
-docs/deployment.md says how to upload ``web/dist`` and ``/.well-known/assetlinks.json``; decisions 80-81.
+``python -m infra.web_upload`` puts ``web/dist`` (and ``/.well-known/assetlinks.json``) in the bucket with each
+file's Cache-Control and Content-Type (infra/web_files.py; docs/deployment.md); decisions 80-81, 99.
 """
 
 from __future__ import annotations

@@ -22,28 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from infra.web_files import APPS, ASSET_LINKS_TYPE, DIST_DIR, REVALIDATE, cache_control, content_type
 from tools import assetlinks
-from tools.devstack import REPO_DIR
-
-DIST_DIR = REPO_DIR / "web" / "dist"
-APPS = ("app", "admin")
-
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-    ".webmanifest": "application/manifest+json; charset=utf-8",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".txt": "text/plain; charset=utf-8",
-    ".map": "application/json; charset=utf-8",
-}
-_IMMUTABLE = "public, max-age=31536000, immutable"
-_REVALIDATE = "no-cache"
 
 
 @dataclass(frozen=True)
@@ -55,12 +35,11 @@ class StaticAnswer:
 
 def _not_found(message: str) -> StaticAnswer:
     body = json.dumps({"error": {"code": "NOT_FOUND", "message": message, "details": {}}}).encode()
-    return StaticAnswer(404, {"Content-Type": "application/json; charset=utf-8", "Cache-Control": _REVALIDATE}, body)
+    return StaticAnswer(404, {"Content-Type": "application/json; charset=utf-8", "Cache-Control": REVALIDATE}, body)
 
 
 def _file(path: Path, cache: str) -> StaticAnswer:
-    content_type = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
-    headers = {"Content-Type": content_type, "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+    headers = {"Content-Type": content_type(path.name), "Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
     return StaticAnswer(200, headers, path.read_bytes())
 
 
@@ -76,7 +55,7 @@ def static_answer(
     if app is None:
         return None
     if path == f"/{app}":
-        return StaticAnswer(301, {"Location": f"/{app}/", "Cache-Control": _REVALIDATE})
+        return StaticAnswer(301, {"Location": f"/{app}/", "Cache-Control": REVALIDATE})
     root = (dist_dir / app).resolve()
     if not (root / "index.html").is_file():
         return _not_found(f"Aplikasi web belum dibangun (jalankan `make web`): {app}.")
@@ -88,7 +67,7 @@ def _asset_links(env: Mapping[str, str]) -> StaticAnswer:
     statements = assetlinks.from_env(env)  # a malformed setting stopped the stack at start (devstack_api)
     if statements is None:
         return _not_found("Aplikasi Play Store belum dikonfigurasi.")
-    headers = {"Content-Type": "application/json", "Cache-Control": _REVALIDATE, "X-Content-Type-Options": "nosniff"}
+    headers = {"Content-Type": ASSET_LINKS_TYPE, "Cache-Control": REVALIDATE, "X-Content-Type-Options": "nosniff"}
     return StaticAnswer(200, headers, assetlinks.render(statements))
 
 
@@ -98,8 +77,8 @@ def _in_app(root: Path, sub_path: str) -> StaticAnswer:
     if ".." in rel.parts or "\x00" in sub_path or rel.is_absolute():
         return _not_found("Alamat tidak ditemukan.")
     if not rel.parts or "." not in rel.name:
-        return _file(root / "index.html", _REVALIDATE)  # the SPA's own routes
+        return _file(root / "index.html", REVALIDATE)  # the SPA's own routes
     target = (root / rel).resolve()
     if not target.is_relative_to(root) or not target.is_file():
         return _not_found("Alamat tidak ditemukan.")
-    return _file(target, _IMMUTABLE if rel.parts[0] == "assets" else _REVALIDATE)
+    return _file(target, cache_control(rel))

@@ -25,11 +25,11 @@ from typing import Any
 
 import pytest
 
+from infra.web_files import DIST_DIR
 from tests.e2e.conftest import require_app
 from tests.e2e.web_phone import chromium_launcher
 from tools.devstack import REPO_DIR, LocalStack, StackUrls
 from tools.devstack_http import ApiClient, ApiResponse
-from tools.devstack_web import DIST_DIR
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect

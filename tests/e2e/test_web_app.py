@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
+from infra.web_files import DIST_DIR
 from tests.e2e.conftest import require_app
 from tests.e2e.web_phone import Phone, chromium_launcher
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
-from tools.devstack_web import DIST_DIR
 
 PASSWORD = "Sawah-Hijau-Pagi-2026"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

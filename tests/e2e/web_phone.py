@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from infra.web_files import DIST_DIR
 from tools.devstack import REPO_DIR
-from tools.devstack_web import DIST_DIR
 
 SCREENSHOTS = REPO_DIR / "build" / "screenshots"
 AXE = REPO_DIR / "web" / "node_modules" / "axe-core" / "axe.min.js"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tools.devstack_web import DIST_DIR
+from infra.web_files import DIST_DIR
 
 APP = DIST_DIR / "app"
 
