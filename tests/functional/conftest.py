@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from chalicelib import runtime
 from chalicelib.api import binding
 from chalicelib.settings import load_settings
 from chalicelib.store.aws import reset_clients
+from chalicelib.store.models import EmployeeModel
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.schema import create_all
 from tools import moto_scaling
@@ -109,8 +110,18 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture()
 def people(aws: None) -> PeopleRepository:
-    """The people repository on moto: where the faces and zones stores under test read employees."""
+    """The people repository on moto: where the faces, zones and calendar stores under test read employees."""
     return DynamoPeopleRepository()
+
+
+@pytest.fixture()
+def seed_employee(aws: None) -> Callable[..., None]:
+    """Store an employee of U1 with the given hints (`duty_until`, `plan_until`) on moto."""
+
+    def seed(nip: str, **hints: str | None) -> None:
+        EmployeeModel(nip, nama="Pegawai", unor_id="U1", active=True, **hints).save()
+
+    return seed
 
 
 @pytest.fixture()

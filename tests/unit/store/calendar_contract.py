@@ -1,10 +1,10 @@
 """The behaviour every implementation of `chalicelib.store.calendar.CalendarRepository` must have.
 
-Subclass `CalendarRepositoryContract` as `Test...` and provide two fixtures: `repo`, a fresh, empty repository;
-and `set_hint`, which stores an employee with a given `plan_until` hint in the people repository `people` whose
-hints `repo` moves. The in-memory twins run it in tests/unit/store, the DynamoDB ones (moto in-process) in
-tests/functional/test_calendar_store.py (`people` comes from each folder's conftest.py). Nothing here depends on
-how the repository is built.
+Subclass `CalendarRepositoryContract` as `Test...` and provide a `repo` fixture returning a fresh, empty
+repository that moves the `plan_until` hints of the employees in `people`: the in-memory twin in
+tests/unit/store, the DynamoDB one (moto in-process) in tests/functional/test_calendar_store.py; `people` and
+`seed_employee` (stores an employee with given hints there) come from each folder's conftest.py. Nothing here
+depends on how the repository is built.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ SHORT = WeekSchedule.of(WorkHours.parse("08:00", "14:00"))
 NIGHT = WorkHours.parse("22:00", "06:00")
 NO_OWN_PLAN, FOREVER = "0000-00-00", "9999-12-31"
 
-SetHint = Callable[[str, str | None], None]
+SeedEmployee = Callable[..., None]  # (nip, **hints): an employee of U1 with these hints, in `people`
 
 
 def staff(nip: str = NIP, unor_id: str = "U1", plan_until: str | None = None) -> Employee:
@@ -195,13 +195,13 @@ class CalendarRepositoryContract:
     # --- the employee's `plan_until` hint ----------------------------------------------------------------
 
     def test_each_own_write_moves_the_employee_s_hint_only_later(
-        self, repo: CalendarRepository, people: PeopleRepository, set_hint: SetHint
+        self, repo: CalendarRepository, people: PeopleRepository, seed_employee: SeedEmployee
     ) -> None:
         # GIVEN an employee with nothing of their own planned, one whose hint is later, one without a hint
         third = "199103032016041003"
-        set_hint(NIP, NO_OWN_PLAN)
-        set_hint(OTHER, "2026-12-31")
-        set_hint(third, None)
+        seed_employee(NIP, plan_until=NO_OWN_PLAN)
+        seed_employee(OTHER, plan_until="2026-12-31")
+        seed_employee(third, plan_until=None)
 
         def hints() -> dict[str, str | None]:
             return {nip: getattr(people.get_employee(nip), "plan_until", "?") for nip in (NIP, OTHER, third)}

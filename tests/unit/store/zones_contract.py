@@ -1,10 +1,9 @@
 """The behaviour every implementation of `chalicelib.store.zones.ZonesRepository` must have.
 
-Subclass `ZonesRepositoryContract` as `Test...` and provide three fixtures: `repo`, a fresh, empty
-repository; `people`, the people repository whose employees carry the `duty_until` hints `repo` moves; and
-`set_hint`, which stores an employee with a given hint there. The in-memory twins run it in tests/unit/store,
-the DynamoDB ones (moto in-process) in tests/functional/test_zones_store.py (`people` comes from each folder's
-conftest.py).
+Subclass `ZonesRepositoryContract` as `Test...` and provide a `repo` fixture returning a fresh, empty repository
+that moves the `duty_until` hints of the employees in `people`. The in-memory twins run it in tests/unit/store,
+the DynamoDB ones (moto in-process) in tests/functional/test_zones_store.py; `people` and `seed_employee` (stores
+an employee with given hints there) come from each folder's conftest.py.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ OTHER = "199002022015032002"
 THIRD = "199103032016041003"
 NO_FIELD_DUTY = "0000-00-00"
 
-SetHint = Callable[[str, str | None], None]
+SeedEmployee = Callable[..., None]  # (nip, **hints): an employee of U1 with these hints, in `people`
 
 
 def zone(zone_id: str = "z-1", **changes: object) -> StoredZone:
@@ -57,7 +56,7 @@ def duty(nip: str, assignment: Assignment, unor_id: str = "U1") -> Duty:
 
 
 class ZonesRepositoryContract:
-    """Subclass with `repo`, `people` and `set_hint` fixtures (see the module's docstring)."""
+    """Subclass with `repo`, `people` and `seed_employee` fixtures (see the module's docstring)."""
 
     # --- zones ---------------------------------------------------------------------------------------
 
@@ -199,12 +198,12 @@ class ZonesRepositoryContract:
         assert repo.duties_of(NIP, date(2026, 3, 4)) == [duty(NIP, letter())]
 
     def test_a_letter_moves_the_employees_hints_only_later(
-        self, repo: ZonesRepository, people: PeopleRepository, set_hint: SetHint
+        self, repo: ZonesRepository, people: PeopleRepository, seed_employee: SeedEmployee
     ) -> None:
         # GIVEN an employee never on field duty, one whose hint is already later, one without a hint
-        set_hint(NIP, NO_FIELD_DUTY)
-        set_hint(OTHER, "2026-12-31")
-        set_hint(THIRD, None)
+        seed_employee(NIP, duty_until=NO_FIELD_DUTY)
+        seed_employee(OTHER, duty_until="2026-12-31")
+        seed_employee(THIRD, duty_until=None)
         # WHEN a letter ending 2026-03-06 names all three
         repo.save_assignment(letter(nips=(NIP, OTHER, THIRD)), {NIP: "U1", OTHER: "U1", THIRD: "U1"}, "admin")
         # THEN only the earlier hint moves to the letter's end; an absent one stays absent
