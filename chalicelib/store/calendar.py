@@ -106,7 +106,7 @@ class CalendarRepository(Protocol):
         ...
 
     def cached_regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
-        """`regency_calendar`, possibly as read up to a minute ago (the check-in's read)."""
+        """`regency_calendar`, possibly as read up to a minute ago (the check-in's and the home screen's read)."""
         ...
 
     def employee_plan(self, employee: Employee, start: date, end: date, duties: Sequence[Duty]) -> EmployeePlan:
@@ -373,7 +373,7 @@ class DynamoCalendarRepository:
         return RegencyCalendar.of(tuple(holidays), tuple(ramadan))
 
     def cached_regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
-        """The calendar as read at most a minute ago (check-in answers; recaps read it fresh)."""
+        """The calendar as read at most a minute ago (check-in answers, the home screen; recaps read it fresh)."""
         key = tuple(sorted(set(years)))
         return _CALENDARS.get(key, lambda: self.regency_calendar(key))
 

@@ -40,7 +40,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     rules = recaps.rule_table(settings)
     duties = runtime.zones().duties_of_employee(employee, today)
     plan = runtime.calendar().employee_plan(employee, today, today, duties)
-    day = plan_day(today, runtime.calendar().regency_calendar({today.year}), plan, rules)
+    day = plan_day(today, runtime.calendar().cached_regency_calendar({today.year}), plan, rules)
     checked_in = runtime.events().has_arrival_mark(employee.nip, today.isoformat())
     check_in, check_out, so_far = _today_events(employee, now, settings)
     zones = runtime.zones().get_zones(sorted(unit.zone_ids)) if unit else []

@@ -402,6 +402,21 @@ def test_a_leave_recorded_today_reaches_the_employee_s_day_whatever_the_record_s
     assert hint == (end if record == "as SIMPEG import writes it" else None)
 
 
+def test_a_holiday_declared_today_reaches_the_home_screen_at_once(employee: Employee) -> None:
+    # GIVEN the employee's home screen read once (the regency calendar it reads is kept a minute per process)
+    before = employee.api.call("GET", "/v1/me", token=employee.token)
+    assert before.status == 200 and before.body["today"]["holiday"] is None, before.body
+    # WHEN the BKPSDM declares today a holiday, THEN the next read shows it; WHEN it is withdrawn, THEN not
+    today = datetime.now(load_settings().tz).date().isoformat()
+    path = f"/v1/admin/holidays/{today}"
+    declared = employee.api.call("PUT", path, {"name": "Hari Jadi Kabupaten"}, token=employee.admin)
+    assert declared.status == 200, declared.body
+    after = employee.api.call("GET", "/v1/me", token=employee.token)
+    assert after.body["today"]["holiday"] == "Hari Jadi Kabupaten", after.body
+    assert employee.api.call("DELETE", path, token=employee.admin).status == 200
+    assert employee.api.call("GET", "/v1/me", token=employee.token).body["today"]["holiday"] is None
+
+
 def test_a_challenge_needs_only_a_valid_token_and_the_check_in_then_checks_everything(employee: Employee) -> None:
     # GIVEN an employee whose phone an admin has just released (the phone's token is revoked)
     reset = employee.api.call("POST", f"/v1/admin/employees/{employee.nip}/reset-device", token=employee.admin)
