@@ -200,7 +200,7 @@ def use_repositories(repos: Repositories | None) -> None:
 
 def engine_and_policy(settings: Settings) -> tuple[FaceEngine, ScoringPolicy]:
     """The process's face engine and the scoring policy named by SMART_FACE_POLICY (models load lazily)."""
-    key = (str(settings.model_dir), settings.face_threads, settings.face_policy, settings.antispoof)
+    key = (str(settings.model_dir), settings.face_threads, settings.face_policy, settings.scores_spoofing)
     with _lock:
         if key not in _engines:
             policy = ScoringPolicy.load(settings.face_policy)
@@ -208,7 +208,7 @@ def engine_and_policy(settings: Settings) -> tuple[FaceEngine, ScoringPolicy]:
                 model_dir=settings.model_dir,
                 intra_op_threads=settings.face_threads,
                 embedders=policy.model_ids,
-                antispoof=settings.antispoof,
+                antispoof=settings.scores_spoofing,
             )
             _engines[key] = (FaceEngine(config), policy)
         return _engines[key]

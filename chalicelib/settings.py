@@ -25,6 +25,10 @@ LIVENESS_MODES = ("required", "review", "off")
 # asked (SMART_LIVENESS_ACTIONS) but is not by default: measured weaker (bench/liveness_RESULTS.md).
 LIVENESS_ACTIONS = ("turn_left", "turn_right", "nod")
 DEFAULT_LIVENESS_ACTIONS = ("turn_left", "turn_right")
+# SMART_ANTISPOOF: off (no score), shadow (every check-in selfie scored and the score stored with its event, for
+# calibration: tools/antispoof_report.py), on (scored, stored, and a score at the threshold sends it to review).
+ANTISPOOF_MODES = ("off", "shadow", "on")
+_ANTISPOOF_ALIASES = {"false": "off", "0": "off", "true": "on", "1": "on"}  # what the earlier on/off flag took
 
 _N = TypeVar("_N", int, float)
 
@@ -79,10 +83,11 @@ class Settings:
     # SMART_LIVENESS_ACTIONS: the movements a challenge may ask, comma-separated.
     liveness: str = "required"
     liveness_actions: tuple[str, ...] = DEFAULT_LIVENESS_ACTIONS
-    # SMART_ANTISPOOF: score check-in selfies with the passive anti-spoof models; a score at or above
-    # SMART_ANTISPOOF_THRESHOLD sends the check-in to review (SPOOF_SUSPECTED). Off by default: on our genuine
-    # photos no threshold both caught the spoof samples and stayed under 2 % false spoofs (bench/antispoof_RESULTS.md).
-    antispoof: bool = False
+    # SMART_ANTISPOOF (ANTISPOOF_MODES): score check-in selfies with the passive anti-spoof models; when "on", a
+    # score at or above SMART_ANTISPOOF_THRESHOLD sends the check-in to review (SPOOF_SUSPECTED). Off by default: on
+    # our genuine photos no threshold both caught the spoof samples and stayed under 2 % false spoofs
+    # (bench/antispoof_RESULTS.md); "shadow" measures a deployment's own selfies first.
+    antispoof: str = "off"
     antispoof_threshold: float = 0.9
     # SMART_PUBLIC_BASE_URL: the origin the web apps are served from (QR codes of the activation sheet); none:
     # the origin of the request that asks for the sheet.
@@ -99,6 +104,11 @@ class Settings:
     @property
     def is_local(self) -> bool:
         return self.stage == "local"
+
+    @property
+    def scores_spoofing(self) -> bool:
+        """Check-in selfies get a passive anti-spoof score (SMART_ANTISPOOF shadow or on)."""
+        return self.antispoof != "off"
 
 
 def _get(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
@@ -224,11 +234,16 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         mfa_required_super_admin=_flag(env, "SMART_MFA_REQUIRED_SUPER_ADMIN", stage == "prod"),
         liveness=_one_of(env, "SMART_LIVENESS", LIVENESS_MODES),
         liveness_actions=_liveness_actions(env),
-        antispoof=_flag(env, "SMART_ANTISPOOF", False),
+        antispoof=_antispoof(env),
         antispoof_threshold=_float(env, "SMART_ANTISPOOF_THRESHOLD", 0.9, 0.0, 1.0),
         public_base_url=_get(env, "SMART_PUBLIC_BASE_URL"),
         trust_cdn_headers=_flag(env, "SMART_TRUST_CDN_HEADERS", False),
     )
+
+
+def _antispoof(env: Mapping[str, str]) -> str:
+    raw = _require(env, "SMART_ANTISPOOF", "off").lower()
+    return _one_of({"SMART_ANTISPOOF": _ANTISPOOF_ALIASES.get(raw, raw)}, "SMART_ANTISPOOF", ANTISPOOF_MODES)
 
 
 def _one_of(env: Mapping[str, str], name: str, options: tuple[str, ...]) -> str:

@@ -38,6 +38,7 @@ class Event:
     zone_name: str | None = None
     face_score: float | None = None
     face_threshold: float | None = None
+    spoof_score: float | None = None  # passive anti-spoof score of the selfie (SMART_ANTISPOOF shadow or on)
     photo_key: str | None = None
     answer: dict[str, Any] | None = None
     decision: str | None = None

@@ -316,6 +316,7 @@ class EventModel(_PerEmployee, _Base):
     zone_name = UnicodeAttribute(null=True)
     face_score = NumberAttribute(null=True)
     face_threshold = NumberAttribute(null=True)
+    spoof_score = NumberAttribute(null=True)
     photo_key = UnicodeAttribute(null=True)
     answer = JSONAttribute(null=True)
     decision = UnicodeAttribute(null=True)

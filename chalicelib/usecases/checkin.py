@@ -439,6 +439,7 @@ def _event(
         zone_name=attempt.zone.name if attempt.zone else None,
         face_score=attempt.face.score if attempt.face else None,
         face_threshold=attempt.face.threshold if attempt.face else None,
+        spoof_score=attempt.analysis.spoof_score if attempt.analysis else None,
         photo_key=photo,
         answer=answer.model_dump(mode="json"),
     )

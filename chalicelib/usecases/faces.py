@@ -435,10 +435,11 @@ SPOOF_SUSPECTED = "SPOOF_SUSPECTED"
 
 
 def spoof_warnings(analysis: FaceAnalysis, settings: Settings) -> list[str]:
-    """SPOOF_SUSPECTED when the passive anti-spoof score reaches SMART_ANTISPOOF_THRESHOLD: the check-in goes
-    to review, never refused (the models are a signal until measured on a deployment's own photos)."""
+    """SPOOF_SUSPECTED when SMART_ANTISPOOF is on and the passive anti-spoof score reaches
+    SMART_ANTISPOOF_THRESHOLD: the check-in goes to review, never refused (the models are a signal until measured
+    on a deployment's own photos; "shadow" only stores the score)."""
     score = analysis.spoof_score
-    if not settings.antispoof or score is None or score < settings.antispoof_threshold:
+    if settings.antispoof != "on" or score is None or score < settings.antispoof_threshold:
         return []
     logger.info("passive anti-spoof score over the threshold", extra={"spoof_score": round(score, 4)})
     return [SPOOF_SUSPECTED]

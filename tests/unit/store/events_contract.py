@@ -64,6 +64,7 @@ def event(nip: str = NIP, at: datetime = AT, **changes: object) -> Event:
         zone_name="Kantor Bupati",
         face_score=0.8123,
         face_threshold=0.42,
+        spoof_score=0.0731,
         photo_key=f"photos/checkin/{DAY}/{nip}/x.jpg",
         answer={"status": "accepted", "late_minutes": 0, "category": None, "warnings": ["EXIF_TIME_MISMATCH"]},
     )

@@ -3,8 +3,8 @@ real face engine and real photos (../shared/faces).
 
 A copy of an earlier selfie rotated 8-12°, mirrored, cropped or resized and re-encoded is refused as
 REPLAYED_PHOTO (found through the face-hash index, `replay_candidates`); another genuine photo of the same
-person is not. A spoof score at or above SMART_ANTISPOOF_THRESHOLD sends the check-in to review with
-SPOOF_SUSPECTED; it is never refused for it.
+person is not. With SMART_ANTISPOOF on, a spoof score at or above SMART_ANTISPOOF_THRESHOLD sends the check-in to
+review with SPOOF_SUSPECTED; it is never refused for it. In shadow mode the score is only stored with the event.
 """
 
 from __future__ import annotations
@@ -94,25 +94,39 @@ def test_a_spoof_score_over_the_threshold_sends_the_check_in_to_review(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
     # GIVEN anti-spoofing on, with a threshold every photo reaches
-    strict = replace(enrolled, antispoof=True, antispoof_threshold=0.0)
-    # WHEN the employee checks in, THEN it is recorded for review with the reason, not refused
+    strict = replace(enrolled, antispoof="on", antispoof_threshold=0.0)
+    # WHEN the employee checks in, THEN it is recorded for review with the reason and its score, not refused
     answer = check_in_with(employee, strict)
     assert answer["status"] == "review" and faces.SPOOF_SUSPECTED in str(answer["warnings"])
     [event] = recorded_events(repos)
     assert event.status == "review" and faces.SPOOF_SUSPECTED in (event.warnings or ())
+    assert event.spoof_score is not None and 0.0 <= event.spoof_score <= 1.0
+
+
+@pytest.mark.parametrize("mode", ["shadow", "off"])
+def test_in_shadow_mode_the_score_is_stored_and_nothing_else_changes(
+    repos: Repositories, employee: Principal, enrolled: Settings, mode: str
+) -> None:
+    # GIVEN anti-spoofing in shadow mode (or off), with a threshold every photo reaches
+    answer = check_in_with(employee, replace(enrolled, antispoof=mode, antispoof_threshold=0.0))
+    # THEN the check-in is judged as without it: accepted, no spoof warning
+    assert answer["status"] == "accepted" and faces.SPOOF_SUSPECTED not in str(answer["warnings"])
+    # AND in shadow mode its event keeps the score for calibration (tools/antispoof_report.py); off: none
+    [event] = recorded_events(repos)
+    assert (event.spoof_score is not None) == (mode == "shadow")
 
 
 def test_a_genuine_selfie_under_the_threshold_gets_no_spoof_warning(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
-    answer = check_in_with(employee, replace(enrolled, antispoof=True, antispoof_threshold=0.9))
+    answer = check_in_with(employee, replace(enrolled, antispoof="on", antispoof_threshold=0.9))
     assert faces.SPOOF_SUSPECTED not in str(answer["warnings"])
 
 
 @pytest.mark.parametrize(("sample", "flagged"), [("image_F2.jpg", True), ("image_T1.jpg", False)])
 def test_spoof_samples_are_scored(enrolled: Settings, sample: str, flagged: bool) -> None:
     # GIVEN anti-spoofing on at the default threshold, and the upstream samples (F2 an attack, T1 real)
-    on = replace(enrolled, antispoof=True)
+    on = replace(enrolled, antispoof="on")
     data = (faces_dir("spoof-samples") / sample).read_bytes()
     analysis = faces.analyse_selfie(data, on)
     # THEN the attack is flagged and the real face is not; with anti-spoofing off nothing is scored

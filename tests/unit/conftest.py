@@ -1,4 +1,4 @@
-"""Use-case tests run against the in-memory twins of every repository: fast, no AWS, no moto."""
+"""Unit tests run use cases and tools against the in-memory twins of every repository: fast, no AWS, no moto."""
 
 from __future__ import annotations
 
