@@ -18,6 +18,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 STAGES = ("local", "dev", "prod")
+DEFAULT_REGION = "ap-southeast-3"  # Jakarta: the region SMART is deployed to and its tools talk to by default
 LOCAL_BOOTSTRAP_PASSWORD = "admin-local"
 VERSION = "0.1.0"
 LIVENESS_MODES = ("required", "review", "off")
@@ -199,7 +200,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
     stage = _stage(env)
     return Settings(
         stage=stage,
-        region=_require(env, "AWS_DEFAULT_REGION", _get(env, "AWS_REGION", "ap-southeast-3")),
+        region=_require(env, "AWS_DEFAULT_REGION", _get(env, "AWS_REGION", DEFAULT_REGION)),
         table_prefix=_require(env, "SMART_TABLE_PREFIX", f"smart-{stage}-"),
         bucket=_require(env, "SMART_BUCKET", f"smart-{stage}-data"),
         token_secret=_token_secret(env, stage),

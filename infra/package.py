@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.settings import DEFAULT_REGION
 from chalicelib.store.models import ALL_MODELS
 from models.build import default_model_dir, licence_path, load_manifest
 from models.sources import file_sha256
@@ -52,7 +53,6 @@ from .merge import MergeConfig, functions_of, merge, stage_environment
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON_VERSION = "3.12"
-DEFAULT_REGION = "ap-southeast-3"
 _APP_SOURCES = ("app.py", "chalicelib", "vendor", "requirements.txt")
 
 

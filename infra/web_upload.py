@@ -25,6 +25,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.settings import DEFAULT_REGION
 from infra.web_files import (
     APPS,
     ASSET_LINKS_TYPE,
@@ -37,7 +38,6 @@ from infra.web_files import (
 from tools import assetlinks
 
 WELL_KNOWN = ".well-known"
-DEFAULT_REGION = "ap-southeast-3"
 DELETE_BATCH = 1000  # S3 DeleteObjects' limit
 
 

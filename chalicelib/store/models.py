@@ -24,6 +24,8 @@ from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection, Projection
 from pynamodb.models import Model
 
+from chalicelib.settings import DEFAULT_REGION
+
 
 class _Base(Model):
     """Common Meta: on-demand billing; name, region and prefix are set by configure()."""
@@ -32,7 +34,7 @@ class _Base(Model):
 
     class Meta:
         table_name = "unconfigured"
-        region = "ap-southeast-3"
+        region = DEFAULT_REGION
         billing_mode = "PAY_PER_REQUEST"
         # Fail fast when DynamoDB is unreachable: the client gets 503 and retries, nothing half-written.
         connect_timeout_seconds = 2
