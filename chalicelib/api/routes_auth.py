@@ -11,6 +11,7 @@ from chalicelib.settings import VERSION
 from chalicelib.store.base import iso
 from chalicelib.usecases import admin_users, auth, mfa, onboarding
 from chalicelib.usecases.schemas import core as schema
+from chalicelib.usecases.schemas.common import OnePageQuery
 
 bp = Routes(__name__, tag="auth")
 # What an employee's activation or login may answer besides success.
@@ -161,7 +162,7 @@ def unlock_admin_user(call: Call, username: str) -> schema.AccountUnlocked:
 
 
 @endpoint(bp, "GET /v1/admin/users", auth_as="super_admin")
-def list_admin_users(call: Call) -> schema.AdminUserList:
+def list_admin_users(call: Call, query: OnePageQuery) -> schema.AdminUserList:
     """Every admin user with their state.
 
     **Roles:** super_admin.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.api.http import Call, Routes, endpoint
 from chalicelib.usecases import directory
 from chalicelib.usecases.schemas import core as schema
+from chalicelib.usecases.schemas.common import OnePageQuery
 
 bp = Routes(__name__, tag="directory")
 
@@ -21,7 +22,7 @@ def list_employees(call: Call, query: schema.EmployeesQuery) -> schema.EmployeeP
 
 
 @endpoint(bp, "GET /v1/admin/units", auth_as="admin")
-def list_units(call: Call) -> schema.UnitPage:
+def list_units(call: Call, query: OnePageQuery) -> schema.UnitPage:
     """Units the caller may see.
 
     **Roles:** unit_admin (own units), super_admin (all).

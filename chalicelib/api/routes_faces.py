@@ -9,6 +9,7 @@ from chalicelib.usecases import faces
 from chalicelib.usecases.schemas import attendance as att_schema
 from chalicelib.usecases.schemas import faces as face_schema
 from chalicelib.usecases.schemas import reports as rep_schema
+from chalicelib.usecases.schemas.common import OnePageQuery
 
 bp = Routes(__name__, tag="faces")
 
@@ -33,7 +34,7 @@ def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> att_schem
 
 
 @endpoint(bp, "GET /v1/admin/employees/{nip}/faces", auth_as="admin", errors=("VALIDATION_ERROR", "NOT_FOUND"))
-def list_faces(call: Call, nip: str) -> att_schema.FaceTemplatePage:
+def list_faces(call: Call, query: OnePageQuery, nip: str) -> att_schema.FaceTemplatePage:
     """An employee's face templates (never the vectors).
 
     **Roles:** unit_admin (own units), super_admin. `photo_url` is a short-lived signed link.
@@ -89,7 +90,7 @@ def list_pending_faces(call: Call, query: face_schema.PendingFacesQuery) -> face
 
 
 @endpoint(bp, "GET /v1/admin/faces/duplicates", auth_as="super_admin")
-def list_duplicate_faces(call: Call) -> face_schema.DuplicatePage:
+def list_duplicate_faces(call: Call, query: OnePageQuery) -> face_schema.DuplicatePage:
     """Approved templates of different active employees that look like one person.
 
     **Roles:** super_admin.

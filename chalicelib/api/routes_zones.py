@@ -7,6 +7,7 @@ from chalicelib.api.http import Call, Routes, endpoint
 from chalicelib.usecases import zones
 from chalicelib.usecases.schemas import requests as req_schema
 from chalicelib.usecases.schemas import zones as schema
+from chalicelib.usecases.schemas.common import OnePageQuery
 
 bp = Routes(__name__, tag="zones")
 
@@ -22,7 +23,7 @@ def create_zone(call: Call, body: schema.CreateZoneRequest) -> schema.ZoneView:
 
 
 @endpoint(bp, "GET /v1/admin/zones", auth_as="admin")
-def list_zones(call: Call) -> schema.ZonePage:
+def list_zones(call: Call, query: OnePageQuery) -> schema.ZonePage:
     """Zones the caller may see (without geometry).
 
     **Roles:** unit_admin (zones of own units), super_admin (all).

@@ -67,7 +67,7 @@ def admin_item(admin: AdminUser) -> AdminUserItem:
 
 def list_admin_users(actor: Principal) -> AdminUserList:
     require_regency_reader(actor)
-    return AdminUserList(items=[admin_item(a) for a in runtime.people().list_admins()])
+    return AdminUserList(items=[admin_item(a) for a in runtime.people().list_admins()], next=None)
 
 
 def _is_active_super_admin(admin: AdminUser) -> bool:

@@ -28,7 +28,7 @@ from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
-from chalicelib.store.base import ConditionFailed, decode_position, encode_cursor, iso, parse_iso
+from chalicelib.store.base import ConditionFailed, bad_cursor, decode_position, encode_cursor, iso, parse_iso
 from chalicelib.store.events import EVENT_ID
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate, new_template_id, nip_of_template
 from chalicelib.store.photos import photo_key
@@ -307,7 +307,7 @@ def _pending_position(cursor: str | None, units: list[str]) -> tuple[str | None,
         return None, None
     unit, inner = position.get("unit"), position.get("inner")
     if unit not in units or not (inner is None or isinstance(inner, str)):
-        raise ValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"})
+        raise bad_cursor()
     return str(unit), inner
 
 

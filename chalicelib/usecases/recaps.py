@@ -319,7 +319,7 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monit
         first_in = min((e.at for e in entry.inputs.events if e.kind == "in"), default=None)
         check_in = first_in.isoformat() if first_in else None
         items.append(MonitorItem(nip=entry.employee.nip, nama=entry.employee.nama, state=state, check_in=check_in))
-    return Monitor(date=day.isoformat(), unor_id=unor_id, counts=counts, items=items)
+    return Monitor(date=day.isoformat(), unor_id=unor_id, counts=counts, items=items, next=None)
 
 
 # --- regency summary ---------------------------------------------------------------------------------

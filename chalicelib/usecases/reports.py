@@ -121,7 +121,7 @@ def monthly(
 
 def _report(report: MonthlyReport) -> schema.MonthlyReport:
     rows = [schema.MonthlyRow.model_validate(row, from_attributes=True) for row in report.rows]
-    return schema.MonthlyReport(month=report.month, items=rows)
+    return schema.MonthlyReport(month=report.month, items=rows, next=None)
 
 
 def export_link(filename: str, content: bytes, content_type: str, settings: Settings) -> schema.ExportLink:

@@ -80,6 +80,12 @@ def test_the_range_ends_are_dates_like_any_other(api: Api, admin: str) -> None:
         assert answer.status == 200, answer.body
 
 
+@pytest.mark.parametrize("month", ["2026-13", "2026-00", "2026-1x"])
+def test_a_month_that_is_no_month_is_refused_as_such(api: Api, admin: str, month: str) -> None:
+    error = refused(api.call("GET", f"/v1/admin/recaps/monthly?month={month}&unor_id={UNIT}", token=admin), "month")
+    assert error["details"]["month"] == "must be a real month YYYY-MM"
+
+
 def test_a_year_outside_the_range_is_refused(api: Api, admin: str) -> None:
     period = {"start_date": "9999-03-01", "end_date": "9999-03-30"}
     assert error_of(api.call("PUT", "/v1/admin/ramadan/9999", period, token=admin), 400)["code"] == "VALIDATION_ERROR"
@@ -133,6 +139,24 @@ PAGED_ROUTES = [
     f"/v1/admin/recaps/daily?date=2026-01-05&unor_id={UNIT}",
     "/v1/admin/reviews?",
     f"/v1/admin/reviews?unor_id={UNIT}",
+    "/v1/admin/attempts?",
+    "/v1/admin/audit?",
+    "/v1/admin/leaves?",
+    "/v1/admin/assignments?",
+    "/v1/admin/requests?",
+    "/v1/admin/faces/pending?",
+]
+# Lists that always fit one page: their `next` is null, so a cursor was never issued and any one is broken.
+ONE_PAGE_ROUTES = [
+    "/v1/admin/units?",
+    "/v1/admin/zones?",
+    "/v1/admin/users?",
+    "/v1/admin/holidays?year=2026",
+    f"/v1/admin/employees/{NIP}/faces?",
+    "/v1/admin/faces/duplicates?",
+    "/v1/admin/jobs?",
+    f"/v1/admin/monitor?unor_id={UNIT}",
+    f"/v1/admin/recaps/monthly?month=2026-01&unor_id={UNIT}",
 ]
 
 
@@ -145,6 +169,15 @@ def test_broken_next_cursors_are_refused(api: Api, admin: str, route: str) -> No
             assert answer.status == 414, answer.body  # the URI limit comes first
             continue
         refused(answer, "next")
+
+
+@pytest.mark.parametrize("route", ONE_PAGE_ROUTES)
+def test_a_one_page_list_answers_next_null_and_refuses_any_cursor(api: Api, admin: str, route: str) -> None:
+    answer = api.call("GET", route, token=admin)
+    assert answer.status == 200 and answer.body["next"] is None, answer.body
+    separator = "" if route.endswith("?") else "&"
+    for broken in ("!!!", cursor({"k": {"S": "x"}})):
+        refused(api.call("GET", f"{route}{separator}next={broken}", token=admin), "next")
 
 
 # --- JSON nested deeper than 32 levels ---------------------------------------------------------------------------
@@ -168,6 +201,9 @@ def test_json_nested_deeper_than_32_levels_is_refused(api: Api) -> None:
 def test_unknown_enum_values_are_refused(api: Api, admin: str) -> None:
     refused(api.call("GET", f"/v1/admin/recaps/monthly?month=2026-01&unor_id={UNIT}&format=pdf", token=admin), "format")
     refused(api.call("GET", "/v1/admin/reviews?status=bogus", token=admin), "status")
+    refused(api.call("GET", "/v1/admin/attempts?code=BOGUS", token=admin), "code")
+    refused(api.call("GET", "/v1/admin/requests?status=bogus", token=admin), "status")
+    refused(api.call("GET", "/v1/admin/jobs?job=bogus", token=admin), "job")
     leave = {"nip": NIP, "type": "LIBURAN", "start_date": "2026-01-05", "end_date": "2026-01-05"}
     refused(api.call("POST", "/v1/admin/leaves", leave, token=admin), "type")
     refused(api.call("POST", "/v1/admin/simpeg/import?full=maybe", raw=b"nip\n", content_type="text/csv", token=admin))

@@ -7,8 +7,21 @@ from typing import Annotated
 
 from pydantic import Field
 
-from chalicelib.usecases.schemas.common import Day, DayText, InstantText, Query, Request, Result, Text64, Text120
-from chalicelib.usecases.schemas.reports import MONITOR_STATES, NEXT, ReviewItem
+from chalicelib.messages import REFUSAL_CODES
+from chalicelib.usecases.schemas.common import (
+    NEXT,
+    Day,
+    DayText,
+    InstantText,
+    Query,
+    Request,
+    Result,
+    Text64,
+    Text120,
+    choice,
+    enum_schema,
+)
+from chalicelib.usecases.schemas.reports import MONITOR_STATES, ReviewItem
 
 COUNTS = Field(description="Employees per monitor state: " + ", ".join(MONITOR_STATES) + ".")
 
@@ -33,7 +46,9 @@ class MonitorSummary(Result):
 class AttemptsQuery(Query):
     date: Day | None = Field(default=None, description="Local date of the attempts; defaults to today.")
     unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
-    code: Annotated[str, Field(max_length=40)] | None = Field(default=None, description="Only this refusal code.")
+    code: Annotated[str | None, choice(REFUSAL_CODES, "Kode penolakan tidak dikenal."), enum_schema(REFUSAL_CODES)] = (
+        Field(default=None, description="Only this refusal code.")
+    )
     next: str | None = NEXT
 
 

@@ -14,8 +14,8 @@ from chalicelib.usecases.schemas.common import (
     DeviceFingerprint,
     Instant,
     InstantText,
+    OnePageQuery,
     Page,
-    Query,
     Request,
     Result,
     Text64,
@@ -167,7 +167,7 @@ class EventPage(Page[Event]):
     pass
 
 
-class MyEventsQuery(Query):
+class MyEventsQuery(OnePageQuery):
     from_: Day | None = Field(default=None, alias="from", description="Default: 6 days before `to`.")
     to: Day | None = Field(default=None, description="Default: today; at most 62 days after `from`.")
 

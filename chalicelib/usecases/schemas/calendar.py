@@ -12,8 +12,8 @@ from chalicelib.usecases.schemas.common import (
     DayText,
     Missing,
     Nip,
+    OnePageQuery,
     Page,
-    Query,
     Request,
     Result,
     Text120,
@@ -154,7 +154,7 @@ def _year(value: object) -> object:
     return int(value) if isinstance(value, str) else value
 
 
-class HolidaysQuery(Query):
+class HolidaysQuery(OnePageQuery):
     year: Annotated[int | None, BeforeValidator(_year)] = Field(
         default=None, description="2000-2100; the current year when absent."
     )

@@ -55,6 +55,23 @@ class Query(Request):
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True, populate_by_name=True, defer_build=True)
 
 
+NEXT = Field(default=None, description="Cursor of the next page (the `next` of the page before).")
+BAD_CURSOR = ("invalid cursor", "Kursor halaman tidak valid.")
+
+
+def _no_cursor(value: object) -> object:
+    raise invalid(*BAD_CURSOR)
+
+
+class OnePageQuery(Query):
+    """The query of a list that always fits one page: its `next` is always null, so any cursor sent was never
+    issued and is refused like any other broken one (API.md: 400 VALIDATION_ERROR)."""
+
+    next: Annotated[str | None, BeforeValidator(_no_cursor, json_schema_input_type=str)] = Field(
+        default=None, description="Never needed: the list fits one page (`next` is null); any cursor is refused."
+    )
+
+
 def documented_as_required(*names: str) -> Any:
     """`json_schema_extra` for fields that have a default only so that their absence gets their own message."""
 

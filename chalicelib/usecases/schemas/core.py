@@ -121,8 +121,8 @@ class AdminUserItem(Result):
     last_login_at: InstantText | None = Field(description="The last successful login; null before the first.")
 
 
-class AdminUserList(Result):
-    items: list[AdminUserItem]
+class AdminUserList(Page[AdminUserItem]):
+    """Every admin user: one page."""
 
 
 class UpdateAdminUserRequest(Request):

@@ -9,8 +9,8 @@ from pydantic import Field
 
 from chalicelib.domain.faces import APPROVED, PENDING, REJECTED
 from chalicelib.usecases.schemas.attendance import FaceQuality
-from chalicelib.usecases.schemas.common import InstantText, Page, Query, Result, enum_schema
-from chalicelib.usecases.schemas.reports import DECISIONS, NEXT
+from chalicelib.usecases.schemas.common import NEXT, InstantText, Page, Query, Result, enum_schema
+from chalicelib.usecases.schemas.reports import DECISIONS
 
 STATUSES = (APPROVED, PENDING, REJECTED)
 Status = Annotated[str, enum_schema(STATUSES)]

@@ -9,9 +9,11 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.usecases.schemas.attendance import Event
 from chalicelib.usecases.schemas.common import (
+    NEXT,
     Day,
     DayText,
     InstantText,
+    OnePageQuery,
     Page,
     Query,
     Request,
@@ -30,10 +32,9 @@ DECISIONS = ("approve", "reject")
 FORMATS = ("json", "csv", "xlsx")
 MONITOR_STATES = ("present", "late", "not_yet", "absent", "leave", "field_duty", "off")
 UNOR_ID = Field(default=None, description="The unit; required unless the unit admin has exactly one unit.")
-NEXT = Field(default=None, description="Cursor of the next page.")
 
 
-class MonitorQuery(Query):
+class MonitorQuery(OnePageQuery):
     date: Day | None = Field(default=None, description="Defaults to today.")
     unor_id: str | None = UNOR_ID
 
@@ -50,6 +51,7 @@ class Monitor(Result):
     unor_id: str
     counts: dict[str, int] = Field(description="Employees per state: " + ", ".join(MONITOR_STATES) + ".")
     items: list[MonitorItem]
+    next: str | None = Field(default=None, description="Always null: a unit's day is one page.")
 
 
 class RecapRequest(Request):
@@ -95,6 +97,8 @@ class DailyRecap(Result):
 def _month(value: object) -> object:
     if not isinstance(value, str) or len(value) != 7:
         raise invalid("YYYY-MM", "Format bulan harus TTTT-BB.")
+    if not value[5:].isdigit() or not 1 <= int(value[5:]) <= 12:
+        raise invalid("must be a real month YYYY-MM", "Format bulan harus TTTT-BB.")
     try:
         parse_day(f"{value}-01")
     except PydanticCustomError as exc:
@@ -108,7 +112,7 @@ MONTH_REQUIRED = ConfigDict(**Query.model_config, json_schema_extra=documented_a
 MONTH = Field(default=None, validate_default=True, json_schema_extra={"pattern": "^[0-9]{4}-[0-9]{2}$"})
 
 
-class MonthlyQuery(Query):
+class MonthlyQuery(OnePageQuery):
     model_config = MONTH_REQUIRED
 
     month: Month = MONTH
@@ -150,6 +154,7 @@ class MonthlyRow(Result):
 class MonthlyReport(Result):
     month: str = Field(pattern="^[0-9]{4}-[0-9]{2}$")
     items: list[MonthlyRow]
+    next: str | None = Field(default=None, description="Always null: the report is one page.")
 
 
 class ExportLink(Result):
@@ -164,6 +169,7 @@ class Monthly(Result):
 
     month: str | None = Field(default=None, pattern="^[0-9]{4}-[0-9]{2}$")
     items: list[MonthlyRow] | None = None
+    next: str | None = Field(default=None, description="With `items`: always null (the report is one page).")
     filename: str | None = None
     download_url: str | None = None
     expires_in_s: int | None = None

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field
 
 from chalicelib.domain.requests import REQUEST_STATUSES, REQUEST_TYPES
 from chalicelib.usecases.schemas.common import (
+    NEXT,
     Day,
     DayText,
     InstantText,
@@ -24,7 +25,7 @@ from chalicelib.usecases.schemas.common import (
     invalid,
     one_of,
 )
-from chalicelib.usecases.schemas.reports import DECISIONS, NEXT
+from chalicelib.usecases.schemas.reports import DECISIONS
 from chalicelib.usecases.schemas.zones import ZoneShape
 
 EVENT_TYPES = ("in", "out")

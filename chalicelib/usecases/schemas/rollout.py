@@ -11,6 +11,7 @@ from chalicelib.usecases.schemas.common import (
     Day,
     DayText,
     InstantText,
+    OnePageQuery,
     Query,
     Request,
     Result,
@@ -140,7 +141,7 @@ def _limit(value: object) -> object:
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 6 else value
 
 
-class JobsQuery(Query):
+class JobsQuery(OnePageQuery):
     job: Annotated[str | None, choice(JOB_NAMES, "Nama tugas tidak dikenal."), enum_schema(JOB_NAMES)] = Field(
         default=None, description="One job; default: all."
     )
