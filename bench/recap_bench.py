@@ -1,4 +1,4 @@
-"""Benchmark of the pure recap path: plan + classify a month for a regency, summarise, export XLSX/CSV.
+"""Benchmark of the pure recap path: plan + classify a month for a regency, summarise, export XLSX/CSV/PDF.
 
 Run on purpose (never part of the tests):
     .venv/bin/python bench/recap_bench.py [--employees 7000] [--units 200] [--month 2026-10]
@@ -14,9 +14,10 @@ import resource
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -24,6 +25,7 @@ from chalicelib.attendance.calendar import plan_day
 from chalicelib.attendance.classify import AttendanceEvent, EventState, classify_period
 from chalicelib.attendance.export import export_csv, export_xlsx
 from chalicelib.attendance.monthly import EmployeeMonth, monthly_report
+from chalicelib.attendance.recap_pdf import export_pdf
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.calendar import DateRange, EmployeePlan, Leave, LeaveKind, RegencyCalendar
 from chalicelib.domain.status import DayStatus
@@ -116,7 +118,10 @@ def main() -> None:
     report = timed("monthly report", lambda: monthly_report(args.month, months, rules))
     xlsx = timed("export XLSX", lambda: export_xlsx(report))
     csv_bytes = timed("export CSV", lambda: export_csv(report))
-    print(f"judged working days: {judged_days}; XLSX {len(xlsx) / 1e6:.2f} MB; CSV {len(csv_bytes) / 1e6:.2f} MB")
+    printed = datetime.now(UTC).astimezone(ZoneInfo("Asia/Jakarta"))
+    pdf = timed("export PDF (signing sheet)", lambda: export_pdf(report, printed))
+    sizes = f"XLSX {len(xlsx) / 1e6:.2f} MB; CSV {len(csv_bytes) / 1e6:.2f} MB; PDF {len(pdf) / 1e6:.2f} MB"
+    print(f"judged working days: {judged_days}; {sizes}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,17 @@ def monthly_recap(
     return result
 
 
+@endpoint(bp, "GET /v1/admin/recaps/monthly/pdf", auth_as="admin")
+def monthly_recap_pdf(call: Call, query: rep_schema.MonthScope) -> rep_schema.ExportLink:
+    """The monthly recap as a printable PDF to be signed by the unit's head: A4 landscape, one section per unit
+    (employees with their category counts, minutes late and early and TPP deduction, a legend, a signature
+    block), as a download link (short-lived signed URL).
+
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`), auditor.
+    """
+    return reports.monthly_pdf(call.principal, query, call.settings, call.now)
+
+
 @endpoint(bp, "GET /v1/admin/reviews", auth_as="admin")
 def list_reviews(call: Call, query: rep_schema.ReviewsQuery) -> rep_schema.ReviewPage:
     """Check-ins awaiting an admin decision, with their evidence.

@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -161,6 +162,12 @@ def month_label(month: str) -> str:
     """ "2026-11" → "November 2026"."""
     year, number = month.split("-")
     return f"{MONTH_NAMES[int(number) - 1]} {year}"
+
+
+def latin1(text: str) -> str:
+    """For PDF core fonts, which cover Latin-1: other letters lose their accents, anything else becomes '?'."""
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in plain if not unicodedata.combining(c)).encode("latin-1", "replace").decode("latin-1")
 
 
 def safe_text(value: str) -> str:

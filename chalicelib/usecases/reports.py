@@ -11,6 +11,7 @@ from datetime import datetime
 from chalicelib import runtime
 from chalicelib.attendance.export import export_monthly
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
+from chalicelib.attendance.recap_pdf import export_pdf
 from chalicelib.domain.people import Principal
 from chalicelib.domain.status import YearToDate
 from chalicelib.settings import Settings
@@ -18,7 +19,7 @@ from chalicelib.store.photos import EXPORT_PREFIX
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import one_unit, units_of, visible_units
 from chalicelib.usecases.schemas import reports as schema
-from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonitorQuery, MonthlyQuery, RecapRequest
+from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonitorQuery, MonthlyQuery, MonthScope, RecapRequest
 
 INLINE_CSV_BYTES = 1_000_000
 
@@ -107,16 +108,28 @@ def monthly(
     principal: Principal, query: MonthlyQuery, settings: Settings
 ) -> schema.MonthlyReport | schema.ExportLink | tuple[str, bytes]:
     """The report (`json`), a small CSV inline (content type, bytes), or a download link."""
-    month, unor_id, chosen = query.month, query.unor_id, query.format
-    per_unit = recaps.map_units(lambda unit: _unit_month(unit, month), units_of(principal, unor_id))
-    employees = [e for unit_rows in per_unit for e in unit_rows]
-    report = monthly_report(month, employees, recaps.rule_table(settings))
+    chosen = query.format
+    report = _month_report(principal, query, settings)
     if chosen == "json":
         return _report(report)
     exported = export_monthly(report, chosen)
     if chosen == "csv" and len(exported.content) <= INLINE_CSV_BYTES:
         return exported.content_type, exported.content
     return export_link(exported.filename, exported.content, exported.content_type, settings)
+
+
+def monthly_pdf(principal: Principal, query: MonthScope, settings: Settings, now: datetime) -> schema.ExportLink:
+    """The report as the PDF a unit's head signs (attendance/recap_pdf.py), as a download link."""
+    report = _month_report(principal, query, settings)
+    content = export_pdf(report, now.astimezone(settings.tz))
+    return export_link(f"rekap-absensi-{report.month}.pdf", content, "application/pdf", settings)
+
+
+def _month_report(principal: Principal, query: MonthScope, settings: Settings) -> MonthlyReport:
+    month = query.month
+    per_unit = recaps.map_units(lambda unit: _unit_month(unit, month), units_of(principal, query.unor_id))
+    employees = [e for unit_rows in per_unit for e in unit_rows]
+    return monthly_report(month, employees, recaps.rule_table(settings))
 
 
 def _report(report: MonthlyReport) -> schema.MonthlyReport:

@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -658,6 +659,25 @@ def test_activation_sheet_holds_every_nip_of_the_unit(world: World, desk: Callab
     ]
     assert nips and all(nip in text for nip in nips), (nips, text[:500])
     d.shot("pegawai-unit")
+    d.assert_clean()
+
+
+def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: World, desk: Callable[..., Desk]) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    today = _jakarta_today()
+    _expect(world.admin.post("/v1/admin/recaps/daily", {"date": today, "unor_id": world.unit_id}), 200, "recap")
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    d.open("Rekap")
+    page.get_by_label("Unit").select_option(world.unit_id)
+    page.get_by_label("Bulan").fill(today[:7])
+    with page.expect_download() as downloaded:
+        page.get_by_role("button", name="Unduh PDF").click()
+    data = Path(downloaded.value.path()).read_bytes()
+    assert data.startswith(b"%PDF"), data[:100]
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert f"Unit: {world.unit_name}" in text and f"Kepala {world.unit_name}" in text and world.nip in text
     d.assert_clean()
 
 

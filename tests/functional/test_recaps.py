@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
 import openpyxl
+import pypdf
 import pytest
 
 from chalicelib.domain.people import Employee
@@ -148,6 +149,33 @@ def test_monthly_report_json_and_xlsx(api: Api, unit: str) -> None:
     csv = api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1&format=csv", token=admin)
     assert csv.status == 200 and "NIP" in csv.body
     assert api.call("GET", "/v1/admin/recaps/monthly?month=11-2026&unor_id=U1", token=admin).status == 400
+
+
+def _stored(link: str) -> bytes:
+    """The object a signed link of the photo bucket points at (read with the stack's own client)."""
+    settings = load_settings()
+    key = unquote(urlparse(link).path).lstrip("/").removeprefix(f"{settings.bucket}/")
+    return bytes(s3_client(settings.region).get_object(Bucket=settings.bucket, Key=key)["Body"].read())
+
+
+def test_monthly_report_pdf_for_the_units_head_to_sign(api: Api, unit: str) -> None:
+    admin = api.admin_token()
+    seed_event(A, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=25))
+    recap(api, admin, MONDAY)
+    answer = api.call("GET", "/v1/admin/recaps/monthly/pdf?month=2026-11&unor_id=U1", token=admin)
+    assert answer.status == 200, answer.body
+    assert answer.body["filename"] == "rekap-absensi-2026-11.pdf" and 0 < answer.body["expires_in_s"] <= 900
+    data = _stored(answer.body["download_url"])
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert data.startswith(b"%PDF") and "Unit: SDN 1 Ngamprah" in text and "Kepala SDN 1 Ngamprah" in text
+    assert all(nip in text for nip in (A, B, C)) and "Bulan November 2026" in text
+    # a unit admin reads their own unit only; a month is required
+    PEOPLE.upsert_unit("U2", "SDN 2 Ngamprah")
+    other = api.unit_admin_token(admin, "U2")
+    refused = api.call("GET", "/v1/admin/recaps/monthly/pdf?month=2026-11&unor_id=U1", token=other)
+    assert refused.status == 403 and refused.body["error"]["code"] == "FORBIDDEN"
+    missing = api.call("GET", "/v1/admin/recaps/monthly/pdf?unor_id=U1", token=admin)
+    assert missing.status == 400 and "month" in missing.body["error"]["details"]
 
 
 def test_schedules_are_versioned_and_never_retroactive(api: Api, unit: str) -> None:

@@ -112,11 +112,16 @@ MONTH_REQUIRED = ConfigDict(**Query.model_config, json_schema_extra=documented_a
 MONTH = Field(default=None, validate_default=True, json_schema_extra={"pattern": "^[0-9]{4}-[0-9]{2}$"})
 
 
-class MonthlyQuery(OnePageQuery):
+class MonthScope(Query):
+    """A month of one unit, or of every unit the caller may see."""
+
     model_config = MONTH_REQUIRED
 
     month: Month = MONTH
     unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
+
+
+class MonthlyQuery(MonthScope, OnePageQuery):
     format: Annotated[
         str, choice(FORMATS, "Format harus json, csv, atau xlsx.", "json|csv|xlsx"), enum_schema(FORMATS)
     ] = Field(

@@ -96,9 +96,11 @@ export function Recaps(_: { route: Route }) {
     `${month}|${unit}`,
   );
   const action = useAction();
-  const file = (format: "csv" | "xlsx"): void =>
+  const file = (format: "csv" | "xlsx" | "pdf"): void =>
     void action.run(async () => {
-      await download("/v1/admin/recaps/monthly", { month, unor_id: unit, format }, `rekap-${month}${unit ? `-${unit}` : ""}.${format}`);
+      // The PDF (the sheet a unit's head signs) has its own endpoint; the format values stay API.md's three.
+      const [path, query] = format === "pdf" ? ["/v1/admin/recaps/monthly/pdf", { month, unor_id: unit }] : ["/v1/admin/recaps/monthly", { month, unor_id: unit, format }];
+      await download(path, query, `rekap-${month}${unit ? `-${unit}` : ""}.${format}`);
       return null;
     });
   return (
@@ -106,7 +108,7 @@ export function Recaps(_: { route: Route }) {
       title="Rekap"
       actions={
         <button type="button" class="secondary" onClick={() => window.print()}>
-          Cetak / Simpan PDF
+          Cetak Layar
         </button>
       }
     >
@@ -148,6 +150,9 @@ export function Recaps(_: { route: Route }) {
           </button>
           <button type="button" class="secondary" disabled={action.busy} onClick={() => file("csv")}>
             Unduh CSV
+          </button>
+          <button type="button" class="secondary" disabled={action.busy} onClick={() => file("pdf")}>
+            Unduh PDF
           </button>
         </div>
         <ErrorLine message={monthly.error} />

@@ -1,0 +1,215 @@
+"""The monthly recap as a printable PDF, the paper a unit's head signs before the TPP is paid.
+
+A4 landscape, one section per unit starting on its own page: the month and the unit, a table of every employee
+(No, Nama, NIP, working days, days present, one column per category of the rule table, minutes late and early,
+the TPP deduction), a legend of the codes, and a signature block "Mengetahui, Kepala <unit>" with room for the
+signature and the head's NIP. The table's header row repeats on every page; a footer names the month, the unit
+and the page ("Halaman 2/5"). Drawn with fpdf2's core fonts (Latin-1: `latin1` folds other letters).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
+
+from fpdf import FPDF
+
+from chalicelib.attendance.export import MONTH_NAMES, latin1, month_label
+from chalicelib.attendance.monthly import MonthlyReport, MonthlyRow
+
+TITLE = "REKAPITULASI KEHADIRAN PEGAWAI"
+LEGEND = (
+    "Keterangan: angka kategori = jumlah hari. H = hadir tepat waktu; TL = terlambat; PSW = pulang sebelum "
+    "waktunya; TK = tanpa keterangan; DL = dinas luar; C = cuti; I = izin; S = sakit."
+)
+NO_ROWS = "Belum ada rekap harian untuk bulan ini."
+PAGE_W, MARGIN = 297.0, 10.0
+FIXED = (("No", 8.0), ("Nama", 48.0), ("NIP", 30.0), ("Hari Kerja", 10.0), ("Hadir", 9.0))
+TAIL = (("Menit Terlambat", 14.0), ("Menit Pulang Cepat", 14.0), ("Potongan TPP (%)", 14.0))
+SIGNATURE_LINES = ("(" + "." * 54 + ")", "NIP. " + "." * 38)  # name and NIP, written by hand
+SIGNATURE_H = 42.0  # the block's height: a section moves it to a new page when less is left
+FONT = "Helvetica"
+HEADER_H, ROW_H, PAD = 9.0, 4.2, 0.8
+HEADER_FILL = (221, 235, 247)
+NAME_COLUMN, NIP_COLUMN = 1, 2
+
+
+def moment_label(at: datetime) -> str:
+    """A local instant as Indonesian text: "4 Desember 2026 06.12 WIB" (the zone's own abbreviation)."""
+    return f"{at.day} {MONTH_NAMES[at.month - 1]} {at.year} {at:%H.%M} {at.tzname() or ''}".rstrip()
+
+
+@dataclass(frozen=True)
+class _Section:
+    unor_nama: str
+    rows: Sequence[MonthlyRow]
+
+
+class _RecapPdf(FPDF):
+    """FPDF with the recap's footer: month and unit on the left, the page of all on the right."""
+
+    def __init__(self, month: str) -> None:
+        super().__init__(orientation="landscape", unit="mm", format="A4")
+        self.month = month
+        self.unit = ""
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=14)
+
+    def footer(self) -> None:
+        self.set_y(-10)
+        self.set_font(FONT, "", 7)
+        self.cell(0, 4, latin1(f"Rekap kehadiran {month_label(self.month)} - {self.unit}"))
+        self.set_x(MARGIN)
+        self.cell(0, 4, f"Halaman {self.page_no()}/{{nb}}", align="R")
+
+
+def export_pdf(report: MonthlyReport, printed_at: datetime) -> bytes:
+    """The report as an A4 landscape PDF, one section per unit (see the module docstring); `printed_at` is the
+    local instant printed under each title."""
+    pdf = _RecapPdf(report.month)
+    pdf.set_title(latin1(f"Rekap kehadiran {month_label(report.month)}"))
+    pdf.set_creator("SMART")
+    for section in _sections(report):
+        _draw_section(pdf, report, section, printed_at)
+    return bytes(pdf.output())
+
+
+def _sections(report: MonthlyReport) -> list[_Section]:
+    groups: dict[str, list[MonthlyRow]] = {}
+    for row in report.rows:
+        groups.setdefault(row.unor_id, []).append(row)
+    sections = [_Section(rows[0].unor_nama or rows[0].unor_id, rows) for rows in groups.values()]
+    return sections or [_Section("", ())]
+
+
+def _draw_section(pdf: _RecapPdf, report: MonthlyReport, section: _Section, printed_at: datetime) -> None:
+    pdf.add_page()  # draws the footer of the page before, which names the unit before
+    pdf.unit = section.unor_nama
+    pdf.set_font(FONT, "B", 12)
+    pdf.cell(0, 6, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    pdf.cell(0, 5, latin1(f"Bulan {month_label(report.month)}"), align="C", new_x="LMARGIN", new_y="NEXT")
+    if section.unor_nama:
+        pdf.cell(0, 5, latin1(f"Unit: {section.unor_nama}"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 7)
+    pdf.cell(0, 4, latin1(f"Dicetak dari SMART: {moment_label(printed_at)}"), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    if not section.rows:
+        pdf.set_font(FONT, "", 10)
+        pdf.cell(0, 8, NO_ROWS, new_x="LMARGIN", new_y="NEXT")
+        return
+    _draw_table(pdf, report.keys, section.rows)
+    pdf.ln(2)
+    pdf.set_font(FONT, "", 7)
+    pdf.multi_cell(0, 3.5, LEGEND, new_x="LMARGIN", new_y="NEXT")
+    _draw_signature(pdf, section.unor_nama)
+
+
+def _widths(keys: Sequence[str]) -> list[float]:
+    """Fixed columns, then the categories sharing what is left of the page's width."""
+    fixed = [w for _, w in FIXED] + [w for _, w in TAIL]
+    left = PAGE_W - 2 * MARGIN - sum(fixed)
+    share = left / max(len(keys), 1)
+    return [*(w for _, w in FIXED), *([share] * len(keys)), *(w for _, w in TAIL)]
+
+
+def _cells(number: int, row: MonthlyRow, keys: Sequence[str]) -> list[str]:
+    return [
+        str(number),
+        latin1(row.nama),
+        row.nip,
+        str(row.working_days),
+        str(row.present_days),
+        *(str(row.counts.get(key, 0)) for key in keys),
+        str(row.late_minutes),
+        str(row.early_minutes),
+        f"{row.deduction_percent:.2f}".replace(".", ","),
+    ]
+
+
+def _draw_table(pdf: _RecapPdf, keys: Sequence[str], rows: Sequence[MonthlyRow]) -> None:
+    """The table drawn with text at positions and lines (fpdf2's `table()` lays out every cell and took 33 s for
+    the regency's 7,000 rows). The header row is drawn again on every page."""
+    table = _Table(pdf, _widths(keys), [name for name, _ in FIXED] + list(keys) + [name for name, _ in TAIL])
+    top = table.draw_header()
+    for number, row in enumerate(rows, start=1):
+        if pdf.get_y() + ROW_H > pdf.h - pdf.b_margin:
+            table.draw_rules(top)
+            pdf.add_page()
+            top = table.draw_header()
+        table.draw_row(_cells(number, row, keys))
+    table.draw_rules(top)
+
+
+class _Table:
+    """Draws one section's table on `pdf`: columns of `widths` from the left margin."""
+
+    def __init__(self, pdf: FPDF, widths: Sequence[float], headings: Sequence[str]) -> None:
+        self.pdf, self.widths, self.headings = pdf, widths, headings
+        self.lefts = [MARGIN + sum(widths[:i]) for i in range(len(widths))]
+        self.right = MARGIN + sum(widths)
+        # Text widths at the rows' font: measuring is fpdf2's costliest call, and most cells hold a few numbers.
+        self.measure = functools.cache(pdf.get_string_width)
+
+    def draw_header(self) -> float:
+        """The heading row (wrapped, centred, shaded) at the current position; returns the table's top."""
+        pdf, top = self.pdf, self.pdf.get_y()
+        pdf.set_fill_color(*HEADER_FILL)
+        pdf.rect(MARGIN, top, self.right - MARGIN, HEADER_H, style="DF")
+        pdf.set_font(FONT, "B", 6)
+        for left, width, name in zip(self.lefts, self.widths, self.headings, strict=True):
+            lines = len(cast(list[str], pdf.multi_cell(width, 2.6, name, dry_run=True, output="LINES")))
+            pdf.set_xy(left, top + (HEADER_H - 2.6 * lines) / 2)
+            pdf.multi_cell(width, 2.6, name, align="C")
+        pdf.set_font(FONT, "", 7)
+        pdf.set_xy(MARGIN, top + HEADER_H)
+        return top
+
+    def draw_row(self, cells: Sequence[str]) -> None:
+        """One row's texts (name cut to fit, NIP left-aligned, numbers right-aligned) and the rule under it."""
+        pdf, y = self.pdf, self.pdf.get_y()
+        baseline = y + ROW_H - 1.3
+        for index, (left, width, text) in enumerate(zip(self.lefts, self.widths, cells, strict=True)):
+            if index == NAME_COLUMN:
+                pdf.text(left + PAD, baseline, self.fit(text, width - 2 * PAD))
+            elif index == NIP_COLUMN:
+                pdf.text(left + PAD, baseline, text)
+            else:
+                pdf.text(left + width - PAD - self.measure(text), baseline, text)
+        pdf.line(MARGIN, y + ROW_H, self.right, y + ROW_H)
+        pdf.set_xy(MARGIN, y + ROW_H)
+
+    def draw_rules(self, top: float) -> None:
+        """The column rules from the table's top on this page down to its last row."""
+        bottom = self.pdf.get_y()
+        for x in [*self.lefts, self.right]:
+            self.pdf.line(x, top, x, bottom)
+
+    def fit(self, text: str, width: float) -> str:
+        """`text` cut to `width` with "..." (a long name with its titles)."""
+        if self.measure(text) <= width:
+            return text
+        while text and self.pdf.get_string_width(text + "...") > width:
+            text = text[:-1]
+        return text.rstrip() + "..."
+
+
+def _draw_signature(pdf: _RecapPdf, unor_nama: str) -> None:
+    if pdf.get_y() + SIGNATURE_H > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    x, width = PAGE_W - MARGIN - 90, 90.0
+    pdf.ln(4)
+    pdf.set_font(FONT, "", 9)
+    for text in ("Mengetahui,", latin1(f"Kepala {unor_nama}")):
+        pdf.set_x(x)
+        pdf.multi_cell(width, 4.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(18)
+    for text in (
+        "(......................................................)",
+        "NIP. ......................................",
+    ):
+        pdf.set_x(x)
+        pdf.cell(width, 4.5, text, align="C", new_x="LMARGIN", new_y="NEXT")

@@ -1,0 +1,98 @@
+"""The monthly recap PDF (the paper a unit's head signs), read back with pypdf: one section per unit on its own
+pages, every employee's row with its figures, the header repeated on every page, the signature block, text folded
+to the core font, and a month without recapped days."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pypdf
+import pytest
+
+from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_report
+from chalicelib.attendance.recap_pdf import NO_ROWS, TITLE, export_pdf, moment_label
+from chalicelib.domain.status import DayStatus
+
+from .helpers import RULES
+
+PRINTED = datetime(2026, 12, 4, 6, 12, tzinfo=ZoneInfo("Asia/Jakarta"))
+SCHOOL, OFFICE = "SD Negeri 1 Ngamprah", "Dinas Pendidikan"
+
+
+def _days(late_on: int | None = None) -> list[DayStatus]:
+    days = []
+    for offset in range(30):
+        day = date(2026, 11, 1) + timedelta(days=offset)
+        if day.weekday() >= 5:
+            days.append(DayStatus(day, "LIBUR"))
+        elif day.day == late_on:
+            days.append(DayStatus(day, "TL4", tl="TL4", late_minutes=95, early_minutes=0))
+        else:
+            days.append(DayStatus(day, "H", late_minutes=0, early_minutes=0))
+    return days
+
+
+def _nip(i: int) -> str:
+    return f"1985010120100110{i:02d}"
+
+
+def _pages(report: MonthlyReport) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(export_pdf(report, PRINTED)))
+    return [page.extract_text() for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[str]:
+    school = [EmployeeMonth(_nip(i), f"Guru Nomor {i:02d}", "U1", SCHOOL, _days()) for i in range(70)]
+    office = [
+        EmployeeMonth(_nip(80), "Siti Aminah", "U2", OFFICE, _days(late_on=3)),
+        EmployeeMonth(_nip(81), "Ñoman Şükrü " + "Panjang " * 12, "U2", OFFICE, _days()),
+    ]
+    return _pages(monthly_report("2026-11", school + office, RULES))
+
+
+def test_each_unit_starts_on_its_own_page_and_names_itself(pages: list[str]) -> None:
+    units = [(SCHOOL in p and f"Unit: {SCHOOL}" in p, f"Unit: {OFFICE}" in p) for p in pages]
+    firsts = [i for i, p in enumerate(pages) if TITLE in p]
+    assert len(firsts) == 2 and firsts[0] == 0
+    assert units[firsts[0]] == (False, True) and units[firsts[1]] == (True, False)  # ordered by unit name
+    assert all("Bulan November 2026" in pages[i] and moment_label(PRINTED) in pages[i] for i in firsts)
+
+
+def test_every_employee_has_one_row_and_the_header_repeats_on_every_page(pages: list[str]) -> None:
+    text = "\n".join(pages)
+    assert all(text.count(_nip(i)) == 1 for i in [*range(70), 80, 81])
+    assert len(pages) >= 4  # 70 rows do not fit on one page
+    with_rows = [p for p in pages if "19850101201001" in p]
+    assert len(with_rows) >= 3 and all("PSW4" in p and "Potongan" in p for p in with_rows)
+    assert all(f"Halaman {n}/{len(pages)}" in p for n, p in enumerate(pages, start=1))
+
+
+def test_a_row_carries_the_report_figures(pages: list[str]) -> None:
+    row = next(line for p in pages for line in p.splitlines() if _nip(80) in line)
+    expected = monthly_report("2026-11", [EmployeeMonth(_nip(80), "Siti Aminah", "U2", OFFICE, _days(3))], RULES)
+    figures = expected.rows[0]
+    # 21 working days, all present, 20 on time, one TL4 (95 minutes late); the deduction with a decimal comma
+    assert (figures.working_days, figures.present_days, figures.late_minutes) == (21, 21, 95)
+    assert row.startswith(f"1 Siti Aminah {_nip(80)} 21 21 20 0 0 0 1 ")
+    assert row.endswith(f" 95 0 {figures.deduction_percent:.2f}".replace(".", ","))
+    assert figures.deduction_percent > 0
+
+
+def test_the_signature_block_closes_each_unit(pages: list[str]) -> None:
+    text = "\n".join(pages)
+    assert text.count("Mengetahui,") == 2
+    assert f"Kepala {SCHOOL}" in text and f"Kepala {OFFICE}" in text
+    assert text.count("NIP. ....") == 2
+
+
+def test_text_beyond_the_core_font_is_folded_and_a_long_name_cut(pages: list[str]) -> None:
+    row = next(line for p in pages for line in p.splitlines() if _nip(81) in line)
+    assert "Noman Sukru Panjang" in row and "..." in row and "Panjang " * 12 not in row
+
+
+def test_a_month_without_recapped_days_says_so() -> None:
+    pages = _pages(monthly_report("2026-12", [], RULES))
+    assert len(pages) == 1 and TITLE in pages[0] and NO_ROWS in pages[0] and "Desember 2026" in pages[0]
