@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from chalicelib.attendance.calendar import plan_day
@@ -42,3 +42,18 @@ def judge(
 def attend(day: date, in_clock: str, out_clock: str, **context: object) -> DayStatus:
     """Classify a day with one accepted check-in and one accepted check-out on that local date."""
     return judge(day, ev("in", day, in_clock), ev("out", day, out_clock), **context)  # type: ignore[arg-type]
+
+
+def november_days(late_on: int | None = None) -> list[DayStatus]:
+    """November 2026 as the daily recap stores it: weekends LIBUR, on time on working days, and on `late_on`
+    (a day of the month) 95 minutes late and 5 minutes early (TL4 + PSW1)."""
+    days = []
+    for offset in range(30):
+        day = date(2026, 11, 1) + timedelta(days=offset)
+        if day.weekday() >= 5:
+            days.append(DayStatus(day, "LIBUR"))
+        elif day.day == late_on:
+            days.append(DayStatus(day, "TL4+PSW1", tl="TL4", psw="PSW1", late_minutes=95, early_minutes=5))
+        else:
+            days.append(DayStatus(day, "H", late_minutes=0, early_minutes=0))
+    return days

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -15,30 +15,17 @@ from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_
 from chalicelib.domain.status import DayStatus
 from chalicelib.errors import ExportFormatError
 
-from .helpers import RULES
+from .helpers import RULES, november_days
 
 NIP_A, NIP_B, NIP_C = "199001012015011001", "198512312010122002", "197702152005011003"
-
-
-def _days(late_on: int | None = None) -> list[DayStatus]:
-    days = []
-    for offset in range(30):
-        day = date(2026, 11, 1) + timedelta(days=offset)
-        if day.weekday() >= 5:
-            days.append(DayStatus(day, "LIBUR"))
-        elif day.day == late_on:
-            days.append(DayStatus(day, "TL4+PSW1", tl="TL4", psw="PSW1", late_minutes=95, early_minutes=5))
-        else:
-            days.append(DayStatus(day, "H", late_minutes=0, early_minutes=0))
-    return days
 
 
 @pytest.fixture(scope="module")
 def report() -> MonthlyReport:
     employees = [
-        EmployeeMonth(NIP_A, "Siti Aminah", "U1", "Dinas Pendidikan", _days(late_on=3)),
-        EmployeeMonth(NIP_B, "Taufik Hidayat", "U1", "Dinas Pendidikan", _days()),
-        EmployeeMonth(NIP_C, '=HYPERLINK("x")', "U2", "Puskesmas Kota/Desa [Rawat Inap]", _days()),
+        EmployeeMonth(NIP_A, "Siti Aminah", "U1", "Dinas Pendidikan", november_days(late_on=3)),
+        EmployeeMonth(NIP_B, "Taufik Hidayat", "U1", "Dinas Pendidikan", november_days()),
+        EmployeeMonth(NIP_C, '=HYPERLINK("x")', "U2", "Puskesmas Kota/Desa [Rawat Inap]", november_days()),
     ]
     return monthly_report("2026-11", employees, RULES)
 
@@ -135,6 +122,9 @@ def test_month_label_is_indonesian() -> None:
 
 
 def test_duplicate_unit_names_get_distinct_sheets() -> None:
-    employees = [EmployeeMonth(NIP_A, "A", "U1", "SDN 1", _days()), EmployeeMonth(NIP_B, "B", "U2", "SDN 1", _days())]
+    employees = [
+        EmployeeMonth(NIP_A, "A", "U1", "SDN 1", november_days()),
+        EmployeeMonth(NIP_B, "B", "U2", "SDN 1", november_days()),
+    ]
     workbook = load_workbook(io.BytesIO(export_xlsx(monthly_report("2026-11", employees, RULES))))
     assert workbook.sheetnames == ["Ringkasan", "SDN 1", "SDN 1 (2)"]

@@ -5,7 +5,7 @@ to the core font, and a month without recapped days."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pypdf
@@ -13,25 +13,11 @@ import pytest
 
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_report
 from chalicelib.attendance.recap_pdf import NO_ROWS, TITLE, export_pdf, moment_label
-from chalicelib.domain.status import DayStatus
 
-from .helpers import RULES
+from .helpers import RULES, november_days
 
 PRINTED = datetime(2026, 12, 4, 6, 12, tzinfo=ZoneInfo("Asia/Jakarta"))
 SCHOOL, OFFICE = "SD Negeri 1 Ngamprah", "Dinas Pendidikan"
-
-
-def _days(late_on: int | None = None) -> list[DayStatus]:
-    days = []
-    for offset in range(30):
-        day = date(2026, 11, 1) + timedelta(days=offset)
-        if day.weekday() >= 5:
-            days.append(DayStatus(day, "LIBUR"))
-        elif day.day == late_on:
-            days.append(DayStatus(day, "TL4", tl="TL4", late_minutes=95, early_minutes=0))
-        else:
-            days.append(DayStatus(day, "H", late_minutes=0, early_minutes=0))
-    return days
 
 
 def _nip(i: int) -> str:
@@ -45,10 +31,10 @@ def _pages(report: MonthlyReport) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pages() -> list[str]:
-    school = [EmployeeMonth(_nip(i), f"Guru Nomor {i:02d}", "U1", SCHOOL, _days()) for i in range(70)]
+    school = [EmployeeMonth(_nip(i), f"Guru Nomor {i:02d}", "U1", SCHOOL, november_days()) for i in range(70)]
     office = [
-        EmployeeMonth(_nip(80), "Siti Aminah", "U2", OFFICE, _days(late_on=3)),
-        EmployeeMonth(_nip(81), "Ñoman Şükrü " + "Panjang " * 12, "U2", OFFICE, _days()),
+        EmployeeMonth(_nip(80), "Siti Aminah", "U2", OFFICE, november_days(late_on=3)),
+        EmployeeMonth(_nip(81), "Ñoman Şükrü " + "Panjang " * 12, "U2", OFFICE, november_days()),
     ]
     return _pages(monthly_report("2026-11", school + office, RULES))
 
@@ -72,12 +58,14 @@ def test_every_employee_has_one_row_and_the_header_repeats_on_every_page(pages: 
 
 def test_a_row_carries_the_report_figures(pages: list[str]) -> None:
     row = next(line for p in pages for line in p.splitlines() if _nip(80) in line)
-    expected = monthly_report("2026-11", [EmployeeMonth(_nip(80), "Siti Aminah", "U2", OFFICE, _days(3))], RULES)
+    expected = monthly_report(
+        "2026-11", [EmployeeMonth(_nip(80), "Siti Aminah", "U2", OFFICE, november_days(3))], RULES
+    )
     figures = expected.rows[0]
-    # 21 working days, all present, 20 on time, one TL4 (95 minutes late); the deduction with a decimal comma
+    # 21 working days, all present, 20 on time, one TL4 + PSW1 (95 and 5 minutes); the deduction, decimal comma
     assert (figures.working_days, figures.present_days, figures.late_minutes) == (21, 21, 95)
-    assert row.startswith(f"1 Siti Aminah {_nip(80)} 21 21 20 0 0 0 1 ")
-    assert row.endswith(f" 95 0 {figures.deduction_percent:.2f}".replace(".", ","))
+    assert row.startswith(f"1 Siti Aminah {_nip(80)} 21 21 20 0 0 0 1 1 0 0 0 ")
+    assert row.endswith(f" 95 5 {figures.deduction_percent:.2f}".replace(".", ","))
     assert figures.deduction_percent > 0
 
 
