@@ -14,7 +14,9 @@ the `by_shard` index (cohort, duplicate index) holds nothing else; pending ones 
 sparse `by_pending` index of a unit's queue. The employee item counts approved templates (`template_count`)
 and pending ones (`pending_faces`, capped at PENDING_PER_EMPLOYEE under a condition, so a burst of uploads
 cannot flood the queue). One item (VERSION_KEY) counts every change of the approved set, in the same
-transactions, so a process can tell with one read whether its duplicate index is still current.
+transactions, so a process can tell with one read whether its duplicate index is still current; and every
+approval is logged in the same transaction (`FaceApprovalModel`), so a load of the approved set right after
+another process's commit sees it although the `by_shard` index (eventually consistent) may not show it yet.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ import re
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Protocol
 
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.faces import (
     APPROVED,
@@ -43,7 +47,7 @@ from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, storage_call, transaction, utc_now
 from chalicelib.store.events import add_fingerprint
-from chalicelib.store.models import EmployeeModel, FacePairModel, FaceTemplateModel
+from chalicelib.store.models import EmployeeModel, FaceApprovalModel, FacePairModel, FaceTemplateModel
 from chalicelib.store.vectors import pack, unpack
 
 SHARDS = 16
@@ -53,6 +57,11 @@ PENDING_PER_EMPLOYEE = 5
 VERSION_KEY = ("~version", "~version")
 # The partition of the suspected duplicate pairs (FacePairModel); no NIP looks like it.
 PAIRS_PARTITION = "~pairs"
+# The log of recent approvals (FaceApprovalModel): what a load reads beside the index. A GSI lags its table by
+# well under a second; the window leaves a wide margin, the TTL cleans the log.
+APPROVALS_PARTITION = "~approved"
+APPROVALS_WINDOW = timedelta(minutes=15)
+APPROVALS_TTL = timedelta(days=1)
 _TEMPLATE_ID = re.compile(r"^t-[0-9a-f]{12}-([0-9]{18})$")
 
 
@@ -226,6 +235,14 @@ def _bump_version() -> tuple[FaceTemplateModel, list[Action]]:
     return FaceTemplateModel(*VERSION_KEY), [FaceTemplateModel.version.add(1)]
 
 
+def _approved(tx: TransactWrite, nip: str, template_id: str) -> None:
+    """What every approval adds to its transaction: the change count, and the approval's log entry."""
+    tx.update(*_bump_version())
+    now = utc_now()
+    log = FaceApprovalModel(APPROVALS_PARTITION, f"{iso(now)}#{template_id}", owner=nip, expires=now + APPROVALS_TTL)
+    tx.save(log)
+
+
 class DynamoFacesRepository:
     """`FacesRepository` on the face_templates table (fingerprints and the employee's counts in the same
     transaction)."""
@@ -264,7 +281,7 @@ class DynamoFacesRepository:
             add_fingerprint(tx, nip, new.template_id, new.fingerprint, now)
             tx.update(EmployeeModel(nip), actions=counts, condition=condition)
             if approved:
-                tx.update(*_bump_version())
+                _approved(tx, nip, new.template_id)
 
     def templates_of(self, nip: str) -> list[Template]:
         with storage_call("dynamodb"):
@@ -311,7 +328,7 @@ class DynamoFacesRepository:
             )
             tx.update(EmployeeModel(nip), actions=counts)
             if decision.approve:
-                tx.update(*_bump_version())
+                _approved(tx, nip, template_id)
 
     def delete_template(self, nip: str, template_id: str) -> bool:
         found = self._get(nip, template_id)
@@ -359,10 +376,30 @@ class DynamoFacesRepository:
         return members
 
     def approved_templates(self) -> Iterator[CohortMember]:
+        """The `by_shard` index, then the logged approvals of the last APPROVALS_WINDOW it did not show (read
+        from their own items: one that was deleted again is left out)."""
+        shown: set[str] = set()
         for shard in range(SHARDS):
             with storage_call("dynamodb"):
                 rows = [CohortMember(m.nip, _template(m)) for m in FaceTemplateModel.by_shard.query(shard)]
+            shown.update(row.template.template_id for row in rows)
             yield from rows
+        yield from self._logged_approvals(shown)
+
+    def _logged_approvals(self, shown: set[str]) -> Iterator[CohortMember]:
+        since = iso(utc_now() - APPROVALS_WINDOW)
+        with storage_call("dynamodb"):
+            logged = list(
+                FaceApprovalModel.query(
+                    APPROVALS_PARTITION, FaceApprovalModel.template_id >= since, consistent_read=True
+                )
+            )
+        for entry in logged:
+            template_id = entry.template_id.partition("#")[2]
+            found = None if template_id in shown else self._get(entry.owner, template_id)
+            if found is not None:
+                shown.add(template_id)
+                yield CohortMember(entry.owner, _template(found))
 
     def approved_version(self) -> int:
         with storage_call("dynamodb"):

@@ -236,6 +236,8 @@ class FaceTemplateModel(_Authored, _Base):
     note = UnicodeAttribute(null=True)
     # Only on the one item (VERSION_KEY) that counts changes of the approved set (store.faces).
     version = NumberAttribute(null=True)
+    # Only on the log of recent approvals (FaceApprovalModel): DynamoDB removes those after a day.
+    expires = TTLAttribute(null=True)
     # Random shard → approved templates: draws a score-normalisation cohort (and loads the duplicate index)
     # without a Scan.
     by_shard = _index("by_shard", "shard", "template_id", hash_type=NumberAttribute)
@@ -253,6 +255,19 @@ class FacePairModel(_Base):
     template_id = UnicodeAttribute(range_key=True)
     owners = ListAttribute(of=UnicodeAttribute)
     score = NumberAttribute()
+
+
+class FaceApprovalModel(_Base):
+    """One approval of a template, logged in the face_templates table (partition `~approved`, range key
+    `<approved at>#<template id>`, no shard: in no index) in the approving transaction and read with a
+    consistent Query, so a load of the approved set sees what the eventually consistent `by_shard` index
+    may not show yet (store.faces `approved_templates`). Expires after a day (TTL)."""
+
+    base_name = "face_templates"
+    nip = UnicodeAttribute(hash_key=True)
+    template_id = UnicodeAttribute(range_key=True)
+    owner = UnicodeAttribute()
+    expires = TTLAttribute()
 
 
 class FingerprintModel(_PerEmployee, _Base):
@@ -552,7 +567,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     JobRunModel,
 )
 # Models of items that live in a table of ALL_MODELS (configured with it, never created or declared apart).
-SHARED_TABLE_MODELS: tuple[type[_Base], ...] = (FacePairModel,)
+SHARED_TABLE_MODELS: tuple[type[_Base], ...] = (FacePairModel, FaceApprovalModel)
 
 
 _SHARED: dict[str, Connection] = {}

@@ -524,22 +524,22 @@ def _loaded(img: Any) -> bool:
     return bool(img.evaluate("i => i.complete && i.naturalWidth > 0"))
 
 
-def test_a_review_item_shows_both_photos_and_the_map_and_approving_it_changes_the_api(
+def test_a_review_item_shows_both_photos_and_the_map_and_approving_it_opens_the_next(
     world: World, desk: Callable[..., Desk]
 ) -> None:
-    # GIVEN an offline capture (always reviewed)
-    answer = _expect(world.check_in("out", CENTRE, offline=True), 201, "offline check-out")
-    assert answer["status"] == "review", answer
-    event_id = answer["event_id"]
+    # GIVEN two offline captures (always reviewed)
+    answers = [_expect(world.check_in(kind, CENTRE, offline=True), 201, f"offline {kind}") for kind in ("out", "in")]
+    assert [a["status"] for a in answers] == ["review", "review"], answers
+    event_ids = [a["event_id"] for a in answers]
     pending = _expect(world.admin.get(f"/v1/admin/reviews?status=pending&unor_id={world.unit_id}"), 200, "reviews")
-    item = next(i for i in pending["items"] if i["event_id"] == event_id)
+    item = next(i for i in pending["items"] if i["event_id"] == event_ids[0])
     if "selfie_url" not in item:
         pytest.skip("review items carry no selfie_url on this branch yet (adminviews)")
 
     d, row = _evidence_rows(world, desk, "Verifikasi")
     page = d.page
-    expect(row).to_have_count(1)
-    row.get_by_role("button", name="Lihat").click()
+    expect(row).to_have_count(2)
+    row.first.get_by_role("button", name="Lihat").click()
     evidence = page.get_by_role("article", name=f"Bukti {world.nama}")
     selfie = evidence.get_by_role("img", name="Swafoto saat absen")
     enrolled = evidence.get_by_role("img", name="Foto pendaftaran wajah")
@@ -557,15 +557,22 @@ def test_a_review_item_shows_both_photos_and_the_map_and_approving_it_changes_th
     d.shot("verifikasi")
     d.axe("verifikasi")
 
-    # WHEN the admin approves it with a note, THEN the API no longer holds it as pending
+    # WHEN the admin approves it with a note, THEN the other one opens by itself, and after approving that
+    # too the API holds neither as pending
     evidence.get_by_label("Catatan").fill("Foto jelas, lokasi di sekolah.")
     evidence.get_by_role("button", name="Setujui").click()
     expect(page.get_by_role("status")).to_contain_text("tersimpan")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("button", name="Lihat")).to_have_attribute("aria-pressed", "true")
+    expect(selfie).to_be_visible()
+    evidence.get_by_role("button", name="Setujui").click()
+    expect(row).to_have_count(0)
+    expect(page.get_by_text("Pilih satu absen untuk melihat buktinya.")).to_be_visible()
     pending = _expect(world.admin.get(f"/v1/admin/reviews?status=pending&unor_id={world.unit_id}"), 200, "reviews")
-    assert event_id not in [i["event_id"] for i in pending["items"]]
+    assert not set(event_ids) & {i["event_id"] for i in pending["items"]}
     mine = _expect(world.employee.get(f"/v1/attendance/me?from={_jakarta_today()}"), 200, "own events")
-    decided = next(e for e in mine["items"] if e["event_id"] == event_id)
-    assert decided["decision"] == "approve", decided
+    decided = [e["decision"] for e in mine["items"] if e["event_id"] in event_ids]
+    assert decided == ["approve", "approve"], mine
     d.assert_clean()
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from moto.server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
 
 from chalicelib import runtime
 from chalicelib.domain.people import Employee
@@ -47,12 +49,26 @@ def enrol_in_own_process(env: dict[str, str], nip: str, photo: str, meet: Any, o
         outcomes.put((nip, exc.code))
 
 
+class OneRequestAtATime:
+    """moto's server threads apply an update as read, compute, write: two ADDs to an item that does not exist
+    yet (the approved set's first change count) can both create it and count once, which DynamoDB never does;
+    then each process takes the count as its own change and skips its reload. One request inside moto at a
+    time gives the storage DynamoDB's atomic items and transactions; the processes still interleave freely."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.lock = app, threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with self.lock:
+            return list(self.app(environ, start_response))
+
+
 @pytest.fixture()
 def shared_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """GIVEN a moto server both processes use, with the tables and the two employees of U1."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
+    server = make_server("127.0.0.1", 0, OneRequestAtATime(DomainDispatcherApplication(create_backend_app)), True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
     env = {**ENV, "AWS_ENDPOINT_URL": f"http://{host}:{port}"}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -65,7 +81,7 @@ def shared_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]
             runtime.people().put_employee(Employee(nip, f"Pegawai {nip[-3:]}", "U1"))
         yield env
     finally:
-        server.stop()
+        server.shutdown()
         load_settings.cache_clear()
         reset_clients()
         runtime.forget()

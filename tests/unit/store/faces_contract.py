@@ -50,8 +50,9 @@ def same_templates(found: list[Template], expected: list[Template]) -> bool:
     return ids_match and all(same_vectors(f.embeddings, e.embeddings) for f, e in zip(found, expected, strict=True))
 
 
-class FacesRepositoryContract:
-    """Subclass with `people` and `repo` fixtures over one empty deployment."""
+class FacesSetUp:
+    """Two employees of U1, and templates saved approved (`save`) or pending (`pending`); subclass with `people`
+    and `repo` fixtures over one empty deployment."""
 
     @pytest.fixture(autouse=True)
     def employees(self, people: PeopleRepository) -> None:
@@ -62,6 +63,16 @@ class FacesRepositoryContract:
         stored = vectors(seed)
         repo.save_template(nip, NewTemplate(template_id, stored, fingerprint(seed), f"k/{template_id}", "op", QUALITY))
         return stored
+
+    def pending(self, repo: FacesRepository, template_id: str, seed: int, nip: str = NIP, unit: str = "U1") -> None:
+        new = NewTemplate(
+            template_id, vectors(seed), fingerprint(seed), f"k/{template_id}", nip, status="pending", unor_id=unit
+        )
+        repo.save_template(nip, new)
+
+
+class FacesRepositoryContract(FacesSetUp):
+    """Subclass with `people` and `repo` fixtures over one empty deployment."""
 
     def count_of(self, people: PeopleRepository, nip: str = NIP) -> tuple[int, str | None]:
         found = people.get_employee(nip)
@@ -193,12 +204,6 @@ class FacesRepositoryContract:
         assert [m.template.template_id for m in repo.cohort_members()] == ids[:COHORT_PER_SHARD]
 
     # --- review: pending, decisions, the duplicate index's load and change count ---------------------------
-
-    def pending(self, repo: FacesRepository, template_id: str, seed: int, nip: str = NIP, unit: str = "U1") -> None:
-        new = NewTemplate(
-            template_id, vectors(seed), fingerprint(seed), f"k/{template_id}", nip, status="pending", unor_id=unit
-        )
-        repo.save_template(nip, new)
 
     def pending_count(self, repo: FacesRepository, nip: str = NIP) -> int:
         return sum(t.status == "pending" for t in repo.template_rows(nip))

@@ -151,6 +151,13 @@ function Split(p: { title: string; list: EvidenceList; withCode: boolean; hint: 
   );
 }
 
+/** The id of the item after `eventId` in `items` (the one before it when it was the last), or null. */
+export function nextAfter(items: Evidence[], eventId: string): string | null {
+  const at = items.findIndex((e) => e.event_id === eventId);
+  const rest = items.filter((e) => e.event_id !== eventId);
+  return rest[Math.min(Math.max(at, 0), rest.length - 1)]?.event_id ?? null;
+}
+
 export function Reviews(_: { route: Route }) {
   const { session, units } = useConsole();
   const [unit, setUnit] = useState("");
@@ -172,7 +179,8 @@ export function Reviews(_: { route: Route }) {
               noteLabel="Catatan"
               onDone={() => {
                 setDone(`Keputusan untuk ${item.nama ?? item.nip} tersimpan.`);
-                list.setSelected(null);
+                // The next item opens at once: a unit with many offline check-ins is worked through in a row.
+                list.setSelected(nextAfter(list.items, item.event_id));
                 list.loaded.reload();
               }}
             />
