@@ -288,6 +288,20 @@ def _route_missing(stack: StackUrls, method: str, path: str) -> bool:
     return ApiClient(stack.api).request(method, path, {}).status == 404
 
 
+# Which picture the preview shows now: the first <video> drawn to 4 x 4 pixels, as text; null before it shows one
+# (a camera that is starting draws black).
+PICTURE_JS = """() => {
+    const video = document.querySelector("video");
+    if (!video || video.readyState < 2 || !video.videoWidth) return null;
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 4;
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(video, 0, 0, 4, 4);
+    const levels = Array.from(context.getImageData(0, 0, 4, 4).data, (v) => v >> 4);
+    return levels.some((v, i) => i % 4 !== 3 && v > 0) ? levels.join(",") : null;
+}"""
+
+
 def test_first_use_self_enrolment_with_the_live_camera(
     launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
 ) -> None:
@@ -312,19 +326,28 @@ def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient, stack: Stack
     page.get_by_role("button", name="Daftarkan Wajah").click()
     expect(page.get_by_text("Lihat ke kamera")).to_be_visible()
     phone.check_screen("daftar-wajah")
-    # WHEN three photos are taken from the live camera (the fake camera cycles three pictures; a photo taken on
-    # the same picture as an earlier one is refused as sent before, and the person simply takes another)
+    # WHEN three photos are taken from the live camera (the fake camera cycles three pictures, half a second
+    # each; a photo taken on a picture sent before is refused as a replay, and the person simply takes another).
+    # Each photo is taken once the preview shows a picture not sent yet: fixed waits could keep meeting the
+    # same picture when a request takes as long as the cycle (seen in CI).
     refused: list[str] = []
+    pictures_sent: set[str] = set()
     for n in (1, 2, 3):
         for _ in range(6):
+            page.wait_for_function(
+                f"sent => {{ const now = ({PICTURE_JS})(); return now !== null && !sent.includes(now); }}",
+                arg=sorted(pictures_sent),
+                polling=50,
+            )
+            picture = page.evaluate(PICTURE_JS)
             with page.expect_response(lambda r: r.url.endswith("/v1/me/faces")) as sent:
                 page.get_by_role("button", name=f"Ambil Foto {n} dari 3").click()
             if sent.value.status == 201:
+                pictures_sent.add(picture)
                 break
             error = sent.value.json()["error"]
-            refused.append(error["code"])
+            refused.append(error["code"])  # the picture changed between the look and the photo
             expect(page.get_by_role("alert")).to_have_text(error["message"])  # the API's words
-            page.wait_for_timeout(700)
         if n < 3:
             expect(page.get_by_text(f"Foto terkirim: {n} dari 3")).to_be_visible()
     assert set(refused) <= {"REPLAYED_PHOTO"}, refused

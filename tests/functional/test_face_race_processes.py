@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import make_server
+from moto.server import ThreadedMotoServer
 
 from chalicelib import runtime
 from chalicelib.domain.people import Employee
@@ -23,6 +21,7 @@ from chalicelib.settings import load_settings
 from chalicelib.store.aws import reset_clients
 from chalicelib.store.schema import create_all
 from tests.unit.usecases.test_face_review import JOLIE, enrol_after_check
+from tools import moto_scaling
 
 NIPS = ("198501012010011001", "199002022015032002")
 ENV = {
@@ -49,42 +48,33 @@ def enrol_in_own_process(env: dict[str, str], nip: str, photo: str, meet: Any, o
         outcomes.put((nip, exc.code))
 
 
-class OneRequestAtATime:
-    """moto's server threads apply an update as read, compute, write: two ADDs to an item that does not exist
-    yet (the approved set's first change count) can both create it and count once, which DynamoDB never does;
-    then each process takes the count as its own change and skips its reload. One request inside moto at a
-    time gives the storage DynamoDB's atomic items and transactions; the processes still interleave freely."""
-
-    def __init__(self, app: Any) -> None:
-        self.app, self.lock = app, threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        with self.lock:
-            return list(self.app(environ, start_response))
-
-
 @pytest.fixture()
 def shared_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
-    """GIVEN a moto server both processes use, with the tables and the two employees of U1."""
-    server = make_server("127.0.0.1", 0, OneRequestAtATime(DomainDispatcherApplication(create_backend_app)), True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    env = {**ENV, "AWS_ENDPOINT_URL": f"http://{host}:{port}"}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    load_settings.cache_clear()
-    reset_clients()
-    runtime.forget()
-    try:
-        create_all(load_settings())
-        for nip in NIPS:
-            runtime.people().put_employee(Employee(nip, f"Pegawai {nip[-3:]}", "U1"))
-        yield env
-    finally:
-        server.shutdown()
+    """GIVEN a moto server both processes use, with the tables and the two employees of U1. Patched as the local
+    stack's is (`moto_scaling`): one DynamoDB request at a time. Plain moto applies an update as read, compute,
+    write in its server threads, so two transactions that ADD to the approved set's change count before it
+    exists can both create it and count once (DynamoDB's ADD is atomic): each process then takes the count as
+    its own change and skips its reload, and both enrolments pass (seen once in CI)."""
+    with moto_scaling.patched():
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        env = {**ENV, "AWS_ENDPOINT_URL": f"http://{host}:{port}"}
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
         load_settings.cache_clear()
         reset_clients()
         runtime.forget()
+        try:
+            create_all(load_settings())
+            for nip in NIPS:
+                runtime.people().put_employee(Employee(nip, f"Pegawai {nip[-3:]}", "U1"))
+            yield env
+        finally:
+            server.stop()
+            load_settings.cache_clear()
+            reset_clients()
+            runtime.forget()
 
 
 def test_one_face_enrolled_for_two_employees_in_two_processes_at_once_is_approved_at_most_once(
