@@ -93,7 +93,7 @@ def list_pending_faces(call: Call, query: face_schema.PendingFacesQuery) -> face
 def list_duplicate_faces(call: Call, query: OnePageQuery) -> face_schema.DuplicatePage:
     """Approved templates of different active employees that look like one person.
 
-    **Roles:** super_admin.
+    **Roles:** super_admin, regency-wide auditor.
     """
     return faces.list_duplicates(call.principal, call.settings)
 

@@ -371,7 +371,7 @@ def list_duplicates(principal: Principal, settings: Settings) -> DuplicatePage:
     """Every kept pair of approved templates of two different active employees that look like one person:
     a read of the pairs the enrolments' re-checks (and the backfill) recorded, never a computation (decision
     86). A pair of an employee no longer active is left out while they are (and shown again if reactivated)."""
-    access.require_super_admin(principal)
+    access.require_regency_reader(principal)
     _, policy = runtime.engine_and_policy(settings)
     pairs = [p for p in runtime.faces().pairs(policy.name) if p.score >= policy.duplicate_threshold]
     owners = {nip for p in pairs for nip in p.owners}

@@ -102,7 +102,10 @@ def test_an_auditor_reads_and_keeps_their_own_account(employee: Employee) -> Non
         "/v1/admin/audit",
         "/v1/admin/users",
         "/v1/admin/simpeg/runs",
+        "/v1/admin/faces/duplicates",
+        "/v1/admin/faces/pending",
         "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1",
+        "/v1/admin/recaps/monthly/pdf?month=2026-11&unor_id=U1",
     ):
         assert api.call("GET", path, token=token).status == 200, path
     # Own account: MFA set-up and logout are allowed
@@ -118,6 +121,7 @@ def test_a_unit_auditor_reads_only_their_units_and_no_regency_lists(employee: Em
     assert api.call("GET", "/v1/admin/attempts?unor_id=U1", token=token).status == 403
     assert api.call("GET", "/v1/admin/users", token=token).status == 403
     assert api.call("GET", "/v1/admin/audit", token=token).status == 403
+    assert api.call("GET", "/v1/admin/faces/duplicates", token=token).status == 403
     summary = api.call("GET", "/v1/admin/monitor/summary", token=token)
     assert [u["unor_id"] for u in summary.body["units"]] == ["U2"]
 
