@@ -136,8 +136,13 @@ def _mac(payload: str) -> bytes:
     return hmac.new(key, payload.encode(), hashlib.sha256).digest()[:16]
 
 
+# What a broken `next` is answered with (details, then the Indonesian message): here and in one-page queries.
+BAD_CURSOR = ("invalid cursor", "Kursor halaman tidak valid.")
+
+
 def bad_cursor() -> ValidationError:
-    return ValidationError("Kursor halaman tidak valid.", {"next": "invalid cursor"})
+    problem, message = BAD_CURSOR
+    return ValidationError(message, {"next": problem})
 
 
 MAX_CURSOR_CHARS = 2048

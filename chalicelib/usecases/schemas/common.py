@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from chalicelib.auth.strength import MIN_LENGTH
 from chalicelib.domain.people import DEVICE_PATTERN, NIP_PATTERN
 from chalicelib.errors import ValidationError
+from chalicelib.store.base import BAD_CURSOR
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CUSTOM_ERROR = "smart_invalid"
@@ -56,7 +57,6 @@ class Query(Request):
 
 
 NEXT = Field(default=None, description="Cursor of the next page (the `next` of the page before).")
-BAD_CURSOR = ("invalid cursor", "Kursor halaman tidak valid.")
 
 
 def _no_cursor(value: object) -> object:
