@@ -105,6 +105,37 @@ def batch_records(model: type[Item], keys: Iterable[str], record: Callable[[Item
     return [found[k] for k in wanted if k in found]
 
 
+RawItem = dict[str, dict[str, Any]]
+
+
+def raw_query(
+    model: type[Model], hash_key: str, attributes: list[str], *, condition: Any = None, index: str | None = None
+) -> Iterator[RawItem]:
+    """The items of a Query of `model`'s table (or `index`), page by page, projected on `attributes`, as
+    DynamoDB's attribute maps (``{"nip": {"S": "..."}}``): reads of thousands of small items skip building
+    pynamodb models, which costs more than the query itself. Iterate it inside ``storage_call``."""
+    connection = model._get_connection()
+    start: dict[str, Any] | None = None
+    while True:
+        page = connection.query(
+            hash_key,
+            range_key_condition=condition,
+            attributes_to_get=attributes,
+            exclusive_start_key=start,
+            index_name=index,
+        )
+        yield from page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return
+
+
+def raw_text(item: RawItem, name: str) -> str | None:
+    """A string attribute of a raw item, None when the item has none."""
+    value = item.get(name)
+    return value.get("S") if value else None
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 

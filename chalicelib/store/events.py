@@ -35,7 +35,16 @@ from chalicelib.face.config import ReplayLimits
 from chalicelib.face.replay import nearest
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.observability import Metric
-from chalicelib.store.base import ConditionFailed, iso, parse_iso, storage_call, transaction
+from chalicelib.store.base import (
+    ConditionFailed,
+    RawItem,
+    iso,
+    parse_iso,
+    raw_query,
+    raw_text,
+    storage_call,
+    transaction,
+)
 from chalicelib.store.models import ChallengeModel, EventModel, FingerprintModel, IdempotencyModel
 from chalicelib.store.people import get_model
 from chalicelib.store.vectors import pack, unpack
@@ -567,22 +576,12 @@ class DynamoEventsRepository:
         """Read page by page from the table connection and turned into small records directly: the live
         monitor reads a large unit's whole day on every poll, and building full models cost more than the
         query."""
-        connection = EventModel._get_connection()
-        index = EventModel.by_unit_date.Meta.index_name
-        events: list[DayEvent] = []
-        start: dict[str, Any] | None = None
+        key = unit_day_key(unor_id, local_date)
         with storage_call("dynamodb"):
-            while True:
-                page = connection.query(
-                    unit_day_key(unor_id, local_date),
-                    index_name=index,
-                    attributes_to_get=_JUDGED,
-                    exclusive_start_key=start,
-                )
-                events += [_day_event(item) for item in page.get("Items", [])]
-                start = page.get("LastEvaluatedKey")
-                if not start:
-                    return events
+            return [
+                _day_event(item)
+                for item in raw_query(EventModel, key, _JUDGED, index=EventModel.by_unit_date.Meta.index_name)
+            ]
 
     def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
         """BatchGetItem of the digest items (100 keys a request, unprocessed keys asked again), projected on the
@@ -1008,16 +1007,12 @@ def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception | None:
 _JUDGED = ["nip", "type", "status", "decision", "attendance_time", "source"]
 
 
-def _day_event(item: dict[str, dict[str, str]]) -> DayEvent:
-    def text(name: str) -> str | None:
-        value = item.get(name)
-        return value.get("S") if value else None
-
+def _day_event(item: RawItem) -> DayEvent:
     return DayEvent(
-        nip=str(text("nip")),
-        type=text("type"),
-        status=text("status"),
-        decision=text("decision"),
-        attendance_time=parse_iso(str(text("attendance_time"))),
-        source=text("source"),
+        nip=str(raw_text(item, "nip")),
+        type=raw_text(item, "type"),
+        status=raw_text(item, "status"),
+        decision=raw_text(item, "decision"),
+        attendance_time=parse_iso(str(raw_text(item, "attendance_time"))),
+        source=raw_text(item, "source"),
     )

@@ -10,6 +10,7 @@ Partition ``<unor_id>#<YYYY-MM>``; range key ``<YYYY-MM-DD>#<nip>`` for a day's 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
@@ -18,7 +19,17 @@ from typing import Any, NamedTuple, Protocol
 
 from chalicelib.domain.people import Member
 from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
-from chalicelib.store.base import decode_cursor, encode_cursor, iso, parse_iso, storage_call, utc_now
+from chalicelib.store.base import (
+    RawItem,
+    decode_cursor,
+    encode_cursor,
+    iso,
+    parse_iso,
+    raw_query,
+    raw_text,
+    storage_call,
+    utc_now,
+)
 from chalicelib.store.models import DailyStatusModel
 
 MonthRows = dict[str, tuple[str, list[DayStatus]]]
@@ -166,6 +177,25 @@ def _row(m: DailyStatusModel) -> StoredRow:
     return StoredRow(m.key, m.nip, m.nama, m.date, m.status, dict(m.data))
 
 
+# The attributes a StoredRow needs besides what its range key says (date or YTD, and NIP: see status_row and
+# counters_row). A month of a large unit is thousands of items, read raw: building a model of each, and parsing
+# the attributes the key repeats, cost more CPU than DynamoDB's answer (bench/STACK_RESULTS.md, 2026-12-04).
+_STORED = ["key", "nama", "status", "data"]
+
+
+def _raw_row(item: RawItem, month: str) -> StoredRow:
+    key, nama, status, data = (raw_text(item, name) or "" for name in _STORED)
+    day, _, nip = key.partition("#")
+    return StoredRow(key, nip, nama, f"{month}-YTD" if key.startswith(YTD) else day, status, json.loads(data))
+
+
+def _stored_rows(unor_id: str, month: str, condition: Any) -> list[StoredRow]:
+    """The items of a unit-month partition (those meeting the range-key `condition`) as StoredRows."""
+    items = raw_query(DailyStatusModel, partition(unor_id, month), _STORED, condition=condition)
+    with storage_call("dynamodb"):
+        return [_raw_row(item, month) for item in items]
+
+
 def _item(part: str, row: StoredRow, now: str) -> DailyStatusModel:
     return DailyStatusModel(
         part,
@@ -184,8 +214,7 @@ class DynamoStatusesRepository:
 
     def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
         part = partition(unor_id, day.isoformat()[:7])
-        with storage_call("dynamodb"):
-            stored = [_row(m) for m in DailyStatusModel.query(part, DailyStatusModel.key.startswith(day_prefix(day)))]
+        stored = _stored_rows(unor_id, day.isoformat()[:7], DailyStatusModel.key.startswith(day_prefix(day)))
         changed = changed_day(day, rows, stored)
         self._write(part, changed)
         return len(changed), len(rows) - len(changed)
@@ -214,9 +243,8 @@ class DynamoStatusesRepository:
         return self._month(unor_id, month, with_counters=False)[0]
 
     def year_to_date(self, unor_id: str, month: str) -> dict[str, YearToDate]:
-        with storage_call("dynamodb"):
-            rows = DailyStatusModel.query(partition(unor_id, month), DailyStatusModel.key.startswith(YTD))
-            return {m.nip: to_counters(m.data) for m in rows}
+        rows = _stored_rows(unor_id, month, DailyStatusModel.key.startswith(YTD))
+        return {row.nip: to_counters(row.data) for row in rows}
 
     def month_and_counters(self, unor_id: str, month: str) -> tuple[MonthRows, dict[str, YearToDate]]:
         return self._month(unor_id, month, with_counters=True)
@@ -224,8 +252,7 @@ class DynamoStatusesRepository:
     @staticmethod
     def _month(unor_id: str, month: str, *, with_counters: bool) -> tuple[MonthRows, dict[str, YearToDate]]:
         condition = None if with_counters else DailyStatusModel.key < YTD
-        with storage_call("dynamodb"):
-            return collect_month(_row(m) for m in DailyStatusModel.query(partition(unor_id, month), condition))
+        return collect_month(_stored_rows(unor_id, month, condition))
 
     def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
         changed = changed_counters(month, counters, stored)
