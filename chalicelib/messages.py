@@ -26,6 +26,21 @@ REFUSAL_CODES = (
     "LIVENESS_REQUIRED",
 )
 
+# Why a recorded check-in waits for an admin (its `warnings`); a stage's GPS policy may also send a refusal
+# code of the position checks to review instead. The admin console names each (web/admin/src/reasons.ts).
+REVIEW_WARNINGS = (
+    "OFFLINE_CAPTURE",
+    "FACE_BORDERLINE",
+    "SMALL_FACE",
+    "EXIF_TIME_MISMATCH",
+    "STATIC_FIX",
+    "SAME_SPOT_OTHER_EMPLOYEE",
+    "DEVICE_FINGERPRINT_CHANGED",
+    "LIVENESS_BORDERLINE",
+    "LIVENESS_FAILED",
+    "LIVENESS_MISSING",
+)
+
 MESSAGES: dict[str, str] = {
     "VALIDATION_ERROR": "Data yang dikirim tidak valid.",
     "UNSUPPORTED_IMAGE": "Foto tidak dapat dibaca. Kirim foto JPEG atau PNG yang utuh.",

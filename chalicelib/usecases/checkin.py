@@ -70,7 +70,9 @@ STALE_CLAIM_S = 35  # longer than the Lambda timeout (30 s): no attempt can stil
 OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
 EXIF_TIME_MISMATCH = "EXIF_TIME_MISMATCH"
 SMALL_FACE = "SMALL_FACE"
+FACE_BORDERLINE = "FACE_BORDERLINE"
 LIVENESS_BORDERLINE = "LIVENESS_BORDERLINE"
+LIVENESS_MISSING = "LIVENESS_MISSING"
 # Buddy punching (decision log): another employee's check-in within SAME_SPOT_RADIUS_M and SAME_SPOT_WINDOW,
 # or a phone reporting another fingerprint than the one bound with it.
 SAME_SPOT_OTHER_EMPLOYEE = "SAME_SPOT_OTHER_EMPLOYEE"
@@ -361,7 +363,7 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
     if verdict.decision == "reject":
         raise CheckinRefusedError("FACE_MISMATCH", details={"score": round(verdict.score, 4)})
     if verdict.decision == "review":
-        attempt.warnings.append("FACE_BORDERLINE")
+        attempt.warnings.append(FACE_BORDERLINE)
     attempt.warnings += faces.spoof_warnings(analysis, settings)
     engine, _ = runtime.engine_and_policy(settings)
     if analysis.quality.face_width_px < engine.config.quality.min_face_px_enrol:
@@ -403,7 +405,7 @@ def _liveness_problem(attempt: Attempt, settings: Settings, code: str, details: 
     (LIVENESS_FAILED, or LIVENESS_MISSING for absent frames)."""
     if settings.liveness != "review":
         raise CheckinRefusedError(code, details=details)
-    attempt.warnings.append("LIVENESS_MISSING" if code == "LIVENESS_REQUIRED" else code)
+    attempt.warnings.append(LIVENESS_MISSING if code == "LIVENESS_REQUIRED" else code)
 
 
 # --- recording ---------------------------------------------------------------------------------------

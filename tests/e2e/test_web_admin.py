@@ -466,7 +466,7 @@ def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: 
 
     d, row = _evidence_rows(world, desk, "Percobaan Ditolak")
     page = d.page
-    expect(row).to_contain_text("OUTSIDE_ZONE")
+    expect(row).to_contain_text("Di luar zona kerja (OUTSIDE_ZONE)")
     row.first.get_by_role("button", name="Lihat").click()
     evidence = page.get_by_role("article", name=f"Bukti {world.nama}")
     selfie = evidence.get_by_role("img", name="Swafoto saat absen")
@@ -539,6 +539,7 @@ def test_a_review_item_shows_both_photos_and_the_map_and_approving_it_opens_the_
     d, row = _evidence_rows(world, desk, "Verifikasi")
     page = d.page
     expect(row).to_have_count(2)
+    expect(row.first).to_contain_text("Absen luring (tanpa sinyal)")  # the reason by its name, not its code
     row.first.get_by_role("button", name="Lihat").click()
     evidence = page.get_by_role("article", name=f"Bukti {world.nama}")
     selfie = evidence.get_by_role("img", name="Swafoto saat absen")
@@ -554,6 +555,7 @@ def test_a_review_item_shows_both_photos_and_the_map_and_approving_it_opens_the_
     the_map = evidence.get_by_role("region", name="Peta posisi absen")
     expect(the_map.locator("path.leaflet-interactive").nth(2)).to_be_attached()  # zone, accuracy, position
     expect(evidence).to_contain_text("Skor wajah")
+    expect(evidence).to_contain_text("Absen luring (tanpa sinyal) (OFFLINE_CAPTURE)")
     d.shot("verifikasi")
     d.axe("verifikasi")
 

@@ -5,6 +5,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { L, MapView, shapeOf, zonesOf, ZONE_STYLE } from "../map";
+import { REFUSAL_CODES, reasonName, reasonWithCode } from "../reasons";
 import type { Route } from "../router";
 import { canChange, type Query } from "../session";
 import type { Evidence, Zone } from "../types";
@@ -71,13 +72,13 @@ function Facts({ item }: { item: Evidence }) {
       {item.code ? (
         <>
           <dt>Kode</dt>
-          <dd>{item.code}</dd>
+          <dd>{reasonWithCode(item.code)}</dd>
         </>
       ) : null}
       <dt>Skor wajah</dt>
       <dd>{item.face ? `${item.face.score.toFixed(3)} (ambang ${item.face.threshold.toFixed(3)})` : "–"}</dd>
       <dt>Alasan</dt>
-      <dd>{[...item.reasons, ...(item.warnings ?? [])].join(", ") || "–"}</dd>
+      <dd>{codesOf(item).map(reasonWithCode).join(", ") || "–"}</dd>
       <dt>Posisi</dt>
       <dd>
         {typeof item.latitude === "number" && typeof item.longitude === "number"
@@ -104,14 +105,19 @@ function Detail({ item, children }: { item: Evidence; children?: ComponentChildr
   );
 }
 
+/** Why the item is here: the refusal reasons, then the warnings that sent it to review. */
+function codesOf(item: Evidence): string[] {
+  return [...item.reasons, ...(item.warnings ?? [])];
+}
+
 function columns(withCode: boolean): Column<Evidence>[] {
   const cols: Column<Evidence>[] = [
     { label: "Waktu", cell: (e) => dateTime(e.attendance_time), sort: (e) => e.attendance_time },
     { label: "Pegawai", cell: (e) => e.nama ?? e.nip, sort: (e) => e.nama ?? e.nip },
     { label: "Jenis", cell: (e) => KIND[e.type] ?? e.type },
   ];
-  if (withCode) cols.push({ label: "Kode", cell: (e) => e.code ?? e.reasons.join(", "), sort: (e) => e.code ?? "" });
-  else cols.push({ label: "Alasan", cell: (e) => [...e.reasons, ...(e.warnings ?? [])].join(", ") });
+  if (withCode) cols.push({ label: "Kode", cell: (e) => (e.code ? reasonWithCode(e.code) : e.reasons.map(reasonWithCode).join(", ")), sort: (e) => e.code ?? "" });
+  else cols.push({ label: "Alasan", cell: (e) => codesOf(e).map(reasonName).join(", ") });
   return cols;
 }
 
@@ -191,22 +197,6 @@ export function Reviews(_: { route: Route }) {
   );
 }
 
-const CODES = [
-  "FACE_MISMATCH",
-  "NO_FACE",
-  "MULTIPLE_FACES",
-  "LOW_QUALITY",
-  "REPLAYED_PHOTO",
-  "OUTSIDE_ZONE",
-  "GPS_INACCURATE",
-  "MOCK_LOCATION",
-  "IMPOSSIBLE_TRAVEL",
-  "LIVENESS_FAILED",
-  "LIVENESS_REQUIRED",
-  "CHALLENGE_INVALID",
-  "NOT_ENROLLED",
-];
-
 export function Attempts(_: { route: Route }) {
   const { units } = useConsole();
   const [date, setDate] = useState(today());
@@ -218,7 +208,7 @@ export function Attempts(_: { route: Route }) {
       <div class="filters">
         <Field label="Tanggal" type="date" value={date} onInput={(v) => v && setDate(v)} />
         <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
-        <Select label="Kode" value={code} onChange={setCode} options={[["", "Semua kode"], ...CODES.map((c): [string, string] => [c, c])]} />
+        <Select label="Kode" value={code} onChange={setCode} options={[["", "Semua kode"], ...REFUSAL_CODES.map((c): [string, string] => [c, reasonWithCode(c)])]} />
       </div>
       <ErrorLine message={list.loaded.error} />
       <Split title="Percobaan ditolak" list={list} withCode hint="Pilih satu percobaan untuk melihat buktinya." />
