@@ -66,8 +66,13 @@ MESSAGES: dict[str, str] = {
     "LOW_QUALITY": "Kualitas foto kurang baik (terlalu gelap, buram, atau wajah terlalu kecil). Coba lagi.",
     "FACE_MISMATCH": "Wajah tidak cocok dengan data terdaftar.",
     "REPLAYED_PHOTO": "Foto ini sudah pernah digunakan. Ambil swafoto langsung dari kamera.",
-    "OUTSIDE_ZONE": "Anda berada di luar area kerja. Absen hanya dapat dilakukan di lokasi kerja atau lokasi tugas.",
-    "GPS_INACCURATE": "Lokasi GPS kurang akurat. Tunggu sinyal GPS lebih baik lalu coba lagi.",
+    "OUTSIDE_ZONE": (
+        "Anda berada di luar area kerja. Absen hanya dapat dilakukan di lokasi kerja atau lokasi tugas; "
+        "bila bertugas di luar, ajukan Dinas Luar di menu Pengajuan."
+    ),
+    "GPS_INACCURATE": (
+        "Lokasi GPS kurang akurat. Pindah ke tempat terbuka, tunggu sinyal GPS lebih baik, lalu coba lagi."
+    ),
     "MOCK_LOCATION": "Terdeteksi aplikasi lokasi palsu. Matikan aplikasi tersebut lalu coba lagi.",
     "IMPOSSIBLE_TRAVEL": "Perpindahan lokasi tidak wajar dibanding absen sebelumnya.",
     "STATIC_FIX": "Lokasi GPS sama persis dengan absen sebelumnya. Aktifkan GPS perangkat lalu coba lagi.",

@@ -30,27 +30,53 @@ class UnsupportedImageError(
     """The upload is not a JPEG/PNG image the pipeline accepts."""
 
 
-class NoFaceError(FaceError, code="NO_FACE", default_message="Wajah tidak terdeteksi pada foto."):
+class NoFaceError(
+    FaceError, code="NO_FACE", default_message="Wajah tidak terdeteksi. Pastikan wajah terlihat jelas di kamera."
+):
     """No face was found in the photo."""
 
 
 class MultipleFacesError(
-    FaceError, code="MULTIPLE_FACES", default_message="Terdeteksi lebih dari satu wajah pada foto."
+    FaceError,
+    code="MULTIPLE_FACES",
+    default_message="Terdeteksi lebih dari satu wajah. Pastikan hanya Anda yang ada di foto.",
 ):
     """More than one face of similar size is in the photo."""
 
 
-class LowQualityError(FaceError, code="LOW_QUALITY", default_message="Kualitas foto wajah kurang baik."):
+# What to do about each problem of chalicelib.face.quality (dim light is the usual one at a rural school).
+QUALITY_ADVICE = {
+    "too_dark": "Foto terlalu gelap: hadapkan wajah ke arah cahaya atau pindah ke tempat yang lebih terang.",
+    "too_bright": "Foto terlalu terang: hindari cahaya matahari langsung atau lampu di belakang kepala.",
+    "blurred": "Foto buram: tahan ponsel tetap diam dan bersihkan lensa kamera.",
+    "face_too_small": "Wajah terlalu kecil: dekatkan ponsel ke wajah.",
+    "head_turned": "Wajah tidak menghadap kamera: lihat lurus ke kamera.",
+}
+
+
+def quality_advice(reasons: tuple[str, ...]) -> str | None:
+    """The message of a LOW_QUALITY refusal that says what to change; None (the default) for no known problem."""
+    advice = [QUALITY_ADVICE[r] for r in reasons if r in QUALITY_ADVICE]
+    return " ".join(["Kualitas foto kurang baik.", *advice, "Lalu coba lagi."]) if advice else None
+
+
+class LowQualityError(
+    FaceError,
+    code="LOW_QUALITY",
+    default_message="Kualitas foto kurang baik (terlalu gelap, buram, atau wajah terlalu kecil). Coba lagi.",
+):
     """The face is too small, too dark/bright, blurred or turned away."""
 
     def __init__(self, reasons: tuple[str, ...], details: Mapping[str, object] | None = None) -> None:
         merged: dict[str, object] = {"reasons": list(reasons), **(details or {})}
-        super().__init__(None, merged)
+        super().__init__(quality_advice(reasons), merged)
         self.reasons = reasons
 
 
 class ReplayedPhotoError(
-    FaceError, code="REPLAYED_PHOTO", default_message="Foto ini sudah pernah dikirim sebelumnya. Ambil swafoto baru."
+    FaceError,
+    code="REPLAYED_PHOTO",
+    default_message="Foto ini sudah pernah digunakan. Ambil swafoto langsung dari kamera.",
 ):
     """The photo (or a resized/recompressed copy of it) was already sent before."""
 

@@ -30,28 +30,43 @@ class GeoValidationError(GeoError, code="VALIDATION_ERROR", default_message="Dat
     """A zone geometry or a reported position is malformed; `details` name the field and the problem."""
 
 
-class OutsideZoneError(GeoError, code="OUTSIDE_ZONE", default_message="Anda berada di luar zona kerja"):
+class OutsideZoneError(
+    GeoError,
+    code="OUTSIDE_ZONE",
+    default_message=(
+        "Anda berada di luar area kerja. Absen hanya dapat dilakukan di lokasi kerja atau lokasi tugas; "
+        "bila bertugas di luar, ajukan Dinas Luar di menu Pengajuan."
+    ),
+):
     """The position is in none of the employee's work zones for that day."""
 
 
-class MockLocationError(GeoError, code="MOCK_LOCATION", default_message="Lokasi palsu (fake GPS) terdeteksi"):
+class MockLocationError(
+    GeoError,
+    code="MOCK_LOCATION",
+    default_message="Terdeteksi aplikasi lokasi palsu. Matikan aplikasi tersebut lalu coba lagi.",
+):
     """The phone reported that its location is mocked (fake GPS)."""
 
 
 class ImpossibleTravelError(
-    GeoError, code="IMPOSSIBLE_TRAVEL", default_message="Perpindahan lokasi tidak wajar dibandingkan absensi sebelumnya"
+    GeoError, code="IMPOSSIBLE_TRAVEL", default_message="Perpindahan lokasi tidak wajar dibanding absen sebelumnya."
 ):
     """The position is too far from the previous one for the time elapsed."""
 
 
 class GpsInaccurateError(
-    GeoError, code="GPS_INACCURATE", default_message="Akurasi GPS terlalu rendah, coba lagi di tempat terbuka"
+    GeoError,
+    code="GPS_INACCURATE",
+    default_message="Lokasi GPS kurang akurat. Pindah ke tempat terbuka, tunggu sinyal GPS lebih baik, lalu coba lagi.",
 ):
     """The reported GPS accuracy is worse than the configured limit."""
 
 
 class StaticFixError(
-    GeoError, code="STATIC_FIX", default_message="Koordinat sama persis dengan absensi pada hari-hari sebelumnya"
+    GeoError,
+    code="STATIC_FIX",
+    default_message="Lokasi GPS sama persis dengan absen sebelumnya. Aktifkan GPS perangkat lalu coba lagi.",
 ):
     """The exact same coordinates were reported on several earlier days (a sign of fake GPS)."""
 

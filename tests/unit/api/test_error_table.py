@@ -59,3 +59,14 @@ def test_an_application_error_keeps_its_message_and_details() -> None:
     refused = exception_response(CheckinRefusedError("FACE_MISMATCH", details={"score": 0.1}))
     body = json.loads(refused.body)
     assert (refused.status_code, body["error"]["details"]) == (422, {"score": 0.1})
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [cls for cls in ALL_ERRORS if getattr(cls, "code", None) in REFUSAL_CODES and cls.__module__.endswith(".errors")],
+    ids=lambda c: c.__qualname__,
+)
+def test_a_refusal_says_the_same_words_whichever_layer_raised_it(cls: type[BaseException]) -> None:
+    """The face and geo packages cannot import chalicelib.messages, so their refusals carry the text as their
+    class default: it must be the code's one text (the employee guide quotes it), with what to do next."""
+    assert getattr(cls, "default_message", None) == MESSAGES[str(getattr(cls, "code", ""))]

@@ -30,3 +30,19 @@ def test_low_quality_lists_its_reasons() -> None:
     assert error.code == "LOW_QUALITY"
     assert error.details["reasons"] == ["too_dark", "blurred"]
     assert error.details["quality"] == {"brightness": 12.0}
+
+
+def test_low_quality_says_what_to_change_for_each_problem() -> None:
+    # GIVEN a selfie refused in dim light and blurred
+    error = errors.LowQualityError(("too_dark", "blurred"))
+    # THEN the message names both problems with what to do, in the order found
+    assert str(error).startswith("Kualitas foto kurang baik.")
+    dark, blur = str(error).index("terlalu gelap"), str(error).index("buram")
+    assert dark < blur and "tempat yang lebih terang" in str(error)
+    # AND every problem the quality check can report has advice
+    assert set(errors.QUALITY_ADVICE) == {"face_too_small", "too_dark", "too_bright", "blurred", "head_turned"}
+
+
+def test_low_quality_without_a_known_problem_keeps_the_general_message() -> None:
+    assert str(errors.LowQualityError(())) == errors.LowQualityError.default_message
+    assert str(errors.LowQualityError(("something_new",))) == errors.LowQualityError.default_message
