@@ -8,7 +8,8 @@
         return log.finish(response, principal)
 
 ``finish`` sets ``X-Request-Id``, writes ONE JSON line (message "request") with request_id, route (the path
-template), method, status, outcome, latency_ms, role and for an employee nip_hash, adds RequestLatency (and
+template), method, status, outcome, latency_ms, role, for an employee nip_hash, for an admin the user name
+(`admin`), and whose data the path or query names (`subject_nip_hash`, `unor_id`); adds RequestLatency (and
 Http5xx for a 5xx answer) and flushes the request's metrics. Never the body, a header, a token or a raw NIP.
 """
 
@@ -63,6 +64,26 @@ def _small_json(response: Response) -> Any:
         return None
 
 
+def _caller(principal: Principal) -> dict[str, str]:
+    """Who called: an employee by NIP hash; an admin by user name, since admins answer for what they read
+    (photos, positions) as well as for what they change (the audit log)."""
+    if principal.role == "employee":
+        return {"role": principal.role, "nip_hash": obs.hash_nip(principal.subject)}
+    return {"role": principal.role, "admin": principal.subject}
+
+
+def _whose(request: Request) -> dict[str, str]:
+    """Whose data the request is about, where its path or query names it: the employee's NIP hashed, the unit
+    as it is (a unit id is no personal data)."""
+    named = {**(request.query_params or {}), **(request.uri_params or {})}
+    found: dict[str, str] = {}
+    if isinstance(named.get("nip"), str):
+        found["subject_nip_hash"] = obs.hash_nip(named["nip"])
+    if isinstance(named.get("unor_id"), str):
+        found["unor_id"] = named["unor_id"][:64]
+    return found
+
+
 class RequestLog:
     """One request's clock, id and closing log line."""
 
@@ -87,9 +108,8 @@ class RequestLog:
             "latency_ms": round(latency, 1),
         }
         if principal is not None:
-            fields["role"] = principal.role
-            if principal.role == "employee":
-                fields["nip_hash"] = obs.hash_nip(principal.subject)
+            fields.update(_caller(principal))
+        fields.update(_whose(self.request))
         obs.add(obs.Metric.REQUEST_LATENCY, latency)
         if response.status_code >= 500:
             obs.add(obs.Metric.HTTP_5XX)

@@ -57,6 +57,8 @@ def test_request_lines_are_json_with_ids_and_outcomes_and_nothing_personal(
     photo = selfie("deepface/img2.jpg")
     refused = employee.check_in(photo, latitude=OUTSIDE[0], longitude=OUTSIDE[1])
     health = api.call("GET", "/v1/health")
+    faces = api.call("GET", f"/v1/admin/employees/{employee.nip}/faces", token=employee.admin)
+    attempts = api.call("GET", "/v1/admin/attempts?unor_id=U1", token=employee.admin)
     unknown = api.call("GET", "/v1/no/such/thing")
     assert (bad_admin.status, bad_employee.status, refused.status, health.status, unknown.status) == (
         401,
@@ -65,6 +67,7 @@ def test_request_lines_are_json_with_ids_and_outcomes_and_nothing_personal(
         200,
         404,
     )
+    assert (faces.status, attempts.status) == (200, 200)
 
     out, lines = stdout_lines(capsys)
     requests = request_lines(lines)
@@ -82,6 +85,14 @@ def test_request_lines_are_json_with_ids_and_outcomes_and_nothing_personal(
     assert by_route["GET", "/{p1}/{p2}/{p3}/{p4}"]["outcome"] == "NOT_FOUND"
     enrol = by_route["POST", "/v1/admin/employees/{nip}/faces"]  # the template, not the path with the NIP
     assert enrol["status"] == 201 and enrol["role"] == "super_admin" and "nip_hash" not in enrol
+    # AND an admin is named on every line, with whose photos were read (hashed) and which unit's evidence
+    assert enrol["admin"] == "admin" and enrol["subject_nip_hash"] == obs.hash_nip(employee.nip)
+    read = by_route["GET", "/v1/admin/employees/{nip}/faces"]
+    assert (read["admin"], read["subject_nip_hash"]) == ("admin", obs.hash_nip(employee.nip))
+    assert (by_route["GET", "/v1/admin/attempts"]["admin"], by_route["GET", "/v1/admin/attempts"]["unor_id"]) == (
+        "admin",
+        "U1",
+    )
     checkin = by_route["POST", "/v1/attendance"]
     assert (checkin["status"], checkin["outcome"], checkin["role"]) == (422, "OUTSIDE_ZONE", "employee")
     assert checkin["nip_hash"] == obs.hash_nip(employee.nip)
