@@ -388,7 +388,16 @@ def test_login_asks_for_the_otp_when_two_factor_is_on_and_works_at_phone_width(
     for item in ("Verifikasi", "Percobaan Ditolak", "Pegawai", "Zona", "SIMPEG", "Pengguna Admin", "Log Audit"):
         expect(nav.get_by_role("link", name=item, exact=True)).to_be_visible()
     d.shot("menu-ponsel")
+    # While the employee list is on its way, its table says it is loading, not that nobody matches
+    listing = re.compile(r".*/v1/admin/employees\?.*")
+    held: list[Any] = []
+    page.route(listing, lambda route: held.append(route))
     d.open("Pegawai")
+    expect(page.get_by_role("cell", name="Memuat…")).to_be_visible()
+    expect(page.get_by_text("Tidak ada pegawai yang cocok.")).to_have_count(0)
+    page.unroute(listing)  # the held request goes on unchanged (Playwright continues what a removed route held)
+    assert held, "the employee list was not requested"
+    expect(page.get_by_role("link", name=world.nama, exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     d.shot("pegawai-ponsel")
     d.assert_clean(lambda status, path: (status, path) == (401, "/v1/auth/admin/login"))  # the otp asked for

@@ -128,6 +128,8 @@ export function Table<T>(p: {
   rowKey: (row: T) => string;
   pageSize?: number;
   empty?: string;
+  /** The rows are still being loaded: an empty table says so instead of `empty`. */
+  loading?: boolean;
 }) {
   const size = p.pageSize ?? 50;
   const [sortBy, setSortBy] = useState<number | null>(null);
@@ -191,7 +193,7 @@ export function Table<T>(p: {
           ))}
           {shown.length === 0 ? (
             <tr>
-              <td colSpan={p.columns.length}>{p.empty ?? "Tidak ada data."}</td>
+              <td colSpan={p.columns.length}>{p.loading ? "Memuat…" : (p.empty ?? "Tidak ada data.")}</td>
             </tr>
           ) : null}
         </tbody>

@@ -161,7 +161,7 @@ export function Holidays(_: { route: Route }) {
         <Field label="Tahun" type="number" value={year} onInput={(v) => /^\d{4}$/.test(v) && setYear(v)} />
       </div>
       <ErrorLine message={loaded.error} />
-      <Table caption={`Hari libur ${year}`} rows={loaded.data ?? []} columns={columns} rowKey={(h) => h.date} />
+      <Table caption={`Hari libur ${year}`} rows={loaded.data ?? []} loading={loaded.loading} columns={columns} rowKey={(h) => h.date} />
       {superAdmin ? (
         <ActionForm
           class="panel"
@@ -238,7 +238,7 @@ export function Leaves(_: { route: Route }) {
         <Field label="Sampai" type="date" value={to} onInput={setTo} />
       </div>
       <ErrorLine message={loaded.error} />
-      <Table caption="Cuti dan izin" rows={loaded.data ?? []} columns={columns} rowKey={(l) => l.leave_id} />
+      <Table caption="Cuti dan izin" rows={loaded.data ?? []} loading={loaded.loading} columns={columns} rowKey={(l) => l.leave_id} />
       {canChange(session) ? (
         <ActionForm
           class="panel"
@@ -332,7 +332,7 @@ export function Requests(_: { route: Route }) {
         <Select label="Status" value={status} onChange={setStatus} options={REQUEST_STATUSES} />
       </div>
       <ErrorLine message={loaded.error} />
-      <Table caption="Pengajuan pegawai" rows={loaded.data ?? []} columns={columns} rowKey={(r) => r.request_id} pageSize={25} />
+      <Table caption="Pengajuan pegawai" rows={loaded.data ?? []} loading={loaded.loading} columns={columns} rowKey={(r) => r.request_id} pageSize={25} />
     </Screen>
   );
 }

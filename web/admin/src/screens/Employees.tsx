@@ -134,7 +134,7 @@ export function Employees({ route }: { route: Route }) {
           Memuat pegawai… {loaded.items.length} dimuat
         </p>
       ) : null}
-      <Table caption={`Daftar pegawai (${String(rows.length)})`} rows={rows} columns={columns} rowKey={(e) => e.nip} pageSize={50} empty="Tidak ada pegawai yang cocok." />
+      <Table caption={`Daftar pegawai (${String(rows.length)})`} rows={rows} columns={columns} rowKey={(e) => e.nip} pageSize={50} empty="Tidak ada pegawai yang cocok." loading={!loaded.done && !loaded.error} />
     </Screen>
   );
 }

@@ -148,7 +148,7 @@ export function Monitor(_: { route: Route }) {
       </div>
       <ErrorLine message={loaded.error} />
       {loaded.data ? <Totals counts={loaded.data.totals} /> : null}
-      <Table caption="Kehadiran per unit" rows={rows} columns={unitColumns} rowKey={(u) => u.unor_id} pageSize={25} />
+      <Table caption="Kehadiran per unit" rows={rows} columns={unitColumns} rowKey={(u) => u.unor_id} pageSize={25} loading={loaded.data === null && loaded.loading} />
       <h2 class="gap">Peta unit</h2>
       <p class="hint">Warna penanda: hijau ≥ 80% sudah absen, kuning ≥ 50%, merah di bawahnya. Klik penanda untuk membuka unit.</p>
       <MapView label="Peta unit" draw={drawUnits(rows, zones)} drawKey={drawKey} />

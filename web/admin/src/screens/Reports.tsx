@@ -139,7 +139,7 @@ export function Recaps(_: { route: Route }) {
         </div>
         <ErrorLine message={daily.error} />
         {!unit ? <p class="hint">Pilih satu unit untuk melihat rekap harian.</p> : null}
-        <Table caption={`Rekap harian ${date}`} rows={daily.data ?? []} columns={dailyColumns} rowKey={(r) => r.nip} />
+        <Table caption={`Rekap harian ${date}`} rows={daily.data ?? []} loading={daily.loading} columns={dailyColumns} rowKey={(r) => r.nip} />
       </section>
       <section class="panel">
         <h2>Rekap bulanan</h2>
@@ -156,7 +156,7 @@ export function Recaps(_: { route: Route }) {
           </button>
         </div>
         <ErrorLine message={monthly.error} />
-        <Table caption={`Rekap bulanan ${month}`} rows={monthly.data ?? []} columns={monthlyColumns} rowKey={(r) => r.nip} />
+        <Table caption={`Rekap bulanan ${month}`} rows={monthly.data ?? []} loading={monthly.loading} columns={monthlyColumns} rowKey={(r) => r.nip} />
       </section>
       <Outcome action={action} />
     </Screen>
@@ -311,7 +311,7 @@ export function Simpeg(_: { route: Route }) {
         <Table caption="Baris yang tidak diimpor" rows={rowErrors} columns={rowErrorColumns} rowKey={(e) => `${String(e.row)}-${e.code}`} pageSize={20} />
       ) : null}
       <ErrorLine message={runs.error} />
-      <Table caption="Riwayat sinkronisasi dan impor" rows={runs.data ?? []} columns={columns} rowKey={(r) => r.run_id} pageSize={20} />
+      <Table caption="Riwayat sinkronisasi dan impor" rows={runs.data ?? []} loading={runs.loading} columns={columns} rowKey={(r) => r.run_id} pageSize={20} />
     </Screen>
   );
 }
@@ -345,7 +345,7 @@ export function Audit(_: { route: Route }) {
       <ErrorLine message={loaded.error} />
       <Table
         caption="Log audit"
-        rows={loaded.data ?? []}
+        rows={loaded.data ?? []} loading={loaded.loading}
         rowKey={(e) => `${e.at}|${e.actor}|${e.action}|${e.target}`}
         columns={[
           { label: "Waktu", cell: (e) => dateTime(e.at), sort: (e) => e.at },

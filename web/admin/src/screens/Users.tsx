@@ -77,7 +77,7 @@ export function Users(_: { route: Route }) {
   return (
     <Screen title="Pengguna Admin">
       <ErrorLine message={list.error} />
-      <Table caption="Pengguna admin" rows={list.data ?? []} columns={columns} rowKey={(u) => u.username} />
+      <Table caption="Pengguna admin" rows={list.data ?? []} loading={list.loading} columns={columns} rowKey={(u) => u.username} />
       <ActionForm
         class="panel"
         label="Tambah pengguna admin"

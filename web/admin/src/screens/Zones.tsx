@@ -77,7 +77,7 @@ function Assignments() {
       <h2>Dinas luar</h2>
       <ErrorLine message={loaded.error ?? action.error} />
       <Done message={action.done} />
-      <Table caption="Penugasan dinas luar" rows={loaded.data ?? []} columns={columns} rowKey={(a) => a.assignment_id} />
+      <Table caption="Penugasan dinas luar" rows={loaded.data ?? []} loading={loaded.loading} columns={columns} rowKey={(a) => a.assignment_id} />
     </section>
   );
 }
@@ -281,7 +281,7 @@ export function Zones(_: { route: Route }) {
         </div>
         <MapView label="Peta zona" draw={draw} drawKey={drawKey} fit={fit} onMap={onMap} class="tall" />
       </div>
-      <Table caption="Daftar zona" rows={zones} columns={columns} rowKey={(z) => z.zone_id} pageSize={25} />
+      <Table caption="Daftar zona" rows={zones} columns={columns} rowKey={(z) => z.zone_id} pageSize={25} loading={list.loading} />
       <Assignments />
     </Screen>
   );
