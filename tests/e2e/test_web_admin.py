@@ -402,6 +402,13 @@ def test_login_asks_for_the_otp_when_two_factor_is_on_and_works_at_phone_width(
     page.unroute(listing)  # the held request goes on unchanged (Playwright continues what a removed route held)
     assert held, "the employee list was not requested"
     expect(page.get_by_role("link", name=world.nama, exact=True)).to_be_visible()
+    # An 18-digit NIP stays on one line in the stacked rows of a phone screen
+    nip_cell = page.get_by_role("cell", name=f"NIP {world.nip}")
+    line_tops = (
+        "td => { const r = document.createRange(); r.selectNodeContents(td);"
+        " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
+    )
+    assert nip_cell.evaluate(line_tops) == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     d.shot("pegawai-ponsel")
     d.assert_clean(lambda status, path: (status, path) == (401, "/v1/auth/admin/login"))  # the otp asked for
