@@ -37,17 +37,19 @@ from typing import Any
 class CodedError(Exception):
     """Base of a capability's error tree: `class X(Base, code=..., default_message=...)` sets both on X.
 
-    ``str(err)`` and ``err.message`` are the message given, else the class's default message (in Bahasa
-    Indonesia: the app shows it to people).
+    ``err.message`` is the message given, else the class's default message (in Bahasa Indonesia: the app shows
+    it to people), else None: then the code's one text in ``chalicelib.messages`` answers (the face and geo
+    packages may not import it, and a class needs a default only where it says more than its code).
+    ``str(err)`` is the message, else the code.
     """
 
     code: str = "INTERNAL"
-    default_message: str = "Terjadi kesalahan."
+    default_message: str | None = None
 
     def __init__(self, message: str | None = None, details: Mapping[str, object] | None = None) -> None:
         self.message = message or self.default_message
         self.details: dict[str, object] = dict(details or {})
-        super().__init__(self.message)
+        super().__init__(self.message or self.code)
 
     def __init_subclass__(cls, *, code: str | None = None, default_message: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -1,7 +1,8 @@
 """Errors of the face pipeline.
 
 Every error that can reach a client carries a stable `code` (see API.md) and a `details` dict; the HTTP
-mapping is done once, elsewhere, from `code`. Messages are in Bahasa Indonesia because the app shows them.
+mapping is done once, elsewhere, from `code`. What the employee reads is the code's text in chalicelib.messages
+(this package may not import it); an error raised with words of its own (LOW_QUALITY's advice) says those.
 
     FaceError
     ├── UnsupportedImageError   UNSUPPORTED_IMAGE  not a JPEG/PNG, too big, truncated or hostile
@@ -20,27 +21,19 @@ from collections.abc import Mapping
 from chalicelib.errors import CodedError
 
 
-class FaceError(CodedError, default_message="Foto wajah tidak dapat diproses."):
+class FaceError(CodedError):
     """Base class of every face pipeline error."""
 
 
-class UnsupportedImageError(
-    FaceError, code="UNSUPPORTED_IMAGE", default_message="Berkas bukan foto JPEG/PNG yang valid atau terlalu besar."
-):
+class UnsupportedImageError(FaceError, code="UNSUPPORTED_IMAGE"):
     """The upload is not a JPEG/PNG image the pipeline accepts."""
 
 
-class NoFaceError(
-    FaceError, code="NO_FACE", default_message="Wajah tidak terdeteksi. Pastikan wajah terlihat jelas di kamera."
-):
+class NoFaceError(FaceError, code="NO_FACE"):
     """No face was found in the photo."""
 
 
-class MultipleFacesError(
-    FaceError,
-    code="MULTIPLE_FACES",
-    default_message="Terdeteksi lebih dari satu wajah. Pastikan hanya Anda yang ada di foto.",
-):
+class MultipleFacesError(FaceError, code="MULTIPLE_FACES"):
     """More than one face of similar size is in the photo."""
 
 
@@ -60,11 +53,7 @@ def quality_advice(reasons: tuple[str, ...]) -> str | None:
     return " ".join(["Kualitas foto kurang baik.", *advice, "Lalu coba lagi."]) if advice else None
 
 
-class LowQualityError(
-    FaceError,
-    code="LOW_QUALITY",
-    default_message="Kualitas foto kurang baik (terlalu gelap, buram, atau wajah terlalu kecil). Coba lagi.",
-):
+class LowQualityError(FaceError, code="LOW_QUALITY"):
     """The face is too small, too dark/bright, blurred or turned away."""
 
     def __init__(self, reasons: tuple[str, ...], details: Mapping[str, object] | None = None) -> None:
@@ -73,23 +62,13 @@ class LowQualityError(
         self.reasons = reasons
 
 
-class ReplayedPhotoError(
-    FaceError,
-    code="REPLAYED_PHOTO",
-    default_message="Foto ini sudah pernah digunakan. Ambil swafoto langsung dari kamera.",
-):
+class ReplayedPhotoError(FaceError, code="REPLAYED_PHOTO"):
     """The photo (or a resized/recompressed copy of it) was already sent before."""
 
 
-class DuplicateFaceError(
-    FaceError,
-    code="DUPLICATE_FACE",
-    default_message="Wajah ini sudah terdaftar untuk pegawai lain. Hubungi admin unit atau BKPSDM.",
-):
+class DuplicateFaceError(FaceError, code="DUPLICATE_FACE"):
     """The face matches another active employee's approved template; details never name them."""
 
 
-class ModelUnavailableError(
-    FaceError, code="UNAVAILABLE", default_message="Layanan pengenalan wajah sedang tidak tersedia."
-):
+class ModelUnavailableError(FaceError, code="UNAVAILABLE"):
     """A face model file is missing or cannot be loaded."""

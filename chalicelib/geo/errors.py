@@ -1,8 +1,8 @@
 """Errors of the geo package.
 
 Every error that can reach a client carries a stable `code` from API.md and a `details` dict; the HTTP
-status is chosen once, elsewhere, from `code`. The message (``str(err)``) is in Bahasa Indonesia because the
-app shows it to people.
+status is chosen once, elsewhere, from `code`. What the employee reads is the code's text in
+chalicelib.messages (this package may not import it); a validation error carries words of its own.
 
 Tree::
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 from chalicelib.errors import CodedError
 
 
-class GeoError(CodedError, default_message="Kesalahan lokasi"):
+class GeoError(CodedError):
     """Base of every error raised by the geo package."""
 
 
@@ -30,44 +30,23 @@ class GeoValidationError(GeoError, code="VALIDATION_ERROR", default_message="Dat
     """A zone geometry or a reported position is malformed; `details` name the field and the problem."""
 
 
-class OutsideZoneError(
-    GeoError,
-    code="OUTSIDE_ZONE",
-    default_message=(
-        "Anda berada di luar area kerja. Absen hanya dapat dilakukan di lokasi kerja atau lokasi tugas; "
-        "bila bertugas di luar, ajukan Dinas Luar di menu Pengajuan."
-    ),
-):
+class OutsideZoneError(GeoError, code="OUTSIDE_ZONE"):
     """The position is in none of the employee's work zones for that day."""
 
 
-class MockLocationError(
-    GeoError,
-    code="MOCK_LOCATION",
-    default_message="Terdeteksi aplikasi lokasi palsu. Matikan aplikasi tersebut lalu coba lagi.",
-):
+class MockLocationError(GeoError, code="MOCK_LOCATION"):
     """The phone reported that its location is mocked (fake GPS)."""
 
 
-class ImpossibleTravelError(
-    GeoError, code="IMPOSSIBLE_TRAVEL", default_message="Perpindahan lokasi tidak wajar dibanding absen sebelumnya."
-):
+class ImpossibleTravelError(GeoError, code="IMPOSSIBLE_TRAVEL"):
     """The position is too far from the previous one for the time elapsed."""
 
 
-class GpsInaccurateError(
-    GeoError,
-    code="GPS_INACCURATE",
-    default_message="Lokasi GPS kurang akurat. Pindah ke tempat terbuka, tunggu sinyal GPS lebih baik, lalu coba lagi.",
-):
+class GpsInaccurateError(GeoError, code="GPS_INACCURATE"):
     """The reported GPS accuracy is worse than the configured limit."""
 
 
-class StaticFixError(
-    GeoError,
-    code="STATIC_FIX",
-    default_message="Lokasi GPS sama persis dengan absen sebelumnya. Aktifkan GPS perangkat lalu coba lagi.",
-):
+class StaticFixError(GeoError, code="STATIC_FIX"):
     """The exact same coordinates were reported on several earlier days (a sign of fake GPS)."""
 
 

@@ -105,7 +105,7 @@ def run_sync(
     try:
         listing = source.fetch_all()
     except SimpegUnavailableError as exc:
-        failed = run.with_(message=exc.message, errors=(RowError(0, exc.code, exc.message),))
+        failed = run.with_(message=str(exc), errors=(RowError(0, exc.code, str(exc)),))
         return _finish(stores.runs, failed, "failed", clock)
     batch = map_listing(listing.items, config.mapping)
     run = run.with_(fetched=len(listing.items), announced_total=listing.announced_total, message=listing.problem)

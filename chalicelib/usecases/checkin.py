@@ -472,7 +472,7 @@ def _record_success(attempt: Attempt, settings: Settings) -> Answer:
 
 def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) -> Answer:
     code = str(getattr(refusal, "code", "FACE_MISMATCH"))
-    message = getattr(refusal, "message", None) or getattr(refusal, "default_message", None)
+    message = getattr(refusal, "message", None)  # None: the code's one text (chalicelib.messages)
     said = message_for(code, message if isinstance(message, str) else None)
     body = CheckinRefusal(
         error=RefusalError(code=code, message=said, details=_details(refusal)), event_id=attempt.event_id

@@ -15,6 +15,7 @@ from PIL import Image
 
 from chalicelib import runtime
 from chalicelib.attendance import challenges
+from chalicelib.messages import MESSAGES
 from chalicelib.settings import load_settings
 from chalicelib.store.models import (
     NO_FIELD_DUTY,
@@ -103,7 +104,7 @@ def test_attendance_time_is_the_challenge_issue_time(employee: Employee) -> None
 def test_position_refusals_are_kept_for_audit(employee: Employee, changes: dict[str, Any], code: str) -> None:
     answer = employee.check_in(selfie(GENUINE), **changes)
     assert answer.status == 422 and answer.body["error"]["code"] == code
-    assert answer.body["error"]["message"]
+    assert answer.body["error"]["message"] == MESSAGES[code]  # the words the employee guide quotes
     events = stored_events(employee.nip)
     assert [(e.status, e.reasons) for e in events] == [("refused", [code])]
     assert events[0].photo_key
