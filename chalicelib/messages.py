@@ -43,7 +43,7 @@ REVIEW_WARNINGS = (
 
 MESSAGES: dict[str, str] = {
     "VALIDATION_ERROR": "Data yang dikirim tidak valid.",
-    "UNSUPPORTED_IMAGE": "Foto tidak dapat dibaca. Kirim foto JPEG atau PNG yang utuh.",
+    "UNSUPPORTED_IMAGE": "Foto tidak dapat dibaca atau terlalu besar. Kirim foto JPEG atau PNG yang utuh.",
     "WEAK_PASSWORD": "Kata sandi terlalu lemah. Gunakan minimal 10 karakter yang tidak mudah ditebak.",
     "UNAUTHENTICATED": "Sesi tidak valid atau sudah berakhir. Silakan masuk kembali.",
     "INVALID_CREDENTIALS": "NIP/nama pengguna atau kata sandi salah.",
