@@ -29,6 +29,7 @@ from chalicelib import observability as obs
 from chalicelib.auth.tokens import Principal
 
 REQUEST_ID_HEADER = "X-Request-Id"
+NIP_SHAPE = re.compile(r"[0-9]{18}")
 MAX_OUTCOME_BODY = 16 * 1024  # larger answers (lists, exports) are not parsed for their outcome
 _OUTCOME = re.compile(r"^[A-Za-z_]{1,40}$")
 
@@ -79,8 +80,9 @@ def _whose(request: Request) -> dict[str, str]:
     found: dict[str, str] = {}
     if isinstance(named.get("nip"), str):
         found["subject_nip_hash"] = obs.hash_nip(named["nip"])
-    if isinstance(named.get("unor_id"), str):
-        found["unor_id"] = named["unor_id"][:64]
+    unit = named.get("unor_id")
+    if isinstance(unit, str) and not NIP_SHAPE.fullmatch(unit):  # a NIP sent as a unit is still never logged
+        found["unor_id"] = unit[:64]
     return found
 
 

@@ -59,6 +59,7 @@ def test_request_lines_are_json_with_ids_and_outcomes_and_nothing_personal(
     health = api.call("GET", "/v1/health")
     faces = api.call("GET", f"/v1/admin/employees/{employee.nip}/faces", token=employee.admin)
     attempts = api.call("GET", "/v1/admin/attempts?unor_id=U1", token=employee.admin)
+    api.call("GET", f"/v1/admin/monitor?unor_id={employee.nip}", token=employee.admin)  # a NIP as a unit
     unknown = api.call("GET", "/v1/no/such/thing")
     assert (bad_admin.status, bad_employee.status, refused.status, health.status, unknown.status) == (
         401,
@@ -93,6 +94,7 @@ def test_request_lines_are_json_with_ids_and_outcomes_and_nothing_personal(
         "admin",
         "U1",
     )
+    assert "unor_id" not in by_route["GET", "/v1/admin/monitor"]
     checkin = by_route["POST", "/v1/attendance"]
     assert (checkin["status"], checkin["outcome"], checkin["role"]) == (422, "OUTSIDE_ZONE", "employee")
     assert checkin["nip_hash"] == obs.hash_nip(employee.nip)
