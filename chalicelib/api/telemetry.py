@@ -27,9 +27,9 @@ from chalice.app import Request, Response
 
 from chalicelib import observability as obs
 from chalicelib.auth.tokens import Principal
+from chalicelib.domain.people import NIP_PATTERN
 
 REQUEST_ID_HEADER = "X-Request-Id"
-NIP_SHAPE = re.compile(r"[0-9]{18}")
 MAX_OUTCOME_BODY = 16 * 1024  # larger answers (lists, exports) are not parsed for their outcome
 _OUTCOME = re.compile(r"^[A-Za-z_]{1,40}$")
 
@@ -81,7 +81,7 @@ def _whose(request: Request) -> dict[str, str]:
     if isinstance(named.get("nip"), str):
         found["subject_nip_hash"] = obs.hash_nip(named["nip"])
     unit = named.get("unor_id")
-    if isinstance(unit, str) and not NIP_SHAPE.fullmatch(unit):  # a NIP sent as a unit is still never logged
+    if isinstance(unit, str) and not NIP_PATTERN.match(unit):  # a NIP sent as a unit is still never logged
         found["unor_id"] = unit[:64]
     return found
 

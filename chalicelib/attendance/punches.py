@@ -23,11 +23,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from chalicelib.domain.people import NIP_PATTERN
 from chalicelib.errors import PayloadTooLargeError, ValidationError
 
 FINGERPRINT = "fingerprint"  # the `source` of an event imported from a machine
 PIN = re.compile(r"^[0-9A-Za-z]{1,24}$")
-NIP = re.compile(r"^[0-9]{18}$")
 GZIP_MAGIC = b"\x1f\x8b"
 # Punches of one employee this close after a kept one are the same punch pressed again.
 REPEAT_WINDOW = timedelta(minutes=5)
@@ -150,7 +150,7 @@ def _punch(number: int, cells: Sequence[str]) -> RawPunch | LineProblem:
 def canonical_pin(pin: str) -> str:
     """Machines pad numeric PINs with zeros or not ("00012" and "12" are one user); an 18-digit NIP stays whole."""
     pin = pin.strip()
-    return pin if NIP.match(pin) or not pin.isdigit() else str(int(pin))
+    return pin if NIP_PATTERN.match(pin) or not pin.isdigit() else str(int(pin))
 
 
 def _local_time(text: str) -> datetime | None:

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from chalicelib.domain.people import NIP_PATTERN
 from chalicelib.simpeg.models import EmployeeRecord, RowError
 
-NIP_PATTERN = re.compile(r"^[0-9]{18}$")
 # Excel shows a long number like 198501012010011001 as 1.98501E+17 (1,98501E+17 in Indonesian locale).
 SCIENTIFIC_PATTERN = re.compile(r"^[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+$")
 

@@ -20,7 +20,6 @@ from typing import TypeVar
 from chalicelib import runtime
 from chalicelib.attendance.punches import (
     FINGERPRINT,
-    NIP,
     PIN,
     REPEAT_WINDOW,
     LineProblem,
@@ -32,7 +31,7 @@ from chalicelib.attendance.punches import (
     unpack,
 )
 from chalicelib.domain.attendance import Event
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import NIP_PATTERN, Employee, Principal
 from chalicelib.errors import UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
@@ -111,9 +110,9 @@ def put_pins(principal: Principal, raw: bytes, content_type: str, now: datetime)
 def _pin_problem(pin: str, nip: str) -> str | None:
     if not PIN.match(pin):
         return "INVALID_PIN"
-    if not NIP.match(nip):
+    if not NIP_PATTERN.match(nip):
         return "INVALID_NIP"
-    if NIP.match(pin) and pin != nip:
+    if NIP_PATTERN.match(pin) and pin != nip:
         return "INVALID_PIN"  # a PIN that is an 18-digit NIP always means that NIP
     return None
 
@@ -227,12 +226,12 @@ def _resolve(
     settings: Settings,
     now: datetime,
 ) -> _Batch:
-    pins = _pin_directory(units) if any(not NIP.match(p.pin) for p in punches) else {}
+    pins = _pin_directory(units) if any(not NIP_PATTERN.match(p.pin) for p in punches) else {}
     problems: list[LineProblem] = []
     unknown: set[str] = set()
     resolved: list[tuple[RawPunch, str]] = []
     for punch in punches:
-        if NIP.match(punch.pin):
+        if NIP_PATTERN.match(punch.pin):
             resolved.append((punch, punch.pin))
         elif len(pins.get(punch.pin, ())) == 1:
             resolved.append((punch, next(iter(pins[punch.pin]))))
