@@ -363,7 +363,9 @@ def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient, stack: Stack
     phone.assert_clean(frozenset({(422, "/v1/me/faces")} if refused else set()))
 
 
-def _check_in_by_api(stack: StackUrls, phone: Phone) -> dict[str, Any]:
+def _check_in_by_api(
+    stack: StackUrls, phone: Phone, where: tuple[float, float] = CENTRE, status: int = 201
+) -> dict[str, Any]:
     api = employee_api(stack, phone)
     challenge = api.post("/v1/attendance/challenge")
     assert challenge.status == 201, challenge.raw
@@ -371,15 +373,15 @@ def _check_in_by_api(stack: StackUrls, phone: Phone) -> dict[str, Any]:
         "type": "in",
         "challenge_id": challenge.body["challenge_id"],
         "client_request_id": secrets.token_hex(8),
-        "latitude": CENTRE[0],
-        "longitude": CENTRE[1],
+        "latitude": where[0],
+        "longitude": where[1],
         "accuracy_m": 10.0,
         "captured_at": "2026-01-01T00:00:00+00:00",
         "mock_location": False,
         "photo": jpeg_b64(CAMERA_PHOTOS[0]),
     }
     answer = api.post("/v1/attendance", body)
-    assert answer.status == 201, answer.raw
+    assert answer.status == status, answer.raw
     return dict(answer.body)
 
 
@@ -388,15 +390,18 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
     phone = open_phone(browser, stack)
     page = phone.page
     activate(phone, employee)
+    refused = _check_in_by_api(stack, phone, OUTSIDE, 422)
+    assert refused["error"]["code"] == "OUTSIDE_ZONE", refused
     event = _check_in_by_api(stack, phone)
     allowed: set[tuple[int, str]] = set()
 
-    # "Riwayat": own events
+    # "Riwayat": own events, a refusal by the name of its reason (not its code)
     page.get_by_role("link", name="Riwayat").click()
     expect(page.get_by_role("heading", name="Riwayat")).to_be_visible()
-    expect(page.locator(".list li")).to_have_count(1)
-    expect(page.locator(".list li")).to_contain_text("Masuk")
-    expect(page.locator(".list li")).to_contain_text("Diterima" if event["status"] == "accepted" else "Menunggu")
+    expect(page.locator(".list li")).to_have_count(2)
+    expect(page.locator(".list li").first).to_contain_text("Masuk")
+    expect(page.locator(".list li").first).to_contain_text("Diterima" if event["status"] == "accepted" else "Menunggu")
+    expect(page.locator(".list li").last).to_contain_text("Ditolak (Di luar zona kerja)")
     phone.check_screen("riwayat")
 
     # "Rekap Bulan Ini"

@@ -5,7 +5,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { L, MapView, shapeOf, zonesOf, ZONE_STYLE } from "../map";
-import { REFUSAL_CODES, reasonName, reasonWithCode } from "../reasons";
+import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reasons";
 import type { Route } from "../router";
 import { canChange, type Query } from "../session";
 import type { Evidence, Zone } from "../types";

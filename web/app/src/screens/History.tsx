@@ -1,3 +1,4 @@
+import { reasonName } from "../../../shared/reasons";
 import { call } from "../session";
 import type { AttendanceEvent, Page as ApiPage } from "../types";
 import { clockOf, dateText, ErrorLine, localDay, Page, useLoad } from "../ui";
@@ -9,7 +10,7 @@ const DECISION: Record<string, string> = { approve: "disetujui admin", reject: "
 function statusOf(e: AttendanceEvent): string {
   const base = STATUS[e.status ?? ""] ?? e.status ?? "";
   if (e.decision) return `${base}, ${DECISION[e.decision] ?? e.decision}`;
-  if (e.status === "refused" && e.reasons?.length) return `${base} (${e.reasons.join(", ")})`;
+  if (e.status === "refused" && e.reasons?.length) return `${base} (${e.reasons.map(reasonName).join(", ")})`;
   return base;
 }
 

@@ -1,5 +1,5 @@
-"""The admin console names every code a check-in record can carry, and filters attempts by exactly the codes the
-API accepts (web/admin/src/reasons.ts against chalicelib/messages.py and the check-in's warnings)."""
+"""Both web apps name every code a check-in record can carry, and the console filters attempts by exactly the
+codes the API accepts (web/shared/reasons.ts against chalicelib/messages.py and the check-in's warnings)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from chalicelib.messages import REFUSAL_CODES, REVIEW_WARNINGS
 from chalicelib.usecases import checkin
 from tools.devstack import REPO_DIR
 
-REASONS_TS = (REPO_DIR / "web" / "admin" / "src" / "reasons.ts").read_text(encoding="utf-8")
+REASONS_TS = (REPO_DIR / "web" / "shared" / "reasons.ts").read_text(encoding="utf-8")
 
 
 def _block(name: str) -> str:

@@ -1,6 +1,7 @@
 // Indonesian names of the codes an attendance record carries: why a check-in was refused (API.md's 422 codes)
-// or sent to review (the warnings of chalicelib/usecases/checkin.py and chalicelib/geo). Unit admins read the
-// name; the code stays beside it for support and for the "Kode" filter. An unknown code shows as itself.
+// or sent to review (the warnings of chalicelib/usecases/checkin.py and chalicelib/geo). Employees read the
+// name in "Riwayat"; admins read it with the code beside it (support, the "Kode" filter). An unknown code
+// shows as itself.
 export const REASONS: Readonly<Record<string, string>> = {
   CHALLENGE_INVALID: "Sesi absen tidak berlaku",
   NOT_ENROLLED: "Wajah belum terdaftar",
