@@ -14,6 +14,7 @@ from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyR
 from chalicelib.attendance.recap_pdf import export_pdf
 from chalicelib.domain.people import Principal
 from chalicelib.domain.status import YearToDate
+from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.photos import EXPORT_PREFIX
 from chalicelib.usecases import recaps
@@ -27,8 +28,12 @@ INLINE_CSV_BYTES = 1_000_000
 # --- daily -------------------------------------------------------------------------------------------
 
 
-def run_recap(principal: Principal, body: RecapRequest, settings: Settings) -> schema.RecapRun:
+def run_recap(principal: Principal, body: RecapRequest, settings: Settings, now: datetime) -> schema.RecapRun:
+    """Recap a day that has begun (the scheduled job recaps today at 23:30); a later day has no attendance to
+    judge yet and would store every employee as absent."""
     day, unor_id = body.date, body.unor_id
+    if day > now.astimezone(settings.tz).date():
+        raise ValidationError("Rekap hanya untuk hari ini atau hari yang sudah lewat.", {"date": "today or earlier"})
     units = visible_units(principal, unor_id)
     result = recaps.run_daily_recap(day, settings, units)
     runtime.audit().record(

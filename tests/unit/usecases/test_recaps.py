@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
-from chalicelib.errors import ForbiddenError
+from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
@@ -32,6 +32,9 @@ U2_ADMIN = Principal("admin-u2", "unit_admin", frozenset({"U2"}))
 def local(hour: int, minute: int) -> datetime:
     """An instant of Monday in Jakarta (UTC+7)."""
     return datetime(2026, 11, 2, hour - 7, minute, tzinfo=UTC)
+
+
+AFTER = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)  # Tuesday morning in Jakarta: Monday has ended
 
 
 def check(repos: Repositories, nip: str, kind: str, at: datetime) -> None:
@@ -88,12 +91,30 @@ def test_a_rerun_writes_only_what_changed(unit: Repositories) -> None:
 def test_an_admin_run_is_audited_and_kept_to_the_admins_units(unit: Repositories, audited: AuditTrail) -> None:
     # WHEN U1's admin runs the recap of U1
     result: Any = reports.run_recap(U1_ADMIN, RecapRequest.model_validate({"date": "2026-11-02", "unor_id": "U1"}),
-                                    SETTINGS)  # fmt: skip
+                                    SETTINGS, AFTER)  # fmt: skip
     # THEN it is audited with its counts
     [entry] = audited.entries()
     assert (entry.actor, entry.action, entry.target) == ("admin-u1", "recap.daily", "2026-11-02")
     assert entry.detail is not None and entry.detail["written"] == 3
     # AND another unit's admin may not run it
     with pytest.raises(ForbiddenError):
-        reports.run_recap(U2_ADMIN, RecapRequest.model_validate({"date": "2026-11-02", "unor_id": "U1"}), SETTINGS)
+        reports.run_recap(
+            U2_ADMIN, RecapRequest.model_validate({"date": "2026-11-02", "unor_id": "U1"}), SETTINGS, AFTER
+        )
     assert len(audited()) == 1 and result
+
+
+def test_a_day_that_has_not_begun_is_not_recapped(unit: Repositories, audited: AuditTrail) -> None:
+    # GIVEN the evening of Monday 2 November in the regency (23:30 WIB, when the scheduled recap runs)
+    evening = local(23, 30)
+    # WHEN an admin asks for Tuesday's recap, THEN it is refused and nothing is stored or audited
+    with pytest.raises(ValidationError) as refused:
+        reports.run_recap(
+            U1_ADMIN, RecapRequest.model_validate({"date": "2026-11-03", "unor_id": "U1"}), SETTINGS, evening
+        )
+    assert refused.value.details == {"date": "today or earlier"}
+    assert unit.statuses.day_page("U1", date(2026, 11, 3), None)[0] == [] and audited() == []
+    # AND Monday itself is recapped (the day has begun)
+    assert reports.run_recap(
+        U1_ADMIN, RecapRequest.model_validate({"date": "2026-11-02", "unor_id": "U1"}), SETTINGS, evening
+    )
