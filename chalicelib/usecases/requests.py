@@ -144,7 +144,8 @@ def _check_dates(body: NewRequest, today: date) -> None:
     if body.time is None:
         raise ValidationError("Jam koreksi wajib diisi.", {"time": "required for KOREKSI (HH:MM)"})
     if end != start or start > today:
-        raise ValidationError("Koreksi hanya untuk satu hari yang sudah lewat atau hari ini.", {"end_date": "same day"})
+        problem = {"end_date": "same day"} if end != start else {"start_date": "today or earlier"}
+        raise ValidationError("Koreksi hanya untuk satu hari yang sudah lewat atau hari ini.", problem)
 
 
 def read_attachment(text: str) -> tuple[bytes, str, str]:

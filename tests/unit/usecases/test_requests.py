@@ -102,15 +102,16 @@ def test_an_employee_files_lists_and_withdraws_their_requests(settings: Settings
 
 def test_bad_dates_and_a_correction_without_time_are_refused(settings: Settings) -> None:
     refused = [
-        new("CUTI", "2026-03-16", "2026-03-13"),  # ends before it starts
-        new("CUTI", "2026-03-16", "2027-03-20"),  # more than a year
-        new("KOREKSI", "2026-03-10"),  # no time
-        new("KOREKSI", "2026-03-09", "2026-03-10", time="07:30"),  # two days
-        new("KOREKSI", "2026-03-12", time="07:30"),  # tomorrow
+        (new("CUTI", "2026-03-16", "2026-03-13"), "end_date"),  # ends before it starts
+        (new("CUTI", "2026-03-16", "2027-03-20"), "end_date"),  # more than a year
+        (new("KOREKSI", "2026-03-10"), "time"),  # no time
+        (new("KOREKSI", "2026-03-09", "2026-03-10", time="07:30"), "end_date"),  # two days
+        (new("KOREKSI", "2026-03-12", time="07:30"), "start_date"),  # tomorrow
     ]
-    for body in refused:
-        with pytest.raises(ValidationError):
+    for body, field in refused:
+        with pytest.raises(ValidationError) as caught:
             requests.submit(ME, body, settings, NOW)
+        assert list(caught.value.details) == [field], body  # the field at fault is named
     assert requests.my_requests(ME, MyRequestsQuery(), settings).items == []
 
 
