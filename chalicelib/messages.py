@@ -27,7 +27,7 @@ REFUSAL_CODES = (
 )
 
 # Why a recorded check-in waits for an admin (its `warnings`); a stage's GPS policy may also send a refusal
-# code of the position checks to review instead. The admin console names each (web/admin/src/reasons.ts).
+# code of the position checks to review instead. Both web apps name each (web/shared/reasons.ts).
 REVIEW_WARNINGS = (
     "OFFLINE_CAPTURE",
     "FACE_BORDERLINE",
