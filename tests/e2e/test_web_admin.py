@@ -698,8 +698,24 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     d = desk()
     page = d.page
     d.login(world.stack.admin_username, world.stack.admin_password)
+    monthly_reads: list[str] = []
+    page.on("request", lambda r: monthly_reads.append(r.url) if "/v1/admin/recaps/monthly?" in r.url else None)
     d.open("Rekap")
+    # For a super admin "Semua unit" is the whole regency: its monthly table is read only when asked for
+    show_all = page.get_by_role("button", name="Tampilkan Semua Unit")
+    expect(show_all).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert monthly_reads == []
+    monthly_table = page.get_by_role("table", name=f"Rekap bulanan {today[:7]}")
+    with page.expect_response(lambda r: "/v1/admin/recaps/monthly?" in r.url) as answered:
+        show_all.click()
+    assert answered.value.status == 200 and "unor_id" not in answered.value.url, answered.value.url
+    expect(show_all).to_have_count(0)
+    every_row = _expect(world.admin.get(f"/v1/admin/recaps/monthly?month={today[:7]}&format=json"), 200, "monthly")
+    assert len(every_row["items"]) >= 2, every_row  # both of this module's units, at least
+    expect(monthly_table.locator("tbody tr")).to_have_count(min(len(every_row["items"]), 50))  # a page of rows
     page.get_by_label("Unit").select_option(world.unit_id)
+    expect(monthly_table.get_by_role("cell", name=world.nip, exact=True)).to_be_visible()
     page.get_by_label("Bulan").fill(today[:7])
     with page.expect_download() as downloaded:
         page.get_by_role("button", name="Unduh PDF").click()

@@ -86,14 +86,25 @@ export function Recaps(_: { route: Route }) {
   const [unit, setUnit] = useState(units.length === 1 ? (units[0]?.unor_id ?? "") : "");
   const [date, setDate] = useState(today());
   const [month, setMonth] = useState(today().slice(0, 7));
+  // The monthly table of every visible unit is read only when asked for: for a super admin it is the whole
+  // regency (7,000 rows, many seconds), too much to load each time "Rekap" opens. Its downloads need no table.
+  const [everyUnit, setEveryUnit] = useState(false);
+  const chooseUnit = (u: string): void => {
+    setUnit(u);
+    setEveryUnit(false);
+  };
+  const monthShown = unit !== "" || everyUnit;
   // The daily recap is per unit (the API asks for one); the monthly report also covers every visible unit.
   const daily = useLoad(
     (signal) => (unit ? allPages<DailyRow>("/v1/admin/recaps/daily", { date, unor_id: unit }, signal) : Promise.resolve([])),
     `${date}|${unit}`,
   );
   const monthly = useLoad(
-    (signal) => get<{ items: MonthlyRow[] }>("/v1/admin/recaps/monthly", { month, unor_id: unit, format: "json" }, signal).then((m) => m.items),
-    `${month}|${unit}`,
+    (signal) =>
+      monthShown
+        ? get<{ items: MonthlyRow[] }>("/v1/admin/recaps/monthly", { month, unor_id: unit, format: "json" }, signal).then((m) => m.items)
+        : Promise.resolve([]),
+    `${month}|${unit}|${String(monthShown)}`,
   );
   const action = useAction();
   const file = (format: "csv" | "xlsx" | "pdf"): void =>
@@ -113,7 +124,7 @@ export function Recaps(_: { route: Route }) {
       }
     >
       <div class="filters">
-        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
+        <Select label="Unit" value={unit} onChange={chooseUnit} options={unitOptions(units, "Semua unit")} />
       </div>
       <section class="panel">
         <h2>Rekap harian</h2>
@@ -156,6 +167,14 @@ export function Recaps(_: { route: Route }) {
           </button>
         </div>
         <ErrorLine message={monthly.error} />
+        {monthShown ? null : (
+          <div class="filters">
+            <p class="hint">Pilih satu unit untuk melihat rekap bulanan. Tabel semua unit memuat seluruh pegawai dan bisa lama; unduhan tidak memerlukannya.</p>
+            <button type="button" class="secondary" onClick={() => setEveryUnit(true)}>
+              Tampilkan Semua Unit
+            </button>
+          </div>
+        )}
         <Table caption={`Rekap bulanan ${month}`} rows={monthly.data ?? []} loading={monthly.loading} columns={monthlyColumns} rowKey={(r) => r.nip} />
       </section>
       <Outcome action={action} />
