@@ -707,6 +707,7 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     page.wait_for_load_state("networkidle")
     assert monthly_reads == []
     monthly_table = page.get_by_role("table", name=f"Rekap bulanan {today[:7]}")
+    expect(monthly_table.get_by_role("cell", name="Belum ada unit yang dipilih.")).to_be_visible()
     with page.expect_response(lambda r: "/v1/admin/recaps/monthly?" in r.url) as answered:
         show_all.click()
     assert answered.value.status == 200 and "unor_id" not in answered.value.url, answered.value.url

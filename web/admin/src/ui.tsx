@@ -120,6 +120,9 @@ export interface Column<T> {
   sort?: (row: T) => string | number;
 }
 
+/** What an empty table says unless told otherwise. */
+export const NO_ROWS = "Tidak ada data.";
+
 /** A table of `rows`, `pageSize` at a time, sortable by any column with `sort`. */
 export function Table<T>(p: {
   caption: string;
@@ -193,7 +196,7 @@ export function Table<T>(p: {
           ))}
           {shown.length === 0 ? (
             <tr>
-              <td colSpan={p.columns.length}>{p.loading ? "Memuat…" : (p.empty ?? "Tidak ada data.")}</td>
+              <td colSpan={p.columns.length}>{p.loading ? "Memuat…" : (p.empty ?? NO_ROWS)}</td>
             </tr>
           ) : null}
         </tbody>

@@ -6,7 +6,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, current, get, upload, withQuery, type Query } from "../session";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
-import { ActionForm, allPages, dateTime, ErrorLine, Field, Form, Labelled, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, dateTime, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
 
 interface DailyRow {
   nip: string;
@@ -81,6 +81,8 @@ const monthlyColumns: Column<MonthlyRow>[] = [
   { label: "Potongan TPP (%)", cell: (r) => r.deduction_percent, sort: (r) => r.deduction_percent },
 ];
 
+const NO_UNIT = "Belum ada unit yang dipilih.";
+
 export function Recaps(_: { route: Route }) {
   const { units, session } = useConsole();
   const [unit, setUnit] = useState(units.length === 1 ? (units[0]?.unor_id ?? "") : "");
@@ -150,7 +152,7 @@ export function Recaps(_: { route: Route }) {
         </div>
         <ErrorLine message={daily.error} />
         {!unit ? <p class="hint">Pilih satu unit untuk melihat rekap harian.</p> : null}
-        <Table caption={`Rekap harian ${date}`} rows={daily.data ?? []} loading={daily.loading} columns={dailyColumns} rowKey={(r) => r.nip} />
+        <Table caption={`Rekap harian ${date}`} rows={daily.data ?? []} loading={daily.loading} empty={unit ? NO_ROWS : NO_UNIT} columns={dailyColumns} rowKey={(r) => r.nip} />
       </section>
       <section class="panel">
         <h2>Rekap bulanan</h2>
@@ -175,7 +177,7 @@ export function Recaps(_: { route: Route }) {
             </button>
           </div>
         )}
-        <Table caption={`Rekap bulanan ${month}`} rows={monthly.data ?? []} loading={monthly.loading} columns={monthlyColumns} rowKey={(r) => r.nip} />
+        <Table caption={`Rekap bulanan ${month}`} rows={monthly.data ?? []} loading={monthly.loading} empty={monthShown ? NO_ROWS : NO_UNIT} columns={monthlyColumns} rowKey={(r) => r.nip} />
       </section>
       <Outcome action={action} />
     </Screen>
