@@ -39,13 +39,21 @@ def _check_role_and_units(role: str, unit_ids: frozenset[str], given_units: Iter
             raise ValidationError("Unit tidak ditemukan.", {"unit_ids": sorted(missing)})
 
 
+def _kept_units(role: str, units: frozenset[str]) -> frozenset[str]:
+    """The units stored with `role`: none for a super admin, who sees every unit anyway. Units kept with that
+    role would show in the list as if the admin were limited to them, and a later change of role without units
+    would hand them over unseen."""
+    return frozenset() if role == SUPER_ADMIN else units
+
+
 def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> AdminUser:
-    username, password, role, unit_ids = request.username, request.password, request.role, request.unit_ids
+    username, password, role = request.username, request.password, request.role
     require_super_admin(actor)
     if not USERNAME_PATTERN.match(username):
         raise ValidationError("Nama pengguna tidak valid.", {"username": "3-40 of a-z 0-9 _ . -"})
     strength.check_password(password, (username,))
-    _check_role_and_units(role, frozenset(unit_ids), unit_ids)
+    unit_ids = _kept_units(role, frozenset(request.unit_ids))
+    _check_role_and_units(role, unit_ids, unit_ids)
     try:
         user = runtime.people().create_admin(username, passwords.hash_secret(password), role, set(unit_ids))
     except ConditionFailed as exc:
@@ -85,8 +93,12 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
     if current is None:
         raise NotFoundError("Admin tidak ditemukan.", {"username": username})
     role = request.role if request.role is not None else current.role
-    units = frozenset(request.unit_ids) if request.unit_ids is not None else current.unit_ids
-    _check_role_and_units(role, units, request.unit_ids)
+    if request.unit_ids is not None:
+        units = frozenset(request.unit_ids)
+    else:  # a super admin's units (stored before `_kept_units`) are never handed over by a change of role
+        units = _kept_units(current.role, current.unit_ids)
+    units = _kept_units(role, units)
+    _check_role_and_units(role, units, units if request.unit_ids is not None else None)
     password_hash = None
     if request.password is not None:
         strength.check_password(request.password, (username,))
@@ -94,7 +106,7 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
     change = AdminChange(
         active=request.active,
         role=request.role,
-        unit_ids=None if request.unit_ids is None else units,
+        unit_ids=None if units == current.unit_ids and request.unit_ids is None else units,
         password_hash=password_hash,
         mfa_off=request.mfa_enabled is False,
     )
@@ -115,7 +127,7 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
         detail["active"] = request.active
     if request.role is not None:
         detail["role"] = request.role
-    if request.unit_ids is not None:
+    if change.unit_ids is not None:
         detail["unit_ids"] = sorted(units)
     if password_hash is not None:
         detail["password"] = "changed"

@@ -472,6 +472,37 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
     d.assert_clean()
 
 
+def test_admin_users_created_in_the_console_get_the_units_their_role_has(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    d.open("Pengguna Admin")
+    tag = secrets.token_hex(3)
+
+    def create(username: str, role: str) -> list[str]:
+        """Creates `username` with `role` after picking this module's unit; answers the units the console sent."""
+        page.get_by_label("Nama pengguna baru").fill(username)
+        page.get_by_label("Kata sandi awal").fill(f"Sandi-Konsol-{tag}")
+        page.get_by_label("Peran").select_option(label="Admin unit")
+        page.get_by_label("Unit (tahan Ctrl untuk memilih beberapa)").select_option(world.unit_id)
+        page.get_by_label("Peran").select_option(label=role)  # a super admin's units were picked, then hidden
+        with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/v1/admin/users")) as sent:
+            page.get_by_role("button", name="Buat Pengguna").click()
+        expect(page.get_by_text(f"Pengguna {username} dibuat.")).to_be_visible()
+        return list(sent.value.post_data_json["unit_ids"])
+
+    assert create(f"unit-{tag}", "Admin unit") == [world.unit_id]
+    assert create(f"bkpsdm-{tag}", "Admin BKPSDM") == []
+    listed = {u["username"]: u for u in _expect(world.admin.get("/v1/admin/users"), 200, "users")["items"]}
+    assert listed[f"unit-{tag}"]["unit_ids"] == [world.unit_id]
+    assert (listed[f"bkpsdm-{tag}"]["role"], listed[f"bkpsdm-{tag}"]["unit_ids"]) == ("super_admin", [])
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=f"bkpsdm-{tag}", exact=True))
+    expect(row.get_by_role("cell", name="Seluruh kabupaten")).to_be_visible()
+    d.assert_clean()
+
+
 # --- evidence of a refusal (first: the employee has no accepted check-in yet) ---
 
 

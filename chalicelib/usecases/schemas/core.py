@@ -97,12 +97,19 @@ class DeviceReleased(Result):
     device_bound: Literal[False]
 
 
+ROLE_DOC = "`unit_admin`, `super_admin` or `auditor`."
+UNIT_IDS_DOC = (
+    "Units of a `unit_admin` (at least one) or of an `auditor` (none: the whole regency). None are kept for a "
+    "`super_admin`, who sees every unit: a later change of role names its units."
+)
+
+
 class CreateAdminUserRequest(Request):
     username: Text40 = Field(description="3-40 of a-z 0-9 _ . -")
     password: Password
-    role: Text20 = Field(description="`unit_admin` or `super_admin`.")
+    role: Text20 = Field(description=ROLE_DOC)
     unit_ids: Annotated[list[NonEmpty], Field(max_length=200), UNIQUE] = Field(
-        default_factory=list, description="Units of a `unit_admin` (at least one)."
+        default_factory=list, description=UNIT_IDS_DOC
     )
 
 
@@ -127,9 +134,9 @@ class AdminUserList(Page[AdminUserItem]):
 
 class UpdateAdminUserRequest(Request):
     active: bool | None = Field(default=None, description="false deactivates: the admin's tokens stop working.")
-    role: Text20 | None = Field(default=None, description="`unit_admin` or `super_admin`.")
+    role: Text20 | None = Field(default=None, description=ROLE_DOC)
     unit_ids: Annotated[list[NonEmpty], Field(max_length=200), UNIQUE] | None = Field(
-        default=None, description="Units of a `unit_admin` (at least one)."
+        default=None, description=UNIT_IDS_DOC
     )
     password: Password | None = None
     mfa_enabled: Literal[False] | None = Field(

@@ -22,7 +22,7 @@ from chalicelib.errors import (
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import admin_users, auth
-from chalicelib.usecases.schemas.core import AdminLoginRequest, UpdateAdminUserRequest
+from chalicelib.usecases.schemas.core import AdminLoginRequest, CreateAdminUserRequest, UpdateAdminUserRequest
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited, settings
 
@@ -183,3 +183,25 @@ def test_bad_changes_are_refused(admins: Repositories) -> None:
     with pytest.raises(NotFoundError):
         admin_users.update_admin_user(root, "nobody", patch(active=False))
     assert admins.people.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1"}))
+
+
+def test_a_super_admin_keeps_no_units_so_a_later_demotion_hands_none_over_unseen(admins: Repositories) -> None:
+    root = principal(admins, "root")
+    # GIVEN a super admin created with units (as the console sent them when the role was switched after picking)
+    created = admin_users.create_admin_user(
+        root, CreateAdminUserRequest(username="sari", password=PASSWORD, role="super_admin", unit_ids=["U1"])
+    )
+    # THEN none are stored: the list would show "U1" for an admin who sees the whole regency
+    assert created == AdminUser("sari", "super_admin") == admins.people.get_admin("sari")
+    # AND a unit admin promoted to super admin loses their units
+    item = admin_users.update_admin_user(root, "budi", patch(role="super_admin"))
+    assert (item.role, item.unit_ids) == ("super_admin", [])
+    # AND a super admin stored with units by older code is not demoted into them: units must be named
+    admins.people.create_admin("lama", passwords.hash_secret(PASSWORD), "super_admin", {"U2"})
+    for name in ("budi", "lama"):
+        with pytest.raises(ValidationError):
+            admin_users.update_admin_user(root, name, patch(role="unit_admin"))
+        demoted = admin_users.update_admin_user(root, name, patch(role="unit_admin", unit_ids=["U1"]))
+        assert demoted.unit_ids == ["U1"]
+    # AND without units a demotion to auditor reads the whole regency, not the units once stored
+    assert admin_users.update_admin_user(root, "sari", patch(role="auditor")).unit_ids == []

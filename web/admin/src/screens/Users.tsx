@@ -83,7 +83,8 @@ export function Users(_: { route: Route }) {
         label="Tambah pengguna admin"
         action={action}
         submit={async () => {
-          await call("POST", "/v1/admin/users", form);
+          // The unit picker is hidden for a super admin, but may still hold units picked before the role changed
+          await call("POST", "/v1/admin/users", form.role === "super_admin" ? { ...form, unit_ids: [] } : form);
           setForm({ username: "", password: "", role: "unit_admin", unit_ids: [] });
           return `Pengguna ${form.username} dibuat.`;
         }}
