@@ -93,11 +93,7 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
     if current is None:
         raise NotFoundError("Admin tidak ditemukan.", {"username": username})
     role = request.role if request.role is not None else current.role
-    if request.unit_ids is not None:
-        units = frozenset(request.unit_ids)
-    else:  # a super admin's units (stored before `_kept_units`) are never handed over by a change of role
-        units = _kept_units(current.role, current.unit_ids)
-    units = _kept_units(role, units)
+    units = _units_after(current, role, request.unit_ids)
     _check_role_and_units(role, units, units if request.unit_ids is not None else None)
     password_hash = None
     if request.password is not None:
@@ -122,16 +118,28 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
         updated = runtime.people().update_admin(current, change, others)
     except ConditionFailed as exc:  # the admin, or one of the other super admins, changed meanwhile
         raise ConflictError("Data admin berubah bersamaan; muat ulang lalu coba lagi.", {"username": username}) from exc
-    detail: dict[str, object] = {}
-    if request.active is not None:
-        detail["active"] = request.active
-    if request.role is not None:
-        detail["role"] = request.role
-    if change.unit_ids is not None:
-        detail["unit_ids"] = sorted(units)
-    if password_hash is not None:
-        detail["password"] = "changed"
-    if request.mfa_enabled is False:
-        detail["mfa_enabled"] = False
-    runtime.audit().record(actor.subject, "admin_user.update", username, detail)
+    runtime.audit().record(actor.subject, "admin_user.update", username, _audited_change(change))
     return admin_item(updated)
+
+
+def _units_after(current: AdminUser, role: str, given: list[str] | None) -> frozenset[str]:
+    """The units an admin has after a change to `role`: those given, else their own; a super admin's own units
+    (stored before `_kept_units`) are never handed over by a change of role."""
+    units = frozenset(given) if given is not None else _kept_units(current.role, current.unit_ids)
+    return _kept_units(role, units)
+
+
+def _audited_change(change: AdminChange) -> dict[str, object]:
+    """What the audit log says of a change: the fields it sets, a password only as "changed"."""
+    detail: dict[str, object] = {}
+    if change.active is not None:
+        detail["active"] = change.active
+    if change.role is not None:
+        detail["role"] = change.role
+    if change.unit_ids is not None:
+        detail["unit_ids"] = sorted(change.unit_ids)
+    if change.password_hash is not None:
+        detail["password"] = "changed"
+    if change.mfa_off:
+        detail["mfa_enabled"] = False
+    return detail
