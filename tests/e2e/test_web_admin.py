@@ -441,9 +441,11 @@ def test_a_unit_admin_sees_only_their_unit_and_cannot_reach_another_units_pages(
     api.login_admin(username, password)
     assert api.get(f"/v1/admin/monitor?unor_id={world.other_unit_id}").status == 403
 
-    # Their own unit: the employees' list with their own unit only
+    # Their own unit: the employees' list with their own unit only; lifting a login lock is a super admin's
     page.goto(f"/admin/#/pegawai/{world.nip}")
     expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
+    expect(page.get_by_role("button", name="Reset Perangkat")).to_be_visible()
+    expect(page.get_by_role("button", name="Buka Kunci Login")).to_have_count(0)
     d.open("Pegawai")
     options = page.get_by_label("Unit").locator("option")
     assert options.all_inner_texts() == [world.unit_name]
@@ -500,6 +502,74 @@ def test_admin_users_created_in_the_console_get_the_units_their_role_has(
     assert (listed[f"bkpsdm-{tag}"]["role"], listed[f"bkpsdm-{tag}"]["unit_ids"]) == ("super_admin", [])
     row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=f"bkpsdm-{tag}", exact=True))
     expect(row.get_by_role("cell", name="Seluruh kabupaten")).to_be_visible()
+    d.assert_clean()
+
+
+def test_a_super_admin_changes_another_admins_role_password_lock_and_second_factor(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    pyotp = pytest.importorskip("pyotp")
+    # GIVEN a unit admin with two-factor login on, locked out by wrong passwords
+    target, password = _admin_user(world, "unit_admin", [world.unit_id])
+    own = ApiClient(world.stack.api)
+    _expect(own.login_admin(target, password), 200, "login")
+    secret = _expect(own.post("/v1/admin/me/mfa"), 201, "mfa")["secret"]
+    _expect(own.post("/v1/admin/me/mfa/confirm", {"otp": pyotp.TOTP(secret).now()}), 200, "mfa confirm")
+    wrong = {"username": target, "password": "bukan-sandinya"}
+    answers = [ApiClient(world.stack.api).post("/v1/auth/admin/login", wrong).status for _ in range(6)]
+    assert answers[-1] == 429, answers
+
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    d.open("Pengguna Admin")
+    page.get_by_role("button", name=f"Ubah {target}").click()
+    panel = page.get_by_role("region", name=f"Ubah {target}")
+    expect(panel.get_by_role("heading", name=f"Ubah {target}")).to_be_focused()
+    d.axe("pengguna-ubah")
+    # WHEN the super admin makes them an auditor of the same unit
+    panel.get_by_label("Peran", exact=True).select_option(label="Auditor")
+    panel.get_by_role("button", name="Simpan Peran dan Unit").click()
+    expect(panel.get_by_text("Peran dan unit disimpan.")).to_be_visible()
+    # ... sets a new password, lifts the lock and forgets the second factor (a lost phone)
+    new_password = f"Sandi-Baru-{secrets.token_hex(3)}"
+    panel.get_by_label("Kata sandi baru", exact=True).fill(new_password)
+    panel.get_by_role("button", name="Atur Kata Sandi").click()
+    expect(panel.get_by_text("Kata sandi baru disimpan", exact=False)).to_be_visible()
+    panel.get_by_role("button", name="Buka Kunci Login").click()
+    expect(panel.get_by_text("Kunci login dibuka.")).to_be_visible()
+    assert ApiClient(world.stack.api).post("/v1/auth/admin/login", wrong).status == 401  # judged again, not 429
+    panel.get_by_role("button", name="Matikan Verifikasi Dua Langkah").click()
+    panel.get_by_role("button", name="Ya, matikan verifikasi dua langkah").click()
+    expect(panel.get_by_text("Verifikasi dua langkah dimatikan.")).to_be_visible()
+    expect(panel.get_by_role("button", name="Matikan Verifikasi Dua Langkah")).to_have_count(0)
+    # THEN the API holds every change, and the admin logs in with the new password and no OTP
+    listed = {u["username"]: u for u in _expect(world.admin.get("/v1/admin/users"), 200, "users")["items"]}
+    assert (listed[target]["role"], listed[target]["unit_ids"], listed[target]["mfa_enabled"]) == (
+        "auditor", [world.unit_id], False
+    )
+    login = _expect(ApiClient(world.stack.api).login_admin(target, new_password), 200, "login with the new password")
+    assert login["role"] == "auditor"
+    # AND the failed logins were the test's own; nothing else failed
+    d.assert_clean()
+
+
+def test_a_super_admin_lifts_an_employees_login_lock_from_the_employee_page(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN an employee locked out by wrong passwords (a phone of their own, a forgotten password)
+    wrong = {"nip": world.other_nip, "password": "bukan-sandinya", "device_id": secrets.token_hex(16)}
+    answers = [ApiClient(world.stack.api).post("/v1/auth/login", wrong).status for _ in range(6)]
+    assert answers[-1] == 429, answers
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    page.goto(f"/admin/#/pegawai/{world.other_nip}")
+    # WHEN the super admin lifts the lock on the employee's page
+    page.get_by_role("button", name="Buka Kunci Login").click()
+    expect(page.get_by_text("Kunci login dibuka", exact=False)).to_be_visible()
+    # THEN the next login is judged again (a wrong password: 401, not 429)
+    assert ApiClient(world.stack.api).post("/v1/auth/login", wrong).status == 401
     d.assert_clean()
 
 

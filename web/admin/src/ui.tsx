@@ -8,7 +8,8 @@ import { ColumnHeads, ErrorLine, Labelled, LabelledInput, LabelledSelect, useLoa
 import { call, get, type Query } from "./session";
 
 let fieldSeq = 0;
-function useId(prefix: string): string {
+/** An id unique in the page, kept for the component's life (a label's `for`). */
+export function useId(prefix: string): string {
   const ref = useRef<string | null>(null);
   if (ref.current === null) ref.current = `${prefix}-${String(++fieldSeq)}`;
   return ref.current;

@@ -204,6 +204,7 @@ function Faces({ employee }: { employee: Employee }) {
 }
 
 function Access({ employee, onChanged }: { employee: Employee; onChanged: () => void }) {
+  const { session } = useConsole();
   const [code, setCode] = useState<{ activation_code: string; expires_at: string } | null>(null);
   const action = useAction();
   const base = `/v1/admin/employees/${employee.nip}`;
@@ -237,6 +238,21 @@ function Access({ employee, onChanged }: { employee: Employee; onChanged: () => 
               .then(onChanged)
           }
         />
+        {session.role === "super_admin" ? (
+          <button
+            type="button"
+            class="secondary"
+            disabled={action.busy}
+            onClick={() =>
+              void action.run(async () => {
+                await call("POST", `${base}/unlock`);
+                return "Kunci login dibuka: pegawai dapat langsung mencoba masuk lagi.";
+              })
+            }
+          >
+            Buka Kunci Login
+          </button>
+        ) : null}
       </div>
       {code ? (
         <p class="code" role="status">

@@ -1,12 +1,13 @@
-// "Pengguna Admin" (super admin: list, create, activate/deactivate, role and units) and "Akun Saya" (every
+// "Pengguna Admin" (super admin: list, create, activate/deactivate; per admin: role and units, a new password,
+// the second factor forgotten, the login lock lifted) and "Akun Saya" (every
 // admin: two-factor login set up from a QR code of the API's otpauth URI). Loaded on first use (the QR
 // generator is not part of the first load).
 import qrcode from "qrcode-generator";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { useConsole } from "../context";
 import type { Route } from "../router";
 import { call, logOut, type Role } from "../session";
-import { ActionForm, ConfirmButton, dateTime, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, ConfirmButton, dateTime, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
 
 interface AdminUser {
   username: string;
@@ -25,10 +26,11 @@ const ROLES: [Role, string][] = [
 
 function UnitPicker({ value, onChange }: { value: string[]; onChange: (v: string[]) => void }) {
   const { units } = useConsole();
+  const id = useId("units");
   return (
-    <Labelled id="user-units" label="Unit (tahan Ctrl untuk memilih beberapa)">
+    <Labelled id={id} label="Unit (tahan Ctrl untuk memilih beberapa)">
       <select
-        id="user-units"
+        id={id}
         multiple
         size={6}
         onChange={(e) => onChange(Array.from(e.currentTarget.selectedOptions, (o) => o.value))}
@@ -43,18 +45,92 @@ function UnitPicker({ value, onChange }: { value: string[]; onChange: (v: string
   );
 }
 
+/** The units sent with `role`: none for a super admin, whose picker is hidden but may hold earlier picks. */
+const unitsFor = (role: Role, unitIds: string[]): string[] => (role === "super_admin" ? [] : unitIds);
+
+const userPath = (u: AdminUser): string => `/v1/admin/users/${encodeURIComponent(u.username)}`;
+
+/** Changes to another admin: role and units, a new password, the second factor forgotten, the login lock lifted.
+ * Every change ends that admin's sessions (the API bumps their token version). */
+function EditAdmin({ user, onChanged, onClose }: { user: AdminUser; onChanged: () => void; onClose: () => void }) {
+  const [role, setRole] = useState<Role>(user.role);
+  const [unitIds, setUnitIds] = useState(user.unit_ids);
+  const [password, setPassword] = useState("");
+  const action = useAction();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [user.username]);
+  const patch = async (body: Record<string, unknown>, done: string): Promise<string> => {
+    await call("PATCH", userPath(user), body);
+    return done;
+  };
+  const run = (step: () => Promise<string>): void => void action.run(step).then((ok) => ok && onChanged());
+  return (
+    <section class="panel" aria-labelledby="edit-admin">
+      <h2 id="edit-admin" ref={heading} tabIndex={-1}>
+        Ubah {user.username}
+      </h2>
+      <ActionForm
+        label="Ubah peran dan unit"
+        action={action}
+        submit={() => patch({ role, unit_ids: unitsFor(role, unitIds) }, "Peran dan unit disimpan.")}
+        then={onChanged}
+      >
+        <Select label="Peran" value={role} onChange={(v) => setRole(v as Role)} options={ROLES} />
+        {role !== "super_admin" ? <UnitPicker value={unitIds} onChange={setUnitIds} /> : null}
+        {role === "auditor" ? <p class="hint">Auditor tanpa unit dapat membaca seluruh kabupaten.</p> : null}
+        <Submit action={action}>Simpan Peran dan Unit</Submit>
+      </ActionForm>
+      <ActionForm
+        label="Atur kata sandi baru"
+        action={action}
+        submit={async () => {
+          const done = await patch({ password }, "Kata sandi baru disimpan; sampaikan kepada pemiliknya secara langsung.");
+          setPassword("");
+          return done;
+        }}
+        then={onChanged}
+      >
+        <Field label="Kata sandi baru" type="password" value={password} onInput={setPassword} autoComplete="new-password" required />
+        <Submit action={action}>Atur Kata Sandi</Submit>
+      </ActionForm>
+      <div class="buttons">
+        <button type="button" class="secondary" disabled={action.busy} onClick={() => run(async () => {
+          await call("POST", `${userPath(user)}/unlock`);
+          return "Kunci login dibuka.";
+        })}>
+          Buka Kunci Login
+        </button>
+        {user.mfa_enabled ? (
+          <ConfirmButton
+            label="Matikan Verifikasi Dua Langkah"
+            question="Untuk ponsel yang hilang: admin ini harus memasangnya lagi. Lanjutkan?"
+            disabled={action.busy}
+            onConfirm={() => run(() => patch({ mfa_enabled: false }, "Verifikasi dua langkah dimatikan."))}
+          />
+        ) : null}
+        <button type="button" class="secondary" onClick={onClose}>
+          Tutup
+        </button>
+      </div>
+      <Outcome action={action} />
+    </section>
+  );
+}
+
 export function Users(_: { route: Route }) {
   const { session, unitName } = useConsole();
   const list = useLoad((signal) => call<{ items: AdminUser[] }>("GET", "/v1/admin/users", undefined, signal).then((a) => a.items), "users");
   const [form, setForm] = useState({ username: "", password: "", role: "unit_admin" as Role, unit_ids: [] as string[] });
+  const [editing, setEditing] = useState<string | null>(null);
   const action = useAction();
   const patch = (u: AdminUser, body: Record<string, unknown>, done: string): void =>
     void action
       .run(async () => {
-        await call("PATCH", `/v1/admin/users/${encodeURIComponent(u.username)}`, body);
+        await call("PATCH", userPath(u), body);
         return done;
       })
       .then(list.reload);
+  const edited = list.data?.find((u) => u.username === editing) ?? null;
   const columns: Column<AdminUser>[] = [
     { label: "Nama pengguna", cell: (u) => u.username, sort: (u) => u.username },
     { label: "Peran", cell: (u) => ROLES.find((r) => r[0] === u.role)?.[1] ?? u.role, sort: (u) => u.role },
@@ -65,12 +141,19 @@ export function Users(_: { route: Route }) {
     {
       label: "Aksi",
       cell: (u) =>
-        u.username === session.username ? null : u.active ? (
-          <ConfirmButton label="Nonaktifkan" question={`Nonaktifkan ${u.username}?`} onConfirm={() => patch(u, { active: false }, `${u.username} dinonaktifkan.`)} />
-        ) : (
-          <button type="button" class="secondary" onClick={() => patch(u, { active: true }, `${u.username} diaktifkan.`)}>
-            Aktifkan
-          </button>
+        u.username === session.username ? null : (
+          <div class="buttons">
+            <button type="button" class="secondary" aria-label={`Ubah ${u.username}`} onClick={() => setEditing(u.username)}>
+              Ubah
+            </button>
+            {u.active ? (
+              <ConfirmButton label="Nonaktifkan" question={`Nonaktifkan ${u.username}?`} onConfirm={() => patch(u, { active: false }, `${u.username} dinonaktifkan.`)} />
+            ) : (
+              <button type="button" class="secondary" onClick={() => patch(u, { active: true }, `${u.username} diaktifkan.`)}>
+                Aktifkan
+              </button>
+            )}
+          </div>
         ),
     },
   ];
@@ -78,13 +161,13 @@ export function Users(_: { route: Route }) {
     <Screen title="Pengguna Admin">
       <ErrorLine message={list.error} />
       <Table caption="Pengguna admin" rows={list.data ?? []} loading={list.loading} columns={columns} rowKey={(u) => u.username} />
+      {edited ? <EditAdmin key={edited.username} user={edited} onChanged={list.reload} onClose={() => setEditing(null)} /> : null}
       <ActionForm
         class="panel"
         label="Tambah pengguna admin"
         action={action}
         submit={async () => {
-          // The unit picker is hidden for a super admin, but may still hold units picked before the role changed
-          await call("POST", "/v1/admin/users", form.role === "super_admin" ? { ...form, unit_ids: [] } : form);
+          await call("POST", "/v1/admin/users", { ...form, unit_ids: unitsFor(form.role, form.unit_ids) });
           setForm({ username: "", password: "", role: "unit_admin", unit_ids: [] });
           return `Pengguna ${form.username} dibuat.`;
         }}
