@@ -545,9 +545,8 @@ def test_a_super_admin_changes_another_admins_role_password_lock_and_second_fact
     expect(panel.get_by_role("button", name="Matikan Verifikasi Dua Langkah")).to_have_count(0)
     # THEN the API holds every change, and the admin logs in with the new password and no OTP
     listed = {u["username"]: u for u in _expect(world.admin.get("/v1/admin/users"), 200, "users")["items"]}
-    assert (listed[target]["role"], listed[target]["unit_ids"], listed[target]["mfa_enabled"]) == (
-        "auditor", [world.unit_id], False
-    )
+    changed = listed[target]
+    assert (changed["role"], changed["unit_ids"], changed["mfa_enabled"]) == ("auditor", [world.unit_id], False)
     login = _expect(ApiClient(world.stack.api).login_admin(target, new_password), 200, "login with the new password")
     assert login["role"] == "auditor"
     # AND the failed logins were the test's own; nothing else failed
