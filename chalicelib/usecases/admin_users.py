@@ -66,7 +66,7 @@ def admin_item(admin: AdminUser) -> AdminUserItem:
     return AdminUserItem(
         username=admin.username,
         role=admin.role,
-        unit_ids=sorted(admin.unit_ids),
+        unit_ids=sorted(_kept_units(admin.role, admin.unit_ids)),
         active=admin.active,
         mfa_enabled=admin.mfa_enabled,
         last_login_at=admin.last_login_at,

@@ -198,6 +198,8 @@ def test_a_super_admin_keeps_no_units_so_a_later_demotion_hands_none_over_unseen
     assert (item.role, item.unit_ids) == ("super_admin", [])
     # AND a super admin stored with units by older code is not demoted into them: units must be named
     admins.people.create_admin("lama", passwords.hash_secret(PASSWORD), "super_admin", {"U2"})
+    listed = {item.username: item.unit_ids for item in admin_users.list_admin_users(root).items}
+    assert listed["lama"] == []  # listed as what they are: regency-wide
     for name in ("budi", "lama"):
         with pytest.raises(ValidationError):
             admin_users.update_admin_user(root, name, patch(role="unit_admin"))
