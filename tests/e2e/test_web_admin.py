@@ -20,7 +20,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -461,6 +461,7 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
     nav = page.get_by_role("navigation", name="Menu utama")
     expect(nav.get_by_role("link", name="Log Audit")).to_be_visible()
     expect(nav.get_by_role("link", name="Pengguna Admin")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Sidik Jari")).to_have_count(0)  # uploads only: nothing for a reader
     page.goto(f"/admin/#/pegawai/{world.nip}")
     expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
     expect(page.get_by_role("heading", name="Wajah")).to_be_visible()
@@ -569,6 +570,50 @@ def test_a_super_admin_lifts_an_employees_login_lock_from_the_employee_page(
     expect(page.get_by_text("Kunci login dibuka", exact=False)).to_be_visible()
     # THEN the next login is judged again (a wrong password: 401, not 429)
     assert ApiClient(world.stack.api).post("/v1/auth/login", wrong).status == 401
+    d.assert_clean()
+
+
+def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
+    world: World, desk: Callable[..., Desk], tmp_path: Path
+) -> None:
+    # GIVEN a machine's PIN list and its log of yesterday: two punches of PIN 77, one of an unknown PIN, one bad line
+    yesterday = (date.fromisoformat(_jakarta_today()) - timedelta(days=1)).isoformat()
+    pins = tmp_path / "pin.csv"
+    pins.write_text(f"pin,nip\n77,{world.other_nip}\n", encoding="utf-8")
+    log = tmp_path / "1_attlog.dat"
+    lines = [f"77\t{yesterday} 07:10:00\t1\t0\t0", f"77\t{yesterday} 16:05:00\t1\t1\t0",
+             f"999\t{yesterday} 07:20:00\t1\t0\t0", "bukan baris absen"]  # fmt: skip
+    log.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    d.open("Sidik Jari")
+    d.axe("sidik-jari")
+    # WHEN the PINs are mapped and the log imported (compressed by the browser), twice
+    page.get_by_label("Berkas CSV pemetaan PIN").set_input_files(str(pins))
+    page.get_by_role("button", name="Unggah Pemetaan").click()
+    expect(page.get_by_text("1 PIN dipetakan, 0 baris salah.")).to_be_visible()
+    page.get_by_label("Berkas absen mesin").set_input_files(str(log))
+    with page.expect_request(lambda r: "/v1/admin/fingerprint/import" in r.url) as sent:
+        page.get_by_role("button", name="Impor Absen").click()
+    assert sent.value.headers["content-type"] == "application/gzip"
+    # THEN the punches are imported, the unknown PIN named and the bad line listed
+    expect(page.get_by_text("2 absen diimpor, 0 duplikat, 1 PIN tidak dikenal, 1 baris salah.")).to_be_visible()
+    expect(page.get_by_text("PIN tidak dikenal (petakan dulu, lalu impor ulang): 999")).to_be_visible()
+    refused = page.get_by_role("table", name="Baris absen yang tidak diimpor")
+    expect(refused.get_by_role("cell", name="4", exact=True)).to_be_visible()  # the fourth line, not a punch
+    # AND the same file again imports nothing new
+    page.get_by_role("button", name="Impor Absen").click()
+    expect(page.get_by_text("0 absen diimpor, 2 duplikat, 1 PIN tidak dikenal, 1 baris salah.")).to_be_visible()
+    # WHEN the unit's cut-over date is set, THEN the adoption report carries it
+    cutover = page.get_by_role("form", name="Tanggal peralihan")
+    cutover.get_by_label("Unit").select_option(world.other_unit_id)
+    cutover.get_by_label("Hanya aplikasi mulai").fill(_jakarta_today())
+    cutover.get_by_role("button", name="Simpan Tanggal Peralihan").click()
+    expect(cutover.get_by_text(f"Mulai {_jakarta_today()}, hanya absen aplikasi yang dihitung")).to_be_visible()
+    query = f"from={_jakarta_today()}&to={_jakarta_today()}&unor_id={world.other_unit_id}"
+    report = _expect(world.admin.get(f"/v1/admin/reports/adoption?{query}"), 200, "adoption")
+    assert [u["cutover"] for u in report["units"]] == [_jakarta_today()]
     d.assert_clean()
 
 
@@ -837,7 +882,8 @@ def test_other_screens_open_without_errors_or_accessibility_faults(world: World,
     page.get_by_role("button", name="Buat Kode Aktivasi").click()
     expect(page.get_by_text("Kode aktivasi:")).to_be_visible()
     d.axe("pegawai")
-    menus = ("Pegawai", "Jadwal", "Hari Libur", "Cuti & Izin", "Pengajuan", "Rekap", "Adopsi", "SIMPEG", "Log Audit")
+    menus = ("Pegawai", "Jadwal", "Hari Libur", "Cuti & Izin", "Pengajuan", "Rekap", "Adopsi", "Sidik Jari", "SIMPEG")
+    menus = (*menus, "Log Audit")
     for menu in (*menus, "Pengguna Admin", "Akun Saya"):
         d.open(menu)
         page.wait_for_load_state("networkidle")

@@ -41,6 +41,7 @@ function lazy(load: () => Promise<Screen>): Screen {
 
 const Zones = lazy(() => import("./screens/Zones").then((m) => m.Zones));
 const Users = lazy(() => import("./screens/Users").then((m) => m.Users));
+const Fingerprint = lazy(() => import("./screens/Fingerprint").then((m) => m.Fingerprint));
 const Account = lazy(() => import("./screens/Users").then((m) => m.Account));
 
 interface NavItem {
@@ -63,6 +64,7 @@ const NAV: NavItem[] = [
   { path: "jadwal", label: "Jadwal", roles: ALL, screen: Schedules },
   { path: "rekap", label: "Rekap", roles: ALL, screen: Recaps },
   { path: "adopsi", label: "Adopsi", roles: ALL, screen: Adoption },
+  { path: "sidik-jari", label: "Sidik Jari", roles: ["unit_admin", "super_admin"], screen: Fingerprint },
   { path: "simpeg", label: "SIMPEG", roles: ["super_admin"], screen: Simpeg },
   { path: "pengguna", label: "Pengguna Admin", roles: ["super_admin"], screen: Users },
   { path: "audit", label: "Log Audit", roles: ["super_admin", "auditor"], screen: Audit },

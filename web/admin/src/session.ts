@@ -85,12 +85,12 @@ export async function call<T>(method: string, path: string, body?: unknown, sign
 export const get = <T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> =>
   call<T>("GET", withQuery(path, query), undefined, signal);
 
-/** Sends a file as it is (SIMPEG CSV import). */
-export async function upload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+/** Sends a file as it is (SIMPEG CSV import, fingerprint PINs and logs). */
+export async function upload<T>(path: string, file: Blob, contentType: string, method: "POST" | "PUT" = "POST"): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json", "Content-Type": contentType };
   const token = current()?.token;
   if (token) headers["Authorization"] = `Bearer ${token}`;
-  const response = await fetch(path, { method: "POST", headers, body: file, credentials: "omit" });
+  const response = await fetch(path, { method, headers, body: file, credentials: "omit" });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) throw errorFrom(response.status, body);
   return body as T;

@@ -1,0 +1,169 @@
+// "Sidik Jari": the fingerprint machines beside the app during the rollout (docs/panduan_admin.md, section 9):
+// the machines' PINs mapped to NIPs, their attendance logs imported, and each unit's cut-over date, after which
+// only the app counts. Loaded on first use (only admins running a rollout open it).
+import { useState } from "preact/hooks";
+import { useConsole, unitOptions } from "../context";
+import type { Route } from "../router";
+import { call, upload, withQuery } from "../session";
+import { ActionForm, Field, Labelled, Outcome, Screen, Select, Submit, Table, today, useAction, type Column } from "../ui";
+
+interface LineError {
+  line: number;
+  code: string;
+  message: string;
+}
+
+interface PinsResult {
+  mapped: number;
+  errors: LineError[];
+}
+
+interface ImportResult {
+  imported: number;
+  duplicates: number;
+  unknown_pins: string[];
+  errors: LineError[];
+  error_count: number;
+}
+
+const lineColumns: Column<LineError>[] = [
+  { label: "Baris", cell: (e) => e.line, sort: (e) => e.line },
+  { label: "Kode", cell: (e) => e.code, sort: (e) => e.code },
+  { label: "Pesan", cell: (e) => e.message },
+];
+
+const isCsv = (file: File): boolean => file.name.toLowerCase().endsWith(".csv") || file.type === "text/csv";
+
+/** A machine's log as sent: gzip-compressed where the browser can (a year of punches shrinks about tenfold, and
+ * the API takes 4 MB as sent), else as it is, `text/csv` or `text/plain` (ATTLOG) by its name. */
+async function packed(file: File): Promise<[Blob, string]> {
+  if (typeof CompressionStream === "function") {
+    const gzipped = await new Response(file.stream().pipeThrough(new CompressionStream("gzip"))).blob();
+    return [gzipped, "application/gzip"];
+  }
+  return [file, isCsv(file) ? "text/csv; charset=utf-8" : "text/plain; charset=utf-8"];
+}
+
+function FileField({ id, label, accept, onChange }: { id: string; label: string; accept: string; onChange: (f: File | null) => void }) {
+  return (
+    <Labelled id={id} label={label}>
+      <input id={id} type="file" accept={accept} onChange={(e) => onChange(e.currentTarget.files?.[0] ?? null)} />
+    </Labelled>
+  );
+}
+
+function LineErrors({ caption, errors }: { caption: string; errors: LineError[] }) {
+  return errors.length ? <Table caption={caption} rows={errors} columns={lineColumns} rowKey={(e) => `${String(e.line)}-${e.code}`} pageSize={20} /> : null;
+}
+
+function Pins() {
+  const [file, setFile] = useState<File | null>(null);
+  const [errors, setErrors] = useState<LineError[]>([]);
+  const action = useAction();
+  return (
+    <ActionForm
+      class="panel"
+      label="Pemetaan PIN mesin"
+      action={action}
+      submit={async () => {
+        if (!file) return null;
+        setErrors([]);
+        const r = await upload<PinsResult>("/v1/admin/fingerprint/pins", file, "text/csv; charset=utf-8", "PUT");
+        setErrors(r.errors);
+        return `${String(r.mapped)} PIN dipetakan, ${String(r.errors.length)} baris salah.`;
+      }}
+    >
+      <h2>1. Pemetaan PIN mesin</h2>
+      <p class="hint">Berkas CSV dengan kolom pin,nip. PIN yang sudah berupa NIP 18 digit tidak perlu dipetakan.</p>
+      <FileField id="pins-file" label="Berkas CSV pemetaan PIN" accept=".csv,text/csv" onChange={setFile} />
+      <Submit action={action} disabled={!file}>
+        Unggah Pemetaan
+      </Submit>
+      <Outcome action={action} />
+      <LineErrors caption="Baris pemetaan yang tidak diterapkan" errors={errors} />
+    </ActionForm>
+  );
+}
+
+function Punches() {
+  const { units } = useConsole();
+  const [unit, setUnit] = useState("");
+  const [offset, setOffset] = useState("0");
+  const [file, setFile] = useState<File | null>(null);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const action = useAction();
+  return (
+    <ActionForm
+      class="panel"
+      label="Impor absen mesin"
+      action={action}
+      submit={async () => {
+        if (!file) return null;
+        setResult(null);
+        const [body, type] = await packed(file);
+        const path = withQuery("/v1/admin/fingerprint/import", { unor_id: unit, offset_minutes: Number(offset) || null });
+        const r = await upload<ImportResult>(path, body, type);
+        setResult(r);
+        return `${String(r.imported)} absen diimpor, ${String(r.duplicates)} duplikat, ${String(r.unknown_pins.length)} PIN tidak dikenal, ${String(r.error_count)} baris salah.`;
+      }}
+    >
+      <h2>2. Impor absen mesin</h2>
+      <p class="hint">
+        Berkas absen dari mesin (ZKTeco ATTLOG atau CSV pin,timestamp, jam setempat). Mengunggah berkas yang sama dua kali tidak
+        menggandakan absen.
+      </p>
+      <FileField id="punches-file" label="Berkas absen mesin" accept=".dat,.txt,.csv,.gz,text/plain,text/csv" onChange={setFile} />
+      <div class="filters">
+        <Select label="Unit mesin" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit saya")} />
+        <Field label="Koreksi jam mesin (menit)" type="number" value={offset} onInput={setOffset} />
+      </div>
+      <p class="hint">Pilih unit bila PIN yang sama dipakai mesin unit lain. Mesin yang terlambat 7 menit: isi 7.</p>
+      <Submit action={action} disabled={!file}>
+        Impor Absen
+      </Submit>
+      <Outcome action={action} />
+      {result?.unknown_pins.length ? <p>PIN tidak dikenal (petakan dulu, lalu impor ulang): {result.unknown_pins.join(", ")}</p> : null}
+      <LineErrors caption="Baris absen yang tidak diimpor" errors={result?.errors ?? []} />
+    </ActionForm>
+  );
+}
+
+function Cutover() {
+  const { units, unitName } = useConsole();
+  const [unit, setUnit] = useState(units.length === 1 ? (units[0]?.unor_id ?? "") : "");
+  const [date, setDate] = useState(today());
+  const action = useAction();
+  return (
+    <ActionForm
+      class="panel"
+      label="Tanggal peralihan"
+      action={action}
+      submit={async () => {
+        const r = await call<{ unor_id: string; date: string }>("PUT", `/v1/admin/units/${encodeURIComponent(unit)}/cutover`, { date });
+        return `Mulai ${r.date}, hanya absen aplikasi yang dihitung untuk ${unitName(r.unor_id)}.`;
+      }}
+    >
+      <h2>3. Tanggal peralihan</h2>
+      <p class="hint">Sejak tanggal ini hanya absen dari aplikasi yang dihitung; absen mesin pada hari sebelumnya tetap dihitung. Tanggal yang tersimpan terlihat di Adopsi.</p>
+      <div class="filters">
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Pilih unit")} />
+        <Field label="Hanya aplikasi mulai" type="date" value={date} onInput={setDate} required />
+      </div>
+      <Submit action={action} disabled={!unit}>
+        Simpan Tanggal Peralihan
+      </Submit>
+      <Outcome action={action} />
+    </ActionForm>
+  );
+}
+
+export function Fingerprint(_: { route: Route }) {
+  return (
+    <Screen title="Sidik Jari">
+      <p>Selama unit belum pindah seluruhnya ke aplikasi, absen dari mesin sidik jari tetap dihitung.</p>
+      <Pins />
+      <Punches />
+      <Cutover />
+    </Screen>
+  );
+}
