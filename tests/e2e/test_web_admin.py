@@ -978,6 +978,40 @@ def test_a_simpeg_workbook_uploaded_in_the_console_imports_its_employees(
     d.assert_clean()
 
 
+def test_a_super_admin_finds_two_employees_with_one_face_on_the_employee_screen(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    from bench.load_checkin import DEFAULT_FACES, PhotoCache
+
+    # GIVEN one person's face approved for two employees: enrolled for one while the other had left (inactive),
+    # who then came back (the check that refuses a duplicate skips employees who are not active)
+    photos = [PhotoCache(DEFAULT_FACES).get(p) for p in _identities()[0][:2]]
+    back, staying = _nip("199404042019041"), _nip("199404042019041")
+    unit_name = f"SMP Negeri Lain {world.unit_id[-4:]}"
+    row = {"unor_id": world.other_unit_id, "unor_nama": unit_name, "jabatan": "Guru"}
+    people = [{**row, "nip": back, "nama": "Pegawai Kembali", "status": "nonaktif"},
+              {**row, "nip": staying, "nama": "Pegawai Tetap", "status": "aktif"}]  # fmt: skip
+    _expect(world.admin.post("/v1/admin/simpeg/import", {"employees": people}), 200, "import")
+    _expect(world.admin.post(f"/v1/admin/employees/{back}/faces", {"photo": photos[0]}), 201, "enrol the absent")
+    _expect(world.admin.post(f"/v1/admin/employees/{staying}/faces", {"photo": photos[1]}), 201, "enrol the other")
+    people[0]["status"] = "aktif"
+    _expect(world.admin.post("/v1/admin/simpeg/import", {"employees": people[:1]}), 200, "reactivate")
+    # WHEN the super admin asks for the suspected duplicates on "Pegawai"
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    d.open("Pegawai")
+    page.get_by_role("button", name="Tampilkan Dugaan Wajah Ganda").click()
+    # THEN the pair is listed with links to both employees' pages (and their faces)
+    pairs = page.get_by_role("table", name="Dugaan wajah ganda")
+    pair = pairs.get_by_role("row").filter(has=page.get_by_role("link", name=back, exact=True))
+    expect(pair.get_by_role("link", name=staying, exact=True)).to_be_visible()
+    d.axe("wajah-ganda")
+    pair.get_by_role("link", name=back, exact=True).click()
+    expect(page.get_by_role("heading", name="Pegawai Kembali")).to_be_visible()
+    d.assert_clean()
+
+
 def test_the_console_first_load_stays_within_its_gzipped_budget() -> None:
     # The brief's budget: 500 KB gzipped without map tiles; h3-js and the QR generator load on first use only.
     from bench.console_bench import BUDGET_FIRST_LOAD, first_load_bytes

@@ -9,6 +9,7 @@ import { call, canChange, get } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
 import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, dateTime, useAction, useLoad, usePages, type Column } from "../ui";
 import { WeekForm } from "./Calendar";
+import { DuplicateFaces } from "./Duplicates";
 
 const yesNo = (b: boolean): string => (b ? "Ya" : "Belum");
 
@@ -135,6 +136,7 @@ export function Employees({ route }: { route: Route }) {
         </p>
       ) : null}
       <Table caption={`Daftar pegawai (${String(rows.length)})`} rows={rows} columns={columns} rowKey={(e) => e.nip} pageSize={50} empty="Tidak ada pegawai yang cocok." loading={!loaded.done && !loaded.error} />
+      <DuplicateFaces />
     </Screen>
   );
 }
