@@ -1012,6 +1012,25 @@ def test_a_super_admin_finds_two_employees_with_one_face_on_the_employee_screen(
     d.assert_clean()
 
 
+def test_the_simpeg_screen_shows_the_scheduled_jobs_last_runs(world: World, desk: Callable[..., Desk]) -> None:
+    from tests.e2e.test_jobs_fire import fire
+
+    # GIVEN the nightly recap run by hand (`python -m tools.devstack fire daily-recap`, as the schedule runs it)
+    done = fire(world.stack.data_dir, "daily-recap")
+    assert done.returncode == 0, done.stdout + done.stderr
+    # WHEN a super admin opens "SIMPEG", THEN the run is listed in Indonesian with its outcome
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    d.open("SIMPEG")
+    jobs = page.get_by_role("table", name="Riwayat tugas terjadwal")
+    newest = jobs.locator("tbody tr").first
+    for column, value in (("Tugas", "Rekap harian"), ("Pemicu", "Manual"), ("Status", "Berhasil")):
+        expect(newest.locator(f'td[data-label="{column}"]')).to_have_text(value)
+    expect(newest.locator('td[data-label="Hasil"]')).to_contain_text('"employees"')
+    d.assert_clean()
+
+
 def test_the_console_first_load_stays_within_its_gzipped_budget() -> None:
     # The brief's budget: 500 KB gzipped without map tiles; h3-js and the QR generator load on first use only.
     from bench.console_bench import BUDGET_FIRST_LOAD, first_load_bytes

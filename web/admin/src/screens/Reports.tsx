@@ -195,6 +195,44 @@ interface Run {
   blocked_by?: unknown[];
 }
 
+interface JobRun {
+  run_id: string;
+  job: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+}
+
+const JOB_NAMES: Record<string, string> = { daily_recap: "Rekap harian", simpeg_sync: "Sinkronisasi SIMPEG" };
+const JOB_STATUS: Record<string, string> = { running: "Berjalan", succeeded: "Berhasil", failed: "Gagal" };
+const JOB_TRIGGER: Record<string, string> = { schedule: "Terjadwal", manual: "Manual" };
+
+const jobColumns: Column<JobRun>[] = [
+  { label: "Tugas", cell: (r) => JOB_NAMES[r.job] ?? r.job, sort: (r) => r.job },
+  { label: "Mulai", cell: (r) => dateTime(r.started_at), sort: (r) => r.started_at },
+  { label: "Selesai", cell: (r) => dateTime(r.finished_at), sort: (r) => r.finished_at ?? "" },
+  { label: "Pemicu", cell: (r) => JOB_TRIGGER[r.trigger] ?? r.trigger },
+  { label: "Status", cell: (r) => JOB_STATUS[r.status] ?? r.status, sort: (r) => r.status },
+  { label: "Hasil", cell: (r) => r.error ?? (r.result ? <code>{JSON.stringify(r.result)}</code> : "–") },
+];
+
+/** The scheduled jobs' last runs (the nightly recap the TPP report rests on, the SIMPEG sync): a failed or
+ * missing night shows here before anyone reads a wrong report. */
+function Jobs() {
+  const runs = useLoad((signal) => get<{ items: JobRun[] }>("/v1/admin/jobs", { limit: 30 }, signal).then((a) => a.items), "jobs");
+  return (
+    <section class="panel" aria-labelledby="jobs-title">
+      <h2 id="jobs-title">Tugas terjadwal</h2>
+      <p class="hint">Rekap harian berjalan setiap pukul 23.30 dan sinkronisasi SIMPEG pukul 01.00 WIB.</p>
+      <ErrorLine message={runs.error} />
+      <Table caption="Riwayat tugas terjadwal" rows={runs.data ?? []} loading={runs.loading} columns={jobColumns} rowKey={(r) => r.run_id} pageSize={10} empty="Belum ada tugas yang berjalan." />
+    </section>
+  );
+}
+
 interface ImportAnswer {
   status?: string;
   run_id?: string;
@@ -333,6 +371,7 @@ export function Simpeg(_: { route: Route }) {
       ) : null}
       <ErrorLine message={runs.error} />
       <Table caption="Riwayat sinkronisasi dan impor" rows={runs.data ?? []} loading={runs.loading} columns={columns} rowKey={(r) => r.run_id} pageSize={20} />
+      <Jobs />
     </Screen>
   );
 }
