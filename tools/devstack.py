@@ -504,7 +504,17 @@ def _read_pid_file(path: Path) -> dict[str, Any]:
 
 
 def _process_identity(pid: int) -> float:
-    """Start time of `pid`: with the pid it identifies one process even after pids are recycled."""
+    """When `pid` started: with the pid it identifies one process even after pids are recycled.
+
+    On Linux the start in clock ticks since boot (`/proc/<pid>/stat`), which no step of the wall clock moves.
+    psutil's `create_time` adds a boot time derived from the wall clock, so a clock step (NTP, a resumed VM)
+    between `make run` and `make stop` made a running stack look gone: `make stop` removed its pid file and
+    left every part running on its ports. Elsewhere psutil's `create_time`.
+    """
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.exists():
+        fields = stat.read_text(encoding="ascii", errors="replace").rpartition(")")[2].split()
+        return float(fields[19])  # `starttime`, field 22 of proc(5); the fields after the name start at 3
     return float(psutil.Process(pid).create_time())
 
 
@@ -515,9 +525,9 @@ def _same_process(entry: object) -> int | None:
     pid, started = entry
     try:
         alive = psutil.Process(int(pid))
-        if alive.status() == psutil.STATUS_ZOMBIE or abs(alive.create_time() - float(started)) > 0.01:
+        if alive.status() == psutil.STATUS_ZOMBIE or abs(_process_identity(alive.pid) - float(started)) > 0.01:
             return None
-    except (psutil.NoSuchProcess, psutil.AccessDenied, ValueError, TypeError):
+    except (psutil.NoSuchProcess, psutil.AccessDenied, OSError, IndexError, ValueError, TypeError):
         return None
     return int(pid)
 
