@@ -882,8 +882,8 @@ def test_other_screens_open_without_errors_or_accessibility_faults(world: World,
     page.get_by_role("button", name="Buat Kode Aktivasi").click()
     expect(page.get_by_text("Kode aktivasi:")).to_be_visible()
     d.axe("pegawai")
-    menus = ("Pegawai", "Jadwal", "Hari Libur", "Cuti & Izin", "Pengajuan", "Rekap", "Adopsi", "Sidik Jari", "SIMPEG")
-    menus = (*menus, "Log Audit")
+    menus: tuple[str, ...] = ("Pegawai", "Jadwal", "Hari Libur", "Cuti & Izin", "Pengajuan", "Rekap", "Adopsi")
+    menus += ("Sidik Jari", "SIMPEG", "Log Audit")
     for menu in (*menus, "Pengguna Admin", "Akun Saya"):
         d.open(menu)
         page.wait_for_load_state("networkidle")

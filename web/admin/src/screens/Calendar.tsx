@@ -1,11 +1,13 @@
-// "Jadwal" (weekly working hours of a unit or an employee, versioned from a date on), "Hari Libur",
-// "Cuti & Izin" (leaves with cancel) and "Pengajuan" (employees' requests to approve or reject).
+// "Jadwal" (weekly working hours of a unit or an employee, versioned from a date on, and the regency's Ramadan
+// period), an employee's shift roster, "Hari Libur", "Cuti & Izin" (leaves with cancel) and "Pengajuan"
+// (employees' requests to approve or reject).
 import { useState } from "preact/hooks";
+import { UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { ScheduleVersion, Week } from "../types";
-import { ActionForm, allPages, ColumnHeads, dateTime, DecisionForm, deleteColumn, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, today, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, ColumnHeads, dateTime, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, today, useAction, useId, useLoad, type Column } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
   ["mon", "Senin"],
@@ -86,6 +88,113 @@ export function WeekForm({ path, initial, onSaved }: { path: string; initial?: W
   );
 }
 
+/** The most dates one roster request may carry (the API's `MAX_ROSTER_DAYS`). */
+const MAX_ROSTER_DAYS = 62;
+
+interface RosterDay {
+  key: number;
+  date: string;
+  start: string;
+  end: string;
+  off: boolean;
+}
+
+/** The day after a YYYY-MM-DD date ("" stays ""). */
+function nextDay(date: string): string {
+  const at = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(at) ? "" : new Date(at + 86_400_000).toISOString().slice(0, 10);
+}
+
+let rosterSeq = 0;
+
+function rosterDay(date: string, start = "07:30", end = "16:00"): RosterDay {
+  return { key: ++rosterSeq, date, start, end, off: false };
+}
+
+/** An employee's shift roster: per date the hours (possibly crossing midnight) or "Libur", sent with PUT `path`
+ * (`{"shifts": {date: {start, end} | null}}`, 1 to 62 dates). */
+export function ShiftForm({ path }: { path: string }) {
+  const [days, setDays] = useState<RosterDay[]>(() => [rosterDay(today())]);
+  const action = useAction();
+  function change(key: number, patch: Partial<RosterDay>): void {
+    setDays((all) => all.map((d) => (d.key === key ? { ...d, ...patch } : d)));
+  }
+  function add(): void {
+    const last = days[days.length - 1];
+    setDays([...days, last ? rosterDay(nextDay(last.date), last.start, last.end) : rosterDay(today())]);
+  }
+  return (
+    <ActionForm
+      label="Jadwal sif"
+      action={action}
+      submit={async () => {
+        const shifts: Record<string, { start: string; end: string } | null> = {};
+        for (const d of days) {
+          if (d.date in shifts) throw new UserMessage(`Tanggal ${d.date} tercantum lebih dari sekali.`);
+          shifts[d.date] = d.off ? null : { start: d.start, end: d.end };
+        }
+        const saved = await call<{ nip: string; days: number }>("PUT", path, { shifts });
+        const dates = Object.keys(shifts).sort();
+        const span = dates.length > 1 ? `${dates[0] ?? ""} s.d. ${dates[dates.length - 1] ?? ""}` : (dates[0] ?? "");
+        return `Jadwal sif tersimpan: ${String(saved.days)} hari (${span}).`;
+      }}
+    >
+      {days.map((d, i) => (
+        <RosterRow
+          key={d.key}
+          day={d}
+          position={i + 1}
+          onChange={(patch) => change(d.key, patch)}
+          {...(days.length > 1 ? { onRemove: () => setDays((all) => all.filter((x) => x.key !== d.key)) } : {})}
+        />
+      ))}
+      <div class="buttons">
+        <button type="button" class="secondary" disabled={days.length >= MAX_ROSTER_DAYS} onClick={add}>
+          Tambah Hari
+        </button>
+      </div>
+      <Outcome action={action} />
+      <Submit action={action}>Simpan Jadwal Sif</Submit>
+    </ActionForm>
+  );
+}
+
+/** One date of a roster: the date, then "Masuk"/"Pulang" or "Libur", and "Hapus" (not on the only row). */
+function RosterRow(p: { day: RosterDay; position: number; onChange: (patch: Partial<RosterDay>) => void; onRemove?: () => void }) {
+  const { day } = p;
+  const id = useId("roster");
+  const named = day.date || `hari ke-${String(p.position)}`;
+  return (
+    <div class="filters roster-day" role="group" aria-label={`Hari ke-${String(p.position)}`}>
+      <Labelled id={`${id}-date`} label="Tanggal">
+        <input id={`${id}-date`} type="date" required aria-label={`Tanggal hari ke-${String(p.position)}`} value={day.date} onInput={(e) => p.onChange({ date: e.currentTarget.value })} />
+      </Labelled>
+      {day.off ? null : (
+        <>
+          <Labelled id={`${id}-start`} label="Masuk">
+            <input id={`${id}-start`} type="time" required aria-label={`Masuk ${named}`} value={day.start} onInput={(e) => p.onChange({ start: e.currentTarget.value })} />
+          </Labelled>
+          <Labelled id={`${id}-end`} label="Pulang">
+            <input id={`${id}-end`} type="time" required aria-label={`Pulang ${named}`} value={day.end} onInput={(e) => p.onChange({ end: e.currentTarget.value })} />
+          </Labelled>
+        </>
+      )}
+      <div class="field">
+        <label class="check">
+          <input type="checkbox" aria-label={`Libur ${named}`} checked={day.off} onChange={(e) => p.onChange({ off: e.currentTarget.checked })} /> Libur
+        </label>
+      </div>
+      {p.onRemove ? (
+        <div class="field">
+          <button type="button" class="secondary" aria-label={`Hapus ${named}`} onClick={p.onRemove}>
+            Hapus
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
 function describe(week: Week): string {
   return DAYS.filter(([d]) => week[d]).map(([d, name]) => `${name} ${week[d]?.start ?? ""}–${week[d]?.end ?? ""}`).join(", ") || "Libur";
 }
@@ -121,7 +230,61 @@ export function Schedules(_: { route: Route }) {
           <WeekForm key={`${unit}:${String(versions.length)}`} path={`/v1/admin/units/${encodeURIComponent(unit)}/schedule`} {...(latest ? { initial: latest.days } : {})} onSaved={loaded.reload} />
         </section>
       ) : null}
+      {session.role === "super_admin" ? <RamadanForm /> : null}
     </Screen>
+  );
+}
+
+interface Ramadan {
+  year: number;
+  start_date: string;
+  end_date: string;
+}
+
+/** The regency's Ramadan period of a year (super admin): PUT /v1/admin/ramadan/{year}. The API has no read of
+ * it, so the form only sets (or replaces) it. */
+function RamadanForm() {
+  const [year, setYear] = useState(today().slice(0, 4));
+  const [start, setStart] = useState("");
+  const [end, setEnd] = useState("");
+  const action = useAction();
+  return (
+    <ActionForm
+      class="panel"
+      label="Periode Ramadan"
+      action={action}
+      submit={async () => {
+        const saved = await call<Ramadan>("PUT", `/v1/admin/ramadan/${encodeURIComponent(year.trim())}`, { start_date: start, end_date: end });
+        return `Periode Ramadan ${String(saved.year)} tersimpan: ${saved.start_date} s.d. ${saved.end_date}.`;
+      }}
+    >
+      <h2>Periode Ramadan</h2>
+      <p class="hint">
+        Selama periode ini, jam kerja pada hari kerja diganti jam kerja Ramadan kabupaten (bawaan: Senin–Kamis 08.00–15.00, Jumat 08.00–15.30), baik yang
+        berasal dari jadwal unit maupun jadwal khusus pegawai. Tidak ada hari kerja yang ditambah atau dihapus: hari libur tetap libur, hari kerja tanpa
+        jam Ramadan (bawaan: Sabtu dan Minggu) tetap dengan jamnya, dan jadwal sif per tanggal tidak berubah.
+      </p>
+      <p class="hint">
+        Tanggal mulai harus pada tahun yang dipilih; tanggal selesai paling lambat 31 hari setelah tanggal mulai. Menyimpan lagi untuk tahun yang sama
+        mengganti periode sebelumnya; periode yang tersimpan tercatat di Log Audit.
+      </p>
+      <div class="filters">
+        <Field label="Tahun" type="number" inputMode="numeric" value={year} onInput={setYear} required />
+        <Field
+          label="Mulai"
+          type="date"
+          value={start}
+          onInput={(v) => {
+            setStart(v);
+            if (/^\d{4}-/.test(v)) setYear(v.slice(0, 4));
+          }}
+          required
+        />
+        <Field label="Selesai" type="date" value={end} onInput={setEnd} required />
+      </div>
+      <Outcome action={action} />
+      <Submit action={action}>Simpan Periode Ramadan</Submit>
+    </ActionForm>
   );
 }
 

@@ -1,0 +1,170 @@
+"""The admin console's schedule panels in a real browser against the local stack (the fixtures of
+test_web_admin.py: a stack of this module's own, one unit with an enrolled, activated employee): the super admin's
+"Periode Ramadan" on "Jadwal" (PUT /v1/admin/ramadan/{year}; the API has no read of it, so what it stored is read
+from the audit log), hidden from a unit admin, and the "Jadwal sif" roster on an employee's page
+(PUT /v1/admin/employees/{nip}/shifts), whose effect shows in the employee's own GET /v1/me.
+
+Skipped like test_web_admin.py when chromium, the built console (`make web`) or the face photos are missing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from tests.e2e.test_web_admin import (
+    PHONE,
+    Desk,
+    World,
+    _admin_user,
+    _expect,
+    _jakarta_today,
+    browser,
+    desk,
+    expect,
+    stack,
+    world,
+)
+
+__all__ = ["browser", "desk", "stack", "world"]  # the shared fixtures this module uses
+
+
+def _audit(world: World, action: str, target: str) -> list[dict[str, Any]]:
+    """Today's audit entries of `action` on `target`, newest first."""
+    query = f"action={action}&target={target}"
+    return list(_expect(world.admin.get(f"/v1/admin/audit?{query}"), 200, "audit")["items"])
+
+
+def _ramadan_put(status: int, path: str) -> bool:
+    return status == 400 and path.startswith("/v1/admin/ramadan/")
+
+
+def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # Years no other test touches, dates of this run's own: what the audit log holds can only be this test's
+    year = 2031 + secrets.randbelow(30)
+    start = date(year, 2, 1) + timedelta(days=secrets.randbelow(40))
+    end = start + timedelta(days=29)
+    refused_year = year + 1
+    refused_start = date(refused_year, 3, 1)
+    assert _audit(world, "ramadan.put", str(year)) == []
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    d.open("Jadwal")
+    form = page.get_by_role("form", name="Periode Ramadan")
+    expect(form.get_by_role("heading", name="Periode Ramadan")).to_be_visible()
+    expect(form).to_contain_text("jam kerja Ramadan kabupaten")
+
+    # WHEN the super admin picks the start (the year follows it) and the end, and saves
+    form.get_by_label("Mulai").fill(start.isoformat())
+    expect(form.get_by_label("Tahun")).to_have_value(str(year))
+    form.get_by_label("Selesai").fill(end.isoformat())
+    form.get_by_role("button", name="Simpan Periode Ramadan").click()
+    # THEN the console names the stored period, and the API stored exactly these dates for that year
+    expect(form.get_by_role("status")).to_have_text(
+        f"Periode Ramadan {year} tersimpan: {start.isoformat()} s.d. {end.isoformat()}."
+    )
+    stored = _audit(world, "ramadan.put", str(year))
+    assert [(e["actor"], e["details"]) for e in stored] == [
+        (world.stack.admin_username, {"start": start.isoformat(), "end": end.isoformat()})
+    ], stored
+    d.axe("jadwal-ramadan")
+    d.shot("jadwal-ramadan")
+
+    # WHEN a period of 40 days is asked for, THEN the API's refusal is shown and nothing is stored
+    form.get_by_label("Mulai").fill(refused_start.isoformat())
+    form.get_by_label("Tahun").fill(str(refused_year))
+    form.get_by_label("Selesai").fill((refused_start + timedelta(days=40)).isoformat())
+    with page.expect_response(lambda r: r.request.method == "PUT" and "/v1/admin/ramadan/" in r.url) as answered:
+        form.get_by_role("button", name="Simpan Periode Ramadan").click()
+    assert (answered.value.status, answered.value.url.rsplit("/", 1)[-1]) == (400, str(refused_year))
+    expect(form.get_by_role("alert")).to_have_text("Periode Ramadan tidak valid.")
+    expect(form.get_by_role("status")).to_have_count(0)
+    assert _audit(world, "ramadan.put", str(refused_year)) == []
+    assert len(_audit(world, "ramadan.put", str(year))) == 1
+    d.assert_clean(_ramadan_put)
+
+
+def test_a_unit_admin_does_not_see_the_ramadan_panel(world: World, desk: Callable[..., Desk]) -> None:
+    username, password = _admin_user(world, "unit_admin", [world.unit_id])
+    d = desk(PHONE)
+    page = d.page
+    d.login(username, password)
+    d.open("Jadwal")
+    # The unit's own schedule is theirs to change; the regency's Ramadan period is not
+    expect(page.get_by_role("heading", name="Ubah jadwal unit")).to_be_visible()
+    expect(page.get_by_role("button", name="Simpan Jadwal", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Periode Ramadan")).to_have_count(0)
+    expect(page.get_by_role("button", name="Simpan Periode Ramadan")).to_have_count(0)
+    d.assert_clean()
+
+
+def _shifts_put(nip: str) -> Callable[[Any], bool]:
+    return lambda r: r.request.method == "PUT" and r.url.endswith(f"/v1/admin/employees/{nip}/shifts")
+
+
+def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at_phone_width(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN the employee's roster for today (the module's world): a shift over the whole day
+    me = _expect(world.employee.get("/v1/me"), 200, "me")["today"]
+    today = _jakarta_today()
+    assert (me["date"], me["schedule"]) == (today, {"start": "00:01", "end": "23:59"}), me
+    tomorrow = (date.fromisoformat(today) + timedelta(days=1)).isoformat()
+    after = (date.fromisoformat(today) + timedelta(days=2)).isoformat()
+    username, password = _admin_user(world, "unit_admin", [world.unit_id])
+    d = desk(PHONE)
+    page = d.page
+    d.login(username, password)
+    page.goto(f"/admin/#/pegawai/{world.nip}")
+    expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
+    form = page.get_by_role("region", name="Jadwal sif pegawai").get_by_role("form", name="Jadwal sif")
+    expect(form.get_by_label("Tanggal hari ke-1")).to_have_value(today)  # the first row starts today
+
+    # A refusal first: the same hours in and out; the API's words are shown and the roster is unchanged
+    form.get_by_label(f"Masuk {today}").fill("08:00")
+    form.get_by_label(f"Pulang {today}").fill("08:00")
+    with page.expect_response(_shifts_put(world.nip)) as refused:
+        form.get_by_role("button", name="Simpan Jadwal Sif").click()
+    assert refused.value.status == 400
+    expect(form.get_by_role("alert")).to_have_text("Jam shift tidak valid.")
+    assert _expect(world.employee.get("/v1/me"), 200, "me")["today"]["schedule"] == {"start": "00:01", "end": "23:59"}
+
+    # WHEN the admin enters 22:00-06:00 today, adds two days (each the day after the row before), makes the
+    # first of them "Libur" and removes the other
+    form.get_by_label(f"Masuk {today}").fill("22:00")
+    form.get_by_label(f"Pulang {today}").fill("06:00")
+    form.get_by_role("button", name="Tambah Hari").click()
+    form.get_by_role("button", name="Tambah Hari").click()
+    expect(form.get_by_label("Tanggal hari ke-2")).to_have_value(tomorrow)
+    expect(form.get_by_label("Tanggal hari ke-3")).to_have_value(after)
+    expect(form.get_by_label(f"Masuk {tomorrow}")).to_have_value("22:00")  # the hours of the row before
+    form.get_by_label(f"Libur {tomorrow}").check()
+    expect(form.get_by_label(f"Masuk {tomorrow}")).to_have_count(0)
+    form.get_by_role("button", name=f"Hapus {after}").click()
+    expect(form.get_by_label("Tanggal hari ke-3")).to_have_count(0)
+    # Nothing of the page (the roster, the "Jadwal khusus" week table above it) reaches past the 360 px screen
+    rightmost = "f => Math.max(...[f, ...f.querySelectorAll('*')].map(e => e.getBoundingClientRect().right))"
+    assert form.evaluate(rightmost) <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    d.axe("pegawai-jadwal-sif")
+    d.shot("pegawai-jadwal-sif")
+    with page.expect_response(_shifts_put(world.nip)) as saved:
+        form.get_by_role("button", name="Simpan Jadwal Sif").click()
+
+    # THEN the API took both days as entered: the night shift today, a day off tomorrow, nothing for the removed row
+    assert saved.value.status == 200
+    assert saved.value.request.post_data_json == {"shifts": {today: {"start": "22:00", "end": "06:00"}, tomorrow: None}}
+    assert saved.value.json() == {"nip": world.nip, "days": 2}
+    expect(form.get_by_role("status")).to_have_text(f"Jadwal sif tersimpan: 2 hari ({today} s.d. {tomorrow}).")
+    expect(form.get_by_role("alert")).to_have_count(0)  # the refusal's words are gone (an empty line is hidden)
+    # ... the employee's today is now the night shift, and the audit log has the unit admin's roster of two days
+    me = _expect(world.employee.get("/v1/me"), 200, "me")["today"]
+    assert me["schedule"] == {"start": "22:00", "end": "06:00"}, me
+    entry = _audit(world, "schedule.shifts", world.nip)[0]
+    assert (entry["actor"], entry["details"]) == (username, {"days": 2}), entry
+    d.assert_clean(lambda status, path: (status, path) == (400, f"/v1/admin/employees/{world.nip}/shifts"))
