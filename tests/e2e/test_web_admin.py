@@ -1009,6 +1009,13 @@ def test_a_super_admin_finds_two_employees_with_one_face_on_the_employee_screen(
     d.axe("wajah-ganda")
     pair.get_by_role("link", name=back, exact=True).click()
     expect(page.get_by_role("heading", name="Pegawai Kembali")).to_be_visible()
+    # AND the face enrolled for the wrong person is deleted there: the pair leaves the list
+    page.get_by_role("button", name="Hapus Wajah").click()
+    page.get_by_role("button", name="Ya, hapus wajah").click()
+    expect(page.get_by_text("Wajah dihapus.")).to_be_visible()
+    expect(page.get_by_text("Belum ada wajah terdaftar.")).to_be_visible()
+    listed = _expect(world.admin.get("/v1/admin/faces/duplicates"), 200, "duplicates")["items"]
+    assert [p for p in listed if back in p["nips"]] == []
     d.assert_clean()
 
 

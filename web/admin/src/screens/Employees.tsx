@@ -1,7 +1,7 @@
 // "Pegawai": the list (one unit or all visible units, every page fetched, one page of rows rendered),
 // searched, filtered and sorted in the browser; per unit the enrolment progress and "Cetak Kode Aktivasi"
-// (the A4 PDF sheet); per employee the activation code, device reset, faces (approving pending
-// self-enrolments) and the schedule.
+// (the A4 PDF sheet) and the suspected duplicate faces; per employee the activation code, device reset, login
+// unlock, faces (approving pending self-enrolments, deleting a wrong one), the schedule and the shift roster.
 import { useMemo, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { href, type Route } from "../router";
@@ -158,16 +158,22 @@ function Faces({ employee }: { employee: Employee }) {
     employee.nip,
   );
   const action = useAction();
+  const change = (step: () => Promise<string>): void =>
+    void action.run(step).then(() => {
+      faces.reload();
+      pending.reload();
+    });
   const decide = (templateId: string, decision: "approve" | "reject"): void =>
-    void action
-      .run(async () => {
-        await call("POST", `/v1/admin/faces/${encodeURIComponent(templateId)}`, { decision });
-        return decision === "approve" ? "Wajah disetujui." : "Wajah ditolak.";
-      })
-      .then(() => {
-        faces.reload();
-        pending.reload();
-      });
+    change(async () => {
+      await call("POST", `/v1/admin/faces/${encodeURIComponent(templateId)}`, { decision });
+      return decision === "approve" ? "Wajah disetujui." : "Wajah ditolak.";
+    });
+  // A face of someone else (a duplicate found later, a photo of the wrong person): check-ins stop matching it.
+  const remove = (templateId: string): void =>
+    change(async () => {
+      await call("DELETE", `${path}/${encodeURIComponent(templateId)}`);
+      return "Wajah dihapus.";
+    });
   return (
     <section class="panel" aria-label="Wajah">
       <h2>Wajah</h2>
@@ -181,6 +187,14 @@ function Faces({ employee }: { employee: Employee }) {
               {FACE_STATUS[f.status ?? "approved"] ?? ""}
               {dateTime(f.created_at)}
             </figcaption>
+            {canChange(session) ? (
+              <ConfirmButton
+                label="Hapus Wajah"
+                question="Absen berikutnya tidak lagi dicocokkan dengan wajah ini. Hapus?"
+                disabled={action.busy}
+                onConfirm={() => remove(f.template_id)}
+              />
+            ) : null}
           </figure>
         ))}
         {faces.data?.length === 0 ? <p>Belum ada wajah terdaftar.</p> : null}
