@@ -113,7 +113,7 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
         try:
             shifts[day] = None if hours is None else WorkHours.parse(hours.get("start"), hours.get("end"))
         except (AttendanceError, AttributeError) as exc:
-            raise ValidationError("Jam shift tidak valid.", {"shifts": day_text}) from exc
+            raise ValidationError("Jam sif tidak valid.", {"shifts": day_text}) from exc
     runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
     recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})

@@ -131,7 +131,7 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     with page.expect_response(_shifts_put(world.nip)) as refused:
         form.get_by_role("button", name="Simpan Jadwal Sif").click()
     assert refused.value.status == 400
-    expect(form.get_by_role("alert")).to_have_text("Jam shift tidak valid.")
+    expect(form.get_by_role("alert")).to_have_text("Jam sif tidak valid.")
     assert _expect(world.employee.get("/v1/me"), 200, "me")["today"]["schedule"] == {"start": "00:01", "end": "23:59"}
 
     # WHEN the admin enters 22:00-06:00 today, adds two days (each the day after the row before), makes the

@@ -39,7 +39,7 @@ HOURS_SCHEMA = {
 
 
 DAYS_PROBLEM = Missing("object of weekday → {start, end}", "Jadwal harian wajib diisi.")
-SHIFTS_PROBLEM = Missing(f"1-{MAX_ROSTER_DAYS} dates", "Daftar shift tidak valid.")
+SHIFTS_PROBLEM = Missing(f"1-{MAX_ROSTER_DAYS} dates", "Daftar sif tidak valid.")
 
 
 def _days(value: object) -> object:
