@@ -84,6 +84,15 @@ def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> cal_s
     return cal.put_ramadan(call.principal, year, body)
 
 
+@endpoint(bp, "GET /v1/admin/ramadan/{year}", auth_as="admin", guard=guards.RAMADAN_YEAR, errors=("NOT_FOUND",))
+def get_ramadan(call: Call, year: str) -> cal_schema.Ramadan:
+    """The Ramadan period set for a year; 404 while none is set.
+
+    **Roles:** unit_admin, super_admin, auditor.
+    """
+    return cal.get_ramadan(call.principal, year)
+
+
 @endpoint(bp, "POST /v1/admin/leaves", auth_as="admin", status=201, errors=("NOT_FOUND",))
 def add_leave(call: Call, body: cal_schema.LeaveRequest) -> cal_schema.Leave:
     """Record a leave (cuti, izin, sakit).

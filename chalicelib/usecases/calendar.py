@@ -163,7 +163,24 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> Ramad
     runtime.audit().record(
         actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()}
     )
-    return Ramadan.model_validate({"year": year, "start_date": start.isoformat(), "end_date": end.isoformat()})
+    return _ramadan_answer(year, DateRange(start, end))
+
+
+def get_ramadan(actor: Principal, year_text: str) -> Ramadan:
+    """The Ramadan period set for a year (a period belongs to the year it starts in)."""
+    access.require_admin(actor)
+    year = year_of(year_text)
+    periods = runtime.calendar().regency_calendar([year]).ramadan
+    period = next((p.period for p in periods if p.period.start.year == year), None)
+    if period is None:
+        raise NotFoundError("Periode Ramadan tahun ini belum ditetapkan.", {"year": str(year)})
+    return _ramadan_answer(year, period)
+
+
+def _ramadan_answer(year: int, period: DateRange) -> Ramadan:
+    return Ramadan.model_validate(
+        {"year": year, "start_date": period.start.isoformat(), "end_date": period.end.isoformat()}
+    )
 
 
 def add_leave(actor: Principal, body: LeaveRequest) -> Leave:

@@ -1,6 +1,6 @@
 """The admin console's schedule panels in a real browser against the local stack (the fixtures of
 test_web_admin.py: a stack of this module's own, one unit with an enrolled, activated employee): the super admin's
-"Periode Ramadan" on "Jadwal" (PUT /v1/admin/ramadan/{year}; the API has no read of it, so what it stored is read
+"Periode Ramadan" on "Jadwal" (PUT /v1/admin/ramadan/{year}, shown back with GET; what it stored is also read
 from the audit log), hidden from a unit admin, and the "Jadwal sif" roster on an employee's page
 (PUT /v1/admin/employees/{nip}/shifts), whose effect shows in the employee's own GET /v1/me.
 
@@ -37,8 +37,9 @@ def _audit(world: World, action: str, target: str) -> list[dict[str, Any]]:
     return list(_expect(world.admin.get(f"/v1/admin/audit?{query}"), 200, "audit")["items"])
 
 
-def _ramadan_put(status: int, path: str) -> bool:
-    return status == 400 and path.startswith("/v1/admin/ramadan/")
+def _ramadan_refusals(status: int, path: str) -> bool:
+    """The refused PUT (400) and the reads of years with no period yet (404)."""
+    return status in (400, 404) and path.startswith("/v1/admin/ramadan/")
 
 
 def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
@@ -62,6 +63,7 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
     # WHEN the super admin picks the start (the year follows it) and the end, and saves
     form.get_by_label("Mulai").fill(start.isoformat())
     expect(form.get_by_label("Tahun")).to_have_value(str(year))
+    expect(form).to_contain_text(f"Belum ada periode Ramadan untuk tahun {year}.")
     form.get_by_label("Selesai").fill(end.isoformat())
     form.get_by_role("button", name="Simpan Periode Ramadan").click()
     # THEN the console names the stored period, and the API stored exactly these dates for that year
@@ -72,6 +74,8 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
     assert [(e["actor"], e["details"]) for e in stored] == [
         (world.stack.admin_username, {"start": start.isoformat(), "end": end.isoformat()})
     ], stored
+    # AND the form shows the period as the API reads it back for that year
+    expect(form).to_contain_text(f"Tersimpan untuk {year}: {start.isoformat()} s.d. {end.isoformat()}.")
     d.axe("jadwal-ramadan")
     d.shot("jadwal-ramadan")
 
@@ -86,7 +90,11 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
     expect(form.get_by_role("status")).to_have_count(0)
     assert _audit(world, "ramadan.put", str(refused_year)) == []
     assert len(_audit(world, "ramadan.put", str(year))) == 1
-    d.assert_clean(_ramadan_put)
+    expect(form).to_contain_text(f"Belum ada periode Ramadan untuk tahun {refused_year}.")
+    # AND going back to the first year shows its stored period again
+    form.get_by_label("Tahun").fill(str(year))
+    expect(form).to_contain_text(f"Tersimpan untuk {year}: {start.isoformat()} s.d. {end.isoformat()}.")
+    d.assert_clean(_ramadan_refusals)
 
 
 def test_a_unit_admin_does_not_see_the_ramadan_panel(world: World, desk: Callable[..., Desk]) -> None:

@@ -90,6 +90,7 @@ def test_a_year_outside_the_range_is_refused(api: Api, admin: str) -> None:
     period = {"start_date": "9999-03-01", "end_date": "9999-03-30"}
     assert error_of(api.call("PUT", "/v1/admin/ramadan/9999", period, token=admin), 400)["code"] == "VALIDATION_ERROR"
     refused(api.call("GET", "/v1/admin/holidays?year=9999", token=admin), "year")
+    refused(api.call("GET", "/v1/admin/ramadan/9999", token=admin), "year")
 
 
 # --- unpaired surrogates ---------------------------------------------------------------------------------------

@@ -216,10 +216,12 @@ def test_night_shift_roster_and_ramadan_are_accepted(api: Api, unit: str) -> Non
     seed_event(A, unit, "in", datetime(2026, 11, 2, 20, 55))
     seed_event(A, unit, "out", datetime(2026, 11, 3, 7, 2))
     assert recap(api, admin, MONDAY)[A]["status"] == "H"
-    ramadan = api.call(
-        "PUT", "/v1/admin/ramadan/2027", {"start_date": "2027-02-08", "end_date": "2027-03-09"}, token=admin
-    )
+    assert api.call("GET", "/v1/admin/ramadan/2027", token=admin).status == 404
+    period = {"start_date": "2027-02-08", "end_date": "2027-03-09"}
+    ramadan = api.call("PUT", "/v1/admin/ramadan/2027", period, token=admin)
     assert ramadan.status == 200, ramadan.body
+    read = api.call("GET", "/v1/admin/ramadan/2027", token=admin)
+    assert (read.status, read.body) == (200, {"year": 2027, **period})
 
 
 def test_night_shift_events_count_on_the_day_they_belong_to(api: Api, unit: str) -> None:

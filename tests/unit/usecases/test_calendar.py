@@ -158,6 +158,25 @@ def test_ramadan_is_set_per_year_within_a_month(unit: Repositories) -> None:
             calendar.put_ramadan(SUPER, year, RamadanRequest.model_validate(body))
 
 
+def test_the_ramadan_period_of_a_year_is_read_back_by_any_admin(unit: Repositories) -> None:
+    # GIVEN no period yet: reading it is a 404, and a year that is no year a 400
+    with pytest.raises(NotFoundError):
+        calendar.get_ramadan(UNIT_ADMIN, "2026")
+    with pytest.raises(ValidationError):
+        calendar.get_ramadan(UNIT_ADMIN, "26")
+    # WHEN the super admin sets 2026 and then 2027, and replaces 2026
+    calendar.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(_ramadan()))
+    calendar.put_ramadan(SUPER, "2027", RamadanRequest.model_validate(_ramadan("2027-02-08", "2027-03-09")))
+    calendar.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(_ramadan("2026-02-19", "2026-03-20")))
+    # THEN each year reads its own period as last written, by a unit admin too
+    got = calendar.get_ramadan(UNIT_ADMIN, "2026")
+    assert (got.year, got.start_date, got.end_date) == (2026, "2026-02-19", "2026-03-20")
+    assert calendar.get_ramadan(SUPER, "2027").start_date == "2027-02-08"
+    # AND an employee may not read it
+    with pytest.raises(ForbiddenError):
+        calendar.get_ramadan(Principal(NIP, "employee"), "2026")
+
+
 # --- leaves ------------------------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 // period), an employee's shift roster, "Hari Libur", "Cuti & Izin" (leaves with cancel) and "Pengajuan"
 // (employees' requests to approve or reject).
 import { useState } from "preact/hooks";
-import { UserMessage } from "../../../shared/api";
+import { ApiError, UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
@@ -241,13 +241,35 @@ interface Ramadan {
   end_date: string;
 }
 
-/** The regency's Ramadan period of a year (super admin): PUT /v1/admin/ramadan/{year}. The API has no read of
- * it, so the form only sets (or replaces) it. */
+/** The period stored for `year` (GET /v1/admin/ramadan/{year}); null while none is set or the year is unfinished. */
+function useStoredRamadan(year: string) {
+  return useLoad(
+    (signal) =>
+      /^\d{4}$/.test(year)
+        ? get<Ramadan>(`/v1/admin/ramadan/${year}`, {}, signal).catch((exc: unknown) => {
+            if (exc instanceof ApiError && exc.status === 404 && exc.code === "NOT_FOUND") return null;
+            throw exc;
+          })
+        : Promise.resolve(null),
+    year,
+  );
+}
+
+/** The regency's Ramadan period of a year (super admin): shows what is stored for the chosen year and sets (or
+ * replaces) it with PUT /v1/admin/ramadan/{year}. */
 function RamadanForm() {
   const [year, setYear] = useState(today().slice(0, 4));
   const [start, setStart] = useState("");
   const [end, setEnd] = useState("");
   const action = useAction();
+  const stored = useStoredRamadan(year);
+  const storedText = stored.loading
+    ? ""
+    : stored.data
+      ? `Tersimpan untuk ${String(stored.data.year)}: ${stored.data.start_date} s.d. ${stored.data.end_date}.`
+      : /^\d{4}$/.test(year)
+        ? `Belum ada periode Ramadan untuk tahun ${year}.`
+        : "";
   return (
     <ActionForm
       class="panel"
@@ -255,6 +277,7 @@ function RamadanForm() {
       action={action}
       submit={async () => {
         const saved = await call<Ramadan>("PUT", `/v1/admin/ramadan/${encodeURIComponent(year.trim())}`, { start_date: start, end_date: end });
+        stored.reload();
         return `Periode Ramadan ${String(saved.year)} tersimpan: ${saved.start_date} s.d. ${saved.end_date}.`;
       }}
     >
@@ -268,6 +291,8 @@ function RamadanForm() {
         Tanggal mulai harus pada tahun yang dipilih; tanggal selesai paling lambat 31 hari setelah tanggal mulai. Menyimpan lagi untuk tahun yang sama
         mengganti periode sebelumnya; periode yang tersimpan tercatat di Log Audit.
       </p>
+      <ErrorLine message={stored.error} />
+      {storedText ? <p class="hint">{storedText}</p> : null}
       <div class="filters">
         <Field label="Tahun" type="number" inputMode="numeric" value={year} onInput={setYear} required />
         <Field
