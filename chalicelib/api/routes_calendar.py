@@ -66,6 +66,16 @@ def delete_holiday(call: Call, date: str) -> cal_schema.HolidayDeleted:
     return cal.delete_holiday(call.principal, date)
 
 
+@endpoint(bp, "GET /v1/admin/employees/{nip}/shifts", auth_as="admin", guard=guards.EMPLOYEE_IN_SCOPE)
+def get_shifts(call: Call, nip: str, query: req_schema.DatesQuery) -> cal_schema.ShiftRoster:
+    """The employee's saved shift roster dates of a range.
+
+    **Roles:** unit_admin (own units), super_admin, auditor. `from`..`to` default to 30 days either side of today,
+    at most 366 days.
+    """
+    return cal.get_shifts(call.principal, nip, query, call.settings, call.now)
+
+
 @endpoint(bp, "GET /v1/admin/holidays", auth_as="admin")
 def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> cal_schema.HolidayPage:
     """Holidays of a year.
@@ -84,9 +94,9 @@ def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> cal_s
     return cal.put_ramadan(call.principal, year, body)
 
 
-@endpoint(bp, "GET /v1/admin/ramadan/{year}", auth_as="admin", guard=guards.RAMADAN_YEAR, errors=("NOT_FOUND",))
-def get_ramadan(call: Call, year: str) -> cal_schema.Ramadan:
-    """The Ramadan period set for a year; 404 while none is set.
+@endpoint(bp, "GET /v1/admin/ramadan/{year}", auth_as="admin", guard=guards.RAMADAN_YEAR)
+def get_ramadan(call: Call, year: str) -> cal_schema.StoredRamadan:
+    """The Ramadan period set for a year; its dates are null while none is set.
 
     **Roles:** unit_admin, super_admin, auditor.
     """

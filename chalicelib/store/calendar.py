@@ -64,6 +64,10 @@ class CalendarRepository(Protocol):
         employee's `plan_until` hint to the last date when that is later."""
         ...
 
+    def roster(self, nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
+        """The employee's roster dates from `start` to `end` (inclusive) as last written, by date."""
+        ...
+
     def put_holiday(self, day: date, name: str, kind: str) -> None:
         """Create or replace the holiday on `day`."""
         ...
@@ -360,6 +364,9 @@ class DynamoCalendarRepository:
 
     def holidays_of_year(self, year: int) -> list[Holiday]:
         return _holidays(year)
+
+    def roster(self, nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
+        return _shifts(nip, start, end)
 
     def regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
         holidays = [holiday for year in sorted(set(years)) for holiday in _holidays(year)]

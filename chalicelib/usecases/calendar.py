@@ -29,13 +29,15 @@ from chalicelib.usecases.schemas.calendar import (
     Ramadan,
     RamadanRequest,
     ScheduleRequest,
+    ShiftRoster,
     ShiftsRequest,
     ShiftsSaved,
+    StoredRamadan,
     UnitSchedule,
     UnitScheduleSet,
 )
 from chalicelib.usecases.schemas.common import parse_date
-from chalicelib.usecases.schemas.requests import Cancelled, LeaveItem, LeavePage, PeriodQuery
+from chalicelib.usecases.schemas.requests import Cancelled, DatesQuery, LeaveItem, LeavePage, PeriodQuery
 from chalicelib.usecases.zones import cancel_once, query_period
 
 
@@ -120,6 +122,17 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
     return ShiftsSaved.model_validate({"nip": employee.nip, "days": len(shifts)})
 
 
+def get_shifts(actor: Principal, nip: str, query: DatesQuery, settings: Settings, now: datetime) -> ShiftRoster:
+    """The employee's saved roster dates of a range (by default 30 days either side of today)."""
+    employee = employee_in_scope(actor, nip)
+    start, end = query_period(query, settings, now)
+    roster = runtime.calendar().roster(employee.nip, start, end)
+    shifts = {day.isoformat(): None if hours is None else hours.to_dict() for day, hours in roster.items()}
+    return ShiftRoster.model_validate(
+        {"nip": employee.nip, "from_date": start.isoformat(), "to_date": end.isoformat(), "shifts": shifts}
+    )
+
+
 def put_holiday(actor: Principal, day_text: str, body: HolidayRequest) -> Holiday:
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
@@ -163,24 +176,22 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> Ramad
     runtime.audit().record(
         actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()}
     )
-    return _ramadan_answer(year, DateRange(start, end))
+    return Ramadan.model_validate(_ramadan_fields(year, DateRange(start, end)))
 
 
-def get_ramadan(actor: Principal, year_text: str) -> Ramadan:
-    """The Ramadan period set for a year (a period belongs to the year it starts in)."""
+def get_ramadan(actor: Principal, year_text: str) -> StoredRamadan:
+    """The Ramadan period set for a year (a period belongs to the year it starts in), null dates while none is."""
     access.require_admin(actor)
     year = year_of(year_text)
     periods = runtime.calendar().regency_calendar([year]).ramadan
     period = next((p.period for p in periods if p.period.start.year == year), None)
     if period is None:
-        raise NotFoundError("Periode Ramadan tahun ini belum ditetapkan.", {"year": str(year)})
-    return _ramadan_answer(year, period)
+        return StoredRamadan(year=year, start_date=None, end_date=None)
+    return StoredRamadan.model_validate(_ramadan_fields(year, period))
 
 
-def _ramadan_answer(year: int, period: DateRange) -> Ramadan:
-    return Ramadan.model_validate(
-        {"year": year, "start_date": period.start.isoformat(), "end_date": period.end.isoformat()}
-    )
+def _ramadan_fields(year: int, period: DateRange) -> dict[str, object]:
+    return {"year": year, "start_date": period.start.isoformat(), "end_date": period.end.isoformat()}
 
 
 def add_leave(actor: Principal, body: LeaveRequest) -> Leave:

@@ -33,7 +33,7 @@ from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases import access, recaps
 from chalicelib.usecases.directory import unit_in_scope
 from chalicelib.usecases.paging import across_units
-from chalicelib.usecases.schemas.requests import AssignmentItem, AssignmentPage, Cancelled, PeriodQuery
+from chalicelib.usecases.schemas.requests import AssignmentItem, AssignmentPage, Cancelled, DatesQuery, PeriodQuery
 from chalicelib.usecases.schemas.zones import (
     AssignmentCreated,
     AssignmentRequest,
@@ -278,7 +278,7 @@ def _unit_of(nip: str) -> str:
     return employee.unor_id if employee else ""
 
 
-def query_period(query: PeriodQuery, settings: Settings, now: datetime) -> tuple[date, date]:
+def query_period(query: DatesQuery, settings: Settings, now: datetime) -> tuple[date, date]:
     """The dates of an admin list: `from`..`to`, by default 30 days either side of today, at most a year."""
     today = now.astimezone(settings.tz).date()
     start = query.from_ or today - timedelta(days=30)

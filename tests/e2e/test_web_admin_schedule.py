@@ -37,9 +37,8 @@ def _audit(world: World, action: str, target: str) -> list[dict[str, Any]]:
     return list(_expect(world.admin.get(f"/v1/admin/audit?{query}"), 200, "audit")["items"])
 
 
-def _ramadan_refusals(status: int, path: str) -> bool:
-    """The refused PUT (400) and the reads of years with no period yet (404)."""
-    return status in (400, 404) and path.startswith("/v1/admin/ramadan/")
+def _ramadan_put(status: int, path: str) -> bool:
+    return status == 400 and path.startswith("/v1/admin/ramadan/")
 
 
 def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
@@ -94,7 +93,7 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
     # AND going back to the first year shows its stored period again
     form.get_by_label("Tahun").fill(str(year))
     expect(form).to_contain_text(f"Tersimpan untuk {year}: {start.isoformat()} s.d. {end.isoformat()}.")
-    d.assert_clean(_ramadan_refusals)
+    d.assert_clean(_ramadan_put)
 
 
 def test_a_unit_admin_does_not_see_the_ramadan_panel(world: World, desk: Callable[..., Desk]) -> None:
@@ -115,6 +114,14 @@ def _shifts_put(nip: str) -> Callable[[Any], bool]:
     return lambda r: r.request.method == "PUT" and r.url.endswith(f"/v1/admin/employees/{nip}/shifts")
 
 
+def _saved_shifts(page: Any) -> list[list[str]]:
+    """The cells of the "Sif tersimpan" table on the employee page, row by row."""
+    table = page.get_by_role("region", name="Jadwal sif pegawai").get_by_role("table")
+    expect(table).not_to_contain_text("Memuat")
+    rows = table.locator("tbody tr").all()
+    return [[c.inner_text().strip() for c in row.locator("td").all()] for row in rows]
+
+
 def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at_phone_width(
     world: World, desk: Callable[..., Desk]
 ) -> None:
@@ -132,6 +139,8 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
     form = page.get_by_role("region", name="Jadwal sif pegawai").get_by_role("form", name="Jadwal sif")
     expect(form.get_by_label("Tanggal hari ke-1")).to_have_value(today)  # the first row starts today
+    # ... and the saved roster above the form shows today's stored shift as the API reads it back
+    assert [today, "00:01", "23:59"] in _saved_shifts(page)
 
     # A refusal first: the same hours in and out; the API's words are shown and the roster is unchanged
     form.get_by_label(f"Masuk {today}").fill("08:00")
@@ -170,6 +179,10 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     assert saved.value.json() == {"nip": world.nip, "days": 2}
     expect(form.get_by_role("status")).to_have_text(f"Jadwal sif tersimpan: 2 hari ({today} s.d. {tomorrow}).")
     expect(form.get_by_role("alert")).to_have_count(0)  # the refusal's words are gone (an empty line is hidden)
+    # ... the saved roster shows both dates as stored now (read again from the API after the save)
+    expect(page.get_by_role("region", name="Jadwal sif pegawai").get_by_role("table")).to_contain_text(tomorrow)
+    saved_rows = _saved_shifts(page)
+    assert [today, "22:00", "06:00"] in saved_rows and [tomorrow, "Libur", "Libur"] in saved_rows, saved_rows
     # ... the employee's today is now the night shift, and the audit log has the unit admin's roster of two days
     me = _expect(world.employee.get("/v1/me"), 200, "me")["today"]
     assert me["schedule"] == {"start": "22:00", "end": "06:00"}, me

@@ -213,10 +213,18 @@ def test_night_shift_roster_and_ramadan_are_accepted(api: Api, unit: str) -> Non
     admin = api.admin_token()
     roster = {"2026-11-02": {"start": "21:00", "end": "07:00"}, "2026-11-03": None}
     assert api.call("PUT", f"/v1/admin/employees/{A}/shifts", {"shifts": roster}, token=admin).status == 200
+    read = api.call("GET", f"/v1/admin/employees/{A}/shifts?from=2026-11-01&to=2026-11-30", token=admin)
+    assert (read.status, read.body) == (
+        200,
+        {"nip": A, "from_date": "2026-11-01", "to_date": "2026-11-30", "shifts": roster},
+    ), read.body
+    bad = api.call("GET", f"/v1/admin/employees/{A}/shifts?from=2026-11-30&to=2026-11-01", token=admin)
+    assert (bad.status, bad.body["error"]["code"]) == (400, "VALIDATION_ERROR")
     seed_event(A, unit, "in", datetime(2026, 11, 2, 20, 55))
     seed_event(A, unit, "out", datetime(2026, 11, 3, 7, 2))
     assert recap(api, admin, MONDAY)[A]["status"] == "H"
-    assert api.call("GET", "/v1/admin/ramadan/2027", token=admin).status == 404
+    unset = api.call("GET", "/v1/admin/ramadan/2027", token=admin)
+    assert (unset.status, unset.body) == (200, {"year": 2027, "start_date": None, "end_date": None})
     period = {"start_date": "2027-02-08", "end_date": "2027-03-09"}
     ramadan = api.call("PUT", "/v1/admin/ramadan/2027", period, token=admin)
     assert ramadan.status == 200, ramadan.body

@@ -158,7 +158,7 @@ class InMemoryCalendarRepository:
     def cached_regency_calendar(self, years: Iterable[int]) -> cal.RegencyCalendar:
         return self.regency_calendar(years)
 
-    def _roster(self, nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
+    def roster(self, nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
         with self._lock:
             days = self._shifts.get(nip, {})
             return {day: days[day][1] for day in sorted(days) if start <= day <= end}
@@ -180,7 +180,7 @@ class InMemoryCalendarRepository:
         return cal.EmployeePlan(
             unit_versions=unit_versions,
             own_versions=self._own_versions(employee_owner(nip)),
-            shifts=self._roster(nip, start, end),
+            shifts=self.roster(nip, start, end),
             leaves=tuple(leaves),
             field_duties=field_duties,
         )

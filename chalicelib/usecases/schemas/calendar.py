@@ -126,6 +126,16 @@ class ShiftsSaved(Result):
     days: int
 
 
+class ShiftRoster(Result):
+    nip: str
+    from_date: DayText
+    to_date: DayText
+    shifts: dict[str, WorkHours | None] = Field(
+        description="The saved dates of the range (YYYY-MM-DD), in date order: the hours, or null for a day off. "
+        "A date without an entry follows the employee's schedule."
+    )
+
+
 class HolidayRequest(Request):
     name: Text120
     kind: Annotated[
@@ -169,6 +179,14 @@ class Ramadan(Result):
     year: int
     start_date: DayText
     end_date: DayText
+
+
+class StoredRamadan(Result):
+    """A year's Ramadan period as stored; a year with none set is an ordinary state, not an error."""
+
+    year: int
+    start_date: DayText | None = Field(description="null while the year has no period.")
+    end_date: DayText | None = Field(description="null while the year has no period.")
 
 
 class LeaveRequest(Request):

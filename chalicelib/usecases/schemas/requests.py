@@ -121,10 +121,15 @@ class RequestDecision(Result):
     recapped: list[DayText] = Field(description="Past days whose stored recap was re-run.")
 
 
-class PeriodQuery(Query):
-    unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
+class DatesQuery(Query):
+    """The dates of an admin list (`zones.query_period`)."""
+
     from_: Day | None = Field(default=None, alias="from", description="Defaults to 30 days before today.")
     to: Day | None = Field(default=None, description="Defaults to 30 days after today; at most 366 days after `from`.")
+
+
+class PeriodQuery(DatesQuery):
+    unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
     next: str | None = NEXT
 
 

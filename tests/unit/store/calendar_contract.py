@@ -115,6 +115,18 @@ class CalendarRepositoryContract:
         assert dict(plan.shifts) == {date(2026, 3, 2): NIGHT, date(2026, 3, 3): None, date(2026, 3, 4): None}
         assert dict(repo.employee_plan(staff(OTHER), date(2026, 3, 2), date(2026, 3, 4), []).shifts) == {}
 
+    def test_the_roster_of_a_range_is_read_by_date_as_last_written(self, repo: CalendarRepository) -> None:
+        # GIVEN roster days of the employee (one rewritten as a day off) and one of another employee
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 5): NIGHT, date(2026, 3, 1): NIGHT, date(2026, 3, 9): NIGHT}, "a")
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 5): None}, "admin")
+        repo.put_shifts(OTHER, "U1", {date(2026, 3, 4): NIGHT}, "admin")
+        # WHEN 1 to 5 March is read, THEN both ends are included, in date order, and nothing of the other
+        assert list(repo.roster(NIP, date(2026, 3, 1), date(2026, 3, 5)).items()) == [
+            (date(2026, 3, 1), NIGHT),
+            (date(2026, 3, 5), None),
+        ]
+        assert repo.roster(NIP, date(2026, 3, 10), date(2026, 3, 31)) == {}
+
     def test_a_plan_holds_the_leaves_begun_by_its_end(self, repo: CalendarRepository) -> None:
         # GIVEN three leaves of the employee and one of another
         ids = {

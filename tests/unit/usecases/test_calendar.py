@@ -22,6 +22,7 @@ from chalicelib.usecases.schemas.calendar import (
     ScheduleRequest,
     ShiftsRequest,
 )
+from chalicelib.usecases.schemas.requests import DatesQuery
 
 from .admin_fixtures import AuditTrail, audited, settings
 
@@ -113,6 +114,27 @@ def test_a_roster_sets_hours_or_days_off(unit: Repositories) -> None:
         calendar.set_shifts(UNIT_ADMIN, NIP, bad)
 
 
+def test_the_saved_roster_is_read_back_for_a_range(unit: Repositories, settings: Settings) -> None:
+    # GIVEN a night shift, a day off, and a shift long after the default range
+    shifts = {"2026-03-02": {"start": "22:00", "end": "06:00"}, "2026-03-03": None, "2026-06-01": WEEK["mon"]}
+    calendar.set_shifts(UNIT_ADMIN, NIP, ShiftsRequest.model_validate({"shifts": shifts}))
+    # WHEN the unit admin reads the default range (30 days either side of today, 2 March)
+    got = calendar.get_shifts(UNIT_ADMIN, NIP, DatesQuery(), settings, NOW)
+    # THEN the range is named and holds the dates in it, in the shape the roster was written in
+    assert (got.nip, got.from_date, got.to_date) == (NIP, "2026-01-31", "2026-04-01")
+    assert got.model_dump(mode="json")["shifts"] == {"2026-03-02": shifts["2026-03-02"], "2026-03-03": None}
+    # AND a range of the admin's choosing reaches the later date
+    later = DatesQuery.model_validate({"from": "2026-05-01", "to": "2026-06-30"})
+    assert calendar.get_shifts(SUPER, NIP, later, settings, NOW).shifts.keys() == {"2026-06-01"}
+    # AND a range over a year, or an employee outside the admin's units, is refused
+    with pytest.raises(ValidationError):
+        calendar.get_shifts(
+            UNIT_ADMIN, NIP, DatesQuery.model_validate({"from": "2026-01-01", "to": "2027-06-01"}), settings, NOW
+        )
+    with pytest.raises(ForbiddenError):
+        calendar.get_shifts(Principal("ub", "unit_admin", frozenset({"U2"})), NIP, DatesQuery(), settings, NOW)
+
+
 # --- holidays and Ramadan ----------------------------------------------------------------------------
 
 
@@ -159,9 +181,8 @@ def test_ramadan_is_set_per_year_within_a_month(unit: Repositories) -> None:
 
 
 def test_the_ramadan_period_of_a_year_is_read_back_by_any_admin(unit: Repositories) -> None:
-    # GIVEN no period yet: reading it is a 404, and a year that is no year a 400
-    with pytest.raises(NotFoundError):
-        calendar.get_ramadan(UNIT_ADMIN, "2026")
+    # GIVEN no period yet: it reads as null dates, and a year that is no year is a 400
+    assert calendar.get_ramadan(UNIT_ADMIN, "2026").model_dump() == {"year": 2026, "start_date": None, "end_date": None}
     with pytest.raises(ValidationError):
         calendar.get_ramadan(UNIT_ADMIN, "26")
     # WHEN the super admin sets 2026 and then 2027, and replaces 2026

@@ -2,7 +2,7 @@
 // period), an employee's shift roster, "Hari Libur", "Cuti & Izin" (leaves with cancel) and "Pengajuan"
 // (employees' requests to approve or reject).
 import { useState } from "preact/hooks";
-import { ApiError, UserMessage } from "../../../shared/api";
+import { UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
@@ -111,9 +111,42 @@ function rosterDay(date: string, start = "07:30", end = "16:00"): RosterDay {
   return { key: ++rosterSeq, date, start, end, off: false };
 }
 
+interface ShiftRoster {
+  nip: string;
+  from_date: string;
+  to_date: string;
+  shifts: Record<string, { start: string; end: string } | null>;
+}
+
+/** An employee's saved roster dates around today (GET `path`: 30 days either side) and, for an admin who may
+ * change it, the form that adds or overwrites dates; the table reloads after a save. */
+export function EmployeeShifts({ path, editable }: { path: string; editable: boolean }) {
+  const loaded = useLoad((signal) => get<ShiftRoster>(path, {}, signal), path);
+  const roster = loaded.data;
+  const rows = Object.entries(roster?.shifts ?? {}).map(([date, hours]) => ({ date, hours }));
+  return (
+    <>
+      <ErrorLine message={loaded.error} />
+      <Table
+        caption={roster ? `Sif tersimpan ${roster.from_date} s.d. ${roster.to_date}` : "Sif tersimpan"}
+        rows={rows}
+        rowKey={(r) => r.date}
+        loading={loaded.loading}
+        columns={[
+          { label: "Tanggal", cell: (r) => r.date, sort: (r) => r.date },
+          { label: "Masuk", cell: (r) => r.hours?.start ?? "Libur" },
+          { label: "Pulang", cell: (r) => r.hours?.end ?? "Libur" },
+        ]}
+        empty="Tidak ada sif tersimpan pada rentang ini: jadwal biasa berlaku."
+      />
+      {editable ? <ShiftForm path={path} onSaved={loaded.reload} /> : null}
+    </>
+  );
+}
+
 /** An employee's shift roster: per date the hours (possibly crossing midnight) or "Libur", sent with PUT `path`
  * (`{"shifts": {date: {start, end} | null}}`, 1 to 62 dates). */
-export function ShiftForm({ path }: { path: string }) {
+function ShiftForm({ path, onSaved }: { path: string; onSaved: () => void }) {
   const [days, setDays] = useState<RosterDay[]>(() => [rosterDay(today())]);
   const action = useAction();
   function change(key: number, patch: Partial<RosterDay>): void {
@@ -134,6 +167,7 @@ export function ShiftForm({ path }: { path: string }) {
           shifts[d.date] = d.off ? null : { start: d.start, end: d.end };
         }
         const saved = await call<{ nip: string; days: number }>("PUT", path, { shifts });
+        onSaved();
         const dates = Object.keys(shifts).sort();
         const span = dates.length > 1 ? `${dates[0] ?? ""} s.d. ${dates[dates.length - 1] ?? ""}` : (dates[0] ?? "");
         return `Jadwal sif tersimpan: ${String(saved.days)} hari (${span}).`;
@@ -241,18 +275,16 @@ interface Ramadan {
   end_date: string;
 }
 
-/** The period stored for `year` (GET /v1/admin/ramadan/{year}); null while none is set or the year is unfinished. */
+interface StoredRamadan {
+  year: number;
+  start_date: string | null;
+  end_date: string | null;
+}
+
+/** The period stored for `year` (GET /v1/admin/ramadan/{year}; null dates while none is set); null while the
+ * typed year is unfinished. */
 function useStoredRamadan(year: string) {
-  return useLoad(
-    (signal) =>
-      /^\d{4}$/.test(year)
-        ? get<Ramadan>(`/v1/admin/ramadan/${year}`, {}, signal).catch((exc: unknown) => {
-            if (exc instanceof ApiError && exc.status === 404 && exc.code === "NOT_FOUND") return null;
-            throw exc;
-          })
-        : Promise.resolve(null),
-    year,
-  );
+  return useLoad((signal) => (/^\d{4}$/.test(year) ? get<StoredRamadan>(`/v1/admin/ramadan/${year}`, {}, signal) : Promise.resolve(null)), year);
 }
 
 /** The regency's Ramadan period of a year (super admin): shows what is stored for the chosen year and sets (or
@@ -265,10 +297,10 @@ function RamadanForm() {
   const stored = useStoredRamadan(year);
   const storedText = stored.loading
     ? ""
-    : stored.data
-      ? `Tersimpan untuk ${String(stored.data.year)}: ${stored.data.start_date} s.d. ${stored.data.end_date}.`
-      : /^\d{4}$/.test(year)
-        ? `Belum ada periode Ramadan untuk tahun ${year}.`
+    : stored.data?.start_date
+      ? `Tersimpan untuk ${String(stored.data.year)}: ${stored.data.start_date} s.d. ${stored.data.end_date ?? ""}.`
+      : stored.data
+        ? `Belum ada periode Ramadan untuk tahun ${String(stored.data.year)}.`
         : "";
   return (
     <ActionForm

@@ -8,7 +8,7 @@ import { href, type Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
 import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, dateTime, useAction, useLoad, usePages, type Column } from "../ui";
-import { ShiftForm, WeekForm } from "./Calendar";
+import { EmployeeShifts, WeekForm } from "./Calendar";
 import { DuplicateFaces } from "./Duplicates";
 
 const yesNo = (b: boolean): string => (b ? "Ya" : "Belum");
@@ -315,17 +315,15 @@ export function EmployeeDetail({ route }: { route: Route }) {
             <p class="hint">Mengganti jadwal unit untuk pegawai ini mulai tanggal berlaku.</p>
             {canChange(session) ? <WeekForm path={`/v1/admin/employees/${e.nip}/schedule`} /> : null}
           </section>
-          {canChange(session) ? (
-            <section class="panel" aria-label="Jadwal sif pegawai">
-              <h2>Jadwal sif</h2>
-              <p class="hint">
-                Jam kerja per tanggal untuk pegawai bersif: menggantikan jadwal biasa, hari libur, dan jam Ramadan pada tanggal itu. Jam pulang lebih awal
-                dari jam masuk berarti sif berakhir keesokan harinya (mis. 22:00–06:00). Centang Libur untuk hari tidak bekerja. Tanggal yang sudah punya
-                sif ditimpa; 1–62 tanggal sekali simpan.
-              </p>
-              <ShiftForm key={e.nip} path={`/v1/admin/employees/${e.nip}/shifts`} />
-            </section>
-          ) : null}
+          <section class="panel" aria-label="Jadwal sif pegawai">
+            <h2>Jadwal sif</h2>
+            <p class="hint">
+              Jam kerja per tanggal untuk pegawai bersif: menggantikan jadwal biasa, hari libur, dan jam Ramadan pada tanggal itu. Jam pulang lebih awal dari
+              jam masuk berarti sif berakhir keesokan harinya (mis. 22:00–06:00). Centang Libur untuk hari tidak bekerja.
+              {canChange(session) ? " Tanggal yang sudah punya sif ditimpa; 1–62 tanggal sekali simpan." : ""}
+            </p>
+            <EmployeeShifts key={e.nip} path={`/v1/admin/employees/${e.nip}/shifts`} editable={canChange(session)} />
+          </section>
         </>
       ) : null}
     </Screen>
