@@ -88,6 +88,24 @@ def test_an_auditor_is_refused_every_state_changing_admin_route(employee: Employ
     assert [e for e in runtime.audit().entries_of_day(today) if e.actor == "pemeriksa"] == []
 
 
+def test_an_employee_or_a_caller_without_a_token_is_refused_every_admin_route(employee: Employee) -> None:
+    # GIVEN every route under /v1/admin (reads included), with path parameters of real objects
+    routes = admin_routes()
+    assert len(routes) >= 60  # the walk covers the app's table, not a list kept by hand
+    answers = {}
+    for method, path in routes:
+        concrete = re.sub(r"\{unor_id\}", "U1", re.sub(r"\{nip\}", employee.nip, path))
+        concrete = re.sub(r"\{[a-z_]+\}", "x1", concrete)
+        # WHEN an activated employee calls it with their own token, and a caller with none
+        mine = employee.api.call(method, concrete, {}, token=employee.token)
+        anonymous = employee.api.call(method, concrete, {})
+        answers[(method, path)] = (mine.status, anonymous.status)
+    # THEN the employee is refused (403) and the anonymous caller asked to log in (401), everywhere
+    assert {route: a for route, a in answers.items() if a != (403, 401)} == {}
+    today = datetime.now(UTC).date()
+    assert [e for e in runtime.audit().entries_of_day(today) if e.actor == employee.nip] == []
+
+
 def test_an_auditor_reads_and_keeps_their_own_account(employee: Employee) -> None:
     api = employee.api
     token = auditor_token(api, employee.admin)
