@@ -6,11 +6,13 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pypdf
 import pytest
 import requests
+import yaml
 
 from chalicelib import runtime
 from chalicelib.domain import people as domain
@@ -104,6 +106,58 @@ def test_an_employee_or_a_caller_without_a_token_is_refused_every_admin_route(em
     assert {route: a for route, a in answers.items() if a != (403, 401)} == {}
     today = datetime.now(UTC).date()
     assert [e for e in runtime.audit().entries_of_day(today) if e.actor == employee.nip] == []
+
+
+def test_a_unit_admin_of_another_unit_is_refused_every_route_naming_the_employee_or_their_unit(
+    employee: Employee,
+) -> None:
+    # GIVEN the admin of unit U2 and every admin route whose path names an employee or a unit
+    PEOPLE.upsert_unit("U2", "SDN U2")
+    token = employee.api.unit_admin_token(employee.admin, "U2")
+    routes = [(m, p) for m, p in admin_routes() if "{nip}" in p or "{unor_id}" in p]
+    assert len(routes) >= 12  # the walk covers the app's table, not a list kept by hand
+    # WHEN they call each of them on the U1 employee and unit U1 (an empty body)
+    answers = {}
+    for method, path in routes:
+        concrete = path.replace("{nip}", employee.nip).replace("{unor_id}", "U1")
+        concrete = re.sub(r"\{[a-z_]+\}", "x1", concrete)
+        answer = employee.api.call(method, concrete, {}, token=token)
+        answers[(method, path)] = answer.status
+    # THEN every one is refused before anything is read or written: 403, or 404 where the employee is named
+    assert {route: status for route, status in answers.items() if status not in (403, 404)} == {}
+    today = datetime.now(UTC).date()
+    assert [e for e in runtime.audit().entries_of_day(today) if e.actor == "ops-u2"] == []
+
+
+def unit_filtered_routes() -> list[tuple[str, str]]:
+    """Every (METHOD, path) under /v1/admin that takes `unor_id` in its query, as the generated OpenAPI lists it."""
+    document = yaml.safe_load((Path(__file__).parents[2] / "docs" / "openapi.yaml").read_text(encoding="utf-8"))
+    return sorted(
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        if path.startswith("/v1/admin")
+        for method, operation in operations.items()
+        if isinstance(operation, dict)
+        and any(p["in"] == "query" and p["name"] == "unor_id" for p in operation.get("parameters", []))
+    )
+
+
+def test_a_unit_admin_of_another_unit_is_refused_every_list_filtered_to_a_unit_not_theirs(
+    employee: Employee,
+) -> None:
+    # GIVEN the admin of unit U2 and every admin route that filters by `unor_id`
+    PEOPLE.upsert_unit("U2", "SDN U2")
+    token = employee.api.unit_admin_token(employee.admin, "U2")
+    routes = unit_filtered_routes()
+    assert len(routes) >= 12
+    today = datetime.now(UTC).date()
+    # WHEN they ask each of them for unit U1 (the other values a route needs filled in)
+    answers = {}
+    for method, path in routes:
+        query = f"unor_id=U1&month={today:%Y-%m}&date={today}&from={today}&to={today}"
+        answers[(method, path)] = employee.api.call(method, f"{path}?{query}", {}, token=token).status
+    # THEN every one is refused: nothing of U1 is listed, counted or exported
+    assert {route: status for route, status in answers.items() if status not in (403, 404)} == {}
 
 
 def test_an_auditor_reads_and_keeps_their_own_account(employee: Employee) -> None:
