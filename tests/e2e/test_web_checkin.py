@@ -259,6 +259,70 @@ def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns
     phone.assert_clean()
 
 
+def test_a_link_that_carries_nothing_ends_in_the_outbox_and_the_retry_records_nothing_twice(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a phone whose clock the test can move (timers included), activated, on the check-in screen
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack)
+    page = phone.page
+    page.clock.install()
+    activate(phone, employee)
+    tries: list[str] = []
+    page.on(
+        "request", lambda r: tries.append(r.post_data_json["client_request_id"]) if _is_checkin_request(r) else None
+    )
+    # The link: the first check-in reaches SMART but its answer never comes back (the phone stays "online");
+    # then every try is cut off until the test lets them through.
+    link = {"mode": "hold"}
+    held: list[Any] = []
+
+    def weak(route: Any) -> None:
+        if link["mode"] == "hold":
+            held.append(route.fetch())  # SMART judges and records it; the phone hears nothing
+        elif link["mode"] == "cut":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/v1/attendance", weak)
+    page.get_by_role("button", name="Absen Masuk").click()
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+
+    # WHEN the employee sends and no answer comes for a minute
+    page.get_by_role("button", name="Ambil Foto dan Kirim").click()
+    expect(page.get_by_text("Mengirim")).to_be_visible()
+    for _ in range(150):  # the liveness frames, then SMART's own work on the held try
+        if held:
+            break
+        page.wait_for_timeout(200)
+    assert len(held) == 1 and held[0].status == 201, held
+    link["mode"] = "cut"
+    page.clock.fast_forward(61_000)
+    # THEN the app stops waiting and keeps the capture on the phone, as without signal
+    expect(page.get_by_text("Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal")).to_be_visible()
+    with page.expect_event("requestfailed", predicate=_is_checkin_request):
+        page.get_by_role("button", name="Kembali ke Beranda").click()  # Home tries at once: cut off
+    expect(page.locator(".outbox li")).to_have_count(1)
+
+    # WHEN the link carries again, with no `online` event (the phone never counted as offline)
+    link["mode"] = "pass"
+    with page.expect_response(_is_checkin) as sent:
+        page.clock.fast_forward(61_000)  # the outbox's own retry, once a minute
+    # THEN SMART answers that this capture's id was already used (its first try arrived), the app counts it as
+    # recorded, and SMART holds exactly one event: the first try's
+    assert sent.value.status == 409, sent.value.text()
+    expect(page.get_by_role("heading", name="Sudah terkirim")).to_be_visible()
+    expect(page.get_by_text("Sudah tercatat di server sebelumnya.")).to_be_visible()
+    expect(page.locator(".outbox li")).to_have_count(1)  # the delivered list; nothing waits any more
+    expect(page.get_by_role("heading", name="Menunggu dikirim")).to_have_count(0)
+    first = held[0].json()
+    events = employee_api(stack, phone).get("/v1/attendance/me").body["items"]
+    assert [e["event_id"] for e in events] == [first["event_id"]], events
+    assert len(set(tries)) == 1 and len(tries) >= 3, tries
+    phone.assert_clean(frozenset({(409, "/v1/attendance")}))
+
+
 def test_denied_camera_and_location_show_how_to_allow_them(browser: Any, stack: StackUrls, admin: ApiClient) -> None:
     employee = new_employee(admin)
     phone = open_phone(browser, stack, allow=False)

@@ -17,6 +17,7 @@ export class ApiError extends Error {
 
 export const NETWORK_ERROR = "NETWORK";
 const NETWORK_MESSAGE = "Tidak ada koneksi ke server. Periksa sinyal, lalu coba lagi.";
+const SLOW_MESSAGE = "Server tidak menjawab: sinyal terlalu lemah. Coba lagi.";
 
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown; details?: unknown };
@@ -37,23 +38,53 @@ export interface RequestOptions {
   body?: unknown;
   token?: string | null;
   signal?: AbortSignal;
+  /** Give up after this long (sending, waiting and reading the answer) as if the signal were lost: a link that is
+   * up but carries nothing (weak signal with `navigator.onLine` still true) would otherwise hang for good. */
+  timeoutMs?: number;
+}
+
+/** The caller's signal, aborted too after `timeoutMs`; `timedOut()` tells the two apart. */
+function deadline(signal: AbortSignal | undefined, timeoutMs: number | undefined) {
+  const ctrl = new AbortController();
+  let late = false;
+  const forward = (): void => ctrl.abort();
+  if (signal?.aborted) ctrl.abort();
+  signal?.addEventListener("abort", forward, { once: true });
+  const timer = timeoutMs
+    ? setTimeout(() => {
+        late = true;
+        ctrl.abort();
+      }, timeoutMs)
+    : undefined;
+  return {
+    signal: ctrl.signal,
+    timedOut: () => late,
+    done: (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", forward);
+    },
+  };
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (options.body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
   if (options.token) headers["Authorization"] = `Bearer ${options.token}`;
-  const init: RequestInit = { method, headers, credentials: "omit" };
+  const limit = deadline(options.signal, options.timeoutMs);
+  const init: RequestInit = { method, headers, credentials: "omit", signal: limit.signal };
   if (options.body !== undefined) init.body = JSON.stringify(options.body);
-  if (options.signal) init.signal = options.signal;
   let response: Response;
+  let text: string;
   try {
     response = await fetch(path, init);
+    text = await response.text();
   } catch (exc) {
+    if (limit.timedOut()) throw new ApiError(0, NETWORK_ERROR, SLOW_MESSAGE);
     if (exc instanceof DOMException && exc.name === "AbortError") throw exc;
     throw new ApiError(0, NETWORK_ERROR, NETWORK_MESSAGE);
+  } finally {
+    limit.done();
   }
-  const text = await response.text();
   let body: unknown = null;
   if (text) {
     try {

@@ -24,6 +24,11 @@ export interface Delivered {
 const store = createStore("smart-outbox", "checkins");
 export const OUTBOX_EVENT = "smart:outbox";
 
+const ARRIVED_EARLIER = "Sudah tercatat di server sebelumnya.";
+/** While captures wait, how often to try again without any other cue (a link that came back without an `online`
+ * event: the phone never counted as offline, only the answer never came). */
+const RETRY_MS = 60_000;
+
 function changed(delivered: Delivered[] = []): void {
   window.dispatchEvent(new CustomEvent<Delivered[]>(OUTBOX_EVENT, { detail: delivered }));
 }
@@ -60,8 +65,11 @@ async function deliver(item: Waiting): Promise<Delivered> {
   } catch (exc) {
     if (retryLater(exc)) throw exc;
     const api = exc as ApiError;
-    // 409: recorded already (this capture's first try did arrive, or the day's mark exists).
-    return { ...base, outcome: api.status === 409 ? "recorded" : "refused", message: api.message };
+    // 409: recorded already (this capture's first try did arrive, or the day's mark exists). Its id was made for
+    // this capture alone, so "used for another request" means that first try: it arrived with its challenge
+    // before the phone gave up waiting, and was kept here in the offline form.
+    if (api.status === 409) return { ...base, outcome: "recorded", message: api.code === "CONFLICT" ? ARRIVED_EARLIER : api.message };
+    return { ...base, outcome: "refused", message: api.message };
   }
 }
 
@@ -92,8 +100,13 @@ async function run(): Promise<Delivered[]> {
   return done;
 }
 
-/** Send by itself: now (app start) and whenever the connection returns. */
+/** Send by itself: now (app start), whenever the connection returns or the app comes back to the screen, and
+ * every minute while the app is open (nothing is sent when nothing waits). */
 export function startOutbox(): void {
   window.addEventListener("online", () => void flush());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") void flush();
+  });
+  setInterval(() => void flush(), RETRY_MS);
   void flush();
 }

@@ -1,7 +1,7 @@
 // What the app keeps on the phone: the phone's id (made once, sent at activation and login so that SMART can
 // bind the account to this phone), the session token, and the last profile read (so Home still opens, and a
 // check-in can still be captured, without signal).
-import { ApiError, request } from "../../shared/api";
+import { ApiError, request, type RequestOptions } from "../../shared/api";
 import type { Profile, TokenAnswer } from "./types";
 
 const DEVICE_KEY = "smart.device_id";
@@ -36,6 +36,17 @@ function keep(answer: TokenAnswer): void {
   localStorage.setItem(TOKEN_KEY, answer.token);
 }
 
+/** How long a call may take on this phone before it counts as no signal: a read, and a write that may carry
+ * photos (a selfie and its liveness frames, a letter) up a slow link. API Gateway itself gives up after 29 s of
+ * work, so a longer wait only ever ends in a timeout. */
+const READ_TIMEOUT_MS = 30_000;
+const SEND_TIMEOUT_MS = 60_000;
+
+/** A request of this app: the API's client with this phone's time limits. */
+function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+  return request<T>(method, path, { timeoutMs: method === "GET" ? READ_TIMEOUT_MS : SEND_TIMEOUT_MS, ...options });
+}
+
 export function signOut(): void {
   localStorage.removeItem(TOKEN_KEY);
   localStorage.removeItem(PROFILE_KEY);
@@ -44,7 +55,7 @@ export function signOut(): void {
 /** A call with the session's token; a 401 ends the session (the login screen shows the API's message). */
 export async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   try {
-    return await request<T>(method, path, {
+    return await send<T>(method, path, {
       token: token(),
       ...(body === undefined ? {} : { body }),
       ...(signal ? { signal } : {}),
@@ -60,17 +71,17 @@ export async function call<T>(method: string, path: string, body?: unknown, sign
 
 export async function activate(nip: string, code: string, password: string): Promise<void> {
   const body = { nip, activation_code: code, password, device_id: deviceId() };
-  keep(await request<TokenAnswer>("POST", "/v1/auth/activate", { body }));
+  keep(await send<TokenAnswer>("POST", "/v1/auth/activate", { body }));
 }
 
 export async function logIn(nip: string, password: string): Promise<void> {
-  keep(await request<TokenAnswer>("POST", "/v1/auth/login", { body: { nip, password, device_id: deviceId() } }));
+  keep(await send<TokenAnswer>("POST", "/v1/auth/login", { body: { nip, password, device_id: deviceId() } }));
 }
 
 /** `POST /v1/auth/logout` (the token stops working at once), then the phone forgets the session either way. */
 export async function logOut(): Promise<void> {
   try {
-    await request<unknown>("POST", "/v1/auth/logout", { token: token() });
+    await send<unknown>("POST", "/v1/auth/logout", { token: token() });
   } catch {
     // Without signal (or with an already expired token) the session still ends on this phone.
   } finally {
