@@ -30,6 +30,15 @@ def get_unit_schedule(call: Call, unor_id: str) -> cal_schema.UnitSchedule:
     return cal.get_unit_schedule(call.principal, unor_id)
 
 
+@endpoint(bp, "GET /v1/admin/employees/{nip}/schedule", auth_as="admin", guard=guards.EMPLOYEE_IN_SCOPE)
+def get_employee_schedule(call: Call, nip: str) -> cal_schema.EmployeeSchedule:
+    """An employee's own schedule versions; empty while the unit's schedule applies.
+
+    **Roles:** unit_admin (own units), super_admin, auditor.
+    """
+    return cal.get_employee_schedule(call.principal, nip)
+
+
 @endpoint(bp, "PUT /v1/admin/employees/{nip}/schedule", auth_as="admin", guard=guards.EMPLOYEE_IN_SCOPE)
 def set_employee_schedule(call: Call, nip: str, body: cal_schema.ScheduleRequest) -> cal_schema.EmployeeSchedule:
     """Add a personal schedule version (overrides the unit's).

@@ -94,6 +94,12 @@ def get_unit_schedule(actor: Principal, unor_id: str) -> UnitSchedule:
     return UnitSchedule.model_validate({"unor_id": unor_id, "versions": _history(unit_owner(unor_id))})
 
 
+def get_employee_schedule(actor: Principal, nip: str) -> EmployeeSchedule:
+    """The employee's own schedule versions (empty: the unit's schedule applies)."""
+    employee = employee_in_scope(actor, nip)
+    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(employee_owner(employee.nip))})
+
+
 def set_employee_schedule(
     actor: Principal, nip: str, body: ScheduleRequest, settings: Settings, now: datetime
 ) -> EmployeeSchedule:

@@ -189,3 +189,50 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     entry = _audit(world, "schedule.shifts", world.nip)[0]
     assert (entry["actor"], entry["details"]) == (username, {"days": 2}), entry
     d.assert_clean(lambda status, path: (status, path) == (400, f"/v1/admin/employees/{world.nip}/shifts"))
+
+
+def test_an_employee_s_own_schedule_is_listed_and_a_new_version_starts_from_it(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN the employee's own schedule as the API holds it (none, or versions of an earlier run of this test)
+    path = f"/v1/admin/employees/{world.nip}/schedule"
+    before = _expect(world.admin.get(path), 200, "schedule")["versions"]
+    tomorrow = (date.fromisoformat(_jakarta_today()) + timedelta(days=1)).isoformat()
+    username, password = _admin_user(world, "unit_admin", [world.unit_id])
+    d = desk()
+    page = d.page
+    d.login(username, password)
+    page.goto(f"/admin/#/pegawai/{world.nip}")
+    panel = page.get_by_role("region", name="Jadwal pegawai")
+    table = panel.get_by_role("table", name="Versi jadwal pegawai")
+    expect(table).not_to_contain_text("Memuat")
+    if not before:
+        expect(table).to_contain_text("Belum ada jadwal khusus: jadwal unit berlaku.")
+
+    # WHEN the unit admin sets, from tomorrow, Monday to Thursday 06:30-13:00 and Friday off
+    form = panel.get_by_role("form", name="Jadwal kerja")
+    form.get_by_label("Berlaku mulai").fill(tomorrow)
+    for day in ("Senin", "Selasa", "Rabu", "Kamis"):
+        form.get_by_label(f"Masuk {day}").fill("06:30")
+        form.get_by_label(f"Pulang {day}").fill("13:00")
+    form.get_by_role("row", name="Jumat").get_by_role("checkbox").uncheck()
+    form.get_by_role("button", name="Simpan Jadwal").click()
+    expect(form.get_by_role("status")).to_have_text(f"Jadwal tersimpan, berlaku mulai {tomorrow}.")
+
+    # THEN the API holds that version, the table lists it (read again), and the form keeps what was entered
+    hours = {"start": "06:30", "end": "13:00"}
+    versions = _expect(world.admin.get(path), 200, "schedule")["versions"]
+    assert len(versions) == len(before) + 1
+    assert (versions[-1]["effective_from"], versions[-1]["days"], versions[-1]["created_by"]) == (
+        tomorrow,
+        dict.fromkeys(("mon", "tue", "wed", "thu"), hours),
+        username,
+    ), versions
+    expect(table.get_by_role("row").filter(has_text=username)).to_have_count(1)
+    expect(table).to_contain_text("Senin 06:30–13:00")
+    # AND a new visit starts the form from that latest version, not from the standard week
+    page.reload()
+    form = page.get_by_role("region", name="Jadwal pegawai").get_by_role("form", name="Jadwal kerja")
+    expect(form.get_by_label("Masuk Senin")).to_have_value("06:30")
+    expect(form.get_by_label("Masuk Jumat")).to_have_count(0)
+    d.assert_clean()

@@ -209,6 +209,19 @@ def test_schedules_are_versioned_and_never_retroactive(api: Api, unit: str) -> N
     assert bad.status == 400
 
 
+def test_an_employee_s_own_schedule_is_read_as_it_was_written(api: Api, unit: str) -> None:
+    admin = api.admin_token()
+    path = f"/v1/admin/employees/{A}/schedule"
+    assert api.call("GET", path, token=admin).body == {"nip": A, "versions": []}
+    today = datetime.now(WIB).date().isoformat()
+    days = {d: {"start": "06:00", "end": "12:00"} for d in ("mon", "tue", "wed")}
+    written = api.call("PUT", path, {"effective_from": today, "days": days}, token=admin)
+    assert written.status == 200, written.body
+    read = api.call("GET", path, token=admin)
+    assert (read.status, read.body) == (200, written.body), read.body
+    assert [(v["effective_from"], v["days"]) for v in read.body["versions"]] == [(today, days)]
+
+
 def test_night_shift_roster_and_ramadan_are_accepted(api: Api, unit: str) -> None:
     admin = api.admin_token()
     roster = {"2026-11-02": {"start": "21:00", "end": "07:00"}, "2026-11-03": None}

@@ -102,6 +102,23 @@ def test_an_employee_s_own_schedule_reaches_their_plan(unit: Repositories, setti
         calendar.set_employee_schedule(UNIT_ADMIN, "198501012010011999", schedule("2026-03-09"), settings, NOW)
 
 
+def test_an_employee_s_own_schedule_is_read_back(unit: Repositories, settings: Settings) -> None:
+    # GIVEN no own schedule: the list is empty (the unit's applies)
+    assert calendar.get_employee_schedule(UNIT_ADMIN, NIP).versions == []
+    # WHEN two versions are set
+    calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-03-09"), settings, NOW)
+    friday_off = {k: v for k, v in WEEK.items() if k != "fri"}
+    calendar.set_employee_schedule(SUPER, NIP, schedule("2026-04-01", friday_off), settings, NOW)
+    # THEN both are read back in order, with their days as written, by whoever may see the employee
+    got = calendar.get_employee_schedule(UNIT_ADMIN, NIP)
+    assert [(v.effective_from, sorted(v.days), v.created_by) for v in got.versions] == [
+        ("2026-03-09", sorted(WEEK), "ua"),
+        ("2026-04-01", sorted(friday_off), "admin"),
+    ]
+    with pytest.raises(ForbiddenError):
+        calendar.get_employee_schedule(Principal("ub", "unit_admin", frozenset({"U2"})), NIP)
+
+
 def test_a_roster_sets_hours_or_days_off(unit: Repositories) -> None:
     body = ShiftsRequest.model_validate(
         {"shifts": {"2026-03-02": {"start": "22:00", "end": "06:00"}, "2026-03-03": None}}

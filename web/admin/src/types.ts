@@ -113,5 +113,7 @@ export type Week = Partial<Record<"mon" | "tue" | "wed" | "thu" | "fri" | "sat" 
 
 export interface ScheduleVersion {
   effective_from: string;
+  created_at: string;
+  created_by: string;
   days: Week;
 }

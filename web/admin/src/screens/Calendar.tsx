@@ -233,36 +233,60 @@ function describe(week: Week): string {
   return DAYS.filter(([d]) => week[d]).map(([d, name]) => `${name} ${week[d]?.start ?? ""}–${week[d]?.end ?? ""}`).join(", ") || "Libur";
 }
 
+/** The schedule versions of a unit or an employee (GET `path`) and, for an admin who may change them, the form
+ * of a new version starting from the latest one's hours once they are read (wrapped in a panel titled
+ * `formTitle` when given); after a save the table is read again and the form keeps what was entered. */
+export function ScheduleVersions(p: { path: string; caption: string; empty: string; editable: boolean; formTitle?: string }) {
+  const loaded = useLoad((signal) => get<{ versions: ScheduleVersion[] }>(p.path, {}, signal), p.path);
+  const versions = loaded.data?.versions ?? [];
+  const latest = versions[versions.length - 1];
+  const form = (
+    <WeekForm key={p.path} path={p.path} {...(latest ? { initial: latest.days } : {})} onSaved={loaded.reload} />
+  );
+  return (
+    <>
+      <ErrorLine message={loaded.error} />
+      <Table
+        caption={p.caption}
+        rows={versions}
+        rowKey={(v) => `${v.effective_from}|${v.created_at}`}
+        loading={loaded.loading}
+        columns={[
+          { label: "Berlaku mulai", cell: (v) => v.effective_from, sort: (v) => v.effective_from },
+          { label: "Jam kerja", cell: (v) => describe(v.days) },
+          { label: "Diubah oleh", cell: (v) => v.created_by },
+        ]}
+        empty={p.empty}
+      />
+      {!p.editable || loaded.data === null ? null : p.formTitle ? (
+        <section class="panel">
+          <h2>{p.formTitle}</h2>
+          {form}
+        </section>
+      ) : (
+        form
+      )}
+    </>
+  );
+}
+
 export function Schedules(_: { route: Route }) {
   const { units, session } = useConsole();
   const [unit, setUnit] = useState(units[0]?.unor_id ?? "");
-  const loaded = useLoad(
-    (signal) => (unit ? get<{ versions: ScheduleVersion[] }>(`/v1/admin/units/${encodeURIComponent(unit)}/schedule`, {}, signal) : Promise.resolve({ versions: [] })),
-    unit,
-  );
-  const versions = loaded.data?.versions ?? [];
-  const latest = versions[versions.length - 1];
   return (
     <Screen title="Jadwal">
       <div class="filters">
         <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, null)} />
       </div>
-      <ErrorLine message={loaded.error} />
-      <Table
-        caption="Versi jadwal unit"
-        rows={versions}
-        rowKey={(v) => v.effective_from}
-        columns={[
-          { label: "Berlaku mulai", cell: (v) => v.effective_from, sort: (v) => v.effective_from },
-          { label: "Jam kerja", cell: (v) => describe(v.days) },
-        ]}
-        empty="Belum ada jadwal khusus: jadwal bawaan kabupaten berlaku."
-      />
-      {unit && canChange(session) ? (
-        <section class="panel">
-          <h2>Ubah jadwal unit</h2>
-          <WeekForm key={`${unit}:${String(versions.length)}`} path={`/v1/admin/units/${encodeURIComponent(unit)}/schedule`} {...(latest ? { initial: latest.days } : {})} onSaved={loaded.reload} />
-        </section>
+      {unit ? (
+        <ScheduleVersions
+          key={unit}
+          path={`/v1/admin/units/${encodeURIComponent(unit)}/schedule`}
+          caption="Versi jadwal unit"
+          empty="Belum ada jadwal khusus: jadwal bawaan kabupaten berlaku."
+          editable={canChange(session)}
+          formTitle="Ubah jadwal unit"
+        />
       ) : null}
       {session.role === "super_admin" ? <RamadanForm /> : null}
     </Screen>

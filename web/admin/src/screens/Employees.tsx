@@ -8,7 +8,7 @@ import { href, type Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
 import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, dateTime, useAction, useLoad, usePages, type Column } from "../ui";
-import { EmployeeShifts, WeekForm } from "./Calendar";
+import { EmployeeShifts, ScheduleVersions } from "./Calendar";
 import { DuplicateFaces } from "./Duplicates";
 
 const yesNo = (b: boolean): string => (b ? "Ya" : "Belum");
@@ -313,7 +313,13 @@ export function EmployeeDetail({ route }: { route: Route }) {
           <section class="panel" aria-label="Jadwal pegawai">
             <h2>Jadwal khusus</h2>
             <p class="hint">Mengganti jadwal unit untuk pegawai ini mulai tanggal berlaku.</p>
-            {canChange(session) ? <WeekForm path={`/v1/admin/employees/${e.nip}/schedule`} /> : null}
+            <ScheduleVersions
+              key={e.nip}
+              path={`/v1/admin/employees/${e.nip}/schedule`}
+              caption="Versi jadwal pegawai"
+              empty="Belum ada jadwal khusus: jadwal unit berlaku."
+              editable={canChange(session)}
+            />
           </section>
           <section class="panel" aria-label="Jadwal sif pegawai">
             <h2>Jadwal sif</h2>
