@@ -954,6 +954,11 @@ def test_a_simpeg_workbook_uploaded_in_the_console_imports_its_employees(
     refused = page.get_by_role("table", name="Baris yang tidak diimpor")
     expect(refused.get_by_role("row")).to_have_count(2)  # header + the one refused row
     expect(refused.get_by_role("row").nth(1)).to_contain_text("6")  # header = row 1, the blank row 4 skipped
+    # AND the run history names the run in Indonesian: trigger, status and counts
+    newest = page.get_by_role("table", name="Riwayat sinkronisasi dan impor").locator("tbody tr").first
+    expect(newest.locator('td[data-label="Pemicu"]')).to_have_text(f"Impor berkas ({world.stack.admin_username})")
+    expect(newest.locator('td[data-label="Status"]')).to_have_text("Berhasil")
+    expect(newest.locator('td[data-label="Jumlah"]')).to_contain_text("3 baru")
     d.axe("simpeg-xlsx")
     d.shot("simpeg-xlsx")
     # AND the employees are in the API, with the numeric NIP's exact 18 digits
@@ -1034,7 +1039,13 @@ def test_the_simpeg_screen_shows_the_scheduled_jobs_last_runs(world: World, desk
     newest = jobs.locator("tbody tr").first
     for column, value in (("Tugas", "Rekap harian"), ("Pemicu", "Manual"), ("Status", "Berhasil")):
         expect(newest.locator(f'td[data-label="{column}"]')).to_have_text(value)
-    expect(newest.locator('td[data-label="Hasil"]')).to_contain_text('"employees"')
+    # ... its result in words, with the counts the API lists for that run
+    run = _expect(world.admin.get("/v1/admin/jobs?limit=1"), 200, "jobs")["items"][0]
+    result = {k: f"{v:,}".replace(",", ".") if isinstance(v, int) else v for k, v in run["result"].items()}  # id-ID
+    expect(newest.locator('td[data-label="Hasil"]')).to_have_text(
+        f"Tanggal {result['date']}: {result['employees']} pegawai, {result['written']} status ditulis, "
+        f"{result['unchanged']} tetap."
+    )
     d.assert_clean()
 
 

@@ -236,3 +236,30 @@ def test_an_employee_s_own_schedule_is_listed_and_a_new_version_starts_from_it(
     expect(form.get_by_label("Masuk Senin")).to_have_value("06:30")
     expect(form.get_by_label("Masuk Jumat")).to_have_count(0)
     d.assert_clean()
+
+
+def test_holiday_kinds_and_audit_roles_are_named_in_indonesian(world: World, desk: Callable[..., Desk]) -> None:
+    # GIVEN holidays of each kind in a year no other test touches, put through the API by the super admin
+    year = 2031 + secrets.randbelow(60)
+    kinds = {"national": "Libur nasional", "cuti_bersama": "Cuti bersama", "local": "Libur daerah"}
+    for day, kind in zip((1, 2, 3), kinds, strict=True):
+        body = {"name": f"Libur {kind}", "kind": kind}
+        _expect(world.admin.put(f"/v1/admin/holidays/{year}-05-0{day}", body), 200, "holiday")
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    # WHEN the year's holidays are listed, THEN each kind is named as the console's users say it
+    d.open("Hari Libur")
+    page.get_by_label("Tahun").fill(str(year))
+    table = page.get_by_role("table", name=f"Hari libur {year}")
+    for day, name in zip((1, 2, 3), kinds.values(), strict=True):
+        row = table.locator("tbody tr").filter(has_text=f"{year}-05-0{day}")
+        expect(row.locator('td[data-label="Jenis"]')).to_have_text(name)
+    # AND the audit log names the role of whoever put them
+    d.open("Log Audit")
+    page.get_by_label("Tindakan").fill("holiday.put")
+    page.get_by_label("Sasaran").fill(f"{year}-05-01")
+    page.get_by_role("button", name="Tampilkan").click()
+    actor = page.get_by_role("table", name="Log audit").locator('tbody td[data-label="Pelaku"]')
+    expect(actor).to_have_text([f"{world.stack.admin_username} (Admin BKPSDM)"])  # the one entry of that day
+    d.assert_clean()

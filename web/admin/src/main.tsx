@@ -71,12 +71,6 @@ const NAV: NavItem[] = [
   { path: "akun", label: "Akun Saya", roles: ALL, screen: Account },
 ];
 
-const ROLE_NAMES: Record<Role, string> = {
-  unit_admin: "Admin unit",
-  super_admin: "Admin BKPSDM",
-  auditor: "Auditor",
-};
-
 function screenOf(route: Route, role: Role): Screen | null {
   const path = route.segments[0] ?? "pemantauan";
   if (path === "pemantauan" && route.segments[1]) return UnitLive;
@@ -125,7 +119,7 @@ function Menu({ s, route }: { s: Session; route: Route }) {
           Menu
         </button>
         <span class="who">
-          {s.username} · {ROLE_NAMES[s.role]}
+          {s.username} · {session.ROLE_NAMES[s.role]}
         </span>
         <button type="button" class="secondary" onClick={() => void session.logOut()}>
           Keluar

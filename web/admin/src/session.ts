@@ -4,6 +4,17 @@ import { ApiError, errorFrom, request } from "../../shared/api";
 
 export type Role = "unit_admin" | "super_admin" | "auditor";
 
+/** The roles as the console names them. */
+export const ROLE_NAMES: Record<Role, string> = {
+  unit_admin: "Admin unit",
+  super_admin: "Admin BKPSDM",
+  auditor: "Auditor",
+};
+
+export function roleName(role: string): string {
+  return ROLE_NAMES[role as Role] ?? role;
+}
+
 export interface Session {
   token: string;
   role: Role;

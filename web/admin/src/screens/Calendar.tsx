@@ -369,6 +369,8 @@ function RamadanForm() {
   );
 }
 
+const HOLIDAY_KINDS: Record<string, string> = { national: "Libur nasional", cuti_bersama: "Cuti bersama", local: "Libur daerah" };
+
 interface Holiday {
   date: string;
   name: string;
@@ -386,7 +388,7 @@ export function Holidays(_: { route: Route }) {
   const columns: Column<Holiday>[] = [
     { label: "Tanggal", cell: (h) => h.date, sort: (h) => h.date },
     { label: "Nama", cell: (h) => h.name, sort: (h) => h.name },
-    { label: "Jenis", cell: (h) => h.kind },
+    { label: "Jenis", cell: (h) => HOLIDAY_KINDS[h.kind] ?? h.kind },
   ];
   if (superAdmin)
     columns.push(

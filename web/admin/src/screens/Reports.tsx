@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { ApiError, errorFrom, UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
-import { call, canChange, current, get, upload, withQuery, type Query } from "../session";
+import { call, canChange, current, get, roleName, upload, withQuery, type Query } from "../session";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { ActionForm, allPages, dateTime, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
 
@@ -187,7 +187,7 @@ export function Recaps(_: { route: Route }) {
 interface Run {
   run_id: string;
   status: string;
-  trigger: string;
+  trigger: { kind: string; actor: string | null };
   started_at: string;
   finished_at: string | null;
   counts: Record<string, number>;
@@ -207,16 +207,45 @@ interface JobRun {
 }
 
 const JOB_NAMES: Record<string, string> = { daily_recap: "Rekap harian", simpeg_sync: "Sinkronisasi SIMPEG" };
-const JOB_STATUS: Record<string, string> = { running: "Berjalan", succeeded: "Berhasil", failed: "Gagal" };
-const JOB_TRIGGER: Record<string, string> = { schedule: "Terjadwal", manual: "Manual" };
+// Run statuses of the jobs and of SIMPEG runs (a job's statuses are a subset).
+const RUN_STATUS: Record<string, string> = {
+  running: "Berjalan",
+  succeeded: "Berhasil",
+  needs_confirmation: "Menunggu konfirmasi",
+  confirmed: "Dikonfirmasi",
+  failed: "Gagal",
+};
+const TRIGGERS: Record<string, string> = { schedule: "Terjadwal", manual: "Manual", admin: "Admin", confirm: "Konfirmasi", import: "Impor berkas" };
+const COUNT_NAMES: Record<string, string> = {
+  created: "baru",
+  updated: "diperbarui",
+  moved: "pindah unit",
+  deactivated: "dinonaktifkan",
+  unchanged: "tetap",
+  errors: "baris salah",
+  units_upserted: "unit diperbarui",
+};
+const named = (names: Record<string, string>, value: string): string => names[value] ?? value;
+const num = (v: unknown): string => (typeof v === "number" ? v.toLocaleString("id-ID") : "?");
+
+/** A finished job's result in a sentence: the recap's date and counts, a SIMPEG run's status and counts. */
+function jobResult(r: JobRun): string {
+  const x = r.result;
+  if (r.error) return r.error;
+  if (!x) return "–";
+  if (r.job === "daily_recap") return `Tanggal ${String(x["date"])}: ${num(x["employees"])} pegawai, ${num(x["written"])} status ditulis, ${num(x["unchanged"])} tetap.`;
+  const status = typeof x["status"] === "string" ? `${named(RUN_STATUS, x["status"])}. ` : "";
+  const counts = typeof x["counts"] === "object" && x["counts"] !== null ? counted(x["counts"] as Record<string, number>) : "–";
+  return `${status}${counts}`;
+}
 
 const jobColumns: Column<JobRun>[] = [
   { label: "Tugas", cell: (r) => JOB_NAMES[r.job] ?? r.job, sort: (r) => r.job },
   { label: "Mulai", cell: (r) => dateTime(r.started_at), sort: (r) => r.started_at },
   { label: "Selesai", cell: (r) => dateTime(r.finished_at), sort: (r) => r.finished_at ?? "" },
-  { label: "Pemicu", cell: (r) => JOB_TRIGGER[r.trigger] ?? r.trigger },
-  { label: "Status", cell: (r) => JOB_STATUS[r.status] ?? r.status, sort: (r) => r.status },
-  { label: "Hasil", cell: (r) => r.error ?? (r.result ? <code>{JSON.stringify(r.result)}</code> : "–") },
+  { label: "Pemicu", cell: (r) => named(TRIGGERS, r.trigger) },
+  { label: "Status", cell: (r) => named(RUN_STATUS, r.status), sort: (r) => r.status },
+  { label: "Hasil", cell: jobResult },
 ];
 
 /** The scheduled jobs' last runs (the nightly recap the TPP report rests on, the SIMPEG sync): a failed or
@@ -246,7 +275,7 @@ interface ImportAnswer {
 function counted(c: Record<string, number>): string {
   return Object.entries(c)
     .filter(([, v]) => v)
-    .map(([k, v]) => `${k} ${String(v)}`)
+    .map(([k, v]) => `${num(v)} ${named(COUNT_NAMES, k)}`)
     .join(", ") || "–";
 }
 
@@ -299,8 +328,8 @@ export function Simpeg(_: { route: Route }) {
   }
   const columns: Column<Run>[] = [
     { label: "Mulai", cell: (r) => dateTime(r.started_at), sort: (r) => r.started_at },
-    { label: "Pemicu", cell: (r) => r.trigger },
-    { label: "Status", cell: (r) => r.status, sort: (r) => r.status },
+    { label: "Pemicu", cell: (r) => named(TRIGGERS, r.trigger.kind) + (r.trigger.actor ? ` (${r.trigger.actor})` : "") },
+    { label: "Status", cell: (r) => named(RUN_STATUS, r.status), sort: (r) => r.status },
     { label: "Jumlah", cell: (r) => counted(r.counts) },
     { label: "Baris salah", cell: (r) => r.errors.length },
     {
@@ -409,7 +438,7 @@ export function Audit(_: { route: Route }) {
         rowKey={(e) => `${e.at}|${e.actor}|${e.action}|${e.target}`}
         columns={[
           { label: "Waktu", cell: (e) => dateTime(e.at), sort: (e) => e.at },
-          { label: "Pelaku", cell: (e) => `${e.actor} (${e.role})`, sort: (e) => e.actor },
+          { label: "Pelaku", cell: (e) => `${e.actor} (${roleName(e.role)})`, sort: (e) => e.actor },
           { label: "Tindakan", cell: (e) => e.action, sort: (e) => e.action },
           { label: "Sasaran", cell: (e) => e.target, sort: (e) => e.target },
           { label: "Rincian", cell: (e) => <code>{JSON.stringify(e.details)}</code> },

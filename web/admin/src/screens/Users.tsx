@@ -6,7 +6,7 @@ import qrcode from "qrcode-generator";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useConsole } from "../context";
 import type { Route } from "../router";
-import { call, logOut, type Role } from "../session";
+import { call, logOut, ROLE_NAMES, roleName, type Role } from "../session";
 import { ActionForm, ConfirmButton, dateTime, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
 
 interface AdminUser {
@@ -18,11 +18,7 @@ interface AdminUser {
   last_login_at: string | null;
 }
 
-const ROLES: [Role, string][] = [
-  ["unit_admin", "Admin unit"],
-  ["super_admin", "Admin BKPSDM"],
-  ["auditor", "Auditor"],
-];
+const ROLES = Object.entries(ROLE_NAMES) as [Role, string][];
 
 function UnitPicker({ value, onChange }: { value: string[]; onChange: (v: string[]) => void }) {
   const { units } = useConsole();
@@ -133,7 +129,7 @@ export function Users(_: { route: Route }) {
   const edited = list.data?.find((u) => u.username === editing) ?? null;
   const columns: Column<AdminUser>[] = [
     { label: "Nama pengguna", cell: (u) => u.username, sort: (u) => u.username },
-    { label: "Peran", cell: (u) => ROLES.find((r) => r[0] === u.role)?.[1] ?? u.role, sort: (u) => u.role },
+    { label: "Peran", cell: (u) => roleName(u.role), sort: (u) => u.role },
     { label: "Unit", cell: (u) => (u.unit_ids.length ? u.unit_ids.map(unitName).join(", ") : "Seluruh kabupaten") },
     { label: "Status", cell: (u) => (u.active ? "Aktif" : "Nonaktif"), sort: (u) => Number(u.active) },
     { label: "Dua langkah", cell: (u) => (u.mfa_enabled ? "Aktif" : "Belum"), sort: (u) => Number(u.mfa_enabled) },
