@@ -670,6 +670,19 @@ def test_monitor_shows_a_fresh_check_in_within_one_refresh(world: World, desk: C
     # THEN one refresh (30 s) later the unit's row counts them, without a reload
     page.clock.fast_forward(31_000)
     assert _seen(row, before + 1, timeout_s=15.0) == before + 1
+    # ... and so does the unit's marker on the map, with every state's count of the table's row
+    states = ("Hadir", "Terlambat", "Belum absen", "Tidak hadir", "Cuti/Izin", "Dinas luar")
+    counted = ", ".join(f"{state} {_cell(row, state).inner_text()}" for state in states)
+    employees = _cell(row, "Pegawai").inner_text()
+    wanted = f"{world.unit_name}: {before + 1} dari {employees} sudah absen ({counted})"
+    tips = []
+    for shape in page.locator(".leaflet-overlay-pane path.leaflet-interactive").all():
+        shape.hover(force=True)
+        tip = page.locator(".leaflet-tooltip")
+        tips.append(tip.inner_text() if tip.count() else "")
+        if tips[-1] == wanted:
+            break
+    assert tips[-1] == wanted, tips
     d.shot("pemantauan")
     d.axe("pemantauan")
 

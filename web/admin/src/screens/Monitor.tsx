@@ -96,6 +96,12 @@ const unitColumns: Column<UnitSummary>[] = [
   ...STATES.map(([k, label]): Column<UnitSummary> => ({ label, cell: (u) => u.counts[k] ?? 0, sort: (u) => u.counts[k] ?? 0 })),
 ];
 
+/** A unit's marker text: how many checked in, then every state's count (the table's columns). */
+function unitTooltip(u: UnitSummary, seen: number): string {
+  const counts = STATES.map(([k, label]) => `${label} ${String(u.counts[k] ?? 0)}`).join(", ");
+  return `${u.unor_nama}: ${String(seen)} dari ${String(u.employee_count)} sudah absen (${counts})`;
+}
+
 function drawUnits(rows: UnitSummary[], zones: Map<string, Zone[]>) {
   return (_m: L.Map, g: L.FeatureGroup): void => {
     for (const u of rows) {
@@ -111,7 +117,7 @@ function drawUnits(rows: UnitSummary[], zones: Map<string, Zone[]>) {
       const share = u.employee_count ? seen / u.employee_count : 0;
       const colour = share >= 0.8 ? "#0b5d3b" : share >= 0.5 ? "#b7791f" : "#b42318";
       const marker = L.circleMarker(centre, { radius: 9, color: colour, fillColor: colour, fillOpacity: 0.8 });
-      marker.bindTooltip(`${u.unor_nama}: ${seen} dari ${u.employee_count} sudah absen`);
+      marker.bindTooltip(unitTooltip(u, seen));
       marker.on("click", () => {
         location.hash = href(["pemantauan", u.unor_id]);
       });
