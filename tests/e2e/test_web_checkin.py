@@ -196,6 +196,56 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
 
 
+def test_a_day_in_then_out_ends_with_home_saying_it_is_complete(
+    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a phone whose webcam loops three photos of the enrolled person (a check-out from the same frame as the
+    # check-in would be the same JPEG, which SMART refuses as a replay, as it must)
+    faces = devstack_phone.FACES / "deepface"
+    browser = launch(fake_camera_args(tuple(faces / f"img{n}.jpg" for n in (2, 4, 5)), name="day"))
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack)
+    page = phone.page
+    activate(phone, employee)
+    page.get_by_role("button", name="Absen Masuk").click()
+    answer = take(phone)
+    assert answer.get("status") in ("accepted", "review"), answer
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+
+    # WHEN they check out (tried again, a moment later each time, while the capture lands on a frame sent before)
+    page.get_by_role("button", name="Absen Pulang").click()
+    expect(page.get_by_role("heading", name="Absen Pulang")).to_be_visible()
+    out = take(phone)
+    for attempt in range(1, 7):
+        if out.get("error", {}).get("code") != "REPLAYED_PHOTO":
+            break
+        expect(page.get_by_role("alert")).to_contain_text(out["error"]["message"])
+        page.get_by_role("button", name="Coba Lagi").click()
+        page.wait_for_timeout(350 * attempt)  # the webcam's video restarts with the screen: shift the frame taken
+        out = take(phone)
+    # THEN SMART records the check-out and the screen says so, and how early when it is before the day's end
+    assert out.get("status") in ("accepted", "review") and out["type"] == "out", out
+    expect(
+        page.get_by_text("Absen diterima" if out["status"] == "accepted" else "Menunggu verifikasi admin")
+    ).to_be_visible()
+    if out.get("early_minutes"):
+        expect(page.get_by_text("lebih awal")).to_be_visible()
+    recorded = [
+        e for e in employee_api(stack, phone).get("/v1/attendance/me").body["items"] if e["status"] != "refused"
+    ]
+    assert sorted((e["type"], e["event_id"]) for e in recorded) == [
+        ("in", answer["event_id"]),
+        ("out", out["event_id"]),
+    ]
+    # AND Home says the day is complete and offers no button
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    expect(page.get_by_text("Absen hari ini sudah lengkap.")).to_be_visible()
+    expect(page.get_by_text("Sudah absen pulang")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Absen (Masuk|Pulang)$"))).to_have_count(0)
+    phone.check_screen("beranda-lengkap")
+    phone.assert_clean(frozenset({(422, "/v1/attendance")}))
+
+
 def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns(
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:
