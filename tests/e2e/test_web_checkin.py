@@ -464,6 +464,15 @@ def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient, stack: Stack
             expect(page.get_by_role("alert")).to_have_text(error["message"])  # the API's words
         if n < 3:
             expect(page.get_by_text(f"Foto terkirim: {n} dari 3")).to_be_visible()
+        if n == 1:
+            # The person leaves half-way: Home says the photo waits and offers to go on, and the screen goes on
+            # from the second photo (before, Home only said to wait, with one photo of three sent)
+            page.get_by_role("link", name="‹ Beranda").click()
+            expect(
+                page.get_by_text("Foto terkirim: 1 dari 3. Lengkapi agar wajah Anda lebih mudah dikenali.")
+            ).to_be_visible()
+            page.get_by_role("button", name="Lanjutkan Daftar Wajah").click()
+            expect(page.get_by_text("Foto terkirim: 1 dari 3")).to_be_visible()
     assert set(refused) <= {"REPLAYED_PHOTO"}, refused
     # THEN they wait for an admin's approval, on this screen and on Home
     expect(page.get_by_text("Menunggu persetujuan admin")).to_be_visible()
@@ -474,6 +483,7 @@ def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient, stack: Stack
     page.get_by_role("button", name="Kembali ke Beranda").click()
     expect(page.get_by_text("Menunggu persetujuan admin")).to_be_visible()
     expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+    expect(page.get_by_role("button", name="Lanjutkan Daftar Wajah")).to_have_count(0)  # all three sent
     phone.assert_clean(frozenset({(422, "/v1/me/faces")} if refused else set()))
 
 

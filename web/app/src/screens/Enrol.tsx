@@ -3,10 +3,10 @@ import { messageOf } from "../../../shared/api";
 import { grab, SELFIE_BYTES, SELFIE_PX } from "../camera";
 import { CameraView } from "../live";
 import { navigate } from "../router";
-import { call } from "../session";
+import { cachedProfile, call } from "../session";
 import { ErrorLine, Page } from "../ui";
 
-const PHOTOS = 3;
+export const PHOTOS = 3;
 // Three photos that are not copies of each other (SMART refuses a photo sent before): a small change of angle.
 const POSE = [
   "Wajah lurus ke kamera.",
@@ -14,10 +14,11 @@ const POSE = [
   "Geser ponsel sedikit ke samping, tetap lihat ke kamera.",
 ];
 
-/** First use: three photos from the live camera, sent for an admin's approval (`POST /v1/me/faces`). */
+/** First use: three photos from the live camera, sent for an admin's approval (`POST /v1/me/faces`). Photos sent
+ * earlier and still waiting (the person left half-way) count: the screen goes on from there. */
 export function Enrol() {
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
-  const [sent, setSent] = useState(0);
+  const [sent, setSent] = useState(() => cachedProfile()?.onboarding?.faces.pending ?? 0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
@@ -41,7 +42,7 @@ export function Enrol() {
       <Page title="Daftar Wajah">
         <div class="answer review" role="status">
           <p class="answer-title">Menunggu persetujuan admin</p>
-          <p>Ketiga foto wajah sudah terkirim. Absen dapat dilakukan setelah admin unit menyetujuinya.</p>
+          <p>Foto wajah sudah terkirim. Absen dapat dilakukan setelah admin unit menyetujuinya.</p>
           <button type="button" onClick={() => navigate("/")}>
             Kembali ke Beranda
           </button>

@@ -6,6 +6,7 @@ import { cachedProfile, call, logOut, myProfile } from "../session";
 import type { AttendanceEvent, Kind, Page as ApiPage, Profile, Today } from "../types";
 import { clockOf, dateText, ErrorLine, localDay, Page } from "../ui";
 import { KIND_ACTION } from "./Checkin";
+import { PHOTOS } from "./Enrol";
 
 const LEAVE: Record<string, string> = { C: "Cuti", I: "Izin", S: "Sakit" };
 
@@ -56,6 +57,16 @@ function Onboarding({ profile }: { profile: Profile }) {
       <div class="notice" role="status">
         <p class="answer-title">Menunggu persetujuan admin</p>
         <p>Foto wajah Anda sudah dikirim. Absen dapat dilakukan setelah admin unit menyetujuinya.</p>
+        {faces.pending < PHOTOS ? (
+          <>
+            <p>
+              Foto terkirim: {faces.pending} dari {PHOTOS}. Lengkapi agar wajah Anda lebih mudah dikenali.
+            </p>
+            <button type="button" onClick={() => navigate("/daftar-wajah")}>
+              Lanjutkan Daftar Wajah
+            </button>
+          </>
+        ) : null}
       </div>
     );
   }
