@@ -69,6 +69,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
         enrolled=employee.template_count > 0,
         device_bound=employee.device_id is not None,
         onboarding=faces.onboarding(employee),
+        gps_max_accuracy_m=settings.gps_max_accuracy_m,
     )
 
 

@@ -47,15 +47,18 @@ from tools.devstack_phone import (
 )
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
+GPS_LIMIT_M = 150
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[StackUrls]:
-    """This module's own stack (one per module): SMART_LIVENESS=review, see the module's docstring."""
+    """This module's own stack (one per module): SMART_LIVENESS=review, see the module's docstring, and a GPS
+    accuracy limit of 150 m (a rural stage's wider one; the default is 100 m) that the app must follow."""
     require_load_data()
-    with LocalStack.for_tests(simpeg_size=5, api_workers=2, extra_env={"SMART_LIVENESS": "review"}) as urls:
+    env = {"SMART_LIVENESS": "review", "SMART_GPS_MAX_ACCURACY_M": str(GPS_LIMIT_M)}
+    with LocalStack.for_tests(simpeg_size=5, api_workers=2, extra_env=env) as urls:
         yield urls
 
 
@@ -371,6 +374,33 @@ def test_a_link_that_carries_nothing_ends_in_the_outbox_and_the_retry_records_no
     assert [e["event_id"] for e in events] == [first["event_id"]], events
     assert len(set(tries)) == 1 and len(tries) >= 3, tries
     phone.assert_clean(frozenset({(409, "/v1/attendance")}))
+
+
+def test_the_app_waits_for_a_fix_within_the_stage_s_accuracy_limit(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack)
+    page = phone.page
+    activate(phone, employee)
+    # GIVEN a fix of ±300 m (indoors, under a roof): the app says why and what to do, and does not send
+    page.context.set_geolocation({"latitude": CENTRE[0], "longitude": CENTRE[1], "accuracy": 300})
+    page.get_by_role("button", name="Absen Masuk").click()
+    expect(page.get_by_role("alert")).to_contain_text(f"Akurasi GPS ±300 m: kurang baik (harus ±{GPS_LIMIT_M} m")
+    expect(page.get_by_role("button", name="Ambil Foto dan Kirim")).to_be_disabled()
+    phone.check_screen("absen-gps-lemah")
+    # WHEN the fix improves to ±120 m: worse than the default 100 m, within this stage's 150 m
+    page.context.set_geolocation({"latitude": CENTRE[0], "longitude": CENTRE[1], "accuracy": 120})
+    # THEN the app lets the employee send, and SMART takes the fix
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±120 m")).to_be_visible()
+    button = page.get_by_role("button", name="Ambil Foto dan Kirim")
+    expect(button).to_be_enabled()
+    with page.expect_response(_is_checkin) as sent:
+        button.click()
+    answer = sent.value.json()
+    assert sent.value.status == 201 and answer["status"] in ("accepted", "review"), answer
+    assert "GPS_INACCURATE" not in answer.get("reasons", []) + answer.get("warnings", []), answer
+    phone.assert_clean()
 
 
 def test_denied_camera_and_location_show_how_to_allow_them(browser: Any, stack: StackUrls, admin: ApiClient) -> None:

@@ -314,6 +314,14 @@ def test_me_shows_profile_zones_and_today(employee: Employee) -> None:
     assert "schedule" in me.body["today"]
 
 
+def test_me_tells_the_app_the_stage_s_gps_accuracy_limit(employee: Employee, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The app waits for a fix within this limit before it lets the employee send (a rural stage may widen it)
+    assert employee.api.call("GET", "/v1/me", token=employee.token).body["gps_max_accuracy_m"] == 100.0
+    monkeypatch.setenv("SMART_GPS_MAX_ACCURACY_M", "250")
+    load_settings.cache_clear()
+    assert employee.api.call("GET", "/v1/me", token=employee.token).body["gps_max_accuracy_m"] == 250.0
+
+
 def test_missing_face_models_give_503_and_record_nothing(
     employee: Employee, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:

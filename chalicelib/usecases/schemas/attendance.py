@@ -226,6 +226,10 @@ class Profile(Result):
     enrolled: bool
     device_bound: bool
     onboarding: Onboarding
+    gps_max_accuracy_m: float = Field(
+        description="The stage's SMART_GPS_MAX_ACCURACY_M: a fix less accurate than this is refused as GPS_INACCURATE "
+        "(unless its whole circle lies inside a drawn zone), so the app waits for a better one."
+    )
 
 
 class EnrolRequest(Request):

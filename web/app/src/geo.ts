@@ -9,9 +9,6 @@ export interface Fix {
 
 export type GeoProblem = "denied" | "unavailable" | "timeout" | "missing";
 
-/** SMART refuses a fix less accurate than this (SMART_GPS_MAX_ACCURACY_M, 100 m by default). */
-export const POOR_ACCURACY_M = 100;
-
 export function problemOf(error: GeolocationPositionError): GeoProblem {
   if (error.code === error.PERMISSION_DENIED) return "denied";
   if (error.code === error.TIMEOUT) return "timeout";

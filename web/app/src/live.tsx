@@ -2,7 +2,8 @@
 // (how to allow it on Android Chrome): a denied camera or location never leaves a blank screen.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CameraError, closeCamera, type Facing, openCamera, videoReady } from "./camera";
-import { type Fix, type GeoProblem, POOR_ACCURACY_M, watchFix } from "./geo";
+import { type Fix, type GeoProblem, watchFix } from "./geo";
+import { maxAccuracyM } from "./session";
 
 const ALLOW_STEPS: Record<"camera" | "location", string[]> = {
   camera: [
@@ -132,10 +133,11 @@ export function FixLine({ fix, problem, onRetry }: { fix: Fix | null; problem: G
   }
   if (!fix) return <p class="gps" aria-live="polite">Mencari lokasi GPS…</p>;
   const accuracy = Math.round(fix.accuracy_m);
-  if (fix.accuracy_m > POOR_ACCURACY_M) {
+  const limit = maxAccuracyM();
+  if (fix.accuracy_m > limit) {
     return (
       <p class="gps poor" role="alert">
-        Akurasi GPS ±{accuracy} m: kurang baik (harus ±{POOR_ACCURACY_M} m atau lebih baik). Pindah ke tempat terbuka,
+        Akurasi GPS ±{accuracy} m: kurang baik (harus ±{limit} m atau lebih baik). Pindah ke tempat terbuka,
         jauh dari atap dan gedung tinggi, lalu tunggu sebentar.
       </p>
     );

@@ -95,6 +95,12 @@ export async function myProfile(signal?: AbortSignal): Promise<Profile> {
   return profile;
 }
 
+/** SMART refuses a fix less accurate than the stage's limit: `gps_max_accuracy_m` of the last profile read, or
+ * SMART_GPS_MAX_ACCURACY_M's default (100 m) before any was read. */
+export function maxAccuracyM(): number {
+  return cachedProfile()?.gps_max_accuracy_m ?? 100;
+}
+
 /** The last profile read on this phone (shown while offline), or null. */
 export function cachedProfile(): Profile | null {
   const raw = localStorage.getItem(PROFILE_KEY);

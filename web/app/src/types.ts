@@ -48,6 +48,8 @@ export interface Profile {
   today: Today;
   enrolled: boolean;
   onboarding?: Onboarding;
+  /** The stage's accuracy limit of a fix (SMART_GPS_MAX_ACCURACY_M). */
+  gps_max_accuracy_m?: number;
 }
 
 export interface Liveness {

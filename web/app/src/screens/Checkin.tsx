@@ -1,9 +1,9 @@
 import { useCallback, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
 import { type Asked, askChallenge, checkIn, type Outcome } from "../checkin";
-import { POOR_ACCURACY_M } from "../geo";
 import { CameraView, FixLine, useFix } from "../live";
 import { navigate } from "../router";
+import { maxAccuracyM } from "../session";
 import type { Kind } from "../types";
 import { clockOf, ErrorLine, Page } from "../ui";
 
@@ -96,7 +96,7 @@ export function Checkin({ kind }: { kind: Kind }) {
       </Page>
     );
   }
-  const poor = fix !== null && fix.accuracy_m > POOR_ACCURACY_M;
+  const poor = fix !== null && fix.accuracy_m > maxAccuracyM();
   return (
     <Page title={KIND_ACTION[kind]} back>
       <p class="guide" aria-live="assertive">
