@@ -580,6 +580,13 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
         expect(page.locator("tbody tr")).to_have_count(len(recap["days"]))
         expect(page.locator("tbody tr", has_text=day["status"]).first.locator("td")).to_have_text(cells)
         expect(page.get_by_text(f"Potongan TPP: {recap['deduction_percent']:g}%")).to_be_visible()
+        # AND the late and early-leave levels are named in words, the day codes explained under the table
+        for code, days in recap["counts"].items():
+            if days and re.fullmatch(r"(TL|PSW)[1-4]", code):
+                expect(page.get_by_text(re.compile(rf"tingkat {code[-1]} \({code}\)$"))).to_be_visible()
+        expect(
+            page.get_by_text(re.compile("TL1–TL4: terlambat masuk; PSW1–PSW4: pulang sebelum waktunya"))
+        ).to_be_visible()
     phone.check_screen("rekap")
 
     # "Pengajuan" with a letter photographed by the camera

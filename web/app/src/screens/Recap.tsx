@@ -12,6 +12,13 @@ const COUNT_NAMES: Record<string, string> = {
   LIBUR: "Libur",
 };
 
+/** A count's name: the fixed categories, and the late (TL1–TL4) and early-leave (PSW1–PSW4) levels. */
+function countName(code: string): string {
+  const level = /^(TL|PSW)([1-4])$/.exec(code);
+  if (level) return `${level[1] === "TL" ? "Terlambat" : "Pulang sebelum waktunya"} tingkat ${level[2] ?? ""} (${code})`;
+  return COUNT_NAMES[code] ?? code;
+}
+
 function timeText(value: string | null): string {
   if (!value) return "–";
   return value.length > 5 ? clockOf(value) : value;
@@ -38,7 +45,7 @@ export function Recap() {
           <p class="name">Potongan TPP: {recap.deduction_percent}%</p>
           <dl>
             {counts.flatMap(([code, n]) => [
-              <dt key={`${code}-t`}>{COUNT_NAMES[code] ?? code}</dt>,
+              <dt key={`${code}-t`}>{countName(code)}</dt>,
               <dd key={`${code}-d`}>{n} hari</dd>,
             ])}
           </dl>
@@ -57,6 +64,12 @@ export function Recap() {
               ))}
             </tbody>
           </table>
+          {recap.days.length ? (
+            <p class="muted">
+              H: hadir tepat waktu; TL1–TL4: terlambat masuk; PSW1–PSW4: pulang sebelum waktunya (angka: tingkatnya); TK: tanpa keterangan; DL: dinas
+              luar; C: cuti; I: izin; S: sakit.
+            </p>
+          ) : null}
         </>
       ) : null}
     </Page>
