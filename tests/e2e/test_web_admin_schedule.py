@@ -238,14 +238,16 @@ def test_an_employee_s_own_schedule_is_listed_and_a_new_version_starts_from_it(
     d.assert_clean()
 
 
-def test_holiday_kinds_and_audit_roles_are_named_in_indonesian(world: World, desk: Callable[..., Desk]) -> None:
+def test_holiday_kinds_and_audit_roles_are_named_in_indonesian_and_a_phone_sorts_the_table(
+    world: World, desk: Callable[..., Desk]
+) -> None:
     # GIVEN holidays of each kind in a year no other test touches, put through the API by the super admin
     year = 2031 + secrets.randbelow(60)
     kinds = {"national": "Libur nasional", "cuti_bersama": "Cuti bersama", "local": "Libur daerah"}
     for day, kind in zip((1, 2, 3), kinds, strict=True):
         body = {"name": f"Libur {kind}", "kind": kind}
         _expect(world.admin.put(f"/v1/admin/holidays/{year}-05-0{day}", body), 200, "holiday")
-    d = desk()
+    d = desk(PHONE)
     page = d.page
     d.login(world.stack.admin_username, world.stack.admin_password)
     # WHEN the year's holidays are listed, THEN each kind is named as the console's users say it
@@ -255,6 +257,14 @@ def test_holiday_kinds_and_audit_roles_are_named_in_indonesian(world: World, des
     for day, name in zip((1, 2, 3), kinds.values(), strict=True):
         row = table.locator("tbody tr").filter(has_text=f"{year}-05-0{day}")
         expect(row.locator('td[data-label="Jenis"]')).to_have_text(name)
+    # AND on a phone, where the rows are cards without column heads, the table is sorted with its picker
+    dates = table.locator('tbody td[data-label="Tanggal"]')
+    expect(dates).to_have_text([f"{year}-05-0{day}" for day in (1, 2, 3)])
+    page.get_by_label(f"Urutkan Hari libur {year}").select_option(label="Tanggal (turun)")
+    expect(dates).to_have_text([f"{year}-05-0{day}" for day in (3, 2, 1)])
+    page.get_by_label(f"Urutkan Hari libur {year}").select_option(label="Nama (naik)")
+    expect(dates).to_have_text([f"{year}-05-0{day}" for day in (2, 3, 1)])  # Libur cuti_bersama, local, national
+    d.axe("hari-libur-ponsel")
     # AND the audit log names the role of whoever put them
     d.open("Log Audit")
     page.get_by_label("Tindakan").fill("holiday.put")

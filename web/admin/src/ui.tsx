@@ -161,8 +161,35 @@ export function Table<T>(p: {
     }
     setPage(0);
   }
+  const sortable = p.columns.flatMap((c, i) => (c.sort ? [[i, c.label] as const] : []));
   return (
     <div class="table-wrap">
+      {sortable.length && p.rows.length > 1 ? (
+        // On a phone the rows are cards and the column heads are hidden: this picker sorts instead
+        <label class="sort-narrow">
+          Urutkan
+          <select
+            aria-label={`Urutkan ${p.caption}`}
+            value={sortBy === null ? "" : `${String(sortBy)}:${desc ? "desc" : "asc"}`}
+            onChange={(e) => {
+              const [col, dir] = e.currentTarget.value.split(":");
+              setSortBy(col ? Number(col) : null);
+              setDesc(dir === "desc");
+              setPage(0);
+            }}
+          >
+            <option value="">Urutan awal</option>
+            {sortable.flatMap(([i, label]) => [
+              <option key={`${String(i)}a`} value={`${String(i)}:asc`}>
+                {label} (naik)
+              </option>,
+              <option key={`${String(i)}d`} value={`${String(i)}:desc`}>
+                {label} (turun)
+              </option>,
+            ])}
+          </select>
+        </label>
+      ) : null}
       <table>
         <caption>{p.caption}</caption>
         <thead>
