@@ -812,6 +812,19 @@ def test_a_zone_drawn_on_the_map_becomes_a_zone_of_the_api_and_is_assigned(
     assert made["zone_id"] in unit["zone_ids"] and world.zone_id in unit["zone_ids"], unit
     d.shot("zona")
     d.axe("zona")
+
+    # A zone assigned to the wrong unit is taken off it again (after a confirmation naming the unit)
+    release = page.get_by_role("group", name="Lepaskan zona dari unit")
+    release.get_by_label("Unit pemakai").select_option(world.unit_id)
+    release.get_by_role("button", name="Lepaskan dari Unit").click()
+    expect(release).to_contain_text(f"Lepaskan zona ini dari {world.unit_name}?")
+    release.get_by_role("button", name="Ya, lepaskan dari unit").click()
+    expect(release.get_by_role("status")).to_have_text(f"Zona dilepaskan dari {world.unit_name}.")
+    expect(release).to_contain_text("Zona ini belum ditetapkan ke unit mana pun.")  # once the units are read again
+    expect(release.get_by_role("status")).to_have_text(f"Zona dilepaskan dari {world.unit_name}.")
+    units = _expect(world.admin.get("/v1/admin/units"), 200, "units")["items"]
+    unit = next(u for u in units if u["unor_id"] == world.unit_id)
+    assert made["zone_id"] not in unit["zone_ids"] and world.zone_id in unit["zone_ids"], unit
     d.assert_clean()
 
 

@@ -9,7 +9,7 @@ import { forgetZone, L, MapView, shapeOf, zone, zonesOf, ZONE_STYLE } from "../m
 import type { Route } from "../router";
 import { call, canChange } from "../session";
 import type { Zone, ZoneSummary } from "../types";
-import { ActionForm, allPages, DeleteButton, deleteColumn, Done, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, ConfirmButton, DeleteButton, deleteColumn, Done, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
 
 const DEFAULT_RESOLUTION = 13; // SMART_H3_RESOLUTION's default (chalicelib/settings.py)
 const MAX_DRAWN_CELLS = 4000;
@@ -107,6 +107,47 @@ function AssignToUnit({ zoneId, onDone }: { zoneId: string; onDone: () => void }
       </Submit>
       <Outcome action={action} />
     </ActionForm>
+  );
+}
+
+/** Takes the zone off one of the units it is assigned to (PUT the unit's zones without it): a zone assigned to
+ * the wrong unit would let that unit's employees check in there. The unit's last zone asks louder first. */
+function ReleaseFromUnit({ zoneId, onDone }: { zoneId: string; onDone: () => void }) {
+  const { units, reloadUnits } = useConsole();
+  const holders = units.filter((u) => u.zone_ids.includes(zoneId));
+  const [unit, setUnit] = useState("");
+  const action = useAction();
+  const chosen = holders.find((u) => u.unor_id === unit) ?? holders[0];
+  if (!chosen)
+    return (
+      <div class="inline" role="group" aria-label="Lepaskan zona dari unit">
+        <p class="hint">Zona ini belum ditetapkan ke unit mana pun.</p>
+        <Outcome action={action} />
+      </div>
+    );
+  const last = chosen.zone_ids.length === 1;
+  const question = last
+    ? `Ini satu-satunya zona ${chosen.unor_nama}: pegawainya tidak dapat absen sampai zona lain ditetapkan. Lepaskan?`
+    : `Lepaskan zona ini dari ${chosen.unor_nama}?`;
+  return (
+    <div class="inline" role="group" aria-label="Lepaskan zona dari unit">
+      <Select label="Unit pemakai" value={chosen.unor_id} onChange={setUnit} options={unitOptions(holders, null)} />
+      <ConfirmButton
+        label="Lepaskan dari Unit"
+        question={question}
+        onConfirm={() =>
+          void action
+            .run(async () => {
+              const ids = chosen.zone_ids.filter((id) => id !== zoneId);
+              await call("PUT", `/v1/admin/units/${encodeURIComponent(chosen.unor_id)}/zones`, { zone_ids: ids });
+              reloadUnits();
+              return `Zona dilepaskan dari ${chosen.unor_nama}.`;
+            })
+            .then(onDone)
+        }
+      />
+      <Outcome action={action} />
+    </div>
   );
 }
 
@@ -275,6 +316,7 @@ export function Zones(_: { route: Route }) {
             <section class="panel" aria-label="Tetapkan zona">
               <h2>{shown.name}</h2>
               <AssignToUnit key={shown.zone_id} zoneId={shown.zone_id} onDone={list.reload} />
+              <ReleaseFromUnit key={`${shown.zone_id}-release`} zoneId={shown.zone_id} onDone={list.reload} />
               {saved === shown.zone_id ? <p class="hint">Zona baru berlaku bagi pegawai unit yang ditetapkan.</p> : null}
             </section>
           ) : null}
