@@ -233,7 +233,8 @@ def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Set
         return [item(r) for r in rows], last
 
     items, cursor = across_units(access.units_of(principal, query.unor_id), query.next, unit_rows)
-    return RequestPage(items=items, next=cursor)
+    names = {e.nip: e.nama for e in runtime.people().get_employees({i.nip for i in items})}
+    return RequestPage(items=[i.model_copy(update={"nama": names.get(i.nip)}) for i in items], next=cursor)
 
 
 def decide(

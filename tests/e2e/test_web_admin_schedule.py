@@ -273,3 +273,44 @@ def test_holiday_kinds_and_audit_roles_are_named_in_indonesian_and_a_phone_sorts
     actor = page.get_by_role("table", name="Log audit").locator('tbody td[data-label="Pelaku"]')
     expect(actor).to_have_text([f"{world.stack.admin_username} (Admin BKPSDM)"])  # the one entry of that day
     d.assert_clean()
+
+
+def test_a_request_is_rejected_only_with_a_reason_the_employee_then_reads(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN the employee's request for a day's permit, far enough ahead that no other test's dates meet it
+    day = (date.fromisoformat(_jakarta_today()) + timedelta(days=200 + secrets.randbelow(100))).isoformat()
+    reason = f"Urusan keluarga {secrets.token_hex(3)}"
+    body = {"type": "IZIN", "start_date": day, "end_date": day, "reason": reason}
+    request_id = _expect(world.employee.post("/v1/me/requests", body), 201, "request")["request_id"]
+    username, password = _admin_user(world, "unit_admin", [world.unit_id])
+    d = desk()
+    page = d.page
+    d.login(username, password)
+    d.open("Pengajuan")
+    row = page.get_by_role("row").filter(has_text=reason)
+    expect(row).to_have_count(1)
+    expect(row.locator('td[data-label="Pegawai"]')).to_have_text(world.nama)  # by name, not by NIP
+
+    # WHEN the unit admin rejects it without a note, THEN the console asks for the reason and nothing is sent
+    decisions: list[str] = []
+    page.on(
+        "request", lambda r: decisions.append(r.url) if r.method == "POST" and "/v1/admin/requests/" in r.url else None
+    )
+    row.get_by_role("button", name="Tolak").click()
+    expect(row.get_by_role("alert")).to_have_text("Tulis alasan penolakan di catatan: pegawai akan membacanya.")
+    assert decisions == []
+
+    def mine() -> dict[str, Any]:
+        items = _expect(world.employee.get("/v1/me/requests"), 200, "requests")["items"]
+        return next(r for r in items if r["request_id"] == request_id)
+
+    assert mine()["status"] == "pending"
+    # WHEN they write why and reject, THEN the employee's own list shows the rejection with that note
+    note = "Tanggal bertepatan dengan ujian sekolah; ajukan tanggal lain."
+    row.get_by_label(f"Catatan untuk {world.nama}").fill(note)
+    row.get_by_role("button", name="Tolak").click()
+    expect(page.get_by_role("row").filter(has_text=reason)).to_have_count(0)  # gone from the pending list
+    decided = mine()
+    assert (decided["status"], decided["note"]) == ("rejected", note), decided
+    d.assert_clean()

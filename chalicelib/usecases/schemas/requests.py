@@ -73,6 +73,7 @@ class RequestCreated(Result):
 class RequestItem(Result):
     request_id: str
     nip: str
+    nama: str | None = absent_when_none("Admin lists: the employee's name as SIMPEG has it.")
     unor_id: str
     type: Annotated[str, enum_schema(REQUEST_TYPES)]
     start_date: DayText

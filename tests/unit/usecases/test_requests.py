@@ -257,6 +257,11 @@ def test_a_unit_admin_sees_and_decides_only_their_units_requests(settings: Setti
     mine, far = file(settings), file(settings, who=Principal(subject=FAR, role="employee"))
     assert [r.request_id for r in requests.list_requests(U1_ADMIN, AdminRequestsQuery(), settings).items] == [mine]
     assert {r.request_id for r in requests.list_requests(SUPER, AdminRequestsQuery(), settings).items} == {mine, far}
+    # ... each named as SIMPEG names the employee (an admin knows people by name, not by 18 digits)
+    assert {(r.nip, r.nama) for r in requests.list_requests(SUPER, AdminRequestsQuery(), settings).items} == {
+        (NIP, "Asep"),
+        (FAR, "Cucu"),
+    }
     with pytest.raises(ForbiddenError):
         requests.list_requests(U1_ADMIN, AdminRequestsQuery(unor_id="U2"), settings)
     with pytest.raises(NotFoundError):

@@ -3,7 +3,7 @@
 // DOM, so 7,000 employees never freeze the screen), a two-step button for changes that cannot be undone.
 import type { ComponentChildren, JSX } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { messageOf } from "../../shared/api";
+import { messageOf, UserMessage } from "../../shared/api";
 import { ColumnHeads, ErrorLine, Labelled, LabelledInput, LabelledSelect, useLoad, useRun, type InputProps, type Loaded } from "../../shared/ui";
 import { call, get, type Query } from "./session";
 
@@ -257,13 +257,15 @@ export function useAction() {
   return { busy, error, done, run };
 }
 
-/** "Setujui" / "Tolak" with an optional note: POST `path` `{"decision", "note"?}` (reviews, requests). */
+/** "Setujui" / "Tolak" with a note, optional on an approval and asked for on a rejection (the employee reads why):
+ * POST `path` `{"decision", "note"?}` (reviews, requests). */
 export function DecisionForm(p: { path: string; noteLabel: string; onDone: () => void; inline?: boolean }) {
   const [note, setNote] = useState("");
   const action = useAction();
   const decide = (decision: "approve" | "reject"): void =>
     void action
       .run(async () => {
+        if (decision === "reject" && !note.trim()) throw new UserMessage("Tulis alasan penolakan di catatan: pegawai akan membacanya.");
         const body: Record<string, string> = { decision };
         if (note.trim()) body["note"] = note.trim();
         await call("POST", p.path, body);
