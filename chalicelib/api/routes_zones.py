@@ -7,7 +7,6 @@ from chalicelib.api.http import Call, Routes, endpoint
 from chalicelib.usecases import zones
 from chalicelib.usecases.schemas import requests as req_schema
 from chalicelib.usecases.schemas import zones as schema
-from chalicelib.usecases.schemas.common import OnePageQuery
 
 bp = Routes(__name__, tag="zones")
 
@@ -23,12 +22,12 @@ def create_zone(call: Call, body: schema.CreateZoneRequest) -> schema.ZoneView:
 
 
 @endpoint(bp, "GET /v1/admin/zones", auth_as="admin")
-def list_zones(call: Call, query: OnePageQuery) -> schema.ZonePage:
-    """Zones the caller may see (without geometry).
+def list_zones(call: Call, query: schema.ZonesQuery) -> schema.ZonePage:
+    """Zones the caller may see (with `geometry=true`, each with its shape).
 
     **Roles:** unit_admin (zones of own units), super_admin (all).
     """
-    return zones.list_zones(call.principal)
+    return zones.list_zones(call.principal, query)
 
 
 @endpoint(bp, "GET /v1/admin/zones/{zone_id}", auth_as="admin", errors=("NOT_FOUND",))

@@ -42,8 +42,10 @@ from chalicelib.usecases.schemas.zones import (
     UnitZonesRequest,
     UpdateZoneRequest,
     ZoneDeleted,
+    ZoneListItem,
     ZonePage,
     ZoneShape,
+    ZonesQuery,
     ZoneSummary,
     ZoneView,
 )
@@ -119,10 +121,17 @@ def _zones_of_units(unit_ids: frozenset[str]) -> set[str]:
     return {z for unit in runtime.people().get_units(unit_ids) for z in unit.zone_ids}
 
 
-def list_zones(actor: Principal) -> ZonePage:
+def list_zones(actor: Principal, query: ZonesQuery) -> ZonePage:
+    """The zones the caller may see; with `geometry=true` each with its shape (a map of all of them in one read)."""
     access.require_admin(actor)
     ids = runtime.zones().list_zone_ids() if actor.sees_all_units else sorted(_zones_of_units(actor.unit_ids))
-    return ZonePage(items=[zone_summary(zone) for zone in runtime.zones().get_zones(ids)], next=None)
+    with_shape = query.geometry == "true"
+    return ZonePage(items=[_listed(zone, with_shape) for zone in runtime.zones().get_zones(ids)], next=None)
+
+
+def _listed(zone: StoredZone, with_shape: bool) -> ZoneListItem:
+    item = ZoneListItem.model_validate(zone, from_attributes=True)
+    return item if with_shape else item.model_copy(update={"geometry": None})
 
 
 def zone_to_update(actor: Principal, zone_id: str) -> StoredZone:

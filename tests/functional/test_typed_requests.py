@@ -133,3 +133,16 @@ def test_bodies_that_are_not_json_objects_keep_their_answers(api: Api) -> None:
     assert other.status == 415 and other.body["error"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
     huge = api.call("POST", "/v1/auth/admin/login", raw=json.dumps({"username": "x" * 5_000_000}).encode())
     assert huge.status == 413 and huge.body["error"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+def test_the_zone_list_takes_its_geometry_flag_as_true_or_false_only(api: Api) -> None:
+    admin = api.admin_token()
+    made = api.call("POST", "/v1/admin/zones", {"name": "Sekolah", "circle": CIRCLE}, token=admin)
+    assert made.status == 201, made.body
+    shaped = api.call("GET", "/v1/admin/zones?geometry=true", token=admin)
+    assert shaped.status == 200 and shaped.body["items"] == [made.body], shaped.body
+    plain = api.call("GET", "/v1/admin/zones?geometry=false", token=admin)
+    assert plain.status == 200 and "geometry" not in plain.body["items"][0], plain.body
+    assert error(api.call("GET", "/v1/admin/zones?geometry=yes", token=admin))["details"] == {
+        "geometry": "must be one of true, false"
+    }

@@ -14,6 +14,7 @@ from chalicelib.usecases.schemas.common import (
     Day,
     Nip,
     NonEmpty,
+    OnePageQuery,
     Page,
     Request,
     Result,
@@ -21,11 +22,14 @@ from chalicelib.usecases.schemas.common import (
     Text120,
     Text500,
     absent_when_none,
+    choice,
     documented_as_required,
+    enum_schema,
     invalid,
 )
 
 SHAPE_KEYS = ("polygon", "circle", "geojson", "holes")
+YES_NO = ("true", "false")
 
 
 # The geo package's own words for a shape that cannot be read (it checks everything else about shapes).
@@ -125,7 +129,17 @@ class ZoneView(ZoneSummary):
     geometry: Geometry = Field(description="The zone as stored: `{polygon, holes?}` or `{circle}`.")
 
 
-class ZonePage(Page[ZoneSummary]):
+class ZonesQuery(OnePageQuery):
+    geometry: Annotated[str | None, choice(YES_NO, "Nilai geometry harus true atau false."), enum_schema(YES_NO)] = (
+        Field(default=None, description="`true`: each item carries its geometry (a map of every zone in one read).")
+    )
+
+
+class ZoneListItem(ZoneSummary):
+    geometry: Geometry | None = absent_when_none("With `geometry=true` only.")
+
+
+class ZonePage(Page[ZoneListItem]):
     pass
 
 

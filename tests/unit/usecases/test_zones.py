@@ -12,7 +12,13 @@ from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, Vali
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import zones
-from chalicelib.usecases.schemas.zones import AssignmentRequest, CreateZoneRequest, UnitZonesRequest, UpdateZoneRequest
+from chalicelib.usecases.schemas.zones import (
+    AssignmentRequest,
+    CreateZoneRequest,
+    UnitZonesRequest,
+    UpdateZoneRequest,
+    ZonesQuery,
+)
 
 from .admin_fixtures import AuditTrail, audited, settings
 
@@ -113,11 +119,27 @@ def test_a_unit_admin_sees_only_the_zones_of_their_units(units: Repositories, se
     zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[mine]))
     zones.set_unit_zones(SUPER, "U2", UnitZonesRequest(zone_ids=[theirs]))
     # THEN the admin of U1 lists and reads only U1's; the super admin every zone, by id
-    assert [z.zone_id for z in zones.list_zones(UNIT_ADMIN).items] == [mine]
+    assert [z.zone_id for z in zones.list_zones(UNIT_ADMIN, ZonesQuery()).items] == [mine]
     assert zones.get_zone(UNIT_ADMIN, mine).zone_id == mine
     with pytest.raises(NotFoundError):
         zones.get_zone(UNIT_ADMIN, theirs)
-    assert [z.zone_id for z in zones.list_zones(SUPER).items] == sorted([mine, theirs, loose])
+    assert [z.zone_id for z in zones.list_zones(SUPER, ZonesQuery()).items] == sorted([mine, theirs, loose])
+
+
+def test_the_zone_list_carries_every_shape_when_asked(units: Repositories, settings: Settings) -> None:
+    # GIVEN two zones, one of the unit admin's unit
+    mine, theirs = create(settings, "A"), create(settings, "B")
+    zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[mine]))
+    # WHEN listed plainly, THEN no item carries a shape (nor a null for it)
+    plain = zones.list_zones(SUPER, ZonesQuery()).model_dump(mode="json")["items"]
+    assert [("geometry" in z) for z in plain] == [False, False]
+    # WHEN listed with geometry=true, THEN each visible zone carries the shape its own read answers
+    shaped = zones.list_zones(UNIT_ADMIN, ZonesQuery(geometry="true")).model_dump(mode="json")["items"]
+    assert shaped == [zones.get_zone(UNIT_ADMIN, mine).model_dump(mode="json")]
+    assert {z.zone_id for z in zones.list_zones(SUPER, ZonesQuery(geometry="true")).items if z.geometry} == {
+        mine,
+        theirs,
+    }
 
 
 def test_unit_zones_must_exist_and_replace_the_unit_s_zones(units: Repositories, settings: Settings) -> None:

@@ -78,8 +78,25 @@ export function forgetZone(zoneId: string): void {
   zones.delete(zoneId);
 }
 
+/** Every zone the caller may see, with its geometry, in one read (`GET /v1/admin/zones?geometry=true`); the
+ * single reads of this page load are answered from it afterwards. */
+export async function allZones(signal?: AbortSignal): Promise<Zone[]> {
+  const page = await get<{ items: Zone[] }>("/v1/admin/zones", { geometry: "true" }, signal);
+  for (const z of page.items) zones.set(z.zone_id, Promise.resolve(z));
+  return page.items;
+}
+
+/** More zones not read yet than this are read with the whole list (a regency's map: hundreds of units), not one
+ * request each. */
+const MANY = 10;
+let everything: Promise<unknown> | null = null;
+
 /** The zones of `ids` that can be read (a deleted or hidden zone is left out). */
 export async function zonesOf(ids: string[]): Promise<Zone[]> {
+  if (ids.filter((id) => !zones.has(id)).length > MANY) {
+    everything ??= allZones().catch(() => (everything = null));
+    await everything;
+  }
   const answers = await Promise.allSettled(ids.map(zone));
   return answers.flatMap((a) => (a.status === "fulfilled" ? [a.value] : []));
 }

@@ -92,6 +92,7 @@ export interface ZoneSummary {
   kind: "polygon" | "circle";
   resolution: number;
   cell_count: number;
+  version: number;
   purpose?: string;
 }
 

@@ -124,7 +124,20 @@ export interface Column<T> {
 /** What an empty table says unless told otherwise. */
 export const NO_ROWS = "Tidak ada data.";
 
-/** A table of `rows`, `pageSize` at a time, sortable by any column with `sort`. */
+/** Whether the screen is a phone's (the stylesheet's 800 px break: table rows become cards without heads). */
+function useNarrow(): boolean {
+  const query = "(max-width: 800px)";
+  const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const changed = (): void => setNarrow(list.matches);
+    list.addEventListener("change", changed);
+    return () => list.removeEventListener("change", changed);
+  }, []);
+  return narrow;
+}
+
+/** A table of `rows`, `pageSize` at a time, sortable by any column with `sort` (on a phone, with a picker). */
 export function Table<T>(p: {
   caption: string;
   rows: T[];
@@ -162,14 +175,15 @@ export function Table<T>(p: {
     setPage(0);
   }
   const sortable = p.columns.flatMap((c, i) => (c.sort ? [[i, c.label] as const] : []));
+  const narrow = useNarrow();
   return (
     <div class="table-wrap">
-      {sortable.length && p.rows.length > 1 ? (
+      {narrow && sortable.length && p.rows.length > 1 ? (
         // On a phone the rows are cards and the column heads are hidden: this picker sorts instead
         <label class="sort-narrow">
           Urutkan
           <select
-            aria-label={`Urutkan ${p.caption}`}
+            aria-label="Urutkan baris"
             value={sortBy === null ? "" : `${String(sortBy)}:${desc ? "desc" : "asc"}`}
             onChange={(e) => {
               const [col, dir] = e.currentTarget.value.split(":");

@@ -5,7 +5,7 @@
 import { polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, cellToBoundary } from "h3-js";
 import { useMemo, useRef, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
-import { forgetZone, L, MapView, shapeOf, zone, zonesOf, ZONE_STYLE } from "../map";
+import { allZones, forgetZone, L, MapView, shapeOf, zone, ZONE_STYLE } from "../map";
 import type { Route } from "../router";
 import { call, canChange } from "../session";
 import type { Zone, ZoneSummary } from "../types";
@@ -154,9 +154,9 @@ function ReleaseFromUnit({ zoneId, onDone }: { zoneId: string; onDone: () => voi
 export function Zones(_: { route: Route }) {
   const { session, units } = useConsole();
   const superAdmin = session.role === "super_admin";
-  const list = useLoad((signal) => allPages<ZoneSummary>("/v1/admin/zones", {}, signal), "zones");
+  const list = useLoad((signal) => allZones(signal), "zones");
   const zones = list.data ?? [];
-  const all = useLoad(() => zonesOf(zones.slice(0, 300).map((z) => z.zone_id)), zones.map((z) => z.zone_id).join(","));
+
   const resolution = zones.find((z) => z.purpose !== "assignment")?.resolution ?? zones[0]?.resolution ?? DEFAULT_RESOLUTION;
   const [mode, setMode] = useState<Mode>("none");
   const [vertices, setVertices] = useState<Point[]>([]);
@@ -196,7 +196,7 @@ export function Zones(_: { route: Route }) {
     mode === "circle" && centre ? { name: name.trim(), circle: { lat: centre[0], lon: centre[1], radius_m: radiusM } } : { name: name.trim(), polygon: vertices };
 
   const draw = (m: L.Map, g: L.FeatureGroup): void => {
-    for (const z of all.data ?? []) {
+    for (const z of zones) {
       if (z.zone_id === shown?.zone_id) continue;
       const s = shapeOf(z.geometry, { ...ZONE_STYLE, color: "#64748b", fillOpacity: 0.08 });
       if (s) g.addLayer(s.bindTooltip(z.name));
@@ -218,7 +218,7 @@ export function Zones(_: { route: Route }) {
       for (const v of vertices) g.addLayer(L.circleMarker(v, { radius: 4, color: "#1d4ed8" }));
     }
   };
-  const drawKey = `${String(all.data?.length ?? 0)}|${shown?.zone_id ?? ""}|${mode}|${JSON.stringify(ring)}|${String(cells.length)}`;
+  const drawKey = `${zones.map((z) => `${z.zone_id}@${String(z.version)}`).join(",")}|${shown?.zone_id ?? ""}|${mode}|${JSON.stringify(ring)}|${String(cells.length)}`;
   const fit = mode === "none" && !shown;
 
   const columns: Column<ZoneSummary>[] = [
