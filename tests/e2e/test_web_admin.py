@@ -573,6 +573,57 @@ def test_a_super_admin_lifts_an_employees_login_lock_from_the_employee_page(
     d.assert_clean()
 
 
+def test_a_device_reset_in_the_console_ends_the_phone_and_a_face_after_it_needs_another_admin(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a new employee of the unit, activated on their phone
+    nip, nama = _nip("199204042017041"), f"Rina Kartika {secrets.token_hex(2).upper()}"
+    _import_unit(world.admin, world.unit_id, world.unit_name, [(nip, nama)])
+    code = _expect(world.admin.post(f"/v1/admin/employees/{nip}/activation"), 201, "code")["activation_code"]
+    phone = ApiClient(world.stack.api)
+    body = {"nip": nip, "activation_code": code, "password": PASSWORD, "device_id": secrets.token_hex(16)}
+    phone.token = _expect(phone.post("/v1/auth/activate", body), 200, "activation")["token"]
+    assert phone.get("/v1/me").status == 200
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    page.goto(f"/admin/#/pegawai/{nip}")
+    access = page.get_by_role("region", name="Akses")
+    expect(access).to_contain_text("Ponsel terdaftar: Ya")
+
+    # WHEN the super admin resets the device (after the confirmation)
+    access.get_by_role("button", name="Reset Perangkat").click()
+    access.get_by_role("button", name="Ya, reset perangkat").click()
+    # THEN the console says so, the phone's session ends at once and the employee has no phone bound
+    expect(access.get_by_role("status")).to_have_text("Perangkat direset: login berikutnya mendaftarkan ponsel baru.")
+    expect(access).to_contain_text("Ponsel terdaftar: Belum")
+    assert phone.get("/v1/me").status == 401
+    listed = _expect(world.admin.get(f"/v1/admin/employees?unor_id={world.unit_id}&q={nip}"), 200, "list")["items"]
+    assert [e["device_bound"] for e in listed if e["nip"] == nip] == [False], listed
+
+    # WHEN a face is enrolled within the week after the reset, THEN it waits for an admin other than the resetter
+    _enrol(world.admin, nip)
+    page.reload()
+    faces = page.get_by_role("region", name="Wajah")
+    faces.get_by_role("button", name="Setujui Wajah").click()
+    expect(faces.get_by_role("alert")).not_to_be_empty()  # the API's refusal (403), in its words
+    pending = _expect(world.admin.get(f"/v1/admin/employees/{nip}/faces"), 200, "faces")["items"]
+    assert [f["status"] for f in pending] == ["pending"], pending
+    # ... and the unit admin (another person) approves it from the same page
+    username, password = _admin_user(world, "unit_admin", [world.unit_id])
+    other = desk()
+    other.login(username, password)
+    other.page.goto(f"/admin/#/pegawai/{nip}")
+    their_faces = other.page.get_by_role("region", name="Wajah")
+    their_faces.get_by_role("button", name="Setujui Wajah").click()
+    expect(their_faces.get_by_role("status")).to_have_text("Wajah disetujui.")
+    approved = _expect(world.admin.get(f"/v1/admin/employees/{nip}/faces"), 200, "faces")["items"]
+    assert [f["status"] for f in approved] == ["approved"], approved
+    expect(their_faces.get_by_role("button", name="Setujui Wajah")).to_have_count(0)
+    d.assert_clean(lambda status, path: (status, path) == (403, f"/v1/admin/faces/{pending[0]['template_id']}"))
+    other.assert_clean()
+
+
 def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     world: World, desk: Callable[..., Desk], tmp_path: Path
 ) -> None:
