@@ -15,7 +15,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.calendar import LEAVE_ID, employee_owner, unit_owner
 from chalicelib.usecases import access, recaps
 from chalicelib.usecases.access import visible
-from chalicelib.usecases.directory import employee_in_scope, unit_in_scope
+from chalicelib.usecases.directory import employee_in_scope, unit_in_scope, with_names
 from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.calendar import (
     EmployeeSchedule,
@@ -232,7 +232,7 @@ def list_leaves(actor: Principal, query: PeriodQuery, settings: Settings, now: d
         return [_leave_item(r) for r in rows], last
 
     items, cursor = across_units(access.units_of(actor, query.unor_id), query.next, unit_rows)
-    return LeavePage(items=items, next=cursor)
+    return LeavePage(items=with_names(items), next=cursor)
 
 
 def _leave_item(leave: StoredLeave) -> LeaveItem:

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from chalicelib import runtime
 from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, Unit, UnitCounts, validate_nip
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.usecases import access
 from chalicelib.usecases.schemas.core import EmployeePage, EmployeesQuery, EmployeeView, UnitPage, UnitView
+from chalicelib.usecases.schemas.requests import NamedItem
 
 PER_UNIT_READS_UP_TO = 16  # units counted by a Query each; more (or every unit): one pass over all employees
 NO_EMPLOYEES = UnitCounts(0, 0, 0)
+
+
+NamedT = TypeVar("NamedT", bound=NamedItem)
+
+
+def with_names(items: Sequence[NamedT]) -> list[NamedT]:
+    """Admin list items named as SIMPEG names the employee, in one batch read: an admin knows people by name,
+    not by 18 digits."""
+    names = {e.nip: e.nama for e in runtime.people().get_employees({i.nip for i in items})}
+    return [i.model_copy(update={"nama": names.get(i.nip)}) for i in items]
 
 
 def employee_view(e: Employee) -> EmployeeView:

@@ -38,6 +38,7 @@ from chalicelib.store.requests import REQUEST_ID, new_request_id
 from chalicelib.usecases import access, recaps, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.auth import employee_of
+from chalicelib.usecases.directory import with_names
 from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.calendar import LeaveRequest
 from chalicelib.usecases.schemas.requests import (
@@ -233,8 +234,7 @@ def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Set
         return [item(r) for r in rows], last
 
     items, cursor = across_units(access.units_of(principal, query.unor_id), query.next, unit_rows)
-    names = {e.nip: e.nama for e in runtime.people().get_employees({i.nip for i in items})}
-    return RequestPage(items=[i.model_copy(update={"nama": names.get(i.nip)}) for i in items], next=cursor)
+    return RequestPage(items=with_names(items), next=cursor)
 
 
 def decide(

@@ -315,3 +315,51 @@ def test_a_request_is_rejected_only_with_a_reason_the_employee_then_reads(
     decided = mine()
     assert (decided["status"], decided["note"]) == ("rejected", note), decided
     d.assert_clean()
+
+
+def test_a_leave_recorded_in_the_console_is_listed_by_name_and_cancelled(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a day of sick leave to record for the employee, far ahead of every other test's dates
+    day = (date.fromisoformat(_jakarta_today()) + timedelta(days=400 + secrets.randbelow(100))).isoformat()
+    reason = f"Demam {secrets.token_hex(3)}"
+    username, password = _admin_user(world, "unit_admin", [world.unit_id])
+    d = desk()
+    page = d.page
+    d.login(username, password)
+    d.open("Cuti & Izin")
+    # WHEN the unit admin records it
+    form = page.get_by_role("form", name="Catat cuti atau izin")
+    form.get_by_label("NIP pegawai").fill(world.nip)
+    form.get_by_label("Jenis").select_option("SAKIT")
+    form.get_by_label("Tanggal mulai").fill(day)
+    form.get_by_label("Tanggal selesai").fill(day)
+    form.get_by_label("Alasan").fill(reason)
+    form.get_by_role("button", name="Simpan Cuti/Izin").click()
+    expect(page.get_by_role("status").filter(has_text="Cuti/izin tercatat.")).to_be_visible()
+
+    # THEN the API holds it, and the list of that day shows it by the employee's name and the kind in words
+    query = f"unor_id={world.unit_id}&from={day}&to={day}"
+    leaves = [
+        le
+        for le in _expect(world.admin.get(f"/v1/admin/leaves?{query}"), 200, "leaves")["items"]
+        if le["reason"] == reason
+    ]
+    assert [(le["nip"], le["nama"], le["type"], le["start_date"]) for le in leaves] == [
+        (world.nip, world.nama, "SAKIT", day)
+    ], leaves
+    page.get_by_label("Dari").fill(day)  # after "Sampai" (today) for a moment: said here, not asked of the API
+    expect(page.get_by_text("Tanggal 'Dari' harus sebelum atau sama dengan 'Sampai'.")).to_be_visible()
+    page.get_by_label("Sampai").fill(day)
+    row = page.get_by_role("table", name="Cuti dan izin").locator("tbody tr").filter(has_text=reason)
+    expect(row.locator('td[data-label="Pegawai"]')).to_have_text(world.nama)
+    expect(row.locator('td[data-label="Jenis"]')).to_have_text("Sakit")
+
+    # WHEN it is cancelled (after the confirmation), THEN it leaves the list and the API's
+    row.get_by_role("button", name="Batalkan").click()
+    row.get_by_role("button", name="Ya, batalkan").click()
+    expect(page.get_by_role("status").filter(has_text="Cuti/izin dibatalkan.")).to_be_visible()
+    expect(row).to_have_count(0)
+    after = _expect(world.admin.get(f"/v1/admin/leaves?{query}"), 200, "leaves")["items"]
+    assert [le for le in after if le["reason"] == reason] == []
+    d.assert_clean()

@@ -70,10 +70,15 @@ class RequestCreated(Result):
     status: Annotated[str, enum_schema(REQUEST_STATUSES)]
 
 
-class RequestItem(Result):
-    request_id: str
+class NamedItem(Result):
+    """An item about one employee; admin lists name them (`usecases.directory.with_names`)."""
+
     nip: str
     nama: str | None = absent_when_none("Admin lists: the employee's name as SIMPEG has it.")
+
+
+class RequestItem(NamedItem):
+    request_id: str
     unor_id: str
     type: Annotated[str, enum_schema(REQUEST_TYPES)]
     start_date: DayText
@@ -134,9 +139,8 @@ class PeriodQuery(DatesQuery):
     next: str | None = NEXT
 
 
-class LeaveItem(Result):
+class LeaveItem(NamedItem):
     leave_id: str
-    nip: str
     unor_id: str
     type: Annotated[str, enum_schema(LEAVE_API_TYPES)]
     start_date: DayText

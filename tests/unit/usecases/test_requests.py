@@ -183,8 +183,8 @@ def test_an_approved_leave_request_records_the_leave(settings: Settings, audited
     decision = approve(request_id, settings, note="Semoga lekas sembuh")
     assert decision.status == "approved" and decision.result_id and decision.recapped == []
     leaves = cal.list_leaves(U1_ADMIN, PeriodQuery(), settings, NOW).items
-    assert [(le.leave_id, le.nip, le.type, le.start_date, le.end_date) for le in leaves] == [
-        (decision.result_id, NIP, "SAKIT", "2026-03-16", "2026-03-17")
+    assert [(le.leave_id, le.nip, le.nama, le.type, le.start_date, le.end_date) for le in leaves] == [
+        (decision.result_id, NIP, "Asep", "SAKIT", "2026-03-16", "2026-03-17")
     ]
     mine = requests.my_requests(ME, MyRequestsQuery(), settings).items[0]
     assert (mine.status, mine.note, mine.decided_by, mine.result_id) == (

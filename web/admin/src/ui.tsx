@@ -430,6 +430,11 @@ const DATETIME = new Intl.DateTimeFormat("id-ID", {
 export const time = (iso: string | null | undefined): string => (iso ? TIME.format(new Date(iso)) : "–");
 export const dateTime = (iso: string | null | undefined): string => (iso ? DATETIME.format(new Date(iso)) : "–");
 
+/** A "Dari"–"Sampai" filter being typed: refused here (nothing is asked of the API) while it is backwards. */
+export function checkRange(from: string, to: string): Promise<void> {
+  return from && to && from > to ? Promise.reject(new UserMessage("Tanggal 'Dari' harus sebelum atau sama dengan 'Sampai'.")) : Promise.resolve();
+}
+
 /** Today in the regency's zone (Asia/Jakarta), YYYY-MM-DD. */
 export function today(): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(new Date());

@@ -7,7 +7,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { ScheduleVersion, Week } from "../types";
-import { ActionForm, allPages, ColumnHeads, dateTime, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, today, useAction, useId, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, checkRange, ColumnHeads, dateTime, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, today, useAction, useId, useLoad, type Column } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
   ["mon", "Senin"],
@@ -446,6 +446,8 @@ const LEAVE_TYPES: [string, string][] = [
   ["SAKIT", "Sakit"],
 ];
 
+const LEAVE_NAMES: Record<string, string> = Object.fromEntries(LEAVE_TYPES);
+
 function monthStart(): string {
   return `${today().slice(0, 7)}-01`;
 }
@@ -455,12 +457,15 @@ export function Leaves(_: { route: Route }) {
   const [unit, setUnit] = useState(units[0]?.unor_id ?? "");
   const [from, setFrom] = useState(monthStart());
   const [to, setTo] = useState(today());
-  const loaded = useLoad((signal) => allPages<Leave>("/v1/admin/leaves", { unor_id: unit, from, to }, signal), `${unit}|${from}|${to}`);
+  const loaded = useLoad(
+    (signal) => checkRange(from, to).then(() => allPages<Leave>("/v1/admin/leaves", { unor_id: unit, from, to }, signal)),
+    `${unit}|${from}|${to}`,
+  );
   const [form, setForm] = useState({ nip: "", type: "CUTI", start_date: today(), end_date: today(), reason: "" });
   const action = useAction();
   const columns: Column<Leave>[] = [
     { label: "Pegawai", cell: (l) => l.nama ?? l.nip, sort: (l) => l.nama ?? l.nip },
-    { label: "Jenis", cell: (l) => l.type, sort: (l) => l.type },
+    { label: "Jenis", cell: (l) => LEAVE_NAMES[l.type] ?? l.type, sort: (l) => l.type },
     { label: "Mulai", cell: (l) => l.start_date, sort: (l) => l.start_date },
     { label: "Selesai", cell: (l) => l.end_date, sort: (l) => l.end_date },
     { label: "Alasan", cell: (l) => l.reason ?? "–" },

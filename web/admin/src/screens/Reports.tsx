@@ -6,7 +6,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, current, get, roleName, upload, withQuery, type Query } from "../session";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
-import { ActionForm, allPages, dateTime, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, checkRange, dateTime, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
 
 interface DailyRow {
   nip: string;
@@ -521,7 +521,7 @@ export function Adoption(_: { route: Route }) {
   const [to, setTo] = useState(today());
   const loaded = useLoad(
     (signal) =>
-      get<AdoptionReport>("/v1/admin/reports/adoption", { from, to, unor_id: unit }, signal).catch((exc: unknown) => {
+      checkRange(from, to).then(() => get<AdoptionReport>("/v1/admin/reports/adoption", { from, to, unor_id: unit }, signal)).catch((exc: unknown) => {
         if (exc instanceof ApiError && exc.status === 404 && exc.code === "NOT_FOUND" && !exc.details["unor_id"]) return null;
         throw exc;
       }),
