@@ -37,6 +37,12 @@ def _audit(world: World, action: str, target: str) -> list[dict[str, Any]]:
     return list(_expect(world.admin.get(f"/v1/admin/audit?{query}"), 200, "audit")["items"])
 
 
+def _day_ahead(at_least: int) -> str:
+    """A date at least `at_least` days after today, at random among the next hundred: no other test's dates
+    (nor an earlier run's on the same stack) meet it."""
+    return (date.fromisoformat(_jakarta_today()) + timedelta(days=at_least + secrets.randbelow(100))).isoformat()
+
+
 def _ramadan_put(status: int, path: str) -> bool:
     return status == 400 and path.startswith("/v1/admin/ramadan/")
 
@@ -280,7 +286,7 @@ def test_a_request_is_rejected_only_with_a_reason_the_employee_then_reads(
     world: World, desk: Callable[..., Desk]
 ) -> None:
     # GIVEN the employee's request for a day's permit, far enough ahead that no other test's dates meet it
-    day = (date.fromisoformat(_jakarta_today()) + timedelta(days=200 + secrets.randbelow(100))).isoformat()
+    day = _day_ahead(200)
     reason = f"Urusan keluarga {secrets.token_hex(3)}"
     body = {"type": "IZIN", "start_date": day, "end_date": day, "reason": reason}
     request_id = _expect(world.employee.post("/v1/me/requests", body), 201, "request")["request_id"]
@@ -321,7 +327,7 @@ def test_a_leave_recorded_in_the_console_is_listed_by_name_and_cancelled(
     world: World, desk: Callable[..., Desk]
 ) -> None:
     # GIVEN a day of sick leave to record for the employee, far ahead of every other test's dates
-    day = (date.fromisoformat(_jakarta_today()) + timedelta(days=400 + secrets.randbelow(100))).isoformat()
+    day = _day_ahead(400)
     reason = f"Demam {secrets.token_hex(3)}"
     username, password = _admin_user(world, "unit_admin", [world.unit_id])
     d = desk()

@@ -95,6 +95,25 @@ def activate(phone: Phone, employee: Employee) -> None:
     devstack_phone.activate(phone.page, employee)
 
 
+def activated_phone(
+    browser: Any,
+    stack: StackUrls,
+    admin: ApiClient,
+    where: tuple[float, float] = CENTRE,
+    *,
+    allow: bool = True,
+    fake_clock: bool = False,
+) -> tuple[Employee, Phone]:
+    """A new enrolled employee and their phone at `where`, activated and on Home; with `fake_clock`, the page's
+    timers are Playwright's to move from the start (`page.clock.fast_forward`)."""
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack, where, allow=allow)
+    if fake_clock:
+        phone.page.clock.install()
+    activate(phone, employee)
+    return employee, phone
+
+
 def employee_api(stack: StackUrls, phone: Phone) -> ApiClient:
     return ApiClient(stack.api, token=phone.page.evaluate("localStorage.getItem('smart.token')"))
 
@@ -158,10 +177,8 @@ def _challenges(phone: Phone) -> list[dict[str, Any]]:
 def test_check_in_refused_outside_the_zone_then_recorded_inside(
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:
-    employee = new_employee(admin)
-    phone = open_phone(browser, stack, OUTSIDE)
+    _, phone = activated_phone(browser, stack, admin, OUTSIDE)
     page = phone.page
-    activate(phone, employee)
     phone.check_screen("beranda-belum-absen")
 
     # WHEN the employee taps "Absen Masuk" 1.5 km from the school
@@ -206,10 +223,8 @@ def test_a_day_in_then_out_ends_with_home_saying_it_is_complete(
     # check-in would be the same JPEG, which SMART refuses as a replay, as it must)
     faces = devstack_phone.FACES / "deepface"
     browser = launch(fake_camera_args(tuple(faces / f"img{n}.jpg" for n in (2, 4, 5)), name="day"))
-    employee = new_employee(admin)
-    phone = open_phone(browser, stack)
+    _, phone = activated_phone(browser, stack, admin)
     page = phone.page
-    activate(phone, employee)
     page.get_by_role("button", name="Absen Masuk").click()
     answer = take(phone)
     assert answer.get("status") in ("accepted", "review"), answer
@@ -252,10 +267,8 @@ def test_a_day_in_then_out_ends_with_home_saying_it_is_complete(
 def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns(
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:
-    employee = new_employee(admin)
-    phone = open_phone(browser, stack)
+    employee, phone = activated_phone(browser, stack, admin)
     page = phone.page
-    activate(phone, employee)
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active !== null)")
     tries: list[str] = []
     page.on(
@@ -316,11 +329,8 @@ def test_a_link_that_carries_nothing_ends_in_the_outbox_and_the_retry_records_no
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:
     # GIVEN a phone whose clock the test can move (timers included), activated, on the check-in screen
-    employee = new_employee(admin)
-    phone = open_phone(browser, stack)
+    _, phone = activated_phone(browser, stack, admin, fake_clock=True)
     page = phone.page
-    page.clock.install()
-    activate(phone, employee)
     tries: list[str] = []
     page.on(
         "request", lambda r: tries.append(r.post_data_json["client_request_id"]) if _is_checkin_request(r) else None
@@ -379,10 +389,8 @@ def test_a_link_that_carries_nothing_ends_in_the_outbox_and_the_retry_records_no
 def test_the_app_waits_for_a_fix_within_the_stage_s_accuracy_limit(
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:
-    employee = new_employee(admin)
-    phone = open_phone(browser, stack)
+    _, phone = activated_phone(browser, stack, admin)
     page = phone.page
-    activate(phone, employee)
     # GIVEN a fix of ±300 m (indoors, under a roof): the app says why and what to do, and does not send
     page.context.set_geolocation({"latitude": CENTRE[0], "longitude": CENTRE[1], "accuracy": 300})
     page.get_by_role("button", name="Absen Masuk").click()
@@ -404,10 +412,8 @@ def test_the_app_waits_for_a_fix_within_the_stage_s_accuracy_limit(
 
 
 def test_denied_camera_and_location_show_how_to_allow_them(browser: Any, stack: StackUrls, admin: ApiClient) -> None:
-    employee = new_employee(admin)
-    phone = open_phone(browser, stack, allow=False)
+    _, phone = activated_phone(browser, stack, admin, allow=False)
     page = phone.page
-    activate(phone, employee)
     page.get_by_role("button", name="Absen Masuk").click()
     # THEN never a blank screen: what was refused and how to allow it on Android Chrome
     expect(page.get_by_text("Izin kamera ditolak.")).to_be_visible()
@@ -540,10 +546,8 @@ def _check_in_by_api(
 
 
 def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUrls, admin: ApiClient) -> None:
-    employee = new_employee(admin)
-    phone = open_phone(browser, stack)
+    employee, phone = activated_phone(browser, stack, admin)
     page = phone.page
-    activate(phone, employee)
     refused = _check_in_by_api(stack, phone, OUTSIDE, 422)
     assert refused["error"]["code"] == "OUTSIDE_ZONE", refused
     event = _check_in_by_api(stack, phone)
