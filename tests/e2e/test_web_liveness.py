@@ -1,0 +1,71 @@
+"""The check-in screen where SMART requires the liveness action (SMART_LIVENESS=required, the default, which the
+session's stack runs with; test_web_checkin.py runs its own stack in `review` mode). A phone whose camera shows a
+still picture (a photo held to the camera) cannot do the asked head movement: SMART refuses the check-in with
+422 LIVENESS_FAILED, keeps the refusal as evidence, and the app says in words what to do next.
+
+Skipped like the other browser tests when chromium, the built app or the face photos and models are missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import require_load_data
+from tests.e2e.web_phone import Phone, chromium_launcher
+from tools import devstack_phone
+from tools.devstack import StackUrls
+from tools.devstack_http import ApiClient
+from tools.devstack_phone import CAMERA_PHOTOS, fake_camera_args, new_employee, phone_context, zoned_unit
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+expect = playwright_sync.expect
+ACTION_WORDS = re.compile("^(Tolehkan kepala ke (kiri|kanan)|Anggukkan kepala|Kedipkan mata)$")
+
+
+@pytest.fixture(scope="module")
+def still_browser() -> Iterator[Any]:
+    """A phone's browser whose webcam shows one still photo of the enrolled person."""
+    require_load_data()
+    with chromium_launcher() as launch:
+        yield launch(fake_camera_args(CAMERA_PHOTOS[:1], name="still"))
+
+
+def test_a_still_picture_is_refused_as_not_live_and_the_app_says_what_to_do(
+    still_browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN an enrolled, activated employee in their zone, the camera showing a still picture of them
+    zoned_unit(admin)
+    employee = new_employee(admin)
+    context = phone_context(still_browser, stack.api)
+    context.set_default_timeout(20_000)
+    phone = Phone(context.new_page()).watch(stack.api)
+    page = phone.page
+    devstack_phone.activate(page, employee)
+    page.get_by_role("button", name="Absen Masuk").click()
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+
+    # WHEN the employee sends: the app asks the head movement in words while it takes the frames
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/v1/attendance")) as sent:
+        page.get_by_role("button", name="Ambil Foto dan Kirim").click()
+        expect(page.get_by_text(ACTION_WORDS)).to_be_visible()
+
+    # THEN SMART refuses it as not live, and the app shows SMART's words and what to do next
+    assert sent.value.status == 422, sent.value.text()
+    error = sent.value.json()["error"]
+    assert error["code"] == "LIVENESS_FAILED", error
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Absen ditolak")
+    expect(alert).to_contain_text(error["message"])
+    expect(page.get_by_text("Ulangi dan ikuti petunjuk gerakan di layar dengan jelas.")).to_be_visible()
+    expect(page.get_by_role("button", name="Coba Lagi")).to_be_visible()
+    phone.check_screen("absen-ditolak-liveness")
+    # AND the refusal is kept as evidence; nothing that counts as attendance was recorded
+    mine = ApiClient(stack.api, token=page.evaluate("localStorage.getItem('smart.token')"))
+    events = mine.get("/v1/attendance/me").body["items"]
+    assert [(e["type"], e["status"], e["reasons"]) for e in events] == [("in", "refused", ["LIVENESS_FAILED"])]
+    phone.assert_clean(frozenset({(422, "/v1/attendance")}))
+    context.close()
