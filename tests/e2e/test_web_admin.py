@@ -462,12 +462,23 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
     expect(nav.get_by_role("link", name="Log Audit")).to_be_visible()
     expect(nav.get_by_role("link", name="Pengguna Admin")).to_have_count(0)
     expect(nav.get_by_role("link", name="Sidik Jari")).to_have_count(0)  # uploads only: nothing for a reader
+    expect(nav.get_by_role("link", name="SIMPEG")).to_have_count(0)
     page.goto(f"/admin/#/pegawai/{world.nip}")
     expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
     expect(page.get_by_role("heading", name="Wajah")).to_be_visible()
-    for name in ("Buat Kode Aktivasi", "Reset Perangkat", "Simpan Jadwal"):
+    for name in ("Buat Kode Aktivasi", "Reset Perangkat", "Simpan Jadwal", "Simpan Jadwal Sif", "Hapus Wajah"):
         expect(page.get_by_role("button", name=name)).to_have_count(0)
-    for menu, change in (("Zona", "Gambar Poligon"), ("Jadwal", "Simpan Jadwal"), ("Cuti & Izin", "Simpan Cuti/Izin")):
+    # ... but reads what is set: the employee's own schedule versions and saved shift dates
+    expect(page.get_by_role("table", name="Versi jadwal pegawai")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("^Sif tersimpan"))).to_contain_text(_jakarta_today())
+    for menu, change in (
+        ("Zona", "Gambar Poligon"),
+        ("Jadwal", "Simpan Jadwal"),
+        ("Cuti & Izin", "Simpan Cuti/Izin"),
+        ("Hari Libur", "Simpan Hari Libur"),
+        ("Pengajuan", "Tolak"),
+        ("Rekap", "Hitung Ulang"),
+    ):
         d.open(menu)
         page.wait_for_load_state("networkidle")
         expect(page.get_by_role("button", name=change)).to_have_count(0)
