@@ -29,8 +29,9 @@ import pytest
 from infra.web_files import DIST_DIR
 from tests.e2e.conftest import require_app
 from tests.e2e.web_phone import chromium_launcher
-from tools.devstack import REPO_DIR, LocalStack, StackUrls
+from tools.devstack import REPO_DIR, LocalStack, StackConfig, StackUrls
 from tools.devstack_http import ApiClient, ApiResponse
+from tools.devstack_persist import aws_client
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -978,6 +979,52 @@ def test_other_screens_open_without_errors_or_accessibility_faults(world: World,
         d.axe(menu)
     d.shot("akun")
     # Endpoints other helpers are still building may answer 404 on this branch; nothing else may fail.
+    d.assert_clean()
+
+
+def _seed_audit(world: World, day: date, count: int) -> None:
+    """`count` audit entries on the UTC date `day`, written straight into the stack's table (as the audit
+    repository keys them: `<instant>#<id>`): no admin action writes thousands in a test's time."""
+    client = aws_client("dynamodb", world.stack.moto, StackConfig.region)
+    table = f"{StackConfig.table_prefix}audit"
+    start = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=2)
+    items = [
+        {
+            "day": {"S": day.isoformat()},
+            "key": {"S": f"{(start + timedelta(seconds=i)).isoformat(timespec='microseconds')}#{i:08x}"},
+            "actor": {"S": "pengisi-log"},
+            "action": {"S": "zone.update"},
+            "target": {"S": f"ZONA-{i:05d}"},
+            "role": {"S": "super_admin"},
+        }
+        for i in range(count)
+    ]
+    for at in range(0, count, 25):
+        batch = [{"PutRequest": {"Item": item}} for item in items[at : at + 25]]
+        assert client.batch_write_item(RequestItems={table: batch})["UnprocessedItems"] == {}
+
+
+def test_a_long_audit_log_says_it_shows_only_its_newest_entries(world: World, desk: Callable[..., Desk]) -> None:
+    # GIVEN a day (long past: no other test writes to it) with more audit entries than the screen reads (5,000)
+    day = date(2021, 3, 10)
+    _seed_audit(world, day, 5_050)
+    d = desk()
+    page = d.page
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    d.open("Log Audit")
+    page.get_by_label("Dari").fill(day.isoformat())
+    page.get_by_label("Sampai").fill(day.isoformat())
+    page.get_by_role("button", name="Tampilkan").click()
+    # THEN the screen says that it shows the newest 5,000 and how to see the rest, instead of cutting them silently
+    notice = "Hanya 5.000 entri terbaru yang ditampilkan; masih ada lagi. Persempit tanggal atau saringan lain"
+    expect(page.get_by_role("status").filter(has_text=notice)).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("table", name="Log audit (5.000+)")).to_be_visible()
+    expect(page.get_by_role("cell", name="ZONA-05049", exact=True)).to_be_visible()  # newest first
+    # WHEN the admin narrows the list to one entry, THEN it is shown alone and nothing is said to be missing
+    page.get_by_label("Sasaran").fill("ZONA-00007")
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.get_by_role("table", name="Log audit (1)").locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_text("masih ada lagi")).to_have_count(0)
     d.assert_clean()
 
 

@@ -56,8 +56,14 @@ export interface Page<T> {
   next: string | null;
 }
 
-/** Every page of a list endpoint (`{items, next}`), followed up to `limit` items. */
-export async function allPages<T>(path: string, query: Query, signal: AbortSignal, limit = 20000): Promise<T[]> {
+/** The first pages of a list: `more` when the server had more items than were read. */
+export interface Listing<T> {
+  items: T[];
+  more: boolean;
+}
+
+/** The pages of a list endpoint (`{items, next}`), followed until at least `limit` items are read. */
+export async function firstPages<T>(path: string, query: Query, signal: AbortSignal, limit: number): Promise<Listing<T>> {
   const items: T[] = [];
   let next: string | null = null;
   do {
@@ -65,7 +71,32 @@ export async function allPages<T>(path: string, query: Query, signal: AbortSigna
     items.push(...page.items);
     next = page.next;
   } while (next && items.length < limit);
-  return items;
+  return { items, more: next !== null };
+}
+
+/** Beyond this many items a list is refused rather than shown cut short without a word. */
+const LONGEST_LIST = 20000;
+
+/** Every page of a list endpoint; a list longer than any the console expects is an error with what to do. */
+export async function allPages<T>(path: string, query: Query, signal: AbortSignal): Promise<T[]> {
+  const listed = await firstPages<T>(path, query, signal, LONGEST_LIST);
+  if (listed.more) throw new UserMessage(`Daftar ini lebih dari ${count(LONGEST_LIST)} baris. Persempit saringan.`);
+  return listed.items;
+}
+
+/** A count written the Indonesian way (5.000). */
+export function count(n: number): string {
+  return n.toLocaleString("id-ID");
+}
+
+/** Says that a list shows only the items read so far (`what`: e.g. "entri pertama") and how to see the rest. */
+export function MoreNotice(p: { listing: Listing<unknown> | null; what: string; rest: string }) {
+  if (!p.listing?.more) return null;
+  return (
+    <p class="hint" role="status">
+      Hanya {count(p.listing.items.length)} {p.what} yang ditampilkan; masih ada lagi. {p.rest}
+    </p>
+  );
 }
 
 export interface Streamed<T> {

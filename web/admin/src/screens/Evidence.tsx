@@ -9,7 +9,7 @@ import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reaso
 import type { Route } from "../router";
 import { canChange, type Query } from "../session";
 import type { Evidence, Zone } from "../types";
-import { allPages, DecisionForm, Done, ErrorLine, Field, Screen, Select, Table, dateTime, today, useLoad, type Column } from "../ui";
+import { count, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, dateTime, today, useLoad, type Column } from "../ui";
 
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
 
@@ -121,11 +121,12 @@ function columns(withCode: boolean): Column<Evidence>[] {
   return cols;
 }
 
-/** The evidence of `path` (every page, at most 2,000 items) and the item opened beside the list. */
+/** The evidence of `path` (its first 2,000 items: a screen is for working through, not for the whole regency's
+ * history) and the item opened beside the list. */
 function useEvidence(path: string, query: Query, key: string) {
-  const loaded = useLoad((signal) => allPages<Evidence>(path, query, signal, 2000), key);
+  const loaded = useLoad((signal) => firstPages<Evidence>(path, query, signal, 2000), key);
   const [selected, setSelected] = useState<string | null>(null);
-  const items = loaded.data ?? [];
+  const items = loaded.data?.items ?? [];
   return { loaded, items, selected, setSelected, item: items.find((e) => e.event_id === selected) ?? null };
 }
 
@@ -134,6 +135,7 @@ type EvidenceList = ReturnType<typeof useEvidence>;
 /** The list (`title` and its count as the caption) beside the opened item, or `hint` while none is open. */
 function Split(p: { title: string; list: EvidenceList; withCode: boolean; hint: string; children?: (item: Evidence) => ComponentChildren }) {
   const { items, item, selected, setSelected } = p.list;
+  const listing = p.list.loaded.data;
   const open: Column<Evidence> = {
     label: "Bukti",
     cell: (e) => (
@@ -143,18 +145,21 @@ function Split(p: { title: string; list: EvidenceList; withCode: boolean; hint: 
     ),
   };
   return (
-    <div class="split">
-      <Table
-        caption={`${p.title} (${String(items.length)})`}
-        rows={items}
-        columns={[...columns(p.withCode), open]}
-        rowKey={(e) => e.event_id}
-        pageSize={20}
-        empty="Tidak ada data."
-        loading={p.list.loaded.data === null && p.list.loaded.loading}
-      />
-      {item ? <Detail item={item}>{p.children?.(item)}</Detail> : <p class="hint">{p.hint}</p>}
-    </div>
+    <>
+      <MoreNotice listing={listing} what="butir pertama" rest="Persempit saringan (unit, tanggal) untuk melihat sisanya." />
+      <div class="split">
+        <Table
+          caption={`${p.title} (${count(items.length)}${listing?.more ? "+" : ""})`}
+          rows={items}
+          columns={[...columns(p.withCode), open]}
+          rowKey={(e) => e.event_id}
+          pageSize={20}
+          empty="Tidak ada data."
+          loading={listing === null && p.list.loaded.loading}
+        />
+        {item ? <Detail item={item}>{p.children?.(item)}</Detail> : <p class="hint">{p.hint}</p>}
+      </div>
+    </>
   );
 }
 

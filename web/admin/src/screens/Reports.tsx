@@ -6,7 +6,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, current, get, roleName, upload, withQuery, type Query } from "../session";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
-import { ActionForm, allPages, checkRange, dateTime, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, checkRange, count, dateTime, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
 
 interface DailyRow {
   nip: string;
@@ -226,7 +226,7 @@ const COUNT_NAMES: Record<string, string> = {
   units_upserted: "unit diperbarui",
 };
 const named = (names: Record<string, string>, value: string): string => names[value] ?? value;
-const num = (v: unknown): string => (typeof v === "number" ? v.toLocaleString("id-ID") : "?");
+const num = (v: unknown): string => (typeof v === "number" ? count(v) : "?");
 
 /** A finished job's result in a sentence: the recap's date and counts, a SIMPEG run's status and counts. */
 function jobResult(r: JobRun): string {
@@ -306,7 +306,7 @@ async function sendImport(file: File, full: boolean, confirmCount: number | null
 }
 
 export function Simpeg(_: { route: Route }) {
-  const runs = useLoad((signal) => allPages<Run>("/v1/admin/simpeg/runs", {}, signal, 200), "runs");
+  const runs = useLoad((signal) => firstPages<Run>("/v1/admin/simpeg/runs", {}, signal, 200), "runs");
   const [file, setFile] = useState<File | null>(null);
   const [full, setFull] = useState(false);
   const [confirm, setConfirm] = useState<number | null>(null);
@@ -399,7 +399,8 @@ export function Simpeg(_: { route: Route }) {
         <Table caption="Baris yang tidak diimpor" rows={rowErrors} columns={rowErrorColumns} rowKey={(e) => `${String(e.row)}-${e.code}`} pageSize={20} />
       ) : null}
       <ErrorLine message={runs.error} />
-      <Table caption="Riwayat sinkronisasi dan impor" rows={runs.data ?? []} loading={runs.loading} columns={columns} rowKey={(r) => r.run_id} pageSize={20} />
+      <MoreNotice listing={runs.data} what="proses terbaru" rest="Proses yang lebih lama tetap tersimpan." />
+      <Table caption="Riwayat sinkronisasi dan impor" rows={runs.data?.items ?? []} loading={runs.loading} columns={columns} rowKey={(r) => r.run_id} pageSize={20} />
       <Jobs />
     </Screen>
   );
@@ -417,7 +418,7 @@ interface AuditEntry {
 export function Audit(_: { route: Route }) {
   const [filters, setFilters] = useState({ from: today(), to: today(), actor: "", action: "", target: "" });
   const [applied, setApplied] = useState(filters);
-  const loaded = useLoad((signal) => allPages<AuditEntry>("/v1/admin/audit", applied, signal, 5000), JSON.stringify(applied));
+  const loaded = useLoad((signal) => firstPages<AuditEntry>("/v1/admin/audit", applied, signal, 5000), JSON.stringify(applied));
   const field = (key: keyof typeof filters, label: string, type: "text" | "date" = "text") => (
     <Field label={label} type={type} value={filters[key]} onInput={(v) => setFilters({ ...filters, [key]: v })} />
   );
@@ -432,9 +433,10 @@ export function Audit(_: { route: Route }) {
         <button type="submit">Tampilkan</button>
       </Form>
       <ErrorLine message={loaded.error} />
+      <MoreNotice listing={loaded.data} what="entri terbaru" rest="Persempit tanggal atau saringan lain untuk melihat sisanya." />
       <Table
-        caption="Log audit"
-        rows={loaded.data ?? []} loading={loaded.loading}
+        caption={`Log audit (${count(loaded.data?.items.length ?? 0)}${loaded.data?.more ? "+" : ""})`}
+        rows={loaded.data?.items ?? []} loading={loaded.loading}
         rowKey={(e) => `${e.at}|${e.actor}|${e.action}|${e.target}`}
         columns={[
           { label: "Waktu", cell: (e) => dateTime(e.at), sort: (e) => e.at },
