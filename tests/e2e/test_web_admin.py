@@ -1028,6 +1028,33 @@ def test_a_long_audit_log_says_it_shows_only_its_newest_entries(world: World, de
     d.assert_clean()
 
 
+def test_a_call_the_server_never_answers_ends_with_a_message_not_an_endless_wait(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a console whose timers the test moves, and an audit log read that never gets an answer
+    d = desk()
+    page = d.page
+    page.clock.install()
+    d.login(world.stack.admin_username, world.stack.admin_password)
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)  # neither answered nor refused: a dead connection
+
+    page.route("**/v1/admin/audit?**", hold)
+    d.open("Log Audit")
+    expect(page.get_by_role("cell", name="Memuat…")).to_be_visible()
+    assert len(held) == 1
+    # WHEN a minute goes by, THEN the console gives up and says so, and the admin can try again
+    page.clock.fast_forward(61_000)
+    gave_up = "Server tidak menjawab: koneksi terlalu lemah atau lambat. Coba lagi."
+    expect(page.get_by_role("alert")).to_have_text(gave_up)
+    page.unroute("**/v1/admin/audit?**")
+    page.get_by_role("button", name="Tampilkan").click()  # the same filters: asked again all the same
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_role("table", name=re.compile(r"^Log audit \(\d"))).to_be_visible()
+
+
 # --- SIMPEG workbook --------------------------------------------------------------------------------------
 
 

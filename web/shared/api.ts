@@ -17,7 +17,7 @@ export class ApiError extends Error {
 
 export const NETWORK_ERROR = "NETWORK";
 const NETWORK_MESSAGE = "Tidak ada koneksi ke server. Periksa sinyal, lalu coba lagi.";
-const SLOW_MESSAGE = "Server tidak menjawab: sinyal terlalu lemah. Coba lagi.";
+const SLOW_MESSAGE = "Server tidak menjawab: koneksi terlalu lemah atau lambat. Coba lagi.";
 
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown; details?: unknown };
@@ -35,7 +35,9 @@ export function errorFrom(status: number, body: unknown): ApiError {
 }
 
 export interface RequestOptions {
+  /** Sent as JSON, or as it is when a Blob (a file) with `contentType`. */
   body?: unknown;
+  contentType?: string;
   token?: string | null;
   signal?: AbortSignal;
   /** Give up after this long (sending, waiting and reading the answer) as if the signal were lost: a link that is
@@ -68,11 +70,12 @@ function deadline(signal: AbortSignal | undefined, timeoutMs: number | undefined
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
-  if (options.body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
+  const raw = options.body instanceof Blob;
+  if (options.body !== undefined) headers["Content-Type"] = raw ? (options.contentType ?? "application/octet-stream") : "application/json; charset=utf-8";
   if (options.token) headers["Authorization"] = `Bearer ${options.token}`;
   const limit = deadline(options.signal, options.timeoutMs);
   const init: RequestInit = { method, headers, credentials: "omit", signal: limit.signal };
-  if (options.body !== undefined) init.body = JSON.stringify(options.body);
+  if (options.body !== undefined) init.body = raw ? (options.body as Blob) : JSON.stringify(options.body);
   let response: Response;
   let text: string;
   try {

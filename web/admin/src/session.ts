@@ -1,6 +1,6 @@
 // The admin's session in this browser tab: token, role and user name in sessionStorage (gone when the tab
 // closes; a shared office computer keeps no admin token), and the API calls made with it. A 401 ends it.
-import { ApiError, errorFrom, request } from "../../shared/api";
+import { ApiError, request, type RequestOptions } from "../../shared/api";
 
 export type Role = "unit_admin" | "super_admin" | "auditor";
 
@@ -80,31 +80,33 @@ export function withQuery(path: string, query: Query = {}): string {
   return s ? `${path}?${s}` : path;
 }
 
-/** One API call with the session's token; an expired or revoked session (401) signs out. */
-export async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const options: { token: string | null; body?: unknown; signal?: AbortSignal } = { token: current()?.token ?? null };
-  if (body !== undefined) options.body = body;
-  if (signal) options.signal = signal;
+/** How long the console waits for an answer: API Gateway ends a request at 29 s, so a call still open after a
+ * minute is a dead connection, not a slow report. */
+const TIMEOUT_MS = 60_000;
+
+/** One API call with the session's token and the time limit; an expired or revoked session (401) signs out. */
+async function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
   try {
-    return await request<T>(method, path, options);
+    return await request<T>(method, path, { ...options, token: current()?.token ?? null, timeoutMs: TIMEOUT_MS });
   } catch (exc) {
     if (exc instanceof ApiError && exc.status === 401) publish(null, true);
     throw exc;
   }
 }
 
+/** A JSON call (`body` as JSON when given). */
+export function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const options: RequestOptions = {};
+  if (body !== undefined) options.body = body;
+  if (signal) options.signal = signal;
+  return send<T>(method, path, options);
+}
+
 export const get = <T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> =>
   call<T>("GET", withQuery(path, query), undefined, signal);
 
 /** Sends a file as it is (SIMPEG CSV import, fingerprint PINs and logs). */
-export async function upload<T>(path: string, file: Blob, contentType: string, method: "POST" | "PUT" = "POST"): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json", "Content-Type": contentType };
-  const token = current()?.token;
-  if (token) headers["Authorization"] = `Bearer ${token}`;
-  const response = await fetch(path, { method, headers, body: file, credentials: "omit" });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw errorFrom(response.status, body);
-  return body as T;
-}
+export const upload = <T>(path: string, file: Blob, contentType: string, method: "POST" | "PUT" = "POST"): Promise<T> =>
+  send<T>(method, path, { body: file, contentType });
 
 export const canChange = (s: Session): boolean => s.role !== "auditor";

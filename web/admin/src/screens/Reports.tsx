@@ -424,7 +424,14 @@ export function Audit(_: { route: Route }) {
   );
   return (
     <Screen title="Log Audit">
-      <Form class="filters" label="Saring log audit" onSubmit={() => setApplied(filters)}>
+      <Form
+        class="filters"
+        label="Saring log audit"
+        onSubmit={() => {
+          setApplied(filters);
+          loaded.reload(); // the same filters again after an error: asked again
+        }}
+      >
         {field("from", "Dari", "date")}
         {field("to", "Sampai", "date")}
         {field("actor", "Pelaku")}
