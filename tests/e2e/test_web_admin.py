@@ -275,7 +275,9 @@ class Desk:
 def desk(browser: Any, world: World) -> Iterator[Callable[..., Desk]]:
     contexts: list[Any] = []
 
-    def make(viewport: dict[str, int] = LAPTOP) -> Desk:
+    def make(viewport: dict[str, int] = LAPTOP, *, signed_in: bool = False, fake_clock: bool = False) -> Desk:
+        """A new tab; `signed_in`: as the bootstrap super admin; `fake_clock`: its timers are the test's to move
+        from the start (`page.clock.fast_forward`)."""
         context = browser.new_context(base_url=world.stack.api, viewport=viewport, locale="id-ID")
         context.set_default_timeout(15_000)
         # No internet here: the base map's tiles fail at once instead of waiting for DNS.
@@ -296,6 +298,10 @@ def desk(browser: Any, world: World) -> Iterator[Callable[..., Desk]]:
             "response",
             lambda r: d.failed.append((r.status, r.url.removeprefix(world.stack.api))) if r.status >= 400 else None,
         )
+        if fake_clock:
+            page.clock.install()
+        if signed_in:
+            d.login(world.stack.admin_username, world.stack.admin_password)
         return d
 
     yield make
@@ -345,8 +351,7 @@ def _missing(world: World, path: str) -> bool:
 def _evidence_rows(world: World, desk: Callable[..., Desk], screen: str) -> tuple[Desk, Any]:
     """A super admin's tab on an evidence screen ("Verifikasi", "Percobaan Ditolak") showing the test unit, and
     the rows of its employee."""
-    d = desk()
-    d.login(world.stack.admin_username, world.stack.admin_password)
+    d = desk(signed_in=True)
     d.open(screen)
     d.page.get_by_label("Unit").select_option(world.unit_id)
     return d, d.page.get_by_role("row").filter(has_text=world.nama)
@@ -490,9 +495,8 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
 def test_admin_users_created_in_the_console_get_the_units_their_role_has(
     world: World, desk: Callable[..., Desk]
 ) -> None:
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     d.open("Pengguna Admin")
     tag = secrets.token_hex(3)
 
@@ -532,9 +536,8 @@ def test_a_super_admin_changes_another_admins_role_password_lock_and_second_fact
     answers = [ApiClient(world.stack.api).post("/v1/auth/admin/login", wrong).status for _ in range(6)]
     assert answers[-1] == 429, answers
 
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     d.open("Pengguna Admin")
     page.get_by_role("button", name=f"Ubah {target}").click()
     panel = page.get_by_role("region", name=f"Ubah {target}")
@@ -573,9 +576,8 @@ def test_a_super_admin_lifts_an_employees_login_lock_from_the_employee_page(
     wrong = {"nip": world.other_nip, "password": "bukan-sandinya", "device_id": secrets.token_hex(16)}
     answers = [ApiClient(world.stack.api).post("/v1/auth/login", wrong).status for _ in range(6)]
     assert answers[-1] == 429, answers
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     page.goto(f"/admin/#/pegawai/{world.other_nip}")
     # WHEN the super admin lifts the lock on the employee's page
     page.get_by_role("button", name="Buka Kunci Login").click()
@@ -596,9 +598,8 @@ def test_a_device_reset_in_the_console_ends_the_phone_and_a_face_after_it_needs_
     body = {"nip": nip, "activation_code": code, "password": PASSWORD, "device_id": secrets.token_hex(16)}
     phone.token = _expect(phone.post("/v1/auth/activate", body), 200, "activation")["token"]
     assert phone.get("/v1/me").status == 200
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     page.goto(f"/admin/#/pegawai/{nip}")
     access = page.get_by_role("region", name="Akses")
     expect(access).to_contain_text("Ponsel terdaftar: Ya")
@@ -647,9 +648,8 @@ def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     lines = [f"77\t{yesterday} 07:10:00\t1\t0\t0", f"77\t{yesterday} 16:05:00\t1\t1\t0",
              f"999\t{yesterday} 07:20:00\t1\t0\t0", "bukan baris absen"]  # fmt: skip
     log.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     d.open("Sidik Jari")
     d.axe("sidik-jari")
     # WHEN the PINs are mapped and the log imported (compressed by the browser), twice
@@ -713,10 +713,8 @@ def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: 
 
 
 def test_monitor_shows_a_fresh_check_in_within_one_refresh(world: World, desk: Callable[..., Desk]) -> None:
-    d = desk()
+    d = desk(signed_in=True, fake_clock=True)
     page = d.page
-    page.clock.install()
-    d.login(world.stack.admin_username, world.stack.admin_password)
     row = _unit_row(page, world.unit_name)
     expect(row).to_have_count(1)
     before = int(_cell(row, "Hadir").inner_text()) + int(_cell(row, "Terlambat").inner_text())
@@ -838,9 +836,8 @@ def _click_corner(page: Any, x: float, y: float, count: int) -> None:
 def test_a_zone_drawn_on_the_map_becomes_a_zone_of_the_api_and_is_assigned(
     world: World, desk: Callable[..., Desk]
 ) -> None:
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     d.open("Zona")
     zone_name = f"Halaman {world.unit_name}"
     page.get_by_role("row").filter(has_text=zone_name).get_by_role("button", name="Lihat").click()
@@ -903,9 +900,8 @@ def test_activation_sheet_holds_every_nip_of_the_unit(world: World, desk: Callab
         == 404
     ):
         pytest.skip("POST /v1/admin/units/{unor_id}/activation-codes is not on this branch yet (adminviews)")
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     page.goto(f"/admin/#/pegawai?unit={world.unit_id}")
     expect(page.get_by_role("heading", name=world.unit_name)).to_be_visible()
     if counted:
@@ -929,9 +925,8 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     pypdf = pytest.importorskip("pypdf")
     today = _jakarta_today()
     _expect(world.admin.post("/v1/admin/recaps/daily", {"date": today, "unor_id": world.unit_id}), 200, "recap")
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     monthly_reads: list[str] = []
     page.on("request", lambda r: monthly_reads.append(r.url) if "/v1/admin/recaps/monthly?" in r.url else None)
     d.open("Rekap")
@@ -962,9 +957,8 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
 
 
 def test_other_screens_open_without_errors_or_accessibility_faults(world: World, desk: Callable[..., Desk]) -> None:
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     page.goto(f"/admin/#/pegawai/{world.nip}")
     expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
     expect(page.get_by_role("img", name="Wajah terdaftar").first).to_be_visible()
@@ -1008,9 +1002,8 @@ def test_a_long_audit_log_says_it_shows_only_its_newest_entries(world: World, de
     # GIVEN a day (long past: no other test writes to it) with more audit entries than the screen reads (5,000)
     day = date(2021, 3, 10)
     _seed_audit(world, day, 5_050)
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     d.open("Log Audit")
     page.get_by_label("Dari").fill(day.isoformat())
     page.get_by_label("Sampai").fill(day.isoformat())
@@ -1032,10 +1025,8 @@ def test_a_call_the_server_never_answers_ends_with_a_message_not_an_endless_wait
     world: World, desk: Callable[..., Desk]
 ) -> None:
     # GIVEN a console whose timers the test moves, and an audit log read that never gets an answer
-    d = desk()
+    d = desk(signed_in=True, fake_clock=True)
     page = d.page
-    page.clock.install()
-    d.login(world.stack.admin_username, world.stack.admin_password)
     held: list[Any] = []
 
     def hold(route: Any) -> None:
@@ -1104,9 +1095,8 @@ def test_a_simpeg_workbook_uploaded_in_the_console_imports_its_employees(
         ],
         exact={"A2": int(nips[0])},
     )  # fmt: skip
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     d.open("SIMPEG")
     # WHEN it is chosen and imported
     page.get_by_label("Berkas CSV atau XLSX").set_input_files(str(good))
@@ -1164,9 +1154,8 @@ def test_a_super_admin_finds_two_employees_with_one_face_on_the_employee_screen(
     people[0]["status"] = "aktif"
     _expect(world.admin.post("/v1/admin/simpeg/import", {"employees": people[:1]}), 200, "reactivate")
     # WHEN the super admin asks for the suspected duplicates on "Pegawai"
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     d.open("Pegawai")
     page.get_by_role("button", name="Tampilkan Dugaan Wajah Ganda").click()
     # THEN the pair is listed with links to both employees' pages (and their faces)
@@ -1193,9 +1182,8 @@ def test_the_simpeg_screen_shows_the_scheduled_jobs_last_runs(world: World, desk
     done = fire(world.stack.data_dir, "daily-recap")
     assert done.returncode == 0, done.stdout + done.stderr
     # WHEN a super admin opens "SIMPEG", THEN the run is listed in Indonesian with its outcome
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     d.open("SIMPEG")
     jobs = page.get_by_role("table", name="Riwayat tugas terjadwal")
     newest = jobs.locator("tbody tr").first

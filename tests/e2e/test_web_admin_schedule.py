@@ -57,9 +57,8 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
     refused_year = year + 1
     refused_start = date(refused_year, 3, 1)
     assert _audit(world, "ramadan.put", str(year)) == []
-    d = desk()
+    d = desk(signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     d.open("Jadwal")
     form = page.get_by_role("form", name="Periode Ramadan")
     expect(form.get_by_role("heading", name="Periode Ramadan")).to_be_visible()
@@ -253,9 +252,8 @@ def test_holiday_kinds_and_audit_roles_are_named_in_indonesian_and_a_phone_sorts
     for day, kind in zip((1, 2, 3), kinds, strict=True):
         body = {"name": f"Libur {kind}", "kind": kind}
         _expect(world.admin.put(f"/v1/admin/holidays/{year}-05-0{day}", body), 200, "holiday")
-    d = desk(PHONE)
+    d = desk(PHONE, signed_in=True)
     page = d.page
-    d.login(world.stack.admin_username, world.stack.admin_password)
     # WHEN the year's holidays are listed, THEN each kind is named as the console's users say it
     d.open("Hari Libur")
     page.get_by_label("Tahun").fill(str(year))

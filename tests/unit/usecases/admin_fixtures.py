@@ -10,11 +10,15 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.domain.audit import AuditEntry
+from chalicelib.domain.people import Principal
 from chalicelib.settings import Settings, build_settings
 from chalicelib.store.memory.audit import InMemoryAuditRepository
 from chalicelib.store.repositories import Repositories
 
 AUDIT_START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+SUPER = Principal("admin", "super_admin")
+UNIT_ADMIN = Principal("ua", "unit_admin", frozenset({"U1"}))  # of unit U1 only
+NIP = "198501012010011001"  # an employee of U1 in the tests that put one
 
 
 class AuditTrail:

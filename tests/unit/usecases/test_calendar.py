@@ -24,13 +24,10 @@ from chalicelib.usecases.schemas.calendar import (
 )
 from chalicelib.usecases.schemas.requests import DatesQuery
 
-from .admin_fixtures import AuditTrail, audited, settings
+from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
-SUPER = Principal("admin", "super_admin")
-UNIT_ADMIN = Principal("ua", "unit_admin", frozenset({"U1"}))
-NIP = "198501012010011001"
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 08:00 in Jakarta
 WEEK = {day: {"start": "07:30", "end": "16:00"} for day in ("mon", "tue", "wed", "thu", "fri")}
 

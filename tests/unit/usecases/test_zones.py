@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Employee
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
@@ -20,13 +20,10 @@ from chalicelib.usecases.schemas.zones import (
     ZonesQuery,
 )
 
-from .admin_fixtures import AuditTrail, audited, settings
+from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
-SUPER = Principal("admin", "super_admin")
-UNIT_ADMIN = Principal("ua", "unit_admin", frozenset({"U1"}))
-NIP = "198501012010011001"
 OTHER = "199002022015032002"
 CIRCLE = {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
 
