@@ -68,7 +68,21 @@ function deadline(signal: AbortSignal | undefined, timeoutMs: number | undefined
   };
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/** What a call read of a successful answer: its status, headers and body (as `read` took it). */
+export interface Answer<B> {
+  status: number;
+  headers: Headers;
+  body: B;
+}
+
+/** One call: the answer's body read by `read` within the time limit; a failed answer becomes an ApiError with
+ * the API's code and message. */
+export async function exchange<B>(
+  method: string,
+  path: string,
+  options: RequestOptions,
+  read: (response: Response) => Promise<B>,
+): Promise<Answer<B>> {
   const headers: Record<string, string> = { Accept: "application/json" };
   const raw = options.body instanceof Blob;
   if (options.body !== undefined) headers["Content-Type"] = raw ? (options.contentType ?? "application/octet-stream") : "application/json; charset=utf-8";
@@ -76,28 +90,36 @@ export async function request<T>(method: string, path: string, options: RequestO
   const limit = deadline(options.signal, options.timeoutMs);
   const init: RequestInit = { method, headers, credentials: "omit", signal: limit.signal };
   if (options.body !== undefined) init.body = raw ? (options.body as Blob) : JSON.stringify(options.body);
-  let response: Response;
-  let text: string;
   try {
-    response = await fetch(path, init);
-    text = await response.text();
+    const response = await fetch(path, init);
+    if (!response.ok) throw errorFrom(response.status, parsed(await response.text()));
+    return { status: response.status, headers: response.headers, body: await read(response) };
   } catch (exc) {
+    if (exc instanceof ApiError) throw exc;
     if (limit.timedOut()) throw new ApiError(0, NETWORK_ERROR, SLOW_MESSAGE);
     if (exc instanceof DOMException && exc.name === "AbortError") throw exc;
     throw new ApiError(0, NETWORK_ERROR, NETWORK_MESSAGE);
   } finally {
     limit.done();
   }
-  let body: unknown = null;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = null;
-    }
+}
+
+/** A body as JSON, or null when empty or not JSON. */
+function parsed(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
-  if (!response.ok) throw errorFrom(response.status, body);
-  return body as T;
+}
+
+/** Reads an answer's body as JSON (null when empty or not JSON). */
+export const readJson = async (response: Response): Promise<unknown> => parsed(await response.text());
+
+/** One JSON call: the answer's body as JSON (null when empty). */
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  return (await exchange(method, path, options, readJson)).body as T;
 }
 
 /** A problem the screen found itself, worded for the user (a file that cannot be imported, say). */

@@ -1,6 +1,6 @@
 // The admin's session in this browser tab: token, role and user name in sessionStorage (gone when the tab
 // closes; a shared office computer keeps no admin token), and the API calls made with it. A 401 ends it.
-import { ApiError, request, type RequestOptions } from "../../shared/api";
+import { ApiError, exchange, readJson, request, type Answer, type RequestOptions } from "../../shared/api";
 
 export type Role = "unit_admin" | "super_admin" | "auditor";
 
@@ -84,10 +84,11 @@ export function withQuery(path: string, query: Query = {}): string {
  * minute is a dead connection, not a slow report. */
 const TIMEOUT_MS = 60_000;
 
-/** One API call with the session's token and the time limit; an expired or revoked session (401) signs out. */
-async function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+/** One API call with the session's token and the time limit, its body read by `read`; an expired or revoked
+ * session (401) signs out. */
+async function send<B>(method: string, path: string, options: RequestOptions, read: (r: Response) => Promise<B>): Promise<Answer<B>> {
   try {
-    return await request<T>(method, path, { ...options, token: current()?.token ?? null, timeoutMs: TIMEOUT_MS });
+    return await exchange(method, path, { ...options, token: current()?.token ?? null, timeoutMs: TIMEOUT_MS }, read);
   } catch (exc) {
     if (exc instanceof ApiError && exc.status === 401) publish(null, true);
     throw exc;
@@ -95,18 +96,22 @@ async function send<T>(method: string, path: string, options: RequestOptions): P
 }
 
 /** A JSON call (`body` as JSON when given). */
-export function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const options: RequestOptions = {};
   if (body !== undefined) options.body = body;
   if (signal) options.signal = signal;
-  return send<T>(method, path, options);
+  return (await send(method, path, options, readJson)).body as T;
 }
 
 export const get = <T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> =>
   call<T>("GET", withQuery(path, query), undefined, signal);
 
 /** Sends a file as it is (SIMPEG CSV import, fingerprint PINs and logs). */
-export const upload = <T>(path: string, file: Blob, contentType: string, method: "POST" | "PUT" = "POST"): Promise<T> =>
-  send<T>(method, path, { body: file, contentType });
+export async function upload<T>(path: string, file: Blob, contentType: string, method: "POST" | "PUT" = "POST"): Promise<T> {
+  return (await send(method, path, { body: file, contentType }, readJson)).body as T;
+}
+
+/** A file the API answers with (an export), with its headers. */
+export const fetchFile = (path: string): Promise<Answer<Blob>> => send("GET", path, {}, (r) => r.blob());
 
 export const canChange = (s: Session): boolean => s.role !== "auditor";

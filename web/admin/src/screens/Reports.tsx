@@ -1,10 +1,10 @@
 // "Rekap" (daily statuses and the monthly report with its downloads), "SIMPEG" (sync, CSV or XLSX import with the
 // confirmation of large deactivations and the rows refused, run history) and "Log Audit".
 import { useState } from "preact/hooks";
-import { ApiError, errorFrom, UserMessage } from "../../../shared/api";
+import { ApiError, UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
-import { call, canChange, current, get, roleName, upload, withQuery, type Query } from "../session";
+import { call, canChange, fetchFile, get, roleName, upload, withQuery, type Query } from "../session";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { ActionForm, allPages, checkRange, count, dateTime, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
 
@@ -36,12 +36,9 @@ interface MonthlyRow {
 /** Fetches a file of the API with the session's token and hands it to the browser as a download; an answer
  * that is a link (`download_url`, large exports) is followed instead. */
 export async function download(path: string, query: Query, fallbackName: string): Promise<void> {
-  const token = current()?.token ?? "";
-  const response = await fetch(withQuery(path, query), { headers: { Authorization: `Bearer ${token}` }, credentials: "omit" });
-  const type = response.headers.get("Content-Type") ?? "";
-  if (!response.ok) throw errorFrom(response.status, await response.json().catch(() => null));
-  if (type.startsWith("application/json")) {
-    const link = (await response.json()) as { download_url?: string; filename?: string };
+  const file = await fetchFile(withQuery(path, query));
+  if ((file.headers.get("Content-Type") ?? "").startsWith("application/json")) {
+    const link = JSON.parse(await file.body.text()) as { download_url?: string; filename?: string };
     if (link.download_url) {
       const a = document.createElement("a");
       a.href = link.download_url;
@@ -51,7 +48,7 @@ export async function download(path: string, query: Query, fallbackName: string)
       return;
     }
   }
-  const url = URL.createObjectURL(await response.blob());
+  const url = URL.createObjectURL(file.body);
   const a = document.createElement("a");
   a.href = url;
   a.download = fallbackName;
