@@ -27,7 +27,7 @@ from .bucket import BUCKET_ID, bucket_resources
 from .cfn import Json, checkov_skip, ref, sub
 from .dead_letters import attach, dead_letter_resources, queue_id
 from .errors import ScheduleError, TemplateError
-from .gateway import GATEWAY_RESPONSES_KEY, gateway_responses
+from .gateway import COMPRESSION_KEY, GATEWAY_RESPONSES_KEY, MINIMUM_COMPRESSION_BYTES, gateway_responses
 from .protection import GATEWAY_ACCOUNT_ID, LOG_GROUP_KMS_REASON, api_metadata, protect_api, protection_resources
 from .schedules import SCHEDULES, LocalSchedule, check_expression
 from .tables import table_resources
@@ -425,7 +425,9 @@ def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeCo
     _add(resources, alarm_resources(functions, tables, api, env["SMART_STAGE"], dead_letter_queues))
     if api_id is not None and api is not None:
         api_resource = resources[api_id]
-        api_resource["Properties"]["DefinitionBody"][GATEWAY_RESPONSES_KEY] = gateway_responses()
+        definition = api_resource["Properties"]["DefinitionBody"]
+        definition[GATEWAY_RESPONSES_KEY] = gateway_responses()
+        definition[COMPRESSION_KEY] = MINIMUM_COMPRESSION_BYTES
         protect_api(api_resource["Properties"])
         # Access logging is refused until the account's API Gateway CloudWatch role is set.
         api_resource["DependsOn"] = sorted({*api_resource.get("DependsOn", []), GATEWAY_ACCOUNT_ID})

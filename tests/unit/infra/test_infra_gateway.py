@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib.api.errors import STATUS_BY_CODE
 from chalicelib.messages import MESSAGES
-from infra.gateway import GATEWAY_RESPONSES_KEY
+from infra.gateway import COMPRESSION_KEY, GATEWAY_RESPONSES_KEY, MINIMUM_COMPRESSION_BYTES
 from infra.merge import MergeResult
 
 
@@ -49,3 +49,11 @@ def test_gateway_failures_are_retryable_unavailable(merged: MergeResult) -> None
         assert response["responseParameters"]["gatewayresponse.header.Retry-After"] == "'5'"
     assert _error(responses["REQUEST_TOO_LARGE"])["code"] == "PAYLOAD_TOO_LARGE"
     assert _error(responses["THROTTLED"])["code"] == "RATE_LIMITED"
+
+
+def test_the_api_gzips_large_answers_for_clients_that_accept_gzip(merged: MergeResult) -> None:
+    # GIVEN the API's definition as deployed (CloudFront passes the API's answers through uncompressed)
+    body = merged.template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    # THEN API Gateway compresses answers from MINIMUM_COMPRESSION_BYTES up (its allowed range: 0 to 10 MiB)
+    assert body[COMPRESSION_KEY] == MINIMUM_COMPRESSION_BYTES
+    assert 0 < MINIMUM_COMPRESSION_BYTES <= 10 * 1024 * 1024
