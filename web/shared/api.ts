@@ -68,9 +68,21 @@ function deadline(signal: AbortSignal | undefined, timeoutMs: number | undefined
   };
 }
 
-/** What a call read of a successful answer: its status, headers and body (as `read` took it). */
+/** A body as JSON, or null when empty or not JSON. */
+function parsed(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Reads an answer's body as JSON (null when empty or not JSON). */
+export const readJson = async (response: Response): Promise<unknown> => parsed(await response.text());
+
+/** What a call read of a successful answer: its headers and its body (as `read` took it). */
 export interface Answer<B> {
-  status: number;
   headers: Headers;
   body: B;
 }
@@ -92,8 +104,8 @@ export async function exchange<B>(
   if (options.body !== undefined) init.body = raw ? (options.body as Blob) : JSON.stringify(options.body);
   try {
     const response = await fetch(path, init);
-    if (!response.ok) throw errorFrom(response.status, parsed(await response.text()));
-    return { status: response.status, headers: response.headers, body: await read(response) };
+    if (!response.ok) throw errorFrom(response.status, await readJson(response));
+    return { headers: response.headers, body: await read(response) };
   } catch (exc) {
     if (exc instanceof ApiError) throw exc;
     if (limit.timedOut()) throw new ApiError(0, NETWORK_ERROR, SLOW_MESSAGE);
@@ -103,19 +115,6 @@ export async function exchange<B>(
     limit.done();
   }
 }
-
-/** A body as JSON, or null when empty or not JSON. */
-function parsed(text: string): unknown {
-  if (!text) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-/** Reads an answer's body as JSON (null when empty or not JSON). */
-export const readJson = async (response: Response): Promise<unknown> => parsed(await response.text());
 
 /** One JSON call: the answer's body as JSON (null when empty). */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

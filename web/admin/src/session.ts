@@ -56,11 +56,15 @@ export function onChange(f: (s: Session | null, expired: boolean) => void): () =
   return () => listeners.delete(f);
 }
 
+/** How long the console waits for an answer: API Gateway ends a request at 29 s, so a call still open after a
+ * minute is a dead connection, not a slow report. */
+const TIMEOUT_MS = 60_000;
+
 /** Logs in; `otp` only when two-factor is on. */
 export async function logIn(username: string, password: string, otp: string | null): Promise<void> {
   const body: Record<string, string> = { username, password };
   if (otp) body["otp"] = otp;
-  const a = await request<LoginAnswer>("POST", "/v1/auth/admin/login", { body });
+  const a = await request<LoginAnswer>("POST", "/v1/auth/admin/login", { body, timeoutMs: TIMEOUT_MS });
   const mfaSetup = a.mfa_setup_required === true;
   publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup });
 }
@@ -79,10 +83,6 @@ export function withQuery(path: string, query: Query = {}): string {
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }
-
-/** How long the console waits for an answer: API Gateway ends a request at 29 s, so a call still open after a
- * minute is a dead connection, not a slow report. */
-const TIMEOUT_MS = 60_000;
 
 /** One API call with the session's token and the time limit, its body read by `read`; an expired or revoked
  * session (401) signs out. */

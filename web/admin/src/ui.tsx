@@ -89,6 +89,11 @@ export function count(n: number): string {
   return n.toLocaleString("id-ID");
 }
 
+/** A list's count for its caption: "5.000+" when the server had more. */
+export function countOf(listing: Listing<unknown> | null): string {
+  return `${count(listing?.items.length ?? 0)}${listing?.more ? "+" : ""}`;
+}
+
 /** Says that a list shows only the items read so far (`what`: e.g. "entri pertama") and how to see the rest. */
 export function MoreNotice(p: { listing: Listing<unknown> | null; what: string; rest: string }) {
   if (!p.listing?.more) return null;

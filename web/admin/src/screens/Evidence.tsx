@@ -9,7 +9,7 @@ import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reaso
 import type { Route } from "../router";
 import { canChange, type Query } from "../session";
 import type { Evidence, Zone } from "../types";
-import { count, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, dateTime, today, useLoad, type Column } from "../ui";
+import { countOf, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, dateTime, today, useLoad, type Column } from "../ui";
 
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
 
@@ -149,7 +149,7 @@ function Split(p: { title: string; list: EvidenceList; withCode: boolean; hint: 
       <MoreNotice listing={listing} what="butir pertama" rest="Persempit saringan (unit, tanggal) untuk melihat sisanya." />
       <div class="split">
         <Table
-          caption={`${p.title} (${count(items.length)}${listing?.more ? "+" : ""})`}
+          caption={`${p.title} (${countOf(listing)})`}
           rows={items}
           columns={[...columns(p.withCode), open]}
           rowKey={(e) => e.event_id}

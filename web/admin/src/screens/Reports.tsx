@@ -6,7 +6,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, fetchFile, get, roleName, upload, withQuery, type Query } from "../session";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
-import { ActionForm, allPages, checkRange, count, dateTime, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, checkRange, count, countOf, dateTime, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
 
 interface DailyRow {
   nip: string;
@@ -439,7 +439,7 @@ export function Audit(_: { route: Route }) {
       <ErrorLine message={loaded.error} />
       <MoreNotice listing={loaded.data} what="entri terbaru" rest="Persempit tanggal atau saringan lain untuk melihat sisanya." />
       <Table
-        caption={`Log audit (${count(loaded.data?.items.length ?? 0)}${loaded.data?.more ? "+" : ""})`}
+        caption={`Log audit (${countOf(loaded.data)})`}
         rows={loaded.data?.items ?? []} loading={loaded.loading}
         rowKey={(e) => `${e.at}|${e.actor}|${e.action}|${e.target}`}
         columns={[
