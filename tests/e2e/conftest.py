@@ -14,6 +14,19 @@ import pytest
 from tools.devstack import REPO_DIR, LocalStack, StackUrls
 from tools.devstack_http import ApiClient
 
+# Playwright's `expect` waits 5 s by default, whatever the context's own timeout. Two test workers, two browsers,
+# the face models and two stacks share this machine's two cores in CI, and a page reload with its API calls
+# has taken longer than that there: the same checks, given the time an action is given.
+EXPECT_TIMEOUT_MS = 15_000
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        from playwright.sync_api import expect
+    except ImportError:  # the browser tests skip themselves
+        return
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
