@@ -229,6 +229,7 @@ class Desk:
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
+    username: str = ""  # of the admin signed in by `desk(admin=...)`
 
     def assert_clean(self, allowed: Callable[[int, str], bool] = lambda status, path: False) -> None:
         assert self.page_errors == []
@@ -275,9 +276,10 @@ class Desk:
 def desk(browser: Any, world: World) -> Iterator[Callable[..., Desk]]:
     contexts: list[Any] = []
 
-    def make(viewport: dict[str, int] = LAPTOP, *, signed_in: bool = False, fake_clock: bool = False) -> Desk:
-        """A new tab; `signed_in`: as the bootstrap super admin; `fake_clock`: its timers are the test's to move
-        from the start (`page.clock.fast_forward`)."""
+    def make(viewport: dict[str, int] = LAPTOP, *, admin: str | None = None, fake_clock: bool = False) -> Desk:
+        """A new tab; `admin`: signed in as the stack's bootstrap super admin ("bootstrap") or as a new admin user
+        of that role (a unit admin of the module's unit, a regency-wide auditor or super admin); `fake_clock`: its
+        timers are the test's to move from the start (`page.clock.fast_forward`)."""
         context = browser.new_context(base_url=world.stack.api, viewport=viewport, locale="id-ID")
         context.set_default_timeout(15_000)
         # No internet here: the base map's tiles fail at once instead of waiting for DNS.
@@ -300,8 +302,11 @@ def desk(browser: Any, world: World) -> Iterator[Callable[..., Desk]]:
         )
         if fake_clock:
             page.clock.install()
-        if signed_in:
+        if admin == "bootstrap":
             d.login(world.stack.admin_username, world.stack.admin_password)
+        elif admin is not None:
+            d.username, password = _admin_user(world, admin, [world.unit_id] if admin == "unit_admin" else [])
+            d.login(d.username, password)
         return d
 
     yield make
@@ -351,7 +356,7 @@ def _missing(world: World, path: str) -> bool:
 def _evidence_rows(world: World, desk: Callable[..., Desk], screen: str) -> tuple[Desk, Any]:
     """A super admin's tab on an evidence screen ("Verifikasi", "Percobaan Ditolak") showing the test unit, and
     the rows of its employee."""
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     d.open(screen)
     d.page.get_by_label("Unit").select_option(world.unit_id)
     return d, d.page.get_by_role("row").filter(has_text=world.nama)
@@ -423,10 +428,8 @@ def test_login_asks_for_the_otp_when_two_factor_is_on_and_works_at_phone_width(
 def test_a_unit_admin_sees_only_their_unit_and_cannot_reach_another_units_pages(
     world: World, desk: Callable[..., Desk]
 ) -> None:
-    username, password = _admin_user(world, "unit_admin", [world.unit_id])
-    d = desk()
+    d = desk(admin="unit_admin")
     page = d.page
-    d.login(username, password)
     nav = page.get_by_role("navigation", name="Menu utama")
     expect(nav.get_by_role("link", name="Pemantauan")).to_be_visible()
     for hidden in ("SIMPEG", "Pengguna Admin", "Log Audit"):
@@ -444,7 +447,7 @@ def test_a_unit_admin_sees_only_their_unit_and_cannot_reach_another_units_pages(
     expect(page.get_by_role("alert")).to_have_text("Halaman ini tidak tersedia untuk peran Anda.")
     # ... and the API agrees (the console is not the only guard)
     api = ApiClient(world.stack.api)
-    api.login_admin(username, password)
+    api.login_admin(d.username, PASSWORD)
     assert api.get(f"/v1/admin/monitor?unor_id={world.other_unit_id}").status == 403
 
     # Their own unit: the employees' list with their own unit only; lifting a login lock is a super admin's
@@ -460,10 +463,8 @@ def test_a_unit_admin_sees_only_their_unit_and_cannot_reach_another_units_pages(
 
 
 def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, desk: Callable[..., Desk]) -> None:
-    username, password = _admin_user(world, "auditor", [])
-    d = desk()
+    d = desk(admin="auditor")
     page = d.page
-    d.login(username, password)
     nav = page.get_by_role("navigation", name="Menu utama")
     expect(nav.get_by_role("link", name="Log Audit")).to_be_visible()
     expect(nav.get_by_role("link", name="Pengguna Admin")).to_have_count(0)
@@ -495,7 +496,7 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
 def test_admin_users_created_in_the_console_get_the_units_their_role_has(
     world: World, desk: Callable[..., Desk]
 ) -> None:
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     d.open("Pengguna Admin")
     tag = secrets.token_hex(3)
@@ -536,7 +537,7 @@ def test_a_super_admin_changes_another_admins_role_password_lock_and_second_fact
     answers = [ApiClient(world.stack.api).post("/v1/auth/admin/login", wrong).status for _ in range(6)]
     assert answers[-1] == 429, answers
 
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     d.open("Pengguna Admin")
     page.get_by_role("button", name=f"Ubah {target}").click()
@@ -576,7 +577,7 @@ def test_a_super_admin_lifts_an_employees_login_lock_from_the_employee_page(
     wrong = {"nip": world.other_nip, "password": "bukan-sandinya", "device_id": secrets.token_hex(16)}
     answers = [ApiClient(world.stack.api).post("/v1/auth/login", wrong).status for _ in range(6)]
     assert answers[-1] == 429, answers
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     page.goto(f"/admin/#/pegawai/{world.other_nip}")
     # WHEN the super admin lifts the lock on the employee's page
@@ -598,7 +599,7 @@ def test_a_device_reset_in_the_console_ends_the_phone_and_a_face_after_it_needs_
     body = {"nip": nip, "activation_code": code, "password": PASSWORD, "device_id": secrets.token_hex(16)}
     phone.token = _expect(phone.post("/v1/auth/activate", body), 200, "activation")["token"]
     assert phone.get("/v1/me").status == 200
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     page.goto(f"/admin/#/pegawai/{nip}")
     access = page.get_by_role("region", name="Akses")
@@ -648,7 +649,7 @@ def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     lines = [f"77\t{yesterday} 07:10:00\t1\t0\t0", f"77\t{yesterday} 16:05:00\t1\t1\t0",
              f"999\t{yesterday} 07:20:00\t1\t0\t0", "bukan baris absen"]  # fmt: skip
     log.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     d.open("Sidik Jari")
     d.axe("sidik-jari")
@@ -713,7 +714,7 @@ def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: 
 
 
 def test_monitor_shows_a_fresh_check_in_within_one_refresh(world: World, desk: Callable[..., Desk]) -> None:
-    d = desk(signed_in=True, fake_clock=True)
+    d = desk(admin="bootstrap", fake_clock=True)
     page = d.page
     row = _unit_row(page, world.unit_name)
     expect(row).to_have_count(1)
@@ -836,7 +837,7 @@ def _click_corner(page: Any, x: float, y: float, count: int) -> None:
 def test_a_zone_drawn_on_the_map_becomes_a_zone_of_the_api_and_is_assigned(
     world: World, desk: Callable[..., Desk]
 ) -> None:
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     d.open("Zona")
     zone_name = f"Halaman {world.unit_name}"
@@ -900,7 +901,7 @@ def test_activation_sheet_holds_every_nip_of_the_unit(world: World, desk: Callab
         == 404
     ):
         pytest.skip("POST /v1/admin/units/{unor_id}/activation-codes is not on this branch yet (adminviews)")
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     page.goto(f"/admin/#/pegawai?unit={world.unit_id}")
     expect(page.get_by_role("heading", name=world.unit_name)).to_be_visible()
@@ -925,7 +926,7 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     pypdf = pytest.importorskip("pypdf")
     today = _jakarta_today()
     _expect(world.admin.post("/v1/admin/recaps/daily", {"date": today, "unor_id": world.unit_id}), 200, "recap")
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     monthly_reads: list[str] = []
     page.on("request", lambda r: monthly_reads.append(r.url) if "/v1/admin/recaps/monthly?" in r.url else None)
@@ -957,7 +958,7 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
 
 
 def test_other_screens_open_without_errors_or_accessibility_faults(world: World, desk: Callable[..., Desk]) -> None:
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     page.goto(f"/admin/#/pegawai/{world.nip}")
     expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
@@ -1002,7 +1003,7 @@ def test_a_long_audit_log_says_it_shows_only_its_newest_entries(world: World, de
     # GIVEN a day (long past: no other test writes to it) with more audit entries than the screen reads (5,000)
     day = date(2021, 3, 10)
     _seed_audit(world, day, 5_050)
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     d.open("Log Audit")
     page.get_by_label("Dari").fill(day.isoformat())
@@ -1026,7 +1027,7 @@ def test_a_call_the_server_never_answers_ends_with_a_message_not_an_endless_wait
     world: World, desk: Callable[..., Desk]
 ) -> None:
     # GIVEN a console whose timers the test moves, and an audit log read that never gets an answer
-    d = desk(signed_in=True, fake_clock=True)
+    d = desk(admin="bootstrap", fake_clock=True)
     page = d.page
     held: list[Any] = []
 
@@ -1111,7 +1112,7 @@ def test_a_simpeg_workbook_uploaded_in_the_console_imports_its_employees(
         ],
         exact={"A2": int(nips[0])},
     )  # fmt: skip
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     d.open("SIMPEG")
     # WHEN it is chosen and imported
@@ -1170,7 +1171,7 @@ def test_a_super_admin_finds_two_employees_with_one_face_on_the_employee_screen(
     people[0]["status"] = "aktif"
     _expect(world.admin.post("/v1/admin/simpeg/import", {"employees": people[:1]}), 200, "reactivate")
     # WHEN the super admin asks for the suspected duplicates on "Pegawai"
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     d.open("Pegawai")
     page.get_by_role("button", name="Tampilkan Dugaan Wajah Ganda").click()
@@ -1198,7 +1199,7 @@ def test_the_simpeg_screen_shows_the_scheduled_jobs_last_runs(world: World, desk
     done = fire(world.stack.data_dir, "daily-recap")
     assert done.returncode == 0, done.stdout + done.stderr
     # WHEN a super admin opens "SIMPEG", THEN the run is listed in Indonesian with its outcome
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     d.open("SIMPEG")
     jobs = page.get_by_role("table", name="Riwayat tugas terjadwal")

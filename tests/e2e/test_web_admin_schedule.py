@@ -18,7 +18,6 @@ from tests.e2e.test_web_admin import (
     PHONE,
     Desk,
     World,
-    _admin_user,
     _expect,
     _jakarta_today,
     browser,
@@ -57,7 +56,7 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
     refused_year = year + 1
     refused_start = date(refused_year, 3, 1)
     assert _audit(world, "ramadan.put", str(year)) == []
-    d = desk(signed_in=True)
+    d = desk(admin="bootstrap")
     page = d.page
     d.open("Jadwal")
     form = page.get_by_role("form", name="Periode Ramadan")
@@ -102,10 +101,8 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
 
 
 def test_a_unit_admin_does_not_see_the_ramadan_panel(world: World, desk: Callable[..., Desk]) -> None:
-    username, password = _admin_user(world, "unit_admin", [world.unit_id])
-    d = desk(PHONE)
+    d = desk(PHONE, admin="unit_admin")
     page = d.page
-    d.login(username, password)
     d.open("Jadwal")
     # The unit's own schedule is theirs to change; the regency's Ramadan period is not
     expect(page.get_by_role("heading", name="Ubah jadwal unit")).to_be_visible()
@@ -136,10 +133,8 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     assert (me["date"], me["schedule"]) == (today, {"start": "00:01", "end": "23:59"}), me
     tomorrow = (date.fromisoformat(today) + timedelta(days=1)).isoformat()
     after = (date.fromisoformat(today) + timedelta(days=2)).isoformat()
-    username, password = _admin_user(world, "unit_admin", [world.unit_id])
-    d = desk(PHONE)
+    d = desk(PHONE, admin="unit_admin")
     page = d.page
-    d.login(username, password)
     page.goto(f"/admin/#/pegawai/{world.nip}")
     expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
     form = page.get_by_role("region", name="Jadwal sif pegawai").get_by_role("form", name="Jadwal sif")
@@ -192,7 +187,7 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     me = _expect(world.employee.get("/v1/me"), 200, "me")["today"]
     assert me["schedule"] == {"start": "22:00", "end": "06:00"}, me
     entry = _audit(world, "schedule.shifts", world.nip)[0]
-    assert (entry["actor"], entry["details"]) == (username, {"days": 2}), entry
+    assert (entry["actor"], entry["details"]) == (d.username, {"days": 2}), entry
     d.assert_clean(lambda status, path: (status, path) == (400, f"/v1/admin/employees/{world.nip}/shifts"))
 
 
@@ -203,10 +198,8 @@ def test_an_employee_s_own_schedule_is_listed_and_a_new_version_starts_from_it(
     path = f"/v1/admin/employees/{world.nip}/schedule"
     before = _expect(world.admin.get(path), 200, "schedule")["versions"]
     tomorrow = (date.fromisoformat(_jakarta_today()) + timedelta(days=1)).isoformat()
-    username, password = _admin_user(world, "unit_admin", [world.unit_id])
-    d = desk()
+    d = desk(admin="unit_admin")
     page = d.page
-    d.login(username, password)
     page.goto(f"/admin/#/pegawai/{world.nip}")
     panel = page.get_by_role("region", name="Jadwal pegawai")
     table = panel.get_by_role("table", name="Versi jadwal pegawai")
@@ -231,9 +224,9 @@ def test_an_employee_s_own_schedule_is_listed_and_a_new_version_starts_from_it(
     assert (versions[-1]["effective_from"], versions[-1]["days"], versions[-1]["created_by"]) == (
         tomorrow,
         dict.fromkeys(("mon", "tue", "wed", "thu"), hours),
-        username,
+        d.username,
     ), versions
-    expect(table.get_by_role("row").filter(has_text=username)).to_have_count(1)
+    expect(table.get_by_role("row").filter(has_text=d.username)).to_have_count(1)
     expect(table).to_contain_text("Senin 06:30–13:00")
     # AND a new visit starts the form from that latest version, not from the standard week
     page.reload()
@@ -252,7 +245,7 @@ def test_holiday_kinds_and_audit_roles_are_named_in_indonesian_and_a_phone_sorts
     for day, kind in zip((1, 2, 3), kinds, strict=True):
         body = {"name": f"Libur {kind}", "kind": kind}
         _expect(world.admin.put(f"/v1/admin/holidays/{year}-05-0{day}", body), 200, "holiday")
-    d = desk(PHONE, signed_in=True)
+    d = desk(PHONE, admin="bootstrap")
     page = d.page
     # WHEN the year's holidays are listed, THEN each kind is named as the console's users say it
     d.open("Hari Libur")
@@ -288,10 +281,8 @@ def test_a_request_is_rejected_only_with_a_reason_the_employee_then_reads(
     reason = f"Urusan keluarga {secrets.token_hex(3)}"
     body = {"type": "IZIN", "start_date": day, "end_date": day, "reason": reason}
     request_id = _expect(world.employee.post("/v1/me/requests", body), 201, "request")["request_id"]
-    username, password = _admin_user(world, "unit_admin", [world.unit_id])
-    d = desk()
+    d = desk(admin="unit_admin")
     page = d.page
-    d.login(username, password)
     d.open("Pengajuan")
     row = page.get_by_role("row").filter(has_text=reason)
     expect(row).to_have_count(1)
@@ -327,10 +318,8 @@ def test_a_leave_recorded_in_the_console_is_listed_by_name_and_cancelled(
     # GIVEN a day of sick leave to record for the employee, far ahead of every other test's dates
     day = _day_ahead(400)
     reason = f"Demam {secrets.token_hex(3)}"
-    username, password = _admin_user(world, "unit_admin", [world.unit_id])
-    d = desk()
+    d = desk(admin="unit_admin")
     page = d.page
-    d.login(username, password)
     d.open("Cuti & Izin")
     # WHEN the unit admin records it
     form = page.get_by_role("form", name="Catat cuti atau izin")
