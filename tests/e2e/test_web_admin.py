@@ -26,6 +26,9 @@ from typing import Any
 
 import pytest
 
+from chalicelib.store.base import iso
+from chalicelib.store.events import event_keys, new_event_id, unit_day_key
+from chalicelib.store.models import EventModel
 from infra.web_files import DIST_DIR
 from tests.e2e.conftest import require_app
 from tests.e2e.web_phone import chromium_launcher
@@ -977,11 +980,19 @@ def test_other_screens_open_without_errors_or_accessibility_faults(world: World,
     d.assert_clean()
 
 
-def _seed_audit(world: World, day: date, count: int) -> None:
-    """`count` audit entries on the UTC date `day`, written straight into the stack's table (as the audit
-    repository keys them: `<instant>#<id>`): no admin action writes thousands in a test's time."""
+def _put_items(world: World, base_name: str, items: list[dict[str, Any]]) -> None:
+    """Items (DynamoDB's wire form) written straight into one table of the stack: no admin action or check-in
+    writes thousands of them in a test's time."""
     client = aws_client("dynamodb", world.stack.moto, StackConfig.region)
-    table = f"{StackConfig.table_prefix}audit"
+    table = f"{StackConfig.table_prefix}{base_name}"
+    for at in range(0, len(items), 25):
+        batch = [{"PutRequest": {"Item": item}} for item in items[at : at + 25]]
+        assert client.batch_write_item(RequestItems={table: batch})["UnprocessedItems"] == {}
+
+
+def _seed_audit(world: World, day: date, count: int) -> None:
+    """`count` audit entries on the UTC date `day`, keyed as the audit repository keys them
+    (`<instant>#<id>`)."""
     start = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=2)
     items = [
         {
@@ -994,9 +1005,25 @@ def _seed_audit(world: World, day: date, count: int) -> None:
         }
         for i in range(count)
     ]
-    for at in range(0, count, 25):
-        batch = [{"PutRequest": {"Item": item}} for item in items[at : at + 25]]
-        assert client.batch_write_item(RequestItems={table: batch})["UnprocessedItems"] == {}
+    _put_items(world, "audit", items)
+
+
+def _seed_refusals(world: World, day: date, count: int) -> None:
+    """`count` refused check-ins (OUTSIDE_ZONE) of the module's employee in the morning of the local date `day`,
+    stored as the check-in stores a refusal (chalicelib.store.events keys, the unit's day index)."""
+    start = datetime.combine(day, datetime.min.time(), UTC)  # 07:00 in Jakarta
+    items = []
+    for i in range(count):
+        at = start + timedelta(seconds=i)
+        event_id = new_event_id(world.nip, at)
+        nip, key = event_keys(event_id)
+        event = EventModel(nip, key, event_id=event_id, type="in", status="refused", attendance_time=iso(at),
+                           received_at=iso(at + timedelta(seconds=2)),
+                           local_date=day.isoformat(), unor_id=world.unit_id,
+                           unit_date=unit_day_key(world.unit_id, day.isoformat()), reasons=["OUTSIDE_ZONE"],
+                           latitude=CENTRE[0] + 0.02, longitude=CENTRE[1], accuracy_m=12.0, answer={})  # fmt: skip
+        items.append(event.serialize())
+    _put_items(world, "events", items)
 
 
 def test_a_long_audit_log_says_it_shows_only_its_newest_entries(world: World, desk: Callable[..., Desk]) -> None:
@@ -1020,6 +1047,25 @@ def test_a_long_audit_log_says_it_shows_only_its_newest_entries(world: World, de
     page.get_by_role("button", name="Tampilkan").click()
     expect(page.get_by_role("table", name="Log audit (1)").locator("tbody tr")).to_have_count(1)
     expect(page.get_by_text("masih ada lagi")).to_have_count(0)
+    d.assert_clean()
+
+
+def test_a_long_list_of_refused_attempts_says_it_shows_only_its_first_2000(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a unit's day (long past: no other test reads it) with more refused check-ins than the screen reads
+    day = date(2021, 3, 11)
+    _seed_refusals(world, day, 2_010)
+    d = desk(admin="bootstrap")
+    page = d.page
+    d.open("Percobaan Ditolak")
+    page.get_by_label("Tanggal").fill(day.isoformat())
+    page.get_by_label("Unit").select_option(world.unit_id)
+    # THEN the screen says that it shows the first 2,000 and what to narrow, instead of cutting them silently
+    notice = "Hanya 2.000 butir pertama yang ditampilkan; masih ada lagi. Persempit saringan (unit, tanggal)"
+    expect(page.get_by_role("status").filter(has_text=notice)).to_be_visible(timeout=90_000)
+    table = page.get_by_role("table", name="Percobaan ditolak (2.000+)")
+    expect(table.get_by_role("row").filter(has_text=world.nama).first).to_contain_text("Di luar zona kerja")
     d.assert_clean()
 
 
