@@ -187,8 +187,11 @@ def world(stack: StackUrls) -> World:
     zone = _expect(admin.post("/v1/admin/zones", {"name": f"Halaman {unit_name}", "circle": circle}), 201, "zone")
     _expect(admin.put(f"/v1/admin/units/{unit_id}/zones", {"zone_ids": [zone["zone_id"]]}), 200, "unit zones")
     # A shift over the whole of today for the employee who checks in (a roster applies at once, unlike a unit
-    # schedule, which governs from the next day on): the tests depend on neither the weekday nor the hour.
-    shifts = {"shifts": {_jakarta_today(): {"start": "00:01", "end": "23:59"}}}
+    # schedule, which governs from the next day on): the tests depend on neither the weekday nor the hour. And
+    # over tomorrow: a run that crosses midnight in Jakarta finds a working day on the other side too.
+    today = date.fromisoformat(_jakarta_today())
+    whole_day = {"start": "00:01", "end": "23:59"}
+    shifts = {"shifts": {day.isoformat(): whole_day for day in (today, today + timedelta(days=1))}}
     _expect(admin.put(f"/v1/admin/employees/{nip}/shifts", shifts), 200, "shifts")
 
     photos = _enrol(admin, nip)
