@@ -31,12 +31,13 @@ def list_zones(call: Call, query: schema.ZonesQuery) -> schema.ZonePage:
 
 
 @endpoint(bp, "GET /v1/admin/zones/{zone_id}", auth_as="admin", errors=("NOT_FOUND",))
-def get_zone(call: Call, zone_id: str) -> schema.ZoneView:
+def get_zone(call: Call, zone_id: str, query: schema.ZoneQuery) -> schema.ZoneView:
     """One zone with its geometry.
 
+    With `cells=true`, also its H3 cells as stored: the ones a check-in is judged against.
     **Roles:** unit_admin (zones of own units; others are 404), super_admin.
     """
-    return zones.get_zone(call.principal, zone_id)
+    return zones.get_zone(call.principal, zone_id, query)
 
 
 @endpoint(

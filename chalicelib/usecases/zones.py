@@ -44,6 +44,7 @@ from chalicelib.usecases.schemas.zones import (
     ZoneDeleted,
     ZoneListItem,
     ZonePage,
+    ZoneQuery,
     ZoneShape,
     ZonesQuery,
     ZoneSummary,
@@ -89,8 +90,10 @@ def zone_summary(zone: StoredZone) -> ZoneSummary:
     return ZoneSummary.model_validate(zone, from_attributes=True)
 
 
-def zone_view(zone: StoredZone) -> ZoneView:
-    return ZoneView.model_validate(zone, from_attributes=True)
+def zone_view(zone: StoredZone, *, with_cells: bool = False) -> ZoneView:
+    """The zone as answered; its stored cells only when asked (`cells=true`: up to ~15,000 on a map)."""
+    view = ZoneView.model_validate(zone, from_attributes=True)
+    return view if with_cells else view.model_copy(update={"cells": None})
 
 
 def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -> ZoneView:
@@ -109,12 +112,12 @@ def _existing(zone_id: str) -> StoredZone:
     return zone
 
 
-def get_zone(actor: Principal, zone_id: str) -> ZoneView:
+def get_zone(actor: Principal, zone_id: str, query: ZoneQuery) -> ZoneView:
     access.require_admin(actor)
     zone = _existing(zone_id)
     if not actor.sees_all_units and zone_id not in _zones_of_units(actor.unit_ids):
         raise NotFoundError("Zona tidak ditemukan.", {"zone_id": zone_id})
-    return zone_view(zone)
+    return zone_view(zone, with_cells=query.cells == "true")
 
 
 def _zones_of_units(unit_ids: frozenset[str]) -> set[str]:

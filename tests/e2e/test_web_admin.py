@@ -827,6 +827,11 @@ def test_a_review_item_shows_both_photos_and_the_map_and_approving_it_opens_the_
 # --- zones -----------------------------------------------------------------------------------------------
 
 
+def _id_count(n: int) -> str:
+    """A count as the console writes it (id-ID: 5.000)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def _click_corner(page: Any, x: float, y: float, count: int) -> None:
     """Click a polygon corner and see the map take it. Leaflet drops a click while it still animates the
     move to the zone shown before (a loaded machine makes that window long): such a click is made again."""
@@ -848,6 +853,12 @@ def test_a_zone_drawn_on_the_map_becomes_a_zone_of_the_api_and_is_assigned(
     d.open("Zona")
     zone_name = f"Halaman {world.unit_name}"
     page.get_by_role("row").filter(has_text=zone_name).get_by_role("button", name="Lihat").click()
+    # The zone shown is drawn with the cells SMART judges check-ins against (as many as the API counts)
+    unit_zone = _expect(world.admin.get(f"/v1/admin/zones/{world.zone_id}"), 200, "zone")
+    expect(page.get_by_role("status", name="Sel H3 zona")).to_contain_text(
+        f"Zona {zone_name}: {_id_count(unit_zone['cell_count'])} sel H3 (resolusi {unit_zone['resolution']})"
+    )
+    expect(page.locator(".leaflet-overlay-pane canvas").first).to_be_attached()
     page.get_by_role("button", name="Gambar Poligon").click()
     box = page.get_by_role("region", name="Peta zona").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -869,6 +880,10 @@ def test_a_zone_drawn_on_the_map_becomes_a_zone_of_the_api_and_is_assigned(
     assert len(geometry["polygon"]) == 4
     for lat, lon in geometry["polygon"]:  # drawn around the unit's zone, where the map was
         assert abs(lat - CENTRE[0]) < 0.01 and abs(lon - CENTRE[1]) < 0.01, geometry
+    # The saved zone is shown with its stored cells, not the preview's
+    expect(page.get_by_role("status", name="Sel H3 zona")).to_contain_text(
+        f"Zona {name}: {_id_count(made['cell_count'])} sel H3"
+    )
 
     # Assigned to the unit from the same screen
     page.get_by_label("Unit tujuan").select_option(world.unit_id)
@@ -1257,7 +1272,7 @@ def test_the_simpeg_screen_shows_the_scheduled_jobs_last_runs(world: World, desk
         expect(newest.locator(f'td[data-label="{column}"]')).to_have_text(value)
     # ... its result in words, with the counts the API lists for that run
     run = _expect(world.admin.get("/v1/admin/jobs?limit=1"), 200, "jobs")["items"][0]
-    result = {k: f"{v:,}".replace(",", ".") if isinstance(v, int) else v for k, v in run["result"].items()}  # id-ID
+    result = {k: _id_count(v) if isinstance(v, int) else v for k, v in run["result"].items()}
     expect(newest.locator('td[data-label="Hasil"]')).to_have_text(
         f"Tanggal {result['date']}: {result['employees']} pegawai, {result['written']} status ditulis, "
         f"{result['unchanged']} tetap."

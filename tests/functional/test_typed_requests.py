@@ -146,3 +146,19 @@ def test_the_zone_list_takes_its_geometry_flag_as_true_or_false_only(api: Api) -
     assert error(api.call("GET", "/v1/admin/zones?geometry=yes", token=admin))["details"] == {
         "geometry": "must be one of true, false"
     }
+
+
+def test_a_zone_read_takes_its_cells_flag_as_true_or_false_only(api: Api) -> None:
+    admin = api.admin_token()
+    made = api.call("POST", "/v1/admin/zones", {"name": "Sekolah", "circle": CIRCLE}, token=admin)
+    assert made.status == 201, made.body
+    path = f"/v1/admin/zones/{made.body['zone_id']}"
+    plain = api.call("GET", path, token=admin)
+    assert plain.status == 200 and plain.body == made.body, plain.body
+    with_cells = api.call("GET", f"{path}?cells=true", token=admin)
+    assert with_cells.status == 200 and {k: v for k, v in with_cells.body.items() if k != "cells"} == made.body
+    assert with_cells.body["cells"] and all(isinstance(c, str) for c in with_cells.body["cells"])
+    assert api.call("GET", f"{path}?cells=false", token=admin).body == made.body
+    assert error(api.call("GET", f"{path}?cells=yes", token=admin))["details"] == {
+        "cells": "must be one of true, false"
+    }

@@ -16,6 +16,7 @@ from chalicelib.usecases.schemas.common import (
     NonEmpty,
     OnePageQuery,
     Page,
+    Query,
     Request,
     Result,
     Text100,
@@ -127,6 +128,16 @@ class Geometry(Result):
 
 class ZoneView(ZoneSummary):
     geometry: Geometry = Field(description="The zone as stored: `{polygon, holes?}` or `{circle}`.")
+    cells: list[str] | None = absent_when_none(
+        "With `cells=true` only: the zone's H3 cells as stored and judged (compacted, hexadecimal; uncompacted at"
+        " `resolution` they are `cell_count` cells)."
+    )
+
+
+class ZoneQuery(Query):
+    cells: Annotated[str | None, choice(YES_NO, "Nilai cells harus true atau false."), enum_schema(YES_NO)] = Field(
+        default=None, description="`true`: the answer carries the zone's H3 cells (`cells`)."
+    )
 
 
 class ZonesQuery(OnePageQuery):

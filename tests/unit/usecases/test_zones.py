@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.domain.people import Employee
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from chalicelib.geo.cells import cells_from_storable
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import zones
@@ -17,6 +18,7 @@ from chalicelib.usecases.schemas.zones import (
     CreateZoneRequest,
     UnitZonesRequest,
     UpdateZoneRequest,
+    ZoneQuery,
     ZonesQuery,
 )
 
@@ -105,7 +107,7 @@ def test_an_unknown_zone_is_not_found(repos: Repositories, settings: Settings) -
     with pytest.raises(NotFoundError):
         zones.update_zone(SUPER, "z-none", UpdateZoneRequest.model_validate(CIRCLE), settings)
     with pytest.raises(NotFoundError):
-        zones.get_zone(SUPER, "z-none")
+        zones.get_zone(SUPER, "z-none", ZoneQuery())
     with pytest.raises(NotFoundError):
         zones.delete_zone(SUPER, "z-none")
 
@@ -117,10 +119,29 @@ def test_a_unit_admin_sees_only_the_zones_of_their_units(units: Repositories, se
     zones.set_unit_zones(SUPER, "U2", UnitZonesRequest(zone_ids=[theirs]))
     # THEN the admin of U1 lists and reads only U1's; the super admin every zone, by id
     assert [z.zone_id for z in zones.list_zones(UNIT_ADMIN, ZonesQuery()).items] == [mine]
-    assert zones.get_zone(UNIT_ADMIN, mine).zone_id == mine
+    assert zones.get_zone(UNIT_ADMIN, mine, ZoneQuery()).zone_id == mine
     with pytest.raises(NotFoundError):
-        zones.get_zone(UNIT_ADMIN, theirs)
+        zones.get_zone(UNIT_ADMIN, theirs, ZoneQuery())
     assert [z.zone_id for z in zones.list_zones(SUPER, ZonesQuery()).items] == sorted([mine, theirs, loose])
+
+
+def test_a_zone_read_carries_the_cells_a_check_in_is_judged_against_only_when_asked(
+    units: Repositories, settings: Settings
+) -> None:
+    # GIVEN a circle zone of U1
+    zone_id = create(settings)
+    zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[zone_id]))
+    # WHEN read plainly, THEN the answer has no cells (nor a null for them)
+    assert "cells" not in zones.get_zone(UNIT_ADMIN, zone_id, ZoneQuery()).model_dump(mode="json")
+    assert "cells" not in zones.get_zone(UNIT_ADMIN, zone_id, ZoneQuery(cells="false")).model_dump(mode="json")
+    # WHEN read with cells=true, THEN the cells are the stored ones: `cell_count` cells at `resolution`, holding
+    # the centre and not a point 200 m away (the radius is 80 m)
+    view = zones.get_zone(UNIT_ADMIN, zone_id, ZoneQuery(cells="true"))
+    stored = units.zones.get_zone(zone_id)
+    assert stored is not None and view.cells == stored.cells
+    judged = cells_from_storable(view.cells or [])
+    assert (judged.resolution, judged.uncompacted_count()) == (view.resolution, view.cell_count)
+    assert judged.contains(-6.8468, 107.4857) and not judged.contains(-6.8450, 107.4857)
 
 
 def test_the_zone_list_carries_every_shape_when_asked(units: Repositories, settings: Settings) -> None:
@@ -132,7 +153,7 @@ def test_the_zone_list_carries_every_shape_when_asked(units: Repositories, setti
     assert [("geometry" in z) for z in plain] == [False, False]
     # WHEN listed with geometry=true, THEN each visible zone carries the shape its own read answers
     shaped = zones.list_zones(UNIT_ADMIN, ZonesQuery(geometry="true")).model_dump(mode="json")["items"]
-    assert shaped == [zones.get_zone(UNIT_ADMIN, mine).model_dump(mode="json")]
+    assert shaped == [zones.get_zone(UNIT_ADMIN, mine, ZoneQuery()).model_dump(mode="json")]
     assert {z.zone_id for z in zones.list_zones(SUPER, ZonesQuery(geometry="true")).items if z.geometry} == {
         mine,
         theirs,

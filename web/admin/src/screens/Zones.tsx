@@ -1,15 +1,16 @@
 // "Zona": the zones on a map; a super admin draws a polygon (click the corners) or a circle (click the
 // centre, type the radius), sees the H3 cells that would cover it (h3-js, at the resolution the API reports
-// for its zones), saves it (POST /v1/admin/zones) and assigns zones to units. Below: field-duty assignments
-// with cancel. Loaded on first use (h3-js is not part of the console's first load).
-import { polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, cellToBoundary } from "h3-js";
+// for its zones), saves it (POST /v1/admin/zones) and assigns zones to units. A zone shown ("Lihat", or just
+// saved) is drawn with the cells SMART stored for it, the ones a check-in is judged against. Below: field-duty
+// assignments with cancel. Loaded on first use (h3-js is not part of the console's first load).
+import { polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, cellToBoundary, uncompactCells } from "h3-js";
 import { useMemo, useRef, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { allZones, forgetZone, L, MapView, shapeOf, zone, ZONE_STYLE } from "../map";
 import type { Route } from "../router";
-import { call, canChange } from "../session";
+import { call, canChange, get } from "../session";
 import type { Zone, ZoneSummary } from "../types";
-import { ActionForm, allPages, ConfirmButton, DeleteButton, deleteColumn, Done, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, ConfirmButton, count, DeleteButton, deleteColumn, Done, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
 
 const DEFAULT_RESOLUTION = 13; // SMART_H3_RESOLUTION's default (chalicelib/settings.py)
 const MAX_DRAWN_CELLS = 4000;
@@ -40,6 +41,23 @@ export function previewCells(ring: Point[], resolution: number): string[] {
   } catch {
     return [];
   }
+}
+
+/** The cells SMART stored for a zone (`GET /v1/admin/zones/{id}?cells=true`, compacted), at its resolution. */
+interface StoredCells {
+  zoneId: string;
+  cells: string[];
+}
+
+async function storedCells(z: Zone, signal: AbortSignal): Promise<StoredCells> {
+  const read = await get<Zone & { cells: string[] }>(`/v1/admin/zones/${encodeURIComponent(z.zone_id)}`, { cells: "true" }, signal);
+  return { zoneId: z.zone_id, cells: uncompactCells(read.cells, read.resolution) };
+}
+
+function cellsNote(shown: Zone, stored: StoredCells | null): string {
+  if (!stored) return `Memuat sel H3 zona ${shown.name}…`;
+  const drawn = stored.cells.length <= MAX_DRAWN_CELLS ? "" : ` Terlalu banyak untuk digambar (lebih dari ${count(MAX_DRAWN_CELLS)}): peta hanya menampilkan bentuknya.`;
+  return `Zona ${shown.name}: ${count(stored.cells.length)} sel H3 (resolusi ${String(shown.resolution)}), sel inilah yang dipakai menilai lokasi absen.${drawn}`;
 }
 
 interface Assignment {
@@ -176,6 +194,13 @@ export function Zones(_: { route: Route }) {
     [mode, centre, radiusM, vertices],
   );
   const cells = useMemo(() => previewCells(ring, resolution), [ring, resolution]);
+  const judged = useLoad(
+    (signal) => (shown ? storedCells(shown, signal) : Promise.resolve(null)),
+    `cells|${shown?.zone_id ?? ""}@${String(shown?.version ?? "")}`,
+  );
+  const stored = judged.data && judged.data.zoneId === shown?.zone_id ? judged.data : null;
+  // While drawing: the preview of the new shape; otherwise the stored cells of the zone shown.
+  const drawnCells = mode === "none" ? (stored?.cells ?? []) : cells;
 
   function onMap(m: L.Map): void {
     m.on("click", (e: L.LeafletMouseEvent) => {
@@ -209,8 +234,8 @@ export function Zones(_: { route: Route }) {
       }
     }
     const renderer = cellRenderer.current;
-    if (cells.length <= MAX_DRAWN_CELLS)
-      for (const c of cells)
+    if (drawnCells.length <= MAX_DRAWN_CELLS)
+      for (const c of drawnCells)
         g.addLayer(L.polygon(cellToBoundary(c) as L.LatLngTuple[], { renderer, color: "#b7791f", weight: 1, fillOpacity: 0.2 }));
     if (mode === "circle" && centre && radiusM > 0) g.addLayer(L.circle(centre, { radius: radiusM, color: "#1d4ed8", weight: 2, fill: false }));
     if (mode === "polygon" && vertices.length > 0) {
@@ -218,13 +243,13 @@ export function Zones(_: { route: Route }) {
       for (const v of vertices) g.addLayer(L.circleMarker(v, { radius: 4, color: "#1d4ed8" }));
     }
   };
-  const drawKey = `${zones.map((z) => `${z.zone_id}@${String(z.version)}`).join(",")}|${shown?.zone_id ?? ""}|${mode}|${JSON.stringify(ring)}|${String(cells.length)}`;
+  const drawKey = `${zones.map((z) => `${z.zone_id}@${String(z.version)}`).join(",")}|${shown?.zone_id ?? ""}|${mode}|${JSON.stringify(ring)}|${String(cells.length)}|${stored?.zoneId ?? ""}`;
   const fit = mode === "none" && !shown;
 
   const columns: Column<ZoneSummary>[] = [
     { label: "Nama", cell: (z) => z.name, sort: (z) => z.name },
     { label: "Bentuk", cell: (z) => (z.kind === "circle" ? "Lingkaran" : "Poligon"), sort: (z) => z.kind },
-    { label: "Sel H3", cell: (z) => z.cell_count, sort: (z) => z.cell_count },
+    { label: "Sel H3", cell: (z) => count(z.cell_count), sort: (z) => z.cell_count },
     {
       label: "Unit",
       cell: (z) =>
@@ -286,7 +311,7 @@ export function Zones(_: { route: Route }) {
                       ? `Pusat ${centre[0].toFixed(6)}, ${centre[1].toFixed(6)}.`
                       : "Klik pusat zona pada peta."
                     : "Pilih bentuk, lalu gambar pada peta."}
-                {cells.length > 0 ? ` Perkiraan ${String(cells.length)} sel H3 (resolusi ${String(resolution)}).` : ""}
+                {mode !== "none" && cells.length > 0 ? ` Perkiraan ${String(cells.length)} sel H3 (resolusi ${String(resolution)}).` : ""}
               </p>
               {mode === "circle" ? <Field label="Jari-jari (meter)" type="number" value={radius} onInput={setRadius} /> : null}
               {mode !== "none" ? (
@@ -310,8 +335,13 @@ export function Zones(_: { route: Route }) {
               ) : null}
             </section>
           ) : null}
-          <ErrorLine message={action.error ?? list.error} />
+          <ErrorLine message={action.error ?? list.error ?? judged.error} />
           <Done message={action.done} />
+          {shown && mode === "none" && !judged.error ? (
+            <p class="hint" role="status" aria-label="Sel H3 zona">
+              {cellsNote(shown, stored)}
+            </p>
+          ) : null}
           {shown && canChange(session) ? (
             <section class="panel" aria-label="Tetapkan zona">
               <h2>{shown.name}</h2>
