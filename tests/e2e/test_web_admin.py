@@ -910,6 +910,28 @@ def test_a_zone_drawn_on_the_map_becomes_a_zone_of_the_api_and_is_assigned(
     d.assert_clean()
 
 
+def test_a_zone_of_more_cells_than_the_map_draws_is_counted_and_drawn_by_its_shape(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a zone of no unit, a 300 m circle: more than the 4,000 cells the map draws one by one
+    circle = {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 300}
+    big = _expect(world.admin.post("/v1/admin/zones", {"name": "Lapangan Luas", "circle": circle}), 201, "zone")
+    assert big["cell_count"] > 4000, big
+    try:
+        d = desk(admin="bootstrap")
+        d.open("Zona")
+        d.page.get_by_role("row").filter(has_text="Lapangan Luas").get_by_role("button", name="Lihat").click()
+        # THEN the console counts the stored cells and says the map shows the shape only
+        note = d.page.get_by_role("status", name="Sel H3 zona")
+        expect(note).to_contain_text(f"Zona Lapangan Luas: {_id_count(big['cell_count'])} sel H3")
+        expect(note).to_contain_text(
+            "Terlalu banyak untuk digambar (lebih dari 4.000): peta hanya menampilkan bentuknya."
+        )
+        d.assert_clean()
+    finally:
+        world.admin.request("DELETE", f"/v1/admin/zones/{big['zone_id']}")
+
+
 # --- employees, activation sheet, other screens ----------------------------------------------------------
 
 
