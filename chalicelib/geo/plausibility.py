@@ -17,7 +17,7 @@ from datetime import datetime
 from chalicelib.geo import codes, errors
 from chalicelib.geo.config import GeoPolicy
 from chalicelib.geo.earth import haversine_m
-from chalicelib.geo.shapes import contains_disc, invalid
+from chalicelib.geo.shapes import contains_disc, distance_to_boundary_m, invalid
 from chalicelib.geo.zones import ZoneRef, local_day, match_zone
 
 Details = Mapping[str, object]
@@ -103,7 +103,7 @@ def assess_position(
         return _split(None, findings, policy)
     zone = match_zone(fix.lat, fix.lon, zones)
     if zone is None:
-        findings[codes.OUTSIDE_ZONE] = {}
+        findings[codes.OUTSIDE_ZONE] = _outside_finding(fix, zones)
     checks = (
         (codes.IMPOSSIBLE_TRAVEL, _travel_finding(fix, history, policy)),
         (codes.GPS_INACCURATE, _accuracy_finding(fix, zones, policy)),
@@ -152,6 +152,16 @@ def _travel_finding(fix: Fix, history: Sequence[PastFix], policy: GeoPolicy) -> 
     _, distance, elapsed = worst
     speed = round(distance / elapsed * 3.6, 1) if elapsed > 0 else None
     return {"distance_m": round(distance), "elapsed_s": round(elapsed), "speed_kmh": speed}
+
+
+def _outside_finding(fix: Fix, zones: Sequence[ZoneRef]) -> Details:
+    """How many zones the employee had, and how far the fix is from the edge of the nearest drawn one: the
+    employee can tell GPS drift (tens of metres) from the wrong place, and an admin a zone drawn too tight."""
+    drawn = [(distance_to_boundary_m(z.shape, fix.lat, fix.lon), z.name) for z in zones if z.shape is not None]
+    if not drawn:
+        return {"zones": len(zones)}
+    distance, name = min(drawn)
+    return {"zones": len(zones), "nearest_zone": name, "distance_m": round(distance)}
 
 
 def _accuracy_finding(fix: Fix, zones: Sequence[ZoneRef], policy: GeoPolicy) -> Details | None:

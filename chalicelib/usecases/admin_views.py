@@ -91,8 +91,15 @@ def attempts(principal: Principal, query: AttemptsQuery, settings: Settings, now
     units = access.units_of(principal, query.unor_id)
     fetch = partial(_refused, day, query.code)
     rows, cursor = reviews.page_across_units(units, query.next, fetch)
-    items = reviews.evidence(Attempt, rows, settings, code=lambda e: (e.reasons or ("",))[0])
+    items = reviews.evidence(Attempt, rows, settings, code=lambda e: (e.reasons or ("",))[0], details=_told)
     return AttemptPage(items=items, next=cursor)
+
+
+def _told(event: Event) -> dict[str, object]:
+    """The details of the refusal the phone was given (kept with the event as its answer)."""
+    error = (event.answer or {}).get("error")
+    details = error.get("details") if isinstance(error, dict) else None
+    return dict(details) if isinstance(details, dict) else {}
 
 
 def _refused(

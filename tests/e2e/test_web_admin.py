@@ -708,6 +708,10 @@ def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: 
     expect(selfie).to_be_visible()
     page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=selfie.element_handle())
     expect(evidence).to_contain_text(f"{far[0]:.6f}, {far[1]:.6f}")
+    told = refused.body["error"]["details"]  # what the phone was told: the nearest zone, its edge's distance
+    expect(evidence).to_contain_text(
+        f"Jarak ke zona{_id_count(told['distance_m'])} m dari batas {told['nearest_zone']}"
+    )
     expect(
         evidence.get_by_role("region", name="Peta posisi absen").locator("path.leaflet-interactive")
     ).not_to_have_count(0)

@@ -190,6 +190,12 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     assert refusal["error"]["code"] == "OUTSIDE_ZONE", refusal
     expect(page.get_by_role("alert")).to_contain_text("Absen ditolak")
     expect(page.get_by_role("alert")).to_contain_text(refusal["error"]["message"])
+    # ... and how far the edge of the school's zone was (a kilometre and more: in km, the Indonesian way)
+    told = refusal["error"]["details"]
+    assert told["zones"] == 1 and told["distance_m"] > 1_000, told
+    expect(page.get_by_role("alert")).to_contain_text(
+        re.compile(rf"Posisi Anda sekitar \d+(,\d)? km dari batas zona {re.escape(told['nearest_zone'])}\.")
+    )
     api = employee_api(stack, phone)
     events = api.get("/v1/attendance/me").body["items"]
     assert [(e["type"], e["status"], e["reasons"]) for e in events] == [("in", "refused", ["OUTSIDE_ZONE"])]

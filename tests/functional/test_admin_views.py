@@ -242,6 +242,11 @@ def test_refused_attempts_are_listed_with_code_and_evidence_by_scope(employee: E
     assert item["event_id"] == impostor.body["event_id"] and item["status"] == "refused"
     assert item["reasons"] == ["FACE_MISMATCH"] and item["nama"] == "Asep Saepudin"
     assert fetch(item["selfie_url"]).content[:3] == b"\xff\xd8\xff" and lifetime_s(item["selfie_url"]) <= 900
+    # AND the refusal from outside carries what the phone was told: the nearest zone and how far its edge was
+    (far,) = [i for i in every.body["items"] if i["code"] == "OUTSIDE_ZONE"]
+    told = outside.body["error"]["details"]
+    assert told["zones"] == 1 and told["nearest_zone"] == "Sekolah" and told["distance_m"] > 1_000, told
+    assert far["details"] == told and item["details"] == impostor.body["error"]["details"]
     # AND another unit's admin, and the employee, cannot read them
     PEOPLE.upsert_unit("U2", "SDN U2")
     other = api.unit_admin_token(employee.admin, "U2")

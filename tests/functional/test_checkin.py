@@ -112,6 +112,16 @@ def test_position_refusals_are_kept_for_audit(employee: Employee, changes: dict[
     assert employee.check_in(selfie(GENUINE)).status == 201
 
 
+def test_an_employee_whose_unit_has_no_zone_is_told_so(employee: Employee) -> None:
+    # GIVEN the employee's unit without any zone (a unit not set up yet)
+    cleared = employee.api.call("PUT", "/v1/admin/units/U1/zones", {"zone_ids": []}, token=employee.admin)
+    assert cleared.status == 200, cleared.body
+    # WHEN they check in at the school, THEN the refusal says there was no zone to be inside of
+    answer = employee.check_in(selfie(GENUINE))
+    assert answer.status == 422 and answer.body["error"]["code"] == "OUTSIDE_ZONE", answer.body
+    assert answer.body["error"]["details"] == {"zones": 0}
+
+
 def test_impossible_travel(employee: Employee) -> None:
     assert employee.check_in(selfie(GENUINE)).status == 201
     jakarta = employee.check_in(selfie(GENUINE_2), type="out", latitude=-6.2, longitude=106.8)

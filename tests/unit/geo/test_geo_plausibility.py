@@ -22,6 +22,7 @@ from chalicelib.geo import (
     ZoneRef,
     assess_position,
 )
+from chalicelib.geo.shapes import distance_to_boundary_m
 from tests.unit.geo.geo_testlib import PEMKAB_KBB, ring_from_metres
 
 POLICY = GeoPolicy()
@@ -54,6 +55,23 @@ def test_outside_every_zone_is_refused(kbb_zones: dict[str, ZoneRef]) -> None:
     err = result.first_refusal()
     assert err is not None
     assert err.code == "OUTSIDE_ZONE"
+
+
+def test_a_refusal_outside_every_zone_says_how_far_the_nearest_zone_is(kbb_zones: dict[str, ZoneRef]) -> None:
+    # GIVEN a fix 1,500 m north of the office point, and the office zone with its drawn shape
+    (far,) = ring_from_metres(HERE, [(0, 1_500)])
+    zones = office(kbb_zones)
+    shape = zones[0].shape
+    assert shape is not None
+    # THEN the refusal names the nearest zone and the distance to its edge, in whole metres
+    err = assess_position(fix(*far), zones, [], POLICY).first_refusal()
+    assert err is not None and err.code == "OUTSIDE_ZONE"
+    expected = round(distance_to_boundary_m(shape, *far))
+    assert err.details == {"zones": len(zones), "nearest_zone": zones[0].name, "distance_m": expected}
+    assert 1_000 < expected < 1_500  # the edge is nearer than the office point
+    # WHEN the employee has no zone at all, THEN the refusal says so
+    none = assess_position(fix(*far), [], [], POLICY).first_refusal()
+    assert none is not None and none.code == "OUTSIDE_ZONE" and none.details == {"zones": 0}
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,8 @@ export interface Evidence {
   selfie_url?: string | null;
   enrolment_urls?: string[];
   code?: string;
+  /** A refused attempt's details as the phone was told them (OUTSIDE_ZONE: zones, nearest_zone, distance_m). */
+  details?: Record<string, string | number | boolean>;
 }
 
 export interface Employee {

@@ -37,9 +37,24 @@ function unanswered(exc: unknown): boolean {
   return exc instanceof ApiError && (exc.code === NETWORK_ERROR || exc.status >= 500);
 }
 
+/** A distance the way a person says it: "40 m", "1,5 km". */
+export function distance(metres: number): string {
+  return metres < 1000 ? `${String(Math.round(metres))} m` : `${(metres / 1000).toLocaleString("id-ID", { maximumFractionDigits: 1 })} km`;
+}
+
+/** OUTSIDE_ZONE: how far the edge of the nearest zone was (GPS drift is tens of metres; the wrong place is
+ * more), or that there is no zone at all, which only an admin can fix. */
+function outsideZone(details: Record<string, unknown>): string | null {
+  if (details["zones"] === 0) return "Belum ada zona kerja untuk Anda, jadi absen belum dapat diterima. Hubungi admin unit.";
+  const metres = details["distance_m"];
+  const zone = details["nearest_zone"];
+  return typeof metres === "number" && typeof zone === "string" ? `Posisi Anda sekitar ${distance(metres)} dari batas zona ${zone}.` : null;
+}
+
 function refused(exc: unknown): Outcome {
   if (!(exc instanceof ApiError)) throw exc;
-  return { kind: "refused", code: exc.code, message: exc.message, next: NEXT_STEP[exc.code] ?? null };
+  const next = exc.code === "OUTSIDE_ZONE" ? outsideZone(exc.details) : (NEXT_STEP[exc.code] ?? null);
+  return { kind: "refused", code: exc.code, message: exc.message, next };
 }
 
 /** A challenge and when the phone received it. */

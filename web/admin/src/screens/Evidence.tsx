@@ -9,7 +9,7 @@ import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reaso
 import type { Route } from "../router";
 import { canChange, type Query } from "../session";
 import type { Evidence, Zone } from "../types";
-import { countOf, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, dateTime, today, useLoad, type Column } from "../ui";
+import { count, countOf, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, dateTime, today, useLoad, type Column } from "../ui";
 
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
 
@@ -87,6 +87,12 @@ function Facts({ item }: { item: Evidence }) {
       </dd>
       <dt>Zona</dt>
       <dd>{item.zone?.name ?? "Di luar zona"}</dd>
+      {item.code === "OUTSIDE_ZONE" && item.details ? (
+        <>
+          <dt>Jarak ke zona</dt>
+          <dd>{outsideZone(item.details)}</dd>
+        </>
+      ) : null}
     </dl>
   );
 }
@@ -103,6 +109,15 @@ function Detail({ item, children }: { item: Evidence; children?: ComponentChildr
       {children}
     </article>
   );
+}
+
+/** How far an OUTSIDE_ZONE refusal was from the edge of the employee's nearest zone (a zone drawn too tight
+ * shows as many refusals a few metres out), or that the employee had no zone at all. */
+function outsideZone(details: Record<string, string | number | boolean>): string {
+  if (details["zones"] === 0) return "Pegawai belum memiliki zona kerja";
+  const metres = details["distance_m"];
+  const zone = details["nearest_zone"];
+  return typeof metres === "number" && typeof zone === "string" ? `${count(metres)} m dari batas ${zone}` : "–";
 }
 
 /** Why the item is here: the refusal reasons, then the warnings that sent it to review. */
