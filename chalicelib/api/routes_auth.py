@@ -109,7 +109,7 @@ def create_admin_user(call: Call, body: schema.CreateAdminUserRequest) -> schema
     **Roles:** super_admin. A `unit_admin` needs at least one existing unit in `unit_ids`.
     """
     user = admin_users.create_admin_user(call.principal, body)
-    return schema.AdminUserView(username=user.username, role=user.role, unit_ids=sorted(user.unit_ids))
+    return schema.AdminUserView(username=user.username, role=user.role, unit_ids=sorted(user.unit_ids), nip=user.nip)
 
 
 @endpoint(

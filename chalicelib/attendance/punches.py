@@ -42,6 +42,7 @@ LINE_MESSAGES = {
     "OUT_OF_RANGE": "Tanggal di luar 2000-01-01..2100-12-31.",
     "AFTER_CUTOVER": "Unit sudah beralih ke aplikasi pada tanggal ini; absen mesin tidak dihitung.",
     "OUT_OF_SCOPE": "Pegawai ini bukan anggota unit Anda.",
+    "OWN_RECORD": "Ini data Anda sendiri; baris ini harus diunggah oleh admin lain.",
     "UNKNOWN_EMPLOYEE": "NIP tidak terdaftar sebagai pegawai.",
     "INVALID_NIP": "NIP harus 18 digit angka.",
     "DUPLICATE_PIN": "PIN yang sama dipetakan ke NIP berbeda dalam satu kiriman.",

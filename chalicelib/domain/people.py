@@ -133,6 +133,9 @@ class AdminUser:
     active: bool = True  # a deactivated admin can neither log in nor use an old token
     mfa_enabled: bool = False  # TOTP confirmed: a login needs the password and a fresh one-time password
     last_login_at: str | None = None  # ISO 8601 instant of the last successful login
+    # The admin's own NIP when they are also an employee (a school's operator): decisions on that employee's
+    # attendance, leave, face and phone are left to another admin (usecases.access.require_not_own).
+    nip: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,8 @@ class AdminChange:
     unit_ids: frozenset[str] | None = None
     password_hash: str | None = field(default=None, repr=False)
     mfa_off: bool = False  # forget the second factor (a lost phone): the admin sets it up again
+    nip: str | None = None  # the admin's own NIP from now on
+    nip_off: bool = False  # the admin is not (or no longer) an employee
 
 
 AccountKind = Literal["employee", "admin"]

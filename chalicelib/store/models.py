@@ -158,6 +158,7 @@ class AdminModel(_Lockout, _Base):
     mfa_secret = UnicodeAttribute(null=True)  # never answered nor logged once confirmed
     mfa_pending = UnicodeAttribute(null=True)  # a secret being set up, until its first OTP confirms it
     mfa_last_step = NumberAttribute(null=True)  # the last TOTP time step accepted (replay guard)
+    nip = UnicodeAttribute(null=True)  # the admin's own NIP when they are also an employee
 
 
 class DeviceModel(_Base):

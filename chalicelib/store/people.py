@@ -198,8 +198,11 @@ class PeopleRepository(Protocol):
 
     # --- admin users and logins ---
 
-    def create_admin(self, username: str, password_hash: str, role: str, unit_ids: set[str]) -> AdminUser:
-        """A new admin user (ConditionFailed when the name is taken)."""
+    def create_admin(
+        self, username: str, password_hash: str, role: str, unit_ids: set[str], nip: str | None = None
+    ) -> AdminUser:
+        """A new admin user, with their own NIP when they are also an employee (ConditionFailed when the name
+        is taken)."""
         ...
 
     def get_admin(self, username: str) -> AdminUser | None: ...
@@ -309,6 +312,7 @@ def _admin_user(m: AdminModel) -> AdminUser:
         active=m.active is not False,
         mfa_enabled=bool(m.mfa_enabled),
         last_login_at=m.last_login_at,
+        nip=m.nip,
     )
 
 
@@ -335,6 +339,10 @@ def _admin_actions(admin: AdminUser, change: AdminChange) -> list[Action]:
         actions.append(AdminModel.password_hash.set(change.password_hash))
     if change.mfa_off:
         actions += [AdminModel.mfa_enabled.set(False), AdminModel.mfa_secret.remove(), AdminModel.mfa_pending.remove()]
+    if change.nip is not None:
+        actions.append(AdminModel.nip.set(change.nip))
+    elif change.nip_off:
+        actions.append(AdminModel.nip.remove())
     return actions
 
 
@@ -560,13 +568,16 @@ class DynamoPeopleRepository:
 
     # --- admin users and logins ----------------------------------------------------------------------
 
-    def create_admin(self, username: str, password_hash: str, role: str, unit_ids: set[str]) -> AdminUser:
+    def create_admin(
+        self, username: str, password_hash: str, role: str, unit_ids: set[str], nip: str | None = None
+    ) -> AdminUser:
         model = AdminModel(
             username,
             password_hash=password_hash,
             role=role,
             unit_ids=unit_ids or None,
             created_at=iso(utc_now()),
+            nip=nip,
         )
         with storage_call("dynamodb"):
             model.save(condition=AdminModel.username.does_not_exist())

@@ -42,6 +42,18 @@ def require_unit_scope(principal: Principal, unor_id: str) -> None:
         raise ForbiddenError()
 
 
+def is_own(principal: Principal, nip: str) -> bool:
+    """Whether `nip` is the admin's own, when the admin is also an employee (their admin record's `nip`)."""
+    return principal.admin is not None and principal.admin.nip == nip
+
+
+def require_not_own(principal: Principal, *nips: str) -> None:
+    """An admin who is also an employee does not decide on that employee: check-in reviews, requests, leave,
+    field duty, schedules, faces, phone, activation and fingerprint lines are left to another admin."""
+    if any(is_own(principal, nip) for nip in nips):
+        raise ForbiddenError("Data Anda sendiri harus diputuskan oleh admin lain.", {"nip": "own"})
+
+
 def visible(principal: Principal, unor_id: str) -> bool:
     """Whether an admin may see the unit's data (a record of another unit is answered as not found)."""
     return principal.is_admin and (principal.is_super_admin or unor_id in principal.unit_ids)

@@ -39,6 +39,12 @@ def _check_role_and_units(role: str, unit_ids: frozenset[str], given_units: Iter
             raise ValidationError("Unit tidak ditemukan.", {"unit_ids": sorted(missing)})
 
 
+def _check_nip(nip: str | None) -> None:
+    """An admin's own NIP names an employee SMART knows (a typo would leave the guard on nobody)."""
+    if nip is not None and runtime.people().get_employee(nip) is None:
+        raise ValidationError("NIP tidak ditemukan di data pegawai.", {"nip": "unknown"})
+
+
 def _kept_units(role: str, units: frozenset[str]) -> frozenset[str]:
     """The units stored with `role`: none for a super admin, who sees every unit anyway. Units kept with that
     role would show in the list as if the admin were limited to them, and a later change of role without units
@@ -54,11 +60,17 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
     strength.check_password(password, (username,))
     unit_ids = _kept_units(role, frozenset(request.unit_ids))
     _check_role_and_units(role, unit_ids, unit_ids)
+    _check_nip(request.nip)
     try:
-        user = runtime.people().create_admin(username, passwords.hash_secret(password), role, set(unit_ids))
+        user = runtime.people().create_admin(
+            username, passwords.hash_secret(password), role, set(unit_ids), nip=request.nip
+        )
     except ConditionFailed as exc:
         raise ConflictError("Nama pengguna sudah dipakai.", {"username": username}) from exc
-    runtime.audit().record(actor.subject, "admin_user.create", username, {"role": role, "unit_ids": sorted(unit_ids)})
+    detail: dict[str, object] = {"role": role, "unit_ids": sorted(unit_ids)}
+    if request.nip is not None:
+        detail["nip"] = request.nip
+    runtime.audit().record(actor.subject, "admin_user.create", username, detail)
     return user
 
 
@@ -70,6 +82,7 @@ def admin_item(admin: AdminUser) -> AdminUserItem:
         active=admin.active,
         mfa_enabled=admin.mfa_enabled,
         last_login_at=admin.last_login_at,
+        nip=admin.nip,
     )
 
 
@@ -83,18 +96,22 @@ def _is_active_super_admin(admin: AdminUser) -> bool:
 
 
 def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserRequest) -> AdminUserItem:
-    """Change an admin's active flag, role, units or password, or forget their second factor (PATCH: absent
-    fields are kept)."""
+    """Change an admin's active flag, role, units, password or own NIP, or forget their second factor (PATCH:
+    absent fields are kept; `"nip": null` forgets the NIP)."""
     require_super_admin(actor)
     given = (request.active, request.role, request.unit_ids, request.password, request.mfa_enabled)
-    if all(value is None for value in given):
-        raise ValidationError("Tidak ada perubahan.", {"body": "one of active, role, unit_ids, password, mfa_enabled"})
+    nip_given = "nip" in request.model_fields_set
+    if all(value is None for value in given) and not nip_given:
+        raise ValidationError(
+            "Tidak ada perubahan.", {"body": "one of active, role, unit_ids, password, mfa_enabled, nip"}
+        )
     current = runtime.people().get_admin(username)
     if current is None:
         raise NotFoundError("Admin tidak ditemukan.", {"username": username})
     role = request.role if request.role is not None else current.role
     units = _units_after(current, role, request.unit_ids)
     _check_role_and_units(role, units, units if request.unit_ids is not None else None)
+    _check_nip(request.nip)
     password_hash = None
     if request.password is not None:
         strength.check_password(request.password, (username,))
@@ -105,6 +122,8 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
         unit_ids=None if units == current.unit_ids and request.unit_ids is None else units,
         password_hash=password_hash,
         mfa_off=request.mfa_enabled is False,
+        nip=request.nip,
+        nip_off=nip_given and request.nip is None,
     )
     after = AdminUser(username, role, units, active=current.active if request.active is None else request.active)
     others: list[AdminUser] = []
@@ -142,4 +161,6 @@ def _audited_change(change: AdminChange) -> dict[str, object]:
         detail["password"] = "changed"
     if change.mfa_off:
         detail["mfa_enabled"] = False
+    if change.nip is not None or change.nip_off:
+        detail["nip"] = change.nip
     return detail

@@ -15,7 +15,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.calendar import LEAVE_ID, employee_owner, unit_owner
 from chalicelib.usecases import access, recaps
 from chalicelib.usecases.access import visible
-from chalicelib.usecases.directory import employee_in_scope, unit_in_scope, with_names
+from chalicelib.usecases.directory import employee_in_scope, employee_to_change, unit_in_scope, with_names
 from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.calendar import (
     EmployeeSchedule,
@@ -103,7 +103,7 @@ def get_employee_schedule(actor: Principal, nip: str) -> EmployeeSchedule:
 def set_employee_schedule(
     actor: Principal, nip: str, body: ScheduleRequest, settings: Settings, now: datetime
 ) -> EmployeeSchedule:
-    employee = employee_in_scope(actor, nip)
+    employee = employee_to_change(actor, nip)
     effective, week = _effective_from(body, settings, now), _week(body)
     owner = employee_owner(employee.nip)
     runtime.calendar().add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
@@ -114,7 +114,7 @@ def set_employee_schedule(
 
 def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
     """A shift roster: per date the hours (possibly crossing midnight) or null for a day off."""
-    employee = employee_in_scope(actor, nip)
+    employee = employee_to_change(actor, nip)
     shifts: dict[date, WorkHours | None] = {}
     for day_text, hours in body.shifts.items():
         day = parse_date(day_text, "shifts")
@@ -201,7 +201,7 @@ def _ramadan_fields(year: int, period: DateRange) -> dict[str, object]:
 
 
 def add_leave(actor: Principal, body: LeaveRequest) -> Leave:
-    employee = employee_in_scope(actor, body.nip)
+    employee = employee_to_change(actor, body.nip)
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
     if end < start or (end - start).days > MAX_LEAVE_DAYS:
@@ -257,6 +257,7 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
     if leave is None or not visible(actor, leave.unor_id):
         raise NotFoundError("Cuti tidak ditemukan.", {"leave_id": leave_id})
     access.require_unit_scope(actor, leave.unor_id)
+    access.require_not_own(actor, leave.nip)
     done = ConflictError("Cuti sudah dibatalkan.", {"leave_id": leave_id})
     cancel_once(leave.cancelled_at, lambda: runtime.calendar().cancel_leave(leave_id, actor.subject, now), done)
     recaps.frames_changed([leave.unor_id])

@@ -101,3 +101,10 @@ def employee_in_scope(principal: Principal, nip: str) -> Employee:
         raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
     access.require_unit_scope(principal, employee.unor_id)
     return employee
+
+
+def employee_to_change(principal: Principal, nip: str) -> Employee:
+    """An employee the admin may change: in their scope, and not the admin's own record (`require_not_own`)."""
+    employee = employee_in_scope(principal, nip)
+    access.require_not_own(principal, employee.nip)
+    return employee

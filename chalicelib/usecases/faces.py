@@ -34,7 +34,7 @@ from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate, 
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases import access
 from chalicelib.usecases.auth import employee_of
-from chalicelib.usecases.directory import employee_in_scope
+from chalicelib.usecases.directory import employee_in_scope, employee_to_change
 from chalicelib.usecases.schemas.attendance import (
     EnrolRequest,
     FaceDeleted,
@@ -81,7 +81,7 @@ def decode_photo(value: str, settings: Settings, field: str = "photo") -> bytes:
 def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, now: datetime) -> FaceEnrolled:
     """Add a reference photo: analysed, refused on no/many faces, poor quality, a replay or another employee's
     face, photo kept privately; approved at once unless the device was reset within FOUR_EYES."""
-    employee = employee_in_scope(actor, nip)
+    employee = employee_to_change(actor, nip)
     data = decode_photo(body.photo, settings)
     engine, policy = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
@@ -269,7 +269,7 @@ def _template_row(template: TemplateInfo, photo_url: str) -> FaceTemplate:
 
 
 def delete_template(actor: Principal, nip: str, template_id: str) -> FaceDeleted:
-    employee = employee_in_scope(actor, nip)
+    employee = employee_to_change(actor, nip)
     found = runtime.faces().get_template(employee.nip, template_id)
     if found is None or not runtime.faces().delete_template(employee.nip, template_id):
         raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
@@ -344,6 +344,7 @@ def decide(
         raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
     employee = runtime.people().get_employee(nip)
     access.require_unit_scope(principal, found.info.unor_id or (employee.unor_id if employee else ""))
+    access.require_not_own(principal, nip)
     if found.info.status != PENDING:
         raise ConflictError("Foto wajah ini sudah diputuskan.", {"status": found.info.status})
     approve = body.decision == "approve"

@@ -73,6 +73,14 @@ def _in_scope(principal: Principal, employee: Employee) -> bool:
     return principal.is_super_admin or employee.unor_id in principal.unit_ids
 
 
+def _scope_problem(principal: Principal, employee: Employee) -> str | None:
+    """Why a line of this employee is not the admin's to apply: another unit, or the admin's own record (an
+    operator's own punches and PIN are uploaded by another admin: `access.require_not_own`)."""
+    if not _in_scope(principal, employee):
+        return "OUT_OF_SCOPE"
+    return "OWN_RECORD" if access.is_own(principal, employee.nip) else None
+
+
 # --- PINs ----------------------------------------------------------------------------------------------
 
 
@@ -93,10 +101,11 @@ def put_pins(principal: Principal, raw: bytes, content_type: str, now: datetime)
     by_unit: dict[str, dict[str, str]] = {}
     for pin, (line, nip) in wanted.items():
         employee = employees.get(nip)
+        scope = None if employee is None else _scope_problem(principal, employee)
         if employee is None:
             problems.append(LineProblem(line, "UNKNOWN_EMPLOYEE"))
-        elif not _in_scope(principal, employee):
-            problems.append(LineProblem(line, "OUT_OF_SCOPE"))
+        elif scope is not None:
+            problems.append(LineProblem(line, scope))
         else:
             by_unit.setdefault(employee.unor_id, {})[pin] = nip
     for unor_id, pins in sorted(by_unit.items()):
@@ -259,8 +268,9 @@ def _punch_problem(
 ) -> str | None:
     if employee is None:
         return "UNKNOWN_EMPLOYEE"
-    if not _in_scope(principal, employee):
-        return "OUT_OF_SCOPE"
+    scope = _scope_problem(principal, employee)
+    if scope is not None:
+        return scope
     if at > now + FUTURE_TOLERANCE:
         return "FUTURE_PUNCH"
     cutover = cutovers.get(employee.unor_id)

@@ -9,7 +9,7 @@ from chalicelib.auth import codes
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, NotFoundError
 from chalicelib.settings import Settings
-from chalicelib.usecases.access import require_unit_scope
+from chalicelib.usecases.access import require_not_own, require_unit_scope
 from chalicelib.usecases.auth import epoch
 
 
@@ -18,6 +18,7 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
     if employee is None:
         raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
     require_unit_scope(actor, employee.unor_id)
+    require_not_own(actor, nip)
     if not employee.active:
         raise AccountInactiveError()
     code = codes.new_code()
@@ -32,5 +33,6 @@ def reset_device(actor: Principal, nip: str) -> None:
     if employee is None:
         raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
     require_unit_scope(actor, employee.unor_id)
+    require_not_own(actor, nip)
     runtime.people().release_device(nip, employee.device_id, actor.subject)
     runtime.audit().record(actor.subject, "employee.reset_device", nip)

@@ -246,6 +246,7 @@ def decide(
     if found is None or not access.visible(principal, found.unor_id):
         raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
     access.require_unit_scope(principal, found.unor_id)
+    access.require_not_own(principal, found.nip)
     if found.status != PENDING:
         raise _not_pending(found)
     status = "approved" if body.decision == "approve" else "rejected"

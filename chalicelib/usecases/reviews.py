@@ -15,7 +15,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases import recaps
-from chalicelib.usecases.access import require_unit_scope, units_of
+from chalicelib.usecases.access import require_not_own, require_unit_scope, units_of
 from chalicelib.usecases.checkin import event_as
 from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.reports import (
@@ -100,6 +100,7 @@ def decide(principal: Principal, event_id: str, body: DecisionRequest, settings:
     if event is None:
         raise NotFoundError("Data absen tidak ditemukan.", {"event_id": event_id})
     require_unit_scope(principal, str(event.unor_id))
+    require_not_own(principal, event.nip)
     if event.status != "review" or event.decision:
         raise ConflictError("Data absen ini tidak menunggu keputusan.", {"status": event.status})
     try:

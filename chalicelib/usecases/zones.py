@@ -200,6 +200,7 @@ def create_assignment(actor: Principal, body: AssignmentRequest, settings: Setti
             raise ValidationError("Pegawai tidak ditemukan.", {"nips": nip})
         access.require_unit_scope(actor, employee.unor_id)
         units[nip] = employee.unor_id
+    access.require_not_own(actor, *nips)
     letter = Assignment("", "", frozenset(nips), body.start_date.isoformat(), body.end_date.isoformat(),
                         body.letter_no, body.reason)  # fmt: skip
     return record_field_duty(actor, letter, units, body, settings)
@@ -266,6 +267,7 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
         raise NotFoundError("Surat tugas tidak ditemukan.", {"assignment_id": assignment_id})
     for unit in sorted(set(units.values())):
         access.require_unit_scope(actor, unit)
+    access.require_not_own(actor, *units)
     done = ConflictError("Surat tugas sudah dibatalkan.", {"assignment_id": assignment_id})
     cancel_once(letter.cancelled_at, lambda: runtime.zones().cancel_assignment(assignment_id, actor.subject, now), done)
     recaps.frames_changed(units.values())

@@ -529,6 +529,38 @@ def test_admin_users_created_in_the_console_get_the_units_their_role_has(
     d.assert_clean()
 
 
+def test_an_admin_who_is_also_an_employee_is_told_to_leave_their_own_record_to_another_admin(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN the super admin creates the unit's operator, who is the module's employee, in the console
+    d = desk(admin="bootstrap")
+    page = d.page
+    d.open("Pengguna Admin")
+    username, password = f"operator-{secrets.token_hex(3)}", f"Sandi-Operator-{secrets.token_hex(3)}"
+    page.get_by_label("Nama pengguna baru").fill(username)
+    page.get_by_label("Kata sandi awal").fill(password)
+    page.get_by_label("Peran").select_option(label="Admin unit")
+    page.get_by_label("Unit (tahan Ctrl untuk memilih beberapa)").select_option(world.unit_id)
+    page.get_by_label("NIP sendiri (bila juga pegawai)").fill(world.nip)
+    page.get_by_role("button", name="Buat Pengguna").click()
+    expect(page.get_by_text(f"Pengguna {username} dibuat.")).to_be_visible()
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=username, exact=True))
+    expect(row.locator('td[data-label="NIP sendiri"]')).to_have_text(world.nip)
+    d.assert_clean()
+    # WHEN the operator opens their own record and asks for an activation code
+    own = desk()
+    own.login(username, password)
+    own.page.goto(f"/admin/#/pegawai/{world.nip}")
+    expect(own.page.get_by_role("heading", name=world.nama)).to_be_visible()
+    own.page.get_by_role("button", name="Buat Kode Aktivasi").click()
+    # THEN the console says another admin must do it, and no code was made
+    expect(own.page.get_by_text("Data Anda sendiri harus diputuskan oleh admin lain.")).to_be_visible()
+    expect(own.page.get_by_text("Kode aktivasi:")).to_have_count(0)
+    path = f"/v1/admin/employees/{world.nip}/activation"
+    own.assert_clean(allowed=lambda status, failed: (status, failed) == (403, path))
+    assert (403, path) in own.failed
+
+
 def test_a_super_admin_changes_another_admins_role_password_lock_and_second_factor(
     world: World, desk: Callable[..., Desk]
 ) -> None:

@@ -166,6 +166,24 @@ def test_cutover_switches_a_unit_to_the_app_and_a_day_is_never_counted_twice(api
     assert import_file(api, admin, attlog(punch(D, TUESDAY, "07:00:00")))["imported"] == 1
 
 
+def test_an_operator_s_own_pin_and_punches_are_left_to_another_admin(api: Api, units: None) -> None:
+    # GIVEN U1's operator, who is employee A
+    admin = api.admin_token()
+    body = {"username": "operator", "password": "kuat-sekali-1", "role": "unit_admin", "unit_ids": ["U1"], "nip": A}
+    assert api.call("POST", "/v1/admin/users", body, token=admin).status == 201
+    ops = api.admin_token("operator", "kuat-sekali-1")
+    # WHEN they map their own PIN and upload a file with their own punches and a colleague's
+    pins = map_pins(api, ops, {"1": A, "2": B})
+    result = import_file(api, ops, attlog(punch(A, MONDAY, "07:00:00"), punch(B, MONDAY, "07:05:00")))
+    # THEN only the colleague's lines are applied; their own are reported, not written
+    assert (pins["mapped"], codes(pins)) == (1, {1: "OWN_RECORD"})
+    assert (result["imported"], codes(result)) == (1, {1: "OWN_RECORD"})
+    assert stored_events(A) == [] and len(stored_events(B)) == 1
+    # AND another admin uploading the same file imports the operator's punch (the colleague's is a duplicate)
+    again = import_file(api, admin, attlog(punch(A, MONDAY, "07:00:00"), punch(B, MONDAY, "07:05:00")))
+    assert (again["imported"], again["duplicates"]) == (1, 1) and len(stored_events(A)) == 1
+
+
 def test_a_unit_admin_maps_and_imports_only_their_own_units(api: Api, units: None) -> None:
     admin = api.admin_token()
     ops = api.unit_admin_token(admin, "U1")

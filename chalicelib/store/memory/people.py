@@ -208,11 +208,13 @@ class InMemoryPeopleRepository:
 
     # --- admin users and logins ----------------------------------------------------------------------
 
-    def create_admin(self, username: str, password_hash: str, role: str, unit_ids: set[str]) -> domain.AdminUser:
+    def create_admin(
+        self, username: str, password_hash: str, role: str, unit_ids: set[str], nip: str | None = None
+    ) -> domain.AdminUser:
         with self._lock:
             if username in self._admins:
                 raise ConditionFailed("dynamodb")
-            admin = domain.AdminUser(username, role, frozenset(unit_ids))
+            admin = domain.AdminUser(username, role, frozenset(unit_ids), nip=nip)
             self._admins[username] = admin
             self._credentials["admin", username] = domain.Credentials("admin", username, password_hash)
             return admin
@@ -245,6 +247,7 @@ class InMemoryPeopleRepository:
                 role=change.role or stored.role,
                 unit_ids=stored.unit_ids if change.unit_ids is None else frozenset(change.unit_ids),
                 mfa_enabled=stored.mfa_enabled and not change.mfa_off,
+                nip=change.nip or (None if change.nip_off else stored.nip),
             )
             self._admins[current.username] = updated
             if change.password_hash is not None:

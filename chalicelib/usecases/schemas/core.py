@@ -22,6 +22,7 @@ from chalicelib.usecases.schemas.common import (
     Secret128,
     Text20,
     Text40,
+    absent_when_none,
 )
 
 # Roles are stored as text; answers name one of these.
@@ -98,6 +99,10 @@ class DeviceReleased(Result):
 
 
 ROLE_DOC = "`unit_admin`, `super_admin` or `auditor`."
+OWN_NIP_DOC = (
+    "The admin's own NIP when they are also an employee (a school's operator): decisions on that employee (check-in"
+    " reviews, requests, leave, field duty, schedules, faces, phone and activation) are left to another admin (403)."
+)
 UNIT_IDS_DOC = (
     "Units of a `unit_admin` (at least one) or of an `auditor` (none: the whole regency). None are kept for a "
     "`super_admin`, who sees every unit: a later change of role names its units."
@@ -111,12 +116,14 @@ class CreateAdminUserRequest(Request):
     unit_ids: Annotated[list[NonEmpty], Field(max_length=200), UNIQUE] = Field(
         default_factory=list, description=UNIT_IDS_DOC
     )
+    nip: Nip | None = Field(default=None, description=OWN_NIP_DOC)
 
 
 class AdminUserView(Result):
     username: str
     role: AdminRole
     unit_ids: list[str]
+    nip: str | None = absent_when_none(OWN_NIP_DOC)
 
 
 class AdminUserItem(Result):
@@ -126,6 +133,7 @@ class AdminUserItem(Result):
     active: bool
     mfa_enabled: bool
     last_login_at: InstantText | None = Field(description="The last successful login; null before the first.")
+    nip: str | None = absent_when_none(OWN_NIP_DOC)
 
 
 class AdminUserList(Page[AdminUserItem]):
@@ -142,6 +150,7 @@ class UpdateAdminUserRequest(Request):
     mfa_enabled: Literal[False] | None = Field(
         default=None, description="false forgets the admin's second factor (a lost phone); they set it up again."
     )
+    nip: Nip | None = Field(default=None, description=f"{OWN_NIP_DOC} `null` forgets it; absent keeps it.")
 
 
 class MfaSetup(Result):

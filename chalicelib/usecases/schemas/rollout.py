@@ -49,7 +49,8 @@ class LineError(Result):
     line: int = Field(description="Line of the file (1 = first line), or item number (1 = first) of a JSON body.")
     code: str = Field(
         description="INVALID_LINE, INVALID_PIN, INVALID_NIP, INVALID_TIME, OUT_OF_RANGE, FUTURE_PUNCH, AFTER_CUTOVER, "
-        "OUT_OF_SCOPE, UNKNOWN_EMPLOYEE, DUPLICATE_PIN, AMBIGUOUS_PIN"
+        "OUT_OF_SCOPE, OWN_RECORD (the importing admin's own NIP: another admin uploads it), UNKNOWN_EMPLOYEE, "
+        "DUPLICATE_PIN, AMBIGUOUS_PIN"
     )
     message: str
 

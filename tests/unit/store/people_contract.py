@@ -416,6 +416,23 @@ class PeopleRepositoryContract:
         assert account is not None and account.holder == changed
         assert account.credentials.password_hash == "hash-new"
 
+    def test_an_admin_who_is_also_an_employee_keeps_their_nip_until_it_is_changed_or_forgotten(
+        self, repo: PeopleRepository
+    ) -> None:
+        # GIVEN a school operator created with their own NIP
+        siti = repo.create_admin("siti", "hash-s", "unit_admin", {"U1"}, nip=NIP)
+        assert siti == AdminUser("siti", "unit_admin", frozenset({"U1"}), nip=NIP)
+        assert repo.get_admin("siti") == siti and repo.list_admins() == [siti]
+        # WHEN another change comes, THEN the NIP is kept
+        kept = repo.update_admin(siti, AdminChange(active=False))
+        assert kept.nip == NIP
+        # WHEN the NIP is changed, THEN the new one is stored; WHEN it is forgotten, THEN none is left
+        other = "199912312020121001"
+        changed = repo.update_admin(kept, AdminChange(nip=other))
+        assert changed.nip == other and repo.get_admin("siti") == changed
+        forgotten = repo.update_admin(changed, AdminChange(nip_off=True))
+        assert forgotten.nip is None and repo.get_admin("siti") == forgotten
+
     def test_an_admin_change_is_refused_when_anyone_it_relies_on_changed(self, repo: PeopleRepository) -> None:
         budi = repo.create_admin("budi", "hash-b", "super_admin", set())
         root = repo.create_admin("root", "hash-r", "super_admin", set())

@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.auth import passwords, tokens
 from chalicelib.domain.audit import AuditEntry
-from chalicelib.domain.people import AdminUser, Principal
+from chalicelib.domain.people import AdminUser, Employee, Principal
 from chalicelib.errors import (
     AccountInactiveError,
     ConflictError,
@@ -21,7 +21,7 @@ from chalicelib.errors import (
 )
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import admin_users, auth
+from chalicelib.usecases import access, admin_users, auth
 from chalicelib.usecases.schemas.core import AdminLoginRequest, CreateAdminUserRequest, UpdateAdminUserRequest
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited, settings
@@ -207,3 +207,40 @@ def test_a_super_admin_keeps_no_units_so_a_later_demotion_hands_none_over_unseen
         assert demoted.unit_ids == ["U1"]
     # AND without units a demotion to auditor reads the whole regency, not the units once stored
     assert admin_users.update_admin_user(root, "sari", patch(role="auditor")).unit_ids == []
+
+
+# --- an admin who is also an employee ---------------------------------------------------------------------
+
+OWN_NIP = "198501012010011001"
+
+
+def test_an_admin_s_own_nip_must_name_a_known_employee_and_can_be_forgotten(admins: Repositories) -> None:
+    root = principal(admins, "root")
+    body = {"username": "siti", "password": "kuat-sekali-1", "role": "unit_admin", "unit_ids": ["U1"]}
+    # WHEN the NIP names nobody, THEN the admin is not created
+    with pytest.raises(ValidationError) as unknown:
+        admin_users.create_admin_user(root, CreateAdminUserRequest.model_validate({**body, "nip": OWN_NIP}))
+    assert unknown.value.details == {"nip": "unknown"} and admins.people.get_admin("siti") is None
+    # GIVEN the employee, WHEN created with their NIP, THEN the admin carries it and the list shows it
+    admins.people.put_employee(Employee(OWN_NIP, "Siti", "U1"))
+    created = admin_users.create_admin_user(root, CreateAdminUserRequest.model_validate({**body, "nip": OWN_NIP}))
+    assert created.nip == OWN_NIP
+    listed = {a.username: a for a in admin_users.list_admin_users(root).items}
+    assert listed["siti"].nip == OWN_NIP and listed["budi"].nip is None
+    # WHEN a change leaves the NIP out, THEN it is kept; WHEN it sends null, THEN it is forgotten
+    assert admin_users.update_admin_user(root, "siti", patch(active=False)).nip == OWN_NIP
+    assert admin_users.update_admin_user(root, "siti", patch(nip=None)).nip is None
+    with pytest.raises(ValidationError):
+        admin_users.update_admin_user(root, "siti", patch(nip="199912312020121001"))
+    assert admin_users.update_admin_user(root, "siti", patch(nip=OWN_NIP)).nip == OWN_NIP
+
+
+def test_the_guard_refuses_only_the_admin_s_own_nip() -> None:
+    siti = Principal("siti", "unit_admin", frozenset({"U1"}), admin=AdminUser("siti", "unit_admin", nip=OWN_NIP))
+    with pytest.raises(ForbiddenError) as own:
+        access.require_not_own(siti, "199002022015032002", OWN_NIP)
+    assert own.value.details == {"nip": "own"}
+    access.require_not_own(siti, "199002022015032002")  # a colleague
+    budi = Principal("budi", "unit_admin", frozenset({"U1"}), admin=AdminUser("budi", "unit_admin"))
+    access.require_not_own(budi, OWN_NIP)  # an admin who is no employee
+    access.require_not_own(Principal("budi", "unit_admin", frozenset({"U1"})), OWN_NIP)  # no stored record read

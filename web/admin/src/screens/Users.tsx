@@ -16,7 +16,11 @@ interface AdminUser {
   active: boolean;
   mfa_enabled: boolean;
   last_login_at: string | null;
+  /** The admin's own NIP when they are also an employee: SMART leaves decisions on that employee to others. */
+  nip?: string;
 }
+
+const NIP_HINT = "Isi bila admin ini juga pegawai (misalnya operator sekolah): absen, pengajuan, cuti, jadwal, wajah, dan ponsel miliknya sendiri harus diputuskan admin lain.";
 
 const ROLES = Object.entries(ROLE_NAMES) as [Role, string][];
 
@@ -52,6 +56,7 @@ function EditAdmin({ user, onChanged, onClose }: { user: AdminUser; onChanged: (
   const [role, setRole] = useState<Role>(user.role);
   const [unitIds, setUnitIds] = useState(user.unit_ids);
   const [password, setPassword] = useState("");
+  const [nip, setNip] = useState(user.nip ?? "");
   const action = useAction();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [user.username]);
@@ -89,6 +94,16 @@ function EditAdmin({ user, onChanged, onClose }: { user: AdminUser; onChanged: (
         <Field label="Kata sandi baru" type="password" value={password} onInput={setPassword} autoComplete="new-password" required />
         <Submit action={action}>Atur Kata Sandi</Submit>
       </ActionForm>
+      <ActionForm
+        label="NIP admin sebagai pegawai"
+        action={action}
+        submit={() => patch({ nip: nip.trim() || null }, nip.trim() ? "NIP admin disimpan." : "NIP admin dihapus.")}
+        then={onChanged}
+      >
+        <Field label="NIP sendiri (bila juga pegawai)" value={nip} onInput={setNip} inputMode="numeric" maxLength={18} />
+        <p class="hint">{NIP_HINT} Kosongkan untuk menghapus.</p>
+        <Submit action={action}>Simpan NIP</Submit>
+      </ActionForm>
       <div class="buttons">
         <button type="button" class="secondary" disabled={action.busy} onClick={() => run(async () => {
           await call("POST", `${userPath(user)}/unlock`);
@@ -116,7 +131,7 @@ function EditAdmin({ user, onChanged, onClose }: { user: AdminUser; onChanged: (
 export function Users(_: { route: Route }) {
   const { session, unitName } = useConsole();
   const list = useLoad((signal) => call<{ items: AdminUser[] }>("GET", "/v1/admin/users", undefined, signal).then((a) => a.items), "users");
-  const [form, setForm] = useState({ username: "", password: "", role: "unit_admin" as Role, unit_ids: [] as string[] });
+  const [form, setForm] = useState({ username: "", password: "", role: "unit_admin" as Role, unit_ids: [] as string[], nip: "" });
   const [editing, setEditing] = useState<string | null>(null);
   const action = useAction();
   const patch = (u: AdminUser, body: Record<string, unknown>, done: string): void =>
@@ -131,6 +146,7 @@ export function Users(_: { route: Route }) {
     { label: "Nama pengguna", cell: (u) => u.username, sort: (u) => u.username },
     { label: "Peran", cell: (u) => roleName(u.role), sort: (u) => u.role },
     { label: "Unit", cell: (u) => (u.unit_ids.length ? u.unit_ids.map(unitName).join(", ") : "Seluruh kabupaten") },
+    { label: "NIP sendiri", cell: (u) => u.nip ?? "–", sort: (u) => u.nip ?? "" },
     { label: "Status", cell: (u) => (u.active ? "Aktif" : "Nonaktif"), sort: (u) => Number(u.active) },
     { label: "Dua langkah", cell: (u) => (u.mfa_enabled ? "Aktif" : "Belum"), sort: (u) => Number(u.mfa_enabled) },
     { label: "Login terakhir", cell: (u) => dateTime(u.last_login_at), sort: (u) => u.last_login_at ?? "" },
@@ -163,8 +179,9 @@ export function Users(_: { route: Route }) {
         label="Tambah pengguna admin"
         action={action}
         submit={async () => {
-          await call("POST", "/v1/admin/users", { ...form, unit_ids: unitsFor(form.role, form.unit_ids) });
-          setForm({ username: "", password: "", role: "unit_admin", unit_ids: [] });
+          const { nip, ...rest } = form;
+          await call("POST", "/v1/admin/users", { ...rest, unit_ids: unitsFor(form.role, form.unit_ids), ...(nip.trim() ? { nip: nip.trim() } : {}) });
+          setForm({ username: "", password: "", role: "unit_admin", unit_ids: [], nip: "" });
           return `Pengguna ${form.username} dibuat.`;
         }}
         then={list.reload}
@@ -174,6 +191,8 @@ export function Users(_: { route: Route }) {
         <Field label="Kata sandi awal" type="password" value={form.password} onInput={(v) => setForm({ ...form, password: v })} autoComplete="new-password" required />
         <Select label="Peran" value={form.role} onChange={(v) => setForm({ ...form, role: v as Role })} options={ROLES} />
         {form.role !== "super_admin" ? <UnitPicker value={form.unit_ids} onChange={(v) => setForm({ ...form, unit_ids: v })} /> : null}
+        <Field label="NIP sendiri (bila juga pegawai)" value={form.nip} onInput={(v) => setForm({ ...form, nip: v })} inputMode="numeric" maxLength={18} />
+        <p class="hint">{NIP_HINT}</p>
         <Submit action={action}>Buat Pengguna</Submit>
       </ActionForm>
       <Outcome action={action} />
