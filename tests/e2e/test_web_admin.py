@@ -499,6 +499,21 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
     d.assert_clean()
 
 
+def _create_admin(page: Any, world: World, username: str, password: str, *, role: str, nip: str = "") -> Any:
+    """Fill "Tambah pengguna admin" (the module's unit picked as a unit admin's first, then `role`: a super
+    admin's picked units are hidden) and create the user; answers the request the console sent."""
+    page.get_by_label("Nama pengguna baru").fill(username)
+    page.get_by_label("Kata sandi awal").fill(password)
+    page.get_by_label("Peran").select_option(label="Admin unit")
+    page.get_by_label("Unit (tahan Ctrl untuk memilih beberapa)").select_option(world.unit_id)
+    page.get_by_label("Peran").select_option(label=role)
+    page.get_by_label("NIP sendiri (bila juga pegawai)").fill(nip)
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/v1/admin/users")) as sent:
+        page.get_by_role("button", name="Buat Pengguna").click()
+    expect(page.get_by_text(f"Pengguna {username} dibuat.")).to_be_visible()
+    return sent.value
+
+
 def test_admin_users_created_in_the_console_get_the_units_their_role_has(
     world: World, desk: Callable[..., Desk]
 ) -> None:
@@ -508,16 +523,10 @@ def test_admin_users_created_in_the_console_get_the_units_their_role_has(
     tag = secrets.token_hex(3)
 
     def create(username: str, role: str) -> list[str]:
-        """Creates `username` with `role` after picking this module's unit; answers the units the console sent."""
-        page.get_by_label("Nama pengguna baru").fill(username)
-        page.get_by_label("Kata sandi awal").fill(f"Sandi-Konsol-{tag}")
-        page.get_by_label("Peran").select_option(label="Admin unit")
-        page.get_by_label("Unit (tahan Ctrl untuk memilih beberapa)").select_option(world.unit_id)
-        page.get_by_label("Peran").select_option(label=role)  # a super admin's units were picked, then hidden
-        with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/v1/admin/users")) as sent:
-            page.get_by_role("button", name="Buat Pengguna").click()
-        expect(page.get_by_text(f"Pengguna {username} dibuat.")).to_be_visible()
-        return list(sent.value.post_data_json["unit_ids"])
+        """Creates `username` with `role`; answers the units the console sent (and that it sent no NIP)."""
+        sent = _create_admin(page, world, username, f"Sandi-Konsol-{tag}", role=role).post_data_json
+        assert "nip" not in sent, sent
+        return list(sent["unit_ids"])
 
     assert create(f"unit-{tag}", "Admin unit") == [world.unit_id]
     assert create(f"bkpsdm-{tag}", "Admin BKPSDM") == []
@@ -537,13 +546,7 @@ def test_an_admin_who_is_also_an_employee_is_told_to_leave_their_own_record_to_a
     page = d.page
     d.open("Pengguna Admin")
     username, password = f"operator-{secrets.token_hex(3)}", f"Sandi-Operator-{secrets.token_hex(3)}"
-    page.get_by_label("Nama pengguna baru").fill(username)
-    page.get_by_label("Kata sandi awal").fill(password)
-    page.get_by_label("Peran").select_option(label="Admin unit")
-    page.get_by_label("Unit (tahan Ctrl untuk memilih beberapa)").select_option(world.unit_id)
-    page.get_by_label("NIP sendiri (bila juga pegawai)").fill(world.nip)
-    page.get_by_role("button", name="Buat Pengguna").click()
-    expect(page.get_by_text(f"Pengguna {username} dibuat.")).to_be_visible()
+    _create_admin(page, world, username, password, role="Admin unit", nip=world.nip)
     row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=username, exact=True))
     expect(row.locator('td[data-label="NIP sendiri"]')).to_have_text(world.nip)
     d.assert_clean()

@@ -9,6 +9,7 @@ import base64
 import io
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PIL import Image
@@ -85,6 +86,13 @@ class Employee:
 
     def check_in(self, photo: bytes, **changes: Any) -> Any:
         return self.api.call("POST", "/v1/attendance", self.body(photo, **changes), token=self.token)
+
+    def check_in_offline(self, photo: bytes, hours_ago: float) -> Any:
+        """An offline capture sent now (no challenge, captured `hours_ago`): always recorded for review."""
+        captured = (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()
+        body = self.body(photo, offline=True, captured_at=captured)
+        body.pop("challenge_id")
+        return self.api.call("POST", "/v1/attendance", body, token=self.token)
 
 
 def enrolled_employee(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -204,10 +204,7 @@ def test_a_unit_auditor_reads_only_their_units_and_no_regency_lists(employee: Em
 def test_a_review_carries_its_evidence_with_photo_links_that_open(employee: Employee) -> None:
     # GIVEN an offline check-in (always reviewed) of an enrolled employee
     api = employee.api
-    captured = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
-    body = employee.body(selfie(GENUINE), offline=True, captured_at=captured)
-    body.pop("challenge_id")
-    recorded = api.call("POST", "/v1/attendance", body, token=employee.token)
+    recorded = employee.check_in_offline(selfie(GENUINE), hours_ago=2)
     assert recorded.status == 201 and recorded.body["status"] == "review", recorded.body
     # WHEN the admin lists the queue
     queue = api.call("GET", "/v1/admin/reviews?status=pending", token=employee.admin)

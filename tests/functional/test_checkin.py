@@ -280,12 +280,7 @@ def test_database_failure_after_the_photo_gives_503_and_the_retry_succeeds(emplo
 
 
 def test_offline_capture_goes_to_review_and_an_admin_decides(employee: Employee) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    captured = (datetime.now(UTC) - timedelta(hours=3)).isoformat()
-    body = employee.body(selfie(GENUINE), offline=True, captured_at=captured)
-    body.pop("challenge_id")
-    answer = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    answer = employee.check_in_offline(selfie(GENUINE), hours_ago=3)
     assert answer.status == 201, answer.body
     assert answer.body["status"] == "review" and "OFFLINE_CAPTURE" in answer.body["warnings"]
     queue = employee.api.call("GET", "/v1/admin/reviews?status=pending&unor_id=U1", token=employee.admin)

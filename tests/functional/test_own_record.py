@@ -5,7 +5,7 @@ app with moto: their admin user carries their NIP, and every decision on that em
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,10 +48,7 @@ def test_an_admin_cannot_approve_their_own_check_in_but_another_admin_can(operat
     employee, siti = operator
     api = employee.api
     # GIVEN the operator's own offline check-in, waiting for review
-    captured = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    body = employee.body(selfie(GENUINE), offline=True, captured_at=captured)
-    body.pop("challenge_id")
-    recorded = api.call("POST", "/v1/attendance", body, token=employee.token)
+    recorded = employee.check_in_offline(selfie(GENUINE), hours_ago=1)
     assert recorded.status == 201 and recorded.body["status"] == "review", recorded.body
     event_id = recorded.body["event_id"]
     # WHEN they approve it themselves, THEN 403 and it still waits; the queue still shows it to them
