@@ -52,6 +52,7 @@ def admin_login(call: Call, body: schema.AdminLoginRequest) -> schema.AdminToken
         role=result.role,
         expires_at=iso(result.token.expires_at),
         mfa_setup_required=result.mfa_setup_required,
+        nip=result.nip,
     )
 
 

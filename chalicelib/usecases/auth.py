@@ -63,6 +63,7 @@ class LoginResult:
     token: IssuedToken
     role: str
     mfa_setup_required: bool = False
+    nip: str | None = None  # the admin's own NIP when they are also an employee
 
 
 def epoch(now: datetime) -> int:
@@ -164,7 +165,7 @@ def admin_login(
         admin.username, admin.role, admin.unit_ids, None, admin.token_version, tokens.new_session_id(), admin=admin
     )
     token = tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
-    return LoginResult(token, admin.role, mfa.setup_required(principal, settings))
+    return LoginResult(token, admin.role, mfa.setup_required(principal, settings), nip=admin.nip)
 
 
 # --- employees ---------------------------------------------------------------------------------------

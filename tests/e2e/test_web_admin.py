@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -550,18 +551,38 @@ def test_an_admin_who_is_also_an_employee_is_told_to_leave_their_own_record_to_a
     row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=username, exact=True))
     expect(row.locator('td[data-label="NIP sendiri"]')).to_have_text(world.nip)
     d.assert_clean()
-    # WHEN the operator opens their own record and asks for an activation code
+    # WHEN the operator opens their own record
     own = desk()
     own.login(username, password)
     own.page.goto(f"/admin/#/pegawai/{world.nip}")
     expect(own.page.get_by_role("heading", name=world.nama)).to_be_visible()
-    own.page.get_by_role("button", name="Buat Kode Aktivasi").click()
-    # THEN the console says another admin must do it, and no code was made
-    expect(own.page.get_by_text("Data Anda sendiri harus diputuskan oleh admin lain.")).to_be_visible()
-    expect(own.page.get_by_text("Kode aktivasi:")).to_have_count(0)
-    path = f"/v1/admin/employees/{world.nip}/activation"
-    own.assert_clean(allowed=lambda status, failed: (status, failed) == (403, path))
-    assert (403, path) in own.failed
+    # THEN the console says another admin decides, and offers no change (no code, no reset, no face, no hours)
+    expect(own.page.get_by_role("note")).to_have_text(
+        "Ini data Anda sendiri: keputusan dan perubahannya dibuat oleh admin lain."
+    )
+    expect(own.page.get_by_role("img", name="Wajah terdaftar").first).to_be_visible()
+    for name in ("Buat Kode Aktivasi", "Reset Perangkat", "Hapus Wajah", "Simpan Jadwal", "Simpan Jadwal Sif"):
+        expect(own.page.get_by_role("button", name=name)).to_have_count(0)
+    # AND their own request waits for another admin: its row says so instead of offering a decision
+    day = datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
+    reason = f"Mengurus surat {secrets.token_hex(2)}"
+    body = {"type": "IZIN", "start_date": day, "end_date": day, "reason": reason}
+    made = _expect(world.employee.post("/v1/me/requests", body), 201, "own request")
+    try:
+        own.open("Pengajuan")
+        row = own.page.get_by_role("row").filter(has_text=reason)
+        expect(row).to_contain_text("Ini data Anda sendiri: keputusan dan perubahannya dibuat oleh admin lain.")
+        expect(row.get_by_role("button")).to_have_count(0)
+    finally:
+        world.employee.request("DELETE", f"/v1/me/requests/{made['request_id']}")
+    own.assert_clean()
+    # AND the API refuses the operator's own activation code, whatever client sends it
+    api = ApiClient(world.stack.api)
+    _expect(api.login_admin(username, password), 200, "operator login")
+    refused = api.post(f"/v1/admin/employees/{world.nip}/activation")
+    assert refused.status == 403 and refused.body["error"]["message"] == (
+        "Data Anda sendiri harus diputuskan oleh admin lain."
+    ), refused.body
 
 
 def test_a_super_admin_changes_another_admins_role_password_lock_and_second_factor(

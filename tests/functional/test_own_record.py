@@ -15,7 +15,7 @@ from chalicelib.domain import people as domain
 from chalicelib.store.audit import DynamoAuditRepository
 from chalicelib.store.events import DynamoEventsRepository
 from tests.functional.checkin_setup import PEOPLE, Employee, b64, enrolled_employee, selfie
-from tests.functional.conftest import Api
+from tests.functional.conftest import ADMIN_PASSWORD, Api
 
 AUDIT = DynamoAuditRepository()
 EVENTS = DynamoEventsRepository()
@@ -147,6 +147,10 @@ def test_the_admin_s_nip_is_shown_changed_and_forgotten_by_a_super_admin(operato
     api, root = employee.api, employee.admin
     listed = {i["username"]: i for i in api.call("GET", "/v1/admin/users", token=root).body["items"]}
     assert listed["siti"]["nip"] == employee.nip and "nip" not in listed["admin"]
+    # The login answer tells the console whose record is the admin's own (and says nothing for other admins)
+    login = api.call("POST", "/v1/auth/admin/login", {"username": "siti", "password": PASSWORD})
+    assert login.status == 200 and login.body["nip"] == employee.nip, login.body
+    assert "nip" not in api.call("POST", "/v1/auth/admin/login", {"username": "admin", "password": ADMIN_PASSWORD}).body
     # An unknown or malformed NIP is refused, nothing changed
     unknown = api.call("PATCH", "/v1/admin/users/siti", {"nip": "199912312020121009"}, token=root)
     assert unknown.status == 400 and unknown.body["error"]["details"] == {"nip": "unknown"}, unknown.body

@@ -51,6 +51,10 @@ class AdminToken(Result):
         description="The stage requires MFA of super admins and this one has none yet: until it is confirmed, "
         "the token serves `POST /v1/admin/me/mfa` and `/confirm` only (every other admin route: 403 FORBIDDEN).",
     )
+    nip: str | None = absent_when_none(
+        "The admin's own NIP when they are also an employee: the console marks that employee's items as another"
+        " admin's to decide."
+    )
 
 
 class ActivateRequest(Request):

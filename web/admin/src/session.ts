@@ -22,6 +22,8 @@ export interface Session {
   expiresAt: string;
   /** The stage requires two-factor login of super admins and this one has none yet: only "Akun Saya". */
   mfaSetup: boolean;
+  /** The admin's own NIP when they are also an employee: that employee's items are another admin's to decide. */
+  nip?: string;
 }
 
 interface LoginAnswer {
@@ -29,6 +31,7 @@ interface LoginAnswer {
   role: Role;
   expires_at: string;
   mfa_setup_required?: boolean;
+  nip?: string;
 }
 
 const KEY = "smart.admin.session";
@@ -66,7 +69,7 @@ export async function logIn(username: string, password: string, otp: string | nu
   if (otp) body["otp"] = otp;
   const a = await request<LoginAnswer>("POST", "/v1/auth/admin/login", { body, timeoutMs: TIMEOUT_MS });
   const mfaSetup = a.mfa_setup_required === true;
-  publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup });
+  publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup, ...(a.nip ? { nip: a.nip } : {}) });
 }
 
 export async function logOut(): Promise<void> {
@@ -115,3 +118,10 @@ export async function upload<T>(path: string, file: Blob, contentType: string, m
 export const fetchFile = (path: string): Promise<Answer<Blob>> => send("GET", path, {}, (r) => r.blob());
 
 export const canChange = (s: Session): boolean => s.role !== "auditor";
+
+/** Whether the admin may change or decide on this employee: not an auditor, and not their own record (the API
+ * answers 403 there: another admin decides). */
+export const mayChange = (s: Session, nip: string): boolean => canChange(s) && s.nip !== nip;
+
+/** Shown instead of the actions on the admin's own record. */
+export const OWN_RECORD = "Ini data Anda sendiri: keputusan dan perubahannya dibuat oleh admin lain.";

@@ -5,7 +5,7 @@ import { useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
-import { call, canChange, get } from "../session";
+import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
 import { ActionForm, allPages, checkRange, ColumnHeads, dateTime, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, today, useAction, useId, useLoad, type Column } from "../ui";
 
@@ -566,14 +566,17 @@ export function Requests(_: { route: Route }) {
   if (status === "pending" && canChange(session))
     columns.push({
       label: "Keputusan",
-      cell: (r) => (
-        <DecisionForm
-          path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
-          noteLabel={`Catatan untuk ${r.nama ?? r.nip}`}
-          onDone={loaded.reload}
-          inline
-        />
-      ),
+      cell: (r) =>
+        mayChange(session, r.nip) ? (
+          <DecisionForm
+            path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
+            noteLabel={`Catatan untuk ${r.nama ?? r.nip}`}
+            onDone={loaded.reload}
+            inline
+          />
+        ) : (
+          OWN_RECORD
+        ),
     });
   else columns.push({ label: "Catatan", cell: (r) => r.note ?? "–" });
   return (

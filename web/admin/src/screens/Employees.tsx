@@ -5,7 +5,7 @@
 import { useMemo, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { href, type Route } from "../router";
-import { call, canChange, get } from "../session";
+import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
 import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, dateTime, useAction, useLoad, usePages, type Column } from "../ui";
 import { EmployeeShifts, ScheduleVersions } from "./Calendar";
@@ -187,7 +187,7 @@ function Faces({ employee }: { employee: Employee }) {
               {FACE_STATUS[f.status ?? "approved"] ?? ""}
               {dateTime(f.created_at)}
             </figcaption>
-            {canChange(session) ? (
+            {mayChange(session, employee.nip) ? (
               <ConfirmButton
                 label="Hapus Wajah"
                 question="Absen berikutnya tidak lagi dicocokkan dengan wajah ini. Hapus?"
@@ -203,7 +203,7 @@ function Faces({ employee }: { employee: Employee }) {
       {(pending.data ?? []).map((f) => (
         <div key={f.template_id} class="pending-face">
           <img src={f.photo_url} alt="Swafoto pendaftaran dari aplikasi" referrerpolicy="no-referrer" />
-          {canChange(session) ? (
+          {mayChange(session, employee.nip) ? (
             <div class="buttons">
               <button type="button" disabled={action.busy} onClick={() => decide(f.template_id, "approve")}>
                 Setujui Wajah
@@ -308,7 +308,12 @@ export function EmployeeDetail({ route }: { route: Route }) {
             <dt>Status</dt>
             <dd>{e.active ? "Aktif" : "Nonaktif"}</dd>
           </dl>
-          {canChange(session) ? <Access employee={e} onChanged={loaded.reload} /> : null}
+          {mayChange(session, e.nip) ? <Access employee={e} onChanged={loaded.reload} /> : null}
+          {canChange(session) && !mayChange(session, e.nip) ? (
+            <p class="hint" role="note">
+              {OWN_RECORD}
+            </p>
+          ) : null}
           <Faces employee={e} />
           <section class="panel" aria-label="Jadwal pegawai">
             <h2>Jadwal khusus</h2>
@@ -318,7 +323,7 @@ export function EmployeeDetail({ route }: { route: Route }) {
               path={`/v1/admin/employees/${e.nip}/schedule`}
               caption="Versi jadwal pegawai"
               empty="Belum ada jadwal khusus: jadwal unit berlaku."
-              editable={canChange(session)}
+              editable={mayChange(session, e.nip)}
             />
           </section>
           <section class="panel" aria-label="Jadwal sif pegawai">
@@ -326,9 +331,9 @@ export function EmployeeDetail({ route }: { route: Route }) {
             <p class="hint">
               Jam kerja per tanggal untuk pegawai bersif: menggantikan jadwal biasa, hari libur, dan jam Ramadan pada tanggal itu. Jam pulang lebih awal dari
               jam masuk berarti sif berakhir keesokan harinya (mis. 22:00–06:00). Centang Libur untuk hari tidak bekerja.
-              {canChange(session) ? " Tanggal yang sudah punya sif ditimpa; 1–62 tanggal sekali simpan." : ""}
+              {mayChange(session, e.nip) ? " Tanggal yang sudah punya sif ditimpa; 1–62 tanggal sekali simpan." : ""}
             </p>
-            <EmployeeShifts key={e.nip} path={`/v1/admin/employees/${e.nip}/shifts`} editable={canChange(session)} />
+            <EmployeeShifts key={e.nip} path={`/v1/admin/employees/${e.nip}/shifts`} editable={mayChange(session, e.nip)} />
           </section>
         </>
       ) : null}

@@ -7,7 +7,7 @@ import { useConsole, unitOptions } from "../context";
 import { L, MapView, shapeOf, zonesOf, ZONE_STYLE } from "../map";
 import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reasons";
 import type { Route } from "../router";
-import { canChange, type Query } from "../session";
+import { canChange, mayChange, OWN_RECORD, type Query } from "../session";
 import type { Evidence, Zone } from "../types";
 import { count, countOf, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, dateTime, today, useLoad, type Column } from "../ui";
 
@@ -199,7 +199,11 @@ export function Reviews(_: { route: Route }) {
       <Done message={done} />
       <Split title="Menunggu verifikasi" list={list} withCode={false} hint="Pilih satu absen untuk melihat buktinya.">
         {(item) =>
-          canChange(session) ? (
+          !canChange(session) ? null : !mayChange(session, item.nip) ? (
+            <p class="hint" role="note">
+              {OWN_RECORD}
+            </p>
+          ) : (
             <DecisionForm
               key={item.event_id}
               path={`/v1/admin/reviews/${encodeURIComponent(item.event_id)}`}
@@ -211,7 +215,7 @@ export function Reviews(_: { route: Route }) {
                 list.loaded.reload();
               }}
             />
-          ) : null
+          )
         }
       </Split>
     </Screen>
