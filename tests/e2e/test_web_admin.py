@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chalicelib.messages import message_for
 from chalicelib.store.base import iso
 from chalicelib.store.events import event_keys, new_event_id, unit_day_key
 from chalicelib.store.models import EventModel
@@ -94,21 +95,23 @@ class World:
         self.used += 1
         return photo
 
-    def check_in(self, kind: str, position: tuple[float, float], *, offline: bool = False) -> ApiResponse:
+    def check_in(
+        self, kind: str, position: tuple[float, float], *, offline: bool = False, accuracy_m: float = 10.0
+    ) -> ApiResponse:
         """A check-in with a photo not sent before; a photo the API finds too close to an earlier one (a replay
         to its eyes: photos of one identity can be near-copies) is followed by the next one."""
         while True:
-            resp = self._send(kind, position, offline)
+            resp = self._send(kind, position, offline, accuracy_m)
             if resp.error_code() != "REPLAYED_PHOTO" or self.used >= len(self.photos):
                 return resp
 
-    def _send(self, kind: str, position: tuple[float, float], offline: bool) -> ApiResponse:
+    def _send(self, kind: str, position: tuple[float, float], offline: bool, accuracy_m: float) -> ApiResponse:
         body: dict[str, Any] = {
             "type": kind,
             "client_request_id": secrets.token_hex(16),
             "latitude": position[0],
             "longitude": position[1],
-            "accuracy_m": 10.0,
+            "accuracy_m": accuracy_m,
             "captured_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(timespec="seconds"),
             "mock_location": False,
             "photo": self.next_photo(),
@@ -754,9 +757,13 @@ def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: 
     far = (CENTRE[0] + 0.02, CENTRE[1] + 0.02)
     refused = world.check_in("in", far)
     assert refused.status == 422 and refused.error_code() == "OUTSIDE_ZONE", refused.raw[:300]
+    # ... and one at the school with a fix of ±900 m (under a roof): too vague to judge
+    vague = world.check_in("in", CENTRE, accuracy_m=900.0)
+    assert vague.status == 422 and vague.error_code() == "GPS_INACCURATE", vague.raw[:300]
 
-    d, row = _evidence_rows(world, desk, "Percobaan Ditolak")
+    d, rows = _evidence_rows(world, desk, "Percobaan Ditolak")
     page = d.page
+    row = rows.filter(has_text="OUTSIDE_ZONE")
     expect(row).to_contain_text("Di luar zona kerja (OUTSIDE_ZONE)")
     row.first.get_by_role("button", name="Lihat").click()
     evidence = page.get_by_role("article", name=f"Bukti {world.nama}")
@@ -773,6 +780,10 @@ def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: 
     ).not_to_have_count(0)
     d.shot("percobaan-ditolak")
     d.axe("percobaan ditolak")
+    # The vague fix's evidence says how vague it was, against the stage's limit
+    rows.filter(has_text="GPS_INACCURATE").first.get_by_role("button", name="Lihat").click()
+    limit = vague.body["error"]["details"]["max_accuracy_m"]
+    expect(evidence).to_contain_text(f"Akurasi GPS±900 m (batas ±{_id_count(round(limit))} m)")
     d.assert_clean()
 
 
@@ -1108,20 +1119,25 @@ def _seed_audit(world: World, day: date, count: int) -> None:
     _put_items(world, "audit", items)
 
 
-def _seed_refusals(world: World, day: date, count: int) -> None:
-    """`count` refused check-ins (OUTSIDE_ZONE) of the module's employee in the morning of the local date `day`,
-    stored as the check-in stores a refusal (chalicelib.store.events keys, the unit's day index)."""
+def _seed_refusals(
+    world: World, day: date, count: int, code: str = "OUTSIDE_ZONE", details: dict[str, object] | None = None
+) -> None:
+    """`count` refused check-ins (`code`) of the module's employee in the morning of the local date `day`,
+    stored as the check-in stores a refusal (chalicelib.store.events keys, the unit's day index); with `details`,
+    the refusal answer the phone was given holds them."""
     start = datetime.combine(day, datetime.min.time(), UTC)  # 07:00 in Jakarta
     items = []
     for i in range(count):
         at = start + timedelta(seconds=i)
         event_id = new_event_id(world.nip, at)
         nip, key = event_keys(event_id)
+        told = {"error": {"code": code, "message": message_for(code), "details": details}, "event_id": event_id}
         event = EventModel(nip, key, event_id=event_id, type="in", status="refused", attendance_time=iso(at),
                            received_at=iso(at + timedelta(seconds=2)),
                            local_date=day.isoformat(), unor_id=world.unit_id,
-                           unit_date=unit_day_key(world.unit_id, day.isoformat()), reasons=["OUTSIDE_ZONE"],
-                           latitude=CENTRE[0] + 0.02, longitude=CENTRE[1], accuracy_m=12.0, answer={})  # fmt: skip
+                           unit_date=unit_day_key(world.unit_id, day.isoformat()), reasons=[code],
+                           latitude=CENTRE[0] + 0.02, longitude=CENTRE[1], accuracy_m=12.0,
+                           answer=told if details else {})  # fmt: skip
         items.append(event.serialize())
     _put_items(world, "events", items)
 
@@ -1166,6 +1182,23 @@ def test_a_long_list_of_refused_attempts_says_it_shows_only_its_first_2000(
     expect(page.get_by_role("status").filter(has_text=notice)).to_be_visible(timeout=90_000)
     table = page.get_by_role("table", name="Percobaan ditolak (2.000+)")
     expect(table.get_by_role("row").filter(has_text=world.nama).first).to_contain_text("Di luar zona kerja")
+    d.assert_clean()
+
+
+def test_an_impossible_jump_is_shown_with_its_distance_time_and_speed(world: World, desk: Callable[..., Desk]) -> None:
+    # GIVEN a refused check-in of a long-past day, 120 km from the one before it 10 minutes earlier (fake GPS)
+    day = date(2021, 3, 12)
+    _seed_refusals(world, day, 1, "IMPOSSIBLE_TRAVEL", {"distance_m": 120_400, "elapsed_s": 600, "speed_kmh": 722.4})
+    d = desk(admin="bootstrap")
+    page = d.page
+    d.open("Percobaan Ditolak")
+    page.get_by_label("Tanggal").fill(day.isoformat())
+    page.get_by_label("Unit").select_option(world.unit_id)
+    page.get_by_label("Kode").select_option("IMPOSSIBLE_TRAVEL")
+    page.get_by_role("row").filter(has_text=world.nama).first.get_by_role("button", name="Lihat").click()
+    # THEN its evidence says how far, in how long and how fast, the Indonesian way
+    evidence = page.get_by_role("article", name=f"Bukti {world.nama}")
+    expect(evidence).to_contain_text("Perpindahan120,4 km dalam 10 menit (722,4 km/jam) dari absen sebelumnya")
     d.assert_clean()
 
 

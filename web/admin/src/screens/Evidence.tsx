@@ -57,6 +57,7 @@ function EvidenceMap({ item }: { item: Evidence }) {
 
 function Facts({ item }: { item: Evidence }) {
   const { unitName } = useConsole();
+  const measured = measuredFact(item.code, item.details ?? {});
   return (
     <dl class="facts">
       <dt>Pegawai</dt>
@@ -87,10 +88,10 @@ function Facts({ item }: { item: Evidence }) {
       </dd>
       <dt>Zona</dt>
       <dd>{item.zone?.name ?? "Di luar zona"}</dd>
-      {item.code === "OUTSIDE_ZONE" && item.details ? (
+      {measured ? (
         <>
-          <dt>Jarak ke zona</dt>
-          <dd>{outsideZone(item.details)}</dd>
+          <dt>{measured[0]}</dt>
+          <dd>{measured[1]}</dd>
         </>
       ) : null}
     </dl>
@@ -111,13 +112,35 @@ function Detail({ item, children }: { item: Evidence; children?: ComponentChildr
   );
 }
 
-/** How far an OUTSIDE_ZONE refusal was from the edge of the employee's nearest zone (a zone drawn too tight
- * shows as many refusals a few metres out), or that the employee had no zone at all. */
-function outsideZone(details: Record<string, string | number | boolean>): string {
-  if (details["zones"] === 0) return "Pegawai belum memiliki zona kerja";
-  const metres = details["distance_m"];
-  const zone = details["nearest_zone"];
-  return typeof metres === "number" && typeof zone === "string" ? `${count(metres)} m dari batas ${zone}` : "–";
+type Details = Record<string, string | number | boolean>;
+const num = (d: Details, key: string): number | null => (typeof d[key] === "number" ? d[key] : null);
+
+/** What SMART measured for a position refusal, as a fact of the evidence ([label, text]), or null:
+ * OUTSIDE_ZONE: how far the edge of the nearest zone was (many refusals a few metres out: a zone drawn too
+ * tight), or that the employee had no zone; IMPOSSIBLE_TRAVEL: the jump (fake GPS); GPS_INACCURATE: the fix's
+ * accuracy against the limit. */
+function measuredFact(code: string | undefined, d: Details): [string, string] | null {
+  if (code === "OUTSIDE_ZONE") {
+    if (d["zones"] === 0) return ["Jarak ke zona", "Pegawai belum memiliki zona kerja"];
+    const metres = num(d, "distance_m");
+    const zone = d["nearest_zone"];
+    return metres !== null && typeof zone === "string" ? ["Jarak ke zona", `${count(metres)} m dari batas ${zone}`] : null;
+  }
+  if (code === "IMPOSSIBLE_TRAVEL") {
+    const metres = num(d, "distance_m");
+    const seconds = num(d, "elapsed_s");
+    const speed = num(d, "speed_kmh");
+    if (metres === null || seconds === null) return null;
+    const km = (metres / 1000).toLocaleString("id-ID", { maximumFractionDigits: 1 });
+    const pace = speed === null ? "" : ` (${speed.toLocaleString("id-ID")} km/jam)`;
+    return ["Perpindahan", `${km} km dalam ${count(Math.round(seconds / 60))} menit${pace} dari absen sebelumnya`];
+  }
+  if (code === "GPS_INACCURATE") {
+    const accuracy = num(d, "accuracy_m");
+    const limit = num(d, "max_accuracy_m");
+    return accuracy !== null && limit !== null ? ["Akurasi GPS", `±${count(Math.round(accuracy))} m (batas ±${count(limit)} m)`] : null;
+  }
+  return null;
 }
 
 /** Why the item is here: the refusal reasons, then the warnings that sent it to review. */
