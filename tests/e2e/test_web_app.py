@@ -95,6 +95,10 @@ def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee
     # THEN Home shows their name and today's schedule/status, at 360 px without horizontal scrolling
     expect(page.get_by_text(f"NIP {employee.nip}")).to_be_visible()
     expect(page.get_by_text("Status")).to_be_visible()
+    # ... and, their unit having no work zone yet (fresh from SIMPEG), says so before any selfie is taken
+    expect(page.get_by_role("note")).to_contain_text(
+        "Unit Anda belum memiliki zona kerja, jadi lokasi absen belum dapat dinilai. Hubungi admin unit."
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.assert_no_file_input()
     phone.check_screen("beranda")

@@ -180,6 +180,7 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     _, phone = activated_phone(browser, stack, admin, OUTSIDE)
     page = phone.page
     phone.check_screen("beranda-belum-absen")
+    expect(page.get_by_role("note")).to_have_count(0)  # the unit has its work zone: nothing to warn of
 
     # WHEN the employee taps "Absen Masuk" 1.5 km from the school
     page.get_by_role("button", name="Absen Masuk").click()

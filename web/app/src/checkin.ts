@@ -38,7 +38,7 @@ function unanswered(exc: unknown): boolean {
 }
 
 /** A distance the way a person says it: "40 m", "1,5 km". */
-export function distance(metres: number): string {
+function distance(metres: number): string {
   return metres < 1000 ? `${String(Math.round(metres))} m` : `${(metres / 1000).toLocaleString("id-ID", { maximumFractionDigits: 1 })} km`;
 }
 

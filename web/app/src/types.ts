@@ -50,6 +50,8 @@ export interface Profile {
   onboarding?: Onboarding;
   /** The stage's accuracy limit of a fix (SMART_GPS_MAX_ACCURACY_M). */
   gps_max_accuracy_m?: number;
+  /** The unit's work zones (field-duty areas of the day are not among them: `today.field_duty`). */
+  zones?: { zone_id: string; name: string }[];
 }
 
 export interface Liveness {

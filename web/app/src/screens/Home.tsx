@@ -49,6 +49,18 @@ function nextKind(marks: Marks, waitingToday: (kind: Kind) => boolean): Kind | n
   return null;
 }
 
+/** A unit without any work zone (a school not set up yet) and no field duty today: every check-in would be
+ * judged outside a zone, so the employee hears it before taking a selfie, with who can fix it. */
+function NoZone({ profile }: { profile: Profile }) {
+  if (!profile.zones || profile.zones.length > 0 || profile.today.field_duty) return null;
+  return (
+    <div class="notice" role="note">
+      <p class="answer-title">Zona kerja belum ditetapkan</p>
+      <p>Unit Anda belum memiliki zona kerja, jadi lokasi absen belum dapat dinilai. Hubungi admin unit.</p>
+    </div>
+  );
+}
+
 function Onboarding({ profile }: { profile: Profile }) {
   const faces = profile.onboarding?.faces;
   if (faces ? faces.approved > 0 : profile.enrolled) return null;
@@ -183,6 +195,7 @@ export function Home() {
             <dd>{marks ? statusText(today, marks, waitingToday) : "Memuat…"}</dd>
           </dl>
           <Onboarding profile={profile} />
+          <NoZone profile={profile} />
           {enrolled && kind ? (
             <button type="button" class="big" onClick={() => navigate(`/absen?jenis=${kind}`)}>
               {KIND_ACTION[kind]}
