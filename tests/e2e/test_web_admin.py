@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -567,7 +566,7 @@ def test_an_admin_who_is_also_an_employee_is_told_to_leave_their_own_record_to_a
     for name in ("Buat Kode Aktivasi", "Reset Perangkat", "Hapus Wajah", "Simpan Jadwal", "Simpan Jadwal Sif"):
         expect(own.page.get_by_role("button", name=name)).to_have_count(0)
     # AND their own request waits for another admin: its row says so instead of offering a decision
-    day = datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
+    day = _jakarta_today()
     reason = f"Mengurus surat {secrets.token_hex(2)}"
     body = {"type": "IZIN", "start_date": day, "end_date": day, "reason": reason}
     made = _expect(world.employee.post("/v1/me/requests", body), 201, "own request")
@@ -1068,6 +1067,24 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     assert data.startswith(b"%PDF"), data[:100]
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert f"Unit: {world.unit_name}" in text and f"Kepala {world.unit_name}" in text and world.nip in text
+    d.assert_clean()
+
+
+def test_adoption_shows_which_units_have_no_work_zone_yet(world: World, desk: Callable[..., Desk]) -> None:
+    d = desk(admin="bootstrap")
+    page = d.page
+    d.open("Adopsi")
+    table = page.get_by_role("table", name=re.compile("^Adopsi per unit"))
+    # THEN the module's unit shows its one zone, and the other unit (imported, never given a zone) says so
+    mine = table.get_by_role("row").filter(has_text=world.unit_name)
+    expect(mine.locator('td[data-label="Zona kerja"]')).to_have_text("1")
+    other_name = next(
+        u["unor_nama"]
+        for u in _expect(world.admin.get("/v1/admin/units"), 200, "units")["items"]
+        if u["unor_id"] == world.other_unit_id
+    )
+    other = table.get_by_role("row").filter(has_text=other_name)
+    expect(other.locator('td[data-label="Zona kerja"]')).to_have_text("Belum ada")
     d.assert_clean()
 
 

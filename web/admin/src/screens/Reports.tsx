@@ -535,7 +535,9 @@ export function Adoption(_: { route: Route }) {
   );
   const action = useAction();
   const report = loaded.data;
-  const rows = (report?.units ?? []).map((u) => ({ ...u, last: u.days[u.days.length - 1] }));
+  // A unit without a work zone cannot check in by the app at all: the first thing to fix in a rollout.
+  const zoneCount = (unorId: string): number => units.find((x) => x.unor_id === unorId)?.zone_ids.length ?? 0;
+  const rows = (report?.units ?? []).map((u) => ({ ...u, last: u.days[u.days.length - 1], zones: zoneCount(u.unor_id) }));
   return (
     <Screen title="Adopsi">
       <div class="filters">
@@ -567,6 +569,7 @@ export function Adoption(_: { route: Route }) {
             rowKey={(u) => u.unor_id}
             columns={[
               { label: "Unit", cell: (u) => u.unor_nama, sort: (u) => u.unor_nama },
+              { label: "Zona kerja", cell: (u) => (u.zones ? u.zones : "Belum ada"), sort: (u) => u.zones },
               { label: "Pegawai", cell: (u) => u.last?.employees ?? 0, sort: (u) => u.last?.employees ?? 0 },
               { label: "Aktivasi", cell: (u) => u.last?.activated ?? 0, sort: (u) => u.last?.activated ?? 0 },
               { label: "Wajah", cell: (u) => u.last?.enrolled ?? 0, sort: (u) => u.last?.enrolled ?? 0 },
