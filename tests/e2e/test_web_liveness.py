@@ -69,3 +69,44 @@ def test_a_still_picture_is_refused_as_not_live_and_the_app_says_what_to_do(
     assert [(e["type"], e["status"], e["reasons"]) for e in events] == [("in", "refused", ["LIVENESS_FAILED"])]
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
     context.close()
+
+
+def test_a_check_in_without_the_asked_frames_is_refused_and_the_app_says_to_follow_the_movement(
+    still_browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    """An app that does not know the asked movement (an old version still cached on the phone) sends the selfie
+    without frames: SMART refuses it with LIVENESS_REQUIRED, and the app says what to do."""
+    zoned_unit(admin)
+    employee = new_employee(admin)
+    context = phone_context(still_browser, stack.api)
+    context.set_default_timeout(20_000)
+    phone = Phone(context.new_page()).watch(stack.api)
+    page = phone.page
+    devstack_phone.activate(page, employee)
+
+    # GIVEN challenges that reach the app without their movement (the real answer, its `liveness` emptied)
+    def without_movement(route: Any) -> None:
+        answer = route.fetch()
+        body = answer.json()
+        assert body["liveness"]["action"], body  # SMART asked for one
+        route.fulfill(response=answer, json={**body, "liveness": {"action": None, "frames": 0}})
+
+    page.route("**/v1/attendance/challenge", without_movement)
+    page.get_by_role("button", name="Absen Masuk").click()
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    # WHEN the employee sends, THEN no movement is asked, and SMART refuses the selfie sent without frames
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/v1/attendance")) as sent:
+        page.get_by_role("button", name="Ambil Foto dan Kirim").click()
+    assert "frames" not in (sent.value.request.post_data_json or {})
+    assert sent.value.status == 422, sent.value.text()
+    error = sent.value.json()["error"]
+    assert (error["code"], error["details"]) == ("LIVENESS_REQUIRED", {"reason": "no_frames"}), error
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(error["message"])
+    expect(alert).to_contain_text("Ulangi absen dan ikuti petunjuk gerakan di layar.")
+    expect(page.get_by_text(ACTION_WORDS)).to_have_count(0)
+    mine = ApiClient(stack.api, token=page.evaluate("localStorage.getItem('smart.token')"))
+    events = mine.get("/v1/attendance/me").body["items"]
+    assert [(e["type"], e["status"], e["reasons"]) for e in events] == [("in", "refused", ["LIVENESS_REQUIRED"])]
+    phone.assert_clean(frozenset({(422, "/v1/attendance")}))
+    context.close()
