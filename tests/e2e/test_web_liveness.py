@@ -34,17 +34,31 @@ def still_browser() -> Iterator[Any]:
         yield launch(fake_camera_args(CAMERA_PHOTOS[:1], name="still"))
 
 
-def test_a_still_picture_is_refused_as_not_live_and_the_app_says_what_to_do(
-    still_browser: Any, stack: StackUrls, admin: ApiClient
-) -> None:
-    # GIVEN an enrolled, activated employee in their zone, the camera showing a still picture of them
+@pytest.fixture
+def still_phone(still_browser: Any, stack: StackUrls, admin: ApiClient) -> Iterator[Phone]:
+    """An enrolled, activated employee in their zone, on Home; the camera shows a still picture of them."""
     zoned_unit(admin)
     employee = new_employee(admin)
     context = phone_context(still_browser, stack.api)
     context.set_default_timeout(20_000)
     phone = Phone(context.new_page()).watch(stack.api)
+    devstack_phone.activate(phone.page, employee)
+    yield phone
+    context.close()
+
+
+def _recorded(stack: StackUrls, phone: Phone) -> list[tuple[str, str, list[str]]]:
+    """The employee's own events, as (type, status, reasons)."""
+    mine = ApiClient(stack.api, token=phone.page.evaluate("localStorage.getItem('smart.token')"))
+    return [(e["type"], e["status"], e["reasons"]) for e in mine.get("/v1/attendance/me").body["items"]]
+
+
+def test_a_still_picture_is_refused_as_not_live_and_the_app_says_what_to_do(
+    still_phone: Phone, stack: StackUrls
+) -> None:
+    # GIVEN an enrolled, activated employee in their zone, the camera showing a still picture of them
+    phone = still_phone
     page = phone.page
-    devstack_phone.activate(page, employee)
     page.get_by_role("button", name="Absen Masuk").click()
     expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
 
@@ -64,25 +78,17 @@ def test_a_still_picture_is_refused_as_not_live_and_the_app_says_what_to_do(
     expect(page.get_by_role("button", name="Coba Lagi")).to_be_visible()
     phone.check_screen("absen-ditolak-liveness")
     # AND the refusal is kept as evidence; nothing that counts as attendance was recorded
-    mine = ApiClient(stack.api, token=page.evaluate("localStorage.getItem('smart.token')"))
-    events = mine.get("/v1/attendance/me").body["items"]
-    assert [(e["type"], e["status"], e["reasons"]) for e in events] == [("in", "refused", ["LIVENESS_FAILED"])]
+    assert _recorded(stack, phone) == [("in", "refused", ["LIVENESS_FAILED"])]
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
-    context.close()
 
 
 def test_a_check_in_without_the_asked_frames_is_refused_and_the_app_says_to_follow_the_movement(
-    still_browser: Any, stack: StackUrls, admin: ApiClient
+    still_phone: Phone, stack: StackUrls
 ) -> None:
     """An app that does not know the asked movement (an old version still cached on the phone) sends the selfie
     without frames: SMART refuses it with LIVENESS_REQUIRED, and the app says what to do."""
-    zoned_unit(admin)
-    employee = new_employee(admin)
-    context = phone_context(still_browser, stack.api)
-    context.set_default_timeout(20_000)
-    phone = Phone(context.new_page()).watch(stack.api)
+    phone = still_phone
     page = phone.page
-    devstack_phone.activate(page, employee)
 
     # GIVEN challenges that reach the app without their movement (the real answer, its `liveness` emptied)
     def without_movement(route: Any) -> None:
@@ -105,8 +111,5 @@ def test_a_check_in_without_the_asked_frames_is_refused_and_the_app_says_to_foll
     expect(alert).to_contain_text(error["message"])
     expect(alert).to_contain_text("Ulangi absen dan ikuti petunjuk gerakan di layar.")
     expect(page.get_by_text(ACTION_WORDS)).to_have_count(0)
-    mine = ApiClient(stack.api, token=page.evaluate("localStorage.getItem('smart.token')"))
-    events = mine.get("/v1/attendance/me").body["items"]
-    assert [(e["type"], e["status"], e["reasons"]) for e in events] == [("in", "refused", ["LIVENESS_REQUIRED"])]
+    assert _recorded(stack, phone) == [("in", "refused", ["LIVENESS_REQUIRED"])]
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
-    context.close()
