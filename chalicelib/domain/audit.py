@@ -1,10 +1,28 @@
-"""An entry of the audit log of admin actions: who did what to what, when (ids only, no personal data)."""
+"""An entry of the audit log of admin actions: who did what to what, when (ids only, no personal data).
+
+The log has two parts, kept apart so that reading one never wades through the other:
+- CHANGES, what admins changed (the entries API.md lists: codes, resets, faces, decisions, zones, ...);
+- VIEWS, whose personal files admins were handed links to: selfies and enrolment photos (`view.photos`) and
+  request letters (`view.attachments`), one entry per employee per request that issued the links.
+An entry's action names its part (`log_of`), so writers never choose it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+
+CHANGES = "changes"
+VIEWS = "views"
+VIEW = "view"  # the family of every action of the VIEWS part
+VIEW_PHOTOS = "view.photos"
+VIEW_ATTACHMENTS = "view.attachments"
+
+
+def log_of(action: str) -> str:
+    """The part of the log an action (or a family of actions) belongs to."""
+    return VIEWS if action == VIEW or action.startswith(f"{VIEW}.") else CHANGES
 
 
 @dataclass(frozen=True)

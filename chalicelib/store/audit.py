@@ -1,7 +1,9 @@
 """The audit log of admin actions: who did what to what, when. Never holds personal data beyond ids.
 
-Partition per UTC day, range key ``<instant>#<random id>`` with the instant to the microsecond: entries of a
-day come in time order, even several in one second (older entries keyed to the second still sort among them).
+Partition per UTC day and part of the log (``<date>`` for the changes, ``views#<date>`` for the links to
+personal files: `chalicelib.domain.audit.log_of`), range key ``<instant>#<random id>`` with the instant to the
+microsecond: entries of a day come in time order, even several in one second (older entries keyed to the second
+still sort among them).
 `AuditRepository` is what the use cases may ask (an abstract base: it stamps and keys an entry once for both);
 `DynamoAuditRepository` stores it in DynamoDB and `chalicelib.store.memory.audit.InMemoryAuditRepository` in a
 dict, and `tests/unit/store/audit_contract.py` is the one test class both pass.
@@ -14,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 
-from chalicelib.domain.audit import AuditEntry, AuditPage
+from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, log_of
 from chalicelib.store.base import parse_iso, storage_call, utc_now
 from chalicelib.store.models import AuditModel
 
@@ -22,6 +24,11 @@ from chalicelib.store.models import AuditModel
 def entry_key(at: datetime) -> str:
     """The range key of an entry written at `at`: its instant (microseconds), then a random id (never clash)."""
     return f"{at.astimezone(UTC).isoformat(timespec='microseconds')}#{secrets.token_hex(4)}"
+
+
+def partition(day: date, log: str) -> str:
+    """The partition key of a UTC day's entries of one part of the log (the changes keep the bare date)."""
+    return day.isoformat() if log == CHANGES else f"{log}#{day.isoformat()}"
 
 
 def entry_detail(detail: Mapping[str, object] | None) -> dict[str, object] | None:
@@ -55,30 +62,33 @@ class AuditRepository(ABC):
         detail: Mapping[str, object] | None = None,
         role: str | None = None,
     ) -> None:
-        """Append an entry stamped with the current instant (`role`: the actor's, when the caller knows it)."""
+        """Append an entry stamped with the current instant (`role`: the actor's, when the caller knows it), in
+        the part of the log its action belongs to."""
         now = self._clock()
         key = entry_key(now)
-        self._append(now.date(), key, entry_from_key(key, actor, action, target, detail=detail, role=role))
+        entry = entry_from_key(key, actor, action, target, detail=detail, role=role)
+        self._append(partition(now.date(), log_of(action)), key, entry)
 
     @abstractmethod
-    def _append(self, day: date, key: str, entry: AuditEntry) -> None:
-        """Store `entry` under the UTC date `day` and the range key `key` (from `entry_key`)."""
+    def _append(self, day_key: str, key: str, entry: AuditEntry) -> None:
+        """Store `entry` under the partition `day_key` (from `partition`) and the range key `key` (`entry_key`)."""
 
     @abstractmethod
-    def entries_of_day(self, day: date) -> list[AuditEntry]:
-        """Every entry written on the UTC date `day`, oldest first."""
+    def entries_of_day(self, day: date, log: str = CHANGES) -> list[AuditEntry]:
+        """Every entry of one part of the log written on the UTC date `day`, oldest first."""
 
     @abstractmethod
-    def page_of_day(self, day: date, before: str | None, limit: int) -> AuditPage:
-        """At most `limit` entries of the UTC date `day`, newest first, older than the range key `before`."""
+    def page_of_day(self, day: date, before: str | None, limit: int, log: str = CHANGES) -> AuditPage:
+        """At most `limit` entries of one part of the log of the UTC date `day`, newest first, older than the
+        range key `before`."""
 
 
 class DynamoAuditRepository(AuditRepository):
     """The audit log in the `audit` table."""
 
-    def _append(self, day: date, key: str, entry: AuditEntry) -> None:
+    def _append(self, day_key: str, key: str, entry: AuditEntry) -> None:
         item = AuditModel(
-            day.isoformat(),
+            day_key,
             key,
             actor=entry.actor,
             action=entry.action,
@@ -89,15 +99,15 @@ class DynamoAuditRepository(AuditRepository):
         with storage_call("dynamodb"):
             item.save()
 
-    def entries_of_day(self, day: date) -> list[AuditEntry]:
+    def entries_of_day(self, day: date, log: str = CHANGES) -> list[AuditEntry]:
         with storage_call("dynamodb"):
-            return [_entry(m) for m in AuditModel.query(day.isoformat())]
+            return [_entry(m) for m in AuditModel.query(partition(day, log))]
 
-    def page_of_day(self, day: date, before: str | None, limit: int) -> AuditPage:
+    def page_of_day(self, day: date, before: str | None, limit: int, log: str = CHANGES) -> AuditPage:
         condition = AuditModel.key < before if before else None
         with storage_call("dynamodb"):
             models = list(
-                AuditModel.query(day.isoformat(), condition, scan_index_forward=False, limit=limit, page_size=limit)
+                AuditModel.query(partition(day, log), condition, scan_index_forward=False, limit=limit, page_size=limit)
             )
         last = models[-1].key if len(models) == limit else None
         return AuditPage([_entry(m) for m in models], [m.key for m in models], last)

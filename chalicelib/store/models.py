@@ -515,10 +515,11 @@ class LoginGuardModel(_Base):
 
 
 class AuditModel(_Base):
-    """Who did what when: every admin write. Partition per day keeps writes spread and reads by day cheap."""
+    """Who did what when: every admin write, and every link to an employee's personal files an admin was given.
+    Partition per day keeps writes spread and reads by day cheap; the links have their own (`views#<date>`)."""
 
     base_name = "audit"
-    day = UnicodeAttribute(hash_key=True)
+    day = UnicodeAttribute(hash_key=True)  # <date>, or views#<date> (chalicelib.store.audit.partition)
     key = UnicodeAttribute(range_key=True)  # at#audit_id
     actor = UnicodeAttribute()
     action = UnicodeAttribute()

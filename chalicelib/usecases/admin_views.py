@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib import runtime
 from chalicelib.attendance.classify import MONITOR_KEYS
 from chalicelib.domain.attendance import Event
-from chalicelib.domain.audit import AuditEntry
+from chalicelib.domain.audit import CHANGES, AuditEntry, log_of
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
@@ -91,7 +91,9 @@ def attempts(principal: Principal, query: AttemptsQuery, settings: Settings, now
     units = access.units_of(principal, query.unor_id)
     fetch = partial(_refused, day, query.code)
     rows, cursor = reviews.page_across_units(units, query.next, fetch)
-    items = reviews.evidence(Attempt, rows, settings, code=lambda e: (e.reasons or ("",))[0], details=_told)
+    items = reviews.evidence(
+        Attempt, rows, settings, principal, "attempts", code=lambda e: (e.reasons or ("",))[0], details=_told
+    )
     return AttemptPage(items=items, next=cursor)
 
 
@@ -113,7 +115,8 @@ def _refused(
 
 def audit_log(principal: Principal, query: AuditQuery, settings: Settings, now: datetime) -> AuditPage:
     """Entries between two local dates (at most 92 days), newest first, 100 per page, filtered by actor,
-    action (or family: `zone` matches `zone.*`) and target. Super admins and regency-wide auditors only."""
+    action (or family: `zone` matches `zone.*`) and target. The changes, unless the action asks for the links to
+    personal files (`view`, `view.photos`, `view.attachments`). Super admins and regency-wide auditors only."""
     access.require_regency_reader(principal)
     end = query.to or _today(settings, now)
     start = query.from_ or end
@@ -124,11 +127,12 @@ def audit_log(principal: Principal, query: AuditQuery, settings: Settings, now: 
     low = datetime.combine(start, time(), settings.tz).astimezone(UTC)
     high = datetime.combine(end + timedelta(days=1), time(), settings.tz).astimezone(UTC)
     day, before = _audit_position(query.next, low.date(), (high - timedelta(microseconds=1)).date())
+    log = log_of(query.action) if query.action else CHANGES
     roles: dict[str, str | None] = {}
     items: list[AuditItem] = []
     read = 0
     while day >= low.date():
-        page = runtime.audit().page_of_day(day, before, AUDIT_READ)
+        page = runtime.audit().page_of_day(day, before, AUDIT_READ, log)
         read += len(page.keys)
         for entry, key in zip(page.entries, page.keys, strict=True):
             if low <= entry.at < high and _matches(entry, query):

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from chalicelib import runtime
+from chalicelib.domain.audit import VIEW_PHOTOS
 from chalicelib.domain.faces import APPROVED, PENDING, REJECTED, PendingTemplate, TemplateInfo, TemplateStatus
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
@@ -32,7 +33,7 @@ from chalicelib.store.base import ConditionFailed, bad_cursor, decode_position, 
 from chalicelib.store.events import EVENT_ID
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate, new_template_id, nip_of_template
 from chalicelib.store.photos import photo_key
-from chalicelib.usecases import access
+from chalicelib.usecases import access, disclosure
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.directory import employee_in_scope, employee_to_change
 from chalicelib.usecases.schemas.attendance import (
@@ -252,6 +253,7 @@ def list_templates(actor: Principal, nip: str, settings: Settings) -> FaceTempla
         _template_row(t, store.presign(t.photo_key, settings.presign_ttl_s))
         for t in runtime.faces().template_rows(employee.nip)
     ]
+    disclosure.record_links(actor, VIEW_PHOTOS, "faces", [employee.nip] * len(items))
     return FaceTemplatePage(items=items, next=None)
 
 
@@ -284,7 +286,14 @@ def delete_template(actor: Principal, nip: str, template_id: str) -> FaceDeleted
 
 
 def list_pending(principal: Principal, query: PendingFacesQuery, settings: Settings) -> PendingFacePage:
-    """Pending templates of one unit, or of every unit the admin may see, by unit then template id."""
+    """Pending templates of one unit, or of every unit the admin may see, by unit then template id; their photo
+    links recorded as handed to the caller."""
+    page = _pending_page(principal, query, settings)
+    disclosure.record_links(principal, VIEW_PHOTOS, "pending_faces", (item.nip for item in page.items))
+    return page
+
+
+def _pending_page(principal: Principal, query: PendingFacesQuery, settings: Settings) -> PendingFacePage:
     units = access.units_of(principal, query.unor_id)
     unit, inner = _pending_position(query.next, units)
     items: list[PendingFace] = []

@@ -19,6 +19,7 @@ from typing import Any
 
 from chalicelib import runtime
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.audit import VIEW_ATTACHMENTS
 from chalicelib.domain.calendar import DateRange
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.requests import LEAVE_TYPES, PENDING, EmployeeRequest
@@ -35,7 +36,7 @@ from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor,
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.photos import REQUEST_PREFIX
 from chalicelib.store.requests import REQUEST_ID, new_request_id
-from chalicelib.usecases import access, recaps, zones
+from chalicelib.usecases import access, disclosure, recaps, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.directory import with_names
@@ -222,7 +223,7 @@ def request_item(r: EmployeeRequest, attachment_url: str | None = None) -> Reque
 
 def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Settings) -> RequestPage:
     """Requests of the caller's units (or one unit), of one status or all, newest first within a status;
-    attachments as short-lived links."""
+    attachments as short-lived links, recorded as handed to the caller."""
     store = runtime.photos(settings)
 
     def item(r: EmployeeRequest) -> RequestItem:
@@ -234,6 +235,8 @@ def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Set
         return [item(r) for r in rows], last
 
     items, cursor = across_units(access.units_of(principal, query.unor_id), query.next, unit_rows)
+    linked = (i.nip for i in items if i.attachment_url)
+    disclosure.record_links(principal, VIEW_ATTACHMENTS, "requests", linked)
     return RequestPage(items=with_names(items), next=cursor)
 
 

@@ -9,12 +9,13 @@ from typing import Any, TypeVar
 
 from chalicelib import runtime
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.audit import VIEW_PHOTOS
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.people import cached_members_of_unit
-from chalicelib.usecases import recaps
+from chalicelib.usecases import disclosure, recaps
 from chalicelib.usecases.access import require_not_own, require_unit_scope, units_of
 from chalicelib.usecases.checkin import event_as
 from chalicelib.usecases.paging import across_units
@@ -37,7 +38,7 @@ def list_reviews(principal: Principal, query: ReviewsQuery, settings: Settings) 
     """Pending reviews of the caller's units (or one unit), 100 per page, with their evidence."""
     units = units_of(principal, query.unor_id)
     rows, cursor = page_across_units(units, query.next, runtime.events().pending_reviews)
-    return ReviewPage(items=evidence(ReviewItem, rows, settings), next=cursor)
+    return ReviewPage(items=evidence(ReviewItem, rows, settings, principal, "reviews"), next=cursor)
 
 
 def page_across_units(
@@ -59,11 +60,17 @@ def evidence_ttl_s(settings: Settings) -> int:
 
 
 def evidence(
-    view: type[Evidence], rows: Sequence[tuple[str, Event]], settings: Settings, **extra: Callable[[Event], object]
+    view: type[Evidence],
+    rows: Sequence[tuple[str, Event]],
+    settings: Settings,
+    principal: Principal,
+    via: str,
+    **extra: Callable[[Event], object],
 ) -> list[Evidence]:
     """The events as `view` with who (name from the unit's one-minute member cache), where, and signed links
-    to the check-in photo and the employee's enrolment photos (one template read per employee, overlapped);
-    `extra` computes the view's further fields from each event."""
+    to the check-in photo and the employee's enrolment photos (one template read per employee, overlapped),
+    each link recorded as handed to `principal` through the list `via`; `extra` computes the view's further
+    fields from each event."""
     photos, ttl = runtime.photos(settings), evidence_ttl_s(settings)
     names = {
         unit: {m.nip: m.nama for m in cached_members_of_unit(runtime.people(), unit)} for unit in {u for u, _ in rows}
@@ -76,7 +83,7 @@ def evidence(
             strict=True,
         )
     )
-    return [
+    items = [
         event_as(
             view,
             e,
@@ -92,6 +99,9 @@ def evidence(
         )
         for unit, e in rows
     ]
+    linked = (item.nip for item in items for _ in range(bool(item.selfie_url) + len(item.enrolment_urls)))
+    disclosure.record_links(principal, VIEW_PHOTOS, via, linked)
+    return items
 
 
 def decide(principal: Principal, event_id: str, body: DecisionRequest, settings: Settings, now: datetime) -> Decision:

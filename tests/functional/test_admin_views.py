@@ -17,9 +17,12 @@ import yaml
 from chalicelib import runtime
 from chalicelib.domain import people as domain
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.audit import VIEWS
 from chalicelib.settings import load_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from chalicelib.store.models import AuditModel
+from chalicelib.store.schema import create_tables
 from tests.functional.checkin_setup import OUTSIDE, PEOPLE, Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
 
@@ -327,6 +330,46 @@ def test_the_audit_log_lists_admin_actions_with_filters_and_pages(employee: Empl
             break
         page = api.call("GET", f"/v1/admin/audit?next={page['next']}", token=employee.admin).body
     assert len(seen) >= 124 and seen == sorted(seen, key=lambda s: s[:25], reverse=True)
+
+
+def test_every_photo_link_an_admin_is_handed_is_recorded_for_the_regency_readers(employee: Employee) -> None:
+    # GIVEN an impostor's refused attempt and a reviewed offline check-in of the employee (enrolled once)
+    api = employee.api
+    assert employee.check_in(selfie(IMPOSTOR)).status == 422
+    assert employee.check_in_offline(selfie(GENUINE), hours_ago=2).status == 201
+    # WHEN the unit's admin opens the queue, the attempts and the employee's faces
+    unit_admin = api.unit_admin_token(employee.admin, "U1")
+    for path in ("/v1/admin/reviews", "/v1/admin/attempts", f"/v1/admin/employees/{employee.nip}/faces"):
+        assert api.call("GET", path, token=unit_admin).status == 200
+    # THEN the super admin reads, newest first, which links of whose photos that admin was handed, and where
+    views = api.call("GET", f"/v1/admin/audit?action=view&target={employee.nip}", token=employee.admin)
+    assert [(i["actor"], i["role"], i["action"], i["details"]) for i in views.body["items"]] == [
+        ("ops-u1", "unit_admin", "view.photos", {"via": "faces", "links": 1}),
+        ("ops-u1", "unit_admin", "view.photos", {"via": "attempts", "links": 2}),
+        ("ops-u1", "unit_admin", "view.photos", {"via": "reviews", "links": 2}),
+    ]
+    by_actor = api.call("GET", "/v1/admin/audit?action=view.photos&actor=ops-u1", token=employee.admin)
+    assert by_actor.body["items"] == views.body["items"]
+    # AND the log of changes stays the changes: no link there, and the unit admin may not read either
+    changes = api.call("GET", "/v1/admin/audit", token=employee.admin).body["items"]
+    assert changes and not [i for i in changes if i["action"].startswith("view")]
+    assert api.call("GET", "/v1/admin/audit?action=view", token=unit_admin).status == 403
+
+
+def test_no_photo_link_leaves_when_it_cannot_be_recorded(employee: Employee) -> None:
+    # GIVEN a review waiting, and the audit table gone (DynamoDB failing for it)
+    api = employee.api
+    assert employee.check_in_offline(selfie(GENUINE), hours_ago=2).status == 201
+    AuditModel.delete_table()
+    # WHEN the admin opens the queue, THEN 503 and no link in the answer
+    failed = api.call("GET", "/v1/admin/reviews", token=employee.admin)
+    assert failed.status == 503 and failed.body["error"]["code"] == "UNAVAILABLE"
+    assert "items" not in failed.body
+    # AND once the table is back the same list answers, and its links are recorded
+    create_tables(load_settings())
+    assert api.call("GET", "/v1/admin/reviews", token=employee.admin).status == 200
+    [entry] = runtime.audit().entries_of_day(datetime.now(UTC).date(), VIEWS)
+    assert (entry.actor, entry.target, entry.detail) == ("admin", employee.nip, {"via": "reviews", "links": 2})
 
 
 def test_the_audit_log_is_for_regency_readers_and_bounded(employee: Employee) -> None:

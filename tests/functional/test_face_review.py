@@ -45,6 +45,11 @@ def test_a_self_enrolment_is_approved_by_the_unit_admin_and_then_counts(api: Api
     assert (item["template_id"], item["nip"], item["status"]) == (sent.body["template_id"], NIP, "pending")
     listed = api.call("GET", f"/v1/admin/employees/{NIP}/faces", token=unit_admin).body["items"]
     assert [(t["template_id"], t["status"]) for t in listed] == [(sent.body["template_id"], "pending")]
+    views = api.call("GET", "/v1/admin/audit?action=view.photos", token=employee.admin).body["items"]
+    assert [(i["actor"], i["target"], i["details"]) for i in views] == [
+        ("ops-u1", NIP, {"via": "faces", "links": 1}),
+        ("ops-u1", NIP, {"via": "pending_faces", "links": 1}),
+    ]
     # WHEN the admin approves it
     path = f"/v1/admin/faces/{sent.body['template_id']}"
     decided = api.call("POST", path, {"decision": "approve", "note": "foto jelas"}, token=unit_admin)

@@ -94,6 +94,11 @@ def test_a_leave_request_with_a_letter_is_filed_approved_and_listed(office: Offi
     listed = api.call("GET", "/v1/admin/requests?status=pending", token=office.u1)
     assert listed.status == 200 and [i["request_id"] for i in listed.body["items"]] == [request_id]
     assert key in listed.body["items"][0]["attachment_url"]
+    # AND the link is recorded as handed to that admin, for the regency's readers
+    views = api.call("GET", "/v1/admin/audit?action=view", token=office.admin).body["items"]
+    assert [(i["actor"], i["action"], i["target"], i["details"]) for i in views] == [
+        ("ops-u1", "view.attachments", A, {"via": "requests", "links": 1})
+    ]
     # WHEN approved, THEN the leave exists, the employee sees the decision, and it is audited
     decided = office.decide(office.u1, request_id, {"decision": "approve", "note": "Lekas sembuh"})
     assert decided.status == 200 and decided.body["status"] == "approved", decided.body

@@ -9,30 +9,30 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from chalicelib.domain.audit import AuditEntry, AuditPage
-from chalicelib.store.audit import AuditRepository, Clock
+from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage
+from chalicelib.store.audit import AuditRepository, Clock, partition
 from chalicelib.store.base import utc_now
 
 
 class InMemoryAuditRepository(AuditRepository):
-    """Entries by UTC day, then by range key."""
+    """Entries by partition (UTC day and part of the log), then by range key."""
 
     def __init__(self, clock: Clock = utc_now) -> None:
         super().__init__(clock)
         self._days: dict[str, dict[str, AuditEntry]] = {}
         self._lock = threading.Lock()
 
-    def _append(self, day: date, key: str, entry: AuditEntry) -> None:
+    def _append(self, day_key: str, key: str, entry: AuditEntry) -> None:
         with self._lock:
-            self._days.setdefault(day.isoformat(), {})[key] = entry
+            self._days.setdefault(day_key, {})[key] = entry
 
-    def entries_of_day(self, day: date) -> list[AuditEntry]:
+    def entries_of_day(self, day: date, log: str = CHANGES) -> list[AuditEntry]:
         with self._lock:
-            entries = self._days.get(day.isoformat(), {})
+            entries = self._days.get(partition(day, log), {})
             return [entries[key] for key in sorted(entries)]
 
-    def page_of_day(self, day: date, before: str | None, limit: int) -> AuditPage:
+    def page_of_day(self, day: date, before: str | None, limit: int, log: str = CHANGES) -> AuditPage:
         with self._lock:
-            entries = self._days.get(day.isoformat(), {})
+            entries = self._days.get(partition(day, log), {})
             keys = [key for key in sorted(entries, reverse=True) if before is None or key < before][:limit]
             return AuditPage([entries[key] for key in keys], keys, keys[-1] if len(keys) == limit else None)

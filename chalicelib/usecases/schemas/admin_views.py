@@ -70,7 +70,10 @@ class AuditQuery(Query):
     to: Day | None = Field(default=None, description="Last local date; defaults to today. At most 92 days.")
     actor: Text64 | None = Field(default=None, description="User name of the admin who acted.")
     action: Text64 | None = Field(
-        default=None, description="An action (`zone.create`) or a family of actions (`zone` matches `zone.*`)."
+        default=None,
+        description="An action (`zone.create`) or a family of actions (`zone` matches `zone.*`). The links to "
+        "employees' personal files admins were handed (`view.photos`, `view.attachments`; target: the NIP) are "
+        "listed only when asked for: `view` or one of its actions.",
     )
     target: Text120 | None = Field(default=None, description="The id acted on (NIP, zone id, user name, ...).")
     next: str | None = NEXT

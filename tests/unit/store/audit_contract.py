@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib.domain.audit import AuditEntry
+from chalicelib.domain.audit import VIEWS, AuditEntry
 from chalicelib.store.audit import AuditRepository
 
 START = datetime(2026, 12, 3, 23, 59, 58, 250000, tzinfo=UTC)
@@ -111,3 +111,25 @@ class AuditRepositoryContract:
         assert first.last_key is not None and second.last_key is not None and third.last_key is None
         assert first.keys[-1] == first.last_key and len(set(first.keys + second.keys + third.keys)) == 5
         assert repo.page_of_day(START.date() - timedelta(days=1), None, 2).entries == []
+
+    def test_links_to_personal_files_are_kept_apart_from_the_changes(self, repo: AuditRepository, clock: Clock) -> None:
+        # GIVEN a change, then links to an employee's photos and to a letter handed to admins, a second apart
+        clock.now = START - timedelta(hours=1)
+        repo.record("admin", "zone.create", "Z1")
+        clock.advance(1)
+        repo.record("admin", "view.photos", "198501012010011001", {"via": "reviews", "links": 2})
+        clock.advance(1)
+        repo.record("ua", "view.attachments", "198501012010011001", {"via": "requests", "links": 1})
+        # WHEN each part of the day is read
+        changes = repo.entries_of_day(START.date())
+        views = repo.entries_of_day(START.date(), VIEWS)
+        # THEN the changes hold the change alone, the views both links, each in its own pages
+        assert [e.action for e in changes] == ["zone.create"]
+        assert [(e.actor, e.action, e.detail) for e in views] == [
+            ("admin", "view.photos", {"via": "reviews", "links": 2}),
+            ("ua", "view.attachments", {"via": "requests", "links": 1}),
+        ]
+        assert [e.action for e in repo.page_of_day(START.date(), None, 10).entries] == ["zone.create"]
+        page = repo.page_of_day(START.date(), None, 1, VIEWS)
+        assert [e.actor for e in page.entries] == ["ua"] and page.last_key is not None
+        assert [e.actor for e in repo.page_of_day(START.date(), page.last_key, 1, VIEWS).entries] == ["admin"]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.audit import VIEWS
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError
 from chalicelib.settings import build_settings
@@ -20,7 +21,7 @@ from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import reviews
 from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
 
-from .admin_fixtures import AuditTrail, audited
+from .admin_fixtures import AUDIT_START, AuditTrail, audited
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -34,11 +35,14 @@ def nip_of(i: int) -> str:
     return f"1985010120100110{i:02d}"
 
 
-def recorded(repos: Repositories, i: int, unor_id: str = "U1", status: str = "review") -> Event:
-    """The check-in of employee `i`, i minutes after NOW, recorded with `status`."""
+def recorded(repos: Repositories, i: int, unor_id: str = "U1", status: str = "review", nip: str | None = None) -> Event:
+    """The check-in of employee `i` (or of `nip`), i minutes after NOW, recorded with `status` and a selfie."""
     at = NOW + timedelta(minutes=i)
-    nip = nip_of(i % 100)
-    e = Event(new_event_id(nip, at), nip, "in", status, iso(at), iso(at), "2026-12-03", unor_id, warnings=("X",))
+    nip = nip or nip_of(i % 100)
+    e = Event(
+        new_event_id(nip, at), nip, "in", status, iso(at), iso(at), "2026-12-03", unor_id, warnings=("X",),
+        photo_key=f"checkins/{nip}/{i}.jpg",
+    )  # fmt: skip
     repos.events.write_checkin(CheckinWrite(e, f"{nip}#r-{i}", "body", StoredAnswer(201, {}), at))
     return e
 
@@ -59,6 +63,26 @@ def test_an_admin_sees_the_pending_reviews_of_their_units(repos: Repositories) -
     # AND a unit admin may not ask for another unit
     with pytest.raises(ForbiddenError):
         reviews.list_reviews(U1_ADMIN, ReviewsQuery(unor_id="U2"), SETTINGS)
+
+
+def test_the_photo_links_of_the_queue_are_recorded_per_employee_apart_from_the_changes(
+    repos: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN two reviews of one employee and one of another, each with its selfie
+    repos.people.upsert_unit("U1", "Unit U1")
+    for i, nip in enumerate((nip_of(1), nip_of(1), nip_of(2))):
+        recorded(repos, i, nip=nip)
+    # WHEN the unit admin lists the queue
+    page = reviews.list_reviews(U1_ADMIN, ReviewsQuery(), SETTINGS)
+    # THEN every link handed out is recorded under the admin and the employee, counted per employee
+    assert len(page.items) == 3 and all(item.selfie_url for item in page.items)
+    views = audited.log.entries_of_day(AUDIT_START.date(), VIEWS)
+    assert sorted((e.actor, e.role, e.action, e.target, e.detail) for e in views) == [
+        ("budi", "unit_admin", "view.photos", nip_of(1), {"via": "reviews", "links": 2}),
+        ("budi", "unit_admin", "view.photos", nip_of(2), {"via": "reviews", "links": 1}),
+    ]
+    # AND the log of changes stays as it was
+    assert audited() == []
 
 
 def test_a_long_queue_comes_in_pages_of_a_hundred(repos: Repositories) -> None:

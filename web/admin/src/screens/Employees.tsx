@@ -308,6 +308,11 @@ export function EmployeeDetail({ route }: { route: Route }) {
             <dt>Status</dt>
             <dd>{e.active ? "Aktif" : "Nonaktif"}</dd>
           </dl>
+          {session.role === "super_admin" || session.role === "auditor" ? (
+            <p>
+              <a href={href(["audit"], { log: "views", target: e.nip })}>Siapa yang melihat foto dan lampiran pegawai ini</a>
+            </p>
+          ) : null}
           {mayChange(session, e.nip) ? <Access employee={e} onChanged={loaded.reload} /> : null}
           {canChange(session) && !mayChange(session, e.nip) ? (
             <p class="hint" role="note">

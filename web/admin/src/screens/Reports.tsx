@@ -409,14 +409,52 @@ interface AuditEntry {
   role: string;
   action: string;
   target: string;
-  details: Record<string, unknown>;
+  details: Record<string, unknown> | null;
 }
 
-export function Audit(_: { route: Route }) {
-  const [filters, setFilters] = useState({ from: today(), to: today(), actor: "", action: "", target: "" });
+/** The lists a `view.*` entry's links were handed through (`details.via`). */
+const VIA_NAMES: Record<string, string> = {
+  reviews: "Verifikasi",
+  attempts: "Percobaan Ditolak",
+  faces: "Wajah pegawai",
+  pending_faces: "Wajah menunggu persetujuan",
+  requests: "Pengajuan",
+};
+
+const LOGS: [string, string][] = [
+  ["changes", "Perubahan data"],
+  ["views", "Akses foto & lampiran pegawai"],
+];
+
+/** An entry's details as read: the links an admin was handed in words, any other as its JSON. */
+function auditDetails(e: AuditEntry) {
+  const via = e.details?.via;
+  const links = e.details?.links;
+  if (e.action.startsWith("view.") && typeof via === "string" && typeof links === "number") {
+    const what = e.action === "view.attachments" ? "lampiran" : "foto";
+    return `${count(links)} tautan ${what} dari ${VIA_NAMES[via] ?? via}`;
+  }
+  return <code>{JSON.stringify(e.details)}</code>;
+}
+
+/** The audit screen, opened on today's changes, or from an employee's page (`#/audit?log=views&target=<NIP>`) on
+ * the links to that employee's files over the last 30 days. */
+export function Audit({ route }: { route: Route }) {
+  const target = route.params.get("target") ?? "";
+  const [filters, setFilters] = useState({
+    log: route.params.get("log") ?? "changes",
+    from: target ? daysAgo(30) : today(),
+    to: today(),
+    actor: "",
+    action: "",
+    target,
+  });
   const [applied, setApplied] = useState(filters);
-  const loaded = useLoad((signal) => firstPages<AuditEntry>("/v1/admin/audit", applied, signal, 5000), JSON.stringify(applied));
-  const field = (key: keyof typeof filters, label: string, type: "text" | "date" = "text") => (
+  const { log, ...asked } = applied;
+  // The links to employees' files are their own part of the log: asked for as the `view` family of actions.
+  const query = { ...asked, action: asked.action || (log === "views" ? "view" : "") };
+  const loaded = useLoad((signal) => firstPages<AuditEntry>("/v1/admin/audit", query, signal, 5000), JSON.stringify(query));
+  const field = (key: Exclude<keyof typeof filters, "log">, label: string, type: "text" | "date" = "text") => (
     <Field label={label} type={type} value={filters[key]} onInput={(v) => setFilters({ ...filters, [key]: v })} />
   );
   return (
@@ -429,6 +467,7 @@ export function Audit(_: { route: Route }) {
           loaded.reload(); // the same filters again after an error: asked again
         }}
       >
+        <Select label="Jenis log" value={filters.log} onChange={(v) => setFilters({ ...filters, log: v })} options={LOGS} />
         {field("from", "Dari", "date")}
         {field("to", "Sampai", "date")}
         {field("actor", "Pelaku")}
@@ -436,6 +475,9 @@ export function Audit(_: { route: Route }) {
         {field("target", "Sasaran")}
         <button type="submit">Tampilkan</button>
       </Form>
+      {log === "views" ? (
+        <p class="hint">Setiap tautan foto swafoto, foto pendaftaran wajah atau lampiran pengajuan yang diberikan kepada admin tercatat di sini, per pegawai.</p>
+      ) : null}
       <ErrorLine message={loaded.error} />
       <MoreNotice listing={loaded.data} what="entri terbaru" rest="Persempit tanggal atau saringan lain untuk melihat sisanya." />
       <Table
@@ -447,7 +489,7 @@ export function Audit(_: { route: Route }) {
           { label: "Pelaku", cell: (e) => `${e.actor} (${roleName(e.role)})`, sort: (e) => e.actor },
           { label: "Tindakan", cell: (e) => e.action, sort: (e) => e.action },
           { label: "Sasaran", cell: (e) => e.target, sort: (e) => e.target },
-          { label: "Rincian", cell: (e) => <code>{JSON.stringify(e.details)}</code> },
+          { label: "Rincian", cell: auditDetails },
         ]}
       />
     </Screen>
@@ -514,6 +556,7 @@ function AdoptionChart({ days }: { days: AdoptionDay[] }) {
   );
 }
 
+/** The date `n` days before today in the regency, YYYY-MM-DD. */
 function daysAgo(n: number): string {
   const d = new Date(`${today()}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - n);
