@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 
 from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, log_of
-from chalicelib.store.base import parse_iso, storage_call, utc_now
+from chalicelib.store.base import parse_iso, storage_call, transaction, utc_now
 from chalicelib.store.models import AuditModel
 
 
@@ -45,6 +45,7 @@ def entry_from_key(
 
 
 Clock = Callable[[], datetime]
+BATCH = 100  # entries written in one DynamoDB transaction (its limit)
 
 
 class AuditRepository(ABC):
@@ -64,14 +65,25 @@ class AuditRepository(ABC):
     ) -> None:
         """Append an entry stamped with the current instant (`role`: the actor's, when the caller knows it), in
         the part of the log its action belongs to."""
+        self.record_each(actor, action, {target: detail}, role)
+
+    def record_each(
+        self, actor: str, action: str, details: Mapping[str, Mapping[str, object] | None], role: str | None = None
+    ) -> None:
+        """Append one entry per target of `details` (target -> its detail), all stamped with the current instant
+        and written together: up to `BATCH` entries are kept all or none."""
         now = self._clock()
-        key = entry_key(now)
-        entry = entry_from_key(key, actor, action, target, detail=detail, role=role)
-        self._append(partition(now.date(), log_of(action)), key, entry)
+        rows = []
+        for target, detail in details.items():
+            key = entry_key(now)
+            rows.append((key, entry_from_key(key, actor, action, target, detail=detail, role=role)))
+        if rows:
+            self._append(partition(now.date(), log_of(action)), rows)
 
     @abstractmethod
-    def _append(self, day_key: str, key: str, entry: AuditEntry) -> None:
-        """Store `entry` under the partition `day_key` (from `partition`) and the range key `key` (`entry_key`)."""
+    def _append(self, day_key: str, rows: Sequence[tuple[str, AuditEntry]]) -> None:
+        """Store each entry under the partition `day_key` (from `partition`) and its range key (`entry_key`);
+        up to `BATCH` of them all or none."""
 
     @abstractmethod
     def entries_of_day(self, day: date, log: str = CHANGES) -> list[AuditEntry]:
@@ -86,18 +98,16 @@ class AuditRepository(ABC):
 class DynamoAuditRepository(AuditRepository):
     """The audit log in the `audit` table."""
 
-    def _append(self, day_key: str, key: str, entry: AuditEntry) -> None:
-        item = AuditModel(
-            day_key,
-            key,
-            actor=entry.actor,
-            action=entry.action,
-            target=entry.target,
-            detail=entry.detail,
-            role=entry.role,
-        )
+    def _append(self, day_key: str, rows: Sequence[tuple[str, AuditEntry]]) -> None:
+        items = [_item(day_key, key, entry) for key, entry in rows]
         with storage_call("dynamodb"):
-            item.save()
+            if len(items) == 1:
+                items[0].save()
+                return
+            for at in range(0, len(items), BATCH):  # one round trip a batch (puts only: no delete right needed)
+                with transaction() as tx:
+                    for item in items[at : at + BATCH]:
+                        tx.save(item)
 
     def entries_of_day(self, day: date, log: str = CHANGES) -> list[AuditEntry]:
         with storage_call("dynamodb"):
@@ -111,6 +121,18 @@ class DynamoAuditRepository(AuditRepository):
             )
         last = models[-1].key if len(models) == limit else None
         return AuditPage([_entry(m) for m in models], [m.key for m in models], last)
+
+
+def _item(day_key: str, key: str, entry: AuditEntry) -> AuditModel:
+    return AuditModel(
+        day_key,
+        key,
+        actor=entry.actor,
+        action=entry.action,
+        target=entry.target,
+        detail=entry.detail,
+        role=entry.role,
+    )
 
 
 def _entry(m: AuditModel) -> AuditEntry:

@@ -3,8 +3,9 @@
 S3 can only say that a signed link of the Lambda's role was opened, not which admin opened it. So SMART
 records what it can vouch for: every link it hands an admin, before the answer leaves, one entry per employee
 in the audit log's VIEWS part (`chalicelib.domain.audit`): actor and role, `view.photos` or
-`view.attachments`, the employee's NIP as target, and `{"via": <the list>, "links": <how many>}`. A failed write
-fails the request (503): no link leaves unrecorded. Read back with `GET /v1/admin/audit?action=view`.
+`view.attachments`, the employee's NIP as target, and `{"via": <the list>, "links": <how many>}`, written
+together (one DynamoDB transaction a page). A failed write fails the request (503): no link leaves
+unrecorded. Read back with `GET /v1/admin/audit?action=view`.
 """
 
 from __future__ import annotations
@@ -14,15 +15,10 @@ from collections.abc import Iterable
 
 from chalicelib import runtime
 from chalicelib.domain.people import Principal
-from chalicelib.usecases.recaps import map_units
 
 
 def record_links(principal: Principal, action: str, via: str, nips: Iterable[str]) -> None:
     """Record the links of one answer: `nips` names the employee of each link (repeated per link)."""
     links = Counter(nips)
-    audit = runtime.audit()
-
-    def record(nip: str) -> None:
-        audit.record(principal.subject, action, nip, {"via": via, "links": links[nip]}, role=principal.role)
-
-    map_units(record, sorted(links))
+    details = {nip: {"via": via, "links": links[nip]} for nip in sorted(links)}
+    runtime.audit().record_each(principal.subject, action, details, role=principal.role)

@@ -7,6 +7,7 @@ does, as pinned by `tests/unit/store/audit_contract.py`, which both pass.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import date
 
 from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage
@@ -22,9 +23,9 @@ class InMemoryAuditRepository(AuditRepository):
         self._days: dict[str, dict[str, AuditEntry]] = {}
         self._lock = threading.Lock()
 
-    def _append(self, day_key: str, key: str, entry: AuditEntry) -> None:
+    def _append(self, day_key: str, rows: Sequence[tuple[str, AuditEntry]]) -> None:
         with self._lock:
-            self._days.setdefault(day_key, {})[key] = entry
+            self._days.setdefault(day_key, {}).update(rows)
 
     def entries_of_day(self, day: date, log: str = CHANGES) -> list[AuditEntry]:
         with self._lock:

@@ -133,3 +133,16 @@ class AuditRepositoryContract:
         page = repo.page_of_day(START.date(), None, 1, VIEWS)
         assert [e.actor for e in page.entries] == ["ua"] and page.last_key is not None
         assert [e.actor for e in repo.page_of_day(START.date(), page.last_key, 1, VIEWS).entries] == ["admin"]
+
+    def test_entries_recorded_together_are_all_kept_with_one_instant(self, repo: AuditRepository) -> None:
+        # GIVEN the links of 150 employees recorded at once (more than one DynamoDB transaction holds), and none
+        details = {f"1985010120100{i:05d}": {"via": "reviews", "links": 1 + i % 2} for i in range(150)}
+        repo.record_each("ua", "view.photos", details, role="unit_admin")
+        repo.record_each("ua", "view.photos", {})
+        # THEN every entry is there once, stamped alike, with its own detail and the role; nothing else
+        views = repo.entries_of_day(START.date(), VIEWS)
+        assert sorted((e.target, e.detail) for e in views) == sorted(details.items())
+        assert {(e.at, e.actor, e.role, e.action) for e in views} == {
+            (START.replace(microsecond=0), "ua", "unit_admin", "view.photos")
+        }
+        assert repo.entries_of_day(START.date()) == []

@@ -1,7 +1,7 @@
-"""The review queue on the in-memory twins: listing by unit scope in pages, deciding, and the refusals.
+"""The review queue on the in-memory twins: listing by unit scope in pages with its photo links recorded,
+deciding, and the refusals. The audit log is the `audited` fixture's twin, stamped a second apart.
 
-(The audit log has no in-memory twin yet: its entries are kept by the `audited` fixture. A decision on a
-past day re-runs that day's recap, whose statuses are not in the twins yet: the functional tests cover it.)
+(A decision on a past day re-runs that day's recap: the functional tests cover it.)
 """
 
 from __future__ import annotations
