@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 
 from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, log_of
-from chalicelib.store.base import parse_iso, storage_call, transaction, utc_now
+from chalicelib.store.base import item_from, parse_iso, storage_call, transaction, utc_now
 from chalicelib.store.models import AuditModel
 
 
@@ -99,7 +99,7 @@ class DynamoAuditRepository(AuditRepository):
     """The audit log in the `audit` table."""
 
     def _append(self, day_key: str, rows: Sequence[tuple[str, AuditEntry]]) -> None:
-        items = [_item(day_key, key, entry) for key, entry in rows]
+        items = [item_from(AuditModel, entry, day=day_key, key=key) for key, entry in rows]
         with storage_call("dynamodb"):
             if len(items) == 1:
                 items[0].save()
@@ -121,18 +121,6 @@ class DynamoAuditRepository(AuditRepository):
             )
         last = models[-1].key if len(models) == limit else None
         return AuditPage([_entry(m) for m in models], [m.key for m in models], last)
-
-
-def _item(day_key: str, key: str, entry: AuditEntry) -> AuditModel:
-    return AuditModel(
-        day_key,
-        key,
-        actor=entry.actor,
-        action=entry.action,
-        target=entry.target,
-        detail=entry.detail,
-        role=entry.role,
-    )
 
 
 def _entry(m: AuditModel) -> AuditEntry:
