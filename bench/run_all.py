@@ -16,6 +16,7 @@ QUICK = (
     "bench.liveness_cost",
     "bench.simpeg_bench",
     "bench.recap_bench",
+    "bench.evidence_bench",
 )
 
 
