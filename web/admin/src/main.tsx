@@ -67,7 +67,7 @@ const NAV: NavItem[] = [
   { path: "sidik-jari", label: "Sidik Jari", roles: ["unit_admin", "super_admin"], screen: Fingerprint },
   { path: "simpeg", label: "SIMPEG", roles: ["super_admin"], screen: Simpeg },
   { path: "pengguna", label: "Pengguna Admin", roles: ["super_admin"], screen: Users },
-  { path: "audit", label: "Log Audit", roles: ["super_admin", "auditor"], screen: Audit },
+  { path: "audit", label: "Log Audit", roles: session.AUDIT_READERS, screen: Audit },
   { path: "akun", label: "Akun Saya", roles: ALL, screen: Account },
 ];
 

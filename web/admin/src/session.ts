@@ -11,6 +11,9 @@ export const ROLE_NAMES: Record<Role, string> = {
   auditor: "Auditor",
 };
 
+/** Who reads the audit log (the server's regency readers; an auditor of some units only is refused there). */
+export const AUDIT_READERS: Role[] = ["super_admin", "auditor"];
+
 export function roleName(role: string): string {
   return ROLE_NAMES[role as Role] ?? role;
 }
