@@ -53,6 +53,7 @@ def admin_login(call: Call, body: schema.AdminLoginRequest) -> schema.AdminToken
         expires_at=iso(result.token.expires_at),
         mfa_setup_required=result.mfa_setup_required,
         nip=result.nip,
+        sees_all_units=result.sees_all_units,
     )
 
 

@@ -64,6 +64,7 @@ class LoginResult:
     role: str
     mfa_setup_required: bool = False
     nip: str | None = None  # the admin's own NIP when they are also an employee
+    sees_all_units: bool = False  # a super admin or a regency-wide auditor (Principal.sees_all_units)
 
 
 def epoch(now: datetime) -> int:
@@ -165,7 +166,8 @@ def admin_login(
         admin.username, admin.role, admin.unit_ids, None, admin.token_version, tokens.new_session_id(), admin=admin
     )
     token = tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
-    return LoginResult(token, admin.role, mfa.setup_required(principal, settings), nip=admin.nip)
+    setup = mfa.setup_required(principal, settings)
+    return LoginResult(token, admin.role, setup, nip=admin.nip, sees_all_units=principal.sees_all_units)
 
 
 # --- employees ---------------------------------------------------------------------------------------

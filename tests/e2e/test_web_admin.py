@@ -287,7 +287,8 @@ def desk(browser: Any, world: World) -> Iterator[Callable[..., Desk]]:
 
     def make(viewport: dict[str, int] = LAPTOP, *, admin: str | None = None, fake_clock: bool = False) -> Desk:
         """A new tab; `admin`: signed in as the stack's bootstrap super admin ("bootstrap") or as a new admin user
-        of that role (a unit admin of the module's unit, a regency-wide auditor or super admin); `fake_clock`: its
+        of that role (a unit admin of the module's unit, a regency-wide auditor or super admin; "unit_auditor": an
+        auditor of the module's unit); `fake_clock`: its
         timers are the test's to move from the start (`page.clock.fast_forward`)."""
         context = browser.new_context(base_url=world.stack.api, viewport=viewport, locale="id-ID")
         context.set_default_timeout(15_000)
@@ -314,7 +315,9 @@ def desk(browser: Any, world: World) -> Iterator[Callable[..., Desk]]:
         if admin == "bootstrap":
             d.login(world.stack.admin_username, world.stack.admin_password)
         elif admin is not None:
-            d.username, password = _admin_user(world, admin, [world.unit_id] if admin == "unit_admin" else [])
+            role = "auditor" if admin == "unit_auditor" else admin
+            units = [world.unit_id] if admin in ("unit_admin", "unit_auditor") else []
+            d.username, password = _admin_user(world, role, units)
             d.login(d.username, password)
         return d
 
@@ -508,6 +511,24 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
         page.wait_for_load_state("networkidle")
         expect(page.get_by_role("button", name=change)).to_have_count(0)
     d.shot("auditor")
+    d.assert_clean()
+
+
+def test_an_auditor_of_one_unit_is_offered_no_regency_wide_read(world: World, desk: Callable[..., Desk]) -> None:
+    # GIVEN an auditor of the module's unit only (the audit log answers them 403)
+    d = desk(admin="unit_auditor")
+    page = d.page
+    nav = page.get_by_role("navigation", name="Menu utama")
+    expect(nav.get_by_role("link", name="Pemantauan")).to_be_visible()
+    # THEN the menu has no "Log Audit", the employee page no link into it, and the screen cannot be opened
+    expect(nav.get_by_role("link", name="Log Audit")).to_have_count(0)
+    page.goto(f"/admin/#/pegawai/{world.nip}")
+    expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
+    expect(page.get_by_role("link", name="Siapa yang melihat foto dan lampiran pegawai ini")).to_have_count(0)
+    page.goto("/admin/#/audit")
+    expect(page.get_by_role("heading", name="Log Audit")).to_have_count(0)
+    # AND no request of the console was refused
+    page.wait_for_load_state("networkidle")
     d.assert_clean()
 
 

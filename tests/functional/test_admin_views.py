@@ -24,7 +24,7 @@ from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.models import AuditModel
 from chalicelib.store.schema import create_tables
 from tests.functional.checkin_setup import OUTSIDE, PEOPLE, Employee, enrolled_employee, selfie
-from tests.functional.conftest import Api
+from tests.functional.conftest import ADMIN_PASSWORD, Api
 
 GENUINE = "deepface/img2.jpg"  # the same person as the enrolment photo img1
 IMPOSTOR = "deepface/img13.jpg"
@@ -199,6 +199,27 @@ def test_a_unit_auditor_reads_only_their_units_and_no_regency_lists(employee: Em
     assert api.call("GET", "/v1/admin/faces/duplicates", token=token).status == 403
     summary = api.call("GET", "/v1/admin/monitor/summary", token=token)
     assert [u["unor_id"] for u in summary.body["units"]] == ["U2"]
+
+
+def test_the_login_answer_says_whether_the_regency_wide_reads_answer_the_admin(employee: Employee) -> None:
+    # GIVEN a regency-wide auditor, a unit auditor and a unit admin beside the super admin
+    api = employee.api
+    auditor_token(api, employee.admin)
+    auditor_token(api, employee.admin, "pemeriksa-u1", ["U1"])
+    unit_admin = {"username": "ops-u1", "password": PASSWORD, "role": "unit_admin", "unit_ids": ["U1"]}
+    assert api.call("POST", "/v1/admin/users", unit_admin, token=employee.admin).status == 201
+
+    def login(username: str, password: str = PASSWORD) -> tuple[bool, int]:
+        answer = api.call("POST", "/v1/auth/admin/login", {"username": username, "password": password})
+        assert answer.status == 200, answer.body
+        audit = api.call("GET", "/v1/admin/audit", token=answer.body["token"]).status
+        return answer.body["sees_all_units"], audit
+
+    # WHEN each logs in THEN the answer says what the audit log then answers them (the console's menu)
+    assert login("admin", ADMIN_PASSWORD) == (True, 200)
+    assert login("pemeriksa") == (True, 200)
+    assert login("pemeriksa-u1") == (False, 403)
+    assert login("ops-u1") == (False, 403)
 
 
 # --- reviews and attempts ------------------------------------------------------------------------------

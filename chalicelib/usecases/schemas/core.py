@@ -55,6 +55,11 @@ class AdminToken(Result):
         "The admin's own NIP when they are also an employee: the console marks that employee's items as another"
         " admin's to decide."
     )
+    sees_all_units: bool = Field(
+        default=False,
+        description="Every unit is in the admin's view (a super admin, or an auditor without units): the "
+        "regency-wide reads (admin users, SIMPEG runs, the audit log) answer them; other admins get 403.",
+    )
 
 
 class ActivateRequest(Request):

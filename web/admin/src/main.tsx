@@ -47,36 +47,41 @@ const Account = lazy(() => import("./screens/Users").then((m) => m.Account));
 interface NavItem {
   path: string;
   label: string;
-  roles: Role[];
+  /** Whether the screen is this admin's (the server answers the others 403). */
+  may: (s: Session) => boolean;
   screen: Screen;
 }
 
-const ALL: Role[] = ["unit_admin", "super_admin", "auditor"];
+const byRole =
+  (...roles: Role[]) =>
+  (s: Session): boolean =>
+    roles.includes(s.role);
+const ALL = byRole("unit_admin", "super_admin", "auditor");
 const NAV: NavItem[] = [
-  { path: "pemantauan", label: "Pemantauan", roles: ALL, screen: Monitor },
-  { path: "verifikasi", label: "Verifikasi", roles: ALL, screen: Reviews },
-  { path: "percobaan", label: "Percobaan Ditolak", roles: ALL, screen: Attempts },
-  { path: "pegawai", label: "Pegawai", roles: ALL, screen: Employees },
-  { path: "zona", label: "Zona", roles: ALL, screen: Zones },
-  { path: "pengajuan", label: "Pengajuan", roles: ALL, screen: Requests },
-  { path: "cuti", label: "Cuti & Izin", roles: ALL, screen: Leaves },
-  { path: "libur", label: "Hari Libur", roles: ALL, screen: Holidays },
-  { path: "jadwal", label: "Jadwal", roles: ALL, screen: Schedules },
-  { path: "rekap", label: "Rekap", roles: ALL, screen: Recaps },
-  { path: "adopsi", label: "Adopsi", roles: ALL, screen: Adoption },
-  { path: "sidik-jari", label: "Sidik Jari", roles: ["unit_admin", "super_admin"], screen: Fingerprint },
-  { path: "simpeg", label: "SIMPEG", roles: ["super_admin"], screen: Simpeg },
-  { path: "pengguna", label: "Pengguna Admin", roles: ["super_admin"], screen: Users },
-  { path: "audit", label: "Log Audit", roles: session.AUDIT_READERS, screen: Audit },
-  { path: "akun", label: "Akun Saya", roles: ALL, screen: Account },
+  { path: "pemantauan", label: "Pemantauan", may: ALL, screen: Monitor },
+  { path: "verifikasi", label: "Verifikasi", may: ALL, screen: Reviews },
+  { path: "percobaan", label: "Percobaan Ditolak", may: ALL, screen: Attempts },
+  { path: "pegawai", label: "Pegawai", may: ALL, screen: Employees },
+  { path: "zona", label: "Zona", may: ALL, screen: Zones },
+  { path: "pengajuan", label: "Pengajuan", may: ALL, screen: Requests },
+  { path: "cuti", label: "Cuti & Izin", may: ALL, screen: Leaves },
+  { path: "libur", label: "Hari Libur", may: ALL, screen: Holidays },
+  { path: "jadwal", label: "Jadwal", may: ALL, screen: Schedules },
+  { path: "rekap", label: "Rekap", may: ALL, screen: Recaps },
+  { path: "adopsi", label: "Adopsi", may: ALL, screen: Adoption },
+  { path: "sidik-jari", label: "Sidik Jari", may: byRole("unit_admin", "super_admin"), screen: Fingerprint },
+  { path: "simpeg", label: "SIMPEG", may: byRole("super_admin"), screen: Simpeg },
+  { path: "pengguna", label: "Pengguna Admin", may: byRole("super_admin"), screen: Users },
+  { path: "audit", label: "Log Audit", may: session.readsRegency, screen: Audit },
+  { path: "akun", label: "Akun Saya", may: ALL, screen: Account },
 ];
 
-function screenOf(route: Route, role: Role): Screen | null {
+function screenOf(route: Route, s: Session): Screen | null {
   const path = route.segments[0] ?? "pemantauan";
   if (path === "pemantauan" && route.segments[1]) return UnitLive;
   if (path === "pegawai" && route.segments[1]) return EmployeeDetail;
   const item = NAV.find((n) => n.path === path);
-  return item && item.roles.includes(role) ? item.screen : null;
+  return item && item.may(s) ? item.screen : null;
 }
 
 function Shell({ s }: { s: Session }) {
@@ -108,7 +113,7 @@ function Menu({ s, route }: { s: Session; route: Route }) {
   }, [s, units.data, units.reload]);
   useEffect(() => setMenuOpen(false), [route]);
   const current = route.segments[0] ?? "pemantauan";
-  const Screen = screenOf(route, s.role);
+  const Screen = screenOf(route, s);
   return (
     <div class="shell">
       <header class="top">
@@ -127,7 +132,7 @@ function Menu({ s, route }: { s: Session; route: Route }) {
       </header>
       <nav id="nav" class={menuOpen ? "side open" : "side"} aria-label="Menu utama">
         <ul>
-          {NAV.filter((n) => n.roles.includes(s.role)).map((n) => (
+          {NAV.filter((n) => n.may(s)).map((n) => (
             <li key={n.path}>
               <a href={href([n.path])} aria-current={n.path === current ? "page" : undefined}>
                 {n.label}

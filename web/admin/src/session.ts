@@ -11,8 +11,12 @@ export const ROLE_NAMES: Record<Role, string> = {
   auditor: "Auditor",
 };
 
-/** Who reads the audit log (the server's regency readers; an auditor of some units only is refused there). */
-export const AUDIT_READERS: Role[] = ["super_admin", "auditor"];
+/** Whether the regency-wide reads (the audit log and the record of who saw whose photos) answer this admin: a
+ * super admin or an auditor without units, as the login answer says (a session saved before it said so: its
+ * role). */
+export function readsRegency(s: Session): boolean {
+  return s.seesAllUnits ?? s.role === "super_admin";
+}
 
 export function roleName(role: string): string {
   return ROLE_NAMES[role as Role] ?? role;
@@ -27,6 +31,8 @@ export interface Session {
   mfaSetup: boolean;
   /** The admin's own NIP when they are also an employee: that employee's items are another admin's to decide. */
   nip?: string;
+  /** Every unit is in view: a super admin, or an auditor without units (`readsRegency`). */
+  seesAllUnits?: boolean;
 }
 
 interface LoginAnswer {
@@ -35,6 +41,7 @@ interface LoginAnswer {
   expires_at: string;
   mfa_setup_required?: boolean;
   nip?: string;
+  sees_all_units?: boolean;
 }
 
 const KEY = "smart.admin.session";
@@ -72,7 +79,8 @@ export async function logIn(username: string, password: string, otp: string | nu
   if (otp) body["otp"] = otp;
   const a = await request<LoginAnswer>("POST", "/v1/auth/admin/login", { body, timeoutMs: TIMEOUT_MS });
   const mfaSetup = a.mfa_setup_required === true;
-  publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup, ...(a.nip ? { nip: a.nip } : {}) });
+  const seesAllUnits = a.sees_all_units === true;
+  publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup, seesAllUnits, ...(a.nip ? { nip: a.nip } : {}) });
 }
 
 export async function logOut(): Promise<void> {

@@ -5,7 +5,7 @@
 import { useMemo, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { href, type Route } from "../router";
-import { AUDIT_READERS, call, canChange, get, mayChange, OWN_RECORD } from "../session";
+import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
 import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, dateTime, useAction, useLoad, usePages, type Column } from "../ui";
 import { EmployeeShifts, ScheduleVersions } from "./Calendar";
@@ -308,7 +308,7 @@ export function EmployeeDetail({ route }: { route: Route }) {
             <dt>Status</dt>
             <dd>{e.active ? "Aktif" : "Nonaktif"}</dd>
           </dl>
-          {AUDIT_READERS.includes(session.role) ? (
+          {readsRegency(session) ? (
             <p>
               <a href={href(["audit"], { log: "views", target: e.nip })}>Siapa yang melihat foto dan lampiran pegawai ini</a>
             </p>
