@@ -11,6 +11,7 @@ repositories (`Repositories.photos`): the twin whenever the in-memory repositori
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -25,6 +26,12 @@ REQUEST_PREFIX = "requests/"  # employees' request attachments: requests/<nip>/<
 
 def photo_key(kind: str, local_date: str, nip: str, ref: str) -> str:
     return f"photos/{kind}/{local_date}/{nip}/{ref}.jpg"
+
+
+def export_key(filename: str) -> str:
+    """A new key for a generated file (report, activation sheet): a random folder, so that two files of the same
+    name never meet and no key can be guessed; expired by the exports' lifecycle rule."""
+    return f"{EXPORT_PREFIX}{secrets.token_hex(8)}/{filename}"
 
 
 class PhotoStore(Protocol):

@@ -9,7 +9,6 @@ of 500 is served well within API Gateway's 29 s (docs/decision_log.md, bench/adm
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +24,7 @@ from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, iso
-from chalicelib.store.photos import EXPORT_PREFIX
+from chalicelib.store.photos import export_key
 from chalicelib.usecases import directory
 from chalicelib.usecases.auth import epoch
 from chalicelib.usecases.reviews import evidence_ttl_s
@@ -81,7 +80,7 @@ def issue(
     cards = [_card(e, code, printed, base_url) for e, code in zip(employees, drawn, strict=True)]
     pdf = render_sheet(unit.unor_nama, cards)
     filename = f"kode-aktivasi-{unor_id}.pdf"
-    object_key = f"{EXPORT_PREFIX}{secrets.token_hex(8)}/{filename}"
+    object_key = export_key(filename)
     store = runtime.photos(settings)
     store.put(object_key, pdf, "application/pdf")
     runtime.audit().record(

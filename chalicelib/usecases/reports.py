@@ -5,7 +5,6 @@ Every function takes the caller and checks the unit scope first: a unit admin ne
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from chalicelib import runtime
@@ -16,7 +15,7 @@ from chalicelib.domain.people import Principal
 from chalicelib.domain.status import YearToDate
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store.photos import EXPORT_PREFIX
+from chalicelib.store.photos import export_key
 from chalicelib.usecases import recaps
 from chalicelib.usecases.access import one_unit, units_of, visible_units
 from chalicelib.usecases.schemas import reports as schema
@@ -144,7 +143,7 @@ def _report(report: MonthlyReport) -> schema.MonthlyReport:
 
 def export_link(filename: str, content: bytes, content_type: str, settings: Settings) -> schema.ExportLink:
     store = runtime.photos(settings)
-    key = f"{EXPORT_PREFIX}{secrets.token_hex(8)}/{filename}"
+    key = export_key(filename)
     store.put(key, content, content_type)
     url = store.presign(key, settings.presign_ttl_s, filename)
     return schema.ExportLink(filename=filename, download_url=url, expires_in_s=settings.presign_ttl_s)
