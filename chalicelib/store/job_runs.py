@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from chalicelib.store.base import iso, item_from, record_from, storage_call
 from chalicelib.store.models import JobRunModel
+from chalicelib.store.people import get_model
 
 RUN_TTL = timedelta(days=90)
 
@@ -45,6 +46,10 @@ class JobRunRepository(Protocol):
         """The newest `limit` runs of these jobs, newest first."""
         ...
 
+    def get_run(self, job: str, started_at: datetime, run_id: str) -> JobRun | None:
+        """The run `run_id` of `job` that started at `started_at` (to the second), or None."""
+        ...
+
 
 def newest_first(per_job: Iterable[list[JobRun]], limit: int) -> list[JobRun]:
     runs = [run for runs in per_job for run in runs]
@@ -52,7 +57,11 @@ def newest_first(per_job: Iterable[list[JobRun]], limit: int) -> list[JobRun]:
 
 
 def _key(run: JobRun) -> str:
-    return f"{iso(run.started_at)}#{run.run_id}"
+    return run_key(run.started_at, run.run_id)
+
+
+def run_key(started_at: datetime, run_id: str) -> str:
+    return f"{iso(started_at)}#{run_id}"
 
 
 class DynamoJobRunRepository:
@@ -72,6 +81,10 @@ class DynamoJobRunRepository:
         with storage_call("dynamodb"):
             per_job = [[_run(m) for m in JobRunModel.query(job, scan_index_forward=False, limit=limit)] for job in jobs]
         return newest_first(per_job, limit)
+
+    def get_run(self, job: str, started_at: datetime, run_id: str) -> JobRun | None:
+        found = get_model(JobRunModel, job, run_key(started_at, run_id))
+        return _run(found) if found is not None else None
 
 
 def _run(m: JobRunModel) -> JobRun:

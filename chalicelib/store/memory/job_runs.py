@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from datetime import datetime
 
-from chalicelib.store.job_runs import JobRun, newest_first
+from chalicelib.store.job_runs import JobRun, newest_first, run_key
 
 
 class InMemoryJobRunRepository:
@@ -22,3 +23,8 @@ class InMemoryJobRunRepository:
         with self._lock:
             runs = [run for (job, _), run in self._runs.items() if job in wanted]
         return newest_first([runs], limit)
+
+    def get_run(self, job: str, started_at: datetime, run_id: str) -> JobRun | None:
+        with self._lock:
+            found = self._runs.get((job, run_id))
+        return found if found is not None and run_key(found.started_at, run_id) == run_key(started_at, run_id) else None

@@ -40,3 +40,15 @@ class JobRunRepositoryContract:
         assert repo.recent_runs(["daily_recap", "simpeg_sync"], 10) == [runs[2], runs[1], runs[0]]
         assert repo.recent_runs(["daily_recap", "simpeg_sync"], 2) == [runs[2], runs[1]]
         assert repo.recent_runs(["housekeeping"], 10) == []
+
+    def test_a_run_is_found_by_its_job_start_and_id(self, repo: JobRunRepository) -> None:
+        started = run("monthly_export", 0, "e1")
+        repo.save_run(started)
+        assert repo.get_run("monthly_export", T0, "e1") == started
+        ended = started.finished(T0 + timedelta(seconds=9), {"filename": "rekap.xlsx"}, None)
+        repo.save_run(ended)
+        assert repo.get_run("monthly_export", T0, "e1") == ended
+        # another job, another second or another id finds nothing
+        assert repo.get_run("daily_recap", T0, "e1") is None
+        assert repo.get_run("monthly_export", T0 + timedelta(seconds=1), "e1") is None
+        assert repo.get_run("monthly_export", T0, "e2") is None
