@@ -55,3 +55,9 @@ def simpeg_sync(event: Any) -> dict[str, Any]:
 def daily_recap(event: Any) -> dict[str, Any]:
     """Daily at 23:30 WIB: judge and store the day's statuses of every employee."""
     return jobs.daily_recap()
+
+
+@app.lambda_function(name="report_worker")
+def report_worker(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The report worker: the API invokes it asynchronously with a started monthly export (runtime.start_export)."""
+    return jobs.report_event(event)

@@ -2,6 +2,7 @@
 
 Run on purpose (never part of the tests):
     .venv/bin/python -m bench.stack_bench [--employees 7000] [--only recap|monthly|monitor|simpeg] [--profile]
+    (monthly: the JSON and XLSX reports, then the XLSX through the report worker, each in a child process)
 moto's server (a real DynamoDB/S3 API over HTTP) runs as a child process on 127.0.0.1 and a free port and is
 stopped at the end. The monthly report and the SIMPEG sync run in child processes of their own so that their
 peak RSS is theirs alone (not the generator's). Targets (issues 6 and 7): daily recap ≤ 20 s; monthly report
@@ -24,7 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,8 +34,8 @@ from bench.stack_env import REPO_DIR, moto_server, prepare
 from chalicelib.domain.people import Principal
 from chalicelib.settings import Settings
 from chalicelib.store.people import DynamoPeopleRepository
-from chalicelib.usecases import recaps, reports
-from chalicelib.usecases.schemas.reports import MonitorQuery, MonthlyQuery, MonthlyReport
+from chalicelib.usecases import exports, recaps, reports
+from chalicelib.usecases.schemas.reports import MonitorQuery, MonthlyExportRequest, MonthlyQuery, MonthlyReport
 
 PEOPLE = DynamoPeopleRepository()
 
@@ -194,10 +195,29 @@ def child_monthly(endpoint: str, fmt: str) -> dict[str, Any]:
     settings = prepare(endpoint)
     answer, elapsed = timed(
         f"monthly report {MONTH} {fmt}",
-        lambda: reports.monthly(SUPER_ADMIN, MonthlyQuery(month=MONTH, format=fmt), settings),
+        lambda: reports.monthly(SUPER_ADMIN, MonthlyQuery(month=MONTH, format=fmt), settings, datetime.now(UTC)),
     )
     items = len(answer.items) if isinstance(answer, MonthlyReport) else 0
     return {"format": fmt, "seconds": round(elapsed, 2), "peak_rss_mb": round(peak_rss_mb(), 1), "items": items}
+
+
+def child_export(endpoint: str) -> dict[str, Any]:
+    """The regency's XLSX through the report worker (a thread here, as in `make run`): how soon the request that
+    starts it answers, and how long until the file is stored (polled as the console polls, without its pause)."""
+    settings = prepare(endpoint)
+    body = MonthlyExportRequest.model_validate({"month": MONTH, "format": "xlsx"})
+    began = time.perf_counter()
+    started = exports.start(SUPER_ADMIN, body, settings, datetime.now(UTC))
+    answered_ms = (time.perf_counter() - began) * 1000
+    state = started
+    while state.status == "running":
+        time.sleep(0.2)
+        state = exports.status(SUPER_ADMIN, started.export_id, settings, datetime.now(UTC))
+    built_s = time.perf_counter() - began
+    label = f"monthly export {MONTH} xlsx"
+    print(f"{label:<40} answered in {answered_ms:.0f} ms, {state.status} after {built_s:.2f} s")
+    return {"status": state.status, "answered_ms": round(answered_ms, 1), "built_s": round(built_s, 2),
+            "peak_rss_mb": round(peak_rss_mb(), 1)}  # fmt: skip
 
 
 def child_simpeg(endpoint: str, sim_url: str) -> dict[str, Any]:
@@ -239,7 +259,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="monthly only: store statuses classified in-process instead of loading events and recapping on moto",
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary of each phase")
-    parser.add_argument("--child", choices=("monthly-json", "monthly-xlsx", "simpeg"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=("monthly-json", "monthly-xlsx", "monthly-export", "simpeg"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     parser.add_argument("--sim-url", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -248,6 +270,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def child_main(args: argparse.Namespace) -> None:
     if args.child == "simpeg":
         result = child_simpeg(args.endpoint, args.sim_url)
+    elif args.child == "monthly-export":
+        result = child_export(args.endpoint)
     else:
         result = child_monthly(args.endpoint, args.child.removeprefix("monthly-"))
     print(json.dumps(result))
@@ -277,6 +301,7 @@ def main(argv: list[str] | None = None) -> None:
                 all_recaps(settings, month)
             run_child("monthly-json", endpoint)
             run_child("monthly-xlsx", endpoint)
+            run_child("monthly-export", endpoint)
         if month is not None and "monitor" in wanted and not args.statuses_only:
             monitor_phase(settings, month, args.monitor_calls)
         if "simpeg" in wanted:

@@ -16,7 +16,7 @@ from chalicelib import runtime
 from chalicelib.observability import Metric, job
 from chalicelib.settings import Settings, load_settings
 from chalicelib.store.job_runs import JobRun
-from chalicelib.usecases import recaps, simpeg
+from chalicelib.usecases import exports, recaps, simpeg
 
 DAILY_RECAP = "daily_recap"
 SIMPEG_SYNC = "simpeg_sync"
@@ -59,6 +59,20 @@ def resume_simpeg_run(run_id: str) -> dict[str, Any]:
         run = simpeg.resume_run(settings, run_id).model_dump(mode="json")
         summary.update(run_id=run["run_id"], status=run["status"], counts=run.get("counts"))
     return run
+
+
+def report_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The ReportWorker function: the API's hand-over of a started monthly export (runtime.start_export). Any
+    other event is left alone (nothing else invokes it)."""
+    export_id = runtime.export_id_of(event)
+    with job(exports.JOB, Metric.EXPORT_DURATION) as summary:
+        if export_id is None:
+            summary.update(status="ignored")
+            return summary
+        settings = load_settings()
+        runtime.ensure_ready(settings)
+        summary.update(exports.build(export_id, settings))
+    return summary
 
 
 def daily_recap(day: str | None = None, trigger: str = "schedule") -> dict[str, Any]:

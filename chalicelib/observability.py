@@ -64,6 +64,7 @@ class Metric(StrEnum):
     SIMPEG_FAILED = "SimpegRunFailed"
     SIMPEG_DURATION = "SimpegSyncDuration"  # the nightly job
     RECAP_DURATION = "RecapDuration"  # the daily recap job
+    EXPORT_DURATION = "MonthlyExportDuration"  # a monthly export built by the report worker
 
 
 MILLISECONDS = frozenset(
@@ -74,6 +75,7 @@ MILLISECONDS = frozenset(
         Metric.REQUEST_LATENCY,
         Metric.SIMPEG_DURATION,
         Metric.RECAP_DURATION,
+        Metric.EXPORT_DURATION,
     }
 )
 CHECKIN_BY_STATUS = {

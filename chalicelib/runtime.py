@@ -54,6 +54,8 @@ __all__ = [
     "ensure_bootstrap_admin",
     "ensure_ready",
     "events",
+    "export_event",
+    "export_id_of",
     "face_index",
     "face_index_changed",
     "faces",
@@ -67,6 +69,7 @@ __all__ = [
     "requests",
     "sightings",
     "simpeg_employees",
+    "start_export",
     "start_worker",
     "statuses",
     "sync_runs",
@@ -282,56 +285,82 @@ def forget() -> None:
     forget_cohort()
 
 
-# The event a SIMPEG run's worker receives: shaped like the EventBridge events its function (the SimpegSync
-# schedule) is built for, so the same Chalice handler reads both.
+# The events the API hands its workers, shaped like EventBridge events: the SimpegSync function reads its
+# schedule's events and the API's with the same handler; the ReportWorker function receives the API's only.
 WORKER_SOURCE = "smart.api"
 WORKER_DETAIL_TYPE = "SIMPEG run"
+EXPORT_DETAIL_TYPE = "Monthly export"
 
 
 def start_worker(settings: Settings, run_id: str, here: Callable[[], object]) -> None:
-    """Hand the work of a started SIMPEG run to a worker and return at once.
-
-    Deployed (`SMART_SIMPEG_WORKER_FUNCTION` names the SimpegSync function): an asynchronous invocation of that
-    function with the run id; the run record in DynamoDB carries the state, so the worker needs nothing else
-    (an import's rows wait in the bucket, see usecases.simpeg). Lambda retries a failed asynchronous
-    invocation twice, then its dead-letter queue keeps the event. Locally (`make run`, tests): `here` in a
-    thread of this process (in a Lambda without a worker: `here` at once, as before the worker existed).
-    """
-    if not settings.simpeg_worker_function:
-        if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # no worker configured: a thread would be frozen
-            here()
-        else:
-            threading.Thread(target=here, name=f"simpeg-{run_id}", daemon=True).start()
-        return
-    event = worker_event(run_id, settings.region)
-    try:
-        lambda_client(settings.region).invoke(
-            FunctionName=settings.simpeg_worker_function, InvocationType="Event", Payload=json.dumps(event).encode()
-        )
-    except (BotoCoreError, ClientError) as exc:
-        raise UnavailableError(details={"dependency": "lambda"}) from exc
+    """Hand the work of a started SIMPEG run to its worker (the SimpegSync function) and return at once; the run
+    record in DynamoDB carries the state, so the worker needs nothing else (an import's rows wait in the
+    bucket, see usecases.simpeg)."""
+    hand_over(settings.simpeg_worker_function, worker_event(run_id, settings.region), here, settings.region)
     logger.info("simpeg run handed to the worker", extra={"run_id": run_id})
 
 
-def worker_event(run_id: str, region: str) -> dict[str, Any]:
-    """The event `start_worker` sends the worker for a run."""
+def start_export(settings: Settings, export_id: str, here: Callable[[], object]) -> None:
+    """Hand a started monthly export to its worker (the ReportWorker function) and return at once; the export's
+    run record carries what to build (usecases.exports)."""
+    hand_over(settings.report_worker_function, export_event(export_id, settings.region), here, settings.region)
+    logger.info("monthly export handed to the worker", extra={"export_id": export_id})
+
+
+def hand_over(function: str | None, event: dict[str, Any], here: Callable[[], object], region: str) -> None:
+    """Deployed (`function` names a Lambda function): an asynchronous invocation of it with `event`; Lambda
+    retries a failed asynchronous invocation twice, then the function's dead-letter queue keeps the event.
+    Locally (`make run`, tests): `here` in a thread of this process (in a Lambda without a worker: `here` at
+    once). A failed invocation is 503 UNAVAILABLE."""
+    if not function:
+        if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # no worker configured: a thread would be frozen
+            here()
+        else:
+            threading.Thread(target=here, name=f"worker-{event['id']}", daemon=True).start()
+        return
+    try:
+        lambda_client(region).invoke(FunctionName=function, InvocationType="Event", Payload=json.dumps(event).encode())
+    except (BotoCoreError, ClientError) as exc:
+        raise UnavailableError(details={"dependency": "lambda"}) from exc
+
+
+def _api_event(detail_type: str, event_id: str, detail: dict[str, str], region: str) -> dict[str, Any]:
     return {
         "version": "0",
-        "id": run_id,
-        "detail-type": WORKER_DETAIL_TYPE,
+        "id": event_id,
+        "detail-type": detail_type,
         "source": WORKER_SOURCE,
         "account": "",
         "time": "",
         "region": region,
         "resources": [],
-        "detail": {"run_id": run_id},
+        "detail": detail,
     }
+
+
+def worker_event(run_id: str, region: str) -> dict[str, Any]:
+    """The event `start_worker` sends the SIMPEG worker for a run."""
+    return _api_event(WORKER_DETAIL_TYPE, run_id, {"run_id": run_id}, region)
+
+
+def export_event(export_id: str, region: str) -> dict[str, Any]:
+    """The event `start_export` sends the report worker for an export."""
+    return _api_event(EXPORT_DETAIL_TYPE, export_id, {"export_id": export_id}, region)
+
+
+def _detail(event: dict[str, Any], field: str) -> str | None:
+    detail = event.get("detail")
+    if event.get("source") != WORKER_SOURCE or not isinstance(detail, dict):
+        return None
+    value = detail.get(field)
+    return value if isinstance(value, str) and value else None
+
+
+def export_id_of(event: dict[str, Any]) -> str | None:
+    """The export id of an export event (`start_export`), None for any other event."""
+    return _detail(event, "export_id") if event.get("detail-type") == EXPORT_DETAIL_TYPE else None
 
 
 def worker_run_id(event: dict[str, Any]) -> str | None:
     """The run id of a worker event (`start_worker`), None for the nightly schedule's own event."""
-    detail = event.get("detail")
-    if event.get("source") != WORKER_SOURCE or not isinstance(detail, dict):
-        return None
-    run_id = detail.get("run_id")
-    return run_id if isinstance(run_id, str) and run_id else None
+    return _detail(event, "run_id") if event.get("detail-type") == WORKER_DETAIL_TYPE else None

@@ -78,6 +78,9 @@ class Settings:
     simpeg_wait_s: float = 25.0
     simpeg_inline_changes: int = 1000
     simpeg_worker_function: str | None = None
+    # SMART_REPORT_WORKER_FUNCTION: the function that builds monthly exports in the background (deployed: the
+    # ReportWorker Lambda, invoked asynchronously; none: a thread of this process, as in `make run` and tests).
+    report_worker_function: str | None = None
     # SMART_MFA_REQUIRED_SUPER_ADMIN: a super admin without confirmed TOTP may only set it up (prod: on).
     mfa_required_super_admin: bool = False
     # SMART_LIVENESS: required (frames must show the asked movement) | review (missing/failed -> review) | off;
@@ -232,6 +235,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         simpeg_wait_s=_float(env, "SMART_SIMPEG_WAIT_S", 25.0, 0.0, 25.0),
         simpeg_inline_changes=_int(env, "SMART_SIMPEG_INLINE_CHANGES", 1000, 0, 100_000),
         simpeg_worker_function=_get(env, "SMART_SIMPEG_WORKER_FUNCTION"),
+        report_worker_function=_get(env, "SMART_REPORT_WORKER_FUNCTION"),
         mfa_required_super_admin=_flag(env, "SMART_MFA_REQUIRED_SUPER_ADMIN", stage == "prod"),
         liveness=_one_of(env, "SMART_LIVENESS", LIVENESS_MODES),
         liveness_actions=_liveness_actions(env),

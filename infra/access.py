@@ -20,8 +20,12 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   there, the worker may read them; neither may delete them), and the worker reads the run it resumes.
 - ``DailyRecap`` (chalicelib.jobs.daily_recap) reads units, members, calendars, leaves, duties and the
   day's events, and writes the daily statuses.
+- ``ReportWorker`` (chalicelib.jobs.report_event; decision 117): the API invokes it asynchronously with a started
+  monthly export. It reads the export's run, the units' names and the month's statuses, writes the month-end
+  counters as the report does, puts the file under ``exports/`` (the API signs the link), records the outcome and
+  gives the admin's export slot back.
 
-Both jobs call ``runtime.ensure_ready``, which reads the ``admin`` account and creates it from the
+The jobs and the worker call ``runtime.ensure_ready``, which reads the ``admin`` account and creates it from the
 bootstrap secret while that secret exists, so they may get and put admins (nothing else on that table).
 There is no ``CreateTable`` or ``DeleteTable`` anywhere (the stack owns the tables), and one ``Scan``: the API's
 on the employees table, which counts a regency's onboarding progress for an admin who sees every unit in one
@@ -48,6 +52,7 @@ from chalicelib.store.models import (
     IdempotencyModel,
     JobRunModel,
     LeaveModel,
+    LoginGuardModel,
     MachinePinModel,
     ScheduleModel,
     SyncRunModel,
@@ -64,6 +69,7 @@ POLICY_SUFFIX = "AccessPolicy"
 DEAD_LETTER_POLICY_SUFFIX = "DeadLetterPolicy"
 API_FUNCTION_ID = "APIHandler"
 WORKER_FUNCTION_ID = "SimpegSync"  # the SIMPEG worker the API hands long imports and syncs to
+REPORT_WORKER_ID = "ReportWorker"  # the worker the API hands monthly exports to (usecases/exports.py)
 
 DESCRIBE = "dynamodb:DescribeTable"
 GET = "dynamodb:GetItem"
@@ -134,7 +140,7 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
             SIMPEG_IMPORT_PREFIX: ("s3:PutObject",),
         },
         list_bucket=True,  # without it a missing photo answers 403, which the app reports as an outage
-        invokes=(WORKER_FUNCTION_ID,),
+        invokes=(WORKER_FUNCTION_ID, REPORT_WORKER_ID),
         purpose="API routes: every table (deletes only where a route deletes), photos and exports without delete",
     )
 
@@ -168,6 +174,17 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             JobRunModel: (DESCRIBE, PUT),
         },
         purpose="daily recap: reads the day's plans and events, writes the daily statuses and its job runs",
+    ),
+    REPORT_WORKER_ID: FunctionAccess(
+        tables={
+            **_BOOTSTRAP,
+            JobRunModel: (DESCRIBE, GET, PUT),  # GET: the export it builds; PUT: its outcome
+            UnitModel: (DESCRIBE, GET),  # the units' names
+            DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE),  # the month's statuses; the month-end counters
+            LoginGuardModel: (DESCRIBE, UPDATE),  # gives the admin's export slot back
+        },
+        objects={EXPORT_PREFIX: ("s3:PutObject",)},  # the built file; the API signs the link to it
+        purpose="report worker: builds monthly exports from the daily statuses into exports/, records them",
     ),
 }
 

@@ -1,10 +1,11 @@
-"""Dead-letter queues of the scheduled jobs: a nightly run that fails is kept, not lost.
+"""Dead-letter queues of the scheduled jobs and the report worker: a nightly run that fails is kept, not lost.
 
 EventBridge Scheduler invokes each job asynchronously. When Scheduler cannot deliver (after its own
 retries) or the function fails every attempt Lambda makes, the event lands in the job's own encrypted
 SQS queue (``<Function>DeadLetterQueue``, kept 14 days), and ``<Function>DeadLetterAlarm`` fires as soon
 as a message is visible there. The queue's message is the original event: rerun the job on demand
-(``POST /v1/admin/simpeg/sync``, ``POST /v1/admin/recaps/daily``), then purge the queue.
+(``POST /v1/admin/simpeg/sync``, ``POST /v1/admin/recaps/daily``), then purge the queue. The report worker's
+events name a monthly export; its admin asks for the file again (the console says the export failed).
 """
 
 from __future__ import annotations

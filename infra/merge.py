@@ -21,7 +21,7 @@ from typing import Any
 from chalice.utils import to_cfn_resource_name
 from pynamodb.models import Model
 
-from .access import API_FUNCTION_ID, DEAD_LETTER_POLICY_SUFFIX, WORKER_FUNCTION_ID, access_policies
+from .access import API_FUNCTION_ID, DEAD_LETTER_POLICY_SUFFIX, REPORT_WORKER_ID, WORKER_FUNCTION_ID, access_policies
 from .alarms import TOPIC_ID, alarm_resources
 from .bucket import BUCKET_ID, bucket_resources
 from .cfn import Json, checkov_skip, ref, sub
@@ -256,6 +256,13 @@ FUNCTION_SKIPS: tuple[tuple[str, str], ...] = (
         "the environment holds names and settings only; secrets are read from SSM SecureStrings at start",
     ),
 )
+REPORT_WORKER_SKIPS: tuple[tuple[str, str], ...] = (
+    (
+        "CKV_AWS_115",
+        "the report worker takes from the unreserved pool on purpose (decision 117): a month's end of exports must "
+        "not be throttled; each admin has at most 3 exports at once, and the API keeps its own reservation",
+    ),
+)
 API_SKIPS: tuple[tuple[str, str], ...] = (
     (
         "CKV_AWS_116",
@@ -288,15 +295,26 @@ def _wire_function(function_id: str, properties: Json) -> Json:
     }
 
 
-def _name_the_worker(functions: dict[str, Json]) -> None:
-    """The API hands long SIMPEG imports and syncs to the SimpegSync function (decision 53): tell it the name."""
-    if API_FUNCTION_ID in functions and WORKER_FUNCTION_ID in functions:
-        variables = functions[API_FUNCTION_ID]["Properties"]["Environment"]["Variables"]
-        variables["SMART_SIMPEG_WORKER_FUNCTION"] = ref(WORKER_FUNCTION_ID)
+def _name_the_workers(functions: dict[str, Json]) -> None:
+    """The API hands long SIMPEG imports and syncs to the SimpegSync function (decision 53) and monthly exports to
+    the ReportWorker function (decision 117): tell it their names."""
+    if API_FUNCTION_ID not in functions:
+        return
+    variables = functions[API_FUNCTION_ID]["Properties"]["Environment"]["Variables"]
+    for variable, worker in (
+        ("SMART_SIMPEG_WORKER_FUNCTION", WORKER_FUNCTION_ID),
+        ("SMART_REPORT_WORKER_FUNCTION", REPORT_WORKER_ID),
+    ):
+        if worker in functions:
+            variables[variable] = ref(worker)
 
 
 def _reserve_concurrency(function_id: str, function: Json) -> None:
-    """The API keeps its reserved executions whatever else runs; a job runs at most once at a time."""
+    """The API keeps its reserved executions whatever else runs; a job runs at most once at a time. The report
+    worker reserves none: at a month's end many admins export at once, and a throttled export would wait (and
+    alarm) while the account has room; the API's reservation keeps check-ins safe from it."""
+    if function_id == REPORT_WORKER_ID:
+        return
     amount: object = ref("ApiReservedConcurrency") if function_id == API_FUNCTION_ID else 1
     function["Properties"]["ReservedConcurrentExecutions"] = {
         "Fn::If": ["ReservesConcurrency", amount, ref("AWS::NoValue")]
@@ -304,15 +322,18 @@ def _reserve_concurrency(function_id: str, function: Json) -> None:
 
 
 def _accept_findings(function_id: str, function: Json) -> None:
-    skips = FUNCTION_SKIPS + (API_SKIPS if function_id == API_FUNCTION_ID else ())
+    own = {API_FUNCTION_ID: API_SKIPS, REPORT_WORKER_ID: REPORT_WORKER_SKIPS}.get(function_id, ())
+    skips = FUNCTION_SKIPS + own
     function["Metadata"] = {**function.get("Metadata", {}), **checkov_skip(*skips)}
 
 
-def _scheduled(functions: dict[str, Json]) -> list[str]:
+def _invoked_asynchronously(functions: dict[str, Json]) -> list[str]:
+    """The scheduled jobs and the report worker: a failed invocation of theirs is kept in a dead-letter queue."""
     return sorted(
         fid
         for fid, fn in functions.items()
-        if any(e.get("Type") == "ScheduleV2" for e in fn["Properties"].get("Events", {}).values())
+        if fid == REPORT_WORKER_ID
+        or any(e.get("Type") == "ScheduleV2" for e in fn["Properties"].get("Events", {}).values())
     )
 
 
@@ -400,23 +421,23 @@ def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeCo
     roles = {fid: _role_id(fid, fn["Properties"]) for fid, fn in functions.items()}
     _strip_placeholder_policies(resources, set(roles.values()))
     log_groups = {f"{fid}LogGroup": _wire_function(fid, fn["Properties"]) for fid, fn in functions.items()}
-    scheduled = _scheduled(functions)
-    for function_id in scheduled:
+    asynchronous = _invoked_asynchronously(functions)
+    for function_id in asynchronous:
         attach(function_id, functions[function_id]["Properties"])
     for function_id, function in functions.items():
         _reserve_concurrency(function_id, function)
         _accept_findings(function_id, function)
-    _name_the_worker(functions)
-    dead_letter_queues = {fid: queue_id(fid) for fid in scheduled}
+    _name_the_workers(functions)
+    dead_letter_queues = {fid: queue_id(fid) for fid in asynchronous}
     api_id = _api_id(resources)
     web_logs = {} if api_id is None else {WEB_ACCESS_LOG_PREFIX: web_bucket_name(env["SMART_STAGE"])}
     _add(resources, tables)
     _add(resources, bucket_resources(env["SMART_BUCKET"], roles.values(), web_logs))
     _add(resources, log_groups)
-    _add(resources, dead_letter_resources(scheduled))
+    _add(resources, dead_letter_resources(asynchronous))
     _add(resources, {LAYER_ID: _layer(config)})
     _add(resources, access_policies(roles, models, {fid: f"{fid}LogGroup" for fid in functions}, dead_letter_queues))
-    for function_id in scheduled:
+    for function_id in asynchronous:
         # Lambda refuses a dead-letter queue the role cannot send to yet.
         depends = functions[function_id].get("DependsOn", [])
         depends = depends if isinstance(depends, list) else [depends]

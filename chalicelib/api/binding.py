@@ -43,7 +43,7 @@ class Endpoint:
     tag: str
     func: Callable[..., Any]
     accepted: type[pydantic.BaseModel] | None = None  # the 202 answer of work that goes on in the background
-    own_account: bool = False  # acts on the caller's own account: an auditor may call it (api/http.py)
+    auditor_may: bool = False  # own account, or a POST that changes no data: an auditor may call it (api/http.py)
 
 
 ENDPOINTS: list[Endpoint] = []

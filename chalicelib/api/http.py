@@ -165,7 +165,7 @@ def _authenticate(  # noqa: PLR0917 - the route declaration, passed through
     now: datetime,
     needed: Auth,
     mfa_setup: bool = False,
-    own_account: bool = False,
+    auditor_may: bool = False,
 ) -> Principal | None:
     if needed == "none":
         return None
@@ -182,7 +182,7 @@ def _authenticate(  # noqa: PLR0917 - the route declaration, passed through
     if needed == "super_admin":
         reads = request.method.upper() in READ_METHODS
         (access.require_regency_reader if reads else access.require_super_admin)(principal)
-    if request.method.upper() not in READ_METHODS and not (own_account or mfa_setup):
+    if request.method.upper() not in READ_METHODS and not (auditor_may or mfa_setup):
         access.require_may_change(principal)
     if not mfa_setup:
         mfa.require_set_up(principal, settings)
@@ -244,6 +244,7 @@ def endpoint(
     accepted: type[BaseModel] | None = None,
     mfa_setup: bool = False,
     own_account: bool = False,
+    changes_nothing: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register the route `"METHOD /path"` whose function takes (call, [body: Model], [query: Model],
     **path_params) and returns a result model (or a Response it built itself, e.g. a CSV). The body and query
@@ -256,7 +257,9 @@ def endpoint(
     the function may return instead of its result (work that goes on in the background). `mfa_setup` admits a
     super admin who must set MFA up first (every other route refuses them, see usecases/mfa.py). A route whose
     method changes state refuses an auditor (403) before its body is read, unless it acts on the caller's own
-    account (`own_account`, or `mfa_setup`); a `super_admin` GET also admits a regency-wide auditor."""
+    account (`own_account`, or `mfa_setup`) or changes no data (`changes_nothing`: a POST that starts a report);
+    a `super_admin` GET also admits a regency-wide auditor."""
+    auditor_may = own_account or mfa_setup or changes_nothing
     method, path = route.split(" ", 1)
     group = tag if tag is not None else bp.tag if isinstance(bp, Routes) else ""
     guard_errors = guard.errors if guard is not None else ()
@@ -280,7 +283,7 @@ def endpoint(
                 group,
                 func,
                 accepted,
-                own_account or mfa_setup,
+                auditor_may,
             )
         )
 
@@ -296,7 +299,7 @@ def endpoint(
                     settings = load_settings()
                     runtime.ensure_ready(settings)
                     now = datetime.now(UTC)
-                    principal = _authenticate(request, settings, now, auth_as, mfa_setup, own_account)
+                    principal = _authenticate(request, settings, now, auth_as, mfa_setup, auditor_may)
                     call = Call(request, principal, settings, now)
                     result = func(call, **_inputs(call, body, query, guard, params), **params)
                     response = _answer(result, status, result_model, accepted)

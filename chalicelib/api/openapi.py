@@ -215,7 +215,7 @@ def _roles(e: Endpoint) -> list[str]:
     reads = e.method in READ_METHODS
     if e.auth_as == "super_admin" and reads and not e.roles:
         return [*roles, "auditor"]
-    return [r for r in roles if r != "auditor" or reads or e.own_account]
+    return [r for r in roles if r != "auditor" or reads or e.auditor_may]
 
 
 def _operation(e: Endpoint, refs: Refs) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice.app import Response
 
 from chalicelib.api.http import Call, Routes, endpoint
-from chalicelib.usecases import reports, reviews
+from chalicelib.usecases import exports, reports, reviews
 from chalicelib.usecases.schemas import reports as rep_schema
 
 bp = Routes(__name__, tag="reports")
@@ -52,7 +52,7 @@ def monthly_recap(
     Excel id-ID) when it is at most 1 MB, otherwise a JSON download link; `format=xlsx` always answers a JSON
     download link (short-lived signed URL).
     """
-    result = reports.monthly(call.principal, query, call.settings)
+    result = reports.monthly(call.principal, query, call.settings, call.now)
     if isinstance(result, tuple):
         content_type, content = result
         return Response(body=content.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})
@@ -68,6 +68,37 @@ def monthly_recap_pdf(call: Call, query: rep_schema.MonthScope) -> rep_schema.Ex
     **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`), auditor.
     """
     return reports.monthly_pdf(call.principal, query, call.settings, call.now)
+
+
+@endpoint(
+    bp,
+    "POST /v1/admin/recaps/monthly/exports",
+    auth_as="admin",
+    status=202,
+    changes_nothing=True,
+    errors=("RATE_LIMITED",),
+)
+def start_monthly_export(call: Call, body: rep_schema.MonthlyExportRequest) -> rep_schema.MonthlyExport:
+    """Build the monthly recap as a file in the background: the regency's report can take longer than a request
+    may (API Gateway ends one at 29 s). Answers 202 with the export `running`; poll
+    `GET /v1/admin/recaps/monthly/exports/{export_id}` until it is `succeeded` (with a download link) or `failed`.
+    The file is the one `GET /v1/admin/recaps/monthly` (`xlsx`, `csv`) or `/pdf` answers.
+
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`), auditor (it changes no data).
+    At most 3 exports of one admin are built at once: 429 `RATE_LIMITED` with `Retry-After` beyond them.
+    """
+    return exports.start(call.principal, body, call.settings, call.now)
+
+
+@endpoint(bp, "GET /v1/admin/recaps/monthly/exports/{export_id}", auth_as="admin")
+def monthly_export(call: Call, export_id: str) -> rep_schema.MonthlyExport:
+    """One of the caller's monthly exports: `running`, `succeeded` with a short-lived signed link (a fresh one at
+    every read), or `failed` with a `message` for the admin (also when its worker never finished).
+
+    **Roles:** unit_admin, super_admin, auditor: only the admin who started it (404 `NOT_FOUND` for anyone else, as
+    for an unknown id); 403 once they no longer see a unit in it.
+    """
+    return exports.status(call.principal, export_id, call.settings, call.now)
 
 
 @endpoint(bp, "GET /v1/admin/reviews", auth_as="admin")

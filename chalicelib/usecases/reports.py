@@ -109,31 +109,39 @@ def employee_month(nip: str, unor_id: str, month: str, settings: Settings) -> tu
 
 
 def monthly(
-    principal: Principal, query: MonthlyQuery, settings: Settings
+    principal: Principal, query: MonthlyQuery, settings: Settings, now: datetime
 ) -> schema.MonthlyReport | schema.ExportLink | tuple[str, bytes]:
     """The report (`json`), a small CSV inline (content type, bytes), or a download link."""
     chosen = query.format
-    report = _month_report(principal, query, settings)
+    report = month_report(units_of(principal, query.unor_id), query.month, settings)
     if chosen == "json":
         return _report(report)
-    exported = export_monthly(report, chosen)
-    if chosen == "csv" and len(exported.content) <= INLINE_CSV_BYTES:
-        return exported.content_type, exported.content
-    return export_link(exported.filename, exported.content, exported.content_type, settings)
+    filename, content, content_type = month_file(report, chosen, settings, now)
+    if chosen == "csv" and len(content) <= INLINE_CSV_BYTES:
+        return content_type, content
+    return export_link(filename, content, content_type, settings)
 
 
 def monthly_pdf(principal: Principal, query: MonthScope, settings: Settings, now: datetime) -> schema.ExportLink:
     """The report as the PDF a unit's head signs (attendance/recap_pdf.py), as a download link."""
-    report = _month_report(principal, query, settings)
-    content = export_pdf(report, now.astimezone(settings.tz))
-    return export_link(f"rekap-absensi-{report.month}.pdf", content, "application/pdf", settings)
+    report = month_report(units_of(principal, query.unor_id), query.month, settings)
+    return export_link(*month_file(report, "pdf", settings, now), settings)
 
 
-def _month_report(principal: Principal, query: MonthScope, settings: Settings) -> MonthlyReport:
-    month = query.month
-    per_unit = recaps.map_units(lambda unit: _unit_month(unit, month), units_of(principal, query.unor_id))
+def month_report(units: list[str], month: str, settings: Settings) -> MonthlyReport:
+    """The monthly report of these units (stores each unit's counters for next month's report to start from)."""
+    per_unit = recaps.map_units(lambda unit: _unit_month(unit, month), units)
     employees = [e for unit_rows in per_unit for e in unit_rows]
     return monthly_report(month, employees, recaps.rule_table(settings))
+
+
+def month_file(report: MonthlyReport, chosen: str, settings: Settings, now: datetime) -> tuple[str, bytes, str]:
+    """The report as a file (name, content, content type): `csv` or `xlsx`, or `pdf`, the sheet a unit's head
+    signs (attendance/recap_pdf.py)."""
+    if chosen == "pdf":
+        return f"rekap-absensi-{report.month}.pdf", export_pdf(report, now.astimezone(settings.tz)), "application/pdf"
+    exported = export_monthly(report, chosen)
+    return exported.filename, exported.content, exported.content_type
 
 
 def _report(report: MonthlyReport) -> schema.MonthlyReport:

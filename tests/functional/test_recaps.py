@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pypdf
 import pytest
+from chalice.test import Client
 
+from chalicelib import runtime
 from chalicelib.domain.people import Employee
 from chalicelib.settings import load_settings
 from chalicelib.store import events as events_store
@@ -18,6 +23,7 @@ from chalicelib.store.aws import s3_client
 from chalicelib.store.base import iso
 from chalicelib.store.models import DailyStatusModel, EventModel
 from chalicelib.store.people import DynamoPeopleRepository
+from chalicelib.store.schema import create_tables
 from chalicelib.usecases import recaps
 from tests.functional.conftest import Api
 
@@ -312,3 +318,134 @@ def _mark_counter_rows(unor_id: str, month: str) -> None:
 def _counter_rows(unor_id: str, month: str) -> dict[str, tuple[object, str]]:
     rows = DailyStatusModel.query(f"{unor_id}#{month}", DailyStatusModel.key.startswith("YTD#"))
     return {str(m.nip): (dict(m.data), str(m.computed_at)) for m in rows}
+
+
+# --- monthly exports built in the background -------------------------------------------------------------
+
+
+def _finished_export(api: Api, token: str, export_id: str) -> dict[str, Any]:
+    """The export once its worker (a thread of this process) ended it."""
+    deadline = time.monotonic() + 60
+    while True:
+        answer = api.call("GET", f"/v1/admin/recaps/monthly/exports/{export_id}", token=token)
+        assert answer.status == 200, answer.body
+        if answer.body["status"] != "running" or time.monotonic() > deadline:
+            return dict(answer.body)
+        time.sleep(0.2)
+
+
+def _export(api: Api, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    started = api.call("POST", "/v1/admin/recaps/monthly/exports", body, token=token)
+    assert started.status == 202, started.body
+    assert started.body["status"] == "running" and started.body["download_url"] is None
+    return _finished_export(api, token, started.body["export_id"])
+
+
+def test_a_monthly_export_is_built_in_the_background_and_fetched_only_by_its_admin(api: Api, unit: str) -> None:
+    # GIVEN a recapped day of unit U1
+    admin = api.admin_token()
+    seed_event(A, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=25))
+    recap(api, admin, MONDAY)
+    # WHEN the super admin asks for the month's XLSX, CSV and PDF as background exports
+    xlsx = _export(api, admin, {"month": "2026-11", "unor_id": "U1"})
+    csv = _export(api, admin, {"month": "2026-11", "unor_id": "U1", "format": "csv"})
+    pdf = _export(api, admin, {"month": "2026-11", "format": "pdf"})  # every unit the admin sees
+    # THEN each is built, with a short-lived link to the same file the synchronous report answers
+    for done in (xlsx, csv, pdf):
+        assert done["status"] == "succeeded" and done["message"] is None, done
+        assert done["finished_at"] and 0 < done["expires_in_s"] <= 900
+    book = openpyxl.load_workbook(io.BytesIO(_stored(xlsx["download_url"])))
+    assert A in [row[0].value for row in book.worksheets[1].iter_rows(min_row=2)]
+    inline = api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1&format=csv", token=admin)
+    assert _stored(csv["download_url"]).decode("utf-8") == inline.body
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(_stored(pdf["download_url"]))).pages)
+    assert pdf["unor_id"] is None and "Unit: SDN 1 Ngamprah" in text and A in text
+    # AND only the admin who asked reads it: another admin of the unit gets 404, as for an unknown id
+    ops = api.unit_admin_token(admin, "U1")
+    for export_id in (xlsx["export_id"], "20261130090000-0123456789ab", "x1", "../jobs"):
+        answer = api.call("GET", f"/v1/admin/recaps/monthly/exports/{export_id}", token=ops)
+        assert (answer.status, answer.body["error"]["code"]) == (404, "NOT_FOUND"), export_id
+    # AND an admin of another unit cannot start one of U1; a bad month or format is refused
+    PEOPLE.upsert_unit("U2", "SDN 2 Ngamprah")
+    other = api.unit_admin_token(admin, "U2")
+    refused = api.call("POST", "/v1/admin/recaps/monthly/exports", {"month": "2026-11", "unor_id": "U1"}, token=other)
+    assert (refused.status, refused.body["error"]["code"]) == (403, "FORBIDDEN")
+    for bad in ({"unor_id": "U1"}, {"month": "2026-13"}, {"month": "2026-11", "format": "json"}):
+        answer = api.call("POST", "/v1/admin/recaps/monthly/exports", bad, token=admin)
+        assert (answer.status, answer.body["error"]["code"]) == (400, "VALIDATION_ERROR"), bad
+    # AND a unit admin's own export is theirs
+    assert _export(api, ops, {"month": "2026-11"})["unor_id"] is None
+
+
+def test_a_failed_export_says_so_and_frees_its_place(api: Api, unit: str) -> None:
+    # GIVEN the statuses table gone while an export is being built
+    admin = api.admin_token()
+    DailyStatusModel.delete_table()
+    try:
+        failed = _export(api, admin, {"month": "2026-11", "unor_id": "U1"})
+    finally:
+        create_tables(load_settings())
+    # THEN the export answers failed, in words for the admin, without a link
+    assert failed["status"] == "failed" and failed["download_url"] is None
+    assert failed["message"] == "Berkas rekap gagal dibuat; coba lagi."
+    # AND its place is free again: three more exports at once are accepted
+    for _ in range(3):
+        assert _export(api, admin, {"month": "2026-11", "unor_id": "U1"})["status"] == "succeeded"
+
+
+def test_at_most_three_exports_of_one_admin_are_built_at_once(
+    api: Api, unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a report worker that has not started yet (deployed: invocations queued in Lambda)
+    queued: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        runtime, "start_export", lambda s, export_id, _: queued.append(runtime.export_event(export_id, s.region))
+    )
+    admin = api.admin_token()
+    body = {"month": "2026-11", "unor_id": "U1"}
+    # WHEN eight requests of the same admin race
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(
+            pool.map(lambda _: api.call("POST", "/v1/admin/recaps/monthly/exports", body, token=admin), range(8))
+        )
+    # THEN three are accepted and five refused with the time to wait
+    assert sorted(a.status for a in answers) == [202] * 3 + [429] * 5
+    refused = next(a for a in answers if a.status == 429)
+    assert refused.body["error"]["code"] == "RATE_LIMITED" and int(refused.headers["Retry-After"]) > 0
+    assert len(queued) == 3
+    # AND another admin is not held up by them
+    ops = api.unit_admin_token(admin, "U1")
+    assert api.call("POST", "/v1/admin/recaps/monthly/exports", body, token=ops).status == 202
+    # WHEN the ReportWorker function receives the first hand-over (as Lambda delivers it, twice: a retry)
+    from app import app
+
+    with Client(app, stage_name="local") as client:
+        first = client.lambda_.invoke("report_worker", queued[0]).payload
+        again = client.lambda_.invoke("report_worker", queued[0]).payload
+        stray = client.lambda_.invoke("report_worker", runtime.worker_event("r1", "ap-southeast-3")).payload
+    # THEN it builds that export once, and its admin may start another
+    assert first["status"] == "succeeded" and again["status"] == "succeeded" and "key" not in again
+    assert stray == {"status": "ignored"}  # not an export: nothing is built
+    export_id = queued[0]["detail"]["export_id"]
+    assert _finished_export(api, admin, export_id)["status"] == "succeeded"
+    assert api.call("POST", "/v1/admin/recaps/monthly/exports", body, token=admin).status == 202
+
+
+def test_an_export_the_worker_cannot_be_handed_is_503_and_frees_its_place(
+    api: Api, unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a deployment whose report worker function cannot be invoked
+    monkeypatch.setenv("SMART_REPORT_WORKER_FUNCTION", "smart-dev-NoSuchFunction")
+    load_settings.cache_clear()
+    admin = api.admin_token()
+    body = {"month": "2026-11", "unor_id": "U1"}
+    # WHEN exports are asked for THEN each answers 503 and none holds a place
+    try:
+        for _ in range(4):
+            answer = api.call("POST", "/v1/admin/recaps/monthly/exports", body, token=admin)
+            assert answer.status == 503 and answer.body["error"]["code"] == "UNAVAILABLE", answer.body
+    finally:
+        monkeypatch.delenv("SMART_REPORT_WORKER_FUNCTION")
+        load_settings.cache_clear()
+    runs = runtime.job_runs().recent_runs(["monthly_export"], 10)
+    assert [r.status for r in runs] == ["failed"] * 4

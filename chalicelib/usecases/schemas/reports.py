@@ -168,6 +168,39 @@ class ExportLink(Result):
     expires_in_s: int
 
 
+EXPORT_FORMATS = ("xlsx", "csv", "pdf")
+EXPORT_STATES = ("running", "succeeded", "failed")
+
+
+class MonthlyExportRequest(Request):
+    """A monthly report file to build in the background (a regency-wide one can outlast a request)."""
+
+    model_config = ConfigDict(**Request.model_config, json_schema_extra=documented_as_required("month"))
+
+    month: Month = MONTH
+    unor_id: Text64 | None = Field(default=None, description="One unit; all visible units when absent.")
+    format: Annotated[
+        str, choice(EXPORT_FORMATS, "Format harus xlsx, csv, atau pdf.", "xlsx|csv|pdf"), enum_schema(EXPORT_FORMATS)
+    ] = Field(default="xlsx", description="`xlsx` (default), `csv`, or `pdf` (the sheet a unit's head signs).")
+
+
+class MonthlyExport(Result):
+    """A monthly export: `running` until its file is built, then `succeeded` with a fresh short-lived link at
+    every read, or `failed` with a message for the admin."""
+
+    export_id: str
+    status: Annotated[str, enum_schema(EXPORT_STATES)]
+    month: str
+    unor_id: str | None
+    format: Annotated[str, enum_schema(EXPORT_FORMATS)]
+    started_at: InstantText
+    finished_at: InstantText | None
+    filename: str | None
+    download_url: str | None = Field(json_schema_extra={"format": "uri"}, description="Short-lived signed URL.")
+    expires_in_s: int | None
+    message: str | None = Field(description="Why a failed export failed, in words for the admin.")
+
+
 class Monthly(Result):
     """`format=json`: the report; `xlsx` (or a CSV over 1 MB): a download link. A small CSV is answered inline
     as `text/csv`."""

@@ -26,7 +26,7 @@ from infra.tables import table_logical_id
 from .conftest import of_type
 
 ACCOUNT, REGION, PARTITION = "111122223333", "ap-southeast-3", "aws"
-FUNCTIONS = ("APIHandler", "DailyRecap", "SimpegSync")
+FUNCTIONS = ("APIHandler", "DailyRecap", "ReportWorker", "SimpegSync")
 AUDIT, EVENTS = table_logical_id(AuditModel), table_logical_id(EventModel)
 PHOTO = "photos/checkin/2026-12-03/199001012020121001/abc.jpg"
 EXPORT = "exports/recap-2026-12.xlsx"
@@ -139,7 +139,7 @@ def test_every_function_has_its_own_role_and_its_own_policy(resources: dict[str,
     roles = {fid: f["Properties"]["Role"]["Fn::GetAtt"][0] for fid, f in functions.items()}
     assert len(set(roles.values())) == len(roles) == len(FUNCTIONS)
     policies = of_type(resources, "AWS::IAM::ManagedPolicy")
-    jobs = ("DailyRecap", "SimpegSync")
+    jobs = ("DailyRecap", "ReportWorker", "SimpegSync")  # invoked asynchronously: each has a dead-letter queue
     assert set(policies) == {f"{fid}AccessPolicy" for fid in FUNCTIONS} | {f"{job}DeadLetterPolicy" for job in jobs}
     for function_id, role_id in roles.items():
         assert policies[f"{function_id}AccessPolicy"]["Properties"]["Roles"] == [{"Ref": role_id}]
@@ -273,6 +273,35 @@ def test_the_api_hands_long_simpeg_work_to_the_worker_and_nothing_else(resources
     variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert variables["SMART_SIMPEG_WORKER_FUNCTION"] == {"Ref": "SimpegSync"}
     assert "SMART_SIMPEG_WORKER_FUNCTION" not in resources["SimpegSync"]["Properties"]["Environment"]["Variables"]
+
+
+def test_the_report_worker_writes_an_export_and_reads_only_what_the_report_needs(resources: dict[str, Any]) -> None:
+    # GIVEN the API hands monthly exports to the ReportWorker function, by the name in its settings
+    assert can(resources, "APIHandler", "lambda:InvokeFunction", arn_of("ReportWorker"))
+    variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["SMART_REPORT_WORKER_FUNCTION"] == {"Ref": "ReportWorker"}
+    # THEN the worker reads the export's run, the units and the month's statuses, and gives the admin's slot back
+    assert _tables_with_any_access(resources, "ReportWorker") == {
+        "JobRunsTable",
+        "UnitsTable",
+        "DailyStatusTable",
+        "LoginGuardsTable",
+        "AdminsTable",  # the bootstrap admin, as every function
+    }
+    assert can(resources, "ReportWorker", "dynamodb:GetItem", table_arn("JobRunsTable"))
+    assert can(resources, "ReportWorker", "dynamodb:BatchWriteItem", table_arn("DailyStatusTable"))
+    assert can(resources, "ReportWorker", "dynamodb:UpdateItem", table_arn("LoginGuardsTable"))
+    assert can(resources, "ReportWorker", "s3:PutObject", object_arn(EXPORT))
+    # AND it neither reads a photo or an attachment, nor lists the bucket, nor invokes anything, nor deletes
+    for action in ("s3:GetObject", "s3:PutObject"):
+        assert not can(resources, "ReportWorker", action, object_arn(PHOTO))
+        assert not can(resources, "ReportWorker", action, object_arn(ATTACHMENT))
+    assert not can(resources, "ReportWorker", "s3:GetObject", object_arn(EXPORT))
+    assert not can(resources, "ReportWorker", "s3:ListBucket", arn_of("DataBucket"))
+    assert not can(resources, "ReportWorker", "lambda:InvokeFunction", arn_of("SimpegSync"))
+    for table in ("DailyStatusTable", "JobRunsTable", EVENTS, AUDIT):
+        for action in ("dynamodb:DeleteItem", "dynamodb:PartiQLDelete", "dynamodb:DeleteTable"):
+            assert not can(resources, "ReportWorker", action, table_arn(table)), (table, action)
 
 
 def test_no_policy_has_a_wildcard_resource_or_admin_action(resources: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from infra.protection import ACCESS_LOG_FIELDS, access_log_format
 from .conftest import of_type
 
 JOBS = ("DailyRecap", "SimpegSync")
+WORKER = "ReportWorker"  # invoked asynchronously by the API, not on a schedule
 
 
 def test_evidence_bucket_is_created_with_object_lock_in_governance_mode_for_the_retention(
@@ -137,6 +138,8 @@ def test_reserved_concurrency_for_the_api_and_one_run_at_a_time_for_the_jobs(mer
     assert api == {"Fn::If": ["ReservesConcurrency", {"Ref": "ApiReservedConcurrency"}, {"Ref": "AWS::NoValue"}]}
     for job in JOBS:
         assert resources[job]["Properties"]["ReservedConcurrentExecutions"]["Fn::If"][1] == 1
+    # the report worker takes from the account's unreserved pool: a month's end of exports never throttles it
+    assert "ReservedConcurrentExecutions" not in resources[WORKER]["Properties"]
     condition = merged.template["Conditions"]["ReservesConcurrency"]
     assert condition == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ApiReservedConcurrency"}, "0"]}]}
 
@@ -144,14 +147,14 @@ def test_reserved_concurrency_for_the_api_and_one_run_at_a_time_for_the_jobs(mer
 def test_each_scheduled_job_has_an_encrypted_dead_letter_queue_and_an_alarm_on_it(resources: dict[str, Any]) -> None:
     alarms = of_type(resources, "AWS::CloudWatch::Alarm")
     queues = of_type(resources, "AWS::SQS::Queue")
-    assert set(queues) == {f"{job}DeadLetterQueue" for job in JOBS}
-    for job in JOBS:
+    assert set(queues) == {f"{job}DeadLetterQueue" for job in (*JOBS, WORKER)}
+    for job in (*JOBS, WORKER):
         queue = f"{job}DeadLetterQueue"
         assert queues[queue]["Properties"]["SqsManagedSseEnabled"] is True
         props = resources[job]["Properties"]
         assert props["DeadLetterQueue"] == {"Type": "SQS", "TargetArn": {"Fn::GetAtt": [queue, "Arn"]}}
-        [event] = props["Events"].values()
-        assert event["Properties"]["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue, "Arn"]}}
+        for event in props.get("Events", {}).values():  # the jobs' schedules; the worker has none
+            assert event["Properties"]["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue, "Arn"]}}
         alarm = alarms[f"{job}DeadLetterAlarm"]["Properties"]
         assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
         assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}]

@@ -91,7 +91,7 @@ def test_my_recap_has_the_monthly_report_s_figures(repos: Repositories) -> None:
     # WHEN the employee reads March
     mine = me.my_recap(EMPLOYEE, MyRecapQuery(month="2026-03"), SETTINGS)
     # THEN the days are the stored ones and the figures those of the unit's monthly report
-    report = reports.monthly(SUPER, MonthlyQuery(month="2026-03", unor_id="U1"), SETTINGS)
+    report = reports.monthly(SUPER, MonthlyQuery(month="2026-03", unor_id="U1"), SETTINGS, datetime.now(UTC))
     row = next(r for r in report.items if r.nip == NIP)  # type: ignore[union-attr]
     assert [d.date for d in mine.days] == ["2026-03-02", "2026-03-03", "2026-03-04"]
     assert [d.status for d in mine.days][0::2] == ["H", "TK"] and mine.days[1].late_minutes == 70

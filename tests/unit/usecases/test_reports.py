@@ -3,7 +3,7 @@ year-to-date counters carried from month to month."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,6 +17,7 @@ from chalicelib.usecases import reports
 from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonthlyQuery, MonthlyReport
 
 MONDAY = date(2026, 11, 2)
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
 SUPER = Principal("admin", "super_admin")
 U1_ADMIN = Principal("admin-u1", "unit_admin", frozenset({"U1"}))
@@ -83,7 +84,7 @@ def test_the_monthly_report_starts_from_last_months_counters_and_stores_its_own(
     repos.statuses.save_year_to_date("U1", "2026-10", [(A, "Asep", YearToDate(3, 0, 3, 3))], {})
     _store_days(repos, [MONDAY, MONDAY + timedelta(days=1)])
     # WHEN U1's admin reads November's report
-    answer = reports.monthly(U1_ADMIN, month_query(), build_settings({}))
+    answer = reports.monthly(U1_ADMIN, month_query(), build_settings({}), NOW)
     assert isinstance(answer, MonthlyReport)
     report = answer.model_dump(mode="json")
     # THEN each employee's year to date continues from October, under the unit's name
@@ -102,7 +103,7 @@ def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repo
     _store_days(repos, [date(2026, 10, 29), date(2026, 10, 30)])
     # WHEN November's report is read with one November day
     _store_days(repos, [MONDAY])
-    answer = reports.monthly(SUPER, month_query(), build_settings({}))
+    answer = reports.monthly(SUPER, month_query(), build_settings({}), NOW)
     assert isinstance(answer, MonthlyReport)
     report = answer.model_dump(mode="json")
     # THEN Asep's year to date counts October's days too
@@ -114,5 +115,5 @@ def test_the_monthly_report_is_refused_to_another_units_admin(repos: Repositorie
     repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
     _store_days(repos, [MONDAY])
     with pytest.raises(ForbiddenError):
-        reports.monthly(U2_ADMIN, month_query(), build_settings({}))
+        reports.monthly(U2_ADMIN, month_query(), build_settings({}), NOW)
     assert repos.statuses.year_to_date("U1", "2026-11") == {}

@@ -1,0 +1,99 @@
+"""Monthly exports built in the background (usecases/exports.py) on the in-memory twins: the worker's hand-over
+is kept in a list, as Lambda queues an asynchronous invocation, and run when the test says."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.domain.people import Principal
+from chalicelib.errors import ForbiddenError, NotFoundError, RateLimitedError
+from chalicelib.settings import Settings, build_settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import exports
+from chalicelib.usecases.schemas.reports import MonthlyExportRequest
+
+NOW = datetime(2026, 12, 1, 2, 0, 7, 123456, tzinfo=UTC)
+SETTINGS = build_settings({})
+OPS = Principal("ops-u1", "unit_admin", frozenset({"U1"}))
+BKPSDM = Principal("bkpsdm", "super_admin")
+
+
+@pytest.fixture()
+def queued(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], object]]:
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    work: list[Callable[[], object]] = []
+
+    def hand_over(_: Settings, __: str, here: Callable[[], object]) -> None:
+        work.append(here)
+
+    monkeypatch.setattr(runtime, "start_export", hand_over)
+    return work
+
+
+def ask(principal: Principal, at: datetime = NOW, unor_id: str | None = "U1") -> str:
+    body = MonthlyExportRequest.model_validate({"month": "2026-11", "unor_id": unor_id, "format": "csv"})
+    return exports.start(principal, body, SETTINGS, at).export_id
+
+
+def test_an_admin_has_three_exports_built_at_once_and_a_finished_one_frees_its_place(
+    queued: list[Callable[[], object]],
+) -> None:
+    # GIVEN three exports of the unit admin waiting for the worker
+    first, *_ = [ask(OPS) for _ in range(3)]
+    # WHEN they ask for a fourth THEN it is refused with the time until a place frees itself
+    with pytest.raises(RateLimitedError) as refused:
+        ask(OPS)
+    assert 0 < refused.value.retry_after_s <= exports.DEADLINE_S
+    # AND another admin is not held up by them
+    ask(BKPSDM)
+    # WHEN the worker builds the first one THEN it is a file, and a fourth export of the unit admin is accepted
+    queued[0]()
+    done = exports.status(OPS, first, SETTINGS, NOW)
+    assert (done.status, done.filename, done.message) == ("succeeded", "rekap-absensi-2026-11.csv", None)
+    assert done.download_url and done.expires_in_s == SETTINGS.presign_ttl_s
+    ask(OPS)
+    # AND an export is the asking admin's only: another one of the unit finds nothing
+    with pytest.raises(NotFoundError):
+        exports.status(Principal("ops-u1-b", "unit_admin", frozenset({"U1"})), first, SETTINGS, NOW)
+
+
+def test_an_export_the_worker_never_finished_is_answered_as_failed_and_its_place_frees_itself(
+    queued: list[Callable[[], object]],
+) -> None:
+    # GIVEN three exports whose worker was killed before it recorded anything
+    ids = [ask(OPS) for _ in range(3)]
+    # WHEN the admin looks after the worker's deadline
+    later = NOW + timedelta(seconds=exports.DEADLINE_S + 1)
+    stale = exports.status(OPS, ids[0], SETTINGS, later)
+    # THEN the export says it did not finish, and the admin may ask again
+    assert (stale.status, stale.message, stale.download_url) == ("failed", exports.ABANDONED, None)
+    assert exports.status(OPS, ids[0], SETTINGS, NOW).status == "running"  # before the deadline: still running
+    ask(OPS, later)
+
+
+def test_an_admin_who_lost_the_unit_no_longer_reads_its_export(queued: list[Callable[[], object]]) -> None:
+    export_id = ask(OPS)
+    queued[0]()
+    moved = Principal("ops-u1", "unit_admin", frozenset({"U2"}))
+    with pytest.raises(ForbiddenError):
+        exports.status(moved, export_id, SETTINGS, NOW)
+
+
+def test_the_export_id_names_its_run_and_nothing_else(queued: list[Callable[[], object]]) -> None:
+    export_id = ask(BKPSDM, unor_id=None)
+    assert export_id.startswith("20261201020007-") and len(export_id) == 27
+    for wrong in (
+        "20261201020008" + export_id[14:],
+        export_id[:-1] + ("1" if export_id.endswith("0") else "0"),
+        export_id.upper(),
+        "",
+    ):
+        with pytest.raises(NotFoundError):
+            exports.status(BKPSDM, wrong, SETTINGS, NOW)
+    # a retried worker event for a finished export changes nothing
+    assert exports.build(export_id, SETTINGS)["status"] == "succeeded"
+    assert exports.build(export_id, SETTINGS) == {"export_id": export_id, "status": "succeeded"}
