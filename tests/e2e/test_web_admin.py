@@ -14,6 +14,7 @@ Screenshots go to build/screenshots/ (gitignored).
 from __future__ import annotations
 
 import io
+import json
 import re
 import secrets
 import time
@@ -24,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from chalicelib.messages import message_for
@@ -1097,6 +1099,14 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     assert data.startswith(b"%PDF"), data[:100]
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert f"Unit: {world.unit_name}" in text and f"Kepala {world.unit_name}" in text and world.nip in text
+    # AND the whole regency's workbook is built in the background (started, asked after, then downloaded)
+    page.get_by_label("Unit").select_option(label="Semua unit")
+    with page.expect_download() as downloaded, page.expect_request("**/v1/admin/recaps/monthly/exports") as started:
+        page.get_by_role("button", name="Unduh XLSX").click()
+    assert json.loads(started.value.post_data or "{}") == {"month": today[:7], "format": "xlsx"}
+    book = openpyxl.load_workbook(io.BytesIO(Path(downloaded.value.path()).read_bytes()))
+    assert world.nip in [row[0].value for sheet in book.worksheets[1:] for row in sheet.iter_rows(min_row=2)]
+    expect(page.get_by_text(f"Berkas XLSX rekap {today[:7]} diunduh.")).to_be_visible()
     d.assert_clean()
 
 
@@ -1272,8 +1282,8 @@ def test_a_call_the_server_never_answers_ends_with_a_message_not_an_endless_wait
     page.get_by_role("button", name="Tampilkan").click()  # the same filters: asked again all the same
     expect(page.get_by_role("alert")).to_have_count(0)
     expect(page.get_by_role("table", name=re.compile(r"^Log audit \(\d"))).to_be_visible()
-    # AND a file download (the monthly PDF) held the same way ends with the same message
-    page.route("**/v1/admin/recaps/monthly/pdf?**", hold)
+    # AND a file download (the monthly PDF) whose start is held the same way ends with the same message
+    page.route("**/v1/admin/recaps/monthly/exports", hold)
     d.open("Rekap")
     # (the unit's tables are read in full first: only the download is left unanswered)
     daily, monthly = "/v1/admin/recaps/daily?", "/v1/admin/recaps/monthly?"
@@ -1282,7 +1292,7 @@ def test_a_call_the_server_never_answers_ends_with_a_message_not_an_endless_wait
         page.expect_request_finished(lambda r: monthly in r.url),
     ):
         page.get_by_label("Unit").select_option(world.unit_id)
-    with page.expect_request("**/v1/admin/recaps/monthly/pdf?**"):
+    with page.expect_request("**/v1/admin/recaps/monthly/exports"):
         page.get_by_role("button", name="Unduh PDF").click()
     page.clock.fast_forward(61_000)
     expect(page.get_by_role("alert")).to_have_text(gave_up)

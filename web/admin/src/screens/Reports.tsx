@@ -40,20 +40,51 @@ export async function download(path: string, query: Query, fallbackName: string)
   if ((file.headers.get("Content-Type") ?? "").startsWith("application/json")) {
     const link = JSON.parse(await file.body.text()) as { download_url?: string; filename?: string };
     if (link.download_url) {
-      const a = document.createElement("a");
-      a.href = link.download_url;
-      a.download = link.filename ?? fallbackName;
-      a.rel = "noopener";
-      a.click();
+      save(link.download_url, link.filename ?? fallbackName);
       return;
     }
   }
   const url = URL.createObjectURL(file.body);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = fallbackName;
-  a.click();
+  save(url, fallbackName);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function save(href: string, filename: string): void {
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = filename;
+  a.rel = "noopener";
+  a.click();
+}
+
+type ExportFormat = "csv" | "xlsx" | "pdf";
+
+interface MonthlyExport {
+  export_id: string;
+  status: "running" | "succeeded" | "failed";
+  filename: string | null;
+  download_url: string | null;
+  message: string | null;
+}
+
+/** How often a file being built is asked after, and for how long: its worker ends within 15 minutes. */
+const EXPORT_POLL_MS = 1500;
+const EXPORT_WAIT_MS = 16 * 60_000;
+const EXPORT_FAILED = "Berkas rekap gagal dibuat; coba lagi.";
+
+/** The monthly report as a file, built by the server in the background (a regency's report can outlast a
+ * request): started, asked after until it is built, then downloaded. */
+async function exportMonth(month: string, unit: string, format: ExportFormat): Promise<void> {
+  const body = { month, format, ...(unit ? { unor_id: unit } : {}) };
+  let e = await call<MonthlyExport>("POST", "/v1/admin/recaps/monthly/exports", body);
+  const deadline = Date.now() + EXPORT_WAIT_MS;
+  while (e.status === "running") {
+    if (Date.now() > deadline) throw new UserMessage(EXPORT_FAILED);
+    await new Promise((resolve) => setTimeout(resolve, EXPORT_POLL_MS));
+    e = await get<MonthlyExport>(`/v1/admin/recaps/monthly/exports/${encodeURIComponent(e.export_id)}`);
+  }
+  if (e.status !== "succeeded" || !e.download_url) throw new UserMessage(e.message ?? EXPORT_FAILED);
+  save(e.download_url, e.filename ?? `rekap-${month}.${format}`);
 }
 
 const dailyColumns: Column<DailyRow>[] = [
@@ -106,12 +137,16 @@ export function Recaps(_: { route: Route }) {
     `${month}|${unit}|${String(monthShown)}`,
   );
   const action = useAction();
-  const file = (format: "csv" | "xlsx" | "pdf"): void =>
+  const [preparing, setPreparing] = useState<string | null>(null);
+  const file = (format: ExportFormat): void =>
     void action.run(async () => {
-      // The PDF (the sheet a unit's head signs) has its own endpoint; the format values stay API.md's three.
-      const [path, query] = format === "pdf" ? ["/v1/admin/recaps/monthly/pdf", { month, unor_id: unit }] : ["/v1/admin/recaps/monthly", { month, unor_id: unit, format }];
-      await download(path, query, `rekap-${month}${unit ? `-${unit}` : ""}.${format}`);
-      return null;
+      setPreparing(`Menyiapkan berkas ${format.toUpperCase()} rekap ${month}… Berkas semua unit bisa memerlukan beberapa menit; halaman ini boleh tetap terbuka.`);
+      try {
+        await exportMonth(month, unit, format);
+      } finally {
+        setPreparing(null);
+      }
+      return `Berkas ${format.toUpperCase()} rekap ${month} diunduh.`;
     });
   return (
     <Screen
@@ -165,6 +200,11 @@ export function Recaps(_: { route: Route }) {
             Unduh PDF
           </button>
         </div>
+        {preparing ? (
+          <p class="hint" role="status">
+            {preparing}
+          </p>
+        ) : null}
         <ErrorLine message={monthly.error} />
         {monthShown ? null : (
           <div class="filters">
