@@ -151,6 +151,16 @@ def api(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
         yield Api(client)
 
 
+def handed_over(
+    monkeypatch: pytest.MonkeyPatch, starter: str, event: Callable[[str, str], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Work the API hands a deployed worker (`runtime.start_worker`, `runtime.start_export`): the events Lambda
+    would receive (`event(id, region)`), kept in the returned list instead of invoking anything."""
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(runtime, starter, lambda s, work_id, _: sent.append(event(work_id, s.region)))
+    return sent
+
+
 def worker_held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """SIMPEG work handed to a worker thread starts only once the returned event is set: a test sets it after
     the request answered, so a fast worker cannot end the run before the request's first look at it (the

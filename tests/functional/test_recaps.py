@@ -25,7 +25,7 @@ from chalicelib.store.models import DailyStatusModel, EventModel
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.store.schema import create_tables
 from chalicelib.usecases import recaps
-from tests.functional.conftest import Api
+from tests.functional.conftest import Api, handed_over
 
 PEOPLE = DynamoPeopleRepository()
 
@@ -397,10 +397,7 @@ def test_at_most_three_exports_of_one_admin_are_built_at_once(
     api: Api, unit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a report worker that has not started yet (deployed: invocations queued in Lambda)
-    queued: list[dict[str, Any]] = []
-    monkeypatch.setattr(
-        runtime, "start_export", lambda s, export_id, _: queued.append(runtime.export_event(export_id, s.region))
-    )
+    queued = handed_over(monkeypatch, "start_export", runtime.export_event)
     admin = api.admin_token()
     body = {"month": "2026-11", "unor_id": "U1"}
     # WHEN eight requests of the same admin race

@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib import jobs, runtime
 from chalicelib.settings import load_settings
-from tests.functional.conftest import Api, worker_held
+from tests.functional.conftest import Api, handed_over, worker_held
 
 
 def employee(i: int, *, unit: str = "U1", status: str = "aktif") -> dict[str, str]:
@@ -158,10 +158,7 @@ def test_the_deployed_worker_resumes_a_run_from_its_record(
     api: Api, admin: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN an import handed to the deployed worker: the event the API would send, kept instead of invoking
-    sent: list[dict[str, Any]] = []
-    monkeypatch.setattr(
-        runtime, "start_worker", lambda s, run_id, _: sent.append(runtime.worker_event(run_id, s.region))
-    )
+    sent = handed_over(monkeypatch, "start_worker", runtime.worker_event)
     monkeypatch.setenv("SMART_SIMPEG_WORKER_FUNCTION", "smart-dev-SimpegSync")
     slow_imports(monkeypatch, "0")
     body = {"employees": [*STAFF[:39], employee(41)], "full": True, "confirm_deactivations": 1}

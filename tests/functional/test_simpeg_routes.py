@@ -12,7 +12,7 @@ from chalice.test import Client
 
 from chalicelib import jobs, runtime
 from chalicelib.settings import load_settings
-from tests.functional.conftest import Api, worker_held
+from tests.functional.conftest import Api, handed_over, worker_held
 
 ROWS = [
     {
@@ -159,10 +159,7 @@ def test_the_deployed_worker_carries_out_a_confirmation_from_its_record(
     # GIVEN a confirmation handed to the deployed worker: the event the API would send, kept instead of invoking
     admin = api.admin_token()
     held = hold_a_sync(api, simulator, admin)
-    sent: list[dict[str, Any]] = []
-    monkeypatch.setattr(
-        runtime, "start_worker", lambda s, run_id, _: sent.append(runtime.worker_event(run_id, s.region))
-    )
+    sent = handed_over(monkeypatch, "start_worker", runtime.worker_event)
     monkeypatch.setenv("SMART_SIMPEG_WAIT_S", "0")
     load_settings.cache_clear()
     answer = api.call("POST", f"/v1/admin/simpeg/runs/{held['run_id']}/confirm", token=admin)
