@@ -71,6 +71,9 @@ interface MonthlyExport {
 const EXPORT_POLL_MS = 1500;
 const EXPORT_WAIT_MS = 16 * 60_000;
 const EXPORT_FAILED = "Berkas rekap gagal dibuat; coba lagi.";
+/** Polls in a row that may fail for want of a connection or a moment's server trouble: the file is still being
+ * built meanwhile, so the console asks again instead of giving the export up. */
+const EXPORT_POLL_MISSES = 5;
 
 /** The monthly report as a file, built by the server in the background (a regency's report can outlast a
  * request): started, asked after until it is built, then downloaded. */
@@ -78,10 +81,18 @@ async function exportMonth(month: string, unit: string, format: ExportFormat): P
   const body = { month, format, ...(unit ? { unor_id: unit } : {}) };
   let e = await call<MonthlyExport>("POST", "/v1/admin/recaps/monthly/exports", body);
   const deadline = Date.now() + EXPORT_WAIT_MS;
+  const path = `/v1/admin/recaps/monthly/exports/${encodeURIComponent(e.export_id)}`;
+  let misses = 0;
   while (e.status === "running") {
     if (Date.now() > deadline) throw new UserMessage(EXPORT_FAILED);
     await new Promise((resolve) => setTimeout(resolve, EXPORT_POLL_MS));
-    e = await get<MonthlyExport>(`/v1/admin/recaps/monthly/exports/${encodeURIComponent(e.export_id)}`);
+    try {
+      e = await get<MonthlyExport>(path);
+      misses = 0;
+    } catch (exc) {
+      const passing = exc instanceof ApiError && (exc.status === 0 || exc.status >= 500);
+      if (!passing || ++misses > EXPORT_POLL_MISSES) throw exc;
+    }
   }
   if (e.status !== "succeeded" || !e.download_url) throw new UserMessage(e.message ?? EXPORT_FAILED);
   save(e.download_url, e.filename ?? `rekap-${month}.${format}`);
