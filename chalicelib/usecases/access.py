@@ -55,8 +55,9 @@ def require_not_own(principal: Principal, *nips: str) -> None:
 
 
 def visible(principal: Principal, unor_id: str) -> bool:
-    """Whether an admin may see the unit's data (a record of another unit is answered as not found)."""
-    return principal.is_admin and (principal.is_super_admin or unor_id in principal.unit_ids)
+    """Whether an admin may see the unit's data (a record of another unit is answered as not found): a super admin
+    or a regency-wide auditor every unit, as `require_unit_scope` judges."""
+    return principal.is_admin and (principal.sees_all_units or unor_id in principal.unit_ids)
 
 
 def visible_units(principal: Principal, requested: str | None) -> list[str] | None:

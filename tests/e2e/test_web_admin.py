@@ -498,7 +498,9 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
     # ... but reads what is set: the employee's own schedule versions and saved shift dates
     expect(page.get_by_role("table", name="Versi jadwal pegawai")).to_be_visible()
     expect(page.get_by_role("table", name=re.compile("^Sif tersimpan"))).to_contain_text(_jakarta_today())
-    # AND the face photos this page showed are on record as handed to this auditor, one link per photo
+    # AND the face photos this page showed are on record as handed to this auditor, one link per photo (once the
+    # page has them: the "Wajah" heading shows before its list is read)
+    page.wait_for_load_state("networkidle")
     page.get_by_role("link", name="Siapa yang melihat foto dan lampiran pegawai ini").click()
     expect(page.get_by_label("Jenis log")).to_have_value("views")
     expect(page.get_by_label("Sasaran")).to_have_value(world.nip)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -149,6 +150,17 @@ def api(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
             monkeypatch.setenv(name, value)
         monkeypatch.setattr(BaseClient, "_patched_env_vars", lambda _, __: contextlib.nullcontext())
         yield Api(client)
+
+
+def finished_export(api: Api, token: str, export_id: str) -> dict[str, Any]:
+    """The export once its worker (a thread of this process) ended it."""
+    deadline = time.monotonic() + 60
+    while True:
+        answer = api.call("GET", f"/v1/admin/recaps/monthly/exports/{export_id}", token=token)
+        assert answer.status == 200, answer.body
+        if answer.body["status"] != "running" or time.monotonic() > deadline:
+            return dict(answer.body)
+        time.sleep(0.2)
 
 
 def handed_over(

@@ -24,7 +24,7 @@ from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.models import AuditModel
 from chalicelib.store.schema import create_tables
 from tests.functional.checkin_setup import OUTSIDE, PEOPLE, Employee, enrolled_employee, selfie
-from tests.functional.conftest import ADMIN_PASSWORD, Api
+from tests.functional.conftest import ADMIN_PASSWORD, Api, finished_export
 
 GENUINE = "deepface/img2.jpg"  # the same person as the enrolment photo img1
 IMPOSTOR = "deepface/img13.jpg"
@@ -184,9 +184,11 @@ def test_an_auditor_reads_and_keeps_their_own_account(employee: Employee) -> Non
         "/v1/admin/recaps/monthly/pdf?month=2026-11&unor_id=U1",
     ):
         assert api.call("GET", path, token=token).status == 200, path
-    # A monthly export, built in the background, is a read too
+    # A monthly export, built in the background, is a read too (waited for: its worker must not outlive the test)
     export = {"month": "2026-11", "unor_id": "U1", "format": "pdf"}
-    assert api.call("POST", "/v1/admin/recaps/monthly/exports", export, token=token).status == 202
+    started = api.call("POST", "/v1/admin/recaps/monthly/exports", export, token=token)
+    assert started.status == 202, started.body
+    assert finished_export(api, token, started.body["export_id"])["status"] == "succeeded"
     # Own account: MFA set-up and logout are allowed
     assert api.call("POST", "/v1/admin/me/mfa", token=token).status == 201
     assert api.call("POST", "/v1/auth/logout", token=token).status == 204

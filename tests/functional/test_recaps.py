@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -25,7 +24,7 @@ from chalicelib.store.models import DailyStatusModel, EventModel
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.store.schema import create_tables
 from chalicelib.usecases import recaps
-from tests.functional.conftest import Api, handed_over
+from tests.functional.conftest import Api, finished_export, handed_over
 
 PEOPLE = DynamoPeopleRepository()
 
@@ -323,22 +322,11 @@ def _counter_rows(unor_id: str, month: str) -> dict[str, tuple[object, str]]:
 # --- monthly exports built in the background -------------------------------------------------------------
 
 
-def _finished_export(api: Api, token: str, export_id: str) -> dict[str, Any]:
-    """The export once its worker (a thread of this process) ended it."""
-    deadline = time.monotonic() + 60
-    while True:
-        answer = api.call("GET", f"/v1/admin/recaps/monthly/exports/{export_id}", token=token)
-        assert answer.status == 200, answer.body
-        if answer.body["status"] != "running" or time.monotonic() > deadline:
-            return dict(answer.body)
-        time.sleep(0.2)
-
-
 def _export(api: Api, token: str, body: dict[str, Any]) -> dict[str, Any]:
     started = api.call("POST", "/v1/admin/recaps/monthly/exports", body, token=token)
     assert started.status == 202, started.body
     assert started.body["status"] == "running" and started.body["download_url"] is None
-    return _finished_export(api, token, started.body["export_id"])
+    return finished_export(api, token, started.body["export_id"])
 
 
 def test_a_monthly_export_is_built_in_the_background_and_fetched_only_by_its_admin(api: Api, unit: str) -> None:
@@ -424,7 +412,7 @@ def test_at_most_three_exports_of_one_admin_are_built_at_once(
     assert first["status"] == "succeeded" and again["status"] == "succeeded" and "key" not in again
     assert stray == {"status": "ignored"}  # not an export: nothing is built
     export_id = queued[0]["detail"]["export_id"]
-    assert _finished_export(api, admin, export_id)["status"] == "succeeded"
+    assert finished_export(api, admin, export_id)["status"] == "succeeded"
     assert api.call("POST", "/v1/admin/recaps/monthly/exports", body, token=admin).status == 202
 
 

@@ -97,3 +97,12 @@ def test_the_export_id_names_its_run_and_nothing_else(queued: list[Callable[[], 
     # a retried worker event for a finished export changes nothing
     assert exports.build(export_id, SETTINGS)["status"] == "succeeded"
     assert exports.build(export_id, SETTINGS) == {"export_id": export_id, "status": "succeeded"}
+
+
+def test_an_auditor_reads_the_export_they_started(queued: list[Callable[[], object]]) -> None:
+    # GIVEN a regency-wide auditor and an auditor of U1, each with an export of U1 (starting one changes no data)
+    for auditor in (Principal("pemeriksa", "auditor"), Principal("pemeriksa-u1", "auditor", frozenset({"U1"}))):
+        export_id = ask(auditor)
+        queued[-1]()
+        # THEN each reads their own, built
+        assert exports.status(auditor, export_id, SETTINGS, NOW).status == "succeeded"
