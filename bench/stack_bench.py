@@ -2,7 +2,8 @@
 
 Run on purpose (never part of the tests):
     .venv/bin/python -m bench.stack_bench [--employees 7000] [--only recap|monthly|monitor|simpeg] [--profile]
-    (monthly: the JSON and XLSX reports, then the XLSX through the report worker, each in a child process)
+    (monthly: the JSON and XLSX reports, the XLSX through the report worker, and the JSON unit by unit as the
+    console reads every unit, each in a child process)
 moto's server (a real DynamoDB/S3 API over HTTP) runs as a child process on 127.0.0.1 and a free port and is
 stopped at the end. The monthly report and the SIMPEG sync run in child processes of their own so that their
 peak RSS is theirs alone (not the generator's). Targets (issues 6 and 7): daily recap ≤ 20 s; monthly report
@@ -201,6 +202,25 @@ def child_monthly(endpoint: str, fmt: str) -> dict[str, Any]:
     return {"format": fmt, "seconds": round(elapsed, 2), "peak_rss_mb": round(peak_rss_mb(), 1), "items": items}
 
 
+def child_units(endpoint: str) -> dict[str, Any]:
+    """The console's table of every unit: each unit's JSON report, four at a time (as the console asks them)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    settings = prepare(endpoint)
+    units = DynamoPeopleRepository().list_unit_ids()
+
+    def one(unit: str) -> float:
+        began = time.perf_counter()
+        reports.monthly(SUPER_ADMIN, MonthlyQuery(month=MONTH, unor_id=unit), settings, datetime.now(UTC))
+        return time.perf_counter() - began
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        each, elapsed = timed(f"monthly report {MONTH} json, unit by unit", lambda: list(pool.map(one, units)))
+    slowest = max(each)
+    print(f"{len(units)} units, slowest request {slowest:.2f} s, median {sorted(each)[len(each) // 2]:.2f} s")
+    return {"units": len(units), "seconds": round(elapsed, 2), "slowest_request_s": round(slowest, 2)}
+
+
 def child_export(endpoint: str) -> dict[str, Any]:
     """The regency's XLSX through the report worker (a thread here, as in `make run`): how soon the request that
     starts it answers, and how long until the file is stored (polled as the console polls, without its pause)."""
@@ -260,7 +280,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary of each phase")
     parser.add_argument(
-        "--child", choices=("monthly-json", "monthly-xlsx", "monthly-export", "simpeg"), help=argparse.SUPPRESS
+        "--child",
+        choices=("monthly-json", "monthly-xlsx", "monthly-export", "monthly-units", "simpeg"),
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--endpoint", help=argparse.SUPPRESS)
     parser.add_argument("--sim-url", help=argparse.SUPPRESS)
@@ -272,6 +294,8 @@ def child_main(args: argparse.Namespace) -> None:
         result = child_simpeg(args.endpoint, args.sim_url)
     elif args.child == "monthly-export":
         result = child_export(args.endpoint)
+    elif args.child == "monthly-units":
+        result = child_units(args.endpoint)
     else:
         result = child_monthly(args.endpoint, args.child.removeprefix("monthly-"))
     print(json.dumps(result))
@@ -302,6 +326,7 @@ def main(argv: list[str] | None = None) -> None:
             run_child("monthly-json", endpoint)
             run_child("monthly-xlsx", endpoint)
             run_child("monthly-export", endpoint)
+            run_child("monthly-units", endpoint)
         if month is not None and "monitor" in wanted and not args.statuses_only:
             monitor_phase(settings, month, args.monitor_calls)
         if "simpeg" in wanted:
