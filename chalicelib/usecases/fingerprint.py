@@ -69,14 +69,10 @@ def _employees(nips: Iterable[str]) -> dict[str, Employee]:
     return {e.nip: e for e in found if e is not None}
 
 
-def _in_scope(principal: Principal, employee: Employee) -> bool:
-    return principal.is_super_admin or employee.unor_id in principal.unit_ids
-
-
 def _scope_problem(principal: Principal, employee: Employee) -> str | None:
     """Why a line of this employee is not the admin's to apply: another unit, or the admin's own record (an
     operator's own punches and PIN are uploaded by another admin: `access.require_not_own`)."""
-    if not _in_scope(principal, employee):
+    if not access.visible(principal, employee.unor_id):
         return "OUT_OF_SCOPE"
     return "OWN_RECORD" if access.is_own(principal, employee.nip) else None
 
