@@ -70,6 +70,9 @@ class Settings:
     max_speed_kmh: float
     h3_resolution: int
     photo_retention_days: int
+    # SMART_EXPORT_RETENTION_DAYS: how long the bucket keeps a generated file under exports/ (the stack's
+    # ExportRetentionDays): an export older than that is answered as expired, not with a link to nothing.
+    export_retention_days: int
     rules_file: Path | None
     offline_max_age_h: int
     # SIMPEG imports and syncs: how long a request waits for one (API Gateway cuts at 29 s), how many changes an
@@ -230,6 +233,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         max_speed_kmh=_float(env, "SMART_MAX_SPEED_KMH", 250.0, 10.0, 2000.0),
         h3_resolution=_int(env, "SMART_H3_RESOLUTION", 13, 9, 15),
         photo_retention_days=_int(env, "SMART_PHOTO_RETENTION_DAYS", 730, 30, 3650),
+        export_retention_days=_int(env, "SMART_EXPORT_RETENTION_DAYS", 7, 1, 365),
         rules_file=_rules_file(env),
         offline_max_age_h=_int(env, "SMART_OFFLINE_MAX_AGE_H", 72, 1, 24 * 14),
         simpeg_wait_s=_float(env, "SMART_SIMPEG_WAIT_S", 25.0, 0.0, 25.0),

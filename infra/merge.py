@@ -281,6 +281,7 @@ def _wire_function(function_id: str, properties: Json) -> Json:
             "SMART_BUCKET": ref(BUCKET_ID),
             "SMART_TIMEZONE": ref("Timezone"),
             "SMART_PHOTO_RETENTION_DAYS": ref("PhotoRetentionDays"),
+            "SMART_EXPORT_RETENTION_DAYS": ref("ExportRetentionDays"),
             "SMART_SECRETS_SSM_PATH": ref("SecretsPath"),
         }
     )

@@ -93,7 +93,8 @@ def start_monthly_export(call: Call, body: rep_schema.MonthlyExportRequest) -> r
 @endpoint(bp, "GET /v1/admin/recaps/monthly/exports/{export_id}", auth_as="admin")
 def monthly_export(call: Call, export_id: str) -> rep_schema.MonthlyExport:
     """One of the caller's monthly exports: `running`, `succeeded` with a short-lived signed link (a fresh one at
-    every read), or `failed` with a `message` for the admin (also when its worker never finished).
+    every read), `failed` with a `message` for the admin (also when its worker never finished), or `expired`
+    once the bucket has let the file go (`SMART_EXPORT_RETENTION_DAYS`, the stack's ExportRetentionDays).
 
     **Roles:** unit_admin, super_admin, auditor: only the admin who started it (404 `NOT_FOUND` for anyone else, as
     for an unknown id); 403 once they no longer see a unit in it.

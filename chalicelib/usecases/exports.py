@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib import runtime
@@ -36,6 +36,7 @@ EXPORT_SLOTS = 3  # one admin's exports being built at once
 DEADLINE_S = 900 + 60
 FAILED = "Berkas rekap gagal dibuat; coba lagi."
 ABANDONED = "Berkas rekap tidak selesai dibuat; coba lagi."
+EXPIRED = "Berkas rekap ini sudah dihapus sesuai masa simpannya; buat lagi."
 _EXPORT_ID = re.compile(r"^(\d{14})-([0-9a-f]{12})$")
 
 
@@ -131,6 +132,8 @@ def _view(run: JobRun, settings: Settings, now: datetime) -> MonthlyExport:
     state, message = run.status, FAILED if run.status == "failed" else None
     if state == "running" and (now - run.started_at).total_seconds() > DEADLINE_S:
         state, message = "failed", ABANDONED
+    if state == "succeeded" and run.finished_at and now - run.finished_at >= timedelta(settings.export_retention_days):
+        state, message = "expired", EXPIRED
     link = None
     if state == "succeeded":
         link = runtime.photos(settings).presign(asked["key"], settings.presign_ttl_s, asked["filename"])

@@ -169,7 +169,7 @@ class ExportLink(Result):
 
 
 EXPORT_FORMATS = ("xlsx", "csv", "pdf")
-EXPORT_STATES = ("running", "succeeded", "failed")
+EXPORT_STATES = ("running", "succeeded", "failed", "expired")
 
 
 class MonthlyExportRequest(Request):
@@ -186,7 +186,7 @@ class MonthlyExportRequest(Request):
 
 class MonthlyExport(Result):
     """A monthly export: `running` until its file is built, then `succeeded` with a fresh short-lived link at
-    every read, or `failed` with a message for the admin."""
+    every read, or `failed` with a message for the admin; `expired` once the bucket has let its file go."""
 
     export_id: str
     status: Annotated[str, enum_schema(EXPORT_STATES)]
@@ -198,7 +198,7 @@ class MonthlyExport(Result):
     filename: str | None
     download_url: str | None = Field(json_schema_extra={"format": "uri"}, description="Short-lived signed URL.")
     expires_in_s: int | None
-    message: str | None = Field(description="Why a failed export failed, in words for the admin.")
+    message: str | None = Field(description="Why a failed or expired export has no file, in words for the admin.")
 
 
 class Monthly(Result):

@@ -52,6 +52,14 @@ def test_the_retention_parameter_defaults_to_the_apps_photo_retention(merged: Me
     assert api["SMART_PHOTO_RETENTION_DAYS"] == {"Ref": "PhotoRetentionDays"}
 
 
+def test_the_app_learns_how_long_the_bucket_keeps_an_export(merged: MergeResult) -> None:
+    parameter = merged.template["Parameters"]["ExportRetentionDays"]
+    app_default = build_settings({"SMART_STAGE": "local"}).export_retention_days
+    assert parameter["Default"] == app_default == MergeConfig().export_retention_days
+    api = merged.template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert api["SMART_EXPORT_RETENTION_DAYS"] == {"Ref": "ExportRetentionDays"}
+
+
 def test_s3_access_logs_go_to_a_separate_private_bucket(resources: dict[str, Any]) -> None:
     logging = resources["DataBucket"]["Properties"]["LoggingConfiguration"]
     assert logging["DestinationBucketName"] == {"Ref": "AccessLogBucket"}

@@ -106,3 +106,18 @@ def test_an_auditor_reads_the_export_they_started(queued: list[Callable[[], obje
         queued[-1]()
         # THEN each reads their own, built
         assert exports.status(auditor, export_id, SETTINGS, NOW).status == "succeeded"
+
+
+def test_an_export_older_than_the_buckets_keeping_says_so_instead_of_a_dead_link(
+    queued: list[Callable[[], object]],
+) -> None:
+    export_id = ask(OPS)
+    queued[0]()
+    finished = exports.status(OPS, export_id, SETTINGS, NOW).finished_at
+    assert finished is not None
+    kept = timedelta(days=SETTINGS.export_retention_days)
+    # still there a second before the bucket lets it go, gone a second after (`finished_at` is to the second)
+    ends = datetime.fromisoformat(finished) + kept
+    assert exports.status(OPS, export_id, SETTINGS, ends - timedelta(seconds=1)).status == "succeeded"
+    gone = exports.status(OPS, export_id, SETTINGS, ends + timedelta(seconds=1))
+    assert (gone.status, gone.download_url, gone.message) == ("expired", None, exports.EXPIRED)
