@@ -1128,6 +1128,7 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     book = openpyxl.load_workbook(io.BytesIO(Path(downloaded.value.path()).read_bytes()))
     assert world.nip in [row[0].value for sheet in book.worksheets[1:] for row in sheet.iter_rows(min_row=2)]
     expect(page.get_by_text(f"Berkas XLSX rekap {today[:7]} diunduh.")).to_be_visible()
+    d.axe("rekap-unduhan")
     d.assert_clean()
 
 
