@@ -43,21 +43,22 @@ def test_evidence_bucket_is_created_with_object_lock_in_governance_mode_for_the_
     assert {"photos/", "requests/", "exports/", "imports/simpeg/"} <= set(rules)
 
 
-def test_the_retention_parameter_defaults_to_the_apps_photo_retention(merged: MergeResult) -> None:
-    parameter = merged.template["Parameters"]["PhotoRetentionDays"]
-    app_default = build_settings({"SMART_STAGE": "local"}).photo_retention_days
-    assert parameter["Default"] == app_default == MergeConfig().photo_retention_days
-    # and the app learns the deployed value from the same parameter
+@pytest.mark.parametrize(
+    ("parameter", "setting", "variable"),
+    [
+        ("PhotoRetentionDays", "photo_retention_days", "SMART_PHOTO_RETENTION_DAYS"),
+        ("ExportRetentionDays", "export_retention_days", "SMART_EXPORT_RETENTION_DAYS"),
+    ],
+)
+def test_a_retention_parameter_defaults_to_the_apps_and_the_app_learns_the_deployed_value(
+    merged: MergeResult, parameter: str, setting: str, variable: str
+) -> None:
+    default = merged.template["Parameters"][parameter]["Default"]
+    app_default = getattr(build_settings({"SMART_STAGE": "local"}), setting)
+    assert default == app_default == getattr(MergeConfig(), setting)
+    # the app learns the deployed value from the same parameter
     api = merged.template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
-    assert api["SMART_PHOTO_RETENTION_DAYS"] == {"Ref": "PhotoRetentionDays"}
-
-
-def test_the_app_learns_how_long_the_bucket_keeps_an_export(merged: MergeResult) -> None:
-    parameter = merged.template["Parameters"]["ExportRetentionDays"]
-    app_default = build_settings({"SMART_STAGE": "local"}).export_retention_days
-    assert parameter["Default"] == app_default == MergeConfig().export_retention_days
-    api = merged.template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
-    assert api["SMART_EXPORT_RETENTION_DAYS"] == {"Ref": "ExportRetentionDays"}
+    assert api[variable] == {"Ref": parameter}
 
 
 def test_s3_access_logs_go_to_a_separate_private_bucket(resources: dict[str, Any]) -> None:
