@@ -62,7 +62,7 @@ type ExportFormat = "csv" | "xlsx" | "pdf";
 
 interface MonthlyExport {
   export_id: string;
-  status: "running" | "succeeded" | "failed";
+  status: "running" | "succeeded" | "failed" | "expired";
   filename: string | null;
   download_url: string | null;
   message: string | null;
