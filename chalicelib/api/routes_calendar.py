@@ -54,7 +54,7 @@ def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> cal_sche
 
     **Roles:** unit_admin (own units), super_admin. 1 to 62 dates per request.
     """
-    return cal.set_shifts(call.principal, nip, body)
+    return cal.set_shifts(call.principal, nip, body, call.settings, call.now)
 
 
 @endpoint(bp, "PUT /v1/admin/holidays/{date}", auth_as="super_admin", guard=guards.HOLIDAY_DATE)
@@ -118,7 +118,7 @@ def add_leave(call: Call, body: cal_schema.LeaveRequest) -> cal_schema.Leave:
 
     **Roles:** unit_admin (own units), super_admin. At most 366 days.
     """
-    return cal.add_leave(call.principal, body)
+    return cal.add_leave(call.principal, body, call.settings, call.now)
 
 
 @endpoint(bp, "GET /v1/admin/leaves", auth_as="admin")

@@ -84,7 +84,7 @@ def create_assignment(call: Call, body: schema.AssignmentRequest) -> schema.Assi
     **Roles:** unit_admin (employees of own units), super_admin. At most 90 employees and 366 days; unknown NIPs
     → 400 (details `nips`).
     """
-    return zones.create_assignment(call.principal, body, call.settings)
+    return zones.create_assignment(call.principal, body, call.settings, call.now)
 
 
 @endpoint(bp, "GET /v1/admin/assignments", auth_as="admin")

@@ -61,6 +61,9 @@ class DateRange:
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
 
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
 
 @dataclass(frozen=True)
 class Leave:

@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib import runtime
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS, DateRange, HolidayKind, LeaveEntry, LeaveKind, StoredLeave
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
@@ -112,8 +112,9 @@ def set_employee_schedule(
     return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(owner)})
 
 
-def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
-    """A shift roster: per date the hours (possibly crossing midnight) or null for a day off."""
+def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settings, now: datetime) -> ShiftsSaved:
+    """A shift roster: per date the hours (possibly crossing midnight) or null for a day off. Recapped past days
+    are judged again: each changed date and its neighbours, whose windows a night shift reaches."""
     employee = employee_to_change(actor, nip)
     shifts: dict[date, WorkHours | None] = {}
     for day_text, hours in body.shifts.items():
@@ -125,7 +126,9 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest) -> ShiftsSaved:
     runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
     recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
-    return ShiftsSaved.model_validate({"nip": employee.nip, "days": len(shifts)})
+    reach = {day + timedelta(days=d) for day in shifts for d in recaps.NEIGHBOURS}
+    recapped = recaps.rerun_recapped(employee.nip, employee.unor_id, reach, settings, now)
+    return ShiftsSaved(nip=employee.nip, days=len(shifts), recapped=recapped)
 
 
 def get_shifts(actor: Principal, nip: str, query: DatesQuery, settings: Settings, now: datetime) -> ShiftRoster:
@@ -200,7 +203,24 @@ def _ramadan_fields(year: int, period: DateRange) -> dict[str, object]:
     return {"year": year, "start_date": period.start.isoformat(), "end_date": period.end.isoformat()}
 
 
-def add_leave(actor: Principal, body: LeaveRequest) -> Leave:
+def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: datetime) -> Leave:
+    """Record a leave; its recapped past days are judged again (a sick note brought in after the days)."""
+    employee, leave_id = record_leave(actor, body)
+    days = DateRange(body.start_date, body.end_date).days()
+    return Leave.model_validate(
+        {
+            "leave_id": leave_id,
+            "nip": employee.nip,
+            "type": body.type,
+            "start_date": body.start_date.isoformat(),
+            "end_date": body.end_date.isoformat(),
+            "recapped": recaps.rerun_recapped(employee.nip, employee.unor_id, days, settings, now),
+        }
+    )
+
+
+def record_leave(actor: Principal, body: LeaveRequest) -> tuple[Employee, str]:
+    """Store a leave (the caller judges its recapped days again): the employee and the leave's id."""
     employee = employee_to_change(actor, body.nip)
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
@@ -211,15 +231,7 @@ def add_leave(actor: Principal, body: LeaveRequest) -> Leave:
     leave_id = runtime.calendar().add_leave(entry, actor.subject)
     recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
-    return Leave.model_validate(
-        {
-            "leave_id": leave_id,
-            "nip": employee.nip,
-            "type": body.type,
-            "start_date": start.isoformat(),
-            "end_date": end.isoformat(),
-        }
-    )
+    return employee, leave_id
 
 
 def list_leaves(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> LeavePage:
@@ -262,7 +274,7 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
     cancel_once(leave.cancelled_at, lambda: runtime.calendar().cancel_leave(leave_id, actor.subject, now), done)
     recaps.frames_changed([leave.unor_id])
     runtime.audit().record(actor.subject, "leave.cancel", leave.nip, {"leave_id": leave_id, "type": leave.kind})
-    period = leave.leave().period
+    days = leave.leave().period.days()
     return Cancelled(
-        id=leave_id, cancelled=True, recapped=recaps.rerun_recapped(leave.nip, leave.unor_id, period, settings, now)
+        id=leave_id, cancelled=True, recapped=recaps.rerun_recapped(leave.nip, leave.unor_id, days, settings, now)
     )

@@ -34,7 +34,7 @@ from chalicelib.attendance.classify import (
 from chalicelib.attendance.punches import FINGERPRINT, punch_kinds
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import Duty, Event
-from chalicelib.domain.calendar import DateRange, EmployeePlan, RegencyCalendar, UnitPlans
+from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import Employee, Member
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
@@ -148,17 +148,15 @@ def employee_day_so_far(employee: Employee, events: Sequence[Event], now: dateti
     return DaySoFar(NOT_YET if state == "not_yet" else status_code(status.tl, None), state)
 
 
-def rerun_recapped(nip: str, unor_id: str, period: DateRange, settings: Settings, now: datetime) -> list[str]:
-    """Re-run the unit's daily recap of each past date of `period` for which the employee's status is stored
-    already (a leave, field duty or corrected event changed it); the dates re-run."""
+def rerun_recapped(nip: str, unor_id: str, days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
+    """Re-run the unit's daily recap of each past date among `days` for which the employee's status is stored
+    already (a leave, field duty, roster or corrected event changed it); the dates re-run, in order."""
     today = now.astimezone(settings.tz).date()
     rerun = []
-    day = period.start
-    while day <= period.end and day < today:
-        if runtime.statuses().employee_status(nip, day) is not None:
+    for day in sorted(set(days)):
+        if day < today and runtime.statuses().employee_status(nip, day) is not None:
             run_daily_recap(day, settings, [unor_id])
             rerun.append(day.isoformat())
-        day += timedelta(days=1)
     return rerun
 
 

@@ -276,8 +276,8 @@ def _approve(
         runtime.requests().reopen(r.request_id, principal.subject)
         raise
     runtime.requests().set_result(r.request_id, result_id)
-    period = DateRange(date.fromisoformat(r.start_date), date.fromisoformat(r.end_date))
-    return result_id, recaps.rerun_recapped(r.nip, r.unor_id, period, settings, now)
+    days = DateRange(date.fromisoformat(r.start_date), date.fromisoformat(r.end_date)).days()
+    return result_id, recaps.rerun_recapped(r.nip, r.unor_id, days, settings, now)
 
 
 def _effect(
@@ -287,7 +287,7 @@ def _effect(
         leave = LeaveRequest.model_validate(
             {"nip": r.nip, "type": r.type, "start_date": r.start_date, "end_date": r.end_date, "reason": r.reason}
         )
-        return cal.add_leave(principal, leave).leave_id
+        return cal.record_leave(principal, leave)[1]
     employee = runtime.people().get_employee(r.nip)
     if employee is None:
         raise ConflictError("Pegawai tidak ditemukan lagi.", {"nip": r.nip})

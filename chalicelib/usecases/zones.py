@@ -186,7 +186,9 @@ def check_period(start: date, end: date) -> None:
         raise ValidationError("Rentang tanggal tugas tidak valid.", {"end_date": "on/after start, at most a year"})
 
 
-def create_assignment(actor: Principal, body: AssignmentRequest, settings: Settings) -> AssignmentCreated:
+def create_assignment(
+    actor: Principal, body: AssignmentRequest, settings: Settings, now: datetime
+) -> AssignmentCreated:
     """Field duty: named employees may also check in inside the given area between two dates."""
     access.require_admin(actor)
     nips = body.nips
@@ -203,14 +205,16 @@ def create_assignment(actor: Principal, body: AssignmentRequest, settings: Setti
     access.require_not_own(actor, *nips)
     letter = Assignment("", "", frozenset(nips), body.start_date.isoformat(), body.end_date.isoformat(),
                         body.letter_no, body.reason)  # fmt: skip
-    return record_field_duty(actor, letter, units, body, settings)
+    created = record_field_duty(actor, letter, units, body, settings)
+    return created.model_copy(update={"recapped": _rejudge(letter, units, settings, now)})
 
 
 def record_field_duty(
     actor: Principal, letter: Assignment, units: dict[str, str], area: ZoneShape | None, settings: Settings
 ) -> AssignmentCreated:
     """Store a field-duty letter under a new id (`units`: each NIP's unit, checked by the caller), with its
-    area when `area` has a shape; without one the days count as field duty and no extra area is granted."""
+    area when `area` has a shape; without one the days count as field duty and no extra area is granted. The
+    caller judges the recapped days again (`recapped` is empty here)."""
     assignment_id = f"a-{secrets.token_hex(6)}"  # ASSIGNMENT_ID
     zone = None
     if area is not None and area.shape_spec():
@@ -224,7 +228,12 @@ def record_field_duty(
     runtime.audit().record(
         actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter.letter_no}
     )
-    return AssignmentCreated(assignment_id=assignment_id, zone_id=zone_id, cell_count=zone.cell_count if zone else 0)
+    return AssignmentCreated(
+        assignment_id=assignment_id,
+        zone_id=zone_id,
+        cell_count=zone.cell_count if zone else 0,
+        recapped=[],
+    )
 
 
 def list_assignments(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> AssignmentPage:
@@ -272,9 +281,13 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
     cancel_once(letter.cancelled_at, lambda: runtime.zones().cancel_assignment(assignment_id, actor.subject, now), done)
     recaps.frames_changed(units.values())
     runtime.audit().record(actor.subject, "assignment.cancel", assignment_id, {"nips": sorted(units)})
-    period = DateRange(date.fromisoformat(letter.start_date), date.fromisoformat(letter.end_date))
-    rerun = sorted({d for nip, unit in units.items() for d in recaps.rerun_recapped(nip, unit, period, settings, now)})
-    return Cancelled(id=assignment_id, cancelled=True, recapped=rerun)
+    return Cancelled(id=assignment_id, cancelled=True, recapped=_rejudge(letter, units, settings, now))
+
+
+def _rejudge(letter: Assignment, units: dict[str, str], settings: Settings, now: datetime) -> list[str]:
+    """Judge the recapped past days of a letter again, for each of its employees (`units`: NIP -> unit)."""
+    days = DateRange(date.fromisoformat(letter.start_date), date.fromisoformat(letter.end_date)).days()
+    return sorted({d for nip, unit in units.items() for d in recaps.rerun_recapped(nip, unit, days, settings, now)})
 
 
 def cancel_once(cancelled_at: str | None, cancel: Callable[[], object], done: ConflictError) -> None:

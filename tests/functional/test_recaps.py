@@ -97,6 +97,32 @@ def test_daily_recap_classifies_each_employee(api: Api, unit: str) -> None:
     assert rerun.body["written"] == 0 and rerun.body["unchanged"] == 3
 
 
+def test_a_leave_duty_or_roster_entered_after_the_recap_changes_the_recapped_day(api: Api, unit: str) -> None:
+    # GIVEN a recapped Monday on which nobody checked in, and its monthly report: three TK days
+    admin = api.admin_token()
+    day = MONDAY.isoformat()
+    assert {nip: i["status"] for nip, i in recap(api, admin, MONDAY).items()} == {A: "TK", B: "TK", C: "TK"}
+    month = "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1"
+    assert {r["deduction_percent"] for r in api.call("GET", month, token=admin).body["items"]} == {5}
+    # WHEN a sick note, a field-duty letter and a day off are entered afterwards
+    sick = {"nip": B, "type": "SAKIT", "start_date": day, "end_date": day, "reason": "surat dokter"}
+    leave = api.call("POST", "/v1/admin/leaves", sick, token=admin)
+    letter = {"nips": [C], "start_date": day, "end_date": day, "letter_no": "800/12", "reason": "rapat"}
+    duty = api.call("POST", "/v1/admin/assignments", letter, token=admin)
+    roster = api.call("PUT", f"/v1/admin/employees/{A}/shifts", {"shifts": {day: None}}, token=admin)
+    # THEN each answer names the recapped day it judged again, and the stored day says so at once
+    assert [leave.status, duty.status, roster.status] == [201, 201, 200], (leave.body, duty.body, roster.body)
+    assert leave.body["recapped"] == duty.body["recapped"] == roster.body["recapped"] == [day]
+    stored = api.call("GET", f"/v1/admin/recaps/daily?date={day}&unor_id=U1", token=admin)
+    assert {i["nip"]: i["status"] for i in stored.body["items"]} == {A: "LIBUR", B: "S", C: "DL"}
+    # AND the month that pay is computed from deducts nothing for that day
+    after = api.call("GET", month, token=admin).body["items"]
+    assert {r["nip"]: (r["deduction_percent"], r["counts"]["TK"]) for r in after} == {A: (0, 0), B: (0, 0), C: (0, 0)}
+    # AND a leave of days never recapped re-runs nothing
+    later = {**sick, "start_date": "2026-11-10", "end_date": "2026-11-11"}
+    assert api.call("POST", "/v1/admin/leaves", later, token=admin).body["recapped"] == []
+
+
 def test_holiday_makes_the_day_libur(api: Api, unit: str) -> None:
     admin = api.admin_token()
     assert (

@@ -14,6 +14,7 @@ from chalicelib.usecases.schemas.common import (
     Nip,
     OnePageQuery,
     Page,
+    Recapped,
     Request,
     Result,
     Text120,
@@ -124,6 +125,7 @@ class ShiftsRequest(Request):
 class ShiftsSaved(Result):
     nip: str
     days: int
+    recapped: Recapped
 
 
 class ShiftRoster(Result):
@@ -203,3 +205,4 @@ class Leave(Result):
     type: Annotated[str, enum_schema(LEAVE_TYPES)]
     start_date: DayText
     end_date: DayText
+    recapped: Recapped

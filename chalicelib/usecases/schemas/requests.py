@@ -15,6 +15,7 @@ from chalicelib.usecases.schemas.common import (
     InstantText,
     Page,
     Query,
+    Recapped,
     Request,
     Result,
     Text100,
@@ -124,7 +125,7 @@ class RequestDecision(Result):
     status: Annotated[str, enum_schema(REQUEST_STATUSES)]
     decided_at: InstantText
     result_id: str | None
-    recapped: list[DayText] = Field(description="Past days whose stored recap was re-run.")
+    recapped: Recapped
 
 
 class DatesQuery(Query):
@@ -172,4 +173,4 @@ class AssignmentPage(Page[AssignmentItem]):
 class Cancelled(Result):
     id: str
     cancelled: bool
-    recapped: list[DayText] = Field(description="Past days whose stored recap was re-run.")
+    recapped: Recapped

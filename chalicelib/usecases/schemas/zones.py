@@ -17,6 +17,7 @@ from chalicelib.usecases.schemas.common import (
     OnePageQuery,
     Page,
     Query,
+    Recapped,
     Request,
     Result,
     Text100,
@@ -182,3 +183,4 @@ class AssignmentCreated(Result):
     assignment_id: str
     zone_id: str
     cell_count: int
+    recapped: Recapped

@@ -83,7 +83,7 @@ def test_the_summary_equals_a_full_computation_after_every_kind_of_change(regenc
     totals = assert_fast_equals_full(local(8, 15))
     assert (totals["present"], totals["late"], totals["not_yet"]) == (1, 1, 2)
     # WHEN Cucu is given a leave for the day, THEN she is on leave at once
-    cal.add_leave(SUPER, LeaveRequest(nip=C, type="CUTI", start_date=MONDAY, end_date=MONDAY))
+    cal.add_leave(SUPER, LeaveRequest(nip=C, type="CUTI", start_date=MONDAY, end_date=MONDAY), SETTINGS, local(8, 16))
     assert assert_fast_equals_full(local(8, 16))["leave"] == 1
     # WHEN Dedi is sent on field duty, THEN he shows as such
     duty = Assignment("", "", frozenset({D}), MONDAY.isoformat(), MONDAY.isoformat(), "ST/1", "rapat")
@@ -94,7 +94,9 @@ def test_the_summary_equals_a_full_computation_after_every_kind_of_change(regenc
     schedule = ScheduleRequest.model_validate({"effective_from": MONDAY.isoformat(), "days": week})
     cal.set_unit_schedule(SUPER, "U1", schedule, SETTINGS, local(8, 18))
     assert_fast_equals_full(local(8, 18))
-    cal.set_shifts(SUPER, B, ShiftsRequest.model_validate({"shifts": {MONDAY.isoformat(): week["mon"]}}))
+    cal.set_shifts(
+        SUPER, B, ShiftsRequest.model_validate({"shifts": {MONDAY.isoformat(): week["mon"]}}), SETTINGS, local(8, 19)
+    )
     totals = assert_fast_equals_full(local(8, 19))
     assert (totals["present"], totals["late"]) == (2, 0)
     # WHEN Budi moves to U2, THEN U1 counts two and U2 two (his arrival stays with U1's day)
@@ -138,7 +140,7 @@ def test_a_frame_is_kept_until_its_unit_changes(regency: Repositories) -> None:
     kept = recaps.cached_frames(["U1", "U2"], MONDAY, SETTINGS)
     assert kept[0] is first[0] and kept[1] is first[1]
     # WHEN U2 changes (a leave), THEN only U2's frame is built again
-    cal.add_leave(SUPER, LeaveRequest(nip=D, type="SAKIT", start_date=MONDAY, end_date=MONDAY))
+    cal.add_leave(SUPER, LeaveRequest(nip=D, type="SAKIT", start_date=MONDAY, end_date=MONDAY), SETTINGS, local(7, 6))
     again = recaps.cached_frames(["U1", "U2"], MONDAY, SETTINGS)
     assert again[0] is first[0] and again[1] is not first[1]
     # AND a regency-wide change (a holiday) builds every frame again

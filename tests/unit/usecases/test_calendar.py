@@ -116,22 +116,22 @@ def test_an_employee_s_own_schedule_is_read_back(unit: Repositories, settings: S
         calendar.get_employee_schedule(Principal("ub", "unit_admin", frozenset({"U2"})), NIP)
 
 
-def test_a_roster_sets_hours_or_days_off(unit: Repositories) -> None:
+def test_a_roster_sets_hours_or_days_off(unit: Repositories, settings: Settings) -> None:
     body = ShiftsRequest.model_validate(
         {"shifts": {"2026-03-02": {"start": "22:00", "end": "06:00"}, "2026-03-03": None}}
     )
-    assert calendar.set_shifts(UNIT_ADMIN, NIP, body).days == 2
+    assert calendar.set_shifts(UNIT_ADMIN, NIP, body, settings, NOW).days == 2
     plan = plan_of(unit, date(2026, 3, 2), date(2026, 3, 3))
     assert dict(plan.shifts) == {date(2026, 3, 2): WorkHours.parse("22:00", "06:00"), date(2026, 3, 3): None}
     bad = ShiftsRequest.model_validate({"shifts": {"2026-03-04": {"start": "08:00", "end": "08:00"}}})
     with pytest.raises(ValidationError):
-        calendar.set_shifts(UNIT_ADMIN, NIP, bad)
+        calendar.set_shifts(UNIT_ADMIN, NIP, bad, settings, NOW)
 
 
 def test_the_saved_roster_is_read_back_for_a_range(unit: Repositories, settings: Settings) -> None:
     # GIVEN a night shift, a day off, and a shift long after the default range
     shifts = {"2026-03-02": {"start": "22:00", "end": "06:00"}, "2026-03-03": None, "2026-06-01": WEEK["mon"]}
-    calendar.set_shifts(UNIT_ADMIN, NIP, ShiftsRequest.model_validate({"shifts": shifts}))
+    calendar.set_shifts(UNIT_ADMIN, NIP, ShiftsRequest.model_validate({"shifts": shifts}), settings, NOW)
     # WHEN the unit admin reads the default range (30 days either side of today, 2 March)
     got = calendar.get_shifts(UNIT_ADMIN, NIP, DatesQuery(), settings, NOW)
     # THEN the range is named and holds the dates in it, in the shape the roster was written in
@@ -221,8 +221,8 @@ def leave(**changes: object) -> LeaveRequest:
     )
 
 
-def test_a_leave_is_recorded_and_reaches_the_plan(unit: Repositories) -> None:
-    answer = calendar.add_leave(UNIT_ADMIN, leave())
+def test_a_leave_is_recorded_and_reaches_the_plan(unit: Repositories, settings: Settings) -> None:
+    answer = calendar.add_leave(UNIT_ADMIN, leave(), settings, NOW)
     assert answer.leave_id.startswith("l-") and (answer.nip, answer.type) == (NIP, "SAKIT")
     plan = plan_of(unit, date(2026, 3, 2), date(2026, 3, 2))
     assert [(lv.kind, lv.period) for lv in plan.leaves] == [
@@ -230,14 +230,14 @@ def test_a_leave_is_recorded_and_reaches_the_plan(unit: Repositories) -> None:
     ]
 
 
-def test_a_leave_is_refused_for_a_bad_range_or_an_employee_out_of_scope(unit: Repositories) -> None:
+def test_a_leave_is_refused_for_a_bad_range_or_an_employee_out_of_scope(unit: Repositories, settings: Settings) -> None:
     with pytest.raises(ValidationError):
-        calendar.add_leave(UNIT_ADMIN, leave(end_date="2026-03-01"))
+        calendar.add_leave(UNIT_ADMIN, leave(end_date="2026-03-01"), settings, NOW)
     with pytest.raises(ValidationError):
-        calendar.add_leave(UNIT_ADMIN, leave(end_date="2027-03-05"))
+        calendar.add_leave(UNIT_ADMIN, leave(end_date="2027-03-05"), settings, NOW)
     unit.people.put_employee(Employee("199002022015032002", "Budi", "U2"))
     with pytest.raises(ForbiddenError):
-        calendar.add_leave(UNIT_ADMIN, leave(nip="199002022015032002"))
+        calendar.add_leave(UNIT_ADMIN, leave(nip="199002022015032002"), settings, NOW)
     # THEN nothing is written, not even the employee's hint, and a plan read whatever the hint says has no leave
     employee = unit.people.get_employee(NIP)
     assert employee is not None and employee.plan_until == "0000-00-00"

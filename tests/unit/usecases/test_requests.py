@@ -290,7 +290,7 @@ def test_a_leave_is_cancelled_once_within_the_unit_scope(settings: Settings, aud
 def test_a_letter_naming_employees_of_two_units_is_cancelled_by_an_admin_of_both(settings: Settings) -> None:
     body = {"nips": [NIP, FAR], "circle": CIRCLE, "start_date": "2026-03-12", "end_date": "2026-03-13"}
     created = zones.create_assignment(
-        SUPER, AssignmentRequest.model_validate({**body, "letter_no": "1/2026", "reason": "Rapat"}), settings
+        SUPER, AssignmentRequest.model_validate({**body, "letter_no": "1/2026", "reason": "Rapat"}), settings, NOW
     )
     with pytest.raises(ForbiddenError):
         zones.cancel_assignment(U1_ADMIN, created.assignment_id, settings, NOW)

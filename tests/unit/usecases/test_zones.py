@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -25,6 +25,8 @@ from chalicelib.usecases.schemas.zones import (
 from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
+
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 08:00 in Jakarta, before the letters' days
 
 OTHER = "199002022015032002"
 CIRCLE = {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
@@ -188,7 +190,7 @@ def test_a_zone_in_use_by_a_unit_is_not_deleted(units: Repositories, settings: S
 
 def test_a_letter_stores_its_zone_and_a_duty_per_employee(units: Repositories, settings: Settings) -> None:
     # WHEN a unit admin gives an employee a letter
-    created = zones.create_assignment(UNIT_ADMIN, assignment(), settings)
+    created = zones.create_assignment(UNIT_ADMIN, assignment(), settings, NOW)
     # THEN its zone is stored for the letter and the employee has the duty on its days, not after
     zone = units.zones.get_zone(created.zone_id)
     assert zone is not None and zone.purpose == "assignment" and zone.name == "Dinas luar 800/12"
@@ -201,20 +203,20 @@ def test_a_letter_is_refused_for_unknown_or_foreign_employees_and_bad_ranges(
     units: Repositories, settings: Settings
 ) -> None:
     with pytest.raises(ValidationError):
-        zones.create_assignment(UNIT_ADMIN, assignment(nips=["198501012010011999"]), settings)
+        zones.create_assignment(UNIT_ADMIN, assignment(nips=["198501012010011999"]), settings, NOW)
     with pytest.raises(ForbiddenError):
-        zones.create_assignment(UNIT_ADMIN, assignment(nips=[NIP, OTHER]), settings)
+        zones.create_assignment(UNIT_ADMIN, assignment(nips=[NIP, OTHER]), settings, NOW)
     with pytest.raises(ValidationError):
-        zones.create_assignment(UNIT_ADMIN, assignment(end_date="2026-03-01"), settings)
+        zones.create_assignment(UNIT_ADMIN, assignment(end_date="2026-03-01"), settings, NOW)
     with pytest.raises(ValidationError):
-        zones.create_assignment(UNIT_ADMIN, assignment(end_date="2027-03-06"), settings)
+        zones.create_assignment(UNIT_ADMIN, assignment(end_date="2027-03-06"), settings, NOW)
     assert units.zones.list_zone_ids() == [] and units.zones.duties_of(NIP, date(2026, 3, 4)) == []
 
 
 def test_the_check_in_sees_unit_zones_and_the_day_s_field_duty(units: Repositories, settings: Settings) -> None:
     # GIVEN a unit zone and a letter
     unit_zone = create(settings)
-    created = zones.create_assignment(SUPER, assignment(), settings)
+    created = zones.create_assignment(SUPER, assignment(), settings, NOW)
     config = zones.zone_config(settings)
     # THEN the geo views name their zones and sources
     refs = zones.zone_refs([unit_zone, "z-none"], config)
