@@ -17,6 +17,7 @@ QUICK = (
     "bench.simpeg_bench",
     "bench.recap_bench",
     "bench.evidence_bench",
+    "bench.rejudge_bench",
 )
 
 

@@ -16,7 +16,7 @@ from chalicelib import runtime
 from chalicelib.observability import Metric, job
 from chalicelib.settings import Settings, load_settings
 from chalicelib.store.job_runs import JobRun
-from chalicelib.usecases import exports, recaps, simpeg
+from chalicelib.usecases import exports, recaps, rejudge, simpeg
 
 DAILY_RECAP = "daily_recap"
 SIMPEG_SYNC = "simpeg_sync"
@@ -62,16 +62,18 @@ def resume_simpeg_run(run_id: str) -> dict[str, Any]:
 
 
 def report_event(event: dict[str, Any]) -> dict[str, Any]:
-    """The ReportWorker function: the API's hand-over of a started monthly export (runtime.start_export). Any
-    other event is left alone (nothing else invokes it)."""
-    export_id = runtime.export_id_of(event)
-    with job(exports.JOB, Metric.EXPORT_DURATION) as summary:
-        if export_id is None:
+    """The ReportWorker function: the API's hand-over of a started monthly export (runtime.start_export) or of
+    recapped days to judge again (runtime.start_rejudge). Any other event is left alone (nothing else invokes
+    it)."""
+    ref, export_id = runtime.rejudge_ref_of(event), runtime.export_id_of(event)
+    name, metric = (rejudge.JOB, Metric.RECAP_DURATION) if ref else (exports.JOB, Metric.EXPORT_DURATION)
+    with job(name, metric) as summary:
+        if ref is None and export_id is None:
             summary.update(status="ignored")
             return summary
         settings = load_settings()
         runtime.ensure_ready(settings)
-        summary.update(exports.build(export_id, settings))
+        summary.update(rejudge.run_handed(ref, settings) if ref else exports.build(str(export_id), settings))
     return summary
 
 

@@ -290,6 +290,7 @@ def forget() -> None:
 WORKER_SOURCE = "smart.api"
 WORKER_DETAIL_TYPE = "SIMPEG run"
 EXPORT_DETAIL_TYPE = "Monthly export"
+REJUDGE_DETAIL_TYPE = "Recap re-judge"
 
 
 def start_worker(settings: Settings, run_id: str, here: Callable[[], object]) -> None:
@@ -305,6 +306,13 @@ def start_export(settings: Settings, export_id: str, here: Callable[[], object])
     run record carries what to build (usecases.exports)."""
     hand_over(settings.report_worker_function, export_event(export_id, settings.region), here, settings.region)
     logger.info("monthly export handed to the worker", extra={"export_id": export_id})
+
+
+def start_rejudge(settings: Settings, ref: str, here: Callable[[], object]) -> None:
+    """Hand a recorded run of unit-days to judge again to the report worker (usecases.rejudge) and return at
+    once; the run's record carries the unit-days."""
+    hand_over(settings.report_worker_function, rejudge_event(ref, settings.region), here, settings.region)
+    logger.info("recap re-judge handed to the worker", extra={"run": ref})
 
 
 def hand_over(function: str | None, event: dict[str, Any], here: Callable[[], object], region: str) -> None:
@@ -348,6 +356,11 @@ def export_event(export_id: str, region: str) -> dict[str, Any]:
     return _api_event(EXPORT_DETAIL_TYPE, export_id, {"export_id": export_id}, region)
 
 
+def rejudge_event(ref: str, region: str) -> dict[str, Any]:
+    """The event `start_rejudge` sends the report worker for a run of unit-days to judge again."""
+    return _api_event(REJUDGE_DETAIL_TYPE, ref, {"run": ref}, region)
+
+
 def _detail(event: dict[str, Any], field: str) -> str | None:
     detail = event.get("detail")
     if event.get("source") != WORKER_SOURCE or not isinstance(detail, dict):
@@ -359,6 +372,11 @@ def _detail(event: dict[str, Any], field: str) -> str | None:
 def export_id_of(event: dict[str, Any]) -> str | None:
     """The export id of an export event (`start_export`), None for any other event."""
     return _detail(event, "export_id") if event.get("detail-type") == EXPORT_DETAIL_TYPE else None
+
+
+def rejudge_ref_of(event: dict[str, Any]) -> str | None:
+    """The run reference of a re-judge event (`start_rejudge`), None for any other event."""
+    return _detail(event, "run") if event.get("detail-type") == REJUDGE_DETAIL_TYPE else None
 
 
 def worker_run_id(event: dict[str, Any]) -> str | None:

@@ -147,6 +147,18 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
 
 _BOOTSTRAP: dict[type[Model], tuple[str, ...]] = {AdminModel: (DESCRIBE, GET, PUT)}
 
+# What a daily recap reads: the units' members, plans and events, and each unit's fingerprint cut-over date.
+_RECAP_READS: dict[type[Model], tuple[str, ...]] = {
+    UnitModel: (DESCRIBE, QUERY),
+    EmployeeModel: (DESCRIBE, QUERY),
+    ScheduleModel: (DESCRIBE, QUERY),
+    HolidayModel: (DESCRIBE, QUERY),
+    LeaveModel: (DESCRIBE, QUERY),
+    DutyModel: (DESCRIBE, QUERY),
+    EventModel: (DESCRIBE, QUERY),
+    MachinePinModel: (DESCRIBE, GET),
+}
+
 JOB_ACCESS: dict[str, FunctionAccess] = {
     "SimpegSync": FunctionAccess(
         tables={
@@ -162,15 +174,8 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
     "DailyRecap": FunctionAccess(
         tables={
             **_BOOTSTRAP,
-            UnitModel: (DESCRIBE, QUERY),
-            EmployeeModel: (DESCRIBE, QUERY),
-            ScheduleModel: (DESCRIBE, QUERY),
-            HolidayModel: (DESCRIBE, QUERY),
-            LeaveModel: (DESCRIBE, QUERY),
-            DutyModel: (DESCRIBE, QUERY),
-            EventModel: (DESCRIBE, QUERY),
+            **_RECAP_READS,
             DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE),
-            MachinePinModel: (DESCRIBE, GET),  # the unit's fingerprint cut-over date
             JobRunModel: (DESCRIBE, PUT),
         },
         purpose="daily recap: reads the day's plans and events, writes the daily statuses and its job runs",
@@ -178,13 +183,15 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
     REPORT_WORKER_ID: FunctionAccess(
         tables={
             **_BOOTSTRAP,
-            JobRunModel: (DESCRIBE, GET, PUT),  # GET: the export it builds; PUT: its outcome
-            UnitModel: (DESCRIBE, GET),  # the units' names
-            DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE),  # the month's statuses; the month-end counters
+            **_RECAP_READS,  # recapped days an import reaches, judged again (usecases/rejudge.py)
+            JobRunModel: (DESCRIBE, GET, PUT),  # GET: the export or re-judge run it works on; PUT: its outcome
+            UnitModel: (DESCRIBE, GET, QUERY),  # the units' names; the recap's units
+            DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE),  # statuses read and re-judged; month-end counters
             LoginGuardModel: (DESCRIBE, UPDATE),  # gives the admin's export slot back
         },
         objects={EXPORT_PREFIX: ("s3:PutObject",)},  # the built file; the API signs the link to it
-        purpose="report worker: builds monthly exports from the daily statuses into exports/, records them",
+        purpose="report worker: builds monthly exports from the daily statuses into exports/, and judges "
+        "recapped days again after a fingerprint import; records its runs",
     ),
 }
 

@@ -13,7 +13,7 @@ from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.calendar import LEAVE_ID, employee_owner, unit_owner
-from chalicelib.usecases import access, recaps
+from chalicelib.usecases import access, recaps, rejudge
 from chalicelib.usecases.access import visible
 from chalicelib.usecases.directory import employee_in_scope, employee_to_change, unit_in_scope, with_names
 from chalicelib.usecases.paging import across_units
@@ -127,7 +127,7 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settin
     recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
     reach = {day + timedelta(days=d) for day in shifts for d in recaps.NEIGHBOURS}
-    recapped = recaps.rerun_recapped(employee.nip, employee.unor_id, reach, settings, now)
+    recapped = rejudge.rerun_recapped(employee.nip, employee.unor_id, reach, settings, now)
     return ShiftsSaved(nip=employee.nip, days=len(shifts), recapped=recapped)
 
 
@@ -214,7 +214,7 @@ def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: dat
             "type": body.type,
             "start_date": body.start_date.isoformat(),
             "end_date": body.end_date.isoformat(),
-            "recapped": recaps.rerun_recapped(employee.nip, employee.unor_id, days, settings, now),
+            "recapped": rejudge.rerun_recapped(employee.nip, employee.unor_id, days, settings, now),
         }
     )
 
@@ -276,5 +276,5 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
     runtime.audit().record(actor.subject, "leave.cancel", leave.nip, {"leave_id": leave_id, "type": leave.kind})
     days = leave.leave().period.days()
     return Cancelled(
-        id=leave_id, cancelled=True, recapped=recaps.rerun_recapped(leave.nip, leave.unor_id, days, settings, now)
+        id=leave_id, cancelled=True, recapped=rejudge.rerun_recapped(leave.nip, leave.unor_id, days, settings, now)
     )

@@ -11,7 +11,6 @@ their own export, with a fresh short-lived link once it is built.
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +26,7 @@ from chalicelib.store.photos import export_key
 from chalicelib.usecases import reports
 from chalicelib.usecases.access import units_of, visible
 from chalicelib.usecases.auth import epoch
+from chalicelib.usecases.operations import find_run, run_ref
 from chalicelib.usecases.schemas.reports import MonthlyExport, MonthlyExportRequest
 
 JOB = "monthly_export"
@@ -37,7 +37,6 @@ DEADLINE_S = 900 + 60
 FAILED = "Berkas rekap gagal dibuat; coba lagi."
 ABANDONED = "Berkas rekap tidak selesai dibuat; coba lagi."
 EXPIRED = "Berkas rekap ini sudah dihapus sesuai masa simpannya; buat lagi."
-_EXPORT_ID = re.compile(r"^(\d{14})-([0-9a-f]{12})$")
 
 
 def start(principal: Principal, body: MonthlyExportRequest, settings: Settings, now: datetime) -> MonthlyExport:
@@ -94,16 +93,12 @@ def build(export_id_: str, settings: Settings) -> dict[str, Any]:
 
 
 def export_id(run: JobRun) -> str:
-    """The id an admin polls: the run's start (to the second) and its id, which together are its key."""
-    return f"{run.started_at:%Y%m%d%H%M%S}-{run.run_id}"
+    """The id an admin polls (operations.run_ref)."""
+    return run_ref(run)
 
 
 def _find(export_id_: str) -> JobRun | None:
-    matched = _EXPORT_ID.match(export_id_)
-    if matched is None:
-        return None
-    started = datetime.strptime(matched.group(1), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-    return runtime.job_runs().get_run(JOB, started, matched.group(2))
+    return find_run(JOB, export_id_)
 
 
 def _asked(run: JobRun) -> dict[str, Any]:

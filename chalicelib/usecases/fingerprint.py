@@ -36,7 +36,7 @@ from chalicelib.errors import UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import punch_event_id
-from chalicelib.usecases import access, directory, recaps
+from chalicelib.usecases import access, directory, recaps, rejudge
 from chalicelib.usecases.schemas.common import load_json
 from chalicelib.usecases.schemas.rollout import Cutover, CutoverBody, ImportQuery, ImportResult, LineError, PinsResult
 
@@ -177,12 +177,15 @@ def import_punches(
     batch.problems.extend(file.problems)
     imported, duplicates = _write(batch, settings, now)
     problems = sorted(batch.problems, key=lambda p: p.line)
+    recapped, recapping = rejudge.unit_days(_unit_days(batch), settings, now)
     result = ImportResult(
         imported=imported,
         duplicates=duplicates,
         unknown_pins=sorted(batch.unknown_pins),
         errors=[_line_error(p) for p in problems[:MAX_ERRORS]],
         error_count=len(problems),
+        recapped=recapped,
+        recapping=recapping,
     )
     detail = {
         "imported": imported,
@@ -190,10 +193,22 @@ def import_punches(
         "unknown_pins": len(batch.unknown_pins),
         "errors": len(problems),
         "offset_minutes": query.offset_minutes,
+        "recapped": len(recapped),
+        "recapping": recapping,
         "units": sorted({e.unor_id for e in batch.employees.values()}),
     }
     runtime.audit().record(principal.subject, "fingerprint.import", query.unor_id or "-", detail)
     return result
+
+
+def _unit_days(batch: _Batch) -> set[tuple[str, date]]:
+    """The unit-days of the file's accepted punches, new or imported before: a file imported again re-runs its
+    recapped days too (a retry after a failure half-way re-judges what the first attempt did not)."""
+    return {
+        (batch.employees[nip].unor_id, at.date())  # `at` is in the regency's zone
+        for nip, punches in batch.per_nip.items()
+        for _, at in punches
+    }
 
 
 def _file_body(raw: bytes, content_type: str) -> tuple[bytes, bool]:

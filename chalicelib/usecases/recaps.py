@@ -148,18 +148,6 @@ def employee_day_so_far(employee: Employee, events: Sequence[Event], now: dateti
     return DaySoFar(NOT_YET if state == "not_yet" else status_code(status.tl, None), state)
 
 
-def rerun_recapped(nip: str, unor_id: str, days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
-    """Re-run the unit's daily recap of each past date among `days` for which the employee's status is stored
-    already (a leave, field duty, roster or corrected event changed it); the dates re-run, in order."""
-    today = now.astimezone(settings.tz).date()
-    rerun = []
-    for day in sorted(set(days)):
-        if day < today and runtime.statuses().employee_status(nip, day) is not None:
-            run_daily_recap(day, settings, [unor_id])
-            rerun.append(day.isoformat())
-    return rerun
-
-
 # --- a unit's day ------------------------------------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor,
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.photos import REQUEST_PREFIX
 from chalicelib.store.requests import REQUEST_ID, new_request_id
-from chalicelib.usecases import access, disclosure, recaps, zones
+from chalicelib.usecases import access, disclosure, recaps, rejudge, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.directory import with_names
@@ -277,7 +277,7 @@ def _approve(
         raise
     runtime.requests().set_result(r.request_id, result_id)
     days = DateRange(date.fromisoformat(r.start_date), date.fromisoformat(r.end_date)).days()
-    return result_id, recaps.rerun_recapped(r.nip, r.unor_id, days, settings, now)
+    return result_id, rejudge.rerun_recapped(r.nip, r.unor_id, days, settings, now)
 
 
 def _effect(

@@ -30,7 +30,7 @@ from chalicelib.geo import (
 )
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
-from chalicelib.usecases import access, recaps
+from chalicelib.usecases import access, recaps, rejudge
 from chalicelib.usecases.directory import unit_in_scope
 from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.requests import AssignmentItem, AssignmentPage, Cancelled, DatesQuery, PeriodQuery
@@ -287,7 +287,7 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
 def _rejudge(letter: Assignment, units: dict[str, str], settings: Settings, now: datetime) -> list[str]:
     """Judge the recapped past days of a letter again, for each of its employees (`units`: NIP -> unit)."""
     days = DateRange(date.fromisoformat(letter.start_date), date.fromisoformat(letter.end_date)).days()
-    return sorted({d for nip, unit in units.items() for d in recaps.rerun_recapped(nip, unit, days, settings, now)})
+    return sorted({d for nip, unit in units.items() for d in rejudge.rerun_recapped(nip, unit, days, settings, now)})
 
 
 def cancel_once(cancelled_at: str | None, cancel: Callable[[], object], done: ConflictError) -> None:

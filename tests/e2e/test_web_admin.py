@@ -744,8 +744,11 @@ def test_a_device_reset_in_the_console_ends_the_phone_and_a_face_after_it_needs_
 def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     world: World, desk: Callable[..., Desk], tmp_path: Path
 ) -> None:
-    # GIVEN a machine's PIN list and its log of yesterday: two punches of PIN 77, one of an unknown PIN, one bad line
+    # GIVEN a machine's PIN list and its log of yesterday, a day already recapped: two punches of PIN 77, one of an
+    # unknown PIN, one bad line
     yesterday = (date.fromisoformat(_jakarta_today()) - timedelta(days=1)).isoformat()
+    recapped = {"date": yesterday, "unor_id": world.other_unit_id}
+    _expect(world.admin.post("/v1/admin/recaps/daily", recapped), 200, "recap")
     pins = tmp_path / "pin.csv"
     pins.write_text(f"pin,nip\n77,{world.other_nip}\n", encoding="utf-8")
     log = tmp_path / "1_attlog.dat"
@@ -764,8 +767,12 @@ def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     with page.expect_request(lambda r: "/v1/admin/fingerprint/import" in r.url) as sent:
         page.get_by_role("button", name="Impor Absen").click()
     assert sent.value.headers["content-type"] == "application/gzip"
-    # THEN the punches are imported, the unknown PIN named and the bad line listed
-    expect(page.get_by_text("2 absen diimpor, 0 duplikat, 1 PIN tidak dikenal, 1 baris salah.")).to_be_visible()
+    # THEN the punches are imported, yesterday's recap judged again, the unknown PIN named and the bad line listed
+    imported = "2 absen diimpor, 0 duplikat, 1 PIN tidak dikenal, 1 baris salah."
+    expect(page.get_by_text(f"{imported} Rekap tanggal {yesterday} dihitung ulang.")).to_be_visible()
+    query = f"date={yesterday}&unor_id={world.other_unit_id}"
+    day = _expect(world.admin.get(f"/v1/admin/recaps/daily?{query}"), 200, "recap")["items"]
+    assert [i["check_in"] is not None for i in day if i["nip"] == world.other_nip] == [True], day
     expect(page.get_by_text("PIN tidak dikenal (petakan dulu, lalu impor ulang): 999")).to_be_visible()
     refused = page.get_by_role("table", name="Baris absen yang tidak diimpor")
     expect(refused.get_by_role("cell", name="4", exact=True)).to_be_visible()  # the fourth line, not a punch

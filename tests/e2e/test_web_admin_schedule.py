@@ -176,8 +176,12 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     # THEN the API took both days as entered: the night shift today, a day off tomorrow, nothing for the removed row
     assert saved.value.status == 200
     assert saved.value.request.post_data_json == {"shifts": {today: {"start": "22:00", "end": "06:00"}, tomorrow: None}}
-    assert saved.value.json() == {"nip": world.nip, "days": 2}
-    expect(form.get_by_role("status")).to_have_text(f"Jadwal sif tersimpan: 2 hari ({today} s.d. {tomorrow}).")
+    # (the day before a changed date is judged again when its recap is stored: a night shift's window reaches it)
+    answer = saved.value.json()
+    yesterday = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
+    assert (answer["nip"], answer["days"]) == (world.nip, 2) and set(answer["recapped"]) <= {yesterday}, answer
+    rerun = f" Rekap tanggal {yesterday} dihitung ulang." if answer["recapped"] else ""
+    expect(form.get_by_role("status")).to_have_text(f"Jadwal sif tersimpan: 2 hari ({today} s.d. {tomorrow}).{rerun}")
     expect(form.get_by_role("alert")).to_have_count(0)  # the refusal's words are gone (an empty line is hidden)
     # ... the saved roster shows both dates as stored now (read again from the API after the save)
     saved_table = page.get_by_role("region", name="Jadwal sif pegawai").get_by_role("table")

@@ -8,14 +8,15 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from chalice.test import Client
 
 from chalicelib import runtime
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.settings import load_settings
 from chalicelib.store.people import DynamoPeopleRepository
-from chalicelib.usecases import fingerprint
+from chalicelib.usecases import fingerprint, rejudge
 from chalicelib.usecases.schemas.rollout import ImportQuery
-from tests.functional.conftest import Api
+from tests.functional.conftest import Api, handed_over
 from tests.functional.test_recaps import WIB, recap, seed_event
 from tools.attlog_sample import generate
 
@@ -240,3 +241,104 @@ def test_bodies_over_the_limit_are_refused_whole(api: Api, units: None, monkeypa
     answer = api.call("POST", IMPORT, raw=bomb, content_type="application/gzip", token=admin)
     assert answer.status == 413
     assert stored_events(A) == []
+
+
+# --- recapped days judged again -------------------------------------------------------------------------
+
+
+def statuses(api: Api, token: str, day: date) -> dict[str, str]:
+    answer = api.call("GET", f"/v1/admin/recaps/daily?date={day.isoformat()}&unor_id=U1", token=token)
+    assert answer.status == 200, answer.body
+    return {item["nip"]: item["status"] for item in answer.body["items"]}
+
+
+def test_punches_imported_after_the_recap_change_the_recapped_days_at_once(api: Api, units: None) -> None:
+    # GIVEN a recapped Monday with nobody checked in (TK, a 5 % deduction each), and a Tuesday never recapped
+    admin = api.admin_token()
+    recap(api, admin, MONDAY)
+    # WHEN the unit's machine log arrives a week later
+    data = attlog(punch(A, MONDAY, "07:20:00"), punch(A, MONDAY, "16:10:00"), punch(B, TUESDAY, "07:00:00"))
+    first = import_file(api, admin, data)
+    # THEN the recapped Monday is judged again within the import, and the monthly report follows
+    assert (first["imported"], first["recapped"], first["recapping"]) == (3, [MONDAY.isoformat()], 0)
+    assert statuses(api, admin, MONDAY) == {A: "H", B: "TK", C: "TK"}
+    month = api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1", token=admin)
+    assert {r["nip"]: r["deduction_percent"] for r in month.body["items"]}[A] == 0
+    # AND Tuesday, never recapped, is left to its own recap
+    assert statuses(api, admin, TUESDAY) == {}
+    # AND the same file again imports nothing and re-runs Monday, which writes nothing
+    again = import_file(api, admin, data)
+    assert (again["imported"], again["recapped"]) == (0, [MONDAY.isoformat()])
+    assert statuses(api, admin, MONDAY) == {A: "H", B: "TK", C: "TK"}
+
+
+def handed_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """Re-judge runs handed to the worker, kept as the events Lambda would receive (nothing runs yet)."""
+    return handed_over(monkeypatch, "start_rejudge", runtime.rejudge_event)
+
+
+@pytest.fixture()
+def past_limit(api: Api, units: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Monday and Tuesday recapped, and at most one unit-day judged again within a request: the super admin's
+    token."""
+    admin = api.admin_token()
+    recap(api, admin, MONDAY)
+    recap(api, admin, TUESDAY)
+    monkeypatch.setattr(rejudge, "SYNC_UNIT_DAYS", 1)
+    return admin
+
+
+def test_an_import_reaching_many_recapped_days_hands_them_to_the_report_worker(
+    api: Api, past_limit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN two recapped days, more than a request judges again, and one unit-day per worker run
+    admin = past_limit
+    monkeypatch.setattr(rejudge, "RUN_UNIT_DAYS", 1)
+    sent = handed_runs(monkeypatch)
+    # WHEN a log of both days (and of a day never recapped) is imported
+    wednesday = TUESDAY + timedelta(days=1)
+    data = attlog(punch(A, MONDAY, "07:20:00"), punch(B, TUESDAY, "07:05:00"), punch(D, wednesday, "07:00:00"))
+    answer = import_file(api, admin, data)
+    # THEN nothing is judged within the request: three unit-days go to the worker, one run each
+    assert (answer["imported"], answer["recapped"], answer["recapping"]) == (3, [], 3)
+    assert len(sent) == 3 and statuses(api, admin, MONDAY)[A] == "TK"
+    runs = api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin)
+    assert [(r["status"], r["trigger"]) for r in runs.body["items"]] == [("running", "import")] * 3
+    # WHEN the ReportWorker function receives each run (the first one twice: Lambda's retry)
+    from app import app
+
+    with Client(app, stage_name="local") as client:
+        done = [client.lambda_.invoke("report_worker", event).payload for event in sent]
+        retried = client.lambda_.invoke("report_worker", sent[0]).payload
+    # THEN each recapped unit-day is judged again once, the day never recapped is left alone
+    assert sorted(tuple(d["dates"]) for d in done) == [(), (MONDAY.isoformat(),), (TUESDAY.isoformat(),)]
+    assert retried == {"run": sent[0]["detail"]["run"], "status": "succeeded"}  # type: ignore[index]
+    assert (statuses(api, admin, MONDAY)[A], statuses(api, admin, TUESDAY)[B]) == ("PSW4", "PSW4")  # no check-out
+    finished = api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin).body["items"]
+    assert {r["status"] for r in finished} == {"succeeded"}
+
+
+def test_a_re_judge_the_worker_cannot_be_handed_is_503_and_kept_for_a_retry(
+    api: Api, past_limit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a deployment whose report worker cannot be invoked, and more recapped days than a request re-runs
+    admin = past_limit
+    monkeypatch.setenv("SMART_REPORT_WORKER_FUNCTION", "smart-dev-NoSuchFunction")
+    load_settings.cache_clear()
+    data = attlog(punch(A, MONDAY, "07:20:00"), punch(A, TUESDAY, "07:20:00"))
+    try:
+        # WHEN the log is imported THEN the answer is 503, and the run says what was not judged again
+        answer = api.call("POST", IMPORT, raw=data, content_type=ATTLOG, token=admin)
+        assert (answer.status, answer.body["error"]["code"]) == (503, "UNAVAILABLE"), answer.body
+        runs = api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin).body["items"]
+        assert [(r["status"], r["error"], len(r["result"]["unit_days"])) for r in runs] == [
+            ("failed", "hand-over failed", 2)
+        ]
+    finally:
+        monkeypatch.delenv("SMART_REPORT_WORKER_FUNCTION")
+        load_settings.cache_clear()
+    # AND the same file sent again (the punches are stored already) judges both days again
+    monkeypatch.setattr(rejudge, "SYNC_UNIT_DAYS", 31)
+    again = import_file(api, admin, data)
+    assert (again["imported"], again["recapped"]) == (0, [MONDAY.isoformat(), TUESDAY.isoformat()])
+    assert (statuses(api, admin, MONDAY)[A], statuses(api, admin, TUESDAY)[A]) == ("PSW4", "PSW4")

@@ -236,7 +236,7 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 # An instant in an answer: ISO 8601 in UTC with offset, second precision (chalicelib.store.base.iso).
 InstantText = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 DayText = Annotated[str, Field(json_schema_extra={"format": "date"})]
-# The past days a change judged again: those whose recap was stored already (recaps.rerun_recapped).
+# The past days a change judged again: those whose recap was stored already (usecases.rejudge).
 Recapped = Annotated[list[DayText], Field(description="Past days whose stored recap was re-run.")]
 
 

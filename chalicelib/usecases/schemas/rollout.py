@@ -13,6 +13,7 @@ from chalicelib.usecases.schemas.common import (
     InstantText,
     OnePageQuery,
     Query,
+    Recapped,
     Request,
     Result,
     choice,
@@ -84,6 +85,12 @@ class ImportResult(Result):
     unknown_pins: list[str] = Field(description="PINs without a mapping (and not an 18-digit NIP), sorted.")
     errors: list[LineError] = Field(description="At most 1,000 lines with a problem (`error_count` has them all).")
     error_count: int = Field(ge=0)
+    recapped: Recapped
+    recapping: int = Field(
+        ge=0,
+        description="Recapped unit-days of the file's punches handed to the report worker to be judged again "
+        "(job `recap_rejudge`); past days judged within the request are in `recapped`.",
+    )
 
 
 class CutoverBody(Request):
@@ -135,7 +142,7 @@ class AdoptionReport(Result):
     totals: list[AdoptionDay] = Field(description="Per day, the sum over the units.")
 
 
-JOB_NAMES = ("daily_recap", "simpeg_sync")
+JOB_NAMES = ("daily_recap", "simpeg_sync", "recap_rejudge")
 
 
 def _limit(value: object) -> object:

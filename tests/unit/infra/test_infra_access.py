@@ -275,20 +275,20 @@ def test_the_api_hands_long_simpeg_work_to_the_worker_and_nothing_else(resources
     assert "SMART_SIMPEG_WORKER_FUNCTION" not in resources["SimpegSync"]["Properties"]["Environment"]["Variables"]
 
 
-def test_the_report_worker_writes_an_export_and_reads_only_what_the_report_needs(resources: dict[str, Any]) -> None:
+def test_the_report_worker_writes_an_export_and_reads_only_what_its_recaps_need(resources: dict[str, Any]) -> None:
     # GIVEN the API hands monthly exports to the ReportWorker function, by the name in its settings
     assert can(resources, "APIHandler", "lambda:InvokeFunction", arn_of("ReportWorker"))
     variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert variables["SMART_REPORT_WORKER_FUNCTION"] == {"Ref": "ReportWorker"}
-    # THEN the worker reads the export's run, the units and the month's statuses, and gives the admin's slot back
-    assert _tables_with_any_access(resources, "ReportWorker") == {
-        "JobRunsTable",
-        "UnitsTable",
-        "DailyStatusTable",
-        "LoginGuardsTable",
-        "AdminsTable",  # the bootstrap admin, as every function
+    # THEN the worker reads the export's run, the units and the month's statuses, and gives the admin's slot back;
+    # it reads what a daily recap reads, to judge again the recapped days a fingerprint import reaches
+    assert _tables_with_any_access(resources, "ReportWorker") == _tables_with_any_access(resources, "DailyRecap") | {
+        "LoginGuardsTable"
     }
     assert can(resources, "ReportWorker", "dynamodb:GetItem", table_arn("JobRunsTable"))
+    assert can(resources, "ReportWorker", "dynamodb:Query", f"{table_arn(EVENTS)}/index/by_unit_date")
+    for action in (*WIPE_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem"):
+        assert not can(resources, "ReportWorker", action, table_arn(EVENTS)), action
     assert can(resources, "ReportWorker", "dynamodb:BatchWriteItem", table_arn("DailyStatusTable"))
     assert can(resources, "ReportWorker", "dynamodb:UpdateItem", table_arn("LoginGuardsTable"))
     assert can(resources, "ReportWorker", "s3:PutObject", object_arn(EXPORT))

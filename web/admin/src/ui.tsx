@@ -369,6 +369,15 @@ export function ConfirmButton(p: { label: string; question: string; onConfirm: (
 
 export type Action = ReturnType<typeof useAction>;
 
+/** The past days a change judged again (its answer's `recapped`: the recaps follow a leave, field duty, roster or
+ * imported punches entered after the days), as a sentence to add to its message; "" when there are none. */
+export function rejudged(answer: unknown): string {
+  const recapped = typeof answer === "object" && answer !== null ? (answer as { recapped?: unknown }).recapped : undefined;
+  const days = Array.isArray(recapped) ? recapped.filter((d): d is string => typeof d === "string") : [];
+  if (!days.length) return "";
+  return days.length <= 3 ? ` Rekap tanggal ${days.join(", ")} dihitung ulang.` : ` Rekap ${count(days.length)} tanggal yang sudah lewat dihitung ulang.`;
+}
+
 /** DELETE `path` after "Ya, …": cancels a leave or field duty, deletes a holiday or zone. */
 export function DeleteButton(p: { label: string; question: string; path: string; done: string; action: Action; onDone: () => void }) {
   return (
@@ -378,8 +387,7 @@ export function DeleteButton(p: { label: string; question: string; path: string;
       onConfirm={() =>
         void p.action
           .run(async () => {
-            await call("DELETE", p.path);
-            return p.done;
+            return p.done + rejudged(await call<unknown>("DELETE", p.path));
           })
           .then(p.onDone)
       }

@@ -7,7 +7,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
-import { ActionForm, allPages, checkRange, ColumnHeads, dateTime, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, today, useAction, useId, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, checkRange, ColumnHeads, dateTime, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, today, useAction, useId, useLoad, type Column } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
   ["mon", "Senin"],
@@ -166,11 +166,11 @@ function ShiftForm({ path, onSaved }: { path: string; onSaved: () => void }) {
           if (d.date in shifts) throw new UserMessage(`Tanggal ${d.date} tercantum lebih dari sekali.`);
           shifts[d.date] = d.off ? null : { start: d.start, end: d.end };
         }
-        const saved = await call<{ nip: string; days: number }>("PUT", path, { shifts });
+        const saved = await call<{ nip: string; days: number; recapped: string[] }>("PUT", path, { shifts });
         onSaved();
         const dates = Object.keys(shifts).sort();
         const span = dates.length > 1 ? `${dates[0] ?? ""} s.d. ${dates[dates.length - 1] ?? ""}` : (dates[0] ?? "");
-        return `Jadwal sif tersimpan: ${String(saved.days)} hari (${span}).`;
+        return `Jadwal sif tersimpan: ${String(saved.days)} hari (${span}).${rejudged(saved)}`;
       }}
     >
       {days.map((d, i) => (
@@ -498,8 +498,7 @@ export function Leaves(_: { route: Route }) {
           submit={async () => {
             const body: Record<string, string> = { nip: form.nip.trim(), type: form.type, start_date: form.start_date, end_date: form.end_date };
             if (form.reason.trim()) body["reason"] = form.reason.trim();
-            await call("POST", "/v1/admin/leaves", body);
-            return "Cuti/izin tercatat.";
+            return "Cuti/izin tercatat." + rejudged(await call<unknown>("POST", "/v1/admin/leaves", body));
           }}
           then={loaded.reload}
         >

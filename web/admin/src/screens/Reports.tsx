@@ -283,7 +283,7 @@ interface JobRun {
   error: string | null;
 }
 
-const JOB_NAMES: Record<string, string> = { daily_recap: "Rekap harian", simpeg_sync: "Sinkronisasi SIMPEG" };
+const JOB_NAMES: Record<string, string> = { daily_recap: "Rekap harian", simpeg_sync: "Sinkronisasi SIMPEG", recap_rejudge: "Hitung ulang rekap" };
 // Run statuses of the jobs and of SIMPEG runs (a job's statuses are a subset).
 const RUN_STATUS: Record<string, string> = {
   running: "Berjalan",
@@ -308,12 +308,24 @@ const num = (v: unknown): string => (typeof v === "number" ? count(v) : "?");
 /** A finished job's result in a sentence: the recap's date and counts, a SIMPEG run's status and counts. */
 function jobResult(r: JobRun): string {
   const x = r.result;
+  if (r.job === "recap_rejudge") return rejudgeResult(r);
   if (r.error) return r.error;
   if (!x) return "–";
   if (r.job === "daily_recap") return `Tanggal ${String(x["date"])}: ${num(x["employees"])} pegawai, ${num(x["written"])} status ditulis, ${num(x["unchanged"])} tetap.`;
   const status = typeof x["status"] === "string" ? `${named(RUN_STATUS, x["status"])}. ` : "";
   const counts = typeof x["counts"] === "object" && x["counts"] !== null ? counted(x["counts"] as Record<string, number>) : "–";
   return `${status}${counts}`;
+}
+
+/** A re-judge run (recapped days a fingerprint import reached): its unit-days, and the dates re-run. */
+function rejudgeResult(r: JobRun): string {
+  const x = r.result ?? {};
+  const asked = x["unit_days"];
+  const days = num(Array.isArray(asked) ? asked.length : asked);
+  if (r.error) return `${r.error}: ${days} hari unit belum dihitung ulang; impor berkas absen mesin yang sama lagi.`;
+  if (r.status === "running") return `${days} hari unit sedang dihitung ulang.`;
+  const dates = x["dates"];
+  return `${days} hari unit diperiksa, rekap ${num(Array.isArray(dates) ? dates.length : undefined)} tanggal dihitung ulang.`;
 }
 
 const jobColumns: Column<JobRun>[] = [

@@ -1,0 +1,99 @@
+"""Judging recapped days again: a change that reaches days already recapped re-runs their daily recap, so the
+daily recap and the monthly report that pay is computed from follow it.
+
+The changes: a leave, a field-duty letter or a roster entered (or cancelled) after the days, a decided request or
+review, and punches imported from a fingerprint machine. Only past days whose recap is stored are re-run; a
+day never recapped waits for its own recap. A change of one employee re-runs within its request
+(`rerun_recapped`). An import re-runs the unit-days of its punches (`unit_days`): up to `SYNC_UNIT_DAYS` within
+the request, more in the background, handed to the report worker in recorded runs of the job `recap_rejudge`
+(`GET /v1/admin/jobs`) of at most `RUN_UNIT_DAYS` each. Re-running a day writes only statuses that changed, so
+importing the same file again (or a retried worker) changes nothing more.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from chalicelib import runtime
+from chalicelib.settings import Settings
+from chalicelib.store.job_runs import JobRun
+from chalicelib.usecases import recaps
+from chalicelib.usecases.operations import find_run, run_ref
+
+JOB = "recap_rejudge"
+SYNC_UNIT_DAYS = 31  # an import's unit-days re-run within its request: one unit's month of punches
+RUN_UNIT_DAYS = 1000  # unit-days of one worker run (~25 KB of job-run record)
+
+UnitDay = tuple[str, date]  # (unor_id, local date)
+
+
+def rerun_recapped(nip: str, unor_id: str, days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
+    """Re-run the unit's daily recap of each past date among `days` for which the employee's status is stored
+    already (a leave, field duty, roster or corrected event changed it); the dates re-run, in order."""
+    today = now.astimezone(settings.tz).date()
+    rerun = []
+    for day in sorted(set(days)):
+        if day < today and runtime.statuses().employee_status(nip, day) is not None:
+            recaps.run_daily_recap(day, settings, [unor_id])
+            rerun.append(day.isoformat())
+    return rerun
+
+
+def unit_days(pairs: Iterable[UnitDay], settings: Settings, now: datetime) -> tuple[list[str], int]:
+    """Judge these unit-days again where they are past and recapped: within the request when there are at most
+    `SYNC_UNIT_DAYS` past ones, else in the background. The dates re-run now, and the unit-days handed over."""
+    today = now.astimezone(settings.tz).date()
+    past = sorted({(unor_id, day) for unor_id, day in pairs if day < today})
+    if len(past) <= SYNC_UNIT_DAYS:
+        return _rerun(past, settings), 0
+    for first in range(0, len(past), RUN_UNIT_DAYS):
+        _hand_over(past[first : first + RUN_UNIT_DAYS], settings, now)
+    return [], len(past)
+
+
+def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
+    """The report worker: re-run the unit-days of a handed-over run and record the outcome. A finished or
+    unknown run (a retried invocation) is left as it is; a failure is recorded, with its unit-days, and raised
+    (the function's error alarm)."""
+    run = find_run(JOB, ref)
+    if run is None or run.status != "running":
+        return {"run": ref, "status": run.status if run else "unknown"}
+    asked = run.result or {}
+    pairs = [(unor_id, date.fromisoformat(day)) for unor_id, day in asked.get("unit_days", [])]
+    try:
+        dates = _rerun(pairs, settings)
+    except Exception as exc:
+        runtime.job_runs().save_run(run.finished(datetime.now(UTC), asked, type(exc).__name__))
+        raise
+    outcome = {"unit_days": len(pairs), "dates": dates}
+    runtime.job_runs().save_run(run.finished(datetime.now(UTC), outcome, None))
+    return {"run": ref, "status": "succeeded", **outcome}
+
+
+def _rerun(pairs: Sequence[UnitDay], settings: Settings) -> list[str]:
+    """Re-run the daily recap of each of these unit-days whose recap is stored (one day's units at once); the
+    dates re-run, in order."""
+    by_day: dict[date, list[str]] = {}
+    for unor_id, day in pairs:
+        if runtime.statuses().day_page(unor_id, day, None, limit=1)[0]:
+            by_day.setdefault(day, []).append(unor_id)
+    for day, units in sorted(by_day.items()):
+        recaps.run_daily_recap(day, settings, units)
+    return [day.isoformat() for day in sorted(by_day)]
+
+
+def _hand_over(chunk: Sequence[UnitDay], settings: Settings, now: datetime) -> None:
+    """Record a run of these unit-days and hand it to the report worker; a failed hand-over is recorded as the
+    run's failure (its unit-days kept) and answered 503."""
+    asked = {"unit_days": [[unor_id, day.isoformat()] for unor_id, day in chunk]}
+    run = JobRun(secrets.token_hex(6), JOB, "import", "running", now.replace(microsecond=0), result=asked)
+    runtime.job_runs().save_run(run)
+    ref = run_ref(run)
+    try:
+        runtime.start_rejudge(settings, ref, lambda: run_handed(ref, settings))
+    except Exception:
+        runtime.job_runs().save_run(run.finished(datetime.now(UTC), asked, "hand-over failed"))
+        raise

@@ -1,0 +1,93 @@
+"""Recapped days judged again after a late change (usecases/rejudge.py) on the in-memory twins: the worker's
+hand-over is kept in a list, as Lambda queues an asynchronous invocation, and run when the test says."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.domain.people import Employee
+from chalicelib.settings import Settings, build_settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import recaps, rejudge
+from chalicelib.usecases.operations import find_run
+
+SETTINGS = build_settings({})
+MONDAY = date(2026, 11, 2)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # a Friday, 10:00 in Jakarta
+A = "198501012010011001"
+
+
+@pytest.fixture()
+def handed(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Callable[[], object]]]:
+    """A unit of one employee, recapped on the three weekdays from MONDAY; the hand-overs to the worker."""
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
+    for offset in range(3):
+        recaps.run_daily_recap(MONDAY + timedelta(days=offset), SETTINGS, ["U1"])
+    work: list[tuple[str, Callable[[], object]]] = []
+
+    def hand_over(_: Settings, ref: str, here: Callable[[], object]) -> None:
+        work.append((ref, here))
+
+    monkeypatch.setattr(runtime, "start_rejudge", hand_over)
+    return work
+
+
+def days(*offsets: int, unit: str = "U1") -> list[tuple[str, date]]:
+    return [(unit, MONDAY + timedelta(days=o)) for o in offsets]
+
+
+def test_only_past_recapped_unit_days_are_re_run_within_the_request(
+    handed: list[tuple[str, Callable[[], object]]],
+) -> None:
+    # GIVEN recapped days, a day never recapped, another unit's day and today
+    today = NOW.astimezone(SETTINGS.tz).date()
+    asked = [*days(0, 1, 1, 5), *days(0, unit="U9"), ("U1", today)]
+    # WHEN they are judged again THEN only the recapped past days of U1 are re-run, each date once
+    assert rejudge.unit_days(asked, SETTINGS, NOW) == (["2026-11-02", "2026-11-03"], 0)
+    assert handed == []
+
+
+def test_more_unit_days_than_a_request_re_runs_go_to_the_worker_in_recorded_runs(
+    handed: list[tuple[str, Callable[[], object]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN at most two unit-days within a request and in a worker run
+    monkeypatch.setattr(rejudge, "SYNC_UNIT_DAYS", 2)
+    monkeypatch.setattr(rejudge, "RUN_UNIT_DAYS", 2)
+    # WHEN three past unit-days are judged again THEN none is re-run now: two runs are handed over
+    assert rejudge.unit_days(days(0, 1, 2), SETTINGS, NOW) == ([], 3)
+    assert len(handed) == 2
+    first = find_run(rejudge.JOB, handed[0][0])
+    assert first is not None and (first.status, first.trigger) == ("running", "import")
+    assert first.result == {"unit_days": [["U1", "2026-11-02"], ["U1", "2026-11-03"]]}
+    # WHEN the worker runs the first one, twice (a retried invocation)
+    done, again = handed[0][1](), handed[0][1]()
+    # THEN its days are re-run once and the run records them
+    assert done == {"run": handed[0][0], "status": "succeeded", "unit_days": 2, "dates": ["2026-11-02", "2026-11-03"]}
+    assert again == {"run": handed[0][0], "status": "succeeded"}
+    ended = find_run(rejudge.JOB, handed[0][0])
+    assert ended is not None and ended.result == {"unit_days": 2, "dates": ["2026-11-02", "2026-11-03"]}
+    # AND a reference that names no run is left alone
+    assert rejudge.run_handed("20261120030000-000000000000", SETTINGS)["status"] == "unknown"
+    assert rejudge.run_handed("not-a-run", SETTINGS)["status"] == "unknown"
+
+
+def test_a_worker_run_that_fails_records_its_unit_days_and_raises(
+    handed: list[tuple[str, Callable[[], object]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rejudge, "SYNC_UNIT_DAYS", 0)
+    rejudge.unit_days(days(0), SETTINGS, NOW)
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("statuses table unavailable")
+
+    monkeypatch.setattr(recaps, "run_daily_recap", broken)
+    with pytest.raises(RuntimeError):
+        handed[0][1]()
+    failed = find_run(rejudge.JOB, handed[0][0])
+    assert failed is not None and (failed.status, failed.error) == ("failed", "RuntimeError")
+    assert failed.result == {"unit_days": [["U1", "2026-11-02"]]}
