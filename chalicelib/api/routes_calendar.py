@@ -58,21 +58,21 @@ def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> cal_sche
 
 
 @endpoint(bp, "PUT /v1/admin/holidays/{date}", auth_as="super_admin", guard=guards.HOLIDAY_DATE)
-def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> cal_schema.Holiday:
-    """Declare (or rename) a holiday.
+def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> cal_schema.HolidaySaved:
+    """Declare (or rename) a holiday; a past date already recapped is judged again in every unit.
 
     **Roles:** super_admin.
     """
-    return cal.put_holiday(call.principal, date, body)
+    return cal.put_holiday(call.principal, date, body, call.settings, call.now)
 
 
 @endpoint(bp, "DELETE /v1/admin/holidays/{date}", auth_as="super_admin", errors=("VALIDATION_ERROR", "NOT_FOUND"))
 def delete_holiday(call: Call, date: str) -> cal_schema.HolidayDeleted:
-    """Remove a holiday.
+    """Remove a holiday; a past date already recapped is judged again in every unit.
 
     **Roles:** super_admin.
     """
-    return cal.delete_holiday(call.principal, date)
+    return cal.delete_holiday(call.principal, date, call.settings, call.now)
 
 
 @endpoint(bp, "GET /v1/admin/employees/{nip}/shifts", auth_as="admin", guard=guards.EMPLOYEE_IN_SCOPE)
@@ -98,9 +98,10 @@ def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> cal_schema.Hol
 def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> cal_schema.Ramadan:
     """Set the Ramadan period of a year (shorter working hours).
 
-    **Roles:** super_admin. At most 31 days, starting in `year`.
+    **Roles:** super_admin. At most 31 days, starting in `year`. Recapped past days of the period it replaces
+    and of the new one are judged again in every unit.
     """
-    return cal.put_ramadan(call.principal, year, body)
+    return cal.put_ramadan(call.principal, year, body, call.settings, call.now)
 
 
 @endpoint(bp, "GET /v1/admin/ramadan/{year}", auth_as="admin", guard=guards.RAMADAN_YEAR)

@@ -58,9 +58,9 @@ def set_cutover(call: Call, unor_id: str, body: schema.CutoverBody) -> schema.Cu
 
     **Roles:** unit_admin (own units), super_admin. Punches dated on or after it are refused at import and
     ignored by recaps (also those imported before the date was set); earlier days keep counting them. Setting
-    it again moves the date. Audited (`unit.cutover`).
+    it again moves the date. Recapped past days it changes are judged again. Audited (`unit.cutover`).
     """
-    return fingerprint.set_cutover(call.principal, unor_id, body, call.now)
+    return fingerprint.set_cutover(call.principal, unor_id, body, call.settings, call.now)
 
 
 @endpoint(bp, "GET /v1/admin/reports/adoption", auth_as="admin", response=schema.Adoption)

@@ -19,10 +19,10 @@ from chalicelib.usecases.directory import employee_in_scope, employee_to_change,
 from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.calendar import (
     EmployeeSchedule,
-    Holiday,
     HolidayDeleted,
     HolidayPage,
     HolidayRequest,
+    HolidaySaved,
     HolidaysQuery,
     Leave,
     LeaveRequest,
@@ -142,24 +142,28 @@ def get_shifts(actor: Principal, nip: str, query: DatesQuery, settings: Settings
     )
 
 
-def put_holiday(actor: Principal, day_text: str, body: HolidayRequest) -> Holiday:
+def put_holiday(
+    actor: Principal, day_text: str, body: HolidayRequest, settings: Settings, now: datetime
+) -> HolidaySaved:
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
     name, kind = body.name, HolidayKind(body.kind).value
     runtime.calendar().put_holiday(day, name, kind)
     recaps.frames_changed()
     runtime.audit().record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
-    return Holiday.model_validate({"date": day.isoformat(), "name": name, "kind": kind})
+    recapped, recapping = rejudge.regency_days([day], settings, now)
+    return HolidaySaved(date=day.isoformat(), name=name, kind=kind, recapped=recapped, recapping=recapping)
 
 
-def delete_holiday(actor: Principal, day_text: str) -> HolidayDeleted:
+def delete_holiday(actor: Principal, day_text: str, settings: Settings, now: datetime) -> HolidayDeleted:
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
     if not runtime.calendar().delete_holiday(day):
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
     recaps.frames_changed()
     runtime.audit().record(actor.subject, "holiday.delete", day.isoformat())
-    return HolidayDeleted.model_validate({"date": day.isoformat(), "deleted": True})
+    recapped, recapping = rejudge.regency_days([day], settings, now)
+    return HolidayDeleted(date=day.isoformat(), deleted=True, recapped=recapped, recapping=recapping)
 
 
 def list_holidays(actor: Principal, query: HolidaysQuery, now: datetime) -> HolidayPage:
@@ -174,26 +178,38 @@ def year_of(text: str) -> int:
     return int(text)
 
 
-def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest) -> Ramadan:
+def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings: Settings, now: datetime) -> Ramadan:
+    """Set a year's Ramadan period; the recapped past days of the period it replaces and of the new one are judged
+    again."""
     access.require_super_admin(actor)
     year = year_of(year_text)
     start, end = body.start_date, body.end_date
     if end < start or (end - start) > timedelta(days=31) or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
+    replaced = _ramadan_of(year)
     runtime.calendar().put_ramadan(year, DateRange(start, end), actor.subject)
     recaps.frames_changed()
     runtime.audit().record(
         actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()}
     )
-    return Ramadan.model_validate(_ramadan_fields(year, DateRange(start, end)))
+    changed = {*DateRange(start, end).days(), *(replaced.days() if replaced else ())}
+    recapped, recapping = rejudge.regency_days(changed, settings, now)
+    return Ramadan.model_validate(
+        {**_ramadan_fields(year, DateRange(start, end)), "recapped": recapped, "recapping": recapping}
+    )
+
+
+def _ramadan_of(year: int) -> DateRange | None:
+    """The Ramadan period stored for a year (a period belongs to the year it starts in), or None."""
+    periods = runtime.calendar().regency_calendar([year]).ramadan
+    return next((p.period for p in periods if p.period.start.year == year), None)
 
 
 def get_ramadan(actor: Principal, year_text: str) -> StoredRamadan:
     """The Ramadan period set for a year (a period belongs to the year it starts in), null dates while none is."""
     access.require_admin(actor)
     year = year_of(year_text)
-    periods = runtime.calendar().regency_calendar([year]).ramadan
-    period = next((p.period for p in periods if p.period.start.year == year), None)
+    period = _ramadan_of(year)
     if period is None:
         return StoredRamadan(year=year, start_date=None, end_date=None)
     return StoredRamadan.model_validate(_ramadan_fields(year, period))

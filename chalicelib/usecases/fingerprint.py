@@ -338,9 +338,11 @@ def _punch_events(
 # --- cut-over ------------------------------------------------------------------------------------------
 
 
-def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, now: datetime) -> Cutover:
+def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings: Settings, now: datetime) -> Cutover:
     directory.unit_in_scope(principal, unor_id)
+    old = runtime.timeclock().cutover_of(unor_id)
     runtime.timeclock().set_cutover(unor_id, body.date, principal.subject, now)
     recaps.frames_changed([unor_id])
     runtime.audit().record(principal.subject, "unit.cutover", unor_id, {"date": body.date.isoformat()})
-    return Cutover(unor_id=unor_id, date=body.date.isoformat())
+    recapped, recapping = rejudge.cutover_days(unor_id, old, body.date, settings, now)
+    return Cutover(unor_id=unor_id, date=body.date.isoformat(), recapped=recapped, recapping=recapping)

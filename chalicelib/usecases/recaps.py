@@ -224,13 +224,16 @@ def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: R
     return result
 
 
-def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False) -> list[EmployeeDay]:
+def unit_day(
+    unor_id: str, day: date, settings: Settings, *, live: bool = False, calendar: RegencyCalendar | None = None
+) -> list[EmployeeDay]:
     """Plans and events of every employee of a unit for one local date (a few queries in all).
 
     An event counts on the day whose window holds it (classify.assign_events), so only the local dates
     that the unit's windows of `day` touch are read: the date itself, and its neighbours only when a
     night shift reaches into them. The three independent reads (members, plans, the date's events) overlap.
-    `live` (the monitor) takes the unit's members as read at most a minute ago; a recap reads them afresh.
+    `live` (the monitor) takes the unit's members as read at most a minute ago; a recap reads them afresh, and
+    passes the regency `calendar` it read afresh (else the one read at most a minute ago is used).
     """
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
@@ -239,7 +242,8 @@ def unit_day(unor_id: str, day: date, settings: Settings, *, live: bool = False)
         )
         unit_plans = pool.submit(_unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
         own_date = pool.submit(_events_by_nip, unor_id, [day])
-        frame = _frame(day, members.result(), unit_plans.result(), settings, runtime.timeclock().cutover_of(unor_id))
+        cutover = runtime.timeclock().cutover_of(unor_id)
+        frame = _frame(day, members.result(), unit_plans.result(), settings, cutover, calendar=calendar)
         by_nip = own_date.result()
     for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
         by_nip.setdefault(nip, []).extend(rows)
@@ -265,9 +269,11 @@ def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | Non
     """Judge and store every employee's status for `day`; re-runs write only what changed."""
     rules = rule_table(settings)
     units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
+    # Read afresh: a holiday or Ramadan period changed a moment ago (here or in another process) must count.
+    calendar = runtime.calendar().regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
 
     def recap_unit(unor_id: str) -> tuple[int, int, int]:
-        rows = [(e.employee, classify(e, rules)) for e in unit_day(unor_id, day, settings)]
+        rows = [(e.employee, classify(e, rules)) for e in unit_day(unor_id, day, settings, calendar=calendar)]
         written, unchanged = runtime.statuses().save_day(unor_id, day, rows)
         return written, unchanged, len(rows)
 

@@ -1,20 +1,22 @@
 """Judging recapped days again: a change that reaches days already recapped re-runs their daily recap, so the
 daily recap and the monthly report that pay is computed from follow it.
 
-The changes: a leave, a field-duty letter or a roster entered (or cancelled) after the days, a decided request or
-review, and punches imported from a fingerprint machine. Only past days whose recap is stored are re-run; a
-day never recapped waits for its own recap. A change of one employee re-runs within its request
-(`rerun_recapped`). An import re-runs the unit-days of its punches (`unit_days`): up to `SYNC_UNIT_DAYS` within
-the request, more in the background, handed to the report worker in recorded runs of the job `recap_rejudge`
-(`GET /v1/admin/jobs`) of at most `RUN_UNIT_DAYS` each. Re-running a day writes only statuses that changed, so
-importing the same file again (or a retried worker) changes nothing more.
+The changes: a leave, a field-duty letter or a roster entered (or cancelled) after the days, a decided request
+or review, punches imported from a fingerprint machine, a holiday or Ramadan period, and a unit's cut-over date.
+Only past days whose recap is stored are re-run; a day never recapped waits for its own recap. A change of one
+employee re-runs within its request (`rerun_recapped`). Changes of many unit-days (`unit_days`: the punches of an
+import; `regency_days`: a holiday or Ramadan period, in every unit; `cutover_days`: the dates a cut-over moves)
+re-run up to `SYNC_UNIT_DAYS` within the request, more in the background, handed to the report worker in
+recorded runs of the job `recap_rejudge` (`GET /v1/admin/jobs`) of at most `RUN_UNIT_DAYS` each. Re-running a
+day writes only statuses that changed, so importing the same file again (or a retried worker) changes nothing
+more.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib import runtime
@@ -24,7 +26,8 @@ from chalicelib.usecases import recaps
 from chalicelib.usecases.operations import find_run, run_ref
 
 JOB = "recap_rejudge"
-SYNC_UNIT_DAYS = 31  # an import's unit-days re-run within its request: one unit's month of punches
+SYNC_UNIT_DAYS = 31  # recapped unit-days re-run within a request: one unit's month of punches
+LOOKUP_UNIT_DAYS = 400  # past unit-days whose stored recap a request looks up (one query each) before deciding
 RUN_UNIT_DAYS = 1000  # unit-days of one worker run (~25 KB of job-run record)
 
 UnitDay = tuple[str, date]  # (unor_id, local date)
@@ -43,15 +46,34 @@ def rerun_recapped(nip: str, unor_id: str, days: Iterable[date], settings: Setti
 
 
 def unit_days(pairs: Iterable[UnitDay], settings: Settings, now: datetime) -> tuple[list[str], int]:
-    """Judge these unit-days again where they are past and recapped: within the request when there are at most
-    `SYNC_UNIT_DAYS` past ones, else in the background. The dates re-run now, and the unit-days handed over."""
+    """Judge these unit-days again where they are past and recapped: within the request when at most
+    `SYNC_UNIT_DAYS` of them are recapped, else in the background (more than `LOOKUP_UNIT_DAYS` past ones are
+    handed over unread, the worker looks them up). The dates re-run now, and the unit-days handed over."""
     today = now.astimezone(settings.tz).date()
     past = sorted({(unor_id, day) for unor_id, day in pairs if day < today})
-    if len(past) <= SYNC_UNIT_DAYS:
-        return _rerun(past, settings), 0
+    if len(past) <= LOOKUP_UNIT_DAYS:
+        past = _recapped(past)
+        if len(past) <= SYNC_UNIT_DAYS:
+            return _rerun(past, settings), 0
     for first in range(0, len(past), RUN_UNIT_DAYS):
         _hand_over(past[first : first + RUN_UNIT_DAYS], settings, now)
     return [], len(past)
+
+
+def regency_days(days: Iterable[date], settings: Settings, now: datetime) -> tuple[list[str], int]:
+    """`unit_days` of these dates in every unit (a holiday or a Ramadan period changed)."""
+    today = now.astimezone(settings.tz).date()
+    past = sorted({day for day in days if day < today})
+    units = runtime.people().list_unit_ids() if past else []
+    return unit_days([(unor_id, day) for unor_id in units for day in past], settings, now)
+
+
+def cutover_days(unor_id: str, old: date | None, new: date, settings: Settings, now: datetime) -> tuple[list[str], int]:
+    """`unit_days` of the dates whose punches a unit's cut-over change counts or ignores now: from the earlier of
+    the two dates to the later (to today when there was none)."""
+    today = now.astimezone(settings.tz).date()
+    first, last = (new, today) if old is None else (min(old, new), max(old, new))
+    return unit_days([(unor_id, first + timedelta(days=i)) for i in range((last - first).days)], settings, now)
 
 
 def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
@@ -64,7 +86,7 @@ def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
     asked = run.result or {}
     pairs = [(unor_id, date.fromisoformat(day)) for unor_id, day in asked.get("unit_days", [])]
     try:
-        dates = _rerun(pairs, settings)
+        dates = _rerun(_recapped(pairs), settings)
     except Exception as exc:
         runtime.job_runs().save_run(run.finished(datetime.now(UTC), asked, type(exc).__name__))
         raise
@@ -73,13 +95,16 @@ def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
     return {"run": ref, "status": "succeeded", **outcome}
 
 
+def _recapped(pairs: Sequence[UnitDay]) -> list[UnitDay]:
+    """Those of these unit-days whose recap is stored (one status read of each)."""
+    return [(unor_id, day) for unor_id, day in pairs if runtime.statuses().day_page(unor_id, day, None, limit=1)[0]]
+
+
 def _rerun(pairs: Sequence[UnitDay], settings: Settings) -> list[str]:
-    """Re-run the daily recap of each of these unit-days whose recap is stored (one day's units at once); the
-    dates re-run, in order."""
+    """Re-run the daily recap of these unit-days (one day's units at once); the dates re-run, in order."""
     by_day: dict[date, list[str]] = {}
     for unor_id, day in pairs:
-        if runtime.statuses().day_page(unor_id, day, None, limit=1)[0]:
-            by_day.setdefault(day, []).append(unor_id)
+        by_day.setdefault(day, []).append(unor_id)
     for day, units in sorted(by_day.items()):
         recaps.run_daily_recap(day, settings, units)
     return [day.isoformat() for day in sorted(by_day)]

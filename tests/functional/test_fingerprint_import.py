@@ -155,7 +155,9 @@ def test_cutover_switches_a_unit_to_the_app_and_a_day_is_never_counted_twice(api
     import_file(api, admin, attlog(punch(B, TUESDAY, "07:10:00"), punch(B, TUESDAY, "16:10:00", "1")))
     assert recap(api, admin, TUESDAY)[B]["status"] == "H"
     cut = api.call("PUT", "/v1/admin/units/U1/cutover", {"date": TUESDAY.isoformat()}, token=admin)
-    assert (cut.status, cut.body) == (200, {"unor_id": "U1", "date": TUESDAY.isoformat()})
+    expected = {"unor_id": "U1", "date": TUESDAY.isoformat(), "recapped": [TUESDAY.isoformat()], "recapping": 0}
+    assert (cut.status, cut.body) == (200, expected)  # the recapped Tuesday is judged again at once
+    assert statuses(api, admin, TUESDAY)[B] == "TK"
     seed_event(A, "U1", "in", datetime(2026, 11, 3, 7, 20))
     seed_event(A, "U1", "out", datetime(2026, 11, 3, 16, 20))
     tuesday = recap(api, admin, TUESDAY)
@@ -291,9 +293,11 @@ def past_limit(api: Api, units: None, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_an_import_reaching_many_recapped_days_hands_them_to_the_report_worker(
     api: Api, past_limit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN two recapped days, more than a request judges again, and one unit-day per worker run
+    # GIVEN two recapped days, more than a request judges again, one unit-day per worker run, and no look-up of
+    # the stored recaps within the request (as for a file of more than LOOKUP_UNIT_DAYS past unit-days)
     admin = past_limit
     monkeypatch.setattr(rejudge, "RUN_UNIT_DAYS", 1)
+    monkeypatch.setattr(rejudge, "LOOKUP_UNIT_DAYS", 0)
     sent = handed_runs(monkeypatch)
     # WHEN a log of both days (and of a day never recapped) is imported
     wednesday = TUESDAY + timedelta(days=1)

@@ -132,8 +132,16 @@ def test_holiday_makes_the_day_libur(api: Api, unit: str) -> None:
     listed = api.call("GET", "/v1/admin/holidays?year=2026", token=admin)
     assert [h["date"] for h in listed.body["items"]] == [MONDAY.isoformat()]
     assert {i["status"] for i in recap(api, admin, MONDAY).values()} == {"LIBUR"}
-    assert api.call("DELETE", f"/v1/admin/holidays/{MONDAY.isoformat()}", token=admin).status == 200
-    assert recap(api, admin, MONDAY)[B]["status"] == "TK"
+    # WHEN the holiday is withdrawn after the day was recapped THEN the day is judged again at once
+    deleted = api.call("DELETE", f"/v1/admin/holidays/{MONDAY.isoformat()}", token=admin)
+    assert (deleted.status, deleted.body["recapped"], deleted.body["recapping"]) == (200, [MONDAY.isoformat()], 0)
+    stored = api.call("GET", f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U1", token=admin)
+    assert {i["status"] for i in stored.body["items"]} == {"TK"}
+    # AND declared again, it is a day off at once
+    again = api.call("PUT", f"/v1/admin/holidays/{MONDAY.isoformat()}", {"name": "Hari Jadi KBB"}, token=admin)
+    assert (again.status, again.body["recapped"]) == (200, [MONDAY.isoformat()])
+    stored = api.call("GET", f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U1", token=admin)
+    assert {i["status"] for i in stored.body["items"]} == {"LIBUR"}
 
 
 def test_a_late_review_decision_changes_the_recapped_day(api: Api, unit: str) -> None:

@@ -15,6 +15,7 @@ from chalicelib.usecases.schemas.common import (
     OnePageQuery,
     Page,
     Recapped,
+    Rejudged,
     Request,
     Result,
     Text120,
@@ -151,7 +152,11 @@ class Holiday(Result):
     kind: Annotated[str, enum_schema(HOLIDAY_KINDS)]
 
 
-class HolidayDeleted(Result):
+class HolidaySaved(Holiday, Rejudged):
+    pass
+
+
+class HolidayDeleted(Rejudged):
     date: DayText
     deleted: bool
 
@@ -177,7 +182,7 @@ class RamadanRequest(Request):
     end_date: Day = Field(description="After `start_date`, at most 31 days later.")
 
 
-class Ramadan(Result):
+class Ramadan(Rejudged):
     year: int
     start_date: DayText
     end_date: DayText

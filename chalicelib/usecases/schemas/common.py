@@ -240,6 +240,17 @@ DayText = Annotated[str, Field(json_schema_extra={"format": "date"})]
 Recapped = Annotated[list[DayText], Field(description="Past days whose stored recap was re-run.")]
 
 
+class Rejudged(Result):
+    """What a change of many units' days did to days already recapped (usecases.rejudge.unit_days)."""
+
+    recapped: Recapped
+    recapping: int = Field(
+        ge=0,
+        description="Past unit-days handed to the report worker to be judged again where recapped (job "
+        "`recap_rejudge`); past days judged within the request are in `recapped`.",
+    )
+
+
 def one_of(options: tuple[str, ...], message: str | None = None) -> Missing:
     """How the absence of a `choice` field is answered."""
     return Missing(f"must be one of {', '.join(options)}", message)

@@ -13,7 +13,7 @@ from chalicelib.usecases.schemas.common import (
     InstantText,
     OnePageQuery,
     Query,
-    Recapped,
+    Rejudged,
     Request,
     Result,
     choice,
@@ -77,7 +77,7 @@ class ImportBody(Request):
     gzip-compressed as `application/gzip`."""
 
 
-class ImportResult(Result):
+class ImportResult(Rejudged):
     imported: int = Field(ge=0, description="Punches written now.")
     duplicates: int = Field(
         ge=0, description="Punches already imported, or repeated within 5 minutes of a kept punch (pressed twice)."
@@ -85,19 +85,13 @@ class ImportResult(Result):
     unknown_pins: list[str] = Field(description="PINs without a mapping (and not an 18-digit NIP), sorted.")
     errors: list[LineError] = Field(description="At most 1,000 lines with a problem (`error_count` has them all).")
     error_count: int = Field(ge=0)
-    recapped: Recapped
-    recapping: int = Field(
-        ge=0,
-        description="Recapped unit-days of the file's punches handed to the report worker to be judged again "
-        "(job `recap_rejudge`); past days judged within the request are in `recapped`.",
-    )
 
 
 class CutoverBody(Request):
     date: Day
 
 
-class Cutover(Result):
+class Cutover(Rejudged):
     unor_id: str
     date: DayText
 

@@ -152,10 +152,10 @@ def test_the_saved_roster_is_read_back_for_a_range(unit: Repositories, settings:
 # --- holidays and Ramadan ----------------------------------------------------------------------------
 
 
-def test_holidays_are_put_listed_and_deleted_by_a_super_admin(unit: Repositories) -> None:
+def test_holidays_are_put_listed_and_deleted_by_a_super_admin(unit: Repositories, settings: Settings) -> None:
     # GIVEN two holidays put out of order
-    calendar.put_holiday(SUPER, "2026-08-17", HolidayRequest(name="HUT RI", kind="national"))
-    put = calendar.put_holiday(SUPER, "2026-01-01", HolidayRequest(name="Tahun Baru"))
+    calendar.put_holiday(SUPER, "2026-08-17", HolidayRequest(name="HUT RI", kind="national"), settings, NOW)
+    put = calendar.put_holiday(SUPER, "2026-01-01", HolidayRequest(name="Tahun Baru"), settings, NOW)
     assert (put.date, put.name, put.kind) == ("2026-01-01", "Tahun Baru", "local")
     # THEN the year lists them by date, in the answer's shape
     page = calendar.list_holidays(UNIT_ADMIN, HolidaysQuery(year=2026), NOW)
@@ -165,17 +165,17 @@ def test_holidays_are_put_listed_and_deleted_by_a_super_admin(unit: Repositories
     ]
     assert page.next is None and calendar.list_holidays(SUPER, HolidaysQuery(), NOW) == page
     # AND they are deleted once
-    assert calendar.delete_holiday(SUPER, "2026-01-01").deleted is True
+    assert calendar.delete_holiday(SUPER, "2026-01-01", settings, NOW).deleted is True
     with pytest.raises(NotFoundError):
-        calendar.delete_holiday(SUPER, "2026-01-01")
+        calendar.delete_holiday(SUPER, "2026-01-01", settings, NOW)
     assert [h.date for h in calendar.list_holidays(SUPER, HolidaysQuery(year=2026), NOW).items] == ["2026-08-17"]
 
 
-def test_only_a_super_admin_writes_the_regency_calendar(unit: Repositories) -> None:
+def test_only_a_super_admin_writes_the_regency_calendar(unit: Repositories, settings: Settings) -> None:
     with pytest.raises(ForbiddenError):
-        calendar.put_holiday(UNIT_ADMIN, "2026-01-01", HolidayRequest(name="Tahun Baru"))
+        calendar.put_holiday(UNIT_ADMIN, "2026-01-01", HolidayRequest(name="Tahun Baru"), settings, NOW)
     with pytest.raises(ForbiddenError):
-        calendar.put_ramadan(UNIT_ADMIN, "2026", RamadanRequest.model_validate(_ramadan()))
+        calendar.put_ramadan(UNIT_ADMIN, "2026", RamadanRequest.model_validate(_ramadan()), settings, NOW)
     assert (
         unit.calendar.regency_calendar([2026]).holidays == {} and unit.calendar.regency_calendar([2026]).ramadan == ()
     )
@@ -185,24 +185,28 @@ def _ramadan(start: str = "2026-02-18", end: str = "2026-03-19") -> dict[str, st
     return {"start_date": start, "end_date": end}
 
 
-def test_ramadan_is_set_per_year_within_a_month(unit: Repositories) -> None:
-    answer = calendar.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(_ramadan()))
+def test_ramadan_is_set_per_year_within_a_month(unit: Repositories, settings: Settings) -> None:
+    answer = calendar.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(_ramadan()), settings, NOW)
     assert (answer.year, answer.start_date, answer.end_date) == (2026, "2026-02-18", "2026-03-19")
     assert unit.calendar.regency_calendar([2026]).ramadan_on(date(2026, 3, 1)) is not None
     for year, body in (("26", _ramadan()), ("2027", _ramadan()), ("2026", _ramadan(end="2026-03-25"))):
         with pytest.raises(ValidationError):
-            calendar.put_ramadan(SUPER, year, RamadanRequest.model_validate(body))
+            calendar.put_ramadan(SUPER, year, RamadanRequest.model_validate(body), settings, NOW)
 
 
-def test_the_ramadan_period_of_a_year_is_read_back_by_any_admin(unit: Repositories) -> None:
+def test_the_ramadan_period_of_a_year_is_read_back_by_any_admin(unit: Repositories, settings: Settings) -> None:
     # GIVEN no period yet: it reads as null dates, and a year that is no year is a 400
     assert calendar.get_ramadan(UNIT_ADMIN, "2026").model_dump() == {"year": 2026, "start_date": None, "end_date": None}
     with pytest.raises(ValidationError):
         calendar.get_ramadan(UNIT_ADMIN, "26")
     # WHEN the super admin sets 2026 and then 2027, and replaces 2026
-    calendar.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(_ramadan()))
-    calendar.put_ramadan(SUPER, "2027", RamadanRequest.model_validate(_ramadan("2027-02-08", "2027-03-09")))
-    calendar.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(_ramadan("2026-02-19", "2026-03-20")))
+    calendar.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(_ramadan()), settings, NOW)
+    calendar.put_ramadan(
+        SUPER, "2027", RamadanRequest.model_validate(_ramadan("2027-02-08", "2027-03-09")), settings, NOW
+    )
+    calendar.put_ramadan(
+        SUPER, "2026", RamadanRequest.model_validate(_ramadan("2026-02-19", "2026-03-20")), settings, NOW
+    )
     # THEN each year reads its own period as last written, by a unit admin too
     got = calendar.get_ramadan(UNIT_ADMIN, "2026")
     assert (got.year, got.start_date, got.end_date) == (2026, "2026-02-19", "2026-03-20")

@@ -9,16 +9,19 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chalicelib import runtime
-from chalicelib.domain.people import Employee
+from chalicelib.domain.people import Employee, Principal
 from chalicelib.settings import Settings, build_settings
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import recaps, rejudge
+from chalicelib.usecases import calendar, fingerprint, recaps, rejudge
 from chalicelib.usecases.operations import find_run
+from chalicelib.usecases.schemas.calendar import HolidayRequest, RamadanRequest
+from chalicelib.usecases.schemas.rollout import CutoverBody
 
 SETTINGS = build_settings({})
 MONDAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # a Friday, 10:00 in Jakarta
 A = "198501012010011001"
+SUPER = Principal("bkpsdm", "super_admin")
 
 
 @pytest.fixture()
@@ -58,6 +61,8 @@ def test_more_unit_days_than_a_request_re_runs_go_to_the_worker_in_recorded_runs
     # GIVEN at most two unit-days within a request and in a worker run
     monkeypatch.setattr(rejudge, "SYNC_UNIT_DAYS", 2)
     monkeypatch.setattr(rejudge, "RUN_UNIT_DAYS", 2)
+    # (days never recapped do not count against the limit: a weekend's two days are looked up and left alone)
+    assert rejudge.unit_days(days(0, 1, 5, 6), SETTINGS, NOW) == (["2026-11-02", "2026-11-03"], 0)
     # WHEN three past unit-days are judged again THEN none is re-run now: two runs are handed over
     assert rejudge.unit_days(days(0, 1, 2), SETTINGS, NOW) == ([], 3)
     assert len(handed) == 2
@@ -91,3 +96,40 @@ def test_a_worker_run_that_fails_records_its_unit_days_and_raises(
     failed = find_run(rejudge.JOB, handed[0][0])
     assert failed is not None and (failed.status, failed.error) == ("failed", "RuntimeError")
     assert failed.result == {"unit_days": [["U1", "2026-11-02"]]}
+
+
+def test_a_holiday_ramadan_or_cut_over_re_runs_the_recapped_days_it_changes(
+    handed: list[tuple[str, Callable[[], object]]], repos: Repositories
+) -> None:
+    # GIVEN a second unit recapped on Monday only (U1: Monday to Wednesday)
+    repos.people.upsert_unit("U2", "Puskesmas")
+    repos.people.put_employee(Employee(nip="199002022015032002", nama="Budi", unor_id="U2"))
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U2"])
+    # WHEN Monday is declared a holiday afterwards THEN it is re-run in every unit, and is a day off at once
+    holiday = calendar.put_holiday(SUPER, "2026-11-02", HolidayRequest(name="Hari Berkabung"), SETTINGS, NOW)
+    assert (holiday.recapped, holiday.recapping) == (["2026-11-02"], 0)
+    assert stored(A, MONDAY) == "LIBUR" and stored("199002022015032002", MONDAY) == "LIBUR"
+    assert calendar.delete_holiday(SUPER, "2026-11-02", SETTINGS, NOW).recapped == ["2026-11-02"]
+    assert stored(A, MONDAY) == "TK"
+    # WHEN a Ramadan period is set, then moved by a day THEN the days of both periods are re-run
+    first = calendar.put_ramadan(SUPER, "2026", ramadan("2026-10-20", "2026-11-02"), SETTINGS, NOW)
+    assert first.recapped == ["2026-11-02"]
+    moved = calendar.put_ramadan(SUPER, "2026", ramadan("2026-10-21", "2026-11-03"), SETTINGS, NOW)
+    assert moved.recapped == ["2026-11-02", "2026-11-03"]
+    # WHEN U1 cuts over to the app on Tuesday, then on Wednesday THEN the dates each move reaches are re-run
+    cut = fingerprint.set_cutover(SUPER, "U1", CutoverBody(date=MONDAY + timedelta(days=1)), SETTINGS, NOW)
+    assert cut.recapped == ["2026-11-03", "2026-11-04"]
+    later = fingerprint.set_cutover(SUPER, "U1", CutoverBody(date=MONDAY + timedelta(days=2)), SETTINGS, NOW)
+    assert later.recapped == ["2026-11-03"]
+    # AND a date still to come re-runs nothing
+    ahead = calendar.put_holiday(SUPER, "2026-12-25", HolidayRequest(name="Natal", kind="national"), SETTINGS, NOW)
+    assert (ahead.recapped, ahead.recapping, handed) == ([], 0, [])
+
+
+def stored(nip: str, day: date) -> str | None:
+    found = runtime.statuses().employee_status(nip, day)
+    return found.status.status if found else None
+
+
+def ramadan(start: str, end: str) -> RamadanRequest:
+    return RamadanRequest.model_validate({"start_date": start, "end_date": end})

@@ -369,13 +369,17 @@ export function ConfirmButton(p: { label: string; question: string; onConfirm: (
 
 export type Action = ReturnType<typeof useAction>;
 
-/** The past days a change judged again (its answer's `recapped`: the recaps follow a leave, field duty, roster or
- * imported punches entered after the days), as a sentence to add to its message; "" when there are none. */
+/** What a change did to days already recapped (the recaps follow a leave, field duty, roster, holiday, Ramadan
+ * period, cut-over or imported punches entered after the days), as sentences to add to its message: the answer's
+ * `recapped` (dates judged again at once) and `recapping` (unit-days judged again in the background); "" when
+ * neither. */
 export function rejudged(answer: unknown): string {
-  const recapped = typeof answer === "object" && answer !== null ? (answer as { recapped?: unknown }).recapped : undefined;
-  const days = Array.isArray(recapped) ? recapped.filter((d): d is string => typeof d === "string") : [];
-  if (!days.length) return "";
-  return days.length <= 3 ? ` Rekap tanggal ${days.join(", ")} dihitung ulang.` : ` Rekap ${count(days.length)} tanggal yang sudah lewat dihitung ulang.`;
+  const a = typeof answer === "object" && answer !== null ? (answer as { recapped?: unknown; recapping?: unknown }) : {};
+  const days = Array.isArray(a.recapped) ? a.recapped.filter((d): d is string => typeof d === "string") : [];
+  const now = !days.length ? "" : days.length <= 3 ? ` Rekap tanggal ${days.join(", ")} dihitung ulang.` : ` Rekap ${count(days.length)} tanggal yang sudah lewat dihitung ulang.`;
+  const later =
+    typeof a.recapping === "number" && a.recapping > 0 ? ` Rekap ${count(a.recapping)} hari unit sedang dihitung ulang di latar belakang; hasilnya tampil dalam beberapa menit.` : "";
+  return now + later;
 }
 
 /** DELETE `path` after "Ya, …": cancels a leave or field duty, deletes a holiday or zone. */

@@ -334,7 +334,7 @@ function RamadanForm() {
       submit={async () => {
         const saved = await call<Ramadan>("PUT", `/v1/admin/ramadan/${encodeURIComponent(year.trim())}`, { start_date: start, end_date: end });
         stored.reload();
-        return `Periode Ramadan ${String(saved.year)} tersimpan: ${saved.start_date} s.d. ${saved.end_date}.`;
+        return `Periode Ramadan ${String(saved.year)} tersimpan: ${saved.start_date} s.d. ${saved.end_date}.${rejudged(saved)}`;
       }}
     >
       <h2>Periode Ramadan</h2>
@@ -414,8 +414,7 @@ export function Holidays(_: { route: Route }) {
           label="Tambah hari libur"
           action={action}
           submit={async () => {
-            await call("PUT", `/v1/admin/holidays/${date}`, { name });
-            return "Hari libur tersimpan.";
+            return "Hari libur tersimpan." + rejudged(await call<unknown>("PUT", `/v1/admin/holidays/${date}`, { name }));
           }}
           then={loaded.reload}
         >

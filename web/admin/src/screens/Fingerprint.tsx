@@ -5,7 +5,7 @@ import { useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, upload, withQuery } from "../session";
-import { ActionForm, count, Field, rejudged, Labelled, Outcome, Screen, Select, Submit, Table, today, useAction, type Column } from "../ui";
+import { ActionForm, Field, rejudged, Labelled, Outcome, Screen, Select, Submit, Table, today, useAction, type Column } from "../ui";
 
 interface LineError {
   line: number;
@@ -26,12 +26,6 @@ interface ImportResult {
   error_count: number;
   recapped: string[]; // recapped past dates of the file's punches, judged again within the import
   recapping: number; // recapped unit-days handed to the background, judged again within minutes
-}
-
-/** What the import did to days already recapped: the daily and monthly recaps follow the machine's punches. */
-function recapNote(r: ImportResult): string {
-  const later = r.recapping ? ` Rekap ${count(r.recapping)} hari unit sedang dihitung ulang di latar belakang; hasilnya tampil dalam beberapa menit.` : "";
-  return rejudged(r) + later;
 }
 
 const lineColumns: Column<LineError>[] = [
@@ -112,7 +106,7 @@ function Punches() {
         const path = withQuery("/v1/admin/fingerprint/import", { unor_id: unit, offset_minutes: Number(offset) || null });
         const r = await upload<ImportResult>(path, body, type);
         setResult(r);
-        return `${String(r.imported)} absen diimpor, ${String(r.duplicates)} duplikat, ${String(r.unknown_pins.length)} PIN tidak dikenal, ${String(r.error_count)} baris salah.${recapNote(r)}`;
+        return `${String(r.imported)} absen diimpor, ${String(r.duplicates)} duplikat, ${String(r.unknown_pins.length)} PIN tidak dikenal, ${String(r.error_count)} baris salah.${rejudged(r)}`;
       }}
     >
       <h2>2. Impor absen mesin</h2>
@@ -148,7 +142,7 @@ function Cutover() {
       action={action}
       submit={async () => {
         const r = await call<{ unor_id: string; date: string }>("PUT", `/v1/admin/units/${encodeURIComponent(unit)}/cutover`, { date });
-        return `Mulai ${r.date}, hanya absen aplikasi yang dihitung untuk ${unitName(r.unor_id)}.`;
+        return `Mulai ${r.date}, hanya absen aplikasi yang dihitung untuk ${unitName(r.unor_id)}.${rejudged(r)}`;
       }}
     >
       <h2>3. Tanggal peralihan</h2>
