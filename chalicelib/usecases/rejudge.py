@@ -29,6 +29,7 @@ JOB = "recap_rejudge"
 SYNC_UNIT_DAYS = 31  # recapped unit-days re-run within a request: one unit's month of punches
 LOOKUP_UNIT_DAYS = 400  # past unit-days whose stored recap a request looks up (one query each) before deciding
 RUN_UNIT_DAYS = 1000  # unit-days of one worker run (~25 KB of job-run record)
+ADMIN = "admin"  # the trigger of runs a calendar or cut-over change hands over (an import's: "import")
 
 UnitDay = tuple[str, date]  # (unor_id, local date)
 
@@ -45,10 +46,13 @@ def rerun_recapped(nip: str, unor_id: str, days: Iterable[date], settings: Setti
     return rerun
 
 
-def unit_days(pairs: Iterable[UnitDay], settings: Settings, now: datetime) -> tuple[list[str], int]:
+def unit_days(
+    pairs: Iterable[UnitDay], settings: Settings, now: datetime, trigger: str = "import"
+) -> tuple[list[str], int]:
     """Judge these unit-days again where they are past and recapped: within the request when at most
     `SYNC_UNIT_DAYS` of them are recapped, else in the background (more than `LOOKUP_UNIT_DAYS` past ones are
-    handed over unread, the worker looks them up). The dates re-run now, and the unit-days handed over."""
+    handed over unread, the worker looks them up). The dates re-run now, and the unit-days handed over, in runs
+    recorded with `trigger` (`import`: a fingerprint file; `admin`: a calendar or cut-over change)."""
     today = now.astimezone(settings.tz).date()
     past = sorted({(unor_id, day) for unor_id, day in pairs if day < today})
     if len(past) <= LOOKUP_UNIT_DAYS:
@@ -56,7 +60,7 @@ def unit_days(pairs: Iterable[UnitDay], settings: Settings, now: datetime) -> tu
         if len(past) <= SYNC_UNIT_DAYS:
             return _rerun(past, settings), 0
     for first in range(0, len(past), RUN_UNIT_DAYS):
-        _hand_over(past[first : first + RUN_UNIT_DAYS], settings, now)
+        _hand_over(past[first : first + RUN_UNIT_DAYS], settings, now, trigger)
     return [], len(past)
 
 
@@ -65,7 +69,7 @@ def regency_days(days: Iterable[date], settings: Settings, now: datetime) -> tup
     today = now.astimezone(settings.tz).date()
     past = sorted({day for day in days if day < today})
     units = runtime.people().list_unit_ids() if past else []
-    return unit_days([(unor_id, day) for unor_id in units for day in past], settings, now)
+    return unit_days([(unor_id, day) for unor_id in units for day in past], settings, now, ADMIN)
 
 
 def cutover_days(unor_id: str, old: date | None, new: date, settings: Settings, now: datetime) -> tuple[list[str], int]:
@@ -73,7 +77,8 @@ def cutover_days(unor_id: str, old: date | None, new: date, settings: Settings, 
     the two dates to the later (to today when there was none)."""
     today = now.astimezone(settings.tz).date()
     first, last = (new, today) if old is None else (min(old, new), max(old, new))
-    return unit_days([(unor_id, first + timedelta(days=i)) for i in range((last - first).days)], settings, now)
+    days = [first + timedelta(days=i) for i in range((last - first).days)]
+    return unit_days([(unor_id, day) for day in days], settings, now, ADMIN)
 
 
 def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
@@ -110,11 +115,11 @@ def _rerun(pairs: Sequence[UnitDay], settings: Settings) -> list[str]:
     return [day.isoformat() for day in sorted(by_day)]
 
 
-def _hand_over(chunk: Sequence[UnitDay], settings: Settings, now: datetime) -> None:
+def _hand_over(chunk: Sequence[UnitDay], settings: Settings, now: datetime, trigger: str) -> None:
     """Record a run of these unit-days and hand it to the report worker; a failed hand-over is recorded as the
     run's failure (its unit-days kept) and answered 503."""
     asked = {"unit_days": [[unor_id, day.isoformat()] for unor_id, day in chunk]}
-    run = JobRun(secrets.token_hex(6), JOB, "import", "running", now.replace(microsecond=0), result=asked)
+    run = JobRun(secrets.token_hex(6), JOB, trigger, "running", now.replace(microsecond=0), result=asked)
     runtime.job_runs().save_run(run)
     ref = run_ref(run)
     try:

@@ -133,3 +133,13 @@ def stored(nip: str, day: date) -> str | None:
 
 def ramadan(start: str, end: str) -> RamadanRequest:
     return RamadanRequest.model_validate({"start_date": start, "end_date": end})
+
+
+def test_runs_handed_over_by_a_calendar_change_are_the_admin_s_not_an_import_s(
+    handed: list[tuple[str, Callable[[], object]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rejudge, "SYNC_UNIT_DAYS", 0)
+    holiday = calendar.put_holiday(SUPER, "2026-11-02", HolidayRequest(name="Hari Berkabung"), SETTINGS, NOW)
+    assert (holiday.recapped, holiday.recapping, len(handed)) == ([], 1, 1)
+    run = find_run(rejudge.JOB, handed[0][0])
+    assert run is not None and run.trigger == "admin"
