@@ -4,7 +4,8 @@ daily recap and the monthly report that pay is computed from follow it.
 The changes: a leave, a field-duty letter or a roster entered (or cancelled) after the days, a decided request
 or review, punches imported from a fingerprint machine, a holiday or Ramadan period, and a unit's cut-over date.
 Only past days whose recap is stored are re-run; a day never recapped waits for its own recap. A change of one
-employee re-runs within its request (`rerun_recapped`). Changes of many unit-days (`unit_days`: the punches of an
+employee re-runs within its request (`rerun_recapped`; a field-duty letter, each of its units' days once:
+`rerun_units`). Changes of many unit-days (`unit_days`: the punches of an
 import; `regency_days`: a holiday or Ramadan period, in every unit; `cutover_days`: the dates a cut-over moves)
 re-run up to `SYNC_UNIT_DAYS` within the request, more in the background, handed to the report worker in
 recorded runs of the job `recap_rejudge` (`GET /v1/admin/jobs`) of at most `RUN_UNIT_DAYS` each. Re-running a
@@ -44,6 +45,14 @@ def rerun_recapped(nip: str, unor_id: str, days: Iterable[date], settings: Setti
             recaps.run_daily_recap(day, settings, [unor_id])
             rerun.append(day.isoformat())
     return rerun
+
+
+def rerun_units(units: Iterable[str], days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
+    """Re-run within the request each past date among `days` of these units whose recap is stored (a field-duty
+    letter naming several employees: each unit-day once, whoever of them it names); the dates re-run, in order."""
+    today = now.astimezone(settings.tz).date()
+    pairs = [(unor_id, day) for unor_id in sorted(set(units)) for day in sorted(set(days)) if day < today]
+    return _rerun(_recapped(pairs), settings)
 
 
 def unit_days(

@@ -285,9 +285,9 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
 
 
 def _rejudge(letter: Assignment, units: dict[str, str], settings: Settings, now: datetime) -> list[str]:
-    """Judge the recapped past days of a letter again, for each of its employees (`units`: NIP -> unit)."""
+    """Judge the recapped past days of a letter again in its employees' units (`units`: NIP -> unit)."""
     days = DateRange(date.fromisoformat(letter.start_date), date.fromisoformat(letter.end_date)).days()
-    return sorted({d for nip, unit in units.items() for d in rejudge.rerun_recapped(nip, unit, days, settings, now)})
+    return rejudge.rerun_units(units.values(), days, settings, now)
 
 
 def cancel_once(cancelled_at: str | None, cancel: Callable[[], object], done: ConflictError) -> None:

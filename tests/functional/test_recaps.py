@@ -118,6 +118,11 @@ def test_a_leave_duty_or_roster_entered_after_the_recap_changes_the_recapped_day
     # AND the month that pay is computed from deducts nothing for that day
     after = api.call("GET", month, token=admin).body["items"]
     assert {r["nip"]: (r["deduction_percent"], r["counts"]["TK"]) for r in after} == {A: (0, 0), B: (0, 0), C: (0, 0)}
+    # AND cancelling the letter judges the day again, the employee absent once more
+    cancelled = api.call("DELETE", f"/v1/admin/assignments/{duty.body['assignment_id']}", token=admin)
+    assert (cancelled.status, cancelled.body["recapped"]) == (200, [day]), cancelled.body
+    stored = api.call("GET", f"/v1/admin/recaps/daily?date={day}&unor_id=U1", token=admin)
+    assert {i["nip"]: i["status"] for i in stored.body["items"]}[C] == "TK"
     # AND a leave of days never recapped re-runs nothing
     later = {**sick, "start_date": "2026-11-10", "end_date": "2026-11-11"}
     assert api.call("POST", "/v1/admin/leaves", later, token=admin).body["recapped"] == []
