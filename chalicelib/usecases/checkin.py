@@ -545,7 +545,7 @@ def event_as(view: type[View], m: Event, **extra: object) -> View:
         type=_written(m.type),
         status=_written(m.status),
         attendance_time=_written(m.attendance_time),
-        received_at=_written(m.received_at),
+        received_at=m.received_at,
         zone=ZoneRef(zone_id=m.zone_id, name=_written(m.zone_name)) if m.zone_id else None,
         face=FaceScore(score=m.face_score, threshold=_written(m.face_threshold)) if m.face_score is not None else None,
         warnings=list(m.warnings or []),

@@ -161,6 +161,16 @@ def test_a_late_review_decision_changes_the_recapped_day(api: Api, unit: str) ->
     assert {i["nip"]: i["status"] for i in answer.body["items"]}[B] == "PSW4"  # arrived on time, no check-out
 
 
+def test_an_event_stored_without_its_receipt_time_is_listed_not_a_500(api: Api, unit: str) -> None:
+    # GIVEN an event awaiting review stored without `received_at` (as a hand-written or seeded row is)
+    admin = api.admin_token()
+    event_id = seed_event(B, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7), "review")
+    # WHEN an admin lists the unit's reviews THEN it is there, its receipt time null
+    answer = api.call("GET", "/v1/admin/reviews?unor_id=U1", token=admin)
+    assert answer.status == 200, answer.body
+    assert [(i["event_id"], i["received_at"]) for i in answer.body["items"]] == [(event_id, None)]
+
+
 def test_monitor_counts_today(api: Api, unit: str) -> None:
     admin = api.admin_token()
     answer = api.call("GET", "/v1/admin/monitor?unor_id=U1", token=admin)

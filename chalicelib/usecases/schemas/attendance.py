@@ -149,7 +149,9 @@ class Event(Result):
     type: Annotated[str, enum_schema(KINDS)]
     status: Annotated[str, enum_schema(("accepted", "review", "refused"))]
     attendance_time: InstantText
-    received_at: InstantText
+    received_at: InstantText | None = Field(
+        description="When the server received it; null on a record stored without it."
+    )
     zone: ZoneRef | None
     face: FaceScore | None
     warnings: list[str]
