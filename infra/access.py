@@ -19,7 +19,7 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   on that one function), after leaving a large import's rows under ``imports/simpeg/`` (the API may put them
   there, the worker may read them; neither may delete them), and the worker reads the run it resumes.
 - ``DailyRecap`` (chalicelib.jobs.daily_recap) reads units, members, calendars, leaves, duties and the
-  day's events, and writes the daily statuses.
+  day's events, and writes the daily statuses (and stamps their month changed: an UpdateItem).
 - ``ReportWorker`` (chalicelib.jobs.report_event; decision 117): the API invokes it asynchronously with a started
   monthly export. It reads the export's run, the units' names and the month's statuses, writes the month-end
   counters as the report does, puts the file under ``exports/`` (the API signs the link), records the outcome and
@@ -175,7 +175,7 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
         tables={
             **_BOOTSTRAP,
             **_RECAP_READS,
-            DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE),
+            DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE, UPDATE),  # UPDATE: a month's change stamp
             JobRunModel: (DESCRIBE, PUT),
         },
         purpose="daily recap: reads the day's plans and events, writes the daily statuses and its job runs",
@@ -186,7 +186,8 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             **_RECAP_READS,  # recapped days an import reaches, judged again (usecases/rejudge.py)
             JobRunModel: (DESCRIBE, GET, PUT),  # GET: the export or re-judge run it works on; PUT: its outcome
             UnitModel: (DESCRIBE, GET, QUERY),  # the units' names; the recap's units
-            DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE),  # statuses read and re-judged; month-end counters
+            # statuses read and re-judged; month-end counters; UPDATE: the months' change and count stamps
+            DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE, UPDATE),
             LoginGuardModel: (DESCRIBE, UPDATE),  # gives the admin's export slot back
         },
         objects={EXPORT_PREFIX: ("s3:PutObject",)},  # the built file; the API signs the link to it

@@ -109,11 +109,18 @@ RawItem = dict[str, dict[str, Any]]
 
 
 def raw_query(
-    model: type[Model], hash_key: str, attributes: list[str], *, condition: Any = None, index: str | None = None
+    model: type[Model],
+    hash_key: str,
+    attributes: list[str],
+    *,
+    condition: Any = None,
+    index: str | None = None,
+    consistent: bool = False,
 ) -> Iterator[RawItem]:
     """The items of a Query of `model`'s table (or `index`), page by page, projected on `attributes`, as
     DynamoDB's attribute maps (``{"nip": {"S": "..."}}``): reads of thousands of small items skip building
-    pynamodb models, which costs more than the query itself. Iterate it inside ``storage_call``."""
+    pynamodb models, which costs more than the query itself. `consistent` reads strongly consistent (tables
+    only). Iterate it inside ``storage_call``."""
     connection = model._get_connection()
     start: dict[str, Any] | None = None
     while True:
@@ -123,6 +130,7 @@ def raw_query(
             attributes_to_get=attributes,
             exclusive_start_key=start,
             index_name=index,
+            consistent_read=consistent,
         )
         yield from page.get("Items", [])
         start = page.get("LastEvaluatedKey")

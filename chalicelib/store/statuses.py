@@ -3,6 +3,13 @@
 Partition ``<unor_id>#<YYYY-MM>``; range key ``<YYYY-MM-DD>#<nip>`` for a day's status and
 ``YTD#<nip>`` for the counters at the end of that month. A recap day is one prefix query of one partition.
 
+Stored counters are a cache of the year's statuses, so they must not outlive a change of them. Partition
+``<unor_id>#<YYYY>`` keeps two stamps a month: ``changed#<YYYY-MM>``, when a day of that month last changed
+(written before and after the rows, so a failed or concurrent write still counts), and ``counted#<YYYY-MM>``,
+when the counters stored for that month were computed (the moment before their reads began). A month's counters
+are trusted only when counted after every change of that month and of each month before it (`trusted_months`);
+the statuses are read strongly consistent, so a change stamped before a count began is in what it read.
+
 `StatusesRepository` is what the use cases may ask; `DynamoStatusesRepository` answers it from DynamoDB and
 `chalicelib.store.memory.statuses.InMemoryStatusesRepository` from dicts, and
 `tests/unit/store/statuses_contract.py` is the one test class both pass.
@@ -13,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
 
@@ -36,11 +43,36 @@ MonthRows = dict[str, tuple[str, list[DayStatus]]]
 CounterRow = tuple[str, str, YearToDate]  # nip, nama, counters
 Counters = Mapping[str, YearToDate]
 YTD = "YTD#"  # month-end year-to-date counters share the unit-month partition, after every date key
+CHANGED = "changed#"  # stamp: a day of the month changed (unit-year partition)
+COUNTED = "counted#"  # stamp: the month's counters were computed
 
 
 def partition(unor_id: str, month: str) -> str:
     """The unit-month partition; `month` is ``YYYY-MM``."""
     return f"{unor_id}#{month}"
+
+
+def stamps_partition(unor_id: str, year: str) -> str:
+    """The unit-year partition of the months' change and count stamps; `year` is ``YYYY``."""
+    return f"{unor_id}#{year}"
+
+
+def stamp_text(moment: datetime) -> str:
+    """A stamp to the microsecond: a count and a change within the same second must still be told apart."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def trusted_months(changed: Mapping[str, datetime], counted: Mapping[str, datetime]) -> set[str]:
+    """The months (``YYYY-MM``, one year) whose stored counters still hold: counted no earlier than the last
+    change of that month and of every month before it (an earlier day changed moves every later month end)."""
+    trusted: set[str] = set()
+    latest: datetime | None = None
+    for month in sorted(set(changed) | set(counted)):
+        if month in changed:
+            latest = changed[month] if latest is None else max(latest, changed[month])
+        if month in counted and (latest is None or counted[month] >= latest):
+            trusted.add(month)
+    return trusted
 
 
 def day_prefix(day: date) -> str:
@@ -137,7 +169,8 @@ class StatusesRepository(Protocol):
     """A unit's judged days and month-end discipline counters, stored per unit and month."""
 
     def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
-        """Store a unit's statuses of one day, writing only rows that changed; returns (written, unchanged)."""
+        """Store a unit's statuses of one day, writing only rows that changed (and stamping the month changed
+        when any did); returns (written, unchanged)."""
         ...
 
     def day_page(
@@ -151,16 +184,25 @@ class StatusesRepository(Protocol):
         ...
 
     def year_to_date(self, unor_id: str, month: str) -> dict[str, YearToDate]:
-        """The month-end year-to-date counters stored for a unit's month (empty when never stored)."""
+        """The month-end year-to-date counters stored for a unit's month (empty when never stored), trusted or
+        not (`trusted_months` says)."""
+        ...
+
+    def trusted_months(self, unor_id: str, year: str) -> set[str]:
+        """The months of `year` whose stored counters were computed after every change of their days and of the
+        days before them (module `trusted_months`)."""
         ...
 
     def month_and_counters(self, unor_id: str, month: str) -> tuple[MonthRows, dict[str, YearToDate]]:
         """A unit's month in one read: the statuses (as `month_rows`) and its stored month-end counters."""
         ...
 
-    def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
-        """Store (nip, nama, counters) of a unit's month end, writing only those that differ from `stored`;
-        returns how many were written."""
+    def save_year_to_date(
+        self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters, counted_at: datetime
+    ) -> int:
+        """Store (nip, nama, counters) of a unit's month end, writing only those that differ from `stored`, and
+        stamp them counted at `counted_at` (when the reads they come from began); returns how many were
+        written."""
         ...
 
     def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
@@ -191,9 +233,18 @@ def _raw_row(item: RawItem, month: str) -> StoredRow:
 
 def _stored_rows(unor_id: str, month: str, condition: Any) -> list[StoredRow]:
     """The items of a unit-month partition (those meeting the range-key `condition`) as StoredRows."""
-    items = raw_query(DailyStatusModel, partition(unor_id, month), _STORED, condition=condition)
+    items = raw_query(DailyStatusModel, partition(unor_id, month), _STORED, condition=condition, consistent=True)
     with storage_call("dynamodb"):
         return [_raw_row(item, month) for item in items]
+
+
+def _stamp(unor_id: str, kind: str, month: str, at: datetime) -> None:
+    """Write the month's `kind` stamp (an item of keys and `computed_at` only: no NIP, so no index entry)."""
+    action = DailyStatusModel.computed_at.set(stamp_text(at))
+    with storage_call("dynamodb"):
+        DailyStatusModel._get_connection().update_item(
+            stamps_partition(unor_id, month[:4]), f"{kind}{month}", actions=[action]
+        )
 
 
 def _item(part: str, row: StoredRow, now: str) -> DailyStatusModel:
@@ -213,10 +264,13 @@ class DynamoStatusesRepository:
     """The statuses in the `daily_status` table (one partition per unit and month, an index by NIP)."""
 
     def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
-        part = partition(unor_id, day.isoformat()[:7])
-        stored = _stored_rows(unor_id, day.isoformat()[:7], DailyStatusModel.key.startswith(day_prefix(day)))
+        month = day.isoformat()[:7]
+        stored = _stored_rows(unor_id, month, DailyStatusModel.key.startswith(day_prefix(day)))
         changed = changed_day(day, rows, stored)
-        self._write(part, changed)
+        if changed:
+            _stamp(unor_id, CHANGED, month, utc_now())
+            self._write(partition(unor_id, month), changed)
+            _stamp(unor_id, CHANGED, month, utc_now())
         return len(changed), len(rows) - len(changed)
 
     @staticmethod
@@ -254,9 +308,21 @@ class DynamoStatusesRepository:
         condition = None if with_counters else DailyStatusModel.key < YTD
         return collect_month(_stored_rows(unor_id, month, condition))
 
-    def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
+    def trusted_months(self, unor_id: str, year: str) -> set[str]:
+        stamps: dict[str, dict[str, datetime]] = {CHANGED: {}, COUNTED: {}}
+        items = raw_query(DailyStatusModel, stamps_partition(unor_id, year), ["key", "computed_at"], consistent=True)
+        with storage_call("dynamodb"):
+            for item in items:
+                kind, _, month = (raw_text(item, "key") or "").partition("#")
+                stamps.setdefault(f"{kind}#", {})[month] = parse_iso(raw_text(item, "computed_at") or "")
+        return trusted_months(stamps[CHANGED], stamps[COUNTED])
+
+    def save_year_to_date(
+        self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters, counted_at: datetime
+    ) -> int:
         changed = changed_counters(month, counters, stored)
         self._write(partition(unor_id, month), changed)
+        _stamp(unor_id, COUNTED, month, counted_at)
         return len(changed)
 
     def employee_month(self, unor_id: str, nip: str, month: str) -> tuple[str, list[DayStatus]] | None:

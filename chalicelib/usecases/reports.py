@@ -5,7 +5,7 @@ Every function takes the caller and checks the unit scope first: a unit admin ne
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from chalicelib import runtime
 from chalicelib.attendance.export import export_monthly
@@ -62,20 +62,29 @@ def _months_before(month: str) -> list[str]:
     return [f"{year}-{m:02d}" for m in range(1, number)]
 
 
-def _prior(unor_id: str, month: str) -> dict[str, YearToDate]:
-    """Counters at the start of `month`: the latest stored month-end counters of the year, advanced through
-    the months after them (usually a single read: last month's counters)."""
+def _prior(unor_id: str, month: str, counted_at: datetime | None = None) -> dict[str, YearToDate]:
+    """Counters at the start of `month`: the latest month-end counters of the year still trusted (counted after
+    every change of the days they sum up, so a sick note entered late or a month read before its end does not
+    linger), advanced through the months after them (usually a single read: last month's counters). With
+    `counted_at` (a report; an employee's own read writes nothing) the months walked keep their counters too,
+    so the next report starts from the latest of them."""
+    statuses = runtime.statuses()
     earlier = _months_before(month)
+    trusted = statuses.trusted_months(unor_id, month[:4]) if earlier else set()
     ytd: dict[str, YearToDate] = {}
     start = 0
     for index in range(len(earlier) - 1, -1, -1):
-        stored = runtime.statuses().year_to_date(unor_id, earlier[index])
+        stored = statuses.year_to_date(unor_id, earlier[index]) if earlier[index] in trusted else {}
         if stored:
             ytd, start = dict(stored), index + 1
             break
     for later in earlier[start:]:
-        for nip, (_, rows) in runtime.statuses().month_rows(unor_id, later).items():
-            ytd[nip] = ytd.get(nip, YearToDate()).advance(rows)
+        rows, kept = statuses.month_and_counters(unor_id, later)
+        for nip, (_, days) in rows.items():
+            ytd[nip] = ytd.get(nip, YearToDate()).advance(days)
+        if counted_at is not None and rows:
+            ends = [(nip, nama, ytd[nip]) for nip, (nama, _) in sorted(rows.items())]
+            statuses.save_year_to_date(unor_id, later, ends, kept, counted_at)
     return ytd
 
 
@@ -85,8 +94,9 @@ def _unit_name(unor_id: str) -> str:
 
 
 def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
+    counted_at = datetime.now(UTC)  # before the first read: a change stamped after it distrusts these counters
     unit_name = _unit_name(unor_id)
-    prior = _prior(unor_id, month)
+    prior = _prior(unor_id, month, counted_at)
     rows, stored = runtime.statuses().month_and_counters(unor_id, month)
     result = [
         EmployeeMonth(nip, nama, unor_id, unit_name, days_, prior.get(nip, YearToDate()))
@@ -94,7 +104,7 @@ def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
     ]
     # Kept for next month's report to start from; a repeated report writes only counters that changed.
     runtime.statuses().save_year_to_date(
-        unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored
+        unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored, counted_at
     )
     return result
 

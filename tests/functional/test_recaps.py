@@ -126,6 +126,10 @@ def test_a_leave_duty_or_roster_entered_after_the_recap_changes_the_recapped_day
     # AND a leave of days never recapped re-runs nothing
     later = {**sick, "start_date": "2026-11-10", "end_date": "2026-11-11"}
     assert api.call("POST", "/v1/admin/leaves", later, token=admin).body["recapped"] == []
+    # AND December's report counts the year's TK days as they stand now, not as November's reads stored them
+    recap(api, admin, date(2026, 12, 1))
+    december = api.call("GET", "/v1/admin/recaps/monthly?month=2026-12&unor_id=U1", token=admin).body["items"]
+    assert {r["nip"]: r["year_to_date"]["tk_days"] for r in december} == {A: 1, B: 1, C: 2}
 
 
 def test_holiday_makes_the_day_libur(api: Api, unit: str) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from chalicelib.domain.people import Member
 from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
+from chalicelib.store.base import utc_now
 from chalicelib.store.statuses import (
     CounterRow,
     Counters,
@@ -23,6 +24,7 @@ from chalicelib.store.statuses import (
     collect_month,
     day_prefix,
     partition,
+    trusted_months,
 )
 
 
@@ -31,6 +33,8 @@ class InMemoryStatusesRepository:
 
     def __init__(self) -> None:
         self._partitions: dict[str, dict[str, StoredRow]] = {}
+        self._changed: dict[tuple[str, str], datetime] = {}  # (unor_id, month) -> last change of its days
+        self._counted: dict[tuple[str, str], datetime] = {}  # (unor_id, month) -> when its counters were computed
         self._lock = threading.Lock()
 
     def _sorted(self, part: str, prefix: str = "") -> list[StoredRow]:
@@ -46,6 +50,9 @@ class InMemoryStatusesRepository:
         part = partition(unor_id, day.isoformat()[:7])
         changed = changed_day(day, rows, self._sorted(part, day_prefix(day)))
         self._put(part, changed)
+        if changed:
+            with self._lock:
+                self._changed[(unor_id, day.isoformat()[:7])] = utc_now()
         return len(changed), len(rows) - len(changed)
 
     def day_page(
@@ -65,9 +72,21 @@ class InMemoryStatusesRepository:
     def month_and_counters(self, unor_id: str, month: str) -> tuple[MonthRows, dict[str, YearToDate]]:
         return collect_month(self._sorted(partition(unor_id, month)))
 
-    def save_year_to_date(self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters) -> int:
+    def trusted_months(self, unor_id: str, year: str) -> set[str]:
+        with self._lock:
+            changed, counted = (
+                {month: at for (unit, month), at in stamps.items() if unit == unor_id and month[:4] == year}
+                for stamps in (self._changed, self._counted)
+            )
+        return trusted_months(changed, counted)
+
+    def save_year_to_date(
+        self, unor_id: str, month: str, counters: Iterable[CounterRow], stored: Counters, counted_at: datetime
+    ) -> int:
         changed = changed_counters(month, counters, stored)
         self._put(partition(unor_id, month), changed)
+        with self._lock:
+            self._counted[(unor_id, month)] = counted_at
         return len(changed)
 
     def employee_month(self, unor_id: str, nip: str, month: str) -> tuple[str, list[DayStatus]] | None:

@@ -140,7 +140,10 @@ class StatusesRepositoryContract:
         repo.save_day("U1", MONDAY, [(member(1), absent(MONDAY))])
         one, two = YearToDate(1, 30, 1, 1), YearToDate(2, 0, 2, 2)
         # WHEN counters of two employees are stored against nothing stored
-        assert repo.save_year_to_date("U1", "2026-11", [(nip_of(1), "P1", one), (nip_of(2), "P2", two)], {}) == 2
+        counted = datetime.now(UTC)
+        assert (
+            repo.save_year_to_date("U1", "2026-11", [(nip_of(1), "P1", one), (nip_of(2), "P2", two)], {}, counted) == 2
+        )
         # THEN they are read back, apart from the statuses
         assert repo.year_to_date("U1", "2026-11") == {nip_of(1): one, nip_of(2): two}
         assert set(repo.month_rows("U1", "2026-11")) == {nip_of(1)}
@@ -150,7 +153,8 @@ class StatusesRepositoryContract:
         # WHEN stored again with one changed, THEN only that one is written
         stored = repo.year_to_date("U1", "2026-11")
         three = YearToDate(3, 30, 0, 2)
-        assert repo.save_year_to_date("U1", "2026-11", [(nip_of(1), "P1", one), (nip_of(2), "P2", three)], stored) == 1
+        changed = [(nip_of(1), "P1", one), (nip_of(2), "P2", three)]
+        assert repo.save_year_to_date("U1", "2026-11", changed, stored, counted) == 1
         assert repo.year_to_date("U1", "2026-11") == {nip_of(1): one, nip_of(2): three}
         # AND the counters are no day's status
         assert repo.employee_status(nip_of(2), MONDAY) is None
@@ -163,3 +167,37 @@ class StatusesRepositoryContract:
         assert found is not None and found.nama == "P1" and found.status.late_minutes == 40
         assert repo.employee_status(nip_of(1), MONDAY + timedelta(days=1)) is None
         assert repo.employee_status(nip_of(2), MONDAY) is None
+
+    def test_counters_are_trusted_until_a_day_of_their_month_or_an_earlier_one_changes(
+        self, repo: StatusesRepository
+    ) -> None:
+        october, november = date(2026, 10, 30), MONDAY
+        # GIVEN a recapped October and November, and nothing counted yet
+        repo.save_day("U1", october, [(member(1), absent(october))])
+        repo.save_day("U1", november, [(member(1), absent(november))])
+        assert repo.trusted_months("U1", "2026") == set()
+        # WHEN both months' counters are stored, counted after those changes
+        counted = datetime.now(UTC)
+        for month in ("2026-10", "2026-11"):
+            repo.save_year_to_date("U1", month, [(nip_of(1), "P1", YearToDate(1, 0, 1, 1))], {}, counted)
+        # THEN both are trusted, in that unit and year only
+        assert repo.trusted_months("U1", "2026") == {"2026-10", "2026-11"}
+        assert repo.trusted_months("U2", "2026") == set() and repo.trusted_months("U1", "2025") == set()
+        # WHEN a re-run stores the same October day again, THEN nothing changed and both stay trusted
+        assert repo.save_day("U1", october, [(member(1), absent(october))]) == (0, 1)
+        assert repo.trusted_months("U1", "2026") == {"2026-10", "2026-11"}
+        # WHEN November's day changes, THEN November's counters are no longer trusted, October's are
+        repo.save_day("U1", november, [(member(1), late(november))])
+        assert repo.trusted_months("U1", "2026") == {"2026-10"}
+        # WHEN October's day changes too, THEN neither is: October's change moves November's month end as well
+        repo.save_day("U1", october, [(member(1), late(october))])
+        assert repo.trusted_months("U1", "2026") == set()
+        # WHEN October is counted again, THEN October is trusted; November waits for its own count
+        repo.save_year_to_date("U1", "2026-10", [(nip_of(1), "P1", YearToDate())], {}, datetime.now(UTC))
+        assert repo.trusted_months("U1", "2026") == {"2026-10"}
+        # AND counters computed from reads that began before a change are not trusted, whenever they are written
+        repo.save_year_to_date("U1", "2026-11", [(nip_of(1), "P1", YearToDate())], {}, counted)
+        assert repo.trusted_months("U1", "2026") == {"2026-10"}
+        # AND the stamps are no day's status, nor anyone's month
+        assert set(repo.month_rows("U1", "2026-11")) == {nip_of(1)}
+        assert repo.employee_status(nip_of(1), november) is not None

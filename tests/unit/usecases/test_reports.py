@@ -81,7 +81,7 @@ def _store_days(repos: Repositories, days: list[date], status: DayStatus | None 
 def test_the_monthly_report_starts_from_last_months_counters_and_stores_its_own(repos: Repositories) -> None:
     # GIVEN unit U1, October's month-end counters (Asep 3 TK days) and two November days (Asep absent)
     repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
-    repos.statuses.save_year_to_date("U1", "2026-10", [(A, "Asep", YearToDate(3, 0, 3, 3))], {})
+    repos.statuses.save_year_to_date("U1", "2026-10", [(A, "Asep", YearToDate(3, 0, 3, 3))], {}, datetime.now(UTC))
     _store_days(repos, [MONDAY, MONDAY + timedelta(days=1)])
     # WHEN U1's admin reads November's report
     answer = reports.monthly(U1_ADMIN, month_query(), build_settings({}), NOW)
@@ -109,6 +109,46 @@ def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repo
     # THEN Asep's year to date counts October's days too
     assert isinstance(report, dict)
     assert {r["nip"]: r["year_to_date"]["tk_days"] for r in report["items"]} == {A: 3, B: 0}
+
+
+def _year_to_date(month: str) -> dict[str, int]:
+    answer = reports.monthly(SUPER, month_query(month), build_settings({}), NOW)
+    assert isinstance(answer, MonthlyReport)
+    return {row.nip: row.year_to_date.tk_days for row in answer.items}
+
+
+def test_a_day_judged_again_after_its_months_report_reaches_the_next_months_year_to_date(
+    repos: Repositories,
+) -> None:
+    # GIVEN Asep absent on 30 October, and October's report read (its counters stored: 1 TK day)
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    october = date(2026, 10, 30)
+    _store_days(repos, [october])
+    assert _year_to_date("2026-10") == {A: 1, B: 0}
+    # WHEN his sick note arrives in November and 30 October is judged again as S
+    sick = DayStatus(day=october, status="S")
+    repos.statuses.save_day(
+        "U1", october, [(Member(A, "Asep", True), sick), (Member(B, "Budi", True), on_time(october))]
+    )
+    # THEN November's report counts no TK day for him: October's stored counters no longer hold
+    _store_days(repos, [MONDAY], on_time(MONDAY))
+    assert _year_to_date("2026-11")[A] == 1  # November's own absence only
+    # AND October's counters were counted again on the way, so the next report starts from them
+    assert repos.statuses.year_to_date("U1", "2026-10")[A] == YearToDate()
+    assert {"2026-10", "2026-11"} <= repos.statuses.trusted_months("U1", "2026")
+
+
+def test_a_month_read_before_its_end_is_counted_whole_for_the_next_month(repos: Repositories) -> None:
+    # GIVEN Asep absent on 2 November and November's report read that afternoon
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    _store_days(repos, [MONDAY])
+    assert _year_to_date("2026-11")[A] == 1
+    # WHEN the rest of November is recapped (absent again on the 3rd)
+    _store_days(repos, [MONDAY + timedelta(days=1)])
+    # THEN December's report starts from the whole of November, not from what was read on the 2nd
+    assert _year_to_date("2026-12") == {}  # nobody has a December day yet: no rows
+    repos.statuses.save_day("U1", date(2026, 12, 1), [(Member(A, "Asep", True), on_time(date(2026, 12, 1)))])
+    assert _year_to_date("2026-12") == {A: 2}
 
 
 def test_the_monthly_report_is_refused_to_another_units_admin(repos: Repositories) -> None:
