@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
 from typing import Any, Generic, Literal, TypeVar
 
 from chalicelib.errors import ValidationError
@@ -71,6 +72,9 @@ class Employee:
     plan_until: str | None = None  # see EmployeeModel.plan_until
     device_reset_by: str | None = None  # the admin of the last device reset (four eyes on faces after it)
     device_reset_at: str | None = None  # ISO 8601 UTC
+    # When SMART recorded the move into the current unit (ISO 8601 UTC; absent: no move recorded). Days before
+    # it belong to the unit the employee left: a re-run of this unit's earlier days leaves them out.
+    unit_since: str | None = None
 
     @property
     def enrolled(self) -> bool:
@@ -90,6 +94,11 @@ class Member:
     nip: str
     nama: str
     active: bool = True
+    unit_since: str | None = None  # see Employee.unit_since
+
+    def joined_after(self, day: date, tz: tzinfo) -> bool:
+        """Whether the employee moved into this unit after `day` (a local date): that day was another unit's."""
+        return self.unit_since is not None and datetime.fromisoformat(self.unit_since).astimezone(tz).date() > day
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,8 @@ class EmployeeModel(_Lockout, _Base):
     # The last device reset: a face enrolled within days after it needs another admin's approval.
     device_reset_by = UnicodeAttribute(null=True)
     device_reset_at = UnicodeAttribute(null=True)
+    # When the employee's move into the current unit was recorded (domain.people.Employee.unit_since).
+    unit_since = UnicodeAttribute(null=True)
     # Employees of one unit, by NIP (admin lists, recaps, sync snapshots per unit).
     by_unit = _index("by_unit", "unor_id", "nip")
 

@@ -405,8 +405,8 @@ class DynamoPeopleRepository:
     def members_of_unit(self, unor_id: str) -> list[Member]:
         """The unit's employees, reading only what a day's recap or monitor needs (a projected index query)."""
         with storage_call("dynamodb"):
-            rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=["nip", "nama", "active"])
-            return [Member(m.nip, m.nama, bool(m.active)) for m in rows]
+            rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=["nip", "nama", "active", "unit_since"])
+            return [Member(m.nip, m.nama, bool(m.active), m.unit_since) for m in rows]
 
     def count_employees(self, unor_id: str) -> int:
         with storage_call("dynamodb"):
@@ -444,6 +444,9 @@ class DynamoPeopleRepository:
         with storage_call("dynamodb"):
             answer = EmployeeModel._get_connection().update_item(employee.nip, actions=actions, return_values="ALL_OLD")
         before = answer.get("Attributes", {}).get("unor_id", {}).get("S")
+        if before is not None and before != employee.unor_id:
+            with storage_call("dynamodb"):
+                EmployeeModel(employee.nip).update(actions=[EmployeeModel.unit_since.set(iso(utc_now()))])
         self.touch_units({employee.unor_id, before or employee.unor_id})
 
     def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:

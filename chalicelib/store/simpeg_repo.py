@@ -14,7 +14,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.domain.people import Unit
 from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
-from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, item_from, storage_call
+from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, item_from, storage_call, utc_now
 from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN, EmployeeModel, SyncRunModel, UnitModel
 from chalicelib.store.people import DynamoPeopleRepository, get_model
 
@@ -102,8 +102,11 @@ class DynamoEmployeeRepository:
 
     @staticmethod
     def _write(change: Change) -> None:
+        actions = _actions(change.after)
+        if change.before is not None and change.before.unor_id != change.after.unor_id:
+            actions.append(EmployeeModel.unit_since.set(iso(utc_now())))  # the days before it stay the old unit's
         with storage_call("dynamodb"):
-            EmployeeModel(change.after.nip).update(actions=_actions(change.after))
+            EmployeeModel(change.after.nip).update(actions=actions)
 
 
 class DynamoRunLog:

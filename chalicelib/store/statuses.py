@@ -52,6 +52,11 @@ def partition(unor_id: str, month: str) -> str:
     return f"{unor_id}#{month}"
 
 
+def unit_of(part: str) -> str:
+    """The unit of a unit-month (or unit-year) partition."""
+    return part.rpartition("#")[0]
+
+
 def stamps_partition(unor_id: str, year: str) -> str:
     """The unit-year partition of the months' change and count stamps; `year` is ``YYYY``."""
     return f"{unor_id}#{year}"
@@ -179,6 +184,10 @@ class StatusesRepository(Protocol):
         """A page of the unit's statuses of `day`, by NIP, and the opaque cursor of the next page (or None)."""
         ...
 
+    def nips_of_day(self, unor_id: str, day: date) -> set[str]:
+        """The NIPs whose status of `day` the unit stored (who it judged that day)."""
+        ...
+
     def month_rows(self, unor_id: str, month: str) -> MonthRows:
         """nip → (nama, days by date) for every stored status of a unit's month."""
         ...
@@ -205,8 +214,9 @@ class StatusesRepository(Protocol):
         written."""
         ...
 
-    def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
-        """The employee's stored status of `day`, whichever unit stored it, or None."""
+    def employee_status(self, nip: str, day: date) -> tuple[str, EmployeeDay] | None:
+        """The unit that stored the employee's status of `day` (the unit they belonged to then) and that
+        status, or None."""
         ...
 
     def employee_month(self, unor_id: str, nip: str, month: str) -> tuple[str, list[DayStatus]] | None:
@@ -293,6 +303,13 @@ class DynamoStatusesRepository:
             rows = [_row(m).employee_day() for m in result]
             return rows, encode_cursor(result.last_evaluated_key)
 
+    def nips_of_day(self, unor_id: str, day: date) -> set[str]:
+        condition = DailyStatusModel.key.startswith(day_prefix(day))
+        items = raw_query(DailyStatusModel, partition(unor_id, day.isoformat()[:7]), ["key"], condition=condition,
+                          consistent=True)  # fmt: skip
+        with storage_call("dynamodb"):
+            return {(raw_text(item, "key") or "").partition("#")[2] for item in items}
+
     def month_rows(self, unor_id: str, month: str) -> MonthRows:
         return self._month(unor_id, month, with_counters=False)[0]
 
@@ -334,7 +351,7 @@ class DynamoStatusesRepository:
             ]
         return collect_month(rows)[0].get(nip)
 
-    def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
+    def employee_status(self, nip: str, day: date) -> tuple[str, EmployeeDay] | None:
         with storage_call("dynamodb"):
             rows = list(DailyStatusModel.by_nip.query(nip, DailyStatusModel.date == day.isoformat()))
-        return _row(rows[0]).employee_day() if rows else None
+        return (unit_of(rows[0].unit_month), _row(rows[0]).employee_day()) if rows else None

@@ -127,7 +127,7 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settin
     recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
     reach = {day + timedelta(days=d) for day in shifts for d in recaps.NEIGHBOURS}
-    recapped = rejudge.rerun_recapped(employee.nip, employee.unor_id, reach, settings, now)
+    recapped = rejudge.rerun_recapped(employee.nip, reach, settings, now)
     return ShiftsSaved(nip=employee.nip, days=len(shifts), recapped=recapped)
 
 
@@ -230,7 +230,7 @@ def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: dat
             "type": body.type,
             "start_date": body.start_date.isoformat(),
             "end_date": body.end_date.isoformat(),
-            "recapped": rejudge.rerun_recapped(employee.nip, employee.unor_id, days, settings, now),
+            "recapped": rejudge.rerun_recapped(employee.nip, days, settings, now),
         }
     )
 
@@ -291,6 +291,4 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
     recaps.frames_changed([leave.unor_id])
     runtime.audit().record(actor.subject, "leave.cancel", leave.nip, {"leave_id": leave_id, "type": leave.kind})
     days = leave.leave().period.days()
-    return Cancelled(
-        id=leave_id, cancelled=True, recapped=rejudge.rerun_recapped(leave.nip, leave.unor_id, days, settings, now)
-    )
+    return Cancelled(id=leave_id, cancelled=True, recapped=rejudge.rerun_recapped(leave.nip, days, settings, now))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
@@ -203,15 +203,39 @@ def _frame(
     cutover: date | None,
     *,
     calendar: RegencyCalendar | None = None,
+    former: Mapping[str, tuple[Member, EmployeePlan]] | None = None,
 ) -> UnitFrame:
-    """`calendar`: the regency calendar of the day's years, when read already (else as read a minute ago)."""
+    """`calendar`: the regency calendar of the day's years, when read already (else as read a minute ago).
+    The unit's active members judged on `day`, but not those who moved in after it (the day was their old
+    unit's), and `former` members (`_former_members`) with their own plans."""
     rules = rule_table(settings)
     if calendar is None:
         calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
-    employees = [e for e in members if e.active]
-    day_plans = {e.nip: _plans(day, calendar, plans.plan_for(e.nip), rules) for e in employees}
+    employees = [e for e in members if e.active and not e.joined_after(day, rules.tz)]
+    own = {e.nip: plans.plan_for(e.nip) for e in employees}
+    for nip, (member, plan) in (former or {}).items():
+        employees.append(member)
+        own[nip] = plan
+    day_plans = {nip: _plans(day, calendar, plan, rules) for nip, plan in own.items()}
     dates = frozenset({day}.union(*(_window_dates(p[1], rules) for p in day_plans.values())))
     return UnitFrame(employees, day_plans, dates, cutover)
+
+
+def _former_members(
+    unor_id: str, day: date, members: Sequence[Member], plans: UnitPlans
+) -> dict[str, tuple[Member, EmployeePlan]]:
+    """Employees whose status of `day` this unit stored and who are no longer its members (moved to another
+    unit since): a re-run of the day judges them here still, under this unit's hours, with their own leaves,
+    roster and field duties read by NIP (a sick note for the day may have been entered after the move)."""
+    gone = runtime.statuses().nips_of_day(unor_id, day) - {m.nip for m in members}
+    former = {}
+    for employee in runtime.people().get_employees(sorted(gone)):
+        here = replace(employee, unor_id=unor_id)
+        duties = runtime.zones().duties_of(employee.nip, day)
+        plan = runtime.calendar().employee_plan(here, day - timedelta(days=1), day + timedelta(days=1), duties)
+        member = Member(employee.nip, employee.nama)
+        former[employee.nip] = (member, replace(plan, unit_versions=plans.unit_versions))
+    return former
 
 
 def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: RuleTable) -> list[EmployeeDay]:
@@ -233,7 +257,8 @@ def unit_day(
     that the unit's windows of `day` touch are read: the date itself, and its neighbours only when a
     night shift reaches into them. The three independent reads (members, plans, the date's events) overlap.
     `live` (the monitor) takes the unit's members as read at most a minute ago; a recap reads them afresh, and
-    passes the regency `calendar` it read afresh (else the one read at most a minute ago is used).
+    passes the regency `calendar` it read afresh (else the one read at most a minute ago is used). A recap
+    also judges the day's former members again (`_former_members`), and nobody who joined the unit later.
     """
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
@@ -243,7 +268,9 @@ def unit_day(
         unit_plans = pool.submit(_unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
         own_date = pool.submit(_events_by_nip, unor_id, [day])
         cutover = runtime.timeclock().cutover_of(unor_id)
-        frame = _frame(day, members.result(), unit_plans.result(), settings, cutover, calendar=calendar)
+        plans = unit_plans.result()
+        former = None if live else _former_members(unor_id, day, members.result(), plans)
+        frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, former=former)
         by_nip = own_date.result()
     for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
         by_nip.setdefault(nip, []).extend(rows)

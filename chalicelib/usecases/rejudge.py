@@ -35,14 +35,16 @@ ADMIN = "admin"  # the trigger of runs a calendar or cut-over change hands over 
 UnitDay = tuple[str, date]  # (unor_id, local date)
 
 
-def rerun_recapped(nip: str, unor_id: str, days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
-    """Re-run the unit's daily recap of each past date among `days` for which the employee's status is stored
-    already (a leave, field duty, roster or corrected event changed it); the dates re-run, in order."""
+def rerun_recapped(nip: str, days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
+    """Re-run the daily recap of each past date among `days` for which the employee's status is stored already
+    (a leave, field duty, roster or corrected event changed it), in the unit that stored it (the one they
+    belonged to that day, before any move since); the dates re-run, in order."""
     today = now.astimezone(settings.tz).date()
     rerun = []
     for day in sorted(set(days)):
-        if day < today and runtime.statuses().employee_status(nip, day) is not None:
-            recaps.run_daily_recap(day, settings, [unor_id])
+        stored = runtime.statuses().employee_status(nip, day) if day < today else None
+        if stored is not None:
+            recaps.run_daily_recap(day, settings, [stored[0]])
             rerun.append(day.isoformat())
     return rerun
 

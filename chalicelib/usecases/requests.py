@@ -277,7 +277,7 @@ def _approve(
         raise
     runtime.requests().set_result(r.request_id, result_id)
     days = DateRange(date.fromisoformat(r.start_date), date.fromisoformat(r.end_date)).days()
-    return result_id, rejudge.rerun_recapped(r.nip, r.unor_id, days, settings, now)
+    return result_id, rejudge.rerun_recapped(r.nip, days, settings, now)
 
 
 def _effect(

@@ -132,6 +132,31 @@ def test_a_leave_duty_or_roster_entered_after_the_recap_changes_the_recapped_day
     assert {r["nip"]: r["year_to_date"]["tk_days"] for r in december} == {A: 1, B: 1, C: 2}
 
 
+def test_a_simpeg_mutation_leaves_the_days_before_it_with_the_old_unit(api: Api, unit: str) -> None:
+    # GIVEN Monday recapped in U1: Asep on time, Cucu absent
+    admin = api.admin_token()
+    at = datetime.combine(MONDAY, datetime.min.time())
+    seed_event(A, unit, "in", at.replace(hour=7, minute=10))
+    seed_event(A, unit, "out", at.replace(hour=16, minute=5))
+    assert {nip: i["status"] for nip, i in recap(api, admin, MONDAY).items()}[A] == "H"
+    # WHEN SIMPEG moves both to U2 (a mutation, imported as the nightly sync writes it)
+    rows = [{"nip": nip, "nama": nama, "unor_id": "U2", "unor_nama": "SDN 2 Ngamprah", "status": "aktif"}
+            for nip, nama in ((A, "Asep"), (C, "Cucu"))]  # fmt: skip
+    moved = api.call("POST", "/v1/admin/simpeg/import", {"employees": rows}, token=admin)
+    assert moved.status == 200 and moved.body["moved"] == 2, moved.body
+    # AND Cucu's sick note for Monday comes in afterwards
+    sick = {"nip": C, "type": "SAKIT", "start_date": MONDAY.isoformat(), "end_date": MONDAY.isoformat()}
+    leave = api.call("POST", "/v1/admin/leaves", sick, token=admin)
+    # THEN the note judges Cucu's Monday in U1, where it was recapped, and Asep stays on time there
+    assert (leave.status, leave.body["recapped"]) == (201, [MONDAY.isoformat()]), leave.body
+    assert {nip: i["status"] for nip, i in recap(api, admin, MONDAY).items()} == {A: "H", B: "TK", C: "S"}
+    # AND U2's Monday, recapped again, charges neither of them with a day they spent in U1
+    assert api.call("POST", "/v1/admin/recaps/daily", {"date": MONDAY.isoformat(), "unor_id": "U2"},
+                    token=admin).status == 200  # fmt: skip
+    other = api.call("GET", f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U2", token=admin)
+    assert other.body["items"] == []
+
+
 def test_holiday_makes_the_day_libur(api: Api, unit: str) -> None:
     admin = api.admin_token()
     assert (

@@ -25,6 +25,7 @@ from chalicelib.store.statuses import (
     day_prefix,
     partition,
     trusted_months,
+    unit_of,
 )
 
 
@@ -63,6 +64,9 @@ class InMemoryStatusesRepository:
         page = rest[:limit]
         return [row.employee_day() for row in page], page[-1].key if len(rest) > limit else None
 
+    def nips_of_day(self, unor_id: str, day: date) -> set[str]:
+        return {row.nip for row in self._sorted(partition(unor_id, day.isoformat()[:7]), day_prefix(day))}
+
     def month_rows(self, unor_id: str, month: str) -> MonthRows:
         return self.month_and_counters(unor_id, month)[0]
 
@@ -93,12 +97,12 @@ class InMemoryStatusesRepository:
         rows = [row for row in self._sorted(partition(unor_id, month)) if row.nip == nip and row.key[0] != "Y"]
         return collect_month(rows)[0].get(nip)
 
-    def employee_status(self, nip: str, day: date) -> EmployeeDay | None:
+    def employee_status(self, nip: str, day: date) -> tuple[str, EmployeeDay] | None:
         with self._lock:
             found = [
-                row
-                for rows in self._partitions.values()
+                (unit_of(part), row)
+                for part, rows in self._partitions.items()
                 for row in rows.values()
                 if row.nip == nip and row.date == day.isoformat()
             ]
-        return found[0].employee_day() if found else None
+        return (found[0][0], found[0][1].employee_day()) if found else None

@@ -79,9 +79,15 @@ class PeopleRepositoryContract:
         repo.put_employee(employee(nama="Asep S.", unor_id="U2", jabatan="", gelar_depan=None, gelar_belakang="",
                                    active=False))  # fmt: skip
         # THEN they are overwritten (empty ones absent) and the phone and password are kept
-        assert repo.get_employee(NIP) == Employee(NIP, "Asep S.", "U2", active=False, device_id=PHONE)
+        stored = repo.get_employee(NIP)
+        assert stored is not None and stored.unit_since is not None
+        assert stored == Employee(NIP, "Asep S.", "U2", active=False, device_id=PHONE, unit_since=stored.unit_since)
         account = repo.employee_account(NIP)
         assert account is not None and account.credentials.password_hash == "hash-1"
+        # AND the move into U2 is dated now, on the unit's members too; a put within the unit keeps that date
+        assert (utc_now() - parse_iso(stored.unit_since)).total_seconds() < 60
+        repo.put_employee(employee(nama="Asep S.", unor_id="U2"))
+        assert repo.members_of_unit("U2") == [Member(NIP, "Asep S.", True, stored.unit_since)]
 
     def test_a_unit_lists_its_employees_by_nip_in_pages(self, repo: PeopleRepository) -> None:
         # GIVEN five employees of U1 put in no particular order, and one of U2

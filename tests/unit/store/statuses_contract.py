@@ -86,7 +86,7 @@ class StatusesRepositoryContract:
         )
         assert row == EmployeeDay(nip_of(1), "Asep", expected)
         assert row.status.check_in is not None and row.status.check_in.utcoffset() == timedelta(0)
-        assert repo.employee_status(nip_of(1), MONDAY) == row
+        assert repo.employee_status(nip_of(1), MONDAY) == ("U1", row)
 
     def test_a_rerun_writes_only_the_rows_that_changed(self, repo: StatusesRepository) -> None:
         # GIVEN three statuses of a day stored once
@@ -164,9 +164,13 @@ class StatusesRepositoryContract:
         repo.save_day("U2", MONDAY, [(member(1), late(MONDAY, 40))])
         # WHEN the employee's days are asked for, THEN Monday is found with its name, Tuesday is not
         found = repo.employee_status(nip_of(1), MONDAY)
-        assert found is not None and found.nama == "P1" and found.status.late_minutes == 40
+        assert found is not None and found[0] == "U2"
+        assert found[1].nama == "P1" and found[1].status.late_minutes == 40
         assert repo.employee_status(nip_of(1), MONDAY + timedelta(days=1)) is None
         assert repo.employee_status(nip_of(2), MONDAY) is None
+        # AND the unit knows whom it judged that day
+        assert repo.nips_of_day("U2", MONDAY) == {nip_of(1)}
+        assert repo.nips_of_day("U1", MONDAY) == repo.nips_of_day("U2", MONDAY + timedelta(days=1)) == set()
 
     def test_counters_are_trusted_until_a_day_of_their_month_or_an_earlier_one_changes(
         self, repo: StatusesRepository

@@ -73,7 +73,9 @@ def regency(repos: Repositories) -> Repositories:
     return repos
 
 
-def test_the_summary_equals_a_full_computation_after_every_kind_of_change(regency: Repositories) -> None:
+def test_the_summary_equals_a_full_computation_after_every_kind_of_change(
+    regency: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repos = regency
     # GIVEN a day not started: everyone not yet there
     assert assert_fast_equals_full(local(6, 30))["not_yet"] == 4
@@ -100,6 +102,7 @@ def test_the_summary_equals_a_full_computation_after_every_kind_of_change(regenc
     totals = assert_fast_equals_full(local(8, 19))
     assert (totals["present"], totals["late"]) == (2, 0)
     # WHEN Budi moves to U2, THEN U1 counts two and U2 two (his arrival stays with U1's day)
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: local(8, 20))  # when the move is recorded
     repos.people.put_employee(Employee(nip=B, nama="Budi", unor_id="U2"))
     assert_fast_equals_full(local(8, 20))
     assert [len(f.employees) for f in recaps.cached_frames(["U1", "U2"], MONDAY, SETTINGS)] == [2, 2]

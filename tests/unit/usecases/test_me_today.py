@@ -69,7 +69,7 @@ def test_after_the_hours_the_status_is_the_recap_s(repos: Repositories) -> None:
     assert today.status == RULES.psw_category(60)
     recaps.run_daily_recap(WEDNESDAY, SETTINGS, ["U1"])
     stored = repos.statuses.employee_status(NIP, WEDNESDAY)
-    assert stored is not None and stored.status.status == today.status
+    assert stored is not None and stored[1].status.status == today.status
 
 
 def test_absent_after_the_hours_and_on_leave(repos: Repositories) -> None:

@@ -15,7 +15,8 @@ from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import recaps, reports
+from chalicelib.usecases import calendar, recaps, reports
+from chalicelib.usecases.schemas.calendar import LeaveRequest
 from chalicelib.usecases.schemas.reports import RecapRequest
 
 from .admin_fixtures import AuditTrail, audited
@@ -118,3 +119,24 @@ def test_a_day_that_has_not_begun_is_not_recapped(unit: Repositories, audited: A
     assert reports.run_recap(
         U1_ADMIN, RecapRequest.model_validate({"date": "2026-11-02", "unor_id": "U1"}), SETTINGS, evening
     )
+
+
+def test_a_day_stays_with_the_unit_an_employee_belonged_to_after_a_move(unit: Repositories) -> None:
+    # GIVEN Monday recapped in U1 (Asep on time, Cucu absent), then both moved to U2 (a SIMPEG mutation)
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1", "U2"])
+    for nip, nama in ((A, "Asep"), (C, "Cucu")):
+        unit.people.put_employee(Employee(nip=nip, nama=nama, unor_id="U2"))
+    # WHEN Monday is recapped again in both units (a late change of a colleague re-runs the unit's day)
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1", "U2"])
+    # THEN U2 judges nobody on a day before they joined it (no TK for a day they worked at U1)
+    assert unit.statuses.day_page("U2", MONDAY, None)[0] == []
+    # AND U1 still judges them on that day, from their check-ins there
+    assert stored(unit) == {A: "H", B: stored(unit)[B], C: "TK"}
+    # AND a sick note for Monday entered after the move judges Cucu's Monday in U1, where it was stored
+    leave = LeaveRequest.model_validate({"nip": C, "type": "SAKIT", "start_date": "2026-11-02",
+                                         "end_date": "2026-11-02", "reason": "surat dokter"})  # fmt: skip
+    answer = calendar.add_leave(Principal("bkpsdm", "super_admin"), leave, SETTINGS, AFTER)
+    assert answer.recapped == ["2026-11-02"] and stored(unit)[C] == "S"
+    assert unit.statuses.day_page("U2", MONDAY, None)[0] == []
+    # AND from the day of the move on, they are U2's
+    assert all(not m.joined_after(date.today(), SETTINGS.tz) for m in unit.people.members_of_unit("U2"))

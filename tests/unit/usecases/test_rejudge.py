@@ -128,7 +128,7 @@ def test_a_holiday_ramadan_or_cut_over_re_runs_the_recapped_days_it_changes(
 
 def stored(nip: str, day: date) -> str | None:
     found = runtime.statuses().employee_status(nip, day)
-    return found.status.status if found else None
+    return found[1].status.status if found else None
 
 
 def ramadan(start: str, end: str) -> RamadanRequest:
