@@ -31,7 +31,9 @@ def category_keys(rules: RuleTable) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class EmployeeMonth:
-    """Input of one employee's month: identity, the judged days, and the year-to-date before the month."""
+    """Input of one employee's month: identity, the judged days, and the year-to-date before the month.
+    `elsewhere`: days of the month another unit judged (the employee moved during it), which count towards the
+    year to date but not towards this row."""
 
     nip: str
     nama: str
@@ -39,6 +41,11 @@ class EmployeeMonth:
     unor_nama: str
     days: Sequence[DayStatus]
     prior: YearToDate = field(default_factory=YearToDate)
+    elsewhere: Sequence[DayStatus] = ()
+
+    def year_end(self) -> YearToDate:
+        """The year-to-date counters at the end of the month."""
+        return self.prior.advance([*self.days, *self.elsewhere])
 
 
 @dataclass(frozen=True)
@@ -123,7 +130,7 @@ def summarize_employee(month: EmployeeMonth, rules: RuleTable) -> MonthlyRow:
     for day in month.days:
         tally.update(_count_keys(day))
     uncapped = sum((day_deduction(day, rules) for day in month.days), Decimal(0))
-    ytd = month.prior.advance(month.days)
+    ytd = month.year_end()
     tk_for_discipline = rules.tk_equivalent_days(ytd.tk_days, ytd.late_early_minutes)
     return MonthlyRow(
         nip=month.nip,

@@ -96,9 +96,14 @@ class Member:
     active: bool = True
     unit_since: str | None = None  # see Employee.unit_since
 
+    def moved_on(self, tz: tzinfo) -> date | None:
+        """The local date of the move into this unit, when one was recorded."""
+        return None if self.unit_since is None else datetime.fromisoformat(self.unit_since).astimezone(tz).date()
+
     def joined_after(self, day: date, tz: tzinfo) -> bool:
         """Whether the employee moved into this unit after `day` (a local date): that day was another unit's."""
-        return self.unit_since is not None and datetime.fromisoformat(self.unit_since).astimezone(tz).date() > day
+        moved = self.moved_on(tz)
+        return moved is not None and moved > day
 
 
 @dataclass(frozen=True)

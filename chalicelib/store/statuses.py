@@ -219,9 +219,9 @@ class StatusesRepository(Protocol):
         status, or None."""
         ...
 
-    def employee_month(self, unor_id: str, nip: str, month: str) -> tuple[str, list[DayStatus]] | None:
-        """One employee's entry of `month_rows(unor_id, month)` (name, days by date), read by NIP; None when
-        it has none."""
+    def employee_days(self, nip: str, first: date, last: date) -> list[tuple[str, EmployeeDay]]:
+        """The employee's stored statuses from `first` to `last`, by date, each with the unit that stored it
+        (read by NIP: a move between units does not split them)."""
         ...
 
 
@@ -342,14 +342,13 @@ class DynamoStatusesRepository:
         _stamp(unor_id, COUNTED, month, counted_at)
         return len(changed)
 
-    def employee_month(self, unor_id: str, nip: str, month: str) -> tuple[str, list[DayStatus]] | None:
-        """The NIP index between the month's first and last possible date (its `YYYY-MM-YTD` row sorts after)."""
-        dates = DailyStatusModel.date.between(f"{month}-01", f"{month}-31")
+    def employee_days(self, nip: str, first: date, last: date) -> list[tuple[str, EmployeeDay]]:
+        """The NIP index between the two dates; month-end counters (``YYYY-MM-YTD``, between a month's last
+        date and the next month's first) are left out."""
+        dates = DailyStatusModel.date.between(first.isoformat(), last.isoformat())
         with storage_call("dynamodb"):
-            rows = [
-                _row(m) for m in DailyStatusModel.by_nip.query(nip, dates) if m.unit_month == partition(unor_id, month)
-            ]
-        return collect_month(rows)[0].get(nip)
+            rows = [(unit_of(m.unit_month), _row(m)) for m in DailyStatusModel.by_nip.query(nip, dates)]
+        return [(unit, row.employee_day()) for unit, row in rows if not row.key.startswith(YTD)]
 
     def employee_status(self, nip: str, day: date) -> tuple[str, EmployeeDay] | None:
         with storage_call("dynamodb"):

@@ -5,14 +5,16 @@ Every function takes the caller and checks the unit scope first: a unit admin ne
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from calendar import monthrange
+from dataclasses import replace
+from datetime import UTC, date, datetime, tzinfo
 
 from chalicelib import runtime
 from chalicelib.attendance.export import export_monthly
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
 from chalicelib.attendance.recap_pdf import export_pdf
 from chalicelib.domain.people import Principal
-from chalicelib.domain.status import YearToDate
+from chalicelib.domain.status import EmployeeDay, YearToDate
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.photos import export_key
@@ -62,12 +64,11 @@ def _months_before(month: str) -> list[str]:
     return [f"{year}-{m:02d}" for m in range(1, number)]
 
 
-def _prior(unor_id: str, month: str, counted_at: datetime | None = None) -> dict[str, YearToDate]:
+def _prior(unor_id: str, month: str, counted_at: datetime) -> dict[str, YearToDate]:
     """Counters at the start of `month`: the latest month-end counters of the year still trusted (counted after
     every change of the days they sum up, so a sick note entered late or a month read before its end does not
-    linger), advanced through the months after them (usually a single read: last month's counters). With
-    `counted_at` (a report; an employee's own read writes nothing) the months walked keep their counters too,
-    so the next report starts from the latest of them."""
+    linger), advanced through the months after them (usually a single read: last month's counters). The months
+    walked keep their counters too, counted at `counted_at`, so the next report starts from the latest of them."""
     statuses = runtime.statuses()
     earlier = _months_before(month)
     trusted = statuses.trusted_months(unor_id, month[:4]) if earlier else set()
@@ -82,7 +83,7 @@ def _prior(unor_id: str, month: str, counted_at: datetime | None = None) -> dict
         rows, kept = statuses.month_and_counters(unor_id, later)
         for nip, (_, days) in rows.items():
             ytd[nip] = ytd.get(nip, YearToDate()).advance(days)
-        if counted_at is not None and rows:
+        if rows:
             ends = [(nip, nama, ytd[nip]) for nip, (nama, _) in sorted(rows.items())]
             statuses.save_year_to_date(unor_id, later, ends, kept, counted_at)
     return ytd
@@ -93,28 +94,65 @@ def _unit_name(unor_id: str) -> str:
     return unit.unor_nama if unit else unor_id
 
 
-def _unit_month(unor_id: str, month: str) -> list[EmployeeMonth]:
+def _unit_month(unor_id: str, month: str, tz: tzinfo) -> list[EmployeeMonth]:
     counted_at = datetime.now(UTC)  # before the first read: a change stamped after it distrusts these counters
     unit_name = _unit_name(unor_id)
     prior = _prior(unor_id, month, counted_at)
     rows, stored = runtime.statuses().month_and_counters(unor_id, month)
+    movers = _moved_in(unor_id, month, tz) & set(rows)
     result = [
-        EmployeeMonth(nip, nama, unor_id, unit_name, days_, prior.get(nip, YearToDate()))
+        _moved_month(EmployeeMonth(nip, nama, unor_id, unit_name, days_), month)
+        if nip in movers
+        else EmployeeMonth(nip, nama, unor_id, unit_name, days_, prior.get(nip, YearToDate()))
         for nip, (nama, days_) in sorted(rows.items())
     ]
     # Kept for next month's report to start from; a repeated report writes only counters that changed.
     runtime.statuses().save_year_to_date(
-        unor_id, month, [(m.nip, m.nama, m.prior.advance(m.days)) for m in result], stored, counted_at
+        unor_id, month, [(m.nip, m.nama, m.year_end()) for m in result], stored, counted_at
     )
     return result
 
 
+def _moved_in(unor_id: str, month: str, tz: tzinfo) -> set[str]:
+    """The unit's members who moved into it this year, by the end of `month`: their year so far is partly
+    another unit's, which this unit's stored counters do not hold (decision 120)."""
+    first, last = _year_until(month)
+    moves = ((m.nip, m.moved_on(tz)) for m in runtime.people().members_of_unit(unor_id))
+    return {nip for nip, moved in moves if moved is not None and first <= moved <= last}
+
+
+def _moved_month(employee: EmployeeMonth, month: str) -> EmployeeMonth:
+    """A mover's month in this unit: the year to date from their days in every unit, and the days of the month
+    another unit judged (they count towards it, not towards this unit's row)."""
+    prior, of_month = _person_year(employee.nip, month)
+    elsewhere = [day.status for unit, day in of_month if unit != employee.unor_id]
+    return replace(employee, prior=prior, elsewhere=elsewhere)
+
+
+def _person_year(nip: str, month: str) -> tuple[YearToDate, list[tuple[str, EmployeeDay]]]:
+    """An employee's counters at the start of `month` from their days in every unit, and the month's days with
+    the unit that judged each (read by NIP: one query of the year so far)."""
+    first, last = _year_until(month)
+    start = date.fromisoformat(f"{month}-01")
+    days = runtime.statuses().employee_days(nip, first, last)
+    prior = YearToDate().advance(day.status for _, day in days if day.status.day < start)
+    return prior, [(unit, day) for unit, day in days if day.status.day >= start]
+
+
+def _year_until(month: str) -> tuple[date, date]:
+    """1 January of the month's year and the month's last day."""
+    year, number = int(month[:4]), int(month[5:7])
+    return date(year, 1, 1), date(year, number, monthrange(year, number)[1])
+
+
 def employee_month(nip: str, unor_id: str, month: str, settings: Settings) -> tuple[EmployeeMonth, MonthlyRow]:
-    """One employee's month exactly as the monthly report of their unit computes it (its row); a month without
-    a stored day of theirs has no days. Nothing is written (an employee's read stores no counters)."""
-    nama, days = runtime.statuses().employee_month(unor_id, nip, month) or ("", [])
-    prior = _prior(unor_id, month).get(nip, YearToDate())
-    employee = EmployeeMonth(nip, nama, unor_id, _unit_name(unor_id), days, prior)
+    """One employee's month, read by NIP: every day of it whichever unit judged it (a move during the month
+    does not split it), counted as the monthly report counts a row, the year to date from every unit. A month
+    without a stored day of theirs has no days. Nothing is written (an employee's read stores no counters)."""
+    prior, of_month = _person_year(nip, month)
+    own = [day for _, day in of_month]
+    nama = own[-1].nama if own else ""
+    employee = EmployeeMonth(nip, nama, unor_id, _unit_name(unor_id), [day.status for day in own], prior)
     return employee, monthly_report(month, [employee], recaps.rule_table(settings)).rows[0]
 
 
@@ -140,7 +178,7 @@ def monthly_pdf(principal: Principal, query: MonthScope, settings: Settings, now
 
 def month_report(units: list[str], month: str, settings: Settings) -> MonthlyReport:
     """The monthly report of these units (stores each unit's counters for next month's report to start from)."""
-    per_unit = recaps.map_units(lambda unit: _unit_month(unit, month), units)
+    per_unit = recaps.map_units(lambda unit: _unit_month(unit, month, settings.tz), units)
     employees = [e for unit_rows in per_unit for e in unit_rows]
     return monthly_report(month, employees, recaps.rule_table(settings))
 

@@ -15,6 +15,7 @@ from chalicelib.domain.people import Member
 from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
 from chalicelib.store.base import utc_now
 from chalicelib.store.statuses import (
+    YTD,
     CounterRow,
     Counters,
     MonthRows,
@@ -93,9 +94,15 @@ class InMemoryStatusesRepository:
             self._counted[(unor_id, month)] = counted_at
         return len(changed)
 
-    def employee_month(self, unor_id: str, nip: str, month: str) -> tuple[str, list[DayStatus]] | None:
-        rows = [row for row in self._sorted(partition(unor_id, month)) if row.nip == nip and row.key[0] != "Y"]
-        return collect_month(rows)[0].get(nip)
+    def employee_days(self, nip: str, first: date, last: date) -> list[tuple[str, EmployeeDay]]:
+        with self._lock:
+            found = [
+                (unit_of(part), row)
+                for part, rows in self._partitions.items()
+                for row in rows.values()
+                if row.nip == nip and not row.key.startswith(YTD) and first.isoformat() <= row.date <= last.isoformat()
+            ]
+        return [(unit, row.employee_day()) for unit, row in sorted(found, key=lambda found: found[1].date)]
 
     def employee_status(self, nip: str, day: date) -> tuple[str, EmployeeDay] | None:
         with self._lock:

@@ -129,11 +129,17 @@ class StatusesRepositoryContract:
         assert [s.status for s in rows[nip_of(2)][1]] == ["TK"] * 3
         assert [s.day for s in repo.month_rows("U1", "2026-12")[nip_of(1)][1]] == [date(2026, 12, 1)]
         assert repo.month_rows("U2", "2026-11") == {}
-        # AND one employee's entry, read by NIP, is the same as in the unit's month
-        assert repo.employee_month("U1", nip_of(1), "2026-11") == rows[nip_of(1)]
-        assert repo.employee_month("U1", nip_of(1), "2026-12") == repo.month_rows("U1", "2026-12")[nip_of(1)]
-        assert repo.employee_month("U2", nip_of(1), "2026-11") is None
-        assert repo.employee_month("U1", nip_of(3), "2026-11") is None
+        # AND one employee's days, read by NIP, are those of the unit's months, each with the unit, by date
+        repo.save_year_to_date("U1", "2026-11", [(nip_of(1), "P1", YearToDate(3, 0, 0, 0))], {}, datetime.now(UTC))
+        repo.save_day("U2", date(2026, 12, 2), [(member(1), absent(date(2026, 12, 2)))])  # moved meanwhile
+        found = repo.employee_days(nip_of(1), date(2026, 1, 1), date(2026, 12, 31))
+        assert [unit for unit, _ in found] == ["U1"] * 4 + ["U2"]
+        assert [day.status for _, day in found[:3]] == statuses and found[3][1].status.day == date(2026, 12, 1)
+        assert {(day.nip, day.nama) for _, day in found} == {(nip_of(1), "P1")}
+        # AND within the dates asked for only; the month-end counters are no day
+        assert [day.status.day for _, day in repo.employee_days(nip_of(1), MONDAY, MONDAY)] == [MONDAY]
+        assert repo.employee_days(nip_of(1), date(2026, 11, 5), date(2026, 11, 30)) == []
+        assert repo.employee_days(nip_of(3), date(2026, 1, 1), date(2026, 12, 31)) == []
 
     def test_month_end_counters_are_written_when_they_differ(self, repo: StatusesRepository) -> None:
         # GIVEN a month with one status and no counters yet

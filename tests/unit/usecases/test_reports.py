@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.domain.people import Member, Principal
+from chalicelib.domain.people import Employee, Member, Principal
 from chalicelib.domain.status import DayStatus, YearToDate
 from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import build_settings
@@ -111,10 +111,18 @@ def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repo
     assert {r["nip"]: r["year_to_date"]["tk_days"] for r in report["items"]} == {A: 3, B: 0}
 
 
-def _year_to_date(month: str) -> dict[str, int]:
-    answer = reports.monthly(SUPER, month_query(month), build_settings({}), NOW)
+def _report(month: str, unor_id: str = "U1") -> MonthlyReport:
+    answer = reports.monthly(SUPER, month_query(month, unor_id), build_settings({}), NOW)
     assert isinstance(answer, MonthlyReport)
-    return {row.nip: row.year_to_date.tk_days for row in answer.items}
+    return answer
+
+
+def _year_to_date_of(month: str, unor_id: str) -> dict[str, int]:
+    return {row.nip: row.year_to_date.tk_days for row in _report(month, unor_id).items}
+
+
+def _year_to_date(month: str) -> dict[str, int]:
+    return _year_to_date_of(month, "U1")
 
 
 def test_a_day_judged_again_after_its_months_report_reaches_the_next_months_year_to_date(
@@ -149,6 +157,35 @@ def test_a_month_read_before_its_end_is_counted_whole_for_the_next_month(repos: 
     assert _year_to_date("2026-12") == {}  # nobody has a December day yet: no rows
     repos.statuses.save_day("U1", date(2026, 12, 1), [(Member(A, "Asep", True), on_time(date(2026, 12, 1)))])
     assert _year_to_date("2026-12") == {A: 2}
+
+
+def test_an_employee_who_moved_keeps_the_year_to_date_of_the_unit_they_left(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep absent at U1 on 30 October and 2 November, moved to U2 on 16 November (SIMPEG), absent there
+    # on the 17th and present on the 18th
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.upsert_unit("U2", "SDN 2 Ngamprah")
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
+    asep = Member(A, "Asep", True)
+    for day in (date(2026, 10, 30), MONDAY):
+        repos.statuses.save_day("U1", day, [(asep, absent(day))])
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 15, 18, 0, tzinfo=UTC))
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U2"))
+    repos.statuses.save_day("U2", date(2026, 11, 17), [(asep, absent(date(2026, 11, 17)))])
+    repos.statuses.save_day("U2", date(2026, 11, 18), [(asep, on_time(date(2026, 11, 18)))])
+    # WHEN U2's November report is read
+    [row] = _report("2026-11", "U2").items
+    # THEN his row counts U2's days, and his year to date every absence of the year, U1's included
+    assert (row.counts["TK"], row.present_days) == (1, 1)
+    assert row.year_to_date.tk_days == 3
+    # AND U2's December report goes on from there, though U2 never stored his earlier days
+    repos.statuses.save_day("U2", date(2026, 12, 1), [(asep, absent(date(2026, 12, 1)))])
+    assert _year_to_date_of("2026-12", "U2") == {A: 4}
+    # AND his own month shows every November day, wherever it was judged
+    month, own = reports.employee_month(A, "U2", "2026-11", build_settings({}))
+    assert [d.day.day for d in month.days] == [2, 17, 18] and own.counts["TK"] == 2
+    assert own.year_to_date.tk_days == 3
 
 
 def test_the_monthly_report_is_refused_to_another_units_admin(repos: Repositories) -> None:
