@@ -120,6 +120,11 @@ class CalendarRepository(Protocol):
         none of them reaches `start` (`no_own_plan_reaches`)."""
         ...
 
+    def leaves_of(self, nip: str, start: date, end: date) -> tuple[Leave, ...]:
+        """The employee's leaves (not cancelled) that cover a date between `start` and `end`, whichever unit
+        they were entered in."""
+        ...
+
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
         """The plans of every employee of the unit between two dates; `duties`: the unit's duty rows covering
         a date of `start`..`end` (`ZonesRepository.duties_of_unit(unor_id, start, end)`; those ended before
@@ -399,6 +404,9 @@ class DynamoCalendarRepository:
             leaves=_leaves(nip, start, end),
             field_duties=field_duties,
         )
+
+    def leaves_of(self, nip: str, start: date, end: date) -> tuple[Leave, ...]:
+        return tuple(leave for leave in _leaves(nip, start, end) if leave.period.end >= start)
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
         leaves: dict[str, list[Leave]] = {}

@@ -212,6 +212,7 @@ def _frame(
     if calendar is None:
         calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     employees = [e for e in members if e.active and not e.joined_after(day, rules.tz)]
+    plans = _with_movers_leaves(plans, employees, day)
     own = {e.nip: plans.plan_for(e.nip) for e in employees}
     for nip, (member, plan) in (former or {}).items():
         employees.append(member)
@@ -219,6 +220,19 @@ def _frame(
     day_plans = {nip: _plans(day, calendar, plan, rules) for nip, plan in own.items()}
     dates = frozenset({day}.union(*(_window_dates(p[1], rules) for p in day_plans.values())))
     return UnitFrame(employees, day_plans, dates, cutover)
+
+
+def _with_movers_leaves(plans: UnitPlans, members: Sequence[Member], day: date) -> UnitPlans:
+    """A leave follows the employee: the unit's plans read leaves by the unit they were entered in, so the
+    leaves of members who moved in (a maternity leave entered at the old school) are read by NIP too."""
+    movers = [m.nip for m in members if m.unit_since is not None]
+    if not movers:
+        return plans
+    leaves = dict(plans.leaves)
+    for nip in movers:
+        found = runtime.calendar().leaves_of(nip, day - timedelta(days=1), day + timedelta(days=1))
+        leaves[nip] = list(dict.fromkeys([*leaves.get(nip, ()), *found]))
+    return replace(plans, leaves=leaves)
 
 
 def _former_members(

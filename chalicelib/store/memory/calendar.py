@@ -169,21 +169,27 @@ class InMemoryCalendarRepository:
         if no_own_plan_reaches(employee, start):
             return cal.EmployeePlan(unit_versions=unit_versions, field_duties=field_duties)
         nip = employee.nip
+        return cal.EmployeePlan(
+            unit_versions=unit_versions,
+            own_versions=self._own_versions(employee_owner(nip)),
+            shifts=self.roster(nip, start, end),
+            leaves=self._begun(nip, start, end),
+            field_duties=field_duties,
+        )
+
+    def _begun(self, nip: str, start: date, end: date) -> tuple[cal.Leave, ...]:
+        """The employee's leaves begun by `end` that may still cover `start` (as the DynamoDB key range)."""
         with self._lock:
-            leaves = [
+            return tuple(
                 self._leaves[key].leave()
                 for key in sorted(self._leaves)
                 if key[0] == nip
                 and cal.leaves_begun_from(start).isoformat() <= key[1] <= f"{end}#~"
                 and self._leaves[key].cancelled_at is None
-            ]
-        return cal.EmployeePlan(
-            unit_versions=unit_versions,
-            own_versions=self._own_versions(employee_owner(nip)),
-            shifts=self.roster(nip, start, end),
-            leaves=tuple(leaves),
-            field_duties=field_duties,
-        )
+            )
+
+    def leaves_of(self, nip: str, start: date, end: date) -> tuple[cal.Leave, ...]:
+        return tuple(leave for leave in self._begun(nip, start, end) if leave.period.end >= start)
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> cal.UnitPlans:
         return cal.UnitPlans(

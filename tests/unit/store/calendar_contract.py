@@ -143,6 +143,12 @@ class CalendarRepositoryContract:
             leave(cal.LeaveKind.CUTI, date(2026, 3, 2), date(2026, 3, 4)),
             leave(cal.LeaveKind.SAKIT, date(2026, 3, 9), date(2026, 3, 9)),
         )
+        # AND the employee's leaves covering a date of 8 to 10 March, read by NIP, are the sick day only
+        sick = leave(cal.LeaveKind.SAKIT, date(2026, 3, 9), date(2026, 3, 9))
+        assert repo.leaves_of(NIP, date(2026, 3, 8), date(2026, 3, 10)) == (sick,)
+        assert repo.leaves_of(NIP, date(2026, 3, 4), date(2026, 3, 4)) == (leave(cal.LeaveKind.CUTI, date(2026, 3, 2),
+                                                                                 date(2026, 3, 4)),)  # fmt: skip
+        assert repo.leaves_of(NIP, date(2026, 3, 5), date(2026, 3, 8)) == ()
 
     def test_a_plan_reads_back_only_as_far_as_a_leave_can_last(self, repo: CalendarRepository) -> None:
         # GIVEN a leave of the longest length that still covers 2 March 2026, and an older one

@@ -140,3 +140,18 @@ def test_a_day_stays_with_the_unit_an_employee_belonged_to_after_a_move(unit: Re
     assert unit.statuses.day_page("U2", MONDAY, None)[0] == []
     # AND from the day of the move on, they are U2's
     assert all(not m.joined_after(date.today(), SETTINGS.tz) for m in unit.people.members_of_unit("U2"))
+
+
+def test_a_leave_entered_in_the_unit_an_employee_left_follows_them(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Cucu's leave for the week of Monday entered at U1, then her move to U2 recorded the Friday before
+    leave = LeaveRequest.model_validate({"nip": C, "type": "CUTI", "start_date": "2026-11-02",
+                                         "end_date": "2026-11-06", "reason": "cuti melahirkan"})  # fmt: skip
+    calendar.add_leave(Principal("bkpsdm", "super_admin"), leave, SETTINGS, AFTER)
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 10, 30, 3, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
+    # WHEN U2's Monday is recapped, THEN she is on leave there, not absent
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U2"])
+    [row] = unit.statuses.day_page("U2", MONDAY, None)[0]
+    assert (row.nip, row.status.status) == (C, "C")
