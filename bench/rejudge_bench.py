@@ -6,7 +6,8 @@ moto's server (a real DynamoDB/S3 API over HTTP, with tools.moto_scaling) runs a
 `--employees` is recapped on every weekday of the month (all TK: nobody checked in by app), then the machine's
 log of that month (tools/attlog_sample: ~95 % present, 5 % repeated presses) is imported through the use case
 as the unit's admin: the request re-runs the recapped days within itself (usecases/rejudge.py, at most
-SYNC_UNIT_DAYS unit-days), so its duration is what API Gateway's 29 s must hold. Then the same file again
+SYNC_UNIT_DAYS unit-days judging at most SYNC_EMPLOYEE_DAYS employees; more are handed to the report worker, a
+thread here), so its duration is what API Gateway's 29 s must hold. Then the same file again
 (nothing new, every day re-run, nothing written). Figures are printed; bench/rollout_RESULTS.md records runs.
 """
 
@@ -20,6 +21,7 @@ from datetime import UTC, date, datetime
 from typing import TypeVar
 
 from bench.stack_env import moto_server, prepare
+from chalicelib import runtime
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import fingerprint, recaps, rejudge
@@ -39,6 +41,12 @@ def timed(label: str, action: Callable[[], T]) -> tuple[T, float]:
     return result, elapsed
 
 
+def settled() -> None:
+    """Wait until no re-judge run of the report worker is running."""
+    while any(run.status == "running" for run in runtime.job_runs().recent_runs([rejudge.JOB], 50)):
+        time.sleep(0.1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--employees", type=int, default=150)
@@ -49,7 +57,8 @@ def main() -> None:
     nips = [f"19800101200501{n:04d}" for n in range(args.employees)]
     print(
         f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S %Z}  cpus={os.cpu_count()}  one unit of {len(nips)} "
-        f"employees, {len(days)} weekdays of {args.month}, sync limit {rejudge.SYNC_UNIT_DAYS} unit-days"
+        f"employees, {len(days)} weekdays of {args.month}, sync limit {rejudge.SYNC_UNIT_DAYS} unit-days, "
+        f"{rejudge.SYNC_EMPLOYEE_DAYS} employee-days"
     )
     with moto_server() as (endpoint, _):
         settings = prepare(endpoint)
@@ -71,13 +80,17 @@ def main() -> None:
                 ADMIN, sample.data, "text/plain", ImportQuery(), settings=settings, now=now
             )
 
-        new, _ = timed("import the month (new punches, recapped days re-run)", run)
-        print(f"  imported {new.imported}, duplicates {new.duplicates}, recapped {len(new.recapped)} dates, "
-              f"handed over {new.recapping}")  # fmt: skip
-        again, _ = timed("import the same month again (nothing new, days re-run)", run)
-        print(f"  imported {again.imported}, duplicates {again.duplicates}, recapped {len(again.recapped)} dates")
-        pairs = [(UNIT, d) for d in days]
-        timed("re-run the recapped days alone (rejudge.unit_days)", lambda: rejudge.unit_days(pairs, settings, now))
+        for label in ("import the month (new punches, recapped days re-run)",
+                      "import the same month again (nothing new, days re-run)"):  # fmt: skip
+            answer, _ = timed(label, run)
+            print(f"  imported {answer.imported}, duplicates {answer.duplicates}, recapped {len(answer.recapped)} "
+                  f"dates, handed over {answer.recapping} unit-days")  # fmt: skip
+            if answer.recapping:
+                timed("  ... until the report worker's runs (threads here) finished", settled)
+        timed(
+            f"re-run the {len(days)} recapped days alone (the unit's daily recap of each)",
+            lambda: [recaps.run_daily_recap(d, settings, [UNIT]) for d in days],
+        )
         one = days[len(days) // 2]
         timed(
             f"daily recap of the unit on {one} alone (re-run, nothing changed)",

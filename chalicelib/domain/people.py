@@ -87,6 +87,11 @@ class Employee:
         return self.device_id is not None
 
 
+def moved_on(unit_since: str | None, tz: tzinfo) -> date | None:
+    """The local date of a recorded move into the current unit (`Employee.unit_since`), or None."""
+    return None if unit_since is None else datetime.fromisoformat(unit_since).astimezone(tz).date()
+
+
 @dataclass(frozen=True)
 class Member:
     """An employee as a unit's day sees them (recap, monitor): who, and whether SMART still follows them."""
@@ -98,7 +103,7 @@ class Member:
 
     def moved_on(self, tz: tzinfo) -> date | None:
         """The local date of the move into this unit, when one was recorded."""
-        return None if self.unit_since is None else datetime.fromisoformat(self.unit_since).astimezone(tz).date()
+        return moved_on(self.unit_since, tz)
 
     def joined_after(self, day: date, tz: tzinfo) -> bool:
         """Whether the employee moved into this unit after `day` (a local date): that day was another unit's."""

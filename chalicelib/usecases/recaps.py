@@ -40,6 +40,7 @@ from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
 from chalicelib.store.base import parse_iso
 from chalicelib.store.cache import TtlCache
+from chalicelib.store.calendar import duty_ranges
 from chalicelib.store.events import MISSING_DIGEST, DayDigest, DayEvent
 from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
@@ -212,7 +213,7 @@ def _frame(
     if calendar is None:
         calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     employees = [e for e in members if e.active and not e.joined_after(day, rules.tz)]
-    plans = _with_movers_leaves(plans, employees, day)
+    plans = _movers_follow(plans, employees, day)
     own = {e.nip: plans.plan_for(e.nip) for e in employees}
     for nip, (member, plan) in (former or {}).items():
         employees.append(member)
@@ -222,17 +223,20 @@ def _frame(
     return UnitFrame(employees, day_plans, dates, cutover)
 
 
-def _with_movers_leaves(plans: UnitPlans, members: Sequence[Member], day: date) -> UnitPlans:
-    """A leave follows the employee: the unit's plans read leaves by the unit they were entered in, so the
-    leaves of members who moved in (a maternity leave entered at the old school) are read by NIP too."""
+def _movers_follow(plans: UnitPlans, members: Sequence[Member], day: date) -> UnitPlans:
+    """Leaves and field duties follow the employee: the unit's plans read them by the unit they were entered
+    in, so those of members who moved in (a maternity leave or a letter from the old school) are read by NIP
+    too. Their own schedule versions and roster days stay with the unit they were written for."""
     movers = [m.nip for m in members if m.unit_since is not None]
     if not movers:
         return plans
-    leaves = dict(plans.leaves)
+    leaves, duties = dict(plans.leaves), dict(plans.duties)
     for nip in movers:
         found = runtime.calendar().leaves_of(nip, day - timedelta(days=1), day + timedelta(days=1))
         leaves[nip] = list(dict.fromkeys([*leaves.get(nip, ()), *found]))
-    return replace(plans, leaves=leaves)
+        ranges = duty_ranges(runtime.zones().duties_of(nip, day), day)
+        duties[nip] = list(dict.fromkeys([*duties.get(nip, ()), *ranges]))
+    return replace(plans, leaves=leaves, duties=duties)
 
 
 def _former_members(

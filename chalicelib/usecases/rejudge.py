@@ -7,7 +7,8 @@ Only past days whose recap is stored are re-run; a day never recapped waits for 
 employee re-runs within its request (`rerun_recapped`; a field-duty letter, each of its units' days once:
 `rerun_units`). Changes of many unit-days (`unit_days`: the punches of an
 import; `regency_days`: a holiday or Ramadan period, in every unit; `cutover_days`: the dates a cut-over moves)
-re-run up to `SYNC_UNIT_DAYS` within the request, more in the background, handed to the report worker in
+re-run up to `SYNC_UNIT_DAYS` (judging at most `SYNC_EMPLOYEE_DAYS` employees) within the request, more in the
+background, handed to the report worker in
 recorded runs of the job `recap_rejudge` (`GET /v1/admin/jobs`) of at most `RUN_UNIT_DAYS` each. Re-running a
 day writes only statuses that changed, so importing the same file again (or a retried worker) changes nothing
 more.
@@ -28,6 +29,9 @@ from chalicelib.usecases.operations import find_run, run_ref
 
 JOB = "recap_rejudge"
 SYNC_UNIT_DAYS = 31  # recapped unit-days re-run within a request: one unit's month of punches
+# ... and the employees those unit-days judge, each unit's size once a day: a 150-person unit's month (3,300) took
+# 3.0 s on the local stack, a 300-person one's 5.3 s, a whole regency's day of 7,000 15.7 s (bench/rollout_RESULTS.md)
+SYNC_EMPLOYEE_DAYS = 4000
 LOOKUP_UNIT_DAYS = 400  # past unit-days whose stored recap a request looks up (one query each) before deciding
 RUN_UNIT_DAYS = 1000  # unit-days of one worker run (~25 KB of job-run record)
 ADMIN = "admin"  # the trigger of runs a calendar or cut-over change hands over (an import's: "import")
@@ -61,14 +65,15 @@ def unit_days(
     pairs: Iterable[UnitDay], settings: Settings, now: datetime, trigger: str = "import"
 ) -> tuple[list[str], int]:
     """Judge these unit-days again where they are past and recapped: within the request when at most
-    `SYNC_UNIT_DAYS` of them are recapped, else in the background (more than `LOOKUP_UNIT_DAYS` past ones are
+    `SYNC_UNIT_DAYS` of them are recapped and they judge at most `SYNC_EMPLOYEE_DAYS` employees, else in the
+    background (more than `LOOKUP_UNIT_DAYS` past ones are
     handed over unread, the worker looks them up). The dates re-run now, and the unit-days handed over, in runs
     recorded with `trigger` (`import`: a fingerprint file; `admin`: a calendar or cut-over change)."""
     today = now.astimezone(settings.tz).date()
     past = sorted({(unor_id, day) for unor_id, day in pairs if day < today})
     if len(past) <= LOOKUP_UNIT_DAYS:
         past = _recapped(past)
-        if len(past) <= SYNC_UNIT_DAYS:
+        if len(past) <= SYNC_UNIT_DAYS and _employee_days(past) <= SYNC_EMPLOYEE_DAYS:
             return _rerun(past, settings), 0
     for first in range(0, len(past), RUN_UNIT_DAYS):
         _hand_over(past[first : first + RUN_UNIT_DAYS], settings, now, trigger)
@@ -109,6 +114,12 @@ def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
     outcome = {"unit_days": len(pairs), "dates": dates}
     runtime.job_runs().save_run(run.finished(datetime.now(UTC), outcome, None))
     return {"run": ref, "status": "succeeded", **outcome}
+
+
+def _employee_days(pairs: Sequence[UnitDay]) -> int:
+    """How many employees a re-run of these unit-days judges: each unit's size (one count each), once a day."""
+    sizes = {unor_id: runtime.people().count_employees(unor_id) for unor_id in {unit for unit, _ in pairs}}
+    return sum(sizes[unor_id] for unor_id, _ in pairs)
 
 
 def _recapped(pairs: Sequence[UnitDay]) -> list[UnitDay]:

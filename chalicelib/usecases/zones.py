@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib import runtime
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import DateRange
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import Principal, moved_on
 from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import (
@@ -285,9 +285,16 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
 
 
 def _rejudge(letter: Assignment, units: dict[str, str], settings: Settings, now: datetime) -> list[str]:
-    """Judge the recapped past days of a letter again in its employees' units (`units`: NIP -> unit)."""
+    """Judge the recapped past days of a letter again in its employees' units (`units`: NIP -> unit), and, for
+    those who moved since, in the unit that judged each of their days (decision 120)."""
     days = DateRange(date.fromisoformat(letter.start_date), date.fromisoformat(letter.end_date)).days()
-    return rejudge.rerun_units(units.values(), days, settings, now)
+    recapped = set(rejudge.rerun_units(units.values(), days, settings, now))
+    for employee in runtime.people().get_employees(units):
+        moved = moved_on(employee.unit_since, settings.tz)
+        if moved is not None:
+            earlier = [day for day in days if day < moved]
+            recapped.update(rejudge.rerun_recapped(employee.nip, earlier, settings, now))
+    return sorted(recapped)
 
 
 def cancel_once(cancelled_at: str | None, cancel: Callable[[], object], done: ConflictError) -> None:

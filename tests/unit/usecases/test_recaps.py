@@ -10,14 +10,16 @@ import pytest
 
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.zones import Assignment
 from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import calendar, recaps, reports
+from chalicelib.usecases import calendar, recaps, reports, zones
 from chalicelib.usecases.schemas.calendar import LeaveRequest
 from chalicelib.usecases.schemas.reports import RecapRequest
+from chalicelib.usecases.schemas.zones import AssignmentRequest
 
 from .admin_fixtures import AuditTrail, audited
 
@@ -155,3 +157,27 @@ def test_a_leave_entered_in_the_unit_an_employee_left_follows_them(
     recaps.run_daily_recap(MONDAY, SETTINGS, ["U2"])
     [row] = unit.statuses.day_page("U2", MONDAY, None)[0]
     assert (row.nip, row.status.status) == (C, "C")
+
+
+def test_a_field_duty_letter_follows_the_employee_across_a_move(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Monday recapped in U1 (Cucu absent), then Cucu moved to U2 on Tuesday
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 3, 1, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
+    # WHEN a letter for Monday to Wednesday is entered afterwards (written under her new unit)
+    body = AssignmentRequest.model_validate({"nips": [C], "start_date": "2026-11-02", "end_date": "2026-11-04",
+                                             "letter_no": "800/7", "reason": "pelatihan"})  # fmt: skip
+    created = zones.create_assignment(Principal("bkpsdm", "super_admin"), body, SETTINGS, AFTER)
+    # THEN her Monday in U1, recapped before, is judged again as field duty
+    assert created.recapped == ["2026-11-02"] and stored(unit)[C] == "DL"
+    # AND Wednesday in U2 is field duty too, and a letter entered at U1 before the move reaches U2 as well
+    recaps.run_daily_recap(date(2026, 11, 4), SETTINGS, ["U2"])
+    assert [row.status.status for row in unit.statuses.day_page("U2", date(2026, 11, 4), None)[0]] == ["DL"]
+    letter = Assignment("", "", frozenset({A}), "2026-11-05", "2026-11-05", "800/8", "rapat")
+    zones.record_field_duty(Principal("bkpsdm", "super_admin"), letter, {A: "U1"}, None, SETTINGS)
+    unit.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U2"))
+    recaps.run_daily_recap(date(2026, 11, 5), SETTINGS, ["U2"])
+    statuses = {row.nip: row.status.status for row in unit.statuses.day_page("U2", date(2026, 11, 5), None)[0]}
+    assert statuses == {A: "DL", C: "TK"}

@@ -81,6 +81,20 @@ def test_more_unit_days_than_a_request_re_runs_go_to_the_worker_in_recorded_runs
     assert rejudge.run_handed("not-a-run", SETTINGS)["status"] == "unknown"
 
 
+def test_few_unit_days_of_a_large_unit_go_to_the_worker_when_they_judge_many_employees(
+    repos: Repositories, handed: list[tuple[str, Callable[[], object]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a request that may judge at most five employees, and U1 grown to three
+    monkeypatch.setattr(rejudge, "SYNC_EMPLOYEE_DAYS", 5)
+    for nip in ("199002022015032002", "197803032005011003"):
+        repos.people.put_employee(Employee(nip=nip, nama="Guru", unor_id="U1"))
+    # WHEN one recapped day is judged again (three employees) THEN it is re-run within the request
+    assert rejudge.unit_days(days(0), SETTINGS, NOW) == (["2026-11-02"], 0)
+    # WHEN two are (six employees, though two unit-days are well within SYNC_UNIT_DAYS) THEN the worker has them
+    assert rejudge.unit_days(days(0, 1), SETTINGS, NOW) == ([], 2)
+    assert len(handed) == 1
+
+
 def test_a_worker_run_that_fails_records_its_unit_days_and_raises(
     handed: list[tuple[str, Callable[[], object]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
