@@ -287,7 +287,10 @@ def unit_day(
         own_date = pool.submit(_events_by_nip, unor_id, [day])
         cutover = runtime.timeclock().cutover_of(unor_id)
         plans = unit_plans.result()
-        former = None if live else _former_members(unor_id, day, members.result(), plans)
+        # A unit stores a day's former members only when it judged the day before they left: a re-run of a
+        # past day (moves are recorded at the earliest on the day they happen, so today's first recap has none).
+        past = day < datetime.now(settings.tz).date()
+        former = _former_members(unor_id, day, members.result(), plans) if past and not live else None
         frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, former=former)
         by_nip = own_date.result()
     for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
