@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -31,7 +31,7 @@ from chalicelib.attendance.punches import (
     unpack,
 )
 from chalicelib.domain.attendance import Event
-from chalicelib.domain.people import NIP_PATTERN, Employee, Principal
+from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, moved_on
 from chalicelib.errors import UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
@@ -161,7 +161,7 @@ def _csv_pins(raw: bytes) -> list[tuple[int, str, str]]:
 class _Batch:
     """One import's punches once their PINs are resolved, grouped per employee."""
 
-    per_nip: dict[str, list[tuple[int, datetime]]]  # nip -> (line, UTC instant)
+    per_nip: dict[str, list[tuple[int, datetime, str]]]  # nip -> (line, instant, unit the employee was in then)
     employees: dict[str, Employee]
     unknown_pins: set[str]
     problems: list[LineProblem]
@@ -195,7 +195,7 @@ def import_punches(
         "offset_minutes": query.offset_minutes,
         "recapped": len(recapped),
         "recapping": recapping,
-        "units": sorted({e.unor_id for e in batch.employees.values()}),
+        "units": sorted({unit for punches in batch.per_nip.values() for _, _, unit in punches}),
     }
     runtime.audit().record(principal.subject, "fingerprint.import", query.unor_id or "-", detail)
     return result
@@ -205,9 +205,9 @@ def _unit_days(batch: _Batch) -> set[tuple[str, date]]:
     """The unit-days of the file's accepted punches, new or imported before: a file imported again re-runs its
     recapped days too (a retry after a failure half-way re-judges what the first attempt did not)."""
     return {
-        (batch.employees[nip].unor_id, at.date())  # `at` is in the regency's zone
-        for nip, punches in batch.per_nip.items()
-        for _, at in punches
+        (unit, at.date())  # `at` is in the regency's zone
+        for punches in batch.per_nip.values()
+        for _, at, unit in punches
     }
 
 
@@ -260,23 +260,42 @@ def _resolve(
         else:
             unknown.add(punch.pin)
     employees = _employees(nip for _, nip in resolved)
-    unit_ids = sorted({e.unor_id for e in employees.values()})
-    cutovers = dict(zip(unit_ids, _parallel(runtime.timeclock().cutover_of, unit_ids), strict=True))
-    per_nip: dict[str, list[tuple[int, datetime]]] = {}
     skew = timedelta(minutes=offset_minutes)
-    for punch, nip in resolved:
-        at = (punch.local_time + skew).replace(tzinfo=settings.tz)
-        code = _punch_problem(principal, employees.get(nip), at, cutovers, now)
+    timed = [(punch, nip, (punch.local_time + skew).replace(tzinfo=settings.tz)) for punch, nip in resolved]
+    then = _units_then(employees, {(nip, at.date()) for _, nip, at in timed}, settings)
+    unit_ids = sorted({*(e.unor_id for e in employees.values()), *then.values()})
+    cutovers = dict(zip(unit_ids, _parallel(runtime.timeclock().cutover_of, unit_ids), strict=True))
+    per_nip: dict[str, list[tuple[int, datetime, str]]] = {}
+    for punch, nip, at in timed:
+        employee = employees.get(nip)
+        if employee is not None:
+            employee = replace(employee, unor_id=then.get((nip, at.date()), employee.unor_id))
+        code = _punch_problem(principal, employee, at, cutovers, now)
         if code is not None:
             problems.append(LineProblem(punch.line, code, punch.pin))
-        else:
-            per_nip.setdefault(nip, []).append((punch.line, at))
+        elif employee is not None:
+            per_nip.setdefault(nip, []).append((punch.line, at, employee.unor_id))
     return _Batch(per_nip, employees, unknown, problems)
+
+
+def _units_then(
+    employees: dict[str, Employee], days: set[tuple[str, date]], settings: Settings
+) -> dict[tuple[str, date], str]:
+    """The unit each punch's day belongs to when it is not the employee's current one: a day before their move
+    into it (decision 120) belongs to the unit that judged it (its stored status; one read of each such day)."""
+    earlier = []
+    for nip, day in sorted(days):
+        moved = moved_on(employees[nip].unit_since, settings.tz) if nip in employees else None
+        if moved is not None and day < moved:
+            earlier.append((nip, day))
+    stored = _parallel(lambda key: runtime.statuses().employee_status(*key), earlier)
+    return {key: found[0] for key, found in zip(earlier, stored, strict=True) if found is not None}
 
 
 def _punch_problem(
     principal: Principal, employee: Employee | None, at: datetime, cutovers: dict[str, date | None], now: datetime
 ) -> str | None:
+    """Why a punch is not applied (`employee`: as of the punch's day), or None."""
     if employee is None:
         return "UNKNOWN_EMPLOYEE"
     scope = _scope_problem(principal, employee)
@@ -294,14 +313,15 @@ def _write(batch: _Batch, settings: Settings, now: datetime) -> tuple[int, int]:
     """Write each employee's new punches; (imported, duplicates)."""
 
     def one(nip: str) -> tuple[list[Event], int]:
-        times = [at for _, at in batch.per_nip[nip]]
+        times = [at for _, at, _ in batch.per_nip[nip]]
         stored = [
             datetime.fromisoformat(str(e.attendance_time))
             for e in runtime.events().events_between(nip, min(times) - REPEAT_WINDOW, max(times) + REPEAT_WINDOW)
             if e.source == FINGERPRINT
         ]
         kept, repeats = drop_repeats(times, stored)
-        return _punch_events(batch.employees[nip], kept, stored, settings, now), repeats
+        units = {at: unit for _, at, unit in batch.per_nip[nip]}
+        return _punch_events(batch.employees[nip], kept, stored, units, settings=settings, now=now), repeats
 
     planned = _parallel(one, sorted(batch.per_nip))
     events = [event for events, _ in planned for event in events]
@@ -311,10 +331,17 @@ def _write(batch: _Batch, settings: Settings, now: datetime) -> tuple[int, int]:
 
 
 def _punch_events(
-    employee: Employee, kept: list[datetime], stored: list[datetime], settings: Settings, now: datetime
+    employee: Employee,
+    kept: list[datetime],
+    stored: list[datetime],
+    units: dict[datetime, str],
+    *,
+    settings: Settings,
+    now: datetime,
 ) -> list[Event]:
-    """The new punches as events. Their `type` is a hint for listings (the first punch of its date among those
-    stored and new is `in`, any later one `out`); recaps judge punches by their order (punch_kinds)."""
+    """The new punches as events, each under the unit the employee was in that day (`units`). Their `type` is a
+    hint for listings (the first punch of its date among those stored and new is `in`, any later one `out`);
+    recaps judge punches by their order (punch_kinds)."""
     every = [*stored, *kept]
     kinds = punch_kinds(every, settings.tz)[len(stored) :]
     return [
@@ -326,7 +353,7 @@ def _punch_events(
             attendance_time=iso(at),
             received_at=iso(now),
             local_date=at.astimezone(settings.tz).date().isoformat(),
-            unor_id=employee.unor_id,
+            unor_id=units.get(at, employee.unor_id),
             warnings=(),
             reasons=(),
             source=FINGERPRINT,

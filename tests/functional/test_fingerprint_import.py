@@ -346,3 +346,22 @@ def test_a_re_judge_the_worker_cannot_be_handed_is_503_and_kept_for_a_retry(
     again = import_file(api, admin, data)
     assert (again["imported"], again["recapped"]) == (0, [MONDAY.isoformat(), TUESDAY.isoformat()])
     assert (statuses(api, admin, MONDAY)[A], statuses(api, admin, TUESDAY)[A]) == ("PSW4", "PSW4")
+
+
+def test_punches_of_a_day_before_a_move_count_in_the_unit_the_employee_was_in(api: Api, units: None) -> None:
+    # GIVEN Monday recapped in U1 (Asep absent: his punches are still on the machine), then Asep moved to U2
+    admin = api.admin_token()
+    assert recap(api, admin, MONDAY)[A]["status"] == "TK"
+    PEOPLE.put_employee(Employee(nip=A, nama="Asep", unor_id="U2"))
+    log = attlog(punch(A, MONDAY, "07:05:00"), punch(A, MONDAY, "16:10:00"))
+    # WHEN U2's admin uploads U1's machine log, THEN the lines are not theirs: that day was U1's
+    refused = import_file(api, api.unit_admin_token(admin, "U2"), log)
+    assert refused["imported"] == 0 and set(codes(refused).values()) == {"OUT_OF_SCOPE"}
+    # WHEN U1's admin uploads it
+    result = import_file(api, api.unit_admin_token(admin, "U1"), log)
+    # THEN the punches are stored under U1, which judges Monday again: Asep was there on time
+    assert (result["imported"], result["recapped"], result["errors"]) == (2, [MONDAY.isoformat()], [])
+    assert {e.unor_id for e in stored_events(A)} == {"U1"}  # type: ignore[attr-defined]
+    assert recap(api, admin, MONDAY)[A]["status"] == "H"
+    monday = api.call("GET", f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U2", token=admin)
+    assert A not in {i["nip"] for i in monday.body["items"]}
