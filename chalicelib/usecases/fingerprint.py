@@ -31,7 +31,7 @@ from chalicelib.attendance.punches import (
     unpack,
 )
 from chalicelib.domain.attendance import Event
-from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, moved_on
+from chalicelib.domain.people import NIP_PATTERN, Employee, Principal
 from chalicelib.errors import UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
@@ -281,15 +281,11 @@ def _resolve(
 def _units_then(
     employees: dict[str, Employee], days: set[tuple[str, date]], settings: Settings
 ) -> dict[tuple[str, date], str]:
-    """The unit each punch's day belongs to when it is not the employee's current one: a day before their move
-    into it (decision 120) belongs to the unit that judged it (its stored status; one read of each such day)."""
-    earlier = []
-    for nip, day in sorted(days):
-        moved = moved_on(employees[nip].unit_since, settings.tz) if nip in employees else None
-        if moved is not None and day < moved:
-            earlier.append((nip, day))
-    stored = _parallel(lambda key: runtime.statuses().employee_status(*key), earlier)
-    return {key: found[0] for key, found in zip(earlier, stored, strict=True) if found is not None}
+    """The unit each punch's day belongs to, for the employees who moved (`recaps.unit_on`; the others' days are
+    their current unit's)."""
+    movers = sorted((nip, day) for nip, day in days if nip in employees and employees[nip].unit_since is not None)
+    units = _parallel(lambda key: recaps.unit_on(employees[key[0]], key[1], settings), movers)
+    return dict(zip(movers, units, strict=True))
 
 
 def _punch_problem(

@@ -35,7 +35,7 @@ from chalicelib.attendance.punches import FINGERPRINT, punch_kinds
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import Duty, Event
 from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar, UnitPlans
-from chalicelib.domain.people import Employee, Member
+from chalicelib.domain.people import Employee, Member, moved_on
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
 from chalicelib.store.base import parse_iso
@@ -237,6 +237,16 @@ def _movers_follow(plans: UnitPlans, members: Sequence[Member], day: date) -> Un
         ranges = duty_ranges(runtime.zones().duties_of(nip, day), day)
         duties[nip] = list(dict.fromkeys([*duties.get(nip, ()), *ranges]))
     return replace(plans, leaves=leaves, duties=duties)
+
+
+def unit_on(employee: Employee, day: date, settings: Settings) -> str:
+    """The unit whose day `day` is for the employee: their current one, or, for a day before a recorded move into
+    it (decision 120), the unit that judged that day (its stored status: one read), when one did."""
+    moved = moved_on(employee.unit_since, settings.tz)
+    if moved is None or day >= moved:
+        return employee.unor_id
+    stored = runtime.statuses().employee_status(employee.nip, day)
+    return stored[0] if stored is not None else employee.unor_id
 
 
 def _former_members(

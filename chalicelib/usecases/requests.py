@@ -14,6 +14,7 @@ import base64
 import binascii
 import contextlib
 import hashlib
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -300,8 +301,11 @@ def _effect(
 
 def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, settings: Settings, now: datetime) -> str:
     """The corrected event: accepted, at the asked local time, flagged CORRECTION, the request named in its
-    answer; written like a check-in (one transaction, idempotent per request)."""
-    local = datetime.combine(date.fromisoformat(r.start_date), time.fromisoformat(str(r.time)), tzinfo=settings.tz)
+    answer; written like a check-in (one transaction, idempotent per request), under the unit whose day it
+    corrects (`recaps.unit_on`: a day before the employee's move stays the old unit's)."""
+    day = date.fromisoformat(r.start_date)
+    employee = replace(employee, unor_id=recaps.unit_on(employee, day, settings))
+    local = datetime.combine(day, time.fromisoformat(str(r.time)), tzinfo=settings.tz)
     at, kind = local.astimezone(UTC), r.event_type or "in"
     judged = recaps.judge_for_answer(employee, kind, at, settings)
     event_id = new_event_id(r.nip, at)

@@ -24,7 +24,7 @@ from chalicelib.geo.errors import GeoValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar as cal
-from chalicelib.usecases import requests, zones
+from chalicelib.usecases import recaps, requests, zones
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
     MyRequestsQuery,
@@ -231,6 +231,25 @@ def test_an_approved_correction_records_an_event_marked_as_such(settings: Settin
         (decision.result_id, "in", "accepted", "2026-03-10T00:45:00+00:00", ("CORRECTION",))
     ]
     assert events[0].answer and events[0].answer["request_id"] == request_id
+
+
+def test_a_correction_of_a_day_before_a_move_is_recorded_and_judged_in_the_unit_of_that_day(
+    settings: Settings, repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's Tuesday 10 March recapped in U1 (absent), then his move to U2 recorded on the 11th
+    recaps.run_daily_recap(date(2026, 3, 10), settings, ["U1"])
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: NOW)
+    repos.people.put_employee(Employee(NIP, "Asep", "U2"))
+    # WHEN he asks, from U2, to correct his arrival that Tuesday and U2's admin approves
+    request_id = file(settings, new("KOREKSI", "2026-03-10", time="07:25", event_type="in"))
+    decision = approve(request_id, settings, who=U2_ADMIN)
+    # THEN the corrected arrival is U1's event, and U1's Tuesday is judged again with it (no longer absent)
+    assert decision.recapped == ["2026-03-10"]
+    [event] = runtime.events().events_of_unit_day("U1", "2026-03-10")
+    assert (event.nip, event.attendance_time) == (NIP, datetime(2026, 3, 10, 0, 25, tzinfo=UTC))
+    assert runtime.events().events_of_unit_day("U2", "2026-03-10") == []
+    stored = repos.statuses.employee_status(NIP, date(2026, 3, 10))
+    assert stored is not None and stored[0] == "U1" and stored[1].status.status != "TK"
 
 
 def test_a_request_is_decided_once_even_by_admins_at_the_same_moment(settings: Settings) -> None:
