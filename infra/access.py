@@ -147,10 +147,11 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
 
 _BOOTSTRAP: dict[type[Model], tuple[str, ...]] = {AdminModel: (DESCRIBE, GET, PUT)}
 
-# What a daily recap reads: the units' members, plans and events, and each unit's fingerprint cut-over date.
+# What a daily recap reads: the units' members, plans and events, and each unit's fingerprint cut-over date; a
+# re-run of a past day also the records of its former members, by key (usecases/recaps.py `_former_members`).
 _RECAP_READS: dict[type[Model], tuple[str, ...]] = {
     UnitModel: (DESCRIBE, QUERY),
-    EmployeeModel: (DESCRIBE, QUERY),
+    EmployeeModel: (DESCRIBE, QUERY, BATCH_GET),
     ScheduleModel: (DESCRIBE, QUERY),
     HolidayModel: (DESCRIBE, QUERY),
     LeaveModel: (DESCRIBE, QUERY),

@@ -255,6 +255,11 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
     assert can(resources, "DailyRecap", "dynamodb:Query", f"{table_arn(EVENTS)}/index/by_unit_date")
     assert can(resources, "DailyRecap", "dynamodb:BatchWriteItem", table_arn("DailyStatusTable"))
     assert not can(resources, "DailyRecap", "dynamodb:UpdateItem", table_arn("EmployeesTable"))
+    # a re-run of a past day reads its former members' records (moved to another unit since) by key, and stamps
+    # the month it changed; the worker re-runs past days too
+    for function_id in ("DailyRecap", "ReportWorker"):
+        assert can(resources, function_id, "dynamodb:BatchGetItem", table_arn("EmployeesTable"))
+        assert can(resources, function_id, "dynamodb:UpdateItem", table_arn("DailyStatusTable"))
     assert not can(resources, "SimpegSync", "dynamodb:GetItem", table_arn("FaceTemplatesTable"))
     # the bootstrap admin: read it, create it; never change an existing admin
     for function_id in ("SimpegSync", "DailyRecap"):
