@@ -75,6 +75,8 @@ class Employee:
     # When SMART recorded the move into the current unit (ISO 8601 UTC; absent: no move recorded). Days before
     # it belong to the unit the employee left: a re-run of this unit's earlier days leaves them out.
     unit_since: str | None = None
+    # When SMART recorded the employee's deactivation (ISO 8601 UTC; absent while active, or when not recorded).
+    deactivated_at: str | None = None
 
     @property
     def enrolled(self) -> bool:
@@ -88,7 +90,8 @@ class Employee:
 
 
 def moved_on(unit_since: str | None, tz: tzinfo) -> date | None:
-    """The local date of a recorded move into the current unit (`Employee.unit_since`), or None."""
+    """The local date of a recorded move into the current unit (`Employee.unit_since`), or None; likewise of a
+    recorded deactivation (`Employee.deactivated_at`)."""
     return None if unit_since is None else datetime.fromisoformat(unit_since).astimezone(tz).date()
 
 
@@ -100,6 +103,7 @@ class Member:
     nama: str
     active: bool = True
     unit_since: str | None = None  # see Employee.unit_since
+    deactivated_at: str | None = None  # see Employee.deactivated_at
 
     def moved_on(self, tz: tzinfo) -> date | None:
         """The local date of the move into this unit, when one was recorded."""
@@ -109,6 +113,12 @@ class Member:
         """Whether the employee moved into this unit after `day` (a local date): that day was another unit's."""
         moved = self.moved_on(tz)
         return moved is not None and moved > day
+
+    def followed_on(self, day: date, tz: tzinfo) -> bool:
+        """Whether SMART judges the employee's `day` in this unit: active then (still, or deactivated after it:
+        a retiree's last days are re-judged like anyone's) and a member by then."""
+        left = moved_on(self.deactivated_at, tz)
+        return (self.active or (left is not None and left > day)) and not self.joined_after(day, tz)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,22 @@ from chalicelib.store.base import (
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AdminModel, DeviceModel, EmployeeModel, LoginGuardModel, UnitModel
 
+# What a unit's day reads of each member (a projected index query).
+_MEMBER = ["nip", "nama", "active", "unit_since", "deactivated_at"]
+
+
+def _lifecycle_marks(unit_before: str | None, active_before: bool | None, employee: Employee) -> list[Action]:
+    """The dates an HR change records: a move into another unit, a deactivation (cleared on reactivation)."""
+    now = iso(utc_now())
+    marks: list[Action] = []
+    if unit_before is not None and unit_before != employee.unor_id:
+        marks.append(EmployeeModel.unit_since.set(now))
+    if active_before is not False and unit_before is not None and not employee.active:
+        marks.append(EmployeeModel.deactivated_at.set(now))
+    elif employee.active and active_before is False:
+        marks.append(EmployeeModel.deactivated_at.remove())
+    return marks
+
 
 def _employee(m: EmployeeModel) -> Employee:
     return record_from(
@@ -405,8 +421,8 @@ class DynamoPeopleRepository:
     def members_of_unit(self, unor_id: str) -> list[Member]:
         """The unit's employees, reading only what a day's recap or monitor needs (a projected index query)."""
         with storage_call("dynamodb"):
-            rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=["nip", "nama", "active", "unit_since"])
-            return [Member(m.nip, m.nama, bool(m.active), m.unit_since) for m in rows]
+            rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=_MEMBER)
+            return [Member(m.nip, m.nama, bool(m.active), m.unit_since, m.deactivated_at) for m in rows]
 
     def count_employees(self, unor_id: str) -> int:
         with storage_call("dynamodb"):
@@ -443,10 +459,12 @@ class DynamoPeopleRepository:
             actions.append(attr.set(value) if value else attr.remove())
         with storage_call("dynamodb"):
             answer = EmployeeModel._get_connection().update_item(employee.nip, actions=actions, return_values="ALL_OLD")
-        before = answer.get("Attributes", {}).get("unor_id", {}).get("S")
-        if before is not None and before != employee.unor_id:
+        old = answer.get("Attributes", {})
+        before = old.get("unor_id", {}).get("S")
+        marks = _lifecycle_marks(before, old.get("active", {}).get("BOOL"), employee)
+        if marks:
             with storage_call("dynamodb"):
-                EmployeeModel(employee.nip).update(actions=[EmployeeModel.unit_since.set(iso(utc_now()))])
+                EmployeeModel(employee.nip).update(actions=marks)
         self.touch_units({employee.unor_id, before or employee.unor_id})
 
     def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:

@@ -207,12 +207,12 @@ def _frame(
     former: Mapping[str, tuple[Member, EmployeePlan]] | None = None,
 ) -> UnitFrame:
     """`calendar`: the regency calendar of the day's years, when read already (else as read a minute ago).
-    The unit's active members judged on `day`, but not those who moved in after it (the day was their old
-    unit's), and `former` members (`_former_members`) with their own plans."""
+    The unit's members judged on `day` (`Member.followed_on`: active then, and not moved in after it: the day
+    was their old unit's), and `former` members (`_former_members`) with their own plans."""
     rules = rule_table(settings)
     if calendar is None:
         calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
-    employees = [e for e in members if e.active and not e.joined_after(day, rules.tz)]
+    employees = [e for e in members if e.followed_on(day, rules.tz)]
     plans = _movers_follow(plans, employees, day)
     own = {e.nip: plans.plan_for(e.nip) for e in employees}
     for nip, (member, plan) in (former or {}).items():

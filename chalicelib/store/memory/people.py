@@ -64,7 +64,7 @@ class InMemoryPeopleRepository:
         yield from self._of_unit(unor_id)
 
     def members_of_unit(self, unor_id: str) -> list[domain.Member]:
-        return [domain.Member(e.nip, e.nama, e.active, e.unit_since) for e in self._of_unit(unor_id)]
+        return [domain.Member(e.nip, e.nama, e.active, e.unit_since, e.deactivated_at) for e in self._of_unit(unor_id)]
 
     def count_employees(self, unor_id: str) -> int:
         return len(self._of_unit(unor_id))
@@ -88,9 +88,12 @@ class InMemoryPeopleRepository:
             kept = self._employees.get(employee.nip) or domain.Employee(employee.nip, employee.nama, employee.unor_id)
             moved = {kept.unor_id, employee.unor_id}
             since = iso(utc_now()) if kept.unor_id != employee.unor_id else kept.unit_since
+            deactivated = employee.nip in self._employees and kept.active and not employee.active
+            left = None if employee.active else iso(utc_now()) if deactivated else kept.deactivated_at
             self._employees[employee.nip] = replace(
                 kept,
                 unit_since=since,
+                deactivated_at=left,
                 nama=employee.nama,
                 unor_id=employee.unor_id,
                 active=employee.active,

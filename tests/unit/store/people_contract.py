@@ -80,12 +80,18 @@ class PeopleRepositoryContract:
                                    active=False))  # fmt: skip
         # THEN they are overwritten (empty ones absent) and the phone and password are kept
         stored = repo.get_employee(NIP)
-        assert stored is not None and stored.unit_since is not None
-        assert stored == Employee(NIP, "Asep S.", "U2", active=False, device_id=PHONE, unit_since=stored.unit_since)
+        assert stored is not None and stored.unit_since is not None and stored.deactivated_at is not None
+        assert stored == Employee(NIP, "Asep S.", "U2", active=False, device_id=PHONE, unit_since=stored.unit_since,
+                                  deactivated_at=stored.deactivated_at)  # fmt: skip
         account = repo.employee_account(NIP)
         assert account is not None and account.credentials.password_hash == "hash-1"
-        # AND the move into U2 is dated now, on the unit's members too; a put within the unit keeps that date
-        assert (utc_now() - parse_iso(stored.unit_since)).total_seconds() < 60
+        # AND the move into U2 and the deactivation are dated now, on the unit's members too
+        for moment in (stored.unit_since, stored.deactivated_at):
+            assert (utc_now() - parse_iso(moment)).total_seconds() < 60
+        assert repo.members_of_unit("U2") == [Member(NIP, "Asep S.", False, stored.unit_since, stored.deactivated_at)]
+        # AND putting it again inactive keeps both dates; active again, it forgets the deactivation
+        repo.put_employee(employee(nama="Asep S.", unor_id="U2", active=False))
+        assert repo.members_of_unit("U2") == [Member(NIP, "Asep S.", False, stored.unit_since, stored.deactivated_at)]
         repo.put_employee(employee(nama="Asep S.", unor_id="U2"))
         assert repo.members_of_unit("U2") == [Member(NIP, "Asep S.", True, stored.unit_since)]
 

@@ -181,3 +181,20 @@ def test_a_field_duty_letter_follows_the_employee_across_a_move(
     recaps.run_daily_recap(date(2026, 11, 5), SETTINGS, ["U2"])
     statuses = {row.nip: row.status.status for row in unit.statuses.day_page("U2", date(2026, 11, 5), None)[0]}
     assert statuses == {A: "DL", C: "TK"}
+
+
+def test_the_days_before_a_deactivation_are_still_judged_again(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Monday recapped (Cucu absent), then Cucu deactivated (retired) on Tuesday 10:00
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 3, 3, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U1", active=False))
+    # WHEN her sick note for Monday comes in afterwards, THEN her Monday is judged again: she was active then
+    leave = LeaveRequest.model_validate({"nip": C, "type": "SAKIT", "start_date": "2026-11-02",
+                                         "end_date": "2026-11-02", "reason": "surat dokter"})  # fmt: skip
+    answer = calendar.add_leave(Principal("bkpsdm", "super_admin"), leave, SETTINGS, AFTER)
+    assert answer.recapped == ["2026-11-02"] and stored(unit)[C] == "S"
+    # AND from the day of her deactivation on, the unit no longer judges her
+    recaps.run_daily_recap(date(2026, 11, 3), SETTINGS, ["U1"])
+    assert C not in {row.nip for row in unit.statuses.day_page("U1", date(2026, 11, 3), None)[0]}
