@@ -34,7 +34,7 @@ from chalicelib.attendance.classify import (
 from chalicelib.attendance.punches import FINGERPRINT, punch_kinds
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import Duty, Event
-from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar, UnitPlans
+from chalicelib.domain.calendar import MAX_LEAVE_DAYS, EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import Employee, Member, moved_on
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
@@ -213,7 +213,7 @@ def _frame(
     if calendar is None:
         calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     employees = [e for e in members if e.followed_on(day, rules.tz)]
-    plans = _movers_follow(plans, employees, day)
+    plans = _movers_follow(plans, employees, day, rules.tz)
     own = {e.nip: plans.plan_for(e.nip) for e in employees}
     for nip, (member, plan) in (former or {}).items():
         employees.append(member)
@@ -223,11 +223,13 @@ def _frame(
     return UnitFrame(employees, day_plans, dates, cutover)
 
 
-def _movers_follow(plans: UnitPlans, members: Sequence[Member], day: date) -> UnitPlans:
+def _movers_follow(plans: UnitPlans, members: Sequence[Member], day: date, tz: tzinfo) -> UnitPlans:
     """Leaves and field duties follow the employee: the unit's plans read them by the unit they were entered
     in, so those of members who moved in (a maternity leave or a letter from the old school) are read by NIP
-    too. Their own schedule versions and roster days stay with the unit they were written for."""
-    movers = [m.nip for m in members if m.unit_since is not None]
+    too, while one entered before the move can still cover `day` (neither lasts more than MAX_LEAVE_DAYS).
+    Their own schedule versions and roster days stay with the unit they were written for."""
+    since = day - timedelta(days=MAX_LEAVE_DAYS)
+    movers = [m.nip for m in members if (moved := m.moved_on(tz)) is not None and moved >= since]
     if not movers:
         return plans
     leaves, duties = dict(plans.leaves), dict(plans.duties)
