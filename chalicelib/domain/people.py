@@ -89,10 +89,9 @@ class Employee:
         return self.device_id is not None
 
 
-def moved_on(unit_since: str | None, tz: tzinfo) -> date | None:
-    """The local date of a recorded move into the current unit (`Employee.unit_since`), or None; likewise of a
-    recorded deactivation (`Employee.deactivated_at`)."""
-    return None if unit_since is None else datetime.fromisoformat(unit_since).astimezone(tz).date()
+def recorded_day(recorded: str | None, tz: tzinfo) -> date | None:
+    """The local date of a recorded instant (`Employee.unit_since`, `Employee.deactivated_at`), or None."""
+    return None if recorded is None else datetime.fromisoformat(recorded).astimezone(tz).date()
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,7 @@ class Member:
 
     def moved_on(self, tz: tzinfo) -> date | None:
         """The local date of the move into this unit, when one was recorded."""
-        return moved_on(self.unit_since, tz)
+        return recorded_day(self.unit_since, tz)
 
     def joined_after(self, day: date, tz: tzinfo) -> bool:
         """Whether the employee moved into this unit after `day` (a local date): that day was another unit's."""
@@ -117,7 +116,7 @@ class Member:
     def followed_on(self, day: date, tz: tzinfo) -> bool:
         """Whether SMART judges the employee's `day` in this unit: active then (still, or deactivated after it:
         a retiree's last days are re-judged like anyone's) and a member by then."""
-        left = moved_on(self.deactivated_at, tz)
+        left = recorded_day(self.deactivated_at, tz)
         return (self.active or (left is not None and left > day)) and not self.joined_after(day, tz)
 
 

@@ -35,7 +35,7 @@ from chalicelib.attendance.punches import FINGERPRINT, punch_kinds
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import Duty, Event
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS, EmployeePlan, RegencyCalendar, UnitPlans
-from chalicelib.domain.people import Employee, Member, moved_on
+from chalicelib.domain.people import Employee, Member, recorded_day
 from chalicelib.domain.status import DayStatus
 from chalicelib.settings import Settings
 from chalicelib.store.base import parse_iso
@@ -244,7 +244,7 @@ def _movers_follow(plans: UnitPlans, members: Sequence[Member], day: date, tz: t
 def unit_on(employee: Employee, day: date, settings: Settings) -> str:
     """The unit whose day `day` is for the employee: their current one, or, for a day before a recorded move into
     it (decision 120), the unit that judged that day (its stored status: one read), when one did."""
-    moved = moved_on(employee.unit_since, settings.tz)
+    moved = recorded_day(employee.unit_since, settings.tz)
     if moved is None or day >= moved:
         return employee.unor_id
     stored = runtime.statuses().employee_status(employee.nip, day)

@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib import runtime
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import DateRange
-from chalicelib.domain.people import Principal, moved_on
+from chalicelib.domain.people import Principal, recorded_day
 from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import (
@@ -290,7 +290,7 @@ def _rejudge(letter: Assignment, units: dict[str, str], settings: Settings, now:
     days = DateRange(date.fromisoformat(letter.start_date), date.fromisoformat(letter.end_date)).days()
     recapped = set(rejudge.rerun_units(units.values(), days, settings, now))
     for employee in runtime.people().get_employees(units):
-        moved = moved_on(employee.unit_since, settings.tz)
+        moved = recorded_day(employee.unit_since, settings.tz)
         if moved is not None:
             earlier = [day for day in days if day < moved]
             recapped.update(rejudge.rerun_recapped(employee.nip, earlier, settings, now))
