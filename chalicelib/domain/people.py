@@ -77,6 +77,10 @@ class Employee:
     unit_since: str | None = None
     # When SMART recorded the employee's deactivation (ISO 8601 UTC; absent while active, or when not recorded).
     deactivated_at: str | None = None
+    # When SMART began to follow the employee: their record's creation or their reactivation (ISO 8601 UTC;
+    # absent on records older than the field). A re-run of a day their unit judged before it, without them,
+    # leaves them out (decision 122).
+    followed_since: str | None = None
 
     @property
     def enrolled(self) -> bool:
@@ -103,6 +107,7 @@ class Member:
     active: bool = True
     unit_since: str | None = None  # see Employee.unit_since
     deactivated_at: str | None = None  # see Employee.deactivated_at
+    followed_since: str | None = None  # see Employee.followed_since
 
     def moved_on(self, tz: tzinfo) -> date | None:
         """The local date of the move into this unit, when one was recorded."""
@@ -118,6 +123,16 @@ class Member:
         a retiree's last days are re-judged like anyone's) and a member by then."""
         left = recorded_day(self.deactivated_at, tz)
         return (self.active or (left is not None and left > day)) and not self.joined_after(day, tz)
+
+    def judged_again_on(self, day: date, tz: tzinfo, judged: frozenset[str]) -> bool:
+        """Whether a re-run of `day` judges the employee, given the NIPs the unit's earlier run of the day judged
+        (`judged`, empty when it never ran): followed that day (`followed_on`), and either judged then, or
+        followed by SMART since that day or earlier. A re-run never adds someone SMART did not follow yet when
+        the day was judged: a new appointee (CPNS, PPPK) or a reactivated employee gets no TK for days before."""
+        if not self.followed_on(day, tz):
+            return False
+        began = recorded_day(self.followed_since, tz)
+        return not judged or self.nip in judged or began is None or began <= day
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,8 @@ class EmployeeModel(_Lockout, _Base):
     device_reset_at = UnicodeAttribute(null=True)
     # When the employee's move into the current unit was recorded (domain.people.Employee.unit_since).
     unit_since = UnicodeAttribute(null=True)
+    # When SMART began to follow the employee: created or reactivated (domain.people.Employee.followed_since).
+    followed_since = UnicodeAttribute(null=True)
     # Employees of one unit, by NIP (admin lists, recaps, sync snapshots per unit).
     by_unit = _index("by_unit", "unor_id", "nip")
 

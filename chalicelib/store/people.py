@@ -54,19 +54,22 @@ from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import AdminModel, DeviceModel, EmployeeModel, LoginGuardModel, UnitModel
 
 # What a unit's day reads of each member (a projected index query).
-_MEMBER = ["nip", "nama", "active", "unit_since", "deactivated_at"]
+_MEMBER = ["nip", "nama", "active", "unit_since", "deactivated_at", "followed_since"]
 
 
 def _lifecycle_marks(unit_before: str | None, active_before: bool | None, employee: Employee) -> list[Action]:
-    """The dates an HR change records: a move into another unit, a deactivation (cleared on reactivation)."""
+    """The dates an HR change records: a creation, a move into another unit, a deactivation (cleared on
+    reactivation), a reactivation."""
     now = iso(utc_now())
     marks: list[Action] = []
-    if unit_before is not None and unit_before != employee.unor_id:
+    if unit_before is None:
+        marks.append(EmployeeModel.followed_since.set(now))
+    elif unit_before != employee.unor_id:
         marks.append(EmployeeModel.unit_since.set(now))
     if active_before is not False and unit_before is not None and not employee.active:
         marks.append(EmployeeModel.deactivated_at.set(now))
     elif employee.active and active_before is False:
-        marks.append(EmployeeModel.deactivated_at.remove())
+        marks += [EmployeeModel.deactivated_at.remove(), EmployeeModel.followed_since.set(now)]
     return marks
 
 
@@ -422,7 +425,9 @@ class DynamoPeopleRepository:
         """The unit's employees, reading only what a day's recap or monitor needs (a projected index query)."""
         with storage_call("dynamodb"):
             rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=_MEMBER)
-            return [Member(m.nip, m.nama, bool(m.active), m.unit_since, m.deactivated_at) for m in rows]
+            return [
+                Member(m.nip, m.nama, bool(m.active), m.unit_since, m.deactivated_at, m.followed_since) for m in rows
+            ]
 
     def count_employees(self, unor_id: str) -> int:
         with storage_call("dynamodb"):

@@ -63,6 +63,7 @@ def _new_model(e: StoredEmployee) -> EmployeeModel:
         gelar_belakang=e.gelar_belakang or None,
         duty_until=NO_FIELD_DUTY,
         plan_until=NO_OWN_PLAN,
+        followed_since=iso(utc_now()),  # a re-run of a day judged before leaves them out (decision 122)
     )
 
 
@@ -103,8 +104,11 @@ class DynamoEmployeeRepository:
     @staticmethod
     def _write(change: Change) -> None:
         actions = _actions(change.after)
+        now = iso(utc_now())
         if change.before is not None and change.before.unor_id != change.after.unor_id:
-            actions.append(EmployeeModel.unit_since.set(iso(utc_now())))  # the days before it stay the old unit's
+            actions.append(EmployeeModel.unit_since.set(now))  # the days before it stay the old unit's
+        if change.before is not None and not change.before.active and change.after.active:
+            actions.append(EmployeeModel.followed_since.set(now))  # a reactivation (decision 122)
         with storage_call("dynamodb"):
             EmployeeModel(change.after.nip).update(actions=actions)
 

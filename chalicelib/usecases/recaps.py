@@ -204,15 +204,17 @@ def _frame(
     cutover: date | None,
     *,
     calendar: RegencyCalendar | None = None,
+    judged: frozenset[str] = frozenset(),
     former: Mapping[str, tuple[Member, EmployeePlan]] | None = None,
 ) -> UnitFrame:
     """`calendar`: the regency calendar of the day's years, when read already (else as read a minute ago).
-    The unit's members judged on `day` (`Member.followed_on`: active then, and not moved in after it: the day
-    was their old unit's), and `former` members (`_former_members`) with their own plans."""
+    The unit's members judged on `day` (`Member.judged_again_on`: active then, not moved in after it (the day
+    was their old unit's), and, on a re-run, judged by the earlier run or followed by then: `judged` holds the
+    NIPs the unit stored for the day), and `former` members (`_former_members`) with their own plans."""
     rules = rule_table(settings)
     if calendar is None:
         calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
-    employees = [e for e in members if e.followed_on(day, rules.tz)]
+    employees = [e for e in members if e.judged_again_on(day, rules.tz, judged)]
     plans = _movers_follow(plans, employees, day, rules.tz)
     own = {e.nip: plans.plan_for(e.nip) for e in employees}
     for nip, (member, plan) in (former or {}).items():
@@ -251,13 +253,22 @@ def unit_on(employee: Employee, day: date, settings: Settings) -> str:
     return stored[0] if stored is not None else employee.unor_id
 
 
+def _judged_before(unor_id: str, day: date, settings: Settings) -> frozenset[str]:
+    """The NIPs whose status of `day` the unit stored (one key-only query), for a re-run of a past day. Today's
+    recap reads none: moves and creations are recorded at the earliest on the day they happen, and it judges
+    everyone followed that day anyway."""
+    if day >= datetime.now(settings.tz).date():
+        return frozenset()
+    return frozenset(runtime.statuses().nips_of_day(unor_id, day))
+
+
 def _former_members(
-    unor_id: str, day: date, members: Sequence[Member], plans: UnitPlans
+    unor_id: str, judged: frozenset[str], day: date, members: Sequence[Member], plans: UnitPlans
 ) -> dict[str, tuple[Member, EmployeePlan]]:
-    """Employees whose status of `day` this unit stored and who are no longer its members (moved to another
-    unit since): a re-run of the day judges them here still, under this unit's hours, with their own leaves,
-    roster and field duties read by NIP (a sick note for the day may have been entered after the move)."""
-    gone = runtime.statuses().nips_of_day(unor_id, day) - {m.nip for m in members}
+    """Employees whose status of `day` this unit stored (`judged`) and who are no longer its members (moved to
+    another unit since): a re-run of the day judges them here still, under this unit's hours, with their own
+    leaves, roster and field duties read by NIP (a sick note for the day may have been entered after the move)."""
+    gone = judged - {m.nip for m in members}
     former = {}
     for employee in runtime.people().get_employees(sorted(gone)):
         here = replace(employee, unor_id=unor_id)
@@ -288,7 +299,8 @@ def unit_day(
     night shift reaches into them. The three independent reads (members, plans, the date's events) overlap.
     `live` (the monitor) takes the unit's members as read at most a minute ago; a recap reads them afresh, and
     passes the regency `calendar` it read afresh (else the one read at most a minute ago is used). A recap
-    also judges the day's former members again (`_former_members`), and nobody who joined the unit later.
+    also judges the day's former members again (`_former_members`), and nobody who joined the unit later, nor,
+    on a re-run, anyone SMART began to follow after the day was judged without them (`Member.judged_again_on`).
     """
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
@@ -299,11 +311,9 @@ def unit_day(
         own_date = pool.submit(_events_by_nip, unor_id, [day])
         cutover = runtime.timeclock().cutover_of(unor_id)
         plans = unit_plans.result()
-        # A unit stores a day's former members only when it judged the day before they left: a re-run of a
-        # past day (moves are recorded at the earliest on the day they happen, so today's first recap has none).
-        past = day < datetime.now(settings.tz).date()
-        former = _former_members(unor_id, day, members.result(), plans) if past and not live else None
-        frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, former=former)
+        judged = _judged_before(unor_id, day, settings) if not live else frozenset()
+        former = _former_members(unor_id, judged, day, members.result(), plans) if judged else None
+        frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, judged=judged, former=former)
         by_nip = own_date.result()
     for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
         by_nip.setdefault(nip, []).extend(rows)

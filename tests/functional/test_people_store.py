@@ -12,6 +12,8 @@ from tests.unit.store.people_contract import NOW, PeopleRepositoryContract
 
 
 class TestDynamoPeopleRepository(PeopleRepositoryContract):
+    CLOCK = "chalicelib.store.people.utc_now"
+
     @pytest.fixture()
     def repo(self, aws: None) -> PeopleRepository:
         return DynamoPeopleRepository()

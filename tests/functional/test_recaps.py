@@ -157,6 +157,34 @@ def test_a_simpeg_mutation_leaves_the_days_before_it_with_the_old_unit(api: Api,
     assert other.body["items"] == []
 
 
+def test_a_new_or_reactivated_employee_gets_no_status_on_a_day_judged_without_them(
+    api: Api, unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Monday recapped in U1 (Asep, Budi, Cucu), then Cucu deactivated by SIMPEG (she left for study)
+    admin = api.admin_token()
+    assert set(recap(api, admin, MONDAY)) == {A, B, C}
+    row = {"nip": C, "nama": "Cucu", "unor_id": "U1", "unor_nama": "SDN 1 Ngamprah", "status": "tugas belajar"}
+    left = api.call("POST", "/v1/admin/simpeg/import", {"employees": [row], "confirm_deactivations": 1}, token=admin)
+    assert left.body["deactivated"] == 1, left.body
+    # WHEN SIMPEG brings in a new appointee and reactivates Cucu, two days later
+    later = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    monkeypatch.setattr("chalicelib.store.simpeg_repo.utc_now", lambda: later)
+    new = {"nip": "199505052025032005", "nama": "Dewi", "unor_id": "U1", "unor_nama": "SDN 1 Ngamprah",
+           "status": "aktif"}  # fmt: skip
+    rows = [new, {**row, "status": "aktif"}]
+    imported = api.call("POST", "/v1/admin/simpeg/import", {"employees": rows}, token=admin).body
+    assert imported["created"] == 1, imported
+    # THEN SMART follows both from then
+    for nip in (C, new["nip"]):
+        employee = PEOPLE.get_employee(nip)
+        assert employee is not None and employee.followed_since == iso(later)
+    # AND a re-run of Monday judges the day as it was judged: Cucu still, the appointee not (no TK for a day
+    # before SMART knew her)
+    assert set(recap(api, admin, MONDAY)) == {A, B, C}
+    # AND a day never judged before judges everyone the unit has
+    assert set(recap(api, admin, MONDAY + timedelta(days=1))) == {A, B, C, new["nip"]}
+
+
 def test_holiday_makes_the_day_libur(api: Api, unit: str) -> None:
     admin = api.admin_token()
     assert (

@@ -64,7 +64,10 @@ class InMemoryPeopleRepository:
         yield from self._of_unit(unor_id)
 
     def members_of_unit(self, unor_id: str) -> list[domain.Member]:
-        return [domain.Member(e.nip, e.nama, e.active, e.unit_since, e.deactivated_at) for e in self._of_unit(unor_id)]
+        return [
+            domain.Member(e.nip, e.nama, e.active, e.unit_since, e.deactivated_at, e.followed_since)
+            for e in self._of_unit(unor_id)
+        ]
 
     def count_employees(self, unor_id: str) -> int:
         return len(self._of_unit(unor_id))
@@ -85,15 +88,19 @@ class InMemoryPeopleRepository:
 
     def put_employee(self, employee: domain.Employee) -> None:
         with self._lock:
+            now = iso(utc_now())
+            known = employee.nip in self._employees
             kept = self._employees.get(employee.nip) or domain.Employee(employee.nip, employee.nama, employee.unor_id)
             moved = {kept.unor_id, employee.unor_id}
-            since = iso(utc_now()) if kept.unor_id != employee.unor_id else kept.unit_since
-            deactivated = employee.nip in self._employees and kept.active and not employee.active
-            left = None if employee.active else iso(utc_now()) if deactivated else kept.deactivated_at
+            since = now if kept.unor_id != employee.unor_id else kept.unit_since
+            deactivated = known and kept.active and not employee.active
+            left = None if employee.active else now if deactivated else kept.deactivated_at
+            followed = now if not known or (employee.active and not kept.active) else kept.followed_since
             self._employees[employee.nip] = replace(
                 kept,
                 unit_since=since,
                 deactivated_at=left,
+                followed_since=followed,
                 nama=employee.nama,
                 unor_id=employee.unor_id,
                 active=employee.active,

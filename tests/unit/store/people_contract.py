@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime
+from unittest.mock import ANY
 
 import pytest
 
@@ -44,12 +46,21 @@ def employee(nip: str = NIP, **changes: object) -> Employee:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+def as_put(e: Employee) -> Employee:
+    """`e` as the repository answers it once put: dated from its creation (`followed_since`, pinned down by
+    test_smart_follows_an_employee_from_their_creation_and_their_reactivation)."""
+    return replace(e, followed_since=ANY)
+
+
 def nip_of(i: int) -> str:
     return f"1985010120100110{i:02d}"
 
 
 class PeopleRepositoryContract:
-    """Subclass with a `repo` fixture returning an empty PeopleRepository."""
+    """Subclass with a `repo` fixture returning an empty PeopleRepository, and `CLOCK`: the `utc_now` the
+    repository dates HR changes by (a dotted path to monkeypatch)."""
+
+    CLOCK: str
 
     def test_a_new_repository_knows_nobody(self, repo: PeopleRepository) -> None:
         assert repo.get_employee(NIP) is None and repo.employee_account(NIP) is None
@@ -66,9 +77,9 @@ class PeopleRepositoryContract:
         # WHEN it is put
         repo.put_employee(claimed)
         # THEN only its HR fields are stored
-        assert repo.get_employee(NIP) == employee()
+        assert repo.get_employee(NIP) == as_put(employee())
         account = repo.employee_account(NIP)
-        assert account is not None and account.holder == employee()
+        assert account is not None and account.holder == as_put(employee())
         assert account.credentials == Credentials("employee", NIP)
 
     def test_putting_again_overwrites_hr_fields_and_keeps_the_phone(self, repo: PeopleRepository) -> None:
@@ -82,18 +93,46 @@ class PeopleRepositoryContract:
         stored = repo.get_employee(NIP)
         assert stored is not None and stored.unit_since is not None and stored.deactivated_at is not None
         assert stored == Employee(NIP, "Asep S.", "U2", active=False, device_id=PHONE, unit_since=stored.unit_since,
-                                  deactivated_at=stored.deactivated_at)  # fmt: skip
+                                  deactivated_at=stored.deactivated_at, followed_since=ANY)  # fmt: skip
         account = repo.employee_account(NIP)
         assert account is not None and account.credentials.password_hash == "hash-1"
         # AND the move into U2 and the deactivation are dated now, on the unit's members too
         for moment in (stored.unit_since, stored.deactivated_at):
             assert (utc_now() - parse_iso(moment)).total_seconds() < 60
-        assert repo.members_of_unit("U2") == [Member(NIP, "Asep S.", False, stored.unit_since, stored.deactivated_at)]
+        assert repo.members_of_unit("U2") == [
+            Member(NIP, "Asep S.", False, stored.unit_since, stored.deactivated_at, ANY)
+        ]
         # AND putting it again inactive keeps both dates; active again, it forgets the deactivation
         repo.put_employee(employee(nama="Asep S.", unor_id="U2", active=False))
-        assert repo.members_of_unit("U2") == [Member(NIP, "Asep S.", False, stored.unit_since, stored.deactivated_at)]
+        assert repo.members_of_unit("U2") == [
+            Member(NIP, "Asep S.", False, stored.unit_since, stored.deactivated_at, ANY)
+        ]
         repo.put_employee(employee(nama="Asep S.", unor_id="U2"))
-        assert repo.members_of_unit("U2") == [Member(NIP, "Asep S.", True, stored.unit_since)]
+        assert repo.members_of_unit("U2") == [Member(NIP, "Asep S.", True, stored.unit_since, None, ANY)]
+
+    def test_smart_follows_an_employee_from_their_creation_and_their_reactivation(
+        self, repo: PeopleRepository, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def put_at(moment: datetime, **changes: object) -> Employee:
+            monkeypatch.setattr(self.CLOCK, lambda: moment)
+            repo.put_employee(employee(**changes))
+            stored = repo.get_employee(NIP)
+            assert stored is not None
+            return stored
+
+        # GIVEN an employee created on 2 March (a new appointee brought in by SIMPEG)
+        created = put_at(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+        # THEN SMART follows them from then, on the unit's members too
+        assert created.followed_since == "2026-03-02T01:00:00+00:00"
+        assert repo.members_of_unit("U1") == [Member(NIP, "Asep Saepudin", True, None, None, created.followed_since)]
+        # WHEN their record changes, they move, or they are deactivated, THEN that date stays
+        assert put_at(datetime(2026, 4, 1, tzinfo=UTC), jabatan="Guru Madya").followed_since == created.followed_since
+        assert put_at(datetime(2026, 5, 1, tzinfo=UTC), unor_id="U2").followed_since == created.followed_since
+        left = put_at(datetime(2026, 6, 1, tzinfo=UTC), unor_id="U2", active=False)
+        assert (left.followed_since, left.deactivated_at) == (created.followed_since, "2026-06-01T00:00:00+00:00")
+        # WHEN they are reactivated, THEN SMART follows them again from then
+        back = put_at(datetime(2026, 9, 1, 2, 30, tzinfo=UTC), unor_id="U2")
+        assert (back.followed_since, back.deactivated_at) == ("2026-09-01T02:30:00+00:00", None)
 
     def test_a_unit_lists_its_employees_by_nip_in_pages(self, repo: PeopleRepository) -> None:
         # GIVEN five employees of U1 put in no particular order, and one of U2
@@ -112,7 +151,7 @@ class PeopleRepositoryContract:
         # THEN each employee comes once, by NIP, and the other listings agree
         assert seen == [nip_of(i) for i in range(1, 6)]
         assert [e.nip for e in repo.iter_employees_of_unit("U1")] == seen
-        assert repo.members_of_unit("U1") == [Member(nip_of(i), f"P{i}", i != 4) for i in range(1, 6)]
+        assert repo.members_of_unit("U1") == [Member(nip_of(i), f"P{i}", i != 4, None, None, ANY) for i in range(1, 6)]
         assert repo.count_employees("U1") == 5 and repo.count_employees("U2") == 1
 
     def test_an_activation_code_is_kept_for_an_existing_employee_only(self, repo: PeopleRepository) -> None:
@@ -183,7 +222,7 @@ class PeopleRepositoryContract:
             repo.bind_device(NIP, OTHER_PHONE, None)
         # AND nothing changed
         assert repo.device_owner(PHONE) == NIP and repo.device_owner(OTHER_PHONE) is None
-        assert repo.get_employee(OTHER) == employee(OTHER)
+        assert repo.get_employee(OTHER) == as_put(employee(OTHER))
         account = repo.employee_account(OTHER)
         assert account is not None and account.credentials.password_hash is None
 
@@ -201,13 +240,13 @@ class PeopleRepositoryContract:
         # WHEN the phone is released
         repo.release_device(NIP, PHONE)
         # THEN the employee has none and a new token version, and the phone may serve someone else
-        assert repo.get_employee(NIP) == employee(token_version=1)
+        assert repo.get_employee(NIP) == as_put(employee(token_version=1))
         assert repo.device_owner(PHONE) is None
         repo.bind_device(OTHER, PHONE, None)
         assert repo.device_owner(PHONE) == OTHER
         # AND releasing an employee without a phone still logs out whatever token is left
         repo.release_device(NIP, None)
-        assert repo.get_employee(NIP) == employee(token_version=2)
+        assert repo.get_employee(NIP) == as_put(employee(token_version=2))
 
     def test_units_are_created_renamed_and_given_zones(self, repo: PeopleRepository) -> None:
         # WHEN units are created, THEN the listing is sorted and a repeat changes nothing

@@ -11,6 +11,8 @@ from .people_contract import PeopleRepositoryContract
 
 
 class TestInMemoryPeopleRepository(PeopleRepositoryContract):
+    CLOCK = "chalicelib.store.memory.people.utc_now"
+
     @pytest.fixture
     def repo(self) -> PeopleRepository:
         return InMemoryPeopleRepository()

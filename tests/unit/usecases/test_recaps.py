@@ -198,3 +198,46 @@ def test_the_days_before_a_deactivation_are_still_judged_again(
     # AND from the day of her deactivation on, the unit no longer judges her
     recaps.run_daily_recap(date(2026, 11, 3), SETTINGS, ["U1"])
     assert C not in {row.nip for row in unit.statuses.day_page("U1", date(2026, 11, 3), None)[0]}
+
+
+def test_a_rerun_judges_nobody_smart_began_to_follow_after_the_day(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Monday and Tuesday recapped in U1, then a new appointee (PPPK) brought in by SIMPEG on Tuesday 10:00
+    tuesday, wednesday = date(2026, 11, 3), date(2026, 11, 4)
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
+    recaps.run_daily_recap(tuesday, SETTINGS, ["U1"])
+    new = "199505052025032005"
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 3, 3, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=new, nama="Dewi", unor_id="U1"))
+    # WHEN a colleague's sick note for Monday re-runs the unit's Monday
+    leave = LeaveRequest.model_validate({"nip": C, "type": "SAKIT", "start_date": "2026-11-02",
+                                         "end_date": "2026-11-02", "reason": "surat dokter"})  # fmt: skip
+    answer = calendar.add_leave(Principal("bkpsdm", "super_admin"), leave, SETTINGS, AFTER)
+    # THEN the note counts, and the appointee gets no TK for a day before SMART knew her
+    assert answer.recapped == ["2026-11-02"] and stored(unit) == {A: "H", B: stored(unit)[B], C: "S"}
+    # AND the day she was brought in is hers (as a move's day is), re-run or not, and so is every later day
+    recaps.run_daily_recap(tuesday, SETTINGS, ["U1"])
+    recaps.run_daily_recap(wednesday, SETTINGS, ["U1"])
+    for day in (tuesday, wednesday):
+        assert new in {row.nip for row in unit.statuses.day_page("U1", day, None)[0]}
+
+
+def test_a_rerun_judges_a_reactivated_employee_on_the_days_judged_with_them_only(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Monday recapped with Cucu, then Cucu deactivated on Tuesday (study leave: SIMPEG marks her inactive)
+    wednesday = date(2026, 11, 4)
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 3, 3, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U1", active=False))
+    # AND Wednesday recapped without her, then her reactivation on Friday
+    recaps.run_daily_recap(wednesday, SETTINGS, ["U1"])
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 6, 1, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U1"))
+    # WHEN both days are recapped again (a late change of a colleague)
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
+    recaps.run_daily_recap(wednesday, SETTINGS, ["U1"])
+    # THEN Monday still judges her, and Wednesday, judged while she was away, gives her no TK
+    assert stored(unit)[C] == "TK"
+    assert C not in {row.nip for row in unit.statuses.day_page("U1", wednesday, None)[0]}
