@@ -124,15 +124,16 @@ class Member:
         left = recorded_day(self.deactivated_at, tz)
         return (self.active or (left is not None and left > day)) and not self.joined_after(day, tz)
 
-    def judged_again_on(self, day: date, tz: tzinfo, judged: frozenset[str]) -> bool:
-        """Whether a re-run of `day` judges the employee, given the NIPs the unit's earlier run of the day judged
-        (`judged`, empty when it never ran): followed that day (`followed_on`), and either judged then, or
-        followed by SMART since that day or earlier. A re-run never adds someone SMART did not follow yet when
-        the day was judged: a new appointee (CPNS, PPPK) or a reactivated employee gets no TK for days before."""
+    def judged_again_on(self, day: date, tz: tzinfo, known: frozenset[str]) -> bool:
+        """Whether a re-run of `day` judges the employee, given `known`: the NIPs the unit's earlier run of the
+        day judged, and those with a check-in or punch of the day (empty when the day never ran). Judged: followed
+        that day (`followed_on`), and either known, or followed by SMART since that day or earlier. A re-run never
+        adds someone SMART did not follow yet when the day was judged and who left no trace of it: a new appointee
+        (CPNS, PPPK) or a reactivated employee gets no TK for days before; a machine punch of such a day counts."""
         if not self.followed_on(day, tz):
             return False
         began = recorded_day(self.followed_since, tz)
-        return not judged or self.nip in judged or began is None or began <= day
+        return not known or self.nip in known or began is None or began <= day
 
 
 @dataclass(frozen=True)

@@ -204,17 +204,17 @@ def _frame(
     cutover: date | None,
     *,
     calendar: RegencyCalendar | None = None,
-    judged: frozenset[str] = frozenset(),
+    known: frozenset[str] = frozenset(),
     former: Mapping[str, tuple[Member, EmployeePlan]] | None = None,
 ) -> UnitFrame:
     """`calendar`: the regency calendar of the day's years, when read already (else as read a minute ago).
     The unit's members judged on `day` (`Member.judged_again_on`: active then, not moved in after it (the day
-    was their old unit's), and, on a re-run, judged by the earlier run or followed by then: `judged` holds the
-    NIPs the unit stored for the day), and `former` members (`_former_members`) with their own plans."""
+    was their old unit's), and, on a re-run, judged by the earlier run, with an event of the day, or followed
+    by then: `known` holds those NIPs), and `former` members (`_former_members`) with their own plans."""
     rules = rule_table(settings)
     if calendar is None:
         calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
-    employees = [e for e in members if e.judged_again_on(day, rules.tz, judged)]
+    employees = [e for e in members if e.judged_again_on(day, rules.tz, known)]
     plans = _movers_follow(plans, employees, day, rules.tz)
     own = {e.nip: plans.plan_for(e.nip) for e in employees}
     for nip, (member, plan) in (former or {}).items():
@@ -300,7 +300,8 @@ def unit_day(
     `live` (the monitor) takes the unit's members as read at most a minute ago; a recap reads them afresh, and
     passes the regency `calendar` it read afresh (else the one read at most a minute ago is used). A recap
     also judges the day's former members again (`_former_members`), and nobody who joined the unit later, nor,
-    on a re-run, anyone SMART began to follow after the day was judged without them (`Member.judged_again_on`).
+    on a re-run, anyone SMART began to follow after the day was judged without them, unless they left a check-in
+    or punch of it (`Member.judged_again_on`).
     """
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
@@ -313,8 +314,9 @@ def unit_day(
         plans = unit_plans.result()
         judged = _judged_before(unor_id, day, settings) if not live else frozenset()
         former = _former_members(unor_id, judged, day, members.result(), plans) if judged else None
-        frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, judged=judged, former=former)
         by_nip = own_date.result()
+        known = judged | frozenset(by_nip) if judged else judged
+        frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, known=known, former=former)
     for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
         by_nip.setdefault(nip, []).extend(rows)
     return _employee_days(frame, by_nip, rule_table(settings))

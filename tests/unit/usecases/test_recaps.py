@@ -203,19 +203,23 @@ def test_the_days_before_a_deactivation_are_still_judged_again(
 def test_a_rerun_judges_nobody_smart_began_to_follow_after_the_day(
     unit: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN Monday and Tuesday recapped in U1, then a new appointee (PPPK) brought in by SIMPEG on Tuesday 10:00
+    # GIVEN Monday and Tuesday recapped in U1, then two new appointees (PPPK) brought in by SIMPEG on Tuesday
+    # 10:00, one of whom punched the school's fingerprint machine on Monday (the log imported afterwards)
     tuesday, wednesday = date(2026, 11, 3), date(2026, 11, 4)
     recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
     recaps.run_daily_recap(tuesday, SETTINGS, ["U1"])
-    new = "199505052025032005"
+    new, punched = "199505052025032005", "199606062025031006"
     monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 3, 3, 0, tzinfo=UTC))
     unit.people.put_employee(Employee(nip=new, nama="Dewi", unor_id="U1"))
+    unit.people.put_employee(Employee(nip=punched, nama="Eko", unor_id="U1"))
+    check(unit, punched, "in", local(7, 0))
     # WHEN a colleague's sick note for Monday re-runs the unit's Monday
     leave = LeaveRequest.model_validate({"nip": C, "type": "SAKIT", "start_date": "2026-11-02",
                                          "end_date": "2026-11-02", "reason": "surat dokter"})  # fmt: skip
     answer = calendar.add_leave(Principal("bkpsdm", "super_admin"), leave, SETTINGS, AFTER)
-    # THEN the note counts, and the appointee gets no TK for a day before SMART knew her
-    assert answer.recapped == ["2026-11-02"] and stored(unit) == {A: "H", B: stored(unit)[B], C: "S"}
+    # THEN the note counts, the appointee gets no TK for a day before SMART knew her, and the punch is judged
+    assert answer.recapped == ["2026-11-02"]
+    assert stored(unit) == {A: "H", B: stored(unit)[B], C: "S", punched: "PSW4"}
     # AND the day she was brought in is hers (as a move's day is), re-run or not, and so is every later day
     recaps.run_daily_recap(tuesday, SETTINGS, ["U1"])
     recaps.run_daily_recap(wednesday, SETTINGS, ["U1"])
