@@ -70,7 +70,7 @@ def run(settings: Settings, args: argparse.Namespace) -> None:
     page = reviews.list_reviews(SUPER_ADMIN, ReviewsQuery(), settings)
     assert len(page.items) == args.reviews, len(page.items)
     listing = timed(lambda: reviews.list_reviews(SUPER_ADMIN, ReviewsQuery(), settings), args.calls)
-    recording = timed(lambda: disclosure.record_links(SUPER_ADMIN, VIEW_PHOTOS, "bench", nips), args.calls)
+    recording = timed(lambda: disclosure.record_links(SUPER_ADMIN, VIEW_PHOTOS, "bench", nips, settings), args.calls)
     print(f"review queue, {args.reviews} reviews of as many employees, {args.calls} calls: {cuts(listing)}")
     print(f"  of which recording their {args.reviews} photo links alone: {cuts(recording)}")
     print(f"  load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

@@ -28,7 +28,8 @@ def log_of(action: str) -> str:
 @dataclass(frozen=True)
 class AuditEntry:
     """One admin action. `at` is the UTC instant at second precision; `detail` is None when none was given;
-    `role` is the actor's role when the entry was written (None for entries written without it)."""
+    `role` is the actor's role when the entry was written (None for entries written without it); `expires`, from
+    when the store may drop it (UTC, second precision; None: kept for good, as every change is)."""
 
     at: datetime
     actor: str
@@ -36,6 +37,7 @@ class AuditEntry:
     target: str
     detail: Mapping[str, object] | None = None
     role: str | None = None
+    expires: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, log_of
 from chalicelib.store.base import item_from, parse_iso, storage_call, transaction, utc_now
@@ -37,11 +37,19 @@ def entry_detail(detail: Mapping[str, object] | None) -> dict[str, object] | Non
 
 
 def entry_from_key(
-    key: str, actor: str, action: str, target: str, *, detail: Mapping[str, object] | None, role: str | None
+    key: str,
+    actor: str,
+    action: str,
+    target: str,
+    *,
+    detail: Mapping[str, object] | None,
+    role: str | None,
+    expires: datetime | None = None,
 ) -> AuditEntry:
     """The entry stored under the range key `key` (its instant, to the second, comes from the key)."""
     at = parse_iso(key.split("#", maxsplit=1)[0]).replace(microsecond=0)
-    return AuditEntry(at, actor, action, target, entry_detail(detail), role)
+    kept_until = expires.astimezone(UTC).replace(microsecond=0) if expires is not None else None
+    return AuditEntry(at, actor, action, target, entry_detail(detail), role, kept_until)
 
 
 Clock = Callable[[], datetime]
@@ -68,15 +76,23 @@ class AuditRepository(ABC):
         self.record_each(actor, action, {target: detail}, role)
 
     def record_each(
-        self, actor: str, action: str, details: Mapping[str, Mapping[str, object] | None], role: str | None = None
+        self,
+        actor: str,
+        action: str,
+        details: Mapping[str, Mapping[str, object] | None],
+        role: str | None = None,
+        *,
+        kept_for: timedelta | None = None,
     ) -> None:
         """Append one entry per target of `details` (target -> its detail), all stamped with the current instant
-        and written together: up to `BATCH` entries are kept all or none."""
+        and written together: up to `BATCH` entries are kept all or none. With `kept_for`, the store drops them
+        that long after (DynamoDB's TTL, within days of it; the app itself never deletes an entry)."""
         now = self._clock()
+        expires = now + kept_for if kept_for is not None else None
         rows = []
         for target, detail in details.items():
             key = entry_key(now)
-            rows.append((key, entry_from_key(key, actor, action, target, detail=detail, role=role)))
+            rows.append((key, entry_from_key(key, actor, action, target, detail=detail, role=role, expires=expires)))
         if rows:
             self._append(partition(now.date(), log_of(action)), rows)
 
@@ -124,4 +140,4 @@ class DynamoAuditRepository(AuditRepository):
 
 
 def _entry(m: AuditModel) -> AuditEntry:
-    return entry_from_key(m.key, m.actor, m.action, m.target, detail=m.detail, role=m.role)
+    return entry_from_key(m.key, m.actor, m.action, m.target, detail=m.detail, role=m.role, expires=m.expires)

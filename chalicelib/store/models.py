@@ -530,6 +530,7 @@ class AuditModel(_Base):
     target = UnicodeAttribute()
     detail = JSONAttribute(null=True)
     role = UnicodeAttribute(null=True)  # the actor's role at the time (absent on entries written before)
+    expires = TTLAttribute(null=True)  # links handed out (`views#`) only: the changes are kept for good
 
 
 class SightingModel(_Base):

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import timedelta
 
 from chalicelib import runtime
 from chalicelib.domain.people import Principal
+from chalicelib.settings import Settings
 
 
-def record_links(principal: Principal, action: str, via: str, nips: Iterable[str]) -> None:
-    """Record the links of one answer: `nips` names the employee of each link (repeated per link)."""
+def record_links(principal: Principal, action: str, via: str, nips: Iterable[str], settings: Settings) -> None:
+    """Record the links of one answer: `nips` names the employee of each link (repeated per link). The entries
+    are kept as long as the photos and letters (`photo_retention_days` from when the link was handed out: the
+    file it opened is gone by then), then DynamoDB drops them (decision 123)."""
     links = Counter(nips)
     details = {nip: {"via": via, "links": links[nip]} for nip in sorted(links)}
-    runtime.audit().record_each(principal.subject, action, details, role=principal.role)
+    kept = timedelta(days=settings.photo_retention_days)
+    runtime.audit().record_each(principal.subject, action, details, role=principal.role, kept_for=kept)

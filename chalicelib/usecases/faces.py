@@ -253,7 +253,7 @@ def list_templates(actor: Principal, nip: str, settings: Settings) -> FaceTempla
         _template_row(t, store.presign(t.photo_key, settings.presign_ttl_s))
         for t in runtime.faces().template_rows(employee.nip)
     ]
-    disclosure.record_links(actor, VIEW_PHOTOS, "faces", [employee.nip] * len(items))
+    disclosure.record_links(actor, VIEW_PHOTOS, "faces", [employee.nip] * len(items), settings)
     return FaceTemplatePage(items=items, next=None)
 
 
@@ -289,7 +289,7 @@ def list_pending(principal: Principal, query: PendingFacesQuery, settings: Setti
     """Pending templates of one unit, or of every unit the admin may see, by unit then template id; their photo
     links recorded as handed to the caller."""
     page = _pending_page(principal, query, settings)
-    disclosure.record_links(principal, VIEW_PHOTOS, "pending_faces", (item.nip for item in page.items))
+    disclosure.record_links(principal, VIEW_PHOTOS, "pending_faces", (item.nip for item in page.items), settings)
     return page
 
 

@@ -237,7 +237,7 @@ def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Set
 
     items, cursor = across_units(access.units_of(principal, query.unor_id), query.next, unit_rows)
     linked = (i.nip for i in items if i.attachment_url)
-    disclosure.record_links(principal, VIEW_ATTACHMENTS, "requests", linked)
+    disclosure.record_links(principal, VIEW_ATTACHMENTS, "requests", linked, settings)
     return RequestPage(items=with_names(items), next=cursor)
 
 

@@ -100,7 +100,7 @@ def evidence(
         for unit, e in rows
     ]
     linked = (item.nip for item in items for _ in range(bool(item.selfie_url) + len(item.enrolment_urls)))
-    disclosure.record_links(principal, VIEW_PHOTOS, via, linked)
+    disclosure.record_links(principal, VIEW_PHOTOS, via, linked, settings)
     return items
 
 

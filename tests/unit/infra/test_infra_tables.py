@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.store.models import ALL_MODELS, ChallengeModel, EmployeeModel, UnitModel
+from chalicelib.store.models import ALL_MODELS, AuditModel, ChallengeModel, EmployeeModel, UnitModel
 from infra.tables import table_logical_id, table_resource, ttl_attribute
 
 from .conftest import of_type
@@ -60,6 +60,7 @@ def test_known_layout_details() -> None:
     # Spot checks a reader can verify against models.py by eye.
     assert ttl_attribute(ChallengeModel) == "expires"
     assert ttl_attribute(EmployeeModel) is None
+    assert ttl_attribute(AuditModel) == "expires"  # the links handed out expire (decision 123), changes never
     units = table_resource(UnitModel, PREFIX)["Properties"]
     assert units["GlobalSecondaryIndexes"][0]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
     assert table_logical_id(EmployeeModel) == "EmployeesTable"

@@ -134,6 +134,15 @@ class AuditRepositoryContract:
         assert [e.actor for e in page.entries] == ["ua"] and page.last_key is not None
         assert [e.actor for e in repo.page_of_day(START.date(), page.last_key, 1, VIEWS).entries] == ["admin"]
 
+    def test_an_entry_given_a_lifetime_carries_its_expiry(self, repo: AuditRepository) -> None:
+        # GIVEN links handed out, kept for 730 days, and a change, kept for good
+        repo.record_each("ua", "view.photos", {"198501012010011001": {"links": 2}}, kept_for=timedelta(days=730))
+        repo.record("ua", "review.approve", "e-1")
+        # THEN the links' entry says from when the store may drop it, to the second, and the change says never
+        [view] = repo.entries_of_day(START.date(), VIEWS)
+        assert view.expires == START.replace(microsecond=0) + timedelta(days=730)
+        assert [e.expires for e in repo.entries_of_day(START.date())] == [None]
+
     def test_entries_recorded_together_are_all_kept_with_one_instant(self, repo: AuditRepository) -> None:
         # GIVEN the links of 150 employees recorded at once (more than one DynamoDB transaction holds), and none
         details = {f"1985010120100{i:05d}": {"via": "reviews", "links": 1 + i % 2} for i in range(150)}

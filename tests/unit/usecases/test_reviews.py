@@ -81,6 +81,8 @@ def test_the_photo_links_of_the_queue_are_recorded_per_employee_apart_from_the_c
         ("budi", "unit_admin", "view.photos", nip_of(1), {"via": "reviews", "links": 2}),
         ("budi", "unit_admin", "view.photos", nip_of(2), {"via": "reviews", "links": 1}),
     ]
+    # AND those entries are kept as long as the photos are (from the link on: the photo is gone by then)
+    assert all(e.expires == e.at + timedelta(days=SETTINGS.photo_retention_days) for e in views)
     # AND the log of changes stays as it was
     assert audited() == []
 
