@@ -148,7 +148,8 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
 _BOOTSTRAP: dict[type[Model], tuple[str, ...]] = {AdminModel: (DESCRIBE, GET, PUT)}
 
 # What a daily recap reads: the units' members, plans and events, and each unit's fingerprint cut-over date; a
-# re-run of a past day also the records of its former members, by key (usecases/recaps.py `_former_members`).
+# re-run of a past day also the records of its former members, by key (usecases/recaps.py `_former_members`); the
+# day of a move also the mover's events by NIP (the events table itself: `_left_behind`).
 _RECAP_READS: dict[type[Model], tuple[str, ...]] = {
     UnitModel: (DESCRIBE, QUERY),
     EmployeeModel: (DESCRIBE, QUERY, BATCH_GET),

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -114,7 +114,7 @@ def judge_for_answer(
 
 def day_event(e: Event) -> DayEvent:
     """What judging a day reads of an employee's stored event."""
-    return DayEvent(e.nip, e.type, e.status, e.decision, parse_iso(str(e.attendance_time)))
+    return DayEvent(e.nip, e.type, e.status, e.decision, parse_iso(str(e.attendance_time)), e.source)
 
 
 # --- one employee's day so far -------------------------------------------------------------------------
@@ -192,6 +192,9 @@ class UnitFrame:
     day_plans: dict[str, list[DayPlan]]
     dates: frozenset[date]
     cutover: date | None = None  # the unit's cut-over to the app: fingerprint punches from then on do not count
+    # Events of the dates that members who moved in on one of them made before the move, stored under the unit
+    # they left (`_left_behind`): read once with the frame, since the move rebuilds it.
+    carried: Mapping[str, tuple[DayEvent, ...]] = field(default_factory=dict)
     # The regency summary's memo of judgements made with this frame (see _judged_state).
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -283,7 +286,9 @@ def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: R
     result = []
     for employee in frame.employees:
         plans = frame.day_plans[employee.nip]
-        events = to_events(by_nip.get(employee.nip, []), rules.tz, frame.cutover)
+        events = to_events(
+            [*by_nip.get(employee.nip, ()), *frame.carried.get(employee.nip, ())], rules.tz, frame.cutover
+        )
         own = assign_events(plans, events, rules)[1]
         result.append(EmployeeDay(employee, DayInputs(plans[1], own), plans, events))
     return result
@@ -317,9 +322,31 @@ def unit_day(
         by_nip = own_date.result()
         known = judged | frozenset(by_nip) if judged else judged
         frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, known=known, former=former)
+        frame = _left_behind(unor_id, frame, settings.tz)
     for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
         by_nip.setdefault(nip, []).extend(rows)
     return _employee_days(frame, by_nip, rule_table(settings))
+
+
+def _left_behind(unor_id: str, frame: UnitFrame, tz: tzinfo) -> UnitFrame:
+    """`frame` carrying the events of its dates that members who moved into the unit on one of those dates made
+    before the move was recorded, stored under the unit they left: a mutation imported at 10:00 finds the morning's
+    check-in at the old school. The day of a move is the new unit's (decision 120), so they count here (decision
+    124). One query by NIP per such member (overlapping: a reorganisation moves hundreds at once), only around a
+    move; the summary's frame reads them once, as the move rebuilds it."""
+    movers = [m.nip for m in frame.employees if m.moved_on(tz) in frame.dates]
+    start = datetime.combine(min(frame.dates), time.min, tz)
+    end = datetime.combine(max(frame.dates) + timedelta(days=1), time.min, tz)
+    dates = {d.isoformat() for d in frame.dates}
+
+    def made_elsewhere(nip: str) -> tuple[DayEvent, ...]:
+        rows = runtime.events().events_between(nip, start, end)
+        return _by_time(
+            day_event(e) for e in rows if e.unor_id != unor_id and e.local_date in dates and e.attendance_time
+        )
+
+    carried = {nip: rows for nip, rows in zip(movers, map_units(made_elsewhere, movers), strict=True) if rows}
+    return replace(frame, carried=carried) if carried else frame
 
 
 def classify(entry: EmployeeDay, rules: RuleTable) -> DayStatus:
@@ -327,7 +354,8 @@ def classify(entry: EmployeeDay, rules: RuleTable) -> DayStatus:
 
 
 def map_units(work: Callable[[str], T], units: Sequence[str]) -> list[T]:
-    """`work` for every unit, in order. Units are independent: their reads overlap instead of queueing."""
+    """`work` for every unit (or employee), in order. They are independent: their reads overlap instead of
+    queueing."""
     if not units:
         return []
     with ThreadPoolExecutor(max_workers=UNIT_WORKERS) as pool:
@@ -408,7 +436,8 @@ def _build_frame(unor_id: str, day: date, settings: Settings, calendar: RegencyC
     """Read afresh (the one-minute caches of the check-in path could predate the change that bumped the unit)."""
     members = runtime.people().members_of_unit(unor_id)
     plans = _unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1))
-    return _frame(day, members, plans, settings, runtime.timeclock().cutover_of(unor_id), calendar=calendar)
+    frame = _frame(day, members, plans, settings, runtime.timeclock().cutover_of(unor_id), calendar=calendar)
+    return _left_behind(unor_id, frame, settings.tz)
 
 
 def cached_frames(units: Sequence[str], day: date, settings: Settings) -> list[UnitFrame]:
@@ -522,7 +551,7 @@ def _judge(
         rows, states, counts, pending = dict(last.rows), dict(last.states), dict(last.counts), set(last.pending)
     read = _rows_by_nip(own, again)
     for nip in again & frame.day_plans.keys():
-        rows[nip] = read.get(nip, ())
+        rows[nip] = _by_time((*read.get(nip, ()), *frame.carried.get(nip, ())))
         if nip in states:
             counts[states[nip]] -= 1
         states[nip] = _judged_state(frame, nip, rows[nip], now, rules)
@@ -555,7 +584,11 @@ def _rows_by_nip(own: tuple[DayDigest, ...], nips: set[str] | None) -> dict[str,
     for digest in own:
         for row in digest.events(nips):
             by_nip.setdefault(row.nip, []).append(row)
-    return {nip: tuple(sorted(rows, key=lambda e: (e.attendance_time, e.type or ""))) for nip, rows in by_nip.items()}
+    return {nip: _by_time(rows) for nip, rows in by_nip.items()}
+
+
+def _by_time(rows: Iterable[DayEvent]) -> tuple[DayEvent, ...]:
+    return tuple(sorted(rows, key=lambda e: (e.attendance_time, e.type or "")))
 
 
 def _ends(frame: UnitFrame, rules: RuleTable) -> tuple[list[datetime], list[str]]:

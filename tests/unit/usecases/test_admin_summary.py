@@ -101,28 +101,39 @@ def test_the_summary_equals_a_full_computation_after_every_kind_of_change(
     )
     totals = assert_fast_equals_full(local(8, 19))
     assert (totals["present"], totals["late"]) == (2, 0)
-    # WHEN Budi moves to U2, THEN U1 counts two and U2 two (his arrival stays with U1's day)
+    # WHEN Budi moves to U2, THEN U1 counts two and U2 two: the day of the move is U2's
     monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: local(8, 20))  # when the move is recorded
     repos.people.put_employee(Employee(nip=B, nama="Budi", unor_id="U2"))
     assert_fast_equals_full(local(8, 20))
     assert [len(f.employees) for f in recaps.cached_frames(["U1", "U2"], MONDAY, SETTINGS)] == [2, 2]
-    # AND a unit admin of U2 sees U2 alone, equal to its full computation
-    assert assert_fast_equals_full(local(8, 21), principal=U2_ADMIN)["not_yet"] == 1
+    # AND a unit admin of U2 sees U2 alone, equal to its full computation, with Budi's 08:10 arrival, made at U1
+    # before the move was recorded: late under U2's hours (his 09:00 roster day stays with U1; decision 124)
+    u2 = assert_fast_equals_full(local(8, 21), principal=U2_ADMIN)
+    assert (u2["late"], u2["not_yet"], u2["field_duty"]) == (1, 0, 1)
     # WHEN a check-in awaits review and is rejected, THEN it counts only while pending
     event_id = check(repos, D, "U2", "in", local(8, 25), status="review")
     assert_fast_equals_full(local(8, 26))
     repos.events.decide_review(event_id, "reject", "admin", None, local(8, 30))
     assert_fast_equals_full(local(8, 31))
-    # WHEN the day's hours are over, THEN whoever never came is absent
+    # WHEN the day's hours are over, THEN nobody is left not yet there (everyone came, is on leave or on duty)
     check(repos, A, "U1", "out", local(17, 5))
     totals = assert_fast_equals_full(local(17, 30))
-    assert totals["not_yet"] == 0 and totals["absent"] == 1
+    assert totals["not_yet"] == 0 and totals["absent"] == 0
     # WHEN the local date turns (00:30 WIB on Tuesday, still Monday in UTC), THEN today is Tuesday, and Monday
     # asked for by date is still right
     tuesday = MONDAY + timedelta(days=1)
     assert local(0, 30, tuesday).date() == MONDAY
     assert assert_fast_equals_full(local(0, 30, tuesday))["not_yet"] == 4
     assert assert_fast_equals_full(local(0, 31, tuesday), day=MONDAY) == totals
+
+
+def test_whoever_never_came_is_absent_once_the_hours_are_over(regency: Repositories) -> None:
+    # GIVEN Asep's arrival, the others not yet there at 08:00
+    check(regency, A, "U1", "in", local(7, 2))
+    assert assert_fast_equals_full(local(8, 0))["not_yet"] == 3
+    # WHEN the day's hours are over, with no write in between, THEN the three who never came are absent
+    totals = assert_fast_equals_full(local(17, 30))
+    assert (totals["not_yet"], totals["absent"]) == (0, 3)
 
 
 def test_an_event_ahead_of_the_poll_counts_once_its_time_comes(regency: Repositories) -> None:

@@ -245,3 +245,24 @@ def test_a_rerun_judges_a_reactivated_employee_on_the_days_judged_with_them_only
     # THEN Monday still judges her, and Wednesday, judged while she was away, gives her no TK
     assert stored(unit)[C] == "TK"
     assert C not in {row.nip for row in unit.statuses.day_page("U1", wednesday, None)[0]}
+
+
+def test_the_day_of_a_move_counts_the_check_in_made_at_the_old_unit_before_it(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Cucu's check-in at U1 on Monday 07:02, then her move to U2 imported at 10:00 (a mutation list BKPSDM
+    # brought in during office hours), and her check-out at U2 at 16:05
+    check(unit, C, "in", local(7, 2))
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: local(10, 0))
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
+    out = local(16, 5)
+    event = Event(new_event_id(C, out), C, "out", "accepted", iso(out), iso(out), MONDAY.isoformat(), "U2",
+                  warnings=())  # fmt: skip
+    unit.events.write_checkin(CheckinWrite(event, f"{C}#out", "body", StoredAnswer(201, {}), out, first_arrival=False))
+    # WHEN Monday is recapped in both units
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1", "U2"])
+    # THEN the day is U2's, judged from both her check-in at U1 and her check-out at U2: on time, not TL
+    [row] = unit.statuses.day_page("U2", MONDAY, None)[0]
+    assert (row.nip, row.status.status) == (C, "H")
+    # AND U1 does not judge her that day
+    assert C not in stored(unit)
