@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.zones import Assignment
@@ -266,3 +267,16 @@ def test_the_day_of_a_move_counts_the_check_in_made_at_the_old_unit_before_it(
     assert (row.nip, row.status.status) == (C, "H")
     # AND U1 does not judge her that day
     assert C not in stored(unit)
+
+
+def test_an_employees_day_so_far_counts_a_machine_punch_as_the_recap_does(unit: Repositories) -> None:
+    # GIVEN Cucu's punch on U1's fingerprint machine at 07:05 on Monday, imported as the import stores it
+    at = local(7, 5)
+    punch = Event(new_event_id(C, at), C, "in", "accepted", iso(at), iso(at), MONDAY.isoformat(), "U1",
+                  warnings=(), source=FINGERPRINT)  # fmt: skip
+    cucu = Employee(nip=C, nama="Cucu", unor_id="U1")
+    # WHEN her day so far is asked at 09:00, THEN the punch is her arrival
+    assert recaps.employee_day_so_far(cucu, [punch], local(9, 0), SETTINGS).state == "present"
+    # AND once U1 has moved to the app from Monday on, a punch of Monday no longer counts, as in the recap
+    unit.timeclock.set_cutover("U1", MONDAY, "admin", local(7, 0))
+    assert recaps.employee_day_so_far(cucu, [punch], local(9, 0), SETTINGS).state == "not_yet"
