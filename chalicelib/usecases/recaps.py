@@ -551,7 +551,8 @@ def _judge(
         rows, states, counts, pending = dict(last.rows), dict(last.states), dict(last.counts), set(last.pending)
     read = _rows_by_nip(own, again)
     for nip in again & frame.day_plans.keys():
-        rows[nip] = _by_time((*read.get(nip, ()), *frame.carried.get(nip, ())))
+        carried = frame.carried.get(nip)
+        rows[nip] = _by_time((*read.get(nip, ()), *carried)) if carried else read.get(nip, ())
         if nip in states:
             counts[states[nip]] -= 1
         states[nip] = _judged_state(frame, nip, rows[nip], now, rules)
