@@ -99,6 +99,52 @@ def recorded_day(recorded: str | None, tz: tzinfo) -> date | None:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where an employee stood before an HR change: their unit, and whether SMART followed them."""
+
+    unor_id: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class HrMarks:
+    """Which of an employee's HR dates a change stamps with its instant, the one rule every store follows
+    (the people store's `put_employee`, its in-memory twin, the SIMPEG sync and import): a move stamps
+    `unit_since` (the days before stay the old unit's), a creation or a reactivation stamps `followed_since`
+    (decision 122), a deactivation stamps `deactivated_at` and a reactivation clears it."""
+
+    moved: bool = False
+    followed: bool = False
+    deactivation: Literal["stamp", "clear", "keep"] = "keep"
+
+    def unit_since(self, before: str | None, now: str) -> str | None:
+        """`Employee.unit_since` after the change, given its value before and the change's instant."""
+        return now if self.moved else before
+
+    def followed_since(self, before: str | None, now: str) -> str | None:
+        """`Employee.followed_since` after the change."""
+        return now if self.followed else before
+
+    def deactivated_at(self, before: str | None, now: str) -> str | None:
+        """`Employee.deactivated_at` after the change: a first deactivation's date is kept on later changes."""
+        return {"stamp": now, "clear": None, "keep": before}[self.deactivation]
+
+
+def hr_marks(before: Placement | None, unor_id: str, active: bool) -> HrMarks:
+    """What a change of an employee from `before` (None: a new record) to `unor_id`/`active` stamps.
+
+    A record created inactive has no deactivation date: SMART never followed them, so no day of theirs is
+    judged. A change that keeps an inactive employee inactive keeps their first deactivation date."""
+    if before is None:
+        return HrMarks(followed=True)
+    reactivated = active and not before.active
+    deactivation: Literal["stamp", "clear", "keep"] = (
+        "stamp" if before.active and not active else "clear" if reactivated else "keep"
+    )
+    return HrMarks(moved=before.unor_id != unor_id, followed=reactivated, deactivation=deactivation)
+
+
+@dataclass(frozen=True)
 class Member:
     """An employee as a unit's day sees them (recap, monitor): who, and whether SMART still follows them."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from chalicelib.domain.people import Unit
+from chalicelib.domain.people import Placement, Unit, hr_marks
 from chalicelib.simpeg.models import (
     Change,
     Confirmation,
@@ -74,11 +74,11 @@ def plan_sync(
 
 def _diff(before: StoredEmployee | None, record: EmployeeRecord, now: str) -> Change | None:
     if before is None:
-        return Change("created", _stored(record, now, None), None)
+        return Change("created", _stored(None, record, now), None)
     old = before.to_record()
     if old == record:
         return None
-    after = _stored(record, now, before.deactivated_at)
+    after = _stored(before, record, now)
     if old.active and not record.active:
         return Change("deactivated", after, old)
     if old.unor_id != record.unor_id:
@@ -86,8 +86,11 @@ def _diff(before: StoredEmployee | None, record: EmployeeRecord, now: str) -> Ch
     return Change("updated", after, old)
 
 
-def _stored(record: EmployeeRecord, now: str, previous_deactivated_at: str | None) -> StoredEmployee:
-    deactivated_at = None if record.active else (previous_deactivated_at or now)
+def _stored(before: StoredEmployee | None, record: EmployeeRecord, now: str) -> StoredEmployee:
+    """`record` as stored after the change, its deactivation dated by the HR rule (`hr_marks`)."""
+    placement = Placement(before.unor_id, before.active) if before else None
+    marks = hr_marks(placement, record.unor_id, record.active)
+    deactivated_at = marks.deactivated_at(before.deactivated_at if before else None, now)
     return StoredEmployee.from_record(record, changed_at=now, deactivated_at=deactivated_at)
 
 

@@ -31,12 +31,15 @@ from chalicelib.domain.people import (
     Credentials,
     Employee,
     EmployeeAccount,
+    HrMarks,
     Member,
     Page,
+    Placement,
     Sessions,
     Unit,
     UnitCounts,
     address_scope,
+    hr_marks,
     unit_tallies,
 )
 from chalicelib.store.base import (
@@ -57,20 +60,25 @@ from chalicelib.store.models import AdminModel, DeviceModel, EmployeeModel, Logi
 _MEMBER = ["nip", "nama", "active", "unit_since", "deactivated_at", "followed_since"]
 
 
-def _lifecycle_marks(unit_before: str | None, active_before: bool | None, employee: Employee) -> list[Action]:
-    """The dates an HR change records: a creation, a move into another unit, a deactivation (cleared on
-    reactivation), a reactivation."""
-    now = iso(utc_now())
-    marks: list[Action] = []
-    if unit_before is None:
-        marks.append(EmployeeModel.followed_since.set(now))
-    elif unit_before != employee.unor_id:
-        marks.append(EmployeeModel.unit_since.set(now))
-    if active_before is not False and unit_before is not None and not employee.active:
-        marks.append(EmployeeModel.deactivated_at.set(now))
-    elif employee.active and active_before is False:
-        marks += [EmployeeModel.deactivated_at.remove(), EmployeeModel.followed_since.set(now)]
-    return marks
+def hr_actions(marks: HrMarks, now: str) -> list[Action]:
+    """The writes of an HR change's dates (`domain.people.hr_marks`), stamped `now`."""
+    actions: list[Action] = []
+    if marks.moved:
+        actions.append(EmployeeModel.unit_since.set(now))
+    if marks.followed:
+        actions.append(EmployeeModel.followed_since.set(now))
+    if marks.deactivation == "stamp":
+        actions.append(EmployeeModel.deactivated_at.set(now))
+    elif marks.deactivation == "clear":
+        actions.append(EmployeeModel.deactivated_at.remove())
+    return actions
+
+
+def _placement(old: dict[str, Any]) -> Placement | None:
+    """Where an employee item stood before an update (its `ALL_OLD` attributes; empty: a new record)."""
+    if "unor_id" not in old:
+        return None
+    return Placement(old["unor_id"]["S"], old.get("active", {}).get("BOOL") is not False)
 
 
 def _employee(m: EmployeeModel) -> Employee:
@@ -465,12 +473,12 @@ class DynamoPeopleRepository:
         with storage_call("dynamodb"):
             answer = EmployeeModel._get_connection().update_item(employee.nip, actions=actions, return_values="ALL_OLD")
         old = answer.get("Attributes", {})
-        before = old.get("unor_id", {}).get("S")
-        marks = _lifecycle_marks(before, old.get("active", {}).get("BOOL"), employee)
+        before = _placement(old)
+        marks = hr_actions(hr_marks(before, employee.unor_id, employee.active), now)
         if marks:
             with storage_call("dynamodb"):
                 EmployeeModel(employee.nip).update(actions=marks)
-        self.touch_units({employee.unor_id, before or employee.unor_id})
+        self.touch_units({employee.unor_id, before.unor_id if before else employee.unor_id})
 
     def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:
         """Give an existing employee a new one-time activation code (hashed), replacing any earlier one."""

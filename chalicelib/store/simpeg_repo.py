@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from pynamodb.expressions.update import Action
 
-from chalicelib.domain.people import Unit
+from chalicelib.domain.people import Placement, Unit, hr_marks
 from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, item_from, storage_call, utc_now
 from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN, EmployeeModel, SyncRunModel, UnitModel
-from chalicelib.store.people import DynamoPeopleRepository, get_model
+from chalicelib.store.people import DynamoPeopleRepository, get_model, hr_actions
 
 _WRITERS = 8  # parallel UpdateItem calls: a 7,000-person first sync stays well under a minute
 
@@ -63,7 +64,8 @@ def _new_model(e: StoredEmployee) -> EmployeeModel:
         gelar_belakang=e.gelar_belakang or None,
         duty_until=NO_FIELD_DUTY,
         plan_until=NO_OWN_PLAN,
-        followed_since=iso(utc_now()),  # a re-run of a day judged before leaves them out (decision 122)
+        # A re-run of a day judged before leaves them out (decision 122).
+        followed_since=hr_marks(None, e.unor_id, e.active).followed_since(None, iso(utc_now())),
     )
 
 
@@ -104,11 +106,10 @@ class DynamoEmployeeRepository:
     @staticmethod
     def _write(change: Change) -> None:
         actions = _actions(change.after)
-        now = iso(utc_now())
-        if change.before is not None and change.before.unor_id != change.after.unor_id:
-            actions.append(EmployeeModel.unit_since.set(now))  # the days before it stay the old unit's
-        if change.before is not None and not change.before.active and change.after.active:
-            actions.append(EmployeeModel.followed_since.set(now))  # a reactivation (decision 122)
+        before = Placement(change.before.unor_id, change.before.active) if change.before else None
+        # The planner dated a deactivation already (`change.after.deactivated_at`, written by _actions).
+        marks = replace(hr_marks(before, change.after.unor_id, change.after.active), deactivation="keep")
+        actions += hr_actions(marks, iso(utc_now()))
         with storage_call("dynamodb"):
             EmployeeModel(change.after.nip).update(actions=actions)
 

@@ -89,18 +89,16 @@ class InMemoryPeopleRepository:
     def put_employee(self, employee: domain.Employee) -> None:
         with self._lock:
             now = iso(utc_now())
-            known = employee.nip in self._employees
-            kept = self._employees.get(employee.nip) or domain.Employee(employee.nip, employee.nama, employee.unor_id)
+            known = self._employees.get(employee.nip)
+            kept = known or domain.Employee(employee.nip, employee.nama, employee.unor_id)
             moved = {kept.unor_id, employee.unor_id}
-            since = now if kept.unor_id != employee.unor_id else kept.unit_since
-            deactivated = known and kept.active and not employee.active
-            left = None if employee.active else now if deactivated else kept.deactivated_at
-            followed = now if not known or (employee.active and not kept.active) else kept.followed_since
+            before = domain.Placement(known.unor_id, known.active) if known else None
+            marks = domain.hr_marks(before, employee.unor_id, employee.active)
             self._employees[employee.nip] = replace(
                 kept,
-                unit_since=since,
-                deactivated_at=left,
-                followed_since=followed,
+                unit_since=marks.unit_since(kept.unit_since, now),
+                deactivated_at=marks.deactivated_at(kept.deactivated_at, now),
+                followed_since=marks.followed_since(kept.followed_since, now),
                 nama=employee.nama,
                 unor_id=employee.unor_id,
                 active=employee.active,

@@ -18,8 +18,9 @@ STORE = CHALICELIB / "store"
 # Process wiring: points the models at a deployment's tables (`configure`) and nothing else.
 WIRING = {CHALICELIB / "runtime.py"}
 MODEL_NAMES = {model.__name__ for model in models.ALL_MODELS}
-# Store-internal: items another repository puts into its own transaction, never handed out of store.
-INTERNAL = {("events", "add_fingerprint")}
+# Store-internal, never handed out of store: items another repository puts into its own transaction, and the
+# writes of an HR change's dates that the SIMPEG store adds to its own update.
+INTERNAL = {("events", "add_fingerprint"), ("people", "hr_actions")}
 
 
 def modules_outside_store() -> list[Path]:

@@ -84,6 +84,19 @@ def test_reactivation_clears_deactivated_at_and_counts_as_update() -> None:
     assert [c.kind for c in plan.changes] == ["updated"] and plan.changes[0].after.deactivated_at is None
 
 
+def test_an_inactive_employee_keeps_the_date_smart_stopped_following_them() -> None:
+    # GIVEN an employee retired in January, one stored inactive without a date (an older record), and SIMPEG
+    # listing a third for the first time, already retired
+    gone = StoredEmployee.from_record(rec(1, active=False), changed_at=EARLIER, deactivated_at=EARLIER)
+    undated = StoredEmployee.from_record(rec(2, active=False), changed_at=EARLIER)
+    # WHEN SIMPEG corrects the names of all three
+    incoming = batch(*(rec(i, active=False, nama=f"Pegawai Ke-{i}") for i in (1, 2, 3)))
+    plan = plan_sync([gone, undated], [], incoming, full=False, now=NOW)
+    # THEN no date moves to the day of the correction: that would re-judge the days between (TK on a re-run)
+    dates = {c.nip: (c.kind, c.after.deactivated_at) for c in plan.changes}
+    assert dates == {rec(1).nip: ("updated", EARLIER), rec(2).nip: ("updated", None), rec(3).nip: ("created", None)}
+
+
 def test_applied_plan_replanned_is_all_unchanged() -> None:
     # GIVEN a plan applied to a store
     repo = InMemoryEmployeeRepository()
