@@ -265,6 +265,24 @@ def _judged_before(unor_id: str, day: date, settings: Settings) -> frozenset[str
     return frozenset(runtime.statuses().nips_of_day(unor_id, day))
 
 
+def _as_judged(
+    unor_id: str,
+    day: date,
+    members: Sequence[Member],
+    plans: UnitPlans,
+    settings: Settings,
+    nips_with_events: Callable[[], Iterable[str]],
+) -> tuple[frozenset[str], dict[str, tuple[Member, EmployeePlan]] | None]:
+    """Who a past day the unit judged before is judged for again, by a re-run and by a view of the day alike:
+    `known` for `Member.judged_again_on` (the NIPs judged before and those with an event of the day, read
+    only then) and the day's former members. A day never judged (today, or a run that never happened) has
+    neither: every member followed that day is judged."""
+    judged = _judged_before(unor_id, day, settings)
+    if not judged:
+        return judged, None
+    return judged | frozenset(nips_with_events()), _former_members(unor_id, judged, day, members, plans)
+
+
 def _former_members(
     unor_id: str, judged: frozenset[str], day: date, members: Sequence[Member], plans: UnitPlans
 ) -> dict[str, tuple[Member, EmployeePlan]]:
@@ -303,10 +321,10 @@ def unit_day(
     that the unit's windows of `day` touch are read: the date itself, and its neighbours only when a
     night shift reaches into them. The three independent reads (members, plans, the date's events) overlap.
     `live` (the monitor) takes the unit's members as read at most a minute ago; a recap reads them afresh, and
-    passes the regency `calendar` it read afresh (else the one read at most a minute ago is used). A recap
-    also judges the day's former members again (`_former_members`), and nobody who joined the unit later, nor,
-    on a re-run, anyone SMART began to follow after the day was judged without them, unless they left a check-in
-    or punch of it (`Member.judged_again_on`).
+    passes the regency `calendar` it read afresh (else the one read at most a minute ago is used). A past day
+    the unit judged before is judged for the same people by a re-run and by the monitor (`_as_judged`): its
+    former members again, and nobody who joined the unit later, nor anyone SMART began to follow after the day
+    was judged without them, unless they left a check-in or punch of it (`Member.judged_again_on`).
     """
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
@@ -317,10 +335,8 @@ def unit_day(
         own_date = pool.submit(_events_by_nip, unor_id, [day])
         cutover = runtime.timeclock().cutover_of(unor_id)
         plans = unit_plans.result()
-        judged = _judged_before(unor_id, day, settings) if not live else frozenset()
-        former = _former_members(unor_id, judged, day, members.result(), plans) if judged else None
         by_nip = own_date.result()
-        known = judged | frozenset(by_nip) if judged else judged
+        known, former = _as_judged(unor_id, day, members.result(), plans, settings, lambda: by_nip)
         frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, known=known, former=former)
         frame = _left_behind(unor_id, frame, settings.tz)
     for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
@@ -436,7 +452,9 @@ def _build_frame(unor_id: str, day: date, settings: Settings, calendar: RegencyC
     """Read afresh (the one-minute caches of the check-in path could predate the change that bumped the unit)."""
     members = runtime.people().members_of_unit(unor_id)
     plans = _unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1))
-    frame = _frame(day, members, plans, settings, runtime.timeclock().cutover_of(unor_id), calendar=calendar)
+    known, former = _as_judged(unor_id, day, members, plans, settings, lambda: _events_by_nip(unor_id, [day]))
+    cutover = runtime.timeclock().cutover_of(unor_id)
+    frame = _frame(day, members, plans, settings, cutover, calendar=calendar, known=known, former=former)
     return _left_behind(unor_id, frame, settings.tz)
 
 

@@ -72,6 +72,15 @@ def recap(api: Api, token: str, day: date) -> dict[str, dict[str, object]]:
     return {item["nip"]: item for item in answer.body["items"]}
 
 
+def seen_on(api: Api, token: str, day: date, unit: str = "U1") -> tuple[dict[str, str], dict[str, int]]:
+    """What an admin's views show of a unit's `day`: the monitor's state of each NIP, the summary's counts."""
+    monitor = api.call("GET", f"/v1/admin/monitor?date={day.isoformat()}&unor_id={unit}", token=token)
+    summary = api.call("GET", f"/v1/admin/monitor/summary?date={day.isoformat()}", token=token)
+    assert (monitor.status, summary.status) == (200, 200), (monitor.body, summary.body)
+    counts = next(u["counts"] for u in summary.body["units"] if u["unor_id"] == unit)
+    return {i["nip"]: i["state"] for i in monitor.body["items"]}, {k: n for k, n in counts.items() if n}
+
+
 def test_daily_recap_classifies_each_employee(api: Api, unit: str) -> None:
     admin = api.admin_token()
     seed_event(A, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=45))
@@ -155,6 +164,10 @@ def test_a_simpeg_mutation_leaves_the_days_before_it_with_the_old_unit(api: Api,
                     token=admin).status == 200  # fmt: skip
     other = api.call("GET", f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U2", token=admin)
     assert other.body["items"] == []
+    # AND the monitor and the summary of Monday show the day where it was judged, as it was judged
+    assert seen_on(api, admin, MONDAY) == ({A: "present", B: "absent", C: "leave"}, {"present": 1, "absent": 1,
+                                                                                      "leave": 1})  # fmt: skip
+    assert seen_on(api, admin, MONDAY, "U2") == ({}, {})
 
 
 def test_a_new_or_reactivated_employee_gets_no_status_on_a_day_judged_without_them(
@@ -181,6 +194,8 @@ def test_a_new_or_reactivated_employee_gets_no_status_on_a_day_judged_without_th
     # AND a re-run of Monday judges the day as it was judged: Cucu still, the appointee not (no TK for a day
     # before SMART knew her)
     assert set(recap(api, admin, MONDAY)) == {A, B, C}
+    # AND the monitor and the summary of Monday do not count her absent either
+    assert seen_on(api, admin, MONDAY) == ({A: "absent", B: "absent", C: "absent"}, {"absent": 3})
     # AND a day never judged before judges everyone the unit has
     assert set(recap(api, admin, MONDAY + timedelta(days=1))) == {A, B, C, new["nip"]}
 
