@@ -271,6 +271,7 @@ def _as_judged(
     members: Sequence[Member],
     plans: UnitPlans,
     settings: Settings,
+    *,
     nips_with_events: Callable[[], Iterable[str]],
 ) -> tuple[frozenset[str], dict[str, tuple[Member, EmployeePlan]] | None]:
     """Who a past day the unit judged before is judged for again, by a re-run and by a view of the day alike:
@@ -336,7 +337,7 @@ def unit_day(
         cutover = runtime.timeclock().cutover_of(unor_id)
         plans = unit_plans.result()
         by_nip = own_date.result()
-        known, former = _as_judged(unor_id, day, members.result(), plans, settings, lambda: by_nip)
+        known, former = _as_judged(unor_id, day, members.result(), plans, settings, nips_with_events=lambda: by_nip)
         frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, known=known, former=former)
         frame = _left_behind(unor_id, frame, settings.tz)
     for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
@@ -452,7 +453,9 @@ def _build_frame(unor_id: str, day: date, settings: Settings, calendar: RegencyC
     """Read afresh (the one-minute caches of the check-in path could predate the change that bumped the unit)."""
     members = runtime.people().members_of_unit(unor_id)
     plans = _unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1))
-    known, former = _as_judged(unor_id, day, members, plans, settings, lambda: _events_by_nip(unor_id, [day]))
+    known, former = _as_judged(
+        unor_id, day, members, plans, settings, nips_with_events=lambda: _events_by_nip(unor_id, [day])
+    )
     cutover = runtime.timeclock().cutover_of(unor_id)
     frame = _frame(day, members, plans, settings, cutover, calendar=calendar, known=known, former=former)
     return _left_behind(unor_id, frame, settings.tz)
