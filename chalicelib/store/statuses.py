@@ -18,7 +18,7 @@ the statuses are read strongly consistent, so a change stamped before a count be
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -158,11 +158,15 @@ def counters_row(month: str, row: CounterRow) -> StoredRow:
     return StoredRow(f"{YTD}{nip}", nip, nama, f"{month}-YTD", "YTD", counters_data(ytd))
 
 
-def changed_day(day: date, rows: Sequence[tuple[Member, DayStatus]], stored: Iterable[StoredRow]) -> list[StoredRow]:
-    """The items of `rows` whose status differs from the day's `stored` items (a name alone is no change)."""
+def changed_day(
+    day: date, rows: Sequence[tuple[Member, DayStatus]], stored: Sequence[StoredRow], handed_over: Collection[str]
+) -> tuple[list[StoredRow], list[str]]:
+    """The items of `rows` whose status differs from the day's `stored` items (a name alone is no change), and
+    the keys of the stored items of `handed_over` NIPs (their day is another unit's now), to delete."""
     before = {row.nip: (row.status, row.data) for row in stored}
     items = (status_row(day, member, status) for member, status in rows)
-    return [item for item in items if before.get(item.nip) != (item.status, item.data)]
+    changed = [item for item in items if before.get(item.nip) != (item.status, item.data)]
+    return changed, [row.key for row in stored if row.nip in handed_over]
 
 
 def changed_counters(month: str, counters: Iterable[CounterRow], stored: Counters) -> list[StoredRow]:
@@ -173,9 +177,17 @@ def changed_counters(month: str, counters: Iterable[CounterRow], stored: Counter
 class StatusesRepository(Protocol):
     """A unit's judged days and month-end discipline counters, stored per unit and month."""
 
-    def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
-        """Store a unit's statuses of one day, writing only rows that changed (and stamping the month changed
-        when any did); returns (written, unchanged)."""
+    def save_day(
+        self,
+        unor_id: str,
+        day: date,
+        rows: Sequence[tuple[Member, DayStatus]],
+        *,
+        handed_over: Collection[str] = (),
+    ) -> tuple[int, int]:
+        """Store a unit's statuses of one day, writing only rows that changed and deleting those of the
+        `handed_over` NIPs (a move recorded on the day made it another unit's; decision 127), and stamping the
+        month changed when any did; returns (written or deleted, unchanged)."""
         ...
 
     def day_page(
@@ -273,22 +285,31 @@ def _item(part: str, row: StoredRow, now: str) -> DailyStatusModel:
 class DynamoStatusesRepository:
     """The statuses in the `daily_status` table (one partition per unit and month, an index by NIP)."""
 
-    def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
+    def save_day(
+        self,
+        unor_id: str,
+        day: date,
+        rows: Sequence[tuple[Member, DayStatus]],
+        *,
+        handed_over: Collection[str] = (),
+    ) -> tuple[int, int]:
         month = day.isoformat()[:7]
         stored = _stored_rows(unor_id, month, DailyStatusModel.key.startswith(day_prefix(day)))
-        changed = changed_day(day, rows, stored)
-        if changed:
+        changed, removed = changed_day(day, rows, stored, handed_over)
+        if changed or removed:
             _stamp(unor_id, CHANGED, month, utc_now())
-            self._write(partition(unor_id, month), changed)
+            self._write(partition(unor_id, month), changed, removed)
             _stamp(unor_id, CHANGED, month, utc_now())
-        return len(changed), len(rows) - len(changed)
+        return len(changed) + len(removed), len(rows) - len(changed)
 
     @staticmethod
-    def _write(part: str, rows: Sequence[StoredRow]) -> None:
+    def _write(part: str, rows: Sequence[StoredRow], removed: Sequence[str] = ()) -> None:
         now = iso(utc_now())
         with storage_call("dynamodb"), DailyStatusModel.batch_write() as batch:
             for row in rows:
                 batch.save(_item(part, row, now))
+            for key in removed:
+                batch.delete(DailyStatusModel(part, key))
 
     def day_page(
         self, unor_id: str, day: date, cursor: str | None, limit: int = 500

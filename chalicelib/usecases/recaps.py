@@ -195,6 +195,9 @@ class UnitFrame:
     # Events of the dates that members who moved in on one of them made before the move, stored under the unit
     # they left (`_left_behind`): read once with the frame, since the move rebuilds it.
     carried: Mapping[str, tuple[DayEvent, ...]] = field(default_factory=dict)
+    # NIPs whose status of the day the unit stored before a move recorded that day made the day another unit's
+    # (`_former_members`): a recap deletes their rows here.
+    handed_over: frozenset[str] = frozenset()
     # The regency summary's memo of judgements made with this frame (see _judged_state).
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -208,7 +211,7 @@ def _frame(
     *,
     calendar: RegencyCalendar | None = None,
     known: frozenset[str] = frozenset(),
-    former: Mapping[str, tuple[Member, EmployeePlan]] | None = None,
+    former: Former | None = None,
 ) -> UnitFrame:
     """`calendar`: the regency calendar of the day's years, when read already (else as read a minute ago).
     The unit's members judged on `day` (`Member.judged_again_on`: active then, not moved in after it (the day
@@ -220,12 +223,13 @@ def _frame(
     employees = [e for e in members if e.judged_again_on(day, rules.tz, known)]
     plans = _movers_follow(plans, employees, day, rules.tz)
     own = {e.nip: plans.plan_for(e.nip) for e in employees}
-    for nip, (member, plan) in (former or {}).items():
+    for nip, (member, plan) in (former.members if former else {}).items():
         employees.append(member)
         own[nip] = plan
     day_plans = {nip: _plans(day, calendar, plan, rules) for nip, plan in own.items()}
     dates = frozenset({day}.union(*(_window_dates(p[1], rules) for p in day_plans.values())))
-    return UnitFrame(employees, day_plans, dates, cutover)
+    handed_over = former.handed_over if former else frozenset()
+    return UnitFrame(employees, day_plans, dates, cutover, handed_over=handed_over)
 
 
 def _movers_follow(plans: UnitPlans, members: Sequence[Member], day: date, tz: tzinfo) -> UnitPlans:
@@ -256,11 +260,11 @@ def unit_on(employee: Employee, day: date, settings: Settings) -> str:
     return stored[0] if stored is not None else employee.unor_id
 
 
-def _judged_before(unor_id: str, day: date, settings: Settings) -> frozenset[str]:
-    """The NIPs whose status of `day` the unit stored (one key-only query), for a re-run of a past day. Today's
-    recap reads none: moves and creations are recorded at the earliest on the day they happen, and it judges
-    everyone followed that day anyway."""
-    if day >= datetime.now(settings.tz).date():
+def _judged_before(unor_id: str, day: date, settings: Settings, *, live: bool) -> frozenset[str]:
+    """The NIPs whose status of `day` the unit stored (one key-only query). A `live` view of today reads none
+    (a poll each 30 s): what a run of today stored matters only to the recap, whose rows of a member moved out
+    during the day it deletes."""
+    if live and day >= datetime.now(settings.tz).date():
         return frozenset()
     return frozenset(runtime.statuses().nips_of_day(unor_id, day))
 
@@ -272,33 +276,51 @@ def _as_judged(
     plans: UnitPlans,
     settings: Settings,
     *,
+    live: bool,
     nips_with_events: Callable[[], Iterable[str]],
-) -> tuple[frozenset[str], dict[str, tuple[Member, EmployeePlan]] | None]:
-    """Who a past day the unit judged before is judged for again, by a re-run and by a view of the day alike:
+) -> tuple[frozenset[str], Former | None]:
+    """Who a day the unit judged before is judged for again, by a re-run and by a view of a past day alike:
     `known` for `Member.judged_again_on` (the NIPs judged before and those with an event of the day, read
-    only then) and the day's former members. A day never judged (today, or a run that never happened) has
-    neither: every member followed that day is judged."""
-    judged = _judged_before(unor_id, day, settings)
+    only then) and the day's former members. A day never judged (a run that never happened, or today in a
+    live view) has neither: every member followed that day is judged."""
+    judged = _judged_before(unor_id, day, settings, live=live)
     if not judged:
         return judged, None
-    return judged | frozenset(nips_with_events()), _former_members(unor_id, judged, day, members, plans)
+    former = _former_members(unor_id, judged, day, members, plans, tz=settings.tz)
+    return judged | frozenset(nips_with_events()), former
+
+
+@dataclass(frozen=True)
+class Former:
+    """A day's former members of a unit (`_former_members`): those judged here still, with their own plans, and
+    those whose day a move recorded that day handed over to their new unit."""
+
+    members: dict[str, tuple[Member, EmployeePlan]]
+    handed_over: frozenset[str]
 
 
 def _former_members(
-    unor_id: str, judged: frozenset[str], day: date, members: Sequence[Member], plans: UnitPlans
-) -> dict[str, tuple[Member, EmployeePlan]]:
+    unor_id: str, judged: frozenset[str], day: date, members: Sequence[Member], plans: UnitPlans, *, tz: tzinfo
+) -> Former:
     """Employees whose status of `day` this unit stored (`judged`) and who are no longer its members (moved to
     another unit since): a re-run of the day judges them here still, under this unit's hours, with their own
-    leaves, roster and field duties read by NIP (a sick note for the day may have been entered after the move)."""
+    leaves, roster and field duties read by NIP (a sick note for the day may have been entered after the move).
+    A move recorded on `day` itself (or before) gives the day to the new unit (decision 120): the row this unit
+    stored earlier that day is handed over, not judged again (decision 127)."""
     gone = judged - {m.nip for m in members}
     former = {}
+    handed_over = set()
     for employee in runtime.people().get_employees(sorted(gone)):
+        moved = recorded_day(employee.unit_since, tz)
+        if moved is not None and moved <= day:
+            handed_over.add(employee.nip)
+            continue
         here = replace(employee, unor_id=unor_id)
         duties = runtime.zones().duties_of(employee.nip, day)
         plan = runtime.calendar().employee_plan(here, day - timedelta(days=1), day + timedelta(days=1), duties)
         member = Member(employee.nip, employee.nama)
         former[employee.nip] = (member, replace(plan, unit_versions=plans.unit_versions))
-    return former
+    return Former(former, frozenset(handed_over))
 
 
 def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: RuleTable) -> list[EmployeeDay]:
@@ -316,16 +338,25 @@ def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: R
 def unit_day(
     unor_id: str, day: date, settings: Settings, *, live: bool = False, calendar: RegencyCalendar | None = None
 ) -> list[EmployeeDay]:
-    """Plans and events of every employee of a unit for one local date (a few queries in all).
+    """Plans and events of every employee of a unit for one local date (`judged_unit_day`)."""
+    return judged_unit_day(unor_id, day, settings, live=live, calendar=calendar)[1]
+
+
+def judged_unit_day(
+    unor_id: str, day: date, settings: Settings, *, live: bool = False, calendar: RegencyCalendar | None = None
+) -> tuple[UnitFrame, list[EmployeeDay]]:
+    """The frame of a unit's local date and the plans and events of every employee judged on it (a few
+    queries in all).
 
     An event counts on the day whose window holds it (classify.assign_events), so only the local dates
     that the unit's windows of `day` touch are read: the date itself, and its neighbours only when a
     night shift reaches into them. The three independent reads (members, plans, the date's events) overlap.
     `live` (the monitor) takes the unit's members as read at most a minute ago; a recap reads them afresh, and
-    passes the regency `calendar` it read afresh (else the one read at most a minute ago is used). A past day
-    the unit judged before is judged for the same people by a re-run and by the monitor (`_as_judged`): its
-    former members again, and nobody who joined the unit later, nor anyone SMART began to follow after the day
-    was judged without them, unless they left a check-in or punch of it (`Member.judged_again_on`).
+    passes the regency `calendar` it read afresh (else the one read at most a minute ago is used). A day the
+    unit judged before is judged for the same people by a re-run and by the monitor of a past day
+    (`_as_judged`): its former members again, and nobody who joined the unit later, nor anyone SMART began to
+    follow after the day was judged without them, unless they left a check-in or punch of it
+    (`Member.judged_again_on`). The frame names the members whose day a move handed over (`handed_over`).
     """
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
@@ -337,12 +368,14 @@ def unit_day(
         cutover = runtime.timeclock().cutover_of(unor_id)
         plans = unit_plans.result()
         by_nip = own_date.result()
-        known, former = _as_judged(unor_id, day, members.result(), plans, settings, nips_with_events=lambda: by_nip)
+        known, former = _as_judged(
+            unor_id, day, members.result(), plans, settings, live=live, nips_with_events=lambda: by_nip
+        )
         frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, known=known, former=former)
         frame = _left_behind(unor_id, frame, settings.tz)
     for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
         by_nip.setdefault(nip, []).extend(rows)
-    return _employee_days(frame, by_nip, rule_table(settings))
+    return frame, _employee_days(frame, by_nip, rule_table(settings))
 
 
 def _left_behind(unor_id: str, frame: UnitFrame, tz: tzinfo) -> UnitFrame:
@@ -390,8 +423,9 @@ def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | Non
     calendar = runtime.calendar().regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
 
     def recap_unit(unor_id: str) -> tuple[int, int, int]:
-        rows = [(e.employee, classify(e, rules)) for e in unit_day(unor_id, day, settings, calendar=calendar)]
-        written, unchanged = runtime.statuses().save_day(unor_id, day, rows)
+        frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar)
+        rows = [(e.employee, classify(e, rules)) for e in entries]
+        written, unchanged = runtime.statuses().save_day(unor_id, day, rows, handed_over=frame.handed_over)
         return written, unchanged, len(rows)
 
     per_unit = map_units(recap_unit, units)
@@ -454,7 +488,7 @@ def _build_frame(unor_id: str, day: date, settings: Settings, calendar: RegencyC
     members = runtime.people().members_of_unit(unor_id)
     plans = _unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1))
     known, former = _as_judged(
-        unor_id, day, members, plans, settings, nips_with_events=lambda: _events_by_nip(unor_id, [day])
+        unor_id, day, members, plans, settings, live=True, nips_with_events=lambda: _events_by_nip(unor_id, [day])
     )
     cutover = runtime.timeclock().cutover_of(unor_id)
     frame = _frame(day, members, plans, settings, cutover, calendar=calendar, known=known, former=former)

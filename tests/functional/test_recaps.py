@@ -219,6 +219,31 @@ def test_a_mutation_imported_during_the_day_keeps_the_mornings_check_in(
     assert C not in recap(api, admin, MONDAY)
 
 
+def test_a_mutation_imported_after_the_day_was_recapped_moves_the_day_whole(
+    api: Api, unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Cucu's check-in at U1 on Monday 07:10, and Monday recapped in U1 at 09:00 (an admin checking early)
+    admin = api.admin_token()
+    at = datetime.combine(MONDAY, datetime.min.time())
+    seed_event(C, unit, "in", at.replace(hour=7, minute=10))
+    assert C in recap(api, admin, MONDAY)
+    # WHEN her move to U2 is imported at 10:00, she checks out at U2 at 16:05, and the day is recapped again
+    monkeypatch.setattr("chalicelib.store.simpeg_repo.utc_now", lambda: datetime(2026, 11, 2, 3, 0, tzinfo=UTC))
+    row = {"nip": C, "nama": "Cucu", "unor_id": "U2", "unor_nama": "SDN 2 Ngamprah", "status": "aktif"}
+    assert api.call("POST", "/v1/admin/simpeg/import", {"employees": [row]}, token=admin).body["moved"] == 1
+    seed_event(C, "U2", "out", at.replace(hour=16, minute=5))
+    assert api.call("POST", "/v1/admin/recaps/daily", {"date": MONDAY.isoformat()}, token=admin).status == 200
+    # THEN the day is U2's alone: on time there, and U1 keeps no status of hers that her month would count too
+    other = api.call("GET", f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U2", token=admin)
+    assert [(i["nip"], i["status"]) for i in other.body["items"]] == [(C, "H")], other.body
+    assert C not in recap(api, admin, MONDAY)
+    months = [api.call("GET", f"/v1/admin/recaps/monthly?month=2026-11&unor_id={u}", token=admin).body["items"]
+              for u in ("U1", "U2")]  # fmt: skip
+    assert [[(r["nip"], r["counts"].get("H")) for r in rows if r["nip"] == C] for rows in months] == [[], [(C, 1)]]
+    # AND the views of Monday show her in U2 only
+    assert C not in seen_on(api, admin, MONDAY)[0] and seen_on(api, admin, MONDAY, "U2")[0] == {C: "present"}
+
+
 def test_holiday_makes_the_day_libur(api: Api, unit: str) -> None:
     admin = api.admin_token()
     assert (

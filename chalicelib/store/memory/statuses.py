@@ -8,7 +8,7 @@ by `tests/unit/store/statuses_contract.py`, which both pass. Its page cursor is 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 
 from chalicelib.domain.people import Member
@@ -48,14 +48,23 @@ class InMemoryStatusesRepository:
         with self._lock:
             self._partitions.setdefault(part, {}).update((row.key, row) for row in rows)
 
-    def save_day(self, unor_id: str, day: date, rows: Sequence[tuple[Member, DayStatus]]) -> tuple[int, int]:
+    def save_day(
+        self,
+        unor_id: str,
+        day: date,
+        rows: Sequence[tuple[Member, DayStatus]],
+        *,
+        handed_over: Collection[str] = (),
+    ) -> tuple[int, int]:
         part = partition(unor_id, day.isoformat()[:7])
-        changed = changed_day(day, rows, self._sorted(part, day_prefix(day)))
+        changed, removed = changed_day(day, rows, self._sorted(part, day_prefix(day)), handed_over)
         self._put(part, changed)
-        if changed:
-            with self._lock:
+        with self._lock:
+            for key in removed:
+                del self._partitions[part][key]
+            if changed or removed:
                 self._changed[(unor_id, day.isoformat()[:7])] = utc_now()
-        return len(changed), len(rows) - len(changed)
+        return len(changed) + len(removed), len(rows) - len(changed)
 
     def day_page(
         self, unor_id: str, day: date, cursor: str | None, limit: int = 500

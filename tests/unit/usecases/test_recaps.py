@@ -3,7 +3,7 @@ to the statuses repository, a re-run writing only what changed, and the admin's 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
@@ -267,6 +267,22 @@ def test_the_day_of_a_move_counts_the_check_in_made_at_the_old_unit_before_it(
     assert (row.nip, row.status.status) == (C, "H")
     # AND U1 does not judge her that day
     assert C not in stored(unit)
+
+
+def test_a_move_recorded_after_todays_recap_ran_leaves_the_day_to_the_new_unit(unit: Repositories) -> None:
+    # GIVEN Cucu's check-in at U1 at 07:02 today, and today recapped in U1 already (an admin checking early)
+    today = datetime.now(SETTINGS.tz).date()
+    at = datetime.combine(today, time(7, 2), SETTINGS.tz).astimezone(UTC)
+    event = Event(new_event_id(C, at), C, "in", "accepted", iso(at), iso(at), today.isoformat(), "U1", warnings=())
+    unit.events.write_checkin(CheckinWrite(event, f"{C}#in", "body", StoredAnswer(201, {}), at, first_arrival=True))
+    recaps.run_daily_recap(today, SETTINGS, ["U1"])
+    assert C in {row.nip for row in unit.statuses.day_page("U1", today, None)[0]}
+    # WHEN her move to U2 is recorded now, and the nightly recap judges today in every unit
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
+    recaps.run_daily_recap(today, SETTINGS, ["U1", "U2"])
+    # THEN today is U2's alone: U1 keeps no row of hers, which her month would count a second time
+    assert C not in {row.nip for row in unit.statuses.day_page("U1", today, None)[0]}
+    assert [(unit_id, day.nip) for unit_id, day in unit.statuses.employee_days(C, today, today)] == [("U2", C)]
 
 
 def test_an_employees_day_so_far_counts_a_machine_punch_as_the_recap_does(unit: Repositories) -> None:
