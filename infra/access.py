@@ -19,7 +19,9 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   on that one function), after leaving a large import's rows under ``imports/simpeg/`` (the API may put them
   there, the worker may read them; neither may delete them), and the worker reads the run it resumes.
 - ``DailyRecap`` (chalicelib.jobs.daily_recap) reads units, members, calendars, leaves, duties and the
-  day's events, and writes the daily statuses (and stamps their month changed: an UpdateItem).
+  day's events, and writes the daily statuses (and stamps their month changed: an UpdateItem). Its batch also
+  deletes the old unit's row of a day a move handed over to the new unit (decision 127): BatchWriteItem's
+  ``DeleteRequest``, on the statuses only, which are recomputed from the events and are not evidence.
 - ``ReportWorker`` (chalicelib.jobs.report_event; decision 117): the API invokes it asynchronously with a started
   monthly export. It reads the export's run, the units' names and the month's statuses, writes the month-end
   counters as the report does, puts the file under ``exports/`` (the API signs the link), records the outcome and

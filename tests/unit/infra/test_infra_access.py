@@ -396,6 +396,21 @@ def _set_element_delete(call: ast.Call) -> bool:
     return isinstance(receiver, ast.Attribute) and bool(call.args) and not receiver.attr.endswith("Model")
 
 
+def _batch_names(function: ast.FunctionDef) -> dict[str, str]:
+    """Name → model of each `with XModel.batch_write() as name` in the function."""
+    return {
+        item.optional_vars.id: model
+        for node in ast.walk(function)
+        if isinstance(node, ast.With)
+        for item in node.items
+        if isinstance(item.optional_vars, ast.Name)
+        and isinstance(item.context_expr, ast.Call)
+        and isinstance(item.context_expr.func, ast.Attribute)
+        and item.context_expr.func.attr == "batch_write"
+        and (model := _model_of(item.context_expr.func.value))
+    }
+
+
 def _writes_in_store() -> tuple[dict[str, str], dict[str, str]]:
     """Model → where, for every delete and every batch write in chalicelib/store (read from the source)."""
     deletes: dict[str, str] = {}
@@ -410,12 +425,19 @@ def _writes_in_store() -> tuple[dict[str, str], dict[str, str]]:
                 for n in ast.walk(function)
                 if isinstance(n, ast.Call) and (m := _model_of(n.func)) and isinstance(n.func, ast.Attribute)
             ]
+            in_batch = _batch_names(function)
             for call in ast.walk(function):
                 if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
                     continue
                 where = f"{path.name}:{call.lineno} {function.name}"
                 if call.func.attr == "batch_write" and (model := _model_of(call.func.value)):
                     batches[model] = where
+                elif (
+                    call.func.attr == "delete"
+                    and isinstance(call.func.value, ast.Name)
+                    and (model := in_batch.get(call.func.value.id))
+                ):
+                    batches[model] = where  # a DeleteRequest of a BatchWriteItem: IAM checks BatchWriteItem alone
                 elif call.func.attr == "delete" and not _set_element_delete(call):
                     receiver = call.func.value
                     # tx.delete(XModel(...)) / tx.delete(found) with found = XModel.get(...) in the function
