@@ -119,12 +119,24 @@ def decide(principal: Principal, event_id: str, body: DecisionRequest, settings:
         raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
     runtime.audit().record(principal.subject, f"review.{decision}", event_id, {"nip": event.nip})
     day = date.fromisoformat(str(event.local_date))
-    recap = _rerun_if_recapped(str(event.unor_id), day, settings, now)
+    units = _units_of_day(event, day, settings)
+    recap = _rerun_if_recapped(units, day, settings, now)
+    if recap is None and (elsewhere := set(units) - {str(event.unor_id)}):
+        recaps.frames_changed(elsewhere)  # the summary's frame of that unit carries the event (`_left_behind`)
     return Decision(event_id=event_id, decision=decision, decided_at=iso(now), recap=recap)
 
 
-def _rerun_if_recapped(unor_id: str, day: date, settings: Settings, now: datetime) -> RecapRun | None:
+def _units_of_day(event: Event, day: date, settings: Settings) -> list[str]:
+    """The units whose day the decision changes: the event's, and the one whose day it is for the employee
+    when they moved since (a check-in made at the old unit before a move recorded that day counts in the new
+    unit's day: decisions 120 and 124)."""
+    employee = runtime.people().get_employee(event.nip)
+    ours = recaps.unit_on(employee, day, settings) if employee is not None else str(event.unor_id)
+    return sorted({str(event.unor_id), ours})
+
+
+def _rerun_if_recapped(units: list[str], day: date, settings: Settings, now: datetime) -> RecapRun | None:
     """A decision on a day already recapped changes that day's stored status at once."""
     if day >= now.astimezone(settings.tz).date():
         return None
-    return recaps.run_daily_recap(day, settings, [unor_id])
+    return recaps.run_daily_recap(day, settings, units)

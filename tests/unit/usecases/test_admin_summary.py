@@ -16,10 +16,11 @@ from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import admin_views, recaps, zones
+from chalicelib.usecases import admin_views, recaps, reviews, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.schemas.admin_views import SummaryQuery
 from chalicelib.usecases.schemas.calendar import LeaveRequest, ScheduleRequest, ShiftsRequest
+from chalicelib.usecases.schemas.reports import DecisionRequest
 
 MONDAY = date(2026, 11, 2)
 A, B, C, D = "198501012010011001", "199002022015032002", "197803032005011003", "198804042012012004"
@@ -134,6 +135,21 @@ def test_whoever_never_came_is_absent_once_the_hours_are_over(regency: Repositor
     # WHEN the day's hours are over, with no write in between, THEN the three who never came are absent
     totals = assert_fast_equals_full(local(17, 30))
     assert (totals["not_yet"], totals["absent"]) == (0, 3)
+
+
+def test_a_decision_on_a_check_in_a_mover_left_at_the_old_unit_counts_at_the_next_poll(
+    regency: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Budi's 08:10 check-in at U1 sent to review, then his move to U2 recorded at 08:20: U2's frame carries
+    # the check-in (decision 124), pending, so he counts as come
+    event_id = check(regency, B, "U1", "in", local(8, 10), status="review")
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: local(8, 20))
+    regency.people.put_employee(Employee(nip=B, nama="Budi", unor_id="U2"))
+    assert assert_fast_equals_full(local(8, 21))["late"] == 1
+    # WHEN U1's admin rejects it, THEN the next poll counts him not yet there in U2, as the full computation does
+    reviews.decide(SUPER, event_id, DecisionRequest(decision="reject"), SETTINGS, local(8, 30))
+    totals = assert_fast_equals_full(local(8, 31))
+    assert (totals["late"], totals["not_yet"]) == (0, 4)
 
 
 def test_an_event_ahead_of_the_poll_counts_once_its_time_comes(regency: Repositories) -> None:

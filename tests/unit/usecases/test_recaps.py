@@ -17,9 +17,9 @@ from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import calendar, recaps, reports, zones
+from chalicelib.usecases import calendar, recaps, reports, reviews, zones
 from chalicelib.usecases.schemas.calendar import LeaveRequest
-from chalicelib.usecases.schemas.reports import RecapRequest
+from chalicelib.usecases.schemas.reports import DecisionRequest, RecapRequest
 from chalicelib.usecases.schemas.zones import AssignmentRequest
 
 from .admin_fixtures import AuditTrail, audited
@@ -283,6 +283,31 @@ def test_a_move_recorded_after_todays_recap_ran_leaves_the_day_to_the_new_unit(u
     # THEN today is U2's alone: U1 keeps no row of hers, which her month would count a second time
     assert C not in {row.nip for row in unit.statuses.day_page("U1", today, None)[0]}
     assert [(unit_id, day.nip) for unit_id, day in unit.statuses.employee_days(C, today, today)] == [("U2", C)]
+
+
+def test_a_decision_on_a_check_in_left_at_the_old_unit_judges_the_new_units_day_again(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Cucu's check-in at U1 on Monday 07:02 sent to review, her move to U2 imported at 10:00, her check-out
+    # at U2 at 16:05, and Monday recapped in both units while the check-in waited
+    at = local(7, 2)
+    pending = Event(new_event_id(C, at), C, "in", "review", iso(at), iso(at), MONDAY.isoformat(), "U1", warnings=())
+    unit.events.write_checkin(CheckinWrite(pending, f"{C}#in", "body", StoredAnswer(201, {}), at, first_arrival=True))
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: local(10, 0))
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
+    out = local(16, 5)
+    event = Event(new_event_id(C, out), C, "out", "accepted", iso(out), iso(out), MONDAY.isoformat(), "U2",
+                  warnings=())  # fmt: skip
+    unit.events.write_checkin(CheckinWrite(event, f"{C}#out", "body", StoredAnswer(201, {}), out, first_arrival=False))
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1", "U2"])
+    [before] = unit.statuses.day_page("U2", MONDAY, None)[0]
+    assert before.status.status != "H"
+    # WHEN U1's admin approves the check-in on Tuesday
+    decided = reviews.decide(U1_ADMIN, pending.event_id, DecisionRequest(decision="approve"), SETTINGS, AFTER)
+    # THEN U2's Monday, whose day it was, is judged again at once: on time
+    [after] = unit.statuses.day_page("U2", MONDAY, None)[0]
+    assert (after.nip, after.status.status) == (C, "H")
+    assert decided.recap is not None and decided.recap.written == 1
 
 
 def test_an_employees_day_so_far_counts_a_machine_punch_as_the_recap_does(unit: Repositories) -> None:
