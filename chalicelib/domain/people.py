@@ -170,6 +170,12 @@ class Member:
         left = recorded_day(self.deactivated_at, tz)
         return (self.active or (left is not None and left > day)) and not self.joined_after(day, tz)
 
+    def deactivated_by(self, day: date, tz: tzinfo) -> bool:
+        """Whether a deactivation recorded on `day` or before ended SMART's following of the employee (a status
+        of `day` stored earlier that day is void; a deactivation without a date voids nothing)."""
+        left = recorded_day(self.deactivated_at, tz)
+        return not self.active and left is not None and left <= day
+
     def judged_again_on(self, day: date, tz: tzinfo, known: frozenset[str]) -> bool:
         """Whether a re-run of `day` judges the employee, given `known`: the NIPs the unit's earlier run of the
         day judged, and those with a check-in or punch of the day (empty when the day never ran). Judged: followed

@@ -159,14 +159,14 @@ def counters_row(month: str, row: CounterRow) -> StoredRow:
 
 
 def changed_day(
-    day: date, rows: Sequence[tuple[Member, DayStatus]], stored: Sequence[StoredRow], handed_over: Collection[str]
+    day: date, rows: Sequence[tuple[Member, DayStatus]], stored: Sequence[StoredRow], dropped: Collection[str]
 ) -> tuple[list[StoredRow], list[str]]:
     """The items of `rows` whose status differs from the day's `stored` items (a name alone is no change), and
-    the keys of the stored items of `handed_over` NIPs (their day is another unit's now), to delete."""
+    the keys of the stored items of `dropped` NIPs (their status of the day is void), to delete."""
     before = {row.nip: (row.status, row.data) for row in stored}
     items = (status_row(day, member, status) for member, status in rows)
     changed = [item for item in items if before.get(item.nip) != (item.status, item.data)]
-    return changed, [row.key for row in stored if row.nip in handed_over]
+    return changed, [row.key for row in stored if row.nip in dropped]
 
 
 def changed_counters(month: str, counters: Iterable[CounterRow], stored: Counters) -> list[StoredRow]:
@@ -183,10 +183,10 @@ class StatusesRepository(Protocol):
         day: date,
         rows: Sequence[tuple[Member, DayStatus]],
         *,
-        handed_over: Collection[str] = (),
+        dropped: Collection[str] = (),
     ) -> tuple[int, int]:
         """Store a unit's statuses of one day, writing only rows that changed and deleting those of the
-        `handed_over` NIPs (a move recorded on the day made it another unit's; decision 127), and stamping the
+        `dropped` NIPs (a move or deactivation recorded on the day voided them; decision 127), and stamping the
         month changed when any did; returns (written or deleted, unchanged)."""
         ...
 
@@ -291,11 +291,11 @@ class DynamoStatusesRepository:
         day: date,
         rows: Sequence[tuple[Member, DayStatus]],
         *,
-        handed_over: Collection[str] = (),
+        dropped: Collection[str] = (),
     ) -> tuple[int, int]:
         month = day.isoformat()[:7]
         stored = _stored_rows(unor_id, month, DailyStatusModel.key.startswith(day_prefix(day)))
-        changed, removed = changed_day(day, rows, stored, handed_over)
+        changed, removed = changed_day(day, rows, stored, dropped)
         if changed or removed:
             _stamp(unor_id, CHANGED, month, utc_now())
             self._write(partition(unor_id, month), changed, removed)

@@ -195,9 +195,9 @@ class UnitFrame:
     # Events of the dates that members who moved in on one of them made before the move, stored under the unit
     # they left (`_left_behind`): read once with the frame, since the move rebuilds it.
     carried: Mapping[str, tuple[DayEvent, ...]] = field(default_factory=dict)
-    # NIPs whose status of the day the unit stored before a move recorded that day made the day another unit's
-    # (`_former_members`): a recap deletes their rows here.
-    handed_over: frozenset[str] = frozenset()
+    # NIPs whose status of the day the unit stored is void (`_former_members`): a move recorded that day made the
+    # day another unit's, or a deactivation recorded that day ended it. A recap deletes their rows here.
+    dropped: frozenset[str] = frozenset()
     # The regency summary's memo of judgements made with this frame (see _judged_state).
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -228,8 +228,8 @@ def _frame(
         own[nip] = plan
     day_plans = {nip: _plans(day, calendar, plan, rules) for nip, plan in own.items()}
     dates = frozenset({day}.union(*(_window_dates(p[1], rules) for p in day_plans.values())))
-    handed_over = former.handed_over if former else frozenset()
-    return UnitFrame(employees, day_plans, dates, cutover, handed_over=handed_over)
+    dropped = former.dropped if former else frozenset()
+    return UnitFrame(employees, day_plans, dates, cutover, dropped=dropped)
 
 
 def _movers_follow(plans: UnitPlans, members: Sequence[Member], day: date, tz: tzinfo) -> UnitPlans:
@@ -293,10 +293,10 @@ def _as_judged(
 @dataclass(frozen=True)
 class Former:
     """A day's former members of a unit (`_former_members`): those judged here still, with their own plans, and
-    those whose day a move recorded that day handed over to their new unit."""
+    those whose stored status of the day is void (`dropped`)."""
 
     members: dict[str, tuple[Member, EmployeePlan]]
-    handed_over: frozenset[str]
+    dropped: frozenset[str]
 
 
 def _former_members(
@@ -306,21 +306,22 @@ def _former_members(
     another unit since): a re-run of the day judges them here still, under this unit's hours, with their own
     leaves, roster and field duties read by NIP (a sick note for the day may have been entered after the move).
     A move recorded on `day` itself (or before) gives the day to the new unit (decision 120): the row this unit
-    stored earlier that day is handed over, not judged again (decision 127)."""
+    stored earlier that day is dropped, not judged again (decision 127); so is the row of a member whose
+    deactivation was recorded that day (`Member.deactivated_by`: the day of a deactivation is not judged)."""
     gone = judged - {m.nip for m in members}
     former = {}
-    handed_over = set()
+    dropped = {m.nip for m in members if m.nip in judged and m.deactivated_by(day, tz)}
     for employee in runtime.people().get_employees(sorted(gone)):
         moved = recorded_day(employee.unit_since, tz)
         if moved is not None and moved <= day:
-            handed_over.add(employee.nip)
+            dropped.add(employee.nip)
             continue
         here = replace(employee, unor_id=unor_id)
         duties = runtime.zones().duties_of(employee.nip, day)
         plan = runtime.calendar().employee_plan(here, day - timedelta(days=1), day + timedelta(days=1), duties)
         member = Member(employee.nip, employee.nama)
         former[employee.nip] = (member, replace(plan, unit_versions=plans.unit_versions))
-    return Former(former, frozenset(handed_over))
+    return Former(former, frozenset(dropped))
 
 
 def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: RuleTable) -> list[EmployeeDay]:
@@ -356,7 +357,7 @@ def judged_unit_day(
     unit judged before is judged for the same people by a re-run and by the monitor of a past day
     (`_as_judged`): its former members again, and nobody who joined the unit later, nor anyone SMART began to
     follow after the day was judged without them, unless they left a check-in or punch of it
-    (`Member.judged_again_on`). The frame names the members whose day a move handed over (`handed_over`).
+    (`Member.judged_again_on`). The frame names the NIPs whose stored status of the day is void (`dropped`).
     """
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
@@ -425,7 +426,7 @@ def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | Non
     def recap_unit(unor_id: str) -> tuple[int, int, int]:
         frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar)
         rows = [(e.employee, classify(e, rules)) for e in entries]
-        written, unchanged = runtime.statuses().save_day(unor_id, day, rows, handed_over=frame.handed_over)
+        written, unchanged = runtime.statuses().save_day(unor_id, day, rows, dropped=frame.dropped)
         return written, unchanged, len(rows)
 
     per_unit = map_units(recap_unit, units)

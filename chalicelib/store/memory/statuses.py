@@ -54,10 +54,10 @@ class InMemoryStatusesRepository:
         day: date,
         rows: Sequence[tuple[Member, DayStatus]],
         *,
-        handed_over: Collection[str] = (),
+        dropped: Collection[str] = (),
     ) -> tuple[int, int]:
         part = partition(unor_id, day.isoformat()[:7])
-        changed, removed = changed_day(day, rows, self._sorted(part, day_prefix(day)), handed_over)
+        changed, removed = changed_day(day, rows, self._sorted(part, day_prefix(day)), dropped)
         self._put(part, changed)
         with self._lock:
             for key in removed:

@@ -101,23 +101,23 @@ class StatusesRepositoryContract:
         assert stored[nip_of(1)].status.status == "TL1"
         assert stored[nip_of(2)].nama == "P2"  # a name alone is not a change: the row was not rewritten
 
-    def test_a_day_handed_over_to_another_unit_leaves_no_row_behind(self, repo: StatusesRepository) -> None:
+    def test_a_dropped_status_leaves_no_row_behind(self, repo: StatusesRepository) -> None:
         # GIVEN Monday stored in U1 for three employees, then P2's move to U2 recorded that day, and November
         # counted after it
         repo.save_day("U1", MONDAY, [(member(i), absent(MONDAY)) for i in (1, 2, 3)])
         repo.save_day("U2", MONDAY, [(member(2), late(MONDAY))])
         repo.save_year_to_date("U1", "2026-11", [], {}, datetime.now(UTC))
         assert repo.trusted_months("U1", "2026") == {"2026-11"}
-        # WHEN U1's Monday is stored again, P2 handed over (and someone never stored here alike)
+        # WHEN U1's Monday is stored again, P2's row dropped (and that of someone never stored here alike)
         rows = [(member(i), absent(MONDAY)) for i in (1, 3)]
-        assert repo.save_day("U1", MONDAY, rows, handed_over={nip_of(2), nip_of(9)}) == (1, 2)
+        assert repo.save_day("U1", MONDAY, rows, dropped={nip_of(2), nip_of(9)}) == (1, 2)
         # THEN P2's Monday is U2's alone, read by unit or by NIP, and November's counters are counted again
         assert repo.nips_of_day("U1", MONDAY) == {nip_of(1), nip_of(3)}
         assert [unit for unit, _ in repo.employee_days(nip_of(2), MONDAY, MONDAY)] == ["U2"]
         assert set(repo.month_rows("U1", "2026-11")) == {nip_of(1), nip_of(3)}
         assert repo.trusted_months("U1", "2026") == set()
-        # AND nothing is left to hand over a second time
-        assert repo.save_day("U1", MONDAY, rows, handed_over={nip_of(2)}) == (0, 2)
+        # AND nothing is left to drop a second time
+        assert repo.save_day("U1", MONDAY, rows, dropped={nip_of(2)}) == (0, 2)
 
     def test_a_day_is_read_by_nip_in_pages_without_other_days_or_units(self, repo: StatusesRepository) -> None:
         # GIVEN five statuses of U1 on Monday stored in no particular order, and neighbours in date and unit

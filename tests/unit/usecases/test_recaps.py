@@ -285,6 +285,19 @@ def test_a_move_recorded_after_todays_recap_ran_leaves_the_day_to_the_new_unit(u
     assert [(unit_id, day.nip) for unit_id, day in unit.statuses.employee_days(C, today, today)] == [("U2", C)]
 
 
+def test_a_deactivation_recorded_after_todays_recap_ran_voids_the_days_status(unit: Repositories) -> None:
+    # GIVEN today recapped in U1 already (Cucu absent so far)
+    today = datetime.now(SETTINGS.tz).date()
+    recaps.run_daily_recap(today, SETTINGS, ["U1"])
+    assert {row.nip for row in unit.statuses.day_page("U1", today, None)[0]} == {A, B, C}
+    # WHEN SIMPEG's deactivation of Cucu (a retirement) is recorded now, and the nightly recap runs
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U1", active=False))
+    recaps.run_daily_recap(today, SETTINGS, ["U1"])
+    # THEN the day of her deactivation is not judged, as a re-run of it would not judge it: no TK of hers stays
+    assert {row.nip for row in unit.statuses.day_page("U1", today, None)[0]} == {A, B}
+    assert unit.statuses.employee_days(C, today, today) == []
+
+
 def test_a_decision_on_a_check_in_left_at_the_old_unit_judges_the_new_units_day_again(
     unit: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
