@@ -39,6 +39,7 @@ from chalicelib.store.base import (
 )
 from chalicelib.store.models import DailyStatusModel
 
+DayRows = Sequence[tuple[Member, DayStatus]]  # a unit's judged day: each member and their status
 MonthRows = dict[str, tuple[str, list[DayStatus]]]
 CounterRow = tuple[str, str, YearToDate]  # nip, nama, counters
 Counters = Mapping[str, YearToDate]
@@ -159,7 +160,7 @@ def counters_row(month: str, row: CounterRow) -> StoredRow:
 
 
 def changed_day(
-    day: date, rows: Sequence[tuple[Member, DayStatus]], stored: Sequence[StoredRow], dropped: Collection[str]
+    day: date, rows: DayRows, stored: Sequence[StoredRow], dropped: Collection[str]
 ) -> tuple[list[StoredRow], list[str]]:
     """The items of `rows` whose status differs from the day's `stored` items (a name alone is no change), and
     the keys of the stored items of `dropped` NIPs (their status of the day is void), to delete."""
@@ -177,14 +178,7 @@ def changed_counters(month: str, counters: Iterable[CounterRow], stored: Counter
 class StatusesRepository(Protocol):
     """A unit's judged days and month-end discipline counters, stored per unit and month."""
 
-    def save_day(
-        self,
-        unor_id: str,
-        day: date,
-        rows: Sequence[tuple[Member, DayStatus]],
-        *,
-        dropped: Collection[str] = (),
-    ) -> tuple[int, int]:
+    def save_day(self, unor_id: str, day: date, rows: DayRows, *, dropped: Collection[str] = ()) -> tuple[int, int]:
         """Store a unit's statuses of one day, writing only rows that changed and deleting those of the
         `dropped` NIPs (a move or deactivation recorded on the day voided them; decision 127), and stamping the
         month changed when any did; returns (written or deleted, unchanged)."""
@@ -285,14 +279,7 @@ def _item(part: str, row: StoredRow, now: str) -> DailyStatusModel:
 class DynamoStatusesRepository:
     """The statuses in the `daily_status` table (one partition per unit and month, an index by NIP)."""
 
-    def save_day(
-        self,
-        unor_id: str,
-        day: date,
-        rows: Sequence[tuple[Member, DayStatus]],
-        *,
-        dropped: Collection[str] = (),
-    ) -> tuple[int, int]:
+    def save_day(self, unor_id: str, day: date, rows: DayRows, *, dropped: Collection[str] = ()) -> tuple[int, int]:
         month = day.isoformat()[:7]
         stored = _stored_rows(unor_id, month, DailyStatusModel.key.startswith(day_prefix(day)))
         changed, removed = changed_day(day, rows, stored, dropped)

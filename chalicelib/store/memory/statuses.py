@@ -8,16 +8,16 @@ by `tests/unit/store/statuses_contract.py`, which both pass. Its page cursor is 
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
-from chalicelib.domain.people import Member
-from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
+from chalicelib.domain.status import EmployeeDay, YearToDate
 from chalicelib.store.base import utc_now
 from chalicelib.store.statuses import (
     YTD,
     CounterRow,
     Counters,
+    DayRows,
     MonthRows,
     StoredRow,
     changed_counters,
@@ -48,14 +48,7 @@ class InMemoryStatusesRepository:
         with self._lock:
             self._partitions.setdefault(part, {}).update((row.key, row) for row in rows)
 
-    def save_day(
-        self,
-        unor_id: str,
-        day: date,
-        rows: Sequence[tuple[Member, DayStatus]],
-        *,
-        dropped: Collection[str] = (),
-    ) -> tuple[int, int]:
+    def save_day(self, unor_id: str, day: date, rows: DayRows, *, dropped: Collection[str] = ()) -> tuple[int, int]:
         part = partition(unor_id, day.isoformat()[:7])
         changed, removed = changed_day(day, rows, self._sorted(part, day_prefix(day)), dropped)
         self._put(part, changed)

@@ -41,15 +41,25 @@ def local(hour: int, minute: int) -> datetime:
 AFTER = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)  # Tuesday morning in Jakarta: Monday has ended
 
 
-def check(repos: Repositories, nip: str, kind: str, at: datetime) -> None:
-    """An accepted check-in or check-out of `nip` in U1, stored as a check-in stores it."""
-    event = Event(new_event_id(nip, at), nip, kind, "accepted", iso(at), iso(at), MONDAY.isoformat(), "U1",
-                  warnings=())  # fmt: skip
+def check(
+    repos: Repositories, nip: str, kind: str, at: datetime, *, unit: str = "U1", status: str = "accepted"
+) -> Event:
+    """A check-in or check-out of `nip` in `unit` (on its local date in Jakarta), stored as a check-in stores it."""
+    day = at.astimezone(SETTINGS.tz).date().isoformat()
+    event = Event(new_event_id(nip, at), nip, kind, status, iso(at), iso(at), day, unit, warnings=())
+    claim = f"{nip}#{kind}-{at.timestamp()}"
     repos.events.write_checkin(
-        CheckinWrite(
-            event, f"{nip}#{kind}-{at.timestamp()}", "body", StoredAnswer(201, {}), at, first_arrival=kind == "in"
-        )
+        CheckinWrite(event, claim, "body", StoredAnswer(201, {}), at, first_arrival=kind == "in")
     )
+    return event
+
+
+def moved_at_ten(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cucu's move to U2 recorded at 10:00 on Monday (a mutation list BKPSDM brought in during office hours),
+    and her check-out at U2 at 16:05."""
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: local(10, 0))
+    repos.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
+    check(repos, C, "out", local(16, 5), unit="U2")
 
 
 @pytest.fixture
@@ -251,15 +261,9 @@ def test_a_rerun_judges_a_reactivated_employee_on_the_days_judged_with_them_only
 def test_the_day_of_a_move_counts_the_check_in_made_at_the_old_unit_before_it(
     unit: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN Cucu's check-in at U1 on Monday 07:02, then her move to U2 imported at 10:00 (a mutation list BKPSDM
-    # brought in during office hours), and her check-out at U2 at 16:05
+    # GIVEN Cucu's check-in at U1 on Monday 07:02, then her move to U2 at 10:00 and her check-out there
     check(unit, C, "in", local(7, 2))
-    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: local(10, 0))
-    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
-    out = local(16, 5)
-    event = Event(new_event_id(C, out), C, "out", "accepted", iso(out), iso(out), MONDAY.isoformat(), "U2",
-                  warnings=())  # fmt: skip
-    unit.events.write_checkin(CheckinWrite(event, f"{C}#out", "body", StoredAnswer(201, {}), out, first_arrival=False))
+    moved_at_ten(unit, monkeypatch)
     # WHEN Monday is recapped in both units
     recaps.run_daily_recap(MONDAY, SETTINGS, ["U1", "U2"])
     # THEN the day is U2's, judged from both her check-in at U1 and her check-out at U2: on time, not TL
@@ -272,9 +276,7 @@ def test_the_day_of_a_move_counts_the_check_in_made_at_the_old_unit_before_it(
 def test_a_move_recorded_after_todays_recap_ran_leaves_the_day_to_the_new_unit(unit: Repositories) -> None:
     # GIVEN Cucu's check-in at U1 at 07:02 today, and today recapped in U1 already (an admin checking early)
     today = datetime.now(SETTINGS.tz).date()
-    at = datetime.combine(today, time(7, 2), SETTINGS.tz).astimezone(UTC)
-    event = Event(new_event_id(C, at), C, "in", "accepted", iso(at), iso(at), today.isoformat(), "U1", warnings=())
-    unit.events.write_checkin(CheckinWrite(event, f"{C}#in", "body", StoredAnswer(201, {}), at, first_arrival=True))
+    check(unit, C, "in", datetime.combine(today, time(7, 2), SETTINGS.tz).astimezone(UTC))
     recaps.run_daily_recap(today, SETTINGS, ["U1"])
     assert C in {row.nip for row in unit.statuses.day_page("U1", today, None)[0]}
     # WHEN her move to U2 is recorded now, and the nightly recap judges today in every unit
@@ -303,15 +305,8 @@ def test_a_decision_on_a_check_in_left_at_the_old_unit_judges_the_new_units_day_
 ) -> None:
     # GIVEN Cucu's check-in at U1 on Monday 07:02 sent to review, her move to U2 imported at 10:00, her check-out
     # at U2 at 16:05, and Monday recapped in both units while the check-in waited
-    at = local(7, 2)
-    pending = Event(new_event_id(C, at), C, "in", "review", iso(at), iso(at), MONDAY.isoformat(), "U1", warnings=())
-    unit.events.write_checkin(CheckinWrite(pending, f"{C}#in", "body", StoredAnswer(201, {}), at, first_arrival=True))
-    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: local(10, 0))
-    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
-    out = local(16, 5)
-    event = Event(new_event_id(C, out), C, "out", "accepted", iso(out), iso(out), MONDAY.isoformat(), "U2",
-                  warnings=())  # fmt: skip
-    unit.events.write_checkin(CheckinWrite(event, f"{C}#out", "body", StoredAnswer(201, {}), out, first_arrival=False))
+    pending = check(unit, C, "in", local(7, 2), status="review")
+    moved_at_ten(unit, monkeypatch)
     recaps.run_daily_recap(MONDAY, SETTINGS, ["U1", "U2"])
     [before] = unit.statuses.day_page("U2", MONDAY, None)[0]
     assert before.status.status != "H"
