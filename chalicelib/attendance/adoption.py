@@ -11,7 +11,7 @@ from datetime import date
 
 @dataclass(frozen=True)
 class StaffState:
-    """An active employee of the unit now: whether a phone is bound and whether a face is approved."""
+    """An employee of the unit now: whether a phone is bound and whether a face is approved (their state now)."""
 
     nip: str
     activated: bool
@@ -20,9 +20,11 @@ class StaffState:
 
 @dataclass(frozen=True)
 class DayUse:
-    """Who had a counted app event, and who a counted fingerprint punch, on one local date."""
+    """Who the unit counted on one local date (`staff`: its members that day), who had a counted app event, and
+    who a counted fingerprint punch."""
 
     day: date
+    staff: frozenset[str]
     app: frozenset[str] = field(default_factory=frozenset)
     fingerprint: frozenset[str] = field(default_factory=frozenset)
 
@@ -52,21 +54,20 @@ class AdoptionCounts:
 
 
 def unit_adoption(staff: Iterable[StaffState], days: Iterable[DayUse]) -> list[AdoptionCounts]:
-    """One unit's counts per day. Only the unit's active employees count (a punch of someone who moved away or
-    retired is not adoption of this unit)."""
-    people = list(staff)
-    nips = frozenset(s.nip for s in people)
-    activated = sum(s.activated for s in people)
-    enrolled = sum(s.enrolled for s in people)
+    """One unit's counts per day. Only the unit's members of the day count (`DayUse.staff`: a punch of someone
+    who moved away or retired before it is not adoption of this unit, nor is a day before someone moved in)."""
+    people = {s.nip: s for s in staff}
     result = []
     for use in days:
+        here = [people[nip] for nip in use.staff if nip in people]
+        nips = frozenset(s.nip for s in here)
         app, machine = use.app & nips, use.fingerprint & nips
         result.append(
             AdoptionCounts(
                 use.day,
                 len(nips),
-                activated,
-                enrolled,
+                sum(s.activated for s in here),
+                sum(s.enrolled for s in here),
                 len(app),
                 len(machine),
                 len(app & machine),

@@ -92,6 +92,10 @@ class Employee:
         """Whether a phone is bound to the employee (activation done, no reset since)."""
         return self.device_id is not None
 
+    def as_member(self) -> Member:
+        """The employee as a unit's day sees them."""
+        return Member(self.nip, self.nama, self.active, self.unit_since, self.deactivated_at, self.followed_since)
+
 
 def recorded_day(recorded: str | None, tz: tzinfo) -> date | None:
     """The local date of a recorded instant (`Employee.unit_since`, `Employee.deactivated_at`), or None."""

@@ -2,13 +2,14 @@
 fingerprint machine, by both, or not at all (`GET /v1/admin/reports/adoption`; docs/rollout.md has the JSON).
 
 Per unit: its employees once (one query) and each day's events through the `by_unit_date` index (one query
-per day), the units in parallel (recaps.map_units). `activated` and `enrolled` are the employees' state now:
-SMART keeps no history of them.
+per day), the units in parallel (recaps.map_units). A day counts the unit's members of that day: an employee who
+moved in later, or was deactivated before it, is not counted; one who moved away since is counted in the unit
+they are in now only. `activated` and `enrolled` are the employees' state now: SMART keeps no history of them.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 
 from chalicelib import runtime
 from chalicelib.attendance.adoption import AdoptionCounts, DayUse, StaffState, totals, unit_adoption
@@ -30,7 +31,7 @@ def adoption(principal: Principal, query: AdoptionQuery, settings: Settings) -> 
         raise ValidationError("Rentang tanggal tidak valid.", {"to": f"on/after from, at most {MAX_DAYS} days"})
     days = [query.from_ + timedelta(days=i) for i in range((query.to - query.from_).days + 1)]
     unit_ids = access.units_of(principal, query.unor_id)
-    per_unit = recaps.map_units(lambda unor_id: _unit(unor_id, days), unit_ids)
+    per_unit = recaps.map_units(lambda unor_id: _unit(unor_id, days, settings.tz), unit_ids)
     report = AdoptionReport(
         from_date=query.from_.isoformat(),
         to_date=query.to.isoformat(),
@@ -42,15 +43,21 @@ def adoption(principal: Principal, query: AdoptionQuery, settings: Settings) -> 
     return _xlsx(report, settings)
 
 
-def _unit(unor_id: str, days: list[date]) -> tuple[AdoptionUnit, list[AdoptionCounts]]:
+def _unit(unor_id: str, days: list[date], tz: tzinfo) -> tuple[AdoptionUnit, list[AdoptionCounts]]:
     unit = runtime.people().get_unit(unor_id)
     cutover = runtime.timeclock().cutover_of(unor_id)
-    staff = [
-        StaffState(e.nip, e.device_bound, e.enrolled)
-        for e in runtime.people().iter_employees_of_unit(unor_id)
-        if e.active
+    employees = list(runtime.people().iter_employees_of_unit(unor_id))
+    staff = [StaffState(e.nip, e.device_bound, e.enrolled) for e in employees]
+    members = [e.as_member() for e in employees]
+    uses = [
+        _day_use(
+            day,
+            frozenset(m.nip for m in members if m.followed_on(day, tz)),
+            runtime.events().events_of_unit_day(unor_id, day.isoformat()),
+            cutover,
+        )
+        for day in days
     ]
-    uses = [_day_use(day, runtime.events().events_of_unit_day(unor_id, day.isoformat()), cutover) for day in days]
     counts = unit_adoption(staff, uses)
     unit_view = AdoptionUnit(
         unor_id=unor_id,
@@ -61,11 +68,12 @@ def _unit(unor_id: str, days: list[date]) -> tuple[AdoptionUnit, list[AdoptionCo
     return unit_view, counts
 
 
-def _day_use(day: date, rows: list[DayEvent], cutover: date | None) -> DayUse:
-    """Who counted by which source: the events a recap counts (recaps.to_events' rules, per source)."""
+def _day_use(day: date, staff: frozenset[str], rows: list[DayEvent], cutover: date | None) -> DayUse:
+    """Who counted by which source among the unit's members of the day (`Member.followed_on`: active then, not
+    moved in after it): the events a recap counts (recaps.to_events' rules, per source)."""
     app = {r.nip for r in rows if r.source != FINGERPRINT and r.type in ("in", "out") and _counted(r)}
     machine = {r.nip for r in rows if r.source == FINGERPRINT and (cutover is None or day < cutover)}
-    return DayUse(day, frozenset(app), frozenset(machine))
+    return DayUse(day, staff, frozenset(app), frozenset(machine))
 
 
 def _counted(row: DayEvent) -> bool:

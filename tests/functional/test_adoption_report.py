@@ -4,10 +4,11 @@ nothing (JSON and XLSX), within the caller's units."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import unquote, urlparse
 
 import openpyxl
+import pytest
 
 from chalicelib.domain.people import Employee
 from chalicelib.settings import load_settings
@@ -20,6 +21,7 @@ from tests.functional.test_recaps import seed_event
 
 PEOPLE = DynamoPeopleRepository()
 E = "197001012000011005"  # retired: not counted
+F, G = "199105052015031006", "196811112000012007"
 REPORT = "/v1/admin/reports/adoption"
 
 
@@ -68,6 +70,28 @@ def test_adoption_per_unit_and_day_by_source(api: Api) -> None:
     assert [d["fingerprint"] for d in units["U2"]["days"]] == [0, 1]
     assert [t["employees"] for t in report["totals"]] == [4, 4]
     assert [t["fingerprint"] for t in report["totals"]] == [2, 1]
+
+
+def test_a_day_counts_the_units_members_of_that_day(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN Fajar moved from U2 into U1 on Tuesday at 01:00 (the nightly sync) and Gita retired on Tuesday at 10:00
+    setup_units()
+    admin = api.admin_token()
+    PEOPLE.put_employee(Employee(nip=F, nama="Fajar", unor_id="U2"))
+    PEOPLE.put_employee(Employee(nip=G, nama="Gita", unor_id="U1"))
+    monkeypatch.setattr("chalicelib.store.people.utc_now", lambda: datetime(2026, 11, 2, 18, 0, tzinfo=UTC))
+    PEOPLE.put_employee(Employee(nip=F, nama="Fajar", unor_id="U1"))
+    monkeypatch.setattr("chalicelib.store.people.utc_now", lambda: datetime(2026, 11, 3, 3, 0, tzinfo=UTC))
+    PEOPLE.put_employee(Employee(nip=G, nama="Gita", unor_id="U1", active=False))
+    # AND app check-ins: Asep and Gita on Monday, Fajar on Tuesday
+    seed_event(A, "U1", "in", datetime(2026, 11, 2, 7, 20))
+    seed_event(G, "U1", "in", datetime(2026, 11, 2, 7, 30))
+    seed_event(F, "U1", "in", datetime(2026, 11, 3, 7, 15))
+    # WHEN U1's adoption is read for both days
+    answer = api.call("GET", f"{REPORT}?from={MONDAY}&to={TUESDAY}&unor_id=U1", token=admin)
+    assert answer.status == 200, answer.body
+    # THEN Monday counts Gita, not Fajar, and Tuesday the other way round: nobody is "none" for a day not theirs
+    days = [(d["employees"], d["app"], d["none"]) for d in answer.body["units"][0]["days"]]
+    assert days == [(4, 2, 2), (4, 1, 3)]
 
 
 def test_a_unit_admin_sees_only_their_units_and_the_xlsx_has_indonesian_headers(api: Api) -> None:

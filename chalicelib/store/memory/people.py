@@ -64,10 +64,7 @@ class InMemoryPeopleRepository:
         yield from self._of_unit(unor_id)
 
     def members_of_unit(self, unor_id: str) -> list[domain.Member]:
-        return [
-            domain.Member(e.nip, e.nama, e.active, e.unit_since, e.deactivated_at, e.followed_since)
-            for e in self._of_unit(unor_id)
-        ]
+        return [e.as_member() for e in self._of_unit(unor_id)]
 
     def count_employees(self, unor_id: str) -> int:
         return len(self._of_unit(unor_id))
