@@ -78,12 +78,15 @@ def report_event(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def daily_recap(day: str | None = None, trigger: str = "schedule") -> dict[str, Any]:
-    """Recap the regency's local date (today when the schedule fires at 23:30 WIB)."""
+    """Recap `day`, or, as the schedule fires at 23:30 WIB, today and the day before again
+    (`recaps.run_nightly_recap`: the night shifts that ended this morning); the day before's run is in the result's
+    `day_before`."""
 
     def work(settings: Settings) -> dict[str, Any]:
-        today = datetime.now(UTC).astimezone(settings.tz).date()
-        target = today if day is None else datetime.fromisoformat(day).date()
-        return recaps.run_daily_recap(target, settings).model_dump(mode="json")
+        if day is not None:
+            return recaps.run_daily_recap(datetime.fromisoformat(day).date(), settings).model_dump(mode="json")
+        before, today = recaps.run_nightly_recap(datetime.now(UTC).astimezone(settings.tz).date(), settings)
+        return {**today.model_dump(mode="json"), "day_before": before.model_dump(mode="json")}
 
     with job(DAILY_RECAP, Metric.RECAP_DURATION) as summary:
         result = recorded(DAILY_RECAP, trigger, work)

@@ -155,12 +155,12 @@ class Member:
     nip: str
     nama: str
     active: bool = True
-    unit_since: str | None = None  # see Employee.unit_since
+    unit_since: str | None = None  # see Employee.unit_since (a former member of a unit: their move out of it)
     deactivated_at: str | None = None  # see Employee.deactivated_at
     followed_since: str | None = None  # see Employee.followed_since
 
     def moved_on(self, tz: tzinfo) -> date | None:
-        """The local date of the move into this unit, when one was recorded."""
+        """The local date of the move into this unit (of a former member: out of it), when one was recorded."""
         return recorded_day(self.unit_since, tz)
 
     def joined_after(self, day: date, tz: tzinfo) -> bool:

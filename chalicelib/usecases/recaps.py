@@ -319,7 +319,8 @@ def _former_members(
         here = replace(employee, unor_id=unor_id)
         duties = runtime.zones().duties_of(employee.nip, day)
         plan = runtime.calendar().employee_plan(here, day - timedelta(days=1), day + timedelta(days=1), duties)
-        member = Member(employee.nip, employee.nama)
+        # Their move out, dated: a night shift it cut ends with a check-out stored under the new unit (_left_behind).
+        member = Member(employee.nip, employee.nama, unit_since=employee.unit_since)
         former[employee.nip] = (member, replace(plan, unit_versions=plans.unit_versions))
     return Former(former, frozenset(dropped))
 
@@ -380,11 +381,13 @@ def judged_unit_day(
 
 
 def _left_behind(unor_id: str, frame: UnitFrame, tz: tzinfo) -> UnitFrame:
-    """`frame` carrying the events of its dates that members who moved into the unit on one of those dates made
-    before the move was recorded, stored under the unit they left: a mutation imported at 10:00 finds the morning's
-    check-in at the old school. The day of a move is the new unit's (decision 120), so they count here (decision
-    124). One query by NIP per such member (overlapping: a reorganisation moves hundreds at once), only around a
-    move; the summary's frame reads them once, as the move rebuilds it."""
+    """`frame` carrying the events of its dates that its employees made under another unit around a move on one of
+    those dates: a member who moved in made them before the move was recorded, at the unit they left (a mutation
+    imported at 10:00 finds the morning's check-in at the old school; the day of a move is the new unit's,
+    decision 120, so they count here, decision 124); a former member made them after moving out (a night shift
+    cut by the 01:00 sync ends with a check-out stored under the new unit; decision 130). One query by NIP per
+    such employee (overlapping: a reorganisation moves hundreds at once), only around a move; the summary's frame
+    reads them once, as the move rebuilds it."""
     movers = [m.nip for m in frame.employees if m.moved_on(tz) in frame.dates]
     start = datetime.combine(min(frame.dates), time.min, tz)
     end = datetime.combine(max(frame.dates) + timedelta(days=1), time.min, tz)
@@ -432,6 +435,13 @@ def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | Non
     per_unit = map_units(recap_unit, units)
     written, unchanged, employees = (sum(t) for t in zip(*per_unit, strict=True)) if per_unit else (0, 0, 0)
     return RecapRun(date=day.isoformat(), employees=employees, written=written, unchanged=unchanged)
+
+
+def run_nightly_recap(today: date, settings: Settings) -> tuple[RecapRun, RecapRun]:
+    """The scheduled run at 23:30 (decision 130): the day before judged again, then `today`. A night shift of the
+    day before ended this morning, after last night's run judged it without its check-out (and a late shift
+    that starts after the run had no check-in yet); a run missed last night is made up."""
+    return run_daily_recap(today - timedelta(days=1), settings), run_daily_recap(today, settings)
 
 
 def recap_item(nama: str, nip: str, status: DayStatus) -> DailyRecapItem:

@@ -5,6 +5,7 @@ check-ins, and nothing personal (no password, token, raw NIP or photo)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from chalicelib import jobs
 from chalicelib import observability as obs
 from chalicelib.api import routes_auth
+from chalicelib.settings import load_settings
 from tests.functional.checkin_setup import DEVICE, OUTSIDE, Employee, b64, enrolled_employee, selfie
 from tests.functional.conftest import Api
 
@@ -187,3 +189,16 @@ def test_the_daily_recap_job_logs_start_and_end_and_flushes_its_duration(
     )
     assert finished["result"] == result and result["employees"] == 1
     assert blob["_aws"]["CloudWatchMetrics"][0]["Metrics"] == [{"Name": "RecapDuration", "Unit": "Milliseconds"}]
+
+
+def test_the_scheduled_recap_judges_today_and_the_day_before_again(api: Api) -> None:
+    # GIVEN a unit with an employee WHEN the schedule fires the recap (no date given)
+    enrolled_employee(api, enrol=None)
+    result = jobs.daily_recap()
+    # THEN today is judged, and the day before again (its night shifts ended this morning: decision 130)
+    today = datetime.now(UTC).astimezone(load_settings().tz).date()
+    assert (result["date"], result["employees"]) == (today.isoformat(), 1)
+    assert (result["day_before"]["date"], result["day_before"]["employees"]) == (
+        (today - timedelta(days=1)).isoformat(),
+        1,
+    )

@@ -3,7 +3,7 @@ to the statuses repository, a re-run writing only what changed, and the admin's 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar, recaps, reports, reviews, zones
-from chalicelib.usecases.schemas.calendar import LeaveRequest
+from chalicelib.usecases.schemas.calendar import LeaveRequest, ShiftsRequest
 from chalicelib.usecases.schemas.reports import DecisionRequest, RecapRequest
 from chalicelib.usecases.schemas.zones import AssignmentRequest
 
@@ -39,6 +39,8 @@ def local(hour: int, minute: int) -> datetime:
 
 
 AFTER = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)  # Tuesday morning in Jakarta: Monday has ended
+TUESDAY = date(2026, 11, 3)
+SUPER = Principal("admin", "super_admin")
 
 
 def check(
@@ -316,6 +318,44 @@ def test_a_decision_on_a_check_in_left_at_the_old_unit_judges_the_new_units_day_
     [after] = unit.statuses.day_page("U2", MONDAY, None)[0]
     assert (after.nip, after.status.status) == (C, "H")
     assert decided.recap is not None and decided.recap.written == 1
+
+
+def night_shift(nip: str) -> None:
+    """A 21:00-07:00 roster day for `nip` on Monday."""
+    shifts = ShiftsRequest.model_validate({"shifts": {MONDAY.isoformat(): {"start": "21:00", "end": "07:00"}}})
+    calendar.set_shifts(SUPER, nip, shifts, SETTINGS, local(8, 0))
+
+
+def test_the_nightly_run_judges_the_night_shift_of_the_day_before_again_once_it_has_ended(unit: Repositories) -> None:
+    # GIVEN Cucu's night shift on Monday, her 20:55 check-in, and Monday's nightly run at 23:30: no check-out yet
+    night_shift(C)
+    check(unit, C, "in", local(20, 55))
+    assert recaps.run_nightly_recap(MONDAY, SETTINGS)[-1].date == MONDAY.isoformat()
+    assert stored(unit)[C] == "PSW4"
+    # WHEN she checks out at 07:05 on Tuesday, and Tuesday's nightly run comes
+    check(unit, C, "out", local(7, 5) + timedelta(days=1))
+    runs = recaps.run_nightly_recap(TUESDAY, SETTINGS)
+    # THEN Monday is judged again with its check-out: a whole shift, no deduction; Tuesday is judged too
+    assert [run.date for run in runs] == [MONDAY.isoformat(), TUESDAY.isoformat()]
+    assert stored(unit)[C] == "H"
+
+
+def test_a_former_members_night_shift_ends_with_the_check_out_made_at_the_new_unit(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Cucu's night shift on Monday at U1, her 20:55 check-in, and Monday's nightly run
+    night_shift(C)
+    check(unit, C, "in", local(20, 55))
+    recaps.run_nightly_recap(MONDAY, SETTINGS)
+    # WHEN the 01:00 sync moves her to U2, she checks out at 07:05 (at U2 by then), and Tuesday's run comes
+    monkeypatch.setattr(
+        "chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
+    )  # 01:00 on Tuesday
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
+    check(unit, C, "out", local(7, 5) + timedelta(days=1), unit="U2")
+    recaps.run_nightly_recap(TUESDAY, SETTINGS)
+    # THEN her Monday, U1's, ends with that check-out: a whole shift
+    assert stored(unit)[C] == "H"
 
 
 def test_an_employees_day_so_far_counts_a_machine_punch_as_the_recap_does(unit: Repositories) -> None:
