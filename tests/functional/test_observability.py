@@ -202,3 +202,7 @@ def test_the_scheduled_recap_judges_today_and_the_day_before_again(api: Api) -> 
         (today - timedelta(days=1)).isoformat(),
         1,
     )
+    # AND the run is listed with both
+    listed = api.call("GET", "/v1/admin/jobs?job=daily_recap", token=api.admin_token())
+    assert listed.status == 200, listed.body
+    assert listed.body["items"][0]["result"] == result
