@@ -192,8 +192,8 @@ class UnitFrame:
     day_plans: dict[str, list[DayPlan]]
     dates: frozenset[date]
     cutover: date | None = None  # the unit's cut-over to the app: fingerprint punches from then on do not count
-    # Events of the dates that members who moved in on one of them made before the move, stored under the unit
-    # they left (`_left_behind`): read once with the frame, since the move rebuilds it.
+    # Events of the dates that its employees made under another unit around a move on one of them (members who
+    # moved in, before the move; former members, after it: `_left_behind`): read once with the frame.
     carried: Mapping[str, tuple[DayEvent, ...]] = field(default_factory=dict)
     # NIPs whose status of the day the unit stored is void (`_former_members`): a move recorded that day made the
     # day another unit's, or a deactivation recorded that day ended it. A recap deletes their rows here.
