@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from chalicelib import runtime
 from chalicelib.attendance.calendar import plan_day
+from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
@@ -36,13 +38,16 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     if employee is None:
         raise AccountInactiveError()
     unit = runtime.people().get_unit(employee.unor_id)
-    today = now.astimezone(settings.tz).date()
+    local = now.astimezone(settings.tz).date()
+    events = runtime.events().events_between(employee.nip, *_local_days(local - timedelta(days=2), local, settings))
+    # Today, or the day before while its night shift waits for its check-out (recaps.working_day).
+    today = recaps.working_day(employee, events, now, settings)
     rules = recaps.rule_table(settings)
     duties = runtime.zones().duties_of_employee(employee, today)
     plan = runtime.calendar().employee_plan(employee, today, today, duties)
     day = plan_day(today, runtime.calendar().cached_regency_calendar({today.year}), plan, rules)
     checked_in = runtime.events().has_arrival_mark(employee.nip, today.isoformat())
-    check_in, check_out, so_far = _today_events(employee, now, settings)
+    check_in, check_out, so_far = _day_events(employee, events, today, now, settings)
     zones = runtime.zones().get_zones(sorted(unit.zone_ids)) if unit else []
     return Profile(
         nip=employee.nip,
@@ -73,19 +78,17 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     )
 
 
-def _today_events(
-    employee: Employee, now: datetime, settings: Settings
+def _day_events(
+    employee: Employee, events: Sequence[Event], day: date, now: datetime, settings: Settings
 ) -> tuple[EventView | None, EventView | None, recaps.DaySoFar]:
-    """Today's first check-in and last check-out that count or await review, and the day's status so far."""
-    today = now.astimezone(settings.tz).date()
-    around = _local_days(today - timedelta(days=1), today + timedelta(days=1), settings)
-    events = runtime.events().events_between(employee.nip, *around)
-    own = [e for e in events if e.local_date == today.isoformat() and e.status in ("accepted", "review")]
+    """The day's first check-in and last check-out that count or await review, and its status so far
+    (`events`: the employee's from the day before `day` to now)."""
+    own = [e for e in events if e.local_date == day.isoformat() and e.status in ("accepted", "review")]
     ins = [e for e in own if e.type == "in" and e.decision != "reject"]
     outs = [e for e in own if e.type == "out" and e.decision != "reject"]
     first_in = event_view(ins[0]) if ins else None
     last_out = event_view(outs[-1]) if outs else None
-    return first_in, last_out, recaps.employee_day_so_far(employee, events, now, settings)
+    return first_in, last_out, recaps.employee_day_so_far(employee, events, now, settings, day)
 
 
 def _local_days(start: date, end: date, settings: Settings) -> tuple[datetime, datetime]:

@@ -14,7 +14,8 @@ from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import me, recaps, reports
+from chalicelib.usecases import calendar, me, recaps, reports
+from chalicelib.usecases.schemas.calendar import ShiftsRequest
 from chalicelib.usecases.schemas.reports import MonthlyQuery, MyRecapQuery
 
 NIP = "198501012010011001"
@@ -77,6 +78,40 @@ def test_absent_after_the_hours_and_on_leave(repos: Repositories) -> None:
     repos.calendar.add_leave(LeaveEntry(NIP, "U1", "C", WEDNESDAY, WEDNESDAY, None), "admin")
     today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 9)).today
     assert (today.status, today.state, today.leave) == ("C", "leave", "C")
+
+
+def test_a_night_shift_in_progress_is_the_day_the_app_shows_after_midnight(repos: Repositories) -> None:
+    # GIVEN a 21:00-07:00 shift on Wednesday, Thursday off, and the nurse's check-in at 20:55 on Wednesday
+    thursday = WEDNESDAY + timedelta(days=1)
+    night = {"start": "21:00", "end": "07:00"}
+    shifts = ShiftsRequest.model_validate({"shifts": {WEDNESDAY.isoformat(): night, thursday.isoformat(): None}})
+    calendar.set_shifts(SUPER, NIP, shifts, SETTINGS, local(WEDNESDAY, 8))
+    arrival = check(repos, "in", local(WEDNESDAY, 20, 55))
+    # WHEN she opens the app at 02:00 and at 06:50 on Thursday, THEN it is still her Wednesday shift: checked in,
+    # the check-out still to come (the app offers "Absen Pulang", not "Absen Masuk" for a day off)
+    for hour, minute in ((2, 0), (6, 50)):
+        today = me.profile(EMPLOYEE, SETTINGS, local(thursday, hour, minute)).today
+        assert (today.date, today.check_in and today.check_in.event_id, today.check_out) == (
+            WEDNESDAY.isoformat(),
+            arrival,
+            None,
+        )
+        assert today.schedule is not None and (today.schedule.start, today.schedule.end) == ("21:00", "07:00")
+        assert (today.status, today.state) == ("H", "present")
+    # WHEN she has checked out at 07:05, THEN the app shows Thursday, her day off
+    check(repos, "out", local(thursday, 7, 5))
+    today = me.profile(EMPLOYEE, SETTINGS, local(thursday, 7, 6)).today
+    assert (today.date, today.schedule, today.check_in) == (thursday.isoformat(), None, None)
+
+
+def test_a_night_shift_not_begun_leaves_the_app_on_the_new_date(repos: Repositories) -> None:
+    # GIVEN a 21:00-07:00 shift on Wednesday that the nurse never checked in for
+    night = {"start": "21:00", "end": "07:00"}
+    calendar.set_shifts(SUPER, NIP, ShiftsRequest.model_validate({"shifts": {WEDNESDAY.isoformat(): night}}),
+                        SETTINGS, local(WEDNESDAY, 8))  # fmt: skip
+    # WHEN she opens the app at 02:00 on Thursday, THEN it shows Thursday: nothing of Wednesday to finish
+    thursday = WEDNESDAY + timedelta(days=1)
+    assert me.profile(EMPLOYEE, SETTINGS, local(thursday, 2)).today.date == thursday.isoformat()
 
 
 def test_my_recap_has_the_monthly_report_s_figures(repos: Repositories) -> None:
