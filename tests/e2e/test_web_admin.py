@@ -499,7 +499,10 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
     expect(page.get_by_role("table", name="Versi jadwal pegawai")).to_be_visible()
     expect(page.get_by_role("table", name=re.compile("^Sif tersimpan"))).to_contain_text(_jakarta_today())
     # AND the face photos this page showed are on record as handed to this auditor, one link per photo (once the
-    # page has them: the "Wajah" heading shows before its list is read)
+    # page has them: the "Wajah" heading shows before its list is read, and the API records the links before it
+    # answers the list, so the photos on the page mean the record is there)
+    faces = page.get_by_role("region", name="Wajah").get_by_role("img", name=re.compile("^Wajah terdaftar"))
+    expect(faces.first).to_be_attached()
     page.wait_for_load_state("networkidle")
     page.get_by_role("link", name="Siapa yang melihat foto dan lampiran pegawai ini").click()
     expect(page.get_by_label("Jenis log")).to_have_value("views")
