@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from chalicelib import runtime
 from chalicelib.attendance.calendar import plan_day
 from chalicelib.domain.attendance import Event
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
@@ -41,13 +41,15 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     local = now.astimezone(settings.tz).date()
     events = runtime.events().events_between(employee.nip, *_local_days(local - timedelta(days=2), local, settings))
     # Today, or the day before while its night shift waits for its check-out (recaps.working_day).
-    today = recaps.working_day(employee, events, now, settings)
+    judged = recaps.judged_so_far(employee, events, now, settings)
+    today = recaps.working_day(employee, judged, now, settings)
     rules = recaps.rule_table(settings)
     duties = runtime.zones().duties_of_employee(employee, today)
     plan = runtime.calendar().employee_plan(employee, today, today, duties)
     day = plan_day(today, runtime.calendar().cached_regency_calendar({today.year}), plan, rules)
     checked_in = runtime.events().has_arrival_mark(employee.nip, today.isoformat())
-    check_in, check_out, so_far = _day_events(employee, events, today, now, settings)
+    check_in, check_out = _day_marks(events, today)
+    so_far = recaps.employee_day_so_far(employee, judged, now, settings, today)
     zones = runtime.zones().get_zones(sorted(unit.zone_ids)) if unit else []
     return Profile(
         nip=employee.nip,
@@ -78,17 +80,14 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     )
 
 
-def _day_events(
-    employee: Employee, events: Sequence[Event], day: date, now: datetime, settings: Settings
-) -> tuple[EventView | None, EventView | None, recaps.DaySoFar]:
-    """The day's first check-in and last check-out that count or await review, and its status so far
-    (`events`: the employee's from the day before `day` to now)."""
+def _day_marks(events: Sequence[Event], day: date) -> tuple[EventView | None, EventView | None]:
+    """The day's first check-in and last check-out that count or await review."""
     own = [e for e in events if e.local_date == day.isoformat() and e.status in ("accepted", "review")]
     ins = [e for e in own if e.type == "in" and e.decision != "reject"]
     outs = [e for e in own if e.type == "out" and e.decision != "reject"]
     first_in = event_view(ins[0]) if ins else None
     last_out = event_view(outs[-1]) if outs else None
-    return first_in, last_out, recaps.employee_day_so_far(employee, events, now, settings, day)
+    return first_in, last_out
 
 
 def _local_days(start: date, end: date, settings: Settings) -> tuple[datetime, datetime]:

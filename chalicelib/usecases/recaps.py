@@ -136,23 +136,25 @@ def _employee_plans(employee: Employee, day: date, rules: RuleTable) -> list[Day
     return _plans(day, calendar, plan, rules)
 
 
-def _judged_so_far(
-    employee: Employee, events: Sequence[Event], now: datetime, rules: RuleTable
+def judged_so_far(
+    employee: Employee, events: Sequence[Event], now: datetime, settings: Settings
 ) -> list[AttendanceEvent]:
-    """The employee's events recorded up to `now`, as a day's judgement counts them."""
+    """The employee's events recorded up to `now`, as a day's judgement counts them (one read: their unit's
+    cut-over)."""
     so_far = (day_event(e) for e in events if e.attendance_time and parse_iso(e.attendance_time) <= now)
-    return to_events(so_far, rules.tz, runtime.timeclock().cutover_of(employee.unor_id))
+    return to_events(so_far, settings.tz, runtime.timeclock().cutover_of(employee.unor_id))
 
 
-def working_day(employee: Employee, events: Sequence[Event], now: datetime, settings: Settings) -> date:
+def working_day(employee: Employee, judged: Sequence[AttendanceEvent], now: datetime, settings: Settings) -> date:
     """The local date whose shift the employee is in at `now`: today, or the day before while its night shift,
     which they checked in for, waits for its check-out and its window still holds `now` (after midnight the app
-    offers "Absen Pulang" for it, not "Absen Masuk" for the new date). `events`: theirs from the day before
-    yesterday on. Plans are read only for an arrival of the day before with no departure after it."""
+    offers "Absen Pulang" for it, not "Absen Masuk" for the new date). `judged`: their events from the day before
+    yesterday on (`judged_so_far`). Plans are read only for an arrival of the day before with no departure after
+    it."""
     rules = rule_table(settings)
     today = now.astimezone(rules.tz).date()
     before = today - timedelta(days=1)
-    counted = [e for e in _judged_so_far(employee, events, now, rules) if e.state != EventState.REJECTED]
+    counted = [e for e in judged if e.state != EventState.REJECTED]
     arrivals = [e.at for e in counted if e.kind == "in" and e.at.astimezone(rules.tz).date() == before]
     if not arrivals or any(e.kind == "out" and e.at > max(arrivals) for e in counted):
         return today
@@ -164,16 +166,15 @@ def working_day(employee: Employee, events: Sequence[Event], now: datetime, sett
 
 
 def employee_day_so_far(
-    employee: Employee, events: Sequence[Event], now: datetime, settings: Settings, day: date | None = None
+    employee: Employee, judged: Sequence[AttendanceEvent], now: datetime, settings: Settings, day: date | None = None
 ) -> DaySoFar:
     """The employee's status on `day` (default: today's local date), judged as the daily recap judges it
-    (classify_period on the day and its neighbours) from the events recorded up to `now` (`events`: theirs
-    around the day). Before the day's hours are over a missing check-in is NOT_YET (not TK) and a missing
-    check-out no PSW yet."""
+    (classify_period on the day and its neighbours) from the events recorded up to `now` (`judged`: theirs
+    around the day, `judged_so_far`). Before the day's hours are over a missing check-in is NOT_YET (not TK) and
+    a missing check-out no PSW yet."""
     rules = rule_table(settings)
     day = day or now.astimezone(rules.tz).date()
     plans = _employee_plans(employee, day, rules)
-    judged = _judged_so_far(employee, events, now, rules)
     status = classify_period(plans, judged, rules)[1]
     state = monitor_state(DayInputs(plans[1], assign_events(plans, judged, rules)[1]), now, rules)
     bounds = plans[1].bounds(rules)

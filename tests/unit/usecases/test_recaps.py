@@ -365,7 +365,17 @@ def test_an_employees_day_so_far_counts_a_machine_punch_as_the_recap_does(unit: 
                   warnings=(), source=FINGERPRINT)  # fmt: skip
     cucu = Employee(nip=C, nama="Cucu", unor_id="U1")
     # WHEN her day so far is asked at 09:00, THEN the punch is her arrival
-    assert recaps.employee_day_so_far(cucu, [punch], local(9, 0), SETTINGS).state == "present"
+    assert (
+        recaps.employee_day_so_far(
+            cucu, recaps.judged_so_far(cucu, [punch], local(9, 0), SETTINGS), local(9, 0), SETTINGS
+        ).state
+        == "present"
+    )
     # AND once U1 has moved to the app from Monday on, a punch of Monday no longer counts, as in the recap
     unit.timeclock.set_cutover("U1", MONDAY, "admin", local(7, 0))
-    assert recaps.employee_day_so_far(cucu, [punch], local(9, 0), SETTINGS).state == "not_yet"
+    assert (
+        recaps.employee_day_so_far(
+            cucu, recaps.judged_so_far(cucu, [punch], local(9, 0), SETTINGS), local(9, 0), SETTINGS
+        ).state
+        == "not_yet"
+    )
