@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from chalicelib import runtime
-from chalicelib.attendance.calendar import plan_day
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
@@ -42,14 +41,11 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     events = runtime.events().events_between(employee.nip, *_local_days(local - timedelta(days=2), local, settings))
     # Today, or the day before while its night shift waits for its check-out (recaps.working_day).
     judged = recaps.judged_so_far(employee, events, now, settings)
-    today = recaps.working_day(employee, judged, now, settings)
-    rules = recaps.rule_table(settings)
-    duties = runtime.zones().duties_of_employee(employee, today)
-    plan = runtime.calendar().employee_plan(employee, today, today, duties)
-    day = plan_day(today, runtime.calendar().cached_regency_calendar({today.year}), plan, rules)
-    checked_in = runtime.events().has_arrival_mark(employee.nip, today.isoformat())
-    check_in, check_out = _day_marks(events, today)
-    so_far = recaps.employee_day_so_far(employee, judged, now, settings, today)
+    work = recaps.working_day(employee, judged, now, settings)
+    day, rules = work.plan, recaps.rule_table(settings)
+    checked_in = runtime.events().has_arrival_mark(employee.nip, day.day.isoformat())
+    check_in, check_out = _day_marks(events, day.day)
+    so_far = work.so_far(judged, now, rules)
     zones = runtime.zones().get_zones(sorted(unit.zone_ids)) if unit else []
     return Profile(
         nip=employee.nip,
@@ -62,7 +58,8 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
             for z in zones
         ],
         today=Today(
-            date=today.isoformat(),
+            date=day.day.isoformat(),
+            closes_at=iso(work.closes_at(rules)),
             schedule=WorkHours(**day.hours.to_dict()) if day.hours else None,
             holiday=day.holiday.name if day.holiday else None,
             leave=day.leave.value if day.leave else None,

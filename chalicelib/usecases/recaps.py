@@ -145,42 +145,50 @@ def judged_so_far(
     return to_events(so_far, settings.tz, runtime.timeclock().cutover_of(employee.unor_id))
 
 
-def working_day(employee: Employee, judged: Sequence[AttendanceEvent], now: datetime, settings: Settings) -> date:
-    """The local date whose shift the employee is in at `now`: today, or the day before while its night shift,
-    which they checked in for, waits for its check-out and its window still holds `now` (after midnight the app
-    offers "Absen Pulang" for it, not "Absen Masuk" for the new date). `judged`: their events from the day before
-    yesterday on (`judged_so_far`). Plans are read only for an arrival of the day before with no departure after
-    it."""
+@dataclass(frozen=True)
+class WorkingDay:
+    """The local date whose shift an employee is in (`working_day`), with its plans and its neighbours'."""
+
+    plans: list[DayPlan]  # the day before, the day, the day after
+
+    @property
+    def plan(self) -> DayPlan:
+        return self.plans[1]
+
+    def closes_at(self, rules: RuleTable) -> datetime:
+        """The end of the day's window: until then a check-in or check-out counts for this day."""
+        return self.plan.window(rules)[1]
+
+    def so_far(self, judged: Sequence[AttendanceEvent], now: datetime, rules: RuleTable) -> DaySoFar:
+        """The day's status judged as the daily recap judges it (classify_period on the day and its neighbours)
+        from the events recorded up to `now` (`judged`: the employee's around the day, `judged_so_far`). Before
+        the day's hours are over a missing check-in is NOT_YET (not TK) and a missing check-out no PSW yet."""
+        status = classify_period(self.plans, judged, rules)[1]
+        state = monitor_state(DayInputs(self.plan, assign_events(self.plans, judged, rules)[1]), now, rules)
+        bounds = self.plan.bounds(rules)
+        if bounds is None or now >= bounds[1] or state in ("leave", "field_duty", "off"):
+            return DaySoFar(status.status, state)
+        return DaySoFar(NOT_YET if state == "not_yet" else status_code(status.tl, None), state)
+
+
+def working_day(employee: Employee, judged: Sequence[AttendanceEvent], now: datetime, settings: Settings) -> WorkingDay:
+    """The day whose shift the employee is in at `now`: today, or the day before while its night shift, which
+    they checked in for, waits for its check-out and its window still holds `now` (after midnight the app offers
+    "Absen Pulang" for it, not "Absen Masuk" for the new date). `judged`: their events from the day before
+    yesterday on (`judged_so_far`). The day before's plans are read only for an arrival of that day with no
+    departure after it; otherwise one read of today's."""
     rules = rule_table(settings)
     today = now.astimezone(rules.tz).date()
     before = today - timedelta(days=1)
     counted = [e for e in judged if e.state != EventState.REJECTED]
     arrivals = [e.at for e in counted if e.kind == "in" and e.at.astimezone(rules.tz).date() == before]
-    if not arrivals or any(e.kind == "out" and e.at > max(arrivals) for e in counted):
-        return today
-    plans = _employee_plans(employee, before, rules)
-    begin, end = plans[1].window(rules)
-    own = assign_events(plans, counted, rules)[1]
-    open_shift = plans[1].hours is not None and begin <= now < end and {e.kind for e in own} == {"in"}
-    return before if open_shift else today
-
-
-def employee_day_so_far(
-    employee: Employee, judged: Sequence[AttendanceEvent], now: datetime, settings: Settings, day: date | None = None
-) -> DaySoFar:
-    """The employee's status on `day` (default: today's local date), judged as the daily recap judges it
-    (classify_period on the day and its neighbours) from the events recorded up to `now` (`judged`: theirs
-    around the day, `judged_so_far`). Before the day's hours are over a missing check-in is NOT_YET (not TK) and
-    a missing check-out no PSW yet."""
-    rules = rule_table(settings)
-    day = day or now.astimezone(rules.tz).date()
-    plans = _employee_plans(employee, day, rules)
-    status = classify_period(plans, judged, rules)[1]
-    state = monitor_state(DayInputs(plans[1], assign_events(plans, judged, rules)[1]), now, rules)
-    bounds = plans[1].bounds(rules)
-    if bounds is None or now >= bounds[1] or state in ("leave", "field_duty", "off"):
-        return DaySoFar(status.status, state)
-    return DaySoFar(NOT_YET if state == "not_yet" else status_code(status.tl, None), state)
+    if arrivals and not any(e.kind == "out" and e.at > max(arrivals) for e in counted):
+        night = WorkingDay(_employee_plans(employee, before, rules))
+        begin, end = night.plan.window(rules)
+        own = assign_events(night.plans, counted, rules)[1]
+        if night.plan.hours is not None and begin <= now < end and {e.kind for e in own} == {"in"}:
+            return night
+    return WorkingDay(_employee_plans(employee, today, rules))
 
 
 # --- a unit's day ------------------------------------------------------------------------------------

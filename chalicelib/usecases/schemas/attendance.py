@@ -193,6 +193,10 @@ class ProfileZone(Result):
 
 class Today(Result):
     date: DayText
+    closes_at: InstantText = Field(
+        description="Until this instant a check-in or check-out counts for this day (the end of its window: for a "
+        "night shift, the morning after). An app without signal keeps showing this day while it holds."
+    )
     schedule: WorkHours | None
     holiday: str | None = Field(description="Holiday name.")
     leave: Annotated[str | None, Field(json_schema_extra={"enum": ["C", "I", "S", None]})]

@@ -29,6 +29,7 @@ __all__ = ["audited"]  # the shared fixture this module uses
 MONDAY = date(2026, 11, 2)
 A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
 SETTINGS = build_settings({})
+RULES = recaps.rule_table(SETTINGS)
 U1_ADMIN = Principal("admin-u1", "unit_admin", frozenset({"U1"}))
 U2_ADMIN = Principal("admin-u2", "unit_admin", frozenset({"U2"}))
 
@@ -358,6 +359,12 @@ def test_a_former_members_night_shift_ends_with_the_check_out_made_at_the_new_un
     assert stored(unit)[C] == "H"
 
 
+def state_so_far(employee: Employee, events: list[Event], now: datetime) -> str:
+    """The employee's live state at `now`, as `GET /v1/me` works it out."""
+    judged = recaps.judged_so_far(employee, events, now, SETTINGS)
+    return recaps.working_day(employee, judged, now, SETTINGS).so_far(judged, now, RULES).state
+
+
 def test_an_employees_day_so_far_counts_a_machine_punch_as_the_recap_does(unit: Repositories) -> None:
     # GIVEN Cucu's punch on U1's fingerprint machine at 07:05 on Monday, imported as the import stores it
     at = local(7, 5)
@@ -365,17 +372,7 @@ def test_an_employees_day_so_far_counts_a_machine_punch_as_the_recap_does(unit: 
                   warnings=(), source=FINGERPRINT)  # fmt: skip
     cucu = Employee(nip=C, nama="Cucu", unor_id="U1")
     # WHEN her day so far is asked at 09:00, THEN the punch is her arrival
-    assert (
-        recaps.employee_day_so_far(
-            cucu, recaps.judged_so_far(cucu, [punch], local(9, 0), SETTINGS), local(9, 0), SETTINGS
-        ).state
-        == "present"
-    )
+    assert state_so_far(cucu, [punch], local(9, 0)) == "present"
     # AND once U1 has moved to the app from Monday on, a punch of Monday no longer counts, as in the recap
     unit.timeclock.set_cutover("U1", MONDAY, "admin", local(7, 0))
-    assert (
-        recaps.employee_day_so_far(
-            cucu, recaps.judged_so_far(cucu, [punch], local(9, 0), SETTINGS), local(9, 0), SETTINGS
-        ).state
-        == "not_yet"
-    )
+    assert state_so_far(cucu, [punch], local(9, 0)) == "not_yet"
