@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -329,6 +329,52 @@ def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns
     events = employee_api(stack, phone).get("/v1/attendance/me").body["items"]
     assert [(e["event_id"], e["type"], e["status"]) for e in events] == [(answer["event_id"], "in", "review")]
     assert len(tries) == 2
+    phone.assert_clean()
+
+
+def test_offline_after_midnight_the_app_keeps_the_night_shift_that_waits_for_its_check_out(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a nurse whose roster shift runs from 00:01 today to 00:00 tomorrow (it crosses midnight as a night
+    # shift does, whatever the hour the test runs at), checked in with the app
+    employee = new_employee(admin)
+    today = datetime.now(JAKARTA).date()
+    night = {"shifts": {today.isoformat(): {"start": "00:01", "end": "00:00"}}}
+    assert admin.put(f"/v1/admin/employees/{employee.nip}/shifts", night).status == 200
+    phone = open_phone(browser, stack)
+    activate(phone, employee)
+    page = phone.page
+    page.get_by_role("button", name="Absen Masuk").click()
+    answer = take(phone)
+    assert answer.get("status") in ("accepted", "review"), answer
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
+    # (its check-out counts until two hours after the shift's end: 02:00 tomorrow)
+    closes = datetime.fromisoformat(employee_api(stack, phone).get("/v1/me").body["today"]["closes_at"])
+    assert closes == datetime.combine(today + timedelta(days=1), time(2, 0), tzinfo=JAKARTA)
+
+    # WHEN the phone has no signal at 01:30 the next morning and the app is opened again
+    page.context.set_offline(True)
+    page.clock.set_fixed_time(closes - timedelta(minutes=30))
+    page.reload()
+    # THEN it still shows the shift, checked in, and offers its check-out, not a check-in for the new date
+    expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_be_visible()
+    expect(page.get_by_role("heading", level=2)).to_contain_text(f", {today.day} ")
+    expect(page.get_by_text("00:01–00:00")).to_be_visible()
+    expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+    phone.check_screen("beranda-luring-shift-malam")
+
+    # WHEN the shift's window has closed (02:30), THEN the app is on the new date, of which it knows nothing
+    # offline: no schedule of another day, and the check-in offered
+    page.clock.set_fixed_time(closes + timedelta(minutes=30))
+    page.reload()
+    expect(page.get_by_role("heading", level=2)).to_contain_text(f", {(today + timedelta(days=1)).day} ")
+    expect(page.get_by_text("Belum diketahui (tanpa sinyal)")).to_be_visible()
+    expect(page.get_by_text("Belum absen masuk")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
+    page.context.set_offline(False)
     phone.assert_clean()
 
 

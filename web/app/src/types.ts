@@ -24,6 +24,8 @@ export interface AttendanceEvent {
 
 export interface Today {
   date: string;
+  /** Until this instant a check-in or check-out counts for the day (a night shift's: the morning after). */
+  closes_at?: string;
   schedule: { start: string; end: string } | null;
   holiday?: string | null;
   leave?: "C" | "I" | "S" | null;

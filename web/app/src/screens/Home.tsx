@@ -15,16 +15,24 @@ interface Marks {
   check_out: AttendanceEvent | null;
 }
 
-function statusText(today: Today, marks: Marks, waitingKind: (kind: Kind) => boolean): string {
-  if (today.holiday) return `Hari libur: ${today.holiday}`;
-  if (today.leave) return LEAVE[today.leave] ?? today.leave;
+/** What the day holds for the employee; `today` null: a day the phone knows nothing of (offline, its cached
+ * profile is of another day), so only its own marks and waiting captures speak. */
+function statusText(today: Today | null, marks: Marks, waitingKind: (kind: Kind) => boolean): string {
+  if (today?.holiday) return `Hari libur: ${today.holiday}`;
+  if (today?.leave) return LEAVE[today.leave] ?? today.leave;
   if (marks.check_out) return `Sudah absen pulang ${clockOf(marks.check_out.attendance_time)}`.trim();
   if (waitingKind("out")) return "Absen pulang tersimpan di ponsel, menunggu sinyal";
   if (marks.check_in) return `Sudah absen masuk ${clockOf(marks.check_in.attendance_time)}`.trim();
   if (waitingKind("in")) return "Absen masuk tersimpan di ponsel, menunggu sinyal";
+  if (!today) return "Belum absen masuk";
   if (today.checked_in) return "Sudah absen masuk";
   if (!today.schedule) return "Tidak ada jadwal kerja hari ini";
   return today.field_duty ? "Belum absen masuk (dinas luar)" : "Belum absen masuk";
+}
+
+function scheduleText(today: Today | null): string {
+  if (!today) return "Belum diketahui (tanpa sinyal)";
+  return today.schedule ? `${today.schedule.start}–${today.schedule.end}` : "Tidak ada jadwal";
 }
 
 /** Today's marks: `today.check_in/check_out` when the API sends them, else today's own events. */
@@ -37,9 +45,26 @@ async function marksOf(today: Today, signal: AbortSignal): Promise<Marks> {
   return { check_in: last("in") ?? (today.checked_in ? {} : null), check_out: last("out") };
 }
 
-/** Whether a capture of `kind` made on `day` waits on the phone. */
-function waitingOn(queued: Waiting[], day: string): (kind: Kind) => boolean {
-  return (kind) => queued.some((w) => w.body.type === kind && localDay(new Date(w.body.captured_at)) === day);
+/** Whether `at` belongs to the working day `day`: its date, or later but before its window closes (a night
+ * shift's check-out in the morning after; `closes_at` from GET /v1/me). */
+function within(at: Date, day: string, closesAt?: string): boolean {
+  const date = localDay(at);
+  return date === day || (date > day && closesAt !== undefined && at < new Date(closesAt));
+}
+
+/** Whether a capture of `kind` made for the working day waits on the phone. */
+function waitingOn(queued: Waiting[], day: string, closesAt?: string): (kind: Kind) => boolean {
+  return (kind) => queued.some((w) => w.body.type === kind && within(new Date(w.body.captured_at), day, closesAt));
+}
+
+/** Whether the profile cached on the phone still tells the working day at `now`: it is that day's date, or its
+ * shift was begun (checked in, on the server or waiting on the phone), has no check-out yet and its window still
+ * holds (a night shift after midnight: the day GET /v1/me would answer online, recaps.working_day). */
+function cachedDayHolds(today: Today, queued: Waiting[], now: Date): boolean {
+  if (today.date === localDay(now)) return true;
+  if (!today.closes_at || !within(now, today.date, today.closes_at)) return false;
+  const waits = waitingOn(queued, today.date, today.closes_at);
+  return Boolean(today.check_in || waits("in")) && !today.check_out && !waits("out");
 }
 
 /** The one button that applies: in, then out, then none; captures waiting on the phone count too. */
@@ -129,7 +154,8 @@ function Outbox({ queued, delivered }: { queued: Waiting[]; delivered: Delivered
 export function Home() {
   const [profile, setProfile] = useState<Profile | null>(null);
   const [marks, setMarks] = useState<Marks | null>(null);
-  const [stale, setStale] = useState(false);
+  // Offline: the cached profile tells the working day ("day"), or it is of another day ("other-day").
+  const [stale, setStale] = useState<"day" | "other-day" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [queued, setQueued] = useState<Waiting[]>([]);
   const [delivered, setDelivered] = useState<Delivered[]>([]);
@@ -141,14 +167,14 @@ export function Home() {
         setProfile(p);
         setMarks(await marksOf(p.today, abort.signal));
       })
-      .catch((exc: unknown) => {
+      .catch(async (exc: unknown) => {
         if (abort.signal.aborted || (exc instanceof ApiError && exc.status === 401)) return;
         const cached = cachedProfile();
         if (cached) {
+          const holds = cachedDayHolds(cached.today, await waiting(), new Date());
           setProfile(cached);
-          setStale(true);
-          const fresh = cached.today.date === localDay();
-          setMarks(fresh ? { check_in: cached.today.check_in ?? null, check_out: cached.today.check_out ?? null } : { check_in: null, check_out: null });
+          setStale(holds ? "day" : "other-day");
+          setMarks(holds ? { check_in: cached.today.check_in ?? null, check_out: cached.today.check_out ?? null } : { check_in: null, check_out: null });
         }
         setError(messageOf(exc));
       });
@@ -172,14 +198,14 @@ export function Home() {
     navigate("/masuk");
   }
 
-  const today = profile?.today;
-  const day = stale ? localDay() : today?.date ?? localDay();
+  const today = stale === "other-day" ? null : profile?.today ?? null;
+  const day = today?.date ?? localDay();
   const enrolled = profile ? (profile.onboarding ? profile.onboarding.faces.approved > 0 : profile.enrolled) : false;
-  const waitingToday = waitingOn(queued, day);
+  const waitingToday = waitingOn(queued, day, today?.closes_at);
   const kind = marks ? nextKind(marks, waitingToday) : null;
   return (
     <Page title="Beranda">
-      {profile && today ? (
+      {profile ? (
         <div class="home">
           <p class="name">{profile.nama}</p>
           <p class="muted">
@@ -190,7 +216,7 @@ export function Home() {
           {stale ? <p class="muted">Tanpa sinyal: menampilkan data terakhir di ponsel.</p> : null}
           <dl>
             <dt>Jadwal</dt>
-            <dd>{today.schedule ? `${today.schedule.start}–${today.schedule.end}` : "Tidak ada jadwal"}</dd>
+            <dd>{scheduleText(today)}</dd>
             <dt>Status</dt>
             <dd>{marks ? statusText(today, marks, waitingToday) : "Memuat…"}</dd>
           </dl>
