@@ -53,8 +53,10 @@ def simpeg_sync(event: Any) -> dict[str, Any]:
 
 @app.schedule(Cron(30, 16, "*", "*", "?", "*"), name="daily_recap")
 def daily_recap(event: Any) -> dict[str, Any]:
-    """Daily at 23:30 WIB: judge and store the day's statuses of every employee."""
-    return jobs.daily_recap()
+    """Daily at 23:30 WIB: judge and store the day's statuses of every employee (and the day before's again).
+    Also at 09:30 WIB, a second schedule of the deployed template (infra/schedules.py), whose input names the
+    day-before job: the night shifts that ended that morning."""
+    return jobs.recap_event(event.to_dict())
 
 
 @app.lambda_function(name="report_worker")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib import runtime
@@ -19,6 +19,7 @@ from chalicelib.store.job_runs import JobRun
 from chalicelib.usecases import exports, recaps, rejudge, simpeg
 
 DAILY_RECAP = "daily_recap"
+DAY_BEFORE_RECAP = "day_before_recap"
 SIMPEG_SYNC = "simpeg_sync"
 ERROR_CHARS = 500
 
@@ -94,8 +95,30 @@ def daily_recap(day: str | None = None, trigger: str = "schedule") -> dict[str, 
     return result
 
 
-# The jobs by the name of their Chalice function (app.py, infra/schedules.py), as a scheduler fires them.
+def day_before_recap(trigger: str = "schedule") -> dict[str, Any]:
+    """Recap the day before again in the morning (09:30 local, infra/schedules.py): its night shifts ended
+    this morning, so their check-outs count hours before the 23:30 run would judge that day again."""
+
+    def work(settings: Settings) -> dict[str, Any]:
+        today = datetime.now(UTC).astimezone(settings.tz).date()
+        return recaps.run_daily_recap(today - timedelta(days=1), settings).model_dump(mode="json")
+
+    with job(DAY_BEFORE_RECAP, Metric.RECAP_DURATION) as summary:
+        result = recorded(DAY_BEFORE_RECAP, trigger, work)
+        summary.update(result)
+    return result
+
+
+def recap_event(event: dict[str, Any]) -> dict[str, Any]:
+    """The DailyRecap function's event: its own 23:30 schedule's, or the morning schedule's, whose input names
+    the day-before job (runtime.scheduled_job_event)."""
+    return day_before_recap() if runtime.scheduled_job_of(event) == DAY_BEFORE_RECAP else daily_recap()
+
+
+# The scheduled jobs by name (infra/schedules.py `LocalSchedule.job_name`: a Chalice function's own schedule, or
+# a second schedule of one), as a scheduler fires them.
 JOBS: dict[str, Callable[[str], dict[str, Any]]] = {
     DAILY_RECAP: lambda trigger: daily_recap(trigger=trigger),
+    DAY_BEFORE_RECAP: day_before_recap,
     SIMPEG_SYNC: nightly_simpeg_sync,
 }

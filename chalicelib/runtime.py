@@ -291,6 +291,7 @@ WORKER_SOURCE = "smart.api"
 WORKER_DETAIL_TYPE = "SIMPEG run"
 EXPORT_DETAIL_TYPE = "Monthly export"
 REJUDGE_DETAIL_TYPE = "Recap re-judge"
+SCHEDULED_JOB_DETAIL_TYPE = "Scheduled job"
 
 
 def start_worker(settings: Settings, run_id: str, here: Callable[[], object]) -> None:
@@ -359,6 +360,17 @@ def export_event(export_id: str, region: str) -> dict[str, Any]:
 def rejudge_event(ref: str, region: str) -> dict[str, Any]:
     """The event `start_rejudge` sends the report worker for a run of unit-days to judge again."""
     return _api_event(REJUDGE_DETAIL_TYPE, ref, {"run": ref}, region)
+
+
+def scheduled_job_event(job: str) -> dict[str, Any]:
+    """The input of a second schedule of a scheduled function (infra/schedules.py): it names the job to run, in
+    the scheduled-event shape that Chalice's `@app.schedule` handler reads."""
+    return _api_event(SCHEDULED_JOB_DETAIL_TYPE, job, {"job": job}, "")
+
+
+def scheduled_job_of(event: dict[str, Any]) -> str | None:
+    """The job a `scheduled_job_event` names, None for any other event (a function's own schedule)."""
+    return _detail(event, "job") if event.get("detail-type") == SCHEDULED_JOB_DETAIL_TYPE else None
 
 
 def _detail(event: dict[str, Any], field: str) -> str | None:

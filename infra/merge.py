@@ -14,12 +14,15 @@ a recorded Chalice template without building anything.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from chalice.utils import to_cfn_resource_name
 from pynamodb.models import Model
+
+from chalicelib.runtime import scheduled_job_event
 
 from .access import API_FUNCTION_ID, DEAD_LETTER_POLICY_SUFFIX, REPORT_WORKER_ID, WORKER_FUNCTION_ID, access_policies
 from .alarms import TOPIC_ID, alarm_resources
@@ -201,20 +204,24 @@ def _parameters(env: dict[str, str], config: MergeConfig) -> Json:
 
 
 def _schedule_event(schedule: LocalSchedule) -> Json:
-    return {
-        "Type": "ScheduleV2",
-        "Properties": {
-            "ScheduleExpression": schedule.local_expression(),
-            "ScheduleExpressionTimezone": ref("Timezone"),
-            "Description": schedule.purpose,
-            "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600},
-        },
+    properties: Json = {
+        "ScheduleExpression": schedule.local_expression(),
+        "ScheduleExpressionTimezone": ref("Timezone"),
+        "Description": schedule.purpose,
+        "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600},
     }
+    if schedule.extra:  # a second schedule of the function: its input names the job (jobs.recap_event reads it)
+        properties["Input"] = json.dumps(scheduled_job_event(schedule.job_name), sort_keys=True)
+    return {"Type": "ScheduleV2", "Properties": properties}
 
 
 def _localise_schedules(functions: dict[str, Json], config: MergeConfig, timezone: str) -> list[str]:
-    """Replace Chalice's UTC Schedule events by local-time ScheduleV2 events; return warnings."""
-    known = {to_cfn_resource_name(s.function): s for s in config.schedules}
+    """Replace Chalice's UTC Schedule events by local-time ScheduleV2 events, and add the functions' second
+    schedules (`LocalSchedule.extra`); return warnings."""
+    known = {to_cfn_resource_name(s.function): s for s in config.schedules if not s.extra}
+    extras: dict[str, list[LocalSchedule]] = {function_id: [] for function_id in functions}
+    for extra in (s for s in config.schedules if s.extra):
+        extras.setdefault(to_cfn_resource_name(extra.function), []).append(extra)
     seen: set[str] = set()
     for function_id, function in functions.items():
         events: Json = function["Properties"].get("Events", {})
@@ -230,6 +237,8 @@ def _localise_schedules(functions: dict[str, Json], config: MergeConfig, timezon
             check_expression(schedule, str(event["Properties"]["Schedule"]), timezone)
             events[event_id] = _schedule_event(schedule)
             seen.add(function_id)
+        if function_id in seen:
+            events.update({f"{to_cfn_resource_name(s.job_name)}Event": _schedule_event(s) for s in extras[function_id]})
     return [
         f"no scheduled function {s.function!r} in app.py yet: its schedule is not deployed"
         for fid, s in known.items()

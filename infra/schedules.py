@@ -28,21 +28,37 @@ _CRON = re.compile(r"^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$")
 @dataclass(frozen=True)
 class LocalSchedule:
     """A daily job at hour:minute local time. `function` is the Chalice function name (``name=`` of
-    ``@app.schedule``); `purpose` is shown as the schedule's description."""
+    ``@app.schedule``); `purpose` is shown as the schedule's description. `job` (a name of chalicelib.jobs.JOBS)
+    is empty for the function's own schedule, the one app.py declares; otherwise the schedule is a second one of
+    the same function, in the deployed template only, whose input names that job
+    (chalicelib.runtime.scheduled_job_event)."""
 
     function: str
     hour: int
     minute: int
     purpose: str
+    job: str = ""
+
+    @property
+    def job_name(self) -> str:
+        return self.job or self.function
+
+    @property
+    def extra(self) -> bool:
+        """A second schedule of its function: not in app.py, its input names its job."""
+        return bool(self.job)
 
     def local_expression(self) -> str:
         return f"cron({self.minute} {self.hour} * * ? *)"
 
 
-# The regency's day closes at 23:30 WIB; the HR data is pulled at 01:00 WIB, when nobody checks in.
+# The regency's day closes at 23:30 WIB; the HR data is pulled at 01:00 WIB, when nobody checks in. At 09:30 WIB
+# the day before is judged again: night shifts ending by 07:00 have their check-outs (their window closes 2 h
+# after the end), so the pay path need not wait for the 23:30 run (decision 133).
 SCHEDULES: tuple[LocalSchedule, ...] = (
     LocalSchedule("daily_recap", 23, 30, "Daily attendance recap (23:30 local time)"),
     LocalSchedule("simpeg_sync", 1, 0, "SIMPEG employee sync (01:00 local time)"),
+    LocalSchedule("daily_recap", 9, 30, "The day before recapped again (09:30 local time)", "day_before_recap"),
 )
 
 
@@ -90,4 +106,10 @@ def check_expression(schedule: LocalSchedule, chalice_expression: str, timezone:
 
 
 def by_function(schedules: tuple[LocalSchedule, ...] = SCHEDULES) -> dict[str, LocalSchedule]:
-    return {schedule.function: schedule for schedule in schedules}
+    """Each scheduled function's own schedule (the one app.py declares)."""
+    return {schedule.function: schedule for schedule in schedules if not schedule.extra}
+
+
+def by_job(schedules: tuple[LocalSchedule, ...] = SCHEDULES) -> dict[str, LocalSchedule]:
+    """Every schedule, by the job it runs."""
+    return {schedule.job_name: schedule for schedule in schedules}

@@ -1,10 +1,10 @@
 """The scheduled jobs of the local stack: what EventBridge fires in AWS, fired by `make run` at the same local times.
 
 The schedules are infra/schedules.py's `SCHEDULES` (the ones the deployed template gets, in the regency's local
-time; app.py's UTC expressions are checked against them at build): daily recap 23:30, SIMPEG sync 01:00. The
-stack's supervisor runs a `JobScheduler` thread that starts, at each fire time, a process running the same job
-function a Lambda runs (`chalicelib.jobs.JOBS`) with the API's environment; its output is appended to
-`<data dir>/logs/jobs.log`, and the run is recorded (`GET /v1/admin/jobs`).
+time; app.py's UTC expressions are checked against them at build): daily recap 23:30, SIMPEG sync 01:00, the day
+before recapped again 09:30. The stack's supervisor runs a `JobScheduler` thread that starts, at each fire time, a
+process running the same job function a Lambda runs (`chalicelib.jobs.JOBS`) with the API's environment; its output
+is appended to `<data dir>/logs/jobs.log`, and the run is recorded (`GET /v1/admin/jobs`).
 
     python -m tools.devstack fire daily-recap       # fire one now, against the running stack (make fire JOB=...)
     python -m tools.devstack_jobs run daily_recap   # the process a fire starts (needs the API's environment)
@@ -30,7 +30,7 @@ Clock = Callable[[], datetime]
 def job_name(name: str) -> str:
     """`daily-recap` or `daily_recap` -> `daily_recap`; SystemExit naming the jobs for anything else."""
     canonical = name.strip().replace("-", "_")
-    known = [s.function for s in SCHEDULES]
+    known = [s.job_name for s in SCHEDULES]
     if canonical not in known:
         raise SystemExit(f"unknown job {name!r}; jobs: {', '.join(n.replace('_', '-') for n in known)}")
     return canonical
@@ -64,8 +64,8 @@ class JobScheduler:
     ) -> None:
         self._env, self._cwd, self._log, self._zone, self._clock = dict(env), cwd, log, zone, clock
         now = clock()
-        self.next_at = {s.function: next_fire(s, now, zone) for s in schedules}
-        self._schedules = {s.function: s for s in schedules}
+        self.next_at = {s.job_name: next_fire(s, now, zone) for s in schedules}
+        self._schedules = {s.job_name: s for s in schedules}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="job-scheduler", daemon=True)
         self._running: list[subprocess.Popen[bytes]] = []

@@ -13,6 +13,7 @@ import pytest
 from chalicelib import jobs
 from chalicelib import observability as obs
 from chalicelib.api import routes_auth
+from chalicelib.runtime import scheduled_job_event
 from chalicelib.settings import load_settings
 from tests.functional.checkin_setup import DEVICE, OUTSIDE, Employee, b64, enrolled_employee, selfie
 from tests.functional.conftest import Api
@@ -206,3 +207,40 @@ def test_the_scheduled_recap_judges_today_and_the_day_before_again(api: Api) -> 
     listed = api.call("GET", "/v1/admin/jobs?job=daily_recap", token=api.admin_token())
     assert listed.status == 200, listed.body
     assert listed.body["items"][0]["result"] == result
+
+
+# What EventBridge Scheduler sends a function's schedule that has no input of its own: the scheduled-event shape,
+# with `detail` as the text "{}" (aws-powertools/powertools-lambda-python#6134).
+SCHEDULER_DEFAULT_EVENT = {
+    "version": "0",
+    "id": "5c2f1a7e-0d7e-4a4b-9a61-0c1f2e3d4b5a",
+    "detail-type": "Scheduled Event",
+    "source": "aws.scheduler",
+    "account": "123456789012",
+    "time": "2026-12-04T16:30:00Z",
+    "region": "ap-southeast-3",
+    "resources": ["arn:aws:scheduler:ap-southeast-3:123456789012:schedule/default/DailyRecap"],
+    "detail": "{}",
+}
+
+
+def test_the_recap_function_runs_the_job_its_schedule_names(api: Api) -> None:
+    import app
+
+    enrolled_employee(api, enrol=None)
+    today = datetime.now(UTC).astimezone(load_settings().tz).date()
+    # WHEN the morning schedule fires the recap function with its input (infra/schedules.py, the template's)
+    morning = app.daily_recap(json.loads(json.dumps(scheduled_job_event(jobs.DAY_BEFORE_RECAP))), None)
+    # THEN only the day before is judged again, recorded as its own job
+    assert (morning["date"], morning["employees"], "day_before" in morning) == (
+        (today - timedelta(days=1)).isoformat(),
+        1,
+        False,
+    )
+    listed = api.call("GET", "/v1/admin/jobs?job=day_before_recap", token=api.admin_token())
+    assert [(r["job"], r["trigger"], r["result"]) for r in listed.body["items"]] == [
+        ("day_before_recap", "schedule", morning)
+    ]
+    # AND the function's own 23:30 schedule (the scheduler's default event) runs the nightly recap
+    nightly = app.daily_recap(SCHEDULER_DEFAULT_EVENT, None)
+    assert (nightly["date"], nightly["day_before"]["date"]) == (today.isoformat(), morning["date"])

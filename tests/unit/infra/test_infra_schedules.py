@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from chalicelib.runtime import scheduled_job_of
 from chalicelib.store.models import ALL_MODELS
 from infra.errors import ScheduleError
 from infra.merge import MergeConfig, merge
@@ -40,13 +42,27 @@ def test_app_expression_that_disagrees_names_the_cron_to_write() -> None:
 
 
 def test_chalice_schedules_become_local_time_scheduler_events(resources: dict[str, Any]) -> None:
-    for function_id, schedule in (("DailyRecap", "cron(30 23 * * ? *)"), ("SimpegSync", "cron(0 1 * * ? *)")):
-        events = resources[function_id]["Properties"]["Events"]
-        assert len(events) == 1
-        event = next(iter(events.values()))
-        assert event["Type"] == "ScheduleV2"
-        assert event["Properties"]["ScheduleExpression"] == schedule
-        assert event["Properties"]["ScheduleExpressionTimezone"] == {"Ref": "Timezone"}
+    for function_id, schedules in (
+        ("DailyRecap", ["cron(30 23 * * ? *)", "cron(30 9 * * ? *)"]),
+        ("SimpegSync", ["cron(0 1 * * ? *)"]),
+    ):
+        events = list(resources[function_id]["Properties"]["Events"].values())
+        assert [e["Properties"]["ScheduleExpression"] for e in events] == schedules
+        assert {e["Type"] for e in events} == {"ScheduleV2"}
+        assert all(e["Properties"]["ScheduleExpressionTimezone"] == {"Ref": "Timezone"} for e in events)
+        # the function's own schedule sends the scheduler's default event (what app.py's handler was written for)
+        assert "Input" not in events[0]["Properties"]
+
+
+def test_the_recap_function_s_morning_schedule_names_the_day_before_job(resources: dict[str, Any]) -> None:
+    morning = resources["DailyRecap"]["Properties"]["Events"]["DayBeforeRecapEvent"]["Properties"]
+    event = json.loads(morning["Input"])
+    # the scheduled-event shape Chalice's @app.schedule handler reads, naming the job (jobs.recap_event)
+    assert {"version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"} <= set(event)
+    assert (scheduled_job_of(event), morning["DeadLetterConfig"]) == (
+        "day_before_recap",
+        {"Arn": {"Fn::GetAtt": ["DailyRecapDeadLetterQueue", "Arn"]}},
+    )
 
 
 def test_timezone_parameter_defaults_to_the_stage_zone_and_drives_the_app(merged: Any) -> None:

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from infra.schedules import SCHEDULES, LocalSchedule, by_function
+from infra.schedules import SCHEDULES, LocalSchedule, by_function, by_job
 from tools.devstack_jobs import JobScheduler, job_name, next_fire
 
 WIB = ZoneInfo("Asia/Jakarta")
 RECAP = by_function()["daily_recap"]
 SYNC = by_function()["simpeg_sync"]
+DAY_BEFORE = by_job()["day_before_recap"]
 
 
 def wib(day: int, hh: int, mm: int, ss: int = 0) -> datetime:
@@ -33,6 +34,12 @@ def test_the_sync_fires_at_0100_jakarta_the_evening_before_in_utc() -> None:
     assert next_fire(SYNC, datetime(2026, 12, 3, 17, 59, tzinfo=UTC), WIB) == datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
 
 
+def test_the_day_before_is_recapped_again_at_0930_jakarta_by_the_recap_function() -> None:
+    assert next_fire(DAY_BEFORE, wib(3, 8, 0), WIB) == datetime(2026, 12, 3, 2, 30, tzinfo=UTC)
+    assert (DAY_BEFORE.function, DAY_BEFORE.extra, RECAP.extra) == ("daily_recap", True, False)
+    assert by_function()["daily_recap"] == RECAP  # app.py's own schedule of the function, not the second one
+
+
 def test_month_and_year_ends_roll_over() -> None:
     assert next_fire(RECAP, datetime(2026, 12, 31, 23, 45, tzinfo=WIB), WIB) == wib(1, 23, 30).replace(
         year=2027, month=1
@@ -41,9 +48,11 @@ def test_month_and_year_ends_roll_over() -> None:
 
 def test_the_local_schedules_are_the_deployed_ones_and_app_py_agrees() -> None:
     import app
+    from chalicelib.jobs import JOBS
 
     handlers = {name: getattr(app, name) for name in ("daily_recap", "simpeg_sync")}
     assert {s.function for s in SCHEDULES} == set(handlers)
+    assert {s.job_name for s in SCHEDULES} == set(JOBS)  # every schedule fires a job the local stack can run
 
 
 def test_the_scheduler_fires_each_job_once_when_due_and_moves_it_on(tmp_path: Path) -> None:
@@ -55,10 +64,12 @@ def test_the_scheduler_fires_each_job_once_when_due_and_moves_it_on(tmp_path: Pa
     assert scheduler.due() == []
     assert scheduler.next_at["daily_recap"] == wib(4, 23, 30).astimezone(UTC)
     assert scheduler.next_at["simpeg_sync"] == wib(4, 1, 0).astimezone(UTC)
+    assert scheduler.next_at["day_before_recap"] == wib(4, 9, 30).astimezone(UTC)
 
 
 def test_job_names_take_either_spelling() -> None:
     assert job_name("daily-recap") == job_name("daily_recap") == "daily_recap"
+    assert job_name("day-before-recap") == "day_before_recap"
     with pytest.raises(SystemExit, match="simpeg-sync"):
         job_name("housekeeping")
 

@@ -283,7 +283,13 @@ interface JobRun {
   error: string | null;
 }
 
-const JOB_NAMES: Record<string, string> = { daily_recap: "Rekap harian", simpeg_sync: "Sinkronisasi SIMPEG", recap_rejudge: "Hitung ulang rekap" };
+const JOB_NAMES: Record<string, string> = {
+  daily_recap: "Rekap harian",
+  day_before_recap: "Rekap ulang hari sebelumnya",
+  simpeg_sync: "Sinkronisasi SIMPEG",
+  recap_rejudge: "Hitung ulang rekap",
+};
+const RECAP_JOBS = new Set(["daily_recap", "day_before_recap"]);
 // Run statuses of the jobs and of SIMPEG runs (a job's statuses are a subset).
 const RUN_STATUS: Record<string, string> = {
   running: "Berjalan",
@@ -311,7 +317,7 @@ function jobResult(r: JobRun): string {
   if (r.job === "recap_rejudge") return rejudgeResult(r);
   if (r.error) return r.error;
   if (!x) return "–";
-  if (r.job === "daily_recap") return `Tanggal ${String(x["date"])}: ${num(x["employees"])} pegawai, ${num(x["written"])} status ditulis, ${num(x["unchanged"])} tetap.`;
+  if (RECAP_JOBS.has(r.job)) return `Tanggal ${String(x["date"])}: ${num(x["employees"])} pegawai, ${num(x["written"])} status ditulis, ${num(x["unchanged"])} tetap.`;
   const status = typeof x["status"] === "string" ? `${named(RUN_STATUS, x["status"])}. ` : "";
   const counts = typeof x["counts"] === "object" && x["counts"] !== null ? counted(x["counts"] as Record<string, number>) : "–";
   return `${status}${counts}`;
@@ -344,7 +350,9 @@ function Jobs() {
   return (
     <section class="panel" aria-labelledby="jobs-title">
       <h2 id="jobs-title">Tugas terjadwal</h2>
-      <p class="hint">Rekap harian berjalan setiap pukul 23.30 dan sinkronisasi SIMPEG pukul 01.00 WIB.</p>
+      <p class="hint">
+        Rekap harian berjalan setiap pukul 23.30, sinkronisasi SIMPEG pukul 01.00, dan rekap ulang hari sebelumnya (sif malam yang selesai pagi itu) pukul 09.30 WIB.
+      </p>
       <ErrorLine message={runs.error} />
       <Table caption="Riwayat tugas terjadwal" rows={runs.data ?? []} loading={runs.loading} columns={jobColumns} rowKey={(r) => r.run_id} pageSize={10} empty="Belum ada tugas yang berjalan." />
     </section>
