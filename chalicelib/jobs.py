@@ -101,7 +101,7 @@ def day_before_recap(trigger: str = "schedule") -> dict[str, Any]:
 
     def work(settings: Settings) -> dict[str, Any]:
         today = datetime.now(UTC).astimezone(settings.tz).date()
-        return recaps.run_daily_recap(today - timedelta(days=1), settings).model_dump(mode="json")
+        return recaps.run_daily_recap(today - timedelta(days=1), settings, scheduled=True).model_dump(mode="json")
 
     with job(DAY_BEFORE_RECAP, Metric.RECAP_DURATION) as summary:
         result = recorded(DAY_BEFORE_RECAP, trigger, work)

@@ -180,16 +180,17 @@ class Member:
         left = recorded_day(self.deactivated_at, tz)
         return not self.active and left is not None and left <= day
 
-    def judged_again_on(self, day: date, tz: tzinfo, known: frozenset[str]) -> bool:
-        """Whether a re-run of `day` judges the employee, given `known`: the NIPs the unit's earlier run of the
-        day judged, and those with a check-in or punch of the day (empty when the day never ran). Judged: followed
-        that day (`followed_on`), and either known, or followed by SMART since that day or earlier. A re-run never
-        adds someone SMART did not follow yet when the day was judged and who left no trace of it: a new appointee
-        (CPNS, PPPK) or a reactivated employee gets no TK for days before; a machine punch of such a day counts."""
+    def judged_again_on(self, day: date, tz: tzinfo, known: frozenset[str] | None) -> bool:
+        """Whether a run of `day` judges the employee, given `known`: the NIPs the unit's earlier run of the day
+        judged, and those with a check-in or punch of the day; None for an admin's first run of the day, which
+        judges every member followed that day (decision 122). Judged: followed that day (`followed_on`), and
+        either known, or followed by SMART since that day or earlier. A re-run (or a scheduled run, decision 134)
+        never adds someone SMART did not follow yet by the day and who left no trace of it: a new appointee (CPNS,
+        PPPK) or a reactivated employee gets no TK for days before; a machine punch of such a day counts."""
         if not self.followed_on(day, tz):
             return False
         began = recorded_day(self.followed_since, tz)
-        return not known or self.nip in known or began is None or began <= day
+        return known is None or self.nip in known or began is None or began <= day
 
 
 @dataclass(frozen=True)

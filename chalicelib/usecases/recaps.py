@@ -252,7 +252,7 @@ def _frame(
     cutover: date | None,
     *,
     calendar: RegencyCalendar | None = None,
-    known: frozenset[str] = frozenset(),
+    known: frozenset[str] | None = None,
     former: Former | None = None,
 ) -> UnitFrame:
     """`calendar`: the regency calendar of the day's years, when read already (else as read a minute ago).
@@ -320,14 +320,17 @@ def _as_judged(
     *,
     live: bool,
     nips_with_events: Callable[[], Iterable[str]],
-) -> tuple[frozenset[str], Former | None]:
+    scheduled: bool = False,
+) -> tuple[frozenset[str] | None, Former | None]:
     """Who a day the unit judged before is judged for again, by a re-run and by a view of a past day alike:
     `known` for `Member.judged_again_on` (the NIPs judged before and those with an event of the day, read
     only then) and the day's former members. A day never judged (a run that never happened, or today in a
-    live view) has neither: every member followed that day is judged."""
+    live view) has no former members, and `known` None: every member followed that day is judged; a
+    `scheduled` run's `known` is the NIPs with an event of the day (decision 134: a run made up after the 01:00
+    sync charges no appointee of that sync TK)."""
     judged = _judged_before(unor_id, day, settings, live=live)
     if not judged:
-        return judged, None
+        return (frozenset(nips_with_events()) if scheduled else None), None
     former = _former_members(unor_id, judged, day, members, plans, tz=settings.tz)
     return judged | frozenset(nips_with_events()), former
 
@@ -387,7 +390,13 @@ def unit_day(
 
 
 def judged_unit_day(
-    unor_id: str, day: date, settings: Settings, *, live: bool = False, calendar: RegencyCalendar | None = None
+    unor_id: str,
+    day: date,
+    settings: Settings,
+    *,
+    live: bool = False,
+    calendar: RegencyCalendar | None = None,
+    scheduled: bool = False,
 ) -> tuple[UnitFrame, list[EmployeeDay]]:
     """The frame of a unit's local date and the plans and events of every employee judged on it (a few
     queries in all).
@@ -400,7 +409,8 @@ def judged_unit_day(
     unit judged before is judged for the same people by a re-run and by the monitor of a past day
     (`_as_judged`): its former members again, and nobody who joined the unit later, nor anyone SMART began to
     follow after the day was judged without them, unless they left a check-in or punch of it
-    (`Member.judged_again_on`). The frame names the NIPs whose stored status of the day is void (`dropped`).
+    (`Member.judged_again_on`). A `scheduled` run applies that rule to a day never judged too (decision 134).
+    The frame names the NIPs whose stored status of the day is void (`dropped`).
     """
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
@@ -413,7 +423,14 @@ def judged_unit_day(
         plans = unit_plans.result()
         by_nip = own_date.result()
         known, former = _as_judged(
-            unor_id, day, members.result(), plans, settings, live=live, nips_with_events=lambda: by_nip
+            unor_id,
+            day,
+            members.result(),
+            plans,
+            settings,
+            live=live,
+            nips_with_events=lambda: by_nip,
+            scheduled=scheduled,
         )
         frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, known=known, former=former)
         frame = _left_behind(unor_id, frame, settings.tz)
@@ -461,15 +478,19 @@ def map_units(work: Callable[[str], T], units: Sequence[str]) -> list[T]:
 # --- daily recap -------------------------------------------------------------------------------------
 
 
-def run_daily_recap(day: date, settings: Settings, unit_ids: Sequence[str] | None = None) -> RecapRun:
-    """Judge and store every employee's status for `day`; re-runs write only what changed."""
+def run_daily_recap(
+    day: date, settings: Settings, unit_ids: Sequence[str] | None = None, *, scheduled: bool = False
+) -> RecapRun:
+    """Judge and store every employee's status for `day`; re-runs write only what changed. A `scheduled` run
+    (the jobs') judges, even on the day's first run, nobody SMART began to follow after the day unless they
+    left a trace of it (decision 134); an admin's first run judges every member followed that day (122)."""
     rules = rule_table(settings)
     units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
     # Read afresh: a holiday or Ramadan period changed a moment ago (here or in another process) must count.
     calendar = runtime.calendar().regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
 
     def recap_unit(unor_id: str) -> tuple[int, int, int]:
-        frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar)
+        frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar, scheduled=scheduled)
         rows = [(e.employee, classify(e, rules)) for e in entries]
         written, unchanged = runtime.statuses().save_day(unor_id, day, rows, dropped=frame.dropped)
         return written, unchanged, len(rows)
@@ -483,7 +504,8 @@ def run_nightly_recap(today: date, settings: Settings) -> tuple[RecapRun, RecapR
     """The scheduled run at 23:30 (decision 130): the day before judged again, then `today`. A night shift of the
     day before ended this morning, after last night's run judged it without its check-out (and a late shift
     that starts after the run had no check-in yet); a run missed last night is made up."""
-    return run_daily_recap(today - timedelta(days=1), settings), run_daily_recap(today, settings)
+    before = run_daily_recap(today - timedelta(days=1), settings, scheduled=True)
+    return before, run_daily_recap(today, settings, scheduled=True)
 
 
 def recap_item(nama: str, nip: str, status: DayStatus) -> DailyRecapItem:

@@ -193,15 +193,16 @@ def test_the_daily_recap_job_logs_start_and_end_and_flushes_its_duration(
 
 
 def test_the_scheduled_recap_judges_today_and_the_day_before_again(api: Api) -> None:
-    # GIVEN a unit with an employee WHEN the schedule fires the recap (no date given)
+    # GIVEN a unit with an employee imported today WHEN the schedule fires the recap (no date given)
     enrolled_employee(api, enrol=None)
     result = jobs.daily_recap()
-    # THEN today is judged, and the day before again (its night shifts ended this morning: decision 130)
+    # THEN today is judged, and the day before again (its night shifts ended this morning: decision 130), which
+    # judges nobody SMART did not follow yet (decision 134: the first night after an import charges no TK)
     today = datetime.now(UTC).astimezone(load_settings().tz).date()
     assert (result["date"], result["employees"]) == (today.isoformat(), 1)
     assert (result["day_before"]["date"], result["day_before"]["employees"]) == (
         (today - timedelta(days=1)).isoformat(),
-        1,
+        0,
     )
     # AND the run is listed with both
     listed = api.call("GET", "/v1/admin/jobs?job=daily_recap", token=api.admin_token())
@@ -231,10 +232,10 @@ def test_the_recap_function_runs_the_job_its_schedule_names(api: Api) -> None:
     today = datetime.now(UTC).astimezone(load_settings().tz).date()
     # WHEN the morning schedule fires the recap function with its input (infra/schedules.py, the template's)
     morning = app.daily_recap(json.loads(json.dumps(scheduled_job_event(jobs.DAY_BEFORE_RECAP))), None)
-    # THEN only the day before is judged again, recorded as its own job
+    # THEN only the day before is judged again (nobody in it: the employee was imported today), as its own job
     assert (morning["date"], morning["employees"], "day_before" in morning) == (
         (today - timedelta(days=1)).isoformat(),
-        1,
+        0,
         False,
     )
     listed = api.call("GET", "/v1/admin/jobs?job=day_before_recap", token=api.admin_token())

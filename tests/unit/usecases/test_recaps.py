@@ -66,12 +66,15 @@ def moved_at_ten(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def unit(repos: Repositories) -> Repositories:
-    """U1 with three employees: Asep on time, Budi late, Cucu absent; and U2 with nobody."""
+def unit(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> Repositories:
+    """U1 with three employees (followed by SMART since October): Asep on time, Budi late, Cucu absent; and U2
+    with nobody."""
     repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
     repos.people.upsert_unit("U2", "SDN 2 Ngamprah")
-    for nip, nama in ((A, "Asep"), (B, "Budi"), (C, "Cucu")):
-        repos.people.put_employee(Employee(nip=nip, nama=nama, unor_id="U1"))
+    with monkeypatch.context() as clock:
+        clock.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 10, 1, tzinfo=UTC))
+        for nip, nama in ((A, "Asep"), (B, "Budi"), (C, "Cucu")):
+            repos.people.put_employee(Employee(nip=nip, nama=nama, unor_id="U1"))
     check(repos, A, "in", local(7, 2))
     check(repos, A, "out", local(16, 5))
     check(repos, B, "in", local(8, 10))
@@ -239,6 +242,25 @@ def test_a_rerun_judges_nobody_smart_began_to_follow_after_the_day(
     recaps.run_daily_recap(wednesday, SETTINGS, ["U1"])
     for day in (tuesday, wednesday):
         assert new in {row.nip for row in unit.statuses.day_page("U1", day, None)[0]}
+
+
+def test_a_scheduled_run_made_up_after_the_sync_charges_its_appointees_nothing_for_the_day_before(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Monday's 23:30 run missed (an outage), then the 01:00 sync on Tuesday bringing in an appointee
+    new = "199505052025032005"
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 2, 18, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=new, nama="Dewi", unor_id="U1"))
+    # WHEN the schedule makes Monday up (the 09:30 run, or the next night's with Tuesday)
+    recaps.run_daily_recap(MONDAY, SETTINGS, scheduled=True)
+    # THEN Monday judges the unit as it was, with no TK for a day before SMART knew her
+    assert stored(unit) == {A: "H", B: stored(unit)[B], C: "TK"}
+    # AND Tuesday, the day she was brought in, is hers
+    recaps.run_nightly_recap(TUESDAY, SETTINGS)
+    assert new in {row.nip for row in unit.statuses.day_page("U1", TUESDAY, None)[0]}
+    # AND an admin's first run of a day still judges everyone followed then (decision 122): a fresh unit-day
+    recaps.run_daily_recap(MONDAY - timedelta(days=7), SETTINGS, ["U1"])
+    assert new in {row.nip for row in unit.statuses.day_page("U1", MONDAY - timedelta(days=7), None)[0]}
 
 
 def test_a_rerun_judges_a_reactivated_employee_on_the_days_judged_with_them_only(
