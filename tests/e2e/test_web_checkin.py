@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -332,11 +332,11 @@ def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns
     phone.assert_clean()
 
 
-def test_offline_after_midnight_the_app_keeps_the_night_shift_that_waits_for_its_check_out(
-    browser: Any, stack: StackUrls, admin: ApiClient
-) -> None:
-    # GIVEN a nurse whose roster shift runs from 00:01 today to 00:00 tomorrow (it crosses midnight as a night
-    # shift does, whatever the hour the test runs at), checked in with the app
+def night_shift_offline_after_midnight(browser: Any, stack: StackUrls, admin: ApiClient) -> tuple[Phone, date]:
+    """A nurse whose roster shift runs from 00:01 today to 00:00 tomorrow (it crosses midnight as a night shift
+    does, whatever the hour the test runs at), checked in with the app; then her phone without signal at 01:30
+    the next morning (30 minutes before the shift's window closes), the app opened again. The phone and the
+    date of the shift."""
     employee = new_employee(admin)
     today = datetime.now(JAKARTA).date()
     night = {"shifts": {today.isoformat(): {"start": "00:01", "end": "00:00"}}}
@@ -352,29 +352,60 @@ def test_offline_after_midnight_the_app_keeps_the_night_shift_that_waits_for_its
     # (its check-out counts until two hours after the shift's end: 02:00 tomorrow)
     closes = datetime.fromisoformat(employee_api(stack, phone).get("/v1/me").body["today"]["closes_at"])
     assert closes == datetime.combine(today + timedelta(days=1), time(2, 0), tzinfo=JAKARTA)
-
-    # WHEN the phone has no signal at 01:30 the next morning and the app is opened again
     page.context.set_offline(True)
     page.clock.set_fixed_time(closes - timedelta(minutes=30))
     page.reload()
-    # THEN it still shows the shift, checked in, and offers its check-out, not a check-in for the new date
     expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_be_visible()
-    expect(page.get_by_role("heading", level=2)).to_contain_text(f", {today.day} ")
+    return phone, today
+
+
+def test_offline_after_midnight_the_app_keeps_the_night_shift_that_waits_for_its_check_out(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN the nurse's phone without signal at 01:30, her night shift checked in for
+    phone, shift = night_shift_offline_after_midnight(browser, stack, admin)
+    page = phone.page
+    # THEN the app still shows the shift, checked in, and offers its check-out, not a check-in for the new date
+    expect(page.get_by_role("heading", level=2)).to_contain_text(f", {shift.day} ")
     expect(page.get_by_text("00:01–00:00")).to_be_visible()
     expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
     expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
     expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
     phone.check_screen("beranda-luring-shift-malam")
 
-    # WHEN the shift's window has closed (02:30), THEN the app is on the new date, of which it knows nothing
-    # offline: no schedule of another day, and the check-in offered
-    page.clock.set_fixed_time(closes + timedelta(minutes=30))
+    # WHEN the shift's window has closed (02:30) without a check-out, THEN the app is on the new date, of which
+    # it knows nothing offline: no schedule of another day, and the check-in offered
+    page.clock.set_fixed_time(datetime.combine(shift + timedelta(days=1), time(2, 30), tzinfo=JAKARTA))
     page.reload()
-    expect(page.get_by_role("heading", level=2)).to_contain_text(f", {(today + timedelta(days=1)).day} ")
+    expect(page.get_by_role("heading", level=2).first).to_contain_text(f", {(shift + timedelta(days=1)).day} ")
     expect(page.get_by_text("Belum diketahui (tanpa sinyal)")).to_be_visible()
     expect(page.get_by_text("Belum absen masuk")).to_be_visible()
     expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
     page.context.set_offline(False)
+    phone.assert_clean()
+
+
+def test_offline_a_night_shift_s_check_out_waits_as_that_shift_s_and_the_app_moves_to_the_new_date(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN the nurse's phone without signal at 01:30, her night shift checked in for
+    phone, shift = night_shift_offline_after_midnight(browser, stack, admin)
+    page = phone.page
+    # WHEN she checks out, still without signal
+    page.get_by_role("button", name="Absen Pulang").click()
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    page.get_by_role("button", name="Ambil Foto dan Kirim").click()
+    expect(page.get_by_text("Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal")).to_be_visible()
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    # THEN, the shift done, Home is on the new date as SMART would answer online (decision 131): the check-out
+    # waits on the phone as the night's, and is not taken for one of the new date
+    expect(page.get_by_role("heading", level=2).first).to_contain_text(f", {(shift + timedelta(days=1)).day} ")
+    expect(page.locator(".outbox li")).to_have_count(1)
+    expect(page.locator(".outbox li")).to_contain_text("Absen Pulang")
+    expect(page.get_by_text("Belum absen masuk")).to_be_visible()
+    expect(page.get_by_text("Absen pulang tersimpan di ponsel, menunggu sinyal")).to_have_count(0)
+    expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
+    # (the phone stays offline to the end: the capture is dated by the moved clock, a day ahead of SMART's)
     phone.assert_clean()
 
 

@@ -201,7 +201,11 @@ export function Home() {
   const today = stale === "other-day" ? null : profile?.today ?? null;
   const day = today?.date ?? localDay();
   const enrolled = profile ? (profile.onboarding ? profile.onboarding.faces.approved > 0 : profile.enrolled) : false;
-  const waitingToday = waitingOn(queued, day, today?.closes_at);
+  // On another day than the cached one, a capture made within the cached day's window (a night shift's
+  // check-out in the morning after) is that day's, not today's.
+  const previous = stale === "other-day" ? profile?.today : undefined;
+  const ours = previous ? queued.filter((w) => !within(new Date(w.body.captured_at), previous.date, previous.closes_at)) : queued;
+  const waitingToday = waitingOn(ours, day, today?.closes_at);
   const kind = marks ? nextKind(marks, waitingToday) : null;
   return (
     <Page title="Beranda">
