@@ -171,7 +171,7 @@ export function Home() {
         if (abort.signal.aborted || (exc instanceof ApiError && exc.status === 401)) return;
         const cached = cachedProfile();
         if (cached) {
-          const holds = cachedDayHolds(cached.today, await waiting(), new Date());
+          const holds = cachedDayHolds(cached.today, await waiting().catch(() => []), new Date());
           setProfile(cached);
           setStale(holds ? "day" : "other-day");
           setMarks(holds ? { check_in: cached.today.check_in ?? null, check_out: cached.today.check_out ?? null } : { check_in: null, check_out: null });
