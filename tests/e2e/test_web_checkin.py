@@ -320,6 +320,11 @@ def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns
     assert answer["status"] == "review" and "OFFLINE_CAPTURE" in answer["warnings"], answer
     expect(page.get_by_role("heading", name="Sudah terkirim")).to_be_visible()
     expect(page.get_by_role("heading", name="Menunggu dikirim")).to_have_count(0)
+    # AND Home reads the day again: the check-in it sent is the day's, so the next button is the check-out
+    expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_have_count(0)
+    expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
     assert len(tries) == 2 and tries[0] == tries[1], tries
     phone.check_screen("beranda-terkirim")
 

@@ -159,13 +159,18 @@ export function Home() {
   const [error, setError] = useState<string | null>(null);
   const [queued, setQueued] = useState<Waiting[]>([]);
   const [delivered, setDelivered] = useState<Delivered[]>([]);
+  // Bumped when the outbox has delivered captures: the day is read again, so what was sent counts at once.
+  const [reads, setReads] = useState(0);
 
   useEffect(() => {
     const abort = new AbortController();
     myProfile(abort.signal)
       .then(async (p) => {
+        const read = await marksOf(p.today, abort.signal);
         setProfile(p);
-        setMarks(await marksOf(p.today, abort.signal));
+        setMarks(read);
+        setStale(null);
+        setError(null);
       })
       .catch(async (exc: unknown) => {
         if (abort.signal.aborted || (exc instanceof ApiError && exc.status === 401)) return;
@@ -179,12 +184,15 @@ export function Home() {
         setError(messageOf(exc));
       });
     return () => abort.abort();
-  }, []);
+  }, [reads]);
 
   useEffect(() => {
     const refresh = (e: Event): void => {
       const done = (e as CustomEvent<Delivered[]>).detail;
-      if (done.length) setDelivered((prev) => [...done, ...prev]);
+      if (done.length) {
+        setDelivered((prev) => [...done, ...prev]);
+        setReads((n) => n + 1);
+      }
       void waiting().then(setQueued);
     };
     window.addEventListener(OUTBOX_EVENT, refresh);
