@@ -219,7 +219,7 @@ def _localise_schedules(functions: dict[str, Json], config: MergeConfig, timezon
     """Replace Chalice's UTC Schedule events by local-time ScheduleV2 events, and add the functions' second
     schedules (`LocalSchedule.extra`); return warnings."""
     known = {to_cfn_resource_name(s.function): s for s in config.schedules if not s.extra}
-    extras: dict[str, list[LocalSchedule]] = {function_id: [] for function_id in functions}
+    extras: dict[str, list[LocalSchedule]] = {}
     for extra in (s for s in config.schedules if s.extra):
         extras.setdefault(to_cfn_resource_name(extra.function), []).append(extra)
     seen: set[str] = set()
@@ -238,7 +238,9 @@ def _localise_schedules(functions: dict[str, Json], config: MergeConfig, timezon
             events[event_id] = _schedule_event(schedule)
             seen.add(function_id)
         if function_id in seen:
-            events.update({f"{to_cfn_resource_name(s.job_name)}Event": _schedule_event(s) for s in extras[function_id]})
+            events.update(
+                {f"{to_cfn_resource_name(s.job_name)}Event": _schedule_event(s) for s in extras.get(function_id, [])}
+            )
     return [
         f"no scheduled function {s.function!r} in app.py yet: its schedule is not deployed"
         for fid, s in known.items()
