@@ -25,6 +25,7 @@ from PIL import Image, ImageOps
 
 from tools.devstack import REPO_DIR
 from tools.devstack_http import ApiClient
+from tools.nips import fresh_nip
 
 FACES = REPO_DIR / ".." / "shared" / "faces" / "dev"
 ENROLMENT_PHOTO = FACES / "deepface" / "img1.jpg"
@@ -120,8 +121,7 @@ class Employee:
 
 def new_employee(admin: ApiClient, *, enrolled: bool = True) -> Employee:
     """An employee of UNIT with an activation code; `enrolled`: an admin enrolled ENROLMENT_PHOTO."""
-    # NIP: birth date, appointment month, gender digit (1/2), serial
-    nip = "19870202201101" + secrets.choice("12") + "".join(secrets.choice("0123456789") for _ in range(3))
+    nip = fresh_nip()
     nama = f"Dewi Lestari {secrets.token_hex(2).upper()}"
     _import(admin, nip, nama)
     if enrolled:
@@ -163,4 +163,7 @@ def activate(page: Any, employee: Employee) -> None:
     page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
     page.get_by_label("Kata sandi baru").fill(PASSWORD)
     page.get_by_role("button", name="Aktifkan").click()
-    page.get_by_text(employee.nama).wait_for()
+    name, refused = page.get_by_text(employee.nama), page.get_by_role("alert")
+    name.or_(refused).first.wait_for()
+    if not name.is_visible():  # say why, rather than wait out the timeout for a name that cannot come
+        raise AssertionError(f"activation of {employee.nip} refused: {refused.all_inner_texts()}")

@@ -23,6 +23,7 @@ import urllib3
 
 from tests.e2e.conftest import require_app
 from tools.devstack import LocalStack, StackUrls
+from tools.nips import fresh_nip
 
 PASSWORD = "Sawah-Hijau-Pagi-2026"
 DEVICE = "attack-phone-0001"
@@ -100,7 +101,7 @@ def super_admin(http: Http, stack: StackUrls, *, seed_units: bool = False) -> st
 
 def new_employee(http: Http, root: str) -> tuple[str, str]:
     """A new employee (SIMPEG import) of the attack unit and their activation code."""
-    nip = "198501012010011" + "".join(secrets.choice("0123456789") for _ in range(3))
+    nip = fresh_nip()
     row = {"nip": nip, "nama": "Pegawai Uji", "unor_id": UNIT, "unor_nama": f"Unit {UNIT}", "status": "aktif"}
     imported = http.send("POST", "/v1/admin/simpeg/import", {"employees": [row]}, token=root)
     assert imported.status == 200 and not imported.body["errors"], imported.body

@@ -39,6 +39,7 @@ from tests.e2e.web_phone import chromium_launcher
 from tools.devstack import REPO_DIR, LocalStack, StackConfig, StackUrls
 from tools.devstack_http import ApiClient, ApiResponse
 from tools.devstack_persist import aws_client
+from tools.nips import fresh_nip
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
@@ -66,10 +67,6 @@ PHONE = {"width": 360, "height": 740}
 def _expect(resp: ApiResponse, status: int, step: str) -> Any:
     assert resp.status == status, f"{step}: {resp.status} {resp.raw[:300]!r}"
     return resp.body
-
-
-def _nip(prefix: str = "198501012010012") -> str:
-    return prefix + "".join(secrets.choice("0123456789") for _ in range(18 - len(prefix)))
 
 
 @dataclass
@@ -182,10 +179,8 @@ def world(stack: StackUrls) -> World:
     tag = secrets.token_hex(2).upper()
     unit_id, other_unit_id = f"KONSOL-{tag}", f"KONSOL-LAIN-{tag}"
     unit_name = f"SD Negeri Konsol {tag}"
-    nip, nama = _nip(), f"Dewi Lestari {tag}"
-    others = [(_nip("199002022015021"), f"Bambang Sutrisno {tag}")] + [
-        (_nip("199103032016031"), f"Pegawai Konsol {tag} {i}") for i in range(3)
-    ]
+    nip, nama = fresh_nip(), f"Dewi Lestari {tag}"
+    others = [(fresh_nip(), f"Bambang Sutrisno {tag}")] + [(fresh_nip(), f"Pegawai Konsol {tag} {i}") for i in range(3)]
     _import_unit(admin, unit_id, unit_name, [(nip, nama), *others[1:]])
     _import_unit(admin, other_unit_id, f"SMP Negeri Lain {tag}", others[:1])
 
@@ -698,7 +693,7 @@ def test_a_device_reset_in_the_console_ends_the_phone_and_a_face_after_it_needs_
     world: World, desk: Callable[..., Desk]
 ) -> None:
     # GIVEN a new employee of the unit, activated on their phone
-    nip, nama = _nip("199204042017041"), f"Rina Kartika {secrets.token_hex(2).upper()}"
+    nip, nama = fresh_nip(), f"Rina Kartika {secrets.token_hex(2).upper()}"
     _import_unit(world.admin, world.unit_id, world.unit_name, [(nip, nama)])
     code = _expect(world.admin.post(f"/v1/admin/employees/{nip}/activation"), 201, "code")["activation_code"]
     phone = ApiClient(world.stack.api)
@@ -1365,7 +1360,7 @@ def test_a_simpeg_workbook_uploaded_in_the_console_imports_its_employees(
     # as text (one with spaces), a blank row, and a row whose NIP is wrong
     tag = secrets.token_hex(2).upper()
     unit_id, unit_name = f"XLSX-{tag}", f"SD Negeri Lembar {tag}"
-    nips = [_nip("19920404201704111"), _nip("199305052018051"), _nip("199406062019061")]
+    nips = [fresh_nip(), fresh_nip(), fresh_nip()]
     header = ["NIP", " Nama ", "UNOR ID", "Unor Nama", "Jabatan", "STATUS"]
     good = _workbook(
         tmp_path / "pegawai.xlsx",
@@ -1428,7 +1423,7 @@ def test_a_super_admin_finds_two_employees_with_one_face_on_the_employee_screen(
     # GIVEN one person's face approved for two employees: enrolled for one while the other had left (inactive),
     # who then came back (the check that refuses a duplicate skips employees who are not active)
     photos = [PhotoCache(DEFAULT_FACES).get(p) for p in _identities()[0][:2]]
-    back, staying = _nip("199404042019041"), _nip("199404042019041")
+    back, staying = fresh_nip(), fresh_nip()
     unit_name = f"SMP Negeri Lain {world.unit_id[-4:]}"
     row = {"unor_id": world.other_unit_id, "unor_nama": unit_name, "jabatan": "Guru"}
     people = [{**row, "nip": back, "nama": "Pegawai Kembali", "status": "nonaktif"},

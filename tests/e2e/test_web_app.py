@@ -21,6 +21,7 @@ from tests.e2e.conftest import require_app
 from tests.e2e.web_phone import Phone, chromium_launcher
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
+from tools.nips import fresh_nip
 
 PASSWORD = "Sawah-Hijau-Pagi-2026"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -57,8 +58,7 @@ class Employee:
 @pytest.fixture
 def employee(admin: ApiClient) -> Employee:
     """A new employee of a new unit (SIMPEG import, as the regency's data arrives), with an activation code."""
-    # NIP: birth date, appointment month, gender digit (1/2), serial
-    nip = "198501012010011" + "".join(secrets.choice("0123456789") for _ in range(3))
+    nip = fresh_nip()
     nama = f"Siti Rahmawati {secrets.token_hex(2).upper()}"
     record = {
         "nip": nip,
