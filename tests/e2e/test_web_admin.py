@@ -255,6 +255,12 @@ class Desk:
             page.get_by_role("button", name="Masuk").click()
         expect(page.get_by_role("heading", name="Pemantauan")).to_be_visible()
 
+    def settled(self) -> None:
+        """Wait until nothing on the page is loading (`aria-busy`): what a load brings in moves what is below it, so
+        a click aimed before it lands could meet another element (a checkbox click "did not change its state",
+        seen in CI on an employee's page, under the face photos that came in meanwhile)."""
+        expect(self.page.locator("[aria-busy='true']")).to_have_count(0)
+
     def open(self, menu: str) -> None:
         nav = self.page.get_by_role("navigation", name="Menu utama")
         if not nav.is_visible():

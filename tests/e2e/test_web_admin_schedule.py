@@ -137,6 +137,7 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     page = d.page
     page.goto(f"/admin/#/pegawai/{world.nip}")
     expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
+    d.settled()
     form = page.get_by_role("region", name="Jadwal sif pegawai").get_by_role("form", name="Jadwal sif")
     expect(form.get_by_label("Tanggal hari ke-1")).to_have_value(today)  # the first row starts today
     # ... and the saved roster above the form shows today's stored shift as the API reads it back
@@ -209,6 +210,7 @@ def test_an_employee_s_own_schedule_is_listed_and_a_new_version_starts_from_it(
     panel = page.get_by_role("region", name="Jadwal pegawai")
     table = panel.get_by_role("table", name="Versi jadwal pegawai")
     expect(table).not_to_contain_text("Memuat")
+    d.settled()
     if not before:
         expect(table).to_contain_text("Belum ada jadwal khusus: jadwal unit berlaku.")
 

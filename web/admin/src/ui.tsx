@@ -240,7 +240,7 @@ export function Table<T>(p: {
           </select>
         </label>
       ) : null}
-      <table>
+      <table aria-busy={p.loading || undefined}>
         <caption>{p.caption}</caption>
         <thead>
           <tr>

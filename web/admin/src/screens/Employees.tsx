@@ -175,7 +175,8 @@ function Faces({ employee }: { employee: Employee }) {
       return "Wajah dihapus.";
     });
   return (
-    <section class="panel" aria-label="Wajah">
+    // Busy while its lists load: they push the panels below down once they come (tests wait for the page to settle).
+    <section class="panel" aria-label="Wajah" aria-busy={faces.loading || pending.loading || undefined}>
       <h2>Wajah</h2>
       <ErrorLine message={faces.error ?? action.error} />
       <Done message={action.done} />
