@@ -57,6 +57,7 @@ lint: $(STAMP) $(CHECKOV_STAMP)
 	$(PY) -m infra.scan --checkov $(CHECKOV_VENV)/bin/checkov
 
 test: models web browser lint
+	$(PY) -m tools.web test
 	$(VENV)/bin/pytest -n 2 --dist loadfile -q
 
 # docs/openapi.yaml from the routes and models (a test fails when the committed file is out of date).

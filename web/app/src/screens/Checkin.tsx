@@ -5,7 +5,8 @@ import { CameraView, FixLine, useFix } from "../live";
 import { navigate } from "../router";
 import { maxAccuracyM } from "../session";
 import type { Kind } from "../types";
-import { clockOf, ErrorLine, Page } from "../ui";
+import { clockOf } from "../clock";
+import { ErrorLine, Page } from "../ui";
 
 export const KIND_ACTION: Record<Kind, string> = { in: "Absen Masuk", out: "Absen Pulang" };
 

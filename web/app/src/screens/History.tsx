@@ -1,7 +1,8 @@
 import { reasonName } from "../../../shared/reasons";
 import { call } from "../session";
 import type { AttendanceEvent, Page as ApiPage } from "../types";
-import { clockOf, dateText, ErrorLine, localDay, Page, useLoad } from "../ui";
+import { clockOf, dateText, localDay } from "../clock";
+import { ErrorLine, Page, useLoad } from "../ui";
 
 const STATUS: Record<string, string> = { accepted: "Diterima", review: "Menunggu verifikasi admin", refused: "Ditolak" };
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };

@@ -3,37 +3,12 @@ import { ApiError, messageOf } from "../../../shared/api";
 import { type Delivered, flush, OUTBOX_EVENT, type Waiting, waiting } from "../outbox";
 import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
+import { clockOf, dateText, localDay } from "../clock";
+import { cachedDayHolds, type Marks, nextKind, scheduleText, statusText, waitingForShown } from "../day";
 import type { AttendanceEvent, Kind, Page as ApiPage, Profile, Today } from "../types";
-import { clockOf, dateText, ErrorLine, localDay, Page } from "../ui";
+import { ErrorLine, Page } from "../ui";
 import { KIND_ACTION } from "./Checkin";
 import { PHOTOS } from "./Enrol";
-
-const LEAVE: Record<string, string> = { C: "Cuti", I: "Izin", S: "Sakit" };
-
-interface Marks {
-  check_in: AttendanceEvent | null;
-  check_out: AttendanceEvent | null;
-}
-
-/** What the day holds for the employee; `today` null: a day the phone knows nothing of (offline, its cached
- * profile is of another day), so only its own marks and waiting captures speak. */
-function statusText(today: Today | null, marks: Marks, waitingKind: (kind: Kind) => boolean): string {
-  if (today?.holiday) return `Hari libur: ${today.holiday}`;
-  if (today?.leave) return LEAVE[today.leave] ?? today.leave;
-  if (marks.check_out) return `Sudah absen pulang ${clockOf(marks.check_out.attendance_time)}`.trim();
-  if (waitingKind("out")) return "Absen pulang tersimpan di ponsel, menunggu sinyal";
-  if (marks.check_in) return `Sudah absen masuk ${clockOf(marks.check_in.attendance_time)}`.trim();
-  if (waitingKind("in")) return "Absen masuk tersimpan di ponsel, menunggu sinyal";
-  if (!today) return "Belum absen masuk";
-  if (today.checked_in) return "Sudah absen masuk";
-  if (!today.schedule) return "Tidak ada jadwal kerja hari ini";
-  return today.field_duty ? "Belum absen masuk (dinas luar)" : "Belum absen masuk";
-}
-
-function scheduleText(today: Today | null): string {
-  if (!today) return "Belum diketahui (tanpa sinyal)";
-  return today.schedule ? `${today.schedule.start}–${today.schedule.end}` : "Tidak ada jadwal";
-}
 
 /** Today's marks: `today.check_in/check_out` when the API sends them, else today's own events. */
 async function marksOf(today: Today, signal: AbortSignal): Promise<Marks> {
@@ -43,35 +18,6 @@ async function marksOf(today: Today, signal: AbortSignal): Promise<Marks> {
   const counted = page.items.filter((e) => e.status !== "refused");
   const last = (kind: Kind): AttendanceEvent | null => counted.filter((e) => e.type === kind).pop() ?? null;
   return { check_in: last("in") ?? (today.checked_in ? {} : null), check_out: last("out") };
-}
-
-/** Whether `at` belongs to the working day `day`: its date, or later but before its window closes (a night
- * shift's check-out in the morning after; `closes_at` from GET /v1/me). */
-function within(at: Date, day: string, closesAt?: string): boolean {
-  const date = localDay(at);
-  return date === day || (date > day && closesAt !== undefined && at < new Date(closesAt));
-}
-
-/** Whether a capture of `kind` made for the working day waits on the phone. */
-function waitingOn(queued: Waiting[], day: string, closesAt?: string): (kind: Kind) => boolean {
-  return (kind) => queued.some((w) => w.body.type === kind && within(new Date(w.body.captured_at), day, closesAt));
-}
-
-/** Whether the profile cached on the phone still tells the working day at `now`: it is that day's date, or its
- * shift was begun (checked in, on the server or waiting on the phone), has no check-out yet and its window still
- * holds (a night shift after midnight: the day GET /v1/me would answer online, recaps.working_day). */
-function cachedDayHolds(today: Today, queued: Waiting[], now: Date): boolean {
-  if (today.date === localDay(now)) return true;
-  if (!today.closes_at || !within(now, today.date, today.closes_at)) return false;
-  const waits = waitingOn(queued, today.date, today.closes_at);
-  return Boolean(today.check_in || waits("in")) && !today.check_out && !waits("out");
-}
-
-/** The one button that applies: in, then out, then none; captures waiting on the phone count too. */
-function nextKind(marks: Marks, waitingToday: (kind: Kind) => boolean): Kind | null {
-  if (!marks.check_in && !waitingToday("in")) return "in";
-  if (!marks.check_out && !waitingToday("out")) return "out";
-  return null;
 }
 
 /** A unit without any work zone (a school not set up yet) and no field duty today: every check-in would be
@@ -212,8 +158,7 @@ export function Home() {
   // On another day than the cached one, a capture made within the cached day's window (a night shift's
   // check-out in the morning after) is that day's, not today's.
   const previous = stale === "other-day" ? profile?.today : undefined;
-  const ours = previous ? queued.filter((w) => !within(new Date(w.body.captured_at), previous.date, previous.closes_at)) : queued;
-  const waitingToday = waitingOn(ours, day, today?.closes_at);
+  const waitingToday = waitingForShown(queued, day, today?.closes_at, previous);
   const kind = marks ? nextKind(marks, waitingToday) : null;
   return (
     <Page title="Beranda">

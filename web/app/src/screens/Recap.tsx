@@ -1,6 +1,7 @@
 import { call } from "../session";
 import type { Recap as RecapAnswer } from "../types";
-import { clockOf, ColumnHeads, ErrorLine, localDay, Page, useLoad } from "../ui";
+import { clockOf, localDay } from "../clock";
+import { ColumnHeads, ErrorLine, Page, useLoad } from "../ui";
 
 const COUNT_NAMES: Record<string, string> = {
   H: "Hadir tepat waktu",

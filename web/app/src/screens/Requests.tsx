@@ -4,7 +4,8 @@ import { grab } from "../camera";
 import { CameraView } from "../live";
 import { call } from "../session";
 import type { Kind, Page as ApiPage, RequestType, SelfRequest } from "../types";
-import { dateText, ErrorLine, Field, Form, localDay, Page, Select, TextArea, useSubmit } from "../ui";
+import { dateText, localDay } from "../clock";
+import { ErrorLine, Field, Form, Page, Select, TextArea, useSubmit } from "../ui";
 
 const TYPES = [
   ["CUTI", "Cuti"],

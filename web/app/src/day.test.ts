@@ -1,0 +1,174 @@
+// The working day's rules as Home applies them (day.ts), at the regency's time (vitest.config.ts sets TZ).
+import { describe, expect, it } from "vitest";
+import { cachedDayHolds, type Marks, nextKind, scheduleText, statusText, waitingForShown, within } from "./day";
+import type { Waiting } from "./outbox";
+import type { Kind, Today } from "./types";
+
+/** An instant of Jakarta's wall clock. */
+const wib = (day: string, hhmm: string): Date => new Date(`${day}T${hhmm}:00+07:00`);
+
+const NONE: Marks = { check_in: null, check_out: null };
+const nothingWaits = (): boolean => false;
+
+function capture(kind: Kind, at: Date): Waiting {
+  const body = {
+    type: kind,
+    client_request_id: `${kind}-${at.toISOString()}`,
+    captured_at: at.toISOString(),
+    latitude: -6.9,
+    longitude: 107.6,
+    accuracy_m: 12,
+    mock_location: false,
+    photo: "",
+  };
+  return { id: body.client_request_id, body, saved_at: at.toISOString() };
+}
+
+/** The profile's day of a night shift from 21:00 on 4 December to 07:00 on the 5th (window until 09:00). */
+function nightShift(marks: Partial<Today> = {}): Today {
+  return {
+    date: "2026-12-04",
+    closes_at: wib("2026-12-05", "09:00").toISOString(),
+    schedule: { start: "21:00", end: "07:00" },
+    ...marks,
+  };
+}
+
+const checkedIn = { attendance_time: wib("2026-12-04", "20:55").toISOString(), type: "in" as const };
+const checkedOut = { attendance_time: wib("2026-12-05", "07:02").toISOString(), type: "out" as const };
+
+describe("the tests' clock", () => {
+  it("is Jakarta's", () => {
+    expect(new Date(2026, 11, 5).getTimezoneOffset()).toBe(-420);
+  });
+});
+
+describe("within", () => {
+  const closes = wib("2026-12-05", "09:00").toISOString();
+
+  it("holds the day's own date whatever its window", () => {
+    expect(within(wib("2026-12-04", "00:00"), "2026-12-04")).toBe(true);
+    expect(within(wib("2026-12-04", "23:59"), "2026-12-04", closes)).toBe(true);
+  });
+
+  it("holds the morning after until the window closes, and not a minute later", () => {
+    expect(within(wib("2026-12-05", "08:59"), "2026-12-04", closes)).toBe(true);
+    expect(within(wib("2026-12-05", "09:00"), "2026-12-04", closes)).toBe(false);
+  });
+
+  it("holds neither the morning after without a window nor a date before the day", () => {
+    expect(within(wib("2026-12-05", "01:00"), "2026-12-04")).toBe(false);
+    expect(within(wib("2026-12-03", "23:00"), "2026-12-04", closes)).toBe(false);
+  });
+});
+
+describe("cachedDayHolds: offline, the cached profile still tells the working day", () => {
+  it("on its own date, begun or not", () => {
+    expect(cachedDayHolds(nightShift(), [], wib("2026-12-04", "10:00"))).toBe(true);
+  });
+
+  it("after midnight while its begun shift waits for its check-out", () => {
+    expect(cachedDayHolds(nightShift({ check_in: checkedIn }), [], wib("2026-12-05", "01:30"))).toBe(true);
+  });
+
+  it("after midnight when the check-in itself waits on the phone", () => {
+    const queued = [capture("in", wib("2026-12-04", "21:01"))];
+    expect(cachedDayHolds(nightShift(), queued, wib("2026-12-05", "01:30"))).toBe(true);
+  });
+
+  it("not for a shift never begun: the new date is shown", () => {
+    expect(cachedDayHolds(nightShift(), [], wib("2026-12-05", "01:30"))).toBe(false);
+  });
+
+  it("not once the check-out is recorded, or waits on the phone", () => {
+    const done = nightShift({ check_in: checkedIn, check_out: checkedOut });
+    expect(cachedDayHolds(done, [], wib("2026-12-05", "07:30"))).toBe(false);
+    const queued = [capture("out", wib("2026-12-05", "07:01"))];
+    expect(cachedDayHolds(nightShift({ check_in: checkedIn }), queued, wib("2026-12-05", "07:30"))).toBe(false);
+  });
+
+  it("not once the window has closed, check-out or not", () => {
+    expect(cachedDayHolds(nightShift({ check_in: checkedIn }), [], wib("2026-12-05", "09:00"))).toBe(false);
+  });
+
+  it("not for a profile of an older API without closes_at", () => {
+    const { closes_at: _, ...older } = nightShift({ check_in: checkedIn });
+    expect(cachedDayHolds(older, [], wib("2026-12-05", "01:30"))).toBe(false);
+  });
+});
+
+describe("waitingForShown: which waiting captures count for the day shown", () => {
+  const checkOut = capture("out", wib("2026-12-05", "01:30"));
+
+  it("counts a night shift's check-out of the morning after for that shift's day", () => {
+    const day = nightShift({ check_in: checkedIn });
+    expect(waitingForShown([checkOut], day.date, day.closes_at)("out")).toBe(true);
+  });
+
+  it("leaves it to the cached day when the new date is shown after it", () => {
+    const waits = waitingForShown([checkOut], "2026-12-05", undefined, nightShift({ check_in: checkedIn }));
+    expect(waits("out")).toBe(false);
+    expect(nextKind(NONE, waits)).toBe("in");
+    expect(statusText(null, NONE, waits)).toBe("Belum absen masuk");
+  });
+
+  it("counts the new date's own captures after the cached day's window", () => {
+    const morning = capture("in", wib("2026-12-05", "09:30"));
+    const waits = waitingForShown([checkOut, morning], "2026-12-05", undefined, nightShift({ check_in: checkedIn }));
+    expect(waits("in")).toBe(true);
+    expect(statusText(null, NONE, waits)).toBe("Absen masuk tersimpan di ponsel, menunggu sinyal");
+  });
+});
+
+describe("nextKind: the one button", () => {
+  it("is check-in, then check-out, then none", () => {
+    expect(nextKind(NONE, nothingWaits)).toBe("in");
+    expect(nextKind({ check_in: checkedIn, check_out: null }, nothingWaits)).toBe("out");
+    expect(nextKind({ check_in: checkedIn, check_out: checkedOut }, nothingWaits)).toBeNull();
+  });
+
+  it("counts captures waiting on the phone as made", () => {
+    expect(nextKind(NONE, (kind) => kind === "in")).toBe("out");
+    expect(nextKind({ check_in: checkedIn, check_out: null }, (kind) => kind === "out")).toBeNull();
+  });
+});
+
+describe("statusText and scheduleText", () => {
+  const workday: Today = { date: "2026-12-04", schedule: { start: "07:30", end: "16:00" } };
+
+  it("name a holiday or a leave before any mark", () => {
+    expect(statusText({ ...workday, holiday: "Hari Guru" }, NONE, nothingWaits)).toBe("Hari libur: Hari Guru");
+    expect(statusText({ ...workday, leave: "S" }, { check_in: checkedIn, check_out: null }, nothingWaits)).toBe(
+      "Sakit",
+    );
+  });
+
+  it("give the recorded marks' times on the phone's clock", () => {
+    const late = { attendance_time: wib("2026-12-04", "07:48").toISOString() };
+    expect(statusText(workday, { check_in: late, check_out: null }, nothingWaits)).toBe("Sudah absen masuk 07.48");
+    expect(statusText(workday, { check_in: late, check_out: checkedOut }, nothingWaits)).toBe(
+      "Sudah absen pulang 07.02",
+    );
+  });
+
+  it("say what waits on the phone, the check-out before the check-in", () => {
+    expect(statusText(workday, NONE, (kind) => kind === "in")).toBe(
+      "Absen masuk tersimpan di ponsel, menunggu sinyal",
+    );
+    expect(statusText(workday, { check_in: checkedIn, check_out: null }, () => true)).toBe(
+      "Absen pulang tersimpan di ponsel, menunggu sinyal",
+    );
+  });
+
+  it("tell a day without hours and a field duty", () => {
+    expect(statusText({ ...workday, schedule: null }, NONE, nothingWaits)).toBe("Tidak ada jadwal kerja hari ini");
+    expect(statusText({ ...workday, field_duty: true }, NONE, nothingWaits)).toBe("Belum absen masuk (dinas luar)");
+    expect(statusText({ ...workday, checked_in: true }, NONE, nothingWaits)).toBe("Sudah absen masuk");
+  });
+
+  it("give the hours, none, or unknown offline on a day the phone has no profile of", () => {
+    expect(scheduleText(workday)).toBe("07:30–16:00");
+    expect(scheduleText({ ...workday, schedule: null })).toBe("Tidak ada jadwal");
+    expect(scheduleText(null)).toBe("Belum diketahui (tanpa sinyal)");
+  });
+});

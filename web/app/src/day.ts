@@ -1,0 +1,79 @@
+// The working day as Home shows it: which day a profile cached on the phone still tells, which captures waiting
+// on the phone count for the day shown, the status line and the one button. Pure rules, unit-tested
+// (day.test.ts): Home reads the profile and the outbox, these decide what they mean.
+import { clockOf, localDay } from "./clock";
+import type { Waiting } from "./outbox";
+import type { AttendanceEvent, Kind, Today } from "./types";
+
+const LEAVE: Record<string, string> = { C: "Cuti", I: "Izin", S: "Sakit" };
+
+/** The day's first check-in and last check-out recorded by SMART (null: none yet). */
+export interface Marks {
+  check_in: AttendanceEvent | null;
+  check_out: AttendanceEvent | null;
+}
+
+/** Whether `at` belongs to the working day `day`: its date, or later but before its window closes (a night
+ * shift's check-out in the morning after; `closes_at` from GET /v1/me). */
+export function within(at: Date, day: string, closesAt?: string): boolean {
+  const date = localDay(at);
+  return date === day || (date > day && closesAt !== undefined && at < new Date(closesAt));
+}
+
+/** Whether a capture of `kind` made for the working day waits on the phone. */
+export function waitingOn(queued: Waiting[], day: string, closesAt?: string): (kind: Kind) => boolean {
+  return (kind) => queued.some((w) => w.body.type === kind && within(new Date(w.body.captured_at), day, closesAt));
+}
+
+/** Whether the profile cached on the phone still tells the working day at `now`: it is that day's date, or its
+ * shift was begun (checked in, on the server or waiting on the phone), has no check-out yet and its window still
+ * holds (a night shift after midnight: the day GET /v1/me would answer online, recaps.working_day). */
+export function cachedDayHolds(today: Today, queued: Waiting[], now: Date): boolean {
+  if (today.date === localDay(now)) return true;
+  if (!today.closes_at || !within(now, today.date, today.closes_at)) return false;
+  const waits = waitingOn(queued, today.date, today.closes_at);
+  return Boolean(today.check_in || waits("in")) && !today.check_out && !waits("out");
+}
+
+/** The captures waiting for the day shown (`day`, whose window `closesAt` ends). Offline on a new date after a
+ * cached `previous` day, a capture made within that day's window (a night shift's check-out in the morning
+ * after) is that day's, not the new date's. */
+export function waitingForShown(
+  queued: Waiting[],
+  day: string,
+  closesAt: string | undefined,
+  previous?: Today,
+): (kind: Kind) => boolean {
+  const ours = previous
+    ? queued.filter((w) => !within(new Date(w.body.captured_at), previous.date, previous.closes_at))
+    : queued;
+  return waitingOn(ours, day, closesAt);
+}
+
+/** The one button that applies: in, then out, then none; captures waiting on the phone count too. */
+export function nextKind(marks: Marks, waitingToday: (kind: Kind) => boolean): Kind | null {
+  if (!marks.check_in && !waitingToday("in")) return "in";
+  if (!marks.check_out && !waitingToday("out")) return "out";
+  return null;
+}
+
+/** What the day holds for the employee; `today` null: a day the phone knows nothing of (offline, its cached
+ * profile is of another day), so only its own marks and waiting captures speak. */
+export function statusText(today: Today | null, marks: Marks, waitingKind: (kind: Kind) => boolean): string {
+  if (today?.holiday) return `Hari libur: ${today.holiday}`;
+  if (today?.leave) return LEAVE[today.leave] ?? today.leave;
+  if (marks.check_out) return `Sudah absen pulang ${clockOf(marks.check_out.attendance_time)}`.trim();
+  if (waitingKind("out")) return "Absen pulang tersimpan di ponsel, menunggu sinyal";
+  if (marks.check_in) return `Sudah absen masuk ${clockOf(marks.check_in.attendance_time)}`.trim();
+  if (waitingKind("in")) return "Absen masuk tersimpan di ponsel, menunggu sinyal";
+  if (!today) return "Belum absen masuk";
+  if (today.checked_in) return "Sudah absen masuk";
+  if (!today.schedule) return "Tidak ada jadwal kerja hari ini";
+  return today.field_duty ? "Belum absen masuk (dinas luar)" : "Belum absen masuk";
+}
+
+/** The day's working hours; `today` null: unknown offline on a day the phone has no profile of. */
+export function scheduleText(today: Today | null): string {
+  if (!today) return "Belum diketahui (tanpa sinyal)";
+  return today.schedule ? `${today.schedule.start}–${today.schedule.end}` : "Tidak ada jadwal";
+}
