@@ -1,7 +1,7 @@
 // One check-in, from the tap to SMART's answer: the challenge (which fixes the attendance time and may ask for
 // a liveness action), the frames taken while the person does it, the photo, the check-in. Without signal the
 // capture goes to the outbox instead and is sent later as an offline check-in.
-import { ApiError, NETWORK_ERROR } from "../../shared/api";
+import { type Outcome, refused, unanswered } from "./answers";
 import { FRAME_BYTES, FRAME_PX, FRAME_QUALITY, grab, SELFIE_BYTES, SELFIE_PX, sleep } from "./camera";
 import type { Fix } from "./geo";
 import { keep } from "./outbox";
@@ -14,48 +14,6 @@ export const ACTION_TEXT: Record<NonNullable<Liveness["action"]>, string> = {
   nod: "Anggukkan kepala",
   blink: "Kedipkan mata",
 };
-
-/** What to do next after a refusal, where the API's own message does not already say it. */
-const NEXT_STEP: Record<string, string> = {
-  FACE_MISMATCH: "Ulangi dengan wajah lurus ke kamera di tempat terang. Jika tetap gagal, hubungi admin unit.",
-  IMPOSSIBLE_TRAVEL: "Jika Anda memang berpindah tempat, hubungi admin unit untuk verifikasi.",
-  LIVENESS_FAILED: "Ulangi dan ikuti petunjuk gerakan di layar dengan jelas.",
-  LIVENESS_REQUIRED: "Ulangi absen dan ikuti petunjuk gerakan di layar.",
-  ALREADY_RECORDED: "Tidak perlu absen lagi. Lihat Riwayat untuk rinciannya.",
-  CONFLICT: "Tunggu sebentar, lalu lihat Riwayat sebelum mencoba lagi.",
-  RATE_LIMITED: "Tunggu beberapa menit, lalu coba lagi.",
-  DEVICE_MISMATCH: "Hubungi admin unit untuk reset perangkat.",
-};
-
-export type Outcome =
-  | { kind: "accepted" | "review"; answer: CheckinAnswer }
-  | { kind: "saved" }
-  | { kind: "refused"; code: string; message: string; next: string | null };
-
-/** Sent to review or refused by the server vs. no answer at all: only the latter is kept for later. */
-function unanswered(exc: unknown): boolean {
-  return exc instanceof ApiError && (exc.code === NETWORK_ERROR || exc.status >= 500);
-}
-
-/** A distance the way a person says it: "40 m", "1,5 km". */
-function distance(metres: number): string {
-  return metres < 1000 ? `${String(Math.round(metres))} m` : `${(metres / 1000).toLocaleString("id-ID", { maximumFractionDigits: 1 })} km`;
-}
-
-/** OUTSIDE_ZONE: how far the edge of the nearest zone was (GPS drift is tens of metres; the wrong place is
- * more), or that there is no zone at all, which only an admin can fix. */
-function outsideZone(details: Record<string, unknown>): string | null {
-  if (details["zones"] === 0) return "Belum ada zona kerja untuk Anda, jadi absen belum dapat diterima. Hubungi admin unit.";
-  const metres = details["distance_m"];
-  const zone = details["nearest_zone"];
-  return typeof metres === "number" && typeof zone === "string" ? `Posisi Anda sekitar ${distance(metres)} dari batas zona ${zone}.` : null;
-}
-
-function refused(exc: unknown): Outcome {
-  if (!(exc instanceof ApiError)) throw exc;
-  const next = exc.code === "OUTSIDE_ZONE" ? outsideZone(exc.details) : (NEXT_STEP[exc.code] ?? null);
-  return { kind: "refused", code: exc.code, message: exc.message, next };
-}
 
 /** A challenge and when the phone received it. */
 export interface Asked {

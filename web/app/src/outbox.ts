@@ -2,7 +2,8 @@
 // (`"offline": true`, `captured_at`, no challenge). Each keeps the `client_request_id` it was given at capture:
 // every retry sends the same one, so SMART records it once however often the phone tries (API.md).
 import { createStore, del, entries, set } from "idb-keyval";
-import { ApiError, NETWORK_ERROR } from "../../shared/api";
+import type { ApiError } from "../../shared/api";
+import { retryLater, settledBy } from "./answers";
 import { call, token } from "./session";
 import type { CheckinAnswer, CheckinBody, Kind } from "./types";
 
@@ -24,7 +25,6 @@ export interface Delivered {
 const store = createStore("smart-outbox", "checkins");
 export const OUTBOX_EVENT = "smart:outbox";
 
-const ARRIVED_EARLIER = "Sudah tercatat di server sebelumnya.";
 /** While captures wait, how often to try again without any other cue (a link that came back without an `online`
  * event: the phone never counted as offline, only the answer never came). */
 const RETRY_MS = 60_000;
@@ -50,12 +50,6 @@ export async function waiting(): Promise<Waiting[]> {
   return all.map(([, item]) => item).sort((a, b) => a.body.captured_at.localeCompare(b.body.captured_at));
 }
 
-/** Whether to try again later (no signal, SMART busy or down, session to renew) rather than drop the capture. */
-function retryLater(exc: unknown): boolean {
-  if (!(exc instanceof ApiError)) return true;
-  return exc.code === NETWORK_ERROR || exc.status === 401 || exc.status === 403 || exc.status === 429 || exc.status >= 500;
-}
-
 async function deliver(item: Waiting): Promise<Delivered> {
   const base = { id: item.id, type: item.body.type, captured_at: item.body.captured_at };
   try {
@@ -64,12 +58,7 @@ async function deliver(item: Waiting): Promise<Delivered> {
     return { ...base, outcome: "recorded", message };
   } catch (exc) {
     if (retryLater(exc)) throw exc;
-    const api = exc as ApiError;
-    // 409: recorded already (this capture's first try did arrive, or the day's mark exists). Its id was made for
-    // this capture alone, so "used for another request" means that first try: it arrived with its challenge
-    // before the phone gave up waiting, and was kept here in the offline form.
-    if (api.status === 409) return { ...base, outcome: "recorded", message: api.code === "CONFLICT" ? ARRIVED_EARLIER : api.message };
-    return { ...base, outcome: "refused", message: api.message };
+    return { ...base, ...settledBy(exc as ApiError) };
   }
 }
 

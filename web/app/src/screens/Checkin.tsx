@@ -1,6 +1,7 @@
 import { useCallback, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
-import { type Asked, askChallenge, checkIn, type Outcome } from "../checkin";
+import type { Outcome } from "../answers";
+import { type Asked, askChallenge, checkIn } from "../checkin";
 import { CameraView, FixLine, useFix } from "../live";
 import { navigate } from "../router";
 import { maxAccuracyM } from "../session";

@@ -1,0 +1,100 @@
+// What the phone makes of SMART's answers (answers.ts), with the API's own codes and words (chalicelib/messages.py).
+import { describe, expect, it } from "vitest";
+import { ApiError, errorFrom, NETWORK_ERROR } from "../../shared/api";
+import { ARRIVED_EARLIER, refused, retryLater, settledBy, unanswered } from "./answers";
+
+const OUTSIDE =
+  "Anda berada di luar area kerja. Absen hanya dapat dilakukan di lokasi kerja atau lokasi tugas; " +
+  "bila bertugas di luar, ajukan Dinas Luar di menu Pengajuan.";
+const ALREADY = "Absen masuk hari ini sudah tercatat.";
+
+const noSignal = new ApiError(0, NETWORK_ERROR, "Tidak ada koneksi ke server. Periksa sinyal, lalu coba lagi.");
+const answered = (status: number, code: string, message = "…", details: Record<string, unknown> = {}): ApiError =>
+  errorFrom(status, { error: { code, message, details } });
+
+describe("a live check-in", () => {
+  it("is kept for later when SMART never answered or failed", () => {
+    expect(unanswered(noSignal)).toBe(true);
+    expect(unanswered(answered(503, "SERVICE_UNAVAILABLE"))).toBe(true);
+    expect(unanswered(answered(500, "HTTP_500"))).toBe(true);
+  });
+
+  it("is not kept when SMART judged it: the refusal is shown instead", () => {
+    for (const [status, code] of [
+      [400, "OUTSIDE_ZONE"],
+      [409, "ALREADY_RECORDED"],
+      [422, "FACE_MISMATCH"],
+      [429, "RATE_LIMITED"],
+    ] as const) {
+      expect(unanswered(answered(status, code))).toBe(false);
+    }
+    expect(unanswered(new TypeError("not an answer"))).toBe(false);
+  });
+
+  it("refused outside the zone says how far the nearest zone's edge was, as a person says it", () => {
+    const near = refused(answered(400, "OUTSIDE_ZONE", OUTSIDE, { zones: 1, nearest_zone: "SDN 1 Lembang", distance_m: 40 }));
+    expect(near).toEqual({
+      kind: "refused",
+      code: "OUTSIDE_ZONE",
+      message: OUTSIDE,
+      next: "Posisi Anda sekitar 40 m dari batas zona SDN 1 Lembang.",
+    });
+    const far = refused(answered(400, "OUTSIDE_ZONE", OUTSIDE, { zones: 2, nearest_zone: "Puskesmas", distance_m: 1530 }));
+    expect(far.kind === "refused" && far.next).toBe("Posisi Anda sekitar 1,5 km dari batas zona Puskesmas.");
+  });
+
+  it("refused outside the zone of a unit without zones sends the employee to the admin", () => {
+    const none = refused(answered(400, "OUTSIDE_ZONE", OUTSIDE, { zones: 0 }));
+    expect(none.kind === "refused" && none.next).toBe(
+      "Belum ada zona kerja untuk Anda, jadi absen belum dapat diterima. Hubungi admin unit.",
+    );
+  });
+
+  it("refused for another reason gives its next step, or none where the API's words say it all", () => {
+    const face = refused(answered(422, "FACE_MISMATCH", "Wajah tidak cocok dengan data terdaftar."));
+    expect(face.kind === "refused" && face.next).toBe(
+      "Ulangi dengan wajah lurus ke kamera di tempat terang. Jika tetap gagal, hubungi admin unit.",
+    );
+    const gps = refused(answered(400, "GPS_INACCURATE", "Lokasi GPS kurang akurat."));
+    expect(gps).toEqual({ kind: "refused", code: "GPS_INACCURATE", message: "Lokasi GPS kurang akurat.", next: null });
+  });
+
+  it("fails loudly on anything but an API answer", () => {
+    expect(() => refused(new TypeError("a bug"))).toThrow(TypeError);
+  });
+});
+
+describe("a capture waiting on the phone", () => {
+  it("waits for the next try without signal, with SMART busy or down, or with a session to renew", () => {
+    for (const exc of [
+      noSignal,
+      new TypeError("Failed to fetch"),
+      answered(401, "UNAUTHORIZED"),
+      answered(403, "DEVICE_MISMATCH"),
+      answered(429, "RATE_LIMITED"),
+      answered(500, "HTTP_500"),
+      answered(503, "SERVICE_UNAVAILABLE"),
+    ]) {
+      expect(retryLater(exc)).toBe(true);
+    }
+  });
+
+  it("is settled by SMART's judgement", () => {
+    for (const exc of [answered(400, "OUTSIDE_ZONE"), answered(409, "ALREADY_RECORDED"), answered(422, "NO_FACE")]) {
+      expect(retryLater(exc)).toBe(false);
+    }
+  });
+
+  it("counts as recorded when the day's mark exists, with the API's words", () => {
+    expect(settledBy(answered(409, "ALREADY_RECORDED", ALREADY))).toEqual({ outcome: "recorded", message: ALREADY });
+  });
+
+  it("counts as recorded when its own first try had arrived (its id used already)", () => {
+    const used = answered(409, "CONFLICT", "Permintaan bertentangan dengan data yang ada.");
+    expect(settledBy(used)).toEqual({ outcome: "recorded", message: ARRIVED_EARLIER });
+  });
+
+  it("is refused with the API's words otherwise", () => {
+    expect(settledBy(answered(400, "OUTSIDE_ZONE", OUTSIDE))).toEqual({ outcome: "refused", message: OUTSIDE });
+  });
+});

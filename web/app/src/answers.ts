@@ -1,0 +1,67 @@
+// What the phone makes of SMART's answer to a capture. A check-in taken live and left unanswered (no signal, SMART
+// down) is kept for later; one refused shows the API's words and the next step. A capture waiting on the phone is
+// sent again later, counted as recorded, or shown as refused. Pure rules, unit-tested (answers.test.ts).
+import { ApiError, NETWORK_ERROR } from "../../shared/api";
+import type { CheckinAnswer } from "./types";
+
+/** What to do next after a refusal, where the API's own message does not already say it. */
+const NEXT_STEP: Record<string, string> = {
+  FACE_MISMATCH: "Ulangi dengan wajah lurus ke kamera di tempat terang. Jika tetap gagal, hubungi admin unit.",
+  IMPOSSIBLE_TRAVEL: "Jika Anda memang berpindah tempat, hubungi admin unit untuk verifikasi.",
+  LIVENESS_FAILED: "Ulangi dan ikuti petunjuk gerakan di layar dengan jelas.",
+  LIVENESS_REQUIRED: "Ulangi absen dan ikuti petunjuk gerakan di layar.",
+  ALREADY_RECORDED: "Tidak perlu absen lagi. Lihat Riwayat untuk rinciannya.",
+  CONFLICT: "Tunggu sebentar, lalu lihat Riwayat sebelum mencoba lagi.",
+  RATE_LIMITED: "Tunggu beberapa menit, lalu coba lagi.",
+  DEVICE_MISMATCH: "Hubungi admin unit untuk reset perangkat.",
+};
+
+export type Outcome =
+  | { kind: "accepted" | "review"; answer: CheckinAnswer }
+  | { kind: "saved" }
+  | { kind: "refused"; code: string; message: string; next: string | null };
+
+/** Sent to review or refused by the server vs. no answer at all: only the latter is kept for later. */
+export function unanswered(exc: unknown): boolean {
+  return exc instanceof ApiError && (exc.code === NETWORK_ERROR || exc.status >= 500);
+}
+
+/** A distance the way a person says it: "40 m", "1,5 km". */
+function distance(metres: number): string {
+  return metres < 1000 ? `${String(Math.round(metres))} m` : `${(metres / 1000).toLocaleString("id-ID", { maximumFractionDigits: 1 })} km`;
+}
+
+/** OUTSIDE_ZONE: how far the edge of the nearest zone was (GPS drift is tens of metres; the wrong place is
+ * more), or that there is no zone at all, which only an admin can fix. */
+function outsideZone(details: Record<string, unknown>): string | null {
+  if (details["zones"] === 0) return "Belum ada zona kerja untuk Anda, jadi absen belum dapat diterima. Hubungi admin unit.";
+  const metres = details["distance_m"];
+  const zone = details["nearest_zone"];
+  return typeof metres === "number" && typeof zone === "string" ? `Posisi Anda sekitar ${distance(metres)} dari batas zona ${zone}.` : null;
+}
+
+/** A refusal as the screen shows it: the API's code and words, and the next step; anything but an API answer is
+ * a fault of the app and thrown on. */
+export function refused(exc: unknown): Outcome {
+  if (!(exc instanceof ApiError)) throw exc;
+  const next = exc.code === "OUTSIDE_ZONE" ? outsideZone(exc.details) : (NEXT_STEP[exc.code] ?? null);
+  return { kind: "refused", code: exc.code, message: exc.message, next };
+}
+
+/** Whether a waiting capture should be sent again later (no signal, SMART busy or down, session to renew) rather
+ * than settled by this answer. */
+export function retryLater(exc: unknown): boolean {
+  if (!(exc instanceof ApiError)) return true;
+  return exc.code === NETWORK_ERROR || exc.status === 401 || exc.status === 403 || exc.status === 429 || exc.status >= 500;
+}
+
+export const ARRIVED_EARLIER = "Sudah tercatat di server sebelumnya.";
+
+/** What a waiting capture's final refusal means. 409: recorded already (this capture's first try did arrive, or
+ * the day's mark exists). Its id was made for this capture alone, so "used for another request" (CONFLICT) means
+ * that first try: it arrived with its challenge before the phone gave up waiting, and was kept in the offline
+ * form. */
+export function settledBy(exc: ApiError): { outcome: "recorded" | "refused"; message: string } {
+  if (exc.status === 409) return { outcome: "recorded", message: exc.code === "CONFLICT" ? ARRIVED_EARLIER : exc.message };
+  return { outcome: "refused", message: exc.message };
+}
