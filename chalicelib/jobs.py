@@ -96,7 +96,7 @@ def daily_recap(day: str | None = None, trigger: str = "schedule") -> dict[str, 
 
 
 def day_before_recap(trigger: str = "schedule") -> dict[str, Any]:
-    """Recap the day before again in the morning (09:30 local, infra/schedules.py): its night shifts ended
+    """Recap the day before again in the morning (10:30 local, infra/schedules.py): its night shifts ended
     this morning, so their check-outs count hours before the 23:30 run would judge that day again."""
 
     def work(settings: Settings) -> dict[str, Any]:

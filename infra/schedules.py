@@ -52,13 +52,14 @@ class LocalSchedule:
         return f"cron({self.minute} {self.hour} * * ? *)"
 
 
-# The regency's day closes at 23:30 WIB; the HR data is pulled at 01:00 WIB, when nobody checks in. At 09:30 WIB
-# the day before is judged again: night shifts ending by 07:00 have their check-outs (their window closes 2 h
-# after the end), so the pay path need not wait for the 23:30 run (decision 133).
+# The regency's day closes at 23:30 WIB; the HR data is pulled at 01:00 WIB, when nobody checks in. At 10:30 WIB
+# the day before is judged again: night shifts ending by 08:30 (the hospitals' 20:00-08:00 and 21:00-07:00) have
+# their check-outs (their window closes 2 h after the end), so the pay path need not wait for the 23:30 run
+# (decisions 133, 139).
 SCHEDULES: tuple[LocalSchedule, ...] = (
     LocalSchedule("daily_recap", 23, 30, "Daily attendance recap (23:30 local time)"),
     LocalSchedule("simpeg_sync", 1, 0, "SIMPEG employee sync (01:00 local time)"),
-    LocalSchedule("daily_recap", 9, 30, "The day before recapped again (09:30 local time)", "day_before_recap"),
+    LocalSchedule("daily_recap", 10, 30, "The day before recapped again (10:30 local time)", "day_before_recap"),
 )
 
 

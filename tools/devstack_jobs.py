@@ -2,7 +2,7 @@
 
 The schedules are infra/schedules.py's `SCHEDULES` (the ones the deployed template gets, in the regency's local
 time; app.py's UTC expressions are checked against them at build): daily recap 23:30, SIMPEG sync 01:00, the day
-before recapped again 09:30. The stack's supervisor runs a `JobScheduler` thread that starts, at each fire time, a
+before recapped again 10:30. The stack's supervisor runs a `JobScheduler` thread that starts, at each fire time, a
 process running the same job function a Lambda runs (`chalicelib.jobs.JOBS`) with the API's environment; its output
 is appended to `<data dir>/logs/jobs.log`, and the run is recorded (`GET /v1/admin/jobs`).
 

@@ -43,7 +43,7 @@ def test_app_expression_that_disagrees_names_the_cron_to_write() -> None:
 
 def test_chalice_schedules_become_local_time_scheduler_events(resources: dict[str, Any]) -> None:
     for function_id, schedules in (
-        ("DailyRecap", ["cron(30 23 * * ? *)", "cron(30 9 * * ? *)"]),
+        ("DailyRecap", ["cron(30 23 * * ? *)", "cron(30 10 * * ? *)"]),
         ("SimpegSync", ["cron(0 1 * * ? *)"]),
     ):
         events = list(resources[function_id]["Properties"]["Events"].values())

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from chalicelib.attendance.calendar import DayPlan
+from chalicelib.domain.schedule import WorkHours
+from chalicelib.settings import build_settings
+from chalicelib.usecases.recaps import rule_table
 from infra.schedules import SCHEDULES, LocalSchedule, by_function, by_job
 from tools.devstack_jobs import JobScheduler, job_name, next_fire
 
@@ -34,8 +38,8 @@ def test_the_sync_fires_at_0100_jakarta_the_evening_before_in_utc() -> None:
     assert next_fire(SYNC, datetime(2026, 12, 3, 17, 59, tzinfo=UTC), WIB) == datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
 
 
-def test_the_day_before_is_recapped_again_at_0930_jakarta_by_the_recap_function() -> None:
-    assert next_fire(DAY_BEFORE, wib(3, 8, 0), WIB) == datetime(2026, 12, 3, 2, 30, tzinfo=UTC)
+def test_the_day_before_is_recapped_again_at_1030_jakarta_by_the_recap_function() -> None:
+    assert next_fire(DAY_BEFORE, wib(3, 8, 0), WIB) == datetime(2026, 12, 3, 3, 30, tzinfo=UTC)
     assert (DAY_BEFORE.function, DAY_BEFORE.extra, RECAP.extra) == ("daily_recap", True, False)
     assert by_function()["daily_recap"] == RECAP  # app.py's own schedule of the function, not the second one
 
@@ -64,7 +68,7 @@ def test_the_scheduler_fires_each_job_once_when_due_and_moves_it_on(tmp_path: Pa
     assert scheduler.due() == []
     assert scheduler.next_at["daily_recap"] == wib(4, 23, 30).astimezone(UTC)
     assert scheduler.next_at["simpeg_sync"] == wib(4, 1, 0).astimezone(UTC)
-    assert scheduler.next_at["day_before_recap"] == wib(4, 9, 30).astimezone(UTC)
+    assert scheduler.next_at["day_before_recap"] == wib(4, 10, 30).astimezone(UTC)
 
 
 def test_job_names_take_either_spelling() -> None:
@@ -77,3 +81,17 @@ def test_job_names_take_either_spelling() -> None:
 def test_a_schedule_of_another_time_is_computed_the_same_way() -> None:
     noon = LocalSchedule("x", 12, 0, "")
     assert next_fire(noon, wib(3, 11, 59), WIB) == datetime(2026, 12, 3, 5, 0, tzinfo=UTC)
+
+
+def test_the_morning_recap_comes_once_night_shifts_ending_by_0830_can_no_longer_check_out() -> None:
+    # The hospitals' night shifts (20:00-08:00, 21:00-07:00): once their window has closed nothing more can count
+    # for the night, so the morning run judges it complete. A shift ending later waits for the 23:30 run.
+    rules = rule_table(build_settings({}))
+    run = datetime.combine(date(2026, 12, 4), time(DAY_BEFORE.hour, DAY_BEFORE.minute), tzinfo=WIB)
+
+    def closes(start: time, end: time) -> datetime:
+        return DayPlan(date(2026, 12, 3), WorkHours(start, end)).window(rules)[1]
+
+    for start, end in ((time(20), time(8)), (time(21), time(7)), (time(22, 30), time(8, 30))):
+        assert closes(start, end) <= run, (start, end)
+    assert closes(time(21), time(9)) > run

@@ -251,7 +251,7 @@ def test_a_scheduled_run_made_up_after_the_sync_charges_its_appointees_nothing_f
     new = "199505052025032005"
     monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 2, 18, 0, tzinfo=UTC))
     unit.people.put_employee(Employee(nip=new, nama="Dewi", unor_id="U1"))
-    # WHEN the schedule makes Monday up (the 09:30 run, or the next night's with Tuesday)
+    # WHEN the schedule makes Monday up (the 10:30 run, or the next night's with Tuesday)
     recaps.run_daily_recap(MONDAY, SETTINGS, scheduled=True)
     # THEN Monday judges the unit as it was, with no TK for a day before SMART knew her
     assert stored(unit) == {A: "H", B: stored(unit)[B], C: "TK"}

@@ -351,7 +351,7 @@ function Jobs() {
     <section class="panel" aria-labelledby="jobs-title">
       <h2 id="jobs-title">Tugas terjadwal</h2>
       <p class="hint">
-        Rekap harian berjalan setiap pukul 23.30, sinkronisasi SIMPEG pukul 01.00, dan rekap ulang hari sebelumnya (sif malam yang selesai pagi itu) pukul 09.30 WIB.
+        Rekap harian berjalan setiap pukul 23.30, sinkronisasi SIMPEG pukul 01.00, dan rekap ulang hari sebelumnya (sif malam yang selesai pagi itu) pukul 10.30 WIB.
       </p>
       <ErrorLine message={runs.error} />
       <Table caption="Riwayat tugas terjadwal" rows={runs.data ?? []} loading={runs.loading} columns={jobColumns} rowKey={(r) => r.run_id} pageSize={10} empty="Belum ada tugas yang berjalan." />
