@@ -43,6 +43,7 @@ from tools.nips import fresh_nip
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
+PlaywrightTimeoutError = playwright_sync.TimeoutError
 
 SCREENSHOTS = REPO_DIR / "build" / "screenshots"
 AXE = REPO_DIR / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -1294,6 +1295,44 @@ def test_an_impossible_jump_is_shown_with_its_distance_time_and_speed(world: Wor
     # THEN its evidence says how far, in how long and how fast, the Indonesian way
     evidence = page.get_by_role("article", name=f"Bukti {world.nama}")
     expect(evidence).to_contain_text("Perpindahan120,4 km dalam 10 menit (722,4 km/jam) dari absen sebelumnya")
+    d.assert_clean()
+
+
+def test_a_list_read_again_keeps_its_earlier_rows_dimmed_and_closed_until_the_new_ones_come(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN the refused attempts of a long-past day on screen
+    day = date(2021, 3, 15)
+    _seed_refusals(world, day, 1)
+    d = desk(admin="bootstrap")
+    page = d.page
+    d.open("Percobaan Ditolak")
+    page.get_by_label("Unit").select_option(world.unit_id)
+    page.get_by_label("Tanggal").fill(day.isoformat())
+    table = page.get_by_role("table", name=re.compile("^Percobaan ditolak"))
+    earlier = table.get_by_role("row").filter(has_text="15 Mar 2021")
+    expect(earlier).to_have_count(1)
+    d.settled()
+    # WHEN another day is asked for on a slow link (its answer held)
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    page.route("**/v1/admin/attempts?**", hold)
+    page.get_by_label("Tanggal").fill((day + timedelta(days=1)).isoformat())
+    # THEN the earlier rows stay, dimmed, the list says it is busy, and none of them can be opened meanwhile
+    expect(table).to_have_attribute("aria-busy", "true")
+    expect(earlier).to_be_visible()
+    expect(table.locator("tbody")).to_have_css("opacity", "0.55")
+    with pytest.raises(PlaywrightTimeoutError):
+        earlier.get_by_role("button", name="Lihat").click(trial=True, timeout=1_000)
+    # AND once the answer comes, the new day's (empty) list replaces them
+    assert held, "the new day was not asked for"
+    page.unroute("**/v1/admin/attempts?**")  # the held request goes on unchanged
+    expect(table).not_to_have_attribute("aria-busy", "true")
+    expect(earlier).to_have_count(0)
+    expect(table).to_contain_text("Tidak ada data.")
     d.assert_clean()
 
 

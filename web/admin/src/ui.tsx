@@ -181,7 +181,7 @@ export function Table<T>(p: {
   rowKey: (row: T) => string;
   pageSize?: number;
   empty?: string;
-  /** The rows are still being loaded: an empty table says so instead of `empty`. */
+  /** The rows are being read (or read again): the table is `aria-busy`, and an empty one says so instead of `empty`. */
   loading?: boolean;
 }) {
   const size = p.pageSize ?? 50;

@@ -193,7 +193,7 @@ function Split(p: { title: string; list: EvidenceList; withCode: boolean; hint: 
           rowKey={(e) => e.event_id}
           pageSize={20}
           empty="Tidak ada data."
-          loading={listing === null && p.list.loaded.loading}
+          loading={p.list.loaded.loading}
         />
         {item ? <Detail item={item}>{p.children?.(item)}</Detail> : <p class="hint">{p.hint}</p>}
       </div>
