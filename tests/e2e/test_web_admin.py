@@ -1260,17 +1260,23 @@ def test_a_long_audit_log_says_it_shows_only_its_newest_entries(world: World, de
     d.assert_clean()
 
 
+def _attempts_of(world: World, desk: Callable[..., Desk], day: date) -> Desk:
+    """A super admin's "Percobaan Ditolak" filtered to the module's unit on `day`."""
+    d = desk(admin="bootstrap")
+    d.open("Percobaan Ditolak")
+    d.page.get_by_label("Tanggal").fill(day.isoformat())
+    d.page.get_by_label("Unit").select_option(world.unit_id)
+    return d
+
+
 def test_a_long_list_of_refused_attempts_says_it_shows_only_its_first_2000(
     world: World, desk: Callable[..., Desk]
 ) -> None:
     # GIVEN a unit's day (long past: no other test reads it) with more refused check-ins than the screen reads
     day = date(2021, 3, 11)
     _seed_refusals(world, day, 2_010)
-    d = desk(admin="bootstrap")
+    d = _attempts_of(world, desk, day)
     page = d.page
-    d.open("Percobaan Ditolak")
-    page.get_by_label("Tanggal").fill(day.isoformat())
-    page.get_by_label("Unit").select_option(world.unit_id)
     # THEN the screen says that it shows the first 2,000 and what to narrow, instead of cutting them silently
     notice = "Hanya 2.000 butir pertama yang ditampilkan; masih ada lagi. Persempit saringan (unit, tanggal)"
     expect(page.get_by_role("status").filter(has_text=notice)).to_be_visible(timeout=90_000)
@@ -1283,11 +1289,8 @@ def test_an_impossible_jump_is_shown_with_its_distance_time_and_speed(world: Wor
     # GIVEN a refused check-in of a long-past day, 120 km from the one before it 10 minutes earlier (fake GPS)
     day = date(2021, 3, 12)
     _seed_refusals(world, day, 1, "IMPOSSIBLE_TRAVEL", {"distance_m": 120_400, "elapsed_s": 600, "speed_kmh": 722.4})
-    d = desk(admin="bootstrap")
+    d = _attempts_of(world, desk, day)
     page = d.page
-    d.open("Percobaan Ditolak")
-    page.get_by_label("Tanggal").fill(day.isoformat())
-    page.get_by_label("Unit").select_option(world.unit_id)
     page.get_by_label("Kode").select_option("IMPOSSIBLE_TRAVEL")
     # (the rows of the day read before the filters stay until the filtered ones come: the row is the day's jump)
     jump = page.get_by_role("row").filter(has_text=world.nama).filter(has_text="12 Mar 2021")
@@ -1304,11 +1307,8 @@ def test_a_list_read_again_keeps_its_earlier_rows_dimmed_and_closed_until_the_ne
     # GIVEN the refused attempts of a long-past day on screen
     day = date(2021, 3, 15)
     _seed_refusals(world, day, 1)
-    d = desk(admin="bootstrap")
+    d = _attempts_of(world, desk, day)
     page = d.page
-    d.open("Percobaan Ditolak")
-    page.get_by_label("Unit").select_option(world.unit_id)
-    page.get_by_label("Tanggal").fill(day.isoformat())
     table = page.get_by_role("table", name=re.compile("^Percobaan ditolak"))
     earlier = table.get_by_role("row").filter(has_text="15 Mar 2021")
     expect(earlier).to_have_count(1)
