@@ -86,7 +86,7 @@ def daily_recap(day: str | None = None, trigger: str = "schedule") -> dict[str, 
     def work(settings: Settings) -> dict[str, Any]:
         if day is not None:
             return recaps.run_daily_recap(datetime.fromisoformat(day).date(), settings).model_dump(mode="json")
-        before, today = recaps.run_nightly_recap(datetime.now(UTC).astimezone(settings.tz).date(), settings)
+        before, today = recaps.run_nightly_recap(datetime.now(UTC), settings)
         return {**today.model_dump(mode="json"), "day_before": before.model_dump(mode="json")}
 
     with job(DAILY_RECAP, Metric.RECAP_DURATION) as summary:
@@ -100,8 +100,9 @@ def day_before_recap(trigger: str = "schedule") -> dict[str, Any]:
     this morning, so their check-outs count hours before the 23:30 run would judge that day again."""
 
     def work(settings: Settings) -> dict[str, Any]:
-        today = datetime.now(UTC).astimezone(settings.tz).date()
-        return recaps.run_daily_recap(today - timedelta(days=1), settings, scheduled=True).model_dump(mode="json")
+        now = datetime.now(UTC)
+        day_before = now.astimezone(settings.tz).date() - timedelta(days=1)
+        return recaps.run_daily_recap(day_before, settings, scheduled_at=now).model_dump(mode="json")
 
     with job(DAY_BEFORE_RECAP, Metric.RECAP_DURATION) as summary:
         result = recorded(DAY_BEFORE_RECAP, trigger, work)

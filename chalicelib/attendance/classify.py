@@ -12,7 +12,8 @@ Decisions:
 - An event counts when accepted, or when in review and approved; pending and rejected reviews never count.
 - The day's check-in is the first counted `in`, its check-out the last counted `out` after the check-in.
 - Minutes are whole clock minutes (seconds ignored): 07:30:59 is on time for 07:30.
-- `classify_day` judges a finished day. For a day in progress use `monitor_state`.
+- `classify_day` judges a finished day. For a day in progress use `monitor_state`, or `as_it_stands` for the
+  status a recap stores of it (decision 141).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -161,6 +162,27 @@ def status_code(tl: str | None, psw: str | None) -> str:
 def day_deduction(status: DayStatus, rules: RuleTable) -> Decimal:
     """Deduction percent of a judged day under `rules` (recomputed so a stored day follows the table)."""
     return _deduction(status.status, status.tl, status.psw, rules)
+
+
+def hours_over(plan: DayPlan, now: datetime, rules: RuleTable) -> bool:
+    """Whether the day can be judged as finished at `now`: its working hours have ended, or it has none to wait
+    for (a day off, leave or field duty)."""
+    bounds = plan.bounds(rules)
+    return _excuse(plan) is not None or bounds is None or now >= bounds[1]
+
+
+def as_it_stands(status: DayStatus, plan: DayPlan, now: datetime, rules: RuleTable) -> DayStatus | None:
+    """The day judged (`status`, from the events recorded by `now`) as it stands at `now`: as it is once its
+    working hours are over (`hours_over`). Before that the departure is not due: no PSW and no early minutes
+    (an early check-out stays recorded; the day's end judges it), and a day with no attendance yet has no status
+    (None), not TK (decision 141)."""
+    if hours_over(plan, now, rules):
+        return status
+    if status.status == TK:
+        return None
+    code = status_code(status.tl, None)
+    deduction = _deduction(code, status.tl, None, rules)
+    return replace(status, status=code, psw=None, early_minutes=None, deduction_percent=deduction)
 
 
 def _in_window(events: Iterable[AttendanceEvent], plan: DayPlan, rules: RuleTable) -> list[AttendanceEvent]:

@@ -25,8 +25,10 @@ from chalicelib.attendance.classify import (
     DayInputs,
     EventState,
     Judgement,
+    as_it_stands,
     assign_events,
     classify_period,
+    hours_over,
     judge_attendance,
     monitor_state,
     status_code,
@@ -165,8 +167,7 @@ class WorkingDay:
         the day's hours are over a missing check-in is NOT_YET (not TK) and a missing check-out no PSW yet."""
         status = classify_period(self.plans, judged, rules)[1]
         state = monitor_state(DayInputs(self.plan, assign_events(self.plans, judged, rules)[1]), now, rules)
-        bounds = self.plan.bounds(rules)
-        if bounds is None or now >= bounds[1] or state in ("leave", "field_duty", "off"):
+        if hours_over(self.plan, now, rules):
             return DaySoFar(status.status, state)
         return DaySoFar(NOT_YET if state == "not_yet" else status_code(status.tl, None), state)
 
@@ -331,8 +332,10 @@ def _as_judged(
     judged = _judged_before(unor_id, day, settings, live=live)
     if not judged:
         return (frozenset(nips_with_events()) if scheduled else None), None
-    former = _former_members(unor_id, judged, day, members, plans, tz=settings.tz)
-    return judged | frozenset(nips_with_events()), former
+    # Judged here, or left a check-in of the day here: a shift not begun at the nightly run has no status yet
+    # (decision 141) and its nurse may be moved out by the 01:00 sync before the morning run judges it.
+    known = judged | frozenset(nips_with_events())
+    return known, _former_members(unor_id, known, day, members, plans, tz=settings.tz)
 
 
 @dataclass(frozen=True)
@@ -347,9 +350,10 @@ class Former:
 def _former_members(
     unor_id: str, judged: frozenset[str], day: date, members: Sequence[Member], plans: UnitPlans, *, tz: tzinfo
 ) -> Former:
-    """Employees whose status of `day` this unit stored (`judged`) and who are no longer its members (moved to
-    another unit since): a re-run of the day judges them here still, under this unit's hours, with their own
-    leaves, roster and field duties read by NIP (a sick note for the day may have been entered after the move).
+    """Employees whose status of `day` this unit stored or who left a check-in of it here (`judged`) and who are no
+    longer its members (moved to another unit since): a re-run of the day judges them here still, under this
+    unit's hours, with their own leaves, roster and field duties read by NIP (a sick note for the day may have
+    been entered after the move).
     A move recorded on `day` itself (or before) gives the day to the new unit (decision 120): the row this unit
     stored earlier that day is dropped, not judged again (decision 127); so is the row of a member whose
     deactivation was recorded that day (`Member.deactivated_by`: the day of a deactivation is not judged)."""
@@ -479,33 +483,48 @@ def map_units(work: Callable[[str], T], units: Sequence[str]) -> list[T]:
 
 
 def run_daily_recap(
-    day: date, settings: Settings, unit_ids: Sequence[str] | None = None, *, scheduled: bool = False
+    day: date, settings: Settings, unit_ids: Sequence[str] | None = None, *, scheduled_at: datetime | None = None
 ) -> RecapRun:
-    """Judge and store every employee's status for `day`; re-runs write only what changed. A `scheduled` run
-    (the jobs') judges, even on the day's first run, nobody SMART began to follow after the day unless they
-    left a trace of it (decision 134); an admin's first run judges every member followed that day (122)."""
+    """Judge and store every employee's status for `day`; re-runs write only what changed. A scheduled run (the
+    jobs', `scheduled_at` the instant it runs) judges, even on the day's first run, nobody SMART began to follow
+    after the day unless they left a trace of it (decision 134), and judges a day whose working hours are not
+    over yet as it stands then (`classify.as_it_stands`, decision 141): a night shift is stored without the
+    check-out it is not due to make yet, and a shift not begun has no status until a later run. An admin's run
+    judges every member followed that day (122), each day as finished."""
     rules = rule_table(settings)
     units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
     # Read afresh: a holiday or Ramadan period changed a moment ago (here or in another process) must count.
     calendar = runtime.calendar().regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
 
     def recap_unit(unor_id: str) -> tuple[int, int, int]:
+        scheduled = scheduled_at is not None
         frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar, scheduled=scheduled)
-        rows = [(e.employee, classify(e, rules)) for e in entries]
-        written, unchanged = runtime.statuses().save_day(unor_id, day, rows, dropped=frame.dropped)
-        return written, unchanged, len(rows)
+        judged = [(e.employee, _stored_status(e, rules, scheduled_at)) for e in entries]
+        rows = [(member, status) for member, status in judged if status is not None]
+        waiting = frozenset(member.nip for member, status in judged if status is None)
+        written, unchanged = runtime.statuses().save_day(unor_id, day, rows, dropped=frame.dropped | waiting)
+        return written, unchanged, len(entries)
 
     per_unit = map_units(recap_unit, units)
     written, unchanged, employees = (sum(t) for t in zip(*per_unit, strict=True)) if per_unit else (0, 0, 0)
     return RecapRun(date=day.isoformat(), employees=employees, written=written, unchanged=unchanged)
 
 
-def run_nightly_recap(today: date, settings: Settings) -> tuple[RecapRun, RecapRun]:
-    """The scheduled run at 23:30 (decision 130): the day before judged again, then `today`. A night shift of the
-    day before ended this morning, after last night's run judged it without its check-out (and a late shift
-    that starts after the run had no check-in yet); a run missed last night is made up."""
-    before = run_daily_recap(today - timedelta(days=1), settings, scheduled=True)
-    return before, run_daily_recap(today, settings, scheduled=True)
+def _stored_status(entry: EmployeeDay, rules: RuleTable, scheduled_at: datetime | None) -> DayStatus | None:
+    """What a run stores of the employee's day: as finished, or, for a scheduled run, as it stands then (None:
+    no status yet, and a row stored earlier is deleted)."""
+    status = classify(entry, rules)
+    return status if scheduled_at is None else as_it_stands(status, entry.inputs.plan, scheduled_at, rules)
+
+
+def run_nightly_recap(now: datetime, settings: Settings) -> tuple[RecapRun, RecapRun]:
+    """The scheduled run at 23:30 (decision 130; `now` the instant it runs): the day before judged again, then
+    today. A night shift of the day before ended this morning, after last night's run judged it as it stood
+    (decision 141: without the check-out it was not due to make yet; a late shift that starts after the run had
+    no status); a run missed last night is made up."""
+    today = now.astimezone(settings.tz).date()
+    before = run_daily_recap(today - timedelta(days=1), settings, scheduled_at=now)
+    return before, run_daily_recap(today, settings, scheduled_at=now)
 
 
 def recap_item(nama: str, nip: str, status: DayStatus) -> DailyRecapItem:

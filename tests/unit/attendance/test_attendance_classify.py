@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from chalicelib.attendance.calendar import plan_day
-from chalicelib.attendance.classify import AttendanceEvent, EventState, Judgement, judge_attendance
+from chalicelib.attendance.classify import (
+    AttendanceEvent,
+    DayInputs,
+    EventState,
+    Judgement,
+    as_it_stands,
+    classify_day,
+    judge_attendance,
+)
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, HolidayKind, Leave, LeaveKind, RegencyCalendar
 from chalicelib.domain.schedule import WorkHours
+from chalicelib.domain.status import DayStatus
 
 from .helpers import FRIDAY, MONDAY, RULES, SATURDAY, ev, judge, local
 
@@ -233,3 +242,51 @@ def test_naive_attendance_time_is_refused() -> None:
 
     with pytest.raises(ScheduleError):
         AttendanceEvent("in", datetime(2026, 11, 23, 7, 30))
+
+
+def _standing(
+    day: date, clock: str, *events: AttendanceEvent, employee: EmployeePlan | None = None
+) -> DayStatus | None:
+    """The day (07:30-16:00 on a Monday) judged from `events` as it stands at `clock` local time that day."""
+    plan = plan_day(day, RegencyCalendar(), employee or EmployeePlan(), RULES)
+    return as_it_stands(classify_day(DayInputs(plan, events), RULES), plan, local(day, clock), RULES)
+
+
+def test_before_the_hours_end_a_day_stands_without_the_departure_it_is_not_due_to_make() -> None:
+    # GIVEN a check-in 40 minutes late and no check-out yet
+    arrival = ev("in", MONDAY, "08:10")
+    # WHEN the day is judged at 15:59, before its hours end
+    standing = _standing(MONDAY, "15:59", arrival)
+    # THEN the lateness counts and no PSW4 for a check-out not due yet: its deduction is the TL's alone
+    assert standing is not None
+    assert (standing.status, standing.tl, standing.psw, standing.deduction_percent) == ("TL2", "TL2", None, Decimal(1))
+    assert standing.check_in == arrival.at
+    # AND once the hours are over it stands as the finished day does
+    assert _standing(MONDAY, "16:00", arrival) == judge(MONDAY, arrival)
+    assert judge(MONDAY, arrival).status == "TL2+PSW4"
+
+
+def test_before_the_hours_end_an_early_check_out_is_kept_but_not_judged_yet() -> None:
+    # GIVEN an on-time check-in and a check-out at 11:00 (the employee may come back and check out again)
+    standing = _standing(MONDAY, "12:00", ev("in", MONDAY, "07:25"), ev("out", MONDAY, "11:00"))
+    # THEN at noon the day stands on time, its check-out recorded; the day's end judges the departure
+    assert standing is not None
+    assert (standing.status, standing.psw, standing.early_minutes) == ("H", None, None)
+    assert standing.check_out == local(MONDAY, "11:00")
+
+
+def test_a_day_with_no_attendance_has_no_status_before_its_hours_end_and_tk_after() -> None:
+    assert _standing(MONDAY, "10:00") is None
+    assert _standing(MONDAY, "10:00", ev("in", MONDAY, "07:35", EventState.PENDING)) is None  # waits for review
+    standing = _standing(MONDAY, "16:00")
+    assert standing is not None and standing.status == "TK"
+
+
+def test_a_day_off_leave_or_field_duty_stands_as_it_is_at_any_hour() -> None:
+    sick = EmployeePlan(leaves=(Leave(LeaveKind.SAKIT, DateRange(MONDAY, MONDAY)),))
+    duty = EmployeePlan(field_duties=(DateRange(MONDAY, MONDAY),))
+    assert [_standing(MONDAY, "08:00", employee=plan) for plan in (sick, duty)] == [
+        judge(MONDAY, employee=sick),
+        judge(MONDAY, employee=duty),
+    ]
+    assert _standing(SATURDAY, "08:00") == judge(SATURDAY)

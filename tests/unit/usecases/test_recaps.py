@@ -41,6 +41,9 @@ def local(hour: int, minute: int) -> datetime:
 
 AFTER = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)  # Tuesday morning in Jakarta: Monday has ended
 TUESDAY = date(2026, 11, 3)
+MONDAY_NIGHT_RUN = local(23, 30)  # the scheduled runs (infra/schedules.py)
+TUESDAY_MORNING_RUN = local(10, 30) + timedelta(days=1)
+TUESDAY_NIGHT_RUN = local(23, 30) + timedelta(days=1)
 SUPER = Principal("admin", "super_admin")
 
 
@@ -252,11 +255,11 @@ def test_a_scheduled_run_made_up_after_the_sync_charges_its_appointees_nothing_f
     monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 2, 18, 0, tzinfo=UTC))
     unit.people.put_employee(Employee(nip=new, nama="Dewi", unor_id="U1"))
     # WHEN the schedule makes Monday up (the 10:30 run, or the next night's with Tuesday)
-    recaps.run_daily_recap(MONDAY, SETTINGS, scheduled=True)
+    recaps.run_daily_recap(MONDAY, SETTINGS, scheduled_at=TUESDAY_MORNING_RUN)
     # THEN Monday judges the unit as it was, with no TK for a day before SMART knew her
     assert stored(unit) == {A: "H", B: stored(unit)[B], C: "TK"}
     # AND Tuesday, the day she was brought in, is hers
-    recaps.run_nightly_recap(TUESDAY, SETTINGS)
+    recaps.run_nightly_recap(TUESDAY_NIGHT_RUN, SETTINGS)
     assert new in {row.nip for row in unit.statuses.day_page("U1", TUESDAY, None)[0]}
     # AND an admin's first run of a day still judges everyone followed then (decision 122): a fresh unit-day
     recaps.run_daily_recap(MONDAY - timedelta(days=7), SETTINGS, ["U1"])
@@ -349,18 +352,48 @@ def night_shift(nip: str) -> None:
     calendar.set_shifts(SUPER, nip, shifts, SETTINGS, local(8, 0))
 
 
-def test_the_nightly_run_judges_the_night_shift_of_the_day_before_again_once_it_has_ended(unit: Repositories) -> None:
-    # GIVEN Cucu's night shift on Monday, her 20:55 check-in, and Monday's nightly run at 23:30: no check-out yet
+def test_the_nightly_run_stores_a_night_shift_as_it_stands_and_judges_it_again_once_it_has_ended(
+    unit: Repositories,
+) -> None:
+    # GIVEN Cucu's night shift on Monday (21:00-07:00) and her 20:55 check-in
     night_shift(C)
     check(unit, C, "in", local(20, 55))
-    assert recaps.run_nightly_recap(MONDAY, SETTINGS)[-1].date == MONDAY.isoformat()
+    # WHEN Monday's nightly run comes at 23:30
+    assert recaps.run_nightly_recap(MONDAY_NIGHT_RUN, SETTINGS)[-1].date == MONDAY.isoformat()
+    # THEN her day stands on time: her check-out is not due until 07:00, so no PSW4 (decision 141)
+    assert stored(unit)[C] == "H"
+    # AND when she never checks out, Tuesday's morning run (her window closed at 09:00) charges the missing one
+    recaps.run_daily_recap(MONDAY, SETTINGS, scheduled_at=TUESDAY_MORNING_RUN)
     assert stored(unit)[C] == "PSW4"
-    # WHEN she checks out at 07:05 on Tuesday, and Tuesday's nightly run comes
+    # AND a check-out made at 07:05 after all (a phone that kept it offline, sent late) counts at the next night's
+    # run, which judges Monday again, then Tuesday
     check(unit, C, "out", local(7, 5) + timedelta(days=1))
-    runs = recaps.run_nightly_recap(TUESDAY, SETTINGS)
-    # THEN Monday is judged again with its check-out: a whole shift, no deduction; Tuesday is judged too
+    runs = recaps.run_nightly_recap(TUESDAY_NIGHT_RUN, SETTINGS)
     assert [run.date for run in runs] == [MONDAY.isoformat(), TUESDAY.isoformat()]
     assert stored(unit)[C] == "H"
+
+
+def late_shift(nip: str) -> None:
+    """A 23:45-07:45 roster day for `nip` on Monday: it begins after the nightly run."""
+    shifts = ShiftsRequest.model_validate({"shifts": {MONDAY.isoformat(): {"start": "23:45", "end": "07:45"}}})
+    calendar.set_shifts(SUPER, nip, shifts, SETTINGS, local(8, 0))
+
+
+def test_a_shift_not_begun_at_the_nightly_run_has_no_status_until_a_later_run(unit: Repositories) -> None:
+    # GIVEN Cucu on a roster shift from 23:45 on Monday to 07:45, and Monday recapped by an admin at 14:00: TK
+    late_shift(C)
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
+    assert stored(unit)[C] == "TK"
+    # WHEN Monday's nightly run comes at 23:30, before her shift begins
+    run = recaps.run_nightly_recap(MONDAY_NIGHT_RUN, SETTINGS)[-1]
+    # THEN her day has no status yet (the admin's TK is gone), while her colleagues' finished days stand
+    assert stored(unit) == {A: "H", B: "TL2"}
+    assert (run.employees, run.written) == (3, 1)
+    # AND once she has worked the shift, Tuesday's morning run judges it
+    check(unit, C, "in", local(23, 40))
+    check(unit, C, "out", local(7, 50) + timedelta(days=1))
+    recaps.run_daily_recap(MONDAY, SETTINGS, scheduled_at=TUESDAY_MORNING_RUN)
+    assert stored(unit) == {A: "H", B: "TL2", C: "H"}
 
 
 def test_a_former_members_night_shift_ends_with_the_check_out_made_at_the_new_unit(
@@ -369,16 +402,33 @@ def test_a_former_members_night_shift_ends_with_the_check_out_made_at_the_new_un
     # GIVEN Cucu's night shift on Monday at U1, her 20:55 check-in, and Monday's nightly run
     night_shift(C)
     check(unit, C, "in", local(20, 55))
-    recaps.run_nightly_recap(MONDAY, SETTINGS)
+    recaps.run_nightly_recap(MONDAY_NIGHT_RUN, SETTINGS)
     # WHEN the 01:00 sync moves her to U2, she checks out at 07:05 (at U2 by then), and Tuesday's run comes
     monkeypatch.setattr(
         "chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
     )  # 01:00 on Tuesday
     unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
     check(unit, C, "out", local(7, 5) + timedelta(days=1), unit="U2")
-    recaps.run_nightly_recap(TUESDAY, SETTINGS)
+    recaps.run_nightly_recap(TUESDAY_NIGHT_RUN, SETTINGS)
     # THEN her Monday, U1's, ends with that check-out: a whole shift
     assert stored(unit)[C] == "H"
+
+
+def test_a_shift_begun_after_the_nightly_run_stays_the_old_units_when_the_sync_moves_its_nurse(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Cucu's late shift on Monday at U1, no status at the nightly run, then her check-in at U1 at 23:40
+    late_shift(C)
+    recaps.run_nightly_recap(MONDAY_NIGHT_RUN, SETTINGS)
+    check(unit, C, "in", local(23, 40))
+    # WHEN the 01:00 sync moves her to U2, she checks out at U2 at 07:50, and Tuesday's morning run comes
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 2, 18, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
+    check(unit, C, "out", local(7, 50) + timedelta(days=1), unit="U2")
+    recaps.run_daily_recap(MONDAY, SETTINGS, scheduled_at=TUESDAY_MORNING_RUN)
+    # THEN U1, whose Monday it was, judges her shift from its check-in there and the check-out at U2
+    assert stored(unit)[C] == "H"
+    assert [unit_id for unit_id, _ in unit.statuses.employee_days(C, MONDAY, MONDAY)] == ["U1"]
 
 
 def state_so_far(employee: Employee, events: list[Event], now: datetime) -> str:
