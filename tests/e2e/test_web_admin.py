@@ -1089,6 +1089,22 @@ def test_activation_sheet_holds_every_nip_of_the_unit(world: World, desk: Callab
     d.assert_clean()
 
 
+def test_recounting_today_says_what_it_stores_of_a_day_not_over(world: World, desk: Callable[..., Desk]) -> None:
+    # GIVEN the recap screen, open on today's date as it opens
+    d = desk(admin="bootstrap")
+    page = d.page
+    d.open("Rekap")
+    expect(page.get_by_label("Tanggal rekap")).to_have_value(_jakarta_today())
+    # THEN beside "Hitung Ulang" it says that a recount of today judges the day as finished (decision 141)
+    warning = page.get_by_text("Hitung Ulang untuk hari ini menilai hari seolah sudah selesai")
+    expect(warning).to_be_visible()
+    # AND a past day, whose recount is final, says nothing of it
+    yesterday = (date.fromisoformat(_jakarta_today()) - timedelta(days=1)).isoformat()
+    page.get_by_label("Tanggal rekap").fill(yesterday)
+    expect(warning).to_have_count(0)
+    d.assert_clean()
+
+
 def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: World, desk: Callable[..., Desk]) -> None:
     pypdf = pytest.importorskip("pypdf")
     today = _jakarta_today()

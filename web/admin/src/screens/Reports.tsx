@@ -217,6 +217,11 @@ export function Recaps(_: { route: Route }) {
             </button>
           ) : null}
         </div>
+        {canChange(session) && date === today() ? (
+          <p class="hint">
+            Hitung Ulang untuk hari ini menilai hari seolah sudah selesai: yang belum absen pulang tercatat PSW4 dan yang belum datang TK, sampai rekap pukul 23.30 menilainya lagi.
+          </p>
+        ) : null}
         <ErrorLine message={daily.error} />
         {!unit ? <p class="hint">Pilih satu unit untuk melihat rekap harian.</p> : null}
         <Table caption={`Rekap harian ${date}`} rows={daily.data ?? []} loading={daily.loading} empty={unit ? NO_ROWS : NO_UNIT} columns={dailyColumns} rowKey={(r) => r.nip} />
