@@ -180,7 +180,9 @@ def update_admin_user(call: Call, username: str, body: schema.UpdateAdminUserReq
 
     **Roles:** super_admin. Absent fields are kept; `"mfa_enabled": false` forgets a lost second factor. Every
     change ends the admin's current sessions (their tokens answer 401 at once) and is audited. 409 `CONFLICT`
-    when it would deactivate or demote the last active super admin, or when the admin changed meanwhile.
+    when it would deactivate or demote the last active super admin, or when the admin changed meanwhile. 403
+    `FORBIDDEN` (details `{"nip": "own"}`) when a super admin forgets or changes the NIP of their own account:
+    it guards their own employee record, so another super admin does it.
     """
     return admin_users.update_admin_user(call.principal, username, body)
 

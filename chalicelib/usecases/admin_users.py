@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from chalicelib import runtime
 from chalicelib.auth import passwords, strength
 from chalicelib.domain.people import ADMIN_ROLES, AdminChange, AdminUser, Principal
-from chalicelib.errors import ConflictError, NotFoundError, ValidationError
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.store.base import ConditionFailed
 from chalicelib.usecases.access import require_regency_reader, require_super_admin
 from chalicelib.usecases.schemas.core import (
@@ -108,6 +108,8 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
     current = runtime.people().get_admin(username)
     if current is None:
         raise NotFoundError("Admin tidak ditemukan.", {"username": username})
+    if nip_given:
+        _check_own_nip(actor, current, request.nip)
     role = request.role if request.role is not None else current.role
     units = _units_after(current, role, request.unit_ids)
     _check_role_and_units(role, units, units if request.unit_ids is not None else None)
@@ -139,6 +141,14 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
         raise ConflictError("Data admin berubah bersamaan; muat ulang lalu coba lagi.", {"username": username}) from exc
     runtime.audit().record(actor.subject, "admin_user.update", username, _audited_change(change))
     return admin_item(updated)
+
+
+def _check_own_nip(actor: Principal, current: AdminUser, nip: str | None) -> None:
+    """A super admin who is also an employee may add their NIP to their own account but not forget or change it:
+    that would lift the guard on their own record (decision 114) for one request; another super admin does it
+    (decision 142)."""
+    if actor.subject == current.username and current.nip is not None and nip != current.nip:
+        raise ForbiddenError("NIP Anda sendiri hanya dapat diubah atau dihapus oleh super admin lain.", {"nip": "own"})
 
 
 def _units_after(current: AdminUser, role: str, given: list[str] | None) -> frozenset[str]:

@@ -169,3 +169,19 @@ def test_the_admin_s_nip_is_shown_changed_and_forgotten_by_a_super_admin(operato
     assert refused(api.call("POST", f"/v1/admin/employees/{employee.nip}/activation", token=siti))
     details = [e.detail for e in AUDIT.entries_of_day(datetime.now(UTC).date()) if e.action == "admin_user.update"]
     assert {"nip": None} in details and {"nip": employee.nip} in details
+
+
+def test_a_super_admin_who_is_an_employee_cannot_forget_their_own_nip(operator: tuple[Employee, str]) -> None:
+    employee, _ = operator
+    api, root = employee.api, employee.admin
+    # GIVEN `siti` promoted to super admin, her NIP kept on her account
+    promoted = api.call("PATCH", "/v1/admin/users/siti", {"role": "super_admin"}, token=root)
+    assert promoted.status == 200 and promoted.body["nip"] == employee.nip, promoted.body
+    siti = api.admin_token("siti", PASSWORD)
+    # WHEN she forgets her own NIP (to approve her own check-ins, then set it back), THEN 403 and it stays
+    answer = api.call("PATCH", "/v1/admin/users/siti", {"nip": None}, token=siti)
+    assert refused(answer) and answer.body["error"]["details"] == {"nip": "own"}, answer.body
+    listed = {i["username"]: i for i in api.call("GET", "/v1/admin/users", token=siti).body["items"]}
+    assert listed["siti"]["nip"] == employee.nip
+    # AND her own record stays out of her reach
+    assert refused(api.call("POST", f"/v1/admin/employees/{employee.nip}/activation", token=siti))

@@ -212,6 +212,7 @@ def test_a_super_admin_keeps_no_units_so_a_later_demotion_hands_none_over_unseen
 # --- an admin who is also an employee ---------------------------------------------------------------------
 
 OWN_NIP = "198501012010011001"
+OTHER_NIP = "199002022015032002"
 
 
 def test_an_admin_s_own_nip_must_name_a_known_employee_and_can_be_forgotten(admins: Repositories) -> None:
@@ -233,6 +234,38 @@ def test_an_admin_s_own_nip_must_name_a_known_employee_and_can_be_forgotten(admi
     with pytest.raises(ValidationError):
         admin_users.update_admin_user(root, "siti", patch(nip="199912312020121001"))
     assert admin_users.update_admin_user(root, "siti", patch(nip=OWN_NIP)).nip == OWN_NIP
+
+
+def test_a_super_admin_cannot_lift_the_guard_on_their_own_record_by_forgetting_their_nip(
+    admins: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN a super admin who is also an employee, her NIP on her account
+    admins.people.put_employee(Employee(OWN_NIP, "Siti", "U1"))
+    admins.people.put_employee(Employee(OTHER_NIP, "Sinta", "U1"))
+    hashed = passwords.hash_secret(PASSWORD)
+    admins.people.create_admin("siti", hashed, "super_admin", set())
+    admin_users.update_admin_user(principal(admins, "root"), "siti", patch(nip=OWN_NIP))
+    siti = principal(admins, "siti")
+    # WHEN she forgets it, or swaps it for a colleague's, on her own account (approve her own late check-in, then
+    # put it back)
+    for change in (patch(nip=None), patch(nip=OTHER_NIP)):
+        with pytest.raises(ForbiddenError) as refused:
+            admin_users.update_admin_user(siti, "siti", change)
+        # THEN it is refused, and her account keeps the NIP that guards her record
+        assert refused.value.details == {"nip": "own"}
+    stored = admins.people.get_admin("siti")
+    assert stored is not None and stored.nip == OWN_NIP
+    assert audited() == [("root", "admin_user.update", "siti")]  # the NIP put on her account, nothing since
+    # AND her other changes to herself, and the NIP sent unchanged, still go through
+    assert admin_users.update_admin_user(siti, "siti", patch(nip=OWN_NIP, mfa_enabled=False)).nip == OWN_NIP
+    # AND another super admin forgets it, when she is no longer an employee of the regency
+    assert admin_users.update_admin_user(principal(admins, "root"), "siti", patch(nip=None)).nip is None
+
+
+def test_a_super_admin_may_add_their_own_nip_to_their_account(admins: Repositories) -> None:
+    # Adding it only guards their record: the bootstrap super admin of a small regency may be the only one
+    admins.people.put_employee(Employee(OWN_NIP, "Siti", "U1"))
+    assert admin_users.update_admin_user(principal(admins, "root"), "root", patch(nip=OWN_NIP)).nip == OWN_NIP
 
 
 def test_the_guard_refuses_only_the_admin_s_own_nip() -> None:
