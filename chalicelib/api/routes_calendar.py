@@ -57,6 +57,19 @@ def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> cal_sche
     return cal.set_shifts(call.principal, nip, body, call.settings, call.now)
 
 
+@endpoint(
+    bp, "DELETE /v1/admin/employees/{nip}/shifts/{date}", auth_as="admin", errors=("VALIDATION_ERROR", "NOT_FOUND")
+)
+def remove_shift(call: Call, nip: str, date: str) -> cal_schema.ShiftRemoved:
+    """Remove one roster date (entered by mistake): the date follows the employee's schedule again.
+
+    **Roles:** unit_admin (own units), super_admin. 404 `NOT_FOUND` when the date has no roster entry (or the
+    employee is not in the admin's units); 403 `FORBIDDEN` on the admin's own record. A past day already
+    recapped, and its neighbours, are judged again (`recapped`).
+    """
+    return cal.remove_shift(call.principal, nip, date, call.settings, call.now)
+
+
 @endpoint(bp, "PUT /v1/admin/holidays/{date}", auth_as="super_admin", guard=guards.HOLIDAY_DATE)
 def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> cal_schema.HolidaySaved:
     """Declare (or rename) a holiday; a past date already recapped is judged again in every unit.

@@ -64,6 +64,11 @@ class CalendarRepository(Protocol):
         employee's `plan_until` hint to the last date when that is later."""
         ...
 
+    def remove_shift(self, nip: str, day: date, actor: str) -> bool:
+        """Remove the employee's roster entry of `day` (`actor` removes it): the date follows their schedule
+        again. False when it had none."""
+        ...
+
     def roster(self, nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
         """The employee's roster dates from `start` to `end` (inclusive) as last written, by date."""
         ...
@@ -221,14 +226,23 @@ def _versions(owner: str) -> tuple[ScheduleVersion, ...]:
         return tuple(_version(r) for r in ScheduleModel.query(owner))
 
 
+_REMOVED = "removed"  # the definition of a roster date removed (`remove_shift`): the date follows the schedule
+
+
 def _roster_day(r: ScheduleModel) -> WorkHours | None:
     return None if r.definition.get("off") else WorkHours.parse(r.definition["start"], r.definition["end"])
+
+
+def _rostered(r: ScheduleModel) -> bool:
+    """A roster item that holds hours or a day off (not a removed date's mark)."""
+    return not r.definition.get(_REMOVED)
 
 
 def _shifts(nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
     condition = ScheduleModel.key.between(start.isoformat(), end.isoformat())
     with storage_call("dynamodb"):
-        return {date.fromisoformat(r.key): _roster_day(r) for r in ScheduleModel.query(shift_owner(nip), condition)}
+        rows = ScheduleModel.query(shift_owner(nip), condition)
+        return {date.fromisoformat(r.key): _roster_day(r) for r in rows if _rostered(r)}
 
 
 def _leave(row: LeaveModel) -> Leave:
@@ -290,6 +304,24 @@ class DynamoCalendarRepository:
             for day, hours in shifts.items():
                 definition = hours.to_dict() if hours else {"off": True}
                 batch.save(_item(shift_owner(nip), day.isoformat(), definition, actor, unor_id))
+
+    def remove_shift(self, nip: str, day: date, actor: str) -> bool:
+        # The item is overwritten with a removal mark, not deleted: the API may not delete schedule items (their
+        # versions are never rewritten, decision 109), and the mark keeps who removed the date and when.
+        with storage_call("dynamodb"):
+            try:
+                row = ScheduleModel.get(shift_owner(nip), day.isoformat())
+            except ScheduleModel.DoesNotExist:
+                return False
+        if row.definition.get(_REMOVED):
+            return False
+        mark = _item(row.owner, row.key, {_REMOVED: True}, actor, row.unor_id)
+        try:
+            with storage_call("dynamodb"):
+                mark.save(condition=ScheduleModel.created_at == row.created_at)
+        except ConditionFailed:
+            return False  # changed meanwhile: a removal or a new roster of that date came first
+        return True
 
     def put_holiday(self, day: date, name: str, kind: str) -> None:
         with storage_call("dynamodb"):
@@ -422,7 +454,7 @@ class DynamoCalendarRepository:
                 kind, nip = row.owner.split("#", 1)
                 if kind == "EMP":
                     own.setdefault(nip, []).append(_version(row))
-                elif start.isoformat() <= row.key <= end.isoformat():
+                elif start.isoformat() <= row.key <= end.isoformat() and _rostered(row):
                     shifts.setdefault(nip, {})[date.fromisoformat(row.key)] = _roster_day(row)
         return UnitPlans(_versions(unit_owner(unor_id)), leaves, unit_duties(duties, start), own, shifts)
 

@@ -421,7 +421,8 @@ class ScheduleModel(_Authored, _Base):
     """Versioned schedules and rosters.
 
     owner ``UNIT#<unor_id>`` / ``EMP#<nip>``: week versions, range key effective_from#created_at;
-    ``SHIFT#<nip>``: one roster day per item, range key = date; ``RAMADAN``: one period per year.
+    ``SHIFT#<nip>``: one roster day per item, range key = date (a date removed from the roster keeps a mark,
+    definition ``{"removed": true}``, read as no entry); ``RAMADAN``: one period per year.
     """
 
     base_name = "schedules"

@@ -3,6 +3,7 @@ Ramadan periods and leaves. Every write is audited; a schedule change never rewr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ from chalicelib.usecases.schemas.calendar import (
     Ramadan,
     RamadanRequest,
     ScheduleRequest,
+    ShiftRemoved,
     ShiftRoster,
     ShiftsRequest,
     ShiftsSaved,
@@ -126,9 +128,27 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settin
     runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
     recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
-    reach = {day + timedelta(days=d) for day in shifts for d in recaps.NEIGHBOURS}
-    recapped = rejudge.rerun_recapped(employee.nip, reach, settings, now)
-    return ShiftsSaved(nip=employee.nip, days=len(shifts), recapped=recapped)
+    return ShiftsSaved(nip=employee.nip, days=len(shifts), recapped=_rejudge_roster(employee, shifts, settings, now))
+
+
+def remove_shift(actor: Principal, nip: str, day_text: str, settings: Settings, now: datetime) -> ShiftRemoved:
+    """Remove a roster date entered by mistake: the date follows the employee's schedule again (their own or the
+    unit's, Ramadan hours and holidays included). Recapped past days are judged again as `set_shifts` does."""
+    employee = employee_to_change(actor, nip)
+    day = parse_date(day_text, "date")
+    if not runtime.calendar().remove_shift(employee.nip, day, actor.subject):
+        raise NotFoundError("Tanggal ini tidak punya sif tersimpan.", {"date": day.isoformat()})
+    recaps.frames_changed([employee.unor_id])
+    runtime.audit().record(actor.subject, "schedule.shift_removed", employee.nip, {"date": day.isoformat()})
+    recapped = _rejudge_roster(employee, [day], settings, now)
+    return ShiftRemoved(nip=employee.nip, date=day.isoformat(), removed=True, recapped=recapped)
+
+
+def _rejudge_roster(employee: Employee, days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
+    """Judge again the recapped past days a roster change reaches: each changed date and its neighbours, whose
+    windows a night shift reaches."""
+    reach = {day + timedelta(days=d) for day in days for d in recaps.NEIGHBOURS}
+    return rejudge.rerun_recapped(employee.nip, reach, settings, now)
 
 
 def get_shifts(actor: Principal, nip: str, query: DatesQuery, settings: Settings, now: datetime) -> ShiftRoster:

@@ -117,11 +117,11 @@ def _shifts_put(nip: str) -> Callable[[Any], bool]:
 
 
 def _saved_shifts(page: Any) -> list[list[str]]:
-    """The cells of the "Sif tersimpan" table on the employee page, row by row."""
+    """The date and hours cells of the "Sif tersimpan" table on the employee page, row by row."""
     table = page.get_by_role("region", name="Jadwal sif pegawai").get_by_role("table")
     expect(table).not_to_contain_text("Memuat")
     rows = table.locator("tbody tr").all()
-    return [[c.inner_text().strip() for c in row.locator("td").all()] for row in rows]
+    return [[c.inner_text().strip() for c in row.locator("td").all()[:3]] for row in rows]
 
 
 def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at_phone_width(
@@ -195,6 +195,39 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     entry = _audit(world, "schedule.shifts", world.nip)[0]
     assert (entry["actor"], entry["details"]) == (d.username, {"days": 2}), entry
     d.assert_clean(lambda status, path: (status, path) == (400, f"/v1/admin/employees/{world.nip}/shifts"))
+
+
+def test_a_roster_date_entered_by_mistake_is_removed_from_the_employee_page(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a day off rostered by mistake for the employee within the page's range (30 days ahead at most), on a
+    # date no other test's roster meets
+    day = (date.fromisoformat(_jakarta_today()) + timedelta(days=10 + secrets.randbelow(15))).isoformat()
+    path = f"/v1/admin/employees/{world.nip}/shifts"
+    _expect(world.admin.put(path, {"shifts": {day: None}}), 200, "roster")
+    d = desk(admin="unit_admin")
+    page = d.page
+    page.goto(f"/admin/#/pegawai/{world.nip}")
+    expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
+    d.settled()
+    region = page.get_by_role("region", name="Jadwal sif pegawai")
+    row = region.get_by_role("table").get_by_role("row").filter(has_text=day)
+    expect(row).to_contain_text("Libur")
+    # WHEN the unit admin removes it and confirms
+    row.get_by_role("button", name="Hapus").click()
+    expect(row).to_contain_text(f"Hapus sif {day}? Tanggal itu kembali mengikuti jadwal biasa.")
+    with page.expect_response(lambda r: r.request.method == "DELETE" and r.url.endswith(f"{path}/{day}")) as gone:
+        row.get_by_role("button", name="Ya, hapus").click()
+    # THEN the API removed it, the console says so and reads the roster again without it
+    assert gone.value.status == 200 and gone.value.json()["removed"] is True
+    expect(region.get_by_role("status")).to_have_text("Sif dihapus: tanggal itu mengikuti jadwal biasa.")
+    expect(region.get_by_role("table").get_by_role("row").filter(has_text=day)).to_have_count(0)
+    roster = _expect(world.admin.get(f"{path}?from={day}&to={day}"), 200, "roster")
+    assert roster["shifts"] == {}, roster
+    # AND the audit log has the unit admin's removal of that date
+    entry = _audit(world, "schedule.shift_removed", world.nip)[0]
+    assert (entry["actor"], entry["details"]) == (d.username, {"date": day}), entry
+    d.assert_clean()
 
 
 def test_an_employee_s_own_schedule_is_listed_and_a_new_version_starts_from_it(

@@ -399,6 +399,30 @@ def test_night_shift_roster_and_ramadan_are_accepted(api: Api, unit: str) -> Non
     assert (read.status, read.body) == (200, {"year": 2027, **period})
 
 
+def test_a_roster_date_is_removed_over_http_and_the_day_follows_the_schedule_again(api: Api, unit: str) -> None:
+    # GIVEN a night shift rostered on Monday, worked, and the day recapped
+    admin = api.admin_token()
+    path = f"/v1/admin/employees/{A}/shifts"
+    roster = {"2026-11-02": {"start": "21:00", "end": "07:00"}, "2026-11-03": None}
+    assert api.call("PUT", path, {"shifts": roster}, token=admin).status == 200
+    seed_event(A, unit, "in", datetime(2026, 11, 2, 20, 55))
+    assert recap(api, admin, MONDAY)[A]["status"] == "PSW4"
+    # WHEN the date is removed (it was entered by mistake)
+    removed = api.call("DELETE", f"{path}/2026-11-02", token=admin)
+    # THEN it is gone, and Monday is judged again under the unit's hours: a check-in at 20:55 is outside that day's
+    # window, so TK
+    assert removed.status == 200, removed.body
+    assert removed.body == {"nip": A, "date": "2026-11-02", "removed": True, "recapped": ["2026-11-02"]}
+    read = api.call("GET", f"{path}?from=2026-11-01&to=2026-11-30", token=admin)
+    assert read.body["shifts"] == {"2026-11-03": None}
+    assert recap(api, admin, MONDAY)[A]["status"] == "TK"
+    # AND removing it again answers 404, a malformed date 400, each with its code
+    again = api.call("DELETE", f"{path}/2026-11-02", token=admin)
+    assert (again.status, again.body["error"]["code"]) == (404, "NOT_FOUND"), again.body
+    bad = api.call("DELETE", f"{path}/2026-13-01", token=admin)
+    assert (bad.status, bad.body["error"]["code"]) == (400, "VALIDATION_ERROR"), bad.body
+
+
 def test_night_shift_events_count_on_the_day_they_belong_to(api: Api, unit: str) -> None:
     # GIVEN two night shifts in a row: the first ends on the morning of the second's date
     admin = api.admin_token()

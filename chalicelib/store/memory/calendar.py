@@ -74,6 +74,10 @@ class InMemoryCalendarRepository:
         with self._lock:
             self._shifts.setdefault(nip, {}).update({day: (unor_id, hours) for day, hours in shifts.items()})
 
+    def remove_shift(self, nip: str, day: date, actor: str) -> bool:
+        with self._lock:
+            return self._shifts.get(nip, {}).pop(day, None) is not None
+
     def put_holiday(self, day: date, name: str, kind: str) -> None:
         with self._lock:
             self._holidays[day] = cal.Holiday(day, name, cal.HolidayKind(kind))

@@ -129,6 +129,13 @@ class ShiftsSaved(Result):
     recapped: Recapped
 
 
+class ShiftRemoved(Result):
+    nip: str
+    date: DayText
+    removed: bool
+    recapped: Recapped
+
+
 class ShiftRoster(Result):
     nip: str
     from_date: DayText

@@ -127,6 +127,25 @@ class CalendarRepositoryContract:
         ]
         assert repo.roster(NIP, date(2026, 3, 10), date(2026, 3, 31)) == {}
 
+    def test_a_roster_date_removed_is_gone_from_the_roster_and_the_plans(self, repo: CalendarRepository) -> None:
+        # GIVEN two roster days of the employee, one a day off, and one of another employee on the same date
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 2): NIGHT, date(2026, 3, 3): None}, "admin")
+        repo.put_shifts(OTHER, "U1", {date(2026, 3, 3): NIGHT}, "admin")
+        # WHEN the day off is removed, THEN it is gone from the roster, the employee's plan and the unit's
+        assert repo.remove_shift(NIP, date(2026, 3, 3), "admin") is True
+        assert repo.roster(NIP, date(2026, 3, 1), date(2026, 3, 5)) == {date(2026, 3, 2): NIGHT}
+        assert dict(repo.employee_plan(staff(), date(2026, 3, 3), date(2026, 3, 3), []).shifts) == {}
+        unit = repo.unit_plans("U1", date(2026, 3, 3), date(2026, 3, 3), [])
+        assert dict(unit.plan_for(NIP).shifts) == {} and dict(unit.plan_for(OTHER).shifts) == {date(2026, 3, 3): NIGHT}
+        # AND removing it again, or a date with no entry, finds nothing
+        assert repo.remove_shift(NIP, date(2026, 3, 3), "admin") is False
+        assert repo.remove_shift(NIP, date(2026, 3, 9), "admin") is False
+        # AND the date can be rostered again, then removed again
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 3): NIGHT}, "admin")
+        assert repo.roster(NIP, date(2026, 3, 3), date(2026, 3, 3)) == {date(2026, 3, 3): NIGHT}
+        assert repo.remove_shift(NIP, date(2026, 3, 3), "admin") is True
+        assert repo.roster(NIP, date(2026, 3, 3), date(2026, 3, 3)) == {}
+
     def test_a_plan_holds_the_leaves_begun_by_its_end(self, repo: CalendarRepository) -> None:
         # GIVEN three leaves of the employee and one of another
         ids = {

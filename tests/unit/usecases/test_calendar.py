@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from chalicelib.domain.calendar import DateRange, EmployeePlan, LeaveKind
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import AdminUser, Employee, Principal
 from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import ForbiddenError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import calendar
+from chalicelib.usecases import calendar, recaps
 from chalicelib.usecases.schemas.calendar import (
     HolidayRequest,
     HolidaysQuery,
@@ -126,6 +126,35 @@ def test_a_roster_sets_hours_or_days_off(unit: Repositories, settings: Settings)
     bad = ShiftsRequest.model_validate({"shifts": {"2026-03-04": {"start": "08:00", "end": "08:00"}}})
     with pytest.raises(ValidationError):
         calendar.set_shifts(UNIT_ADMIN, NIP, bad, settings, NOW)
+
+
+def test_a_roster_date_entered_by_mistake_is_removed_and_its_recapped_day_judged_again(
+    unit: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN a day off rostered by mistake on Monday 2 March, and Monday recapped so: LIBUR, no deduction
+    monday, tuesday = date(2026, 3, 2), datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    off = ShiftsRequest.model_validate({"shifts": {"2026-03-02": None, "2026-03-05": WEEK["mon"]}})
+    calendar.set_shifts(UNIT_ADMIN, NIP, off, settings, NOW)
+    recaps.run_daily_recap(monday, settings, ["U1"])
+    assert [d.status.status for d in unit.statuses.day_page("U1", monday, None)[0]] == ["LIBUR"]
+    # WHEN the unit admin removes that date on Tuesday
+    removed = calendar.remove_shift(UNIT_ADMIN, NIP, "2026-03-02", settings, tuesday)
+    # THEN the date follows the schedule again (a working day he did not attend: TK), judged again at once
+    assert removed.model_dump() == {"nip": NIP, "date": "2026-03-02", "removed": True, "recapped": ["2026-03-02"]}
+    assert [d.status.status for d in unit.statuses.day_page("U1", monday, None)[0]] == ["TK"]
+    assert dict(plan_of(unit, monday, date(2026, 3, 5)).shifts) == {date(2026, 3, 5): WorkHours.parse("07:30", "16:00")}
+    assert ("ua", "schedule.shift_removed", NIP) in audited()
+    # AND a date with no entry (or removed already), a bad date, another unit's admin and the employee himself
+    # as admin are refused, nothing removed
+    with pytest.raises(NotFoundError):
+        calendar.remove_shift(UNIT_ADMIN, NIP, "2026-03-02", settings, tuesday)
+    with pytest.raises(ValidationError):
+        calendar.remove_shift(UNIT_ADMIN, NIP, "2026-02-30", settings, tuesday)
+    operator = replace(UNIT_ADMIN, admin=AdminUser("ua", "unit_admin", frozenset({"U1"}), nip=NIP))
+    for refused in (Principal("ub", "unit_admin", frozenset({"U2"})), operator):
+        with pytest.raises(ForbiddenError):
+            calendar.remove_shift(refused, NIP, "2026-03-05", settings, tuesday)
+    assert date(2026, 3, 5) in plan_of(unit, date(2026, 3, 5), date(2026, 3, 5)).shifts
 
 
 def test_the_saved_roster_is_read_back_for_a_range(unit: Repositories, settings: Settings) -> None:

@@ -120,10 +120,34 @@ interface ShiftRoster {
 
 /** An employee's saved roster dates around today (GET `path`: 30 days either side) and, for an admin who may
  * change it, the form that adds or overwrites dates; the table reloads after a save. */
+/** One saved roster date: its hours, or null for a day off. */
+interface SavedShift {
+  date: string;
+  hours: { start: string; end: string } | null;
+}
+
 export function EmployeeShifts({ path, editable }: { path: string; editable: boolean }) {
   const loaded = useLoad((signal) => get<ShiftRoster>(path, {}, signal), path);
+  const action = useAction();
   const roster = loaded.data;
-  const rows = Object.entries(roster?.shifts ?? {}).map(([date, hours]) => ({ date, hours }));
+  const rows: SavedShift[] = Object.entries(roster?.shifts ?? {}).map(([date, hours]) => ({ date, hours }));
+  const columns: Column<SavedShift>[] = [
+    { label: "Tanggal", cell: (r) => r.date, sort: (r) => r.date },
+    { label: "Masuk", cell: (r) => r.hours?.start ?? "Libur" },
+    { label: "Pulang", cell: (r) => r.hours?.end ?? "Libur" },
+  ];
+  // A date entered by mistake is removed: it follows the usual schedule again (Ramadan hours and holidays too).
+  if (editable)
+    columns.push(
+      deleteColumn<SavedShift>({
+        label: "Hapus",
+        question: (r) => `Hapus sif ${r.date}? Tanggal itu kembali mengikuti jadwal biasa.`,
+        path: (r) => `${path}/${r.date}`,
+        done: "Sif dihapus: tanggal itu mengikuti jadwal biasa.",
+        action,
+        onDone: loaded.reload,
+      }),
+    );
   return (
     <>
       <ErrorLine message={loaded.error} />
@@ -132,13 +156,10 @@ export function EmployeeShifts({ path, editable }: { path: string; editable: boo
         rows={rows}
         rowKey={(r) => r.date}
         loading={loaded.loading}
-        columns={[
-          { label: "Tanggal", cell: (r) => r.date, sort: (r) => r.date },
-          { label: "Masuk", cell: (r) => r.hours?.start ?? "Libur" },
-          { label: "Pulang", cell: (r) => r.hours?.end ?? "Libur" },
-        ]}
+        columns={columns}
         empty="Tidak ada sif tersimpan pada rentang ini: jadwal biasa berlaku."
       />
+      <Outcome action={action} />
       {editable ? <ShiftForm path={path} onSaved={loaded.reload} /> : null}
     </>
   );

@@ -337,7 +337,7 @@ export function EmployeeDetail({ route }: { route: Route }) {
             <p class="hint">
               Jam kerja per tanggal untuk pegawai bersif: menggantikan jadwal biasa, hari libur, dan jam Ramadan pada tanggal itu. Jam pulang lebih awal dari
               jam masuk berarti sif berakhir keesokan harinya (mis. 22:00–06:00). Centang Libur untuk hari tidak bekerja.
-              {mayChange(session, e.nip) ? " Tanggal yang sudah punya sif ditimpa; 1–62 tanggal sekali simpan." : ""}
+              {mayChange(session, e.nip) ? " Tanggal yang sudah punya sif ditimpa; 1–62 tanggal sekali simpan. Hapus mengembalikan tanggal itu ke jadwal biasa." : ""}
             </p>
             <EmployeeShifts key={e.nip} path={`/v1/admin/employees/${e.nip}/shifts`} editable={mayChange(session, e.nip)} />
           </section>
