@@ -316,9 +316,10 @@ class DynamoCalendarRepository:
         if row.definition.get(_REMOVED):
             return False
         mark = _item(row.owner, row.key, {_REMOVED: True}, actor, row.unor_id)
+        # Only over the entry read: of two removals at once one writes (`created_at` has whole seconds, too coarse).
         try:
             with storage_call("dynamodb"):
-                mark.save(condition=ScheduleModel.created_at == row.created_at)
+                mark.save(condition=ScheduleModel.definition == row.definition)
         except ConditionFailed:
             return False  # changed meanwhile: a removal or a new roster of that date came first
         return True

@@ -10,7 +10,8 @@ depends on how the repository is built.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -145,6 +146,18 @@ class CalendarRepositoryContract:
         assert repo.roster(NIP, date(2026, 3, 3), date(2026, 3, 3)) == {date(2026, 3, 3): NIGHT}
         assert repo.remove_shift(NIP, date(2026, 3, 3), "admin") is True
         assert repo.roster(NIP, date(2026, 3, 3), date(2026, 3, 3)) == {}
+
+    def test_of_two_removals_of_one_roster_date_at_once_one_removes_it(self, repo: CalendarRepository) -> None:
+        # GIVEN twenty roster dates, WHEN two admins remove each at the same moment (a double click, two consoles;
+        # twenty tries, so that the two calls meet between one's read and its write)
+        days = [date(2026, 3, 1) + timedelta(days=d) for d in range(20)]
+        repo.put_shifts(NIP, "U1", dict.fromkeys(days, NIGHT), "admin")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for day in days:
+                answers = list(pool.map(lambda actor, d=day: repo.remove_shift(NIP, d, actor), ["a1", "a2"]))
+                # THEN one removes it and the other finds nothing to remove (one audit entry, one re-run)
+                assert sorted(answers) == [False, True], day
+        assert repo.roster(NIP, days[0], days[-1]) == {}
 
     def test_a_plan_holds_the_leaves_begun_by_its_end(self, repo: CalendarRepository) -> None:
         # GIVEN three leaves of the employee and one of another
