@@ -26,7 +26,8 @@ def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> rep_schema.Rec
     """Run the daily recap now (the scheduled job's code).
 
     **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). Re-runs write only what
-    changed. A day after today answers 400 (nothing to judge yet).
+    changed. A day after today answers 400 (nothing to judge yet). `"as_scheduled": true` (the console's) judges
+    the day as the 23:30 run does: nobody SMART followed only later, and a day not over as it stands.
     """
     return reports.run_recap(call.principal, body, call.settings, call.now)
 

@@ -31,15 +31,15 @@ INLINE_CSV_BYTES = 1_000_000
 
 def run_recap(principal: Principal, body: RecapRequest, settings: Settings, now: datetime) -> schema.RecapRun:
     """Recap a day that has begun (the scheduled job recaps today at 23:30); a later day has no attendance to
-    judge yet and would store every employee as absent."""
+    judge yet and would store every employee as absent. `as_scheduled`: judged as the scheduled runs judge it
+    at `now` (decision 144)."""
     day, unor_id = body.date, body.unor_id
     if day > now.astimezone(settings.tz).date():
         raise ValidationError("Rekap hanya untuk hari ini atau hari yang sudah lewat.", {"date": "today or earlier"})
     units = visible_units(principal, unor_id)
-    result = recaps.run_daily_recap(day, settings, units)
-    runtime.audit().record(
-        principal.subject, "recap.daily", day.isoformat(), {"unor_id": unor_id, **result.model_dump()}
-    )
+    result = recaps.run_daily_recap(day, settings, units, scheduled_at=now if body.as_scheduled else None)
+    detail = {"unor_id": unor_id, "as_scheduled": body.as_scheduled, **result.model_dump()}
+    runtime.audit().record(principal.subject, "recap.daily", day.isoformat(), detail)
     return result
 
 

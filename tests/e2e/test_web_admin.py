@@ -1089,19 +1089,34 @@ def test_activation_sheet_holds_every_nip_of_the_unit(world: World, desk: Callab
     d.assert_clean()
 
 
-def test_recounting_today_says_what_it_stores_of_a_day_not_over(world: World, desk: Callable[..., Desk]) -> None:
-    # GIVEN the recap screen, open on today's date as it opens
+def test_recounting_a_day_in_the_console_judges_it_as_the_nightly_recap_does(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN the recap screen, open on today's date as it opens: it says what a recount of today stores
     d = desk(admin="bootstrap")
     page = d.page
     d.open("Rekap")
     expect(page.get_by_label("Tanggal rekap")).to_have_value(_jakarta_today())
-    # THEN beside "Hitung Ulang" it says that a recount of today judges the day as finished (decision 141)
-    warning = page.get_by_text("Hitung Ulang untuk hari ini menilai hari seolah sudah selesai")
-    expect(warning).to_be_visible()
-    # AND a past day, whose recount is final, says nothing of it
-    yesterday = (date.fromisoformat(_jakarta_today()) - timedelta(days=1)).isoformat()
-    page.get_by_label("Tanggal rekap").fill(yesterday)
-    expect(warning).to_have_count(0)
+    hint = page.get_by_text("Hari ini belum selesai: Hitung Ulang mencatat keadaan saat ini")
+    expect(hint).to_be_visible()
+    # AND a day of the module's unit long before its employees were brought into SMART, never recapped
+    day = (date(2020, 1, 6) + timedelta(days=secrets.randbelow(300))).isoformat()
+    page.get_by_label("Unit").select_option(world.unit_id)
+    page.get_by_label("Tanggal rekap").fill(day)
+    expect(hint).to_have_count(0)
+    d.settled()
+    # WHEN the super admin recounts it
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/v1/admin/recaps/daily")) as run:
+        page.get_by_role("button", name="Hitung Ulang").click()
+    # THEN the console asks for the nightly run's judgement (decision 144) and nobody is charged TK for a day
+    # before SMART followed them (a plain run of a day never recapped judges every member: decision 122)
+    assert run.value.request.post_data_json == {"date": day, "as_scheduled": True, "unor_id": world.unit_id}
+    assert run.value.status == 200 and run.value.json()["written"] == 0, run.value.json()
+    expect(page.get_by_text("Rekap dihitung ulang: 0 status berubah.")).to_be_visible()
+    daily = page.get_by_role("table", name=f"Rekap harian {day}")
+    expect(daily.get_by_role("cell", name="Tidak ada data.")).to_be_visible()
+    stored = _expect(world.admin.get(f"/v1/admin/recaps/daily?date={day}&unor_id={world.unit_id}"), 200, "daily")
+    assert stored["items"] == [], stored
     d.assert_clean()
 
 

@@ -57,6 +57,13 @@ class Monitor(Result):
 class RecapRequest(Request):
     date: Day
     unor_id: Text64 | None = Field(default=None, description="One unit; all visible units when absent.")
+    as_scheduled: bool = Field(
+        default=False,
+        description="Judge as the scheduled runs do (the console sends it): a day never recapped only for the "
+        "employees SMART followed by then or who left a check-in or punch of it, and a day whose working hours are "
+        "not over as it stands now (no PSW for a check-out not yet due, no status without attendance). Default: "
+        "every member followed that day, each day as finished.",
+    )
 
 
 class RecapRun(Result):

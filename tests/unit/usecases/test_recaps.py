@@ -127,6 +127,27 @@ def test_an_admin_run_is_audited_and_kept_to_the_admins_units(unit: Repositories
     assert len(audited()) == 1 and result
 
 
+def test_the_consoles_run_judges_a_day_as_the_nightly_recap_does(
+    unit: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Monday at 10:00 in U1: Asep and Budi at work, Cucu not come yet; and Dewi, imported on Tuesday
+    new = "199505052025032005"
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: AFTER)
+    unit.people.put_employee(Employee(nip=new, nama="Dewi", unor_id="U1"))
+    body = RecapRequest.model_validate({"date": "2026-11-02", "unor_id": "U1", "as_scheduled": True})
+    # WHEN the unit admin presses "Hitung Ulang" at 10:00 (the console asks to be judged as scheduled)
+    reports.run_recap(U1_ADMIN, body, SETTINGS, local(10, 0))
+    # THEN the day stands as it is then: no PSW for check-outs not due yet, no TK for Cucu who may still come;
+    # and Dewi, whom SMART did not follow on Monday, gets nothing (a plain run of a day never recapped would
+    # charge her TK)
+    assert stored(unit) == {A: "H", B: "TL2"}
+    [entry] = audited.entries()
+    assert entry.detail is not None and entry.detail["as_scheduled"] is True
+    # AND pressed again once the day is over, it is judged as finished: Cucu never came
+    reports.run_recap(U1_ADMIN, body, SETTINGS, AFTER)
+    assert stored(unit) == {A: "H", B: "TL2", C: "TK"}
+
+
 def test_a_day_that_has_not_begun_is_not_recapped(unit: Repositories, audited: AuditTrail) -> None:
     # GIVEN the evening of Monday 2 November in the regency (23:30 WIB, when the scheduled recap runs)
     evening = local(23, 30)

@@ -207,7 +207,9 @@ export function Recaps(_: { route: Route }) {
               onClick={() =>
                 void action
                   .run(async () => {
-                    const r = await call<{ written: number }>("POST", "/v1/admin/recaps/daily", unit ? { date, unor_id: unit } : { date });
+                    // Judged as the 23:30 run judges it (decision 144): today as it stands, nobody SMART did not follow yet.
+                    const body = { date, as_scheduled: true, ...(unit ? { unor_id: unit } : {}) };
+                    const r = await call<{ written: number }>("POST", "/v1/admin/recaps/daily", body);
                     return `Rekap dihitung ulang: ${String(r.written)} status berubah.`;
                   })
                   .then(daily.reload)
@@ -219,7 +221,7 @@ export function Recaps(_: { route: Route }) {
         </div>
         {canChange(session) && date === today() ? (
           <p class="hint">
-            Hitung Ulang untuk hari ini menilai hari seolah sudah selesai: yang belum absen pulang tercatat PSW4 dan yang belum datang TK, sampai rekap pukul 23.30 menilainya lagi.
+            Hari ini belum selesai: Hitung Ulang mencatat keadaan saat ini (belum absen pulang bukan PSW, belum datang belum berstatus); rekap pukul 23.30 menilainya lagi.
           </p>
         ) : null}
         <ErrorLine message={daily.error} />
