@@ -118,14 +118,14 @@ interface ShiftRoster {
   shifts: Record<string, { start: string; end: string } | null>;
 }
 
-/** An employee's saved roster dates around today (GET `path`: 30 days either side) and, for an admin who may
- * change it, the form that adds or overwrites dates; the table reloads after a save. */
 /** One saved roster date: its hours, or null for a day off. */
 interface SavedShift {
   date: string;
   hours: { start: string; end: string } | null;
 }
 
+/** An employee's saved roster dates around today (GET `path`: 30 days either side) and, for an admin who may
+ * change it, a "Hapus" on each date and the form that adds or overwrites dates; the table reloads after each. */
 export function EmployeeShifts({ path, editable }: { path: string; editable: boolean }) {
   const loaded = useLoad((signal) => get<ShiftRoster>(path, {}, signal), path);
   const action = useAction();
