@@ -495,9 +495,9 @@ def run_daily_recap(
     units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
     # Read afresh: a holiday or Ramadan period changed a moment ago (here or in another process) must count.
     calendar = runtime.calendar().regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
+    scheduled = scheduled_at is not None
 
     def recap_unit(unor_id: str) -> tuple[int, int, int]:
-        scheduled = scheduled_at is not None
         frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar, scheduled=scheduled)
         judged = [(e.employee, _stored_status(e, rules, scheduled_at)) for e in entries]
         rows = [(member, status) for member, status in judged if status is not None]
