@@ -427,11 +427,17 @@ def test_login_asks_for_the_otp_when_two_factor_is_on_and_works_at_phone_width(
         held.append(route)
 
     page.route(listing, hold)
-    d.open("Pegawai", settle=False)
+    with page.expect_request(listing):
+        d.open("Pegawai", settle=False)
     expect(page.get_by_role("cell", name="Memuat…")).to_be_visible()
     expect(page.get_by_text("Tidak ada pegawai yang cocok.")).to_have_count(0)
+    # The request was sent; its hold is taken when Playwright dispatches the route (in a wait such as this one)
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the employee list was not held"
     page.unroute(listing)  # the held request goes on unchanged (Playwright continues what a removed route held)
-    assert held, "the employee list was not requested"
     expect(page.get_by_role("link", name=world.nama, exact=True)).to_be_visible()
     # An 18-digit NIP stays on one line in the stacked rows of a phone screen
     nip_cell = page.get_by_role("cell", name=f"NIP {world.nip}")
