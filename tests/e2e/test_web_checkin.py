@@ -573,6 +573,14 @@ def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient, stack: Stack
     pictures_sent: set[str] = set()
     for n in (1, 2, 3):
         for _ in range(6):
+            if pictures_sent:
+                # First a picture sent before, so that the next one not sent is met as it appears, with its whole
+                # half second left for the photo (on a loaded machine a click late in it met the next picture)
+                page.wait_for_function(
+                    f"sent => {{ const now = ({PICTURE_JS})(); return now === null || sent.includes(now); }}",
+                    arg=sorted(pictures_sent),
+                    polling=50,
+                )
             page.wait_for_function(
                 f"sent => {{ const now = ({PICTURE_JS})(); return now !== null && !sent.includes(now); }}",
                 arg=sorted(pictures_sent),
