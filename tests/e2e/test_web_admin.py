@@ -190,10 +190,12 @@ def world(stack: StackUrls) -> World:
     _expect(admin.put(f"/v1/admin/units/{unit_id}/zones", {"zone_ids": [zone["zone_id"]]}), 200, "unit zones")
     # A shift over the whole of today for the employee who checks in (a roster applies at once, unlike a unit
     # schedule, which governs from the next day on): the tests depend on neither the weekday nor the hour. And
-    # over tomorrow: a run that crosses midnight in Jakarta finds a working day on the other side too.
+    # over tomorrow: a run that crosses midnight in Jakarta finds a working day on the other side too. Tomorrow's
+    # begins at 01:45, so that its window (opening 90 minutes before) does not reach into today: from 22:31 on, a
+    # check-in would go to a shift beginning 00:01 tomorrow, the nearer start, and today's monitor would not count it.
     today = date.fromisoformat(_jakarta_today())
-    whole_day = {"start": "00:01", "end": "23:59"}
-    shifts = {"shifts": {day.isoformat(): whole_day for day in (today, today + timedelta(days=1))}}
+    whole_day, next_day = {"start": "00:01", "end": "23:59"}, {"start": "01:45", "end": "23:59"}
+    shifts = {"shifts": {today.isoformat(): whole_day, (today + timedelta(days=1)).isoformat(): next_day}}
     _expect(admin.put(f"/v1/admin/employees/{nip}/shifts", shifts), 200, "shifts")
 
     photos = _enrol(admin, nip)
