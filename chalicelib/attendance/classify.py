@@ -13,7 +13,8 @@ Decisions:
 - The day's check-in is the first counted `in`, its check-out the last counted `out` after the check-in.
 - Minutes are whole clock minutes (seconds ignored): 07:30:59 is on time for 07:30.
 - `classify_day` judges a finished day. For a day in progress use `monitor_state`, or `as_it_stands` for the
-  status a recap stores of it (decision 141).
+  status a recap stores of it (decision 141). The live monitor of today shows a night shift of the day before
+  that still runs after midnight (`live_inputs`, decision 145).
 """
 
 from __future__ import annotations
@@ -261,6 +262,26 @@ def monitor_state(inputs: DayInputs, now: datetime, rules: RuleTable) -> Monitor
     if check_out is not None:
         return "late"
     return "not_yet" if now < bounds[1] else "absent"
+
+
+def live_inputs(
+    plans: Sequence[DayPlan], assigned: Sequence[Sequence[AttendanceEvent]], now: datetime, rules: RuleTable
+) -> DayInputs:
+    """What the live monitor of a day shows of one employee at `now`: the day's own plan and events, except while
+    the day before's shift still runs after midnight (its working hours began and have not ended, the day's own
+    have not begun): then that shift's. A nurse who checked in at 20:55 for a 21:00-07:00 shift is on duty at
+    02:00, not off for the new date. `plans`: the day before, the day, the day after; `assigned`: their events
+    (`assign_events`)."""
+    before, day = plans[0], plans[1]
+    return DayInputs(before, assigned[0]) if _still_on(before, day, now, rules) else DayInputs(day, assigned[1])
+
+
+def _still_on(before: DayPlan, day: DayPlan, now: datetime, rules: RuleTable) -> bool:
+    """Whether `before`'s shift (the day before `day`) still runs at `now`, a moment of `day` before its own hours."""
+    if now.astimezone(rules.tz).date() != day.day or _excuse(before) is not None:
+        return False
+    past, own = before.bounds(rules), day.bounds(rules)
+    return past is not None and past[0] <= now < past[1] and (own is None or now < own[0])
 
 
 def monitor_counts(entries: Iterable[DayInputs], now: datetime, rules: RuleTable) -> dict[str, int]:

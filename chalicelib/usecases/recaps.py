@@ -30,6 +30,7 @@ from chalicelib.attendance.classify import (
     classify_period,
     hours_over,
     judge_attendance,
+    live_inputs,
     monitor_state,
     status_code,
 )
@@ -201,6 +202,11 @@ class EmployeeDay:
     inputs: DayInputs  # the day itself, with the events that belong to it
     plans: list[DayPlan]  # the day and its neighbours
     events: list[AttendanceEvent]  # every event read for the day (its window may reach a neighbouring date)
+    by_plan: list[list[AttendanceEvent]]  # `events` given to each of `plans` (assign_events)
+
+    def live(self, now: datetime, rules: RuleTable) -> DayInputs:
+        """What the live monitor shows of the employee at `now` (`live_inputs`)."""
+        return live_inputs(self.plans, self.by_plan, now, rules)
 
 
 def _window_dates(plan: DayPlan, rules: RuleTable) -> set[date]:
@@ -209,6 +215,21 @@ def _window_dates(plan: DayPlan, rules: RuleTable) -> set[date]:
     first = begin.astimezone(rules.tz).date()
     last = (end - timedelta(microseconds=1)).astimezone(rules.tz).date()
     return {first + timedelta(days=i) for i in range((last - first).days + 1)}
+
+
+def _dates_read(day: date, day_plans: Iterable[list[DayPlan]], rules: RuleTable) -> frozenset[date]:
+    """The local dates whose events a unit's day needs: those its employees' windows of the day touch, and those of
+    a night shift of the day before that runs into it (the live monitor shows that shift after midnight,
+    `live_inputs`; its check-in is on the day before)."""
+    dates = {day}
+    seen: dict[tuple[DayPlan, DayPlan], set[date]] = {}  # employees share a handful of plans
+    for plans in day_plans:
+        pair = (plans[0], plans[1])
+        if pair not in seen:
+            before = _window_dates(plans[0], rules)
+            seen[pair] = _window_dates(plans[1], rules) | (before if day in before else set())
+        dates |= seen[pair]
+    return frozenset(dates)
 
 
 def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[DayEvent]]:
@@ -270,7 +291,7 @@ def _frame(
         employees.append(member)
         own[nip] = plan
     day_plans = {nip: _plans(day, calendar, plan, rules) for nip, plan in own.items()}
-    dates = frozenset({day}.union(*(_window_dates(p[1], rules) for p in day_plans.values())))
+    dates = _dates_read(day, day_plans.values(), rules)
     dropped = former.dropped if former else frozenset()
     return UnitFrame(employees, day_plans, dates, cutover, dropped=dropped)
 
@@ -381,8 +402,8 @@ def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: R
         events = to_events(
             [*by_nip.get(employee.nip, ()), *frame.carried.get(employee.nip, ())], rules.tz, frame.cutover
         )
-        own = assign_events(plans, events, rules)[1]
-        result.append(EmployeeDay(employee, DayInputs(plans[1], own), plans, events))
+        by_plan = assign_events(plans, events, rules)
+        result.append(EmployeeDay(employee, DayInputs(plans[1], by_plan[1]), plans, events, by_plan))
     return result
 
 
@@ -551,9 +572,10 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monit
     counts = {k: 0 for k in ("present", "late", "not_yet", "absent", "leave", "field_duty", "off")}
     items = []
     for entry in entries:
-        state = monitor_state(entry.inputs, now, rules)
+        shown = entry.live(now, rules)
+        state = monitor_state(shown, now, rules)
         counts[state] += 1
-        first_in = min((e.at for e in entry.inputs.events if e.kind == "in"), default=None)
+        first_in = min((e.at for e in shown.events if e.kind == "in"), default=None)
         check_in = first_in.isoformat() if first_in else None
         items.append(MonitorItem(nip=entry.employee.nip, nama=entry.employee.nama, state=state, check_in=check_in))
     return Monitor(date=day.isoformat(), unor_id=unor_id, counts=counts, items=items, next=None)
@@ -742,21 +764,31 @@ def _by_time(rows: Iterable[DayEvent]) -> tuple[DayEvent, ...]:
 
 
 def _ends(frame: UnitFrame, rules: RuleTable) -> tuple[list[datetime], list[str]]:
-    """The instants at which the employees' working hours end, sorted, and whose they are (memoised)."""
+    """The instants at which an employee's state may change with no event, sorted, and whose they are (memoised):
+    the end of their working hours of the day, and the end of the day before's (a night shift shown until then,
+    `live_inputs`) with the start of the day's."""
     if ("ends",) not in frame.memo:
-        pairs = sorted((b[1], nip) for nip, plans in frame.day_plans.items() if (b := plans[1].bounds(rules)))
+        pairs = sorted((at, nip) for nip, plans in frame.day_plans.items() for at in _turns(plans, rules))
         frame.memo[("ends",)] = ([at for at, _ in pairs], [nip for _, nip in pairs])
     ends: tuple[list[datetime], list[str]] = frame.memo[("ends",)]
     return ends
 
 
+def _turns(plans: list[DayPlan], rules: RuleTable) -> list[datetime]:
+    own, before = plans[1].bounds(rules), plans[0].bounds(rules)
+    turns = [own[1]] if own else []
+    if before is not None and before[1].astimezone(rules.tz).date() == plans[1].day:
+        turns += [before[1], *([own[0]] if own else [])]  # a night shift of the day before, shown until it ends
+    return turns
+
+
 def _judged_state(frame: UnitFrame, nip: str, rows: tuple[DayEvent, ...], now: datetime, rules: RuleTable) -> str:
-    """`monitor_state` of one employee; the events assigned to the day are memoised per employee and rows (they
-    do not depend on the clock; `monitor_state` depends on it only through the events already made and whether
-    the working hours have ended)."""
+    """`monitor_state` of one employee as the live monitor shows it (`live_inputs`); the events assigned to each
+    plan are memoised per employee and rows (they do not depend on the clock; the state depends on it only through
+    the events already made and which working hours have begun or ended: `_ends`)."""
     plans = frame.day_plans[nip]
     memo = frame.memo.get((nip,))
     if memo is None or memo[0] != rows:
-        memo = (rows, tuple(assign_events(plans, to_events(rows, rules.tz, frame.cutover), rules)[1]))
+        memo = (rows, assign_events(plans, to_events(rows, rules.tz, frame.cutover), rules))
         frame.memo[(nip,)] = memo
-    return str(monitor_state(DayInputs(plans[1], memo[1]), now, rules))
+    return str(monitor_state(live_inputs(plans, memo[1], now, rules), now, rules))

@@ -443,6 +443,11 @@ def test_night_shift_events_count_on_the_day_they_belong_to(api: Api, unit: str)
     live = recaps.monitor(unit, MONDAY + timedelta(days=1), now, load_settings())
     mine = next(item for item in live.items if item.nip == A)
     assert (mine.state, mine.check_in) == ("late", started)
+    # AND at 02:00 on the second date the first shift is still running: she is on duty with its check-in, not
+    # awaited for the second (decision 145)
+    night = recaps.monitor(unit, MONDAY + timedelta(days=1), datetime(2026, 11, 3, 2, 0, tzinfo=WIB), load_settings())
+    mine = next(item for item in night.items if item.nip == A)
+    assert (mine.state, mine.check_in) == ("present", "2026-11-02T13:55:00+00:00")
 
 
 def test_year_to_date_counts_carry_from_month_to_month(api: Api, unit: str) -> None:

@@ -15,8 +15,11 @@ from chalicelib.attendance.classify import (
     EventState,
     Judgement,
     as_it_stands,
+    assign_events,
     classify_day,
     judge_attendance,
+    live_inputs,
+    monitor_state,
 )
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, HolidayKind, Leave, LeaveKind, RegencyCalendar
@@ -290,3 +293,53 @@ def test_a_day_off_leave_or_field_duty_stands_as_it_is_at_any_hour() -> None:
         judge(MONDAY, employee=duty),
     ]
     assert _standing(SATURDAY, "08:00") == judge(SATURDAY)
+
+
+# ---- The live monitor after midnight (decision 145) ------------------------------------------------------
+
+TUESDAY = MONDAY + timedelta(days=1)
+NIGHT = WorkHours(time(21, 0), time(7, 0))
+
+
+def _shown(
+    clock: str, *events: AttendanceEvent, shifts: dict[date, WorkHours], day: date = TUESDAY
+) -> tuple[date, str]:
+    """The date whose plan the live monitor of `day` shows at `clock` on Tuesday, and the state it shows."""
+    employee = EmployeePlan(shifts=shifts)
+    plans = [plan_day(day + timedelta(days=d), RegencyCalendar(), employee, RULES) for d in (-1, 0, 1)]
+    now = local(TUESDAY, clock)
+    shown = live_inputs(plans, assign_events(plans, events, RULES), now, RULES)
+    return shown.plan.day, monitor_state(shown, now, RULES)
+
+
+def test_after_midnight_the_monitor_shows_the_night_shift_still_running() -> None:
+    # GIVEN a nurse on Monday's 21:00-07:00 shift who checked in at 20:55, and on the same shift on Tuesday
+    arrival = ev("in", MONDAY, "20:55")
+    nights = {MONDAY: NIGHT, TUESDAY: NIGHT}
+    # THEN at 02:00 on Tuesday she is present on Monday's shift, not waiting for Tuesday's
+    assert _shown("02:00", arrival, shifts=nights) == (MONDAY, "present")
+    # AND one who never came is still awaited on it, not yet absent
+    assert _shown("02:00", shifts=nights) == (MONDAY, "not_yet")
+    # AND once it has ended at 07:00, Tuesday's own plan is shown (her next night shift, not begun)
+    assert _shown("07:00", arrival, shifts=nights) == (TUESDAY, "not_yet")
+
+
+def test_a_day_shift_of_the_day_before_or_another_date_asked_for_shows_the_day_itself() -> None:
+    arrival = ev("in", MONDAY, "20:55")
+    # a Monday that ended at 16:00: Tuesday's own day from midnight on
+    assert _shown("02:00", shifts={})[0] == TUESDAY
+    # the monitor of Monday asked for at 02:00 on Tuesday judges Monday itself, still in its hours
+    assert _shown("02:00", arrival, shifts={MONDAY: NIGHT}, day=MONDAY) == (MONDAY, "present")
+    # the monitor of Wednesday asked for at 02:00 on Tuesday does not show Tuesday's shift
+    assert _shown("02:00", shifts={TUESDAY: NIGHT}, day=TUESDAY + timedelta(days=1))[0] == TUESDAY + timedelta(days=1)
+
+
+def test_a_leave_on_the_day_before_or_the_days_own_hours_begun_show_the_day_itself() -> None:
+    # an early shift on Tuesday that began at 06:00 while Monday's night shift would end at 07:00: Tuesday's
+    early = {MONDAY: NIGHT, TUESDAY: WorkHours(time(6, 0), time(14, 0))}
+    assert _shown("05:59", shifts=early)[0] == MONDAY
+    assert _shown("06:00", shifts=early)[0] == TUESDAY
+    # a sick leave on Monday: no shift ran that night
+    sick = EmployeePlan(shifts={MONDAY: NIGHT}, leaves=(Leave(LeaveKind.SAKIT, DateRange(MONDAY, MONDAY)),))
+    plans = [plan_day(TUESDAY + timedelta(days=d), RegencyCalendar(), sick, RULES) for d in (-1, 0, 1)]
+    assert live_inputs(plans, [[], [], []], local(TUESDAY, "02:00"), RULES).plan.day == TUESDAY

@@ -48,7 +48,7 @@ def full_counts(unit: str, day: date, now: datetime) -> dict[str, int]:
     rules = recaps.rule_table(SETTINGS)
     counts = dict.fromkeys(MONITOR_KEYS, 0)
     for entry in recaps.unit_day(unit, day, SETTINGS):
-        counts[monitor_state(entry.inputs, now, rules)] += 1
+        counts[monitor_state(entry.live(now, rules), now, rules)] += 1
     return counts
 
 
@@ -150,6 +150,22 @@ def test_a_decision_on_a_check_in_a_mover_left_at_the_old_unit_counts_at_the_nex
     reviews.decide(SUPER, event_id, DecisionRequest(decision="reject"), SETTINGS, local(8, 30))
     totals = assert_fast_equals_full(local(8, 31))
     assert (totals["late"], totals["not_yet"]) == (0, 4)
+
+
+def test_after_midnight_a_night_shift_still_running_counts_until_it_ends(regency: Repositories) -> None:
+    # GIVEN Cucu's 21:00-07:00 shift on Monday, her 20:55 check-in, and a poll of Monday evening
+    shift = ShiftsRequest.model_validate({"shifts": {MONDAY.isoformat(): {"start": "21:00", "end": "07:00"}}})
+    cal.set_shifts(SUPER, C, shift, SETTINGS, local(8, 0))
+    check(regency, C, "U1", "in", local(20, 55))
+    assert assert_fast_equals_full(local(20, 56))["present"] == 1
+    # WHEN the date turns, THEN today's summary (Tuesday) counts her present on the shift still running, the others
+    # not yet there for Tuesday's hours (decision 145)
+    tuesday = MONDAY + timedelta(days=1)
+    totals = assert_fast_equals_full(local(2, 0, tuesday))
+    assert (totals["present"], totals["not_yet"]) == (1, 3)
+    # AND once the shift has ended at 07:00, with no write in between, she counts under Tuesday's plan
+    totals = assert_fast_equals_full(local(7, 0, tuesday))
+    assert (totals["present"], totals["not_yet"]) == (0, 4)
 
 
 def test_an_event_ahead_of_the_poll_counts_once_its_time_comes(regency: Repositories) -> None:

@@ -465,25 +465,7 @@ export function Submit({ action, disabled, children }: { action: Action; disable
   );
 }
 
-const TIME = new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta" });
-const DATETIME = new Intl.DateTimeFormat("id-ID", {
-  day: "2-digit",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "Asia/Jakarta",
-});
-
-export const time = (iso: string | null | undefined): string => (iso ? TIME.format(new Date(iso)) : "–");
-export const dateTime = (iso: string | null | undefined): string => (iso ? DATETIME.format(new Date(iso)) : "–");
-
 /** A "Dari"–"Sampai" filter being typed: refused here (nothing is asked of the API) while it is backwards. */
 export function checkRange(from: string, to: string): Promise<void> {
   return from && to && from > to ? Promise.reject(new UserMessage("Tanggal 'Dari' harus sebelum atau sama dengan 'Sampai'.")) : Promise.resolve();
-}
-
-/** Today in the regency's zone (Asia/Jakarta), YYYY-MM-DD. */
-export function today(): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(new Date());
 }

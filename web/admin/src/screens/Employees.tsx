@@ -7,7 +7,8 @@ import { useConsole, unitOptions } from "../context";
 import { href, type Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
-import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, dateTime, useAction, useLoad, usePages, type Column } from "../ui";
+import { dateTime } from "../clock";
+import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, useAction, useLoad, usePages, type Column } from "../ui";
 import { EmployeeShifts, ScheduleVersions } from "./Calendar";
 import { DuplicateFaces } from "./Duplicates";
 

@@ -5,7 +5,8 @@ import { useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, upload, withQuery } from "../session";
-import { ActionForm, Field, rejudged, Labelled, Outcome, Screen, Select, Submit, Table, today, useAction, type Column } from "../ui";
+import { today } from "../clock";
+import { ActionForm, Field, rejudged, Labelled, Outcome, Screen, Select, Submit, Table, useAction, type Column } from "../ui";
 
 interface LineError {
   line: number;

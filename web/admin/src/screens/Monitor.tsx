@@ -8,7 +8,8 @@ import { centreOf, L, MapView, shapeOf, zonesOf, ZONE_STYLE } from "../map";
 import { href, type Route } from "../router";
 import { get } from "../session";
 import type { Counts, Monitor as MonitorAnswer, Summary, Unit, UnitSummary, Zone } from "../types";
-import { ErrorLine, Field, Screen, Table, time, today, useLoad, type Column } from "../ui";
+import { arrival, time, today } from "../clock";
+import { ErrorLine, Field, Screen, Table, useLoad, type Column } from "../ui";
 
 export const REFRESH_MS = 30_000;
 
@@ -162,11 +163,11 @@ export function Monitor(_: { route: Route }) {
   );
 }
 
-const liveColumns: Column<MonitorAnswer["items"][number]>[] = [
+const liveColumns = (date: string): Column<MonitorAnswer["items"][number]>[] => [
   { label: "Nama", cell: (e) => <a href={href(["pegawai", e.nip])}>{e.nama}</a>, sort: (e) => e.nama },
   { label: "NIP", cell: (e) => e.nip, sort: (e) => e.nip },
   { label: "Status", cell: (e) => <span class={`state ${e.state}`}>{STATE_NAMES[e.state] ?? e.state}</span>, sort: (e) => e.state },
-  { label: "Masuk", cell: (e) => time(e.check_in), sort: (e) => e.check_in ?? "" },
+  { label: "Masuk", cell: (e) => arrival(e.check_in, date), sort: (e) => e.check_in ?? "" },
 ];
 
 /** One unit's employees, live. A unit outside the caller's scope is not asked for at all. */
@@ -203,7 +204,7 @@ export function UnitLive({ route }: { route: Route }) {
       <Table
         caption="Pegawai hari ini"
         rows={loaded.data?.items ?? []}
-        columns={liveColumns}
+        columns={liveColumns(loaded.data?.date ?? date)}
         rowKey={(e) => e.nip}
         empty="Belum ada data."
       />

@@ -7,7 +7,8 @@ import type { Route } from "../router";
 import type { Unit } from "../types";
 import { call, canChange, fetchFile, get, roleName, upload, withQuery, type Query } from "../session";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
-import { ActionForm, allPages, checkRange, count, countOf, dateTime, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, time, today, useAction, useLoad, type Column } from "../ui";
+import { dateTime, time, today } from "../clock";
+import { ActionForm, allPages, checkRange, count, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
 
 interface DailyRow {
   nip: string;
