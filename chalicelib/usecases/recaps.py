@@ -199,10 +199,14 @@ def working_day(employee: Employee, judged: Sequence[AttendanceEvent], now: date
 @dataclass(frozen=True)
 class EmployeeDay:
     employee: Member
-    inputs: DayInputs  # the day itself, with the events that belong to it
     plans: list[DayPlan]  # the day and its neighbours
     events: list[AttendanceEvent]  # every event read for the day (its window may reach a neighbouring date)
     by_plan: list[list[AttendanceEvent]]  # `events` given to each of `plans` (assign_events)
+
+    @property
+    def inputs(self) -> DayInputs:
+        """The day itself, with the events that belong to it."""
+        return DayInputs(self.plans[1], self.by_plan[1])
 
     def live(self, now: datetime, rules: RuleTable) -> DayInputs:
         """What the live monitor shows of the employee at `now` (`live_inputs`)."""
@@ -403,7 +407,7 @@ def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: R
             [*by_nip.get(employee.nip, ()), *frame.carried.get(employee.nip, ())], rules.tz, frame.cutover
         )
         by_plan = assign_events(plans, events, rules)
-        result.append(EmployeeDay(employee, DayInputs(plans[1], by_plan[1]), plans, events, by_plan))
+        result.append(EmployeeDay(employee, plans, events, by_plan))
     return result
 
 
@@ -775,6 +779,7 @@ def _ends(frame: UnitFrame, rules: RuleTable) -> tuple[list[datetime], list[str]
 
 
 def _turns(plans: list[DayPlan], rules: RuleTable) -> list[datetime]:
+    """One employee's instants of `_ends` (`plans`: the day before, the day, the day after)."""
     own, before = plans[1].bounds(rules), plans[0].bounds(rules)
     turns = [own[1]] if own else []
     if before is not None and before[1].astimezone(rules.tz).date() == plans[1].day:
