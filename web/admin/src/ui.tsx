@@ -5,6 +5,7 @@ import type { ComponentChildren, JSX } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { messageOf, UserMessage } from "../../shared/api";
 import { ColumnHeads, ErrorLine, Labelled, LabelledInput, LabelledSelect, useLoad, useRun, type InputProps, type Loaded } from "../../shared/ui";
+import { count } from "./format";
 import { call, get, type Query } from "./session";
 
 let fieldSeq = 0;
@@ -82,11 +83,6 @@ export async function allPages<T>(path: string, query: Query, signal: AbortSigna
   const listed = await firstPages<T>(path, query, signal, LONGEST_LIST);
   if (listed.more) throw new UserMessage(`Daftar ini lebih dari ${count(LONGEST_LIST)} baris. Persempit saringan.`);
   return listed.items;
-}
-
-/** A count written the Indonesian way (5.000). */
-export function count(n: number): string {
-  return n.toLocaleString("id-ID");
 }
 
 /** A list's count for its caption: "5.000+" when the server had more. */

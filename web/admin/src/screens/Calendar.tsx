@@ -7,7 +7,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
-import { dateTime, today } from "../clock";
+import { dateTime, today } from "../format";
 import { ActionForm, allPages, checkRange, ColumnHeads, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
 
 const DAYS: [keyof Week, string][] = [

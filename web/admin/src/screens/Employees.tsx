@@ -7,7 +7,7 @@ import { useConsole, unitOptions } from "../context";
 import { href, type Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
-import { dateTime } from "../clock";
+import { dateTime } from "../format";
 import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, useAction, useLoad, usePages, type Column } from "../ui";
 import { EmployeeShifts, ScheduleVersions } from "./Calendar";
 import { DuplicateFaces } from "./Duplicates";

@@ -9,8 +9,8 @@ import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reaso
 import type { Route } from "../router";
 import { canChange, mayChange, OWN_RECORD, type Query } from "../session";
 import type { Evidence, Zone } from "../types";
-import { dateTime, today } from "../clock";
-import { count, countOf, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, useLoad, type Column } from "../ui";
+import { count, dateTime, today } from "../format";
+import { countOf, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, useLoad, type Column } from "../ui";
 
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
 

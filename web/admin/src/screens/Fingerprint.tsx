@@ -5,7 +5,7 @@ import { useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, upload, withQuery } from "../session";
-import { today } from "../clock";
+import { today } from "../format";
 import { ActionForm, Field, rejudged, Labelled, Outcome, Screen, Select, Submit, Table, useAction, type Column } from "../ui";
 
 interface LineError {

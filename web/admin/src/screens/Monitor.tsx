@@ -8,7 +8,7 @@ import { centreOf, L, MapView, shapeOf, zonesOf, ZONE_STYLE } from "../map";
 import { href, type Route } from "../router";
 import { get } from "../session";
 import type { Counts, Monitor as MonitorAnswer, Summary, Unit, UnitSummary, Zone } from "../types";
-import { arrival, time, today } from "../clock";
+import { arrival, time, today } from "../format";
 import { ErrorLine, Field, Screen, Table, useLoad, type Column } from "../ui";
 
 export const REFRESH_MS = 30_000;

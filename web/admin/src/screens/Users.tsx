@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { useConsole } from "../context";
 import type { Route } from "../router";
 import { call, logOut, ROLE_NAMES, roleName, type Role } from "../session";
-import { dateTime } from "../clock";
+import { dateTime } from "../format";
 import { ActionForm, ConfirmButton, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
 
 interface AdminUser {

@@ -10,7 +10,8 @@ import { allZones, forgetZone, L, MapView, shapeOf, zone, ZONE_STYLE } from "../
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { Zone, ZoneSummary } from "../types";
-import { ActionForm, allPages, ConfirmButton, count, DeleteButton, deleteColumn, Done, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
+import { count } from "../format";
+import { ActionForm, allPages, ConfirmButton, DeleteButton, deleteColumn, Done, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
 
 const DEFAULT_RESOLUTION = 13; // SMART_H3_RESOLUTION's default (chalicelib/settings.py)
 const MAX_DRAWN_CELLS = 4000;

@@ -1,6 +1,6 @@
-// The console's dates and times on the regency's clock (clock.ts).
+// The console's dates and times on the regency's clock (format.ts).
 import { describe, expect, it } from "vitest";
-import { arrival, localDate } from "./clock";
+import { arrival, localDate } from "./format";
 
 describe("localDate", () => {
   it("reads an instant's date in Jakarta, not in UTC", () => {

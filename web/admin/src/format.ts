@@ -1,4 +1,10 @@
-// Dates and times as the console shows them: on the regency's clock (Asia/Jakarta), whatever the admin's machine.
+// How the console writes counts, dates and times: the Indonesian way, on the regency's clock (Asia/Jakarta), whatever
+// the admin's machine.
+
+/** A count written the Indonesian way (5.000). */
+export function count(n: number): string {
+  return n.toLocaleString("id-ID");
+}
 
 const TIME = new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta" });
 const DATETIME = new Intl.DateTimeFormat("id-ID", {

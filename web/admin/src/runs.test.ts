@@ -1,0 +1,31 @@
+// The scheduled jobs' runs in words (runs.ts), as "Riwayat tugas terjadwal" lists them.
+import { describe, expect, it } from "vitest";
+import { counted, jobResult, type JobRun } from "./runs";
+
+const RUN: JobRun = {
+  run_id: "a1",
+  job: "daily_recap",
+  trigger: "schedule",
+  status: "succeeded",
+  started_at: "2026-12-10T16:30:00Z",
+  finished_at: "2026-12-10T16:31:00Z",
+  result: { date: "2026-12-10", employees: 7000, written: 6950, unchanged: 50, day_before: { date: "2026-12-09" }, made_up: [] },
+  error: null,
+};
+
+describe("jobResult", () => {
+  it("says a nightly recap's date and counts", () => {
+    expect(jobResult(RUN)).toBe("Tanggal 2026-12-10: 7.000 pegawai, 6.950 status ditulis, 50 tetap.");
+  });
+
+  it("shows a failed run's error", () => {
+    expect(jobResult({ ...RUN, status: "failed", result: null, error: "ClientError: throttled" })).toBe("ClientError: throttled");
+  });
+});
+
+describe("counted", () => {
+  it("names the counts that are not zero", () => {
+    expect(counted({ created: 3, updated: 0, moved: 1 })).toBe("3 baru, 1 pindah unit");
+    expect(counted({ unchanged: 0 })).toBe("–");
+  });
+});

@@ -1,0 +1,73 @@
+// How the console words the runs of the scheduled jobs and of SIMPEG syncs and imports ("Riwayat tugas terjadwal",
+// "Riwayat sinkronisasi dan impor"): job names, statuses, triggers, and a finished run's result in a sentence.
+import { count } from "./format";
+
+export interface JobRun {
+  run_id: string;
+  job: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export const JOB_NAMES: Record<string, string> = {
+  daily_recap: "Rekap harian",
+  day_before_recap: "Rekap ulang hari sebelumnya",
+  simpeg_sync: "Sinkronisasi SIMPEG",
+  recap_rejudge: "Hitung ulang rekap",
+};
+const RECAP_JOBS = new Set(["daily_recap", "day_before_recap"]);
+// Run statuses of the jobs and of SIMPEG runs (a job's statuses are a subset).
+export const RUN_STATUS: Record<string, string> = {
+  running: "Berjalan",
+  succeeded: "Berhasil",
+  needs_confirmation: "Menunggu konfirmasi",
+  confirmed: "Dikonfirmasi",
+  failed: "Gagal",
+};
+export const TRIGGERS: Record<string, string> = { schedule: "Terjadwal", manual: "Manual", admin: "Admin", confirm: "Konfirmasi", import: "Impor berkas" };
+const COUNT_NAMES: Record<string, string> = {
+  created: "baru",
+  updated: "diperbarui",
+  moved: "pindah unit",
+  deactivated: "dinonaktifkan",
+  unchanged: "tetap",
+  errors: "baris salah",
+  units_upserted: "unit diperbarui",
+};
+export const named = (names: Record<string, string>, value: string): string => names[value] ?? value;
+const num = (v: unknown): string => (typeof v === "number" ? count(v) : "?");
+
+/** A finished job's result in a sentence: the recap's date and counts, a SIMPEG run's status and counts. */
+export function jobResult(r: JobRun): string {
+  const x = r.result;
+  if (r.job === "recap_rejudge") return rejudgeResult(r);
+  if (r.error) return r.error;
+  if (!x) return "–";
+  if (RECAP_JOBS.has(r.job)) return `Tanggal ${String(x["date"])}: ${num(x["employees"])} pegawai, ${num(x["written"])} status ditulis, ${num(x["unchanged"])} tetap.`;
+  const status = typeof x["status"] === "string" ? `${named(RUN_STATUS, x["status"])}. ` : "";
+  const counts = typeof x["counts"] === "object" && x["counts"] !== null ? counted(x["counts"] as Record<string, number>) : "–";
+  return `${status}${counts}`;
+}
+
+/** A re-judge run (recapped days a fingerprint import reached): its unit-days, and the dates re-run. */
+function rejudgeResult(r: JobRun): string {
+  const x = r.result ?? {};
+  const asked = x["unit_days"];
+  const days = num(Array.isArray(asked) ? asked.length : asked);
+  if (r.error) return `${r.error}: ${days} hari unit belum dihitung ulang; impor berkas absen mesin yang sama lagi.`;
+  if (r.status === "running") return `${days} hari unit sedang dihitung ulang.`;
+  const dates = x["dates"];
+  return `${days} hari unit diperiksa, rekap ${num(Array.isArray(dates) ? dates.length : undefined)} tanggal dihitung ulang.`;
+}
+
+/** A SIMPEG run's counts in words, those that are not zero ("3 baru, 1 pindah unit"). */
+export function counted(c: Record<string, number>): string {
+  return Object.entries(c)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${num(v)} ${named(COUNT_NAMES, k)}`)
+    .join(", ") || "–";
+}
