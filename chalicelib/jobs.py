@@ -8,8 +8,8 @@ or `python -m tools.devstack fire <job>` (`trigger="manual"`). `GET /v1/admin/jo
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from chalicelib import runtime
@@ -22,6 +22,8 @@ DAILY_RECAP = "daily_recap"
 DAY_BEFORE_RECAP = "day_before_recap"
 SIMPEG_SYNC = "simpeg_sync"
 ERROR_CHARS = 500
+MAKE_UP_DAYS = 7  # how far back the nightly recap judges days that every recap run missed (decision 146)
+RUNS_READ = 40  # the recap runs read to find them: two scheduled runs a day, and manual ones
 
 
 def recorded(name: str, trigger: str, work: Callable[[Settings], dict[str, Any]]) -> dict[str, Any]:
@@ -80,19 +82,44 @@ def report_event(event: dict[str, Any]) -> dict[str, Any]:
 
 def daily_recap(day: str | None = None, trigger: str = "schedule") -> dict[str, Any]:
     """Recap `day`, or, as the schedule fires at 23:30 WIB, today and the day before again
-    (`recaps.run_nightly_recap`: the night shifts that ended this morning); the day before's run is in the result's
-    `day_before`."""
+    (`recaps.run_nightly_recap`: the night shifts that ended this morning), then the days every run missed
+    (`missed_days`); the day before's run is in the result's `day_before`, those days' in `made_up`."""
 
     def work(settings: Settings) -> dict[str, Any]:
         if day is not None:
             return recaps.run_daily_recap(datetime.fromisoformat(day).date(), settings).model_dump(mode="json")
-        before, today = recaps.run_nightly_recap(datetime.now(UTC), settings)
-        return {**today.model_dump(mode="json"), "day_before": before.model_dump(mode="json")}
+        now = datetime.now(UTC)
+        runs = runtime.job_runs().recent_runs([DAILY_RECAP, DAY_BEFORE_RECAP], RUNS_READ)
+        missed = missed_days(now.astimezone(settings.tz).date(), runs, settings.tz)
+        before, today = recaps.run_nightly_recap(now, settings)
+        made_up = [recaps.run_daily_recap(d, settings, scheduled_at=now).model_dump(mode="json") for d in missed]
+        return {**today.model_dump(mode="json"), "day_before": before.model_dump(mode="json"), "made_up": made_up}
 
     with job(DAILY_RECAP, Metric.RECAP_DURATION) as summary:
         result = recorded(DAILY_RECAP, trigger, work)
         summary.update(result)  # date, employees, written, unchanged
     return result
+
+
+def missed_days(today: date, runs: Iterable[JobRun], tz: tzinfo) -> list[date]:
+    """The days before yesterday that no succeeded recap run among `runs` judged, oldest first: at most
+    MAKE_UP_DAYS back, and none before the oldest run listed (a new stage does not judge the weeks before it ran).
+    Each day has three chances: its 23:30 run, the 10:30 run and the 23:30 run of the next day. A day that all
+    three missed (an outage of a day or more) would keep no statuses, so no TK for whoever never came, until an
+    admin recounted it (decision 146)."""
+    listed = list(runs)
+    if not listed:
+        return []
+    judged = {d for run in listed if run.status == "succeeded" and run.result for d in _days_judged(run.result)}
+    start = max(today - timedelta(days=MAKE_UP_DAYS), min(run.started_at for run in listed).astimezone(tz).date())
+    days = (start + timedelta(days=i) for i in range((today - start).days - 1))
+    return [d for d in days if d.isoformat() not in judged]
+
+
+def _days_judged(result: dict[str, Any]) -> list[str]:
+    """The dates a recap job's result judged (`daily_recap`'s, `day_before_recap`'s)."""
+    runs = [result, result.get("day_before") or {}, *(result.get("made_up") or [])]
+    return [str(run["date"]) for run in runs if isinstance(run, dict) and run.get("date")]
 
 
 def day_before_recap(trigger: str = "schedule") -> dict[str, Any]:

@@ -180,9 +180,10 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             **_BOOTSTRAP,
             **_RECAP_READS,
             DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE, UPDATE),  # UPDATE: a month's change stamp
-            JobRunModel: (DESCRIBE, PUT),
+            JobRunModel: (DESCRIBE, QUERY, PUT),  # QUERY: the recap runs of the last days (days to make up)
         },
-        purpose="daily recap: reads the day's plans and events, writes the daily statuses and its job runs",
+        purpose="daily recap: reads the day's plans and events and its recent runs, writes the daily statuses and "
+        "its job runs",
     ),
     REPORT_WORKER_ID: FunctionAccess(
         tables={

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from chalicelib import jobs
+from chalicelib import jobs, runtime
 from chalicelib import observability as obs
 from chalicelib.api import routes_auth
 from chalicelib.runtime import scheduled_job_event
 from chalicelib.settings import load_settings
+from chalicelib.store.job_runs import JobRun
 from tests.functional.checkin_setup import DEVICE, OUTSIDE, Employee, b64, enrolled_employee, selfie
 from tests.functional.conftest import Api
 
@@ -208,6 +209,31 @@ def test_the_scheduled_recap_judges_today_and_the_day_before_again(api: Api) -> 
     listed = api.call("GET", "/v1/admin/jobs?job=daily_recap", token=api.admin_token())
     assert listed.status == 200, listed.body
     assert listed.body["items"][0]["result"] == result
+
+
+def test_the_nightly_recap_makes_up_the_days_every_run_missed_once(api: Api) -> None:
+    # GIVEN a unit, and a stage whose last nightly recap that succeeded was four nights ago, and whose last morning
+    # run that succeeded judged the day three days ago again: every other run since failed or never fired (an outage)
+    enrolled_employee(api, enrol=None)
+    now = datetime.now(UTC)
+    today = now.astimezone(load_settings().tz).date()
+
+    def ran(job: str, days_ago: int, result: dict[str, Any]) -> None:
+        run = JobRun(f"earlier-{days_ago}", job, "schedule", "running", now - timedelta(days=days_ago))
+        runtime.job_runs().save_run(run.finished(run.started_at, result, None))
+
+    def date_of(days_ago: int) -> str:
+        return (today - timedelta(days=days_ago)).isoformat()
+
+    ran(jobs.DAILY_RECAP, 4, {"date": date_of(4), "day_before": {"date": date_of(5)}})
+    ran(jobs.DAY_BEFORE_RECAP, 2, {"date": date_of(3)})
+    # WHEN the schedule fires the recap tonight
+    result = jobs.daily_recap()
+    # THEN besides today and the day before it judges the day that nothing judged (decision 146)
+    assert (result["date"], result["day_before"]["date"]) == (date_of(0), date_of(1))
+    assert [run["date"] for run in result["made_up"]] == [date_of(2)]
+    # AND the next run finds nothing left to make up
+    assert jobs.daily_recap()["made_up"] == []
 
 
 # What EventBridge Scheduler sends a function's schedule that has no input of its own: the scheduled-event shape,

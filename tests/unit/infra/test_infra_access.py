@@ -254,6 +254,9 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
     # the recap reads the day's events through the index and writes statuses, nothing more
     assert can(resources, "DailyRecap", "dynamodb:Query", f"{table_arn(EVENTS)}/index/by_unit_date")
     assert can(resources, "DailyRecap", "dynamodb:BatchWriteItem", table_arn("DailyStatusTable"))
+    # it reads its own recent runs (the days every run missed, decision 146)
+    assert can(resources, "DailyRecap", "dynamodb:Query", table_arn("JobRunsTable"))
+    assert not can(resources, "SimpegSync", "dynamodb:Query", table_arn("JobRunsTable"))
     assert not can(resources, "DailyRecap", "dynamodb:UpdateItem", table_arn("EmployeesTable"))
     # a re-run of a past day reads its former members' records (moved to another unit since) by key, and stamps
     # the month it changed; the worker re-runs past days too

@@ -18,6 +18,13 @@ describe("jobResult", () => {
     expect(jobResult(RUN)).toBe("Tanggal 2026-12-10: 7.000 pegawai, 6.950 status ditulis, 50 tetap.");
   });
 
+  it("names the days the nightly recap made up after an outage", () => {
+    const result = { ...RUN.result, made_up: [{ date: "2026-12-07" }, { date: "2026-12-08" }] };
+    expect(jobResult({ ...RUN, result })).toBe(
+      "Tanggal 2026-12-10: 7.000 pegawai, 6.950 status ditulis, 50 tetap. Tanggal terlewat yang direkap: 2026-12-07, 2026-12-08.",
+    );
+  });
+
   it("shows a failed run's error", () => {
     expect(jobResult({ ...RUN, status: "failed", result: null, error: "ClientError: throttled" })).toBe("ClientError: throttled");
   });

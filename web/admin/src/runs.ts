@@ -47,10 +47,16 @@ export function jobResult(r: JobRun): string {
   if (r.job === "recap_rejudge") return rejudgeResult(r);
   if (r.error) return r.error;
   if (!x) return "–";
-  if (RECAP_JOBS.has(r.job)) return `Tanggal ${String(x["date"])}: ${num(x["employees"])} pegawai, ${num(x["written"])} status ditulis, ${num(x["unchanged"])} tetap.`;
+  if (RECAP_JOBS.has(r.job)) return `Tanggal ${String(x["date"])}: ${num(x["employees"])} pegawai, ${num(x["written"])} status ditulis, ${num(x["unchanged"])} tetap.${madeUp(x["made_up"])}`;
   const status = typeof x["status"] === "string" ? `${named(RUN_STATUS, x["status"])}. ` : "";
   const counts = typeof x["counts"] === "object" && x["counts"] !== null ? counted(x["counts"] as Record<string, number>) : "–";
   return `${status}${counts}`;
+}
+
+/** The days a nightly recap judged because every run had missed them (an outage), if any. */
+function madeUp(runs: unknown): string {
+  const dates = Array.isArray(runs) ? runs.map((run: { date?: unknown }) => String(run.date)) : [];
+  return dates.length ? ` Tanggal terlewat yang direkap: ${dates.join(", ")}.` : "";
 }
 
 /** A re-judge run (recapped days a fingerprint import reached): its unit-days, and the dates re-run. */
