@@ -102,24 +102,28 @@ def daily_recap(day: str | None = None, trigger: str = "schedule") -> dict[str, 
 
 
 def missed_days(today: date, runs: Iterable[JobRun], tz: tzinfo) -> list[date]:
-    """The days before yesterday that no succeeded recap run among `runs` judged, oldest first: at most
+    """The days before yesterday that no succeeded recap run among `runs` judged as finished, oldest first: at most
     MAKE_UP_DAYS back, and none before the oldest run listed (a new stage does not judge the weeks before it ran).
-    Each day has three chances: its 23:30 run, the 10:30 run and the 23:30 run of the next day. A day that all
-    three missed (an outage of a day or more) would keep no statuses, so no TK for whoever never came, until an
-    admin recounted it (decision 146)."""
+    A day's own 23:30 run judges it as it stands (a night shift not over, a late shift not begun: decision 141);
+    the 10:30 run and the 23:30 run of the next day judge it finished. A day both missed (an outage of a day or
+    more) would keep a night shift's missing check-out, or a no-show's TK, unjudged until an admin recounted it
+    (decision 146)."""
     listed = list(runs)
     if not listed:
         return []
-    judged = {d for run in listed if run.status == "succeeded" and run.result for d in _days_judged(run.result)}
+    finished = {d for run in listed if run.status == "succeeded" for d in _days_finished(run)}
     start = max(today - timedelta(days=MAKE_UP_DAYS), min(run.started_at for run in listed).astimezone(tz).date())
     days = (start + timedelta(days=i) for i in range((today - start).days - 1))
-    return [d for d in days if d.isoformat() not in judged]
+    return [d for d in days if d.isoformat() not in finished]
 
 
-def _days_judged(result: dict[str, Any]) -> list[str]:
-    """The dates a recap job's result judged (`daily_recap`'s, `day_before_recap`'s)."""
-    runs = [result, result.get("day_before") or {}, *(result.get("made_up") or [])]
-    return [str(run["date"]) for run in runs if isinstance(run, dict) and run.get("date")]
+def _days_finished(run: JobRun) -> list[str]:
+    """The dates a recap run judged as finished days: a nightly run's day before and the days it made up (not its
+    own date, judged as it stood), the morning run's date, the date a run was given."""
+    result = run.result or {}
+    nightly = run.job == DAILY_RECAP and "day_before" in result
+    judged = [result.get("day_before"), *(result.get("made_up") or [])] if nightly else [result]
+    return [str(r["date"]) for r in judged if isinstance(r, dict) and r.get("date")]
 
 
 def day_before_recap(trigger: str = "schedule") -> dict[str, Any]:

@@ -211,9 +211,10 @@ def test_the_scheduled_recap_judges_today_and_the_day_before_again(api: Api) -> 
     assert listed.body["items"][0]["result"] == result
 
 
-def test_the_nightly_recap_makes_up_the_days_every_run_missed_once(api: Api) -> None:
-    # GIVEN a unit, and a stage whose last nightly recap that succeeded was four nights ago, and whose last morning
-    # run that succeeded judged the day three days ago again: every other run since failed or never fired (an outage)
+def test_the_nightly_recap_makes_up_the_days_no_run_judged_finished_once(api: Api) -> None:
+    # GIVEN a unit, and a stage whose last nightly recap that succeeded was four nights ago (it judged that day as it
+    # stood, the day before finished), and whose last morning run that succeeded judged the day three days ago:
+    # every other run since failed or never fired (an outage)
     enrolled_employee(api, enrol=None)
     now = datetime.now(UTC)
     today = now.astimezone(load_settings().tz).date()
@@ -229,9 +230,9 @@ def test_the_nightly_recap_makes_up_the_days_every_run_missed_once(api: Api) -> 
     ran(jobs.DAY_BEFORE_RECAP, 2, {"date": date_of(3)})
     # WHEN the schedule fires the recap tonight
     result = jobs.daily_recap()
-    # THEN besides today and the day before it judges the day that nothing judged (decision 146)
+    # THEN besides today and the day before it judges, oldest first, the days no run judged finished (decision 146)
     assert (result["date"], result["day_before"]["date"]) == (date_of(0), date_of(1))
-    assert [run["date"] for run in result["made_up"]] == [date_of(2)]
+    assert [run["date"] for run in result["made_up"]] == [date_of(4), date_of(2)]
     # AND the next run finds nothing left to make up
     assert jobs.daily_recap()["made_up"] == []
 

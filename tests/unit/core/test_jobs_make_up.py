@@ -45,26 +45,27 @@ def test_a_week_of_runs_that_all_succeeded_leaves_nothing_to_make_up() -> None:
     assert missed_days(TODAY, runs, WIB) == []
 
 
-def test_days_that_every_run_missed_are_made_up_oldest_first() -> None:
-    # GIVEN the night of the 3rd judged (the 3rd, and the 2nd again), then every run of the 4th and the 5th failed
-    # (a broken deploy), the night of the 6th judged the 6th and the 5th again, and no run came since (the
+def test_days_that_no_run_judged_finished_are_made_up_oldest_first() -> None:
+    # GIVEN the runs of the 3rd judged it as it stood and the 2nd as finished; every run of the 4th and of the
+    # morning of the 5th failed (a broken deploy); the night of the 6th judged the 5th; no run came since (the
     # scheduler stopped)
     runs = [nightly(-7), morning(-6, "failed"), nightly(-6, "failed"), morning(-5, "failed"), nightly(-5, "failed"),
             morning(-4, "failed"), nightly(-4)]  # fmt: skip
-    # THEN tonight makes up the 4th, whose three chances all failed, and the 7th and the 8th; the 9th is tonight's
-    # day before
-    assert missed_days(TODAY, runs, WIB) == [day(-6), day(-3), day(-2)]
+    # THEN tonight makes up the 3rd and the 4th, whose later runs failed, and the 6th (judged only as it stood at
+    # 23:30), the 7th and the 8th; the 9th is tonight's day before
+    assert missed_days(TODAY, runs, WIB) == [day(-7), day(-6), day(-4), day(-3), day(-2)]
 
 
-def test_a_day_judged_only_by_a_morning_run_or_made_up_before_is_not_made_up_again() -> None:
-    # the 6th (-4): its night failed, the morning run of the 7th judged it, the night of the 7th failed
-    by_morning = [nightly(-5), nightly(-4, "failed"), morning(-3), nightly(-3, "failed"), nightly(-2)]
+def test_a_day_judged_finished_by_one_later_run_or_made_up_before_is_not_made_up_again() -> None:
+    # the 6th (-4): the morning run of the 7th judged it, the night of the 7th failed
+    by_morning = [nightly(-5), morning(-4), nightly(-4, "failed"), morning(-3), nightly(-3, "failed"), nightly(-2),
+                  morning(-1), nightly(-1)]  # fmt: skip
     assert missed_days(TODAY, by_morning, WIB) == []
-    # the 5th (-5): all three of its chances failed, and the night of the 7th made it up
-    made_up = [nightly(-6), nightly(-5, "failed"), morning(-4, "failed"), nightly(-4, "failed"),
-               nightly(-3, made_up=(-5,)), nightly(-2)]  # fmt: skip
+    # the 5th (-5): its later runs failed, and the night of the 7th made it up
+    made_up = [nightly(-6), morning(-5), nightly(-5), morning(-4, "failed"), nightly(-4, "failed"),
+               nightly(-3, made_up=(-5,)), morning(-2), nightly(-2), nightly(-1)]  # fmt: skip
     assert missed_days(TODAY, made_up, WIB) == []
-    assert missed_days(TODAY, made_up[:-2], WIB) == [day(-5), day(-4), day(-3), day(-2)]
+    assert missed_days(TODAY, made_up[:-4], WIB) == [day(-5), day(-4), day(-3), day(-2)]
 
 
 def test_no_day_before_the_first_run_listed_nor_beyond_the_limit() -> None:
