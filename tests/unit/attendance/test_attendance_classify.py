@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chalicelib.attendance import classify
 from chalicelib.attendance.calendar import plan_day
 from chalicelib.attendance.classify import (
     AttendanceEvent,
@@ -15,11 +16,8 @@ from chalicelib.attendance.classify import (
     EventState,
     Judgement,
     as_it_stands,
-    assign_events,
     classify_day,
     judge_attendance,
-    live_inputs,
-    monitor_state,
 )
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, HolidayKind, Leave, LeaveKind, RegencyCalendar
@@ -308,8 +306,8 @@ def _shown(
     employee = EmployeePlan(shifts=shifts)
     plans = [plan_day(day + timedelta(days=d), RegencyCalendar(), employee, RULES) for d in (-1, 0, 1)]
     now = local(TUESDAY, clock)
-    shown = live_inputs(plans, assign_events(plans, events, RULES), now, RULES)
-    return shown.plan.day, monitor_state(shown, now, RULES)
+    shown = classify.live_inputs(plans, classify.assign_events(plans, events, RULES), now, RULES)
+    return shown.plan.day, classify.monitor_state(shown, now, RULES)
 
 
 def test_after_midnight_the_monitor_shows_the_night_shift_still_running() -> None:
@@ -342,4 +340,4 @@ def test_a_leave_on_the_day_before_or_the_days_own_hours_begun_show_the_day_itse
     # a sick leave on Monday: no shift ran that night
     sick = EmployeePlan(shifts={MONDAY: NIGHT}, leaves=(Leave(LeaveKind.SAKIT, DateRange(MONDAY, MONDAY)),))
     plans = [plan_day(TUESDAY + timedelta(days=d), RegencyCalendar(), sick, RULES) for d in (-1, 0, 1)]
-    assert live_inputs(plans, [[], [], []], local(TUESDAY, "02:00"), RULES).plan.day == TUESDAY
+    assert classify.live_inputs(plans, [[], [], []], local(TUESDAY, "02:00"), RULES).plan.day == TUESDAY
