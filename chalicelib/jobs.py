@@ -22,7 +22,7 @@ DAILY_RECAP = "daily_recap"
 DAY_BEFORE_RECAP = "day_before_recap"
 SIMPEG_SYNC = "simpeg_sync"
 ERROR_CHARS = 500
-MAKE_UP_DAYS = 7  # how far back the nightly recap judges days that every recap run missed (decision 146)
+MAKE_UP_DAYS = 7  # how far back the nightly recap judges days no recap run judged finished (decision 146)
 RUNS_READ = 40  # the recap runs read to find them: two scheduled runs a day, and manual ones
 
 
@@ -82,7 +82,7 @@ def report_event(event: dict[str, Any]) -> dict[str, Any]:
 
 def daily_recap(day: str | None = None, trigger: str = "schedule") -> dict[str, Any]:
     """Recap `day`, or, as the schedule fires at 23:30 WIB, today and the day before again
-    (`recaps.run_nightly_recap`: the night shifts that ended this morning), then the days every run missed
+    (`recaps.run_nightly_recap`: the night shifts that ended this morning), then the days no run judged finished
     (`missed_days`); the day before's run is in the result's `day_before`, those days' in `made_up`."""
 
     def work(settings: Settings) -> dict[str, Any]:

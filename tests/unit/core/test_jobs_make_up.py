@@ -1,4 +1,4 @@
-"""Which days the nightly recap makes up (`jobs.missed_days`, decision 146): those every recap run missed."""
+"""Which days the nightly recap makes up (`jobs.missed_days`, decision 146): those no recap run judged finished."""
 
 from __future__ import annotations
 
