@@ -573,7 +573,7 @@ def recap_item(nama: str, nip: str, status: DayStatus) -> DailyRecapItem:
 def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monitor:
     rules = rule_table(settings)
     entries = unit_day(unor_id, day, settings, live=True)
-    counts = {k: 0 for k in ("present", "late", "not_yet", "absent", "leave", "field_duty", "off")}
+    counts: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
     items = []
     for entry in entries:
         shown = entry.live(now, rules)
