@@ -16,7 +16,9 @@ def file_request(call: Call, body: schema.NewRequest) -> schema.RequestCreated:
     **Roles:** employee. `end_date` on or after `start_date`, at most 366 days later. A KOREKSI needs `time`
     (local `HH:MM`) and names one day, today or earlier; `event_type` is `in` (default) or `out`. `attachment`:
     base64 of a PDF or JPEG (checked by its first bytes; 400 otherwise), at most 2 MB (413 beyond), kept in the
-    private bucket. 409 `CONFLICT` while 20 requests of the employee wait for a decision. The same request
+    private bucket. 409 `CONFLICT` while 20 requests of the employee wait for a decision, and for a KOREKSI
+    when the approved and pending corrections of its day's month reach the rule table's `corrections_per_month`
+    (2 by default; `details`: `limit`, `month`, `used`). The same request
     (same fields, same attachment) sent again while it is pending answers 201 with its `request_id` and
     records nothing new: retries and double taps are safe.
     """
@@ -59,6 +61,8 @@ def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequ
     or decided by another admin at the same moment → 409 `CONFLICT` (exactly one decision wins). A DL approval
     may carry the area (`polygon`/`circle`/`geojson`) and `letter_no`; without an area the days count as field
     duty and no extra check-in area is granted. A KOREKSI approval records an accepted event at the asked local
-    time with the warning `CORRECTION`. Past days already recapped are re-run (`recapped`). Audited.
+    time with the warning `CORRECTION`; 409 `CONFLICT` when the employee's approved corrections of that month
+    reach `corrections_per_month` (also for admins approving at the same moment; the request stays pending).
+    Past days already recapped are re-run (`recapped`). Audited.
     """
     return requests.decide(call.principal, request_id, body, call.settings, call.now)

@@ -95,6 +95,8 @@ class RuleTable:
     discipline_consecutive_tk_days: int = 10
     late_early_equivalence_enabled: bool = True
     late_early_minutes_per_tk_day: int = 450
+    # Approved time corrections (KOREKSI) an employee may have per month of the corrected days; None: no cap.
+    corrections_per_month: int | None = 2
 
     def __post_init__(self) -> None:
         try:
@@ -111,6 +113,8 @@ class RuleTable:
             raise RuleTableError("Tingkat disiplin harus naik", {"field": "discipline_steps"})
         if self.late_early_minutes_per_tk_day <= 0 or self.late_grace_minutes < 0:
             raise RuleTableError("Nilai menit tidak valid", {"field": "late_early_minutes_per_tk_day"})
+        if self.corrections_per_month is not None and self.corrections_per_month < 0:
+            raise RuleTableError("Batas koreksi tidak boleh negatif", {"field": "corrections_per_month"})
 
     @property
     def tz(self) -> ZoneInfo:
@@ -190,6 +194,7 @@ class RuleTable:
             "discipline_consecutive_tk_days": self.discipline_consecutive_tk_days,
             "late_early_equivalence_enabled": self.late_early_equivalence_enabled,
             "late_early_minutes_per_tk_day": self.late_early_minutes_per_tk_day,
+            "corrections_per_month": self.corrections_per_month,
         }
 
 
@@ -280,6 +285,7 @@ _PARSERS: dict[str, Callable[[object], object]] = {
     "discipline_consecutive_tk_days": _int,
     "late_early_equivalence_enabled": _bool,
     "late_early_minutes_per_tk_day": _int,
+    "corrections_per_month": _optional_int,
     "late_bands": _bands_in,
     "early_bands": _bands_in,
     "tk_deduction_percent": _decimal,

@@ -37,6 +37,13 @@ class ConditionFailed(Exception):
     """A conditional write lost: the item already exists or changed meanwhile."""
 
 
+def cancelled_items(exc: ConditionFailed) -> set[int]:
+    """The positions (in the order they were added) of a failed transaction's items whose condition failed."""
+    cause = exc.__cause__
+    reasons = cause.cancellation_reasons if isinstance(cause, TransactWriteError) else None
+    return {i for i, r in enumerate(reasons or []) if r is not None and r.code == "ConditionalCheckFailed"}
+
+
 def _is_condition_failure(exc: BaseException) -> bool:
     if isinstance(exc, TransactWriteError):
         reasons = exc.cancellation_reasons or []

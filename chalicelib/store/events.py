@@ -23,7 +23,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol, cast
 
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -38,6 +37,7 @@ from chalicelib.observability import Metric
 from chalicelib.store.base import (
     ConditionFailed,
     RawItem,
+    cancelled_items,
     iso,
     parse_iso,
     raw_query,
@@ -987,10 +987,7 @@ def awaits_decision(e: Event) -> bool:
 
 def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception | None:
     """The race this transaction lost, or None when it had been committed by an earlier try of itself."""
-    cause = exc.__cause__
-    reasons = cause.cancellation_reasons if isinstance(cause, TransactWriteError) else None
-    codes = [r.code if r else None for r in (reasons or [])]
-    failed = {i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"}
+    failed = cancelled_items(exc)
     # Items in the order they were added: event, [challenge], [mark], ...
     challenge_index = 1 if w.challenge is not None else None
     mark_index = (2 if w.challenge is not None else 1) if w.first_arrival else None

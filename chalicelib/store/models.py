@@ -488,6 +488,16 @@ class RequestModel(_Base):
     by_unit = _index("by_unit", "unor_id", "unit_key")
 
 
+class RequestQuotaModel(_Base):
+    """The approved requests that hold one quota (an employee's time corrections of one month), in the requests
+    table under `quota#<key>` (no index key: in no index, and no request id matches it). Taken and released in
+    the transaction that approves or reopens a request (store.requests `decide`, `reopen`)."""
+
+    base_name = "requests"
+    request_id = UnicodeAttribute(hash_key=True)
+    approved = UnicodeSetAttribute(null=True)
+
+
 # --- operations --------------------------------------------------------------------------------------
 
 
@@ -575,7 +585,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     JobRunModel,
 )
 # Models of items that live in a table of ALL_MODELS (configured with it, never created or declared apart).
-SHARED_TABLE_MODELS: tuple[type[_Base], ...] = (FacePairModel, FaceApprovalModel)
+SHARED_TABLE_MODELS: tuple[type[_Base], ...] = (FacePairModel, FaceApprovalModel, RequestQuotaModel)
 
 
 _SHARED: dict[str, Connection] = {}

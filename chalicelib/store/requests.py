@@ -4,6 +4,8 @@
 table and `chalicelib.store.memory.requests` from a dict; `tests/unit/store/requests_contract.py` is the one
 test class both pass. A request's status moves once out of `pending`, by a conditional write: of two admins
 deciding at once (or an admin and the employee cancelling), exactly one wins, the other gets ConditionFailed.
+An approval may take a place in a `Quota` (an employee's time corrections of a month) in the same write, so
+admins approving different requests at once cannot pass its limit either.
 Lists page with DynamoDB's last evaluated key (JSON-able; the use case signs it into `next`).
 """
 
@@ -11,13 +13,23 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from pynamodb.expressions.condition import size
+
 from chalicelib.domain.requests import PENDING, EmployeeRequest
-from chalicelib.store.base import ConditionFailed, iso, item_from, record_from, storage_call
-from chalicelib.store.models import RequestModel
+from chalicelib.store.base import (
+    ConditionFailed,
+    cancelled_items,
+    iso,
+    item_from,
+    record_from,
+    storage_call,
+    transaction,
+)
+from chalicelib.store.models import RequestModel, RequestQuotaModel
 from chalicelib.store.people import get_model
 
 Page = tuple[list[EmployeeRequest], dict[str, Any] | None]
@@ -38,6 +50,22 @@ def own_key(r: EmployeeRequest) -> str:
 def unit_key(r: EmployeeRequest) -> str:
     """The unit index's range key: by status, then creation."""
     return f"{r.status}#{r.created_at}#{r.request_id}"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At most `limit` approved requests hold `key` at once (e.g. an employee's time corrections of a month)."""
+
+    key: str
+    limit: int
+
+
+class QuotaFull(Exception):
+    """An approval would pass its `quota`; nothing was written."""
+
+    def __init__(self, quota: Quota) -> None:
+        super().__init__(quota.key)
+        self.quota = quota
 
 
 def decided(r: EmployeeRequest, status: str, actor: str, note: str | None, now: datetime) -> EmployeeRequest:
@@ -64,14 +92,28 @@ class RequestsRepository(Protocol):
         ...
 
     def decide(
-        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
+        self,
+        request_id: str,
+        status: str,
+        actor: str,
+        note: str | None,
+        now: datetime,
+        *,
+        nip: str | None = None,
+        quota: Quota | None = None,
     ) -> EmployeeRequest:
         """Move a pending request to `status` once and answer it as stored; ConditionFailed when it is not
-        pending (or, with `nip`, not that employee's)."""
+        pending (or, with `nip`, not that employee's). With `quota`, the request also takes a place in it, in
+        the same write: QuotaFull (and nothing written) when `quota.limit` requests hold it already."""
         ...
 
-    def reopen(self, request_id: str, actor: str) -> None:
-        """Undo `actor`'s approval whose effect could not be written (ConditionFailed when it is not theirs)."""
+    def reopen(self, request_id: str, actor: str, *, quota_key: str | None = None) -> None:
+        """Undo `actor`'s approval whose effect could not be written (ConditionFailed when it is not theirs),
+        giving back its place in the quota `quota_key`."""
+        ...
+
+    def quota_holders(self, key: str) -> frozenset[str]:
+        """The ids of the approved requests that hold the quota `key`."""
         ...
 
     def set_result(self, request_id: str, result_id: str) -> None:
@@ -112,7 +154,15 @@ class DynamoRequestsRepository:
             return [_request(m) for m in result], result.last_evaluated_key
 
     def decide(
-        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
+        self,
+        request_id: str,
+        status: str,
+        actor: str,
+        note: str | None,
+        now: datetime,
+        *,
+        nip: str | None = None,
+        quota: Quota | None = None,
     ) -> EmployeeRequest:
         stored = self.get(request_id)
         if stored is None:
@@ -121,15 +171,38 @@ class DynamoRequestsRepository:
         if nip is not None:
             condition &= RequestModel.nip == nip
         after = decided(stored, status, actor, note, now)
-        self._update(after, condition)
+        if quota is None:
+            self._update(after, condition)
+            return after
+        held, below = RequestQuotaModel.approved, size(RequestQuotaModel.approved) < quota.limit  # type: ignore[no-untyped-call]
+        # Tested before size() (moto fails on the size of a missing set); a quota of none admits nothing.
+        room = held.does_not_exist() | below if quota.limit > 0 else held.exists() & below
+        try:
+            with storage_call("dynamodb"), transaction() as tx:
+                tx.update(RequestModel(request_id), actions=_status_actions(after), condition=condition)
+                tx.update(_quota(quota.key), actions=[RequestQuotaModel.approved.add({request_id})], condition=room)
+        except ConditionFailed as exc:
+            if cancelled_items(exc) == {1}:  # the request was pending, its quota full
+                raise QuotaFull(quota) from exc
+            raise
         return after
 
-    def reopen(self, request_id: str, actor: str) -> None:
+    def reopen(self, request_id: str, actor: str, *, quota_key: str | None = None) -> None:
         stored = self.get(request_id)
         if stored is None:
             return
         pending = replace(stored, status=PENDING, decided_by=None, decided_at=None, note=None)
-        self._update(pending, (RequestModel.decided_by == actor) & (RequestModel.result_id.does_not_exist()))
+        condition = (RequestModel.decided_by == actor) & (RequestModel.result_id.does_not_exist())
+        if quota_key is None:
+            self._update(pending, condition)
+            return
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(RequestModel(request_id), actions=_status_actions(pending), condition=condition)
+            tx.update(_quota(quota_key), actions=[RequestQuotaModel.approved.delete({request_id})])
+
+    def quota_holders(self, key: str) -> frozenset[str]:
+        found: RequestQuotaModel | None = get_model(RequestQuotaModel, _quota(key).request_id)
+        return frozenset(found.approved or ()) if found else frozenset()
 
     def set_result(self, request_id: str, result_id: str) -> None:
         with storage_call("dynamodb"):
@@ -140,14 +213,20 @@ class DynamoRequestsRepository:
     @staticmethod
     def _update(r: EmployeeRequest, condition: Any) -> None:
         with storage_call("dynamodb"):
-            RequestModel(r.request_id).update(
-                actions=[
-                    RequestModel.status.set(r.status),
-                    RequestModel.unit_key.set(unit_key(r)),
-                    *(_set_or_remove(name, getattr(r, name)) for name in ("decided_by", "decided_at", "note")),
-                ],
-                condition=condition,
-            )
+            RequestModel(r.request_id).update(actions=_status_actions(r), condition=condition)
+
+
+def _status_actions(r: EmployeeRequest) -> list[Any]:
+    """The update that stores `r`'s status and decision."""
+    return [
+        RequestModel.status.set(r.status),
+        RequestModel.unit_key.set(unit_key(r)),
+        *(_set_or_remove(name, getattr(r, name)) for name in ("decided_by", "decided_at", "note")),
+    ]
+
+
+def _quota(key: str) -> RequestQuotaModel:
+    return RequestQuotaModel(f"quota#{key}")
 
 
 def _set_or_remove(name: str, value: str | None) -> Any:
@@ -158,6 +237,8 @@ def _set_or_remove(name: str, value: str | None) -> Any:
 __all__ = [
     "REQUEST_ID",
     "DynamoRequestsRepository",
+    "Quota",
+    "QuotaFull",
     "RequestsRepository",
     "decided",
     "new_request_id",

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from chalicelib import runtime
+from chalicelib.attendance.export import month_label
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.audit import VIEW_ATTACHMENTS
 from chalicelib.domain.calendar import DateRange
@@ -36,7 +37,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.photos import REQUEST_PREFIX
-from chalicelib.store.requests import REQUEST_ID, new_request_id
+from chalicelib.store.requests import REQUEST_ID, Quota, QuotaFull, new_request_id
 from chalicelib.usecases import access, disclosure, recaps, rejudge, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.auth import employee_of
@@ -91,9 +92,34 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
     pending = [r for r in runtime.requests().of_employee(employee.nip, PAGE, None)[0] if r.status == PENDING]
     if len(pending) >= MAX_PENDING:
         raise ConflictError("Terlalu banyak pengajuan yang belum diputuskan.", {"pending": len(pending)})
+    day = body.start_date.isoformat()
+    quota = correction_quota(employee.nip, body.type, day, settings)
+    if quota is not None:  # the month's approved corrections, and those waiting, leave room for this one
+        waiting = {r.request_id for r in pending if correction_quota(r.nip, r.type, r.start_date, settings) == quota}
+        taken = runtime.requests().quota_holders(quota.key) | waiting
+        if len(taken) >= quota.limit:
+            raise _quota_full(quota, day, len(taken))
     with contextlib.suppress(ConditionFailed):  # the same request, sent in parallel, was filed first
         _file(employee, body, request_id, attachment=attachment, settings=settings, now=now)
     return RequestCreated(request_id=request_id, status=PENDING)
+
+
+def correction_quota(nip: str, request_type: str, day: str, settings: Settings) -> Quota | None:
+    """The cap on the employee's approved time corrections (KOREKSI) of the month of `day` (the rule table's
+    `corrections_per_month`); None for another type, or when the rule table sets no cap."""
+    limit = recaps.rule_table(settings).corrections_per_month
+    if request_type != "KOREKSI" or limit is None:
+        return None
+    return Quota(f"KOREKSI#{nip}#{day[:7]}", limit)
+
+
+def _quota_full(quota: Quota, day: str, used: int) -> ConflictError:
+    """409 for a correction of `day` whose month's quota is full (`used` places taken)."""
+    month = day[:7]
+    return ConflictError(
+        f"Batas koreksi absen bulan {month_label(month)} sudah tercapai ({quota.limit} kali sebulan).",
+        {"limit": quota.limit, "month": month, "used": used},
+    )
 
 
 def content_request_id(nip: str, body: NewRequest, attachment: bytes | None) -> str:
@@ -254,11 +280,16 @@ def decide(
     if found.status != PENDING:
         raise _not_pending(found)
     status = "approved" if body.decision == "approve" else "rejected"
+    quota = correction_quota(found.nip, found.type, found.start_date, settings) if status == "approved" else None
     try:
-        runtime.requests().decide(request_id, status, principal.subject, body.note, now)
+        runtime.requests().decide(request_id, status, principal.subject, body.note, now, quota=quota)
     except ConditionFailed as exc:
         raise _not_pending(found) from exc
-    result_id, recapped = _approve(principal, found, body, settings, now) if status == "approved" else (None, [])
+    except QuotaFull as exc:
+        raise _quota_full(exc.quota, found.start_date, len(runtime.requests().quota_holders(exc.quota.key))) from exc
+    result_id, recapped = (
+        _approve(principal, found, body, settings, now, quota=quota) if status == "approved" else (None, [])
+    )
     detail = {"nip": found.nip, "type": found.type, "result_id": result_id}
     runtime.audit().record(principal.subject, f"request.{body.decision}", request_id, detail)
     return RequestDecision(
@@ -267,14 +298,20 @@ def decide(
 
 
 def _approve(
-    principal: Principal, r: EmployeeRequest, body: RequestDecisionRequest, settings: Settings, now: datetime
+    principal: Principal,
+    r: EmployeeRequest,
+    body: RequestDecisionRequest,
+    settings: Settings,
+    now: datetime,
+    *,
+    quota: Quota | None,
 ) -> tuple[str, list[str]]:
     """Create what the request asked for; when that fails the decision is undone (the request is pending
-    again) and the error answered."""
+    again, its place in `quota` given back) and the error answered."""
     try:
         result_id = _effect(principal, r, body, settings, now)
     except Exception:
-        runtime.requests().reopen(r.request_id, principal.subject)
+        runtime.requests().reopen(r.request_id, principal.subject, quota_key=quota.key if quota else None)
         raise
     runtime.requests().set_result(r.request_id, result_id)
     days = DateRange(date.fromisoformat(r.start_date), date.fromisoformat(r.end_date)).days()

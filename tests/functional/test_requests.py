@@ -4,21 +4,24 @@ with the attacks: another's request, another unit's request, parallel decisions,
 from __future__ import annotations
 
 import base64
+import json
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError
-from chalicelib.settings import load_settings
+from chalicelib.settings import build_settings, load_settings
 from chalicelib.store.aws import s3_client
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import requests as requests_usecase
-from chalicelib.usecases.schemas.requests import RequestDecisionRequest
+from chalicelib.usecases.schemas.requests import NewRequest, RequestDecisionRequest
 from tests.functional.conftest import Api
 
 PEOPLE = DynamoPeopleRepository()
@@ -185,6 +188,51 @@ def test_admins_deciding_at_once_make_exactly_one_decision(office: Office) -> No
     assert sorted(outcomes).count("conflict") == len(admins) - 1, outcomes
     leaves = office.api.call("GET", f"/v1/admin/leaves?from={day}&to={day}", token=office.admin).body["items"]
     assert len(leaves) == (1 if "approved" in outcomes else 0)
+
+
+def a_past_month_day(day: int) -> str:
+    """The `day` of the month before this one (a month whose corrections are all in the past)."""
+    last_month = datetime.now(load_settings().tz).date().replace(day=1) - timedelta(days=1)
+    return last_month.replace(day=day).isoformat()
+
+
+def test_corrections_are_capped_per_month_over_http_and_against_racing_admins(office: Office, tmp_path: Path) -> None:
+    # GIVEN two corrections of one month filed by Asep (the default rule table allows two a month)
+    days = [a_past_month_day(d) for d in (10, 11, 12, 13)]
+    fix = {"type": "KOREKSI", "time": "07:20"}
+    filed = [office.file(A, {**fix, "start_date": d, "end_date": d}) for d in days[:2]]
+    assert [f.status for f in filed] == [201, 201]
+    # WHEN he files a third, THEN it is 409 CONFLICT naming the limit and the month
+    third = office.file(A, {**fix, "start_date": days[2], "end_date": days[2]})
+    assert third.status == 409 and third.body["error"]["code"] == "CONFLICT"
+    assert third.body["error"]["details"] == {"limit": 2, "month": days[0][:7], "used": 2}
+    assert "sudah tercapai" in third.body["error"]["message"]
+    # GIVEN Budi's four corrections of that month filed while the regency had no cap
+    free = tmp_path / "rules.json"
+    free.write_text(json.dumps({"corrections_per_month": None}))
+    no_cap = build_settings({**os.environ, "SMART_RULES_FILE": str(free)})
+    budi = Principal(subject=B, role="employee", device_id=f"android-{B[-4:]}-dev")
+    bodies = [NewRequest.model_validate({**fix, "start_date": d, "end_date": d, "reason": "Lupa"}) for d in days]
+    now = datetime.now().astimezone()
+    ids = [requests_usecase.submit(budi, body, no_cap, now).request_id for body in bodies]
+    admins = [Principal(subject=f"ops-{i}", role="unit_admin", unit_ids=frozenset({"U1"})) for i in range(4)]
+    start = threading.Barrier(len(admins))
+
+    def approve(pair: tuple[str, Principal]) -> str:
+        body = RequestDecisionRequest.model_validate({"decision": "approve"})
+        start.wait()
+        try:
+            return requests_usecase.decide(pair[1], pair[0], body, load_settings(), datetime.now().astimezone()).status
+        except ConflictError:
+            return "conflict"
+
+    # WHEN four admins approve them at once under the cap of two
+    with ThreadPoolExecutor(max_workers=len(admins)) as pool:
+        outcomes = list(pool.map(approve, zip(ids, admins, strict=True)))
+    # THEN exactly two are approved, and two corrected events recorded
+    assert sorted(outcomes) == ["approved", "approved", "conflict", "conflict"]
+    mine = office.api.call("GET", "/v1/me/requests", token=office.employees[B]).body["items"]
+    assert sorted(r["status"] for r in mine) == ["approved", "approved", "pending", "pending"]
 
 
 def test_recaps_follow_approvals_and_cancellations(office: Office) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from chalicelib.domain.requests import PENDING, EmployeeRequest
 from chalicelib.store.base import ConditionFailed
-from chalicelib.store.requests import Page, decided, own_key, unit_key
+from chalicelib.store.requests import Page, Quota, QuotaFull, decided, own_key, unit_key
 
 
 class InMemoryRequestsRepository:
@@ -20,6 +20,7 @@ class InMemoryRequestsRepository:
 
     def __init__(self) -> None:
         self._requests: dict[str, EmployeeRequest] = {}
+        self._quotas: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
     def add(self, request: EmployeeRequest) -> None:
@@ -67,17 +68,29 @@ class InMemoryRequestsRepository:
         }
 
     def decide(
-        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
+        self,
+        request_id: str,
+        status: str,
+        actor: str,
+        note: str | None,
+        now: datetime,
+        *,
+        nip: str | None = None,
+        quota: Quota | None = None,
     ) -> EmployeeRequest:
         with self._lock:
             stored = self._requests.get(request_id)
             if stored is None or stored.status != PENDING or (nip is not None and stored.nip != nip):
                 raise ConditionFailed("dynamodb")
+            holders = self._quotas.setdefault(quota.key, set()) if quota else set()
+            if quota is not None and len(holders) >= quota.limit:
+                raise QuotaFull(quota)
             after = decided(stored, status, actor, note, now)
             self._requests[request_id] = after
+            holders.add(request_id)
             return after
 
-    def reopen(self, request_id: str, actor: str) -> None:
+    def reopen(self, request_id: str, actor: str, *, quota_key: str | None = None) -> None:
         with self._lock:
             stored = self._requests.get(request_id)
             if stored is None:
@@ -85,6 +98,12 @@ class InMemoryRequestsRepository:
             if stored.decided_by != actor or stored.result_id is not None:
                 raise ConditionFailed("dynamodb")
             self._requests[request_id] = replace(stored, status=PENDING, decided_by=None, decided_at=None, note=None)
+            if quota_key is not None:
+                self._quotas.get(quota_key, set()).discard(request_id)
+
+    def quota_holders(self, key: str) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._quotas.get(key, ()))
 
     def set_result(self, request_id: str, result_id: str) -> None:
         with self._lock:

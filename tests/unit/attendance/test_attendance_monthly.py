@@ -150,6 +150,8 @@ def test_rule_table_round_trips_through_json_shape() -> None:
     table = RuleTable(timezone="Asia/Jayapura", tk_deduction_percent=Decimal(4), late_grace_minutes=3)
     assert RuleTable.from_dict(table.to_dict()) == table
     assert RuleTable.from_dict({}) == RuleTable()
+    for cap in (None, 0, 5):
+        assert RuleTable.from_dict({"corrections_per_month": cap}).corrections_per_month == cap
 
 
 @pytest.mark.parametrize(
@@ -164,6 +166,8 @@ def test_rule_table_round_trips_through_json_shape() -> None:
         {"check_in_opens": "6am"},
         {"missing_check_out_level": 9},
         {"discipline_steps": [{"min_days": 4, "label": "x"}, {"min_days": 3, "label": "y"}]},
+        {"corrections_per_month": -1},
+        {"corrections_per_month": "2"},
     ],
 )
 def test_bad_rule_table_is_rejected(document: dict[str, object]) -> None:

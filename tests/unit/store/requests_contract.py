@@ -17,7 +17,7 @@ import pytest
 
 from chalicelib.domain.requests import EmployeeRequest
 from chalicelib.store.base import ConditionFailed, iso
-from chalicelib.store.requests import RequestsRepository
+from chalicelib.store.requests import Quota, QuotaFull, RequestsRepository
 
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
@@ -131,3 +131,60 @@ class RequestsRepositoryContract:
         assert repo.get("r-1").result_id == "l-123"  # type: ignore[union-attr]
         with pytest.raises(ConditionFailed):
             repo.reopen("r-1", "admin")  # its effect exists: it stays approved
+
+    def test_an_approval_takes_a_place_in_its_quota_until_it_is_full(self, repo: RequestsRepository) -> None:
+        for n in range(4):
+            repo.add(request(f"r-{n}", minutes=n))
+        quota = Quota("KOREKSI#x#2026-03", 2)
+        repo.decide("r-0", "approved", "admin", None, T0, quota=quota)
+        repo.decide("r-1", "approved", "admin", None, T0, quota=quota)
+        with pytest.raises(QuotaFull):
+            repo.decide("r-2", "approved", "admin", None, T0, quota=quota)
+        assert repo.get("r-2") == request("r-2", minutes=2)  # nothing written
+        assert repo.quota_holders(quota.key) == {"r-0", "r-1"}
+        assert repo.quota_holders("KOREKSI#x#2026-04") == frozenset()
+        # Another quota, and a rejection, take no place in this one.
+        repo.decide("r-2", "approved", "admin", None, T0, quota=Quota("KOREKSI#x#2026-04", 2))
+        repo.decide("r-3", "rejected", "admin", None, T0)
+        assert repo.quota_holders(quota.key) == {"r-0", "r-1"}
+
+    def test_a_request_not_pending_takes_no_place(self, repo: RequestsRepository) -> None:
+        repo.add(request("r-1"))
+        repo.decide("r-1", "cancelled", NIP, None, T0, nip=NIP)
+        for limit in (0, 1):
+            with pytest.raises(ConditionFailed):
+                repo.decide("r-1", "approved", "admin", None, T0, quota=Quota("q", limit))
+        assert repo.quota_holders("q") == frozenset()
+        repo.add(request("r-2"))
+        with pytest.raises(QuotaFull):
+            repo.decide("r-2", "approved", "admin", None, T0, quota=Quota("q", 0))
+        assert repo.get("r-2") == request("r-2")
+
+    def test_a_reopened_approval_gives_its_place_back(self, repo: RequestsRepository) -> None:
+        repo.add(request("r-1"))
+        repo.add(request("r-2", minutes=1))
+        quota = Quota("q", 1)
+        repo.decide("r-1", "approved", "admin", None, T0, quota=quota)
+        repo.reopen("r-1", "admin", quota_key=quota.key)
+        assert repo.quota_holders(quota.key) == frozenset() and repo.get("r-1") == request("r-1")
+        repo.decide("r-2", "approved", "admin", None, T0, quota=quota)
+        assert repo.quota_holders(quota.key) == {"r-2"}
+
+    def test_parallel_approvals_of_different_requests_never_pass_the_quota(self, repo: RequestsRepository) -> None:
+        ids = [f"r-{n}" for n in range(6)]
+        for n, request_id in enumerate(ids):
+            repo.add(request(request_id, minutes=n))
+        quota = Quota("q", 2)
+
+        def approve(request_id: str) -> bool:
+            try:
+                repo.decide(request_id, "approved", f"admin-{request_id}", None, T0, quota=quota)
+            except QuotaFull:
+                return False
+            return True
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            approved = [i for i, won in zip(ids, pool.map(approve, ids), strict=True) if won]
+        assert len(approved) == 2 and repo.quota_holders(quota.key) == set(approved)
+        statuses = {i: repo.get(i).status for i in ids}  # type: ignore[union-attr]
+        assert statuses == {i: "approved" if i in approved else "pending" for i in ids}

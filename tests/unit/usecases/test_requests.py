@@ -4,9 +4,11 @@ parallel decisions, unit scopes; and the admin lists and cancellation of leaves 
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,10 +20,11 @@ from chalicelib.errors import (
     ForbiddenError,
     NotFoundError,
     PayloadTooLargeError,
+    UnavailableError,
     ValidationError,
 )
 from chalicelib.geo.errors import GeoValidationError
-from chalicelib.settings import Settings
+from chalicelib.settings import Settings, build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases import recaps, requests, zones
@@ -250,6 +253,104 @@ def test_a_correction_of_a_day_before_a_move_is_recorded_and_judged_in_the_unit_
     assert runtime.events().events_of_unit_day("U2", "2026-03-10") == []
     stored = repos.statuses.employee_status(NIP, date(2026, 3, 10))
     assert stored is not None and stored[0] == "U1" and stored[1].status.status != "TK"
+
+
+def correction(day: str, at: str = "07:30", kind: str = "in") -> NewRequest:
+    return new("KOREKSI", day, time=at, event_type=kind)
+
+
+def with_cap(cap: int | None, tmp_path: Path) -> Settings:
+    """Settings whose rule table allows `cap` approved corrections a month (None: no cap)."""
+    rules = tmp_path / f"rules-{cap}.json"
+    rules.write_text(json.dumps({"corrections_per_month": cap}))
+    return build_settings({"SMART_RULES_FILE": str(rules)})
+
+
+def corrections(nip: str = NIP) -> list[str]:
+    day = datetime(2026, 2, 1, tzinfo=UTC)
+    found = runtime.events().events_between(nip, day, day + timedelta(days=60))
+    return [e.local_date for e in found if "CORRECTION" in e.warnings]
+
+
+def test_an_employee_gets_at_most_two_corrections_a_month(settings: Settings) -> None:
+    # GIVEN two corrections of March filed (the default rule table: 2 a month)
+    first, second = file(settings, correction("2026-03-02")), file(settings, correction("2026-03-03"))
+    # WHEN a third of March is filed, THEN it is a conflict that names the month and the limit
+    with pytest.raises(ConflictError) as caught:
+        file(settings, correction("2026-03-04"))
+    assert caught.value.details == {"limit": 2, "month": "2026-03", "used": 2}
+    assert "Maret 2026" in str(caught.value.message)
+    # AND sending one of the two again still answers its id, and another month or another type is filed
+    assert file(settings, correction("2026-03-02")) == first
+    file(settings, correction("2026-02-27"))
+    file(settings, new("IZIN", "2026-03-05"))
+    # WHEN one is rejected, THEN its place is free again; once two are approved, March is full
+    reject(second, settings)
+    third = file(settings, correction("2026-03-04", "16:00", "out"))
+    approve(first, settings)
+    approve(third, settings)
+    with pytest.raises(ConflictError):
+        file(settings, correction("2026-03-06"))
+    assert corrections() == ["2026-03-02", "2026-03-04"]
+
+
+def test_admins_approving_at_once_never_pass_the_cap(settings: Settings, tmp_path: Path) -> None:
+    # GIVEN three March corrections filed while the rule table had no cap
+    filed = [file(with_cap(None, tmp_path), correction(f"2026-03-0{day}")) for day in (2, 3, 4)]
+    start = threading.Barrier(3)
+
+    def decide(pair: tuple[str, Principal]) -> str:
+        start.wait()
+        try:
+            return approve(pair[0], settings, who=pair[1]).status
+        except ConflictError:
+            return "conflict"
+
+    # WHEN three admins approve them at the same moment under the default cap of two
+    admins = [Principal(subject=f"ops-{i}", role="unit_admin", unit_ids=frozenset({"U1"})) for i in range(3)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        outcomes = list(pool.map(decide, zip(filed, admins, strict=True)))
+    # THEN two are approved and recorded, and the third stays pending
+    assert sorted(outcomes) == ["approved", "approved", "conflict"]
+    assert len(corrections()) == 2
+    assert [runtime.requests().get(r).status for r in filed].count("pending") == 1  # type: ignore[union-attr]
+
+
+def test_the_rule_table_sets_the_cap(tmp_path: Path) -> None:
+    # GIVEN a regency with no cap, THEN three corrections of a month are filed and approved
+    free = with_cap(None, tmp_path)
+    for day in (2, 3, 4):
+        approve(file(free, correction(f"2026-03-0{day}")), free)
+    assert len(corrections()) == 3
+    # GIVEN a regency that allows none, THEN a correction is refused, and so is approving one filed before
+    waiting = file(free, correction("2026-02-02"))
+    closed = with_cap(0, tmp_path)
+    with pytest.raises(ConflictError) as caught:
+        file(closed, correction("2026-02-03"))
+    assert caught.value.details == {"limit": 0, "month": "2026-02", "used": 1}  # the one waiting counts
+    with pytest.raises(ConflictError):
+        approve(waiting, closed)
+    assert runtime.requests().get(waiting).status == "pending"  # type: ignore[union-attr]
+
+
+def test_a_correction_whose_event_could_not_be_written_gives_its_place_back(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a cap of two and two corrections of March, WHEN storage fails while the first is approved
+    first, second = file(settings, correction("2026-03-02")), file(settings, correction("2026-03-03"))
+
+    def down(*args: object) -> None:
+        raise UnavailableError()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(type(runtime.events()), "write_checkin", down)
+        with pytest.raises(UnavailableError):
+            approve(first, settings)
+    # THEN it is pending again and holds no place: both can still be approved, the other one first
+    assert runtime.requests().get(first).status == "pending"  # type: ignore[union-attr]
+    approve(second, settings)
+    approve(first, settings)
+    assert corrections() == ["2026-03-02", "2026-03-03"]
 
 
 def test_a_request_is_decided_once_even_by_admins_at_the_same_moment(settings: Settings) -> None:
