@@ -92,19 +92,17 @@ class RequestsRepository(Protocol):
         ...
 
     def decide(
-        self,
-        request_id: str,
-        status: str,
-        actor: str,
-        note: str | None,
-        now: datetime,
-        *,
-        nip: str | None = None,
-        quota: Quota | None = None,
+        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
     ) -> EmployeeRequest:
         """Move a pending request to `status` once and answer it as stored; ConditionFailed when it is not
-        pending (or, with `nip`, not that employee's). With `quota`, the request also takes a place in it, in
-        the same write: QuotaFull (and nothing written) when `quota.limit` requests hold it already."""
+        pending (or, with `nip`, not that employee's)."""
+        ...
+
+    def approve_within(
+        self, request_id: str, quota: Quota, actor: str, note: str | None, now: datetime
+    ) -> EmployeeRequest:
+        """`decide` to approve, the request taking a place in `quota` in the same write: QuotaFull (and nothing
+        written) when `quota.limit` requests hold it already."""
         ...
 
     def reopen(self, request_id: str, actor: str, *, quota_key: str | None = None) -> None:
@@ -154,32 +152,23 @@ class DynamoRequestsRepository:
             return [_request(m) for m in result], result.last_evaluated_key
 
     def decide(
-        self,
-        request_id: str,
-        status: str,
-        actor: str,
-        note: str | None,
-        now: datetime,
-        *,
-        nip: str | None = None,
-        quota: Quota | None = None,
+        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
     ) -> EmployeeRequest:
-        stored = self.get(request_id)
-        if stored is None:
-            raise ConditionFailed("dynamodb")
-        condition = (RequestModel.status == PENDING) & RequestModel.request_id.exists()
-        if nip is not None:
-            condition &= RequestModel.nip == nip
-        after = decided(stored, status, actor, note, now)
-        if quota is None:
-            self._update(after, condition)
-            return after
+        after = decided(self._stored(request_id), status, actor, note, now)
+        condition = _PENDING if nip is None else _PENDING & (RequestModel.nip == nip)
+        self._update(after, condition)
+        return after
+
+    def approve_within(
+        self, request_id: str, quota: Quota, actor: str, note: str | None, now: datetime
+    ) -> EmployeeRequest:
+        after = decided(self._stored(request_id), "approved", actor, note, now)
         held, below = RequestQuotaModel.approved, size(RequestQuotaModel.approved) < quota.limit  # type: ignore[no-untyped-call]
         # Tested before size() (moto fails on the size of a missing set); a quota of none admits nothing.
         room = held.does_not_exist() | below if quota.limit > 0 else held.exists() & below
         try:
             with storage_call("dynamodb"), transaction() as tx:
-                tx.update(RequestModel(request_id), actions=_status_actions(after), condition=condition)
+                tx.update(RequestModel(request_id), actions=_status_actions(after), condition=_PENDING)
                 tx.update(_quota(quota.key), actions=[RequestQuotaModel.approved.add({request_id})], condition=room)
         except ConditionFailed as exc:
             if cancelled_items(exc) == {1}:  # the request was pending, its quota full
@@ -210,10 +199,19 @@ class DynamoRequestsRepository:
                 actions=[RequestModel.result_id.set(result_id)], condition=RequestModel.request_id.exists()
             )
 
+    def _stored(self, request_id: str) -> EmployeeRequest:
+        stored = self.get(request_id)
+        if stored is None:
+            raise ConditionFailed("dynamodb")
+        return stored
+
     @staticmethod
     def _update(r: EmployeeRequest, condition: Any) -> None:
         with storage_call("dynamodb"):
             RequestModel(r.request_id).update(actions=_status_actions(r), condition=condition)
+
+
+_PENDING = (RequestModel.status == PENDING) & RequestModel.request_id.exists()
 
 
 def _status_actions(r: EmployeeRequest) -> list[Any]:

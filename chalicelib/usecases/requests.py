@@ -282,7 +282,10 @@ def decide(
     status = "approved" if body.decision == "approve" else "rejected"
     quota = correction_quota(found.nip, found.type, found.start_date, settings) if status == "approved" else None
     try:
-        runtime.requests().decide(request_id, status, principal.subject, body.note, now, quota=quota)
+        if quota is None:
+            runtime.requests().decide(request_id, status, principal.subject, body.note, now)
+        else:
+            runtime.requests().approve_within(request_id, quota, principal.subject, body.note, now)
     except ConditionFailed as exc:
         raise _not_pending(found) from exc
     except QuotaFull as exc:

@@ -68,27 +68,35 @@ class InMemoryRequestsRepository:
         }
 
     def decide(
-        self,
-        request_id: str,
-        status: str,
-        actor: str,
-        note: str | None,
-        now: datetime,
-        *,
-        nip: str | None = None,
-        quota: Quota | None = None,
+        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
     ) -> EmployeeRequest:
         with self._lock:
-            stored = self._requests.get(request_id)
-            if stored is None or stored.status != PENDING or (nip is not None and stored.nip != nip):
-                raise ConditionFailed("dynamodb")
-            holders = self._quotas.setdefault(quota.key, set()) if quota else set()
-            if quota is not None and len(holders) >= quota.limit:
+            return self._decide(request_id, status, actor, note, now, nip=nip)
+
+    def approve_within(
+        self, request_id: str, quota: Quota, actor: str, note: str | None, now: datetime
+    ) -> EmployeeRequest:
+        with self._lock:
+            holders = self._quotas.setdefault(quota.key, set())
+            if self._pending(request_id) and len(holders) >= quota.limit:
                 raise QuotaFull(quota)
-            after = decided(stored, status, actor, note, now)
-            self._requests[request_id] = after
+            after = self._decide(request_id, "approved", actor, note, now, nip=None)
             holders.add(request_id)
             return after
+
+    def _pending(self, request_id: str, nip: str | None = None) -> bool:
+        stored = self._requests.get(request_id)
+        return stored is not None and stored.status == PENDING and nip in (None, stored.nip)
+
+    def _decide(
+        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None
+    ) -> EmployeeRequest:
+        """`decide` under the lock."""
+        if not self._pending(request_id, nip):
+            raise ConditionFailed("dynamodb")
+        after = decided(self._requests[request_id], status, actor, note, now)
+        self._requests[request_id] = after
+        return after
 
     def reopen(self, request_id: str, actor: str, *, quota_key: str | None = None) -> None:
         with self._lock:

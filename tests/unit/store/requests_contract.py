@@ -136,15 +136,15 @@ class RequestsRepositoryContract:
         for n in range(4):
             repo.add(request(f"r-{n}", minutes=n))
         quota = Quota("KOREKSI#x#2026-03", 2)
-        repo.decide("r-0", "approved", "admin", None, T0, quota=quota)
-        repo.decide("r-1", "approved", "admin", None, T0, quota=quota)
+        repo.approve_within("r-0", quota, "admin", None, T0)
+        repo.approve_within("r-1", quota, "admin", None, T0)
         with pytest.raises(QuotaFull):
-            repo.decide("r-2", "approved", "admin", None, T0, quota=quota)
+            repo.approve_within("r-2", quota, "admin", None, T0)
         assert repo.get("r-2") == request("r-2", minutes=2)  # nothing written
         assert repo.quota_holders(quota.key) == {"r-0", "r-1"}
         assert repo.quota_holders("KOREKSI#x#2026-04") == frozenset()
         # Another quota, and a rejection, take no place in this one.
-        repo.decide("r-2", "approved", "admin", None, T0, quota=Quota("KOREKSI#x#2026-04", 2))
+        repo.approve_within("r-2", Quota("KOREKSI#x#2026-04", 2), "admin", None, T0)
         repo.decide("r-3", "rejected", "admin", None, T0)
         assert repo.quota_holders(quota.key) == {"r-0", "r-1"}
 
@@ -153,21 +153,21 @@ class RequestsRepositoryContract:
         repo.decide("r-1", "cancelled", NIP, None, T0, nip=NIP)
         for limit in (0, 1):
             with pytest.raises(ConditionFailed):
-                repo.decide("r-1", "approved", "admin", None, T0, quota=Quota("q", limit))
+                repo.approve_within("r-1", Quota("q", limit), "admin", None, T0)
         assert repo.quota_holders("q") == frozenset()
         repo.add(request("r-2"))
         with pytest.raises(QuotaFull):
-            repo.decide("r-2", "approved", "admin", None, T0, quota=Quota("q", 0))
+            repo.approve_within("r-2", Quota("q", 0), "admin", None, T0)
         assert repo.get("r-2") == request("r-2")
 
     def test_a_reopened_approval_gives_its_place_back(self, repo: RequestsRepository) -> None:
         repo.add(request("r-1"))
         repo.add(request("r-2", minutes=1))
         quota = Quota("q", 1)
-        repo.decide("r-1", "approved", "admin", None, T0, quota=quota)
+        repo.approve_within("r-1", quota, "admin", None, T0)
         repo.reopen("r-1", "admin", quota_key=quota.key)
         assert repo.quota_holders(quota.key) == frozenset() and repo.get("r-1") == request("r-1")
-        repo.decide("r-2", "approved", "admin", None, T0, quota=quota)
+        repo.approve_within("r-2", quota, "admin", None, T0)
         assert repo.quota_holders(quota.key) == {"r-2"}
 
     def test_parallel_approvals_of_different_requests_never_pass_the_quota(self, repo: RequestsRepository) -> None:
@@ -178,7 +178,7 @@ class RequestsRepositoryContract:
 
         def approve(request_id: str) -> bool:
             try:
-                repo.decide(request_id, "approved", f"admin-{request_id}", None, T0, quota=quota)
+                repo.approve_within(request_id, quota, f"admin-{request_id}", None, T0)
             except QuotaFull:
                 return False
             return True
