@@ -209,6 +209,8 @@ def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -
         return DayStatus(plan.day, TK, deduction_percent=_deduction(TK, None, None, rules))
     late = late_minutes(check_in, bounds[0]) if check_in else None
     early = early_minutes(check_out, bounds[1]) if check_out else None
+    if late and check_out:  # minutes after the end are minutes after a bound, as lateness is
+        late = rules.late_after_make_up(late, late_minutes(check_out, bounds[1]))
     tl = rules.tl_category(late) if late is not None else f"TL{rules.missing_check_in_level}"
     psw = rules.psw_category(early) if early is not None else f"PSW{rules.missing_check_out_level}"
     code = status_code(tl, psw)
@@ -218,7 +220,7 @@ def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -
 def _deduction(code: str, tl: str | None, psw: str | None, rules: RuleTable) -> Decimal:
     if code == TK:
         return rules.tk_deduction_percent
-    return rules.category_deduction(tl) + rules.category_deduction(psw)
+    return rules.late_early_deduction(tl, psw)
 
 
 def _excuse(plan: DayPlan) -> str | None:

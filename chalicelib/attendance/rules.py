@@ -95,6 +95,10 @@ class RuleTable:
     discipline_consecutive_tk_days: int = 10
     late_early_equivalence_enabled: bool = True
     late_early_minutes_per_tk_day: int = 450
+    # Variants some regencies use (DOMAIN.md), off by default: late minutes made up by staying after the day's
+    # end, at most this many (0: none); and the most a day's lateness and early departure deduct together.
+    late_make_up_minutes: int = 0
+    daily_cap_percent: Decimal | None = None
     # Approved time corrections (KOREKSI) an employee may have per month of the corrected days; None: no cap.
     corrections_per_month: int | None = 2
 
@@ -113,6 +117,10 @@ class RuleTable:
             raise RuleTableError("Tingkat disiplin harus naik", {"field": "discipline_steps"})
         if self.late_early_minutes_per_tk_day <= 0 or self.late_grace_minutes < 0:
             raise RuleTableError("Nilai menit tidak valid", {"field": "late_early_minutes_per_tk_day"})
+        if self.late_make_up_minutes < 0:
+            raise RuleTableError("Nilai menit tidak valid", {"field": "late_make_up_minutes"})
+        if self.daily_cap_percent is not None and self.daily_cap_percent < 0:
+            raise RuleTableError("Batas potongan harian tidak boleh negatif", {"field": "daily_cap_percent"})
         if self.corrections_per_month is not None and self.corrections_per_month < 0:
             raise RuleTableError("Batas koreksi tidak boleh negatif", {"field": "corrections_per_month"})
 
@@ -131,6 +139,15 @@ class RuleTable:
         if early_minutes <= 0:
             return None
         return f"PSW{_band_level(self.early_bands, early_minutes)}"
+
+    def late_after_make_up(self, late_minutes: int, stayed_minutes: int) -> int:
+        """The lateness counted once the minutes stayed after the day's end made up what they may of it."""
+        return late_minutes - min(late_minutes, stayed_minutes, self.late_make_up_minutes)
+
+    def late_early_deduction(self, tl: str | None, psw: str | None) -> Decimal:
+        """Deduction percent of a day's TLn and PSWn together, within the daily cap if the table has one."""
+        total = self.category_deduction(tl) + self.category_deduction(psw)
+        return total if self.daily_cap_percent is None else min(total, self.daily_cap_percent)
 
     def category_deduction(self, category: str | None) -> Decimal:
         """Deduction percent of one TLn/PSWn category (0 for None)."""
@@ -194,6 +211,8 @@ class RuleTable:
             "discipline_consecutive_tk_days": self.discipline_consecutive_tk_days,
             "late_early_equivalence_enabled": self.late_early_equivalence_enabled,
             "late_early_minutes_per_tk_day": self.late_early_minutes_per_tk_day,
+            "late_make_up_minutes": self.late_make_up_minutes,
+            "daily_cap_percent": None if self.daily_cap_percent is None else str(self.daily_cap_percent),
             "corrections_per_month": self.corrections_per_month,
         }
 
@@ -285,6 +304,8 @@ _PARSERS: dict[str, Callable[[object], object]] = {
     "discipline_consecutive_tk_days": _int,
     "late_early_equivalence_enabled": _bool,
     "late_early_minutes_per_tk_day": _int,
+    "late_make_up_minutes": _int,
+    "daily_cap_percent": lambda raw: None if raw is None else _decimal(raw),
     "corrections_per_month": _optional_int,
     "late_bands": _bands_in,
     "early_bands": _bands_in,

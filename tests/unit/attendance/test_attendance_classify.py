@@ -227,6 +227,40 @@ def test_rule_table_changes_deductions() -> None:
     assert judge(MONDAY, ev("out", MONDAY, "16:00"), rules=rules).status == "TL2"
 
 
+def test_late_minutes_made_up_by_staying_after_the_end_where_the_regency_allows_it() -> None:
+    # GIVEN a regency where up to 30 late minutes are made up by staying after 16:00
+    rules = RuleTable.from_dict({"late_make_up_minutes": 30})
+
+    def day(check_in: str, check_out: str, table: RuleTable = rules) -> tuple[str, int | None]:
+        status = judge(MONDAY, ev("in", MONDAY, check_in), ev("out", MONDAY, check_out), rules=table)
+        return status.status, status.late_minutes
+
+    # THEN 20 minutes late and 20 stayed is on time; 20 stayed of 45 late leaves 25 (TL1)
+    assert day("07:50", "16:20") == ("H", 0)
+    assert day("08:15", "16:20") == ("TL1", 25)
+    # AND no more than 30 are made up, staying longer than the lateness makes up no more than it
+    assert day("08:31", "17:30") == ("TL2", 31)
+    assert day("07:40", "17:59") == ("H", 0)
+    # AND leaving at 16:00, leaving early, or a day with no check-out makes up nothing
+    assert day("07:50", "16:00") == ("TL1", 20)
+    assert day("07:50", "15:50") == ("TL1+PSW1", 20)
+    assert judge(MONDAY, ev("in", MONDAY, "07:50"), rules=rules).late_minutes == 20
+    # AND the default table makes up nothing
+    assert day("07:50", "16:20", RULES) == ("TL1", 20)
+
+
+def test_a_daily_cap_bounds_what_lateness_and_early_departure_deduct_together() -> None:
+    # GIVEN a regency whose day deducts at most 1.5 %, WHEN late 45 minutes (1 %) and early 61 minutes (1.25 %)
+    rules = RuleTable.from_dict({"daily_cap_percent": "1.5"})
+    both = judge(MONDAY, ev("in", MONDAY, "08:15"), ev("out", MONDAY, "14:59"), rules=rules)
+    # THEN the day deducts 1.5 %, not 2.25 %, while TK keeps its own percent
+    assert (both.status, both.deduction_percent) == ("TL2+PSW3", Decimal("1.5"))
+    assert judge(MONDAY, rules=rules).deduction_percent == Decimal(5)
+    assert judge(MONDAY, ev("in", MONDAY, "08:15"), ev("out", MONDAY, "14:59")).deduction_percent == Decimal("2.25")
+    # AND a stored day follows the table it is read under
+    assert classify.day_deduction(both, RULES) == Decimal("2.25")
+
+
 def test_hours_outside_opening_times_widen_the_window() -> None:
     # GIVEN a 04:00–12:00 shift, starting before check-in normally opens (06:00)
     dawn = EmployeePlan(shifts={MONDAY: WorkHours(time(4, 0), time(12, 0))})

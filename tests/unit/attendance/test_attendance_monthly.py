@@ -152,6 +152,8 @@ def test_rule_table_round_trips_through_json_shape() -> None:
     assert RuleTable.from_dict({}) == RuleTable()
     for cap in (None, 0, 5):
         assert RuleTable.from_dict({"corrections_per_month": cap}).corrections_per_month == cap
+    variants = RuleTable(late_make_up_minutes=30, daily_cap_percent=Decimal("1.5"))
+    assert RuleTable.from_dict(variants.to_dict()) == variants
 
 
 @pytest.mark.parametrize(
@@ -167,6 +169,9 @@ def test_rule_table_round_trips_through_json_shape() -> None:
         {"missing_check_out_level": 9},
         {"discipline_steps": [{"min_days": 4, "label": "x"}, {"min_days": 3, "label": "y"}]},
         {"corrections_per_month": -1},
+        {"late_make_up_minutes": -5},
+        {"daily_cap_percent": "-1"},
+        {"daily_cap_percent": "banyak"},
         {"corrections_per_month": "2"},
     ],
 )
