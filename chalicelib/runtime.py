@@ -14,18 +14,20 @@ import json
 import os
 import threading
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.attendance.rules import RuleTable
 from chalicelib.auth import passwords
-from chalicelib.errors import UnavailableError
+from chalicelib.errors import RuleTableError, UnavailableError
 from chalicelib.face import FaceConfig, FaceEngine
 from chalicelib.face.cohort import Cohort, CohortCache, CohortMember
 from chalicelib.face.index import TemplateIndex
 from chalicelib.face.scoring import ScoringPolicy
 from chalicelib.observability import logger
-from chalicelib.settings import Settings, load_settings
+from chalicelib.settings import Settings, SettingsError, load_settings
 from chalicelib.simpeg.repository import EmployeeRepository, RunLog
 from chalicelib.store.audit import AuditRepository
 from chalicelib.store.aws import lambda_client
@@ -67,6 +69,7 @@ __all__ = [
     "photos",
     "repositories",
     "requests",
+    "rule_table",
     "sightings",
     "simpeg_employees",
     "start_export",
@@ -100,10 +103,26 @@ def ensure_ready(settings: Settings) -> None:
     with _lock:
         if _ready.get(key):
             return
+        rule_table(settings)  # a bad rule table stops the start, naming the setting
         configure(settings.table_prefix, settings.region)
         ensure_bootstrap_admin(settings)
         _ready.clear()
         _ready[key] = True
+
+
+def rule_table(settings: Settings) -> RuleTable:
+    """The regency's rule table: the DOMAIN.md defaults, with the fields SMART_RULES (or SMART_RULES_FILE) sets
+    (its `timezone` defaults to SMART_TIMEZONE); SettingsError for a field the table refuses."""
+    return _rule_table(settings.rules, settings.timezone)
+
+
+@lru_cache(maxsize=4)
+def _rule_table(document: str | None, timezone: str) -> RuleTable:
+    fields: dict[str, object] = json.loads(document) if document else {}
+    try:
+        return RuleTable.from_dict({"timezone": timezone, **fields})
+    except RuleTableError as exc:
+        raise SettingsError(f"SMART_RULES (or SMART_RULES_FILE): {exc.message} {exc.details}") from exc
 
 
 def ensure_bootstrap_admin(settings: Settings) -> bool:

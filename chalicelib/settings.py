@@ -7,6 +7,7 @@ variable, instead of surfacing later as a confusing error in the middle of a che
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -73,7 +74,9 @@ class Settings:
     # SMART_EXPORT_RETENTION_DAYS: how long the bucket keeps a generated file under exports/ (the stack's
     # ExportRetentionDays): an export older than that is answered as expired, not with a link to nothing.
     export_retention_days: int
-    rules_file: Path | None
+    # The regency's rule table as a JSON object's text (chalicelib.attendance.rules, built by runtime.rule_table):
+    # SMART_RULES itself, or the content of the file SMART_RULES_FILE; None: the DOMAIN.md defaults.
+    rules: str | None
     offline_max_age_h: int
     # SIMPEG imports and syncs: how long a request waits for one (API Gateway cuts at 29 s), how many changes an
     # import applies within the request before handing them to the worker, and the worker function (the
@@ -234,7 +237,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         h3_resolution=_int(env, "SMART_H3_RESOLUTION", 13, 9, 15),
         photo_retention_days=_int(env, "SMART_PHOTO_RETENTION_DAYS", 730, 30, 3650),
         export_retention_days=_int(env, "SMART_EXPORT_RETENTION_DAYS", 7, 1, 365),
-        rules_file=_rules_file(env),
+        rules=_rules(env),
         offline_max_age_h=_int(env, "SMART_OFFLINE_MAX_AGE_H", 72, 1, 24 * 14),
         simpeg_wait_s=_float(env, "SMART_SIMPEG_WAIT_S", 25.0, 0.0, 25.0),
         simpeg_inline_changes=_int(env, "SMART_SIMPEG_INLINE_CHANGES", 1000, 0, 100_000),
@@ -272,14 +275,27 @@ def _liveness_actions(env: Mapping[str, str]) -> tuple[str, ...]:
     return actions
 
 
-def _rules_file(env: Mapping[str, str]) -> Path | None:
-    raw = _get(env, "SMART_RULES_FILE")
-    if raw is None:
+def _rules(env: Mapping[str, str]) -> str | None:
+    """The rule table's text: SMART_RULES (e.g. an SSM parameter), or the file SMART_RULES_FILE names."""
+    inline, raw_path = _get(env, "SMART_RULES"), _get(env, "SMART_RULES_FILE")
+    if inline is not None and raw_path is not None:
+        raise SettingsError("Set SMART_RULES or SMART_RULES_FILE, not both")
+    if raw_path is not None:
+        path = Path(raw_path)
+        if not path.is_file():
+            raise SettingsError(f"SMART_RULES_FILE does not name a readable file: {raw_path!r}")
+        inline, name = path.read_text(encoding="utf-8"), "SMART_RULES_FILE"
+    else:
+        name = "SMART_RULES"
+    if inline is None:
         return None
-    path = Path(raw)
-    if not path.is_file():
-        raise SettingsError(f"SMART_RULES_FILE does not name a readable file: {raw!r}")
-    return path
+    try:
+        document = json.loads(inline)
+    except ValueError as exc:
+        raise SettingsError(f"{name} is not JSON: {exc}") from exc
+    if not isinstance(document, dict):
+        raise SettingsError(f"{name} must be a JSON object of rule table fields")
+    return inline
 
 
 SECRET_NAME = re.compile(r"^SMART_[A-Z0-9_]+$")

@@ -42,7 +42,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     # Today, or the day before while its night shift waits for its check-out (recaps.working_day).
     judged = recaps.judged_so_far(employee, events, now, settings)
     work = recaps.working_day(employee, judged, now, settings)
-    day, rules = work.plan, recaps.rule_table(settings)
+    day, rules = work.plan, runtime.rule_table(settings)
     checked_in = runtime.events().has_arrival_mark(employee.nip, day.day.isoformat())
     check_in, check_out = _day_marks(events, day.day)
     so_far = work.so_far(judged, now, rules)

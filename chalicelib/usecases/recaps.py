@@ -8,13 +8,10 @@ Reads go per unit and per local date (events through the ``by_unit_date`` index,
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, TypeVar
 
 from chalicelib import runtime
@@ -52,19 +49,6 @@ NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local da
 UNIT_WORKERS = 8
 FRAME_TTL_S = 300  # the regency's unit list (with names) is read again after this many seconds
 T = TypeVar("T")
-
-
-@lru_cache(maxsize=4)
-def _rules_from(path: Path | None, timezone: str) -> RuleTable:
-    if path is None:
-        return RuleTable(timezone=timezone)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return RuleTable.from_dict({**data, "timezone": data.get("timezone", timezone)})
-
-
-def rule_table(settings: Settings) -> RuleTable:
-    """The regency's rule table: DOMAIN.md defaults, or the JSON file named by SMART_RULES_FILE."""
-    return _rules_from(settings.rules_file, settings.timezone)
 
 
 def _state(m: DayEvent) -> EventState | None:
@@ -106,7 +90,7 @@ def judge_for_answer(
 
     `duties`: the employee's field-duty rows of that day when the check-in has read them already.
     """
-    rules = rule_table(settings)
+    rules = runtime.rule_table(settings)
     day = at.astimezone(rules.tz).date()
     if duties is None:
         duties = runtime.zones().duties_of_employee(employee, day)
@@ -179,7 +163,7 @@ def working_day(employee: Employee, judged: Sequence[AttendanceEvent], now: date
     "Absen Pulang" for it, not "Absen Masuk" for the new date). `judged`: their events from the day before
     yesterday on (`judged_so_far`). The day before's plans are read only for an arrival of that day with no
     departure after it; otherwise one read of today's."""
-    rules = rule_table(settings)
+    rules = runtime.rule_table(settings)
     today = now.astimezone(rules.tz).date()
     before = today - timedelta(days=1)
     counted = [e for e in judged if e.state != EventState.REJECTED]
@@ -285,7 +269,7 @@ def _frame(
     The unit's members judged on `day` (`Member.judged_again_on`: active then, not moved in after it (the day
     was their old unit's), and, on a re-run, judged by the earlier run, with an event of the day, or followed
     by then: `known` holds those NIPs), and `former` members (`_former_members`) with their own plans."""
-    rules = rule_table(settings)
+    rules = runtime.rule_table(settings)
     if calendar is None:
         calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     employees = [e for e in members if e.judged_again_on(day, rules.tz, known)]
@@ -465,7 +449,7 @@ def judged_unit_day(
         frame = _left_behind(unor_id, frame, settings.tz)
     for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
         by_nip.setdefault(nip, []).extend(rows)
-    return frame, _employee_days(frame, by_nip, rule_table(settings))
+    return frame, _employee_days(frame, by_nip, runtime.rule_table(settings))
 
 
 def _left_behind(unor_id: str, frame: UnitFrame, tz: tzinfo) -> UnitFrame:
@@ -516,7 +500,7 @@ def run_daily_recap(
     over yet as it stands then (`classify.as_it_stands`, decision 141): a night shift is stored without the
     check-out it is not due to make yet, and a shift not begun has no status until a later run. An admin's run
     judges every member followed that day (122), each day as finished."""
-    rules = rule_table(settings)
+    rules = runtime.rule_table(settings)
     units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
     # Read afresh: a holiday or Ramadan period changed a moment ago (here or in another process) must count.
     calendar = runtime.calendar().regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
@@ -571,7 +555,7 @@ def recap_item(nama: str, nip: str, status: DayStatus) -> DailyRecapItem:
 
 
 def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monitor:
-    rules = rule_table(settings)
+    rules = runtime.rule_table(settings)
     entries = unit_day(unor_id, day, settings, live=True)
     counts: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
     items = []
@@ -619,7 +603,7 @@ def cached_frames(units: Sequence[str], day: date, settings: Settings) -> list[U
     """The units' frames as built for their current frame versions (one batch read of the versions); only the
     frames of units changed since (or never built in this process) are built, their reads overlapping."""
     stamps = runtime.people().frame_stamps(units)
-    keys = [(unit, day, str(settings.rules_file), stamps.get(unit, 0)) for unit in units]
+    keys = [(unit, day, settings.rules or "", stamps.get(unit, 0)) for unit in units]
     found = [_FRAMES.peek(key) for key in keys]
     missing = [unit for unit, frame in zip(units, found, strict=True) if frame is None]
     built: dict[str, UnitFrame] = {}
@@ -669,7 +653,7 @@ def unit_counts(
     """Each unit's frame and its counts per monitor state at `now`, judged like the unit's live monitor
     (`assign_events`, `monitor_state`) from the day's digests. Only the employees whose tokens changed, whose
     working hours ended, or whose later events became due since the unit was last judged are judged again."""
-    rules = rule_table(settings)
+    rules = runtime.rule_table(settings)
     frames = cached_frames(units, day, settings)
     digests = day_digests(
         [(unit, d.isoformat()) for unit, frame in zip(units, frames, strict=True) for d in frame.dates]

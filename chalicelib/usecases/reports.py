@@ -153,7 +153,7 @@ def employee_month(nip: str, unor_id: str, month: str, settings: Settings) -> tu
     own = [day for _, day in of_month]
     nama = own[-1].nama if own else ""
     employee = EmployeeMonth(nip, nama, unor_id, _unit_name(unor_id), [day.status for day in own], prior)
-    return employee, monthly_report(month, [employee], recaps.rule_table(settings)).rows[0]
+    return employee, monthly_report(month, [employee], runtime.rule_table(settings)).rows[0]
 
 
 def monthly(
@@ -180,7 +180,7 @@ def month_report(units: list[str], month: str, settings: Settings) -> MonthlyRep
     """The monthly report of these units (stores each unit's counters for next month's report to start from)."""
     per_unit = recaps.map_units(lambda unit: _unit_month(unit, month, settings.tz), units)
     employees = [e for unit_rows in per_unit for e in unit_rows]
-    return monthly_report(month, employees, recaps.rule_table(settings))
+    return monthly_report(month, employees, runtime.rule_table(settings))
 
 
 def month_file(report: MonthlyReport, chosen: str, settings: Settings, now: datetime) -> tuple[str, bytes, str]:

@@ -107,7 +107,7 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
 def correction_quota(nip: str, request_type: str, day: str, settings: Settings) -> Quota | None:
     """The cap on the employee's approved time corrections (KOREKSI) of the month of `day` (the rule table's
     `corrections_per_month`); None for another type, or when the rule table sets no cap."""
-    limit = recaps.rule_table(settings).corrections_per_month
+    limit = runtime.rule_table(settings).corrections_per_month
     if request_type != "KOREKSI" or limit is None:
         return None
     return Quota(f"KOREKSI#{nip}#{day[:7]}", limit)

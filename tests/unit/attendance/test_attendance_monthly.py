@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -154,6 +155,13 @@ def test_rule_table_round_trips_through_json_shape() -> None:
         assert RuleTable.from_dict({"corrections_per_month": cap}).corrections_per_month == cap
     variants = RuleTable(late_make_up_minutes=30, daily_cap_percent=Decimal("1.5"))
     assert RuleTable.from_dict(variants.to_dict()) == variants
+
+
+def test_every_rule_table_field_is_documented_for_those_who_deploy() -> None:
+    guide = (Path(__file__).parents[3] / "docs" / "deployment.md").read_text(encoding="utf-8")
+    section = guide[guide.index("### The regency's rule table") :]
+    section = section[: section.index("\n## ")]
+    assert [f.name for f in fields(RuleTable) if f"`{f.name}`" not in section] == []
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
 from pydantic import Field
 
+from chalicelib import runtime
 from chalicelib.api.binding import parse
+from chalicelib.attendance.rules import RuleTable
 from chalicelib.auth import passwords, tokens
 from chalicelib.domain.people import Principal
 from chalicelib.errors import UnauthenticatedError, ValidationError
@@ -41,6 +46,10 @@ def test_local_settings_have_safe_defaults() -> None:
         ({"SMART_CHALLENGE_TTL_S": "ten"}, "SMART_CHALLENGE_TTL_S"),
         ({"SMART_CHALLENGE_TTL_S": "5"}, "SMART_CHALLENGE_TTL_S"),
         ({"SMART_RULES_FILE": "/nonexistent/rules.json"}, "SMART_RULES_FILE"),
+        ({"SMART_RULES": "{tk_deduction_percent: 4}"}, "SMART_RULES"),
+        ({"SMART_RULES": "[4]"}, "SMART_RULES"),
+        ({"SMART_RULES": "{}", "SMART_RULES_FILE": __file__}, "SMART_RULES"),
+        ({"SMART_RULES_FILE": __file__}, "SMART_RULES_FILE"),  # a file that is not JSON
         ({"SMART_ANTISPOOF": "perhaps"}, "SMART_ANTISPOOF"),
         ({"SMART_ANTISPOOF_THRESHOLD": "1.5"}, "SMART_ANTISPOOF_THRESHOLD"),
         ({"SMART_ANTISPOOF_THRESHOLD": "high"}, "SMART_ANTISPOOF_THRESHOLD"),
@@ -54,6 +63,27 @@ def test_bad_settings_fail_at_once_naming_the_variable(env: dict[str, str], name
 def test_production_settings_need_no_local_defaults() -> None:
     settings = build_settings({"SMART_STAGE": "prod", "SMART_TOKEN_SECRET": SECRET, "SMART_TIMEZONE": "Asia/Makassar"})
     assert settings.bootstrap_admin_password is None and settings.tz.key == "Asia/Makassar"
+
+
+def test_the_rule_table_comes_from_smart_rules_or_its_file_and_a_bad_field_stops_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the same two fields as the SMART_RULES value (e.g. an SSM parameter) and in a SMART_RULES_FILE
+    document = json.dumps({"tk_deduction_percent": "4", "corrections_per_month": None})
+    (tmp_path / "rules.json").write_text(document)
+    inline = build_settings({"SMART_RULES": document, "SMART_TIMEZONE": "Asia/Makassar"})
+    from_file = build_settings({"SMART_RULES_FILE": str(tmp_path / "rules.json"), "SMART_TIMEZONE": "Asia/Makassar"})
+    # THEN both give the same table: those fields set, the others DOMAIN.md's, the zone SMART_TIMEZONE's
+    for settings in (inline, from_file):
+        table = runtime.rule_table(settings)
+        assert (table.tk_deduction_percent, table.corrections_per_month) == (Decimal(4), None)
+        assert table.monthly_cap_percent == Decimal(100) and table.timezone == "Asia/Makassar"
+    assert runtime.rule_table(build_settings({})) == RuleTable()
+    # AND a field the table refuses stops the start, naming the setting, before any table is touched
+    bad = build_settings({"SMART_RULES": json.dumps({"tk_deduction_percent": "lima"}), "SMART_TABLE_PREFIX": "t-r-"})
+    monkeypatch.setattr(runtime, "configure", lambda *args: pytest.fail("the start went on"))
+    with pytest.raises(SettingsError, match="SMART_RULES"):
+        runtime.ensure_ready(bad)
 
 
 def test_password_hashes_verify_and_resist_tampering() -> None:

@@ -10,8 +10,8 @@ import pytest
 
 from chalicelib.attendance.calendar import DayPlan
 from chalicelib.domain.schedule import WorkHours
+from chalicelib.runtime import rule_table
 from chalicelib.settings import build_settings
-from chalicelib.usecases.recaps import rule_table
 from infra.schedules import SCHEDULES, LocalSchedule, by_function, by_job
 from tools.devstack_jobs import JobScheduler, job_name, next_fire
 

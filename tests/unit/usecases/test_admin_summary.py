@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from chalicelib import runtime
 from chalicelib.attendance.classify import MONITOR_KEYS, monitor_state
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
@@ -45,7 +46,7 @@ def check(repos: Repositories, nip: str, unit: str, kind: str, at: datetime, *, 
 
 def full_counts(unit: str, day: date, now: datetime) -> dict[str, int]:
     """The unit's counts computed afresh: members, plans and the day's events read from the repositories."""
-    rules = recaps.rule_table(SETTINGS)
+    rules = runtime.rule_table(SETTINGS)
     counts = dict.fromkeys(MONITOR_KEYS, 0)
     for entry in recaps.unit_day(unit, day, SETTINGS):
         counts[monitor_state(entry.live(now, rules), now, rules)] += 1

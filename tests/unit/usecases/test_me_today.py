@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from chalicelib import runtime
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.calendar import LeaveEntry
 from chalicelib.domain.people import Employee, Principal
@@ -24,7 +25,7 @@ TZ = SETTINGS.tz
 WEDNESDAY = date(2026, 3, 11)  # the regency's default week: 07:30-16:00
 EMPLOYEE = Principal(subject=NIP, role="employee", device_id="android-0001-aaaa")
 SUPER = Principal(subject="admin", role="super_admin")
-RULES = recaps.rule_table(SETTINGS)
+RULES = runtime.rule_table(SETTINGS)
 
 
 def local(day: date, hh: int, mm: int = 0) -> datetime:

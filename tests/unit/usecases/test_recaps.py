@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib import runtime
 from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
@@ -29,7 +30,7 @@ __all__ = ["audited"]  # the shared fixture this module uses
 MONDAY = date(2026, 11, 2)
 A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
 SETTINGS = build_settings({})
-RULES = recaps.rule_table(SETTINGS)
+RULES = runtime.rule_table(SETTINGS)
 U1_ADMIN = Principal("admin-u1", "unit_admin", frozenset({"U1"}))
 U2_ADMIN = Principal("admin-u2", "unit_admin", frozenset({"U2"}))
 
