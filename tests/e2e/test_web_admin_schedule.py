@@ -352,6 +352,27 @@ def test_a_request_is_rejected_only_with_a_reason_the_employee_then_reads(
     d.assert_clean()
 
 
+def test_a_time_correction_shows_the_time_it_asks_for_before_the_admin_decides(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN the employee's correction of a forgotten arrival long ago: 07:20
+    day = _day_ahead(-600)
+    reason = f"Lupa absen masuk {secrets.token_hex(3)}"
+    body = {"type": "KOREKSI", "start_date": day, "end_date": day, "reason": reason, "time": "07:20"}
+    _expect(world.employee.post("/v1/me/requests", body), 201, "correction")
+    # WHEN the unit admin opens the pending requests, THEN the row says it is the arrival at 07.20
+    d = desk(admin="unit_admin")
+    page = d.page
+    d.open("Pengajuan")
+    row = page.get_by_role("row").filter(has_text=reason)
+    expect(row.locator('td[data-label="Jenis"]')).to_have_text("Koreksi absen · Masuk 07.20")
+    # AND it is rejected, with why, so that it waits for nobody
+    row.get_by_label(f"Catatan untuk {world.nama}").fill("Tidak ada bukti kehadiran pada tanggal itu.")
+    row.get_by_role("button", name="Tolak").click()
+    expect(page.get_by_role("row").filter(has_text=reason)).to_have_count(0)
+    d.assert_clean()
+
+
 def test_a_leave_recorded_in_the_console_is_listed_by_name_and_cancelled(
     world: World, desk: Callable[..., Desk]
 ) -> None:

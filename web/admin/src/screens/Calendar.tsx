@@ -3,6 +3,7 @@
 // (employees' requests to approve or reject).
 import { useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
+import { requestTitle } from "../../../shared/requests";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
@@ -550,9 +551,10 @@ interface EmployeeRequest {
   created_at?: string;
   attachment_url?: string | null;
   note?: string | null;
+  time?: string | null;
+  event_type?: string | null;
 }
 
-const REQUEST_TYPES: Record<string, string> = { CUTI: "Cuti", IZIN: "Izin", SAKIT: "Sakit", DL: "Dinas luar", KOREKSI: "Koreksi absen" };
 const REQUEST_STATUSES: [string, string][] = [
   ["pending", "Menunggu"],
   ["approved", "Disetujui"],
@@ -567,7 +569,7 @@ export function Requests(_: { route: Route }) {
   const loaded = useLoad((signal) => allPages<EmployeeRequest>("/v1/admin/requests", { status, unor_id: unit }, signal), `${unit}|${status}`);
   const columns: Column<EmployeeRequest>[] = [
     { label: "Pegawai", cell: (r) => r.nama ?? r.nip, sort: (r) => r.nama ?? r.nip },
-    { label: "Jenis", cell: (r) => REQUEST_TYPES[r.type] ?? r.type, sort: (r) => r.type },
+    { label: "Jenis", cell: (r) => requestTitle(r), sort: (r) => r.type },
     { label: "Tanggal", cell: (r) => (r.start_date === r.end_date ? r.start_date : `${r.start_date} – ${r.end_date}`), sort: (r) => r.start_date },
     { label: "Alasan", cell: (r) => r.reason ?? "–" },
     {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
+import { REQUEST_TYPE_NAMES, requestTitle } from "../../../shared/requests";
 import { grab } from "../camera";
 import { CameraView } from "../live";
 import { call } from "../session";
@@ -7,14 +8,7 @@ import type { Kind, Page as ApiPage, RequestType, SelfRequest } from "../types";
 import { dateText, localDay } from "../clock";
 import { ErrorLine, Field, Form, Page, Select, TextArea, useSubmit } from "../ui";
 
-const TYPES = [
-  ["CUTI", "Cuti"],
-  ["IZIN", "Izin"],
-  ["SAKIT", "Sakit"],
-  ["DL", "Dinas luar"],
-  ["KOREKSI", "Koreksi absen"],
-] as const satisfies readonly (readonly [RequestType, string])[];
-const TYPE_NAME: Record<string, string> = Object.fromEntries(TYPES);
+const TYPES = Object.entries(REQUEST_TYPE_NAMES) as [RequestType, string][];
 const EVENT_TYPES = [
   ["in", "Masuk"],
   ["out", "Pulang"],
@@ -75,7 +69,7 @@ function RequestList({ items, onCancel }: { items: SelfRequest[]; onCancel: (id:
     <ul class="list">
       {items.map((r) => (
         <li key={r.request_id}>
-          <strong>{TYPE_NAME[r.type] ?? r.type}</strong> · {dateText(r.start_date)}
+          <strong>{requestTitle(r)}</strong> · {dateText(r.start_date)}
           {r.end_date !== r.start_date ? ` s.d. ${dateText(r.end_date)}` : ""}
           <br />
           <span class={r.status === "approved" ? "ok" : ""}>{STATUS[r.status] ?? r.status}</span>

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { correctionAsked, requestTitle } from "./requests";
+
+describe("an employee's request in words", () => {
+  it("says what time a correction asks for, and whether it is the arrival or the departure", () => {
+    expect(correctionAsked({ type: "KOREKSI", time: "07:20", event_type: "in" })).toBe("Masuk 07.20");
+    expect(correctionAsked({ type: "KOREKSI", time: "16:00", event_type: "out" })).toBe("Pulang 16.00");
+    expect(correctionAsked({ type: "KOREKSI", time: "07:20", event_type: null })).toBe("Masuk 07.20");
+    expect(correctionAsked({ type: "IZIN", time: null })).toBe("");
+  });
+
+  it("names the type, with a correction's time beside it", () => {
+    expect(requestTitle({ type: "KOREKSI", time: "16:05", event_type: "out" })).toBe("Koreksi absen · Pulang 16.05");
+    expect(requestTitle({ type: "DL" })).toBe("Dinas luar");
+    expect(requestTitle({ type: "LAINNYA" })).toBe("LAINNYA");
+  });
+});
