@@ -43,6 +43,13 @@ class DayPlan:
         """UTC start and end of the working hours, None on a day off."""
         return _bounds(self.hours, self.day, rules.tz) if self.hours else None
 
+    def at_clock(self, clock: time, rules: RuleTable) -> datetime:
+        """The UTC instant a clock time of this day names (a time correction's): on the day's date, or on the
+        next one when only that falls in the day's window (a night shift's 07:00 check-out)."""
+        begin, end = self.window(rules)
+        same, after = (datetime.combine(d, clock, tzinfo=rules.tz) for d in (self.day, self.day + timedelta(days=1)))
+        return (after if not begin <= same < end and begin <= after < end else same).astimezone(UTC)
+
     def window(self, rules: RuleTable) -> tuple[datetime, datetime]:
         """UTC instants [from, to) in which attendance events belong to this day.
 

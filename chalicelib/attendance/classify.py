@@ -103,6 +103,15 @@ def judge_attendance(kind: EventKind, at: datetime, plan: DayPlan, rules: RuleTa
     return Judgement(minutes, rules.psw_category(minutes))
 
 
+def judge_answer(kind: EventKind, at: datetime, plans: Sequence[DayPlan], rules: RuleTable) -> Judgement:
+    """The check-in answer for an event at `at`, given consecutive days' `plans` ending with the day of `at`:
+    judged against the day the recap will count it on (`assign_events`), so a night shift's 07:00 check-out is
+    measured against that shift's end, not against the new date's hours; the last plan when no window holds it."""
+    owners = assign_events(plans, [AttendanceEvent(kind, at)], rules)
+    plan = next((plan for plan, got in zip(plans, owners, strict=True) if got), plans[-1])
+    return judge_attendance(kind, at, plan, rules)
+
+
 def first_check_in_and_last_check_out(
     events: Iterable[AttendanceEvent], plan: DayPlan, rules: RuleTable
 ) -> tuple[datetime | None, datetime | None]:

@@ -26,7 +26,7 @@ from chalicelib.attendance.classify import (
     assign_events,
     classify_period,
     hours_over,
-    judge_attendance,
+    judge_answer,
     live_inputs,
     monitor_state,
     status_code,
@@ -86,17 +86,20 @@ def _plans(day: date, calendar: RegencyCalendar, plan: EmployeePlan, rules: Rule
 def judge_for_answer(
     employee: Employee, kind: str, at: datetime, settings: Settings, duties: Sequence[Duty] | None = None
 ) -> Judgement:
-    """Late/early minutes and category for the check-in answer, under the schedule in force that day.
+    """Late/early minutes and category for the check-in answer, under the schedule in force on the day it counts
+    for: the date of `at`, or the day before while that day's night shift holds it (`judge_answer`).
 
     `duties`: the employee's field-duty rows of that day when the check-in has read them already.
     """
     rules = runtime.rule_table(settings)
     day = at.astimezone(rules.tz).date()
+    before = day - timedelta(days=1)
     if duties is None:
         duties = runtime.zones().duties_of_employee(employee, day)
-    plan = runtime.calendar().employee_plan(employee, day - timedelta(days=1), day, duties)
-    calendar = runtime.calendar().cached_regency_calendar({day.year})
-    return judge_attendance("in" if kind == "in" else "out", at, plan_day(day, calendar, plan, rules), rules)
+    plan = runtime.calendar().employee_plan(employee, before, day, duties)
+    calendar = runtime.calendar().cached_regency_calendar({before.year, day.year})
+    plans = [plan_day(d, calendar, plan, rules) for d in (before, day)]
+    return judge_answer("in" if kind == "in" else "out", at, plans, rules)
 
 
 def day_event(e: Event) -> DayEvent:
@@ -121,6 +124,11 @@ def _employee_plans(employee: Employee, day: date, rules: RuleTable) -> list[Day
     plan = runtime.calendar().employee_plan(employee, day - timedelta(days=1), day + timedelta(days=1), duties)
     calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     return _plans(day, calendar, plan, rules)
+
+
+def day_plan(employee: Employee, day: date, settings: Settings) -> DayPlan:
+    """The employee's plan of `day` (hours, leave, field duty, holiday)."""
+    return _employee_plans(employee, day, runtime.rule_table(settings))[1]
 
 
 def judged_so_far(

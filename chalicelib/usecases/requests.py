@@ -15,7 +15,7 @@ import binascii
 import contextlib
 import hashlib
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from chalicelib import runtime
@@ -317,7 +317,10 @@ def _approve(
         runtime.requests().reopen(r.request_id, principal.subject, quota_key=quota.key if quota else None)
         raise
     runtime.requests().set_result(r.request_id, result_id)
-    days = DateRange(date.fromisoformat(r.start_date), date.fromisoformat(r.end_date)).days()
+    start = date.fromisoformat(r.start_date)
+    days = DateRange(start, date.fromisoformat(r.end_date)).days()
+    if r.type == "KOREKSI":  # a morning check-out may count for the night shift begun the day before
+        days = [start - timedelta(days=1), *days]
     return result_id, rejudge.rerun_recapped(r.nip, days, settings, now)
 
 
@@ -340,13 +343,14 @@ def _effect(
 
 
 def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, settings: Settings, now: datetime) -> str:
-    """The corrected event: accepted, at the asked local time, flagged CORRECTION, the request named in its
-    answer; written like a check-in (one transaction, idempotent per request), under the unit whose day it
-    corrects (`recaps.unit_on`: a day before the employee's move stays the old unit's)."""
+    """The corrected event: accepted, at the asked local time of the day (of the next morning for a night
+    shift's check-out: `DayPlan.at_clock`), flagged CORRECTION, the request named in its answer; written like a
+    check-in (one transaction, idempotent per request), under the unit whose day it corrects (`recaps.unit_on`:
+    a day before the employee's move stays the old unit's)."""
     day = date.fromisoformat(r.start_date)
     employee = replace(employee, unor_id=recaps.unit_on(employee, day, settings))
-    local = datetime.combine(day, time.fromisoformat(str(r.time)), tzinfo=settings.tz)
-    at, kind = local.astimezone(UTC), r.event_type or "in"
+    plan = recaps.day_plan(employee, day, settings)
+    at, kind = plan.at_clock(time.fromisoformat(str(r.time)), runtime.rule_table(settings)), r.event_type or "in"
     judged = recaps.judge_for_answer(employee, kind, at, settings)
     event_id = new_event_id(r.nip, at)
     answer = {
@@ -356,8 +360,9 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
         "early_minutes": judged.minutes if kind == "out" else 0,
         "category": judged.category,
     }
+    local_date = at.astimezone(settings.tz).date().isoformat()
     event = Event(
-        event_id, r.nip, kind, "accepted", iso(at), iso(now), r.start_date, employee.unor_id,
+        event_id, r.nip, kind, "accepted", iso(at), iso(now), local_date, employee.unor_id,
         reasons=(), warnings=(CORRECTION,), answer=answer, decided_by=principal.subject, decided_at=iso(now),
         decision_note=f"request {r.request_id}",
     )  # fmt: skip

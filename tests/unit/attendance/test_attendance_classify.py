@@ -375,3 +375,43 @@ def test_a_leave_on_the_day_before_or_the_days_own_hours_begun_show_the_day_itse
     sick = EmployeePlan(shifts={MONDAY: NIGHT}, leaves=(Leave(LeaveKind.SAKIT, DateRange(MONDAY, MONDAY)),))
     plans = [plan_day(TUESDAY + timedelta(days=d), RegencyCalendar(), sick, RULES) for d in (-1, 0, 1)]
     assert classify.live_inputs(plans, [[], [], []], local(TUESDAY, "02:00"), RULES).plan.day == TUESDAY
+
+
+# ---- The check-in answer of a night shift's morning -------------------------------------------------------
+
+
+def _answer(kind: str, clock: str, shifts: dict[date, WorkHours | None]) -> Judgement:
+    """The answer to a check-in or check-out at `clock` on Tuesday, after Monday's plan."""
+    employee = EmployeePlan(shifts=shifts)
+    plans = [plan_day(day, RegencyCalendar(), employee, RULES) for day in (MONDAY, TUESDAY)]
+    return classify.judge_answer("in" if kind == "in" else "out", local(TUESDAY, clock), plans, RULES)
+
+
+def test_a_night_shift_s_morning_check_out_is_measured_against_that_shift_s_end() -> None:
+    # GIVEN Monday's 21:00-07:00 shift, followed by another night shift or by Tuesday's office hours
+    for tuesday in (NIGHT, None):
+        shifts: dict[date, WorkHours | None] = {MONDAY: NIGHT, **({TUESDAY: tuesday} if tuesday else {})}
+        # WHEN the nurse checks out at 07:02 on Tuesday, THEN nothing is early (the new date's hours were 1,438 or
+        # 538 minutes away); at 06:30 she left 30 minutes before her shift's end
+        assert _answer("out", "07:02", shifts) == Judgement(0, None), tuesday
+        assert _answer("out", "06:30", shifts) == Judgement(30, "PSW1"), tuesday
+    # AND Tuesday's own events are judged against Tuesday: an office check-in at 07:40, a night arrival at 21:10
+    assert _answer("in", "07:40", {MONDAY: NIGHT}) == Judgement(10, "TL1")
+    assert _answer("in", "21:10", {MONDAY: NIGHT, TUESDAY: NIGHT}) == Judgement(10, "TL1")
+    # AND after an office Monday, a Tuesday check-out is Tuesday's, as the answer always was
+    office = plan_day(TUESDAY, RegencyCalendar(), EmployeePlan(), RULES)
+    assert _answer("out", "15:00", {}) == judge_attendance("out", local(TUESDAY, "15:00"), office, RULES)
+
+
+def test_a_time_correction_names_the_instant_within_the_day_s_window() -> None:
+    def at(clock: str, shifts: dict[date, WorkHours | None]) -> str:
+        plan = plan_day(MONDAY, RegencyCalendar(), EmployeePlan(shifts=shifts), RULES)
+        hours, minutes = map(int, clock.split(":"))
+        return plan.at_clock(time(hours, minutes), RULES).astimezone(RULES.tz).isoformat()
+
+    # a night shift's arrival is on its date, its 07:00 departure on the next morning
+    assert at("20:55", {MONDAY: NIGHT}) == "2026-11-23T20:55:00+07:00"
+    assert at("07:00", {MONDAY: NIGHT}) == "2026-11-24T07:00:00+07:00"
+    # office hours and a day off keep the date asked for
+    assert at("07:00", {}) == "2026-11-23T07:00:00+07:00"
+    assert at("23:00", {MONDAY: None}) == "2026-11-23T23:00:00+07:00"

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from chalicelib import runtime
+from chalicelib.attendance.classify import Judgement
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.calendar import LeaveEntry
 from chalicelib.domain.people import Employee, Principal
@@ -106,6 +107,20 @@ def test_a_night_shift_in_progress_is_the_day_the_app_shows_after_midnight(repos
     check(repos, "out", local(thursday, 7, 5))
     today = me.profile(EMPLOYEE, SETTINGS, local(thursday, 7, 6)).today
     assert (today.date, today.schedule, today.check_in) == (thursday.isoformat(), None, None)
+
+
+def test_a_night_shift_s_check_out_after_midnight_is_answered_against_that_shift(repos: Repositories) -> None:
+    # GIVEN 21:00-07:00 shifts on Wednesday and Thursday
+    night = {"start": "21:00", "end": "07:00"}
+    thursday = WEDNESDAY + timedelta(days=1)
+    shifts = ShiftsRequest.model_validate({"shifts": {WEDNESDAY.isoformat(): night, thursday.isoformat(): night}})
+    calendar.set_shifts(SUPER, NIP, shifts, SETTINGS, local(WEDNESDAY, 8))
+    employee = runtime.people().get_employee(NIP)
+    assert employee is not None
+    # WHEN the nurse checks out at 07:05 on Thursday, THEN the phone is told she left on time (not 1,435 minutes
+    # early against Thursday's own shift), and an arrival at 21:10 is 10 minutes late for Thursday's
+    assert recaps.judge_for_answer(employee, "out", local(thursday, 7, 5), SETTINGS) == Judgement(0, None)
+    assert recaps.judge_for_answer(employee, "in", local(thursday, 21, 10), SETTINGS) == Judgement(10, "TL1")
 
 
 def test_a_night_shift_not_begun_leaves_the_app_on_the_new_date(repos: Repositories) -> None:

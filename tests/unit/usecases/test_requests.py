@@ -7,7 +7,7 @@ import base64
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from chalicelib.settings import Settings, build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases import recaps, requests, zones
+from chalicelib.usecases.schemas.calendar import ShiftsRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
     MyRequestsQuery,
@@ -351,6 +352,38 @@ def test_a_correction_whose_event_could_not_be_written_gives_its_place_back(
     approve(second, settings)
     approve(first, settings)
     assert corrections() == ["2026-03-02", "2026-03-03"]
+
+
+def test_a_night_shift_s_forgotten_check_out_is_corrected_under_the_shift_s_date_or_the_next(
+    settings: Settings, repos: Repositories
+) -> None:
+    # GIVEN Asep and Budi on Monday's 21:00-07:00 shift, Monday recapped while neither had checked in
+    monday, tuesday = date(2026, 3, 9), date(2026, 3, 10)
+    night = ShiftsRequest.model_validate({"shifts": {monday.isoformat(): {"start": "21:00", "end": "07:00"}}})
+    for nip in (NIP, OTHER):
+        cal.set_shifts(SUPER, nip, night, settings, NOW - timedelta(days=3))
+    recaps.run_daily_recap(monday, settings, ["U1"])
+
+    def status(nip: str) -> str:
+        stored = repos.statuses.employee_status(nip, monday)
+        return stored[1].status.status if stored else ""
+
+    # WHEN each has his arrival at 20:55 corrected, THEN Monday lacks only the check-out
+    for who in (ME, COLLEAGUE):
+        approve(file(settings, correction("2026-03-09", "20:55"), who=who), settings)
+    assert status(NIP) == status(OTHER) == "PSW4"
+    # WHEN Asep asks for "Pulang 07:00" on Monday, the shift's date, THEN it is recorded on Tuesday morning
+    decision = approve(file(settings, correction("2026-03-09", "07:00", "out")), settings)
+    [event] = [
+        e
+        for e in runtime.events().events_between(NIP, datetime.combine(tuesday, time(), settings.tz), NOW)
+        if e.type == "out"
+    ]
+    assert (event.attendance_time, event.local_date) == ("2026-03-10T00:00:00+00:00", "2026-03-10")
+    assert "2026-03-09" in decision.recapped and status(NIP) == "H"
+    # AND Budi, who asks for it on Tuesday, the date of the morning, gets Monday judged again too
+    decision = approve(file(settings, correction("2026-03-10", "07:00", "out"), who=COLLEAGUE), settings)
+    assert decision.recapped == ["2026-03-09"] and status(OTHER) == "H"
 
 
 def test_a_request_is_decided_once_even_by_admins_at_the_same_moment(settings: Settings) -> None:
