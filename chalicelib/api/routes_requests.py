@@ -34,6 +34,17 @@ def my_requests(call: Call, query: schema.MyRequestsQuery) -> schema.RequestPage
     return requests.my_requests(call.principal, query, call.settings)
 
 
+@endpoint(bp, "GET /v1/me/corrections", auth_as="employee")
+def my_corrections(call: Call, query: schema.MyCorrectionsQuery) -> schema.CorrectionAllowance:
+    """How many time corrections (KOREKSI) of days of `month` the employee may still file.
+
+    **Roles:** employee (own data only). The count filing uses: approved and pending corrections of the month
+    against the rule table's `corrections_per_month`; `limit` null when there is no cap. The app shows it
+    before the form is filled. `month` not `YYYY-MM` → 400 `VALIDATION_ERROR`.
+    """
+    return requests.my_corrections(call.principal, query, call.settings)
+
+
 @endpoint(bp, "DELETE /v1/me/requests/{request_id}", auth_as="employee", errors=("NOT_FOUND", "CONFLICT"))
 def cancel_my_request(call: Call, request_id: str) -> schema.RequestItem:
     """Withdraw one's own request while it is pending (it becomes `cancelled`).

@@ -46,6 +46,8 @@ from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.calendar import LeaveRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
+    CorrectionAllowance,
+    MyCorrectionsQuery,
     MyRequestsQuery,
     NewRequest,
     RequestCreated,
@@ -95,10 +97,9 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
     day = body.start_date.isoformat()
     quota = correction_quota(employee.nip, body.type, day, settings)
     if quota is not None:  # the month's approved corrections, and those waiting, leave room for this one
-        waiting = {r.request_id for r in pending if correction_quota(r.nip, r.type, r.start_date, settings) == quota}
-        taken = runtime.requests().quota_holders(quota.key) | waiting
-        if len(taken) >= quota.limit:
-            raise _quota_full(quota, day, len(taken))
+        approved, waiting = _quota_places(quota, pending, settings)
+        if len(approved | waiting) >= quota.limit:
+            raise _quota_full(quota, day, len(approved | waiting))
     with contextlib.suppress(ConditionFailed):  # the same request, sent in parallel, was filed first
         _file(employee, body, request_id, attachment=attachment, settings=settings, now=now)
     return RequestCreated(request_id=request_id, status=PENDING)
@@ -111,6 +112,27 @@ def correction_quota(nip: str, request_type: str, day: str, settings: Settings) 
     if request_type != "KOREKSI" or limit is None:
         return None
     return Quota(f"KOREKSI#{nip}#{day[:7]}", limit)
+
+
+def _quota_places(quota: Quota, pending: list[EmployeeRequest], settings: Settings) -> tuple[frozenset[str], set[str]]:
+    """The ids holding a place in `quota`: the approved corrections, and the `pending` ones of its month."""
+    waiting = {r.request_id for r in pending if correction_quota(r.nip, r.type, r.start_date, settings) == quota}
+    return runtime.requests().quota_holders(quota.key), waiting
+
+
+def my_corrections(principal: Principal, query: MyCorrectionsQuery, settings: Settings) -> CorrectionAllowance:
+    """How many time corrections (KOREKSI) of `query.month` the employee may still file: the app tells it
+    before the form is filled, the way filing counts it (approved and pending ones take a place)."""
+    employee = _caller(principal)
+    quota = correction_quota(employee.nip, "KOREKSI", f"{query.month}-01", settings)
+    if quota is None:
+        return CorrectionAllowance(month=query.month, limit=None, approved=None, pending=None, remaining=None)
+    pending = [r for r in runtime.requests().of_employee(employee.nip, PAGE, None)[0] if r.status == PENDING]
+    approved, waiting = _quota_places(quota, pending, settings)
+    remaining = max(quota.limit - len(approved | waiting), 0)
+    return CorrectionAllowance(
+        month=query.month, limit=quota.limit, approved=len(approved), pending=len(waiting), remaining=remaining
+    )
 
 
 def _quota_full(quota: Quota, day: str, used: int) -> ConflictError:
@@ -373,4 +395,4 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
     return event_id
 
 
-__all__ = ["cancel_mine", "decide", "list_requests", "my_requests", "read_attachment", "submit"]
+__all__ = ["cancel_mine", "decide", "list_requests", "my_corrections", "my_requests", "read_attachment", "submit"]

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chalicelib.attendance.export import month_label
 from tests.e2e.conftest import require_load_data
 from tests.e2e.web_phone import Phone, chromium_launcher
 from tools import devstack_phone
@@ -709,6 +710,20 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
         page.get_by_role("button", name="Batalkan").click()
         expect(page.locator(".list li")).to_contain_text("Dibatalkan")
     phone.check_screen("pengajuan-terkirim")
+
+    # A correction: the month's corrections left are told before the form is sent, and follow what is filed
+    page.get_by_label("Jenis pengajuan").select_option("KOREKSI")
+    month = month_label(_month(page))
+    left = page.get_by_role("status").filter(has_text="Sisa koreksi absen")
+    expect(left).to_have_text(f"Sisa koreksi absen bulan {month}: 2 dari 2.")
+    page.get_by_label("Absen yang dikoreksi").select_option("out")
+    page.get_by_label("Jam sebenarnya").fill("16:05")
+    page.get_by_label("Alasan").fill("Baterai ponsel habis sebelum absen pulang")
+    page.get_by_role("button", name="Kirim Pengajuan").click()
+    expect(left).to_have_text(f"Sisa koreksi absen bulan {month}: 1 dari 2. 1 masih menunggu keputusan.")
+    phone.check_screen("pengajuan-koreksi")
+    page.get_by_role("button", name="Batalkan").click()
+    expect(left).to_have_text(f"Sisa koreksi absen bulan {month}: 2 dari 2.")
 
     # "Ubah Kata Sandi", then "Keluar": the old token stops working, the new password signs in
     page.get_by_role("link", name="Beranda").click()

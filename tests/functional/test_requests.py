@@ -207,6 +207,14 @@ def test_corrections_are_capped_per_month_over_http_and_against_racing_admins(of
     assert third.status == 409 and third.body["error"]["code"] == "CONFLICT"
     assert third.body["error"]["details"] == {"limit": 2, "month": days[0][:7], "used": 2}
     assert "sudah tercapai" in third.body["error"]["message"]
+    # AND the app is told so before a form is filled; only the employee asks, with a real month
+    left = office.api.call("GET", f"/v1/me/corrections?month={days[0][:7]}", token=office.employees[A])
+    assert left.status == 200
+    assert left.body == {"month": days[0][:7], "limit": 2, "approved": 0, "pending": 2, "remaining": 0}
+    for query in ("", "?month=2026-13", "?month=abc"):
+        refused = office.api.call("GET", f"/v1/me/corrections{query}", token=office.employees[A])
+        assert refused.status == 400 and refused.body["error"]["code"] == "VALIDATION_ERROR"
+    assert office.api.call("GET", f"/v1/me/corrections?month={days[0][:7]}", token=office.admin).status == 403
     # GIVEN Budi's four corrections of that month filed while the regency had no cap
     free = tmp_path / "rules.json"
     free.write_text(json.dumps({"corrections_per_month": None}))

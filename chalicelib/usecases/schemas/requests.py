@@ -26,7 +26,7 @@ from chalicelib.usecases.schemas.common import (
     invalid,
     one_of,
 )
-from chalicelib.usecases.schemas.reports import DECISIONS
+from chalicelib.usecases.schemas.reports import DECISIONS, MONTH, MONTH_REQUIRED, Month
 from chalicelib.usecases.schemas.zones import ZoneShape
 
 EVENT_TYPES = ("in", "out")
@@ -103,6 +103,22 @@ class RequestPage(Page[RequestItem]):
 
 class MyRequestsQuery(Query):
     next: str | None = NEXT
+
+
+class MyCorrectionsQuery(Query):
+    model_config = MONTH_REQUIRED
+
+    month: Month = MONTH
+
+
+class CorrectionAllowance(Result):
+    """The month's time corrections (KOREKSI) against the rule table's `corrections_per_month`."""
+
+    month: str = Field(pattern="^[0-9]{4}-[0-9]{2}$")
+    limit: int | None = Field(description="Corrections a month; null: no cap (the other counts are null too).")
+    approved: int | None = Field(description="Approved corrections of days of this month.")
+    pending: int | None = Field(description="Corrections of days of this month waiting for a decision.")
+    remaining: int | None = Field(description="How many more may be filed: `limit` minus approved and pending.")
 
 
 class AdminRequestsQuery(Query):

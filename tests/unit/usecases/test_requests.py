@@ -31,6 +31,7 @@ from chalicelib.usecases import recaps, requests, zones
 from chalicelib.usecases.schemas.calendar import ShiftsRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
+    MyCorrectionsQuery,
     MyRequestsQuery,
     NewRequest,
     PeriodQuery,
@@ -293,6 +294,31 @@ def test_an_employee_gets_at_most_two_corrections_a_month(settings: Settings) ->
     with pytest.raises(ConflictError):
         file(settings, correction("2026-03-06"))
     assert corrections() == ["2026-03-02", "2026-03-04"]
+
+
+def allowance(settings: Settings, month: str = "2026-03", who: Principal = ME) -> tuple[Any, ...]:
+    left = requests.my_corrections(who, MyCorrectionsQuery.model_validate({"month": month}), settings)
+    return left.limit, left.approved, left.pending, left.remaining
+
+
+def test_the_app_is_told_the_corrections_left_the_way_filing_counts_them(settings: Settings, tmp_path: Path) -> None:
+    # GIVEN nothing filed, THEN March leaves the default two
+    assert allowance(settings) == (2, 0, 0, 2)
+    # WHEN one March correction is approved and one waits, THEN none is left, and filing agrees
+    approve(file(settings, correction("2026-03-02")), settings)
+    waiting = file(settings, correction("2026-03-03"))
+    assert allowance(settings) == (2, 1, 1, 0)
+    with pytest.raises(ConflictError):
+        file(settings, correction("2026-03-04"))
+    # AND other months, and a colleague's March, are untouched
+    assert allowance(settings, "2026-02") == (2, 0, 0, 2)
+    assert allowance(settings, who=COLLEAGUE) == (2, 0, 0, 2)
+    # WHEN the waiting one is withdrawn, THEN its place is back
+    requests.cancel_mine(ME, waiting, NOW)
+    assert allowance(settings) == (2, 1, 0, 1)
+    # AND a regency with no cap tells no counts; one that allows fewer than are approved tells none left
+    assert allowance(with_cap(None, tmp_path)) == (None, None, None, None)
+    assert allowance(with_cap(0, tmp_path)) == (0, 1, 0, 0)
 
 
 def test_admins_approving_at_once_never_pass_the_cap(settings: Settings, tmp_path: Path) -> None:

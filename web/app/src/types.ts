@@ -116,6 +116,15 @@ export interface Recap {
 
 export type RequestType = "CUTI" | "IZIN" | "SAKIT" | "DL" | "KOREKSI";
 
+/** `GET /v1/me/corrections`: the month's time corrections against the regency's cap (null: no cap). */
+export interface CorrectionAllowance {
+  month: string;
+  limit: number | null;
+  approved: number | null;
+  pending: number | null;
+  remaining: number | null;
+}
+
 export interface SelfRequest {
   request_id: string;
   type: RequestType | string;

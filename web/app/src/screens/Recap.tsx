@@ -1,6 +1,6 @@
 import { call } from "../session";
 import type { Recap as RecapAnswer } from "../types";
-import { clockOf, localDay } from "../clock";
+import { clockOf, localDay, monthText } from "../clock";
 import { ColumnHeads, ErrorLine, Page, useLoad } from "../ui";
 
 const COUNT_NAMES: Record<string, string> = {
@@ -25,11 +25,6 @@ function timeText(value: string | null): string {
   return value.length > 5 ? clockOf(value) : value;
 }
 
-function monthName(month: string): string {
-  const [y, m] = month.split("-").map(Number);
-  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, 1)).toLocaleDateString("id-ID", { month: "long", year: "numeric", timeZone: "UTC" });
-}
-
 /** "Rekap Bulan Ini": the month's statuses and the TPP deduction, the same figures as the monthly report. */
 export function Recap() {
   const month = localDay().slice(0, 7);
@@ -38,7 +33,7 @@ export function Recap() {
   const counts = Object.entries(recap?.counts ?? {}).filter(([, n]) => n > 0);
   return (
     <Page title="Rekap Bulan Ini" back>
-      <h2>{monthName(month)}</h2>
+      <h2>{monthText(month)}</h2>
       <ErrorLine message={error} />
       {recap === null && !error ? <p aria-live="polite">Memuat…</p> : null}
       {recap ? (

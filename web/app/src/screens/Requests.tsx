@@ -4,9 +4,9 @@ import { REQUEST_TYPE_NAMES, requestTitle } from "../../../shared/requests";
 import { grab } from "../camera";
 import { CameraView } from "../live";
 import { call } from "../session";
-import type { Kind, Page as ApiPage, RequestType, SelfRequest } from "../types";
-import { dateText, localDay } from "../clock";
-import { ErrorLine, Field, Form, Page, Select, TextArea, useSubmit } from "../ui";
+import type { CorrectionAllowance, Kind, Page as ApiPage, RequestType, SelfRequest } from "../types";
+import { dateText, localDay, monthText } from "../clock";
+import { ErrorLine, Field, Form, Page, Select, TextArea, useLoad, useSubmit } from "../ui";
 
 const TYPES = Object.entries(REQUEST_TYPE_NAMES) as [RequestType, string][];
 const EVENT_TYPES = [
@@ -63,6 +63,28 @@ function LetterPhoto({ photo, onPhoto }: { photo: string | null; onPhoto: (b64: 
   );
 }
 
+/** How many corrections of the chosen day's month are left, told before the form is filled (the server
+ * counts the same way when the request is sent; nothing is shown when the regency sets no cap or the phone
+ * is offline). `version` changes after each filing or withdrawal, so the count follows. */
+function CorrectionsLeft({ month, version }: { month: string; version: number }) {
+  const path = `/v1/me/corrections?month=${encodeURIComponent(month)}`;
+  const { data } = useLoad((signal) => call<CorrectionAllowance>("GET", path, undefined, signal), `${month}#${version}`);
+  if (!data || data.month !== month || data.limit === null || data.remaining === null) return null;
+  if (data.remaining === 0) {
+    return (
+      <p class="answer refused" role="status">
+        Batas koreksi absen bulan {monthText(month)} sudah tercapai ({data.limit} kali sebulan).
+      </p>
+    );
+  }
+  const waiting = data.pending ? ` ${data.pending} masih menunggu keputusan.` : "";
+  return (
+    <p class="notice" role="status">
+      Sisa koreksi absen bulan {monthText(month)}: {data.remaining} dari {data.limit}.{waiting}
+    </p>
+  );
+}
+
 function RequestList({ items, onCancel }: { items: SelfRequest[]; onCancel: (id: string) => void }) {
   if (!items.length) return <p>Belum ada pengajuan.</p>;
   return (
@@ -98,8 +120,10 @@ export function Requests() {
   const [items, setItems] = useState<SelfRequest[] | null>(null);
   const [listError, setListError] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
+  const [version, setVersion] = useState(0);
 
   const load = useCallback(() => {
+    setVersion((v) => v + 1);
     call<ApiPage<SelfRequest>>("GET", "/v1/me/requests")
       .then((page) => setItems(page.items))
       .catch((exc: unknown) => setListError(messageOf(exc)));
@@ -143,7 +167,10 @@ export function Requests() {
       <Form action="Kirim Pengajuan" busy={busy} error={error} onSubmit={submit}>
         <Select id="jenis" label="Jenis pengajuan" value={type} options={TYPES} onChange={setType} />
         {type === "KOREKSI" ? (
-          <Field id="tanggal" label="Tanggal absen" type="date" value={start} onInput={setStart} />
+          <>
+            <Field id="tanggal" label="Tanggal absen" type="date" value={start} onInput={setStart} />
+            {start.length === 10 ? <CorrectionsLeft month={start.slice(0, 7)} version={version} /> : null}
+          </>
         ) : (
           <>
             <Field id="mulai" label="Tanggal mulai" type="date" value={start} onInput={setStart} />
