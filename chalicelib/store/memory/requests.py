@@ -77,11 +77,10 @@ class InMemoryRequestsRepository:
         self, request_id: str, quota: Quota, actor: str, note: str | None, now: datetime
     ) -> EmployeeRequest:
         with self._lock:
-            holders = self._quotas.setdefault(quota.key, set())
-            if self._pending(request_id) and len(holders) >= quota.limit:
+            if self._pending(request_id) and len(self._quotas.get(quota.key, ())) >= quota.limit:
                 raise QuotaFull(quota)
             after = self._decide(request_id, "approved", actor, note, now, nip=None)
-            holders.add(request_id)
+            self._quotas.setdefault(quota.key, set()).add(request_id)
             return after
 
     def _pending(self, request_id: str, nip: str | None = None) -> bool:
