@@ -10,15 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# An admin's later word on an accepted event: it no longer counts (an approved time correction taken back).
+REVOKE = "revoke"
+# Decisions after which an event no longer counts: a review rejected, an accepted event revoked.
+VOIDING = ("reject", REVOKE)
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
     """One check-in or check-out attempt of an employee, recorded whatever its outcome.
 
     `status` is how the check-in judged it (accepted | review | refused); `decision` an admin's later word
-    on a `review` event (approve | reject). `answer` is the body the phone was given, kept so that a review
-    or a second arrival can show the minutes and category it was told. `reasons` and `warnings` are None when
-    the record has none stored (a refusal has reasons; a recorded check-in has warnings, possibly empty).
+    on a `review` event (approve | reject), or REVOKE on an accepted one. `answer` is the body the phone was
+    given, kept so that a review or a second arrival can show the minutes and category it was told. `reasons`
+    and `warnings` are None when the record has none stored (a refusal has reasons; a recorded check-in has
+    warnings, possibly empty).
     """
 
     event_id: str

@@ -7,14 +7,17 @@ from dataclasses import dataclass
 
 REQUEST_TYPES = ("CUTI", "IZIN", "SAKIT", "DL", "KOREKSI")
 LEAVE_TYPES = ("CUTI", "IZIN", "SAKIT")
-REQUEST_STATUSES = ("pending", "approved", "rejected", "cancelled")
+REQUEST_STATUSES = ("pending", "approved", "rejected", "cancelled", "revoked")
 PENDING = "pending"
+APPROVED = "approved"
+REVOKED = "revoked"  # an approved time correction taken back by an admin: its event no longer counts
 
 
 @dataclass(frozen=True)
 class EmployeeRequest:
     """One request of one employee. `status` moves once, from `pending` to `approved`, `rejected` or
-    `cancelled` (by the employee); `result_id` names what an approval created (leave, assignment or event)."""
+    `cancelled` (by the employee); an approved KOREKSI may then move once to `revoked`. `result_id` names what
+    an approval created (leave, assignment or event)."""
 
     request_id: str
     nip: str

@@ -28,7 +28,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import observability
 from chalicelib.attendance.punches import FINGERPRINT
-from chalicelib.domain.attendance import Event
+from chalicelib.domain.attendance import REVOKE, Event
 from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.replay import nearest
@@ -437,6 +437,12 @@ class EventsRepository(Protocol):
         """Record an admin decision once: ConditionFailed when the event does not await one."""
         ...
 
+    def revoke_accepted(self, event_id: str, actor: str, note: str, now: datetime) -> None:
+        """Record once that an accepted event no longer counts (decision REVOKE; an approved time correction
+        taken back), its day's digest with it: ConditionFailed when the event is not accepted or has a
+        decision already."""
+        ...
+
     # --- refused attempts ---
 
     def refused_of_unit_day(
@@ -674,7 +680,15 @@ class DynamoEventsRepository:
             return events, result.last_evaluated_key
 
     def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
-        """The event and its day's digest change in one transaction."""
+        self._decide(event_id, decision, actor, note, now, status="review")
+
+    def revoke_accepted(self, event_id: str, actor: str, note: str, now: datetime) -> None:
+        self._decide(event_id, REVOKE, actor, note, now, status="accepted")
+
+    def _decide(
+        self, event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, status: str
+    ) -> None:
+        """The first decision on an event of `status`: the event and its day's digest change in one transaction."""
         nip, key = event_keys(event_id)
         event = self.get_event(event_id)
         if event is None:
@@ -689,7 +703,7 @@ class DynamoEventsRepository:
                     EventModel.decision_note.set(note or ""),
                     EventModel.review_unit.remove(),
                 ],
-                condition=EventModel.decision.does_not_exist() & (EventModel.status == "review"),
+                condition=EventModel.decision.does_not_exist() & (EventModel.status == status),
             )
             tx.update(_digest_item(event), actions=_digest_add(set(), {decision_token(event, decision)}))
 

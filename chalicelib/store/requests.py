@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from pynamodb.expressions.condition import size
 
-from chalicelib.domain.requests import PENDING, EmployeeRequest
+from chalicelib.domain.requests import APPROVED, PENDING, REVOKED, EmployeeRequest
 from chalicelib.store.base import (
     ConditionFailed,
     cancelled_items,
@@ -110,6 +110,13 @@ class RequestsRepository(Protocol):
         giving back its place in the quota `quota_key`."""
         ...
 
+    def revoke(
+        self, request_id: str, actor: str, note: str, now: datetime, *, quota_key: str | None
+    ) -> EmployeeRequest:
+        """Move an approved request to `revoked` once and answer it as stored, giving back its place in the
+        quota `quota_key` in the same write; ConditionFailed when it is not approved."""
+        ...
+
     def quota_holders(self, key: str) -> frozenset[str]:
         """The ids of the approved requests that hold the quota `key`."""
         ...
@@ -188,6 +195,19 @@ class DynamoRequestsRepository:
         with storage_call("dynamodb"), transaction() as tx:
             tx.update(RequestModel(request_id), actions=_status_actions(pending), condition=condition)
             tx.update(_quota(quota_key), actions=[RequestQuotaModel.approved.delete({request_id})])
+
+    def revoke(
+        self, request_id: str, actor: str, note: str, now: datetime, *, quota_key: str | None
+    ) -> EmployeeRequest:
+        after = decided(self._stored(request_id), REVOKED, actor, note, now)
+        approved = (RequestModel.status == APPROVED) & RequestModel.request_id.exists()
+        if quota_key is None:
+            self._update(after, approved)
+            return after
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(RequestModel(request_id), actions=_status_actions(after), condition=approved)
+            tx.update(_quota(quota_key), actions=[RequestQuotaModel.approved.delete({request_id})])
+        return after
 
     def quota_holders(self, key: str) -> frozenset[str]:
         found: RequestQuotaModel | None = get_model(RequestQuotaModel, _quota(key).request_id)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
-from chalicelib.domain.attendance import Event
+from chalicelib.domain.attendance import REVOKE, Event
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
@@ -228,10 +228,18 @@ class InMemoryEventsRepository:
         return _page(self._indexed(keep), limit, cursor, ("unit_date", day))
 
     def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
+        self._decide(event_id, decision, actor, note, now, status="review")
+
+    def revoke_accepted(self, event_id: str, actor: str, note: str, now: datetime) -> None:
+        self._decide(event_id, REVOKE, actor, note, now, status="accepted")
+
+    def _decide(
+        self, event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, status: str
+    ) -> None:
         nip, key = event_keys(event_id)
         with self._lock:
             event = self._events.get(nip, {}).get(key)
-            if event is None or event.decision is not None or event.status != "review":
+            if event is None or event.decision is not None or event.status != status:
                 raise ConditionFailed("dynamodb")
             self._events[nip][key] = replace(
                 event, decision=decision, decided_by=actor, decided_at=iso(now), decision_note=note or ""

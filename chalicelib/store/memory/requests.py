@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.requests import PENDING, EmployeeRequest
+from chalicelib.domain.requests import APPROVED, PENDING, REVOKED, EmployeeRequest
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.requests import Page, Quota, QuotaFull, decided, own_key, unit_key
 
@@ -107,6 +107,18 @@ class InMemoryRequestsRepository:
             self._requests[request_id] = replace(stored, status=PENDING, decided_by=None, decided_at=None, note=None)
             if quota_key is not None:
                 self._quotas.get(quota_key, set()).discard(request_id)
+
+    def revoke(
+        self, request_id: str, actor: str, note: str, now: datetime, *, quota_key: str | None
+    ) -> EmployeeRequest:
+        with self._lock:
+            stored = self._requests.get(request_id)
+            if stored is None or stored.status != APPROVED:
+                raise ConditionFailed("dynamodb")
+            after = self._requests[request_id] = decided(stored, REVOKED, actor, note, now)
+            if quota_key is not None:
+                self._quotas.get(quota_key, set()).discard(request_id)
+            return after
 
     def quota_holders(self, key: str) -> frozenset[str]:
         with self._lock:

@@ -555,6 +555,25 @@ class EventsRepositoryContract:
             repo.decide_review(new_event_id(NIP, AT), "approve", "budi", None, AT)
         assert repo.get_event(accepted.event_id) == accepted
 
+    def test_an_accepted_event_is_revoked_once_with_its_digest(self, repo: EventsRepository) -> None:
+        # GIVEN an accepted event and one awaiting review
+        accepted, waiting = event(), review(OTHER, AT + timedelta(minutes=1))
+        repo.write_checkin(write(accepted, "a"))
+        repo.write_checkin(write(waiting, "w"))
+        before = repo.digests_of_unit_days([("U1", DAY)])[("U1", DAY)]
+        # WHEN the accepted one is revoked, THEN it carries the decision and the day's digest changes with it
+        repo.revoke_accepted(accepted.event_id, "bkpsdm", "Koreksi tanpa bukti", AT + timedelta(days=2))
+        revoked = replace(accepted, decision="revoke", decided_by="bkpsdm", decided_at=iso(AT + timedelta(days=2)),
+                          decision_note="Koreksi tanpa bukti")  # fmt: skip
+        assert repo.get_event(accepted.event_id) == revoked
+        after = repo.digests_of_unit_days([("U1", DAY)])[("U1", DAY)]
+        assert after != before and (NIP, "revoke") in [(e.nip, e.decision) for e in after.events()]
+        # AND it is not revoked twice; an event in review, or an unknown one, is not revoked
+        for event_id in (accepted.event_id, waiting.event_id, new_event_id(NIP, AT + timedelta(hours=3))):
+            with pytest.raises(ConditionFailed):
+                repo.revoke_accepted(event_id, "siti", "lagi", AT)
+        assert repo.get_event(accepted.event_id) == revoked and repo.get_event(waiting.event_id) == waiting
+
     # --- imported punches ----------------------------------------------------------------------------
 
     def test_punches_are_written_once_by_their_fixed_ids(self, repo: EventsRepository) -> None:

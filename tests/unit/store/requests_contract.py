@@ -170,6 +170,33 @@ class RequestsRepositoryContract:
         repo.approve_within("r-2", quota, "admin", None, T0)
         assert repo.quota_holders(quota.key) == {"r-2"}
 
+    def test_an_approval_is_revoked_once_giving_its_place_back(self, repo: RequestsRepository) -> None:
+        # GIVEN a quota of one held by an approved request, and a request still pending
+        repo.add(request("r-1"))
+        repo.add(request("r-2", minutes=1))
+        quota = Quota("q", 1)
+        repo.approve_within("r-1", quota, "admin", "ok", T0)
+        # WHEN a pending request is revoked, THEN nothing changes
+        with pytest.raises(ConditionFailed):
+            repo.revoke("r-2", "bkpsdm", "salah", T0, quota_key=quota.key)
+        assert repo.get("r-2") == request("r-2", minutes=1)
+        # WHEN the approved one is revoked, THEN it is stored so, listed so, and its place is free
+        later = T0 + timedelta(days=3)
+        revoked = repo.revoke("r-1", "bkpsdm", "Tidak ada bukti", later, quota_key=quota.key)
+        assert revoked == replace(request("r-1"), status="revoked", decided_by="bkpsdm", decided_at=iso(later),
+                                  note="Tidak ada bukti")  # fmt: skip
+        assert repo.get("r-1") == revoked and repo.quota_holders(quota.key) == frozenset()
+        assert [r.request_id for r in repo.of_unit("U1", "revoked", 10, None)[0]] == ["r-1"]
+        repo.approve_within("r-2", quota, "admin", None, T0)
+        # AND a second revocation, of it or without a quota, is refused
+        with pytest.raises(ConditionFailed):
+            repo.revoke("r-1", "siti", "lagi", later, quota_key=None)
+        assert repo.get("r-1") == revoked and repo.quota_holders(quota.key) == {"r-2"}
+        repo.add(request("r-3", minutes=2))
+        repo.decide("r-3", "approved", "admin", None, T0)
+        assert repo.revoke("r-3", "bkpsdm", "x", later, quota_key=None).status == "revoked"
+        assert repo.get("r-3").status == "revoked"  # type: ignore[union-attr]
+
     def test_parallel_approvals_of_different_requests_never_pass_the_quota(self, repo: RequestsRepository) -> None:
         ids = [f"r-{n}" for n in range(6)]
         for n, request_id in enumerate(ids):
