@@ -15,6 +15,7 @@ from chalicelib import runtime
 from chalicelib.attendance.adoption import AdoptionCounts, DayUse, StaffState, totals, unit_adoption
 from chalicelib.attendance.export import export_adoption_xlsx
 from chalicelib.attendance.punches import FINGERPRINT
+from chalicelib.domain.attendance import REVOKE
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
@@ -77,7 +78,9 @@ def _day_use(day: date, staff: frozenset[str], rows: list[DayEvent], cutover: da
 
 
 def _counted(row: DayEvent) -> bool:
-    return row.status == "accepted" or (row.status == "review" and row.decision == "approve")
+    if row.status == "accepted":
+        return row.decision != REVOKE
+    return row.status == "review" and row.decision == "approve"
 
 
 def _day(c: AdoptionCounts) -> AdoptionDay:

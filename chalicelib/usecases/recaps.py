@@ -33,7 +33,7 @@ from chalicelib.attendance.classify import (
 )
 from chalicelib.attendance.punches import FINGERPRINT, punch_kinds
 from chalicelib.attendance.rules import RuleTable
-from chalicelib.domain.attendance import Duty, Event
+from chalicelib.domain.attendance import REVOKE, Duty, Event
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS, EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import Employee, Member, recorded_day
 from chalicelib.domain.status import DayStatus
@@ -53,7 +53,7 @@ T = TypeVar("T")
 
 def _state(m: DayEvent) -> EventState | None:
     if m.status == "accepted":
-        return EventState.ACCEPTED
+        return EventState.REJECTED if m.decision == REVOKE else EventState.ACCEPTED
     if m.status != "review":
         return None
     return {"approve": EventState.APPROVED, "reject": EventState.REJECTED}.get(str(m.decision), EventState.PENDING)

@@ -20,11 +20,11 @@ from typing import Any
 
 from chalicelib import runtime
 from chalicelib.attendance.export import month_label
-from chalicelib.domain.attendance import Event
+from chalicelib.domain.attendance import REVOKE, Event
 from chalicelib.domain.audit import VIEW_ATTACHMENTS
 from chalicelib.domain.calendar import DateRange
 from chalicelib.domain.people import Employee, Principal
-from chalicelib.domain.requests import LEAVE_TYPES, PENDING, EmployeeRequest
+from chalicelib.domain.requests import APPROVED, LEAVE_TYPES, PENDING, REVOKED, EmployeeRequest
 from chalicelib.domain.zones import Assignment
 from chalicelib.errors import (
     AccountInactiveError,
@@ -55,6 +55,7 @@ from chalicelib.usecases.schemas.requests import (
     RequestDecisionRequest,
     RequestItem,
     RequestPage,
+    RevocationRequest,
 )
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
@@ -111,7 +112,12 @@ def correction_quota(nip: str, request_type: str, day: str, settings: Settings) 
     limit = runtime.rule_table(settings).corrections_per_month
     if request_type != "KOREKSI" or limit is None:
         return None
-    return Quota(f"KOREKSI#{nip}#{day[:7]}", limit)
+    return Quota(_correction_quota_key(nip, day), limit)
+
+
+def _correction_quota_key(nip: str, day: str) -> str:
+    """The quota item of the employee's corrections of the month of `day`."""
+    return f"KOREKSI#{nip}#{day[:7]}"
 
 
 def _quota_places(quota: Quota, pending: list[EmployeeRequest], settings: Settings) -> tuple[frozenset[str], set[str]]:
@@ -339,11 +345,70 @@ def _approve(
         runtime.requests().reopen(r.request_id, principal.subject, quota_key=quota.key if quota else None)
         raise
     runtime.requests().set_result(r.request_id, result_id)
+    return result_id, _rerun_days_of(r, settings, now)
+
+
+def _rerun_days_of(r: EmployeeRequest, settings: Settings, now: datetime) -> list[str]:
+    """Re-run the recapped days the request's effect changes: its dates, and for a KOREKSI the day before too
+    (a morning check-out may count for the night shift begun that day)."""
     start = date.fromisoformat(r.start_date)
     days = DateRange(start, date.fromisoformat(r.end_date)).days()
-    if r.type == "KOREKSI":  # a morning check-out may count for the night shift begun the day before
+    if r.type == "KOREKSI":
         days = [start - timedelta(days=1), *days]
-    return result_id, rejudge.rerun_recapped(r.nip, days, settings, now)
+    return rejudge.rerun_recapped(r.nip, days, settings, now)
+
+
+def revoke(
+    principal: Principal, request_id: str, body: RevocationRequest, settings: Settings, now: datetime
+) -> RequestDecision:
+    """Take back an approved time correction (KOREKSI): its event no longer counts, its place in the month's
+    quota is free again, and the recapped days it changed are re-run; audited with the admin's reason.
+
+    The event is marked first (once; a retry finds it marked and goes on), then the request moves from
+    `approved` to `revoked` (once: of admins revoking at the same moment, one wins, the others get 409).
+    """
+    access.require_admin(principal)
+    found = _stored(request_id)
+    if found is None or not access.visible(principal, found.unor_id):
+        raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
+    access.require_unit_scope(principal, found.unor_id)
+    access.require_not_own(principal, found.nip)
+    if found.type != "KOREKSI" and found.status == APPROVED:
+        raise ConflictError(
+            "Persetujuan cuti, izin, sakit, atau dinas luar dibatalkan dengan menghapus cuti atau surat tugasnya.",
+            {"type": found.type, "result_id": found.result_id},
+        )
+    if found.status != APPROVED or found.result_id is None:
+        raise _not_approved(found)
+    _void_event(found, found.result_id, principal, body.note, now)
+    try:
+        runtime.requests().revoke(
+            request_id, principal.subject, body.note, now, quota_key=_correction_quota_key(found.nip, found.start_date)
+        )
+    except ConditionFailed as exc:
+        raise _not_approved(found) from exc
+    recapped = _rerun_days_of(found, settings, now)
+    detail = {"nip": found.nip, "type": found.type, "result_id": found.result_id}
+    runtime.audit().record(principal.subject, "request.revoke", request_id, detail)
+    return RequestDecision(
+        request_id=request_id, status=REVOKED, decided_at=iso(now), result_id=found.result_id, recapped=recapped
+    )
+
+
+def _void_event(r: EmployeeRequest, event_id: str, principal: Principal, note: str, now: datetime) -> None:
+    """Mark the corrected event as no longer counting; one marked already (a retry, a parallel revocation) is
+    left as it is."""
+    try:
+        runtime.events().revoke_accepted(event_id, principal.subject, note, now)
+    except ConditionFailed as exc:
+        stored = runtime.events().get_event(event_id)
+        if stored is None or stored.decision != REVOKE:
+            raise _not_approved(r) from exc
+
+
+def _not_approved(r: EmployeeRequest) -> ConflictError:
+    current = runtime.requests().get(r.request_id) or r
+    return ConflictError("Hanya koreksi absen yang sudah disetujui yang dapat dibatalkan.", {"status": current.status})
 
 
 def _effect(
@@ -395,4 +460,13 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
     return event_id
 
 
-__all__ = ["cancel_mine", "decide", "list_requests", "my_corrections", "my_requests", "read_attachment", "submit"]
+__all__ = [
+    "cancel_mine",
+    "decide",
+    "list_requests",
+    "my_corrections",
+    "my_requests",
+    "read_attachment",
+    "revoke",
+    "submit",
+]

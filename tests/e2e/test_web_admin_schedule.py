@@ -373,6 +373,49 @@ def test_a_time_correction_shows_the_time_it_asks_for_before_the_admin_decides(
     d.assert_clean()
 
 
+def test_an_approved_time_correction_is_taken_back_only_with_a_reason(world: World, desk: Callable[..., Desk]) -> None:
+    # GIVEN the employee's correction of a forgotten departure long ago, approved by the BKPSDM officer
+    day = _day_ahead(-700)
+    reason = f"Lupa absen pulang {secrets.token_hex(3)}"
+    body = {
+        "type": "KOREKSI",
+        "start_date": day,
+        "end_date": day,
+        "reason": reason,
+        "time": "16:05",
+        "event_type": "out",
+    }
+    request_id = _expect(world.employee.post("/v1/me/requests", body), 201, "correction")["request_id"]
+    _expect(world.admin.post(f"/v1/admin/requests/{request_id}", {"decision": "approve"}), 200, "approval")
+    # WHEN the unit admin lists the approved requests and takes it back without a reason, THEN nothing is sent
+    d = desk(admin="unit_admin")
+    page = d.page
+    d.open("Pengajuan")
+    page.get_by_label("Status").select_option("approved")
+    row = page.get_by_role("row").filter(has_text=reason)
+    expect(row.locator('td[data-label="Jenis"]')).to_have_text("Koreksi absen · Pulang 16.05")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and r.url.endswith("/revoke") else None)
+    row.get_by_role("button", name="Batalkan Persetujuan").click()
+    row.get_by_role("button", name="Ya, batalkan persetujuan").click()
+    expect(page.get_by_role("alert").filter(has_text="Tulis alasan pembatalan")).to_be_visible()
+    assert sent == []
+    # WHEN they write why and confirm, THEN it leaves the approved list and the employee reads it, with why
+    note = "Tidak ada bukti kehadiran sampai jam pulang."
+    row.get_by_label(f"Alasan pembatalan untuk {world.nama}").fill(note)
+    row.get_by_role("button", name="Batalkan Persetujuan").click()
+    row.get_by_role("button", name="Ya, batalkan persetujuan").click()
+    expect(page.get_by_role("status").filter(has_text=f"Persetujuan koreksi {world.nama} dibatalkan.")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text=reason)).to_have_count(0)
+    mine = _expect(world.employee.get("/v1/me/requests"), 200, "requests")["items"]
+    assert [(r["status"], r["note"]) for r in mine if r["request_id"] == request_id] == [("revoked", note)]
+    # AND the list of revoked requests shows it, with the reason
+    page.get_by_label("Status").select_option("revoked")
+    expect(page.get_by_role("row").filter(has_text=reason).locator('td[data-label="Catatan"]')).to_have_text(note)
+    d.axe("pengajuan-dibatalkan")
+    d.assert_clean()
+
+
 def test_a_leave_recorded_in_the_console_is_listed_by_name_and_cancelled(
     world: World, desk: Callable[..., Desk]
 ) -> None:

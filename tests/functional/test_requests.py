@@ -243,6 +243,40 @@ def test_corrections_are_capped_per_month_over_http_and_against_racing_admins(of
     assert sorted(r["status"] for r in mine) == ["approved", "approved", "pending", "pending"]
 
 
+def test_an_approved_correction_is_taken_back_over_http(office: Office) -> None:
+    api = office.api
+    today = datetime.now(load_settings().tz).date().isoformat()
+    # GIVEN Asep's arrival of today corrected and approved by his unit's admin: the app shows it as today's
+    filed = office.file(A, {"type": "KOREKSI", "start_date": today, "end_date": today, "time": "07:10"})
+    request_id = filed.body["request_id"]
+    event_id = office.decide(office.u1, request_id, {"decision": "approve"}).body["result_id"]
+    me = api.call("GET", "/v1/me", token=office.employees[A]).body
+    assert me["today"]["check_in"]["event_id"] == event_id
+    # WHEN it is taken back without a reason, by Asep himself, or by another unit's admin, THEN nothing changes
+    path = f"/v1/admin/requests/{request_id}/revoke"
+    for body, token, status, code in (
+        ({}, office.admin, 400, "VALIDATION_ERROR"),
+        ({"note": "   "}, office.admin, 400, "VALIDATION_ERROR"),
+        ({"note": "x"}, office.employees[A], 403, "FORBIDDEN"),
+        ({"note": "x"}, office.u2, 404, "NOT_FOUND"),
+    ):
+        refused = api.call("POST", path, body, token=token)
+        assert (refused.status, refused.body["error"]["code"]) == (status, code), refused.body
+    assert api.call("POST", "/v1/admin/requests/r-000000000000/revoke", {"note": "x"}, token=office.admin).status == 404
+    # WHEN the BKPSDM officer takes it back with a reason
+    taken = api.call("POST", path, {"note": "Tidak ada bukti kehadiran"}, token=office.admin)
+    # THEN it is revoked, today has no arrival, the list and the audit say so, and again is a conflict
+    assert taken.status == 200, taken.body
+    assert (taken.body["status"], taken.body["result_id"]) == ("revoked", event_id)
+    assert api.call("GET", "/v1/me", token=office.employees[A]).body["today"]["check_in"] is None
+    listed = api.call("GET", "/v1/admin/requests?status=revoked", token=office.u1).body["items"]
+    assert [(i["request_id"], i["note"]) for i in listed] == [(request_id, "Tidak ada bukti kehadiran")]
+    audit = api.call("GET", "/v1/admin/audit?action=request.revoke", token=office.admin).body["items"]
+    assert [(i["actor"], i["target"]) for i in audit] == [("admin", request_id)]
+    again = api.call("POST", path, {"note": "lagi"}, token=office.u1)
+    assert (again.status, again.body["error"]["code"]) == (409, "CONFLICT")
+
+
 def test_recaps_follow_approvals_and_cancellations(office: Office) -> None:
     api = office.api
     sick, leave_day, fix_day, duty_day = past_weekday(3), past_weekday(10), past_weekday(17), past_weekday(24)

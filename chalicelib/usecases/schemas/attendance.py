@@ -156,7 +156,9 @@ class Event(Result):
     face: FaceScore | None
     warnings: list[str]
     reasons: list[str] = Field(description="Refusal codes of a refused attempt.")
-    decision: str | None = Field(description="An admin's review decision (approve/reject), or null.")
+    decision: str | None = Field(
+        description="An admin's review decision (approve/reject), `revoke` on a correction taken back, or null."
+    )
     late_minutes: int | None
     early_minutes: int | None
     category: str | None

@@ -136,6 +136,10 @@ class RequestDecisionRequest(ZoneShape):
     letter_no: Text100 | None = Field(default=None, description="DL: the letter's number (default: the request id).")
 
 
+class RevocationRequest(Request):
+    note: Text500 = Field(description="Why the approval is taken back (kept with the request and in the audit).")
+
+
 class RequestDecision(Result):
     request_id: str
     status: Annotated[str, enum_schema(REQUEST_STATUSES)]

@@ -36,6 +36,7 @@ from chalicelib.usecases.schemas.requests import (
     NewRequest,
     PeriodQuery,
     RequestDecisionRequest,
+    RevocationRequest,
 )
 from chalicelib.usecases.schemas.zones import AssignmentRequest
 
@@ -378,6 +379,83 @@ def test_a_correction_whose_event_could_not_be_written_gives_its_place_back(
     approve(second, settings)
     approve(first, settings)
     assert corrections() == ["2026-03-02", "2026-03-03"]
+
+
+def revoke(request_id: str, settings: Settings, who: Principal = SUPER, note: str = "Tidak ada bukti") -> Any:
+    return requests.revoke(who, request_id, RevocationRequest.model_validate({"note": note}), settings, NOW)
+
+
+def test_an_approved_correction_is_taken_back_once_and_no_longer_counts(
+    settings: Settings, repos: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's Tuesday 10 March recapped, then his arrival and departure corrected (March's cap of two full)
+    tuesday = date(2026, 3, 10)
+    recaps.run_daily_recap(tuesday, settings, ["U1"])
+    arrival = file(settings, correction("2026-03-10", "07:20"))
+    departure = file(settings, correction("2026-03-10", "16:05", "out"))
+    approve(arrival, settings)
+    event_id = approve(departure, settings).result_id
+
+    def status() -> str:
+        stored = repos.statuses.employee_status(NIP, tuesday)
+        return stored[1].status.status if stored else ""
+
+    assert status() == "H"
+    with pytest.raises(ConflictError):
+        file(settings, correction("2026-03-09"))
+    # WHEN the BKPSDM officer takes the departure back
+    decision = revoke(departure, settings)
+    # THEN the request is revoked, its event kept as evidence but no longer counted, and Tuesday judged again
+    assert (decision.status, decision.result_id, decision.recapped) == ("revoked", event_id, ["2026-03-10"])
+    kept = runtime.events().get_event(event_id)
+    assert kept is not None and (kept.status, kept.decision, kept.decision_note) == (
+        "accepted",
+        "revoke",
+        "Tidak ada bukti",
+    )
+    assert status() not in ("H", "")
+    assert ("admin", "request.revoke", departure) in audited()
+    # AND Asep sees it so, and March has a place again
+    mine = {i.request_id: i for i in requests.my_requests(ME, MyRequestsQuery(), settings).items}
+    assert (mine[departure].status, mine[departure].note) == ("revoked", "Tidak ada bukti")
+    pending = file(settings, correction("2026-03-09"))
+    # AND it is not taken back twice; nor is a pending, a rejected or a leave request, nor by another unit's admin
+    with pytest.raises(ConflictError):
+        revoke(departure, settings)
+    rejected, leave = file(settings, new("IZIN")), file(settings)
+    reject(rejected, settings)
+    approve(leave, settings)
+    for request_id in (pending, rejected, leave):
+        with pytest.raises(ConflictError):
+            revoke(request_id, settings, who=U1_ADMIN)
+    with pytest.raises(NotFoundError):
+        revoke(arrival, settings, who=U2_ADMIN)
+    with pytest.raises(ForbiddenError):
+        revoke(arrival, settings, who=ME)
+    assert runtime.requests().get(arrival).status == "approved"  # type: ignore[union-attr]
+
+
+def test_admins_taking_back_one_correction_at_once_revoke_it_once(settings: Settings, audited: AuditTrail) -> None:
+    # GIVEN an approved correction and the cap of two
+    request_id = file(settings, correction("2026-03-10"))
+    approve(request_id, settings)
+    admins = [SUPER, U1_ADMIN, Principal(subject="ops", role="unit_admin", unit_ids=frozenset({"U1"}))]
+    start = threading.Barrier(len(admins))
+
+    def take_back(admin: Principal) -> str:
+        start.wait()
+        try:
+            return revoke(request_id, settings, who=admin).status
+        except ConflictError:
+            return "conflict"
+
+    # WHEN three admins take it back at the same moment
+    with ThreadPoolExecutor(max_workers=len(admins)) as pool:
+        outcomes = list(pool.map(take_back, admins))
+    # THEN one revocation wins and is audited once; the others are told 409
+    assert sorted(outcomes) == ["conflict", "conflict", "revoked"]
+    assert [a for _, a, target in audited() if target == request_id] == ["request.approve", "request.revoke"]
+    assert runtime.requests().quota_holders(f"KOREKSI#{NIP}#2026-03") == frozenset()
 
 
 def test_a_night_shift_s_forgotten_check_out_is_corrected_under_the_shift_s_date_or_the_next(

@@ -9,7 +9,7 @@ import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
 import { dateTime, today } from "../format";
-import { ActionForm, allPages, checkRange, ColumnHeads, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
   ["mon", "Senin"],
@@ -560,13 +560,37 @@ const REQUEST_STATUSES: [string, string][] = [
   ["approved", "Disetujui"],
   ["rejected", "Ditolak"],
   ["cancelled", "Dibatalkan"],
+  ["revoked", "Persetujuan dibatalkan"],
 ];
+
+/** Take back an approved time correction: a reason is required (the employee reads it), then the corrected
+ * event no longer counts and the recapped days are judged again. The outcome stays shown above the list. */
+function RevokeForm(p: { request: EmployeeRequest; action: Action; onDone: () => void }) {
+  const [note, setNote] = useState("");
+  const who = p.request.nama ?? p.request.nip;
+  const revoke = (): void =>
+    void p.action
+      .run(async () => {
+        if (!note.trim()) throw new UserMessage("Tulis alasan pembatalan: pegawai akan membacanya.");
+        const path = `/v1/admin/requests/${encodeURIComponent(p.request.request_id)}/revoke`;
+        const answer = await call<unknown>("POST", path, { note: note.trim() });
+        return `Persetujuan koreksi ${who} dibatalkan.${rejudged(answer)}`;
+      })
+      .then((ok) => ok && p.onDone());
+  return (
+    <div class="decide inline">
+      <Field label={`Alasan pembatalan untuk ${who}`} value={note} onInput={setNote} maxLength={500} />
+      <ConfirmButton label="Batalkan Persetujuan" question="Koreksi ini tidak dihitung lagi?" onConfirm={revoke} disabled={p.action.busy} />
+    </div>
+  );
+}
 
 export function Requests(_: { route: Route }) {
   const { units, session } = useConsole();
   const [unit, setUnit] = useState("");
   const [status, setStatus] = useState("pending");
   const loaded = useLoad((signal) => allPages<EmployeeRequest>("/v1/admin/requests", { status, unor_id: unit }, signal), `${unit}|${status}`);
+  const revoking = useAction();
   const columns: Column<EmployeeRequest>[] = [
     { label: "Pegawai", cell: (r) => r.nama ?? r.nip, sort: (r) => r.nama ?? r.nip },
     { label: "Jenis", cell: (r) => requestTitle(r), sort: (r) => r.type },
@@ -601,6 +625,12 @@ export function Requests(_: { route: Route }) {
         ),
     });
   else columns.push({ label: "Catatan", cell: (r) => r.note ?? "–" });
+  if (status === "approved" && canChange(session))
+    columns.push({
+      label: "Aksi",
+      cell: (r) =>
+        r.type !== "KOREKSI" ? "–" : mayChange(session, r.nip) ? <RevokeForm request={r} action={revoking} onDone={loaded.reload} /> : OWN_RECORD,
+    });
   return (
     <Screen title="Pengajuan">
       <div class="filters">
@@ -608,6 +638,7 @@ export function Requests(_: { route: Route }) {
         <Select label="Status" value={status} onChange={setStatus} options={REQUEST_STATUSES} />
       </div>
       <ErrorLine message={loaded.error} />
+      <Outcome action={revoking} />
       <Table caption="Pengajuan pegawai" rows={loaded.data ?? []} loading={loaded.loading} columns={columns} rowKey={(r) => r.request_id} pageSize={25} />
     </Screen>
   );

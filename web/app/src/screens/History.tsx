@@ -6,7 +6,7 @@ import { ErrorLine, Page, useLoad } from "../ui";
 
 const STATUS: Record<string, string> = { accepted: "Diterima", review: "Menunggu verifikasi admin", refused: "Ditolak" };
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
-const DECISION: Record<string, string> = { approve: "disetujui admin", reject: "ditolak admin" };
+const DECISION: Record<string, string> = { approve: "disetujui admin", reject: "ditolak admin", revoke: "dibatalkan admin" };
 
 function statusOf(e: AttendanceEvent): string {
   const base = STATUS[e.status ?? ""] ?? e.status ?? "";

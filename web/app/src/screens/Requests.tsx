@@ -18,6 +18,7 @@ const STATUS: Record<string, string> = {
   approved: "Disetujui",
   rejected: "Ditolak",
   cancelled: "Dibatalkan",
+  revoked: "Persetujuan dibatalkan admin",
 };
 // A letter photo: sharp enough to read, far below the API's 2 MB.
 const LETTER_PX = 1600;
