@@ -493,7 +493,23 @@ def _fingerprint(row: FingerprintModel) -> PhotoFingerprint:
     )
 
 
-class DynamoEventsRepository:
+class EventDecisions:
+    """An admin's decisions on a recorded event, each taken once by the store's `_decide` (a conditional write
+    that fails with ConditionFailed when the event is not of `status` or has a decision already)."""
+
+    def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
+        self._decide(event_id, decision, actor, note, now, status="review")
+
+    def revoke_accepted(self, event_id: str, actor: str, note: str, now: datetime) -> None:
+        self._decide(event_id, REVOKE, actor, note, now, status="accepted")
+
+    def _decide(
+        self, event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, status: str
+    ) -> None:
+        raise NotImplementedError
+
+
+class DynamoEventsRepository(EventDecisions):
     """The events repository on DynamoDB (tables events, challenges, idempotency, fingerprints)."""
 
     # --- idempotency ---------------------------------------------------------------------------------
@@ -679,16 +695,10 @@ class DynamoEventsRepository:
             events = [_event(m) for m in result]
             return events, result.last_evaluated_key
 
-    def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
-        self._decide(event_id, decision, actor, note, now, status="review")
-
-    def revoke_accepted(self, event_id: str, actor: str, note: str, now: datetime) -> None:
-        self._decide(event_id, REVOKE, actor, note, now, status="accepted")
-
     def _decide(
         self, event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, status: str
     ) -> None:
-        """The first decision on an event of `status`: the event and its day's digest change in one transaction."""
+        """The event and its day's digest change in one transaction."""
         nip, key = event_keys(event_id)
         event = self.get_event(event_id)
         if event is None:

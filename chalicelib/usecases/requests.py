@@ -295,16 +295,22 @@ def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Set
     return RequestPage(items=with_names(items), next=cursor)
 
 
-def decide(
-    principal: Principal, request_id: str, body: RequestDecisionRequest, settings: Settings, now: datetime
-) -> RequestDecision:
-    """Approve or reject a pending request once (409 when it is not pending, or another decision won)."""
+def _decidable(principal: Principal, request_id: str) -> EmployeeRequest:
+    """The request an admin may decide on: of a unit in their scope (404 for another's), never their own."""
     access.require_admin(principal)
     found = _stored(request_id)
     if found is None or not access.visible(principal, found.unor_id):
         raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
     access.require_unit_scope(principal, found.unor_id)
     access.require_not_own(principal, found.nip)
+    return found
+
+
+def decide(
+    principal: Principal, request_id: str, body: RequestDecisionRequest, settings: Settings, now: datetime
+) -> RequestDecision:
+    """Approve or reject a pending request once (409 when it is not pending, or another decision won)."""
+    found = _decidable(principal, request_id)
     if found.status != PENDING:
         raise _not_pending(found)
     status = "approved" if body.decision == "approve" else "rejected"
@@ -367,12 +373,7 @@ def revoke(
     The event is marked first (once; a retry finds it marked and goes on), then the request moves from
     `approved` to `revoked` (once: of admins revoking at the same moment, one wins, the others get 409).
     """
-    access.require_admin(principal)
-    found = _stored(request_id)
-    if found is None or not access.visible(principal, found.unor_id):
-        raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
-    access.require_unit_scope(principal, found.unor_id)
-    access.require_not_own(principal, found.nip)
+    found = _decidable(principal, request_id)
     if found.type != "KOREKSI" and found.status == APPROVED:
         raise ConflictError(
             "Persetujuan cuti, izin, sakit, atau dinas luar dibatalkan dengan menghapus cuti atau surat tugasnya.",

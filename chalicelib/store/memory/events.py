@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
-from chalicelib.domain.attendance import REVOKE, Event
+from chalicelib.domain.attendance import Event
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
@@ -25,6 +25,7 @@ from chalicelib.store.events import (
     Claim,
     DayDigest,
     DayEvent,
+    EventDecisions,
     MarkTaken,
     StoredAnswer,
     awaits_decision,
@@ -63,7 +64,7 @@ def _page(
     return [e for _, _, e in page], {"key": {"S": key}, "nip": {"S": nip}, name: {"S": value}}
 
 
-class InMemoryEventsRepository:
+class InMemoryEventsRepository(EventDecisions):
     """Events by NIP and range key, arrival marks, used challenges, claims and fingerprints."""
 
     def __init__(self) -> None:
@@ -226,12 +227,6 @@ class InMemoryEventsRepository:
             return refused and (code is None or code in (e.reasons or ()))
 
         return _page(self._indexed(keep), limit, cursor, ("unit_date", day))
-
-    def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
-        self._decide(event_id, decision, actor, note, now, status="review")
-
-    def revoke_accepted(self, event_id: str, actor: str, note: str, now: datetime) -> None:
-        self._decide(event_id, REVOKE, actor, note, now, status="accepted")
 
     def _decide(
         self, event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, status: str

@@ -4,8 +4,10 @@ parallel decisions, unit scopes; and the admin lists and cancellation of leaves 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -82,6 +84,25 @@ def approve(request_id: str, settings: Settings, who: Principal = U1_ADMIN, **ex
 def reject(request_id: str, settings: Settings, note: str = "Tanpa surat") -> Any:
     body = RequestDecisionRequest.model_validate({"decision": "reject", "note": note})
     return requests.decide(U1_ADMIN, request_id, body, settings, NOW)
+
+
+def at_once(decisions: list[Callable[[], Any]]) -> list[str]:
+    """Run the admins' `decisions` from the same instant: each one's resulting status, or "conflict" (409)."""
+    start = threading.Barrier(len(decisions))
+
+    def run(decision: Callable[[], Any]) -> str:
+        start.wait()
+        try:
+            return str(decision().status)
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=len(decisions)) as pool:
+        return list(pool.map(run, decisions))
+
+
+def unit_admins(count: int) -> list[Principal]:
+    return [Principal(subject=f"ops-{i}", role="unit_admin", unit_ids=frozenset({"U1"})) for i in range(count)]
 
 
 # --- the employee ------------------------------------------------------------------------------------
@@ -325,19 +346,9 @@ def test_the_app_is_told_the_corrections_left_the_way_filing_counts_them(setting
 def test_admins_approving_at_once_never_pass_the_cap(settings: Settings, tmp_path: Path) -> None:
     # GIVEN three March corrections filed while the rule table had no cap
     filed = [file(with_cap(None, tmp_path), correction(f"2026-03-0{day}")) for day in (2, 3, 4)]
-    start = threading.Barrier(3)
-
-    def decide(pair: tuple[str, Principal]) -> str:
-        start.wait()
-        try:
-            return approve(pair[0], settings, who=pair[1]).status
-        except ConflictError:
-            return "conflict"
-
     # WHEN three admins approve them at the same moment under the default cap of two
-    admins = [Principal(subject=f"ops-{i}", role="unit_admin", unit_ids=frozenset({"U1"})) for i in range(3)]
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        outcomes = list(pool.map(decide, zip(filed, admins, strict=True)))
+    pairs = zip(filed, unit_admins(3), strict=True)
+    outcomes = at_once([functools.partial(approve, r, settings, who=admin) for r, admin in pairs])
     # THEN two are approved and recorded, and the third stays pending
     assert sorted(outcomes) == ["approved", "approved", "conflict"]
     assert len(corrections()) == 2
@@ -439,19 +450,9 @@ def test_admins_taking_back_one_correction_at_once_revoke_it_once(settings: Sett
     # GIVEN an approved correction and the cap of two
     request_id = file(settings, correction("2026-03-10"))
     approve(request_id, settings)
-    admins = [SUPER, U1_ADMIN, Principal(subject="ops", role="unit_admin", unit_ids=frozenset({"U1"}))]
-    start = threading.Barrier(len(admins))
-
-    def take_back(admin: Principal) -> str:
-        start.wait()
-        try:
-            return revoke(request_id, settings, who=admin).status
-        except ConflictError:
-            return "conflict"
-
     # WHEN three admins take it back at the same moment
-    with ThreadPoolExecutor(max_workers=len(admins)) as pool:
-        outcomes = list(pool.map(take_back, admins))
+    admins = [SUPER, U1_ADMIN, *unit_admins(1)]
+    outcomes = at_once([functools.partial(revoke, request_id, settings, who=admin) for admin in admins])
     # THEN one revocation wins and is audited once; the others are told 409
     assert sorted(outcomes) == ["conflict", "conflict", "revoked"]
     assert [a for _, a, target in audited() if target == request_id] == ["request.approve", "request.revoke"]
@@ -492,18 +493,7 @@ def test_a_night_shift_s_forgotten_check_out_is_corrected_under_the_shift_s_date
 
 def test_a_request_is_decided_once_even_by_admins_at_the_same_moment(settings: Settings) -> None:
     request_id = file(settings)
-    start = threading.Barrier(8)
-
-    def decide(admin: Principal) -> str:
-        start.wait()
-        try:
-            return approve(request_id, settings, who=admin).status
-        except ConflictError:
-            return "conflict"
-
-    admins = [Principal(subject=f"ops-{i}", role="unit_admin", unit_ids=frozenset({"U1"})) for i in range(8)]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(decide, admins))
+    outcomes = at_once([functools.partial(approve, request_id, settings, who=admin) for admin in unit_admins(8)])
     assert sorted(outcomes) == ["approved"] + ["conflict"] * 7
     assert len(cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items) == 1
     with pytest.raises(ConflictError):
