@@ -691,9 +691,29 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
         ).to_be_visible()
     phone.check_screen("rekap")
 
-    # "Pengajuan" with a letter photographed by the camera
+    # While the day is on its way, Beranda shows no menu yet: the day's lines would push it down under a finger
+    day_read = re.compile(r".*/v1/me$")
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    page.route(day_read, hold)
     page.get_by_role("link", name="Beranda").click()
-    page.get_by_role("link", name="Pengajuan").click()
+    expect(page.get_by_text("Memuat…")).to_be_visible()
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the day's read was not held"
+    expect(page.get_by_role("navigation", name="Menu")).to_have_count(0)
+    page.unroute(day_read)  # the held read goes on unchanged
+    menu = page.get_by_role("navigation", name="Menu")
+    expect(menu).to_be_visible()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+
+    # "Pengajuan" with a letter photographed by the camera
+    menu.get_by_role("link", name="Pengajuan").click()
     page.get_by_label("Jenis pengajuan").select_option("IZIN")
     page.get_by_label("Alasan").fill("Mengantar orang tua berobat ke puskesmas")
     page.get_by_role("button", name="Foto Surat").click()

@@ -191,15 +191,21 @@ export function Home() {
       )}
       {stale ? null : <ErrorLine message={error} />}
       <Outbox queued={queued} delivered={delivered} />
-      <nav class="menu" aria-label="Menu">
-        <a href="#/riwayat">Riwayat</a>
-        <a href="#/rekap">Rekap Bulan Ini</a>
-        <a href="#/pengajuan">Pengajuan</a>
-        <a href="#/sandi">Ubah Kata Sandi</a>
-      </nav>
-      <button type="button" class="secondary" onClick={() => void leave()}>
-        Keluar
-      </button>
+      {/* Shown with the day, not before it: the day's lines would push a menu shown while loading down
+          under a finger already on its way to it (a tap lands on the wrong line). */}
+      {profile || error ? (
+        <>
+          <nav class="menu" aria-label="Menu">
+            <a href="#/riwayat">Riwayat</a>
+            <a href="#/rekap">Rekap Bulan Ini</a>
+            <a href="#/pengajuan">Pengajuan</a>
+            <a href="#/sandi">Ubah Kata Sandi</a>
+          </nav>
+          <button type="button" class="secondary" onClick={() => void leave()}>
+            Keluar
+          </button>
+        </>
+      ) : null}
     </Page>
   );
 }
