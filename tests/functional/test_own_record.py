@@ -118,6 +118,20 @@ def test_an_admin_cannot_approve_their_own_request(operator: tuple[Employee, str
     assert api.call("POST", path, {"decision": "approve"}, token=employee.admin).status == 200
 
 
+def test_an_admin_cannot_take_back_a_correction_of_their_own(operator: tuple[Employee, str]) -> None:
+    employee, siti = operator
+    api = employee.api
+    today = jakarta_today()
+    body = {"type": "KOREKSI", "start_date": today, "end_date": today, "reason": "Lupa absen", "time": "07:05"}
+    made = api.call("POST", "/v1/me/requests", body, token=employee.token)
+    path = f"/v1/admin/requests/{made.body['request_id']}"
+    assert api.call("POST", path, {"decision": "approve"}, token=employee.admin).status == 200
+    # WHEN the operator takes their own approved correction back, THEN it is refused and stays approved
+    assert refused(api.call("POST", f"{path}/revoke", {"note": "Salah jam"}, token=siti))
+    mine = api.call("GET", "/v1/me/requests", token=employee.token).body["items"]
+    assert [r["status"] for r in mine] == ["approved"]
+
+
 def test_an_admin_cannot_approve_or_delete_their_own_face_nor_cancel_their_own_field_duty(
     operator: tuple[Employee, str],
 ) -> None:
