@@ -81,13 +81,14 @@ def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequ
 
 @endpoint(bp, "POST /v1/admin/requests/{request_id}/revoke", auth_as="admin", errors=("NOT_FOUND", "CONFLICT"))
 def revoke_request(call: Call, request_id: str, body: schema.RevocationRequest) -> schema.RequestDecision:
-    """Take back an approved time correction (KOREKSI) with a reason (`note`, required).
+    """Take back an approved request with a reason (`note`, required).
 
-    **Roles:** unit_admin (the employee's unit), super_admin; never one's own. The corrected event stays as
-    evidence with the decision `revoke` and no longer counts; the request becomes `revoked`, its place in the
-    month's `corrections_per_month` is free again, and past days already recapped are re-run (`recapped`).
-    A request of another unit → 404. 409 `CONFLICT` for a request that is not an approved KOREKSI (an
-    approved leave or field duty is undone by deleting the leave or the letter), and for the losers of admins
-    revoking at the same moment. Audited (`request.revoke`).
+    **Roles:** unit_admin (the employee's unit), super_admin; never one's own. What the approval created is
+    undone: a leave (CUTI, IZIN, SAKIT) or field-duty letter (DL) is cancelled (audited as `leave.cancel` or
+    `assignment.cancel`; one cancelled already from its own list is left so), a corrected event (KOREKSI) stays
+    as evidence with the decision `revoke` and no longer counts, its place in the month's
+    `corrections_per_month` free again. The request becomes `revoked`; past days already recapped are re-run
+    (`recapped`). A request of another unit → 404. 409 `CONFLICT` for a request that is not approved, and for
+    the losers of admins revoking at the same moment. Audited (`request.revoke`).
     """
     return requests.revoke(call.principal, request_id, body, call.settings, call.now)

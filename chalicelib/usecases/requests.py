@@ -367,28 +367,23 @@ def _rerun_days_of(r: EmployeeRequest, settings: Settings, now: datetime) -> lis
 def revoke(
     principal: Principal, request_id: str, body: RevocationRequest, settings: Settings, now: datetime
 ) -> RequestDecision:
-    """Take back an approved time correction (KOREKSI): its event no longer counts, its place in the month's
-    quota is free again, and the recapped days it changed are re-run; audited with the admin's reason.
+    """Take back an approved request with the admin's reason: what its approval created is cancelled (a leave,
+    a field-duty letter), or no longer counts (a corrected event, kept as evidence; its place in the month's
+    quota is free again); the recapped days it changed are re-run; audited.
 
-    The event is marked first (once; a retry finds it marked and goes on), then the request moves from
-    `approved` to `revoked` (once: of admins revoking at the same moment, one wins, the others get 409).
+    The effect is undone first (once; a retry, or a leave or letter cancelled already from its own screen, finds
+    it undone and goes on), then the request moves from `approved` to `revoked` (once: of admins revoking at
+    the same moment, one wins, the others get 409).
     """
     found = _decidable(principal, request_id)
-    if found.type != "KOREKSI" and found.status == APPROVED:
-        raise ConflictError(
-            "Persetujuan cuti, izin, sakit, atau dinas luar dibatalkan dengan menghapus cuti atau surat tugasnya.",
-            {"type": found.type, "result_id": found.result_id},
-        )
     if found.status != APPROVED or found.result_id is None:
         raise _not_approved(found)
-    _void_event(found, found.result_id, principal, body.note, now)
+    recapped = _undo(principal, found, found.result_id, settings, now, note=body.note)
+    quota_key = _correction_quota_key(found.nip, found.start_date) if found.type == "KOREKSI" else None
     try:
-        runtime.requests().revoke(
-            request_id, principal.subject, body.note, now, quota_key=_correction_quota_key(found.nip, found.start_date)
-        )
+        runtime.requests().revoke(request_id, principal.subject, body.note, now, quota_key=quota_key)
     except ConditionFailed as exc:
         raise _not_approved(found) from exc
-    recapped = _rerun_days_of(found, settings, now)
     detail = {"nip": found.nip, "type": found.type, "result_id": found.result_id}
     runtime.audit().record(principal.subject, "request.revoke", request_id, detail)
     return RequestDecision(
@@ -396,20 +391,31 @@ def revoke(
     )
 
 
-def _void_event(r: EmployeeRequest, event_id: str, principal: Principal, note: str, now: datetime) -> None:
-    """Mark the corrected event as no longer counting; one marked already (a retry, a parallel revocation) is
-    left as it is."""
+def _undo(
+    principal: Principal, r: EmployeeRequest, result_id: str, settings: Settings, now: datetime, *, note: str
+) -> list[str]:
+    """Undo what approving `r` created (`result_id`) unless that is undone already; the recapped days re-run.
+    A leave or letter is cancelled through its own use case (which audits and re-runs it)."""
+    if r.type in LEAVE_TYPES:
+        leave = runtime.calendar().get_leave(result_id)
+        cancelled = leave is None or leave.cancelled_at is not None
+        return [] if cancelled else cal.cancel_leave(principal, result_id, settings, now).recapped
+    if r.type == "DL":
+        letter = runtime.zones().get_assignment(result_id)
+        cancelled = letter is None or letter.cancelled_at is not None
+        return [] if cancelled else zones.cancel_assignment(principal, result_id, settings, now).recapped
     try:
-        runtime.events().revoke_accepted(event_id, principal.subject, note, now)
+        runtime.events().revoke_accepted(result_id, principal.subject, note, now)
     except ConditionFailed as exc:
-        stored = runtime.events().get_event(event_id)
+        stored = runtime.events().get_event(result_id)
         if stored is None or stored.decision != REVOKE:
             raise _not_approved(r) from exc
+    return _rerun_days_of(r, settings, now)
 
 
 def _not_approved(r: EmployeeRequest) -> ConflictError:
     current = runtime.requests().get(r.request_id) or r
-    return ConflictError("Hanya koreksi absen yang sudah disetujui yang dapat dibatalkan.", {"status": current.status})
+    return ConflictError("Hanya pengajuan yang sudah disetujui yang dapat dibatalkan.", {"status": current.status})
 
 
 def _effect(

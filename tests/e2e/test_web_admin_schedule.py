@@ -405,7 +405,9 @@ def test_an_approved_time_correction_is_taken_back_only_with_a_reason(world: Wor
     row.get_by_label(f"Alasan pembatalan untuk {world.nama}").fill(note)
     row.get_by_role("button", name="Batalkan Persetujuan").click()
     row.get_by_role("button", name="Ya, batalkan persetujuan").click()
-    expect(page.get_by_role("status").filter(has_text=f"Persetujuan koreksi {world.nama} dibatalkan.")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text=f"Persetujuan pengajuan {world.nama} dibatalkan.")
+    ).to_be_visible()
     expect(page.get_by_role("row").filter(has_text=reason)).to_have_count(0)
     mine = _expect(world.employee.get("/v1/me/requests"), 200, "requests")["items"]
     assert [(r["status"], r["note"]) for r in mine if r["request_id"] == request_id] == [("revoked", note)]

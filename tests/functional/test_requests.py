@@ -243,7 +243,7 @@ def test_corrections_are_capped_per_month_over_http_and_against_racing_admins(of
     assert sorted(r["status"] for r in mine) == ["approved", "approved", "pending", "pending"]
 
 
-def test_an_approved_correction_is_taken_back_over_http(office: Office) -> None:
+def test_approved_requests_are_taken_back_over_http(office: Office) -> None:
     api = office.api
     today = datetime.now(load_settings().tz).date().isoformat()
     # GIVEN Asep's arrival of today corrected and approved by his unit's admin: the app shows it as today's
@@ -275,6 +275,13 @@ def test_an_approved_correction_is_taken_back_over_http(office: Office) -> None:
     assert [(i["actor"], i["target"]) for i in audit] == [("admin", request_id)]
     again = api.call("POST", path, {"note": "lagi"}, token=office.u1)
     assert (again.status, again.body["error"]["code"]) == (409, "CONFLICT")
+    # AND an approved permit taken back is a cancelled leave
+    permit = office.file(B, {"type": "IZIN", "start_date": today, "end_date": today}).body["request_id"]
+    leave_id = office.decide(office.u1, permit, {"decision": "approve"}).body["result_id"]
+    taken = api.call("POST", f"/v1/admin/requests/{permit}/revoke", {"note": "Salah tanggal"}, token=office.u1)
+    assert (taken.status, taken.body["status"], taken.body["result_id"]) == (200, "revoked", leave_id), taken.body
+    leaves = api.call("GET", f"/v1/admin/leaves?unor_id=U1&from={today}&to={today}", token=office.u1).body["items"]
+    assert leaves == []
 
 
 def test_recaps_follow_approvals_and_cancellations(office: Office) -> None:

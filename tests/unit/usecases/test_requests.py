@@ -430,13 +430,12 @@ def test_an_approved_correction_is_taken_back_once_and_no_longer_counts(
     mine = {i.request_id: i for i in requests.my_requests(ME, MyRequestsQuery(), settings).items}
     assert (mine[departure].status, mine[departure].note) == ("revoked", "Tidak ada bukti")
     pending = file(settings, correction("2026-03-09"))
-    # AND it is not taken back twice; nor is a pending, a rejected or a leave request, nor by another unit's admin
+    # AND it is not taken back twice; nor is a pending or a rejected request, nor by another unit's admin
     with pytest.raises(ConflictError):
         revoke(departure, settings)
-    rejected, leave = file(settings, new("IZIN")), file(settings)
+    rejected = file(settings, new("IZIN"))
     reject(rejected, settings)
-    approve(leave, settings)
-    for request_id in (pending, rejected, leave):
+    for request_id in (pending, rejected):
         with pytest.raises(ConflictError):
             revoke(request_id, settings, who=U1_ADMIN)
     with pytest.raises(NotFoundError):
@@ -444,6 +443,28 @@ def test_an_approved_correction_is_taken_back_once_and_no_longer_counts(
     with pytest.raises(ForbiddenError):
         revoke(arrival, settings, who=ME)
     assert runtime.requests().get(arrival).status == "approved"  # type: ignore[union-attr]
+
+
+def test_an_approved_leave_or_field_duty_taken_back_is_cancelled_even_if_cancelled_already(
+    settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's approved permit and field duty on Tuesday 10 March, recapped as such
+    tuesday = date(2026, 3, 10)
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    duty = file(settings, new("DL", "2026-03-10"))
+    leave_id, letter_id = approve(permit, settings).result_id, approve(duty, settings).result_id
+    recaps.run_daily_recap(tuesday, settings, ["U1"])
+    # WHEN the permit is taken back, THEN the leave is cancelled, the request revoked, and Tuesday judged again
+    decision = revoke(permit, settings, who=U1_ADMIN)
+    assert (decision.status, decision.result_id, decision.recapped) == ("revoked", leave_id, ["2026-03-10"])
+    assert cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items == []
+    assert [(a, t) for _, a, t in audited()][-2:] == [("leave.cancel", NIP), ("request.revoke", permit)]
+    # WHEN the letter was cancelled first from its own screen, THEN taking the request back still revokes it
+    zones.cancel_assignment(U1_ADMIN, str(letter_id), settings, NOW)
+    assert revoke(duty, settings).status == "revoked"
+    assert runtime.zones().duties_of(NIP, tuesday) == []
+    mine = {i.request_id: i.status for i in requests.my_requests(ME, MyRequestsQuery(), settings).items}
+    assert mine == {permit: "revoked", duty: "revoked"}
 
 
 def test_admins_taking_back_one_correction_at_once_revoke_it_once(settings: Settings, audited: AuditTrail) -> None:

@@ -563,8 +563,9 @@ const REQUEST_STATUSES: [string, string][] = [
   ["revoked", "Persetujuan dibatalkan"],
 ];
 
-/** Take back an approved time correction: a reason is required (the employee reads it), then the corrected
- * event no longer counts and the recapped days are judged again. The outcome stays shown above the list. */
+/** Take back an approved request: a reason is required (the employee reads it), then its leave or field duty is
+ * cancelled, or its corrected event no longer counts, and the recapped days are judged again. The outcome
+ * stays shown above the list. */
 function RevokeForm(p: { request: EmployeeRequest; action: Action; onDone: () => void }) {
   const [note, setNote] = useState("");
   const who = p.request.nama ?? p.request.nip;
@@ -574,13 +575,13 @@ function RevokeForm(p: { request: EmployeeRequest; action: Action; onDone: () =>
         if (!note.trim()) throw new UserMessage("Tulis alasan pembatalan: pegawai akan membacanya.");
         const path = `/v1/admin/requests/${encodeURIComponent(p.request.request_id)}/revoke`;
         const answer = await call<unknown>("POST", path, { note: note.trim() });
-        return `Persetujuan koreksi ${who} dibatalkan.${rejudged(answer)}`;
+        return `Persetujuan pengajuan ${who} dibatalkan.${rejudged(answer)}`;
       })
       .then((ok) => ok && p.onDone());
   return (
     <div class="decide inline">
       <Field label={`Alasan pembatalan untuk ${who}`} value={note} onInput={setNote} maxLength={500} />
-      <ConfirmButton label="Batalkan Persetujuan" question="Koreksi ini tidak dihitung lagi?" onConfirm={revoke} disabled={p.action.busy} />
+      <ConfirmButton label="Batalkan Persetujuan" question="Pengajuan ini tidak berlaku lagi?" onConfirm={revoke} disabled={p.action.busy} />
     </div>
   );
 }
@@ -629,7 +630,7 @@ export function Requests(_: { route: Route }) {
     columns.push({
       label: "Aksi",
       cell: (r) =>
-        r.type !== "KOREKSI" ? "–" : mayChange(session, r.nip) ? <RevokeForm request={r} action={revoking} onDone={loaded.reload} /> : OWN_RECORD,
+        mayChange(session, r.nip) ? <RevokeForm request={r} action={revoking} onDone={loaded.reload} /> : OWN_RECORD,
     });
   return (
     <Screen title="Pengajuan">
