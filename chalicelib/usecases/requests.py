@@ -47,6 +47,7 @@ from chalicelib.usecases.schemas.calendar import LeaveRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
     CorrectionAllowance,
+    MonthCorrections,
     MyCorrectionsQuery,
     MyRequestsQuery,
     NewRequest,
@@ -251,7 +252,9 @@ def _not_pending(r: EmployeeRequest) -> ConflictError:
     return ConflictError("Pengajuan ini sudah tidak menunggu keputusan.", {"status": current.status})
 
 
-def request_item(r: EmployeeRequest, attachment_url: str | None = None) -> RequestItem:
+def request_item(
+    r: EmployeeRequest, attachment_url: str | None = None, month_corrections: MonthCorrections | None = None
+) -> RequestItem:
     return RequestItem(
         request_id=r.request_id,
         nip=r.nip,
@@ -270,6 +273,7 @@ def request_item(r: EmployeeRequest, attachment_url: str | None = None) -> Reque
         decided_at=r.decided_at,
         note=r.note,
         result_id=r.result_id,
+        month_corrections=month_corrections,
     )
 
 
@@ -278,12 +282,20 @@ def request_item(r: EmployeeRequest, attachment_url: str | None = None) -> Reque
 
 def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Settings) -> RequestPage:
     """Requests of the caller's units (or one unit), of one status or all, newest first within a status;
-    attachments as short-lived links, recorded as handed to the caller."""
+    attachments as short-lived links, recorded as handed to the caller; a KOREKSI under a cap with the
+    employee's approved corrections of its month."""
     store = runtime.photos(settings)
+    approved: dict[str, int] = {}  # quota key -> approved corrections, read once a page
 
     def item(r: EmployeeRequest) -> RequestItem:
         link = store.presign(r.attachment_key, settings.presign_ttl_s) if r.attachment_key else None
-        return request_item(r, link)
+        quota = correction_quota(r.nip, r.type, r.start_date, settings)
+        if quota is None:
+            return request_item(r, link)
+        if quota.key not in approved:
+            approved[quota.key] = len(runtime.requests().quota_holders(quota.key))
+        counted = MonthCorrections(month=r.start_date[:7], limit=quota.limit, approved=approved[quota.key])
+        return request_item(r, link, counted)
 
     def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[RequestItem], Any]:
         rows, last = runtime.requests().of_unit(unor_id, query.status, limit, after)

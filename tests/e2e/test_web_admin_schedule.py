@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from chalicelib.attendance.export import month_label
 from tests.e2e.test_web_admin import (
     PHONE,
     Desk,
@@ -366,6 +367,8 @@ def test_a_time_correction_shows_the_time_it_asks_for_before_the_admin_decides(
     d.open("Pengajuan")
     row = page.get_by_role("row").filter(has_text=reason)
     expect(row.locator('td[data-label="Jenis"]')).to_have_text("Koreksi absen · Masuk 07.20")
+    # AND how many corrections of that month are approved already, against the regency's cap of two
+    expect(row.get_by_text(f"Koreksi {month_label(day[:7])} yang sudah disetujui: 0 dari 2.")).to_be_visible()
     # AND it is rejected, with why, so that it waits for nobody
     row.get_by_label(f"Catatan untuk {world.nama}").fill("Tidak ada bukti kehadiran pada tanggal itu.")
     row.get_by_role("button", name="Tolak").click()

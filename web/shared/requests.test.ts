@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { correctionAsked, requestTitle } from "./requests";
+import { correctionAsked, monthCorrectionsText, requestTitle } from "./requests";
 
 describe("an employee's request in words", () => {
   it("says what time a correction asks for, and whether it is the arrival or the departure", () => {
@@ -13,5 +13,12 @@ describe("an employee's request in words", () => {
     expect(requestTitle({ type: "KOREKSI", time: "16:05", event_type: "out" })).toBe("Koreksi absen · Pulang 16.05");
     expect(requestTitle({ type: "DL" })).toBe("Dinas luar");
     expect(requestTitle({ type: "LAINNYA" })).toBe("LAINNYA");
+  });
+
+  it("tells an admin the month's approved corrections, and when approving one more would pass the cap", () => {
+    expect(monthCorrectionsText({ month: "2026-03", limit: 2, approved: 1 })).toBe("Koreksi Maret 2026 yang sudah disetujui: 1 dari 2.");
+    expect(monthCorrectionsText({ month: "2026-12", limit: 2, approved: 2 })).toBe(
+      "Batas koreksi Desember 2026 sudah tercapai (2 dari 2): persetujuan akan ditolak sistem.",
+    );
   });
 });

@@ -1,5 +1,7 @@
 // An employee's request (pengajuan) in the words both apps show: the employee's own list and the console's.
 
+import { monthText } from "./months";
+
 /** The request types (API.md `POST /v1/me/requests`) by their Indonesian names, in the order forms offer them. */
 export const REQUEST_TYPE_NAMES = {
   CUTI: "Cuti",
@@ -20,4 +22,19 @@ export function requestTitle(r: { type: string; time?: string | null; event_type
   const name = (REQUEST_TYPE_NAMES as Record<string, string>)[r.type] ?? r.type;
   const asked = correctionAsked(r);
   return asked ? `${name} · ${asked}` : name;
+}
+
+/** An employee's approved corrections of a month against the regency's cap, as an admin list carries them. */
+export interface MonthCorrections {
+  month: string;
+  limit: number;
+  approved: number;
+}
+
+/** What an admin deciding a correction should know of its month: "Koreksi Maret 2026 yang sudah disetujui: 1
+ * dari 2.", or that approving it would pass the cap. */
+export function monthCorrectionsText(c: MonthCorrections): string {
+  const month = monthText(c.month);
+  if (c.approved >= c.limit) return `Batas koreksi ${month} sudah tercapai (${c.approved} dari ${c.limit}): persetujuan akan ditolak sistem.`;
+  return `Koreksi ${month} yang sudah disetujui: ${c.approved} dari ${c.limit}.`;
 }

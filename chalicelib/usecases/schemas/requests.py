@@ -78,6 +78,14 @@ class NamedItem(Result):
     nama: str | None = absent_when_none("Admin lists: the employee's name as SIMPEG has it.")
 
 
+class MonthCorrections(Result):
+    """An employee's approved time corrections of one month against the rule table's `corrections_per_month`."""
+
+    month: str = Field(pattern="^[0-9]{4}-[0-9]{2}$")
+    limit: int
+    approved: int
+
+
 class RequestItem(NamedItem):
     request_id: str
     unor_id: str
@@ -95,6 +103,9 @@ class RequestItem(NamedItem):
     decided_at: InstantText | None
     note: str | None = Field(description="The deciding admin's note.")
     result_id: str | None = Field(description="The leave, assignment or event an approval created.")
+    month_corrections: MonthCorrections | None = absent_when_none(
+        "Admin lists, a KOREKSI under a cap: the employee's approved corrections of the month of its day."
+    )
 
 
 class RequestPage(Page[RequestItem]):

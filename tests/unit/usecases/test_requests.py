@@ -343,6 +343,29 @@ def test_the_app_is_told_the_corrections_left_the_way_filing_counts_them(setting
     assert allowance(with_cap(0, tmp_path)) == (0, 1, 0, 0)
 
 
+def test_an_admin_list_tells_each_correction_s_month_so_far(settings: Settings, tmp_path: Path) -> None:
+    # GIVEN Asep's approved correction of 2 March, his pending ones of 3 March and of February, and a permit
+    approve(file(settings, correction("2026-03-02")), settings)
+    file(settings, correction("2026-03-03"))
+    file(settings, correction("2026-02-27"))
+    file(settings, new("IZIN", "2026-03-05"))
+
+    def listed(rules: Settings) -> dict[str, Any]:
+        items = requests.list_requests(U1_ADMIN, AdminRequestsQuery(), rules).items
+        counts = {(i.type, i.start_date): i.month_corrections for i in items}
+        return {f"{t} {d}": (c.month, c.limit, c.approved) if c else None for (t, d), c in counts.items()}
+
+    # THEN each correction carries its month's approved corrections against the cap; the permit nothing
+    assert listed(settings) == {
+        "KOREKSI 2026-03-02": ("2026-03", 2, 1),
+        "KOREKSI 2026-03-03": ("2026-03", 2, 1),
+        "KOREKSI 2026-02-27": ("2026-02", 2, 0),
+        "IZIN 2026-03-05": None,
+    }
+    # AND with no cap there is nothing to tell
+    assert set(listed(with_cap(None, tmp_path)).values()) == {None}
+
+
 def test_admins_approving_at_once_never_pass_the_cap(settings: Settings, tmp_path: Path) -> None:
     # GIVEN three March corrections filed while the rule table had no cap
     filed = [file(with_cap(None, tmp_path), correction(f"2026-03-0{day}")) for day in (2, 3, 4)]

@@ -7,12 +7,6 @@ export function dateText(day: string): string {
   return date.toLocaleDateString("id-ID", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 }
 
-/** A month as people read it: "Desember 2026". */
-export function monthText(month: string): string {
-  const [y, m] = month.split("-").map(Number);
-  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, 1)).toLocaleDateString("id-ID", { month: "long", year: "numeric", timeZone: "UTC" });
-}
-
 /** HH:MM of an ISO instant, in the phone's time zone. */
 export function clockOf(instant: string | null | undefined): string {
   if (!instant) return "";

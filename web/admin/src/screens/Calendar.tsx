@@ -3,7 +3,7 @@
 // (employees' requests to approve or reject).
 import { useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
-import { requestTitle } from "../../../shared/requests";
+import { monthCorrectionsText, requestTitle, type MonthCorrections } from "../../../shared/requests";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
@@ -553,6 +553,7 @@ interface EmployeeRequest {
   note?: string | null;
   time?: string | null;
   event_type?: string | null;
+  month_corrections?: MonthCorrections;
 }
 
 const REQUEST_STATUSES: [string, string][] = [
@@ -615,12 +616,15 @@ export function Requests(_: { route: Route }) {
       label: "Keputusan",
       cell: (r) =>
         mayChange(session, r.nip) ? (
-          <DecisionForm
-            path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
-            noteLabel={`Catatan untuk ${r.nama ?? r.nip}`}
-            onDone={loaded.reload}
-            inline
-          />
+          <>
+            {r.month_corrections ? <p class="hint">{monthCorrectionsText(r.month_corrections)}</p> : null}
+            <DecisionForm
+              path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
+              noteLabel={`Catatan untuk ${r.nama ?? r.nip}`}
+              onDone={loaded.reload}
+              inline
+            />
+          </>
         ) : (
           OWN_RECORD
         ),

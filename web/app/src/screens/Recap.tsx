@@ -1,6 +1,7 @@
 import { call } from "../session";
 import type { Recap as RecapAnswer } from "../types";
-import { clockOf, localDay, monthText } from "../clock";
+import { monthText } from "../../../shared/months";
+import { clockOf, localDay } from "../clock";
 import { ColumnHeads, ErrorLine, Page, useLoad } from "../ui";
 
 const COUNT_NAMES: Record<string, string> = {

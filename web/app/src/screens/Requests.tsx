@@ -5,7 +5,8 @@ import { grab } from "../camera";
 import { CameraView } from "../live";
 import { call } from "../session";
 import type { CorrectionAllowance, Kind, Page as ApiPage, RequestType, SelfRequest } from "../types";
-import { dateText, localDay, monthText } from "../clock";
+import { monthText } from "../../../shared/months";
+import { dateText, localDay } from "../clock";
 import { ErrorLine, Field, Form, Page, Select, TextArea, useLoad, useSubmit } from "../ui";
 
 const TYPES = Object.entries(REQUEST_TYPE_NAMES) as [RequestType, string][];
