@@ -10,14 +10,14 @@ LEAVE_TYPES = ("CUTI", "IZIN", "SAKIT")
 REQUEST_STATUSES = ("pending", "approved", "rejected", "cancelled", "revoked")
 PENDING = "pending"
 APPROVED = "approved"
-REVOKED = "revoked"  # an approved time correction taken back by an admin: its event no longer counts
+REVOKED = "revoked"  # an approved request taken back by an admin: what it created no longer counts
 
 
 @dataclass(frozen=True)
 class EmployeeRequest:
     """One request of one employee. `status` moves once, from `pending` to `approved`, `rejected` or
-    `cancelled` (by the employee); an approved KOREKSI may then move once to `revoked`. `result_id` names what
-    an approval created (leave, assignment or event)."""
+    `cancelled` (by the employee); an approved one may then move once to `revoked`. `result_id` names what an
+    approval created (leave, assignment or event)."""
 
     request_id: str
     nip: str
