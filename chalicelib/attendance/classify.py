@@ -44,6 +44,11 @@ class EventState(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
 
+    @property
+    def counts(self) -> bool:
+        """Whether an event in this state counts as attendance."""
+        return self in (EventState.ACCEPTED, EventState.APPROVED)
+
 
 @dataclass(frozen=True)
 class AttendanceEvent:
@@ -59,7 +64,7 @@ class AttendanceEvent:
 
     @property
     def counts(self) -> bool:
-        return self.state in (EventState.ACCEPTED, EventState.APPROVED)
+        return self.state.counts
 
 
 @dataclass(frozen=True)

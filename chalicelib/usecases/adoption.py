@@ -15,7 +15,6 @@ from chalicelib import runtime
 from chalicelib.attendance.adoption import AdoptionCounts, DayUse, StaffState, totals, unit_adoption
 from chalicelib.attendance.export import export_adoption_xlsx
 from chalicelib.attendance.punches import FINGERPRINT
-from chalicelib.domain.attendance import REVOKE
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
@@ -72,15 +71,9 @@ def _unit(unor_id: str, days: list[date], tz: tzinfo) -> tuple[AdoptionUnit, lis
 def _day_use(day: date, staff: frozenset[str], rows: list[DayEvent], cutover: date | None) -> DayUse:
     """Who counted by which source among the unit's members of the day (`Member.followed_on`: active then, not
     moved in after it): the events a recap counts (recaps.to_events' rules, per source)."""
-    app = {r.nip for r in rows if r.source != FINGERPRINT and r.type in ("in", "out") and _counted(r)}
+    app = {r.nip for r in rows if r.source != FINGERPRINT and r.type in ("in", "out") and recaps.counts(r)}
     machine = {r.nip for r in rows if r.source == FINGERPRINT and (cutover is None or day < cutover)}
     return DayUse(day, staff, frozenset(app), frozenset(machine))
-
-
-def _counted(row: DayEvent) -> bool:
-    if row.status == "accepted":
-        return row.decision != REVOKE
-    return row.status == "review" and row.decision == "approve"
 
 
 def _day(c: AdoptionCounts) -> AdoptionDay:

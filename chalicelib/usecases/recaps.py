@@ -59,6 +59,12 @@ def _state(m: DayEvent) -> EventState | None:
     return {"approve": EventState.APPROVED, "reject": EventState.REJECTED}.get(str(m.decision), EventState.PENDING)
 
 
+def counts(m: DayEvent) -> bool:
+    """Whether an app event counts as attendance: accepted and not revoked, or approved in review."""
+    state = _state(m)
+    return state is not None and state.counts
+
+
 def to_events(rows: Iterable[DayEvent], tz: tzinfo, cutover: date | None = None) -> list[AttendanceEvent]:
     """The events a day's judgement counts. App events by their type and review state; fingerprint punches by
     their order (the first of a local date is the check-in, the last the check-out: punches.punch_kinds),
