@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib.api import guards
 from chalicelib.api.http import Call, Routes, endpoint
 from chalicelib.usecases import calendar as cal
+from chalicelib.usecases import requests
 from chalicelib.usecases.schemas import calendar as cal_schema
 from chalicelib.usecases.schemas import requests as req_schema
 
@@ -149,6 +150,7 @@ def cancel_leave(call: Call, leave_id: str) -> req_schema.Cancelled:
     """Cancel a leave: its days no longer count; past days already recapped are re-run (`recapped`).
 
     **Roles:** unit_admin (own units; another unit's leave → 404), super_admin. The leave stays recorded as
-    cancelled (evidence) and is no longer listed; cancelling it again → 409 `CONFLICT`. Audited.
+    cancelled (evidence) and is no longer listed; cancelling it again → 409 `CONFLICT`. When an employee's
+    request created it, that request becomes `revoked` with a note saying so. Audited.
     """
-    return cal.cancel_leave(call.principal, leave_id, call.settings, call.now)
+    return requests.cancel_leave(call.principal, leave_id, call.settings, call.now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.api import guards
 from chalicelib.api.http import Call, Routes, endpoint
-from chalicelib.usecases import zones
+from chalicelib.usecases import requests, zones
 from chalicelib.usecases.schemas import requests as req_schema
 from chalicelib.usecases.schemas import zones as schema
 
@@ -104,6 +104,7 @@ def cancel_assignment(call: Call, assignment_id: str) -> req_schema.Cancelled:
 
     **Roles:** unit_admin (a letter of own units only: one naming employees of other units too → 403, one of
     other units only → 404), super_admin. The letter stays recorded as cancelled (evidence); cancelling it
-    again → 409 `CONFLICT`. Audited.
+    again → 409 `CONFLICT`. When an employee's request created it, that request becomes `revoked` with a note
+    saying so. Audited.
     """
-    return zones.cancel_assignment(call.principal, assignment_id, call.settings, call.now)
+    return requests.cancel_letter(call.principal, assignment_id, call.settings, call.now)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -46,6 +48,7 @@ from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.calendar import LeaveRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
+    Cancelled,
     CorrectionAllowance,
     MonthCorrections,
     MyCorrectionsQuery,
@@ -423,6 +426,69 @@ def _undo(
         if stored is None or stored.decision != REVOKE:
             raise _not_approved(r) from exc
     return _rerun_days_of(r, settings, now)
+
+
+# --- a leave or letter cancelled from its own list ------------------------------------------------------
+
+LEAVE_CANCELLED = "Cuti/izin ini dibatalkan admin di menu Cuti & Izin."
+LETTER_CANCELLED = "Dinas luar ini dibatalkan admin di menu Zona."
+
+
+def cancel_leave(principal: Principal, leave_id: str, settings: Settings, now: datetime) -> Cancelled:
+    """Cancel a leave from the admin's list (`calendar.cancel_leave`) and take back the approval of the request
+    that created it, if one did: the employee's "Pengajuan" then says why instead of "approved"."""
+
+    def revoke_creator() -> None:
+        leave = runtime.calendar().get_leave(leave_id)
+        _revoke_creator(principal, [leave.nip] if leave else [], leave_id, LEAVE_CANCELLED, now)
+
+    return _then(functools.partial(cal.cancel_leave, principal, leave_id, settings, now), revoke_creator)
+
+
+def cancel_letter(principal: Principal, assignment_id: str, settings: Settings, now: datetime) -> Cancelled:
+    """Cancel a field-duty letter from the admin's list (`zones.cancel_assignment`) and take back the approval
+    of the request that created it, if one did (a request's letter names its one employee)."""
+
+    def revoke_creator() -> None:
+        letter = runtime.zones().get_assignment(assignment_id)
+        nips = sorted(letter.nips) if letter and len(letter.nips) == 1 else []
+        _revoke_creator(principal, nips, assignment_id, LETTER_CANCELLED, now)
+
+    return _then(functools.partial(zones.cancel_assignment, principal, assignment_id, settings, now), revoke_creator)
+
+
+def _then(cancel: Callable[[], Cancelled], revoke_creator: Callable[[], None]) -> Cancelled:
+    """Run `cancel`, then `revoke_creator`. A retry whose `cancel` finds it cancelled already (409) still runs
+    `revoke_creator` before answering 409, so a failure in between is mended by sending the cancellation again."""
+    try:
+        cancelled = cancel()
+    except ConflictError:
+        revoke_creator()
+        raise
+    revoke_creator()
+    return cancelled
+
+
+def _revoke_creator(principal: Principal, nips: list[str], result_id: str, note: str, now: datetime) -> None:
+    for nip in nips:
+        found = _approved_creator(nip, result_id)
+        if found is None:
+            continue
+        with contextlib.suppress(ConditionFailed):  # another admin took it back at the same moment
+            runtime.requests().revoke(found.request_id, principal.subject, note, now, quota_key=None)
+            detail = {"nip": nip, "type": found.type, "result_id": result_id}
+            runtime.audit().record(principal.subject, "request.revoke", found.request_id, detail)
+
+
+def _approved_creator(nip: str, result_id: str) -> EmployeeRequest | None:
+    """The employee's approved request whose approval created `result_id`, read page by page (an employee
+    files tens of requests a year)."""
+    cursor: dict[str, Any] | None = None
+    while True:
+        rows, cursor = runtime.requests().of_employee(nip, PAGE, cursor)
+        found = next((r for r in rows if r.result_id == result_id and r.status == APPROVED), None)
+        if found is not None or cursor is None:
+            return found
 
 
 def _not_approved(r: EmployeeRequest) -> ConflictError:

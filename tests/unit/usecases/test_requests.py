@@ -30,7 +30,7 @@ from chalicelib.settings import Settings, build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases import recaps, requests, zones
-from chalicelib.usecases.schemas.calendar import ShiftsRequest
+from chalicelib.usecases.schemas.calendar import LeaveRequest, ShiftsRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
     MyCorrectionsQuery,
@@ -488,6 +488,57 @@ def test_an_approved_leave_or_field_duty_taken_back_is_cancelled_even_if_cancell
     assert runtime.zones().duties_of(NIP, tuesday) == []
     mine = {i.request_id: i.status for i in requests.my_requests(ME, MyRequestsQuery(), settings).items}
     assert mine == {permit: "revoked", duty: "revoked"}
+
+
+def test_a_leave_or_letter_cancelled_from_its_own_list_takes_its_request_back(
+    settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's approved permit, field duty and leave, and a leave the admin recorded without a request
+    days = {"IZIN": "2026-03-10", "DL": "2026-03-11", "CUTI": "2026-03-13"}
+    permit, duty, kept = (file(settings, new(kind, day)) for kind, day in days.items())
+    leave_id, letter_id, _ = (approve(r, settings).result_id for r in (permit, duty, kept))
+    _, plain = cal.record_leave(U1_ADMIN, LeaveRequest.model_validate({"nip": NIP, "type": "SAKIT",
+                                "start_date": "2026-03-12", "end_date": "2026-03-12", "reason": "Flu"}))  # fmt: skip
+
+    def mine() -> dict[str, tuple[str, str | None, str | None]]:
+        items = requests.my_requests(ME, MyRequestsQuery(), settings).items
+        return {i.request_id: (i.status, i.note, i.decided_by) for i in items}
+
+    # WHEN another unit's admin tries, THEN nothing is cancelled nor taken back
+    with pytest.raises(NotFoundError):
+        requests.cancel_leave(U2_ADMIN, str(leave_id), settings, NOW)
+    assert mine()[permit][0] == "approved"
+    # WHEN the unit's admin cancels the permit's leave in "Cuti & Izin"
+    assert requests.cancel_leave(U1_ADMIN, str(leave_id), settings, NOW).cancelled is True
+    # THEN its request is taken back with a note Asep reads; his other leave's request stays approved
+    assert mine()[permit] == ("revoked", requests.LEAVE_CANCELLED, "budi")
+    assert mine()[kept][0] == "approved"
+    assert [(a, t) for _, a, t in audited()][-2:] == [("leave.cancel", NIP), ("request.revoke", permit)]
+    # WHEN the letter was cancelled but its request not (a failure in between), THEN cancelling again mends it
+    zones.cancel_assignment(U1_ADMIN, str(letter_id), settings, NOW)
+    assert mine()[duty][0] == "approved"
+    with pytest.raises(ConflictError):
+        requests.cancel_letter(U1_ADMIN, str(letter_id), settings, NOW)
+    assert mine()[duty] == ("revoked", requests.LETTER_CANCELLED, "budi")
+    # AND a leave no request created is cancelled as before, taking nothing else back
+    trail = len(audited())
+    assert requests.cancel_leave(U1_ADMIN, plain, settings, NOW).cancelled is True
+    assert [a for _, a, _ in audited()[trail:]] == ["leave.cancel"]
+    assert mine()[kept][0] == "approved"
+
+
+def test_the_request_behind_a_cancelled_leave_is_found_beyond_the_first_page(settings: Settings) -> None:
+    # GIVEN Asep's approved permit, then 50 newer requests of his, rejected
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    leave_id = str(approve(permit, settings).result_id)
+    for i in range(requests.PAGE):
+        later = NOW + timedelta(minutes=i + 1)
+        reject(requests.submit(ME, new("CUTI", "2026-03-20", reason=f"Keperluan {i}"), settings, later).request_id,
+               settings)  # fmt: skip
+    assert permit not in {i.request_id for i in requests.my_requests(ME, MyRequestsQuery(), settings).items}
+    # WHEN the permit's leave is cancelled from its list, THEN the permit is taken back
+    requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW)
+    assert runtime.requests().get(permit).status == "revoked"  # type: ignore[union-attr]
 
 
 def test_admins_taking_back_one_correction_at_once_revoke_it_once(settings: Settings, audited: AuditTrail) -> None:
