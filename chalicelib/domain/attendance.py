@@ -14,6 +14,8 @@ from typing import Any
 REVOKE = "revoke"
 # Decisions after which an event no longer counts: a review rejected, an accepted event revoked.
 VOIDING = ("reject", REVOKE)
+# Statuses of an attempt that was recorded as attendance (accepted, or awaiting review); a refused one never is.
+RECORDED = ("accepted", "review")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,17 @@ class Event:
     decided_at: str | None = None
     decision_note: str | None = None
     source: str | None = None  # None: the app; "fingerprint": a punch imported from a fingerprint machine
+
+    @property
+    def voided(self) -> bool:
+        """Whether an admin's decision took it out of attendance (a review rejected, a correction revoked)."""
+        return self.decision in VOIDING
+
+    @property
+    def holds_arrival(self) -> bool:
+        """Whether it is the day's arrival that a second one must not repeat: an `in` recorded (accepted or
+        awaiting review) and not voided. A voided one gives the day's first-arrival mark back."""
+        return self.type == "in" and self.status in RECORDED and not self.voided
 
 
 @dataclass(frozen=True, slots=True)

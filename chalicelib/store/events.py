@@ -28,7 +28,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import observability
 from chalicelib.attendance.punches import FINGERPRINT
-from chalicelib.domain.attendance import REVOKE, Event
+from chalicelib.domain.attendance import RECORDED, REVOKE, VOIDING, Event
 from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.replay import nearest
@@ -94,7 +94,6 @@ def event_range(start: datetime, end: datetime) -> tuple[str, str]:
 # parallel check-ins never lose a token and a repeated transaction adds nothing. A token costs ~57 bytes: an
 # item holds the day of a unit of up to ~3,500 employees (two events each) within DynamoDB's 400 KB.
 
-RECORDED = ("accepted", "review")
 DIGEST_PREFIX = "D#"
 BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem
 
@@ -560,7 +559,8 @@ class DynamoEventsRepository(EventDecisions):
                     tx.save(challenge, condition=unused | (ChallengeModel.used_by == w.claim_key))
                 if w.first_arrival:
                     mark = EventModel(nip, mark_key(str(w.event.local_date)), first_event_id=w.event.event_id)
-                    tx.save(mark, condition=EventModel.key.does_not_exist())
+                    free = EventModel.key.does_not_exist() | EventModel.first_event_id.does_not_exist()  # or released
+                    tx.save(mark, condition=free)
                 if w.photo is not None:
                     add_fingerprint(tx, nip, w.event.event_id, w.photo, w.now)
                 tx.save(_answer_item(w.claim_key, w.request_fingerprint, w.now, w.answer))
@@ -582,7 +582,8 @@ class DynamoEventsRepository(EventDecisions):
             return [written for chunk in pool.map(_put_chunk, chunks) for written in chunk]
 
     def has_arrival_mark(self, nip: str, local_date: str) -> bool:
-        return get_model(EventModel, nip, mark_key(local_date)) is not None
+        mark = get_model(EventModel, nip, mark_key(local_date))
+        return mark is not None and mark.first_event_id is not None
 
     def get_event(self, event_id: str) -> Event | None:
         nip, key = event_keys(event_id)
@@ -698,12 +699,23 @@ class DynamoEventsRepository(EventDecisions):
     def _decide(
         self, event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, status: str
     ) -> None:
-        """The event and its day's digest change in one transaction."""
+        """The event and its day's digest change in one transaction; a voided arrival gives back the day's
+        first-arrival mark it holds in the same one (a mark is only ever released so: it cannot change between
+        this read and the write)."""
         nip, key = event_keys(event_id)
         event = self.get_event(event_id)
         if event is None:
             raise ConditionFailed("dynamodb")
+        day_mark = mark_key(str(event.local_date))
+        mark = get_model(EventModel, nip, day_mark) if event.holds_arrival else None
         with storage_call("dynamodb"), transaction() as tx:
+            if decision in VOIDING and mark is not None and mark.first_event_id == event_id:
+                # Released, not deleted (the events table is evidence: no DeleteItem, infra/access.py).
+                tx.update(
+                    EventModel(nip, day_mark),
+                    actions=[EventModel.first_event_id.remove()],
+                    condition=EventModel.first_event_id == event_id,
+                )
             tx.update(
                 EventModel(nip, key),
                 actions=[

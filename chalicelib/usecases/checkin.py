@@ -18,7 +18,7 @@ from typing import Literal, TypeVar
 
 from chalicelib import runtime
 from chalicelib.attendance import challenges
-from chalicelib.domain.attendance import Duty, Event
+from chalicelib.domain.attendance import RECORDED, Duty, Event
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import (
     AccountInactiveError,
@@ -80,7 +80,6 @@ DEVICE_FINGERPRINT_CHANGED = "DEVICE_FINGERPRINT_CHANGED"
 SAME_SPOT_RADIUS_M = 1.0
 SAME_SPOT_WINDOW = timedelta(seconds=90)
 LIVENESS_LIMITS = LivenessLimits()
-RECORDED = ("accepted", "review")  # statuses that count as attendance (a refused attempt never does)
 View = TypeVar("View", bound=EventView)
 T = TypeVar("T")
 
@@ -317,8 +316,8 @@ def _recent_events(nip: str, at: datetime, now: datetime) -> list[Event]:
 
 def _refuse_second_arrival(recent: list[Event], local_date: str) -> None:
     """ALREADY_RECORDED with the day's arrival when one is recorded (the transaction's mark stays the guard
-    against a concurrent second arrival; it exists exactly when such an event does)."""
-    first = next((e for e in recent if e.type == "in" and e.status in RECORDED and e.local_date == local_date), None)
+    against a concurrent second arrival; it exists exactly when such an event does: a voided one gives it back)."""
+    first = next((e for e in recent if e.holds_arrival and e.local_date == local_date), None)
     if first is not None:
         raise AlreadyRecordedError(details={"first_event": event_view(first).model_dump(mode="json")})
 

@@ -13,13 +13,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
-from chalicelib.domain.attendance import Event
+from chalicelib.domain.attendance import RECORDED, Event
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.events import (
     IN_PROGRESS,
-    RECORDED,
     ChallengeTaken,
     CheckinWrite,
     Claim,
@@ -236,9 +235,11 @@ class InMemoryEventsRepository(EventDecisions):
             event = self._events.get(nip, {}).get(key)
             if event is None or event.decision is not None or event.status != status:
                 raise ConditionFailed("dynamodb")
-            self._events[nip][key] = replace(
-                event, decision=decision, decided_by=actor, decided_at=iso(now), decision_note=note or ""
-            )
+            decided = replace(event, decision=decision, decided_by=actor, decided_at=iso(now), decision_note=note or "")
+            self._events[nip][key] = decided
+            mark = (nip, str(event.local_date))
+            if decided.voided and event.holds_arrival and self._marks.get(mark) == event_id:
+                del self._marks[mark]
 
     def _indexed(self, keep: Callable[[Event], bool]) -> list[_Queued]:
         """The events `keep` selects, in the order of an index on the events' range key."""

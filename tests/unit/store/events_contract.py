@@ -574,6 +574,32 @@ class EventsRepositoryContract:
                 repo.revoke_accepted(event_id, "siti", "lagi", AT)
         assert repo.get_event(accepted.event_id) == revoked and repo.get_event(waiting.event_id) == waiting
 
+    def test_a_voided_arrival_gives_the_day_s_mark_back(self, repo: EventsRepository) -> None:
+        # GIVEN two employees' first arrivals of the day, one awaiting review, one accepted (a correction),
+        # and the first one's departure, revoked: a departure holds no mark
+        waiting, corrected = review(), event(OTHER)
+        repo.write_checkin(write(waiting, "w", first_arrival=True))
+        repo.write_checkin(write(corrected, "c", first_arrival=True))
+        departure = event(at=AT + timedelta(hours=9), type="out")
+        repo.write_checkin(write(departure, "d"))
+        repo.revoke_accepted(departure.event_id, "bkpsdm", "tanpa bukti", AT + timedelta(hours=1))
+        assert repo.has_arrival_mark(NIP, DAY)
+        # WHEN the review is rejected and the correction revoked
+        repo.decide_review(waiting.event_id, "reject", "budi", "bukan wajahnya", AT + timedelta(hours=1))
+        repo.revoke_accepted(corrected.event_id, "bkpsdm", "tanpa bukti", AT + timedelta(hours=1))
+        # THEN both days' marks are free: a new arrival of that day takes each
+        assert not repo.has_arrival_mark(NIP, DAY) and not repo.has_arrival_mark(OTHER, DAY)
+        again = event(at=AT + timedelta(hours=2))
+        repo.write_checkin(write(again, "again", first_arrival=True))
+        assert repo.has_arrival_mark(NIP, DAY)
+        with pytest.raises(MarkTaken):  # taken again: the next arrival is a second one
+            repo.write_checkin(write(event(at=AT + timedelta(hours=3)), "third", first_arrival=True))
+        # AND an approved review keeps its mark
+        tomorrow = review(at=AT + timedelta(days=1))
+        repo.write_checkin(write(replace(tomorrow, local_date="2026-12-04"), "t", first_arrival=True))
+        repo.decide_review(tomorrow.event_id, "approve", "budi", None, AT + timedelta(days=1, hours=1))
+        assert repo.has_arrival_mark(NIP, "2026-12-04")
+
     # --- imported punches ----------------------------------------------------------------------------
 
     def test_punches_are_written_once_by_their_fixed_ids(self, repo: EventsRepository) -> None:

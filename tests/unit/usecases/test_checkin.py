@@ -239,6 +239,26 @@ def test_an_arrival_is_judged_and_recorded_with_its_photo(
     assert checkin.check_in(employee, body, raw, enrolled, NOW + timedelta(seconds=5)) == answer
 
 
+def test_an_arrival_taken_out_by_an_admin_lets_the_employee_check_in_again(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN the day's arrival, recorded, then voided the same morning by the unit's admin (a review rejected,
+    # or an accepted correction revoked)
+    body, raw = request(photo=selfie(GENUINE))
+    first = rendered(checkin.check_in(employee, body, raw, enrolled, NOW))
+    if first["status"] == "review":
+        repos.events.decide_review(first["event_id"], "reject", "budi", "Foto gelap", NOW)
+    else:
+        repos.events.revoke_accepted(first["event_id"], "budi", "Tanpa bukti", NOW)
+    # WHEN the employee checks in again with another photo
+    again, again_raw = request("r-2", photo=selfie(GENUINE_2))
+    answer = checkin.check_in(employee, again, again_raw, enrolled, NOW + timedelta(seconds=40))
+    # THEN it is recorded as the day's arrival, holding the day's mark
+    assert answer.status_code == 201, answer.body
+    assert rendered(answer)["status"] in RECORDED and rendered(answer)["event_id"] != first["event_id"]
+    assert repos.events.has_arrival_mark(NIP, "2026-12-03")
+
+
 def test_the_same_photo_again_is_a_recorded_replay_refusal(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
