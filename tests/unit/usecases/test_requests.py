@@ -86,14 +86,15 @@ def reject(request_id: str, settings: Settings, note: str = "Tanpa surat") -> An
     return requests.decide(U1_ADMIN, request_id, body, settings, NOW)
 
 
-def at_once(decisions: list[Callable[[], Any]]) -> list[str]:
-    """Run the admins' `decisions` from the same instant: each one's resulting status, or "conflict" (409)."""
+def at_once(decisions: list[Callable[[], Any]], outcome: Callable[[Any], str] = lambda r: str(r.status)) -> list[str]:
+    """Run the admins' `decisions` from the same instant: each one's `outcome` (by default the resulting
+    status), or "conflict" (409)."""
     start = threading.Barrier(len(decisions))
 
     def run(decision: Callable[[], Any]) -> str:
         start.wait()
         try:
-            return str(decision().status)
+            return outcome(decision())
         except ConflictError:
             return "conflict"
 
@@ -525,6 +526,22 @@ def test_a_leave_or_letter_cancelled_from_its_own_list_takes_its_request_back(
     assert requests.cancel_leave(U1_ADMIN, plain, settings, NOW).cancelled is True
     assert [a for _, a, _ in audited()[trail:]] == ["leave.cancel"]
     assert mine()[kept][0] == "approved"
+
+
+def test_admins_cancelling_one_leave_at_once_take_its_request_back_once(
+    settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's approved permit
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    leave_id = str(approve(permit, settings).result_id)
+    # WHEN eight admins cancel its leave from the list at the same moment
+    admins = (SUPER, U1_ADMIN, *unit_admins(6))
+    cancels = [functools.partial(requests.cancel_leave, a, leave_id, settings, NOW) for a in admins]
+    outcomes = at_once(cancels, outcome=lambda c: "cancelled" if c.cancelled else "kept")
+    # THEN one cancellation wins, the others are told 409; the request is revoked and audited once
+    assert sorted(outcomes) == ["cancelled"] + ["conflict"] * (len(admins) - 1)
+    assert runtime.requests().get(permit).status == "revoked"  # type: ignore[union-attr]
+    assert [t for _, a, t in audited() if a == "request.revoke"] == [permit]
 
 
 def test_the_request_behind_a_cancelled_leave_is_found_beyond_the_first_page(settings: Settings) -> None:
