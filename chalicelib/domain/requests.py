@@ -36,3 +36,6 @@ class EmployeeRequest:
     decided_at: str | None = None  # UTC ISO 8601
     note: str | None = None  # the deciding admin's note
     result_id: str | None = None
+    # A revoked request: who had approved it, and when (`decided_by`/`decided_at` are then the revoker's).
+    approved_by: str | None = None
+    approved_at: str | None = None  # UTC ISO 8601

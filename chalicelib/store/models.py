@@ -480,6 +480,8 @@ class RequestModel(_Base):
     decided_at = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)
     result_id = UnicodeAttribute(null=True)
+    approved_by = UnicodeAttribute(null=True)  # a revoked request: who had approved it
+    approved_at = UnicodeAttribute(null=True)
     own_key = UnicodeAttribute()  # created_at#request_id
     unit_key = UnicodeAttribute()  # status#created_at#request_id
     # One employee's requests, newest first (scan backwards).

@@ -73,6 +73,11 @@ def decided(r: EmployeeRequest, status: str, actor: str, note: str | None, now: 
     return replace(r, status=status, decided_by=actor, decided_at=iso(now), note=note)
 
 
+def revoked(r: EmployeeRequest, actor: str, note: str, now: datetime) -> EmployeeRequest:
+    """Approved `r` taken back by `actor`, keeping who had approved it and when."""
+    return replace(decided(r, REVOKED, actor, note, now), approved_by=r.decided_by, approved_at=r.decided_at)
+
+
 class RequestsRepository(Protocol):
     """Requests by id, one employee's and one unit's; conditional status changes (ConditionFailed)."""
 
@@ -199,7 +204,7 @@ class DynamoRequestsRepository:
     def revoke(
         self, request_id: str, actor: str, note: str, now: datetime, *, quota_key: str | None
     ) -> EmployeeRequest:
-        after = decided(self._stored(request_id), REVOKED, actor, note, now)
+        after = revoked(self._stored(request_id), actor, note, now)
         approved = (RequestModel.status == APPROVED) & RequestModel.request_id.exists()
         if quota_key is None:
             self._update(after, approved)
@@ -234,12 +239,15 @@ class DynamoRequestsRepository:
 _PENDING = (RequestModel.status == PENDING) & RequestModel.request_id.exists()
 
 
+_DECISION_FIELDS = ("decided_by", "decided_at", "note", "approved_by", "approved_at")
+
+
 def _status_actions(r: EmployeeRequest) -> list[Any]:
     """The update that stores `r`'s status and decision."""
     return [
         RequestModel.status.set(r.status),
         RequestModel.unit_key.set(unit_key(r)),
-        *(_set_or_remove(name, getattr(r, name)) for name in ("decided_by", "decided_at", "note")),
+        *(_set_or_remove(name, getattr(r, name)) for name in _DECISION_FIELDS),
     ]
 
 

@@ -276,6 +276,8 @@ def request_item(
         decided_at=r.decided_at,
         note=r.note,
         result_id=r.result_id,
+        approved_by=r.approved_by,
+        approved_at=r.approved_at,
         month_corrections=month_corrections,
     )
 

@@ -9,6 +9,7 @@ Skipped like test_web_admin.py when chromium, the built console (`make web`) or 
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -414,9 +415,14 @@ def test_an_approved_time_correction_is_taken_back_only_with_a_reason(world: Wor
     expect(page.get_by_role("row").filter(has_text=reason)).to_have_count(0)
     mine = _expect(world.employee.get("/v1/me/requests"), 200, "requests")["items"]
     assert [(r["status"], r["note"]) for r in mine if r["request_id"] == request_id] == [("revoked", note)]
-    # AND the list of revoked requests shows it, with the reason
+    # AND the list of revoked requests shows it, with the reason, who approved it and who took it back
     page.get_by_label("Status").select_option("revoked")
-    expect(page.get_by_role("row").filter(has_text=reason).locator('td[data-label="Catatan"]')).to_have_text(note)
+    revoked = page.get_by_role("row").filter(has_text=reason)
+    expect(revoked.locator('td[data-label="Catatan"]')).to_have_text(note)
+    approver = world.stack.admin_username
+    expect(revoked.locator('td[data-label="Diputuskan"]')).to_have_text(
+        re.compile(rf"^Disetujui {approver} \(.+\); dibatalkan {d.username} \(.+\)$")
+    )
     d.axe("pengajuan-dibatalkan")
     d.assert_clean()
 

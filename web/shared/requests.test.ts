@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { correctionAsked, monthCorrectionsText, requestTitle } from "./requests";
+import { correctionAsked, decidedText, monthCorrectionsText, requestTitle } from "./requests";
 
 describe("an employee's request in words", () => {
   it("says what time a correction asks for, and whether it is the arrival or the departure", () => {
@@ -20,5 +20,15 @@ describe("an employee's request in words", () => {
     expect(monthCorrectionsText({ month: "2026-12", limit: 2, approved: 2 })).toBe(
       "Batas koreksi Desember 2026 sudah tercapai (2 dari 2): persetujuan akan ditolak sistem.",
     );
+  });
+
+  it("tells who decided a request, and of one taken back who had approved it", () => {
+    const when = (iso: string): string => `<${iso}>`;
+    expect(decidedText({ status: "approved", decided_by: "budi", decided_at: "T1" }, when)).toBe("budi (<T1>)");
+    expect(decidedText({ status: "revoked", decided_by: "admin", decided_at: "T2", approved_by: "budi", approved_at: "T1" }, when)).toBe(
+      "Disetujui budi (<T1>); dibatalkan admin (<T2>)",
+    );
+    expect(decidedText({ status: "cancelled", decided_by: "198501012010011001", decided_at: "T3" }, when)).toBe("Dibatalkan pegawai (<T3>)");
+    expect(decidedText({ status: "pending" }, when)).toBe("–");
   });
 });

@@ -38,3 +38,21 @@ export function monthCorrectionsText(c: MonthCorrections): string {
   if (c.approved >= c.limit) return `Batas koreksi ${month} sudah tercapai (${c.approved} dari ${c.limit}): persetujuan akan ditolak sistem.`;
   return `Koreksi ${month} yang sudah disetujui: ${c.approved} dari ${c.limit}.`;
 }
+
+/** Who decided a request and when, as an admin list carries it. */
+export interface RequestDecided {
+  status: string;
+  decided_by?: string | null;
+  decided_at?: string | null;
+  approved_by?: string | null;
+  approved_at?: string | null;
+}
+
+/** Who decided a request, for an admin's list (`when` writes an instant): "budi (10 Mar 2026, 09.00)"; a revoked
+ * one names who had approved it too; "–" while pending. */
+export function decidedText(r: RequestDecided, when: (iso: string) => string): string {
+  const by = (who: string | null | undefined, at: string | null | undefined): string => `${who ?? "–"}${at ? ` (${when(at)})` : ""}`;
+  if (r.status === "revoked") return `Disetujui ${by(r.approved_by, r.approved_at)}; dibatalkan ${by(r.decided_by, r.decided_at)}`;
+  if (r.status === "cancelled") return `Dibatalkan pegawai${r.decided_at ? ` (${when(r.decided_at)})` : ""}`;
+  return r.decided_by ? by(r.decided_by, r.decided_at) : "–";
+}

@@ -10,9 +10,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.requests import APPROVED, PENDING, REVOKED, EmployeeRequest
+from chalicelib.domain.requests import APPROVED, PENDING, EmployeeRequest
 from chalicelib.store.base import ConditionFailed
-from chalicelib.store.requests import Page, Quota, QuotaFull, decided, own_key, unit_key
+from chalicelib.store.requests import Page, Quota, QuotaFull, decided, own_key, revoked, unit_key
 
 
 class InMemoryRequestsRepository:
@@ -115,7 +115,7 @@ class InMemoryRequestsRepository:
             stored = self._requests.get(request_id)
             if stored is None or stored.status != APPROVED:
                 raise ConditionFailed("dynamodb")
-            after = self._requests[request_id] = decided(stored, REVOKED, actor, note, now)
+            after = self._requests[request_id] = revoked(stored, actor, note, now)
             if quota_key is not None:
                 self._quotas.get(quota_key, set()).discard(request_id)
             return after

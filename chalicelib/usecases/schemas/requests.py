@@ -103,6 +103,10 @@ class RequestItem(NamedItem):
     decided_at: InstantText | None
     note: str | None = Field(description="The deciding admin's note.")
     result_id: str | None = Field(description="The leave, assignment or event an approval created.")
+    approved_by: str | None = absent_when_none(
+        "A revoked request: the admin who had approved it (`decided_by` is then the one who took it back)."
+    )
+    approved_at: InstantText | None = absent_when_none("A revoked request: when it had been approved.")
     month_corrections: MonthCorrections | None = absent_when_none(
         "Admin lists, a KOREKSI under a cap: the employee's approved corrections of the month of its day."
     )

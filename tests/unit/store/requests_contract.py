@@ -180,11 +180,12 @@ class RequestsRepositoryContract:
         with pytest.raises(ConditionFailed):
             repo.revoke("r-2", "bkpsdm", "salah", T0, quota_key=quota.key)
         assert repo.get("r-2") == request("r-2", minutes=1)
-        # WHEN the approved one is revoked, THEN it is stored so, listed so, and its place is free
+        # WHEN the approved one is revoked, THEN it is stored so (keeping who approved it), listed so, and its
+        # place is free
         later = T0 + timedelta(days=3)
         revoked = repo.revoke("r-1", "bkpsdm", "Tidak ada bukti", later, quota_key=quota.key)
         assert revoked == replace(request("r-1"), status="revoked", decided_by="bkpsdm", decided_at=iso(later),
-                                  note="Tidak ada bukti")  # fmt: skip
+                                  note="Tidak ada bukti", approved_by="admin", approved_at=iso(T0))  # fmt: skip
         assert repo.get("r-1") == revoked and repo.quota_holders(quota.key) == frozenset()
         assert [r.request_id for r in repo.of_unit("U1", "revoked", 10, None)[0]] == ["r-1"]
         repo.approve_within("r-2", quota, "admin", None, T0)

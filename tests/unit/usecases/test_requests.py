@@ -452,7 +452,10 @@ def test_an_approved_correction_is_taken_back_once_and_no_longer_counts(
     assert ("admin", "request.revoke", departure) in audited()
     # AND Asep sees it so, and March has a place again
     mine = {i.request_id: i for i in requests.my_requests(ME, MyRequestsQuery(), settings).items}
-    assert (mine[departure].status, mine[departure].note) == ("revoked", "Tidak ada bukti")
+    assert (mine[departure].status, mine[departure].note, mine[departure].decided_by) == (
+        "revoked", "Tidak ada bukti", "admin"
+    )  # fmt: skip
+    assert (mine[departure].approved_by, mine[departure].approved_at) == ("budi", NOW.isoformat())
     pending = file(settings, correction("2026-03-09"))
     # AND it is not taken back twice; nor is a pending or a rejected request, nor by another unit's admin
     with pytest.raises(ConflictError):

@@ -3,7 +3,7 @@
 // (employees' requests to approve or reject).
 import { useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
-import { monthCorrectionsText, requestTitle, type MonthCorrections } from "../../../shared/requests";
+import { decidedText, monthCorrectionsText, requestTitle, type MonthCorrections, type RequestDecided } from "../../../shared/requests";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
@@ -538,7 +538,7 @@ export function Leaves(_: { route: Route }) {
   );
 }
 
-interface EmployeeRequest {
+interface EmployeeRequest extends RequestDecided {
   request_id: string;
   nip: string;
   nama?: string;
@@ -629,7 +629,7 @@ export function Requests(_: { route: Route }) {
           OWN_RECORD
         ),
     });
-  else columns.push({ label: "Catatan", cell: (r) => r.note ?? "–" });
+  else columns.push({ label: "Diputuskan", cell: (r) => decidedText(r, dateTime) }, { label: "Catatan", cell: (r) => r.note ?? "–" });
   if (status === "approved" && canChange(session))
     columns.push({
       label: "Aksi",
