@@ -547,6 +547,29 @@ def test_admins_cancelling_one_leave_at_once_take_its_request_back_once(
     assert [t for _, a, t in audited() if a == "request.revoke"] == [permit]
 
 
+def test_a_leave_cancelled_while_storage_fails_is_mended_by_cancelling_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's approved permit, WHEN its leave is cancelled and storage fails as the request is taken back
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    leave_id = str(approve(permit, settings).result_id)
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise UnavailableError()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(type(runtime.requests()), "revoke", down)
+        with pytest.raises(UnavailableError):
+            requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW)
+    # THEN the leave is cancelled and the request still approved (the admin was told 503)
+    assert cal.list_leaves(U1_ADMIN, PeriodQuery(), settings, NOW).items == []
+    assert runtime.requests().get(permit).status == "approved"  # type: ignore[union-attr]
+    # WHEN the admin cancels again, THEN it answers 409 (cancelled already) and the request is taken back
+    with pytest.raises(ConflictError):
+        requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW)
+    assert runtime.requests().get(permit).status == "revoked"  # type: ignore[union-attr]
+
+
 def test_the_request_behind_a_cancelled_leave_is_found_beyond_the_first_page(settings: Settings) -> None:
     # GIVEN Asep's approved permit, then 50 newer requests of his, rejected
     permit = file(settings, new("IZIN", "2026-03-10"))
