@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from chalicelib import runtime
-from chalicelib.domain.attendance import Event
+from chalicelib.domain.attendance import RECORDED, Event
 from chalicelib.domain.people import Principal
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
@@ -79,9 +79,9 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
 
 def _day_marks(events: Sequence[Event], day: date) -> tuple[EventView | None, EventView | None]:
     """The day's first check-in and last check-out that count or await review."""
-    own = [e for e in events if e.local_date == day.isoformat() and e.status in ("accepted", "review")]
-    ins = [e for e in own if e.type == "in" and not e.voided]
-    outs = [e for e in own if e.type == "out" and not e.voided]
+    own = [e for e in events if e.local_date == day.isoformat() and e.status in RECORDED and not e.voided]
+    ins = [e for e in own if e.type == "in"]
+    outs = [e for e in own if e.type == "out"]
     first_in = event_view(ins[0]) if ins else None
     last_out = event_view(outs[-1]) if outs else None
     return first_in, last_out
