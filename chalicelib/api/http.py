@@ -37,9 +37,8 @@ from chalicelib.settings import Settings, load_settings
 from chalicelib.usecases import access, auth, mfa
 from chalicelib.usecases.schemas.common import is_encodable, load_json
 
-# "employee_token": an employee's valid token, not checked against the stored record (see token_principal);
-# "any": any role's token, checked against the stored account.
-Auth = Literal["none", "employee_token", "employee", "admin", "super_admin", "any"]
+# "any": any role's token; every token is checked against the stored account (`auth.authenticate`).
+Auth = Literal["none", "employee", "admin", "super_admin", "any"]
 # Chalice would answer other content types itself, in its own error shape; Call.json() answers them instead.
 ACCEPTED_CONTENT_TYPES = ["*/*"]
 JSON_TYPES = ("application/json", "text/plain", "")
@@ -171,11 +170,8 @@ def _authenticate(  # noqa: PLR0917 - the route declaration, passed through
         return None
     headers: Any = request.headers or {}
     header = headers.get("authorization")
-    if needed == "employee_token":
-        principal = auth.token_principal(header, settings, now)
-    else:
-        principal = auth.authenticate(header, settings, now)
-    if needed in ("employee", "employee_token") and principal.role != "employee":
+    principal = auth.authenticate(header, settings, now)
+    if needed == "employee" and principal.role != "employee":
         raise ForbiddenError()
     if needed == "admin":
         access.require_admin(principal)

@@ -35,7 +35,6 @@ FALLBACK_VIEWS = {"_method_not_allowed", "_not_found"}
 ROLES = {
     "none": [],
     "employee": ["employee"],
-    "employee_token": ["employee"],
     "admin": ["unit_admin", "super_admin", "auditor"],
     "super_admin": ["super_admin"],
     "any": ["employee", "unit_admin", "super_admin", "auditor"],

@@ -14,14 +14,14 @@ from chalicelib.usecases.schemas import reports as rep_schema
 bp = Routes(__name__, tag="attendance")
 
 
-@endpoint(bp, "POST /v1/attendance/challenge", auth_as="employee_token", status=201, errors=("DEVICE_MISMATCH",))
+@endpoint(bp, "POST /v1/attendance/challenge", auth_as="employee", status=201, errors=("DEVICE_MISMATCH",))
 def issue_challenge(call: Call) -> att_schema.ChallengeIssued:
     """One-use, short-lived challenge that fixes the attendance time.
 
     **Roles:** employee (on the bound phone). The attendance time of a check-in made with it is `issued_at`,
-    provided the check-in arrives before `expires_at`. No request body. Issued from the token alone (signature,
-    expiry, phone): a revoked token, an inactive account or a released phone is refused by the check-in that
-    uses the challenge.
+    provided the check-in arrives before `expires_at`. No request body. The token is judged by the stored
+    account, as on every employee route (decision 159): a logged-out or otherwise ended session → 401, an
+    inactive account → 403 `ACCOUNT_INACTIVE`.
     """
     return checkin.issue_challenge(call.principal, call.settings, call.now)
 

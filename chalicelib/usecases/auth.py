@@ -304,7 +304,7 @@ def unlock(actor: Principal, kind: AccountKind, key: str) -> None:
 # --- requests ----------------------------------------------------------------------------------------
 
 
-def token_principal(header: str | None, settings: Settings, now: datetime) -> Principal:
+def _token_principal(header: str | None, settings: Settings, now: datetime) -> Principal:
     """The principal of a well-signed, unexpired bearer token, WITHOUT the check against the stored account."""
     if not header or not header.startswith("Bearer "):
         raise UnauthenticatedError()
@@ -315,7 +315,7 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
     """Turn an Authorization header into a principal judged by the stored account (one read): the token's
     version and session must still be admitted by the account (`Sessions.admits`: logout, password change and
     device reset end sessions), and an employee must be active (403 ACCOUNT_INACTIVE)."""
-    principal = token_principal(header, settings, now)
+    principal = _token_principal(header, settings, now)
     if principal.role == "employee":
         employee = runtime.people().get_employee(principal.subject)
         holder: Employee | AdminUser | None = employee

@@ -97,8 +97,8 @@ def _employee_on_bound_phone(principal: Principal) -> Employee:
 
 
 def issue_challenge(principal: Principal, settings: Settings, now: datetime) -> ChallengeIssued:
-    """A challenge bound to the token's employee and phone, from the token alone (decision 42): it is worth
-    nothing without a check-in, and the check-in checks token, account and phone against storage."""
+    """A challenge bound to the caller's employee and phone (the session already judged by the stored account:
+    decision 159); the check-in that uses it checks account and phone again."""
     if principal.device_id is None:
         raise DeviceMismatchError()
     ttl_s, secret = settings.challenge_ttl_s, settings.token_secret

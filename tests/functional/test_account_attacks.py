@@ -154,6 +154,9 @@ def test_logout_ends_that_token_alone_at_once(api: Api) -> None:
     assert out.status == 204 and out.body == ""
     after = api.call("GET", "/v1/me", token=token)
     assert after.status == 401 and after.body["error"]["code"] == "UNAUTHENTICATED"
+    challenge = api.call("POST", "/v1/attendance/challenge", token=token)  # every endpoint, the challenge too
+    assert challenge.status == 401 and challenge.body["error"]["code"] == "UNAUTHENTICATED"
+    assert api.call("POST", "/v1/attendance/challenge", token=other).status == 201
     assert api.call("POST", "/v1/auth/logout", token=token).status == 401
     assert api.call("GET", "/v1/me", token=other).status == 200
     # AND an admin signed in twice logs out of one computer only

@@ -432,15 +432,16 @@ def test_a_holiday_declared_today_reaches_the_home_screen_at_once(employee: Empl
     assert employee.api.call("GET", "/v1/me", token=employee.token).body["today"]["holiday"] is None
 
 
-def test_a_challenge_needs_only_a_valid_token_and_the_check_in_then_checks_everything(employee: Employee) -> None:
-    # GIVEN an employee whose phone an admin has just released (the phone's token is revoked)
+def test_a_released_phone_gets_no_challenge_and_cannot_use_one_it_got_before(employee: Employee) -> None:
+    # GIVEN a check-in made ready with a challenge the phone got, WHEN an admin then releases the phone (its
+    # session ends)
+    body = employee.body(selfie(GENUINE))
     reset = employee.api.call("POST", f"/v1/admin/employees/{employee.nip}/reset-device", token=employee.admin)
     assert reset.status == 200, reset.body
-    # WHEN the old phone asks for a challenge, THEN it gets one (issued from the token, no read) ...
-    challenge = employee.api.call("POST", "/v1/attendance/challenge", token=employee.token)
-    assert challenge.status == 201
-    # ... but the check-in made with it is refused as unauthenticated, and nothing is recorded
-    body = employee.body(selfie(GENUINE), challenge_id=challenge.body["challenge_id"])
+    # THEN the old phone gets no new challenge (its token is judged by the stored account, decision 159) ...
+    again = employee.api.call("POST", "/v1/attendance/challenge", token=employee.token)
+    assert again.status == 401 and again.body["error"]["code"] == "UNAUTHENTICATED"
+    # ... and the check-in made with the earlier one is refused as unauthenticated, and nothing is recorded
     answer = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
     assert answer.status == 401 and answer.body["error"]["code"] == "UNAUTHENTICATED"
     assert stored_events(employee.nip) == []

@@ -25,7 +25,6 @@ HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "tra
 ROLES_BY_AUTH = {
     "none": set(),
     "employee": {"employee"},
-    "employee_token": {"employee"},
     "admin": {"unit_admin", "super_admin", "auditor"},
     "super_admin": {"super_admin", "auditor"},  # auditor: reads only (decision 67)
     "any": {"employee", "unit_admin", "super_admin", "auditor"},
