@@ -338,6 +338,68 @@ def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns
     phone.assert_clean()
 
 
+def _capture_offline(phone: Phone, kind: str) -> None:
+    """Take the day's next check-in (`kind`: its button) without signal, and come back to Beranda, where it waits."""
+    page = phone.page
+    page.get_by_role("button", name=kind).click()
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Ambil Foto dan Kirim").click()
+    expect(page.get_by_text("Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal")).to_be_visible()
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    expect(page.locator(".outbox li")).to_have_count(1)
+
+
+def test_a_capture_waiting_on_the_phone_goes_out_only_for_the_employee_who_took_it(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    first, phone = activated_phone(browser, stack, admin)
+    page = phone.page
+    tries: list[str] = []
+    page.on(
+        "request", lambda r: tries.append(r.post_data_json["client_request_id"]) if _is_checkin_request(r) else None
+    )
+    # GIVEN the employee's arrival kept on the phone without signal
+    _capture_offline(phone, "Absen Masuk")
+    # WHEN they tap "Keluar", THEN they are told it goes out only once they sign in on this phone again
+    page.get_by_role("button", name="Keluar").click()
+    warning = page.get_by_role("alert").filter(has_text="Masih ada 1 absen yang menunggu dikirim")
+    expect(warning).to_contain_text("baru dikirim setelah Anda masuk lagi di ponsel ini")
+    phone.check_screen("keluar-menunggu")
+    page.get_by_role("button", name="Batal").click()
+    expect(warning).to_have_count(0)
+    page.get_by_role("button", name="Keluar").click()
+    page.get_by_role("button", name="Tetap Keluar").click()
+    expect(page.get_by_role("button", name="Masuk")).to_be_visible()
+    # WHEN they sign in again with signal, THEN it goes out under their session, once
+    page.context.set_offline(False)
+    page.get_by_label("NIP").fill(first.nip)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    with page.expect_response(_is_checkin, timeout=30_000) as sent:
+        page.get_by_role("button", name="Masuk").click()
+    arrival = sent.value.json()
+    assert "OFFLINE_CAPTURE" in arrival["warnings"], arrival
+    expect(page.get_by_role("heading", name="Sudah terkirim")).to_be_visible()
+
+    # GIVEN their departure kept on the phone too, and then the phone handed to a colleague: the admin releases
+    # it from the first employee (who has a new phone) and the colleague activates their account on it
+    _capture_offline(phone, "Absen Pulang")
+    page.get_by_role("button", name="Keluar").click()
+    page.get_by_role("button", name="Tetap Keluar").click()
+    page.context.set_offline(False)
+    assert admin.post(f"/v1/admin/employees/{first.nip}/reset-device", {}).status == 200
+    second = new_employee(admin)
+    activate(phone, second)
+    # THEN the colleague's Beranda lists nothing waiting and offers their own arrival, and the first employee's
+    # departure is never sent under the colleague's session (it would be judged against the wrong face)
+    expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
+    expect(page.locator(".outbox li")).to_have_count(0)
+    page.reload()  # the app starting again sends what waits for whoever is signed in
+    expect(page.get_by_text(second.nama)).to_be_visible()
+    assert len(tries) == 1 and employee_api(stack, phone).get("/v1/attendance/me").body["items"] == []
+    phone.assert_clean()
+
+
 def night_shift_offline_after_midnight(browser: Any, stack: StackUrls, admin: ApiClient) -> tuple[Phone, date]:
     """A nurse whose roster shift runs from 00:01 today to 00:00 tomorrow (it crosses midnight as a night shift
     does, whatever the hour the test runs at), checked in with the app; then her phone without signal at 01:30

@@ -1,16 +1,20 @@
 // Check-ins captured without signal wait in IndexedDB (idb-keyval) and are sent later as offline check-ins
 // (`"offline": true`, `captured_at`, no challenge). Each keeps the `client_request_id` it was given at capture:
-// every retry sends the same one, so SMART records it once however often the phone tries (API.md).
+// every retry sends the same one, so SMART records it once however often the phone tries (API.md). Each is the
+// capture of the employee signed in when it was taken, and is listed and sent only while they are signed in: on
+// a phone two colleagues share, one's capture never goes out under the other's session (it would be judged
+// against the wrong face, and lost to its owner).
 import { createStore, del, entries, set } from "idb-keyval";
 import type { ApiError } from "../../shared/api";
 import { retryLater, settledBy } from "./answers";
-import { call, token } from "./session";
+import { call, signedInNip } from "./session";
 import type { CheckinAnswer, CheckinBody, Kind } from "./types";
 
 export interface Waiting {
   id: string; // = body.client_request_id
   body: CheckinBody;
   saved_at: string;
+  nip?: string; // whose capture it is (none on captures kept before the app recorded it: sent as before)
 }
 
 /** What became of a waiting capture once SMART answered. */
@@ -40,14 +44,26 @@ export function offlineBody(body: CheckinBody): CheckinBody {
 }
 
 export async function keep(body: CheckinBody): Promise<void> {
-  const item: Waiting = { id: body.client_request_id, body: offlineBody(body), saved_at: new Date().toISOString() };
+  const nip = signedInNip();
+  const item: Waiting = {
+    id: body.client_request_id,
+    body: offlineBody(body),
+    saved_at: new Date().toISOString(),
+    ...(nip ? { nip } : {}),
+  };
   await set(item.id, item, store);
   changed();
 }
 
+/** The captures of the employee signed in (none when nobody is), oldest first; others' wait for their owner. */
 export async function waiting(): Promise<Waiting[]> {
+  const nip = signedInNip();
+  if (!nip) return [];
   const all = await entries<string, Waiting>(store);
-  return all.map(([, item]) => item).sort((a, b) => a.body.captured_at.localeCompare(b.body.captured_at));
+  return all
+    .map(([, item]) => item)
+    .filter((item) => (item.nip ?? nip) === nip)
+    .sort((a, b) => a.body.captured_at.localeCompare(b.body.captured_at));
 }
 
 async function deliver(item: Waiting): Promise<Delivered> {
@@ -76,7 +92,7 @@ export function flush(): Promise<Delivered[]> {
 
 async function run(): Promise<Delivered[]> {
   const done: Delivered[] = [];
-  if (!token() || !navigator.onLine) return done;
+  if (!navigator.onLine) return done;
   for (const item of await waiting()) {
     try {
       done.push(await deliver(item));

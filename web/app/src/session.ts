@@ -1,11 +1,12 @@
 // What the app keeps on the phone: the phone's id (made once, sent at activation and login so that SMART can
-// bind the account to this phone), the session token, and the last profile read (so Home still opens, and a
-// check-in can still be captured, without signal).
+// bind the account to this phone), the session token and whose it is (the NIP), and the last profile read (so
+// Home still opens, and a check-in can still be captured, without signal).
 import { ApiError, request, type RequestOptions } from "../../shared/api";
 import type { Profile, TokenAnswer } from "./types";
 
 const DEVICE_KEY = "smart.device_id";
 const TOKEN_KEY = "smart.token";
+const NIP_KEY = "smart.nip";
 const PROFILE_KEY = "smart.profile";
 export const SIGNED_OUT_EVENT = "smart:signed-out";
 
@@ -32,8 +33,16 @@ export function token(): string | null {
   return localStorage.getItem(TOKEN_KEY);
 }
 
-function keep(answer: TokenAnswer): void {
+function keep(answer: TokenAnswer, nip: string): void {
   localStorage.setItem(TOKEN_KEY, answer.token);
+  localStorage.setItem(NIP_KEY, nip);
+}
+
+/** The NIP of the employee signed in on this phone (a session begun before the phone kept it: the cached
+ * profile's), or null when nobody is. */
+export function signedInNip(): string | null {
+  if (!token()) return null;
+  return localStorage.getItem(NIP_KEY) ?? cachedProfile()?.nip ?? null;
 }
 
 /** How long a call may take on this phone before it counts as no signal: a read, and a write that may carry
@@ -49,6 +58,7 @@ function send<T>(method: string, path: string, options: RequestOptions): Promise
 
 export function signOut(): void {
   localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(NIP_KEY);
   localStorage.removeItem(PROFILE_KEY);
 }
 
@@ -71,11 +81,11 @@ export async function call<T>(method: string, path: string, body?: unknown, sign
 
 export async function activate(nip: string, code: string, password: string): Promise<void> {
   const body = { nip, activation_code: code, password, device_id: deviceId() };
-  keep(await send<TokenAnswer>("POST", "/v1/auth/activate", { body }));
+  keep(await send<TokenAnswer>("POST", "/v1/auth/activate", { body }), nip);
 }
 
 export async function logIn(nip: string, password: string): Promise<void> {
-  keep(await send<TokenAnswer>("POST", "/v1/auth/login", { body: { nip, password, device_id: deviceId() } }));
+  keep(await send<TokenAnswer>("POST", "/v1/auth/login", { body: { nip, password, device_id: deviceId() } }), nip);
 }
 
 /** `POST /v1/auth/logout` (the token stops working at once), then the phone forgets the session either way. */

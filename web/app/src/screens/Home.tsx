@@ -97,6 +97,25 @@ function Outbox({ queued, delivered }: { queued: Waiting[]; delivered: Delivered
   );
 }
 
+/** Signing out while captures wait: they stay on the phone for this employee alone (a colleague signing in here
+ * neither sees nor sends them), so they go out only when this employee signs in on this phone again. */
+function LeaveWithWaiting(p: { count: number; onLeave: () => void; onStay: () => void }) {
+  return (
+    <div class="notice" role="alert">
+      <p>
+        Masih ada {p.count} absen yang menunggu dikirim. Bila Anda keluar, absen itu baru dikirim setelah Anda masuk
+        lagi di ponsel ini.
+      </p>
+      <button type="button" onClick={p.onStay}>
+        Batal
+      </button>
+      <button type="button" class="secondary" onClick={p.onLeave}>
+        Tetap Keluar
+      </button>
+    </div>
+  );
+}
+
 export function Home() {
   const [profile, setProfile] = useState<Profile | null>(null);
   const [marks, setMarks] = useState<Marks | null>(null);
@@ -147,6 +166,8 @@ export function Home() {
     return () => window.removeEventListener(OUTBOX_EVENT, refresh);
   }, []);
 
+  // "Keluar" with captures still waiting asks first: they go out only once this employee signs in here again.
+  const [leaving, setLeaving] = useState(false);
   async function leave(): Promise<void> {
     await logOut();
     navigate("/masuk");
@@ -201,9 +222,13 @@ export function Home() {
             <a href="#/pengajuan">Pengajuan</a>
             <a href="#/sandi">Ubah Kata Sandi</a>
           </nav>
-          <button type="button" class="secondary" onClick={() => void leave()}>
-            Keluar
-          </button>
+          {leaving && queued.length ? (
+            <LeaveWithWaiting count={queued.length} onLeave={() => void leave()} onStay={() => setLeaving(false)} />
+          ) : (
+            <button type="button" class="secondary" onClick={() => (queued.length ? setLeaving(true) : void leave())}>
+              Keluar
+            </button>
+          )}
         </>
       ) : null}
     </Page>
