@@ -49,7 +49,7 @@ def has_run(text: str, length: int = RUN_LENGTH) -> bool:
     return False
 
 
-def weakness(password: str, identities: tuple[str, ...] = ()) -> str | None:
+def weakness(password: str, identities: tuple[str | None, ...] = ()) -> str | None:
     """The reason `password` is refused (a key of REASONS), or None when it is acceptable."""
     lowered = password.lower()
     if len(password) < MIN_LENGTH:
@@ -63,9 +63,9 @@ def weakness(password: str, identities: tuple[str, ...] = ()) -> str | None:
     return None
 
 
-def check_password(password: str, identities: tuple[str, ...] = (), field: str = "password") -> None:
-    """Refuse a new password (400 WEAK_PASSWORD) that breaks the rule; `identities` are the account's NIP or
-    user name."""
+def check_password(password: str, identities: tuple[str | None, ...] = (), field: str = "password") -> None:
+    """Refuse a new password (400 WEAK_PASSWORD) that breaks the rule; `identities` are the account's NIP and
+    user name (None: an admin without a NIP)."""
     reason = weakness(password, identities)
     if reason is not None:
         raise WeakPasswordError(REASONS[reason], {field: reason})

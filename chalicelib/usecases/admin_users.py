@@ -57,7 +57,7 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
     require_super_admin(actor)
     if not USERNAME_PATTERN.match(username):
         raise ValidationError("Nama pengguna tidak valid.", {"username": "3-40 of a-z 0-9 _ . -"})
-    strength.check_password(password, (username,))
+    strength.check_password(password, (username, request.nip))
     unit_ids = _kept_units(role, frozenset(request.unit_ids))
     _check_role_and_units(role, unit_ids, unit_ids)
     _check_nip(request.nip)
@@ -116,7 +116,7 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
     _check_nip(request.nip)
     password_hash = None
     if request.password is not None:
-        strength.check_password(request.password, (username,))
+        strength.check_password(request.password, (username, request.nip if nip_given else current.nip))
         password_hash = passwords.hash_secret(request.password)
     change = AdminChange(
         active=request.active,

@@ -259,7 +259,8 @@ def change_password(
     """Check the current password (within the login limits), set the new one and end every other session of
     the account at once; the caller's session goes on (with its token, or the one answered here)."""
     kind, key = _kind(principal), principal.subject
-    strength.check_password(request.new_password, (key,), "new_password")
+    own_nip = principal.admin.nip if principal.admin else None  # an admin who is also an employee
+    strength.check_password(request.new_password, (key, own_nip), "new_password")
     people = runtime.people()
     current = request.current_password
     if kind == "employee":

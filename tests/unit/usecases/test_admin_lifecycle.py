@@ -18,11 +18,17 @@ from chalicelib.errors import (
     NotFoundError,
     UnauthenticatedError,
     ValidationError,
+    WeakPasswordError,
 )
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import access, admin_users, auth
-from chalicelib.usecases.schemas.core import AdminLoginRequest, CreateAdminUserRequest, UpdateAdminUserRequest
+from chalicelib.usecases.schemas.core import (
+    AdminLoginRequest,
+    ChangePasswordRequest,
+    CreateAdminUserRequest,
+    UpdateAdminUserRequest,
+)
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited, settings
 
@@ -234,6 +240,32 @@ def test_an_admin_s_own_nip_must_name_a_known_employee_and_can_be_forgotten(admi
     with pytest.raises(ValidationError):
         admin_users.update_admin_user(root, "siti", patch(nip="199912312020121001"))
     assert admin_users.update_admin_user(root, "siti", patch(nip=OWN_NIP)).nip == OWN_NIP
+
+
+def test_an_admin_s_password_may_not_contain_their_own_nip(admins: Repositories, settings: Settings) -> None:
+    # GIVEN an operator who is also an employee
+    root = principal(admins, "root")
+    admins.people.put_employee(Employee(OWN_NIP, "Siti", "U1"))
+    body = {"username": "siti", "role": "unit_admin", "unit_ids": ["U1"], "nip": OWN_NIP}
+    with_nip = f"kopi-{OWN_NIP}"
+    # WHEN created, changed by the super admin, or changed by the operator with a password holding that NIP,
+    # THEN each is refused as WEAK_PASSWORD (contains_identity), as an employee's would be
+    with pytest.raises(WeakPasswordError) as created:
+        admin_users.create_admin_user(root, CreateAdminUserRequest.model_validate({**body, "password": with_nip}))
+    assert created.value.details == {"password": "contains_identity"}
+    admin_users.create_admin_user(root, CreateAdminUserRequest.model_validate({**body, "password": PASSWORD}))
+    with pytest.raises(WeakPasswordError):
+        admin_users.update_admin_user(root, "siti", patch(password=with_nip))
+    siti = principal(admins, "siti")
+    change = ChangePasswordRequest(current_password=PASSWORD, new_password=f"x{OWN_NIP}x")
+    with pytest.raises(WeakPasswordError) as own:
+        auth.change_password(siti, change, settings, NOW, None)
+    assert own.value.details == {"new_password": "contains_identity"}
+    # AND a NIP given in the same change counts, while an admin without one is judged by the user name alone
+    admin_users.update_admin_user(root, "siti", patch(nip=None))
+    with pytest.raises(WeakPasswordError):
+        admin_users.update_admin_user(root, "siti", patch(password=with_nip, nip=OWN_NIP))
+    assert admin_users.update_admin_user(root, "siti", patch(password=with_nip)).nip is None
 
 
 def test_a_super_admin_cannot_lift_the_guard_on_their_own_record_by_forgetting_their_nip(
