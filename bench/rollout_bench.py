@@ -22,11 +22,13 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 T = TypeVar("T")
 WIB_OFFSET = timedelta(hours=7)
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def timed(label: str, action: Callable[[], T]) -> T:
@@ -145,7 +147,7 @@ def main() -> None:
             lambda: generate(pins, date(2025, 11, 1), 365, seed=2),
         )
         print(f"  year file: {len(year.data):,} bytes, gzip {len(gzip.compress(year.data)):,} bytes", flush=True)
-        timed("parse the year's ATTLOG", lambda: parse_punch_file(year.data, False))
+        timed("parse the year's ATTLOG", lambda: parse_punch_file(year.data, False, JAKARTA))
         month = generate(pins, date(2025, 11, 3), 28, seed=3)
         print(f"  month file: {len(month.data):,} bytes, {sum(len(v) for v in month.punches.values()):,} punches")
         now = datetime.now(UTC)

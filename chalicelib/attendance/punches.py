@@ -2,9 +2,10 @@
 
 Pure rules, no storage. A ZKTeco attendance log (``ATTLOG.dat``) has one punch a line,
 ``PIN<TAB>YYYY-MM-DD HH:MM:SS<TAB>verify<TAB>in-out<TAB>workcode...`` in the regency's local time; the vendor
-software exports the same as CSV (``pin,timestamp``). Real files carry a UTF-8 BOM, CRLF endings, blank
-lines, padded PINs, extra columns and the same punch twice; every line is judged on its own, and a bad line
-is reported with its number while the good ones are kept.
+software exports the same as CSV (``pin,timestamp``; a timestamp may also be ISO 8601 with an offset, the API's
+form of an instant, and is then read as that instant in the regency's zone). Real files carry a UTF-8 BOM, CRLF
+endings, blank lines, padded PINs, extra columns and the same punch twice; every line is judged on its own, and
+a bad line is reported with its number while the good ones are kept.
 
 A day's punches are not typed by the machine (its in/out column is whatever button was pressed, usually none):
 the first punch of a local date is the check-in, the last one (when there are two or more) the check-out,
@@ -93,14 +94,15 @@ def unpack(raw: bytes, max_bytes: int) -> bytes:
     return data
 
 
-def parse_punch_file(raw: bytes, csv_format: bool) -> PunchFile:
-    """Read an ATTLOG (tab-separated; `csv_format` False) or a `pin,timestamp` CSV export."""
+def parse_punch_file(raw: bytes, csv_format: bool, tz: tzinfo) -> PunchFile:
+    """Read an ATTLOG (tab-separated; `csv_format` False) or a `pin,timestamp` CSV export; `tz`: the regency's
+    zone, in which a timestamp given with an offset is read."""
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     rows = list(_csv_rows(text) if csv_format else _attlog_rows(text))
     punches: list[RawPunch] = []
     problems: list[LineProblem] = []
     for number, cells in rows:
-        parsed = _punch(number, cells)
+        parsed = _punch(number, cells, tz)
         if isinstance(parsed, RawPunch):
             punches.append(parsed)
         else:
@@ -134,13 +136,13 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
             yield offset, cells
 
 
-def _punch(number: int, cells: Sequence[str]) -> RawPunch | LineProblem:
+def _punch(number: int, cells: Sequence[str], tz: tzinfo) -> RawPunch | LineProblem:
     if len(cells) < 2:
         return LineProblem(number, "INVALID_LINE")
     pin = cells[0].strip()
     if not PIN.match(pin):
         return LineProblem(number, "INVALID_PIN")
-    moment = _local_time(cells[1].strip())
+    moment = _local_time(cells[1].strip(), tz)
     if moment is None:
         return LineProblem(number, "INVALID_TIME", pin)
     if not FIRST_DAY <= moment.date() <= LAST_DAY:
@@ -154,13 +156,26 @@ def canonical_pin(pin: str) -> str:
     return pin if NIP_PATTERN.match(pin) or not pin.isdigit() else str(int(pin))
 
 
-def _local_time(text: str) -> datetime | None:
+def _local_time(text: str, tz: tzinfo) -> datetime | None:
+    """The regency's local wall-clock time (naive) of a timestamp: as written, or an instant with an offset
+    ("2026-11-02T07:40:00+07:00", "...Z") moved into `tz`."""
+    instant = _with_offset(text)
+    if instant is not None:
+        return instant.astimezone(tz).replace(tzinfo=None)
     for layout in _TIME_FORMATS:
         try:
             return datetime.strptime(text, layout)
         except ValueError:
             continue
     return None
+
+
+def _with_offset(text: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def drop_repeats(times: Iterable[datetime], kept: Iterable[datetime] = ()) -> tuple[list[datetime], int]:

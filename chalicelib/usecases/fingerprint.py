@@ -172,7 +172,7 @@ def import_punches(
 ) -> ImportResult:
     access.require_admin(principal)
     units = access.units_of(principal, query.unor_id)
-    file = parse_punch_file(*_file_body(raw, content_type))
+    file = parse_punch_file(*_file_body(raw, content_type), settings.tz)
     batch = _resolve(principal, file.punches, units, query.offset_minutes, settings=settings, now=now)
     batch.problems.extend(file.problems)
     imported, duplicates = _write(batch, settings, now)

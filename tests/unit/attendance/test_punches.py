@@ -32,7 +32,7 @@ def test_an_attlog_with_bom_crlf_padding_extra_columns_and_blank_lines() -> None
         "198501012010011001\t2026-11-02 07:00:00\r\n"
         "   3   2026-11-02 07:05:00   1   0\r\n"  # tabs turned into spaces by an editor
     ).encode()
-    parsed = parse_punch_file(data, csv_format=False)
+    parsed = parse_punch_file(data, False, WIB)
     assert parsed.problems == []
     assert parsed.punches == [
         RawPunch(1, "1", datetime(2026, 11, 2, 7, 20)),
@@ -54,7 +54,7 @@ def test_an_attlog_with_bom_crlf_padding_extra_columns_and_blank_lines() -> None
     ],
 )
 def test_a_bad_line_is_reported_by_number_and_the_rest_kept(line: str, code: str) -> None:
-    parsed = parse_punch_file(f"1\t2026-11-02 07:00:00\r\n{line}\r\n2\t2026-11-02 07:01:00\r\n".encode(), False)
+    parsed = parse_punch_file(f"1\t2026-11-02 07:00:00\r\n{line}\r\n2\t2026-11-02 07:01:00\r\n".encode(), False, WIB)
     assert [(p.line, p.code) for p in parsed.problems] == [(2, code)]
     assert [p.line for p in parsed.punches] == [1, 3]
     assert parsed.problems[0].message  # an Indonesian sentence for people
@@ -62,13 +62,19 @@ def test_a_bad_line_is_reported_by_number_and_the_rest_kept(line: str, code: str
 
 def test_csv_exports_with_either_separator_and_a_header() -> None:
     comma = parse_punch_file(
-        b"\xef\xbb\xbfPIN,Timestamp\r\n7,2026-11-02 07:15:00\r\n\r\n8,2026-11-02T07:16:00\r\n", True
+        b"\xef\xbb\xbfPIN,Timestamp\r\n7,2026-11-02 07:15:00\r\n\r\n8,2026-11-02T07:16:00\r\n", True, WIB
     )
     assert [(p.line, p.pin) for p in comma.punches] == [(2, "7"), (4, "8")]
-    semicolon = parse_punch_file(b"pin;timestamp;device\n7;2026-11-02 07:15;A\n", True)
+    # AND a timestamp written as an instant with an offset (the API's form) is read in the regency's zone
+    instants = parse_punch_file(b"pin,timestamp\n7,2026-11-02T07:40:00+07:00\n8,2026-11-02T00:41:00Z\n", True, WIB)
+    assert [(p.pin, p.local_time) for p in instants.punches] == [
+        ("7", datetime(2026, 11, 2, 7, 40)),
+        ("8", datetime(2026, 11, 2, 7, 41)),
+    ]
+    semicolon = parse_punch_file(b"pin;timestamp;device\n7;2026-11-02 07:15;A\n", True, WIB)
     assert semicolon.punches == [RawPunch(2, "7", datetime(2026, 11, 2, 7, 15))]
     with pytest.raises(PunchFileError):
-        parse_punch_file(b"nip,waktu\n1,2026-11-02 07:00:00\n", True)
+        parse_punch_file(b"nip,waktu\n1,2026-11-02 07:00:00\n", True, WIB)
 
 
 def test_pins_are_compared_without_leading_zeros_but_nips_stay_whole() -> None:
@@ -109,7 +115,7 @@ def test_the_first_punch_of_a_local_date_is_the_check_in_and_the_last_the_check_
 def test_the_sample_generator_writes_what_machines_write() -> None:
     sample = generate(["1", "2"], date(2026, 11, 2), 7, seed=2, skew_minutes=3, repeat_rate=0.5, bom=True)
     assert sample.data.startswith(b"\xef\xbb\xbf") and b"\r\n" in sample.data
-    parsed = parse_punch_file(sample.data, False)
+    parsed = parse_punch_file(sample.data, False, WIB)
     assert parsed.problems == []
     assert len(parsed.punches) == sum(len(v) for v in sample.punches.values()) + sample.repeats
     first = min(p.local_time for p in parsed.punches if p.pin == "1")
