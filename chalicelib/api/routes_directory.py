@@ -12,11 +12,11 @@ bp = Routes(__name__, tag="directory")
 
 @endpoint(bp, "GET /v1/admin/employees", auth_as="admin")
 def list_employees(call: Call, query: schema.EmployeesQuery) -> schema.EmployeePage:
-    """Employees of one unit (paged), or one employee by full NIP.
+    """Employees of one unit, or of every unit the caller sees (unit by unit), paged; or one employee by full NIP.
 
-    **Roles:** unit_admin (own units), super_admin. `unor_id` is required unless `q` is a full 18-digit NIP
-    (then the employee is searched anywhere in the caller's scope) or the unit admin has exactly one unit.
-    Otherwise `q` filters by name substring or NIP prefix.
+    **Roles:** unit_admin (own units), super_admin. Without `unor_id`, the caller's units in turn (a page may end
+    within a unit; `next` goes on from there). A full 18-digit NIP in `q` finds the employee anywhere in the
+    caller's scope; otherwise `q` filters by name substring or NIP prefix.
     """
     return directory.list_employees(call.principal, query)
 

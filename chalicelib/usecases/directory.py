@@ -7,12 +7,15 @@ from typing import TypeVar
 
 from chalicelib import runtime
 from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, Unit, UnitCounts, validate_nip
-from chalicelib.errors import NotFoundError, ValidationError
+from chalicelib.errors import NotFoundError
+from chalicelib.store.base import bad_cursor, decode_position, encode_cursor
 from chalicelib.usecases import access
 from chalicelib.usecases.schemas.core import EmployeePage, EmployeesQuery, EmployeeView, UnitPage, UnitView
 from chalicelib.usecases.schemas.requests import NamedItem
 
 PER_UNIT_READS_UP_TO = 16  # units counted by a Query each; more (or every unit): one pass over all employees
+PAGE = 100  # employees listed per page
+READ_BUDGET = 1_000  # employees read at most for one page listed across units
 NO_EMPLOYEES = UnitCounts(0, 0, 0)
 
 
@@ -31,18 +34,44 @@ def employee_view(e: Employee) -> EmployeeView:
 
 
 def list_employees(principal: Principal, query: EmployeesQuery) -> EmployeePage:
-    """Employees of one unit, paged; a full NIP in `q` finds one person anywhere in the caller's scope."""
-    unor_id, q, cursor = query.unor_id, query.q, query.next
+    """Employees of one unit, or of every unit the caller sees unit by unit, paged; a full NIP in `q` finds one
+    person anywhere in the caller's scope."""
+    unor_id, q = query.unor_id, query.q
     if q and NIP_PATTERN.match(q) and unor_id is None:
         found = runtime.people().get_employee(q)
         visible = found is not None and _in_scope(principal, found.unor_id)
         return EmployeePage(items=[employee_view(found)] if found and visible else [], next=None)
-    units = access.visible_units(principal, unor_id)
-    if units is None or len(units) != 1:
-        raise ValidationError("Pilih unit (unor_id).", {"unor_id": "required"})
-    page = runtime.people().employees_of_unit(units[0], cursor)
-    items = [employee_view(e) for e in page.items if _matches(e, q)]
-    return EmployeePage(items=items, next=page.next)
+    units = access.units_of(principal, unor_id)
+    if len(units) == 1:
+        page = runtime.people().employees_of_unit(units[0], query.next)
+        return EmployeePage(items=[employee_view(e) for e in page.items if _matches(e, q)], next=page.next)
+    return _across_units(units, q, query.next)
+
+
+def _across_units(units: Sequence[str], q: str | None, cursor: str | None) -> EmployeePage:
+    """The employees of `units` in turn from the position `cursor` names (`{"unit": index, "at": the unit's own
+    cursor}`, signed): pages of each unit are read until a page of matches is full or READ_BUDGET employees were
+    read (a name searched across the regency is not one round trip per unit)."""
+    index, at = _unit_position(cursor, len(units))
+    items: list[EmployeeView] = []
+    read = 0
+    while index < len(units) and len(items) < PAGE and read < READ_BUDGET:
+        page = runtime.people().employees_of_unit(units[index], at, PAGE if q else PAGE - len(items))
+        read += len(page.items)
+        items += [employee_view(e) for e in page.items if _matches(e, q)]
+        index, at = (index, page.next) if page.next else (index + 1, None)
+    more = index < len(units)
+    return EmployeePage(items=items, next=encode_cursor({"unit": index, "at": at}) if more else None)
+
+
+def _unit_position(cursor: str | None, count: int) -> tuple[int, str | None]:
+    position = decode_position(cursor) or {"unit": 0, "at": None}
+    index, at = position.get("unit"), position.get("at")
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < max(count, 1):
+        raise bad_cursor()
+    if at is not None and not isinstance(at, str):
+        raise bad_cursor()
+    return index, at
 
 
 def _in_scope(principal: Principal, unor_id: str) -> bool:

@@ -179,6 +179,32 @@ def test_inactive_employee_cannot_log_in(api: Api) -> None:
     assert answer.status == 403 and answer.body["error"]["code"] == "ACCOUNT_INACTIVE"
 
 
+def test_without_a_unit_the_employee_list_pages_through_every_unit_the_caller_sees(api: Api) -> None:
+    # GIVEN 120 employees in U1 and 3 in U2
+    seed("U1")
+    seed("U2", OTHER_NIP)
+    for i in range(119):
+        PEOPLE.put_employee(Employee(nip=f"19900101201001{i:04d}", nama=f"Pegawai {i}", unor_id="U1"))
+    for i in range(2):
+        PEOPLE.put_employee(Employee(nip=f"19910101201001{i:04d}", nama=f"Guru {i}", unor_id="U2"))
+    admin = api.admin_token()
+    # WHEN the super admin lists employees without a unit, following `next`
+    pages, path = [], "/v1/admin/employees"
+    while path:
+        answer = api.call("GET", path, token=admin)
+        assert answer.status == 200, answer.body
+        pages.append([e["nip"] for e in answer.body["items"]])
+        path = f"/v1/admin/employees?next={answer.body['next']}" if answer.body["next"] else ""
+    # THEN every employee comes once, U1 in two pages (the second going on within it), then U2
+    assert [len(p) for p in pages] == [100, 23]
+    assert len({n for p in pages for n in p}) == 123
+    assert set(pages[1][-3:]) == {OTHER_NIP, *(f"19910101201001{i:04d}" for i in range(2))}
+    # AND a unit admin of U2 gets their unit only
+    unit_admin = api.unit_admin_token(admin, "U2")
+    theirs = api.call("GET", "/v1/admin/employees", token=unit_admin)
+    assert theirs.status == 200 and len(theirs.body["items"]) == 3 and theirs.body["next"] is None
+
+
 def test_unit_admin_scope(api: Api) -> None:
     seed("U1")
     seed("U2", OTHER_NIP)
