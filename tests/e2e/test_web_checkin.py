@@ -538,6 +538,27 @@ def test_a_link_that_carries_nothing_ends_in_the_outbox_and_the_retry_records_no
     phone.assert_clean(frozenset({(409, "/v1/attendance")}))
 
 
+def test_a_challenge_that_got_no_answer_keeps_the_capture_at_once(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a link that carries nothing (the phone stays "online"), held from when the check-in screen opens
+    _, phone = activated_phone(browser, stack, admin, fake_clock=True)
+    page = phone.page
+    asked: list[Any] = []
+    page.route("**/v1/attendance/challenge", lambda route: asked.append(route))  # never answered
+    page.get_by_role("button", name="Absen Masuk").click()
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    # WHEN the employee takes the photo while the screen's challenge still waits, and its time limit passes
+    page.get_by_role("button", name="Ambil Foto dan Kirim").click()
+    expect(page.get_by_text("Mengirim")).to_be_visible()
+    page.clock.fast_forward(61_000)
+    # THEN the capture is kept on the phone at once, without a second challenge waiting as long again
+    expect(page.get_by_text("Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal")).to_be_visible()
+    assert len(asked) == 1
+    page.unroute("**/v1/attendance/challenge")
+    phone.assert_clean()
+
+
 def test_the_app_waits_for_a_fix_within_the_stage_s_accuracy_limit(
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:

@@ -16,6 +16,12 @@ export class ApiError extends Error {
 }
 
 export const NETWORK_ERROR = "NETWORK";
+
+/** Whether a call gave up after its whole time limit without an answer (a link that carries nothing), rather
+ * than failing at once. */
+export function timedOut(exc: unknown): boolean {
+  return exc instanceof ApiError && exc.code === NETWORK_ERROR && exc.details["timed_out"] === true;
+}
 const NETWORK_MESSAGE = "Tidak ada koneksi ke server. Periksa sinyal, lalu coba lagi.";
 const SLOW_MESSAGE = "Server tidak menjawab: koneksi terlalu lemah atau lambat. Coba lagi.";
 
@@ -108,7 +114,7 @@ export async function exchange<B>(
     return { headers: response.headers, body: await read(response) };
   } catch (exc) {
     if (exc instanceof ApiError) throw exc;
-    if (limit.timedOut()) throw new ApiError(0, NETWORK_ERROR, SLOW_MESSAGE);
+    if (limit.timedOut()) throw new ApiError(0, NETWORK_ERROR, SLOW_MESSAGE, { timed_out: true });
     if (exc instanceof DOMException && exc.name === "AbortError") throw exc;
     throw new ApiError(0, NETWORK_ERROR, NETWORK_MESSAGE);
   } finally {

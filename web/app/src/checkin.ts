@@ -1,6 +1,7 @@
 // One check-in, from the tap to SMART's answer: the challenge (which fixes the attendance time and may ask for
 // a liveness action), the frames taken while the person does it, the photo, the check-in. Without signal the
 // capture goes to the outbox instead and is sent later as an offline check-in.
+import { timedOut } from "../../shared/api";
 import { type Outcome, refused, unanswered } from "./answers";
 import { FRAME_BYTES, FRAME_PX, FRAME_QUALITY, grab, SELFIE_BYTES, SELFIE_PX, sleep } from "./camera";
 import type { Fix } from "./geo";
@@ -28,12 +29,20 @@ export function askChallenge(): Promise<Asked> {
   return call<Challenge>("POST", "/v1/attendance/challenge").then((challenge) => ({ challenge, at: Date.now() }));
 }
 
+/** The challenge asked when the screen opens: the challenge, or when its request gave up after the whole time
+ * limit (`gaveUpAt`), or null (not asked, or refused). */
+export type Early = Asked | { gaveUpAt: number } | null;
+
+export function askAhead(): Promise<Early> {
+  return askChallenge().catch((exc: unknown) => (timedOut(exc) ? { gaveUpAt: Date.now() } : null));
+}
+
 export interface Capture {
   type: Kind;
   video: HTMLVideoElement;
   fix: Fix;
-  /** The challenge asked when the screen opened (null when it failed), so the tap does not wait for it. */
-  early: Promise<Asked | null> | null;
+  /** The challenge asked when the screen opened (`askAhead`), so the tap does not wait for it. */
+  early: Promise<Early> | null;
   /** Called with the action to show (or null when it is done), while its frames are taken. */
   onAction: (text: string | null) => void;
 }
@@ -74,8 +83,11 @@ export async function checkIn({ type, video, fix, early, onAction }: Capture): P
 
   let challenge: Challenge;
   const ahead = early ? await early : null;
+  // A link that just carried nothing for a whole time limit would make a second challenge wait as long again
+  // (two minutes of "Mengirim…"): the capture is kept on the phone at once.
+  if (ahead && "gaveUpAt" in ahead && Date.now() - ahead.gaveUpAt <= FRESH_MS) return saveForLater({ ...base, ...photoNow() });
   try {
-    challenge = ahead && Date.now() - ahead.at <= FRESH_MS ? ahead.challenge : (await askChallenge()).challenge;
+    challenge = ahead && "at" in ahead && Date.now() - ahead.at <= FRESH_MS ? ahead.challenge : (await askChallenge()).challenge;
   } catch (exc) {
     if (unanswered(exc)) return saveForLater({ ...base, ...photoNow() });
     return refused(exc);

@@ -1,7 +1,7 @@
 import { useCallback, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
 import type { Outcome } from "../answers";
-import { type Asked, askChallenge, checkIn } from "../checkin";
+import { askAhead, checkIn, type Early } from "../checkin";
 import { CameraView, FixLine, useFix } from "../live";
 import { navigate } from "../router";
 import { maxAccuracyM } from "../session";
@@ -61,8 +61,8 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
   );
 }
 
-function ahead(): Promise<Asked | null> | null {
-  return navigator.onLine ? askChallenge().catch(() => null) : null;
+function ahead(): Promise<Early> | null {
+  return navigator.onLine ? askAhead() : null;
 }
 
 export function Checkin({ kind }: { kind: Kind }) {
@@ -74,7 +74,7 @@ export function Checkin({ kind }: { kind: Kind }) {
   const [error, setError] = useState<string | null>(null);
   const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
   // Asked while the camera and the GPS get ready, so the tap does not wait for it (used only while fresh).
-  const [early, setEarly] = useState<Promise<Asked | null> | null>(() => ahead());
+  const [early, setEarly] = useState<Promise<Early> | null>(() => ahead());
 
   async function capture(): Promise<void> {
     if (!video || !fix) return;
