@@ -1,4 +1,4 @@
-// "Pegawai": the list (one unit or all visible units, every page fetched, one page of rows rendered),
+// "Pegawai": the list (one unit, every page fetched, one page of rows rendered; a full NIP across all the admin's units),
 // searched, filtered and sorted in the browser; per unit the enrolment progress and "Cetak Kode Aktivasi"
 // (the A4 PDF sheet) and the suspected duplicate faces; per employee the activation code, device reset, login
 // unlock, faces (approving pending self-enrolments, deleting a wrong one), the schedule and the shift roster.
