@@ -105,8 +105,8 @@ def test_client_error_is_not_retried(sim: Sim, make_client: ClientFactory) -> No
 
 
 def test_slow_answer_times_out_and_is_retried(sim: Sim, make_client: ClientFactory, sleeps: Sleeps) -> None:
-    sim.control("fault", kind="slow", delay_s=1.5, count=1)
-    listing = make_client("key", read_timeout_s=0.3).fetch_all()
+    sim.control("fault", kind="slow", delay_s=4.0, count=1)
+    listing = make_client("key", read_timeout_s=1.0).fetch_all()
     assert listing.complete and len(sleeps) == 1
 
 
