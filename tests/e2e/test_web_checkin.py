@@ -127,6 +127,13 @@ def _is_checkin(response: Any) -> bool:
     return _is_checkin_request(response.request)
 
 
+def _sent_checkins(page: Any) -> list[str]:
+    """The `client_request_id` of every check-in the page sends from now on, in order (filled as they go)."""
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.post_data_json["client_request_id"]) if _is_checkin_request(r) else None)
+    return sent
+
+
 # The words the app shows for each liveness action the challenge may ask (UI.md, API.md "Check-in liveness").
 ACTION_WORDS = {
     "turn_left": "Tolehkan kepala ke kiri",
@@ -278,10 +285,7 @@ def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns
     employee, phone = activated_phone(browser, stack, admin)
     page = phone.page
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active !== null)")
-    tries: list[str] = []
-    page.on(
-        "request", lambda r: tries.append(r.post_data_json["client_request_id"]) if _is_checkin_request(r) else None
-    )
+    tries = _sent_checkins(page)
 
     # GIVEN the check-in screen with camera and GPS ready, WHEN the signal drops and the employee takes the photo
     page.get_by_role("button", name="Absen Masuk").click()
@@ -355,10 +359,7 @@ def test_a_capture_waiting_on_the_phone_goes_out_only_for_the_employee_who_took_
 ) -> None:
     first, phone = activated_phone(browser, stack, admin)
     page = phone.page
-    tries: list[str] = []
-    page.on(
-        "request", lambda r: tries.append(r.post_data_json["client_request_id"]) if _is_checkin_request(r) else None
-    )
+    tries = _sent_checkins(page)
     # GIVEN the employee's arrival kept on the phone without signal
     _capture_offline(phone, "Absen Masuk")
     # WHEN they tap "Keluar", THEN they are told it goes out only once they sign in on this phone again
@@ -483,10 +484,7 @@ def test_a_link_that_carries_nothing_ends_in_the_outbox_and_the_retry_records_no
     # GIVEN a phone whose clock the test can move (timers included), activated, on the check-in screen
     _, phone = activated_phone(browser, stack, admin, fake_clock=True)
     page = phone.page
-    tries: list[str] = []
-    page.on(
-        "request", lambda r: tries.append(r.post_data_json["client_request_id"]) if _is_checkin_request(r) else None
-    )
+    tries = _sent_checkins(page)
     # The link: the first check-in reaches SMART but its answer never comes back (the phone stays "online");
     # then every try is cut off until the test lets them through.
     link = {"mode": "hold"}
