@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import argparse
 import random
-import resource
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import timed
 from chalicelib.attendance.calendar import plan_day
 from chalicelib.attendance.classify import AttendanceEvent, EventState, classify_period
 from chalicelib.attendance.export import export_csv, export_xlsx
@@ -29,17 +26,6 @@ from chalicelib.attendance.recap_pdf import export_pdf
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.calendar import DateRange, EmployeePlan, Leave, LeaveKind, RegencyCalendar
 from chalicelib.domain.status import DayStatus
-
-T = TypeVar("T")
-
-
-def timed(label: str, action: Callable[[], T]) -> T:
-    started = time.perf_counter()
-    result = action()
-    elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{label:<34} {elapsed:8.2f} s   peak RSS {peak_mb:7.1f} MB")
-    return result
 
 
 def month_days(month: str) -> list[date]:

@@ -14,30 +14,18 @@ import argparse
 import gzip
 import os
 import random
-import resource
 import sys
-import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-T = TypeVar("T")
+from bench.timing import timed
+
 WIB_OFFSET = timedelta(hours=7)
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-
-def timed(label: str, action: Callable[[], T]) -> T:
-    started = time.perf_counter()
-    result = action()
-    elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{label:<58} {elapsed:8.2f} s   peak RSS {peak_mb:7.1f} MB", flush=True)
-    return result
 
 
 def nip_of(number: int) -> str:
