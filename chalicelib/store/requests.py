@@ -91,6 +91,10 @@ class RequestsRepository(Protocol):
         """Up to `limit` of the employee's requests, newest first, and the cursor of the rest (or None)."""
         ...
 
+    def of_employee_in(self, nip: str, status: str) -> list[EmployeeRequest]:
+        """All of the employee's requests of one status, newest first (however many they filed before)."""
+        ...
+
     def of_unit(self, unor_id: str, status: str | None, limit: int, cursor: dict[str, Any] | None) -> Page:
         """Up to `limit` of the unit's requests (of one status, or all by status), newest first within a status,
         and the cursor of the rest (or None)."""
@@ -154,6 +158,13 @@ class DynamoRequestsRepository:
         with storage_call("dynamodb"):
             result = RequestModel.by_nip.query(nip, scan_index_forward=False, limit=limit, last_evaluated_key=cursor)
             return [_request(m) for m in result], result.last_evaluated_key
+
+    def of_employee_in(self, nip: str, status: str) -> list[EmployeeRequest]:
+        with storage_call("dynamodb"):
+            found = RequestModel.by_nip.query(
+                nip, filter_condition=RequestModel.status == status, scan_index_forward=False
+            )
+            return [_request(m) for m in found]
 
     def of_unit(self, unor_id: str, status: str | None, limit: int, cursor: dict[str, Any] | None) -> Page:
         condition = RequestModel.unit_key.startswith(f"{status}#") if status else None

@@ -82,13 +82,16 @@ def _caller(principal: Principal) -> Employee:
 
 
 def submit(principal: Principal, body: NewRequest, settings: Settings, now: datetime) -> RequestCreated:
-    """File a request; 400 for bad dates or a KOREKSI without `time`, 413 for an attachment over 2 MB.
+    """File a request; 400 for bad dates or a KOREKSI without `time` or at a time still to come, 413 for an
+    attachment over 2 MB.
 
     The same request sent again while the first is pending (a double tap, a retry after a lost answer, also
     in parallel) answers the first one's id and records nothing new: its id is derived from its content.
     """
     employee = _caller(principal)
     _check_dates(body, now.astimezone(settings.tz).date())
+    if body.type == "KOREKSI" and _correction_at(employee, body.start_date, str(body.time), settings)[1] > now:
+        raise ValidationError("Jam koreksi belum lewat.", {"time": "not later than now"})
     attachment = read_attachment(body.attachment) if body.attachment is not None else None
     request_id = content_request_id(employee.nip, body, attachment[0] if attachment else None)
     existing = runtime.requests().get(request_id)
@@ -96,7 +99,7 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
         return RequestCreated(request_id=request_id, status=PENDING)
     if existing is not None:  # filed again after a decision or a cancellation: a new request
         request_id = new_request_id()
-    pending = [r for r in runtime.requests().of_employee(employee.nip, PAGE, None)[0] if r.status == PENDING]
+    pending = runtime.requests().of_employee_in(employee.nip, PENDING)
     if len(pending) >= MAX_PENDING:
         raise ConflictError("Terlalu banyak pengajuan yang belum diputuskan.", {"pending": len(pending)})
     day = body.start_date.isoformat()
@@ -137,7 +140,7 @@ def my_corrections(principal: Principal, query: MyCorrectionsQuery, settings: Se
     quota = correction_quota(employee.nip, "KOREKSI", f"{query.month}-01", settings)
     if quota is None:
         return CorrectionAllowance(month=query.month, limit=None, approved=None, pending=None, remaining=None)
-    pending = [r for r in runtime.requests().of_employee(employee.nip, PAGE, None)[0] if r.status == PENDING]
+    pending = runtime.requests().of_employee_in(employee.nip, PENDING)
     approved, waiting = _quota_places(quota, pending, settings)
     remaining = max(quota.limit - len(approved | waiting), 0)
     return CorrectionAllowance(
@@ -483,14 +486,8 @@ def _revoke_creator(principal: Principal, nips: list[str], result_id: str, note:
 
 
 def _approved_creator(nip: str, result_id: str) -> EmployeeRequest | None:
-    """The employee's approved request whose approval created `result_id`, read page by page (an employee
-    files tens of requests a year)."""
-    cursor: dict[str, Any] | None = None
-    while True:
-        rows, cursor = runtime.requests().of_employee(nip, PAGE, cursor)
-        found = next((r for r in rows if r.result_id == result_id and r.status == APPROVED), None)
-        if found is not None or cursor is None:
-            return found
+    """The employee's approved request whose approval created `result_id`."""
+    return next((r for r in runtime.requests().of_employee_in(nip, APPROVED) if r.result_id == result_id), None)
 
 
 def _not_approved(r: EmployeeRequest) -> ConflictError:
@@ -521,10 +518,10 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
     shift's check-out: `DayPlan.at_clock`), flagged CORRECTION, the request named in its answer; written like a
     check-in (one transaction, idempotent per request), under the unit whose day it corrects (`recaps.unit_on`:
     a day before the employee's move stays the old unit's)."""
-    day = date.fromisoformat(r.start_date)
-    employee = replace(employee, unor_id=recaps.unit_on(employee, day, settings))
-    plan = recaps.day_plan(employee, day, settings)
-    at, kind = plan.at_clock(time.fromisoformat(str(r.time)), runtime.rule_table(settings)), r.event_type or "in"
+    employee, at = _correction_at(employee, date.fromisoformat(r.start_date), str(r.time), settings)
+    if at > now:  # filed before its time could be checked, or the day's schedule changed since
+        raise ConflictError("Jam koreksi belum lewat; putuskan setelah jam itu.", {"time": r.time, "at": iso(at)})
+    kind = r.event_type or "in"
     judged = recaps.judge_for_answer(employee, kind, at, settings)
     event_id = new_event_id(r.nip, at)
     answer = {
@@ -545,6 +542,15 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
         CheckinWrite(event, claim, r.request_id, StoredAnswer(201, {"event_id": event_id}), now)
     )
     return event_id
+
+
+def _correction_at(employee: Employee, day: date, clock: str, settings: Settings) -> tuple[Employee, datetime]:
+    """The employee under the unit whose `day` it is (`recaps.unit_on`: a day before a move stays the old
+    unit's) and the UTC instant a correction's `clock` names on that day (`DayPlan.at_clock`: the next morning
+    for a night shift's check-out)."""
+    employee = replace(employee, unor_id=recaps.unit_on(employee, day, settings))
+    plan = recaps.day_plan(employee, day, settings)
+    return employee, plan.at_clock(time.fromisoformat(clock), runtime.rule_table(settings))
 
 
 __all__ = [

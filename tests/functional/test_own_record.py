@@ -5,7 +5,7 @@ app with moto: their admin user carries their NIP, and every decision on that em
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -121,8 +121,8 @@ def test_an_admin_cannot_approve_their_own_request(operator: tuple[Employee, str
 def test_an_admin_cannot_take_back_a_correction_of_their_own(operator: tuple[Employee, str]) -> None:
     employee, siti = operator
     api = employee.api
-    today = jakarta_today()
-    body = {"type": "KOREKSI", "start_date": today, "end_date": today, "reason": "Lupa absen", "time": "07:05"}
+    yesterday = (date.fromisoformat(jakarta_today()) - timedelta(days=1)).isoformat()  # 07:05 has passed
+    body = {"type": "KOREKSI", "start_date": yesterday, "end_date": yesterday, "reason": "Lupa absen", "time": "07:05"}
     made = api.call("POST", "/v1/me/requests", body, token=employee.token)
     path = f"/v1/admin/requests/{made.body['request_id']}"
     assert api.call("POST", path, {"decision": "approve"}, token=employee.admin).status == 200

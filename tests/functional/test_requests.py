@@ -119,7 +119,10 @@ def test_a_leave_request_with_a_letter_is_filed_approved_and_listed(office: Offi
 
 def test_attacks_on_requests_are_refused(office: Office) -> None:
     api = office.api
-    today = datetime.now(load_settings().tz).date().isoformat()
+    now = datetime.now(load_settings().tz)
+    today = now.date().isoformat()
+    # a correction of today claiming a time still to come (in the day's last hour no later time is left)
+    ahead = [] if now.hour == 23 else [{"type": "KOREKSI", "start_date": today, "end_date": today, "time": "23:59"}]
     mine = office.file(A, {"type": "CUTI", "start_date": today, "end_date": today}).body["request_id"]
     # another employee neither sees nor withdraws it; an employee reads no admin list
     assert api.call("GET", "/v1/me/requests", token=office.employees[B]).body["items"] == []
@@ -138,6 +141,7 @@ def test_attacks_on_requests_are_refused(office: Office) -> None:
         {"type": "KOREKSI", "start_date": today, "end_date": today},
         {"type": "KOREKSI", "start_date": today, "end_date": today, "time": "25:00"},
         {"type": "LIBURAN", "start_date": today, "end_date": today},
+        *ahead,
     ):
         answer = office.file(A, body)
         assert answer.status == 400 and answer.body["error"]["code"] == "VALIDATION_ERROR", (body, answer.body)
@@ -245,9 +249,10 @@ def test_corrections_are_capped_per_month_over_http_and_against_racing_admins(of
 
 def test_approved_requests_are_taken_back_over_http(office: Office) -> None:
     api = office.api
-    today = datetime.now(load_settings().tz).date().isoformat()
+    now = datetime.now(load_settings().tz)
+    today, clock = now.date().isoformat(), min("07:10", now.strftime("%H:%M"))  # a time already past
     # GIVEN Asep's arrival of today corrected and approved by his unit's admin: the app shows it as today's
-    filed = office.file(A, {"type": "KOREKSI", "start_date": today, "end_date": today, "time": "07:10"})
+    filed = office.file(A, {"type": "KOREKSI", "start_date": today, "end_date": today, "time": clock})
     request_id = filed.body["request_id"]
     event_id = office.decide(office.u1, request_id, {"decision": "approve"}).body["result_id"]
     me = api.call("GET", "/v1/me", token=office.employees[A]).body

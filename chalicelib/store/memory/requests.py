@@ -36,6 +36,11 @@ class InMemoryRequestsRepository:
     def of_employee(self, nip: str, limit: int, cursor: dict[str, Any] | None) -> Page:
         return self._page(lambda r: r.nip == nip, own_key, ("nip", "own_key"), limit, cursor)
 
+    def of_employee_in(self, nip: str, status: str) -> list[EmployeeRequest]:
+        with self._lock:
+            found = [r for r in self._requests.values() if r.nip == nip and r.status == status]
+        return sorted(found, key=own_key, reverse=True)
+
     def of_unit(self, unor_id: str, status: str | None, limit: int, cursor: dict[str, Any] | None) -> Page:
         def keep(r: EmployeeRequest) -> bool:
             return r.unor_id == unor_id and (status is None or r.status == status)

@@ -67,6 +67,17 @@ class RequestsRepositoryContract:
         assert pages == [["r-4", "r-3"], ["r-2", "r-1"], ["r-0"]]
         assert repo.of_employee(OTHER, 10, None)[0] == [request("r-other", nip=OTHER, minutes=9)]
 
+    def test_an_employee_s_requests_of_one_status_come_all_at_once_newest_first(self, repo: RequestsRepository) -> None:
+        for minutes in range(5):
+            repo.add(request(f"r-{minutes}", minutes=minutes))
+        repo.add(request("r-other", nip=OTHER, minutes=9))
+        repo.decide("r-2", "approved", "admin", "ok", T0)
+        assert [r.request_id for r in repo.of_employee_in(NIP, "pending")] == ["r-4", "r-3", "r-1", "r-0"]
+        assert [r.request_id for r in repo.of_employee_in(NIP, "approved")] == ["r-2"]
+        assert (
+            repo.of_employee_in(OTHER, "approved") == [] and repo.of_employee_in("199001012020121999", "pending") == []
+        )
+
     def test_a_unit_s_requests_come_by_status_newest_first(self, repo: RequestsRepository) -> None:
         for minutes in range(4):
             repo.add(request(f"r-{minutes}", minutes=minutes))

@@ -629,6 +629,56 @@ def test_a_night_shift_s_forgotten_check_out_is_corrected_under_the_shift_s_date
     assert decision.recapped == ["2026-03-09"] and status(OTHER) == "H"
 
 
+def test_older_waiting_corrections_still_count_after_many_later_requests(settings: Settings) -> None:
+    # GIVEN a correction of March waiting, then 60 permits filed and withdrawn (the correction is no longer
+    # among the employee's 50 newest requests)
+    file(settings, correction("2026-03-02"))
+    for i in range(60):
+        later = NOW + timedelta(seconds=i + 1)
+        permit = requests.submit(ME, new("IZIN", "2026-03-16", reason=f"Keperluan {i}"), settings, later)
+        requests.cancel_mine(ME, permit.request_id, later)
+    # WHEN the app asks what is left, THEN the waiting one still takes its place
+    allowance = requests.my_corrections(ME, MyCorrectionsQuery(month="2026-03"), settings)
+    assert (allowance.pending, allowance.remaining) == (1, 1)
+    # AND the cap of two holds: a second is filed, a third refused
+    file(settings, correction("2026-03-03"))
+    with pytest.raises(ConflictError) as caught:
+        file(settings, correction("2026-03-04"))
+    assert caught.value.details == {"limit": 2, "month": "2026-03", "used": 2}
+
+
+def test_a_correction_cannot_claim_a_time_still_to_come(settings: Settings) -> None:
+    # GIVEN it is 10:00 on Wednesday 11 March in Jakarta
+    # WHEN Asep asks for "Pulang 16:00" today (to leave at noon and be counted till four), THEN it is refused (400)
+    with pytest.raises(ValidationError) as caught:
+        file(settings, correction("2026-03-11", "16:00", "out"))
+    assert caught.value.details == {"time": "not later than now"}
+    assert requests.my_requests(ME, MyRequestsQuery(), settings).items == []
+    # AND a time already past today, or any time of yesterday, is filed
+    assert file(settings, correction("2026-03-11", "09:59"))
+    assert file(settings, correction("2026-03-10", "16:00", "out"))
+
+
+def test_a_correction_whose_time_moved_into_the_future_waits_for_it(settings: Settings) -> None:
+    # GIVEN Asep's "Pulang 07:00" of today, filed at 10:00 while his day ran 07:30-16:00 (07:00 had passed)
+    request_id = file(settings, correction("2026-03-11", "07:00", "out"))
+    # WHEN today becomes a 21:00-07:00 night shift, whose 07:00 check-out is tomorrow morning's
+    night = ShiftsRequest.model_validate({"shifts": {"2026-03-11": {"start": "21:00", "end": "07:00"}}})
+    cal.set_shifts(SUPER, NIP, night, settings, NOW)
+    # THEN approving it now is a conflict, no event is written, and it stays pending with its quota place
+    with pytest.raises(ConflictError) as caught:
+        approve(request_id, settings)
+    assert caught.value.details == {"time": "07:00", "at": "2026-03-12T00:00:00+00:00"}
+    assert corrections() == []
+    assert runtime.requests().get(request_id).status == "pending"  # type: ignore[union-attr]
+    assert runtime.requests().quota_holders(f"KOREKSI#{NIP}#2026-03") == frozenset()
+    # AND after 07:00 tomorrow it is approved and recorded on that morning
+    later = datetime(2026, 3, 12, 1, 0, tzinfo=UTC)
+    body = RequestDecisionRequest.model_validate({"decision": "approve"})
+    assert requests.decide(U1_ADMIN, request_id, body, settings, later).status == "approved"
+    assert corrections() == ["2026-03-12"]
+
+
 def test_a_request_is_decided_once_even_by_admins_at_the_same_moment(settings: Settings) -> None:
     request_id = file(settings)
     outcomes = at_once([functools.partial(approve, request_id, settings, who=admin) for admin in unit_admins(8)])
