@@ -8,13 +8,13 @@ from typing import TypeVar
 from chalicelib import runtime
 from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, Unit, UnitCounts, validate_nip
 from chalicelib.errors import NotFoundError
-from chalicelib.store.base import bad_cursor, decode_position, encode_cursor
-from chalicelib.usecases import access
+from chalicelib.store.base import bad_cursor, encode_cursor
+from chalicelib.usecases import access, paging
 from chalicelib.usecases.schemas.core import EmployeePage, EmployeesQuery, EmployeeView, UnitPage, UnitView
 from chalicelib.usecases.schemas.requests import NamedItem
 
 PER_UNIT_READS_UP_TO = 16  # units counted by a Query each; more (or every unit): one pass over all employees
-PAGE = 100  # employees listed per page
+PAGE = paging.PAGE_SIZE  # employees listed per page
 READ_BUDGET = 1_000  # employees read at most for one page listed across units
 NO_EMPLOYEES = UnitCounts(0, 0, 0)
 
@@ -65,10 +65,9 @@ def _across_units(units: Sequence[str], q: str | None, cursor: str | None) -> Em
 
 
 def _unit_position(cursor: str | None, count: int) -> tuple[int, str | None]:
-    position = decode_position(cursor) or {"unit": 0, "at": None}
-    index, at = position.get("unit"), position.get("at")
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < max(count, 1):
-        raise bad_cursor()
+    """The unit to go on with and the people store's own cursor inside it."""
+    index, position = paging.unit_position(cursor, count)
+    at = position.get("at")
     if at is not None and not isinstance(at, str):
         raise bad_cursor()
     return index, at

@@ -18,10 +18,7 @@ def across_units(
     units: Sequence[str], cursor: str | None, fetch: Fetch[T], limit: int = PAGE_SIZE
 ) -> tuple[list[T], str | None]:
     """Up to `limit` rows of `units` in order from the position `cursor` names, and the cursor of the rest."""
-    position = decode_position(cursor) or {}
-    start = position.get("unit", 0)
-    if not isinstance(start, int) or isinstance(start, bool) or not 0 <= start < max(len(units), 1):
-        raise bad_cursor()
+    start, position = unit_position(cursor, len(units))
     items: list[T] = []
     last: dict[str, Any] | None = start_key(position.get("key"))
     for index in range(start, len(units)):
@@ -33,3 +30,13 @@ def across_units(
         if last is not None:  # a short page (a filter dropped rows): the unit goes on on the next page
             return items, encode_cursor({"unit": index, "key": last})
     return items, None
+
+
+def unit_position(cursor: str | None, count: int) -> tuple[int, dict[str, Any]]:
+    """Which of `count` units a list's signed `cursor` goes on with (0 for none), and the whole position it
+    names (where in that unit is the list's own business); VALIDATION_ERROR for a unit out of range."""
+    position = decode_position(cursor) or {}
+    index = position.get("unit", 0)
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < max(count, 1):
+        raise bad_cursor()
+    return index, position
