@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from chalice.app import Response
 
 from chalicelib.api.http import Call, Routes, endpoint
@@ -9,6 +11,7 @@ from chalicelib.usecases import exports, reports, reviews
 from chalicelib.usecases.schemas import reports as rep_schema
 
 bp = Routes(__name__, tag="reports")
+T = TypeVar("T")
 
 
 @endpoint(bp, "GET /v1/admin/monitor", auth_as="admin")
@@ -32,14 +35,17 @@ def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> rep_schema.Rec
     return reports.run_recap(call.principal, body, call.settings, call.now)
 
 
-@endpoint(bp, "GET /v1/admin/recaps/daily", auth_as="admin")
-def daily_recap(call: Call, query: rep_schema.DailyRecapQuery) -> rep_schema.DailyRecap:
+@endpoint(bp, "GET /v1/admin/recaps/daily", auth_as="admin", response=rep_schema.Daily)
+def daily_recap(
+    call: Call, query: rep_schema.DailyRecapQuery
+) -> rep_schema.DailyRecap | rep_schema.ExportLink | Response:
     """Stored daily statuses of one unit.
 
     **Roles:** unit_admin (own units), super_admin. `date` is required; one unit (`unor_id` unless the unit
-    admin has one unit).
+    admin has one unit). `format=json` (default) answers a page of the day; `csv` the whole day inline
+    (`text/csv`, as the monthly CSV); `xlsx` and `pdf` (A4, with the head's signature block) a download link.
     """
-    return reports.daily_recap(call.principal, query)
+    return _inline(reports.daily_recap(call.principal, query, call.settings, call.now))
 
 
 @endpoint(bp, "GET /v1/admin/recaps/monthly", auth_as="admin", response=rep_schema.Monthly)
@@ -53,7 +59,11 @@ def monthly_recap(
     Excel id-ID) when it is at most 1 MB, otherwise a JSON download link; `format=xlsx` always answers a JSON
     download link (short-lived signed URL).
     """
-    result = reports.monthly(call.principal, query, call.settings, call.now)
+    return _inline(reports.monthly(call.principal, query, call.settings, call.now))
+
+
+def _inline(result: T | tuple[str, bytes]) -> T | Response:
+    """A report, or a file answered inline (content type, UTF-8 bytes) as it is."""
     if isinstance(result, tuple):
         content_type, content = result
         return Response(body=content.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})

@@ -1,4 +1,5 @@
-"""Monthly recap exports: JSON for programs, CSV and XLSX for people opening them in Excel.
+"""Recap exports: JSON for programs, CSV and XLSX for people opening them in Excel (the monthly report; one
+table as a file: a unit's daily recap, the adoption report).
 
 Decisions:
 - One column list serves CSV and XLSX, so both files always agree.
@@ -19,8 +20,9 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from chalicelib.attendance.monthly import MonthlyReport, MonthlyRow, UnitSummary
+from chalicelib.domain.status import EmployeeDay
 from chalicelib.errors import ExportFormatError
 
 Cell = str | int | Decimal | None
@@ -65,6 +68,8 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 TEXT, PERCENT = "@", "0.00"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -116,11 +121,14 @@ def export_json(report: MonthlyReport) -> bytes:
 def export_csv(report: MonthlyReport) -> bytes:
     """CSV for Excel (see the module docstring for the dialect)."""
     columns = employee_columns(report.keys)
+    return _csv(columns, ([_csv_cell(column, row) for column in columns] for row in report.rows))
+
+
+def _csv(headings: Sequence[Heading], lines: Iterable[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column.header for column in columns])
-    for row in report.rows:
-        writer.writerow([_csv_cell(column, row) for column in columns])
+    writer.writerow([heading.header for heading in headings])
+    writer.writerows(lines)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -139,6 +147,10 @@ def export_xlsx(report: MonthlyReport) -> bytes:
         values = [[column.value(row) for column in columns] for row in rows_by_unit[unit.unor_id]]
         sheet = workbook.create_sheet(_sheet_name(unit.unor_nama or unit.unor_id, names))
         _fill_sheet(sheet, f"{title} — {unit.unor_nama}", _Table(columns, values, "C2"))
+    return _saved(workbook, title)
+
+
+def _saved(workbook: Workbook, title: str) -> bytes:
     workbook.properties.title = title
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -151,10 +163,9 @@ def export_monthly(report: MonthlyReport, fmt: str) -> ExportFile:
     if fmt == "json":
         return ExportFile(export_json(report), "application/json; charset=utf-8", f"{stem}.json")
     if fmt == "csv":
-        return ExportFile(export_csv(report), "text/csv; charset=utf-8", f"{stem}.csv")
+        return ExportFile(export_csv(report), CSV_TYPE, f"{stem}.csv")
     if fmt == "xlsx":
-        xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return ExportFile(export_xlsx(report), xlsx_type, f"{stem}.xlsx")
+        return ExportFile(export_xlsx(report), XLSX_TYPE, f"{stem}.xlsx")
     raise ExportFormatError("Format ekspor harus json, csv, atau xlsx", {"field": "format", "allowed": FORMATS})
 
 
@@ -254,10 +265,13 @@ def _xlsx_value(value: Cell) -> Cell | float:
 
 
 def _csv_cell(column: Column, row: MonthlyRow) -> str:
-    value = column.value(row)
+    return _csv_value(column, column.value(row))
+
+
+def _csv_value(heading: Heading, value: Cell) -> str:
     if value is None:
         return ""
-    if column.number_format == TEXT and isinstance(value, str) and value.isdigit():
+    if heading.number_format == TEXT and isinstance(value, str) and value.isdigit():
         return f'="{value}"'
     if isinstance(value, Decimal):
         return format(value.normalize(), "f").replace(".", ",")
@@ -303,12 +317,64 @@ ADOPTION_COLUMNS = (
 )
 
 
-def export_adoption_xlsx(title: str, stem: str, rows: Sequence[Sequence[Cell]]) -> ExportFile:
-    """The adoption report (one row per unit and day, ADOPTION_COLUMNS) as one sheet."""
+# --- one table as a file (the adoption report, a unit's daily recap) ---------------------------------
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """One table to export: its sheet's name, the title above it, the file name's stem, headings and rows (cells
+    in the order of the headings; the first two columns stay in view when scrolling)."""
+
+    sheet: str
+    title: str
+    stem: str
+    headings: Sequence[Heading]
+    rows: Sequence[Sequence[Cell]]
+
+
+def export_table(table: TableFile, fmt: str) -> ExportFile:
+    """`table` as an XLSX of one sheet or a CSV (the monthly report's dialects: see the module docstring)."""
+    if fmt == "csv":
+        lines = ([_csv_value(h, v) for h, v in zip(table.headings, row, strict=True)] for row in table.rows)
+        return ExportFile(_csv(table.headings, lines), CSV_TYPE, f"{table.stem}.csv")
     workbook = Workbook(write_only=True)
-    _fill_sheet(workbook.create_sheet("Adopsi"), title, _Table(ADOPTION_COLUMNS, [list(r) for r in rows], "C2"))
-    workbook.properties.title = title
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return ExportFile(buffer.getvalue(), xlsx_type, f"{stem}.xlsx")
+    sheet = workbook.create_sheet(_sheet_name(table.sheet, set()))
+    _fill_sheet(sheet, table.title, _Table(table.headings, [list(r) for r in table.rows], "C2"))
+    return ExportFile(_saved(workbook, table.title), XLSX_TYPE, f"{table.stem}.xlsx")
+
+
+# --- a unit's daily recap ------------------------------------------------------------------------------
+
+WEEKDAY_NAMES: tuple[str, ...] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+DAILY_COLUMNS = (
+    Heading("No", 5),
+    Heading("Nama", 32, TEXT),
+    Heading("NIP", 21, TEXT),
+    Heading("Status", 12, TEXT),
+    Heading("Masuk", 8, TEXT),
+    Heading("Pulang", 8, TEXT),
+    Heading("Menit Terlambat", 10),
+    Heading("Menit Pulang Cepat", 10),
+    Heading("Potongan TPP (%)", 10, PERCENT),
+)
+
+
+def day_label(day: date) -> str:
+    """ "Kamis, 3 Desember 2026"."""
+    return f"{WEEKDAY_NAMES[day.weekday()]}, {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def daily_table(unor_id: str, unor_nama: str, day: date, rows: Sequence[EmployeeDay], tz: tzinfo) -> TableFile:
+    """A unit's stored statuses of `day` (by NIP) as DAILY_COLUMNS: the status ("TL1+PSW2" when both), arrival
+    and departure as local clock times ("07.12")."""
+    cells: list[list[Cell]] = [
+        [number, r.nama, r.nip, r.status.status, _clock(r.status.check_in, tz),
+         _clock(r.status.check_out, tz), r.status.late_minutes, r.status.early_minutes, r.status.deduction_percent]
+        for number, r in enumerate(rows, start=1)
+    ]  # fmt: skip
+    title = f"Rekap Harian {day_label(day)} — {unor_nama or unor_id}"
+    return TableFile("Rekap Harian", title, f"rekap-harian-{unor_id}-{day.isoformat()}", DAILY_COLUMNS, cells)
+
+
+def _clock(at: datetime | None, tz: tzinfo) -> str | None:
+    return f"{at.astimezone(tz):%H.%M}" if at else None

@@ -1,4 +1,5 @@
-"""The monthly recap as a printable PDF, the paper a unit's head signs before the TPP is paid.
+"""The monthly recap as a printable PDF, the paper a unit's head signs before the TPP is paid (and a unit's
+daily recap on the same paper: `export_daily_pdf`).
 
 A4 landscape, one section per unit starting on its own page: the month and the unit, a table of every employee
 (No, Nama, NIP, working days, days present, one column per category of the rule table, minutes late and early,
@@ -10,14 +11,15 @@ and the page ("Halaman 2/5"). Drawn with fpdf2's core fonts (Latin-1: `latin1` f
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import cast
 
 from fpdf import FPDF
 
-from chalicelib.attendance.export import MONTH_NAMES, latin1, month_label
+from chalicelib.attendance.export import MONTH_NAMES, Cell, TableFile, day_label, latin1, month_label
 from chalicelib.attendance.monthly import MonthlyReport, MonthlyRow
 
 TITLE = "REKAPITULASI KEHADIRAN PEGAWAI"
@@ -49,19 +51,21 @@ class _Section:
 
 
 class _RecapPdf(FPDF):
-    """FPDF with the recap's footer: month and unit on the left, the page of all on the right."""
+    """FPDF with the recap's footer: the period (`label`) and unit on the left, the page of all on the right."""
 
-    def __init__(self, month: str) -> None:
+    def __init__(self, label: str) -> None:
         super().__init__(orientation="landscape", unit="mm", format="A4")
-        self.month = month
+        self.label = label
         self.unit = ""
+        self.set_title(latin1(label))
+        self.set_creator("SMART")
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=14)
 
     def footer(self) -> None:
         self.set_y(-10)
         self.set_font(FONT, "", 7)
-        self.cell(0, 4, latin1(f"Rekap kehadiran {month_label(self.month)} - {self.unit}"))
+        self.cell(0, 4, latin1(f"{self.label} - {self.unit}"))
         self.set_x(MARGIN)
         self.cell(0, 4, f"Halaman {self.page_no()}/{{nb}}", align="R")
 
@@ -69,9 +73,7 @@ class _RecapPdf(FPDF):
 def export_pdf(report: MonthlyReport, printed_at: datetime) -> bytes:
     """The report as an A4 landscape PDF, one section per unit (see the module docstring); `printed_at` is the
     local instant printed under each title."""
-    pdf = _RecapPdf(report.month)
-    pdf.set_title(latin1(f"Rekap kehadiran {month_label(report.month)}"))
-    pdf.set_creator("SMART")
+    pdf = _RecapPdf(f"Rekap kehadiran {month_label(report.month)}")
     for section in _sections(report):
         _draw_section(pdf, report, section, printed_at)
     return bytes(pdf.output())
@@ -86,26 +88,41 @@ def _sections(report: MonthlyReport) -> list[_Section]:
 
 
 def _draw_section(pdf: _RecapPdf, report: MonthlyReport, section: _Section, printed_at: datetime) -> None:
+    period = f"Bulan {month_label(report.month)}"
+    if not _draw_heading(pdf, (TITLE, period, section.unor_nama), printed_at, NO_ROWS if not section.rows else None):
+        return
+    table = _Table(pdf, _widths(report.keys), [name for name, _ in FIXED] + list(report.keys) + [n for n, _ in TAIL])
+    _draw_rows(pdf, table, (_cells(number, row, report.keys) for number, row in enumerate(section.rows, start=1)))
+    _draw_closing(pdf, section.unor_nama)
+
+
+def _draw_heading(pdf: _RecapPdf, heading: tuple[str, str, str], printed_at: datetime, nothing: str | None) -> bool:
+    """A new page for one unit (`heading`: title, period, unit name) and its title lines; False, after writing
+    `nothing`, when the unit has no rows to draw."""
+    title, period, unor_nama = heading
     pdf.add_page()  # draws the footer of the page before, which names the unit before
-    pdf.unit = section.unor_nama
+    pdf.unit = unor_nama
     pdf.set_font(FONT, "B", 12)
-    pdf.cell(0, 6, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
-    pdf.cell(0, 5, latin1(f"Bulan {month_label(report.month)}"), align="C", new_x="LMARGIN", new_y="NEXT")
-    if section.unor_nama:
-        pdf.cell(0, 5, latin1(f"Unit: {section.unor_nama}"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, latin1(period), align="C", new_x="LMARGIN", new_y="NEXT")
+    if unor_nama:
+        pdf.cell(0, 5, latin1(f"Unit: {unor_nama}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 7)
     pdf.cell(0, 4, latin1(f"Dicetak dari SMART: {moment_label(printed_at)}"), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
-    if not section.rows:
+    if nothing is not None:
         pdf.set_font(FONT, "", 10)
-        pdf.cell(0, 8, NO_ROWS, new_x="LMARGIN", new_y="NEXT")
-        return
-    _draw_table(pdf, report.keys, section.rows)
+        pdf.cell(0, 8, nothing, new_x="LMARGIN", new_y="NEXT")
+    return nothing is None
+
+
+def _draw_closing(pdf: _RecapPdf, unor_nama: str) -> None:
+    """The legend of the codes and the head's signature block under a unit's table."""
     pdf.ln(2)
     pdf.set_font(FONT, "", 7)
     pdf.multi_cell(0, 3.5, LEGEND, new_x="LMARGIN", new_y="NEXT")
-    _draw_signature(pdf, section.unor_nama)
+    _draw_signature(pdf, unor_nama)
 
 
 def _widths(keys: Sequence[str]) -> list[float]:
@@ -126,21 +143,24 @@ def _cells(number: int, row: MonthlyRow, keys: Sequence[str]) -> list[str]:
         *(str(row.counts.get(key, 0)) for key in keys),
         str(row.late_minutes),
         str(row.early_minutes),
-        f"{row.deduction_percent:.2f}".replace(".", ","),
+        _percent(row.deduction_percent),
     ]
 
 
-def _draw_table(pdf: _RecapPdf, keys: Sequence[str], rows: Sequence[MonthlyRow]) -> None:
+def _percent(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _draw_rows(pdf: _RecapPdf, table: _Table, rows: Iterable[Sequence[str]]) -> None:
     """The table drawn with text at positions and lines (fpdf2's `table()` lays out every cell and took 33 s for
     the regency's 7,000 rows). The header row is drawn again on every page."""
-    table = _Table(pdf, _widths(keys), [name for name, _ in FIXED] + list(keys) + [name for name, _ in TAIL])
     top = table.draw_header()
-    for number, row in enumerate(rows, start=1):
+    for cells in rows:
         if pdf.get_y() + ROW_H > pdf.h - pdf.b_margin:
             table.draw_rules(top)
             pdf.add_page()
             top = table.draw_header()
-        table.draw_row(_cells(number, row, keys))
+        table.draw_row(cells)
     table.draw_rules(top)
 
 
@@ -213,3 +233,28 @@ def _draw_signature(pdf: _RecapPdf, unor_nama: str) -> None:
     ):
         pdf.set_x(x)
         pdf.cell(width, 4.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+# --- a unit's daily recap ------------------------------------------------------------------------------
+
+DAILY_TITLE = "REKAPITULASI KEHADIRAN HARIAN PEGAWAI"
+DAILY_NO_ROWS = "Belum ada rekap harian untuk tanggal ini."
+DAILY_WIDTHS = (8.0, 0.0, 32.0, 24.0, 16.0, 16.0, 20.0, 20.0, 20.0)  # Nama (0) takes what is left
+
+
+def export_daily_pdf(table: TableFile, day: date, unor_nama: str, printed_at: datetime) -> bytes:
+    """A unit's daily recap (`export.daily_table`) on the monthly recap's paper: title, date and unit, the
+    table, the legend and the head's signature block."""
+    pdf = _RecapPdf(f"Rekap harian {day_label(day)}")
+    if _draw_heading(pdf, (DAILY_TITLE, day_label(day), unor_nama), printed_at, None if table.rows else DAILY_NO_ROWS):
+        widths = [w or PAGE_W - 2 * MARGIN - sum(DAILY_WIDTHS) for w in DAILY_WIDTHS]
+        drawn = _Table(pdf, widths, [h.header for h in table.headings])
+        _draw_rows(pdf, drawn, ([_text(value) for value in row] for row in table.rows))
+        _draw_closing(pdf, unor_nama)
+    return bytes(pdf.output())
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    return _percent(value) if isinstance(value, Decimal) else latin1(str(value))

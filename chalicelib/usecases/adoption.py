@@ -13,7 +13,7 @@ from datetime import date, timedelta, tzinfo
 
 from chalicelib import runtime
 from chalicelib.attendance.adoption import AdoptionCounts, DayUse, StaffState, totals, unit_adoption
-from chalicelib.attendance.export import export_adoption_xlsx
+from chalicelib.attendance.export import ADOPTION_COLUMNS, TableFile, export_table
 from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ValidationError
@@ -87,5 +87,6 @@ def _xlsx(report: AdoptionReport, settings: Settings) -> ExportLink:
         for d in u.days
     ]
     title = f"Laporan Adopsi SMART {report.from_date} s.d. {report.to_date}"
-    exported = export_adoption_xlsx(title, f"adopsi-{report.from_date}-{report.to_date}", rows)
+    table = TableFile("Adopsi", title, f"adopsi-{report.from_date}-{report.to_date}", ADOPTION_COLUMNS, rows)
+    exported = export_table(table, "xlsx")
     return reports.export_link(exported.filename, exported.content, exported.content_type, settings)

@@ -10,9 +10,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
 
 from chalicelib import runtime
-from chalicelib.attendance.export import export_monthly
+from chalicelib.attendance.export import daily_table, export_monthly, export_table
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
-from chalicelib.attendance.recap_pdf import export_pdf
+from chalicelib.attendance.recap_pdf import export_daily_pdf, export_pdf
 from chalicelib.domain.people import Principal
 from chalicelib.domain.status import EmployeeDay, YearToDate
 from chalicelib.errors import ValidationError
@@ -43,12 +43,35 @@ def run_recap(principal: Principal, body: RecapRequest, settings: Settings, now:
     return result
 
 
-def daily_recap(principal: Principal, query: DailyRecapQuery) -> schema.DailyRecap:
+def daily_recap(
+    principal: Principal, query: DailyRecapQuery, settings: Settings, now: datetime
+) -> schema.DailyRecap | schema.ExportLink | tuple[str, bytes]:
+    """One unit's stored statuses of a day: a page of them (`json`), or the whole day as a file: a CSV inline,
+    an XLSX or the PDF a unit's head signs as a download link."""
     day = query.date
     unit = one_unit(principal, query.unor_id)
-    rows, next_cursor = runtime.statuses().day_page(unit, day, query.next)
-    items = [recaps.recap_item(r.nama, r.nip, r.status) for r in rows]
-    return schema.DailyRecap(date=day.isoformat(), unor_id=unit, items=items, next=next_cursor)
+    if query.format == "json":
+        rows, next_cursor = runtime.statuses().day_page(unit, day, query.next)
+        items = [recaps.recap_item(r.nama, r.nip, r.status) for r in rows]
+        return schema.DailyRecap(date=day.isoformat(), unor_id=unit, items=items, next=next_cursor)
+    unit_name = _unit_name(unit)
+    table = daily_table(unit, unit_name, day, _whole_day(unit, day), settings.tz)
+    if query.format == "pdf":
+        content = export_daily_pdf(table, day, unit_name, now.astimezone(settings.tz))
+        return export_link(f"{table.stem}.pdf", content, "application/pdf", settings)
+    exported = export_table(table, query.format)
+    if query.format == "csv" and len(exported.content) <= INLINE_CSV_BYTES:
+        return exported.content_type, exported.content
+    return export_link(exported.filename, exported.content, exported.content_type, settings)
+
+
+def _whole_day(unor_id: str, day: date) -> list[EmployeeDay]:
+    """Every stored status of the unit's day, by NIP (a unit's day is a page or two)."""
+    rows, cursor = runtime.statuses().day_page(unor_id, day, None)
+    while cursor is not None:
+        more, cursor = runtime.statuses().day_page(unor_id, day, cursor)
+        rows += more
+    return rows
 
 
 def monitor(principal: Principal, query: MonitorQuery, settings: Settings, now: datetime) -> schema.Monitor:

@@ -1128,6 +1128,11 @@ def test_recounting_a_day_in_the_console_judges_it_as_the_nightly_recap_does(
     d.assert_clean()
 
 
+def _panel(page: Any, heading: str) -> Any:
+    """The panel of a screen under its heading ("Rekap harian"), to tell apart buttons of the same name."""
+    return page.locator("section.panel").filter(has=page.get_by_role("heading", name=heading, exact=True))
+
+
 def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: World, desk: Callable[..., Desk]) -> None:
     pypdf = pytest.importorskip("pypdf")
     today = _jakarta_today()
@@ -1157,11 +1162,25 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     expect(monthly_table.get_by_role("cell", name=world.nip, exact=True)).to_be_visible()
     page.get_by_label("Bulan").fill(today[:7])
     with page.expect_download() as downloaded:
-        page.get_by_role("button", name="Unduh PDF").click()
+        _panel(page, "Rekap bulanan").get_by_role("button", name="Unduh PDF").click()
     data = Path(downloaded.value.path()).read_bytes()
     assert data.startswith(b"%PDF"), data[:100]
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert f"Unit: {world.unit_name}" in text and f"Kepala {world.unit_name}" in text and world.nip in text
+    # AND the unit's day downloads too: the CSV at once, the PDF through its link, both the day the table shows
+    daily = page.get_by_role("table", name=f"Rekap harian {today}")
+    expect(daily.get_by_role("cell", name=world.nip, exact=True)).to_be_visible()
+    with page.expect_download() as downloaded:
+        _panel(page, "Rekap harian").get_by_role("button", name="Unduh CSV").click()
+    assert downloaded.value.suggested_filename == f"rekap-harian-{world.unit_id}-{today}.csv"
+    assert f'"=""{world.nip}"""' in Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
+    with page.expect_download() as downloaded:
+        _panel(page, "Rekap harian").get_by_role("button", name="Unduh PDF").click()
+    text = "".join(
+        p.extract_text() for p in pypdf.PdfReader(io.BytesIO(Path(downloaded.value.path()).read_bytes())).pages
+    )
+    assert "REKAPITULASI KEHADIRAN HARIAN PEGAWAI" in text and world.nip in text
+    expect(page.get_by_text(f"Berkas PDF rekap harian {today} diunduh.")).to_be_visible()
     # AND the whole regency's workbook is built in the background (started, asked after, then downloaded), even
     # when the first two looks at it find no connection
     lost: list[str] = []
@@ -1176,7 +1195,7 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     page.route("**/v1/admin/recaps/monthly/exports/*", flaky)
     page.get_by_label("Unit").select_option(label="Semua unit")
     with page.expect_download() as downloaded, page.expect_request("**/v1/admin/recaps/monthly/exports") as started:
-        page.get_by_role("button", name="Unduh XLSX").click()
+        _panel(page, "Rekap bulanan").get_by_role("button", name="Unduh XLSX").click()
     assert len(lost) == 2
     assert json.loads(started.value.post_data or "{}") == {"month": today[:7], "format": "xlsx"}
     book = openpyxl.load_workbook(io.BytesIO(Path(downloaded.value.path()).read_bytes()))
@@ -1409,7 +1428,7 @@ def test_a_call_the_server_never_answers_ends_with_a_message_not_an_endless_wait
     ):
         page.get_by_label("Unit").select_option(world.unit_id)
     with page.expect_request("**/v1/admin/recaps/monthly/exports"):
-        page.get_by_role("button", name="Unduh PDF").click()
+        _panel(page, "Rekap bulanan").get_by_role("button", name="Unduh PDF").click()
     page.clock.fast_forward(61_000)
     expect(page.get_by_role("alert")).to_have_text(gave_up)
     d.assert_clean()

@@ -106,6 +106,34 @@ def test_daily_recap_classifies_each_employee(api: Api, unit: str) -> None:
     assert rerun.body["written"] == 0 and rerun.body["unchanged"] == 3
 
 
+def test_daily_recap_downloads_over_http_only_in_the_admin_s_units(api: Api, unit: str) -> None:
+    # GIVEN Monday recapped: Asep arrived at 07.45 and never checked out, Budi did not come
+    admin = api.admin_token()
+    seed_event(A, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=45))
+    recap(api, admin, MONDAY)
+    path = f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U1&format="
+    # WHEN its unit admin downloads it as CSV, THEN the whole day comes inline as text/csv
+    ops = api.unit_admin_token(admin, "U1")
+    inline = api.call("GET", path + "csv", token=ops)
+    assert inline.status == 200 and inline.headers["Content-Type"].startswith("text/csv"), inline.body
+    assert '2;Asep;"=""198501012010011001""";TL1+PSW4;07.45;;15;;' in inline.body
+    assert '3;Budi;"=""199002022015032002""";TK;;;;;' in inline.body
+    # AND as XLSX and PDF, short-lived links to files that hold the same day
+    links = {fmt: api.call("GET", path + fmt, token=ops) for fmt in ("xlsx", "pdf")}
+    assert all(a.status == 200 and 0 < a.body["expires_in_s"] <= 900 for a in links.values()), links
+    sheet = openpyxl.load_workbook(io.BytesIO(_stored(links["xlsx"].body["download_url"]))).worksheets[0]
+    assert [(r[2].value, r[3].value) for r in sheet.iter_rows(min_row=2)] == [(C, "TK"), (A, "TL1+PSW4"), (B, "TK")]
+    pdf = pypdf.PdfReader(io.BytesIO(_stored(links["pdf"].body["download_url"])))
+    assert "Unit: SDN 1 Ngamprah" in pdf.pages[0].extract_text() and A in pdf.pages[0].extract_text()
+    # AND another unit's admin gets none of it, and an unknown format is a 400
+    PEOPLE.upsert_unit("U2", "SDN 2 Ngamprah")
+    other = api.unit_admin_token(admin, "U2")
+    for fmt in ("csv", "xlsx", "pdf"):
+        assert api.call("GET", path + fmt, token=other).status == 403
+    refused = api.call("GET", path + "docx", token=ops)
+    assert (refused.status, refused.body["error"]["code"]) == (400, "VALIDATION_ERROR")
+
+
 def test_a_leave_duty_or_roster_entered_after_the_recap_changes_the_recapped_day(api: Api, unit: str) -> None:
     # GIVEN a recapped Monday on which nobody checked in, and its monthly report: three TK days
     admin = api.admin_token()

@@ -30,6 +30,7 @@ from chalicelib.usecases.schemas.common import (
 
 DECISIONS = ("approve", "reject")
 FORMATS = ("json", "csv", "xlsx")
+DAILY_FORMATS = (*FORMATS, "pdf")
 MONITOR_STATES = ("present", "late", "not_yet", "absent", "leave", "field_duty", "off")
 UNOR_ID = Field(default=None, description="The unit; required unless the unit admin has exactly one unit.")
 
@@ -77,6 +78,16 @@ class DailyRecapQuery(Query):
     date: Day
     unor_id: str | None = UNOR_ID
     next: str | None = NEXT
+    format: Annotated[
+        str,
+        choice(DAILY_FORMATS, "Format harus json, csv, xlsx, atau pdf.", "json|csv|xlsx|pdf"),
+        enum_schema(DAILY_FORMATS),
+    ] = Field(
+        default="json",
+        description="`json` (default): a page of the day, with `next`. A file of the whole day (`next` is not "
+        "read): `csv` inline (`text/csv`, the monthly report's dialect; a link over 1 MB), `xlsx` or `pdf` (the "
+        "paper a unit's head signs) as a download link.",
+    )
 
 
 class DailyRecapItem(Result):
@@ -99,6 +110,19 @@ class DailyRecap(Result):
     unor_id: str
     items: list[DailyRecapItem]
     next: str | None
+
+
+class Daily(Result):
+    """`format=json`: a page of the day; `xlsx`, `pdf` (or a CSV over 1 MB): a download link. A CSV is
+    answered inline as `text/csv`."""
+
+    date: DayText | None = None
+    unor_id: str | None = None
+    items: list[DailyRecapItem] | None = None
+    next: str | None = None
+    filename: str | None = None
+    download_url: str | None = None
+    expires_in_s: int | None = None
 
 
 def _month(value: object) -> object:

@@ -3,22 +3,32 @@ year-to-date counters carried from month to month."""
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import openpyxl
+import pypdf
 import pytest
+from pydantic import ValidationError as PydanticValidationError
 
+from chalicelib import runtime
+from chalicelib.attendance.recap_pdf import DAILY_NO_ROWS, DAILY_TITLE
 from chalicelib.domain.people import Employee, Member, Principal
 from chalicelib.domain.status import DayStatus, YearToDate
 from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import reports
-from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonthlyQuery, MonthlyReport
+from chalicelib.usecases.schemas.reports import DailyRecapQuery, ExportLink, MonthlyQuery, MonthlyReport
 
 MONDAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
+D = "196912122000121004"
+SETTINGS = build_settings({})
 SUPER = Principal("admin", "super_admin")
 U1_ADMIN = Principal("admin-u1", "unit_admin", frozenset({"U1"}))
 U2_ADMIN = Principal("admin-u2", "unit_admin", frozenset({"U2"}))
@@ -33,8 +43,8 @@ def on_time(day: date) -> DayStatus:
     return DayStatus(day=day, status="H")
 
 
-def recap_query(unor_id: str | None = "U1") -> DailyRecapQuery:
-    return DailyRecapQuery.model_validate({"date": MONDAY.isoformat(), "unor_id": unor_id})
+def recap_query(unor_id: str | None = "U1", fmt: str = "json") -> DailyRecapQuery:
+    return DailyRecapQuery.model_validate({"date": MONDAY.isoformat(), "unor_id": unor_id, "format": fmt})
 
 
 def month_query(month: str = "2026-11", unor_id: str | None = "U1") -> MonthlyQuery:
@@ -47,7 +57,7 @@ def test_the_daily_recap_lists_a_units_stored_statuses_by_nip(repos: Repositorie
                                            (Member(A, "Asep", True), on_time(MONDAY))])  # fmt: skip
     repos.statuses.save_day("U2", MONDAY, [(Member(B, "Budi", True), absent(MONDAY))])
     # WHEN U1's admin reads U1's recap of Monday
-    answer = reports.daily_recap(U1_ADMIN, recap_query()).model_dump(mode="json")
+    answer = reports.daily_recap(U1_ADMIN, recap_query(), SETTINGS, NOW).model_dump(mode="json")
     # THEN U1's employees come by NIP with their stored status and name, and no next page
     assert answer["date"] == "2026-11-02" and answer["unor_id"] == "U1" and answer["next"] is None
     assert [(i["nip"], i["nama"], i["status"]) for i in answer["items"]] == [(C, "Cucu", "TK"), (A, "Asep", "H")]
@@ -55,7 +65,67 @@ def test_the_daily_recap_lists_a_units_stored_statuses_by_nip(repos: Repositorie
 
 
 def test_the_daily_recap_of_a_day_never_recapped_is_empty(repos: Repositories) -> None:
-    assert reports.daily_recap(SUPER, recap_query()).items == []
+    assert reports.daily_recap(SUPER, recap_query(), SETTINGS, NOW).items == []
+
+
+def test_the_daily_recap_downloads_as_csv_xlsx_and_pdf(repos: Repositories) -> None:
+    # GIVEN Monday's statuses of U1: Asep on time (07.12 to 16.05 in Jakarta), Cucu late and early, Dedi absent
+    repos.people.upsert_unit("U1", "SD Negeri 1 Ngamprah")
+    at = datetime(2026, 11, 2, 0, 12, tzinfo=UTC)
+    late = DayStatus(
+        MONDAY, "TL2+PSW1", tl="TL2", psw="PSW1", late_minutes=40, early_minutes=10,
+        check_in=at + timedelta(minutes=40), check_out=at + timedelta(hours=8), deduction_percent=Decimal("2.5"),
+    )  # fmt: skip
+    asep = replace(on_time(MONDAY), check_in=at, check_out=at + timedelta(hours=8, minutes=53))
+    rows = [
+        (Member(A, "Asep", True), asep),
+        (Member(C, "Cucu", True), late),
+        (Member(D, "=Dedi", True), absent(MONDAY)),
+    ]
+    repos.statuses.save_day("U1", MONDAY, rows)
+    repos.statuses.save_day("U2", MONDAY, [(Member(B, "Budi", True), absent(MONDAY))])
+    # WHEN U1's admin downloads it as CSV, THEN it is the whole day inline, in Excel's id-ID dialect
+    content_type, csv_bytes = reports.daily_recap(U1_ADMIN, recap_query(fmt="csv"), SETTINGS, NOW)  # type: ignore[misc]
+    assert content_type == "text/csv; charset=utf-8"
+    assert list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig")), delimiter=";")) == [
+        ["No", "Nama", "NIP", "Status", "Masuk", "Pulang", "Menit Terlambat", "Menit Pulang Cepat", "Potongan TPP (%)"],
+        ["1", "'=Dedi", f'="{D}"', "TK", "", "", "", "", "3"],  # a name Excel would run is written as text
+        ["2", "Cucu", f'="{C}"', "TL2+PSW1", "07.52", "15.12", "40", "10", "2,5"],
+        ["3", "Asep", f'="{A}"', "H", "07.12", "16.05", "", "", "0"],
+    ]
+    # AND as XLSX, a download link to one titled sheet with the same rows
+    link = reports.daily_recap(U1_ADMIN, recap_query(fmt="xlsx"), SETTINGS, NOW)
+    assert isinstance(link, ExportLink) and link.filename == "rekap-harian-U1-2026-11-02.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url))).active
+    assert (
+        sheet is not None
+        and sheet.oddHeader.center.text == "Rekap Harian Senin, 2 November 2026 — SD Negeri 1 Ngamprah"
+    )
+    assert [c.value for c in sheet[3]] == [2, "Cucu", C, "TL2+PSW1", "07.52", "15.12", 40, 10, 2.5]
+    assert sheet.max_row == 4
+    # AND as PDF, the paper the head signs: title, date, unit, every row, the signature block
+    link = reports.daily_recap(U1_ADMIN, recap_query(fmt="pdf"), SETTINGS, NOW)
+    assert isinstance(link, ExportLink) and link.filename == "rekap-harian-U1-2026-11-02.pdf"
+    pdf = pypdf.PdfReader(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url)))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    for expected in (DAILY_TITLE, "Senin, 2 November 2026", "Unit: SD Negeri 1 Ngamprah", A, C, D, "TL2+PSW1",
+                     "07.52", "2,50", "Mengetahui,", "Kepala SD Negeri 1 Ngamprah"):  # fmt: skip
+        assert expected in text, expected
+    assert B not in text
+
+
+def test_a_day_never_recapped_downloads_as_a_file_that_says_so(repos: Repositories) -> None:
+    link = reports.daily_recap(SUPER, recap_query(fmt="pdf"), SETTINGS, NOW)
+    assert isinstance(link, ExportLink)
+    pdf = pypdf.PdfReader(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url)))
+    assert DAILY_NO_ROWS in pdf.pages[0].extract_text()
+    _, csv_bytes = reports.daily_recap(SUPER, recap_query(fmt="csv"), SETTINGS, NOW)  # type: ignore[misc]
+    assert csv_bytes.decode("utf-8-sig").splitlines()[1:] == []
+
+
+def test_a_daily_recap_in_another_format_is_refused() -> None:
+    with pytest.raises(PydanticValidationError):
+        recap_query(fmt="docx")
 
 
 @pytest.mark.parametrize(
@@ -69,7 +139,7 @@ def test_the_daily_recap_is_refused_outside_the_callers_units(
     repos.statuses.save_day("U1", MONDAY, [(Member(A, "Asep", True), on_time(MONDAY))])
     # WHEN another unit's admin or an employee asks for it, or a super admin names no unit, THEN it is refused
     with pytest.raises(error):
-        reports.daily_recap(caller, recap_query(unor_id))
+        reports.daily_recap(caller, recap_query(unor_id), SETTINGS, NOW)
 
 
 def _store_days(repos: Repositories, days: list[date], status: DayStatus | None = None) -> None:

@@ -15,8 +15,6 @@ interface DailyRow {
   nip: string;
   nama: string;
   status: string;
-  tl: string | null;
-  psw: string | null;
   check_in: string | null;
   check_out: string | null;
   late_minutes: number | null;
@@ -104,7 +102,8 @@ async function exportMonth(month: string, unit: string, format: ExportFormat): P
 const dailyColumns: Column<DailyRow>[] = [
   { label: "Nama", cell: (r) => r.nama, sort: (r) => r.nama },
   { label: "NIP", cell: (r) => r.nip, sort: (r) => r.nip },
-  { label: "Status", cell: (r) => [r.status, r.tl, r.psw].filter((x) => x && x !== r.status).reduce((a, b) => `${a ?? ""} ${b ?? ""}`, r.status), sort: (r) => r.status },
+  // "TL1+PSW2" when both: the status already names its parts
+  { label: "Status", cell: (r) => r.status, sort: (r) => r.status },
   { label: "Masuk", cell: (r) => time(r.check_in), sort: (r) => r.check_in ?? "" },
   { label: "Pulang", cell: (r) => time(r.check_out), sort: (r) => r.check_out ?? "" },
   { label: "Terlambat (menit)", cell: (r) => r.late_minutes ?? 0, sort: (r) => r.late_minutes ?? 0 },
@@ -124,6 +123,21 @@ const monthlyColumns: Column<MonthlyRow>[] = [
 ];
 
 const NO_UNIT = "Belum ada unit yang dipilih.";
+const FILE_FORMATS: ExportFormat[] = ["xlsx", "csv", "pdf"];
+
+/** "Unduh XLSX", "Unduh CSV", "Unduh PDF" of the table of the panel they stand in ("Rekap harian", "Rekap
+ * bulanan": each panel's heading says which). */
+function FileButtons({ disabled, onFile }: { disabled: boolean; onFile: (format: ExportFormat) => void }) {
+  return (
+    <>
+      {FILE_FORMATS.map((format) => (
+        <button key={format} type="button" class="secondary" disabled={disabled} onClick={() => onFile(format)}>
+          Unduh {format.toUpperCase()}
+        </button>
+      ))}
+    </>
+  );
+}
 
 /** One unit's monthly report rows. */
 const unitMonth = (month: string, unit: string, signal: AbortSignal): Promise<MonthlyRow[]> =>
@@ -175,6 +189,12 @@ export function Recaps(_: { route: Route }) {
   }, `${month}|${unit}|${String(monthShown)}`);
   const action = useAction();
   const [preparing, setPreparing] = useState<string | null>(null);
+  // A unit's day is small: the server answers its file at once (a CSV inline, an XLSX or PDF as a link).
+  const dayFile = (format: ExportFormat): void =>
+    void action.run(async () => {
+      await download("/v1/admin/recaps/daily", { date, unor_id: unit, format }, `rekap-harian-${unit}-${date}.${format}`);
+      return `Berkas ${format.toUpperCase()} rekap harian ${date} diunduh.`;
+    });
   const file = (format: ExportFormat): void =>
     void action.run(async () => {
       setPreparing(`Menyiapkan berkas ${format.toUpperCase()} rekap ${month}… Berkas semua unit bisa memerlukan beberapa menit; halaman ini boleh tetap terbuka.`);
@@ -220,6 +240,7 @@ export function Recaps(_: { route: Route }) {
               Hitung Ulang
             </button>
           ) : null}
+          <FileButtons disabled={action.busy || !unit} onFile={dayFile} />
         </div>
         {canChange(session) && date === today() ? (
           <p class="hint">
@@ -234,15 +255,7 @@ export function Recaps(_: { route: Route }) {
         <h2>Rekap bulanan</h2>
         <div class="filters">
           <Field label="Bulan" type="month" value={month} onInput={(v) => v && setMonth(v)} />
-          <button type="button" class="secondary" disabled={action.busy} onClick={() => file("xlsx")}>
-            Unduh XLSX
-          </button>
-          <button type="button" class="secondary" disabled={action.busy} onClick={() => file("csv")}>
-            Unduh CSV
-          </button>
-          <button type="button" class="secondary" disabled={action.busy} onClick={() => file("pdf")}>
-            Unduh PDF
-          </button>
+          <FileButtons disabled={action.busy} onFile={file} />
         </div>
         {monthly.loading && monthShown && !unit ? (
           <p class="hint" role="status">
