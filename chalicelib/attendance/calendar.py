@@ -5,8 +5,10 @@ Resolution order for the hours of an employee on date D (the date a shift STARTS
 1. a per-date shift assignment (rosters of puskesmas/disaster staff) — it wins even on a holiday;
 2. a holiday (national, cuti bersama, local) — no hours;
 3. the employee's own schedule version in force, else the unit's, else the regency default week;
-4. inside a Ramadan period, a working day's hours are replaced by the Ramadan hours of that weekday.
-   Ramadan shortens working days but never adds or removes one (a Saturday school keeps its Saturday).
+4. inside a Ramadan period, a working day's hours are cut to the Ramadan hours of that weekday (the
+   regency's default week becomes the Ramadan week; a school's 07:00-13:00 becomes 08:00-13:00; a night shift
+   keeps its hours). Ramadan shortens working days but never lengthens, adds or removes one (a Saturday school
+   keeps its Saturday).
 Leaves and field duty are carried alongside; the precedence between them lives in classify.py.
 """
 
@@ -109,10 +111,21 @@ def _hours(
     hours = week.hours_on(day)
     ramadan = calendar.ramadan_on(day)
     if hours is not None and ramadan is not None:
-        ramadan_hours = (ramadan.week or rules.ramadan_week).hours_on(day)
-        if ramadan_hours is not None:
-            return ramadan_hours, "ramadan"
+        shortened = _within_ramadan(hours, (ramadan.week or rules.ramadan_week).hours_on(day))
+        if shortened is not None:
+            return shortened, "ramadan"
     return hours, source
+
+
+def _within_ramadan(hours: WorkHours, ramadan: WorkHours | None) -> WorkHours | None:
+    """A working day's hours in Ramadan: the part of them inside the Ramadan hours of its weekday (Ramadan
+    starts later and ends sooner; it never lengthens a day, so a school's 07:00-13:00 becomes 08:00-13:00, not
+    the offices' 08:00-15:00). None, the day's own hours standing, for a shift across midnight or hours the
+    Ramadan hours do not overlap."""
+    if ramadan is None or hours.crosses_midnight or ramadan.crosses_midnight:
+        return None
+    start, end = max(hours.start, ramadan.start), min(hours.end, ramadan.end)
+    return WorkHours(start, end) if start < end else None
 
 
 def _week(day: date, employee: EmployeePlan, rules: RuleTable) -> tuple[WeekSchedule, str]:

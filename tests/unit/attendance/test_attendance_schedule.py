@@ -123,6 +123,25 @@ def test_ramadan_never_adds_or_removes_a_working_day() -> None:
     assert plan_day(RAMADAN_MONDAY, RAMADAN, school, RULES).source == "ramadan"
 
 
+def test_ramadan_cuts_a_unit_s_own_hours_and_never_lengthens_or_moves_them() -> None:
+    # GIVEN a school on 07:00-13:00, a unit on a weekly 21:00-07:00 night shift, an afternoon school 16:00-21:00
+    saved = datetime(2025, 12, 1, tzinfo=UTC)
+
+    def unit(day: WorkHours) -> EmployeePlan:
+        return EmployeePlan(unit_versions=(ScheduleVersion(date(2026, 1, 1), saved, WeekSchedule.of(day)),))
+
+    hours = ("07:00-13:00", "21:00-07:00", "16:00-21:00")
+    school, night, afternoon = (unit(WorkHours.parse(*h.split("-"))) for h in hours)
+    # WHEN a Ramadan Monday is planned, THEN the school starts at 08:00 and still ends at 13:00 (not 15:00)
+    assert plan_day(RAMADAN_MONDAY, RAMADAN, school, RULES).hours == WorkHours(time(8, 0), time(13, 0))
+    # AND the night shift and the afternoon school, which the Ramadan hours do not cover, keep their own hours
+    assert plan_day(RAMADAN_MONDAY, RAMADAN, night, RULES).hours == WorkHours(time(21, 0), time(7, 0))
+    assert plan_day(RAMADAN_MONDAY, RAMADAN, afternoon, RULES).hours == WorkHours(time(16, 0), time(21, 0))
+    # AND a teacher who keeps school hours in Ramadan is on time and leaves on time
+    teacher = attend(RAMADAN_MONDAY, "07:00", "13:00", calendar=RAMADAN, employee=school)
+    assert (teacher.status, teacher.deduction_percent) == ("H", 0)
+
+
 def test_night_shift_across_midnight_belongs_to_its_start_date() -> None:
     # GIVEN a puskesmas nurse rostered 21:00–07:00 on Tuesday, and the regular day on Wednesday
     tuesday, wednesday = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
