@@ -75,9 +75,12 @@ def punch_event_id(nip: str, at: datetime) -> str:
 def event_keys(event_id: str) -> tuple[str, str]:
     """(nip, range key) of an event id; a malformed id is NOT_FOUND-worthy bad input."""
     match = EVENT_ID.match(event_id)
-    if not match:
+    try:
+        at = datetime.strptime(match["at"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) if match else None
+    except ValueError:  # the right shape, an impossible time (a forged id: month 13, second 61)
+        at = None
+    if match is None or at is None:
         raise ValidationError("ID absen tidak valid.", {"event_id": "malformed"})
-    at = datetime.strptime(match["at"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     return match["nip"], f"E#{iso(at)}#{match['suffix']}"
 
 

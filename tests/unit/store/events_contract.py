@@ -155,6 +155,11 @@ class EventsRepositoryContract:
             repo.get_event("not-an-event-id")
         with pytest.raises(ValidationError):
             repo.decide_review(f"{NIP}.20261203T003000Z.XYZ", "approve", "budi", None, AT)
+        for impossible in ("20261399T000000Z", "20260230T003000Z", "20261203T256100Z"):  # forged: no such time
+            with pytest.raises(ValidationError):
+                repo.decide_review(f"{NIP}.{impossible}.0a1b2c3d", "approve", "budi", None, AT)
+            with pytest.raises(ValidationError):
+                repo.get_event(f"{NIP}.{impossible}.0a1b2c3d")
 
     # --- idempotency claims -------------------------------------------------------------------------
 
