@@ -56,11 +56,11 @@ def test_dates_outside_the_range_are_refused_in_queries(api: Api, admin: str, da
     refused(api.call("GET", f"/v1/admin/recaps/monthly?month={day[:7]}&unor_id={UNIT}", token=admin), "month")
 
 
-
 @pytest.mark.parametrize("at", ["20261399T000000Z", "20260230T003000Z", "20261203T256100Z"])
 def test_an_event_id_naming_an_impossible_time_is_refused_not_a_500(api: Api, admin: str, at: str) -> None:
     forged = f"{NIP}.{at}.0a1b2c3d"  # the shape of an event id, a time that never was
     refused(api.call("POST", f"/v1/admin/reviews/{forged}", {"decision": "approve"}, token=admin), "event_id")
+
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
 def test_dates_outside_the_range_are_refused_in_paths_and_bodies(api: Api, admin: str, day: str) -> None:
