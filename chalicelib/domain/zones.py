@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+WORK_ZONE, LETTER_AREA = "unit", "assignment"  # a zone's purpose
+
 
 @dataclass(frozen=True)
 class StoredZone:

@@ -13,7 +13,7 @@ from chalicelib import runtime
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import DateRange
 from chalicelib.domain.people import Principal, recorded_day
-from chalicelib.domain.zones import Assignment, StoredZone
+from chalicelib.domain.zones import LETTER_AREA, WORK_ZONE, Assignment, StoredZone
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import (
     CellSetCache,
@@ -99,7 +99,7 @@ def zone_view(zone: StoredZone, *, with_cells: bool = False) -> ZoneView:
 def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -> ZoneView:
     access.require_super_admin(actor)
     name = body.name
-    zone = _build(f"z-{secrets.token_hex(6)}", name, body, settings, version=1, purpose="unit")
+    zone = _build(f"z-{secrets.token_hex(6)}", name, body, settings, version=1, purpose=WORK_ZONE)
     runtime.zones().put_zone(zone, expected_version=None)
     runtime.audit().record(actor.subject, "zone.create", zone.zone_id, {"name": name, "cells": zone.cell_count})
     return zone_view(zone)
@@ -169,14 +169,20 @@ def delete_zone(actor: Principal, zone_id: str) -> ZoneDeleted:
 
 
 def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> UnitZones:
-    unit_in_scope(actor, unor_id)
+    """The unit's work zones, replaced: zones a super admin drew, never the area of a field-duty letter (a unit
+    admin draws those; as a unit zone one would let the whole unit check in there for good)."""
+    unit = unit_in_scope(actor, unor_id)
     zone_ids = body.zone_ids
-    found = {z.zone_id for z in runtime.zones().get_zones(zone_ids)}
-    missing = sorted(set(zone_ids) - found)
+    stored = runtime.zones().get_zones(zone_ids)
+    missing = sorted(set(zone_ids) - {z.zone_id for z in stored})
     if missing:
         raise ValidationError("Zona tidak ditemukan.", {"zone_ids": missing})
+    areas = sorted(z.zone_id for z in stored if z.purpose != WORK_ZONE)
+    if areas:
+        raise ValidationError("Area surat tugas tidak dapat menjadi zona kerja unit.", {"zone_ids": areas})
     runtime.people().set_unit_zones(unor_id, set(zone_ids))
-    runtime.audit().record(actor.subject, "unit.zones", unor_id, {"zone_ids": zone_ids})
+    detail = {"zone_ids": zone_ids, "before": sorted(unit.zone_ids)}
+    runtime.audit().record(actor.subject, "unit.zones", unor_id, detail)
     return UnitZones(unor_id=unor_id, zone_ids=sorted(zone_ids))
 
 
@@ -219,7 +225,7 @@ def record_field_duty(
     zone = None
     if area is not None and area.shape_spec():
         zone = _build(f"z-{assignment_id}", f"Dinas luar {letter.letter_no}", area, settings, version=1,
-                      purpose="assignment")  # fmt: skip
+                      purpose=LETTER_AREA)  # fmt: skip
         runtime.zones().put_zone(zone, expected_version=None)
     zone_id = zone.zone_id if zone else ""
     runtime.zones().save_assignment(replace(letter, assignment_id=assignment_id, zone_id=zone_id), units, actor.subject)

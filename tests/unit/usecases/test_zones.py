@@ -176,6 +176,27 @@ def test_unit_zones_must_exist_and_replace_the_unit_s_zones(units: Repositories,
         zones.set_unit_zones(UNIT_ADMIN, "U2", UnitZonesRequest(zone_ids=[first]))
 
 
+def test_a_letter_s_area_never_becomes_a_unit_s_work_zone(
+    units: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN U1's work zone, and a letter dated years ago whose area a unit admin drew (around the operator's home)
+    office = create(settings)
+    zones.set_unit_zones(UNIT_ADMIN, "U1", UnitZonesRequest(zone_ids=[office]))
+    letter = zones.create_assignment(
+        UNIT_ADMIN, assignment(start_date="2020-01-06", end_date="2020-01-06"), settings, NOW
+    )
+    # WHEN the unit admin (or a super admin) makes that area one of U1's work zones, THEN it is refused (400)
+    for who in (UNIT_ADMIN, SUPER):
+        with pytest.raises(ValidationError) as caught:
+            zones.set_unit_zones(who, "U1", UnitZonesRequest(zone_ids=[office, letter.zone_id]))
+        assert caught.value.details == {"zone_ids": [letter.zone_id]}
+    # AND U1 keeps its zones; the change that was made is audited with what it replaced
+    unit = units.people.get_unit("U1")
+    assert unit is not None and unit.zone_ids == {office}
+    changes = [(a, t) for _, a, t in audited() if a == "unit.zones"]
+    assert changes == [("unit.zones", "U1")]
+
+
 def test_a_zone_in_use_by_a_unit_is_not_deleted(units: Repositories, settings: Settings) -> None:
     used, unused = create(settings, "A"), create(settings, "B")
     zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[used]))

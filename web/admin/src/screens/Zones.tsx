@@ -346,7 +346,11 @@ export function Zones(_: { route: Route }) {
           {shown && canChange(session) ? (
             <section class="panel" aria-label="Tetapkan zona">
               <h2>{shown.name}</h2>
-              <AssignToUnit key={shown.zone_id} zoneId={shown.zone_id} onDone={list.reload} />
+              {shown.purpose === "assignment" ? (
+                <p class="hint">Area surat tugas berlaku hanya bagi pegawai yang ditugaskan, pada tanggal tugasnya; area ini tidak dapat menjadi zona kerja unit.</p>
+              ) : (
+                <AssignToUnit key={shown.zone_id} zoneId={shown.zone_id} onDone={list.reload} />
+              )}
               <ReleaseFromUnit key={`${shown.zone_id}-release`} zoneId={shown.zone_id} onDone={list.reload} />
               {saved === shown.zone_id ? <p class="hint">Zona baru berlaku bagi pegawai unit yang ditetapkan.</p> : null}
             </section>
