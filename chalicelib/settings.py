@@ -219,7 +219,9 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         face_threads=_int(env, "SMART_FACE_THREADS", 1, 1, 16),
         face_policy=_require(env, "SMART_FACE_POLICY", "default"),
         timezone=_timezone(env),
-        challenge_ttl_s=_int(env, "SMART_CHALLENGE_TTL_S", 600, 30, 3600),
+        # A check-in counts at its challenge's issue time: the TTL is how much earlier than its arrival a
+        # check-in may count (decision 169: the app uses a challenge within 30 s, its upload gives up at 60 s).
+        challenge_ttl_s=_int(env, "SMART_CHALLENGE_TTL_S", 180, 30, 600),
         max_body_bytes=_int(env, "SMART_MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 6 * 1024 * 1024),
         login_max_failures=_int(env, "SMART_LOGIN_MAX_FAILURES", 5, 1, 100),
         login_lockout_s=_int(env, "SMART_LOGIN_LOCKOUT_S", 900, 1, 86400),

@@ -239,6 +239,22 @@ def test_an_arrival_is_judged_and_recorded_with_its_photo(
     assert checkin.check_in(employee, body, raw, enrolled, NOW + timedelta(seconds=5)) == answer
 
 
+
+def test_a_challenge_banked_at_home_does_not_date_a_late_arrival(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN a challenge asked at 07:30 sharp, the start of the day, by an employee still at home
+    banked, banked_raw = request(photo=selfie(GENUINE))
+    # WHEN the check-in arrives at 07:34 from the office, THEN the challenge no longer dates it: refused, and
+    # nothing counts at 07:30
+    answer = checkin.check_in(employee, banked, banked_raw, enrolled, NOW + timedelta(minutes=4))
+    assert answer.status_code == 422 and rendered(answer)["error"]["code"] == "CHALLENGE_INVALID"
+    assert not repos.events.has_arrival_mark(NIP, "2026-12-03")
+    # AND a slow upload (the app's own upload gives up after a minute) still counts at the challenge's time
+    slow, slow_raw = request("r-2", photo=selfie(GENUINE))
+    answer = checkin.check_in(employee, slow, slow_raw, enrolled, NOW + timedelta(seconds=150))
+    assert answer.status_code == 201 and rendered(answer)["attendance_time"] == "2026-12-03T00:30:00+00:00"
+
 def test_an_arrival_taken_out_by_an_admin_lets_the_employee_check_in_again(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
