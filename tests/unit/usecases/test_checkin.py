@@ -239,7 +239,6 @@ def test_an_arrival_is_judged_and_recorded_with_its_photo(
     assert checkin.check_in(employee, body, raw, enrolled, NOW + timedelta(seconds=5)) == answer
 
 
-
 def test_a_challenge_banked_at_home_does_not_date_a_late_arrival(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
@@ -254,6 +253,7 @@ def test_a_challenge_banked_at_home_does_not_date_a_late_arrival(
     slow, slow_raw = request("r-2", photo=selfie(GENUINE))
     answer = checkin.check_in(employee, slow, slow_raw, enrolled, NOW + timedelta(seconds=150))
     assert answer.status_code == 201 and rendered(answer)["attendance_time"] == "2026-12-03T00:30:00+00:00"
+
 
 def test_an_arrival_taken_out_by_an_admin_lets_the_employee_check_in_again(
     repos: Repositories, employee: Principal, enrolled: Settings
