@@ -112,13 +112,16 @@ def ensure_ready(settings: Settings) -> None:
 
 def rule_table(settings: Settings) -> RuleTable:
     """The regency's rule table: the DOMAIN.md defaults, with the fields SMART_RULES (or SMART_RULES_FILE) sets
-    (its `timezone` defaults to SMART_TIMEZONE); SettingsError for a field the table refuses."""
+    (its `timezone` is SMART_TIMEZONE's, the one zone every date and clock time is read in); SettingsError for
+    a field the table refuses."""
     return _rule_table(settings.rules, settings.timezone)
 
 
 @lru_cache(maxsize=4)
 def _rule_table(document: str | None, timezone: str) -> RuleTable:
     fields: dict[str, object] = json.loads(document) if document else {}
+    if fields.get("timezone", timezone) != timezone:  # machine logs and event dates are read in SMART_TIMEZONE
+        raise SettingsError(f"SMART_RULES (or SMART_RULES_FILE): timezone must be SMART_TIMEZONE ({timezone}) or unset")
     try:
         return RuleTable.from_dict({"timezone": timezone, **fields})
     except RuleTableError as exc:

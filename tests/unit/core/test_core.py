@@ -84,6 +84,14 @@ def test_the_rule_table_comes_from_smart_rules_or_its_file_and_a_bad_field_stops
     monkeypatch.setattr(runtime, "configure", lambda *args: pytest.fail("the start went on"))
     with pytest.raises(SettingsError, match="SMART_RULES"):
         runtime.ensure_ready(bad)
+    # AND a zone other than SMART_TIMEZONE's is refused (punches and dates would be read in one, hours in the
+    # other: a 07:25 punch judged 55 minutes late); the same zone written out is accepted
+    elsewhere = json.dumps({"timezone": "Asia/Makassar"})
+    with pytest.raises(SettingsError, match="SMART_TIMEZONE"):
+        runtime.rule_table(build_settings({"SMART_RULES": elsewhere}))
+    assert runtime.rule_table(build_settings({"SMART_RULES": elsewhere, "SMART_TIMEZONE": "Asia/Makassar"})).tz.key == (
+        "Asia/Makassar"
+    )
 
 
 def test_password_hashes_verify_and_resist_tampering() -> None:
