@@ -11,6 +11,10 @@ Decisions:
   events of the surrounding dates; a night shift's morning check-out is found on the next date.
 - An event counts when accepted, or when in review and approved; pending and rejected reviews never count.
 - The day's check-in is the first counted `in`, its check-out the last counted `out` after the check-in.
+- Fingerprint punches are typed within the working day they fall in, not by calendar date (a night shift's
+  07:05 punch ends the shift begun the evening before): of two or more, the first is an `in` and the last an
+  `out`; a lone punch is whichever of the day's start and end it is nearer to (an app check-in at 07:25 and a
+  machine punch at 16:05 make a whole day).
 - Minutes are whole clock minutes (seconds ignored): 07:30:59 is on time for 07:30.
 - `classify_day` judges a finished day. For a day in progress use `monitor_state`, or `as_it_stands` for the
   status a recap stores of it (decision 141). The live monitor of today shows a night shift of the day before
@@ -52,9 +56,10 @@ class EventState(StrEnum):
 
 @dataclass(frozen=True)
 class AttendanceEvent:
-    """One recorded check-in or check-out; `at` is the attendance time (UTC, timezone-aware)."""
+    """One recorded check-in or check-out; `at` is the attendance time (UTC, timezone-aware). A fingerprint
+    punch says neither (`kind` None): what it is follows from the working day it falls in (`_typed`)."""
 
-    kind: EventKind
+    kind: EventKind | None
     at: datetime
     state: EventState = EventState.ACCEPTED
 
@@ -121,7 +126,7 @@ def first_check_in_and_last_check_out(
     events: Iterable[AttendanceEvent], plan: DayPlan, rules: RuleTable
 ) -> tuple[datetime | None, datetime | None]:
     """The first counted `in` and the last counted `out` (after that `in`) inside the day's window."""
-    return _first_in_last_out(_in_window(events, plan, rules))
+    return _first_in_last_out(_in_window(events, plan, rules), plan.bounds(rules))
 
 
 def classify_day(inputs: DayInputs, rules: RuleTable) -> DayStatus:
@@ -165,6 +170,8 @@ def classify_period(plans: Sequence[DayPlan], events: Iterable[AttendanceEvent],
 def _distance(event: AttendanceEvent, bounds: tuple[datetime, datetime] | None) -> timedelta:
     if bounds is None:
         return timedelta.max
+    if event.kind is None:  # a punch: the nearer of the day's start and end
+        return min(abs(event.at - bounds[0]), abs(event.at - bounds[1]))
     anchor = bounds[0] if event.kind == "in" else bounds[1]
     return abs(event.at - anchor)
 
@@ -205,18 +212,34 @@ def _in_window(events: Iterable[AttendanceEvent], plan: DayPlan, rules: RuleTabl
     return [event for event in events if begin <= event.at < end]
 
 
-def _first_in_last_out(events: Iterable[AttendanceEvent]) -> tuple[datetime | None, datetime | None]:
-    counted = [event for event in events if event.counts]
+def _first_in_last_out(
+    events: Iterable[AttendanceEvent], bounds: tuple[datetime, datetime] | None
+) -> tuple[datetime | None, datetime | None]:
+    counted = _typed([event for event in events if event.counts], bounds)
     ins = [event.at for event in counted if event.kind == "in"]
     check_in = min(ins) if ins else None
     outs = [event.at for event in counted if event.kind == "out" and (check_in is None or event.at > check_in)]
     return check_in, max(outs) if outs else None
 
 
+def _typed(events: Sequence[AttendanceEvent], bounds: tuple[datetime, datetime] | None) -> list[AttendanceEvent]:
+    """One day's events with its fingerprint punches typed (see the module docstring); the punches between
+    the first and the last count for nothing."""
+    punches = sorted((event for event in events if event.kind is None), key=lambda event: event.at)
+    typed = [event for event in events if event.kind is not None]
+    if len(punches) == 1:
+        lone = punches[0]
+        nearer_end = bounds is not None and abs(lone.at - bounds[1]) < abs(lone.at - bounds[0])
+        typed.append(replace(lone, kind="out" if nearer_end else "in"))
+    elif punches:
+        typed += [replace(punches[0], kind="in"), replace(punches[-1], kind="out")]
+    return typed
+
+
 def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -> DayStatus:
     """Classify a day from events already known to fall inside its window."""
-    check_in, check_out = _first_in_last_out(events)
     excuse, bounds = _excuse(plan), plan.bounds(rules)
+    check_in, check_out = _first_in_last_out(events, bounds)
     if excuse is not None or bounds is None:
         return DayStatus(plan.day, excuse or LIBUR, check_in=check_in, check_out=check_out)
     if check_in is None and check_out is None:
@@ -271,7 +294,7 @@ def monitor_state(inputs: DayInputs, now: datetime, rules: RuleTable) -> Monitor
     if excuse is not None or bounds is None:
         return _EXCUSE_STATES.get(excuse or LIBUR, "leave")
     visible = [e for e in inputs.events if e.state is not EventState.REJECTED and e.at <= now]
-    provisional = [AttendanceEvent(e.kind, e.at) for e in visible]
+    provisional = [replace(e, state=EventState.ACCEPTED) for e in visible]
     check_in, check_out = first_check_in_and_last_check_out(provisional, plan, rules)
     if check_in is not None:
         return "late" if rules.tl_category(late_minutes(check_in, bounds[0])) else "present"

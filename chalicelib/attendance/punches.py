@@ -8,8 +8,8 @@ endings, blank lines, padded PINs, extra columns and the same punch twice; every
 a bad line is reported with its number while the good ones are kept.
 
 A day's punches are not typed by the machine (its in/out column is whatever button was pressed, usually none):
-the first punch of a local date is the check-in, the last one (when there are two or more) the check-out,
-the ones between count for nothing (`punch_kinds`).
+recaps type them within the working day they fall in (`attendance.classify`); `punch_kinds` gives the stored
+events a type by local date, a hint for listings.
 """
 
 from __future__ import annotations

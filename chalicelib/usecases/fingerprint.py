@@ -2,8 +2,9 @@
 
 Punches become events with ``source = "fingerprint"`` whose ids are fixed by (NIP, punch time), so importing a
 file again writes nothing new, even when two imports of it run at once (each punch is a conditional write).
-Recaps count them like app check-ins: the first punch of a local date is the check-in, the last the
-check-out (`attendance.punches.punch_kinds`, applied when a day is judged). From a unit's cut-over date on its
+Recaps count them like app check-ins, typed within the working day they fall in when a day is judged (the
+first is the check-in, the last the check-out; a lone punch the nearer of the two: `attendance.classify`). From
+a unit's cut-over date on its
 punches are refused at import (AFTER_CUTOVER) and ignored by recaps (those imported before the date was set).
 A unit admin maps and imports only their units' employees; any other line is reported (OUT_OF_SCOPE).
 """
@@ -202,12 +203,14 @@ def import_punches(
 
 
 def _unit_days(batch: _Batch) -> set[tuple[str, date]]:
-    """The unit-days of the file's accepted punches, new or imported before: a file imported again re-runs its
-    recapped days too (a retry after a failure half-way re-judges what the first attempt did not)."""
+    """The unit-days of the file's accepted punches, new or imported before, and the day before each (a night
+    shift's morning punch ends the shift of the evening before): a file imported again re-runs its recapped
+    days too (a retry after a failure half-way re-judges what the first attempt did not)."""
     return {
-        (unit, at.date())  # `at` is in the regency's zone
+        (unit, at.date() - timedelta(days=back))  # `at` is in the regency's zone
         for punches in batch.per_nip.values()
         for _, at, unit in punches
+        for back in (0, 1)
     }
 
 
@@ -336,8 +339,8 @@ def _punch_events(
     now: datetime,
 ) -> list[Event]:
     """The new punches as events, each under the unit the employee was in that day (`units`). Their `type` is a
-    hint for listings (the first punch of its date among those stored and new is `in`, any later one `out`);
-    recaps judge punches by their order (punch_kinds)."""
+    hint for listings (the first punch of its date among those stored and new is `in`, any later one `out`:
+    `punch_kinds`); recaps type punches within the working day they fall in."""
     every = [*stored, *kept]
     kinds = punch_kinds(every, settings.tz)[len(stored) :]
     return [

@@ -31,7 +31,7 @@ from chalicelib.attendance.classify import (
     monitor_state,
     status_code,
 )
-from chalicelib.attendance.punches import FINGERPRINT, punch_kinds
+from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import REVOKE, Duty, Event
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS, EmployeePlan, RegencyCalendar, UnitPlans
@@ -66,22 +66,18 @@ def counts(m: DayEvent) -> bool:
 
 
 def to_events(rows: Iterable[DayEvent], tz: tzinfo, cutover: date | None = None) -> list[AttendanceEvent]:
-    """The events a day's judgement counts. App events by their type and review state; fingerprint punches by
-    their order (the first of a local date is the check-in, the last the check-out: punches.punch_kinds),
-    and only on dates before the unit's cut-over to the app."""
+    """The events a day's judgement counts. App events by their type and review state; fingerprint punches
+    untyped (the working day they fall in types them: classify `_typed`), and only on dates before the unit's
+    cut-over to the app."""
     out = []
-    punches = []
     for m in rows:
         if m.source == FINGERPRINT:
             if cutover is None or m.attendance_time.astimezone(tz).date() < cutover:
-                punches.append(m.attendance_time)
+                out.append(AttendanceEvent(None, m.attendance_time))
             continue
         state = _state(m)
         if state is not None and m.type in ("in", "out"):
             out.append(AttendanceEvent("in" if m.type == "in" else "out", m.attendance_time, state))
-    for at, kind in zip(punches, punch_kinds(punches, tz), strict=True):
-        if kind is not None:
-            out.append(AttendanceEvent("in" if kind == "in" else "out", at))
     return out
 
 

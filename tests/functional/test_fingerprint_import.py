@@ -274,6 +274,20 @@ def test_punches_imported_after_the_recap_change_the_recapped_days_at_once(api: 
     assert statuses(api, admin, MONDAY) == {A: "H", B: "TK", C: "TK"}
 
 
+def test_punches_end_a_night_shift_and_complete_an_app_check_in(api: Api, units: None) -> None:
+    # GIVEN Asep rostered 21:00-07:00 on Monday night, and Budi who checked in with the app at 07:25 on Monday
+    admin = api.admin_token()
+    night = {"shifts": {MONDAY.isoformat(): {"start": "21:00", "end": "07:00"}}}
+    assert api.call("PUT", f"/v1/admin/employees/{A}/shifts", night, token=admin).status == 200
+    seed_event(B, "U1", "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=25))
+    # WHEN the machine log holds Asep's 20:55 and 07:05 next morning, and Budi's 16:05 on his way home
+    data = attlog(punch(A, MONDAY, "20:55:00"), punch(A, TUESDAY, "07:05:00"), punch(B, MONDAY, "16:05:00"))
+    assert import_file(api, admin, data)["imported"] == 3
+    recap(api, admin, MONDAY)
+    # THEN Asep's night is whole and on time, and so is Budi's day: the punches were typed within the working day
+    assert {nip: status for nip, status in statuses(api, admin, MONDAY).items() if nip in (A, B)} == {A: "H", B: "H"}
+
+
 def handed_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
     """Re-judge runs handed to the worker, kept as the events Lambda would receive (nothing runs yet)."""
     return handed_over(monkeypatch, "start_rejudge", runtime.rejudge_event)
@@ -303,19 +317,23 @@ def test_an_import_reaching_many_recapped_days_hands_them_to_the_report_worker(
     wednesday = TUESDAY + timedelta(days=1)
     data = attlog(punch(A, MONDAY, "07:20:00"), punch(B, TUESDAY, "07:05:00"), punch(D, wednesday, "07:00:00"))
     answer = import_file(api, admin, data)
-    # THEN nothing is judged within the request: three unit-days go to the worker, one run each
-    assert (answer["imported"], answer["recapped"], answer["recapping"]) == (3, [], 3)
-    assert len(sent) == 3 and statuses(api, admin, MONDAY)[A] == "TK"
+    # THEN nothing is judged within the request: five unit-days go to the worker, one run each (each punch's
+    # date and the day before it, whose night shift a morning punch may end: U1's Sunday to Tuesday, U2's
+    # Tuesday and Wednesday)
+    assert (answer["imported"], answer["recapped"], answer["recapping"]) == (3, [], 5)
+    assert len(sent) == 5 and statuses(api, admin, MONDAY)[A] == "TK"
     runs = api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin)
-    assert [(r["status"], r["trigger"]) for r in runs.body["items"]] == [("running", "import")] * 3
+    assert [(r["status"], r["trigger"]) for r in runs.body["items"]] == [("running", "import")] * 5
     # WHEN the ReportWorker function receives each run (the first one twice: Lambda's retry)
     from app import app
 
     with Client(app, stage_name="local") as client:
         done = [client.lambda_.invoke("report_worker", event).payload for event in sent]
         retried = client.lambda_.invoke("report_worker", sent[0]).payload
-    # THEN each recapped unit-day is judged again once, the day never recapped is left alone
-    assert sorted(tuple(d["dates"]) for d in done) == [(), (MONDAY.isoformat(),), (TUESDAY.isoformat(),)]
+    # THEN each recapped unit-day is judged again once (U1's Monday and Tuesday, U2's Tuesday), the days never
+    # recapped are left alone
+    monday, tuesday = (MONDAY.isoformat(),), (TUESDAY.isoformat(),)
+    assert sorted(tuple(d["dates"]) for d in done) == [(), (), monday, tuesday, tuesday]
     assert retried == {"run": sent[0]["detail"]["run"], "status": "succeeded"}  # type: ignore[index]
     assert (statuses(api, admin, MONDAY)[A], statuses(api, admin, TUESDAY)[B]) == ("PSW4", "PSW4")  # no check-out
     finished = api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin).body["items"]

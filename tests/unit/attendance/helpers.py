@@ -27,6 +27,11 @@ def ev(kind: EventKind, day: date, clock: str, state: EventState = EventState.AC
     return AttendanceEvent(kind, local(day, clock), state)
 
 
+def punch(day: date, clock: str) -> AttendanceEvent:
+    """A fingerprint-machine punch: neither a check-in nor a check-out until its working day types it."""
+    return AttendanceEvent(None, local(day, clock))
+
+
 def judge(
     day: date,
     *events: AttendanceEvent,

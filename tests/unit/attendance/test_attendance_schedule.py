@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from chalicelib.attendance.calendar import plan_day
-from chalicelib.attendance.classify import classify_period
+from chalicelib.attendance.classify import AttendanceEvent, classify_period
 from chalicelib.attendance.schedule import schedule_in_force
 from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, RamadanPeriod, RegencyCalendar
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.errors import ScheduleError
 
-from .helpers import JAKARTA, MONDAY, RULES, SATURDAY, attend, ev, judge, local
+from .helpers import JAKARTA, MONDAY, RULES, SATURDAY, attend, ev, judge, local, punch
 
 EIGHT_TO_FOUR = WeekSchedule.of(WorkHours(time(8, 0), time(16, 0)))
 SEVEN_TO_THREE = WeekSchedule.of(WorkHours(time(7, 0), time(15, 0)))
@@ -159,6 +159,52 @@ def test_night_shift_across_midnight_belongs_to_its_start_date() -> None:
     assert (night.day, night.status, night.late_minutes, night.early_minutes) == (tuesday, "TL1", 10, 0)
     assert night.check_out == local(wednesday, "07:02")
     assert (day.status, day.check_in) == ("H", local(wednesday, "07:25"))
+
+
+def test_fingerprint_punches_of_a_night_shift_are_typed_within_the_shift() -> None:
+    # GIVEN a nurse rostered 21:00-07:00 three nights running, who punches the old machine at 20:55 and 07:05
+    nights = [MONDAY + timedelta(days=d) for d in range(3)]
+    nurse = EmployeePlan(shifts=dict.fromkeys(nights, NIGHT))
+    days = [*nights, nights[-1] + timedelta(days=1)]
+    plans = [plan_day(day, RegencyCalendar(), nurse, RULES) for day in days]
+    punches = [p for night in nights for p in (punch(night, "20:55"), punch(night + timedelta(days=1), "07:05"))]
+    # WHEN the days are judged, THEN each night is whole and on time, as the same times through the app are
+    judged = classify_period(plans, punches, RULES)
+    assert [(s.status, s.check_in, s.check_out) for s in judged[:3]] == [
+        ("H", local(night, "20:55"), local(night + timedelta(days=1), "07:05")) for night in nights
+    ]
+    app = [e for night in nights for e in (ev("in", night, "20:55"), ev("out", night + timedelta(days=1), "07:05"))]
+    assert [s.status for s in classify_period(plans, app, RULES)] == [s.status for s in judged]
+
+
+def test_a_lone_punch_is_the_check_in_or_the_check_out_it_is_nearer_to() -> None:
+    # GIVEN an ordinary day, 07:30-16:00
+    # WHEN the app check-in at 07:25 is followed by a machine punch at 16:05, THEN the day is whole
+    assert attend_with(ev("in", MONDAY, "07:25"), punch(MONDAY, "16:05")) == ("H", "07:25", "16:05")
+    # AND a machine punch at 07:20 followed by the app check-out is whole too
+    assert attend_with(punch(MONDAY, "07:20"), ev("out", MONDAY, "16:05")) == ("H", "07:20", "16:05")
+    # AND a lone afternoon punch is a check-out with no check-in (TL4), as the same app check-out would be
+    assert attend_with(punch(MONDAY, "16:05")) == attend_with(ev("out", MONDAY, "16:05"))
+    assert attend_with(punch(MONDAY, "16:05"))[0] == "TL4"
+    # AND a lone morning punch is a check-in with no check-out; a second morning punch ends nothing early
+    assert attend_with(punch(MONDAY, "07:20")) == ("PSW4", "07:20", None)
+    assert attend_with(ev("in", MONDAY, "07:25"), punch(MONDAY, "07:27")) == ("PSW4", "07:25", None)
+    # AND of several punches the first is the check-in and the last the check-out
+    assert attend_with(punch(MONDAY, "12:00"), punch(MONDAY, "07:20"), punch(MONDAY, "16:05")) == (
+        "H",
+        "07:20",
+        "16:05",
+    )
+
+
+def attend_with(*events: AttendanceEvent) -> tuple[str, str | None, str | None]:
+    """Monday's status, check-in and check-out (local HH:MM) from these events."""
+    status = judge(MONDAY, *events)
+
+    def clock(at: datetime | None) -> str | None:
+        return f"{at.astimezone(JAKARTA):%H:%M}" if at else None
+
+    return status.status, clock(status.check_in), clock(status.check_out)
 
 
 def test_night_shift_early_leave_and_missing_out() -> None:
