@@ -179,12 +179,16 @@ def _employee_token(employee: Employee, device_id: str, settings: Settings, now:
     return tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
 
 
-def _bind(nip: str, device_id: str, password_hash: str | None, fingerprint: str | None) -> None:
+def _bind(nip: str, device_id: str, password_hash: str | None, fingerprint: str | None, how: str) -> None:
+    """Bind the phone to the employee, audited (`employee.device_bind`: which phone, by activation or the first
+    login after a reset): the step that decides whose phone checks in as whom."""
     try:
         runtime.people().bind_device(nip, device_id, password_hash, fingerprint)
     except ConditionFailed as exc:
         # Either the employee has another phone, or this phone belongs to someone else.
         raise DeviceMismatchError() from exc
+    detail = {"device_id": device_id, "device_fingerprint": fingerprint, "by": how}
+    runtime.audit().record(nip, "employee.device_bind", nip, detail, role="employee")
 
 
 def activate(request: ActivateRequest, settings: Settings, now: datetime, source: str | None = None) -> IssuedToken:
@@ -226,7 +230,7 @@ def bind_first_phone(
     Public so that tools preparing many phones (bench/load_checkin.py --fast-setup) write and issue exactly
     what `activate` does, with a password hash computed once instead of one scrypt per phone.
     """
-    _bind(account.holder.nip, device_id, password_hash, fingerprint)
+    _bind(account.holder.nip, device_id, password_hash, fingerprint, "activation")
     return _employee_token(account.holder, device_id, settings, now)
 
 
@@ -240,7 +244,7 @@ def employee_login(
     if not employee.active:
         raise AccountInactiveError()
     if employee.device_id is None:
-        _bind(employee.nip, device_id, None, request.device_fingerprint)
+        _bind(employee.nip, device_id, None, request.device_fingerprint, "login")
     elif employee.device_id != device_id:
         raise DeviceMismatchError()
     return _employee_token(employee, device_id, settings, now)

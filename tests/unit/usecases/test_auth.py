@@ -33,6 +33,10 @@ from chalicelib.usecases.schemas.core import (
 )
 from tests.unit.auth.kdf_runs import KdfRuns, count_kdf_runs
 
+from .admin_fixtures import AuditTrail, audited
+
+__all__ = ["audited"]  # the shared fixture this module uses
+
 NIP = "198501012010011001"
 UNKNOWN_NIP = "199912312020121009"
 NEW_HIRE = "199002022015032002"  # known, never activated: no password yet
@@ -204,6 +208,26 @@ def test_a_code_sealed_by_the_server_activates_once_without_a_kdf(
     # one MAC for the code; the only scrypt run is the new password's hash
     assert macs.take() == 1 and kdf.take() == [(2**14, 8, 1)]
     assert answer(lambda: activate(SEALED_HIRE, SEALED_CODE)) == "INVALID_CREDENTIALS"  # spent
+
+
+def test_binding_a_phone_is_audited_whether_by_activation_or_by_the_first_login_after_a_reset(
+    people: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN a new hire who activates their phone
+    assert activate(NEW_HIRE, "12345678")
+    # WHEN an admin resets it and the employee signs in from another phone
+    people.people.release_device(NEW_HIRE, "android-0002-bbbb", "ua")
+    request = EmployeeLoginRequest(nip=NEW_HIRE, password="kopi-susu-sore", device_id="android-0003-cccc")
+    assert auth.employee_login(request, SETTINGS, NOW, "10.0.0.1").token
+    # THEN both bindings are in the audit log, each naming the phone and how it was bound
+    binds = [e for e in audited.entries() if e.action == "employee.device_bind"]
+    assert [(e.actor, e.target, (e.detail or {}).get("device_id"), (e.detail or {}).get("by")) for e in binds] == [
+        (NEW_HIRE, NEW_HIRE, "android-0002-bbbb", "activation"),
+        (NEW_HIRE, NEW_HIRE, "android-0003-cccc", "login"),
+    ]
+    # AND a login on the bound phone binds nothing new
+    assert auth.employee_login(request, SETTINGS, NOW, "10.0.0.1").token
+    assert len([e for e in audited.entries() if e.action == "employee.device_bind"]) == 2
 
 
 def test_a_code_hashed_with_scrypt_before_the_switch_still_activates(people: Repositories, kdf: KdfRuns) -> None:
