@@ -98,9 +98,11 @@ def create_activation(call: Call, nip: str) -> schema.ActivationCode:
 def reset_device(call: Call, nip: str) -> schema.DeviceReleased:
     """Release the employee's bound phone.
 
-    **Roles:** unit_admin (own units), super_admin. The next activation/login binds a new phone.
+    **Roles:** unit_admin (own units), super_admin. The next activation/login binds a new phone. 403 for the
+    admin's own record, and for an admin who enrolled or approved one of the employee's faces within 7 days
+    (four eyes: another admin resets).
     """
-    onboarding.reset_device(call.principal, validate_nip(nip))
+    onboarding.reset_device(call.principal, validate_nip(nip), call.now)
     return schema.DeviceReleased(nip=nip, device_bound=False)
 
 

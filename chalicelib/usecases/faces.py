@@ -151,6 +151,23 @@ def four_eyes(employee: Employee, now: datetime) -> str | None:
     return employee.device_reset_by if now - parse_iso(employee.device_reset_at) <= FOUR_EYES else None
 
 
+def vouched_by(subject: str, nip: str, now: datetime) -> list[str]:
+    """The employee's approved templates that `subject` enrolled or approved within FOUR_EYES before `now`.
+    Four eyes the other way round (`four_eyes`): whoever put a face on an employee may not also free the phone
+    it would check in from, or an admin's own face enrolled on a colleague, then the colleague's phone reset and
+    a new code, would take the account over alone."""
+
+    def recent(at: str | None) -> bool:
+        return at is not None and now - parse_iso(at) <= FOUR_EYES
+
+    return [
+        t.template_id
+        for t in runtime.faces().template_rows(nip)
+        if t.status == APPROVED
+        and ((t.created_by == subject and recent(t.created_at)) or (t.decided_by == subject and recent(t.decided_at)))
+    ]
+
+
 def check_not_duplicate(nip: str, embeddings: Mapping[str, Vector], settings: Settings) -> None:
     """DUPLICATE_FACE when the face matches an approved template of another ACTIVE employee (the raw fused
     cosine at the policy's duplicate threshold). The error names nobody: neither the caller nor the admin

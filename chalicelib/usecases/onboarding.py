@@ -7,8 +7,9 @@ from datetime import datetime
 from chalicelib import runtime
 from chalicelib.auth import codes
 from chalicelib.domain.people import Principal
-from chalicelib.errors import AccountInactiveError, NotFoundError
+from chalicelib.errors import AccountInactiveError, ForbiddenError, NotFoundError
 from chalicelib.settings import Settings
+from chalicelib.usecases import faces
 from chalicelib.usecases.access import require_not_own, require_unit_scope
 from chalicelib.usecases.auth import epoch
 
@@ -28,11 +29,20 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
     return code, datetime.fromtimestamp(expires, tz=now.tzinfo)
 
 
-def reset_device(actor: Principal, nip: str) -> None:
+def reset_device(actor: Principal, nip: str, now: datetime) -> None:
+    """Release the employee's phone; 403 for an admin who enrolled or approved one of the employee's faces
+    within the last 7 days (four eyes: `faces.vouched_by`)."""
     employee = runtime.people().get_employee(nip)
     if employee is None:
         raise NotFoundError("Pegawai tidak ditemukan.", {"nip": nip})
     require_unit_scope(actor, employee.unor_id)
     require_not_own(actor, nip)
+    vouched = faces.vouched_by(actor.subject, nip, now)
+    if vouched:
+        raise ForbiddenError(
+            "Perangkat pegawai ini harus direset admin lain: Anda mendaftarkan atau menyetujui wajahnya dalam 7 "
+            "hari terakhir.",
+            {"reason": "four_eyes", "template_ids": vouched},
+        )
     runtime.people().release_device(nip, employee.device_id, actor.subject)
     runtime.audit().record(actor.subject, "employee.reset_device", nip)

@@ -72,6 +72,18 @@ def admin(stack: StackUrls) -> ApiClient:
 
 
 @pytest.fixture(scope="module")
+def other_admin(stack: StackUrls, admin: ApiClient) -> ApiClient:
+    """A second super admin: a phone whose employee `admin` enrolled a face on is released by another admin
+    (four eyes, decision 173)."""
+    username = f"kedua-{secrets.token_hex(3)}"
+    body = {"username": username, "password": PASSWORD, "role": "super_admin", "unit_ids": []}
+    assert admin.post("/v1/admin/users", body).status == 201
+    client = ApiClient(stack.api)
+    assert client.login_admin(username, PASSWORD).status == 200
+    return client
+
+
+@pytest.fixture(scope="module")
 def launch() -> Iterator[Callable[[Sequence[str]], Any]]:
     require_load_data()
     with chromium_launcher() as launch:
@@ -355,7 +367,7 @@ def _capture_offline(phone: Phone, kind: str) -> None:
 
 
 def test_a_capture_waiting_on_the_phone_goes_out_only_for_the_employee_who_took_it(
-    browser: Any, stack: StackUrls, admin: ApiClient
+    browser: Any, stack: StackUrls, admin: ApiClient, other_admin: ApiClient
 ) -> None:
     first, phone = activated_phone(browser, stack, admin)
     page = phone.page
@@ -388,7 +400,7 @@ def test_a_capture_waiting_on_the_phone_goes_out_only_for_the_employee_who_took_
     page.get_by_role("button", name="Keluar").click()
     page.get_by_role("button", name="Tetap Keluar").click()
     page.context.set_offline(False)
-    assert admin.post(f"/v1/admin/employees/{first.nip}/reset-device", {}).status == 200
+    assert other_admin.post(f"/v1/admin/employees/{first.nip}/reset-device", {}).status == 200
     second = new_employee(admin)
     activate(phone, second)
     # THEN the colleague's Beranda lists nothing waiting and offers their own arrival, and the first employee's

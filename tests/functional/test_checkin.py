@@ -436,7 +436,11 @@ def test_a_released_phone_gets_no_challenge_and_cannot_use_one_it_got_before(emp
     # GIVEN a check-in made ready with a challenge the phone got, WHEN an admin then releases the phone (its
     # session ends)
     body = employee.body(selfie(GENUINE))
-    reset = employee.api.call("POST", f"/v1/admin/employees/{employee.nip}/reset-device", token=employee.admin)
+    # (another admin than the one who enrolled the face: four eyes, decision 173)
+    enrolled_it = employee.api.call("POST", f"/v1/admin/employees/{employee.nip}/reset-device", token=employee.admin)
+    assert (enrolled_it.status, enrolled_it.body["error"]["details"]["reason"]) == (403, "four_eyes")
+    other_admin = employee.api.unit_admin_token(employee.admin, "U1")
+    reset = employee.api.call("POST", f"/v1/admin/employees/{employee.nip}/reset-device", token=other_admin)
     assert reset.status == 200, reset.body
     # THEN the old phone gets no new challenge (its token is judged by the stored account, decision 159) ...
     again = employee.api.call("POST", "/v1/attendance/challenge", token=employee.token)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from chalicelib.domain.audit import AuditEntry
@@ -55,7 +57,7 @@ def test_resetting_a_phone_is_audited_under_the_unit_admin(unit: Repositories, a
     # GIVEN the employee's bound phone
     unit.people.bind_device(NIP, "android-0001", None)
     # WHEN the unit's admin resets it
-    onboarding.reset_device(U1_ADMIN, NIP)
+    onboarding.reset_device(U1_ADMIN, NIP, datetime.now(UTC))
     # THEN the phone is released and the log names the admin and the employee
     assert unit.people.device_owner("android-0001") is None
     assert audited() == [("admin-u1", "employee.reset_device", NIP)]

@@ -220,7 +220,7 @@ def test_after_a_device_reset_only_another_admin_may_approve_a_new_face(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
     # GIVEN an admin resets the employee's device (a phone handed to someone else, say)
-    onboarding.reset_device(RESETTER, NIP)
+    onboarding.reset_device(RESETTER, NIP, now)
     # WHEN a face is enrolled within 7 days, even by an admin through the admin endpoint
     enrolled = faces.enrol(RESETTER, NIP, photo(JOLIE[0]), settings, now + timedelta(days=6))
     # THEN it waits (the answer keeps its shape, with the status) and names the resetter
@@ -239,10 +239,34 @@ def test_after_a_device_reset_only_another_admin_may_approve_a_new_face(
     assert actions == [("budi", "employee.reset_device"), ("budi", "face.enrol"), ("sari", "face.approve")]
 
 
+def test_an_admin_who_put_a_face_on_an_employee_may_not_also_free_their_phone(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN an admin who enrols a face on the employee (their own, say: approved at once, no reset before it)
+    enrolled = faces.enrol(RESETTER, NIP, photo(ZUCKERBERG), settings, now)
+    assert enrolled.status == "approved"
+    # WHEN the same admin then resets the employee's phone, to activate a phone of their own with a new code
+    with pytest.raises(ForbiddenError) as refused:
+        onboarding.reset_device(RESETTER, NIP, now + timedelta(days=6))
+    # THEN it is refused, naming the face, and the phone stays bound
+    assert refused.value.details == {"reason": "four_eyes", "template_ids": [enrolled.template_id]}
+    assert runtime.people().device_owner("android-0001-aaaa") == NIP
+    # AND another admin may reset it, as may the first one once 7 days have passed
+    onboarding.reset_device(COLLEAGUE, NIP, now + timedelta(days=6))
+    assert runtime.people().device_owner("android-0001-aaaa") is None
+    onboarding.reset_device(RESETTER, NIP, now + timedelta(days=7, minutes=1))
+    # AND an admin who approved an employee's own self-enrolment is held the same way
+    pending = faces.self_enrol(employee(OTHER), photo(JOLIE[0]), settings, now)
+    assert approve(COLLEAGUE, pending.template_id, settings, now) == "approved"
+    with pytest.raises(ForbiddenError):
+        onboarding.reset_device(COLLEAGUE, OTHER, now)
+    onboarding.reset_device(RESETTER, OTHER, now)
+
+
 def test_a_self_enrolment_after_a_reset_needs_another_admin_too(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
-    onboarding.reset_device(RESETTER, NIP)
+    onboarding.reset_device(RESETTER, NIP, now)
     answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
     with pytest.raises(ForbiddenError):
         approve(RESETTER, answer.template_id, settings, now)
@@ -252,7 +276,7 @@ def test_a_self_enrolment_after_a_reset_needs_another_admin_too(
 def test_an_enrolment_more_than_7_days_after_a_reset_is_approved_at_once(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
-    onboarding.reset_device(RESETTER, NIP)
+    onboarding.reset_device(RESETTER, NIP, now)
     enrolled = faces.enrol(RESETTER, NIP, photo(JOLIE[0]), settings, now + timedelta(days=7, minutes=1))
     assert enrolled.status == "approved" and state() == (1, 0)
 
