@@ -127,7 +127,8 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settin
             raise ValidationError("Jam sif tidak valid.", {"shifts": day_text}) from exc
     runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
     recaps.frames_changed([employee.unor_id])
-    runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, {"days": len(shifts)})
+    detail = {"days": len(shifts), "dates": sorted(day.isoformat() for day in shifts)}
+    runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, detail)
     return ShiftsSaved(nip=employee.nip, days=len(shifts), recapped=_rejudge_roster(employee, shifts, settings, now))
 
 

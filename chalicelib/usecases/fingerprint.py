@@ -12,7 +12,7 @@ A unit admin maps and imports only their units' employees; any other line is rep
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -33,7 +33,7 @@ from chalicelib.attendance.punches import (
 )
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import NIP_PATTERN, Employee, Principal
-from chalicelib.errors import UnsupportedMediaTypeError, ValidationError
+from chalicelib.errors import ForbiddenError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import punch_event_id
@@ -176,7 +176,8 @@ def import_punches(
     file = parse_punch_file(*_file_body(raw, content_type), settings.tz)
     batch = _resolve(principal, file.punches, units, query.offset_minutes, settings=settings, now=now)
     batch.problems.extend(file.problems)
-    imported, duplicates = _write(batch, settings, now)
+    new_punches, duplicates = _write(batch, settings, now)
+    imported = len(new_punches)
     problems = sorted(batch.problems, key=lambda p: p.line)
     recapped, recapping = rejudge.unit_days(_unit_days(batch), settings, now)
     result = ImportResult(
@@ -199,7 +200,19 @@ def import_punches(
         "units": sorted({unit for punches in batch.per_nip.values() for _, _, unit in punches}),
     }
     runtime.audit().record(principal.subject, "fingerprint.import", query.unor_id or "-", detail)
+    _audit_days(principal, new_punches)
     return result
+
+
+def _audit_days(principal: Principal, punches: Sequence[Event]) -> None:
+    """One audit entry per employee whose days the import gave new punches (`fingerprint.punches`, target the
+    NIP, the local dates): whose attendance an import changed reads from the log as a decision's does."""
+    dates: dict[str, set[str]] = {}
+    for punch in punches:
+        dates.setdefault(punch.nip, set()).add(str(punch.local_date))
+    details: dict[str, Mapping[str, object] | None] = {nip: {"dates": sorted(d)} for nip, d in sorted(dates.items())}
+    if details:
+        runtime.audit().record_each(principal.subject, "fingerprint.punches", details)
 
 
 def _unit_days(batch: _Batch) -> set[tuple[str, date]]:
@@ -308,8 +321,8 @@ def _punch_problem(
     return None
 
 
-def _write(batch: _Batch, settings: Settings, now: datetime) -> tuple[int, int]:
-    """Write each employee's new punches; (imported, duplicates)."""
+def _write(batch: _Batch, settings: Settings, now: datetime) -> tuple[list[Event], int]:
+    """Write each employee's new punches; (the punches written now, duplicates)."""
 
     def one(nip: str) -> tuple[list[Event], int]:
         times = [at for _, at, _ in batch.per_nip[nip]]
@@ -325,8 +338,8 @@ def _write(batch: _Batch, settings: Settings, now: datetime) -> tuple[int, int]:
     planned = _parallel(one, sorted(batch.per_nip))
     events = [event for events, _ in planned for event in events]
     written = runtime.events().put_punches(events)
-    imported = sum(written)
-    return imported, sum(r for _, r in planned) + len(written) - imported
+    new = [event for event, now_written in zip(events, written, strict=True) if now_written]
+    return new, sum(r for _, r in planned) + len(written) - len(new)
 
 
 def _punch_events(
@@ -367,8 +380,13 @@ def _punch_events(
 def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings: Settings, now: datetime) -> Cutover:
     directory.unit_in_scope(principal, unor_id)
     old = runtime.timeclock().cutover_of(unor_id)
+    if old is not None and body.date > old and principal.role != "super_admin":
+        raise ForbiddenError(
+            "Tanggal peralihan hanya dapat dimundurkan oleh super admin.", {"date": old.isoformat(), "reason": "later"}
+        )
     runtime.timeclock().set_cutover(unor_id, body.date, principal.subject, now)
     recaps.frames_changed([unor_id])
-    runtime.audit().record(principal.subject, "unit.cutover", unor_id, {"date": body.date.isoformat()})
+    detail = {"date": body.date.isoformat(), "before": old.isoformat() if old else None}
+    runtime.audit().record(principal.subject, "unit.cutover", unor_id, detail)
     recapped, recapping = rejudge.cutover_days(unor_id, old, body.date, settings, now)
     return Cutover(unor_id=unor_id, date=body.date.isoformat(), recapped=recapped, recapping=recapping)

@@ -195,7 +195,7 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     me = _expect(world.employee.get("/v1/me"), 200, "me")["today"]
     assert me["schedule"] == {"start": "22:00", "end": "06:00"}, me
     entry = _audit(world, "schedule.shifts", world.nip)[0]
-    assert (entry["actor"], entry["details"]) == (d.username, {"days": 2}), entry
+    assert (entry["actor"], entry["details"]) == (d.username, {"days": 2, "dates": sorted([today, tomorrow])}), entry
     d.assert_clean(lambda status, path: (status, path) == (400, f"/v1/admin/employees/{world.nip}/shifts"))
 
 

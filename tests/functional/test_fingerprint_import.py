@@ -169,6 +169,37 @@ def test_cutover_switches_a_unit_to_the_app_and_a_day_is_never_counted_twice(api
     assert import_file(api, admin, attlog(punch(D, TUESDAY, "07:00:00")))["imported"] == 1
 
 
+def test_a_unit_admin_cannot_reopen_the_machine_for_days_switched_to_the_app(api: Api, units: None) -> None:
+    # GIVEN U1 switched to the app on Tuesday, and U1's unit admin
+    admin = api.admin_token()
+    assert api.call("PUT", "/v1/admin/units/U1/cutover", {"date": TUESDAY.isoformat()}, token=admin).status == 200
+    ops = api.unit_admin_token(admin, "U1")
+    # WHEN the unit admin moves the cut-over later (to import made-up punches of an absent colleague), THEN 403
+    later = {"date": "2100-01-01"}
+    refused = api.call("PUT", "/v1/admin/units/U1/cutover", later, token=ops)
+    assert (refused.status, refused.body["error"]["code"]) == (403, "FORBIDDEN"), refused.body
+    assert codes(import_file(api, ops, attlog(punch(B, TUESDAY, "07:20:00")))) == {1: "AFTER_CUTOVER"}
+    # AND moving it earlier stays theirs, and a super admin may move it later; each audited with what it replaced
+    earlier = api.call("PUT", "/v1/admin/units/U1/cutover", {"date": MONDAY.isoformat()}, token=ops)
+    assert earlier.status == 200, earlier.body
+    assert api.call("PUT", "/v1/admin/units/U1/cutover", {"date": "2026-11-04"}, token=admin).status == 200
+    log = api.call("GET", "/v1/admin/audit?action=unit.cutover", token=admin).body["items"]
+    assert sorted((i["details"]["date"], i["details"]["before"]) for i in log) == [
+        ("2026-11-02", "2026-11-03"),
+        ("2026-11-03", None),
+        ("2026-11-04", "2026-11-02"),
+    ]
+    # AND an import names in the audit log whose days it gave punches, one entry per employee
+    import_file(
+        api, ops, attlog(punch(A, TUESDAY, "07:20:00"), punch(A, TUESDAY, "16:05:00"), punch(B, TUESDAY, "07:01:00"))
+    )
+    named = api.call("GET", "/v1/admin/audit?action=fingerprint.punches", token=admin).body["items"]
+    assert sorted((i["actor"], i["target"], i["details"]["dates"]) for i in named) == [
+        ("ops-u1", A, ["2026-11-03"]),
+        ("ops-u1", B, ["2026-11-03"]),
+    ]
+
+
 def test_an_operator_s_own_pin_and_punches_are_left_to_another_admin(api: Api, units: None) -> None:
     # GIVEN U1's operator, who is employee A
     admin = api.admin_token()
