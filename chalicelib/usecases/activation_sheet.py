@@ -25,7 +25,7 @@ from chalicelib.errors import ConflictError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.photos import export_key
-from chalicelib.usecases import directory
+from chalicelib.usecases import access, directory
 from chalicelib.usecases.auth import epoch
 from chalicelib.usecases.reviews import evidence_ttl_s
 from chalicelib.usecases.schemas.admin_views import ActivationSheet, ActivationSheetRequest
@@ -60,12 +60,13 @@ def issue(
     actor: Principal, unor_id: str, body: ActivationSheetRequest, settings: Settings, *, now: datetime, base_url: str
 ) -> ActivationSheet:
     """New codes for the unit's active employees (only those without a bound phone, by default), a PDF of their
-    cards in the bucket, one audit entry for the batch."""
+    cards in the bucket, one audit entry for the batch. An operator's own record is left out: their code comes
+    from another admin (`access.require_not_own`)."""
     unit = directory.unit_in_scope(actor, unor_id)
     employees = [
         e
         for e in runtime.people().iter_employees_of_unit(unor_id)
-        if e.active and not (body.only_not_activated and e.device_bound)
+        if e.active and not (body.only_not_activated and e.device_bound) and not access.is_own(actor, e.nip)
     ]
     expires = epoch(now) + settings.activation_ttl_s
     expires_at = datetime.fromtimestamp(expires, tz=now.tzinfo)

@@ -16,6 +16,7 @@ from chalicelib.store.audit import DynamoAuditRepository
 from chalicelib.store.events import DynamoEventsRepository
 from tests.functional.checkin_setup import PEOPLE, Employee, b64, enrolled_employee, selfie
 from tests.functional.conftest import ADMIN_PASSWORD, Api
+from tests.functional.test_admin_views import fetch, pdf_text
 
 AUDIT = DynamoAuditRepository()
 EVENTS = DynamoEventsRepository()
@@ -199,3 +200,14 @@ def test_a_super_admin_who_is_an_employee_cannot_forget_their_own_nip(operator: 
     assert listed["siti"]["nip"] == employee.nip
     # AND her own record stays out of her reach
     assert refused(api.call("POST", f"/v1/admin/employees/{employee.nip}/activation", token=siti))
+
+
+def test_an_operator_s_own_code_is_left_off_the_unit_s_activation_sheet(operator: tuple[Employee, str]) -> None:
+    employee, siti = operator
+    api = employee.api
+    # WHEN the operator prints a sheet of every employee of U1, activated or not
+    answer = api.call("POST", "/v1/admin/units/U1/activation-codes", {"only_not_activated": False}, token=siti)
+    # THEN the colleague has a card and the operator has none: their own code comes from another admin
+    assert answer.status == 201 and answer.body["count"] == 1, answer.body
+    text = pdf_text(fetch(answer.body["sheet_url"]).content)
+    assert COLLEAGUE in text and employee.nip not in text
