@@ -403,6 +403,19 @@ def test_a_night_shift_s_morning_check_out_is_measured_against_that_shift_s_end(
     assert _answer("out", "15:00", {}) == judge_attendance("out", local(TUESDAY, "15:00"), office, RULES)
 
 
+def test_the_answer_to_attendance_outside_the_day_s_window_says_the_day_will_not_count_it() -> None:
+    # GIVEN Tuesday's office hours, 07:30-16:00: check-in opens 06:00, check-out closes 18:00
+    # WHEN the employee checks out at 18:30 or in at 05:40, THEN the answer is what the recap records: no
+    # check-out (PSW4) or no check-in (TL4), not "on time"
+    assert _answer("out", "18:30", {}) == Judgement(0, "PSW4")
+    assert _answer("in", "05:40", {}) == Judgement(0, "TL4")
+    later = judge(TUESDAY, ev("in", TUESDAY, "07:20"), ev("out", TUESDAY, "18:30"))
+    assert (later.status, later.check_out) == ("PSW4", None)
+    # AND inside the window the answer is as before, and a day off answers nothing at any hour
+    assert _answer("out", "17:55", {}) == Judgement(0, None)
+    assert _answer("out", "18:30", {TUESDAY: None}) == Judgement(0, None)
+
+
 def test_a_time_correction_names_the_instant_within_the_day_s_window() -> None:
     def at(clock: str, shifts: dict[date, WorkHours | None]) -> str:
         plan = plan_day(MONDAY, RegencyCalendar(), EmployeePlan(shifts=shifts), RULES)

@@ -1,7 +1,8 @@
 // What the phone makes of SMART's answers (answers.ts), with the API's own codes and words (chalicelib/messages.py).
 import { describe, expect, it } from "vitest";
 import { ApiError, errorFrom, NETWORK_ERROR } from "../../shared/api";
-import { ARRIVED_EARLIER, refused, retryLater, settledBy, unanswered } from "./answers";
+import { ARRIVED_EARLIER, OUTSIDE_HOURS, refused, retryLater, settledBy, timing, unanswered } from "./answers";
+import type { CheckinAnswer } from "./types";
 
 const OUTSIDE =
   "Anda berada di luar area kerja. Absen hanya dapat dilakukan di lokasi kerja atau lokasi tugas; " +
@@ -98,3 +99,28 @@ describe("a capture waiting on the phone", () => {
     expect(settledBy(answered(400, "OUTSIDE_ZONE", OUTSIDE))).toEqual({ outcome: "refused", message: OUTSIDE });
   });
 });
+
+describe("an accepted check-in's time", () => {
+  const answer = (type: "in" | "out", minutes: number, category: string | null): CheckinAnswer => ({
+    event_id: "e-1",
+    status: "accepted",
+    type,
+    attendance_time: "2026-12-03T00:30:00+00:00",
+    late_minutes: type === "in" ? minutes : 0,
+    early_minutes: type === "out" ? minutes : 0,
+    category,
+    warnings: [],
+  });
+
+  it("says nothing when on time, and how late or early otherwise", () => {
+    expect(timing(answer("in", 0, null))).toBeNull();
+    expect(timing(answer("in", 12, "TL1"))).toBe("Terlambat 12 menit.");
+    expect(timing(answer("out", 95, "PSW4"))).toBe("Pulang 1 jam 35 menit lebih awal.");
+  });
+
+  it("says a check-in or check-out outside the day's hours does not count (a category with no minutes)", () => {
+    expect(timing(answer("out", 0, "PSW4"))).toBe(OUTSIDE_HOURS);
+    expect(timing(answer("in", 0, "TL4"))).toBe(OUTSIDE_HOURS);
+  });
+});
+

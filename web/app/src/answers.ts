@@ -65,3 +65,22 @@ export function settledBy(exc: ApiError): { outcome: "recorded" | "refused"; mes
   if (exc.status === 409) return { outcome: "recorded", message: exc.code === "CONFLICT" ? ARRIVED_EARLIER : exc.message };
   return { outcome: "refused", message: exc.message };
 }
+
+function minutes(n: number): string {
+  const h = Math.floor(n / 60);
+  return h > 0 ? `${h} jam ${n % 60} menit` : `${n} menit`;
+}
+
+export const OUTSIDE_HOURS =
+  "Di luar jam absen hari ini (absen masuk dibuka dan absen pulang ditutup pada jam yang ditetapkan): absen ini tercatat, tetapi tidak dihitung untuk hari ini.";
+
+/** What the answer says of the time: late or early by how much, or that it falls outside the day's hours for
+ * checking in or out (a category with no minutes: the day records it as missing, TL4 or PSW4); null when on
+ * time. */
+export function timing(answer: CheckinAnswer): string | null {
+  const spent = answer.type === "in" ? answer.late_minutes : (answer.early_minutes ?? 0);
+  if (answer.category && spent === 0) return OUTSIDE_HOURS;
+  if (spent === 0) return null;
+  return answer.type === "in" ? `Terlambat ${minutes(spent)}.` : `Pulang ${minutes(spent)} lebih awal.`;
+}
+

@@ -1,6 +1,6 @@
 import { useCallback, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
-import type { Outcome } from "../answers";
+import { timing, type Outcome } from "../answers";
 import { askAhead, checkIn, type Early } from "../checkin";
 import { CameraView, FixLine, useFix } from "../live";
 import { navigate } from "../router";
@@ -10,11 +10,6 @@ import { clockOf } from "../clock";
 import { ErrorLine, Page } from "../ui";
 
 export const KIND_ACTION: Record<Kind, string> = { in: "Absen Masuk", out: "Absen Pulang" };
-
-function minutes(n: number): string {
-  const h = Math.floor(n / 60);
-  return h > 0 ? `${h} jam ${n % 60} menit` : `${n} menit`;
-}
 
 function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void }) {
   const home = (
@@ -47,13 +42,11 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
     );
   }
   const { answer } = outcome;
-  const late = answer.type === "in" && answer.late_minutes > 0 ? `Terlambat ${minutes(answer.late_minutes)}.` : null;
-  const early = answer.type === "out" && (answer.early_minutes ?? 0) > 0 ? `Pulang ${minutes(answer.early_minutes ?? 0)} lebih awal.` : null;
   return (
     <div class={`answer ${outcome.kind}`} role="status">
       <p class="answer-title">{outcome.kind === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin"}</p>
       <p>
-        {KIND_ACTION[answer.type]} pukul {clockOf(answer.attendance_time)}. {late ?? early ?? ""}
+        {KIND_ACTION[answer.type]} pukul {clockOf(answer.attendance_time)}. {timing(answer) ?? ""}
       </p>
       {outcome.kind === "review" ? <p>Absen sudah tercatat; admin unit akan memeriksanya.</p> : null}
       {home}
