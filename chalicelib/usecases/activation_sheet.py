@@ -27,7 +27,7 @@ from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.photos import export_key
 from chalicelib.usecases import access, directory
 from chalicelib.usecases.auth import epoch
-from chalicelib.usecases.reviews import evidence_ttl_s
+from chalicelib.usecases.disclosure import evidence_ttl_s
 from chalicelib.usecases.schemas.admin_views import ActivationSheet, ActivationSheetRequest
 
 COLUMNS, ROWS = 2, 4  # cards per A4 page: 2 x 4, 95 x 68 mm each

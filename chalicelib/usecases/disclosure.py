@@ -18,6 +18,15 @@ from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.settings import Settings
 
+EVIDENCE_TTL_S = 900  # API.md: the photo links of reviews and attempts live at most 15 minutes
+
+
+def evidence_ttl_s(settings: Settings) -> int:
+    """How long a link to an employee's personal file lives (a selfie, an enrolment photo, a request letter, an
+    activation sheet): the stage's presign lifetime, never more than 15 minutes (report downloads may live
+    longer: `SMART_PRESIGN_TTL_S` up to an hour)."""
+    return min(settings.presign_ttl_s, EVIDENCE_TTL_S)
+
 
 def record_links(principal: Principal, action: str, via: str, nips: Iterable[str], settings: Settings) -> None:
     """Record the links of one answer: `nips` names the employee of each link (repeated per link). The entries

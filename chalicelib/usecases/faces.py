@@ -36,6 +36,7 @@ from chalicelib.store.photos import photo_key
 from chalicelib.usecases import access, disclosure
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.directory import employee_in_scope, employee_to_change
+from chalicelib.usecases.disclosure import evidence_ttl_s
 from chalicelib.usecases.schemas.attendance import (
     EnrolRequest,
     FaceDeleted,
@@ -267,7 +268,7 @@ def list_templates(actor: Principal, nip: str, settings: Settings) -> FaceTempla
     employee = employee_in_scope(actor, nip)
     store = runtime.photos(settings)
     items = [
-        _template_row(t, store.presign(t.photo_key, settings.presign_ttl_s))
+        _template_row(t, store.presign(t.photo_key, evidence_ttl_s(settings)))
         for t in runtime.faces().template_rows(employee.nip)
     ]
     disclosure.record_links(actor, VIEW_PHOTOS, "faces", [employee.nip] * len(items), settings)
@@ -350,7 +351,7 @@ def _pending_views(rows: list[PendingTemplate], unor_id: str, settings: Settings
             created_at=row.info.created_at,
             created_by=row.info.created_by,
             quality=FaceQuality(**row.info.quality),
-            photo_url=store.presign(row.info.photo_key, settings.presign_ttl_s),
+            photo_url=store.presign(row.info.photo_key, evidence_ttl_s(settings)),
             reset_by=row.info.reset_by,
         )
         for row in rows

@@ -44,6 +44,7 @@ from chalicelib.usecases import access, disclosure, recaps, rejudge, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.directory import with_names
+from chalicelib.usecases.disclosure import evidence_ttl_s
 from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.calendar import LeaveRequest
 from chalicelib.usecases.schemas.requests import (
@@ -296,7 +297,7 @@ def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Set
     approved: dict[str, int] = {}  # quota key -> approved corrections, read once a page
 
     def item(r: EmployeeRequest) -> RequestItem:
-        link = store.presign(r.attachment_key, settings.presign_ttl_s) if r.attachment_key else None
+        link = store.presign(r.attachment_key, evidence_ttl_s(settings)) if r.attachment_key else None
         quota = correction_quota(r.nip, r.type, r.start_date, settings)
         if quota is None:
             return request_item(r, link)

@@ -18,6 +18,7 @@ from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases import disclosure, recaps
 from chalicelib.usecases.access import require_not_own, require_unit_scope, units_of
 from chalicelib.usecases.checkin import event_as
+from chalicelib.usecases.disclosure import evidence_ttl_s
 from chalicelib.usecases.paging import across_units
 from chalicelib.usecases.schemas.reports import (
     Decision,
@@ -29,7 +30,6 @@ from chalicelib.usecases.schemas.reports import (
 )
 
 PAGE_SIZE = 100
-EVIDENCE_TTL_S = 900  # API.md: the photo links of reviews and attempts live at most 15 minutes
 Fetch = Callable[[str, int, dict[str, Any] | None], tuple[list[Event], dict[str, Any] | None]]
 Evidence = TypeVar("Evidence", bound=ReviewItem)
 
@@ -52,11 +52,6 @@ def page_across_units(
         return [(unor_id, e) for e in found], last
 
     return across_units(units, cursor, unit_rows)
-
-
-def evidence_ttl_s(settings: Settings) -> int:
-    """How long a photo link lives: the stage's presign lifetime, never more than 15 minutes."""
-    return min(settings.presign_ttl_s, EVIDENCE_TTL_S)
 
 
 def evidence(

@@ -475,3 +475,6 @@ def test_photo_links_never_live_longer_than_15_minutes(employee: Employee, monke
     sheet = employee.api.call("POST", "/v1/admin/units/U1/activation-codes", {}, token=employee.admin).body
     assert lifetime_s(item["selfie_url"]) == lifetime_s(item["enrolment_urls"][0]) == 900
     assert lifetime_s(sheet["sheet_url"]) == 900
+    # AND so are the links of the employee's enrolled faces (a report download may live the hour)
+    faces = employee.api.call("GET", f"/v1/admin/employees/{employee.nip}/faces", token=employee.admin).body["items"]
+    assert faces and {lifetime_s(f["photo_url"]) for f in faces} == {900}
