@@ -184,6 +184,11 @@ class FacesRepository(Protocol):
         """A unit's pending templates (`PendingTemplate`), by template id, paged."""
         ...
 
+    def move_pending(self, nip: str, unor_id: str) -> list[str]:
+        """Put the employee's pending templates in `unor_id`'s queue (they moved: the new unit decides them); the
+        ids moved. One decided meanwhile stays as decided."""
+        ...
+
     def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
         """Approve or reject a pending template and move the employee's counts; ConditionFailed when it is not
         (or no longer) pending: of parallel decisions exactly one is applied."""
@@ -308,6 +313,25 @@ class DynamoFacesRepository:
             result = FaceTemplateModel.by_pending.query(unor_id, limit=limit, last_evaluated_key=decode_cursor(cursor))
             items = [PendingTemplate(m.nip, _info(m)) for m in result]
             return Page(items, encode_cursor(result.last_evaluated_key))
+
+    def move_pending(self, nip: str, unor_id: str) -> list[str]:
+        moved = []
+        for info in self.template_rows(nip):
+            if info.status != PENDING or info.unor_id == unor_id:
+                continue
+            actions: list[Action] = [
+                FaceTemplateModel.unor_id.set(unor_id),
+                FaceTemplateModel.pending_unit.set(unor_id),
+            ]
+            try:
+                with storage_call("dynamodb"):
+                    FaceTemplateModel(nip, info.template_id).update(
+                        actions=actions, condition=FaceTemplateModel.status == PENDING
+                    )
+            except ConditionFailed:  # decided meanwhile
+                continue
+            moved.append(info.template_id)
+        return moved
 
     def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
         actions: list[Action] = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,18 +17,22 @@ from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.simpeg import (
     ApiKeyAuth,
+    Change,
     ClientConfig,
+    EmployeeRepository,
     GuardConfig,
     ImportRequest,
     ImportResult,
     OAuth2ClientCredentials,
     SimpegClient,
     SimpegConflictError,
+    StoredEmployee,
     Stores,
     SyncConfig,
     SyncPlan,
     SyncRun,
     Trigger,
+    Unit,
     apply_import,
     confirmation_of,
     default_mapping,
@@ -51,7 +55,31 @@ IMPORT_PREFIX = "imports/simpeg/"  # an import handed to the worker waits here (
 
 
 def _stores() -> Stores:
-    return Stores(runtime.simpeg_employees(), runtime.sync_runs())
+    return Stores(_FollowingMoves(runtime.simpeg_employees()), runtime.sync_runs())
+
+
+@dataclass(frozen=True)
+class _FollowingMoves:
+    """The employees store as a sync or import writes it, and after a move the employee's pending requests and
+    faces go to the new unit's queues: the new unit's admins decide them, the old unit's no longer may."""
+
+    employees: EmployeeRepository
+
+    def list_employees(self) -> Iterable[StoredEmployee]:
+        return self.employees.list_employees()
+
+    def list_units(self) -> Iterable[Unit]:
+        return self.employees.list_units()
+
+    def upsert_units(self, units: Sequence[Unit]) -> None:
+        self.employees.upsert_units(units)
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        self.employees.apply(changes)
+        for change in changes:
+            if change.kind == "moved":
+                runtime.requests().move_pending(change.nip, change.after.unor_id)
+                runtime.faces().move_pending(change.nip, change.after.unor_id)
 
 
 def _config(settings: Settings) -> SyncConfig:

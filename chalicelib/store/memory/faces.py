@@ -115,6 +115,14 @@ class InMemoryFacesRepository:
         page = [PendingTemplate(nip, info) for _, nip, info in rest[:limit]]
         return Page(page, page[-1].info.template_id if len(rest) > limit else None)
 
+    def move_pending(self, nip: str, unor_id: str) -> list[str]:
+        with self._lock:
+            by_id = self._templates.get(nip, {})
+            moving = sorted(t for t, s in by_id.items() if s.info.status == PENDING and s.info.unor_id != unor_id)
+            for template_id in moving:
+                by_id[template_id] = replace(by_id[template_id], info=replace(by_id[template_id].info, unor_id=unor_id))
+        return moving
+
     def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
         with self._lock:
             found = self._templates.get(nip, {}).get(template_id)

@@ -298,6 +298,26 @@ class FacesRepositoryContract(FacesSetUp):
         assert len(applied) == 1
         assert self.count_of(people)[0] == (1 if applied[0] else 0) and self.pending_count(repo) == 0
 
+    def test_an_employee_who_moved_takes_their_pending_templates_to_the_new_unit_s_queue(
+        self, repo: FacesRepository
+    ) -> None:
+        # GIVEN two pending templates of the employee in U1, one decided already, and a colleague's
+        self.pending(repo, "t-a", seed=1)
+        self.pending(repo, "t-b", seed=2)
+        self.pending(repo, "t-c", seed=3)
+        repo.decide_template(NIP, "t-c", Decision(False, "sari", "2026-12-03T01:00:00+00:00"))
+        self.pending(repo, "t-x", seed=4, nip=OTHER)
+        # WHEN the employee's pending ones move to U2, THEN U2's queue has them and U1's only the colleague's
+        assert repo.move_pending(NIP, "U2") == ["t-a", "t-b"]
+        assert [(p.nip, p.info.template_id, p.info.unor_id) for p in repo.pending_of_unit("U2").items] == [
+            (NIP, "t-a", "U2"),
+            (NIP, "t-b", "U2"),
+        ]
+        assert [p.info.template_id for p in repo.pending_of_unit("U1").items] == ["t-x"]
+        # AND the rejected one stays as decided; moving again moves nothing
+        assert {t.template_id: t.unor_id for t in repo.template_rows(NIP)}["t-c"] == "U1"
+        assert repo.move_pending(NIP, "U2") == []
+
     def test_the_queue_pages_by_template_id(self, repo: FacesRepository) -> None:
         for n, tid in enumerate(["t-c", "t-a", "t-b"]):
             self.pending(repo, tid, seed=n, nip=NIP if n < 2 else OTHER)

@@ -7,12 +7,16 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.domain.people import Principal
+import pytest
+
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import NotFoundError
 from chalicelib.settings import build_settings
 from chalicelib.simpeg import SyncRun, Trigger, settle_abandoned
 from chalicelib.simpeg.sync import WORKER_DEADLINE_S
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import simpeg
+from chalicelib.usecases import requests, simpeg
+from chalicelib.usecases.schemas.requests import AdminRequestsQuery, NewRequest, RequestDecisionRequest
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery
 
 from .admin_fixtures import AuditTrail, audited
@@ -72,3 +76,26 @@ def test_a_run_its_worker_left_running_is_ended_failed_once_listed(repos: Reposi
     log.save_run(SyncRun("run-late", "succeeded", Trigger("import", "admin"), started.isoformat()))
     stale_view = SyncRun("run-late", "running", Trigger("import", "admin"), started.isoformat())
     assert settle_abandoned(log, stale_view, NOW).status == "succeeded"
+
+
+def test_an_employee_moved_by_an_import_takes_their_pending_requests_to_the_new_unit(repos: Repositories) -> None:
+    # GIVEN Asep of U1 (SDN 1) with a permit waiting for U1's admin
+    import_rows(ROWS)
+    asep = ROWS[0]["nip"]
+    repos.people.put_employee(Employee(asep, "Asep", "U1"))
+    me = Principal(asep, "employee", device_id="android-0001-aaaa")
+    body = NewRequest.model_validate(
+        {"type": "IZIN", "start_date": "2030-01-07", "end_date": "2030-01-07", "reason": "Keluarga"}
+    )
+    filed = requests.submit(me, body, build_settings({}), NOW).request_id
+    # WHEN SIMPEG moves him to U2
+    answer = import_rows([{**ROWS[0], "unor_id": "U2", "unor_nama": "SDN 2"}])
+    assert answer["moved"] == 1
+    # THEN the permit waits in U2's queue: U2's admin decides it, U1's admin no longer finds it
+    u1, u2 = (Principal(f"ops-{u}", "unit_admin", frozenset({u})) for u in ("U1", "U2"))
+    listed = requests.list_requests(u2, AdminRequestsQuery(status="pending", unor_id="U2"), build_settings({}))
+    assert [r.request_id for r in listed.items] == [filed]
+    decision = RequestDecisionRequest.model_validate({"decision": "reject", "note": "Sudah pindah"})
+    with pytest.raises(NotFoundError):
+        requests.decide(u1, filed, decision, build_settings({}), NOW)
+    assert requests.decide(u2, filed, decision, build_settings({}), NOW).status == "rejected"
