@@ -123,6 +123,20 @@ class MonthlyReport:
         return {"month": self.month, "items": [row.to_dict() for row in self.rows]}
 
 
+def _capped_share(month: EmployeeMonth, rules: RuleTable) -> Decimal:
+    """The row's deduction: the monthly cap holds for the person, not for each unit's row. Every day of the
+    month, this unit's and `elsewhere`'s (an employee who moved during it), adds its deduction in date order
+    until the cap is reached; the row keeps what its own days added. Without a move: the capped sum."""
+    days = sorted([(day.day, True, day) for day in month.days] + [(day.day, False, day) for day in month.elsewhere],
+                  key=lambda item: item[0])  # fmt: skip
+    total = kept = Decimal(0)
+    for _, own, day in days:
+        added = rules.capped_month(total + day_deduction(day, rules)) - rules.capped_month(total)
+        total += day_deduction(day, rules)
+        kept += added if own else 0
+    return kept
+
+
 def summarize_employee(month: EmployeeMonth, rules: RuleTable) -> MonthlyRow:
     """One employee's monthly row under the rule table (deduction capped at the monthly cap)."""
     keys = category_keys(rules)
@@ -143,7 +157,7 @@ def summarize_employee(month: EmployeeMonth, rules: RuleTable) -> MonthlyRow:
         late_minutes=sum(day.late_minutes or 0 for day in month.days if _attended(day)),
         early_minutes=sum(day.early_minutes or 0 for day in month.days if _attended(day)),
         deduction_uncapped=uncapped,
-        deduction_percent=rules.capped_month(uncapped),
+        deduction_percent=_capped_share(month, rules),
         year_to_date=ytd,
         tk_days_for_discipline=tk_for_discipline,
         discipline=rules.discipline_step(tk_for_discipline, ytd.longest_tk_streak),

@@ -77,6 +77,21 @@ def test_monthly_cap() -> None:
     assert lower_cap.deduction_percent == Decimal(60)
 
 
+def test_the_monthly_cap_holds_for_a_person_who_moved_during_the_month() -> None:
+    # GIVEN 12 TK days in unit A (60 %), then a move and 9 TK days in unit B (45 %): 105 % in all
+    working = [d for d in NOVEMBER if d.weekday() < 5]
+    tk = [DayStatus(d, "TK", deduction_percent=Decimal(5)) for d in working]  # November 2026: 21 days
+    in_a, in_b = tk[:12], tk[12:]
+    row_a = summarize_employee(EmployeeMonth("198501012010011001", "Asep", "A", "Unit A", in_a, elsewhere=in_b), RULES)
+    row_b = summarize_employee(EmployeeMonth("198501012010011001", "Asep", "B", "Unit B", in_b, elsewhere=in_a), RULES)
+    # THEN each unit's row keeps what its days added before the person's month reached the cap: 60 % and 40 %
+    assert (row_a.deduction_percent, row_b.deduction_percent) == (Decimal(60), Decimal(40))
+    assert (row_a.deduction_uncapped, row_b.deduction_uncapped) == (Decimal(60), Decimal(45))
+    # AND the two rows together are the person's month, as their own recap counts it (all days, capped)
+    whole = summarize_employee(EmployeeMonth("198501012010011001", "Asep", "B", "Unit B", tk), RULES)
+    assert row_a.deduction_percent + row_b.deduction_percent == whole.deduction_percent == Decimal(100)
+
+
 @pytest.mark.parametrize(
     ("tk_days", "label"),
     [
