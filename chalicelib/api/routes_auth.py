@@ -99,7 +99,7 @@ def reset_device(call: Call, nip: str) -> schema.DeviceReleased:
     """Release the employee's bound phone.
 
     **Roles:** unit_admin (own units), super_admin. The next activation/login binds a new phone. 403 for the
-    admin's own record, and for an admin who enrolled or approved one of the employee's faces within 7 days
+    admin's own record, and for an admin who enrolled one of the employee's faces within 7 days
     (four eyes: another admin resets).
     """
     onboarding.reset_device(call.principal, validate_nip(nip), call.now)

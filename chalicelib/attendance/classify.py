@@ -302,14 +302,22 @@ def monitor_state(inputs: DayInputs, now: datetime, rules: RuleTable) -> Monitor
     excuse, bounds = _excuse(plan), plan.bounds(rules)
     if excuse is not None or bounds is None:
         return _EXCUSE_STATES.get(excuse or LIBUR, "leave")
-    visible = [e for e in inputs.events if e.state is not EventState.REJECTED and e.at <= now]
-    provisional = [replace(e, state=EventState.ACCEPTED) for e in visible]
-    check_in, check_out = first_check_in_and_last_check_out(provisional, plan, rules)
+    check_in, check_out = marks_so_far(inputs.events, plan, rules, now)
     if check_in is not None:
         return "late" if rules.tl_category(late_minutes(check_in, bounds[0])) else "present"
     if check_out is not None:
         return "late"
     return "not_yet" if now < bounds[1] else "absent"
+
+
+def marks_so_far(
+    events: Iterable[AttendanceEvent], plan: DayPlan, rules: RuleTable, now: datetime | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """The day's first check-in and last check-out as a day in progress shows them (the monitor, the app's
+    day): from the events recorded by `now`, reviews still pending counted (the person did come), rejected ones
+    never; machine punches typed as the day types them."""
+    visible = [e for e in events if e.state is not EventState.REJECTED and (now is None or e.at <= now)]
+    return first_check_in_and_last_check_out([replace(e, state=EventState.ACCEPTED) for e in visible], plan, rules)
 
 
 def live_inputs(

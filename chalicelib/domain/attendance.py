@@ -7,6 +7,7 @@ unchanged, and the check-in path reads a month of events without parsing every o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,10 +62,25 @@ class Event:
         return self.decision in VOIDING
 
     @property
+    def outside_hours(self) -> bool:
+        """Whether its answer said it falls outside the day's hours for checking in or out (decision 176: a
+        category with no minutes), so the day does not count it."""
+        return answered_outside_hours(self.type, self.answer)
+
+    @property
     def holds_arrival(self) -> bool:
         """Whether it is the day's arrival that a second one must not repeat: an `in` recorded (accepted or
-        awaiting review) and not voided. A voided one gives the day's first-arrival mark back."""
-        return self.type == "in" and self.status in RECORDED and not self.voided
+        awaiting review), not voided, and counted by the day (one before check-in opens is not: the employee
+        checks in again once it opens). A voided one gives the day's first-arrival mark back."""
+        return self.type == "in" and self.status in RECORDED and not self.voided and not self.outside_hours
+
+
+def answered_outside_hours(kind: str | None, answer: Mapping[str, Any] | None) -> bool:
+    """Whether a check-in answer (its `category` and minutes) says the attendance falls outside the day's hours:
+    the missing-event category with no minutes (`attendance.classify.judge_answer`)."""
+    if not answer or not answer.get("category"):
+        return False
+    return not answer.get("late_minutes" if kind == "in" else "early_minutes")
 
 
 @dataclass(frozen=True, slots=True)

@@ -466,7 +466,9 @@ def _record_success(attempt: Attempt, settings: Settings) -> Answer:
     answer = Answer(201, body)
     photo = _store_photo(attempt, settings)
     event = _event(attempt, status, photo, body)
-    return _write_or_lose_challenge(attempt, event, attempt.request.kind == "in", answer, settings)
+    # An arrival before check-in opens is kept but does not take the day's arrival: a counted one may follow.
+    first_arrival = attempt.request.kind == "in" and not event.outside_hours
+    return _write_or_lose_challenge(attempt, event, first_arrival, answer, settings)
 
 
 def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) -> Answer:

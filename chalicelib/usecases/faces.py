@@ -153,19 +153,15 @@ def four_eyes(employee: Employee, now: datetime) -> str | None:
 
 
 def vouched_by(subject: str, nip: str, now: datetime) -> list[str]:
-    """The employee's approved templates that `subject` enrolled or approved within FOUR_EYES before `now`.
-    Four eyes the other way round (`four_eyes`): whoever put a face on an employee may not also free the phone
-    it would check in from, or an admin's own face enrolled on a colleague, then the colleague's phone reset and
-    a new code, would take the account over alone."""
-
-    def recent(at: str | None) -> bool:
-        return at is not None and now - parse_iso(at) <= FOUR_EYES
-
+    """The employee's approved templates that `subject` enrolled within FOUR_EYES before `now`. Four eyes the
+    other way round (`four_eyes`): whoever put a face on an employee may not also free the phone it would check
+    in from, or an admin's own face enrolled on a colleague, then the colleague's phone reset and a new code,
+    would take the account over alone. (Approving an employee's own self-enrolment puts no one else's face on
+    them: it does not count.)"""
     return [
         t.template_id
         for t in runtime.faces().template_rows(nip)
-        if t.status == APPROVED
-        and ((t.created_by == subject and recent(t.created_at)) or (t.decided_by == subject and recent(t.decided_at)))
+        if t.status == APPROVED and t.created_by == subject and now - parse_iso(t.created_at) <= FOUR_EYES
     ]
 
 
@@ -375,7 +371,8 @@ def decide(
     if found.info.status != PENDING:
         raise ConflictError("Foto wajah ini sudah diputuskan.", {"status": found.info.status})
     approve = body.decision == "approve"
-    if approve and found.info.reset_by == principal.subject:
+    # After a reset the face waits for a second admin: neither the one who reset the phone nor the one who enrolled it.
+    if approve and found.info.reset_by and principal.subject in (found.info.reset_by, found.info.created_by):
         raise ForbiddenError("Foto wajah setelah reset perangkat harus disetujui admin lain.", {"reason": "four_eyes"})
     if approve:
         check_not_duplicate(nip, found.template.embeddings, settings)

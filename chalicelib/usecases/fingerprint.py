@@ -382,7 +382,7 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
     old = runtime.timeclock().cutover_of(unor_id)
     if old is not None and body.date > old and principal.role != "super_admin":
         raise ForbiddenError(
-            "Tanggal peralihan hanya dapat dimundurkan oleh super admin.", {"date": old.isoformat(), "reason": "later"}
+            "Tanggal peralihan hanya dapat diundur oleh super admin.", {"date": old.isoformat(), "reason": "later"}
         )
     runtime.timeclock().set_cutover(unor_id, body.date, principal.subject, now)
     recaps.frames_changed([unor_id])

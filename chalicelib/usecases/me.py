@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from chalicelib import runtime
 from chalicelib.domain.attendance import RECORDED, Event
 from chalicelib.domain.people import Principal
+from chalicelib.domain.zones import WORK_ZONE
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
@@ -46,7 +47,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     checked_in = runtime.events().has_arrival_mark(employee.nip, day.day.isoformat())
     check_in, check_out = _day_marks(events, day.day)
     so_far = work.so_far(judged, now, rules)
-    zones = runtime.zones().get_zones(sorted(unit.zone_ids)) if unit else []
+    zones = [z for z in runtime.zones().get_zones(sorted(unit.zone_ids)) if z.purpose == WORK_ZONE] if unit else []
     return Profile(
         nip=employee.nip,
         nama=employee.nama,
@@ -79,7 +80,11 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
 
 def _day_marks(events: Sequence[Event], day: date) -> tuple[EventView | None, EventView | None]:
     """The day's first check-in and last check-out that count or await review."""
-    own = [e for e in events if e.local_date == day.isoformat() and e.status in RECORDED and not e.voided]
+    own = [
+        e
+        for e in events
+        if e.local_date == day.isoformat() and e.status in RECORDED and not e.voided and not e.outside_hours
+    ]
     ins = [e for e in own if e.type == "in"]
     outs = [e for e in own if e.type == "out"]
     first_in = event_view(ins[0]) if ins else None

@@ -30,7 +30,7 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
 
 
 def reset_device(actor: Principal, nip: str, now: datetime) -> None:
-    """Release the employee's phone; 403 for an admin who enrolled or approved one of the employee's faces
+    """Release the employee's phone; 403 for an admin who enrolled one of the employee's faces
     within the last 7 days (four eyes: `faces.vouched_by`)."""
     employee = runtime.people().get_employee(nip)
     if employee is None:
@@ -40,8 +40,7 @@ def reset_device(actor: Principal, nip: str, now: datetime) -> None:
     vouched = faces.vouched_by(actor.subject, nip, now)
     if vouched:
         raise ForbiddenError(
-            "Perangkat pegawai ini harus direset admin lain: Anda mendaftarkan atau menyetujui wajahnya dalam 7 "
-            "hari terakhir.",
+            "Perangkat pegawai ini harus direset admin lain: Anda mendaftarkan wajahnya dalam 7 hari terakhir.",
             {"reason": "four_eyes", "template_ids": vouched},
         )
     runtime.people().release_device(nip, employee.device_id, actor.subject)

@@ -28,6 +28,7 @@ from chalicelib.attendance.classify import (
     hours_over,
     judge_answer,
     live_inputs,
+    marks_so_far,
     monitor_state,
     status_code,
 )
@@ -177,12 +178,13 @@ def working_day(employee: Employee, judged: Sequence[AttendanceEvent], now: date
     today = now.astimezone(rules.tz).date()
     before = today - timedelta(days=1)
     counted = [e for e in judged if e.state != EventState.REJECTED]
-    arrivals = [e.at for e in counted if e.kind == "in" and e.at.astimezone(rules.tz).date() == before]
-    if arrivals and not any(e.kind == "out" and e.at > max(arrivals) for e in counted):
+    # An arrival of the day before (an app check-in, or a machine punch: either may be it) with nothing after it.
+    arrivals = [e.at for e in counted if e.kind != "out" and e.at.astimezone(rules.tz).date() == before]
+    if arrivals and not any(e.kind != "in" and e.at > max(arrivals) for e in counted):
         night = WorkingDay(_employee_plans(employee, before, rules))
         begin, end = night.plan.window(rules)
-        own = assign_events(night.plans, counted, rules)[1]
-        if night.plan.hours is not None and begin <= now < end and {e.kind for e in own} == {"in"}:
+        check_in, check_out = marks_so_far(assign_events(night.plans, counted, rules)[1], night.plan, rules)
+        if night.plan.hours is not None and begin <= now < end and check_in is not None and check_out is None:
             return night
     return WorkingDay(_employee_plans(employee, today, rules))
 
@@ -573,7 +575,7 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monit
         shown = entry.live(now, rules)
         state = monitor_state(shown, now, rules)
         counts[state] += 1
-        first_in = min((e.at for e in shown.events if e.kind == "in"), default=None)
+        first_in = marks_so_far(shown.events, shown.plan, rules, now)[0]
         check_in = first_in.isoformat() if first_in else None
         items.append(MonitorItem(nip=entry.employee.nip, nama=entry.employee.nama, state=state, check_in=check_in))
     return Monitor(date=day.isoformat(), unor_id=unor_id, counts=counts, items=items, next=None)

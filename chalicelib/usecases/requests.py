@@ -91,8 +91,12 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
     """
     employee = _caller(principal)
     _check_dates(body, now.astimezone(settings.tz).date())
-    if body.type == "KOREKSI" and _correction_at(employee, body.start_date, str(body.time), settings)[1] > now:
-        raise ValidationError("Jam koreksi belum lewat.", {"time": "not later than now"})
+    if body.type == "KOREKSI":
+        _, at, window = _correction_at(employee, body.start_date, str(body.time), settings)
+        if at > now:
+            raise ValidationError("Jam koreksi belum lewat.", {"time": "not later than now"})
+        if not window[0] <= at < window[1]:
+            raise ValidationError(*_outside_window(window, settings))
     attachment = read_attachment(body.attachment) if body.attachment is not None else None
     request_id = content_request_id(employee.nip, body, attachment[0] if attachment else None)
     existing = runtime.requests().get(request_id)
@@ -519,9 +523,11 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
     shift's check-out: `DayPlan.at_clock`), flagged CORRECTION, the request named in its answer; written like a
     check-in (one transaction, idempotent per request), under the unit whose day it corrects (`recaps.unit_on`:
     a day before the employee's move stays the old unit's)."""
-    employee, at = _correction_at(employee, date.fromisoformat(r.start_date), str(r.time), settings)
+    employee, at, window = _correction_at(employee, date.fromisoformat(r.start_date), str(r.time), settings)
     if at > now:  # filed before its time could be checked, or the day's schedule changed since
         raise ConflictError("Jam koreksi belum lewat; putuskan setelah jam itu.", {"time": r.time, "at": iso(at)})
+    if not window[0] <= at < window[1]:  # the day's schedule changed since it was filed
+        raise ConflictError(*_outside_window(window, settings))
     kind = r.event_type or "in"
     judged = recaps.judge_for_answer(employee, kind, at, settings)
     event_id = new_event_id(r.nip, at)
@@ -545,13 +551,22 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
     return event_id
 
 
-def _correction_at(employee: Employee, day: date, clock: str, settings: Settings) -> tuple[Employee, datetime]:
+def _correction_at(
+    employee: Employee, day: date, clock: str, settings: Settings
+) -> tuple[Employee, datetime, tuple[datetime, datetime]]:
     """The employee under the unit whose `day` it is (`recaps.unit_on`: a day before a move stays the old
-    unit's) and the UTC instant a correction's `clock` names on that day (`DayPlan.at_clock`: the next morning
-    for a night shift's check-out)."""
+    unit's), the UTC instant a correction's `clock` names on that day (`DayPlan.at_clock`: the next morning
+    for a night shift's check-out), and the day's window: a correction outside it would never count."""
     employee = replace(employee, unor_id=recaps.unit_on(employee, day, settings))
-    plan = recaps.day_plan(employee, day, settings)
-    return employee, plan.at_clock(time.fromisoformat(clock), runtime.rule_table(settings))
+    plan, rules = recaps.day_plan(employee, day, settings), runtime.rule_table(settings)
+    return employee, plan.at_clock(time.fromisoformat(clock), rules), plan.window(rules)
+
+
+def _outside_window(window: tuple[datetime, datetime], settings: Settings) -> tuple[str, dict[str, str]]:
+    """The refusal of a correction whose time the day would not count: the day's opening and closing times."""
+    opens, closes = (f"{at.astimezone(settings.tz):%H.%M}" for at in window)
+    details = {"time": "within the day's attendance window", "from": opens, "to": closes}
+    return f"Jam koreksi di luar jam absen hari itu ({opens}–{closes}): koreksi itu tidak akan dihitung.", details
 
 
 __all__ = [

@@ -75,11 +75,13 @@ class _FollowingMoves:
         self.employees.upsert_units(units)
 
     def apply(self, changes: Sequence[Change]) -> None:
-        self.employees.apply(changes)
+        # The queues first: a failure in between leaves the move itself unwritten, so the next run plans it
+        # again and moves what is left (each move is conditional and moves nothing twice).
         for change in changes:
             if change.kind == "moved":
                 runtime.requests().move_pending(change.nip, change.after.unor_id)
                 runtime.faces().move_pending(change.nip, change.after.unor_id)
+        self.employees.apply(changes)
 
 
 def _config(settings: Settings) -> SyncConfig:

@@ -339,8 +339,10 @@ def zone_ref(zone: StoredZone, config: ZoneConfig, source: str = "unit") -> Zone
 
 
 def zone_refs(zone_ids: Sequence[str], config: ZoneConfig) -> list[ZoneRef]:
-    """The zones (as read at most a minute ago) in their geo view."""
-    return [zone_ref(z, config) for z in runtime.zones().cached_zones(zone_ids)]
+    """A unit's work zones (as read at most a minute ago) in their geo view. The area of a field-duty letter
+    attached to a unit before decision 168 refused it is not one: it counts only for the letter's employees
+    on its dates (`field_duty_assignments`)."""
+    return [zone_ref(z, config) for z in runtime.zones().cached_zones(zone_ids) if z.purpose == WORK_ZONE]
 
 
 def field_duty_assignments(nip: str, rows: Sequence[Duty], config: ZoneConfig) -> list[FieldDutyAssignment]:

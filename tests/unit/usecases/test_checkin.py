@@ -31,9 +31,9 @@ from chalicelib.settings import Settings, build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import checkin, faces, zones
+from chalicelib.usecases import checkin, faces, me, zones
 from chalicelib.usecases.schemas.attendance import CheckinBody
-from chalicelib.usecases.schemas.zones import CreateZoneRequest
+from chalicelib.usecases.schemas.zones import AssignmentRequest, CreateZoneRequest
 from tests.conftest import faces_dir
 from tests.functional.checkin_setup import CENTRE, OUTSIDE, selfie
 from tests.liveness_frames import frames_b64
@@ -239,6 +239,27 @@ def test_an_arrival_is_judged_and_recorded_with_its_photo(
     assert checkin.check_in(employee, body, raw, enrolled, NOW + timedelta(seconds=5)) == answer
 
 
+def test_an_arrival_before_check_in_opens_is_kept_but_leaves_the_day_s_arrival_to_a_counted_one(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN check-in opens at 06:00 for the 07:30 day; the employee checks in at 05:50
+    early = NOW - timedelta(minutes=100)
+    challenge = challenges.issue(NIP, PHONE, early, 180, SETTINGS.token_secret, action=ACTION)
+    body, raw = request(photo=selfie(GENUINE), challenge_id=challenge.challenge_id)
+    first = checkin.check_in(employee, body, raw, enrolled, early + timedelta(seconds=20))
+    # THEN it is recorded, answered as not counted (TL4 with no minutes), and takes no arrival of the day
+    assert first.status_code == 201 and (rendered(first)["category"], rendered(first)["late_minutes"]) == ("TL4", 0)
+    assert not repos.events.has_arrival_mark(NIP, "2026-12-03")
+    assert me.profile(employee, enrolled, early + timedelta(minutes=1)).today.check_in is None
+    # AND at 07:20 the employee checks in again, which counts: the day's arrival, on time
+    again, again_raw = request("r-2", photo=selfie(GENUINE_2))
+    second = checkin.check_in(employee, again, again_raw, enrolled, NOW)
+    assert second.status_code == 201 and rendered(second)["category"] is None, second.body
+    assert repos.events.has_arrival_mark(NIP, "2026-12-03")
+    shown = me.profile(employee, enrolled, NOW + timedelta(minutes=1)).today.check_in
+    assert shown is not None and shown.event_id == rendered(second)["event_id"]
+
+
 def test_a_challenge_banked_at_home_does_not_date_a_late_arrival(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
@@ -297,6 +318,27 @@ def test_outside_the_zone_is_refused_and_recorded(repos: Repositories, employee:
     [event] = recorded_events(repos)
     assert event.status == "refused" and event.photo_key is not None
     assert not repos.events.has_arrival_mark(NIP, "2026-12-03")
+
+
+def test_a_letter_s_area_attached_to_the_unit_before_it_was_refused_is_no_work_zone(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN a field-duty letter of a colleague, years ago, whose area is around OUTSIDE, attached to U1 as one
+    # of its zones before such attachments were refused (decision 168)
+    body = {"nips": [NIP], "start_date": "2020-01-06", "end_date": "2020-01-06", "letter_no": "800/1", "reason": "x",
+            "circle": {"lat": OUTSIDE[0], "lon": OUTSIDE[1], "radius_m": 100}}  # fmt: skip
+    letter = zones.create_assignment(
+        Principal("op", "super_admin"), AssignmentRequest.model_validate(body), enrolled, NOW
+    )
+    unit = repos.people.get_unit("U1")
+    assert unit is not None
+    repos.people.set_unit_zones("U1", {*unit.zone_ids, letter.zone_id})
+    # WHEN the employee checks in from there today, THEN it is outside every work zone
+    refused, raw = request(photo=selfie(GENUINE), latitude=OUTSIDE[0], longitude=OUTSIDE[1])
+    answer = checkin.check_in(employee, refused, raw, enrolled, NOW)
+    assert answer.status_code == 422 and rendered(answer)["error"]["code"] == "OUTSIDE_ZONE"
+    # AND the app is not shown that area as one of the unit's zones
+    assert [z.name for z in me.profile(employee, enrolled, NOW).zones] == ["Sekolah"]
 
 
 def test_of_two_requests_with_one_challenge_the_second_is_a_recorded_refusal(

@@ -255,12 +255,26 @@ def test_an_admin_who_put_a_face_on_an_employee_may_not_also_free_their_phone(
     onboarding.reset_device(COLLEAGUE, NIP, now + timedelta(days=6))
     assert runtime.people().device_owner("android-0001-aaaa") is None
     onboarding.reset_device(RESETTER, NIP, now + timedelta(days=7, minutes=1))
-    # AND an admin who approved an employee's own self-enrolment is held the same way
+    # AND approving an employee's own self-enrolment puts no one else's face on them: that admin may reset
     pending = faces.self_enrol(employee(OTHER), photo(JOLIE[0]), settings, now)
     assert approve(COLLEAGUE, pending.template_id, settings, now) == "approved"
+    onboarding.reset_device(COLLEAGUE, OTHER, now)
+
+
+def test_after_a_reset_the_admin_who_enrolled_the_new_face_may_not_approve_it_either(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN another admin resets the employee's phone, and this admin then enrols a face on the employee
+    onboarding.reset_device(COLLEAGUE, NIP, now)
+    enrolled = faces.enrol(RESETTER, NIP, photo(ZUCKERBERG), settings, now + timedelta(hours=1))
+    assert enrolled.status == "pending"
+    # WHEN the enroller approves it, THEN it is refused, as it is for the resetter: a third admin approves it
+    with pytest.raises(ForbiddenError) as refused:
+        approve(RESETTER, enrolled.template_id, settings, now)
+    assert refused.value.details == {"reason": "four_eyes"} and state() == (0, 1)
     with pytest.raises(ForbiddenError):
-        onboarding.reset_device(COLLEAGUE, OTHER, now)
-    onboarding.reset_device(RESETTER, OTHER, now)
+        approve(COLLEAGUE, enrolled.template_id, settings, now)
+    assert approve(SUPER, enrolled.template_id, settings, now) == "approved"
 
 
 def test_a_self_enrolment_after_a_reset_needs_another_admin_too(

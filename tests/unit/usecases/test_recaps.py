@@ -16,7 +16,7 @@ from chalicelib.domain.zones import Assignment
 from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
-from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id, punch_event_id
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar, recaps, reports, reviews, zones
 from chalicelib.usecases.schemas.calendar import LeaveRequest, ShiftsRequest
@@ -471,3 +471,31 @@ def test_an_employees_day_so_far_counts_a_machine_punch_as_the_recap_does(unit: 
     # AND once U1 has moved to the app from Monday on, a punch of Monday no longer counts, as in the recap
     unit.timeclock.set_cutover("U1", MONDAY, "admin", local(7, 0))
     assert state_so_far(cucu, [punch], local(9, 0)) == "not_yet"
+
+
+def machine_punch(repos: Repositories, nip: str, at: datetime, kind: str = "in") -> Event:
+    """A punch of U1's fingerprint machine, stored as an import stores it (its `type` a listing hint only)."""
+    punch = Event(punch_event_id(nip, at), nip, kind, "accepted", iso(at), iso(at),
+                  at.astimezone(SETTINGS.tz).date().isoformat(), "U1", warnings=(), source=FINGERPRINT)  # fmt: skip
+    repos.events.put_punches([punch])
+    return punch
+
+
+def test_the_monitor_shows_the_arrival_a_machine_punch_makes(unit: Repositories) -> None:
+    # GIVEN Cucu's punches on U1's machine at 07:25 and 16:05 on Monday (the later stored as "out", as imported)
+    machine_punch(unit, C, local(7, 25))
+    machine_punch(unit, C, local(16, 5), "out")
+    # WHEN the unit's monitor is read that evening, THEN her check-in is the first punch, and she is present
+    shown = {i.nip: i for i in recaps.monitor("U1", MONDAY, local(17, 0), SETTINGS).items}
+    assert (shown[C].state, shown[C].check_in) == ("present", local(7, 25).isoformat())
+
+
+def test_after_midnight_a_night_shift_begun_with_a_machine_punch_is_still_the_working_day(unit: Repositories) -> None:
+    # GIVEN Cucu on Monday's 21:00-07:00 shift, who punched the machine at 20:55
+    night_shift(C)
+    punch = machine_punch(unit, C, local(20, 55))
+    cucu = Employee(nip=C, nama="Cucu", unor_id="U1")
+    # WHEN her day is asked at 02:00, THEN it is Monday's shift, waiting for its check-out (not a new date)
+    two_am = local(20, 0) + timedelta(hours=6)
+    judged = recaps.judged_so_far(cucu, [punch], two_am, SETTINGS)
+    assert recaps.working_day(cucu, judged, two_am, SETTINGS).plan.day == MONDAY

@@ -659,6 +659,20 @@ def test_a_correction_cannot_claim_a_time_still_to_come(settings: Settings) -> N
     assert file(settings, correction("2026-03-10", "16:00", "out"))
 
 
+def test_a_correction_the_day_would_not_count_is_refused(settings: Settings) -> None:
+    # GIVEN Tuesday's office hours, whose check-in opens at 06.00 and check-out closes at 18.00
+    # WHEN Asep asks for "Pulang 18:30" or "Masuk 05:30" that day, THEN each is refused: the recap would not
+    # count it, and it would use up one of the month's two corrections
+    for clock, kind in (("18:30", "out"), ("05:30", "in")):
+        with pytest.raises(ValidationError) as caught:
+            file(settings, correction("2026-03-10", clock, kind))
+        assert caught.value.details == {"time": "within the day's attendance window", "from": "06.00", "to": "18.00"}
+        assert "06.00–18.00" in str(caught.value.message)
+    assert requests.my_requests(ME, MyRequestsQuery(), settings).items == []
+    # AND "Pulang 17:55" is filed
+    assert file(settings, correction("2026-03-10", "17:55", "out"))
+
+
 def test_a_correction_whose_time_moved_into_the_future_waits_for_it(settings: Settings) -> None:
     # GIVEN Asep's "Pulang 07:00" of today, filed at 10:00 while his day ran 07:30-16:00 (07:00 had passed)
     request_id = file(settings, correction("2026-03-11", "07:00", "out"))

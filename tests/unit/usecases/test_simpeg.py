@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.people import Employee, Principal
-from chalicelib.errors import NotFoundError
+from chalicelib.errors import NotFoundError, UnavailableError
 from chalicelib.settings import build_settings
 from chalicelib.simpeg import SyncRun, Trigger, settle_abandoned
 from chalicelib.simpeg.sync import WORKER_DEADLINE_S
@@ -99,3 +99,31 @@ def test_an_employee_moved_by_an_import_takes_their_pending_requests_to_the_new_
     with pytest.raises(NotFoundError):
         requests.decide(u1, filed, decision, build_settings({}), NOW)
     assert requests.decide(u2, filed, decision, build_settings({}), NOW).status == "rejected"
+
+
+def test_a_move_whose_queues_could_not_follow_is_made_again_by_the_next_import(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep of U1 with a permit waiting, and the faces store failing when the move's import runs
+    import_rows(ROWS)
+    asep = ROWS[0]["nip"]
+    repos.people.put_employee(Employee(asep, "Asep", "U1"))
+    permit = {"type": "IZIN", "start_date": "2030-01-07", "end_date": "2030-01-07", "reason": "Keluarga"}
+    me = Principal(asep, "employee", device_id="android-0001-aaaa")
+    filed = requests.submit(me, NewRequest.model_validate(permit), build_settings({}), NOW).request_id
+    moved = {**ROWS[0], "unor_id": "U2", "unor_nama": "SDN 2"}
+
+    def unavailable(nip: str, unor_id: str) -> list[str]:
+        raise UnavailableError()
+
+    monkeypatch.setattr(repos.faces, "move_pending", unavailable)
+    # WHEN the import fails, THEN Asep is not moved yet (the next import plans the move again)
+    with pytest.raises(UnavailableError):
+        import_rows([moved])
+    assert {e.nip: e.unor_id for e in repos.simpeg_employees.list_employees()}[asep] == "U1"
+    # AND once the store answers, the same import moves him and his permit follows
+    monkeypatch.undo()
+    assert import_rows([moved])["moved"] == 1
+    u2 = Principal("ops-U2", "unit_admin", frozenset({"U2"}))
+    listed = requests.list_requests(u2, AdminRequestsQuery(status="pending", unor_id="U2"), build_settings({}))
+    assert [r.request_id for r in listed.items] == [filed]

@@ -71,15 +71,19 @@ function minutes(n: number): string {
   return h > 0 ? `${h} jam ${n % 60} menit` : `${n} menit`;
 }
 
-export const OUTSIDE_HOURS =
-  "Di luar jam absen hari ini (absen masuk dibuka dan absen pulang ditutup pada jam yang ditetapkan): absen ini tercatat, tetapi tidak dihitung untuk hari ini.";
+/** What an answer outside the day's hours means (decision 176): kept, not counted; an arrival made before
+ * check-in opens does not stand in the way of one made after. */
+export const OUTSIDE_HOURS: Readonly<Record<"in" | "out", string>> = {
+  in: "Di luar jam absen masuk hari ini: absen ini tercatat, tetapi tidak dihitung. Bila jam absen masuk belum dibuka, absen masuk lagi setelah dibuka.",
+  out: "Di luar jam absen pulang hari ini: absen ini tercatat, tetapi tidak dihitung untuk hari ini.",
+};
 
 /** What the answer says of the time: late or early by how much, or that it falls outside the day's hours for
  * checking in or out (a category with no minutes: the day records it as missing, TL4 or PSW4); null when on
  * time. */
 export function timing(answer: CheckinAnswer): string | null {
   const spent = answer.type === "in" ? answer.late_minutes : (answer.early_minutes ?? 0);
-  if (answer.category && spent === 0) return OUTSIDE_HOURS;
+  if (answer.category && spent === 0) return OUTSIDE_HOURS[answer.type];
   if (spent === 0) return null;
   return answer.type === "in" ? `Terlambat ${minutes(spent)}.` : `Pulang ${minutes(spent)} lebih awal.`;
 }

@@ -5,7 +5,6 @@ import { useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, upload, withQuery } from "../session";
-import { today } from "../format";
 import { ActionForm, Field, rejudged, Labelled, Outcome, Screen, Select, Submit, Table, useAction, type Column } from "../ui";
 
 interface LineError {
@@ -134,7 +133,8 @@ function Punches() {
 function Cutover() {
   const { units, unitName } = useConsole();
   const [unit, setUnit] = useState(units.length === 1 ? (units[0]?.unor_id ?? "") : "");
-  const [date, setDate] = useState(today());
+  // No date is offered: a unit admin cannot take back a date saved too early (only a super admin moves it later).
+  const [date, setDate] = useState("");
   const action = useAction();
   return (
     <ActionForm
@@ -147,12 +147,12 @@ function Cutover() {
       }}
     >
       <h2>3. Tanggal peralihan</h2>
-      <p class="hint">Sejak tanggal ini hanya absen dari aplikasi yang dihitung; absen mesin pada hari sebelumnya tetap dihitung. Tanggal yang tersimpan terlihat di Adopsi.</p>
+      <p class="hint">Sejak tanggal ini hanya absen dari aplikasi yang dihitung; absen mesin pada hari sebelumnya tetap dihitung. Tanggal yang tersimpan terlihat di Adopsi. Periksa tanggalnya sebelum menyimpan: admin unit hanya dapat memajukannya, mengundurnya hanya dapat dilakukan super admin.</p>
       <div class="filters">
         <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Pilih unit")} />
         <Field label="Hanya aplikasi mulai" type="date" value={date} onInput={setDate} required />
       </div>
-      <Submit action={action} disabled={!unit}>
+      <Submit action={action} disabled={!unit || !date}>
         Simpan Tanggal Peralihan
       </Submit>
       <Outcome action={action} />
