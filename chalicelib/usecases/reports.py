@@ -122,7 +122,7 @@ def _unit_month(unor_id: str, month: str, tz: tzinfo) -> list[EmployeeMonth]:
     unit_name = _unit_name(unor_id)
     prior = _prior(unor_id, month, counted_at)
     rows, stored = runtime.statuses().month_and_counters(unor_id, month)
-    movers = _moved_in(unor_id, month, tz) & set(rows)
+    movers = _movers(unor_id, month, tz, set(rows))
     result = [
         _moved_month(EmployeeMonth(nip, nama, unor_id, unit_name, days_), month)
         if nip in movers
@@ -136,12 +136,18 @@ def _unit_month(unor_id: str, month: str, tz: tzinfo) -> list[EmployeeMonth]:
     return result
 
 
-def _moved_in(unor_id: str, month: str, tz: tzinfo) -> set[str]:
-    """The unit's members who moved into it this year, by the end of `month`: their year so far is partly
-    another unit's, which this unit's stored counters do not hold (decision 120)."""
+def _movers(unor_id: str, month: str, tz: tzinfo, nips: set[str]) -> set[str]:
+    """Of the employees `nips` with days in the unit's month, those whose year may hold another unit's days:
+    members who moved into it this year, by the end of `month` (this unit's stored counters do not hold their
+    earlier unit's days: decision 120), and employees now in another unit (moved away since: their month's
+    other days are another unit's, and the monthly cap is the person's, decision 179)."""
     first, last = _year_until(month)
-    moves = ((m.nip, m.moved_on(tz)) for m in runtime.people().members_of_unit(unor_id))
-    return {nip for nip, moved in moves if moved is not None and first <= moved <= last}
+    people = runtime.people()
+    members = people.members_of_unit(unor_id)
+    moved_in = {m.nip for m in members if (moved := m.moved_on(tz)) is not None and first <= moved <= last}
+    gone = nips - {m.nip for m in members}
+    moved_away = {e.nip for e in people.get_employees(gone) if e.unor_id != unor_id} if gone else set()
+    return (moved_in | moved_away) & nips
 
 
 def _moved_month(employee: EmployeeMonth, month: str) -> EmployeeMonth:

@@ -229,6 +229,28 @@ def test_a_month_read_before_its_end_is_counted_whole_for_the_next_month(repos: 
     assert _year_to_date("2026-12") == {A: 2}
 
 
+def test_the_cap_holds_for_an_employee_who_moved_away_and_back_within_the_month(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep absent 12 working days at U1 (60 %), moved to U2 and absent 9 days there (45 %), then back to U1
+    for unit in ("U1", "U2"):
+        repos.people.upsert_unit(unit, f"SDN {unit}")
+    asep = Member(A, "Asep", True)
+    working = [d for d in (date(2026, 11, 1) + timedelta(days=n) for n in range(30)) if d.weekday() < 5]
+    moves = ((None, "U1", working[:12]), (datetime(2026, 11, 16, 18, 0, tzinfo=UTC), "U2", working[12:]))
+    for moved_at, unit, days in moves:
+        if moved_at is not None:
+            monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda at=moved_at: at)
+        repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id=unit))
+        for day in days:
+            repos.statuses.save_day(unit, day, [(asep, absent(day))])
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 30, 18, 0, tzinfo=UTC))
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
+    # WHEN both units' November reports are read, THEN the rows share one cap, in date order: 60 % and 40 %
+    shares = [_report("2026-11", unit).items[0].deduction_percent for unit in ("U1", "U2")]
+    assert shares == [60.0, 40.0]
+
+
 def test_an_employee_who_moved_keeps_the_year_to_date_of_the_unit_they_left(
     repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
