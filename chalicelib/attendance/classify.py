@@ -114,16 +114,18 @@ def judge_attendance(kind: EventKind, at: datetime, plan: DayPlan, rules: RuleTa
 
 
 def judge_answer(kind: EventKind, at: datetime, plans: Sequence[DayPlan], rules: RuleTable) -> Judgement:
-    """The check-in answer for an event at `at`, given consecutive days' `plans` ending with the day of `at`:
+    """The check-in answer for an event at `at`, given consecutive days' `plans` around the day of `at`:
     judged against the day the recap will count it on (`assign_events`), so a night shift's 07:00 check-out is
-    measured against that shift's end, not against the new date's hours. An event no window holds (a check-out
-    after the check-out window closed) does not count for its working day: the answer says what the day then
-    records, the missing-event level (TL4 or PSW4) with no minutes, not "on time"."""
+    measured against that shift's end, not against the new date's hours, and a 23:45 arrival for a shift from
+    midnight against that shift. An event no window holds (a check-out after the check-out window closed)
+    does not count for its working day: the answer says what the day then records, the missing-event level
+    (TL4 or PSW4) with no minutes, not "on time"."""
     owners = assign_events(plans, [AttendanceEvent(kind, at)], rules)
     plan = next((plan for plan, got in zip(plans, owners, strict=True) if got), None)
     if plan is not None:
         return judge_attendance(kind, at, plan, rules)
-    own = plans[-1]
+    local_day = at.astimezone(rules.tz).date()
+    own = next((plan for plan in plans if plan.day == local_day), plans[-1])
     if _excuse(own) is not None or own.bounds(rules) is None:
         return judge_attendance(kind, at, own, rules)
     if kind == "in":

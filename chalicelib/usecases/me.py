@@ -83,7 +83,10 @@ def _day_marks(events: Sequence[Event], day: date) -> tuple[EventView | None, Ev
     own = [
         e
         for e in events
-        if e.local_date == day.isoformat() and e.status in RECORDED and not e.voided and not e.outside_hours
+        if e.local_date == day.isoformat()
+        and e.status in RECORDED
+        and not e.voided
+        and not (e.type == "in" and e.outside_hours)  # an arrival before check-in opens: check in again
     ]
     ins = [e for e in own if e.type == "in"]
     outs = [e for e in own if e.type == "out"]

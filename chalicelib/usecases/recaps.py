@@ -90,18 +90,19 @@ def judge_for_answer(
     employee: Employee, kind: str, at: datetime, settings: Settings, duties: Sequence[Duty] | None = None
 ) -> Judgement:
     """Late/early minutes and category for the check-in answer, under the schedule in force on the day it counts
-    for: the date of `at`, or the day before while that day's night shift holds it (`judge_answer`).
+    for: the date of `at`, the day before while that day's night shift holds it, or the day after for an
+    arrival before midnight at a shift from midnight (`judge_answer`).
 
     `duties`: the employee's field-duty rows of that day when the check-in has read them already.
     """
     rules = runtime.rule_table(settings)
     day = at.astimezone(rules.tz).date()
-    before = day - timedelta(days=1)
+    before, after = day - timedelta(days=1), day + timedelta(days=1)
     if duties is None:
         duties = runtime.zones().duties_of_employee(employee, day)
-    plan = runtime.calendar().employee_plan(employee, before, day, duties)
-    calendar = runtime.calendar().cached_regency_calendar({before.year, day.year})
-    plans = [plan_day(d, calendar, plan, rules) for d in (before, day)]
+    plan = runtime.calendar().employee_plan(employee, before, after, duties)
+    calendar = runtime.calendar().cached_regency_calendar({before.year, after.year})
+    plans = [plan_day(d, calendar, plan, rules) for d in (before, day, after)]
     return judge_answer("in" if kind == "in" else "out", at, plans, rules)
 
 

@@ -75,13 +75,19 @@ class _FollowingMoves:
         self.employees.upsert_units(units)
 
     def apply(self, changes: Sequence[Change]) -> None:
-        # The queues first: a failure in between leaves the move itself unwritten, so the next run plans it
-        # again and moves what is left (each move is conditional and moves nothing twice).
-        for change in changes:
-            if change.kind == "moved":
-                runtime.requests().move_pending(change.nip, change.after.unor_id)
-                runtime.faces().move_pending(change.nip, change.after.unor_id)
+        # The queues before and after the records: a failure in between leaves the move itself unwritten, so the
+        # next run plans it again; a request filed meanwhile under the old unit follows with the second pass
+        # (each move is conditional and moves nothing twice).
+        moves = [(change.nip, change.after.unor_id) for change in changes if change.kind == "moved"]
+        self._follow(moves)
         self.employees.apply(changes)
+        self._follow(moves)
+
+    @staticmethod
+    def _follow(moves: Sequence[tuple[str, str]]) -> None:
+        for nip, unor_id in moves:
+            runtime.requests().move_pending(nip, unor_id)
+            runtime.faces().move_pending(nip, unor_id)
 
 
 def _config(settings: Settings) -> SyncConfig:

@@ -416,6 +416,16 @@ def test_the_answer_to_attendance_outside_the_day_s_window_says_the_day_will_not
     assert _answer("out", "18:30", {TUESDAY: None}) == Judgement(0, None)
 
 
+def test_an_arrival_before_midnight_for_a_shift_from_midnight_is_answered_for_that_shift() -> None:
+    # GIVEN a nurse rostered 00:00-08:00 on Wednesday (its check-in opens 90 minutes before, on Tuesday)
+    wednesday = TUESDAY + timedelta(days=1)
+    nurse = EmployeePlan(shifts={wednesday: WorkHours(time(0, 0), time(8, 0))})
+    plans = [plan_day(day, RegencyCalendar(), nurse, RULES) for day in (MONDAY, TUESDAY, wednesday)]
+    # WHEN she checks in at 23:45 on Tuesday, THEN she is on time for Wednesday's shift, not "outside hours"
+    assert classify.judge_answer("in", local(TUESDAY, "23:45"), plans, RULES) == Judgement(0, None)
+    assert classify.judge_answer("in", local(wednesday, "00:20"), plans, RULES) == Judgement(20, "TL1")
+
+
 def test_a_time_correction_names_the_instant_within_the_day_s_window() -> None:
     def at(clock: str, shifts: dict[date, WorkHours | None]) -> str:
         plan = plan_day(MONDAY, RegencyCalendar(), EmployeePlan(shifts=shifts), RULES)

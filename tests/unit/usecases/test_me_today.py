@@ -39,9 +39,10 @@ def employee(repos: Repositories) -> None:
     repos.people.put_employee(Employee(NIP, "Asep", "U1"))
 
 
-def check(repos: Repositories, kind: str, at: datetime) -> str:
+def check(repos: Repositories, kind: str, at: datetime, answer: dict[str, object] | None = None) -> str:
+    """A check-in or check-out stored as the check-in stores it, with the `answer` it was given."""
     day = at.astimezone(TZ).date().isoformat()
-    e = Event(new_event_id(NIP, at), NIP, kind, "accepted", iso(at), iso(at), day, "U1", warnings=())
+    e = Event(new_event_id(NIP, at), NIP, kind, "accepted", iso(at), iso(at), day, "U1", warnings=(), answer=answer)
     repos.events.write_checkin(CheckinWrite(e, f"{NIP}#{at.timestamp()}", "body", StoredAnswer(201, {}), at))
     return e.event_id
 
@@ -53,6 +54,19 @@ def test_before_the_hours_nobody_checked_in_is_not_yet(repos: Repositories) -> N
     assert today.closes_at == iso(local(WEDNESDAY, 18))  # check-outs count until the regency's closing time
     # still "not yet" after the start: a late arrival is possible until the hours are over
     assert me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 11)).today.status == "BELUM"
+
+
+def test_attendance_outside_the_day_s_hours_shows_as_the_app_answered_it(repos: Repositories) -> None:
+    # GIVEN an arrival at 05:50, before check-in opens (answered: not counted), then one at 07:20
+    check(repos, "in", local(WEDNESDAY, 5, 50), {"category": "TL4", "late_minutes": 0, "early_minutes": 0})
+    counted = check(repos, "in", local(WEDNESDAY, 7, 20), {"category": None, "late_minutes": 0})
+    # AND a check-out at 18:30, after check-out closed (answered: not counted)
+    late = check(repos, "out", local(WEDNESDAY, 18, 30), {"category": "PSW4", "late_minutes": 0, "early_minutes": 0})
+    # WHEN the app asks at 19:00, THEN the arrival shown is the counted one, and the check-out stays shown
+    # (it was made: the app must not offer "Absen Pulang" again)
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 19)).today
+    assert today.check_in is not None and today.check_in.event_id == counted
+    assert today.check_out is not None and today.check_out.event_id == late
 
 
 def test_a_late_arrival_shows_its_band_and_no_early_leave_before_the_end(repos: Repositories) -> None:
