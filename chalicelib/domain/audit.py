@@ -3,7 +3,8 @@
 The log has two parts, kept apart so that reading one never wades through the other:
 - CHANGES, what admins changed (the entries API.md lists: codes, resets, faces, decisions, zones, ...);
 - VIEWS, whose personal files admins were handed links to: selfies and enrolment photos (`view.photos`) and
-  request letters (`view.attachments`), one entry per employee per request that issued the links.
+  request letters (`view.attachments`), one entry per employee per request that issued the links; and the
+  recap files of a unit's employees an admin took away (`view.reports`, one entry per file, its unit).
 An entry's action names its part (`log_of`), so writers never choose it.
 """
 
@@ -18,6 +19,7 @@ VIEWS = "views"
 VIEW = "view"  # the family of every action of the VIEWS part
 VIEW_PHOTOS = "view.photos"
 VIEW_ATTACHMENTS = "view.attachments"
+VIEW_REPORTS = "view.reports"  # a file of employees' attendance (a daily or monthly recap) handed to an admin
 
 
 def log_of(action: str) -> str:

@@ -11,10 +11,11 @@ unrecorded. Read back with `GET /v1/admin/audit?action=view`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from chalicelib import runtime
+from chalicelib.domain.audit import VIEW_REPORTS
 from chalicelib.domain.people import Principal
 from chalicelib.settings import Settings
 
@@ -36,3 +37,14 @@ def record_links(principal: Principal, action: str, via: str, nips: Iterable[str
     details = {nip: {"via": via, "links": links[nip]} for nip in sorted(links)}
     kept = timedelta(days=settings.photo_retention_days)
     runtime.audit().record_each(principal.subject, action, details, role=principal.role, kept_for=kept)
+
+
+def record_report(
+    principal: Principal, report: str, unor_id: str | None, detail: Mapping[str, object], settings: Settings
+) -> None:
+    """Record a recap file of employees' attendance (names, NIPs, days) handed to an admin: `view.reports`,
+    target the unit (or "-" for every unit the admin sees), the report and its period and format, kept as long
+    as the other views. Written before the file leaves: a failed write fails the request (503)."""
+    kept = timedelta(days=settings.photo_retention_days)
+    details = {unor_id or "-": {"report": report, **detail}}
+    runtime.audit().record_each(principal.subject, VIEW_REPORTS, details, role=principal.role, kept_for=kept)

@@ -23,7 +23,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.base import iso
 from chalicelib.store.job_runs import JobRun
 from chalicelib.store.photos import export_key
-from chalicelib.usecases import reports
+from chalicelib.usecases import disclosure, reports
 from chalicelib.usecases.access import units_of, visible
 from chalicelib.usecases.auth import epoch
 from chalicelib.usecases.operations import find_run, run_ref
@@ -51,6 +51,9 @@ def start(principal: Principal, body: MonthlyExportRequest, settings: Settings, 
     held = {"requested_by": principal.subject, "slot": claim.slot, "units": units}
     run = JobRun(secrets.token_hex(6), JOB, "manual", "running", now.replace(microsecond=0), result={**asked, **held})
     try:
+        disclosure.record_report(
+            principal, "monthly", body.unor_id, {"month": body.month, "format": body.format}, settings
+        )
         runtime.job_runs().save_run(run)
     except Exception:
         _give_back(run)

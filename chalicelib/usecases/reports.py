@@ -18,7 +18,7 @@ from chalicelib.domain.status import EmployeeDay, YearToDate
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.photos import export_key
-from chalicelib.usecases import recaps
+from chalicelib.usecases import disclosure, recaps
 from chalicelib.usecases.access import one_unit, units_of, visible_units
 from chalicelib.usecases.schemas import reports as schema
 from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonitorQuery, MonthlyQuery, MonthScope, RecapRequest
@@ -56,6 +56,7 @@ def daily_recap(
         return schema.DailyRecap(date=day.isoformat(), unor_id=unit, items=items, next=next_cursor)
     unit_name = _unit_name(unit)
     table = daily_table(unit, unit_name, day, _whole_day(unit, day), settings.tz)
+    disclosure.record_report(principal, "daily", unit, {"date": day.isoformat(), "format": query.format}, settings)
     if query.format == "pdf":
         content = export_daily_pdf(table, day, unit_name, now.astimezone(settings.tz))
         return export_link(f"{table.stem}.pdf", content, "application/pdf", settings)
@@ -194,6 +195,7 @@ def monthly(
     if chosen == "json":
         return _report(report)
     filename, content, content_type = month_file(report, chosen, settings, now)
+    disclosure.record_report(principal, "monthly", query.unor_id, {"month": query.month, "format": chosen}, settings)
     if chosen == "csv" and len(content) <= INLINE_CSV_BYTES:
         return content_type, content
     return export_link(filename, content, content_type, settings)
@@ -202,6 +204,7 @@ def monthly(
 def monthly_pdf(principal: Principal, query: MonthScope, settings: Settings, now: datetime) -> schema.ExportLink:
     """The report as the PDF a unit's head signs (attendance/recap_pdf.py), as a download link."""
     report = month_report(units_of(principal, query.unor_id), query.month, settings)
+    disclosure.record_report(principal, "monthly", query.unor_id, {"month": query.month, "format": "pdf"}, settings)
     return export_link(*month_file(report, "pdf", settings, now), settings)
 
 

@@ -132,6 +132,12 @@ def test_daily_recap_downloads_over_http_only_in_the_admin_s_units(api: Api, uni
         assert api.call("GET", path + fmt, token=other).status == 403
     refused = api.call("GET", path + "docx", token=ops)
     assert (refused.status, refused.body["error"]["code"]) == (400, "VALIDATION_ERROR")
+    # AND each file handed out is in the audit log's views: who took which unit's day, in which format
+    views = api.call("GET", "/v1/admin/audit?action=view.reports", token=admin).body["items"]
+    assert sorted((v["actor"], v["role"], v["target"], v["details"]["format"]) for v in views) == [
+        ("ops-u1", "unit_admin", "U1", fmt) for fmt in ("csv", "pdf", "xlsx")
+    ]
+    assert {(v["details"]["report"], v["details"]["date"]) for v in views} == {("daily", MONDAY.isoformat())}
 
 
 def test_a_leave_duty_or_roster_entered_after_the_recap_changes_the_recapped_day(api: Api, unit: str) -> None:
@@ -554,6 +560,14 @@ def test_a_monthly_export_is_built_in_the_background_and_fetched_only_by_its_adm
     assert _stored(csv["download_url"]).decode("utf-8") == inline.body
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(_stored(pdf["download_url"]))).pages)
     assert pdf["unor_id"] is None and "Unit: SDN 1 Ngamprah" in text and A in text
+    # AND every file asked for is in the audit log's views (the inline CSV too), "-" for every unit the admin sees
+    views = api.call("GET", "/v1/admin/audit?action=view.reports", token=admin).body["items"]
+    assert sorted((v["target"], v["details"]["report"], v["details"]["format"]) for v in views) == [
+        ("-", "monthly", "pdf"),
+        ("U1", "monthly", "csv"),
+        ("U1", "monthly", "csv"),
+        ("U1", "monthly", "xlsx"),
+    ]
     # AND only the admin who asked reads it: another admin of the unit gets 404, as for an unknown id
     ops = api.unit_admin_token(admin, "U1")
     for export_id in (xlsx["export_id"], "20261130090000-0123456789ab", "x1", "../jobs"):
