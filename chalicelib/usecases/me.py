@@ -80,15 +80,8 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
 
 def _day_marks(events: Sequence[Event], day: date) -> tuple[EventView | None, EventView | None]:
     """The day's first check-in and last check-out that count or await review."""
-    own = [
-        e
-        for e in events
-        if e.local_date == day.isoformat()
-        and e.status in RECORDED
-        and not e.voided
-        and not (e.type == "in" and e.outside_hours)  # an arrival before check-in opens: check in again
-    ]
-    ins = [e for e in own if e.type == "in"]
+    own = [e for e in events if e.local_date == day.isoformat() and e.status in RECORDED and not e.voided]
+    ins = [e for e in own if e.holds_arrival]  # not an arrival before check-in opens: it is made again
     outs = [e for e in own if e.type == "out"]
     first_in = event_view(ins[0]) if ins else None
     last_out = event_view(outs[-1]) if outs else None
