@@ -38,6 +38,13 @@ function keep(answer: TokenAnswer, nip: string): void {
   localStorage.setItem(NIP_KEY, nip);
 }
 
+/** Whether a refusal means the session's token no longer works (expired, revoked, the account changed): any 401
+ * but a wrong password sent in the body (`INVALID_CREDENTIALS`, a wrong "Kata sandi lama"), which the screen
+ * that asked for it shows while the session goes on. */
+export function endsSession(exc: unknown): exc is ApiError {
+  return exc instanceof ApiError && exc.status === 401 && exc.code !== "INVALID_CREDENTIALS";
+}
+
 /** The NIP of the employee signed in on this phone (a session begun before the phone kept it: the cached
  * profile's), or null when nobody is. */
 export function signedInNip(): string | null {
@@ -62,7 +69,8 @@ export function signOut(): void {
   localStorage.removeItem(PROFILE_KEY);
 }
 
-/** A call with the session's token; a 401 ends the session (the login screen shows the API's message). */
+/** A call with the session's token; a token that no longer works ends the session (the login screen shows the
+ * API's message). */
 export async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   try {
     return await send<T>(method, path, {
@@ -71,7 +79,7 @@ export async function call<T>(method: string, path: string, body?: unknown, sign
       ...(signal ? { signal } : {}),
     });
   } catch (exc) {
-    if (exc instanceof ApiError && exc.status === 401 && token()) {
+    if (endsSession(exc) && token()) {
       signOut();
       window.dispatchEvent(new CustomEvent<string>(SIGNED_OUT_EVENT, { detail: exc.message }));
     }
@@ -97,6 +105,13 @@ export async function logOut(): Promise<void> {
   } finally {
     signOut();
   }
+}
+
+/** `POST /v1/me/password`: every other session of the account ends (API.md); this one goes on with the token
+ * answered (the one it was made with stops working at the account's next password change). */
+export async function changePassword(current: string, next: string): Promise<void> {
+  const answer = await call<TokenAnswer>("POST", "/v1/me/password", { current_password: current, new_password: next });
+  localStorage.setItem(TOKEN_KEY, answer.token);
 }
 
 export async function myProfile(signal?: AbortSignal): Promise<Profile> {

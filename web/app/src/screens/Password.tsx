@@ -1,15 +1,16 @@
 import { useState } from "preact/hooks";
-import { call } from "../session";
+import { changePassword } from "../session";
 import { Field, Form, Page, useSubmit } from "../ui";
 
-/** "Ubah Kata Sandi": every other session of the account ends (API.md); this phone stays signed in. */
+/** "Ubah Kata Sandi": every other session of the account ends (API.md); this phone stays signed in. A wrong "Kata
+ * sandi lama" shows the API's message here, the session going on. */
 export function Password() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [done, setDone] = useState(false);
   const { busy, error, submit } = useSubmit(async () => {
     setDone(false);
-    await call<unknown>("POST", "/v1/me/password", { current_password: current, new_password: next });
+    await changePassword(current, next);
     setCurrent("");
     setNext("");
     setDone(true);

@@ -1,0 +1,66 @@
+// The phone's session (session.ts) against SMART's answers: which refusals end it, and the token a password change
+// answers. The browser's storage, events and network are stand-ins here (Node has none of the first two).
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { changePassword, endsSession, SIGNED_OUT_EVENT, token } from "./session";
+import { ApiError } from "../../shared/api";
+
+const WRONG = "NIP/nama pengguna atau kata sandi salah.";
+
+function answer(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+const error = (status: number, code: string, message = "…"): Response => answer(status, { error: { code, message } });
+
+let signedOut: string[];
+
+beforeEach(() => {
+  const kept = new Map<string, string>();
+  vi.stubGlobal("localStorage", {
+    getItem: (k: string) => kept.get(k) ?? null,
+    setItem: (k: string, v: string) => void kept.set(k, v),
+    removeItem: (k: string) => void kept.delete(k),
+  });
+  const win = new EventTarget();
+  signedOut = [];
+  win.addEventListener(SIGNED_OUT_EVENT, (e) => signedOut.push((e as CustomEvent<string>).detail));
+  vi.stubGlobal("window", win);
+  localStorage.setItem("smart.token", "old-token");
+  localStorage.setItem("smart.nip", "199001012020012001");
+});
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe("a password change", () => {
+  it("with a wrong current password is refused with the API's words, and the session goes on", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => error(401, "INVALID_CREDENTIALS", WRONG)));
+    await expect(changePassword("salah", "Sawah-Hijau-Pagi-2027")).rejects.toThrow(WRONG);
+    expect(token()).toBe("old-token");
+    expect(localStorage.getItem("smart.nip")).toBe("199001012020012001");
+    expect(signedOut).toEqual([]);
+  });
+
+  it("goes on with the token SMART answers", async () => {
+    const fetch = vi.fn(async () => answer(200, { token: "new-token", expires_at: "2026-12-06T12:00:00+07:00" }));
+    vi.stubGlobal("fetch", fetch);
+    await changePassword("Sawah-Hijau-Pagi-2026", "Sawah-Hijau-Pagi-2027");
+    expect(token()).toBe("new-token");
+    const init = fetch.mock.calls[0]?.at(1) as RequestInit | undefined;
+    expect((init?.headers as Record<string, string>)["Authorization"]).toBe("Bearer old-token");
+  });
+});
+
+describe("a refusal", () => {
+  it("ends the session when the token no longer works", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => error(401, "UNAUTHENTICATED", "Sesi tidak valid atau sudah berakhir.")));
+    await expect(changePassword("a", "b")).rejects.toBeInstanceOf(ApiError);
+    expect(token()).toBeNull();
+    expect(signedOut).toEqual(["Sesi tidak valid atau sudah berakhir."]);
+  });
+
+  it("of a wrong password, or of anything but the token, does not", () => {
+    expect(endsSession(new ApiError(401, "INVALID_CREDENTIALS", WRONG))).toBe(false);
+    expect(endsSession(new ApiError(403, "ACCOUNT_INACTIVE", "Akun Anda tidak aktif."))).toBe(false);
+    expect(endsSession(new ApiError(401, "UNAUTHENTICATED", "…"))).toBe(true);
+  });
+});
