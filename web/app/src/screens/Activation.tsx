@@ -17,7 +17,7 @@ export function Activation({ params }: { params: URLSearchParams }) {
       <p>Masukkan NIP dan kode aktivasi dari kartu aktivasi, lalu buat kata sandi baru (minimal 10 karakter).</p>
       <Form action="Aktifkan" busy={busy} error={error} onSubmit={submit}>
         <Field id="nip" label="NIP" value={nip} onInput={setNip} inputMode="numeric" maxLength={18} />
-        <Field id="kode" label="Kode aktivasi" value={code} onInput={setCode} />
+        <Field id="kode" label="Kode aktivasi" value={code} onInput={setCode} inputMode="numeric" maxLength={8} />
         <Field
           id="sandi-baru"
           label="Kata sandi baru"
