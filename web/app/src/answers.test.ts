@@ -1,7 +1,7 @@
 // What the phone makes of SMART's answers (answers.ts), with the API's own codes and words (chalicelib/messages.py).
 import { describe, expect, it } from "vitest";
 import { ApiError, errorFrom, NETWORK_ERROR } from "../../shared/api";
-import { ARRIVED_EARLIER, OUTSIDE_HOURS, refused, retryLater, settledBy, timing, unanswered } from "./answers";
+import { ARRIVED_EARLIER, CORRECT_IT, OUTSIDE_HOURS, refused, retryLater, settledBy, timing, unanswered } from "./answers";
 import type { CheckinAnswer } from "./types";
 
 const OUTSIDE =
@@ -71,7 +71,6 @@ describe("a capture waiting on the phone", () => {
       noSignal,
       new TypeError("Failed to fetch"),
       answered(401, "UNAUTHORIZED"),
-      answered(403, "DEVICE_MISMATCH"),
       answered(429, "RATE_LIMITED"),
       answered(500, "HTTP_500"),
       answered(503, "SERVICE_UNAVAILABLE"),
@@ -81,7 +80,14 @@ describe("a capture waiting on the phone", () => {
   });
 
   it("is settled by SMART's judgement", () => {
-    for (const exc of [answered(400, "OUTSIDE_ZONE"), answered(409, "ALREADY_RECORDED"), answered(422, "NO_FACE")]) {
+    for (const exc of [
+      answered(400, "OUTSIDE_ZONE"),
+      answered(403, "ACCOUNT_INACTIVE"),
+      answered(403, "DEVICE_MISMATCH"),
+      answered(403, "FORBIDDEN"),
+      answered(409, "ALREADY_RECORDED"),
+      answered(422, "NO_FACE"),
+    ]) {
       expect(retryLater(exc)).toBe(false);
     }
   });
@@ -95,8 +101,22 @@ describe("a capture waiting on the phone", () => {
     expect(settledBy(used)).toEqual({ outcome: "recorded", message: ARRIVED_EARLIER });
   });
 
-  it("is refused with the API's words otherwise", () => {
-    expect(settledBy(answered(400, "OUTSIDE_ZONE", OUTSIDE))).toEqual({ outcome: "refused", message: OUTSIDE });
+  it("is refused with the API's words and the next step otherwise", () => {
+    const far = { zones: 1, nearest_zone: "SDN 1 Lembang", distance_m: 40 };
+    expect(settledBy(answered(400, "OUTSIDE_ZONE", OUTSIDE, far))).toEqual({
+      outcome: "refused",
+      message: OUTSIDE,
+      next: "Posisi Anda sekitar 40 m dari batas zona SDN 1 Lembang.",
+    });
+    const inactive = "Akun Anda tidak aktif. Hubungi BKPSDM bila ini keliru.";
+    const settled = settledBy(answered(403, "ACCOUNT_INACTIVE", inactive));
+    expect(settled.outcome === "refused" && settled.message).toBe(inactive);
+    expect(settled.outcome === "refused" && settled.next).toContain("selama akun tidak aktif");
+  });
+
+  it("refused without a next step of its own points to a correction request", () => {
+    const odd = answered(400, "VALIDATION_ERROR", "Data tidak valid.");
+    expect(settledBy(odd)).toEqual({ outcome: "refused", message: "Data tidak valid.", next: CORRECT_IT });
   });
 });
 

@@ -14,6 +14,7 @@ const NEXT_STEP: Record<string, string> = {
   CONFLICT: "Tunggu sebentar, lalu lihat Riwayat sebelum mencoba lagi.",
   RATE_LIMITED: "Tunggu beberapa menit, lalu coba lagi.",
   DEVICE_MISMATCH: "Hubungi admin unit untuk reset perangkat.",
+  ACCOUNT_INACTIVE: "Absen tidak dapat dicatat selama akun tidak aktif. Bila akun diaktifkan lagi, ajukan Koreksi absen di menu Pengajuan.",
 };
 
 export type Outcome =
@@ -44,26 +45,38 @@ function outsideZone(details: Record<string, unknown>): string | null {
  * a fault of the app and thrown on. */
 export function refused(exc: unknown): Outcome {
   if (!(exc instanceof ApiError)) throw exc;
-  const next = exc.code === "OUTSIDE_ZONE" ? outsideZone(exc.details) : (NEXT_STEP[exc.code] ?? null);
-  return { kind: "refused", code: exc.code, message: exc.message, next };
+  return { kind: "refused", code: exc.code, message: exc.message, next: nextStep(exc) };
+}
+
+/** What to do next after this refusal, where the API's own message does not already say it. */
+function nextStep(exc: ApiError): string | null {
+  return exc.code === "OUTSIDE_ZONE" ? outsideZone(exc.details) : (NEXT_STEP[exc.code] ?? null);
 }
 
 /** Whether a waiting capture should be sent again later (no signal, SMART busy or down, session to renew) rather
- * than settled by this answer. */
+ * than settled by this answer. A 403 (an inactive account, a phone no longer bound to it, an act not allowed)
+ * settles it: the same capture sent again would be refused again, and would hold up those behind it. */
 export function retryLater(exc: unknown): boolean {
   if (!(exc instanceof ApiError)) return true;
-  return exc.code === NETWORK_ERROR || exc.status === 401 || exc.status === 403 || exc.status === 429 || exc.status >= 500;
+  return exc.code === NETWORK_ERROR || exc.status === 401 || exc.status === 429 || exc.status >= 500;
 }
 
 export const ARRIVED_EARLIER = "Sudah tercatat di server sebelumnya.";
+
+/** Where a waiting capture refused without a next step of its own sends the employee: the moment it was taken
+ * has passed, and a correction request is how a missing mark is put right. */
+export const CORRECT_IT = "Absen ini tidak tercatat. Bila perlu, ajukan Koreksi absen di menu Pengajuan.";
+
+/** A waiting capture as SMART settled it: recorded, or refused with the API's words and the next step. */
+export type Settled = { outcome: "recorded"; message: string } | { outcome: "refused"; message: string; next: string };
 
 /** What a waiting capture's final refusal means. 409: recorded already (this capture's first try did arrive, or
  * the day's mark exists). Its id was made for this capture alone, so "used for another request" (CONFLICT) means
  * that first try: it arrived with its challenge before the phone gave up waiting, and was kept in the offline
  * form. */
-export function settledBy(exc: ApiError): { outcome: "recorded" | "refused"; message: string } {
+export function settledBy(exc: ApiError): Settled {
   if (exc.status === 409) return { outcome: "recorded", message: exc.code === "CONFLICT" ? ARRIVED_EARLIER : exc.message };
-  return { outcome: "refused", message: exc.message };
+  return { outcome: "refused", message: exc.message, next: nextStep(exc) ?? CORRECT_IT };
 }
 
 function minutes(n: number): string {

@@ -1,6 +1,7 @@
 // The working day's rules as Home applies them (day.ts), at the regency's time (vitest.config.ts sets TZ).
 import { describe, expect, it } from "vitest";
-import { cachedDayHolds, type Marks, nextKind, scheduleText, statusText, waitingForShown, within } from "./day";
+import { ApiError, NETWORK_ERROR } from "../../shared/api";
+import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown, within } from "./day";
 import type { Waiting } from "./outbox";
 import type { Kind, Today } from "./types";
 
@@ -170,5 +171,28 @@ describe("statusText and scheduleText", () => {
     expect(scheduleText(workday)).toBe("07:30–16:00");
     expect(scheduleText({ ...workday, schedule: null })).toBe("Tidak ada jadwal");
     expect(scheduleText(null)).toBe("Belum diketahui (tanpa sinyal)");
+  });
+});
+
+describe("a failed read of the day", () => {
+  const inactive = "Akun Anda tidak aktif. Hubungi BKPSDM bila ini keliru.";
+  const otherPhone = "Perangkat ini tidak terdaftar untuk akun Anda. Hubungi admin unit untuk reset perangkat.";
+
+  it("shows the day kept on the phone when SMART gave no answer", () => {
+    expect(dayFailure(new ApiError(0, NETWORK_ERROR, "Tidak ada koneksi ke server."))).toEqual({ kind: "no-signal" });
+    expect(dayFailure(new ApiError(503, "UNAVAILABLE", "Layanan sedang tidak tersedia."))).toEqual({ kind: "no-signal" });
+  });
+
+  it("shows SMART's own words when it refused, not a lost signal", () => {
+    expect(dayFailure(new ApiError(403, "ACCOUNT_INACTIVE", inactive))).toEqual({ kind: "refused", message: inactive });
+    expect(dayFailure(new ApiError(403, "DEVICE_MISMATCH", otherPhone))).toEqual({ kind: "refused", message: otherPhone });
+    expect(dayFailure(new ApiError(429, "RATE_LIMITED", "Terlalu banyak percobaan."))).toEqual({
+      kind: "refused",
+      message: "Terlalu banyak percobaan.",
+    });
+  });
+
+  it("leaves it to the login screen when the session ended", () => {
+    expect(dayFailure(new ApiError(401, "UNAUTHENTICATED", "Sesi tidak valid."))).toEqual({ kind: "signed-out" });
   });
 });

@@ -1,8 +1,11 @@
 // The working day as Home shows it: which day a profile cached on the phone still tells, which captures waiting
 // on the phone count for the day shown, the status line and the one button. Pure rules, unit-tested
 // (day.test.ts): Home reads the profile and the outbox, these decide what they mean.
+import { messageOf } from "../../shared/api";
+import { unanswered } from "./answers";
 import { clockOf, localDay } from "./clock";
 import type { Waiting } from "./outbox";
+import { endsSession } from "./session";
 import type { AttendanceEvent, Kind, Today } from "./types";
 
 const LEAVE: Record<string, string> = { C: "Cuti", I: "Izin", S: "Sakit" };
@@ -76,4 +79,16 @@ export function statusText(today: Today | null, marks: Marks, waitingKind: (kind
 export function scheduleText(today: Today | null): string {
   if (!today) return "Belum diketahui (tanpa sinyal)";
   return today.schedule ? `${today.schedule.start}–${today.schedule.end}` : "Tidak ada jadwal";
+}
+
+/** What Home makes of a failed read of the day: nothing of its own when the session ended (the login screen
+ * says why); the day cached on the phone when SMART gave no answer (no signal, SMART down: "Tanpa sinyal");
+ * otherwise SMART's refusal in its own words (an inactive account, a phone no longer bound, too many tries),
+ * which already say what to do, and no cached day whose button would only be refused as well. */
+export type DayFailure = { kind: "signed-out" } | { kind: "no-signal" } | { kind: "refused"; message: string };
+
+export function dayFailure(exc: unknown): DayFailure {
+  if (endsSession(exc)) return { kind: "signed-out" };
+  if (unanswered(exc)) return { kind: "no-signal" };
+  return { kind: "refused", message: messageOf(exc) };
 }

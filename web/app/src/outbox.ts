@@ -3,10 +3,12 @@
 // every retry sends the same one, so SMART records it once however often the phone tries (API.md). Each is the
 // capture of the employee signed in when it was taken, and is listed and sent only while they are signed in: on
 // a phone two colleagues share, one's capture never goes out under the other's session (it would be judged
-// against the wrong face, and lost to its owner).
+// against the wrong face, and lost to its owner). A capture SMART refused stays in the same store, marked with
+// the refusal, until its owner has read it on Home ("Ditolak"): the answer may come while another screen is open,
+// or with the app in the background, and must not be lost with the capture.
 import { createStore, del, entries, set } from "idb-keyval";
 import type { ApiError } from "../../shared/api";
-import { retryLater, settledBy } from "./answers";
+import { retryLater, type Settled, settledBy } from "./answers";
 import { call, signedInNip } from "./session";
 import type { CheckinAnswer, CheckinBody, Kind } from "./types";
 
@@ -15,16 +17,17 @@ export interface Waiting {
   body: CheckinBody;
   saved_at: string;
   nip?: string; // whose capture it is (none on captures kept before the app recorded it: sent as before)
+  refusal?: Refusal; // SMART refused it: shown on Home until read, never sent again
+}
+
+/** SMART's final refusal of a waiting capture: the API's words and what to do next. */
+export interface Refusal {
+  message: string;
+  next: string;
 }
 
 /** What became of a waiting capture once SMART answered. */
-export interface Delivered {
-  id: string;
-  type: Kind;
-  captured_at: string;
-  outcome: "recorded" | "refused";
-  message: string;
-}
+export type Delivered = { id: string; type: Kind; captured_at: string } & Settled;
 
 const store = createStore("smart-outbox", "checkins");
 export const OUTBOX_EVENT = "smart:outbox";
@@ -56,7 +59,7 @@ export async function keep(body: CheckinBody): Promise<void> {
 }
 
 /** The captures of the employee signed in (none when nobody is), oldest first; others' wait for their owner. */
-export async function waiting(): Promise<Waiting[]> {
+async function mine(): Promise<Waiting[]> {
   const nip = signedInNip();
   if (!nip) return [];
   const all = await entries<string, Waiting>(store);
@@ -64,6 +67,28 @@ export async function waiting(): Promise<Waiting[]> {
     .map(([, item]) => item)
     .filter((item) => (item.nip ?? nip) === nip)
     .sort((a, b) => a.body.captured_at.localeCompare(b.body.captured_at));
+}
+
+/** The captures of the employee signed in that wait to be sent, oldest first. */
+export async function waiting(): Promise<Waiting[]> {
+  return (await mine()).filter((item) => !item.refusal);
+}
+
+/** The captures of the employee signed in that SMART refused and they have not read yet, oldest first. */
+export async function refusals(): Promise<Waiting[]> {
+  return (await mine()).filter((item) => item.refusal);
+}
+
+/** The employee has read this refusal: the capture is forgotten. */
+export async function dismiss(id: string): Promise<void> {
+  await del(id, store);
+  changed();
+}
+
+/** A capture SMART answered: forgotten once recorded, kept with the refusal until read. */
+async function settle(item: Waiting, done: Delivered): Promise<void> {
+  if (done.outcome === "refused") await set(item.id, { ...item, refusal: { message: done.message, next: done.next } }, store);
+  else await del(item.id, store);
 }
 
 async function deliver(item: Waiting): Promise<Delivered> {
@@ -94,12 +119,14 @@ async function run(): Promise<Delivered[]> {
   const done: Delivered[] = [];
   if (!navigator.onLine) return done;
   for (const item of await waiting()) {
+    let answered: Delivered;
     try {
-      done.push(await deliver(item));
+      answered = await deliver(item);
     } catch {
       break;
     }
-    await del(item.id, store);
+    await settle(item, answered);
+    done.push(answered);
   }
   if (done.length) changed(done);
   return done;

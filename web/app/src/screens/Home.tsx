@@ -1,10 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, messageOf } from "../../../shared/api";
-import { type Delivered, flush, OUTBOX_EVENT, type Waiting, waiting } from "../outbox";
+import { messageOf } from "../../../shared/api";
+import { type Delivered, dismiss, flush, OUTBOX_EVENT, refusals, type Waiting, waiting } from "../outbox";
 import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
 import { clockOf, dateText, localDay } from "../clock";
-import { cachedDayHolds, type Marks, nextKind, scheduleText, statusText, waitingForShown } from "../day";
+import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown } from "../day";
 import type { AttendanceEvent, Kind, Page as ApiPage, Profile, Today } from "../types";
 import { ErrorLine, Page } from "../ui";
 import { KIND_ACTION } from "./Checkin";
@@ -64,28 +64,55 @@ function Onboarding({ profile }: { profile: Profile }) {
   );
 }
 
-function Outbox({ queued, delivered }: { queued: Waiting[]; delivered: Delivered[] }) {
-  if (!queued.length && !delivered.length) return null;
+/** When a capture was taken, as the outbox lists it: "Absen Masuk · Sabtu, 5 Desember 2026 07.12". */
+function captured(type: Kind, at: string): string {
+  return `${KIND_ACTION[type]} · ${dateText(localDay(new Date(at)))} ${clockOf(at)}`;
+}
+
+/** Captures SMART refused after they waited on the phone, each shown until the employee has read it. */
+function Refused({ items }: { items: Waiting[] }) {
+  if (!items.length) return null;
+  return (
+    <div class="answer refused" role="alert">
+      <p class="answer-title">Ditolak</p>
+      <ul>
+        {items.map((w) => (
+          <li key={w.id}>
+            <p>{captured(w.body.type, w.body.captured_at)}</p>
+            <p>{w.refusal?.message}</p>
+            <p>{w.refusal?.next}</p>
+            <button type="button" class="secondary" onClick={() => void dismiss(w.id)}>
+              Mengerti
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Outbox({ queued, delivered, refused }: { queued: Waiting[]; delivered: Delivered[]; refused: Waiting[] }) {
+  const recorded = delivered.filter((d) => d.outcome === "recorded");
+  if (!queued.length && !recorded.length && !refused.length) return null;
   return (
     <div class="outbox">
+      <Refused items={refused} />
       {queued.length ? (
         <>
           <h2>Menunggu dikirim</h2>
           <p class="muted">Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal.</p>
           <ul>
             {queued.map((w) => (
-              <li key={w.id}>
-                {KIND_ACTION[w.body.type]} · {dateText(localDay(new Date(w.body.captured_at)))} {clockOf(w.body.captured_at)}
-              </li>
+              <li key={w.id}>{captured(w.body.type, w.body.captured_at)}</li>
             ))}
           </ul>
         </>
       ) : null}
-      {delivered.length ? (
+      {recorded.length ? (
         <>
           <h2>Sudah terkirim</h2>
           <ul>
-            {delivered.map((d) => (
+            {recorded.map((d) => (
               <li key={d.id}>
                 {KIND_ACTION[d.type]} {clockOf(d.captured_at)}: {d.message}
               </li>
@@ -123,8 +150,10 @@ export function Home() {
   const [stale, setStale] = useState<"day" | "other-day" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [queued, setQueued] = useState<Waiting[]>([]);
+  const [refused, setRefused] = useState<Waiting[]>([]);
   const [delivered, setDelivered] = useState<Delivered[]>([]);
-  // Bumped when the outbox has delivered captures: the day is read again, so what was sent counts at once.
+  // Bumped when the outbox has delivered captures (what was sent counts at once) and when the connection returns
+  // (a day shown "Tanpa sinyal" is read again, whether or not anything waited): the day is read again.
   const [reads, setReads] = useState(0);
 
   useEffect(() => {
@@ -138,7 +167,14 @@ export function Home() {
         setError(null);
       })
       .catch(async (exc: unknown) => {
-        if (abort.signal.aborted || (exc instanceof ApiError && exc.status === 401)) return;
+        const failure = dayFailure(exc);
+        if (abort.signal.aborted || failure.kind === "signed-out") return;
+        if (failure.kind === "refused") {
+          setProfile(null);
+          setStale(null);
+          setError(failure.message);
+          return;
+        }
         const cached = cachedProfile();
         if (cached) {
           const holds = cachedDayHolds(cached.today, await waiting().catch(() => []), new Date());
@@ -152,18 +188,27 @@ export function Home() {
   }, [reads]);
 
   useEffect(() => {
+    const readOutbox = (): void => {
+      void waiting().then(setQueued);
+      void refusals().then(setRefused);
+    };
     const refresh = (e: Event): void => {
       const done = (e as CustomEvent<Delivered[]>).detail;
       if (done.length) {
         setDelivered((prev) => [...done, ...prev]);
         setReads((n) => n + 1);
       }
-      void waiting().then(setQueued);
+      readOutbox();
     };
+    const online = (): void => setReads((n) => n + 1);
     window.addEventListener(OUTBOX_EVENT, refresh);
-    void waiting().then(setQueued);
+    window.addEventListener("online", online);
+    readOutbox();
     void flush();
-    return () => window.removeEventListener(OUTBOX_EVENT, refresh);
+    return () => {
+      window.removeEventListener(OUTBOX_EVENT, refresh);
+      window.removeEventListener("online", online);
+    };
   }, []);
 
   // "Keluar" with captures still waiting asks first: they go out only once this employee signs in here again.
@@ -211,7 +256,7 @@ export function Home() {
         <p aria-live="polite">Memuat…</p>
       )}
       {stale ? null : <ErrorLine message={error} />}
-      <Outbox queued={queued} delivered={delivered} />
+      <Outbox queued={queued} delivered={delivered} refused={refused} />
       {/* Shown with the day, not before it: the day's lines would push a menu shown while loading down
           under a finger already on its way to it (a tap lands on the wrong line). */}
       {profile || error ? (
