@@ -16,15 +16,25 @@ export class CameraError extends Error {
   }
 }
 
+/** The picture asked of each camera: the front one takes selfies (640 px are plenty, and a cheap phone keeps up
+ * with the preview); the rear one takes letters, which must stay readable at LETTER_PX (Requests.tsx), so it is
+ * asked for more. `ideal`: a camera that cannot gives what it has nearest. */
+const RESOLUTION: Readonly<Record<Facing, { width: number; height: number }>> = {
+  user: { width: 640, height: 480 },
+  environment: { width: 1920, height: 1440 },
+};
+
+export function videoConstraints(facing: Facing): MediaStreamConstraints {
+  const { width, height } = RESOLUTION[facing];
+  return { audio: false, video: { facingMode: facing, width: { ideal: width }, height: { ideal: height } } };
+}
+
 export async function openCamera(facing: Facing): Promise<MediaStream> {
   if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
     throw new CameraError("insecure", "Kamera tidak tersedia di browser ini. Buka SMART di Chrome (alamat https).");
   }
   try {
-    return await navigator.mediaDevices.getUserMedia({
-      audio: false,
-      video: { facingMode: facing, width: { ideal: 640 }, height: { ideal: 480 } },
-    });
+    return await navigator.mediaDevices.getUserMedia(videoConstraints(facing));
   } catch (exc) {
     const name = exc instanceof DOMException ? exc.name : "";
     if (name === "NotAllowedError" || name === "SecurityError") {
