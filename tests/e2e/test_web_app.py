@@ -80,6 +80,7 @@ def _activate(phone: Phone, employee: Employee) -> None:
     page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
     expect(page.get_by_label("NIP")).to_have_value(employee.nip)
     expect(page.get_by_label("Kode aktivasi")).to_have_value(employee.code)
+    expect(page.get_by_label("Kode aktivasi")).to_have_attribute("inputmode", "numeric")  # 8 digits: number pad
     phone.assert_no_file_input()
     page.get_by_label("Kata sandi baru").fill(PASSWORD)
     phone.check_screen("aktivasi")
@@ -141,6 +142,66 @@ def test_wrong_password_shows_the_api_message(phone: Phone, employee: Employee, 
     assert page.evaluate("localStorage.getItem('smart.token')") is None
     phone.check_screen("sandi-salah")
     phone.assert_clean(frozenset({(401, "/v1/auth/login")}))
+
+
+def test_a_wrong_current_password_keeps_the_session_and_a_change_keeps_the_answered_token(
+    phone: Phone, employee: Employee
+) -> None:
+    page = phone.page
+    _activate(phone, employee)
+    first = page.evaluate("localStorage.getItem('smart.token')")
+    page.get_by_role("link", name="Ubah Kata Sandi").click()
+
+    # WHEN the current password is wrong, THEN the API's words show on this screen and the session goes on
+    page.get_by_label("Kata sandi lama").fill(PASSWORD + "x")
+    page.get_by_label("Kata sandi baru").fill(PASSWORD + "-Baru")
+    with page.expect_response(lambda r: r.url.endswith("/v1/me/password")) as refused:
+        page.get_by_role("button", name="Simpan Kata Sandi").click()
+    assert refused.value.status == 401
+    expect(page.get_by_role("alert")).to_have_text(refused.value.json()["error"]["message"])
+    expect(page.get_by_role("heading", name="Ubah Kata Sandi")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('smart.token')") == first
+
+    # WHEN it is right, THEN the phone goes on with the token SMART answered
+    page.get_by_label("Kata sandi lama").fill(PASSWORD)
+    with page.expect_response(lambda r: r.url.endswith("/v1/me/password")) as changed:
+        page.get_by_role("button", name="Simpan Kata Sandi").click()
+    expect(page.get_by_text("Kata sandi berhasil diubah.")).to_be_visible()
+    answered = changed.value.json()["token"]
+    assert page.evaluate("localStorage.getItem('smart.token')") == answered != first
+    page.get_by_role("link", name="Beranda").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    phone.assert_clean(frozenset({(401, "/v1/me/password")}))
+
+
+def test_home_reads_the_day_again_when_signal_returns_and_shows_a_refusal_in_the_api_s_words(
+    phone: Phone, employee: Employee
+) -> None:
+    page = phone.page
+    _activate(phone, employee)
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active !== null)")
+    stale = page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")
+    # GIVEN Home opened without signal (the day kept on the phone), nothing waiting to be sent
+    page.context.set_offline(True)
+    page.reload()
+    expect(stale).to_be_visible()
+    # WHEN the signal returns, THEN the day is read again by itself
+    page.context.set_offline(False)
+    expect(stale).to_have_count(0)
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+
+    # WHEN SMART refuses the read (the account deactivated meanwhile), THEN Home says so in the API's words, not
+    # "no signal" with the day kept on the phone
+    inactive = "Akun Anda tidak aktif. Hubungi BKPSDM bila ini keliru."
+    body = {"error": {"code": "ACCOUNT_INACTIVE", "message": inactive, "details": {}}}
+    page.route(re.compile(r".*/v1/me$"), lambda route: route.fulfill(status=403, json=body))
+    page.reload()
+    expect(page.get_by_role("alert")).to_have_text(inactive)
+    expect(stale).to_have_count(0)
+    expect(page.get_by_text(employee.nama)).to_have_count(0)
+    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+    phone.check_screen("beranda-ditolak")
+    phone.assert_clean(frozenset({(403, "/v1/me")}))
 
 
 def test_login_from_another_phone_shows_device_mismatch(browser: Any, stack: StackUrls, employee: Employee) -> None:

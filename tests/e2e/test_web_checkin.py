@@ -415,6 +415,41 @@ def test_a_capture_waiting_on_the_phone_goes_out_only_for_the_employee_who_took_
     phone.assert_clean()
 
 
+def test_a_capture_refused_while_another_screen_is_open_waits_on_home_until_read(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    _, phone = activated_phone(browser, stack, admin)
+    page = phone.page
+    # GIVEN an arrival kept on the phone without signal, and the employee on another screen
+    _capture_offline(phone, "Absen Masuk")
+    page.get_by_role("link", name="Riwayat").click()
+    expect(page.get_by_role("heading", name="Riwayat")).to_be_visible()
+    # WHEN the signal returns and SMART refuses it for good (403: the phone is no longer the account's)
+    refusal = "Perangkat ini tidak terdaftar untuk akun Anda. Hubungi admin unit untuk reset perangkat."
+    body = {"error": {"code": "DEVICE_MISMATCH", "message": refusal, "details": {}}}
+    page.route("**/v1/attendance", lambda route: route.fulfill(status=403, json=body))
+    with page.expect_response(_is_checkin, timeout=30_000):
+        page.context.set_offline(False)
+    page.unroute("**/v1/attendance")
+    # THEN back on Beranda it is shown as refused, in the API's words with the next step, and waits no longer
+    page.get_by_role("link", name="Beranda").click()
+    refused = page.get_by_role("alert").filter(has_text="Ditolak")
+    expect(refused).to_contain_text("Absen Masuk")
+    expect(refused).to_contain_text(refusal)
+    expect(page.get_by_role("heading", name="Menunggu dikirim")).to_have_count(0)
+    expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()  # it no longer counts as waiting
+    phone.check_screen("beranda-ditolak-antrean")
+    # AND it stays until read: a restart of the app shows it again, "Mengerti" puts it away for good
+    page.reload()
+    expect(refused).to_contain_text(refusal)
+    page.get_by_role("button", name="Mengerti").click()
+    expect(refused).to_have_count(0)
+    page.reload()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
+    expect(refused).to_have_count(0)
+    phone.assert_clean(frozenset({(403, "/v1/attendance")}))
+
+
 def night_shift_offline_after_midnight(browser: Any, stack: StackUrls, admin: ApiClient) -> tuple[Phone, date]:
     """A nurse whose roster shift runs from 00:01 today to 00:00 tomorrow (it crosses midnight as a night shift
     does, whatever the hour the test runs at), checked in with the app; then her phone without signal at 01:30
