@@ -1,6 +1,6 @@
 // The scheduled jobs' runs in words (runs.ts), as "Riwayat tugas terjadwal" lists them.
 import { describe, expect, it } from "vitest";
-import { counted, jobResult, type JobRun } from "./runs";
+import { confirmation, counted, jobResult, sendAgainHint, type JobRun } from "./runs";
 
 const RUN: JobRun = {
   run_id: "a1",
@@ -34,5 +34,26 @@ describe("counted", () => {
   it("names the counts that are not zero", () => {
     expect(counted({ created: 3, updated: 0, moved: 1 })).toBe("3 baru, 1 pindah unit");
     expect(counted({ unchanged: 0 })).toBe("–");
+  });
+});
+
+describe("a SIMPEG run held back by the deactivation guard", () => {
+  const held = { status: "needs_confirmation", counts: { created: 2, deactivated: 120 } };
+
+  it("of a sync is confirmed with its own button", () => {
+    expect(confirmation({ ...held, trigger: { kind: "schedule" } })).toBe("button");
+    expect(confirmation({ ...held, trigger: { kind: "admin" } })).toBe("button");
+  });
+
+  it("of an import is confirmed by sending its file again with the count, never by the button SMART refuses", () => {
+    expect(confirmation({ ...held, trigger: { kind: "import" } })).toBe("send-again");
+    expect(sendAgainHint(held)).toBe(
+      "Pilih lagi berkas yang sama di Impor berkas dengan Impor penuh, tekan Impor, lalu Konfirmasi 120 penonaktifan.",
+    );
+  });
+
+  it("waits for nothing once run or confirmed", () => {
+    expect(confirmation({ status: "succeeded", trigger: { kind: "import" } })).toBeNull();
+    expect(confirmation({ status: "confirmed", trigger: { kind: "schedule" } })).toBeNull();
   });
 });

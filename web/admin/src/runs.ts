@@ -77,3 +77,30 @@ export function counted(c: Record<string, number>): string {
     .map(([k, v]) => `${num(v)} ${named(COUNT_NAMES, k)}`)
     .join(", ") || "–";
 }
+
+/** A SIMPEG run as "Riwayat sinkronisasi dan impor" lists it. */
+export interface SimpegRun {
+  run_id: string;
+  status: string;
+  trigger: { kind: string; actor: string | null };
+  started_at: string;
+  finished_at: string | null;
+  counts: Record<string, number>;
+  errors: { row?: number; code: string; message: string }[];
+  blocked_by?: unknown[];
+}
+
+/** How a run the deactivation guard held back is confirmed: a sync's with its own button (SMART reads SIMPEG
+ * again under the go-ahead), an import's only by sending its file again with the count shown (SMART answers 409
+ * to a confirmation of an import run: it keeps no file to apply again); null when nothing waits. */
+export function confirmation(run: { status: string; trigger: { kind: string } }): "button" | "send-again" | null {
+  if (run.status !== "needs_confirmation") return null;
+  return run.trigger.kind === "import" ? "send-again" : "button";
+}
+
+/** What to do with an import held back: its file sent again, confirmed with the number of deactivations. */
+export function sendAgainHint(run: Pick<SimpegRun, "counts">): string {
+  const n = run.counts["deactivated"];
+  const confirm = typeof n === "number" ? `Konfirmasi ${String(n)} penonaktifan` : "konfirmasi jumlah penonaktifannya";
+  return `Pilih lagi berkas yang sama di Impor berkas dengan Impor penuh, tekan Impor, lalu ${confirm}.`;
+}

@@ -6,7 +6,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import type { Unit } from "../types";
 import { call, canChange, fetchFile, get, roleName, upload, withQuery, type Query } from "../session";
-import { counted, jobResult, named, JOB_NAMES, RUN_STATUS, TRIGGERS, type JobRun } from "../runs";
+import { confirmation, counted, jobResult, named, sendAgainHint, JOB_NAMES, RUN_STATUS, TRIGGERS, type JobRun, type SimpegRun } from "../runs";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { count, dateTime, time, today } from "../format";
 import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
@@ -283,17 +283,6 @@ export function Recaps(_: { route: Route }) {
   );
 }
 
-interface Run {
-  run_id: string;
-  status: string;
-  trigger: { kind: string; actor: string | null };
-  started_at: string;
-  finished_at: string | null;
-  counts: Record<string, number>;
-  errors: { row?: number; code: string; message: string }[];
-  blocked_by?: unknown[];
-}
-
 const jobColumns: Column<JobRun>[] = [
   { label: "Tugas", cell: (r) => JOB_NAMES[r.job] ?? r.job, sort: (r) => r.job },
   { label: "Mulai", cell: (r) => dateTime(r.started_at), sort: (r) => r.started_at },
@@ -357,7 +346,7 @@ async function sendImport(file: File, full: boolean, confirmCount: number | null
 }
 
 export function Simpeg(_: { route: Route }) {
-  const runs = useLoad((signal) => firstPages<Run>("/v1/admin/simpeg/runs", {}, signal, 200), "runs");
+  const runs = useLoad((signal) => firstPages<SimpegRun>("/v1/admin/simpeg/runs", {}, signal, 200), "runs");
   const [file, setFile] = useState<File | null>(null);
   const [full, setFull] = useState(false);
   const [confirm, setConfirm] = useState<number | null>(null);
@@ -377,7 +366,7 @@ export function Simpeg(_: { route: Route }) {
     if (a.run_id && a.created === undefined) return "Impor berjalan di latar belakang; lihat riwayat di bawah.";
     return `Impor selesai: ${String(a.created ?? 0)} baru, ${String(a.updated ?? 0)} diperbarui, ${String(a.deactivated ?? 0)} dinonaktifkan, ${String(a.unchanged ?? 0)} tetap, ${String(a.errors?.length ?? 0)} baris salah.`;
   }
-  const columns: Column<Run>[] = [
+  const columns: Column<SimpegRun>[] = [
     { label: "Mulai", cell: (r) => dateTime(r.started_at), sort: (r) => r.started_at },
     { label: "Pemicu", cell: (r) => named(TRIGGERS, r.trigger.kind) + (r.trigger.actor ? ` (${r.trigger.actor})` : "") },
     { label: "Status", cell: (r) => named(RUN_STATUS, r.status), sort: (r) => r.status },
@@ -385,8 +374,11 @@ export function Simpeg(_: { route: Route }) {
     { label: "Baris salah", cell: (r) => r.errors.length },
     {
       label: "Aksi",
-      cell: (r) =>
-        r.status === "needs_confirmation" ? (
+      cell: (r) => {
+        const how = confirmation(r);
+        if (how === "send-again") return <span class="hint">{sendAgainHint(r)}</span>;
+        if (how !== "button") return null;
+        return (
           <button
             type="button"
             onClick={() =>
@@ -400,7 +392,8 @@ export function Simpeg(_: { route: Route }) {
           >
             Konfirmasi Penonaktifan
           </button>
-        ) : null,
+        );
+      },
     },
   ];
   return (
