@@ -5,8 +5,7 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { get } from "./session";
-import type { Geometry, Zone } from "./types";
+import type { Geometry } from "./types";
 
 const TILE_URL: string =
   (import.meta.env["VITE_SMART_TILE_URL"] as string | undefined) ?? "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
@@ -59,46 +58,6 @@ export function MapView(p: { label: string; draw: Draw; drawKey: string; fit?: b
       ) : null}
     </figure>
   );
-}
-
-const zones = new Map<string, Promise<Zone>>();
-
-/** A zone with its geometry, asked once per page load. */
-export function zone(zoneId: string): Promise<Zone> {
-  let z = zones.get(zoneId);
-  if (!z) {
-    z = get<Zone>(`/v1/admin/zones/${encodeURIComponent(zoneId)}`);
-    z.catch(() => zones.delete(zoneId));
-    zones.set(zoneId, z);
-  }
-  return z;
-}
-
-export function forgetZone(zoneId: string): void {
-  zones.delete(zoneId);
-}
-
-/** Every zone the caller may see, with its geometry, in one read (`GET /v1/admin/zones?geometry=true`); the
- * single reads of this page load are answered from it afterwards. */
-export async function allZones(signal?: AbortSignal): Promise<Zone[]> {
-  const page = await get<{ items: Zone[] }>("/v1/admin/zones", { geometry: "true" }, signal);
-  for (const z of page.items) zones.set(z.zone_id, Promise.resolve(z));
-  return page.items;
-}
-
-/** More zones not read yet than this are read with the whole list (a regency's map: hundreds of units), not one
- * request each. */
-const MANY = 10;
-let everything: Promise<unknown> | null = null;
-
-/** The zones of `ids` that can be read (a deleted or hidden zone is left out). */
-export async function zonesOf(ids: string[]): Promise<Zone[]> {
-  if (ids.filter((id) => !zones.has(id)).length > MANY) {
-    everything ??= allZones().catch(() => (everything = null));
-    await everything;
-  }
-  const answers = await Promise.allSettled(ids.map(zone));
-  return answers.flatMap((a) => (a.status === "fulfilled" ? [a.value] : []));
 }
 
 export function shapeOf(g: Geometry, style: L.PathOptions): L.Layer | null {

@@ -4,7 +4,8 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
-import { L, MapView, shapeOf, zonesOf, ZONE_STYLE } from "../map";
+import { L, MapView, shapeOf, ZONE_STYLE } from "../map";
+import { zonesOf } from "../zones";
 import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reasons";
 import type { Route } from "../router";
 import { canChange, mayChange, OWN_RECORD, type Query } from "../session";

@@ -4,7 +4,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../../../shared/api";
 import { useConsole } from "../context";
-import { centreOf, L, MapView, shapeOf, zonesOf, ZONE_STYLE } from "../map";
+import { centreOf, L, MapView, shapeOf, ZONE_STYLE } from "../map";
+import { zonesByUnit } from "../zones";
 import { href, type Route } from "../router";
 import { get } from "../session";
 import type { Counts, Monitor as MonitorAnswer, Summary, Unit, UnitSummary, Zone } from "../types";
@@ -135,8 +136,8 @@ export function Monitor(_: { route: Route }) {
   const [zones, setZones] = useState<Map<string, Zone[]>>(new Map());
   useEffect(() => {
     let live = true;
-    void Promise.all(units.map(async (u) => [u.unor_id, await zonesOf(u.zone_ids)] as const)).then((pairs) => {
-      if (live) setZones(new Map(pairs));
+    void zonesByUnit(units).then((byUnit) => {
+      if (live) setZones(byUnit);
     });
     return () => {
       live = false;

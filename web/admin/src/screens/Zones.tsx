@@ -6,7 +6,8 @@
 import { polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, cellToBoundary, uncompactCells } from "h3-js";
 import { useMemo, useRef, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
-import { allZones, forgetZone, L, MapView, shapeOf, zone, ZONE_STYLE } from "../map";
+import { L, MapView, shapeOf, ZONE_STYLE } from "../map";
+import { allZones, forgetZone, zone } from "../zones";
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { Zone, ZoneSummary } from "../types";
