@@ -1394,6 +1394,28 @@ def test_a_list_read_again_keeps_its_earlier_rows_dimmed_and_closed_until_the_ne
     d.assert_clean()
 
 
+def test_a_failed_first_read_of_the_units_says_why_and_is_tried_again_with_a_button(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN SMART busy when the console starts: the units every screen needs cannot be read
+    d = desk()
+    page = d.page
+    busy = "Layanan sedang tidak tersedia. Coba lagi beberapa saat."
+    body = {"error": {"code": "UNAVAILABLE", "message": busy, "details": {}}}
+    page.route("**/v1/admin/units", lambda route: route.fulfill(status=503, json=body))
+    page.goto("/admin/")
+    page.get_by_label("Nama pengguna").fill(world.stack.admin_username)
+    page.get_by_label("Kata sandi").fill(world.stack.admin_password)
+    page.get_by_role("button", name="Masuk").click()
+    # THEN the console says why, and offers to try again, which works once SMART answers
+    expect(page.get_by_role("alert")).to_have_text(busy)
+    page.unroute("**/v1/admin/units")
+    page.get_by_role("button", name="Coba lagi").click()
+    expect(page.get_by_role("heading", name="Pemantauan")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    d.assert_clean(lambda status, path: (status, path) == (503, "/v1/admin/units"))
+
+
 def test_a_call_the_server_never_answers_ends_with_a_message_not_an_endless_wait(
     world: World, desk: Callable[..., Desk]
 ) -> None:

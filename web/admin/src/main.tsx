@@ -142,7 +142,14 @@ function Menu({ s, route }: { s: Session; route: Route }) {
         </ul>
       </nav>
       <main class="content">
-        {units.error && !value ? <ErrorLine message={units.error} /> : null}
+        {units.error && !value ? (
+          <>
+            <ErrorLine message={units.error} />
+            <button type="button" onClick={units.reload}>
+              Coba lagi
+            </button>
+          </>
+        ) : null}
         {!value ? (
           units.error ? null : <p aria-busy="true">Memuat…</p>
         ) : Screen ? (
