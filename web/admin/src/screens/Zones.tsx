@@ -190,6 +190,15 @@ export function Zones(_: { route: Route }) {
   const modeRef = useRef(mode);
   modeRef.current = mode;
 
+  /** "Lihat": the zone read with its geometry and shown; a failed read says why (the API's message). */
+  const view = (zoneId: string): void =>
+    void action.run(async () => {
+      const full = await zone(zoneId);
+      setMode("none");
+      setShown(full);
+      return null;
+    });
+
   const radiusM = Number(radius);
   const ring: Point[] = useMemo(
     () => (mode === "circle" ? (centre && radiusM > 0 ? circleRing(centre[0], centre[1], radiusM) : []) : vertices),
@@ -264,7 +273,7 @@ export function Zones(_: { route: Route }) {
       label: "Aksi",
       cell: (z) => (
         <span class="buttons">
-          <button type="button" class="secondary" onClick={() => void zone(z.zone_id).then((full) => (setMode("none"), setShown(full)))}>
+          <button type="button" class="secondary" onClick={() => view(z.zone_id)}>
             Lihat
           </button>
           {superAdmin ? (
