@@ -164,6 +164,12 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
+def derived_hex(source: str, digits: int) -> str:
+    """`digits` hex digits that are the same for the same `source`: the random part of an id made again by a
+    retry (what a request's approval creates, a leave recorded twice) so that the retry finds the first."""
+    return hashlib.sha256(source.encode()).hexdigest()[:digits]
+
+
 def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     """A `next` cursor: the JSON position, base64url, and a MAC over it (`decode_position` checks it), so that
     only cursors this deployment handed out are ever used as a start key."""

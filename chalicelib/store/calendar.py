@@ -36,7 +36,15 @@ from chalicelib.domain.calendar import (
 )
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
-from chalicelib.store.base import ConditionFailed, iso, parse_iso, record_from, storage_call, utc_now
+from chalicelib.store.base import (
+    ConditionFailed,
+    derived_hex,
+    iso,
+    parse_iso,
+    record_from,
+    storage_call,
+    utc_now,
+)
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.models import OWN_PLAN_FOREVER, EmployeeModel, HolidayModel, LeaveModel, ScheduleModel
 from chalicelib.store.people import extend_hint
@@ -89,9 +97,10 @@ class CalendarRepository(Protocol):
         """Create or replace the year's Ramadan period."""
         ...
 
-    def add_leave(self, entry: LeaveEntry, actor: str) -> str:
-        """Record a leave and answer its new id; moves the employee's `plan_until` hint to the leave's end when
-        that is later."""
+    def add_leave(self, entry: LeaveEntry, actor: str, leave_id: str | None = None) -> str:
+        """Record a leave and answer its id (`leave_id`, or a new one); ConditionFailed when the employee has a
+        leave with that id and start already (a retry of the same recording). Moves the employee's
+        `plan_until` hint to the leave's end when that is later."""
         ...
 
     def get_leave(self, leave_id: str) -> StoredLeave | None:
@@ -169,8 +178,9 @@ def version_key(effective_from: date, created_at: str) -> str:
 LEAVE_ID = re.compile(r"^l-[0-9a-f]{10}$")
 
 
-def new_leave_id() -> str:
-    return f"l-{secrets.token_hex(5)}"
+def new_leave_id(source: str | None = None) -> str:
+    """A new leave id, or the one derived from `source` (the same source, the same id)."""
+    return f"l-{derived_hex(source, 10) if source else secrets.token_hex(5)}"
 
 
 def duty_ranges(duties: Iterable[Duty], start: date) -> list[DateRange]:
@@ -344,8 +354,8 @@ class DynamoCalendarRepository:
             _item(RAMADAN_OWNER, str(year), definition, actor, None).save()
         _CALENDARS.forget()
 
-    def add_leave(self, entry: LeaveEntry, actor: str) -> str:
-        leave_id = new_leave_id()
+    def add_leave(self, entry: LeaveEntry, actor: str, leave_id: str | None = None) -> str:
+        leave_id = leave_id or new_leave_id()
         extend_hint(EmployeeModel.plan_until, entry.nip, entry.end.isoformat())
         with storage_call("dynamodb"):
             LeaveModel(
@@ -359,7 +369,7 @@ class DynamoCalendarRepository:
                 reason=entry.reason,
                 created_by=actor,
                 created_at=iso(utc_now()),
-            ).save()
+            ).save(condition=LeaveModel.key.does_not_exist())
         return leave_id
 
     def cancel_leave(self, leave_id: str, actor: str, now: datetime) -> StoredLeave:

@@ -38,6 +38,7 @@ from chalicelib.store.base import (
     ConditionFailed,
     RawItem,
     cancelled_items,
+    derived_hex,
     iso,
     parse_iso,
     raw_query,
@@ -68,8 +69,12 @@ def new_event_id(nip: str, at: datetime) -> str:
 def punch_event_id(nip: str, at: datetime) -> str:
     """The id of a fingerprint-machine punch: the same (NIP, punch time) always gives the same id, so that
     importing a file again writes nothing new."""
-    digest = hashlib.sha256(f"punch#{nip}#{iso(at)}".encode()).hexdigest()[:8]
-    return f"{nip}.{at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}.{digest}"
+    return derived_event_id(nip, at, f"punch#{nip}#{iso(at)}")
+
+
+def derived_event_id(nip: str, at: datetime, source: str) -> str:
+    """An event id that is the same for the same (NIP, time, `source`): written again, it is found, not doubled."""
+    return f"{nip}.{at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}.{derived_hex(source, 8)}"
 
 
 def event_keys(event_id: str) -> tuple[str, str]:

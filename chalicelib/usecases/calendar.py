@@ -3,6 +3,7 @@ Ramadan periods and leaves. Every write is audited; a schedule change never rewr
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,7 +14,8 @@ from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store.calendar import LEAVE_ID, employee_owner, unit_owner
+from chalicelib.store.base import ConditionFailed
+from chalicelib.store.calendar import LEAVE_ID, employee_owner, new_leave_id, unit_owner
 from chalicelib.usecases import access, recaps, rejudge
 from chalicelib.usecases.access import visible
 from chalicelib.usecases.directory import employee_in_scope, employee_to_change, unit_in_scope, with_names
@@ -242,7 +244,7 @@ def _ramadan_fields(year: int, period: DateRange) -> dict[str, object]:
 
 def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: datetime) -> Leave:
     """Record a leave; its recapped past days are judged again (a sick note brought in after the days)."""
-    employee, leave_id = record_leave(actor, body)
+    employee, leave_id = record_leave(actor, body, source=f"admin#{body.model_dump_json()}")
     days = DateRange(body.start_date, body.end_date).days()
     return Leave.model_validate(
         {
@@ -256,16 +258,24 @@ def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: dat
     )
 
 
-def record_leave(actor: Principal, body: LeaveRequest) -> tuple[Employee, str]:
-    """Store a leave (the caller judges its recapped days again): the employee and the leave's id."""
+def record_leave(actor: Principal, body: LeaveRequest, *, source: str) -> tuple[Employee, str]:
+    """Store a leave (the caller judges its recapped days again): the employee and the leave's id.
+
+    The id derives from `source` (what is being recorded: an admin's leave, a request's approval), so a retry
+    after a failure finds the leave its first try stored, not a second one; once that leave is cancelled, the
+    same content is a new leave under a new id."""
     employee = employee_to_change(actor, body.nip)
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
     if end < start or (end - start).days > MAX_LEAVE_DAYS:
         raise ValidationError("Rentang tanggal cuti tidak valid.", {"end_date": "on/after start, at most a year"})
-    reason = body.reason
-    entry = LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, reason)
-    leave_id = runtime.calendar().add_leave(entry, actor.subject)
+    entry = LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, body.reason)
+    leave_id = new_leave_id(source)
+    existing = runtime.calendar().get_leave(leave_id)
+    if existing is not None and existing.cancelled_at is not None:
+        leave_id = new_leave_id()
+    with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
+        runtime.calendar().add_leave(entry, actor.subject, leave_id)
     recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
     return employee, leave_id
@@ -308,8 +318,13 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
     access.require_unit_scope(actor, leave.unor_id)
     access.require_not_own(actor, leave.nip)
     done = ConflictError("Cuti sudah dibatalkan.", {"leave_id": leave_id})
-    cancel_once(leave.cancelled_at, lambda: runtime.calendar().cancel_leave(leave_id, actor.subject, now), done)
+    days = leave.leave().period.days()
+    cancel_once(
+        leave.cancelled_at,
+        lambda: runtime.calendar().cancel_leave(leave_id, actor.subject, now),
+        done,
+        rejudge_days=lambda: rejudge.rerun_recapped(leave.nip, days, settings, now),
+    )
     recaps.frames_changed([leave.unor_id])
     runtime.audit().record(actor.subject, "leave.cancel", leave.nip, {"leave_id": leave_id, "type": leave.kind})
-    days = leave.leave().period.days()
     return Cancelled(id=leave_id, cancelled=True, recapped=rejudge.rerun_recapped(leave.nip, days, settings, now))

@@ -3,12 +3,11 @@ daily recap and the monthly report that pay is computed from follow it.
 
 The changes: a leave, a field-duty letter or a roster entered (or cancelled) after the days, a decided request
 or review, punches imported from a fingerprint machine, a holiday or Ramadan period, and a unit's cut-over date.
-Only past days whose recap is stored are re-run; a day never recapped waits for its own recap. A change of one
-employee re-runs within its request (`rerun_recapped`; a field-duty letter, each of its units' days once:
-`rerun_units`). Changes of many unit-days (`unit_days`: the punches of an
-import; `regency_days`: a holiday or Ramadan period, in every unit; `cutover_days`: the dates a cut-over moves)
-re-run up to `SYNC_UNIT_DAYS` (judging at most `SYNC_EMPLOYEE_DAYS` employees) within the request, more in the
-background, handed to the report worker in
+Only past days whose recap is stored are re-run; a day never recapped waits for its own recap. Every change
+(`rerun_recapped`: one employee's days; `rerun_units`: a field-duty letter, each of its units' days once;
+`unit_days`: the punches of an import; `regency_days`: a holiday or Ramadan period, in every unit;
+`cutover_days`: the dates a cut-over moves) re-runs up to `SYNC_UNIT_DAYS` (judging at most
+`SYNC_EMPLOYEE_DAYS` employees) within the request, more in the background, handed to the report worker in
 recorded runs of the job `recap_rejudge` (`GET /v1/admin/jobs`) of at most `RUN_UNIT_DAYS` each. Re-running a
 day writes only statuses that changed, so importing the same file again (or a retried worker) changes nothing
 more.
@@ -42,15 +41,11 @@ UnitDay = tuple[str, date]  # (unor_id, local date)
 def rerun_recapped(nip: str, days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
     """Re-run the daily recap of each past date among `days` for which the employee's status is stored already
     (a leave, field duty, roster or corrected event changed it), in the unit that stored it (the one they
-    belonged to that day, before any move since); the dates re-run, in order."""
+    belonged to that day, before any move since); the dates re-run within the request, in order (none when
+    there are more than it may take: a three-month leave entered afterwards goes to the background)."""
     today = now.astimezone(settings.tz).date()
-    rerun = []
-    for day in sorted(set(days)):
-        stored = runtime.statuses().employee_status(nip, day) if day < today else None
-        if stored is not None:
-            recaps.run_daily_recap(day, settings, [stored[0]])
-            rerun.append(day.isoformat())
-    return rerun
+    stored = ((day, runtime.statuses().employee_status(nip, day)) for day in sorted(set(days)) if day < today)
+    return _now_or_later([(found[0], day) for day, found in stored if found is not None], settings, now, ADMIN)[0]
 
 
 def rerun_units(units: Iterable[str], days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
@@ -58,7 +53,7 @@ def rerun_units(units: Iterable[str], days: Iterable[date], settings: Settings, 
     letter naming several employees: each unit-day once, whoever of them it names); the dates re-run, in order."""
     today = now.astimezone(settings.tz).date()
     pairs = [(unor_id, day) for unor_id in sorted(set(units)) for day in sorted(set(days)) if day < today]
-    return _rerun(_recapped(pairs), settings)
+    return unit_days(pairs, settings, now, ADMIN)[0]
 
 
 def unit_days(
@@ -71,13 +66,17 @@ def unit_days(
     recorded with `trigger` (`import`: a fingerprint file; `admin`: a calendar or cut-over change)."""
     today = now.astimezone(settings.tz).date()
     past = sorted({(unor_id, day) for unor_id, day in pairs if day < today})
-    if len(past) <= LOOKUP_UNIT_DAYS:
-        past = _recapped(past)
-        if len(past) <= SYNC_UNIT_DAYS and _employee_days(past) <= SYNC_EMPLOYEE_DAYS:
-            return _rerun(past, settings), 0
-    for first in range(0, len(past), RUN_UNIT_DAYS):
-        _hand_over(past[first : first + RUN_UNIT_DAYS], settings, now, trigger)
-    return [], len(past)
+    return _now_or_later(_recapped(past) if len(past) <= LOOKUP_UNIT_DAYS else past, settings, now, trigger)
+
+
+def _now_or_later(pairs: Sequence[UnitDay], settings: Settings, now: datetime, trigger: str) -> tuple[list[str], int]:
+    """Re-run these unit-days within the request when they are few enough (`SYNC_UNIT_DAYS`, judging at most
+    `SYNC_EMPLOYEE_DAYS`), else hand them to the background: the dates re-run now, and the unit-days handed over."""
+    if len(pairs) <= SYNC_UNIT_DAYS and _employee_days(pairs) <= SYNC_EMPLOYEE_DAYS:
+        return _rerun(pairs, settings), 0
+    for first in range(0, len(pairs), RUN_UNIT_DAYS):
+        _hand_over(pairs[first : first + RUN_UNIT_DAYS], settings, now, trigger)
+    return [], len(pairs)
 
 
 def regency_days(days: Iterable[date], settings: Settings, now: datetime) -> tuple[list[str], int]:

@@ -33,11 +33,14 @@ from chalicelib.errors import (
     ConflictError,
     NotFoundError,
     PayloadTooLargeError,
+    SmartError,
+    UnavailableError,
     ValidationError,
 )
 from chalicelib.settings import Settings
-from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso
-from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, parse_iso
+from chalicelib.store.calendar import new_leave_id
+from chalicelib.store.events import CheckinWrite, StoredAnswer, derived_event_id
 from chalicelib.store.photos import REQUEST_PREFIX
 from chalicelib.store.requests import REQUEST_ID, Quota, QuotaFull, new_request_id
 from chalicelib.usecases import access, disclosure, recaps, rejudge, zones
@@ -70,6 +73,7 @@ PAGE = 50
 # What an attachment may be, told by its first bytes (the name or a declared type proves nothing).
 ATTACHMENT_KINDS = ((b"%PDF-", "application/pdf", "pdf"), (b"\xff\xd8\xff", "image/jpeg", "jpg"))
 CORRECTION = "CORRECTION"  # the warning that marks an event an approved KOREKSI created
+UNFINISHED_AFTER = timedelta(seconds=60)  # longer than any request runs (API Gateway ends one at 29 s)
 
 
 # --- the employee ------------------------------------------------------------------------------------
@@ -334,29 +338,58 @@ def _decidable(principal: Principal, request_id: str) -> EmployeeRequest:
 def decide(
     principal: Principal, request_id: str, body: RequestDecisionRequest, settings: Settings, now: datetime
 ) -> RequestDecision:
-    """Approve or reject a pending request once (409 when it is not pending, or another decision won)."""
+    """Approve or reject a pending request once (409 when it is not pending, or another decision won).
+
+    An approval whose effect was not finished (storage failed, and so did putting the request back to pending)
+    is finished by the same admin approving again: the effect is made once (`_effect`), never twice. A
+    rejection takes back whatever an earlier, failed approval of the request had left behind."""
     found = _decidable(principal, request_id)
-    if found.status != PENDING:
-        raise _not_pending(found)
     status = "approved" if body.decision == "approve" else "rejected"
     quota = correction_quota(found.nip, found.type, found.start_date, settings) if status == "approved" else None
-    try:
-        if quota is None:
-            runtime.requests().decide(request_id, status, principal.subject, body.note, now)
-        else:
-            runtime.requests().approve_within(request_id, quota, principal.subject, body.note, now)
-    except ConditionFailed as exc:
-        raise _not_pending(found) from exc
-    except QuotaFull as exc:
-        raise _quota_full(exc.quota, found.start_date, len(runtime.requests().quota_holders(exc.quota.key))) from exc
+    if not _unfinished_approval(found, principal, status, now):
+        _settle(principal, found, body, now, status=status, quota=quota)
     result_id, recapped = (
-        _approve(principal, found, body, settings, now, quota=quota) if status == "approved" else (None, [])
+        _approve(principal, found, body, settings, now, quota=quota)
+        if status == "approved"
+        else (None, _undo_leftover(principal, found, settings, now))
     )
     detail = {"nip": found.nip, "type": found.type, "result_id": result_id}
     runtime.audit().record(principal.subject, f"request.{body.decision}", request_id, detail)
     return RequestDecision(
         request_id=request_id, status=status, decided_at=iso(now), result_id=result_id, recapped=recapped
     )
+
+
+def _unfinished_approval(r: EmployeeRequest, principal: Principal, status: str, now: datetime) -> bool:
+    """Whether `principal` approving `r` again finishes their own earlier approval: approved with nothing named,
+    longer ago than any request runs (one still running, a double tap, gets 409 as before)."""
+    if status != APPROVED or r.status != APPROVED or r.result_id is not None or r.decided_at is None:
+        return False
+    return r.decided_by == principal.subject and parse_iso(r.decided_at) <= now - UNFINISHED_AFTER
+
+
+def _settle(
+    principal: Principal,
+    r: EmployeeRequest,
+    body: RequestDecisionRequest,
+    now: datetime,
+    *,
+    status: str,
+    quota: Quota | None,
+) -> None:
+    """Move the pending request to `status` (in `quota`, for an approval that takes a place): 409 when it is
+    not pending, when another decision won, or when the quota is full."""
+    if r.status != PENDING:
+        raise _not_pending(r)
+    try:
+        if quota is None:
+            runtime.requests().decide(r.request_id, status, principal.subject, body.note, now)
+        else:
+            runtime.requests().approve_within(r.request_id, quota, principal.subject, body.note, now)
+    except ConditionFailed as exc:
+        raise _not_pending(r) from exc
+    except QuotaFull as exc:
+        raise _quota_full(exc.quota, r.start_date, len(runtime.requests().quota_holders(exc.quota.key))) from exc
 
 
 def _approve(
@@ -368,14 +401,18 @@ def _approve(
     *,
     quota: Quota | None,
 ) -> tuple[str, list[str]]:
-    """Create what the request asked for; when that fails the decision is undone (the request is pending
-    again, its place in `quota` given back) and the error answered."""
+    """Create what the request asked for and name it on the request. When either fails the decision is undone
+    (the request is pending again, its place in `quota` given back) and the error answered; what the effect
+    may have stored meanwhile is found again by the next approval (its id derives from the request) or taken
+    back by a rejection. When storage fails to undo the decision too, the request stays approved with nothing
+    named until its admin approves again (`_unfinished_approval`) or it is revoked."""
     try:
         result_id = _effect(principal, r, body, settings, now)
+        runtime.requests().set_result(r.request_id, result_id)
     except Exception:
-        runtime.requests().reopen(r.request_id, principal.subject, quota_key=quota.key if quota else None)
+        with contextlib.suppress(UnavailableError, ConditionFailed):  # the first error is the one to answer
+            runtime.requests().reopen(r.request_id, principal.subject, quota_key=quota.key if quota else None)
         raise
-    runtime.requests().set_result(r.request_id, result_id)
     return result_id, _rerun_days_of(r, settings, now)
 
 
@@ -401,9 +438,10 @@ def revoke(
     the same moment, one wins, the others get 409).
     """
     found = _decidable(principal, request_id)
-    if found.status != APPROVED or found.result_id is None:
+    if found.status != APPROVED:
         raise _not_approved(found)
-    recapped = _undo(principal, found, found.result_id, settings, now, note=body.note)
+    result_id = found.result_id or _effect_id(found, settings)  # an unfinished approval: what it may have made
+    recapped = _undo(principal, found, result_id, settings, now, note=body.note) if result_id else []
     quota_key = _correction_quota_key(found.nip, found.start_date) if found.type == "KOREKSI" else None
     try:
         runtime.requests().revoke(request_id, principal.subject, body.note, now, quota_key=quota_key)
@@ -416,24 +454,47 @@ def revoke(
     )
 
 
+def _undo_leftover(principal: Principal, r: EmployeeRequest, settings: Settings, now: datetime) -> list[str]:
+    """After a rejection: take back what an earlier approval of `r` stored before it failed and was undone (the
+    recapped days it changed re-run); nothing when there is none, as for almost every request."""
+    made = _effect_id(r, settings)
+    return _undo(principal, r, made, settings, now, note="pengajuan ditolak") if made else []
+
+
+_NEVER_STORED = "never stored"
+
+
+def _cancelled(
+    r: EmployeeRequest, cancelled_at: str | None, cancel: Callable[[], Cancelled], settings: Settings, now: datetime
+) -> list[str]:
+    """Cancel the leave or letter `r`'s approval made (`cancelled_at`: when it was cancelled, None while it was
+    not, or _NEVER_STORED): the recapped days re-run. Cancelled already, the days re-run anyway (an earlier try
+    may have stopped before re-running them); never stored, nothing to do."""
+    if cancelled_at == _NEVER_STORED:
+        return []
+    return cancel().recapped if cancelled_at is None else _rerun_days_of(r, settings, now)
+
+
 def _undo(
     principal: Principal, r: EmployeeRequest, result_id: str, settings: Settings, now: datetime, *, note: str
 ) -> list[str]:
-    """Undo what approving `r` created (`result_id`) unless that is undone already; the recapped days re-run.
-    A leave or letter is cancelled through its own use case (which audits and re-runs it)."""
+    """Undo what approving `r` created (`result_id`) unless that is undone already, or was never stored; the
+    recapped days re-run. A leave or letter is cancelled through its own use case (which audits and re-runs it)."""
     if r.type in LEAVE_TYPES:
         leave = runtime.calendar().get_leave(result_id)
-        cancelled = leave is None or leave.cancelled_at is not None
-        return [] if cancelled else cal.cancel_leave(principal, result_id, settings, now).recapped
+        cancel = functools.partial(cal.cancel_leave, principal, result_id, settings, now)
+        return _cancelled(r, leave.cancelled_at if leave else _NEVER_STORED, cancel, settings, now)
     if r.type == "DL":
         letter = runtime.zones().get_assignment(result_id)
-        cancelled = letter is None or letter.cancelled_at is not None
-        return [] if cancelled else zones.cancel_assignment(principal, result_id, settings, now).recapped
+        cancel = functools.partial(zones.cancel_assignment, principal, result_id, settings, now)
+        return _cancelled(r, letter.cancelled_at if letter else _NEVER_STORED, cancel, settings, now)
     try:
         runtime.events().revoke_accepted(result_id, principal.subject, note, now)
     except ConditionFailed as exc:
         stored = runtime.events().get_event(result_id)
-        if stored is None or stored.decision != REVOKE:
+        if stored is None:
+            return []
+        if stored.decision != REVOKE:
             raise _not_approved(r) from exc
     return _rerun_days_of(r, settings, now)
 
@@ -503,19 +564,44 @@ def _not_approved(r: EmployeeRequest) -> ConflictError:
 def _effect(
     principal: Principal, r: EmployeeRequest, body: RequestDecisionRequest, settings: Settings, now: datetime
 ) -> str:
+    """Create what `r` asks for, under the id `_effect_id` names: made again by a retry, it is found, not doubled."""
+    source = _source(r)
     if r.type in LEAVE_TYPES:
         leave = LeaveRequest.model_validate(
             {"nip": r.nip, "type": r.type, "start_date": r.start_date, "end_date": r.end_date, "reason": r.reason}
         )
-        return cal.record_leave(principal, leave)[1]
+        return cal.record_leave(principal, leave, source=source)[1]
     employee = runtime.people().get_employee(r.nip)
     if employee is None:
         raise ConflictError("Pegawai tidak ditemukan lagi.", {"nip": r.nip})
     if r.type == "DL":
         letter = Assignment("", "", frozenset({r.nip}), r.start_date, r.end_date,
                             body.letter_no or f"PENGAJUAN {r.request_id}", r.reason)  # fmt: skip
-        return zones.record_field_duty(principal, letter, {r.nip: employee.unor_id}, body, settings).assignment_id
+        units = {r.nip: employee.unor_id}
+        return zones.record_field_duty(principal, letter, units, body, settings, source=source).assignment_id
     return _correction(principal, r, employee, settings, now)
+
+
+def _source(r: EmployeeRequest) -> str:
+    """What the ids of an approval's effect derive from."""
+    return f"request#{r.request_id}"
+
+
+def _effect_id(r: EmployeeRequest, settings: Settings) -> str | None:
+    """The id that approving `r` gives what it creates (a leave, a letter, a corrected event), whether or not it
+    was stored; None for a correction whose day no longer names its time (the employee or the day is gone)."""
+    if r.type in LEAVE_TYPES:
+        return new_leave_id(_source(r))
+    if r.type == "DL":
+        return zones.new_assignment_id(_source(r))
+    employee = runtime.people().get_employee(r.nip)
+    if employee is None:
+        return None
+    try:
+        _, at, _ = _correction_at(employee, date.fromisoformat(r.start_date), str(r.time), settings)
+    except SmartError:
+        return None
+    return derived_event_id(r.nip, at, _source(r))
 
 
 def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, settings: Settings, now: datetime) -> str:
@@ -530,7 +616,7 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
         raise ConflictError(*_outside_window(window, settings))
     kind = r.event_type or "in"
     judged = recaps.judge_for_answer(employee, kind, at, settings)
-    event_id = new_event_id(r.nip, at)
+    event_id = derived_event_id(r.nip, at, _source(r))
     answer = {
         "source": "correction",
         "request_id": r.request_id,

@@ -107,18 +107,27 @@ def decide(principal: Principal, event_id: str, body: DecisionRequest, settings:
     require_unit_scope(principal, str(event.unor_id))
     require_not_own(principal, event.nip)
     if event.status != "review" or event.decision:
+        if event.decision:  # decided already: an earlier try may have stopped before re-running the day
+            _day_changed(event, settings, now)
         raise ConflictError("Data absen ini tidak menunggu keputusan.", {"status": event.status})
     try:
         runtime.events().decide_review(event_id, decision, principal.subject, note, now)
     except ConditionFailed as exc:
         raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
     runtime.audit().record(principal.subject, f"review.{decision}", event_id, {"nip": event.nip})
+    recap = _day_changed(event, settings, now)
+    return Decision(event_id=event_id, decision=decision, decided_at=iso(now), recap=recap)
+
+
+def _day_changed(event: Event, settings: Settings, now: datetime) -> RecapRun | None:
+    """Follow a decision on `event` through its day: re-run the day where it is recapped (the recap), else let
+    the summaries of the units it touches be read afresh."""
     day = date.fromisoformat(str(event.local_date))
     units = _units_of_day(event, day, settings)
     recap = _rerun_if_recapped(units, day, settings, now)
     if recap is None and (elsewhere := set(units) - {str(event.unor_id)}):
         recaps.frames_changed(elsewhere)  # the summary's frame of that unit carries the event (`_left_behind`)
-    return Decision(event_id=event_id, decision=decision, decided_at=iso(now), recap=recap)
+    return recap
 
 
 def _units_of_day(event: Event, day: date, settings: Settings) -> list[str]:

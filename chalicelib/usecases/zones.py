@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 from collections.abc import Callable, Sequence
@@ -29,7 +30,7 @@ from chalicelib.geo import (
     shape_to_dict,
 )
 from chalicelib.settings import Settings
-from chalicelib.store.base import ConditionFailed
+from chalicelib.store.base import ConditionFailed, derived_hex
 from chalicelib.usecases import access, recaps, rejudge
 from chalicelib.usecases.directory import unit_in_scope
 from chalicelib.usecases.paging import across_units
@@ -211,35 +212,54 @@ def create_assignment(
     access.require_not_own(actor, *nips)
     letter = Assignment("", "", frozenset(nips), body.start_date.isoformat(), body.end_date.isoformat(),
                         body.letter_no, body.reason)  # fmt: skip
-    created = record_field_duty(actor, letter, units, body, settings)
+    created = record_field_duty(actor, letter, units, body, settings, source=f"admin#{body.model_dump_json()}")
     return created.model_copy(update={"recapped": _rejudge(letter, units, settings, now)})
 
 
 def record_field_duty(
-    actor: Principal, letter: Assignment, units: dict[str, str], area: ZoneShape | None, settings: Settings
+    actor: Principal,
+    letter: Assignment,
+    units: dict[str, str],
+    area: ZoneShape | None,
+    settings: Settings,
+    *,
+    source: str,
 ) -> AssignmentCreated:
-    """Store a field-duty letter under a new id (`units`: each NIP's unit, checked by the caller), with its
-    area when `area` has a shape; without one the days count as field duty and no extra area is granted. The
-    caller judges the recapped days again (`recapped` is empty here)."""
-    assignment_id = f"a-{secrets.token_hex(6)}"  # ASSIGNMENT_ID
+    """Store a field-duty letter (`units`: each NIP's unit, checked by the caller), with its area when `area`
+    has a shape; without one the days count as field duty and no extra area is granted. The caller judges the
+    recapped days again (`recapped` is empty here).
+
+    Its id derives from `source` (what is being recorded: an admin's letter, a request's approval), so a retry
+    after a failure finds the letter its first try stored, not a second one; once that letter is cancelled, the
+    same content is a new letter under a new id."""
+    assignment_id = new_assignment_id(source)
+    existing = runtime.zones().get_assignment(assignment_id)
+    if existing is not None and existing.cancelled_at is not None:
+        assignment_id = new_assignment_id()
     zone = None
     if area is not None and area.shape_spec():
         zone = _build(f"z-{assignment_id}", f"Dinas luar {letter.letter_no}", area, settings, version=1,
                       purpose=LETTER_AREA)  # fmt: skip
-        runtime.zones().put_zone(zone, expected_version=None)
+        with contextlib.suppress(ConditionFailed):  # stored by an earlier try: the same id, the same area
+            runtime.zones().put_zone(zone, expected_version=None)
     zone_id = zone.zone_id if zone else ""
-    runtime.zones().save_assignment(replace(letter, assignment_id=assignment_id, zone_id=zone_id), units, actor.subject)
+    stored = replace(letter, assignment_id=assignment_id, zone_id=zone_id)
+    with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
+        runtime.zones().save_assignment(stored, units, actor.subject)
     recaps.frames_changed(units.values())
-    nips = sorted(letter.nips)
-    runtime.audit().record(
-        actor.subject, "assignment.create", assignment_id, {"nips": nips, "letter_no": letter.letter_no}
-    )
+    detail = {"nips": sorted(letter.nips), "letter_no": letter.letter_no}
+    runtime.audit().record(actor.subject, "assignment.create", assignment_id, detail)
     return AssignmentCreated(
         assignment_id=assignment_id,
         zone_id=zone_id,
         cell_count=zone.cell_count if zone else 0,
         recapped=[],
     )
+
+
+def new_assignment_id(source: str | None = None) -> str:
+    """A new letter id (ASSIGNMENT_ID), or the one derived from `source` (the same source, the same id)."""
+    return f"a-{derived_hex(source, 12) if source else secrets.token_hex(6)}"
 
 
 def list_assignments(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> AssignmentPage:
@@ -284,7 +304,12 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
         access.require_unit_scope(actor, unit)
     access.require_not_own(actor, *units)
     done = ConflictError("Surat tugas sudah dibatalkan.", {"assignment_id": assignment_id})
-    cancel_once(letter.cancelled_at, lambda: runtime.zones().cancel_assignment(assignment_id, actor.subject, now), done)
+    cancel_once(
+        letter.cancelled_at,
+        lambda: runtime.zones().cancel_assignment(assignment_id, actor.subject, now),
+        done,
+        rejudge_days=lambda: _rejudge(letter, units, settings, now),
+    )
     recaps.frames_changed(units.values())
     runtime.audit().record(actor.subject, "assignment.cancel", assignment_id, {"nips": sorted(units)})
     return Cancelled(id=assignment_id, cancelled=True, recapped=_rejudge(letter, units, settings, now))
@@ -303,14 +328,19 @@ def _rejudge(letter: Assignment, units: dict[str, str], settings: Settings, now:
     return sorted(recapped)
 
 
-def cancel_once(cancelled_at: str | None, cancel: Callable[[], object], done: ConflictError) -> None:
-    """Cancel a leave or letter not cancelled yet; `done` (409) when it was, or another cancel won meanwhile."""
-    if cancelled_at is not None:
-        raise done
-    try:
-        cancel()
-    except ConditionFailed as exc:
-        raise done from exc
+def cancel_once(
+    cancelled_at: str | None, cancel: Callable[[], object], done: ConflictError, *, rejudge_days: Callable[[], object]
+) -> None:
+    """Cancel a leave or letter not cancelled yet; `done` (409) when it was, or another cancel won meanwhile,
+    once its days are judged again (`rejudge_days`): an earlier try may have stopped before re-running them."""
+    if cancelled_at is None:
+        try:
+            cancel()
+            return
+        except ConditionFailed:
+            pass
+    rejudge_days()
+    raise done
 
 
 def _unit_of(nip: str) -> str:

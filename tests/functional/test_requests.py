@@ -171,6 +171,19 @@ def test_a_request_sent_twice_over_http_is_filed_once(office: Office) -> None:
     assert len([r for r in listed["items"] if r["start_date"] == day]) == 1
 
 
+def test_a_leave_or_letter_an_admin_sends_twice_over_http_is_stored_once(office: Office) -> None:
+    # GIVEN an admin whose console sends the same leave and the same letter twice (the first answers were lost)
+    api, day = office.api, (datetime.now(load_settings().tz).date() + timedelta(days=6)).isoformat()
+    leave = {"nip": A, "type": "CUTI", "start_date": day, "end_date": day, "reason": "Cuti tahunan"}
+    letter = {"nips": [A], "start_date": day, "end_date": day, "letter_no": "7/DL/2026", "reason": "Rapat"}
+    for path, body, key in (("leaves", leave, "leave_id"), ("assignments", letter, "assignment_id")):
+        first, again = (api.call("POST", f"/v1/admin/{path}", body, token=office.u1) for _ in range(2))
+        # THEN both are 201 with the same id, and one is listed
+        assert (first.status, again.status) == (201, 201) and again.body[key] == first.body[key], again.body
+        listed = api.call("GET", f"/v1/admin/{path}?unor_id=U1&from={day}&to={day}", token=office.u1).body["items"]
+        assert [item[key] for item in listed] == [first.body[key]]
+
+
 def test_admins_deciding_at_once_make_exactly_one_decision(office: Office) -> None:
     day = (datetime.now(load_settings().tz).date() + timedelta(days=3)).isoformat()
     request_id = office.file(A, {"type": "IZIN", "start_date": day, "end_date": day}).body["request_id"]

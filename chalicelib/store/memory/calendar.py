@@ -90,8 +90,8 @@ class InMemoryCalendarRepository:
         with self._lock:
             self._ramadan[str(year)] = period
 
-    def add_leave(self, entry: cal.LeaveEntry, actor: str) -> str:
-        leave_id = new_leave_id()
+    def add_leave(self, entry: cal.LeaveEntry, actor: str, leave_id: str | None = None) -> str:
+        leave_id = leave_id or new_leave_id()
         cal.DateRange(entry.start, entry.end)  # refused as DynamoDB's readers would refuse it
         stored = cal.StoredLeave(
             leave_id, entry.nip, entry.unor_id, entry.kind, entry.start.isoformat(), entry.end.isoformat(),
@@ -99,7 +99,10 @@ class InMemoryCalendarRepository:
         )  # fmt: skip
         self._people.extend_hint("plan_until", entry.nip, entry.end.isoformat())
         with self._lock:
-            self._leaves[entry.nip, f"{entry.start.isoformat()}#{leave_id}"] = stored
+            key = entry.nip, f"{entry.start.isoformat()}#{leave_id}"
+            if key in self._leaves:
+                raise ConditionFailed("dynamodb")
+            self._leaves[key] = stored
         return leave_id
 
     def cancel_leave(self, leave_id: str, actor: str, now: datetime) -> cal.StoredLeave:

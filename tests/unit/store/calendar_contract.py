@@ -196,6 +196,19 @@ class CalendarRepositoryContract:
         with pytest.raises(ValueError):
             cal.LeaveEntry(NIP, "U1", "C", date(2025, 2, 28), date(2026, 3, 2), None)
 
+    def test_a_leave_recorded_again_under_its_id_is_refused_and_kept_once(self, repo: CalendarRepository) -> None:
+        # GIVEN a leave recorded under an id its caller chose
+        entry = cal.LeaveEntry(NIP, "U1", "S", date(2026, 3, 2), date(2026, 3, 4), None)
+        assert repo.add_leave(entry, "admin", "l-00000000aa") == "l-00000000aa"
+        # WHEN it is recorded again under that id (a retry), THEN the second write is refused and one leave stays
+        with pytest.raises(ConditionFailed):
+            repo.add_leave(entry, "other-admin", "l-00000000aa")
+        stored = repo.get_leave("l-00000000aa")
+        assert stored is not None and stored.created_by == "admin"
+        assert [
+            leave.leave_id for leave in repo.leaves_of_unit("U1", date(2026, 3, 1), date(2026, 3, 31), 10, None)[0]
+        ] == ["l-00000000aa"]
+
     def test_leaves_are_read_by_id_listed_per_unit_and_cancelled_once(self, repo: CalendarRepository) -> None:
         # GIVEN four leaves in U1 (one before the period, one after it) and one in U2
         march = [

@@ -91,7 +91,7 @@ def test_the_summary_equals_a_full_computation_after_every_kind_of_change(
     assert assert_fast_equals_full(local(8, 16))["leave"] == 1
     # WHEN Dedi is sent on field duty, THEN he shows as such
     duty = Assignment("", "", frozenset({D}), MONDAY.isoformat(), MONDAY.isoformat(), "ST/1", "rapat")
-    zones.record_field_duty(SUPER, duty, {D: "U2"}, None, SETTINGS)
+    zones.record_field_duty(SUPER, duty, {D: "U2"}, None, SETTINGS, source="test")
     assert assert_fast_equals_full(local(8, 17))["field_duty"] == 1
     # WHEN U1 gets a new weekly schedule, and Budi a 09:00 shift today, THEN his 08:10 arrival is no longer late
     week = {day: {"start": "09:00", "end": "17:00"} for day in ("mon", "tue", "wed", "thu", "fri")}

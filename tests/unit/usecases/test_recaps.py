@@ -219,7 +219,7 @@ def test_a_field_duty_letter_follows_the_employee_across_a_move(
     recaps.run_daily_recap(date(2026, 11, 4), SETTINGS, ["U2"])
     assert [row.status.status for row in unit.statuses.day_page("U2", date(2026, 11, 4), None)[0]] == ["DL"]
     letter = Assignment("", "", frozenset({A}), "2026-11-05", "2026-11-05", "800/8", "rapat")
-    zones.record_field_duty(Principal("bkpsdm", "super_admin"), letter, {A: "U1"}, None, SETTINGS)
+    zones.record_field_duty(Principal("bkpsdm", "super_admin"), letter, {A: "U1"}, None, SETTINGS, source="test")
     unit.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U2"))
     recaps.run_daily_recap(date(2026, 11, 5), SETTINGS, ["U2"])
     statuses = {row.nip: row.status.status for row in unit.statuses.day_page("U2", date(2026, 11, 5), None)[0]}

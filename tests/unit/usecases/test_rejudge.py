@@ -14,7 +14,7 @@ from chalicelib.settings import Settings, build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar, fingerprint, recaps, rejudge
 from chalicelib.usecases.operations import find_run
-from chalicelib.usecases.schemas.calendar import HolidayRequest, RamadanRequest
+from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, RamadanRequest
 from chalicelib.usecases.schemas.rollout import CutoverBody
 
 SETTINGS = build_settings({})
@@ -93,6 +93,24 @@ def test_few_unit_days_of_a_large_unit_go_to_the_worker_when_they_judge_many_emp
     # WHEN two are (six employees, though two unit-days are well within SYNC_UNIT_DAYS) THEN the worker has them
     assert rejudge.unit_days(days(0, 1), SETTINGS, NOW) == ([], 2)
     assert len(handed) == 1
+
+
+def test_a_leave_entered_over_more_recapped_days_than_a_request_takes_is_judged_by_the_worker(
+    handed: list[tuple[str, Callable[[], object]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a request may re-run at most two unit-days (a three-month maternity leave would be some 60)
+    monkeypatch.setattr(rejudge, "SYNC_UNIT_DAYS", 2)
+    leave = LeaveRequest.model_validate(
+        {"nip": A, "type": "CUTI", "start_date": MONDAY.isoformat(), "end_date": "2026-11-04", "reason": "Melahirkan"}
+    )
+    # WHEN the admin enters a leave over the three recapped days, THEN none is re-run within the request
+    assert calendar.add_leave(SUPER, leave, SETTINGS, NOW).recapped == []
+    assert [runtime.statuses().employee_status(A, MONDAY)[1].status.status] == ["TK"]  # type: ignore[index]
+    # AND the worker, run once, judges the three days again in the unit that recapped them
+    (ref, work), *_ = handed
+    assert work() == {"run": ref, "status": "succeeded", "unit_days": 3,
+                      "dates": ["2026-11-02", "2026-11-03", "2026-11-04"]}  # fmt: skip
+    assert runtime.statuses().employee_status(A, MONDAY)[1].status.status == "C"  # type: ignore[index]
 
 
 def test_a_worker_run_that_fails_records_its_unit_days_and_raises(

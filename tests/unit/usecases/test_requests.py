@@ -501,8 +501,8 @@ def test_a_leave_or_letter_cancelled_from_its_own_list_takes_its_request_back(
     days = {"IZIN": "2026-03-10", "DL": "2026-03-11", "CUTI": "2026-03-13"}
     permit, duty, kept = (file(settings, new(kind, day)) for kind, day in days.items())
     leave_id, letter_id, _ = (approve(r, settings).result_id for r in (permit, duty, kept))
-    _, plain = cal.record_leave(U1_ADMIN, LeaveRequest.model_validate({"nip": NIP, "type": "SAKIT",
-                                "start_date": "2026-03-12", "end_date": "2026-03-12", "reason": "Flu"}))  # fmt: skip
+    sick = {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-12", "end_date": "2026-03-12", "reason": "Flu"}
+    _, plain = cal.record_leave(U1_ADMIN, LeaveRequest.model_validate(sick), source="test")
 
     def mine() -> dict[str, tuple[str, str | None, str | None]]:
         items = requests.my_requests(ME, MyRequestsQuery(), settings).items

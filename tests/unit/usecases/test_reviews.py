@@ -6,19 +6,20 @@ deciding, and the refusals. The audit log is the `audited` fixture's twin, stamp
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.audit import VIEWS
 from chalicelib.domain.people import Principal
-from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnavailableError
 from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import reviews
+from chalicelib.usecases import recaps, reviews
 from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited
@@ -149,3 +150,28 @@ def test_a_unit_admin_decides_a_review_of_today_once(repos: Repositories, audite
     assert found is not None and (found.decision, found.decided_by, found.decision_note) == ("approve", "budi", "ok")
     assert audited() == [("budi", "review.approve", e.event_id)]
     assert repos.events.pending_reviews("U1", 10, None) == ([], None)
+
+
+def test_a_decision_sent_again_after_its_recap_failed_re_runs_the_day_before_answering_409(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a review of 3 December decided two days on, WHEN re-running that day's recap fails the first time (503)
+    e, later = recorded(repos, 1), NOW + timedelta(days=2)
+    real, runs = recaps.run_daily_recap, []
+
+    def recap(*args: Any) -> Any:
+        runs.append(args[0])
+        if len(runs) == 1:
+            raise UnavailableError()
+        return real(*args)
+
+    monkeypatch.setattr(recaps, "run_daily_recap", recap)
+    approve = DecisionRequest(decision="approve")
+    with pytest.raises(UnavailableError):
+        reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, later)
+    found = repos.events.get_event(e.event_id)
+    assert found is not None and found.decision == "approve"
+    # WHEN the admin sends the decision again, THEN the day is re-run before the 409 (decided already)
+    with pytest.raises(ConflictError):
+        reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, later)
+    assert runs == [date(2026, 12, 3)] * 2

@@ -1,0 +1,301 @@
+"""Storage failing in the middle of a decision, on the in-memory twins: what an approval, a rejection, a revocation
+and an admin's own leave or letter leave behind, and that trying again finishes the work without doubling it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.domain.attendance import REVOKE
+from chalicelib.errors import ConflictError, UnavailableError
+from chalicelib.settings import Settings
+from chalicelib.usecases import calendar as cal
+from chalicelib.usecases import recaps, rejudge, requests, zones
+from chalicelib.usecases.schemas.calendar import LeaveRequest
+from chalicelib.usecases.schemas.requests import PeriodQuery, RequestDecisionRequest
+from chalicelib.usecases.schemas.zones import AssignmentRequest
+
+from .admin_fixtures import AuditTrail, audited, settings
+from .test_requests import NIP, NOW, SUPER, U1_ADMIN, approve, correction, file, new, people, reject, revoke
+
+__all__ = ["audited", "people", "settings"]  # the shared fixtures this module uses
+
+LATER = NOW + timedelta(minutes=2)
+
+
+@contextmanager
+def failing(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, *, when: Callable[..., bool] = lambda *a: True
+) -> Iterator[None]:
+    """Storage fails in `owner.name` (a repository's method, on its class) whenever `when(*args)` holds."""
+    real = getattr(type(owner), name)
+
+    def down(self: object, *args: Any, **kwargs: Any) -> Any:
+        if when(*args):
+            raise UnavailableError()
+        return real(self, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(type(owner), name, down)
+        yield
+
+
+def audit_of(action: str) -> Callable[..., bool]:
+    """`failing`'s `when` for the audit log's `record`: the entry of `action`."""
+    return lambda actor, what, *rest: what == action
+
+
+def active_leaves(settings: Settings) -> list[str]:
+    return [leave.leave_id for leave in cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items]
+
+
+def status_of(request_id: str) -> str:
+    stored = runtime.requests().get(request_id)
+    assert stored is not None
+    return stored.status
+
+
+def approve_later(request_id: str, settings: Settings) -> Any:
+    """The same admin approving again, two minutes on (longer than any request runs)."""
+    body = RequestDecisionRequest.model_validate({"decision": "approve"})
+    return requests.decide(U1_ADMIN, request_id, body, settings, LATER)
+
+
+def test_naming_the_leave_fails_then_approving_again_finds_the_same_leave(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's permit, WHEN storage fails as the approval names the leave it created
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with failing(monkeypatch, runtime.requests(), "set_result"), pytest.raises(UnavailableError):
+        approve(permit, settings)
+    # THEN the request is pending again (the admin was told 503)
+    assert status_of(permit) == "pending"
+    # WHEN the admin approves again, THEN the leave the first try stored is the request's: one leave, not two
+    leave_id = approve(permit, settings).result_id
+    assert active_leaves(settings) == [leave_id]
+    # AND revoking the request cancels it: no leave counts
+    revoke(permit, settings)
+    assert active_leaves(settings) == []
+
+
+def test_an_approval_left_unfinished_is_finished_by_its_admin_approving_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's permit, WHEN storage fails as the leave is named and again as the approval is undone
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with (
+        failing(monkeypatch, runtime.requests(), "set_result"),
+        failing(monkeypatch, runtime.requests(), "reopen"),
+        pytest.raises(UnavailableError),
+    ):
+        approve(permit, settings)
+    assert status_of(permit) == "approved"
+    # WHEN the admin approves again at once (their first try could still be running), THEN it is 409
+    with pytest.raises(ConflictError):
+        approve(permit, settings)
+    # WHEN another admin approves, THEN it is 409 too: only the approving admin finishes their approval
+    with pytest.raises(ConflictError):
+        requests.decide(SUPER, permit, RequestDecisionRequest.model_validate({"decision": "approve"}), settings, LATER)
+    # WHEN the admin approves again two minutes on, THEN the approval is finished with the leave already stored
+    finished = approve_later(permit, settings)
+    assert finished.status == "approved" and active_leaves(settings) == [finished.result_id]
+    stored = runtime.requests().get(permit)
+    assert stored is not None and stored.result_id == finished.result_id
+    # AND it can be revoked like any other
+    revoke(permit, settings)
+    assert active_leaves(settings) == []
+
+
+def test_an_approval_left_unfinished_can_be_revoked_without_finishing_it(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an approval whose leave was stored but neither named nor undone
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with (
+        failing(monkeypatch, runtime.requests(), "set_result"),
+        failing(monkeypatch, runtime.requests(), "reopen"),
+        pytest.raises(UnavailableError),
+    ):
+        approve(permit, settings)
+    assert len(active_leaves(settings)) == 1
+    # WHEN BKPSDM revokes it, THEN the leave it stored is cancelled and the request is revoked
+    assert revoke(permit, settings).status == "revoked"
+    assert active_leaves(settings) == [] and status_of(permit) == "revoked"
+
+
+def test_a_rejection_takes_back_what_a_failed_approval_left(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's permit, WHEN its leave is stored but the leave's audit entry fails (the approval is undone)
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.add")), pytest.raises(UnavailableError):
+        approve(permit, settings)
+    assert status_of(permit) == "pending" and len(active_leaves(settings)) == 1
+    # WHEN the admin rejects it instead, THEN no leave counts for a rejected request
+    reject(permit, settings)
+    assert status_of(permit) == "rejected" and active_leaves(settings) == []
+    assert [a for _, a, _ in audited() if a.startswith(("leave.", "request."))] == [
+        "leave.cancel",
+        "request.reject",
+    ]
+
+
+def test_a_rejection_of_a_request_never_approved_changes_nothing_else(settings: Settings) -> None:
+    # GIVEN a leave the admin recorded for Asep and his correction request
+    leave = LeaveRequest.model_validate(
+        {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-10", "end_date": "2026-03-10", "reason": "Flu"}
+    )
+    kept = cal.add_leave(U1_ADMIN, leave, settings, NOW).leave_id
+    asked = file(settings, correction("2026-03-02"))
+    # WHEN it is rejected, THEN it is rejected and the leave stays
+    reject(asked, settings)
+    assert status_of(asked) == "rejected" and active_leaves(settings) == [kept]
+
+
+def test_a_field_duty_approved_again_after_a_failure_is_one_letter(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's field-duty request, WHEN the letter is stored but its audit entry fails
+    duty = file(settings, new("DL", "2026-03-10"))
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("assignment.create")),
+        pytest.raises(UnavailableError),
+    ):
+        approve(duty, settings)
+    # WHEN the admin approves again, THEN there is one letter, and revoking it leaves no duty
+    letter_id = approve(duty, settings).result_id
+    assert [d.assignment_id for d in runtime.zones().duties_of(NIP, date(2026, 3, 10))] == [letter_id]
+    revoke(duty, settings)
+    assert zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items == []
+
+
+def test_a_correction_whose_answer_was_lost_is_written_once(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's correction, WHEN its event is written but the answer is lost (storage reports a failure)
+    asked = file(settings, correction("2026-03-02"))
+    real = type(runtime.events()).write_checkin
+
+    def written_then_lost(self: object, *args: Any) -> None:
+        real(self, *args)
+        raise UnavailableError()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(type(runtime.events()), "write_checkin", written_then_lost)
+        with pytest.raises(UnavailableError):
+            approve(asked, settings)
+    # WHEN the admin approves again, THEN one corrected event exists, the one the request names
+    event_id = approve(asked, settings).result_id
+    assert _corrected() == [(event_id, None)]
+    # AND revoking it leaves it as evidence that no longer counts
+    revoke(asked, settings)
+    assert _corrected() == [(event_id, REVOKE)]
+
+
+def _corrected() -> list[tuple[str, str | None]]:
+    start = NOW - timedelta(days=30)
+    found = runtime.events().events_between(NIP, start, NOW)
+    return [(e.event_id, e.decision) for e in found if requests.CORRECTION in e.warnings]
+
+
+def test_an_admin_leave_sent_again_after_a_failure_is_one_leave(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's sick leave, WHEN it is stored but re-running its recapped days fails (the admin is told 503)
+    leave = LeaveRequest.model_validate(
+        {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-10", "end_date": "2026-03-10", "reason": "Flu"}
+    )
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.add")), pytest.raises(UnavailableError):
+        cal.add_leave(U1_ADMIN, leave, settings, NOW)
+    # WHEN the admin sends it again, THEN it is the same leave, once
+    first = cal.add_leave(U1_ADMIN, leave, settings, NOW).leave_id
+    assert cal.add_leave(U1_ADMIN, leave, settings, NOW).leave_id == first
+    assert active_leaves(settings) == [first]
+    # WHEN it is cancelled and recorded again, THEN that is a new leave
+    cal.cancel_leave(U1_ADMIN, first, settings, NOW)
+    again = cal.add_leave(U1_ADMIN, leave, settings, NOW).leave_id
+    assert again != first and active_leaves(settings) == [again]
+
+
+def test_an_admin_letter_sent_again_after_a_failure_is_one_letter(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a field-duty letter for Asep, WHEN it is stored but its audit entry fails
+    body = AssignmentRequest.model_validate(
+        {"nips": [NIP], "start_date": "2026-03-10", "end_date": "2026-03-11", "letter_no": "9/2026", "reason": "Rapat"}
+    )
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("assignment.create")),
+        pytest.raises(UnavailableError),
+    ):
+        zones.create_assignment(U1_ADMIN, body, settings, NOW)
+    # WHEN the admin sends it again, THEN it is one letter
+    letter_id = zones.create_assignment(U1_ADMIN, body, settings, NOW).assignment_id
+    listed = zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items
+    assert [a.assignment_id for a in listed] == [letter_id]
+
+
+def status_on(day: date) -> str:
+    stored = runtime.statuses().employee_status(NIP, day)
+    assert stored is not None
+    return stored[1].status.status
+
+
+def rerun_fails_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-running recapped days fails the first time (storage times out), then works."""
+    real, calls = rejudge.rerun_recapped, []
+
+    def once(*args: Any) -> list[str]:
+        calls.append(args)
+        if len(calls) == 1:
+            raise UnavailableError()
+        return real(*args)
+
+    monkeypatch.setattr(rejudge, "rerun_recapped", once)
+
+
+TUESDAY = date(2026, 3, 10)
+
+
+def test_a_revocation_sent_again_after_its_re_run_failed_judges_the_days_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's approved permit of a recapped Tuesday (I)
+    recaps.run_daily_recap(TUESDAY, settings, ["U1"])
+    permit = file(settings, new("IZIN", TUESDAY.isoformat()))
+    approve(permit, settings)
+    assert status_on(TUESDAY) == "I"
+    # WHEN it is revoked and re-running the Tuesday fails after the leave was cancelled (503)
+    rerun_fails_once(monkeypatch)
+    with pytest.raises(UnavailableError):
+        revoke(permit, settings)
+    assert status_on(TUESDAY) == "I" and status_of(permit) == "approved"
+    # WHEN BKPSDM revokes again, THEN the request is revoked and the Tuesday is judged again: absent
+    assert revoke(permit, settings).recapped == [TUESDAY.isoformat()]
+    assert status_of(permit) == "revoked" and status_on(TUESDAY) == "TK"
+
+
+def test_a_leave_cancelled_again_after_its_re_run_failed_judges_the_days_before_answering_409(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a sick leave the admin recorded for a recapped Tuesday (S)
+    recaps.run_daily_recap(TUESDAY, settings, ["U1"])
+    leave = LeaveRequest.model_validate(
+        {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-10", "end_date": "2026-03-10", "reason": "Flu"}
+    )
+    leave_id = cal.add_leave(U1_ADMIN, leave, settings, NOW).leave_id
+    assert status_on(TUESDAY) == "S"
+    # WHEN the admin cancels it and re-running the Tuesday fails (503)
+    rerun_fails_once(monkeypatch)
+    with pytest.raises(UnavailableError):
+        requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW)
+    assert status_on(TUESDAY) == "S"
+    # WHEN the admin cancels again, THEN it is 409 (cancelled already) and the Tuesday is judged again
+    with pytest.raises(ConflictError):
+        requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW)
+    assert status_on(TUESDAY) == "TK"
