@@ -550,7 +550,7 @@ def event_as(view: type[View], m: Event, **extra: object) -> View:
         zone=ZoneRef(zone_id=m.zone_id, name=_written(m.zone_name)) if m.zone_id else None,
         face=FaceScore(score=m.face_score, threshold=_written(m.face_threshold)) if m.face_score is not None else None,
         warnings=list(m.warnings or []),
-        reasons=list(m.reasons or []),
+        reasons=list(m.reasons or (m.warnings if m.status == "review" else None) or []),
         decision=m.decision,
         late_minutes=answer.get("late_minutes"),
         early_minutes=answer.get("early_minutes"),

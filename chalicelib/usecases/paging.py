@@ -32,6 +32,24 @@ def across_units(
     return items, None
 
 
+def offset_page(rows: Sequence[T], limit: int, after: dict[str, Any] | None) -> tuple[list[T], dict[str, Any] | None]:
+    """A `Fetch` over rows read whole: up to `limit` of them from the offset `after` names, and the offset of the
+    rest (shaped like a DynamoDB start key, as `across_units` keeps it)."""
+    skip = _offset(after)
+    more = skip + limit < len(rows)
+    return list(rows[skip : skip + limit]), {"offset": {"N": str(skip + limit)}} if more else None
+
+
+def _offset(after: dict[str, Any] | None) -> int:
+    """The offset an `offset_page` start key names; VALIDATION_ERROR for any other key (a cursor of another list)."""
+    if after is None:
+        return 0
+    number = after.get("offset", {}).get("N") if set(after) == {"offset"} else None
+    if not isinstance(number, str) or not number.isdigit():
+        raise bad_cursor()
+    return int(number)
+
+
 def unit_position(cursor: str | None, count: int) -> tuple[int, dict[str, Any]]:
     """Which of `count` units a list's signed `cursor` goes on with (0 for none), and the whole position it
     names (where in that unit is the list's own business); VALIDATION_ERROR for a unit out of range."""

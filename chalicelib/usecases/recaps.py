@@ -549,10 +549,11 @@ def run_nightly_recap(now: datetime, settings: Settings) -> tuple[RecapRun, Reca
     return before, run_daily_recap(today, settings, scheduled_at=now)
 
 
-def recap_item(nama: str, nip: str, status: DayStatus) -> DailyRecapItem:
+def recap_item(unor_id: str, nama: str, nip: str, status: DayStatus) -> DailyRecapItem:
     return DailyRecapItem(
         nip=nip,
         nama=nama,
+        unor_id=unor_id,
         status=status.status,
         tl=status.tl,
         psw=status.psw,
@@ -578,7 +579,11 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monit
         counts[state] += 1
         first_in = marks_so_far(shown.events, shown.plan, rules, now)[0]
         check_in = first_in.isoformat() if first_in else None
-        items.append(MonitorItem(nip=entry.employee.nip, nama=entry.employee.nama, state=state, check_in=check_in))
+        items.append(
+            MonitorItem(
+                nip=entry.employee.nip, nama=entry.employee.nama, unor_id=unor_id, state=state, check_in=check_in
+            )
+        )
     return Monitor(date=day.isoformat(), unor_id=unor_id, counts=counts, items=items, next=None)
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
+from typing import Any
 
 from chalicelib import runtime
+from chalicelib.attendance.classify import MONITOR_KEYS
 from chalicelib.attendance.export import daily_table, export_monthly, export_table
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
 from chalicelib.attendance.recap_pdf import export_daily_pdf, export_pdf
@@ -17,13 +19,16 @@ from chalicelib.domain.people import Principal
 from chalicelib.domain.status import EmployeeDay, YearToDate
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
+from chalicelib.store.base import bad_cursor, decode_cursor, encode_cursor
 from chalicelib.store.photos import export_key
 from chalicelib.usecases import disclosure, recaps
 from chalicelib.usecases.access import one_unit, units_of, visible_units
+from chalicelib.usecases.paging import across_units, offset_page
 from chalicelib.usecases.schemas import reports as schema
 from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonitorQuery, MonthlyQuery, MonthScope, RecapRequest
 
 INLINE_CSV_BYTES = 1_000_000
+DAILY_PAGE = 500  # statuses of a day's page (a unit's day is a page or two)
 
 
 # --- daily -------------------------------------------------------------------------------------------
@@ -46,14 +51,13 @@ def run_recap(principal: Principal, body: RecapRequest, settings: Settings, now:
 def daily_recap(
     principal: Principal, query: DailyRecapQuery, settings: Settings, now: datetime
 ) -> schema.DailyRecap | schema.ExportLink | tuple[str, bytes]:
-    """One unit's stored statuses of a day: a page of them (`json`), or the whole day as a file: a CSV inline,
+    """The stored statuses of a day (today unless `date` names another): a page of them (`json`) of one unit or,
+    without one, of every unit the caller sees, unit by unit; or one unit's whole day as a file: a CSV inline,
     an XLSX or the PDF a unit's head signs as a download link."""
-    day = query.date
-    unit = one_unit(principal, query.unor_id)
+    day = query.date or now.astimezone(settings.tz).date()
     if query.format == "json":
-        rows, next_cursor = runtime.statuses().day_page(unit, day, query.next)
-        items = [recaps.recap_item(r.nama, r.nip, r.status) for r in rows]
-        return schema.DailyRecap(date=day.isoformat(), unor_id=unit, items=items, next=next_cursor)
+        return _daily_page(principal, query, day)
+    unit = one_unit(principal, query.unor_id)
     unit_name = _unit_name(unit)
     table = daily_table(unit, unit_name, day, _whole_day(unit, day), settings.tz)
     disclosure.record_report(principal, "daily", unit, {"date": day.isoformat(), "format": query.format}, settings)
@@ -66,6 +70,23 @@ def daily_recap(
     return export_link(exported.filename, exported.content, exported.content_type, settings)
 
 
+def _daily_page(principal: Principal, query: DailyRecapQuery, day: date) -> schema.DailyRecap:
+    """A page of the day's stored statuses of the caller's units (or the one asked for), by unit then NIP."""
+    units = units_of(principal, query.unor_id)
+
+    def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[schema.DailyRecapItem], Any]:
+        rows, cursor = runtime.statuses().day_page(unor_id, day, encode_cursor(after), limit)
+        return [recaps.recap_item(unor_id, r.nama, r.nip, r.status) for r in rows], decode_cursor(cursor)
+
+    items, cursor = across_units(units, query.next, unit_rows, limit=DAILY_PAGE)
+    return schema.DailyRecap(date=day.isoformat(), unor_id=_the_one(units), items=items, next=cursor)
+
+
+def _the_one(units: list[str]) -> str | None:
+    """The unit of a list of one unit's rows; None for rows of several."""
+    return units[0] if len(units) == 1 else None
+
+
 def _whole_day(unor_id: str, day: date) -> list[EmployeeDay]:
     """Every stored status of the unit's day, by NIP (a unit's day is a page or two)."""
     rows, cursor = runtime.statuses().day_page(unor_id, day, None)
@@ -76,8 +97,24 @@ def _whole_day(unor_id: str, day: date) -> list[EmployeeDay]:
 
 
 def monitor(principal: Principal, query: MonitorQuery, settings: Settings, now: datetime) -> schema.Monitor:
+    """The live day of one unit; without one, of every unit the caller sees: the counts of them all (as the
+    regency summary counts them) and their employees unit by unit, a page at a time."""
     day = query.date or now.astimezone(settings.tz).date()
-    return recaps.monitor(one_unit(principal, query.unor_id), day, now, settings)
+    units = units_of(principal, query.unor_id)
+    if len(units) == 1:
+        if query.next is not None:  # one unit's day is one page: no cursor was ever issued for it
+            raise bad_cursor()
+        return recaps.monitor(units[0], day, now, settings)
+    counts: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
+    for _, unit_counts in recaps.unit_counts(units, day, now, settings):
+        for state, count in unit_counts.items():
+            counts[state] += count
+
+    def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[schema.MonitorItem], Any]:
+        return offset_page(recaps.monitor(unor_id, day, now, settings).items, limit, after)
+
+    items, cursor = across_units(units, query.next, unit_rows)
+    return schema.Monitor(date=day.isoformat(), unor_id=None, counts=counts, items=items, next=cursor)
 
 
 # --- monthly -----------------------------------------------------------------------------------------

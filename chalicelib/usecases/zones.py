@@ -33,7 +33,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, derived_hex
 from chalicelib.usecases import access, recaps, rejudge
 from chalicelib.usecases.directory import unit_in_scope
-from chalicelib.usecases.paging import across_units
+from chalicelib.usecases.paging import across_units, offset_page
 from chalicelib.usecases.schemas.requests import AssignmentItem, AssignmentPage, Cancelled, DatesQuery, PeriodQuery
 from chalicelib.usecases.schemas.zones import (
     AssignmentCreated,
@@ -269,10 +269,7 @@ def list_assignments(actor: Principal, query: PeriodQuery, settings: Settings, n
 
     def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[AssignmentItem], Any]:
         letters = runtime.zones().assignments_of_unit(unor_id, start, end)
-        skip = int(after["offset"]["N"]) if after else 0
-        rows = [_assignment_item(a, unor_id) for a in letters[skip : skip + limit]]
-        more = skip + limit < len(letters)
-        return rows, {"offset": {"N": str(skip + limit)}} if more else None
+        return offset_page([_assignment_item(a, unor_id) for a in letters], limit, after)
 
     items, cursor = across_units(access.units_of(actor, query.unor_id), query.next, unit_rows)
     return AssignmentPage(items=items, next=cursor)

@@ -245,6 +245,7 @@ def test_a_review_carries_its_evidence_with_photo_links_that_open(employee: Empl
     assert (item["nip"], item["unor_id"], item["type"]) == (employee.nip, "U1", "in")
     assert item["latitude"] == pytest.approx(-6.8468) and item["accuracy_m"] == 12.0
     assert "OFFLINE_CAPTURE" in item["warnings"] and item["zone"]["name"] == "Sekolah"
+    assert item["reasons"] == item["warnings"]  # API.md: the reasons of a review item say why it waits
     assert item["face"]["score"] > item["face"]["threshold"]
     assert len(item["enrolment_urls"]) == 1
     # AND the links load as JPEG photos, live at most 15 minutes
@@ -310,6 +311,13 @@ def test_the_summary_counts_every_visible_unit_like_its_monitor(employee: Employ
     assert units["U1"]["unor_nama"] == "SDN U1" and units["U2"]["employee_count"] == 1
     for state, total in summary.body["totals"].items():
         assert total == sum(u["counts"][state] for u in units.values())
+    # AND the monitor without a unit (API.md: `unor_id` is optional) has those totals and every unit's employees
+    every = api.call("GET", "/v1/admin/monitor", token=employee.admin)
+    assert every.status == 200 and every.body["unor_id"] is None and every.body["next"] is None, every.body
+    assert every.body["counts"] == summary.body["totals"]
+    assert [(i["unor_id"], i["nama"]) for i in every.body["items"]] == [
+        (i["unor_id"], i["nama"]) for i in monitor.body["items"]
+    ] + [("U2", "Citra")]
     # AND a unit admin sees only their unit, an employee nothing
     other = api.unit_admin_token(employee.admin, "U2")
     assert [u["unor_id"] for u in api.call("GET", "/v1/admin/monitor/summary", token=other).body["units"]] == ["U2"]

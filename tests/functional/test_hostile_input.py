@@ -152,6 +152,8 @@ PAGED_ROUTES = [
     "/v1/admin/assignments?",
     "/v1/admin/requests?",
     "/v1/admin/faces/pending?",
+    "/v1/admin/monitor?",
+    "/v1/admin/recaps/daily?date=2026-01-05&",
 ]
 # Lists that always fit one page: their `next` is null, so a cursor was never issued and any one is broken.
 ONE_PAGE_ROUTES = [

@@ -155,7 +155,10 @@ class Event(Result):
     zone: ZoneRef | None
     face: FaceScore | None
     warnings: list[str]
-    reasons: list[str] = Field(description="Refusal codes of a refused attempt.")
+    reasons: list[str] = Field(
+        description="Refusal codes of a refused attempt; of a check-in in review, why it awaits a decision (its "
+        "warnings: FACE_BORDERLINE, OFFLINE_CAPTURE, ...)."
+    )
     decision: str | None = Field(
         description="An admin's review decision (approve/reject), `revoke` on a correction taken back, or null."
     )

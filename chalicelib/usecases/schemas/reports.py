@@ -35,24 +35,28 @@ MONITOR_STATES = ("present", "late", "not_yet", "absent", "leave", "field_duty",
 UNOR_ID = Field(default=None, description="The unit; required unless the unit admin has exactly one unit.")
 
 
-class MonitorQuery(OnePageQuery):
+class MonitorQuery(Query):
     date: Day | None = Field(default=None, description="Defaults to today.")
-    unor_id: str | None = UNOR_ID
+    unor_id: str | None = Field(default=None, description="One unit (one page); all visible units when absent.")
+    next: str | None = NEXT
 
 
 class MonitorItem(Result):
     nip: str
     nama: str
+    unor_id: str
     state: Annotated[str, enum_schema(MONITOR_STATES)]
     check_in: InstantText | None
 
 
 class Monitor(Result):
     date: DayText
-    unor_id: str
-    counts: dict[str, int] = Field(description="Employees per state: " + ", ".join(MONITOR_STATES) + ".")
+    unor_id: str | None = Field(description="The unit; null for the units of the caller, unit by unit.")
+    counts: dict[str, int] = Field(
+        description="Employees per state (of every unit asked, on every page): " + ", ".join(MONITOR_STATES) + "."
+    )
     items: list[MonitorItem]
-    next: str | None = Field(default=None, description="Always null: a unit's day is one page.")
+    next: str | None = Field(default=None, description="Null for one unit (its day is one page).")
 
 
 class RecapRequest(Request):
@@ -75,8 +79,10 @@ class RecapRun(Result):
 
 
 class DailyRecapQuery(Query):
-    date: Day
-    unor_id: str | None = UNOR_ID
+    date: Day | None = Field(default=None, description="Defaults to today.")
+    unor_id: str | None = Field(
+        default=None, description="One unit; all visible units when absent (a file needs one unit)."
+    )
     next: str | None = NEXT
     format: Annotated[
         str,
@@ -93,6 +99,7 @@ class DailyRecapQuery(Query):
 class DailyRecapItem(Result):
     nip: str
     nama: str
+    unor_id: str
     status: str = Field(
         description="H, TL1-TL4, PSW1-PSW4, TK, DL, C, I, S or LIBUR (a late and early day: see `tl` and `psw`)."
     )
@@ -107,7 +114,7 @@ class DailyRecapItem(Result):
 
 class DailyRecap(Result):
     date: DayText
-    unor_id: str
+    unor_id: str | None = Field(description="The unit; null for the units of the caller, unit by unit.")
     items: list[DailyRecapItem]
     next: str | None
 

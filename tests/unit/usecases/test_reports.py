@@ -22,7 +22,7 @@ from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import reports
-from chalicelib.usecases.schemas.reports import DailyRecapQuery, ExportLink, MonthlyQuery, MonthlyReport
+from chalicelib.usecases.schemas.reports import DailyRecap, DailyRecapQuery, ExportLink, MonthlyQuery, MonthlyReport
 
 MONDAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -137,9 +137,32 @@ def test_the_daily_recap_is_refused_outside_the_callers_units(
 ) -> None:
     # GIVEN a stored recap of U1
     repos.statuses.save_day("U1", MONDAY, [(Member(A, "Asep", True), on_time(MONDAY))])
-    # WHEN another unit's admin or an employee asks for it, or a super admin names no unit, THEN it is refused
+    # WHEN another unit's admin or an employee asks for it, or a super admin asks for a file of no unit,
+    # THEN it is refused
     with pytest.raises(error):
-        reports.daily_recap(caller, recap_query(unor_id), SETTINGS, NOW)
+        reports.daily_recap(caller, recap_query(unor_id, fmt="json" if unor_id else "csv"), SETTINGS, NOW)
+
+
+def test_the_daily_recap_without_a_unit_lists_every_unit_the_caller_sees(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN stored recaps of U1 (two employees) and U2 (one)
+    for unit in ("U1", "U2"):
+        repos.people.upsert_unit(unit, f"Unit {unit}")
+    repos.statuses.save_day("U1", MONDAY, [(Member(A, "Asep", True), on_time(MONDAY)),
+                                           (Member(B, "Budi", True), absent(MONDAY))])  # fmt: skip
+    repos.statuses.save_day("U2", MONDAY, [(Member(C, "Cucu", True), on_time(MONDAY))])
+    # WHEN a super admin asks without a unit (API.md: `unor_id` is optional), a page of two at a time
+    monkeypatch.setattr(reports, "DAILY_PAGE", 2)
+    first = reports.daily_recap(SUPER, recap_query(None), SETTINGS, NOW)
+    assert isinstance(first, DailyRecap) and first.next is not None
+    second = reports.daily_recap(SUPER, recap_query(None).model_copy(update={"next": first.next}), SETTINGS, NOW)
+    # THEN the pages hold every unit's rows, unit by unit, each named, and the day's unit is null
+    assert isinstance(second, DailyRecap) and second.next is None and first.unor_id is None
+    assert [(i.unor_id, i.nip) for i in [*first.items, *second.items]] == [("U1", A), ("U1", B), ("U2", C)]
+    # AND a unit admin of U2 alone gets U2's day, named
+    only = reports.daily_recap(U2_ADMIN, recap_query(None), SETTINGS, NOW)
+    assert isinstance(only, DailyRecap) and only.unor_id == "U2" and [i.nip for i in only.items] == [C]
 
 
 def _store_days(repos: Repositories, days: list[date], status: DayStatus | None = None) -> None:

@@ -145,9 +145,10 @@ function measuredFact(code: string | undefined, d: Details): [string, string] | 
   return null;
 }
 
-/** Why the item is here: the refusal reasons, then the warnings that sent it to review. */
+/** Why the item is here: the refusal reasons, then the warnings that sent it to review (each once: a review's
+ * reasons are its warnings). */
 function codesOf(item: Evidence): string[] {
-  return [...item.reasons, ...(item.warnings ?? [])];
+  return [...new Set([...item.reasons, ...(item.warnings ?? [])])];
 }
 
 function columns(withCode: boolean): Column<Evidence>[] {

@@ -1,0 +1,35 @@
+"""Pages across units (usecases/paging.py): rows read whole, paged by offset, and cursors of another list refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib.errors import ValidationError
+from chalicelib.store.base import encode_cursor
+from chalicelib.usecases.paging import across_units, offset_page
+
+ROWS = {"U1": ["a", "b", "c"], "U2": [], "U3": ["d"]}
+
+
+def fetch(unit: str, limit: int, after: dict[str, Any] | None) -> tuple[list[str], dict[str, Any] | None]:
+    return offset_page(ROWS[unit], limit, after)
+
+
+def test_rows_read_whole_come_in_pages_unit_by_unit() -> None:
+    pages, cursor = [], None
+    while True:
+        items, cursor = across_units(list(ROWS), cursor, fetch, limit=2)
+        pages.append(items)
+        if cursor is None:
+            break
+    assert pages == [["a", "b"], ["c", "d"]]
+
+
+@pytest.mark.parametrize("key", [{"offset": {"N": "-1"}}, {"offset": {"S": "1"}}, {"pk": {"S": "U1"}}])
+def test_a_signed_cursor_of_another_list_is_refused_not_a_500(key: dict[str, Any]) -> None:
+    # A cursor this deployment signed for a DynamoDB-paged list, replayed on a list paged by offset
+    cursor = encode_cursor({"unit": 0, "key": key})
+    with pytest.raises(ValidationError):
+        across_units(list(ROWS), cursor, fetch, limit=2)
