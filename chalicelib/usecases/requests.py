@@ -38,7 +38,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.settings import Settings
-from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, parse_iso
+from chalicelib.store.base import ConditionFailed, decode_cursor, derived_hex, encode_cursor, iso, parse_iso
 from chalicelib.store.calendar import new_leave_id
 from chalicelib.store.events import CheckinWrite, StoredAnswer, derived_event_id
 from chalicelib.store.photos import REQUEST_PREFIX
@@ -68,6 +68,7 @@ from chalicelib.usecases.schemas.requests import (
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 MAX_REQUEST_DAYS = 366
+MAX_REFILINGS = 10  # the same content filed again after a decision: ids derived in a chain this long
 MAX_PENDING = 20  # an employee's open requests; more answers 409 (a flood fills no admin's queue)
 PAGE = 50
 # What an attachment may be, told by its first bytes (the name or a declared type proves nothing).
@@ -91,7 +92,8 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
     attachment over 2 MB.
 
     The same request sent again while the first is pending (a double tap, a retry after a lost answer, also
-    in parallel) answers the first one's id and records nothing new: its id is derived from its content.
+    in parallel) answers the first one's id and records nothing new: its id is derived from its content (and,
+    for the same content filed again after a decision or a withdrawal, from the id before it: `_filing_id`).
     """
     employee = _caller(principal)
     _check_dates(body, now.astimezone(settings.tz).date())
@@ -102,12 +104,9 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
         if not window[0] <= at < window[1]:
             raise ValidationError(*_outside_window(window, settings))
     attachment = read_attachment(body.attachment) if body.attachment is not None else None
-    request_id = content_request_id(employee.nip, body, attachment[0] if attachment else None)
-    existing = runtime.requests().get(request_id)
-    if existing is not None and existing.status == PENDING:
+    request_id, existing = _filing_id(content_request_id(employee.nip, body, attachment[0] if attachment else None))
+    if existing is not None:
         return RequestCreated(request_id=request_id, status=PENDING)
-    if existing is not None:  # filed again after a decision or a cancellation: a new request
-        request_id = new_request_id()
     pending = runtime.requests().of_employee_in(employee.nip, PENDING)
     if len(pending) >= MAX_PENDING:
         raise ConflictError("Terlalu banyak pengajuan yang belum diputuskan.", {"pending": len(pending)})
@@ -172,6 +171,19 @@ def content_request_id(nip: str, body: NewRequest, attachment: bytes | None) -> 
     digest = hashlib.sha256("\x1f".join((*parts, body.event_type or "")).encode())
     digest.update(hashlib.sha256(attachment).digest() if attachment is not None else b"")
     return f"r-{digest.hexdigest()[:12]}"
+
+
+def _filing_id(first: str) -> tuple[str, EmployeeRequest | None]:
+    """The id this content is filed under, and the pending request already filed under it (None: file it). The
+    same content filed again after a decision or a withdrawal takes the next id of a chain derived from the
+    first, so a retry of the new filing finds it too; a chain longer than MAX_REFILINGS ends in a random id."""
+    request_id = first
+    for _ in range(MAX_REFILINGS):
+        existing = runtime.requests().get(request_id)
+        if existing is None or existing.status == PENDING:
+            return request_id, existing
+        request_id = f"r-{derived_hex(f'refiled#{request_id}', 12)}"
+    return new_request_id(), None
 
 
 def _file(

@@ -182,10 +182,17 @@ def test_the_same_request_sent_again_is_filed_once(settings: Settings) -> None:
         file(settings, new("SAKIT", "2026-03-09", attachment=letter)),
     }
     assert first not in others and len(others) == 3
-    # AND once withdrawn, filing it again is a new request, pending
+    # AND once withdrawn, filing it again is a new request, pending, which a second tap finds again
     requests.cancel_mine(ME, first, NOW)
     renewed = file(settings, new("SAKIT", "2026-03-10", attachment=letter))
     assert renewed != first and runtime.requests().get(renewed).status == "pending"  # type: ignore[union-attr]
+    assert file(settings, new("SAKIT", "2026-03-10", attachment=letter)) == renewed
+    # AND once that one is rejected, filing it again (twice) is one more request
+    reject(renewed, settings)
+    third = {file(settings, new("SAKIT", "2026-03-10", attachment=letter)) for _ in range(2)}
+    assert len(third) == 1 and not third & {first, renewed}
+    mine = requests.my_requests(ME, MyRequestsQuery(), settings).items
+    assert [r.request_id for r in mine if r.status == "pending" and r.request_id not in others] == list(third)
 
 
 def test_the_same_request_sent_in_parallel_is_filed_once(settings: Settings) -> None:
