@@ -72,8 +72,9 @@ _MESSAGES: dict[str, str] = {
 
 
 def invalid(field: str, problem: str, **extra: object) -> GeoValidationError:
-    """A VALIDATION_ERROR naming the field and the problem, with the Indonesian message for it."""
-    return GeoValidationError(_MESSAGES[problem], {"field": field, "problem": problem, **extra})
+    """A VALIDATION_ERROR naming the field and the problem, with the Indonesian message for it: `details` are
+    keyed by the field as everywhere else (API.md), and say the two apart as well (`field`, `problem`)."""
+    return GeoValidationError(_MESSAGES[problem], {field: problem, "field": field, "problem": problem, **extra})
 
 
 # ---------------------------------------------------------------------------------------------- parsing

@@ -106,7 +106,7 @@ def test_self_intersection_message_is_indonesian() -> None:
     with pytest.raises(geo.GeoValidationError) as info:
         geo.parse_shape({"polygon": [SQUARE[0], SQUARE[2], SQUARE[1], SQUARE[3]]}, CONFIG)
     assert str(info.value) == "Poligon berpotongan dengan dirinya sendiri"
-    assert info.value.details == {"field": "polygon", "problem": "self_intersection"}
+    assert info.value.details == {"polygon": "self_intersection", "field": "polygon", "problem": "self_intersection"}
 
 
 def test_spike_folding_back_on_itself_is_a_self_intersection() -> None:
