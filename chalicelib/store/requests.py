@@ -23,6 +23,7 @@ from chalicelib.domain.requests import APPROVED, PENDING, REVOKED, EmployeeReque
 from chalicelib.store.base import (
     ConditionFailed,
     cancelled_items,
+    derived_hex,
     iso,
     item_from,
     record_from,
@@ -38,8 +39,9 @@ Page = tuple[list[EmployeeRequest], dict[str, Any] | None]
 REQUEST_ID = re.compile(r"^r-[0-9a-f]{12}$")
 
 
-def new_request_id() -> str:
-    return f"r-{secrets.token_hex(6)}"
+def new_request_id(source: str | None = None) -> str:
+    """A new request id, or the one derived from `source` (the same source, the same id)."""
+    return f"r-{derived_hex(source, 12) if source else secrets.token_hex(6)}"
 
 
 def own_key(r: EmployeeRequest) -> str:

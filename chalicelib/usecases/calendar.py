@@ -42,7 +42,7 @@ from chalicelib.usecases.schemas.calendar import (
 )
 from chalicelib.usecases.schemas.common import parse_date
 from chalicelib.usecases.schemas.requests import Cancelled, DatesQuery, LeaveItem, LeavePage, PeriodQuery
-from chalicelib.usecases.zones import cancel_once, query_period
+from chalicelib.usecases.zones import cancel_once, first_open_id, query_period
 
 
 def _week(body: ScheduleRequest) -> WeekSchedule:
@@ -262,23 +262,29 @@ def record_leave(actor: Principal, body: LeaveRequest, *, source: str) -> tuple[
     """Store a leave (the caller judges its recapped days again): the employee and the leave's id.
 
     The id derives from `source` (what is being recorded: an admin's leave, a request's approval), so a retry
-    after a failure finds the leave its first try stored, not a second one; once that leave is cancelled, the
-    same content is a new leave under a new id."""
+    after a failure finds the leave its first try stored, not a second one (`leave_id_for`)."""
     employee = employee_to_change(actor, body.nip)
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
     if end < start or (end - start).days > MAX_LEAVE_DAYS:
         raise ValidationError("Rentang tanggal cuti tidak valid.", {"end_date": "on/after start, at most a year"})
     entry = LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, body.reason)
-    leave_id = new_leave_id(source)
-    existing = runtime.calendar().get_leave(leave_id)
-    if existing is not None and existing.cancelled_at is not None:
-        leave_id = new_leave_id()
+    leave_id = leave_id_for(source)
     with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
         runtime.calendar().add_leave(entry, actor.subject, leave_id)
     recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
     return employee, leave_id
+
+
+def leave_id_for(source: str) -> str:
+    """The id a leave recording `source` takes, or took (`zones.first_open_id`)."""
+
+    def cancelled(leave_id: str) -> bool | None:
+        leave = runtime.calendar().get_leave(leave_id)
+        return None if leave is None else leave.cancelled_at is not None
+
+    return first_open_id(new_leave_id, source, cancelled)
 
 
 def list_leaves(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> LeavePage:

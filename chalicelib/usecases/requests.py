@@ -38,8 +38,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.settings import Settings
-from chalicelib.store.base import ConditionFailed, decode_cursor, derived_hex, encode_cursor, iso, parse_iso
-from chalicelib.store.calendar import new_leave_id
+from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, parse_iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, derived_event_id
 from chalicelib.store.photos import REQUEST_PREFIX
 from chalicelib.store.requests import REQUEST_ID, Quota, QuotaFull, new_request_id
@@ -68,7 +67,6 @@ from chalicelib.usecases.schemas.requests import (
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 MAX_REQUEST_DAYS = 366
-MAX_REFILINGS = 10  # the same content filed again after a decision: ids derived in a chain this long
 MAX_PENDING = 20  # an employee's open requests; more answers 409 (a flood fills no admin's queue)
 PAGE = 50
 # What an attachment may be, told by its first bytes (the name or a declared type proves nothing).
@@ -176,14 +174,20 @@ def content_request_id(nip: str, body: NewRequest, attachment: bytes | None) -> 
 def _filing_id(first: str) -> tuple[str, EmployeeRequest | None]:
     """The id this content is filed under, and the pending request already filed under it (None: file it). The
     same content filed again after a decision or a withdrawal takes the next id of a chain derived from the
-    first, so a retry of the new filing finds it too; a chain longer than MAX_REFILINGS ends in a random id."""
-    request_id = first
-    for _ in range(MAX_REFILINGS):
-        existing = runtime.requests().get(request_id)
-        if existing is None or existing.status == PENDING:
-            return request_id, existing
-        request_id = f"r-{derived_hex(f'refiled#{request_id}', 12)}"
-    return new_request_id(), None
+    first (`zones.first_open_id`), so a retry of the new filing finds it too."""
+    found: dict[str, EmployeeRequest] = {}
+
+    def decided(request_id: str) -> bool | None:
+        stored = runtime.requests().get(request_id)
+        if stored is not None:
+            found[request_id] = stored
+        return None if stored is None else stored.status != PENDING
+
+    def new_id(source: str | None) -> str:
+        return first if source == first else new_request_id(source)
+
+    request_id = zones.first_open_id(new_id, first, decided)
+    return request_id, found.get(request_id)
 
 
 def _file(
@@ -353,12 +357,17 @@ def decide(
     """Approve or reject a pending request once (409 when it is not pending, or another decision won).
 
     An approval whose effect was not finished (storage failed, and so did putting the request back to pending)
-    is finished by the same admin approving again: the effect is made once (`_effect`), never twice. A
-    rejection takes back whatever an earlier, failed approval of the request had left behind."""
+    is finished by an admin approving it again: the effect is made once (`_effect`), never twice. A rejection
+    takes back whatever an earlier, failed approval of the request had left behind. The same decision sent
+    again finishes what follows it (the days re-run, a leftover taken back) before its 409: an earlier try may
+    have stopped before."""
     found = _decidable(principal, request_id)
     status = "approved" if body.decision == "approve" else "rejected"
     quota = correction_quota(found.nip, found.type, found.start_date, settings) if status == "approved" else None
-    if not _unfinished_approval(found, principal, status, now):
+    if found.status == status and not (status == APPROVED and _unfinished_approval(found, now)):
+        _follow_up(principal, found, settings, now)
+        raise _not_pending(found)
+    if not _unfinished_approval(found, now):
         _settle(principal, found, body, now, status=status, quota=quota)
     result_id, recapped = (
         _approve(principal, found, body, settings, now, quota=quota)
@@ -372,12 +381,21 @@ def decide(
     )
 
 
-def _unfinished_approval(r: EmployeeRequest, principal: Principal, status: str, now: datetime) -> bool:
-    """Whether `principal` approving `r` again finishes their own earlier approval: approved with nothing named,
-    longer ago than any request runs (one still running, a double tap, gets 409 as before)."""
-    if status != APPROVED or r.status != APPROVED or r.result_id is not None or r.decided_at is None:
+def _unfinished_approval(r: EmployeeRequest, now: datetime) -> bool:
+    """Whether `r` was approved with nothing named longer ago than any request runs: its approval stopped half
+    way (one still running, or a double tap, is not: it gets 409 as before)."""
+    if r.status != APPROVED or r.result_id is not None or r.decided_at is None:
         return False
-    return r.decided_by == principal.subject and parse_iso(r.decided_at) <= now - UNFINISHED_AFTER
+    return parse_iso(r.decided_at) <= now - UNFINISHED_AFTER
+
+
+def _follow_up(principal: Principal, r: EmployeeRequest, settings: Settings, now: datetime) -> None:
+    """What follows a decision, done again (idempotent): an approval's days re-run, a rejection's leftover
+    taken back. Nothing for an approval still running (nothing named yet)."""
+    if r.status == APPROVED and r.result_id is not None:
+        _rerun_days_of(r, settings, now)
+    elif r.status == "rejected":
+        _undo_leftover(principal, r, settings, now)
 
 
 def _settle(
@@ -450,8 +468,8 @@ def revoke(
     the same moment, one wins, the others get 409).
     """
     found = _decidable(principal, request_id)
-    if found.status != APPROVED:
-        raise _not_approved(found)
+    if found.status != APPROVED or (found.result_id is None and not _unfinished_approval(found, now)):
+        raise _not_approved(found)  # not approved, or its approval still running
     result_id = found.result_id or _effect_id(found, settings)  # an unfinished approval: what it may have made
     recapped = _undo(principal, found, result_id, settings, now, note=body.note) if result_id else []
     quota_key = _correction_quota_key(found.nip, found.start_date) if found.type == "KOREKSI" else None
@@ -603,9 +621,9 @@ def _effect_id(r: EmployeeRequest, settings: Settings) -> str | None:
     """The id that approving `r` gives what it creates (a leave, a letter, a corrected event), whether or not it
     was stored; None for a correction whose day no longer names its time (the employee or the day is gone)."""
     if r.type in LEAVE_TYPES:
-        return new_leave_id(_source(r))
+        return cal.leave_id_for(_source(r))
     if r.type == "DL":
-        return zones.new_assignment_id(_source(r))
+        return zones.assignment_id_for(_source(r))
     employee = runtime.people().get_employee(r.nip)
     if employee is None:
         return None

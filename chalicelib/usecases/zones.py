@@ -230,12 +230,8 @@ def record_field_duty(
     recapped days again (`recapped` is empty here).
 
     Its id derives from `source` (what is being recorded: an admin's letter, a request's approval), so a retry
-    after a failure finds the letter its first try stored, not a second one; once that letter is cancelled, the
-    same content is a new letter under a new id."""
-    assignment_id = new_assignment_id(source)
-    existing = runtime.zones().get_assignment(assignment_id)
-    if existing is not None and existing.cancelled_at is not None:
-        assignment_id = new_assignment_id()
+    after a failure finds the letter its first try stored, not a second one (`assignment_id_for`)."""
+    assignment_id = assignment_id_for(source)
     zone = None
     if area is not None and area.shape_spec():
         zone = _build(f"z-{assignment_id}", f"Dinas luar {letter.letter_no}", area, settings, version=1,
@@ -260,6 +256,31 @@ def record_field_duty(
 def new_assignment_id(source: str | None = None) -> str:
     """A new letter id (ASSIGNMENT_ID), or the one derived from `source` (the same source, the same id)."""
     return f"a-{derived_hex(source, 12) if source else secrets.token_hex(6)}"
+
+
+def assignment_id_for(source: str) -> str:
+    """The id a letter recording `source` takes, or took (`first_open_id`)."""
+
+    def cancelled(assignment_id: str) -> bool | None:
+        letter = runtime.zones().get_assignment(assignment_id)
+        return None if letter is None else letter.cancelled_at is not None
+
+    return first_open_id(new_assignment_id, source, cancelled)
+
+
+MAX_RECORDINGS = 10  # the same content recorded again after each cancellation: ids derived in a chain this long
+
+
+def first_open_id(new_id: Callable[[str | None], str], source: str, cancelled: Callable[[str], bool | None]) -> str:
+    """The id of what recording `source` stores: the first of the ids derived from `source`, `source#2`, ...
+    that names nothing yet or something not cancelled (`cancelled`: None for nothing), so a retry finds what its
+    first try stored, and the same content recorded again after a cancellation is a new record that its own
+    retry finds too. Past MAX_RECORDINGS cancellations, a random id."""
+    for n in range(1, MAX_RECORDINGS + 1):
+        candidate = new_id(source if n == 1 else f"{source}#{n}")
+        if not cancelled(candidate):
+            return candidate
+    return new_id(None)
 
 
 def list_assignments(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> AssignmentPage:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib.attendance.export import month_label
+from chalicelib.store.base import iso
 from tests.e2e.test_web_admin import (
     PHONE,
     Desk,
@@ -28,6 +29,8 @@ from tests.e2e.test_web_admin import (
     stack,
     world,
 )
+from tools.devstack import StackConfig
+from tools.devstack_persist import aws_client
 
 __all__ = ["browser", "desk", "stack", "world"]  # the shared fixtures this module uses
 
@@ -424,6 +427,45 @@ def test_an_approved_time_correction_is_taken_back_only_with_a_reason(world: Wor
         re.compile(rf"^Disetujui {approver} \(.+\); dibatalkan {d.username} \(.+\)$")
     )
     d.axe("pengajuan-dibatalkan")
+    d.assert_clean()
+
+
+def test_an_approval_that_stopped_half_way_is_finished_from_the_console(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN the employee's permit, approved, whose approval then stopped before naming its leave (storage failed):
+    # as stored then, approved with no result, two minutes ago
+    reason = f"Urusan keluarga {secrets.token_hex(3)}"
+    body = {"type": "IZIN", "start_date": _day_ahead(30), "end_date": _day_ahead(30), "reason": reason}
+    request_id = _expect(world.employee.post("/v1/me/requests", body), 201, "permit")["request_id"]
+    approved = _expect(world.admin.post(f"/v1/admin/requests/{request_id}", {"decision": "approve"}), 200, "approval")
+    client = aws_client("dynamodb", world.stack.moto, StackConfig.region)
+    client.update_item(
+        TableName=f"{StackConfig.table_prefix}requests",
+        Key={"request_id": {"S": request_id}},
+        UpdateExpression="REMOVE result_id SET decided_at = :at",
+        ExpressionAttributeValues={":at": {"S": iso(datetime.now(UTC) - timedelta(minutes=2))}},
+    )
+    # WHEN the unit admin lists the approved requests, THEN that one offers to finish the approval
+    d = desk(admin="unit_admin")
+    page = d.page
+    d.open("Pengajuan")
+    page.get_by_label("Status").select_option("approved")
+    row = page.get_by_role("row").filter(has_text=reason)
+    expect(row).to_contain_text("belum selesai tercatat")
+    d.axe("pengajuan-belum-selesai")
+    # WHEN they finish it, THEN it names the leave its first try stored (one leave, not two) and offers it no more
+    row.get_by_role("button", name="Selesaikan Persetujuan").click()
+    expect(
+        page.get_by_role("status").filter(has_text=f"Persetujuan pengajuan {world.nama} diselesaikan.")
+    ).to_be_visible()
+    expect(row.get_by_role("button", name="Selesaikan Persetujuan")).to_have_count(0)
+    mine = _expect(world.employee.get("/v1/me/requests"), 200, "requests")["items"]
+    assert [r["result_id"] for r in mine if r["request_id"] == request_id] == [approved["result_id"]]
+    leaves = _expect(
+        world.admin.get(f"/v1/admin/leaves?from={body['start_date']}&to={body['start_date']}"), 200, "leaves"
+    )
+    assert [leave["leave_id"] for leave in leaves["items"] if leave["reason"] == reason] == [approved["result_id"]]
     d.assert_clean()
 
 

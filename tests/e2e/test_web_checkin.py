@@ -415,6 +415,18 @@ def test_a_capture_waiting_on_the_phone_goes_out_only_for_the_employee_who_took_
     phone.assert_clean()
 
 
+# The outbox's records as IndexedDB holds them (idb-keyval's store "smart-outbox" / "checkins").
+KEPT_ON_PHONE = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("smart-outbox");
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const read = open.result.transaction("checkins").objectStore("checkins").getAll();
+    read.onsuccess = () => resolve(read.result);
+    read.onerror = () => reject(read.error);
+  };
+})"""
+
+
 def test_a_capture_refused_while_another_screen_is_open_waits_on_home_until_read(
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:
@@ -439,6 +451,9 @@ def test_a_capture_refused_while_another_screen_is_open_waits_on_home_until_read
     expect(page.get_by_role("heading", name="Menunggu dikirim")).to_have_count(0)
     expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()  # it no longer counts as waiting
     phone.check_screen("beranda-ditolak-antrean")
+    # AND the phone keeps what Home says of it, not the selfie nor the place (biometric data, kept no longer)
+    kept = page.evaluate(KEPT_ON_PHONE)
+    assert len(kept) == 1 and set(kept[0]["body"]) == {"type", "client_request_id", "captured_at"}, kept
     # AND it stays until read: a restart of the app shows it again, "Mengerti" puts it away for good
     page.reload()
     expect(refused).to_contain_text(refusal)

@@ -12,12 +12,13 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.domain.attendance import REVOKE
+from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, UnavailableError
 from chalicelib.settings import Settings
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases import recaps, rejudge, requests, zones
 from chalicelib.usecases.schemas.calendar import LeaveRequest
-from chalicelib.usecases.schemas.requests import PeriodQuery, RequestDecisionRequest
+from chalicelib.usecases.schemas.requests import PeriodQuery, RequestDecisionRequest, RevocationRequest
 from chalicelib.usecases.schemas.zones import AssignmentRequest
 
 from .admin_fixtures import AuditTrail, audited, settings
@@ -60,10 +61,10 @@ def status_of(request_id: str) -> str:
     return stored.status
 
 
-def approve_later(request_id: str, settings: Settings) -> Any:
-    """The same admin approving again, two minutes on (longer than any request runs)."""
+def approve_later(request_id: str, settings: Settings, who: Principal = U1_ADMIN) -> Any:
+    """An admin approving again, two minutes on (longer than any request runs)."""
     body = RequestDecisionRequest.model_validate({"decision": "approve"})
-    return requests.decide(U1_ADMIN, request_id, body, settings, LATER)
+    return requests.decide(who, request_id, body, settings, LATER)
 
 
 def test_naming_the_leave_fails_then_approving_again_finds_the_same_leave(
@@ -83,7 +84,7 @@ def test_naming_the_leave_fails_then_approving_again_finds_the_same_leave(
     assert active_leaves(settings) == []
 
 
-def test_an_approval_left_unfinished_is_finished_by_its_admin_approving_again(
+def test_an_approval_left_unfinished_is_finished_by_an_admin_approving_it_again(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN Asep's permit, WHEN storage fails as the leave is named and again as the approval is undone
@@ -95,14 +96,13 @@ def test_an_approval_left_unfinished_is_finished_by_its_admin_approving_again(
     ):
         approve(permit, settings)
     assert status_of(permit) == "approved"
-    # WHEN the admin approves again at once (their first try could still be running), THEN it is 409
+    # WHEN the admin, or BKPSDM, approves again at once (the first try could still be running), THEN it is 409
     with pytest.raises(ConflictError):
         approve(permit, settings)
-    # WHEN another admin approves, THEN it is 409 too: only the approving admin finishes their approval
     with pytest.raises(ConflictError):
-        requests.decide(SUPER, permit, RequestDecisionRequest.model_validate({"decision": "approve"}), settings, LATER)
-    # WHEN the admin approves again two minutes on, THEN the approval is finished with the leave already stored
-    finished = approve_later(permit, settings)
+        approve(permit, settings, who=SUPER)
+    # WHEN BKPSDM approves again two minutes on, THEN the approval is finished with the leave already stored
+    finished = approve_later(permit, settings, who=SUPER)
     assert finished.status == "approved" and active_leaves(settings) == [finished.result_id]
     stored = runtime.requests().get(permit)
     assert stored is not None and stored.result_id == finished.result_id
@@ -123,9 +123,12 @@ def test_an_approval_left_unfinished_can_be_revoked_without_finishing_it(
     ):
         approve(permit, settings)
     assert len(active_leaves(settings)) == 1
-    # WHEN BKPSDM revokes it, THEN the leave it stored is cancelled and the request is revoked
-    assert revoke(permit, settings).status == "revoked"
-    assert active_leaves(settings) == [] and status_of(permit) == "revoked"
+    # WHEN BKPSDM revokes it at once, THEN it is 409: the approval could still be running
+    with pytest.raises(ConflictError):
+        revoke(permit, settings)
+    # WHEN BKPSDM revokes it two minutes on, THEN the leave it stored is cancelled and the request is revoked
+    taken_back = requests.revoke(SUPER, permit, RevocationRequest(note="Tidak ada bukti"), settings, LATER)
+    assert taken_back.status == "revoked" and active_leaves(settings) == [] and status_of(permit) == "revoked"
 
 
 def test_a_rejection_takes_back_what_a_failed_approval_left(
@@ -206,7 +209,7 @@ def _corrected() -> list[tuple[str, str | None]]:
 def test_an_admin_leave_sent_again_after_a_failure_is_one_leave(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN Asep's sick leave, WHEN it is stored but re-running its recapped days fails (the admin is told 503)
+    # GIVEN Asep's sick leave, WHEN it is stored but its audit entry fails (the admin is told 503)
     leave = LeaveRequest.model_validate(
         {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-10", "end_date": "2026-03-10", "reason": "Flu"}
     )
@@ -299,3 +302,54 @@ def test_a_leave_cancelled_again_after_its_re_run_failed_judges_the_days_before_
     with pytest.raises(ConflictError):
         requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW)
     assert status_on(TUESDAY) == "TK"
+
+
+def test_an_approval_sent_again_after_its_re_run_failed_judges_the_days_before_answering_409(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's permit of a recapped Tuesday (TK), WHEN it is approved and re-running the Tuesday fails (503)
+    recaps.run_daily_recap(TUESDAY, settings, ["U1"])
+    permit = file(settings, new("IZIN", TUESDAY.isoformat()))
+    rerun_fails_once(monkeypatch)
+    with pytest.raises(UnavailableError):
+        approve(permit, settings)
+    assert status_of(permit) == "approved" and status_on(TUESDAY) == "TK"
+    # WHEN the admin approves again, THEN it is 409 (approved already) and the Tuesday is judged again: permit
+    with pytest.raises(ConflictError):
+        approve(permit, settings)
+    assert status_on(TUESDAY) == "I"
+
+
+def test_a_rejection_sent_again_takes_back_what_a_failed_approval_left(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a permit whose failed approval left its leave stored (its audit entry failed; the request reopened)
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.add")), pytest.raises(UnavailableError):
+        approve(permit, settings)
+    # WHEN the admin rejects it and taking the leave back fails (503)
+    with failing(monkeypatch, runtime.calendar(), "cancel_leave"), pytest.raises(UnavailableError):
+        reject(permit, settings)
+    assert status_of(permit) == "rejected" and len(active_leaves(settings)) == 1
+    # WHEN the admin rejects again, THEN it is 409 (rejected already) and the leave no longer counts
+    with pytest.raises(ConflictError):
+        reject(permit, settings)
+    assert active_leaves(settings) == []
+
+
+def test_a_leftover_cancelled_from_the_list_does_not_hide_the_next_try_from_a_rejection(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a permit whose failed approval left a leave, which the admin cancelled from the leave list
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.add")), pytest.raises(UnavailableError):
+        approve(permit, settings)
+    (leftover,) = active_leaves(settings)
+    requests.cancel_leave(U1_ADMIN, leftover, settings, NOW)
+    # WHEN the next approval stores a new leave and fails again, THEN a rejection finds and takes back that one
+    with failing(monkeypatch, runtime.requests(), "set_result"), pytest.raises(UnavailableError):
+        approve(permit, settings)
+    (second,) = active_leaves(settings)
+    assert second != leftover
+    reject(permit, settings)
+    assert active_leaves(settings) == [] and status_of(permit) == "rejected"

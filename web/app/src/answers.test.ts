@@ -74,6 +74,7 @@ describe("a capture waiting on the phone", () => {
       answered(429, "RATE_LIMITED"),
       answered(500, "HTTP_500"),
       answered(503, "SERVICE_UNAVAILABLE"),
+      answered(403, "ACCOUNT_INACTIVE"), // a deactivation SIMPEG may take back: the captures wait, Home says why
     ]) {
       expect(retryLater(exc)).toBe(true);
     }
@@ -82,7 +83,6 @@ describe("a capture waiting on the phone", () => {
   it("is settled by SMART's judgement", () => {
     for (const exc of [
       answered(400, "OUTSIDE_ZONE"),
-      answered(403, "ACCOUNT_INACTIVE"),
       answered(403, "DEVICE_MISMATCH"),
       answered(403, "FORBIDDEN"),
       answered(409, "ALREADY_RECORDED"),

@@ -53,12 +53,15 @@ function nextStep(exc: ApiError): string | null {
   return exc.code === "OUTSIDE_ZONE" ? outsideZone(exc.details) : (NEXT_STEP[exc.code] ?? null);
 }
 
-/** Whether a waiting capture should be sent again later (no signal, SMART busy or down, session to renew) rather
- * than settled by this answer. A 403 (an inactive account, a phone no longer bound to it, an act not allowed)
- * settles it: the same capture sent again would be refused again, and would hold up those behind it. */
+/** Whether a waiting capture should be sent again later (no signal, SMART busy or down, session to renew, an
+ * account inactive for now: a deactivation SIMPEG takes back the same day) rather than settled by this answer.
+ * Any other 403 (a phone no longer bound to the account, an act not allowed) settles it: the same capture sent
+ * again would be refused again. An inactive account's captures wait (Home says why) until SMART takes them or
+ * they are too old to be taken (then refused as such). */
 export function retryLater(exc: unknown): boolean {
   if (!(exc instanceof ApiError)) return true;
-  return exc.code === NETWORK_ERROR || exc.status === 401 || exc.status === 429 || exc.status >= 500;
+  const transient = exc.status === 401 || exc.status === 429 || exc.status >= 500 || exc.code === "ACCOUNT_INACTIVE";
+  return exc.code === NETWORK_ERROR || transient;
 }
 
 export const ARRIVED_EARLIER = "Sudah tercatat di server sebelumnya.";

@@ -5,7 +5,8 @@
 // a phone two colleagues share, one's capture never goes out under the other's session (it would be judged
 // against the wrong face, and lost to its owner). A capture SMART refused stays in the same store, marked with
 // the refusal, until its owner has read it on Home ("Ditolak"): the answer may come while another screen is open,
-// or with the app in the background, and must not be lost with the capture.
+// or with the app in the background, and must not be lost with the capture. What it keeps of a refused capture
+// is what Home says of it (check-in or check-out, when): not the selfie, not the place.
 import { createStore, del, entries, set } from "idb-keyval";
 import type { ApiError } from "../../shared/api";
 import { retryLater, type Settled, settledBy } from "./answers";
@@ -17,8 +18,19 @@ export interface Waiting {
   body: CheckinBody;
   saved_at: string;
   nip?: string; // whose capture it is (none on captures kept before the app recorded it: sent as before)
-  refusal?: Refusal; // SMART refused it: shown on Home until read, never sent again
 }
+
+/** A capture SMART refused: shown on Home until read, never sent again; its owner is the employee it was sent
+ * for. */
+export interface RefusedCapture {
+  id: string;
+  body: Pick<CheckinBody, "type" | "client_request_id" | "captured_at">;
+  saved_at: string;
+  nip?: string;
+  refusal: Refusal;
+}
+
+type Kept = Waiting | RefusedCapture;
 
 /** SMART's final refusal of a waiting capture: the API's words and what to do next. */
 export interface Refusal {
@@ -59,10 +71,10 @@ export async function keep(body: CheckinBody): Promise<void> {
 }
 
 /** The captures of the employee signed in (none when nobody is), oldest first; others' wait for their owner. */
-async function mine(): Promise<Waiting[]> {
+async function mine(): Promise<Kept[]> {
   const nip = signedInNip();
   if (!nip) return [];
-  const all = await entries<string, Waiting>(store);
+  const all = await entries<string, Kept>(store);
   return all
     .map(([, item]) => item)
     .filter((item) => (item.nip ?? nip) === nip)
@@ -71,12 +83,12 @@ async function mine(): Promise<Waiting[]> {
 
 /** The captures of the employee signed in that wait to be sent, oldest first. */
 export async function waiting(): Promise<Waiting[]> {
-  return (await mine()).filter((item) => !item.refusal);
+  return (await mine()).filter((item): item is Waiting => !("refusal" in item));
 }
 
 /** The captures of the employee signed in that SMART refused and they have not read yet, oldest first. */
-export async function refusals(): Promise<Waiting[]> {
-  return (await mine()).filter((item) => item.refusal);
+export async function refusals(): Promise<RefusedCapture[]> {
+  return (await mine()).filter((item): item is RefusedCapture => "refusal" in item);
 }
 
 /** The employee has read this refusal: the capture is forgotten. */
@@ -85,10 +97,21 @@ export async function dismiss(id: string): Promise<void> {
   changed();
 }
 
-/** A capture SMART answered: forgotten once recorded, kept with the refusal until read. */
+/** A capture SMART answered: forgotten once recorded; once refused, its refusal is kept until read, with what
+ * Home says of the capture and whose it was (the employee it was just sent for), the selfie and the place
+ * dropped. */
 async function settle(item: Waiting, done: Delivered): Promise<void> {
-  if (done.outcome === "refused") await set(item.id, { ...item, refusal: { message: done.message, next: done.next } }, store);
-  else await del(item.id, store);
+  if (done.outcome !== "refused") return del(item.id, store);
+  const { type, client_request_id, captured_at } = item.body;
+  const nip = item.nip ?? signedInNip();
+  const refused: RefusedCapture = {
+    id: item.id,
+    body: { type, client_request_id, captured_at },
+    saved_at: item.saved_at,
+    ...(nip ? { nip } : {}),
+    refusal: { message: done.message, next: done.next },
+  };
+  await set(item.id, refused, store);
 }
 
 async function deliver(item: Waiting): Promise<Delivered> {

@@ -554,6 +554,7 @@ interface EmployeeRequest extends RequestDecided {
   time?: string | null;
   event_type?: string | null;
   month_corrections?: MonthCorrections;
+  result_id?: string | null;
 }
 
 const REQUEST_STATUSES: [string, string][] = [
@@ -583,6 +584,28 @@ function RevokeForm(p: { request: EmployeeRequest; action: Action; onDone: () =>
     <div class="decide inline">
       <Field label={`Alasan pembatalan untuk ${who}`} value={note} onInput={setNote} maxLength={500} />
       <ConfirmButton label="Batalkan Persetujuan" question="Pengajuan ini tidak berlaku lagi?" onConfirm={revoke} disabled={p.action.busy} />
+    </div>
+  );
+}
+
+/** An approval that stopped half way (approved, but what it creates is not named: storage failed) is finished by
+ * approving it again: the server makes its leave, letter or correction once, never twice. */
+function FinishApproval(p: { request: EmployeeRequest; action: Action; onDone: () => void }) {
+  const who = p.request.nama ?? p.request.nip;
+  const finish = (): void =>
+    void p.action
+      .run(async () => {
+        const path = `/v1/admin/requests/${encodeURIComponent(p.request.request_id)}`;
+        const answer = await call<unknown>("POST", path, { decision: "approve" });
+        return `Persetujuan pengajuan ${who} diselesaikan.${rejudged(answer)}`;
+      })
+      .then((ok) => ok && p.onDone());
+  return (
+    <div class="decide inline">
+      <p class="hint">Persetujuan ini belum selesai tercatat (gangguan penyimpanan).</p>
+      <button type="button" onClick={finish} disabled={p.action.busy}>
+        Selesaikan Persetujuan
+      </button>
     </div>
   );
 }
@@ -634,7 +657,14 @@ export function Requests(_: { route: Route }) {
     columns.push({
       label: "Aksi",
       cell: (r) =>
-        mayChange(session, r.nip) ? <RevokeForm request={r} action={revoking} onDone={loaded.reload} /> : OWN_RECORD,
+        mayChange(session, r.nip) ? (
+          <>
+            {r.result_id ? null : <FinishApproval request={r} action={revoking} onDone={loaded.reload} />}
+            <RevokeForm request={r} action={revoking} onDone={loaded.reload} />
+          </>
+        ) : (
+          OWN_RECORD
+        ),
     });
   return (
     <Screen title="Pengajuan">

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
-import { type Delivered, dismiss, flush, OUTBOX_EVENT, refusals, type Waiting, waiting } from "../outbox";
+import { type Delivered, dismiss, flush, OUTBOX_EVENT, type RefusedCapture, refusals, type Waiting, waiting } from "../outbox";
 import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
 import { clockOf, dateText, localDay } from "../clock";
@@ -70,7 +70,7 @@ function captured(type: Kind, at: string): string {
 }
 
 /** Captures SMART refused after they waited on the phone, each shown until the employee has read it. */
-function Refused({ items }: { items: Waiting[] }) {
+function Refused({ items }: { items: RefusedCapture[] }) {
   if (!items.length) return null;
   return (
     <div class="answer refused" role="alert">
@@ -91,7 +91,7 @@ function Refused({ items }: { items: Waiting[] }) {
   );
 }
 
-function Outbox({ queued, delivered, refused }: { queued: Waiting[]; delivered: Delivered[]; refused: Waiting[] }) {
+function Outbox({ queued, delivered, refused }: { queued: Waiting[]; delivered: Delivered[]; refused: RefusedCapture[] }) {
   const recorded = delivered.filter((d) => d.outcome === "recorded");
   if (!queued.length && !recorded.length && !refused.length) return null;
   return (
@@ -150,7 +150,7 @@ export function Home() {
   const [stale, setStale] = useState<"day" | "other-day" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [queued, setQueued] = useState<Waiting[]>([]);
-  const [refused, setRefused] = useState<Waiting[]>([]);
+  const [refused, setRefused] = useState<RefusedCapture[]>([]);
   const [delivered, setDelivered] = useState<Delivered[]>([]);
   // Bumped when the outbox has delivered captures (what was sent counts at once) and when the connection returns
   // (a day shown "Tanpa sinyal" is read again, whether or not anything waited): the day is read again.
