@@ -67,6 +67,19 @@ def approve_later(request_id: str, settings: Settings, who: Principal = U1_ADMIN
     return requests.decide(who, request_id, body, settings, LATER)
 
 
+def approval_left_unfinished(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Asep's permit, approved: its leave stored, then storage failed as the leave was named and again as the
+    approval was undone (the admin was told 503). Its id."""
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with (
+        failing(monkeypatch, runtime.requests(), "set_result"),
+        failing(monkeypatch, runtime.requests(), "reopen"),
+        pytest.raises(UnavailableError),
+    ):
+        approve(permit, settings)
+    return permit
+
+
 def test_naming_the_leave_fails_then_approving_again_finds_the_same_leave(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -88,13 +101,7 @@ def test_an_approval_left_unfinished_is_finished_by_an_admin_approving_it_again(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN Asep's permit, WHEN storage fails as the leave is named and again as the approval is undone
-    permit = file(settings, new("IZIN", "2026-03-10"))
-    with (
-        failing(monkeypatch, runtime.requests(), "set_result"),
-        failing(monkeypatch, runtime.requests(), "reopen"),
-        pytest.raises(UnavailableError),
-    ):
-        approve(permit, settings)
+    permit = approval_left_unfinished(settings, monkeypatch)
     assert status_of(permit) == "approved"
     # WHEN the admin, or BKPSDM, approves again at once (the first try could still be running), THEN it is 409
     with pytest.raises(ConflictError):
@@ -115,13 +122,7 @@ def test_an_approval_left_unfinished_can_be_revoked_without_finishing_it(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN an approval whose leave was stored but neither named nor undone
-    permit = file(settings, new("IZIN", "2026-03-10"))
-    with (
-        failing(monkeypatch, runtime.requests(), "set_result"),
-        failing(monkeypatch, runtime.requests(), "reopen"),
-        pytest.raises(UnavailableError),
-    ):
-        approve(permit, settings)
+    permit = approval_left_unfinished(settings, monkeypatch)
     assert len(active_leaves(settings)) == 1
     # WHEN BKPSDM revokes it at once, THEN it is 409: the approval could still be running
     with pytest.raises(ConflictError):
