@@ -72,6 +72,10 @@ class Employee:
     plan_until: str | None = None  # see EmployeeModel.plan_until
     device_reset_by: str | None = None  # the admin of the last device reset (four eyes on faces after it)
     device_reset_at: str | None = None  # ISO 8601 UTC
+    # The admin who issued the employee's last activation code, and when (ISO 8601 UTC): after a device reset,
+    # the face enrolled with a code they issued needs another admin (four eyes).
+    code_issued_by: str | None = None
+    code_issued_at: str | None = None
     # When SMART recorded the move into the current unit (ISO 8601 UTC; absent: no move recorded). Days before
     # it belong to the unit the employee left: a re-run of this unit's earlier days leaves them out.
     unit_since: str | None = None
@@ -86,6 +90,12 @@ class Employee:
     def enrolled(self) -> bool:
         """Whether the employee has at least one approved face template."""
         return self.template_count > 0
+
+    @property
+    def code_issuer_since_reset(self) -> str | None:
+        """The admin who issued an activation code after the last device reset; None when none was."""
+        issued, reset = self.code_issued_at, self.device_reset_at
+        return self.code_issued_by if issued and reset and issued >= reset else None
 
     @property
     def device_bound(self) -> bool:

@@ -169,11 +169,12 @@ class PeopleRepository(Protocol):
         face and field-duty state; empty titles or position are stored as absent."""
         ...
 
-    def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:
-        """Give an existing employee a new one-time activation code (ConditionFailed when there is none)."""
+    def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
+        """Give an existing employee a new one-time activation code, noting who issued it and when
+        (`Employee.code_issued_by/_at`); ConditionFailed when there is no such employee."""
         ...
 
-    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int) -> None:
+    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
         """`set_activation` for many (NIP, code hash) pairs, written ACTIVATIONS_PER_WRITE at a time, each group
         all or nothing (ConditionFailed when one of its employees does not exist)."""
         ...
@@ -480,19 +481,19 @@ class DynamoPeopleRepository:
                 EmployeeModel(employee.nip).update(actions=marks)
         self.touch_units({employee.unor_id, before.unor_id if before else employee.unor_id})
 
-    def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:
+    def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
         """Give an existing employee a new one-time activation code (hashed), replacing any earlier one."""
         with storage_call("dynamodb"):
             EmployeeModel(nip).update(
-                actions=_activation_actions(code_hash, expires_epoch), condition=EmployeeModel.nip.exists()
+                actions=_activation_actions(code_hash, expires_epoch, issued_by), condition=EmployeeModel.nip.exists()
             )
 
-    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int) -> None:
+    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
         """One transaction per group: a unit's sheet of 500 codes is 5 requests instead of 500."""
         for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
             with storage_call("dynamodb"), transaction() as tx:
                 for nip, code_hash in codes[start : start + ACTIVATIONS_PER_WRITE]:
-                    actions = _activation_actions(code_hash, expires_epoch)
+                    actions = _activation_actions(code_hash, expires_epoch, issued_by)
                     tx.update(EmployeeModel(nip), actions=actions, condition=EmployeeModel.nip.exists())
 
     # --- phones --------------------------------------------------------------------------------------
@@ -769,8 +770,13 @@ _MEMBERS: TtlCache[list[Member]] = TtlCache(ttl_s=60, max_entries=256)
 _UNITS: TtlCache[Unit | None] = TtlCache(ttl_s=60)
 
 
-def _activation_actions(code_hash: str, expires_epoch: int) -> list[Action]:
-    return [EmployeeModel.activation_hash.set(code_hash), EmployeeModel.activation_expires.set(expires_epoch)]
+def _activation_actions(code_hash: str, expires_epoch: int, issued_by: str) -> list[Action]:
+    return [
+        EmployeeModel.activation_hash.set(code_hash),
+        EmployeeModel.activation_expires.set(expires_epoch),
+        EmployeeModel.code_issued_by.set(issued_by),
+        EmployeeModel.code_issued_at.set(iso(utc_now())),
+    ]
 
 
 def cached_members_of_unit(repo: PeopleRepository, unor_id: str) -> list[Member]:

@@ -24,7 +24,8 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
         raise AccountInactiveError()
     code = codes.new_code()
     expires = epoch(now) + settings.activation_ttl_s
-    runtime.people().set_activation(nip, codes.seal(codes.code_key(settings.token_secret), nip, expires, code), expires)
+    sealed = codes.seal(codes.code_key(settings.token_secret), nip, expires, code)
+    runtime.people().set_activation(nip, sealed, expires, actor.subject)
     runtime.audit().record(actor.subject, "employee.activation_code", nip)
     return code, datetime.fromtimestamp(expires, tz=now.tzinfo)
 

@@ -105,26 +105,23 @@ class InMemoryPeopleRepository:
             )
         self.touch_units(moved)
 
-    def set_activation(self, nip: str, code_hash: str, expires_epoch: int) -> None:
-        with self._lock:
-            if nip not in self._employees:
-                raise ConditionFailed("dynamodb")
-            secrets = self._secrets("employee", nip)
-            self._credentials["employee", nip] = replace(
-                secrets, activation_hash=code_hash, activation_expires=expires_epoch
-            )
+    def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
+        self.set_activations([(nip, code_hash)], expires_epoch, issued_by)
 
-    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int) -> None:
+    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
         for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
             group = codes[start : start + ACTIVATIONS_PER_WRITE]
             with self._lock:
                 if any(nip not in self._employees for nip, _ in group):
                     raise ConditionFailed("dynamodb")
+                issued_at = iso(utc_now())
                 for nip, code_hash in group:
                     secrets = self._secrets("employee", nip)
                     self._credentials["employee", nip] = replace(
                         secrets, activation_hash=code_hash, activation_expires=expires_epoch
                     )
+                    employee = self._employees[nip]
+                    self._employees[nip] = replace(employee, code_issued_by=issued_by, code_issued_at=issued_at)
 
     def extend_hint(self, hint: Literal["duty_until", "plan_until"], nip: str, until: str) -> None:
         """The zones and calendar twins' write: move an existing date hint to `until` when that is later (an

@@ -156,13 +156,22 @@ class PeopleRepositoryContract:
 
     def test_an_activation_code_is_kept_for_an_existing_employee_only(self, repo: PeopleRepository) -> None:
         with pytest.raises(ConditionFailed):
-            repo.set_activation(NIP, "code-hash", NOW)
+            repo.set_activation(NIP, "code-hash", NOW, "ops")
         assert repo.get_employee(NIP) is None
         repo.put_employee(employee())
-        repo.set_activation(NIP, "code-hash", NOW)
+        repo.set_activation(NIP, "code-hash", NOW, "ops")
         account = repo.employee_account(NIP)
         assert account is not None
         assert (account.credentials.activation_hash, account.credentials.activation_expires) == ("code-hash", NOW)
+        # AND who issued it, and when, is on the employee's record (four eyes on a face after a reset)
+        stored = repo.get_employee(NIP)
+        assert stored is not None and stored.code_issued_by == "ops" and stored.code_issued_at is not None
+        # AND a code issued after a device reset names its issuer as the one since the reset
+        assert stored.code_issuer_since_reset is None
+        repo.release_device(NIP, None, "other-admin")
+        repo.set_activations([(NIP, "new-hash")], NOW, "ops-2")
+        again = repo.get_employee(NIP)
+        assert again is not None and again.code_issuer_since_reset == "ops-2"
 
     def test_a_batch_of_activation_codes_is_kept_per_group_of_a_hundred(self, repo: PeopleRepository) -> None:
         # GIVEN 150 employees
@@ -170,20 +179,20 @@ class PeopleRepositoryContract:
         for nip in nips:
             repo.put_employee(employee(nip=nip))
         # WHEN codes are set for all of them, THEN each has its own
-        repo.set_activations([(nip, f"hash-{nip}") for nip in nips], NOW)
+        repo.set_activations([(nip, f"hash-{nip}") for nip in nips], NOW, "ops")
         for nip in (nips[0], nips[99], nips[149]):
             account = repo.employee_account(nip)
             assert account is not None and account.credentials.activation_hash == f"hash-{nip}"
         # WHEN a group names an unknown employee, THEN that group writes nothing
         with pytest.raises(ConditionFailed):
-            repo.set_activations([(nips[0], "again"), ("199001012015010001", "none")], NOW)
+            repo.set_activations([(nips[0], "again"), ("199001012015010001", "none")], NOW, "ops")
         account = repo.employee_account(nips[0])
         assert account is not None and account.credentials.activation_hash == f"hash-{nips[0]}"
 
     def test_binding_a_phone_with_a_password_spends_the_activation_code(self, repo: PeopleRepository) -> None:
         # GIVEN an employee with an activation code
         repo.put_employee(employee())
-        repo.set_activation(NIP, "code-hash", NOW)
+        repo.set_activation(NIP, "code-hash", NOW, "ops")
         # WHEN their first phone is bound with a password
         repo.bind_device(NIP, PHONE, "password-hash")
         # THEN the phone is theirs both ways, the password set and the code spent

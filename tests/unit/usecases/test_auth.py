@@ -62,10 +62,10 @@ def people(repos: Repositories) -> Repositories:
     repos.people.bind_device(NIP, PHONE, passwords.hash_secret(PASSWORD))
     repos.people.put_employee(Employee(NEW_HIRE, "Euis", "U1"))
     expires = int((NOW + timedelta(days=1)).timestamp())
-    repos.people.set_activation(NEW_HIRE, passwords.hash_secret("12345678"), expires)  # stored before the MACs
+    repos.people.set_activation(NEW_HIRE, passwords.hash_secret("12345678"), expires, "admin")  # stored before the MACs
     repos.people.put_employee(Employee(SEALED_HIRE, "Dadang", "U1"))
     sealed = codes.seal(codes.code_key(SETTINGS.token_secret), SEALED_HIRE, expires, SEALED_CODE)
-    repos.people.set_activation(SEALED_HIRE, sealed, expires)
+    repos.people.set_activation(SEALED_HIRE, sealed, expires, "admin")
     repos.people.create_admin("budi", passwords.hash_secret(PASSWORD), "unit_admin", {"U1"})
     repos.people.create_admin("root", passwords.hash_secret(PASSWORD), "super_admin", set())
     return repos

@@ -287,6 +287,34 @@ def test_a_self_enrolment_after_a_reset_needs_another_admin_too(
     assert approve(SUPER, answer.template_id, settings, now) == "approved"
 
 
+def test_after_a_reset_the_admin_who_issued_the_new_activation_code_may_not_approve_the_face_it_brought(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN one admin resets the employee's phone, and another issues the activation code the new phone is bound
+    # with (the code could be in anyone's hands: DOMAIN.md, an operator who "helps")
+    onboarding.reset_device(RESETTER, NIP, now)
+    onboarding.create_activation(COLLEAGUE, NIP, settings, now)
+    answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # WHEN the code's issuer approves the face enrolled on that phone, THEN it is refused: a third admin decides
+    with pytest.raises(ForbiddenError) as refused:
+        approve(COLLEAGUE, answer.template_id, settings, now)
+    assert refused.value.details == {"reason": "four_eyes"}
+    assert approve(SUPER, answer.template_id, settings, now) == "approved"
+
+
+def test_a_code_issued_before_the_reset_leaves_its_issuer_free_to_approve(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the code a colleague issued at onboarding, then another admin's reset (the employee logs in again)
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: now - timedelta(days=30))
+    onboarding.create_activation(COLLEAGUE, NIP, settings, now - timedelta(days=30))
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: now)
+    onboarding.reset_device(RESETTER, NIP, now)
+    answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # THEN that colleague is a second admin for the new face
+    assert approve(COLLEAGUE, answer.template_id, settings, now) == "approved"
+
+
 def test_an_enrolment_more_than_7_days_after_a_reset_is_approved_at_once(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
