@@ -93,9 +93,11 @@ class Employee:
 
     @property
     def code_issuer_since_reset(self) -> str | None:
-        """The admin who issued an activation code after the last device reset; None when none was."""
+        """The admin who issued an activation code after the last device reset (in a later second: both are
+        stamped to the second, and a code issued in the reset's own second counts as before it); None when none
+        was. A code that notes a reset itself (`set_activation(rebinds=True)`) names its issuer as the resetter."""
         issued, reset = self.code_issued_at, self.device_reset_at
-        return self.code_issued_by if issued and reset and issued >= reset else None
+        return self.code_issued_by if issued and reset and issued > reset else None
 
     @property
     def device_bound(self) -> bool:

@@ -13,6 +13,7 @@ An admin with MFA on also needs a fresh one-time password (usecases/mfa.py), eva
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -187,8 +188,20 @@ def _bind(nip: str, device_id: str, password_hash: str | None, fingerprint: str 
     except ConditionFailed as exc:
         # Either the employee has another phone, or this phone belongs to someone else.
         raise DeviceMismatchError() from exc
-    detail = {"device_id": device_id, "device_fingerprint": fingerprint, "by": how}
+    # The phone's id is a bearer of the account with a new code (decision 193): the log names it by a hash only.
+    detail = {
+        "device": hashlib.sha256(device_id.encode()).hexdigest()[:16],
+        "device_fingerprint": fingerprint,
+        "by": how,
+    }
     runtime.audit().record(nip, "employee.device_bind", nip, detail, role="employee")
+
+
+# A card printed again replaces the codes of the cards before it: the employee is told where a new one comes from.
+WRONG_CODE = (
+    "Kode aktivasi salah atau sudah kedaluwarsa. Periksa NIP dan kodenya; bila kartu sudah lama atau dicetak "
+    "ulang, minta kode baru ke admin unit."
+)
 
 
 def activate(request: ActivateRequest, settings: Settings, now: datetime, source: str | None = None) -> IssuedToken:
@@ -207,7 +220,7 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
     try:
         verify_guarded("employee", nip, code_matches, source=source, settings=settings, now=now)
     except InvalidCredentialsError as exc:
-        raise InvalidCredentialsError("Kode aktivasi salah atau sudah kedaluwarsa.") from exc
+        raise InvalidCredentialsError(WRONG_CODE) from exc
     if account is None:  # pragma: no cover - the dummy hash matches no code
         raise InvalidCredentialsError()
     if not account.holder.active:
@@ -225,13 +238,18 @@ def bind_first_phone(
     *,
     fingerprint: str | None = None,
 ) -> IssuedToken:
-    """The writes of a successful activation (phone bound both ways, password set, code spent) and its token.
+    """The writes of a successful activation (phone bound both ways, password set, code spent) and its token. An
+    account activated before (a new code: a forgotten password, or an admin's) ends every earlier session: whoever
+    held it is signed out, as a password change does (decision 193).
 
     Public so that tools preparing many phones (bench/load_checkin.py --fast-setup) write and issue exactly
     what `activate` does, with a password hash computed once instead of one scrypt per phone.
     """
-    _bind(account.holder.nip, device_id, password_hash, fingerprint, "activation")
-    return _employee_token(account.holder, device_id, settings, now)
+    holder = account.holder
+    _bind(holder.nip, device_id, password_hash, fingerprint, "activation")
+    if account.credentials.password_hash is not None:
+        holder = replace(holder, token_version=runtime.people().revoke_tokens("employee", holder.nip))
+    return _employee_token(holder, device_id, settings, now)
 
 
 def employee_login(

@@ -7,7 +7,7 @@ It keeps the same records in dicts and answers exactly as the DynamoDB repositor
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Literal, TypeVar
 
@@ -105,10 +105,14 @@ class InMemoryPeopleRepository:
             )
         self.touch_units(moved)
 
-    def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
-        self.set_activations([(nip, code_hash)], expires_epoch, issued_by)
+    def set_activation(
+        self, nip: str, code_hash: str, expires_epoch: int, issued_by: str, *, rebinds: bool = False
+    ) -> None:
+        self.set_activations([(nip, code_hash)], expires_epoch, issued_by, {nip} if rebinds else ())
 
-    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
+    def set_activations(
+        self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str, rebinds: Collection[str] = ()
+    ) -> None:
         for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
             group = codes[start : start + ACTIVATIONS_PER_WRITE]
             with self._lock:
@@ -120,8 +124,10 @@ class InMemoryPeopleRepository:
                     self._credentials["employee", nip] = replace(
                         secrets, activation_hash=code_hash, activation_expires=expires_epoch
                     )
-                    employee = self._employees[nip]
-                    self._employees[nip] = replace(employee, code_issued_by=issued_by, code_issued_at=issued_at)
+                    employee = replace(self._employees[nip], code_issued_by=issued_by, code_issued_at=issued_at)
+                    if nip in rebinds:
+                        employee = replace(employee, device_reset_by=issued_by, device_reset_at=issued_at)
+                    self._employees[nip] = employee
 
     def extend_hint(self, hint: Literal["duty_until", "plan_until"], nip: str, until: str) -> None:
         """The zones and calendar twins' write: move an existing date hint to `until` when that is later (an

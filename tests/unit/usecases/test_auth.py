@@ -3,6 +3,7 @@ what unknown accounts cost, password changes, logout and unlocking."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,7 @@ from chalicelib.errors import (
 )
 from chalicelib.settings import Settings, build_settings
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import auth
+from chalicelib.usecases import auth, onboarding
 from chalicelib.usecases.schemas.core import (
     ActivateRequest,
     AdminLoginRequest,
@@ -221,13 +222,35 @@ def test_binding_a_phone_is_audited_whether_by_activation_or_by_the_first_login_
     assert auth.employee_login(request, SETTINGS, NOW, "10.0.0.1").token
     # THEN both bindings are in the audit log, each naming the phone and how it was bound
     binds = [e for e in audited.entries() if e.action == "employee.device_bind"]
-    assert [(e.actor, e.target, (e.detail or {}).get("device_id"), (e.detail or {}).get("by")) for e in binds] == [
-        (NEW_HIRE, NEW_HIRE, "android-0002-bbbb", "activation"),
-        (NEW_HIRE, NEW_HIRE, "android-0003-cccc", "login"),
+    assert [(e.actor, e.target, (e.detail or {}).get("device"), (e.detail or {}).get("by")) for e in binds] == [
+        (NEW_HIRE, NEW_HIRE, phone_hash("android-0002-bbbb"), "activation"),
+        (NEW_HIRE, NEW_HIRE, phone_hash("android-0003-cccc"), "login"),
     ]
+    # AND the phone's id itself, which with a new code opens the account, is in no entry
+    assert all("android-" not in str(e.detail) for e in audited.entries())
     # AND a login on the bound phone binds nothing new
     assert auth.employee_login(request, SETTINGS, NOW, "10.0.0.1").token
     assert len([e for e in audited.entries() if e.action == "employee.device_bind"]) == 2
+
+
+def phone_hash(device_id: str) -> str:
+    return hashlib.sha256(device_id.encode()).hexdigest()[:16]
+
+
+def test_a_new_code_for_an_activated_employee_signs_out_whoever_held_the_account(people: Repositories) -> None:
+    # GIVEN a new hire who activated their phone
+    first = activate(NEW_HIRE, "12345678")
+    # WHEN an admin issues them a new code (a forgotten password) and it is used on a phone with the same id
+    budi = Principal("budi", "unit_admin", frozenset({"U1"}))
+    code, _ = onboarding.create_activation(budi, NEW_HIRE, SETTINGS, NOW)
+    second = activate(NEW_HIRE, code, password="teh-manis-siang")
+    # THEN the new session works and the earlier one ends at once: whoever held the account is signed out
+    assert auth.authenticate(bearer(second), SETTINGS, NOW).subject == NEW_HIRE
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(bearer(first), SETTINGS, NOW)
+    # AND the code counts as a device reset by its issuer: four eyes on the faces enrolled after it
+    stored = people.people.get_employee(NEW_HIRE)
+    assert stored is not None and stored.device_reset_by == "budi"
 
 
 def test_a_code_hashed_with_scrypt_before_the_switch_still_activates(people: Repositories, kdf: KdfRuns) -> None:

@@ -288,11 +288,13 @@ def test_a_self_enrolment_after_a_reset_needs_another_admin_too(
 
 
 def test_after_a_reset_the_admin_who_issued_the_new_activation_code_may_not_approve_the_face_it_brought(
-    settings: Settings, trail: Audit, now: datetime
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN one admin resets the employee's phone, and another issues the activation code the new phone is bound
-    # with (the code could be in anyone's hands: DOMAIN.md, an operator who "helps")
+    # GIVEN one admin resets the employee's phone, and another then issues the activation code the new phone is
+    # bound with (the code could be in anyone's hands: DOMAIN.md, an operator who "helps")
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: now)
     onboarding.reset_device(RESETTER, NIP, now)
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: now + timedelta(minutes=5))
     onboarding.create_activation(COLLEAGUE, NIP, settings, now)
     answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
     # WHEN the code's issuer approves the face enrolled on that phone, THEN it is refused: a third admin decides
@@ -300,6 +302,20 @@ def test_after_a_reset_the_admin_who_issued_the_new_activation_code_may_not_appr
         approve(COLLEAGUE, answer.template_id, settings, now)
     assert refused.value.details == {"reason": "four_eyes"}
     assert approve(SUPER, answer.template_id, settings, now) == "approved"
+
+
+def test_a_new_code_for_a_bound_phone_counts_as_a_reset_for_four_eyes(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN an admin issues a new code to the employee whose phone is bound (no reset: the code alone can move
+    # the account, decision 193)
+    onboarding.create_activation(COLLEAGUE, NIP, settings, now)
+    # WHEN that admin enrols a face on the employee, THEN it waits for another admin, and they may not approve it
+    enrolled = faces.enrol(COLLEAGUE, NIP, photo(ZUCKERBERG), settings, now + timedelta(hours=1))
+    assert enrolled.status == "pending"
+    with pytest.raises(ForbiddenError):
+        approve(COLLEAGUE, enrolled.template_id, settings, now)
+    assert approve(SUPER, enrolled.template_id, settings, now) == "approved"
 
 
 def test_a_code_issued_before_the_reset_leaves_its_issuer_free_to_approve(
@@ -567,3 +583,17 @@ def test_a_deleted_template_leaves_the_duplicates_list(
     # AND deleting either template drops it
     faces.delete_template(SUPER, NIP, mine.template_id)
     assert faces.list_duplicates(SUPER, settings).items == [] and runtime.faces().pairs(policy.name) == []
+
+
+@pytest.mark.parametrize(
+    ("issued_at", "reset_at", "issuer"),
+    [
+        ("2026-03-02T01:00:05+00:00", "2026-03-02T01:00:00+00:00", "sari"),  # a code issued after the reset
+        ("2026-03-02T01:00:00+00:00", "2026-03-02T01:00:00+00:00", None),  # in the reset's own second: before
+        ("2026-02-01T01:00:00+00:00", "2026-03-02T01:00:00+00:00", None),  # at onboarding, long before
+        ("2026-03-02T01:00:05+00:00", None, None),  # no reset at all
+    ],
+)
+def test_the_issuer_of_a_code_since_the_last_reset(issued_at: str, reset_at: str | None, issuer: str | None) -> None:
+    e = Employee(NIP, "Asep", "U1", code_issued_by="sari", code_issued_at=issued_at, device_reset_at=reset_at)
+    assert e.code_issuer_since_reset == issuer
