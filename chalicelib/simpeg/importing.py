@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib.simpeg.errors import SimpegValidationError
 from chalicelib.simpeg.models import EmployeeRecord
@@ -27,10 +28,13 @@ MAX_ROWS = 20_000
 
 @dataclass(frozen=True)
 class ImportRequest:
-    """A parsed import: valid records, row errors, and whether absent employees may be deactivated."""
+    """A parsed import: valid records, row errors, whether absent employees may be deactivated, and the status
+    values taken as inactive (anything but `aktif`, as written) with their rows: a file whose active employees
+    say "Aktif Bekerja" imports them all inactive, and the answer says so."""
 
     batch: RecordBatch
     full: bool
+    inactive_statuses: Mapping[str, int] = field(default_factory=dict)
 
 
 def parse_import_json(body: object) -> ImportRequest:
@@ -44,10 +48,10 @@ def parse_import_json(body: object) -> ImportRequest:
         raise SimpegValidationError("'full' harus bernilai true atau false.", {"fields": ["full"]})
     rows: list[object] = body["employees"]
     _check_size(len(rows))
-    builder = BatchBuilder()
+    builder, inactive = BatchBuilder(), Counter[str]()
     for row, item in enumerate(rows, start=1):
-        _add_row(builder, row, _json_row(item))
-    return ImportRequest(builder.build(), full)
+        _add_row(builder, row, _json_row(item), inactive)
+    return ImportRequest(builder.build(), full, dict(inactive))
 
 
 def _json_row(item: object) -> Mapping[str, object] | Problem:
@@ -69,14 +73,14 @@ def parse_import_csv(data: bytes | str, *, full: bool = False) -> ImportRequest:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
     header = [clean_text(h).casefold() for h in next(reader)]
     _check_header(header)
-    builder = BatchBuilder()
+    builder, inactive = BatchBuilder(), Counter[str]()
     for row, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue  # blank spreadsheet row: nothing to import, row numbers stay aligned
         _check_size(row - 1)
         values = dict(zip(header, cells, strict=False))
-        _add_row(builder, row, values)
-    return ImportRequest(builder.build(), full)
+        _add_row(builder, row, values, inactive)
+    return ImportRequest(builder.build(), full, dict(inactive))
 
 
 def _decode(data: bytes | str) -> str:
@@ -114,16 +118,19 @@ def _check_size(rows: int) -> None:
         )
 
 
-def _add_row(builder: BatchBuilder, row: int, values: Mapping[str, object] | Problem) -> None:
+def _add_row(builder: BatchBuilder, row: int, values: Mapping[str, object] | Problem, inactive: Counter[str]) -> None:
+    """Add the row to the batch (or its problem); a status other than `aktif` is counted in `inactive`."""
     if isinstance(values, Problem):
         builder.reject(row, values)
         return
-    status = clean_text(values.get("status")).casefold()
+    written = clean_text(values.get("status"))
     nip = clean_nip(clean_text(values.get("nip")))
-    if not status:
+    if not written:
         builder.reject(row, Problem("MISSING_FIELD", "Kolom 'status' wajib diisi (aktif atau lainnya)."), nip)
         return
-    builder.add(row, _record(nip, values, active=status == ACTIVE_STATUS))
+    active = written.casefold() == ACTIVE_STATUS
+    if builder.add(row, _record(nip, values, active=active)) and not active:
+        inactive[written] += 1
 
 
 def _record(nip: str, values: Mapping[str, object], *, active: bool) -> EmployeeRecord:

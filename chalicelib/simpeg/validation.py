@@ -115,19 +115,20 @@ class BatchBuilder:
         self._errors: list[RowError] = []
         self._refused: set[str] = set()
 
-    def add(self, row: int, record: EmployeeRecord) -> None:
-        """Validate `record` and keep it, or report it as a row error."""
+    def add(self, row: int, record: EmployeeRecord) -> bool:
+        """Validate `record` and keep it (True), or report it as a row error (False)."""
         problem = record_problem(record)
         if problem is not None:
             self.reject(row, problem, record.nip)
-            return
+            return False
         first = self._first_row.get(record.nip)
         if first is not None:
             message = f"NIP {record.nip} muncul lebih dari sekali (pertama di baris {first})."
             self._errors.append(RowError(row, "DUPLICATE_NIP", message, record.nip))
-            return
+            return False
         self._first_row[record.nip] = row
         self._records[record.nip] = record
+        return True
 
     def reject(self, row: int, problem: Problem, nip: str | None = None) -> None:
         """Report a row that could not even be turned into a record (or failed validation)."""

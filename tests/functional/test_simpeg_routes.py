@@ -41,10 +41,16 @@ def test_json_import_reports_bad_rows_and_applies_good_ones(api: Api) -> None:
     assert answer.status == 200, answer.body
     assert answer.body["created"] == 2
     assert [e["row"] for e in answer.body["errors"]] == [3]
+    assert answer.body["inactive_statuses"] == {}
     again = api.call("POST", "/v1/admin/simpeg/import", {"employees": ROWS}, token=admin)
     assert again.body["created"] == 0 and again.body["unchanged"] == 2
     units = api.call("GET", "/v1/admin/units", token=admin).body["items"]
     assert {u["unor_id"]: u["employee_count"] for u in units} == {"U1": 1, "U2": 1}
+    # AND a file whose active employees say "Aktif Bekerja" is applied as written (API.md: anything but `aktif`
+    # is inactive), and the answer names the value and its rows, so the mistake shows at once
+    worded = [{**r, "status": "Aktif Bekerja"} for r in ROWS]
+    taken = api.call("POST", "/v1/admin/simpeg/import", {"employees": worded}, token=admin)
+    assert taken.status == 200 and taken.body["inactive_statuses"] == {"Aktif Bekerja": 2}, taken.body
 
 
 def test_excel_csv_with_scientific_notation_is_refused_per_row(api: Api) -> None:

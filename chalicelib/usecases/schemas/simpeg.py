@@ -87,6 +87,11 @@ class ImportResult(Result):
     unchanged: int = Field(ge=0)
     blocked_by: list[GuardReason]
     errors: list[RowError]
+    inactive_statuses: dict[str, int] = Field(
+        default_factory=dict,
+        description="The `status` values taken as inactive (anything but `aktif`), as written, each with its rows: "
+        "a file whose active employees say 'Aktif Bekerja' is imported inactive, and this says so.",
+    )
 
 
 class Trigger(Result):

@@ -61,6 +61,21 @@ def test_json_status_other_than_aktif_is_inactive_and_missing_status_is_refused(
     assert [e.code for e in request.batch.errors] == ["MISSING_FIELD"] and not request.full
 
 
+def test_the_status_values_taken_as_inactive_are_counted_as_written() -> None:
+    # GIVEN a file whose active teachers say "Aktif Bekerja", a retiree, an active one, and a refused row
+    nips = ["198501012010011003", "198501012010011004", "198501012010011005", NIP2]
+    statuses = ("Aktif Bekerja", "Aktif Bekerja", "Pensiun", "AKTIF")
+    rows = [row(nip=nip, status=status) for nip, status in zip(nips, statuses, strict=True)]
+    rows.append(row(nip="123", status="Aktif Bekerja"))
+    # THEN JSON and CSV alike name each value taken as inactive with its valid rows ("AKTIF" is active)
+    csv_text = "nip,nama,unor_id,unor_nama,jabatan,status\n" + "\n".join(
+        f"{r['nip']},{r['nama']},{r['unor_id']},{r['unor_nama']},{r['jabatan']},{r['status']}" for r in rows
+    )
+    for request in (parse_import_json({"employees": rows}), parse_import_csv(csv_text)):
+        assert request.inactive_statuses == {"Aktif Bekerja": 2, "Pensiun": 1}
+        assert [r.active for r in request.batch.records] == [False, False, False, True]
+
+
 def test_json_duplicate_nip_is_reported_and_first_kept() -> None:
     request = parse_import_json({"employees": [row(), row(nama="Orang Lain")]})
     assert [r.nama for r in request.batch.records] == ["Asep Sudrajat"]

@@ -1,6 +1,6 @@
 // The scheduled jobs' runs in words (runs.ts), as "Riwayat tugas terjadwal" lists them.
 import { describe, expect, it } from "vitest";
-import { confirmation, counted, jobResult, sendAgainHint, type JobRun } from "./runs";
+import { confirmation, counted, inactiveNote, jobResult, sendAgainHint, type JobRun } from "./runs";
 
 const RUN: JobRun = {
   run_id: "a1",
@@ -55,5 +55,15 @@ describe("a SIMPEG run held back by the deactivation guard", () => {
   it("waits for nothing once run or confirmed", () => {
     expect(confirmation({ status: "succeeded", trigger: { kind: "import" } })).toBeNull();
     expect(confirmation({ status: "confirmed", trigger: { kind: "schedule" } })).toBeNull();
+  });
+});
+
+describe("an import's statuses taken as inactive", () => {
+  it("are named with their rows and what to do, and nothing is said when there are none", () => {
+    const note = inactiveNote({ "Aktif Bekerja": 6950, Pensiun: 50 });
+    expect(note).toContain('"Aktif Bekerja" (6950 baris), "Pensiun" (50 baris)');
+    expect(note).toContain('perbaiki kolom status menjadi "aktif"');
+    expect(inactiveNote({})).toBe("");
+    expect(inactiveNote(undefined)).toBe("");
   });
 });

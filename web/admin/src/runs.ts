@@ -104,3 +104,12 @@ export function sendAgainHint(run: Pick<SimpegRun, "counts">): string {
   const confirm = typeof n === "number" ? `Konfirmasi ${String(n)} penonaktifan` : "konfirmasi jumlah penonaktifannya";
   return `Pilih lagi berkas yang sama di Impor berkas dengan Impor penuh, tekan Impor, lalu ${confirm}.`;
 }
+
+/** What the import took as inactive (any status but "aktif"), said plainly: a file whose active employees say
+ * "Aktif Bekerja" would otherwise make a whole regency inactive with nothing to show for it. */
+export function inactiveNote(statuses: Record<string, number> | undefined): string {
+  const values = Object.entries(statuses ?? {});
+  if (!values.length) return "";
+  const listed = values.map(([value, rows]) => `"${value}" (${String(rows)} baris)`).join(", ");
+  return ` Dicatat NONAKTIF karena status bukan "aktif": ${listed}. Bila mereka masih bekerja, perbaiki kolom status menjadi "aktif" lalu impor lagi.`;
+}

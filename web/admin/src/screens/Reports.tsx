@@ -6,7 +6,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import type { Unit } from "../types";
 import { call, canChange, fetchFile, get, roleName, upload, withQuery, type Query } from "../session";
-import { confirmation, counted, jobResult, named, sendAgainHint, JOB_NAMES, RUN_STATUS, TRIGGERS, type JobRun, type SimpegRun } from "../runs";
+import { confirmation, counted, inactiveNote, jobResult, named, sendAgainHint, JOB_NAMES, RUN_STATUS, TRIGGERS, type JobRun, type SimpegRun } from "../runs";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { count, dateTime, time, today } from "../format";
 import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
@@ -316,6 +316,7 @@ interface ImportAnswer {
   deactivated?: number;
   unchanged?: number;
   errors?: RowError[];
+  inactive_statuses?: Record<string, number>;
 }
 
 
@@ -360,11 +361,11 @@ export function Simpeg(_: { route: Route }) {
     setRowErrors(a.errors ?? []);
     if (a.status === "needs_confirmation") {
       setConfirm(a.deactivated ?? 0);
-      return `Impor ini akan menonaktifkan ${String(a.deactivated ?? 0)} pegawai. Periksa, lalu konfirmasi.`;
+      return `Impor ini akan menonaktifkan ${String(a.deactivated ?? 0)} pegawai. Periksa, lalu konfirmasi.${inactiveNote(a.inactive_statuses)}`;
     }
     setConfirm(null);
     if (a.run_id && a.created === undefined) return "Impor berjalan di latar belakang; lihat riwayat di bawah.";
-    return `Impor selesai: ${String(a.created ?? 0)} baru, ${String(a.updated ?? 0)} diperbarui, ${String(a.deactivated ?? 0)} dinonaktifkan, ${String(a.unchanged ?? 0)} tetap, ${String(a.errors?.length ?? 0)} baris salah.`;
+    return `Impor selesai: ${String(a.created ?? 0)} baru, ${String(a.updated ?? 0)} diperbarui, ${String(a.deactivated ?? 0)} dinonaktifkan, ${String(a.unchanged ?? 0)} tetap, ${String(a.errors?.length ?? 0)} baris salah.${inactiveNote(a.inactive_statuses)}`;
   }
   const columns: Column<SimpegRun>[] = [
     { label: "Mulai", cell: (r) => dateTime(r.started_at), sort: (r) => r.started_at },
