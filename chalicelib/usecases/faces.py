@@ -42,6 +42,7 @@ from chalicelib.usecases.schemas.attendance import (
     FaceDeleted,
     FaceEnrolled,
     FaceQuality,
+    FaceRejection,
     FacesRecomputed,
     FaceTemplate,
     FaceTemplatePage,
@@ -432,15 +433,29 @@ def backfill_pairs(settings: Settings, after: str | None = None, block: int = PA
 
 
 def onboarding(employee: Employee) -> Onboarding:
-    """What an employee still has to do: activation, and faces approved or waiting."""
+    """What an employee still has to do: activation, faces approved or waiting, and the last face rejected
+    since (with the admin's note, so the next photo avoids the same mistake)."""
     account = runtime.people().employee_account(employee.nip)
     rows = runtime.faces().template_rows(employee.nip)
     return Onboarding(
         activated=account is not None and account.credentials.password_hash is not None,
         faces=OnboardingFaces(
-            approved=sum(t.status == APPROVED for t in rows), pending=sum(t.status == PENDING for t in rows)
+            approved=sum(t.status == APPROVED for t in rows),
+            pending=sum(t.status == PENDING for t in rows),
+            last_rejection=_last_rejection(rows),
         ),
     )
+
+
+def _last_rejection(rows: list[TemplateInfo]) -> FaceRejection | None:
+    """The most recently decided rejection no pending or approved face enrolled at or after it replaces (the
+    note is the one the decision kept on the template; an old rejection before a newer face is history)."""
+    kept = [t.created_at for t in rows if t.status in (APPROVED, PENDING)]
+    unanswered = [t for t in rows if t.status == REJECTED and not any(at >= t.created_at for at in kept)]
+    if not unanswered:
+        return None
+    last = max(unanswered, key=lambda t: (t.decided_at or t.created_at, t.created_at))
+    return FaceRejection(note=last.note or None, rejected_at=last.decided_at or last.created_at)
 
 
 # --- verification (check-in) -------------------------------------------------------------------------

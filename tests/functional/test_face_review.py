@@ -28,14 +28,20 @@ def test_a_self_enrolment_is_approved_by_the_unit_admin_and_then_counts(api: Api
     # GIVEN an activated employee of U1 without a face, and U1's admin
     employee = enrolled_employee(api, enrol=None)
     unit_admin = api.unit_admin_token(employee.admin, "U1")
-    assert onboarding(api, employee.token) == {"activated": True, "faces": {"approved": 0, "pending": 0}}
+    assert onboarding(api, employee.token) == {
+        "activated": True,
+        "faces": {"approved": 0, "pending": 0, "last_rejection": None},
+    }
     assert unit_counts(api, unit_admin) == (1, 1, 0)
     # WHEN the employee enrols their face from the app
     sent = api.call("POST", "/v1/me/faces", {"photo": b64(selfie("deepface/img1.jpg"))}, token=employee.token)
     # THEN it waits for the admin, and a check-in is not possible yet
     assert sent.status == 201, sent.body
     assert set(sent.body) == {"template_id", "status"} and sent.body["status"] == "pending"
-    assert onboarding(api, employee.token) == {"activated": True, "faces": {"approved": 0, "pending": 1}}
+    assert onboarding(api, employee.token) == {
+        "activated": True,
+        "faces": {"approved": 0, "pending": 1, "last_rejection": None},
+    }
     refused = employee.check_in(selfie("deepface/img2.jpg"))
     assert refused.status == 422 and refused.body["error"]["code"] == "NOT_ENROLLED"
     # AND U1's admin sees it in the queue
@@ -60,7 +66,10 @@ def test_a_self_enrolment_is_approved_by_the_unit_admin_and_then_counts(api: Api
     # THEN it counts everywhere, a second decision conflicts, and the employee checks in
     again = api.call("POST", path, {"decision": "reject"}, token=employee.admin)
     assert again.status == 409 and again.body["error"]["code"] == "CONFLICT"
-    assert onboarding(api, employee.token) == {"activated": True, "faces": {"approved": 1, "pending": 0}}
+    assert onboarding(api, employee.token) == {
+        "activated": True,
+        "faces": {"approved": 1, "pending": 0, "last_rejection": None},
+    }
     assert unit_counts(api, unit_admin) == (1, 1, 1)
     assert unit_counts(api, employee.admin) == (1, 1, 1)  # the super admin's: one Scan of all employees
     assert employee.check_in(selfie("deepface/img2.jpg")).status == 201
@@ -69,6 +78,27 @@ def test_a_self_enrolment_is_approved_by_the_unit_admin_and_then_counts(api: Api
     assert api.call("POST", path, {"decision": "approve"}, token=employee.token).status in (401, 403)
     assert api.call("POST", "/v1/admin/faces/t-nothing", {"decision": "approve"}, token=unit_admin).status == 404
     assert api.call("GET", "/v1/admin/faces/pending?next=broken", token=unit_admin).status == 400
+
+
+def test_the_employee_reads_why_their_face_photo_was_rejected(api: Api) -> None:
+    # GIVEN an employee whose self-enrolment the unit's admin rejects with a note
+    employee = enrolled_employee(api, enrol=None)
+    sent = api.call("POST", "/v1/me/faces", {"photo": b64(selfie("deepface/img1.jpg"))}, token=employee.token)
+    assert sent.status == 201, sent.body
+    path = f"/v1/admin/faces/{sent.body['template_id']}"
+    decided = api.call("POST", path, {"decision": "reject", "note": "terlalu gelap"}, token=employee.admin)
+    assert decided.status == 200, decided.body
+    # THEN GET /v1/me tells them, with the admin's note and when
+    faces = onboarding(api, employee.token)["faces"]
+    assert faces == {
+        "approved": 0,
+        "pending": 0,
+        "last_rejection": {"note": "terlalu gelap", "rejected_at": decided.body["decided_at"]},
+    }
+    # AND a new photo waiting for the admin replaces it
+    again = api.call("POST", "/v1/me/faces", {"photo": b64(selfie("deepface/img2.jpg"))}, token=employee.token)
+    assert again.status == 201, again.body
+    assert onboarding(api, employee.token)["faces"] == {"approved": 0, "pending": 1, "last_rejection": None}
 
 
 def test_four_eyes_after_a_device_reset_and_duplicates_over_http(api: Api) -> None:

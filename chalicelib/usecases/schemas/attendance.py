@@ -216,9 +216,19 @@ class Today(Result):
     state: str = Field(description="The live monitor's state: present, late, not_yet, absent, leave, field_duty, off.")
 
 
+class FaceRejection(Result):
+    note: str | None = Field(description='The deciding admin\'s note ("terlalu gelap", "kacamata"), if any.')
+    rejected_at: str = Field(description="When the admin rejected the photo (ISO 8601 UTC).")
+
+
 class OnboardingFaces(Result):
     approved: int = Field(ge=0)
     pending: int = Field(ge=0, description="Self-enrolments (or enrolments after a device reset) awaiting an admin.")
+    last_rejection: FaceRejection | None = Field(
+        default=None,
+        description="The latest rejected face photo that no pending or approved face enrolled since replaces, so the "
+        "app tells the employee why before they try again; null otherwise.",
+    )
 
 
 class Onboarding(Result):

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from chalicelib.domain.attendance import Event
-from chalicelib.domain.people import Principal
+from chalicelib.domain.faces import PENDING
+from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ValidationError
+from chalicelib.face import PhotoFingerprint
 from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from chalicelib.store.faces import Decision, NewTemplate
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import me
 from chalicelib.usecases.schemas.attendance import MyEventsQuery
@@ -47,3 +51,51 @@ def test_a_reversed_or_too_long_range_is_refused(repos: Repositories) -> None:
     for start, end in ((date(2026, 12, 5), date(2026, 12, 4)), (date(2026, 9, 1), date(2026, 12, 4))):
         with pytest.raises(ValidationError):
             me.my_events(EMPLOYEE, MyEventsQuery(**{"from": start, "to": end}), SETTINGS, NOW)
+
+
+def test_the_profile_tells_the_last_face_rejected_with_the_admin_s_note_until_a_newer_face(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repos.people.upsert_unit("U1", "Unit 1")
+    repos.people.put_employee(Employee(NIP, "Asep", "U1"))
+    clock = [NOW]
+    monkeypatch.setattr("chalicelib.store.memory.faces.utc_now", lambda: clock[0])
+
+    def enrol(name: str, minutes: int) -> str:
+        clock[0] = NOW + timedelta(minutes=minutes)
+        tid = f"t-{name * 12}-{NIP}"
+        fingerprint = PhotoFingerprint(name * 64, minutes)
+        repos.faces.save_template(
+            NIP,
+            NewTemplate(
+                tid, {"m": np.ones(2, np.float32)}, fingerprint, f"k/{name}", NIP, status=PENDING, unor_id="U1"
+            ),
+        )
+        return tid
+
+    def decide(tid: str, approve: bool, minutes: int, note: str | None = None) -> None:
+        repos.faces.decide_template(NIP, tid, Decision(approve, "sari", iso(NOW + timedelta(minutes=minutes)), note))
+
+    def rejection() -> tuple[str | None, str] | None:
+        found = me.profile(EMPLOYEE, SETTINGS, NOW + timedelta(hours=1)).onboarding.faces.last_rejection
+        return None if found is None else (found.note, found.rejected_at)
+
+    # GIVEN no face yet: nothing was rejected
+    assert rejection() is None
+    # WHEN the admin rejects the two photos sent, one with a note
+    first, second = enrol("a", 1), enrol("b", 2)
+    decide(second, False, 5, "terlalu gelap")
+    decide(first, False, 6)
+    # THEN the profile tells the latest decision (a rejection without a note has none)
+    assert rejection() == (None, iso(NOW + timedelta(minutes=6)))
+    # AND a newer photo waiting for the admin replaces it
+    third = enrol("c", 10)
+    assert rejection() is None
+    # AND when that one is rejected too, its note is told
+    decide(third, False, 12, "kacamata")
+    assert rejection() == ("kacamata", iso(NOW + timedelta(minutes=12)))
+    faces = me.profile(EMPLOYEE, SETTINGS, NOW + timedelta(hours=1)).onboarding.faces
+    assert (faces.approved, faces.pending) == (0, 0)
+    # AND once a newer face is approved, the rejections are history
+    decide(enrol("d", 20), True, 21)
+    assert rejection() is None
