@@ -1,5 +1,6 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { keepStorage } from "./browser";
 import { startOutbox } from "./outbox";
 import { navigate, type Route, useRoute } from "./router";
 import { Activation } from "./screens/Activation";
@@ -51,5 +52,6 @@ function App() {
 }
 
 startOutbox();
+if (token()) void keepStorage(); // phones signed in before the app asked (activation and login ask too)
 const root = document.getElementById("root");
 if (root) render(<App />, root);

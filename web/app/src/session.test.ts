@@ -1,7 +1,7 @@
 // The phone's session (session.ts) against SMART's answers: which refusals end it, and the token a password change
 // answers. The browser's storage, events and network are stand-ins here (Node has none of the first two).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { changePassword, endsSession, SIGNED_OUT_EVENT, token } from "./session";
+import { activate, changePassword, endsSession, logIn, SIGNED_OUT_EVENT, token } from "./session";
 import { ApiError } from "../../shared/api";
 
 const WRONG = "NIP/nama pengguna atau kata sandi salah.";
@@ -62,5 +62,31 @@ describe("a refusal", () => {
     expect(endsSession(new ApiError(401, "INVALID_CREDENTIALS", WRONG))).toBe(false);
     expect(endsSession(new ApiError(403, "ACCOUNT_INACTIVE", "Akun Anda tidak aktif."))).toBe(false);
     expect(endsSession(new ApiError(401, "UNAUTHENTICATED", "…"))).toBe(true);
+  });
+});
+
+describe("an activation or a login", () => {
+  const TOKEN = { token: "new-token", expires_at: "2026-12-06T12:00:00+07:00" };
+
+  it("asks the browser to keep the phone's storage (its id, the session, captures waiting)", async () => {
+    const persist = vi.fn(async () => true);
+    vi.stubGlobal("navigator", { storage: { persisted: async () => false, persist } });
+    vi.stubGlobal("fetch", vi.fn(async () => answer(201, TOKEN)));
+    await activate("199001012020012001", "12345678", "Sawah-Hijau-Pagi-2026");
+    await vi.waitFor(() => expect(persist).toHaveBeenCalledOnce());
+    vi.stubGlobal("fetch", vi.fn(async () => answer(200, TOKEN)));
+    await logIn("199001012020012001", "Sawah-Hijau-Pagi-2026");
+    await vi.waitFor(() => expect(persist).toHaveBeenCalledTimes(2));
+    expect(token()).toBe("new-token");
+  });
+
+  it("goes on without waiting where the browser never answers, or cannot keep it", async () => {
+    vi.stubGlobal("navigator", { storage: { persist: () => new Promise<boolean>(() => undefined) } });
+    vi.stubGlobal("fetch", vi.fn(async () => answer(200, TOKEN)));
+    await logIn("199001012020012001", "Sawah-Hijau-Pagi-2026");
+    expect(token()).toBe("new-token");
+    vi.stubGlobal("navigator", {});
+    await logIn("199001012020012001", "Sawah-Hijau-Pagi-2026");
+    expect(token()).toBe("new-token");
   });
 });

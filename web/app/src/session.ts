@@ -2,6 +2,7 @@
 // bind the account to this phone), the session token and whose it is (the NIP), and the last profile read (so
 // Home still opens, and a check-in can still be captured, without signal).
 import { ApiError, request, type RequestOptions } from "../../shared/api";
+import { keepStorage } from "./browser";
 import type { Profile, TokenAnswer } from "./types";
 
 const DEVICE_KEY = "smart.device_id";
@@ -36,6 +37,7 @@ export function token(): string | null {
 function keep(answer: TokenAnswer, nip: string): void {
   localStorage.setItem(TOKEN_KEY, answer.token);
   localStorage.setItem(NIP_KEY, nip);
+  void keepStorage(); // the phone's id now binds the account: ask the browser not to evict it (never waited for)
 }
 
 /** Whether a refusal means the session's token no longer works (expired, revoked, the account changed): any 401

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { chromeActivationLink, notChrome } from "../browser";
 import { navigate } from "../router";
 import { activate } from "../session";
 import { Field, Form, Page, useSubmit } from "../ui";
@@ -14,6 +15,7 @@ export function Activation({ params }: { params: URLSearchParams }) {
 
   return (
     <Page title="Aktivasi">
+      <OpenInChrome nip={nip} code={code} />
       <p>Masukkan NIP dan kode aktivasi dari kartu aktivasi, lalu buat kata sandi baru (minimal 10 karakter).</p>
       <Form action="Aktifkan" busy={busy} error={error} onSubmit={submit}>
         <Field id="nip" label="NIP" value={nip} onInput={setNip} inputMode="numeric" maxLength={18} />
@@ -31,5 +33,27 @@ export function Activation({ params }: { params: URLSearchParams }) {
         Sudah aktif? <a href="#/masuk">Masuk</a>
       </p>
     </Page>
+  );
+}
+
+/** Before the form, in any Android browser but Chrome: the phone is bound to the browser it is activated in, so
+ * SMART belongs in Chrome (where it is installed and where the panduan's later steps are). One tap opens this
+ * page there with what is filled in; activating here stays possible (a phone without Chrome). */
+function OpenInChrome({ nip, code }: { nip: string; code: string }) {
+  const browser = notChrome(navigator.userAgent);
+  if (browser === null) return null;
+  return (
+    <div class="notice" role="note">
+      <p class="answer-title">Buka SMART di Google Chrome</p>
+      <p>
+        Anda membuka halaman ini di {browser || "browser lain"}, bukan Chrome. Ponsel terdaftar pada browser tempat
+        Anda melakukan aktivasi: jika nanti SMART dibuka di Chrome, masuk akan ditolak dan perlu reset oleh admin.
+      </p>
+      <p>Aktifkan dan pasang SMART di Chrome:</p>
+      <a class="button" href={chromeActivationLink(location.href, nip, code)}>
+        Buka di Chrome
+      </a>
+      <p class="muted">Tidak ada Chrome di ponsel ini? Lanjutkan aktivasi di sini dan selalu buka SMART di browser ini.</p>
+    </div>
   );
 }
