@@ -8,6 +8,7 @@ Skipped, with the reason, when chromium or the built app (`make web`) is missing
 
 from __future__ import annotations
 
+import base64
 import re
 import secrets
 from collections.abc import Iterator
@@ -21,9 +22,13 @@ from tests.e2e.conftest import require_app
 from tests.e2e.web_phone import Phone, chromium_launcher
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
+from tools.devstack_phone import ENROLMENT_PHOTO
 from tools.nips import fresh_nip
 
 PASSWORD = "Sawah-Hijau-Pagi-2026"
+ANDROID = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko)"
+SAMSUNG_INTERNET = f"{ANDROID} SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36"
+ANDROID_CHROME = f"{ANDROID} Chrome/124.0.0.0 Mobile Safari/537.36"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -121,6 +126,80 @@ def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_text(employee.nama)).to_be_visible()
     assert page.evaluate("localStorage.getItem('smart.device_id')") == device_id
+    phone.assert_clean()
+
+
+def test_activation_in_another_browser_offers_chrome_and_still_activates_here(
+    browser: Any, stack: StackUrls, employee: Employee
+) -> None:
+    # GIVEN the card's QR link opened by the camera in Samsung Internet
+    context = browser.new_context(
+        base_url=stack.api, viewport={"width": 360, "height": 740}, user_agent=SAMSUNG_INTERNET, is_mobile=True
+    )
+    context.add_init_script(
+        "window.persistAsked = 0; const ask = StorageManager.prototype.persist;"
+        "StorageManager.prototype.persist = function () { window.persistAsked++; return ask.call(this); };"
+    )
+    phone = Phone(context.new_page()).watch(stack.api)
+    page = phone.page
+    page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
+    # THEN before the form the screen says to open SMART in Chrome, naming the browser
+    note = page.get_by_role("note")
+    expect(note).to_contain_text("Buka SMART di Google Chrome")
+    expect(note).to_contain_text("Anda membuka halaman ini di Samsung Internet, bukan Chrome.")
+    # AND its button opens the same page, NIP and code filled in, in Chrome (an Android intent link)
+    host = stack.api.split("://", 1)[1].rstrip("/")
+    scheme = stack.api.split("://", 1)[0]
+    link = note.get_by_role("link", name="Buka di Chrome")
+    expect(link).to_have_attribute(
+        "href",
+        f"intent://{host}/app/#/aktivasi?nip={employee.nip}&kode={employee.code}"
+        f"#Intent;scheme={scheme};package=com.android.chrome;end",
+    )
+    assert page.evaluate("window.persistAsked") == 0  # nothing asked before the phone is activated
+    phone.check_screen("aktivasi-browser-lain")
+    # WHEN the employee has no Chrome and activates here anyway, THEN it works as in Chrome
+    page.get_by_label("Kata sandi baru").fill(PASSWORD)
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    # AND the app asked the browser to keep its storage (the phone's id, captures waiting) once activated
+    assert page.evaluate("window.persistAsked") >= 1
+    phone.assert_clean()
+    context.close()
+
+    # AND in Chrome on Android the activation screen has no such notice
+    chrome = browser.new_context(base_url=stack.api, viewport={"width": 360, "height": 740}, user_agent=ANDROID_CHROME)
+    page = chrome.new_page()
+    page.goto("/app/#/aktivasi")
+    expect(page.get_by_role("button", name="Aktifkan")).to_be_visible()
+    expect(page.get_by_text("Buka SMART di Google Chrome")).to_have_count(0)
+    chrome.close()
+
+
+def test_home_says_why_the_face_photo_was_rejected(phone: Phone, employee: Employee, stack: StackUrls) -> None:
+    page = phone.page
+    _activate(phone, employee)
+    expect(page.get_by_text("Wajah belum terdaftar")).to_be_visible()
+    # GIVEN the employee's face photo, rejected by an admin with a note
+    mine = ApiClient(stack.api, token=page.evaluate("localStorage.getItem('smart.token')"))
+    photo = base64.b64encode(ENROLMENT_PHOTO.read_bytes()).decode()
+    sent = mine.post("/v1/me/faces", {"photo": photo})
+    if sent.status == 404:
+        pytest.skip("POST /v1/me/faces is not in this tree yet")
+    assert sent.status == 201, sent.raw
+    admin = ApiClient(stack.api)
+    assert admin.login_admin(stack.admin_username, stack.admin_password).status == 200
+    decided = admin.post(f"/v1/admin/faces/{sent.body['template_id']}", {"decision": "reject", "note": "terlalu gelap"})
+    assert decided.status == 200, decided.raw
+    # WHEN Home opens again, THEN it says so with the admin's note and what to do, and offers to enrol again
+    page.reload()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Foto wajah Anda ditolak admin: terlalu gelap")
+    expect(alert).to_contain_text("Ambil foto lagi di tempat terang")
+    expect(page.get_by_text("Wajah belum terdaftar")).to_have_count(0)
+    phone.check_screen("beranda-wajah-ditolak")
+    alert.get_by_role("button", name="Daftar Wajah Lagi").click()
+    expect(page).to_have_url(re.compile(r"#/daftar-wajah$"))
     phone.assert_clean()
 
 

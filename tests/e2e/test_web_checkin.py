@@ -762,7 +762,7 @@ def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient, stack: Stack
     phone.check_screen("daftar-wajah-terkirim")
     assert len(admin.get(f"/v1/admin/employees/{employee.nip}/faces").body["items"]) == 3
     onboarding = employee_api(stack, phone).get("/v1/me").body["onboarding"]
-    assert onboarding["faces"] == {"approved": 0, "pending": 3}, onboarding
+    assert onboarding["faces"] == {"approved": 0, "pending": 3, "last_rejection": None}, onboarding
     page.get_by_role("button", name="Kembali ke Beranda").click()
     expect(page.get_by_text("Menunggu persetujuan admin")).to_be_visible()
     expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)

@@ -39,7 +39,8 @@ export interface Today {
 
 export interface Onboarding {
   activated: boolean;
-  faces: { approved: number; pending: number };
+  /** `last_rejection`: the latest face photo an admin rejected that no newer face replaces (API addition). */
+  faces: { approved: number; pending: number; last_rejection?: { note: string | null; rejected_at: string } | null };
 }
 
 export interface Profile {

@@ -53,6 +53,20 @@ function Onboarding({ profile }: { profile: Profile }) {
       </div>
     );
   }
+  const rejected = faces?.last_rejection;
+  if (rejected) {
+    return (
+      <div class="answer refused" role="alert">
+        <p class="answer-title">Foto wajah ditolak</p>
+        <p>{rejected.note ? `Foto wajah Anda ditolak admin: ${rejected.note}` : "Foto wajah Anda ditolak admin."}</p>
+        <p class="muted">Ditolak {dateText(localDay(new Date(rejected.rejected_at)))}.</p>
+        <p>Ambil foto lagi di tempat terang, wajah menghadap kamera, tanpa kacamata gelap, masker, atau topi.</p>
+        <button type="button" onClick={() => navigate("/daftar-wajah")}>
+          Daftar Wajah Lagi
+        </button>
+      </div>
+    );
+  }
   return (
     <div class="notice">
       <p class="answer-title">Wajah belum terdaftar</p>
