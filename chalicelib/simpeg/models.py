@@ -18,7 +18,7 @@ RunStatus = Literal["running", "succeeded", "needs_confirmation", "confirmed", "
 TriggerKind = Literal["schedule", "admin", "confirm", "import"]
 
 #: Reasons why a plan is held back for an admin's confirmation.
-GuardReason = Literal["EMPTY_LISTING", "INCOMPLETE_LISTING", "TOO_MANY_DEACTIVATIONS"]
+GuardReason = Literal["EMPTY_LISTING", "INCOMPLETE_LISTING", "TOO_MANY_DEACTIVATIONS", "MOVES_TO_UNITS_WITHOUT_ZONES"]
 
 
 @dataclass(frozen=True)

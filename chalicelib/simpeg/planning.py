@@ -6,7 +6,9 @@ current state again after applying yields no changes, which is what makes sync i
 
 Guard: an upstream that answers with an empty or incomplete list, or one that would deactivate more than
 `max_deactivation_share` of the active employees, is most likely broken, not a mass retirement; such a
-plan is held back (`blocked_by`) until an admin confirms it.
+plan is held back (`blocked_by`) until an admin confirms it. So is one that moves at least
+`max_stranded_moves` active employees out of units with work zones into units without any (a reorganisation
+that renamed the unit ids, or a wrong unit column): applied at 01:00, none of them could check in at 07:00.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class GuardConfig:
     """Limits beyond which a plan needs an admin's confirmation."""
 
     max_deactivation_share: float = 0.05  # of the employees active before the run
+    max_stranded_moves: int = 20  # active employees moved from units with zones into units without any
 
 
 def plan_sync(
@@ -64,9 +67,11 @@ def plan_sync(
     new_units = _units_to_upsert(units, batch.records)
     counts = _count(changes, unchanged=unchanged, errors=len(batch.errors), units=len(new_units))
     active_before = sum(1 for e in stored.values() if e.active)
+    stranded = _stranded(changes, units)
     reasons = _guard_reasons(
-        counts, batch, full=full, complete=complete, active_before=active_before, guard=guard or GuardConfig()
-    )
+        counts, batch, full=full, complete=complete, active_before=active_before, stranded=stranded,
+        guard=guard or GuardConfig(),
+    )  # fmt: skip
     if confirmation is not None and counts.deactivated <= confirmation.max_deactivations:
         reasons = ()
     return SyncPlan(tuple(changes), new_units, counts, batch.errors, reasons, active_before)
@@ -107,6 +112,17 @@ def _units_to_upsert(units: Iterable[Unit], records: Iterable[EmployeeRecord]) -
     return tuple(Unit(i, n) for i, n in sorted(wanted.items()) if known.get(i) != n)
 
 
+def _stranded(changes: Iterable[Change], units: Iterable[Unit]) -> int:
+    """Active employees the changes move from a unit with work zones into one without any (or a new unit)."""
+    zoned = {u.unor_id for u in units if u.zone_ids}
+    return sum(
+        1
+        for c in changes
+        if c.kind == "moved" and c.after.active and c.before is not None
+        and c.before.unor_id in zoned and c.after.unor_id not in zoned
+    )  # fmt: skip
+
+
 def _count(changes: Iterable[Change], *, unchanged: int, errors: int, units: int) -> SyncCounts:
     kinds = [c.kind for c in changes]
     return SyncCounts(
@@ -127,6 +143,7 @@ def _guard_reasons(
     full: bool,
     complete: bool,
     active_before: int,
+    stranded: int,
     guard: GuardConfig,
 ) -> tuple[GuardReason, ...]:
     reasons: list[GuardReason] = []
@@ -136,4 +153,6 @@ def _guard_reasons(
         reasons.append("INCOMPLETE_LISTING")
     if counts.deactivated > guard.max_deactivation_share * active_before:
         reasons.append("TOO_MANY_DEACTIVATIONS")
+    if stranded >= guard.max_stranded_moves:
+        reasons.append("MOVES_TO_UNITS_WITHOUT_ZONES")
     return tuple(reasons)

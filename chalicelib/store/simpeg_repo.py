@@ -81,7 +81,8 @@ class DynamoEmployeeRepository:
             return [_stored(m, units) for unor_id in units for m in EmployeeModel.by_unit.query(unor_id)]
 
     def list_units(self) -> Iterable[Unit]:
-        return [Unit(u.unor_id, u.unor_nama) for u in self._people.get_units(self._people.list_unit_ids())]
+        """Every unit with its work zones (the planner holds moves into units without any)."""
+        return list(self._people.get_units(self._people.list_unit_ids()))
 
     def upsert_units(self, units: Sequence[Unit]) -> None:
         for unit in units:

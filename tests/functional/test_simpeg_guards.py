@@ -179,3 +179,26 @@ def test_the_deployed_worker_resumes_a_run_from_its_record(
 def wait_for_status(api: Api, admin: str, run_id: str) -> str:
     runs = api.call("GET", "/v1/admin/simpeg/runs", token=admin).body["items"]
     return str(next(r["status"] for r in runs if r["run_id"] == run_id))
+
+
+def test_an_import_moving_a_zoned_unit_into_a_unit_without_zones_is_held_until_confirmed(api: Api, admin: str) -> None:
+    # GIVEN U1's 40 employees check in at U1's work zone
+    circle = {"name": "SDN U1", "circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 150.0}}
+    zone = api.call("POST", "/v1/admin/zones", circle, token=admin)
+    assert zone.status == 201, zone.body
+    put = api.call("PUT", "/v1/admin/units/U1/zones", {"zone_ids": [zone.body["zone_id"]]}, token=admin)
+    assert put.status == 200, put.body
+    before = state(api, admin)[0]
+    # WHEN SIMPEG's file puts all of them under a new unit id (a reorganisation), which has no zone yet
+    moved = [employee(i, unit="U1-BARU") for i in range(1, 41)]
+    held = imported(api, admin, {"employees": moved})
+    # THEN nothing moves: none of them could check in the next morning; the run waits for a confirmation
+    assert (held["status"], held["blocked_by"], held["moved"]) == (
+        "needs_confirmation",
+        ["MOVES_TO_UNITS_WITHOUT_ZONES"],
+        40,
+    )
+    assert state(api, admin)[0] == before
+    # WHEN BKPSDM sends it again confirming (no deactivation in it), THEN it is applied
+    applied = imported(api, admin, {"employees": moved}, "?confirm_deactivations=0")
+    assert (applied["status"], applied["moved"]) == ("succeeded", 40), applied

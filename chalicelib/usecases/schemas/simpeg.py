@@ -10,7 +10,7 @@ from chalicelib.simpeg.models import SyncCounts
 from chalicelib.usecases.schemas.common import Page, Query, Request, Result, absent_when_none, enum_schema, invalid
 
 RUN_STATUSES = ("running", "succeeded", "needs_confirmation", "confirmed", "failed")
-GUARD_REASONS = ("EMPTY_LISTING", "INCOMPLETE_LISTING", "TOO_MANY_DEACTIVATIONS")
+GUARD_REASONS = ("EMPTY_LISTING", "INCOMPLETE_LISTING", "TOO_MANY_DEACTIVATIONS", "MOVES_TO_UNITS_WITHOUT_ZONES")
 RunStatus = Annotated[str, enum_schema(RUN_STATUSES)]
 GuardReason = Annotated[str, enum_schema(GUARD_REASONS)]
 

@@ -156,3 +156,25 @@ def test_renamed_unit_is_upserted() -> None:
     plan = plan_sync([], [Unit("u-1", "SDN 1 Ngamprah")], batch(rec(1, unor_nama="SD Negeri 1 Ngamprah")),
                      full=False, now=NOW)  # fmt: skip
     assert plan.units == (Unit("u-1", "SD Negeri 1 Ngamprah"),)
+
+
+def test_moving_many_out_of_a_unit_with_zones_into_one_without_is_held() -> None:
+    # GIVEN 25 teachers of a school with a work zone, and a second school with one
+    current = [stored(rec(i)) for i in range(1, 26)]
+    units = [Unit("u-1", "SDN 1 Ngamprah", frozenset({"z-1"})), Unit("u-2", "SDN 2", frozenset({"z-2"}))]
+
+    def moved_to(unor_id: str, count: int) -> tuple[str, ...]:
+        moves = [rec(i, unor_id=unor_id, unor_nama="Unit baru") for i in range(1, count + 1)]
+        return plan_sync(current, units, batch(*moves), full=False, now=NOW).blocked_by
+
+    # WHEN SIMPEG renames the school's unit id (a reorganisation): 20 or more moved into a unit without a zone,
+    # who could not check in the next morning, THEN the run is held for a confirmation
+    assert moved_to("u-new", 25) == ("MOVES_TO_UNITS_WITHOUT_ZONES",)
+    assert moved_to("u-new", 20) == ("MOVES_TO_UNITS_WITHOUT_ZONES",)
+    # AND fewer than 20 (a few transfers to a school not yet set up), or any number into a unit with a zone, are not
+    assert moved_to("u-new", 19) == ()
+    assert moved_to("u-2", 25) == ()
+    # AND a confirmation lets it through
+    moves = [rec(i, unor_id="u-new", unor_nama="Unit baru") for i in range(1, 26)]
+    confirmed = plan_sync(current, units, batch(*moves), full=False, now=NOW, confirmation=Confirmation(0))
+    assert confirmed.blocked_by == () and confirmed.counts.moved == 25

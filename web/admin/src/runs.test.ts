@@ -1,6 +1,6 @@
 // The scheduled jobs' runs in words (runs.ts), as "Riwayat tugas terjadwal" lists them.
 import { describe, expect, it } from "vitest";
-import { confirmation, counted, inactiveNote, jobResult, sendAgainHint, type JobRun } from "./runs";
+import { confirmation, counted, heldNote, inactiveNote, jobResult, sendAgainHint, type JobRun } from "./runs";
 
 const RUN: JobRun = {
   run_id: "a1",
@@ -65,5 +65,18 @@ describe("an import's statuses taken as inactive", () => {
     expect(note).toContain('perbaiki kolom status menjadi "aktif"');
     expect(inactiveNote({})).toBe("");
     expect(inactiveNote(undefined)).toBe("");
+  });
+});
+
+describe("a run held back", () => {
+  it("says why in words, with the numbers", () => {
+    expect(heldNote(["MOVES_TO_UNITS_WITHOUT_ZONES"], { moved: 40 })).toBe(
+      "Ditahan: 40 pegawai akan pindah ke unit yang belum punya zona kerja dan tidak bisa absen sampai zonanya ditetapkan di menu Zona.",
+    );
+    expect(heldNote(["TOO_MANY_DEACTIVATIONS", "INCOMPLETE_LISTING"], { deactivated: 7 })).toBe(
+      "Ditahan: 7 pegawai akan dinonaktifkan; daftar pegawai dari SIMPEG terpotong.",
+    );
+    expect(heldNote([], {})).toBe("");
+    expect(heldNote(undefined, {})).toBe("");
   });
 });

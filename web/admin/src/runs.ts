@@ -105,6 +105,19 @@ export function sendAgainHint(run: Pick<SimpegRun, "counts">): string {
   return `Pilih lagi berkas yang sama di Impor berkas dengan Impor penuh, tekan Impor, lalu ${confirm}.`;
 }
 
+/** Why a run was held back, in words, from its `blocked_by` and counts (unknown reasons are left out). */
+export function heldNote(blocked: readonly unknown[] | undefined, counts: Record<string, number | undefined>): string {
+  const n = (key: string): string => String(counts[key] ?? 0);
+  const said: Record<string, string> = {
+    EMPTY_LISTING: "daftar pegawai dari SIMPEG kosong",
+    INCOMPLETE_LISTING: "daftar pegawai dari SIMPEG terpotong",
+    TOO_MANY_DEACTIVATIONS: `${n("deactivated")} pegawai akan dinonaktifkan`,
+    MOVES_TO_UNITS_WITHOUT_ZONES: `${n("moved")} pegawai akan pindah ke unit yang belum punya zona kerja dan tidak bisa absen sampai zonanya ditetapkan di menu Zona`,
+  };
+  const reasons = (blocked ?? []).map((b) => said[String(b)]).filter((s): s is string => s !== undefined);
+  return reasons.length ? `Ditahan: ${reasons.join("; ")}.` : "";
+}
+
 /** What the import took as inactive (any status but "aktif"), said plainly: a file whose active employees say
  * "Aktif Bekerja" would otherwise make a whole regency inactive with nothing to show for it. */
 export function inactiveNote(statuses: Record<string, number> | undefined): string {

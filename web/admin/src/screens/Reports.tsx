@@ -6,7 +6,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import type { Unit } from "../types";
 import { call, canChange, fetchFile, get, roleName, upload, withQuery, type Query } from "../session";
-import { confirmation, counted, inactiveNote, jobResult, named, sendAgainHint, JOB_NAMES, RUN_STATUS, TRIGGERS, type JobRun, type SimpegRun } from "../runs";
+import { confirmation, counted, heldNote, inactiveNote, jobResult, named, sendAgainHint, JOB_NAMES, RUN_STATUS, TRIGGERS, type JobRun, type SimpegRun } from "../runs";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { count, dateTime, time, today } from "../format";
 import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
@@ -315,6 +315,8 @@ interface ImportAnswer {
   updated?: number;
   deactivated?: number;
   unchanged?: number;
+  moved?: number;
+  blocked_by?: string[];
   errors?: RowError[];
   inactive_statuses?: Record<string, number>;
 }
@@ -361,7 +363,7 @@ export function Simpeg(_: { route: Route }) {
     setRowErrors(a.errors ?? []);
     if (a.status === "needs_confirmation") {
       setConfirm(a.deactivated ?? 0);
-      return `Impor ini akan menonaktifkan ${String(a.deactivated ?? 0)} pegawai. Periksa, lalu konfirmasi.${inactiveNote(a.inactive_statuses)}`;
+      return `${heldNote(a.blocked_by, { deactivated: a.deactivated, moved: a.moved })} Periksa, lalu konfirmasi.${inactiveNote(a.inactive_statuses)}`;
     }
     setConfirm(null);
     if (a.run_id && a.created === undefined) return "Impor berjalan di latar belakang; lihat riwayat di bawah.";
@@ -377,22 +379,25 @@ export function Simpeg(_: { route: Route }) {
       label: "Aksi",
       cell: (r) => {
         const how = confirmation(r);
-        if (how === "send-again") return <span class="hint">{sendAgainHint(r)}</span>;
+        if (how === "send-again") return <span class="hint">{`${heldNote(r.blocked_by, r.counts)} ${sendAgainHint(r)}`}</span>;
         if (how !== "button") return null;
         return (
-          <button
-            type="button"
-            onClick={() =>
-              void action
-                .run(async () => {
-                  await call("POST", `/v1/admin/simpeg/runs/${encodeURIComponent(r.run_id)}/confirm`);
-                  return "Penonaktifan dikonfirmasi.";
-                })
-                .then(runs.reload)
-            }
-          >
-            Konfirmasi Penonaktifan
-          </button>
+          <>
+            <span class="hint">{heldNote(r.blocked_by, r.counts)}</span>
+            <button
+              type="button"
+              onClick={() =>
+                void action
+                  .run(async () => {
+                    await call("POST", `/v1/admin/simpeg/runs/${encodeURIComponent(r.run_id)}/confirm`);
+                    return "Sinkronisasi dikonfirmasi.";
+                  })
+                  .then(runs.reload)
+              }
+            >
+              Konfirmasi Sinkronisasi
+            </button>
+          </>
         );
       },
     },
