@@ -186,8 +186,9 @@ def _bind(nip: str, device_id: str, password_hash: str | None, fingerprint: str 
     try:
         runtime.people().bind_device(nip, device_id, password_hash, fingerprint)
     except ConditionFailed as exc:
-        # Either the employee has another phone, or this phone belongs to someone else.
-        raise DeviceMismatchError() from exc
+        # Either this phone belongs to someone else, or the employee has another phone: each says what to do.
+        owner = runtime.people().device_owner(device_id)
+        raise (_phone_of_other() if owner not in (None, nip) else _account_on_other_phone()) from exc
     # The phone's id is a bearer of the account with a new code (decision 193): the log names it by a hash only.
     detail = {
         "device": hashlib.sha256(device_id.encode()).hexdigest()[:16],
@@ -195,6 +196,24 @@ def _bind(nip: str, device_id: str, password_hash: str | None, fingerprint: str 
         "by": how,
     }
     runtime.audit().record(nip, "employee.device_bind", nip, detail, role="employee")
+
+
+def _phone_of_other() -> DeviceMismatchError:
+    """A phone bound to another employee (a shared phone): one phone serves one account; who owns it is not said."""
+    return DeviceMismatchError(
+        "Ponsel ini sudah terdaftar untuk akun pegawai lain. Satu ponsel hanya untuk satu pegawai: gunakan ponsel "
+        "Anda sendiri, atau minta admin unit mereset perangkat pemilik akun yang terdaftar di ponsel ini.",
+        {"reason": "phone_of_other"},
+    )
+
+
+def _account_on_other_phone() -> DeviceMismatchError:
+    """The employee's account is bound to another phone (or to this phone in another browser)."""
+    return DeviceMismatchError(
+        "Akun Anda terdaftar di ponsel lain (atau di browser lain di ponsel ini). Buka SMART di ponsel dan browser "
+        "yang dipakai saat aktivasi; bila ganti ponsel, minta admin unit mereset perangkat.",
+        {"reason": "account_on_other_phone"},
+    )
 
 
 # A card printed again replaces the codes of the cards before it: the employee is told where a new one comes from.
@@ -264,7 +283,7 @@ def employee_login(
     if employee.device_id is None:
         _bind(employee.nip, device_id, None, request.device_fingerprint, "login")
     elif employee.device_id != device_id:
-        raise DeviceMismatchError()
+        raise _account_on_other_phone()
     return _employee_token(employee, device_id, settings, now)
 
 

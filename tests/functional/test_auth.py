@@ -132,6 +132,9 @@ def test_activation_binds_one_phone(api: Api) -> None:
         "POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123", "device_id": "android-9999-bbbb"}
     )
     assert other_phone.status == 403 and other_phone.body["error"]["code"] == "DEVICE_MISMATCH"
+    # (saying what to do: the account is on another phone, or in another browser of this one)
+    assert other_phone.body["error"]["details"] == {"reason": "account_on_other_phone"}
+    assert "browser lain" in other_phone.body["error"]["message"]
     # after an admin reset the next login binds the new phone and the old token is revoked
     assert api.call("POST", f"/v1/admin/employees/{NIP}/reset-device", token=admin).status == 200
     old = api.call("GET", "/v1/admin/units", token=token)
@@ -154,6 +157,9 @@ def test_one_phone_cannot_serve_two_employees(api: Api) -> None:
         {"nip": OTHER_NIP, "activation_code": code, "password": "rahasia-456", "device_id": DEVICE},
     )
     assert answer.status == 403 and answer.body["error"]["code"] == "DEVICE_MISMATCH"
+    # saying it is the phone that is another's (a shared phone), not the account, and naming nobody
+    assert answer.body["error"]["details"] == {"reason": "phone_of_other"}
+    assert "Satu ponsel hanya untuk satu pegawai" in answer.body["error"]["message"] and NIP not in str(answer.body)
 
 
 def test_unknown_nip_and_bad_activation(api: Api) -> None:
