@@ -86,6 +86,7 @@ function UnitPanel({ unit }: { unit: Unit }) {
           <button type="button" disabled={action.busy} onClick={print}>
             Cetak Kode Aktivasi
           </button>
+          <p class="hint">Mencetak ulang membuat kode baru: kode pada kartu yang sudah dibagikan kepada pegawai yang sama tidak berlaku lagi.</p>
         </div>
       ) : null}
       <ErrorLine message={action.error} />
