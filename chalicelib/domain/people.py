@@ -72,8 +72,8 @@ class Employee:
     plan_until: str | None = None  # see EmployeeModel.plan_until
     device_reset_by: str | None = None  # the admin of the last device reset (four eyes on faces after it)
     device_reset_at: str | None = None  # ISO 8601 UTC
-    # The admin who issued the employee's last activation code, and when (ISO 8601 UTC): after a device reset,
-    # the face enrolled with a code they issued needs another admin (four eyes).
+    # The admin who issued the employee's last activation code, and when (ISO 8601 UTC): an account activated
+    # again with it is noted as a device reset by that admin (four eyes on the faces enrolled after it).
     code_issued_by: str | None = None
     code_issued_at: str | None = None
     # When SMART recorded the move into the current unit (ISO 8601 UTC; absent: no move recorded). Days before
@@ -90,14 +90,6 @@ class Employee:
     def enrolled(self) -> bool:
         """Whether the employee has at least one approved face template."""
         return self.template_count > 0
-
-    @property
-    def code_issuer_since_reset(self) -> str | None:
-        """The admin who issued an activation code after the last device reset (in a later second: both are
-        stamped to the second, and a code issued in the reset's own second counts as before it); None when none
-        was. A code that notes a reset itself (`set_activation(rebinds=True)`) names its issuer as the resetter."""
-        issued, reset = self.code_issued_at, self.device_reset_at
-        return self.code_issued_by if issued and reset and issued > reset else None
 
     @property
     def device_bound(self) -> bool:

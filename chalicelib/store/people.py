@@ -10,7 +10,7 @@ check-in and monitor paths sit in front of a repository they are given.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -169,29 +169,30 @@ class PeopleRepository(Protocol):
         face and field-duty state; empty titles or position are stored as absent."""
         ...
 
-    def set_activation(
-        self, nip: str, code_hash: str, expires_epoch: int, issued_by: str, *, rebinds: bool = False
-    ) -> None:
+    def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
         """Give an existing employee a new one-time activation code, noting who issued it and when
-        (`Employee.code_issued_by/_at`); ConditionFailed when there is no such employee. `rebinds`: a code for
-        an employee whose phone is bound, which can move the account: noted as a device reset by the issuer
-        (`Employee.device_reset_by/_at`: four eyes on the faces enrolled after it)."""
+        (`Employee.code_issued_by/_at`); ConditionFailed when there is no such employee."""
         ...
 
-    def set_activations(
-        self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str, rebinds: Collection[str] = ()
-    ) -> None:
-        """`set_activation` for many (NIP, code hash) pairs (`rebinds`: the NIPs whose phone is bound), written
-        ACTIVATIONS_PER_WRITE at a time, each group all or nothing (ConditionFailed when one of its employees does
-        not exist)."""
+    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
+        """`set_activation` for many (NIP, code hash) pairs, written ACTIVATIONS_PER_WRITE at a time, each group
+        all or nothing (ConditionFailed when one of its employees does not exist)."""
         ...
 
     # --- phones ---
 
-    def bind_device(self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None) -> None:
+    def bind_device(
+        self,
+        nip: str,
+        device_id: str,
+        password_hash: str | None,
+        fingerprint: str | None = None,
+        reset_by: str | None = None,
+    ) -> None:
         """Bind the phone to the employee: ConditionFailed when the phone serves someone else or the employee
         has another phone. With `password_hash`, set the password and spend the activation code. The phone's
-        `fingerprint` (as the app reported it, or None) replaces any earlier one."""
+        `fingerprint` (as the app reported it, or None) replaces any earlier one. With `reset_by`, the binding is
+        noted as a device reset by that admin (`Employee.device_reset_by/_at`: four eyes on faces after it)."""
         ...
 
     def release_device(self, nip: str, device_id: str | None, actor: str | None = None) -> None:
@@ -488,25 +489,28 @@ class DynamoPeopleRepository:
                 EmployeeModel(employee.nip).update(actions=marks)
         self.touch_units({employee.unor_id, before.unor_id if before else employee.unor_id})
 
-    def set_activation(
-        self, nip: str, code_hash: str, expires_epoch: int, issued_by: str, *, rebinds: bool = False
-    ) -> None:
+    def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
         """Give an existing employee a new one-time activation code (hashed), replacing any earlier one."""
-        self.set_activations([(nip, code_hash)], expires_epoch, issued_by, {nip} if rebinds else ())
+        self.set_activations([(nip, code_hash)], expires_epoch, issued_by)
 
-    def set_activations(
-        self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str, rebinds: Collection[str] = ()
-    ) -> None:
+    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
         """One transaction per group: a unit's sheet of 500 codes is 5 requests instead of 500."""
         for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
             with storage_call("dynamodb"), transaction() as tx:
                 for nip, code_hash in codes[start : start + ACTIVATIONS_PER_WRITE]:
-                    actions = _activation_actions(code_hash, expires_epoch, issued_by, rebinds=nip in rebinds)
+                    actions = _activation_actions(code_hash, expires_epoch, issued_by)
                     tx.update(EmployeeModel(nip), actions=actions, condition=EmployeeModel.nip.exists())
 
     # --- phones --------------------------------------------------------------------------------------
 
-    def bind_device(self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None) -> None:
+    def bind_device(
+        self,
+        nip: str,
+        device_id: str,
+        password_hash: str | None,
+        fingerprint: str | None = None,
+        reset_by: str | None = None,
+    ) -> None:
         """Bind a phone to an employee atomically: a phone serves one employee, an employee one phone."""
         now = iso(utc_now())
         with storage_call("dynamodb"), transaction() as tx:
@@ -527,6 +531,8 @@ class DynamoPeopleRepository:
                     EmployeeModel.activation_hash.remove(),
                     EmployeeModel.activation_expires.remove(),
                 ]
+            if reset_by is not None:
+                actions += [EmployeeModel.device_reset_by.set(reset_by), EmployeeModel.device_reset_at.set(now)]
             tx.update(
                 EmployeeModel(nip),
                 actions=actions,
@@ -778,15 +784,12 @@ _MEMBERS: TtlCache[list[Member]] = TtlCache(ttl_s=60, max_entries=256)
 _UNITS: TtlCache[Unit | None] = TtlCache(ttl_s=60)
 
 
-def _activation_actions(code_hash: str, expires_epoch: int, issued_by: str, *, rebinds: bool) -> list[Action]:
-    now = iso(utc_now())
-    reset = [EmployeeModel.device_reset_by.set(issued_by), EmployeeModel.device_reset_at.set(now)] if rebinds else []
+def _activation_actions(code_hash: str, expires_epoch: int, issued_by: str) -> list[Action]:
     return [
         EmployeeModel.activation_hash.set(code_hash),
         EmployeeModel.activation_expires.set(expires_epoch),
         EmployeeModel.code_issued_by.set(issued_by),
-        EmployeeModel.code_issued_at.set(now),
-        *reset,
+        EmployeeModel.code_issued_at.set(iso(utc_now())),
     ]
 
 

@@ -138,7 +138,8 @@ class RequestsRepository(Protocol):
         ...
 
     def set_result(self, request_id: str, result_id: str) -> None:
-        """Name what the approval created."""
+        """Name what the approval created; ConditionFailed when the request is not approved (any more: taken
+        back while the approval ran)."""
         ...
 
 
@@ -252,7 +253,7 @@ class DynamoRequestsRepository:
     def set_result(self, request_id: str, result_id: str) -> None:
         with storage_call("dynamodb"):
             RequestModel(request_id).update(
-                actions=[RequestModel.result_id.set(result_id)], condition=RequestModel.request_id.exists()
+                actions=[RequestModel.result_id.set(result_id)], condition=RequestModel.status == APPROVED
             )
 
     def _stored(self, request_id: str) -> EmployeeRequest:

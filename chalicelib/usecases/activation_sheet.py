@@ -75,8 +75,7 @@ def issue(
     key = codes.code_key(settings.token_secret)
     sealed = [(e.nip, codes.seal(key, e.nip, expires, code)) for e, code in zip(employees, drawn, strict=True)]
     try:
-        rebinds = {e.nip for e in employees if e.device_bound}  # four eyes as after a reset (decision 193)
-        runtime.people().set_activations(sealed, expires, actor.subject, rebinds)
+        runtime.people().set_activations(sealed, expires, actor.subject)
     except ConditionFailed as exc:  # an employee left the table meanwhile: the client asks again
         raise ConflictError("Data pegawai berubah; coba lagi.", {"unor_id": unor_id}) from exc
     cards = [_card(e, code, printed, base_url) for e, code in zip(employees, drawn, strict=True)]

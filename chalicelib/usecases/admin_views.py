@@ -8,6 +8,7 @@ newest first, filtered within a bounded range of dates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -22,6 +23,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, decode_position, encode_cursor, iso
 from chalicelib.store.cache import TtlCache
 from chalicelib.usecases import access, recaps, reviews
+from chalicelib.usecases.auth import phone_hash
 from chalicelib.usecases.schemas.admin_views import (
     Attempt,
     AttemptPage,
@@ -175,6 +177,18 @@ def _matches(entry: AuditEntry, query: AuditQuery) -> bool:
     )
 
 
+def _shown(detail: Mapping[str, object] | None) -> dict[str, object] | None:
+    """An entry's detail as the log shows it: a phone's id, as entries written before decision 193 kept it, by its
+    hash (`auth.phone_hash`)."""
+    if not detail:
+        return None
+    shown = dict(detail)
+    device_id = shown.pop("device_id", None)
+    if isinstance(device_id, str):
+        shown["device"] = phone_hash(device_id)
+    return shown
+
+
 def _audit_item(entry: AuditEntry, roles: dict[str, str | None]) -> AuditItem:
     """Entries written before roles were recorded show the actor's current role (read once per actor)."""
     role = entry.role
@@ -183,7 +197,7 @@ def _audit_item(entry: AuditEntry, roles: dict[str, str | None]) -> AuditItem:
             admin = runtime.people().get_admin(entry.actor)
             roles[entry.actor] = admin.role if admin else None
         role = roles[entry.actor]
-    details = dict(entry.detail) if entry.detail else None
+    details = _shown(entry.detail)
     return AuditItem(
         at=iso(entry.at), actor=entry.actor, role=role, action=entry.action, target=entry.target, details=details
     )

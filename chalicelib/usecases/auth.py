@@ -180,22 +180,35 @@ def _employee_token(employee: Employee, device_id: str, settings: Settings, now:
     return tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
 
 
-def _bind(nip: str, device_id: str, password_hash: str | None, fingerprint: str | None, how: str) -> None:
+def _bind(
+    nip: str,
+    device_id: str,
+    password_hash: str | None,
+    fingerprint: str | None,
+    how: str,
+    *,
+    reset_by: str | None = None,
+) -> None:
     """Bind the phone to the employee, audited (`employee.device_bind`: which phone, by activation or the first
     login after a reset): the step that decides whose phone checks in as whom."""
     try:
-        runtime.people().bind_device(nip, device_id, password_hash, fingerprint)
+        runtime.people().bind_device(nip, device_id, password_hash, fingerprint, reset_by=reset_by)
     except ConditionFailed as exc:
         # Either this phone belongs to someone else, or the employee has another phone: each says what to do.
         owner = runtime.people().device_owner(device_id)
         raise (_phone_of_other() if owner not in (None, nip) else _account_on_other_phone()) from exc
-    # The phone's id is a bearer of the account with a new code (decision 193): the log names it by a hash only.
     detail = {
-        "device": hashlib.sha256(device_id.encode()).hexdigest()[:16],
+        "device": phone_hash(device_id),
         "device_fingerprint": fingerprint,
         "by": how,
     }
     runtime.audit().record(nip, "employee.device_bind", nip, detail, role="employee")
+
+
+def phone_hash(device_id: str) -> str:
+    """How the audit log names a phone: with a new code its id opens the account (decision 193), so the log keeps
+    a hash of it, never the id (entries written before are shown so too: `admin_views`)."""
+    return hashlib.sha256(device_id.encode()).hexdigest()[:16]
 
 
 def _phone_of_other() -> DeviceMismatchError:
@@ -265,8 +278,17 @@ def bind_first_phone(
     what `activate` does, with a password hash computed once instead of one scrypt per phone.
     """
     holder = account.holder
-    _bind(holder.nip, device_id, password_hash, fingerprint, "activation")
-    if account.credentials.password_hash is not None:
+    again = account.credentials.password_hash is not None
+    # Activated again (a new code): noted as a device reset by the code's issuer, four eyes on faces after it.
+    _bind(
+        holder.nip,
+        device_id,
+        password_hash,
+        fingerprint,
+        "activation",
+        reset_by=holder.code_issued_by if again else None,
+    )
+    if again:
         holder = replace(holder, token_version=runtime.people().revoke_tokens("employee", holder.nip))
     return _employee_token(holder, device_id, settings, now)
 

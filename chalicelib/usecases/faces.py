@@ -372,7 +372,9 @@ def decide(
     if found.info.status != PENDING:
         raise ConflictError("Foto wajah ini sudah diputuskan.", {"status": found.info.status})
     approve = body.decision == "approve"
-    if approve and principal.subject in _not_a_second_admin(found.info, employee):
+    # After a reset (or a new activation, noted as one) the face waits for a second admin: neither the one who
+    # reset the phone (or issued the code it was bound with) nor the one who enrolled it.
+    if approve and found.info.reset_by and principal.subject in (found.info.reset_by, found.info.created_by):
         raise ForbiddenError("Foto wajah setelah reset perangkat harus disetujui admin lain.", {"reason": "four_eyes"})
     if approve:
         check_not_duplicate(nip, found.template.embeddings, settings)
@@ -390,16 +392,6 @@ def decide(
         status=APPROVED if approve else REJECTED,
         decided_at=iso(now),
     )
-
-
-def _not_a_second_admin(info: TemplateInfo, employee: Employee | None) -> set[str]:
-    """Who may not approve a face enrolled after a device reset (four eyes): the admin who reset the phone, the
-    one who enrolled the face, and the one who issued the activation code the new phone was bound with (a code
-    issued since the reset). Nobody is excluded from a face enrolled with no reset before it."""
-    if not info.reset_by:
-        return set()
-    issuer = employee.code_issuer_since_reset if employee is not None else None
-    return {info.reset_by, info.created_by} | ({issuer} if issuer else set())
 
 
 def list_duplicates(principal: Principal, settings: Settings) -> DuplicatePage:

@@ -25,8 +25,7 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
     code = codes.new_code()
     expires = epoch(now) + settings.activation_ttl_s
     sealed = codes.seal(codes.code_key(settings.token_secret), nip, expires, code)
-    # A code for a bound phone can move the account: four eyes as after a device reset (decision 193).
-    runtime.people().set_activation(nip, sealed, expires, actor.subject, rebinds=employee.device_bound)
+    runtime.people().set_activation(nip, sealed, expires, actor.subject)
     runtime.audit().record(actor.subject, "employee.activation_code", nip)
     return code, datetime.fromtimestamp(expires, tz=now.tzinfo)
 

@@ -364,10 +364,11 @@ def decide(
     found = _decidable(principal, request_id)
     status = "approved" if body.decision == "approve" else "rejected"
     quota = correction_quota(found.nip, found.type, found.start_date, settings) if status == "approved" else None
-    if found.status == status and not (status == APPROVED and _unfinished_approval(found, now)):
+    finishing = status == APPROVED and _unfinished_approval(found, now)
+    if found.status == status and not finishing:
         _follow_up(principal, found, settings, now)
         raise _not_pending(found)
-    if not _unfinished_approval(found, now):
+    if not finishing:
         _settle(principal, found, body, now, status=status, quota=quota)
     result_id, recapped = (
         _approve(principal, found, body, settings, now, quota=quota)
@@ -435,15 +436,37 @@ def _approve(
     (the request is pending again, its place in `quota` given back) and the error answered; what the effect
     may have stored meanwhile is found again by the next approval (its id derives from the request) or taken
     back by a rejection. When storage fails to undo the decision too, the request stays approved with nothing
-    named until its admin approves again (`_unfinished_approval`) or it is revoked."""
+    named until an admin approves it again (`_unfinished_approval`) or it is revoked. A request taken back while
+    its approval was finished (revoked meanwhile) takes back what the approval made, and answers 409."""
     try:
         result_id = _effect(principal, r, body, settings, now)
-        runtime.requests().set_result(r.request_id, result_id)
+        _name(r, result_id)
+    except _TakenBack as taken:
+        _undo(principal, r, taken.result_id, settings, now, note="persetujuan dibatalkan")
+        raise _not_pending(r) from taken
     except Exception:
         with contextlib.suppress(UnavailableError, ConditionFailed):  # the first error is the one to answer
             runtime.requests().reopen(r.request_id, principal.subject, quota_key=quota.key if quota else None)
         raise
     return result_id, _rerun_days_of(r, settings, now)
+
+
+class _TakenBack(Exception):
+    """The request was no longer approved when its approval named `result_id` (revoked meanwhile)."""
+
+    def __init__(self, result_id: str) -> None:
+        super().__init__(result_id)
+        self.result_id = result_id
+
+
+def _name(r: EmployeeRequest, result_id: str) -> None:
+    """Name the approval's effect on the request: _TakenBack when the request is no longer approved."""
+    try:
+        runtime.requests().set_result(r.request_id, result_id)
+    except ConditionFailed as exc:
+        if (runtime.requests().get(r.request_id) or r).status != APPROVED:
+            raise _TakenBack(result_id) from exc
+        raise
 
 
 def _rerun_days_of(r: EmployeeRequest, settings: Settings, now: datetime) -> list[str]:
@@ -621,9 +644,9 @@ def _effect_id(r: EmployeeRequest, settings: Settings) -> str | None:
     """The id that approving `r` gives what it creates (a leave, a letter, a corrected event), whether or not it
     was stored; None for a correction whose day no longer names its time (the employee or the day is gone)."""
     if r.type in LEAVE_TYPES:
-        return cal.leave_id_for(_source(r))
+        return cal.leave_id_for(_source(r), made=True)
     if r.type == "DL":
-        return zones.assignment_id_for(_source(r))
+        return zones.assignment_id_for(_source(r), made=True)
     employee = runtime.people().get_employee(r.nip)
     if employee is None:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import secrets
 from collections.abc import Callable, Sequence
@@ -258,29 +259,42 @@ def new_assignment_id(source: str | None = None) -> str:
     return f"a-{derived_hex(source, 12) if source else secrets.token_hex(6)}"
 
 
-def assignment_id_for(source: str) -> str:
-    """The id a letter recording `source` takes, or took (`first_open_id`)."""
+def assignment_id_for(source: str, *, made: bool = False) -> str:
+    """The id a letter recording `source` takes, or took (`first_open_id`); `made`: the id of the last letter
+    recorded with it, cancelled or not (`last_stored_id`: what taking a recording back looks for)."""
 
     def cancelled(assignment_id: str) -> bool | None:
         letter = runtime.zones().get_assignment(assignment_id)
         return None if letter is None else letter.cancelled_at is not None
 
-    return first_open_id(new_assignment_id, source, cancelled)
+    return (last_stored_id if made else first_open_id)(new_assignment_id, source, cancelled)
 
 
 MAX_RECORDINGS = 10  # the same content recorded again after each cancellation: ids derived in a chain this long
 
 
-def first_open_id(new_id: Callable[[str | None], str], source: str, cancelled: Callable[[str], bool | None]) -> str:
+RecordState = Callable[[str], bool | None]  # an id's record: None when there is none, else whether it is cancelled
+
+
+def _chain(new_id: Callable[[str | None], str], source: str) -> list[str]:
+    """The ids derived from `source`, `source#2`, ... (MAX_RECORDINGS of them)."""
+    return [new_id(source if n == 1 else f"{source}#{n}") for n in range(1, MAX_RECORDINGS + 1)]
+
+
+def first_open_id(new_id: Callable[[str | None], str], source: str, cancelled: RecordState) -> str:
     """The id of what recording `source` stores: the first of the ids derived from `source`, `source#2`, ...
     that names nothing yet or something not cancelled (`cancelled`: None for nothing), so a retry finds what its
     first try stored, and the same content recorded again after a cancellation is a new record that its own
     retry finds too. Past MAX_RECORDINGS cancellations, a random id."""
-    for n in range(1, MAX_RECORDINGS + 1):
-        candidate = new_id(source if n == 1 else f"{source}#{n}")
-        if not cancelled(candidate):
-            return candidate
-    return new_id(None)
+    return next((candidate for candidate in _chain(new_id, source) if not cancelled(candidate)), new_id(None))
+
+
+def last_stored_id(new_id: Callable[[str | None], str], source: str, cancelled: RecordState) -> str:
+    """The id of the last record stored along `source`'s chain, cancelled or not (the first id when none is):
+    what taking back a recording of `source` undoes, or, cancelled already, re-runs the days of."""
+    chain = _chain(new_id, source)
+    stored = list(itertools.takewhile(lambda candidate: cancelled(candidate) is not None, chain))  # used in order
+    return stored[-1] if stored else chain[0]
 
 
 def list_assignments(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> AssignmentPage:

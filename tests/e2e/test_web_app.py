@@ -297,7 +297,7 @@ def test_login_from_another_phone_shows_device_mismatch(browser: Any, stack: Sta
     page.get_by_label("NIP").fill(employee.nip)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_role("alert")).to_contain_text("Perangkat ini tidak terdaftar")
+    expect(page.get_by_role("alert")).to_contain_text("Akun Anda terdaftar di ponsel lain")
     other.close()
 
 

@@ -344,6 +344,20 @@ def test_the_summary_of_a_past_day_counts_its_check_ins(employee: Employee) -> N
 # --- audit log -----------------------------------------------------------------------------------------
 
 
+def test_the_audit_log_names_phones_by_a_hash_even_in_entries_written_before(employee: Employee) -> None:
+    # GIVEN the activation of the set-up (written now) and a binding entry as it was written before decision 193
+    api = employee.api
+    runtime.audit().record(employee.nip, "employee.device_bind", employee.nip,
+                           {"device_id": "android-0001-lama", "by": "login"}, role="employee")  # fmt: skip
+    # WHEN a super admin reads the log of phone bindings
+    log = api.call("GET", "/v1/admin/audit?action=employee.device_bind", token=employee.admin)
+    assert log.status == 200, log.body
+    # THEN no phone id is shown (with a new code it opens the account), each binding names its phone by a hash
+    bindings = [item["details"] for item in log.body["items"]]
+    assert len(bindings) == 2 and all(set(d) >= {"device", "by"} and "device_id" not in d for d in bindings)
+    assert "android-" not in str(log.body) and re.fullmatch(r"[0-9a-f]{16}", bindings[0]["device"])
+
+
 def test_the_audit_log_lists_admin_actions_with_filters_and_pages(employee: Employee) -> None:
     # GIVEN the set-up's actions (zone, unit zones, activation code, face enrolment) and 120 more entries
     api = employee.api

@@ -7,7 +7,7 @@ It keeps the same records in dicts and answers exactly as the DynamoDB repositor
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Literal, TypeVar
 
@@ -105,14 +105,10 @@ class InMemoryPeopleRepository:
             )
         self.touch_units(moved)
 
-    def set_activation(
-        self, nip: str, code_hash: str, expires_epoch: int, issued_by: str, *, rebinds: bool = False
-    ) -> None:
-        self.set_activations([(nip, code_hash)], expires_epoch, issued_by, {nip} if rebinds else ())
+    def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
+        self.set_activations([(nip, code_hash)], expires_epoch, issued_by)
 
-    def set_activations(
-        self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str, rebinds: Collection[str] = ()
-    ) -> None:
+    def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
         for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
             group = codes[start : start + ACTIVATIONS_PER_WRITE]
             with self._lock:
@@ -124,10 +120,9 @@ class InMemoryPeopleRepository:
                     self._credentials["employee", nip] = replace(
                         secrets, activation_hash=code_hash, activation_expires=expires_epoch
                     )
-                    employee = replace(self._employees[nip], code_issued_by=issued_by, code_issued_at=issued_at)
-                    if nip in rebinds:
-                        employee = replace(employee, device_reset_by=issued_by, device_reset_at=issued_at)
-                    self._employees[nip] = employee
+                    self._employees[nip] = replace(
+                        self._employees[nip], code_issued_by=issued_by, code_issued_at=issued_at
+                    )
 
     def extend_hint(self, hint: Literal["duty_until", "plan_until"], nip: str, until: str) -> None:
         """The zones and calendar twins' write: move an existing date hint to `until` when that is later (an
@@ -144,7 +139,14 @@ class InMemoryPeopleRepository:
 
     # --- phones --------------------------------------------------------------------------------------
 
-    def bind_device(self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None) -> None:
+    def bind_device(
+        self,
+        nip: str,
+        device_id: str,
+        password_hash: str | None,
+        fingerprint: str | None = None,
+        reset_by: str | None = None,
+    ) -> None:
         """Callers bind employees they have just read: an unknown NIP is refused here (DynamoDB would write
         a partial record, a case no caller reaches)."""
         with self._lock:
@@ -153,7 +155,10 @@ class InMemoryPeopleRepository:
             if employee is None or owner not in (None, nip) or employee.device_id not in (None, device_id):
                 raise ConditionFailed("dynamodb")
             self._devices[device_id] = nip
-            self._employees[nip] = replace(employee, device_id=device_id, device_fingerprint=fingerprint or None)
+            employee = replace(employee, device_id=device_id, device_fingerprint=fingerprint or None)
+            if reset_by is not None:
+                employee = replace(employee, device_reset_by=reset_by, device_reset_at=iso(utc_now()))
+            self._employees[nip] = employee
             if password_hash is not None:
                 secrets = self._secrets("employee", nip)
                 self._credentials["employee", nip] = replace(

@@ -141,6 +141,6 @@ class InMemoryRequestsRepository:
     def set_result(self, request_id: str, result_id: str) -> None:
         with self._lock:
             stored = self._requests.get(request_id)
-            if stored is None:
+            if stored is None or stored.status != APPROVED:
                 raise ConditionFailed("dynamodb")
             self._requests[request_id] = replace(stored, result_id=result_id)

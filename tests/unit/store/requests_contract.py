@@ -155,6 +155,16 @@ class RequestsRepositoryContract:
         with pytest.raises(ConditionFailed):
             repo.reopen("r-1", "admin")  # its effect exists: it stays approved
 
+    def test_an_effect_is_named_only_on_a_request_still_approved(self, repo: RequestsRepository) -> None:
+        # GIVEN an approval taken back (revoked) while its effect was being made
+        repo.add(request("r-1"))
+        repo.decide("r-1", "approved", "admin", "ok", T0)
+        repo.revoke("r-1", "bkpsdm", "keliru", T0, quota_key=None)
+        # WHEN the approval names its effect, THEN it is refused and the request names nothing
+        with pytest.raises(ConditionFailed):
+            repo.set_result("r-1", "l-123")
+        assert repo.get("r-1").result_id is None  # type: ignore[union-attr]
+
     def test_an_approval_takes_a_place_in_its_quota_until_it_is_full(self, repo: RequestsRepository) -> None:
         for n in range(4):
             repo.add(request(f"r-{n}", minutes=n))

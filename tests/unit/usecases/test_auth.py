@@ -240,9 +240,13 @@ def phone_hash(device_id: str) -> str:
 def test_a_new_code_for_an_activated_employee_signs_out_whoever_held_the_account(people: Repositories) -> None:
     # GIVEN a new hire who activated their phone
     first = activate(NEW_HIRE, "12345678")
-    # WHEN an admin issues them a new code (a forgotten password) and it is used on a phone with the same id
+    # WHEN an admin issues them a new code (a forgotten password), THEN nothing changes until it is used
     budi = Principal("budi", "unit_admin", frozenset({"U1"}))
     code, _ = onboarding.create_activation(budi, NEW_HIRE, SETTINGS, NOW)
+    assert auth.authenticate(bearer(first), SETTINGS, NOW).subject == NEW_HIRE
+    issued = people.people.get_employee(NEW_HIRE)
+    assert issued is not None and issued.device_reset_by is None
+    # WHEN it is used on a phone with the same id
     second = activate(NEW_HIRE, code, password="teh-manis-siang")
     # THEN the new session works and the earlier one ends at once: whoever held the account is signed out
     assert auth.authenticate(bearer(second), SETTINGS, NOW).subject == NEW_HIRE

@@ -354,3 +354,65 @@ def test_a_leftover_cancelled_from_the_list_does_not_hide_the_next_try_from_a_re
     assert second != leftover
     reject(permit, settings)
     assert active_leaves(settings) == [] and status_of(permit) == "rejected"
+
+
+def test_a_rejection_of_an_unfinished_approval_is_refused_and_undoes_nothing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN an approval left unfinished two minutes ago (its leave stored, nothing named)
+    permit = approval_left_unfinished(settings, monkeypatch)
+    (leave_id,) = active_leaves(settings)
+    # WHEN an admin with a stale list rejects it, THEN it is 409 (approved already), and the leave and request stay
+    body = RequestDecisionRequest.model_validate({"decision": "reject", "note": "Tanpa surat"})
+    with pytest.raises(ConflictError):
+        requests.decide(U1_ADMIN, permit, body, settings, LATER)
+    assert status_of(permit) == "approved" and active_leaves(settings) == [leave_id]
+    assert "request.reject" not in [a for _, a, _ in audited()]
+
+
+def test_an_approval_finished_while_another_admin_revokes_it_leaves_nothing_counting(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an unfinished approval whose leave was never stored (storage failed before it, and on the undo)
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with (
+        failing(monkeypatch, runtime.calendar(), "add_leave"),
+        failing(monkeypatch, runtime.requests(), "reopen"),
+        pytest.raises(UnavailableError),
+    ):
+        approve(permit, settings)
+    assert status_of(permit) == "approved" and active_leaves(settings) == []
+    # WHEN an admin finishes it while BKPSDM revokes it (the revocation lands between the leave and its naming)
+    real = type(runtime.requests()).set_result
+
+    def revoked_first(self: Any, request_id: str, result_id: str) -> None:
+        runtime.requests().revoke(request_id, "bkpsdm", "keliru", LATER, quota_key=None)
+        real(self, request_id, result_id)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(type(runtime.requests()), "set_result", revoked_first)
+        with pytest.raises(ConflictError):
+            approve_later(permit, settings)
+    # THEN the request stays revoked and the leave the finishing made no longer counts
+    assert status_of(permit) == "revoked" and active_leaves(settings) == []
+
+
+def test_a_rejection_sent_again_re_runs_the_days_of_a_leftover_cancelled_before_its_re_run_failed(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a permit of a recapped Tuesday whose failed approval left its leave (the Tuesday judged I)
+    recaps.run_daily_recap(TUESDAY, settings, ["U1"])
+    permit = file(settings, new("IZIN", TUESDAY.isoformat()))
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.add")), pytest.raises(UnavailableError):
+        approve(permit, settings)
+    recaps.run_daily_recap(TUESDAY, settings, ["U1"])  # the evening's recap counts the leftover leave
+    assert status_on(TUESDAY) == "I"
+    # WHEN it is rejected, the leftover cancelled, and re-running the Tuesday fails (503)
+    rerun_fails_once(monkeypatch)
+    with pytest.raises(UnavailableError):
+        reject(permit, settings)
+    assert active_leaves(settings) == []
+    # WHEN the admin rejects again, THEN the 409 comes after the Tuesday is judged again
+    with pytest.raises(ConflictError):
+        reject(permit, settings)
+    assert status_on(TUESDAY) == "TK"

@@ -1,7 +1,7 @@
 // What the phone makes of SMART's answers (answers.ts), with the API's own codes and words (chalicelib/messages.py).
 import { describe, expect, it } from "vitest";
 import { ApiError, errorFrom, NETWORK_ERROR } from "../../shared/api";
-import { ARRIVED_EARLIER, CORRECT_IT, OUTSIDE_HOURS, refused, retryLater, settledBy, timing, unanswered } from "./answers";
+import { ARRIVED_EARLIER, CORRECT_IT, OFFLINE_KEEP_MS, OUTSIDE_HOURS, refused, retryLater, settledBy, timing, unanswered } from "./answers";
 import type { CheckinAnswer } from "./types";
 
 const OUTSIDE =
@@ -65,6 +65,10 @@ describe("a live check-in", () => {
   });
 });
 
+const TAKEN = "2026-03-02T00:15:00.000Z";
+const TAKEN_MS = Date.parse(TAKEN);
+const HOUR = 3_600_000;
+
 describe("a capture waiting on the phone", () => {
   it("waits for the next try without signal, with SMART busy or down, or with a session to renew", () => {
     for (const exc of [
@@ -76,7 +80,7 @@ describe("a capture waiting on the phone", () => {
       answered(503, "SERVICE_UNAVAILABLE"),
       answered(403, "ACCOUNT_INACTIVE"), // a deactivation SIMPEG may take back: the captures wait, Home says why
     ]) {
-      expect(retryLater(exc)).toBe(true);
+      expect(retryLater(exc, TAKEN, TAKEN_MS + HOUR)).toBe(true);
     }
   });
 
@@ -88,8 +92,14 @@ describe("a capture waiting on the phone", () => {
       answered(409, "ALREADY_RECORDED"),
       answered(422, "NO_FACE"),
     ]) {
-      expect(retryLater(exc)).toBe(false);
+      expect(retryLater(exc, TAKEN, TAKEN_MS + HOUR)).toBe(false);
     }
+  });
+
+  it("waits for an inactive account only while SMART could still take it", () => {
+    const inactive = answered(403, "ACCOUNT_INACTIVE");
+    expect(retryLater(inactive, TAKEN, TAKEN_MS + OFFLINE_KEEP_MS - HOUR)).toBe(true);
+    expect(retryLater(inactive, TAKEN, TAKEN_MS + OFFLINE_KEEP_MS)).toBe(false);
   });
 
   it("counts as recorded when the day's mark exists, with the API's words", () => {

@@ -53,14 +53,19 @@ function nextStep(exc: ApiError): string | null {
   return exc.code === "OUTSIDE_ZONE" ? outsideZone(exc.details) : (NEXT_STEP[exc.code] ?? null);
 }
 
-/** Whether a waiting capture should be sent again later (no signal, SMART busy or down, session to renew, an
- * account inactive for now: a deactivation SIMPEG takes back the same day) rather than settled by this answer.
- * Any other 403 (a phone no longer bound to the account, an act not allowed) settles it: the same capture sent
- * again would be refused again. An inactive account's captures wait (Home says why) until SMART takes them or
- * they are too old to be taken (then refused as such). */
-export function retryLater(exc: unknown): boolean {
+/** How long SMART takes an offline capture (the default of SMART_OFFLINE_MAX_AGE_H): an older one is refused. */
+export const OFFLINE_KEEP_MS = 72 * 3_600_000;
+
+/** Whether a waiting capture (taken at `capturedAt`) should be sent again later (no signal, SMART busy or down,
+ * session to renew, an account inactive for now: a deactivation SIMPEG takes back the same day) rather than
+ * settled by this answer. Any other 403 (a phone no longer bound to the account, an act not allowed) settles it:
+ * the same capture sent again would be refused again. An inactive account's capture waits (Home says why) while
+ * SMART could still take it; older, it is settled as refused (SMART refuses an inactive account before it looks
+ * at a capture's age, so it would never say "too old"). */
+export function retryLater(exc: unknown, capturedAt: string, now: number = Date.now()): boolean {
   if (!(exc instanceof ApiError)) return true;
-  const transient = exc.status === 401 || exc.status === 429 || exc.status >= 500 || exc.code === "ACCOUNT_INACTIVE";
+  const inactiveForNow = exc.code === "ACCOUNT_INACTIVE" && now - Date.parse(capturedAt) < OFFLINE_KEEP_MS;
+  const transient = exc.status === 401 || exc.status === 429 || exc.status >= 500 || inactiveForNow;
   return exc.code === NETWORK_ERROR || transient;
 }
 

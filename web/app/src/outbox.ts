@@ -121,7 +121,7 @@ async function deliver(item: Waiting): Promise<Delivered> {
     const message = answer.status === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin";
     return { ...base, outcome: "recorded", message };
   } catch (exc) {
-    if (retryLater(exc)) throw exc;
+    if (retryLater(exc, item.body.captured_at)) throw exc;
     return { ...base, ...settledBy(exc as ApiError) };
   }
 }
