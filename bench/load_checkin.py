@@ -533,13 +533,17 @@ def _restore_env(saved: Mapping[str, str | None]) -> None:
             os.environ[name] = value
 
 
+_FAST_SETUP_CODE = "fast-setup"  # no code matches it: it is only there to be spent, as an issued code is
+
+
 class FastSetup:
     """Activates and enrols phones through chalicelib's own functions instead of one API request per phone.
 
     What it skips of the API path, on purpose: one scrypt per phone (all phones share one password hash: the
     rush never logs in with it), one face analysis per phone (each distinct photo is analysed once), the
-    activation code request (its hash is removed by the binding anyway; its audit entry is not written) and
-    the replay check of a first enrolment (the run's employees are new: they have no earlier photo).
+    activation code's checks (a placeholder code is stored, as the admin's request stores one with its issuer, and
+    the binding spends it; its audit entry is not written) and the replay check of a first enrolment (the run's
+    employees are new: they have no earlier photo).
     """
 
     def __init__(self, settings: Settings, photos: PhotoCache, actor: str) -> None:
@@ -569,6 +573,7 @@ class FastSetup:
             raise LoadError(f"employee {phone.index} not imported")
         at, data, analysis = self._accepted_photo(phone)
         now = datetime.now(UTC)
+        PEOPLE.set_activation(phone.nip, _FAST_SETUP_CODE, int(now.timestamp()), self.actor)  # spent by the binding
         issued = auth_service.bind_first_phone(account, phone.device_id, self.password_hash, self.settings, now)
         unit = account.holder.unor_id
         faces.keep_enrolment(self.actor, phone.nip, data, analysis, settings=self.settings, now=now, unor_id=unit)

@@ -436,7 +436,8 @@ def test_an_approval_that_stopped_half_way_is_finished_from_the_console(
     # GIVEN the employee's permit, approved, whose approval then stopped before naming its leave (storage failed):
     # as stored then, approved with no result, two minutes ago
     reason = f"Urusan keluarga {secrets.token_hex(3)}"
-    body = {"type": "IZIN", "start_date": _day_ahead(30), "end_date": _day_ahead(30), "reason": reason}
+    day = _day_ahead(30)
+    body = {"type": "IZIN", "start_date": day, "end_date": day, "reason": reason}
     request_id = _expect(world.employee.post("/v1/me/requests", body), 201, "permit")["request_id"]
     approved = _expect(world.admin.post(f"/v1/admin/requests/{request_id}", {"decision": "approve"}), 200, "approval")
     client = aws_client("dynamodb", world.stack.moto, StackConfig.region)
