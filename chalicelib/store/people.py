@@ -182,17 +182,12 @@ class PeopleRepository(Protocol):
     # --- phones ---
 
     def bind_device(
-        self,
-        nip: str,
-        device_id: str,
-        password_hash: str | None,
-        fingerprint: str | None = None,
-        reset_by: str | None = None,
+        self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None, reset_by: str = ""
     ) -> None:
         """Bind the phone to the employee: ConditionFailed when the phone serves someone else or the employee
         has another phone. With `password_hash`, set the password and spend the activation code. The phone's
-        `fingerprint` (as the app reported it, or None) replaces any earlier one. With `reset_by`, the binding is
-        noted as a device reset by that admin (`Employee.device_reset_by/_at`: four eyes on faces after it)."""
+        `fingerprint` (as the app reported it, or None) replaces any earlier one. With `reset_by` (an admin's name),
+        the binding is noted as a device reset by that admin (`Employee.device_reset_by/_at`: four eyes after it)."""
         ...
 
     def release_device(self, nip: str, device_id: str | None, actor: str | None = None) -> None:
@@ -504,12 +499,7 @@ class DynamoPeopleRepository:
     # --- phones --------------------------------------------------------------------------------------
 
     def bind_device(
-        self,
-        nip: str,
-        device_id: str,
-        password_hash: str | None,
-        fingerprint: str | None = None,
-        reset_by: str | None = None,
+        self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None, reset_by: str = ""
     ) -> None:
         """Bind a phone to an employee atomically: a phone serves one employee, an employee one phone."""
         now = iso(utc_now())
@@ -531,7 +521,7 @@ class DynamoPeopleRepository:
                     EmployeeModel.activation_hash.remove(),
                     EmployeeModel.activation_expires.remove(),
                 ]
-            if reset_by is not None:
+            if reset_by:
                 actions += [EmployeeModel.device_reset_by.set(reset_by), EmployeeModel.device_reset_at.set(now)]
             tx.update(
                 EmployeeModel(nip),

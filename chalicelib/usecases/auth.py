@@ -181,13 +181,7 @@ def _employee_token(employee: Employee, device_id: str, settings: Settings, now:
 
 
 def _bind(
-    nip: str,
-    device_id: str,
-    password_hash: str | None,
-    fingerprint: str | None,
-    how: str,
-    *,
-    reset_by: str | None = None,
+    nip: str, device_id: str, password_hash: str | None, fingerprint: str | None, how: str, *, reset_by: str = ""
 ) -> None:
     """Bind the phone to the employee, audited (`employee.device_bind`: which phone, by activation or the first
     login after a reset): the step that decides whose phone checks in as whom."""
@@ -280,14 +274,8 @@ def bind_first_phone(
     holder = account.holder
     again = account.credentials.password_hash is not None
     # Activated again (a new code): noted as a device reset by the code's issuer, four eyes on faces after it.
-    _bind(
-        holder.nip,
-        device_id,
-        password_hash,
-        fingerprint,
-        "activation",
-        reset_by=holder.code_issued_by if again else None,
-    )
+    reset_by = (holder.code_issued_by or "") if again else ""
+    _bind(holder.nip, device_id, password_hash, fingerprint, "activation", reset_by=reset_by)
     if again:
         holder = replace(holder, token_version=runtime.people().revoke_tokens("employee", holder.nip))
     return _employee_token(holder, device_id, settings, now)

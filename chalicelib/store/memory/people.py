@@ -140,12 +140,7 @@ class InMemoryPeopleRepository:
     # --- phones --------------------------------------------------------------------------------------
 
     def bind_device(
-        self,
-        nip: str,
-        device_id: str,
-        password_hash: str | None,
-        fingerprint: str | None = None,
-        reset_by: str | None = None,
+        self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None, reset_by: str = ""
     ) -> None:
         """Callers bind employees they have just read: an unknown NIP is refused here (DynamoDB would write
         a partial record, a case no caller reaches)."""
@@ -156,7 +151,7 @@ class InMemoryPeopleRepository:
                 raise ConditionFailed("dynamodb")
             self._devices[device_id] = nip
             employee = replace(employee, device_id=device_id, device_fingerprint=fingerprint or None)
-            if reset_by is not None:
+            if reset_by:
                 employee = replace(employee, device_reset_by=reset_by, device_reset_at=iso(utc_now()))
             self._employees[nip] = employee
             if password_hash is not None:
