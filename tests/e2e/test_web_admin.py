@@ -748,6 +748,9 @@ def test_a_device_reset_in_the_console_ends_the_phone_and_a_face_after_it_needs_
     other.login(username, password)
     other.page.goto(f"/admin/#/pegawai/{nip}")
     their_faces = other.page.get_by_role("region", name="Wajah")
+    # (a refusal needs its reason, which the employee reads: without one nothing is sent)
+    their_faces.get_by_role("button", name="Tolak Wajah").click()
+    expect(their_faces.get_by_role("alert")).to_contain_text("Tulis alasan penolakan")
     their_faces.get_by_role("button", name="Setujui Wajah").click()
     expect(their_faces.get_by_role("status")).to_have_text("Wajah disetujui.")
     approved = _expect(world.admin.get(f"/v1/admin/employees/{nip}/faces"), 200, "faces")["items"]

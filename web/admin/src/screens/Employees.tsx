@@ -3,6 +3,7 @@
 // (the A4 PDF sheet) and the suspected duplicate faces; per employee the activation code, device reset, login
 // unlock, faces (approving pending self-enrolments, deleting a wrong one), the schedule and the shift roster.
 import { useMemo, useState } from "preact/hooks";
+import { UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import { href, type Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
@@ -165,9 +166,13 @@ function Faces({ employee }: { employee: Employee }) {
       faces.reload();
       pending.reload();
     });
+  // A refusal carries its reason: the employee reads it on Home before taking another photo (decision 197).
+  const [reasons, setReasons] = useState<Record<string, string>>({});
   const decide = (templateId: string, decision: "approve" | "reject"): void =>
     change(async () => {
-      await call("POST", `/v1/admin/faces/${encodeURIComponent(templateId)}`, { decision });
+      const note = (reasons[templateId] ?? "").trim();
+      if (decision === "reject" && !note) throw new UserMessage("Tulis alasan penolakan (mis. terlalu gelap): pegawai akan membacanya.");
+      await call("POST", `/v1/admin/faces/${encodeURIComponent(templateId)}`, note ? { decision, note } : { decision });
       return decision === "approve" ? "Wajah disetujui." : "Wajah ditolak.";
     });
   // A face of someone else (a duplicate found later, a photo of the wrong person): check-ins stop matching it.
@@ -208,6 +213,12 @@ function Faces({ employee }: { employee: Employee }) {
           <img src={f.photo_url} alt="Swafoto pendaftaran dari aplikasi" referrerpolicy="no-referrer" />
           {mayChange(session, employee.nip) ? (
             <div class="buttons">
+              <Field
+                label="Alasan bila ditolak (dibaca pegawai)"
+                value={reasons[f.template_id] ?? ""}
+                onInput={(v) => setReasons({ ...reasons, [f.template_id]: v })}
+                maxLength={500}
+              />
               <button type="button" disabled={action.busy} onClick={() => decide(f.template_id, "approve")}>
                 Setujui Wajah
               </button>
