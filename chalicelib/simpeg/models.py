@@ -97,6 +97,7 @@ class SyncCounts:
     unchanged: int = 0
     errors: int = 0
     units_upserted: int = 0
+    stranded: int = 0  # of `moved`: active employees moved out of units with zones into units without any
 
     def to_dict(self) -> dict[str, int]:
         """Plain dict for storage and the API."""

@@ -65,13 +65,14 @@ def plan_sync(
         seen = {r.nip for r in batch.records} | batch.refused_nips
         changes.extend(_deactivate(e, now) for e in stored.values() if e.active and e.nip not in seen)
     new_units = _units_to_upsert(units, batch.records)
-    counts = _count(changes, unchanged=unchanged, errors=len(batch.errors), units=len(new_units))
+    counts = replace(
+        _count(changes, unchanged=unchanged, errors=len(batch.errors), units=len(new_units)),
+        stranded=_stranded(changes, units),
+    )
     active_before = sum(1 for e in stored.values() if e.active)
-    stranded = _stranded(changes, units)
     reasons = _guard_reasons(
-        counts, batch, full=full, complete=complete, active_before=active_before, stranded=stranded,
-        guard=guard or GuardConfig(),
-    )  # fmt: skip
+        counts, batch, full=full, complete=complete, active_before=active_before, guard=guard or GuardConfig()
+    )
     if confirmation is not None and counts.deactivated <= confirmation.max_deactivations:
         reasons = ()
     return SyncPlan(tuple(changes), new_units, counts, batch.errors, reasons, active_before)
@@ -143,7 +144,6 @@ def _guard_reasons(
     full: bool,
     complete: bool,
     active_before: int,
-    stranded: int,
     guard: GuardConfig,
 ) -> tuple[GuardReason, ...]:
     reasons: list[GuardReason] = []
@@ -153,6 +153,6 @@ def _guard_reasons(
         reasons.append("INCOMPLETE_LISTING")
     if counts.deactivated > guard.max_deactivation_share * active_before:
         reasons.append("TOO_MANY_DEACTIVATIONS")
-    if stranded >= guard.max_stranded_moves:
+    if counts.stranded >= guard.max_stranded_moves:
         reasons.append("MOVES_TO_UNITS_WITHOUT_ZONES")
     return tuple(reasons)

@@ -303,6 +303,7 @@ def _imported(result: ImportResult, request: ImportRequest) -> schema.ImportResu
         moved=counts.moved,
         deactivated=counts.deactivated,
         unchanged=counts.unchanged,
+        stranded=counts.stranded,
         blocked_by=list(run.blocked_by),
         errors=[schema.RowError.model_validate(e, from_attributes=True) for e in result.errors],
         inactive_statuses=dict(request.inactive_statuses),

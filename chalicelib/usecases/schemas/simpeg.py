@@ -85,6 +85,11 @@ class ImportResult(Result):
     moved: int = Field(ge=0)
     deactivated: int = Field(ge=0)
     unchanged: int = Field(ge=0)
+    stranded: int = Field(
+        default=0,
+        ge=0,
+        description="Of `moved`: active employees moved out of units with zones into units without any.",
+    )
     blocked_by: list[GuardReason]
     errors: list[RowError]
     inactive_statuses: dict[str, int] = Field(

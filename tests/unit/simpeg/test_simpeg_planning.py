@@ -177,4 +177,4 @@ def test_moving_many_out_of_a_unit_with_zones_into_one_without_is_held() -> None
     # AND a confirmation lets it through
     moves = [rec(i, unor_id="u-new", unor_nama="Unit baru") for i in range(1, 26)]
     confirmed = plan_sync(current, units, batch(*moves), full=False, now=NOW, confirmation=Confirmation(0))
-    assert confirmed.blocked_by == () and confirmed.counts.moved == 25
+    assert confirmed.blocked_by == () and (confirmed.counts.moved, confirmed.counts.stranded) == (25, 25)

@@ -70,7 +70,7 @@ describe("an import's statuses taken as inactive", () => {
 
 describe("a run held back", () => {
   it("says why in words, with the numbers", () => {
-    expect(heldNote(["MOVES_TO_UNITS_WITHOUT_ZONES"], { moved: 40 })).toBe(
+    expect(heldNote(["MOVES_TO_UNITS_WITHOUT_ZONES"], { moved: 45, stranded: 40 })).toBe(
       "Ditahan: 40 pegawai akan pindah ke unit yang belum punya zona kerja dan tidak bisa absen sampai zonanya ditetapkan di menu Zona.",
     );
     expect(heldNote(["TOO_MANY_DEACTIVATIONS", "INCOMPLETE_LISTING"], { deactivated: 7 })).toBe(

@@ -37,6 +37,7 @@ const COUNT_NAMES: Record<string, string> = {
   unchanged: "tetap",
   errors: "baris salah",
   units_upserted: "unit diperbarui",
+  stranded: "pindah ke unit tanpa zona",
 };
 export const named = (names: Record<string, string>, value: string): string => names[value] ?? value;
 const num = (v: unknown): string => (typeof v === "number" ? count(v) : "?");
@@ -112,7 +113,7 @@ export function heldNote(blocked: readonly unknown[] | undefined, counts: Record
     EMPTY_LISTING: "daftar pegawai dari SIMPEG kosong",
     INCOMPLETE_LISTING: "daftar pegawai dari SIMPEG terpotong",
     TOO_MANY_DEACTIVATIONS: `${n("deactivated")} pegawai akan dinonaktifkan`,
-    MOVES_TO_UNITS_WITHOUT_ZONES: `${n("moved")} pegawai akan pindah ke unit yang belum punya zona kerja dan tidak bisa absen sampai zonanya ditetapkan di menu Zona`,
+    MOVES_TO_UNITS_WITHOUT_ZONES: `${n("stranded")} pegawai akan pindah ke unit yang belum punya zona kerja dan tidak bisa absen sampai zonanya ditetapkan di menu Zona`,
   };
   const reasons = (blocked ?? []).map((b) => said[String(b)]).filter((s): s is string => s !== undefined);
   return reasons.length ? `Ditahan: ${reasons.join("; ")}.` : "";

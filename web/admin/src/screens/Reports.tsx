@@ -316,6 +316,7 @@ interface ImportAnswer {
   deactivated?: number;
   unchanged?: number;
   moved?: number;
+  stranded?: number;
   blocked_by?: string[];
   errors?: RowError[];
   inactive_statuses?: Record<string, number>;
@@ -363,7 +364,7 @@ export function Simpeg(_: { route: Route }) {
     setRowErrors(a.errors ?? []);
     if (a.status === "needs_confirmation") {
       setConfirm(a.deactivated ?? 0);
-      return `${heldNote(a.blocked_by, { deactivated: a.deactivated, moved: a.moved })} Periksa, lalu konfirmasi.${inactiveNote(a.inactive_statuses)}`;
+      return `${heldNote(a.blocked_by, { deactivated: a.deactivated, stranded: a.stranded })} Periksa, lalu konfirmasi.${inactiveNote(a.inactive_statuses)}`;
     }
     setConfirm(null);
     if (a.run_id && a.created === undefined) return "Impor berjalan di latar belakang; lihat riwayat di bawah.";
