@@ -177,6 +177,8 @@ class SyncRun:
     message: str | None = None
     confirmed_by: str | None = None
     followed_by: str | None = None
+    # An import's `status` values taken as inactive, with their rows (`importing.ImportRequest.inactive_statuses`).
+    inactive_statuses: Mapping[str, int] = field(default_factory=dict)
 
     def with_(self, **changes: object) -> SyncRun:
         """A copy with some fields changed (typed wrapper around dataclasses.replace)."""
@@ -198,6 +200,7 @@ class SyncRun:
             "message": self.message,
             "confirmed_by": self.confirmed_by,
             "followed_by": self.followed_by,
+            "inactive_statuses": dict(self.inactive_statuses),
         }
 
     @staticmethod
@@ -208,6 +211,8 @@ class SyncRun:
         errors = data.get("errors") or []
         assert isinstance(trigger, Mapping) and isinstance(counts, Mapping) and isinstance(errors, list)
         total = data.get("announced_total")
+        inactive = data.get("inactive_statuses") or {}
+        assert isinstance(inactive, Mapping)
         return SyncRun(
             run_id=str(data["run_id"]),
             status=data["status"],  # type: ignore[arg-type]
@@ -222,6 +227,7 @@ class SyncRun:
             message=_opt_str(data.get("message")),
             confirmed_by=_opt_str(data.get("confirmed_by")),
             followed_by=_opt_str(data.get("followed_by")),
+            inactive_statuses={str(value): int(rows) for value, rows in inactive.items()},
         )
 
 

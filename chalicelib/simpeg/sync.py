@@ -13,7 +13,7 @@ an admin confirms one by sending it again with `confirm_deactivations` set to th
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -167,12 +167,20 @@ def plan_import(
     return plan
 
 
-def start_run(runs: RunLog, trigger: Trigger, *, fetched: int | None = None, clock: Clock = utc_now) -> SyncRun:
-    """Record a run as `running` (its work may then go on elsewhere: `run_sync(started=...)`, `apply_import`)."""
+def start_run(
+    runs: RunLog,
+    trigger: Trigger,
+    *,
+    fetched: int | None = None,
+    inactive_statuses: Mapping[str, int] | None = None,
+    clock: Clock = utc_now,
+) -> SyncRun:
+    """Record a run as `running` (its work may then go on elsewhere: `run_sync(started=...)`, `apply_import`),
+    with an import's rows and the status values it takes as inactive."""
     run = _start(runs, trigger, clock)
     if fetched is None:
         return run
-    counted = run.with_(fetched=fetched)
+    counted = run.with_(fetched=fetched, inactive_statuses=dict(inactive_statuses or {}))
     runs.save_run(counted)
     return counted
 

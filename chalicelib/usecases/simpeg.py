@@ -184,16 +184,21 @@ def import_records(
     request = sent.parse()
     stores = _stores()
     plan = plan_import(request, stores, config=_config(settings), confirm_deactivations=sent.confirm_deactivations)
-    run = start_run(stores.runs, Trigger("import", actor.subject), fetched=_rows(request))
+    run = start_run(
+        stores.runs,
+        Trigger("import", actor.subject),
+        fetched=_rows(request),
+        inactive_statuses=request.inactive_statuses,
+    )
     if plan.blocked or len(plan.changes) + len(plan.units) <= settings.simpeg_inline_changes:
-        return _audited(actor, _imported(ImportResult(apply_import(run, plan, stores), request.batch.errors), request))
+        return _audited(actor, _imported(ImportResult(apply_import(run, plan, stores), request.batch.errors)))
     _hand_over(settings, run, lambda: _apply_in_worker(run, plan), stash=sent.to_json())
     answer = _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
     if isinstance(answer, schema.RunAccepted):
         runtime.audit().record(actor.subject, "simpeg.import", run.run_id, {"status": "running"})
         return answer
     finished = runtime.sync_runs().get_run(run.run_id) or run
-    return _audited(actor, _imported(ImportResult(finished, request.batch.errors), request))
+    return _audited(actor, _imported(ImportResult(finished, request.batch.errors)))
 
 
 def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
@@ -293,7 +298,7 @@ def _audited(actor: Principal, response: schema.ImportResult) -> schema.ImportRe
     return response
 
 
-def _imported(result: ImportResult, request: ImportRequest) -> schema.ImportResult:
+def _imported(result: ImportResult) -> schema.ImportResult:
     run, counts = result.run, result.run.counts
     return schema.ImportResult(
         run_id=run.run_id,
@@ -306,7 +311,7 @@ def _imported(result: ImportResult, request: ImportRequest) -> schema.ImportResu
         stranded=counts.stranded,
         blocked_by=list(run.blocked_by),
         errors=[schema.RowError.model_validate(e, from_attributes=True) for e in result.errors],
-        inactive_statuses=dict(request.inactive_statuses),
+        inactive_statuses=dict(run.inactive_statuses),
     )
 
 

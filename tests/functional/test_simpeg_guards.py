@@ -132,13 +132,15 @@ def test_an_import_that_cannot_finish_in_time_answers_202_and_goes_on(
 ) -> None:
     slow_imports(monkeypatch, "0")
     answered = worker_held(monkeypatch)
-    more = [employee(i, unit="U2") for i in range(100, 160)]
+    more = [employee(i, unit="U2") for i in range(100, 159)] + [employee(159, unit="U2", status="Pensiun")]
     answer = api.call("POST", "/v1/admin/simpeg/import", {"employees": [*STAFF, *more]}, token=admin)
     answered.set()
     assert answer.status == 202, answer.body
     assert set(answer.body) == {"run_id"}
     run = wait_for(api, admin, answer.body["run_id"])
     assert run["status"] == "succeeded" and run["counts"]["created"] == 60 and run["counts"]["unchanged"] == 40
+    # AND the run says which status values it took as inactive (the answer came before the work)
+    assert run["inactive_statuses"] == {"Pensiun": 1}
     units = {u["unor_id"]: u["employee_count"] for u in api.call("GET", "/v1/admin/units", token=admin).body["items"]}
     assert units == {"U1": 40, "U2": 60}
 

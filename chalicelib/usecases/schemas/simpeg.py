@@ -114,6 +114,9 @@ class SyncRun(Result):
     counts: SyncCounts  # the SIMPEG package's own record: one definition of the seven counts
     errors: list[RowError]
     blocked_by: list[GuardReason]
+    inactive_statuses: dict[str, int] = Field(
+        default_factory=dict, description="An import's `status` values taken as inactive, with their rows."
+    )
     fetched: int | None = None
     announced_total: int | None = None
     message: str | None = None

@@ -109,6 +109,10 @@ class RunLogContract:
         saved = run("r1", T0)
         runs.save_run(saved)
         assert runs.get_run("r1") == saved
+        # AND an import's status values taken as inactive are kept with it
+        worded = saved.with_(run_id="r2", inactive_statuses={"Aktif Bekerja": 6950, "Pensiun": 50})
+        runs.save_run(worded)
+        assert runs.get_run("r2") == worded
 
     def test_unknown_run_is_none(self, runs: RunLog) -> None:
         assert runs.get_run("nope") is None

@@ -89,6 +89,7 @@ export interface SimpegRun {
   counts: Record<string, number>;
   errors: { row?: number; code: string; message: string }[];
   blocked_by?: unknown[];
+  inactive_statuses?: Record<string, number>;
 }
 
 /** How a run the deactivation guard held back is confirmed: a sync's with its own button (SMART reads SIMPEG

@@ -374,7 +374,7 @@ export function Simpeg(_: { route: Route }) {
     { label: "Mulai", cell: (r) => dateTime(r.started_at), sort: (r) => r.started_at },
     { label: "Pemicu", cell: (r) => named(TRIGGERS, r.trigger.kind) + (r.trigger.actor ? ` (${r.trigger.actor})` : "") },
     { label: "Status", cell: (r) => named(RUN_STATUS, r.status), sort: (r) => r.status },
-    { label: "Jumlah", cell: (r) => counted(r.counts) },
+    { label: "Jumlah", cell: (r) => counted(r.counts) + inactiveNote(r.inactive_statuses) },
     { label: "Baris salah", cell: (r) => r.errors.length },
     {
       label: "Aksi",
