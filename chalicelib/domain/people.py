@@ -72,10 +72,9 @@ class Employee:
     plan_until: str | None = None  # see EmployeeModel.plan_until
     device_reset_by: str | None = None  # the admin of the last device reset (four eyes on faces after it)
     device_reset_at: str | None = None  # ISO 8601 UTC
-    # The admin who issued the employee's last activation code, and when (ISO 8601 UTC): an account activated
-    # again with it is noted as a device reset by that admin (four eyes on the faces enrolled after it).
+    # The admin who issued the employee's last activation code (when: the audit log's `employee.activation_code`):
+    # an account activated again with it is noted as a device reset by that admin (four eyes on faces after it).
     code_issued_by: str | None = None
-    code_issued_at: str | None = None
     # When SMART recorded the move into the current unit (ISO 8601 UTC; absent: no move recorded). Days before
     # it belong to the unit the employee left: a re-run of this unit's earlier days leaves them out.
     unit_since: str | None = None

@@ -127,9 +127,8 @@ class EmployeeModel(_Lockout, _Base):
     # The last device reset: a face enrolled within days after it needs another admin's approval.
     device_reset_by = UnicodeAttribute(null=True)
     device_reset_at = UnicodeAttribute(null=True)
-    # Who issued the last activation code, and when (domain.people.Employee.code_issued_by).
+    # Who issued the last activation code (domain.people.Employee.code_issued_by).
     code_issued_by = UnicodeAttribute(null=True)
-    code_issued_at = UnicodeAttribute(null=True)
     # When the employee's move into the current unit was recorded (domain.people.Employee.unit_since).
     unit_since = UnicodeAttribute(null=True)
     # When SMART began to follow the employee: created or reactivated (domain.people.Employee.followed_since).

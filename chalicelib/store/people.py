@@ -170,8 +170,8 @@ class PeopleRepository(Protocol):
         ...
 
     def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
-        """Give an existing employee a new one-time activation code, noting who issued it and when
-        (`Employee.code_issued_by/_at`); ConditionFailed when there is no such employee."""
+        """Give an existing employee a new one-time activation code, noting who issued it
+        (`Employee.code_issued_by`); ConditionFailed when there is no such employee."""
         ...
 
     def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
@@ -779,7 +779,6 @@ def _activation_actions(code_hash: str, expires_epoch: int, issued_by: str) -> l
         EmployeeModel.activation_hash.set(code_hash),
         EmployeeModel.activation_expires.set(expires_epoch),
         EmployeeModel.code_issued_by.set(issued_by),
-        EmployeeModel.code_issued_at.set(iso(utc_now())),
     ]
 
 

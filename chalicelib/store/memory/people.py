@@ -114,15 +114,12 @@ class InMemoryPeopleRepository:
             with self._lock:
                 if any(nip not in self._employees for nip, _ in group):
                     raise ConditionFailed("dynamodb")
-                issued_at = iso(utc_now())
                 for nip, code_hash in group:
                     secrets = self._secrets("employee", nip)
                     self._credentials["employee", nip] = replace(
                         secrets, activation_hash=code_hash, activation_expires=expires_epoch
                     )
-                    self._employees[nip] = replace(
-                        self._employees[nip], code_issued_by=issued_by, code_issued_at=issued_at
-                    )
+                    self._employees[nip] = replace(self._employees[nip], code_issued_by=issued_by)
 
     def extend_hint(self, hint: Literal["duty_until", "plan_until"], nip: str, until: str) -> None:
         """The zones and calendar twins' write: move an existing date hint to `until` when that is later (an
