@@ -42,7 +42,7 @@ from chalicelib.usecases.schemas.calendar import (
 )
 from chalicelib.usecases.schemas.common import parse_date
 from chalicelib.usecases.schemas.requests import Cancelled, DatesQuery, LeaveItem, LeavePage, PeriodQuery
-from chalicelib.usecases.zones import cancel_once, first_open_id, last_stored_id, query_period
+from chalicelib.usecases.zones import cancel_once, query_period, recorded_id
 
 
 def _week(body: ScheduleRequest) -> WeekSchedule:
@@ -278,14 +278,8 @@ def record_leave(actor: Principal, body: LeaveRequest, *, source: str) -> tuple[
 
 
 def leave_id_for(source: str, *, made: bool = False) -> str:
-    """The id a leave recording `source` takes, or took (`zones.first_open_id`); `made`: the id of the last leave
-    recorded with it, cancelled or not (`zones.last_stored_id`: what taking a recording back looks for)."""
-
-    def cancelled(leave_id: str) -> bool | None:
-        leave = runtime.calendar().get_leave(leave_id)
-        return None if leave is None else leave.cancelled_at is not None
-
-    return (last_stored_id if made else first_open_id)(new_leave_id, source, cancelled)
+    """The id a leave recording `source` takes, or (`made`) took: `zones.recorded_id`."""
+    return recorded_id(new_leave_id, source, runtime.calendar().get_leave, made=made)
 
 
 def list_leaves(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> LeavePage:

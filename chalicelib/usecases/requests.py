@@ -641,8 +641,9 @@ def _source(r: EmployeeRequest) -> str:
 
 
 def _effect_id(r: EmployeeRequest, settings: Settings) -> str | None:
-    """The id that approving `r` gives what it creates (a leave, a letter, a corrected event), whether or not it
-    was stored; None for a correction whose day no longer names its time (the employee or the day is gone)."""
+    """The id of what approving `r` created (a leave, a letter, a corrected event): the last one stored along its
+    id chain, or the id it would take when none was; None for a correction whose day no longer names its time
+    (the employee or the day is gone)."""
     if r.type in LEAVE_TYPES:
         return cal.leave_id_for(_source(r), made=True)
     if r.type == "DL":

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from chalicelib import runtime
 from chalicelib.domain.attendance import Duty
@@ -260,14 +260,28 @@ def new_assignment_id(source: str | None = None) -> str:
 
 
 def assignment_id_for(source: str, *, made: bool = False) -> str:
-    """The id a letter recording `source` takes, or took (`first_open_id`); `made`: the id of the last letter
-    recorded with it, cancelled or not (`last_stored_id`: what taking a recording back looks for)."""
+    """The id a letter recording `source` takes, or (`made`) took: `recorded_id`."""
+    return recorded_id(new_assignment_id, source, runtime.zones().get_assignment, made=made)
 
-    def cancelled(assignment_id: str) -> bool | None:
-        letter = runtime.zones().get_assignment(assignment_id)
-        return None if letter is None else letter.cancelled_at is not None
 
-    return (last_stored_id if made else first_open_id)(new_assignment_id, source, cancelled)
+class Cancellable(Protocol):
+    """A record that is cancelled, not deleted (a leave, a field-duty letter)."""
+
+    @property
+    def cancelled_at(self) -> str | None: ...
+
+
+def recorded_id(
+    new_id: Callable[[str | None], str], source: str, read: Callable[[str], Cancellable | None], *, made: bool
+) -> str:
+    """The id a record of `source` takes (`first_open_id`), or with `made` the id of the last one recorded with it,
+    cancelled or not (`last_stored_id`: what taking a recording back looks for); `read` reads a record by id."""
+
+    def cancelled(record_id: str) -> bool | None:
+        record = read(record_id)
+        return None if record is None else record.cancelled_at is not None
+
+    return (last_stored_id if made else first_open_id)(new_id, source, cancelled)
 
 
 MAX_RECORDINGS = 10  # the same content recorded again after each cancellation: ids derived in a chain this long
