@@ -1,7 +1,7 @@
 // The phone's session (session.ts) against SMART's answers: which refusals end it, and the token a password change
 // answers. The browser's storage, events and network are stand-ins here (Node has none of the first two).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { activate, changePassword, endsSession, logIn, SIGNED_OUT_EVENT, token } from "./session";
+import { activate, changePassword, endsSession, logIn, myProfile, SIGNED_OUT_EVENT, token } from "./session";
 import { ApiError } from "../../shared/api";
 
 const WRONG = "NIP/nama pengguna atau kata sandi salah.";
@@ -56,6 +56,20 @@ describe("a refusal", () => {
     await expect(changePassword("a", "b")).rejects.toBeInstanceOf(ApiError);
     expect(token()).toBeNull();
     expect(signedOut).toEqual(["Sesi tidak valid atau sudah berakhir."]);
+  });
+
+  it("of a token the phone has since replaced leaves the new session alone", async () => {
+    // GIVEN a call on its way with the old token when the employee activates again (a new code from the admin)
+    let answerLate: (r: Response) => void = () => undefined;
+    vi.stubGlobal("fetch", vi.fn(() => new Promise<Response>((resolve) => (answerLate = resolve))));
+    const late = myProfile();
+    localStorage.setItem("smart.token", "new-token");
+    // WHEN SMART refuses the old token afterwards
+    answerLate(error(401, "UNAUTHENTICATED", "Sesi tidak valid atau sudah berakhir."));
+    await expect(late).rejects.toBeInstanceOf(ApiError);
+    // THEN the new session goes on
+    expect(token()).toBe("new-token");
+    expect(signedOut).toEqual([]);
   });
 
   it("of a wrong password, or of anything but the token, does not", () => {

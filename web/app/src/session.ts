@@ -72,16 +72,18 @@ export function signOut(): void {
 }
 
 /** A call with the session's token; a token that no longer works ends the session (the login screen shows the
- * API's message). */
+ * API's message). Only the session it was sent with: a late refusal of a token the phone has since replaced (a
+ * new login or activation while the call was on its way) leaves the new session alone. */
 export async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const sentWith = token();
   try {
     return await send<T>(method, path, {
-      token: token(),
+      token: sentWith,
       ...(body === undefined ? {} : { body }),
       ...(signal ? { signal } : {}),
     });
   } catch (exc) {
-    if (endsSession(exc) && token()) {
+    if (endsSession(exc) && sentWith !== null && token() === sentWith) {
       signOut();
       window.dispatchEvent(new CustomEvent<string>(SIGNED_OUT_EVENT, { detail: exc.message }));
     }
