@@ -196,7 +196,7 @@ def confirm_unique(nip: str, template: Template, settings: Settings) -> None:
     if any(m.owner in active for m in matches):
         runtime.faces().delete_template(nip, template.template_id)
         runtime.face_index_changed(removed=template.template_id)
-        logger.warning("approved face refused on re-check", extra={"template_id": template.template_id})
+        logger.warning("approved face refused on re-check")  # not its template id, which holds the raw NIP
         raise DuplicateFaceError()
     if matches:
         pairs = [Pair((nip, m.owner), (template.template_id, m.template_id), m.score) for m in matches]
