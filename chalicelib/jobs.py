@@ -43,7 +43,7 @@ def recorded(name: str, trigger: str, work: Callable[[Settings], dict[str, Any]]
 
 def nightly_simpeg_sync(trigger: str = "schedule") -> dict[str, Any]:
     with job(SIMPEG_SYNC, Metric.SIMPEG_DURATION) as summary:
-        run = recorded(SIMPEG_SYNC, trigger, lambda settings: simpeg.scheduled_sync(settings).model_dump(mode="json"))
+        run = recorded(SIMPEG_SYNC, trigger, lambda settings: simpeg.nightly_sync(settings).model_dump(mode="json"))
         summary.update(run_id=run["run_id"], status=run["status"], counts=run.get("counts"))
     return run
 

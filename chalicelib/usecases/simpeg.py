@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from pydantic_core import PydanticCustomError
 
@@ -46,7 +47,7 @@ from chalicelib.simpeg import (
     start_run,
 )
 from chalicelib.usecases.schemas import simpeg as schema
-from chalicelib.usecases.schemas.common import load_json
+from chalicelib.usecases.schemas.common import Result, load_json
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery, count_or_error
 
 MAX_RUNS_PAGE = 50
@@ -94,9 +95,21 @@ def _config(settings: Settings) -> SyncConfig:
     return SyncConfig(mapping=default_mapping(), guard=GuardConfig(settings.simpeg_max_deactivate_share))
 
 
+NOT_CONFIGURED = "SIMPEG belum dikonfigurasi (SMART_SIMPEG_URL)."
+
+
+class SyncSkipped(Result):
+    """The nightly sync of a stage without a SIMPEG URL (a regency that imports files only): nothing to pull,
+    so no sync run; the job's own run record keeps this, with why."""
+
+    run_id: None = None
+    status: Literal["skipped"] = "skipped"
+    message: str = NOT_CONFIGURED
+
+
 def _client(settings: Settings) -> SimpegClient:
     if not settings.simpeg_url:
-        raise UnavailableError("SIMPEG belum dikonfigurasi (SMART_SIMPEG_URL).", {"dependency": "simpeg"})
+        raise UnavailableError(NOT_CONFIGURED, {"dependency": "simpeg"})
     auth: ApiKeyAuth | OAuth2ClientCredentials
     if settings.simpeg_client_id and settings.simpeg_client_secret and settings.simpeg_token_url:
         auth = OAuth2ClientCredentials(
@@ -112,6 +125,17 @@ def _client(settings: Settings) -> SimpegClient:
 def _run(run: SyncRun) -> schema.SyncRun:
     """A run as the API lists it (the run log's record, read attribute by attribute)."""
     return schema.SyncRun.model_validate(run, from_attributes=True)
+
+
+def nightly_sync(settings: Settings) -> schema.SyncRun | SyncSkipped:
+    """What the schedule runs (jobs.nightly_simpeg_sync): `scheduled_sync`, or, without a SIMPEG URL, nothing:
+    skipped, logged and recorded as such in the job's run, since a failure would be retried, kept in the
+    dead-letter queue and alarmed every night. A URL without credentials still fails, and an admin's sync
+    without a URL is still 503."""
+    if not settings.simpeg_url:
+        logger.info("simpeg sync skipped", extra={"reason": "no SIMPEG URL configured (SMART_SIMPEG_URL)"})
+        return SyncSkipped()
+    return scheduled_sync(settings)
 
 
 def scheduled_sync(settings: Settings) -> schema.SyncRun:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib import jobs
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import NotFoundError, UnavailableError
 from chalicelib.settings import build_settings
@@ -76,6 +77,33 @@ def test_a_run_its_worker_left_running_is_ended_failed_once_listed(repos: Reposi
     log.save_run(SyncRun("run-late", "succeeded", Trigger("import", "admin"), started.isoformat()))
     stale_view = SyncRun("run-late", "running", Trigger("import", "admin"), started.isoformat())
     assert settle_abandoned(log, stale_view, NOW).status == "succeeded"
+
+
+def test_the_nightly_sync_without_a_simpeg_url_is_recorded_as_skipped_not_failed(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a stage without SIMPEG (a regency that imports files only)
+    monkeypatch.delenv("SMART_SIMPEG_URL", raising=False)
+    monkeypatch.delenv("SMART_SECRETS_SSM_PATH", raising=False)
+    # WHEN the schedule fires the nightly sync, THEN it ends without an error (no retry, no dead letter)
+    result = jobs.nightly_simpeg_sync()
+    assert (result["status"], result["message"]) == ("skipped", simpeg.NOT_CONFIGURED)
+    # AND the job's run says so, succeeded; no SIMPEG run was started
+    [run] = repos.job_runs.recent_runs([jobs.SIMPEG_SYNC], 5)
+    assert (run.status, run.error) == ("succeeded", None)
+    assert run.result is not None and run.result["status"] == "skipped"
+    assert simpeg.list_runs(RunsQuery(), NOW).items == []
+
+
+def test_a_sync_asked_for_without_simpeg_is_still_refused(repos: Repositories) -> None:
+    # GIVEN no SIMPEG URL: an admin's sync is 503 UNAVAILABLE, as before, and starts no run
+    with pytest.raises(UnavailableError) as refused:
+        simpeg.sync_now(build_settings({}), SUPER)
+    assert refused.value.details == {"dependency": "simpeg"}
+    assert simpeg.list_runs(RunsQuery(), NOW).items == []
+    # AND a URL without credentials is a misconfiguration the nightly sync still fails on (and alarms)
+    with pytest.raises(UnavailableError):
+        simpeg.nightly_sync(build_settings({"SMART_SIMPEG_URL": "https://simpeg.example.go.id/api"}))
 
 
 def test_an_employee_moved_by_an_import_takes_their_pending_requests_to_the_new_unit(repos: Repositories) -> None:
