@@ -14,6 +14,20 @@ REJECTED: TemplateStatus = "rejected"
 
 
 @dataclass(frozen=True)
+class OwnMatch:
+    """A new face scored against the employee's approved faces as a check-in would be (`score`), and the
+    review threshold that applied: below it the face is another person's (an approved face swapped for a
+    stand-in's), which only a super admin may approve."""
+
+    score: float
+    threshold: float
+
+    @property
+    def unlike(self) -> bool:
+        return self.score < self.threshold
+
+
+@dataclass(frozen=True)
 class TemplateInfo:
     """One stored template of an employee, without its vectors.
 
@@ -29,6 +43,8 @@ class TemplateInfo:
     status: TemplateStatus = APPROVED  # templates stored before review existed are approved
     unor_id: str | None = None  # the employee's unit when enrolled: who may decide a pending one
     reset_by: str | None = None  # four eyes: the admin whose device reset makes this one need another admin
+    # How well the face matched the employee's approved faces when enrolled; None: there were none.
+    own_match: OwnMatch | None = None
     decided_by: str | None = None
     decided_at: str | None = None
     note: str | None = None

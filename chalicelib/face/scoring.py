@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from chalicelib.face.cohort import Cohort
 from chalicelib.face.errors import FaceError, ModelUnavailableError
-from chalicelib.face.types import Decision, FaceAnalysis, Template, Verdict
+from chalicelib.face.types import Decision, FaceAnalysis, Template, Vector, Verdict
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 DEFAULT_POLICY = "default"
@@ -162,13 +162,20 @@ def verify(probe: FaceAnalysis, templates: Sequence[Template], cohort: Cohort | 
     Raises NotEnrolledForModelsError when the templates do not all carry every policy model, and
     ProbeModelMissingError when the probe lacks one.
     """
-    _check_models(probe, templates, policy)
+    return verify_vectors(probe.embeddings, templates, cohort, policy)
+
+
+def verify_vectors(
+    embeddings: Mapping[str, Vector], templates: Sequence[Template], cohort: Cohort | None, policy: ScoringPolicy
+) -> Verdict:
+    """`verify` of a face known by its vectors alone (a stored template compared with the employee's others)."""
+    _check_models(embeddings, templates, policy)
     own_ids = {t.template_id for t in templates} | look_alikes(cohort, templates, policy)
     cohorts = _usable_cohorts(cohort, own_ids, policy)
     raw: dict[str, float] = {}
     fused: dict[str, float] = {}
     for model_id in policy.model_ids:
-        probe_vec = np.asarray(probe.embeddings[model_id], dtype=np.float64)
+        probe_vec = np.asarray(embeddings[model_id], dtype=np.float64)
         template_mat = np.stack([np.asarray(t.embeddings[model_id], dtype=np.float64) for t in templates])
         scores = template_mat @ probe_vec
         raw[model_id] = _aggregate(scores, policy.template_aggregation)
@@ -191,8 +198,8 @@ def verify(probe: FaceAnalysis, templates: Sequence[Template], cohort: Cohort | 
     )
 
 
-def _check_models(probe: FaceAnalysis, templates: Sequence[Template], policy: ScoringPolicy) -> None:
-    missing_probe = [m for m in policy.model_ids if m not in probe.embeddings]
+def _check_models(probe: Mapping[str, Vector], templates: Sequence[Template], policy: ScoringPolicy) -> None:
+    missing_probe = [m for m in policy.model_ids if m not in probe]
     if missing_probe:
         raise ProbeModelMissingError(details={"missing_models": missing_probe})
     missing = sorted({m for t in templates for m in policy.model_ids if m not in t.embeddings})
@@ -203,7 +210,7 @@ def _check_models(probe: FaceAnalysis, templates: Sequence[Template], policy: Sc
         )
     for model_id in policy.model_ids:
         dims = {np.asarray(t.embeddings[model_id]).shape for t in templates}
-        dims.add(np.asarray(probe.embeddings[model_id]).shape)
+        dims.add(np.asarray(probe[model_id]).shape)
         if len(dims) != 1:
             raise NotEnrolledForModelsError(details={"missing_models": [model_id], "shapes": sorted(dims)})
 

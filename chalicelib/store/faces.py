@@ -25,7 +25,7 @@ import random
 import re
 import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -36,6 +36,7 @@ from chalicelib.domain.faces import (
     APPROVED,
     PENDING,
     REJECTED,
+    OwnMatch,
     PendingTemplate,
     TemplateInfo,
     TemplateKey,
@@ -116,6 +117,7 @@ def _info(m: FaceTemplateModel) -> TemplateInfo:
         status=_status(m),
         unor_id=m.unor_id,
         reset_by=m.reset_by,
+        own_match=OwnMatch(**m.own_match) if m.own_match else None,
         decided_by=m.decided_by,
         decided_at=m.decided_at,
         note=m.note,
@@ -136,6 +138,7 @@ class NewTemplate:
     status: TemplateStatus = APPROVED  # or PENDING (never stored as rejected)
     unor_id: str | None = None
     reset_by: str | None = None
+    own_match: OwnMatch | None = None
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,7 @@ class DynamoFacesRepository:
             unor_id=new.unor_id,
             pending_unit=None if approved else new.unor_id or "-",
             reset_by=new.reset_by,
+            own_match=asdict(new.own_match) if new.own_match else None,
             created_at=iso(now),
             created_by=new.actor,
         )

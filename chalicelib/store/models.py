@@ -238,6 +238,7 @@ class FaceTemplateModel(_Authored, _Base):
     unor_id = UnicodeAttribute(null=True)  # the employee's unit when enrolled (the pending queue's scope)
     pending_unit = UnicodeAttribute(null=True)  # = unor_id while pending, removed by the decision
     reset_by = UnicodeAttribute(null=True)  # four eyes: the admin who reset the device may not approve it
+    own_match = JSONAttribute(null=True)  # domain.faces.OwnMatch: the face against the approved ones when enrolled
     decided_by = UnicodeAttribute(null=True)
     decided_at = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)

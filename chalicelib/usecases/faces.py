@@ -18,7 +18,15 @@ from datetime import UTC, datetime, timedelta
 
 from chalicelib import runtime
 from chalicelib.domain.audit import VIEW_PHOTOS
-from chalicelib.domain.faces import APPROVED, PENDING, REJECTED, PendingTemplate, TemplateInfo, TemplateStatus
+from chalicelib.domain.faces import (
+    APPROVED,
+    PENDING,
+    REJECTED,
+    OwnMatch,
+    PendingTemplate,
+    TemplateInfo,
+    TemplateStatus,
+)
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.face import DuplicateFaceError, FaceAnalysis, Template, Vector, Verdict
@@ -26,12 +34,19 @@ from chalicelib.face.cohort import CohortMember
 from chalicelib.face.config import Purpose
 from chalicelib.face.index import PAIR_BLOCK, Match, Pair
 from chalicelib.face.replay import check_replay
-from chalicelib.face.scoring import verify
+from chalicelib.face.scoring import NotEnrolledForModelsError, verify, verify_vectors
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, bad_cursor, decode_position, encode_cursor, iso, parse_iso
 from chalicelib.store.events import EVENT_ID
-from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate, new_template_id, nip_of_template
+from chalicelib.store.faces import (
+    PENDING_PER_EMPLOYEE,
+    Decision,
+    FoundTemplate,
+    NewTemplate,
+    new_template_id,
+    nip_of_template,
+)
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases import access, disclosure
 from chalicelib.usecases.auth import employee_of
@@ -53,6 +68,7 @@ from chalicelib.usecases.schemas.faces import (
     DuplicateFaces,
     DuplicatePage,
     FaceDecided,
+    OwnMatchView,
     PendingFace,
     PendingFacePage,
     PendingFacesQuery,
@@ -83,7 +99,8 @@ def decode_photo(value: str, settings: Settings, field: str = "photo") -> bytes:
 
 def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, now: datetime) -> FaceEnrolled:
     """Add a reference photo: analysed, refused on no/many faces, poor quality, a replay or another employee's
-    face, photo kept privately; approved at once unless the device was reset within FOUR_EYES."""
+    face, photo kept privately; approved at once unless the device was reset within FOUR_EYES, or the face is
+    unlike the employee's approved ones (`own_match`: it waits for a super admin)."""
     employee = employee_to_change(actor, nip)
     data = decode_photo(body.photo, settings)
     engine, policy = runtime.engine_and_policy(settings)
@@ -91,7 +108,8 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     check_replay(analysis, runtime.events().fingerprints_of(employee.nip, now), engine.config.replay)
     check_not_duplicate(employee.nip, analysis.embeddings, settings)
     reset_by = four_eyes(employee, now)
-    status: TemplateStatus = PENDING if reset_by else APPROVED
+    own = own_match(employee.nip, analysis.embeddings, settings)
+    status: TemplateStatus = PENDING if reset_by or (own and own.unlike) else APPROVED
     template_id, quality = keep_enrolment(
         actor.subject,
         employee.nip,
@@ -102,6 +120,7 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
         status=status,
         unor_id=employee.unor_id,
         reset_by=reset_by,
+        own=own,
         recheck=True,
     )
     return FaceEnrolled(template_id=template_id, quality=quality, models=list(policy.model_ids), status=status)
@@ -130,6 +149,7 @@ def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now
             status=PENDING,
             unor_id=employee.unor_id,
             reset_by=four_eyes(employee, now),
+            own=own_match(employee.nip, analysis.embeddings, settings),
         )
     except ConditionFailed:  # parallel uploads: the stored count's condition let only the first ones in
         _refuse_full_queue(PENDING_PER_EMPLOYEE)
@@ -164,6 +184,21 @@ def vouched_by(subject: str, nip: str, now: datetime) -> list[str]:
         for t in runtime.faces().template_rows(nip)
         if t.status == APPROVED and t.created_by == subject and now - parse_iso(t.created_at) <= FOUR_EYES
     ]
+
+
+def own_match(nip: str, embeddings: Mapping[str, Vector], settings: Settings) -> OwnMatch | None:
+    """A new face of the employee scored against their approved faces as a check-in selfie would be; None when
+    they have none (a first enrolment), or none made by the policy's models (a re-enrolment after a model
+    change). A face unlike them is a stand-in's: approved, it would check in as the employee (decision 202)."""
+    templates = runtime.faces().templates_of(nip)
+    if not templates:
+        return None
+    _, policy = runtime.engine_and_policy(settings)
+    try:
+        verdict = verify_vectors(embeddings, templates, runtime.cohort(settings).without_owners({nip}), policy)
+    except NotEnrolledForModelsError:
+        return None
+    return OwnMatch(score=round(verdict.score, 4), threshold=verdict.review_threshold)
 
 
 def check_not_duplicate(nip: str, embeddings: Mapping[str, Vector], settings: Settings) -> None:
@@ -214,6 +249,7 @@ def keep_enrolment(
     status: TemplateStatus = APPROVED,
     unor_id: str | None = None,
     reset_by: str | None = None,
+    own: OwnMatch | None = None,
     recheck: bool = False,
 ) -> tuple[str, FaceQuality]:
     """Store an accepted enrolment: the photo privately, template + fingerprint + count, the audit entry.
@@ -238,6 +274,7 @@ def keep_enrolment(
         status=status,
         unor_id=unor_id,
         reset_by=reset_by,
+        own_match=own,
     )
     runtime.faces().save_template(nip, new)
     if status == APPROVED and recheck:
@@ -247,6 +284,8 @@ def keep_enrolment(
     detail: dict[str, object] = {"template_id": template_id}
     if status != APPROVED:
         detail["status"] = status
+    if own is not None:
+        detail["own_score"] = own.score
     runtime.audit().record(actor, "face.enrol", nip, detail)
     return template_id, quality
 
@@ -350,9 +389,14 @@ def _pending_views(rows: list[PendingTemplate], unor_id: str, settings: Settings
             quality=FaceQuality(**row.info.quality),
             photo_url=store.presign(row.info.photo_key, evidence_ttl_s(settings)),
             reset_by=row.info.reset_by,
+            own_match=_own_match_view(row.info.own_match),
         )
         for row in rows
     ]
+
+
+def _own_match_view(own: OwnMatch | None) -> OwnMatchView | None:
+    return None if own is None else OwnMatchView(score=own.score, threshold=own.threshold, unlike=own.unlike)
 
 
 def decide(
@@ -377,6 +421,7 @@ def decide(
     if approve and found.info.reset_by and principal.subject in (found.info.reset_by, found.info.created_by):
         raise ForbiddenError("Foto wajah setelah reset perangkat harus disetujui admin lain.", {"reason": "four_eyes"})
     if approve:
+        _require_own_face_or_super_admin(principal, nip, found, settings)
         check_not_duplicate(nip, found.template.embeddings, settings)
     decision = Decision(approve, principal.subject, iso(now), body.note, ",".join(found.info.models))
     try:
@@ -392,6 +437,21 @@ def decide(
         status=APPROVED if approve else REJECTED,
         decided_at=iso(now),
     )
+
+
+def _require_own_face_or_super_admin(principal: Principal, nip: str, found: FoundTemplate, settings: Settings) -> None:
+    """A face unlike the employee's approved ones, when enrolled or now, is approved only by a super admin who
+    did not enrol it (403 `different_person`): a unit admin could otherwise give a stand-in the employee's
+    check-ins. (An approved face deleted first leaves nothing to compare with: the deletion is audited.)"""
+    then, now = found.info.own_match, own_match(nip, found.template.embeddings, settings)
+    if not any(m is not None and m.unlike for m in (then, now)):
+        return
+    if not principal.is_super_admin or principal.subject == found.info.created_by:
+        raise ForbiddenError(
+            "Wajah ini tidak cocok dengan foto wajah pegawai yang sudah disetujui. Hanya super admin (bukan yang "
+            "mendaftarkannya) yang dapat menyetujuinya.",
+            {"reason": "different_person"},
+        )
 
 
 def list_duplicates(principal: Principal, settings: Settings) -> DuplicatePage:

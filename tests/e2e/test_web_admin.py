@@ -760,6 +760,40 @@ def test_a_device_reset_in_the_console_ends_the_phone_and_a_face_after_it_needs_
     other.assert_clean()
 
 
+def test_a_stand_in_s_face_on_an_enrolled_employee_is_marked_and_the_unit_admin_cannot_approve_it(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    from bench.load_checkin import DEFAULT_FACES, PhotoCache
+
+    # GIVEN an enrolled employee of the unit
+    nip, nama = fresh_nip(), f"Dewi Lestari {secrets.token_hex(2).upper()}"
+    _import_unit(world.admin, world.unit_id, world.unit_name, [(nip, nama)])
+    own = _enrol(world.admin, nip)
+    # WHEN another person's face is enrolled on the account (the first identity of the set that is free)
+    cache = PhotoCache(DEFAULT_FACES)
+    for photos in _identities():
+        photo = cache.get(photos[0])
+        if photo == own[0]:
+            continue
+        sent = world.admin.post(f"/v1/admin/employees/{nip}/faces", {"photo": photo})
+        if sent.status == 201:
+            break
+        assert sent.status in (409, 422), sent.raw[:300]
+    assert sent.body["status"] == "pending", sent.body
+    # THEN the unit admin reads that it is unlike the approved face, and approving it is refused in the API's words
+    username, password = _admin_user(world, "unit_admin", [world.unit_id])
+    d = desk()
+    d.login(username, password)
+    d.page.goto(f"/admin/#/pegawai/{nip}")
+    faces = d.page.get_by_role("region", name="Wajah")
+    expect(faces.get_by_role("note")).to_contain_text("tidak cocok dengan wajah pegawai yang sudah disetujui")
+    faces.get_by_role("button", name="Setujui Wajah").click()
+    expect(faces.get_by_role("alert")).to_contain_text("Hanya super admin")
+    listed = _expect(world.admin.get(f"/v1/admin/employees/{nip}/faces"), 200, "faces")["items"]
+    assert sorted(f["status"] for f in listed) == ["approved", "pending"], listed
+    d.assert_clean(lambda status, path: (status, path) == (403, f"/v1/admin/faces/{sent.body['template_id']}"))
+
+
 def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     world: World, desk: Callable[..., Desk], tmp_path: Path
 ) -> None:

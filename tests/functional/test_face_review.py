@@ -131,3 +131,24 @@ def test_four_eyes_after_a_device_reset_and_duplicates_over_http(api: Api) -> No
     assert api.call("POST", path, {"decision": "approve"}, token=employee.admin).status == 200
     login = api.call("POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123", "device_id": DEVICE})
     assert login.status == 200, login.body
+
+
+def test_a_stand_in_s_face_on_an_enrolled_employee_waits_for_the_super_admin_over_http(api: Api) -> None:
+    # GIVEN an enrolled employee of U1 (Jolie's face) and U1's admin
+    employee = enrolled_employee(api)
+    unit_admin = api.unit_admin_token(employee.admin, "U1")
+    # WHEN a stand-in's face is self-enrolled on the account
+    sent = api.call("POST", "/v1/me/faces", {"photo": b64(selfie("deepface/img13.jpg"))}, token=employee.token)
+    assert sent.status == 201, sent.body
+    # THEN the queue says it is unlike the approved face
+    [item] = api.call("GET", "/v1/admin/faces/pending?unor_id=U1", token=unit_admin).body["items"]
+    assert item["own_match"]["unlike"] is True
+    assert item["own_match"]["score"] < item["own_match"]["threshold"]
+    # AND U1's admin may not approve it; the stand-in cannot check in; the super admin may approve it
+    path = f"/v1/admin/faces/{sent.body['template_id']}"
+    refused = api.call("POST", path, {"decision": "approve"}, token=unit_admin)
+    assert refused.status == 403, refused.body
+    assert refused.body["error"]["code"] == "FORBIDDEN"
+    assert refused.body["error"]["details"] == {"reason": "different_person"}
+    assert employee.check_in(selfie("deepface/img14.jpg")).body.get("status") != "accepted"
+    assert api.call("POST", path, {"decision": "approve"}, token=employee.admin).status == 200

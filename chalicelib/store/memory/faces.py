@@ -74,7 +74,16 @@ class InMemoryFacesRepository:
         now = utc_now()
         quality = json.loads(json.dumps(dict(new.quality)))  # as the JSON attribute gives it back
         info = TemplateInfo(
-            new.template_id, models, iso(now), new.actor, new.photo_key, quality, new.status, new.unor_id, new.reset_by
+            new.template_id,
+            models,
+            iso(now),
+            new.actor,
+            new.photo_key,
+            quality,
+            new.status,
+            new.unor_id,
+            new.reset_by,
+            own_match=new.own_match,
         )
         with self._lock:
             mine = self._templates.get(nip, {})

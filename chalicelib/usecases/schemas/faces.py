@@ -28,6 +28,15 @@ class PendingFacesQuery(Query):
     next: str | None = NEXT
 
 
+class OwnMatchView(Result):
+    score: float
+    threshold: float
+    unlike: bool = Field(
+        description="Below the threshold: not the face the employee checks in with, so only a super admin who "
+        "did not enrol it may approve it."
+    )
+
+
 class PendingFace(Result):
     template_id: str
     nip: str
@@ -41,6 +50,10 @@ class PendingFace(Result):
     reset_by: str | None = Field(
         description="Four eyes: enrolled within 7 days after this admin reset the employee's device, so "
         "another admin must approve it (null: any admin of the unit)."
+    )
+    own_match: OwnMatchView | None = Field(
+        description="The face scored against the employee's approved faces when it was enrolled, as a "
+        "check-in would be (null: there were none)."
     )
 
 

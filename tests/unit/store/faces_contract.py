@@ -17,7 +17,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from chalicelib.domain.faces import TemplateInfo, TemplateKey
+from chalicelib.domain.faces import OwnMatch, TemplateInfo, TemplateKey
 from chalicelib.domain.people import Employee
 from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
@@ -223,6 +223,17 @@ class FacesRepositoryContract(FacesSetUp):
         assert repo.templates_of(NIP) == [] and repo.cohort_members() == []
         assert list(repo.approved_templates()) == [] and repo.approved_version() == 0
         assert self.count_of(people) == (0, None)
+
+    def test_a_template_keeps_how_it_matched_the_employee_s_approved_faces(self, repo: FacesRepository) -> None:
+        own = OwnMatch(score=0.1234, threshold=0.55)
+        new = NewTemplate(
+            "t-o", vectors(1), fingerprint(1), "k/t-o", NIP, status="pending", unor_id="U1", own_match=own
+        )
+        repo.save_template(NIP, new)
+        self.save(repo, "t-a", seed=2)
+        assert {t.template_id: t.own_match for t in repo.template_rows(NIP)} == {"t-a": None, "t-o": own}
+        [queued] = repo.pending_of_unit("U1").items
+        assert queued.info.own_match == own and queued.info.own_match.unlike
 
     def test_the_pending_templates_of_an_employee_are_capped(self, repo: FacesRepository) -> None:
         for n in range(PENDING_PER_EMPLOYEE):

@@ -390,6 +390,74 @@ def test_a_second_persons_face_for_the_same_employee_does_not_count_until_an_adm
     assert state() == (1, 0) and not verifies(NIP, "deepface/img14.jpg", settings)
 
 
+def test_a_stand_in_s_face_on_an_enrolled_employee_needs_a_super_admin_who_did_not_enrol_it(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the employee enrolled and a stand-in's face self-enrolled on their account
+    faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    answer = faces.self_enrol(employee(), photo(ZUCKERBERG), settings, now)
+    # THEN the queue shows it is unlike the employee's approved face
+    [item] = faces.list_pending(COLLEAGUE, PendingFacesQuery(unor_id="U1"), settings).items
+    assert item.own_match is not None and item.own_match.unlike
+    assert item.own_match.score < item.own_match.threshold
+    # WHEN the unit's admin (obliging, or in on it) approves it: 403, it stays pending and cannot check in
+    with pytest.raises(ForbiddenError) as refused:
+        approve(COLLEAGUE, answer.template_id, settings, now)
+    assert refused.value.details == {"reason": "different_person"}
+    assert state() == (1, 1) and not verifies(NIP, "deepface/img14.jpg", settings)
+    # AND a super admin may (BKPSDM, having looked)
+    assert approve(SUPER, answer.template_id, settings, now) == "approved"
+
+
+def test_a_face_the_employee_checks_in_with_is_approved_by_the_unit_admin_and_shows_its_score(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the employee enrolled, then a second photo of the same person self-enrolled
+    faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    answer = faces.self_enrol(employee(), photo(JOLIE[1]), settings, now)
+    [item] = faces.list_pending(COLLEAGUE, PendingFacesQuery(unor_id="U1"), settings).items
+    assert item.own_match is not None and not item.own_match.unlike
+    # THEN the unit's admin approves it as before
+    assert approve(COLLEAGUE, answer.template_id, settings, now) == "approved"
+    # AND a first face has nothing to be compared with
+    first = faces.self_enrol(employee(OTHER), photo(ZUCKERBERG), settings, now)
+    [other] = [i for i in faces.list_pending(COLLEAGUE, PendingFacesQuery(unor_id="U1"), settings).items]
+    assert other.template_id == first.template_id and other.own_match is None
+
+
+def test_an_admin_cannot_put_a_stand_in_s_face_on_an_enrolled_employee_at_once(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the employee enrolled
+    faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    # WHEN a unit admin enrols another person's face for them: it waits, it does not check in
+    enrolled = faces.enrol(COLLEAGUE, NIP, photo(ZUCKERBERG), settings, now)
+    assert enrolled.status == "pending" and state() == (1, 1)
+    assert not verifies(NIP, "deepface/img14.jpg", settings)
+    assert trail()[-1][3]["status"] == "pending" and trail()[-1][3]["own_score"] < 0.5
+    # AND neither that admin nor another unit admin may approve it; a super admin who enrolled one may not either
+    for admin in (COLLEAGUE, RESETTER):
+        with pytest.raises(ForbiddenError):
+            approve(admin, enrolled.template_id, settings, now)
+    # WHEN the employee's approved face is deleted first, the stand-in's still needs the super admin
+    [approved] = [t for t in faces.list_templates(SUPER, NIP, settings).items if t.status == "approved"]
+    faces.delete_template(COLLEAGUE, NIP, approved.template_id)
+    with pytest.raises(ForbiddenError):
+        approve(RESETTER, enrolled.template_id, settings, now)
+    assert approve(SUPER, enrolled.template_id, settings, now) == "approved"
+
+
+def test_a_super_admin_s_own_enrolment_of_another_face_needs_another_super_admin(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    enrolled = faces.enrol(SUPER, NIP, photo(ZUCKERBERG), settings, now)
+    assert enrolled.status == "pending"
+    with pytest.raises(ForbiddenError):
+        approve(SUPER, enrolled.template_id, settings, now)
+    assert approve(Principal("rina", "super_admin"), enrolled.template_id, settings, now) == "approved"
+
+
 # --- duplicates ---------------------------------------------------------------------------------------------
 
 

@@ -149,6 +149,24 @@ const FACE_STATUS: Record<string, string> = { pending: "Menunggu persetujuan · 
 
 interface PendingFace extends FaceTemplate {
   nip: string;
+  own_match: { score: number; threshold: number; unlike: boolean } | null;
+}
+
+const SCORE = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 2 });
+
+/** What the queue says of a face against the employee's approved ones (nothing for a first face): one unlike
+ * them is a stand-in's, and only a super admin who did not enrol it may approve it (decision 202). */
+function OwnMatch({ match }: { match: PendingFace["own_match"] }) {
+  if (!match) return null;
+  const figures = `skor ${SCORE.format(match.score)}, batas ${SCORE.format(match.threshold)}`;
+  return match.unlike ? (
+    <p class="error" role="note">
+      Wajah ini tidak cocok dengan wajah pegawai yang sudah disetujui ({figures}). Periksa apakah ini orang yang sama; hanya super admin
+      (bukan yang mendaftarkannya) yang dapat menyetujuinya.
+    </p>
+  ) : (
+    <p class="hint">Cocok dengan wajah pegawai yang sudah disetujui ({figures}).</p>
+  );
 }
 
 function Faces({ employee }: { employee: Employee }) {
@@ -211,6 +229,7 @@ function Faces({ employee }: { employee: Employee }) {
       {(pending.data ?? []).map((f) => (
         <div key={f.template_id} class="pending-face">
           <img src={f.photo_url} alt="Swafoto pendaftaran dari aplikasi" referrerpolicy="no-referrer" />
+          <OwnMatch match={f.own_match} />
           {mayChange(session, employee.nip) ? (
             <div class="buttons">
               <Field
