@@ -124,7 +124,9 @@ LOG_GROUP_KMS_REASON = (
 
 
 def _visibility(name: str) -> Json:
-    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name}
+    # Metrics, no samples: a sampled request shows its headers unredacted (the bearer token, the origin secret)
+    # to whoever may read WAF samples; the WAF log (below) keeps blocked requests with both redacted.
+    return {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": True, "MetricName": name}
 
 
 def _only_through_the_distribution() -> Json:

@@ -132,6 +132,15 @@ def test_waf_limits_each_source_ip_and_answers_in_the_apis_error_shape(resources
     assert resources["ApiWafLogGroup"]["Properties"]["LogGroupName"]["Fn::Sub"].startswith("aws-waf-logs-")
 
 
+def test_waf_keeps_no_request_samples_whose_headers_it_could_not_redact(resources: dict[str, Any]) -> None:
+    # The web ACL's and every rule's visibility: metrics, but no samples (they would show the bearer token and
+    # the origin secret to whoever reads them; only the WAF log redacts them)
+    acl = resources["ApiWebAcl"]["Properties"]
+    visibilities = [acl["VisibilityConfig"], *(rule["VisibilityConfig"] for rule in acl["Rules"])]
+    assert len(visibilities) == 1 + len(acl["Rules"]) >= 4
+    assert all(v["SampledRequestsEnabled"] is False and v["CloudWatchMetricsEnabled"] is True for v in visibilities)
+
+
 def test_stage_and_waf_parameters_have_their_documented_defaults(merged: MergeResult) -> None:
     parameters = merged.template["Parameters"]
     assert parameters["ApiThrottleRate"]["Default"] == 100
