@@ -30,6 +30,7 @@ REFUSAL_CODES = (
 # code of the position checks to review instead. Both web apps name each (web/shared/reasons.ts).
 REVIEW_WARNINGS = (
     "OFFLINE_CAPTURE",
+    "OFFLINE_AFTER_REFUSAL",
     "FACE_BORDERLINE",
     "SMALL_FACE",
     "EXIF_TIME_MISMATCH",

@@ -68,6 +68,9 @@ HISTORY_DAYS = 30
 IN_FLIGHT_WAIT_S = 10.0
 STALE_CLAIM_S = 35  # longer than the Lambda timeout (30 s): no attempt can still be running
 OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
+# An offline capture sent after SMART refused the employee a check-in of its type that local day: with the
+# phone's clock set back it looks like an honest capture otherwise (the fraud audit of offline captures).
+OFFLINE_AFTER_REFUSAL = "OFFLINE_AFTER_REFUSAL"
 EXIF_TIME_MISMATCH = "EXIF_TIME_MISMATCH"
 SMALL_FACE = "SMALL_FACE"
 FACE_BORDERLINE = "FACE_BORDERLINE"
@@ -232,6 +235,7 @@ def _judge_and_record(
     attempt = _attempt(request, employee, key, settings, at=attendance_time, challenge=challenge, now=now)
     _flag_buddy_punching(attempt)
     recent = _recent_events(employee.nip, attendance_time, now)
+    _flag_offline_after_refusal(attempt, recent)
     if request.kind == "in":
         _refuse_second_arrival(recent, attempt.local_date)
     try:
@@ -312,6 +316,24 @@ def _recent_events(nip: str, at: datetime, now: datetime) -> list[Event]:
     check-in is received up to days after it was captured).
     """
     return runtime.events().events_between(nip, at - timedelta(days=HISTORY_DAYS), max(at, now) + timedelta(days=1))
+
+
+def _flag_offline_after_refusal(attempt: Attempt, recent: list[Event]) -> None:
+    """OFFLINE_AFTER_REFUSAL (-> review with the capture's OFFLINE_CAPTURE) when the employee was refused a
+    check-in of the capture's type on the capture's local day before it arrived (any refusal: outside the zone at
+    home, a failed head turn, ...). Offline captures are never refused for it: the reviewer reads both. The
+    refusals are among `recent` (every attempt received up to now), so this costs no read."""
+    if not attempt.request.offline:
+        return
+    arrived = iso(attempt.now)
+    if any(
+        e.status == "refused"
+        and e.type == attempt.request.kind
+        and e.local_date == attempt.local_date
+        and (e.received_at or "") <= arrived
+        for e in recent
+    ):
+        attempt.warnings.append(OFFLINE_AFTER_REFUSAL)
 
 
 def _refuse_second_arrival(recent: list[Event], local_date: str) -> None:

@@ -7,6 +7,7 @@ import io
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -300,6 +301,60 @@ def test_offline_capture_goes_to_review_and_an_admin_decides(employee: Employee)
         employee.api.call("GET", "/v1/admin/reviews?status=pending&unor_id=U1", token=employee.admin).body["items"]
         == []
     )
+
+
+def _offline(employee: Employee, captured: datetime, kind: str = "in") -> Any:
+    """An offline capture of `kind` at the office, stamped `captured` by the phone's clock, sent now."""
+    body = employee.body(selfie(GENUINE_2), type=kind, offline=True, captured_at=captured.isoformat())
+    body.pop("challenge_id")
+    answer = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert answer.status == 201, answer.body
+    return answer.body
+
+
+def _review_item(employee: Employee, event_id: str) -> dict[str, Any]:
+    queue = employee.api.call("GET", "/v1/admin/reviews?status=pending&unor_id=U1", token=employee.admin)
+    assert queue.status == 200, queue.body
+    return next(i for i in queue.body["items"] if i["event_id"] == event_id)
+
+
+def test_an_offline_capture_after_a_refusal_that_day_reaches_the_reviewer_with_both_times(employee: Employee) -> None:
+    # GIVEN an arrival refused from home (outside the zone)
+    before = datetime.now(UTC).replace(microsecond=0)
+    refused = employee.check_in(selfie(GENUINE), latitude=OUTSIDE[0], longitude=OUTSIDE[1])
+    assert refused.status == 422 and refused.body["error"]["code"] == "OUTSIDE_ZONE"
+    # WHEN the same arrival comes as an offline capture whose phone clock says it was taken before the refusal
+    capture = _offline(employee, before)
+    # THEN it is recorded for review, flagged as sent after a refusal of that day
+    assert capture["status"] == "review"
+    assert {"OFFLINE_CAPTURE", "OFFLINE_AFTER_REFUSAL"} <= set(capture["warnings"])
+    # AND the review item carries when SMART received it beside the phone's time
+    item = _review_item(employee, capture["event_id"])
+    assert {"OFFLINE_CAPTURE", "OFFLINE_AFTER_REFUSAL"} <= set(item["warnings"])
+    received = datetime.fromisoformat(item["received_at"])
+    assert item["attendance_time"] == before.isoformat() and received >= before
+    # AND so does the refusal among the day's attempts
+    day = before.astimezone(ZoneInfo("Asia/Jakarta")).date().isoformat()
+    attempts = employee.api.call("GET", f"/v1/admin/attempts?date={day}&unor_id=U1", token=employee.admin)
+    [attempt] = [i for i in attempts.body["items"] if i["event_id"] == refused.body["event_id"]]
+    assert attempt["code"] == "OUTSIDE_ZONE" and datetime.fromisoformat(attempt["received_at"]) >= before
+
+
+@pytest.mark.parametrize("case", ["no-refusal", "refused-a-check-out", "captured-the-day-before"])
+def test_an_offline_capture_without_a_refusal_of_its_day_and_type_is_not_flagged(employee: Employee, case: str) -> None:
+    # GIVEN no refusal, a check-out refused today, or an arrival refused today
+    now = datetime.now(UTC).replace(microsecond=0)
+    if case != "no-refusal":
+        kind = "out" if case == "refused-a-check-out" else "in"
+        refused = employee.check_in(selfie(GENUINE), type=kind, latitude=OUTSIDE[0], longitude=OUTSIDE[1])
+        assert refused.status == 422, refused.body
+    # WHEN an arrival captured offline (now, or 25 hours ago: another local day) arrives
+    captured = now - timedelta(hours=25) if case == "captured-the-day-before" else now
+    capture = _offline(employee, captured)
+    # THEN it is an ordinary offline capture in review
+    assert capture["status"] == "review" and "OFFLINE_CAPTURE" in capture["warnings"]
+    assert "OFFLINE_AFTER_REFUSAL" not in capture["warnings"]
+    assert "OFFLINE_AFTER_REFUSAL" not in _review_item(employee, capture["event_id"])["warnings"]
 
 
 def test_reviews_are_scoped_to_the_unit_admin(api: Api) -> None:

@@ -25,6 +25,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   LIVENESS_MISSING: "Rekaman gerakan tidak dikirim",
   LIVENESS_BORDERLINE: "Gerakan kepala meragukan",
   OFFLINE_CAPTURE: "Absen luring (tanpa sinyal)",
+  OFFLINE_AFTER_REFUSAL: "Luring sesudah absen ditolak hari itu",
 };
 
 /** The refusal codes (chalicelib/messages.py REFUSAL_CODES): the "Kode" filter of "Percobaan Ditolak". */

@@ -357,3 +357,72 @@ def test_of_two_requests_with_one_challenge_the_second_is_a_recorded_refusal(
     # AND the first request's check-out is the only one that counts
     statuses = sorted(str(e.status) for e in recorded_events(repos))
     assert len(statuses) == 2 and statuses.count("refused") == 1 and set(statuses) - {"refused"} <= RECORDED
+
+
+# --- offline captures after a refusal (the fraud audit: a phone clock set back, or refused online first) -------
+
+LOCAL_0725 = NOW - timedelta(minutes=5)  # 07:25 in Jakarta, what a clock set back stamps on the capture
+
+
+def refused_online(employee: Principal, settings: Settings, at: datetime, kind: str = "in") -> None:
+    """GIVEN the employee refused `kind` at `at` (challenge asked then): checking in from home, outside the zone."""
+    challenge = challenges.issue(NIP, PHONE, at, SETTINGS.challenge_ttl_s, SETTINGS.token_secret, action=ACTION)
+    body, raw = request(f"home-{iso(at)}-{kind}", photo=selfie(GENUINE), type=kind,
+                        challenge_id=challenge.challenge_id, latitude=OUTSIDE[0], longitude=OUTSIDE[1])  # fmt: skip
+    answer = checkin.check_in(employee, body, raw, settings, at + timedelta(seconds=20))
+    assert answer.status_code == 422 and rendered(answer)["error"]["code"] == "OUTSIDE_ZONE"
+
+
+def offline_capture(employee: Principal, settings: Settings, captured: datetime, sent: datetime) -> dict[str, Any]:
+    """An offline arrival at the office stamped `captured` by the phone's clock and received at `sent`."""
+    body, raw = request(
+        "capture", photo=selfie(GENUINE_2), offline=True, challenge_id=None, frames=None, captured_at=iso(captured)
+    )
+    answer = checkin.check_in(employee, body, raw, settings, sent)
+    assert answer.status_code == 201, answer.body
+    return rendered(answer)
+
+
+def test_an_offline_capture_sent_after_a_refusal_that_day_is_flagged_for_the_reviewer(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN an arrival refused at 07:30 from home (outside the zone)
+    refused_online(employee, enrolled, NOW)
+    # WHEN an hour later the same arrival comes as an offline capture stamped 07:25 by the phone's clock
+    answer = offline_capture(employee, enrolled, LOCAL_0725, NOW + timedelta(hours=1))
+    # THEN it goes to review as every offline capture does, with the refusal named beside it
+    assert answer["status"] == "review"
+    assert {checkin.OFFLINE_CAPTURE, checkin.OFFLINE_AFTER_REFUSAL} <= set(answer["warnings"])
+    stored = repos.events.get_event(answer["event_id"])
+    assert stored is not None and checkin.OFFLINE_AFTER_REFUSAL in (stored.warnings or ())
+    assert stored.received_at == iso(NOW + timedelta(hours=1)) and stored.attendance_time == iso(LOCAL_0725)
+
+
+@pytest.mark.parametrize(
+    ("refusal", "kind"),
+    [
+        (None, "in"),  # no refusal at all: an honest teacher's capture
+        (NOW - timedelta(days=1), "in"),  # refused the day before
+        (NOW, "out"),  # a check-out refused the same day: another type
+    ],
+    ids=["no-refusal", "refused-the-day-before", "refused-a-check-out"],
+)
+def test_an_offline_capture_without_a_refusal_of_its_day_and_type_is_not_flagged(
+    employee: Principal, enrolled: Settings, refusal: datetime | None, kind: str
+) -> None:
+    # GIVEN no refusal, or one of another day or type
+    if refusal is not None:
+        refused_online(employee, enrolled, refusal, kind)
+    # WHEN an offline arrival stamped 07:25 arrives an hour later
+    answer = offline_capture(employee, enrolled, LOCAL_0725, NOW + timedelta(hours=1))
+    # THEN it is an ordinary offline capture in review
+    assert answer["status"] == "review" and checkin.OFFLINE_CAPTURE in answer["warnings"]
+    assert checkin.OFFLINE_AFTER_REFUSAL not in answer["warnings"]
+
+
+def test_a_capture_dated_the_day_before_a_refusal_is_not_flagged(employee: Principal, enrolled: Settings) -> None:
+    # GIVEN an arrival refused this morning
+    refused_online(employee, enrolled, NOW)
+    # WHEN a capture taken yesterday at 16:00 without signal arrives now, THEN it is yesterday's, not flagged
+    answer = offline_capture(employee, enrolled, NOW - timedelta(hours=15, minutes=30), NOW + timedelta(minutes=5))
+    assert checkin.OFFLINE_CAPTURE in answer["warnings"] and checkin.OFFLINE_AFTER_REFUSAL not in answer["warnings"]

@@ -37,6 +37,7 @@ def test_every_refusal_and_review_warning_has_an_indonesian_name() -> None:
 def test_the_check_in_warnings_are_the_listed_ones() -> None:
     raised = {
         checkin.OFFLINE_CAPTURE,
+        checkin.OFFLINE_AFTER_REFUSAL,
         checkin.FACE_BORDERLINE,
         checkin.SMALL_FACE,
         checkin.EXIF_TIME_MISMATCH,

@@ -1,6 +1,6 @@
 // The console's dates and times on the regency's clock (format.ts).
 import { describe, expect, it } from "vitest";
-import { arrival, localDate } from "./format";
+import { arrival, localDate, sentAfter } from "./format";
 
 describe("localDate", () => {
   it("reads an instant's date in Jakarta, not in UTC", () => {
@@ -17,5 +17,22 @@ describe("arrival", () => {
   it("shows a check-in of the day itself, or none, as a plain time", () => {
     expect(arrival("2026-11-03T00:02:00Z", "2026-11-03")).toBe("07.02");
     expect(arrival(null, "2026-11-03")).toBe("–");
+  });
+});
+
+describe("sentAfter", () => {
+  it("says how long after its photo an offline capture reached SMART, in hours and minutes", () => {
+    expect(sentAfter("2026-12-03T00:25:00+00:00", "2026-12-03T03:37:40+00:00")).toBe("dikirim 3 jam 12 menit setelah foto diambil");
+    expect(sentAfter("2026-12-03T00:25:00+00:00", "2026-12-03T00:37:00+00:00")).toBe("dikirim 12 menit setelah foto diambil");
+    expect(sentAfter("2026-12-03T00:25:00+00:00", "2026-12-03T02:25:00+00:00")).toBe("dikirim 2 jam setelah foto diambil");
+  });
+
+  it("counts days for a capture that waited over a day, and less than a minute for one sent at once", () => {
+    expect(sentAfter("2026-12-01T00:25:00+00:00", "2026-12-03T01:30:00+00:00")).toBe("dikirim 2 hari 1 jam 5 menit setelah foto diambil");
+    expect(sentAfter("2026-12-03T00:25:00+00:00", "2026-12-03T00:25:59+00:00")).toBe("dikirim kurang dari 1 menit setelah foto diambil");
+  });
+
+  it("says when the photo is dated after it arrived: the phone's clock is ahead", () => {
+    expect(sentAfter("2026-12-03T00:29:00+00:00", "2026-12-03T00:25:00+00:00")).toBe("foto bertanggal 4 menit sesudah diterima (jam ponsel tidak tepat)");
   });
 });

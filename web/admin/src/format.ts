@@ -34,3 +34,27 @@ export function today(): string {
 export function arrival(checkIn: string | null, date: string): string {
   return checkIn && localDate(checkIn) < date ? `${time(checkIn)} (kemarin)` : time(checkIn);
 }
+
+const MINUTE_MS = 60_000;
+
+/** A span of whole minutes the Indonesian way: "1 hari 2 jam 5 menit", "3 jam", "12 menit". */
+function span(minutes: number): string {
+  const parts: [number, string][] = [
+    [Math.floor(minutes / 1440), "hari"],
+    [Math.floor((minutes % 1440) / 60), "jam"],
+    [minutes % 60, "menit"],
+  ];
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${count(n)} ${unit}`)
+    .join(" ");
+}
+
+/** How long after its photo was taken (by the phone's clock) an offline capture reached SMART, as the reviewer
+ * reads it: "dikirim 3 jam 12 menit setelah foto diambil". A photo dated after its arrival (the phone's clock
+ * ahead of SMART's) says so instead. */
+export function sentAfter(capturedAt: string, receivedAt: string): string {
+  const minutes = Math.trunc((Date.parse(receivedAt) - Date.parse(capturedAt)) / MINUTE_MS);
+  if (minutes < 0) return `foto bertanggal ${span(-minutes)} sesudah diterima (jam ponsel tidak tepat)`;
+  return minutes === 0 ? "dikirim kurang dari 1 menit setelah foto diambil" : `dikirim ${span(minutes)} setelah foto diambil`;
+}

@@ -51,7 +51,7 @@ export interface Evidence {
   type: string;
   status?: string;
   attendance_time: string;
-  received_at?: string;
+  received_at?: string | null;
   reasons: string[];
   warnings?: string[];
   face: { score: number; threshold: number } | null;

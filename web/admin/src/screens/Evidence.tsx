@@ -10,7 +10,7 @@ import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reaso
 import type { Route } from "../router";
 import { canChange, mayChange, OWN_RECORD, type Query } from "../session";
 import type { Evidence, Zone } from "../types";
-import { count, dateTime, today } from "../format";
+import { count, dateTime, sentAfter, today } from "../format";
 import { countOf, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, useLoad, type Column } from "../ui";
 
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
@@ -60,6 +60,9 @@ function EvidenceMap({ item }: { item: Evidence }) {
 function Facts({ item }: { item: Evidence }) {
   const { unitName } = useConsole();
   const measured = measuredFact(item.code, item.details ?? {});
+  // An offline capture's time is the phone's clock, which its owner can set: when SMART received it is the
+  // reviewer's check (a photo "taken" at 07:25 that arrived at 10:40, right after a refusal).
+  const offline = codesOf(item).includes("OFFLINE_CAPTURE");
   return (
     <dl class="facts">
       <dt>Pegawai</dt>
@@ -70,8 +73,16 @@ function Facts({ item }: { item: Evidence }) {
       <dd>{unitName(item.unor_id)}</dd>
       <dt>Jenis</dt>
       <dd>{KIND[item.type] ?? item.type}</dd>
-      <dt>Waktu</dt>
+      <dt>{offline ? "Waktu (jam ponsel)" : "Waktu"}</dt>
       <dd>{dateTime(item.attendance_time)}</dd>
+      {offline && item.received_at ? (
+        <>
+          <dt>Diterima SMART</dt>
+          <dd>
+            {dateTime(item.received_at)} ({sentAfter(item.attendance_time, item.received_at)})
+          </dd>
+        </>
+      ) : null}
       {item.code ? (
         <>
           <dt>Kode</dt>
