@@ -1,0 +1,23 @@
+"""docs/deployment.md says what the template and the settings really do."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .conftest import of_type
+
+GUIDE = (Path(__file__).parents[3] / "docs" / "deployment.md").read_text(encoding="utf-8")
+
+
+def test_the_guide_counts_the_tables_the_template_makes(resources: dict[str, Any]) -> None:
+    [counted] = re.findall(r"^\| (\d+) DynamoDB tables ", GUIDE, re.M)
+    assert int(counted) == len(of_type(resources, "AWS::DynamoDB::Table"))
+
+
+def test_every_ssm_command_of_the_guide_names_the_region() -> None:
+    # The functions read the secrets in the stack's region; a parameter put in the CLI profile's region is lost.
+    commands = re.findall(r"aws ssm [a-z-]+(?:[^\n`]|\\\n)*", GUIDE)
+    assert len(commands) >= 10
+    assert [c for c in commands if "--region ap-southeast-3" not in c] == []
