@@ -51,6 +51,13 @@ def simpeg_sync(event: Any) -> dict[str, Any]:
     return jobs.simpeg_event(event.to_dict())
 
 
+@app.schedule(Cron(0, 19, "*", "*", "?", "*"), name="face_retention")
+def face_retention(event: Any) -> dict[str, Any]:
+    """Nightly at 02:00 WIB: delete the face templates of employees SIMPEG deactivated more than
+    SMART_FACE_RETENTION_DAYS ago (biometric data kept no longer than its purpose)."""
+    return jobs.forget_departed_faces()
+
+
 @app.schedule(Cron(30, 16, "*", "*", "?", "*"), name="daily_recap")
 def daily_recap(event: Any) -> dict[str, Any]:
     """Daily at 23:30 WIB: judge and store the day's statuses of every employee (and the day before's again).

@@ -16,11 +16,12 @@ from chalicelib import runtime
 from chalicelib.observability import Metric, job
 from chalicelib.settings import Settings, load_settings
 from chalicelib.store.job_runs import JobRun
-from chalicelib.usecases import exports, recaps, rejudge, simpeg
+from chalicelib.usecases import exports, faces, recaps, rejudge, simpeg
 
 DAILY_RECAP = "daily_recap"
 DAY_BEFORE_RECAP = "day_before_recap"
 SIMPEG_SYNC = "simpeg_sync"
+FACE_RETENTION = "face_retention"
 ERROR_CHARS = 500
 MAKE_UP_DAYS = 7  # how far back the nightly recap judges days no recap run judged finished (decision 146)
 RUNS_READ = 40  # the recap runs read to find them: two scheduled runs a day, and manual ones
@@ -46,6 +47,17 @@ def nightly_simpeg_sync(trigger: str = "schedule") -> dict[str, Any]:
         run = recorded(SIMPEG_SYNC, trigger, lambda settings: simpeg.nightly_sync(settings).model_dump(mode="json"))
         summary.update(run_id=run["run_id"], status=run["status"], counts=run.get("counts"))
     return run
+
+
+def forget_departed_faces(trigger: str = "schedule") -> dict[str, Any]:
+    """Nightly at 02:00 WIB, in a function of its own (the only one besides the API that may delete faces): the
+    faces of employees SIMPEG deactivated more than SMART_FACE_RETENTION_DAYS ago are deleted."""
+    with job(FACE_RETENTION, Metric.FACE_RETENTION_DURATION) as summary:
+        result = recorded(
+            FACE_RETENTION, trigger, lambda settings: faces.forget_departed(settings, datetime.now(UTC)).model_dump()
+        )
+        summary.update(result)
+    return result
 
 
 def simpeg_event(event: dict[str, Any]) -> dict[str, Any]:
@@ -153,4 +165,5 @@ JOBS: dict[str, Callable[[str], dict[str, Any]]] = {
     DAILY_RECAP: lambda trigger: daily_recap(trigger=trigger),
     DAY_BEFORE_RECAP: day_before_recap,
     SIMPEG_SYNC: nightly_simpeg_sync,
+    FACE_RETENTION: forget_departed_faces,
 }

@@ -65,6 +65,7 @@ class Metric(StrEnum):
     SIMPEG_DURATION = "SimpegSyncDuration"  # the nightly job
     RECAP_DURATION = "RecapDuration"  # the daily recap job
     EXPORT_DURATION = "MonthlyExportDuration"  # a monthly export built by the report worker
+    FACE_RETENTION_DURATION = "FaceRetentionDuration"  # the nightly deletion of departed employees' faces
 
 
 MILLISECONDS = frozenset(
@@ -76,6 +77,7 @@ MILLISECONDS = frozenset(
         Metric.SIMPEG_DURATION,
         Metric.RECAP_DURATION,
         Metric.EXPORT_DURATION,
+        Metric.FACE_RETENTION_DURATION,
     }
 )
 CHECKIN_BY_STATUS = {

@@ -71,6 +71,10 @@ class Settings:
     max_speed_kmh: float
     h3_resolution: int
     photo_retention_days: int
+    # SMART_FACE_RETENTION_DAYS: how long the face templates (biometric vectors) of an employee SIMPEG deactivated
+    # are kept, in case the deactivation is undone; a nightly job then deletes them (usecases/faces.py
+    # `forget_departed`).
+    face_retention_days: int
     # SMART_EXPORT_RETENTION_DAYS: how long the bucket keeps a generated file under exports/ (the stack's
     # ExportRetentionDays): an export older than that is answered as expired, not with a link to nothing.
     export_retention_days: int
@@ -238,6 +242,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         max_speed_kmh=_float(env, "SMART_MAX_SPEED_KMH", 250.0, 10.0, 2000.0),
         h3_resolution=_int(env, "SMART_H3_RESOLUTION", 13, 9, 15),
         photo_retention_days=_int(env, "SMART_PHOTO_RETENTION_DAYS", 730, 30, 3650),
+        face_retention_days=_int(env, "SMART_FACE_RETENTION_DAYS", 90, 1, 3650),
         export_retention_days=_int(env, "SMART_EXPORT_RETENTION_DAYS", 7, 1, 365),
         rules=_rules(env),
         offline_max_age_h=_int(env, "SMART_OFFLINE_MAX_AGE_H", 72, 1, 24 * 14),

@@ -22,6 +22,11 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   day's events, and writes the daily statuses (and stamps their month changed: an UpdateItem). Its batch also
   deletes the old unit's row of a day a move handed over to the new unit (decision 127): BatchWriteItem's
   ``DeleteRequest``, on the statuses only, which are recomputed from the events and are not evidence.
+- ``FaceRetention`` (chalicelib.jobs.forget_departed_faces; decision 204) finds the employees SIMPEG deactivated
+  longer ago than the retention who still have faces (a Scan of the employees, NIPs projected), deletes their
+  face templates with the counts on the employee and the approved set's change count, drops their kept duplicate
+  pairs (same table), writes one audit entry per employee and logs its run. No object: the enrolment photos stay
+  evidence until the bucket's lifecycle lets them go.
 - ``ReportWorker`` (chalicelib.jobs.report_event; decision 117): the API invokes it asynchronously with a started
   monthly export. It reads the export's run, the units' names and the month's statuses, writes the month-end
   counters as the report does, puts the file under ``exports/`` (the API signs the link), records the outcome and
@@ -29,9 +34,10 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
 
 The jobs and the worker call ``runtime.ensure_ready``, which reads the ``admin`` account and creates it from the
 bootstrap secret while that secret exists, so they may get and put admins (nothing else on that table).
-There is no ``CreateTable`` or ``DeleteTable`` anywhere (the stack owns the tables), and one ``Scan``: the API's
-on the employees table, which counts a regency's onboarding progress for an admin who sees every unit in one
-pass instead of a Query per unit (decision 85); everything else reads by key and index.
+There is no ``CreateTable`` or ``DeleteTable`` anywhere (the stack owns the tables), and ``Scan`` only on the
+employees table: the API's, which counts a regency's onboarding progress for an admin who sees every unit in one
+pass instead of a Query per unit (decision 85), and the face retention's nightly one; everything else reads by key
+and index.
 """
 
 from __future__ import annotations
@@ -82,7 +88,7 @@ PUT = "dynamodb:PutItem"
 UPDATE = "dynamodb:UpdateItem"
 DELETE = "dynamodb:DeleteItem"
 BATCH_WRITE = "dynamodb:BatchWriteItem"  # puts and deletes alike: never on evidence
-SCAN = "dynamodb:Scan"  # the API on employees only (onboarding counts of every unit)
+SCAN = "dynamodb:Scan"  # on employees only: the API's onboarding counts, the face retention's departed employees
 
 READ = (DESCRIBE, GET, BATCH_GET, QUERY, CONDITION_CHECK)
 WRITE = (PUT, UPDATE)
@@ -184,6 +190,18 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
         },
         purpose="daily recap: reads the day's plans and events and its recent runs, writes the daily statuses and "
         "its job runs",
+    ),
+    "FaceRetention": FunctionAccess(
+        tables={
+            **_BOOTSTRAP,
+            EmployeeModel: (DESCRIBE, SCAN, UPDATE),  # the departed; their template counts
+            # a template read, deleted with the approved set's change count (UpdateItem); its pairs (same table)
+            FaceTemplateModel: (DESCRIBE, QUERY, GET, DELETE, UPDATE),
+            AuditModel: (DESCRIBE, PUT),  # one entry per employee whose faces went
+            JobRunModel: (DESCRIBE, PUT),
+        },
+        purpose="face retention: deletes the face templates of employees who left longer ago than the retention, "
+        "audits it and records its runs",
     ),
     REPORT_WORKER_ID: FunctionAccess(
         tables={

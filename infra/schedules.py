@@ -59,6 +59,7 @@ class LocalSchedule:
 SCHEDULES: tuple[LocalSchedule, ...] = (
     LocalSchedule("daily_recap", 23, 30, "Daily attendance recap (23:30 local time)"),
     LocalSchedule("simpeg_sync", 1, 0, "SIMPEG employee sync (01:00 local time)"),
+    LocalSchedule("face_retention", 2, 0, "Faces of employees who left deleted (02:00 local time)"),
     LocalSchedule("daily_recap", 10, 30, "The day before recapped again (10:30 local time)", "day_before_recap"),
 )
 

@@ -164,6 +164,12 @@ class PeopleRepository(Protocol):
         unit): for a caller who sees the whole regency."""
         ...
 
+    def departed_with_faces(self, left_by: str) -> list[str]:
+        """The NIPs, in order, of the inactive employees deactivated at or before `left_by` (ISO 8601 UTC) who
+        still have approved face templates: whose biometric data has outlived its purpose. One pass over all
+        employees."""
+        ...
+
     def put_employee(self, employee: Employee) -> None:
         """Create or overwrite the HR fields (name, unit, titles, position, active), keeping login, phone,
         face and field-duty state; empty titles or position are stored as absent."""
@@ -450,6 +456,22 @@ class DynamoPeopleRepository:
             # The same reads as count_employees (a Query pays for whole items); only three attributes travel.
             rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=_COUNTED)
             return unit_tallies(_counted(m) for m in rows).get(unor_id, UnitCounts(0, 0, 0))
+
+    def departed_with_faces(self, left_by: str) -> list[str]:
+        """The employees Scan of `counts_of_all_units`, filtered by DynamoDB, the NIP projected."""
+        departed = (
+            (EmployeeModel.active == False)  # noqa: E712 (a pynamodb condition, not a comparison)
+            & (EmployeeModel.deactivated_at <= left_by)
+            & (EmployeeModel.template_count > 0)
+        )
+
+        def segment(n: int) -> list[str]:
+            with storage_call("dynamodb"):
+                rows = EmployeeModel.scan(departed, segment=n, total_segments=SCAN_SEGMENTS, attributes_to_get=["nip"])
+                return [m.nip for m in rows]
+
+        with ThreadPoolExecutor(max_workers=SCAN_SEGMENTS) as pool:
+            return sorted(nip for part in pool.map(segment, range(SCAN_SEGMENTS)) for nip in part)
 
     def counts_of_all_units(self) -> dict[str, UnitCounts]:
         """A Scan of the employees table in SCAN_SEGMENTS parallel segments, three attributes projected: the

@@ -58,6 +58,7 @@ from chalicelib.usecases.schemas.attendance import (
     FaceEnrolled,
     FaceQuality,
     FaceRejection,
+    FacesForgotten,
     FacesRecomputed,
     FaceTemplate,
     FaceTemplatePage,
@@ -327,13 +328,38 @@ def _template_row(template: TemplateInfo, photo_url: str) -> FaceTemplate:
 def delete_template(actor: Principal, nip: str, template_id: str) -> FaceDeleted:
     employee = employee_to_change(actor, nip)
     found = runtime.faces().get_template(employee.nip, template_id)
-    if found is None or not runtime.faces().delete_template(employee.nip, template_id):
+    if found is None or not _removed(employee.nip, found.info):
         raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
     runtime.audit().record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
-    if found.info.status == APPROVED:
-        runtime.face_index_changed(removed=template_id)
-        runtime.faces().drop_pairs(template_id)
     return FaceDeleted(template_id=template_id, deleted=True)
+
+
+def _removed(nip: str, template: TemplateInfo) -> bool:
+    """Delete the template (its vectors) and, if it was approved, its place in the indexes and its kept pairs;
+    False when a parallel delete took it."""
+    if not runtime.faces().delete_template(nip, template.template_id):
+        return False
+    if template.status == APPROVED:
+        runtime.face_index_changed(removed=template.template_id)
+        runtime.faces().drop_pairs(template.template_id)
+    return True
+
+
+RETENTION_ACTOR = "system:retensi"
+
+
+def forget_departed(settings: Settings, now: datetime) -> FacesForgotten:
+    """Delete every face template (approved, pending, rejected: all hold vectors) of the employees SIMPEG
+    deactivated more than SMART_FACE_RETENTION_DAYS ago: their biometric data has outlived its purpose (UU
+    27/2022). One audit entry per employee. The enrolment photos stay evidence until the bucket lets them go, and
+    an employee reactivated afterwards enrols again. Run nightly (jobs.forget_departed_faces, decision 204)."""
+    left_by = iso(now - timedelta(days=settings.face_retention_days))
+    employees = templates = 0
+    for nip in runtime.people().departed_with_faces(left_by):
+        gone = [t.template_id for t in runtime.faces().template_rows(nip) if _removed(nip, t)]
+        runtime.audit().record(RETENTION_ACTOR, "face.forget", nip, {"templates": len(gone), "left_by": left_by})
+        employees, templates = employees + 1, templates + len(gone)
+    return FacesForgotten(employees=employees, templates=templates, left_by=left_by)
 
 
 # --- the review queue ----------------------------------------------------------------------------------

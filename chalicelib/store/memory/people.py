@@ -72,6 +72,15 @@ class InMemoryPeopleRepository:
     def unit_counts(self, unor_id: str) -> domain.UnitCounts:
         return self._tallies(self._of_unit(unor_id)).get(unor_id, domain.UnitCounts(0, 0, 0))
 
+    def departed_with_faces(self, left_by: str) -> list[str]:
+        with self._lock:
+            employees = list(self._employees.values())
+        return sorted(
+            e.nip
+            for e in employees
+            if not e.active and e.deactivated_at is not None and e.deactivated_at <= left_by and e.enrolled
+        )
+
     def counts_of_all_units(self) -> dict[str, domain.UnitCounts]:
         with self._lock:
             employees = list(self._employees.values())

@@ -296,6 +296,14 @@ class FaceDeleted(Result):
     deleted: bool
 
 
+class FacesForgotten(Result):
+    """The nightly deletion of the faces of employees who left (a job's result, not an endpoint)."""
+
+    employees: int
+    templates: int
+    left_by: str  # deactivated at or before this instant (UTC)
+
+
 class FacesRecomputed(Result):
     """The batch re-embedding after a model change (command line, not an endpoint)."""
 

@@ -136,7 +136,7 @@ class AdoptionReport(Result):
     totals: list[AdoptionDay] = Field(description="Per day, the sum over the units.")
 
 
-JOB_NAMES = ("daily_recap", "day_before_recap", "simpeg_sync", "recap_rejudge")
+JOB_NAMES = ("daily_recap", "day_before_recap", "simpeg_sync", "face_retention", "recap_rejudge")
 
 
 def _limit(value: object) -> object:

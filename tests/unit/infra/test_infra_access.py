@@ -26,7 +26,7 @@ from infra.tables import table_logical_id
 from .conftest import of_type
 
 ACCOUNT, REGION, PARTITION = "111122223333", "ap-southeast-3", "aws"
-FUNCTIONS = ("APIHandler", "DailyRecap", "ReportWorker", "SimpegSync")
+FUNCTIONS = ("APIHandler", "DailyRecap", "FaceRetention", "ReportWorker", "SimpegSync")
 AUDIT, EVENTS = table_logical_id(AuditModel), table_logical_id(EventModel)
 PHOTO = "photos/checkin/2026-12-03/199001012020121001/abc.jpg"
 EXPORT = "exports/recap-2026-12.xlsx"
@@ -139,7 +139,7 @@ def test_every_function_has_its_own_role_and_its_own_policy(resources: dict[str,
     roles = {fid: f["Properties"]["Role"]["Fn::GetAtt"][0] for fid, f in functions.items()}
     assert len(set(roles.values())) == len(roles) == len(FUNCTIONS)
     policies = of_type(resources, "AWS::IAM::ManagedPolicy")
-    jobs = ("DailyRecap", "ReportWorker", "SimpegSync")  # invoked asynchronously: each has a dead-letter queue
+    jobs = ("DailyRecap", "FaceRetention", "ReportWorker", "SimpegSync")  # invoked asynchronously: dead-letter queues
     assert set(policies) == {f"{fid}AccessPolicy" for fid in FUNCTIONS} | {f"{job}DeadLetterPolicy" for job in jobs}
     for function_id, role_id in roles.items():
         assert policies[f"{function_id}AccessPolicy"]["Properties"]["Roles"] == [{"Ref": role_id}]
@@ -238,6 +238,20 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         "MachinePinsTable",  # the units' fingerprint cut-over dates
         "JobRunsTable",
     }
+    # the face retention deletes faces of the departed and audits it; it cannot touch events or the audit's entries
+    assert _tables_with_any_access(resources, "FaceRetention") == {
+        "EmployeesTable",
+        "FaceTemplatesTable",
+        "AuditTable",
+        "AdminsTable",
+        "JobRunsTable",
+    }
+    assert can(resources, "FaceRetention", "dynamodb:DeleteItem", table_arn("FaceTemplatesTable"))
+    assert not can(resources, "FaceRetention", "dynamodb:DeleteItem", table_arn("EmployeesTable"))
+    assert not can(resources, "FaceRetention", "dynamodb:UpdateItem", table_arn(AUDIT))
+    for action in ("s3:GetObject", "s3:PutObject", "s3:ListBucket"):  # the enrolment photos stay evidence
+        assert not can(resources, "FaceRetention", action, object_arn(PHOTO))
+        assert not can(resources, "FaceRetention", action, arn_of("DataBucket"))
     for function_id in ("SimpegSync", "DailyRecap"):
         for action in ("s3:GetObject", "s3:PutObject", "s3:ListBucket"):
             assert not can(resources, function_id, action, object_arn(PHOTO))
@@ -321,13 +335,14 @@ def test_no_policy_has_a_wildcard_resource_or_admin_action(resources: dict[str, 
             assert not {"dynamodb:CreateTable", "dynamodb:DeleteTable", "kms:Decrypt"} & set(statement["Action"])
 
 
-def test_the_only_scan_is_the_apis_on_employees(resources: dict[str, Any]) -> None:
+def test_the_only_scans_are_the_apis_and_the_face_retentions_on_employees(resources: dict[str, Any]) -> None:
     employees = table_logical_id(EmployeeModel)
     for function_id in FUNCTIONS:
         for model in ALL_MODELS:
             table = table_logical_id(model)
             allowed = can(resources, function_id, "dynamodb:Scan", table_arn(table))
-            assert allowed == (function_id == "APIHandler" and table == employees), (function_id, table)
+            expected = function_id in ("APIHandler", "FaceRetention") and table == employees
+            assert allowed == expected, (function_id, table)
 
 
 def test_logs_secrets_and_dead_letters_are_each_functions_own(resources: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from infra.merge import LAYER_ID, MergeResult, merge
 
 from .conftest import of_type
 
-FUNCTIONS = ("APIHandler", "DailyRecap", "ReportWorker", "SimpegSync")
+FUNCTIONS = ("APIHandler", "DailyRecap", "FaceRetention", "ReportWorker", "SimpegSync")
 
 
 def test_bucket_is_private_encrypted_versioned_and_expires_by_prefix(merged: MergeResult) -> None:

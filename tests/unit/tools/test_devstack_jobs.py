@@ -54,7 +54,7 @@ def test_the_local_schedules_are_the_deployed_ones_and_app_py_agrees() -> None:
     import app
     from chalicelib.jobs import JOBS
 
-    handlers = {name: getattr(app, name) for name in ("daily_recap", "simpeg_sync")}
+    handlers = {name: getattr(app, name) for name in ("daily_recap", "simpeg_sync", "face_retention")}
     assert {s.function for s in SCHEDULES} == set(handlers)
     assert {s.job_name for s in SCHEDULES} == set(JOBS)  # every schedule fires a job the local stack can run
 
@@ -68,6 +68,7 @@ def test_the_scheduler_fires_each_job_once_when_due_and_moves_it_on(tmp_path: Pa
     assert scheduler.due() == []
     assert scheduler.next_at["daily_recap"] == wib(4, 23, 30).astimezone(UTC)
     assert scheduler.next_at["simpeg_sync"] == wib(4, 1, 0).astimezone(UTC)
+    assert scheduler.next_at["face_retention"] == wib(4, 2, 0).astimezone(UTC)
     assert scheduler.next_at["day_before_recap"] == wib(4, 10, 30).astimezone(UTC)
 
 

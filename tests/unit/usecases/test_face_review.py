@@ -458,6 +458,35 @@ def test_a_super_admin_s_own_enrolment_of_another_face_needs_another_super_admin
     assert approve(Principal("rina", "super_admin"), enrolled.template_id, settings, now) == "approved"
 
 
+def test_the_faces_of_an_employee_who_left_are_deleted_once_the_retention_has_passed(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN NIP with an approved, a pending and a rejected face, and OTHER enrolled; both then deactivated
+    faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    pending = faces.self_enrol(employee(), photo(JOLIE[1]), settings, now).template_id
+    rejected = faces.self_enrol(employee(), photo(JOLIE[2]), settings, now).template_id
+    faces.decide(COLLEAGUE, rejected, DecisionRequest(decision="reject", note="buram"), settings, now)
+    faces.enrol(SUPER, OTHER, photo(ZUCKERBERG), settings, now)
+    for nip in (NIP, OTHER):
+        runtime.people().put_employee(replace(runtime.people().get_employee(nip), active=False))  # type: ignore[type-var]
+    # WHEN the nightly job runs within the retention: nothing goes (a deactivation may still be undone)
+    within = faces.forget_departed(settings, now + timedelta(days=settings.face_retention_days - 1))
+    assert (within.employees, within.templates) == (0, 0) and len(runtime.faces().template_rows(NIP)) == 3
+    # AND OTHER comes back meanwhile (SIMPEG corrected)
+    runtime.people().put_employee(replace(runtime.people().get_employee(OTHER), active=True))  # type: ignore[type-var]
+    # WHEN it runs after the retention
+    after = now + timedelta(days=settings.face_retention_days, minutes=1)
+    done = faces.forget_departed(settings, after)
+    # THEN every face of NIP is gone (vectors and all), counted off, and audited once; OTHER keeps theirs
+    assert (done.employees, done.templates) == (1, 3)
+    assert runtime.faces().template_rows(NIP) == [] and state() == (0, 0)
+    assert pending not in {t.template_id for t in runtime.faces().template_rows(NIP)}
+    assert len(runtime.faces().template_rows(OTHER)) == 1
+    assert trail()[-1] == ("system:retensi", "face.forget", NIP, {"templates": 3, "left_by": done.left_by})
+    # AND the next night finds nothing more to do
+    assert faces.forget_departed(settings, after).employees == 0
+
+
 # --- duplicates ---------------------------------------------------------------------------------------------
 
 

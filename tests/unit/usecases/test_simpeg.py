@@ -4,6 +4,7 @@ listed, and the admin's import is audited."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from chalicelib import jobs
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import NotFoundError, UnavailableError
-from chalicelib.settings import build_settings
+from chalicelib.settings import build_settings, load_settings
 from chalicelib.simpeg import SyncRun, Trigger, settle_abandoned
 from chalicelib.simpeg.sync import WORKER_DEADLINE_S
 from chalicelib.store.repositories import Repositories
@@ -79,8 +80,17 @@ def test_a_run_its_worker_left_running_is_ended_failed_once_listed(repos: Reposi
     assert settle_abandoned(log, stale_view, NOW).status == "succeeded"
 
 
+@pytest.fixture
+def fresh_settings() -> Iterator[None]:
+    """The job reads the process's settings (cached): read again from the environment this test sets, and
+    forgotten after it."""
+    load_settings.cache_clear()
+    yield
+    load_settings.cache_clear()
+
+
 def test_the_nightly_sync_without_a_simpeg_url_is_recorded_as_skipped_not_failed(
-    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch, fresh_settings: None
 ) -> None:
     # GIVEN a stage without SIMPEG (a regency that imports files only)
     monkeypatch.delenv("SMART_SIMPEG_URL", raising=False)

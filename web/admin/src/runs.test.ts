@@ -25,6 +25,11 @@ describe("jobResult", () => {
     );
   });
 
+  it("says how many departed employees' faces the retention deleted", () => {
+    const result = { employees: 12, templates: 31, left_by: "2026-09-07T18:00:00+00:00" };
+    expect(jobResult({ ...RUN, job: "face_retention", result })).toBe("Data wajah 12 pegawai yang sudah keluar dihapus (31 templat).");
+  });
+
   it("shows a failed run's error", () => {
     expect(jobResult({ ...RUN, status: "failed", result: null, error: "ClientError: throttled" })).toBe("ClientError: throttled");
   });

@@ -17,6 +17,7 @@ export const JOB_NAMES: Record<string, string> = {
   daily_recap: "Rekap harian",
   day_before_recap: "Rekap ulang hari sebelumnya",
   simpeg_sync: "Sinkronisasi SIMPEG",
+  face_retention: "Hapus data wajah pegawai yang sudah keluar",
   recap_rejudge: "Hitung ulang rekap",
 };
 const RECAP_JOBS = new Set(["daily_recap", "day_before_recap"]);
@@ -27,6 +28,7 @@ export const RUN_STATUS: Record<string, string> = {
   needs_confirmation: "Menunggu konfirmasi",
   confirmed: "Dikonfirmasi",
   failed: "Gagal",
+  skipped: "Dilewati",
 };
 export const TRIGGERS: Record<string, string> = { schedule: "Terjadwal", manual: "Manual", admin: "Admin", confirm: "Konfirmasi", import: "Impor berkas" };
 const COUNT_NAMES: Record<string, string> = {
@@ -48,6 +50,7 @@ export function jobResult(r: JobRun): string {
   if (r.job === "recap_rejudge") return rejudgeResult(r);
   if (r.error) return r.error;
   if (!x) return "–";
+  if (r.job === "face_retention") return `Data wajah ${num(x["employees"])} pegawai yang sudah keluar dihapus (${num(x["templates"])} templat).`;
   if (RECAP_JOBS.has(r.job)) return `Tanggal ${String(x["date"])}: ${num(x["employees"])} pegawai, ${num(x["written"])} status ditulis, ${num(x["unchanged"])} tetap.${madeUp(x["made_up"])}`;
   const status = typeof x["status"] === "string" ? `${named(RUN_STATUS, x["status"])}. ` : "";
   const counts = typeof x["counts"] === "object" && x["counts"] !== null ? counted(x["counts"] as Record<string, number>) : "–";
