@@ -116,7 +116,10 @@ function Detail({ item, children }: { item: Evidence; children?: ComponentChildr
     <article class="evidence" aria-label={`Bukti ${item.nama ?? item.nip}`}>
       <div class="photos">
         <Photo url={item.selfie_url} alt="Swafoto saat absen" />
-        <Photo url={item.enrolment_urls?.[0]} alt="Foto pendaftaran wajah" />
+        {/* Every approved face: a stand-in's face approved beside the employee's shows here (decision 202). */}
+        {(item.enrolment_urls?.length ? item.enrolment_urls : [null]).map((url, i) => (
+          <Photo key={url ?? i} url={url} alt={i === 0 ? "Foto pendaftaran wajah" : `Foto pendaftaran wajah ${String(i + 1)}`} />
+        ))}
       </div>
       <Facts item={item} />
       <EvidenceMap item={item} />
