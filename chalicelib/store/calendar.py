@@ -6,8 +6,9 @@ reads) and `chalicelib.store.memory.calendar` from dicts; `tests/unit/store/cale
 one test class both pass.
 
 Reads are shaped for the two callers: one employee's day (check-in answer) and one unit's day or month
-(recaps, monitor), each a handful of queries whatever the unit's size. Field duties are the zones
-repository's: the plan readers take the duty rows the use case read there.
+(recaps, monitor), each a handful of queries whatever the unit's size, and each reading the roster days and
+leaves of the dates asked, not the unit's whole past (rosters and leaves are never trimmed). Field duties are
+the zones repository's: the plan readers take the duty rows the use case read there.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from pynamodb.exceptions import PynamoDBException
+
+from chalicelib import observability
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import (
     DateRange,
@@ -255,6 +259,49 @@ def _shifts(nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
         return {date.fromisoformat(r.key): _roster_day(r) for r in rows if _rostered(r)}
 
 
+def _unit_own_versions(unor_id: str) -> dict[str, list[ScheduleVersion]]:
+    """The own schedule versions written for the unit's employees, by NIP: every one, a version holds from its
+    date on (one key prefix of the by_unit index; the roster items under the other prefix are not read)."""
+    own: dict[str, list[ScheduleVersion]] = {}
+    prefix = employee_owner("")
+    with storage_call("dynamodb"):
+        for row in ScheduleModel.by_unit.query(unor_id, ScheduleModel.owner_key.startswith(prefix)):
+            own.setdefault(row.owner.removeprefix(prefix), []).append(_version(row))
+    return own
+
+
+def _index_not_ready(exc: PynamoDBException, index_name: str) -> bool:
+    """DynamoDB refusing a Query on an index the table does not have yet, or is still filling from its items
+    ("The table does not have the specified index: …", "Cannot read from backfilling global secondary index: …";
+    moto: "Invalid index: …")."""
+    code, message = exc.cause_response_code, str(exc.cause_response_message or "")
+    return code in {"ValidationException", "ResourceNotFoundException"} and index_name in message
+
+
+def _unit_roster_rows(unor_id: str, start: date, end: date) -> list[ScheduleModel]:
+    """The roster items (removal marks included) written for the unit's employees on a date of `start`..`end`,
+    by NIP then date: one key range of the by_unit_day index, whatever the length of the rosters' history.
+
+    Until that index can be read (a deploy adds it to the existing table, which DynamoDB then fills from the
+    items already there, roster items included: minutes; a local stack restored from an older snapshot lacks it),
+    the unit's roster items are read as before it, every date ever rostered (the by_unit index's `SHIFT#` prefix),
+    and a warning says so."""
+    days = ScheduleModel.effective_from.between(start.isoformat(), end.isoformat())
+    prefix = shift_owner("")
+    with storage_call("dynamodb"):
+        try:
+            rows = list(
+                ScheduleModel.by_unit_day.query(unor_id, days, filter_condition=ScheduleModel.owner.startswith(prefix))
+            )
+        except PynamoDBException as exc:
+            if not _index_not_ready(exc, ScheduleModel.by_unit_day.Meta.index_name):
+                raise
+            observability.logger.warning("roster read without its index", extra={"unor_id": unor_id})
+            everything = ScheduleModel.by_unit.query(unor_id, ScheduleModel.owner_key.startswith(prefix))
+            rows = [r for r in everything if start.isoformat() <= r.key <= end.isoformat()]
+    return sorted(rows, key=lambda r: (r.owner, r.key))
+
+
 def _leave(row: LeaveModel) -> Leave:
     return Leave(LeaveKind(row.type), DateRange(date.fromisoformat(row.start_date), date.fromisoformat(row.end_date)))
 
@@ -458,15 +505,13 @@ class DynamoCalendarRepository:
             for row in LeaveModel.by_unit.query(unor_id, begun):
                 if row.end_date >= start.isoformat() and row.cancelled_at is None:
                     leaves.setdefault(row.nip, []).append(_leave(row))
-        own: dict[str, list[ScheduleVersion]] = {}
         shifts: dict[str, dict[date, WorkHours | None]] = {}
-        with storage_call("dynamodb"):
-            for row in ScheduleModel.by_unit.query(unor_id):
-                kind, nip = row.owner.split("#", 1)
-                if kind == "EMP":
-                    own.setdefault(nip, []).append(_version(row))
-                elif start.isoformat() <= row.key <= end.isoformat() and _rostered(row):
-                    shifts.setdefault(nip, {})[date.fromisoformat(row.key)] = _roster_day(row)
+        for row in _unit_roster_rows(unor_id, start, end):
+            if _rostered(row):
+                shifts.setdefault(row.owner.removeprefix(shift_owner("")), {})[date.fromisoformat(row.key)] = (
+                    _roster_day(row)
+                )
+        own = _unit_own_versions(unor_id)
         return UnitPlans(_versions(unit_owner(unor_id)), leaves, unit_duties(duties, start), own, shifts)
 
 

@@ -424,8 +424,8 @@ class ScheduleModel(_Authored, _Base):
     """Versioned schedules and rosters.
 
     owner ``UNIT#<unor_id>`` / ``EMP#<nip>``: week versions, range key effective_from#created_at;
-    ``SHIFT#<nip>``: one roster day per item, range key = date (a date removed from the roster keeps a mark,
-    definition ``{"removed": true}``, read as no entry); ``RAMADAN``: one period per year.
+    ``SHIFT#<nip>``: one roster day per item, range key = date = effective_from (a date removed from the roster
+    keeps a mark, definition ``{"removed": true}``, read as no entry); ``RAMADAN``: one period per year.
     """
 
     base_name = "schedules"
@@ -435,8 +435,13 @@ class ScheduleModel(_Authored, _Base):
     definition = JSONAttribute()
     unor_id = UnicodeAttribute(null=True)  # set on personal items only
     owner_key = UnicodeAttribute(null=True)  # owner#key, for the by_unit index
-    # Sparse: personal schedules and shift rosters of a unit's employees, read once per unit recap.
+    # Sparse: personal schedules and shift rosters of a unit's employees; a unit's plans read its own versions here
+    # (`EMP#` prefix of the range key), every one of them, as a version holds from its date on.
     by_unit = _index("by_unit", "unor_id", "owner_key")
+    # The same sparse items by date: a unit's plans read the roster days of the dates asked here, not every day ever
+    # rostered (a roster item's `effective_from` is its date, written with every item since the first one, so the
+    # index needs no backfill; own versions ride along by the date they take effect, and the reader skips them).
+    by_unit_day = _index("by_unit_day", "unor_id", "effective_from")
 
 
 class HolidayModel(_Base):

@@ -336,6 +336,34 @@ class CalendarRepositoryContract:
         # AND an employee of another unit has only U1's versions there
         assert plans.plan_for("X") == cal.EmployeePlan(unit_versions)
 
+    def test_unit_plans_hold_the_roster_days_of_their_range_and_every_own_version(
+        self, repo: CalendarRepository
+    ) -> None:
+        # GIVEN a year and more of one employee's roster in U1 (a night, a day off, a night, ...), one date of the
+        # range removed again, an own version of theirs from two years before, an own version of another employee
+        # of U1 that takes effect inside the range, and a roster day of someone of U2 in the range
+        first = date(2025, 3, 1)
+        history = [first + timedelta(days=d) for d in range(380)]
+        repo.put_shifts(NIP, "U1", {day: (NIGHT, None)[i % 2] for i, day in enumerate(history)}, "admin")
+        assert repo.remove_shift(NIP, date(2026, 3, 3), "admin") is True
+        repo.add_schedule_version(employee_owner(NIP), date(2024, 3, 1), SHORT, "admin", personal_unit="U1")
+        repo.add_schedule_version(employee_owner(OTHER), date(2026, 3, 3), SHORT, "admin", personal_unit="U1")
+        repo.put_shifts("X", "U2", {date(2026, 3, 3): NIGHT}, "admin")
+        # WHEN the unit's plans of 2 to 4 March 2026 are read
+        plans = repo.unit_plans("U1", date(2026, 3, 2), date(2026, 3, 4), [])
+        # THEN the employee's plan holds the roster days of those dates only (the removed one not), and the own
+        # versions of both employees, however old, none of them read as a roster day
+        assert dict(plans.plan_for(NIP).shifts) == {date(2026, 3, 2): NIGHT, date(2026, 3, 4): NIGHT}
+        assert plans.plan_for(NIP).own_versions == tuple(version(e) for e in repo.schedule_history(employee_owner(NIP)))
+        assert dict(plans.plan_for(OTHER).shifts) == {}
+        assert plans.plan_for(OTHER).own_versions == tuple(
+            version(e) for e in repo.schedule_history(employee_owner(OTHER))
+        )
+        assert plans.plan_for("X") == cal.EmployeePlan()
+        # AND a range before the roster began, or after it ended, holds no roster day
+        assert repo.unit_plans("U1", date(2025, 2, 1), date(2025, 2, 28), []).shifts == {}
+        assert repo.unit_plans("U1", date(2026, 3, 16), date(2026, 3, 31), []).shifts == {}
+
     # --- holidays and Ramadan ------------------------------------------------------------------------
 
     def test_holidays_are_listed_by_date_within_their_year(self, repo: CalendarRepository) -> None:
