@@ -3,13 +3,16 @@
 `ZonesRepository` is what the use cases may ask; `DynamoZonesRepository` answers it from DynamoDB (with a
 one-minute cache of zones in front of the check-in's reads) and `chalicelib.store.memory.zones` from dicts;
 `tests/unit/store/zones_contract.py` is the one test class both pass.
+
+Duty rows are never trimmed: the reads of the rows covering a date read back only as far as a letter can last
+(`MAX_DUTY_DAYS`, `duties_begun_from`), not an employee's or a unit's whole past.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Protocol
 
@@ -57,8 +60,9 @@ class ZonesRepository(Protocol):
 
     def save_assignment(self, assignment: Assignment, units: dict[str, str], actor: str) -> None:
         """Store the letter and one duty row per employee (`units`: each NIP's unit), all or nothing
-        (ConditionFailed when the letter id exists); move each employee's `duty_until` hint to the end date
-        when it is earlier (an absent hint stays absent)."""
+        (ConditionFailed when the letter id exists; ValueError, nothing stored, when it lasts longer than
+        MAX_DUTY_DAYS); move each employee's `duty_until` hint to the end date when it is earlier (an absent hint
+        stays absent)."""
         ...
 
     def duties_of(self, nip: str, day: date) -> list[Duty]:
@@ -86,6 +90,25 @@ class ZonesRepository(Protocol):
         """Mark the letter and its duty rows cancelled, all or nothing (they stay as evidence and no longer
         count), and answer the letter as it was; ConditionFailed when it does not exist or is cancelled."""
         ...
+
+
+# The longest field duty stored (days from its first to its last day): an admin's letter and a DL request's
+# approval are refused longer by their use cases (`usecases.zones.MAX_ASSIGNMENT_DAYS`,
+# `usecases.requests.MAX_REQUEST_DAYS`, both 366 since they were written), and `save_assignment` refuses one too,
+# so no path stores a duty the bounded reads below would miss. As `domain.calendar.MAX_LEAVE_DAYS` for leaves.
+MAX_DUTY_DAYS = 366
+
+
+def duties_begun_from(day: date) -> date:
+    """The earliest first day of a field duty that can still cover `day`."""
+    return day - timedelta(days=MAX_DUTY_DAYS)
+
+
+def check_duty_length(assignment: Assignment) -> None:
+    """Refuse (ValueError) a letter longer than MAX_DUTY_DAYS: the reads would not find it on its last days."""
+    start, end = date.fromisoformat(assignment.start_date), date.fromisoformat(assignment.end_date)
+    if (end - start).days > MAX_DUTY_DAYS:
+        raise ValueError(f"a field duty of more than {MAX_DUTY_DAYS} days")
 
 
 def no_duty_reaches(employee: Employee, day: date) -> bool:
@@ -162,6 +185,7 @@ class DynamoZonesRepository:
         _ZONES.forget(zone_id)
 
     def save_assignment(self, assignment: Assignment, units: dict[str, str], actor: str) -> None:
+        check_duty_length(assignment)
         header = AssignmentModel(
             assignment.assignment_id,
             zone_id=assignment.zone_id,
@@ -193,9 +217,11 @@ class DynamoZonesRepository:
                 tx.save(row)
 
     def duties_of(self, nip: str, day: date) -> list[Duty]:
-        """The range key sorts by start date: one query up to `day`, the rows ended before it dropped."""
+        """The range key sorts by start date: one key range of the rows begun by `day` that can still cover it,
+        those ended before it dropped."""
+        keys = DutyModel.key.between(duties_begun_from(day).isoformat(), f"{day.isoformat()}#~")
         with storage_call("dynamodb"):
-            rows = DutyModel.query(nip, DutyModel.key <= f"{day.isoformat()}#~")
+            rows = DutyModel.query(nip, keys)
             return [_duty(r) for r in rows if r.end_date >= day.isoformat() and r.cancelled_at is None]
 
     def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
@@ -203,7 +229,8 @@ class DynamoZonesRepository:
 
     def duties_of_unit(self, unor_id: str, day: date, last: date | None = None) -> list[Duty]:
         with storage_call("dynamodb"):
-            rows = DutyModel.by_unit.query(unor_id, DutyModel.start_date <= (last or day).isoformat())
+            begun = DutyModel.start_date.between(duties_begun_from(day).isoformat(), (last or day).isoformat())
+            rows = DutyModel.by_unit.query(unor_id, begun)
             return [_duty(r) for r in rows if r.end_date >= day.isoformat() and r.cancelled_at is None]
 
     def get_assignment(self, assignment_id: str) -> Assignment | None:
@@ -212,7 +239,8 @@ class DynamoZonesRepository:
 
     def assignments_of_unit(self, unor_id: str, start: date, end: date) -> list[Assignment]:
         with storage_call("dynamodb"):
-            rows = DutyModel.by_unit.query(unor_id, DutyModel.start_date <= end.isoformat())
+            begun = DutyModel.start_date.between(duties_begun_from(start).isoformat(), end.isoformat())
+            rows = DutyModel.by_unit.query(unor_id, begun)
             duties = [_duty(r) for r in rows if r.end_date >= start.isoformat() and r.cancelled_at is None]
         letters = batch_records(AssignmentModel, {d.assignment_id for d in duties}, _assignment)
         return group_letters(duties, letters)
@@ -237,4 +265,12 @@ class DynamoZonesRepository:
         return letter
 
 
-__all__ = ["DynamoZonesRepository", "ZonesRepository", "group_letters", "no_duty_reaches"]
+__all__ = [
+    "MAX_DUTY_DAYS",
+    "DynamoZonesRepository",
+    "ZonesRepository",
+    "check_duty_length",
+    "duties_begun_from",
+    "group_letters",
+    "no_duty_reaches",
+]

@@ -1,7 +1,8 @@
 """In-memory twin of the zones repository (`chalicelib.store.zones.ZonesRepository`), for tests and tools.
 
 It keeps the same records in dicts and answers exactly as the DynamoDB repository does, as pinned by
-`tests/unit/store/zones_contract.py`, which both pass. It reads no cache: `cached_zones` is `get_zones`.
+`tests/unit/store/zones_contract.py`, which both pass (its reads of duty rows take the same key ranges, back to
+`duties_begun_from`). It reads no cache: `cached_zones` is `get_zones`.
 The DynamoDB repository moves an employee's `duty_until` hint on the employees table; this twin does it
 on the in-memory people repository it is built with.
 """
@@ -18,7 +19,7 @@ from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.memory.people import InMemoryPeopleRepository
-from chalicelib.store.zones import group_letters, no_duty_reaches
+from chalicelib.store.zones import check_duty_length, duties_begun_from, group_letters, no_duty_reaches
 
 
 def _version_holds(stored: StoredZone | None, expected_version: int | None) -> bool:
@@ -67,6 +68,7 @@ class InMemoryZonesRepository:
     # --- field duty ----------------------------------------------------------------------------------
 
     def save_assignment(self, assignment: Assignment, units: dict[str, str], actor: str) -> None:
+        check_duty_length(assignment)
         nips = sorted(assignment.nips)
         rows = {
             (nip, f"{assignment.start_date}#{assignment.assignment_id}"): Duty(
@@ -84,20 +86,20 @@ class InMemoryZonesRepository:
             self._duties.update(rows)
 
     def duties_of(self, nip: str, day: date) -> list[Duty]:
-        until = day.isoformat()
+        until, begun = day.isoformat(), duties_begun_from(day).isoformat()
         with self._lock:
-            keys = sorted(k for k in self._duties if k[0] == nip and k[1] <= f"{until}#~")
+            keys = sorted(k for k in self._duties if k[0] == nip and begun <= k[1] <= f"{until}#~")
             return [self._duties[k] for k in keys if self._duties[k].end_date >= until and self._counts(k)]
 
     def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
         return [] if no_duty_reaches(employee, day) else self.duties_of(employee.nip, day)
 
     def duties_of_unit(self, unor_id: str, day: date, last: date | None = None) -> list[Duty]:
-        first, until = day.isoformat(), (last or day).isoformat()
+        first, until, begun = day.isoformat(), (last or day).isoformat(), duties_begun_from(day).isoformat()
         with self._lock:
             rows = sorted(self._duties.items(), key=lambda item: (item[1].start_date, item[0]))
             return [
-                d for k, d in rows if d.unor_id == unor_id and d.start_date <= until and d.end_date >= first
+                d for k, d in rows if d.unor_id == unor_id and begun <= d.start_date <= until and d.end_date >= first
                 and self._counts(k)
             ]  # fmt: skip
 
@@ -109,12 +111,13 @@ class InMemoryZonesRepository:
             return self._assignments.get(assignment_id)
 
     def assignments_of_unit(self, unor_id: str, start: date, end: date) -> list[Assignment]:
+        begun = duties_begun_from(start).isoformat()
         with self._lock:
             rows = [
                 d
                 for k, d in self._duties.items()
-                if d.unor_id == unor_id and d.start_date <= end.isoformat() and d.end_date >= start.isoformat()
-                and self._counts(k)
+                if d.unor_id == unor_id and begun <= d.start_date <= end.isoformat()
+                and d.end_date >= start.isoformat() and self._counts(k)
             ]  # fmt: skip
             letters = list(self._assignments.values())
         return group_letters(rows, letters)

@@ -19,7 +19,7 @@ from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.people import PeopleRepository
-from chalicelib.store.zones import ZonesRepository
+from chalicelib.store.zones import MAX_DUTY_DAYS, ZonesRepository
 
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
@@ -186,6 +186,28 @@ class ZonesRepositoryContract:
         for assignment_id in ("a-1", "a-9"):
             with pytest.raises(ConditionFailed):
                 repo.cancel_assignment(assignment_id, "ops", at)
+
+    def test_duty_reads_reach_back_only_as_far_as_a_letter_can_last(
+        self, repo: ZonesRepository, people: PeopleRepository, seed_employee: SeedEmployee
+    ) -> None:
+        # GIVEN a letter of the longest length that still covers 2 March 2026, and an older one of a week
+        longest = letter("a-1", start_date="2025-03-01", end_date="2026-03-02")
+        assert (date(2026, 3, 2) - date(2025, 3, 1)).days == MAX_DUTY_DAYS
+        older = letter("a-2", start_date="2025-02-24", end_date="2025-03-02")
+        repo.save_assignment(longest, {NIP: "U1"}, "admin")
+        repo.save_assignment(older, {NIP: "U1"}, "admin")
+        # WHEN the duties covering 2 March (or a range from it) are read, THEN the longest one comes, not the past
+        day, later = date(2026, 3, 2), date(2026, 3, 6)
+        assert repo.duties_of(NIP, day) == [duty(NIP, longest)] == repo.duties_of_unit("U1", day, later)
+        assert repo.assignments_of_unit("U1", day, later) == [longest]
+        assert repo.duties_of(NIP, date(2025, 3, 1)) == [duty(NIP, older), duty(NIP, longest)]
+        # AND a longer letter is refused and writes nothing, not even its employees' hints
+        seed_employee(OTHER, duty_until=NO_FIELD_DUTY)
+        with pytest.raises(ValueError):
+            repo.save_assignment(letter("a-3", nips=(OTHER,), start_date="2025-02-28", end_date="2026-03-02"),
+                                 {OTHER: "U1"}, "admin")  # fmt: skip
+        assert repo.get_assignment("a-3") is None and repo.duties_of(OTHER, date(2025, 3, 1)) == []
+        assert getattr(people.get_employee(OTHER), "duty_until", "?") == NO_FIELD_DUTY
 
     def test_a_letter_id_is_used_once_and_a_refused_letter_writes_nothing(self, repo: ZonesRepository) -> None:
         # GIVEN a saved letter
