@@ -17,12 +17,10 @@ import argparse
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from botocore.client import BaseClient
 from moto import mock_aws
 
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
@@ -32,42 +30,24 @@ from chalicelib.store.aws import reset_clients
 from chalicelib.store.calendar import DynamoCalendarRepository, unit_owner
 from chalicelib.store.schema import create_all
 from chalicelib.store.zones import DynamoZonesRepository
+from tests.functional.dynamo_reads import queries_read
 from tools import moto_scaling
 
 T = TypeVar("T")
 UNIT = "U-RS"
 DAY = date(2026, 12, 6)
 NIGHT, MORNING = WorkHours.parse("21:00", "07:00"), WorkHours.parse("07:00", "14:00")
-_API_CALL = "_make_api_call"
-
-
-@contextmanager
-def counted_reads() -> Iterator[list[int]]:
-    """The items each Query read (its ScannedCount), appended as the answers come."""
-    scanned: list[int] = []
-    real = getattr(BaseClient, _API_CALL)
-
-    def counting(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
-        answer = real(client, operation, params)
-        if operation == "Query":
-            scanned.append(int(answer.get("ScannedCount", 0)))
-        return answer
-
-    setattr(BaseClient, _API_CALL, counting)
-    try:
-        yield scanned
-    finally:
-        setattr(BaseClient, _API_CALL, real)
 
 
 def measured(label: str, read: Callable[[], T], runs: int) -> T:
     times: list[float] = []
     result: T | None = None
     for _ in range(runs):
-        with counted_reads() as scanned:
+        with queries_read() as read_by:
             began = time.perf_counter()
             result = read()
             times.append(time.perf_counter() - began)
+        scanned = [items for _, items in read_by]
     print(f"{label:<44} median {statistics.median(times) * 1000:9.1f} ms   items read {sum(scanned):>7,}"
           f"   ({len(scanned)} Queries)", flush=True)  # fmt: skip
     assert result is not None
