@@ -256,22 +256,48 @@ def _active_cohort() -> list[CohortMember]:
 
 
 def face_index(settings: Settings) -> TemplateIndex:
-    """Every approved template of the deployment for duplicate checks: loaded once per process and again
-    only when the stored change count differs from the one it was loaded at (one consistent read per call)."""
+    """Every approved template of the deployment for duplicate checks: loaded once per process; when the
+    stored change count (one consistent read per call) has moved since, brought up to date from the logged
+    changes after its count, and loaded again in full only when those cannot all be read."""
     _, policy = engine_and_policy(settings)
     key = (settings.table_prefix, policy.name)
     version = faces().approved_version()  # read first: a change made while loading shows as a new count
     with _index_lock:
         index = _indexes.get(key)
-        if index is None or index.version != version:
+        if index is not None and index.version != version and not _caught_up(index, version):
+            index = None
+        if index is None:
             index = TemplateIndex(policy.weights, faces().approved_templates(), version)
             _indexes[key] = index
         return index
 
 
+def _caught_up(index: TemplateIndex, version: int) -> bool:
+    """Apply the logged changes after the index's count, when they are all there: one entry for every count
+    from the index's on, up to `version` at least (an entry expired, or a count moved by a process that does
+    not log, leaves a gap). False, the index untouched, otherwise."""
+    if version < index.version:
+        return False  # the count went back (tables made anew): nothing to build on
+    changes = faces().approved_changes(index.version)
+    counts = [change.version for change in changes]
+    if (
+        counts != list(range(index.version + 1, index.version + 1 + len(counts)))
+        or index.version + len(counts) < version
+    ):
+        logger.info(
+            "duplicate index loaded again: its changes are not all logged", extra={"behind": version - index.version}
+        )
+        return False
+    index.apply(
+        ((c.template_id, None if c.template is None else CohortMember(c.owner, c.template)) for c in changes),
+        counts[-1],
+    )
+    return True
+
+
 def face_index_changed(added: CohortMember | None = None, removed: str | None = None) -> None:
     """After this process changed the approved set by one: apply it to the loaded indexes when nobody else
-    changed it meanwhile (the count moved by exactly one), so the next check needs no reload."""
+    changed it meanwhile (the count moved by exactly one), so the next check needs no read of the log."""
     with _index_lock:
         indexes = list(_indexes.values())
     if not indexes:
@@ -279,7 +305,7 @@ def face_index_changed(added: CohortMember | None = None, removed: str | None = 
     version = faces().approved_version()
     for index in indexes:
         if version != index.version + 1:
-            continue  # others changed it too: the next `face_index` reloads
+            continue  # others changed it too: the next `face_index` reads the changes since from the log
         if added is not None:
             index.add(added, version)
         if removed is not None:

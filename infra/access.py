@@ -24,8 +24,9 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   ``DeleteRequest``, on the statuses only, which are recomputed from the events and are not evidence.
 - ``FaceRetention`` (chalicelib.jobs.forget_departed_faces; decision 204) finds the employees SIMPEG deactivated
   longer ago than the retention who still have faces (a Scan of the employees, NIPs projected), deletes their
-  face templates with the counts on the employee and the approved set's change count, drops their kept duplicate
-  pairs (same table), writes one audit entry per employee and logs its run. No object: the enrolment photos stay
+  face templates with the counts on the employee, the approved set's change count and the change's entry in its
+  log (a PutItem in the face templates table), drops their kept duplicate pairs (same table), writes one audit
+  entry per employee and logs its run. No object: the enrolment photos stay
   evidence until the bucket's lifecycle lets them go.
 - ``ReportWorker`` (chalicelib.jobs.report_event; decision 117): the API invokes it asynchronously with a started
   monthly export. It reads the export's run, the units' names and the month's statuses, writes the month-end
@@ -195,8 +196,9 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
         tables={
             **_BOOTSTRAP,
             EmployeeModel: (DESCRIBE, SCAN, UPDATE),  # the departed; their template counts
-            # a template read, deleted with the approved set's change count (UpdateItem); its pairs (same table)
-            FaceTemplateModel: (DESCRIBE, QUERY, GET, DELETE, UPDATE),
+            # a template read, deleted with the approved set's change count (GetItem, UpdateItem) and the change's
+            # log entry (PutItem, store.faces FaceChangeModel); its pairs (same table)
+            FaceTemplateModel: (DESCRIBE, QUERY, GET, DELETE, UPDATE, PUT),
             AuditModel: (DESCRIBE, PUT),  # one entry per employee whose faces went
             JobRunModel: (DESCRIBE, PUT),
         },

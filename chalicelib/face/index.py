@@ -97,6 +97,43 @@ class TemplateIndex:
             if version is not None:
                 self.version = version
 
+    def apply(self, changes: Iterable[tuple[str, CohortMember | None]], version: int) -> None:
+        """Apply changes in order, each a template id with its template now (added or replaced) or None
+        (removed), and take `version`: the rows dropped and added in one copy of the matrix each, not one a
+        change (one row more copies the whole matrix)."""
+        final: dict[str, CohortMember | None] = {}
+        for template_id, member in changes:
+            final.pop(template_id, None)
+            final[template_id] = member
+        with self._lock:
+            self._drop_all(set(final))
+            added = [
+                m for m in final.values() if m is not None and all(x in m.template.embeddings for x in self._models)
+            ]
+            for member in added:
+                self._owners.append(member.owner)
+                self._ids.append(member.template.template_id)
+                for m in self._models:
+                    self._rows[m].append(np.asarray(member.template.embeddings[m], dtype=np.float32))
+            if added and self._matrix is not None and self._ids:
+                new_rows = np.stack([self._row(member.template.embeddings) for member in added])
+                self._matrix = np.vstack([self._matrix, new_rows]) if self._matrix.shape[0] else None
+            self._pairs = {}
+            self.version = version
+
+    def _drop_all(self, template_ids: set[str]) -> None:
+        """Drop every row of these templates (caller holds the lock)."""
+        kept = [i for i, t in enumerate(self._ids) if t not in template_ids]
+        if len(kept) == len(self._ids):
+            return
+        self._ids = [self._ids[i] for i in kept]
+        self._owners = [self._owners[i] for i in kept]
+        self._rows = {m: [rows[i] for i in kept] for m, rows in self._rows.items()}
+        if self._matrix is not None and kept:
+            self._matrix = self._matrix[kept]
+        else:
+            self._matrix = None
+
     def _drop(self, template_id: str) -> None:
         if template_id not in self._ids:
             return

@@ -17,6 +17,13 @@ cannot flood the queue). One item (VERSION_KEY) counts every change of the appro
 transactions, so a process can tell with one read whether its duplicate index is still current; and every
 approval is logged in the same transaction (`FaceApprovalModel`), so a load of the approved set right after
 another process's commit sees it although the `by_shard` index (eventually consistent) may not show it yet.
+
+Every change of the approved set (a template approved, re-embedded or deleted) is also logged under the count it
+made (`FaceChangeModel`, `approved_changes`): a process whose index is at count n reads the changes after n
+instead of every approved template. The count is therefore set, not added to: a change reads it (n), writes n + 1
+under the condition that it is still n, and its log entry n + 1 in the same transaction; when another process
+moved it first, the change is made again on the new count (`_with_change_count`). So count n means entries 1..n
+were all committed, each exactly once.
 """
 
 from __future__ import annotations
@@ -24,11 +31,16 @@ from __future__ import annotations
 import random
 import re
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any, Protocol
 
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -43,12 +55,19 @@ from chalicelib.domain.faces import (
     TemplateStatus,
 )
 from chalicelib.domain.people import Page
+from chalicelib.errors import UnavailableError
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, storage_call, transaction, utc_now
 from chalicelib.store.events import add_fingerprint
-from chalicelib.store.models import EmployeeModel, FaceApprovalModel, FacePairModel, FaceTemplateModel
+from chalicelib.store.models import (
+    EmployeeModel,
+    FaceApprovalModel,
+    FaceChangeModel,
+    FacePairModel,
+    FaceTemplateModel,
+)
 from chalicelib.store.vectors import pack, unpack
 
 SHARDS = 16
@@ -63,6 +82,16 @@ PAIRS_PARTITION = "~pairs"
 APPROVALS_PARTITION = "~approved"
 APPROVALS_WINDOW = timedelta(minutes=15)
 APPROVALS_TTL = timedelta(days=1)
+# The log of every change of the approved set by the count it made (FaceChangeModel): what a process reads to
+# bring its duplicate index up to date. Older changes may be gone (TTL): then the index is loaded again in full.
+CHANGES_PARTITION = "~changes"
+CHANGES_TTL = timedelta(days=1)
+# A change made again when other processes moved the count first (a read and a transaction each time), with a
+# random pause growing by CHANGE_BACKOFF_S a try; after the last, 503 (the client repeats it).
+CHANGE_ATTEMPTS = 20
+CHANGE_BACKOFF_S = 0.02
+# Parallel Queries of the `by_shard` index when loading every approved template (pynamodb's pool holds 10).
+SHARD_READERS = 8
 _TEMPLATE_ID = re.compile(r"^t-[0-9a-f]{12}-([0-9]{18})$")
 
 
@@ -153,6 +182,17 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class ApprovedChange:
+    """One logged change of the approved set: the count it made, and the template approved or re-embedded
+    (`template`: its vectors now) or removed (`template` None)."""
+
+    version: int
+    owner: str
+    template_id: str
+    template: Template | None
+
+
+@dataclass(frozen=True)
 class FoundTemplate:
     """One template as stored: what an admin sees and its vectors."""
 
@@ -202,7 +242,8 @@ class FacesRepository(Protocol):
         ...
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
-        """Recompute a template with the current models (ConditionFailed when there is no such template)."""
+        """Recompute a template with the current models (ConditionFailed when there is no such template); an
+        approved one's new vectors are a change of the approved set."""
         ...
 
     def iter_template_keys(self, nips: Iterable[str]) -> Iterator[TemplateKey]:
@@ -226,6 +267,12 @@ class FacesRepository(Protocol):
         """How many changes the approved set has seen: equal numbers, the same set (read consistently)."""
         ...
 
+    def approved_changes(self, after: int) -> list[ApprovedChange]:
+        """The logged changes of the approved set after the count `after`, by count (read consistently): each
+        change is logged under the count it made, in the same write. Changes older than CHANGES_TTL may be gone;
+        the caller checks the counts follow on from `after` (`approved_version` at least) before relying on them."""
+        ...
+
     def save_pairs(self, policy: str, pairs: Sequence[Pair]) -> None:
         """Remember suspected duplicate pairs found under a scoring policy (a pair already kept is replaced)."""
         ...
@@ -239,16 +286,67 @@ class FacesRepository(Protocol):
         ...
 
 
-def _bump_version() -> tuple[FaceTemplateModel, list[Action]]:
-    return FaceTemplateModel(*VERSION_KEY), [FaceTemplateModel.version.add(1)]
+def change_key(version: int) -> str:
+    """The range key of the change log's entry of one count (in count order as strings)."""
+    return f"{version:012d}"
 
 
-def _approved(tx: TransactWrite, nip: str, template_id: str) -> None:
-    """What every approval adds to its transaction: the change count, and the approval's log entry."""
-    tx.update(*_bump_version())
+Packed = tuple[bytes, list[list[Any]]]  # `store.vectors.pack`: the vectors and their layout
+
+
+def _counted_change(tx: TransactWrite, count: int, nip: str, template_id: str, packed: Packed | None) -> None:
+    """What every change of the approved set adds to its transaction: the change count moved from `count` (read
+    before) to count + 1, on condition that nobody moved it meanwhile, and the change's log entry under count + 1
+    (`packed`: the template's vectors now; None: it was removed)."""
+    still = FaceTemplateModel.version == count
+    if count == 0:
+        still = FaceTemplateModel.version.does_not_exist() | still
+    tx.update(FaceTemplateModel(*VERSION_KEY), actions=[FaceTemplateModel.version.set(count + 1)], condition=still)
+    data, layout = packed if packed is not None else (None, None)
+    now = utc_now()
+    entry = FaceChangeModel(
+        CHANGES_PARTITION,
+        change_key(count + 1),
+        owner=nip,
+        changed=template_id,
+        layout=layout,
+        vectors=data,
+        expires=now + CHANGES_TTL,
+    )
+    tx.save(entry)
+
+
+def _logged_approval(tx: TransactWrite, nip: str, template_id: str) -> None:
+    """What every approval adds to its transaction besides the counted change: its entry in the approvals log
+    (the full load's complement to the lagging `by_shard` index)."""
     now = utc_now()
     log = FaceApprovalModel(APPROVALS_PARTITION, f"{iso(now)}#{template_id}", owner=nip, expires=now + APPROVALS_TTL)
     tx.save(log)
+
+
+def _still(status: TemplateStatus) -> Condition:
+    """The template's status is still the one read (an approved one may be stored without a status)."""
+    same: Condition = FaceTemplateModel.status == status
+    if status == APPROVED:
+        either: Condition = FaceTemplateModel.status.does_not_exist() | same
+        return either
+    return same
+
+
+def _conflicted(exc: UnavailableError) -> bool:
+    """DynamoDB cancelled the transaction because another one held one of its items (the change count)."""
+    cause = exc.__cause__
+    reasons = cause.cancellation_reasons if isinstance(cause, TransactWriteError) else None
+    return any(r is not None and r.code == "TransactionConflict" for r in reasons or [])
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0, CHANGE_BACKOFF_S * (attempt + 1)))
+
+
+def _change(m: FaceChangeModel) -> ApprovedChange:
+    template = None if m.vectors is None else Template(m.changed, unpack(m.vectors, m.layout))
+    return ApprovedChange(int(m.template_id), m.owner, m.changed, template)
 
 
 class DynamoFacesRepository:
@@ -285,12 +383,39 @@ class DynamoFacesRepository:
                 EmployeeModel.pending_faces < PENDING_PER_EMPLOYEE
             )
             condition = EmployeeModel.nip.exists() & below_cap
-        with storage_call("dynamodb"), transaction() as tx:
-            tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
-            add_fingerprint(tx, nip, new.template_id, new.fingerprint, now)
-            tx.update(EmployeeModel(nip), actions=counts, condition=condition)
-            if approved:
-                _approved(tx, nip, new.template_id)
+
+        def write(count: int | None) -> None:
+            with storage_call("dynamodb"), transaction() as tx:
+                tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
+                add_fingerprint(tx, nip, new.template_id, new.fingerprint, now)
+                tx.update(EmployeeModel(nip), actions=counts, condition=condition)
+                if count is not None:
+                    _logged_approval(tx, nip, new.template_id)
+                    _counted_change(tx, count, nip, new.template_id, (data, layout))
+
+        if approved:
+            self._with_change_count(write)
+        else:
+            write(None)
+
+    def _with_change_count(self, write: Callable[[int], None]) -> None:
+        """Make a change of the approved set: `write(count)` is its transaction, moving the change count from
+        `count` (read just before) with `_counted_change`. Made again on the new count while other processes
+        moved it first (or held it in a transaction of theirs); a failed condition of the change's own, with the
+        count unmoved, raises ConditionFailed."""
+        for attempt in range(CHANGE_ATTEMPTS):
+            count = self.approved_version()
+            try:
+                write(count)
+                return
+            except ConditionFailed:
+                if self.approved_version() == count:
+                    raise
+            except UnavailableError as exc:
+                if not _conflicted(exc):
+                    raise
+            _pause(attempt)
+        raise UnavailableError(details={"dependency": "dynamodb"})
 
     def templates_of(self, nip: str) -> list[Template]:
         with storage_call("dynamodb"):
@@ -338,6 +463,24 @@ class DynamoFacesRepository:
         return moved
 
     def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
+        """The template is read first (an approval logs its vectors); the decision is written on condition that
+        it is still pending with those vectors, and tried again after a re-read when it was not."""
+        for _ in range(CHANGE_ATTEMPTS):
+            found = self._get(nip, template_id)
+            if found is None or _status(found) != PENDING:
+                raise ConditionFailed("dynamodb")
+            try:
+                if decision.approve:
+                    self._with_change_count(partial(self._decide, found, decision))
+                else:
+                    self._decide(found, decision, None)
+                return
+            except ConditionFailed:
+                continue  # decided, deleted or re-embedded meanwhile: read it again
+        raise UnavailableError(details={"dependency": "dynamodb"})
+
+    def _decide(self, found: FaceTemplateModel, decision: Decision, count: int | None) -> None:
+        nip, template_id = found.nip, found.template_id
         actions: list[Action] = [
             FaceTemplateModel.status.set(APPROVED if decision.approve else REJECTED),
             FaceTemplateModel.pending_unit.remove(),
@@ -350,39 +493,65 @@ class DynamoFacesRepository:
         if decision.approve:
             actions.append(FaceTemplateModel.shard.set(random.randrange(SHARDS)))
             counts += [EmployeeModel.template_count.add(1), EmployeeModel.face_model.set(decision.face_model)]
+        unchanged = (FaceTemplateModel.status == PENDING) & (FaceTemplateModel.vectors == found.vectors)
         with storage_call("dynamodb"), transaction() as tx:
-            tx.update(
-                FaceTemplateModel(nip, template_id), actions=actions, condition=FaceTemplateModel.status == PENDING
-            )
+            tx.update(FaceTemplateModel(nip, template_id), actions=actions, condition=unchanged)
             tx.update(EmployeeModel(nip), actions=counts)
-            if decision.approve:
-                _approved(tx, nip, template_id)
+            if count is not None:
+                _logged_approval(tx, nip, template_id)
+                _counted_change(tx, count, nip, template_id, (found.vectors, found.layout))
 
     def delete_template(self, nip: str, template_id: str) -> bool:
-        found = self._get(nip, template_id)
-        if found is None:
-            return False
-        info = _info(found)
-        counter = {APPROVED: EmployeeModel.template_count, PENDING: EmployeeModel.pending_faces}.get(info.status)
-        try:
-            with storage_call("dynamodb"), transaction() as tx:
-                tx.delete(FaceTemplateModel(nip, template_id), condition=FaceTemplateModel.template_id.exists())
-                if counter is not None:
-                    uncount: list[Action] = [counter.add(-1)]
-                    tx.update(EmployeeModel(nip), actions=uncount)
-                if info.status == APPROVED:
-                    tx.update(*_bump_version())
-        except ConditionFailed:
-            return False  # a parallel delete took it
-        return True
+        """Read, then deleted on condition that its status is still the one read (which says what to uncount
+        and whether it is a change of the approved set); read again when it was not."""
+        for _ in range(CHANGE_ATTEMPTS):
+            found = self._get(nip, template_id)
+            if found is None:
+                return False  # never there, or a parallel delete took it
+            try:
+                if _status(found) == APPROVED:
+                    self._with_change_count(partial(self._delete, found))
+                else:
+                    self._delete(found, None)
+                return True
+            except ConditionFailed:
+                continue
+        raise UnavailableError(details={"dependency": "dynamodb"})
+
+    def _delete(self, found: FaceTemplateModel, count: int | None) -> None:
+        nip, template_id, status = found.nip, found.template_id, _status(found)
+        counter = {APPROVED: EmployeeModel.template_count, PENDING: EmployeeModel.pending_faces}.get(status)
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.delete(
+                FaceTemplateModel(nip, template_id), condition=FaceTemplateModel.template_id.exists() & _still(status)
+            )
+            if counter is not None:
+                uncount: list[Action] = [counter.add(-1)]
+                tx.update(EmployeeModel(nip), actions=uncount)
+            if count is not None:
+                _counted_change(tx, count, nip, template_id, None)
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
+        """An approved template's new vectors are written with the counted change that logs them (on condition
+        that it is still approved); a pending or rejected one's alone (on condition that it is still so)."""
         data, layout = pack(vectors)
-        with storage_call("dynamodb"):
-            FaceTemplateModel(nip, template_id).update(
-                actions=[FaceTemplateModel.layout.set(layout), FaceTemplateModel.vectors.set(data)],
-                condition=FaceTemplateModel.template_id.exists(),
-            )
+        actions: list[Action] = [FaceTemplateModel.layout.set(layout), FaceTemplateModel.vectors.set(data)]
+        for _ in range(CHANGE_ATTEMPTS):
+            found = self._get(nip, template_id)
+            if found is None:
+                raise ConditionFailed("dynamodb")
+            status = _status(found)
+            condition = FaceTemplateModel.template_id.exists() & _still(status)
+            try:
+                if status == APPROVED:
+                    self._with_change_count(partial(_replace, found, actions, condition, (data, layout)))
+                else:
+                    with storage_call("dynamodb"):
+                        FaceTemplateModel(nip, template_id).update(actions=actions, condition=condition)
+                return
+            except ConditionFailed:
+                continue  # deleted or decided meanwhile: read it again
+        raise UnavailableError(details={"dependency": "dynamodb"})
 
     def iter_template_keys(self, nips: Iterable[str]) -> Iterator[TemplateKey]:
         for nip in nips:
@@ -404,12 +573,13 @@ class DynamoFacesRepository:
         return members
 
     def approved_templates(self) -> Iterator[CohortMember]:
-        """The `by_shard` index, then the logged approvals of the last APPROVALS_WINDOW it did not show (read
-        from their own items: one that was deleted again is left out)."""
+        """The `by_shard` index (its SHARDS Queries, SHARD_READERS at a time), then the logged approvals of the
+        last APPROVALS_WINDOW it did not show (read from their own items: one that was deleted again is left
+        out)."""
+        with ThreadPoolExecutor(max_workers=SHARD_READERS) as pool:
+            shards = list(pool.map(_approved_in_shard, range(SHARDS)))
         shown: set[str] = set()
-        for shard in range(SHARDS):
-            with storage_call("dynamodb"):
-                rows = [CohortMember(m.nip, _template(m)) for m in FaceTemplateModel.by_shard.query(shard)]
+        for rows in shards:
             shown.update(row.template.template_id for row in rows)
             yield from rows
         yield from self._logged_approvals(shown)
@@ -437,6 +607,13 @@ class DynamoFacesRepository:
                 return 0
         return int(found.version or 0)
 
+    def approved_changes(self, after: int) -> list[ApprovedChange]:
+        with storage_call("dynamodb"):
+            rows = FaceChangeModel.query(
+                CHANGES_PARTITION, FaceChangeModel.template_id > change_key(after), consistent_read=True
+            )
+            return [_change(m) for m in rows]
+
     def save_pairs(self, policy: str, pairs: Sequence[Pair]) -> None:
         """One PutItem a pair (the API's role has no BatchWriteItem on this table; pairs are few)."""
         with storage_call("dynamodb"):
@@ -457,6 +634,18 @@ class DynamoFacesRepository:
             for key in keys:  # the pair items' table is face_templates (FacePairModel shares it)
                 FaceTemplateModel(PAIRS_PARTITION, key).delete()
         return len(keys)
+
+
+def _replace(found: FaceTemplateModel, actions: list[Action], condition: Condition, packed: Packed, count: int) -> None:
+    """An approved template's new vectors, with the counted change that logs them."""
+    with storage_call("dynamodb"), transaction() as tx:
+        tx.update(FaceTemplateModel(found.nip, found.template_id), actions=actions, condition=condition)
+        _counted_change(tx, count, found.nip, found.template_id, packed)
+
+
+def _approved_in_shard(shard: int) -> list[CohortMember]:
+    with storage_call("dynamodb"):
+        return [CohortMember(m.nip, _template(m)) for m in FaceTemplateModel.by_shard.query(shard)]
 
 
 def _pair(m: FacePairModel) -> Pair:

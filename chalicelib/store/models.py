@@ -244,7 +244,8 @@ class FaceTemplateModel(_Authored, _Base):
     note = UnicodeAttribute(null=True)
     # Only on the one item (VERSION_KEY) that counts changes of the approved set (store.faces).
     version = NumberAttribute(null=True)
-    # Only on the log of recent approvals (FaceApprovalModel): DynamoDB removes those after a day.
+    # Only on the logs of recent approvals and changes (FaceApprovalModel, FaceChangeModel): DynamoDB removes
+    # those after a day.
     expires = TTLAttribute(null=True)
     # Random shard → approved templates: draws a score-normalisation cohort (and loads the duplicate index)
     # without a Scan.
@@ -275,6 +276,23 @@ class FaceApprovalModel(_Base):
     nip = UnicodeAttribute(hash_key=True)
     template_id = UnicodeAttribute(range_key=True)
     owner = UnicodeAttribute()
+    expires = TTLAttribute()
+
+
+class FaceChangeModel(_Base):
+    """One change of the approved set, logged in the face_templates table (partition `~changes`, range key the
+    change count it made, 12 digits, so "every change after n" is one Query; no shard: in no index) in the same
+    transaction that moves the count (store.faces): a template approved or re-embedded (`layout` and `vectors`,
+    as on the template) or removed (neither). A process brings its duplicate index up to date from these instead
+    of loading every approved template again. Expires after a day (TTL)."""
+
+    base_name = "face_templates"
+    nip = UnicodeAttribute(hash_key=True)
+    template_id = UnicodeAttribute(range_key=True)
+    owner = UnicodeAttribute()
+    changed = UnicodeAttribute()  # the template's id
+    layout = JSONAttribute(null=True)
+    vectors = BinaryAttribute(legacy_encoding=False, null=True)
     expires = TTLAttribute()
 
 
@@ -595,7 +613,7 @@ ALL_MODELS: tuple[type[_Base], ...] = (
     JobRunModel,
 )
 # Models of items that live in a table of ALL_MODELS (configured with it, never created or declared apart).
-SHARED_TABLE_MODELS: tuple[type[_Base], ...] = (FacePairModel, FaceApprovalModel, RequestQuotaModel)
+SHARED_TABLE_MODELS: tuple[type[_Base], ...] = (FacePairModel, FaceApprovalModel, FaceChangeModel, RequestQuotaModel)
 
 
 _SHARED: dict[str, Connection] = {}

@@ -11,7 +11,7 @@ from chalicelib.store import faces as faces_store
 from chalicelib.store.base import utc_now
 from chalicelib.store.faces import APPROVALS_WINDOW, Decision, DynamoFacesRepository, FacesRepository
 from chalicelib.store.models import FaceTemplateModel
-from tests.unit.store.faces_contract import NIP, OTHER, FacesRepositoryContract, FacesSetUp
+from tests.unit.store.faces_contract import NIP, OTHER, FacesRepositoryContract, FacesSetUp, same_vectors, vectors
 
 
 class TestDynamoFacesRepository(FacesRepositoryContract):
@@ -61,3 +61,67 @@ class TestALoadRightAfterACommit(FacesSetUp):
         for template_id in ("t-old", "t-new"):
             _lagging(NIP, template_id)
         assert _loaded(repo) == [(NIP, "t-new")]  # an index lagging that long is not what the log covers
+
+
+class TestAChangeOnACountAnotherProcessMoved(FacesSetUp):
+    """Each change of the approved set writes the count it read plus one, and its log entry under that number,
+    on condition that the count is still what it read: another process's change between the read and the write
+    must neither be overwritten in the log nor counted once for two."""
+
+    @pytest.fixture()
+    def repo(self, aws: None) -> DynamoFacesRepository:
+        return DynamoFacesRepository()
+
+    def test_a_change_made_after_another_moved_the_count_is_made_again_on_the_new_count(
+        self, repo: DynamoFacesRepository, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # GIVEN another process that approves a face between this process's read of the count and its write
+        other = DynamoFacesRepository()
+        read = DynamoFacesRepository.approved_version
+        meanwhile = ["t-b", "t-c"]
+        interleaved: list[int] = []
+
+        def stale(self: DynamoFacesRepository) -> int:
+            count = read(self)
+            if self is repo and len(interleaved) < len(meanwhile) and count == 2 * len(interleaved):
+                template_id = meanwhile[len(interleaved)]
+                interleaved.append(count)
+                FacesSetUp().save(other, template_id, seed=len(interleaved) + 1, nip=OTHER)
+            return count
+
+        monkeypatch.setattr(DynamoFacesRepository, "approved_version", stale)
+        # WHEN this process approves one at enrolment, then deletes it, each time after the other's change
+        self.save(repo, "t-a", seed=1)
+        assert repo.delete_template(NIP, "t-a")
+        # THEN every change has its own count and entry, the other's included
+        assert interleaved == [0, 2]
+        changes = repo.approved_changes(0)
+        assert [(c.version, c.template_id, c.template is None) for c in changes] == [
+            (1, "t-b", False),
+            (2, "t-a", False),
+            (3, "t-c", False),
+            (4, "t-a", True),
+        ]
+        assert read(repo) == 4
+
+    def test_an_approval_logs_the_vectors_the_template_has_when_approved(
+        self, repo: DynamoFacesRepository, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # GIVEN a pending face re-embedded (the recompute command) between the approval's read and its write
+        self.pending(repo, "t-p", seed=1)
+        read = DynamoFacesRepository._get
+        interleaved: list[str] = []
+
+        def then_recomputed(self: DynamoFacesRepository, nip: str, template_id: str) -> FaceTemplateModel | None:
+            found = read(self, nip, template_id)
+            if not interleaved:
+                interleaved.append(template_id)
+                DynamoFacesRepository().replace_vectors(nip, template_id, vectors(7))
+            return found
+
+        monkeypatch.setattr(DynamoFacesRepository, "_get", then_recomputed)
+        repo.decide_template(NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00"))
+        # THEN the approval was made again on the template as it is: its log entry has the new vectors
+        [change] = repo.approved_changes(0)
+        assert change.template is not None and same_vectors(change.template.embeddings, vectors(7))
+        assert same_vectors(repo.templates_of(NIP)[0].embeddings, vectors(7))

@@ -3,7 +3,8 @@
 It answers exactly as the DynamoDB repository does, as pinned by `tests/unit/store/faces_contract.py`, which
 both pass. What DynamoDB writes in the same transaction as a template lives in other twins here: the
 employee's template count and models in the people twin it is given, the photo's fingerprint in whatever
-`fingerprints` receives (the replay history's twin; without one it is not kept).
+`fingerprints` receives (the replay history's twin; without one it is not kept). The log of the approved set's
+changes leaves out entries past their expiry (DynamoDB's TTL may have deleted them, or not yet).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, iso, utc_now
 from chalicelib.store.faces import (
+    CHANGES_TTL,
     COHORT_PER_SHARD,
     PENDING_PER_EMPLOYEE,
     SHARDS,
+    ApprovedChange,
     Decision,
     FoundTemplate,
     NewTemplate,
@@ -47,6 +50,12 @@ class _Stored:
     shard: int
 
 
+@dataclass(frozen=True)
+class _Change:
+    change: ApprovedChange
+    expires: datetime
+
+
 def _as_stored(vectors: Mapping[str, Vector]) -> tuple[Mapping[str, Vector], tuple[str, ...]]:
     """The vectors as DynamoDB gives them back (float32, by model id) and the models that made them."""
     data, layout = pack(vectors)
@@ -61,6 +70,7 @@ class InMemoryFacesRepository:
         self._fingerprints = fingerprints
         self._templates: dict[str, dict[str, _Stored]] = {}
         self._version = 0
+        self._changes: dict[int, _Change] = {}  # by the count each made
         self._pairs: dict[str, Pair] = {}  # by pair_key
         self._lock = threading.Lock()
 
@@ -93,9 +103,16 @@ class InMemoryFacesRepository:
             self._templates.setdefault(nip, {})[new.template_id] = _Stored(info, vectors, random.randrange(SHARDS))
             if new.status == APPROVED:
                 self._people.update_face_state(nip, templates_added=1, face_model=",".join(models))
-                self._version += 1
+                self._counted_change(nip, Template(new.template_id, dict(vectors)))
         if self._fingerprints is not None:
             self._fingerprints(nip, new.template_id, new.fingerprint, now)
+
+    def _counted_change(self, nip: str, template: Template | None, removed: str | None = None) -> None:
+        """The approved set changed (caller holds the lock): the count moves and the change is logged under it."""
+        self._version += 1
+        template_id = template.template_id if template is not None else str(removed)
+        change = ApprovedChange(self._version, nip, template_id, template)
+        self._changes[self._version] = _Change(change, utc_now() + CHANGES_TTL)
 
     def _pending_count(self, nip: str) -> int:
         return sum(s.info.status == PENDING for s in self._templates.get(nip, {}).values())
@@ -147,7 +164,7 @@ class InMemoryFacesRepository:
             self._templates[nip][template_id] = replace(found, info=info)
             if decision.approve:
                 self._people.update_face_state(nip, templates_added=1, face_model=decision.face_model)
-                self._version += 1
+                self._counted_change(nip, Template(template_id, dict(found.vectors)))
 
     def delete_template(self, nip: str, template_id: str) -> bool:
         with self._lock:
@@ -156,7 +173,7 @@ class InMemoryFacesRepository:
                 return False
             if found.info.status == APPROVED:
                 self._people.update_face_state(nip, templates_added=-1)
-                self._version += 1
+                self._counted_change(nip, None, removed=template_id)
         return True
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
@@ -167,6 +184,8 @@ class InMemoryFacesRepository:
                 raise ConditionFailed("dynamodb")
             info = replace(found.info, models=models)
             self._templates[nip][template_id] = replace(found, info=info, vectors=stored)
+            if info.status == APPROVED:
+                self._counted_change(nip, Template(template_id, dict(stored)))
 
     def iter_template_keys(self, nips: Iterable[str]) -> Iterator[TemplateKey]:
         for nip in nips:
@@ -189,6 +208,12 @@ class InMemoryFacesRepository:
     def approved_version(self) -> int:
         with self._lock:
             return self._version
+
+    def approved_changes(self, after: int) -> list[ApprovedChange]:
+        now = utc_now()
+        with self._lock:
+            logged = [self._changes[n] for n in sorted(self._changes) if n > after]
+        return [entry.change for entry in logged if entry.expires > now]
 
     def cohort_members(self) -> list[CohortMember]:
         stored = self._approved()

@@ -111,3 +111,34 @@ def test_rows_added_and_removed_after_stacking_score_as_a_fresh_index() -> None:
     assert index.size == 0 and index.matches(ALICE.template.embeddings, 0.0, exclude_owner="-") == []
     index.add(ALICE)
     assert [m.template_id for m in index.matches(BOB.template.embeddings, 0.9, exclude_owner="bob")] == ["t-1"]
+
+
+def test_a_batch_of_logged_changes_applied_at_once_scores_as_a_fresh_index() -> None:
+    # GIVEN an index already stacked (one check made) and other processes' changes in the order they were made:
+    # an addition, a removal, one added then removed, one replaced (re-embedded), one of other models
+    index = TemplateIndex(WEIGHTS, [ALICE, CAROL, ALICE_AGAIN], version=7)
+    index.matches(ALICE.template.embeddings, 0.0, exclude_owner="-")
+    dave = member("dave", "t-5", [0, 0, 1], [0.3, 1])
+    carol_now = member("carol", "t-4", [0, 0.9, 0.1], [0.1, 1])
+    partial = CohortMember("erin", Template("t-6", {"a": unit([1, 1, 0])}))
+    index.apply(
+        [("t-3", BOB), ("t-1", None), ("t-5", dave), ("t-5", None), ("t-4", carol_now), ("t-6", partial)], version=13
+    )
+    # THEN it holds what an index built from the set as it is now holds, at the last change's count
+    fresh = TemplateIndex(WEIGHTS, [ALICE_AGAIN, BOB, carol_now])
+    assert index.version == 13 and sorted(index.template_ids()) == sorted(fresh.template_ids()) == ["t-2", "t-3", "t-4"]
+    for probe in (ALICE, CAROL, BOB, dave):
+        got = index.matches(probe.template.embeddings, -1.0, exclude_owner="-")
+        want = fresh.matches(probe.template.embeddings, -1.0, exclude_owner="-")
+        assert [(m.template_id, round(m.score, 5)) for m in got] == [(m.template_id, round(m.score, 5)) for m in want]
+    assert index.pairs(0.9) == fresh.pairs(0.9)
+    # AND on an index not stacked yet, and one emptied by the changes, the same
+    lazy = TemplateIndex(WEIGHTS, [ALICE])
+    lazy.apply([("t-1", None), ("t-3", BOB)], version=2)
+    assert [m.template_id for m in lazy.matches(ALICE.template.embeddings, 0.9, exclude_owner="alice")] == ["t-3"]
+    emptied = TemplateIndex(WEIGHTS, [ALICE])
+    emptied.matches(ALICE.template.embeddings, 0.0, exclude_owner="-")
+    emptied.apply([("t-1", None)], version=2)
+    assert emptied.size == 0 and emptied.matches(ALICE.template.embeddings, 0.0, exclude_owner="-") == []
+    emptied.apply([("t-3", BOB)], version=3)
+    assert [m.template_id for m in emptied.matches(ALICE.template.embeddings, 0.9, exclude_owner="alice")] == ["t-3"]

@@ -247,6 +247,8 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         "JobRunsTable",
     }
     assert can(resources, "FaceRetention", "dynamodb:DeleteItem", table_arn("FaceTemplatesTable"))
+    # a deleted approved template is a change of the approved set: its log entry is put in the same transaction
+    assert can(resources, "FaceRetention", "dynamodb:PutItem", table_arn("FaceTemplatesTable"))
     assert not can(resources, "FaceRetention", "dynamodb:DeleteItem", table_arn("EmployeesTable"))
     assert not can(resources, "FaceRetention", "dynamodb:UpdateItem", table_arn(AUDIT))
     for action in ("s3:GetObject", "s3:PutObject", "s3:ListBucket"):  # the enrolment photos stay evidence

@@ -372,6 +372,66 @@ class FacesRepositoryContract(FacesSetUp):
         assert sorted((m.owner, m.template.template_id) for m in repo.approved_templates()) == [(OTHER, "t-2")]
         assert repo.get_template(NIP, "t-1") is None
 
+    def test_every_change_of_the_approved_set_is_logged_under_the_count_it_made(self, repo: FacesRepository) -> None:
+        # GIVEN an approval at enrolment, a pending face approved, a rejection, two recomputes, two deletions
+        first = self.save(repo, "t-1", seed=1)
+        self.pending(repo, "t-p", seed=2, nip=OTHER)
+        repo.decide_template(OTHER, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00"))
+        self.pending(repo, "t-r", seed=3)
+        repo.decide_template(NIP, "t-r", Decision(False, "sari", "2026-12-03T01:00:00+00:00"))
+        repo.replace_vectors(NIP, "t-1", vectors(4))
+        repo.replace_vectors(NIP, "t-r", vectors(5))  # rejected: not in the approved set
+        assert repo.delete_template(NIP, "t-1") and repo.delete_template(NIP, "t-r")
+        # THEN each change of the approved set, and only those, is logged under the count it made, in order:
+        # approved or re-embedded with the vectors it has from then on, removed without
+        changes = repo.approved_changes(0)
+        assert [(c.version, c.owner, c.template_id, c.template is None) for c in changes] == [
+            (1, NIP, "t-1", False),
+            (2, OTHER, "t-p", False),
+            (3, NIP, "t-1", False),
+            (4, NIP, "t-1", True),
+        ]
+        assert repo.approved_version() == 4
+        expected = [first, vectors(2), vectors(4)]
+        assert all(
+            c.template is not None
+            and c.template.template_id == c.template_id
+            and same_vectors(c.template.embeddings, v)
+            for c, v in zip(changes, expected, strict=False)
+        )
+        # AND the changes after a count are those that followed it
+        assert [c.version for c in repo.approved_changes(2)] == [3, 4] and repo.approved_changes(4) == []
+
+    def test_a_change_refused_by_its_own_condition_logs_nothing(self, repo: FacesRepository) -> None:
+        self.save(repo, "t-1", seed=1)
+        with pytest.raises(ConditionFailed):
+            self.save(repo, "t-1", seed=2)  # the id is taken
+        with pytest.raises(ConditionFailed):
+            repo.decide_template(NIP, "t-1", Decision(True, "sari", "2026-12-03T01:00:00+00:00"))  # not pending
+        with pytest.raises(ConditionFailed):
+            repo.replace_vectors(NIP, "t-none", vectors(3))
+        assert repo.approved_version() == 1 and [c.version for c in repo.approved_changes(0)] == [1]
+
+    def test_parallel_changes_are_each_logged_once_under_counts_that_follow_on(self, repo: FacesRepository) -> None:
+        # GIVEN templates approved and deleted by several threads at once (processes sharing the tables)
+        def work(n: int) -> None:
+            self.save(repo, f"t-{n}", seed=n, nip=NIP if n % 2 else OTHER)
+            if n % 3 == 0:
+                assert repo.delete_template(NIP if n % 2 else OTHER, f"t-{n}")
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        # THEN the count is the number of changes, and the log holds every one, each under its own count
+        changes = repo.approved_changes(0)
+        assert repo.approved_version() == 8 and [c.version for c in changes] == list(range(1, 9))
+        added = sorted(c.template_id for c in changes if c.template is not None)
+        removed = sorted(c.template_id for c in changes if c.template is None)
+        assert added == [f"t-{n}" for n in range(6)] and removed == ["t-0", "t-3"]
+        assert sorted(m.template.template_id for m in repo.approved_templates()) == ["t-1", "t-2", "t-4", "t-5"]
+
     def test_suspected_pairs_are_kept_per_policy_and_dropped_with_a_template(self, repo: FacesRepository) -> None:
         # GIVEN pairs found under two policies, one given with its templates out of id order
         repo.save_pairs("default", [Pair((OTHER, NIP), ("t-b", "t-a"), 0.81), Pair((NIP, OTHER), ("t-a", "t-c"), 0.9)])
