@@ -2,6 +2,7 @@
 
 Run on purpose (not a test):  .venv/bin/python -m bench.face_duplicates [--templates 21000] [--units 63]
                               [--employees 7000] [--skip-calibration] [--skip-units]
+                              [--stored-pairs] [--refresh [--moto-templates 21000]]
 
 1. Calibration: the raw fused cosine (the duplicate score, `face.index`) of every genuine and impostor pair
    of ../shared/faces/dev and dev-asia (photos analysed as enrolments), per shipped policy: the impostor
@@ -14,6 +15,12 @@ Run on purpose (not a test):  .venv/bin/python -m bench.face_duplicates [--templ
    enrolment's re-check after its write (`usecases.faces.confirm_unique`), the list (`list_duplicates`, a
    read), every step of the one-off backfill (`backfill_pairs`, 1,024 templates a step); over moto, the
    list's read of K kept pairs.
+2c. The index brought up to date from the change log, `--refresh`: a container's loaded index of N approved
+   templates after k = 1..50 changes by another process (four approvals of new templates to one deletion),
+   `runtime.face_index` and the first check after it, against loading it in full again and that check; over
+   the in-memory twin (CPU, no storage latency), then over moto (DynamoDB in-process, `tools.moto_scaling`
+   installed as for the local stack) with M templates: the full load (16 `by_shard` Queries, 8 at a time) and
+   the refresh (one consistent Query of the `~changes` partition).
 3. `GET /v1/admin/units` with activated/enrolled counts: `usecases.directory.list_units` over moto
    (DynamoDB in-process) with E employees in U units.
 """
@@ -27,6 +34,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -252,6 +260,138 @@ def stored_pairs_figures(n: int, kept: int = 200) -> None:
     runtime.use_repositories(None)
 
 
+REFRESH_KS = (1, 2, 5, 10, 20, 50)
+
+
+def other_process_changes(repo: Any, fresh: Iterator[CohortMember], approved: list[CohortMember], k: int) -> None:
+    """k changes of the approved set by another process (its writes only: no index of this process hears of
+    them): every fifth a deletion of an approved template, the others approvals of new ones at enrolment."""
+    from chalicelib.face.types import PhotoFingerprint
+    from chalicelib.store.faces import NewTemplate
+
+    fp = PhotoFingerprint("0" * 64, 0)
+    for i in range(k):
+        if i % 5 == 4:
+            gone = approved.pop(0)
+            assert repo.delete_template(gone.owner, gone.template.template_id)
+        else:
+            m = next(fresh)
+            repo.save_template(m.owner, NewTemplate(m.template.template_id, m.template.embeddings, fp, "k", "b"))
+            approved.append(m)
+
+
+def refresh_runs(
+    settings: Settings, repo: Any, rows: list[CohortMember], n: int, *, repeat: int, full_repeat: int, label: str
+) -> None:
+    """Refresh after k changes vs a full load, through `runtime.face_index` (the first check after each)."""
+    from chalicelib import runtime
+
+    _, policy = runtime.engine_and_policy(settings)
+    probe: dict[str, Vector] = dict(members(1, policy.model_ids, seed=99)[0].template.embeddings)
+    loads: list[int] = []
+    load = repo.approved_templates
+
+    def counted() -> Iterator[CohortMember]:
+        loads.append(1)
+        return iter(load())
+
+    repo.approved_templates = counted
+    approved, fresh = list(rows[:n]), iter(rows[n:])
+    full: list[float] = []
+    for _ in range(full_repeat):
+        runtime.forget_cohort()
+        started = time.perf_counter()
+        index = runtime.face_index(settings)
+        index.matches(probe, policy.duplicate_threshold, exclude_owner="x")
+        full.append(time.perf_counter() - started)
+    print(
+        f"{label}: full load of {index.size} templates + first check: median {statistics.median(full):.2f} s "
+        f"(min {min(full):.2f}, max {max(full):.2f}, n={full_repeat})"
+    )
+    loaded = len(loads)
+    for k in REFRESH_KS:
+        times: list[float] = []
+        for _ in range(repeat):
+            other_process_changes(repo, fresh, approved, k)
+            started = time.perf_counter()
+            index = runtime.face_index(settings)
+            index.matches(probe, policy.duplicate_threshold, exclude_owner="x")
+            times.append(time.perf_counter() - started)
+            assert index.version == repo.approved_version() and index.size == len(approved)
+        assert len(loads) == loaded  # every refresh from the log, none in full
+        print(
+            f"{label}: refresh after k={k:2d} changes + first check: median {1000 * statistics.median(times):.1f} ms "
+            f"(min {1000 * min(times):.1f}, max {1000 * max(times):.1f}, n={repeat})"
+        )
+    current = timed(lambda: runtime.face_index(settings), 20)
+    print(f"{label}: a current index (count read only): median {1000 * statistics.median(current):.2f} ms")
+    repo.approved_templates = load
+
+
+def refresh_figures(n: int, repeat: int = 5) -> None:
+    """The refresh over the in-memory twin: the CPU of applying k changes vs of loading N templates again."""
+    from chalicelib import runtime
+    from chalicelib.domain.people import Employee
+    from chalicelib.face.types import PhotoFingerprint
+    from chalicelib.settings import load_settings
+    from chalicelib.store.faces import NewTemplate
+    from chalicelib.store.repositories import memory_repositories
+
+    settings = load_settings()
+    repos = memory_repositories()
+    runtime.use_repositories(repos)
+    _, policy = runtime.engine_and_policy(settings)
+    rows = members(n + repeat * sum(REFRESH_KS), policy.model_ids)
+    for m in rows:
+        if repos.people.get_employee(m.owner) is None:
+            repos.people.put_employee(Employee(m.owner, "x", "U1"))
+    fp = PhotoFingerprint("0" * 64, 0)
+    for m in rows[:n]:
+        repos.faces.save_template(m.owner, NewTemplate(m.template.template_id, m.template.embeddings, fp, "k", "b"))
+    label = f"{policy.name} {n} templates, in-memory twin"
+    refresh_runs(settings, repos.faces, rows, n, repeat=repeat, full_repeat=3, label=label)
+    runtime.forget_cohort()
+    runtime.use_repositories(None)
+
+
+def refresh_moto(n: int, repeat: int = 3) -> None:
+    """The same over moto in-process (`tools.moto_scaling` installed): N approved templates put directly (one
+    BatchWriteItem per 25, a shard each, as enrolments leave them), then the runs."""
+    from chalicelib import runtime
+    from chalicelib.domain.people import Employee
+    from chalicelib.store.faces import SHARDS
+    from chalicelib.store.models import FaceTemplateModel
+    from chalicelib.store.vectors import pack
+    from tools import moto_scaling
+
+    with moto_scaling.patched(), moto_deployment("r-") as settings:
+        _, policy = runtime.engine_and_policy(settings)
+        rows = members(n + repeat * sum(REFRESH_KS), policy.model_ids)
+        started = time.perf_counter()
+        for nip in sorted({m.owner for m in rows}):
+            runtime.people().put_employee(Employee(nip, "x", "U1"))
+        with FaceTemplateModel.batch_write() as batch:
+            for i, m in enumerate(rows[:n]):
+                data, layout = pack(m.template.embeddings)
+                batch.save(
+                    FaceTemplateModel(
+                        m.owner,
+                        m.template.template_id,
+                        layout=layout,
+                        vectors=data,
+                        photo_key="k",
+                        shard=i % SHARDS,
+                        status="approved",
+                        created_at="2026-12-06T00:00:00+00:00",
+                        created_by="b",
+                    )
+                )
+        print(f"moto: {n} approved templates and their employees written in {time.perf_counter() - started:.1f} s")
+        label = f"{policy.name} {n} templates, moto"
+        refresh_runs(settings, runtime.faces(), rows, n, repeat=repeat, full_repeat=2, label=label)
+        runtime.forget_cohort()
+
+
 @contextlib.contextmanager
 def moto_deployment(prefix: str) -> Iterator[Settings]:
     """A fresh deployment on moto in-process (tables, bucket, bootstrap), the runtime on DynamoDB."""
@@ -342,7 +482,17 @@ def main() -> int:
     parser.add_argument("--skip-calibration", action="store_true")
     parser.add_argument("--skip-units", action="store_true")
     parser.add_argument("--stored-pairs", action="store_true", help="only the kept pairs' figures (2b)")
+    parser.add_argument("--refresh", action="store_true", help="only the index's refresh from the change log (2c)")
+    parser.add_argument("--moto-templates", type=int, default=21_000, help="templates of the moto part of 2c")
     args = parser.parse_args()
+    if args.refresh:
+        print(f"started {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load average {os.getloadavg()}")
+        refresh_figures(args.templates)
+        print(f"twin part done {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load {os.getloadavg()}")
+        if args.moto_templates:
+            refresh_moto(args.moto_templates)
+        print(f"finished {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC, load average {os.getloadavg()}")
+        return 0
     if args.stored_pairs:
         print(f"started {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC")
         stored_pairs_figures(args.templates)
