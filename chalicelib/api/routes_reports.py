@@ -24,13 +24,22 @@ def monitor(call: Call, query: rep_schema.MonitorQuery) -> rep_schema.Monitor:
     return reports.monitor(call.principal, query, call.settings, call.now)
 
 
-@endpoint(bp, "POST /v1/admin/recaps/daily", auth_as="admin")
-def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> rep_schema.RecapRun:
+@endpoint(
+    bp,
+    "POST /v1/admin/recaps/daily",
+    auth_as="admin",
+    response=rep_schema.RecapRun,
+    accepted=rep_schema.RecapAccepted,
+)
+def run_daily_recap(call: Call, body: rep_schema.RecapRequest) -> rep_schema.RecapRun | rep_schema.RecapAccepted:
     """Run the daily recap now (the scheduled job's code).
 
     **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). Re-runs write only what
     changed. A day after today answers 400 (nothing to judge yet). `"as_scheduled": true` (the console's) judges
     the day as the 23:30 run does: nobody SMART followed only later, and a day not over as it stands.
+    A run of several units (the regency) that cannot finish within about 20 s answers 202 with the counts of
+    the units judged so far, `run_id` and `recapping`: the report worker judges the other units whole (the run
+    of the job `recap_rejudge` in `GET /v1/admin/jobs`); 503 when it cannot be handed over (send it again).
     """
     return reports.run_recap(call.principal, body, call.settings, call.now)
 

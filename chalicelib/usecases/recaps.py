@@ -513,13 +513,29 @@ def run_daily_recap(
     over yet as it stands then (`classify.as_it_stands`, decision 141): a night shift is stored without the
     check-out it is not due to make yet, and a shift not begun has no status until a later run. An admin's run
     judges every member followed that day (122), each day as finished."""
+    return recap_units(day, settings, unit_ids, scheduled_at=scheduled_at)[0]
+
+
+def recap_units(
+    day: date,
+    settings: Settings,
+    unit_ids: Sequence[str] | None = None,
+    *,
+    scheduled_at: datetime | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> tuple[RecapRun, list[str]]:
+    """`run_daily_recap`, asking `stop` before each unit is begun (an admin's request, whose time is bounded):
+    once it answers True the units not begun yet are left alone, and those in hand are finished, so each unit's
+    day is judged whole or not at all. The run of the units judged, and the units left, in order."""
     rules = runtime.rule_table(settings)
     units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
     # Read afresh: a holiday or Ramadan period changed a moment ago (here or in another process) must count.
     calendar = runtime.calendar().regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
     scheduled = scheduled_at is not None
 
-    def recap_unit(unor_id: str) -> tuple[int, int, int]:
+    def recap_unit(unor_id: str) -> tuple[int, int, int] | None:
+        if stop is not None and stop():
+            return None
         frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar, scheduled=scheduled)
         judged = [(e.employee, _stored_status(e, rules, scheduled_at)) for e in entries]
         rows = [(member, status) for member, status in judged if status is not None]
@@ -527,9 +543,11 @@ def run_daily_recap(
         written, unchanged = runtime.statuses().save_day(unor_id, day, rows, dropped=frame.dropped | waiting)
         return written, unchanged, len(entries)
 
-    per_unit = map_units(recap_unit, units)
+    outcomes = map_units(recap_unit, units)
+    per_unit = [counted for counted in outcomes if counted is not None]
+    left = [unor_id for unor_id, counted in zip(units, outcomes, strict=True) if counted is None]
     written, unchanged, employees = (sum(t) for t in zip(*per_unit, strict=True)) if per_unit else (0, 0, 0)
-    return RecapRun(date=day.isoformat(), employees=employees, written=written, unchanged=unchanged)
+    return RecapRun(date=day.isoformat(), employees=employees, written=written, unchanged=unchanged), left
 
 
 def _stored_status(entry: EmployeeDay, rules: RuleTable, scheduled_at: datetime | None) -> DayStatus | None:

@@ -10,7 +10,8 @@ Only past days whose recap is stored are re-run; a day never recapped waits for 
 `SYNC_EMPLOYEE_DAYS` employees) within the request, more in the background, handed to the report worker in
 recorded runs of the job `recap_rejudge` (`GET /v1/admin/jobs`) of at most `RUN_UNIT_DAYS` each. Re-running a
 day writes only statuses that changed, so importing the same file again (or a retried worker) changes nothing
-more.
+more. The same runs carry the units an admin's daily recap of many units had no time for (`recap_later`): the
+worker judges those whether or not their day was recapped before, as the request judged its own units.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.job_runs import JobRun
 from chalicelib.usecases import recaps
 from chalicelib.usecases.operations import find_run, run_ref
+from chalicelib.usecases.schemas.reports import RecapRun
 
 JOB = "recap_rejudge"
 SYNC_UNIT_DAYS = 31  # recapped unit-days re-run within a request: one unit's month of punches
@@ -33,7 +35,9 @@ SYNC_UNIT_DAYS = 31  # recapped unit-days re-run within a request: one unit's mo
 SYNC_EMPLOYEE_DAYS = 4000
 LOOKUP_UNIT_DAYS = 400  # past unit-days whose stored recap a request looks up (one query each) before deciding
 RUN_UNIT_DAYS = 1000  # unit-days of one worker run (~25 KB of job-run record)
-ADMIN = "admin"  # the trigger of runs a calendar or cut-over change hands over (an import's: "import")
+ADMIN = "admin"  # the trigger of runs a calendar or cut-over change, or an admin's daily recap, hands over
+# (an import's: "import")
+FINISHED, AS_SCHEDULED = "finished", "as_scheduled"  # how a handed-over daily recap judges its units (`recap_later`)
 
 UnitDay = tuple[str, date]  # (unor_id, local date)
 
@@ -96,21 +100,46 @@ def cutover_days(unor_id: str, old: date | None, new: date, settings: Settings, 
     return unit_days([(unor_id, day) for day in days], settings, now, ADMIN)
 
 
+def recap_later(
+    day: date, units: Sequence[str], scheduled_at: datetime | None, settings: Settings, now: datetime
+) -> str:
+    """Hand the units of an admin's daily recap of `day` that the request had no time for to the report worker,
+    in recorded runs of at most `RUN_UNIT_DAYS` units (one for any regency's day), which judge them as the
+    request judged its own: whether or not their day was recapped before, as finished or, with `scheduled_at`
+    (the instant the admin asked), as the scheduled runs judge it then. The first run's id, as
+    `GET /v1/admin/jobs` lists it. A failed hand-over is 503 with its run recorded as failed: pressing again
+    judges every unit again (a re-run writes only what changed)."""
+    how: dict[str, Any] = {"recap": FINISHED}
+    if scheduled_at is not None:
+        how = {"recap": AS_SCHEDULED, "scheduled_at": scheduled_at.astimezone(UTC).isoformat()}
+    runs = [
+        _hand_over([(unor_id, day) for unor_id in units[first : first + RUN_UNIT_DAYS]], settings, now, ADMIN, how)
+        for first in range(0, len(units), RUN_UNIT_DAYS)
+    ]
+    return runs[0].run_id
+
+
 def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
-    """The report worker: re-run the unit-days of a handed-over run and record the outcome. A finished or
-    unknown run (a retried invocation) is left as it is; a failure is recorded, with its unit-days, and raised
-    (the function's error alarm)."""
+    """The report worker: re-run the unit-days of a handed-over run and record the outcome (those of an admin's
+    daily recap, `recap_later`, judged whether recapped before or not, and counted as the request counts). A
+    finished or unknown run (a retried invocation) is left as it is; a failure is recorded, with its unit-days,
+    and raised (the function's error alarm)."""
     run = find_run(JOB, ref)
     if run is None or run.status != "running":
         return {"run": ref, "status": run.status if run else "unknown"}
     asked = run.result or {}
     pairs = [(unor_id, date.fromisoformat(day)) for unor_id, day in asked.get("unit_days", [])]
+    recap = asked.get("recap")
+    scheduled_at = datetime.fromisoformat(asked["scheduled_at"]) if recap == AS_SCHEDULED else None
     try:
-        dates = _rerun(_recapped(pairs), settings)
+        runs = _recap_days(pairs if recap else _recapped(pairs), settings, scheduled_at)
     except Exception as exc:
         runtime.job_runs().save_run(run.finished(datetime.now(UTC), asked, type(exc).__name__))
         raise
-    outcome = {"unit_days": len(pairs), "dates": dates}
+    outcome: dict[str, Any] = {"unit_days": len(pairs), "dates": [r.date for r in runs]}
+    if recap:
+        counts = {key: sum(getattr(r, key) for r in runs) for key in ("employees", "written", "unchanged")}
+        outcome = {**outcome, "recap": recap, **counts}
     runtime.job_runs().save_run(run.finished(datetime.now(UTC), outcome, None))
     return {"run": ref, "status": "succeeded", **outcome}
 
@@ -128,18 +157,26 @@ def _recapped(pairs: Sequence[UnitDay]) -> list[UnitDay]:
 
 def _rerun(pairs: Sequence[UnitDay], settings: Settings) -> list[str]:
     """Re-run the daily recap of these unit-days (one day's units at once); the dates re-run, in order."""
+    return [run.date for run in _recap_days(pairs, settings)]
+
+
+def _recap_days(pairs: Sequence[UnitDay], settings: Settings, scheduled_at: datetime | None = None) -> list[RecapRun]:
+    """Run the daily recap of these unit-days (one day's units at once; as scheduled at `scheduled_at` when
+    given), by date."""
     by_day: dict[date, list[str]] = {}
     for unor_id, day in pairs:
         by_day.setdefault(day, []).append(unor_id)
-    for day, units in sorted(by_day.items()):
-        recaps.run_daily_recap(day, settings, units)
-    return [day.isoformat() for day in sorted(by_day)]
+    return [
+        recaps.run_daily_recap(day, settings, units, scheduled_at=scheduled_at) for day, units in sorted(by_day.items())
+    ]
 
 
-def _hand_over(chunk: Sequence[UnitDay], settings: Settings, now: datetime, trigger: str) -> None:
-    """Record a run of these unit-days and hand it to the report worker; a failed hand-over is recorded as the
-    run's failure (its unit-days kept) and answered 503."""
-    asked = {"unit_days": [[unor_id, day.isoformat()] for unor_id, day in chunk]}
+def _hand_over(
+    chunk: Sequence[UnitDay], settings: Settings, now: datetime, trigger: str, how: dict[str, Any] | None = None
+) -> JobRun:
+    """Record a run of these unit-days (and `how` to judge them: `recap_later`) and hand it to the report
+    worker; a failed hand-over is recorded as the run's failure (its unit-days kept) and answered 503."""
+    asked = {"unit_days": [[unor_id, day.isoformat()] for unor_id, day in chunk], **(how or {})}
     run = JobRun(secrets.token_hex(6), JOB, trigger, "running", now.replace(microsecond=0), result=asked)
     runtime.job_runs().save_run(run)
     ref = run_ref(run)
@@ -148,3 +185,4 @@ def _hand_over(chunk: Sequence[UnitDay], settings: Settings, now: datetime, trig
     except Exception:
         runtime.job_runs().save_run(run.finished(datetime.now(UTC), asked, "hand-over failed"))
         raise
+    return run

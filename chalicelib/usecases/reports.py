@@ -5,6 +5,7 @@ Every function takes the caller and checks the unit scope first: a unit admin ne
 
 from __future__ import annotations
 
+import time
 from calendar import monthrange
 from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
@@ -21,31 +22,52 @@ from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, decode_cursor, encode_cursor
 from chalicelib.store.photos import export_key
-from chalicelib.usecases import disclosure, recaps
-from chalicelib.usecases.access import one_unit, units_of, visible_units
+from chalicelib.usecases import disclosure, recaps, rejudge
+from chalicelib.usecases.access import one_unit, units_of
 from chalicelib.usecases.paging import across_units, offset_page
 from chalicelib.usecases.schemas import reports as schema
 from chalicelib.usecases.schemas.reports import DailyRecapQuery, MonitorQuery, MonthlyQuery, MonthScope, RecapRequest
 
 INLINE_CSV_BYTES = 1_000_000
 DAILY_PAGE = 500  # statuses of a day's page (a unit's day is a page or two)
+# An admin's daily recap of several units judges units for this long, then hands the rest to the report worker:
+# API Gateway ends a request at 29 s and the API's Lambda at 30 s, and the units in hand must still finish (a
+# 400-person unit's day) and the rest be handed over. The regency's first run took 15.65 s at 60 units on moto.
+RECAP_BUDGET_S = 20.0
+_clock = time.monotonic  # the budget's clock (tests step it)
+# A monthly report file (csv, xlsx, pdf) of several units is built within the request up to this many employees;
+# more are refused with the export to use: the regency's (7,000) took 19-25 s on moto, JSON or XLSX.
+SYNC_FILE_EMPLOYEES = 3000
+EXPORTS = "/v1/admin/recaps/monthly/exports"
 
 
 # --- daily -------------------------------------------------------------------------------------------
 
 
-def run_recap(principal: Principal, body: RecapRequest, settings: Settings, now: datetime) -> schema.RecapRun:
+def run_recap(
+    principal: Principal, body: RecapRequest, settings: Settings, now: datetime
+) -> schema.RecapRun | schema.RecapAccepted:
     """Recap a day that has begun (the scheduled job recaps today at 23:30); a later day has no attendance to
     judge yet and would store every employee as absent. `as_scheduled`: judged as the scheduled runs judge it
-    at `now` (decision 144)."""
+    at `now` (decision 144). A run of several units (a super admin's "Semua unit": the regency) judges units
+    for `RECAP_BUDGET_S`, finishes those in hand, and hands the units not begun to the report worker
+    (`rejudge.recap_later`), answered as `RecapAccepted` (202) with the run to follow; a unit is judged either
+    here or there, never in both, and a run cut short before its hand-over is simply run again."""
     day, unor_id = body.date, body.unor_id
     if day > now.astimezone(settings.tz).date():
         raise ValidationError("Rekap hanya untuk hari ini atau hari yang sudah lewat.", {"date": "today or earlier"})
-    units = visible_units(principal, unor_id)
-    result = recaps.run_daily_recap(day, settings, units, scheduled_at=now if body.as_scheduled else None)
-    detail = {"unor_id": unor_id, "as_scheduled": body.as_scheduled, **result.model_dump()}
+    units = units_of(principal, unor_id)
+    scheduled_at = now if body.as_scheduled else None
+    deadline = _clock() + RECAP_BUDGET_S
+    stop = (lambda: _clock() >= deadline) if len(units) > 1 else None
+    result, left = recaps.recap_units(day, settings, units, scheduled_at=scheduled_at, stop=stop)
+    answer = result
+    if left:
+        run_id = rejudge.recap_later(day, left, scheduled_at, settings, now)
+        answer = schema.RecapAccepted(**result.model_dump(), run_id=run_id, recapping=len(left))
+    detail = {"unor_id": unor_id, "as_scheduled": body.as_scheduled, **answer.model_dump()}
     runtime.audit().record(principal.subject, "recap.daily", day.isoformat(), detail)
-    return result
+    return answer
 
 
 def daily_recap(
@@ -228,7 +250,10 @@ def monthly(
 ) -> schema.MonthlyReport | schema.ExportLink | tuple[str, bytes]:
     """The report (`json`), a small CSV inline (content type, bytes), or a download link."""
     chosen = query.format
-    report = month_report(units_of(principal, query.unor_id), query.month, settings)
+    units = units_of(principal, query.unor_id)
+    if chosen != "json":
+        _within_a_request(units, chosen)
+    report = month_report(units, query.month, settings)
     if chosen == "json":
         return _report(report)
     filename, content, content_type = month_file(report, chosen, settings, now)
@@ -240,9 +265,32 @@ def monthly(
 
 def monthly_pdf(principal: Principal, query: MonthScope, settings: Settings, now: datetime) -> schema.ExportLink:
     """The report as the PDF a unit's head signs (attendance/recap_pdf.py), as a download link."""
-    report = month_report(units_of(principal, query.unor_id), query.month, settings)
+    units = units_of(principal, query.unor_id)
+    _within_a_request(units, "pdf")
+    report = month_report(units, query.month, settings)
     disclosure.record_report(principal, "monthly", query.unor_id, {"month": query.month, "format": "pdf"}, settings)
     return export_link(*month_file(report, "pdf", settings, now), settings)
+
+
+def _within_a_request(units: list[str], chosen: str) -> None:
+    """Refuse a monthly file of several units whose employees (one count per unit) are more than a request builds
+    in time (`SYNC_FILE_EMPLOYEES`): the export builds it in the background (decision 117). One unit, or a small
+    regency, is answered as before; the JSON report is never refused here (API.md's, and the console reads the
+    regency unit by unit)."""
+    if len(units) < 2:
+        return
+    employees = sum(recaps.map_units(runtime.people().count_employees, units))
+    if employees > SYNC_FILE_EMPLOYEES:
+        raise ValidationError(
+            f"Rekap bulanan {_thousands(employees)} pegawai dari {len(units)} unit terlalu besar untuk dibuat "
+            f"langsung (paling banyak {_thousands(SYNC_FILE_EMPLOYEES)} pegawai). Buat berkasnya di latar belakang "
+            f"dengan POST {EXPORTS} (konsol: Rekap, Unduh {chosen.upper()}), atau pilih satu unit.",
+            {"format": f"{chosen} of at most {SYNC_FILE_EMPLOYEES} employees here: POST {EXPORTS} builds it"},
+        )
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def month_report(units: list[str], month: str, settings: Settings) -> MonthlyReport:

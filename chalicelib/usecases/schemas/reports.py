@@ -78,6 +78,17 @@ class RecapRun(Result):
     unchanged: int
 
 
+class RecapAccepted(RecapRun):
+    """Accepted: the units the request had no time for are judged by the report worker; follow the run in
+    `GET /v1/admin/jobs` (job `recap_rejudge`).
+
+    `employees`, `written` and `unchanged` count the units judged within the request; the run's result counts
+    the rest once it has succeeded."""
+
+    run_id: str = Field(description="The background run, as `GET /v1/admin/jobs` lists it.")
+    recapping: int = Field(ge=1, description="Units handed to the report worker, each judged there whole.")
+
+
 class DailyRecapQuery(Query):
     date: Day | None = Field(default=None, description="Defaults to today.")
     unor_id: str | None = Field(

@@ -119,7 +119,7 @@ def test_a_worker_run_that_fails_records_its_unit_days_and_raises(
     monkeypatch.setattr(rejudge, "SYNC_UNIT_DAYS", 0)
     rejudge.unit_days(days(0), SETTINGS, NOW)
 
-    def broken(*_: object) -> None:
+    def broken(*_: object, **__: object) -> None:
         raise RuntimeError("statuses table unavailable")
 
     monkeypatch.setattr(recaps, "run_daily_recap", broken)
