@@ -8,6 +8,7 @@ import type { Unit } from "../types";
 import { call, canChange, fetchFile, get, roleName, upload, withQuery, type Query } from "../session";
 import { confirmation, counted, heldNote, inactiveNote, jobResult, named, sendAgainHint, JOB_NAMES, RUN_STATUS, TRIGGERS, type JobRun, type SimpegRun } from "../runs";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
+import { recapOutcome, type RecapAnswer } from "../recapRun";
 import { count, dateTime, time, today } from "../format";
 import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
 
@@ -231,8 +232,9 @@ export function Recaps(_: { route: Route }) {
                   .run(async () => {
                     // Judged as the 23:30 run judges it (decision 144): today as it stands, nobody SMART did not follow yet.
                     const body = { date, as_scheduled: true, ...(unit ? { unor_id: unit } : {}) };
-                    const r = await call<{ written: number }>("POST", "/v1/admin/recaps/daily", body);
-                    return `Rekap dihitung ulang: ${String(r.written)} status berubah.`;
+                    // A regency's units the request had no time for go on in the background (202 with run_id).
+                    const r = await call<RecapAnswer>("POST", "/v1/admin/recaps/daily", body);
+                    return recapOutcome(r, session.role === "super_admin");
                   })
                   .then(daily.reload)
               }
