@@ -101,8 +101,15 @@ def event_range(start: datetime, end: datetime) -> tuple[str, str]:
 # transactions that record them (`write_checkin`, `decide_review`). Set ADD is atomic and idempotent, so
 # parallel check-ins never lose a token and a repeated transaction adds nothing. A token costs ~57 bytes: an
 # item holds the day of a unit of up to ~3,500 employees (two events each) within DynamoDB's 400 KB.
+#
+# A digest first written by one of those writes holds the events recorded since, and may lack older ones of the
+# same day (recorded before digests were kept, or before a path kept them: punches imported before decision 83,
+# app check-ins before decision 68, with old punches imported later). Only a rebuild from the day's events
+# vouches for the whole day: it also adds REBUILT_MARK to the event tokens (no event token starts with "#"),
+# read back as `DayDigest.complete`; every write after it adds its own token.
 
 DIGEST_PREFIX = "D#"
+REBUILT_MARK = "#rebuilt"
 BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem
 
 
@@ -144,6 +151,9 @@ class DayDigest:
     stored: bool = True
     # Changes whenever the tokens do (`digest_versions` reads it alone: a reader re-reads only changed digests).
     version: int = field(default=0, compare=False)
+    # True when the digest holds every recorded event of its day: it was rebuilt from them once (REBUILT_MARK),
+    # and each write since added its own token; or it was made from the events themselves (`digest_of`).
+    complete: bool = field(default=False, compare=False)
 
     def events(self, nips: Collection[str] | None = None) -> list[DayEvent]:
         """The tokens back into a day's events (with their decisions), by NIP and attendance time; only those of
@@ -163,12 +173,13 @@ MISSING_DIGEST = DayDigest(stored=False)
 
 
 def digest_of(events: Sequence[Event]) -> DayDigest:
-    """The digest that a unit-day's events make (its refusals left out); not `stored` when none is recorded; its
-    version is a hash of its tokens (a stored digest's is the count of changes made to it)."""
+    """The digest that a unit-day's events make (its refusals left out; `complete`: made from all of them); not
+    `stored` when none is recorded; its version is a hash of its tokens (a stored digest's is the count of
+    changes made to it)."""
     recorded = [e for e in events if e.status in RECORDED]
     decided = frozenset(decision_token(e, str(e.decision)) for e in recorded if e.decision)
     tokens = frozenset(day_token(e) for e in recorded)
-    return DayDigest(tokens, decided, stored=bool(recorded), version=hash((tokens, decided)))
+    return DayDigest(tokens, decided, stored=bool(recorded), version=hash((tokens, decided)), complete=True)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -393,8 +404,9 @@ class EventsRepository(Protocol):
     def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
         """For each (unor_id, local date): the day's digest, whose `events()` are the recorded (accepted or
         review) events of that unit's day, by NIP and attendance time: what `events_of_unit_day` answers
-        without the refusals, in a single read for many units (the regency monitor summary). A day of which
-        nothing is recorded yet, or whose digest was never kept, is not `stored`."""
+        without the refusals, in a single read for many units (the regency monitor summary, the adoption report).
+        A day of which nothing is recorded yet, or whose digest was never kept, is not `stored`; a digest that
+        may lack events recorded before it was first written is not `complete` (until `rebuild_digests`)."""
         ...
 
     def digest_versions(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
@@ -402,9 +414,13 @@ class EventsRepository(Protocol):
         digest of the same version has it already."""
         ...
 
-    def rebuild_digests(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
+    def rebuild_digests(
+        self, days: Sequence[tuple[str, str]], *, keep_empty: bool = False
+    ) -> dict[tuple[str, str], DayDigest]:
         """Rebuild each day's digest from its events (days recorded before digests were kept, or by a path that
-        missed them) and answer it; idempotent, and safe beside check-ins writing the same days."""
+        missed them), mark it `complete`, and answer it; idempotent, and safe beside check-ins writing the same
+        days. A day without recorded events is left without a digest, or with `keep_empty` given an empty
+        complete one (`stored`), so that later readers need not read its events again."""
         ...
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:
@@ -621,7 +637,8 @@ class DynamoEventsRepository(EventDecisions):
         for day, item in _digest_items(days, ["day_events", "day_decisions", "day_version"]).items():
             tokens = frozenset(item.get("day_events", {}).get("SS", []))
             decisions = frozenset(item.get("day_decisions", {}).get("SS", []))
-            found[day] = DayDigest(tokens, decisions, version=_version(item))
+            complete = REBUILT_MARK in tokens
+            found[day] = DayDigest(tokens - {REBUILT_MARK}, decisions, version=_version(item), complete=complete)
         return found
 
     def digest_versions(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
@@ -629,20 +646,25 @@ class DynamoEventsRepository(EventDecisions):
         found.update({day: _version(item) for day, item in _digest_items(days, ["day_version"]).items()})
         return found
 
-    def rebuild_digests(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
-        """Each day's digest as its events make it, ADDed to its item (tokens that check-ins add meanwhile stay:
-        set ADD is a union); a day without recorded events writes nothing."""
-        rebuilt = {}
+    def rebuild_digests(
+        self, days: Sequence[tuple[str, str]], *, keep_empty: bool = False
+    ) -> dict[tuple[str, str], DayDigest]:
+        """Each day's digest as its events make it, ADDed to its item with REBUILT_MARK (tokens that check-ins
+        add meanwhile stay: set ADD is a union); a day without recorded events writes nothing, or with
+        `keep_empty` the mark alone. Every day is read before any is written (the same for DynamoDB; moto
+        re-indexes the whole table after each write, so interleaved, each query paid for that)."""
+        made = {}
         for unor_id, local_date in sorted(set(days)):
             with storage_call("dynamodb"):
                 rows = [_event(m) for m in EventModel.by_unit_date.query(unit_day_key(unor_id, local_date))]
-            digest = digest_of(rows)
-            if digest.stored:
+            made[(unor_id, local_date)] = digest_of(rows)
+        rebuilt = dict(made)
+        for (unor_id, local_date), digest in made.items():
+            if digest.stored or keep_empty:
                 item = EventModel(*digest_keys(unor_id, local_date))
                 with storage_call("dynamodb"):
-                    item.update(actions=_digest_add(set(digest.tokens), set(digest.decisions)))
-                digest = replace(digest, version=int(item.day_version or 0))
-            rebuilt[(unor_id, local_date)] = digest
+                    item.update(actions=_digest_add({*digest.tokens, REBUILT_MARK}, set(digest.decisions)))
+                rebuilt[(unor_id, local_date)] = replace(digest, stored=True, version=int(item.day_version or 0))
         return rebuilt
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:

@@ -4,18 +4,25 @@ nothing (JSON and XLSX), within the caller's units."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import openpyxl
 import pytest
 
-from chalicelib.domain.people import Employee
+from chalicelib.domain.people import Employee, Principal
 from chalicelib.settings import load_settings
 from chalicelib.store.aws import s3_client
 from chalicelib.store.events import DynamoEventsRepository
-from chalicelib.store.models import EmployeeModel
+from chalicelib.store.models import EmployeeModel, shared_connection
 from chalicelib.store.people import DynamoPeopleRepository
+from chalicelib.usecases import adoption
+from chalicelib.usecases.schemas.rollout import AdoptionQuery, AdoptionReport
 from tests.functional.conftest import Api
 from tests.functional.test_fingerprint_import import MONDAY, TUESDAY, A, B, C, D, attlog, import_file, punch
 from tests.functional.test_recaps import seed_event
@@ -118,3 +125,73 @@ def test_a_unit_admin_sees_only_their_units_and_the_xlsx_has_indonesian_headers(
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Tanggal", "Unit", "Jumlah Pegawai", "Sudah Aktivasi")
     assert len(rows) == 1 + 2 * 2
+
+
+@contextmanager
+def dynamodb_requests() -> Iterator[Counter[str]]:
+    """The DynamoDB requests made meanwhile (from every thread), by operation."""
+    client, seen, lock = shared_connection().client, Counter[str](), threading.Lock()
+
+    def count(model: Any, **_: Any) -> None:
+        with lock:
+            seen[model.name] += 1
+
+    client.meta.events.register("before-call.dynamodb", count)
+    try:
+        yield seen
+    finally:
+        client.meta.events.unregister("before-call.dynamodb", count)
+
+
+def regency_report(start: date, end: date) -> AdoptionReport:
+    query = AdoptionQuery.model_validate({"from": start.isoformat(), "to": end.isoformat()})
+    report = adoption.adoption(Principal("admin", "super_admin"), query, load_settings())
+    assert isinstance(report, AdoptionReport)
+    return report
+
+
+def test_the_regency_report_reads_each_units_days_in_one_batch_not_every_days_events(api: Api) -> None:
+    # GIVEN 12 units with an employee each, who checks in by the app on every weekday of 31 days (weekends empty)
+    units, first = 12, date(2026, 10, 1)
+    days = [first + timedelta(days=i) for i in range(31)]
+    for u in range(units):
+        nip = f"19800101200501{u:04d}"
+        PEOPLE.upsert_unit(f"U{u:02d}", f"Unit {u:02d}")
+        PEOPLE.put_employee(Employee(nip=nip, nama=f"Pegawai {u}", unor_id=f"U{u:02d}"))
+        for day in days:
+            if day.weekday() < 5:
+                seed_event(nip, f"U{u:02d}", "in", datetime.combine(day, datetime.min.time()).replace(hour=7))
+    first_read = regency_report(days[0], days[-1])  # the days' digests are vouched for (rebuilt) once
+    # WHEN the regency's month is read again
+    with dynamodb_requests() as requests:
+        report = regency_report(days[0], days[-1])
+    # THEN it gives the same figures, every weekday counted by the app
+    assert report == first_read
+    assert [t.app for t in report.totals] == [units if d.weekday() < 5 else 0 for d in days]
+    # AND it read per unit its employees, its name, its cut-over and one batch of its 31 digests: no day's
+    # events (the old report made one Query per unit and day: 12 x 31 = 372 more) and no write
+    assert requests == {"Query": units + 1, "GetItem": 2 * units, "BatchGetItem": units}
+
+
+def test_days_recorded_before_digests_or_only_partly_are_rebuilt_once_from_their_events(api: Api) -> None:
+    # GIVEN Monday's app check-ins stored without digests (as before digests were kept), and Tuesday's app
+    # check-in without one either, but a digest for Tuesday written by a later import of the machine's punches
+    setup_units()
+    admin = api.admin_token()
+    seed_event(A, "U1", "in", datetime(2026, 11, 2, 7, 20))
+    seed_event(B, "U1", "in", datetime(2026, 11, 2, 7, 25))
+    seed_event(B, "U1", "in", datetime(2026, 11, 3, 7, 25))
+    import_file(api, admin, attlog(punch(C, TUESDAY, "07:10:00")))
+    events = DynamoEventsRepository()
+    assert not events.digests_of_unit_days([("U1", MONDAY.isoformat())])[("U1", MONDAY.isoformat())].stored
+    assert not events.digests_of_unit_days([("U1", TUESDAY.isoformat())])[("U1", TUESDAY.isoformat())].complete
+    # WHEN the report is read, THEN it counts every event: those days were rebuilt from their events
+    with dynamodb_requests() as first:
+        report = regency_report(MONDAY, TUESDAY)
+    u1 = next(u for u in report.units if u.unor_id == "U1")
+    assert [(d.app, d.fingerprint, d.both) for d in u1.days] == [(2, 0, 0), (1, 1, 0)]
+    assert first["UpdateItem"] == 4  # the four unit-days (U2's two empty ones kept empty, complete)
+    # AND they stay complete: the next read reads digests alone and gives the same figures
+    with dynamodb_requests() as again:
+        assert regency_report(MONDAY, TUESDAY) == report
+    assert "UpdateItem" not in again and again["Query"] == 2 + 1  # the two units' employees, the unit list

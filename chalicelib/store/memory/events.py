@@ -72,6 +72,7 @@ class InMemoryEventsRepository(EventDecisions):
         self._challenges: dict[str, str] = {}  # challenge id -> claim key of the request that used it
         self._claims: dict[str, Claim] = {}
         self._fingerprints: dict[str, dict[str, PhotoFingerprint]] = {}
+        self._kept_empty: set[tuple[str, str]] = set()  # unit-days given an empty digest (`keep_empty`)
         self._lock = threading.Lock()
 
     # --- idempotency ---------------------------------------------------------------------------------
@@ -154,19 +155,27 @@ class InMemoryEventsRepository(EventDecisions):
         ]
 
     def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
-        """Derived from the events themselves (DynamoDB keeps a digest item, written with them)."""
-        return {
-            (unor_id, local_date): digest_of(
-                [e for _, _, e in self._indexed(_recorded_on(unit_day_key(unor_id, local_date)))]
-            )
-            for unor_id, local_date in sorted(set(days))
-        }
+        """Derived from the events themselves (DynamoDB keeps a digest item, written with them): always
+        `complete`; `stored` when an event is recorded or the day was given an empty digest."""
+        found = {}
+        for unor_id, local_date in sorted(set(days)):
+            digest = digest_of([e for _, _, e in self._indexed(_recorded_on(unit_day_key(unor_id, local_date)))])
+            with self._lock:
+                kept_empty = (unor_id, local_date) in self._kept_empty
+            found[(unor_id, local_date)] = replace(digest, stored=True) if kept_empty else digest
+        return found
 
     def digest_versions(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int | None]:
         return {day: d.version if d.stored else None for day, d in self.digests_of_unit_days(days).items()}
 
-    def rebuild_digests(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
-        """Nothing to rebuild: the twin's digests are always derived from its events."""
+    def rebuild_digests(
+        self, days: Sequence[tuple[str, str]], *, keep_empty: bool = False
+    ) -> dict[tuple[str, str], DayDigest]:
+        """Nothing to rebuild: the twin's digests are always derived from its events (a day without any is
+        remembered as given an empty digest with `keep_empty`)."""
+        if keep_empty:
+            with self._lock:
+                self._kept_empty.update(days)
         return self.digests_of_unit_days(days)
 
     def fingerprints_of(self, nip: str, now: datetime) -> list[PhotoFingerprint]:

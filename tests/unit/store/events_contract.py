@@ -678,3 +678,24 @@ class EventsRepositoryContract:
         assert not read[("U1", DAY)].stored and read[("U1", DAY)].events() == [] and not rebuilt[("U1", DAY)].stored
         assert rebuilt[("U2", DAY)] == read[("U2", DAY)] == repo.digests_of_unit_days([("U2", DAY)])[("U2", DAY)]
         assert [(x.nip, x.decision) for x in read[("U2", DAY)].events()] == [(OTHER, "approve")]
+
+    def test_a_rebuilt_digest_is_complete_and_a_day_without_events_can_be_kept_empty(
+        self, repo: EventsRepository
+    ) -> None:
+        # GIVEN a unit-day with a recorded arrival, one with only a refusal, and one without any event
+        repo.write_checkin(write(event(), "c-1"))
+        repo.write_checkin(write(event(OTHER, unor_id="U2", status="refused", reasons=("FACE_MISMATCH",)), "c-2"))
+        days = [("U1", DAY), ("U2", DAY), ("U3", DAY)]
+        # WHEN the first two are rebuilt keeping empty days, and the third without
+        kept = repo.rebuild_digests(days[:2], keep_empty=True)
+        plain = repo.rebuild_digests(days[2:])
+        # THEN both rebuilt days read back stored and complete (the refusal-only one empty), as rebuilt
+        read = repo.digests_of_unit_days(days)
+        assert all(read[day].stored and read[day].complete and read[day] == kept[day] for day in days[:2])
+        assert [e.nip for e in read[("U1", DAY)].events()] == [NIP] and read[("U2", DAY)].events() == []
+        # AND the day rebuilt without keeping stays without a digest
+        assert not plain[("U3", DAY)].stored and not read[("U3", DAY)].stored
+        # AND an arrival recorded later reaches the kept-empty day's digest, which stays complete
+        repo.write_checkin(write(event(OTHER, unor_id="U2"), "c-3"))
+        later = repo.digests_of_unit_days([("U2", DAY)])[("U2", DAY)]
+        assert later.complete and [e.nip for e in later.events()] == [OTHER]
