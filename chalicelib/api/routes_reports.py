@@ -66,7 +66,8 @@ def monthly_recap(
     **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). `format=json` (default) answers
     the report as JSON; `format=csv` answers the CSV inline (`text/csv`, `;`-separated, UTF-8 with BOM, for
     Excel id-ID) when it is at most 1 MB, otherwise a JSON download link; `format=xlsx` always answers a JSON
-    download link (short-lived signed URL).
+    download link (short-lived signed URL). A `csv` or `xlsx` file of several units with more than 3,000
+    employees (the regency) answers 400 `VALIDATION_ERROR`: start it with `POST /v1/admin/recaps/monthly/exports`.
     """
     return _inline(reports.monthly(call.principal, query, call.settings, call.now))
 
@@ -85,7 +86,9 @@ def monthly_recap_pdf(call: Call, query: rep_schema.MonthScope) -> rep_schema.Ex
     (employees with their category counts, minutes late and early and TPP deduction, a legend, a signature
     block), as a download link (short-lived signed URL).
 
-    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`), auditor.
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`), auditor. Several units with more
+    than 3,000 employees (the regency) answer 400 `VALIDATION_ERROR`: start it with
+    `POST /v1/admin/recaps/monthly/exports`.
     """
     return reports.monthly_pdf(call.principal, query, call.settings, call.now)
 
