@@ -30,6 +30,16 @@ describe("jobResult", () => {
     expect(jobResult({ ...RUN, job: "face_retention", result })).toBe("Data wajah 12 pegawai yang sudah keluar dihapus (31 templat).");
   });
 
+  it("says how to make good a failed re-judge: the machine file again after an import, Hitung Ulang otherwise", () => {
+    const failed = { ...RUN, job: "recap_rejudge", status: "failed", error: "UnavailableError: dynamodb", result: { unit_days: 3 } };
+    expect(jobResult({ ...failed, trigger: "import" })).toBe(
+      "UnavailableError: dynamodb: 3 hari unit belum dihitung ulang; impor berkas absen mesin yang sama lagi.",
+    );
+    expect(jobResult({ ...failed, trigger: "admin" })).toBe(
+      "UnavailableError: dynamodb: 3 hari unit belum dihitung ulang; tekan Hitung Ulang di Rekap Harian untuk tanggal itu lagi.",
+    );
+  });
+
   it("shows a failed run's error", () => {
     expect(jobResult({ ...RUN, status: "failed", result: null, error: "ClientError: throttled" })).toBe("ClientError: throttled");
   });

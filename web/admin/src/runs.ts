@@ -63,12 +63,15 @@ function madeUp(runs: unknown): string {
   return dates.length ? ` Tanggal terlewat yang direkap: ${dates.join(", ")}.` : "";
 }
 
-/** A re-judge run (recapped days a fingerprint import reached): its unit-days, and the dates re-run. */
+/** A re-judge run (recapped days a fingerprint import reached, a holiday or cut-over change, or the units of an
+ * admin's Hitung Ulang the request handed over): its unit-days, and the dates re-run. A failed one says how to make
+ * it good: the same machine file imported again after an import, Hitung Ulang pressed again otherwise. */
 function rejudgeResult(r: JobRun): string {
   const x = r.result ?? {};
   const asked = x["unit_days"];
   const days = num(Array.isArray(asked) ? asked.length : asked);
-  if (r.error) return `${r.error}: ${days} hari unit belum dihitung ulang; impor berkas absen mesin yang sama lagi.`;
+  const again = r.trigger === "import" ? "impor berkas absen mesin yang sama lagi" : "tekan Hitung Ulang di Rekap Harian untuk tanggal itu lagi";
+  if (r.error) return `${r.error}: ${days} hari unit belum dihitung ulang; ${again}.`;
   if (r.status === "running") return `${days} hari unit sedang dihitung ulang.`;
   const dates = x["dates"];
   return `${days} hari unit diperiksa, rekap ${num(Array.isArray(dates) ? dates.length : undefined)} tanggal dihitung ulang.`;
