@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from chalicelib import runtime
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.audit import VIEW_PHOTOS
+from chalicelib.domain.faces import APPROVED
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.settings import Settings
@@ -63,7 +64,8 @@ def evidence(
     **extra: Callable[[Event], object],
 ) -> list[Evidence]:
     """The events as `view` with who (name from the unit's one-minute member cache), where, and signed links
-    to the check-in photo and the employee's enrolment photos (one template read per employee, overlapped),
+    to the check-in photo and the enrolment photos of the employee's approved faces, the ones a check-in is matched
+    with (one template read per employee, overlapped; a pending or rejected face, maybe a stand-in's, is not shown),
     each link recorded as handed to `principal` through the list `via`; `extra` computes the view's further
     fields from each event."""
     photos, ttl = runtime.photos(settings), evidence_ttl_s(settings)
@@ -74,7 +76,9 @@ def evidence(
     enrolled = dict(
         zip(
             nips,
-            recaps.map_units(lambda nip: [t.photo_key for t in runtime.faces().template_rows(nip)], nips),
+            recaps.map_units(
+                lambda nip: [t.photo_key for t in runtime.faces().template_rows(nip) if t.status == APPROVED], nips
+            ),
             strict=True,
         )
     )

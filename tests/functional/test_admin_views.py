@@ -23,7 +23,7 @@ from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.models import AuditModel
 from chalicelib.store.schema import create_tables
-from tests.functional.checkin_setup import OUTSIDE, PEOPLE, Employee, enrolled_employee, selfie
+from tests.functional.checkin_setup import OUTSIDE, PEOPLE, Employee, b64, enrolled_employee, selfie
 from tests.functional.conftest import ADMIN_PASSWORD, Api, finished_export
 
 GENUINE = "deepface/img2.jpg"  # the same person as the enrolment photo img1
@@ -252,6 +252,11 @@ def test_a_review_carries_its_evidence_with_photo_links_that_open(employee: Empl
     for url in (item["selfie_url"], *item["enrolment_urls"]):
         assert fetch(url).content[:3] == b"\xff\xd8\xff"
         assert lifetime_s(url) <= 900
+    # AND a face waiting for approval (maybe a stand-in's) is not shown beside the employee's approved one
+    sent = api.call("POST", "/v1/me/faces", {"photo": b64(selfie(IMPOSTOR))}, token=employee.token)
+    assert sent.status == 201, sent.body
+    (again,) = api.call("GET", "/v1/admin/reviews?status=pending", token=employee.admin).body["items"]
+    assert len(again["enrolment_urls"]) == 1
 
 
 def test_refused_attempts_are_listed_with_code_and_evidence_by_scope(employee: Employee) -> None:
