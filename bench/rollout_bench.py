@@ -4,8 +4,14 @@ Run on purpose (never part of the tests), DynamoDB and S3 from moto in-process (
     .venv/bin/python bench/rollout_bench.py [--units 63] [--employees 7000] [--month 2026-11] [--machine 300]
 Seeds units, employees (60 % activated, 45 % enrolled) and a month of events written directly (a third of the
 units by app, a third by fingerprint, a third both), then times the adoption report (JSON and XLSX) through the
-use case as a super admin; then parses a year's ATTLOG of a `--machine`-person machine and imports a month of
-it through the use case (twice: the second is the idempotent re-import).
+use case as a super admin, printing the DynamoDB requests each step made; then parses a year's ATTLOG of a
+`--machine`-person machine and imports a month of it through the use case (twice: the second is the idempotent
+re-import; `--no-import` leaves that part out).
+
+The events are written without their unit-day digests (as events recorded before digests were kept): the first
+report rebuilds every unit-day's digest from its events (once after a deployment; moto makes this slow: it
+re-indexes the whole table after every write), the second reads digests alone (every later report). With
+`--seed-digests` every unit-day's digest is written with the events, as a first report leaves it.
 """
 
 from __future__ import annotations
@@ -15,10 +21,17 @@ import gzip
 import os
 import random
 import sys
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
+
+from botocore.client import BaseClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -26,13 +39,43 @@ from bench.timing import timed
 
 WIB_OFFSET = timedelta(hours=7)
 JAKARTA = ZoneInfo("Asia/Jakarta")
+T = TypeVar("T")
+_API_CALL = "_make_api_call"  # what every botocore client request goes through (pynamodb's and boto3's)
+
+
+@contextmanager
+def dynamodb_requests() -> Iterator[Counter[str]]:
+    """The DynamoDB requests made meanwhile, from every thread, by operation."""
+    seen, lock, real = Counter[str](), threading.Lock(), getattr(BaseClient, _API_CALL)
+
+    def counting(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if client.meta.service_model.service_name == "dynamodb":
+            with lock:
+                seen[operation] += 1
+        return real(client, operation, params)
+
+    setattr(BaseClient, _API_CALL, counting)
+    try:
+        yield seen
+    finally:
+        setattr(BaseClient, _API_CALL, real)
+
+
+def timed_requests(label: str, action: Callable[[], T]) -> T:
+    """`timed`, then the DynamoDB requests the step made."""
+    with dynamodb_requests() as seen:
+        result = timed(label, action)
+    print("  DynamoDB requests: " + ", ".join(f"{op} {n:,}" for op, n in sorted(seen.items())), flush=True)
+    return result
 
 
 def nip_of(number: int) -> str:
     return f"19800101200501{number:04d}"
 
 
-def seed(units: int, employees: int, month_days: list[date], rng: random.Random) -> None:
+def seed(units: int, employees: int, month_days: list[date], rng: random.Random, digests: bool = False) -> None:
+    """`digests`: also write each unit-day's digest as the write paths and a first report leave it (complete,
+    and an empty one for a day without events)."""
     from chalicelib.domain.people import Employee
     from chalicelib.store.events import new_event_id, punch_event_id
     from chalicelib.store.models import EmployeeModel, EventModel
@@ -50,6 +93,7 @@ def seed(units: int, employees: int, month_days: list[date], rng: random.Random)
             if rng.random() < 0.45:
                 model.template_count = 1
             batch.save(model)
+    tokens: dict[tuple[str, str], set[str]] = {}
     with EventModel.batch_write() as batch:
         for n in range(employees):
             unit = n % units
@@ -76,6 +120,29 @@ def seed(units: int, employees: int, month_days: list[date], rng: random.Random)
                             source="fingerprint" if fingerprint else None,
                         )
                     )
+                    if digests:
+                        tokens.setdefault((f"U{unit:02d}", day.isoformat()), set()).add(
+                            digest_token(event_id, kind, at, fingerprint)
+                        )
+    if digests:
+        from chalicelib.store.events import REBUILT_MARK, digest_keys
+
+        with EventModel.batch_write() as batch:  # days without events too: as a first report leaves them
+            for unit in range(units):
+                for day in month_days:
+                    marked = {*tokens.get((f"U{unit:02d}", day.isoformat()), ()), REBUILT_MARK}
+                    batch.save(
+                        EventModel(*digest_keys(f"U{unit:02d}", day.isoformat()), day_events=marked, day_version=1)
+                    )
+
+
+def digest_token(event_id: str, kind: str, at: datetime, fingerprint: bool) -> str:
+    """The token the check-in (or the punch import) adds to its unit-day's digest."""
+    from chalicelib.domain.attendance import Event
+    from chalicelib.store.events import day_token
+
+    source = "fingerprint" if fingerprint else None
+    return day_token(Event(event_id, event_id[:18], kind, "accepted", at.isoformat(), None, None, None, source=source))
 
 
 def main() -> None:
@@ -84,6 +151,13 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=7000)
     parser.add_argument("--month", default="2026-11")
     parser.add_argument("--machine", type=int, default=300)
+    parser.add_argument("--no-import", action="store_true", help="time the adoption report only")
+    parser.add_argument("--report-out", help="write the month's JSON report here (to compare two versions)")
+    parser.add_argument(
+        "--seed-digests",
+        action="store_true",
+        help="write every unit-day's digest with the events, complete (as a first report leaves them)",
+    )
     parser.add_argument(
         "--store",
         choices=["moto", "memory"],
@@ -117,17 +191,28 @@ def main() -> None:
         runtime.ensure_ready(settings)
         timed(
             f"seed {args.units} units, {args.employees} employees, a month of events",
-            lambda: seed(args.units, args.employees, days, random.Random(1)),
+            lambda: seed(args.units, args.employees, days, random.Random(1), args.seed_digests),
         )
         query = AdoptionQuery.model_validate({"from": days[0].isoformat(), "to": days[-1].isoformat()})
-        report = timed(
-            "adoption report JSON (all units, the month)", lambda: adoption.adoption(caller, query, settings)
+        print(f"  {args.units * len(days):,} unit-days", flush=True)
+        report = timed_requests(
+            "adoption report JSON (all units, the month), first",
+            lambda: adoption.adoption(caller, query, settings),
         )
         assert hasattr(report, "totals")
+        second = timed_requests(
+            "adoption report JSON (all units, the month), again",
+            lambda: adoption.adoption(caller, query, settings),
+        )
+        assert second == report
+        if args.report_out:
+            Path(args.report_out).write_text(report.model_dump_json(indent=1))
         xlsx = AdoptionQuery.model_validate({"from": days[0].isoformat(), "to": days[-1].isoformat(), "format": "xlsx"})
-        timed("adoption report XLSX (all units, the month)", lambda: adoption.adoption(caller, xlsx, settings))
+        timed_requests("adoption report XLSX (all units, the month)", lambda: adoption.adoption(caller, xlsx, settings))
         one = AdoptionQuery.model_validate({"from": days[0].isoformat(), "to": days[-1].isoformat(), "unor_id": "U00"})
-        timed("adoption report JSON (one unit, the month)", lambda: adoption.adoption(caller, one, settings))
+        timed_requests("adoption report JSON (one unit, the month)", lambda: adoption.adoption(caller, one, settings))
+        if args.no_import:
+            return
 
         pins = [nip_of(n) for n in range(args.machine)]
         year = timed(
