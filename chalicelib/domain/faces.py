@@ -17,14 +17,16 @@ REJECTED: TemplateStatus = "rejected"
 class OwnMatch:
     """A new face scored against the employee's approved faces as a check-in would be (`score`), and the
     review threshold that applied: below it the face is another person's (an approved face swapped for a
-    stand-in's), which only a super admin may approve."""
+    stand-in's), which only a super admin may approve. `score` None: the employee had approved faces, but none
+    is left that it can be compared with (deleted first, or made by other models), so it cannot be shown to be
+    theirs either."""
 
-    score: float
+    score: float | None
     threshold: float
 
     @property
     def unlike(self) -> bool:
-        return self.score < self.threshold
+        return self.score is None or self.score < self.threshold
 
 
 @dataclass(frozen=True)

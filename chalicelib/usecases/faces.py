@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from chalicelib import runtime
@@ -34,7 +34,7 @@ from chalicelib.face.cohort import CohortMember
 from chalicelib.face.config import Purpose
 from chalicelib.face.index import PAIR_BLOCK, Match, Pair
 from chalicelib.face.replay import check_replay
-from chalicelib.face.scoring import NotEnrolledForModelsError, verify, verify_vectors
+from chalicelib.face.scoring import verify, verify_vectors
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, bad_cursor, decode_position, encode_cursor, iso, parse_iso
@@ -109,8 +109,8 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     check_replay(analysis, runtime.events().fingerprints_of(employee.nip, now), engine.config.replay)
     check_not_duplicate(employee.nip, analysis.embeddings, settings)
     reset_by = four_eyes(employee, now)
-    own = own_match(employee.nip, analysis.embeddings, settings)
-    status: TemplateStatus = PENDING if reset_by or (own and own.unlike) else APPROVED
+    own = own_match(employee, analysis.embeddings, settings)
+    status: TemplateStatus = PENDING if reset_by or _needs_super_admin(own, actor) else APPROVED
     template_id, quality = keep_enrolment(
         actor.subject,
         employee.nip,
@@ -150,7 +150,7 @@ def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now
             status=PENDING,
             unor_id=employee.unor_id,
             reset_by=four_eyes(employee, now),
-            own=own_match(employee.nip, analysis.embeddings, settings),
+            own=own_match(employee, analysis.embeddings, settings),
         )
     except ConditionFailed:  # parallel uploads: the stored count's condition let only the first ones in
         _refuse_full_queue(PENDING_PER_EMPLOYEE)
@@ -187,19 +187,36 @@ def vouched_by(subject: str, nip: str, now: datetime) -> list[str]:
     ]
 
 
-def own_match(nip: str, embeddings: Mapping[str, Vector], settings: Settings) -> OwnMatch | None:
-    """A new face of the employee scored against their approved faces as a check-in selfie would be; None when
-    they have none (a first enrolment), or none made by the policy's models (a re-enrolment after a model
-    change). A face unlike them is a stand-in's: approved, it would check in as the employee (decision 202)."""
-    templates = runtime.faces().templates_of(nip)
-    if not templates:
-        return None
+def own_match(employee: Employee, embeddings: Mapping[str, Vector], settings: Settings) -> OwnMatch | None:
+    """A new face of the employee scored against those of their approved faces it can be compared with (made by
+    the policy's models) as a check-in selfie would be. A face unlike them is a stand-in's: approved, it would
+    check in as the employee (decision 202). None only for a first face: an employee who had approved faces but
+    has none left to compare with (deleted first, or all made by other models) gets a match without a score,
+    which counts as unlike."""
     _, policy = runtime.engine_and_policy(settings)
-    try:
-        verdict = verify_vectors(embeddings, templates, runtime.cohort(settings).without_owners({nip}), policy)
-    except NotEnrolledForModelsError:
-        return None
+    templates = [t for t in runtime.faces().templates_of(employee.nip) if _comparable(t, embeddings, policy.model_ids)]
+    if not templates:
+        had_faces = employee.face_model is not None or employee.template_count > 0
+        return OwnMatch(score=None, threshold=policy.review_threshold) if had_faces else None
+    cohort = runtime.cohort(settings).without_owners({employee.nip})
+    verdict = verify_vectors(embeddings, templates, cohort, policy)
     return OwnMatch(score=round(verdict.score, 4), threshold=verdict.review_threshold)
+
+
+def _needs_super_admin(own: OwnMatch | None, actor: Principal) -> bool:
+    """Whether an admin's enrolment waits for a super admin: a face scored unlike the employee's, whoever enrols
+    it; one with nothing left to compare with, unless a super admin enrols it (they are the check)."""
+    if own is None or not own.unlike:
+        return False
+    return own.score is not None or not actor.is_super_admin
+
+
+def _comparable(template: Template, embeddings: Mapping[str, Vector], model_ids: Sequence[str]) -> bool:
+    """Whether the template carries every model's vector, of the new face's length."""
+    return all(
+        m in template.embeddings and m in embeddings and len(template.embeddings[m]) == len(embeddings[m])
+        for m in model_ids
+    )
 
 
 def check_not_duplicate(nip: str, embeddings: Mapping[str, Vector], settings: Settings) -> None:
@@ -447,7 +464,7 @@ def decide(
     if approve and found.info.reset_by and principal.subject in (found.info.reset_by, found.info.created_by):
         raise ForbiddenError("Foto wajah setelah reset perangkat harus disetujui admin lain.", {"reason": "four_eyes"})
     if approve:
-        _require_own_face_or_super_admin(principal, nip, found, settings)
+        _require_own_face_or_super_admin(principal, employee, found, settings)
         check_not_duplicate(nip, found.template.embeddings, settings)
     decision = Decision(approve, principal.subject, iso(now), body.note, ",".join(found.info.models))
     try:
@@ -465,14 +482,18 @@ def decide(
     )
 
 
-def _require_own_face_or_super_admin(principal: Principal, nip: str, found: FoundTemplate, settings: Settings) -> None:
+def _require_own_face_or_super_admin(
+    principal: Principal, employee: Employee | None, found: FoundTemplate, settings: Settings
+) -> None:
     """A face unlike the employee's approved ones, when enrolled or now, is approved only by a super admin who
     did not enrol it (403 `different_person`): a unit admin could otherwise give a stand-in the employee's
-    check-ins. (An approved face deleted first leaves nothing to compare with: the deletion is audited.)"""
-    then, now = found.info.own_match, own_match(nip, found.template.embeddings, settings)
-    if not any(m is not None and m.unlike for m in (then, now)):
+    check-ins. An employee whose approved faces were deleted first has nothing to compare with: unlike too."""
+    now = own_match(employee, found.template.embeddings, settings) if employee else None
+    unlike = [m for m in (found.info.own_match, now) if m is not None and m.unlike]
+    if not unlike:
         return
-    if not principal.is_super_admin or principal.subject == found.info.created_by:
+    proven = any(m.score is not None for m in unlike)  # scored unlike: a second person looks, not its enroller
+    if not principal.is_super_admin or (proven and principal.subject == found.info.created_by):
         raise ForbiddenError(
             "Wajah ini tidak cocok dengan foto wajah pegawai yang sudah disetujui. Hanya super admin (bukan yang "
             "mendaftarkannya) yang dapat menyetujuinya.",

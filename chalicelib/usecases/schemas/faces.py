@@ -29,7 +29,10 @@ class PendingFacesQuery(Query):
 
 
 class OwnMatchView(Result):
-    score: float
+    score: float | None = Field(
+        description="Null: the employee had approved faces, but none is left to compare with (deleted first, or "
+        "made by other models)."
+    )
     threshold: float
     unlike: bool = Field(
         description="Below the threshold: not the face the employee checks in with, so only a super admin who "

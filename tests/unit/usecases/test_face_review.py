@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from chalicelib import runtime
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.face import DuplicateFaceError, Template
+from chalicelib.face.types import PhotoFingerprint
 from chalicelib.messages import message_for
 from chalicelib.settings import Settings
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, NewTemplate
@@ -445,6 +447,46 @@ def test_an_admin_cannot_put_a_stand_in_s_face_on_an_enrolled_employee_at_once(
     with pytest.raises(ForbiddenError):
         approve(RESETTER, enrolled.template_id, settings, now)
     assert approve(SUPER, enrolled.template_id, settings, now) == "approved"
+
+
+def test_a_face_enrolled_after_the_employee_s_faces_were_deleted_needs_a_super_admin(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the employee enrolled, then their approved face deleted by the unit admin
+    faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    [approved] = faces.list_templates(SUPER, NIP, settings).items
+    faces.delete_template(COLLEAGUE, NIP, approved.template_id)
+    # WHEN the same admin enrols a stand-in's face: nothing left to compare with, so it is not shown to be theirs
+    enrolled = faces.enrol(COLLEAGUE, NIP, photo(ZUCKERBERG), settings, now)
+    assert enrolled.status == "pending" and state() == (0, 1)
+    [item] = faces.list_pending(COLLEAGUE, PendingFacesQuery(unor_id="U1"), settings).items
+    assert item.own_match is not None and item.own_match.score is None and item.own_match.unlike
+    # THEN no unit admin may approve it; a super admin may
+    for admin in (COLLEAGUE, RESETTER):
+        with pytest.raises(ForbiddenError):
+            approve(admin, enrolled.template_id, settings, now)
+    assert approve(SUPER, enrolled.template_id, settings, now) == "approved"
+
+
+def test_a_stale_template_does_not_void_the_comparison_and_alone_counts_as_nothing_to_compare_with(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the employee's approved face, and an approved template of models the policy no longer runs
+    faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    [current] = faces.list_templates(SUPER, NIP, settings).items
+    stale = NewTemplate(
+        f"t-stale-{NIP}", {"old-model": np.ones(8, np.float32)}, PhotoFingerprint("0" * 64, 0), "k", "op"
+    )
+    runtime.faces().save_template(NIP, stale)
+    # WHEN a unit admin enrols a stand-in's face: compared with the current face, unlike, pending
+    first = faces.enrol(COLLEAGUE, NIP, photo(ZUCKERBERG), settings, now)
+    assert first.status == "pending"
+    # AND with only the stale template left, another stand-in's face cannot be shown to be theirs either
+    faces.delete_template(SUPER, NIP, current.template_id)
+    second = faces.enrol(COLLEAGUE, NIP, photo("deepface/img14.jpg"), settings, now)
+    assert second.status == "pending"
+    with pytest.raises(ForbiddenError):
+        approve(RESETTER, second.template_id, settings, now)
 
 
 def test_a_super_admin_s_own_enrolment_of_another_face_needs_another_super_admin(

@@ -149,7 +149,7 @@ const FACE_STATUS: Record<string, string> = { pending: "Menunggu persetujuan · 
 
 interface PendingFace extends FaceTemplate {
   nip: string;
-  own_match: { score: number; threshold: number; unlike: boolean } | null;
+  own_match: { score: number | null; threshold: number; unlike: boolean } | null;
 }
 
 const SCORE = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 2 });
@@ -158,6 +158,13 @@ const SCORE = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 2 });
  * them is a stand-in's, and only a super admin who did not enrol it may approve it (decision 202). */
 function OwnMatch({ match }: { match: PendingFace["own_match"] }) {
   if (!match) return null;
+  if (match.score === null)
+    return (
+      <p class="error" role="note">
+        Wajah pegawai yang pernah disetujui sudah dihapus atau tidak dapat dibandingkan, sehingga wajah ini tidak dapat dipastikan milik pegawai
+        itu. Hanya super admin yang dapat menyetujuinya.
+      </p>
+    );
   const figures = `skor ${SCORE.format(match.score)}, batas ${SCORE.format(match.threshold)}`;
   return match.unlike ? (
     <p class="error" role="note">
