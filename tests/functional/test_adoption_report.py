@@ -4,12 +4,7 @@ nothing (JSON and XLSX), within the caller's units."""
 from __future__ import annotations
 
 import io
-import threading
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from urllib.parse import unquote, urlparse
 
 import openpyxl
@@ -19,11 +14,12 @@ from chalicelib.domain.people import Employee, Principal
 from chalicelib.settings import load_settings
 from chalicelib.store.aws import s3_client
 from chalicelib.store.events import DynamoEventsRepository
-from chalicelib.store.models import EmployeeModel, shared_connection
+from chalicelib.store.models import EmployeeModel
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import adoption
 from chalicelib.usecases.schemas.rollout import AdoptionQuery, AdoptionReport
 from tests.functional.conftest import Api
+from tests.functional.dynamo_reads import dynamodb_requests
 from tests.functional.test_fingerprint_import import MONDAY, TUESDAY, A, B, C, D, attlog, import_file, punch
 from tests.functional.test_recaps import seed_event
 
@@ -125,22 +121,6 @@ def test_a_unit_admin_sees_only_their_units_and_the_xlsx_has_indonesian_headers(
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Tanggal", "Unit", "Jumlah Pegawai", "Sudah Aktivasi")
     assert len(rows) == 1 + 2 * 2
-
-
-@contextmanager
-def dynamodb_requests() -> Iterator[Counter[str]]:
-    """The DynamoDB requests made meanwhile (from every thread), by operation."""
-    client, seen, lock = shared_connection().client, Counter[str](), threading.Lock()
-
-    def count(model: Any, **_: Any) -> None:
-        with lock:
-            seen[model.name] += 1
-
-    client.meta.events.register("before-call.dynamodb", count)
-    try:
-        yield seen
-    finally:
-        client.meta.events.unregister("before-call.dynamodb", count)
 
 
 def regency_report(start: date, end: date) -> AdoptionReport:

@@ -3,9 +3,6 @@ its replay index in items of its own (decision 87)."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +26,7 @@ from chalicelib.store.events import (
     unfolded_from,
 )
 from chalicelib.store.models import EventModel, FingerprintModel, shared_connection
+from tests.functional.dynamo_reads import dynamodb_requests
 from tests.unit.store.events_contract import (
     AT,
     DAY,
@@ -153,21 +151,6 @@ def test_past_months_are_folded_once_into_summaries_that_later_lookups_read(aws:
     # AND a later lookup reads the same through them, writing nothing
     assert [fp.sha256 for fp in repo.replay_candidates(NIP, probe, AT, limits)] == [fp.sha256 for fp in first]
     assert summaries() == folded
-
-
-@contextmanager
-def dynamodb_requests() -> Iterator[Counter[str]]:
-    """The DynamoDB requests made meanwhile, by operation (counted as they leave botocore)."""
-    client, seen = shared_connection().client, Counter[str]()
-
-    def count(model: Any, **_: Any) -> None:
-        seen[model.name] += 1
-
-    client.meta.events.register("before-call.dynamodb", count)
-    try:
-        yield seen
-    finally:
-        client.meta.events.unregister("before-call.dynamodb", count)
 
 
 def test_a_first_lookup_reads_the_index_once_and_writes_only_months_with_photos(aws: None) -> None:
