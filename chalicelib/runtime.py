@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +35,7 @@ from chalicelib.store.base import ConditionFailed
 from chalicelib.store.cache import forget_all
 from chalicelib.store.calendar import CalendarRepository
 from chalicelib.store.events import EventsRepository
-from chalicelib.store.faces import FacesRepository
+from chalicelib.store.faces import ApprovedChange, FacesRepository
 from chalicelib.store.job_runs import JobRunRepository
 from chalicelib.store.models import configure
 from chalicelib.store.people import PeopleRepository
@@ -268,8 +268,36 @@ def face_index(settings: Settings) -> TemplateIndex:
             index = None
         if index is None:
             index = TemplateIndex(policy.weights, faces().approved_templates(), version)
+            _reconcile(index, version)
             _indexes[key] = index
         return index
+
+
+def _reconcile(index: TemplateIndex, version: int) -> None:
+    """A full load at count `version` made right: the lagging `by_shard` index may still show a template deleted,
+    or the old vectors of one re-embedded, at a count up to `version`, whose entry no catch-up reads again (they read
+    after the count). The recent entries up to `version` are applied once more (a removal drops the template if
+    there, an approval or re-embedding sets its vectors): only the run that follows on to `version`, since an entry
+    whose template changed again in a missing one would bring back an older state."""
+    changes = faces().recent_changes(version)
+    run = 0
+    while run < len(changes) and changes[-1 - run].version == version - run:
+        run += 1
+    if run:
+        index.apply(_members(changes[len(changes) - run :]), version)
+
+
+def _members(changes: list[ApprovedChange]) -> Iterator[tuple[str, CohortMember | None]]:
+    return ((c.template_id, None if c.template is None else CohortMember(c.owner, c.template)) for c in changes)
+
+
+def _following_on(index: TemplateIndex, changes: list[ApprovedChange]) -> list[ApprovedChange]:
+    """The changes that follow on from the index's count without a gap."""
+    run = [c for c in changes if c.version > index.version]
+    for n, change in enumerate(run):
+        if change.version != index.version + 1 + n:
+            return run[:n]
+    return run
 
 
 def _caught_up(index: TemplateIndex, version: int) -> bool:
@@ -279,37 +307,31 @@ def _caught_up(index: TemplateIndex, version: int) -> bool:
     if version < index.version:
         return False  # the count went back (tables made anew): nothing to build on
     changes = faces().approved_changes(index.version)
-    counts = [change.version for change in changes]
-    if (
-        counts != list(range(index.version + 1, index.version + 1 + len(counts)))
-        or index.version + len(counts) < version
-    ):
+    run = _following_on(index, changes)
+    if len(run) != len(changes) or index.version + len(run) < version:
         logger.info(
             "duplicate index loaded again: its changes are not all logged", extra={"behind": version - index.version}
         )
         return False
-    index.apply(
-        ((c.template_id, None if c.template is None else CohortMember(c.owner, c.template)) for c in changes),
-        counts[-1],
-    )
+    index.apply(_members(run), run[-1].version)
     return True
 
 
 def face_index_changed(added: CohortMember | None = None, removed: str | None = None) -> None:
-    """After this process changed the approved set by one: apply it to the loaded indexes when nobody else
-    changed it meanwhile (the count moved by exactly one), so the next check needs no read of the log."""
+    """After this process changed the approved set (`added`, `removed`: the change, for the reader; not used):
+    the loaded indexes take the logged changes after their counts that follow on, the caller's own among them (one
+    consistent Query, usually of one entry), so the next check needs only the count's read. The count alone
+    cannot tell whose change made it (an index already past the caller's change, or a change that wrote nothing:
+    decision 207). A gap is left for `face_index` (which loads in full)."""
     with _index_lock:
         indexes = list(_indexes.values())
-    if not indexes:
-        return
-    version = faces().approved_version()
-    for index in indexes:
-        if version != index.version + 1:
-            continue  # others changed it too: the next `face_index` reads the changes since from the log
-        if added is not None:
-            index.add(added, version)
-        if removed is not None:
-            index.remove(removed, version)
+        if not indexes:
+            return
+        changes = faces().approved_changes(min(index.version for index in indexes))
+        for index in indexes:
+            run = _following_on(index, changes)
+            if run:
+                index.apply(_members(run), run[-1].version)
 
 
 def photos(settings: Settings) -> PhotoStore:

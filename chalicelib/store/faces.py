@@ -273,6 +273,12 @@ class FacesRepository(Protocol):
         the caller checks the counts follow on from `after` (`approved_version` at least) before relying on them."""
         ...
 
+    def recent_changes(self, upto: int) -> list[ApprovedChange]:
+        """The logged changes of the last APPROVALS_WINDOW at counts up to `upto`, by count (read consistently):
+        what a full load at count `upto` may not show yet, the `by_shard` index lagging (a template deleted, or its
+        old vectors). The caller checks the counts follow on to `upto` before relying on them."""
+        ...
+
     def save_pairs(self, policy: str, pairs: Sequence[Pair]) -> None:
         """Remember suspected duplicate pairs found under a scoring policy (a pair already kept is replaced)."""
         ...
@@ -613,6 +619,23 @@ class DynamoFacesRepository:
                 CHANGES_PARTITION, FaceChangeModel.template_id > change_key(after), consistent_read=True
             )
             return [_change(m) for m in rows]
+
+    def recent_changes(self, upto: int) -> list[ApprovedChange]:
+        """Read back from `upto` and stopped at the first entry older than the window (entries follow in time)."""
+        since = utc_now() - APPROVALS_WINDOW
+        recent: list[ApprovedChange] = []
+        with storage_call("dynamodb"):
+            rows = FaceChangeModel.query(
+                CHANGES_PARTITION,
+                FaceChangeModel.template_id <= change_key(upto),
+                consistent_read=True,
+                scan_index_forward=False,
+            )
+            for m in rows:
+                if m.expires - CHANGES_TTL < since:
+                    break
+                recent.append(_change(m))
+        return recent[::-1]
 
     def save_pairs(self, policy: str, pairs: Sequence[Pair]) -> None:
         """One PutItem a pair (the API's role has no BatchWriteItem on this table; pairs are few)."""

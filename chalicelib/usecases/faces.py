@@ -247,8 +247,8 @@ def confirm_unique(nip: str, template: Template, settings: Settings) -> None:
     runtime.face_index_changed(added=CohortMember(nip, template))
     matches, active = _duplicate_hits(nip, template.embeddings, settings)
     if any(m.owner in active for m in matches):
-        runtime.faces().delete_template(nip, template.template_id)
-        runtime.face_index_changed(removed=template.template_id)
+        if runtime.faces().delete_template(nip, template.template_id):  # False: another path deleted it first
+            runtime.face_index_changed(removed=template.template_id)
         logger.warning("approved face refused on re-check")  # not its template id, which holds the raw NIP
         raise DuplicateFaceError()
     if matches:

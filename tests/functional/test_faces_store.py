@@ -62,6 +62,18 @@ class TestALoadRightAfterACommit(FacesSetUp):
             _lagging(NIP, template_id)
         assert _loaded(repo) == [(NIP, "t-new")]  # an index lagging that long is not what the log covers
 
+    def test_the_recent_changes_are_read_back_for_the_window_only(
+        self, repo: FacesRepository, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        earlier: datetime = utc_now() - APPROVALS_WINDOW * 2
+        monkeypatch.setattr(faces_store, "utc_now", lambda: earlier)
+        self.save(repo, "t-old", seed=1)
+        monkeypatch.undo()
+        self.save(repo, "t-new", seed=2)
+        assert repo.delete_template(NIP, "t-new")
+        assert [(c.version, c.template_id) for c in repo.recent_changes(3)] == [(2, "t-new"), (3, "t-new")]
+        assert [c.version for c in repo.recent_changes(2)] == [2] and repo.recent_changes(1) == []
+
 
 class TestAChangeOnACountAnotherProcessMoved(FacesSetUp):
     """Each change of the approved set writes the count it read plus one, and its log entry under that number,

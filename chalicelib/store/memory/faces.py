@@ -23,6 +23,7 @@ from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, iso, utc_now
 from chalicelib.store.faces import (
+    APPROVALS_WINDOW,
     CHANGES_TTL,
     COHORT_PER_SHARD,
     PENDING_PER_EMPLOYEE,
@@ -214,6 +215,13 @@ class InMemoryFacesRepository:
         with self._lock:
             logged = [self._changes[n] for n in sorted(self._changes) if n > after]
         return [entry.change for entry in logged if entry.expires > now]
+
+    def recent_changes(self, upto: int) -> list[ApprovedChange]:
+        now = utc_now()
+        since = now - APPROVALS_WINDOW
+        with self._lock:
+            logged = [self._changes[n] for n in sorted(self._changes) if n <= upto]
+        return [e.change for e in logged if e.expires > now and e.expires - CHANGES_TTL >= since]
 
     def cohort_members(self) -> list[CohortMember]:
         stored = self._approved()

@@ -402,6 +402,24 @@ class FacesRepositoryContract(FacesSetUp):
         # AND the changes after a count are those that followed it
         assert [c.version for c in repo.approved_changes(2)] == [3, 4] and repo.approved_changes(4) == []
 
+    def test_the_recent_changes_up_to_a_count_are_those_a_full_load_at_that_count_may_not_show_yet(
+        self, repo: FacesRepository
+    ) -> None:
+        # GIVEN a template approved, re-embedded and deleted, then another approved (counts 1 to 4)
+        self.save(repo, "t-1", seed=1)
+        repo.replace_vectors(NIP, "t-1", vectors(2))
+        assert repo.delete_template(NIP, "t-1")
+        self.save(repo, "t-2", seed=3, nip=OTHER)
+        # THEN the changes up to a count come by count, with what each left (vectors, or removed)
+        assert [(c.version, c.template_id, c.template is None) for c in repo.recent_changes(3)] == [
+            (1, "t-1", False),
+            (2, "t-1", False),
+            (3, "t-1", True),
+        ]
+        assert [c.version for c in repo.recent_changes(4)] == [1, 2, 3, 4] and repo.recent_changes(0) == []
+        [_, embedded, *_] = repo.recent_changes(2)
+        assert embedded.template is not None and same_vectors(embedded.template.embeddings, vectors(2))
+
     def test_a_change_refused_by_its_own_condition_logs_nothing(self, repo: FacesRepository) -> None:
         self.save(repo, "t-1", seed=1)
         with pytest.raises(ConditionFailed):

@@ -243,7 +243,7 @@ def test_a_log_whose_counts_do_not_follow_on_loads_the_index_in_full(
     assert len(loads) == loaded + 1 and a.index_ids(settings) == stored_ids()
 
 
-def test_an_own_single_change_needs_no_read_of_the_log(
+def test_an_own_single_change_is_read_from_the_log_after_the_index_s_count_without_a_full_load(
     settings: Settings, loads: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a = Container()
@@ -259,4 +259,66 @@ def test_an_own_single_change_needs_no_read_of_the_log(
         monkeypatch.setattr(faces_repo(), "approved_changes", logged)
         enrol(NIPS[0], "t-own", face(settings, 30), settings)
         assert refused(NIPS[1], face(settings, 30), settings)
-    assert read == [] and len(loads) == 1
+    assert read == [0] and len(loads) == 1  # one Query of the entries after its count (its own), once
+
+
+@pytest.mark.parametrize("change", ["deleted", "re-embedded"])
+def test_a_full_load_that_lists_a_change_the_shard_index_does_not_show_yet_is_put_right_by_the_log(
+    settings: Settings, loads: list[int], monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    a, b = Container(), Container()
+    old, new, other = face(settings, 40), face(settings, 41), face(settings, 42)
+    # GIVEN a face approved, then deleted or re-embedded (counts 1 and 2)
+    write(NIPS[0], "t-old", old)
+    if change == "deleted":
+        faces.delete_template(SUPER, NIPS[0], "t-old")
+    else:
+        faces_repo().replace_vectors(NIPS[0], "t-old", new)
+    # WHEN container A loads its index in full at count 2 from a `by_shard` index that still shows the template as
+    # it was at count 1 (a GSI lags its table)
+    shown = list(memory_faces.InMemoryFacesRepository.approved_templates(faces_repo()))
+    lagging = [*(m for m in shown if m.template.template_id != "t-old"), CohortMember(NIPS[0], Template("t-old", old))]
+    monkeypatch.setattr(faces_repo(), "approved_templates", lambda: iter(lagging))
+    with a.running():
+        faces.check_not_duplicate(NIPS[4], other, settings)
+    monkeypatch.undo()
+    # AND another container approves a face (A's next check reads that change from the log, no full load)
+    with b.running():
+        enrol(NIPS[1], "t-next", other, settings)
+    # THEN A's index holds the approved set as stored: the old face refuses nobody, the new one (re-embedded) does
+    with a.running():
+        assert refused(NIPS[4], other, settings)
+        assert not refused(NIPS[4], old, settings)
+        assert refused(NIPS[4], new, settings) == (change == "re-embedded")
+    assert a.index_ids(settings) == stored_ids()
+
+
+def test_a_re_check_whose_template_another_path_deleted_leaves_the_next_approval_in_the_index(
+    settings: Settings, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = Container()
+    same, later = face(settings, 50), face(settings, 51)
+    # GIVEN A's index loaded with another employee's face; A approves the same face for NIPS[0] (count 2)
+    write(NIPS[1], "t-there", same)
+    with a.running():
+        faces.check_not_duplicate(NIPS[3], later, settings)
+    template = write(NIPS[0], "t-mine", same)
+    # AND before A's re-check, another path deletes that template (count 3)
+    assert faces_repo().delete_template(NIPS[0], "t-mine")
+    # WHEN A's re-check finds the duplicate, its delete finds nothing, and another process approves a face just then
+    # (count 4)
+    delete = faces_repo().delete_template
+
+    def deleted_then_approved(nip: str, template_id: str) -> bool:
+        found = delete(nip, template_id)
+        write(NIPS[2], "t-later", later)
+        return found
+
+    monkeypatch.setattr(faces_repo(), "delete_template", deleted_then_approved)
+    with a.running(), pytest.raises(DuplicateFaceError):
+        faces.confirm_unique(NIPS[0], template, settings)
+    monkeypatch.undo()
+    # THEN A's index still takes that approval: its face is refused for another employee
+    with a.running():
+        assert refused(NIPS[3], later, settings)
+    assert a.index_ids(settings) == stored_ids() == ["t-later", "t-there"]
