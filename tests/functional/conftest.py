@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -80,6 +81,12 @@ class Api:
         created = self.call("POST", "/v1/admin/users", body, token=admin)
         assert created.status == 201, created.body
         return self.admin_token(username, password)
+
+    def recapped_statuses(self, token: str, day: date, unit: str = "U1") -> dict[str, str]:
+        """The stored daily statuses of `unit` on `day`, by NIP."""
+        answer = self.call("GET", f"/v1/admin/recaps/daily?date={day.isoformat()}&unor_id={unit}", token=token)
+        assert answer.status == 200, answer.body
+        return {item["nip"]: item["status"] for item in answer.body["items"]}
 
 
 def client_call(client: Client, method: str, path: str, headers: dict[str, str], body: bytes) -> Any:

@@ -157,7 +157,7 @@ def test_cutover_switches_a_unit_to_the_app_and_a_day_is_never_counted_twice(api
     cut = api.call("PUT", "/v1/admin/units/U1/cutover", {"date": TUESDAY.isoformat()}, token=admin)
     expected = {"unor_id": "U1", "date": TUESDAY.isoformat(), "recapped": [TUESDAY.isoformat()], "recapping": 0}
     assert (cut.status, cut.body) == (200, expected)  # the recapped Tuesday is judged again at once
-    assert statuses(api, admin, TUESDAY)[B] == "TK"
+    assert api.recapped_statuses(admin, TUESDAY)[B] == "TK"
     seed_event(A, "U1", "in", datetime(2026, 11, 3, 7, 20))
     seed_event(A, "U1", "out", datetime(2026, 11, 3, 16, 20))
     tuesday = recap(api, admin, TUESDAY)
@@ -279,12 +279,6 @@ def test_bodies_over_the_limit_are_refused_whole(api: Api, units: None, monkeypa
 # --- recapped days judged again -------------------------------------------------------------------------
 
 
-def statuses(api: Api, token: str, day: date) -> dict[str, str]:
-    answer = api.call("GET", f"/v1/admin/recaps/daily?date={day.isoformat()}&unor_id=U1", token=token)
-    assert answer.status == 200, answer.body
-    return {item["nip"]: item["status"] for item in answer.body["items"]}
-
-
 def test_punches_imported_after_the_recap_change_the_recapped_days_at_once(api: Api, units: None) -> None:
     # GIVEN a recapped Monday with nobody checked in (TK, a 5 % deduction each), and a Tuesday never recapped
     admin = api.admin_token()
@@ -294,15 +288,15 @@ def test_punches_imported_after_the_recap_change_the_recapped_days_at_once(api: 
     first = import_file(api, admin, data)
     # THEN the recapped Monday is judged again within the import, and the monthly report follows
     assert (first["imported"], first["recapped"], first["recapping"]) == (3, [MONDAY.isoformat()], 0)
-    assert statuses(api, admin, MONDAY) == {A: "H", B: "TK", C: "TK"}
+    assert api.recapped_statuses(admin, MONDAY) == {A: "H", B: "TK", C: "TK"}
     month = api.call("GET", "/v1/admin/recaps/monthly?month=2026-11&unor_id=U1", token=admin)
     assert {r["nip"]: r["deduction_percent"] for r in month.body["items"]}[A] == 0
     # AND Tuesday, never recapped, is left to its own recap
-    assert statuses(api, admin, TUESDAY) == {}
+    assert api.recapped_statuses(admin, TUESDAY) == {}
     # AND the same file again imports nothing and re-runs Monday, which writes nothing
     again = import_file(api, admin, data)
     assert (again["imported"], again["recapped"]) == (0, [MONDAY.isoformat()])
-    assert statuses(api, admin, MONDAY) == {A: "H", B: "TK", C: "TK"}
+    assert api.recapped_statuses(admin, MONDAY) == {A: "H", B: "TK", C: "TK"}
 
 
 def test_punches_end_a_night_shift_and_complete_an_app_check_in(api: Api, units: None) -> None:
@@ -316,7 +310,10 @@ def test_punches_end_a_night_shift_and_complete_an_app_check_in(api: Api, units:
     assert import_file(api, admin, data)["imported"] == 3
     recap(api, admin, MONDAY)
     # THEN Asep's night is whole and on time, and so is Budi's day: the punches were typed within the working day
-    assert {nip: status for nip, status in statuses(api, admin, MONDAY).items() if nip in (A, B)} == {A: "H", B: "H"}
+    assert {nip: status for nip, status in api.recapped_statuses(admin, MONDAY).items() if nip in (A, B)} == {
+        A: "H",
+        B: "H",
+    }
 
 
 def handed_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
@@ -352,7 +349,7 @@ def test_an_import_reaching_many_recapped_days_hands_them_to_the_report_worker(
     # date and the day before it, whose night shift a morning punch may end: U1's Sunday to Tuesday, U2's
     # Tuesday and Wednesday)
     assert (answer["imported"], answer["recapped"], answer["recapping"]) == (3, [], 5)
-    assert len(sent) == 5 and statuses(api, admin, MONDAY)[A] == "TK"
+    assert len(sent) == 5 and api.recapped_statuses(admin, MONDAY)[A] == "TK"
     runs = api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin)
     assert [(r["status"], r["trigger"]) for r in runs.body["items"]] == [("running", "import")] * 5
     # WHEN the ReportWorker function receives each run (the first one twice: Lambda's retry)
@@ -366,7 +363,10 @@ def test_an_import_reaching_many_recapped_days_hands_them_to_the_report_worker(
     monday, tuesday = (MONDAY.isoformat(),), (TUESDAY.isoformat(),)
     assert sorted(tuple(d["dates"]) for d in done) == [(), (), monday, tuesday, tuesday]
     assert retried == {"run": sent[0]["detail"]["run"], "status": "succeeded"}  # type: ignore[index]
-    assert (statuses(api, admin, MONDAY)[A], statuses(api, admin, TUESDAY)[B]) == ("PSW4", "PSW4")  # no check-out
+    assert (api.recapped_statuses(admin, MONDAY)[A], api.recapped_statuses(admin, TUESDAY)[B]) == (
+        "PSW4",
+        "PSW4",
+    )  # no check-out
     finished = api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin).body["items"]
     assert {r["status"] for r in finished} == {"succeeded"}
 
@@ -394,7 +394,7 @@ def test_a_re_judge_the_worker_cannot_be_handed_is_503_and_kept_for_a_retry(
     monkeypatch.setattr(rejudge, "SYNC_UNIT_DAYS", 31)
     again = import_file(api, admin, data)
     assert (again["imported"], again["recapped"]) == (0, [MONDAY.isoformat(), TUESDAY.isoformat()])
-    assert (statuses(api, admin, MONDAY)[A], statuses(api, admin, TUESDAY)[A]) == ("PSW4", "PSW4")
+    assert (api.recapped_statuses(admin, MONDAY)[A], api.recapped_statuses(admin, TUESDAY)[A]) == ("PSW4", "PSW4")
 
 
 def test_punches_of_a_day_before_a_move_count_in_the_unit_the_employee_was_in(api: Api, units: None) -> None:

@@ -34,12 +34,6 @@ def units(api: Api) -> None:
         seed_event(nip, unit, "out", datetime.combine(MONDAY, datetime.min.time()).replace(hour=16, minute=5))
 
 
-def statuses(api: Api, token: str, unit: str) -> dict[str, str]:
-    answer = api.call("GET", f"{RECAP}?date={MONDAY.isoformat()}&unor_id={unit}", token=token)
-    assert answer.status == 200, answer.body
-    return {item["nip"]: item["status"] for item in answer.body["items"]}
-
-
 def test_a_small_regency_s_recap_answers_200_as_ever(api: Api, units: None) -> None:
     # WHEN the super admin recaps Monday of every unit ("Semua unit")
     admin = api.admin_token()
@@ -47,7 +41,10 @@ def test_a_small_regency_s_recap_answers_200_as_ever(api: Api, units: None) -> N
     # THEN the whole regency is judged within the request, answered in today's shape
     assert answer.status == 200, answer.body
     assert answer.body == {"date": "2026-11-02", "employees": 3, "written": 3, "unchanged": 0}
-    assert (statuses(api, admin, "U1"), statuses(api, admin, "U2")) == ({A: "H"}, {B: "TK", C: "H"})
+    assert (api.recapped_statuses(admin, MONDAY, "U1"), api.recapped_statuses(admin, MONDAY, "U2")) == (
+        {A: "H"},
+        {B: "TK", C: "H"},
+    )
     assert api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin).body["items"] == []
 
 
@@ -66,7 +63,7 @@ def test_a_regency_the_request_has_no_time_for_is_handed_to_the_report_worker(
                            "run_id": answer.body["run_id"], "recapping": 2}  # fmt: skip
     runs = api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin).body["items"]
     assert [(r["run_id"], r["status"], r["trigger"]) for r in runs] == [(answer.body["run_id"], "running", "admin")]
-    assert statuses(api, admin, "U2") == {} and len(sent) == 1
+    assert api.recapped_statuses(admin, MONDAY, "U2") == {} and len(sent) == 1
     # AND one unit's recap is still judged within the request, answered 200
     one = api.call("POST", RECAP, {"date": MONDAY.isoformat(), "unor_id": "U1"}, token=admin)
     assert (one.status, one.body["written"]) == (200, 1)
@@ -77,7 +74,10 @@ def test_a_regency_the_request_has_no_time_for_is_handed_to_the_report_worker(
         done = client.lambda_.invoke("report_worker", sent[0]).payload
     # THEN it judges both units' day (U1's again: unchanged) and the run says so
     assert (done["status"], done["written"], done["unchanged"]) == ("succeeded", 2, 1)
-    assert (statuses(api, admin, "U1"), statuses(api, admin, "U2")) == ({A: "H"}, {B: "TK", C: "H"})
+    assert (api.recapped_statuses(admin, MONDAY, "U1"), api.recapped_statuses(admin, MONDAY, "U2")) == (
+        {A: "H"},
+        {B: "TK", C: "H"},
+    )
     finished = api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin).body["items"]
     assert [r["status"] for r in finished] == ["succeeded"]
 
