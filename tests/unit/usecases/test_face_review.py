@@ -83,6 +83,14 @@ def another_admin_approves(template_id: str, refused: Principal, settings: Setti
     assert approve(SUPER, template_id, settings, now) == "approved"
 
 
+def only_a_super_admin_approves(template_id: str, settings: Settings, now: datetime) -> None:
+    """A face not shown to be the employee's: both unit admins of U1 get 403, BKPSDM approves it."""
+    for admin in (COLLEAGUE, RESETTER):
+        with pytest.raises(ForbiddenError):
+            approve(admin, template_id, settings, now)
+    assert approve(SUPER, template_id, settings, now) == "approved"
+
+
 def verifies(nip: str, probe: str, settings: Settings) -> bool:
     """Whether a check-in photo would pass as the employee's face now (accept or review)."""
     templates = runtime.faces().templates_of(nip)
@@ -437,16 +445,14 @@ def test_an_admin_cannot_put_a_stand_in_s_face_on_an_enrolled_employee_at_once(
     assert enrolled.status == "pending" and state() == (1, 1)
     assert not verifies(NIP, "deepface/img14.jpg", settings)
     assert trail()[-1][3]["status"] == "pending" and trail()[-1][3]["own_score"] < 0.5
-    # AND neither that admin nor another unit admin may approve it; a super admin who enrolled one may not either
+    # AND neither that admin nor another unit admin may approve it, even once the employee's approved face is
+    # deleted; a super admin may
     for admin in (COLLEAGUE, RESETTER):
         with pytest.raises(ForbiddenError):
             approve(admin, enrolled.template_id, settings, now)
-    # WHEN the employee's approved face is deleted first, the stand-in's still needs the super admin
     [approved] = [t for t in faces.list_templates(SUPER, NIP, settings).items if t.status == "approved"]
     faces.delete_template(COLLEAGUE, NIP, approved.template_id)
-    with pytest.raises(ForbiddenError):
-        approve(RESETTER, enrolled.template_id, settings, now)
-    assert approve(SUPER, enrolled.template_id, settings, now) == "approved"
+    only_a_super_admin_approves(enrolled.template_id, settings, now)
 
 
 def test_a_face_enrolled_after_the_employee_s_faces_were_deleted_needs_a_super_admin(
@@ -462,10 +468,7 @@ def test_a_face_enrolled_after_the_employee_s_faces_were_deleted_needs_a_super_a
     [item] = faces.list_pending(COLLEAGUE, PendingFacesQuery(unor_id="U1"), settings).items
     assert item.own_match is not None and item.own_match.score is None and item.own_match.unlike
     # THEN no unit admin may approve it; a super admin may
-    for admin in (COLLEAGUE, RESETTER):
-        with pytest.raises(ForbiddenError):
-            approve(admin, enrolled.template_id, settings, now)
-    assert approve(SUPER, enrolled.template_id, settings, now) == "approved"
+    only_a_super_admin_approves(enrolled.template_id, settings, now)
 
 
 def test_a_stale_template_does_not_void_the_comparison_and_alone_counts_as_nothing_to_compare_with(
