@@ -317,9 +317,9 @@ def _caught_up(index: TemplateIndex, version: int) -> bool:
     return True
 
 
-def face_index_changed(added: CohortMember | None = None, removed: str | None = None) -> None:
-    """After this process changed the approved set (`added`, `removed`: the change, for the reader; not used):
-    the loaded indexes take the logged changes after their counts that follow on, the caller's own among them (one
+def face_index_changed() -> None:
+    """After this process changed the approved set: the loaded indexes take the logged changes after their counts
+    that follow on, the caller's own among them (one
     consistent Query, usually of one entry), so the next check needs only the count's read. The count alone
     cannot tell whose change made it (an index already past the caller's change, or a change that wrote nothing:
     decision 207). A gap is left for `face_index` (which loads in full)."""

@@ -30,7 +30,6 @@ from chalicelib.domain.faces import (
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.face import DuplicateFaceError, FaceAnalysis, Template, Vector, Verdict
-from chalicelib.face.cohort import CohortMember
 from chalicelib.face.config import Purpose
 from chalicelib.face.index import PAIR_BLOCK, Match, Pair
 from chalicelib.face.replay import check_replay
@@ -244,11 +243,11 @@ def confirm_unique(nip: str, template: Template, settings: Settings) -> None:
     and DUPLICATE_FACE (of two such writes at least the later one is refused; both, when both re-check
     after both writes). Otherwise its matches (owners inactive now) are kept as suspected pairs: the super
     admin's list is a read."""
-    runtime.face_index_changed(added=CohortMember(nip, template))
+    runtime.face_index_changed()
     matches, active = _duplicate_hits(nip, template.embeddings, settings)
     if any(m.owner in active for m in matches):
         if runtime.faces().delete_template(nip, template.template_id):  # False: another path deleted it first
-            runtime.face_index_changed(removed=template.template_id)
+            runtime.face_index_changed()
         logger.warning("approved face refused on re-check")  # not its template id, which holds the raw NIP
         raise DuplicateFaceError()
     if matches:
@@ -298,7 +297,7 @@ def keep_enrolment(
     if status == APPROVED and recheck:
         confirm_unique(nip, Template(template_id, analysis.embeddings), settings)
     elif status == APPROVED:
-        runtime.face_index_changed(added=CohortMember(nip, Template(template_id, analysis.embeddings)))
+        runtime.face_index_changed()
     detail: dict[str, object] = {"template_id": template_id}
     if status != APPROVED:
         detail["status"] = status
@@ -357,7 +356,7 @@ def _removed(nip: str, template: TemplateInfo) -> bool:
     if not runtime.faces().delete_template(nip, template.template_id):
         return False
     if template.status == APPROVED:
-        runtime.face_index_changed(removed=template.template_id)
+        runtime.face_index_changed()
         runtime.faces().drop_pairs(template.template_id)
     return True
 
