@@ -165,7 +165,10 @@ class Adoption(Result):
 class JobRunItem(Result):
     run_id: str
     job: str
-    trigger: Annotated[str, enum_schema(("schedule", "manual"))]
+    trigger: Annotated[str, enum_schema(("schedule", "manual", "admin", "import"))] = Field(
+        description="What started it: its schedule, an operator by hand, an admin's change or Hitung Ulang handed "
+        "to the worker, or a fingerprint import handed to the worker."
+    )
     status: Annotated[str, enum_schema(("running", "succeeded", "failed"))]
     started_at: InstantText
     finished_at: InstantText | None
