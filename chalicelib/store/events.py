@@ -12,6 +12,7 @@ consumption, first-arrival mark, photo fingerprint and the idempotency answer la
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import re
@@ -855,13 +856,18 @@ def _note_in_digest(e: Event) -> None:
     TransactionConflict: a 503 and a retry at 07:00); single updates of one item are simply applied one after
     the other. The token is a set member, so a repeat adds nothing. Should this write fail, the check-in
     stands (its answer is already stored for retries): the live view misses it until the day's digest is
-    rebuilt (`tools.backfill_digests`), so the failure is logged and counted, not raised."""
+    rebuilt (`tools.backfill_digests`), so the failure is logged and counted, not raised; and the digest no
+    longer vouches for its whole day (REBUILT_MARK taken back, best effort), so the adoption report rebuilds it
+    from the events instead of undercounting it for good (decision 212)."""
     try:
         with storage_call("dynamodb"):
             _digest_item(e).update(actions=_digest_add({day_token(e)}))
     except UnavailableError:
         observability.logger.warning("day digest not updated", extra={"unor_id": e.unor_id, "day": e.local_date})
         observability.add(Metric.DIGEST_WRITE_FAILED)
+        vouched = EventModel.day_events.contains(REBUILT_MARK)  # never creates a digest the monitor would trust
+        with contextlib.suppress(UnavailableError, ConditionFailed), storage_call("dynamodb"):
+            _digest_item(e).update(actions=[EventModel.day_events.delete({REBUILT_MARK})], condition=vouched)
 
 
 def _digest_add(tokens: set[str], decisions: set[str] | None = None) -> list[Action]:

@@ -596,11 +596,14 @@ def spoof_warnings(analysis: FaceAnalysis, settings: Settings) -> list[str]:
 
 
 def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
-    """Re-embed every template of the given employees from their kept enrolment photos."""
+    """Re-embed every template of the given employees from their kept enrolment photos. The employee record
+    notes the new models only where it has approved faces: `face_model` says what an approved face was made of,
+    and an employee with none must not look as if they had one (`own_match`, decision 209)."""
     engine, policy = runtime.engine_and_policy(settings)
     store = runtime.photos(settings)
     done = failed = 0
     repo = runtime.faces()
+    enrolled = {e.nip for e in runtime.people().get_employees(nips) if e.enrolled}
     for template in repo.iter_template_keys(nips):
         try:
             analysis = engine.analyse(store.get(template.photo_key), purpose="enrol")
@@ -608,7 +611,8 @@ def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
             failed += 1
             continue
         repo.replace_vectors(template.nip, template.template_id, analysis.embeddings)
-        repo.set_face_model(template.nip, ",".join(policy.model_ids))
+        if template.nip in enrolled:
+            repo.set_face_model(template.nip, ",".join(policy.model_ids))
         done += 1
     runtime.forget_cohort()
     return FacesRecomputed(recomputed=done, failed=failed)

@@ -11,7 +11,9 @@ import openpyxl
 import pytest
 
 from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import UnavailableError
 from chalicelib.settings import load_settings
+from chalicelib.store import events as events_store
 from chalicelib.store.aws import s3_client
 from chalicelib.store.events import DynamoEventsRepository
 from chalicelib.store.models import EmployeeModel
@@ -175,3 +177,26 @@ def test_days_recorded_before_digests_or_only_partly_are_rebuilt_once_from_their
     with dynamodb_requests() as again:
         assert regency_report(MONDAY, TUESDAY) == report
     assert "UpdateItem" not in again and again["Query"] == 2 + 1  # the two units' employees, the unit list
+
+
+def test_a_check_in_whose_digest_note_failed_takes_back_the_days_vouching_and_is_counted(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Monday's digest vouched for by a report (Asep's check-in)
+    setup_units()
+    seed_event(A, "U1", "in", datetime(2026, 11, 2, 7, 20))
+    regency_report(MONDAY, MONDAY)
+    # WHEN Budi's check-in is stored but DynamoDB refuses its digest token (throttled at 07:00)
+    stored = DynamoEventsRepository().get_event(seed_event(B, "U1", "in", datetime(2026, 11, 2, 7, 25)))
+    assert stored is not None
+
+    def throttled(tokens: set[str], decisions: set[str] | None = None) -> list[object]:
+        raise UnavailableError(details={"dependency": "dynamodb"})
+
+    with monkeypatch.context() as patched:
+        patched.setattr(events_store, "_digest_add", throttled)
+        events_store._note_in_digest(stored)
+    # THEN the day no longer counts as complete, and the next report rebuilds it: both are counted
+    assert not DynamoEventsRepository().digests_of_unit_days([("U1", "2026-11-02")])[("U1", "2026-11-02")].complete
+    u1 = next(u for u in regency_report(MONDAY, MONDAY).units if u.unor_id == "U1")
+    assert u1.days[0].app == 2

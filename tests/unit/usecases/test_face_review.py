@@ -492,6 +492,17 @@ def test_a_stale_template_does_not_void_the_comparison_and_alone_counts_as_nothi
         approve(RESETTER, second.template_id, settings, now)
 
 
+def test_a_first_face_still_pending_stays_a_first_face_after_a_recompute(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN an employee's only face, self-enrolled and pending, when the operator re-embeds the unit's faces
+    pending = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now).template_id
+    assert faces.recompute(settings, [NIP]).recomputed == 1
+    # THEN it is still a first face: the unit's admin approves it
+    assert runtime.people().get_employee(NIP).face_model is None  # type: ignore[union-attr]
+    assert approve(COLLEAGUE, pending, settings, now) == "approved"
+
+
 def test_a_super_admin_s_own_enrolment_of_another_face_needs_another_super_admin(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
