@@ -22,12 +22,12 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   day's events, and writes the daily statuses (and stamps their month changed: an UpdateItem). Its batch also
   deletes the old unit's row of a day a move handed over to the new unit (decision 127): BatchWriteItem's
   ``DeleteRequest``, on the statuses only, which are recomputed from the events and are not evidence.
-- ``FaceRetention`` (chalicelib.jobs.forget_departed_faces; decision 204) finds the employees SIMPEG deactivated
-  longer ago than the retention who still have faces (a Scan of the employees, NIPs projected), deletes their
-  face templates with the counts on the employee, the approved set's change count and the change's entry in its
-  log (a PutItem in the face templates table), drops their kept duplicate pairs (same table), writes one audit
-  entry per employee and logs its run. No object: the enrolment photos stay
-  evidence until the bucket's lifecycle lets them go.
+- ``FaceRetention`` (chalicelib.jobs.forget_departed_faces; decisions 204, 213) finds the employees SIMPEG
+  deactivated longer ago than the retention whose faces it has not cleared since (a Scan of the employees, NIPs
+  projected), deletes their face templates with the counts on the employee, the approved set's change count and
+  the change's entry in its log (a PutItem in the face templates table), drops their kept duplicate pairs (same
+  table), marks the employee cleared, writes one audit entry per employee whose faces went and logs its run. No
+  object: the enrolment photos stay evidence until the bucket's lifecycle lets them go.
 - ``ReportWorker`` (chalicelib.jobs.report_event; decision 117): the API invokes it asynchronously with a started
   monthly export. It reads the export's run, the units' names and the month's statuses, writes the month-end
   counters as the report does, puts the file under ``exports/`` (the API signs the link), records the outcome and
@@ -195,7 +195,7 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
     "FaceRetention": FunctionAccess(
         tables={
             **_BOOTSTRAP,
-            EmployeeModel: (DESCRIBE, SCAN, UPDATE),  # the departed; their template counts
+            EmployeeModel: (DESCRIBE, SCAN, UPDATE),  # the departed; their template counts, cleared mark
             # a template read, deleted with the approved set's change count (GetItem, UpdateItem) and the change's
             # log entry (PutItem, store.faces FaceChangeModel); its pairs (same table)
             FaceTemplateModel: (DESCRIBE, QUERY, GET, DELETE, UPDATE, PUT),

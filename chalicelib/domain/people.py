@@ -84,6 +84,9 @@ class Employee:
     # absent on records older than the field). A re-run of a day their unit judged before it, without them,
     # leaves them out (decision 122).
     followed_since: str | None = None
+    # When the face retention last cleared the employee's faces (ISO 8601 UTC; absent: never). Deactivated after
+    # it, they are due again (usecases.faces.forget_departed, decision 213).
+    faces_forgotten_at: str | None = None
 
     @property
     def enrolled(self) -> bool:

@@ -133,6 +133,8 @@ class EmployeeModel(_Lockout, _Base):
     unit_since = UnicodeAttribute(null=True)
     # When SMART began to follow the employee: created or reactivated (domain.people.Employee.followed_since).
     followed_since = UnicodeAttribute(null=True)
+    # When the face retention last cleared the employee's faces (domain.people.Employee.faces_forgotten_at).
+    faces_forgotten_at = UnicodeAttribute(null=True)
     # Employees of one unit, by NIP (admin lists, recaps, sync snapshots per unit).
     by_unit = _index("by_unit", "unor_id", "nip")
 

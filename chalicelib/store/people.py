@@ -164,10 +164,14 @@ class PeopleRepository(Protocol):
         unit): for a caller who sees the whole regency."""
         ...
 
-    def departed_with_faces(self, left_by: str) -> list[str]:
-        """The NIPs, in order, of the inactive employees deactivated at or before `left_by` (ISO 8601 UTC) who
-        still have approved face templates: whose biometric data has outlived its purpose. One pass over all
-        employees."""
+    def faces_to_forget(self, left_by: str) -> list[str]:
+        """The NIPs, in order, of the inactive employees deactivated at or before `left_by` (ISO 8601 UTC) whose
+        faces the retention has not cleared since (`faces_forgotten`): whose biometric data, of any status, has
+        outlived its purpose. One pass over all employees."""
+        ...
+
+    def faces_forgotten(self, nip: str, at: str) -> None:
+        """Note that the retention cleared the employee's faces at `at` (ISO 8601 UTC)."""
         ...
 
     def put_employee(self, employee: Employee) -> None:
@@ -457,12 +461,13 @@ class DynamoPeopleRepository:
             rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=_COUNTED)
             return unit_tallies(_counted(m) for m in rows).get(unor_id, UnitCounts(0, 0, 0))
 
-    def departed_with_faces(self, left_by: str) -> list[str]:
+    def faces_to_forget(self, left_by: str) -> list[str]:
         """The employees Scan of `counts_of_all_units`, filtered by DynamoDB, the NIP projected."""
+        forgotten = EmployeeModel.faces_forgotten_at
         departed = (
             (EmployeeModel.active == False)  # noqa: E712 (a pynamodb condition, not a comparison)
             & (EmployeeModel.deactivated_at <= left_by)
-            & (EmployeeModel.template_count > 0)
+            & (forgotten.does_not_exist() | (forgotten < EmployeeModel.deactivated_at))
         )
 
         def segment(n: int) -> list[str]:
@@ -472,6 +477,12 @@ class DynamoPeopleRepository:
 
         with ThreadPoolExecutor(max_workers=SCAN_SEGMENTS) as pool:
             return sorted(nip for part in pool.map(segment, range(SCAN_SEGMENTS)) for nip in part)
+
+    def faces_forgotten(self, nip: str, at: str) -> None:
+        with storage_call("dynamodb"):
+            EmployeeModel(nip).update(
+                actions=[EmployeeModel.faces_forgotten_at.set(at)], condition=EmployeeModel.nip.exists()
+            )
 
     def counts_of_all_units(self) -> dict[str, UnitCounts]:
         """A Scan of the employees table in SCAN_SEGMENTS parallel segments, three attributes projected: the

@@ -367,14 +367,17 @@ RETENTION_ACTOR = "system:retensi"
 def forget_departed(settings: Settings, now: datetime) -> FacesForgotten:
     """Delete every face template (approved, pending, rejected: all hold vectors) of the employees SIMPEG
     deactivated more than SMART_FACE_RETENTION_DAYS ago: their biometric data has outlived its purpose (UU
-    27/2022). One audit entry per employee. The enrolment photos stay evidence until the bucket lets them go, and
-    an employee reactivated afterwards enrols again. Run nightly (jobs.forget_departed_faces, decision 204)."""
+    27/2022). Each departure is visited once (the employee is marked cleared, decision 213); one audit entry per
+    employee whose faces went. The enrolment photos stay evidence until the bucket lets them go, and an employee
+    reactivated afterwards enrols again. Run nightly (jobs.forget_departed_faces, decision 204)."""
     left_by = iso(now - timedelta(days=settings.face_retention_days))
     employees = templates = 0
-    for nip in runtime.people().departed_with_faces(left_by):
+    for nip in runtime.people().faces_to_forget(left_by):
         gone = [t.template_id for t in runtime.faces().template_rows(nip) if _removed(nip, t)]
-        runtime.audit().record(RETENTION_ACTOR, "face.forget", nip, {"templates": len(gone), "left_by": left_by})
-        employees, templates = employees + 1, templates + len(gone)
+        if gone:
+            runtime.audit().record(RETENTION_ACTOR, "face.forget", nip, {"templates": len(gone), "left_by": left_by})
+            employees, templates = employees + 1, templates + len(gone)
+        runtime.people().faces_forgotten(nip, iso(now))
     return FacesForgotten(employees=employees, templates=templates, left_by=left_by)
 
 

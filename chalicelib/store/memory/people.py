@@ -72,14 +72,23 @@ class InMemoryPeopleRepository:
     def unit_counts(self, unor_id: str) -> domain.UnitCounts:
         return self._tallies(self._of_unit(unor_id)).get(unor_id, domain.UnitCounts(0, 0, 0))
 
-    def departed_with_faces(self, left_by: str) -> list[str]:
+    def faces_to_forget(self, left_by: str) -> list[str]:
         with self._lock:
             employees = list(self._employees.values())
         return sorted(
             e.nip
             for e in employees
-            if not e.active and e.deactivated_at is not None and e.deactivated_at <= left_by and e.enrolled
+            if not e.active
+            and e.deactivated_at is not None
+            and e.deactivated_at <= left_by
+            and (e.faces_forgotten_at is None or e.faces_forgotten_at < e.deactivated_at)
         )
+
+    def faces_forgotten(self, nip: str, at: str) -> None:
+        with self._lock:
+            if nip not in self._employees:
+                raise ConditionFailed("dynamodb")
+            self._employees[nip] = replace(self._employees[nip], faces_forgotten_at=at)
 
     def counts_of_all_units(self) -> dict[str, domain.UnitCounts]:
         with self._lock:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -235,26 +234,6 @@ class FacesRepositoryContract(FacesSetUp):
         assert {t.template_id: t.own_match for t in repo.template_rows(NIP)} == {"t-a": None, "t-o": own}
         [queued] = repo.pending_of_unit("U1").items
         assert queued.info.own_match == own and queued.info.own_match.unlike
-
-    def test_employees_deactivated_long_enough_ago_with_faces_are_found_in_one_pass(
-        self, repo: FacesRepository, people: PeopleRepository
-    ) -> None:
-        # GIVEN NIP enrolled and OTHER not, both deactivated by SIMPEG now
-        self.save(repo, "t-a", seed=1)
-        for nip in (NIP, OTHER):
-            people.put_employee(replace(people.get_employee(nip), active=False))  # type: ignore[type-var]
-        stamp = people.get_employee(NIP).deactivated_at  # type: ignore[union-attr]
-        assert stamp is not None
-        # THEN only the enrolled one is found, once their deactivation is at or before the date asked
-        assert people.departed_with_faces(stamp) == [NIP]
-        assert people.departed_with_faces("2000-01-01T00:00:00+00:00") == []
-        # AND no longer once reactivated, nor once their faces are gone
-        people.put_employee(replace(people.get_employee(NIP), active=True))  # type: ignore[type-var]
-        assert people.departed_with_faces("2100-01-01T00:00:00+00:00") == []
-        people.put_employee(replace(people.get_employee(NIP), active=False))  # type: ignore[type-var]
-        assert people.departed_with_faces("2100-01-01T00:00:00+00:00") == [NIP]
-        assert repo.delete_template(NIP, "t-a")
-        assert people.departed_with_faces("2100-01-01T00:00:00+00:00") == []
 
     def test_the_pending_templates_of_an_employee_are_capped(self, repo: FacesRepository) -> None:
         for n in range(PENDING_PER_EMPLOYEE):

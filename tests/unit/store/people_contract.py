@@ -134,6 +134,35 @@ class PeopleRepositoryContract:
         back = put_at(datetime(2026, 9, 1, 2, 30, tzinfo=UTC), unor_id="U2")
         assert (back.followed_since, back.deactivated_at) == ("2026-09-01T02:30:00+00:00", None)
 
+    def test_each_departure_is_due_for_the_face_retention_once(
+        self, repo: PeopleRepository, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def put_at(moment: datetime, nip: str, active: bool) -> None:
+            monkeypatch.setattr(self.CLOCK, lambda: moment)
+            repo.put_employee(employee(nip, active=active))
+
+        # GIVEN NIP and OTHER deactivated by SIMPEG on 1 June, whatever faces they have
+        for nip in (NIP, OTHER):
+            put_at(datetime(2026, 3, 1, tzinfo=UTC), nip, True)
+            put_at(datetime(2026, 6, 1, tzinfo=UTC), nip, False)
+        # THEN both are due once the date asked is at or after their deactivation
+        assert repo.faces_to_forget("2026-06-01T00:00:00+00:00") == [NIP, OTHER]
+        assert repo.faces_to_forget("2026-05-31T23:59:59+00:00") == []
+        # WHEN the retention clears NIP's faces, THEN NIP is no longer due
+        repo.faces_forgotten(NIP, "2026-09-01T19:00:00+00:00")
+        assert repo.faces_to_forget("2100-01-01T00:00:00+00:00") == [OTHER]
+        # AND OTHER, back at work, is not due; deactivated again, OTHER is
+        put_at(datetime(2026, 7, 1, tzinfo=UTC), OTHER, True)
+        assert repo.faces_to_forget("2100-01-01T00:00:00+00:00") == []
+        # WHEN NIP comes back and leaves again after the clearing, THEN NIP is due again
+        put_at(datetime(2026, 10, 1, tzinfo=UTC), NIP, True)
+        put_at(datetime(2026, 11, 1, tzinfo=UTC), NIP, False)
+        put_at(datetime(2026, 11, 2, tzinfo=UTC), OTHER, False)
+        assert repo.faces_to_forget("2100-01-01T00:00:00+00:00") == [NIP, OTHER]
+        # AND nobody unknown is marked
+        with pytest.raises(ConditionFailed):
+            repo.faces_forgotten(nip_of(99), "2026-09-01T19:00:00+00:00")
+
     def test_a_unit_lists_its_employees_by_nip_in_pages(self, repo: PeopleRepository) -> None:
         # GIVEN five employees of U1 put in no particular order, and one of U2
         for i in (3, 1, 5, 2, 4):

@@ -543,6 +543,23 @@ def test_the_faces_of_an_employee_who_left_are_deleted_once_the_retention_has_pa
     assert faces.forget_departed(settings, after).employees == 0
 
 
+def test_the_faces_of_one_who_left_before_any_was_approved_are_deleted_too(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN NIP's only face waiting for an admin, and OTHER's only face refused; both then deactivated
+    faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    refused = faces.self_enrol(employee(OTHER), photo(ZUCKERBERG), settings, now).template_id
+    faces.decide(COLLEAGUE, refused, DecisionRequest(decision="reject", note="bukan wajah pegawai"), settings, now)
+    for nip in (NIP, OTHER):
+        runtime.people().put_employee(replace(runtime.people().get_employee(nip), active=False))  # type: ignore[type-var]
+    # WHEN the nightly job runs after the retention
+    done = faces.forget_departed(settings, now + timedelta(days=settings.face_retention_days, minutes=1))
+    # THEN both faces are gone, each audited; nothing counted stays behind
+    assert (done.employees, done.templates) == (2, 2)
+    assert runtime.faces().template_rows(NIP) == [] and runtime.faces().template_rows(OTHER) == []
+    assert [(t[1], t[2]) for t in trail()[-2:]] == [("face.forget", NIP), ("face.forget", OTHER)]
+
+
 # --- duplicates ---------------------------------------------------------------------------------------------
 
 
