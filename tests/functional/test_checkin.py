@@ -395,6 +395,27 @@ def test_missing_face_models_give_503_and_record_nothing(
     assert stored_events(employee.nip) == []
 
 
+def test_a_face_model_failing_at_run_time_gives_503_and_records_nothing(
+    employee: Employee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import onnxruntime as ort
+    from onnxruntime.capi.onnxruntime_pybind11_state import Fail
+
+    # GIVEN the models loaded, then every run failing (onnxruntime out of memory in a crowded container)
+    def failing(self: ort.InferenceSession, *args: Any, **kwargs: Any) -> Any:
+        raise Fail("[ONNXRuntimeError] : 1 : FAIL : Non-zero status code returned while running Conv node")
+
+    monkeypatch.setattr(ort.InferenceSession, "run", failing)
+    # WHEN the employee checks in, THEN the answer is 503 to retry, not 500, and nothing is recorded
+    answer = employee.api.call("POST", "/v1/attendance", employee.body(selfie(GENUINE)), token=employee.token)
+    assert (answer.status, answer.body["error"]["code"]) == (503, "UNAVAILABLE"), answer.body
+    assert answer.headers.get("Retry-After") and stored_events(employee.nip) == []
+    # AND once the models run again, the same check-in goes through
+    monkeypatch.undo()
+    retried = employee.api.call("POST", "/v1/attendance", employee.body(selfie(GENUINE)), token=employee.token)
+    assert retried.status == 201, retried.body
+
+
 def test_a_check_in_whose_commit_answer_was_lost_is_not_refused(
     employee: Employee, monkeypatch: pytest.MonkeyPatch
 ) -> None:
