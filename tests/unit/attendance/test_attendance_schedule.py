@@ -94,8 +94,8 @@ RAMADAN_MONDAY, RAMADAN_FRIDAY, RAMADAN_SATURDAY = date(2026, 2, 23), date(2026,
 
 
 def test_ramadan_hours() -> None:
-    # 35.5 h on the clock = 32.5 h of work + 30 min breaks
-    assert RULES.ramadan_week.weekly_minutes == 35 * 60 + 30
+    # Monday to Friday: 35.5 h on the clock = 32.5 h of work + 30 min breaks
+    assert WeekSchedule((*RULES.ramadan_week.days[:5], None, None)).weekly_minutes == 35 * 60 + 30
     assert attend(RAMADAN_MONDAY, "08:00", "15:00", calendar=RAMADAN).status == "H"
     late = attend(RAMADAN_MONDAY, "08:01", "15:00", calendar=RAMADAN)
     assert (late.status, late.late_minutes) == ("TL1", 1)
@@ -113,14 +113,19 @@ def test_ramadan_hours_are_configurable_per_period() -> None:
     assert judge(day, ev("in", day, "08:25"), ev("out", day, "15:00"), calendar=calendar).status == "H"
 
 
-def test_ramadan_never_adds_or_removes_a_working_day() -> None:
+def test_ramadan_never_adds_or_removes_a_working_day_and_starts_a_six_day_unit_s_saturday_at_08_00() -> None:
+    # GIVEN a school on 07:00-13:00 six days a week
     six_days = WeekSchedule(tuple([WorkHours(time(7, 0), time(13, 0))] * 6 + [None]))
     saved = datetime(2025, 12, 1, tzinfo=UTC)
     school = EmployeePlan(unit_versions=(ScheduleVersion(date(2026, 1, 1), saved, six_days),))
-    saturday = plan_day(RAMADAN_SATURDAY, RAMADAN, school, RULES)
-    assert saturday.hours == WorkHours(time(7, 0), time(13, 0))
+    # THEN its Ramadan Saturday is a working day from 08:00, like its Monday
+    for day in (RAMADAN_SATURDAY, RAMADAN_MONDAY):
+        planned = plan_day(day, RAMADAN, school, RULES)
+        assert (planned.hours, planned.source) == (WorkHours(time(8, 0), time(13, 0)), "ramadan")
+    teacher = attend(RAMADAN_SATURDAY, "07:45", "13:00", calendar=RAMADAN, employee=school)
+    assert (teacher.status, teacher.late_minutes) == ("H", 0)
+    # AND a unit on the national week still has its Ramadan Saturday off
     assert plan_day(RAMADAN_SATURDAY, RAMADAN, EmployeePlan(), RULES).hours is None
-    assert plan_day(RAMADAN_MONDAY, RAMADAN, school, RULES).source == "ramadan"
 
 
 def test_ramadan_cuts_a_unit_s_own_hours_and_never_lengthens_or_moves_them() -> None:
