@@ -99,12 +99,34 @@ def zone_view(zone: StoredZone, *, with_cells: bool = False) -> ZoneView:
 
 
 def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -> ZoneView:
+    """A new work zone. Its id derives from the creator and the content, so the same zone sent again (a retry
+    after a 503 or a lost answer) finds the first one, writes its audit entry again and answers it (a retry
+    records nothing twice; the audit log may hold the entry twice, never not at all)."""
     access.require_super_admin(actor)
-    name = body.name
-    zone = _build(f"z-{secrets.token_hex(6)}", name, body, settings, version=1, purpose=WORK_ZONE)
-    runtime.zones().put_zone(zone, expected_version=None)
-    runtime.audit().record(actor.subject, "zone.create", zone.zone_id, {"name": name, "cells": zone.cell_count})
+    source = f"{actor.subject}#{settings.h3_resolution}#{body.model_dump_json()}"
+    zone = _stored_once(_build(new_zone_id(source), body.name, body, settings, version=1, purpose=WORK_ZONE))
+    runtime.audit().record(actor.subject, "zone.create", zone.zone_id, {"name": zone.name, "cells": zone.cell_count})
     return zone_view(zone)
+
+
+def new_zone_id(source: str | None = None) -> str:
+    """A new zone id, or the one derived from `source` (the same source, the same id)."""
+    return f"z-{derived_hex(source, 12) if source else secrets.token_hex(6)}"
+
+
+def _stored_once(zone: StoredZone) -> StoredZone:
+    """`zone` stored, or the zone of its id an earlier try stored (still at version 1: as it was created). When
+    that one was changed since, the same content again is a new zone, under a random id (deleted, it is
+    simply stored again under its id)."""
+    try:
+        runtime.zones().put_zone(zone, expected_version=None)
+    except ConditionFailed:
+        earlier = runtime.zones().get_zone(zone.zone_id)
+        if earlier is not None and earlier.version == 1:
+            return earlier
+        zone = replace(zone, zone_id=new_zone_id())
+        runtime.zones().put_zone(zone, expected_version=None)
+    return zone
 
 
 def _existing(zone_id: str) -> StoredZone:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from pynamodb.exceptions import PutError
 
 from chalicelib.domain.people import Employee
+from chalicelib.store import models
 from chalicelib.store.people import DynamoPeopleRepository
 from tests.functional.conftest import Api
 
@@ -33,6 +39,29 @@ def test_create_list_get_update_delete(api: Api) -> None:
     assert api.call("PUT", "/v1/admin/units/U1/zones", {"zone_ids": []}, token=admin).status == 200
     assert api.call("DELETE", f"/v1/admin/zones/{zone_id}", token=admin).status == 200
     assert api.call("GET", f"/v1/admin/zones/{zone_id}", token=admin).status == 404
+
+
+def throttled(*_: Any, **__: Any) -> None:
+    error = ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "pelan"}}, "PutItem")
+    raise PutError("Failed to put item", cause=error)
+
+
+def test_a_zone_sent_again_after_a_throttled_audit_entry_is_one_zone(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a zone stored while DynamoDB throttled its audit entry (the console was told 503)
+    admin = api.admin_token()
+    body = {"name": "SDN 1 Ngamprah", "circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
+    with monkeypatch.context() as patch:
+        patch.setattr(models.AuditModel, "save", throttled)
+        first = api.call("POST", "/v1/admin/zones", body, token=admin)
+    assert first.status == 503, first.body
+    # WHEN the console sends it again
+    again = api.call("POST", "/v1/admin/zones", body, token=admin)
+    # THEN it answers 201 with the zone the first try stored: one zone, audited
+    assert again.status == 201, again.body
+    listed = api.call("GET", "/v1/admin/zones", token=admin).body["items"]
+    assert [z["zone_id"] for z in listed] == [again.body["zone_id"]]
+    audit = api.call("GET", "/v1/admin/audit?action=zone.create", token=admin).body["items"]
+    assert [i["target"] for i in audit] == [again.body["zone_id"]]
 
 
 def test_bad_geometry_is_a_validation_error(api: Api) -> None:

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.people import Employee
-from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from chalicelib import runtime
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError
 from chalicelib.geo.cells import cells_from_storable
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
@@ -23,6 +24,7 @@ from chalicelib.usecases.schemas.zones import (
 )
 
 from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
+from .test_request_failures import audit_of, failing
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
@@ -103,6 +105,39 @@ def test_an_update_from_a_stale_read_is_a_conflict(
     monkeypatch.undo()
     current = repos.zones.get_zone(zone_id)
     assert current is not None and (current.name, current.version) == ("Baru", 2)
+
+
+def test_a_zone_sent_again_after_its_audit_entry_failed_is_stored_once_and_audited(
+    repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a new zone stored, whose audit entry then failed (the super admin was told 503)
+    body = CreateZoneRequest.model_validate({"name": "SDN 1 Ngamprah", **CIRCLE})
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("zone.create")), pytest.raises(UnavailableError):
+        zones.create_zone(SUPER, body, settings)
+    # WHEN the console sends it again
+    again = zones.create_zone(SUPER, body, settings)
+    # THEN it answers the zone the first try stored: one zone, and its creation is in the audit log
+    assert repos.zones.list_zone_ids() == [again.zone_id] and again.version == 1
+    assert audited() == [("admin", "zone.create", again.zone_id)]
+
+
+def test_the_same_zone_drawn_again_after_a_change_or_by_another_admin_is_a_new_zone(
+    repos: Repositories, settings: Settings
+) -> None:
+    # GIVEN a zone, changed since it was created
+    first = create(settings, "Kantor")
+    zones.update_zone(SUPER, first, UpdateZoneRequest.model_validate({"name": "Kantor lama", **CIRCLE}), settings)
+    # WHEN the same content is created again, by the same and by another super admin
+    second = create(settings, "Kantor")
+    other = zones.create_zone(
+        Principal("bkpsdm", "super_admin"), CreateZoneRequest.model_validate({"name": "Kantor", **CIRCLE}), settings
+    )
+    # THEN each is a zone of its own, and the changed one keeps its change
+    assert len({first, second, other.zone_id}) == 3 and sorted(repos.zones.list_zone_ids()) == sorted(
+        [first, second, other.zone_id]
+    )
+    changed = repos.zones.get_zone(first)
+    assert changed is not None and (changed.name, changed.version) == ("Kantor lama", 2)
 
 
 def test_an_unknown_zone_is_not_found(repos: Repositories, settings: Settings) -> None:
