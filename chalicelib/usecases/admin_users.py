@@ -66,12 +66,28 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
             username, passwords.hash_secret(password), role, set(unit_ids), nip=request.nip
         )
     except ConditionFailed as exc:
-        raise ConflictError("Nama pengguna sudah dipakai.", {"username": username}) from exc
+        earlier = _created_before(request, unit_ids)
+        if earlier is None:
+            raise ConflictError("Nama pengguna sudah dipakai.", {"username": username}) from exc
+        user = earlier  # a retry (the first try's answer or its audit entry failed): audited again below
     detail: dict[str, object] = {"role": role, "unit_ids": sorted(unit_ids)}
     if request.nip is not None:
         detail["nip"] = request.nip
     runtime.audit().record(actor.subject, "admin_user.create", username, detail)
     return user
+
+
+def _created_before(request: CreateAdminUserRequest, unit_ids: frozenset[str]) -> AdminUser | None:
+    """The admin a name taken already names when it is the one `request` asks for (active, with its role, units,
+    NIP and password): an earlier try of this creation stored it. None when the name is someone else's."""
+    account = runtime.people().admin_account(request.username)
+    if account is None:
+        return None
+    admin = account.holder
+    asked = (request.role, unit_ids, request.nip, True)
+    if (admin.role, admin.unit_ids, admin.nip, admin.active) != asked:
+        return None
+    return admin if passwords.verify_secret(request.password, account.credentials.password_hash) else None
 
 
 def admin_item(admin: AdminUser) -> AdminUserItem:

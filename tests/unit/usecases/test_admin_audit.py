@@ -6,14 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib import runtime
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.people import Employee, Principal
-from chalicelib.errors import ForbiddenError
+from chalicelib.errors import ConflictError, ForbiddenError, UnavailableError
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import admin_users, onboarding
 from chalicelib.usecases.schemas.core import CreateAdminUserRequest
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited
+from .test_request_failures import audit_of, failing
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -43,6 +45,38 @@ def test_creating_an_admin_user_is_audited(unit: Repositories, audited: AuditTra
     assert audited.entries() == [
         AuditEntry(AUDIT_START, "admin", "admin_user.create", "operator.u1", {"role": "unit_admin", "unit_ids": ["U1"]})
     ]
+
+
+def test_an_admin_user_created_again_after_its_audit_entry_failed_is_audited(
+    unit: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an admin user stored, whose audit entry then failed (the super admin was told 503)
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("admin_user.create")),
+        pytest.raises(UnavailableError),
+    ):
+        admin_users.create_admin_user(SUPER, new_admin())
+    # WHEN the super admin sends the same creation again
+    again = admin_users.create_admin_user(SUPER, new_admin())
+    # THEN it answers the admin the first try stored, and the log now holds its creation
+    assert (again.username, again.role, again.unit_ids) == ("operator.u1", "unit_admin", frozenset({"U1"}))
+    assert audited() == [("admin", "admin_user.create", "operator.u1")]
+
+
+def test_a_taken_name_with_another_password_or_role_is_still_a_conflict(
+    unit: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN an admin user
+    admin_users.create_admin_user(SUPER, new_admin())
+    # WHEN the name is asked for again with another password or role, THEN it is taken (409)
+    for change in ({"password": "rahasia-lain-2026"}, {"role": "auditor"}, {"role": "super_admin"}):
+        body = CreateAdminUserRequest.model_validate({**new_admin().model_dump(), **change})
+        with pytest.raises(ConflictError):
+            admin_users.create_admin_user(SUPER, body)
+    # AND only the first creation is logged, the stored admin unchanged
+    assert audited() == [("admin", "admin_user.create", "operator.u1")]
+    stored = unit.people.get_admin("operator.u1")
+    assert stored is not None and (stored.role, stored.unit_ids) == ("unit_admin", frozenset({"U1"}))
 
 
 def test_a_refused_admin_action_is_not_audited(unit: Repositories, audited: AuditTrail) -> None:
