@@ -4,6 +4,7 @@ already recapped re-runs that day's recap at once."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -110,6 +111,10 @@ def decide(principal: Principal, event_id: str, body: DecisionRequest, settings:
         raise NotFoundError("Data absen tidak ditemukan.", {"event_id": event_id})
     require_unit_scope(principal, str(event.unor_id))
     require_not_own(principal, event.nip)
+    if (event.decision, event.decided_by) == (decision, principal.subject):
+        # This admin's own decision, sent again: an earlier try stopped after storing it (its audit entry or the
+        # day's re-run failed). Finish what follows it and answer as that try would have.
+        return _followed_up(principal, event, event.decided_at or iso(now), settings, now)
     if event.status != "review" or event.decision:
         if event.decision:  # decided already: an earlier try may have stopped before re-running the day
             _day_changed(event, settings, now)
@@ -118,9 +123,16 @@ def decide(principal: Principal, event_id: str, body: DecisionRequest, settings:
         runtime.events().decide_review(event_id, decision, principal.subject, note, now)
     except ConditionFailed as exc:
         raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
-    runtime.audit().record(principal.subject, f"review.{decision}", event_id, {"nip": event.nip})
+    return _followed_up(principal, replace(event, decision=decision), iso(now), settings, now)
+
+
+def _followed_up(principal: Principal, event: Event, decided_at: str, settings: Settings, now: datetime) -> Decision:
+    """What follows a stored decision on `event`: its audit entry (written again by a retry: a duplicate entry
+    is harmless, a missing one is not), then its day."""
+    decision = str(event.decision)
+    runtime.audit().record(principal.subject, f"review.{decision}", event.event_id, {"nip": event.nip})
     recap = _day_changed(event, settings, now)
-    return Decision(event_id=event_id, decision=decision, decided_at=iso(now), recap=recap)
+    return Decision(event_id=event.event_id, decision=decision, decided_at=decided_at, recap=recap)
 
 
 def _day_changed(event: Event, settings: Settings, now: datetime) -> RecapRun | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib import runtime
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.audit import VIEWS
 from chalicelib.domain.people import Principal
@@ -23,6 +24,7 @@ from chalicelib.usecases import recaps, reviews
 from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited
+from .test_request_failures import audit_of, failing
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -152,7 +154,7 @@ def test_a_unit_admin_decides_a_review_of_today_once(repos: Repositories, audite
     assert repos.events.pending_reviews("U1", 10, None) == ([], None)
 
 
-def test_a_decision_sent_again_after_its_recap_failed_re_runs_the_day_before_answering_409(
+def test_a_decision_sent_again_after_its_recap_failed_re_runs_the_day_and_answers_the_decision(
     repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a review of 3 December decided two days on, WHEN re-running that day's recap fails the first time (503)
@@ -171,7 +173,32 @@ def test_a_decision_sent_again_after_its_recap_failed_re_runs_the_day_before_ans
         reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, later)
     found = repos.events.get_event(e.event_id)
     assert found is not None and found.decision == "approve"
-    # WHEN the admin sends the decision again, THEN the day is re-run before the 409 (decided already)
-    with pytest.raises(ConflictError):
-        reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, later)
+    # WHEN the admin sends the decision again, THEN the day is re-run and the decision answered as first made
+    again = reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, later + timedelta(minutes=1))
     assert runs == [date(2026, 12, 3)] * 2
+    assert (again.decision, again.decided_at) == ("approve", iso(later))
+    # AND another decision on it, or another admin's, re-runs the day too before answering 409 (decided already)
+    for who, body in ((U1_ADMIN, DecisionRequest(decision="reject")), (SUPER, approve)):
+        with pytest.raises(ConflictError):
+            reviews.decide(who, e.event_id, body, SETTINGS, later)
+    assert runs == [date(2026, 12, 3)] * 4
+
+
+def test_a_decision_sent_again_after_its_audit_entry_failed_is_audited(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a review approved, whose audit entry then failed (the admin was told 503)
+    e = recorded(repos, 1)
+    approve = DecisionRequest(decision="approve")
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("review.approve")),
+        pytest.raises(UnavailableError),
+    ):
+        reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, NOW)
+    # WHEN the admin sends the decision again
+    again = reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, NOW + timedelta(minutes=1))
+    # THEN it answers the stored decision, and the log now holds it
+    assert (again.decision, again.decided_at) == ("approve", iso(NOW))
+    found = repos.events.get_event(e.event_id)
+    assert found is not None and (found.decision, found.decided_by) == ("approve", "budi")
+    assert audited() == [("budi", "review.approve", e.event_id)]
