@@ -154,7 +154,9 @@ def _prior(unor_id: str, month: str, counted_at: datetime) -> dict[str, YearToDa
     walked keep their counters too, counted at `counted_at`, so the next report starts from the latest of them."""
     statuses = runtime.statuses()
     earlier = _months_before(month)
-    trusted = statuses.trusted_months(unor_id, month[:4]) if earlier else set()
+    if not earlier:
+        return _open_runs(unor_id, int(month[:4]) - 1, counted_at)
+    trusted = statuses.trusted_months(unor_id, month[:4])
     ytd: dict[str, YearToDate] = {}
     start = 0
     for index in range(len(earlier) - 1, -1, -1):
@@ -170,6 +172,20 @@ def _prior(unor_id: str, month: str, counted_at: datetime) -> dict[str, YearToDa
             ends = [(nip, nama, ytd[nip]) for nip, (nama, _) in sorted(rows.items())]
             statuses.save_year_to_date(unor_id, later, ends, kept, counted_at)
     return ytd
+
+
+def _open_runs(unor_id: str, year: int, counted_at: datetime) -> dict[str, YearToDate]:
+    """Counters at the start of January: nothing of last year but a TK run still open at its end, for a run of
+    absent days does not end with the year (PP 94/2021: 10 in a row). Last year's month-end counters of December
+    when trusted, or its days walked."""
+    december = f"{year}-12"
+    statuses = runtime.statuses()
+    ends = statuses.year_to_date(unor_id, december) if december in statuses.trusted_months(unor_id, str(year)) else {}
+    if not ends:
+        start = _prior(unor_id, december, counted_at)
+        rows, _ = statuses.month_and_counters(unor_id, december)
+        ends = {nip: start.get(nip, YearToDate()).advance(days) for nip, (_, days) in rows.items()}
+    return {nip: YearToDate(tk_streak=end.tk_streak) for nip, end in ends.items() if end.tk_streak}
 
 
 def _unit_name(unor_id: str) -> str:

@@ -190,6 +190,32 @@ def test_the_monthly_report_starts_from_last_months_counters_and_stores_its_own(
     assert repos.statuses.year_to_date("U1", "2026-11") == {A: YearToDate(5, 0, 5, 5), B: YearToDate()}
 
 
+def test_a_run_of_absent_days_across_new_year_is_counted_in_a_row(repos: Repositories) -> None:
+    # GIVEN Asep absent on every working day from 21 December (Christmas a holiday) and on 4-5 January (New Year's
+    # Day a holiday): 10 working days in a row, 8 of them last year; Budi absent only on 31 December
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    holidays = {date(2026, 12, 25), date(2027, 1, 1)}
+    days = [date(2026, 12, 21) + timedelta(days=n) for n in range(16)]
+    for day in (d for d in days if d.weekday() < 5):
+        asep = DayStatus(day=day, status="LIBUR") if day in holidays else absent(day)
+        budi = absent(day) if day == date(2026, 12, 31) else on_time(day)
+        repos.statuses.save_day("U1", day, [(Member(A, "Asep", True), asep), (Member(B, "Budi", True), budi)])
+    # WHEN January's report is read (December's never was)
+    answer = reports.monthly(SUPER, month_query("2027-01"), build_settings({}), NOW + timedelta(days=40))
+    assert isinstance(answer, MonthlyReport)
+    rows = {r.nip: r for r in answer.items}
+    # THEN Asep's run goes on from December: 10 in a row, the dismissal step, though only 2 TK days this year
+    assert rows[A].year_to_date.model_dump() == {
+        "tk_days": 2,
+        "late_early_minutes": 0,
+        "tk_streak": 10,
+        "longest_tk_streak": 10,
+    }
+    assert rows[A].discipline == "Pemberhentian dengan hormat tidak atas permintaan sendiri"
+    # AND Budi's run of one, broken on 4 January, leaves him nothing this year
+    assert rows[B].year_to_date.model_dump()["tk_streak"] == 0 and rows[B].discipline is None
+
+
 def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repositories) -> None:
     # GIVEN two October days recapped (Asep absent) but no October report ever read
     repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
