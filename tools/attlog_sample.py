@@ -26,7 +26,7 @@ class Sample:
 
     data: bytes
     punches: dict[str, list[datetime]]  # pin -> true local times, in order
-    repeats: int  # extra presses written (duplicates an import must drop)
+    repeats: int  # extra presses written seconds after a punch (stored by an import; the day counts one)
 
 
 def working_days(start: date, days: int) -> list[date]:

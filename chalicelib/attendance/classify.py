@@ -14,7 +14,9 @@ Decisions:
 - Fingerprint punches are typed within the working day they fall in, not by calendar date (a night shift's
   07:05 punch ends the shift begun the evening before): of two or more, the first is an `in` and the last an
   `out`; a lone punch is whichever of the day's start and end it is nearer to (an app check-in at 07:25 and a
-  machine punch at 16:05 make a whole day).
+  machine punch at 16:05 make a whole day). People press twice: a burst (punches each less than
+  `REPEAT_WINDOW` after the one before) is one press, its first when it is the day's arrival and its last
+  when it is the day's departure (15:59:40 and 16:00:10 leave at 16:00, on time), never both.
 - Minutes are whole clock minutes (seconds ignored): 07:30:59 is on time for 07:30.
 - `classify_day` judges a finished day. For a day in progress use `monitor_state`, or `as_it_stands` for the
   status a recap stores of it (decision 141). The live monitor of today shows a night shift of the day before
@@ -33,6 +35,7 @@ from enum import StrEnum
 from typing import Literal
 
 from chalicelib.attendance.calendar import DayPlan
+from chalicelib.attendance.punches import REPEAT_WINDOW
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.status import DL, LIBUR, ON_TIME, TK, DayStatus, EventKind
 from chalicelib.errors import ScheduleError
@@ -234,17 +237,29 @@ def _first_in_last_out(
 
 
 def _typed(events: Sequence[AttendanceEvent], bounds: tuple[datetime, datetime] | None) -> list[AttendanceEvent]:
-    """One day's events with its fingerprint punches typed (see the module docstring); the punches between
-    the first and the last count for nothing."""
-    punches = sorted((event for event in events if event.kind is None), key=lambda event: event.at)
+    """One day's events with its fingerprint punches typed (see the module docstring): the first burst's first
+    press is the check-in and the last burst's last press the check-out; a lone burst is the one of the two
+    whose bound it is nearer to. The punches between count for nothing."""
+    bursts = _bursts(sorted((event for event in events if event.kind is None), key=lambda event: event.at))
     typed = [event for event in events if event.kind is not None]
-    if len(punches) == 1:
-        lone = punches[0]
-        nearer_end = bounds is not None and abs(lone.at - bounds[1]) < abs(lone.at - bounds[0])
-        typed.append(replace(lone, kind="out" if nearer_end else "in"))
-    elif punches:
-        typed += [replace(punches[0], kind="in"), replace(punches[-1], kind="out")]
+    if len(bursts) == 1:
+        first, last = bursts[0][0], bursts[0][-1]
+        nearer_end = bounds is not None and abs(last.at - bounds[1]) < abs(first.at - bounds[0])
+        typed.append(replace(last, kind="out") if nearer_end else replace(first, kind="in"))
+    elif bursts:
+        typed += [replace(bursts[0][0], kind="in"), replace(bursts[-1][-1], kind="out")]
     return typed
+
+
+def _bursts(punches: Sequence[AttendanceEvent]) -> list[list[AttendanceEvent]]:
+    """Punches in time order, grouped where each is less than REPEAT_WINDOW after the one before (pressed again)."""
+    bursts: list[list[AttendanceEvent]] = []
+    for punch in punches:
+        if bursts and punch.at - bursts[-1][-1].at < REPEAT_WINDOW:
+            bursts[-1].append(punch)
+        else:
+            bursts.append([punch])
+    return bursts
 
 
 def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -> DayStatus:

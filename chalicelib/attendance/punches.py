@@ -9,7 +9,8 @@ a bad line is reported with its number while the good ones are kept.
 
 A day's punches are not typed by the machine (its in/out column is whatever button was pressed, usually none):
 recaps type them within the working day they fall in (`attendance.classify`); `punch_kinds` gives the stored
-events a type by local date, a hint for listings.
+events a type by local date, a hint for listings. Every distinct punch is kept, a button pressed twice too:
+which press of a burst counts (the first of an arrival, the last of a departure) is for the day to say.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import gzip
 import io
 import re
 import zlib
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -30,7 +30,8 @@ from chalicelib.errors import PayloadTooLargeError, ValidationError
 FINGERPRINT = "fingerprint"  # the `source` of an event imported from a machine
 PIN = re.compile(r"^[0-9A-Za-z]{1,24}$")
 GZIP_MAGIC = b"\x1f\x8b"
-# Punches of one employee this close after a kept one are the same punch pressed again.
+# Punches of one employee each this close after the one before are one press repeated (a burst): the day
+# counts its first as an arrival and its last as a departure (`attendance.classify`).
 REPEAT_WINDOW = timedelta(minutes=5)
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%d/%m/%Y %H:%M:%S")
 _CSV_HEADER = ("pin", "timestamp")
@@ -178,35 +179,34 @@ def _with_offset(text: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def drop_repeats(times: Iterable[datetime], kept: Iterable[datetime] = ()) -> tuple[list[datetime], int]:
-    """The punches of one employee worth keeping, oldest first, and how many were repeats: the same instant
-    twice, or within REPEAT_WINDOW after a punch kept (here or earlier, `kept`)."""
-    earlier = sorted(kept)
-    result: list[datetime] = []
-    repeats = 0
-    for at in sorted(times):
-        if any(abs(at - t) < REPEAT_WINDOW for t in result[-1:] + _neighbours(earlier, at)):
-            repeats += 1
-        else:
-            result.append(at)
-    return result, repeats
-
-
-def _neighbours(ordered: list[datetime], at: datetime) -> list[datetime]:
-    index = bisect_left(ordered, at)
-    return ordered[max(index - 1, 0) : index + 1]
+def new_punches(times: Iterable[datetime], stored: Iterable[datetime] = ()) -> tuple[list[datetime], int]:
+    """The punches of one employee not stored yet, oldest first, and how many were duplicates: the same instant
+    twice, or one stored already (`stored`: an earlier import of the file). A second press a few seconds after
+    the first is a punch of its own (`REPEAT_WINDOW` is for the day to judge)."""
+    given = list(times)
+    known = set(stored)
+    result = sorted(set(given) - known)
+    return result, len(given) - len(result)
 
 
 def punch_kinds(times: Sequence[datetime], tz: tzinfo) -> list[str | None]:
-    """For each punch (aware instants, any order): "in" for the first of its local date, "out" for the last
-    when the date has two or more, None for the ones between."""
+    """For each punch (aware instants, any order): "in" for the first burst of its local date (a button pressed
+    again within REPEAT_WINDOW is still the arrival), "out" for the last burst when the date has two or more,
+    None for the ones between."""
     by_day: dict[date, list[int]] = {}
     for index, at in enumerate(times):
         by_day.setdefault(at.astimezone(tz).date(), []).append(index)
     kinds: list[str | None] = [None] * len(times)
     for indexes in by_day.values():
-        ordered = sorted(indexes, key=lambda i: times[i])
-        kinds[ordered[0]] = "in"
-        if len(ordered) > 1:
-            kinds[ordered[-1]] = "out"
+        bursts: list[list[int]] = []
+        for i in sorted(indexes, key=lambda i: times[i]):
+            if bursts and times[i] - times[bursts[-1][-1]] < REPEAT_WINDOW:
+                bursts[-1].append(i)
+            else:
+                bursts.append([i])
+        for i in bursts[0]:
+            kinds[i] = "in"
+        if len(bursts) > 1:
+            for i in bursts[-1]:
+                kinds[i] = "out"
     return kinds

@@ -3,8 +3,9 @@
 Punches become events with ``source = "fingerprint"`` whose ids are fixed by (NIP, punch time), so importing a
 file again writes nothing new, even when two imports of it run at once (each punch is a conditional write).
 Recaps count them like app check-ins, typed within the working day they fall in when a day is judged (the
-first is the check-in, the last the check-out; a lone punch the nearer of the two: `attendance.classify`). From
-a unit's cut-over date on its
+first is the check-in, the last the check-out; a lone punch the nearer of the two: `attendance.classify`).
+Every distinct punch is stored, a button pressed twice too: the day counts a burst's first press as its arrival
+and its last as its departure. From a unit's cut-over date on its
 punches are refused at import (AFTER_CUTOVER) and ignored by recaps (those imported before the date was set).
 A unit admin maps and imports only their units' employees; any other line is reported (OUT_OF_SCOPE).
 """
@@ -26,7 +27,7 @@ from chalicelib.attendance.punches import (
     LineProblem,
     RawPunch,
     canonical_pin,
-    drop_repeats,
+    new_punches,
     parse_punch_file,
     punch_kinds,
     unpack,
@@ -322,7 +323,8 @@ def _punch_problem(
 
 
 def _write(batch: _Batch, settings: Settings, now: datetime) -> tuple[list[Event], int]:
-    """Write each employee's new punches; (the punches written now, duplicates)."""
+    """Write each employee's new punches; (the punches written now, duplicates: the same instant twice in the
+    file, or stored already by an earlier or a parallel import)."""
 
     def one(nip: str) -> tuple[list[Event], int]:
         times = [at for _, at, _ in batch.per_nip[nip]]
@@ -331,7 +333,7 @@ def _write(batch: _Batch, settings: Settings, now: datetime) -> tuple[list[Event
             for e in runtime.events().events_between(nip, min(times) - REPEAT_WINDOW, max(times) + REPEAT_WINDOW)
             if e.source == FINGERPRINT
         ]
-        kept, repeats = drop_repeats(times, stored)
+        kept, repeats = new_punches(times, stored)
         units = {at: unit for _, at, unit in batch.per_nip[nip]}
         return _punch_events(batch.employees[nip], kept, stored, units, settings=settings, now=now), repeats
 
@@ -352,7 +354,7 @@ def _punch_events(
     now: datetime,
 ) -> list[Event]:
     """The new punches as events, each under the unit the employee was in that day (`units`). Their `type` is a
-    hint for listings (the first punch of its date among those stored and new is `in`, any later one `out`:
+    hint for listings (the first burst of its date among those stored and new is `in`, any later punch `out`:
     `punch_kinds`); recaps type punches within the working day they fall in."""
     every = [*stored, *kept]
     kinds = punch_kinds(every, settings.tz)[len(stored) :]

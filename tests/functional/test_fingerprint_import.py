@@ -78,25 +78,27 @@ def test_a_machine_log_is_imported_once_and_recapped_like_app_check_ins(api: Api
     assert map_pins(api, admin, {"1": A, "0002": B}) == {"mapped": 2, "errors": []}
     data = attlog(
         punch("1", MONDAY, "07:20:00"),
-        punch("1", MONDAY, "07:20:05"),  # pressed twice
+        punch("1", MONDAY, "07:20:05"),  # pressed twice: a punch of its own, the day counts the first press
         punch("1", MONDAY, "16:10:00", "1"),
         "",
         punch("2", MONDAY, "08:10:00"),  # late, never punched out
         punch(C, MONDAY, "07:25:00"),  # the PIN is the NIP: no mapping needed
         punch(C, MONDAY, "12:01:00"),
+        punch(C, MONDAY, "12:01:00"),  # the same line twice (two USB copies merged): a duplicate
         punch(C, MONDAY, "16:30:00", "1"),
         punch("99", MONDAY, "07:00:00"),
         "garbage",
         punch("1", MONDAY, "7 o'clock"),
     )
     first = import_file(api, admin, data)
-    assert (first["imported"], first["duplicates"], first["unknown_pins"]) == (6, 1, ["99"])
-    assert codes(first) == {10: "INVALID_LINE", 11: "INVALID_TIME"}
+    assert (first["imported"], first["duplicates"], first["unknown_pins"]) == (7, 1, ["99"])
+    assert codes(first) == {11: "INVALID_LINE", 12: "INVALID_TIME"}
     again = import_file(api, admin, data)
-    assert (again["imported"], again["duplicates"]) == (0, 7)
+    assert (again["imported"], again["duplicates"]) == (0, 8)
 
     days = recap(api, admin, MONDAY)
     assert days[A]["status"] == "H"
+    assert days[A]["check_in"] == utc(datetime(2026, 11, 2, 7, 20))  # the first press of the arrival
     assert days[B]["status"] == "TL2+PSW4"  # 40 minutes late, no check-out
     assert days[C]["status"] == "H"
     assert days[C]["check_in"] == utc(datetime(2026, 11, 2, 7, 25))
@@ -108,7 +110,7 @@ def test_a_machine_log_is_imported_once_and_recapped_like_app_check_ins(api: Api
         ("fingerprint", "out"),
     ]
     audit = [e for e in runtime.audit().entries_of_day(datetime.now(UTC).date()) if e.action == "fingerprint.import"]
-    assert sorted((e.detail or {})["imported"] for e in audit) == [0, 6]
+    assert sorted((e.detail or {})["imported"] for e in audit) == [0, 7]
 
 
 def test_csv_exports_and_gzip_bodies_are_read_too(api: Api, units: None) -> None:
@@ -257,7 +259,7 @@ def test_the_same_file_imported_twice_at_once_is_written_once(api: Api, units: N
         t.start()
     for t in threads:
         t.join()
-    truth = sum(len(times) for times in sample.punches.values())
+    truth = sum(len(times) for times in sample.punches.values()) + sample.repeats  # a second press is stored too
     imported = [r.imported for r in results]  # type: ignore[attr-defined]
     assert sum(imported) == truth
     assert sum(len(stored_events(nip)) for nip in (A, B, C)) == truth

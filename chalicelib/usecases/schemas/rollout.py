@@ -80,7 +80,10 @@ class ImportBody(Request):
 class ImportResult(Rejudged):
     imported: int = Field(ge=0, description="Punches written now.")
     duplicates: int = Field(
-        ge=0, description="Punches already imported, or repeated within 5 minutes of a kept punch (pressed twice)."
+        ge=0,
+        description="Punches already imported (an earlier or a parallel import of them), or the same instant twice"
+        " in the file. A button pressed again seconds later is a punch of its own, imported: the day counts the"
+        " first press of an arrival and the last of a departure.",
     )
     unknown_pins: list[str] = Field(description="PINs without a mapping (and not an 18-digit NIP), sorted.")
     errors: list[LineError] = Field(description="At most 1,000 lines with a problem (`error_count` has them all).")

@@ -202,6 +202,57 @@ def test_a_lone_punch_is_the_check_in_or_the_check_out_it_is_nearer_to() -> None
     )
 
 
+def test_a_button_pressed_twice_counts_once_as_the_arrival_or_the_departure_it_ends() -> None:
+    # GIVEN an ordinary day, 07:30-16:00, and a machine whose user presses again when unsure it beeped
+    # WHEN the departure is pressed twice across 16:00, THEN the last press is the check-out: on time, not PSW1
+    assert attend_with(punch(MONDAY, "07:25:00"), punch(MONDAY, "15:59:40"), punch(MONDAY, "16:00:10")) == (
+        "H",
+        "07:25",
+        "16:00",
+    )
+    # AND an arrival pressed twice across 07:30 counts its first press: on time, not TL1
+    assert attend_with(punch(MONDAY, "07:29:50"), punch(MONDAY, "07:31:10"), punch(MONDAY, "16:05")) == (
+        "H",
+        "07:29",
+        "16:05",
+    )
+    # AND an arrival burst 07:25:00/07:26:00 is the check-in only, never also the check-out: with the day's
+    # departure it is whole (H), alone it is the arrival with no departure, as one press is (not PSW 07:26)
+    assert attend_with(punch(MONDAY, "07:25:00"), punch(MONDAY, "07:26:00"), punch(MONDAY, "16:05")) == (
+        "H",
+        "07:25",
+        "16:05",
+    )
+    assert attend_with(punch(MONDAY, "07:25:00"), punch(MONDAY, "07:26:00")) == attend_with(punch(MONDAY, "07:25"))
+    assert attend_with(ev("in", MONDAY, "07:25"), punch(MONDAY, "07:26:00"), punch(MONDAY, "07:27:00")) == (
+        "PSW4",
+        "07:25",
+        None,
+    )
+    # AND a lone departure burst with an app check-in counts its last press
+    assert attend_with(ev("in", MONDAY, "07:25"), punch(MONDAY, "15:59:40"), punch(MONDAY, "16:00:10")) == (
+        "H",
+        "07:25",
+        "16:00",
+    )
+    # AND presses each less than 5 minutes after the one before are one burst; 5 minutes apart are two punches
+    assert attend_with(punch(MONDAY, "15:52"), punch(MONDAY, "15:56"), punch(MONDAY, "16:00"))[0] == "TL4"
+    assert attend_with(punch(MONDAY, "15:50"), punch(MONDAY, "15:55"))[0:3] == ("TL4+PSW1", "15:50", "15:55")
+
+
+def test_a_night_nurse_pressing_twice_at_the_end_of_her_shift_leaves_on_time() -> None:
+    # GIVEN a nurse rostered 21:00-07:00 who punches at 20:55, and at 06:59:50 and 07:00:10 the next morning
+    tuesday, wednesday = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
+    nurse = EmployeePlan(shifts={tuesday: NIGHT})
+    plans = [plan_day(day, RegencyCalendar(), nurse, RULES) for day in (MONDAY, tuesday, wednesday)]
+    punches = [punch(tuesday, "20:55"), punch(wednesday, "06:59:50"), punch(wednesday, "07:00:10")]
+    # WHEN the days are judged
+    _, night, _ = classify_period(plans, punches, RULES)
+    # THEN her shift ends with the last press: on time (H, 0 %), not one minute early (PSW1)
+    assert (night.status, night.early_minutes, night.deduction_percent) == ("H", 0, 0)
+    assert (night.check_in, night.check_out) == (local(tuesday, "20:55"), local(wednesday, "07:00:10"))
+
+
 def attend_with(*events: AttendanceEvent) -> tuple[str, str | None, str | None]:
     """Monday's status, check-in and check-out (local HH:MM) from these events."""
     status = judge(MONDAY, *events)

@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chalicelib.attendance.punches import (
-    REPEAT_WINDOW,
     PunchFileError,
     RawPunch,
     canonical_pin,
-    drop_repeats,
+    new_punches,
     parse_punch_file,
     punch_kinds,
     unpack,
@@ -93,13 +92,16 @@ def test_gzip_bodies_are_inflated_within_a_limit() -> None:
         unpack(b"\x1f\x8b\x08garbage", 10_000)
 
 
-def test_repeats_within_the_window_are_dropped_against_new_and_stored_punches() -> None:
-    at = datetime(2026, 11, 2, 0, 20, tzinfo=UTC)
-    times = [at, at + timedelta(seconds=4), at, at + REPEAT_WINDOW, at + timedelta(hours=9)]
-    kept, repeats = drop_repeats(times)
-    assert (kept, repeats) == ([at, at + REPEAT_WINDOW, at + timedelta(hours=9)], 2)
-    kept, repeats = drop_repeats([at + timedelta(minutes=1), at + timedelta(hours=9)], kept=[at])
-    assert (kept, repeats) == ([at + timedelta(hours=9)], 1)
+def test_every_distinct_punch_is_kept_and_only_the_same_instant_again_is_a_duplicate() -> None:
+    # GIVEN a file with a check-out pressed twice (15:59:40, 16:00:10), a line repeated, and a punch stored already
+    at = datetime(2026, 11, 2, 8, 59, 40, tzinfo=UTC)  # 15:59:40 WIB
+    times = [at, at + timedelta(seconds=30), at, at + timedelta(hours=1)]
+    # WHEN the new punches are picked
+    kept, duplicates = new_punches(times, stored=[at + timedelta(hours=1)])
+    # THEN both presses are kept (the day decides which counts); the repeated line and the stored one are not
+    assert (kept, duplicates) == ([at, at + timedelta(seconds=30)], 2)
+    # AND a press seconds after a stored punch is new too (an import before the second press was exported)
+    assert new_punches([at + timedelta(seconds=30)], stored=[at]) == ([at + timedelta(seconds=30)], 0)
 
 
 def test_the_first_punch_of_a_local_date_is_the_check_in_and_the_last_the_check_out() -> None:
@@ -110,6 +112,10 @@ def test_the_first_punch_of_a_local_date_is_the_check_in_and_the_last_the_check_
     times = [local(2, 16, 5), local(2, 7, 20), local(2, 12, 0), local(3, 0, 30), local(4, 7, 0), local(4, 16, 0)]
     assert punch_kinds(times, WIB) == ["out", "in", None, "in", "in", "out"]
     assert punch_kinds([], WIB) == []
+    # AND a button pressed again keeps the hint of its burst: 07:25 and 07:26 both arrive, 15:59/16:00 both leave
+    burst = [local(2, 7, 25), local(2, 7, 26), local(2, 15, 59), local(2, 16, 0)]
+    assert punch_kinds(burst, WIB) == ["in", "in", "out", "out"]
+    assert punch_kinds(burst[:2], WIB) == ["in", "in"]
 
 
 def test_the_sample_generator_writes_what_machines_write() -> None:

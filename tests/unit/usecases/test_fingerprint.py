@@ -1,0 +1,93 @@
+"""Fingerprint imports against the in-memory twins: a button pressed twice, and retries after a failure half-way."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.schedule import WorkHours
+from chalicelib.settings import build_settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import fingerprint, recaps
+from chalicelib.usecases.schemas.rollout import ImportQuery, ImportResult
+
+SETTINGS = build_settings({})
+MONDAY = date(2026, 11, 2)
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # a Friday, 10:00 in Jakarta
+A = "198501012010011001"
+N = "199002022015032002"  # a nurse on night shifts
+SUPER = Principal("bkpsdm", "super_admin")
+
+
+@pytest.fixture()
+def unit(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> Repositories:
+    """Unit U1 of Asep (office hours) and Nina (a nurse), recapped on Monday and Tuesday before any punch."""
+    repos.people.upsert_unit("U1", "Puskesmas Ngamprah")
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
+    repos.people.put_employee(Employee(nip=N, nama="Nina", unor_id="U1"))
+    repos.calendar.put_shifts(N, "U1", {MONDAY: WorkHours(time(21, 0), time(7, 0))}, "admin")
+    for offset in range(2):
+        recaps.run_daily_recap(MONDAY + timedelta(days=offset), SETTINGS, ["U1"])
+    monkeypatch.setattr(runtime, "start_rejudge", lambda *a: pytest.fail("no hand-over expected"))
+    return repos
+
+
+def attlog(*lines: tuple[str, str]) -> bytes:
+    return "".join(f"{nip}\t{at}\t1\t0\t0\t0\r\n" for nip, at in lines).encode()
+
+
+def stored(nip: str, day: date) -> tuple[str, int | None] | None:
+    found = runtime.statuses().employee_status(nip, day)
+    return (found[1].status.status, found[1].status.early_minutes) if found else None
+
+
+def import_file(raw: bytes) -> ImportResult:
+    return fingerprint.import_punches(SUPER, raw, "text/plain", ImportQuery(), settings=SETTINGS, now=NOW)
+
+
+def test_a_departure_pressed_twice_counts_its_last_press(unit: Repositories) -> None:
+    # GIVEN Asep's machine log of Monday: in at 07:25, out pressed twice across 16:00 (15:59:40, 16:00:10)
+    # AND Nina's night: in at 20:55, out pressed twice across 07:00 the next morning (06:59:50, 07:00:10)
+    raw = attlog(
+        (A, "2026-11-02 07:25:00"),
+        (A, "2026-11-02 15:59:40"),
+        (A, "2026-11-02 16:00:10"),
+        (N, "2026-11-02 20:55:00"),
+        (N, "2026-11-03 06:59:50"),
+        (N, "2026-11-03 07:00:10"),
+    )
+    # WHEN the file is imported
+    result = import_file(raw)
+    # THEN both days are on time: H, not PSW1 (0.5 %); every press is stored (none is a duplicate)
+    assert stored(A, MONDAY) == ("H", 0)
+    assert stored(N, MONDAY) == ("H", 0)
+    assert (result.imported, result.duplicates) == (6, 0)
+    # AND importing the same file again (a merged copy with a line twice) imports nothing and counts them all
+    again = import_file(raw + attlog((A, "2026-11-02 16:00:10")))
+    assert (again.imported, again.duplicates) == (0, 7)
+
+
+def test_an_arrival_pressed_twice_counts_its_first_press_and_is_not_a_departure(unit: Repositories) -> None:
+    # GIVEN Asep presses twice on arrival (07:29:50, 07:31:10) and once on leaving (16:05)
+    raw = attlog((A, "2026-11-02 07:29:50"), (A, "2026-11-02 07:31:10"), (A, "2026-11-02 16:05:00"))
+    # WHEN the file is imported THEN the day is on time (the first press), not TL1
+    import_file(raw)
+    assert stored(A, MONDAY) == ("H", 0)
+    # AND on Tuesday an arrival burst alone (07:25:00, 07:26:00) is an arrival without departure (PSW4), as one
+    # press would be: 07:26 is not a check-out
+    import_file(attlog((A, "2026-11-03 07:25:00"), (A, "2026-11-03 07:26:00")))
+    alone = runtime.statuses().employee_status(A, MONDAY + timedelta(days=1))
+    assert alone is not None and alone[1].status.status == "PSW4" and alone[1].status.check_out is None
+
+
+def test_a_second_press_imported_after_the_first_is_stored_and_re_judges_the_day(unit: Repositories) -> None:
+    # GIVEN a file that ended with 15:59:40 (PSW1), then the next export, which holds the 16:00:10 press too
+    import_file(attlog((A, "2026-11-02 07:25:00"), (A, "2026-11-02 15:59:40")))
+    assert stored(A, MONDAY) == ("PSW1", 1)
+    # WHEN the later export is imported THEN the second press is new, and the day is H
+    later = import_file(attlog((A, "2026-11-02 15:59:40"), (A, "2026-11-02 16:00:10")))
+    assert (later.imported, later.duplicates) == (1, 1)
+    assert stored(A, MONDAY) == ("H", 0)
