@@ -458,9 +458,14 @@ def decide(
     employee = runtime.people().get_employee(nip)
     access.require_unit_scope(principal, found.info.unor_id or (employee.unor_id if employee else ""))
     access.require_not_own(principal, nip)
+    approve = body.decision == "approve"
+    if (found.info.status, found.info.decided_by) == (APPROVED if approve else REJECTED, principal.subject):
+        # This admin's own decision, sent again: an earlier try stopped after storing it (its re-check or its audit
+        # entry failed). Finish what follows it and answer as that try would have.
+        decided_at = found.info.decided_at or iso(now)
+        return _followed_up(principal, nip, found, body.decision, decided_at=decided_at, settings=settings)
     if found.info.status != PENDING:
         raise ConflictError("Foto wajah ini sudah diputuskan.", {"status": found.info.status})
-    approve = body.decision == "approve"
     # After a reset (or a new activation, noted as one) the face waits for a second admin: neither the one who
     # reset the phone (or issued the code it was bound with) nor the one who enrolled it.
     if approve and found.info.reset_by and principal.subject in (found.info.reset_by, found.info.created_by):
@@ -473,14 +478,24 @@ def decide(
         runtime.faces().decide_template(nip, template_id, decision)
     except ConditionFailed as exc:
         raise ConflictError("Foto wajah ini sudah diputuskan.", {"template_id": template_id}) from exc
+    return _followed_up(principal, nip, found, body.decision, decided_at=iso(now), settings=settings)
+
+
+def _followed_up(
+    principal: Principal, nip: str, found: FoundTemplate, decision: str, *, decided_at: str, settings: Settings
+) -> FaceDecided:
+    """What follows a stored decision on `found`: an approval's re-check (`confirm_unique`), then the audit entry
+    (written again by a retry: a duplicate entry is harmless, a missing one is not)."""
+    approve = decision == "approve"
     if approve:
         confirm_unique(nip, found.template, settings)
-    runtime.audit().record(principal.subject, f"face.{body.decision}", nip, {"template_id": template_id})
+    template_id = found.info.template_id
+    runtime.audit().record(principal.subject, f"face.{decision}", nip, {"template_id": template_id})
     return FaceDecided(
         template_id=template_id,
-        decision=body.decision,
+        decision=decision,
         status=APPROVED if approve else REJECTED,
-        decided_at=iso(now),
+        decided_at=decided_at,
     )
 
 
