@@ -41,7 +41,8 @@ def check_in(call: Call, body: att_schema.CheckinBody) -> Response:
     challenge's `issued_at`. Offline capture (`offline: true`): `captured_at` is required instead (not in the
     future, not older than the configured limit), no challenge; the event goes to review with warning
     `OFFLINE_CAPTURE`. The same `client_request_id` sent again returns the first answer (201 or 422) and records
-    nothing new; reused with a different body → 409 `CONFLICT`; while the first is still in progress → 409. A
+    nothing new (the same JSON in any key order or spacing is the same body); reused with a different body → 409
+    `CONFLICT`; while the first is still in progress, after waiting up to 10 s → 503 `UNAVAILABLE` to retry. A
     refusal (422) is recorded with its photo for audit; its body carries the `event_id`. A second arrival on the
     same day → 409 `ALREADY_RECORDED` (details `first_event`).
     """
@@ -62,7 +63,7 @@ def my_attendance(call: Call, query: att_schema.MyEventsQuery) -> att_schema.Eve
 def my_profile(call: Call) -> att_schema.Profile:
     """Profile, unit, zones, today's schedule and status, enrolment state.
 
-    **Roles:** employee (also an inactive one, who sees `active: false`). `today` carries the day's first
+    **Roles:** employee; one SIMPEG deactivated gets 403 `ACCOUNT_INACTIVE`. `today` carries the day's first
     check-in and last check-out and its `status` so far as the daily recap judges it (`BELUM` while nobody
     checked in and the hours are not over; no PSW before their end).
     """

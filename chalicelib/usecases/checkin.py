@@ -11,6 +11,7 @@ with the same ``client_request_id`` simply runs again.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -136,6 +137,15 @@ class CheckinRequest:
     device_fingerprint: str | None = None
 
 
+def request_fingerprint(raw: bytes) -> str:
+    """What tells a retry of a check-in from another request under the same client request id: the SHA-256 of the
+    body's JSON in one canonical form (keys sorted, no spaces), so a client that serialises the same body again
+    with its keys in another order or other white space retries rather than conflicts. `raw` is valid JSON (the
+    body parsed from it)."""
+    canonical = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def parse_request(body: CheckinBody, raw: bytes, settings: Settings) -> CheckinRequest:
     """The check-in as judged: the typed body, its decoded photo, and the fingerprint of the raw request."""
     if body.challenge_id is None and not body.offline:
@@ -153,7 +163,7 @@ def parse_request(body: CheckinBody, raw: bytes, settings: Settings) -> CheckinR
         mock_location=body.mock_location,
         offline=body.offline,
         photo=faces.decode_photo(body.photo, settings),
-        fingerprint=hashlib.sha256(raw).hexdigest(),
+        fingerprint=request_fingerprint(raw),
         frames=tuple(faces.decode_photo(f, settings, field=f"frames.{i}") for i, f in enumerate(body.frames or [])),
         device_fingerprint=body.device_fingerprint,
     )

@@ -9,7 +9,6 @@ answer together; a refusal is recorded with its photo; of two requests with one 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -79,14 +78,14 @@ def request(request_id: str = "r-1", photo: bytes | None = None, **changes: Any)
 
 def claim(repos: Repositories, raw: bytes, request_id: str = "r-1") -> StoredAnswer | str | None:
     """What claiming the request again says now: None when it was free (released or never claimed)."""
-    return repos.events.claim_request(f"{NIP}#{request_id}", hashlib.sha256(raw).hexdigest(), NOW, STALE_S)
+    return repos.events.claim_request(f"{NIP}#{request_id}", checkin.request_fingerprint(raw), NOW, STALE_S)
 
 
 def answered(repos: Repositories, raw: bytes, answer: StoredAnswer, request_id: str = "r-1") -> None:
     """Record `answer` as the one a first attempt of the request gave."""
     assert claim(repos, raw, request_id) is None
     arrival = Event(new_event_id(NIP, NOW), NIP, "in", "accepted", iso(NOW), iso(NOW), "2026-12-03", "U1")
-    key, fingerprint = f"{NIP}#{request_id}", hashlib.sha256(raw).hexdigest()
+    key, fingerprint = f"{NIP}#{request_id}", checkin.request_fingerprint(raw)
     repos.events.write_checkin(CheckinWrite(arrival, key, fingerprint, answer, NOW, first_arrival=True))
 
 
@@ -119,6 +118,20 @@ def test_a_retry_gets_the_first_answer_again(repos: Repositories, employee: Prin
     # THEN it gets the same answer, and nothing more is recorded
     assert answer.status_code == 201 and rendered(answer) == FIRST_ANSWER
     assert len(repos.events.events_between(NIP, NOW - timedelta(days=1), later)) == 1
+
+
+def test_a_retry_serialised_again_with_other_key_order_and_spaces_gets_the_first_answer(
+    repos: Repositories, employee: Principal
+) -> None:
+    # GIVEN a request answered by its first attempt
+    body, raw = request()
+    answered(repos, raw, StoredAnswer(201, FIRST_ANSWER))
+    # WHEN a client serialises the same body again, its keys in another order and indented
+    again = json.dumps(dict(reversed(json.loads(raw).items())), indent=2).encode()
+    answer = checkin.check_in(employee, body, again, SETTINGS, NOW + timedelta(minutes=1))
+    # THEN it is a retry: the first answer, nothing more recorded
+    assert answer.status_code == 201 and rendered(answer) == FIRST_ANSWER
+    assert len(repos.events.events_between(NIP, NOW - timedelta(days=1), NOW + timedelta(hours=1))) == 1
 
 
 def test_another_body_under_a_used_request_id_is_a_conflict(repos: Repositories, employee: Principal) -> None:
