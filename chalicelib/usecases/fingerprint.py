@@ -177,8 +177,12 @@ def import_punches(
     file = parse_punch_file(*_file_body(raw, content_type), settings.tz)
     batch = _resolve(principal, file.punches, units, query.offset_minutes, settings=settings, now=now)
     batch.problems.extend(file.problems)
-    new_punches, duplicates = _write(batch, settings, now)
-    imported = len(new_punches)
+    planned, repeated = _plan(batch, settings, now)
+    # Whose days the punches change is recorded before they are written: a retry after any later failure (the
+    # write, the re-run) finds them stored and would have nothing left to name (the log takes an entry twice).
+    _audit_days(principal, planned)
+    written, duplicates = _write(planned, repeated)
+    imported = len(written)
     problems = sorted(batch.problems, key=lambda p: p.line)
     recapped, recapping = rejudge.unit_days(_unit_days(batch), settings, now)
     result = ImportResult(
@@ -201,13 +205,14 @@ def import_punches(
         "units": sorted({unit for punches in batch.per_nip.values() for _, _, unit in punches}),
     }
     runtime.audit().record(principal.subject, "fingerprint.import", query.unor_id or "-", detail)
-    _audit_days(principal, new_punches)
     return result
 
 
 def _audit_days(principal: Principal, punches: Sequence[Event]) -> None:
-    """One audit entry per employee whose days the import gave new punches (`fingerprint.punches`, target the
-    NIP, the local dates): whose attendance an import changed reads from the log as a decision's does."""
+    """One audit entry per employee whose days the import gives new punches (`fingerprint.punches`, target the
+    NIP, the local dates): whose attendance an import changed reads from the log as a decision's does. Written
+    for the punches not stored yet, before they are written (a punch stored once by a call that failed after it
+    is named by that call; a parallel import of the same file may name it too)."""
     dates: dict[str, set[str]] = {}
     for punch in punches:
         dates.setdefault(punch.nip, set()).add(str(punch.local_date))
@@ -322,9 +327,9 @@ def _punch_problem(
     return None
 
 
-def _write(batch: _Batch, settings: Settings, now: datetime) -> tuple[list[Event], int]:
-    """Write each employee's new punches; (the punches written now, duplicates: the same instant twice in the
-    file, or stored already by an earlier or a parallel import)."""
+def _plan(batch: _Batch, settings: Settings, now: datetime) -> tuple[list[Event], int]:
+    """Each employee's punches not stored yet, as events; and how many of the file's were not (the same instant
+    twice in the file, or stored already by an earlier import)."""
 
     def one(nip: str) -> tuple[list[Event], int]:
         times = [at for _, at, _ in batch.per_nip[nip]]
@@ -338,10 +343,15 @@ def _write(batch: _Batch, settings: Settings, now: datetime) -> tuple[list[Event
         return _punch_events(batch.employees[nip], kept, stored, units, settings=settings, now=now), repeats
 
     planned = _parallel(one, sorted(batch.per_nip))
-    events = [event for events, _ in planned for event in events]
+    return [event for events, _ in planned for event in events], sum(r for _, r in planned)
+
+
+def _write(events: list[Event], repeated: int) -> tuple[list[Event], int]:
+    """Write the planned punches; (the punches written now, duplicates: `repeated` and those a parallel import
+    of the same punches wrote first)."""
     written = runtime.events().put_punches(events)
     new = [event for event, now_written in zip(events, written, strict=True) if now_written]
-    return new, sum(r for _, r in planned) + len(written) - len(new)
+    return new, repeated + len(written) - len(new)
 
 
 def _punch_events(

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
 from chalicelib import runtime
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WorkHours
+from chalicelib.errors import UnavailableError
 from chalicelib.settings import build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import fingerprint, recaps
 from chalicelib.usecases.schemas.rollout import ImportQuery, ImportResult
+
+from .admin_fixtures import AuditTrail, audited
+
+__all__ = ["audited"]
 
 SETTINGS = build_settings({})
 MONDAY = date(2026, 11, 2)
@@ -91,3 +99,53 @@ def test_a_second_press_imported_after_the_first_is_stored_and_re_judges_the_day
     later = import_file(attlog((A, "2026-11-02 15:59:40"), (A, "2026-11-02 16:00:10")))
     assert (later.imported, later.duplicates) == (1, 1)
     assert stored(A, MONDAY) == ("H", 0)
+
+
+@contextmanager
+def failing(owner: object, name: str) -> Iterator[None]:
+    """Every call of `owner.name` answers 503 (DynamoDB throttled) while inside."""
+
+    def down(self: object, *args: Any, **kwargs: Any) -> Any:
+        raise UnavailableError()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(owner), name, down)
+        yield
+
+
+def punch_audit(trail: AuditTrail) -> list[tuple[str, object]]:
+    return [(e.target, (e.detail or {}).get("dates")) for e in trail.entries() if e.action == "fingerprint.punches"]
+
+
+MONDAY_LOG = attlog((A, "2026-11-02 07:20:00"), (A, "2026-11-02 16:05:00"))
+
+
+def test_a_retry_after_a_failed_re_run_judges_the_days_and_the_audit_names_whose_days_changed(
+    unit: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's Monday, recapped before the machine's log arrived (TK)
+    assert stored(A, MONDAY) == ("TK", None)
+    # WHEN his punches are stored but the re-run of Monday is throttled (503)
+    with failing(runtime.statuses(), "save_day"), pytest.raises(UnavailableError):
+        import_file(MONDAY_LOG)
+    assert stored(A, MONDAY) == ("TK", None)
+    # AND the admin uploads the same file again
+    again = import_file(MONDAY_LOG)
+    # THEN the retry imports nothing new, judges Monday again (H) and the log names Asep and the date
+    assert (again.imported, again.duplicates, again.recapped) == (0, 2, ["2026-11-02"])
+    assert stored(A, MONDAY) == ("H", 0)
+    assert punch_audit(audited) == [(A, ["2026-11-02"])]
+
+
+def test_a_retry_after_the_audit_write_failed_names_whose_days_changed(unit: Repositories, audited: AuditTrail) -> None:
+    # WHEN the entry naming Asep cannot be written (503)
+    with failing(runtime.audit(), "record_each"), pytest.raises(UnavailableError):
+        import_file(MONDAY_LOG)
+    # THEN no punch was stored without it, and the retry writes both
+    assert runtime.events().events_between(A, NOW - timedelta(days=30), NOW) == []
+    again = import_file(MONDAY_LOG)
+    assert (again.imported, punch_audit(audited)) == (2, [(A, ["2026-11-02"])])
+    assert stored(A, MONDAY) == ("H", 0)
+    # AND a plain re-import names no one again (nothing new)
+    import_file(MONDAY_LOG)
+    assert punch_audit(audited) == [(A, ["2026-11-02"])]
