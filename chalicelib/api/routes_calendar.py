@@ -66,7 +66,8 @@ def remove_shift(call: Call, nip: str, date: str) -> cal_schema.ShiftRemoved:
 
     **Roles:** unit_admin (own units), super_admin. 404 `NOT_FOUND` when the date has no roster entry (or the
     employee is not in the admin's units); 403 `FORBIDDEN` on the admin's own record. A past day already
-    recapped, and its neighbours, are judged again (`recapped`).
+    recapped, and its neighbours, are judged again (`recapped`); a date with no entry is judged again before the
+    404 all the same, so sending a removal again after a 503 finishes its re-run.
     """
     return cal.remove_shift(call.principal, nip, date, call.settings, call.now)
 
@@ -84,7 +85,8 @@ def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> cal_s
 def delete_holiday(call: Call, date: str) -> cal_schema.HolidayDeleted:
     """Remove a holiday; a past date already recapped is judged again in every unit.
 
-    **Roles:** super_admin.
+    **Roles:** super_admin. 404 `NOT_FOUND` when the date has no holiday; its day is judged again before the 404
+    all the same, so sending a deletion again after a 503 finishes its re-run.
     """
     return cal.delete_holiday(call.principal, date, call.settings, call.now)
 
@@ -113,7 +115,8 @@ def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> cal_s
     """Set the Ramadan period of a year (shorter working hours).
 
     **Roles:** super_admin. At most 31 days, starting in `year`. Recapped past days of the period it replaces
-    and of the new one are judged again in every unit.
+    and of the new one are judged again in every unit; the same period sent again (after a 503) judges again the
+    days of the one it replaced too.
     """
     return cal.put_ramadan(call.principal, year, body, call.settings, call.now)
 

@@ -97,8 +97,9 @@ class CalendarRepository(Protocol):
         """The year's holidays, by date."""
         ...
 
-    def put_ramadan(self, year: int, period: DateRange, actor: str) -> None:
-        """Create or replace the year's Ramadan period."""
+    def put_ramadan(self, year: int, period: DateRange, actor: str) -> DateRange | None:
+        """Create or replace the year's Ramadan period and answer the period it replaces (`replaced_period`),
+        which is kept with it."""
         ...
 
     def add_leave(self, entry: LeaveEntry, actor: str, leave_id: str | None = None) -> str:
@@ -206,6 +207,20 @@ def unit_duties(duties: Iterable[Duty], start: date) -> dict[str, list[DateRange
 
 
 # --- DynamoDB ----------------------------------------------------------------------------------------
+
+
+def replaced_period(period: DateRange, stored: DateRange | None, stored_replaced: DateRange | None) -> DateRange | None:
+    """The Ramadan period that `period`, written over the `stored` one (which had replaced `stored_replaced`),
+    replaces: the stored one, or, when that is `period` already (a retry of a change whose re-run of the days
+    failed), the one it replaced, so that the retry still judges those days again."""
+    return stored_replaced if stored == period else stored
+
+
+def _range_of(definition: dict[str, Any] | None) -> DateRange | None:
+    """The dates of a stored Ramadan definition (or of the one it keeps as `replaced`), or None."""
+    if definition is None:
+        return None
+    return DateRange(date.fromisoformat(definition["start"]), date.fromisoformat(definition["end"]))
 
 
 def _item(
@@ -395,11 +410,20 @@ class DynamoCalendarRepository:
         _CALENDARS.forget()
         return True
 
-    def put_ramadan(self, year: int, period: DateRange, actor: str) -> None:
-        definition = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    def put_ramadan(self, year: int, period: DateRange, actor: str) -> DateRange | None:
+        with storage_call("dynamodb"):
+            try:
+                stored: dict[str, Any] | None = ScheduleModel.get(RAMADAN_OWNER, str(year)).definition
+            except ScheduleModel.DoesNotExist:
+                stored = None
+        replaced = replaced_period(period, _range_of(stored), _range_of((stored or {}).get("replaced")))
+        definition: dict[str, Any] = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+        if replaced is not None:
+            definition["replaced"] = {"start": replaced.start.isoformat(), "end": replaced.end.isoformat()}
         with storage_call("dynamodb"):
             _item(RAMADAN_OWNER, str(year), definition, actor, None).save()
         _CALENDARS.forget()
+        return replaced
 
     def add_leave(self, entry: LeaveEntry, actor: str, leave_id: str | None = None) -> str:
         leave_id = leave_id or new_leave_id()

@@ -128,7 +128,6 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settin
         except (AttendanceError, AttributeError) as exc:
             raise ValidationError("Jam sif tidak valid.", {"shifts": day_text}) from exc
     runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
-    recaps.frames_changed([employee.unor_id])
     detail = {"days": len(shifts), "dates": sorted(day.isoformat() for day in shifts)}
     runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, detail)
     return ShiftsSaved(nip=employee.nip, days=len(shifts), recapped=_rejudge_roster(employee, shifts, settings, now))
@@ -136,20 +135,23 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settin
 
 def remove_shift(actor: Principal, nip: str, day_text: str, settings: Settings, now: datetime) -> ShiftRemoved:
     """Remove a roster date entered by mistake: the date follows the employee's schedule again (their own or the
-    unit's, Ramadan hours and holidays included). Recapped past days are judged again as `set_shifts` does."""
+    unit's, Ramadan hours and holidays included). Recapped past days are judged again as `set_shifts` does. A
+    date with no entry answers 404 after judging its days again all the same: it may be the retry of a removal
+    whose re-run failed (as `_after_change` says of the regency calendar)."""
     employee = employee_to_change(actor, nip)
     day = parse_date(day_text, "date")
     if not runtime.calendar().remove_shift(employee.nip, day, actor.subject):
+        _rejudge_roster(employee, [day], settings, now)
         raise NotFoundError("Tanggal ini tidak punya sif tersimpan.", {"date": day.isoformat()})
-    recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "schedule.shift_removed", employee.nip, {"date": day.isoformat()})
     recapped = _rejudge_roster(employee, [day], settings, now)
     return ShiftRemoved(nip=employee.nip, date=day.isoformat(), removed=True, recapped=recapped)
 
 
 def _rejudge_roster(employee: Employee, days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
-    """Judge again the recapped past days a roster change reaches: each changed date and its neighbours, whose
-    windows a night shift reaches."""
+    """What follows a roster change (`_after_change`): the unit's frames built again, and the recapped past days
+    it reaches judged again: each changed date and its neighbours, whose windows a night shift reaches."""
+    recaps.frames_changed([employee.unor_id])
     reach = {day + timedelta(days=d) for day in days for d in recaps.NEIGHBOURS}
     return rejudge.rerun_recapped(employee.nip, reach, settings, now)
 
@@ -172,21 +174,35 @@ def put_holiday(
     day = parse_date(day_text, "date")
     name, kind = body.name, HolidayKind(body.kind).value
     runtime.calendar().put_holiday(day, name, kind)
-    recaps.frames_changed()
     runtime.audit().record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
-    recapped, recapping = rejudge.regency_days([day], settings, now)
+    recapped, recapping = _after_change([day], settings, now)
     return HolidaySaved(date=day.isoformat(), name=name, kind=kind, recapped=recapped, recapping=recapping)
 
 
 def delete_holiday(actor: Principal, day_text: str, settings: Settings, now: datetime) -> HolidayDeleted:
+    """Remove a holiday; its day, past and recapped, is judged again in every unit. A date with no holiday answers
+    404 after judging its day again all the same: it may be the retry of a deletion whose re-run failed
+    (`_after_change`)."""
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
     if not runtime.calendar().delete_holiday(day):
+        _after_change([day], settings, now)
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
-    recaps.frames_changed()
     runtime.audit().record(actor.subject, "holiday.delete", day.isoformat())
-    recapped, recapping = rejudge.regency_days([day], settings, now)
+    recapped, recapping = _after_change([day], settings, now)
     return HolidayDeleted(date=day.isoformat(), deleted=True, recapped=recapped, recapping=recapping)
+
+
+def _after_change(days: Iterable[date], settings: Settings, now: datetime) -> tuple[list[str], int]:
+    """What follows a change of the regency calendar (a holiday, a Ramadan period): every unit's frames built
+    again, and the recapped past `days` it reaches judged again in every unit (`rejudge.regency_days`).
+
+    A retry of the change that finds it made already does this too: the change is stored before what follows
+    it, so a failure there (503) left the days judged by the calendar as it was, and only the retry can still
+    judge them again. Judging again writes only the statuses that changed, so a repeated call (or one
+    for a holiday that never was) changes nothing more."""
+    recaps.frames_changed()
+    return rejudge.regency_days(days, settings, now)
 
 
 def list_holidays(actor: Principal, query: HolidaysQuery, now: datetime) -> HolidayPage:
@@ -203,20 +219,19 @@ def year_of(text: str) -> int:
 
 def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings: Settings, now: datetime) -> Ramadan:
     """Set a year's Ramadan period; the recapped past days of the period it replaces and of the new one are judged
-    again."""
+    again. The stored period keeps the one it replaced, so the retry of a change whose re-run failed, finding its
+    period stored already, still judges the days of the one before (`_after_change`)."""
     access.require_super_admin(actor)
     year = year_of(year_text)
     start, end = body.start_date, body.end_date
     if end < start or (end - start) > timedelta(days=31) or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
-    replaced = _ramadan_of(year)
-    runtime.calendar().put_ramadan(year, DateRange(start, end), actor.subject)
-    recaps.frames_changed()
+    replaced = runtime.calendar().put_ramadan(year, DateRange(start, end), actor.subject)
     runtime.audit().record(
         actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()}
     )
     changed = {*DateRange(start, end).days(), *(replaced.days() if replaced else ())}
-    recapped, recapping = rejudge.regency_days(changed, settings, now)
+    recapped, recapping = _after_change(changed, settings, now)
     return Ramadan.model_validate(
         {**_ramadan_fields(year, DateRange(start, end)), "recapped": recapped, "recapping": recapping}
     )

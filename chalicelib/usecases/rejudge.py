@@ -122,10 +122,12 @@ def recap_later(
 def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
     """The report worker: re-run the unit-days of a handed-over run and record the outcome (those of an admin's
     daily recap, `recap_later`, judged whether recapped before or not, and counted as the request counts). A
-    finished or unknown run (a retried invocation) is left as it is; a failure is recorded, with its unit-days,
-    and raised (the function's error alarm)."""
+    succeeded or unknown run (a retried invocation) is left as it is; a failure is recorded, with its unit-days,
+    and raised (the function's error alarm), and a failed run is run again: Lambda's retry of the invocation
+    that failed, or a run whose hand-over answered an error and yet reached the worker, finishes the work (a
+    re-run writes only what changed)."""
     run = find_run(JOB, ref)
-    if run is None or run.status != "running":
+    if run is None or run.status == "succeeded":
         return {"run": ref, "status": run.status if run else "unknown"}
     asked = run.result or {}
     pairs = [(unor_id, date.fromisoformat(day)) for unor_id, day in asked.get("unit_days", [])]

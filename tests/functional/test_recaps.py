@@ -16,6 +16,7 @@ from chalice.test import Client
 
 from chalicelib import runtime
 from chalicelib.domain.people import Employee
+from chalicelib.errors import UnavailableError
 from chalicelib.settings import load_settings
 from chalicelib.store import events as events_store
 from chalicelib.store.aws import s3_client
@@ -281,6 +282,33 @@ def test_holiday_makes_the_day_libur(api: Api, unit: str) -> None:
     assert (again.status, again.body["recapped"]) == (200, [MONDAY.isoformat()])
     stored = api.call("GET", f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U1", token=admin)
     assert {i["status"] for i in stored.body["items"]} == {"LIBUR"}
+
+
+def test_a_holiday_deletion_whose_re_run_failed_is_finished_by_the_retried_delete(
+    api: Api, unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Monday declared a holiday after it was recapped
+    admin = api.admin_token()
+    recap(api, admin, MONDAY)
+    assert api.call("PUT", f"/v1/admin/holidays/{MONDAY.isoformat()}", {"name": "Berkabung"}, token=admin).status == 200
+    # WHEN its deletion is stored and the re-run's daily-status write is throttled, once
+    statuses = type(runtime.statuses())
+    real, left = statuses.save_day, [1]
+
+    def save_day(self: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        if left and left.pop():
+            raise UnavailableError(details={"dependency": "dynamodb"})
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(statuses, "save_day", save_day)
+    path = f"/v1/admin/holidays/{MONDAY.isoformat()}"
+    failed = api.call("DELETE", path, token=admin)
+    assert (failed.status, failed.body["error"]["code"]) == (503, "UNAVAILABLE")
+    # THEN the retried DELETE answers 404 (the holiday is gone) and Monday is judged again all the same
+    again = api.call("DELETE", path, token=admin)
+    assert (again.status, again.body["error"]["code"]) == (404, "NOT_FOUND")
+    stored = api.call("GET", f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U1", token=admin)
+    assert {i["status"] for i in stored.body["items"]} == {"TK"}
 
 
 def test_a_late_review_decision_changes_the_recapped_day(api: Api, unit: str) -> None:

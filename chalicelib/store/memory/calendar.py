@@ -26,6 +26,7 @@ from chalicelib.store.calendar import (
     new_leave_id,
     no_own_plan_reaches,
     own_plan_nip,
+    replaced_period,
     unit_duties,
     unit_owner,
     version_key,
@@ -49,7 +50,7 @@ class InMemoryCalendarRepository:
         self._versions: dict[str, dict[str, tuple[str | None, cal.ScheduleEntry]]] = {}
         self._shifts: dict[str, dict[date, tuple[str, WorkHours | None]]] = {}
         self._holidays: dict[date, cal.Holiday] = {}
-        self._ramadan: dict[str, cal.DateRange] = {}
+        self._ramadan: dict[str, tuple[cal.DateRange, cal.DateRange | None]] = {}  # year -> (period, replaced)
         self._leaves: dict[tuple[str, str], cal.StoredLeave] = {}  # (nip, start date#leave id)
         self._lock = threading.Lock()
 
@@ -86,9 +87,12 @@ class InMemoryCalendarRepository:
         with self._lock:
             return self._holidays.pop(day, None) is not None
 
-    def put_ramadan(self, year: int, period: cal.DateRange, actor: str) -> None:
+    def put_ramadan(self, year: int, period: cal.DateRange, actor: str) -> cal.DateRange | None:
         with self._lock:
-            self._ramadan[str(year)] = period
+            stored, stored_replaced = self._ramadan.get(str(year), (None, None))
+            replaced = replaced_period(period, stored, stored_replaced)
+            self._ramadan[str(year)] = (period, replaced)
+        return replaced
 
     def add_leave(self, entry: cal.LeaveEntry, actor: str, leave_id: str | None = None) -> str:
         leave_id = leave_id or new_leave_id()
@@ -159,7 +163,7 @@ class InMemoryCalendarRepository:
     def regency_calendar(self, years: Iterable[int]) -> cal.RegencyCalendar:
         holidays = [holiday for year in sorted(set(years)) for holiday in self.holidays_of_year(year)]
         with self._lock:
-            ramadan = [cal.RamadanPeriod(self._ramadan[year]) for year in sorted(self._ramadan)]
+            ramadan = [cal.RamadanPeriod(self._ramadan[year][0]) for year in sorted(self._ramadan)]
         return cal.RegencyCalendar.of(tuple(holidays), tuple(ramadan))
 
     def cached_regency_calendar(self, years: Iterable[int]) -> cal.RegencyCalendar:

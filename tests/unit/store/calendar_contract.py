@@ -404,6 +404,23 @@ class CalendarRepositoryContract:
         )
         assert repo.cached_regency_calendar([2026, 2027]) == calendar
 
+    def test_a_ramadan_period_answers_the_one_it_replaces_and_a_retry_the_same(self, repo: CalendarRepository) -> None:
+        first, moved = (
+            cal.DateRange(date(2026, 2, 17), date(2026, 3, 18)),
+            cal.DateRange(date(2026, 2, 1), date(2026, 2, 20)),
+        )
+        # GIVEN no period of 2026 yet: the first replaces none
+        assert repo.put_ramadan(2026, first, "admin") is None
+        # WHEN it is moved THEN the move answers the period it replaced
+        assert repo.put_ramadan(2026, moved, "admin") == first
+        # WHEN the same move is written again (the retry of one whose re-run failed) THEN it answers that one still
+        assert repo.put_ramadan(2026, moved, "admin") == first
+        # AND the calendar holds the move alone; another year's period replaces none of 2026's
+        assert repo.regency_calendar([2026]).ramadan == (cal.RamadanPeriod(moved),)
+        assert repo.put_ramadan(2027, cal.DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin") is None
+        # AND moving it on answers the move, not the first
+        assert repo.put_ramadan(2026, first, "admin") == moved
+
     def test_the_cached_calendar_sees_this_process_s_writes(self, repo: CalendarRepository) -> None:
         # GIVEN the cached calendar read once
         assert repo.cached_regency_calendar([2026]) == cal.RegencyCalendar()
