@@ -10,6 +10,7 @@ LEAVE_TYPES = ("CUTI", "IZIN", "SAKIT")
 REQUEST_STATUSES = ("pending", "approved", "rejected", "cancelled", "revoked")
 PENDING = "pending"
 APPROVED = "approved"
+CANCELLED = "cancelled"  # withdrawn by the employee while pending (and, to the employee, a revoked one)
 REVOKED = "revoked"  # an approved request taken back by an admin: what it created no longer counts
 
 

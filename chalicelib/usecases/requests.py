@@ -26,7 +26,7 @@ from chalicelib.domain.attendance import REVOKE, Event
 from chalicelib.domain.audit import VIEW_ATTACHMENTS
 from chalicelib.domain.calendar import DateRange
 from chalicelib.domain.people import Employee, Principal
-from chalicelib.domain.requests import APPROVED, LEAVE_TYPES, PENDING, REVOKED, EmployeeRequest
+from chalicelib.domain.requests import APPROVED, CANCELLED, LEAVE_TYPES, PENDING, REVOKED, EmployeeRequest
 from chalicelib.domain.zones import Assignment
 from chalicelib.errors import (
     AccountInactiveError,
@@ -254,10 +254,15 @@ def read_attachment(text: str) -> tuple[bytes, str, str]:
 
 
 def my_requests(principal: Principal, query: MyRequestsQuery, settings: Settings) -> RequestPage:
-    """The employee's own requests, newest first, 50 per page."""
+    """The employee's own requests, newest first, 50 per page, in API.md's statuses: an approval an admin took
+    back (`revoked` in admin lists) is `cancelled`, decided by that admin, with their note."""
     employee = _caller(principal)
     rows, last = runtime.requests().of_employee(employee.nip, PAGE, decode_cursor(query.next))
-    return RequestPage(items=[request_item(r) for r in rows], next=encode_cursor(last))
+    return RequestPage(items=[_as_employee_sees(request_item(r)) for r in rows], next=encode_cursor(last))
+
+
+def _as_employee_sees(item: RequestItem) -> RequestItem:
+    return item.model_copy(update={"status": CANCELLED}) if item.status == REVOKED else item
 
 
 def _stored(request_id: str) -> EmployeeRequest | None:
@@ -272,7 +277,7 @@ def cancel_mine(principal: Principal, request_id: str, now: datetime) -> Request
     if found is None or found.nip != employee.nip:
         raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
     try:
-        cancelled = runtime.requests().decide(request_id, "cancelled", employee.nip, None, now, nip=employee.nip)
+        cancelled = runtime.requests().decide(request_id, CANCELLED, employee.nip, None, now, nip=employee.nip)
     except ConditionFailed as exc:
         raise _not_pending(found) from exc
     return request_item(cancelled)

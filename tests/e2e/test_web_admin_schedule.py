@@ -417,7 +417,7 @@ def test_an_approved_time_correction_is_taken_back_only_with_a_reason(world: Wor
     ).to_be_visible()
     expect(page.get_by_role("row").filter(has_text=reason)).to_have_count(0)
     mine = _expect(world.employee.get("/v1/me/requests"), 200, "requests")["items"]
-    assert [(r["status"], r["note"]) for r in mine if r["request_id"] == request_id] == [("revoked", note)]
+    assert [(r["status"], r["note"]) for r in mine if r["request_id"] == request_id] == [("cancelled", note)]
     # AND the list of revoked requests shows it, with the reason, who approved it and who took it back
     page.get_by_label("Status").select_option("revoked")
     revoked = page.get_by_role("row").filter(has_text=reason)

@@ -289,6 +289,11 @@ def test_approved_requests_are_taken_back_over_http(office: Office) -> None:
     assert api.call("GET", "/v1/me", token=office.employees[A]).body["today"]["check_in"] is None
     listed = api.call("GET", "/v1/admin/requests?status=revoked", token=office.u1).body["items"]
     assert [(i["request_id"], i["note"]) for i in listed] == [(request_id, "Tidak ada bukti kehadiran")]
+    # AND the employee's own list shows it in API.md's statuses: cancelled, by the admin, with why
+    mine = api.call("GET", "/v1/me/requests", token=office.employees[A]).body["items"]
+    assert [(i["status"], i["decided_by"], i["note"]) for i in mine if i["request_id"] == request_id] == [
+        ("cancelled", "admin", "Tidak ada bukti kehadiran")
+    ]
     audit = api.call("GET", "/v1/admin/audit?action=request.revoke", token=office.admin).body["items"]
     assert [(i["actor"], i["target"]) for i in audit] == [("admin", request_id)]
     again = api.call("POST", path, {"note": "lagi"}, token=office.u1)

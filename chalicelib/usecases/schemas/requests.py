@@ -97,7 +97,10 @@ class RequestItem(NamedItem):
     event_type: str | None
     attachment: bool = Field(description="Whether a file was attached.")
     attachment_url: str | None = absent_when_none("Admin lists: a short-lived link to the attachment.")
-    status: Annotated[str, enum_schema(REQUEST_STATUSES)]
+    status: Annotated[str, enum_schema(REQUEST_STATUSES)] = Field(
+        description="`revoked` in admin lists only: the employee's own list (`GET /v1/me/requests`) shows an "
+        "approval an admin took back as `cancelled`, decided by that admin."
+    )
     created_at: InstantText
     decided_by: str | None
     decided_at: InstantText | None

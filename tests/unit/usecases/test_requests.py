@@ -457,10 +457,10 @@ def test_an_approved_correction_is_taken_back_once_and_no_longer_counts(
     )
     assert status() not in ("H", "")
     assert ("admin", "request.revoke", departure) in audited()
-    # AND Asep sees it so, and March has a place again
+    # AND Asep sees it cancelled by the admin (API.md's statuses), and March has a place again
     mine = {i.request_id: i for i in requests.my_requests(ME, MyRequestsQuery(), settings).items}
     assert (mine[departure].status, mine[departure].note, mine[departure].decided_by) == (
-        "revoked", "Tidak ada bukti", "admin"
+        "cancelled", "Tidak ada bukti", "admin"
     )  # fmt: skip
     assert (mine[departure].approved_by, mine[departure].approved_at) == ("budi", NOW.isoformat())
     pending = file(settings, correction("2026-03-09"))
@@ -498,7 +498,7 @@ def test_an_approved_leave_or_field_duty_taken_back_is_cancelled_even_if_cancell
     assert revoke(duty, settings).status == "revoked"
     assert runtime.zones().duties_of(NIP, tuesday) == []
     mine = {i.request_id: i.status for i in requests.my_requests(ME, MyRequestsQuery(), settings).items}
-    assert mine == {permit: "revoked", duty: "revoked"}
+    assert mine == {permit: "cancelled", duty: "cancelled"}
 
 
 def test_a_leave_or_letter_cancelled_from_its_own_list_takes_its_request_back(
@@ -522,7 +522,7 @@ def test_a_leave_or_letter_cancelled_from_its_own_list_takes_its_request_back(
     # WHEN the unit's admin cancels the permit's leave in "Cuti & Izin"
     assert requests.cancel_leave(U1_ADMIN, str(leave_id), settings, NOW).cancelled is True
     # THEN its request is taken back with a note Asep reads; his other leave's request stays approved
-    assert mine()[permit] == ("revoked", requests.LEAVE_CANCELLED, "budi")
+    assert mine()[permit] == ("cancelled", requests.LEAVE_CANCELLED, "budi")
     assert mine()[kept][0] == "approved"
     assert [(a, t) for _, a, t in audited()][-2:] == [("leave.cancel", NIP), ("request.revoke", permit)]
     # WHEN the letter was cancelled but its request not (a failure in between), THEN cancelling again mends it
@@ -530,7 +530,7 @@ def test_a_leave_or_letter_cancelled_from_its_own_list_takes_its_request_back(
     assert mine()[duty][0] == "approved"
     with pytest.raises(ConflictError):
         requests.cancel_letter(U1_ADMIN, str(letter_id), settings, NOW)
-    assert mine()[duty] == ("revoked", requests.LETTER_CANCELLED, "budi")
+    assert mine()[duty] == ("cancelled", requests.LETTER_CANCELLED, "budi")
     # AND a leave no request created is cancelled as before, taking nothing else back
     trail = len(audited())
     assert requests.cancel_leave(U1_ADMIN, plain, settings, NOW).cancelled is True

@@ -133,6 +133,8 @@ export interface SelfRequest {
   end_date: string;
   reason: string;
   status: "pending" | "approved" | "rejected" | "cancelled" | string;
+  nip?: string;
+  decided_by?: string | null;
   note?: string | null;
   decision_note?: string | null;
   time?: string | null;

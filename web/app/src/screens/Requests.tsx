@@ -19,8 +19,13 @@ const STATUS: Record<string, string> = {
   approved: "Disetujui",
   rejected: "Ditolak",
   cancelled: "Dibatalkan",
-  revoked: "Persetujuan dibatalkan admin",
 };
+
+/** A request's state in words: a cancelled one the employee did not withdraw is an approval an admin took back. */
+function statusText(r: SelfRequest): string {
+  if (r.status === "cancelled" && r.decided_by && r.decided_by !== r.nip) return "Persetujuan dibatalkan admin";
+  return STATUS[r.status] ?? r.status;
+}
 // A letter photo: sharp enough to read, far below the API's 2 MB.
 const LETTER_PX = 1600;
 const LETTER_BYTES = 600 * 1024;
@@ -96,7 +101,7 @@ function RequestList({ items, onCancel }: { items: SelfRequest[]; onCancel: (id:
           <strong>{requestTitle(r)}</strong> · {dateText(r.start_date)}
           {r.end_date !== r.start_date ? ` s.d. ${dateText(r.end_date)}` : ""}
           <br />
-          <span class={r.status === "approved" ? "ok" : ""}>{STATUS[r.status] ?? r.status}</span>
+          <span class={r.status === "approved" ? "ok" : ""}>{statusText(r)}</span>
           {r.decision_note ?? r.note ? <span> · Catatan admin: {r.decision_note ?? r.note}</span> : null}
           {r.status === "pending" ? (
             <button type="button" class="secondary" onClick={() => onCancel(r.request_id)}>
