@@ -391,6 +391,10 @@ class MachinePinModel(_Base):
     key = UnicodeAttribute(range_key=True)
     nip = UnicodeAttribute(null=True)
     date = UnicodeAttribute(null=True)  # the cut-over date (YYYY-MM-DD, local)
+    # The days [rerun_from, rerun_to) a cut-over change has still to judge again: set with the date, removed once
+    # its re-run is done, so a retry after a failed re-run finishes it (absent: nothing left).
+    rerun_from = UnicodeAttribute(null=True)
+    rerun_to = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute()
     updated_at = UnicodeAttribute()
 

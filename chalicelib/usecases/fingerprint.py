@@ -390,15 +390,37 @@ def _punch_events(
 
 
 def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings: Settings, now: datetime) -> Cutover:
+    """Set the unit's cut-over date and re-run the recapped days it moves. Those days are stored with the date
+    until their re-run is done (`TimeclockRepository.rerun_done`): a retry after a failed re-run (the same date
+    again, which moves nothing) judges them, and a change made meanwhile judges them with its own."""
     directory.unit_in_scope(principal, unor_id)
-    old = runtime.timeclock().cutover_of(unor_id)
+    clock = runtime.timeclock()
+    old = clock.cutover_of(unor_id)
     if old is not None and body.date > old and principal.role != "super_admin":
         raise ForbiddenError(
             "Tanggal peralihan hanya dapat diundur oleh super admin.", {"date": old.isoformat(), "reason": "later"}
         )
-    runtime.timeclock().set_cutover(unor_id, body.date, principal.subject, now)
+    today = now.astimezone(settings.tz).date()
+    rerun = _span(clock.cutover_rerun_of(unor_id), _moved_days(old, body.date, today))
+    clock.set_cutover(unor_id, body.date, principal.subject, now, rerun)
     recaps.frames_changed([unor_id])
     detail = {"date": body.date.isoformat(), "before": old.isoformat() if old else None}
     runtime.audit().record(principal.subject, "unit.cutover", unor_id, detail)
-    recapped, recapping = rejudge.cutover_days(unor_id, old, body.date, settings, now)
+    if rerun is None:
+        return Cutover(unor_id=unor_id, date=body.date.isoformat(), recapped=[], recapping=0)
+    recapped, recapping = rejudge.cutover_days(unor_id, *rerun, settings, now)
+    clock.rerun_done(unor_id, rerun)
     return Cutover(unor_id=unor_id, date=body.date.isoformat(), recapped=recapped, recapping=recapping)
+
+
+def _moved_days(old: date | None, new: date, today: date) -> tuple[date, date] | None:
+    """The days [first, last) whose punches a cut-over moved from `old` to `new` counts or ignores now (to today
+    when there was none; as `rejudge.cutover_days` reads them), or None when it moves none."""
+    first, last = (new, today) if old is None else (min(old, new), max(old, new))
+    return (first, last) if first < last else None
+
+
+def _span(*spans: tuple[date, date] | None) -> tuple[date, date] | None:
+    """The days from the first of these ranges to the last (re-running a day between them changes nothing)."""
+    given = [span for span in spans if span is not None]
+    return (min(s[0] for s in given), max(s[1] for s in given)) if given else None

@@ -11,6 +11,7 @@ class InMemoryTimeclockRepository:
     def __init__(self) -> None:
         self._pins: dict[str, dict[str, str]] = {}
         self._cutovers: dict[str, date] = {}
+        self._reruns: dict[str, tuple[date, date]] = {}
         self._lock = threading.Lock()
 
     def put_pins(self, unor_id: str, pins: Mapping[str, str], actor: str, now: datetime) -> None:
@@ -21,10 +22,25 @@ class InMemoryTimeclockRepository:
         with self._lock:
             return dict(self._pins.get(unor_id, {}))
 
-    def set_cutover(self, unor_id: str, day: date, actor: str, now: datetime) -> None:
+    def set_cutover(
+        self, unor_id: str, day: date, actor: str, now: datetime, rerun: tuple[date, date] | None = None
+    ) -> None:
         with self._lock:
             self._cutovers[unor_id] = day
+            if rerun is None:
+                self._reruns.pop(unor_id, None)
+            else:
+                self._reruns[unor_id] = rerun
 
     def cutover_of(self, unor_id: str) -> date | None:
         with self._lock:
             return self._cutovers.get(unor_id)
+
+    def cutover_rerun_of(self, unor_id: str) -> tuple[date, date] | None:
+        with self._lock:
+            return self._reruns.get(unor_id)
+
+    def rerun_done(self, unor_id: str, rerun: tuple[date, date]) -> None:
+        with self._lock:
+            if self._reruns.get(unor_id) == rerun:
+                del self._reruns[unor_id]

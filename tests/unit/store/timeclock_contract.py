@@ -35,3 +35,26 @@ class TimeclockRepositoryContract:
         assert repo.cutover_of("U1") == date(2027, 2, 1)
         assert repo.cutover_of("U2") is None
         assert repo.pins_of_unit("U1") == {"1": A}
+
+    def test_the_days_a_cutover_change_has_to_judge_again_are_kept_until_their_re_run_is_done(
+        self, repo: TimeclockRepository
+    ) -> None:
+        # GIVEN a cut-over moved to 4 January whose re-run of 1-4 January is not done yet
+        days = (date(2027, 1, 1), date(2027, 1, 4))
+        assert repo.cutover_rerun_of("U1") is None
+        repo.set_cutover("U1", date(2027, 1, 4), "admin", NOW, rerun=days)
+        assert (repo.cutover_of("U1"), repo.cutover_rerun_of("U1")) == (date(2027, 1, 4), days)
+        # WHEN another change set other days meanwhile THEN the first re-run's end leaves them
+        others = (date(2027, 1, 1), date(2027, 1, 6))
+        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW, rerun=others)
+        repo.rerun_done("U1", days)
+        assert repo.cutover_rerun_of("U1") == others
+        # AND their own re-run's end forgets them, the date stays
+        repo.rerun_done("U1", others)
+        assert (repo.cutover_of("U1"), repo.cutover_rerun_of("U1")) == (date(2027, 1, 6), None)
+        # AND a change with nothing to judge again keeps no days
+        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW, rerun=days)
+        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW)
+        assert repo.cutover_rerun_of("U1") is None
+        repo.rerun_done("U2", days)  # a unit without a cut-over: nothing to forget
+        assert repo.cutover_rerun_of("U2") is None

@@ -16,7 +16,7 @@ from chalicelib.errors import UnavailableError
 from chalicelib.settings import build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import fingerprint, recaps
-from chalicelib.usecases.schemas.rollout import ImportQuery, ImportResult
+from chalicelib.usecases.schemas.rollout import Cutover, CutoverBody, ImportQuery, ImportResult
 
 from .admin_fixtures import AuditTrail, audited
 
@@ -149,3 +149,43 @@ def test_a_retry_after_the_audit_write_failed_names_whose_days_changed(unit: Rep
     # AND a plain re-import names no one again (nothing new)
     import_file(MONDAY_LOG)
     assert punch_audit(audited) == [(A, ["2026-11-02"])]
+
+
+TUESDAY = MONDAY + timedelta(days=1)
+
+
+@pytest.fixture()
+def punched(unit: Repositories) -> Repositories:
+    """Asep's machine punches of Monday and Tuesday imported and judged: both days H."""
+    import_file(MONDAY_LOG + attlog((A, "2026-11-03 07:20:00"), (A, "2026-11-03 16:05:00")))
+    assert [stored(A, MONDAY), stored(A, TUESDAY)] == [("H", 0), ("H", 0)]
+    return unit
+
+
+def cut_over(day: date) -> Cutover:
+    return fingerprint.set_cutover(SUPER, "U1", CutoverBody(date=day), SETTINGS, NOW)
+
+
+def test_a_retried_cut_over_judges_the_days_its_failed_re_run_left(punched: Repositories) -> None:
+    # WHEN U1 cuts over to the app on Monday, but the re-run of the days it moves is throttled (503)
+    with failing(runtime.statuses(), "save_day"), pytest.raises(UnavailableError):
+        cut_over(MONDAY)
+    assert runtime.timeclock().cutover_of("U1") == MONDAY
+    # AND the admin sends the same date again
+    again = cut_over(MONDAY)
+    # THEN the retry re-runs the days the first call moved: the machine's punches no longer count from Monday
+    assert again.recapped == ["2026-11-02", "2026-11-03"]
+    assert [stored(A, MONDAY), stored(A, TUESDAY)] == [("TK", None), ("TK", None)]
+    # AND once done, the same date again re-runs nothing
+    assert cut_over(MONDAY).recapped == []
+
+
+def test_a_cut_over_changed_after_a_failed_re_run_judges_the_days_of_both_changes(punched: Repositories) -> None:
+    # GIVEN a cut-over to Monday whose re-run failed
+    with failing(runtime.statuses(), "save_day"), pytest.raises(UnavailableError):
+        cut_over(MONDAY)
+    # WHEN it is moved to Tuesday (Monday to Tuesday is all this move changes by itself)
+    moved = cut_over(TUESDAY)
+    # THEN Tuesday, which the failed change left, is judged too: Monday's punches count, Tuesday's do not
+    assert moved.recapped == ["2026-11-02", "2026-11-03"]
+    assert [stored(A, MONDAY), stored(A, TUESDAY)] == [("H", 0), ("TK", None)]
