@@ -192,12 +192,20 @@ class PeopleRepository(Protocol):
     # --- phones ---
 
     def bind_device(
-        self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None, reset_by: str = ""
+        self,
+        nip: str,
+        device_id: str,
+        password_hash: str | None,
+        fingerprint: str | None = None,
+        reset_by: str = "",
+        *,
+        revoke: bool = False,
     ) -> None:
         """Bind the phone to the employee: ConditionFailed when the phone serves someone else or the employee
         has another phone. With `password_hash`, set the password and spend the activation code. The phone's
         `fingerprint` (as the app reported it, or None) replaces any earlier one. With `reset_by` (an admin's name),
-        the binding is noted as a device reset by that admin (`Employee.device_reset_by/_at`: four eyes after it)."""
+        the binding is noted as a device reset by that admin (`Employee.device_reset_by/_at`: four eyes after it).
+        With `revoke`, every earlier session ends in the same write (token version + 1, as `revoke_tokens`)."""
         ...
 
     def release_device(self, nip: str, device_id: str | None, actor: str | None = None) -> None:
@@ -532,7 +540,14 @@ class DynamoPeopleRepository:
     # --- phones --------------------------------------------------------------------------------------
 
     def bind_device(
-        self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None, reset_by: str = ""
+        self,
+        nip: str,
+        device_id: str,
+        password_hash: str | None,
+        fingerprint: str | None = None,
+        reset_by: str = "",
+        *,
+        revoke: bool = False,
     ) -> None:
         """Bind a phone to an employee atomically: a phone serves one employee, an employee one phone."""
         now = iso(utc_now())
@@ -556,6 +571,8 @@ class DynamoPeopleRepository:
                 ]
             if reset_by:
                 actions += [EmployeeModel.device_reset_by.set(reset_by), EmployeeModel.device_reset_at.set(now)]
+            if revoke:
+                actions += [EmployeeModel.token_version.add(1), EmployeeModel.kept_session.remove()]
             tx.update(
                 EmployeeModel(nip),
                 actions=actions,

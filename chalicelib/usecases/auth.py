@@ -181,12 +181,20 @@ def _employee_token(employee: Employee, device_id: str, settings: Settings, now:
 
 
 def _bind(
-    nip: str, device_id: str, password_hash: str | None, fingerprint: str | None, how: str, *, reset_by: str = ""
+    nip: str,
+    device_id: str,
+    password_hash: str | None,
+    fingerprint: str | None,
+    how: str,
+    *,
+    reset_by: str = "",
+    revoke: bool = False,
 ) -> None:
     """Bind the phone to the employee, audited (`employee.device_bind`: which phone, by activation or the first
-    login after a reset): the step that decides whose phone checks in as whom."""
+    login after a reset): the step that decides whose phone checks in as whom. With `revoke`, earlier sessions
+    end in the same write, so that no later failure (the audit entry's) can leave them admitted."""
     try:
-        runtime.people().bind_device(nip, device_id, password_hash, fingerprint, reset_by=reset_by)
+        runtime.people().bind_device(nip, device_id, password_hash, fingerprint, reset_by=reset_by, revoke=revoke)
     except ConditionFailed as exc:
         # Either this phone belongs to someone else, or the employee has another phone: each says what to do.
         owner = runtime.people().device_owner(device_id)
@@ -275,9 +283,9 @@ def bind_first_phone(
     again = account.credentials.password_hash is not None
     # Activated again (a new code): noted as a device reset by the code's issuer, four eyes on faces after it.
     reset_by = (holder.code_issued_by or "") if again else ""
-    _bind(holder.nip, device_id, password_hash, fingerprint, "activation", reset_by=reset_by)
-    if again:
-        holder = replace(holder, token_version=runtime.people().revoke_tokens("employee", holder.nip))
+    _bind(holder.nip, device_id, password_hash, fingerprint, "activation", reset_by=reset_by, revoke=again)
+    if again:  # the bind moved the token version on (a revocation racing it makes this token refused: log in)
+        holder = replace(holder, token_version=holder.token_version + 1)
     return _employee_token(holder, device_id, settings, now)
 
 

@@ -155,7 +155,14 @@ class InMemoryPeopleRepository:
     # --- phones --------------------------------------------------------------------------------------
 
     def bind_device(
-        self, nip: str, device_id: str, password_hash: str | None, fingerprint: str | None = None, reset_by: str = ""
+        self,
+        nip: str,
+        device_id: str,
+        password_hash: str | None,
+        fingerprint: str | None = None,
+        reset_by: str = "",
+        *,
+        revoke: bool = False,
     ) -> None:
         """Callers bind employees they have just read: an unknown NIP is refused here (DynamoDB would write
         a partial record, a case no caller reaches)."""
@@ -168,7 +175,7 @@ class InMemoryPeopleRepository:
             employee = replace(employee, device_id=device_id, device_fingerprint=fingerprint or None)
             if reset_by:
                 employee = replace(employee, device_reset_by=reset_by, device_reset_at=iso(utc_now()))
-            self._employees[nip] = employee
+            self._employees[nip] = _bumped(employee) if revoke else employee
             if password_hash is not None:
                 secrets = self._secrets("employee", nip)
                 self._credentials["employee", nip] = replace(

@@ -232,6 +232,28 @@ class PeopleRepositoryContract:
         repo.bind_device(NIP, PHONE, None)
         assert repo.employee_account(NIP) == account
 
+    def test_binding_a_phone_with_revoke_ends_the_earlier_sessions_in_the_same_write(
+        self, repo: PeopleRepository
+    ) -> None:
+        # GIVEN an activated employee on a phone, with a new activation code
+        repo.put_employee(employee())
+        repo.bind_device(NIP, PHONE, "hash-1")
+        repo.release_device(NIP, PHONE, "ops")
+        before = repo.get_employee(NIP)
+        assert before is not None
+        repo.set_activation(NIP, "code-hash", NOW, "ops")
+        # WHEN a phone is bound with a new password and `revoke`
+        repo.bind_device(NIP, PHONE, "hash-2", revoke=True)
+        # THEN it is bound, the code spent, and the token version moved on: every earlier session ends
+        account = repo.employee_account(NIP)
+        assert account is not None and account.holder.device_id == PHONE
+        assert account.holder.token_version == before.token_version + 1
+        assert account.credentials == Credentials("employee", NIP, password_hash="hash-2")
+        # AND without it, binding leaves the sessions as they are
+        repo.bind_device(NIP, PHONE, None)
+        again = repo.get_employee(NIP)
+        assert again is not None and again.token_version == before.token_version + 1
+
     def test_the_phones_fingerprint_is_bound_with_it_and_forgotten_with_it(self, repo: PeopleRepository) -> None:
         # GIVEN an employee whose phone reported its fingerprint when it was bound
         repo.put_employee(employee())

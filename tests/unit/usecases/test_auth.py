@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib import runtime
 from chalicelib.auth import codes, passwords
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import (
@@ -21,6 +22,7 @@ from chalicelib.errors import (
     RateLimitedError,
     SmartError,
     UnauthenticatedError,
+    UnavailableError,
     WeakPasswordError,
 )
 from chalicelib.settings import Settings, build_settings
@@ -35,6 +37,7 @@ from chalicelib.usecases.schemas.core import (
 from tests.unit.auth.kdf_runs import KdfRuns, count_kdf_runs
 
 from .admin_fixtures import AuditTrail, audited
+from .test_request_failures import audit_of, failing
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -255,6 +258,26 @@ def test_a_new_code_for_an_activated_employee_signs_out_whoever_held_the_account
     # AND the code counts as a device reset by its issuer: four eyes on the faces enrolled after it
     stored = people.people.get_employee(NEW_HIRE)
     assert stored is not None and stored.device_reset_by == "budi"
+
+
+def test_a_new_code_used_signs_the_holder_out_even_when_its_audit_entry_fails(
+    people: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a new hire who activated their phone, and a new code for them
+    first = activate(NEW_HIRE, "12345678")
+    code, _ = onboarding.create_activation(Principal("budi", "unit_admin", frozenset({"U1"})), NEW_HIRE, SETTINGS, NOW)
+    # WHEN the code is used, and the binding's audit entry then fails (503)
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("employee.device_bind")),
+        pytest.raises(UnavailableError),
+    ):
+        activate(NEW_HIRE, code, password="teh-manis-siang")
+    # THEN the session held before has ended all the same
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(bearer(first), SETTINGS, NOW)
+    # AND the phone signs in with the new password
+    request = EmployeeLoginRequest(nip=NEW_HIRE, password="teh-manis-siang", device_id="android-0002-bbbb")
+    assert auth.authenticate(bearer(auth.employee_login(request, SETTINGS, NOW).token), SETTINGS, NOW)
 
 
 def test_a_code_hashed_with_scrypt_before_the_switch_still_activates(people: Repositories, kdf: KdfRuns) -> None:
