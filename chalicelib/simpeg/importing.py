@@ -62,6 +62,14 @@ def _json_row(item: object) -> Mapping[str, object] | Problem:
     if nip is not None and not isinstance(nip, str):
         # A JSON number cannot carry 18 digits through JavaScript or Excel intact.
         return Problem("INVALID_NIP", f"NIP '{nip}' harus dikirim sebagai teks, bukan angka.")
+    # Any other column is text too: an object, list, number or true would be stored as its Python spelling.
+    wrong = [
+        name
+        for name in (*COLUMNS, *OPTIONAL_COLUMNS)
+        if item.get(name) is not None and not isinstance(item.get(name), str)
+    ]
+    if wrong:
+        return Problem("INVALID_RECORD", f"Kolom {', '.join(repr(n) for n in wrong)} harus berupa teks.")
     return item
 
 

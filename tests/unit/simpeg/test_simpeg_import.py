@@ -55,6 +55,20 @@ def test_json_import_applies_good_rows_and_reports_bad_ones_by_position() -> Non
     assert "18 digit" in request.batch.errors[0].message  # Indonesian, tells what is expected
 
 
+def test_a_json_row_with_a_non_text_value_is_reported_not_stored_as_its_python_spelling() -> None:
+    # GIVEN rows whose name is an object, whose unit is a list, whose position is a number or status a boolean
+    odd = [row(nip=NIP2, nama={"a": 1}), row(nip=NIP2, unor_id=["x"], jabatan=5), row(nip=NIP2, status=True)]
+    request = parse_import_json({"employees": [row(), *odd]})
+    # THEN each is a row error naming its columns, in Indonesian; the good row is applied, no "{'a': 1}" employee
+    assert [r.nip for r in request.batch.records] == [NIP]
+    assert [(e.row, e.code) for e in request.batch.errors] == [
+        (2, "INVALID_RECORD"),
+        (3, "INVALID_RECORD"),
+        (4, "INVALID_RECORD"),
+    ]
+    assert [e.message for e in request.batch.errors][1] == "Kolom 'unor_id', 'jabatan' harus berupa teks."
+
+
 def test_json_status_other_than_aktif_is_inactive_and_missing_status_is_refused() -> None:
     request = parse_import_json({"employees": [row(status="Pensiun"), row(nip=NIP2, status="")]})
     assert [r.active for r in request.batch.records] == [False]
