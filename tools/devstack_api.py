@@ -61,7 +61,7 @@ def _no_access_line(self: Any, code: int | str = "-", size: int | str = "-") -> 
 def _handler_class() -> Any:
     """chalice's request handler, with GET/HEAD of the built web apps (`/app/...`) answered from web/dist
     (tools.devstack_web) before the API sees them: one origin for the app and /v1/, as behind CloudFront."""
-    from chalice.local import ChaliceRequestHandler
+    from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalGatewayException
 
     from tools.assetlinks import from_env
     from tools.devstack_web import StaticAnswer, static_answer
@@ -72,9 +72,20 @@ def _handler_class() -> Any:
         def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
             """http.server's own refusals (a method the app has no handler for, e.g. TRACE; more than 100
             headers; a request line over 64 KiB; a broken request) in the API's error shape, never HTML."""
+            self._api_error(SERVER_REFUSALS.get(code, "VALIDATION_ERROR"))
+
+        def _send_error_response(self, error: LocalGatewayException) -> None:
+            """The local gateway's own refusal of a path no route matches (deeper than the API's catch-all
+            routes) in the API's error shape, as infra/gateway.py makes API Gateway's: 404 NOT_FOUND."""
+            if isinstance(error, ForbiddenError):
+                self._api_error("NOT_FOUND")
+            else:
+                super()._send_error_response(error)
+
+        def _api_error(self, code: str) -> None:
             from chalicelib.api.errors import error_response
 
-            answer = error_response(SERVER_REFUSALS.get(code, "VALIDATION_ERROR"))
+            answer = error_response(code)
             body = str(answer.body).encode("utf-8")
             self.close_connection = True
             self.send_response(answer.status_code)

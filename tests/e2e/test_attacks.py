@@ -140,6 +140,9 @@ HOSTILE = [
     ("POST", "/v1/auth/login", b'{"nip":"\\ud800","password":"x","device_id":"abcdefgh"}', 400, "VALIDATION_ERROR"),
     ("POST", "/v1/auth/login", DEEP, 400, "VALIDATION_ERROR"),
     ("GET", "/v1/tidak-ada", None, 404, "NOT_FOUND"),
+    # deeper than any route: the local gateway's own refusal, as API Gateway's, is a 404 in the error shape
+    ("GET", "/v1/admin/employees/198501012010011001/faces/t-1/x/y/z", None, 404, "NOT_FOUND"),
+    ("POST", "/v1/a/b/c/d/e/f/g/h/i", b"{}", 404, "NOT_FOUND"),
     ("TRACE", "/v1/health", None, 405, "METHOD_NOT_ALLOWED"),
     ("DELETE", "/v1/health", None, 405, "METHOD_NOT_ALLOWED"),
     ("GET", "/v1/health?x=" + "a" * 5000, None, 414, "URI_TOO_LONG"),
