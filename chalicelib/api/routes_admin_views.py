@@ -32,12 +32,16 @@ def attempts(call: Call, query: schema.AttemptsQuery) -> schema.AttemptPage:
     return admin_views.attempts(call.principal, query, call.settings, call.now)
 
 
-@endpoint(bp, "GET /v1/admin/audit", auth_as="admin", roles=("super_admin", "auditor"))
+@endpoint(bp, "GET /v1/admin/audit", auth_as="admin")
 def audit_log(call: Call, query: schema.AuditQuery) -> schema.AuditPage:
     """The audit log of admin actions between two local dates, newest first.
 
-    **Roles:** super_admin, auditor without units (a unit admin or a unit-scoped auditor: 403, since entries
-    name what was acted on, not a unit). At most 92 days; 100 items per page.
+    **Roles:** super_admin and auditor without units (every entry); unit_admin and auditor with units (their
+    units' entries: those whose target is one of their units or an employee now in one of them, and the ones
+    they wrote; entries about zones, leaves, holidays, admin users and other targets are the regency readers'
+    only). The links to personal files (`action=view...`) are the regency readers' only (403 otherwise). At most
+    92 days; up to 100 items per page (fewer when entries outside the caller's units were passed over: follow
+    `next` until it is null).
     """
     return admin_views.audit_log(call.principal, query, call.settings, call.now)
 

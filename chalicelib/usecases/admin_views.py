@@ -3,7 +3,8 @@ evidence) and the audit log (API.md "Admin views").
 
 The summary judges every visible unit like the unit's live monitor (`recaps.unit_counts`); attempts carry the
 same evidence as reviews (`reviews.evidence`); the audit log is read day by day from its per-UTC-day partitions,
-newest first, filtered within a bounded range of dates.
+newest first, filtered within a bounded range of dates (and, for a unit admin or an auditor with units, to the
+entries of their units, their employees and their own).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from chalicelib import runtime
 from chalicelib.attendance.classify import MONITOR_KEYS
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.audit import CHANGES, AuditEntry, log_of
-from chalicelib.domain.people import Principal
-from chalicelib.errors import ValidationError
+from chalicelib.domain.people import NIP_PATTERN, Principal
+from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, decode_position, encode_cursor, iso
 from chalicelib.store.cache import TtlCache
@@ -118,8 +119,18 @@ def _refused(
 def audit_log(principal: Principal, query: AuditQuery, settings: Settings, now: datetime) -> AuditPage:
     """Entries between two local dates (at most 92 days), newest first, 100 per page, filtered by actor,
     action (or family: `zone` matches `zone.*`) and target. The changes, unless the action asks for the links to
-    personal files (`view`, `view.photos`, `view.attachments`). Super admins and regency-wide auditors only."""
-    access.require_regency_reader(principal)
+    personal files (`view`, `view.photos`, `view.attachments`, `view.reports`).
+
+    Super admins and regency-wide auditors read every entry. A unit admin or an auditor with units reads the
+    changes of their units: entries whose target is one of their units or an employee (NIP) now in one of them,
+    and the entries they wrote themselves; entries about anything else (zones, leaves, holidays, admin users, ...)
+    are not theirs, nor is the record of links to personal files (403). A page may then hold fewer than 100 items;
+    `next` goes on until the range is read."""
+    access.require_admin(principal)
+    log = log_of(query.action) if query.action else CHANGES
+    scope = None if principal.sees_all_units else principal.unit_ids
+    if scope is not None and log != CHANGES:
+        raise ForbiddenError()
     end = query.to or _today(settings, now)
     start = query.from_ or end
     if start > end or (end - start).days >= MAX_AUDIT_DAYS:
@@ -129,18 +140,22 @@ def audit_log(principal: Principal, query: AuditQuery, settings: Settings, now: 
     low = datetime.combine(start, time(), settings.tz).astimezone(UTC)
     high = datetime.combine(end + timedelta(days=1), time(), settings.tz).astimezone(UTC)
     day, before = _audit_position(query.next, low.date(), (high - timedelta(microseconds=1)).date())
-    log = log_of(query.action) if query.action else CHANGES
     roles: dict[str, str | None] = {}
+    units_of: dict[str, str | None] = {}
     items: list[AuditItem] = []
     read = 0
     while day >= low.date():
         page = runtime.audit().page_of_day(day, before, AUDIT_READ, log)
         read += len(page.keys)
-        for entry, key in zip(page.entries, page.keys, strict=True):
-            if low <= entry.at < high and _matches(entry, query):
-                items.append(_audit_item(entry, roles))
-                if len(items) == AUDIT_PAGE:
-                    return AuditPage(items=items, next=_audit_cursor(day, key))
+        found = [
+            (e, k) for e, k in zip(page.entries, page.keys, strict=True) if low <= e.at < high and _matches(e, query)
+        ]
+        if scope is not None:
+            found = _in_scope(found, principal.subject, scope, units_of)
+        for entry, key in found:
+            items.append(_audit_item(entry, roles))
+            if len(items) == AUDIT_PAGE:
+                return AuditPage(items=items, next=_audit_cursor(day, key))
         if page.last_key is not None:
             before = page.last_key
         else:
@@ -148,6 +163,23 @@ def audit_log(principal: Principal, query: AuditQuery, settings: Settings, now: 
         if read >= AUDIT_BUDGET and day >= low.date():
             return AuditPage(items=items, next=_audit_cursor(day, before))
     return AuditPage(items=items, next=None)
+
+
+def _in_scope(
+    found: list[tuple[AuditEntry, str]], subject: str, scope: frozenset[str], units_of: dict[str, str | None]
+) -> list[tuple[AuditEntry, str]]:
+    """The entries of a store page a unit-scoped reader may read: their own, or about one of their units or an
+    employee now in one of them. The employees named are read in one batch per page (`units_of` keeps each
+    NIP's unit, None when unknown, across the request's pages)."""
+    unknown = {
+        e.target
+        for e, _ in found
+        if e.actor != subject and e.target not in scope and e.target not in units_of and NIP_PATTERN.match(e.target)
+    }
+    if unknown:
+        units_of.update(dict.fromkeys(unknown))
+        units_of.update((emp.nip, emp.unor_id) for emp in runtime.people().get_employees(sorted(unknown)))
+    return [(e, k) for e, k in found if e.actor == subject or e.target in scope or units_of.get(e.target) in scope]
 
 
 def _audit_position(cursor: str | None, first: date, last: date) -> tuple[date, str | None]:

@@ -454,10 +454,12 @@ def test_login_asks_for_the_otp_when_two_factor_is_on_and_works_at_phone_width(
 
 
 def _expect_no_regency_menus(page: Any) -> None:
-    """The console's menu is up, without the regency-wide screens (the server refuses them to this admin)."""
+    """The console's menu is up, without the regency-wide screens (the server refuses them to this admin), and
+    with "Log Audit" (the server answers the entries of the admin's units)."""
     nav = page.get_by_role("navigation", name="Menu utama")
     expect(nav.get_by_role("link", name="Pemantauan")).to_be_visible()
-    for hidden in ("SIMPEG", "Pengguna Admin", "Log Audit"):
+    expect(nav.get_by_role("link", name="Log Audit", exact=True)).to_be_visible()
+    for hidden in ("SIMPEG", "Pengguna Admin"):
         expect(nav.get_by_role("link", name=hidden, exact=True)).to_have_count(0)
 
 
@@ -541,17 +543,21 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
 
 
 def test_an_auditor_of_one_unit_is_offered_no_regency_wide_read(world: World, desk: Callable[..., Desk]) -> None:
-    # GIVEN an auditor of the module's unit only (the audit log answers them 403)
+    # GIVEN an auditor of the module's unit only (the audit log answers them their unit's entries, the record of
+    # links to personal files 403)
     d = desk(admin="unit_auditor")
     page = d.page
-    # THEN the menu has no "Log Audit" (nor a super admin's menus), the employee page no link into it, and the
-    # screen cannot be opened
+    # THEN the menu has no super admin's menus, the employee page no link to the record of links
     _expect_no_regency_menus(page)
     page.goto(f"/admin/#/pegawai/{world.nip}")
     expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
     expect(page.get_by_role("link", name="Siapa yang melihat foto dan lampiran pegawai ini")).to_have_count(0)
-    page.goto("/admin/#/audit")
-    expect(page.get_by_role("heading", name="Log Audit")).to_have_count(0)
+    # AND "Log Audit" opens on their unit's changes, without the choice of the record of links (even when asked)
+    page.goto(f"/admin/#/audit?log=views&target={world.nip}")
+    expect(page.get_by_role("heading", name="Log Audit")).to_be_visible()
+    expect(page.get_by_label("Jenis log")).to_have_count(0)
+    expect(page.get_by_text("Hanya entri tentang unit Anda")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("^Log audit"))).to_be_visible()
     # AND no request of the console was refused
     page.wait_for_load_state("networkidle")
     d.assert_clean()

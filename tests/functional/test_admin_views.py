@@ -202,7 +202,9 @@ def test_a_unit_auditor_reads_only_their_units_and_no_regency_lists(employee: Em
     assert api.call("GET", "/v1/admin/monitor?unor_id=U1", token=token).status == 403
     assert api.call("GET", "/v1/admin/attempts?unor_id=U1", token=token).status == 403
     assert api.call("GET", "/v1/admin/users", token=token).status == 403
-    assert api.call("GET", "/v1/admin/audit", token=token).status == 403
+    audit = api.call("GET", "/v1/admin/audit", token=token)  # their units' entries only: none of U1's set-up
+    assert audit.status == 200 and audit.body["items"] == [], audit.body
+    assert api.call("GET", "/v1/admin/audit?action=view", token=token).status == 403
     assert api.call("GET", "/v1/admin/faces/duplicates", token=token).status == 403
     summary = api.call("GET", "/v1/admin/monitor/summary", token=token)
     assert [u["unor_id"] for u in summary.body["units"]] == ["U2"]
@@ -219,10 +221,11 @@ def test_the_login_answer_says_whether_the_regency_wide_reads_answer_the_admin(e
     def login(username: str, password: str = PASSWORD) -> tuple[bool, int]:
         answer = api.call("POST", "/v1/auth/admin/login", {"username": username, "password": password})
         assert answer.status == 200, answer.body
-        audit = api.call("GET", "/v1/admin/audit", token=answer.body["token"]).status
-        return answer.body["sees_all_units"], audit
+        views = api.call("GET", "/v1/admin/audit?action=view", token=answer.body["token"]).status
+        return answer.body["sees_all_units"], views
 
-    # WHEN each logs in THEN the answer says what the audit log then answers them (the console's menu)
+    # WHEN each logs in THEN the answer says whether the record of links to personal files answers them (the
+    # console's link to it; the log of changes answers every admin, within their units)
     assert login("admin", ADMIN_PASSWORD) == (True, 200)
     assert login("pemeriksa") == (True, 200)
     assert login("pemeriksa-u1") == (False, 403)
@@ -411,6 +414,39 @@ def test_every_photo_link_an_admin_is_handed_is_recorded_for_the_regency_readers
     assert api.call("GET", "/v1/admin/audit?action=view", token=unit_admin).status == 403
 
 
+def test_a_unit_admin_reads_only_the_entries_of_their_unit_whatever_they_filter(employee: Employee) -> None:
+    # GIVEN the set-up's entries about U1 and its employee, a unit U2 with its own employee, and the super admin's
+    # actions on U2 and on that employee
+    api = employee.api
+    other = "199001012015022002"
+    PEOPLE.upsert_unit("U2", "SDN U2")
+    PEOPLE.put_employee(domain.Employee(nip=other, nama="Budi Lain", unor_id="U2"))
+    assert api.call("POST", f"/v1/admin/employees/{other}/activation", token=employee.admin).status == 201
+    assert api.call("PUT", "/v1/admin/units/U2/zones", {"zone_ids": []}, token=employee.admin).status == 200
+    # AND the admin of U1, who acts on their own employee
+    unit_admin = api.unit_admin_token(employee.admin, "U1")
+    assert api.call("POST", f"/v1/admin/employees/{employee.nip}/activation", token=unit_admin).status == 201
+
+    def read(query: str = "") -> list[tuple[str, str, str]]:
+        answer = api.call("GET", f"/v1/admin/audit?{query}", token=unit_admin)
+        assert answer.status == 200, answer.body
+        return [(i["actor"], i["action"], i["target"]) for i in answer.body["items"]]
+
+    # WHEN the unit admin reads today's log
+    seen = read()
+    # THEN it holds their own action and the super admin's on U1 and its employee, and nothing else
+    assert ("ops-u1", "employee.activation_code", employee.nip) in seen
+    assert ("admin", "unit.zones", "U1") in seen and ("admin", "face.enrol", employee.nip) in seen
+    assert {target for _, _, target in seen} == {"U1", employee.nip}
+    # AND filtering on the other unit, its employee or the super admin uncovers nothing of U2 (nor zones or users)
+    assert read(f"target={other}") == read("target=U2") == []
+    by_super = read("actor=admin")
+    assert by_super and {target for _, _, target in by_super} == {"U1", employee.nip}
+    # AND the super admin reads U2's entries as before
+    regency = api.call("GET", f"/v1/admin/audit?target={other}", token=employee.admin).body["items"]
+    assert [i["action"] for i in regency] == ["employee.activation_code"]
+
+
 def test_no_photo_link_leaves_when_it_cannot_be_recorded(employee: Employee) -> None:
     # GIVEN a review waiting, and the audit table gone (DynamoDB failing for it)
     api = employee.api
@@ -427,10 +463,10 @@ def test_no_photo_link_leaves_when_it_cannot_be_recorded(employee: Employee) -> 
     assert (entry.actor, entry.target, entry.detail) == ("admin", employee.nip, {"via": "reviews", "links": 2})
 
 
-def test_the_audit_log_is_for_regency_readers_and_bounded(employee: Employee) -> None:
+def test_the_audit_log_is_for_admins_and_bounded(employee: Employee) -> None:
     api = employee.api
     unit_admin = api.unit_admin_token(employee.admin, "U1")
-    assert api.call("GET", "/v1/admin/audit", token=unit_admin).status == 403
+    assert api.call("GET", "/v1/admin/audit", token=unit_admin).status == 200
     assert api.call("GET", "/v1/admin/audit", token=employee.token).status == 403
     too_long = api.call("GET", "/v1/admin/audit?from=2026-01-01&to=2026-12-31", token=employee.admin)
     assert too_long.status == 400 and too_long.body["error"]["code"] == "VALIDATION_ERROR"

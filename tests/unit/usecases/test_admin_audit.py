@@ -1,8 +1,9 @@
-"""Admin actions leave their entry in the audit log (in-memory twins), and a refused one leaves none."""
+"""Admin actions leave their entry in the audit log (in-memory twins), a refused one leaves none, and a unit-scoped
+reader reads the entries of their units."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,8 +11,10 @@ from chalicelib import runtime
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError, ForbiddenError, UnavailableError
+from chalicelib.settings import build_settings
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import admin_users, onboarding
+from chalicelib.usecases import admin_users, admin_views, onboarding
+from chalicelib.usecases.schemas.admin_views import AuditQuery
 from chalicelib.usecases.schemas.core import CreateAdminUserRequest
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited
@@ -95,3 +98,101 @@ def test_resetting_a_phone_is_audited_under_the_unit_admin(unit: Repositories, a
     # THEN the phone is released and the log names the admin and the employee
     assert unit.people.device_owner("android-0001") is None
     assert audited() == [("admin-u1", "employee.reset_device", NIP)]
+
+
+# --- reading the log within a unit's scope -------------------------------------------------------------
+
+NIP_U2 = "199001012015022002"
+U1_AUDITOR = Principal("pemeriksa-u1", "auditor", frozenset({"U1"}))
+
+
+def _scoped_log(repos: Repositories, audited: AuditTrail) -> None:
+    """U1 with Asep, U2 with Budi, and entries about each unit, each employee, a zone and the admins."""
+    repos.people.upsert_unit("U1", "SDN 1")
+    repos.people.upsert_unit("U2", "SDN 2")
+    repos.people.put_employee(Employee(nip=NIP, nama="Asep", unor_id="U1"))
+    repos.people.put_employee(Employee(nip=NIP_U2, nama="Budi", unor_id="U2"))
+    for actor, action, target in (
+        ("admin", "unit.activation_codes", "U1"),
+        ("admin", "unit.activation_codes", "U2"),
+        ("admin", "employee.reset_device", NIP),
+        ("admin", "employee.reset_device", NIP_U2),
+        ("admin", "zone.create", "Z-sekolah"),
+        ("admin", "admin_user.create", "operator.u2"),
+        ("admin-u1", "employee.activation_code", NIP),
+        ("admin-u1", "admin.logout", "admin-u1"),
+        ("pemeriksa-u1", "admin.mfa_enable", "pemeriksa-u1"),
+        ("ops-u2", "employee.reset_device", NIP_U2),
+    ):
+        audited.log.record(actor, action, target)
+
+
+def _read(principal: Principal, **filters: str) -> list[tuple[str, str, str]]:
+    query = AuditQuery.model_validate({"from": "2026-03-02", "to": "2026-03-02", **filters})
+    now = AUDIT_START + timedelta(hours=1)
+    items: list[tuple[str, str, str]] = []
+    cursor: str | None = None
+    while True:
+        page = admin_views.audit_log(principal, query.model_copy(update={"next": cursor}), build_settings({}), now)
+        items += [(i.actor, i.action, i.target) for i in page.items]
+        if (cursor := page.next) is None:
+            return items
+
+
+def test_a_unit_admin_reads_the_entries_about_their_unit_its_employees_and_their_own(
+    repos: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN entries about U1 and U2, their employees, a zone, admin users, and the admins' own actions
+    _scoped_log(repos, audited)
+    # WHEN the admin of U1 reads the day's log
+    seen = _read(U1_ADMIN)
+    # THEN they see U1, Asep and their own actions, newest first; nothing of U2, Budi, zones or other admins
+    assert seen == [
+        ("admin-u1", "admin.logout", "admin-u1"),
+        ("admin-u1", "employee.activation_code", NIP),
+        ("admin", "employee.reset_device", NIP),
+        ("admin", "unit.activation_codes", "U1"),
+    ]
+    # AND filters only narrow that: another unit's employee or the super admin's name uncover nothing of U2
+    assert _read(U1_ADMIN, target=NIP_U2) == []
+    assert _read(U1_ADMIN, target="U2") == []
+    assert _read(U1_ADMIN, actor="admin") == [
+        ("admin", "employee.reset_device", NIP),
+        ("admin", "unit.activation_codes", "U1"),
+    ]
+    # AND the super admin still reads all ten
+    assert len(_read(SUPER)) == 10
+
+
+def test_a_unit_auditor_reads_their_units_entries_and_not_the_links_log(
+    repos: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN the same entries
+    _scoped_log(repos, audited)
+    # WHEN an auditor of U1 reads the log
+    seen = _read(U1_AUDITOR)
+    # THEN they see U1, Asep and their own action, nothing of U2
+    assert seen == [
+        ("pemeriksa-u1", "admin.mfa_enable", "pemeriksa-u1"),
+        ("admin-u1", "employee.activation_code", NIP),
+        ("admin", "employee.reset_device", NIP),
+        ("admin", "unit.activation_codes", "U1"),
+    ]
+    # AND the record of links to personal files stays the regency readers' (403), as for a unit admin
+    for principal in (U1_AUDITOR, U1_ADMIN):
+        with pytest.raises(ForbiddenError):
+            _read(principal, action="view")
+    # AND an employee still reads nothing
+    with pytest.raises(ForbiddenError):
+        _read(Principal(NIP, "employee"))
+
+
+def test_a_unit_admin_walks_past_pages_of_other_units_entries(repos: Repositories, audited: AuditTrail) -> None:
+    # GIVEN U1's entry written first, then 2,500 entries about U2's employee (more than one request's read budget)
+    _scoped_log(repos, audited)
+    for _ in range(2500):
+        audited.log.record("ops-u2", "employee.reset_device", NIP_U2)
+    # WHEN the admin of U1 reads the day page by page
+    seen = _read(U1_ADMIN)
+    # THEN the cursor carries them past U2's entries to their own, each once
+    assert len(seen) == 4 and seen[-1] == ("admin", "unit.activation_codes", "U1")

@@ -72,7 +72,7 @@ const NAV: NavItem[] = [
   { path: "sidik-jari", label: "Sidik Jari", may: byRole("unit_admin", "super_admin"), screen: Fingerprint },
   { path: "simpeg", label: "SIMPEG", may: byRole("super_admin"), screen: Simpeg },
   { path: "pengguna", label: "Pengguna Admin", may: byRole("super_admin"), screen: Users },
-  { path: "audit", label: "Log Audit", may: session.readsRegency, screen: Audit },
+  { path: "audit", label: "Log Audit", may: ALL, screen: Audit },
   { path: "akun", label: "Akun Saya", may: ALL, screen: Account },
 ];
 

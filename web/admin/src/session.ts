@@ -11,9 +11,9 @@ export const ROLE_NAMES: Record<Role, string> = {
   auditor: "Auditor",
 };
 
-/** Whether the regency-wide reads (the audit log and the record of who saw whose photos) answer this admin: a
- * super admin or an auditor without units, as the login answer says (a session saved before it said so: its
- * role). */
+/** Whether the regency-wide reads (the whole audit log and the record of who saw whose photos; others read their
+ * units' entries of the log) answer this admin: a super admin or an auditor without units, as the login answer
+ * says (a session saved before it said so: its role). */
 export function readsRegency(s: Session): boolean {
   return s.seesAllUnits ?? s.role === "super_admin";
 }

@@ -5,7 +5,7 @@ import { ApiError, UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import type { Unit } from "../types";
-import { call, canChange, fetchFile, get, roleName, upload, withQuery, type Query } from "../session";
+import { call, canChange, fetchFile, get, readsRegency, roleName, upload, withQuery, type Query } from "../session";
 import { confirmation, counted, heldNote, inactiveNote, jobResult, named, sendAgainHint, JOB_NAMES, RUN_STATUS, TRIGGERS, type JobRun, type SimpegRun } from "../runs";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { recapOutcome, type RecapAnswer } from "../recapRun";
@@ -494,11 +494,14 @@ function auditDetails(e: AuditEntry) {
 }
 
 /** The audit screen, opened on today's changes, or from an employee's page (`#/audit?log=views&target=<NIP>`) on
- * the links to that employee's files over the last 30 days. */
+ * the links to that employee's files over the last 30 days. A unit admin or an auditor of some units reads the
+ * changes of their units only (the server filters them), and not the record of links (the server refuses it). */
 export function Audit({ route }: { route: Route }) {
+  const { session } = useConsole();
+  const regency = readsRegency(session);
   const target = route.params.get("target") ?? "";
   const [filters, setFilters] = useState({
-    log: route.params.get("log") ?? "changes",
+    log: regency ? (route.params.get("log") ?? "changes") : "changes",
     from: target ? daysAgo(30) : today(),
     to: today(),
     actor: "",
@@ -523,7 +526,7 @@ export function Audit({ route }: { route: Route }) {
           loaded.reload(); // the same filters again after an error: asked again
         }}
       >
-        <Select label="Jenis log" value={filters.log} onChange={(v) => setFilters({ ...filters, log: v })} options={LOGS} />
+        {regency ? <Select label="Jenis log" value={filters.log} onChange={(v) => setFilters({ ...filters, log: v })} options={LOGS} /> : null}
         {field("from", "Dari", "date")}
         {field("to", "Sampai", "date")}
         {field("actor", "Pelaku")}
@@ -531,6 +534,9 @@ export function Audit({ route }: { route: Route }) {
         {field("target", "Sasaran")}
         <button type="submit">Tampilkan</button>
       </Form>
+      {regency ? null : (
+        <p class="hint">Hanya entri tentang unit Anda, pegawai yang kini berada di unit Anda, dan tindakan Anda sendiri yang ditampilkan.</p>
+      )}
       {log === "views" ? (
         <p class="hint">Setiap tautan foto swafoto, foto pendaftaran wajah atau lampiran pengajuan yang diberikan kepada admin tercatat di sini, per pegawai.</p>
       ) : null}
