@@ -62,14 +62,6 @@ def _json_row(item: object) -> Mapping[str, object] | Problem:
     if nip is not None and not isinstance(nip, str):
         # A JSON number cannot carry 18 digits through JavaScript or Excel intact.
         return Problem("INVALID_NIP", f"NIP '{nip}' harus dikirim sebagai teks, bukan angka.")
-    # Any other column is text too: an object, list, number or true would be stored as its Python spelling.
-    wrong = [
-        name
-        for name in (*COLUMNS, *OPTIONAL_COLUMNS)
-        if item.get(name) is not None and not isinstance(item.get(name), str)
-    ]
-    if wrong:
-        return Problem("INVALID_RECORD", f"Kolom {', '.join(repr(n) for n in wrong)} harus berupa teks.")
     return item
 
 
@@ -137,8 +129,15 @@ def _add_row(builder: BatchBuilder, row: int, values: Mapping[str, object] | Pro
     if isinstance(values, Problem):
         builder.reject(row, values)
         return
-    written = clean_text(values.get("status"))
     nip = clean_nip(clean_text(values.get("nip")))
+    # Every column is text (a JSON row's object, list, number or true would be stored as its Python spelling);
+    # the row's NIP goes with its error, so a full import does not take that employee for absent.
+    wrong = [name for name in (*COLUMNS, *OPTIONAL_COLUMNS) if not isinstance(values.get(name, ""), str | None)]
+    if wrong:
+        problem = Problem("INVALID_RECORD", f"Kolom {', '.join(repr(n) for n in wrong)} harus berupa teks.")
+        builder.reject(row, problem, nip)
+        return
+    written = clean_text(values.get("status"))
     if not written:
         builder.reject(row, Problem("MISSING_FIELD", "Kolom 'status' wajib diisi (aktif atau lainnya)."), nip)
         return

@@ -67,6 +67,8 @@ def test_a_json_row_with_a_non_text_value_is_reported_not_stored_as_its_python_s
         (4, "INVALID_RECORD"),
     ]
     assert [e.message for e in request.batch.errors][1] == "Kolom 'unor_id', 'jabatan' harus berupa teks."
+    # AND the rows' NIP goes with them: a full import does not take NIP2 for absent and deactivate them
+    assert {e.nip for e in request.batch.errors} == {NIP2} and request.batch.refused_nips == {NIP2}
 
 
 def test_json_status_other_than_aktif_is_inactive_and_missing_status_is_refused() -> None:
