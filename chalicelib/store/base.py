@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -75,6 +76,13 @@ def storage_call(what: str) -> Iterator[None]:
 def _is_bad_start_key(code: object, message: object) -> bool:
     """DynamoDB refusing a page's start key: a `next` cursor that decodes but names no key of this table."""
     return code == "ValidationException" and "start" in str(message).lower() and "key" in str(message).lower()
+
+
+def request_token() -> str:
+    """A new ClientRequestToken (or marker) for one write: the SDK's repeat of it (its answer lost) carries the
+    same one and is answered as the write made (DynamoDB, within 10 minutes), never as a failed condition; another
+    request, even the same admin's double tap in the same second, carries another and meets the condition."""
+    return secrets.token_hex(18)
 
 
 def transaction(client_request_token: str | None = None) -> TransactWrite:

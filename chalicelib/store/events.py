@@ -44,6 +44,7 @@ from chalicelib.store.base import (
     parse_iso,
     raw_query,
     raw_text,
+    request_token,
     storage_call,
     transaction,
 )
@@ -739,7 +740,8 @@ class DynamoEventsRepository(EventDecisions):
             raise ConditionFailed("dynamodb")
         day_mark = mark_key(str(event.local_date))
         mark = get_model(EventModel, nip, day_mark) if event.holds_arrival else None
-        with storage_call("dynamodb"), transaction() as tx:
+        # The SDK's repeat of this transaction (its answer lost) is answered by DynamoDB from the token.
+        with storage_call("dynamodb"), transaction(request_token()) as tx:
             if decision in VOIDING and mark is not None and mark.first_event_id == event_id:
                 # Released, not deleted (the events table is evidence: no DeleteItem, infra/access.py).
                 tx.update(

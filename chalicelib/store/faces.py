@@ -59,7 +59,16 @@ from chalicelib.errors import UnavailableError
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
-from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, storage_call, transaction, utc_now
+from chalicelib.store.base import (
+    ConditionFailed,
+    decode_cursor,
+    encode_cursor,
+    iso,
+    request_token,
+    storage_call,
+    transaction,
+    utc_now,
+)
 from chalicelib.store.events import add_fingerprint
 from chalicelib.store.models import (
     EmployeeModel,
@@ -350,6 +359,12 @@ def _pause(attempt: int) -> None:
     time.sleep(random.uniform(0, CHANGE_BACKOFF_S * (attempt + 1)))
 
 
+def _stored_as(stored: FaceTemplateModel | None, written: FaceTemplateModel) -> bool:
+    """Whether `stored` is exactly the template `written` (its vectors, photo, author and moment)."""
+    mine = (written.vectors, written.photo_key, written.created_by, written.created_at)
+    return stored is not None and (stored.vectors, stored.photo_key, stored.created_by, stored.created_at) == mine
+
+
 def _change(m: FaceChangeModel) -> ApprovedChange:
     template = None if m.vectors is None else Template(m.changed, unpack(m.vectors, m.layout))
     return ApprovedChange(int(m.template_id), m.owner, m.changed, template)
@@ -391,13 +406,20 @@ class DynamoFacesRepository:
             condition = EmployeeModel.nip.exists() & below_cap
 
         def write(count: int | None) -> None:
-            with storage_call("dynamodb"), transaction() as tx:
-                tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
-                add_fingerprint(tx, nip, new.template_id, new.fingerprint, now)
-                tx.update(EmployeeModel(nip), actions=counts, condition=condition)
-                if count is not None:
-                    _logged_approval(tx, nip, new.template_id)
-                    _counted_change(tx, count, nip, new.template_id, (data, layout))
+            # The SDK sends a transaction again when its answer was lost (a read timeout while storage is slow):
+            # DynamoDB answers the repeat from its token; a repeat that meets the template anyway (the token
+            # expired, or moto, which ignores tokens) finds it written by this very call (its id is new).
+            try:
+                with storage_call("dynamodb"), transaction(request_token()) as tx:
+                    tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
+                    add_fingerprint(tx, nip, new.template_id, new.fingerprint, now)
+                    tx.update(EmployeeModel(nip), actions=counts, condition=condition)
+                    if count is not None:
+                        _logged_approval(tx, nip, new.template_id)
+                        _counted_change(tx, count, nip, new.template_id, (data, layout))
+            except ConditionFailed:
+                if not _stored_as(self._get(nip, new.template_id), model):
+                    raise
 
         if approved:
             self._with_change_count(write)
@@ -500,7 +522,7 @@ class DynamoFacesRepository:
             actions.append(FaceTemplateModel.shard.set(random.randrange(SHARDS)))
             counts += [EmployeeModel.template_count.add(1), EmployeeModel.face_model.set(decision.face_model)]
         unchanged = (FaceTemplateModel.status == PENDING) & (FaceTemplateModel.vectors == found.vectors)
-        with storage_call("dynamodb"), transaction() as tx:
+        with storage_call("dynamodb"), transaction(request_token()) as tx:
             tx.update(FaceTemplateModel(nip, template_id), actions=actions, condition=unchanged)
             tx.update(EmployeeModel(nip), actions=counts)
             if count is not None:

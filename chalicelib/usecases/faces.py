@@ -477,7 +477,13 @@ def decide(
     try:
         runtime.faces().decide_template(nip, template_id, decision)
     except ConditionFailed as exc:
-        raise ConflictError("Foto wajah ini sudah diputuskan.", {"template_id": template_id}) from exc
+        # The SDK sends a write again when its answer was lost: the repeat meets this very decision, stored.
+        stored = runtime.faces().get_template(nip, template_id)
+        own = (APPROVED if approve else REJECTED, principal.subject)
+        if stored is None or (stored.info.status, stored.info.decided_by) != own:
+            raise ConflictError("Foto wajah ini sudah diputuskan.", {"template_id": template_id}) from exc
+        decided_at = stored.info.decided_at or iso(now)
+        return _followed_up(principal, nip, stored, body.decision, decided_at=decided_at, settings=settings)
     return _followed_up(principal, nip, found, body.decision, decided_at=iso(now), settings=settings)
 
 

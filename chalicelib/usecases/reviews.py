@@ -122,7 +122,11 @@ def decide(principal: Principal, event_id: str, body: DecisionRequest, settings:
     try:
         runtime.events().decide_review(event_id, decision, principal.subject, note, now)
     except ConditionFailed as exc:
-        raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
+        # The SDK sends a write again when its answer was lost: the repeat meets this very decision, stored.
+        stored = runtime.events().get_event(event_id)
+        if stored is None or (stored.decision, stored.decided_by) != (decision, principal.subject):
+            raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
+        return _followed_up(principal, stored, stored.decided_at or iso(now), settings, now)
     return _followed_up(principal, replace(event, decision=decision), iso(now), settings, now)
 
 

@@ -26,7 +26,8 @@ from chalicelib.face import DuplicateFaceError, Template
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.messages import message_for
 from chalicelib.settings import Settings
-from chalicelib.store.faces import PENDING_PER_EMPLOYEE, NewTemplate
+from chalicelib.store.base import ConditionFailed
+from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import auth, directory, faces, me, onboarding
@@ -189,6 +190,43 @@ def test_an_approval_sent_again_after_its_audit_entry_failed_is_audited(
     # AND another admin's decision on it is still a conflict
     with pytest.raises(ConflictError):
         faces.decide(SUPER, answer.template_id, DecisionRequest(decision="approve"), settings, now)
+
+
+def committed_then_refused(monkeypatch: pytest.MonkeyPatch, *, by: str | None = None) -> None:
+    """`decide_template` stores the decision (or, `by` another admin, theirs) and then fails its condition: the
+    SDK's repeat of a write whose answer was lost meets what its first try wrote."""
+    store = runtime.faces()
+    real = store.decide_template
+
+    def decide_template(nip: str, template_id: str, decision: Decision) -> None:
+        real(nip, template_id, replace(decision, actor=by or decision.actor))
+        raise ConditionFailed("dynamodb")
+
+    monkeypatch.setattr(store, "decide_template", decide_template)
+
+
+def test_an_approval_whose_answer_was_lost_is_answered_and_audited(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a self-enrolment, WHEN an admin approves it and the write commits but the SDK's repeat fails its condition
+    answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    committed_then_refused(monkeypatch)
+    decided = faces.decide(COLLEAGUE, answer.template_id, DecisionRequest(decision="approve"), settings, now)
+    # THEN the approval is answered (not 409: it is this admin's own), the face counts once, and it is audited
+    assert (decided.status, decided.decision) == ("approved", "approve") and state() == (1, 0)
+    assert [(actor, a) for actor, a, _, _ in trail()] == [(NIP, "face.enrol"), ("sari", "face.approve")]
+
+
+def test_a_face_decision_that_lost_to_another_admin_is_still_a_conflict(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a self-enrolment, WHEN an admin approves it as the super admin's approval is stored
+    answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    committed_then_refused(monkeypatch, by=SUPER.subject)
+    # THEN that admin gets 409, and nothing is audited in their name
+    with pytest.raises(ConflictError):
+        faces.decide(COLLEAGUE, answer.template_id, DecisionRequest(decision="approve"), settings, now)
+    assert [a for _, a, _, _ in trail()] == ["face.enrol"]
 
 
 def test_unknown_or_foreign_template_ids_are_not_found(settings: Settings, trail: Audit, now: datetime) -> None:

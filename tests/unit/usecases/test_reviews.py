@@ -17,7 +17,7 @@ from chalicelib.domain.audit import VIEWS
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnavailableError
 from chalicelib.settings import build_settings
-from chalicelib.store.base import iso
+from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import recaps, reviews
@@ -182,6 +182,42 @@ def test_a_decision_sent_again_after_its_recap_failed_re_runs_the_day_and_answer
         with pytest.raises(ConflictError):
             reviews.decide(who, e.event_id, body, SETTINGS, later)
     assert runs == [date(2026, 12, 3)] * 4
+
+
+def committed_then_refused(monkeypatch: pytest.MonkeyPatch, repos: Repositories, *, by: str | None = None) -> None:
+    """`decide_review` stores the decision (or, `by` another admin, theirs) and then fails its condition: the SDK's
+    repeat of a write whose answer was lost meets what its first try wrote."""
+    real = repos.events.decide_review
+
+    def decide_review(event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
+        real(event_id, decision, by or actor, note, now)
+        raise ConditionFailed("dynamodb")
+
+    monkeypatch.setattr(repos.events, "decide_review", decide_review)
+
+
+def test_a_decision_whose_answer_was_lost_is_answered_and_audited(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a review in U1, WHEN its admin approves it and the write commits but the SDK's repeat fails its condition
+    e = recorded(repos, 1)
+    committed_then_refused(monkeypatch, repos)
+    answer = reviews.decide(U1_ADMIN, e.event_id, DecisionRequest(decision="approve"), SETTINGS, NOW)
+    # THEN the decision is answered as made (not 409: it is this admin's own) and audited once
+    assert (answer.decision, answer.decided_at) == ("approve", iso(NOW))
+    assert audited() == [("budi", "review.approve", e.event_id)]
+
+
+def test_a_decision_that_lost_to_another_admin_is_still_a_conflict(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a review in U1, WHEN its admin approves it as the super admin's approval is stored
+    e = recorded(repos, 1)
+    committed_then_refused(monkeypatch, repos, by="admin")
+    # THEN the unit admin gets 409, and nothing is audited in their name
+    with pytest.raises(ConflictError):
+        reviews.decide(U1_ADMIN, e.event_id, DecisionRequest(decision="approve"), SETTINGS, NOW)
+    assert audited() == []
 
 
 def test_a_decision_sent_again_after_its_audit_entry_failed_is_audited(
