@@ -515,6 +515,7 @@ class RequestModel(_Base):
     result_id = UnicodeAttribute(null=True)
     approved_by = UnicodeAttribute(null=True)  # a revoked request: who had approved it
     approved_at = UnicodeAttribute(null=True)
+    write_id = UnicodeAttribute(null=True)  # the write that set the status: the SDK's repeat of it finds its own
     own_key = UnicodeAttribute()  # created_at#request_id
     unit_key = UnicodeAttribute()  # status#created_at#request_id
     # One employee's requests, newest first (scan backwards).

@@ -27,6 +27,7 @@ from chalicelib.store.base import (
     iso,
     item_from,
     record_from,
+    request_token,
     storage_call,
     transaction,
 )
@@ -211,13 +212,14 @@ class DynamoRequestsRepository:
         # Tested before size() (moto fails on the size of a missing set); a quota of none admits nothing.
         room = held.does_not_exist() | below if quota.limit > 0 else held.exists() & below
         try:
-            with storage_call("dynamodb"), transaction() as tx:
-                tx.update(RequestModel(request_id), actions=_status_actions(after), condition=_PENDING)
+            with storage_call("dynamodb"), transaction(write_id := request_token()) as tx:
+                tx.update(RequestModel(request_id), actions=_status_actions(after, write_id), condition=_PENDING)
                 tx.update(_quota(quota.key), actions=[RequestQuotaModel.approved.add({request_id})], condition=room)
         except ConditionFailed as exc:
             if cancelled_items(exc) == {1}:  # the request was pending, its quota full
                 raise QuotaFull(quota) from exc
-            raise
+            if not _written_by(request_id, write_id):
+                raise
         return after
 
     def reopen(self, request_id: str, actor: str, *, quota_key: str | None = None) -> None:
@@ -229,9 +231,13 @@ class DynamoRequestsRepository:
         if quota_key is None:
             self._update(pending, condition)
             return
-        with storage_call("dynamodb"), transaction() as tx:
-            tx.update(RequestModel(request_id), actions=_status_actions(pending), condition=condition)
-            tx.update(_quota(quota_key), actions=[RequestQuotaModel.approved.delete({request_id})])
+        try:
+            with storage_call("dynamodb"), transaction(write_id := request_token()) as tx:
+                tx.update(RequestModel(request_id), actions=_status_actions(pending, write_id), condition=condition)
+                tx.update(_quota(quota_key), actions=[RequestQuotaModel.approved.delete({request_id})])
+        except ConditionFailed:
+            if not _written_by(request_id, write_id):
+                raise
 
     def revoke(
         self, request_id: str, actor: str, note: str, now: datetime, *, quota_key: str | None
@@ -241,9 +247,13 @@ class DynamoRequestsRepository:
         if quota_key is None:
             self._update(after, approved)
             return after
-        with storage_call("dynamodb"), transaction() as tx:
-            tx.update(RequestModel(request_id), actions=_status_actions(after), condition=approved)
-            tx.update(_quota(quota_key), actions=[RequestQuotaModel.approved.delete({request_id})])
+        try:
+            with storage_call("dynamodb"), transaction(write_id := request_token()) as tx:
+                tx.update(RequestModel(request_id), actions=_status_actions(after, write_id), condition=approved)
+                tx.update(_quota(quota_key), actions=[RequestQuotaModel.approved.delete({request_id})])
+        except ConditionFailed:
+            if not _written_by(request_id, write_id):
+                raise
         return after
 
     def quota_holders(self, key: str) -> frozenset[str]:
@@ -264,8 +274,17 @@ class DynamoRequestsRepository:
 
     @staticmethod
     def _update(r: EmployeeRequest, condition: Any) -> None:
-        with storage_call("dynamodb"):
-            RequestModel(r.request_id).update(actions=_status_actions(r), condition=condition)
+        """Store `r`'s status and decision on `condition`, marked with a new `write_id`. A failed condition that
+        finds its own mark stored is this write, made before: the SDK sends a write again when its answer was
+        lost (a read timeout while storage is slow), and the repeat meets what the first try wrote. That is
+        success, not a lost race (a double tap is another write, with another mark: it still loses)."""
+        write_id = request_token()
+        try:
+            with storage_call("dynamodb"):
+                RequestModel(r.request_id).update(actions=_status_actions(r, write_id), condition=condition)
+        except ConditionFailed:
+            if not _written_by(r.request_id, write_id):
+                raise
 
 
 _PENDING = (RequestModel.status == PENDING) & RequestModel.request_id.exists()
@@ -274,13 +293,20 @@ _PENDING = (RequestModel.status == PENDING) & RequestModel.request_id.exists()
 _DECISION_FIELDS = ("decided_by", "decided_at", "note", "approved_by", "approved_at")
 
 
-def _status_actions(r: EmployeeRequest) -> list[Any]:
-    """The update that stores `r`'s status and decision."""
+def _status_actions(r: EmployeeRequest, write_id: str) -> list[Any]:
+    """The update that stores `r`'s status and decision, marked as the write `write_id`."""
     return [
         RequestModel.status.set(r.status),
+        RequestModel.write_id.set(write_id),
         RequestModel.unit_key.set(unit_key(r)),
         *(_set_or_remove(name, getattr(r, name)) for name in _DECISION_FIELDS),
     ]
+
+
+def _written_by(request_id: str, write_id: str) -> bool:
+    """Whether the request's status was last set by the write marked `write_id` (a strongly consistent read)."""
+    found: RequestModel | None = get_model(RequestModel, request_id)
+    return found is not None and found.write_id == write_id
 
 
 def _quota(key: str) -> RequestQuotaModel:
