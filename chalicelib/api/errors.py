@@ -20,6 +20,7 @@ from chalicelib.geo.errors import GeoError
 from chalicelib.messages import MESSAGES, REFUSAL_CODES, error_body
 from chalicelib.observability import logger
 from chalicelib.simpeg.errors import SimpegError
+from chalicelib.store.base import ConditionFailed
 
 __all__ = [
     "ERROR_BASES",
@@ -64,6 +65,9 @@ STATUS_BY_CODE: dict[str, int] = {
 }
 
 RETRY_AFTER_S = 5
+# A conditional write lost to a change made meanwhile that no use case answered itself: asked again, the request
+# reads the change and gets its own answer. Never 409 (a phone settles a capture on 409: it would be lost).
+CHANGED_MEANWHILE = "Data sedang diubah oleh permintaan lain. Silakan coba lagi."
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 
@@ -91,6 +95,9 @@ def exception_response(exc: BaseException) -> Response:
     """Answer for any exception raised while handling a request."""
     if isinstance(exc, ERROR_BASES) and exc.code in STATUS_BY_CODE and exc.code != "INTERNAL":
         return error_response(exc.code, exc.message, _plain(exc.details))
+    if isinstance(exc, ConditionFailed):
+        logger.warning("condition failed unanswered", exc_info=exc)
+        return error_response("UNAVAILABLE", CHANGED_MEANWHILE, {"dependency": "dynamodb", "reason": "changed"})
     # Type and traceback (exception, exception_name, stack_trace), with the request id and route of the
     # request's log context; never the request body.
     logger.error("unhandled error", exc_info=exc, extra={"error_type": type(exc).__name__})

@@ -8,11 +8,12 @@ import json
 import pytest
 
 import app  # noqa: F401  - imports every module, so every error class is defined
-from chalicelib.api.errors import ERROR_BASES, STATUS_BY_CODE, exception_response
+from chalicelib.api.errors import CHANGED_MEANWHILE, ERROR_BASES, STATUS_BY_CODE, exception_response
 from chalicelib.errors import CheckinRefusedError, SmartError
 from chalicelib.face.errors import LowQualityError
 from chalicelib.geo.errors import StaticFixError, StoredCellsError
 from chalicelib.messages import MESSAGES, REFUSAL_CODES
+from chalicelib.store.base import ConditionFailed
 
 
 def _tree(base: type[BaseException]) -> list[type[BaseException]]:
@@ -52,6 +53,16 @@ def test_a_server_fault_answers_500_without_its_details() -> None:
     response = exception_response(StoredCellsError("sel rusak", {"zone_id": "z-1", "secret": "x"}))
     body = json.loads(response.body)
     assert (response.status_code, body["error"]["code"], body["error"]["details"]) == (500, "INTERNAL", {})
+
+
+def test_a_conditional_write_no_use_case_answered_is_a_503_to_retry_never_500_or_409() -> None:
+    # GIVEN a store's ConditionFailed that escaped its use case (a change made meanwhile that it did not expect)
+    # WHEN it is answered, THEN it is 503 with Retry-After: asked again, the request reads the change and gets its
+    # own answer (never 409, on which a phone settles a waiting capture as recorded)
+    response = exception_response(ConditionFailed("dynamodb"))
+    body = json.loads(response.body)
+    assert (response.status_code, body["error"]["code"], response.headers["Retry-After"]) == (503, "UNAVAILABLE", "5")
+    assert body["error"]["message"] == CHANGED_MEANWHILE and "coba lagi" in body["error"]["message"]
 
 
 def test_an_application_error_keeps_its_message_and_details() -> None:
