@@ -146,6 +146,8 @@ def _punch(number: int, cells: Sequence[str], tz: tzinfo) -> RawPunch | LineProb
     moment = _local_time(cells[1].strip(), tz)
     if moment is None:
         return LineProblem(number, "INVALID_TIME", pin)
+    # Whole seconds, as machines keep them and as a punch's event id names it: 07:15:00.3 and 07:15:00.7 are one.
+    moment = moment.replace(microsecond=0)
     if not FIRST_DAY <= moment.date() <= LAST_DAY:
         return LineProblem(number, "OUT_OF_RANGE", pin)
     return RawPunch(number, canonical_pin(pin), moment)

@@ -130,6 +130,19 @@ def test_csv_exports_and_gzip_bodies_are_read_too(api: Api, units: None) -> None
     assert (headerless.status, headerless.body["error"]["code"]) == (400, "VALIDATION_ERROR")
 
 
+def test_instants_with_fractions_of_a_second_are_whole_seconds_and_one_punch_per_second(api: Api, units: None) -> None:
+    # GIVEN an export whose instants carry milliseconds, two of them within one second
+    admin = api.admin_token()
+    body = (
+        f"pin,timestamp\r\n{C},{MONDAY}T07:15:00.300+07:00\r\n{C},{MONDAY}T07:15:00.700+07:00\r\n"
+        f"{C},{MONDAY}T16:05:00.250+07:00\r\n"
+    ).encode()
+    # WHEN it is imported, THEN the two of one second are one punch (not a 503 on every try), stored at 07:15:00
+    result = import_file(api, admin, body, "text/csv")
+    assert (result["imported"], result["duplicates"]) == (2, 1), result
+    assert recap(api, admin, MONDAY)[C]["status"] == "H"
+
+
 def test_a_skewed_clock_is_corrected_and_future_punches_are_refused(api: Api, units: None) -> None:
     admin = api.admin_token()
     future = (datetime.now(WIB) + timedelta(days=2)).date()

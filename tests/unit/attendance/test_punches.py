@@ -70,6 +70,9 @@ def test_csv_exports_with_either_separator_and_a_header() -> None:
         ("7", datetime(2026, 11, 2, 7, 40)),
         ("8", datetime(2026, 11, 2, 7, 41)),
     ]
+    # AND an instant's fraction of a second is dropped: machines and event ids keep whole seconds
+    fraction = parse_punch_file(b"pin,timestamp\n7,2026-11-02T07:40:00.700+07:00\n", True, WIB)
+    assert [p.local_time for p in fraction.punches] == [datetime(2026, 11, 2, 7, 40)]
     semicolon = parse_punch_file(b"pin;timestamp;device\n7;2026-11-02 07:15;A\n", True, WIB)
     assert semicolon.punches == [RawPunch(2, "7", datetime(2026, 11, 2, 7, 15))]
     with pytest.raises(PunchFileError):
