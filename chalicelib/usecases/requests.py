@@ -262,7 +262,12 @@ def my_requests(principal: Principal, query: MyRequestsQuery, settings: Settings
 
 
 def _as_employee_sees(item: RequestItem) -> RequestItem:
-    return item.model_copy(update={"status": CANCELLED}) if item.status == REVOKED else item
+    return item.model_copy(update={"status": _employee_status(item.status)})
+
+
+def _employee_status(status: str) -> str:
+    """A request's status as its employee reads it (API.md's four): a revoked approval is cancelled."""
+    return CANCELLED if status == REVOKED else status
 
 
 def _stored(request_id: str) -> EmployeeRequest | None:
@@ -279,13 +284,14 @@ def cancel_mine(principal: Principal, request_id: str, now: datetime) -> Request
     try:
         cancelled = runtime.requests().decide(request_id, CANCELLED, employee.nip, None, now, nip=employee.nip)
     except ConditionFailed as exc:
-        raise _not_pending(found) from exc
+        raise _not_pending(found, to_employee=True) from exc
     return request_item(cancelled)
 
 
-def _not_pending(r: EmployeeRequest) -> ConflictError:
+def _not_pending(r: EmployeeRequest, *, to_employee: bool = False) -> ConflictError:
     current = runtime.requests().get(r.request_id) or r
-    return ConflictError("Pengajuan ini sudah tidak menunggu keputusan.", {"status": current.status})
+    status = _employee_status(current.status) if to_employee else current.status
+    return ConflictError("Pengajuan ini sudah tidak menunggu keputusan.", {"status": status})
 
 
 def request_item(

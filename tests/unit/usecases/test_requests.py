@@ -463,6 +463,10 @@ def test_an_approved_correction_is_taken_back_once_and_no_longer_counts(
         "cancelled", "Tidak ada bukti", "admin"
     )  # fmt: skip
     assert (mine[departure].approved_by, mine[departure].approved_at) == ("budi", NOW.isoformat())
+    # AND withdrawing it is refused in the same words: it is no longer pending, it is cancelled
+    with pytest.raises(ConflictError) as withdrawn:
+        requests.cancel_mine(ME, departure, NOW)
+    assert withdrawn.value.details == {"status": "cancelled"}
     pending = file(settings, correction("2026-03-09"))
     # AND it is not taken back twice; nor is a pending or a rejected request, nor by another unit's admin
     with pytest.raises(ConflictError):
