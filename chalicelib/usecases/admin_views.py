@@ -174,12 +174,25 @@ def _in_scope(
     unknown = {
         e.target
         for e, _ in found
-        if e.actor != subject and e.target not in scope and e.target not in units_of and NIP_PATTERN.match(e.target)
+        if e.actor != subject and e.target not in scope and e.target not in units_of and _about_employee(e)
     }
     if unknown:
         units_of.update(dict.fromkeys(unknown))
         units_of.update((emp.nip, emp.unor_id) for emp in runtime.people().get_employees(sorted(unknown)))
-    return [(e, k) for e, k in found if e.actor == subject or e.target in scope or units_of.get(e.target) in scope]
+    return [
+        (e, k)
+        for e, k in found
+        if e.actor == subject or e.target in scope or (_about_employee(e) and units_of.get(e.target) in scope)
+    ]
+
+
+# The families of actions whose target is an employee's NIP. An admin's username may be 18 digits too (a NIP
+# used as a name): the entries about admin accounts (`admin_user.*`, `admin.unlock`) stay the regency readers'.
+EMPLOYEE_ACTIONS = frozenset({"employee", "face", "schedule", "leave", "fingerprint"})
+
+
+def _about_employee(entry: AuditEntry) -> bool:
+    return entry.action.partition(".")[0] in EMPLOYEE_ACTIONS and bool(NIP_PATTERN.match(entry.target))
 
 
 def _audit_position(cursor: str | None, first: date, last: date) -> tuple[date, str | None]:

@@ -164,6 +164,19 @@ def test_a_unit_admin_reads_the_entries_about_their_unit_its_employees_and_their
     assert len(_read(SUPER)) == 10
 
 
+def test_an_admin_account_named_by_a_nip_of_the_unit_stays_out_of_the_unit_admin_s_log(
+    repos: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN Asep of U1, whose NIP is also the username of an admin account of U2 (a NIP used as a name)
+    _scoped_log(repos, audited)
+    for action in ("admin_user.create", "admin_user.update", "admin.unlock"):
+        audited.log.record("admin", action, NIP, {"unit_ids": ["U2"]})
+    # WHEN the admin of U1 reads the log, THEN the entries about that admin account are not theirs to read
+    assert [entry for entry in _read(U1_ADMIN) if entry[1].startswith(("admin_user.", "admin.unlock"))] == []
+    # AND those about Asep the employee still are
+    assert ("admin", "employee.reset_device", NIP) in _read(U1_ADMIN, target=NIP)
+
+
 def test_a_unit_auditor_reads_their_units_entries_and_not_the_links_log(
     repos: Repositories, audited: AuditTrail
 ) -> None:
