@@ -79,13 +79,16 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
 
 def _created_before(request: CreateAdminUserRequest, unit_ids: frozenset[str]) -> AdminUser | None:
     """The admin a name taken already names when it is the one `request` asks for (active, with its role, units,
-    NIP and password): an earlier try of this creation stored it. None when the name is someone else's."""
+    NIP and password) and was never used since (no login, no MFA, no change): an earlier try of this creation
+    stored it. None when the name is someone else's. Only a new account's password is ever compared, so the
+    retry cannot be used to test a working admin's password."""
     account = runtime.people().admin_account(request.username)
     if account is None:
         return None
     admin = account.holder
-    asked = (request.role, unit_ids, request.nip, True)
-    if (admin.role, admin.unit_ids, admin.nip, admin.active) != asked:
+    asked = (request.role, unit_ids, request.nip, True, None, False, 0)
+    if (admin.role, admin.unit_ids, admin.nip, admin.active, admin.last_login_at, admin.mfa_enabled,
+            admin.token_version) != asked:  # fmt: skip
         return None
     return admin if passwords.verify_secret(request.password, account.credentials.password_hash) else None
 

@@ -80,6 +80,12 @@ def test_a_taken_name_with_another_password_or_role_is_still_a_conflict(
     assert audited() == [("admin", "admin_user.create", "operator.u1")]
     stored = unit.people.get_admin("operator.u1")
     assert stored is not None and (stored.role, stored.unit_ids) == ("unit_admin", frozenset({"U1"}))
+    # AND once the operator has signed in, even the right password is a conflict: sending the creation again
+    # cannot test a working admin's password
+    unit.people.record_admin_login("operator.u1", "2026-03-02T01:00:00+00:00")
+    with pytest.raises(ConflictError):
+        admin_users.create_admin_user(Principal("admin2", "super_admin"), new_admin())
+    assert audited() == [("admin", "admin_user.create", "operator.u1")]
 
 
 def test_a_refused_admin_action_is_not_audited(unit: Repositories, audited: AuditTrail) -> None:
