@@ -81,6 +81,15 @@ def trusted_months(changed: Mapping[str, datetime], counted: Mapping[str, dateti
     return trusted
 
 
+def changed_months(month: str) -> tuple[str, ...]:
+    """The months whose CHANGED stamp a change of `month`'s days moves: the month itself and, for December, the
+    next year's start (`YYYY-00`, before its January): a year begins from December's open TK run
+    (usecases.reports._open_runs), so every month end of the next year depends on December's days."""
+    if month[5:7] != "12":
+        return (month,)
+    return month, f"{int(month[:4]) + 1}-00"
+
+
 def day_prefix(day: date) -> str:
     """The range-key prefix of a day's statuses."""
     return f"{day.isoformat()}#"
@@ -263,6 +272,11 @@ def _stamp(unor_id: str, kind: str, month: str, at: datetime) -> None:
         )
 
 
+def _stamp_changed(unor_id: str, month: str) -> None:
+    for moved in changed_months(month):
+        _stamp(unor_id, CHANGED, moved, utc_now())
+
+
 def _item(part: str, row: StoredRow, now: str) -> DailyStatusModel:
     return DailyStatusModel(
         part,
@@ -284,9 +298,9 @@ class DynamoStatusesRepository:
         stored = _stored_rows(unor_id, month, DailyStatusModel.key.startswith(day_prefix(day)))
         changed, removed = changed_day(day, rows, stored, dropped)
         if changed or removed:
-            _stamp(unor_id, CHANGED, month, utc_now())
+            _stamp_changed(unor_id, month)
             self._write(partition(unor_id, month), changed, removed)
-            _stamp(unor_id, CHANGED, month, utc_now())
+            _stamp_changed(unor_id, month)
         return len(changed) + len(removed), len(rows) - len(changed)
 
     @staticmethod

@@ -152,19 +152,24 @@ def _prior(unor_id: str, month: str, counted_at: datetime) -> dict[str, YearToDa
     every change of the days they sum up, so a sick note entered late or a month read before its end does not
     linger), advanced through the months after them (usually a single read: last month's counters). The months
     walked keep their counters too, counted at `counted_at`, so the next report starts from the latest of them."""
+    return _walked(unor_id, month[:4], _months_before(month), counted_at)
+
+
+def _walked(unor_id: str, year: str, months: list[str], counted_at: datetime) -> dict[str, YearToDate]:
+    """Counters at the end of `months` (the first months of `year`, in order; none: at its start), from the latest
+    trusted stored ones, or from what the year inherits (`_open_runs`)."""
     statuses = runtime.statuses()
-    earlier = _months_before(month)
-    if not earlier:
-        return _open_runs(unor_id, int(month[:4]) - 1, counted_at)
-    trusted = statuses.trusted_months(unor_id, month[:4])
+    trusted = statuses.trusted_months(unor_id, year) if months else set()
     ytd: dict[str, YearToDate] = {}
     start = 0
-    for index in range(len(earlier) - 1, -1, -1):
-        stored = statuses.year_to_date(unor_id, earlier[index]) if earlier[index] in trusted else {}
+    for index in range(len(months) - 1, -1, -1):
+        stored = statuses.year_to_date(unor_id, months[index]) if months[index] in trusted else {}
         if stored:
             ytd, start = dict(stored), index + 1
             break
-    for later in earlier[start:]:
+    if start == 0:
+        ytd = _open_runs(unor_id, int(year) - 1, counted_at)
+    for later in months[start:]:
         rows, kept = statuses.month_and_counters(unor_id, later)
         for nip, (_, days) in rows.items():
             ytd[nip] = ytd.get(nip, YearToDate()).advance(days)
@@ -175,16 +180,15 @@ def _prior(unor_id: str, month: str, counted_at: datetime) -> dict[str, YearToDa
 
 
 def _open_runs(unor_id: str, year: int, counted_at: datetime) -> dict[str, YearToDate]:
-    """Counters at the start of January: nothing of last year but a TK run still open at its end, for a run of
-    absent days does not end with the year (PP 94/2021: 10 in a row). Last year's month-end counters of December
-    when trusted, or its days walked."""
+    """What a year inherits from `year`: nothing but a TK run still open at its end, for a run of absent days does
+    not end with the year (PP 94/2021: 10 in a row). December's month end, stored or walked; a December without
+    days has no run open (and the walk back through the years stops there). A change of December's days distrusts
+    the next year's stored counters (`store.statuses.changed_months`)."""
     december = f"{year}-12"
-    statuses = runtime.statuses()
-    ends = statuses.year_to_date(unor_id, december) if december in statuses.trusted_months(unor_id, str(year)) else {}
-    if not ends:
-        start = _prior(unor_id, december, counted_at)
-        rows, _ = statuses.month_and_counters(unor_id, december)
-        ends = {nip: start.get(nip, YearToDate()).advance(days) for nip, (_, days) in rows.items()}
+    rows, _ = runtime.statuses().month_and_counters(unor_id, december)
+    if not rows:
+        return {}
+    ends = _walked(unor_id, str(year), [*_months_before(december), december], counted_at)
     return {nip: YearToDate(tk_streak=end.tk_streak) for nip, end in ends.items() if end.tk_streak}
 
 

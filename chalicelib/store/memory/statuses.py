@@ -22,6 +22,7 @@ from chalicelib.store.statuses import (
     StoredRow,
     changed_counters,
     changed_day,
+    changed_months,
     collect_month,
     day_prefix,
     partition,
@@ -56,7 +57,8 @@ class InMemoryStatusesRepository:
             for key in removed:
                 del self._partitions[part][key]
             if changed or removed:
-                self._changed[(unor_id, day.isoformat()[:7])] = utc_now()
+                for moved in changed_months(day.isoformat()[:7]):
+                    self._changed[(unor_id, moved)] = utc_now()
         return len(changed) + len(removed), len(rows) - len(changed)
 
     def day_page(

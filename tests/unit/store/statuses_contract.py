@@ -196,6 +196,19 @@ class StatusesRepositoryContract:
         assert repo.nips_of_day("U2", MONDAY) == {nip_of(1)}
         assert repo.nips_of_day("U1", MONDAY) == repo.nips_of_day("U2", MONDAY + timedelta(days=1)) == set()
 
+    def test_a_december_day_changed_distrusts_the_next_year_s_counters(self, repo: StatusesRepository) -> None:
+        december, january = date(2026, 12, 31), date(2027, 1, 4)
+        # GIVEN a recapped 31 December and 4 January, and January 2027's counters stored after both
+        repo.save_day("U1", december, [(member(1), absent(december))])
+        repo.save_day("U1", january, [(member(1), absent(january))])
+        repo.save_year_to_date("U1", "2027-01", [(nip_of(1), "P1", YearToDate(1, 0, 2, 2))], {}, datetime.now(UTC))
+        assert repo.trusted_months("U1", "2027") == {"2027-01"}
+        # WHEN the December day changes (a sick note entered late), THEN January's counters, which began from
+        # December's open run of absent days, are no longer trusted; nor anything in that year's rows
+        repo.save_day("U1", december, [(member(1), late(december))])
+        assert repo.trusted_months("U1", "2027") == set()
+        assert set(repo.month_rows("U1", "2027-01")) == {nip_of(1)}
+
     def test_counters_are_trusted_until_a_day_of_their_month_or_an_earlier_one_changes(
         self, repo: StatusesRepository
     ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -214,6 +215,34 @@ def test_a_run_of_absent_days_across_new_year_is_counted_in_a_row(repos: Reposit
     assert rows[A].discipline == "Pemberhentian dengan hormat tidak atas permintaan sendiri"
     # AND Budi's run of one, broken on 4 January, leaves him nothing this year
     assert rows[B].year_to_date.model_dump()["tk_streak"] == 0 and rows[B].discipline is None
+
+
+def test_the_run_across_new_year_does_not_depend_on_which_month_is_read_first_and_follows_december(
+    repos: Repositories,
+) -> None:
+    # GIVEN Asep absent on every working day from 21 December to 5 January, as above
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    days = [d for d in (date(2026, 12, 21) + timedelta(days=n) for n in range(16)) if d.weekday() < 5]
+    off = {date(2026, 12, 25), date(2027, 1, 1)}
+
+    def store(dates: list[date], status: Callable[[date], DayStatus]) -> None:
+        for day in dates:
+            row = DayStatus(day=day, status="LIBUR") if day in off else status(day)
+            repos.statuses.save_day("U1", day, [(Member(A, "Asep", True), row)])
+
+    def february() -> tuple[int, str | None]:
+        answer = reports.monthly(SUPER, month_query("2027-02"), build_settings({}), NOW + timedelta(days=70))
+        assert isinstance(answer, MonthlyReport)
+        [row] = [r for r in answer.items if r.nip == A]
+        return row.year_to_date.longest_tk_streak, row.discipline
+
+    store(days, absent)
+    repos.statuses.save_day("U1", date(2027, 2, 1), [(Member(A, "Asep", True), on_time(date(2027, 2, 1)))])
+    # WHEN February's report is read first (January's never was), THEN it counts the 10 in a row too
+    assert february() == (10, "Pemberhentian dengan hormat tidak atas permintaan sendiri")
+    # WHEN a sick note entered late turns Asep's December days into S, THEN February no longer carries the run
+    store([d for d in days if d.month == 12], lambda day: DayStatus(day=day, status="S"))
+    assert february() == (2, None)
 
 
 def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repositories) -> None:
