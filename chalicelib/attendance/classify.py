@@ -35,7 +35,7 @@ from enum import StrEnum
 from typing import Literal
 
 from chalicelib.attendance.calendar import DayPlan
-from chalicelib.attendance.punches import REPEAT_WINDOW
+from chalicelib.attendance.punches import in_bursts
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.status import DL, LIBUR, ON_TIME, TK, DayStatus, EventKind
 from chalicelib.errors import ScheduleError
@@ -240,7 +240,8 @@ def _typed(events: Sequence[AttendanceEvent], bounds: tuple[datetime, datetime] 
     """One day's events with its fingerprint punches typed (see the module docstring): the first burst's first
     press is the check-in and the last burst's last press the check-out; a lone burst is the one of the two
     whose bound it is nearer to. The punches between count for nothing."""
-    bursts = _bursts(sorted((event for event in events if event.kind is None), key=lambda event: event.at))
+    punches = sorted((event for event in events if event.kind is None), key=lambda event: event.at)
+    bursts = in_bursts(punches, lambda event: event.at)
     typed = [event for event in events if event.kind is not None]
     if len(bursts) == 1:
         first, last = bursts[0][0], bursts[0][-1]
@@ -249,17 +250,6 @@ def _typed(events: Sequence[AttendanceEvent], bounds: tuple[datetime, datetime] 
     elif bursts:
         typed += [replace(bursts[0][0], kind="in"), replace(bursts[-1][-1], kind="out")]
     return typed
-
-
-def _bursts(punches: Sequence[AttendanceEvent]) -> list[list[AttendanceEvent]]:
-    """Punches in time order, grouped where each is less than REPEAT_WINDOW after the one before (pressed again)."""
-    bursts: list[list[AttendanceEvent]] = []
-    for punch in punches:
-        if bursts and punch.at - bursts[-1][-1].at < REPEAT_WINDOW:
-            bursts[-1].append(punch)
-        else:
-            bursts.append([punch])
-    return bursts
 
 
 def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -> DayStatus:

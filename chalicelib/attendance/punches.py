@@ -20,12 +20,15 @@ import gzip
 import io
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TypeVar
 
 from chalicelib.domain.people import NIP_PATTERN
 from chalicelib.errors import PayloadTooLargeError, ValidationError
+
+T = TypeVar("T")
 
 FINGERPRINT = "fingerprint"  # the `source` of an event imported from a machine
 PIN = re.compile(r"^[0-9A-Za-z]{1,24}$")
@@ -191,6 +194,18 @@ def new_punches(times: Iterable[datetime], stored: Iterable[datetime] = ()) -> t
     return result, len(given) - len(result)
 
 
+def in_bursts(ordered: Sequence[T], at: Callable[[T], datetime]) -> list[list[T]]:
+    """Punches in time order (`at` tells each one's instant), grouped where each is less than REPEAT_WINDOW after
+    the one before: a button pressed again."""
+    bursts: list[list[T]] = []
+    for item in ordered:
+        if bursts and at(item) - at(bursts[-1][-1]) < REPEAT_WINDOW:
+            bursts[-1].append(item)
+        else:
+            bursts.append([item])
+    return bursts
+
+
 def punch_kinds(times: Sequence[datetime], tz: tzinfo) -> list[str | None]:
     """For each punch (aware instants, any order): "in" for the first burst of its local date (a button pressed
     again within REPEAT_WINDOW is still the arrival), "out" for the last burst when the date has two or more,
@@ -200,12 +215,7 @@ def punch_kinds(times: Sequence[datetime], tz: tzinfo) -> list[str | None]:
         by_day.setdefault(at.astimezone(tz).date(), []).append(index)
     kinds: list[str | None] = [None] * len(times)
     for indexes in by_day.values():
-        bursts: list[list[int]] = []
-        for i in sorted(indexes, key=lambda i: times[i]):
-            if bursts and times[i] - times[bursts[-1][-1]] < REPEAT_WINDOW:
-                bursts[-1].append(i)
-            else:
-                bursts.append([i])
+        bursts = in_bursts(sorted(indexes, key=lambda i: times[i]), lambda i: times[i])
         for i in bursts[0]:
             kinds[i] = "in"
         if len(bursts) > 1:
