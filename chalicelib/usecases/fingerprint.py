@@ -414,8 +414,8 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
 
 
 def _moved_days(old: date | None, new: date, today: date) -> tuple[date, date] | None:
-    """The days [first, last) whose punches a cut-over moved from `old` to `new` counts or ignores now (to today
-    when there was none; as `rejudge.cutover_days` reads them), or None when it moves none."""
+    """The days [first, last) whose punches a cut-over moved from `old` to `new` counts or ignores now (from the
+    earlier of the two dates to the later; to today when there was none), or None when it moves none."""
     first, last = (new, today) if old is None else (min(old, new), max(old, new))
     return (first, last) if first < last else None
 

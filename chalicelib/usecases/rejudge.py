@@ -91,11 +91,9 @@ def regency_days(days: Iterable[date], settings: Settings, now: datetime) -> tup
     return unit_days([(unor_id, day) for unor_id in units for day in past], settings, now, ADMIN)
 
 
-def cutover_days(unor_id: str, old: date | None, new: date, settings: Settings, now: datetime) -> tuple[list[str], int]:
-    """`unit_days` of the dates whose punches a unit's cut-over change counts or ignores now: from the earlier of
-    the two dates to the later (to today when there was none)."""
-    today = now.astimezone(settings.tz).date()
-    first, last = (new, today) if old is None else (min(old, new), max(old, new))
+def cutover_days(unor_id: str, first: date, last: date, settings: Settings, now: datetime) -> tuple[list[str], int]:
+    """`unit_days` of the unit's dates from `first` up to `last` (excluded): those whose punches a cut-over change
+    counts or ignores now (`usecases.fingerprint.set_cutover` works them out)."""
     days = [first + timedelta(days=i) for i in range((last - first).days)]
     return unit_days([(unor_id, day) for day in days], settings, now, ADMIN)
 
