@@ -305,7 +305,7 @@ def test_approved_requests_are_taken_back_over_http(office: Office) -> None:
     assert (taken.status, taken.body["status"], taken.body["result_id"]) == (200, "revoked", leave_id), taken.body
     leaves = api.call("GET", f"/v1/admin/leaves?unor_id=U1&from={today}&to={today}", token=office.u1).body["items"]
     assert leaves == []
-    # AND a field duty cancelled from the admin's list of letters takes its request back, with a note Budi reads (cancelled, to him)
+    # AND a field duty cancelled from the list of letters takes its request back, which Budi reads as cancelled
     duty = office.file(B, {"type": "DL", "start_date": today, "end_date": today}).body["request_id"]
     letter_id = office.decide(office.u1, duty, {"decision": "approve"}).body["result_id"]
     assert api.call("DELETE", f"/v1/admin/assignments/{letter_id}", token=office.u1).status == 200
