@@ -276,6 +276,16 @@ def start_confirmation(runs: RunLog, run_id: str, *, actor: str, clock: Clock = 
     return started
 
 
+def reopen_confirmation(runs: RunLog, run_id: str) -> None:
+    """Put a confirmed held-back run back to `needs_confirmation` when the run carrying its work out could not
+    even start (the worker refused): nothing of it was applied, and the admin confirms it again. A run confirmed
+    meanwhile by another request (`expected_status`) stays as it is."""
+    held = runs.get_run(run_id)
+    if held is not None and held.status == "confirmed":
+        runs.save_run(held.with_(status="needs_confirmation", confirmed_by=None, followed_by=None),
+                      expected_status="confirmed")  # fmt: skip
+
+
 def confirmation_of(runs: RunLog, run: SyncRun) -> Confirmation | None:
     """The go-ahead a confirmation run carries: what the admin was shown on the run it confirms."""
     held_id = run.trigger.confirms_run_id if run.trigger.kind == "confirm" else None

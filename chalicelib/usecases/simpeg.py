@@ -41,6 +41,7 @@ from chalicelib.simpeg import (
     parse_import_csv,
     parse_import_json,
     plan_import,
+    reopen_confirmation,
     run_sync,
     settle_abandoned,
     start_confirmation,
@@ -163,7 +164,11 @@ def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun
     stores = _stores()
     run = start_confirmation(stores.runs, run_id, actor=actor.subject)
     runtime.audit().record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
-    _hand_over(settings, run, lambda: _sync(client, settings, run))
+    try:
+        _hand_over(settings, run, lambda: _sync(client, settings, run))
+    except UnavailableError:
+        reopen_confirmation(stores.runs, run_id)  # the worker refused it: confirming again starts it anew
+        raise
     return _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
 
 

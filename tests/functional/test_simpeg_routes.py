@@ -159,6 +159,33 @@ def test_a_confirmation_runs_in_the_worker_and_answers_202_when_slow(
     assert again.status == 409 and again.body["error"]["code"] == "CONFLICT"
 
 
+def test_a_confirmation_the_worker_refused_can_be_sent_again(
+    api: Api, simulator: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.errors import UnavailableError
+
+    # GIVEN a held-back sync, and Lambda refusing to invoke the worker once (throttled)
+    admin = api.admin_token()
+    held = hold_a_sync(api, simulator, admin)
+    real = runtime.start_worker
+
+    def refused_once(*args: Any) -> None:
+        monkeypatch.setattr(runtime, "start_worker", real)
+        raise UnavailableError(details={"dependency": "lambda"})
+
+    monkeypatch.setattr(runtime, "start_worker", refused_once)
+    # WHEN the super admin confirms it, THEN 503, nothing applied, and the held run waits for a confirmation again
+    refused = api.call("POST", f"/v1/admin/simpeg/runs/{held['run_id']}/confirm", token=admin)
+    assert (refused.status, refused.body["error"]["code"]) == (503, "UNAVAILABLE"), refused.body
+    assert run_of(api, admin, held["run_id"])["status"] == "needs_confirmation"
+    assert sum(u["employee_count"] for u in api.call("GET", "/v1/admin/units", token=admin).body["items"]) == 40
+    # WHEN they confirm it again, THEN it is carried out under their go-ahead
+    again = api.call("POST", f"/v1/admin/simpeg/runs/{held['run_id']}/confirm", token=admin)
+    assert again.status in (200, 202), again.body
+    done = run_of(api, admin, again.body["run_id"])
+    assert (done["status"], done["counts"]["deactivated"]) == ("succeeded", 40)
+
+
 def test_the_deployed_worker_carries_out_a_confirmation_from_its_record(
     api: Api, simulator: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
