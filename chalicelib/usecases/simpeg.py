@@ -120,7 +120,12 @@ def _client(settings: Settings) -> SimpegClient:
         auth = ApiKeyAuth(settings.simpeg_api_key)
     else:
         raise UnavailableError("Kredensial SIMPEG belum dikonfigurasi.", {"dependency": "simpeg"})
-    return SimpegClient(ClientConfig(settings.simpeg_url, auth, default_mapping()))
+    try:
+        return SimpegClient(ClientConfig(settings.simpeg_url, auth, default_mapping()))
+    except ValueError as exc:  # a stage configured with a URL the client refuses (not https): 503, not 500
+        raise UnavailableError(
+            "Alamat SIMPEG tidak valid (harus https).", {"dependency": "simpeg", "reason": "url"}
+        ) from exc
 
 
 def _run(run: SyncRun) -> schema.SyncRun:

@@ -114,6 +114,12 @@ def test_a_sync_asked_for_without_simpeg_is_still_refused(repos: Repositories) -
     # AND a URL without credentials is a misconfiguration the nightly sync still fails on (and alarms)
     with pytest.raises(UnavailableError):
         simpeg.nightly_sync(build_settings({"SMART_SIMPEG_URL": "https://simpeg.example.go.id/api"}))
+    # AND a plain-http URL to another host is one too: 503 naming it, not a 500
+    plain = build_settings({"SMART_SIMPEG_URL": "http://simpeg.example.go.id/api", "SMART_SIMPEG_API_KEY": "k"})
+    with pytest.raises(UnavailableError) as insecure:
+        simpeg.sync_now(plain, SUPER)
+    assert insecure.value.details == {"dependency": "simpeg", "reason": "url"}
+    assert simpeg.list_runs(RunsQuery(), NOW).items == []
 
 
 def test_an_employee_moved_by_an_import_takes_their_pending_requests_to_the_new_unit(repos: Repositories) -> None:
