@@ -22,6 +22,7 @@ from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, decode_cursor, encode_cursor
 from chalicelib.store.photos import export_key
+from chalicelib.store.statuses import Counters, MonthRows
 from chalicelib.usecases import disclosure, recaps, rejudge
 from chalicelib.usecases.access import one_unit, units_of
 from chalicelib.usecases.paging import across_units, offset_page
@@ -170,25 +171,40 @@ def _walked(unor_id: str, year: str, months: list[str], counted_at: datetime) ->
     if start == 0:
         ytd = _open_runs(unor_id, int(year) - 1, counted_at)
     for later in months[start:]:
-        rows, kept = statuses.month_and_counters(unor_id, later)
-        for nip, (_, days) in rows.items():
-            ytd[nip] = ytd.get(nip, YearToDate()).advance(days)
-        if rows:
-            ends = [(nip, nama, ytd[nip]) for nip, (nama, _) in sorted(rows.items())]
-            statuses.save_year_to_date(unor_id, later, ends, kept, counted_at)
+        ytd = _month_end(unor_id, later, ytd, statuses.month_and_counters(unor_id, later), counted_at)
     return ytd
+
+
+def _month_end(
+    unor_id: str, month: str, ytd: dict[str, YearToDate], read: tuple[MonthRows, Counters], counted_at: datetime
+) -> dict[str, YearToDate]:
+    """The counters `ytd` advanced through the month's days (`read`: its rows and stored counters), kept as the
+    month's end for the next report."""
+    rows, kept = read
+    ends = dict(ytd)
+    for nip, (_, days) in rows.items():
+        ends[nip] = ends.get(nip, YearToDate()).advance(days)
+    if rows:
+        counters = [(nip, nama, ends[nip]) for nip, (nama, _) in sorted(rows.items())]
+        runtime.statuses().save_year_to_date(unor_id, month, counters, kept, counted_at)
+    return ends
 
 
 def _open_runs(unor_id: str, year: int, counted_at: datetime) -> dict[str, YearToDate]:
     """What a year inherits from `year`: nothing but a TK run still open at its end, for a run of absent days does
-    not end with the year (PP 94/2021: 10 in a row). December's month end, stored or walked; a December without
-    days has no run open (and the walk back through the years stops there). A change of December's days distrusts
-    the next year's stored counters (`store.statuses.changed_months`)."""
+    not end with the year (PP 94/2021: 10 in a row). December's stored month end when trusted (two small reads),
+    else its days walked and kept; a December without days has no run open (and the walk back through the years
+    stops there). A change of December's days distrusts the next year's counters (`store.statuses.changed_months`)."""
     december = f"{year}-12"
-    rows, _ = runtime.statuses().month_and_counters(unor_id, december)
-    if not rows:
-        return {}
-    ends = _walked(unor_id, str(year), [*_months_before(december), december], counted_at)
+    statuses = runtime.statuses()
+    if december in statuses.trusted_months(unor_id, str(year)):
+        ends = dict(statuses.year_to_date(unor_id, december))
+    else:
+        read = statuses.month_and_counters(unor_id, december)
+        if not read[0]:
+            return {}
+        before = _walked(unor_id, str(year), _months_before(december), counted_at)
+        ends = _month_end(unor_id, december, before, read, counted_at)
     return {nip: YearToDate(tk_streak=end.tk_streak) for nip, end in ends.items() if end.tk_streak}
 
 
