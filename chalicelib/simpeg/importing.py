@@ -51,7 +51,7 @@ def parse_import_json(body: object) -> ImportRequest:
     _check_size(len(rows))
     builder, inactive = BatchBuilder(), Counter[str]()
     for row, item in enumerate(rows, start=1):
-        _add_row(builder, row, _json_row(item), inactive)
+        _add_row(builder, row, _json_row(item), inactive, _numeric_nip(item))
     return ImportRequest(builder.build(), full, _most_common(inactive))
 
 
@@ -63,6 +63,14 @@ def _json_row(item: object) -> Mapping[str, object] | Problem:
         # A JSON number cannot carry 18 digits through JavaScript or Excel intact.
         return Problem("INVALID_NIP", f"NIP '{nip}' harus dikirim sebagai teks, bukan angka.")
     return item
+
+
+def _numeric_nip(item: object) -> str | None:
+    """The NIP of a row that sent it as a whole JSON number: refused (JavaScript or Excel may have changed its
+    digits), yet named with the row's error, so that a full import does not take that employee for absent when
+    the digits are a plausible NIP (`BatchBuilder.reject`)."""
+    nip = item.get("nip") if isinstance(item, Mapping) else None
+    return str(nip) if isinstance(nip, int) and not isinstance(nip, bool) else None
 
 
 def parse_import_csv(data: bytes | str, *, full: bool = False) -> ImportRequest:
@@ -124,10 +132,17 @@ def _most_common(inactive: Counter[str]) -> dict[str, int]:
     return dict(inactive.most_common(MAX_STATUS_VALUES))
 
 
-def _add_row(builder: BatchBuilder, row: int, values: Mapping[str, object] | Problem, inactive: Counter[str]) -> None:
-    """Add the row to the batch (or its problem); a status other than `aktif` is counted in `inactive`."""
+def _add_row(
+    builder: BatchBuilder,
+    row: int,
+    values: Mapping[str, object] | Problem,
+    inactive: Counter[str],
+    problem_nip: str | None = None,
+) -> None:
+    """Add the row to the batch (or its problem, naming `problem_nip`); a status other than `aktif` is counted in
+    `inactive`."""
     if isinstance(values, Problem):
-        builder.reject(row, values)
+        builder.reject(row, values, problem_nip)
         return
     nip = clean_nip(clean_text(values.get("nip")))
     # Every column is text (a JSON row's object, list, number or true would be stored as its Python spelling);

@@ -53,6 +53,11 @@ def test_json_import_applies_good_rows_and_reports_bad_ones_by_position() -> Non
     errors = [(e.row, e.code) for e in request.batch.errors]
     assert errors == [(2, "INVALID_NIP"), (3, "MISSING_FIELD"), (4, "INVALID_NIP")]
     assert "18 digit" in request.batch.errors[0].message  # Indonesian, tells what is expected
+    # AND the employees of refused rows are not taken for absent by the full import: the NIP sent as a whole
+    # number is named too (its digits are a plausible NIP); a number Excel shortened names nobody
+    assert request.batch.refused_nips == {NIP2, "198501012010011002"}
+    shortened = parse_import_json({"employees": [row(), row(nip=1.98501e17)], "full": True})
+    assert shortened.batch.refused_nips == frozenset()
 
 
 def test_a_json_row_with_a_non_text_value_is_reported_not_stored_as_its_python_spelling() -> None:
