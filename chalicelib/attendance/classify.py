@@ -109,6 +109,9 @@ def judge_attendance(kind: EventKind, at: datetime, plan: DayPlan, rules: RuleTa
     bounds = plan.bounds(rules)
     if bounds is None:
         return Judgement(0, None)
+    if kind == "in" and at >= bounds[1] and rules.arrival_after_end_is_tk:
+        # The day will record no arrival (TK): answered as outside the day's hours (decision 176).
+        return Judgement(0, f"TL{rules.missing_check_in_level}")
     if kind == "in":
         minutes = late_minutes(at, bounds[0])
         return Judgement(minutes, rules.tl_category(minutes))
@@ -260,6 +263,11 @@ def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -
         return DayStatus(plan.day, excuse or LIBUR, check_in=check_in, check_out=check_out)
     if check_in is None and check_out is None:
         return DayStatus(plan.day, TK, deduction_percent=_deduction(TK, None, None, rules))
+    if check_in is not None and check_in >= bounds[1] and rules.arrival_after_end_is_tk:
+        # Arriving when the day's work is over is no attendance (the events stay on the day, for the record).
+        return DayStatus(
+            plan.day, TK, check_in=check_in, check_out=check_out, deduction_percent=rules.tk_deduction_percent
+        )
     late = late_minutes(check_in, bounds[0]) if check_in else None
     early = early_minutes(check_out, bounds[1]) if check_out else None
     if late and check_out:  # minutes after the end are minutes after a bound, as lateness is
