@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import json
 import typing
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.settings import Settings, load_settings
+from chalicelib.store.base import bind_cursor, unbind_cursor
 from chalicelib.usecases import access, auth, mfa
 from chalicelib.usecases.schemas.common import is_encodable, load_json
 
@@ -213,6 +215,24 @@ def _inputs(
     return inputs
 
 
+def _unbound(inputs: dict[str, BaseModel], scope: str) -> dict[str, BaseModel]:
+    """The inputs with a query's `next` cursor checked to be one this list handed out (`store.base.bind_cursor`)
+    and unwrapped for the use case."""
+    query = inputs.get("query")
+    cursor = getattr(query, "next", None)
+    if query is not None and isinstance(cursor, str) and cursor:
+        inputs["query"] = query.model_copy(update={"next": unbind_cursor(scope, cursor)})
+    return inputs
+
+
+def _bound(result: BaseModel | Response, scope: str) -> BaseModel | Response:
+    """A page's `next` cursor tied to this list (`store.base.bind_cursor`)."""
+    cursor = getattr(result, "next", None)
+    if isinstance(result, BaseModel) and isinstance(cursor, str):
+        return result.model_copy(update={"next": bind_cursor(scope, cursor)})
+    return result
+
+
 class Routes(Blueprint):
     """The routes of one API area: a Chalice blueprint whose endpoints share one OpenAPI tag."""
 
@@ -297,8 +317,10 @@ def endpoint(
                     now = datetime.now(UTC)
                     principal = _authenticate(request, settings, now, auth_as, mfa_setup, auditor_may)
                     call = Call(request, principal, settings, now)
-                    result = func(call, **_inputs(call, body, query, guard, params), **params)
-                    response = _answer(result, status, result_model, accepted)
+                    scope = f"{method} {path} {json.dumps(params, sort_keys=True)}"
+                    inputs = _unbound(_inputs(call, body, query, guard, params), scope)
+                    result = func(call, **inputs, **params)
+                    response = _answer(_bound(result, scope), status, result_model, accepted)
                 except Exception as exc:  # every error becomes the API error shape
                     response = exception_response(exc)
                 return log.finish(response, principal)  # X-Request-Id, the request's log line and metrics

@@ -206,6 +206,26 @@ def bad_cursor() -> ValidationError:
 
 
 MAX_CURSOR_CHARS = 2048
+_LIST_TAG = "~"  # not in base64url nor in a cursor: what `bind_cursor` appends starts after the last one
+
+
+def bind_cursor(scope: str, cursor: str) -> str:
+    """A `next` cursor tied to the list that handed it out (`scope`: its route and path parameters), so that a
+    cursor of one list sent to another is refused (VALIDATION_ERROR) instead of reading from a position of
+    another table or partition (an empty page on moto; DynamoDB's own refusal is not a contract)."""
+    return f"{cursor}{_LIST_TAG}{_list_mac(scope, cursor)}"
+
+
+def unbind_cursor(scope: str, bound: str) -> str:
+    """The cursor `bind_cursor` tied to `scope`; VALIDATION_ERROR when it is not one of this list's."""
+    cursor, tagged, tag = bound.rpartition(_LIST_TAG)
+    if not tagged or not tag.isascii() or not hmac.compare_digest(tag, _list_mac(scope, cursor)):
+        raise bad_cursor()
+    return cursor
+
+
+def _list_mac(scope: str, cursor: str) -> str:
+    return _b64(_mac(f"{scope}\n{cursor}"))[:16]
 
 
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
@@ -234,8 +254,8 @@ def decode_position(cursor: str | None) -> dict[str, Any] | None:
 
 
 def start_key(data: object) -> dict[str, Any] | None:
-    """`data` as a DynamoDB start key (None for none); VALIDATION_ERROR when it is not a key at all. (A signed
-    key of another table, a cursor reused on another route, is refused by DynamoDB: see storage_call.)"""
+    """`data` as a DynamoDB start key (None for none); VALIDATION_ERROR when it is not a key at all. (A cursor
+    reused on another route is refused by the HTTP layer first: `bind_cursor`.)"""
     if data is None:
         return None
     if not isinstance(data, dict) or not data or not all(isinstance(v, dict) for v in data.values()):

@@ -189,6 +189,23 @@ def test_a_one_page_list_answers_next_null_and_refuses_any_cursor(api: Api, admi
         refused(api.call("GET", f"{route}{separator}next={broken}", token=admin), "next")
 
 
+def test_a_cursor_of_one_list_is_refused_by_another(api: Api, admin: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.usecases import directory
+
+    # GIVEN a genuine cursor of the regency's employees (pages of one), U1's Asep and U2's Cucu
+    monkeypatch.setattr(directory, "PAGE", 1)
+    elsewhere = {**EMPLOYEE, "nip": "197001012000011003", "nama": "Cucu", "unor_id": "U2", "unor_nama": "SDN 2"}
+    assert api.call("POST", "/v1/admin/simpeg/import", {"employees": [elsewhere]}, token=admin).status == 200
+    first = api.call("GET", "/v1/admin/employees", token=admin).body
+    assert [e["nip"] for e in first["items"]] == [NIP] and first["next"], first
+    # THEN it reads the list's next page
+    following = api.call("GET", f"/v1/admin/employees?next={first['next']}", token=admin)
+    assert following.status == 200 and [e["nip"] for e in following.body["items"]] == [elsewhere["nip"]]
+    # AND sent to another list it is refused (400), never an empty page read from another table's position
+    for route in ("/v1/admin/reviews?", "/v1/admin/requests?", "/v1/admin/audit?", "/v1/admin/leaves?"):
+        refused(api.call("GET", f"{route}next={first['next']}", token=admin), "next")
+
+
 # --- JSON nested deeper than 32 levels ---------------------------------------------------------------------------
 
 
