@@ -188,18 +188,19 @@ def vouched_by(subject: str, nip: str, now: datetime) -> list[str]:
 
 def own_match(employee: Employee, embeddings: Mapping[str, Vector], settings: Settings) -> OwnMatch | None:
     """A new face of the employee scored against those of their approved faces it can be compared with (made by
-    the policy's models) as a check-in selfie would be. A face unlike them is a stand-in's: approved, it would
-    check in as the employee (decision 202). None only for a first face: an employee who had approved faces but
+    the policy's models) as a check-in selfie would be. A face below the accept threshold is not shown to be
+    theirs: a stand-in's, or a look-alike's in the review band, would check in as the employee once approved
+    (decisions 202, 235). None only for a first face: an employee who had approved faces but
     has none left to compare with (deleted first, or all made by other models) gets a match without a score,
     which counts as unlike."""
     _, policy = runtime.engine_and_policy(settings)
     templates = [t for t in runtime.faces().templates_of(employee.nip) if _comparable(t, embeddings, policy.model_ids)]
     if not templates:
         had_faces = employee.face_model is not None or employee.template_count > 0
-        return OwnMatch(score=None, threshold=policy.review_threshold) if had_faces else None
+        return OwnMatch(score=None, threshold=policy.accept_threshold) if had_faces else None
     cohort = runtime.cohort(settings).without_owners({employee.nip})
     verdict = verify_vectors(embeddings, templates, cohort, policy)
-    return OwnMatch(score=round(verdict.score, 4), threshold=verdict.review_threshold)
+    return OwnMatch(score=round(verdict.score, 4), threshold=verdict.accept_threshold)
 
 
 def _needs_super_admin(own: OwnMatch | None, actor: Principal) -> bool:

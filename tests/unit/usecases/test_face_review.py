@@ -487,6 +487,25 @@ def test_a_stand_in_s_face_on_an_enrolled_employee_needs_a_super_admin_who_did_n
     assert approve(SUPER, answer.template_id, settings, now) == "approved"
 
 
+def test_a_look_alike_in_the_review_band_needs_a_super_admin_too(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the employee enrolled (DiCaprio's photo), and a look-alike's face (Damon's) self-enrolled on the
+    # account: like enough to reach the review band of a check-in, not enough to be accepted
+    faces.enrol(SUPER, NIP, photo("deepface/img35.jpg"), settings, now)
+    answer = faces.self_enrol(employee(), photo("deepface/img33.jpg"), settings, now)
+    [item] = faces.list_pending(COLLEAGUE, PendingFacesQuery(unor_id="U1"), settings).items
+    _, policy = runtime.engine_and_policy(settings)
+    assert item.own_match is not None and item.own_match.score is not None
+    assert policy.raw_review_threshold <= item.own_match.score < item.own_match.threshold
+    # THEN it is shown unlike the employee's face, and the unit's admin may not approve it; a super admin may
+    assert item.own_match.unlike
+    with pytest.raises(ForbiddenError) as refused:
+        approve(COLLEAGUE, answer.template_id, settings, now)
+    assert refused.value.details == {"reason": "different_person"}
+    assert approve(SUPER, answer.template_id, settings, now) == "approved"
+
+
 def test_a_face_the_employee_checks_in_with_is_approved_by_the_unit_admin_and_shows_its_score(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
