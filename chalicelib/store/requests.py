@@ -228,32 +228,14 @@ class DynamoRequestsRepository:
             return
         pending = replace(stored, status=PENDING, decided_by=None, decided_at=None, note=None)
         condition = (RequestModel.decided_by == actor) & (RequestModel.result_id.does_not_exist())
-        if quota_key is None:
-            self._update(pending, condition)
-            return
-        try:
-            with storage_call("dynamodb"), transaction(write_id := request_token()) as tx:
-                tx.update(RequestModel(request_id), actions=_status_actions(pending, write_id), condition=condition)
-                tx.update(_quota(quota_key), actions=[RequestQuotaModel.approved.delete({request_id})])
-        except ConditionFailed:
-            if not _written_by(request_id, write_id):
-                raise
+        self._update(pending, condition, give_back=quota_key)
 
     def revoke(
         self, request_id: str, actor: str, note: str, now: datetime, *, quota_key: str | None
     ) -> EmployeeRequest:
         after = revoked(self._stored(request_id), actor, note, now)
         approved = (RequestModel.status == APPROVED) & RequestModel.request_id.exists()
-        if quota_key is None:
-            self._update(after, approved)
-            return after
-        try:
-            with storage_call("dynamodb"), transaction(write_id := request_token()) as tx:
-                tx.update(RequestModel(request_id), actions=_status_actions(after, write_id), condition=approved)
-                tx.update(_quota(quota_key), actions=[RequestQuotaModel.approved.delete({request_id})])
-        except ConditionFailed:
-            if not _written_by(request_id, write_id):
-                raise
+        self._update(after, approved, give_back=quota_key)
         return after
 
     def quota_holders(self, key: str) -> frozenset[str]:
@@ -273,15 +255,22 @@ class DynamoRequestsRepository:
         return stored
 
     @staticmethod
-    def _update(r: EmployeeRequest, condition: Any) -> None:
-        """Store `r`'s status and decision on `condition`, marked with a new `write_id`. A failed condition that
-        finds its own mark stored is this write, made before: the SDK sends a write again when its answer was
-        lost (a read timeout while storage is slow), and the repeat meets what the first try wrote. That is
-        success, not a lost race (a double tap is another write, with another mark: it still loses)."""
+    def _update(r: EmployeeRequest, condition: Any, *, give_back: str | None = None) -> None:
+        """Store `r`'s status and decision on `condition`, marked with a new `write_id`; with `give_back`, in one
+        transaction with the request's place in that quota given back. A failed condition that finds its own mark
+        stored is this write, made before: the SDK sends a write again when its answer was lost (a read timeout
+        while storage is slow), and the repeat meets what the first try wrote. That is success, not a lost race
+        (a double tap is another write, with another mark: it still loses)."""
         write_id = request_token()
+        actions = _status_actions(r, write_id)
         try:
-            with storage_call("dynamodb"):
-                RequestModel(r.request_id).update(actions=_status_actions(r, write_id), condition=condition)
+            if give_back is None:
+                with storage_call("dynamodb"):
+                    RequestModel(r.request_id).update(actions=actions, condition=condition)
+            else:
+                with storage_call("dynamodb"), transaction(write_id) as tx:
+                    tx.update(RequestModel(r.request_id), actions=actions, condition=condition)
+                    tx.update(_quota(give_back), actions=[RequestQuotaModel.approved.delete({r.request_id})])
         except ConditionFailed:
             if not _written_by(r.request_id, write_id):
                 raise
