@@ -109,9 +109,6 @@ def judge_attendance(kind: EventKind, at: datetime, plan: DayPlan, rules: RuleTa
     bounds = plan.bounds(rules)
     if bounds is None:
         return Judgement(0, None)
-    if kind == "in" and _arrived_after_end(at, bounds, rules):
-        # The day will record no arrival (TK): answered as outside the day's hours (decision 176).
-        return Judgement(0, f"TL{rules.missing_check_in_level}")
     if kind == "in":
         minutes = late_minutes(at, bounds[0])
         return Judgement(minutes, rules.tl_category(minutes))
@@ -263,11 +260,6 @@ def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -
         return DayStatus(plan.day, excuse or LIBUR, check_in=check_in, check_out=check_out)
     if check_in is None and check_out is None:
         return DayStatus(plan.day, TK, deduction_percent=_deduction(TK, None, None, rules))
-    if _arrived_after_end(check_in, bounds, rules):
-        # Arriving when the day's work is over is no attendance (the events stay on the day, for the record).
-        return DayStatus(
-            plan.day, TK, check_in=check_in, check_out=check_out, deduction_percent=rules.tk_deduction_percent
-        )
     late = late_minutes(check_in, bounds[0]) if check_in else None
     early = early_minutes(check_out, bounds[1]) if check_out else None
     if late and check_out:  # minutes after the end are minutes after a bound, as lateness is
@@ -276,11 +268,6 @@ def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -
     psw = rules.psw_category(early) if early is not None else f"PSW{rules.missing_check_out_level}"
     code = status_code(tl, psw)
     return DayStatus(plan.day, code, tl, psw, late, early, check_in, check_out, _deduction(code, tl, psw, rules))
-
-
-def _arrived_after_end(check_in: datetime | None, bounds: tuple[datetime, datetime], rules: RuleTable) -> bool:
-    """Whether the arrival came when the day's work was over: no attendance (`RuleTable.arrival_after_end_is_tk`)."""
-    return check_in is not None and check_in >= bounds[1] and rules.arrival_after_end_is_tk
 
 
 def _deduction(code: str, tl: str | None, psw: str | None, rules: RuleTable) -> Decimal:
@@ -323,8 +310,6 @@ def monitor_state(inputs: DayInputs, now: datetime, rules: RuleTable) -> Monitor
     if excuse is not None or bounds is None:
         return _EXCUSE_STATES.get(excuse or LIBUR, "leave")
     check_in, check_out = marks_so_far(inputs.events, plan, rules, now)
-    if _arrived_after_end(check_in, bounds, rules):
-        return "absent"  # the recap records TK
     if check_in is not None:
         return "late" if rules.tl_category(late_minutes(check_in, bounds[0])) else "present"
     if check_out is not None:

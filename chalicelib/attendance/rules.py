@@ -105,9 +105,6 @@ class RuleTable:
     daily_cap_percent: Decimal | None = None
     # Approved time corrections (KOREKSI) an employee may have per month of the corrected days; None: no cap.
     corrections_per_month: int | None = 2
-    # A check-in at or after the day's end is no attendance: the day is TK (absent), not TL4 (+ PSW4). Off, a
-    # tap at 17:58 every day would cost 3 % a day instead of 5 %, and a month 31.5 % instead of 100 %.
-    arrival_after_end_is_tk: bool = True
 
     def __post_init__(self) -> None:
         try:
@@ -221,7 +218,6 @@ class RuleTable:
             "late_make_up_minutes": self.late_make_up_minutes,
             "daily_cap_percent": None if self.daily_cap_percent is None else str(self.daily_cap_percent),
             "corrections_per_month": self.corrections_per_month,
-            "arrival_after_end_is_tk": self.arrival_after_end_is_tk,
         }
 
 
@@ -311,7 +307,6 @@ _PARSERS: dict[str, Callable[[object], object]] = {
     "closes_minutes_after_end": _int,
     "discipline_consecutive_tk_days": _int,
     "late_early_equivalence_enabled": _bool,
-    "arrival_after_end_is_tk": _bool,
     "late_early_minutes_per_tk_day": _int,
     "late_make_up_minutes": _int,
     "daily_cap_percent": lambda raw: None if raw is None else _decimal(raw),

@@ -106,27 +106,6 @@ def test_missing_check_out_is_psw4_and_missing_check_in_is_tl4() -> None:
     assert (no_in.status, no_in.tl, no_in.late_minutes) == ("TL4", "TL4", None)
 
 
-def test_arriving_when_the_day_is_over_is_absence_not_lateness() -> None:
-    # GIVEN Monday 07:30-16:00: a check-in at 16:30 and out at 17:00, one at 17:58 only, one on the stroke of 16:00
-    after = judge(MONDAY, ev("in", MONDAY, "16:30"), ev("out", MONDAY, "17:00"))
-    tap = judge(MONDAY, ev("in", MONDAY, "17:58"))
-    stroke = judge(MONDAY, ev("in", MONDAY, "16:00"))
-    # THEN each is TK (5 %), not TL4 (1.5 %) or TL4+PSW4 (3 %): no work was attended; the events stay on the day
-    for day in (after, tap, stroke):
-        assert (day.status, day.deduction_percent, day.tl, day.late_minutes) == ("TK", Decimal(5), None, None)
-    assert (after.check_in, after.check_out) == (local(MONDAY, "16:30"), local(MONDAY, "17:00"))
-    # AND a minute before the end is still a (very) late arrival
-    assert judge(MONDAY, ev("in", MONDAY, "15:59"), ev("out", MONDAY, "16:05")).status == "TL4"
-    # AND the check-in is answered as the day records it: outside the day's hours, not counted (decision 176)
-    plan = plan_day(MONDAY, RegencyCalendar(), EmployeePlan(), RULES)
-    assert judge_attendance("in", local(MONDAY, "16:30"), plan, RULES) == Judgement(0, "TL4")
-    assert judge_attendance("in", local(MONDAY, "15:59"), plan, RULES) == Judgement(509, "TL4")
-    # AND a regency that counts such a tap as lateness says so in its rule table
-    lenient = RuleTable(arrival_after_end_is_tk=False)
-    assert judge(MONDAY, ev("in", MONDAY, "17:58"), rules=lenient).status == "TL4+PSW4"
-    assert judge_attendance("in", local(MONDAY, "16:30"), plan, lenient) == Judgement(540, "TL4")
-
-
 def test_missing_levels_are_configurable() -> None:
     rules = RuleTable(missing_check_in_level=2, missing_check_out_level=1)
     assert judge(MONDAY, ev("out", MONDAY, "16:05"), rules=rules).status == "TL2"

@@ -230,10 +230,6 @@ def test_monitor_counts_at_eight_and_after_hours() -> None:
     assert morning == {"present": 2, "late": 1, "not_yet": 3, "absent": 0, "leave": 1, "field_duty": 1, "off": 1}
     assert evening == {"present": 2, "late": 2, "not_yet": 0, "absent": 2, "leave": 1, "field_duty": 1, "off": 1}
     assert monitor_state(entries[0], local(MONDAY, "07:00"), RULES) == "not_yet"
-    # AND one who arrives when the day is over is absent, as the recap will record them (TK), not late
-    after = entry(ev("in", MONDAY, "16:30"))
-    assert monitor_state(after, local(MONDAY, "17:00"), RULES) == "absent"
-    assert monitor_state(after, local(MONDAY, "17:00"), RuleTable(arrival_after_end_is_tk=False)) == "late"
 
 
 def test_rule_table_document_covers_every_field() -> None:
