@@ -17,9 +17,9 @@ REJECTED: TemplateStatus = "rejected"
 class OwnMatch:
     """A new face scored against the employee's approved faces as a check-in would be (`score`), and the
     accept threshold that applied: below it the face is not shown to be the employee's (a stand-in's, or a
-    look-alike's the review band would let through), and only a super admin may approve it (decision 235). `score` None: the employee had approved faces, but none
-    is left that it can be compared with (deleted first, or made by other models), so it cannot be shown to be
-    theirs either."""
+    look-alike's the review band would let through), and only a super admin may approve it (decision 235).
+    `score` None: the employee had approved faces, but none is left that it can be compared with (deleted
+    first, or made by other models), so it cannot be shown to be theirs either."""
 
     score: float | None
     threshold: float
