@@ -66,12 +66,19 @@ class ClientConfig:
     max_pages: int = 1_000  # stops a misbehaving upstream from paging forever
 
     def __post_init__(self) -> None:
-        # Credentials must not cross a network in clear text; plain HTTP is for the local simulator only.
-        url = urlsplit(self.base_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise ValueError(f"SIMPEG base_url must be an http(s) URL, got {self.base_url!r}")
-        if url.scheme == "http" and url.hostname not in _LOOPBACK:
-            raise ValueError("SIMPEG base_url must use https (plain http only for 127.0.0.1/localhost)")
+        # Credentials must not cross a network in clear text; plain HTTP is for the local simulator only. An
+        # absolute OAuth2 token URL receives the client secret: it is held to the same rule.
+        _check_url("base_url", self.base_url)
+        if isinstance(self.auth, OAuth2ClientCredentials) and "://" in self.auth.token_url:
+            _check_url("token_url", self.auth.token_url)
+
+
+def _check_url(name: str, value: str) -> None:
+    url = urlsplit(value)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ValueError(f"SIMPEG {name} must be an http(s) URL, got {value!r}")
+    if url.scheme == "http" and url.hostname not in _LOOPBACK:
+        raise ValueError(f"SIMPEG {name} must use https (plain http only for 127.0.0.1/localhost)")
 
 
 @dataclass(frozen=True)

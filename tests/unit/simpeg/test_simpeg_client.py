@@ -149,3 +149,13 @@ def test_unreachable_upstream_is_retried_then_unavailable(make_client: ClientFac
 def test_credentials_are_never_sent_over_plain_http_to_a_remote_host(url: str, mapping: FieldMapping) -> None:
     with pytest.raises(ValueError, match="base_url"):
         ClientConfig(url, ApiKeyAuth("k"), mapping)
+
+
+def test_the_client_secret_is_never_sent_over_plain_http_to_a_remote_token_url(mapping: FieldMapping) -> None:
+    # GIVEN an https SIMPEG whose OAuth2 token endpoint is written as plain http on another host: refused
+    remote = OAuth2ClientCredentials("http://auth.example.go.id/token", "smart", "rahasia")
+    with pytest.raises(ValueError, match="token_url"):
+        ClientConfig("https://simpeg.example.go.id/api", remote, mapping)
+    # AND https, a path under the base URL, or the local simulator's loopback are accepted
+    for token_url in ("https://auth.example.go.id/token", "/oauth/token", "http://127.0.0.1:8077/token"):
+        ClientConfig("https://simpeg.example.go.id/api", OAuth2ClientCredentials(token_url, "smart", "x"), mapping)
