@@ -215,6 +215,13 @@ def _inputs(
     return inputs
 
 
+def _list_scope(route: str, params: dict[str, str], query: BaseModel | None) -> str:
+    """Which list a `next` cursor belongs to: the route, its path parameters and every query filter but `next`
+    (a cursor of one unit's or one date's list read with another is refused, not an empty page)."""
+    filters = query.model_dump_json(exclude={"next"}) if query is not None else ""
+    return f"{route} {json.dumps(params, sort_keys=True)} {filters}"
+
+
 def _unbound(inputs: dict[str, BaseModel], scope: str) -> dict[str, BaseModel]:
     """The inputs with a query's `next` cursor checked to be one this list handed out (`store.base.bind_cursor`)
     and unwrapped for the use case."""
@@ -226,7 +233,7 @@ def _unbound(inputs: dict[str, BaseModel], scope: str) -> dict[str, BaseModel]:
 
 
 def _bound(result: BaseModel | Response, scope: str) -> BaseModel | Response:
-    """A page's `next` cursor tied to this list (`store.base.bind_cursor`)."""
+    """A page's `next` cursor tied to this list (`_list_scope`, `store.base.bind_cursor`)."""
     cursor = getattr(result, "next", None)
     if isinstance(result, BaseModel) and isinstance(cursor, str):
         return result.model_copy(update={"next": bind_cursor(scope, cursor)})
@@ -317,8 +324,9 @@ def endpoint(
                     now = datetime.now(UTC)
                     principal = _authenticate(request, settings, now, auth_as, mfa_setup, auditor_may)
                     call = Call(request, principal, settings, now)
-                    scope = f"{method} {path} {json.dumps(params, sort_keys=True)}"
-                    inputs = _unbound(_inputs(call, body, query, guard, params), scope)
+                    inputs = _inputs(call, body, query, guard, params)
+                    scope = _list_scope(f"{method} {path}", params, inputs.get("query"))
+                    inputs = _unbound(inputs, scope)
                     result = func(call, **inputs, **params)
                     response = _answer(_bound(result, scope), status, result_model, accepted)
                 except Exception as exc:  # every error becomes the API error shape

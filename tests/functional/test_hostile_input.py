@@ -201,8 +201,9 @@ def test_a_cursor_of_one_list_is_refused_by_another(api: Api, admin: str, monkey
     # THEN it reads the list's next page
     following = api.call("GET", f"/v1/admin/employees?next={first['next']}", token=admin)
     assert following.status == 200 and [e["nip"] for e in following.body["items"]] == [elsewhere["nip"]]
-    # AND sent to another list it is refused (400), never an empty page read from another table's position
-    for route in ("/v1/admin/reviews?", "/v1/admin/requests?", "/v1/admin/audit?", "/v1/admin/leaves?"):
+    # AND sent to another list, or to this one with other filters, it is refused (400), never an empty page
+    # read from another table's or another filter's position
+    for route in ("/v1/admin/reviews?", "/v1/admin/requests?", "/v1/admin/audit?", "/v1/admin/employees?q=Cucu&"):
         refused(api.call("GET", f"{route}next={first['next']}", token=admin), "next")
 
 
