@@ -28,6 +28,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -109,7 +110,9 @@ def employee_columns(keys: Sequence[str]) -> list[Column]:
         Column("Total Menit Terlambat", 12, value=lambda r: r.late_minutes),
         Column("Total Menit Pulang Cepat", 12, value=lambda r: r.early_minutes),
         Column("Potongan TPP (%)", 11, PERCENT, value=lambda r: r.deduction_percent),
-        Column("TK Tahun Berjalan", 11, value=lambda r: r.tk_days_for_discipline),
+        # TK days of the year plus each 7.5 h of lateness and early departure, as discipline counts them: not
+        # only absences, so the header says so (a bare "TK" read as days absent that never were).
+        Column("Hari TK untuk Disiplin (TK + TL/PSW per 7,5 jam)", 16, value=lambda r: r.tk_days_for_discipline),
         Column("Hukuman Disiplin (PP 94/2021)", 40, TEXT, value=lambda r: r.discipline),
     ]
 
@@ -151,7 +154,7 @@ def export_xlsx(report: MonthlyReport) -> bytes:
 
 
 def _saved(workbook: Workbook, title: str) -> bytes:
-    workbook.properties.title = title
+    workbook.properties.title = printable(title)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -182,8 +185,15 @@ def latin1(text: str) -> str:
 
 
 def safe_text(value: str) -> str:
-    """Neutralise text a spreadsheet would evaluate as a formula."""
+    """Neutralise text a spreadsheet would evaluate as a formula, without the control characters a workbook
+    cannot hold (one in a name would fail the whole file)."""
+    value = printable(value)
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def printable(text: str) -> str:
+    """`text` without the control characters XML, and so XLSX, forbids."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 @dataclass(frozen=True)
@@ -254,7 +264,7 @@ def _print_setup(sheet: Any, title: str) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
-    sheet.oddHeader.center.text = title.replace("&", "&&")
+    sheet.oddHeader.center.text = printable(title).replace("&", "&&")
     sheet.oddFooter.right.text = "Halaman &P dari &N"
 
 
@@ -291,7 +301,7 @@ def _width(key: str) -> int:
 
 
 def _sheet_name(wanted: str, taken: set[str]) -> str:
-    base = " ".join(_SHEET_FORBIDDEN.sub(" ", wanted).split()).strip("'")[:31] or "Unit"
+    base = " ".join(_SHEET_FORBIDDEN.sub(" ", printable(wanted)).split()).strip("'")[:31] or "Unit"
     name, counter = base, 2
     while name.casefold() in {t.casefold() for t in taken}:
         suffix = f" ({counter})"

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from chalicelib.attendance.classify import day_deduction
 from chalicelib.attendance.rules import RuleTable
@@ -194,5 +194,6 @@ def _unit_summary(rows: Sequence[MonthlyRow], keys: tuple[str, ...]) -> UnitSumm
         counts={key: sum(row.counts[key] for row in rows) for key in keys},
         late_minutes=sum(row.late_minutes for row in rows),
         early_minutes=sum(row.early_minutes for row in rows),
-        average_deduction=(total / len(rows)).quantize(Decimal("0.01")),
+        # Half up, as a spreadsheet's ROUND and the unit sheet's =AVERAGE show it (0.125 -> 0.13, not 0.12).
+        average_deduction=(total / len(rows)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
     )

@@ -8,6 +8,7 @@ Checking the embedded date and sex digit is cheap and catches typos and Excel da
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -61,10 +62,12 @@ def _embedded_problem(nip: str) -> Problem | None:
 
 
 def clean_text(value: object) -> str:
-    """Trimmed text with inner runs of whitespace collapsed; None becomes ''."""
+    """Trimmed text with inner runs of whitespace collapsed and control characters dropped (a bell or a
+    backspace in a name would fail every spreadsheet it is exported to); None becomes ''."""
     if value is None:
         return ""
-    return " ".join(str(value).split())
+    text = "".join(ch for ch in str(value) if ch.isspace() or unicodedata.category(ch) != "Cc")
+    return " ".join(text.split())
 
 
 def clean_nip(value: str) -> str:

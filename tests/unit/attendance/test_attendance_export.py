@@ -85,6 +85,34 @@ def test_xlsx_print_setup_and_summary(report: MonthlyReport) -> None:
     assert summary.cell(row=2, column=headers.index("Rata-rata Potongan TPP (%)") + 1).value == pytest.approx(1.0)
 
 
+def test_a_control_character_in_a_name_does_not_fail_the_workbook() -> None:
+    # GIVEN a name and a unit name stored with a bell and a backspace (pasted into SIMPEG long ago)
+    rows = [EmployeeMonth(NIP_A, "Budi\x07 Santoso", "U1", "SDN\x08 1 Ngamprah", november_days())]
+    # WHEN the month is exported, THEN the workbook is built, and reads the names without them
+    workbook = load_workbook(io.BytesIO(export_xlsx(monthly_report("2026-11", rows, RULES))))
+    assert workbook.sheetnames == ["Ringkasan", "SDN 1 Ngamprah"]
+    assert workbook["SDN 1 Ngamprah"]["B2"].value == "Budi Santoso"
+
+
+def test_the_summary_s_average_rounds_half_up_as_the_unit_sheet_shows_it() -> None:
+    # GIVEN eight employees of one unit, one of them 40 minutes late once (TL2, 1 %): an average of 0.125 %
+    late = [DayStatus(d.day, "TL2", tl="TL2", late_minutes=40, early_minutes=0) if d.day.day == 3 else d
+            for d in november_days()]  # fmt: skip
+    rows = [EmployeeMonth(f"1990010120150110{i:02d}", f"P{i}", "U1", "SDN 1", late if i == 0 else november_days())
+            for i in range(8)]  # fmt: skip
+    summary = load_workbook(io.BytesIO(export_xlsx(monthly_report("2026-11", rows, RULES))))["Ringkasan"]
+    headers = [cell.value for cell in summary[1]]
+    # THEN the summary says 0.13, as =AVERAGE over the unit sheet shows it, not 0.12
+    assert summary.cell(row=2, column=headers.index("Rata-rata Potongan TPP (%)") + 1).value == pytest.approx(0.13)
+
+
+def test_the_discipline_count_is_not_headed_as_days_absent(report: MonthlyReport) -> None:
+    # The count sums TK days and each 7.5 h of lateness and early departure (PP 94/2021): its header says so
+    headers = [cell.value for cell in load_workbook(io.BytesIO(export_xlsx(report)))["Dinas Pendidikan"][1]]
+    assert "Hari TK untuk Disiplin (TK + TL/PSW per 7,5 jam)" in headers
+    assert not [h for h in headers if str(h).startswith("TK ")]
+
+
 def test_csv_is_excel_friendly(report: MonthlyReport) -> None:
     content = export_csv(report)
     assert content.startswith("\ufeff".encode())

@@ -76,6 +76,13 @@ def test_a_json_row_with_a_non_text_value_is_reported_not_stored_as_its_python_s
     assert {e.nip for e in request.batch.errors} == {NIP2} and request.batch.refused_nips == {NIP2}
 
 
+def test_control_characters_in_names_are_dropped_at_import() -> None:
+    # A bell or a backspace pasted into SIMPEG would fail every spreadsheet the name is exported to
+    request = parse_import_json({"employees": [row(nama="Budi\x08 Santoso", unor_nama="SDN\x07 1\tNgamprah")]})
+    [record] = request.batch.records
+    assert (record.nama, record.unor_nama) == ("Budi Santoso", "SDN 1 Ngamprah")
+
+
 def test_json_status_other_than_aktif_is_inactive_and_missing_status_is_refused() -> None:
     request = parse_import_json({"employees": [row(status="Pensiun"), row(nip=NIP2, status="")]})
     assert [r.active for r in request.batch.records] == [False]
