@@ -111,6 +111,9 @@ class MonthlyReport:
     month: str
     rows: tuple[MonthlyRow, ...]
     keys: tuple[str, ...]
+    # The units asked for that have no row (no statuses that month), as (unor_id, name): the signed sheet still
+    # names them (attendance.recap_pdf).
+    empty_units: tuple[tuple[str, str], ...] = ()
 
     def units(self) -> list[UnitSummary]:
         """Per-unit totals in row order."""

@@ -84,6 +84,7 @@ def _sections(report: MonthlyReport) -> list[_Section]:
     for row in report.rows:
         groups.setdefault(row.unor_id, []).append(row)
     sections = [_Section(rows[0].unor_nama or rows[0].unor_id, rows) for rows in groups.values()]
+    sections += [_Section(name, ()) for _, name in report.empty_units]
     return sections or [_Section("", ())]
 
 

@@ -333,7 +333,8 @@ def month_report(units: list[str], month: str, settings: Settings) -> MonthlyRep
     """The monthly report of these units (stores each unit's counters for next month's report to start from)."""
     per_unit = recaps.map_units(lambda unit: _unit_month(unit, month, settings.tz), units)
     employees = [e for unit_rows in per_unit for e in unit_rows]
-    return monthly_report(month, employees, runtime.rule_table(settings))
+    empty = tuple((unit, _unit_name(unit)) for unit, rows in zip(units, per_unit, strict=True) if not rows)
+    return replace(monthly_report(month, employees, runtime.rule_table(settings)), empty_units=empty)
 
 
 def month_file(report: MonthlyReport, chosen: str, settings: Settings, now: datetime) -> tuple[str, bytes, str]:

@@ -5,6 +5,7 @@ to the core font, and a month without recapped days."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -84,3 +85,7 @@ def test_text_beyond_the_core_font_is_folded_and_a_long_name_cut(pages: list[str
 def test_a_month_without_recapped_days_says_so() -> None:
     pages = _pages(monthly_report("2026-12", [], RULES))
     assert len(pages) == 1 and TITLE in pages[0] and NO_ROWS in pages[0] and "Desember 2026" in pages[0]
+    # AND the sheet of a unit asked for that has no days names the unit, on its page and in its footer
+    empty = replace(monthly_report("2026-12", [], RULES), empty_units=(("U3", "SMP Negeri 3 Lembang"),))
+    [page] = _pages(empty)
+    assert NO_ROWS in page and "Unit: SMP Negeri 3 Lembang" in page and "Desember 2026 - SMP Negeri 3 Lembang" in page
