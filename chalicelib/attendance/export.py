@@ -147,7 +147,7 @@ def export_xlsx(report: MonthlyReport) -> bytes:
     for row in report.rows:
         rows_by_unit.setdefault(row.unor_id, []).append(row)
     for unit in report.units():
-        values = [[column.value(row) for column in columns] for row in rows_by_unit[unit.unor_id]]
+        values = [[column.value(row) for column in columns] for row in rows_by_unit.get(unit.unor_id, [])]
         sheet = workbook.create_sheet(_sheet_name(unit.unor_nama or unit.unor_id, names))
         _fill_sheet(sheet, f"{title} — {unit.unor_nama}", _Table(columns, values, "C2"))
     return _saved(workbook, title)

@@ -116,11 +116,16 @@ class MonthlyReport:
     empty_units: tuple[tuple[str, str], ...] = ()
 
     def units(self) -> list[UnitSummary]:
-        """Per-unit totals in row order."""
+        """Per-unit totals in row order, then the units asked for that have no row (all zero)."""
+        names: dict[str, str] = {}
         groups: dict[str, list[MonthlyRow]] = {}
         for row in self.rows:
+            names.setdefault(row.unor_id, row.unor_nama)
             groups.setdefault(row.unor_id, []).append(row)
-        return [_unit_summary(rows, self.keys) for rows in groups.values()]
+        for unor_id, unor_nama in self.empty_units:
+            names.setdefault(unor_id, unor_nama)
+            groups.setdefault(unor_id, [])
+        return [_unit_summary((unor_id, names[unor_id]), rows, self.keys) for unor_id, rows in groups.items()]
 
     def to_dict(self) -> dict[str, object]:
         return {"month": self.month, "items": [row.to_dict() for row in self.rows]}
@@ -188,15 +193,15 @@ def _count_keys(day: DayStatus) -> tuple[str, ...]:
     return parts or (day.status,)
 
 
-def _unit_summary(rows: Sequence[MonthlyRow], keys: tuple[str, ...]) -> UnitSummary:
+def _unit_summary(unit: tuple[str, str], rows: Sequence[MonthlyRow], keys: tuple[str, ...]) -> UnitSummary:
     total = sum((row.deduction_percent for row in rows), Decimal(0))
     return UnitSummary(
-        unor_id=rows[0].unor_id,
-        unor_nama=rows[0].unor_nama,
+        unor_id=unit[0],
+        unor_nama=unit[1],
         employees=len(rows),
         counts={key: sum(row.counts[key] for row in rows) for key in keys},
         late_minutes=sum(row.late_minutes for row in rows),
         early_minutes=sum(row.early_minutes for row in rows),
         # Half up, as a spreadsheet's ROUND and the unit sheet's =AVERAGE show it (0.125 -> 0.13, not 0.12).
-        average_deduction=(total / len(rows)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        average_deduction=(total / max(len(rows), 1)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
     )

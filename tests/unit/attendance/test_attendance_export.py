@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -111,6 +112,18 @@ def test_the_discipline_count_is_not_headed_as_days_absent(report: MonthlyReport
     headers = [cell.value for cell in load_workbook(io.BytesIO(export_xlsx(report)))["Dinas Pendidikan"][1]]
     assert "Hari TK untuk Disiplin (TK + TL/PSW per 7,5 jam)" in headers
     assert not [h for h in headers if str(h).startswith("TK ")]
+
+
+def test_a_unit_asked_for_without_statuses_is_in_the_summary_with_nothing(report: MonthlyReport) -> None:
+    # GIVEN the month of two units with rows, and a third asked for that has no statuses that month
+    asked = replace(report, empty_units=(("U3", "SMP Negeri 3 Lembang"),))
+    workbook = load_workbook(io.BytesIO(export_xlsx(asked)))
+    # THEN it has its row in the summary, with no employee, and its (empty) sheet
+    summary = workbook["Ringkasan"]
+    headers = [cell.value for cell in summary[1]]
+    last = [cell.value for cell in summary[4]]
+    assert last[0] == "SMP Negeri 3 Lembang" and last[headers.index("Jumlah Pegawai")] == 0
+    assert workbook.sheetnames[-1] == "SMP Negeri 3 Lembang" and workbook["SMP Negeri 3 Lembang"].max_row == 1
 
 
 def test_csv_is_excel_friendly(report: MonthlyReport) -> None:
