@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { correctionAsked, decidedText, monthCorrectionsText, requestTitle } from "./requests";
+import { correctionAsked, decidedText, monthCorrectionsText, ownStatusText, requestTitle } from "./requests";
 
 describe("an employee's request in words", () => {
   it("says what time a correction asks for, and whether it is the arrival or the departure", () => {
@@ -7,6 +7,14 @@ describe("an employee's request in words", () => {
     expect(correctionAsked({ type: "KOREKSI", time: "16:00", event_type: "out" })).toBe("Pulang 16.00");
     expect(correctionAsked({ type: "KOREKSI", time: "07:20", event_type: null })).toBe("Masuk 07.20");
     expect(correctionAsked({ type: "IZIN", time: null })).toBe("");
+  });
+
+  it("tells the employee their request's state, and an approval an admin took back from one they withdrew", () => {
+    const nip = "198501012010011001";
+    expect(ownStatusText({ status: "pending", nip })).toBe("Menunggu keputusan admin");
+    expect(ownStatusText({ status: "cancelled", nip, decided_by: nip })).toBe("Dibatalkan");
+    expect(ownStatusText({ status: "cancelled", nip, decided_by: "budi" })).toBe("Persetujuan dibatalkan admin");
+    expect(ownStatusText({ status: "approved", nip, decided_by: "budi" })).toBe("Disetujui");
   });
 
   it("names the type, with a correction's time beside it", () => {

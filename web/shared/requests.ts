@@ -24,6 +24,20 @@ export function requestTitle(r: { type: string; time?: string | null; event_type
   return asked ? `${name} · ${asked}` : name;
 }
 
+const OWN_STATUS: Record<string, string> = {
+  pending: "Menunggu keputusan admin",
+  approved: "Disetujui",
+  rejected: "Ditolak",
+  cancelled: "Dibatalkan",
+};
+
+/** A request's state as its employee reads it (`GET /v1/me/requests`): a cancelled one the employee did not
+ * withdraw (`decided_by` is not their NIP) is an approval an admin took back. */
+export function ownStatusText(r: { status: string; nip?: string; decided_by?: string | null }): string {
+  if (r.status === "cancelled" && r.decided_by && r.decided_by !== r.nip) return "Persetujuan dibatalkan admin";
+  return OWN_STATUS[r.status] ?? r.status;
+}
+
 /** An employee's approved corrections of a month against the regency's cap, as an admin list carries them. */
 export interface MonthCorrections {
   month: string;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
-import { REQUEST_TYPE_NAMES, requestTitle } from "../../../shared/requests";
+import { REQUEST_TYPE_NAMES, ownStatusText, requestTitle } from "../../../shared/requests";
 import { grab } from "../camera";
 import { CameraView } from "../live";
 import { call } from "../session";
@@ -14,18 +14,6 @@ const EVENT_TYPES = [
   ["in", "Masuk"],
   ["out", "Pulang"],
 ] as const satisfies readonly (readonly [Kind, string])[];
-const STATUS: Record<string, string> = {
-  pending: "Menunggu keputusan admin",
-  approved: "Disetujui",
-  rejected: "Ditolak",
-  cancelled: "Dibatalkan",
-};
-
-/** A request's state in words: a cancelled one the employee did not withdraw is an approval an admin took back. */
-function statusText(r: SelfRequest): string {
-  if (r.status === "cancelled" && r.decided_by && r.decided_by !== r.nip) return "Persetujuan dibatalkan admin";
-  return STATUS[r.status] ?? r.status;
-}
 // A letter photo: sharp enough to read, far below the API's 2 MB.
 const LETTER_PX = 1600;
 const LETTER_BYTES = 600 * 1024;
@@ -101,7 +89,7 @@ function RequestList({ items, onCancel }: { items: SelfRequest[]; onCancel: (id:
           <strong>{requestTitle(r)}</strong> · {dateText(r.start_date)}
           {r.end_date !== r.start_date ? ` s.d. ${dateText(r.end_date)}` : ""}
           <br />
-          <span class={r.status === "approved" ? "ok" : ""}>{statusText(r)}</span>
+          <span class={r.status === "approved" ? "ok" : ""}>{ownStatusText(r)}</span>
           {r.decision_note ?? r.note ? <span> · Catatan admin: {r.decision_note ?? r.note}</span> : null}
           {r.status === "pending" ? (
             <button type="button" class="secondary" onClick={() => onCancel(r.request_id)}>
