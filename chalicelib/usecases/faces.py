@@ -304,7 +304,8 @@ def keep_enrolment(
         detail["status"] = status
     if own is not None:
         detail["own_score"] = own.score
-    runtime.audit().record(actor, "face.enrol", nip, detail)
+    # The employee's own enrolment names them as an employee; an admin's role is read with the entry.
+    runtime.audit().record(actor, "face.enrol", nip, detail, role="employee" if actor == nip else None)
     return template_id, quality
 
 

@@ -30,13 +30,14 @@ from chalicelib.store.base import ConditionFailed
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import auth, directory, faces, me, onboarding
+from chalicelib.usecases import admin_views, auth, directory, faces, me, onboarding
+from chalicelib.usecases.schemas.admin_views import AuditQuery
 from chalicelib.usecases.schemas.attendance import EnrolRequest
 from chalicelib.usecases.schemas.core import ActivateRequest
 from chalicelib.usecases.schemas.faces import PendingFacesQuery
 from chalicelib.usecases.schemas.reports import DecisionRequest
 from tests.functional.checkin_setup import b64, selfie
-from tests.unit.usecases.admin_fixtures import AuditTrail
+from tests.unit.usecases.admin_fixtures import AUDIT_START, AuditTrail
 from tests.unit.usecases.test_faces import Audit, settings
 from tests.unit.usecases.test_request_failures import audit_of, failing
 
@@ -485,6 +486,21 @@ def test_a_stand_in_s_face_on_an_enrolled_employee_needs_a_super_admin_who_did_n
     assert state() == (1, 1) and not verifies(NIP, "deepface/img14.jpg", settings)
     # AND a super admin may (BKPSDM, having looked)
     assert approve(SUPER, answer.template_id, settings, now) == "approved"
+
+
+def test_the_audit_log_names_an_employee_s_own_enrolment_as_an_employee_s(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN an admin account whose username is the employee's NIP (a NIP used as a name), and the employee's
+    # own enrolment from the app
+    runtime.people().create_admin(NIP, "x", "unit_admin", {"U2"})
+    faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # WHEN a super admin reads the day's log
+    day = AUDIT_START.date().isoformat()
+    query = AuditQuery.model_validate({"from": day, "to": day, "action": "face.enrol"})
+    [entry] = admin_views.audit_log(SUPER, query, settings, AUDIT_START + timedelta(hours=1)).items
+    # THEN it was the employee who enrolled, not that admin account
+    assert (entry.actor, entry.role) == (NIP, "employee")
 
 
 def test_a_look_alike_in_the_review_band_needs_a_super_admin_too(
