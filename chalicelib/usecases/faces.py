@@ -122,6 +122,7 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
         reset_by=reset_by,
         own=own,
         recheck=True,
+        role=actor.role,
     )
     return FaceEnrolled(template_id=template_id, quality=quality, models=list(policy.model_ids), status=status)
 
@@ -150,6 +151,7 @@ def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now
             unor_id=employee.unor_id,
             reset_by=four_eyes(employee, now),
             own=own_match(employee, analysis.embeddings, settings),
+            role=principal.role,
         )
     except ConditionFailed:  # parallel uploads: the stored count's condition let only the first ones in
         _refuse_full_queue(PENDING_PER_EMPLOYEE)
@@ -269,9 +271,11 @@ def keep_enrolment(
     reset_by: str | None = None,
     own: OwnMatch | None = None,
     recheck: bool = False,
+    role: str | None = None,
 ) -> tuple[str, FaceQuality]:
     """Store an accepted enrolment: the photo privately, template + fingerprint + count, the audit entry.
-    Returns the template's id and its stored quality measures. `recheck`: an approved template is checked
+    Returns the template's id and its stored quality measures; `role`: the actor's, for the audit entry (an
+    employee's own enrolment, or an admin's). `recheck`: an approved template is checked
     again after the write (`confirm_unique`: DUPLICATE_FACE and nothing kept on a parallel duplicate).
 
     Public so that tools preparing many employees (bench/load_checkin.py --fast-setup) write exactly what
@@ -304,8 +308,7 @@ def keep_enrolment(
         detail["status"] = status
     if own is not None:
         detail["own_score"] = own.score
-    # The employee's own enrolment names them as an employee; an admin's role is read with the entry.
-    runtime.audit().record(actor, "face.enrol", nip, detail, role="employee" if actor == nip else None)
+    runtime.audit().record(actor, "face.enrol", nip, detail, role=role)
     return template_id, quality
 
 

@@ -493,14 +493,16 @@ def test_the_audit_log_names_an_employee_s_own_enrolment_as_an_employee_s(
 ) -> None:
     # GIVEN an admin account whose username is the employee's NIP (a NIP used as a name), and the employee's
     # own enrolment from the app
-    runtime.people().create_admin(NIP, "x", "unit_admin", {"U2"})
+    runtime.people().create_admin(NIP, "x", "unit_admin", {"U1"})
     faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # AND that admin account enrolling the employee's face from the console
+    faces.enrol(Principal(NIP, "unit_admin", frozenset({"U1"})), NIP, photo(JOLIE[1]), settings, now)
     # WHEN a super admin reads the day's log
     day = AUDIT_START.date().isoformat()
     query = AuditQuery.model_validate({"from": day, "to": day, "action": "face.enrol"})
-    [entry] = admin_views.audit_log(SUPER, query, settings, AUDIT_START + timedelta(hours=1)).items
-    # THEN it was the employee who enrolled, not that admin account
-    assert (entry.actor, entry.role) == (NIP, "employee")
+    entries = admin_views.audit_log(SUPER, query, settings, AUDIT_START + timedelta(hours=1)).items
+    # THEN each names who acted as what they were: the admin account, then the employee from the app
+    assert [(e.actor, e.role) for e in entries] == [(NIP, "unit_admin"), (NIP, "employee")]
 
 
 def test_a_look_alike_in_the_review_band_needs_a_super_admin_too(
