@@ -65,6 +65,7 @@ _KEY_HEADERS: dict[str, str] = {
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")  # not XML characters, and not controls (openpyxl lets them by)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -192,8 +193,8 @@ def safe_text(value: str) -> str:
 
 
 def printable(text: str) -> str:
-    """`text` without the control characters XML, and so XLSX, forbids."""
-    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
+    """`text` without the characters XML, and so XLSX, forbids: control characters, U+FFFE and U+FFFF."""
+    return _NONCHARACTERS.sub("", str(ILLEGAL_CHARACTERS_RE.sub("", text)))
 
 
 @dataclass(frozen=True)

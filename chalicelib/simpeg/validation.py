@@ -62,11 +62,12 @@ def _embedded_problem(nip: str) -> Problem | None:
 
 
 def clean_text(value: object) -> str:
-    """Trimmed text with inner runs of whitespace collapsed and control characters dropped (a bell or a
-    backspace in a name would fail every spreadsheet it is exported to); None becomes ''."""
+    """Trimmed text with inner runs of whitespace collapsed, control characters and unassigned code points
+    dropped (a bell, a backspace or U+FFFF in a name would break every spreadsheet it is exported to); None
+    becomes ''."""
     if value is None:
         return ""
-    text = "".join(ch for ch in str(value) if ch.isspace() or unicodedata.category(ch) != "Cc")
+    text = "".join(ch for ch in str(value) if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cn"))
     return " ".join(text.split())
 
 

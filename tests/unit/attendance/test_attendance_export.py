@@ -87,8 +87,8 @@ def test_xlsx_print_setup_and_summary(report: MonthlyReport) -> None:
 
 
 def test_a_control_character_in_a_name_does_not_fail_the_workbook() -> None:
-    # GIVEN a name and a unit name stored with a bell and a backspace (pasted into SIMPEG long ago)
-    rows = [EmployeeMonth(NIP_A, "Budi\x07 Santoso", "U1", "SDN\x08 1 Ngamprah", november_days())]
+    # GIVEN a name and a unit name stored with a bell, a backspace and noncharacters (pasted into SIMPEG long ago)
+    rows = [EmployeeMonth(NIP_A, "Budi\x07 Santoso\uffff", "U1", "SDN\x08 1 Ngamprah\ufffe", november_days())]
     # WHEN the month is exported, THEN the workbook is built, and reads the names without them
     workbook = load_workbook(io.BytesIO(export_xlsx(monthly_report("2026-11", rows, RULES))))
     assert workbook.sheetnames == ["Ringkasan", "SDN 1 Ngamprah"]

@@ -78,7 +78,7 @@ def test_a_json_row_with_a_non_text_value_is_reported_not_stored_as_its_python_s
 
 def test_control_characters_in_names_are_dropped_at_import() -> None:
     # A bell or a backspace pasted into SIMPEG would fail every spreadsheet the name is exported to
-    request = parse_import_json({"employees": [row(nama="Budi\x08 Santoso", unor_nama="SDN\x07 1\tNgamprah")]})
+    request = parse_import_json({"employees": [row(nama="Budi\x08 Santoso\uffff", unor_nama="SDN\x07 1\tNgamprah")]})
     [record] = request.batch.records
     assert (record.nama, record.unor_nama) == ("Budi Santoso", "SDN 1 Ngamprah")
 
