@@ -330,11 +330,15 @@ def _thousands(n: int) -> str:
 
 
 def month_report(units: list[str], month: str, settings: Settings) -> MonthlyReport:
-    """The monthly report of these units (stores each unit's counters for next month's report to start from)."""
+    """The monthly report of these units (stores each unit's counters for next month's report to start from).
+    One unit asked for without statuses is named in it (its files say it has none); of many, those without are
+    left out (a regency's files would carry every dissolved or idle unit)."""
     per_unit = recaps.map_units(lambda unit: _unit_month(unit, month, settings.tz), units)
     employees = [e for unit_rows in per_unit for e in unit_rows]
-    empty = tuple((unit, _unit_name(unit)) for unit, rows in zip(units, per_unit, strict=True) if not rows)
-    return replace(monthly_report(month, employees, runtime.rule_table(settings)), empty_units=empty)
+    report = monthly_report(month, employees, runtime.rule_table(settings))
+    if len(units) == 1 and not employees:
+        report = replace(report, empty_units=((units[0], _unit_name(units[0])),))
+    return report
 
 
 def month_file(report: MonthlyReport, chosen: str, settings: Settings, now: datetime) -> tuple[str, bytes, str]:

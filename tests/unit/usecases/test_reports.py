@@ -245,6 +245,20 @@ def test_the_run_across_new_year_does_not_depend_on_which_month_is_read_first_an
     assert february() == (2, None)
 
 
+def test_a_unit_asked_for_alone_without_statuses_is_named_in_its_files_and_others_are_left_out(
+    repos: Repositories,
+) -> None:
+    # GIVEN U1 with November's days, and U3 with none (its recap never ran)
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.upsert_unit("U3", "SMP Negeri 3 Lembang")
+    _store_days(repos, [MONDAY])
+    settings = build_settings({})
+    # WHEN U3's month is asked for alone, THEN its files name it (a page saying it has no days)
+    assert reports.month_report(["U3"], "2026-11", settings).empty_units == (("U3", "SMP Negeri 3 Lembang"),)
+    # AND asked for with U1 (a regency's many units), the units without days are left out
+    assert reports.month_report(["U1", "U3"], "2026-11", settings).empty_units == ()
+
+
 def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repositories) -> None:
     # GIVEN two October days recapped (Asep absent) but no October report ever read
     repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
