@@ -464,11 +464,11 @@ def decide(
     access.require_unit_scope(principal, found.info.unor_id or (employee.unor_id if employee else ""))
     access.require_not_own(principal, nip)
     approve = body.decision == "approve"
-    if (found.info.status, found.info.decided_by) == (APPROVED if approve else REJECTED, principal.subject):
+    if _decided_by(found, approve, principal):
         # This admin's own decision, sent again: an earlier try stopped after storing it (its re-check or its audit
         # entry failed). Finish what follows it and answer as that try would have.
-        decided_at = found.info.decided_at or iso(now)
-        return _followed_up(principal, nip, found, body.decision, decided_at=decided_at, settings=settings)
+        return _followed_up(principal, nip, found, body.decision, decided_at=found.info.decided_at or iso(now),
+                            settings=settings)  # fmt: skip
     if found.info.status != PENDING:
         raise ConflictError("Foto wajah ini sudah diputuskan.", {"status": found.info.status})
     # After a reset (or a new activation, noted as one) the face waits for a second admin: neither the one who
@@ -484,12 +484,16 @@ def decide(
     except ConditionFailed as exc:
         # The SDK sends a write again when its answer was lost: the repeat meets this very decision, stored.
         stored = runtime.faces().get_template(nip, template_id)
-        own = (APPROVED if approve else REJECTED, principal.subject)
-        if stored is None or (stored.info.status, stored.info.decided_by) != own:
+        if stored is None or not _decided_by(stored, approve, principal):
             raise ConflictError("Foto wajah ini sudah diputuskan.", {"template_id": template_id}) from exc
-        decided_at = stored.info.decided_at or iso(now)
-        return _followed_up(principal, nip, stored, body.decision, decided_at=decided_at, settings=settings)
+        return _followed_up(principal, nip, stored, body.decision, decided_at=stored.info.decided_at or iso(now),
+                            settings=settings)  # fmt: skip
     return _followed_up(principal, nip, found, body.decision, decided_at=iso(now), settings=settings)
+
+
+def _decided_by(found: FoundTemplate, approve: bool, principal: Principal) -> bool:
+    """Whether the template already carries this decision by this admin (an earlier try of the same call)."""
+    return (found.info.status, found.info.decided_by) == (APPROVED if approve else REJECTED, principal.subject)
 
 
 def _followed_up(
