@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
+from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -179,10 +180,37 @@ def month_label(month: str) -> str:
     return f"{MONTH_NAMES[int(number) - 1]} {year}"
 
 
-def latin1(text: str) -> str:
-    """For PDF core fonts, which cover Latin-1: other letters lose their accents, anything else becomes '?'."""
-    plain = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in plain if not unicodedata.combining(c)).encode("latin-1", "replace").decode("latin-1")
+# fpdf2 declares its core fonts (Helvetica, ...) WinAnsiEncoding: Windows-1252, Latin-1 with the typographic
+# marks names and unit names are typed with (’ ‘ “ ” – — …) where Latin-1 has control codes.
+PDF_ENCODING = "cp1252"
+
+
+class CorePdf(FPDF):
+    """FPDF writing its core fonts in Windows-1252, the encoding they are declared with (fpdf2's default,
+    Latin-1, refuses ’ in "Ma’ruf"). Text goes through `pdf_text` first."""
+
+    def __init__(self, orientation: Literal["portrait", "landscape"]) -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.core_fonts_encoding = PDF_ENCODING
+
+
+def pdf_text(text: str) -> str:
+    """For PDF core fonts: a letter outside Windows-1252 loses its accents (ā → a); anything else left
+    becomes '?'. Letters the fonts have (é, ’) stay as they are."""
+    return "".join(c if _in_pdf_fonts(c) else _folded(c) for c in text)
+
+
+def _in_pdf_fonts(character: str) -> bool:
+    try:
+        character.encode(PDF_ENCODING)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _folded(character: str) -> str:
+    plain = "".join(c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c))
+    return plain.encode(PDF_ENCODING, "replace").decode(PDF_ENCODING)
 
 
 def safe_text(value: str) -> str:

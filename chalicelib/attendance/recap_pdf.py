@@ -5,7 +5,7 @@ A4 landscape, one section per unit starting on its own page: the month and the u
 (No, Nama, NIP, working days, days present, one column per category of the rule table, minutes late and early,
 the TPP deduction), a legend of the codes, and a signature block "Mengetahui, Kepala <unit>" with room for the
 signature and the head's NIP. The table's header row repeats on every page; a footer names the month, the unit
-and the page ("Halaman 2/5"). Drawn with fpdf2's core fonts (Latin-1: `latin1` folds other letters).
+and the page ("Halaman 2/5"). Drawn with fpdf2's core fonts (Windows-1252: `export.pdf_text` folds other letters).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import cast
 
 from fpdf import FPDF
 
-from chalicelib.attendance.export import MONTH_NAMES, Cell, TableFile, day_label, latin1, month_label
+from chalicelib.attendance.export import MONTH_NAMES, Cell, CorePdf, TableFile, day_label, month_label, pdf_text
 from chalicelib.attendance.monthly import MonthlyReport, MonthlyRow
 
 TITLE = "REKAPITULASI KEHADIRAN PEGAWAI"
@@ -50,14 +50,14 @@ class _Section:
     rows: Sequence[MonthlyRow]
 
 
-class _RecapPdf(FPDF):
+class _RecapPdf(CorePdf):
     """FPDF with the recap's footer: the period (`label`) and unit on the left, the page of all on the right."""
 
     def __init__(self, label: str) -> None:
-        super().__init__(orientation="landscape", unit="mm", format="A4")
+        super().__init__("landscape")
         self.label = label
         self.unit = ""
-        self.set_title(latin1(label))
+        self.set_title(pdf_text(label))
         self.set_creator("SMART")
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=14)
@@ -65,7 +65,7 @@ class _RecapPdf(FPDF):
     def footer(self) -> None:
         self.set_y(-10)
         self.set_font(FONT, "", 7)
-        self.cell(0, 4, latin1(f"{self.label} - {self.unit}"))
+        self.cell(0, 4, pdf_text(f"{self.label} - {self.unit}"))
         self.set_x(MARGIN)
         self.cell(0, 4, f"Halaman {self.page_no()}/{{nb}}", align="R")
 
@@ -106,11 +106,13 @@ def _draw_heading(pdf: _RecapPdf, heading: tuple[str, str, str], printed_at: dat
     pdf.set_font(FONT, "B", 12)
     pdf.cell(0, 6, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
-    pdf.cell(0, 5, latin1(period), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, pdf_text(period), align="C", new_x="LMARGIN", new_y="NEXT")
     if unor_nama:
-        pdf.cell(0, 5, latin1(f"Unit: {unor_nama}"), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, pdf_text(f"Unit: {unor_nama}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 7)
-    pdf.cell(0, 4, latin1(f"Dicetak dari SMART: {moment_label(printed_at)}"), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0, 4, pdf_text(f"Dicetak dari SMART: {moment_label(printed_at)}"), align="R", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.ln(1)
     if nothing is not None:
         pdf.set_font(FONT, "", 10)
@@ -137,7 +139,7 @@ def _widths(keys: Sequence[str]) -> list[float]:
 def _cells(number: int, row: MonthlyRow, keys: Sequence[str]) -> list[str]:
     return [
         str(number),
-        latin1(row.nama),
+        pdf_text(row.nama),
         row.nip,
         str(row.working_days),
         str(row.present_days),
@@ -224,7 +226,7 @@ def _draw_signature(pdf: _RecapPdf, unor_nama: str) -> None:
     x, width = PAGE_W - MARGIN - 90, 90.0
     pdf.ln(4)
     pdf.set_font(FONT, "", 9)
-    for text in ("Mengetahui,", latin1(f"Kepala {unor_nama}")):
+    for text in ("Mengetahui,", pdf_text(f"Kepala {unor_nama}")):
         pdf.set_x(x)
         pdf.multi_cell(width, 4.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(18)
@@ -258,4 +260,4 @@ def export_daily_pdf(table: TableFile, day: date, unor_nama: str, printed_at: da
 def _text(value: Cell) -> str:
     if value is None:
         return ""
-    return _percent(value) if isinstance(value, Decimal) else latin1(str(value))
+    return _percent(value) if isinstance(value, Decimal) else pdf_text(str(value))

@@ -18,7 +18,7 @@ import segno
 from fpdf import FPDF
 
 from chalicelib import runtime
-from chalicelib.attendance.export import latin1
+from chalicelib.attendance.export import CorePdf, pdf_text
 from chalicelib.auth import codes
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError
@@ -101,15 +101,15 @@ def _card(employee: Employee, code: str, expires: str, base_url: str) -> Card:
 
 def render_sheet(unit_name: str, cards: Sequence[Card]) -> bytes:
     """The A4 PDF: a header per page, then the cards in a 2 x 4 grid (a page with no card says so)."""
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf = CorePdf("portrait")
     pdf.set_auto_page_break(False)
-    pdf.set_title(latin1(f"Kode aktivasi SMART - {unit_name}"))
+    pdf.set_title(pdf_text(f"Kode aktivasi SMART - {unit_name}"))
     per_page = COLUMNS * ROWS
     for start in range(0, max(len(cards), 1), per_page):
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 11)
         pdf.set_xy(MARGIN, 6)
-        pdf.cell(0, 5, latin1(f"Kode aktivasi SMART - {unit_name}"))
+        pdf.cell(0, 5, pdf_text(f"Kode aktivasi SMART - {unit_name}"))
         if not cards:
             pdf.set_xy(MARGIN, 20)
             pdf.set_font("Helvetica", "", 11)
@@ -190,7 +190,7 @@ def _draw_card(pdf: FPDF, card: Card, x: float, y: float) -> None:
     _draw_qr(pdf, card.link, x + CARD_W - 36, y + 4, 30)
     left = x + 3
     pdf.set_font("Helvetica", "B", 10)
-    name_lines = _wrapped(pdf, latin1(card.nama), CARD_W - 42, NAME_LINES)
+    name_lines = _wrapped(pdf, pdf_text(card.nama), CARD_W - 42, NAME_LINES)
     for line_no, line in enumerate(name_lines):
         pdf.text(left, y + 6.3 + line_no * 4.5, line)
     below = y + 3 + 4.5 * len(name_lines)
