@@ -215,9 +215,10 @@ def _schedule_event(schedule: LocalSchedule) -> Json:
     return {"Type": "ScheduleV2", "Properties": properties}
 
 
-def _localise_schedules(functions: dict[str, Json], config: MergeConfig, timezone: str) -> list[str]:
-    """Replace Chalice's UTC Schedule events by local-time ScheduleV2 events, and add the functions' second
-    schedules (`LocalSchedule.extra`); return warnings."""
+def _localise_schedules(functions: dict[str, Json], config: MergeConfig) -> list[str]:
+    """Replace Chalice's UTC Schedule events by local-time ScheduleV2 events in the stack's `Timezone`, and add
+    the functions' second schedules (`LocalSchedule.extra`); return warnings. app.py's expressions are checked
+    against WIB (`schedules.APP_ZONE`), which they are written for, whatever the stage's zone."""
     known = {to_cfn_resource_name(s.function): s for s in config.schedules if not s.extra}
     extras: dict[str, list[LocalSchedule]] = {}
     for extra in (s for s in config.schedules if s.extra):
@@ -234,7 +235,7 @@ def _localise_schedules(functions: dict[str, Json], config: MergeConfig, timezon
                     f"{function_id} is scheduled in app.py but has no local time in infra/schedules.py",
                     {"function": function_id},
                 )
-            check_expression(schedule, str(event["Properties"]["Schedule"]), timezone)
+            check_expression(schedule, str(event["Properties"]["Schedule"]))
             events[event_id] = _schedule_event(schedule)
             seen.add(function_id)
         if function_id in seen:
@@ -427,7 +428,7 @@ def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeCo
     for function_id, function in functions.items():
         _check_function(function_id, function["Properties"], config)
     env = stage_environment(functions)
-    warnings = _localise_schedules(functions, config, env["SMART_TIMEZONE"])
+    warnings = _localise_schedules(functions, config)
     models = tuple(models)
     tables = table_resources(models, env["SMART_TABLE_PREFIX"])
     roles = {fid: _role_id(fid, fn["Properties"]) for fid, fn in functions.items()}

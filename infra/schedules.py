@@ -6,9 +6,10 @@ schedule (SAM ``ScheduleV2``) whose expression is the local time below and whose
 ``ScheduleExpressionTimezone`` is the stack's ``Timezone`` parameter (default Asia/Jakarta).
 
 app.py still has to give ``@app.schedule`` an expression. The build checks that it equals the UTC
-translation of the local time for the default zone, so the two can never silently disagree and
+translation of the local time in ``APP_ZONE`` (WIB), so the two can never silently disagree and
 `chalice local`-style callers see the same instant. If they differ, the build names the expected
-``Cron(...)`` to write in app.py.
+``Cron(...)`` to write in app.py. A WITA or WIT regency changes only its zone (the stage's
+``SMART_TIMEZONE``, the stack's ``Timezone``), never app.py: the deployed schedules are local times.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .errors import ScheduleError
 # Days on which the offset is sampled: a zone with daylight saving time has two different answers.
 _SAMPLE_DAYS = (datetime(2026, 1, 15, 12), datetime(2026, 7, 15, 12))  # naive: only the offset matters
 _CRON = re.compile(r"^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$")
+# The zone app.py's UTC `Cron(...)` expressions are written for, whatever zone a stage runs in.
+APP_ZONE = "Asia/Jakarta"
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def _normalise(expression: str) -> str:
     return "cron(" + " ".join(fields) + ")"
 
 
-def check_expression(schedule: LocalSchedule, chalice_expression: str, timezone: str) -> None:
+def check_expression(schedule: LocalSchedule, chalice_expression: str, timezone: str = APP_ZONE) -> None:
     """Fail when app.py's UTC expression is not the local schedule translated for `timezone`."""
     expected = utc_expression(schedule, timezone)
     if _normalise(chalice_expression) != _normalise(expected):

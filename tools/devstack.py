@@ -16,7 +16,9 @@ While it runs, the scheduled jobs fire at their local times as EventBridge fires
 
 Environment (all optional): SMART_DATA_DIR (default <repo>/.local), SMART_PORT (8000), SMART_MOTO_PORT (4566),
 SMART_SIMPEG_PORT (8077), SMART_SIMPEG_SIZE (7000), SMART_SIMPEG_SEED (1), SMART_BOOTSTRAP_ADMIN_PASSWORD
-(admin-local), SMART_MODEL_DIR. Tests use `LocalStack`, which picks free ports and a temporary data dir.
+(admin-local), SMART_MODEL_DIR, SMART_TIMEZONE (Asia/Jakarta; Asia/Makassar or Asia/Jayapura rehearse a WITA or
+WIT regency: the API, its rules and the local job times follow it). Tests use `LocalStack`, which picks free
+ports and a temporary data dir.
 """
 
 from __future__ import annotations
@@ -118,6 +120,7 @@ class StackConfig:
             simpeg_size=int(environ.get("SMART_SIMPEG_SIZE", cls.simpeg_size)),
             simpeg_seed=int(environ.get("SMART_SIMPEG_SEED", cls.simpeg_seed)),
             admin_password=environ.get("SMART_BOOTSTRAP_ADMIN_PASSWORD", cls.admin_password),
+            timezone=environ.get("SMART_TIMEZONE") or cls.timezone,
             model_dir=Path(model_dir) if model_dir else None,
             api_workers=int(environ.get("SMART_API_WORKERS", cls.api_workers)),
             run_schedules=environ.get("SMART_LOCAL_SCHEDULES", "1") != "0",

@@ -73,6 +73,17 @@ def test_timezone_parameter_defaults_to_the_stage_zone_and_drives_the_app(merged
     assert variables["SMART_TIMEZONE"] == {"Ref": "Timezone"}
 
 
+def test_a_wit_regency_sets_only_its_zone_and_gets_local_schedules(chalice_template: dict[str, Any]) -> None:
+    """The README and deployment.md tell a WITA/WIT regency to set SMART_TIMEZONE in .chalice/config.json; app.py's
+    UTC expressions stay written for WIB and the build does not ask to rewrite them."""
+    wit = json.loads(json.dumps(chalice_template).replace('"Asia/Jakarta"', '"Asia/Jayapura"'))
+    merged = merge(wit, ALL_MODELS)
+    assert merged.template["Parameters"]["Timezone"]["Default"] == "Asia/Jayapura"
+    events = merged.template["Resources"]["DailyRecap"]["Properties"]["Events"].values()
+    assert [e["Properties"]["ScheduleExpression"] for e in events] == ["cron(30 23 * * ? *)", "cron(30 10 * * ? *)"]
+    assert all(e["Properties"]["ScheduleExpressionTimezone"] == {"Ref": "Timezone"} for e in events)
+
+
 def test_a_scheduled_function_unknown_to_infra_stops_the_build(chalice_template: dict[str, Any]) -> None:
     config = MergeConfig(schedules=tuple(s for s in SCHEDULES if s.function != "daily_recap"))
     with pytest.raises(ScheduleError, match="DailyRecap"):

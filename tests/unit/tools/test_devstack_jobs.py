@@ -13,6 +13,7 @@ from chalicelib.domain.schedule import WorkHours
 from chalicelib.runtime import rule_table
 from chalicelib.settings import build_settings
 from infra.schedules import SCHEDULES, LocalSchedule, by_function, by_job
+from tools.devstack import StackConfig
 from tools.devstack_jobs import JobScheduler, job_name, next_fire
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -96,3 +97,11 @@ def test_the_morning_recap_comes_once_night_shifts_ending_by_0830_can_no_longer_
     for start, end in ((time(20), time(8)), (time(21), time(7)), (time(22, 30), time(8, 30))):
         assert closes(start, end) <= run, (start, end)
     assert closes(time(21), time(9)) > run
+
+
+def test_make_run_follows_the_zone_it_is_given() -> None:
+    """`SMART_TIMEZONE=Asia/Jayapura make run` rehearses a WIT regency: the API and the job times use WIT."""
+    config = StackConfig.from_env({"SMART_TIMEZONE": "Asia/Jayapura"})
+    assert config.timezone == "Asia/Jayapura"
+    assert config.app_env("http://127.0.0.1:1", None)["SMART_TIMEZONE"] == "Asia/Jayapura"
+    assert StackConfig.from_env({}).timezone == "Asia/Jakarta"
