@@ -54,6 +54,7 @@ def admin_login(call: Call, body: schema.AdminLoginRequest) -> schema.AdminToken
         mfa_setup_required=result.mfa_setup_required,
         nip=result.nip,
         sees_all_units=result.sees_all_units,
+        timezone=call.settings.timezone,
     )
 
 

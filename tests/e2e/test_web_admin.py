@@ -1649,6 +1649,9 @@ def test_the_simpeg_screen_shows_the_scheduled_jobs_last_runs(world: World, desk
         f"Tanggal {result['date']}: {result['employees']} pegawai, {result['written']} status ditulis, "
         f"{result['unchanged']} tetap."
     )
+    # ... at the regency's hours: the zone the login answer named is the session's (format.test.ts: a WIT one)
+    expect(page.get_by_text("pukul 10.30 WIB.")).to_be_visible()
+    assert page.evaluate("JSON.parse(sessionStorage.getItem('smart.admin.session')).timeZone") == "Asia/Jakarta"
     d.assert_clean()
 
 

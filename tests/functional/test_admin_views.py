@@ -232,6 +232,23 @@ def test_the_login_answer_says_whether_the_regency_wide_reads_answer_the_admin(e
     assert login("ops-u1") == (False, 403)
 
 
+def test_the_login_answer_names_the_regency_s_zone(employee: Employee, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console shows times and names today on the regency's clock, which only the API knows."""
+
+    def zone() -> str:
+        answer = employee.api.call("POST", "/v1/auth/admin/login", {"username": "admin", "password": ADMIN_PASSWORD})
+        assert answer.status == 200, answer.body
+        return str(answer.body["timezone"])
+
+    assert zone() == "Asia/Jakarta"
+    monkeypatch.setenv("SMART_TIMEZONE", "Asia/Jayapura")  # a WIT regency
+    load_settings.cache_clear()
+    try:
+        assert zone() == "Asia/Jayapura"
+    finally:
+        load_settings.cache_clear()
+
+
 # --- reviews and attempts ------------------------------------------------------------------------------
 
 

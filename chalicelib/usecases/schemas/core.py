@@ -60,6 +60,10 @@ class AdminToken(Result):
         description="Every unit is in the admin's view (a super admin, or an auditor without units): the "
         "regency-wide reads (admin users, SIMPEG runs, the audit log) answer them; other admins get 403.",
     )
+    timezone: str = Field(
+        description="The regency's time zone (IANA name: Asia/Jakarta, Asia/Makassar or Asia/Jayapura), in which "
+        "dates are judged: the console shows times and names today on its clock, whatever the computer's zone.",
+    )
 
 
 class ActivateRequest(Request):

@@ -1,11 +1,31 @@
 // The console's dates and times on the regency's clock (format.ts).
-import { describe, expect, it } from "vitest";
-import { arrival, localDate, sentAfter } from "./format";
+import { afterEach, describe, expect, it } from "vitest";
+import { arrival, dateTime, localDate, sentAfter, setZone, time, zoneName } from "./format";
 
 describe("localDate", () => {
   it("reads an instant's date in Jakarta, not in UTC", () => {
     expect(localDate("2026-11-02T17:30:00Z")).toBe("2026-11-03");
     expect(localDate("2026-11-02T16:59:59Z")).toBe("2026-11-02");
+  });
+});
+
+describe("setZone", () => {
+  afterEach(() => setZone(undefined));
+
+  it("shows a WIT regency's times and dates on its clock, whatever the machine's (Jakarta here)", () => {
+    setZone("Asia/Jayapura");
+    expect(time("2026-11-02T21:30:00Z")).toBe("06.30");
+    expect(dateTime("2026-11-09T15:30:00Z")).toContain("10 Nov 2026");
+    expect(localDate("2026-11-02T15:30:00Z")).toBe("2026-11-03"); // 00.30 WIT: already the 3rd
+    expect(arrival("2026-11-02T15:30:00Z", "2026-11-03")).toBe("00.30");
+    expect(zoneName()).toBe("WIT");
+  });
+
+  it("goes back to WIB for a session that names no zone", () => {
+    setZone("Asia/Makassar");
+    expect(zoneName()).toBe("WITA");
+    setZone(undefined);
+    expect([zoneName(), time("2026-11-02T21:30:00Z")]).toEqual(["WIB", "04.30"]);
   });
 });
 

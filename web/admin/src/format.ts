@@ -1,32 +1,48 @@
-// How the console writes counts, dates and times: the Indonesian way, on the regency's clock (Asia/Jakarta), whatever
-// the admin's machine.
+// How the console writes counts, dates and times: the Indonesian way, on the regency's clock (the zone the login
+// answer names: Asia/Jakarta, Asia/Makassar or Asia/Jayapura), whatever the admin's machine.
 
 /** A count written the Indonesian way (5.000). */
 export function count(n: number): string {
   return n.toLocaleString("id-ID");
 }
 
-const TIME = new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta" });
-const DATETIME = new Intl.DateTimeFormat("id-ID", {
-  day: "2-digit",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "Asia/Jakarta",
-});
+/** The zone a session saved before the login answer named one is shown in. */
+export const DEFAULT_ZONE = "Asia/Jakarta";
 
-export const time = (iso: string | null | undefined): string => (iso ? TIME.format(new Date(iso)) : "–");
-export const dateTime = (iso: string | null | undefined): string => (iso ? DATETIME.format(new Date(iso)) : "–");
+/** Indonesia's three zones as people name them; another zone goes by its IANA name. */
+const ZONE_NAMES: Record<string, string> = { "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT" };
 
-const DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta" });
+function formats(timeZone: string): { time: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat; day: Intl.DateTimeFormat } {
+  return {
+    time: new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", timeZone }),
+    dateTime: new Intl.DateTimeFormat("id-ID", { day: "2-digit", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone }),
+    day: new Intl.DateTimeFormat("en-CA", { timeZone }),
+  };
+}
 
-/** The regency's (Asia/Jakarta) date of an instant, YYYY-MM-DD. */
-export const localDate = (iso: string): string => DAY.format(new Date(iso));
+let zone = DEFAULT_ZONE;
+let FORMAT = formats(zone);
 
-/** Today in the regency's zone (Asia/Jakarta), YYYY-MM-DD. */
+/** Show everything on `timeZone`'s clock from now on (the session's zone; the default when it names none). */
+export function setZone(timeZone: string | undefined): void {
+  const next = timeZone ?? DEFAULT_ZONE;
+  if (next === zone) return;
+  FORMAT = formats(next);
+  zone = next;
+}
+
+/** The regency's zone as people name it: "WIB", "WITA" or "WIT". */
+export const zoneName = (): string => ZONE_NAMES[zone] ?? zone;
+
+export const time = (iso: string | null | undefined): string => (iso ? FORMAT.time.format(new Date(iso)) : "–");
+export const dateTime = (iso: string | null | undefined): string => (iso ? FORMAT.dateTime.format(new Date(iso)) : "–");
+
+/** The regency's date of an instant, YYYY-MM-DD. */
+export const localDate = (iso: string): string => FORMAT.day.format(new Date(iso));
+
+/** Today in the regency's zone, YYYY-MM-DD. */
 export function today(): string {
-  return DAY.format(new Date());
+  return FORMAT.day.format(new Date());
 }
 
 /** A check-in time in a day's list; one made on the date before `date` (a night shift still running after

@@ -1,6 +1,7 @@
 // The admin's session in this browser tab: token, role and user name in sessionStorage (gone when the tab
 // closes; a shared office computer keeps no admin token), and the API calls made with it. A 401 ends it.
 import { ApiError, exchange, readJson, request, type Answer, type RequestOptions } from "../../shared/api";
+import { setZone } from "./format";
 
 export type Role = "unit_admin" | "super_admin" | "auditor";
 
@@ -33,6 +34,8 @@ export interface Session {
   nip?: string;
   /** Every unit is in view: a super admin, or an auditor without units (`readsRegency`). */
   seesAllUnits?: boolean;
+  /** The regency's zone (IANA), whose clock the console shows; a session saved before the API named it: WIB. */
+  timeZone?: string;
 }
 
 interface LoginAnswer {
@@ -42,6 +45,7 @@ interface LoginAnswer {
   mfa_setup_required?: boolean;
   nip?: string;
   sees_all_units?: boolean;
+  timezone?: string;
 }
 
 const KEY = "smart.admin.session";
@@ -52,13 +56,16 @@ export function current(): Session | null {
   if (!raw) return null;
   try {
     const s = JSON.parse(raw) as Session;
-    return Date.parse(s.expiresAt) > Date.now() ? s : null;
+    if (Date.parse(s.expiresAt) <= Date.now()) return null;
+    setZone(s.timeZone);
+    return s;
   } catch {
     return null;
   }
 }
 
 function publish(s: Session | null, expired = false): void {
+  setZone(s?.timeZone);
   if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
   else sessionStorage.removeItem(KEY);
   listeners.forEach((f) => f(s, expired));
@@ -80,7 +87,8 @@ export async function logIn(username: string, password: string, otp: string | nu
   const a = await request<LoginAnswer>("POST", "/v1/auth/admin/login", { body, timeoutMs: TIMEOUT_MS });
   const mfaSetup = a.mfa_setup_required === true;
   const seesAllUnits = a.sees_all_units === true;
-  publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup, seesAllUnits, ...(a.nip ? { nip: a.nip } : {}) });
+  const zone = a.timezone ? { timeZone: a.timezone } : {};
+  publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup, seesAllUnits, ...zone, ...(a.nip ? { nip: a.nip } : {}) });
 }
 
 export async function logOut(): Promise<void> {

@@ -9,7 +9,7 @@ import { call, canChange, fetchFile, get, readsRegency, roleName, upload, withQu
 import { confirmation, counted, heldNote, inactiveNote, jobResult, named, sendAgainHint, JOB_NAMES, RUN_STATUS, TRIGGERS, type JobRun, type SimpegRun } from "../runs";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { recapOutcome, type RecapAnswer } from "../recapRun";
-import { count, dateTime, time, today } from "../format";
+import { count, dateTime, time, today, zoneName } from "../format";
 import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
 
 interface DailyRow {
@@ -302,7 +302,7 @@ function Jobs() {
     <section class="panel" aria-labelledby="jobs-title">
       <h2 id="jobs-title">Tugas terjadwal</h2>
       <p class="hint">
-        Rekap harian berjalan setiap pukul 23.30, sinkronisasi SIMPEG pukul 01.00, dan rekap ulang hari sebelumnya (sif malam yang selesai pagi itu) pukul 10.30 WIB.
+        Rekap harian berjalan setiap pukul 23.30, sinkronisasi SIMPEG pukul 01.00, dan rekap ulang hari sebelumnya (sif malam yang selesai pagi itu) pukul 10.30 {zoneName()}.
       </p>
       <ErrorLine message={runs.error} />
       <Table caption="Riwayat tugas terjadwal" rows={runs.data ?? []} loading={runs.loading} columns={jobColumns} rowKey={(r) => r.run_id} pageSize={10} empty="Belum ada tugas yang berjalan." />
