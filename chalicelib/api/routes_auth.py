@@ -185,7 +185,10 @@ def update_admin_user(call: Call, username: str, body: schema.UpdateAdminUserReq
     change ends the admin's current sessions (their tokens answer 401 at once) and is audited. 409 `CONFLICT`
     when it would deactivate or demote the last active super admin, or when the admin changed meanwhile. 403
     `FORBIDDEN` (details `{"nip": "own"}`) when a super admin forgets or changes the NIP of their own account:
-    it guards their own employee record, so another super admin does it.
+    it guards their own employee record, so another super admin does it; 403 `FORBIDDEN` (details
+    `{"password": "own"}` or `{"mfa_enabled": "own"}`) when it sets the caller's own password (`POST
+    /v1/me/password` does, with the current one) or forgets their own second factor: a session alone must not
+    re-key the account it was opened on.
     """
     return admin_users.update_admin_user(call.principal, username, body)
 

@@ -127,6 +127,7 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
     current = runtime.people().get_admin(username)
     if current is None:
         raise NotFoundError("Admin tidak ditemukan.", {"username": username})
+    _check_own_credentials(actor, current, request)
     if nip_given:
         _check_own_nip(actor, current, request.nip)
     role = request.role if request.role is not None else current.role
@@ -160,6 +161,23 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
         raise ConflictError("Data admin berubah bersamaan; muat ulang lalu coba lagi.", {"username": username}) from exc
     runtime.audit().record(actor.subject, "admin_user.update", username, _audited_change(change))
     return admin_item(updated)
+
+
+def _check_own_credentials(actor: Principal, current: AdminUser, request: UpdateAdminUserRequest) -> None:
+    """An admin's own password is changed with the current one (`POST /v1/me/password`) and their own second
+    factor is never switched off here: a session alone (a computer left signed in, a stolen token) must not
+    re-key the account it was opened on and drop its one-time codes."""
+    if actor.subject != current.username:
+        return
+    if request.password is not None:
+        raise ForbiddenError(
+            "Kata sandi akun Anda sendiri diganti di menu Akun Saya, dengan kata sandi lama.", {"password": "own"}
+        )
+    if request.mfa_enabled is False:
+        raise ForbiddenError(
+            "Verifikasi dua langkah akun Anda sendiri hanya dapat dimatikan oleh super admin lain.",
+            {"mfa_enabled": "own"},
+        )
 
 
 def _check_own_nip(actor: Principal, current: AdminUser, nip: str | None) -> None:

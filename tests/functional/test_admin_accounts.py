@@ -178,6 +178,26 @@ def test_mfa_setup_confirmation_and_login_with_a_code_used_once(api: Api) -> Non
     assert api.admin_token("budi", PASSWORD)
 
 
+def test_a_super_admin_s_session_alone_cannot_re_key_its_own_account(api: Api) -> None:
+    # GIVEN a super admin with two-factor login, whose token someone else holds (a computer left signed in)
+    root = api.admin_token("admin", ADMIN_PASSWORD)
+    kepala = add_admin(api, root, "kepala", "super_admin", [])
+    secret = api.call("POST", "/v1/admin/me/mfa", token=kepala).body["secret"]
+    assert api.call("POST", "/v1/admin/me/mfa/confirm", {"otp": current_code(secret)}, token=kepala).status == 200
+    # WHEN the token sets the account's password or drops its second factor, THEN 403 names the field
+    for change, field in (({"password": "baru-dan-kuat-99"}, "password"), ({"mfa_enabled": False}, "mfa_enabled")):
+        refused = api.call("PATCH", "/v1/admin/users/kepala", change, token=kepala)
+        assert (refused.status, refused.body["error"]["details"]) == (403, {field: "own"}), refused.body
+    # AND nothing changed: the old password with a code still logs in, and the new one does not
+    listed = {i["username"]: i for i in api.call("GET", "/v1/admin/users", token=root).body["items"]}
+    assert listed["kepala"]["mfa_enabled"] is True
+    login = {"username": "kepala", "password": PASSWORD, "otp": current_code(secret, 30)}
+    assert api.call("POST", "/v1/auth/admin/login", login).status == 200
+    assert api.call("POST", "/v1/auth/admin/login", {**login, "password": "baru-dan-kuat-99"}).status == 401
+    # AND the guard is on credentials only: other fields of the own row go through as before
+    assert api.call("PATCH", "/v1/admin/users/kepala", {"active": True}, token=kepala).status == 200
+
+
 def test_where_mfa_is_compulsory_a_super_admin_without_it_may_only_set_it_up(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:

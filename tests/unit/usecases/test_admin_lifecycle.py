@@ -289,7 +289,7 @@ def test_a_super_admin_cannot_lift_the_guard_on_their_own_record_by_forgetting_t
     assert stored is not None and stored.nip == OWN_NIP
     assert audited() == [("root", "admin_user.update", "siti")]  # the NIP put on her account, nothing since
     # AND her other changes to herself, and the NIP sent unchanged, still go through
-    assert admin_users.update_admin_user(siti, "siti", patch(nip=OWN_NIP, mfa_enabled=False)).nip == OWN_NIP
+    assert admin_users.update_admin_user(siti, "siti", patch(nip=OWN_NIP, active=True)).nip == OWN_NIP
     # AND another super admin forgets it, when she is no longer an employee of the regency
     assert admin_users.update_admin_user(principal(admins, "root"), "siti", patch(nip=None)).nip is None
 
