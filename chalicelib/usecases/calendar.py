@@ -81,7 +81,7 @@ def set_unit_schedule(
     effective, week = _effective_from(body, settings, now), _week(body)
     created_at = runtime.calendar().add_schedule_version(unit_owner(unor_id), effective, week, actor.subject)
     recaps.frames_changed([unor_id])
-    runtime.audit().record(actor.subject, "schedule.unit", unor_id, {"effective_from": effective.isoformat()})
+    runtime.audit().record(actor.subject, "schedule.unit", unor_id, _audited_week(effective, week))
     return UnitScheduleSet.model_validate(
         {
             "unor_id": unor_id,
@@ -91,6 +91,12 @@ def set_unit_schedule(
             "versions": _history(unit_owner(unor_id)),
         }
     )
+
+
+def _audited_week(effective: date, week: WeekSchedule) -> dict[str, object]:
+    """A schedule version as the audit log keeps it: from when, and its hours per weekday (a week with no working
+    day, which makes every day a day off, shows as such)."""
+    return {"effective_from": effective.isoformat(), "days": week.to_dict()}
 
 
 def get_unit_schedule(actor: Principal, unor_id: str) -> UnitSchedule:
@@ -112,7 +118,7 @@ def set_employee_schedule(
     owner = employee_owner(employee.nip)
     runtime.calendar().add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
     recaps.frames_changed([employee.unor_id])
-    runtime.audit().record(actor.subject, "schedule.employee", employee.nip, {"effective_from": effective.isoformat()})
+    runtime.audit().record(actor.subject, "schedule.employee", employee.nip, _audited_week(effective, week))
     return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(owner)})
 
 
@@ -288,7 +294,8 @@ def record_leave(actor: Principal, body: LeaveRequest, *, source: str) -> tuple[
     with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
         runtime.calendar().add_leave(entry, actor.subject, leave_id)
     recaps.frames_changed([employee.unor_id])
-    runtime.audit().record(actor.subject, "leave.add", employee.nip, {"leave_id": leave_id, "type": kind.value})
+    detail = {"leave_id": leave_id, "type": kind.value, "start_date": start.isoformat(), "end_date": end.isoformat()}
+    runtime.audit().record(actor.subject, "leave.add", employee.nip, detail)
     return employee, leave_id
 
 

@@ -6,7 +6,7 @@ import contextlib
 import itertools
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -105,8 +105,24 @@ def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -
     access.require_super_admin(actor)
     source = f"{actor.subject}#{settings.h3_resolution}#{body.model_dump_json()}"
     zone = _stored_once(_build(new_zone_id(source), body.name, body, settings, version=1, purpose=WORK_ZONE))
-    runtime.audit().record(actor.subject, "zone.create", zone.zone_id, {"name": zone.name, "cells": zone.cell_count})
+    runtime.audit().record(actor.subject, "zone.create", zone.zone_id, _audited_zone(zone))
     return zone_view(zone)
+
+
+def _audited_zone(zone: StoredZone) -> dict[str, object]:
+    """What the audit log keeps of a zone's shape: its name, cell count and area (`audited_area`), so that a
+    zone widened for a week and put back leaves where it reached."""
+    return {"name": zone.name, "cells": zone.cell_count, "area": audited_area(zone.geometry)}
+
+
+def audited_area(geometry: Mapping[str, Any]) -> dict[str, object]:
+    """An area as the audit log keeps it, short enough to read in a row: a circle as it is; a polygon (up to
+    500 vertices) as its vertex count and the corners of the box around it, [lat, lon]."""
+    if "circle" in geometry:
+        return {"circle": geometry["circle"]}
+    ring = [(float(p[0]), float(p[1])) for p in geometry["polygon"]]
+    lats, lons = [p[0] for p in ring], [p[1] for p in ring]
+    return {"polygon_vertices": len(ring), "south_west": [min(lats), min(lons)], "north_east": [max(lats), max(lons)]}
 
 
 def new_zone_id(source: str | None = None) -> str:
@@ -176,7 +192,8 @@ def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, setting
         runtime.zones().put_zone(zone, expected_version=current.version)
     except ConditionFailed as exc:
         raise ConflictError("Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id}) from exc
-    runtime.audit().record(actor.subject, "zone.update", zone_id, {"version": zone.version, "cells": zone.cell_count})
+    detail = {"version": zone.version, **_audited_zone(zone), "before": _audited_zone(current)}
+    runtime.audit().record(actor.subject, "zone.update", zone_id, detail)
     return zone_view(zone)
 
 
@@ -266,7 +283,14 @@ def record_field_duty(
     with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
         runtime.zones().save_assignment(stored, units, actor.subject)
     recaps.frames_changed(units.values())
-    detail = {"nips": sorted(letter.nips), "letter_no": letter.letter_no}
+    detail: dict[str, object] = {
+        "nips": sorted(letter.nips),
+        "letter_no": letter.letter_no,
+        "start_date": letter.start_date,
+        "end_date": letter.end_date,
+    }
+    if zone is not None:
+        detail.update(zone_id=zone.zone_id, cells=zone.cell_count, area=audited_area(zone.geometry))
     runtime.audit().record(actor.subject, "assignment.create", assignment_id, detail)
     return AssignmentCreated(
         assignment_id=assignment_id,

@@ -76,6 +76,13 @@ def test_unit_schedule_versions_are_appended_and_listed(
     ]
     assert listed[1].created_at == second.created_at
     assert audited() == [("ua", "schedule.unit", "U1"), ("ua", "schedule.unit", "U1")]
+    # AND the log keeps each version's hours, so a week emptied of working days (all LIBUR) shows as one
+    calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-04-01", {}), settings, NOW)
+    assert [e.detail for e in audited.entries()] == [
+        {"effective_from": "2026-03-02", "days": WEEK},
+        {"effective_from": "2026-04-01", "days": short},
+        {"effective_from": "2026-04-01", "days": {}},
+    ]
 
 
 def test_a_schedule_is_never_retroactive_nor_outside_the_admin_s_units(unit: Repositories, settings: Settings) -> None:
@@ -261,6 +268,16 @@ def test_a_leave_is_recorded_and_reaches_the_plan(unit: Repositories, settings: 
     assert [(lv.kind, lv.period) for lv in plan.leaves] == [
         (LeaveKind.SAKIT, DateRange(date(2026, 3, 2), date(2026, 3, 3)))
     ]
+
+
+def test_a_leave_s_audit_entry_names_its_days(unit: Repositories, settings: Settings, audited: AuditTrail) -> None:
+    answer = calendar.add_leave(UNIT_ADMIN, leave(), settings, NOW)
+    (entry,) = audited.entries()
+    assert (entry.action, entry.target, entry.detail) == (
+        "leave.add",
+        NIP,
+        {"leave_id": answer.leave_id, "type": "S", "start_date": "2026-03-02", "end_date": "2026-03-03"},
+    )
 
 
 def test_a_leave_is_refused_for_a_bad_range_or_an_employee_out_of_scope(unit: Repositories, settings: Settings) -> None:

@@ -91,6 +91,24 @@ def test_an_update_bumps_the_version_and_keeps_an_absent_name(repos: Repositorie
     assert stored is not None and stored.version == 2 and stored.cell_count == view.cell_count
 
 
+def test_a_zone_widened_and_put_back_leaves_where_it_reached_in_the_audit_log(
+    repos: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN an 80 m school zone, WHEN it is widened to a polygon reaching a house and then put back
+    zone_id = create(settings, "SDN 1")
+    house = {"polygon": [[-6.8468, 107.4857], [-6.8468, 107.4957], [-6.8368, 107.4957], [-6.8368, 107.4857]]}
+    zones.update_zone(SUPER, zone_id, UpdateZoneRequest.model_validate(house), settings)
+    zones.update_zone(SUPER, zone_id, UpdateZoneRequest.model_validate(CIRCLE), settings)
+    # THEN each entry names the area before and after: the circle exactly, the polygon by its box
+    details: list[Any] = [e.detail for e in audited.entries()]
+    created, widened, restored = details
+    assert created["area"] == CIRCLE and created["name"] == "SDN 1"
+    box = {"polygon_vertices": 4, "south_west": [-6.8468, 107.4857], "north_east": [-6.8368, 107.4957]}
+    assert (widened["before"]["area"], widened["area"], widened["version"]) == (CIRCLE, box, 2)
+    assert (restored["before"]["area"], restored["area"]) == (box, CIRCLE)
+    assert widened["cells"] > restored["cells"] == created["cells"]
+
+
 def test_an_update_from_a_stale_read_is_a_conflict(
     repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -253,6 +271,22 @@ def test_a_letter_stores_its_zone_and_a_duty_per_employee(units: Repositories, s
     duties = units.zones.duties_of(NIP, date(2026, 3, 4))
     assert [(d.assignment_id, d.zone_id, d.unor_id) for d in duties] == [(created.assignment_id, zone.zone_id, "U1")]
     assert units.zones.duties_of(NIP, date(2026, 3, 7)) == []
+
+
+def test_a_letter_s_audit_entry_names_its_days_and_its_area(
+    units: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    created = zones.create_assignment(SUPER, assignment(), settings, NOW)
+    (entry,) = audited.entries()
+    assert entry.detail == {
+        "nips": [NIP],
+        "letter_no": "800/12",
+        "start_date": "2026-03-02",
+        "end_date": "2026-03-06",
+        "zone_id": created.zone_id,
+        "cells": created.cell_count,
+        "area": CIRCLE,
+    }
 
 
 def test_a_letter_is_refused_for_unknown_or_foreign_employees_and_bad_ranges(
