@@ -18,7 +18,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.people import cached_members_of_unit
 from chalicelib.usecases import disclosure, recaps
-from chalicelib.usecases.access import require_not_own, require_unit_scope, units_of
+from chalicelib.usecases.access import require_not_own, require_unit_scope, units_of, visible
 from chalicelib.usecases.checkin import event_as
 from chalicelib.usecases.disclosure import evidence_ttl_s
 from chalicelib.usecases.paging import across_units
@@ -74,15 +74,7 @@ def evidence(
         unit: {m.nip: m.nama for m in cached_members_of_unit(runtime.people(), unit)} for unit in {u for u, _ in rows}
     }
     nips = sorted({e.nip for _, e in rows})
-    enrolled = dict(
-        zip(
-            nips,
-            recaps.map_units(
-                lambda nip: [t.photo_key for t in runtime.faces().template_rows(nip) if t.status == APPROVED], nips
-            ),
-            strict=True,
-        )
-    )
+    enrolled = _enrolment_photos(principal, nips)
     items = [
         event_as(
             view,
@@ -102,6 +94,23 @@ def evidence(
     linked = (item.nip for item in items for _ in range(bool(item.selfie_url) + len(item.enrolment_urls)))
     disclosure.record_links(principal, VIEW_PHOTOS, via, linked, settings)
     return items
+
+
+def _enrolment_photos(principal: Principal, nips: list[str]) -> dict[str, list[str]]:
+    """Per employee, the photo keys of their approved faces the caller may see: every one while the employee is in
+    a unit the caller sees; once moved out of it, only those enrolled in a unit the caller sees (the old unit's
+    admin keeps the evidence of the faces it enrolled, not the new unit's). One template read per employee."""
+    units = {e.nip: e.unor_id for e in runtime.people().get_employees(nips)}
+
+    def seen(nip: str) -> list[str]:
+        sees_employee = nip in units and visible(principal, units[nip])
+        return [
+            t.photo_key
+            for t in runtime.faces().template_rows(nip)
+            if t.status == APPROVED and (sees_employee or (t.unor_id is not None and visible(principal, t.unor_id)))
+        ]
+
+    return dict(zip(nips, recaps.map_units(seen, nips), strict=True))
 
 
 def decide(principal: Principal, event_id: str, body: DecisionRequest, settings: Settings, now: datetime) -> Decision:

@@ -9,16 +9,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 
 from chalicelib import runtime
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.audit import VIEWS
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnavailableError
+from chalicelib.face.types import PhotoFingerprint
 from chalicelib.settings import build_settings
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
+from chalicelib.store.faces import NewTemplate
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import recaps, reviews
 from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
@@ -88,6 +91,33 @@ def test_the_photo_links_of_the_queue_are_recorded_per_employee_apart_from_the_c
     assert all(e.expires == e.at + timedelta(days=SETTINGS.photo_retention_days) for e in views)
     # AND the log of changes stays as it was
     assert audited() == []
+
+
+def test_the_old_unit_s_admin_no_longer_sees_faces_enrolled_after_a_transfer(repos: Repositories) -> None:
+    # GIVEN an employee of U1 with a face U1 enrolled and a review of U1, since moved to U2, which enrolled another
+    for unit in ("U1", "U2"):
+        repos.people.upsert_unit(unit, f"Unit {unit}")
+    nip = nip_of(1)
+    repos.people.put_employee(Employee(nip, "Asep", "U1"))
+    recorded(repos, 1, nip=nip)
+    vectors = {"m": np.ones(4, dtype=np.float32)}
+    for unit in ("U1", "U2"):
+        face = NewTemplate(f"t-{unit}", vectors, PhotoFingerprint(sha256=unit * 32, phash=0), f"enrol/{unit}.jpg",
+                           "admin", unor_id=unit)  # fmt: skip
+        repos.faces.save_template(nip, face)
+    repos.people.put_employee(Employee(nip, "Asep", "U2"))
+    # WHEN U1's admin and a super admin open the review
+    (old_unit,) = reviews.list_reviews(U1_ADMIN, ReviewsQuery(), SETTINGS).items
+    (regency,) = reviews.list_reviews(SUPER, ReviewsQuery(), SETTINGS).items
+
+    # THEN U1's admin gets the face U1 enrolled, not the new unit's; the super admin, who sees U2, gets both
+    def linked(urls: list[str]) -> list[str]:
+        return sorted(key for key in ("enrol/U1.jpg", "enrol/U2.jpg") for url in urls if f"/{key}?" in url)
+
+    assert (linked(old_unit.enrolment_urls), linked(regency.enrolment_urls)) == (
+        ["enrol/U1.jpg"],
+        ["enrol/U1.jpg", "enrol/U2.jpg"],
+    )
 
 
 def test_a_long_queue_comes_in_pages_of_a_hundred(repos: Repositories) -> None:
