@@ -2,8 +2,9 @@
 
 Routes are declared with ``endpoint(bp, "METHOD /path", auth_as=...)`` instead of ``bp.route``: the wrapper
 reads the body itself (Chalice's own JSON parsing answers in a different error shape), enforces the size
-limit, authenticates, parses the body and query into the declared models (``chalicelib.api.binding``), and
-turns every exception into the one error shape of API.md.
+limit, authenticates, parses the body and query into the declared models (``chalicelib.api.binding``), names
+the caller to the audit log while the route works (``chalicelib.domain.audit.acting_as``: the role they act in
+goes on their entries), and turns every exception into the one error shape of API.md.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import ipaddress
 import json
 import typing
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -24,6 +26,7 @@ from chalicelib.api import binding
 from chalicelib.api.errors import error_response, exception_response, json_response
 from chalicelib.api.guards import Guard
 from chalicelib.api.telemetry import RequestLog
+from chalicelib.domain.audit import acting_as
 from chalicelib.domain.people import Principal
 from chalicelib.errors import (
     ForbiddenError,
@@ -187,6 +190,12 @@ def _authenticate(  # noqa: PLR0917 - the route declaration, passed through
     return principal
 
 
+def _acting(principal: Principal | None) -> AbstractContextManager[None]:
+    """The request's caller named for the audit log (`chalicelib.domain.audit.acting_as`): an entry they write
+    without a role keeps the one they act in now ("employee" for an employee); nothing for an anonymous call."""
+    return acting_as(principal.subject, principal.role) if principal is not None else nullcontext()
+
+
 def _answer(
     result: BaseModel | Response, status: int, model: type[BaseModel] | None, accepted: type[BaseModel] | None
 ) -> Response:
@@ -323,12 +332,13 @@ def endpoint(
                     runtime.ensure_ready(settings)
                     now = datetime.now(UTC)
                     principal = _authenticate(request, settings, now, auth_as, mfa_setup, auditor_may)
-                    call = Call(request, principal, settings, now)
-                    inputs = _inputs(call, body, query, guard, params)
-                    scope = _list_scope(f"{method} {path}", params, inputs.get("query"))
-                    inputs = _unbound(inputs, scope)
-                    result = func(call, **inputs, **params)
-                    response = _answer(_bound(result, scope), status, result_model, accepted)
+                    with _acting(principal):  # the caller's role on the audit entries they write
+                        call = Call(request, principal, settings, now)
+                        inputs = _inputs(call, body, query, guard, params)
+                        scope = _list_scope(f"{method} {path}", params, inputs.get("query"))
+                        inputs = _unbound(inputs, scope)
+                        result = func(call, **inputs, **params)
+                        response = _answer(_bound(result, scope), status, result_model, accepted)
                 except Exception as exc:  # every error becomes the API error shape
                     response = exception_response(exc)
                 return log.finish(response, principal)  # X-Request-Id, the request's log line and metrics

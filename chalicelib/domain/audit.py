@@ -6,11 +6,17 @@ The log has two parts, kept apart so that reading one never wades through the ot
   request letters (`view.attachments`), one entry per employee per request that issued the links; and the
   recap files of a unit's employees an admin took away (`view.reports`, one entry per file, its unit).
 An entry's action names its part (`log_of`), so writers never choose it.
+
+An entry keeps the role its actor acted in when it was written: the HTTP layer names the caller of each request
+(`acting_as`, around the route's work) and the log stamps that role on the caller's own entries (`acting_role`)
+when the writer gives none, so no use case passes it, and a promotion later does not rewrite who had which power.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,3 +56,32 @@ class AuditPage:
     entries: list[AuditEntry]
     keys: list[str]
     last_key: str | None
+
+
+@dataclass(frozen=True)
+class Acting:
+    """The authenticated caller of the request being served: who (`subject`) in which role."""
+
+    subject: str
+    role: str
+
+
+# Per request (a context variable: each thread of the local server, each task, sees its own; None outside one).
+_ACTING: ContextVar[Acting | None] = ContextVar("audit_acting", default=None)
+
+
+@contextmanager
+def acting_as(subject: str, role: str) -> Iterator[None]:
+    """Inside the block, entries `subject` writes without a role get `role`; the caller before is back after."""
+    token = _ACTING.set(Acting(subject, role))
+    try:
+        yield
+    finally:
+        _ACTING.reset(token)
+
+
+def acting_role(actor: str) -> str | None:
+    """The role `actor` holds in the request being served when they are its caller; None outside a request and
+    for any other actor (a system actor writing meanwhile, say)."""
+    acting = _ACTING.get()
+    return acting.role if acting is not None and acting.subject == actor else None

@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, log_of
+from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, acting_role, log_of
 from chalicelib.store.base import item_from, parse_iso, storage_call, transaction, utc_now
 from chalicelib.store.models import AuditModel
 
@@ -71,8 +71,8 @@ class AuditRepository(ABC):
         detail: Mapping[str, object] | None = None,
         role: str | None = None,
     ) -> None:
-        """Append an entry stamped with the current instant (`role`: the actor's, when the caller knows it), in
-        the part of the log its action belongs to."""
+        """Append an entry stamped with the current instant, in the part of the log its action belongs to (`role`:
+        as in `record_each`)."""
         self.record_each(actor, action, {target: detail}, role)
 
     def record_each(
@@ -86,7 +86,11 @@ class AuditRepository(ABC):
     ) -> None:
         """Append one entry per target of `details` (target -> its detail), all stamped with the current instant
         and written together: up to `BATCH` entries are kept all or none. With `kept_for`, the store drops them
-        that long after (DynamoDB's TTL, within days of it; the app itself never deletes an entry)."""
+        that long after (DynamoDB's TTL, within days of it; the app itself never deletes an entry). `role` is the
+        actor's; without it, the role the actor holds as the caller of the request being served
+        (`chalicelib.domain.audit.acting_role`), else none (a job's entry)."""
+        if role is None:
+            role = acting_role(actor)
         now = self._clock()
         expires = now + kept_for if kept_for is not None else None
         rows = []

@@ -431,6 +431,36 @@ def test_every_photo_link_an_admin_is_handed_is_recorded_for_the_regency_readers
     assert api.call("GET", "/v1/admin/audit?action=view", token=unit_admin).status == 403
 
 
+def test_an_entry_keeps_the_role_its_admin_acted_in_after_the_admin_is_promoted(api: Api) -> None:
+    # GIVEN an employee of U1 and the unit's admin
+    nip = "199203042016031001"
+    PEOPLE.upsert_unit("U1", "SDN U1")
+    PEOPLE.put_employee(domain.Employee(nip=nip, nama="Sari", unor_id="U1"))
+    root = api.admin_token()
+    unit_admin = api.unit_admin_token(root, "U1")
+    # WHEN the unit admin issues the employee an activation code, the super admin then promotes them, and they
+    # issue one again as a super admin
+    assert api.call("POST", f"/v1/admin/employees/{nip}/activation", token=unit_admin).status == 201
+    assert api.call("PATCH", "/v1/admin/users/ops-u1", {"role": "super_admin"}, token=root).status == 200
+    promoted = api.admin_token("ops-u1", "kuat-sekali-1")
+    assert api.call("POST", f"/v1/admin/employees/{nip}/activation", token=promoted).status == 201
+    # THEN the log shows, newest first, each entry in the role its admin had when acting, not the current one
+    log = api.call("GET", "/v1/admin/audit?action=employee.activation_code&actor=ops-u1", token=root)
+    assert log.status == 200, log.body
+    assert [(i["actor"], i["role"], i["target"]) for i in log.body["items"]] == [
+        ("ops-u1", "super_admin", nip),
+        ("ops-u1", "unit_admin", nip),
+    ]
+    # AND every entry the requests wrote stores the role itself (none left for the reader to guess)
+    stored = {(e.actor, e.action, e.role) for e in runtime.audit().entries_of_day(datetime.now(UTC).date())}
+    assert stored == {
+        ("admin", "admin_user.create", "super_admin"),
+        ("admin", "admin_user.update", "super_admin"),
+        ("ops-u1", "employee.activation_code", "unit_admin"),
+        ("ops-u1", "employee.activation_code", "super_admin"),
+    }
+
+
 def test_a_unit_admin_reads_only_the_entries_of_their_unit_whatever_they_filter(employee: Employee) -> None:
     # GIVEN the set-up's entries about U1 and its employee, a unit U2 with its own employee, and the super admin's
     # actions on U2 and on that employee
