@@ -110,10 +110,19 @@ class Settings:
     # refuses requests without the distribution's secret header), so the viewer's address and host that the
     # distribution writes into its own headers are believed (chalicelib/api/http.py). Off: API Gateway's view.
     trust_cdn_headers: bool = False
+    # SMART_EMPLOYEE_TOKEN_TTL_S: an employee's session lasts 30 days by default (an admin's `token_ttl_s`, 12 h):
+    # a teacher at the school gate on a weak signal should not type an 18-digit NIP and a password every morning.
+    # The session is still ended at once by logout, a password change, a device reset or deactivation, and a
+    # stolen one checks in only with the employee's live face.
+    employee_token_ttl_s: int = 30 * 86400
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def token_ttl_for(self, role: str) -> int:
+        """How long a session of `role` lasts: an employee's `employee_token_ttl_s`, an admin's `token_ttl_s`."""
+        return self.employee_token_ttl_s if role == "employee" else self.token_ttl_s
 
     @property
     def is_local(self) -> bool:
@@ -218,6 +227,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         bucket=_require(env, "SMART_BUCKET", f"smart-{stage}-data"),
         token_secret=_token_secret(env, stage),
         token_ttl_s=_int(env, "SMART_TOKEN_TTL_S", 12 * 3600, 60, 30 * 86400),
+        employee_token_ttl_s=_int(env, "SMART_EMPLOYEE_TOKEN_TTL_S", 30 * 86400, 60, 90 * 86400),
         bootstrap_admin_password=_bootstrap_password(env, stage),
         model_dir=Path(_require(env, "SMART_MODEL_DIR", str(Path.home() / ".cache" / "smart" / "models"))),
         face_threads=_int(env, "SMART_FACE_THREADS", 1, 1, 16),

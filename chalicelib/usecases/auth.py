@@ -177,7 +177,7 @@ def admin_login(
 def _employee_token(employee: Employee, device_id: str, settings: Settings, now: datetime) -> IssuedToken:
     unit = frozenset({employee.unor_id})
     principal = Principal(employee.nip, "employee", unit, device_id, employee.token_version, tokens.new_session_id())
-    return tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
+    return tokens.issue(principal, settings.token_secret, settings.employee_token_ttl_s, now)
 
 
 def _bind(
@@ -331,7 +331,8 @@ def change_password(
         version = people.set_password(kind, key, passwords.hash_secret(request.new_password), kept)
     except ConditionFailed as exc:  # pragma: no cover - the account was read just above
         raise UnauthenticatedError() from exc
-    return tokens.issue(replace(principal, version=version), settings.token_secret, settings.token_ttl_s, now)
+    ttl = settings.token_ttl_for(principal.role)
+    return tokens.issue(replace(principal, version=version), settings.token_secret, ttl, now)
 
 
 def logout(principal: Principal, settings: Settings, now: datetime) -> None:
@@ -344,7 +345,7 @@ def logout(principal: Principal, settings: Settings, now: datetime) -> None:
             people.revoke_tokens(kind, key)
             return
         # No token of this session outlives this instant: the mark can be forgotten after it.
-        until = epoch(now) + settings.token_ttl_s
+        until = epoch(now) + settings.token_ttl_for(principal.role)
         people.end_session(kind, key, ended_marker(until, session), holder.sessions.expired(epoch(now)))
     except ConditionFailed as exc:  # pragma: no cover - authenticate read the account
         raise UnauthenticatedError() from exc

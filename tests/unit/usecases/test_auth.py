@@ -412,6 +412,24 @@ def test_an_admin_changes_their_password_and_logs_out(people: Repositories) -> N
     assert auth.authenticate(bearer(third_desk), SETTINGS, NOW).subject == "budi"
 
 
+def test_an_employee_s_session_lasts_a_month_and_a_logged_out_one_stays_ended(people: Repositories) -> None:
+    # GIVEN an employee who logs in on their phone, and an admin at a desk
+    first = auth.employee_login(EmployeeLoginRequest(nip=NIP, password=PASSWORD, device_id=PHONE), SETTINGS, NOW, None)
+    admin = auth.admin_login(AdminLoginRequest(username="budi", password=PASSWORD), SETTINGS, NOW, None)
+    # THEN the teacher is not asked to log in again every morning; the admin's session is a working day's
+    assert (first.expires_at - NOW, admin.token.expires_at - NOW) == (timedelta(days=30), timedelta(hours=12))
+    later = NOW + timedelta(days=10)
+    assert auth.authenticate(bearer(first.token), SETTINGS, later).subject == NIP
+    # WHEN the session logs out, and a day later another session of the account logs out too (which forgets the
+    # marks of sessions whose tokens can no longer be used)
+    auth.logout(auth.authenticate(bearer(first.token), SETTINGS, NOW), SETTINGS, NOW)
+    second = login(NIP, PASSWORD)
+    auth.logout(auth.authenticate(bearer(second), SETTINGS, NOW + timedelta(days=1)), SETTINGS, NOW + timedelta(days=1))
+    # THEN the first token, still within its month, stays ended
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(bearer(first.token), SETTINGS, later)
+
+
 def test_a_deactivated_employee_is_refused_at_once(people: Repositories) -> None:
     token = login(NIP, PASSWORD)
     people.people.put_employee(Employee(NIP, "Asep", "U1", active=False))
