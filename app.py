@@ -40,8 +40,9 @@ app.register_blueprint(routes_requests.bp)
 app.register_blueprint(routes_admin_views.bp)
 install_fallbacks(app)
 
-# Schedules are in UTC; the comments give the regency's local time (WIB = UTC+7). infra/ documents how a
-# WITA/WIT regency shifts them.
+# Schedules are in UTC, written for WIB (UTC+7); the comments give the local time. The deployed template
+# replaces them with the same local times in the stack's zone (infra/schedules.py), so a WITA/WIT regency
+# never edits them.
 
 
 @app.schedule(Cron(0, 18, "*", "*", "?", "*"), name="simpeg_sync")

@@ -6,8 +6,8 @@ schedule (SAM ``ScheduleV2``) whose expression is the local time below and whose
 ``ScheduleExpressionTimezone`` is the stack's ``Timezone`` parameter (default Asia/Jakarta).
 
 app.py still has to give ``@app.schedule`` an expression. The build checks that it equals the UTC
-translation of the local time in ``APP_ZONE`` (WIB), so the two can never silently disagree and
-`chalice local`-style callers see the same instant. If they differ, the build names the expected
+translation of the local time in ``APP_ZONE`` (WIB), so the two can never silently disagree (and, in a WIB
+stage, `chalice local`-style callers see the same instant). If they differ, the build names the expected
 ``Cron(...)`` to write in app.py. A WITA or WIT regency changes only its zone (the stage's
 ``SMART_TIMEZONE``, the stack's ``Timezone``), never app.py: the deployed schedules are local times.
 """

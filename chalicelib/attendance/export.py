@@ -196,8 +196,8 @@ class CorePdf(FPDF):
 
 def pdf_text(text: str) -> str:
     """For PDF core fonts: a letter outside Windows-1252 loses its accents (ā → a); anything else left
-    becomes '?'. Letters the fonts have (é, ’) stay as they are."""
-    return "".join(c if _in_pdf_fonts(c) else _folded(c) for c in text)
+    becomes '?'. Letters the fonts have (é, ’) stay as they are, also when typed as a letter and its accent."""
+    return "".join(c if _in_pdf_fonts(c) else _folded(c) for c in unicodedata.normalize("NFC", text))
 
 
 def _in_pdf_fonts(character: str) -> bool:

@@ -134,7 +134,11 @@ def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settin
         except (AttendanceError, AttributeError) as exc:
             raise ValidationError("Jam sif tidak valid.", {"shifts": day_text}) from exc
     runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
-    detail = {"days": len(shifts), "dates": sorted(day.isoformat() for day in shifts)}
+    detail = {
+        "days": len(shifts),
+        "dates": sorted(day.isoformat() for day in shifts),
+        "hours": {day.isoformat(): hours.to_dict() if hours else None for day, hours in sorted(shifts.items())},
+    }
     runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, detail)
     return ShiftsSaved(nip=employee.nip, days=len(shifts), recapped=_rejudge_roster(employee, shifts, settings, now))
 

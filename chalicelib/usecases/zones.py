@@ -117,11 +117,17 @@ def _audited_zone(zone: StoredZone) -> dict[str, object]:
 
 def audited_area(geometry: Mapping[str, Any]) -> dict[str, object]:
     """An area as the audit log keeps it, short enough to read in a row: a circle as it is; a polygon (up to
-    500 vertices) as its vertex count and the corners of the box around it, [lat, lon]."""
+    500 vertices) as its vertex count and the corners of the box around it, [lat, lon], and so each of its
+    holes (a hole taken out widens the zone as surely as a corner moved)."""
     if "circle" in geometry:
         return {"circle": geometry["circle"]}
-    ring = [(float(p[0]), float(p[1])) for p in geometry["polygon"]]
-    lats, lons = [p[0] for p in ring], [p[1] for p in ring]
+    area = _boxed(geometry["polygon"])
+    holes = geometry.get("holes") or []
+    return {**area, "holes": [_boxed(hole) for hole in holes]} if holes else area
+
+
+def _boxed(ring: Sequence[Sequence[float]]) -> dict[str, object]:
+    lats, lons = [float(p[0]) for p in ring], [float(p[1]) for p in ring]
     return {"polygon_vertices": len(ring), "south_west": [min(lats), min(lons)], "north_east": [max(lats), max(lons)]}
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from datetime import datetime
+from unicodedata import normalize
 from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
 
+from chalicelib.attendance.export import pdf_text
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_report
 from chalicelib.attendance.recap_pdf import NO_ROWS, TITLE, export_pdf, moment_label
 
@@ -81,6 +83,11 @@ def test_text_beyond_the_core_font_is_folded_and_a_long_name_cut(pages: list[str
     row = next(line for p in pages for line in p.splitlines() if _nip(81) in line)
     # Ñ, ü and ’ are in the fonts' Windows-1252 and stay; Ş is not and loses its cedilla.
     assert "Ñoman Sükrü Ma’ruf Panjang" in row and "..." in row and "Panjang " * 12 not in row
+
+
+def test_letters_typed_with_separate_accents_keep_the_accents_the_fonts_have() -> None:
+    # as some machines paste names: a letter, then its accent (NFD)
+    assert pdf_text(normalize("NFD", "José Ñoman Şükrü")) == "José Ñoman Sükrü"
 
 
 def test_a_month_without_recapped_days_says_so() -> None:

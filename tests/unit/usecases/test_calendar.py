@@ -123,13 +123,19 @@ def test_an_employee_s_own_schedule_is_read_back(unit: Repositories, settings: S
         calendar.get_employee_schedule(Principal("ub", "unit_admin", frozenset({"U2"})), NIP)
 
 
-def test_a_roster_sets_hours_or_days_off(unit: Repositories, settings: Settings) -> None:
+def test_a_roster_sets_hours_or_days_off(unit: Repositories, settings: Settings, audited: AuditTrail) -> None:
     body = ShiftsRequest.model_validate(
         {"shifts": {"2026-03-02": {"start": "22:00", "end": "06:00"}, "2026-03-03": None}}
     )
     assert calendar.set_shifts(UNIT_ADMIN, NIP, body, settings, NOW).days == 2
     plan = plan_of(unit, date(2026, 3, 2), date(2026, 3, 3))
     assert dict(plan.shifts) == {date(2026, 3, 2): WorkHours.parse("22:00", "06:00"), date(2026, 3, 3): None}
+    # the log keeps each date's hours, a day made off by the roster as null
+    (entry,) = audited.entries()
+    assert entry.detail is not None and entry.detail["hours"] == {
+        "2026-03-02": {"start": "22:00", "end": "06:00"},
+        "2026-03-03": None,
+    }
     bad = ShiftsRequest.model_validate({"shifts": {"2026-03-04": {"start": "08:00", "end": "08:00"}}})
     with pytest.raises(ValidationError):
         calendar.set_shifts(UNIT_ADMIN, NIP, bad, settings, NOW)

@@ -107,6 +107,18 @@ def test_a_zone_widened_and_put_back_leaves_where_it_reached_in_the_audit_log(
     assert (widened["before"]["area"], widened["area"], widened["version"]) == (CIRCLE, box, 2)
     assert (restored["before"]["area"], restored["area"]) == (box, CIRCLE)
     assert widened["cells"] > restored["cells"] == created["cells"]
+    # AND a hole taken out of a polygon shows too
+    hole = [[-6.8448, 107.4877], [-6.8448, 107.4937], [-6.8388, 107.4937], [-6.8388, 107.4877]]
+    zones.update_zone(SUPER, zone_id, UpdateZoneRequest.model_validate({**house, "holes": [hole]}), settings)
+    zones.update_zone(SUPER, zone_id, UpdateZoneRequest.model_validate(house), settings)
+    holed, opened = (e.detail for e in audited.entries()[3:])
+    assert holed is not None and opened is not None
+    inner = {"polygon_vertices": 4, "south_west": [-6.8448, 107.4877], "north_east": [-6.8388, 107.4937]}
+    assert (holed["area"], opened["before"], opened["area"]) == (
+        {**box, "holes": [inner]},
+        {"name": "SDN 1", "cells": holed["cells"], "area": {**box, "holes": [inner]}},
+        box,
+    )
 
 
 def test_an_update_from_a_stale_read_is_a_conflict(
