@@ -59,8 +59,9 @@ def set_cutover(call: Call, unor_id: str, body: schema.CutoverBody) -> schema.Cu
     **Roles:** unit_admin (own units), super_admin. Punches dated on or after it are refused at import and
     ignored by recaps (also those imported before the date was set); earlier days keep counting them. Setting
     it again moves the date; only a super admin moves it later (403 for a unit admin: it would count machine
-    punches of days already switched to the app). Recapped past days it changes are judged again. Audited
-    (`unit.cutover`, with the date it replaced).
+    punches of days already switched to the app), and only a super admin sets a date already past (403,
+    details `reason: "past"`, for a unit admin: it voids the punches recorded since). Recapped past days it
+    changes are judged again. Audited (`unit.cutover`, with the date it replaced).
     """
     return fingerprint.set_cutover(call.principal, unor_id, body, call.settings, call.now)
 

@@ -401,6 +401,14 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
             "Tanggal peralihan hanya dapat diundur oleh super admin.", {"date": old.isoformat(), "reason": "later"}
         )
     today = now.astimezone(settings.tz).date()
+    if body.date < today and principal.role != "super_admin":
+        # A date already past voids the machine's punches of every day since: one mistyped date made a school's
+        # week TK (pay cut) at once. A super admin, who sees the whole rollout, sets such a date.
+        raise ForbiddenError(
+            "Tanggal peralihan yang sudah lewat hanya dapat ditetapkan super admin: absen mesin sejak tanggal itu "
+            "tidak akan dihitung lagi.",
+            {"date": body.date.isoformat(), "reason": "past"},
+        )
     rerun = _span(clock.cutover_rerun_of(unor_id), _moved_days(old, body.date, today))
     clock.set_cutover(unor_id, body.date, principal.subject, now, rerun)
     recaps.frames_changed([unor_id])

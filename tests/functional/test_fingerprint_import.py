@@ -194,8 +194,12 @@ def test_a_unit_admin_cannot_reopen_the_machine_for_days_switched_to_the_app(api
     refused = api.call("PUT", "/v1/admin/units/U1/cutover", later, token=ops)
     assert (refused.status, refused.body["error"]["code"]) == (403, "FORBIDDEN"), refused.body
     assert codes(import_file(api, ops, attlog(punch(B, TUESDAY, "07:20:00")))) == {1: "AFTER_CUTOVER"}
-    # AND moving it earlier stays theirs, and a super admin may move it later; each audited with what it replaced
-    earlier = api.call("PUT", "/v1/admin/units/U1/cutover", {"date": MONDAY.isoformat()}, token=ops)
+    # AND a date already past is the super admin's too: it voids the punches recorded since (a mistyped date made
+    # a school's week TK), so the unit admin's is refused and nothing changes
+    past = api.call("PUT", "/v1/admin/units/U1/cutover", {"date": MONDAY.isoformat()}, token=ops)
+    assert (past.status, past.body["error"]["details"]) == (403, {"date": MONDAY.isoformat(), "reason": "past"})
+    # AND a super admin moves it earlier and later; each audited with what it replaced
+    earlier = api.call("PUT", "/v1/admin/units/U1/cutover", {"date": MONDAY.isoformat()}, token=admin)
     assert earlier.status == 200, earlier.body
     assert api.call("PUT", "/v1/admin/units/U1/cutover", {"date": "2026-11-04"}, token=admin).status == 200
     log = api.call("GET", "/v1/admin/audit?action=unit.cutover", token=admin).body["items"]
@@ -213,6 +217,9 @@ def test_a_unit_admin_cannot_reopen_the_machine_for_days_switched_to_the_app(api
         ("ops-u1", A, ["2026-11-03"]),
         ("ops-u1", B, ["2026-11-03"]),
     ]
+    # AND a date still to come stays the unit admin's to bring earlier
+    assert api.call("PUT", "/v1/admin/units/U1/cutover", {"date": "2100-01-10"}, token=admin).status == 200
+    assert api.call("PUT", "/v1/admin/units/U1/cutover", {"date": "2100-01-05"}, token=ops).status == 200
 
 
 def test_an_operator_s_own_pin_and_punches_are_left_to_another_admin(api: Api, units: None) -> None:
