@@ -162,9 +162,25 @@ def _saved(workbook: Workbook, title: str) -> bytes:
     return buffer.getvalue()
 
 
+def file_part(name: str, fallback: str) -> str:
+    """A unit's name as a part of a file name an admin recognises in their downloads ("SDN 1 Cisarua" →
+    "sdn-1-cisarua"); `fallback` (its id) when nothing of the name is left."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].rstrip("-") or fallback
+
+
+def monthly_stem(report: MonthlyReport) -> str:
+    """The monthly report's file name without extension: named by its unit when it covers one only."""
+    units = {(r.unor_id, r.unor_nama) for r in report.rows} | set(report.empty_units)
+    if len(units) == 1:
+        ((unor_id, unor_nama),) = units
+        return f"rekap-absensi-{file_part(unor_nama, unor_id)}-{report.month}"
+    return f"rekap-absensi-{report.month}"
+
+
 def export_monthly(report: MonthlyReport, fmt: str) -> ExportFile:
     """The report as `fmt` (json, csv or xlsx)."""
-    stem = f"rekap-absensi-{report.month}"
+    stem = monthly_stem(report)
     if fmt == "json":
         return ExportFile(export_json(report), "application/json; charset=utf-8", f"{stem}.json")
     if fmt == "csv":
@@ -412,7 +428,8 @@ def daily_table(unor_id: str, unor_nama: str, day: date, rows: Sequence[Employee
         for number, r in enumerate(rows, start=1)
     ]  # fmt: skip
     title = f"Rekap Harian {day_label(day)} — {unor_nama or unor_id}"
-    return TableFile("Rekap Harian", title, f"rekap-harian-{unor_id}-{day.isoformat()}", DAILY_COLUMNS, cells)
+    stem = f"rekap-harian-{file_part(unor_nama, unor_id)}-{day.isoformat()}"
+    return TableFile("Rekap Harian", title, stem, DAILY_COLUMNS, cells)
 
 
 def _clock(at: datetime | None, tz: tzinfo) -> str | None:

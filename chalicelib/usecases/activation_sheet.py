@@ -18,7 +18,7 @@ import segno
 from fpdf import FPDF
 
 from chalicelib import runtime
-from chalicelib.attendance.export import CorePdf, pdf_text
+from chalicelib.attendance.export import CorePdf, file_part, pdf_text
 from chalicelib.auth import codes
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError
@@ -80,7 +80,7 @@ def issue(
         raise ConflictError("Data pegawai berubah; coba lagi.", {"unor_id": unor_id}) from exc
     cards = [_card(e, code, printed, base_url) for e, code in zip(employees, drawn, strict=True)]
     pdf = render_sheet(unit.unor_nama, cards)
-    filename = f"kode-aktivasi-{unor_id}.pdf"
+    filename = f"kode-aktivasi-{file_part(unit.unor_nama, unor_id)}.pdf"
     object_key = export_key(filename)
     store = runtime.photos(settings)
     store.put(object_key, pdf, "application/pdf")

@@ -13,7 +13,7 @@ from typing import Any
 
 from chalicelib import runtime
 from chalicelib.attendance.classify import MONITOR_KEYS
-from chalicelib.attendance.export import daily_table, export_monthly, export_table
+from chalicelib.attendance.export import daily_table, export_monthly, export_table, monthly_stem
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
 from chalicelib.attendance.recap_pdf import export_daily_pdf, export_pdf
 from chalicelib.domain.people import Principal
@@ -345,7 +345,7 @@ def month_file(report: MonthlyReport, chosen: str, settings: Settings, now: date
     """The report as a file (name, content, content type): `csv` or `xlsx`, or `pdf`, the sheet a unit's head
     signs (attendance/recap_pdf.py)."""
     if chosen == "pdf":
-        return f"rekap-absensi-{report.month}.pdf", export_pdf(report, now.astimezone(settings.tz)), "application/pdf"
+        return f"{monthly_stem(report)}.pdf", export_pdf(report, now.astimezone(settings.tz)), "application/pdf"
     exported = export_monthly(report, chosen)
     return exported.filename, exported.content, exported.content_type
 

@@ -542,6 +542,8 @@ def test_a_unit_gets_an_activation_sheet_whose_codes_work(employee: Employee) ->
     assert answer.body["count"] == 10 and lifetime_s(answer.body["sheet_url"]) <= 900
     sheet = fetch(answer.body["sheet_url"])
     assert sheet.content[:5] == b"%PDF-"
+    # saved under the unit's name, as the admin knows it (SDN U1), not its SIMPEG id
+    assert 'filename="kode-aktivasi-sdn-u1.pdf"' in sheet.headers["Content-Disposition"]
     text = pdf_text(sheet.content)
     assert all(nip in text for nip in new[:10]) and new[10] not in text and employee.nip not in text
     assert "Kode aktivasi" in text and "Berlaku sampai" in text and "Pegawai Baru 3" in text

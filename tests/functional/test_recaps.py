@@ -383,7 +383,9 @@ def test_monthly_report_pdf_for_the_units_head_to_sign(api: Api, unit: str) -> N
     recap(api, admin, MONDAY)
     answer = api.call("GET", "/v1/admin/recaps/monthly/pdf?month=2026-11&unor_id=U1", token=admin)
     assert answer.status == 200, answer.body
-    assert answer.body["filename"] == "rekap-absensi-2026-11.pdf" and 0 < answer.body["expires_in_s"] <= 900
+    assert (
+        answer.body["filename"] == "rekap-absensi-sdn-1-ngamprah-2026-11.pdf" and 0 < answer.body["expires_in_s"] <= 900
+    )
     data = _stored(answer.body["download_url"])
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert data.startswith(b"%PDF") and "Unit: SDN 1 Ngamprah" in text and "Kepala SDN 1 Ngamprah" in text

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from chalicelib.attendance.export import export_csv, export_monthly, export_xlsx, month_label
+from chalicelib.attendance.export import export_csv, export_monthly, export_xlsx, file_part, month_label
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_report
 from chalicelib.domain.status import DayStatus
 from chalicelib.errors import ExportFormatError
@@ -146,12 +146,24 @@ def test_csv_decimal_comma() -> None:
     assert dict(zip(rows[0], rows[1], strict=True))["Potongan TPP (%)"] == "0,5"
 
 
+def test_files_are_named_by_the_unit_an_admin_knows() -> None:
+    assert file_part("SD Negeri 1 Cisarua", "0b19c6a5") == "sd-negeri-1-cisarua"
+    assert file_part("Dinas Kependudukan & Pencatatan Sipil (Disdukcapil)", "U9") == (
+        "dinas-kependudukan-pencatatan-sipil-disdukcapil"
+    )
+    assert (file_part("SMP Négeri 2 – Ciké", "U3"), file_part("  —  ", "U3")) == ("smp-negeri-2-cike", "U3")
+    assert len(file_part("Unit " * 30, "U4")) <= 60 and not file_part("Unit " * 30, "U4").endswith("-")
+
+
 def test_json_and_dispatch(report: MonthlyReport) -> None:
     exported = export_monthly(report, "json")
     body = json.loads(exported.content)
     assert body["month"] == "2026-11" and body["items"][0]["nip"] == NIP_A
     assert body["items"][0]["counts"]["TL4"] == 1 and body["items"][0]["deduction_percent"] == 2.0
-    assert export_monthly(report, "xlsx").filename == "rekap-absensi-2026-11.xlsx"
+    assert export_monthly(report, "xlsx").filename == "rekap-absensi-2026-11.xlsx"  # two units: the regency's name
+    one_unit = replace(report, rows=tuple(r for r in report.rows if r.unor_id == report.rows[0].unor_id))
+    unit_name = file_part(report.rows[0].unor_nama, "")
+    assert export_monthly(one_unit, "csv").filename == f"rekap-absensi-{unit_name}-2026-11.csv"
     assert export_monthly(report, "csv").content_type.startswith("text/csv")
     with pytest.raises(ExportFormatError) as caught:
         export_monthly(report, "pdf")

@@ -53,7 +53,7 @@ def test_an_admin_has_three_exports_built_at_once_and_a_finished_one_frees_its_p
     # WHEN the worker builds the first one THEN it is a file, and a fourth export of the unit admin is accepted
     queued[0]()
     done = exports.status(OPS, first, SETTINGS, NOW)
-    assert (done.status, done.filename, done.message) == ("succeeded", "rekap-absensi-2026-11.csv", None)
+    assert (done.status, done.filename, done.message) == ("succeeded", "rekap-absensi-sdn-1-ngamprah-2026-11.csv", None)
     assert done.download_url and done.expires_in_s == SETTINGS.presign_ttl_s
     ask(OPS)
     # AND an export is the asking admin's only: another one of the unit finds nothing

@@ -96,7 +96,7 @@ def test_the_daily_recap_downloads_as_csv_xlsx_and_pdf(repos: Repositories) -> N
     ]
     # AND as XLSX, a download link to one titled sheet with the same rows
     link = reports.daily_recap(U1_ADMIN, recap_query(fmt="xlsx"), SETTINGS, NOW)
-    assert isinstance(link, ExportLink) and link.filename == "rekap-harian-U1-2026-11-02.xlsx"
+    assert isinstance(link, ExportLink) and link.filename == "rekap-harian-sd-negeri-1-ngamprah-2026-11-02.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url))).active
     assert (
         sheet is not None
@@ -106,7 +106,7 @@ def test_the_daily_recap_downloads_as_csv_xlsx_and_pdf(repos: Repositories) -> N
     assert sheet.max_row == 4
     # AND as PDF, the paper the head signs: title, date, unit, every row, the signature block
     link = reports.daily_recap(U1_ADMIN, recap_query(fmt="pdf"), SETTINGS, NOW)
-    assert isinstance(link, ExportLink) and link.filename == "rekap-harian-U1-2026-11-02.pdf"
+    assert isinstance(link, ExportLink) and link.filename == "rekap-harian-sd-negeri-1-ngamprah-2026-11-02.pdf"
     pdf = pypdf.PdfReader(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url)))
     text = "\n".join(page.extract_text() for page in pdf.pages)
     for expected in (DAILY_TITLE, "Senin, 2 November 2026", "Unit: SD Negeri 1 Ngamprah", A, C, D, "TL2+PSW1",
