@@ -33,13 +33,7 @@ from chalicelib.usecases.schemas.admin_views import ActivationSheet, ActivationS
 COLUMNS, ROWS = 2, 4  # cards per A4 page: 2 x 4, 95 x 68 mm each
 CARD_W, CARD_H, MARGIN = 95.0, 68.0, 10.0
 NAME_LINES = 3  # a longer name is cut: the card's lines below it have their places
-INSTRUCTIONS = (  # broken into the lines a card prints (7.5 pt, 87 mm wide): no line breaking per card
-    "1. Pindai kode QR dengan kamera ponsel, atau buka aplikasi SMART",
-    "    lalu pilih Aktivasi.",
-    "2. Periksa NIP dan kode aktivasi, lalu buat kata sandi baru",
-    "    (minimal 10 karakter).",
-    "3. Kode hanya untuk Anda dan hanya sekali pakai. Jangan dibagikan.",
-)
+INSTRUCTION_PT, MIN_INSTRUCTION_PT = 7.5, 5.0
 
 
 @dataclass(frozen=True)
@@ -51,9 +45,27 @@ class Card:
     link: str
 
 
+def app_address(base_url: str) -> str:
+    """The employee app's address."""
+    return f"{base_url.rstrip('/')}/app/"
+
+
 def activation_link(base_url: str, nip: str, code: str) -> str:
     """What the card's QR code holds: the app's activation screen with NIP and code filled in (UI.md)."""
-    return f"{base_url.rstrip('/')}/app/#/aktivasi?{urlencode({'nip': nip, 'kode': code})}"
+    return f"{app_address(base_url)}#/aktivasi?{urlencode({'nip': nip, 'kode': code})}"
+
+
+def card_instructions(app_url: str) -> tuple[str, ...]:
+    """The steps every card prints, broken into its lines (7.5 pt, 87 mm wide), the app's address written out
+    for a phone that reads no QR code (an app not yet installed cannot be "opened"; https:// is left out, as a
+    browser adds it)."""
+    return (
+        "1. Pindai kode QR dengan kamera ponsel, atau buka alamat",
+        f"    {app_url.removeprefix('https://')} lalu pilih Aktivasi.",
+        "2. Periksa NIP dan kode aktivasi, lalu buat kata sandi baru",
+        "    (minimal 10 karakter).",
+        "3. Kode hanya untuk Anda dan hanya sekali pakai. Jangan dibagikan.",
+    )
 
 
 def issue(
@@ -79,7 +91,7 @@ def issue(
     except ConditionFailed as exc:  # an employee left the table meanwhile: the client asks again
         raise ConflictError("Data pegawai berubah; coba lagi.", {"unor_id": unor_id}) from exc
     cards = [_card(e, code, printed, base_url) for e, code in zip(employees, drawn, strict=True)]
-    pdf = render_sheet(unit.unor_nama, cards)
+    pdf = render_sheet(unit.unor_nama, cards, app_address(base_url))
     filename = f"kode-aktivasi-{file_part(unit.unor_nama, unor_id)}.pdf"
     object_key = export_key(filename)
     store = runtime.photos(settings)
@@ -99,8 +111,10 @@ def _card(employee: Employee, code: str, expires: str, base_url: str) -> Card:
     return Card(employee.nama, employee.nip, code, expires, activation_link(base_url, employee.nip, code))
 
 
-def render_sheet(unit_name: str, cards: Sequence[Card]) -> bytes:
-    """The A4 PDF: a header per page, then the cards in a 2 x 4 grid (a page with no card says so)."""
+def render_sheet(unit_name: str, cards: Sequence[Card], app_url: str) -> bytes:
+    """The A4 PDF: a header per page, then the cards in a 2 x 4 grid (a page with no card says so); each card
+    prints how to reach the app at `app_url`."""
+    instructions = tuple(pdf_text(line) for line in card_instructions(app_url))
     pdf = CorePdf("portrait")
     pdf.set_auto_page_break(False)
     pdf.set_title(pdf_text(f"Kode aktivasi SMART - {unit_name}"))
@@ -117,7 +131,7 @@ def render_sheet(unit_name: str, cards: Sequence[Card]) -> bytes:
         for index, card in enumerate(cards[start : start + per_page]):
             x = MARGIN + (index % COLUMNS) * CARD_W
             y = 14 + (index // COLUMNS) * CARD_H
-            _draw_card(pdf, card, x, y)
+            _draw_card(pdf, card, x, y, instructions)
     return bytes(pdf.output())
 
 
@@ -180,7 +194,7 @@ def _text(pdf: FPDF, x: float, baseline: float, text: str, *, font: tuple[str, f
     pdf.text(x, baseline, text)
 
 
-def _draw_card(pdf: FPDF, card: Card, x: float, y: float) -> None:
+def _draw_card(pdf: FPDF, card: Card, x: float, y: float, instructions: Sequence[str]) -> None:
     """One card: its border, the QR code on the right, name, NIP, code and expiry on the left, the instructions
     across the bottom; every line placed at its baseline with `pdf.text` (no cell layout)."""
     pdf.set_draw_color(150, 150, 150)
@@ -198,6 +212,15 @@ def _draw_card(pdf: FPDF, card: Card, x: float, y: float) -> None:
     _text(pdf, left, below + 10.5, card.code, font=("B", 14))
     _text(pdf, left, below + 15.0, "Kode aktivasi", font=("", 8))
     pdf.text(left, below + 19.0, f"Berlaku sampai {card.expires}")
-    pdf.set_font("Helvetica", "", 7.5)
-    for line_no, line in enumerate(INSTRUCTIONS):
+    for line_no, line in enumerate(instructions):
+        _fitted(pdf, line, CARD_W - 8)
         pdf.text(left, y + 40.5 + line_no * 3.4, line)
+
+
+def _fitted(pdf: FPDF, line: str, width: float) -> None:
+    """The instructions' font, smaller for a line that would not fit (a regency's long address)."""
+    size = INSTRUCTION_PT
+    pdf.set_font("Helvetica", "", size)
+    while size > MIN_INSTRUCTION_PT and pdf.get_string_width(line) > width:
+        size -= 0.5
+        pdf.set_font_size(size)

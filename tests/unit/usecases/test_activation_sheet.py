@@ -11,6 +11,7 @@ from pypdf.generic import ContentStream
 from chalicelib.usecases.activation_sheet import COLUMNS, ROWS, Card, activation_link, qr_matrix, render_sheet
 
 NIP = "198501012010011001"
+APP = "https://smart.example.go.id/app/"
 
 
 def test_the_qr_payload_opens_the_apps_activation_screen_filled_in() -> None:
@@ -35,16 +36,34 @@ def test_the_sheet_has_a_card_per_employee_eight_to_a_page() -> None:
         Card(f"Pegawai {i}", f"1985010120100110{i:02d}", f"{i:08d}", "10-12-2026 07:00", "http://x") for i in range(11)
     ]
     cards.append(Card("Ñoman Śāstra Ma’ruf", "198501012010011099", "12345678", "10-12-2026 07:00", "http://x"))
-    reader = pypdf.PdfReader(io.BytesIO(render_sheet("SDN Cibeber", cards)))
+    reader = pypdf.PdfReader(io.BytesIO(render_sheet("SDN Cibeber", cards, APP)))
     assert len(reader.pages) == -(-len(cards) // (COLUMNS * ROWS)) == 2
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert all(card.nip in text and card.code in text for card in cards)
     assert "Ñoman Sastra Ma’ruf" in text  # letters outside the fonts' Windows-1252 lose their accents, nothing is lost
     assert "Berlaku sampai 10-12-2026 07:00" in text and "Pindai kode QR" in text and "SDN Cibeber" in text
+    # AND each card writes out the app's address, for a phone that reads no QR code
+    assert text.count("smart.example.go.id/app/ lalu pilih Aktivasi.") == len(cards) and "https://" not in text
+
+
+def test_a_long_address_is_printed_smaller_within_the_card() -> None:
+    long_app = "https://absensi-pegawai.bkpsdm.kabupatenbandungbarat.go.id/app/"
+    reader = pypdf.PdfReader(
+        io.BytesIO(render_sheet("SDN Cibeber", [Card("Asep", NIP, "1", "x", "http://x")], long_app))
+    )
+    assert (
+        "absensi-pegawai.bkpsdm.kabupatenbandungbarat.go.id/app/ lalu pilih Aktivasi." in reader.pages[0].extract_text()
+    )
+    sizes = {
+        float(operands[1])
+        for operands, op in ContentStream(reader.pages[0].get_contents(), reader).operations
+        if op == b"Tf"
+    }
+    assert min(sizes) < 7.5 and min(sizes) >= 5.0
 
 
 def test_an_empty_sheet_says_everyone_is_active() -> None:
-    reader = pypdf.PdfReader(io.BytesIO(render_sheet("SDN Cibeber", [])))
+    reader = pypdf.PdfReader(io.BytesIO(render_sheet("SDN Cibeber", [], APP)))
     assert len(reader.pages) == 1 and "sudah aktif" in reader.pages[0].extract_text()
 
 
@@ -65,7 +84,7 @@ def filled_rectangles(page: pypdf.PageObject, reader: pypdf.PdfReader) -> list[t
 def test_the_drawn_qr_code_is_the_links_module_for_module() -> None:
     # GIVEN a card whose QR code is drawn as a path of rectangles straight into the page
     link = activation_link("https://smart.example.go.id", NIP, "04718293")
-    reader = pypdf.PdfReader(io.BytesIO(render_sheet("SDN Cibeber", [Card("Asep", NIP, "04718293", "x", link)])))
+    reader = pypdf.PdfReader(io.BytesIO(render_sheet("SDN Cibeber", [Card("Asep", NIP, "04718293", "x", link)], APP)))
     page = reader.pages[0]
     # WHEN the filled rectangles are put back on the module grid (first card: QR at x 69 mm, y 18 mm, 30 mm wide)
     matrix = qr_matrix(link)
