@@ -11,7 +11,7 @@ and the page ("Halaman 2/5"). Drawn with fpdf2's core fonts (Windows-1252: `expo
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,6 +33,9 @@ FIXED = (("No", 8.0), ("Nama", 48.0), ("NIP", 30.0), ("Hari Kerja", 10.0), ("Had
 TAIL = (("Menit Terlambat", 14.0), ("Menit Pulang Cepat", 14.0), ("Potongan TPP (%)", 14.0))
 SIGNATURE_LINES = ("(" + "." * 54 + ")", "NIP. " + "." * 38)  # name and NIP, written by hand
 SIGNATURE_H = 42.0  # the block's height: a section moves it to a new page when less is left
+# The legend under a table (2 mm apart, at most two lines) and the signature block: what the last rows keep with.
+CLOSING_H = 2 + 2 * 3.5 + SIGNATURE_H
+KEPT_ROWS = 3  # rows moved with the closing to a new page, so that the head signs under the table itself
 FONT = "Helvetica"
 HEADER_H, ROW_H, PAD = 9.0, 4.2, 0.8
 HEADER_FILL = (221, 235, 247)
@@ -93,7 +96,7 @@ def _draw_section(pdf: _RecapPdf, report: MonthlyReport, section: _Section, prin
     if not _draw_heading(pdf, (TITLE, period, section.unor_nama), printed_at, NO_ROWS if not section.rows else None):
         return
     table = _Table(pdf, _widths(report.keys), [name for name, _ in FIXED] + list(report.keys) + [n for n, _ in TAIL])
-    _draw_rows(pdf, table, (_cells(number, row, report.keys) for number, row in enumerate(section.rows, start=1)))
+    _draw_rows(pdf, table, [_cells(number, row, report.keys) for number, row in enumerate(section.rows, start=1)])
     _draw_closing(pdf, section.unor_nama)
 
 
@@ -154,12 +157,15 @@ def _percent(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def _draw_rows(pdf: _RecapPdf, table: _Table, rows: Iterable[Sequence[str]]) -> None:
+def _draw_rows(pdf: _RecapPdf, table: _Table, rows: Sequence[Sequence[str]]) -> None:
     """The table drawn with text at positions and lines (fpdf2's `table()` lays out every cell and took 33 s for
-    the regency's 7,000 rows). The header row is drawn again on every page."""
+    the regency's 7,000 rows). The header row is drawn again on every page, and the last `KEPT_ROWS` rows go to
+    the page of the legend and signature block: a signature on a page of its own could be put under any table."""
     top = table.draw_header()
-    for cells in rows:
-        if pdf.get_y() + ROW_H > pdf.h - pdf.b_margin:
+    tail = len(rows) - KEPT_ROWS
+    for index, cells in enumerate(rows):
+        needed = ROW_H + (KEPT_ROWS * ROW_H + CLOSING_H if index == max(tail, 0) else 0)
+        if pdf.get_y() + needed > pdf.h - pdf.b_margin and pdf.get_y() > top + HEADER_H:
             table.draw_rules(top)
             pdf.add_page()
             top = table.draw_header()
@@ -252,7 +258,7 @@ def export_daily_pdf(table: TableFile, day: date, unor_nama: str, printed_at: da
     if _draw_heading(pdf, (DAILY_TITLE, day_label(day), unor_nama), printed_at, None if table.rows else DAILY_NO_ROWS):
         widths = [w or PAGE_W - 2 * MARGIN - sum(DAILY_WIDTHS) for w in DAILY_WIDTHS]
         drawn = _Table(pdf, widths, [h.header for h in table.headings])
-        _draw_rows(pdf, drawn, ([_text(value) for value in row] for row in table.rows))
+        _draw_rows(pdf, drawn, [[_text(value) for value in row] for row in table.rows])
         _draw_closing(pdf, unor_nama)
     return bytes(pdf.output())
 

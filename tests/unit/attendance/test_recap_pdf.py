@@ -85,6 +85,15 @@ def test_text_beyond_the_core_font_is_folded_and_a_long_name_cut(pages: list[str
     assert "Ñoman Sükrü Ma’ruf Panjang" in row and "..." in row and "Panjang " * 12 not in row
 
 
+@pytest.mark.parametrize("count", [1, 26, 30, 36, 37, 38, 70])
+def test_the_head_signs_under_rows_of_the_table_never_on_a_page_of_its_own(count: int) -> None:
+    people = [EmployeeMonth(_nip(i), f"Guru {i:02d}", "U1", SCHOOL, november_days()) for i in range(count)]
+    pages = _pages(monthly_report("2026-11", people, RULES))
+    (signed,) = [p for p in pages if f"Kepala {SCHOOL}" in p]
+    assert _nip(count - 1) in signed  # the last row stands above the signature
+    assert all(sum(p.count(_nip(i)) for p in pages) == 1 for i in range(count))  # every row once
+
+
 def test_letters_typed_with_separate_accents_keep_the_accents_the_fonts_have() -> None:
     # as some machines paste names: a letter, then its accent (NFD)
     assert pdf_text(normalize("NFD", "José Ñoman Şükrü")) == "José Ñoman Sükrü"
