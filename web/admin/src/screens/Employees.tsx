@@ -1,21 +1,40 @@
-// "Pegawai": the list (one unit, every page fetched, one page of rows rendered; a full NIP across all the admin's units),
-// searched, filtered and sorted in the browser; per unit the enrolment progress and "Cetak Kode Aktivasi"
-// (the A4 PDF sheet) and the suspected duplicate faces; per employee the activation code, device reset, login
-// unlock, faces (approving pending self-enrolments, deleting a wrong one), the schedule and the shift roster.
-import { useMemo, useState } from "preact/hooks";
+// "Pegawai": the list (one unit, every page fetched, one page of rows rendered; with "Semua unit", or a full NIP, the
+// server's search across all the admin's units), searched, filtered and sorted in the browser; the unit's queue of
+// faces awaiting approval ("Menunggu persetujuan wajah", decided in place); per unit the enrolment progress and
+// "Cetak Kode Aktivasi" (the A4 PDF sheet) and the suspected duplicate faces; per employee the activation code,
+// device reset, login unlock, faces (approving pending self-enrolments, deleting a wrong one), the schedule and the
+// shift roster.
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
+import { ALL_UNITS_MIN, employeeListing, enrolledBy, matches, normalised, queueRows, type QueuedFace } from "../employeeList";
 import { href, type Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
 import { dateTime } from "../format";
-import { allPages, ConfirmButton, Done, ErrorLine, Field, Screen, Select, Table, useAction, useLoad, usePages, type Column } from "../ui";
+import {
+  allPages,
+  ConfirmButton,
+  Done,
+  ErrorLine,
+  Field,
+  firstPages,
+  MoreNotice,
+  Screen,
+  Select,
+  Table,
+  useAction,
+  useLoad,
+  usePages,
+  type Action,
+  type Column,
+} from "../ui";
 import { EmployeeShifts, ScheduleVersions } from "./Calendar";
 import { DuplicateFaces } from "./Duplicates";
 
 const yesNo = (b: boolean): string => (b ? "Ya" : "Belum");
 
-const columns: Column<Employee>[] = [
+const COLUMNS: Column<Employee>[] = [
   { label: "Nama", cell: (e) => <a href={href(["pegawai", e.nip])}>{e.nama}</a>, sort: (e) => e.nama },
   { label: "NIP", cell: (e) => e.nip, sort: (e) => e.nip },
   { label: "Jabatan", cell: (e) => e.jabatan ?? "–", sort: (e) => e.jabatan ?? "" },
@@ -24,12 +43,16 @@ const columns: Column<Employee>[] = [
   { label: "Ponsel", cell: (e) => yesNo(e.device_bound), sort: (e) => Number(e.device_bound) },
 ];
 
+/** The choice of "Tampilkan" that shows the unit's queue of faces awaiting approval instead of the employees. */
+const QUEUE = "face-pending";
+
 const FILTERS: [string, string, (e: Employee) => boolean][] = [
   ["", "Semua", () => true],
   ["active", "Aktif", (e) => e.active],
   ["inactive", "Nonaktif", (e) => !e.active],
   ["no-device", "Belum aktivasi ponsel", (e) => e.active && !e.device_bound],
   ["no-face", "Belum daftar wajah", (e) => e.active && !e.enrolled],
+  [QUEUE, "Menunggu persetujuan wajah", () => true],
 ];
 
 function Progress({ label, value, total }: { label: string; value: number | undefined; total: number }) {
@@ -103,52 +126,182 @@ function UnitPanel({ unit }: { unit: Unit }) {
   );
 }
 
-const FULL_NIP = /^[0-9]{18}$/;
+/** `value` once it stayed the same for `ms`: a name typed letter by letter is searched across the units once. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
 
 export function Employees({ route }: { route: Route }) {
-  const { units } = useConsole();
+  const { units, unitName } = useConsole();
+  // "Semua unit" (value "") for an admin of several units: names and NIPs are then searched by the server.
+  const several = units.length > 1;
   const [unit, setUnit] = useState(route.params.get("unit") ?? units[0]?.unor_id ?? "");
   const [q, setQ] = useState("");
   const [filter, setFilter] = useState("");
-  const needle = q.trim().toLowerCase();
-  const fullNip = FULL_NIP.test(needle);
-  // The unit's employees (every page, shown as they arrive), or the one employee of a full NIP anywhere in scope.
+  const needle = normalised(q);
+  const listing = employeeListing(unit, useSettled(q, 400));
+  // The unit's employees (every page, shown as they arrive), or the server's search across the admin's units.
   const loaded = usePages<Employee>(
-    fullNip || unit ? "/v1/admin/employees" : null,
-    fullNip ? { q: needle } : { unor_id: unit },
-    fullNip ? `nip:${needle}` : `unit:${unit}`,
+    listing.kind === "prompt" ? null : "/v1/admin/employees",
+    listing.kind === "prompt" ? {} : listing.query,
+    listing.kind === "prompt" ? "prompt" : listing.key,
   );
   const rows = useMemo(() => {
     const keep = FILTERS.find((f) => f[0] === filter)?.[2] ?? (() => true);
-    return loaded.items.filter((e) => keep(e) && (!needle || e.nama.toLowerCase().includes(needle) || e.nip.startsWith(needle)));
+    return loaded.items.filter((e) => keep(e) && matches(e, needle));
   }, [loaded.items, needle, filter]);
+  const columns = useMemo(
+    (): Column<Employee>[] =>
+      listing.kind === "search"
+        ? [...COLUMNS.slice(0, 2), { label: "Unit", cell: (e) => unitName(e.unor_id), sort: (e) => unitName(e.unor_id) }, ...COLUMNS.slice(2)]
+        : COLUMNS,
+    [listing.kind, unitName],
+  );
   const chosen = units.find((u) => u.unor_id === unit);
+  const loading = !loaded.done && !loaded.error;
   return (
     <Screen title="Pegawai">
       <div class="filters">
-        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, null)} />
+        <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, several ? "Semua unit" : null)} />
         <Field label="Cari nama atau NIP" type="search" value={q} onInput={setQ} />
         <Select label="Tampilkan" value={filter} onChange={setFilter} options={FILTERS.map(([v, t]): [string, string] => [v, t])} />
       </div>
-      <p class="hint">NIP lengkap (18 angka) dicari di semua unit Anda.</p>
-      {chosen && !fullNip ? <UnitPanel unit={chosen} /> : null}
-      <ErrorLine message={loaded.error} />
-      {!loaded.done && !loaded.error ? (
-        <p class="hint" aria-busy="true">
-          Memuat pegawai… {loaded.items.length} dimuat
-        </p>
-      ) : null}
-      <Table caption={`Daftar pegawai (${String(rows.length)})`} rows={rows} columns={columns} rowKey={(e) => e.nip} pageSize={50} empty="Tidak ada pegawai yang cocok." loading={!loaded.done && !loaded.error} />
+      <p class="hint">
+        {unit
+          ? several
+            ? "Nama dicari di unit terpilih (pilih Semua unit untuk mencari di semua unit Anda); NIP lengkap (18 angka) dicari di semua unit Anda."
+            : "NIP lengkap (18 angka) dicari di semua unit Anda."
+          : filter === QUEUE
+            ? "Semua unit: wajah yang menunggu persetujuan di semua unit Anda."
+            : `Semua unit: ketik sedikitnya ${String(ALL_UNITS_MIN)} huruf nama atau angka awal NIP.`}
+      </p>
+      {chosen && listing.kind === "unit" ? <UnitPanel unit={chosen} /> : null}
+      {filter === QUEUE ? (
+        <PendingQueue unit={unit} needle={needle} />
+      ) : listing.kind === "prompt" ? null : (
+        <>
+          <ErrorLine message={loaded.error} />
+          {loading ? (
+            <p class="hint" aria-busy="true">
+              Memuat pegawai… {loaded.items.length} dimuat
+            </p>
+          ) : null}
+          <Table caption={`Daftar pegawai (${String(rows.length)})`} rows={rows} columns={columns} rowKey={(e) => e.nip} pageSize={50} empty="Tidak ada pegawai yang cocok." loading={loading} />
+          {unit && several && needle && !loading && rows.length === 0 ? (
+            <p>
+              <button type="button" class="secondary" onClick={() => setUnit("")}>
+                Cari di Semua Unit
+              </button>
+            </p>
+          ) : null}
+        </>
+      )}
       <DuplicateFaces />
     </Screen>
+  );
+}
+
+/** The queue read at most (more: the screen says so, and what to do). */
+const QUEUE_LIMIT = 1000;
+
+/** The faces awaiting approval in the unit (`""`: every unit of the admin), the longest waiting first: who, since
+ * when, by whom, the photo, and the decision in place (the same controls as on the employee's page). Read only when
+ * asked for: the API records each photo link it hands out (the log of who saw whose photos). */
+function PendingQueue({ unit, needle }: { unit: string; needle: string }) {
+  const { session, unitName } = useConsole();
+  const queue = useLoad(
+    (signal) => firstPages<PendingFace>("/v1/admin/faces/pending", unit ? { unor_id: unit } : {}, signal, QUEUE_LIMIT),
+    `queue:${unit}`,
+  );
+  // What was decided here, by template: the row stays (with the outcome) until the queue is read again.
+  const [decided, setDecided] = useState<Record<string, string>>({});
+  const rows = useMemo(() => queueRows(queue.data?.items ?? [], needle), [queue.data, needle]);
+  const columns = useMemo((): Column<PendingFace>[] => {
+    const all: (Column<PendingFace> | null)[] = [
+      { label: "Nama", cell: (f) => <a href={href(["pegawai", f.nip])}>{f.nama ?? f.nip}</a>, sort: (f) => f.nama ?? "" },
+      { label: "NIP", cell: (f) => f.nip, sort: (f) => f.nip },
+      unit ? null : { label: "Unit", cell: (f) => unitName(f.unor_id), sort: (f) => unitName(f.unor_id) },
+      { label: "Didaftarkan", cell: (f) => dateTime(f.created_at), sort: (f) => f.created_at },
+      { label: "Oleh", cell: (f) => enrolledBy(f), sort: (f) => enrolledBy(f) },
+      {
+        label: "Foto dan keputusan",
+        cell: (f) => (
+          <div class="pending-face">
+            <img src={f.photo_url} alt={`Wajah ${f.nama ?? f.nip} yang menunggu persetujuan`} loading="lazy" referrerpolicy="no-referrer" />
+            {decided[f.template_id] ? (
+              <Done message={decided[f.template_id] ?? null} />
+            ) : (
+              <QueuedDecision face={f} editable={mayChange(session, f.nip)} onDecided={(message) => setDecided((d) => ({ ...d, [f.template_id]: message }))} />
+            )}
+          </div>
+        ),
+      },
+    ];
+    return all.filter((c): c is Column<PendingFace> => c !== null);
+  }, [unit, unitName, session, decided]);
+  const open = rows.filter((f) => !decided[f.template_id]).length;
+  return (
+    <section class="panel" aria-label="Wajah menunggu persetujuan" aria-busy={queue.loading || undefined}>
+      <h2>Wajah menunggu persetujuan</h2>
+      <p class="hint">
+        Wajah yang didaftarkan pegawai dari aplikasi (atau oleh admin setelah reset perangkat) belum dipakai untuk absen sampai disetujui. Bandingkan
+        fotonya dengan pegawainya; nama membuka halaman pegawai.
+      </p>
+      <ErrorLine message={queue.error} />
+      <MoreNotice listing={queue.data} what="wajah pertama" rest={unit ? "Putuskan yang ini dulu, lalu muat ulang." : "Pilih satu unit."} />
+      <Table
+        caption={`Wajah menunggu persetujuan (${String(open)})`}
+        rows={rows}
+        columns={columns}
+        rowKey={(f) => f.template_id}
+        pageSize={20}
+        empty="Tidak ada wajah yang menunggu persetujuan."
+        loading={queue.loading}
+      />
+      <button
+        type="button"
+        class="secondary"
+        disabled={queue.loading}
+        onClick={() => {
+          setDecided({});
+          queue.reload();
+        }}
+      >
+        Muat Ulang
+      </button>
+    </section>
+  );
+}
+
+/** One row's decision: its own busy state and refusal; the outcome is kept by the queue. */
+function QueuedDecision({ face, editable, onDecided }: { face: PendingFace; editable: boolean; onDecided: (message: string) => void }) {
+  const action = useAction();
+  return (
+    <>
+      <PendingDecision
+        face={face}
+        action={action}
+        editable={editable}
+        after={(decision) => {
+          if (decision) onDecided(decision === "approve" ? "Wajah disetujui." : "Wajah ditolak.");
+        }}
+      />
+      <ErrorLine message={action.error} />
+    </>
   );
 }
 
 /** What a template's caption says before its date: only approved templates verify check-ins. */
 const FACE_STATUS: Record<string, string> = { pending: "Menunggu persetujuan · ", rejected: "Ditolak · " };
 
-interface PendingFace extends FaceTemplate {
-  nip: string;
+/** A face template awaiting a decision, as GET /v1/admin/faces/pending lists it. */
+interface PendingFace extends QueuedFace {
+  photo_url: string;
   own_match: { score: number | null; threshold: number; unlike: boolean } | null;
 }
 
@@ -176,6 +329,39 @@ function OwnMatch({ match }: { match: PendingFace["own_match"] }) {
   );
 }
 
+/** A waiting face's note on how it matched the employee's approved faces, and (for an admin who may decide it)
+ * "Setujui Wajah" / "Tolak Wajah" with the reason a refusal needs: on the employee's page and in the unit's queue.
+ * `after` hears the decision made, or null when the API refused it. */
+function PendingDecision(p: { face: PendingFace; action: Action; editable: boolean; after: (decision: "approve" | "reject" | null) => void }) {
+  // A refusal carries its reason: the employee reads it on Home before taking another photo (decision 197).
+  const [reason, setReason] = useState("");
+  const decide = (decision: "approve" | "reject"): void =>
+    void p.action
+      .run(async () => {
+        const note = reason.trim();
+        if (decision === "reject" && !note) throw new UserMessage("Tulis alasan penolakan (mis. terlalu gelap): pegawai akan membacanya.");
+        await call("POST", `/v1/admin/faces/${encodeURIComponent(p.face.template_id)}`, note ? { decision, note } : { decision });
+        return decision === "approve" ? "Wajah disetujui." : "Wajah ditolak.";
+      })
+      .then((ok) => p.after(ok ? decision : null));
+  return (
+    <>
+      <OwnMatch match={p.face.own_match} />
+      {p.editable ? (
+        <div class="buttons">
+          <Field label="Alasan bila ditolak (dibaca pegawai)" value={reason} onInput={setReason} maxLength={500} />
+          <button type="button" disabled={p.action.busy} onClick={() => decide("approve")}>
+            Setujui Wajah
+          </button>
+          <button type="button" class="danger" disabled={p.action.busy} onClick={() => decide("reject")}>
+            Tolak Wajah
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 function Faces({ employee }: { employee: Employee }) {
   const { session } = useConsole();
   const path = `/v1/admin/employees/${employee.nip}/faces`;
@@ -186,20 +372,11 @@ function Faces({ employee }: { employee: Employee }) {
     employee.nip,
   );
   const action = useAction();
-  const change = (step: () => Promise<string>): void =>
-    void action.run(step).then(() => {
-      faces.reload();
-      pending.reload();
-    });
-  // A refusal carries its reason: the employee reads it on Home before taking another photo (decision 197).
-  const [reasons, setReasons] = useState<Record<string, string>>({});
-  const decide = (templateId: string, decision: "approve" | "reject"): void =>
-    change(async () => {
-      const note = (reasons[templateId] ?? "").trim();
-      if (decision === "reject" && !note) throw new UserMessage("Tulis alasan penolakan (mis. terlalu gelap): pegawai akan membacanya.");
-      await call("POST", `/v1/admin/faces/${encodeURIComponent(templateId)}`, note ? { decision, note } : { decision });
-      return decision === "approve" ? "Wajah disetujui." : "Wajah ditolak.";
-    });
+  const reloadAll = (): void => {
+    faces.reload();
+    pending.reload();
+  };
+  const change = (step: () => Promise<string>): void => void action.run(step).then(reloadAll);
   // A face of someone else (a duplicate found later, a photo of the wrong person): check-ins stop matching it.
   const remove = (templateId: string): void =>
     change(async () => {
@@ -236,23 +413,7 @@ function Faces({ employee }: { employee: Employee }) {
       {(pending.data ?? []).map((f) => (
         <div key={f.template_id} class="pending-face">
           <img src={f.photo_url} alt="Swafoto pendaftaran dari aplikasi" referrerpolicy="no-referrer" />
-          <OwnMatch match={f.own_match} />
-          {mayChange(session, employee.nip) ? (
-            <div class="buttons">
-              <Field
-                label="Alasan bila ditolak (dibaca pegawai)"
-                value={reasons[f.template_id] ?? ""}
-                onInput={(v) => setReasons({ ...reasons, [f.template_id]: v })}
-                maxLength={500}
-              />
-              <button type="button" disabled={action.busy} onClick={() => decide(f.template_id, "approve")}>
-                Setujui Wajah
-              </button>
-              <button type="button" class="danger" disabled={action.busy} onClick={() => decide(f.template_id, "reject")}>
-                Tolak Wajah
-              </button>
-            </div>
-          ) : null}
+          <PendingDecision face={f} action={action} editable={mayChange(session, employee.nip)} after={reloadAll} />
         </div>
       ))}
     </section>

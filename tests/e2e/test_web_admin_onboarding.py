@@ -1,0 +1,121 @@
+"""The admin console's onboarding of many employees in a real browser against the local stack (the fixtures of
+test_web_admin.py: a stack of this module's own): a unit's faces awaiting approval listed on "Pegawai"
+("Tampilkan: Menunggu persetujuan wajah") and approved there, and a name found across every unit ("Semua unit",
+the API's search) with the units listed by name.
+
+Skipped like test_web_admin.py when chromium, the built console (`make web`) or the face photos are missing.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+
+import pytest
+
+from tests.e2e.test_web_admin import (
+    PASSWORD,
+    Desk,
+    World,
+    _admin_user,
+    _expect,
+    _identities,
+    _import_unit,
+    browser,
+    desk,
+    expect,
+    stack,
+    world,
+)
+from tools.devstack_http import ApiClient
+from tools.nips import fresh_nip
+
+__all__ = ["browser", "desk", "stack", "world"]  # the shared fixtures this module uses
+
+
+def _self_enrol(world: World, nip: str) -> str:
+    """`nip` activates the app and enrols their own face (a photo of an identity no one else has): the template
+    id, which waits for an admin."""
+    from bench.load_checkin import DEFAULT_FACES, PhotoCache
+
+    code = _expect(world.admin.post(f"/v1/admin/employees/{nip}/activation"), 201, "code")["activation_code"]
+    phone = ApiClient(world.stack.api)
+    body = {"nip": nip, "activation_code": code, "password": PASSWORD, "device_id": secrets.token_hex(16)}
+    phone.token = _expect(phone.post("/v1/auth/activate", body), 200, "activation")["token"]
+    cache = PhotoCache(DEFAULT_FACES)
+    for photos in _identities():
+        sent = phone.post("/v1/me/faces", {"photo": cache.get(photos[0])})
+        if sent.status == 201:
+            return str(sent.body["template_id"])
+        assert sent.status in (409, 422), sent.raw[:300]  # a refused photo or a face enrolled for someone else
+    pytest.fail("no identity of the shared photos could be enrolled")
+
+
+def test_a_units_faces_awaiting_approval_are_listed_on_pegawai_and_approved_there(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a unit where one employee enrolled their face in the app and another never tried
+    tag = secrets.token_hex(2).upper()
+    unit_id, unit_name = f"ANTRE-{tag}", f"SD Negeri Antrean {tag}"
+    (waiting, waiting_name), (idle, idle_name) = (fresh_nip(), f"Yuni Rahayu {tag}"), (fresh_nip(), f"Agus Salim {tag}")
+    _import_unit(world.admin, unit_id, unit_name, [(waiting, waiting_name), (idle, idle_name)])
+    template_id = _self_enrol(world, waiting)
+    # WHEN the unit's admin asks "Pegawai" for the faces awaiting approval
+    d = desk()
+    d.login(*_admin_user(world, "unit_admin", [unit_id]))
+    d.open("Pegawai")
+    page = d.page
+    page.get_by_label("Tampilkan").select_option(label="Menunggu persetujuan wajah")
+    queue = page.get_by_role("region", name="Wajah menunggu persetujuan")
+    # THEN the waiting face is listed with its employee's name (a link to their page), NIP, time and who enrolled
+    # it; the employee who never tried is not
+    row = queue.get_by_role("row").filter(has_text=waiting_name)
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("link", name=waiting_name)).to_have_attribute("href", f"#/pegawai/{waiting}")
+    expect(row.locator('td[data-label="NIP"]')).to_have_text(waiting)
+    expect(row.locator('td[data-label="Didaftarkan"]')).to_have_text(re.compile(r"\d{4}"))
+    expect(row.locator('td[data-label="Oleh"]')).to_have_text("Pegawai (aplikasi)")
+    expect(row.get_by_role("img", name=f"Wajah {waiting_name} yang menunggu persetujuan")).to_be_visible()
+    expect(queue).not_to_contain_text(idle_name)
+    d.settled()
+    d.axe("antrean wajah")
+    d.shot("pegawai-antrean-wajah")
+    # AND approving it there approves it in the API
+    row.get_by_role("button", name="Setujui Wajah").click()
+    expect(row.get_by_role("status")).to_have_text("Wajah disetujui.")
+    expect(row.get_by_role("button", name="Setujui Wajah")).to_have_count(0)
+    faces = _expect(world.admin.get(f"/v1/admin/employees/{waiting}/faces"), 200, "faces")["items"]
+    assert [(f["template_id"], f["status"]) for f in faces] == [(template_id, "approved")], faces
+    d.assert_clean()
+
+
+def test_a_super_admin_finds_a_name_in_every_unit_and_the_units_are_listed_by_name(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN two units whose ids run against their names, and an employee of the one listed last
+    tag = secrets.token_hex(2).upper()
+    first, last = f"SD Negeri Anggrek {tag}", f"SMP Negeri Zaitun {tag}"
+    sought = f"Joko Ujang Hidayat {tag}"
+    nip = fresh_nip()
+    _import_unit(world.admin, f"URUT-A-{tag}", last, [(nip, sought)])
+    _import_unit(world.admin, f"URUT-B-{tag}", first, [(fresh_nip(), f"Rina Kartika {tag}")])
+    d = desk(admin="bootstrap")
+    d.open("Pegawai")
+    page = d.page
+    # THEN the unit dropdown lists the units by name, after "Semua unit"
+    options = page.get_by_label("Unit").locator("option").all_inner_texts()
+    assert options.index(first) < options.index(last), options
+    assert options[0] == "Semua unit", options
+    # WHEN the super admin searches the full name from the unit shown first, THEN it is not there...
+    page.get_by_label("Cari nama atau NIP").fill(sought)
+    expect(page.get_by_text("Tidak ada pegawai yang cocok.")).to_be_visible()
+    # ... AND searching every unit (through the server) finds them, with their unit
+    page.get_by_role("button", name="Cari di Semua Unit").click()
+    expect(page.get_by_label("Unit")).to_have_value("")
+    row = page.get_by_role("row").filter(has_text=nip)
+    expect(row.locator('td[data-label="Unit"]')).to_have_text(last)
+    d.settled()
+    row.get_by_role("link", name=sought).click()
+    expect(page.get_by_role("heading", name=sought)).to_be_visible()
+    d.assert_clean()
