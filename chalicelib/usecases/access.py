@@ -39,7 +39,7 @@ def require_unit_scope(principal: Principal, unor_id: str) -> None:
     """A unit admin acts only inside their units; a super admin everywhere; an employee never here."""
     require_admin(principal)
     if not principal.sees_all_units and unor_id not in principal.unit_ids:
-        raise ForbiddenError()
+        raise ForbiddenError("Data ini milik unit lain: Anda hanya dapat mengelola unit Anda sendiri.")
 
 
 def is_own(principal: Principal, nip: str) -> bool:

@@ -56,7 +56,10 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
     username, password, role = request.username, request.password, request.role
     require_super_admin(actor)
     if not USERNAME_PATTERN.match(username):
-        raise ValidationError("Nama pengguna tidak valid.", {"username": "3-40 of a-z 0-9 _ . -"})
+        raise ValidationError(
+            "Nama pengguna 3-40 karakter: huruf kecil a-z, angka, titik, garis bawah, atau tanda hubung.",
+            {"username": "3-40 of a-z 0-9 _ . -"},
+        )
     strength.check_password(password, (username, request.nip))
     unit_ids = _kept_units(role, frozenset(request.unit_ids))
     _check_role_and_units(role, unit_ids, unit_ids)

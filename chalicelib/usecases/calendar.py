@@ -292,7 +292,10 @@ def record_leave(actor: Principal, body: LeaveRequest, *, source: str) -> tuple[
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
     if end < start or (end - start).days > MAX_LEAVE_DAYS:
-        raise ValidationError("Rentang tanggal cuti tidak valid.", {"end_date": "on/after start, at most a year"})
+        raise ValidationError(
+            "Tanggal selesai cuti harus sama dengan atau sesudah tanggal mulai, paling lama satu tahun.",
+            {"end_date": "on/after start, at most a year"},
+        )
     entry = LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, body.reason)
     leave_id = leave_id_for(source)
     with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)

@@ -236,7 +236,10 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> Un
 def check_period(start: date, end: date) -> None:
     """A field duty's (or leave's) dates: in order, at most a year."""
     if end < start or end - start > timedelta(days=MAX_ASSIGNMENT_DAYS):
-        raise ValidationError("Rentang tanggal tugas tidak valid.", {"end_date": "on/after start, at most a year"})
+        raise ValidationError(
+            "Tanggal selesai tugas harus sama dengan atau sesudah tanggal mulai, paling lama satu tahun.",
+            {"end_date": "on/after start, at most a year"},
+        )
 
 
 def create_assignment(

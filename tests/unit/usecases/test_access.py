@@ -19,8 +19,9 @@ def test_a_regency_auditor_reads_like_a_super_admin_and_a_unit_auditor_like_a_un
     assert access.visible_units(REGENCY_AUDITOR, None) is None
     assert access.visible_units(REGENCY_AUDITOR, "U7") == ["U7"]
     assert access.visible_units(UNIT_AUDITOR, None) == ["U2"]
-    with pytest.raises(ForbiddenError):
+    with pytest.raises(ForbiddenError) as refused:
         access.require_unit_scope(UNIT_AUDITOR, "U1")
+    assert "unit lain" in refused.value.message  # says why, not only "not allowed"
     access.require_regency_reader(REGENCY_AUDITOR)
     access.require_regency_reader(SUPER)
     for principal in (UNIT_AUDITOR, UNIT_ADMIN, EMPLOYEE):
