@@ -54,6 +54,7 @@ def admin_login(call: Call, body: schema.AdminLoginRequest) -> schema.AdminToken
         mfa_setup_required=result.mfa_setup_required,
         nip=result.nip,
         sees_all_units=result.sees_all_units,
+        mfa_enabled=result.mfa_enabled,
         timezone=call.settings.timezone,
     )
 
@@ -135,12 +136,12 @@ def change_password(call: Call, body: schema.ChangePasswordRequest) -> schema.Se
     return schema.SessionToken(token=token.token, expires_at=iso(token.expires_at))
 
 
-@endpoint(bp, "POST /v1/auth/logout", auth_as="any", status=204, own_account=True)
+@endpoint(bp, "POST /v1/auth/logout", auth_as="any", status=204, own_account=True, mfa_setup=True)
 def logout(call: Call) -> Response:
     """End the session.
 
-    **Roles:** employee, unit_admin, super_admin. This token stops working at once; the account's other
-    sessions (an admin signed in on a second computer) go on.
+    **Roles:** employee, unit_admin, super_admin (one who must set up MFA first too). This token stops working
+    at once; the account's other sessions (an admin signed in on a second computer) go on.
     """
     auth.logout(call.principal, call.settings, call.now)
     return Response(body="", status_code=204)

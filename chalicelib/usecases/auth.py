@@ -66,6 +66,7 @@ class LoginResult:
     mfa_setup_required: bool = False
     nip: str | None = None  # the admin's own NIP when they are also an employee
     sees_all_units: bool = False  # a super admin or a regency-wide auditor (Principal.sees_all_units)
+    mfa_enabled: bool = False  # two-factor login is on (for the session: turning it off ends the sessions)
 
 
 def epoch(now: datetime) -> int:
@@ -168,7 +169,14 @@ def admin_login(
     )
     token = tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
     setup = mfa.setup_required(principal, settings)
-    return LoginResult(token, admin.role, setup, nip=admin.nip, sees_all_units=principal.sees_all_units)
+    return LoginResult(
+        token,
+        admin.role,
+        setup,
+        nip=admin.nip,
+        sees_all_units=principal.sees_all_units,
+        mfa_enabled=admin.mfa_enabled,
+    )
 
 
 # --- employees ---------------------------------------------------------------------------------------

@@ -178,6 +178,22 @@ def test_mfa_setup_confirmation_and_login_with_a_code_used_once(api: Api) -> Non
     assert api.admin_token("budi", PASSWORD)
 
 
+def test_the_admin_login_answer_says_whether_two_factor_login_is_on(api: Api) -> None:
+    units("U1")
+    root = api.admin_token()
+    add_admin(api, root, "budi", "unit_admin", ["U1"])
+    login = {"username": "budi", "password": PASSWORD}
+    # GIVEN budi without a second factor, THEN the login answer says it is off
+    first = api.call("POST", "/v1/auth/admin/login", login)
+    assert first.status == 200 and first.body["mfa_enabled"] is False
+    # WHEN budi turns it on, THEN the next login (with a code) says it is on
+    secret = api.call("POST", "/v1/admin/me/mfa", token=first.body["token"]).body["secret"]
+    confirmed = api.call("POST", "/v1/admin/me/mfa/confirm", {"otp": current_code(secret)}, token=first.body["token"])
+    assert confirmed.status == 200
+    again = api.call("POST", "/v1/auth/admin/login", {**login, "otp": current_code(secret, 30)})
+    assert again.status == 200 and again.body["mfa_enabled"] is True
+
+
 def test_a_super_admin_s_session_alone_cannot_re_key_its_own_account(api: Api) -> None:
     # GIVEN a super admin with two-factor login, whose token someone else holds (a computer left signed in)
     root = api.admin_token("admin", ADMIN_PASSWORD)
@@ -209,6 +225,10 @@ def test_where_mfa_is_compulsory_a_super_admin_without_it_may_only_set_it_up(
     # THEN every other route is refused with 403 naming MFA
     refused = api.call("GET", "/v1/admin/users", token=root)
     assert (refused.status, refused.body["error"]["details"]) == (403, {"mfa": "required"})
+    # AND the token may end itself: one left in a browser cannot set up a stranger's authenticator later
+    assert api.call("POST", "/v1/auth/logout", token=root).status == 204
+    assert api.call("POST", "/v1/admin/me/mfa", token=root).status == 401
+    root = api.call("POST", "/v1/auth/admin/login", {"username": "admin", "password": ADMIN_PASSWORD}).body["token"]
     # WHEN MFA is set up and confirmed with the same token, THEN the token serves every route
     secret = api.call("POST", "/v1/admin/me/mfa", token=root).body["secret"]
     assert api.call("POST", "/v1/admin/me/mfa/confirm", {"otp": current_code(secret)}, token=root).status == 200

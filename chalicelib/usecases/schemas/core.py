@@ -49,7 +49,8 @@ class AdminToken(Result):
     mfa_setup_required: bool = Field(
         default=False,
         description="The stage requires MFA of super admins and this one has none yet: until it is confirmed, "
-        "the token serves `POST /v1/admin/me/mfa` and `/confirm` only (every other admin route: 403 FORBIDDEN).",
+        "the token serves `POST /v1/admin/me/mfa`, `/confirm` and `/v1/auth/logout` only (every other admin route: "
+        "403 FORBIDDEN).",
     )
     nip: str | None = absent_when_none(
         "The admin's own NIP when they are also an employee: the console marks that employee's items as another"
@@ -59,6 +60,11 @@ class AdminToken(Result):
         default=False,
         description="Every unit is in the admin's view (a super admin, or an auditor without units): the "
         "regency-wide reads (admin users, SIMPEG runs, the audit log) answer them; other admins get 403.",
+    )
+    mfa_enabled: bool = Field(
+        default=False,
+        description='The admin\'s two-factor login is on ("Akun Saya" shows it instead of offering the set-up). A '
+        "`true` holds for the token's life: a super admin turning it off ends the admin's sessions.",
     )
     timezone: str = Field(
         description="The regency's time zone (IANA name: Asia/Jakarta, Asia/Makassar or Asia/Jayapura), in which "
