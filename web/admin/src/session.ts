@@ -36,6 +36,9 @@ export interface Session {
   seesAllUnits?: boolean;
   /** The regency's zone (IANA), whose clock the console shows; a session saved before the API named it: WIB. */
   timeZone?: string;
+  /** The admin's two-factor login is on (the login answer; set on confirming it, or when the API says it is
+   * already on). Turning it off ends the session, so a `true` holds for the session's life. */
+  mfaEnabled?: boolean;
 }
 
 interface LoginAnswer {
@@ -46,6 +49,7 @@ interface LoginAnswer {
   nip?: string;
   sees_all_units?: boolean;
   timezone?: string;
+  mfa_enabled?: boolean;
 }
 
 const KEY = "smart.admin.session";
@@ -88,7 +92,33 @@ export async function logIn(username: string, password: string, otp: string | nu
   const mfaSetup = a.mfa_setup_required === true;
   const seesAllUnits = a.sees_all_units === true;
   const zone = a.timezone ? { timeZone: a.timezone } : {};
-  publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup, seesAllUnits, ...zone, ...(a.nip ? { nip: a.nip } : {}) });
+  const mfaEnabled = a.mfa_enabled === true;
+  publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup, seesAllUnits, mfaEnabled, ...zone, ...(a.nip ? { nip: a.nip } : {}) });
+}
+
+/** The session as it is with `changes`, everything else (the zone, the NIP, the role) kept. */
+function amend(changes: Partial<Session>): void {
+  const s = current();
+  if (s) publish({ ...s, ...changes });
+}
+
+/** Goes on with a new token of this session (the answer of a password change), the rest of the session kept. */
+export function replaceToken(token: string, expiresAt: string): void {
+  amend({ token, expiresAt });
+}
+
+/** Notes that the admin's two-factor login is on ("Akun Saya" then shows it instead of offering the set-up). */
+export function markMfaEnabled(): void {
+  amend({ mfaEnabled: true });
+}
+
+/** Changes the admin's own password with the current one: every other session of the account ends at once
+ * (API.md), this one goes on with the token the answer carries. A wrong current password is 401
+ * INVALID_CREDENTIALS, which does not end the session (`send`). */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  const body = { current_password: currentPassword, new_password: newPassword };
+  const a = await call<{ token: string; expires_at: string }>("POST", "/v1/me/password", body);
+  replaceToken(a.token, a.expires_at);
 }
 
 export async function logOut(): Promise<void> {
@@ -107,12 +137,13 @@ export function withQuery(path: string, query: Query = {}): string {
 }
 
 /** One API call with the session's token and the time limit, its body read by `read`; an expired or revoked
- * session (401) signs out. */
+ * session (401) signs out, but not a wrong password sent in the body (401 INVALID_CREDENTIALS: a wrong "Kata
+ * sandi lama", which its form shows while the session goes on). */
 async function send<B>(method: string, path: string, options: RequestOptions, read: (r: Response) => Promise<B>): Promise<Answer<B>> {
   try {
     return await exchange(method, path, { ...options, token: current()?.token ?? null, timeoutMs: TIMEOUT_MS }, read);
   } catch (exc) {
-    if (exc instanceof ApiError && exc.status === 401) publish(null, true);
+    if (exc instanceof ApiError && exc.status === 401 && exc.code !== "INVALID_CREDENTIALS") publish(null, true);
     throw exc;
   }
 }

@@ -1,12 +1,13 @@
 // "Pengguna Admin" (super admin: list, create, activate/deactivate; per admin: role and units, a new password,
-// the second factor forgotten, the login lock lifted) and "Akun Saya" (every
-// admin: two-factor login set up from a QR code of the API's otpauth URI). Loaded on first use (the QR
-// generator is not part of the first load).
+// the second factor forgotten, the login lock lifted) and "Akun Saya" (every admin: their own password changed
+// with the current one, and two-factor login shown when on, else set up from a QR code of the API's otpauth URI).
+// Loaded on first use (the QR generator is not part of the first load).
 import qrcode from "qrcode-generator";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, UserMessage } from "../../../shared/api";
 import { useConsole } from "../context";
 import type { Route } from "../router";
-import { call, logOut, ROLE_NAMES, roleName, type Role } from "../session";
+import { call, changePassword, logOut, markMfaEnabled, ROLE_NAMES, roleName, type Role } from "../session";
 import { dateTime } from "../format";
 import { ActionForm, ConfirmButton, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
 
@@ -216,53 +217,127 @@ function QrCode({ text, label }: { text: string; label: string }) {
   );
 }
 
-export function Account(_: { route: Route }) {
+/** A failed password change in this form's words: the API's INVALID_CREDENTIALS speaks of a login, and its
+ * WEAK_PASSWORD does not say which of the two passwords it means. */
+function passwordProblem(exc: unknown): unknown {
+  if (!(exc instanceof ApiError)) return exc;
+  if (exc.code === "INVALID_CREDENTIALS") return new UserMessage("Kata sandi lama salah.");
+  if (exc.code === "WEAK_PASSWORD") return new UserMessage(`Kata sandi baru tidak dapat dipakai. ${exc.message}`);
+  return exc;
+}
+
+/** "Ubah Kata Sandi": the admin's own password, with the current one (a super admin cannot set their own in
+ * "Pengguna Admin"). Every other session of the account ends; this one goes on with the answer's token. */
+function OwnPassword() {
+  const [old, setOld] = useState("");
+  const [next, setNext] = useState("");
+  const [again, setAgain] = useState("");
+  const action = useAction();
+  return (
+    <section class="panel" aria-labelledby="own-password">
+      <h2 id="own-password">Ubah Kata Sandi</h2>
+      <ActionForm
+        label="Ubah kata sandi"
+        action={action}
+        submit={async () => {
+          if (next !== again) throw new UserMessage("Ulangan kata sandi baru tidak sama. Ketik ulang keduanya.");
+          if (next === old) throw new UserMessage("Kata sandi baru harus berbeda dari kata sandi lama.");
+          await changePassword(old, next).catch((exc: unknown) => {
+            throw passwordProblem(exc);
+          });
+          setOld("");
+          setNext("");
+          setAgain("");
+          return "Kata sandi diubah. Sesi lain akun ini (di komputer atau tab lain) sudah berakhir; login berikutnya memakai kata sandi baru.";
+        }}
+      >
+        <p class="hint">Minimal 10 karakter, tidak mudah ditebak, dan tidak memuat nama pengguna atau NIP Anda.</p>
+        <Field label="Kata sandi lama" type="password" value={old} onInput={setOld} autoComplete="current-password" maxLength={128} required />
+        <Field label="Kata sandi baru" type="password" value={next} onInput={setNext} autoComplete="new-password" maxLength={128} required />
+        <Field label="Ulangi kata sandi baru" type="password" value={again} onInput={setAgain} autoComplete="new-password" maxLength={128} required />
+        <Submit action={action}>Simpan Kata Sandi</Submit>
+      </ActionForm>
+      <Outcome action={action} />
+    </section>
+  );
+}
+
+/** Two-factor login: "aktif" when the session says so; else the set-up (a 409 from it means it is on already,
+ * set meanwhile in another session: the session then says so). */
+function TwoFactor() {
   const { session } = useConsole();
   const [setup, setSetup] = useState<{ secret: string; otpauth_uri: string } | null>(null);
   const [otp, setOtp] = useState("");
   const action = useAction();
+  const start = async (): Promise<null> => {
+    try {
+      setSetup(await call("POST", "/v1/admin/me/mfa"));
+    } catch (exc) {
+      if (!(exc instanceof ApiError && exc.status === 409 && exc.details["mfa_enabled"] === true)) throw exc;
+      markMfaEnabled();
+    }
+    return null;
+  };
   return (
-    <Screen title="Akun Saya">
+    <section class="panel" aria-labelledby="two-factor">
+      <h2 id="two-factor">Verifikasi dua langkah</h2>
+      {session.mfaEnabled ? (
+        <>
+          <p>
+            <strong>Verifikasi dua langkah aktif.</strong> Setiap login meminta Kode OTP 6 angka dari aplikasi autentikator di ponsel Anda.
+          </p>
+          <p class="hint">Bila ponsel itu hilang atau diganti, minta admin BKPSDM mematikan verifikasi dua langkah akun Anda, lalu pasang lagi di sini.</p>
+        </>
+      ) : (
+        <>
+          <p>Setelah aktif, setiap login meminta Kode OTP 6 angka dari aplikasi autentikator di ponsel Anda.</p>
+          {!setup ? (
+            <button type="button" disabled={action.busy} onClick={() => void action.run(start)}>
+              Aktifkan Verifikasi Dua Langkah
+            </button>
+          ) : (
+            <ActionForm
+              label="Konfirmasi verifikasi dua langkah"
+              action={action}
+              submit={async () => {
+                await call("POST", "/v1/admin/me/mfa/confirm", { otp: otp.trim() });
+                setSetup(null);
+                if (session.mfaSetup) await logOut();
+                else markMfaEnabled();
+                return "Verifikasi dua langkah berhasil dipasang.";
+              }}
+            >
+              <QrCode text={setup.otpauth_uri} label="Kode QR untuk aplikasi autentikator" />
+              <p>
+                Pindai kode QR dengan aplikasi autentikator, atau ketik kunci ini: <code class="secret">{setup.secret}</code>
+              </p>
+              <Field label="Kode OTP" value={otp} onInput={setOtp} inputMode="numeric" autoComplete="one-time-code" maxLength={6} required />
+              <Submit action={action}>Konfirmasi</Submit>
+            </ActionForm>
+          )}
+        </>
+      )}
+      <Outcome action={action} />
+    </section>
+  );
+}
+
+/** "Akun Saya". A super admin who must set up two-factor login first sees only that, and "Keluar" (the menu with
+ * its own "Keluar" is not shown to them yet); their password waits until then (the API refuses every other call). */
+export function Account(_: { route: Route }) {
+  const { session } = useConsole();
+  const leave = session.mfaSetup ? (
+    <button type="button" class="secondary" onClick={() => void logOut()}>
+      Keluar
+    </button>
+  ) : undefined;
+  return (
+    <Screen title="Akun Saya" actions={leave}>
       <p>
-        Masuk sebagai <strong>{session.username}</strong>.
+        Masuk sebagai <strong>{session.username}</strong> ({roleName(session.role)}).
       </p>
-      <section class="panel">
-        <h2>Verifikasi dua langkah</h2>
-        <p>Setelah aktif, setiap login meminta Kode OTP 6 angka dari aplikasi autentikator di ponsel Anda.</p>
-        {!setup ? (
-          <button
-            type="button"
-            disabled={action.busy}
-            onClick={() =>
-              void action.run(async () => {
-                setSetup(await call("POST", "/v1/admin/me/mfa"));
-                return null;
-              })
-            }
-          >
-            Aktifkan Verifikasi Dua Langkah
-          </button>
-        ) : (
-          <ActionForm
-            label="Konfirmasi verifikasi dua langkah"
-            action={action}
-            submit={async () => {
-              await call("POST", "/v1/admin/me/mfa/confirm", { otp: otp.trim() });
-              setSetup(null);
-              if (session.mfaSetup) await logOut();
-              return "Verifikasi dua langkah aktif.";
-            }}
-          >
-            <QrCode text={setup.otpauth_uri} label="Kode QR untuk aplikasi autentikator" />
-            <p>
-              Pindai kode QR dengan aplikasi autentikator, atau ketik kunci ini: <code class="secret">{setup.secret}</code>
-            </p>
-            <Field label="Kode OTP" value={otp} onInput={setOtp} inputMode="numeric" autoComplete="one-time-code" maxLength={6} required />
-            <Submit action={action}>Konfirmasi</Submit>
-          </ActionForm>
-        )}
-        <Outcome action={action} />
-      </section>
+      <TwoFactor />
+      {session.mfaSetup ? null : <OwnPassword />}
     </Screen>
   );
 }
