@@ -177,7 +177,7 @@ def sheet_phase(settings: Settings, size: int, seed: int) -> None:
         for code in [f"{i:08d}"]
     ]
     began = time.perf_counter()
-    pdf = activation_sheet.render_sheet(unit.name, cards)
+    pdf = activation_sheet.render_sheet(unit.name, cards, activation_sheet.app_address(BASE_URL))
     pages = -(-size // (activation_sheet.COLUMNS * activation_sheet.ROWS))
     print(f"  of which the PDF alone: {time.perf_counter() - began:.1f} s, {len(pdf) / 1024:.0f} KiB, {pages} pages")
 
