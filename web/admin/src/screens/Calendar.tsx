@@ -8,7 +8,7 @@ import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
-import { dateTime, today } from "../format";
+import { dateTime, localDate, today } from "../format";
 import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
@@ -29,9 +29,21 @@ const STANDARD: Week = {
   fri: { start: "07:30", end: "16:30" },
 };
 
-/** Working hours per weekday (an unticked day is a day off), saved with PUT `path`. */
+/** The first date a saved version governs (chalicelib ScheduleVersion.first_day): its `effective_from`, but never
+ * a day that had already begun when it was saved (DOMAIN.md: a change at 07:15 does not re-judge 07:10), so a
+ * version saved today "from today" applies from tomorrow. `created_at` has whole seconds: one millisecond before it
+ * is still the day it was saved on, unless it was saved at midnight exactly, which leaves that day untouched. */
+export function firstDay(v: Pick<ScheduleVersion, "effective_from" | "created_at">): string {
+  const at = Date.parse(v.created_at);
+  if (Number.isNaN(at)) return v.effective_from;
+  const untouched = nextDay(localDate(new Date(at - 1).toISOString()));
+  return untouched > v.effective_from ? untouched : v.effective_from;
+}
+
+/** Working hours per weekday (an unticked day is a day off), saved with PUT `path` (whose answer lists the
+ * owner's versions); "Berlaku mulai" starts at tomorrow, the first day a version saved now can govern. */
 export function WeekForm({ path, initial, onSaved }: { path: string; initial?: Week; onSaved?: () => void }) {
-  const [from, setFrom] = useState(today());
+  const [from, setFrom] = useState(() => nextDay(today()));
   const [week, setWeek] = useState<Week>(initial ?? STANDARD);
   const action = useAction();
   function set(day: keyof Week, hours: { start: string; end: string } | null): void {
@@ -45,12 +57,17 @@ export function WeekForm({ path, initial, onSaved }: { path: string; initial?: W
       label="Jadwal kerja"
       action={action}
       submit={async () => {
-        await call("PUT", path, { effective_from: from, days: week });
-        return `Jadwal tersimpan, berlaku mulai ${from}.`;
+        const saved = await call<{ versions: ScheduleVersion[] }>("PUT", path, { effective_from: from, days: week });
+        const newest = saved.versions.reduce<ScheduleVersion | undefined>((a, v) => (a && a.created_at >= v.created_at ? a : v), undefined);
+        const first = newest ? firstDay(newest) : from;
+        return first === from
+          ? `Jadwal tersimpan, berlaku mulai ${first}.`
+          : `Jadwal tersimpan, berlaku mulai ${first}: tanggal ${from} sudah berjalan dan tetap memakai jadwal sebelumnya.`;
       }}
       then={onSaved}
     >
       <Field label="Berlaku mulai" type="date" value={from} onInput={setFrom} required />
+      <p class="hint">Jadwal baru berlaku paling cepat besok: hari yang sedang berjalan tetap dinilai dengan jadwal sebelumnya.</p>
       <table class="week">
         <caption>Jam kerja per hari</caption>
         <ColumnHeads labels={["Hari", "Masuk", "Pulang"]} />
@@ -275,7 +292,11 @@ export function ScheduleVersions(p: { path: string; caption: string; empty: stri
         rowKey={(v) => `${v.effective_from}|${v.created_at}`}
         loading={loaded.loading}
         columns={[
-          { label: "Berlaku mulai", cell: (v) => v.effective_from, sort: (v) => v.effective_from },
+          {
+            label: "Berlaku mulai",
+            cell: (v) => (firstDay(v) === v.effective_from ? v.effective_from : `${firstDay(v)} (diisi ${v.effective_from})`),
+            sort: (v) => firstDay(v),
+          },
           { label: "Jam kerja", cell: (v) => describe(v.days) },
           { label: "Diubah oleh", cell: (v) => v.created_by },
         ]}
@@ -362,9 +383,11 @@ function RamadanForm() {
     >
       <h2>Periode Ramadan</h2>
       <p class="hint">
-        Selama periode ini, jam kerja pada hari kerja diganti jam kerja Ramadan kabupaten (bawaan: Senin–Kamis 08.00–15.00, Jumat 08.00–15.30), baik yang
-        berasal dari jadwal unit maupun jadwal khusus pegawai. Tidak ada hari kerja yang ditambah atau dihapus: hari libur tetap libur, hari kerja tanpa
-        jam Ramadan (bawaan: Sabtu dan Minggu) tetap dengan jamnya, dan jadwal sif per tanggal tidak berubah.
+        Selama periode ini, jam kerja setiap hari kerja dipersingkat ke dalam jam kerja Ramadan kabupaten (bawaan: Senin–Kamis dan Sabtu 08.00–15.00,
+        Jumat 08.00–15.30), baik yang berasal dari jadwal unit maupun jadwal khusus pegawai: masuk tidak lebih awal dan pulang tidak lebih lambat dari
+        jam Ramadan, tidak pernah diperpanjang. Contoh: Senin–Jumat 07.00–14.00 menjadi 08.00–14.00; sekolah Senin–Sabtu 07.00–13.00 menjadi
+        08.00–13.00, Sabtu juga. Tidak ada hari kerja yang ditambah atau dihapus: hari libur tetap libur, jam yang melewati tengah malam atau di luar jam
+        Ramadan tetap, dan jadwal sif per tanggal tidak berubah.
       </p>
       <p class="hint">
         Tanggal mulai harus pada tahun yang dipilih; tanggal selesai paling lambat 31 hari setelah tanggal mulai. Menyimpan lagi untuk tahun yang sama
@@ -392,7 +415,14 @@ function RamadanForm() {
   );
 }
 
-const HOLIDAY_KINDS: Record<string, string> = { national: "Libur nasional", cuti_bersama: "Cuti bersama", local: "Libur daerah" };
+/** The API's holiday kinds (every one makes the day LIBUR), as the console names them. */
+const HOLIDAY_KIND_OPTIONS: [string, string][] = [
+  ["national", "Libur nasional"],
+  ["cuti_bersama", "Cuti bersama"],
+  ["local", "Libur daerah"],
+];
+
+const HOLIDAY_KINDS: Record<string, string> = Object.fromEntries(HOLIDAY_KIND_OPTIONS);
 
 interface Holiday {
   date: string;
@@ -406,6 +436,7 @@ export function Holidays(_: { route: Route }) {
   const loaded = useLoad((signal) => allPages<Holiday>("/v1/admin/holidays", { year }, signal), year);
   const [date, setDate] = useState("");
   const [name, setName] = useState("");
+  const [kind, setKind] = useState("national");
   const action = useAction();
   const superAdmin = session.role === "super_admin";
   const columns: Column<Holiday>[] = [
@@ -437,13 +468,15 @@ export function Holidays(_: { route: Route }) {
           label="Tambah hari libur"
           action={action}
           submit={async () => {
-            return "Hari libur tersimpan." + rejudged(await call<unknown>("PUT", `/v1/admin/holidays/${date}`, { name }));
+            const saved = await call<Holiday>("PUT", `/v1/admin/holidays/${date}`, { name: name.trim(), kind });
+            return `Hari libur tersimpan: ${saved.date} ${saved.name} (${HOLIDAY_KINDS[saved.kind] ?? saved.kind}).${rejudged(saved)}`;
           }}
           then={loaded.reload}
         >
           <h2>Tambah hari libur</h2>
           <Field label="Tanggal libur" type="date" value={date} onInput={setDate} required />
           <Field label="Nama hari libur" value={name} onInput={setName} required maxLength={120} />
+          <Select label="Jenis libur" value={kind} onChange={setKind} options={HOLIDAY_KIND_OPTIONS} />
           <Submit action={action}>Simpan Hari Libur</Submit>
         </ActionForm>
       ) : null}
