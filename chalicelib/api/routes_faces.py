@@ -80,11 +80,13 @@ def self_enrol(call: Call, body: att_schema.EnrolRequest) -> face_schema.SelfEnr
     return faces.self_enrol(call.principal, body, call.settings, call.now)
 
 
-@endpoint(bp, "GET /v1/admin/faces/pending", auth_as="admin", errors=("VALIDATION_ERROR",))
+@endpoint(bp, "GET /v1/admin/faces/pending", auth_as="admin", errors=("VALIDATION_ERROR", "NOT_FOUND"))
 def list_pending_faces(call: Call, query: face_schema.PendingFacesQuery) -> face_schema.PendingFacePage:
     """Face templates awaiting a decision (self-enrolments, enrolments within 7 days after a device reset).
 
-    **Roles:** unit_admin (own units), super_admin. At most 100 items per page.
+    **Roles:** unit_admin (own units), super_admin. At most 100 items per page. With `nip`, that employee's
+    only (404 `NOT_FOUND` for an unknown one, 403 for another unit's): an employee's page links no one else's
+    photo.
     """
     return faces.list_pending(call.principal, query, call.settings)
 

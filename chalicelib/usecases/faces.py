@@ -398,6 +398,8 @@ def list_pending(principal: Principal, query: PendingFacesQuery, settings: Setti
 
 
 def _pending_page(principal: Principal, query: PendingFacesQuery, settings: Settings) -> PendingFacePage:
+    if query.nip is not None:
+        return _pending_of_employee(principal, query.nip, settings)
     units = access.units_of(principal, query.unor_id)
     unit, inner = _pending_position(query.next, units)
     items: list[PendingFace] = []
@@ -411,6 +413,13 @@ def _pending_page(principal: Principal, query: PendingFacesQuery, settings: Sett
             following = units[units.index(unor_id) + 1]
             return PendingFacePage(items=items, next=encode_cursor({"unit": following, "inner": None}))
     return PendingFacePage(items=items, next=None)
+
+
+def _pending_of_employee(principal: Principal, nip: str, settings: Settings) -> PendingFacePage:
+    """One employee's waiting faces (a few at most: `PENDING_PER_EMPLOYEE`), in one page."""
+    employee = employee_in_scope(principal, nip)
+    rows = [PendingTemplate(nip, t) for t in runtime.faces().template_rows(nip) if t.status == PENDING]
+    return PendingFacePage(items=_pending_views(rows, employee.unor_id, settings), next=None)
 
 
 def _pending_position(cursor: str | None, units: list[str]) -> tuple[str | None, str | None]:

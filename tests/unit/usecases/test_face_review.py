@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from chalicelib import runtime
+from chalicelib.domain.audit import VIEWS
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import (
     AccountInactiveError,
@@ -751,6 +752,21 @@ def test_units_count_activated_and_enrolled_employees(settings: Settings, trail:
     # AND the super admin's one pass over all employees counts what the unit admin's per-unit reads count
     assert directory.unit_counts(["U1", "U2"], every_unit=True) == directory.unit_counts(["U1", "U2"], every_unit=False)
     assert {u.unor_id: u.enrolled_count for u in directory.list_units(SUPER).items} == {"U1": 0, "U2": 1}
+
+
+def test_an_employee_s_page_asks_for_their_waiting_faces_only(settings: Settings, trail: Audit, now: datetime) -> None:
+    # GIVEN two employees of U1 with a face waiting each
+    mine = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    faces.self_enrol(employee(OTHER), photo("deepface/img5.jpg"), settings, now)
+    # WHEN the admin opens one employee's page, THEN only that employee's face is listed and its link recorded
+    before = len(runtime.audit().entries_of_day(AUDIT_START.date(), VIEWS))
+    page = faces.list_pending(COLLEAGUE, PendingFacesQuery(nip=NIP), settings)
+    assert [(i.template_id, i.nip, i.unor_id) for i in page.items] == [(mine.template_id, NIP, "U1")]
+    views = runtime.audit().entries_of_day(AUDIT_START.date(), VIEWS)[before:]
+    assert [(e.actor, e.target) for e in views] == [("sari", NIP)]
+    # AND another unit's admin may not ask for them
+    with pytest.raises(ForbiddenError):
+        faces.list_pending(STRANGER, PendingFacesQuery(nip=NIP), settings)
 
 
 def test_a_broken_pending_cursor_is_a_validation_error(settings: Settings, trail: Audit) -> None:

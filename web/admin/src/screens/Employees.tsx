@@ -368,7 +368,7 @@ function Faces({ employee }: { employee: Employee }) {
   const faces = useLoad((signal) => allPages<FaceTemplate>(path, {}, signal), employee.nip);
   const pending = useLoad(
     (signal) =>
-      allPages<PendingFace>("/v1/admin/faces/pending", { unor_id: employee.unor_id }, signal).then((all) => all.filter((f) => f.nip === employee.nip)),
+      allPages<PendingFace>("/v1/admin/faces/pending", { nip: employee.nip }, signal),
     employee.nip,
   );
   const action = useAction();
