@@ -198,7 +198,9 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     me = _expect(world.employee.get("/v1/me"), 200, "me")["today"]
     assert me["schedule"] == {"start": "22:00", "end": "06:00"}, me
     entry = _audit(world, "schedule.shifts", world.nip)[0]
-    assert (entry["actor"], entry["details"]) == (d.username, {"days": 2, "dates": sorted([today, tomorrow])}), entry
+    hours = {today: {"start": "22:00", "end": "06:00"}, tomorrow: None}  # each date's hours, a day off as null
+    details = {"days": 2, "dates": sorted([today, tomorrow]), "hours": hours}
+    assert (entry["actor"], entry["details"]) == (d.username, details), entry
     d.assert_clean(lambda status, path: (status, path) == (400, f"/v1/admin/employees/{world.nip}/shifts"))
 
 
@@ -310,7 +312,7 @@ def test_holiday_kinds_and_audit_roles_are_named_in_indonesian_and_a_phone_sorts
     d.axe("hari-libur-ponsel")
     # AND the audit log names the role of whoever put them
     d.open("Log Audit")
-    page.get_by_label("Tindakan").fill("holiday.put")
+    page.get_by_label("Tindakan").select_option("holiday.put")  # a choice of the known actions
     page.get_by_label("Sasaran").fill(f"{year}-05-01")
     page.get_by_role("button", name="Tampilkan").click()
     actor = page.get_by_role("table", name="Log audit").locator('tbody td[data-label="Pelaku"]')
