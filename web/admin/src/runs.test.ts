@@ -1,6 +1,23 @@
 // The scheduled jobs' runs in words (runs.ts), as "Riwayat tugas terjadwal" lists them.
 import { describe, expect, it } from "vitest";
-import { confirmation, counted, heldNote, inactiveNote, jobResult, sendAgainHint, type JobRun } from "./runs";
+import {
+  confirmation,
+  counted,
+  heldNote,
+  inactiveNote,
+  jobResult,
+  refusedCount,
+  refusedRows,
+  rowErrorText,
+  runNote,
+  runStatus,
+  sendAgainHint,
+  supersededBy,
+  supersededNote,
+  syncOutcome,
+  type JobRun,
+  type SimpegRun,
+} from "./runs";
 
 const RUN: JobRun = {
   run_id: "a1",
@@ -93,5 +110,82 @@ describe("a run held back", () => {
     );
     expect(heldNote([], {})).toBe("");
     expect(heldNote(undefined, {})).toBe("");
+  });
+});
+
+const run = (run_id: string, kind: string, status: string, started_at: string, more: Partial<SimpegRun> = {}): SimpegRun => ({
+  run_id,
+  status,
+  trigger: { kind, actor: kind === "schedule" ? null : "admin" },
+  started_at,
+  finished_at: started_at,
+  counts: {},
+  errors: [],
+  ...more,
+});
+
+describe("a held run in the history", () => {
+  const heldSync = run("s1", "schedule", "needs_confirmation", "2026-12-06T18:00:00.000Z");
+  const heldImport = run("i1", "import", "needs_confirmation", "2026-12-06T18:46:00.000Z", { counts: { deactivated: 405 } });
+
+  it("still waits while nothing of its kind ended after it", () => {
+    const runs = [run("s0", "schedule", "succeeded", "2026-12-05T18:00:00.000Z"), heldSync, run("s2", "admin", "failed", "2026-12-06T19:00:00.000Z")];
+    expect(supersededBy(heldSync, [run("i2", "import", "succeeded", "2026-12-06T19:30:00.000Z"), ...runs])).toBeNull();
+    expect(supersededBy(heldSync, [run("s3", "admin", "running", "2026-12-06T20:00:00.000Z"), ...runs])).toBeNull();
+    expect(runStatus(heldSync, runs)).toBe("Menunggu konfirmasi");
+  });
+
+  it("of a sync is done once a later sync was applied or held itself, whoever started it", () => {
+    const applied = run("s2", "admin", "succeeded", "2026-12-07T03:00:00.000Z");
+    const runs = [run("s3", "schedule", "needs_confirmation", "2026-12-07T18:00:00.000Z"), applied, heldSync];
+    expect(supersededBy(heldSync, runs)).toBe(applied);
+    expect(runStatus(heldSync, runs)).toBe("Digantikan");
+    expect(supersededNote(applied)).toBe("Digantikan sinkronisasi 07 Des 2026, 10.00 yang membaca SIMPEG lagi; tidak perlu dikonfirmasi.");
+    expect(supersededBy(runs[0] as SimpegRun, runs)).toBeNull(); // the newest held one is the one to confirm
+  });
+
+  it("of an import is done once a later import ended (its file sent again with the count), never by a sync", () => {
+    const confirmed = run("i2", "import", "succeeded", "2026-12-06T18:47:00.000Z", { counts: { deactivated: 405 } });
+    expect(supersededBy(heldImport, [run("s9", "schedule", "succeeded", "2026-12-07T18:00:00.000Z"), heldImport])).toBeNull();
+    expect(supersededBy(heldImport, [confirmed, heldImport])).toBe(confirmed);
+    expect(supersededNote(confirmed)).toBe(
+      "Digantikan impor 07 Des 2026, 01.47; impor ini sendiri tidak diterapkan. Bila berkasnya belum diimpor, impor lagi.",
+    );
+  });
+});
+
+describe("a run's refused rows", () => {
+  const errors = [
+    { row: 12, code: "MISSING_FIELD", message: "Kolom 'nama' wajib diisi.", nip: "198501012010011001" },
+    { row: 40, code: "INVALID_NIP", message: "NIP harus 18 digit." },
+  ];
+
+  it("are counted in full though the run keeps the first 100, and each says its NIP, row and reason", () => {
+    expect(refusedCount({ counts: { errors: 250 }, errors })).toBe(250);
+    expect(refusedRows({ errors })).toHaveLength(2);
+    expect(rowErrorText(errors[0] as (typeof errors)[0])).toBe("NIP 198501012010011001 · baris 12: Kolom 'nama' wajib diisi.");
+    expect(rowErrorText(errors[1] as (typeof errors)[0])).toBe("NIP tidak terbaca · baris 40: NIP harus 18 digit.");
+  });
+
+  it("leave out a failed run's own error, which its result says instead", () => {
+    const failed = { status: "failed", message: null, counts: {}, errors: [{ row: 0, code: "UNAVAILABLE", message: "SIMPEG tidak dapat dihubungi." }] };
+    expect(refusedCount(failed)).toBe(0);
+    expect(runNote(failed)).toBe(" Gagal: SIMPEG tidak dapat dihubungi.");
+    expect(runNote({ ...failed, status: "succeeded" })).toBe("");
+  });
+});
+
+describe("what Sinkronkan Sekarang answered", () => {
+  it("says a held sync changed nothing, why it was held and what to do", () => {
+    expect(syncOutcome({ status: "needs_confirmation", blocked_by: ["EMPTY_LISTING"], counts: { deactivated: 50 } })).toBe(
+      "Sinkronisasi ditahan; belum ada data yang diubah. Ditahan: daftar pegawai dari SIMPEG kosong. Periksa prosesnya di riwayat di bawah: " +
+        "bila benar, tekan Konfirmasi Sinkronisasi di barisnya; bila tidak, perbaiki datanya di SIMPEG lalu sinkronkan lagi.",
+    );
+  });
+
+  it("says a finished sync's counts, a failed one's reason, and a long one's place in the history", () => {
+    expect(syncOutcome({ status: "succeeded", counts: { created: 50, updated: 0 } })).toBe("Sinkronisasi selesai: 50 baru.");
+    expect(syncOutcome({ status: "failed", message: "SIMPEG tidak menjawab", errors: [] })).toBe("Sinkronisasi gagal: SIMPEG tidak menjawab.");
+    expect(syncOutcome({})).toBe("Sinkronisasi berjalan di latar belakang; hasilnya tampil di riwayat di bawah.");
   });
 });

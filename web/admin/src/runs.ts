@@ -1,6 +1,6 @@
 // How the console words the runs of the scheduled jobs and of SIMPEG syncs and imports ("Riwayat tugas terjadwal",
 // "Riwayat sinkronisasi dan impor"): job names, statuses, triggers, and a finished run's result in a sentence.
-import { count } from "./format";
+import { count, dateTime } from "./format";
 
 export interface JobRun {
   run_id: string;
@@ -85,6 +85,15 @@ export function counted(c: Record<string, number>): string {
     .join(", ") || "–";
 }
 
+/** A record a sync or an import refused: its row (a sync's: the position in SIMPEG's listing; 0: the run's own
+ * error, such as SIMPEG out of reach), its NIP when it had a readable one, and why. */
+export interface RowError {
+  row: number;
+  code: string;
+  message: string;
+  nip?: string;
+}
+
 /** A SIMPEG run as "Riwayat sinkronisasi dan impor" lists it. */
 export interface SimpegRun {
   run_id: string;
@@ -93,9 +102,86 @@ export interface SimpegRun {
   started_at: string;
   finished_at: string | null;
   counts: Record<string, number>;
-  errors: { row?: number; code: string; message: string }[];
+  /** The first 100 rows refused (`counts.errors` has them all), or a failed run's own error (row 0). */
+  errors: RowError[];
   blocked_by?: unknown[];
   inactive_statuses?: Record<string, number>;
+  message?: string | null;
+}
+
+/** The rows a run refused, as its history row opens them; a failed run's own error (row 0) is its result instead. */
+export const refusedRows = (run: Pick<SimpegRun, "errors">): RowError[] => run.errors.filter((e) => e.row > 0);
+
+/** How many rows a run refused: all of them (its count), though it keeps only the first 100. */
+export function refusedCount(run: Pick<SimpegRun, "errors" | "counts">): number {
+  return Math.max(run.counts["errors"] ?? 0, refusedRows(run).length);
+}
+
+/** One refused row in words: "NIP 1985… · baris 12: Kolom 'nama' wajib diisi." (no NIP: "NIP tidak terbaca"). */
+export function rowErrorText(e: RowError): string {
+  return `${e.nip ? `NIP ${e.nip}` : "NIP tidak terbaca"} · baris ${String(e.row)}: ${e.message}`;
+}
+
+/** Why a run failed (its message, or its own error's), or null. */
+function failure(run: Partial<Pick<SimpegRun, "status" | "message" | "errors">>): string | null {
+  if (run.status !== "failed") return null;
+  return run.message ?? run.errors?.find((e) => e.row === 0)?.message ?? null;
+}
+
+/** What a run's result says after its counts: a failed run's reason. */
+export function runNote(run: Pick<SimpegRun, "status" | "message" | "errors">): string {
+  const reason = failure(run);
+  return reason ? ` Gagal: ${reason}` : "";
+}
+
+const isImport = (run: Pick<SimpegRun, "trigger">): boolean => run.trigger.kind === "import";
+/** What a run ends with that takes the place of an earlier held run's plan: applied, or a newer plan held. */
+const REPLACING = new Set(["succeeded", "needs_confirmation", "confirmed"]);
+
+/** The later run that took the place of a held run, or null while it still waits (or was never held). A sync
+ * reads the whole of SIMPEG again, so a later sync that was applied or held itself leaves nothing of the held one
+ * to confirm; an import held back is dealt with by the next import that ended so (the same file sent again with
+ * its count, or any other file: the held count no longer holds). Imports and syncs do not replace each other. */
+export function supersededBy(run: SimpegRun, runs: readonly SimpegRun[]): SimpegRun | null {
+  if (run.status !== "needs_confirmation") return null;
+  const later = runs.filter((r) => isImport(r) === isImport(run) && r.started_at > run.started_at && REPLACING.has(r.status));
+  return later.reduce<SimpegRun | null>((first, r) => (first === null || r.started_at < first.started_at ? r : first), null);
+}
+
+/** A run's status in the history: a held run a later one took the place of is "Digantikan". */
+export function runStatus(run: SimpegRun, runs: readonly SimpegRun[]): string {
+  return supersededBy(run, runs) ? "Digantikan" : named(RUN_STATUS, run.status);
+}
+
+/** What a superseded held run's row says instead of how to confirm it: a sync's plan was read again by the later
+ * sync; an import's own rows were never applied (the later import may have been another file). */
+export function supersededNote(later: Pick<SimpegRun, "trigger" | "started_at">): string {
+  const at = dateTime(later.started_at);
+  return isImport(later)
+    ? `Digantikan impor ${at}; impor ini sendiri tidak diterapkan. Bila berkasnya belum diimpor, impor lagi.`
+    : `Digantikan sinkronisasi ${at} yang membaca SIMPEG lagi; tidak perlu dikonfirmasi.`;
+}
+
+/** What "Sinkronkan Sekarang" (or a confirmation) answered, in words: the run's result when it ended within the
+ * request, a held plan with what to do about it, or that it goes on in the background (202, no status). */
+export function syncOutcome(answer: Partial<Pick<SimpegRun, "status" | "counts" | "blocked_by" | "message" | "errors">>): string {
+  const counts = answer.counts ?? {};
+  switch (answer.status) {
+    case "succeeded":
+      return `Sinkronisasi selesai: ${counted(counts)}.`;
+    case "needs_confirmation":
+      return [
+        "Sinkronisasi ditahan; belum ada data yang diubah.",
+        heldNote(answer.blocked_by, counts),
+        "Periksa prosesnya di riwayat di bawah: bila benar, tekan Konfirmasi Sinkronisasi di barisnya; bila tidak, perbaiki datanya di SIMPEG lalu sinkronkan lagi.",
+      ]
+        .filter(Boolean)
+        .join(" ");
+    case "failed":
+      return `Sinkronisasi gagal: ${failure(answer) ?? "coba lagi"}.`;
+    default:
+      return "Sinkronisasi berjalan di latar belakang; hasilnya tampil di riwayat di bawah.";
+  }
 }
 
 /** How a run the deactivation guard held back is confirmed: a sync's with its own button (SMART reads SIMPEG

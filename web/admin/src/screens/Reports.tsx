@@ -1,16 +1,40 @@
 // "Rekap" (daily statuses and the monthly report with its downloads), "SIMPEG" (sync, CSV or XLSX import with the
 // confirmation of large deactivations and the rows refused, run history) and "Log Audit".
+import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import { ApiError, UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import type { Unit } from "../types";
-import { call, canChange, fetchFile, get, readsRegency, roleName, upload, withQuery, type Query } from "../session";
-import { confirmation, counted, heldNote, inactiveNote, jobResult, named, sendAgainHint, JOB_NAMES, RUN_STATUS, TRIGGERS, type JobRun, type SimpegRun } from "../runs";
+import { call, canChange, fetchFile, get, readsRegency, upload, withQuery, type Query } from "../session";
+import {
+  confirmation,
+  counted,
+  heldNote,
+  inactiveNote,
+  jobResult,
+  named,
+  refusedCount,
+  refusedRows,
+  rowErrorText,
+  runNote,
+  runStatus,
+  sendAgainHint,
+  supersededBy,
+  supersededNote,
+  syncOutcome,
+  JOB_NAMES,
+  RUN_STATUS,
+  TRIGGERS,
+  type JobRun,
+  type RowError,
+  type SimpegRun,
+} from "../runs";
+import { actionChoices, actionName, actorText, detailText } from "../audit";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { recapOutcome, type RecapAnswer } from "../recapRun";
 import { count, dateTime, time, today, zoneName } from "../format";
-import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
+import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
 
 interface DailyRow {
   nip: string;
@@ -324,15 +348,9 @@ interface ImportAnswer {
   inactive_statuses?: Record<string, number>;
 }
 
-
-interface RowError {
-  row: number;
-  code: string;
-  message: string;
-}
-
 const rowErrorColumns: Column<RowError>[] = [
   { label: "Baris", cell: (e) => e.row, sort: (e) => e.row },
+  { label: "NIP", cell: (e) => e.nip ?? "–", sort: (e) => e.nip ?? "" },
   { label: "Kode", cell: (e) => e.code, sort: (e) => e.code },
   { label: "Pesan", cell: (e) => e.message },
 ];
@@ -349,6 +367,24 @@ async function sendImport(file: File, full: boolean, confirmCount: number | null
   const a = await call<ImportAnswer>("POST", withQuery(path, { confirm_deactivations: confirmCount }), { employees, full });
   a.errors?.forEach((e) => (e.row = sheetRows[e.row - 1] ?? e.row));
   return a;
+}
+
+/** A run's refused rows in the history: their count, opened to each row's NIP, row and reason. */
+function refusedCell(run: SimpegRun) {
+  const total = refusedCount(run);
+  const rows = refusedRows(run);
+  if (!total) return "0";
+  return (
+    <details>
+      <summary>{count(total)} baris salah</summary>
+      <ul style={{ maxHeight: "20rem", overflowY: "auto", paddingLeft: "1.2rem" }}>
+        {rows.map((e) => (
+          <li key={`${String(e.row)}-${e.code}`}>{rowErrorText(e)}</li>
+        ))}
+      </ul>
+      {rows.length < total ? <p class="hint">{`Ditampilkan ${count(rows.length)} baris pertama dari ${count(total)}.`}</p> : null}
+    </details>
+  );
 }
 
 export function Simpeg(_: { route: Route }) {
@@ -372,32 +408,32 @@ export function Simpeg(_: { route: Route }) {
     if (a.run_id && a.created === undefined) return "Impor berjalan di latar belakang; lihat riwayat di bawah.";
     return `Impor selesai: ${String(a.created ?? 0)} baru, ${String(a.updated ?? 0)} diperbarui, ${String(a.deactivated ?? 0)} dinonaktifkan, ${String(a.unchanged ?? 0)} tetap, ${String(a.errors?.length ?? 0)} baris salah.${inactiveNote(a.inactive_statuses)}`;
   }
+  const listed = runs.data?.items ?? [];
+  const confirmSync = (r: SimpegRun): void =>
+    void action
+      .run(async () => {
+        const answer = await call<Partial<SimpegRun>>("POST", `/v1/admin/simpeg/runs/${encodeURIComponent(r.run_id)}/confirm`);
+        return `Konfirmasi diterima. ${syncOutcome(answer)}`;
+      })
+      .then(runs.reload);
   const columns: Column<SimpegRun>[] = [
     { label: "Mulai", cell: (r) => dateTime(r.started_at), sort: (r) => r.started_at },
     { label: "Pemicu", cell: (r) => named(TRIGGERS, r.trigger.kind) + (r.trigger.actor ? ` (${r.trigger.actor})` : "") },
-    { label: "Status", cell: (r) => named(RUN_STATUS, r.status), sort: (r) => r.status },
-    { label: "Jumlah", cell: (r) => counted(r.counts) + inactiveNote(r.inactive_statuses) },
-    { label: "Baris salah", cell: (r) => r.errors.length },
+    { label: "Status", cell: (r) => runStatus(r, listed), sort: (r) => r.status },
+    { label: "Jumlah", cell: (r) => counted(r.counts) + inactiveNote(r.inactive_statuses) + runNote(r) },
+    { label: "Baris salah", cell: refusedCell, sort: refusedCount },
     {
       label: "Aksi",
       cell: (r) => {
+        const later = supersededBy(r, listed);
+        if (later) return <span class="hint">{supersededNote(later)}</span>;
         const how = confirmation(r);
         if (how === "send-again") return <span class="hint">{`${heldNote(r.blocked_by, r.counts)} ${sendAgainHint(r)}`}</span>;
         if (how !== "button") return null;
         return (
           <>
             <span class="hint">{heldNote(r.blocked_by, r.counts)}</span>
-            <button
-              type="button"
-              onClick={() =>
-                void action
-                  .run(async () => {
-                    await call("POST", `/v1/admin/simpeg/runs/${encodeURIComponent(r.run_id)}/confirm`);
-                    return "Sinkronisasi dikonfirmasi.";
-                  })
-                  .then(runs.reload)
-              }
-            >
+            <button type="button" disabled={action.busy} onClick={() => confirmSync(r)}>
               Konfirmasi Sinkronisasi
             </button>
           </>
@@ -415,8 +451,9 @@ export function Simpeg(_: { route: Route }) {
           onClick={() =>
             void action
               .run(async () => {
-                await call("POST", "/v1/admin/simpeg/sync");
-                return "Sinkronisasi dimulai.";
+                const answer = await call<Partial<SimpegRun>>("POST", "/v1/admin/simpeg/sync");
+                if (answer.status === "failed") throw new UserMessage(syncOutcome(answer));
+                return syncOutcome(answer);
               })
               .then(runs.reload)
           }
@@ -426,14 +463,16 @@ export function Simpeg(_: { route: Route }) {
       </section>
       <ActionForm class="panel" label="Impor berkas SIMPEG" action={action} submit={() => send(null)}>
         <h2>Impor berkas</h2>
-        <Labelled id="simpeg-file" label="Berkas CSV atau XLSX (kolom nip, nama, unor_id, unor_nama, jabatan, status)">
+        <Labelled id="simpeg-file" label="Berkas CSV atau XLSX (kolom nip, nama, gelar_depan, gelar_belakang, unor_id, unor_nama, jabatan, status)">
           <input
             id="simpeg-file"
             type="file"
+            aria-describedby="simpeg-file-hint"
             accept={`.csv,text/csv,.xlsx,${XLSX_TYPE}`}
             onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
           />
         </Labelled>
+        <p class="hint" id="simpeg-file-hint">Kolom gelar boleh kosong bagi pegawai tanpa gelar, tetapi jangan dihilangkan: berkas tanpa kolom gelar_depan dan gelar_belakang mengosongkan gelar yang tersimpan.</p>
         <label class="check">
           <input type="checkbox" checked={full} onChange={(e) => setFull(e.currentTarget.checked)} /> Impor penuh (pegawai yang tidak ada
           di berkas dinonaktifkan)
@@ -462,7 +501,7 @@ export function Simpeg(_: { route: Route }) {
 interface AuditEntry {
   at: string;
   actor: string;
-  role: string;
+  role: string | null;
   action: string;
   target: string;
   details: Record<string, unknown> | null;
@@ -482,15 +521,73 @@ const LOGS: [string, string][] = [
   ["views", "Akses foto & lampiran pegawai"],
 ];
 
-/** An entry's details as read: the links an admin was handed in words, any other as its JSON. */
-function auditDetails(e: AuditEntry) {
+/** An entry's details as read: the links an admin was handed in a sentence, any other as "key: value" text. */
+function auditDetails(e: AuditEntry): string {
   const via = e.details?.via;
   const links = e.details?.links;
   if (e.action.startsWith("view.") && typeof via === "string" && typeof links === "number") {
     const what = e.action === "view.attachments" ? "lampiran" : "foto";
     return `${count(links)} tautan ${what} dari ${VIA_NAMES[via] ?? via}`;
   }
-  return <code>{JSON.stringify(e.details)}</code>;
+  return detailText(e.details);
+}
+
+/** Details wrap between words, and a word too long for its column breaks inside (the log fits a laptop). */
+const WRAP = { overflowWrap: "break-word" } as const;
+
+/** An id or code that may break after its dots and commas ("1985….20261206T115439Z.1b4369dd", "U1,U2"): the
+ * log fits a laptop's width without splitting a NIP. */
+function breakable(text: string) {
+  return (text.match(/[^.,]*[.,]|[^.,]+$/g) ?? [text]).map((part, i) => (
+    <Fragment key={i}>
+      {i ? <wbr /> : null}
+      {part}
+    </Fragment>
+  ));
+}
+
+const auditColumns: Column<AuditEntry>[] = [
+  { label: "Waktu", cell: (e) => dateTime(e.at), sort: (e) => e.at },
+  { label: "Pelaku", cell: (e) => <div style={WRAP}>{actorText(e.actor, e.role)}</div>, sort: (e) => e.actor },
+  {
+    label: "Tindakan",
+    cell: (e) => (
+      <>
+        {actionName(e.action)}
+        <div class="hint" title="Kode tindakan">
+          <code>{breakable(e.action)}</code>
+        </div>
+      </>
+    ),
+    sort: (e) => actionName(e.action),
+  },
+  { label: "Sasaran", cell: (e) => <div style={WRAP}>{breakable(e.target)}</div>, sort: (e) => e.target },
+  { label: "Rincian", cell: (e) => <div style={WRAP}>{auditDetails(e)}</div> },
+];
+
+/** "Tindakan": every action of the part of the log shown, by name, grouped by what it is about; a family's
+ * first choice takes all of it (the API's `action` filter matches `face` to `face.*`). */
+function ActionSelect({ value, views, onChange }: { value: string; views: boolean; onChange: (value: string) => void }) {
+  const id = useId("s");
+  const groups = actionChoices(views);
+  const known = value === "" || groups.some((g) => g.options.some(([code]) => code === value));
+  return (
+    <Labelled id={id} label="Tindakan">
+      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        <option value="">Semua tindakan</option>
+        {known ? null : <option value={value}>{value}</option>}
+        {groups.map((g) => (
+          <optgroup key={g.family} label={g.label}>
+            {g.options.map(([code, label]) => (
+              <option key={code} value={code}>
+                {label}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+    </Labelled>
+  );
 }
 
 /** The audit screen, opened on today's changes, or from an employee's page (`#/audit?log=views&target=<NIP>`) on
@@ -526,11 +623,11 @@ export function Audit({ route }: { route: Route }) {
           loaded.reload(); // the same filters again after an error: asked again
         }}
       >
-        {regency ? <Select label="Jenis log" value={filters.log} onChange={(v) => setFilters({ ...filters, log: v })} options={LOGS} /> : null}
+        {regency ? <Select label="Jenis log" value={filters.log} onChange={(v) => setFilters({ ...filters, log: v, action: "" })} options={LOGS} /> : null}
         {field("from", "Dari", "date")}
         {field("to", "Sampai", "date")}
         {field("actor", "Pelaku")}
-        {field("action", "Tindakan")}
+        <ActionSelect value={filters.action} views={filters.log === "views"} onChange={(action) => setFilters({ ...filters, action })} />
         {field("target", "Sasaran")}
         <button type="submit">Tampilkan</button>
       </Form>
@@ -546,13 +643,7 @@ export function Audit({ route }: { route: Route }) {
         caption={`Log audit (${countOf(loaded.data)})`}
         rows={loaded.data?.items ?? []} loading={loaded.loading}
         rowKey={(e) => `${e.at}|${e.actor}|${e.action}|${e.target}`}
-        columns={[
-          { label: "Waktu", cell: (e) => dateTime(e.at), sort: (e) => e.at },
-          { label: "Pelaku", cell: (e) => `${e.actor} (${roleName(e.role)})`, sort: (e) => e.actor },
-          { label: "Tindakan", cell: (e) => e.action, sort: (e) => e.action },
-          { label: "Sasaran", cell: (e) => e.target, sort: (e) => e.target },
-          { label: "Rincian", cell: auditDetails },
-        ]}
+        columns={auditColumns}
       />
     </Screen>
   );

@@ -1,0 +1,52 @@
+// "Log Audit" in words (audit.ts): actions by name, actors' roles, details as "key: value" text, the filter's choices.
+import { describe, expect, it } from "vitest";
+import { actionChoices, actionName, actorText, detailText } from "./audit";
+
+describe("an audit entry", () => {
+  it("names its action in Indonesian, and shows a code the console does not know as it is", () => {
+    expect(actionName("review.approve")).toBe("Absen disetujui");
+    expect(actionName("simpeg.import")).toBe("Impor berkas SIMPEG");
+    expect(actionName("payroll.export")).toBe("payroll.export");
+  });
+
+  it("names its actor's role as the console names roles, an employee's own step too", () => {
+    expect(actorText("admin", "super_admin")).toBe("admin (Admin BKPSDM)");
+    expect(actorText("198501012010011001", "employee")).toBe("198501012010011001 (Pegawai)");
+    expect(actorText("system:retensi", null)).toBe("system:retensi");
+  });
+
+  it("says its details as short key: value text, not JSON", () => {
+    expect(detailText({ nip: "198501012010011001" })).toBe("NIP: 198501012010011001");
+    expect(detailText({ status: "succeeded", created: 1200, deactivated: 0, as_scheduled: true, unor_id: null })).toBe(
+      "status: berhasil; baru: 1.200; dinonaktifkan: 0; seperti jadwal malam: ya; unit: –",
+    );
+    expect(detailText({ role: "unit_admin", unit_ids: ["U1", "U2"], password: "changed" })).toBe("peran: Admin unit; unit: U1, U2; kata sandi: diubah");
+    expect(detailText({ effective_from: "2026-12-08", days: { mon: { start: "07:00", end: "15:00" }, sat: { start: "07:00", end: "12:00" } } })).toBe(
+      "berlaku mulai: 2026-12-08; hari: (Sen: 07:00–15:00, Sab: 07:00–12:00)",
+    );
+    expect(detailText({ area: { circle: { lat: -6.84671, lon: 107.4858, radius_m: 150 } } })).toBe(
+      "area: (lingkaran: (lat: -6,84671, lon: 107,4858, radius (m): 150))",
+    );
+    expect(detailText({ nips: Array.from({ length: 10 }, (_, i) => String(i)) })).toBe("NIP: 0, 1, 2, 3, 4, 5, 6, 7 … dan 2 lainnya");
+    expect(detailText({ mystery_key: "x" })).toBe("mystery_key: x");
+    expect(detailText(null)).toBe("–");
+    expect(detailText({})).toBe("–");
+  });
+});
+
+describe("the Tindakan filter", () => {
+  it("offers every family of changes with its actions, the family's whole first", () => {
+    const groups = actionChoices(false);
+    const faces = groups.find((g) => g.family === "face");
+    expect(faces?.options.slice(0, 2)).toEqual([
+      ["face", "Wajah: semua"],
+      ["face.enrol", "Wajah didaftarkan"],
+    ]);
+    expect(groups.some((g) => g.family === "view")).toBe(false);
+    expect(groups.flatMap((g) => g.options.map(([code]) => code))).toContain("holiday.put");
+  });
+
+  it("offers the links to personal files only in their own log", () => {
+    expect(actionChoices(true).flatMap((g) => g.options.map(([code]) => code))).toEqual(["view", "view.photos", "view.attachments", "view.reports"]);
+  });
+});
