@@ -231,13 +231,15 @@ def test_a_wrong_current_password_keeps_the_session_and_a_change_keeps_the_answe
     first = page.evaluate("localStorage.getItem('smart.token')")
     page.get_by_role("link", name="Ubah Kata Sandi").click()
 
-    # WHEN the current password is wrong, THEN the API's words show on this screen and the session goes on
+    # WHEN the current password is wrong, THEN this screen says so in its own words (the API's INVALID_CREDENTIALS
+    # message speaks of a login's NIP) and the session goes on
     page.get_by_label("Kata sandi lama").fill(PASSWORD + "x")
     page.get_by_label("Kata sandi baru").fill(PASSWORD + "-Baru")
     with page.expect_response(lambda r: r.url.endswith("/v1/me/password")) as refused:
         page.get_by_role("button", name="Simpan Kata Sandi").click()
     assert refused.value.status == 401
-    expect(page.get_by_role("alert")).to_have_text(refused.value.json()["error"]["message"])
+    assert refused.value.json()["error"]["code"] == "INVALID_CREDENTIALS"
+    expect(page.get_by_role("alert")).to_have_text("Kata sandi lama salah.")
     expect(page.get_by_role("heading", name="Ubah Kata Sandi")).to_be_visible()
     assert page.evaluate("localStorage.getItem('smart.token')") == first
 

@@ -830,7 +830,8 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
         cells = [str(today.day), day["status"], clock(day["check_in"]), clock(day["check_out"])]
         expect(page.locator("tbody tr")).to_have_count(len(recap["days"]))
         expect(page.locator("tbody tr", has_text=day["status"]).first.locator("td")).to_have_text(cells)
-        expect(page.get_by_text(f"Potongan TPP: {recap['deduction_percent']:g}%")).to_be_visible()
+        percent = f"{recap['deduction_percent']:g}".replace(".", ",")  # the Indonesian decimal comma
+        expect(page.get_by_text(f"Potongan TPP: {percent}%")).to_be_visible()
         # AND the late and early-leave levels are named in words, the day codes explained under the table
         for code, days in recap["counts"].items():
             if days and re.fullmatch(r"(TL|PSW)[1-4]", code):
@@ -877,6 +878,7 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
         expect(page.get_by_text("Pengajuan terkirim. Menunggu keputusan admin.")).to_be_visible()
         expect(page.locator(".list li")).to_contain_text("Menunggu keputusan admin")
         page.get_by_role("button", name="Batalkan").click()
+        page.get_by_role("button", name="Ya, batalkan").click()  # asked again first
         expect(page.locator(".list li")).to_contain_text("Dibatalkan")
     phone.check_screen("pengajuan-terkirim")
 
@@ -894,6 +896,7 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
     expect(left).to_have_text(f"Sisa koreksi absen bulan {month}: 1 dari 2. 1 masih menunggu keputusan.")
     phone.check_screen("pengajuan-koreksi")
     page.get_by_role("button", name="Batalkan").click()
+    page.get_by_role("button", name="Ya, batalkan").click()
     expect(left).to_have_text(f"Sisa koreksi absen bulan {month}: 2 dari 2.")
 
     # "Ubah Kata Sandi", then "Keluar": the old token stops working, the new password signs in

@@ -29,15 +29,33 @@ interface ErrorBody {
   error?: { code?: unknown; message?: unknown; details?: unknown };
 }
 
-export function errorFrom(status: number, body: unknown): ApiError {
+/** How long to wait, in words: "15 menit", "40 detik" (a part of a minute counts as a minute from one on). */
+export function waitText(seconds: number): string {
+  return seconds < 60 ? `${String(Math.ceil(seconds))} detik` : `${String(Math.ceil(seconds / 60))} menit`;
+}
+
+/** The seconds to wait before trying again: the answer's `Retry-After` (seconds), else the lockout's own
+ * `retry_after_s`; null when neither says. */
+function retryAfter(headers: Headers | undefined, details: Record<string, unknown>): number | null {
+  const header = headers?.get("Retry-After");
+  const seconds = header && /^\d+$/.test(header.trim()) ? Number(header) : details["retry_after_s"];
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? seconds : null;
+}
+
+const SOME_TIME = "beberapa saat lagi";
+
+export function errorFrom(status: number, body: unknown, headers?: Headers): ApiError {
   const error = (body as ErrorBody | null)?.error;
   const code = typeof error?.code === "string" ? error.code : "HTTP_" + String(status);
-  const message =
+  let message =
     typeof error?.message === "string" && error.message
       ? error.message
       : `Terjadi kesalahan pada server (HTTP ${String(status)}). Coba lagi nanti.`;
-  const details = typeof error?.details === "object" && error.details !== null ? error.details : {};
-  return new ApiError(status, code, message, details as Record<string, unknown>);
+  const details = (typeof error?.details === "object" && error.details !== null ? error.details : {}) as Record<string, unknown>;
+  // A lockout says how long it lasts when the answer tells ("Coba lagi dalam 15 menit."), not "beberapa saat lagi".
+  const wait = status === 429 ? retryAfter(headers, details) : null;
+  if (wait !== null && message.includes(SOME_TIME)) message = message.replace(SOME_TIME, `dalam ${waitText(wait)}`);
+  return new ApiError(status, code, message, details);
 }
 
 export interface RequestOptions {
@@ -110,7 +128,7 @@ export async function exchange<B>(
   if (options.body !== undefined) init.body = raw ? (options.body as Blob) : JSON.stringify(options.body);
   try {
     const response = await fetch(path, init);
-    if (!response.ok) throw errorFrom(response.status, await readJson(response));
+    if (!response.ok) throw errorFrom(response.status, await readJson(response), response.headers);
     return { headers: response.headers, body: await read(response) };
   } catch (exc) {
     if (exc instanceof ApiError) throw exc;

@@ -36,6 +36,9 @@ export interface InputProps {
   autoComplete?: string;
   required: boolean;
   maxLength?: number;
+  /** Rewrites what is typed or pasted before it is kept, the field showing the result at once (a NIP copied with
+   * the spaces of a civil-service document keeps only its digits). */
+  clean?: (value: string) => string;
 }
 
 export function LabelledInput(p: InputProps) {
@@ -50,7 +53,14 @@ export function LabelledInput(p: InputProps) {
         maxLength={p.maxLength}
         required={p.required}
         value={p.value}
-        onInput={(e) => p.onInput(e.currentTarget.value)}
+        onInput={(e) => {
+          const field = e.currentTarget;
+          const value = p.clean ? p.clean(field.value) : field.value;
+          // The field is set here too: when the cleaned value equals the kept one (a space typed into a NIP), no
+          // render follows that would take the typed character out.
+          if (value !== field.value) field.value = value;
+          p.onInput(value);
+        }}
       />
     </Labelled>
   );
@@ -91,6 +101,64 @@ export function ColumnHeads({ labels }: { labels: readonly string[] }) {
         ))}
       </tr>
     </thead>
+  );
+}
+
+/** What a button says while its step runs (its own label otherwise): dimming alone is missed on a dim screen. */
+export const BUSY_LABEL = "Memproses…";
+
+export function busyLabel(busy: boolean, label: string): string {
+  return busy ? BUSY_LABEL : label;
+}
+
+/** A step that cannot be undone: the first tap asks `question` (a line of its own, so a second tap on the same
+ * spot lands on the question, not on "Ya"), "Ya, <label>" does it, `no` ("Batal") leaves things as they were.
+ * While `busy` the button is disabled and says so. Focus goes to the question (read out as the group's name)
+ * and back to the button afterwards. */
+export function ConfirmButton(p: {
+  label: string;
+  question: string;
+  onConfirm: () => void;
+  disabled?: boolean;
+  busy?: boolean;
+  no?: string;
+}) {
+  const [asking, setAsking] = useState(false);
+  const group = useRef<HTMLSpanElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const moved = useRef(false);
+  useEffect(() => {
+    if (!moved.current) return;
+    (asking ? group.current : button.current)?.focus();
+  }, [asking]);
+  function ask(on: boolean): void {
+    moved.current = true;
+    setAsking(on);
+  }
+  const busy = p.busy ?? false;
+  if (!asking)
+    return (
+      <button ref={button} type="button" class="secondary" disabled={(p.disabled ?? false) || busy} aria-busy={busy || undefined} onClick={() => ask(true)}>
+        {busyLabel(busy, p.label)}
+      </button>
+    );
+  return (
+    <span class="confirm" role="group" aria-label={p.question} tabIndex={-1} ref={group}>
+      <span class="question">{p.question}</span>{" "}
+      <button
+        type="button"
+        class="danger"
+        onClick={() => {
+          ask(false);
+          p.onConfirm();
+        }}
+      >
+        Ya, {p.label.toLowerCase()}
+      </button>{" "}
+      <button type="button" class="secondary" onClick={() => ask(false)}>
+        {p.no ?? "Batal"}
+      </button>
+    </span>
   );
 }
 

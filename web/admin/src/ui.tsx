@@ -4,7 +4,18 @@
 import type { ComponentChildren, JSX } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { messageOf, UserMessage } from "../../shared/api";
-import { ColumnHeads, ErrorLine, Labelled, LabelledInput, LabelledSelect, useLoad, useRun, type InputProps, type Loaded } from "../../shared/ui";
+import {
+  ColumnHeads,
+  ConfirmButton,
+  ErrorLine,
+  Labelled,
+  LabelledInput,
+  LabelledSelect,
+  useLoad,
+  useRun,
+  type InputProps,
+  type Loaded,
+} from "../../shared/ui";
 import { count } from "./format";
 import { call, get, type Query } from "./session";
 
@@ -27,7 +38,8 @@ export function Select(p: { label: string; value: string; onChange: (value: stri
   return <LabelledSelect {...p} id={id} />;
 }
 
-export { ColumnHeads, ErrorLine, Labelled, useLoad, useRun, type Loaded };
+// ConfirmButton (a change that cannot be undone: the first click asks, "Ya" does it) is shared with the app.
+export { ColumnHeads, ConfirmButton, ErrorLine, Labelled, useLoad, useRun, type Loaded };
 
 export function Done({ message }: { message: string | null }) {
   return message ? (
@@ -331,35 +343,6 @@ export function DecisionForm(p: { path: string; noteLabel: string; onDone: () =>
         </button>
       </div>
     </div>
-  );
-}
-
-/** A change that cannot be undone: the first click asks, "Ya" does it. */
-export function ConfirmButton(p: { label: string; question: string; onConfirm: () => void; disabled?: boolean }) {
-  const [asking, setAsking] = useState(false);
-  if (!asking)
-    return (
-      <button type="button" class="secondary" disabled={p.disabled ?? false} onClick={() => setAsking(true)}>
-        {p.label}
-      </button>
-    );
-  return (
-    <span class="confirm">
-      {p.question}{" "}
-      <button
-        type="button"
-        class="danger"
-        onClick={() => {
-          setAsking(false);
-          p.onConfirm();
-        }}
-      >
-        Ya, {p.label.toLowerCase()}
-      </button>{" "}
-      <button type="button" class="secondary" onClick={() => setAsking(false)}>
-        Batal
-      </button>
-    </span>
   );
 }
 

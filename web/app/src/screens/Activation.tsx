@@ -1,15 +1,18 @@
 import { useState } from "preact/hooks";
 import { chromeActivationLink, notChrome } from "../browser";
 import { navigate } from "../router";
+import { busyLabel } from "../../../shared/ui";
+import { check, digitsOnly, needed, nipProblem } from "../forms";
 import { activate } from "../session";
 import { Field, Form, Page, useSubmit } from "../ui";
 
 export function Activation({ params }: { params: URLSearchParams }) {
-  const [nip, setNip] = useState(params.get("nip") ?? "");
-  const [code, setCode] = useState(params.get("kode") ?? "");
+  const [nip, setNip] = useState(digitsOnly(params.get("nip") ?? ""));
+  const [code, setCode] = useState(digitsOnly(params.get("kode") ?? ""));
   const [password, setPassword] = useState("");
   const { busy, error, submit } = useSubmit(async () => {
-    await activate(nip.trim(), code.trim(), password);
+    check(nipProblem(nip), needed(code, "Kode aktivasi wajib diisi."));
+    await activate(nip, code, password);
     navigate("/");
   });
 
@@ -17,9 +20,9 @@ export function Activation({ params }: { params: URLSearchParams }) {
     <Page title="Aktivasi">
       <OpenInChrome nip={nip} code={code} />
       <p>Masukkan NIP dan kode aktivasi dari kartu aktivasi, lalu buat kata sandi baru (minimal 10 karakter).</p>
-      <Form action="Aktifkan" busy={busy} error={error} onSubmit={submit}>
-        <Field id="nip" label="NIP" value={nip} onInput={setNip} inputMode="numeric" maxLength={18} />
-        <Field id="kode" label="Kode aktivasi" value={code} onInput={setCode} inputMode="numeric" maxLength={8} />
+      <Form action={busyLabel(busy, "Aktifkan")} busy={busy} error={error} onSubmit={submit}>
+        <Field id="nip" label="NIP" value={nip} onInput={setNip} clean={digitsOnly} inputMode="numeric" />
+        <Field id="kode" label="Kode aktivasi" value={code} onInput={setCode} clean={digitsOnly} inputMode="numeric" />
         <Field
           id="sandi-baru"
           label="Kata sandi baru"

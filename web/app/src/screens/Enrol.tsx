@@ -52,22 +52,27 @@ export function Enrol() {
   }
   return (
     <Page title="Daftar Wajah" back>
-      <p class="guide" aria-live="polite">
-        Lihat ke kamera
-      </p>
-      <ul class="tips">
-        <li>Cari tempat yang terang; cahaya dari depan, bukan dari belakang.</li>
-        <li>Wajah terlihat penuh: tanpa masker, topi, atau kacamata hitam.</li>
-        <li>Hanya Anda yang terlihat di kamera.</li>
-      </ul>
-      <CameraView facing="user" onVideo={onVideo} />
-      <p aria-live="polite">
-        Foto terkirim: {sent} dari {PHOTOS}. {POSE[sent] ?? ""}
-      </p>
-      <ErrorLine message={error} />
-      <button type="button" disabled={busy || !video} onClick={() => void take()}>
-        {busy ? "Mengirim…" : `Ambil Foto ${sent + 1} dari ${PHOTOS}`}
-      </button>
+      {/* Preview, progress and button on one phone screen (360×640): the tips come after the button, so taking a
+          photo never scrolls the face out of view. */}
+      <div class="enrol">
+        <p class="guide" aria-live="polite">
+          Lihat ke kamera
+        </p>
+        <CameraView facing="user" onVideo={onVideo} />
+        <p class="pose" aria-live="polite">
+          Foto terkirim: {sent} dari {PHOTOS}. {POSE[sent] ?? ""}
+        </p>
+        <ErrorLine message={error} />
+        <button type="button" disabled={busy || !video} onClick={() => void take()}>
+          {busy ? "Mengirim…" : `Ambil Foto ${sent + 1} dari ${PHOTOS}`}
+        </button>
+        <h2>Agar foto diterima</h2>
+        <ul class="tips">
+          <li>Cari tempat yang terang; cahaya dari depan, bukan dari belakang.</li>
+          <li>Wajah terlihat penuh: tanpa masker, topi, atau kacamata hitam.</li>
+          <li>Hanya Anda yang terlihat di kamera.</li>
+        </ul>
+      </div>
     </Page>
   );
 }

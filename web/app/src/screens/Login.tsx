@@ -1,5 +1,7 @@
 import { useState } from "preact/hooks";
 import { navigate } from "../router";
+import { busyLabel } from "../../../shared/ui";
+import { check, digitsOnly, nipProblem } from "../forms";
 import { logIn } from "../session";
 import { Field, Form, Page, useSubmit } from "../ui";
 
@@ -7,14 +9,15 @@ export function Login({ notice }: { notice: string | null }) {
   const [nip, setNip] = useState("");
   const [password, setPassword] = useState("");
   const { busy, error, submit } = useSubmit(async () => {
-    await logIn(nip.trim(), password);
+    check(nipProblem(nip));
+    await logIn(nip, password);
     navigate("/");
   }, notice);
 
   return (
     <Page title="Masuk">
-      <Form action="Masuk" busy={busy} error={error} onSubmit={submit}>
-        <Field id="nip" label="NIP" value={nip} onInput={setNip} inputMode="numeric" maxLength={18} autoComplete="username" />
+      <Form action={busyLabel(busy, "Masuk")} busy={busy} error={error} onSubmit={submit}>
+        <Field id="nip" label="NIP" value={nip} onInput={setNip} clean={digitsOnly} inputMode="numeric" autoComplete="username" />
         <Field
           id="sandi"
           label="Kata sandi"

@@ -1,16 +1,21 @@
 import { useState } from "preact/hooks";
+import { busyLabel } from "../../../shared/ui";
+import { reworded } from "../forms";
 import { changePassword } from "../session";
 import { Field, Form, Page, useSubmit } from "../ui";
 
 /** "Ubah Kata Sandi": every other session of the account ends (API.md); this phone stays signed in. A wrong "Kata
- * sandi lama" shows the API's message here, the session going on. */
+ * sandi lama" is told in this screen's words (the API's INVALID_CREDENTIALS speaks of a login), the session going
+ * on. */
 export function Password() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [done, setDone] = useState(false);
   const { busy, error, submit } = useSubmit(async () => {
     setDone(false);
-    await changePassword(current, next);
+    await changePassword(current, next).catch((exc: unknown) => {
+      throw reworded(exc, "INVALID_CREDENTIALS", "Kata sandi lama salah.");
+    });
     setCurrent("");
     setNext("");
     setDone(true);
@@ -24,7 +29,7 @@ export function Password() {
           Kata sandi berhasil diubah.
         </p>
       ) : null}
-      <Form action="Simpan Kata Sandi" busy={busy} error={error} onSubmit={submit}>
+      <Form action={busyLabel(busy, "Simpan Kata Sandi")} busy={busy} error={error} onSubmit={submit}>
         <Field id="sandi-lama" label="Kata sandi lama" type="password" autoComplete="current-password" value={current} onInput={setCurrent} />
         <Field id="sandi-baru" label="Kata sandi baru" type="password" autoComplete="new-password" value={next} onInput={setNext} />
       </Form>

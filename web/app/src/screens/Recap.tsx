@@ -2,6 +2,7 @@ import { call } from "../session";
 import type { Recap as RecapAnswer } from "../types";
 import { monthText } from "../../../shared/months";
 import { clockOf, localDay } from "../clock";
+import { percentText } from "../forms";
 import { ColumnHeads, ErrorLine, Page, useLoad } from "../ui";
 
 const COUNT_NAMES: Record<string, string> = {
@@ -39,28 +40,37 @@ export function Recap() {
       {recap === null && !error ? <p aria-live="polite">Memuat…</p> : null}
       {recap ? (
         <>
-          <p class="name">Potongan TPP: {recap.deduction_percent}%</p>
-          <dl>
-            {counts.flatMap(([code, n]) => [
-              <dt key={`${code}-t`}>{countName(code)}</dt>,
-              <dd key={`${code}-d`}>{n} hari</dd>,
-            ])}
+          <p class="name">Potongan TPP: {percentText(recap.deduction_percent)}</p>
+          {/* One line per count, its days going under its name when large text leaves no room beside it. */}
+          <dl class="counts">
+            {counts.map(([code, n]) => (
+              <div key={code}>
+                <dt>{countName(code)}</dt>
+                <dd>{n} hari</dd>
+              </div>
+            ))}
           </dl>
           {recap.days.length === 0 ? <p>Belum ada hari yang direkap bulan ini.</p> : null}
-          <table hidden={recap.days.length === 0}>
-            <caption class="muted">Status per hari</caption>
-            <ColumnHeads labels={["Tanggal", "Status", "Masuk", "Pulang"]} />
-            <tbody>
-              {recap.days.map((d) => (
-                <tr key={d.date}>
-                  <td>{Number(d.date.slice(8, 10))}</td>
-                  <td>{d.status ?? "–"}</td>
-                  <td>{timeText(d.check_in)}</td>
-                  <td>{timeText(d.check_out)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {/* Wider than a phone with large text: the table scrolls sideways in its own region (a named, focusable
+              one, so a keyboard scrolls it too), the page itself never does. */}
+          <div class="table-scroll" role="region" aria-labelledby="rekap-harian" tabIndex={0} hidden={recap.days.length === 0}>
+            <table>
+              <caption id="rekap-harian" class="muted">
+                Status per hari
+              </caption>
+              <ColumnHeads labels={["Tanggal", "Status", "Masuk", "Pulang"]} />
+              <tbody>
+                {recap.days.map((d) => (
+                  <tr key={d.date}>
+                    <td>{Number(d.date.slice(8, 10))}</td>
+                    <td>{d.status ?? "–"}</td>
+                    <td>{timeText(d.check_in)}</td>
+                    <td>{timeText(d.check_out)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           {recap.days.length ? (
             <p class="muted">
               H: hadir tepat waktu; TL1–TL4: terlambat masuk; PSW1–PSW4: pulang sebelum waktunya (angka: tingkatnya); TK: tanpa keterangan; DL: dinas

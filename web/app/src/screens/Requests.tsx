@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
-import { messageOf } from "../../../shared/api";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, messageOf } from "../../../shared/api";
+import { busyLabel, ConfirmButton } from "../../../shared/ui";
 import { REQUEST_TYPE_NAMES, ownStatusText, requestTitle } from "../../../shared/requests";
 import { grab } from "../camera";
 import { CameraView } from "../live";
@@ -7,6 +8,7 @@ import { call } from "../session";
 import type { CorrectionAllowance, Kind, Page as ApiPage, RequestType, SelfRequest } from "../types";
 import { monthText } from "../../../shared/months";
 import { dateText, localDay } from "../clock";
+import { check, needed, withdrawnByOwner } from "../forms";
 import { ErrorLine, Field, Form, Page, Select, TextArea, useLoad, useSubmit } from "../ui";
 
 const TYPES = Object.entries(REQUEST_TYPE_NAMES) as [RequestType, string][];
@@ -80,7 +82,9 @@ function CorrectionsLeft({ month, version }: { month: string; version: number })
   );
 }
 
-function RequestList({ items, onCancel }: { items: SelfRequest[]; onCancel: (id: string) => void }) {
+/** The employee's requests; a pending one has "Batalkan", asked again before it is sent and disabled while a
+ * withdrawal is on its way (`cancelling`: that request's id). */
+function RequestList({ items, cancelling, onCancel }: { items: SelfRequest[]; cancelling: string | null; onCancel: (id: string) => void }) {
   if (!items.length) return <p>Belum ada pengajuan.</p>;
   return (
     <ul class="list">
@@ -92,9 +96,14 @@ function RequestList({ items, onCancel }: { items: SelfRequest[]; onCancel: (id:
           <span class={r.status === "approved" ? "ok" : ""}>{ownStatusText(r)}</span>
           {r.decision_note ?? r.note ? <span> · Catatan admin: {r.decision_note ?? r.note}</span> : null}
           {r.status === "pending" ? (
-            <button type="button" class="secondary" onClick={() => onCancel(r.request_id)}>
-              Batalkan
-            </button>
+            <ConfirmButton
+              label="Batalkan"
+              question="Batalkan pengajuan ini?"
+              no="Tidak"
+              busy={cancelling === r.request_id}
+              disabled={cancelling !== null}
+              onConfirm={() => onCancel(r.request_id)}
+            />
           ) : null}
         </li>
       ))}
@@ -116,17 +125,26 @@ export function Requests() {
   const [listError, setListError] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
   const [version, setVersion] = useState(0);
+  const [cancelling, setCancelling] = useState<string | null>(null);
+  const [withdrawn, setWithdrawn] = useState(false);
+  const cancelSent = useRef(false); // a second "Ya" before the screen has changed sends nothing
 
-  const load = useCallback(() => {
+  /** Reads the list again (its error line cleared once it is read); `after` then sees the list. */
+  const load = useCallback((after?: (items: SelfRequest[]) => void) => {
     setVersion((v) => v + 1);
-    call<ApiPage<SelfRequest>>("GET", "/v1/me/requests")
-      .then((page) => setItems(page.items))
+    return call<ApiPage<SelfRequest>>("GET", "/v1/me/requests")
+      .then((page) => {
+        setItems(page.items);
+        setListError(null);
+        after?.(page.items);
+      })
       .catch((exc: unknown) => setListError(messageOf(exc)));
   }, []);
-  useEffect(load, [load]);
+  useEffect(() => void load(), [load]);
 
   const { busy, error, submit } = useSubmit(async () => {
     setSent(false);
+    check(needed(reason, "Alasan wajib diisi."));
     // A correction is about one day: its end date is its start date.
     const body: Record<string, unknown> = {
       type,
@@ -140,15 +158,31 @@ export function Requests() {
     setReason("");
     setPhoto(null);
     setSent(true);
-    load();
+    void load();
   });
 
+  /** Withdraws a pending request, once: a 409 whose request the list now shows withdrawn by the employee means an
+   * earlier try of this phone got through (its answer lost on a weak signal), which is what was asked; another
+   * 409 (an admin decided first) is told, the list showing the decision. */
   async function cancel(id: string): Promise<void> {
+    if (cancelSent.current) return;
+    cancelSent.current = true;
+    setCancelling(id);
+    setListError(null);
+    setWithdrawn(false);
     try {
       await call<unknown>("DELETE", `/v1/me/requests/${encodeURIComponent(id)}`);
-      load();
+      await load(() => setWithdrawn(true));
     } catch (exc) {
-      setListError(messageOf(exc));
+      if (exc instanceof ApiError && exc.status === 409)
+        await load((now) => {
+          if (withdrawnByOwner(now.find((r) => r.request_id === id))) setWithdrawn(true);
+          else setListError(messageOf(exc));
+        });
+      else setListError(messageOf(exc));
+    } finally {
+      cancelSent.current = false;
+      setCancelling(null);
     }
   }
 
@@ -159,7 +193,7 @@ export function Requests() {
           Pengajuan terkirim. Menunggu keputusan admin.
         </p>
       ) : null}
-      <Form action="Kirim Pengajuan" busy={busy} error={error} onSubmit={submit}>
+      <Form action={busyLabel(busy, "Kirim Pengajuan")} busy={busy} error={error} onSubmit={submit}>
         <Select id="jenis" label="Jenis pengajuan" value={type} options={TYPES} onChange={setType} />
         {type === "KOREKSI" ? (
           <>
@@ -183,8 +217,13 @@ export function Requests() {
       </Form>
       <h2>Pengajuan Saya</h2>
       <ErrorLine message={listError} />
+      {withdrawn ? (
+        <p class="ok" role="status">
+          Pengajuan dibatalkan.
+        </p>
+      ) : null}
       {items === null && !listError ? <p aria-live="polite">Memuat…</p> : null}
-      {items ? <RequestList items={items} onCancel={(id) => void cancel(id)} /> : null}
+      {items ? <RequestList items={items} cancelling={cancelling} onCancel={(id) => void cancel(id)} /> : null}
     </Page>
   );
 }
