@@ -7,6 +7,7 @@ from typing import TypeVar
 from chalice.app import Response
 
 from chalicelib.api.http import Call, Routes, endpoint
+from chalicelib.attendance.export import ExportFile
 from chalicelib.usecases import exports, reports, reviews
 from chalicelib.usecases.schemas import reports as rep_schema
 
@@ -72,11 +73,14 @@ def monthly_recap(
     return _inline(reports.monthly(call.principal, query, call.settings, call.now))
 
 
-def _inline(result: T | tuple[str, bytes]) -> T | Response:
-    """A report, or a file answered inline (content type, UTF-8 bytes) as it is."""
-    if isinstance(result, tuple):
-        content_type, content = result
-        return Response(body=content.decode("utf-8"), status_code=200, headers={"Content-Type": content_type})
+def _inline(result: T | ExportFile) -> T | Response:
+    """A report, or a file answered inline (UTF-8) as it is, named for the browser that saves it."""
+    if isinstance(result, ExportFile):
+        headers: dict[str, str | list[str]] = {
+            "Content-Type": result.content_type,
+            "Content-Disposition": f'attachment; filename="{result.filename}"',
+        }
+        return Response(body=result.content.decode("utf-8"), status_code=200, headers=headers)
     return result
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from chalicelib import runtime
 from chalicelib.attendance.classify import MONITOR_KEYS
-from chalicelib.attendance.export import daily_table, export_monthly, export_table, monthly_stem
+from chalicelib.attendance.export import ExportFile, daily_table, export_monthly, export_table, monthly_stem
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
 from chalicelib.attendance.recap_pdf import export_daily_pdf, export_pdf
 from chalicelib.domain.people import Principal
@@ -73,7 +73,7 @@ def run_recap(
 
 def daily_recap(
     principal: Principal, query: DailyRecapQuery, settings: Settings, now: datetime
-) -> schema.DailyRecap | schema.ExportLink | tuple[str, bytes]:
+) -> schema.DailyRecap | schema.ExportLink | ExportFile:
     """The stored statuses of a day (today unless `date` names another): a page of them (`json`) of one unit or,
     without one, of every unit the caller sees, unit by unit; or one unit's whole day as a file: a CSV inline,
     an XLSX or the PDF a unit's head signs as a download link."""
@@ -89,7 +89,7 @@ def daily_recap(
         return export_link(f"{table.stem}.pdf", content, "application/pdf", settings)
     exported = export_table(table, query.format)
     if query.format == "csv" and len(exported.content) <= INLINE_CSV_BYTES:
-        return exported.content_type, exported.content
+        return exported
     return export_link(exported.filename, exported.content, exported.content_type, settings)
 
 
@@ -283,8 +283,8 @@ def employee_month(nip: str, unor_id: str, month: str, settings: Settings) -> tu
 
 def monthly(
     principal: Principal, query: MonthlyQuery, settings: Settings, now: datetime
-) -> schema.MonthlyReport | schema.ExportLink | tuple[str, bytes]:
-    """The report (`json`), a small CSV inline (content type, bytes), or a download link."""
+) -> schema.MonthlyReport | schema.ExportLink | ExportFile:
+    """The report (`json`), a small CSV inline (the file itself), or a download link."""
     chosen = query.format
     units = units_of(principal, query.unor_id)
     if chosen != "json":
@@ -295,7 +295,7 @@ def monthly(
     filename, content, content_type = month_file(report, chosen, settings, now)
     disclosure.record_report(principal, "monthly", query.unor_id, {"month": query.month, "format": chosen}, settings)
     if chosen == "csv" and len(content) <= INLINE_CSV_BYTES:
-        return content_type, content
+        return ExportFile(content, content_type, filename)
     return export_link(filename, content, content_type, settings)
 
 

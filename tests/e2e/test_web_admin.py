@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, urlparse
 import openpyxl
 import pytest
 
+from chalicelib.attendance.export import file_part
 from chalicelib.messages import message_for
 from chalicelib.store.base import iso
 from chalicelib.store.events import event_keys, new_event_id, unit_day_key
@@ -841,7 +842,15 @@ def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     # WHEN the unit's cut-over date is set, THEN the adoption report carries it
     cutover = page.get_by_role("form", name="Tanggal peralihan")
     cutover.get_by_label("Unit").select_option(world.other_unit_id)
+    save = cutover.get_by_role("button", name="Simpan Tanggal Peralihan")
+    # ... a date already past (it would void yesterday's punches) waits until the super admin says they understand
+    cutover.get_by_label("Hanya aplikasi mulai").fill(yesterday)
+    expect(cutover.get_by_role("alert")).to_contain_text(f"absen mesin sejak {yesterday} tidak dihitung lagi")
+    expect(save).to_be_disabled()
+    cutover.get_by_label("Saya paham").check()
+    expect(save).to_be_enabled()
     cutover.get_by_label("Hanya aplikasi mulai").fill(_jakarta_today())
+    expect(cutover.get_by_role("alert")).to_have_count(0)
     cutover.get_by_role("button", name="Simpan Tanggal Peralihan").click()
     expect(cutover.get_by_text(f"Mulai {_jakarta_today()}, hanya absen aplikasi yang dihitung")).to_be_visible()
     query = f"from={_jakarta_today()}&to={_jakarta_today()}&unor_id={world.other_unit_id}"
@@ -1215,7 +1224,8 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     expect(daily.get_by_role("cell", name=world.nip, exact=True)).to_be_visible()
     with page.expect_download() as downloaded:
         _panel(page, "Rekap harian").get_by_role("button", name="Unduh CSV").click()
-    assert downloaded.value.suggested_filename == f"rekap-harian-{world.unit_id}-{today}.csv"
+    # named by the unit the admin knows, not its SIMPEG id
+    assert downloaded.value.suggested_filename == f"rekap-harian-{file_part(world.unit_name, '')}-{today}.csv"
     assert f'"=""{world.nip}"""' in Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
     with page.expect_download() as downloaded:
         _panel(page, "Rekap harian").get_by_role("button", name="Unduh PDF").click()

@@ -117,6 +117,8 @@ def test_daily_recap_downloads_over_http_only_in_the_admin_s_units(api: Api, uni
     ops = api.unit_admin_token(admin, "U1")
     inline = api.call("GET", path + "csv", token=ops)
     assert inline.status == 200 and inline.headers["Content-Type"].startswith("text/csv"), inline.body
+    # named for the browser that saves it, by the unit's name
+    assert inline.headers["Content-Disposition"] == 'attachment; filename="rekap-harian-sdn-1-ngamprah-2026-11-02.csv"'
     assert '2;Asep;"=""198501012010011001""";TL1+PSW4;07.45;;15;;' in inline.body
     assert '3;Budi;"=""199002022015032002""";TK;;;;;' in inline.body
     # AND as XLSX and PDF, short-lived links to files that hold the same day

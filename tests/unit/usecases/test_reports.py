@@ -16,6 +16,7 @@ import pytest
 from pydantic import ValidationError as PydanticValidationError
 
 from chalicelib import runtime
+from chalicelib.attendance.export import ExportFile
 from chalicelib.attendance.recap_pdf import DAILY_NO_ROWS, DAILY_TITLE
 from chalicelib.domain.people import Employee, Member, Principal
 from chalicelib.domain.status import DayStatus, YearToDate
@@ -86,8 +87,10 @@ def test_the_daily_recap_downloads_as_csv_xlsx_and_pdf(repos: Repositories) -> N
     repos.statuses.save_day("U1", MONDAY, rows)
     repos.statuses.save_day("U2", MONDAY, [(Member(B, "Budi", True), absent(MONDAY))])
     # WHEN U1's admin downloads it as CSV, THEN it is the whole day inline, in Excel's id-ID dialect
-    content_type, csv_bytes = reports.daily_recap(U1_ADMIN, recap_query(fmt="csv"), SETTINGS, NOW)  # type: ignore[misc]
-    assert content_type == "text/csv; charset=utf-8"
+    inline = reports.daily_recap(U1_ADMIN, recap_query(fmt="csv"), SETTINGS, NOW)
+    assert isinstance(inline, ExportFile) and inline.content_type == "text/csv; charset=utf-8"
+    assert inline.filename == "rekap-harian-sd-negeri-1-ngamprah-2026-11-02.csv"  # the name the browser saves
+    csv_bytes = inline.content
     assert list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig")), delimiter=";")) == [
         ["No", "Nama", "NIP", "Status", "Masuk", "Pulang", "Menit Terlambat", "Menit Pulang Cepat", "Potongan TPP (%)"],
         ["1", "'=Dedi", f'="{D}"', "TK", "", "", "", "", "3"],  # a name Excel would run is written as text
@@ -120,8 +123,8 @@ def test_a_day_never_recapped_downloads_as_a_file_that_says_so(repos: Repositori
     assert isinstance(link, ExportLink)
     pdf = pypdf.PdfReader(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url)))
     assert DAILY_NO_ROWS in pdf.pages[0].extract_text()
-    _, csv_bytes = reports.daily_recap(SUPER, recap_query(fmt="csv"), SETTINGS, NOW)  # type: ignore[misc]
-    assert csv_bytes.decode("utf-8-sig").splitlines()[1:] == []
+    inline = reports.daily_recap(SUPER, recap_query(fmt="csv"), SETTINGS, NOW)
+    assert isinstance(inline, ExportFile) and inline.content.decode("utf-8-sig").splitlines()[1:] == []
 
 
 def test_a_daily_recap_in_another_format_is_refused() -> None:

@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
+import { today } from "../format";
 import { call, upload, withQuery } from "../session";
 import { ActionForm, Field, rejudged, Labelled, Outcome, Screen, Select, Submit, Table, useAction, type Column } from "../ui";
 
@@ -131,11 +132,16 @@ function Punches() {
 }
 
 function Cutover() {
-  const { units, unitName } = useConsole();
+  const { units, unitName, session } = useConsole();
   const [unit, setUnit] = useState(units.length === 1 ? (units[0]?.unor_id ?? "") : "");
   // No date is offered: a unit admin cannot take back a date saved too early (only a super admin moves it later).
   const [date, setDate] = useState("");
+  const [understood, setUnderstood] = useState(false);
   const action = useAction();
+  // A date already past voids the machine's punches recorded since: the API leaves it to a super admin, who must
+  // say they understand first.
+  const past = date !== "" && date < today();
+  const superAdmin = session.role === "super_admin";
   return (
     <ActionForm
       class="panel"
@@ -147,12 +153,24 @@ function Cutover() {
       }}
     >
       <h2>3. Tanggal peralihan</h2>
-      <p class="hint">Sejak tanggal ini hanya absen dari aplikasi yang dihitung; absen mesin pada hari sebelumnya tetap dihitung. Tanggal yang tersimpan terlihat di Adopsi. Periksa tanggalnya sebelum menyimpan: admin unit hanya dapat memajukannya, mengundurnya hanya dapat dilakukan super admin.</p>
+      <p class="hint">Sejak tanggal ini hanya absen dari aplikasi yang dihitung; absen mesin pada hari sebelumnya tetap dihitung. Tanggal yang tersimpan terlihat di Adopsi. Periksa tanggalnya sebelum menyimpan: admin unit memilih hari ini atau sesudahnya dan hanya dapat memajukannya; tanggal yang sudah lewat dan mengundurnya hanya dapat dilakukan super admin.</p>
       <div class="filters">
         <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Pilih unit")} />
-        <Field label="Hanya aplikasi mulai" type="date" value={date} onInput={setDate} required />
+        <Field label="Hanya aplikasi mulai" type="date" value={date} onInput={(v) => {
+            setDate(v);
+            setUnderstood(false);
+          }} required />
       </div>
-      <Submit action={action} disabled={!unit || !date}>
+      {past && !superAdmin ? <p role="alert">Tanggal yang sudah lewat hanya dapat ditetapkan super admin: absen mesin sejak tanggal itu tidak akan dihitung lagi.</p> : null}
+      {past && superAdmin ? (
+        <p role="alert">
+          Tanggal ini sudah lewat: absen mesin sejak {date} tidak dihitung lagi, dan rekap hari-hari itu dihitung ulang (pegawai yang hanya absen di mesin menjadi TK).{" "}
+          <label>
+            <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.currentTarget.checked)} /> Saya paham
+          </label>
+        </p>
+      ) : null}
+      <Submit action={action} disabled={!unit || !date || (past && !(superAdmin && understood))}>
         Simpan Tanggal Peralihan
       </Submit>
       <Outcome action={action} />

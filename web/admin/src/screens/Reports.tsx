@@ -70,8 +70,10 @@ export async function download(path: string, query: Query, fallbackName: string)
       return;
     }
   }
+  // A file answered inline (a CSV) is named by the API (the unit's name, not its id).
+  const named = /filename="([^"]+)"/.exec(file.headers.get("Content-Disposition") ?? "")?.[1];
   const url = URL.createObjectURL(file.body);
-  save(url, fallbackName);
+  save(url, named ?? fallbackName);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
