@@ -67,6 +67,7 @@ class Employee:
     token_version: int = 0
     sessions: Sessions = Sessions()
     template_count: int = 0  # approved face templates (pending and rejected ones are not counted)
+    pending_faces: int = 0  # face templates waiting for an admin's decision (at most PENDING_PER_EMPLOYEE)
     face_model: str | None = None
     duty_until: str | None = None  # see EmployeeModel.duty_until
     plan_until: str | None = None  # see EmployeeModel.plan_until
@@ -92,6 +93,11 @@ class Employee:
     def enrolled(self) -> bool:
         """Whether the employee has at least one approved face template."""
         return self.template_count > 0
+
+    @property
+    def face_pending(self) -> bool:
+        """Whether a face of the employee waits for an admin's decision."""
+        return self.pending_faces > 0
 
     @property
     def device_bound(self) -> bool:

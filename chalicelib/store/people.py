@@ -89,6 +89,7 @@ def _employee(m: EmployeeModel) -> Employee:
         token_version=int(m.token_version or 0),
         sessions=_sessions(m),
         template_count=int(m.template_count or 0),
+        pending_faces=int(m.pending_faces or 0),
     )
 
 

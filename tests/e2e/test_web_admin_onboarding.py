@@ -66,6 +66,12 @@ def test_a_units_faces_awaiting_approval_are_listed_on_pegawai_and_approved_ther
     d.login(*_admin_user(world, "unit_admin", [unit_id]))
     d.open("Pegawai")
     page = d.page
+    # ... whose list already tells the waiting face from none ("Menunggu", not "Belum")
+    listed = page.get_by_role("table", name=re.compile(r"^Daftar pegawai"))
+    expect(listed.get_by_role("row").filter(has_text=waiting_name).locator('td[data-label="Wajah"]')).to_have_text(
+        "Menunggu"
+    )
+    expect(listed.get_by_role("row").filter(has_text=idle_name).locator('td[data-label="Wajah"]')).to_have_text("Belum")
     page.get_by_label("Tampilkan").select_option(label="Menunggu persetujuan wajah")
     queue = page.get_by_role("region", name="Wajah menunggu persetujuan")
     # THEN the waiting face is listed with its employee's name (a link to their page), NIP, time and who enrolled

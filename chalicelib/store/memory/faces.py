@@ -105,6 +105,8 @@ class InMemoryFacesRepository:
             if new.status == APPROVED:
                 self._people.update_face_state(nip, templates_added=1, face_model=",".join(models))
                 self._counted_change(nip, Template(new.template_id, dict(vectors)))
+            else:
+                self._people.update_face_state(nip, pending_added=1)
         if self._fingerprints is not None:
             self._fingerprints(nip, new.template_id, new.fingerprint, now)
 
@@ -163,6 +165,7 @@ class InMemoryFacesRepository:
                 note=decision.note or None,
             )
             self._templates[nip][template_id] = replace(found, info=info)
+            self._people.update_face_state(nip, pending_added=-1)
             if decision.approve:
                 self._people.update_face_state(nip, templates_added=1, face_model=decision.face_model)
                 self._counted_change(nip, Template(template_id, dict(found.vectors)))
@@ -175,6 +178,8 @@ class InMemoryFacesRepository:
             if found.info.status == APPROVED:
                 self._people.update_face_state(nip, templates_added=-1)
                 self._counted_change(nip, None, removed=template_id)
+            elif found.info.status == PENDING:
+                self._people.update_face_state(nip, pending_added=-1)
         return True
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:

@@ -380,15 +380,22 @@ class InMemoryPeopleRepository:
 
     # --- face state ----------------------------------------------------------------------------------
 
-    def update_face_state(self, nip: str, templates_added: int = 0, face_model: str | None = None) -> None:
-        """The faces twin's share of its writes: DynamoDB updates the employee's template count and models in
-        the faces repository's own transactions. An unknown NIP is left alone (no caller reaches it)."""
+    def update_face_state(
+        self, nip: str, templates_added: int = 0, face_model: str | None = None, *, pending_added: int = 0
+    ) -> None:
+        """The faces twin's share of its writes: DynamoDB updates the employee's template counts (approved and
+        pending) and models in the faces repository's own transactions. An unknown NIP is left alone (no caller
+        reaches it)."""
         with self._lock:
             employee = self._employees.get(nip)
             if employee is None:
                 return
-            count = employee.template_count + templates_added
-            self._employees[nip] = replace(employee, template_count=count, face_model=face_model or employee.face_model)
+            self._employees[nip] = replace(
+                employee,
+                template_count=employee.template_count + templates_added,
+                pending_faces=employee.pending_faces + pending_added,
+                face_model=face_model or employee.face_model,
+            )
 
 
 def _bumped(holder: _H, kept: str | None = None) -> _H:

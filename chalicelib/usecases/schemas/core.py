@@ -199,6 +199,10 @@ class EmployeeView(Result):
     active: bool
     enrolled: bool
     device_bound: bool
+    face_pending: bool = Field(
+        default=False,
+        description="A face of the employee waits for an admin's decision (the console's \"Menunggu\").",
+    )
 
 
 class EmployeePage(Page[EmployeeView]):

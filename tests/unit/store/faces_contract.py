@@ -251,6 +251,26 @@ class FacesRepositoryContract(FacesSetUp):
         # the other employee has their own places
         self.pending(repo, "t-x", seed=7, nip=OTHER)
 
+    def test_the_employee_record_says_a_face_waits_until_each_is_decided_or_deleted(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        def waiting() -> tuple[int, bool]:
+            employee = people.get_employee(NIP)
+            assert employee is not None
+            return employee.pending_faces, employee.face_pending
+
+        assert waiting() == (0, False)
+        for template_id, seed in (("t-1", 1), ("t-2", 2), ("t-3", 3)):
+            self.pending(repo, template_id, seed=seed)
+        assert waiting() == (3, True)
+        repo.decide_template(NIP, "t-1", Decision(True, "sari", "2026-12-03T01:00:00+00:00", None, "m"))
+        repo.decide_template(NIP, "t-2", Decision(False, "sari", "2026-12-03T01:00:00+00:00"))
+        assert waiting() == (1, True)
+        assert repo.delete_template(NIP, "t-3") is True
+        assert waiting() == (0, False)
+        assert repo.delete_template(NIP, "t-2") is True  # a rejected one was counted nowhere
+        assert waiting() == (0, False)
+
     def test_an_approval_makes_it_count_once(self, repo: FacesRepository, people: PeopleRepository) -> None:
         self.pending(repo, "t-p", seed=1)
         repo.decide_template(

@@ -74,6 +74,8 @@ export interface Employee {
   active: boolean;
   enrolled: boolean;
   device_bound: boolean;
+  /** A face waits for an admin's decision (absent from an API before the field). */
+  face_pending?: boolean;
 }
 
 export interface Circle {

@@ -39,7 +39,7 @@ const COLUMNS: Column<Employee>[] = [
   { label: "NIP", cell: (e) => e.nip, sort: (e) => e.nip },
   { label: "Jabatan", cell: (e) => e.jabatan ?? "–", sort: (e) => e.jabatan ?? "" },
   { label: "Status", cell: (e) => (e.active ? "Aktif" : "Nonaktif"), sort: (e) => Number(e.active) },
-  { label: "Wajah", cell: (e) => yesNo(e.enrolled), sort: (e) => Number(e.enrolled) },
+  { label: "Wajah", cell: (e) => faceState(e), sort: (e) => (e.enrolled ? 2 : e.face_pending ? 1 : 0) },
   { label: "Ponsel", cell: (e) => yesNo(e.device_bound), sort: (e) => Number(e.device_bound) },
 ];
 
@@ -51,9 +51,15 @@ const FILTERS: [string, string, (e: Employee) => boolean][] = [
   ["active", "Aktif", (e) => e.active],
   ["inactive", "Nonaktif", (e) => !e.active],
   ["no-device", "Belum aktivasi ponsel", (e) => e.active && !e.device_bound],
-  ["no-face", "Belum daftar wajah", (e) => e.active && !e.enrolled],
+  // Those whose face waits are in the queue below, not among those who never sent one.
+  ["no-face", "Belum daftar wajah", (e) => e.active && !e.enrolled && !e.face_pending],
   [QUEUE, "Menunggu persetujuan wajah", () => true],
 ];
+
+/** The list's "Wajah": approved, waiting for an admin, or none yet. */
+function faceState(e: Employee): string {
+  return e.enrolled ? "Ya" : e.face_pending ? "Menunggu" : "Belum";
+}
 
 function Progress({ label, value, total }: { label: string; value: number | undefined; total: number }) {
   if (value === undefined) return null;
