@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,10 +20,8 @@ from tests.e2e.conftest import require_app
 from tests.e2e.web_phone import Phone, chromium_launcher
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
-from tools.devstack_phone import Employee
-from tools.nips import fresh_nip
+from tools.devstack_phone import PASSWORD, Employee, activate, new_employee
 
-PASSWORD = "Sawah-Hijau-Pagi-2026"
 WIDTH, HEIGHT = 360, 640
 ZOOM_200 = "document.addEventListener('DOMContentLoaded', () => { document.documentElement.style.fontSize = '32px'; });"
 
@@ -59,28 +56,7 @@ def phone(browser: Any, stack: StackUrls) -> Iterator[Phone]:
 @pytest.fixture
 def employee(admin: ApiClient) -> Employee:
     """A new employee (no face enrolled yet) with an activation code."""
-    nip = fresh_nip()
-    nama = f"Rina Kartika {secrets.token_hex(2).upper()}"
-    record = {
-        "nip": nip,
-        "nama": nama,
-        "unor_id": "UJI-FORM",
-        "unor_nama": "SD Negeri Uji Formulir",
-        "jabatan": "Guru",
-        "status": "aktif",
-    }
-    resp = admin.post("/v1/admin/simpeg/import", {"employees": [record]})
-    assert resp.status == 200 and not resp.body["errors"], resp.raw
-    resp = admin.post(f"/v1/admin/employees/{nip}/activation")
-    assert resp.status == 201, resp.raw
-    return Employee(nip, nama, str(resp.body["activation_code"]))
-
-
-def _activate(page: Any, employee: Employee) -> None:
-    page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
-    page.get_by_label("Kata sandi baru").fill(PASSWORD)
-    page.get_by_role("button", name="Aktifkan").click()
-    expect(page.get_by_text(employee.nama)).to_be_visible()
+    return new_employee(admin, enrolled=False)
 
 
 def _held(page: Any, routes: list[Any], count: int = 1) -> None:
@@ -107,7 +83,7 @@ def _no_sideways_scroll(page: Any) -> None:
 
 def test_enrolment_preview_and_its_button_fit_one_phone_screen(phone: Phone, employee: Employee) -> None:
     page = phone.page
-    _activate(page, employee)
+    activate(page, employee)
     page.goto("/app/#/daftar-wajah")
     take = page.get_by_role("button", name="Ambil Foto 1 dari 3")
     expect(take).to_be_enabled()  # the preview plays
@@ -124,7 +100,7 @@ def test_enrolment_preview_and_its_button_fit_one_phone_screen(phone: Phone, emp
 
 def test_home_and_rekap_never_scroll_sideways_at_200_percent_text(phone: Phone, employee: Employee) -> None:
     page = phone.page
-    _activate(page, employee)
+    activate(page, employee)
     days = [
         {
             "date": f"2026-12-{d:02d}",
@@ -165,7 +141,7 @@ def test_a_reason_of_spaces_is_refused_and_batalkan_asks_once_and_takes_a_lost_a
     phone: Phone, employee: Employee
 ) -> None:
     page = phone.page
-    _activate(page, employee)
+    activate(page, employee)
     page.goto("/app/#/pengajuan")
     expect(page.get_by_text("Belum ada pengajuan.")).to_be_visible()
     # WHEN the reason is spaces only, THEN the app says so in its words and sends nothing
@@ -215,7 +191,7 @@ def test_a_nip_typed_with_spaces_is_kept_whole_a_busy_login_says_so_and_a_lockou
     phone: Phone, employee: Employee, api: ApiClient
 ) -> None:
     page = phone.page
-    _activate(page, employee)
+    activate(page, employee)
     page.get_by_role("button", name="Keluar").click()
     nip = employee.nip
     # WHEN the NIP is typed as civil-service documents print it, THEN the field keeps its 18 digits
