@@ -163,14 +163,8 @@ def stack() -> Iterator[StackUrls]:
     """A stack of this module's own (its employees, faces and zones only): check-ins here are the console's
     test data, so the active liveness check is off (SMART_LIVENESS, read when the API starts)."""
     require_app()
-    env = pytest.MonkeyPatch()
-    env.setenv("SMART_LIVENESS", "off")
-    try:
-        with LocalStack.for_tests(simpeg_size=5) as urls:
-            env.undo()
-            yield urls
-    finally:
-        env.undo()
+    with LocalStack.for_tests(simpeg_size=5, extra_env={"SMART_LIVENESS": "off"}) as urls:
+        yield urls
 
 
 @pytest.fixture(scope="module")
@@ -292,6 +286,37 @@ class Desk:
         assert found == [], f"{where}: {found}"
 
 
+def new_desk(
+    browser: Any,
+    base_url: str,
+    contexts: list[Any],
+    viewport: dict[str, int] = LAPTOP,
+    missing: frozenset[str] = frozenset(),
+) -> Desk:
+    """A new admin's tab on the stack at `base_url` (its context kept in `contexts` to be closed), whose page
+    errors, console errors and refused API calls are collected for `Desk.assert_clean`."""
+    context = browser.new_context(base_url=base_url, viewport=viewport, locale="id-ID")
+    context.set_default_timeout(15_000)
+    # No internet here: the base map's tiles fail at once instead of waiting for DNS.
+    context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    contexts.append(context)
+    page = context.new_page()
+    d = Desk(page, missing)
+    page.on("pageerror", lambda exc: d.page_errors.append(str(exc)))
+
+    def on_console(msg: Any) -> None:
+        # Refused API calls and the blocked tiles are logged by the browser as "Failed to load resource"; the
+        # API's are checked through `failed` instead.
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            d.console_errors.append(msg.text)
+
+    page.on("console", on_console)
+    page.on(
+        "response", lambda r: d.failed.append((r.status, r.url.removeprefix(base_url))) if r.status >= 400 else None
+    )
+    return d
+
+
 @pytest.fixture
 def desk(browser: Any, world: World) -> Iterator[Callable[..., Desk]]:
     contexts: list[Any] = []
@@ -301,26 +326,8 @@ def desk(browser: Any, world: World) -> Iterator[Callable[..., Desk]]:
         of that role (a unit admin of the module's unit, a regency-wide auditor or super admin; "unit_auditor": an
         auditor of the module's unit); `fake_clock`: its
         timers are the test's to move from the start (`page.clock.fast_forward`)."""
-        context = browser.new_context(base_url=world.stack.api, viewport=viewport, locale="id-ID")
-        context.set_default_timeout(15_000)
-        # No internet here: the base map's tiles fail at once instead of waiting for DNS.
-        context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-        contexts.append(context)
-        page = context.new_page()
-        d = Desk(page, world.missing)
-        page.on("pageerror", lambda exc: d.page_errors.append(str(exc)))
-
-        def on_console(msg: Any) -> None:
-            # Refused API calls and the blocked tiles are logged by the browser as "Failed to load resource";
-            # the API's are checked through `failed` instead.
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-                d.console_errors.append(msg.text)
-
-        page.on("console", on_console)
-        page.on(
-            "response",
-            lambda r: d.failed.append((r.status, r.url.removeprefix(world.stack.api))) if r.status >= 400 else None,
-        )
+        d = new_desk(browser, world.stack.api, contexts, viewport, world.missing)
+        page = d.page
         if fake_clock:
             page.clock.install()
         if admin == "bootstrap":

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_app
-from tests.e2e.test_web_admin import LAPTOP, PASSWORD, Desk, _expect, _import_unit, expect
+from tests.e2e.test_web_admin import PASSWORD, Desk, _expect, _import_unit, expect, new_desk
 from tests.e2e.web_phone import chromium_launcher
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
@@ -31,14 +31,8 @@ SESSION_TOKEN = "JSON.parse(sessionStorage.getItem('smart.admin.session')).token
 @pytest.fixture(scope="module")
 def stack() -> Iterator[StackUrls]:
     require_app()
-    env = pytest.MonkeyPatch()
-    env.setenv("SMART_MFA_REQUIRED_SUPER_ADMIN", "true")
-    try:
-        with LocalStack.for_tests(simpeg_size=5) as urls:
-            env.undo()
-            yield urls
-    finally:
-        env.undo()
+    with LocalStack.for_tests(simpeg_size=5, extra_env={"SMART_MFA_REQUIRED_SUPER_ADMIN": "true"}) as urls:
+        yield urls
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +57,7 @@ def desk(browser: Any, stack: StackUrls) -> Iterator[Callable[[], Desk]]:
     contexts: list[Any] = []
 
     def make() -> Desk:
-        context = browser.new_context(base_url=stack.api, viewport=LAPTOP, locale="id-ID")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        d = Desk(context.new_page(), frozenset())
-        d.page.on("pageerror", lambda exc: d.page_errors.append(str(exc)))
-        d.page.on(
-            "response",
-            lambda r: d.failed.append((r.status, r.url.removeprefix(stack.api))) if r.status >= 400 else None,
-        )
-        return d
+        return new_desk(browser, stack.api, contexts)
 
     yield make
     for context in contexts:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_app
-from tests.e2e.test_web_admin import LAPTOP, PASSWORD, Desk, _expect, expect
+from tests.e2e.test_web_admin import LAPTOP, PASSWORD, Desk, _expect, expect, new_desk
 from tests.e2e.web_phone import chromium_launcher
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
@@ -54,12 +54,7 @@ def desk(browser: Any, stack: StackUrls) -> Iterator[Callable[..., Desk]]:
     contexts: list[Any] = []
 
     def make(viewport: dict[str, int] = LAPTOP) -> Desk:
-        context = browser.new_context(base_url=stack.api, viewport=viewport, locale="id-ID")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        d = Desk(context.new_page(), frozenset())
-        d.page.on("pageerror", lambda exc: d.page_errors.append(str(exc)))
-        d.page.on("response", lambda r: d.failed.append((r.status, r.url)) if r.status >= 400 else None)
+        d = new_desk(browser, stack.api, contexts, viewport)
         d.login(stack.admin_username, stack.admin_password)
         return d
 
