@@ -1,6 +1,37 @@
-// The console's dates and times on the regency's clock (format.ts).
+// The console's numbers the Indonesian way, and its dates and times on the regency's clock (format.ts).
 import { afterEach, describe, expect, it } from "vitest";
-import { arrival, dateTime, localDate, sentAfter, setZone, time, zoneName } from "./format";
+import { arrival, count, dateTime, decimal, localDate, scoreAgainst, sentAfter, setZone, time, zoneName } from "./format";
+
+describe("count", () => {
+  it("puts thousands points in a count, as the files do", () => {
+    expect([count(1021), count(107), count(1793295)]).toEqual(["1.021", "107", "1.793.295"]);
+  });
+});
+
+describe("decimal", () => {
+  it("writes a decimal comma and thousands points, as the downloaded files do", () => {
+    expect(decimal(1.5, 2)).toBe("1,5");
+    expect(decimal(0.875, 2)).toBe("0,88");
+    expect(decimal(1234.56, 1)).toBe("1.234,6");
+    expect(decimal(722.4, 1)).toBe("722,4");
+  });
+
+  it("leaves out trailing zeros and never writes -0", () => {
+    expect([decimal(2, 2), decimal(2.5, 2), decimal(-0.001, 2), decimal(-1.25, 1)]).toEqual(["2", "2,5", "0", "-1,3"]);
+  });
+});
+
+describe("scoreAgainst", () => {
+  it("writes a face score and its threshold with two decimals, as an employee's page does", () => {
+    expect(scoreAgainst(0.875, 0.71)).toEqual(["0,88", "0,71"]);
+  });
+
+  it("writes more decimals only where two would show a score as equal to a threshold it is not", () => {
+    expect(scoreAgainst(0.7092, 0.71)).toEqual(["0,709", "0,71"]);
+    expect(scoreAgainst(0.71004, 0.71)).toEqual(["0,71", "0,71"]); // four decimals at most
+    expect(scoreAgainst(0.71, 0.71)).toEqual(["0,71", "0,71"]);
+  });
+});
 
 describe("localDate", () => {
   it("reads an instant's date in Jakarta, not in UTC", () => {

@@ -6,6 +6,29 @@ export function count(n: number): string {
   return n.toLocaleString("id-ID");
 }
 
+const DECIMALS = new Map<number, Intl.NumberFormat>();
+
+/** A number with at most `digits` decimals, written the Indonesian way as in the console's files: a decimal comma
+ * and thousands points (1,5; 0,88; 1.234,5), no trailing zeros, never "-0". */
+export function decimal(x: number, digits: number): string {
+  let format = DECIMALS.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat("id-ID", { maximumFractionDigits: digits });
+    DECIMALS.set(digits, format);
+  }
+  const text = format.format(x);
+  return /^-0(,0*)?$/.test(text) ? "0" : text;
+}
+
+/** A face score and its threshold as the console writes them: two decimals ("0,88", as on an employee's page),
+ * more (up to four) only where two would show a score that is not its threshold as equal to it ("0,709" against
+ * "0,71"). */
+export function scoreAgainst(score: number, threshold: number): [string, string] {
+  let digits = 2;
+  while (digits < 4 && score !== threshold && decimal(score, digits) === decimal(threshold, digits)) digits += 1;
+  return [decimal(score, digits), decimal(threshold, digits)];
+}
+
 /** The zone a session saved before the login answer named one is shown in. */
 export const DEFAULT_ZONE = "Asia/Jakarta";
 

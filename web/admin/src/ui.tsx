@@ -41,9 +41,16 @@ export function Select(p: { label: string; value: string; onChange: (value: stri
 // ConfirmButton (a change that cannot be undone: the first click asks, "Ya" does it) is shared with the app.
 export { ColumnHeads, ConfirmButton, ErrorLine, Labelled, useLoad, useRun, type Loaded };
 
-export function Done({ message }: { message: string | null }) {
+/** A success message; with `focusOn`, the message takes the focus each time `focusOn` changes while it shows
+ * (what the admin acted on left the page: a decided request, the last review item), so that a keyboard goes on
+ * from here rather than from the top of the page. */
+export function Done({ message, focusOn }: { message: string | null; focusOn?: unknown }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (focusOn !== undefined && focusOn !== null && message) ref.current?.focus();
+  }, [focusOn]);
   return message ? (
-    <p class="done" role="status">
+    <p class="done" role="status" ref={ref} tabIndex={focusOn === undefined ? undefined : -1}>
       {message}
     </p>
   ) : null;
@@ -293,7 +300,7 @@ export function Table<T>(p: {
             Sebelumnya
           </button>
           <span>
-            Halaman {at + 1} dari {pages} ({sorted.length} baris)
+            Halaman {count(at + 1)} dari {count(pages)} ({count(sorted.length)} baris)
           </span>
           <button type="button" disabled={at >= pages - 1} onClick={() => setPage(at + 1)}>
             Berikutnya
@@ -315,24 +322,38 @@ export function useAction() {
   return { busy, error, done, run };
 }
 
+export type Decision = "approve" | "reject";
+
 /** "Setujui" / "Tolak" with a note, optional on an approval and asked for on a rejection (the employee reads why):
- * POST `path` `{"decision", "note"?}` (reviews, requests). */
-export function DecisionForm(p: { path: string; noteLabel: string; onDone: () => void; inline?: boolean }) {
+ * POST `path` `{"decision", "note"?}` (reviews, requests), then `onDone` with the decision and the API's answer
+ * (its `recapped` dates: `rejudged`). `children`: more fields, shown after the note; `approval`: what an approval
+ * adds to the body from them (it may refuse with a UserMessage, shown like the API's). A failure stays here. */
+export function DecisionForm(p: {
+  path: string;
+  noteLabel: string;
+  onDone: (decision: Decision, answer: unknown) => void;
+  inline?: boolean;
+  approval?: () => Record<string, unknown>;
+  children?: ComponentChildren;
+}) {
   const [note, setNote] = useState("");
   const action = useAction();
-  const decide = (decision: "approve" | "reject"): void =>
+  const decide = (decision: Decision): void => {
+    let answer: unknown = null;
     void action
       .run(async () => {
         if (decision === "reject" && !note.trim()) throw new UserMessage("Tulis alasan penolakan di catatan: pegawai akan membacanya.");
-        const body: Record<string, string> = { decision };
+        const body: Record<string, unknown> = { decision, ...(decision === "approve" ? p.approval?.() : {}) };
         if (note.trim()) body["note"] = note.trim();
-        await call("POST", p.path, body);
+        answer = await call<unknown>("POST", p.path, body);
         return null;
       })
-      .then((ok) => ok && p.onDone());
+      .then((ok) => ok && p.onDone(decision, answer));
+  };
   return (
     <div class={p.inline ? "decide inline" : "decide"}>
       <Field label={p.noteLabel} value={note} onInput={setNote} maxLength={500} />
+      {p.children}
       <ErrorLine message={action.error} />
       <div class="buttons">
         <button type="button" disabled={action.busy} onClick={() => decide("approve")}>
@@ -378,12 +399,13 @@ export function DeleteButton(p: { label: string; question: string; path: string;
   );
 }
 
-/** An action's outcome under its controls: the failure (the API's message) or the success. */
-export function Outcome({ action }: { action: Action }) {
+/** An action's outcome under its controls: the failure (the API's message) or the success, which takes the focus
+ * with `focus` (the control that acted has left the page). */
+export function Outcome({ action, focus }: { action: Action; focus?: boolean }) {
   return (
     <>
       <ErrorLine message={action.error} />
-      <Done message={action.done} />
+      <Done message={action.done} {...(focus ? { focusOn: action.done } : {})} />
     </>
   );
 }

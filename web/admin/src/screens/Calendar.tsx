@@ -1,15 +1,16 @@
 // "Jadwal" (weekly working hours of a unit or an employee, versioned from a date on, and the regency's Ramadan
 // period), an employee's shift roster, "Hari Libur", "Cuti & Izin" (leaves with cancel) and "Pengajuan"
-// (employees' requests to approve or reject).
-import { useState } from "preact/hooks";
+// (employees' requests to approve or reject; a field duty's approval may add the letter's number and an area).
+import { useRef, useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
 import { decidedText, monthCorrectionsText, requestTitle, type MonthCorrections, type RequestDecided } from "../../../shared/requests";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
-import { dateTime, localDate, today } from "../format";
-import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, deleteColumn, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column } from "../ui";
+import { circleOf, type Circle } from "../area";
+import { count, dateTime, decimal, localDate, today } from "../format";
+import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
   ["mon", "Senin"],
@@ -210,7 +211,7 @@ function ShiftForm({ path, onSaved }: { path: string; onSaved: () => void }) {
         onSaved();
         const dates = Object.keys(shifts).sort();
         const span = dates.length > 1 ? `${dates[0] ?? ""} s.d. ${dates[dates.length - 1] ?? ""}` : (dates[0] ?? "");
-        return `Jadwal sif tersimpan: ${String(saved.days)} hari (${span}).${rejudged(saved)}`;
+        return `Jadwal sif tersimpan: ${count(saved.days)} hari (${span}).${rejudged(saved)}`;
       }}
     >
       {days.map((d, i) => (
@@ -643,12 +644,70 @@ function FinishApproval(p: { request: EmployeeRequest; action: Action; onDone: (
   );
 }
 
+/** A request as its outcome names it: "Dewi Lestari (Dinas luar, 2026-12-03 – 2026-12-04)". */
+function requestName(r: EmployeeRequest): string {
+  const dates = r.start_date === r.end_date ? r.start_date : `${r.start_date} – ${r.end_date}`;
+  return `${r.nama ?? r.nip} (${requestTitle(r)}, ${dates})`;
+}
+
+/** The decision of a pending request. A field duty (DL) may be approved with the number of its letter of
+ * assignment and an area of duty, a circle (API.md: `letter_no`, `circle`), both optional: without a number the
+ * letter is named after the request, without an area the days count as field duty and no place is added where
+ * the employee may check in. `onDone` gets the outcome's words (with the recapped dates). */
+function RequestDecision(p: { request: EmployeeRequest; onDone: (message: string) => void }) {
+  const r = p.request;
+  const [letter, setLetter] = useState("");
+  const [centre, setCentre] = useState("");
+  const [radius, setRadius] = useState("");
+  const duty = r.type === "DL";
+  const who = r.nama ?? r.nip;
+  const sent = useRef<{ letter_no?: string; circle?: Circle }>({});
+  const approval = (): Record<string, unknown> => {
+    const circle = circleOf(centre, radius);
+    sent.current = { ...(letter.trim() ? { letter_no: letter.trim() } : {}), ...(circle ? { circle } : {}) };
+    return { ...sent.current };
+  };
+  const done = (decision: Decision, answer: unknown): void => {
+    const { letter_no: number, circle } = decision === "approve" ? sent.current : {};
+    const extra = [
+      number ? ` Nomor surat tugas: ${number}.` : "",
+      // The centre as a map app takes it (decimal points); the radius the Indonesian way.
+      circle ? ` Area dinas luar: jari-jari ${decimal(circle.radius_m, 1)} m dari titik ${String(circle.lat)}, ${String(circle.lon)}.` : "",
+    ];
+    p.onDone(`Pengajuan ${requestName(r)} ${decision === "approve" ? "disetujui" : "ditolak"}.${extra.join("")}${rejudged(answer)}`);
+  };
+  return (
+    <>
+      {r.month_corrections ? <p class="hint">{monthCorrectionsText(r.month_corrections)}</p> : null}
+      <DecisionForm
+        path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
+        noteLabel={`Catatan untuk ${who}`}
+        onDone={done}
+        inline
+        {...(duty ? { approval } : {})}
+      >
+        {duty ? (
+          <details class="duty">
+            <summary>Surat tugas dan area (opsional)</summary>
+            <Field label="Nomor surat tugas" value={letter} onInput={setLetter} maxLength={100} />
+            <Field label="Pusat area (lintang, bujur)" value={centre} onInput={setCentre} maxLength={60} />
+            <Field label="Jari-jari area (meter)" value={radius} onInput={setRadius} maxLength={12} />
+            <p class="hint">Tanpa area, pegawai tetap absen di zona unitnya; hari-hari itu tercatat dinas luar.</p>
+          </details>
+        ) : null}
+      </DecisionForm>
+    </>
+  );
+}
+
 export function Requests(_: { route: Route }) {
   const { units, session } = useConsole();
   const [unit, setUnit] = useState("");
   const [status, setStatus] = useState("pending");
   const loaded = useLoad((signal) => allPages<EmployeeRequest>("/v1/admin/requests", { status, unor_id: unit }, signal), `${unit}|${status}`);
   const revoking = useAction();
+  // A decided request leaves the list: its outcome shows above it and takes the focus (a new one each time).
+  const [decided, setDecided] = useState<{ text: string; seq: number } | null>(null);
   const columns: Column<EmployeeRequest>[] = [
     { label: "Pegawai", cell: (r) => r.nama ?? r.nip, sort: (r) => r.nama ?? r.nip },
     { label: "Jenis", cell: (r) => requestTitle(r), sort: (r) => r.type },
@@ -672,15 +731,13 @@ export function Requests(_: { route: Route }) {
       label: "Keputusan",
       cell: (r) =>
         mayChange(session, r.nip) ? (
-          <>
-            {r.month_corrections ? <p class="hint">{monthCorrectionsText(r.month_corrections)}</p> : null}
-            <DecisionForm
-              path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
-              noteLabel={`Catatan untuk ${r.nama ?? r.nip}`}
-              onDone={loaded.reload}
-              inline
-            />
-          </>
+          <RequestDecision
+            request={r}
+            onDone={(text) => {
+              setDecided((d) => ({ text, seq: (d?.seq ?? 0) + 1 }));
+              loaded.reload();
+            }}
+          />
         ) : (
           OWN_RECORD
         ),
@@ -703,10 +760,19 @@ export function Requests(_: { route: Route }) {
     <Screen title="Pengajuan">
       <div class="filters">
         <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
-        <Select label="Status" value={status} onChange={setStatus} options={REQUEST_STATUSES} />
+        <Select
+          label="Status"
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            setDecided(null);
+          }}
+          options={REQUEST_STATUSES}
+        />
       </div>
       <ErrorLine message={loaded.error} />
-      <Outcome action={revoking} />
+      <Outcome action={revoking} focus />
+      <Done message={decided?.text ?? null} focusOn={decided?.seq} />
       <Table caption="Pengajuan pegawai" rows={loaded.data ?? []} loading={loaded.loading} columns={columns} rowKey={(r) => r.request_id} pageSize={25} />
     </Screen>
   );

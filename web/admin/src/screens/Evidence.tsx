@@ -1,8 +1,10 @@
 // "Verifikasi" (the review queue) and "Percobaan Ditolak" (refused check-ins kept as fraud evidence): each
 // item opens beside the list with the selfie next to the enrolment photo, the face score, the reasons and a
-// map of the position (with its GPS accuracy) and the unit's zones.
+// map of the position (with its GPS accuracy) and the unit's zones. An opened item takes the focus (its heading)
+// and shows its decision first, under the heading: on a 1366x768 laptop "Setujui" is on screen without
+// scrolling, two Tabs away; after a decision the next item opens the same way.
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { L, MapView, shapeOf, ZONE_STYLE } from "../map";
 import { zonesOf } from "../zones";
@@ -10,7 +12,7 @@ import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reaso
 import type { Route } from "../router";
 import { canChange, mayChange, OWN_RECORD, type Query } from "../session";
 import type { Evidence, Zone } from "../types";
-import { count, dateTime, sentAfter, today } from "../format";
+import { count, dateTime, decimal, scoreAgainst, sentAfter, today } from "../format";
 import { countOf, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, useLoad, type Column } from "../ui";
 
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
@@ -90,13 +92,14 @@ function Facts({ item }: { item: Evidence }) {
         </>
       ) : null}
       <dt>Skor wajah</dt>
-      <dd>{item.face ? `${item.face.score.toFixed(3)} (ambang ${item.face.threshold.toFixed(3)})` : "–"}</dd>
+      <dd>{item.face ? faceText(item.face) : "–"}</dd>
       <dt>Alasan</dt>
       <dd>{codesOf(item).map(reasonWithCode).join(", ") || "–"}</dd>
       <dt>Posisi</dt>
       <dd>
         {typeof item.latitude === "number" && typeof item.longitude === "number"
-          ? `${item.latitude.toFixed(6)}, ${item.longitude.toFixed(6)} (±${String(Math.round(item.accuracy_m ?? 0))} m)`
+          ? // Decimal points here: a position is copied into a map app as it is written ("-6.846710, 107.485800").
+            `${item.latitude.toFixed(6)}, ${item.longitude.toFixed(6)} (±${count(Math.round(item.accuracy_m ?? 0))} m)`
           : "–"}
       </dd>
       <dt>Zona</dt>
@@ -111,9 +114,27 @@ function Facts({ item }: { item: Evidence }) {
   );
 }
 
+function faceText(face: { score: number; threshold: number }): string {
+  const [score, threshold] = scoreAgainst(face.score, face.threshold);
+  return `${score} (ambang ${threshold})`;
+}
+
+/** Which absence an item is, as its heading names it: "Dewi Lestari · Pulang 06 Des 2026, 18.14". */
+function itemName(item: Evidence): string {
+  return `${item.nama ?? item.nip} · ${KIND[item.type] ?? item.type} ${dateTime(item.attendance_time)}`;
+}
+
+/** An opened item: its heading (focused as it opens, so a keyboard is at the item, not at the top of the page),
+ * then `children` (the decision: above the long evidence), the photos, the facts and the map. */
 function Detail({ item, children }: { item: Evidence; children?: ComponentChildren }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [item.event_id]);
   return (
     <article class="evidence" aria-label={`Bukti ${item.nama ?? item.nip}`}>
+      <h2 ref={heading} tabIndex={-1}>
+        {itemName(item)}
+      </h2>
+      {children}
       <div class="photos">
         <Photo url={item.selfie_url} alt="Swafoto saat absen" />
         {/* Every approved face: a stand-in's face approved beside the employee's shows here (decision 202). */}
@@ -123,7 +144,6 @@ function Detail({ item, children }: { item: Evidence; children?: ComponentChildr
       </div>
       <Facts item={item} />
       <EvidenceMap item={item} />
-      {children}
     </article>
   );
 }
@@ -147,8 +167,8 @@ function measuredFact(code: string | undefined, d: Details): [string, string] | 
     const seconds = num(d, "elapsed_s");
     const speed = num(d, "speed_kmh");
     if (metres === null || seconds === null) return null;
-    const km = (metres / 1000).toLocaleString("id-ID", { maximumFractionDigits: 1 });
-    const pace = speed === null ? "" : ` (${speed.toLocaleString("id-ID")} km/jam)`;
+    const km = decimal(metres / 1000, 1);
+    const pace = speed === null ? "" : ` (${decimal(speed, 1)} km/jam)`;
     return ["Perpindahan", `${km} km dalam ${count(Math.round(seconds / 60))} menit${pace} dari absen sebelumnya`];
   }
   if (code === "GPS_INACCURATE") {
@@ -229,14 +249,15 @@ export function Reviews(_: { route: Route }) {
   const { session, units } = useConsole();
   const [unit, setUnit] = useState("");
   const list = useEvidence("/v1/admin/reviews", { status: "pending", unor_id: unit }, unit);
-  const [done, setDone] = useState<string | null>(null);
+  // The outcome, and which decision it was: the last item's outcome takes the focus (none opens after it).
+  const [done, setDone] = useState<{ text: string; seq: number; last: boolean } | null>(null);
   return (
     <Screen title="Verifikasi">
       <div class="filters">
         <Select label="Unit" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit")} />
       </div>
       <ErrorLine message={list.loaded.error} />
-      <Done message={done} />
+      <Done message={done?.text ?? null} focusOn={done?.last ? done.seq : null} />
       <Split title="Menunggu verifikasi" list={list} withCode={false} hint="Pilih satu absen untuk melihat buktinya.">
         {(item) =>
           !canChange(session) ? null : !mayChange(session, item.nip) ? (
@@ -248,10 +269,14 @@ export function Reviews(_: { route: Route }) {
               key={item.event_id}
               path={`/v1/admin/reviews/${encodeURIComponent(item.event_id)}`}
               noteLabel="Catatan"
-              onDone={() => {
-                setDone(`Keputusan untuk ${item.nama ?? item.nip} tersimpan.`);
-                // The next item opens at once: a unit with many offline check-ins is worked through in a row.
-                list.setSelected(nextAfter(list.items, item.event_id));
+              onDone={(decision) => {
+                // The next item opens at once (its heading focused): a unit with many offline check-ins is
+                // worked through in a row.
+                const next = nextAfter(list.items, item.event_id);
+                const verdict = decision === "approve" ? "disetujui" : "ditolak";
+                const what = `absen ${(KIND[item.type] ?? item.type).toLowerCase()} ${item.nama ?? item.nip} ${dateTime(item.attendance_time)}`;
+                setDone((d) => ({ text: `Keputusan tersimpan: ${what} ${verdict}.`, seq: (d?.seq ?? 0) + 1, last: next === null }));
+                list.setSelected(next);
                 list.loaded.reload();
               }}
             />
