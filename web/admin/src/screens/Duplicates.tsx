@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import { ApiError } from "../../../shared/api";
 import { useConsole } from "../context";
+import { decimal } from "../format";
 import { href } from "../router";
 import { get } from "../session";
 import { ErrorLine, Table, useLoad, type Column } from "../ui";
@@ -27,7 +28,7 @@ const columns: Column<DuplicatePair>[] = [
       </ul>
     ),
   },
-  { label: "Skor kemiripan", cell: (p) => p.score.toFixed(2), sort: (p) => p.score },
+  { label: "Skor kemiripan", cell: (p) => decimal(p.score, 2), sort: (p) => p.score },
 ];
 
 function PairList() {

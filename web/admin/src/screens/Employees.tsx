@@ -11,7 +11,7 @@ import { ALL_UNITS_MIN, employeeListing, enrolledBy, matches, normalised, queueR
 import { href, type Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
-import { dateTime } from "../format";
+import { count, dateTime } from "../format";
 import {
   allPages,
   ConfirmButton,
@@ -95,7 +95,7 @@ function UnitPanel({ unit }: { unit: Unit }) {
         setSheet(s);
         if (tab) tab.location.href = s.sheet_url;
         reloadUnits();
-        return `${String(s.count)} kode aktivasi dibuat, berlaku sampai ${dateTime(s.expires_at)}.`;
+        return `${count(s.count)} kode aktivasi dibuat, berlaku sampai ${dateTime(s.expires_at)}.`;
       } catch (exc) {
         tab?.close();
         throw exc;
@@ -197,7 +197,7 @@ export function Employees({ route }: { route: Route }) {
               Memuat pegawai… {loaded.items.length} dimuat
             </p>
           ) : null}
-          <Table caption={`Daftar pegawai (${String(rows.length)})`} rows={rows} columns={columns} rowKey={(e) => e.nip} pageSize={50} empty="Tidak ada pegawai yang cocok." loading={loading} />
+          <Table caption={`Daftar pegawai (${count(rows.length)})`} rows={rows} columns={columns} rowKey={(e) => e.nip} pageSize={50} empty="Tidak ada pegawai yang cocok." loading={loading} />
           {unit && several && needle && !loading && rows.length === 0 ? (
             <p>
               <button type="button" class="secondary" onClick={() => setUnit("")}>
@@ -261,7 +261,7 @@ function PendingQueue({ unit, needle }: { unit: string; needle: string }) {
       <ErrorLine message={queue.error} />
       <MoreNotice listing={queue.data} what="wajah pertama" rest={unit ? "Putuskan yang ini dulu, lalu muat ulang." : "Pilih satu unit."} />
       <Table
-        caption={`Wajah menunggu persetujuan (${String(open)})`}
+        caption={`Wajah menunggu persetujuan (${count(open)})`}
         rows={rows}
         columns={columns}
         rowKey={(f) => f.template_id}

@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
-import { today } from "../format";
+import { count, today } from "../format";
 import { call, upload, withQuery } from "../session";
 import { ActionForm, Field, rejudged, Labelled, Outcome, Screen, Select, Submit, Table, useAction, type Column } from "../ui";
 
@@ -73,7 +73,7 @@ function Pins() {
         setErrors([]);
         const r = await upload<PinsResult>("/v1/admin/fingerprint/pins", file, "text/csv; charset=utf-8", "PUT");
         setErrors(r.errors);
-        return `${String(r.mapped)} PIN dipetakan, ${String(r.errors.length)} baris salah.`;
+        return `${count(r.mapped)} PIN dipetakan, ${count(r.errors.length)} baris salah.`;
       }}
     >
       <h2>1. Pemetaan PIN mesin</h2>
@@ -107,7 +107,7 @@ function Punches() {
         const path = withQuery("/v1/admin/fingerprint/import", { unor_id: unit, offset_minutes: Number(offset) || null });
         const r = await upload<ImportResult>(path, body, type);
         setResult(r);
-        return `${String(r.imported)} absen diimpor, ${String(r.duplicates)} duplikat, ${String(r.unknown_pins.length)} PIN tidak dikenal, ${String(r.error_count)} baris salah.${rejudged(r)}`;
+        return `${count(r.imported)} absen diimpor, ${count(r.duplicates)} duplikat, ${count(r.unknown_pins.length)} PIN tidak dikenal, ${count(r.error_count)} baris salah.${rejudged(r)}`;
       }}
     >
       <h2>2. Impor absen mesin</h2>

@@ -33,7 +33,7 @@ import {
 import { actionChoices, actionName, actorText, detailText } from "../audit";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { recapOutcome, type RecapAnswer } from "../recapRun";
-import { count, dateTime, time, today, zoneName } from "../format";
+import { count, dateTime, decimal, time, today, zoneName } from "../format";
 import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
 
 interface DailyRow {
@@ -135,7 +135,7 @@ const dailyColumns: Column<DailyRow>[] = [
   { label: "Pulang", cell: (r) => time(r.check_out), sort: (r) => r.check_out ?? "" },
   { label: "Terlambat (menit)", cell: (r) => r.late_minutes ?? 0, sort: (r) => r.late_minutes ?? 0 },
   { label: "Pulang cepat (menit)", cell: (r) => r.early_minutes ?? 0, sort: (r) => r.early_minutes ?? 0 },
-  { label: "Potongan (%)", cell: (r) => r.deduction_percent, sort: (r) => r.deduction_percent },
+  { label: "Potongan (%)", cell: (r) => decimal(r.deduction_percent, 2), sort: (r) => r.deduction_percent },
 ];
 
 const monthlyColumns: Column<MonthlyRow>[] = [
@@ -146,7 +146,7 @@ const monthlyColumns: Column<MonthlyRow>[] = [
   { label: "Hadir", cell: (r) => r.present_days, sort: (r) => r.present_days },
   { label: "TK", cell: (r) => r.counts["TK"] ?? 0, sort: (r) => r.counts["TK"] ?? 0 },
   { label: "Terlambat (menit)", cell: (r) => r.late_minutes, sort: (r) => r.late_minutes },
-  { label: "Potongan TPP (%)", cell: (r) => r.deduction_percent, sort: (r) => r.deduction_percent },
+  { label: "Potongan TPP (%)", cell: (r) => decimal(r.deduction_percent, 2), sort: (r) => r.deduction_percent },
 ];
 
 const NO_UNIT = "Belum ada unit yang dipilih.";
