@@ -9,7 +9,7 @@ exception; everyday membership goes through the zone's H3 cells (see cells.py).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
@@ -71,10 +71,70 @@ _MESSAGES: dict[str, str] = {
 }
 
 
+def _float(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(value)
+    return float(value)
+
+
+def _number_id(value: object, decimals: int = 2) -> str:
+    """A number as Indonesian text: thousands with dots, a decimal comma, no trailing zeros (5000 -> "5.000",
+    2.5 -> "2,5")."""
+    text = f"{_float(value):,.{decimals}f}"
+    if decimals:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _area_too_large(field: str, d: Mapping[str, object]) -> str:
+    area, limit = _number_id(d["area_km2"]), _number_id(d["max_km2"])
+    if field != "circle":
+        return f"Luas zona {area} km² melebihi batas {limit} km²."
+    # the largest circle under the limit, rounded down to 10 m (25 km²: 2.820 m)
+    radius = math.floor(math.sqrt(_float(d["max_km2"]) * 1e6 / math.pi) / 10) * 10
+    return f"Luas lingkaran {area} km² melebihi batas {limit} km²: jari-jari paling besar {_number_id(radius)} meter."
+
+
+def _km(metres: object) -> str:
+    return _number_id(_float(metres) / 1000, 1)
+
+
+# The limits a zone broke, named with the configured numbers (ZoneConfig) that the error's details carry.
+_LIMIT_MESSAGES: dict[str, Callable[[str, Mapping[str, object]], str]] = {
+    "radius_out_of_range": lambda _, d: f"Jari-jari harus {_number_id(d['min_m'])}–{_number_id(d['max_m'])} meter.",
+    "area_too_small": lambda _, d: (
+        f"Luas zona {_number_id(d['area_m2'], 1)} m² kurang dari batas {_number_id(d['min_m2'])} m²."
+    ),
+    "area_too_large": _area_too_large,
+    "too_many_vertices": lambda _, d: (
+        f"Poligon memiliki {_number_id(d['count'])} titik, paling banyak {_number_id(d['max'])} titik."
+    ),
+    "perimeter_too_long": lambda _, d: f"Keliling zona {_km(d['perimeter_m'])} km melebihi batas {_km(d['max_m'])} km.",
+    "too_many_cells": lambda _, d: (
+        f"Bentuk zona terlalu rumit: {_number_id(d['cells'])} kelompok sel H3, paling banyak {_number_id(d['max'])}."
+        " Perkecil zona atau sederhanakan bentuknya."
+    ),
+}
+
+
+def message(field: str, problem: str, details: Mapping[str, object]) -> str:
+    """The Indonesian message of a problem; a broken limit is named with its numbers when `details` hold them."""
+    words = _LIMIT_MESSAGES.get(problem)
+    if words is not None:
+        try:
+            return words(field, details)
+        except (KeyError, TypeError, ValueError):
+            pass
+    return _MESSAGES[problem]
+
+
 def invalid(field: str, problem: str, **extra: object) -> GeoValidationError:
-    """A VALIDATION_ERROR naming the field and the problem, with the Indonesian message for it: `details` are
-    keyed by the field as everywhere else (API.md), and say the two apart as well (`field`, `problem`)."""
-    return GeoValidationError(_MESSAGES[problem], {field: problem, "field": field, "problem": problem, **extra})
+    """A VALIDATION_ERROR naming the field and the problem, with the Indonesian message for it (a broken limit
+    with its numbers): `details` are keyed by the field as everywhere else (API.md), and say the two apart as
+    well (`field`, `problem`)."""
+    return GeoValidationError(
+        message(field, problem, extra), {field: problem, "field": field, "problem": problem, **extra}
+    )
 
 
 # ---------------------------------------------------------------------------------------------- parsing

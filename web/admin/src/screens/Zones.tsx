@@ -1,25 +1,60 @@
-// "Zona": the zones on a map; a super admin draws a polygon (click the corners) or a circle (click the
-// centre, type the radius), sees the H3 cells that would cover it (h3-js, at the resolution the API reports
-// for its zones), saves it (POST /v1/admin/zones) and assigns zones to units. A zone shown ("Lihat", or just
-// saved) is drawn with the cells SMART stored for it, the ones a check-in is judged against. Below: field-duty
-// assignments with cancel. Loaded on first use (h3-js is not part of the console's first load).
+// "Zona": the zones on a map; a super admin draws a polygon (click the corners, or type them one "lat, lon" a
+// line) or a circle (click the centre or type it in "Lintang"/"Bujur", a pasted "lat, lon" pair filling both;
+// type the radius), sees the H3 cells that would cover it (h3-js, at the resolution the API reports for its
+// zones), saves it (POST /v1/admin/zones) and assigns zones to units; "Ubah bentuk" loads a zone's shape into
+// the same panel and saves it with PUT. Without a base map or a mouse every step can be typed. A zone shown
+// ("Lihat", or just saved) is drawn with the cells SMART stored for it, the ones a check-in is judged against.
+// Below: field-duty assignments (employees by name) with cancel. Loaded on first use (h3-js is not part of the
+// console's first load).
 import { polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, cellToBoundary, uncompactCells } from "h3-js";
-import { useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { ApiError, UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import { L, MapView, shapeOf, ZONE_STYLE } from "../map";
-import { allZones, forgetZone, zone } from "../zones";
+import {
+  allZones,
+  coordinateText,
+  employeeNames,
+  forgetZone,
+  letterLabel,
+  parseCentre,
+  parsePair,
+  parseRadius,
+  parseVertices,
+  pointText,
+  zone,
+  type Point,
+} from "../zones";
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { Zone, ZoneSummary } from "../types";
 import { count } from "../format";
-import { ActionForm, allPages, ConfirmButton, DeleteButton, deleteColumn, Done, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
+import {
+  ActionForm,
+  allPages,
+  ConfirmButton,
+  DeleteButton,
+  deleteColumn,
+  Done,
+  ErrorLine,
+  Field,
+  Labelled,
+  Outcome,
+  Screen,
+  Select,
+  Submit,
+  Table,
+  useAction,
+  useId,
+  useLoad,
+  type Column,
+} from "../ui";
 
 const DEFAULT_RESOLUTION = 13; // SMART_H3_RESOLUTION's default (chalicelib/settings.py)
 const MAX_DRAWN_CELLS = 4000;
 const EARTH_M = 6_371_008.8;
 
 type Mode = "none" | "polygon" | "circle";
-type Point = [number, number];
 
 /** A circle as a 48-gon (for the cell preview only: the API keeps the true circle). */
 function circleRing(lat: number, lon: number, radiusM: number): Point[] {
@@ -64,6 +99,7 @@ function cellsNote(shown: Zone, stored: StoredCells | null): string {
 
 interface Assignment {
   assignment_id: string;
+  unor_id: string;
   nips: string[];
   start_date: string;
   end_date: string;
@@ -71,13 +107,34 @@ interface Assignment {
   reason: string;
 }
 
+/** Field duties with their employees by name (read once per unit or NIP, not per row: `employeeNames`) and the
+ * letter as admins know it ("Dari pengajuan pegawai" for one made by approving a request). */
 function Assignments() {
-  const { session } = useConsole();
+  const { session, units } = useConsole();
   const loaded = useLoad((signal) => allPages<Assignment>("/v1/admin/assignments", {}, signal), "assignments");
+  const letters = loaded.data ?? [];
+  const everyone = [...new Set(letters.flatMap((a) => a.nips))].sort().join(",");
+  const people = useLoad((signal) => (letters.length ? employeeNames(letters, units, signal) : Promise.resolve(new Map<string, string>())), `names|${everyone}|${String(units.length)}`);
+  const named = people.data ?? new Map<string, string>();
   const action = useAction();
   const columns: Column<Assignment>[] = [
-    { label: "Surat tugas", cell: (a) => a.letter_no, sort: (a) => a.letter_no },
-    { label: "Pegawai", cell: (a) => a.nips.join(", ") },
+    { label: "Surat tugas", cell: (a) => letterLabel(a.letter_no), sort: (a) => letterLabel(a.letter_no) },
+    {
+      label: "Pegawai",
+      cell: (a) =>
+        a.nips.map((nip) => (
+          <div key={nip}>
+            {named.has(nip) ? (
+              <>
+                {named.get(nip)} <span class="hint">{nip}</span>
+              </>
+            ) : (
+              nip
+            )}
+          </div>
+        )),
+      sort: (a) => a.nips.map((nip) => named.get(nip) ?? nip).join(", "),
+    },
     { label: "Tanggal", cell: (a) => `${a.start_date} – ${a.end_date}`, sort: (a) => a.start_date },
     { label: "Keperluan", cell: (a) => a.reason },
   ];
@@ -96,8 +153,9 @@ function Assignments() {
     <section class="panel">
       <h2>Dinas luar</h2>
       <ErrorLine message={loaded.error ?? action.error} />
+      {people.error ? <p class="hint">Nama pegawai tidak dapat dimuat ({people.error}); NIP-nya ditampilkan.</p> : null}
       <Done message={action.done} />
-      <Table caption="Penugasan dinas luar" rows={loaded.data ?? []} loading={loaded.loading} columns={columns} rowKey={(a) => a.assignment_id} />
+      <Table caption="Penugasan dinas luar" rows={letters} loading={loaded.loading} columns={columns} rowKey={(a) => a.assignment_id} />
     </section>
   );
 }
@@ -171,6 +229,32 @@ function ReleaseFromUnit({ zoneId, onDone }: { zoneId: string; onDone: () => voi
   );
 }
 
+/** A line added to the polygon's text by a click on the map. */
+function withLine(text: string, line: string): string {
+  const kept = text.replace(/\s+$/, "");
+  return kept ? `${kept}\n${line}` : line;
+}
+
+/** What the panel says when the zone being changed was changed by another admin meanwhile (a newer version read
+ * before saving, or the API's 409 CONFLICT). */
+function conflictText(z: Zone): string {
+  return (
+    `Zona ${z.name} sudah diubah admin lain sejak Anda membukanya, jadi perubahan Anda belum disimpan. ` +
+    "Bentuk terbarunya kini tampil hijau di peta; bentuk Anda tetap di panel. Tekan Simpan Perubahan lagi untuk " +
+    "tetap memakai bentuk Anda, atau Batal Ubah untuk membiarkan bentuk terbaru."
+  );
+}
+
+/** The corners of a polygon, one "lat, lon" a line: typed, pasted, or added by clicks on the map. */
+function VerticesField(p: { value: string; onInput: (value: string) => void }) {
+  const id = useId("v");
+  return (
+    <Labelled id={id} label="Titik sudut">
+      <textarea id={id} rows={5} spellcheck={false} autoComplete="off" value={p.value} onInput={(e) => p.onInput(e.currentTarget.value)} />
+    </Labelled>
+  );
+}
+
 export function Zones(_: { route: Route }) {
   const { session, units } = useConsole();
   const superAdmin = session.role === "super_admin";
@@ -179,30 +263,48 @@ export function Zones(_: { route: Route }) {
 
   const resolution = zones.find((z) => z.purpose !== "assignment")?.resolution ?? zones[0]?.resolution ?? DEFAULT_RESOLUTION;
   const [mode, setMode] = useState<Mode>("none");
-  const [vertices, setVertices] = useState<Point[]>([]);
-  const [centre, setCentre] = useState<Point | null>(null);
+  const [verticesText, setVerticesText] = useState("");
+  const [latText, setLatText] = useState("");
+  const [lonText, setLonText] = useState("");
   const [radius, setRadius] = useState("100");
   const [name, setName] = useState("");
   const [shown, setShown] = useState<Zone | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  /** The zone "Ubah bentuk" loaded into the panel, as read then (its version decides whether another admin
+   * changed it before it is saved). */
+  const [editing, setEditing] = useState<Zone | null>(null);
   const action = useAction();
   const cellRenderer = useRef(L.canvas());
   const modeRef = useRef(mode);
   modeRef.current = mode;
+  /** The shape was typed (or loaded), not clicked: the map moves to it once drawn. */
+  const follow = useRef(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // "Ubah bentuk" is pressed in the list below the panel: the keyboard goes on where the shape is.
+  useEffect(() => {
+    if (editing) heading.current?.focus();
+  }, [editing?.zone_id]);
 
   /** "Lihat": the zone read with its geometry and shown; a failed read says why (the API's message). */
   const view = (zoneId: string): void =>
     void action.run(async () => {
       const full = await zone(zoneId);
+      if (editing) stopEditing();
       setMode("none");
       setShown(full);
       return null;
     });
 
-  const radiusM = Number(radius);
+  const typedCentre = parseCentre(latText, lonText);
+  const centre = typedCentre.point;
+  const typedVertices = useMemo(() => parseVertices(verticesText), [verticesText]);
+  const vertices = typedVertices.points;
+  const radiusM = parseRadius(radius) ?? 0;
+  const radiusProblem = parseRadius(radius) === null ? "Jari-jari harus berupa angka meter di atas 0, misalnya 100." : null;
+  const problem = mode === "circle" ? (typedCentre.problem ?? radiusProblem) : mode === "polygon" ? typedVertices.problem : null;
   const ring: Point[] = useMemo(
-    () => (mode === "circle" ? (centre && radiusM > 0 ? circleRing(centre[0], centre[1], radiusM) : []) : vertices),
-    [mode, centre, radiusM, vertices],
+    () => (mode === "circle" ? (centre && radiusM > 0 ? circleRing(centre[0], centre[1], radiusM) : []) : mode === "polygon" ? vertices : []),
+    [mode, centre?.[0], centre?.[1], radiusM, vertices],
   );
   const cells = useMemo(() => previewCells(ring, resolution), [ring, resolution]);
   const judged = useLoad(
@@ -216,20 +318,117 @@ export function Zones(_: { route: Route }) {
   function onMap(m: L.Map): void {
     m.on("click", (e: L.LeafletMouseEvent) => {
       const p: Point = [Number(e.latlng.lat.toFixed(7)), Number(e.latlng.lng.toFixed(7))];
-      if (modeRef.current === "polygon") setVertices((v) => [...v, p]);
-      else if (modeRef.current === "circle") setCentre(p);
+      if (modeRef.current === "polygon") setVerticesText((t) => withLine(t, pointText(p)));
+      else if (modeRef.current === "circle") {
+        setLatText(coordinateText(p[0]));
+        setLonText(coordinateText(p[1]));
+      }
     });
+  }
+
+  function clearShape(): void {
+    setVerticesText("");
+    setLatText("");
+    setLonText("");
   }
 
   function start(next: Mode): void {
     setMode(next);
-    setVertices([]);
-    setCentre(null);
+    clearShape();
     setSaved(null);
   }
 
-  const body = (): Record<string, unknown> =>
-    mode === "circle" && centre ? { name: name.trim(), circle: { lat: centre[0], lon: centre[1], radius_m: radiusM } } : { name: name.trim(), polygon: vertices };
+  /** "Ubah bentuk": the zone as stored now (read again, not from this page's copy) in the drawing panel. */
+  const edit = (zoneId: string): void =>
+    void action.run(async () => {
+      const z = await get<Zone>(`/v1/admin/zones/${encodeURIComponent(zoneId)}`);
+      const c = z.geometry.circle;
+      clearShape();
+      if (c) {
+        setLatText(coordinateText(c.lat));
+        setLonText(coordinateText(c.lon));
+        setRadius(String(c.radius_m));
+      } else setVerticesText((z.geometry.polygon ?? []).map(([lat, lon]) => pointText([lat ?? 0, lon ?? 0])).join("\n"));
+      setName(z.name);
+      setMode(c ? "circle" : "polygon");
+      setEditing(z);
+      setShown(z);
+      setSaved(null);
+      follow.current = true;
+      return null;
+    });
+
+  /** Out of "Ubah bentuk": the panel empty again, for a new zone. */
+  function stopEditing(): void {
+    setEditing(null);
+    setMode("none");
+    clearShape();
+    setName("");
+  }
+
+  /** Typed coordinates: a "lat, lon" pair pasted into either field fills both. */
+  const pasted =
+    (other: (v: string) => void, mine: 0 | 1) =>
+    (v: string): string => {
+      const pair = parsePair(v);
+      if (!pair) return v;
+      other(coordinateText(pair[mine === 0 ? 1 : 0]));
+      return coordinateText(pair[mine]);
+    };
+  const typed =
+    (set: (v: string) => void) =>
+    (v: string): void => {
+      follow.current = true;
+      set(v);
+    };
+
+  const body = (): Record<string, unknown> => {
+    if (problem) throw new UserMessage(problem);
+    if (mode === "circle") {
+      if (!centre) throw new UserMessage("Isi Lintang dan Bujur pusat zona, atau klik pusatnya pada peta.");
+      return { name: name.trim(), circle: { lat: centre[0], lon: centre[1], radius_m: radiusM } };
+    }
+    if (vertices.length < 3) throw new UserMessage("Poligon perlu sedikitnya 3 titik: klik sudut-sudutnya pada peta atau tulis di Titik sudut.");
+    const holes = editing?.geometry.holes;
+    return holes?.length ? { name: name.trim(), polygon: vertices, holes } : { name: name.trim(), polygon: vertices };
+  };
+
+  /** Another admin changed the zone meanwhile: the newest shape shown, the admin's own kept, a second save theirs. */
+  async function conflicted(zoneId: string): Promise<never> {
+    const latest = await get<Zone>(`/v1/admin/zones/${encodeURIComponent(zoneId)}`);
+    forgetZone(zoneId);
+    setEditing(latest);
+    setShown(latest);
+    list.reload();
+    throw new UserMessage(conflictText(latest));
+  }
+
+  async function saveChange(before: Zone): Promise<string> {
+    const sent = body();
+    const path = `/v1/admin/zones/${encodeURIComponent(before.zone_id)}`;
+    // The API guards only its own read and write: a change made since this panel read the zone is caught here.
+    const now = await get<Zone>(path);
+    if (now.version !== before.version) return conflicted(before.zone_id);
+    let z: Zone;
+    try {
+      z = await call<Zone>("PUT", path, sent);
+    } catch (exc) {
+      if (exc instanceof ApiError && exc.status === 409) return conflicted(before.zone_id);
+      throw exc;
+    }
+    forgetZone(z.zone_id);
+    stopEditing();
+    setShown(z);
+    return `Zona ${z.name} diubah (${count(z.cell_count)} sel H3); absen berikutnya dinilai dengan bentuk yang baru.`;
+  }
+
+  async function saveNew(): Promise<string> {
+    const z = await call<{ zone_id: string; cell_count: number }>("POST", "/v1/admin/zones", body());
+    setSaved(z.zone_id);
+    setShown(await zone(z.zone_id));
+    setMode("none");
+    return `Zona tersimpan (${String(z.cell_count)} sel H3).`;
+  }
 
   const draw = (m: L.Map, g: L.FeatureGroup): void => {
     for (const z of zones) {
@@ -248,13 +447,18 @@ export function Zones(_: { route: Route }) {
     if (drawnCells.length <= MAX_DRAWN_CELLS)
       for (const c of drawnCells)
         g.addLayer(L.polygon(cellToBoundary(c) as L.LatLngTuple[], { renderer, color: "#b7791f", weight: 1, fillOpacity: 0.2 }));
-    if (mode === "circle" && centre && radiusM > 0) g.addLayer(L.circle(centre, { radius: radiusM, color: "#1d4ed8", weight: 2, fill: false }));
+    let drawn: L.Circle | L.Polygon | null = null;
+    if (mode === "circle" && centre && radiusM > 0) g.addLayer((drawn = L.circle(centre, { radius: radiusM, color: "#1d4ed8", weight: 2, fill: false })));
     if (mode === "polygon" && vertices.length > 0) {
-      g.addLayer(L.polygon(vertices, { color: "#1d4ed8", weight: 2, fill: false, dashArray: "4" }));
+      g.addLayer((drawn = L.polygon(vertices, { color: "#1d4ed8", weight: 2, fill: false, dashArray: "4" })));
       for (const v of vertices) g.addLayer(L.circleMarker(v, { radius: 4, color: "#1d4ed8" }));
     }
+    if (drawn && follow.current) {
+      follow.current = false;
+      m.fitBounds(drawn.getBounds(), { padding: [20, 20], maxZoom: 18, animate: false });
+    }
   };
-  const drawKey = `${zones.map((z) => `${z.zone_id}@${String(z.version)}`).join(",")}|${shown?.zone_id ?? ""}|${mode}|${JSON.stringify(ring)}|${String(cells.length)}|${stored?.zoneId ?? ""}`;
+  const drawKey = `${zones.map((z) => `${z.zone_id}@${String(z.version)}`).join(",")}|${shown?.zone_id ?? ""}@${String(shown?.version ?? "")}|${mode}|${JSON.stringify(ring)}|${String(cells.length)}|${stored?.zoneId ?? ""}`;
   const fit = mode === "none" && !shown;
 
   const columns: Column<ZoneSummary>[] = [
@@ -277,6 +481,11 @@ export function Zones(_: { route: Route }) {
             Lihat
           </button>
           {superAdmin ? (
+            <button type="button" class="secondary" onClick={() => edit(z.zone_id)}>
+              Ubah bentuk
+            </button>
+          ) : null}
+          {superAdmin ? (
             <DeleteButton
               label="Hapus"
               question={`Hapus zona ${z.name}?`}
@@ -285,6 +494,7 @@ export function Zones(_: { route: Route }) {
               action={action}
               onDone={() => {
                 forgetZone(z.zone_id);
+                if (editing?.zone_id === z.zone_id) stopEditing();
                 list.reload();
               }}
             />
@@ -294,13 +504,24 @@ export function Zones(_: { route: Route }) {
     },
   ];
 
+  const hint =
+    mode === "polygon"
+      ? `Klik sudut-sudut zona pada peta, atau tulis satu titik per baris di Titik sudut (${String(vertices.length)} titik).`
+      : mode === "circle"
+        ? centre
+          ? `Pusat ${centre[0].toFixed(6)}, ${centre[1].toFixed(6)}.`
+          : "Klik pusat zona pada peta, atau isi Lintang dan Bujur."
+        : "Pilih bentuk, lalu gambar pada peta atau ketik koordinatnya.";
+
   return (
     <Screen title="Zona">
       <div class="split">
         <div>
           {superAdmin ? (
             <section class="panel" aria-label="Gambar zona">
-              <h2>Gambar zona baru</h2>
+              <h2 ref={heading} tabIndex={-1}>
+                {editing ? `Ubah bentuk zona ${editing.name}` : "Gambar zona baru"}
+              </h2>
               <div class="buttons">
                 <button type="button" class="secondary" aria-pressed={mode === "polygon"} onClick={() => start("polygon")}>
                   Gambar Poligon
@@ -313,35 +534,38 @@ export function Zones(_: { route: Route }) {
                     Ulangi
                   </button>
                 ) : null}
+                {editing ? (
+                  <button type="button" class="secondary" onClick={stopEditing}>
+                    Batal Ubah
+                  </button>
+                ) : null}
               </div>
               <p class="hint" role="status">
-                {mode === "polygon"
-                  ? `Klik sudut-sudut zona pada peta (${String(vertices.length)} titik).`
-                  : mode === "circle"
-                    ? centre
-                      ? `Pusat ${centre[0].toFixed(6)}, ${centre[1].toFixed(6)}.`
-                      : "Klik pusat zona pada peta."
-                    : "Pilih bentuk, lalu gambar pada peta."}
+                {hint}
                 {mode !== "none" && cells.length > 0 ? ` Perkiraan ${String(cells.length)} sel H3 (resolusi ${String(resolution)}).` : ""}
               </p>
-              {mode === "circle" ? <Field label="Jari-jari (meter)" type="number" value={radius} onInput={setRadius} /> : null}
+              {mode === "circle" ? (
+                <>
+                  <Field label="Lintang" value={latText} onInput={typed(setLatText)} clean={pasted(setLonText, 0)} maxLength={60} />
+                  <Field label="Bujur" value={lonText} onInput={typed(setLonText)} clean={pasted(setLatText, 1)} maxLength={60} />
+                  <p class="hint">Tempel koordinat dari aplikasi peta ponsel, misalnya -6.8468, 107.4857: Lintang dan Bujur terisi keduanya.</p>
+                  <Field label="Jari-jari (meter)" inputMode="numeric" value={radius} onInput={typed(setRadius)} maxLength={12} />
+                </>
+              ) : null}
+              {mode === "polygon" ? (
+                <>
+                  <VerticesField value={verticesText} onInput={typed(setVerticesText)} />
+                  <p class="hint">Satu titik per baris: lintang, bujur (misalnya -6.8468, 107.4857). Klik pada peta menambah satu baris.</p>
+                </>
+              ) : null}
+              {mode !== "none" && problem ? <p class="error">{problem}</p> : null}
+              {editing?.geometry.holes?.length && mode === "polygon" ? (
+                <p class="hint">Lubang zona ini ({String(editing.geometry.holes.length)}) tetap dipertahankan.</p>
+              ) : null}
               {mode !== "none" ? (
-                <ActionForm
-                  label="Simpan zona"
-                  action={action}
-                  submit={async () => {
-                    const z = await call<{ zone_id: string; cell_count: number }>("POST", "/v1/admin/zones", body());
-                    setSaved(z.zone_id);
-                    setShown(await zone(z.zone_id));
-                    setMode("none");
-                    return `Zona tersimpan (${String(z.cell_count)} sel H3).`;
-                  }}
-                  then={list.reload}
-                >
+                <ActionForm label={editing ? "Ubah zona" : "Simpan zona"} action={action} submit={() => (editing ? saveChange(editing) : saveNew())} then={list.reload}>
                   <Field label="Nama zona" value={name} onInput={setName} required maxLength={120} />
-                  <Submit action={action} disabled={ring.length < 3}>
-                    Simpan Zona
-                  </Submit>
+                  <Submit action={action}>{editing ? "Simpan Perubahan" : "Simpan Zona"}</Submit>
                 </ActionForm>
               ) : null}
             </section>
