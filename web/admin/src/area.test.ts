@@ -30,7 +30,8 @@ describe("circleOf", () => {
     expect(said("-6.84671, 107.4858", "")).toBe("Isi juga jari-jari area dalam meter, atau kosongkan pusat area.");
     expect(said("", "150")).toContain("Isi juga pusat area");
     expect(said("-6.84671", "150")).toBe("Tulis pusat area sebagai lintang, bujur, misalnya -6.84671, 107.4858.");
-    expect(said("107.4858, -96.8", "150")).toBe("Tulis pusat area sebagai lintang, bujur, misalnya -6.84671, 107.4858.");
+    expect(said("107.4858, -96.8", "150")).toBe("Lintang harus di antara -90 dan 90.");
+    expect(said("107.4858, -6.84671", "150")).toContain("Lintang dan bujur tertukar?"); // as Zona says it
     expect(said("-6.84671, 107.4858", "0")).toContain("lebih dari 0");
     expect(said("-6.84671, 107.4858", "150 m")).toContain("lebih dari 0");
   });
