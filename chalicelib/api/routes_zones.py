@@ -51,8 +51,9 @@ def get_zone(call: Call, zone_id: str, query: schema.ZoneQuery) -> schema.ZoneVi
 def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> schema.ZoneView:
     """Replace a zone's shape (and optionally its name).
 
-    **Roles:** super_admin (a unit_admin gets 403). Cells are rebuilt and `version` bumped; a concurrent change
-    → 409 `CONFLICT`.
+    **Roles:** super_admin (a unit_admin gets 403). Cells are rebuilt and `version` bumped; a concurrent change,
+    or a `version` in the body older than the zone's (another admin changed it since it was read) → 409
+    `CONFLICT`.
     """
     return zones.update_zone(call.principal, zone_id, body, call.settings)
 

@@ -192,6 +192,10 @@ def zone_to_update(actor: Principal, zone_id: str) -> StoredZone:
 def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, settings: Settings) -> ZoneView:
     """Replace a zone's shape (and name); the cells are rebuilt and the version bumped."""
     current = zone_to_update(actor, zone_id)
+    if body.version is not None and body.version != current.version:
+        raise ConflictError(
+            "Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id, "version": current.version}
+        )
     name = body.name or current.name
     zone = _build(zone_id, name, body, settings, version=current.version + 1, purpose=current.purpose)
     try:

@@ -101,6 +101,12 @@ class CreateZoneRequest(ZoneShape):
 
 class UpdateZoneRequest(ZoneShape):
     name: Text120 | None = Field(default=None, description="Kept when absent.")
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        description="The zone's version the change was drawn from: 409 CONFLICT when another admin changed the zone "
+        "since (absent: whatever the current version is).",
+    )
 
 
 class ZoneSummary(Result):

@@ -121,6 +121,23 @@ def test_a_zone_widened_and_put_back_leaves_where_it_reached_in_the_audit_log(
     )
 
 
+def test_a_change_drawn_from_an_older_version_is_refused(repos: Repositories, settings: Settings) -> None:
+    # GIVEN a zone two admins opened at version 1, WHEN one saves a change
+    zone_id = create(settings)
+    wider = {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 300}, "version": 1}
+    assert zones.update_zone(SUPER, zone_id, UpdateZoneRequest.model_validate(wider), settings).version == 2
+    # THEN the other's change, drawn from version 1, is refused and the zone stays as the first saved it
+    narrower = {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 60}, "version": 1}
+    with pytest.raises(ConflictError) as refused:
+        zones.update_zone(SUPER, zone_id, UpdateZoneRequest.model_validate(narrower), settings)
+    assert refused.value.details == {"zone_id": zone_id, "version": 2}
+    stored = repos.zones.get_zone(zone_id)
+    assert stored is not None and stored.version == 2 and stored.geometry["circle"]["radius_m"] == 300
+    # AND drawn again from version 2 (a deliberate overwrite), it is saved
+    again = {**narrower, "version": 2}
+    assert zones.update_zone(SUPER, zone_id, UpdateZoneRequest.model_validate(again), settings).version == 3
+
+
 def test_an_update_from_a_stale_read_is_a_conflict(
     repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
