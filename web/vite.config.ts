@@ -14,6 +14,11 @@ const APPS: Record<AppName, () => PluginOption[]> = {
       injectRegister: "script",
       // The shell only: API answers (/v1/) are never cached by the service worker.
       workbox: {
+        // A new version takes over as soon as it is installed, even while the app stays open (phones keep SMART
+        // open for days): the page still running the old code reloads at a moment that loses nothing
+        // (app/src/update.ts). Without these the new worker waited for a SKIP_WAITING message nobody sends.
+        skipWaiting: true,
+        clientsClaim: true,
         globPatterns: ["**/*.{js,css,html,png,webmanifest}"],
         navigateFallback: "/app/index.html",
         navigateFallbackAllowlist: [/^\/app\//],

@@ -1,7 +1,20 @@
 // What the phone makes of SMART's answers (answers.ts), with the API's own codes and words (chalicelib/messages.py).
 import { describe, expect, it } from "vitest";
 import { ApiError, errorFrom, NETWORK_ERROR } from "../../shared/api";
-import { ARRIVED_EARLIER, CORRECT_IT, OFFLINE_KEEP_MS, OUTSIDE_HOURS, refused, retryLater, settledBy, timing, unanswered } from "./answers";
+import {
+  ARRIVED_EARLIER,
+  CORRECT_IT,
+  KEPT_TOO_LONG,
+  OFFLINE_KEEP_MS,
+  OUTSIDE_HOURS,
+  PHONE_CLOCK,
+  refused,
+  retryLater,
+  SET_THE_CLOCK,
+  settledBy,
+  timing,
+  unanswered,
+} from "./answers";
 import type { CheckinAnswer } from "./types";
 
 const OUTSIDE =
@@ -155,3 +168,30 @@ describe("an accepted check-in's time", () => {
   });
 });
 
+
+describe("a waiting capture refused for its time", () => {
+  // SMART's words (checkin._attendance_time) name neither cause: the phone tells them apart by the capture's age.
+  const badTime = answered(400, "VALIDATION_ERROR", "Waktu pengambilan foto luring tidak wajar.", {
+    captured_at: "in the future or too old",
+  });
+
+  it("is put down to the phone's clock when it was not too old: set the clock, then a correction", () => {
+    const settled = settledBy(badTime, TAKEN, TAKEN_MS - 8 * 60_000); // dated 8 minutes ahead of now
+    expect(settled).toEqual({ outcome: "refused", message: PHONE_CLOCK, next: SET_THE_CLOCK });
+    expect(PHONE_CLOCK).toMatch(/^Jam ponsel tidak tepat/);
+    expect(settledBy(badTime, TAKEN, TAKEN_MS + HOUR).message).toBe(PHONE_CLOCK);
+  });
+
+  it("is put down to its age when it waited longer than SMART takes one", () => {
+    expect(settledBy(badTime, TAKEN, TAKEN_MS + OFFLINE_KEEP_MS + HOUR)).toEqual({
+      outcome: "refused",
+      message: KEPT_TOO_LONG,
+      next: CORRECT_IT,
+    });
+  });
+
+  it("keeps SMART's words for another invalid field", () => {
+    const other = answered(400, "VALIDATION_ERROR", "Data tidak valid.", { latitude: "out of range" });
+    expect(settledBy(other, TAKEN, TAKEN_MS)).toEqual({ outcome: "refused", message: "Data tidak valid.", next: CORRECT_IT });
+  });
+});

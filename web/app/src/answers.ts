@@ -69,7 +69,10 @@ export function retryLater(exc: unknown, capturedAt: string, now: number = Date.
   return exc.code === NETWORK_ERROR || transient;
 }
 
-export const ARRIVED_EARLIER = "Sudah tercatat di server sebelumnya.";
+/** A waiting capture whose first try reached SMART with its challenge (CONFLICT): SMART judged that try, which
+ * may have been recorded or refused (SMART's answer to it never came back), so the phone does not say which;
+ * Home reads the day again, and Riwayat lists the try with its outcome. */
+export const ARRIVED_EARLIER = "Sudah sampai di server sebelumnya. Lihat hasilnya di Riwayat.";
 
 /** Where a waiting capture refused without a next step of its own sends the employee: the moment it was taken
  * has passed, and a correction request is how a missing mark is put right. */
@@ -78,12 +81,28 @@ export const CORRECT_IT = "Absen ini tidak tercatat. Bila perlu, ajukan Koreksi 
 /** A waiting capture as SMART settled it: recorded, or refused with the API's words and the next step. */
 export type Settled = { outcome: "recorded"; message: string } | { outcome: "refused"; message: string; next: string };
 
+/** SMART refused a waiting capture's time (`captured_at` more than 5 minutes ahead of SMART's clock): the
+ * phone's clock was set wrong when it was taken. */
+export const PHONE_CLOCK =
+  "Jam ponsel tidak tepat: waktu absen ini di ponsel lebih dari 5 menit di depan jam SMART, sehingga absen ditolak.";
+export const SET_THE_CLOCK =
+  "Atur jam ponsel ke otomatis (Setelan → Tanggal & waktu → otomatis). Absen ini tidak tercatat: bila perlu, ajukan Koreksi absen di menu Pengajuan.";
+/** ... or it waited on the phone longer than SMART takes one (`OFFLINE_KEEP_MS`). */
+export const KEPT_TOO_LONG = "Absen ini tersimpan di ponsel lebih dari 3 hari sebelum terkirim, sehingga tidak dapat dicatat lagi.";
+
 /** What a waiting capture's final refusal means. 409: recorded already (this capture's first try did arrive, or
  * the day's mark exists). Its id was made for this capture alone, so "used for another request" (CONFLICT) means
- * that first try: it arrived with its challenge before the phone gave up waiting, and was kept in the offline
- * form. */
-export function settledBy(exc: ApiError): Settled {
+ * that first try: it arrived with its challenge before the phone gave up waiting (or before the app was closed
+ * mid-send), and was kept in the offline form; it is settled, and ARRIVED_EARLIER says where its outcome is. A refusal of its time (400 naming `captured_at`: "in the future or too old", in words that name neither)
+ * is told as what it was, by the capture's age (`capturedAt`) at `now`: the phone's clock, or too long a wait. */
+export function settledBy(exc: ApiError, capturedAt?: string, now: number = Date.now()): Settled {
   if (exc.status === 409) return { outcome: "recorded", message: exc.code === "CONFLICT" ? ARRIVED_EARLIER : exc.message };
+  if (exc.status === 400 && capturedAt !== undefined && "captured_at" in exc.details) {
+    const tooOld = now - Date.parse(capturedAt) > OFFLINE_KEEP_MS - 10 * 60_000;
+    return tooOld
+      ? { outcome: "refused", message: KEPT_TOO_LONG, next: CORRECT_IT }
+      : { outcome: "refused", message: PHONE_CLOCK, next: SET_THE_CLOCK };
+  }
   return { outcome: "refused", message: exc.message, next: nextStep(exc) ?? CORRECT_IT };
 }
 

@@ -1,12 +1,16 @@
 // One check-in, from the tap to SMART's answer: the challenge (which fixes the attendance time and may ask for
-// a liveness action), the frames taken while the person does it, the photo, the check-in. Without signal the
-// capture goes to the outbox instead and is sent later as an offline check-in.
+// a liveness action), the frames taken while the person does it, the photo, the check-in. Without signal, or on
+// a link that does not answer the challenge within seconds, the capture goes to the outbox instead and is sent
+// later as an offline check-in. A live check-in is kept in the outbox before it is sent and forgotten once SMART
+// answers it, so an app closed mid-send loses nothing (the outbox sends it later, with the same id).
 import { timedOut } from "../../shared/api";
 import { type Outcome, refused, unanswered } from "./answers";
 import { FRAME_BYTES, FRAME_PX, FRAME_QUALITY, grab, SELFIE_BYTES, SELFIE_PX, sleep } from "./camera";
+import { withCheckin } from "./day";
 import type { Fix } from "./geo";
-import { keep } from "./outbox";
-import { call, uuid } from "./session";
+import { forget, holding, keep } from "./outbox";
+import { serverNow } from "./servertime";
+import { call, keepDay, uuid } from "./session";
 import type { Challenge, CheckinAnswer, CheckinBody, Kind, Liveness } from "./types";
 
 export const ACTION_TEXT: Record<NonNullable<Liveness["action"]>, string> = {
@@ -25,8 +29,14 @@ export interface Asked {
 /** A challenge asked ahead (when the check-in screen opens) is used only while this fresh: it dates the check-in. */
 const FRESH_MS = 30_000;
 
+/** How long the challenge may take before the capture goes the offline way: it is a small answer, which a link
+ * able to carry the check-in gives in a second or two; a teacher at the gate is done in seconds either way. */
+export const CHALLENGE_TIMEOUT_MS = 10_000;
+
 export function askChallenge(): Promise<Asked> {
-  return call<Challenge>("POST", "/v1/attendance/challenge").then((challenge) => ({ challenge, at: Date.now() }));
+  return call<Challenge>("POST", "/v1/attendance/challenge", undefined, undefined, CHALLENGE_TIMEOUT_MS).then(
+    (challenge) => ({ challenge, at: Date.now() }),
+  );
 }
 
 /** The challenge asked when the screen opens: the challenge, or when its request gave up after the whole time
@@ -61,9 +71,41 @@ async function frames(video: HTMLVideoElement, liveness: Liveness, onAction: Cap
   return out;
 }
 
-async function saveForLater(body: CheckinBody): Promise<Outcome> {
-  await keep(body);
+async function saveForLater(body: CheckinBody, correction: number | null): Promise<Outcome> {
+  await keep(body, correction);
   return { kind: "saved" };
+}
+
+/** The live send: kept in the outbox first (while this screen holds it, so the outbox does not send it too),
+ * then sent; forgotten once SMART answers, left for the outbox when no answer comes. */
+async function sendLive(body: CheckinBody, correction: number | null): Promise<Outcome> {
+  const sent = await holding(body.client_request_id, async (): Promise<Outcome> => {
+    let kept = true;
+    try {
+      await keep(body, correction);
+    } catch {
+      kept = false; // storage refused: the send goes on, and is kept after all when no answer comes
+    }
+    let answer: CheckinAnswer;
+    try {
+      answer = await call<CheckinAnswer>("POST", "/v1/attendance", body);
+    } catch (exc) {
+      if (unanswered(exc)) return kept ? { kind: "saved" } : saveForLater(body, correction);
+      if (kept) await forget(body.client_request_id);
+      return refused(exc);
+    }
+    keepDay((profile) => withCheckin(profile, answer));
+    const accepted = answer.status === "accepted";
+    if (kept) {
+      // Home, when the employee went back to it mid-send, counts it as sent and reads the day again
+      const message = accepted ? "Absen diterima" : "Menunggu verifikasi admin";
+      const { client_request_id: id, type, captured_at } = body;
+      await forget(id, [{ id, type, captured_at, outcome: "recorded", message }]);
+    }
+    return { kind: accepted ? "accepted" : "review", answer };
+  });
+  if (sent === null) throw new Error("capture already being sent"); // a fresh id: nobody else can hold it
+  return sent;
 }
 
 export async function checkIn({ type, video, fix, early, onAction }: Capture): Promise<Outcome> {
@@ -75,32 +117,34 @@ export async function checkIn({ type, video, fix, early, onAction }: Capture): P
     accuracy_m: fix.accuracy_m,
     mock_location: false,
   };
-  const photoNow = (): Pick<CheckinBody, "photo" | "captured_at"> => ({
-    photo: grab(video, SELFIE_PX, SELFIE_BYTES),
-    captured_at: new Date().toISOString(),
-  });
-  if (!navigator.onLine) return saveForLater({ ...base, ...photoNow() });
+  // Dated by SMART's clock as far as the phone knows it (servertime.ts): a phone whose clock is set wrong would
+  // otherwise date an offline capture wrongly, or so far ahead that SMART refuses it for good.
+  let correction: number | null = null;
+  const photoNow = (): Pick<CheckinBody, "photo" | "captured_at"> => {
+    const now = serverNow();
+    correction = now.correction;
+    return { photo: grab(video, SELFIE_PX, SELFIE_BYTES), captured_at: now.at };
+  };
+  const offline = (): Promise<Outcome> => {
+    const body = { ...base, ...photoNow() };
+    return saveForLater(body, correction);
+  };
+  if (!navigator.onLine) return offline();
 
   let challenge: Challenge;
   const ahead = early ? await early : null;
   // A link that just carried nothing for a whole time limit would make a second challenge wait as long again
   // (two minutes of "Mengirim…"): the capture is kept on the phone at once.
-  if (ahead && "gaveUpAt" in ahead && Date.now() - ahead.gaveUpAt <= FRESH_MS) return saveForLater({ ...base, ...photoNow() });
+  if (ahead && "gaveUpAt" in ahead && Date.now() - ahead.gaveUpAt <= FRESH_MS) return offline();
   try {
     challenge = ahead && "at" in ahead && Date.now() - ahead.at <= FRESH_MS ? ahead.challenge : (await askChallenge()).challenge;
   } catch (exc) {
-    if (unanswered(exc)) return saveForLater({ ...base, ...photoNow() });
+    if (unanswered(exc)) return offline();
     return refused(exc);
   }
   const liveness = challenge.liveness;
   const taken = liveness && liveness.frames > 0 ? await frames(video, liveness, onAction) : null;
   const body: CheckinBody = { ...base, challenge_id: challenge.challenge_id, ...photoNow() };
   if (taken) body.frames = taken;
-  try {
-    const answer = await call<CheckinAnswer>("POST", "/v1/attendance", body);
-    return { kind: answer.status === "accepted" ? "accepted" : "review", answer };
-  } catch (exc) {
-    if (unanswered(exc)) return saveForLater(body);
-    return refused(exc);
-  }
+  return sendLive(body, correction);
 }

@@ -1,9 +1,9 @@
 // The working day's rules as Home applies them (day.ts), at the regency's time (vitest.config.ts sets TZ).
 import { describe, expect, it } from "vitest";
 import { ApiError, NETWORK_ERROR } from "../../shared/api";
-import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown, within } from "./day";
+import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown, within, withCheckin } from "./day";
 import type { Waiting } from "./outbox";
-import type { Kind, Today } from "./types";
+import type { CheckinAnswer, Kind, Profile, Today } from "./types";
 
 /** An instant of Jakarta's wall clock. */
 const wib = (day: string, hhmm: string): Date => new Date(`${day}T${hhmm}:00+07:00`);
@@ -196,3 +196,53 @@ describe("a failed read of the day", () => {
     expect(dayFailure(new ApiError(401, "UNAUTHENTICATED", "Sesi tidak valid."))).toEqual({ kind: "signed-out" });
   });
 });
+
+describe("the day kept on the phone after a live check-in", () => {
+  const profile = (today: Today): Profile => ({
+    nip: "199001012020012001",
+    nama: "Siti",
+    jabatan: null,
+    unit: { unor_id: "U1", unor_nama: null },
+    today,
+    enrolled: true,
+  });
+  const answer = (type: Kind, at: Date, extra: Partial<CheckinAnswer> = {}): CheckinAnswer => ({
+    event_id: `e-${type}`,
+    status: "accepted",
+    type,
+    attendance_time: at.toISOString(),
+    late_minutes: 0,
+    category: null,
+    warnings: [],
+    ...extra,
+  });
+  const day: Today = { date: "2026-12-04", schedule: { start: "07:30", end: "16:00" } };
+
+  it("holds the check-in SMART recorded, then the check-out, so Home offers the next button at once", () => {
+    const arrived = withCheckin(profile(day), answer("in", wib("2026-12-04", "07:12")));
+    expect(arrived.today.check_in?.event_id).toBe("e-in");
+    expect(arrived.today.checked_in).toBe(true);
+    const marks = { check_in: arrived.today.check_in ?? null, check_out: null };
+    expect(nextKind(marks, nothingWaits)).toBe("out");
+    const left = withCheckin(arrived, answer("out", wib("2026-12-04", "16:05")));
+    expect(left.today.check_out?.attendance_time).toBe(wib("2026-12-04", "16:05").toISOString());
+    expect(left.today.check_in?.event_id).toBe("e-in");
+  });
+
+  it("keeps the first arrival, leaves out one outside the day's hours and answers of another day", () => {
+    const first = withCheckin(profile(day), answer("in", wib("2026-12-04", "07:12")));
+    expect(withCheckin(first, { ...answer("in", wib("2026-12-04", "07:40")), event_id: "again" })).toBe(first);
+    const early = answer("in", wib("2026-12-04", "05:10"), { category: "TL4" });
+    expect(withCheckin(profile(day), early).today.check_in).toBeUndefined();
+    expect(withCheckin(profile(day), answer("in", wib("2026-12-05", "07:12")))).toEqual(profile(day));
+  });
+
+  it("counts a night shift's check-out in the morning after for its night", () => {
+    const night = withCheckin(profile(nightShift(checkedInToday())), answer("out", wib("2026-12-05", "07:02")));
+    expect(night.today.check_out?.type).toBe("out");
+  });
+});
+
+function checkedInToday(): Partial<Today> {
+  return { check_in: checkedIn };
+}

@@ -6,7 +6,7 @@ import { unanswered } from "./answers";
 import { clockOf, localDay } from "./clock";
 import type { Waiting } from "./outbox";
 import { endsSession } from "./session";
-import type { AttendanceEvent, Kind, Today } from "./types";
+import type { AttendanceEvent, CheckinAnswer, Kind, Profile, Today } from "./types";
 
 const LEAVE: Record<string, string> = { C: "Cuti", I: "Izin", S: "Sakit" };
 
@@ -91,4 +91,22 @@ export function dayFailure(exc: unknown): DayFailure {
   if (endsSession(exc)) return { kind: "signed-out" };
   if (unanswered(exc)) return { kind: "no-signal" };
   return { kind: "refused", message: messageOf(exc) };
+}
+
+/** The profile kept on the phone once SMART recorded a live check-in (`answer`) of its working day: that day's
+ * mark set, so that Home, shown at once from the phone's copy, offers the next button before its read of the day
+ * comes back. An arrival SMART answered outside the day's hours is left out (one made before check-in opens is
+ * made again; the read of the day tells). Another day's answer changes nothing. */
+export function withCheckin(profile: Profile, answer: CheckinAnswer): Profile {
+  const today = profile.today;
+  if (!within(new Date(answer.attendance_time), today.date, today.closes_at)) return profile;
+  const mark: AttendanceEvent = {
+    event_id: answer.event_id,
+    type: answer.type,
+    status: answer.status,
+    attendance_time: answer.attendance_time,
+  };
+  if (answer.type === "out") return { ...profile, today: { ...today, check_out: mark } };
+  if (answer.category || today.check_in) return profile;
+  return { ...profile, today: { ...today, check_in: mark, checked_in: true } };
 }

@@ -12,7 +12,8 @@ import { Login } from "./screens/Login";
 import { Password } from "./screens/Password";
 import { Recap } from "./screens/Recap";
 import { Requests } from "./screens/Requests";
-import { SIGNED_OUT_EVENT, token } from "./session";
+import { SIGNED_OUT_EVENT, tellEndedSessions, token } from "./session";
+import { startUpdates } from "./update";
 import "./style.css";
 
 function Screen({ route }: { route: Route }) {
@@ -52,6 +53,10 @@ function App() {
 }
 
 startOutbox();
+startUpdates();
+// A logout SMART did not hear (no signal when "Keluar" was tapped) is told when the app starts or signal returns.
+void tellEndedSessions();
+window.addEventListener("online", () => void tellEndedSessions());
 if (token()) void keepStorage(); // phones signed in before the app asked (activation and login ask too)
 const root = document.getElementById("root");
 if (root) render(<App />, root);

@@ -1,15 +1,21 @@
 // Check-ins captured without signal wait in IndexedDB (idb-keyval) and are sent later as offline check-ins
-// (`"offline": true`, `captured_at`, no challenge). Each keeps the `client_request_id` it was given at capture:
-// every retry sends the same one, so SMART records it once however often the phone tries (API.md). Each is the
-// capture of the employee signed in when it was taken, and is listed and sent only while they are signed in: on
-// a phone two colleagues share, one's capture never goes out under the other's session (it would be judged
-// against the wrong face, and lost to its owner). A capture SMART refused stays in the same store, marked with
-// the refusal, until its owner has read it on Home ("Ditolak"): the answer may come while another screen is open,
-// or with the app in the background, and must not be lost with the capture. What it keeps of a refused capture
-// is what Home says of it (check-in or check-out, when): not the selfie, not the place.
-import { createStore, del, entries, set } from "idb-keyval";
+// (`"offline": true`, `captured_at`, no challenge). A live check-in is kept here too before it is sent, and
+// forgotten once SMART answers it: an app closed (or a page reloaded) mid-send loses nothing, the capture goes
+// out later in its offline form. Each keeps the `client_request_id` it was given at capture: every retry sends
+// the same one, so SMART records it once however often the phone tries (API.md). A capture is sent by one
+// sender at a time (`holding`: the check-in screen sending it live, or a run of the outbox, in this tab or
+// another), so the live send and the offline one never cross, and one SMART has answered is gone before the
+// next sender looks. Each is the capture of the employee signed in when it was taken, and is listed and sent
+// only while they are signed in: on a phone two colleagues share, one's capture never goes out under the
+// other's session (it would be judged against the wrong face, and lost to its owner). A capture SMART refused
+// stays in the same store, marked with the refusal, until its owner has read it on Home ("Ditolak"): the answer
+// may come while another screen is open, or with the app in the background, and must not be lost with the
+// capture. What it keeps of a refused capture is what Home says of it (check-in or check-out, when): not the
+// selfie, not the place.
+import { createStore, del, entries, get, set } from "idb-keyval";
 import type { ApiError } from "../../shared/api";
 import { retryLater, type Settled, settledBy } from "./answers";
+import { correctionOf, knownOffset, shifted } from "./servertime";
 import { call, signedInNip } from "./session";
 import type { CheckinAnswer, CheckinBody, Kind } from "./types";
 
@@ -18,6 +24,9 @@ export interface Waiting {
   body: CheckinBody;
   saved_at: string;
   nip?: string; // whose capture it is (none on captures kept before the app recorded it: sent as before)
+  /** How far `captured_at` was moved from the phone's clock to SMART's when it was kept (ms; 0: the phone's clock
+   * was right); none: no offset was known then (servertime.ts), and the one known when it is sent applies. */
+  correction?: number;
 }
 
 /** A capture SMART refused: shown on Home until read, never sent again; its owner is the employee it was sent
@@ -58,16 +67,47 @@ export function offlineBody(body: CheckinBody): CheckinBody {
   return { ...rest, offline: true };
 }
 
-export async function keep(body: CheckinBody): Promise<void> {
+/** Keeps a capture (in its offline form) until it is sent; `correction`: how its `captured_at` was moved to
+ * SMART's clock (null: no offset known yet). */
+export async function keep(body: CheckinBody, correction: number | null = null): Promise<void> {
   const nip = signedInNip();
   const item: Waiting = {
     id: body.client_request_id,
     body: offlineBody(body),
     saved_at: new Date().toISOString(),
     ...(nip ? { nip } : {}),
+    ...(correction === null ? {} : { correction }),
   };
   await set(item.id, item, store);
   changed();
+}
+
+/** A capture kept before its live send, which SMART has answered: forgotten (`delivered`: what Home, when it
+ * is open, counts as sent). */
+export async function forget(id: string, delivered: Delivered[] = []): Promise<void> {
+  await del(id, store);
+  changed(delivered);
+}
+
+interface Locks {
+  request<T>(name: string, options: { ifAvailable: boolean }, work: (lock: unknown) => Promise<T>): Promise<T>;
+}
+
+/** The ids this page is sending now (the check-in screen's live send, the outbox's run). */
+const held = new Set<string>();
+
+/** Runs `work` while this page alone sends the capture `id`: null at once, without running it, when another
+ * sender holds it (this page's, or another tab's through the browser's Web Locks, where it has them). */
+export async function holding<T>(id: string, work: () => Promise<T>): Promise<T | null> {
+  if (held.has(id)) return null;
+  held.add(id);
+  try {
+    const locks = (navigator as Navigator & { locks?: Locks }).locks;
+    if (!locks) return await work();
+    return await locks.request(`smart-outbox:${id}`, { ifAvailable: true }, async (lock) => (lock ? work() : null));
+  } finally {
+    held.delete(id);
+  }
 }
 
 /** The captures of the employee signed in (none when nobody is), oldest first; others' wait for their owner. */
@@ -114,6 +154,18 @@ async function settle(item: Waiting, done: Delivered): Promise<void> {
   await set(item.id, refused, store);
 }
 
+/** A capture kept without a known offset (the phone had not heard SMART's time yet, or the app was older), dated
+ * by SMART's clock as the phone knows it now; kept so, once, before its first try (every try sends the same). */
+async function dated(item: Waiting): Promise<Waiting> {
+  if (item.correction !== undefined) return item;
+  const correction = correctionOf(knownOffset());
+  if (correction === null) return item;
+  const body = { ...item.body, captured_at: shifted(item.body.captured_at, correction) };
+  const moved: Waiting = { ...item, body, correction };
+  await set(item.id, moved, store);
+  return moved;
+}
+
 async function deliver(item: Waiting): Promise<Delivered> {
   const base = { id: item.id, type: item.body.type, captured_at: item.body.captured_at };
   try {
@@ -122,7 +174,7 @@ async function deliver(item: Waiting): Promise<Delivered> {
     return { ...base, outcome: "recorded", message };
   } catch (exc) {
     if (retryLater(exc, item.body.captured_at)) throw exc;
-    return { ...base, ...settledBy(exc as ApiError) };
+    return { ...base, ...settledBy(exc as ApiError, item.body.captured_at) };
   }
 }
 
@@ -138,18 +190,30 @@ export function flush(): Promise<Delivered[]> {
   return flushing;
 }
 
+/** Sends one waiting capture while holding it: what SMART made of it, null when it is no longer this run's to
+ * send (another sender holds it, or it was answered since the list was read); throws when it must wait. */
+function sendOne(id: string): Promise<Delivered | null> {
+  return holding(id, async () => {
+    const kept = await get<Kept>(id, store);
+    if (!kept || "refusal" in kept) return null;
+    const item = await dated(kept);
+    const answered = await deliver(item);
+    await settle(item, answered);
+    return answered;
+  });
+}
+
 async function run(): Promise<Delivered[]> {
   const done: Delivered[] = [];
   if (!navigator.onLine) return done;
   for (const item of await waiting()) {
-    let answered: Delivered;
+    let answered: Delivered | null;
     try {
-      answered = await deliver(item);
+      answered = await sendOne(item.id);
     } catch {
       break;
     }
-    await settle(item, answered);
-    done.push(answered);
+    if (answered) done.push(answered);
   }
   if (done.length) changed(done);
   return done;

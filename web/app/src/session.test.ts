@@ -1,7 +1,19 @@
 // The phone's session (session.ts) against SMART's answers: which refusals end it, and the token a password change
 // answers. The browser's storage, events and network are stand-ins here (Node has none of the first two).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { activate, changePassword, endsSession, logIn, myProfile, SIGNED_OUT_EVENT, token } from "./session";
+import { knownOffset } from "./servertime";
+import {
+  activate,
+  cachedProfile,
+  changePassword,
+  endsSession,
+  logIn,
+  logOut,
+  myProfile,
+  SIGNED_OUT_EVENT,
+  tellEndedSessions,
+  token,
+} from "./session";
 import { ApiError } from "../../shared/api";
 
 const WRONG = "NIP/nama pengguna atau kata sandi salah.";
@@ -102,5 +114,62 @@ describe("an activation or a login", () => {
     vi.stubGlobal("navigator", {});
     await logIn("199001012020012001", "Sawah-Hijau-Pagi-2026");
     expect(token()).toBe("new-token");
+  });
+});
+
+describe("a logout", () => {
+  const ENDED = "smart.ended_sessions";
+  const sentTokens = (fetch: ReturnType<typeof vi.fn>): string[] =>
+    fetch.mock.calls.map((c) => ((c.at(1) as RequestInit).headers as Record<string, string>)["Authorization"] ?? "");
+
+  it("forgets the session on the phone at once, without waiting for SMART, and tells SMART in the background", async () => {
+    let giveUp: (e: Error) => void = () => undefined;
+    const fetch = vi.fn((_url: string, _init: RequestInit) => new Promise<Response>((_resolve, reject) => (giveUp = reject)));
+    vi.stubGlobal("fetch", fetch);
+    localStorage.setItem("smart.profile", JSON.stringify({ nip: "199001012020012001" }));
+    logOut();
+    expect(token()).toBeNull();
+    expect(cachedProfile()).toBeNull();
+    expect(sentTokens(fetch)).toEqual(["Bearer old-token"]);
+    expect(fetch.mock.calls[0]?.[1].keepalive).toBe(true); // it outlives the page
+    // the link carried nothing: the token waits on the phone to be told again
+    giveUp(new TypeError("Failed to fetch"));
+    await tellEndedSessions();
+    expect(JSON.parse(localStorage.getItem(ENDED) ?? "[]")).toEqual(["old-token"]);
+  });
+
+  it("SMART did not hear is told again later, and forgotten once heard (or already ended there)", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+    logOut();
+    await tellEndedSessions();
+    expect(JSON.parse(localStorage.getItem(ENDED) ?? "[]")).toEqual(["old-token"]);
+    localStorage.setItem("smart.token", "second-token");
+    logOut();
+    await tellEndedSessions();
+    expect(JSON.parse(localStorage.getItem(ENDED) ?? "[]")).toEqual(["old-token", "second-token"]);
+    // the signal returns: the first is ended now, the second had expired meanwhile
+    const fetch = vi.fn(async (_url: string, init: RequestInit) =>
+      (init.headers as Record<string, string>)["Authorization"] === "Bearer old-token"
+        ? answer(200, {})
+        : error(401, "UNAUTHENTICATED", "Sesi tidak valid atau sudah berakhir."),
+    );
+    vi.stubGlobal("fetch", fetch);
+    await tellEndedSessions();
+    expect(sentTokens(fetch)).toEqual(["Bearer old-token", "Bearer second-token"]);
+    expect(localStorage.getItem(ENDED)).toBeNull();
+    expect(signedOut).toEqual([]); // an ended session's refusal ends nothing on the phone
+  });
+});
+
+describe("every answer", () => {
+  it("tells how far the phone's clock is from SMART's (its Date header)", async () => {
+    const fast = Date.now() + 10 * 60_000; // SMART's clock as a phone 10 minutes slow would hear it
+    const dated = new Response(JSON.stringify({ nip: "1" }), {
+      status: 200,
+      headers: { "Content-Type": "application/json", Date: new Date(fast).toUTCString() },
+    });
+    vi.stubGlobal("fetch", vi.fn(async () => dated));
+    await myProfile();
+    expect(Math.abs((knownOffset() ?? 0) - 10 * 60_000)).toBeLessThan(2_000);
   });
 });

@@ -1,14 +1,18 @@
 // What the app keeps on the phone: the phone's id (made once, sent at activation and login so that SMART can
-// bind the account to this phone), the session token and whose it is (the NIP), and the last profile read (so
-// Home still opens, and a check-in can still be captured, without signal).
-import { ApiError, request, type RequestOptions } from "../../shared/api";
+// bind the account to this phone), the session token and whose it is (the NIP), the last profile read (so
+// Home opens at once, and a check-in can still be captured, without signal or on a link too weak to answer),
+// how far the phone's clock is from SMART's (servertime.ts), and the tokens of sessions ended on the phone whose
+// logout SMART has not heard yet.
+import { ApiError, exchange, readJson, type RequestOptions } from "../../shared/api";
 import { keepStorage } from "./browser";
+import { offsetFrom, remember } from "./servertime";
 import type { Profile, TokenAnswer } from "./types";
 
 const DEVICE_KEY = "smart.device_id";
 const TOKEN_KEY = "smart.token";
 const NIP_KEY = "smart.nip";
 const PROFILE_KEY = "smart.profile";
+const ENDED_KEY = "smart.ended_sessions";
 export const SIGNED_OUT_EVENT = "smart:signed-out";
 
 /** An RFC 4122 v4 id (also on older Android WebViews without `crypto.randomUUID`). */
@@ -60,9 +64,22 @@ export function signedInNip(): string | null {
 const READ_TIMEOUT_MS = 30_000;
 const SEND_TIMEOUT_MS = 60_000;
 
-/** A request of this app: the API's client with this phone's time limits. */
-function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
-  return request<T>(method, path, { timeoutMs: method === "GET" ? READ_TIMEOUT_MS : SEND_TIMEOUT_MS, ...options });
+/** A logout told to SMART after the phone has already forgotten the session: never waited for by anyone. */
+const LOGOUT_TIMEOUT_MS = 10_000;
+
+/** A request of this app: the API's client with this phone's time limits; every answer tells how far the phone's
+ * clock is from SMART's (its `Date` header). */
+async function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+  const sentAt = Date.now();
+  const answer = await exchange(
+    method,
+    path,
+    { timeoutMs: method === "GET" ? READ_TIMEOUT_MS : SEND_TIMEOUT_MS, ...options },
+    readJson,
+  );
+  const offset = offsetFrom(answer.headers.get("Date"), sentAt, Date.now());
+  if (offset !== null) remember(offset);
+  return answer.body as T;
 }
 
 export function signOut(): void {
@@ -73,14 +90,22 @@ export function signOut(): void {
 
 /** A call with the session's token; a token that no longer works ends the session (the login screen shows the
  * API's message). Only the session it was sent with: a late refusal of a token the phone has since replaced (a
- * new login or activation while the call was on its way) leaves the new session alone. */
-export async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+ * new login or activation while the call was on its way) leaves the new session alone. `timeoutMs`: a shorter
+ * time limit than the phone's usual one, for a call whose caller has a better way out than waiting. */
+export async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  timeoutMs?: number,
+): Promise<T> {
   const sentWith = token();
   try {
     return await send<T>(method, path, {
       token: sentWith,
       ...(body === undefined ? {} : { body }),
       ...(signal ? { signal } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
     });
   } catch (exc) {
     if (endsSession(exc) && sentWith !== null && token() === sentWith) {
@@ -100,14 +125,93 @@ export async function logIn(nip: string, password: string): Promise<void> {
   keep(await send<TokenAnswer>("POST", "/v1/auth/login", { body: { nip, password, device_id: deviceId() } }), nip);
 }
 
-/** `POST /v1/auth/logout` (the token stops working at once), then the phone forgets the session either way. */
-export async function logOut(): Promise<void> {
+/** The phone forgets the session at once (the login screen shows without waiting for any signal), then tells
+ * SMART in the background (`POST /v1/auth/logout`: the token stops working there too). A logout SMART did not
+ * hear (no signal, a link that carries nothing) is told again when the app next starts or the signal returns
+ * (`tellEndedSessions`); the token is kept for that alone, under a key of its own, never used for anything else. */
+export function logOut(): void {
+  const ended = token();
+  signOut();
+  if (!ended) return;
+  const tokens = endedSessions().filter((t) => t !== ended);
+  writeEnded([...tokens, ended].slice(-MAX_ENDED));
+  void tell(true);
+}
+
+/** At most this many ended sessions wait for SMART to hear of them (each token expires on the server anyway). */
+const MAX_ENDED = 5;
+
+function endedSessions(): string[] {
   try {
-    await send<unknown>("POST", "/v1/auth/logout", { token: token() });
+    const raw: unknown = JSON.parse(localStorage.getItem(ENDED_KEY) ?? "[]");
+    return Array.isArray(raw) ? raw.filter((t): t is string => typeof t === "string") : [];
   } catch {
-    // Without signal (or with an already expired token) the session still ends on this phone.
+    return [];
+  }
+}
+
+function writeEnded(tokens: string[]): void {
+  if (tokens.length) localStorage.setItem(ENDED_KEY, JSON.stringify(tokens));
+  else localStorage.removeItem(ENDED_KEY);
+}
+
+let telling: Promise<void> | null = null;
+let tellAgain = false;
+
+/** Tells SMART of the sessions ended on this phone that it has not heard of yet, oldest first; stops at the first
+ * left unanswered (no signal). A refusal (the token expired or was ended already) means nothing is left to end.
+ * One run at a time. */
+export function tellEndedSessions(): Promise<void> {
+  return tell(false);
+}
+
+/** `ended`: a session has just ended, which a run already on began without: it goes round once more for it. */
+function tell(ended: boolean): Promise<void> {
+  if (telling) {
+    tellAgain ||= ended;
+    return telling;
+  }
+  telling = (async () => {
+    do {
+      tellAgain = false;
+      await tellAll();
+    } while (tellAgain);
+  })().finally(() => {
+    telling = null;
+  });
+  return telling;
+}
+
+async function tellAll(): Promise<void> {
+  for (const ended of endedSessions()) {
+    // Taken off the list before it leaves: the request outlives the page (`keepalive`: the login screen may be
+    // left, the app closed, at once), and is put back only when the page saw it get no answer.
+    writeEnded(endedSessions().filter((t) => t !== ended));
+    if (!(await toldLogout(ended))) {
+      writeEnded([ended, ...endedSessions().filter((t) => t !== ended)].slice(-MAX_ENDED));
+      return;
+    }
+  }
+}
+
+/** `POST /v1/auth/logout` with an ended session's token: whether SMART answered it (any answer but a failure of
+ * its own: a token already ended or expired is refused, and nothing is left to end). */
+async function toldLogout(ended: string): Promise<boolean> {
+  const limit = new AbortController();
+  const timer = setTimeout(() => limit.abort(), LOGOUT_TIMEOUT_MS);
+  try {
+    const answer = await fetch("/v1/auth/logout", {
+      method: "POST",
+      headers: { Accept: "application/json", Authorization: `Bearer ${ended}` },
+      credentials: "omit",
+      keepalive: true,
+      signal: limit.signal,
+    });
+    return answer.status < 500 && answer.status !== 429;
+  } catch {
+    return false;
   } finally {
-    signOut();
+    clearTimeout(timer);
   }
 }
 
@@ -130,7 +234,14 @@ export function maxAccuracyM(): number {
   return cachedProfile()?.gps_max_accuracy_m ?? 100;
 }
 
-/** The last profile read on this phone (shown while offline), or null. */
+/** The day kept on the phone after a check-in SMART recorded online, so that Home, shown at once from it, offers
+ * the next button before its read of the day comes back (`mark`: the day as it is now). */
+export function keepDay(mark: (profile: Profile) => Profile): void {
+  const cached = cachedProfile();
+  if (cached) localStorage.setItem(PROFILE_KEY, JSON.stringify(mark(cached)));
+}
+
+/** The last profile read on this phone (shown at once, and while offline), or null. */
 export function cachedProfile(): Profile | null {
   const raw = localStorage.getItem(PROFILE_KEY);
   if (!raw) return null;

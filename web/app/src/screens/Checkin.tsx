@@ -20,8 +20,11 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
   if (outcome.kind === "saved") {
     return (
       <div class="answer saved" role="status">
-        <p class="answer-title">Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal</p>
-        <p>Biarkan SMART tetap terpasang. Absen ini akan diverifikasi admin setelah terkirim.</p>
+        <p class="answer-title">Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal</p>
+        <p>
+          Setelah ada sinyal, buka SMART lagi agar absen ini terkirim. Biarkan SMART tetap terpasang. Absen ini akan
+          diverifikasi admin setelah terkirim.
+        </p>
         {home}
       </div>
     );

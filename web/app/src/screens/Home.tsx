@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
 import { type Delivered, dismiss, flush, OUTBOX_EVENT, type RefusedCapture, refusals, type Waiting, waiting } from "../outbox";
 import { navigate } from "../router";
@@ -114,7 +114,7 @@ function Outbox({ queued, delivered, refused }: { queued: Waiting[]; delivered: 
       {queued.length ? (
         <>
           <h2>Menunggu dikirim</h2>
-          <p class="muted">Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal.</p>
+          <p class="muted">Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal.</p>
           <ul>
             {queued.map((w) => (
               <li key={w.id}>{captured(w.body.type, w.body.captured_at)}</li>
@@ -157,12 +157,27 @@ function LeaveWithWaiting(p: { count: number; onLeave: () => void; onStay: () =>
   );
 }
 
+/** The day as the phone kept it (the last profile read, updated by the check-ins SMART recorded since): whether
+ * it still tells the working day ("day") or is of another day ("other-day"), and its marks. */
+async function keptDay(): Promise<{ profile: Profile; stale: "day" | "other-day"; marks: Marks } | null> {
+  const cached = cachedProfile();
+  if (!cached) return null;
+  const holds = cachedDayHolds(cached.today, await waiting().catch(() => []), new Date());
+  const marks = holds ? { check_in: cached.today.check_in ?? null, check_out: cached.today.check_out ?? null } : { check_in: null, check_out: null };
+  return { profile: cached, stale: holds ? "day" : "other-day", marks };
+}
+
 export function Home() {
   const [profile, setProfile] = useState<Profile | null>(null);
   const [marks, setMarks] = useState<Marks | null>(null);
-  // Offline: the cached profile tells the working day ("day"), or it is of another day ("other-day").
+  // The day shown is the phone's copy: it tells the working day ("day"), or it is of another day ("other-day").
+  // It is shown at once, while the day is read (`reading`: a weak link may take its whole time limit), and
+  // stays, marked "Tanpa sinyal", when the read gets no answer.
   const [stale, setStale] = useState<"day" | "other-day" | null>(null);
+  const [reading, setReading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  // Whether SMART's own day is shown yet (a late answer of the phone's copy must not replace it).
+  const fresh = useRef(false);
   const [queued, setQueued] = useState<Waiting[]>([]);
   const [refused, setRefused] = useState<RefusedCapture[]>([]);
   const [delivered, setDelivered] = useState<Delivered[]>([]);
@@ -172,30 +187,39 @@ export function Home() {
 
   useEffect(() => {
     const abort = new AbortController();
+    const showKept = async (): Promise<void> => {
+      const kept = await keptDay();
+      if (!kept || abort.signal.aborted || fresh.current) return;
+      setProfile(kept.profile);
+      setStale(kept.stale);
+      setMarks(kept.marks);
+    };
+    // The first read of this screen: the day kept on the phone at once, SMART's when it answers.
+    if (!fresh.current && reads === 0) void showKept();
+    setReading(true);
     myProfile(abort.signal)
       .then(async (p) => {
         const read = await marksOf(p.today, abort.signal);
+        fresh.current = true;
         setProfile(p);
         setMarks(read);
         setStale(null);
         setError(null);
+        setReading(false);
       })
       .catch(async (exc: unknown) => {
         const failure = dayFailure(exc);
         if (abort.signal.aborted || failure.kind === "signed-out") return;
+        setReading(false);
         if (failure.kind === "refused") {
+          fresh.current = true; // SMART's answer: no copy of the phone's shows instead
           setProfile(null);
           setStale(null);
           setError(failure.message);
           return;
         }
-        const cached = cachedProfile();
-        if (cached) {
-          const holds = cachedDayHolds(cached.today, await waiting().catch(() => []), new Date());
-          setProfile(cached);
-          setStale(holds ? "day" : "other-day");
-          setMarks(holds ? { check_in: cached.today.check_in ?? null, check_out: cached.today.check_out ?? null } : { check_in: null, check_out: null });
-        }
+        fresh.current = false; // the phone's copy again, marked "Tanpa sinyal"
+        await showKept();
         setError(messageOf(exc));
       });
     return () => abort.abort();
@@ -227,8 +251,8 @@ export function Home() {
 
   // "Keluar" with captures still waiting asks first: they go out only once this employee signs in here again.
   const [leaving, setLeaving] = useState(false);
-  async function leave(): Promise<void> {
-    await logOut();
+  function leave(): void {
+    logOut(); // forgotten on the phone at once; SMART is told in the background
     navigate("/masuk");
   }
 
@@ -250,7 +274,8 @@ export function Home() {
             {profile.unit.unor_nama ? ` · ${profile.unit.unor_nama}` : ""}
           </p>
           <h2>{dateText(day)}</h2>
-          {stale ? <p class="muted">Tanpa sinyal: menampilkan data terakhir di ponsel.</p> : null}
+          {stale && reading ? <p class="muted" aria-live="polite">Memperbarui…</p> : null}
+          {stale && !reading ? <p class="muted">Tanpa sinyal: menampilkan data terakhir di ponsel.</p> : null}
           <dl>
             <dt>Jadwal</dt>
             <dd>{scheduleText(today)}</dd>
@@ -282,9 +307,9 @@ export function Home() {
             <a href="#/sandi">Ubah Kata Sandi</a>
           </nav>
           {leaving && queued.length ? (
-            <LeaveWithWaiting count={queued.length} onLeave={() => void leave()} onStay={() => setLeaving(false)} />
+            <LeaveWithWaiting count={queued.length} onLeave={leave} onStay={() => setLeaving(false)} />
           ) : (
-            <button type="button" class="secondary" onClick={() => (queued.length ? setLeaving(true) : void leave())}>
+            <button type="button" class="secondary" onClick={() => (queued.length ? setLeaving(true) : leave())}>
               Keluar
             </button>
           )}

@@ -1,0 +1,180 @@
+// A check-in from the tap to what the phone keeps (checkin.ts with outbox.ts): kept in the outbox before it is
+// sent and forgotten once answered, never sent by the outbox while the check-in screen sends it, sent the offline
+// way when the challenge does not come within seconds, dated by SMART's clock. IndexedDB (idb-keyval) and the
+// camera are stand-ins here (Node has neither); the network is a stubbed fetch.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+const kept = new Map<string, unknown>();
+vi.mock("idb-keyval", () => ({
+  createStore: () => "store",
+  get: async (key: string) => kept.get(key),
+  set: async (key: string, value: unknown) => void kept.set(key, structuredClone(value)),
+  del: async (key: string) => void kept.delete(key),
+  entries: async () => [...kept.entries()],
+}));
+vi.mock("./camera", () => ({
+  grab: () => "foto",
+  sleep: async () => undefined,
+  SELFIE_PX: 640,
+  SELFIE_BYTES: 80 * 1024,
+  FRAME_PX: 240,
+  FRAME_BYTES: 12 * 1024,
+  FRAME_QUALITY: 0.72,
+}));
+
+const { CHALLENGE_TIMEOUT_MS, checkIn } = await import("./checkin");
+const { flush } = await import("./outbox");
+const { remember } = await import("./servertime");
+import type { Waiting } from "./outbox";
+import type { CheckinBody } from "./types";
+
+const FIX = { latitude: -6.9, longitude: 107.6, accuracy_m: 12, at: 0 };
+const CHALLENGE = { challenge_id: "c-1", issued_at: "2026-12-05T00:10:00Z", expires_at: "2026-12-05T00:12:00Z", liveness: null };
+const RECORDED = { event_id: "e-1", status: "accepted", type: "in", attendance_time: "2026-12-05T00:10:00Z", late_minutes: 0, category: null, warnings: [] };
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+/** A fetch that never answers, but gives up as a real one does when its request is aborted (a time limit). */
+function noAnswer(_url: string, init: RequestInit): Promise<Response> {
+  return new Promise((_resolve, reject) => {
+    init.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+  });
+}
+
+type Route = (init: RequestInit) => Promise<Response>;
+
+/** Stubs fetch by path; returns the bodies POSTed to /v1/attendance, in order. */
+function network(routes: Record<string, Route>): CheckinBody[] {
+  const sent: CheckinBody[] = [];
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string, init: RequestInit) => {
+      if (url === "/v1/attendance") sent.push(JSON.parse(String(init.body)) as CheckinBody);
+      const route = routes[url];
+      if (!route) throw new Error(`unexpected ${url}`);
+      return route(init);
+    }),
+  );
+  return sent;
+}
+
+const capture = (): Parameters<typeof checkIn>[0] => ({
+  type: "in",
+  video: {} as HTMLVideoElement,
+  fix: FIX,
+  early: null,
+  onAction: () => undefined,
+});
+const waitingNow = (): Waiting[] => [...kept.values()] as Waiting[];
+
+beforeEach(() => {
+  kept.clear();
+  const storage = new Map<string, string>([
+    ["smart.token", "token"],
+    ["smart.nip", "199001012020012001"],
+  ]);
+  vi.stubGlobal("localStorage", {
+    getItem: (k: string) => storage.get(k) ?? null,
+    setItem: (k: string, v: string) => void storage.set(k, v),
+    removeItem: (k: string) => void storage.delete(k),
+  });
+  vi.stubGlobal("window", new EventTarget());
+  vi.stubGlobal("navigator", { onLine: true });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe("a live check-in", () => {
+  it("is on the phone while it is sent, is not sent again by the outbox meanwhile, and is forgotten once answered", async () => {
+    let answer: (r: Response) => void = () => undefined;
+    const sent = network({
+      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
+      "/v1/attendance": () => new Promise((resolve) => (answer = resolve)),
+    });
+    const outcome = checkIn(capture());
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    // the app closed now would lose nothing: the capture waits in its offline form, with the same id
+    const [waiting] = waitingNow();
+    expect(waiting?.id).toBe(sent[0]?.client_request_id);
+    expect(waiting?.body.offline).toBe(true);
+    expect(waiting?.body.challenge_id).toBeUndefined();
+    // the outbox's run (signal back, a minute gone by) leaves it to the screen that sends it
+    await flush();
+    expect(sent).toHaveLength(1);
+    answer(json(201, RECORDED));
+    expect((await outcome).kind).toBe("accepted");
+    expect(waitingNow()).toEqual([]);
+    await flush();
+    expect(sent).toHaveLength(1);
+  });
+
+  it("left unanswered waits on the phone and goes out later with the same id", async () => {
+    const sent = network({
+      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
+      "/v1/attendance": async () => Promise.reject(new TypeError("Failed to fetch")),
+    });
+    expect((await checkIn(capture())).kind).toBe("saved");
+    expect(waitingNow()).toHaveLength(1);
+    const later = network({ "/v1/attendance": async () => json(201, { ...RECORDED, status: "review" }) });
+    const [delivered] = await flush();
+    expect(delivered?.outcome).toBe("recorded");
+    expect(later.map((b) => [b.client_request_id, b.offline])).toEqual([[sent[0]?.client_request_id, true]]);
+    expect(waitingNow()).toEqual([]);
+  });
+
+  it("refused by SMART is shown, not kept", async () => {
+    const refusal = { error: { code: "OUTSIDE_ZONE", message: "Anda berada di luar area kerja.", details: {} } };
+    network({
+      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
+      "/v1/attendance": async () => json(400, refusal),
+    });
+    expect((await checkIn(capture())).kind).toBe("refused");
+    expect(waitingNow()).toEqual([]);
+  });
+
+  it("goes the offline way when the challenge does not come within seconds (a link that carries nothing)", async () => {
+    vi.useFakeTimers();
+    const sent = network({ "/v1/attendance/challenge": (init) => noAnswer("", init) });
+    let done = false;
+    const outcome = checkIn(capture()).finally(() => (done = true));
+    await vi.advanceTimersByTimeAsync(CHALLENGE_TIMEOUT_MS - 100);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    expect((await outcome).kind).toBe("saved");
+    expect(sent).toEqual([]);
+    expect(waitingNow()).toHaveLength(1);
+  });
+});
+
+describe("a capture's time", () => {
+  it("is SMART's on a phone whose clock runs 10 minutes fast", async () => {
+    remember(-600_000); // measured on the last answer
+    vi.stubGlobal("navigator", { onLine: false });
+    const before = Date.now();
+    expect((await checkIn(capture())).kind).toBe("saved");
+    const [waiting] = waitingNow();
+    const dated = Date.parse(waiting?.body.captured_at ?? "");
+    expect(dated).toBeGreaterThanOrEqual(before - 600_000);
+    expect(dated).toBeLessThan(Date.now() - 599_000);
+    expect(waiting?.correction).toBe(-600_000);
+  });
+
+  it("kept before any offset was known is dated by the one known when it is sent, once", async () => {
+    vi.stubGlobal("navigator", { onLine: false });
+    await checkIn(capture());
+    const [waiting] = waitingNow();
+    expect(waiting?.correction).toBeUndefined();
+    const taken = Date.parse(waiting?.body.captured_at ?? "");
+    remember(-600_000);
+    vi.stubGlobal("navigator", { onLine: true });
+    const sent = network({ "/v1/attendance": async () => Promise.reject(new TypeError("Failed to fetch")) });
+    await flush();
+    await flush();
+    expect(sent.map((b) => Date.parse(b.captured_at))).toEqual([taken - 600_000, taken - 600_000]);
+  });
+});

@@ -1,0 +1,60 @@
+// SMART's time as the phone knows it (servertime.ts): the offset an answer's `Date` header tells, and how a
+// capture is dated by it.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { correctionOf, knownOffset, MIN_CORRECTION_MS, offsetFrom, remember, serverNow, shifted } from "./servertime";
+
+const SERVER = "Sat, 05 Dec 2026 00:10:00 GMT"; // 07:10:00 in Jakarta
+const at = (iso: string): number => Date.parse(iso);
+
+describe("an answer's Date header", () => {
+  it("tells how far SMART's clock is from the phone's, from the middle of the second and of the round trip", () => {
+    // the phone's clock 10 minutes fast: it sent at 07:20:00.000 and heard back 400 ms later
+    const sent = at("2026-12-05T00:20:00.000Z");
+    expect(offsetFrom(SERVER, sent, sent + 400)).toBe(-600_000 + 500 - 200);
+    // a phone on time
+    const onTime = at("2026-12-05T00:10:00.300Z");
+    expect(Math.abs(offsetFrom(SERVER, onTime, onTime + 400) ?? NaN)).toBeLessThan(1_000);
+  });
+
+  it("tells nothing without a header, from a malformed one, or after too long a round trip", () => {
+    const sent = at("2026-12-05T00:10:00.000Z");
+    expect(offsetFrom(null, sent, sent + 100)).toBeNull();
+    expect(offsetFrom("kemarin", sent, sent + 100)).toBeNull();
+    expect(offsetFrom(SERVER, sent, sent + 12_000)).toBeNull(); // a weak link: the answer dates too loosely
+    expect(offsetFrom(SERVER, sent, sent - 5)).toBeNull(); // the phone's clock moved meanwhile
+  });
+});
+
+describe("a capture's time", () => {
+  it("is moved to SMART's clock when the phone is a while off, kept when it is right enough", () => {
+    expect(correctionOf(null)).toBeNull();
+    expect(correctionOf(-600_000)).toBe(-600_000);
+    expect(correctionOf(MIN_CORRECTION_MS)).toBe(MIN_CORRECTION_MS);
+    expect(correctionOf(-4_000)).toBe(0); // within what a measurement can tell
+    expect(shifted("2026-12-05T00:20:00.000Z", -600_000)).toBe("2026-12-05T00:10:00.000Z");
+    expect(shifted("2026-12-05T00:20:00.000Z", 0)).toBe("2026-12-05T00:20:00.000Z");
+  });
+
+  describe("on a phone", () => {
+    beforeEach(() => {
+      const kept = new Map<string, string>();
+      vi.stubGlobal("localStorage", {
+        getItem: (k: string) => kept.get(k) ?? null,
+        setItem: (k: string, v: string) => void kept.set(k, v),
+        removeItem: (k: string) => void kept.delete(k),
+      });
+    });
+    afterEach(() => vi.unstubAllGlobals());
+
+    it("uses the offset measured last, which outlives the app (offline captures are taken after a restart)", () => {
+      const phone = at("2026-12-05T00:20:00.000Z");
+      expect(serverNow(phone)).toEqual({ at: "2026-12-05T00:20:00.000Z", correction: null });
+      remember(-600_000);
+      remember(-599_700); // the last one counts
+      expect(knownOffset()).toBe(-599_700);
+      expect(serverNow(phone)).toEqual({ at: "2026-12-05T00:10:00.300Z", correction: -599_700 });
+      remember(2_000);
+      expect(serverNow(phone)).toEqual({ at: "2026-12-05T00:20:00.000Z", correction: 0 });
+    });
+  });
+});

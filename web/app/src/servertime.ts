@@ -1,0 +1,64 @@
+// SMART's time as the phone knows it. A phone whose clock is set wrong (by hand, automatic time switched off)
+// would date an offline capture by that clock, and SMART refuses one dated more than 5 minutes ahead of its own
+// time for good (checkin._attendance_time). Every answer of the API carries the server's time (the HTTP `Date`
+// header); the phone keeps how far its own clock is from it, measured on the last answer that came back quickly
+// enough to tell, and dates its captures by SMART's time when the two are a while apart. Pure rules, unit-tested
+// (servertime.test.ts); `remember` and `knownOffset` keep the last offset in localStorage (it must outlive an app
+// restart without signal, when offline captures are taken).
+
+const OFFSET_KEY = "smart.clock_offset";
+
+/** An answer whose round trip took longer than this tells the server's time too loosely to be used. */
+export const MAX_ROUND_TRIP_MS = 10_000;
+
+/** Below this the phone's own clock stands: a measurement is good to a few seconds (`Date` counts whole seconds,
+ * and the answer was on its way for up to half its round trip), and offline captures are reviewed by an admin
+ * anyway; a clock a minute and more off is the one that dates captures wrongly and, ahead by five, is refused. */
+export const MIN_CORRECTION_MS = 30_000;
+
+/** How far SMART's clock is ahead of the phone's (negative: the phone runs fast), from an answer's `Date` header
+ * and when the request left (`sentAt`) and its answer arrived (`receivedAt`), both by the phone's clock; null when
+ * the answer cannot tell (no or a malformed header, a round trip too long, a clock that moved meanwhile). */
+export function offsetFrom(dateHeader: string | null, sentAt: number, receivedAt: number): number | null {
+  if (!dateHeader) return null;
+  const server = Date.parse(dateHeader);
+  const trip = receivedAt - sentAt;
+  if (Number.isNaN(server) || trip < 0 || trip > MAX_ROUND_TRIP_MS) return null;
+  // `Date` drops the milliseconds (the server's time lies in the second it names: its middle is the best guess),
+  // and the server answered somewhere in the round trip (its middle, likewise).
+  return Math.round(server + 500 - (sentAt + receivedAt) / 2);
+}
+
+/** The correction to apply to the phone's clock: the offset when it matters (`MIN_CORRECTION_MS`), 0 when the
+ * phone's clock is right enough, null when no offset is known. */
+export function correctionOf(offset: number | null): number | null {
+  if (offset === null) return null;
+  return Math.abs(offset) >= MIN_CORRECTION_MS ? offset : 0;
+}
+
+/** An instant of the phone (ISO) moved by a correction (ms). */
+export function shifted(iso: string, correction: number): string {
+  return correction ? new Date(Date.parse(iso) + correction).toISOString() : iso;
+}
+
+export function remember(offset: number): void {
+  try {
+    localStorage.setItem(OFFSET_KEY, String(offset));
+  } catch {
+    // Storage full or denied: captures are dated by the phone's clock, as before.
+  }
+}
+
+/** The offset measured last on this phone, or null. */
+export function knownOffset(): number | null {
+  const raw = localStorage.getItem(OFFSET_KEY);
+  const offset = raw === null ? NaN : Number(raw);
+  return Number.isFinite(offset) ? offset : null;
+}
+
+/** Now by SMART's clock as far as the phone knows it (ISO), and the correction applied (null: none known, the
+ * phone's own clock). */
+export function serverNow(phoneNow: number = Date.now()): { at: string; correction: number | null } {
+  const correction = correctionOf(knownOffset());
+  return { at: new Date(phoneNow + (correction ?? 0)).toISOString(), correction };
+}
