@@ -72,14 +72,22 @@ def monitor_summary(principal: Principal, query: SummaryQuery, settings: Setting
     names = _regency_units()
     units = sorted(names) if visible is None else visible
     counted = recaps.unit_counts(units, day, now, settings)
+    # A day over: which units a recap stored it for (their absences are TK; the others' are not yet).
+    stored: list[bool | None] = (
+        list(recaps.recapped(units, day)) if recaps.before_today(day, now, settings.tz) else [None] * len(units)
+    )
     totals: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
     rows = []
-    for unit, (frame, counts) in zip(units, counted, strict=True):
+    for unit, (_, counts), recapped in zip(units, counted, stored, strict=True):
         for state, count in counts.items():
             totals[state] += count
         rows.append(
             UnitSummary(
-                unor_id=unit, unor_nama=names.get(unit, unit), employee_count=len(frame.employees), counts=counts
+                unor_id=unit,
+                unor_nama=names.get(unit, unit),
+                employee_count=sum(counts.values()),  # those judged (a day over: followed by then)
+                counts=counts,
+                recapped=recapped,
             )
         )
     return MonitorSummary(date=day.isoformat(), totals=totals, units=rows)

@@ -263,6 +263,10 @@ class UnitFrame:
     # NIPs whose status of the day the unit stored is void (`_former_members`): a move recorded that day made the
     # day another unit's, or a deactivation recorded that day ended it. A recap deletes their rows here.
     dropped: frozenset[str] = frozenset()
+    # The summary's frame of a day already over (`before_today`): members SMART began to follow only after the day
+    # and whom the unit did not judge on it. They count only once they have an event of the day (a machine log
+    # imported, a correction approved later than the frame was built), as the day's recap judges them (decision 134).
+    on_trace: frozenset[str] = frozenset()
     # The regency summary's memo of judgements made with this frame (see _judged_state).
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -350,7 +354,8 @@ def _as_judged(
     only then) and the day's former members. A day never judged (a run that never happened, or today in a
     live view) has no former members, and `known` None: every member followed that day is judged; a
     `scheduled` run's `known` is the NIPs with an event of the day (decision 134: a run made up after the 01:00
-    sync charges no appointee of that sync TK)."""
+    sync charges no appointee of that sync TK), and so is that of a live view of a day already over
+    (`before_today`): it counts absent only whom the day's recap will charge TK."""
     judged = _judged_before(unor_id, day, settings, live=live)
     if not judged:
         return (frozenset(nips_with_events()) if scheduled else None), None
@@ -409,10 +414,16 @@ def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: R
 
 
 def unit_day(
-    unor_id: str, day: date, settings: Settings, *, live: bool = False, calendar: RegencyCalendar | None = None
+    unor_id: str,
+    day: date,
+    settings: Settings,
+    *,
+    live: bool = False,
+    calendar: RegencyCalendar | None = None,
+    scheduled: bool = False,
 ) -> list[EmployeeDay]:
     """Plans and events of every employee of a unit for one local date (`judged_unit_day`)."""
-    return judged_unit_day(unor_id, day, settings, live=live, calendar=calendar)[1]
+    return judged_unit_day(unor_id, day, settings, live=live, calendar=calendar, scheduled=scheduled)[1]
 
 
 def judged_unit_day(
@@ -567,6 +578,12 @@ def run_nightly_recap(now: datetime, settings: Settings) -> tuple[RecapRun, Reca
     return before, run_daily_recap(today, settings, scheduled_at=now)
 
 
+def recapped(units: Sequence[str], day: date) -> list[bool]:
+    """Whether a recap stored each unit's statuses of `day` (one key-only query per unit, overlapping): a day
+    over but never recapped has no TK yet for those the monitor shows absent."""
+    return map_units(lambda unor_id: bool(runtime.statuses().nips_of_day(unor_id, day)), units)
+
+
 def recap_item(unor_id: str, nama: str, nip: str, status: DayStatus) -> DailyRecapItem:
     return DailyRecapItem(
         nip=nip,
@@ -586,9 +603,16 @@ def recap_item(unor_id: str, nama: str, nip: str, status: DayStatus) -> DailyRec
 # --- monitor -----------------------------------------------------------------------------------------
 
 
+def before_today(day: date, now: datetime, tz: tzinfo) -> bool:
+    """Whether `day` is over at `now`: the monitor shows such a day as the scheduled runs (and the console's
+    Hitung Ulang, decision 144) judge it, so a day never recapped counts nobody SMART began to follow only after
+    it (decision 134), as its recap will not."""
+    return day < now.astimezone(tz).date()
+
+
 def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monitor:
     rules = runtime.rule_table(settings)
-    entries = unit_day(unor_id, day, settings, live=True)
+    entries = unit_day(unor_id, day, settings, live=True, scheduled=before_today(day, now, settings.tz))
     counts: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
     items = []
     for entry in entries:
@@ -623,29 +647,42 @@ def frames_changed(unit_ids: Iterable[str] | None = None) -> None:
     people.touch_units(people.list_unit_ids() if unit_ids is None else unit_ids)
 
 
-def _build_frame(unor_id: str, day: date, settings: Settings, calendar: RegencyCalendar) -> UnitFrame:
-    """Read afresh (the one-minute caches of the check-in path could predate the change that bumped the unit)."""
+def _build_frame(unor_id: str, day: date, settings: Settings, calendar: RegencyCalendar, past: bool) -> UnitFrame:
+    """Read afresh (the one-minute caches of the check-in path could predate the change that bumped the unit).
+    `past`: the day is over, judged as the scheduled runs judge it (`before_today`)."""
     members = runtime.people().members_of_unit(unor_id)
     plans = _unit_plans(unor_id, day - timedelta(days=1), day + timedelta(days=1))
     known, former = _as_judged(
         unor_id, day, members, plans, settings, live=True, nips_with_events=lambda: _events_by_nip(unor_id, [day])
     )
     cutover = runtime.timeclock().cutover_of(unor_id)
-    frame = _frame(day, members, plans, settings, cutover, calendar=calendar, known=known, former=former)
-    return _left_behind(unor_id, frame, settings.tz)
+    if not past:
+        frame = _frame(day, members, plans, settings, cutover, calendar=calendar, known=known, former=former)
+        return _left_behind(unor_id, frame, settings.tz)
+    # Every member followed that day, those a (re-)run would judge only for a trace of the day marked `on_trace`:
+    # their events may come after the frame was built, and are seen in the digests of each poll.
+    frame = _frame(day, members, plans, settings, cutover, calendar=calendar, known=None, former=former)
+    former_nips = former.members.keys() if former else set()
+    on_trace = frozenset(
+        e.nip
+        for e in frame.employees
+        if e.nip not in former_nips and not e.judged_again_on(day, settings.tz, known or frozenset())
+    )
+    return _left_behind(unor_id, replace(frame, on_trace=on_trace), settings.tz)
 
 
-def cached_frames(units: Sequence[str], day: date, settings: Settings) -> list[UnitFrame]:
+def cached_frames(units: Sequence[str], day: date, settings: Settings, *, past: bool = False) -> list[UnitFrame]:
     """The units' frames as built for their current frame versions (one batch read of the versions); only the
-    frames of units changed since (or never built in this process) are built, their reads overlapping."""
+    frames of units changed since (or never built in this process) are built, their reads overlapping. `past`:
+    the day is over (`before_today`); a frame built while it was today is not used for it then."""
     stamps = runtime.people().frame_stamps(units)
-    keys = [(unit, day, settings.rules or "", stamps.get(unit, 0)) for unit in units]
+    keys = [(unit, day, settings.rules or "", stamps.get(unit, 0), past) for unit in units]
     found = [_FRAMES.peek(key) for key in keys]
     missing = [unit for unit, frame in zip(units, found, strict=True) if frame is None]
     built: dict[str, UnitFrame] = {}
     if missing:
         calendar = runtime.calendar().regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
-        frames = map_units(lambda unit: _build_frame(unit, day, settings, calendar), missing)
+        frames = map_units(lambda unit: _build_frame(unit, day, settings, calendar, past), missing)
         built = dict(zip(missing, frames, strict=True))
     for key in keys:
         if key[0] in built:
@@ -690,7 +727,7 @@ def unit_counts(
     (`assign_events`, `monitor_state`) from the day's digests. Only the employees whose tokens changed, whose
     working hours ended, or whose later events became due since the unit was last judged are judged again."""
     rules = runtime.rule_table(settings)
-    frames = cached_frames(units, day, settings)
+    frames = cached_frames(units, day, settings, past=before_today(day, now, settings.tz))
     digests = day_digests(
         [(unit, d.isoformat()) for unit, frame in zip(units, frames, strict=True) for d in frame.dates]
     )
@@ -749,7 +786,10 @@ def _judge(
         carried = frame.carried.get(nip)
         rows[nip] = _by_time((*read.get(nip, ()), *carried)) if carried else read.get(nip, ())
         if nip in states:
-            counts[states[nip]] -= 1
+            counts[states.pop(nip)] -= 1
+        if nip in frame.on_trace and not _left_a_trace(read.get(nip, ()), frame.day_plans[nip][1].day, rules.tz):
+            pending.discard(nip)
+            continue
         states[nip] = _judged_state(frame, nip, rows[nip], now, rules)
         counts[states[nip]] += 1
         if rows[nip] and rows[nip][-1].attendance_time > now:
@@ -757,6 +797,12 @@ def _judge(
         else:
             pending.discard(nip)
     return _Judged(own, rows, states, counts, now, frozenset(pending))
+
+
+def _left_a_trace(rows: Iterable[DayEvent], day: date, tz: tzinfo) -> bool:
+    """Whether the unit holds an event of `day` of the employee (whatever its review state), as the day's run reads
+    them (`_as_judged`'s `nips_with_events`: the unit's events of that local date)."""
+    return any(row.attendance_time.astimezone(tz).date() == day for row in rows)
 
 
 def _to_judge_again(

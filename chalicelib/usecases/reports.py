@@ -127,7 +127,10 @@ def monitor(principal: Principal, query: MonitorQuery, settings: Settings, now: 
     if len(units) == 1:
         if query.next is not None:  # one unit's day is one page: no cursor was ever issued for it
             raise bad_cursor()
-        return recaps.monitor(units[0], day, now, settings)
+        answer = recaps.monitor(units[0], day, now, settings)
+        if not recaps.before_today(day, now, settings.tz):
+            return answer
+        return answer.model_copy(update={"recapped": recaps.recapped(units, day)[0]})
     counts: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
     for _, unit_counts in recaps.unit_counts(units, day, now, settings):
         for state, count in unit_counts.items():

@@ -359,9 +359,12 @@ def test_the_summary_of_a_past_day_counts_its_check_ins(employee: Employee) -> N
     runtime.events().write_checkin(CheckinWrite(event, "198501012010011002#r-1", "body", StoredAnswer(201, {}), at))
     # WHEN the super admin asks for that day's summary
     summary = employee.api.call("GET", "/v1/admin/monitor/summary?date=2026-11-26", token=employee.admin)
-    # THEN Budi is present and Asep, who never came, absent, as U1's monitor of that day says
+    # THEN Budi is present, as U1's monitor of that day says; Asep, whom SMART followed only later and who left
+    # nothing of that day, is not counted absent (the day's recap will not charge him TK: decision 134), and the
+    # day says no recap stored it
     (unit,) = summary.body["units"]
-    assert (unit["counts"]["present"], unit["counts"]["absent"]) == (1, 1)
+    assert (unit["counts"]["present"], unit["counts"]["absent"]) == (1, 0)
+    assert (unit["employee_count"], unit["recapped"]) == (1, False)
     monitor = employee.api.call("GET", "/v1/admin/monitor?unor_id=U1&date=2026-11-26", token=employee.admin)
     assert unit["counts"] == monitor.body["counts"] == summary.body["totals"]
 

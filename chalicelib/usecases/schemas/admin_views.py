@@ -21,7 +21,7 @@ from chalicelib.usecases.schemas.common import (
     choice,
     enum_schema,
 )
-from chalicelib.usecases.schemas.reports import MONITOR_STATES, ReviewItem
+from chalicelib.usecases.schemas.reports import MONITOR_STATES, RECAPPED, ReviewItem
 
 COUNTS = Field(description="Employees per monitor state: " + ", ".join(MONITOR_STATES) + ".")
 
@@ -35,6 +35,7 @@ class UnitSummary(Result):
     unor_nama: str
     employee_count: int = Field(description="Active employees the monitor follows in the unit.")
     counts: dict[str, int] = COUNTS
+    recapped: bool | None = RECAPPED
 
 
 class MonitorSummary(Result):

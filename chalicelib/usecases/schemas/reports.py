@@ -35,6 +35,13 @@ MONITOR_STATES = ("present", "late", "not_yet", "absent", "leave", "field_duty",
 UNOR_ID = Field(default=None, description="The unit; required unless the unit admin has exactly one unit.")
 
 
+RECAPPED = Field(
+    default=None,
+    description="A day already over: whether a daily recap stored the unit's statuses of it (false: never "
+    "recapped, those shown `absent` are not TK yet). Null for today and later days, and for several units.",
+)
+
+
 class MonitorQuery(Query):
     date: Day | None = Field(default=None, description="Defaults to today.")
     unor_id: str | None = Field(default=None, description="One unit (one page); all visible units when absent.")
@@ -57,6 +64,7 @@ class Monitor(Result):
     )
     items: list[MonitorItem]
     next: str | None = Field(default=None, description="Null for one unit (its day is one page).")
+    recapped: bool | None = RECAPPED
 
 
 class RecapRequest(Request):

@@ -66,12 +66,15 @@ def assert_fast_equals_full(now: datetime, day: date | None = None, principal: P
 
 
 @pytest.fixture
-def regency(repos: Repositories) -> Repositories:
-    """U1 with Asep, Budi and Cucu; U2 with Dedi."""
+def regency(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> Repositories:
+    """U1 with Asep, Budi and Cucu; U2 with Dedi; all followed by SMART since October (a day over is judged for
+    whom SMART followed by then: decision 134)."""
     repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
     repos.people.upsert_unit("U2", "SDN 2 Ngamprah")
-    for nip, nama, unit in ((A, "Asep", "U1"), (B, "Budi", "U1"), (C, "Cucu", "U1"), (D, "Dedi", "U2")):
-        repos.people.put_employee(Employee(nip=nip, nama=nama, unor_id=unit))
+    with monkeypatch.context() as clock:
+        clock.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 10, 1, tzinfo=UTC))
+        for nip, nama, unit in ((A, "Asep", "U1"), (B, "Budi", "U1"), (C, "Cucu", "U1"), (D, "Dedi", "U2")):
+            repos.people.put_employee(Employee(nip=nip, nama=nama, unor_id=unit))
     return repos
 
 
