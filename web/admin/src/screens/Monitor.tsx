@@ -1,19 +1,24 @@
 // "Pemantauan": today's counts per unit (table and map), refreshed by itself every 30 s; a unit opens its
 // employees' live list. Reads GET /v1/admin/monitor/summary; where a stage does not answer it yet (404), the
-// same figures come from GET /v1/admin/monitor of each unit.
+// same figures come from GET /v1/admin/monitor of each unit. A refresh still on its way when the next is due is
+// left to finish (live.ts); a failed one keeps the figures and says from when they are. A day already over that no
+// recap stored says so (its absences are not TK yet), and units sharing one zone spread around it on the map.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../../../shared/api";
 import { useConsole } from "../context";
+import { useLive, type LiveState } from "../live";
 import { centreOf, L, MapView, shapeOf, ZONE_STYLE } from "../map";
+import { holidayNote, markerColour, notRecappedNote, refreshError, refreshLine, REFRESH_S, ringOffsets, spots } from "../monitorView";
 import { zonesByUnit } from "../zones";
 import { href, type Route } from "../router";
 import { get } from "../session";
 import type { Counts, Monitor as MonitorAnswer, Summary, Unit, UnitSummary, Zone } from "../types";
 import { arrival, time, today } from "../format";
-import { ErrorLine, Field, Screen, Table, useLoad, type Column } from "../ui";
+import { ErrorLine, Field, Screen, Table, type Column } from "../ui";
 
-export const REFRESH_MS = 30_000;
+export const REFRESH_MS = REFRESH_S * 1000;
 
+/** The states of a working day, as the table's columns and a marker's text name them. */
 export const STATES: [keyof Counts, string][] = [
   ["present", "Hadir"],
   ["late", "Terlambat"],
@@ -22,28 +27,14 @@ export const STATES: [keyof Counts, string][] = [
   ["leave", "Cuti/Izin"],
   ["field_duty", "Dinas luar"],
 ];
-const STATE_NAMES: Record<string, string> = { ...Object.fromEntries(STATES), off: "Libur" };
+/** ... and those who have the day off (a Sunday, a holiday, a day without hours in their schedule). */
+const ALL_STATES: [keyof Counts, string][] = [...STATES, ["off", "Libur"]];
+const STATE_NAMES: Record<string, string> = Object.fromEntries(ALL_STATES);
 
-/** Reloads every REFRESH_MS while the screen is open (and at once when the tab comes back into view). */
-function useRefresh(reload: () => void): Date {
-  const [at, setAt] = useState(() => new Date());
-  useEffect(() => {
-    const tick = (): void => {
-      reload();
-      setAt(new Date());
-    };
-    const timer = window.setInterval(tick, REFRESH_MS);
-    const onVisible = (): void => {
-      if (document.visibilityState === "visible") tick();
-    };
-    document.addEventListener("visibilitychange", onVisible);
-    return () => {
-      window.clearInterval(timer);
-      document.removeEventListener("visibilitychange", onVisible);
-    };
-  }, [reload]);
-  return at;
-}
+/** A unit's day as the API answers it; `recapped` (a day already over: whether a recap stored it) where it does. */
+type Row = UnitSummary & { recapped?: boolean | null };
+type Day = Summary & { units: Row[] };
+type UnitDay = MonitorAnswer & { recapped?: boolean | null };
 
 async function perUnit(units: Unit[], date: string, signal: AbortSignal): Promise<Summary> {
   const rows: UnitSummary[] = [];
@@ -75,10 +66,36 @@ export async function summary(units: Unit[], date: string, signal: AbortSignal):
   }
 }
 
-function Totals({ counts }: { counts: Counts }) {
+/** The line beside the date and, when the last read failed, what failed and from when the figures shown are. */
+function Freshness<T>({ live }: { live: LiveState<T> }) {
+  const okAt = live.okAt ? time(live.okAt.toISOString()) : null;
   return (
-    <dl class="totals">
-      {STATES.map(([k, label]) => (
+    <>
+      <p class="hint" aria-live="polite">
+        {refreshLine(okAt, live.loading)}
+      </p>
+      <ErrorLine message={refreshError(live.error, okAt)} />
+    </>
+  );
+}
+
+function Notes({ notes }: { notes: (string | null)[] }) {
+  const shown = notes.filter((n): n is string => n !== null);
+  return shown.length ? (
+    <div role="status">
+      {shown.map((n) => (
+        <p key={n} class="notice">
+          {n}
+        </p>
+      ))}
+    </div>
+  ) : null;
+}
+
+function Totals({ counts, stale }: { counts: Counts; stale: boolean }) {
+  return (
+    <dl class={stale ? "totals stale" : "totals"}>
+      {ALL_STATES.map(([k, label]) => (
         <div key={k} class={`total ${k}`}>
           <dt>{label}</dt>
           <dd>{counts[k] ?? 0}</dd>
@@ -88,42 +105,103 @@ function Totals({ counts }: { counts: Counts }) {
   );
 }
 
-const unitColumns: Column<UnitSummary>[] = [
+const unitColumns: Column<Row>[] = [
   {
     label: "Unit",
-    cell: (u) => <a href={href(["pemantauan", u.unor_id])}>{u.unor_nama}</a>,
+    cell: (u) => (
+      <>
+        <a href={href(["pemantauan", u.unor_id])}>{u.unor_nama}</a>
+        {u.recapped === false && u.employee_count > 0 ? <span class="tag">belum direkap</span> : null}
+      </>
+    ),
     sort: (u) => u.unor_nama,
   },
   { label: "Pegawai", cell: (u) => u.employee_count, sort: (u) => u.employee_count },
-  ...STATES.map(([k, label]): Column<UnitSummary> => ({ label, cell: (u) => u.counts[k] ?? 0, sort: (u) => u.counts[k] ?? 0 })),
+  ...ALL_STATES.map(([k, label]): Column<Row> => ({ label, cell: (u) => u.counts[k] ?? 0, sort: (u) => u.counts[k] ?? 0 })),
 ];
 
-/** A unit's marker text: how many checked in, then every state's count (the table's columns). */
+/** A unit's marker text: how many checked in, then every working-day state's count. */
 function unitTooltip(u: UnitSummary, seen: number): string {
   const counts = STATES.map(([k, label]) => `${label} ${String(u.counts[k] ?? 0)}`).join(", ");
   return `${u.unor_nama}: ${String(seen)} dari ${String(u.employee_count)} sudah absen (${counts})`;
 }
 
-function drawUnits(rows: UnitSummary[], zones: Map<string, Zone[]>) {
-  return (_m: L.Map, g: L.FeatureGroup): void => {
+const ZONE_SHAPE: L.PathOptions = { ...ZONE_STYLE, interactive: false }; // the markers above take the pointer
+const LEG: L.PolylineOptions = { color: "#52606d", weight: 1, opacity: 0.9, interactive: false };
+
+/** A unit's marker: coloured by the share checked in, its text on hover and on keyboard focus, opened by a click or
+ * Enter (a link to the unit's live list, named by its text). */
+function unitMarker(u: UnitSummary, at: L.LatLng): L.CircleMarker {
+  const seen = (u.counts.present ?? 0) + (u.counts.late ?? 0);
+  const colour = markerColour(u.counts, u.employee_count);
+  const marker = L.circleMarker(at, { radius: 9, color: colour, fillColor: colour, fillOpacity: 0.8 });
+  const text = unitTooltip(u, seen);
+  marker.bindTooltip(text);
+  const open = (): void => {
+    location.hash = href(["pemantauan", u.unor_id]);
+  };
+  marker.on("click", open);
+  marker.on("add", () => {
+    const el = marker.getElement();
+    if (!el) return;
+    el.setAttribute("tabindex", "0");
+    el.setAttribute("role", "link");
+    el.setAttribute("aria-label", text);
+    el.addEventListener("keydown", (e) => {
+      if ((e as KeyboardEvent).key === "Enter") {
+        e.preventDefault();
+        open();
+      }
+    });
+    el.addEventListener("focus", () => marker.openTooltip());
+    el.addEventListener("blur", () => marker.closeTooltip());
+  });
+  return marker;
+}
+
+/** Zones first, markers above them. Units whose (first) zone is at one spot share it: a dot marks the spot and
+ * their markers stand on rings around it, a fixed number of pixels out at any zoom (placed again after each zoom or
+ * move of the map; drawn on the spot until the map has its view), each joined to the spot by a thin line. */
+function drawUnits(rows: Row[], zones: Map<string, Zone[]>) {
+  return (m: L.Map, g: L.FeatureGroup): void => {
+    const placed: { unit: Row; centre: L.LatLng }[] = [];
     for (const u of rows) {
       const own = zones.get(u.unor_id) ?? [];
       for (const z of own) {
-        const shape = shapeOf(z.geometry, ZONE_STYLE);
+        const shape = shapeOf(z.geometry, ZONE_SHAPE);
         if (shape) g.addLayer(shape);
       }
       const first = own[0];
       const centre = first ? centreOf(first.geometry) : null;
-      if (!centre) continue;
-      const seen = (u.counts.present ?? 0) + (u.counts.late ?? 0);
-      const share = u.employee_count ? seen / u.employee_count : 0;
-      const colour = share >= 0.8 ? "#0b5d3b" : share >= 0.5 ? "#b7791f" : "#b42318";
-      const marker = L.circleMarker(centre, { radius: 9, color: colour, fillColor: colour, fillOpacity: 0.8 });
-      marker.bindTooltip(unitTooltip(u, seen));
-      marker.on("click", () => {
-        location.hash = href(["pemantauan", u.unor_id]);
+      if (centre) placed.push({ unit: u, centre });
+    }
+    const moves: (() => void)[] = [];
+    for (const spot of spots(placed, (p) => [p.centre.lat, p.centre.lng])) {
+      const centre = L.latLng(spot.at[0], spot.at[1]);
+      const offsets = ringOffsets(spot.items.length);
+      if (spot.items.length > 1) {
+        const dot = L.circleMarker(centre, { radius: 3, color: "#1f2933", fillColor: "#1f2933", fillOpacity: 1, interactive: false });
+        const place = (): void => {
+          for (const move of moves) move();
+        };
+        dot.on("add", () => m.on("zoomend moveend", place));
+        dot.on("remove", () => m.off("zoomend moveend", place));
+        g.addLayer(dot);
+      }
+      spot.items.forEach((p, i) => {
+        const marker = unitMarker(p.unit, centre);
+        const [dx, dy] = offsets[i] ?? [0, 0];
+        if (dx || dy) {
+          const leg = L.polyline([centre, centre], LEG);
+          g.addLayer(leg);
+          moves.push(() => {
+            const at = m.layerPointToLatLng(m.latLngToLayerPoint(centre).add([dx, dy]));
+            marker.setLatLng(at);
+            leg.setLatLngs([centre, at]);
+          });
+        }
+        g.addLayer(marker);
       });
-      g.addLayer(marker);
     }
   };
 }
@@ -131,34 +209,36 @@ function drawUnits(rows: UnitSummary[], zones: Map<string, Zone[]>) {
 export function Monitor(_: { route: Route }) {
   const { units } = useConsole();
   const [date, setDate] = useState(today());
-  const loaded = useLoad((signal) => summary(units, date, signal), date);
-  const at = useRefresh(loaded.reload);
+  const live = useLive<Day>((signal) => summary(units, date, signal), date, REFRESH_MS);
   const [zones, setZones] = useState<Map<string, Zone[]>>(new Map());
   useEffect(() => {
-    let live = true;
+    let on = true;
     void zonesByUnit(units).then((byUnit) => {
-      if (live) setZones(byUnit);
+      if (on) setZones(byUnit);
     });
     return () => {
-      live = false;
+      on = false;
     };
   }, [units]);
-  const rows = loaded.data?.units ?? [];
-  const drawKey = `${String(zones.size)}:${rows.map((r) => `${r.unor_id}=${String(r.counts.present ?? 0)}/${String(r.counts.late ?? 0)}`).join(",")}`;
+  const day = live.data;
+  const rows = day?.units ?? [];
+  // Drawn again when a marker's colour or text would change (any count), not at every refresh.
+  const drawKey = `${String(zones.size)}:${rows.map((r) => `${r.unor_id}=${String(r.employee_count)}${JSON.stringify(r.counts)}`).join(",")}`;
   return (
     <Screen title="Pemantauan">
       <div class="filters">
         <Field label="Tanggal" type="date" value={date} onInput={(v) => v && setDate(v)} />
-        <p class="hint" aria-live="polite">
-          Diperbarui otomatis setiap 30 detik · terakhir {time(at.toISOString())}
-          {loaded.loading ? " · memuat…" : ""}
-        </p>
+        <Freshness live={live} />
       </div>
-      <ErrorLine message={loaded.error} />
-      {loaded.data ? <Totals counts={loaded.data.totals} /> : null}
-      <Table caption="Kehadiran per unit" rows={rows} columns={unitColumns} rowKey={(u) => u.unor_id} pageSize={25} loading={loaded.data === null && loaded.loading} />
+      {day ? <Notes notes={[notRecappedNote(rows), holidayNote(day.totals)]} /> : null}
+      {day ? <Totals counts={day.totals} stale={live.error !== null} /> : null}
+      <Table caption="Kehadiran per unit" rows={rows} columns={unitColumns} rowKey={(u) => u.unor_id} pageSize={25} loading={day === null && live.error === null} />
       <h2 class="gap">Peta unit</h2>
-      <p class="hint">Warna penanda: hijau ≥ 80% sudah absen, kuning ≥ 50%, merah di bawahnya. Klik penanda untuk membuka unit.</p>
+      <p class="hint">
+        Warna penanda: hijau ≥ 80% pegawai yang bekerja hari itu sudah absen, kuning ≥ 50%, merah di bawahnya, abu-abu bila semua libur. Unit
+        yang berbagi zona digambar melingkari titik zonanya.
+        Klik penanda (atau pilih dengan Tab lalu tekan Enter) untuk membuka unit.
+      </p>
       <MapView label="Peta unit" draw={drawUnits(rows, zones)} drawKey={drawKey} />
     </Screen>
   );
@@ -177,11 +257,11 @@ export function UnitLive({ route }: { route: Route }) {
   const unorId = route.segments[1] ?? "";
   const allowed = units.some((u) => u.unor_id === unorId);
   const [date, setDate] = useState(today());
-  const loaded = useLoad(
-    (signal) => (allowed ? get<MonitorAnswer>("/v1/admin/monitor", { date, unor_id: unorId }, signal) : Promise.resolve(null)),
+  const live = useLive<UnitDay | null>(
+    (signal) => (allowed ? get<UnitDay>("/v1/admin/monitor", { date, unor_id: unorId }, signal) : Promise.resolve(null)),
     `${unorId}|${date}`,
+    REFRESH_MS,
   );
-  const at = useRefresh(loaded.reload);
   if (!allowed)
     return (
       <Screen title="Pemantauan">
@@ -189,6 +269,7 @@ export function UnitLive({ route }: { route: Route }) {
         <a href={href(["pemantauan"])}>Kembali ke Pemantauan</a>
       </Screen>
     );
+  const day = live.data;
   return (
     <Screen title={unitName(unorId)}>
       <p>
@@ -196,18 +277,17 @@ export function UnitLive({ route }: { route: Route }) {
       </p>
       <div class="filters">
         <Field label="Tanggal" type="date" value={date} onInput={(v) => v && setDate(v)} />
-        <p class="hint" aria-live="polite">
-          Diperbarui otomatis setiap 30 detik · terakhir {time(at.toISOString())}
-        </p>
+        <Freshness live={live} />
       </div>
-      <ErrorLine message={loaded.error} />
-      {loaded.data ? <Totals counts={loaded.data.counts} /> : null}
+      {day ? <Notes notes={[notRecappedNote([day]), holidayNote(day.counts)]} /> : null}
+      {day ? <Totals counts={day.counts} stale={live.error !== null} /> : null}
       <Table
         caption="Pegawai hari ini"
-        rows={loaded.data?.items ?? []}
-        columns={liveColumns(loaded.data?.date ?? date)}
+        rows={day?.items ?? []}
+        columns={liveColumns(day?.date ?? date)}
         rowKey={(e) => e.nip}
         empty="Belum ada data."
+        loading={day === null && live.error === null}
       />
     </Screen>
   );

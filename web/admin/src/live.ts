@@ -1,0 +1,91 @@
+// A screen that refreshes itself ("Pemantauan"): its read is made at once and again on each tick of a timer. A tick
+// while the read before is still on its way is skipped, never cancelling it (at 07:00 a regency's summary can take
+// longer than the timer's period, and would otherwise never arrive); the last answer stays, with the time it came,
+// and a failed refresh says so beside it.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { messageOf } from "../../shared/api";
+
+export interface LiveState<T> {
+  /** The last answer that came (kept when a later read failed). */
+  data: T | null;
+  /** When that answer came. */
+  okAt: Date | null;
+  /** Why the last read failed; null once one succeeds. */
+  error: string | null;
+  /** A read is on its way. */
+  loading: boolean;
+}
+
+export const NOTHING_YET: LiveState<never> = { data: null, okAt: null, error: null, loading: false };
+
+/** The reads of one key (a date, a unit): `tick` starts one unless one is on its way; `stop` cancels the one on
+ * its way and ignores whatever it brings. */
+export class Poller<T> {
+  private inFlight: AbortController | null = null;
+  private stopped = false;
+  private state: LiveState<T> = NOTHING_YET;
+
+  constructor(
+    private readonly load: (signal: AbortSignal) => Promise<T>,
+    private readonly onChange: (state: LiveState<T>) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Starts a read; false (nothing done) while one is on its way or after `stop`. */
+  tick(): boolean {
+    if (this.inFlight || this.stopped) return false;
+    const ctrl = new AbortController();
+    this.inFlight = ctrl;
+    this.set({ loading: true });
+    this.load(ctrl.signal).then(
+      (data) => {
+        if (this.settle(ctrl)) this.set({ data, okAt: this.now(), error: null, loading: false });
+      },
+      (exc: unknown) => {
+        if (this.settle(ctrl)) this.set({ error: messageOf(exc), loading: false });
+      },
+    );
+    return true;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.inFlight?.abort();
+    this.inFlight = null;
+  }
+
+  private settle(ctrl: AbortController): boolean {
+    if (this.inFlight !== ctrl) return false;
+    this.inFlight = null;
+    return !this.stopped;
+  }
+
+  private set(change: Partial<LiveState<T>>): void {
+    this.state = { ...this.state, ...change };
+    this.onChange(this.state);
+  }
+}
+
+/** `load`'s answer, read when `key` changes (the read of the key before is cancelled), every `everyMs` and when the
+ * tab comes back into view, a tick skipped while a read is on its way. */
+export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, key: string, everyMs: number): LiveState<T> {
+  const [state, setState] = useState<LiveState<T>>(NOTHING_YET);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    setState(NOTHING_YET);
+    const poller = new Poller<T>((signal) => loadRef.current(signal), setState);
+    poller.tick();
+    const timer = window.setInterval(() => poller.tick(), everyMs);
+    const onVisible = (): void => {
+      if (document.visibilityState === "visible") poller.tick();
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener("visibilitychange", onVisible);
+      poller.stop();
+    };
+  }, [key, everyMs]);
+  return state;
+}
