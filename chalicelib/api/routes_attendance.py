@@ -42,9 +42,12 @@ def check_in(call: Call, body: att_schema.CheckinBody) -> Response:
     future, not older than the configured limit), no challenge; the event goes to review with warning
     `OFFLINE_CAPTURE`. The same `client_request_id` sent again returns the first answer (201 or 422) and records
     nothing new (the same JSON in any key order or spacing is the same body); reused with a different body → 409
-    `CONFLICT`; while the first is still in progress, after waiting up to 10 s → 503 `UNAVAILABLE` to retry. A
-    refusal (422) is recorded with its photo for audit; its body carries the `event_id`. A second arrival on the
-    same day → 409 `ALREADY_RECORDED` (details `first_event`).
+    `CONFLICT`, its details naming how the first body was answered once it was (`first`: `status` accepted,
+    review or refused, `event_id`, and a refusal's `code` and `message`: a phone resending a capture in its
+    offline form after the live send arrived learns its outcome); while the first is still in progress, after
+    waiting up to 10 s → 503 `UNAVAILABLE` to retry. A refusal (422) is recorded with its photo for audit; its
+    body carries the `event_id`. A second arrival on the same day → 409 `ALREADY_RECORDED` (details
+    `first_event`).
     """
     answer = checkin.check_in(call.principal, body, call.raw_body(), call.settings, call.now)
     return json_response(answer.status_code, render(answer.body))

@@ -275,9 +275,6 @@ class StoredAnswer:
     body: dict[str, Any]
 
 
-CONFLICT = StoredAnswer(409, {"conflict": True})
-
-
 @dataclass(frozen=True)
 class Claim:
     """An idempotency record: a request in progress since `started_epoch`, or done with its `answer`."""
@@ -288,12 +285,35 @@ class Claim:
     answer: StoredAnswer | None = None
 
 
+def conflict(existing: Claim) -> StoredAnswer:
+    """The answer to an id used again for another body: a conflict, carrying what the first body was answered
+    when it was (the ids are the caller's own: a phone that resends a capture in its offline form after the live
+    send arrived learns whether that send was recorded or refused)."""
+    first = existing.answer if existing.state == "done" else None
+    return StoredAnswer(409, {"conflict": True} if first is None else {"conflict": True, "first": first_outcome(first)})
+
+
+def first_outcome(answer: StoredAnswer) -> dict[str, Any]:
+    """What an answered check-in was: recorded (`accepted`, `review`) with its event, or the refusal's code and
+    words."""
+    body = answer.body
+    if answer.status_code == 201:
+        return {"status": body.get("status"), "event_id": body.get("event_id")}
+    error = body.get("error") or {}
+    return {
+        "status": "refused",
+        "code": error.get("code"),
+        "message": error.get("message"),
+        "event_id": body.get("event_id"),
+    }
+
+
 def claim_outcome(existing: Claim | None, fingerprint: str) -> StoredAnswer | Literal["in_progress"]:
     """What a claim that lost its condition answers: the stored answer, a conflict, or "in progress"."""
     if existing is None:
         return IN_PROGRESS
     if existing.fingerprint != fingerprint:
-        return CONFLICT
+        return conflict(existing)
     if existing.state == "done" and existing.answer is not None:
         return existing.answer
     return IN_PROGRESS
@@ -308,7 +328,7 @@ def poll_answer(read: Callable[[], Claim | None], fingerprint: str, timeout_s: f
         if existing is None:
             return None
         if existing.state == "done":
-            return CONFLICT if existing.fingerprint != fingerprint else existing.answer
+            return conflict(existing) if existing.fingerprint != fingerprint else existing.answer
     return None
 
 

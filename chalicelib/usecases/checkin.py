@@ -221,7 +221,9 @@ def check_in(principal: Principal, body: CheckinBody, raw: bytes, settings: Sett
 
 def _replayed_answer(stored: StoredAnswer) -> Answer:
     if stored.body.get("conflict"):
-        raise ConflictError("client_request_id sudah dipakai untuk permintaan lain.", {"client_request_id": "reused"})
+        first = stored.body.get("first")
+        details: dict[str, object] = {"client_request_id": "reused", **({"first": first} if first else {})}
+        raise ConflictError("client_request_id sudah dipakai untuk permintaan lain.", details)
     recorded = CheckinAnswer if stored.status_code == 201 else CheckinRefusal
     return Answer(stored.status_code, recorded.model_validate(stored.body))
 

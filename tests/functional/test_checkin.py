@@ -76,6 +76,25 @@ def test_retry_returns_the_first_answer_and_records_nothing_new(employee: Employ
     reused = employee.body(selfie(GENUINE_2), client_request_id=body["client_request_id"])
     conflict = employee.api.call("POST", "/v1/attendance", reused, token=employee.token)
     assert conflict.status == 409 and conflict.body["error"]["code"] == "CONFLICT"
+    # ... naming what the first body was answered (a phone resending a capture in another form learns it)
+    first_outcome = {"status": first.body["status"], "event_id": first.body["event_id"]}
+    assert conflict.body["error"]["details"] == {"client_request_id": "reused", "first": first_outcome}
+    assert len(stored_events(employee.nip)) == 1
+
+
+def test_a_resend_in_another_form_after_a_refusal_names_the_refusal(employee: Employee) -> None:
+    body = employee.body(selfie(IMPOSTOR))
+    first = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert first.status == 422
+    reused = employee.body(selfie(GENUINE_2), client_request_id=body["client_request_id"])
+    conflict = employee.api.call("POST", "/v1/attendance", reused, token=employee.token)
+    first_outcome = {
+        "status": "refused",
+        "code": "FACE_MISMATCH",
+        "message": first.body["error"]["message"],
+        "event_id": first.body["event_id"],
+    }
+    assert (conflict.status, conflict.body["error"]["details"]["first"]) == (409, first_outcome)
 
 
 def test_a_retried_refusal_gets_the_first_refusal_and_records_nothing_new(employee: Employee) -> None:

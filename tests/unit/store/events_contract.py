@@ -23,7 +23,6 @@ from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.events import (
-    CONFLICT,
     FINGERPRINT_DAYS,
     ChallengeTaken,
     CheckinWrite,
@@ -42,6 +41,8 @@ PHONE = "android-0001-aaaa"
 AT = datetime(2026, 12, 3, 0, 30, 0, tzinfo=UTC)  # 07:30 in Jakarta
 DAY = "2026-12-03"
 STALE_S = 35
+# Another body under a request id still in flight: a conflict that cannot say how the first will be answered.
+UNANSWERED_CONFLICT = StoredAnswer(409, {"conflict": True})
 RACERS = 8
 
 
@@ -69,6 +70,11 @@ def event(nip: str = NIP, at: datetime = AT, **changes: object) -> Event:
         answer={"status": "accepted", "late_minutes": 0, "category": None, "warnings": ["EXIF_TIME_MISMATCH"]},
     )
     return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def answered_conflict(e: Event) -> StoredAnswer:
+    """Another body under the id of `e`'s accepted check-in: the conflict names how the first was answered."""
+    return StoredAnswer(409, {"conflict": True, "first": {"status": "accepted", "event_id": e.event_id}})
 
 
 def review(nip: str = NIP, at: datetime = AT, unor_id: str = "U1") -> Event:
@@ -168,7 +174,7 @@ class EventsRepositoryContract:
         assert repo.claim_request(f"{NIP}#r-1", "body-1", AT, STALE_S) is None
         # WHEN it is claimed again with the same body, THEN it is in progress; with another body, a conflict
         assert repo.claim_request(f"{NIP}#r-1", "body-1", AT + timedelta(seconds=1), STALE_S) == "in_progress"
-        assert repo.claim_request(f"{NIP}#r-1", "body-2", AT + timedelta(seconds=1), STALE_S) == CONFLICT
+        assert repo.claim_request(f"{NIP}#r-1", "body-2", AT + timedelta(seconds=1), STALE_S) == UNANSWERED_CONFLICT
         # AND another request id is claimed independently
         assert repo.claim_request(f"{NIP}#r-2", "body-1", AT, STALE_S) is None
 
@@ -190,8 +196,8 @@ class EventsRepositoryContract:
         answer = StoredAnswer(201, {"event_id": e.event_id, "status": "accepted"})
         # WHEN it is claimed again, even days later, THEN the stored answer comes back
         assert repo.claim_request(f"{NIP}#r-1", "body-of-r-1", AT + timedelta(days=2), STALE_S) == answer
-        # AND another body under the same request id is a conflict
-        assert repo.claim_request(f"{NIP}#r-1", "another body", AT + timedelta(days=2), STALE_S) == CONFLICT
+        # AND another body under the same request id is a conflict, naming how the first body was answered
+        assert repo.claim_request(f"{NIP}#r-1", "another body", AT + timedelta(days=2), STALE_S) == answered_conflict(e)
         # AND the answered request cannot be released
         with pytest.raises(ConditionFailed):
             repo.release_request(f"{NIP}#r-1")
@@ -222,8 +228,8 @@ class EventsRepositoryContract:
         repo.write_checkin(write(e))
         waiter.join()
         assert answers == [StoredAnswer(201, {"event_id": e.event_id, "status": "accepted"})]
-        # AND a waiter with another body learns of the conflict
-        assert repo.wait_for_answer(f"{NIP}#r-1", "another body", 1.0) == CONFLICT
+        # AND a waiter with another body learns of the conflict, and how the first body was answered
+        assert repo.wait_for_answer(f"{NIP}#r-1", "another body", 1.0) == answered_conflict(e)
 
     # --- the check-in transaction -------------------------------------------------------------------
 

@@ -124,6 +124,15 @@ describe("a capture waiting on the phone", () => {
     expect(settledBy(used)).toEqual({ outcome: "recorded", message: ARRIVED_EARLIER });
   });
 
+  it("says how SMART answered its first try when the conflict names it: recorded, or refused in SMART's words", () => {
+    const conflict = (first: Record<string, unknown>): ApiError =>
+      answered(409, "CONFLICT", "client_request_id sudah dipakai untuk permintaan lain.", { client_request_id: "reused", first });
+    expect(settledBy(conflict({ status: "accepted", event_id: "e1" }))).toEqual({ outcome: "recorded", message: "Absen diterima" });
+    expect(settledBy(conflict({ status: "review", event_id: "e1" }))).toEqual({ outcome: "recorded", message: "Menunggu verifikasi admin" });
+    const mismatch = conflict({ status: "refused", code: "FACE_MISMATCH", message: "Wajah tidak cocok.", event_id: "e1" });
+    expect(settledBy(mismatch)).toEqual({ outcome: "refused", message: "Wajah tidak cocok.", next: expect.stringContaining("wajah lurus") });
+  });
+
   it("is refused with the API's words and the next step otherwise", () => {
     const far = { zones: 1, nearest_zone: "SDN 1 Lembang", distance_m: 40 };
     expect(settledBy(answered(400, "OUTSIDE_ZONE", OUTSIDE, far))).toEqual({

@@ -69,10 +69,23 @@ export function retryLater(exc: unknown, capturedAt: string, now: number = Date.
   return exc.code === NETWORK_ERROR || transient;
 }
 
-/** A waiting capture whose first try reached SMART with its challenge (CONFLICT): SMART judged that try, which
- * may have been recorded or refused (SMART's answer to it never came back), so the phone does not say which;
- * Home reads the day again, and Riwayat lists the try with its outcome. */
+/** A waiting capture whose first try reached SMART with its challenge (CONFLICT) from an API that does not name
+ * that try's outcome: it may have been recorded or refused, so the phone does not say which; Home reads the day
+ * again, and Riwayat lists the try with its outcome. */
 export const ARRIVED_EARLIER = "Sudah sampai di server sebelumnya. Lihat hasilnya di Riwayat.";
+
+/** A waiting capture's first try, which reached SMART with its challenge (CONFLICT), as SMART answered it
+ * (`details.first`: recorded, or refused with its words); an API that does not say (before the field): recorded
+ * somehow, ARRIVED_EARLIER. */
+function earlierTry(details: Record<string, unknown>): Settled {
+  const first = details["first"] as { status?: string; code?: string; message?: string } | undefined;
+  if (first?.status === "accepted") return { outcome: "recorded", message: "Absen diterima" };
+  if (first?.status === "review") return { outcome: "recorded", message: "Menunggu verifikasi admin" };
+  if (first?.status === "refused" && first.message) {
+    return { outcome: "refused", message: first.message, next: NEXT_STEP[first.code ?? ""] ?? CORRECT_IT };
+  }
+  return { outcome: "recorded", message: ARRIVED_EARLIER };
+}
 
 /** Where a waiting capture refused without a next step of its own sends the employee: the moment it was taken
  * has passed, and a correction request is how a missing mark is put right. */
@@ -96,7 +109,7 @@ export const KEPT_TOO_LONG = "Absen ini tersimpan di ponsel lebih dari 3 hari se
  * mid-send), and was kept in the offline form; it is settled, and ARRIVED_EARLIER says where its outcome is. A refusal of its time (400 naming `captured_at`: "in the future or too old", in words that name neither)
  * is told as what it was, by the capture's age (`capturedAt`) at `now`: the phone's clock, or too long a wait. */
 export function settledBy(exc: ApiError, capturedAt?: string, now: number = Date.now()): Settled {
-  if (exc.status === 409) return { outcome: "recorded", message: exc.code === "CONFLICT" ? ARRIVED_EARLIER : exc.message };
+  if (exc.status === 409) return exc.code === "CONFLICT" ? earlierTry(exc.details) : { outcome: "recorded", message: exc.message };
   if (exc.status === 400 && capturedAt !== undefined && "captured_at" in exc.details) {
     const tooOld = now - Date.parse(capturedAt) > OFFLINE_KEEP_MS - 10 * 60_000;
     return tooOld
