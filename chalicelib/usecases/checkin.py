@@ -294,10 +294,12 @@ def _attendance_time(
     if request.offline:
         assert request.captured_at is not None
         captured = request.captured_at
-        if captured > now + timedelta(minutes=5) or captured < now - timedelta(hours=settings.offline_max_age_h):
-            raise ValidationError(
-                "Waktu pengambilan foto luring tidak wajar.", {"captured_at": "in the future or too old"}
-            )
+        ahead = captured > now + timedelta(minutes=5)
+        if ahead or captured < now - timedelta(hours=settings.offline_max_age_h):
+            # The cause named (a phone's clock set ahead, or a capture kept too long): the app tells the employee
+            # which, whatever limit SMART_OFFLINE_MAX_AGE_H sets.
+            cause = "in the future" if ahead else "too old"
+            raise ValidationError("Waktu pengambilan foto luring tidak wajar.", {"captured_at": cause})
         return captured, None
     assert request.challenge_id is not None and employee.device_id is not None
     challenge = challenges.verify(request.challenge_id, employee.nip, employee.device_id, now, settings.token_secret)

@@ -191,13 +191,15 @@ def test_a_check_in_being_sent_when_the_app_is_closed_goes_out_once_when_it_open
         again.page.goto("/app/")
     # THEN the outbox sends it, with the same id, and SMART holds it once: as an offline capture (reviewed), or,
     # when the try held on its way reached SMART as the app closed, as that try (the same id "used for another
-    # request"), which SMART judged on its own: the phone says it arrived and where to see what became of it
+    # request"), which SMART judged on its own: the phone says how SMART answered that try
     assert sent.value.request.post_data_json["client_request_id"] == sent_id
     answer = sent.value.json()
     expect(again.page.get_by_role("heading", name="Sudah terkirim")).to_be_visible()
     if sent.value.status == 409:
         assert answer["error"]["code"] == "CONFLICT", answer
-        expect(again.page.get_by_text("Sudah sampai di server sebelumnya. Lihat hasilnya di Riwayat.")).to_be_visible()
+        first_try = answer["error"]["details"]["first"]
+        words = {"accepted": "Absen diterima", "review": "Menunggu verifikasi admin"}[first_try["status"]]
+        expect(again.page.locator(".outbox li").filter(has_text=words)).to_have_count(1)
     else:
         assert sent.value.status == 201 and "OFFLINE_CAPTURE" in answer["warnings"], answer
     events = _mine(stack, token)

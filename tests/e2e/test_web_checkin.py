@@ -588,11 +588,14 @@ def test_a_link_that_carries_nothing_ends_in_the_outbox_and_the_retry_records_no
     link["mode"] = "pass"
     with page.expect_response(_is_checkin) as sent:
         page.clock.fast_forward(61_000)  # the outbox's own retry, once a minute
-    # THEN SMART answers that this capture's id was already used (its first try arrived), the app counts it as
-    # recorded, and SMART holds exactly one event: the first try's
+    # THEN SMART answers that this capture's id was already used (its first try arrived) and how it answered that
+    # try; the app settles the capture so, and SMART holds exactly one event: the first try's
     assert sent.value.status == 409, sent.value.text()
+    first_try = sent.value.json()["error"]["details"]["first"]
+    assert first_try["event_id"] == held[0].json()["event_id"], first_try
+    words = {"accepted": "Absen diterima", "review": "Menunggu verifikasi admin"}[first_try["status"]]
     expect(page.get_by_role("heading", name="Sudah terkirim")).to_be_visible()
-    expect(page.get_by_text("Sudah sampai di server sebelumnya. Lihat hasilnya di Riwayat.")).to_be_visible()
+    expect(page.locator(".outbox li").filter(has_text=words)).to_have_count(1)
     expect(page.locator(".outbox li")).to_have_count(1)  # the delivered list; nothing waits any more
     expect(page.get_by_role("heading", name="Menunggu dikirim")).to_have_count(0)
     first = held[0].json()

@@ -322,6 +322,16 @@ def test_offline_capture_goes_to_review_and_an_admin_decides(employee: Employee)
     )
 
 
+@pytest.mark.parametrize(("hours_ago", "cause"), [(-0.5, "in the future"), (73, "too old")])
+def test_an_offline_capture_out_of_time_is_refused_naming_why_and_records_nothing(
+    employee: Employee, hours_ago: float, cause: str
+) -> None:
+    # a phone clock set half an hour ahead, or a capture kept longer than SMART_OFFLINE_MAX_AGE_H (72)
+    answer = employee.check_in_offline(selfie(GENUINE), hours_ago=hours_ago)
+    assert (answer.status, answer.body["error"]["details"]) == (400, {"captured_at": cause}), answer.body
+    assert stored_events(employee.nip) == []
+
+
 def _offline(employee: Employee, captured: datetime, kind: str = "in") -> Any:
     """An offline capture of `kind` at the office, stamped `captured` by the phone's clock, sent now."""
     body = employee.body(selfie(GENUINE_2), type=kind, offline=True, captured_at=captured.isoformat())

@@ -199,6 +199,12 @@ describe("a waiting capture refused for its time", () => {
     });
   });
 
+  it("is told as SMART names it, whatever limit the regency set (SMART_OFFLINE_MAX_AGE_H)", () => {
+    const named = (cause: string): ApiError => answered(400, "VALIDATION_ERROR", "Waktu pengambilan foto luring tidak wajar.", { captured_at: cause });
+    expect(settledBy(named("too old"), TAKEN, TAKEN_MS + 30 * HOUR).message).toBe(KEPT_TOO_LONG); // a 24-hour limit
+    expect(settledBy(named("in the future"), TAKEN, TAKEN_MS + OFFLINE_KEEP_MS + HOUR).message).toBe(PHONE_CLOCK);
+  });
+
   it("keeps SMART's words for another invalid field", () => {
     const other = answered(400, "VALIDATION_ERROR", "Data tidak valid.", { latitude: "out of range" });
     expect(settledBy(other, TAKEN, TAKEN_MS)).toEqual({ outcome: "refused", message: "Data tidak valid.", next: CORRECT_IT });

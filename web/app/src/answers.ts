@@ -106,12 +106,15 @@ export const KEPT_TOO_LONG = "Absen ini tersimpan di ponsel lebih dari 3 hari se
 /** What a waiting capture's final refusal means. 409: recorded already (this capture's first try did arrive, or
  * the day's mark exists). Its id was made for this capture alone, so "used for another request" (CONFLICT) means
  * that first try: it arrived with its challenge before the phone gave up waiting (or before the app was closed
- * mid-send), and was kept in the offline form; it is settled, and ARRIVED_EARLIER says where its outcome is. A refusal of its time (400 naming `captured_at`: "in the future or too old", in words that name neither)
- * is told as what it was, by the capture's age (`capturedAt`) at `now`: the phone's clock, or too long a wait. */
+ * mid-send), and was kept in the offline form; it is settled as SMART answered that try (`earlierTry`). A refusal
+ * of its time (400 naming `captured_at`) is told as what it was: the phone's clock, or too long a wait, as SMART
+ * names it (or, from an API that does not, by the capture's age `capturedAt` at `now`). */
 export function settledBy(exc: ApiError, capturedAt?: string, now: number = Date.now()): Settled {
   if (exc.status === 409) return exc.code === "CONFLICT" ? earlierTry(exc.details) : { outcome: "recorded", message: exc.message };
   if (exc.status === 400 && capturedAt !== undefined && "captured_at" in exc.details) {
-    const tooOld = now - Date.parse(capturedAt) > OFFLINE_KEEP_MS - 10 * 60_000;
+    // SMART names the cause ("in the future", "too old"); an API that names both at once: by the capture's age
+    const cause = exc.details["captured_at"];
+    const tooOld = cause === "too old" || (cause !== "in the future" && now - Date.parse(capturedAt) > OFFLINE_KEEP_MS - 10 * 60_000);
     return tooOld
       ? { outcome: "refused", message: KEPT_TOO_LONG, next: CORRECT_IT }
       : { outcome: "refused", message: PHONE_CLOCK, next: SET_THE_CLOCK };

@@ -1,7 +1,7 @@
 // SMART's time as the phone knows it (servertime.ts): the offset an answer's `Date` header tells, and how a
 // capture is dated by it.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { correctionOf, knownOffset, MIN_CORRECTION_MS, offsetFrom, remember, serverNow, shifted } from "./servertime";
+import { correctionOf, knownOffset, MIN_CORRECTION_MS, OFFSET_TTL_MS, offsetFrom, remember, serverNow, shifted } from "./servertime";
 
 const SERVER = "Sat, 05 Dec 2026 00:10:00 GMT"; // 07:10:00 in Jakarta
 const at = (iso: string): number => Date.parse(iso);
@@ -49,12 +49,25 @@ describe("a capture's time", () => {
     it("uses the offset measured last, which outlives the app (offline captures are taken after a restart)", () => {
       const phone = at("2026-12-05T00:20:00.000Z");
       expect(serverNow(phone)).toEqual({ at: "2026-12-05T00:20:00.000Z", correction: null });
-      remember(-600_000);
-      remember(-599_700); // the last one counts
-      expect(knownOffset()).toBe(-599_700);
+      remember(-600_000, phone);
+      remember(-599_700, phone); // the last one counts
+      expect(knownOffset(phone)).toBe(-599_700);
       expect(serverNow(phone)).toEqual({ at: "2026-12-05T00:10:00.300Z", correction: -599_700 });
-      remember(2_000);
+      remember(2_000, phone);
       expect(serverNow(phone)).toEqual({ at: "2026-12-05T00:20:00.000Z", correction: 0 });
+    });
+
+    it("believes an offset for a day only: a clock set right since is not moved by it for good", () => {
+      const measured = at("2026-12-05T00:20:00.000Z");
+      remember(480_000, measured); // the phone was 8 minutes slow then
+      expect(serverNow(measured + OFFSET_TTL_MS).correction).toBe(480_000);
+      const nextDay = measured + OFFSET_TTL_MS + 60_000;
+      expect(serverNow(nextDay)).toEqual({ at: new Date(nextDay).toISOString(), correction: null });
+    });
+
+    it("ignores an offset kept by an earlier version without the time it was measured", () => {
+      localStorage.setItem("smart.clock_offset", "480000");
+      expect(knownOffset()).toBeNull();
     });
   });
 });

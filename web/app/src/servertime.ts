@@ -41,24 +41,35 @@ export function shifted(iso: string, correction: number): string {
   return correction ? new Date(Date.parse(iso) + correction).toISOString() : iso;
 }
 
-export function remember(offset: number): void {
+/** How long a measured offset is believed: a clock set right since (or set wrong since) would otherwise be moved
+ * by an offset that no longer holds, dating captures minutes off for good. A day covers a school's day without
+ * signal; after it the phone's own clock stands until an answer measures it again. */
+export const OFFSET_TTL_MS = 24 * 3_600_000;
+
+export function remember(offset: number, phoneNow: number = Date.now()): void {
   try {
-    localStorage.setItem(OFFSET_KEY, String(offset));
+    localStorage.setItem(OFFSET_KEY, JSON.stringify({ offset, at: phoneNow }));
   } catch {
     // Storage full or denied: captures are dated by the phone's clock, as before.
   }
 }
 
-/** The offset measured last on this phone, or null. */
-export function knownOffset(): number | null {
-  const raw = localStorage.getItem(OFFSET_KEY);
-  const offset = raw === null ? NaN : Number(raw);
-  return Number.isFinite(offset) ? offset : null;
+/** The offset measured last on this phone within `OFFSET_TTL_MS` of `phoneNow`, or null (none, too old, or one
+ * kept by an earlier version without its time). */
+export function knownOffset(phoneNow: number = Date.now()): number | null {
+  try {
+    const kept = JSON.parse(localStorage.getItem(OFFSET_KEY) ?? "null") as { offset?: unknown; at?: unknown } | null;
+    const { offset, at } = kept ?? {};
+    if (typeof offset !== "number" || typeof at !== "number" || !Number.isFinite(offset)) return null;
+    return Math.abs(phoneNow - at) <= OFFSET_TTL_MS ? offset : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Now by SMART's clock as far as the phone knows it (ISO), and the correction applied (null: none known, the
  * phone's own clock). */
 export function serverNow(phoneNow: number = Date.now()): { at: string; correction: number | null } {
-  const correction = correctionOf(knownOffset());
+  const correction = correctionOf(knownOffset(phoneNow));
   return { at: new Date(phoneNow + (correction ?? 0)).toISOString(), correction };
 }

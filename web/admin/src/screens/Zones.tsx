@@ -235,8 +235,8 @@ function withLine(text: string, line: string): string {
   return kept ? `${kept}\n${line}` : line;
 }
 
-/** What the panel says when the zone being changed was changed by another admin meanwhile (a newer version read
- * before saving, or the API's 409 CONFLICT). */
+/** What the panel says when the zone being changed was changed by another admin meanwhile (the API's 409
+ * CONFLICT: the version sent is older than the zone's). */
 function conflictText(z: Zone): string {
   return (
     `Zona ${z.name} sudah diubah admin lain sejak Anda membukanya, jadi perubahan Anda belum disimpan. ` +
