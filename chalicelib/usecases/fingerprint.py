@@ -401,9 +401,10 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
             "Tanggal peralihan hanya dapat diundur oleh super admin.", {"date": old.isoformat(), "reason": "later"}
         )
     today = now.astimezone(settings.tz).date()
-    if body.date < today and principal.role != "super_admin":
+    if body.date < today and body.date != old and principal.role != "super_admin":
         # A date already past voids the machine's punches of every day since: one mistyped date made a school's
-        # week TK (pay cut) at once. A super admin, who sees the whole rollout, sets such a date.
+        # week TK (pay cut) at once. A super admin, who sees the whole rollout, sets such a date. The date already
+        # set, sent again (a retry finishing its re-run, decision 216), changes nothing and goes through.
         raise ForbiddenError(
             "Tanggal peralihan yang sudah lewat hanya dapat ditetapkan super admin: absen mesin sejak tanggal itu "
             "tidak akan dihitung lagi.",
