@@ -37,7 +37,7 @@ import pytest
 
 from infra.web_files import DIST_DIR
 from tests.e2e.conftest import require_load_data
-from tests.e2e.web_phone import Phone, chromium_launcher
+from tests.e2e.web_phone import KEPT_ON_PHONE, Phone, chromium_launcher
 from tools import devstack_phone
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
@@ -47,16 +47,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
 SAVED = "Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal"
-# The outbox's records as IndexedDB holds them (idb-keyval's store "smart-outbox" / "checkins").
-KEPT_ON_PHONE = """() => new Promise((resolve, reject) => {
-  const open = indexedDB.open("smart-outbox");
-  open.onerror = () => reject(open.error);
-  open.onsuccess = () => {
-    const read = open.result.transaction("checkins").objectStore("checkins").getAll();
-    read.onsuccess = () => resolve(read.result);
-    read.onerror = () => reject(read.error);
-  };
-})"""
 
 
 @pytest.fixture(scope="module")

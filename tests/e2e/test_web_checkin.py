@@ -29,7 +29,7 @@ import pytest
 
 from chalicelib.attendance.export import month_label
 from tests.e2e.conftest import require_load_data
-from tests.e2e.web_phone import Phone, chromium_launcher
+from tests.e2e.web_phone import KEPT_ON_PHONE, Phone, chromium_launcher
 from tools import devstack_phone
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
@@ -415,18 +415,6 @@ def test_a_capture_waiting_on_the_phone_goes_out_only_for_the_employee_who_took_
     # (the first employee's last logout, made without signal, is told to SMART when the signal returns: the device
     # reset may have ended that session first, and SMART then refuses its token)
     phone.assert_clean(frozenset({(401, "/v1/auth/logout")}))
-
-
-# The outbox's records as IndexedDB holds them (idb-keyval's store "smart-outbox" / "checkins").
-KEPT_ON_PHONE = """() => new Promise((resolve, reject) => {
-  const open = indexedDB.open("smart-outbox");
-  open.onerror = () => reject(open.error);
-  open.onsuccess = () => {
-    const read = open.result.transaction("checkins").objectStore("checkins").getAll();
-    read.onsuccess = () => resolve(read.result);
-    read.onerror = () => reject(read.error);
-  };
-})"""
 
 
 def test_a_capture_refused_while_another_screen_is_open_waits_on_home_until_read(

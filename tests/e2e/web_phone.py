@@ -20,6 +20,18 @@ SCREENSHOTS = REPO_DIR / "build" / "screenshots"
 AXE = REPO_DIR / "web" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 
+# Page script: the employee app's outbox records as IndexedDB holds them (idb-keyval's store "smart-outbox" /
+# "checkins").
+KEPT_ON_PHONE = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("smart-outbox");
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const read = open.result.transaction("checkins").objectStore("checkins").getAll();
+    read.onsuccess = () => resolve(read.result);
+    read.onerror = () => reject(read.error);
+  };
+})"""
+
 
 WEB_APPS = {"app": "the employee app", "admin": "the admin console"}
 
