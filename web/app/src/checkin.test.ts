@@ -27,6 +27,7 @@ const { flush } = await import("./outbox");
 const { remember } = await import("./servertime");
 import type { Waiting } from "./outbox";
 import type { CheckinBody } from "./types";
+import { stubStorage } from "./teststorage";
 
 const FIX = { latitude: -6.9, longitude: 107.6, accuracy_m: 12, at: 0 };
 const CHALLENGE = { challenge_id: "c-1", issued_at: "2026-12-05T00:10:00Z", expires_at: "2026-12-05T00:12:00Z", liveness: null };
@@ -71,15 +72,10 @@ const waitingNow = (): Waiting[] => [...kept.values()] as Waiting[];
 
 beforeEach(() => {
   kept.clear();
-  const storage = new Map<string, string>([
+  stubStorage([
     ["smart.token", "token"],
     ["smart.nip", "199001012020012001"],
   ]);
-  vi.stubGlobal("localStorage", {
-    getItem: (k: string) => storage.get(k) ?? null,
-    setItem: (k: string, v: string) => void storage.set(k, v),
-    removeItem: (k: string) => void storage.delete(k),
-  });
   vi.stubGlobal("window", new EventTarget());
   vi.stubGlobal("navigator", { onLine: true });
 });

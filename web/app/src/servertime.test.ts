@@ -2,6 +2,7 @@
 // capture is dated by it.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { correctionOf, knownOffset, MIN_CORRECTION_MS, OFFSET_TTL_MS, offsetFrom, remember, serverNow, shifted } from "./servertime";
+import { stubStorage } from "./teststorage";
 
 const SERVER = "Sat, 05 Dec 2026 00:10:00 GMT"; // 07:10:00 in Jakarta
 const at = (iso: string): number => Date.parse(iso);
@@ -36,14 +37,7 @@ describe("a capture's time", () => {
   });
 
   describe("on a phone", () => {
-    beforeEach(() => {
-      const kept = new Map<string, string>();
-      vi.stubGlobal("localStorage", {
-        getItem: (k: string) => kept.get(k) ?? null,
-        setItem: (k: string, v: string) => void kept.set(k, v),
-        removeItem: (k: string) => void kept.delete(k),
-      });
-    });
+    beforeEach(() => void stubStorage());
     afterEach(() => vi.unstubAllGlobals());
 
     it("uses the offset measured last, which outlives the app (offline captures are taken after a restart)", () => {

@@ -15,6 +15,7 @@ import {
   token,
 } from "./session";
 import { ApiError } from "../../shared/api";
+import { stubStorage } from "./teststorage";
 
 const WRONG = "NIP/nama pengguna atau kata sandi salah.";
 
@@ -27,12 +28,7 @@ const error = (status: number, code: string, message = "…"): Response => answe
 let signedOut: string[];
 
 beforeEach(() => {
-  const kept = new Map<string, string>();
-  vi.stubGlobal("localStorage", {
-    getItem: (k: string) => kept.get(k) ?? null,
-    setItem: (k: string, v: string) => void kept.set(k, v),
-    removeItem: (k: string) => void kept.delete(k),
-  });
+  stubStorage();
   const win = new EventTarget();
   signedOut = [];
   win.addEventListener(SIGNED_OUT_EVENT, (e) => signedOut.push((e as CustomEvent<string>).detail));
