@@ -55,6 +55,8 @@ class Event:
     decided_at: str | None = None
     decision_note: str | None = None
     source: str | None = None  # None: the app; "fingerprint": a punch imported from a fingerprint machine
+    # An offline capture dated by SMART's clock as the app knew it: how far it moved the phone's (s); None: not moved.
+    clock_correction_s: int | None = None
 
     @property
     def voided(self) -> bool:

@@ -362,6 +362,7 @@ class EventModel(_PerEmployee, _Base):
     face_score = NumberAttribute(null=True)
     face_threshold = NumberAttribute(null=True)
     spoof_score = NumberAttribute(null=True)
+    clock_correction_s = NumberAttribute(null=True)
     photo_key = UnicodeAttribute(null=True)
     answer = JSONAttribute(null=True)
     decision = UnicodeAttribute(null=True)

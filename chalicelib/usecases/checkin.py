@@ -135,6 +135,7 @@ class CheckinRequest:
     fingerprint: str
     frames: tuple[bytes, ...] = ()
     device_fingerprint: str | None = None
+    clock_correction_s: int | None = None  # offline only: how far the app moved the phone's clock
 
 
 def request_fingerprint(raw: bytes) -> str:
@@ -166,6 +167,7 @@ def parse_request(body: CheckinBody, raw: bytes, settings: Settings) -> CheckinR
         fingerprint=request_fingerprint(raw),
         frames=tuple(faces.decode_photo(f, settings, field=f"frames.{i}") for i, f in enumerate(body.frames or [])),
         device_fingerprint=body.device_fingerprint,
+        clock_correction_s=body.clock_correction_s if body.offline else None,
     )
 
 
@@ -477,6 +479,7 @@ def _event(
         face_score=attempt.face.score if attempt.face else None,
         face_threshold=attempt.face.threshold if attempt.face else None,
         spoof_score=attempt.analysis.spoof_score if attempt.analysis else None,
+        clock_correction_s=request.clock_correction_s,
         photo_key=photo,
         answer=answer.model_dump(mode="json"),
     )
@@ -592,6 +595,7 @@ def event_as(view: type[View], m: Event, **extra: object) -> View:
         early_minutes=answer.get("early_minutes"),
         category=answer.get("category"),
         source=m.source or "app",
+        clock_correction_s=m.clock_correction_s,
         **extra,
     )
 

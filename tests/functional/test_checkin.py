@@ -332,6 +332,21 @@ def test_an_offline_capture_out_of_time_is_refused_naming_why_and_records_nothin
     assert stored_events(employee.nip) == []
 
 
+def test_the_reviewer_sees_how_far_the_app_moved_a_phone_clock(employee: Employee) -> None:
+    # GIVEN an offline capture the app dated by SMART's clock, the phone's being 8 minutes slow
+    captured = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    body = employee.body(selfie(GENUINE), offline=True, captured_at=captured, clock_correction_s=480)
+    body.pop("challenge_id")
+    sent = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
+    assert sent.status == 201, sent.body
+    # THEN the review item says so beside the time; an online check-in carries no correction
+    item = _review_item(employee, sent.body["event_id"])
+    assert item["clock_correction_s"] == 480
+    online = employee.check_in(selfie(GENUINE_2), type="out", clock_correction_s=60)
+    mine = employee.api.call("GET", "/v1/attendance/me", token=employee.token).body["items"]
+    assert [e["clock_correction_s"] for e in mine if e["event_id"] == online.body["event_id"]] == [None]
+
+
 def _offline(employee: Employee, captured: datetime, kind: str = "in") -> Any:
     """An offline capture of `kind` at the office, stamped `captured` by the phone's clock, sent now."""
     body = employee.body(selfie(GENUINE_2), type=kind, offline=True, captured_at=captured.isoformat())

@@ -82,6 +82,14 @@ class CheckinBody(Request):
     offline: bool = Field(default=False, description="Captured offline and sent later (always reviewed).")
     challenge_id: Text64 | None = Field(default=None, description="Required unless `offline` is true.")
     captured_at: Instant | None = Field(default=None, description="With offset; required when `offline` is true.")
+    clock_correction_s: int | None = Field(
+        default=None,
+        ge=-7 * 86400,
+        le=7 * 86400,
+        description="Offline capture: how far the app moved `captured_at` from the phone's clock to SMART's, as it "
+        "measured the difference on earlier answers (seconds; positive: the phone was slow). Shown to the reviewer "
+        "beside the time; absent when the phone's own clock dated it.",
+    )
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     accuracy_m: float = Field(ge=0, le=100_000)
@@ -167,6 +175,11 @@ class Event(Result):
     category: str | None
     source: Annotated[str, enum_schema(SOURCES)] = Field(
         default="app", description="`fingerprint`: a punch imported from a fingerprint machine (rollout)."
+    )
+    clock_correction_s: int | None = Field(
+        default=None,
+        description="An offline capture whose time the app moved from the phone's clock to SMART's: by how much "
+        "(seconds; positive: the phone was slow). Null when the phone's own clock dated it.",
     )
 
 

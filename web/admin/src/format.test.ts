@@ -1,6 +1,6 @@
 // The console's numbers the Indonesian way, and its dates and times on the regency's clock (format.ts).
 import { afterEach, describe, expect, it } from "vitest";
-import { arrival, count, dateTime, decimal, localDate, scoreAgainst, sentAfter, setZone, time, zoneName } from "./format";
+import { arrival, clockMoved, count, dateTime, decimal, localDate, scoreAgainst, sentAfter, setZone, time, zoneName } from "./format";
 
 describe("count", () => {
   it("puts thousands points in a count, as the files do", () => {
@@ -85,5 +85,14 @@ describe("sentAfter", () => {
 
   it("says when the photo is dated after it arrived: the phone's clock is ahead", () => {
     expect(sentAfter("2026-12-03T00:29:00+00:00", "2026-12-03T00:25:00+00:00")).toBe("foto bertanggal 4 menit sesudah diterima (jam ponsel tidak tepat)");
+  });
+});
+
+describe("clockMoved", () => {
+  it("says how far the app moved an offline capture's time from the phone's clock, and nothing when it did not", () => {
+    expect(clockMoved(480)).toBe("jam ponsel terlambat 8 menit; waktu ini sudah disesuaikan aplikasi ke jam SMART");
+    expect(clockMoved(-3_780)).toBe("jam ponsel 1 jam 3 menit lebih cepat; waktu ini sudah disesuaikan aplikasi ke jam SMART");
+    expect(clockMoved(25)).toContain("25 detik");
+    expect([clockMoved(0), clockMoved(null), clockMoved(undefined)]).toEqual([null, null, null]);
   });
 });

@@ -92,6 +92,17 @@ function span(minutes: number): string {
 /** How long after its photo was taken (by the phone's clock) an offline capture reached SMART, as the reviewer
  * reads it: "dikirim 3 jam 12 menit setelah foto diambil". A photo dated after its arrival (the phone's clock
  * ahead of SMART's) says so instead. */
+/** What the reviewer reads of an offline capture the app dated by SMART's clock (`clock_correction_s`): how far the
+ * phone's clock was off, and that the time shown is already moved ("jam ponsel terlambat 8 menit; …"); null when
+ * the phone's own clock dated it. */
+export function clockMoved(seconds: number | null | undefined): string | null {
+  if (!seconds) return null;
+  const minutes = Math.round(Math.abs(seconds) / 60);
+  const by = minutes ? span(minutes) : `${count(Math.abs(seconds))} detik`;
+  const phone = seconds > 0 ? `jam ponsel terlambat ${by}` : `jam ponsel ${by} lebih cepat`;
+  return `${phone}; waktu ini sudah disesuaikan aplikasi ke jam SMART`;
+}
+
 export function sentAfter(capturedAt: string, receivedAt: string): string {
   const minutes = Math.trunc((Date.parse(receivedAt) - Date.parse(capturedAt)) / MINUTE_MS);
   if (minutes < 0) return `foto bertanggal ${span(-minutes)} sesudah diterima (jam ponsel tidak tepat)`;

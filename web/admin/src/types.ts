@@ -52,6 +52,8 @@ export interface Evidence {
   status?: string;
   attendance_time: string;
   received_at?: string | null;
+  /** An offline capture whose time the app moved from the phone's clock to SMART's: by how much (s). */
+  clock_correction_s?: number | null;
   reasons: string[];
   warnings?: string[];
   face: { score: number; threshold: number } | null;

@@ -23,7 +23,7 @@ vi.mock("./camera", () => ({
 }));
 
 const { CHALLENGE_TIMEOUT_MS, checkIn } = await import("./checkin");
-const { flush } = await import("./outbox");
+const { flush, sentBody } = await import("./outbox");
 const { remember } = await import("./servertime");
 import type { Waiting } from "./outbox";
 import type { CheckinBody } from "./types";
@@ -172,5 +172,14 @@ describe("a capture's time", () => {
     await flush();
     await flush();
     expect(sent.map((b) => Date.parse(b.captured_at))).toEqual([taken - 600_000, taken - 600_000]);
+    // ... and says so, the same on every try, for the reviewer beside the time
+    expect(sent.map((b) => b.clock_correction_s)).toEqual([-600, -600]);
+  });
+
+  it("dated by the phone's own clock (right, or no offset known) says nothing of a correction", () => {
+    const body = { type: "in", client_request_id: "c", captured_at: "2026-12-05T00:20:00Z" } as CheckinBody;
+    expect(sentBody({ id: "c", body, saved_at: "", correction: 0 })).toBe(body);
+    expect(sentBody({ id: "c", body, saved_at: "" })).toBe(body);
+    expect(sentBody({ id: "c", body, saved_at: "", correction: 90_400 }).clock_correction_s).toBe(90);
   });
 });

@@ -166,10 +166,17 @@ async function dated(item: Waiting): Promise<Waiting> {
   return moved;
 }
 
+/** What a waiting capture sends: its body, and how far its time was moved from the phone's clock when it was (the
+ * reviewer sees it beside the time). The same every time it is sent: `correction` is set once. */
+export function sentBody(item: Waiting): CheckinBody {
+  const seconds = Math.round((item.correction ?? 0) / 1000);
+  return seconds ? { ...item.body, clock_correction_s: seconds } : item.body;
+}
+
 async function deliver(item: Waiting): Promise<Delivered> {
   const base = { id: item.id, type: item.body.type, captured_at: item.body.captured_at };
   try {
-    const answer = await call<CheckinAnswer>("POST", "/v1/attendance", item.body);
+    const answer = await call<CheckinAnswer>("POST", "/v1/attendance", sentBody(item));
     const message = answer.status === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin";
     return { ...base, outcome: "recorded", message };
   } catch (exc) {

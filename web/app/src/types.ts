@@ -75,6 +75,8 @@ export interface CheckinBody {
   challenge_id?: string;
   offline?: boolean;
   captured_at: string;
+  /** An offline capture dated by SMART's clock: how far the phone's was moved (s), for the reviewer. */
+  clock_correction_s?: number;
   latitude: number;
   longitude: number;
   accuracy_m: number;

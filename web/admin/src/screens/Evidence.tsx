@@ -12,7 +12,7 @@ import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reaso
 import type { Route } from "../router";
 import { canChange, mayChange, OWN_RECORD, type Query } from "../session";
 import type { Evidence, Zone } from "../types";
-import { count, dateTime, decimal, scoreAgainst, sentAfter, today } from "../format";
+import { clockMoved, count, dateTime, decimal, scoreAgainst, sentAfter, today } from "../format";
 import { countOf, DecisionForm, Done, ErrorLine, Field, firstPages, MoreNotice, Screen, Select, Table, useLoad, type Column } from "../ui";
 
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
@@ -76,7 +76,10 @@ function Facts({ item }: { item: Evidence }) {
       <dt>Jenis</dt>
       <dd>{KIND[item.type] ?? item.type}</dd>
       <dt>{offline ? "Waktu (jam ponsel)" : "Waktu"}</dt>
-      <dd>{dateTime(item.attendance_time)}</dd>
+      <dd>
+        {dateTime(item.attendance_time)}
+        {offline && clockMoved(item.clock_correction_s) ? ` (${clockMoved(item.clock_correction_s) ?? ""})` : null}
+      </dd>
       {offline && item.received_at ? (
         <>
           <dt>Diterima SMART</dt>
