@@ -309,10 +309,11 @@ def first_outcome(answer: StoredAnswer) -> dict[str, Any]:
 
 
 def claim_outcome(existing: Claim | None, fingerprint: str) -> StoredAnswer | Literal["in_progress"]:
-    """What a claim that lost its condition answers: the stored answer, a conflict, or "in progress"."""
+    """What a claim that lost its condition answers: the stored answer, a conflict naming it, or "in progress"
+    (also for another body while the first is still judged: the caller waits, then learns how it was answered)."""
     if existing is None:
         return IN_PROGRESS
-    if existing.fingerprint != fingerprint:
+    if existing.fingerprint != fingerprint and existing.state == "done":
         return conflict(existing)
     if existing.state == "done" and existing.answer is not None:
         return existing.answer
@@ -383,8 +384,9 @@ class EventsRepository(Protocol):
         self, key: str, fingerprint: str, now: datetime, stale_after_s: int
     ) -> StoredAnswer | Literal["in_progress"] | None:
         """Claim a client request id. Returns None when claimed, a StoredAnswer when already answered (409
-        `{"conflict": true}` when the id was used for another body), or "in_progress" when another attempt
-        holds it. A claim in progress for longer than `stale_after_s` is taken over."""
+        `{"conflict": true, "first": ...}` when the id was answered for another body), or "in_progress" when
+        another attempt holds it (whatever its body). A claim in progress for longer than `stale_after_s` is
+        taken over."""
         ...
 
     def release_request(self, key: str) -> None:
