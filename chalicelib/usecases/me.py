@@ -75,6 +75,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
         device_bound=employee.device_id is not None,
         onboarding=faces.onboarding(employee),
         gps_max_accuracy_m=settings.gps_max_accuracy_m,
+        offline_max_age_h=settings.offline_max_age_h,
     )
 
 

@@ -426,6 +426,16 @@ def test_me_tells_the_app_the_stage_s_gps_accuracy_limit(employee: Employee, mon
     assert employee.api.call("GET", "/v1/me", token=employee.token).body["gps_max_accuracy_m"] == 250.0
 
 
+def test_me_tells_the_app_how_long_smart_takes_an_offline_capture(
+    employee: Employee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app names the regency's own limit when SMART refuses a capture kept on the phone too long
+    assert employee.api.call("GET", "/v1/me", token=employee.token).body["offline_max_age_h"] == 72
+    monkeypatch.setenv("SMART_OFFLINE_MAX_AGE_H", "24")
+    load_settings.cache_clear()
+    assert employee.api.call("GET", "/v1/me", token=employee.token).body["offline_max_age_h"] == 24
+
+
 def test_missing_face_models_give_503_and_record_nothing(
     employee: Employee, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:

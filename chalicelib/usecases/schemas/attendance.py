@@ -264,6 +264,10 @@ class Profile(Result):
         description="The stage's SMART_GPS_MAX_ACCURACY_M: a fix less accurate than this is refused as GPS_INACCURATE "
         "(unless its whole circle lies inside a drawn zone), so the app waits for a better one."
     )
+    offline_max_age_h: int = Field(
+        description="The stage's SMART_OFFLINE_MAX_AGE_H: an offline capture kept on the phone longer than this many "
+        'hours is refused (`captured_at` "too old"), so the app tells the employee the regency\'s own limit.'
+    )
 
 
 class EnrolRequest(Request):

@@ -4,8 +4,8 @@ import { ApiError, errorFrom, NETWORK_ERROR } from "../../shared/api";
 import {
   ARRIVED_EARLIER,
   CORRECT_IT,
-  KEPT_TOO_LONG,
-  OFFLINE_KEEP_MS,
+  keptTooLong,
+  OFFLINE_KEEP_H,
   OUTSIDE_HOURS,
   PHONE_CLOCK,
   refused,
@@ -111,8 +111,8 @@ describe("a capture waiting on the phone", () => {
 
   it("waits for an inactive account only while SMART could still take it", () => {
     const inactive = answered(403, "ACCOUNT_INACTIVE");
-    expect(retryLater(inactive, TAKEN, TAKEN_MS + OFFLINE_KEEP_MS - HOUR)).toBe(true);
-    expect(retryLater(inactive, TAKEN, TAKEN_MS + OFFLINE_KEEP_MS)).toBe(false);
+    expect(retryLater(inactive, TAKEN, TAKEN_MS + OFFLINE_KEEP_H * HOUR - HOUR)).toBe(true);
+    expect(retryLater(inactive, TAKEN, TAKEN_MS + OFFLINE_KEEP_H * HOUR)).toBe(false);
   });
 
   it("counts as recorded when the day's mark exists, with the API's words", () => {
@@ -192,17 +192,32 @@ describe("a waiting capture refused for its time", () => {
   });
 
   it("is put down to its age when it waited longer than SMART takes one", () => {
-    expect(settledBy(badTime, TAKEN, TAKEN_MS + OFFLINE_KEEP_MS + HOUR)).toEqual({
+    expect(settledBy(badTime, TAKEN, TAKEN_MS + OFFLINE_KEEP_H * HOUR + HOUR)).toEqual({
       outcome: "refused",
-      message: KEPT_TOO_LONG,
+      message: keptTooLong(72),
       next: CORRECT_IT,
     });
   });
 
   it("is told as SMART names it, whatever limit the regency set (SMART_OFFLINE_MAX_AGE_H)", () => {
     const named = (cause: string): ApiError => answered(400, "VALIDATION_ERROR", "Waktu pengambilan foto luring tidak wajar.", { captured_at: cause });
-    expect(settledBy(named("too old"), TAKEN, TAKEN_MS + 30 * HOUR).message).toBe(KEPT_TOO_LONG); // a 24-hour limit
-    expect(settledBy(named("in the future"), TAKEN, TAKEN_MS + OFFLINE_KEEP_MS + HOUR).message).toBe(PHONE_CLOCK);
+    expect(settledBy(named("too old"), TAKEN, TAKEN_MS + 30 * HOUR, 24).message).toBe(keptTooLong(24)); // a 24-hour limit
+    expect(settledBy(named("in the future"), TAKEN, TAKEN_MS + OFFLINE_KEEP_H * HOUR + HOUR).message).toBe(PHONE_CLOCK);
+  });
+
+  it("names the regency's own limit, in days when it is whole days", () => {
+    expect(keptTooLong(72)).toBe("Absen ini tersimpan di ponsel lebih dari 3 hari sebelum terkirim, sehingga tidak dapat dicatat lagi.");
+    expect(keptTooLong(24)).toContain("lebih dari 1 hari sebelum");
+    expect(keptTooLong(36)).toContain("lebih dari 36 jam sebelum");
+    // an API that does not name the cause: judged by the capture's age against the regency's limit
+    expect(settledBy(badTime, TAKEN, TAKEN_MS + 30 * HOUR, 24).message).toBe(keptTooLong(24));
+    expect(settledBy(badTime, TAKEN, TAKEN_MS + 30 * HOUR, 72).message).toBe(PHONE_CLOCK);
+  });
+
+  it("waits for an inactive account only within the regency's own limit", () => {
+    const inactive = answered(403, "ACCOUNT_INACTIVE");
+    expect(retryLater(inactive, TAKEN, TAKEN_MS + 30 * HOUR, 24)).toBe(false);
+    expect(retryLater(inactive, TAKEN, TAKEN_MS + 30 * HOUR, 72)).toBe(true);
   });
 
   it("keeps SMART's words for another invalid field", () => {

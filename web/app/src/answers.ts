@@ -53,8 +53,10 @@ function nextStep(exc: ApiError): string | null {
   return exc.code === "OUTSIDE_ZONE" ? outsideZone(exc.details) : (NEXT_STEP[exc.code] ?? null);
 }
 
-/** How long SMART takes an offline capture (the default of SMART_OFFLINE_MAX_AGE_H): an older one is refused. */
-export const OFFLINE_KEEP_MS = 72 * 3_600_000;
+/** How many hours SMART takes an offline capture (SMART_OFFLINE_MAX_AGE_H's default): an older one is refused. The
+ * stage's own limit comes with the profile (`offlineKeepH`); this one stands until a profile was read. */
+export const OFFLINE_KEEP_H = 72;
+const HOUR_MS = 3_600_000;
 
 /** Whether a waiting capture (taken at `capturedAt`) should be sent again later (no signal, SMART busy or down,
  * session to renew, an account inactive for now: a deactivation SIMPEG takes back the same day) rather than
@@ -62,9 +64,9 @@ export const OFFLINE_KEEP_MS = 72 * 3_600_000;
  * the same capture sent again would be refused again. An inactive account's capture waits (Home says why) while
  * SMART could still take it; older, it is settled as refused (SMART refuses an inactive account before it looks
  * at a capture's age, so it would never say "too old"). */
-export function retryLater(exc: unknown, capturedAt: string, now: number = Date.now()): boolean {
+export function retryLater(exc: unknown, capturedAt: string, now: number = Date.now(), keepH: number = OFFLINE_KEEP_H): boolean {
   if (!(exc instanceof ApiError)) return true;
-  const inactiveForNow = exc.code === "ACCOUNT_INACTIVE" && now - Date.parse(capturedAt) < OFFLINE_KEEP_MS;
+  const inactiveForNow = exc.code === "ACCOUNT_INACTIVE" && now - Date.parse(capturedAt) < keepH * HOUR_MS;
   const transient = exc.status === 401 || exc.status === 429 || exc.status >= 500 || inactiveForNow;
   return exc.code === NETWORK_ERROR || transient;
 }
@@ -100,23 +102,28 @@ export const PHONE_CLOCK =
   "Jam ponsel tidak tepat: waktu absen ini di ponsel lebih dari 5 menit di depan jam SMART, sehingga absen ditolak.";
 export const SET_THE_CLOCK =
   "Atur jam ponsel ke otomatis (Setelan → Tanggal & waktu → otomatis). Absen ini tidak tercatat: bila perlu, ajukan Koreksi absen di menu Pengajuan.";
-/** ... or it waited on the phone longer than SMART takes one (`OFFLINE_KEEP_MS`). */
-export const KEPT_TOO_LONG = "Absen ini tersimpan di ponsel lebih dari 3 hari sebelum terkirim, sehingga tidak dapat dicatat lagi.";
+/** ... or it waited on the phone longer than SMART takes one (`keepH` hours, the regency's limit), named in days
+ * when it is whole days. */
+export function keptTooLong(keepH: number): string {
+  const span = keepH % 24 === 0 ? `${keepH / 24} hari` : `${keepH} jam`;
+  return `Absen ini tersimpan di ponsel lebih dari ${span} sebelum terkirim, sehingga tidak dapat dicatat lagi.`;
+}
 
 /** What a waiting capture's final refusal means. 409: recorded already (this capture's first try did arrive, or
  * the day's mark exists). Its id was made for this capture alone, so "used for another request" (CONFLICT) means
  * that first try: it arrived with its challenge before the phone gave up waiting (or before the app was closed
  * mid-send), and was kept in the offline form; it is settled as SMART answered that try (`earlierTry`). A refusal
  * of its time (400 naming `captured_at`) is told as what it was: the phone's clock, or too long a wait, as SMART
- * names it (or, from an API that does not, by the capture's age `capturedAt` at `now`). */
-export function settledBy(exc: ApiError, capturedAt?: string, now: number = Date.now()): Settled {
+ * names it (or, from an API that does not, by the capture's age `capturedAt` at `now`), with the regency's limit
+ * `keepH`. */
+export function settledBy(exc: ApiError, capturedAt?: string, now: number = Date.now(), keepH: number = OFFLINE_KEEP_H): Settled {
   if (exc.status === 409) return exc.code === "CONFLICT" ? earlierTry(exc.details) : { outcome: "recorded", message: exc.message };
   if (exc.status === 400 && capturedAt !== undefined && "captured_at" in exc.details) {
     // SMART names the cause ("in the future", "too old"); an API that names both at once: by the capture's age
     const cause = exc.details["captured_at"];
-    const tooOld = cause === "too old" || (cause !== "in the future" && now - Date.parse(capturedAt) > OFFLINE_KEEP_MS - 10 * 60_000);
+    const tooOld = cause === "too old" || (cause !== "in the future" && now - Date.parse(capturedAt) > keepH * HOUR_MS - 10 * 60_000);
     return tooOld
-      ? { outcome: "refused", message: KEPT_TOO_LONG, next: CORRECT_IT }
+      ? { outcome: "refused", message: keptTooLong(keepH), next: CORRECT_IT }
       : { outcome: "refused", message: PHONE_CLOCK, next: SET_THE_CLOCK };
   }
   return { outcome: "refused", message: exc.message, next: nextStep(exc) ?? CORRECT_IT };

@@ -16,7 +16,7 @@ import { createStore, del, entries, get, set } from "idb-keyval";
 import type { ApiError } from "../../shared/api";
 import { retryLater, type Settled, settledBy } from "./answers";
 import { correctionOf, knownOffset, shifted } from "./servertime";
-import { call, signedInNip } from "./session";
+import { call, offlineKeepH, signedInNip } from "./session";
 import type { CheckinAnswer, CheckinBody, Kind } from "./types";
 
 export interface Waiting {
@@ -180,8 +180,9 @@ async function deliver(item: Waiting): Promise<Delivered> {
     const message = answer.status === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin";
     return { ...base, outcome: "recorded", message };
   } catch (exc) {
-    if (retryLater(exc, item.body.captured_at)) throw exc;
-    return { ...base, ...settledBy(exc as ApiError, item.body.captured_at) };
+    const keepH = offlineKeepH();
+    if (retryLater(exc, item.body.captured_at, Date.now(), keepH)) throw exc;
+    return { ...base, ...settledBy(exc as ApiError, item.body.captured_at, Date.now(), keepH) };
   }
 }
 

@@ -4,6 +4,7 @@
 // how far the phone's clock is from SMART's (servertime.ts), and the tokens of sessions ended on the phone whose
 // logout SMART has not heard yet.
 import { ApiError, exchange, readJson, type RequestOptions } from "../../shared/api";
+import { OFFLINE_KEEP_H } from "./answers";
 import { keepStorage } from "./browser";
 import { offsetFrom, remember } from "./servertime";
 import type { Profile, TokenAnswer } from "./types";
@@ -232,6 +233,12 @@ export async function myProfile(signal?: AbortSignal): Promise<Profile> {
  * SMART_GPS_MAX_ACCURACY_M's default (100 m) before any was read. */
 export function maxAccuracyM(): number {
   return cachedProfile()?.gps_max_accuracy_m ?? 100;
+}
+
+/** How many hours SMART takes a capture kept on the phone: `offline_max_age_h` of the last profile read, or
+ * SMART_OFFLINE_MAX_AGE_H's default before any was read. */
+export function offlineKeepH(): number {
+  return cachedProfile()?.offline_max_age_h ?? OFFLINE_KEEP_H;
 }
 
 /** The day kept on the phone after a check-in SMART recorded online, so that Home, shown at once from it, offers

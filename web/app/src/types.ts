@@ -53,6 +53,8 @@ export interface Profile {
   onboarding?: Onboarding;
   /** The stage's accuracy limit of a fix (SMART_GPS_MAX_ACCURACY_M). */
   gps_max_accuracy_m?: number;
+  /** How many hours SMART takes a capture kept on the phone (SMART_OFFLINE_MAX_AGE_H). */
+  offline_max_age_h?: number;
   /** The unit's work zones (field-duty areas of the day are not among them: `today.field_duty`). */
   zones?: { zone_id: string; name: string }[];
 }
