@@ -413,19 +413,6 @@ def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: R
     return result
 
 
-def unit_day(
-    unor_id: str,
-    day: date,
-    settings: Settings,
-    *,
-    live: bool = False,
-    calendar: RegencyCalendar | None = None,
-    scheduled: bool = False,
-) -> list[EmployeeDay]:
-    """Plans and events of every employee of a unit for one local date (`judged_unit_day`)."""
-    return judged_unit_day(unor_id, day, settings, live=live, calendar=calendar, scheduled=scheduled)[1]
-
-
 def judged_unit_day(
     unor_id: str,
     day: date,
@@ -612,7 +599,7 @@ def before_today(day: date, now: datetime, tz: tzinfo) -> bool:
 
 def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monitor:
     rules = runtime.rule_table(settings)
-    entries = unit_day(unor_id, day, settings, live=True, scheduled=before_today(day, now, settings.tz))
+    _, entries = judged_unit_day(unor_id, day, settings, live=True, scheduled=before_today(day, now, settings.tz))
     counts: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
     items = []
     for entry in entries:

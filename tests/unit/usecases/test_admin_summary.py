@@ -48,7 +48,7 @@ def full_counts(unit: str, day: date, now: datetime) -> dict[str, int]:
     """The unit's counts computed afresh: members, plans and the day's events read from the repositories."""
     rules = runtime.rule_table(SETTINGS)
     counts = dict.fromkeys(MONITOR_KEYS, 0)
-    for entry in recaps.unit_day(unit, day, SETTINGS):
+    for entry in recaps.judged_unit_day(unit, day, SETTINGS)[1]:
         counts[monitor_state(entry.live(now, rules), now, rules)] += 1
     return counts
 
