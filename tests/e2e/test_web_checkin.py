@@ -657,6 +657,49 @@ def test_the_app_waits_for_a_fix_within_the_stage_s_accuracy_limit(
     phone.assert_clean()
 
 
+# Page script: the options of every position watch the page starts, in `__watchesStarted`.
+WATCHES_STARTED = """(() => {
+  const geo = navigator.geolocation;
+  const watch = geo.watchPosition.bind(geo);
+  window.__watchesStarted = [];
+  geo.watchPosition = (ok, fail, options) => {
+    window.__watchesStarted.push(options);
+    return watch(ok, fail, options);
+  };
+})()"""
+
+
+def test_a_fix_that_has_aged_is_not_sent_and_a_fresh_one_is_asked_for(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a phone lying still on the check-in screen (the browser fires its position watch once), whose clock
+    # the test moves
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack)
+    page = phone.page
+    page.clock.install()
+    page.add_init_script(WATCHES_STARTED)
+    activate(phone, employee)
+    page.get_by_role("button", name="Absen Masuk").click()
+    button = page.get_by_role("button", name="Ambil Foto dan Kirim")
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    expect(button).to_be_enabled()
+    # WHEN two and a half minutes pass without a new fix (the screen left open, the phone indoors)
+    page.clock.fast_forward("02:30")
+    # THEN the old fix is not offered for sending, the screen says why, and the app starts its watch again, taking
+    # nothing from the browser's cache (Chromium's emulated GPS has no new fix to give until the test sets one)
+    expect(page.get_by_text("Lokasi GPS terakhir sudah 2 menit lalu. Menunggu lokasi baru…")).to_be_visible()
+    expect(button).to_be_disabled()
+    assert [w["maximumAge"] for w in page.evaluate("window.__watchesStarted")] == [10_000, 0]
+    phone.check_screen("absen-gps-lama")
+    # WHEN the GPS delivers a new fix
+    page.context.set_geolocation({"latitude": CENTRE[0], "longitude": CENTRE[1], "accuracy": 12})
+    # THEN the employee can send again
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    expect(button).to_be_enabled()
+    phone.assert_clean()
+
+
 def test_denied_camera_and_location_show_how_to_allow_them(browser: Any, stack: StackUrls, admin: ApiClient) -> None:
     _, phone = activated_phone(browser, stack, admin, allow=False)
     page = phone.page

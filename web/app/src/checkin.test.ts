@@ -25,11 +25,13 @@ vi.mock("./camera", () => ({
 const { CHALLENGE_TIMEOUT_MS, checkIn } = await import("./checkin");
 const { flush, sentBody } = await import("./outbox");
 const { remember } = await import("./servertime");
+import { UserMessage } from "../../shared/api";
+import { FIX_MAX_AGE_MS } from "./geo";
 import type { Waiting } from "./outbox";
 import type { CheckinBody } from "./types";
 import { stubStorage } from "./teststorage";
 
-const FIX = { latitude: -6.9, longitude: 107.6, accuracy_m: 12, at: 0 };
+const FIX = { latitude: -6.9, longitude: 107.6, accuracy_m: 12 };
 const CHALLENGE = { challenge_id: "c-1", issued_at: "2026-12-05T00:10:00Z", expires_at: "2026-12-05T00:12:00Z", liveness: null };
 const RECORDED = { event_id: "e-1", status: "accepted", type: "in", attendance_time: "2026-12-05T00:10:00Z", late_minutes: 0, category: null, warnings: [] };
 
@@ -64,7 +66,7 @@ function network(routes: Record<string, Route>): CheckinBody[] {
 const capture = (): Parameters<typeof checkIn>[0] => ({
   type: "in",
   video: {} as HTMLVideoElement,
-  fix: FIX,
+  fix: { ...FIX, at: Date.now() }, // just received
   early: null,
   onAction: () => undefined,
 });
@@ -144,6 +146,21 @@ describe("a live check-in", () => {
     expect((await outcome).kind).toBe("saved");
     expect(sent).toEqual([]);
     expect(waitingNow()).toHaveLength(1);
+  });
+});
+
+describe("a capture's place", () => {
+  it("is never one the GPS gave minutes ago: nothing is sent or kept, online or not", async () => {
+    const sent = network({
+      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
+      "/v1/attendance": async () => json(201, RECORDED),
+    });
+    const aged = { ...capture(), fix: { ...FIX, at: Date.now() - FIX_MAX_AGE_MS - 1_000 } };
+    await expect(checkIn(aged)).rejects.toThrow("Lokasi GPS terakhir sudah 2 menit lalu. Menunggu lokasi baru…");
+    vi.stubGlobal("navigator", { onLine: false });
+    await expect(checkIn(aged)).rejects.toThrow(UserMessage);
+    expect(sent).toEqual([]);
+    expect(waitingNow()).toEqual([]);
   });
 });
 

@@ -3,11 +3,11 @@
 // a link that does not answer the challenge within seconds, the capture goes to the outbox instead and is sent
 // later as an offline check-in. A live check-in is kept in the outbox before it is sent and forgotten once SMART
 // answers it, so an app closed mid-send loses nothing (the outbox sends it later, with the same id).
-import { timedOut } from "../../shared/api";
+import { timedOut, UserMessage } from "../../shared/api";
 import { type Outcome, refused, unanswered } from "./answers";
 import { FRAME_BYTES, FRAME_PX, FRAME_QUALITY, grab, SELFIE_BYTES, SELFIE_PX, sleep } from "./camera";
 import { withCheckin } from "./day";
-import type { Fix } from "./geo";
+import { type Fix, isFresh, staleText } from "./geo";
 import { forget, holding, keep } from "./outbox";
 import { serverNow } from "./servertime";
 import { call, keepDay, uuid } from "./session";
@@ -50,6 +50,7 @@ export function askAhead(): Promise<Early> {
 export interface Capture {
   type: Kind;
   video: HTMLVideoElement;
+  /** The last fix the screen has: refused when it has aged (geo.FIX_MAX_AGE_MS), live or kept for later alike. */
   fix: Fix;
   /** The challenge asked when the screen opened (`askAhead`), so the tap does not wait for it. */
   early: Promise<Early> | null;
@@ -109,6 +110,9 @@ async function sendLive(body: CheckinBody, correction: number | null): Promise<O
 }
 
 export async function checkIn({ type, video, fix, early, onAction }: Capture): Promise<Outcome> {
+  // The screen disables its button for an aged fix, but looks only every few seconds: the tap is judged here,
+  // before the photo (which follows within seconds: the challenge's time limit and the liveness frames).
+  if (!isFresh(fix)) throw new UserMessage(staleText(fix));
   const base = {
     type,
     client_request_id: uuid(),

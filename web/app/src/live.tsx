@@ -2,7 +2,7 @@
 // (how to allow it on Android Chrome): a denied camera or location never leaves a blank screen.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CameraError, closeCamera, type Facing, openCamera, videoReady } from "./camera";
-import { type Fix, type GeoProblem, watchFix } from "./geo";
+import { FIX_CHECK_MS, type Fix, followFix, type GeoProblem, isFresh, staleText } from "./geo";
 import { maxAccuracyM } from "./session";
 
 const ALLOW_STEPS: Record<"camera" | "location", string[]> = {
@@ -101,29 +101,45 @@ const GEO_TEXT: Record<GeoProblem, string> = {
   missing: "Browser ini tidak dapat membaca lokasi. Buka SMART di Chrome.",
 };
 
-/** Follows the GPS fix while mounted; `fix` is null until the first one. */
-export function useFix(): { fix: Fix | null; problem: GeoProblem | null; retry: () => void } {
+/** Follows the GPS fix while mounted; `fix` is null until the first one, and may have aged since (`isFresh` at
+ * `now`, which moves on every FIX_CHECK_MS so the screen follows the fix's age). */
+export function useFix(): { fix: Fix | null; problem: GeoProblem | null; now: number; retry: () => void } {
   const [fix, setFix] = useState<Fix | null>(null);
   const [problem, setProblem] = useState<GeoProblem | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     setProblem(null);
-    return watchFix(
+    return followFix(
       (f) => {
         setFix(f);
+        setNow(Date.now());
         setProblem(null);
       },
       setProblem,
     );
   }, [attempt]);
-  return { fix, problem, retry: () => setAttempt((n) => n + 1) };
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), FIX_CHECK_MS);
+    return () => clearInterval(timer);
+  }, []);
+  return { fix, problem, now, retry: () => setAttempt((n) => n + 1) };
 }
 
-export function FixLine({ fix, problem, onRetry }: { fix: Fix | null; problem: GeoProblem | null; onRetry: () => void }) {
+/** Whether the check-in may use `fix` at `now`: young enough (geo.FIX_MAX_AGE_MS) and within the stage's
+ * accuracy limit. */
+export function usableFix(fix: Fix | null, now: number): fix is Fix {
+  return fix !== null && isFresh(fix, now) && fix.accuracy_m <= maxAccuracyM();
+}
+
+export function FixLine(p: { fix: Fix | null; problem: GeoProblem | null; now: number; onRetry: () => void }) {
+  const { fix, problem, now, onRetry } = p;
   if (problem === "denied") return <PermissionHelp what="location" title={GEO_TEXT.denied} onRetry={onRetry} />;
-  if (problem && !fix) {
+  const aged = fix !== null && !isFresh(fix, now);
+  if (problem && (!fix || aged)) {
     return (
       <div class="help" role="alert">
+        {aged ? <p>{staleText(fix, now)}</p> : null}
         <p class="help-title">{GEO_TEXT[problem]}</p>
         <button type="button" class="secondary" onClick={onRetry}>
           Coba Lagi
@@ -132,6 +148,13 @@ export function FixLine({ fix, problem, onRetry }: { fix: Fix | null; problem: G
     );
   }
   if (!fix) return <p class="gps" aria-live="polite">Mencari lokasi GPS…</p>;
+  if (aged) {
+    return (
+      <p class="gps poor" aria-live="polite">
+        {staleText(fix, now)}
+      </p>
+    );
+  }
   const accuracy = Math.round(fix.accuracy_m);
   const limit = maxAccuracyM();
   if (fix.accuracy_m > limit) {

@@ -2,9 +2,8 @@ import { useCallback, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
 import { timing, type Outcome } from "../answers";
 import { askAhead, checkIn, type Early } from "../checkin";
-import { CameraView, FixLine, useFix } from "../live";
+import { CameraView, FixLine, useFix, usableFix } from "../live";
 import { navigate } from "../router";
-import { maxAccuracyM } from "../session";
 import type { Kind } from "../types";
 import { clockOf } from "../clock";
 import { ErrorLine, Page } from "../ui";
@@ -63,7 +62,7 @@ function ahead(): Promise<Early> | null {
 
 export function Checkin({ kind }: { kind: Kind }) {
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
-  const { fix, problem, retry } = useFix();
+  const { fix, problem, now, retry } = useFix();
   const [busy, setBusy] = useState(false);
   const [action, setAction] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -94,16 +93,16 @@ export function Checkin({ kind }: { kind: Kind }) {
       </Page>
     );
   }
-  const poor = fix !== null && fix.accuracy_m > maxAccuracyM();
+  const usable = usableFix(fix, now);
   return (
     <Page title={KIND_ACTION[kind]} back>
       <p class="guide" aria-live="assertive">
         {action ?? (busy ? "Mengirim…" : "Lihat ke kamera, wajah terang dan jelas.")}
       </p>
       <CameraView facing="user" onVideo={onVideo} />
-      <FixLine fix={fix} problem={problem} onRetry={retry} />
+      <FixLine fix={fix} problem={problem} now={now} onRetry={retry} />
       <ErrorLine message={error} />
-      <button type="button" disabled={busy || !video || !fix || poor} onClick={() => void capture()}>
+      <button type="button" disabled={busy || !video || !usable} onClick={() => void capture()}>
         Ambil Foto dan Kirim
       </button>
     </Page>
