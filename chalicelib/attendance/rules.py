@@ -64,11 +64,11 @@ DEFAULT_DISCIPLINE_STEPS: tuple[DisciplineStep, ...] = (
 
 # Perpres 21/2023 common pattern: 37.5 h a week.
 NATIONAL_WEEK = WeekSchedule.of(WorkHours(time(7, 30), time(16, 0)), WorkHours(time(7, 30), time(16, 30)))
-# Ramadan: 32.5 h a week, start 08:00. Its Saturday only cuts the Saturdays of units that work six days (a school's
-# 07:00-13:00 becomes 08:00-13:00): Ramadan never adds a working day (attendance.calendar._within_ramadan).
+# Ramadan: 32.5 h a week, start 08:00. Its weekend only cuts the Saturdays and Sundays of units that work them (a
+# school's 07:00-13:00 becomes 08:00-13:00): Ramadan never adds a working day (attendance.calendar._within_ramadan).
 _RAMADAN_DAY = WorkHours(time(8, 0), time(15, 0))
 RAMADAN_WEEK = WeekSchedule(
-    (*WeekSchedule.of(_RAMADAN_DAY, WorkHours(time(8, 0), time(15, 30))).days[:5], _RAMADAN_DAY, None)
+    (*WeekSchedule.of(_RAMADAN_DAY, WorkHours(time(8, 0), time(15, 30))).days[:5], _RAMADAN_DAY, _RAMADAN_DAY)
 )
 
 

@@ -128,6 +128,22 @@ def test_ramadan_never_adds_or_removes_a_working_day_and_starts_a_six_day_unit_s
     assert plan_day(RAMADAN_SATURDAY, RAMADAN, EmployeePlan(), RULES).hours is None
 
 
+def test_ramadan_starts_a_seven_day_unit_s_sunday_at_08_00_too() -> None:
+    # GIVEN a unit working 07:30-16:00 every day of the week (a market office, a health post on a weekly pattern)
+    every_day = WeekSchedule(tuple([WorkHours(time(7, 30), time(16, 0))] * 7))
+    saved = datetime(2025, 12, 1, tzinfo=UTC)
+    unit = EmployeePlan(unit_versions=(ScheduleVersion(date(2026, 1, 1), saved, every_day),))
+    ramadan_sunday = RAMADAN_SATURDAY + timedelta(days=1)
+    # THEN its Ramadan Sunday is cut like its Saturday and its Monday: 08:00-15:00
+    for day in (RAMADAN_SATURDAY, ramadan_sunday, RAMADAN_MONDAY):
+        planned = plan_day(day, RAMADAN, unit, RULES)
+        assert (planned.hours, planned.source) == (WorkHours(time(8, 0), time(15, 0)), "ramadan"), day
+    worker = attend(ramadan_sunday, "07:50", "15:00", calendar=RAMADAN, employee=unit)
+    assert (worker.status, worker.deduction_percent) == ("H", 0)
+    # AND a unit on the national week still has its Ramadan Sunday off
+    assert plan_day(ramadan_sunday, RAMADAN, EmployeePlan(), RULES).hours is None
+
+
 def test_ramadan_cuts_a_unit_s_own_hours_and_never_lengthens_or_moves_them() -> None:
     # GIVEN a school on 07:00-13:00, a unit on a weekly 21:00-07:00 night shift, an afternoon school 16:00-21:00
     saved = datetime(2025, 12, 1, tzinfo=UTC)
