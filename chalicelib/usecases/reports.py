@@ -22,7 +22,7 @@ from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, decode_cursor, encode_cursor
 from chalicelib.store.photos import export_key
-from chalicelib.store.statuses import Counters, MonthRows
+from chalicelib.store.statuses import CounterRow, Counters, MonthRows
 from chalicelib.usecases import disclosure, recaps, rejudge
 from chalicelib.usecases.access import one_unit, units_of
 from chalicelib.usecases.paging import across_units, offset_page
@@ -189,8 +189,19 @@ def _month_end(
         ends[nip] = ends.get(nip, YearToDate()).advance(days)
     if rows:
         counters = [(nip, nama, ends[nip]) for nip, (nama, _) in sorted(rows.items())]
-        runtime.statuses().save_year_to_date(unor_id, month, counters, kept, counted_at)
+        runtime.statuses().save_year_to_date(unor_id, month, counters + _carried(rows, ends, kept), kept, counted_at)
     return ends
+
+
+def _carried(rows: MonthRows, ends: Counters, stored: Counters) -> list[CounterRow]:
+    """The month-end counters of the employees with no day in the month (a month deactivated by mistake, on study
+    leave): their year goes on, and the next month starts from this month end alone, so it keeps them too (without
+    them the year of such an employee began again at nothing). Only those not stored yet are named (one read)."""
+    quiet = {
+        nip: ytd for nip, ytd in ends.items() if nip not in rows and ytd != YearToDate() and stored.get(nip) != ytd
+    }
+    names = {e.nip: e.nama for e in runtime.people().get_employees(quiet)} if quiet else {}
+    return [(nip, names.get(nip, nip), ytd) for nip, ytd in sorted(quiet.items())]
 
 
 def _open_runs(unor_id: str, year: int, counted_at: datetime) -> dict[str, YearToDate]:
@@ -229,9 +240,8 @@ def _unit_month(unor_id: str, month: str, tz: tzinfo) -> list[EmployeeMonth]:
         for nip, (nama, days_) in sorted(rows.items())
     ]
     # Kept for next month's report to start from; a repeated report writes only counters that changed.
-    runtime.statuses().save_year_to_date(
-        unor_id, month, [(m.nip, m.nama, m.year_end()) for m in result], stored, counted_at
-    )
+    ends = [(m.nip, m.nama, m.year_end()) for m in result]
+    runtime.statuses().save_year_to_date(unor_id, month, ends + _carried(rows, prior, stored), stored, counted_at)
     return result
 
 

@@ -324,6 +324,26 @@ def test_a_month_read_before_its_end_is_counted_whole_for_the_next_month(repos: 
     assert _year_to_date("2026-12") == {A: 2}
 
 
+@pytest.mark.parametrize("read_between", [True, False], ids=["quiet month read", "quiet month never read"])
+def test_a_month_without_days_keeps_an_employee_s_year_to_date(repos: Repositories, read_between: bool) -> None:
+    # GIVEN Asep absent on 5 and 6 October (Budi present), October's report read
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
+    _store_days(repos, [date(2026, 10, 5), date(2026, 10, 6)])
+    assert _year_to_date("2026-10") == {A: 2, B: 0}
+    # AND no day of Asep's in November (deactivated by mistake, or on study leave): Budi's days only
+    for day in (date(2026, 11, 2), date(2026, 11, 3)):
+        repos.statuses.save_day("U1", day, [(Member(B, "Budi", True), on_time(day))])
+    if read_between:
+        assert _year_to_date("2026-11") == {B: 0}
+    # WHEN he is back in December and absent again on 1 December
+    _store_days(repos, [date(2026, 12, 1)])
+    # THEN December's report counts all three absences of his year, not the last one alone
+    assert _year_to_date("2026-12") == {A: 3, B: 0}
+    # AND November's month end, though he had no day in it, keeps his counters for the months after it
+    assert repos.statuses.year_to_date("U1", "2026-11")[A].tk_days == 2
+
+
 def test_the_cap_holds_for_an_employee_who_moved_away_and_back_within_the_month(
     repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
