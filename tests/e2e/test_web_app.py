@@ -203,6 +203,57 @@ def test_home_says_why_the_face_photo_was_rejected(phone: Phone, employee: Emplo
     phone.assert_clean()
 
 
+def _shows_what_was_typed(phone: Phone, fields: dict[str, str], screen: str) -> None:
+    """On a screen with password fields (`fields`: label → id): "Tampilkan kata sandi" shows them all, and the
+    field being typed in keeps the focus when a finger taps it; pressed again from the keyboard, hides them."""
+    page = phone.page
+    toggle = page.get_by_role("button", name="Tampilkan kata sandi")
+    inputs = [page.get_by_label(label, exact=True) for label in fields]
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    assert toggle.get_attribute("aria-controls") == " ".join(fields.values())
+    for field in inputs:
+        expect(field).to_have_attribute("type", "password")
+    inputs[0].focus()
+    toggle.tap()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    for field in inputs:
+        expect(field).to_have_attribute("type", "text")
+    assert page.evaluate("document.activeElement.id") == next(iter(fields.values()))
+    phone.check_screen(screen)
+    toggle.focus()
+    page.keyboard.press("Space")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    for field in inputs:
+        expect(field).to_have_attribute("type", "password")
+    expect(toggle).to_be_focused()
+
+
+def test_show_password_on_activation_password_change_and_login(phone: Phone, employee: Employee) -> None:
+    page = phone.page
+    page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
+    page.get_by_label("Kata sandi baru").fill(PASSWORD)
+    _shows_what_was_typed(phone, {"Kata sandi baru": "sandi-baru"}, "aktivasi-sandi-tampak")
+    expect(page.get_by_label("Kata sandi baru")).to_have_value(PASSWORD)
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+
+    page.get_by_role("link", name="Ubah Kata Sandi").click()
+    _shows_what_was_typed(
+        phone, {"Kata sandi lama": "sandi-lama", "Kata sandi baru": "sandi-baru"}, "ubah-sandi-tampak"
+    )
+
+    page.get_by_role("link", name="Beranda").click()
+    page.get_by_role("button", name="Keluar").click()
+    page.get_by_label("NIP").fill(employee.nip)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    _shows_what_was_typed(phone, {"Kata sandi": "sandi"}, "masuk-sandi-tampak")
+    # ... and a password shown is sent as typed
+    page.get_by_role("button", name="Tampilkan kata sandi").click()
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    phone.assert_clean()
+
+
 def test_wrong_password_shows_the_api_message(phone: Phone, employee: Employee, api: ApiClient) -> None:
     page = phone.page
     _activate(phone, employee)

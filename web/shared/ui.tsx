@@ -66,6 +66,32 @@ export function LabelledInput(p: InputProps) {
   );
 }
 
+/** "Tampilkan kata sandi": shows what was typed in a form's password fields (`controls`, their ids), for a cheap
+ * phone's small keys. A toggle button (aria-pressed), its name the same whether pressed or not; tapped while one
+ * of its fields is being typed in, the field keeps the focus (and the phone its keyboard open). A button, not a
+ * checkbox: a label "Tampilkan kata sandi" would also answer to a field's label "Kata sandi". The form's fields
+ * take `passwordType(shown)`. */
+export function ShowPassword({ shown, onToggle, controls }: { shown: boolean; onToggle: (shown: boolean) => void; controls: readonly string[] }) {
+  return (
+    <button
+      type="button"
+      class="show-password"
+      aria-pressed={shown}
+      aria-controls={controls.join(" ")}
+      onMouseDown={(e) => {
+        if (controls.includes(document.activeElement?.id ?? "")) e.preventDefault();
+      }}
+      onClick={() => onToggle(!shown)}
+    >
+      Tampilkan kata sandi
+    </button>
+  );
+}
+
+export function passwordType(shown: boolean): "text" | "password" {
+  return shown ? "text" : "password";
+}
+
 export interface SelectProps<T extends string> {
   id: string;
   name?: string | undefined;

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { chromeActivationLink, notChrome } from "../browser";
 import { navigate } from "../router";
-import { busyLabel } from "../../../shared/ui";
+import { busyLabel, passwordType, ShowPassword } from "../../../shared/ui";
 import { check, digitsOnly, needed, nipProblem } from "../forms";
 import { activate } from "../session";
 import { Field, Form, Page, useSubmit } from "../ui";
@@ -10,6 +10,7 @@ export function Activation({ params }: { params: URLSearchParams }) {
   const [nip, setNip] = useState(digitsOnly(params.get("nip") ?? ""));
   const [code, setCode] = useState(digitsOnly(params.get("kode") ?? ""));
   const [password, setPassword] = useState("");
+  const [shown, setShown] = useState(false);
   const { busy, error, submit } = useSubmit(async () => {
     check(nipProblem(nip), needed(code, "Kode aktivasi wajib diisi."));
     await activate(nip, code, password);
@@ -26,11 +27,12 @@ export function Activation({ params }: { params: URLSearchParams }) {
         <Field
           id="sandi-baru"
           label="Kata sandi baru"
-          type="password"
+          type={passwordType(shown)}
           autoComplete="new-password"
           value={password}
           onInput={setPassword}
         />
+        <ShowPassword shown={shown} onToggle={setShown} controls={["sandi-baru"]} />
       </Form>
       <p>
         Sudah aktif? <a href="#/masuk">Masuk</a>

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { navigate } from "../router";
-import { busyLabel } from "../../../shared/ui";
+import { busyLabel, passwordType, ShowPassword } from "../../../shared/ui";
 import { check, digitsOnly, nipProblem } from "../forms";
 import { logIn } from "../session";
 import { Field, Form, Page, useSubmit } from "../ui";
@@ -8,6 +8,7 @@ import { Field, Form, Page, useSubmit } from "../ui";
 export function Login({ notice }: { notice: string | null }) {
   const [nip, setNip] = useState("");
   const [password, setPassword] = useState("");
+  const [shown, setShown] = useState(false);
   const { busy, error, submit } = useSubmit(async () => {
     check(nipProblem(nip));
     await logIn(nip, password);
@@ -21,11 +22,12 @@ export function Login({ notice }: { notice: string | null }) {
         <Field
           id="sandi"
           label="Kata sandi"
-          type="password"
+          type={passwordType(shown)}
           autoComplete="current-password"
           value={password}
           onInput={setPassword}
         />
+        <ShowPassword shown={shown} onToggle={setShown} controls={["sandi"]} />
       </Form>
       <p>
         Belum punya kata sandi? <a href="#/aktivasi">Aktivasi dengan kode dari admin</a>

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { busyLabel } from "../../../shared/ui";
+import { busyLabel, passwordType, ShowPassword } from "../../../shared/ui";
 import { reworded } from "../forms";
 import { changePassword } from "../session";
 import { Field, Form, Page, useSubmit } from "../ui";
@@ -10,6 +10,7 @@ import { Field, Form, Page, useSubmit } from "../ui";
 export function Password() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
+  const [shown, setShown] = useState(false);
   const [done, setDone] = useState(false);
   const { busy, error, submit } = useSubmit(async () => {
     setDone(false);
@@ -30,8 +31,9 @@ export function Password() {
         </p>
       ) : null}
       <Form action={busyLabel(busy, "Simpan Kata Sandi")} busy={busy} error={error} onSubmit={submit}>
-        <Field id="sandi-lama" label="Kata sandi lama" type="password" autoComplete="current-password" value={current} onInput={setCurrent} />
-        <Field id="sandi-baru" label="Kata sandi baru" type="password" autoComplete="new-password" value={next} onInput={setNext} />
+        <Field id="sandi-lama" label="Kata sandi lama" type={passwordType(shown)} autoComplete="current-password" value={current} onInput={setCurrent} />
+        <Field id="sandi-baru" label="Kata sandi baru" type={passwordType(shown)} autoComplete="new-password" value={next} onInput={setNext} />
+        <ShowPassword shown={shown} onToggle={setShown} controls={["sandi-lama", "sandi-baru"]} />
       </Form>
     </Page>
   );
