@@ -254,6 +254,37 @@ def test_show_password_on_activation_password_change_and_login(phone: Phone, emp
     phone.assert_clean()
 
 
+def test_a_new_screen_takes_the_focus_to_its_heading_but_the_first_load_does_not(
+    phone: Phone, employee: Employee
+) -> None:
+    page = phone.page
+    # GIVEN the app opened from the activation link: the page starts at its top, nothing focused
+    page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
+    expect(page.get_by_role("heading", name="Aktivasi")).to_be_visible()
+    assert page.evaluate("document.activeElement === document.body")
+    # WHEN a step leads to another screen (a button, a link, the way back, signing out)
+    page.get_by_label("Kata sandi baru").fill(PASSWORD)
+    page.get_by_role("button", name="Aktifkan").click()
+    # THEN the focus is on the new screen's heading, which a screen reader reads out
+    expect(page.get_by_role("heading", name="Beranda")).to_be_focused()
+    page.get_by_role("link", name="Ubah Kata Sandi").click()
+    expect(page.get_by_role("heading", name="Ubah Kata Sandi")).to_be_focused()
+    phone.check_screen("ubah-sandi-fokus")
+    page.get_by_role("link", name="Beranda").click()
+    expect(page.get_by_role("heading", name="Beranda")).to_be_focused()
+    # ... and, the day read, Tab goes on from the top of that screen
+    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('section.card') !== null")
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_role("heading", name="Masuk")).to_be_focused()
+    # AND a reload is a first load again: nothing takes the focus
+    page.reload()
+    expect(page.get_by_role("heading", name="Masuk")).to_be_visible()
+    assert page.evaluate("document.activeElement === document.body")
+    phone.assert_clean()
+
+
 def test_wrong_password_shows_the_api_message(phone: Phone, employee: Employee, api: ApiClient) -> None:
     page = phone.page
     _activate(phone, employee)

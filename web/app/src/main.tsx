@@ -2,7 +2,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { keepStorage } from "./browser";
 import { startOutbox } from "./outbox";
-import { navigate, type Route, useRoute } from "./router";
+import { navigate, type Route, screenOf, useFocusOnNewScreen, useRoute } from "./router";
 import { Activation } from "./screens/Activation";
 import { Checkin } from "./screens/Checkin";
 import { Enrol } from "./screens/Enrol";
@@ -46,9 +46,11 @@ function App() {
     window.addEventListener(SIGNED_OUT_EVENT, signedOut);
     return () => window.removeEventListener(SIGNED_OUT_EVENT, signedOut);
   }, []);
+  const shown = screenOf(route, token() !== null);
+  useFocusOnNewScreen(shown);
 
-  if (route.path === "/aktivasi") return <Activation params={route.params} />;
-  if (route.path === "/masuk" || !token()) return <Login key={notice ?? ""} notice={notice} />;
+  if (shown === "/aktivasi") return <Activation params={route.params} />;
+  if (shown === "/masuk") return <Login key={notice ?? ""} notice={notice} />;
   return <Screen route={route} />;
 }
 

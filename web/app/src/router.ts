@@ -1,5 +1,6 @@
 // Hash routes (`/app/#/aktivasi?nip=…&kode=…` is what the QR on the activation sheet holds): the server and the
 // service worker only ever serve /app/index.html, and a route never reaches the network.
+import { useLayoutEffect, useRef } from "preact/hooks";
 import { useHashRoute } from "../../shared/route";
 
 export interface Route {
@@ -20,4 +21,29 @@ export function navigate(path: string): void {
 
 export function useRoute(): Route {
   return useHashRoute(parseHash);
+}
+
+/** Which screen a route shows: the activation always, the login when asked for or signed out (whatever the route
+ * says), otherwise the route's own, told apart by its query (a check-in or a check-out). */
+export function screenOf(route: Route, signedIn: boolean): string {
+  if (route.path === "/aktivasi") return "/aktivasi";
+  if (route.path === "/masuk" || !signedIn) return "/masuk";
+  const query = route.params.toString();
+  return query ? `${route.path}?${query}` : route.path;
+}
+
+/** The focus on a change of screen (`screen`: what is shown; not on the first load, where the page starts at its
+ * top and the screen reader reads it from there): it moves to the new screen's heading (`main h1`, focusable by
+ * script only), so a screen reader says where the tap led (a hash change alone is silent, and the focus would stay
+ * on a link or button no longer there), and Tab goes on from the top of the new screen. */
+export function useFocusOnNewScreen(screen: string): void {
+  const shown = useRef<string | null>(null);
+  // Before the browser paints the new screen: with an effect after it, a field focused at once (a quick finger,
+  // an autofill) could lose its focus to the heading while being typed in.
+  useLayoutEffect(() => {
+    const before = shown.current;
+    shown.current = screen;
+    if (before === null || before === screen) return;
+    document.querySelector<HTMLElement>("main h1")?.focus();
+  }, [screen]);
 }

@@ -24,7 +24,8 @@ export function Page({ title, back, children }: { title: string; back?: boolean;
         <span>SMART</span>
       </header>
       <section class="card">
-        <h1>{title}</h1>
+        {/* focused by script on a change of screen (router.useFocusOnNewScreen) */}
+        <h1 tabIndex={-1}>{title}</h1>
         {children}
       </section>
     </main>
