@@ -14,7 +14,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import cast
 
 from fpdf import FPDF
@@ -149,12 +149,14 @@ def _cells(number: int, row: MonthlyRow, keys: Sequence[str]) -> list[str]:
         *(str(row.counts.get(key, 0)) for key in keys),
         str(row.late_minutes),
         str(row.early_minutes),
-        _percent(row.deduction_percent),
+        percent_text(row.deduction_percent),
     ]
 
 
-def _percent(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+def percent_text(value: Decimal) -> str:
+    """A percent as the signed sheet prints it: two decimals, rounded half up as the spreadsheet shows it (Python's
+    own format rounds half to even: 1.125 % printed 1,12 beside the workbook's 1,13), decimal comma."""
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}".replace(".", ",")
 
 
 def _draw_rows(pdf: _RecapPdf, table: _Table, rows: Sequence[Sequence[str]]) -> None:
@@ -266,4 +268,4 @@ def export_daily_pdf(table: TableFile, day: date, unor_nama: str, printed_at: da
 def _text(value: Cell) -> str:
     if value is None:
         return ""
-    return _percent(value) if isinstance(value, Decimal) else pdf_text(str(value))
+    return percent_text(value) if isinstance(value, Decimal) else pdf_text(str(value))

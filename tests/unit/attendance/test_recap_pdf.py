@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 from unicodedata import normalize
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ import pytest
 
 from chalicelib.attendance.export import pdf_text
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, monthly_report
-from chalicelib.attendance.recap_pdf import NO_ROWS, TITLE, export_pdf, moment_label
+from chalicelib.attendance.recap_pdf import NO_ROWS, TITLE, export_pdf, moment_label, percent_text
 
 from .helpers import RULES, november_days
 
@@ -70,6 +71,12 @@ def test_a_row_carries_the_report_figures(pages: list[str]) -> None:
     assert row.startswith(f"1 Siti Aminah {_nip(80)} 21 21 20 0 0 0 1 1 0 0 0 ")
     assert row.endswith(f" 95 5 {figures.deduction_percent:.2f}".replace(".", ","))
     assert figures.deduction_percent > 0
+
+
+def test_a_percent_is_printed_as_the_workbook_shows_it_rounded_half_up() -> None:
+    assert [percent_text(Decimal(v)) for v in ("1.125", "1.115", "0.5", "100", "2.004")] == [
+        "1,13", "1,12", "0,50", "100,00", "2,00",
+    ]  # fmt: skip
 
 
 def test_the_signature_block_closes_each_unit(pages: list[str]) -> None:
