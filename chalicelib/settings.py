@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -317,6 +318,42 @@ def _rules(env: Mapping[str, str]) -> str | None:
 
 SECRET_NAME = re.compile(r"^SMART_[A-Z0-9_]+$")
 
+# The settings the deployed template gives every function (infra/merge.py, infra/web.py): the stage's names from
+# .chalice/config.json that name the stack's resources, and what the stack wires from its own resources and
+# parameters. An SSM parameter of one of these names would part the app from the stack without a word (judging in
+# WITA while the schedules run in the stack's WIB, a photo retention the bucket does not keep, metrics of another
+# stage that no alarm reads), so the secrets path may not hold one: the start fails naming it. By name, where the
+# stack takes it from. infra/merge.py refuses to build a template that sets a setting missing here.
+TEMPLATE_SETTINGS: Mapping[str, str] = MappingProxyType(
+    {
+        "SMART_STAGE": "the stage deployed",
+        "SMART_TABLE_PREFIX": "from the stage's environment_variables in .chalice/config.json: change it there",
+        "SMART_MODEL_DIR": "from the stage's environment_variables in .chalice/config.json: change it there",
+        "SMART_BUCKET": "to its own DataBucket",
+        "SMART_TIMEZONE": "from the stack parameter Timezone, which the schedules follow too: change that instead",
+        "SMART_PHOTO_RETENTION_DAYS": "from the stack parameter PhotoRetentionDays, which the bucket keeps too: "
+        "change that instead",
+        "SMART_EXPORT_RETENTION_DAYS": "from the stack parameter ExportRetentionDays, which the bucket keeps too: "
+        "change that instead",
+        "SMART_SECRETS_SSM_PATH": "from the stack parameter SecretsPath",
+        "SMART_SIMPEG_WORKER_FUNCTION": "to its own SimpegSync function",
+        "SMART_REPORT_WORKER_FUNCTION": "to its own ReportWorker function",
+        "SMART_TRUST_CDN_HEADERS": "on the API behind its WebDistribution",
+        "SMART_PUBLIC_BASE_URL": "from the stack parameter WebDomainName: change that instead",
+    }
+)
+
+
+def _refuse_template_settings(from_ssm: Mapping[str, str], path: str) -> None:
+    """Refuse SSM parameters that would override a setting the template owns (TEMPLATE_SETTINGS)."""
+    owned = sorted(name for name in from_ssm if name in TEMPLATE_SETTINGS)
+    if owned:
+        name, also = owned[0], f" (and {', '.join(owned[1:])})" if owned[1:] else ""
+        raise SettingsError(
+            f"{name} may not be an SSM parameter{also}: the stack sets it ({TEMPLATE_SETTINGS[name]}). "
+            f"Delete {path.rstrip('/')}/{name}."
+        )
+
 
 def _ssm_secrets(path: str, region: str | None) -> dict[str, str]:
     """SMART_* values kept as SSM parameters under `path` (SecureStrings decrypted), by last path segment."""
@@ -340,12 +377,15 @@ def _ssm_secrets(path: str, region: str | None) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def load_settings() -> Settings:
-    """Settings of this process, from os.environ plus the SSM secrets path when one is set (cached per
-    process: Lambda containers reuse them; a failure is not cached, so the next request retries)."""
+    """Settings of this process, from os.environ plus the SSM secrets path when one is set, whose values override
+    the environment but for TEMPLATE_SETTINGS, which they may not hold (cached per process: Lambda containers
+    reuse them; a failure is not cached, so the next request retries)."""
     env = dict(os.environ)
     path = _get(env, "SMART_SECRETS_SSM_PATH")
     if path:
-        env.update(_ssm_secrets(path, _get(env, "AWS_DEFAULT_REGION", _get(env, "AWS_REGION"))))
+        from_ssm = _ssm_secrets(path, _get(env, "AWS_DEFAULT_REGION", _get(env, "AWS_REGION")))
+        _refuse_template_settings(from_ssm, path)
+        env.update(from_ssm)
     return build_settings(env)
 
 

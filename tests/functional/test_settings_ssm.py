@@ -35,3 +35,34 @@ def test_a_missing_secret_fails_at_start_naming_it(monkeypatch: pytest.MonkeyPat
         with pytest.raises(SettingsError, match="SMART_TOKEN_SECRET"):
             load_settings()
     load_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "instead"),
+    [
+        ("SMART_TIMEZONE", "Asia/Makassar", "stack parameter Timezone"),
+        ("SMART_PHOTO_RETENTION_DAYS", "365", "stack parameter PhotoRetentionDays"),
+        ("SMART_STAGE", "dev", "stage deployed"),
+        ("SMART_BUCKET", "smart-dev-data", "DataBucket"),
+        ("SMART_TRUST_CDN_HEADERS", "false", "WebDistribution"),
+        ("SMART_REPORT_WORKER_FUNCTION", "smart-dev-ReportWorker", "ReportWorker"),
+    ],
+)
+def test_a_setting_the_stack_owns_is_refused_from_ssm_naming_it(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, instead: str
+) -> None:
+    # GIVEN a deployed function's environment, as the template sets it, and an operator's SSM parameter of a
+    # setting the template owns (e.g. the zone: the app would judge in WITA while the schedules run in WIB)
+    monkeypatch.setenv("SMART_STAGE", "prod")
+    monkeypatch.setenv("SMART_TIMEZONE", "Asia/Jakarta")
+    monkeypatch.delenv("SMART_TOKEN_SECRET", raising=False)
+    monkeypatch.setenv("SMART_SECRETS_SSM_PATH", "/smart/prod")
+    with mock_aws():
+        ssm = boto3.client("ssm", region_name="ap-southeast-3")
+        ssm.put_parameter(Name="/smart/prod/SMART_TOKEN_SECRET", Value=SECRET, Type="SecureString")
+        ssm.put_parameter(Name=f"/smart/prod/{name}", Value=value, Type="String")
+        load_settings.cache_clear()
+        # WHEN the function starts THEN it fails, naming the parameter and where the setting is changed instead
+        with pytest.raises(SettingsError, match=rf"^{name} may not be an SSM parameter.*{instead}.*/smart/prod/{name}"):
+            load_settings()
+    load_settings.cache_clear()

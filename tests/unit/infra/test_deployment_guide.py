@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from chalicelib.settings import TEMPLATE_SETTINGS
+
 from .conftest import of_type
 
 GUIDE = (Path(__file__).parents[3] / "docs" / "deployment.md").read_text(encoding="utf-8")
@@ -21,3 +23,10 @@ def test_every_ssm_command_of_the_guide_names_the_region() -> None:
     commands = re.findall(r"aws ssm [a-z-]+(?:[^\n`]|\\\n)*", GUIDE)
     assert len(commands) >= 10
     assert [c for c in commands if "--region ap-southeast-3" not in c] == []
+
+
+def test_no_ssm_command_of_the_guide_puts_a_setting_the_stack_owns() -> None:
+    # The functions refuse to start on such a parameter (chalicelib.settings.TEMPLATE_SETTINGS).
+    puts = re.findall(r"aws ssm put-parameter(?:[^\n`]|\\\n)*", GUIDE)
+    assert puts
+    assert [p for p in puts if any(f"/{name} " in p or p.endswith(f"/{name}") for name in TEMPLATE_SETTINGS)] == []

@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 
 from chalicelib.observability import NAMESPACE, Metric, dimensions
+from chalicelib.settings import TEMPLATE_SETTINGS
 from chalicelib.store.models import ALL_MODELS
+from infra import merge as merge_module
 from infra.alarms import LATENCY_P95_MS
 from infra.errors import TemplateError
-from infra.merge import LAYER_ID, MergeResult, merge
+from infra.merge import LAYER_ID, MergeResult, merge, stage_environment, template_settings
 
 from .conftest import of_type
 
@@ -140,4 +142,28 @@ def test_chalice_log_groups_are_refused_rather_than_overwritten(chalice_template
         "Properties": {"RetentionInDays": 14},
     }
     with pytest.raises(TemplateError, match="APIHandlerLogGroup"):
+        merge(chalice_template, ALL_MODELS)
+
+
+def test_every_setting_the_template_owns_is_refused_from_ssm(
+    chalice_template: dict[str, Any], merged: MergeResult
+) -> None:
+    # GIVEN the settings the merged template reads from the stage or sets on the functions itself
+    stage_env = stage_environment(of_type(chalice_template["Resources"], "AWS::Serverless::Function"))
+    owned = template_settings(of_type(merged.template["Resources"], "AWS::Serverless::Function"), stage_env)
+    # THEN they are exactly those the app refuses from the secrets path (a tunable of config.json is not one)
+    assert owned == set(TEMPLATE_SETTINGS)
+    assert {"SMART_TIMEZONE", "SMART_PHOTO_RETENTION_DAYS", "SMART_STAGE", "SMART_TRUST_CDN_HEADERS"} <= owned
+    assert "SMART_FACE_THREADS" not in owned
+
+
+def test_a_template_setting_the_app_would_take_from_ssm_is_refused(
+    chalice_template: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a new setting wired by the merge that chalicelib.settings.TEMPLATE_SETTINGS does not list yet
+    monkeypatch.setattr(
+        merge_module, "TEMPLATE_SETTINGS", {k: v for k, v in TEMPLATE_SETTINGS.items() if k != "SMART_TIMEZONE"}
+    )
+    # WHEN merging THEN the build stops naming it
+    with pytest.raises(TemplateError, match="SMART_TIMEZONE"):
         merge(chalice_template, ALL_MODELS)
