@@ -62,7 +62,7 @@ def face_retention(event: Any) -> dict[str, Any]:
 @app.schedule(Cron(30, 16, "*", "*", "?", "*"), name="daily_recap")
 def daily_recap(event: Any) -> dict[str, Any]:
     """Daily at 23:30 WIB: judge and store the day's statuses of every employee (and the day before's again).
-    Also at 09:30 WIB, a second schedule of the deployed template (infra/schedules.py), whose input names the
+    Also at 10:30 WIB, a second schedule of the deployed template (infra/schedules.py), whose input names the
     day-before job: the night shifts that ended that morning."""
     return jobs.recap_event(event.to_dict())
 
