@@ -32,6 +32,10 @@ DEFAULT_LIVENESS_ACTIONS = ("turn_left", "turn_right")
 # calibration: tools/antispoof_report.py), on (scored, stored, and a score at the threshold sends it to review).
 ANTISPOOF_MODES = ("off", "shadow", "on")
 _ANTISPOOF_ALIASES = {"false": "off", "0": "off", "true": "on", "1": "on"}  # what the earlier on/off flag took
+# SMART_FACE_POLICY: the entry of the face calibration (chalicelib/face/calibration.json, decision 27) check-ins
+# are scored by; the first is the default. Named here because the settings may not import the face code
+# (.importlinter); tests/unit/core/test_settings_face_policy.py holds this list to the calibration's entries.
+FACE_POLICIES = ("default", "cc0")
 
 _N = TypeVar("_N", int, float)
 
@@ -232,7 +236,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         bootstrap_admin_password=_bootstrap_password(env, stage),
         model_dir=Path(_require(env, "SMART_MODEL_DIR", str(Path.home() / ".cache" / "smart" / "models"))),
         face_threads=_int(env, "SMART_FACE_THREADS", 1, 1, 16),
-        face_policy=_require(env, "SMART_FACE_POLICY", "default"),
+        face_policy=_one_of(env, "SMART_FACE_POLICY", FACE_POLICIES),
         timezone=_timezone(env),
         # A check-in counts at its challenge's issue time: the TTL is how much earlier than its arrival a
         # check-in may count (decision 169: the app uses a challenge within 30 s, its upload gives up at 60 s).

@@ -53,6 +53,9 @@ def test_local_settings_have_safe_defaults() -> None:
         ({"SMART_ANTISPOOF": "perhaps"}, "SMART_ANTISPOOF"),
         ({"SMART_ANTISPOOF_THRESHOLD": "1.5"}, "SMART_ANTISPOOF_THRESHOLD"),
         ({"SMART_ANTISPOOF_THRESHOLD": "high"}, "SMART_ANTISPOOF_THRESHOLD"),
+        # an entry the face calibration lacks: every face check would fail, while /v1/health said 200
+        ({"SMART_FACE_POLICY": "arcface"}, "SMART_FACE_POLICY must be one of default, cc0, got 'arcface'"),
+        ({"SMART_FACE_POLICY": "cc-0"}, "SMART_FACE_POLICY"),
     ],
 )
 def test_bad_settings_fail_at_once_naming_the_variable(env: dict[str, str], named: str) -> None:
