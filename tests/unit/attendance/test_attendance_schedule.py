@@ -251,9 +251,24 @@ def test_a_button_pressed_twice_counts_once_as_the_arrival_or_the_departure_it_e
         "07:25",
         "16:00",
     )
-    # AND presses each less than 5 minutes after the one before are one burst; 5 minutes apart are two punches
+    # AND presses each less than 5 minutes after the one before are one burst; 5 minutes apart are two punches,
+    # both nearer the day's end: the departure, its arrival missing (not an arrival at 15:50, 500 minutes late)
     assert attend_with(punch(MONDAY, "15:52"), punch(MONDAY, "15:56"), punch(MONDAY, "16:00"))[0] == "TL4"
-    assert attend_with(punch(MONDAY, "15:50"), punch(MONDAY, "15:55"))[0:3] == ("TL4+PSW1", "15:50", "15:55")
+    assert attend_with(punch(MONDAY, "15:50"), punch(MONDAY, "15:55"))[0:3] == ("TL4+PSW1", None, "15:55")
+
+
+def test_an_arrival_pressed_twice_minutes_apart_is_no_departure() -> None:
+    # GIVEN an ordinary day, 07:30-16:00, and an employee who presses at 07:20 and again at 07:26 (unsure it took)
+    twice = judge(MONDAY, punch(MONDAY, "07:20"), punch(MONDAY, "07:26"))
+    # THEN the day is the arrival with no departure, as one press is: PSW4 with no early minutes (not 514 minutes
+    # early, which the year's late-and-early total would count as a day absent)
+    assert (twice.status, twice.check_in, twice.check_out, twice.early_minutes) == (
+        "PSW4", local(MONDAY, "07:20"), None, None
+    )  # fmt: skip
+    assert attend_with(punch(MONDAY, "07:20"), punch(MONDAY, "07:26")) == attend_with(punch(MONDAY, "07:20"))
+    # AND with the day's departure the day is whole; a press nearer the end than the start is a departure (11:50)
+    assert attend_with(punch(MONDAY, "07:20"), punch(MONDAY, "07:26"), punch(MONDAY, "16:05"))[0] == "H"
+    assert attend_with(punch(MONDAY, "07:20"), punch(MONDAY, "11:50"))[0:3] == ("PSW4", "07:20", "11:50")
 
 
 def test_a_night_nurse_pressing_twice_at_the_end_of_her_shift_leaves_on_time() -> None:
