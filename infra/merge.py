@@ -387,11 +387,18 @@ def _api_id(resources: Json) -> str | None:
     return apis[0] if apis else None
 
 
-def _api_name_and_stage(resources: Json, api_id: str | None) -> tuple[str, str] | None:
+def _name_the_api(resources: Json, api_id: str | None, stage: str) -> tuple[str, str] | None:
+    """Name the REST API after its stage (`smart-prod`) and return its name and API Gateway stage, the dimensions
+    of its metrics. Chalice names it after the app alone and gives dev and prod the same API Gateway stage (`v`):
+    in one account the two stages' APIs would share their metrics, and dev's 5xx would raise prod's alarm. The
+    OpenAPI title gets the name too, so the imported definition cannot name it otherwise."""
     if api_id is None:
         return None
     properties = resources[api_id]["Properties"]
-    return str(properties["DefinitionBody"]["info"]["title"]), str(properties["StageName"])
+    info = properties["DefinitionBody"]["info"]
+    name = f"{info['title']}-{stage}"
+    properties["Name"] = info["title"] = name
+    return name, str(properties["StageName"])
 
 
 def _layer(config: MergeConfig) -> Json:
@@ -477,7 +484,7 @@ def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeCo
         depends = functions[function_id].get("DependsOn", [])
         depends = depends if isinstance(depends, list) else [depends]
         functions[function_id]["DependsOn"] = sorted({*depends, f"{function_id}{DEAD_LETTER_POLICY_SUFFIX}"})
-    api = _api_name_and_stage(resources, api_id)
+    api = _name_the_api(resources, api_id, env["SMART_STAGE"])
     _add(resources, alarm_resources(functions, tables, api, env["SMART_STAGE"], dead_letter_queues))
     if api_id is not None and api is not None:
         api_resource = resources[api_id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -71,8 +72,31 @@ def test_alarms_cover_errors_and_throttles(resources: dict[str, Any]) -> None:
     for table_id in of_type(resources, "AWS::DynamoDB::Table"):
         assert f"{table_id}ThrottleAlarm" in alarms
     api = alarms["Api5xxAlarm"]["Properties"]
-    assert {d["Name"]: d["Value"] for d in api["Dimensions"]} == {"ApiName": "smart", "Stage": "v"}
+    assert {d["Name"]: d["Value"] for d in api["Dimensions"]} == {"ApiName": "smart-prod", "Stage": "v"}
     assert all(a["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
+
+
+def _as_stage(chalice_template: dict[str, Any], stage: str) -> dict[str, Any]:
+    """The recorded prod template as `chalice package --stage <stage>` writes it: only the stage's environment
+    differs (.chalice/config.json gives dev and prod the same app name and API Gateway stage `v`)."""
+    for function in of_type(chalice_template["Resources"], "AWS::Serverless::Function").values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        variables.update(SMART_STAGE=stage, SMART_TABLE_PREFIX=f"smart-{stage}-", SMART_BUCKET=f"smart-{stage}-data")
+    return chalice_template
+
+
+def test_each_stage_names_its_api_so_dev_errors_raise_no_alarm_of_prod(chalice_template: dict[str, Any]) -> None:
+    # GIVEN dev and prod deployed in one account (docs/deployment.md), both with API Gateway stage `v`
+    keys = {}
+    for stage in ("dev", "prod"):
+        resources = merge(_as_stage(copy.deepcopy(chalice_template), stage), ALL_MODELS).template["Resources"]
+        api = resources["RestAPI"]["Properties"]
+        # THEN each REST API is named after its stage, in the template and in its OpenAPI title alike
+        assert api["Name"] == api["DefinitionBody"]["info"]["title"] == f"smart-{stage}"
+        dimensions = resources["Api5xxAlarm"]["Properties"]["Dimensions"]
+        keys[stage] = {d["Name"]: d["Value"] for d in dimensions}
+    # AND each stage's 5xx alarm reads its own API's metrics only
+    assert keys == {"dev": {"ApiName": "smart-dev", "Stage": "v"}, "prod": {"ApiName": "smart-prod", "Stage": "v"}}
 
 
 def _metrics_of(alarm: dict[str, Any]) -> list[dict[str, Any]]:
