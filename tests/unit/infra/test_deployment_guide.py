@@ -30,3 +30,9 @@ def test_no_ssm_command_of_the_guide_puts_a_setting_the_stack_owns() -> None:
     puts = re.findall(r"aws ssm put-parameter(?:[^\n`]|\\\n)*", GUIDE)
     assert puts
     assert [p for p in puts if any(f"/{name} " in p or p.endswith(f"/{name}") for name in TEMPLATE_SETTINGS)] == []
+
+
+def test_the_guide_lists_the_settings_the_stack_owns() -> None:
+    # The settings reference names exactly the settings an SSM parameter may not override.
+    [paragraph] = re.findall(r"^\*\*Set by the template or the build\*\*(.*?)\n\n", GUIDE, re.M | re.S)
+    assert set(re.findall(r"`(SMART_[A-Z0-9_]+)`", paragraph)) == set(TEMPLATE_SETTINGS)
