@@ -97,9 +97,9 @@ class CalendarRepository(Protocol):
         """The year's holidays, by date."""
         ...
 
-    def put_ramadan(self, year: int, period: DateRange, actor: str) -> DateRange | None:
-        """Create or replace the year's Ramadan period and answer the period it replaces (`replaced_period`),
-        which is kept with it."""
+    def put_ramadan(self, period: DateRange, actor: str) -> DateRange | None:
+        """Create or replace the Ramadan period of its slot (`ramadan_slot`: its start year and half) and answer
+        the period it replaces (`replaced_period`), which is kept with it."""
         ...
 
     def add_leave(self, entry: LeaveEntry, actor: str, leave_id: str | None = None) -> str:
@@ -207,6 +207,15 @@ def unit_duties(duties: Iterable[Duty], start: date) -> dict[str, list[DateRange
 
 
 # --- DynamoDB ----------------------------------------------------------------------------------------
+
+
+def ramadan_slot(period: DateRange) -> str:
+    """Where a Ramadan period is kept: its start year, and the year's second half apart. Ramadan comes 11 days
+    earlier every year, so a year holds two of them every 32 or 33 years, one starting in early January and the
+    next in late December (2030: about 5 January and 25 December); a year's one slot made the second replace
+    the first, judging January's days again at ordinary hours (decision 261)."""
+    year = period.start.year
+    return str(year) if period.start.month <= 6 else f"{year}-2"
 
 
 def replaced_period(period: DateRange, stored: DateRange | None, stored_replaced: DateRange | None) -> DateRange | None:
@@ -410,10 +419,11 @@ class DynamoCalendarRepository:
         _CALENDARS.forget()
         return True
 
-    def put_ramadan(self, year: int, period: DateRange, actor: str) -> DateRange | None:
+    def put_ramadan(self, period: DateRange, actor: str) -> DateRange | None:
+        slot = ramadan_slot(period)
         with storage_call("dynamodb"):
             try:
-                stored: dict[str, Any] | None = ScheduleModel.get(RAMADAN_OWNER, str(year)).definition
+                stored: dict[str, Any] | None = ScheduleModel.get(RAMADAN_OWNER, slot).definition
             except ScheduleModel.DoesNotExist:
                 stored = None
         replaced = replaced_period(period, _range_of(stored), _range_of((stored or {}).get("replaced")))
@@ -421,7 +431,7 @@ class DynamoCalendarRepository:
         if replaced is not None:
             definition["replaced"] = {"start": replaced.start.isoformat(), "end": replaced.end.isoformat()}
         with storage_call("dynamodb"):
-            _item(RAMADAN_OWNER, str(year), definition, actor, None).save()
+            _item(RAMADAN_OWNER, slot, definition, actor, None).save()
         _CALENDARS.forget()
         return replaced
 

@@ -228,15 +228,17 @@ def year_of(text: str) -> int:
 
 
 def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings: Settings, now: datetime) -> Ramadan:
-    """Set a year's Ramadan period; the recapped past days of the period it replaces and of the new one are judged
-    again. The stored period keeps the one it replaced, so the retry of a change whose re-run failed, finding its
-    period stored already, still judges the days of the one before (`_after_change`)."""
+    """Set a Ramadan period starting in the year: it replaces the one of the same half of the year (a year that
+    holds two Ramadans, one starting in January and one in December, keeps both: `store.calendar.ramadan_slot`).
+    The recapped past days of the period it replaces and of the new one are judged again. The stored period keeps
+    the one it replaced, so the retry of a change whose re-run failed, finding its period stored already, still
+    judges the days of the one before (`_after_change`)."""
     access.require_super_admin(actor)
     year = year_of(year_text)
     start, end = body.start_date, body.end_date
     if end < start or (end - start) > timedelta(days=31) or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
-    replaced = runtime.calendar().put_ramadan(year, DateRange(start, end), actor.subject)
+    replaced = runtime.calendar().put_ramadan(DateRange(start, end), actor.subject)
     runtime.audit().record(
         actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()}
     )
@@ -247,24 +249,25 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings
     )
 
 
-def _ramadan_of(year: int) -> DateRange | None:
-    """The Ramadan period stored for a year (a period belongs to the year it starts in), or None."""
-    periods = runtime.calendar().regency_calendar([year]).ramadan
-    return next((p.period for p in periods if p.period.start.year == year), None)
-
-
 def get_ramadan(actor: Principal, year_text: str) -> StoredRamadan:
-    """The Ramadan period set for a year (a period belongs to the year it starts in), null dates while none is."""
+    """The Ramadan periods set for a year (a period belongs to the year it starts in), by date: the first as
+    `start_date`/`end_date` (null while none is), every one in `periods` (two in a year like 2030)."""
     access.require_admin(actor)
     year = year_of(year_text)
-    period = _ramadan_of(year)
-    if period is None:
-        return StoredRamadan(year=year, start_date=None, end_date=None)
-    return StoredRamadan.model_validate(_ramadan_fields(year, period))
+    held = runtime.calendar().regency_calendar([year]).ramadan
+    periods = sorted((p.period for p in held if p.period.start.year == year), key=lambda p: p.start)
+    if not periods:
+        return StoredRamadan(year=year, start_date=None, end_date=None, periods=[])
+    fields = _ramadan_fields(year, periods[0])
+    return StoredRamadan.model_validate({**fields, "periods": [_period_fields(p) for p in periods]})
+
+
+def _period_fields(period: DateRange) -> dict[str, str]:
+    return {"start_date": period.start.isoformat(), "end_date": period.end.isoformat()}
 
 
 def _ramadan_fields(year: int, period: DateRange) -> dict[str, object]:
-    return {"year": year, "start_date": period.start.isoformat(), "end_date": period.end.isoformat()}
+    return {"year": year, **_period_fields(period)}
 
 
 def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: datetime) -> Leave:

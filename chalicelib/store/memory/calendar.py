@@ -26,6 +26,7 @@ from chalicelib.store.calendar import (
     new_leave_id,
     no_own_plan_reaches,
     own_plan_nip,
+    ramadan_slot,
     replaced_period,
     unit_duties,
     unit_owner,
@@ -50,7 +51,7 @@ class InMemoryCalendarRepository:
         self._versions: dict[str, dict[str, tuple[str | None, cal.ScheduleEntry]]] = {}
         self._shifts: dict[str, dict[date, tuple[str, WorkHours | None]]] = {}
         self._holidays: dict[date, cal.Holiday] = {}
-        self._ramadan: dict[str, tuple[cal.DateRange, cal.DateRange | None]] = {}  # year -> (period, replaced)
+        self._ramadan: dict[str, tuple[cal.DateRange, cal.DateRange | None]] = {}  # slot -> (period, replaced)
         self._leaves: dict[tuple[str, str], cal.StoredLeave] = {}  # (nip, start date#leave id)
         self._lock = threading.Lock()
 
@@ -87,11 +88,12 @@ class InMemoryCalendarRepository:
         with self._lock:
             return self._holidays.pop(day, None) is not None
 
-    def put_ramadan(self, year: int, period: cal.DateRange, actor: str) -> cal.DateRange | None:
+    def put_ramadan(self, period: cal.DateRange, actor: str) -> cal.DateRange | None:
+        slot = ramadan_slot(period)
         with self._lock:
-            stored, stored_replaced = self._ramadan.get(str(year), (None, None))
+            stored, stored_replaced = self._ramadan.get(slot, (None, None))
             replaced = replaced_period(period, stored, stored_replaced)
-            self._ramadan[str(year)] = (period, replaced)
+            self._ramadan[slot] = (period, replaced)
         return replaced
 
     def add_leave(self, entry: cal.LeaveEntry, actor: str, leave_id: str | None = None) -> str:
@@ -163,7 +165,7 @@ class InMemoryCalendarRepository:
     def regency_calendar(self, years: Iterable[int]) -> cal.RegencyCalendar:
         holidays = [holiday for year in sorted(set(years)) for holiday in self.holidays_of_year(year)]
         with self._lock:
-            ramadan = [cal.RamadanPeriod(self._ramadan[year][0]) for year in sorted(self._ramadan)]
+            ramadan = [cal.RamadanPeriod(self._ramadan[slot][0]) for slot in sorted(self._ramadan)]
         return cal.RegencyCalendar.of(tuple(holidays), tuple(ramadan))
 
     def cached_regency_calendar(self, years: Iterable[int]) -> cal.RegencyCalendar:

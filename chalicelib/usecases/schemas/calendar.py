@@ -195,12 +195,21 @@ class Ramadan(Rejudged):
     end_date: DayText
 
 
+class RamadanDates(Result):
+    start_date: DayText
+    end_date: DayText
+
+
 class StoredRamadan(Result):
-    """A year's Ramadan period as stored; a year with none set is an ordinary state, not an error."""
+    """A year's Ramadan periods as stored; a year with none set is an ordinary state, not an error."""
 
     year: int
-    start_date: DayText | None = Field(description="null while the year has no period.")
-    end_date: DayText | None = Field(description="null while the year has no period.")
+    start_date: DayText | None = Field(description="The year's first period; null while the year has none.")
+    end_date: DayText | None = Field(description="The year's first period; null while the year has none.")
+    periods: list[RamadanDates] = Field(
+        description="Every period starting in the year, by date: one, or two in a year whose Ramadan starts in "
+        "January and again in December (2030). A period replaces the one of its half of the year."
+    )
 
 
 class LeaveRequest(Request):

@@ -389,9 +389,9 @@ class CalendarRepositoryContract:
         # GIVEN holidays of three years and two Ramadan periods, one of them rewritten
         for year in (2025, 2026, 2027):
             repo.put_holiday(date(year, 1, 1), "Tahun Baru", "national")
-        repo.put_ramadan(2027, cal.DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin")
-        repo.put_ramadan(2026, cal.DateRange(date(2026, 2, 17), date(2026, 3, 18)), "admin")
-        repo.put_ramadan(2026, cal.DateRange(date(2026, 2, 18), date(2026, 3, 19)), "admin")
+        repo.put_ramadan(cal.DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin")
+        repo.put_ramadan(cal.DateRange(date(2026, 2, 17), date(2026, 3, 18)), "admin")
+        repo.put_ramadan(cal.DateRange(date(2026, 2, 18), date(2026, 3, 19)), "admin")
         # WHEN the calendar of 2026 and 2027 is read
         calendar = repo.regency_calendar([2027, 2026, 2026])
         # THEN it holds those years' holidays and every Ramadan, by year, as last written
@@ -410,16 +410,31 @@ class CalendarRepositoryContract:
             cal.DateRange(date(2026, 2, 1), date(2026, 2, 20)),
         )
         # GIVEN no period of 2026 yet: the first replaces none
-        assert repo.put_ramadan(2026, first, "admin") is None
+        assert repo.put_ramadan(first, "admin") is None
         # WHEN it is moved THEN the move answers the period it replaced
-        assert repo.put_ramadan(2026, moved, "admin") == first
+        assert repo.put_ramadan(moved, "admin") == first
         # WHEN the same move is written again (the retry of one whose re-run failed) THEN it answers that one still
-        assert repo.put_ramadan(2026, moved, "admin") == first
+        assert repo.put_ramadan(moved, "admin") == first
         # AND the calendar holds the move alone; another year's period replaces none of 2026's
         assert repo.regency_calendar([2026]).ramadan == (cal.RamadanPeriod(moved),)
-        assert repo.put_ramadan(2027, cal.DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin") is None
+        assert repo.put_ramadan(cal.DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin") is None
         # AND moving it on answers the move, not the first
-        assert repo.put_ramadan(2026, first, "admin") == moved
+        assert repo.put_ramadan(first, "admin") == moved
+
+    def test_a_year_holds_a_ramadan_starting_in_january_and_another_in_december(self, repo: CalendarRepository) -> None:
+        # GIVEN 2030's two Ramadans (1451 H from about 5 January, 1452 H from about 25 December)
+        january = cal.DateRange(date(2030, 1, 5), date(2030, 2, 3))
+        december, moved = (
+            cal.DateRange(date(2030, 12, 25), date(2031, 1, 23)),
+            cal.DateRange(date(2030, 12, 26), date(2031, 1, 24)),
+        )
+        assert repo.put_ramadan(january, "admin") is None
+        # WHEN December's is set, THEN it replaces nothing and both stand
+        assert repo.put_ramadan(december, "admin") is None
+        assert repo.regency_calendar([2030]).ramadan == (cal.RamadanPeriod(january), cal.RamadanPeriod(december))
+        # AND moving December's replaces December's only
+        assert repo.put_ramadan(moved, "admin") == december
+        assert repo.regency_calendar([2030]).ramadan == (cal.RamadanPeriod(january), cal.RamadanPeriod(moved))
 
     def test_the_cached_calendar_sees_this_process_s_writes(self, repo: CalendarRepository) -> None:
         # GIVEN the cached calendar read once
@@ -432,5 +447,5 @@ class CalendarRepositoryContract:
         repo.delete_holiday(date(2026, 1, 1))
         assert repo.cached_regency_calendar([2026]) == cal.RegencyCalendar()
         # AND a Ramadan period reaches it too
-        repo.put_ramadan(2026, cal.DateRange(date(2026, 2, 18), date(2026, 3, 19)), "admin")
+        repo.put_ramadan(cal.DateRange(date(2026, 2, 18), date(2026, 3, 19)), "admin")
         assert repo.cached_regency_calendar([2026]).ramadan_on(date(2026, 3, 1)) is not None

@@ -238,7 +238,8 @@ def test_ramadan_is_set_per_year_within_a_month(unit: Repositories, settings: Se
 
 def test_the_ramadan_period_of_a_year_is_read_back_by_any_admin(unit: Repositories, settings: Settings) -> None:
     # GIVEN no period yet: it reads as null dates, and a year that is no year is a 400
-    assert calendar.get_ramadan(UNIT_ADMIN, "2026").model_dump() == {"year": 2026, "start_date": None, "end_date": None}
+    empty = {"year": 2026, "start_date": None, "end_date": None, "periods": []}
+    assert calendar.get_ramadan(UNIT_ADMIN, "2026").model_dump() == empty
     with pytest.raises(ValidationError):
         calendar.get_ramadan(UNIT_ADMIN, "26")
     # WHEN the super admin sets 2026 and then 2027, and replaces 2026
@@ -256,6 +257,27 @@ def test_the_ramadan_period_of_a_year_is_read_back_by_any_admin(unit: Repositori
     # AND an employee may not read it
     with pytest.raises(ForbiddenError):
         calendar.get_ramadan(Principal(NIP, "employee"), "2026")
+
+
+def test_a_year_with_two_ramadans_keeps_both(unit: Repositories, settings: Settings) -> None:
+    # GIVEN 2030's first Ramadan (from 5 January) set
+    calendar.put_ramadan(
+        SUPER, "2030", RamadanRequest.model_validate(_ramadan("2030-01-05", "2030-02-03")), settings, NOW
+    )
+    # WHEN its second (from 25 December, ending in 2031) is set under the same year
+    december = _ramadan("2030-12-25", "2031-01-23")
+    answer = calendar.put_ramadan(SUPER, "2030", RamadanRequest.model_validate(december), settings, NOW)
+    assert (answer.start_date, answer.end_date) == ("2030-12-25", "2031-01-23")
+    # THEN January's still shortens January's days, and December's its own
+    held = unit.calendar.regency_calendar([2030, 2031])
+    assert held.ramadan_on(date(2030, 1, 14)) is not None and held.ramadan_on(date(2031, 1, 6)) is not None
+    # AND the year reads both, by date, the first as its dates
+    got = calendar.get_ramadan(UNIT_ADMIN, "2030").model_dump()
+    assert (got["start_date"], got["end_date"]) == ("2030-01-05", "2030-02-03")
+    assert got["periods"] == [
+        {"start_date": "2030-01-05", "end_date": "2030-02-03"},
+        {"start_date": "2030-12-25", "end_date": "2031-01-23"},
+    ]
 
 
 # --- leaves ------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The first day a schedule version governs, as the console shows it (Calendar.tsx; chalicelib ScheduleVersion.first_day).
 import { describe, expect, it } from "vitest";
-import { firstDay } from "./Calendar";
+import { firstDay, storedRamadanText } from "./Calendar";
 
 describe("firstDay", () => {
   it("moves a version saved during the day it is meant to start to the next day (Jakarta's clock)", () => {
@@ -12,5 +12,17 @@ describe("firstDay", () => {
     expect(firstDay({ effective_from: "2026-12-20", created_at: "2026-12-06T05:04:43+00:00" })).toBe("2026-12-20");
     expect(firstDay({ effective_from: "2026-12-07", created_at: "2026-12-06T17:00:00+00:00" })).toBe("2026-12-07"); // 00.00 WIB
     expect(firstDay({ effective_from: "2026-12-07", created_at: "2026-12-06T17:00:01+00:00" })).toBe("2026-12-08");
+  });
+});
+
+describe("storedRamadanText", () => {
+  it("names the year's period, both of a year that holds two Ramadans, or none", () => {
+    const january = { start_date: "2030-01-05", end_date: "2030-02-03" };
+    const december = { start_date: "2030-12-25", end_date: "2031-01-23" };
+    expect(storedRamadanText({ year: 2030, ...january, periods: [january, december] })).toBe(
+      "Tersimpan untuk 2030: 2030-01-05 s.d. 2030-02-03 dan 2030-12-25 s.d. 2031-01-23.",
+    );
+    expect(storedRamadanText({ year: 2026, start_date: "2026-02-18", end_date: "2026-03-19" })).toBe("Tersimpan untuk 2026: 2026-02-18 s.d. 2026-03-19.");
+    expect(storedRamadanText({ year: 2027, start_date: null, end_date: null, periods: [] })).toBe("Belum ada periode Ramadan untuk tahun 2027.");
   });
 });

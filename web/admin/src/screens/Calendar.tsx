@@ -348,6 +348,15 @@ interface StoredRamadan {
   year: number;
   start_date: string | null;
   end_date: string | null;
+  /** Every period starting in the year, by date: two in a year like 2030 (January and December). */
+  periods?: { start_date: string; end_date: string }[];
+}
+
+/** What is stored for the chosen year, in words: its period, or both of a year that holds two Ramadans. */
+export function storedRamadanText(stored: StoredRamadan): string {
+  const periods = stored.periods ?? (stored.start_date && stored.end_date ? [{ start_date: stored.start_date, end_date: stored.end_date }] : []);
+  if (periods.length === 0) return `Belum ada periode Ramadan untuk tahun ${String(stored.year)}.`;
+  return `Tersimpan untuk ${String(stored.year)}: ${periods.map((p) => `${p.start_date} s.d. ${p.end_date}`).join(" dan ")}.`;
 }
 
 /** The period stored for `year` (GET /v1/admin/ramadan/{year}; null dates while none is set); null while the
@@ -364,13 +373,7 @@ function RamadanForm() {
   const [end, setEnd] = useState("");
   const action = useAction();
   const stored = useStoredRamadan(year);
-  const storedText = stored.loading
-    ? ""
-    : stored.data?.start_date
-      ? `Tersimpan untuk ${String(stored.data.year)}: ${stored.data.start_date} s.d. ${stored.data.end_date ?? ""}.`
-      : stored.data
-        ? `Belum ada periode Ramadan untuk tahun ${String(stored.data.year)}.`
-        : "";
+  const storedText = stored.loading || !stored.data ? "" : storedRamadanText(stored.data);
   return (
     <ActionForm
       class="panel"
@@ -384,15 +387,16 @@ function RamadanForm() {
     >
       <h2>Periode Ramadan</h2>
       <p class="hint">
-        Selama periode ini, jam kerja setiap hari kerja dipersingkat ke dalam jam kerja Ramadan kabupaten (bawaan: Senin–Kamis dan Sabtu 08.00–15.00,
+        Selama periode ini, jam kerja setiap hari kerja dipersingkat ke dalam jam kerja Ramadan kabupaten (bawaan: Senin–Kamis, Sabtu dan Minggu 08.00–15.00,
         Jumat 08.00–15.30), baik yang berasal dari jadwal unit maupun jadwal khusus pegawai: masuk tidak lebih awal dan pulang tidak lebih lambat dari
         jam Ramadan, tidak pernah diperpanjang. Contoh: Senin–Jumat 07.00–14.00 menjadi 08.00–14.00; sekolah Senin–Sabtu 07.00–13.00 menjadi
-        08.00–13.00, Sabtu juga. Tidak ada hari kerja yang ditambah atau dihapus: hari libur tetap libur, jam yang melewati tengah malam atau di luar jam
+        08.00–13.00, Sabtu juga (Minggu pula bagi unit yang bekerja hari Minggu). Tidak ada hari kerja yang ditambah atau dihapus: hari libur tetap libur, jam yang melewati tengah malam atau di luar jam
         Ramadan tetap, dan jadwal sif per tanggal tidak berubah.
       </p>
       <p class="hint">
         Tanggal mulai harus pada tahun yang dipilih; tanggal selesai paling lambat 31 hari setelah tanggal mulai. Menyimpan lagi untuk tahun yang sama
-        mengganti periode sebelumnya; periode yang tersimpan tercatat di Log Audit.
+        mengganti periode sebelumnya pada paruh tahun yang sama; periode yang tersimpan tercatat di Log Audit. Tahun dengan dua Ramadan (misalnya 2030:
+        mulai Januari dan mulai Desember) menyimpan keduanya: simpan periode Januari dan periode Desember masing-masing untuk tahun itu.
       </p>
       <ErrorLine message={stored.error} />
       {storedText ? <p class="hint">{storedText}</p> : null}
