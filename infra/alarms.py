@@ -76,7 +76,8 @@ def dead_letter_alarm(function_id: str, queue_id: str) -> dict[str, Json]:
     metric["Statistic"] = "Maximum"
     return {
         f"{function_id}DeadLetterAlarm": _alarm(
-            f"{function_id}: a scheduled run failed every attempt and waits in {queue_id} (rerun it, then purge)",
+            f"{function_id}: a scheduled run failed every attempt and waits in {queue_id} (run it on demand, or let"
+            " the next scheduled run catch up, as face retention does; then purge: docs/deployment.md)",
             metric,
             1,
         )

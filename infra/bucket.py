@@ -4,7 +4,8 @@ Public access is blocked four ways, objects are encrypted (SSE-S3, which is what
 for), versioning protects against an overwrite or a mistaken delete, and lifecycle rules keep the bucket
 from growing forever: attendance photos under ``photos/`` for a configurable retention (default 730 days,
 the evidence period), exports under ``exports/`` and SIMPEG imports waiting for the worker under
-``imports/simpeg/`` for a week. Old versions expire after their own period
+``imports/simpeg/`` for a week (Object Lock keeps every version for ``PhotoRetentionDays`` all the same, below,
+and the DataBucket row of docs/deployment.md). Old versions expire after their own period
 so versioning does not quietly double the storage bill.
 
 The photos are evidence, so the bucket is created with S3 Object Lock and a default retention in

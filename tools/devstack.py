@@ -640,7 +640,11 @@ def _stop(config: StackConfig) -> int:
 def _fire(config: StackConfig, job: str | None) -> int:
     """Run one scheduled job now, in its own process with the running stack's environment; its output here."""
     if not job:
-        print("devstack: name the job: python -m tools.devstack fire daily-recap|simpeg-sync", file=sys.stderr)
+        print(
+            "devstack: name the job: python -m tools.devstack fire"
+            " daily-recap|day-before-recap|simpeg-sync|face-retention",
+            file=sys.stderr,
+        )
         return 2
     name = job_name(job)
     record = _read_pid_file(config.data_dir / _PID_FILE)
@@ -657,7 +661,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m tools.devstack {run,stop,fire JOB}`."""
     parser = argparse.ArgumentParser(prog="python -m tools.devstack", description="SMART local stack")
     parser.add_argument("command", choices=["run", "stop", "fire"])
-    parser.add_argument("job", nargs="?", help="fire: daily-recap or simpeg-sync")
+    parser.add_argument("job", nargs="?", help="fire: daily-recap, day-before-recap, simpeg-sync or face-retention")
     args = parser.parse_args(argv)
     config = StackConfig.from_env(os.environ)
     if args.command == "fire":

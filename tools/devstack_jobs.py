@@ -1,10 +1,11 @@
 """The scheduled jobs of the local stack: what EventBridge fires in AWS, fired by `make run` at the same local times.
 
 The schedules are infra/schedules.py's `SCHEDULES` (the ones the deployed template gets, in the regency's local
-time; app.py's UTC expressions are checked against them at build): daily recap 23:30, SIMPEG sync 01:00, the day
-before recapped again 10:30. The stack's supervisor runs a `JobScheduler` thread that starts, at each fire time, a
-process running the same job function a Lambda runs (`chalicelib.jobs.JOBS`) with the API's environment; its output
-is appended to `<data dir>/logs/jobs.log`, and the run is recorded (`GET /v1/admin/jobs`).
+time; app.py's UTC expressions are checked against them at build): daily recap 23:30, SIMPEG sync 01:00, face
+retention 02:00, the day before recapped again 10:30. The stack's supervisor runs a `JobScheduler` thread that
+starts, at each fire time, a process running the same job function a Lambda runs (`chalicelib.jobs.JOBS`) with the
+API's environment; its output is appended to `<data dir>/logs/jobs.log`, and the run is recorded
+(`GET /v1/admin/jobs`).
 
     python -m tools.devstack fire daily-recap       # fire one now, against the running stack (make fire JOB=...)
     python -m tools.devstack_jobs run daily_recap   # the process a fire starts (needs the API's environment)

@@ -82,9 +82,10 @@ def adoption_report(call: Call, query: schema.AdoptionQuery) -> schema.AdoptionR
 
 @endpoint(bp, "GET /v1/admin/jobs", auth_as="super_admin", tag="operations")
 def list_jobs(call: Call, query: schema.JobsQuery) -> schema.JobRunPage:
-    """Runs of the scheduled jobs (daily recap, SIMPEG sync), newest first: when each started and ended, how
-    (`trigger`: `schedule` = EventBridge or the local scheduler of `make run`; `manual` =
-    `python -m tools.devstack fire <job>`), and its result or error.
+    """Runs of the scheduled jobs (daily recap, the day before recapped again, SIMPEG sync, face retention) and of
+    the work handed to the worker, newest first: when each started and ended, how (`trigger`: `schedule` =
+    EventBridge or the local scheduler of `make run`; `manual` = `python -m tools.devstack fire <job>`; `admin` =
+    an admin's change or Hitung Ulang; `import` = a fingerprint import), and its result or error.
 
     **Roles:** super_admin. An operations addition beside API.md (docs/rollout.md). Runs are kept 90 days.
     """
