@@ -50,7 +50,7 @@ class Workload:
     light_request_s: float = 0.05
     cold_starts_day: int = 200
     cold_start_s: float = 3.0  # init of numpy + onnxruntime + model load, billed
-    job_runs_month: int = 60  # daily recap + nightly sync
+    job_runs_month: int = 120  # daily recap, the day before recapped again, nightly sync, face retention
     job_s: float = 60.0
     wru_per_event: float = 16.0  # challenge, idempotency, event + GSI copies, day mark, fingerprint
     rru_per_event: float = 20.0  # employee, challenge, templates, recent fingerprints, zones
