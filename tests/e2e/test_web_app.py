@@ -126,6 +126,15 @@ def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_text(employee.nama)).to_be_visible()
     assert page.evaluate("localStorage.getItem('smart.device_id')") == device_id
+
+    # AND signed out on Home's own address (#/: the login shows there too), logging in shows Home, not the form
+    page.evaluate("localStorage.removeItem('smart.token')")
+    page.goto("/app/#/")
+    page.reload()
+    page.get_by_label("NIP").fill(employee.nip)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
     phone.assert_clean()
 
 

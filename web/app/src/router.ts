@@ -15,8 +15,11 @@ export function parseHash(hash: string): Route {
   return { path: path || "/", params: new URLSearchParams(q < 0 ? "" : raw.slice(q + 1)) };
 }
 
+/** Shows `path`. Already there (signing in on Home's own address, `#/`, shows the login): the route is read again,
+ * so the screen follows who is signed in now instead of staying on the login form. */
 export function navigate(path: string): void {
   if (location.hash !== `#${path}`) location.hash = path;
+  else window.dispatchEvent(new HashChangeEvent("hashchange"));
 }
 
 export function useRoute(): Route {
