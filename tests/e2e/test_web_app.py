@@ -80,6 +80,12 @@ def employee(admin: ApiClient) -> Employee:
     return Employee(nip, nama, str(resp.body["activation_code"]))
 
 
+def _log_in(page: Any, nip: str, password: str = PASSWORD) -> None:
+    page.get_by_label("NIP").fill(nip)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+
+
 def _activate(phone: Phone, employee: Employee) -> None:
     page = phone.page
     page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
@@ -121,9 +127,7 @@ def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee
 
     # THEN logging in again (same phone: the device id made once is kept, so the bound phone is accepted)
     page.reload()
-    page.get_by_label("NIP").fill(employee.nip)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    _log_in(page, employee.nip)
     expect(page.get_by_text(employee.nama)).to_be_visible()
     assert page.evaluate("localStorage.getItem('smart.device_id')") == device_id
 
@@ -131,9 +135,7 @@ def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee
     page.evaluate("localStorage.removeItem('smart.token')")
     page.goto("/app/#/")
     page.reload()
-    page.get_by_label("NIP").fill(employee.nip)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    _log_in(page, employee.nip)
     expect(page.get_by_text(employee.nama)).to_be_visible()
     phone.assert_clean()
 
@@ -305,9 +307,7 @@ def test_wrong_password_shows_the_api_message(phone: Phone, employee: Employee, 
     assert refused.status == 401, refused.raw
     message = refused.body["error"]["message"]
 
-    page.get_by_label("NIP").fill(employee.nip)
-    page.get_by_label("Kata sandi").fill("bukan-kata-sandinya")
-    page.get_by_role("button", name="Masuk").click()
+    _log_in(page, employee.nip, "bukan-kata-sandinya")
 
     expect(page.get_by_role("alert")).to_have_text(message)
     assert page.evaluate("localStorage.getItem('smart.token')") is None
@@ -388,9 +388,7 @@ def test_login_from_another_phone_shows_device_mismatch(browser: Any, stack: Sta
     other = browser.new_context(base_url=stack.api, viewport={"width": 360, "height": 740})
     page = other.new_page()
     page.goto("/app/")
-    page.get_by_label("NIP").fill(employee.nip)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    _log_in(page, employee.nip)
     expect(page.get_by_role("alert")).to_contain_text("Akun Anda terdaftar di ponsel lain")
     other.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 import pytest
 from moto import mock_aws
@@ -11,13 +13,23 @@ from chalicelib.settings import SettingsError, load_settings
 SECRET = "s" * 48
 
 
-def test_secrets_are_read_from_the_ssm_path(monkeypatch: pytest.MonkeyPatch) -> None:
+def _deployed(monkeypatch: pytest.MonkeyPatch, path: str = "/smart/prod") -> None:
+    """A deployed function's environment: the prod stage, its secrets under `path`, none in the environment."""
     monkeypatch.setenv("SMART_STAGE", "prod")
     monkeypatch.delenv("SMART_TOKEN_SECRET", raising=False)
-    monkeypatch.setenv("SMART_SECRETS_SSM_PATH", "/smart/prod")
+    monkeypatch.setenv("SMART_SECRETS_SSM_PATH", path)
+
+
+def _ssm_with_secret() -> Any:
+    ssm = boto3.client("ssm", region_name="ap-southeast-3")
+    ssm.put_parameter(Name="/smart/prod/SMART_TOKEN_SECRET", Value=SECRET, Type="SecureString")
+    return ssm
+
+
+def test_secrets_are_read_from_the_ssm_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    _deployed(monkeypatch)
     with mock_aws():
-        ssm = boto3.client("ssm", region_name="ap-southeast-3")
-        ssm.put_parameter(Name="/smart/prod/SMART_TOKEN_SECRET", Value=SECRET, Type="SecureString")
+        ssm = _ssm_with_secret()
         ssm.put_parameter(Name="/smart/prod/SMART_SIMPEG_API_KEY", Value="k-123", Type="SecureString")
         ssm.put_parameter(Name="/smart/prod/not-a-setting", Value="ignored", Type="String")
         load_settings.cache_clear()
@@ -27,9 +39,7 @@ def test_secrets_are_read_from_the_ssm_path(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_a_missing_secret_fails_at_start_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SMART_STAGE", "prod")
-    monkeypatch.delenv("SMART_TOKEN_SECRET", raising=False)
-    monkeypatch.setenv("SMART_SECRETS_SSM_PATH", "/smart/empty")
+    _deployed(monkeypatch, "/smart/empty")
     with mock_aws():
         load_settings.cache_clear()
         with pytest.raises(SettingsError, match="SMART_TOKEN_SECRET"):
@@ -53,14 +63,10 @@ def test_a_setting_the_stack_owns_is_refused_from_ssm_naming_it(
 ) -> None:
     # GIVEN a deployed function's environment, as the template sets it, and an operator's SSM parameter of a
     # setting the template owns (e.g. the zone: the app would judge in WITA while the schedules run in WIB)
-    monkeypatch.setenv("SMART_STAGE", "prod")
+    _deployed(monkeypatch)
     monkeypatch.setenv("SMART_TIMEZONE", "Asia/Jakarta")
-    monkeypatch.delenv("SMART_TOKEN_SECRET", raising=False)
-    monkeypatch.setenv("SMART_SECRETS_SSM_PATH", "/smart/prod")
     with mock_aws():
-        ssm = boto3.client("ssm", region_name="ap-southeast-3")
-        ssm.put_parameter(Name="/smart/prod/SMART_TOKEN_SECRET", Value=SECRET, Type="SecureString")
-        ssm.put_parameter(Name=f"/smart/prod/{name}", Value=value, Type="String")
+        _ssm_with_secret().put_parameter(Name=f"/smart/prod/{name}", Value=value, Type="String")
         load_settings.cache_clear()
         # WHEN the function starts THEN it fails, naming the parameter and where the setting is changed instead
         with pytest.raises(SettingsError, match=rf"^{name} may not be an SSM parameter.*{instead}.*/smart/prod/{name}"):
