@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from pynamodb.exceptions import PynamoDBException
@@ -98,7 +98,7 @@ class CalendarRepository(Protocol):
         ...
 
     def put_ramadan(self, period: DateRange, actor: str) -> DateRange | None:
-        """Create or replace the Ramadan period of its slot (`ramadan_slot`: its start year and half) and answer
+        """Create a Ramadan period, or replace the one of its start year it corrects (`ramadan_key`), and answer
         the period it replaces (`replaced_period`), which is kept with it."""
         ...
 
@@ -209,13 +209,26 @@ def unit_duties(duties: Iterable[Duty], start: date) -> dict[str, list[DateRange
 # --- DynamoDB ----------------------------------------------------------------------------------------
 
 
-def ramadan_slot(period: DateRange) -> str:
-    """Where a Ramadan period is kept: its start year, and the year's second half apart. Ramadan comes 11 days
-    earlier every year, so a year holds two of them every 32 or 33 years, one starting in early January and the
-    next in late December (2030: about 5 January and 25 December); a year's one slot made the second replace
-    the first, judging January's days again at ordinary hours (decision 261)."""
-    year = period.start.year
-    return str(year) if period.start.month <= 6 else f"{year}-2"
+# Two Ramadans start this far apart at least (a lunar year, 354 or 355 days, less the few days the start of a month
+# may move by sighting); a period nearer than this to a stored one of its year is that Ramadan corrected.
+DISTINCT_RAMADANS = timedelta(days=320)
+
+
+def ramadan_key(period: DateRange, stored: Mapping[str, DateRange]) -> str:
+    """The key `period` is stored under: the key of the stored period of its start year it corrects (the nearest
+    one less than `DISTINCT_RAMADANS` from it), else a new one. `stored`: the periods kept under the keys of its
+    start year. A year holds two Ramadans every 32 or 33 years, one starting in early January and the next in
+    late December (2030: 5 January and 26 December); with one period a year the second replaced the first,
+    and January's recapped days were judged again at ordinary hours (decision 261)."""
+    near = sorted(
+        (abs(p.start - period.start), key)
+        for key, p in stored.items()
+        if abs(p.start - period.start) < DISTINCT_RAMADANS
+    )
+    if near:
+        return near[0][1]
+    year = str(period.start.year)
+    return year if year not in stored else f"{year}-2"
 
 
 def replaced_period(period: DateRange, stored: DateRange | None, stored_replaced: DateRange | None) -> DateRange | None:
@@ -227,8 +240,10 @@ def replaced_period(period: DateRange, stored: DateRange | None, stored_replaced
 
 def _range_of(definition: dict[str, Any] | None) -> DateRange | None:
     """The dates of a stored Ramadan definition (or of the one it keeps as `replaced`), or None."""
-    if definition is None:
-        return None
+    return None if definition is None else _period_of(definition)
+
+
+def _period_of(definition: dict[str, Any]) -> DateRange:
     return DateRange(date.fromisoformat(definition["start"]), date.fromisoformat(definition["end"]))
 
 
@@ -420,12 +435,11 @@ class DynamoCalendarRepository:
         return True
 
     def put_ramadan(self, period: DateRange, actor: str) -> DateRange | None:
-        slot = ramadan_slot(period)
+        year = ScheduleModel.key.startswith(str(period.start.year))
         with storage_call("dynamodb"):
-            try:
-                stored: dict[str, Any] | None = ScheduleModel.get(RAMADAN_OWNER, slot).definition
-            except ScheduleModel.DoesNotExist:
-                stored = None
+            items = {r.key: r.definition for r in ScheduleModel.query(RAMADAN_OWNER, year, consistent_read=True)}
+        slot = ramadan_key(period, {key: _period_of(definition) for key, definition in items.items()})
+        stored = items.get(slot)
         replaced = replaced_period(period, _range_of(stored), _range_of((stored or {}).get("replaced")))
         definition: dict[str, Any] = {"start": period.start.isoformat(), "end": period.end.isoformat()}
         if replaced is not None:
@@ -500,12 +514,7 @@ class DynamoCalendarRepository:
     def regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
         holidays = [holiday for year in sorted(set(years)) for holiday in _holidays(year)]
         with storage_call("dynamodb"):
-            ramadan = [
-                RamadanPeriod(
-                    DateRange(date.fromisoformat(r.definition["start"]), date.fromisoformat(r.definition["end"]))
-                )
-                for r in ScheduleModel.query(RAMADAN_OWNER)
-            ]
+            ramadan = [RamadanPeriod(_period_of(r.definition)) for r in ScheduleModel.query(RAMADAN_OWNER)]
         return RegencyCalendar.of(tuple(holidays), tuple(ramadan))
 
     def cached_regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:

@@ -450,8 +450,9 @@ class ScheduleModel(_Authored, _Base):
 
     owner ``UNIT#<unor_id>`` / ``EMP#<nip>``: week versions, range key effective_from#created_at;
     ``SHIFT#<nip>``: one roster day per item, range key = date = effective_from (a date removed from the roster
-    keeps a mark, definition ``{"removed": true}``, read as no entry); ``RAMADAN``: one period per year, keeping the
-    one it replaced (``replaced``: a retried change still re-runs its days).
+    keeps a mark, definition ``{"removed": true}``, read as no entry); ``RAMADAN``: one period per Ramadan, keyed
+    by its start year (``YYYY-2`` for a second one that year, ``store.calendar.ramadan_key``), keeping the one it
+    replaced (``replaced``: a retried change still re-runs its days).
     """
 
     base_name = "schedules"

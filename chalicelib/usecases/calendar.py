@@ -228,8 +228,9 @@ def year_of(text: str) -> int:
 
 
 def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings: Settings, now: datetime) -> Ramadan:
-    """Set a Ramadan period starting in the year: it replaces the one of the same half of the year (a year that
-    holds two Ramadans, one starting in January and one in December, keeps both: `store.calendar.ramadan_slot`).
+    """Set a Ramadan period starting in the year: it replaces the year's period it corrects (one less than 320 days
+    from it; a year that holds two Ramadans, one starting in January and one in December, keeps both:
+    `store.calendar.ramadan_key`).
     The recapped past days of the period it replaces and of the new one are judged again. The stored period keeps
     the one it replaced, so the retry of a change whose re-run failed, finding its period stored already, still
     judges the days of the one before (`_after_change`)."""

@@ -460,12 +460,12 @@ def test_night_shift_roster_and_ramadan_are_accepted(api: Api, unit: str) -> Non
     seed_event(A, unit, "out", datetime(2026, 11, 3, 7, 2))
     assert recap(api, admin, MONDAY)[A]["status"] == "H"
     unset = api.call("GET", "/v1/admin/ramadan/2027", token=admin)
-    assert (unset.status, unset.body) == (200, {"year": 2027, "start_date": None, "end_date": None})
+    assert (unset.status, unset.body) == (200, {"year": 2027, "start_date": None, "end_date": None, "periods": []})
     period = {"start_date": "2027-02-08", "end_date": "2027-03-09"}
     ramadan = api.call("PUT", "/v1/admin/ramadan/2027", period, token=admin)
     assert ramadan.status == 200, ramadan.body
     read = api.call("GET", "/v1/admin/ramadan/2027", token=admin)
-    assert (read.status, read.body) == (200, {"year": 2027, **period})
+    assert (read.status, read.body) == (200, {"year": 2027, **period, "periods": [period]})
 
 
 def test_a_roster_date_is_removed_over_http_and_the_day_follows_the_schedule_again(api: Api, unit: str) -> None:

@@ -26,7 +26,7 @@ from chalicelib.store.calendar import (
     new_leave_id,
     no_own_plan_reaches,
     own_plan_nip,
-    ramadan_slot,
+    ramadan_key,
     replaced_period,
     unit_duties,
     unit_owner,
@@ -89,8 +89,9 @@ class InMemoryCalendarRepository:
             return self._holidays.pop(day, None) is not None
 
     def put_ramadan(self, period: cal.DateRange, actor: str) -> cal.DateRange | None:
-        slot = ramadan_slot(period)
         with self._lock:
+            year = {key: kept[0] for key, kept in self._ramadan.items() if key.startswith(str(period.start.year))}
+            slot = ramadan_key(period, year)
             stored, stored_replaced = self._ramadan.get(slot, (None, None))
             replaced = replaced_period(period, stored, stored_replaced)
             self._ramadan[slot] = (period, replaced)

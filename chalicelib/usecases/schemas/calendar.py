@@ -208,7 +208,7 @@ class StoredRamadan(Result):
     end_date: DayText | None = Field(description="The year's first period; null while the year has none.")
     periods: list[RamadanDates] = Field(
         description="Every period starting in the year, by date: one, or two in a year whose Ramadan starts in "
-        "January and again in December (2030). A period replaces the one of its half of the year."
+        "January and again in December (2030). A period replaces the year's period less than 320 days from it."
     )
 
 

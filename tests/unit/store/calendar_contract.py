@@ -436,6 +436,20 @@ class CalendarRepositoryContract:
         assert repo.put_ramadan(moved, "admin") == december
         assert repo.regency_calendar([2030]).ramadan == (cal.RamadanPeriod(january), cal.RamadanPeriod(moved))
 
+    def test_a_ramadan_typed_months_off_corrects_its_year_s_period_instead_of_adding_one(
+        self, repo: CalendarRepository
+    ) -> None:
+        # GIVEN 2027's Ramadan from 8 February
+        february = cal.DateRange(date(2027, 2, 8), date(2027, 3, 9))
+        repo.put_ramadan(february, "admin")
+        # WHEN a period is typed with its day and month swapped (2 August): no second Ramadan of 2027 is that near
+        swapped = cal.DateRange(date(2027, 8, 2), date(2027, 8, 31))
+        # THEN it replaces February's (the stored period shows it, to be corrected again), as one a year did
+        assert repo.put_ramadan(swapped, "admin") == february
+        assert repo.regency_calendar([2027]).ramadan == (cal.RamadanPeriod(swapped),)
+        assert repo.put_ramadan(february, "admin") == swapped
+        assert repo.regency_calendar([2027]).ramadan == (cal.RamadanPeriod(february),)
+
     def test_the_cached_calendar_sees_this_process_s_writes(self, repo: CalendarRepository) -> None:
         # GIVEN the cached calendar read once
         assert repo.cached_regency_calendar([2026]) == cal.RegencyCalendar()

@@ -395,8 +395,9 @@ function RamadanForm() {
       </p>
       <p class="hint">
         Tanggal mulai harus pada tahun yang dipilih; tanggal selesai paling lambat 31 hari setelah tanggal mulai. Menyimpan lagi untuk tahun yang sama
-        mengganti periode sebelumnya pada paruh tahun yang sama; periode yang tersimpan tercatat di Log Audit. Tahun dengan dua Ramadan (misalnya 2030:
-        mulai Januari dan mulai Desember) menyimpan keduanya: simpan periode Januari dan periode Desember masing-masing untuk tahun itu.
+        mengganti periode sebelumnya (salah ketik bulan pun memperbaiki periode tahun itu, tidak menambah periode); periode yang tersimpan tercatat di Log
+        Audit. Tahun dengan dua Ramadan (2030: mulai Januari dan mulai Desember) menyimpan keduanya: simpan periode Januari dan periode Desember
+        masing-masing untuk tahun itu.
       </p>
       <ErrorLine message={stored.error} />
       {storedText ? <p class="hint">{storedText}</p> : null}
