@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.attendance.classify import MONITOR_KEYS
+from chalicelib.attendance.classify import MONITOR_KEYS, day_deduction
 from chalicelib.attendance.export import ExportFile, daily_table, export_monthly, export_table, monthly_stem
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
 from chalicelib.attendance.recap_pdf import export_daily_pdf, export_pdf
+from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.people import Principal
 from chalicelib.domain.status import EmployeeDay, YearToDate
 from chalicelib.errors import ValidationError
@@ -78,11 +79,12 @@ def daily_recap(
     without one, of every unit the caller sees, unit by unit; or one unit's whole day as a file: a CSV inline,
     an XLSX or the PDF a unit's head signs as a download link."""
     day = query.date or now.astimezone(settings.tz).date()
+    rules = runtime.rule_table(settings)
     if query.format == "json":
-        return _daily_page(principal, query, day)
+        return _daily_page(principal, query, day, rules)
     unit = one_unit(principal, query.unor_id)
     unit_name = _unit_name(unit)
-    table = daily_table(unit, unit_name, day, _whole_day(unit, day), settings.tz)
+    table = daily_table(unit, unit_name, day, [_ruled(r, rules) for r in _whole_day(unit, day)], settings.tz)
     disclosure.record_report(principal, "daily", unit, {"date": day.isoformat(), "format": query.format}, settings)
     if query.format == "pdf":
         content = export_daily_pdf(table, day, unit_name, now.astimezone(settings.tz))
@@ -93,13 +95,14 @@ def daily_recap(
     return export_link(exported.filename, exported.content, exported.content_type, settings)
 
 
-def _daily_page(principal: Principal, query: DailyRecapQuery, day: date) -> schema.DailyRecap:
+def _daily_page(principal: Principal, query: DailyRecapQuery, day: date, rules: RuleTable) -> schema.DailyRecap:
     """A page of the day's stored statuses of the caller's units (or the one asked for), by unit then NIP."""
     units = units_of(principal, query.unor_id)
 
     def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[schema.DailyRecapItem], Any]:
         rows, cursor = runtime.statuses().day_page(unor_id, day, encode_cursor(after), limit)
-        return [recaps.recap_item(unor_id, r.nama, r.nip, r.status) for r in rows], decode_cursor(cursor)
+        items = [recaps.recap_item(unor_id, r.nama, r.nip, _ruled(r, rules).status) for r in rows]
+        return items, decode_cursor(cursor)
 
     items, cursor = across_units(units, query.next, unit_rows, limit=DAILY_PAGE)
     return schema.DailyRecap(date=day.isoformat(), unor_id=_the_one(units), items=items, next=cursor)
@@ -108,6 +111,12 @@ def _daily_page(principal: Principal, query: DailyRecapQuery, day: date) -> sche
 def _the_one(units: list[str]) -> str | None:
     """The unit of a list of one unit's rows; None for rows of several."""
     return units[0] if len(units) == 1 else None
+
+
+def _ruled(row: EmployeeDay, rules: RuleTable) -> EmployeeDay:
+    """A stored day with its deduction under the rule table in force, as the monthly report reads it (decision
+    148): after a Perbup changes a percent, the daily recap and the month agree on the same day."""
+    return replace(row, status=replace(row.status, deduction_percent=day_deduction(row.status, rules)))
 
 
 def _whole_day(unor_id: str, day: date) -> list[EmployeeDay]:

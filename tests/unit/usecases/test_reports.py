@@ -63,7 +63,21 @@ def test_the_daily_recap_lists_a_units_stored_statuses_by_nip(repos: Repositorie
     # THEN U1's employees come by NIP with their stored status and name, and no next page
     assert answer["date"] == "2026-11-02" and answer["unor_id"] == "U1" and answer["next"] is None
     assert [(i["nip"], i["nama"], i["status"]) for i in answer["items"]] == [(C, "Cucu", "TK"), (A, "Asep", "H")]
-    assert answer["items"][0]["deduction_percent"] == 3.0
+    assert answer["items"][0]["deduction_percent"] == 5.0  # TK under the table in force, whatever was stored
+
+
+def test_the_daily_recap_and_the_month_agree_on_a_day_after_the_rule_table_changes(repos: Repositories) -> None:
+    # GIVEN Monday judged TK under the default table (5 %), then a Perbup lowering TK to 4 %
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.statuses.save_day(
+        "U1", MONDAY, [(Member(A, "Asep", True), DayStatus(MONDAY, "TK", deduction_percent=Decimal(5)))]
+    )
+    changed = build_settings({"SMART_RULES": '{"tk_deduction_percent": "4"}'})
+    # WHEN both reports are read under the new table, THEN they say 4 % for that day alike
+    daily = reports.daily_recap(U1_ADMIN, recap_query(), changed, NOW)
+    monthly = reports.monthly(U1_ADMIN, month_query(), changed, NOW)
+    assert isinstance(daily, DailyRecap) and isinstance(monthly, MonthlyReport)
+    assert daily.items[0].deduction_percent == monthly.items[0].deduction_percent == 4.0
 
 
 def test_the_daily_recap_of_a_day_never_recapped_is_empty(repos: Repositories) -> None:
@@ -93,8 +107,8 @@ def test_the_daily_recap_downloads_as_csv_xlsx_and_pdf(repos: Repositories) -> N
     csv_bytes = inline.content
     assert list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig")), delimiter=";")) == [
         ["No", "Nama", "NIP", "Status", "Masuk", "Pulang", "Menit Terlambat", "Menit Pulang Cepat", "Potongan TPP (%)"],
-        ["1", "'=Dedi", f'="{D}"', "TK", "", "", "", "", "3"],  # a name Excel would run is written as text
-        ["2", "Cucu", f'="{C}"', "TL2+PSW1", "07.52", "15.12", "40", "10", "2,5"],
+        ["1", "'=Dedi", f'="{D}"', "TK", "", "", "", "", "5"],  # a name Excel would run is written as text
+        ["2", "Cucu", f'="{C}"', "TL2+PSW1", "07.52", "15.12", "40", "10", "1,5"],
         ["3", "Asep", f'="{A}"', "H", "07.12", "16.05", "", "", "0"],
     ]
     # AND as XLSX, a download link to one titled sheet with the same rows
@@ -105,7 +119,7 @@ def test_the_daily_recap_downloads_as_csv_xlsx_and_pdf(repos: Repositories) -> N
         sheet is not None
         and sheet.oddHeader.center.text == "Rekap Harian Senin, 2 November 2026 — SD Negeri 1 Ngamprah"
     )
-    assert [c.value for c in sheet[3]] == [2, "Cucu", C, "TL2+PSW1", "07.52", "15.12", 40, 10, 2.5]
+    assert [c.value for c in sheet[3]] == [2, "Cucu", C, "TL2+PSW1", "07.52", "15.12", 40, 10, 1.5]
     assert sheet.max_row == 4
     # AND as PDF, the paper the head signs: title, date, unit, every row, the signature block
     link = reports.daily_recap(U1_ADMIN, recap_query(fmt="pdf"), SETTINGS, NOW)
@@ -113,7 +127,7 @@ def test_the_daily_recap_downloads_as_csv_xlsx_and_pdf(repos: Repositories) -> N
     pdf = pypdf.PdfReader(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url)))
     text = "\n".join(page.extract_text() for page in pdf.pages)
     for expected in (DAILY_TITLE, "Senin, 2 November 2026", "Unit: SD Negeri 1 Ngamprah", A, C, D, "TL2+PSW1",
-                     "07.52", "2,50", "Mengetahui,", "Kepala SD Negeri 1 Ngamprah"):  # fmt: skip
+                     "07.52", "1,50", "Mengetahui,", "Kepala SD Negeri 1 Ngamprah"):  # fmt: skip
         assert expected in text, expected
     assert B not in text
 
