@@ -191,26 +191,33 @@ def _month_end(
     unor_id: str, month: str, ytd: dict[str, YearToDate], read: tuple[MonthRows, Counters], counted_at: datetime
 ) -> dict[str, YearToDate]:
     """The counters `ytd` advanced through the month's days (`read`: its rows and stored counters), kept as the
-    month's end for the next report."""
+    month's end for the next report; those of employees without a day in it are carried (`_quiet`)."""
     rows, kept = read
-    ends = dict(ytd)
+    ends = {nip: _quiet(counters) for nip, counters in ytd.items() if nip not in rows}
     for nip, (_, days) in rows.items():
-        ends[nip] = ends.get(nip, YearToDate()).advance(days)
+        ends[nip] = ytd.get(nip, YearToDate()).advance(days)
     if rows:
         counters = [(nip, nama, ends[nip]) for nip, (nama, _) in sorted(rows.items())]
         runtime.statuses().save_year_to_date(unor_id, month, counters + _carried(rows, ends, kept), kept, counted_at)
     return ends
 
 
+def _quiet(counters: YearToDate) -> YearToDate:
+    """An employee's counters through a month without a day of theirs (deactivated by mistake, a month on study
+    leave): the year's totals go on, but no day was expected of them, so a run of absent days ends there
+    (10 in a row is dismissal: TK days a month apart are no run; decision 263)."""
+    return replace(counters, tk_streak=0)
+
+
 def _carried(rows: MonthRows, ends: Counters, stored: Counters) -> list[CounterRow]:
-    """The month-end counters of the employees with no day in the month (a month deactivated by mistake, on study
-    leave): their year goes on, and the next month starts from this month end alone, so it keeps them too (without
-    them the year of such an employee began again at nothing). Only those not stored yet are named (one read)."""
-    quiet = {
-        nip: ytd for nip, ytd in ends.items() if nip not in rows and ytd != YearToDate() and stored.get(nip) != ytd
-    }
-    names = {e.nip: e.nama for e in runtime.people().get_employees(quiet)} if quiet else {}
-    return [(nip, names.get(nip, nip), ytd) for nip, ytd in sorted(quiet.items())]
+    """The month-end counters of the employees with no day in the month, where they differ from the stored ones
+    (zero where `ends` no longer has them): the next month starts from this month end alone, so it keeps them
+    too (without them such an employee's year began again at nothing), and a correction that takes them back to
+    nothing replaces what an earlier report carried. Only those written are named (one batched read)."""
+    quiet = {nip: ends.get(nip, YearToDate()) for nip in (set(ends) | set(stored)) - set(rows)}
+    changed = {nip: ytd for nip, ytd in quiet.items() if stored.get(nip, YearToDate()) != ytd}
+    names = {e.nip: e.nama for e in runtime.people().get_employees(changed)} if changed else {}
+    return [(nip, names.get(nip, nip), ytd) for nip, ytd in sorted(changed.items())]
 
 
 def _open_runs(unor_id: str, year: int, counted_at: datetime) -> dict[str, YearToDate]:
@@ -250,7 +257,8 @@ def _unit_month(unor_id: str, month: str, tz: tzinfo) -> list[EmployeeMonth]:
     ]
     # Kept for next month's report to start from; a repeated report writes only counters that changed.
     ends = [(m.nip, m.nama, m.year_end()) for m in result]
-    runtime.statuses().save_year_to_date(unor_id, month, ends + _carried(rows, prior, stored), stored, counted_at)
+    quiet = {nip: _quiet(counters) for nip, counters in prior.items() if nip not in rows}
+    runtime.statuses().save_year_to_date(unor_id, month, ends + _carried(rows, quiet, stored), stored, counted_at)
     return result
 
 

@@ -358,6 +358,60 @@ def test_a_month_without_days_keeps_an_employee_s_year_to_date(repos: Repositori
     assert repos.statuses.year_to_date("U1", "2026-11")[A].tk_days == 2
 
 
+def test_a_quiet_month_corrected_to_nothing_reads_the_same_twice(repos: Repositories) -> None:
+    # GIVEN Asep absent on 5 and 6 October, none of his days in November, both months' reports read
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
+    october = [date(2026, 10, 5), date(2026, 10, 6)]
+    _store_days(repos, october)
+    assert _year_to_date("2026-10") == {A: 2, B: 0}
+    for day in (date(2026, 11, 2), date(2026, 11, 3)):
+        repos.statuses.save_day("U1", day, [(Member(B, "Budi", True), on_time(day))])
+    assert _year_to_date("2026-11") == {B: 0}  # November's month end carries his 2
+    # WHEN his sick note turns both October days into S, and he is absent on 1 December
+    for day in october:
+        sick = DayStatus(day=day, status="S")
+        repos.statuses.save_day("U1", day, [(Member(A, "Asep", True), sick), (Member(B, "Budi", True), on_time(day))])
+    _store_days(repos, [date(2026, 12, 1)])
+    # THEN December's report counts the one absence, read once or twice (November's carried 2 is replaced)
+    assert _year_to_date("2026-12") == {A: 1, B: 0}
+    assert _year_to_date("2026-12") == {A: 1, B: 0}
+    assert repos.statuses.year_to_date("U1", "2026-11")[A] == YearToDate()
+
+
+@pytest.mark.parametrize("read_between", [True, False], ids=["quiet months read", "quiet months never read"])
+def test_absences_a_quiet_month_apart_are_no_run(repos: Repositories, read_between: bool) -> None:
+    # GIVEN Asep absent 26-30 October, none of his days in November, absent 1-4 and 7 December
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
+    _store_days(repos, [date(2026, 10, d) for d in (26, 27, 28, 29, 30)])
+    _report("2026-10")
+    for day in (date(2026, 11, 2), date(2026, 11, 3)):
+        repos.statuses.save_day("U1", day, [(Member(B, "Budi", True), on_time(day))])
+    if read_between:
+        _report("2026-11")
+    _store_days(repos, [date(2026, 12, d) for d in (1, 2, 3, 4, 7)])
+    # THEN December counts ten absent days in the year but five in a row at most: no dismissal for a run
+    [row] = [r for r in _report("2026-12").items if r.nip == A]
+    assert (row.year_to_date.tk_days, row.year_to_date.tk_streak, row.year_to_date.longest_tk_streak) == (10, 5, 5)
+    assert row.discipline != "Pemberhentian dengan hormat tidak atas permintaan sendiri"
+
+
+def test_a_run_open_at_a_year_end_ends_with_a_year_without_days(repos: Repositories) -> None:
+    # GIVEN Asep absent 28-31 December 2026, then a year of study leave (Budi's days only), back in January 2028
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
+    _store_days(repos, [date(2026, 12, d) for d in (28, 29, 30, 31)])
+    _report("2026-12")
+    day = date(2027, 12, 1)
+    repos.statuses.save_day("U1", day, [(Member(B, "Budi", True), on_time(day))])
+    _report("2027-12")
+    _store_days(repos, [date(2028, 1, d) for d in (3, 4, 5, 6, 7, 10)])
+    # THEN January 2028's six absences are a run of six, not ten joined across a year he was away
+    [row] = [r for r in _report("2028-01").items if r.nip == A]
+    assert row.year_to_date.longest_tk_streak == 6
+
+
 def test_the_cap_holds_for_an_employee_who_moved_away_and_back_within_the_month(
     repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
