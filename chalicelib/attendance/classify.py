@@ -12,12 +12,12 @@ Decisions:
 - An event counts when accepted, or when in review and approved; pending and rejected reviews never count.
 - The day's check-in is the first counted `in`, its check-out the last counted `out` after the check-in.
 - Fingerprint punches are typed within the working day they fall in, not by calendar date (a night shift's
-  07:05 punch ends the shift begun the evening before): the first is the `in` when it is nearer the day's start
-  than its end, the last the `out` when it is nearer the end (an app check-in at 07:25 and a machine punch at
-  16:05 make a whole day; 07:20 and 07:26, an arrival pressed twice, are no departure 514 minutes early). People
-  press twice: a burst (punches each less than `REPEAT_WINDOW` after the one before) is one press, its first
-  when it is the day's arrival and its last when it is the day's departure (15:59:40 and 16:00:10 leave at
-  16:00, on time), never both. A day without hours (a holiday) takes the first as `in`, the last as `out`.
+  07:05 punch ends the shift begun the evening before): of two or more, the first is an `in` and the last an
+  `out`; a lone punch is whichever of the day's start and end it is nearer to (an app check-in at 07:25 and a
+  machine punch at 16:05 make a whole day). People press twice: a burst (punches each less than
+  `REPEAT_WINDOW` after the one before) is one press, its first when it is the day's arrival and its last
+  when it is the day's departure (15:59:40 and 16:00:10 leave at 16:00, on time), never both; so are a day's
+  punches all within `ONE_VISIT` (07:20 and 07:26: the arrival, not a departure 514 minutes early).
 - Minutes are whole clock minutes (seconds ignored): 07:30:59 is on time for 07:30.
 - `classify_day` judges a finished day. For a day in progress use `monitor_state`, or `as_it_stands` for the
   status a recap stores of it (decision 141). The live monitor of today shows a night shift of the day before
@@ -36,7 +36,7 @@ from enum import StrEnum
 from typing import Literal
 
 from chalicelib.attendance.calendar import DayPlan
-from chalicelib.attendance.punches import in_bursts
+from chalicelib.attendance.punches import ONE_VISIT, in_bursts
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.status import DL, LIBUR, ON_TIME, TK, DayStatus, EventKind
 from chalicelib.errors import ScheduleError
@@ -239,23 +239,17 @@ def _first_in_last_out(
 
 def _typed(events: Sequence[AttendanceEvent], bounds: tuple[datetime, datetime] | None) -> list[AttendanceEvent]:
     """One day's events with its fingerprint punches typed (see the module docstring): the first burst's first
-    press is the check-in unless that burst is nearer the day's end, the last burst's last press the check-out
-    when that burst is nearer the end (a lone burst is one of the two). The punches between count for nothing."""
+    press is the check-in and the last burst's last press the check-out; a lone burst (or punches all within
+    `ONE_VISIT`) is the one of the two whose bound it is nearer to. The punches between count for nothing."""
     punches = sorted((event for event in events if event.kind is None), key=lambda event: event.at)
     bursts = in_bursts(punches, lambda event: event.at)
     typed = [event for event in events if event.kind is not None]
-    if not bursts:
-        return typed
-
-    def leaving(burst: list[AttendanceEvent]) -> bool:
-        if bounds is None:  # no hours to be nearer to: the later of two or more bursts leaves
-            return burst is bursts[-1] and len(bursts) > 1
-        return abs(burst[-1].at - bounds[1]) < abs(burst[0].at - bounds[0])
-
-    if not leaving(bursts[0]):
-        typed.append(replace(bursts[0][0], kind="in"))
-    if leaving(bursts[-1]):
-        typed.append(replace(bursts[-1][-1], kind="out"))
+    if len(bursts) == 1 or (bursts and punches[-1].at - punches[0].at < ONE_VISIT):
+        first, last = punches[0], punches[-1]
+        nearer_end = bounds is not None and abs(last.at - bounds[1]) < abs(first.at - bounds[0])
+        typed.append(replace(last, kind="out") if nearer_end else replace(first, kind="in"))
+    elif bursts:
+        typed += [replace(bursts[0][0], kind="in"), replace(bursts[-1][-1], kind="out")]
     return typed
 
 

@@ -36,6 +36,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 # Punches of one employee each this close after the one before are one press repeated (a burst): the day
 # counts its first as an arrival and its last as a departure (`attendance.classify`).
 REPEAT_WINDOW = timedelta(minutes=5)
+# A day's punches from first to last within this are one visit to the machine, pressed again when unsure it took
+# (07:20 and 07:26): the day counts them as one press, its arrival or its departure, not a departure minutes after
+# the arrival (`attendance.classify`). Nobody works a shift shorter than an hour.
+ONE_VISIT = timedelta(hours=1)
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%d/%m/%Y %H:%M:%S")
 _CSV_HEADER = ("pin", "timestamp")
 

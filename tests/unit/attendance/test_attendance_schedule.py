@@ -251,8 +251,8 @@ def test_a_button_pressed_twice_counts_once_as_the_arrival_or_the_departure_it_e
         "07:25",
         "16:00",
     )
-    # AND presses each less than 5 minutes after the one before are one burst; 5 minutes apart are two punches,
-    # both nearer the day's end: the departure, its arrival missing (not an arrival at 15:50, 500 minutes late)
+    # AND presses each less than 5 minutes after the one before are one burst; 5 minutes apart are two bursts of
+    # one visit, nearer the day's end: the departure, its arrival missing (not an arrival at 15:50, 500 late)
     assert attend_with(punch(MONDAY, "15:52"), punch(MONDAY, "15:56"), punch(MONDAY, "16:00"))[0] == "TL4"
     assert attend_with(punch(MONDAY, "15:50"), punch(MONDAY, "15:55"))[0:3] == ("TL4+PSW1", None, "15:55")
 
@@ -266,9 +266,18 @@ def test_an_arrival_pressed_twice_minutes_apart_is_no_departure() -> None:
         "PSW4", local(MONDAY, "07:20"), None, None
     )  # fmt: skip
     assert attend_with(punch(MONDAY, "07:20"), punch(MONDAY, "07:26")) == attend_with(punch(MONDAY, "07:20"))
-    # AND with the day's departure the day is whole; a press nearer the end than the start is a departure (11:50)
+    # AND with the day's departure the day is whole; an hour or more after the arrival a press is the departure
     assert attend_with(punch(MONDAY, "07:20"), punch(MONDAY, "07:26"), punch(MONDAY, "16:05"))[0] == "H"
-    assert attend_with(punch(MONDAY, "07:20"), punch(MONDAY, "11:50"))[0:3] == ("PSW4", "07:20", "11:50")
+    assert attend_with(punch(MONDAY, "07:20"), punch(MONDAY, "11:40"))[0:3] == ("PSW4", "07:20", "11:40")
+    assert judge(MONDAY, punch(MONDAY, "07:20"), punch(MONDAY, "11:40")).early_minutes == 260
+    assert judge(MONDAY, punch(MONDAY, "07:20"), punch(MONDAY, "08:25")).early_minutes == 455
+
+
+def test_a_late_arrival_after_midday_still_counts_its_minutes() -> None:
+    # GIVEN an ordinary day, 07:30-16:00: an arrival at 11:50 and a departure at 16:05 (a half day, nearer the end)
+    late = judge(MONDAY, punch(MONDAY, "11:50"), punch(MONDAY, "16:05"))
+    # THEN the 260 minutes late count towards the year's late-and-early total, as the morning's would
+    assert (late.status, late.check_in, late.late_minutes) == ("TL4", local(MONDAY, "11:50"), 260)
 
 
 def test_a_night_nurse_pressing_twice_at_the_end_of_her_shift_leaves_on_time() -> None:
