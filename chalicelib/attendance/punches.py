@@ -212,14 +212,16 @@ def in_bursts(ordered: Sequence[T], at: Callable[[T], datetime]) -> list[list[T]
 
 def punch_kinds(times: Sequence[datetime], tz: tzinfo) -> list[str | None]:
     """For each punch (aware instants, any order): "in" for the first burst of its local date (a button pressed
-    again within REPEAT_WINDOW is still the arrival), "out" for the last burst when the date has two or more,
-    None for the ones between."""
+    again within REPEAT_WINDOW is still the arrival, and so is every punch of a date within ONE_VISIT), "out" for
+    the last burst when the date has two or more, None for the ones between."""
     by_day: dict[date, list[int]] = {}
     for index, at in enumerate(times):
         by_day.setdefault(at.astimezone(tz).date(), []).append(index)
     kinds: list[str | None] = [None] * len(times)
     for indexes in by_day.values():
-        bursts = in_bursts(sorted(indexes, key=lambda i: times[i]), lambda i: times[i])
+        ordered = sorted(indexes, key=lambda i: times[i])
+        one_visit = times[ordered[-1]] - times[ordered[0]] < ONE_VISIT
+        bursts = [ordered] if one_visit else in_bursts(ordered, lambda i: times[i])
         for i in bursts[0]:
             kinds[i] = "in"
         if len(bursts) > 1:

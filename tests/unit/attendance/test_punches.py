@@ -119,6 +119,9 @@ def test_the_first_punch_of_a_local_date_is_the_check_in_and_the_last_the_check_
     burst = [local(2, 7, 25), local(2, 7, 26), local(2, 15, 59), local(2, 16, 0)]
     assert punch_kinds(burst, WIB) == ["in", "in", "out", "out"]
     assert punch_kinds(burst[:2], WIB) == ["in", "in"]
+    # AND presses of one visit to the machine (within an hour) are all the arrival: 07:20 and 07:26
+    assert punch_kinds([local(2, 7, 20), local(2, 7, 26)], WIB) == ["in", "in"]
+    assert punch_kinds([local(2, 7, 20), local(2, 8, 25)], WIB) == ["in", "out"]
 
 
 def test_the_sample_generator_writes_what_machines_write() -> None:
