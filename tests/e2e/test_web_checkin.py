@@ -700,6 +700,39 @@ def test_a_fix_that_has_aged_is_not_sent_and_a_fresh_one_is_asked_for(
     phone.assert_clean()
 
 
+def test_a_tap_refused_for_an_aged_fix_says_so_until_a_fresh_fix_comes(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN the check-in screen with a fix, the page's timers held still: the screen looks at the fix's age only
+    # every few seconds, so for a moment the button still offers a fix that has just aged
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack)
+    page = phone.page
+    page.clock.install()
+    activate(phone, employee)
+    page.get_by_role("button", name="Absen Masuk").click()
+    button = page.get_by_role("button", name="Ambil Foto dan Kirim")
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    expect(button).to_be_enabled()
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)  # seconds
+    page.clock.set_system_time(page.evaluate("Date.now()") / 1000 + 150)
+    # WHEN the employee taps in that moment
+    sent = _sent_checkins(page)
+    button.click()
+    # THEN the app sends nothing and says why
+    error = page.locator("p.error")
+    expect(error).to_have_text("Lokasi GPS terakhir sudah 2 menit lalu. Menunggu lokasi baru…")
+    assert sent == []
+    # WHEN the GPS delivers a fresh fix
+    page.clock.resume()
+    page.context.set_geolocation({"latitude": CENTRE[0], "longitude": CENTRE[1], "accuracy": 12})
+    # THEN the button is back, and the error line no longer says the fix is old
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    expect(button).to_be_enabled()
+    expect(error).to_have_text("")
+    phone.assert_clean()
+
+
 def test_denied_camera_and_location_show_how_to_allow_them(browser: Any, stack: StackUrls, admin: ApiClient) -> None:
     _, phone = activated_phone(browser, stack, admin, allow=False)
     page = phone.page

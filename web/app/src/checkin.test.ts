@@ -22,11 +22,11 @@ vi.mock("./camera", () => ({
   FRAME_QUALITY: 0.72,
 }));
 
-const { CHALLENGE_TIMEOUT_MS, checkIn } = await import("./checkin");
+const { AgedFix, CHALLENGE_TIMEOUT_MS, checkIn, errorShown } = await import("./checkin");
 const { flush, sentBody } = await import("./outbox");
 const { remember } = await import("./servertime");
 import { UserMessage } from "../../shared/api";
-import { FIX_MAX_AGE_MS } from "./geo";
+import { type Fix, FIX_MAX_AGE_MS } from "./geo";
 import type { Waiting } from "./outbox";
 import type { CheckinBody } from "./types";
 import { stubStorage } from "./teststorage";
@@ -157,10 +157,29 @@ describe("a capture's place", () => {
     });
     const aged = { ...capture(), fix: { ...FIX, at: Date.now() - FIX_MAX_AGE_MS - 1_000 } };
     await expect(checkIn(aged)).rejects.toThrow("Lokasi GPS terakhir sudah 2 menit lalu. Menunggu lokasi baru…");
+    await expect(checkIn(aged)).rejects.toThrow(AgedFix);
     vi.stubGlobal("navigator", { onLine: false });
     await expect(checkIn(aged)).rejects.toThrow(UserMessage);
     expect(sent).toEqual([]);
     expect(waitingNow()).toEqual([]);
+  });
+});
+
+describe("the check-in screen's error line", () => {
+  const fix = (): Fix => ({ ...FIX, at: Date.now() - FIX_MAX_AGE_MS - 1_000 });
+
+  it("says a tap's fix had aged only until a newer fix comes (the button is back then)", () => {
+    const aged = fix();
+    const refusal = new AgedFix(aged);
+    expect(errorShown(refusal, aged)).toBe("Lokasi GPS terakhir sudah 2 menit lalu. Menunggu lokasi baru…");
+    expect(errorShown(refusal, { ...FIX, at: Date.now() })).toBeNull();
+  });
+
+  it("keeps any other refusal until the next tap, whatever the GPS does", () => {
+    const face = new UserMessage("Wajah tidak cocok dengan data pegawai.");
+    expect(errorShown(face, { ...FIX, at: Date.now() })).toBe("Wajah tidak cocok dengan data pegawai.");
+    expect(errorShown(new Error("network"), { ...FIX, at: Date.now() })).toBe("Terjadi kesalahan. Coba lagi.");
+    expect(errorShown(null, fix())).toBeNull();
   });
 });
 

@@ -3,7 +3,7 @@
 // a link that does not answer the challenge within seconds, the capture goes to the outbox instead and is sent
 // later as an offline check-in. A live check-in is kept in the outbox before it is sent and forgotten once SMART
 // answers it, so an app closed mid-send loses nothing (the outbox sends it later, with the same id).
-import { timedOut, UserMessage } from "../../shared/api";
+import { messageOf, timedOut, UserMessage } from "../../shared/api";
 import { type Outcome, refused, unanswered } from "./answers";
 import { FRAME_BYTES, FRAME_PX, FRAME_QUALITY, grab, SELFIE_BYTES, SELFIE_PX, sleep } from "./camera";
 import { withCheckin } from "./day";
@@ -109,10 +109,27 @@ async function sendLive(body: CheckinBody, correction: number | null): Promise<O
   return sent;
 }
 
+/** A tap refused because its fix had aged (`fix`): nothing was sent or kept. */
+export class AgedFix extends UserMessage {
+  constructor(readonly fix: Fix) {
+    super(staleText(fix));
+  }
+}
+
+/** What the check-in screen's error line says of the last tap's refusal (`error`, null when there is none) while
+ * the screen's fix is `fix`: a refusal of an aged fix only while that fix is still the last one (a newer fix is a
+ * young one, and the button is back: the words "Menunggu lokasi baru…" would stay under it); any other refusal (a
+ * face, a network error) until the next tap. */
+export function errorShown(error: unknown, fix: Fix | null): string | null {
+  if (error === null) return null;
+  if (error instanceof AgedFix && fix !== null && fix !== error.fix) return null;
+  return messageOf(error);
+}
+
 export async function checkIn({ type, video, fix, early, onAction }: Capture): Promise<Outcome> {
   // The screen disables its button for an aged fix, but looks only every few seconds: the tap is judged here,
   // before the photo (which follows within seconds: the challenge's time limit and the liveness frames).
-  if (!isFresh(fix)) throw new UserMessage(staleText(fix));
+  if (!isFresh(fix)) throw new AgedFix(fix);
   const base = {
     type,
     client_request_id: uuid(),

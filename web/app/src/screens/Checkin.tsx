@@ -1,7 +1,6 @@
 import { useCallback, useState } from "preact/hooks";
-import { messageOf } from "../../../shared/api";
 import { timing, type Outcome } from "../answers";
-import { askAhead, checkIn, type Early } from "../checkin";
+import { askAhead, checkIn, type Early, errorShown } from "../checkin";
 import { CameraView, FixLine, useFix, usableFix } from "../live";
 import { navigate } from "../router";
 import type { Kind } from "../types";
@@ -66,7 +65,8 @@ export function Checkin({ kind }: { kind: Kind }) {
   const [busy, setBusy] = useState(false);
   const [action, setAction] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The last tap's refusal as thrown (null: none); what the error line says of it follows the fix (errorShown).
+  const [error, setError] = useState<unknown>(null);
   const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
   // Asked while the camera and the GPS get ready, so the tap does not wait for it (used only while fresh).
   const [early, setEarly] = useState<Promise<Early> | null>(() => ahead());
@@ -79,7 +79,7 @@ export function Checkin({ kind }: { kind: Kind }) {
       setOutcome(await checkIn({ type: kind, video, fix, early, onAction: setAction }));
       setEarly(null); // one use: a second try asks anew
     } catch (exc) {
-      setError(messageOf(exc));
+      setError(() => exc); // as a value, never taken for an update
     } finally {
       setAction(null);
       setBusy(false);
@@ -101,7 +101,7 @@ export function Checkin({ kind }: { kind: Kind }) {
       </p>
       <CameraView facing="user" onVideo={onVideo} />
       <FixLine fix={fix} problem={problem} now={now} onRetry={retry} />
-      <ErrorLine message={error} />
+      <ErrorLine message={errorShown(error, fix)} />
       <button type="button" disabled={busy || !video || !usable} onClick={() => void capture()}>
         Ambil Foto dan Kirim
       </button>
