@@ -2,18 +2,18 @@
 // (a browser need not fire watchPosition again for a phone lying still). Node has no geolocation: a stand-in
 // that delivers what the test says, on fake timers (Date.now() included).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type Fix, FIX_AGAIN_MS, FIX_CHECK_MS, FIX_MAX_AGE_MS, followFix, isFresh, staleText } from "./geo";
+import { type Fix, FIX_AGAIN_MS, FIX_CHECK_MS, FIX_MAX_AGE_MS, followFix, type GeoProblem, isFresh, staleText } from "./geo";
 
-/** A phone's geolocation: `deliver` gives a position (its own timestamp `stamp`) to the watch running, `started`
- * holds the options of each watch started, `running` how many run. */
+/** A phone's geolocation: `deliver` gives a position (its own timestamp `stamp`) to the watch running, `fail` an
+ * error (its code), `started` holds the options of each watch started, `running` how many run. */
 function stubGeolocation() {
-  const watches = new Map<number, PositionCallback>();
+  const watches = new Map<number, { ok: PositionCallback; fail: PositionErrorCallback }>();
   const started: PositionOptions[] = [];
   vi.stubGlobal("navigator", {
     geolocation: {
-      watchPosition: (ok: PositionCallback, _fail: PositionErrorCallback, options: PositionOptions) => {
+      watchPosition: (ok: PositionCallback, fail: PositionErrorCallback, options: PositionOptions) => {
         started.push(options);
-        watches.set(started.length, ok);
+        watches.set(started.length, { ok, fail });
         return started.length;
       },
       clearWatch: (id: number) => watches.delete(id),
@@ -21,10 +21,16 @@ function stubGeolocation() {
   });
   const deliver = (latitude: number, stamp: number = Date.now()): void => {
     const pos = { coords: { latitude, longitude: 107.6, accuracy: 12 }, timestamp: stamp } as unknown as GeolocationPosition;
-    for (const ok of watches.values()) ok(pos);
+    for (const { ok } of watches.values()) ok(pos);
   };
-  return { deliver, started, running: () => watches.size };
+  const fail = (code: number): void => {
+    const err = { code, PERMISSION_DENIED: 1, POSITION_UNAVAILABLE: 2, TIMEOUT: 3 } as GeolocationPositionError;
+    for (const watch of watches.values()) watch.fail(err);
+  };
+  return { deliver, fail, started, running: () => watches.size };
 }
+
+const [UNAVAILABLE, TIMEOUT] = [2, 3];
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -93,5 +99,27 @@ describe("a phone whose GPS goes quiet", () => {
     expect(geo.running()).toBe(0);
     await vi.advanceTimersByTimeAsync(FIX_MAX_AGE_MS * 2);
     expect(geo.started).toHaveLength(3); // the screen left: nothing started any more
+  });
+
+  it("says the search timed out only until a first fix: then the screen says the fix's age and that it waits", async () => {
+    const geo = stubGeolocation();
+    const told: GeoProblem[] = [];
+    const stop = followFix(() => undefined, (p) => told.push(p));
+    geo.fail(TIMEOUT); // no first fix in 30 s
+    expect(told).toEqual(["timeout"]);
+    geo.deliver(-6.9);
+    await vi.advanceTimersByTimeAsync(FIX_MAX_AGE_MS + FIX_CHECK_MS);
+    expect(geo.started).toHaveLength(2);
+    // a watch started again has no time limit of its own racing the next start ...
+    expect(geo.started[1]?.timeout ?? Infinity).toBeGreaterThan(FIX_AGAIN_MS + FIX_CHECK_MS);
+    // ... and a time-out of any watch, the fix aged, is not told
+    geo.fail(TIMEOUT);
+    await vi.advanceTimersByTimeAsync(FIX_AGAIN_MS);
+    geo.fail(TIMEOUT);
+    expect(told).toEqual(["timeout"]);
+    // a GPS turned off is
+    geo.fail(UNAVAILABLE);
+    expect(told).toEqual(["timeout", "unavailable"]);
+    stop();
   });
 });

@@ -24,12 +24,16 @@ export const FIX_MAX_AGE_MS = 2 * 60_000;
 /** How often the age of the last fix is looked at (the screen shows it, an aged one makes the app ask again). */
 export const FIX_CHECK_MS = 5_000;
 
-/** The watch's options: a cached fix up to 10 s old is fine while the screen opens. */
+/** The watch's options: a cached fix up to 10 s old is fine while the screen opens; no first fix in 30 s is told
+ * (the screen's "Lokasi belum ditemukan", with Coba Lagi). */
 const WATCH: PositionOptions = { enableHighAccuracy: true, maximumAge: 10_000, timeout: 30_000 };
-/** The watch started again when the last fix has aged: none from the browser's cache. */
-const AGAIN: PositionOptions = { ...WATCH, maximumAge: 0 };
+/** The watch started again when the last fix has aged: none from the browser's cache, and no time limit of its
+ * own. Its time limit is FIX_AGAIN_MS, the next start: with a 30 s timeout as well, the watch's time-out and the
+ * next start (looked for every FIX_CHECK_MS, so 30 to 35 s after this one) raced, and a phone searching indoors
+ * could flash the time-out box every cycle. */
+const AGAIN: PositionOptions = { enableHighAccuracy: true, maximumAge: 0 };
 /** How long a watch started again is given before the next start: about a GPS's time to a fix from cold (each
- * start may begin the search anew), and the watch's own time limit. */
+ * start may begin the search anew). Not shorter: a search cut off every few seconds might never end in a fix. */
 export const FIX_AGAIN_MS = 30_000;
 
 export function problemOf(error: GeolocationPositionError): GeoProblem {
@@ -63,7 +67,10 @@ function fixOf(pos: GeolocationPosition): Fix {
  * while it stays aged); returns the function that stops it all. A new watch is what makes Chrome ask the
  * phone's location service anew (a one-off getCurrentPosition only waits for the watch's next position, which
  * a still phone's browser may never send); a position delivered again as it was (the same own timestamp) is not
- * a new fix and does not make the old one young. */
+ * a new fix and does not make the old one young. A time-out is told only until the first fix: after it, the
+ * watch started again goes on asking, and the screen says how old the last fix is and that it waits for a new
+ * one (geo.staleText), which a box "Lokasi belum ditemukan" (role="alert") would only make alarming. A refused
+ * permission or a GPS turned off is told whenever it comes. */
 export function followFix(onFix: (fix: Fix) => void, onProblem: (problem: GeoProblem) => void): () => void {
   if (!("geolocation" in navigator)) {
     onProblem("missing");
@@ -79,7 +86,10 @@ export function followFix(onFix: (fix: Fix) => void, onProblem: (problem: GeoPro
     last = fixOf(pos);
     onFix(last);
   };
-  const failed = (err: GeolocationPositionError): void => onProblem(problemOf(err));
+  const failed = (err: GeolocationPositionError): void => {
+    const problem = problemOf(err);
+    if (problem !== "timeout" || last === null) onProblem(problem);
+  };
   let id = geo.watchPosition(got, failed, WATCH);
   // Until a first fix comes, the watch is still searching (and reports its own time-out): nothing to start again.
   const timer = setInterval(() => {
