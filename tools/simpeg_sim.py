@@ -260,7 +260,10 @@ class Regency:
     def _new_nip(self, birth: date, female: bool) -> str:
         rng = self._rng
         tmt_year = min(birth.year + rng.randint(22, 35), 2024)
-        prefix = f"{birth:%Y%m%d}{tmt_year}{rng.randint(1, 12):02d}{2 if female else 1}"
+        month = rng.randint(1, 12)
+        # Half of those appointed since 2023 are PPPK: their NI PPPK has the type code 21 where the month stands
+        code = 21 if tmt_year >= 2023 and month % 2 == 0 else month
+        prefix = f"{birth:%Y%m%d}{tmt_year}{code:02d}{2 if female else 1}"
         while True:
             nip = f"{prefix}{rng.randint(1, 999):03d}"
             if nip not in self.employees:

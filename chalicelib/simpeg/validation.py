@@ -1,6 +1,8 @@
 """Validation of employee records coming from SIMPEG or an import, shared by both paths.
 
-A NIP is 18 digits: birth date (YYYYMMDD), TMT of appointment (YYYYMM), sex digit (1/2) and a sequence.
+A NIP is 18 digits: birth date (YYYYMMDD), TMT of appointment (YYYYMM), sex digit (1/2) and a sequence. A PPPK's
+number (NI PPPK) has the same shape but a type code where the month stands: the year of appointment then 21 (PPPK)
+or 24 (PPPK paruh waktu, 2025); 21-29 are taken as such codes, so every ASN the regency pays is followed.
 Checking the embedded date and sex digit is cheap and catches typos and Excel damage that the bare
 `^[0-9]{18}$` pattern lets through. Messages are Indonesian: they are shown to administrators as-is.
 """
@@ -22,6 +24,7 @@ MIN_BIRTH_YEAR = 1940
 MIN_AGE_AT_TMT = 15
 MAX_AGE_AT_TMT = 60
 MAX_TEXT_LENGTH = 200
+PPPK_CODES = range(21, 30)  # digits 13-14 of an NI PPPK (module docstring)
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,11 @@ def _embedded_problem(nip: str) -> Problem | None:
     if birth_year < MIN_BIRTH_YEAR:
         return Problem("INVALID_NIP", f"NIP '{nip}': tanggal lahir (digit 1-8) tidak valid.")
     tmt_year, tmt_month = int(nip[8:12]), int(nip[12:14])
-    if not 1 <= tmt_month <= 12 or not (birth_year + MIN_AGE_AT_TMT <= tmt_year <= birth_year + MAX_AGE_AT_TMT):
-        return Problem("INVALID_NIP", f"NIP '{nip}': TMT pengangkatan (digit 9-14) tidak valid.")
+    month_or_pppk = 1 <= tmt_month <= 12 or tmt_month in PPPK_CODES
+    if not month_or_pppk or not (birth_year + MIN_AGE_AT_TMT <= tmt_year <= birth_year + MAX_AGE_AT_TMT):
+        return Problem(
+            "INVALID_NIP", f"NIP '{nip}': TMT pengangkatan (digit 9-14; kode 21-29 untuk NI PPPK) tidak valid."
+        )
     if nip[14] not in "12":
         return Problem("INVALID_NIP", f"NIP '{nip}': digit jenis kelamin (digit 15) harus 1 atau 2.")
     return None

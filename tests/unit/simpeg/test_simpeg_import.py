@@ -31,6 +31,8 @@ def row(**changes: object) -> dict[str, object]:
         ("198502302010011001", "INVALID_NIP"),  # 30 February
         ("198501011990011001", "INVALID_NIP"),  # appointed at 5
         ("198501012010131001", "INVALID_NIP"),  # TMT month 13
+        ("199712202023202008", "INVALID_NIP"),  # neither a month nor a PPPK code (20)
+        ("199712202023302008", "INVALID_NIP"),  # nor 30
         ("198501012010013001", "INVALID_NIP"),  # sex digit 3
         ("1.98501E+17", "NIP_SCIENTIFIC_NOTATION"),
         ("1,98501E+17", "NIP_SCIENTIFIC_NOTATION"),
@@ -41,7 +43,10 @@ def test_implausible_nips_are_refused(nip: str, code: str) -> None:
     assert problem is not None and problem.code == code
 
 
-@pytest.mark.parametrize("nip", [NIP, NIP2, "196601011993051184"])
+@pytest.mark.parametrize(
+    "nip",
+    [NIP, NIP2, "196601011993051184", "199712202023212008", "199009132025242014"],  # PNS, PPPK, PPPK paruh waktu
+)
 def test_plausible_nips_pass(nip: str) -> None:
     assert nip_problem(nip) is None
 
