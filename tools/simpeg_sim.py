@@ -16,7 +16,7 @@ Endpoints (all JSON):
        transfer  {"nips"? | "count", "unor_id"?}      move to another unit
        retire    {"nips"? | "count", "mode": "status"|"remove"}   Pensiun, or gone from the list
        update    {"nip", "fields": {...SIASN names...}}
-       fault     {"kind": "error"|"rate_limit"|"slow"|"truncate"|"empty", "count": N,
+       fault     {"kind": "error"|"rate_limit"|"slow"|"truncate"|"empty"|"repeat", "count": N,
                   "status"?, "retry_after"?, "delay_s"?, "page"?, "target": "list"|"token"}
                  the next N matching requests misbehave
        clear_faults, expire_tokens, set {"token_ttl_s"}, reset (regenerate from the seed)
@@ -396,7 +396,9 @@ class SimHandler(BaseHTTPRequestHandler):
                 return
             fault = state.take_fault("list", page)
             nips = state.regency.listing()
-            items = [dict(state.regency.employees[n]) for n in nips[(page - 1) * limit : page * limit]]
+            # "repeat": the page answered with the rows of the page before (offset paging over an unstable order)
+            shown = page - 1 if fault is not None and fault.kind == "repeat" and page > 1 else page
+            items = [dict(state.regency.employees[n]) for n in nips[(shown - 1) * limit : shown * limit]]
             total = len(nips)
         if fault is not None and self._misbehave(fault):
             return

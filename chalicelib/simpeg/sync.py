@@ -108,10 +108,22 @@ def run_sync(
         failed = run.with_(message=str(exc), errors=(RowError(0, exc.code, str(exc)),))
         return _finish(stores.runs, failed, "failed", clock)
     batch = map_listing(listing.items, config.mapping)
-    run = run.with_(fetched=len(listing.items), announced_total=listing.announced_total, message=listing.problem)
+    complete, problem = _whole(listing, batch)
+    run = run.with_(fetched=len(listing.items), announced_total=listing.announced_total, message=problem)
     return _plan_and_apply(
-        run, batch, stores, full=True, complete=listing.complete, config=config, clock=clock, confirmation=confirmation
+        run, batch, stores, full=True, complete=complete, config=config, clock=clock, confirmation=confirmation
     )
+
+
+def _whole(listing: Listing, batch: RecordBatch) -> tuple[bool, str | None]:
+    """Whether a listing holds every employee, and what is wrong when not. A NIP listed twice marks it incomplete
+    too: a page answered again (offset paging over an order that moved) still adds up to the announced total
+    while another page's employees are missing, and a full sync would deactivate them (below the deactivation
+    share, with no word)."""
+    repeated = sum(1 for error in batch.errors if error.code == "DUPLICATE_NIP")
+    if not listing.complete or not repeated:
+        return listing.complete, listing.problem
+    return False, f"SIMPEG mengirim {repeated} NIP lebih dari sekali: daftar pegawai tidak utuh (halaman terulang?)"
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,20 @@ def test_truncated_listing_waits_and_confirm_refetches(sim: Sim, make_client: Cl
     assert (confirmed.confirmed_by, confirmed.followed_by) == ("budi", done.run_id)
 
 
+def test_a_page_answered_twice_is_an_incomplete_listing_not_a_quiet_deactivation(
+    sim: Sim, make_client: ClientFactory, stores: Stores, clock: Clock
+) -> None:
+    # GIVEN a synced store and an upstream that answers page 2 with page 1's rows once (the total still adds up)
+    sync(make_client, stores, clock)
+    sim.control("fault", kind="repeat", page=2, count=1)
+    # WHEN the nightly sync runs
+    held = sync(make_client, stores, clock)
+    # THEN page 2's employees are not deactivated: the run is held as an incomplete listing, and says why
+    assert held.fetched == SIM_SIZE and held.status == "needs_confirmation"
+    assert "INCOMPLETE_LISTING" in held.blocked_by and held.message is not None and "lebih dari sekali" in held.message
+    assert all(e.active for e in employees(stores).values())
+
+
 def test_mass_deactivation_needs_confirmation_then_applies(sim: Sim, make_client: ClientFactory, stores: Stores,
                                                            clock: Clock) -> None:  # fmt: skip
     sync(make_client, stores, clock)
