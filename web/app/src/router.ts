@@ -1,7 +1,7 @@
 // Hash routes (`/app/#/aktivasi?nip=…&kode=…` is what the QR on the activation sheet holds): the server and the
 // service worker only ever serve /app/index.html, and a route never reaches the network.
 import { useLayoutEffect, useRef } from "preact/hooks";
-import { useHashRoute } from "../../shared/route";
+import { rereadRoute, useHashRoute } from "../../shared/route";
 
 export interface Route {
   path: string;
@@ -16,10 +16,12 @@ export function parseHash(hash: string): Route {
 }
 
 /** Shows `path`. Already there (signing in on Home's own address, `#/`, shows the login): the route is read again,
- * so the screen follows who is signed in now instead of staying on the login form. */
+ * so the screen follows who is signed in now instead of staying on the login form; with no hash change, which
+ * the update check (update.ts) takes for a move and may reload the app on (the sign-out notice shown on the
+ * login's own address, `#/masuk`, would be reloaded away). */
 export function navigate(path: string): void {
   if (location.hash !== `#${path}`) location.hash = path;
-  else window.dispatchEvent(new HashChangeEvent("hashchange"));
+  else rereadRoute();
 }
 
 export function useRoute(): Route {
