@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tools import guides
@@ -24,3 +25,29 @@ def test_pictures_are_found_in_guide_order_and_copied_from_the_last_run(tmp_path
     (run / "masuk.png").write_bytes(b"\x89PNG")
     assert guides.copy(["masuk", "rekap"], run, tmp_path / "docs") == ["rekap"]
     assert (tmp_path / "docs" / "masuk.png").read_bytes() == b"\x89PNG"
+
+
+def _section(guide: str, heading: str) -> str:
+    """The text of the guide's section `## {heading}`, up to the next one, its lines joined as Markdown shows them."""
+    start = guide.index(f"\n## {heading}\n")
+    end = guide.find("\n## ", start + 1)
+    return " ".join(guide[start : end if end >= 0 else len(guide)].split())
+
+
+def test_the_employee_guide_names_the_app_s_own_words_for_a_stale_gps_fix_and_showing_the_password() -> None:
+    # The words as the app shows them, read from its source (the minutes as N).
+    web = guides.REPO_DIR / "web"
+    stale = re.search(r"`(Lokasi GPS terakhir [^`]*)`", (web / "app" / "src" / "geo.ts").read_text(encoding="utf-8"))
+    assert stale is not None, "geo.staleText changed shape"
+    waiting = stale.group(1).replace("${minutes}", "N")
+    ui = (web / "shared" / "ui.tsx").read_text(encoding="utf-8")
+    button = re.search(r"export function ShowPassword\b.*?>\s*([^<>{}]+?)\s*</button>", ui, re.S)
+    assert button is not None, "ShowPassword changed shape"
+    show = button.group(1)
+    guide = guides.GUIDES[0].read_text(encoding="utf-8")
+    # the check-in screen's wait for a fresh fix: where the GPS is waited for, and among the messages
+    assert f"**{waiting}**" in _section(guide, "6. Absen masuk dan pulang")
+    assert waiting in _section(guide, "8. Arti pesan penolakan")
+    # the button under every form a password is typed in: activation, login, and changing it
+    for heading in ("3. Aktivasi (sekali saja)", "4. Masuk", "7. Menu lain"):
+        assert f"**{show}**" in _section(guide, heading), heading
