@@ -18,7 +18,9 @@ RunStatus = Literal["running", "succeeded", "needs_confirmation", "confirmed", "
 TriggerKind = Literal["schedule", "admin", "confirm", "import"]
 
 #: Reasons why a plan is held back for an admin's confirmation.
-GuardReason = Literal["EMPTY_LISTING", "INCOMPLETE_LISTING", "TOO_MANY_DEACTIVATIONS", "MOVES_TO_UNITS_WITHOUT_ZONES"]
+GuardReason = Literal[
+    "EMPTY_LISTING", "INCOMPLETE_LISTING", "TOO_MANY_DEACTIVATIONS", "MOVES_TO_UNITS_WITHOUT_ZONES", "UNITS_EMPTIED"
+]
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class SyncCounts:
     errors: int = 0
     units_upserted: int = 0
     stranded: int = 0  # of `moved`: active employees moved out of units with zones into units without any
+    emptied_units: int = 0  # units of `GuardConfig.min_emptied_unit` or more active employees left with none
 
     def to_dict(self) -> dict[str, int]:
         """Plain dict for storage and the API."""

@@ -9,6 +9,9 @@ Guard: an upstream that answers with an empty or incomplete list, or one that wo
 plan is held back (`blocked_by`) until an admin confirms it. So is one that moves at least
 `max_stranded_moves` active employees out of units with work zones into units without any (a reorganisation
 that renamed the unit ids, or a wrong unit column): applied at 01:00, none of them could check in at 07:00.
+And so is one that leaves a unit of `min_emptied_unit` or more active employees with none (a dinas merged away in
+a restructuring, SOTK, whose staff SIMPEG drops or moves into a unit whose zones, schedule and cut-over date are
+not theirs): below the deactivation share in a large regency, it went through with no word.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class GuardConfig:
 
     max_deactivation_share: float = 0.05  # of the employees active before the run
     max_stranded_moves: int = 20  # active employees moved from units with zones into units without any
+    min_emptied_unit: int = 10  # active employees of a unit a plan leaves with none
 
 
 def plan_sync(
@@ -65,14 +69,14 @@ def plan_sync(
         seen = {r.nip for r in batch.records} | batch.refused_nips
         changes.extend(_deactivate(e, now) for e in stored.values() if e.active and e.nip not in seen)
     new_units = _units_to_upsert(units, batch.records)
+    guard = guard or GuardConfig()
     counts = replace(
         _count(changes, unchanged=unchanged, errors=len(batch.errors), units=len(new_units)),
         stranded=_stranded(changes, units),
+        emptied_units=_emptied(stored.values(), changes, guard.min_emptied_unit),
     )
     active_before = sum(1 for e in stored.values() if e.active)
-    reasons = _guard_reasons(
-        counts, batch, full=full, complete=complete, active_before=active_before, guard=guard or GuardConfig()
-    )
+    reasons = _guard_reasons(counts, batch, full=full, complete=complete, active_before=active_before, guard=guard)
     if confirmation is not None and counts.deactivated <= confirmation.max_deactivations:
         reasons = ()
     return SyncPlan(tuple(changes), new_units, counts, batch.errors, reasons, active_before)
@@ -124,6 +128,22 @@ def _stranded(changes: Iterable[Change], units: Iterable[Unit]) -> int:
     )  # fmt: skip
 
 
+def _emptied(current: Iterable[StoredEmployee], changes: Iterable[Change], at_least: int) -> int:
+    """Units with `at_least` active employees before the changes and none after them (every one deactivated
+    or moved out)."""
+    before: dict[str, int] = {}
+    for employee in current:
+        if employee.active:
+            before[employee.unor_id] = before.get(employee.unor_id, 0) + 1
+    after = dict(before)
+    for change in changes:
+        if change.before is not None and change.before.active:
+            after[change.before.unor_id] -= 1
+        if change.after.active:
+            after[change.after.unor_id] = after.get(change.after.unor_id, 0) + 1
+    return sum(1 for unit, count in before.items() if count >= at_least and after[unit] == 0)
+
+
 def _count(changes: Iterable[Change], *, unchanged: int, errors: int, units: int) -> SyncCounts:
     kinds = [c.kind for c in changes]
     return SyncCounts(
@@ -155,4 +175,6 @@ def _guard_reasons(
         reasons.append("TOO_MANY_DEACTIVATIONS")
     if counts.stranded >= guard.max_stranded_moves:
         reasons.append("MOVES_TO_UNITS_WITHOUT_ZONES")
+    if counts.emptied_units:
+        reasons.append("UNITS_EMPTIED")
     return tuple(reasons)

@@ -343,6 +343,7 @@ def _imported(result: ImportResult) -> schema.ImportResult:
         deactivated=counts.deactivated,
         unchanged=counts.unchanged,
         stranded=counts.stranded,
+        emptied_units=counts.emptied_units,
         blocked_by=list(run.blocked_by),
         errors=[schema.RowError.model_validate(e, from_attributes=True) for e in result.errors],
         inactive_statuses=dict(run.inactive_statuses),

@@ -194,9 +194,11 @@ def test_an_import_moving_a_zoned_unit_into_a_unit_without_zones_is_held_until_c
     # WHEN SIMPEG's file puts all of them under a new unit id (a reorganisation), which has no zone yet
     moved = [employee(i, unit="U1-BARU") for i in range(1, 41)]
     held = imported(api, admin, {"employees": moved})
-    # THEN nothing moves: none of them could check in the next morning; the run waits for a confirmation
-    assert (held["status"], held["blocked_by"]) == ("needs_confirmation", ["MOVES_TO_UNITS_WITHOUT_ZONES"])
-    assert (held["moved"], held["stranded"]) == (40, 40)
+    # THEN nothing moves: none of them could check in the next morning, and U1 would be left with nobody; the run
+    # waits for a confirmation
+    blocked = ["MOVES_TO_UNITS_WITHOUT_ZONES", "UNITS_EMPTIED"]
+    assert (held["status"], held["blocked_by"]) == ("needs_confirmation", blocked)
+    assert (held["moved"], held["stranded"], held["emptied_units"]) == (40, 40, 1)
     assert state(api, admin)[0] == before
     # WHEN BKPSDM sends it again confirming (no deactivation in it), THEN it is applied
     applied = imported(api, admin, {"employees": moved}, "?confirm_deactivations=0")

@@ -10,7 +10,13 @@ from chalicelib.simpeg.models import SyncCounts
 from chalicelib.usecases.schemas.common import Page, Query, Request, Result, absent_when_none, enum_schema, invalid
 
 RUN_STATUSES = ("running", "succeeded", "needs_confirmation", "confirmed", "failed")
-GUARD_REASONS = ("EMPTY_LISTING", "INCOMPLETE_LISTING", "TOO_MANY_DEACTIVATIONS", "MOVES_TO_UNITS_WITHOUT_ZONES")
+GUARD_REASONS = (
+    "EMPTY_LISTING",
+    "INCOMPLETE_LISTING",
+    "TOO_MANY_DEACTIVATIONS",
+    "MOVES_TO_UNITS_WITHOUT_ZONES",
+    "UNITS_EMPTIED",
+)
 RunStatus = Annotated[str, enum_schema(RUN_STATUSES)]
 GuardReason = Annotated[str, enum_schema(GUARD_REASONS)]
 
@@ -89,6 +95,12 @@ class ImportResult(Result):
         default=0,
         ge=0,
         description="Of `moved`: active employees moved out of units with zones into units without any.",
+    )
+    emptied_units: int = Field(
+        default=0,
+        ge=0,
+        description="Units of 10 or more active employees the run leaves with none (moved out or deactivated): "
+        "a unit merged away in a restructuring; such a run waits for confirmation (`UNITS_EMPTIED`).",
     )
     blocked_by: list[GuardReason]
     errors: list[RowError]

@@ -169,12 +169,34 @@ def test_moving_many_out_of_a_unit_with_zones_into_one_without_is_held() -> None
 
     # WHEN SIMPEG renames the school's unit id (a reorganisation): 20 or more moved into a unit without a zone,
     # who could not check in the next morning, THEN the run is held for a confirmation
-    assert moved_to("u-new", 25) == ("MOVES_TO_UNITS_WITHOUT_ZONES",)
+    # (moving all 25 also leaves the school with nobody: UNITS_EMPTIED)
+    assert moved_to("u-new", 25) == ("MOVES_TO_UNITS_WITHOUT_ZONES", "UNITS_EMPTIED")
     assert moved_to("u-new", 20) == ("MOVES_TO_UNITS_WITHOUT_ZONES",)
-    # AND fewer than 20 (a few transfers to a school not yet set up), or any number into a unit with a zone, are not
+    # AND fewer than 20 (a few transfers to a school not yet set up), or some into a unit with a zone, are not
     assert moved_to("u-new", 19) == ()
-    assert moved_to("u-2", 25) == ()
+    assert moved_to("u-2", 24) == ()
+    # BUT all of them into another zoned school (a merge: their building's zone stays with the old unit) is
+    assert moved_to("u-2", 25) == ("UNITS_EMPTIED",)
     # AND a confirmation lets it through
     moves = [rec(i, unor_id="u-new", unor_nama="Unit baru") for i in range(1, 26)]
     confirmed = plan_sync(current, units, batch(*moves), full=False, now=NOW, confirmation=Confirmation(0))
     assert confirmed.blocked_by == () and (confirmed.counts.moved, confirmed.counts.stranded) == (25, 25)
+
+
+def test_a_unit_whose_every_employee_the_sync_drops_is_held_below_the_deactivation_share() -> None:
+    # GIVEN a regency of 400 active employees, 12 of them in a dinas merged away in a restructuring (SOTK)
+    current = [stored(rec(i, unor_id="u-1" if i <= 12 else "u-2")) for i in range(1, 401)]
+    listing = batch(*(rec(i, unor_id="u-2") for i in range(13, 401)))
+    # WHEN SIMPEG's listing leaves that dinas out: 3 % of the regency, below the 5 % share
+    plan = plan_sync(current, [], listing, full=True, now=NOW)
+    # THEN the run waits for a confirmation, naming the unit left with nobody
+    assert plan.blocked_by == ("UNITS_EMPTIED",) and plan.counts.emptied_units == 1
+    assert plan.counts.deactivated == 12
+    # AND a small unit (fewer than 10) emptied, or a large one keeping someone, passes
+    small = [stored(rec(i, unor_id="u-1" if i <= 9 else "u-2")) for i in range(1, 401)]
+    assert (
+        plan_sync(small, [], batch(*(rec(i, unor_id="u-2") for i in range(10, 401))), full=True, now=NOW).blocked_by
+        == ()
+    )
+    kept = batch(rec(12, unor_id="u-1"), *(rec(i, unor_id="u-2") for i in range(13, 401)))
+    assert plan_sync(current, [], kept, full=True, now=NOW).blocked_by == ()

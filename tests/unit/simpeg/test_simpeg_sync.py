@@ -54,7 +54,9 @@ def test_second_sync_changes_nothing(sim: Sim, make_client: ClientFactory, store
     before = employees(stores)
     again = sync(make_client, stores, clock)
     assert again.status == "succeeded" and again.counts.unchanged == SIM_SIZE
-    nothing = dict.fromkeys(("created", "updated", "moved", "deactivated", "errors", "units_upserted", "stranded"), 0)
+    nothing = dict.fromkeys(
+        ("created", "updated", "moved", "deactivated", "errors", "units_upserted", "stranded", "emptied_units"), 0
+    )
     assert again.counts.to_dict() == {**nothing, "unchanged": SIM_SIZE}
     assert employees(stores) == before  # not even changed_at moved
 
@@ -88,7 +90,7 @@ def test_empty_listing_is_not_applied(sim: Sim, make_client: ClientFactory, stor
     sim.control("fault", kind="empty", count=1)
     run = sync(make_client, stores, clock)
     assert run.status == "needs_confirmation"
-    assert set(run.blocked_by) == {"EMPTY_LISTING", "TOO_MANY_DEACTIVATIONS"}
+    assert set(run.blocked_by) == {"EMPTY_LISTING", "TOO_MANY_DEACTIVATIONS", "UNITS_EMPTIED"}
     assert run.counts.deactivated == SIM_SIZE and employees(stores) == before
 
 

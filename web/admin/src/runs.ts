@@ -204,9 +204,10 @@ export function heldNote(blocked: readonly unknown[] | undefined, counts: Record
   const n = (key: string): string => String(counts[key] ?? 0);
   const said: Record<string, string> = {
     EMPTY_LISTING: "daftar pegawai dari SIMPEG kosong",
-    INCOMPLETE_LISTING: "daftar pegawai dari SIMPEG terpotong",
+    INCOMPLETE_LISTING: "daftar pegawai dari SIMPEG tidak utuh (terpotong, atau ada halaman yang terulang)",
     TOO_MANY_DEACTIVATIONS: `${n("deactivated")} pegawai akan dinonaktifkan`,
     MOVES_TO_UNITS_WITHOUT_ZONES: `${n("stranded")} pegawai akan pindah ke unit yang belum punya zona kerja dan tidak bisa absen sampai zonanya ditetapkan di menu Zona`,
+    UNITS_EMPTIED: `${n("emptied_units")} unit akan kehilangan semua pegawainya (dipindah atau dinonaktifkan); pastikan zona, jadwal dan tanggal peralihan unit tujuan sudah sesuai`,
   };
   const reasons = (blocked ?? []).map((b) => said[String(b)]).filter((s): s is string => s !== undefined);
   return reasons.length ? `Ditahan: ${reasons.join("; ")}.` : "";
