@@ -669,21 +669,29 @@ WATCHES_STARTED = """(() => {
 })()"""
 
 
+def _checkin_screen_with_a_fix(browser: Any, stack: StackUrls, admin: ApiClient, script: str | None = None) -> Any:
+    """A new employee's phone on the check-in screen with a fix and the send button enabled, its clock the
+    test's (`script`: a page script added before the app starts)."""
+    employee = new_employee(admin)
+    phone = open_phone(browser, stack)
+    phone.page.clock.install()
+    if script is not None:
+        phone.page.add_init_script(script)
+    activate(phone, employee)
+    phone.page.get_by_role("button", name="Absen Masuk").click()
+    expect(phone.page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
+    expect(phone.page.get_by_role("button", name="Ambil Foto dan Kirim")).to_be_enabled()
+    return phone
+
+
 def test_a_fix_that_has_aged_is_not_sent_and_a_fresh_one_is_asked_for(
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:
     # GIVEN a phone lying still on the check-in screen (the browser fires its position watch once), whose clock
     # the test moves
-    employee = new_employee(admin)
-    phone = open_phone(browser, stack)
+    phone = _checkin_screen_with_a_fix(browser, stack, admin, WATCHES_STARTED)
     page = phone.page
-    page.clock.install()
-    page.add_init_script(WATCHES_STARTED)
-    activate(phone, employee)
-    page.get_by_role("button", name="Absen Masuk").click()
     button = page.get_by_role("button", name="Ambil Foto dan Kirim")
-    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
-    expect(button).to_be_enabled()
     # WHEN two and a half minutes pass without a new fix (the screen left open, the phone indoors)
     page.clock.fast_forward("02:30")
     # THEN the old fix is not offered for sending, the screen says why, and the app starts its watch again, taking
@@ -705,15 +713,9 @@ def test_a_tap_refused_for_an_aged_fix_says_so_until_a_fresh_fix_comes(
 ) -> None:
     # GIVEN the check-in screen with a fix, the page's timers held still: the screen looks at the fix's age only
     # every few seconds, so for a moment the button still offers a fix that has just aged
-    employee = new_employee(admin)
-    phone = open_phone(browser, stack)
+    phone = _checkin_screen_with_a_fix(browser, stack, admin)
     page = phone.page
-    page.clock.install()
-    activate(phone, employee)
-    page.get_by_role("button", name="Absen Masuk").click()
     button = page.get_by_role("button", name="Ambil Foto dan Kirim")
-    expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
-    expect(button).to_be_enabled()
     page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)  # seconds
     page.clock.set_system_time(page.evaluate("Date.now()") / 1000 + 150)
     # WHEN the employee taps in that moment
