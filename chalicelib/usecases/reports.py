@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import time
 from calendar import monthrange
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from chalicelib import runtime
@@ -18,7 +19,7 @@ from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyR
 from chalicelib.attendance.recap_pdf import export_daily_pdf, export_pdf
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.people import Principal
-from chalicelib.domain.status import EmployeeDay, YearToDate
+from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, decode_cursor, encode_cursor
@@ -285,13 +286,29 @@ def _moved_month(employee: EmployeeMonth, month: str) -> EmployeeMonth:
 
 
 def _person_year(nip: str, month: str) -> tuple[YearToDate, list[tuple[str, EmployeeDay]]]:
-    """An employee's counters at the start of `month` from their days in every unit, and the month's days with
-    the unit that judged each (read by NIP: one query of the year so far)."""
+    """An employee's counters at the start of `month` from their days in every unit, walked month by month as the
+    units' month ends are (`_months_walked`) from the run of absent days their last year left open, and the
+    month's days with the unit that judged each (read by NIP: the year so far and the year before)."""
     first, last = _year_until(month)
     start = date.fromisoformat(f"{month}-01")
     days = runtime.statuses().employee_days(nip, first, last)
-    prior = YearToDate().advance(day.status for _, day in days if day.status.day < start)
+    year_before = runtime.statuses().employee_days(nip, date(first.year - 1, 1, 1), first - timedelta(days=1))
+    opened = _months_walked(YearToDate(), [day.status for _, day in year_before], date(first.year - 1, 1, 1), first)
+    before = [day.status for _, day in days if day.status.day < start]
+    prior = _months_walked(YearToDate(tk_streak=opened.tk_streak), before, first, start)
     return prior, [(unit, day) for unit, day in days if day.status.day >= start]
+
+
+def _months_walked(counters: YearToDate, days: Sequence[DayStatus], first: date, end: date) -> YearToDate:
+    """`counters` advanced through `days` month by month, from the month starting `first` to the one before the
+    month starting `end`: a month without a day ends a run of absent days (`_quiet`), as at a unit's month end."""
+    month = first
+    while month < end:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        of_month = [day for day in days if month <= day.day < following]
+        counters = counters.advance(of_month) if of_month else _quiet(counters)
+        month = following
+    return counters
 
 
 def _year_until(month: str) -> tuple[date, date]:

@@ -412,6 +412,52 @@ def test_a_run_open_at_a_year_end_ends_with_a_year_without_days(repos: Repositor
     assert row.year_to_date.longest_tk_streak == 6
 
 
+def test_a_mover_s_year_is_walked_as_a_stayer_s_through_a_quiet_month(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep, moved from U1 into U2 in February, and Cucu, always in U2: both absent 26-30 October, neither
+    # with a day in November (study leave), both absent 1-4 and 7 December
+    for unit in ("U1", "U2"):
+        repos.people.upsert_unit(unit, f"SDN {unit}")
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 2, 15, 3, 0, tzinfo=UTC))
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U2"))
+    repos.people.put_employee(Employee(nip=C, nama="Cucu", unor_id="U2"))
+    october, december = [date(2026, 10, d) for d in (26, 27, 28, 29, 30)], [date(2026, 12, d) for d in (1, 2, 3, 4, 7)]
+    for day in october + december:
+        both = [(Member(A, "Asep", True), absent(day)), (Member(C, "Cucu", True), absent(day))]
+        repos.statuses.save_day("U2", day, [*both, (Member(B, "Budi", True), on_time(day))])
+    for day in (date(2026, 11, 2), date(2026, 11, 3)):
+        repos.statuses.save_day("U2", day, [(Member(B, "Budi", True), on_time(day))])
+    # WHEN U2's December is read, THEN the mover's run ends with the quiet month as the stayer's does: 5, not 10
+    rows = {r.nip: r for r in _report("2026-12", "U2").items}
+    assert rows[A].year_to_date.longest_tk_streak == rows[C].year_to_date.longest_tk_streak == 5
+    assert rows[A].discipline == rows[C].discipline
+
+
+def test_a_mover_in_january_keeps_the_run_december_left_open(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep and Cucu of U1 absent on the last five working days of 2025; Asep moved to U2 on 1 January
+    for unit in ("U1", "U2"):
+        repos.people.upsert_unit(unit, f"SDN {unit}")
+    for nip, nama in ((A, "Asep"), (C, "Cucu")):
+        repos.people.put_employee(Employee(nip=nip, nama=nama, unor_id="U1"))
+    for day in [date(2025, 12, d) for d in (24, 26, 29, 30, 31)]:
+        repos.statuses.save_day(
+            "U1", day, [(Member(A, "Asep", True), absent(day)), (Member(C, "Cucu", True), absent(day))]
+        )
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 1, 1, 3, 0, tzinfo=UTC))
+    repos.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U2"))
+    # WHEN both are absent on the first five working days of 2026, each in their unit
+    for day in [date(2026, 1, d) for d in (2, 5, 6, 7, 8)]:
+        repos.statuses.save_day("U2", day, [(Member(A, "Asep", True), absent(day))])
+        repos.statuses.save_day("U1", day, [(Member(C, "Cucu", True), absent(day))])
+    # THEN the mover's run goes on from December as the stayer's does: ten in a row
+    [asep], [cucu] = _report("2026-01", "U2").items, _report("2026-01", "U1").items
+    assert asep.year_to_date.longest_tk_streak == cucu.year_to_date.longest_tk_streak == 10
+
+
 def test_the_cap_holds_for_an_employee_who_moved_away_and_back_within_the_month(
     repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
