@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   confirmation,
+  confirmLabel,
   counted,
   heldNote,
   inactiveNote,
@@ -80,8 +81,12 @@ describe("a SIMPEG run held back by the deactivation guard", () => {
   it("of an import is confirmed by sending its file again with the count, never by the button SMART refuses", () => {
     expect(confirmation({ ...held, trigger: { kind: "import" } })).toBe("send-again");
     expect(sendAgainHint(held)).toBe(
-      "Pilih lagi berkas yang sama di Impor berkas dengan Impor penuh, tekan Impor, lalu Konfirmasi 120 penonaktifan.",
+      "Pilih lagi berkas yang sama di Impor berkas (centang Impor penuh hanya bila impor ini impor penuh), tekan Impor, lalu Konfirmasi 120 penonaktifan.",
     );
+    // a partial import held for the unit it empties deactivates nobody: no "0 penonaktifan"
+    expect(sendAgainHint({ counts: { deactivated: 0, moved: 40 } })).toMatch(/lalu Konfirmasi Impor\.$/);
+    expect(confirmLabel(0)).toBe("Konfirmasi Impor");
+    expect(confirmLabel(3)).toBe("Konfirmasi 3 penonaktifan");
   });
 
   it("waits for nothing once run or confirmed", () => {

@@ -192,11 +192,18 @@ export function confirmation(run: { status: string; trigger: { kind: string } })
   return run.trigger.kind === "import" ? "send-again" : "button";
 }
 
-/** What to do with an import held back: its file sent again, confirmed with the number of deactivations. */
+/** The button that sends a held import again with its confirmation: the number of deactivations it makes, or
+ * none (an import held for the units it empties or the employees it strands deactivates nobody). */
+export function confirmLabel(deactivations: number): string {
+  return deactivations > 0 ? `Konfirmasi ${String(deactivations)} penonaktifan` : "Konfirmasi Impor";
+}
+
+/** What to do with an import held back: its file sent again as it was sent (a partial import sent as a full one
+ * would deactivate everyone not in it), confirmed with the number of deactivations. */
 export function sendAgainHint(run: Pick<SimpegRun, "counts">): string {
   const n = run.counts["deactivated"];
-  const confirm = typeof n === "number" ? `Konfirmasi ${String(n)} penonaktifan` : "konfirmasi jumlah penonaktifannya";
-  return `Pilih lagi berkas yang sama di Impor berkas dengan Impor penuh, tekan Impor, lalu ${confirm}.`;
+  const confirm = typeof n === "number" ? confirmLabel(n) : "konfirmasi jumlah penonaktifannya";
+  return `Pilih lagi berkas yang sama di Impor berkas (centang Impor penuh hanya bila impor ini impor penuh), tekan Impor, lalu ${confirm}.`;
 }
 
 /** Why a run was held back, in words, from its `blocked_by` and counts (unknown reasons are left out). */

@@ -9,6 +9,7 @@ import type { Unit } from "../types";
 import { call, canChange, fetchFile, get, readsRegency, upload, withQuery, type Query } from "../session";
 import {
   confirmation,
+  confirmLabel,
   counted,
   heldNote,
   inactiveNote,
@@ -345,6 +346,7 @@ interface ImportAnswer {
   unchanged?: number;
   moved?: number;
   stranded?: number;
+  emptied_units?: number;
   blocked_by?: string[];
   errors?: RowError[];
   inactive_statuses?: Record<string, number>;
@@ -404,7 +406,7 @@ export function Simpeg(_: { route: Route }) {
     setRowErrors(a.errors ?? []);
     if (a.status === "needs_confirmation") {
       setConfirm(a.deactivated ?? 0);
-      return `${heldNote(a.blocked_by, { deactivated: a.deactivated, stranded: a.stranded })} Periksa, lalu konfirmasi.${inactiveNote(a.inactive_statuses)}`;
+      return `${heldNote(a.blocked_by, { deactivated: a.deactivated, stranded: a.stranded, emptied_units: a.emptied_units })} Periksa, lalu konfirmasi.${inactiveNote(a.inactive_statuses)}`;
     }
     setConfirm(null);
     if (a.run_id && a.created === undefined) return "Impor berjalan di latar belakang; lihat riwayat di bawah.";
@@ -484,7 +486,7 @@ export function Simpeg(_: { route: Route }) {
         </Submit>
         {confirm !== null ? (
           <button type="button" class="danger" disabled={action.busy} onClick={() => void action.run(() => send(confirm))}>
-            Konfirmasi {confirm} penonaktifan
+            {confirmLabel(confirm)}
           </button>
         ) : null}
       </ActionForm>
