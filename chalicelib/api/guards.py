@@ -29,9 +29,14 @@ def _ramadan_year(principal: Principal, year: str) -> object:
     return cal.year_of(year)
 
 
+def _ramadan_period(principal: Principal, year: str, start_date: str) -> object:
+    return cal.year_of(year), parse_date(start_date, "start_date")
+
+
 SUPER_ADMIN = Guard(access.require_super_admin)
 UNIT_IN_SCOPE = Guard(directory.unit_in_scope, ("NOT_FOUND",))
 EMPLOYEE_IN_SCOPE = Guard(directory.employee_in_scope, ("NOT_FOUND",))
 ZONE_TO_UPDATE = Guard(zones.zone_to_update, ("NOT_FOUND",))
 HOLIDAY_DATE = Guard(_holiday_date)
 RAMADAN_YEAR = Guard(_ramadan_year)
+RAMADAN_PERIOD = Guard(_ramadan_period)

@@ -121,6 +121,23 @@ def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> cal_s
     return cal.put_ramadan(call.principal, year, body, call.settings, call.now)
 
 
+@endpoint(
+    bp,
+    "DELETE /v1/admin/ramadan/{year}/{start_date}",
+    auth_as="super_admin",
+    guard=guards.RAMADAN_PERIOD,
+    errors=("VALIDATION_ERROR", "NOT_FOUND"),
+)
+def delete_ramadan(call: Call, year: str, start_date: str) -> cal_schema.Ramadan:
+    """Remove the year's Ramadan period starting on `start_date` (one saved by mistake: a year may hold two).
+
+    **Roles:** super_admin. Its recapped past days are judged again in every unit. 404 `NOT_FOUND` when no period
+    of the year starts then; the 31 days one could have held are judged again before the 404 all the same, so
+    sending a removal again after a 503 finishes its re-run.
+    """
+    return cal.delete_ramadan(call.principal, year, start_date, call.settings, call.now)
+
+
 @endpoint(bp, "GET /v1/admin/ramadan/{year}", auth_as="admin", guard=guards.RAMADAN_YEAR)
 def get_ramadan(call: Call, year: str) -> cal_schema.StoredRamadan:
     """The Ramadan period set for a year; its dates are null while none is set.

@@ -102,6 +102,10 @@ class CalendarRepository(Protocol):
         the period it replaces (`replaced_period`), which is kept with it."""
         ...
 
+    def delete_ramadan(self, start: date) -> DateRange | None:
+        """Remove the Ramadan period starting on `start` and answer it; None when no period starts then."""
+        ...
+
     def add_leave(self, entry: LeaveEntry, actor: str, leave_id: str | None = None) -> str:
         """Record a leave and answer its id (`leave_id`, or a new one); ConditionFailed when the employee has a
         leave with that id and start already (a retry of the same recording). Moves the employee's
@@ -448,6 +452,17 @@ class DynamoCalendarRepository:
             _item(RAMADAN_OWNER, slot, definition, actor, None).save()
         _CALENDARS.forget()
         return replaced
+
+    def delete_ramadan(self, start: date) -> DateRange | None:
+        year = ScheduleModel.key.startswith(str(start.year))
+        with storage_call("dynamodb"):
+            items = list(ScheduleModel.query(RAMADAN_OWNER, year, consistent_read=True))
+            found = next((r for r in items if _period_of(r.definition).start == start), None)
+            if found is None:
+                return None
+            found.delete()
+        _CALENDARS.forget()
+        return _period_of(found.definition)
 
     def add_leave(self, entry: LeaveEntry, actor: str, leave_id: str | None = None) -> str:
         leave_id = leave_id or new_leave_id()

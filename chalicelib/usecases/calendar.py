@@ -44,6 +44,8 @@ from chalicelib.usecases.schemas.common import parse_date
 from chalicelib.usecases.schemas.requests import Cancelled, DatesQuery, LeaveItem, LeavePage, PeriodQuery
 from chalicelib.usecases.zones import cancel_once, query_period, recorded_id
 
+MAX_RAMADAN = timedelta(days=31)  # the longest a Ramadan period may run, its last day after its first
+
 
 def _week(body: ScheduleRequest) -> WeekSchedule:
     try:
@@ -237,7 +239,7 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings
     access.require_super_admin(actor)
     year = year_of(year_text)
     start, end = body.start_date, body.end_date
-    if end < start or (end - start) > timedelta(days=31) or start.year != year:
+    if end < start or (end - start) > MAX_RAMADAN or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
     replaced = runtime.calendar().put_ramadan(DateRange(start, end), actor.subject)
     runtime.audit().record(
@@ -248,6 +250,24 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings
     return Ramadan.model_validate(
         {**_ramadan_fields(year, DateRange(start, end)), "recapped": recapped, "recapping": recapping}
     )
+
+
+def delete_ramadan(actor: Principal, year_text: str, start_text: str, settings: Settings, now: datetime) -> Ramadan:
+    """Remove the year's Ramadan period starting on `start_text` (one saved by mistake beside the year's own);
+    its recapped past days are judged again in every unit. None starting then answers 404 after judging again
+    the 31 days a period starting then could have held: it may be the retry of a removal whose re-run failed."""
+    access.require_super_admin(actor)
+    year, start = year_of(year_text), parse_date(start_text, "start_date")
+    if start.year != year:
+        raise ValidationError("Tanggal mulai harus pada tahun itu.", {"start_date": f"in {year}"})
+    removed = runtime.calendar().delete_ramadan(start)
+    if removed is None:
+        _after_change(DateRange(start, start + MAX_RAMADAN).days(), settings, now)
+        raise NotFoundError("Periode Ramadan tidak ditemukan.", {"start_date": start.isoformat()})
+    fields = {"start": removed.start.isoformat(), "end": removed.end.isoformat()}
+    runtime.audit().record(actor.subject, "ramadan.delete", str(year), fields)
+    recapped, recapping = _after_change(removed.days(), settings, now)
+    return Ramadan.model_validate({**_ramadan_fields(year, removed), "recapped": recapped, "recapping": recapping})
 
 
 def get_ramadan(actor: Principal, year_text: str) -> StoredRamadan:

@@ -102,6 +102,14 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
     # AND going back to the first year shows its stored period again
     form.get_by_label("Tahun").fill(str(year))
     expect(form).to_contain_text(f"Tersimpan untuk {year}: {start.isoformat()} s.d. {end.isoformat()}.")
+    # WHEN the super admin removes it (a period saved by mistake), THEN the year has none, and it is audited
+    form.get_by_role("button", name=f"Hapus periode {start.isoformat()}").click()
+    form.get_by_role("button", name=f"Ya, hapus periode {start.isoformat()}").click()
+    expect(form.get_by_role("status")).to_have_text("Periode Ramadan dihapus.")
+    expect(form).to_contain_text(f"Belum ada periode Ramadan untuk tahun {year}.")
+    assert [e["details"] for e in _audit(world, "ramadan.delete", str(year))] == [
+        {"start": start.isoformat(), "end": end.isoformat()}
+    ]
     d.assert_clean(_ramadan_put)
 
 

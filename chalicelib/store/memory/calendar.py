@@ -97,6 +97,11 @@ class InMemoryCalendarRepository:
             self._ramadan[slot] = (period, replaced)
         return replaced
 
+    def delete_ramadan(self, start: date) -> cal.DateRange | None:
+        with self._lock:
+            key = next((key for key, (period, _) in self._ramadan.items() if period.start == start), None)
+            return None if key is None else self._ramadan.pop(key)[0]
+
     def add_leave(self, entry: cal.LeaveEntry, actor: str, leave_id: str | None = None) -> str:
         leave_id = leave_id or new_leave_id()
         cal.DateRange(entry.start, entry.end)  # refused as DynamoDB's readers would refuse it

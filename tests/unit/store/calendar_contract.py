@@ -450,6 +450,23 @@ class CalendarRepositoryContract:
         assert repo.put_ramadan(february, "admin") == swapped
         assert repo.regency_calendar([2027]).ramadan == (cal.RamadanPeriod(february),)
 
+    def test_a_ramadan_period_is_removed_by_its_first_day(self, repo: CalendarRepository) -> None:
+        # GIVEN 2028's Ramadan and a period saved beside it by mistake (December typed for January)
+        january, typo = (
+            cal.DateRange(date(2028, 1, 28), date(2028, 2, 25)),
+            cal.DateRange(date(2028, 12, 28), date(2029, 1, 25)),
+        )
+        repo.put_ramadan(january, "admin")
+        repo.put_ramadan(typo, "admin")
+        assert repo.cached_regency_calendar([2028]).ramadan == (cal.RamadanPeriod(january), cal.RamadanPeriod(typo))
+        # WHEN the mistaken one is removed by its first day, THEN it answers it and the year holds its own alone
+        assert repo.delete_ramadan(date(2028, 12, 28)) == typo
+        assert repo.cached_regency_calendar([2028]).ramadan == (cal.RamadanPeriod(january),)
+        # AND a day no period starts on removes nothing
+        assert repo.delete_ramadan(date(2028, 12, 28)) is None
+        assert repo.delete_ramadan(date(2028, 1, 29)) is None
+        assert repo.regency_calendar([2028]).ramadan == (cal.RamadanPeriod(january),)
+
     def test_the_cached_calendar_sees_this_process_s_writes(self, repo: CalendarRepository) -> None:
         # GIVEN the cached calendar read once
         assert repo.cached_regency_calendar([2026]) == cal.RegencyCalendar()

@@ -280,6 +280,32 @@ def test_a_year_with_two_ramadans_keeps_both(unit: Repositories, settings: Setti
     ]
 
 
+def test_a_ramadan_period_saved_by_mistake_is_removed_by_its_first_day(unit: Repositories, settings: Settings) -> None:
+    # GIVEN 2028's Ramadan (from 28 January) and, beside it, the same typed with December for January: 335 days
+    # away, far enough to be taken for a second Ramadan of the year
+    own = _ramadan("2028-01-28", "2028-02-25")
+    calendar.put_ramadan(SUPER, "2028", RamadanRequest.model_validate(own), settings, NOW)
+    calendar.put_ramadan(
+        SUPER, "2028", RamadanRequest.model_validate(_ramadan("2028-12-28", "2029-01-25")), settings, NOW
+    )
+    assert len(calendar.get_ramadan(SUPER, "2028").periods) == 2
+    # WHEN the super admin removes the mistaken one by its first day
+    removed = calendar.delete_ramadan(SUPER, "2028", "2028-12-28", settings, NOW)
+    # THEN it is gone and the year keeps its own
+    assert (removed.start_date, removed.end_date) == ("2028-12-28", "2029-01-25")
+    assert calendar.get_ramadan(SUPER, "2028").model_dump()["periods"] == [own]
+    assert unit.calendar.regency_calendar([2028, 2029]).ramadan_on(date(2029, 1, 2)) is None
+    # AND sending it again answers 404; a unit admin, a date outside the year or not a date are refused
+    with pytest.raises(NotFoundError):
+        calendar.delete_ramadan(SUPER, "2028", "2028-12-28", settings, NOW)
+    with pytest.raises(ForbiddenError):
+        calendar.delete_ramadan(UNIT_ADMIN, "2028", "2028-01-28", settings, NOW)
+    for start in ("2029-01-28", "28-01-2028"):
+        with pytest.raises(ValidationError):
+            calendar.delete_ramadan(SUPER, "2028", start, settings, NOW)
+    assert calendar.get_ramadan(SUPER, "2028").start_date == "2028-01-28"
+
+
 # --- leaves ------------------------------------------------------------------------------------------
 
 

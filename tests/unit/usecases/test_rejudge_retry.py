@@ -129,6 +129,23 @@ def test_a_roster_date_removed_whose_re_run_failed_is_judged_again_by_the_retrie
     assert stored(MONDAY) == "TL1"
 
 
+def test_a_ramadan_removal_whose_re_run_failed_still_re_runs_its_days_when_retried(
+    handed: Handed, throttle: Callable[[], None]
+) -> None:
+    # GIVEN Ramadan over Monday to Wednesday: 07:50 is on time for Ramadan's 08:00
+    calendar.put_ramadan(SUPER, "2026", ramadan("2026-10-20", "2026-11-04"), SETTINGS, NOW)
+    assert stored(MONDAY) == "H"
+    # WHEN the period is removed and its re-run refused (503)
+    throttle()
+    with pytest.raises(UnavailableError):
+        calendar.delete_ramadan(SUPER, "2026", "2026-10-20", SETTINGS, NOW)
+    # AND the admin sends the removal again: the period is gone already (404)
+    with pytest.raises(NotFoundError):
+        calendar.delete_ramadan(SUPER, "2026", "2026-10-20", SETTINGS, NOW)
+    # THEN the days it held were judged again all the same: late by 07:30 (TL1)
+    assert [stored(MONDAY + timedelta(days=d)) for d in range(3)] == ["TL1", "TL1", "TL1"]
+
+
 def test_a_ramadan_move_whose_re_run_failed_still_re_runs_the_days_it_left_when_retried(
     handed: Handed, throttle: Callable[[], None]
 ) -> None:

@@ -62,6 +62,7 @@ export const ACTIONS: Record<string, string> = {
   "holiday.put": "Hari libur disimpan",
   "holiday.delete": "Hari libur dihapus",
   "ramadan.put": "Periode Ramadan disimpan",
+  "ramadan.delete": "Periode Ramadan dihapus",
   "recap.daily": "Rekap harian dihitung ulang",
   "fingerprint.pins": "Pemetaan PIN sidik jari diunggah",
   "fingerprint.import": "Absen mesin sidik jari diimpor",

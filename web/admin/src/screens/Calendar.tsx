@@ -10,7 +10,7 @@ import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
 import { circleOf, type Circle } from "../area";
 import { count, dateTime, decimal, localDate, today } from "../format";
-import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision } from "../ui";
+import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, DeleteButton, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
   ["mon", "Senin"],
@@ -365,8 +365,9 @@ function useStoredRamadan(year: string) {
   return useLoad((signal) => (/^\d{4}$/.test(year) ? get<StoredRamadan>(`/v1/admin/ramadan/${year}`, {}, signal) : Promise.resolve(null)), year);
 }
 
-/** The regency's Ramadan period of a year (super admin): shows what is stored for the chosen year and sets (or
- * replaces) it with PUT /v1/admin/ramadan/{year}. */
+/** The regency's Ramadan period of a year (super admin): shows what is stored for the chosen year, sets (or
+ * replaces) it with PUT /v1/admin/ramadan/{year}, and removes a period saved by mistake beside the year's own
+ * (DELETE /v1/admin/ramadan/{year}/{start_date}). */
 function RamadanForm() {
   const [year, setYear] = useState(today().slice(0, 4));
   const [start, setStart] = useState("");
@@ -395,12 +396,23 @@ function RamadanForm() {
       </p>
       <p class="hint">
         Tanggal mulai harus pada tahun yang dipilih; tanggal selesai paling lambat 31 hari setelah tanggal mulai. Menyimpan lagi untuk tahun yang sama
-        mengganti periode sebelumnya (salah ketik bulan pun memperbaiki periode tahun itu, tidak menambah periode); periode yang tersimpan tercatat di Log
-        Audit. Tahun dengan dua Ramadan (2030: mulai Januari dan mulai Desember) menyimpan keduanya: simpan periode Januari dan periode Desember
-        masing-masing untuk tahun itu.
+        mengganti periode tahun itu yang kurang dari 320 hari darinya; periode yang tersimpan tercatat di Log Audit. Tahun dengan dua Ramadan (2030:
+        mulai Januari dan mulai Desember) menyimpan keduanya: simpan periode Januari dan periode Desember masing-masing untuk tahun itu. Periode yang
+        tersimpan karena salah ketik dihapus dengan tombol Hapus periode di bawah ini.
       </p>
       <ErrorLine message={stored.error} />
       {storedText ? <p class="hint">{storedText}</p> : null}
+      {(stored.data?.periods ?? []).map((p) => (
+        <DeleteButton
+          key={p.start_date}
+          label={`Hapus periode ${p.start_date}`}
+          question={`Hapus periode Ramadan ${p.start_date} s.d. ${p.end_date}? Rekap hari-harinya dihitung ulang.`}
+          path={`/v1/admin/ramadan/${String(stored.data?.year ?? "")}/${p.start_date}`}
+          done="Periode Ramadan dihapus."
+          action={action}
+          onDone={stored.reload}
+        />
+      ))}
       <div class="filters">
         <Field label="Tahun" type="number" inputMode="numeric" value={year} onInput={setYear} required />
         <Field
