@@ -17,7 +17,8 @@ Decisions:
   machine punch at 16:05 make a whole day). People press twice: a burst (punches each less than
   `REPEAT_WINDOW` after the one before) is one press, its first when it is the day's arrival and its last
   when it is the day's departure (15:59:40 and 16:00:10 leave at 16:00, on time), never both; so are a day's
-  punches all within `ONE_VISIT` (07:20 and 07:26: the arrival, not a departure 514 minutes early).
+  punches all within `ONE_VISIT` (07:20 and 07:26: the arrival, not a departure 514 minutes early). A day
+  without hours (a holiday) has no bound to be nearer to: a lone press or visit is its arrival.
 - Minutes are whole clock minutes (seconds ignored): 07:30:59 is on time for 07:30.
 - `classify_day` judges a finished day. For a day in progress use `monitor_state`, or `as_it_stands` for the
   status a recap stores of it (decision 141). The live monitor of today shows a night shift of the day before

@@ -120,7 +120,7 @@ def _whole(listing: Listing, batch: RecordBatch) -> tuple[bool, str | None]:
     too: a page answered again (offset paging over an order that moved) still adds up to the announced total
     while another page's employees are missing, and a full sync would deactivate them (below the deactivation
     share, with no word)."""
-    repeated = sum(1 for error in batch.errors if error.code == "DUPLICATE_NIP")
+    repeated = len({error.nip for error in batch.errors if error.code == "DUPLICATE_NIP"})
     if not listing.complete or not repeated:
         return listing.complete, listing.problem
     return False, f"SIMPEG mengirim {repeated} NIP lebih dari sekali: daftar pegawai tidak utuh (halaman terulang?)"
