@@ -9,7 +9,7 @@ import time
 from calendar import monthrange
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from chalicelib import runtime
@@ -288,12 +288,12 @@ def _moved_month(employee: EmployeeMonth, month: str) -> EmployeeMonth:
 def _person_year(nip: str, month: str) -> tuple[YearToDate, list[tuple[str, EmployeeDay]]]:
     """An employee's counters at the start of `month` from their days in every unit, walked month by month as the
     units' month ends are (`_months_walked`) from the run of absent days their last year left open, and the
-    month's days with the unit that judged each (read by NIP: the year so far and the year before)."""
+    month's days with the unit that judged each (read by NIP: one query of the year before and this one so far)."""
     first, last = _year_until(month)
-    start = date.fromisoformat(f"{month}-01")
-    days = runtime.statuses().employee_days(nip, first, last)
-    year_before = runtime.statuses().employee_days(nip, date(first.year - 1, 1, 1), first - timedelta(days=1))
-    opened = _months_walked(YearToDate(), [day.status for _, day in year_before], date(first.year - 1, 1, 1), first)
+    start, last_year = date.fromisoformat(f"{month}-01"), date(first.year - 1, 1, 1)
+    every = runtime.statuses().employee_days(nip, last_year, last)
+    days = [(unit, day) for unit, day in every if day.status.day >= first]
+    opened = _months_walked(YearToDate(), [day.status for _, day in every if day.status.day < first], last_year, first)
     before = [day.status for _, day in days if day.status.day < start]
     prior = _months_walked(YearToDate(tk_streak=opened.tk_streak), before, first, start)
     return prior, [(unit, day) for unit, day in days if day.status.day >= start]
