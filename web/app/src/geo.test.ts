@@ -122,4 +122,16 @@ describe("a phone whose GPS goes quiet", () => {
     expect(told).toEqual(["timeout", "unavailable"]);
     stop();
   });
+
+  it("started again by the employee (Coba Lagi) with an aged fix on screen keeps waiting beside it", async () => {
+    const geo = stubGeolocation();
+    const told: GeoProblem[] = [];
+    const aged: Fix = { latitude: -6.9, longitude: 107.6, accuracy_m: 12, at: Date.now() - FIX_MAX_AGE_MS - 1 };
+    const stop = followFix(() => undefined, (p) => told.push(p), aged);
+    geo.fail(TIMEOUT); // the new watch's first search times out: the screen already says the fix's age
+    expect(told).toEqual([]);
+    await vi.advanceTimersByTimeAsync(FIX_AGAIN_MS + FIX_CHECK_MS);
+    expect(geo.started.map((o) => o.maximumAge)).toEqual([10_000, 0]); // and it is asked again, none cached
+    stop();
+  });
 });

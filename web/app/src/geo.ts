@@ -71,13 +71,13 @@ function fixOf(pos: GeolocationPosition): Fix {
  * watch started again goes on asking, and the screen says how old the last fix is and that it waits for a new
  * one (geo.staleText), which a box "Lokasi belum ditemukan" (role="alert") would only make alarming. A refused
  * permission or a GPS turned off is told whenever it comes. */
-export function followFix(onFix: (fix: Fix) => void, onProblem: (problem: GeoProblem) => void): () => void {
+export function followFix(onFix: (fix: Fix) => void, onProblem: (problem: GeoProblem) => void, known: Fix | null = null): () => void {
   if (!("geolocation" in navigator)) {
     onProblem("missing");
     return () => undefined;
   }
   const geo = navigator.geolocation;
-  let last: Fix | null = null;
+  let last: Fix | null = known; // the screen's fix when "Coba Lagi" started this again: still one to wait beside
   let lastStamp: number | null = null;
   let startedAt = Date.now();
   const got = (pos: GeolocationPosition): void => {

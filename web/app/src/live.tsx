@@ -108,15 +108,18 @@ export function useFix(): { fix: Fix | null; problem: GeoProblem | null; now: nu
   const [problem, setProblem] = useState<GeoProblem | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [now, setNow] = useState(() => Date.now());
+  const known = useRef<Fix | null>(null);
   useEffect(() => {
     setProblem(null);
     return followFix(
       (f) => {
+        known.current = f;
         setFix(f);
         setNow(Date.now());
         setProblem(null);
       },
       setProblem,
+      known.current,
     );
   }, [attempt]);
   useEffect(() => {
