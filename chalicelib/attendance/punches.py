@@ -40,7 +40,13 @@ REPEAT_WINDOW = timedelta(minutes=5)
 # (07:20 and 07:26): the day counts them as one press, its arrival or its departure, not a departure minutes after
 # the arrival (`attendance.classify`). Nobody works a shift shorter than an hour.
 ONE_VISIT = timedelta(hours=1)
-_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%d/%m/%Y %H:%M:%S")
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S")
+# Day/month/year as vendor software writes it in its Windows locale: day first in Indonesian, month first in
+# English (11/03/2026 is 3 November there). A file says which by a number above 12 (`_slash_order`); with seconds
+# or without (a sheet saved again by Excel drops them).
+_DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
+_MONTH_FIRST = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}\b")
 _CSV_HEADER = ("pin", "timestamp")
 
 LINE_MESSAGES = {
@@ -107,10 +113,11 @@ def parse_punch_file(raw: bytes, csv_format: bool, tz: tzinfo) -> PunchFile:
     zone, in which a timestamp given with an offset is read."""
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     rows = list(_csv_rows(text) if csv_format else _attlog_rows(text))
+    layouts = (*_TIME_FORMATS, *_slash_order(cells[1].strip() for _, cells in rows if len(cells) >= 2))
     punches: list[RawPunch] = []
     problems: list[LineProblem] = []
     for number, cells in rows:
-        parsed = _punch(number, cells, tz)
+        parsed = _punch(number, cells, tz, layouts)
         if isinstance(parsed, RawPunch):
             punches.append(parsed)
         else:
@@ -144,13 +151,26 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
             yield offset, cells
 
 
-def _punch(number: int, cells: Sequence[str], tz: tzinfo) -> RawPunch | LineProblem:
+def _slash_order(times: Iterable[str]) -> tuple[str, ...]:
+    """The layouts of a file's day/month/year timestamps: month first when a second number above 12 shows it and
+    no first one does (a US-English export), else day first, as Indonesia writes it (a file of the 1st to the
+    12th only cannot tell: day first). Read line by line, 11/03/2026 and 11/13/2026 were 11 March and an error."""
+    day_first = month_first = False
+    for text in times:
+        found = _SLASH_DATE.match(text)
+        if found:
+            day_first |= int(found[1]) > 12
+            month_first |= int(found[2]) > 12
+    return _MONTH_FIRST if month_first and not day_first else _DAY_FIRST
+
+
+def _punch(number: int, cells: Sequence[str], tz: tzinfo, layouts: Sequence[str]) -> RawPunch | LineProblem:
     if len(cells) < 2:
         return LineProblem(number, "INVALID_LINE")
     pin = cells[0].strip()
     if not PIN.match(pin):
         return LineProblem(number, "INVALID_PIN")
-    moment = _local_time(cells[1].strip(), tz)
+    moment = _local_time(cells[1].strip(), tz, layouts)
     if moment is None:
         return LineProblem(number, "INVALID_TIME", pin)
     # Whole seconds, as machines keep them and as a punch's event id names it: 07:15:00.3 and 07:15:00.7 are one.
@@ -166,13 +186,13 @@ def canonical_pin(pin: str) -> str:
     return pin if NIP_PATTERN.match(pin) or not pin.isdigit() else str(int(pin))
 
 
-def _local_time(text: str, tz: tzinfo) -> datetime | None:
+def _local_time(text: str, tz: tzinfo, layouts: Sequence[str]) -> datetime | None:
     """The regency's local wall-clock time (naive) of a timestamp: as written, or an instant with an offset
     ("2026-11-02T07:40:00+07:00", "...Z") moved into `tz`."""
     instant = _with_offset(text)
     if instant is not None:
         return instant.astimezone(tz).replace(tzinfo=None)
-    for layout in _TIME_FORMATS:
+    for layout in layouts:
         try:
             return datetime.strptime(text, layout)
         except ValueError:

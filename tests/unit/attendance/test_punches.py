@@ -79,6 +79,21 @@ def test_csv_exports_with_either_separator_and_a_header() -> None:
         parse_punch_file(b"nip,waktu\n1,2026-11-02 07:00:00\n", True, WIB)
 
 
+def test_a_file_of_day_month_year_dates_is_read_in_the_order_its_own_numbers_show() -> None:
+    # GIVEN an export of November by vendor software on an English Windows (month first), and one in Indonesian
+    days = (2, 3, 12, 13, 30)
+    english = "pin,timestamp\n" + "".join(f"7,11/{d:02d}/2026 07:25:00\n" for d in days)
+    indonesian = "pin,timestamp\n" + "".join(f"7,{d:02d}/11/2026 07:25\n" for d in days)  # saved again: no seconds
+    # THEN both are the same five November days, none taken for March or refused
+    for data in (english, indonesian):
+        parsed = parse_punch_file(data.encode(), True, WIB)
+        assert [p.local_time.date() for p in parsed.punches] == [date(2026, 11, d) for d in days]
+        assert parsed.problems == []
+    # AND a file of the 1st to the 12th alone cannot tell: day first, as Indonesia writes it
+    short = parse_punch_file(b"pin,timestamp\n7,02/11/2026 07:25:00\n7,03/11/2026 07:25:00\n", True, WIB)
+    assert [p.local_time.date() for p in short.punches] == [date(2026, 11, 2), date(2026, 11, 3)]
+
+
 def test_pins_are_compared_without_leading_zeros_but_nips_stay_whole() -> None:
     assert canonical_pin("00012") == canonical_pin(" 12") == "12"
     assert canonical_pin("000000000000000001") == "000000000000000001"
