@@ -831,9 +831,11 @@ def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     page.get_by_role("button", name="Unggah Pemetaan").click()
     expect(page.get_by_text("1 PIN dipetakan, 0 baris salah.")).to_be_visible()
     page.get_by_label("Berkas absen mesin").set_input_files(str(log))
+    page.get_by_label("Unit mesin").select_option(world.other_unit_id)  # a super admin names the machine's unit
     with page.expect_request(lambda r: "/v1/admin/fingerprint/import" in r.url) as sent:
         page.get_by_role("button", name="Impor Absen").click()
     assert sent.value.headers["content-type"] == "application/gzip"
+    assert parse_qs(urlparse(sent.value.url).query)["unor_id"] == [world.other_unit_id]
     # THEN the punches are imported, yesterday's recap judged again, the unknown PIN named and the bad line listed
     imported = "2 absen diimpor, 0 duplikat, 1 PIN tidak dikenal, 1 baris salah."
     expect(page.get_by_text(f"{imported} Rekap tanggal {yesterday} dihitung ulang.")).to_be_visible()
@@ -864,6 +866,54 @@ def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     report = _expect(world.admin.get(f"/v1/admin/reports/adoption?{query}"), 200, "adoption")
     assert [u["cutover"] for u in report["units"]] == [_jakarta_today()]
     d.assert_clean()
+
+
+def test_an_admin_of_several_units_picks_the_machine_unit_before_importing(
+    world: World, desk: Callable[..., Desk], tmp_path: Path
+) -> None:
+    # GIVEN PIN 4040 mapped only in the other unit (its employee's), and a log of the module unit's machine, where
+    # PIN 4040 is someone not mapped yet
+    pins = {"pins": [{"pin": "4040", "nip": world.other_nip}]}
+    assert _expect(world.admin.put("/v1/admin/fingerprint/pins", pins), 200, "pins")["mapped"] == 1
+    yesterday = (date.fromisoformat(_jakarta_today()) - timedelta(days=1)).isoformat()
+    log = tmp_path / "1_attlog.dat"
+    log.write_text(f"4040\t{yesterday} 07:10:00\t1\t0\t0\r\n", encoding="utf-8")
+    # ... and an admin of both units (a puskesmas and its pustu)
+    username, password = _admin_user(world, "unit_admin", [world.unit_id, world.other_unit_id])
+    d = desk()
+    d.login(username, password)
+    d.open("Sidik Jari")
+    page = d.page
+    form = page.get_by_role("form", name="Impor absen mesin")
+    form.get_by_label("Berkas absen mesin").set_input_files(str(log))
+    # THEN Impor waits until the machine's unit is picked, and says why; "every unit" is no choice
+    machine = form.get_by_label("Unit mesin")
+    expect(machine).to_have_value("")
+    expect(machine.locator("option")).to_have_count(3)  # the placeholder and the two units
+    expect(machine.locator("option", has_text="Semua unit saya")).to_have_count(0)
+    expect(form.get_by_role("button", name="Impor Absen")).to_be_disabled()
+    why = form.get_by_text("PIN mesin hanya dicocokkan di unit itu")
+    expect(why).to_be_visible()
+    d.axe("sidik-jari-unit-mesin")
+    # WHEN the machine's unit is picked and the log imported
+    machine.select_option(world.unit_id)
+    expect(why).to_have_count(0)
+    with page.expect_request(lambda r: "/v1/admin/fingerprint/import" in r.url) as sent:
+        form.get_by_role("button", name="Impor Absen").click()
+    # THEN the request names that unit, and PIN 4040 is unknown there, not the other unit's employee
+    assert parse_qs(urlparse(sent.value.url).query)["unor_id"] == [world.unit_id]
+    expect(form.get_by_text("0 absen diimpor, 0 duplikat, 1 PIN tidak dikenal, 0 baris salah.")).to_be_visible()
+    expect(form.get_by_text("PIN tidak dikenal (petakan dulu, lalu impor ulang): 4040")).to_be_visible()
+    d.assert_clean()
+    # AND an admin of one unit finds it preselected: the file alone enables Impor
+    one = desk(admin="unit_admin")
+    one.open("Sidik Jari")
+    form = one.page.get_by_role("form", name="Impor absen mesin")
+    expect(form.get_by_label("Unit mesin")).to_have_value(world.unit_id)
+    form.get_by_label("Berkas absen mesin").set_input_files(str(log))
+    expect(form.get_by_role("button", name="Impor Absen")).to_be_enabled()
+    expect(form.get_by_text("PIN mesin hanya dicocokkan di unit itu")).to_have_count(0)
+    one.assert_clean()
 
 
 # --- evidence of a refusal (first: the employee has no accepted check-in yet) ---

@@ -2,7 +2,9 @@
 // the machines' PINs mapped to NIPs, their attendance logs imported, and each unit's cut-over date, after which
 // only the app counts. Loaded on first use (only admins running a rollout open it).
 import { useState } from "preact/hooks";
+import { UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
+import { machineUnit, machineUnitOptions } from "../machineUnit";
 import type { Route } from "../router";
 import { count, today } from "../format";
 import { call, upload, withQuery } from "../session";
@@ -88,9 +90,14 @@ function Pins() {
   );
 }
 
+/** Why an admin of several units picks the machine's unit (the API would match its PINs in all of them). */
+const MACHINE_UNIT_WHY = "Pilih Unit mesin dulu: PIN mesin hanya dicocokkan di unit itu, agar PIN yang sama di mesin unit lain tidak tercatat sebagai absen pegawai lain.";
+
 function Punches() {
   const { units } = useConsole();
-  const [unit, setUnit] = useState("");
+  const [chosen, setUnit] = useState("");
+  // Always sent as `unor_id`: without it the API matches the PINs across every unit of the admin
+  const unit = machineUnit(units, chosen);
   const [offset, setOffset] = useState("0");
   const [file, setFile] = useState<File | null>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
@@ -102,6 +109,7 @@ function Punches() {
       action={action}
       submit={async () => {
         if (!file) return null;
+        if (!unit) throw new UserMessage(MACHINE_UNIT_WHY);
         setResult(null);
         const [body, type] = await packed(file);
         const path = withQuery("/v1/admin/fingerprint/import", { unor_id: unit, offset_minutes: Number(offset) || null });
@@ -117,11 +125,12 @@ function Punches() {
       </p>
       <FileField id="punches-file" label="Berkas absen mesin" accept=".dat,.txt,.csv,.gz,text/plain,text/csv" onChange={setFile} />
       <div class="filters">
-        <Select label="Unit mesin" value={unit} onChange={setUnit} options={unitOptions(units, "Semua unit saya")} />
+        <Select label="Unit mesin" value={unit} onChange={setUnit} options={machineUnitOptions(units)} />
         <Field label="Koreksi jam mesin (menit)" type="number" value={offset} onInput={setOffset} />
       </div>
-      <p class="hint">Pilih unit bila PIN yang sama dipakai mesin unit lain. Mesin yang terlambat 7 menit: isi 7.</p>
-      <Submit action={action} disabled={!file}>
+      {unit ? null : <p class="hint">{MACHINE_UNIT_WHY}</p>}
+      <p class="hint">Mesin yang terlambat 7 menit: isi 7.</p>
+      <Submit action={action} disabled={!file || !unit}>
         Impor Absen
       </Submit>
       <Outcome action={action} />
