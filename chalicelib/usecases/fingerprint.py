@@ -40,7 +40,15 @@ from chalicelib.store.base import iso
 from chalicelib.store.events import punch_event_id
 from chalicelib.usecases import access, directory, recaps, rejudge
 from chalicelib.usecases.schemas.common import load_json
-from chalicelib.usecases.schemas.rollout import Cutover, CutoverBody, ImportQuery, ImportResult, LineError, PinsResult
+from chalicelib.usecases.schemas.rollout import (
+    MAX_OFFSET_MINUTES,
+    Cutover,
+    CutoverBody,
+    ImportQuery,
+    ImportResult,
+    LineError,
+    PinsResult,
+)
 
 # A gzip body may inflate to this much: a year of a 300-person machine is ~6 MB of ATTLOG (bench/rollout_RESULTS.md).
 MAX_INFLATED_BYTES = 48 * 1024 * 1024
@@ -59,6 +67,9 @@ def _parallel(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return []
     with ThreadPoolExecutor(max_workers=READERS) as pool:
         return list(pool.map(work, items))
+
+
+MAX_SKEW = timedelta(minutes=MAX_OFFSET_MINUTES)  # the most an import's clock correction moves a punch
 
 
 def _line_error(problem: LineProblem) -> LineError:
@@ -177,7 +188,7 @@ def import_punches(
     file = parse_punch_file(*_file_body(raw, content_type), settings.tz)
     batch = _resolve(principal, file.punches, units, query.offset_minutes, settings=settings, now=now)
     batch.problems.extend(file.problems)
-    planned, repeated = _plan(batch, settings, now)
+    planned, repeated = _plan(batch, timedelta(minutes=query.offset_minutes), settings, now)
     # Whose days the punches change is recorded before they are written: a retry after any later failure (the
     # write, the re-run) finds them stored and would have nothing left to name (the log takes an entry twice).
     _audit_days(principal, planned)
@@ -327,23 +338,34 @@ def _punch_problem(
     return None
 
 
-def _plan(batch: _Batch, settings: Settings, now: datetime) -> tuple[list[Event], int]:
+def _plan(batch: _Batch, skew: timedelta, settings: Settings, now: datetime) -> tuple[list[Event], int]:
     """Each employee's punches not stored yet, as events; and how many of the file's were not (the same instant
-    twice in the file, or stored already by an earlier import)."""
+    twice in the file, or stored already by an earlier import). A punch stored already under another clock
+    correction (`skew`, kept on the event) is refused per line (`OFFSET_CONFLICT`, added to `batch.problems`):
+    the same file imported again with the correction it lacked gave every day a second set of punches, and the
+    earliest arrival and latest departure of the two counted (a 07:38 arrival judged 07:30)."""
+    reach = REPEAT_WINDOW + MAX_SKEW
 
-    def one(nip: str) -> tuple[list[Event], int]:
-        times = [at for _, at, _ in batch.per_nip[nip]]
-        stored = [
-            datetime.fromisoformat(str(e.attendance_time))
-            for e in runtime.events().events_between(nip, min(times) - REPEAT_WINDOW, max(times) + REPEAT_WINDOW)
+    def one(nip: str) -> tuple[list[Event], int, list[LineProblem]]:
+        punches = batch.per_nip[nip]
+        times = [at for _, at, _ in punches]
+        found = runtime.events().events_between(nip, min(times) - reach, max(times) + reach)
+        corrected = {
+            datetime.fromisoformat(str(e.attendance_time)): timedelta(seconds=e.clock_correction_s or 0)
+            for e in found
             if e.source == FINGERPRINT
-        ]
-        kept, repeats = new_punches(times, stored)
-        units = {at: unit for _, at, unit in batch.per_nip[nip]}
-        return _punch_events(batch.employees[nip], kept, stored, units, settings=settings, now=now), repeats
+        }
+        by_machine = {at - correction: correction for at, correction in corrected.items()}
+        clash = [(line, at) for line, at, _ in punches if by_machine.get(at - skew, skew) != skew]
+        taken = {at for _, at in clash}
+        kept, repeats = new_punches([at for at in times if at not in taken], corrected)
+        units = {at: unit for _, at, unit in punches}
+        events = _punch_events(batch.employees[nip], kept, list(corrected), units, skew, settings=settings, now=now)
+        return events, repeats, [LineProblem(line, "OFFSET_CONFLICT") for line, _ in clash]
 
     planned = _parallel(one, sorted(batch.per_nip))
-    return [event for events, _ in planned for event in events], sum(r for _, r in planned)
+    batch.problems.extend(problem for _, _, conflicts in planned for problem in conflicts)
+    return [event for events, _, _ in planned for event in events], sum(r for _, r, _ in planned)
 
 
 def _write(events: list[Event], repeated: int) -> tuple[list[Event], int]:
@@ -359,6 +381,7 @@ def _punch_events(
     kept: list[datetime],
     stored: list[datetime],
     units: dict[datetime, str],
+    skew: timedelta,
     *,
     settings: Settings,
     now: datetime,
@@ -381,6 +404,7 @@ def _punch_events(
             warnings=(),
             reasons=(),
             source=FINGERPRINT,
+            clock_correction_s=int(skew.total_seconds()) or None,  # the machine's clock as corrected at import
         )
         for at, kind in zip(kept, kinds, strict=True)
     ]

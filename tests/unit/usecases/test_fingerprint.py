@@ -101,6 +101,40 @@ def test_a_second_press_imported_after_the_first_is_stored_and_re_judges_the_day
     assert stored(A, MONDAY) == ("H", 0)
 
 
+def test_a_file_imported_again_with_another_clock_correction_adds_no_second_set_of_punches(unit: Repositories) -> None:
+    # GIVEN a machine 8 minutes slow whose file was first imported without a correction: 07:38 arrives 07:30 (H)
+    log = attlog((A, "2026-11-02 07:30:00"), (A, "2026-11-02 15:55:00"))
+    first = import_file(log)
+    assert first.imported == 2
+    # WHEN the same file is imported again with the correction it lacked (+8)
+    again = fingerprint.import_punches(
+        SUPER, log, "text/plain", ImportQuery.model_validate({"offset_minutes": "8"}), settings=SETTINGS, now=NOW
+    )
+    # THEN nothing is added (the earliest arrival of two sets would count: 07:30 beside 07:38), and every line says
+    # it was imported already under another correction
+    assert (again.imported, [(e.line, e.code) for e in again.errors]) == (
+        0,
+        [(1, "OFFSET_CONFLICT"), (2, "OFFSET_CONFLICT")],
+    )
+    assert len([e for e in runtime.events().events_between(A, NOW - timedelta(days=30), NOW) if e.source]) == 2
+    # AND the same file under the same correction is a duplicate, as before
+    same = fingerprint.import_punches(SUPER, log, "text/plain", ImportQuery(), settings=SETTINGS, now=NOW)
+    assert (same.imported, same.duplicates, same.errors) == (0, 2, [])
+
+
+def test_a_corrected_import_keeps_its_correction_and_is_known_by_the_machine_s_own_time(unit: Repositories) -> None:
+    # GIVEN a file imported with +8 (07:30 on the machine stored as 07:38)
+    log = attlog((A, "2026-11-02 07:30:00"))
+    query = ImportQuery.model_validate({"offset_minutes": "8"})
+    assert fingerprint.import_punches(SUPER, log, "text/plain", query, settings=SETTINGS, now=NOW).imported == 1
+    [punch] = [e for e in runtime.events().events_between(A, NOW - timedelta(days=30), NOW) if e.source]
+    assert (punch.attendance_time, punch.clock_correction_s) == ("2026-11-02T00:38:00+00:00", 480)
+    # WHEN it is imported again without the correction THEN it is refused, not stored as a 07:30 arrival
+    plain = import_file(log)
+    assert (plain.imported, [e.code for e in plain.errors]) == (0, ["OFFSET_CONFLICT"])
+    assert stored(A, MONDAY) is not None and stored(A, MONDAY)[0].startswith("TL1")
+
+
 @contextmanager
 def failing(owner: object, name: str) -> Iterator[None]:
     """Every call of `owner.name` answers 503 (DynamoDB throttled) while inside."""
