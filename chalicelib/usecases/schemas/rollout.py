@@ -51,7 +51,7 @@ class LineError(Result):
     code: str = Field(
         description="INVALID_LINE, INVALID_PIN, INVALID_NIP, INVALID_TIME, OUT_OF_RANGE, FUTURE_PUNCH, AFTER_CUTOVER, "
         "OUT_OF_SCOPE, OWN_RECORD (the importing admin's own NIP: another admin uploads it), UNKNOWN_EMPLOYEE, "
-        "DUPLICATE_PIN, AMBIGUOUS_PIN"
+        "DUPLICATE_PIN, AMBIGUOUS_PIN, OFFSET_CONFLICT (stored already under another `offset_minutes`: not added again)"
     )
     message: str
 
