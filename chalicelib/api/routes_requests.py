@@ -14,7 +14,10 @@ def file_request(call: Call, body: schema.NewRequest) -> schema.RequestCreated:
     """File a leave (CUTI, IZIN, SAKIT), field duty (DL) or correction (KOREKSI) request.
 
     **Roles:** employee. `end_date` on or after `start_date`, at most 366 days later. A KOREKSI needs `time`
-    (local `HH:MM`) and names one day, today or earlier; `event_type` is `in` (default) or `out`. `attachment`:
+    (local `HH:MM`) and names one day, today or earlier; `event_type` is `in` (default) or `out`; 400
+    `VALIDATION_ERROR` for a time outside the day's attendance window, and for a day its recap excuses whatever
+    is recorded: a day off or holiday, a leave or field duty (`details.status`: `LIBUR`, `C`, `I`, `S`, `DL`;
+    approved it would change nothing and use up a correction). `attachment`:
     base64 of a PDF or JPEG (checked by its first bytes; 400 otherwise), at most 2 MB (413 beyond), kept in the
     private bucket. 409 `CONFLICT` while 20 requests of the employee wait for a decision, and for a KOREKSI
     when the approved and pending corrections of its day's month reach the rule table's `corrections_per_month`
@@ -73,8 +76,10 @@ def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequ
     may carry the area (`polygon`/`circle`/`geojson`) and `letter_no`; without an area the days count as field
     duty and no extra check-in area is granted. A KOREKSI approval records an accepted event at the asked local
     time with the warning `CORRECTION`; 409 `CONFLICT` when the employee's approved corrections of that month
-    reach `corrections_per_month` (also for admins approving at the same moment; the request stays pending).
-    Past days already recapped are re-run (`recapped`). Audited.
+    reach `corrections_per_month` (also for admins approving at the same moment; the request stays pending),
+    and when its time is no longer in the day's window or the day has since become a day off, holiday, leave
+    or field duty (`details.status`; the request stays pending, to be rejected). Past days already recapped
+    are re-run (`recapped`). Audited.
     """
     return requests.decide(call.principal, request_id, body, call.settings, call.now)
 

@@ -278,6 +278,12 @@ def _deduction(code: str, tl: str | None, psw: str | None, rules: RuleTable) -> 
     return rules.late_early_deduction(tl, psw)
 
 
+def excuse_of(plan: DayPlan) -> str | None:
+    """The status that excuses the whole day whatever is recorded on it (`LIBUR`, a leave's `C`/`I`/`S`,
+    `DL`), or None on a working day that attendance decides."""
+    return _excuse(plan)
+
+
 def _excuse(plan: DayPlan) -> str | None:
     if plan.hours is None:
         return LIBUR

@@ -135,6 +135,16 @@ def day_plan(employee: Employee, day: date, settings: Settings) -> DayPlan:
     return _employee_plans(employee, day, runtime.rule_table(settings))[1]
 
 
+def counted_on(employee: Employee, day: date, kind: str, at: datetime, settings: Settings) -> DayPlan | None:
+    """The plan of the day, of `day` and its neighbours, that an event of `kind` at `at` counts for as the daily
+    recap gives it (`assign_events`: a working day's window before a day off's); None when none holds it."""
+    rules = runtime.rule_table(settings)
+    plans = _employee_plans(employee, day, rules)
+    event = AttendanceEvent("in" if kind == "in" else "out", at)
+    held = assign_events(plans, [event], rules)
+    return next((plan for plan, events in zip(plans, held, strict=True) if events), None)
+
+
 def judged_so_far(
     employee: Employee, events: Sequence[Event], now: datetime, settings: Settings
 ) -> list[AttendanceEvent]:

@@ -21,12 +21,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.attendance.export import month_label
+from chalicelib.attendance.classify import excuse_of
+from chalicelib.attendance.export import day_label, month_label
 from chalicelib.domain.attendance import REVOKE, Event
 from chalicelib.domain.audit import VIEW_ATTACHMENTS
 from chalicelib.domain.calendar import DateRange
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.requests import APPROVED, CANCELLED, LEAVE_TYPES, PENDING, REVOKED, EmployeeRequest
+from chalicelib.domain.status import DL, LIBUR
 from chalicelib.domain.zones import Assignment
 from chalicelib.errors import (
     AccountInactiveError,
@@ -96,11 +98,14 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
     employee = _caller(principal)
     _check_dates(body, now.astimezone(settings.tz).date())
     if body.type == "KOREKSI":
-        _, at, window = _correction_at(employee, body.start_date, str(body.time), settings)
+        of_day, at, window = _correction_at(employee, body.start_date, str(body.time), settings)
         if at > now:
             raise ValidationError("Jam koreksi belum lewat.", {"time": "not later than now"})
         if not window[0] <= at < window[1]:
             raise ValidationError(*_outside_window(window, settings))
+        excused = _excused_day(of_day, body.start_date, body.event_type or "in", at, settings)
+        if excused is not None:
+            raise ValidationError(*excused)
     attachment = read_attachment(body.attachment) if body.attachment is not None else None
     request_id, existing = _filing_id(content_request_id(employee.nip, body, attachment[0] if attachment else None))
     if existing is not None:
@@ -680,6 +685,9 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
     if not window[0] <= at < window[1]:  # the day's schedule changed since it was filed
         raise ConflictError(*_outside_window(window, settings))
     kind = r.event_type or "in"
+    excused = _excused_day(employee, date.fromisoformat(r.start_date), kind, at, settings)
+    if excused is not None:  # a holiday, leave or field duty recorded since it was filed
+        raise ConflictError(*excused)
     judged = recaps.judge_for_answer(employee, kind, at, settings)
     event_id = derived_event_id(r.nip, at, _source(r))
     answer = {
@@ -711,6 +719,25 @@ def _correction_at(
     employee = replace(employee, unor_id=recaps.unit_on(employee, day, settings))
     plan, rules = recaps.day_plan(employee, day, settings), runtime.rule_table(settings)
     return employee, plan.at_clock(time.fromisoformat(clock), rules), plan.window(rules)
+
+
+EXCUSED_DAYS = {LIBUR: "hari libur", "C": "cuti", "I": "izin", "S": "sakit", DL: "dinas luar"}
+
+
+def _excused_day(
+    employee: Employee, day: date, kind: str, at: datetime, settings: Settings
+) -> tuple[str, dict[str, str]] | None:
+    """The refusal of a correction whose time counts for a day its recap excuses whatever is recorded on it (a
+    day off or holiday, a leave, field duty: `excuse_of`): approved, it would change nothing and use up a place
+    of the month's quota. None when the time counts for a working day (a day off's early check-out may count
+    for the night shift begun the day before: `recaps.counted_on`)."""
+    plan = recaps.counted_on(employee, day, kind, at, settings)
+    excuse = excuse_of(plan) if plan is not None else None
+    if plan is None or excuse is None:
+        return None
+    label = EXCUSED_DAYS.get(excuse, excuse)
+    details = {"start_date": "a working day (not a day off, holiday, leave or field duty)", "status": excuse}
+    return f"{day_label(plan.day)} tercatat {label}: koreksi absen tidak diperlukan dan tidak akan dihitung.", details
 
 
 def _outside_window(window: tuple[datetime, datetime], settings: Settings) -> tuple[str, dict[str, str]]:

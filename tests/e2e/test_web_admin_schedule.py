@@ -47,6 +47,15 @@ def _day_ahead(at_least: int) -> str:
     return (date.fromisoformat(_jakarta_today()) + timedelta(days=at_least + secrets.randbelow(100))).isoformat()
 
 
+def _working_day_ahead(at_least: int) -> str:
+    """`_day_ahead`, moved back to a Monday-Thursday (the default week's full days): a time correction of a day
+    off is refused."""
+    day = date.fromisoformat(_day_ahead(at_least))
+    while day.weekday() > 3:
+        day -= timedelta(days=1)
+    return day.isoformat()
+
+
 def _ramadan_put(status: int, path: str) -> bool:
     return status == 400 and path.startswith("/v1/admin/ramadan/")
 
@@ -371,7 +380,7 @@ def test_a_time_correction_shows_the_time_it_asks_for_before_the_admin_decides(
     world: World, desk: Callable[..., Desk]
 ) -> None:
     # GIVEN the employee's correction of a forgotten arrival long ago: 07:20
-    day = _day_ahead(-600)
+    day = _working_day_ahead(-600)
     reason = f"Lupa absen masuk {secrets.token_hex(3)}"
     body = {"type": "KOREKSI", "start_date": day, "end_date": day, "reason": reason, "time": "07:20"}
     _expect(world.employee.post("/v1/me/requests", body), 201, "correction")
@@ -392,7 +401,7 @@ def test_a_time_correction_shows_the_time_it_asks_for_before_the_admin_decides(
 
 def test_an_approved_time_correction_is_taken_back_only_with_a_reason(world: World, desk: Callable[..., Desk]) -> None:
     # GIVEN the employee's correction of a forgotten departure long ago, approved by the BKPSDM officer
-    day = _day_ahead(-700)
+    day = _working_day_ahead(-700)
     reason = f"Lupa absen pulang {secrets.token_hex(3)}"
     body = {
         "type": "KOREKSI",

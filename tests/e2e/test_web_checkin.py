@@ -970,7 +970,10 @@ def test_history_recap_requests_password_and_logout(browser: Any, stack: StackUr
 
     # A correction: the month's corrections left are told before the form is sent, and follow what is filed
     page.get_by_label("Jenis pengajuan").select_option("KOREKSI")
-    yesterday = str(page.evaluate("new Date(Date.now() - 864e5).toLocaleDateString('sv')"))  # 16:05 has passed
+    # a Monday-Thursday before today (16:05 has passed; a correction of a day off is refused)
+    working = "const d = new Date(Date.now() - 864e5); while (d.getDay() % 6 === 0 || d.getDay() === 5) "
+    working += "d.setDate(d.getDate() - 1); return d.toLocaleDateString('sv')"
+    yesterday = str(page.evaluate(f"(() => {{ {working} }})()"))
     page.get_by_label("Tanggal absen").fill(yesterday)
     month = month_label(yesterday[:7])
     left = page.get_by_role("status").filter(has_text="Sisa koreksi absen")

@@ -264,7 +264,10 @@ def test_approved_requests_are_taken_back_over_http(office: Office) -> None:
     api = office.api
     now = datetime.now(load_settings().tz)
     today, clock = now.date().isoformat(), min("07:10", now.strftime("%H:%M"))  # a time already past
-    # GIVEN Asep's arrival of today corrected and approved by his unit's admin: the app shows it as today's
+    # GIVEN today a working day for Asep, whatever day the test runs (a correction of a day off is refused)
+    hours = {"shifts": {today: {"start": "07:00", "end": "16:00"}}}
+    assert api.call("PUT", f"/v1/admin/employees/{A}/shifts", hours, token=office.admin).status == 200
+    # AND Asep's arrival of today corrected and approved by his unit's admin: the app shows it as today's
     filed = office.file(A, {"type": "KOREKSI", "start_date": today, "end_date": today, "time": clock})
     request_id = filed.body["request_id"]
     event_id = office.decide(office.u1, request_id, {"decision": "approve"}).body["result_id"]

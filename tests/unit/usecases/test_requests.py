@@ -30,7 +30,7 @@ from chalicelib.settings import Settings, build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases import recaps, requests, zones
-from chalicelib.usecases.schemas.calendar import LeaveRequest, ShiftsRequest
+from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, ShiftsRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
     MyCorrectionsQuery,
@@ -682,6 +682,50 @@ def test_a_correction_the_day_would_not_count_is_refused(settings: Settings) -> 
     assert requests.my_requests(ME, MyRequestsQuery(), settings).items == []
     # AND "Pulang 17:55" is filed
     assert file(settings, correction("2026-03-10", "17:55", "out"))
+
+
+def test_a_correction_of_a_day_off_leave_or_field_duty_is_refused(settings: Settings) -> None:
+    # GIVEN Asep's approved sick day on Monday 9 March and field duty on Tuesday 10 March
+    approve(file(settings, new("SAKIT", "2026-03-09")), settings)
+    approve(file(settings, new("DL", "2026-03-10")), settings)
+    # WHEN he asks to correct Saturday 7 March (no working hours), Monday or Tuesday, THEN each is refused (400):
+    # the recap would keep the day LIBUR, S or DL, and the correction would use up one of the month's two
+    for day, excuse, label in (("2026-03-07", "LIBUR", "hari libur"), ("2026-03-09", "S", "sakit"),
+                               ("2026-03-10", "DL", "dinas luar")):  # fmt: skip
+        with pytest.raises(ValidationError) as caught:
+            file(settings, correction(day, "07:20"))
+        assert caught.value.details["status"] == excuse and "start_date" in caught.value.details
+        assert f"tercatat {label}" in str(caught.value.message)
+    assert [r.type for r in requests.my_requests(ME, MyRequestsQuery(), settings).items] == ["DL", "SAKIT"]
+    # AND a forgotten check-out of a working day is filed, with the month's two places free
+    allowance = requests.my_corrections(ME, MyCorrectionsQuery(month="2026-03"), settings)
+    assert allowance.remaining == 2
+    assert file(settings, correction("2026-03-05", "16:05", "out"))
+
+
+def test_a_correction_of_a_day_off_counting_for_the_night_before_is_filed(settings: Settings) -> None:
+    # GIVEN Friday 6 March a 21:00-07:00 night shift, Saturday a day off
+    night = ShiftsRequest.model_validate({"shifts": {"2026-03-06": {"start": "21:00", "end": "07:00"}}})
+    cal.set_shifts(SUPER, NIP, night, settings, NOW)
+    # WHEN Asep asks for "Pulang 07:00" on Saturday (the end of Friday's shift), THEN it is filed and approved:
+    # the recap counts it for Friday
+    decision = approve(file(settings, correction("2026-03-07", "07:00", "out")), settings)
+    assert decision.status == "approved" and corrections() == ["2026-03-07"]
+
+
+def test_a_holiday_declared_after_a_correction_was_filed_stops_its_approval(settings: Settings) -> None:
+    # GIVEN Asep's "Masuk 07:20" of Monday 9 March, filed
+    request_id = file(settings, correction("2026-03-09", "07:20"))
+    # WHEN that Monday is declared a holiday, THEN approving the correction is a conflict (409) naming the day
+    cal.put_holiday(SUPER, "2026-03-09", HolidayRequest(name="Hari Jadi Kabupaten"), settings, NOW)
+    with pytest.raises(ConflictError) as caught:
+        approve(request_id, settings)
+    assert caught.value.details["status"] == "LIBUR"
+    assert "Senin, 9 Maret 2026 tercatat hari libur" in str(caught.value.message)
+    # AND nothing is written, it stays pending, its place in the month's quota is free
+    assert corrections() == []
+    assert runtime.requests().get(request_id).status == "pending"  # type: ignore[union-attr]
+    assert runtime.requests().quota_holders(f"KOREKSI#{NIP}#2026-03") == frozenset()
 
 
 def test_a_correction_whose_time_moved_into_the_future_waits_for_it(settings: Settings) -> None:
