@@ -68,7 +68,7 @@ from chalicelib.usecases.schemas.requests import (
 )
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
-MAX_REQUEST_DAYS = 366
+MAX_REQUEST_DAYS = 366  # days from the first to the last day (a leave's MAX_LEAVE_DAYS): 367 dates at most
 MAX_PENDING = 20  # an employee's open requests; more answers 409 (a flood fills no admin's queue)
 PAGE = 50
 # What an attachment may be, told by its first bytes (the name or a declared type proves nothing).
@@ -162,10 +162,12 @@ def my_corrections(principal: Principal, query: MyCorrectionsQuery, settings: Se
 def _quota_full(quota: Quota, day: str, used: int) -> ConflictError:
     """409 for a correction of `day` whose month's quota is full (`used` places taken)."""
     month = day[:7]
-    return ConflictError(
-        f"Batas koreksi absen bulan {month_label(month)} sudah tercapai ({quota.limit} kali sebulan).",
-        {"limit": quota.limit, "month": month, "used": used},
+    message = (
+        f"Batas koreksi absen bulan {month_label(month)} sudah tercapai ({quota.limit} kali sebulan)."
+        if quota.limit
+        else "Koreksi absen tidak diizinkan: aturan yang berlaku tidak memberi jatah koreksi."
     )
+    return ConflictError(message, {"limit": quota.limit, "month": month, "used": used})
 
 
 def content_request_id(nip: str, body: NewRequest, attachment: bytes | None) -> str:
@@ -232,7 +234,11 @@ def _file(
 def _check_dates(body: NewRequest, today: date) -> None:
     start, end = body.start_date, body.end_date
     if end < start or (end - start).days > MAX_REQUEST_DAYS:
-        raise ValidationError("Rentang tanggal tidak valid.", {"end_date": "on/after start_date, at most a year"})
+        raise ValidationError(
+            f"Tanggal selesai harus sama dengan atau sesudah tanggal mulai, paling lama {MAX_REQUEST_DAYS} hari "
+            "sesudahnya.",
+            {"end_date": f"on/after start_date, at most {MAX_REQUEST_DAYS} days later"},
+        )
     if body.type != "KOREKSI":
         return
     if body.time is None:

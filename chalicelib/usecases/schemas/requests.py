@@ -49,7 +49,9 @@ def _event_type(value: object) -> object:
 class NewRequest(Request):
     type: Annotated[str, one_of(REQUEST_TYPES), choice(REQUEST_TYPES), enum_schema(REQUEST_TYPES)]
     start_date: Day
-    end_date: Day = Field(description="On or after `start_date`, at most 366 days later; a KOREKSI: the same day.")
+    end_date: Day = Field(
+        description="On or after `start_date`, at most 366 days later (367 dates); a KOREKSI: the same day."
+    )
     reason: Text500
     attachment: str | None = Field(
         default=None,

@@ -640,6 +640,27 @@ def test_a_night_shift_s_forgotten_check_out_is_corrected_under_the_shift_s_date
     assert decision.recapped == ["2026-03-09"] and status(OTHER) == "H"
 
 
+def test_a_rule_table_without_corrections_says_they_are_not_allowed(tmp_path: Path) -> None:
+    # GIVEN a regency whose rule table allows no correction at all
+    settings = with_cap(0, tmp_path)
+    # WHEN Asep asks for one, THEN it is refused saying corrections are not allowed (not "0 a month reached")
+    with pytest.raises(ConflictError) as caught:
+        file(settings, correction("2026-03-10"))
+    assert caught.value.message == "Koreksi absen tidak diizinkan: aturan yang berlaku tidak memberi jatah koreksi."
+    assert caught.value.details == {"limit": 0, "month": "2026-03", "used": 0}
+
+
+def test_a_request_runs_at_most_366_days_after_its_first(settings: Settings) -> None:
+    # GIVEN a leave from 16 March 2026: 16 March 2027 is 365 days later, 17 March 366, 18 March 367
+    # WHEN it ends 366 days after its first day, THEN it is filed (as the field's description says)
+    assert file(settings, new("CUTI", "2026-03-16", "2027-03-17"))
+    # AND one day more is refused, saying how long a request may run
+    with pytest.raises(ValidationError) as caught:
+        file(settings, new("CUTI", "2026-03-16", "2027-03-18"))
+    assert caught.value.details == {"end_date": "on/after start_date, at most 366 days later"}
+    assert "paling lama 366 hari" in str(caught.value.message)
+
+
 def test_older_waiting_corrections_still_count_after_many_later_requests(settings: Settings) -> None:
     # GIVEN a correction of March waiting, then 60 permits filed and withdrawn (the correction is no longer
     # among the employee's 50 newest requests)

@@ -67,6 +67,13 @@ function CorrectionsLeft({ month, version }: { month: string; version: number })
   const path = `/v1/me/corrections?month=${encodeURIComponent(month)}`;
   const { data } = useLoad((signal) => call<CorrectionAllowance>("GET", path, undefined, signal), `${month}#${version}`);
   if (!data || data.month !== month || data.limit === null || data.remaining === null) return null;
+  if (data.limit === 0) {
+    return (
+      <p class="answer refused" role="status">
+        Koreksi absen tidak diizinkan: aturan yang berlaku tidak memberi jatah koreksi.
+      </p>
+    );
+  }
   if (data.remaining === 0) {
     return (
       <p class="answer refused" role="status">
