@@ -63,6 +63,7 @@ LINE_MESSAGES = {
     "DUPLICATE_PIN": "PIN yang sama dipetakan ke NIP berbeda dalam satu kiriman.",
     "AMBIGUOUS_PIN": "PIN ini dipakai di lebih dari satu unit; kirim ulang dengan unor_id.",
     "OFFSET_CONFLICT": "Absen ini sudah diimpor dengan koreksi jam mesin yang lain; tidak ditambahkan lagi.",
+    "INACTIVE_EMPLOYEE": "Pegawai ini sudah nonaktif pada tanggal ini (PIN dipakai pegawai lain? petakan ulang).",
 }
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 

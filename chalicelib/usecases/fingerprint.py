@@ -332,6 +332,8 @@ def _punch_problem(
         return scope
     if at > now + FUTURE_TOLERANCE:
         return "FUTURE_PUNCH"
+    if at.tzinfo is not None and employee.as_member().deactivated_by(at.date(), at.tzinfo):
+        return "INACTIVE_EMPLOYEE"  # a PIN given to a newcomer still mapped to the one who left (line message)
     cutover = cutovers.get(employee.unor_id)
     if cutover is not None and at.date() >= cutover:  # `at` is in the regency's zone
         return "AFTER_CUTOVER"

@@ -135,6 +135,18 @@ def test_a_corrected_import_keeps_its_correction_and_is_known_by_the_machine_s_o
     assert stored(A, MONDAY) is not None and stored(A, MONDAY)[0].startswith("TL1")
 
 
+def test_a_punch_after_its_employee_left_is_refused_not_stored_on_them(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep deactivated on Tuesday (retired), his PIN on the machine now pressed by a newcomer
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 3, 3, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U1", active=False))
+    # WHEN the machine's file holds his Monday (his last day) and Wednesday
+    result = import_file(attlog((A, "2026-11-02 07:20:00"), (A, "2026-11-04 07:21:00")))
+    # THEN Monday's punch counts, and Wednesday's is refused by line: not stored on someone who had left
+    assert (result.imported, [(e.line, e.code) for e in result.errors]) == (1, [(2, "INACTIVE_EMPLOYEE")])
+
+
 @contextmanager
 def failing(owner: object, name: str) -> Iterator[None]:
     """Every call of `owner.name` answers 503 (DynamoDB throttled) while inside."""
