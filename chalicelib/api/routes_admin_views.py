@@ -37,8 +37,9 @@ def audit_log(call: Call, query: schema.AuditQuery) -> schema.AuditPage:
     """The audit log of admin actions between two local dates, newest first.
 
     **Roles:** super_admin and auditor without units (every entry); unit_admin and auditor with units (their
-    units' entries: those whose target is one of their units or an employee now in one of them, and the ones
-    they wrote; entries about zones, leaves, holidays, admin users and other targets are the regency readers'
+    units' entries: those whose target is one of their units or an employee now in one of them, the decisions
+    on such an employee's requests and check-ins (`request.*`, `review.*`, whose `details.nip` names them), and
+    the ones they wrote; entries about zones, leaves, holidays, admin users and other targets are the regency readers'
     only). The links to personal files (`action=view...`) are the regency readers' only (403 otherwise). At most
     92 days; up to 100 items per page (fewer when entries outside the caller's units were passed over: follow
     `next` until it is null).

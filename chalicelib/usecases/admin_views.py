@@ -131,9 +131,10 @@ def audit_log(principal: Principal, query: AuditQuery, settings: Settings, now: 
 
     Super admins and regency-wide auditors read every entry. A unit admin or an auditor with units reads the
     changes of their units: entries whose target is one of their units or an employee (NIP) now in one of them,
-    and the entries they wrote themselves; entries about anything else (zones, leaves, holidays, admin users, ...)
-    are not theirs, nor is the record of links to personal files (403). A page may then hold fewer than 100 items;
-    `next` goes on until the range is read."""
+    the decisions on such an employee's requests and check-ins (`request.*`, `review.*`: their details name the
+    NIP, and `target=` that NIP finds them too), and the entries they wrote themselves; entries about anything
+    else (zones, leaves, holidays, admin users, ...) are not theirs, nor is the record of links to personal files
+    (403). A page may then hold fewer than 100 items; `next` goes on until the range is read."""
     access.require_admin(principal)
     log = log_of(query.action) if query.action else CHANGES
     scope = None if principal.sees_all_units else principal.unit_ids
@@ -179,28 +180,38 @@ def _in_scope(
     """The entries of a store page a unit-scoped reader may read: their own, or about one of their units or an
     employee now in one of them. The employees named are read in one batch per page (`units_of` keeps each
     NIP's unit, None when unknown, across the request's pages)."""
+    named = [_employee_named(e) for e, _ in found]
     unknown = {
-        e.target
-        for e, _ in found
-        if e.actor != subject and e.target not in scope and e.target not in units_of and _about_employee(e)
+        nip
+        for (e, _), nip in zip(found, named, strict=True)
+        if nip and e.actor != subject and e.target not in scope and nip not in units_of
     }
     if unknown:
         units_of.update(dict.fromkeys(unknown))
         units_of.update((emp.nip, emp.unor_id) for emp in runtime.people().get_employees(sorted(unknown)))
     return [
         (e, k)
-        for e, k in found
-        if e.actor == subject or e.target in scope or (_about_employee(e) and units_of.get(e.target) in scope)
+        for (e, k), nip in zip(found, named, strict=True)
+        if e.actor == subject or e.target in scope or (nip is not None and units_of.get(nip) in scope)
     ]
 
 
 # The families of actions whose target is an employee's NIP. An admin's username may be 18 digits too (a NIP
 # used as a name): the entries about admin accounts (`admin_user.*`, `admin.unlock`) stay the regency readers'.
 EMPLOYEE_ACTIONS = frozenset({"employee", "face", "schedule", "leave", "fingerprint"})
+# The families whose target is something of one employee's (a request's id, an event's id) and whose details
+# name that employee (`nip`): their entries are found by that NIP (`target=`) and read by the unit's readers.
+EMPLOYEE_DETAIL_ACTIONS = frozenset({"request", "review"})
 
 
-def _about_employee(entry: AuditEntry) -> bool:
-    return entry.action.partition(".")[0] in EMPLOYEE_ACTIONS and bool(NIP_PATTERN.match(entry.target))
+def _employee_named(entry: AuditEntry) -> str | None:
+    """The NIP of the employee an entry is about: its target, or for a request's or review's decision the
+    `nip` of its details; None for an entry about anything else."""
+    family = entry.action.partition(".")[0]
+    if family in EMPLOYEE_ACTIONS:
+        return entry.target if NIP_PATTERN.match(entry.target) else None
+    nip = (entry.detail or {}).get("nip") if family in EMPLOYEE_DETAIL_ACTIONS else None
+    return nip if isinstance(nip, str) and NIP_PATTERN.match(nip) else None
 
 
 def _audit_position(cursor: str | None, first: date, last: date) -> tuple[date, str | None]:
@@ -225,7 +236,7 @@ def _matches(entry: AuditEntry, query: AuditQuery) -> bool:
     action = query.action
     return (
         (query.actor is None or entry.actor == query.actor)
-        and (query.target is None or entry.target == query.target)
+        and (query.target is None or query.target in (entry.target, _employee_named(entry)))
         and (action is None or entry.action == action or entry.action.startswith(f"{action}."))
     )
 

@@ -385,6 +385,7 @@ def decide(
     have stopped before."""
     found = _decidable(principal, request_id)
     status = "approved" if body.decision == "approve" else "rejected"
+    before = _day_status(found)
     quota = correction_quota(found.nip, found.type, found.start_date, settings) if status == "approved" else None
     finishing = status == APPROVED and _unfinished_approval(found, now)
     if found.status == status and not finishing:
@@ -397,11 +398,35 @@ def decide(
         if status == "approved"
         else (None, _undo_leftover(principal, found, settings, now))
     )
-    detail = {"nip": found.nip, "type": found.type, "result_id": result_id}
+    detail = _audited(found, result_id, body.note, before)
     runtime.audit().record(principal.subject, f"request.{body.decision}", request_id, detail)
     return RequestDecision(
         request_id=request_id, status=status, decided_at=iso(now), result_id=result_id, recapped=recapped
     )
+
+
+def _day_status(r: EmployeeRequest) -> str | None:
+    """The stored status of the day a time correction (KOREKSI) is about, before a decision changes it (one
+    read); None for another type, or a day not recapped yet."""
+    if r.type != "KOREKSI":
+        return None
+    stored = runtime.statuses().employee_status(r.nip, date.fromisoformat(r.start_date))
+    return stored[1].status.status if stored else None
+
+
+def _audited(r: EmployeeRequest, result_id: str | None, note: str | None, before: str | None) -> dict[str, object]:
+    """An audit entry's details of a decision on `r`: the employee (`nip`, how the log finds it by NIP), what
+    was asked (type, dates; a correction's time and which check it is), what the decision made, the admin's
+    note, and the corrected day's status before it (`status_before`, when recapped)."""
+    detail: dict[str, object] = {"nip": r.nip, "type": r.type, "result_id": result_id}
+    detail |= {"start_date": r.start_date, "end_date": r.end_date}
+    if r.type == "KOREKSI":
+        detail |= {"time": r.time, "event_type": r.event_type}
+    if note:
+        detail["note"] = note
+    if before is not None:
+        detail["status_before"] = before
+    return detail
 
 
 def _unfinished_approval(r: EmployeeRequest, now: datetime) -> bool:
@@ -515,6 +540,7 @@ def revoke(
     found = _decidable(principal, request_id)
     if found.status != APPROVED or (found.result_id is None and not _unfinished_approval(found, now)):
         raise _not_approved(found)  # not approved, or its approval still running
+    before = _day_status(found)
     result_id = found.result_id or _effect_id(found, settings)  # an unfinished approval: what it may have made
     recapped = _undo(principal, found, result_id, settings, now, note=body.note) if result_id else []
     quota_key = _correction_quota_key(found.nip, found.start_date) if found.type == "KOREKSI" else None
@@ -522,7 +548,7 @@ def revoke(
         runtime.requests().revoke(request_id, principal.subject, body.note, now, quota_key=quota_key)
     except ConditionFailed as exc:
         raise _not_approved(found) from exc
-    detail = {"nip": found.nip, "type": found.type, "result_id": found.result_id}
+    detail = _audited(found, found.result_id, body.note, before)
     runtime.audit().record(principal.subject, "request.revoke", request_id, detail)
     return RequestDecision(
         request_id=request_id, status=REVOKED, decided_at=iso(now), result_id=found.result_id, recapped=recapped
@@ -622,7 +648,7 @@ def _revoke_creator(principal: Principal, nips: list[str], result_id: str, note:
             continue
         with contextlib.suppress(ConditionFailed):  # another admin took it back at the same moment
             runtime.requests().revoke(found.request_id, principal.subject, note, now, quota_key=None)
-            detail = {"nip": nip, "type": found.type, "result_id": result_id}
+            detail = _audited(found, result_id, note, None)
             runtime.audit().record(principal.subject, "request.revoke", found.request_id, detail)
 
 

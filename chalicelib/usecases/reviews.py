@@ -136,16 +136,30 @@ def decide(principal: Principal, event_id: str, body: DecisionRequest, settings:
         if stored is None or (stored.decision, stored.decided_by) != (decision, principal.subject):
             raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
         return _followed_up(principal, stored, stored.decided_at or iso(now), settings, now)
-    return _followed_up(principal, replace(event, decision=decision), iso(now), settings, now)
+    return _followed_up(principal, replace(event, decision=decision, decision_note=note), iso(now), settings, now)
 
 
 def _followed_up(principal: Principal, event: Event, decided_at: str, settings: Settings, now: datetime) -> Decision:
     """What follows a stored decision on `event`: its audit entry (written again by a retry: a duplicate entry
     is harmless, a missing one is not), then its day."""
     decision = str(event.decision)
-    runtime.audit().record(principal.subject, f"review.{decision}", event.event_id, {"nip": event.nip})
+    runtime.audit().record(principal.subject, f"review.{decision}", event.event_id, _audited(event))
     recap = _day_changed(event, settings, now)
     return Decision(event_id=event.event_id, decision=decision, decided_at=decided_at, recap=recap)
+
+
+def _audited(event: Event) -> dict[str, object]:
+    """An audit entry's details of a decision on `event`: the employee (`nip`, how the log finds it by NIP), the
+    check-in or check-out and its time, the admin's note, and the day's stored status before the decision
+    changes it (`status_before`, when the day is recapped: one read)."""
+    detail: dict[str, object] = {"nip": event.nip, "event_type": event.type}
+    detail |= {"date": event.local_date, "attendance_time": event.attendance_time}
+    if event.decision_note:
+        detail["note"] = event.decision_note
+    stored = runtime.statuses().employee_status(event.nip, date.fromisoformat(str(event.local_date)))
+    if stored is not None:
+        detail["status_before"] = stored[1].status.status
+    return detail
 
 
 def _day_changed(event: Event, settings: Settings, now: datetime) -> RecapRun | None:

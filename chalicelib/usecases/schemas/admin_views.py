@@ -76,7 +76,11 @@ class AuditQuery(Query):
         "employees' personal files admins were handed (`view.photos`, `view.attachments`; target: the NIP) are "
         "listed only when asked for: `view` or one of its actions.",
     )
-    target: Text120 | None = Field(default=None, description="The id acted on (NIP, zone id, user name, ...).")
+    target: Text120 | None = Field(
+        default=None,
+        description="The id acted on (NIP, zone id, user name, ...); a NIP also finds the decisions on that "
+        "employee's requests and check-ins (`request.*`, `review.*`, by their `details.nip`).",
+    )
     next: str | None = NEXT
 
 

@@ -183,6 +183,31 @@ def test_an_admin_account_named_by_a_nip_of_the_unit_stays_out_of_the_unit_admin
     assert ("admin", "employee.reset_device", NIP) in _read(U1_ADMIN, target=NIP)
 
 
+def test_the_decisions_on_an_employee_s_requests_and_check_ins_are_read_by_their_unit(
+    repos: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN the super admin's decisions on a request and a check-in of Asep (U1) and of Budi (U2): their targets
+    # are the request's and the event's ids, their details name the employee
+    _scoped_log(repos, audited)
+    for nip, request_id, event_id in ((NIP, "r-0000000000a1", "e-asep"), (NIP_U2, "r-0000000000b2", "e-budi")):
+        audited.log.record("admin", "request.approve", request_id, {"nip": nip, "type": "KOREKSI"})
+        audited.log.record("admin", "review.reject", event_id, {"nip": nip, "note": "Foto orang lain"})
+    # WHEN the admin or the auditor of U1 reads the log by Asep's NIP, THEN they find Asep's decisions
+    for reader in (U1_ADMIN, U1_AUDITOR):
+        assert _read(reader, target=NIP) == [
+            ("admin", "review.reject", "e-asep"),
+            ("admin", "request.approve", "r-0000000000a1"),
+            ("admin-u1", "employee.activation_code", NIP),
+            ("admin", "employee.reset_device", NIP),
+        ]
+        # AND the whole day's log shows them, never Budi's
+        seen = _read(reader)
+        assert ("admin", "review.reject", "e-asep") in seen and not {"e-budi", "r-0000000000b2"} & {t for *_, t in seen}
+    # AND Budi's NIP uncovers nothing of U2 to them, while the super admin finds Budi's by it
+    assert _read(U1_ADMIN, target=NIP_U2) == []
+    assert [a for _, a, _ in _read(SUPER, target=NIP_U2)][:2] == ["review.reject", "request.approve"]
+
+
 def test_a_unit_auditor_reads_their_units_entries_and_not_the_links_log(
     repos: Repositories, audited: AuditTrail
 ) -> None:

@@ -28,8 +28,9 @@ from chalicelib.errors import (
 from chalicelib.geo.errors import GeoValidationError
 from chalicelib.settings import Settings, build_settings
 from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import admin_views, recaps, requests, zones
 from chalicelib.usecases import calendar as cal
-from chalicelib.usecases import recaps, requests, zones
+from chalicelib.usecases.schemas.admin_views import AuditQuery
 from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, ShiftsRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
@@ -42,7 +43,7 @@ from chalicelib.usecases.schemas.requests import (
 )
 from chalicelib.usecases.schemas.zones import AssignmentRequest
 
-from .admin_fixtures import AuditTrail, audited, settings
+from .admin_fixtures import AUDIT_START, AuditTrail, audited, settings
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
@@ -425,6 +426,35 @@ def test_a_correction_whose_event_could_not_be_written_gives_its_place_back(
 
 def revoke(request_id: str, settings: Settings, who: Principal = SUPER, note: str = "Tidak ada bukti") -> Any:
     return requests.revoke(who, request_id, RevocationRequest.model_validate({"note": note}), settings, NOW)
+
+
+def test_the_decisions_on_a_correction_are_audited_with_what_they_changed_and_found_by_nip(
+    settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's Tuesday 10 March recapped absent, and his "Masuk 07:20" of that day
+    recaps.run_daily_recap(date(2026, 3, 10), settings, ["U1"])
+    request_id = file(settings, correction("2026-03-10", "07:20"))
+    # WHEN his unit admin approves it with a note, and the BKPSDM officer takes it back with another
+    event_id = approve(request_id, settings, note="Ada saksi").result_id
+    revoke(request_id, settings, note="Foto bukan orangnya")
+    # THEN each entry says what was asked, the note, and the day's status before it
+    approval, revocation = (e.detail for e in audited.entries() if e.target == request_id)
+    asked = {"nip": NIP, "type": "KOREKSI", "result_id": event_id, "start_date": "2026-03-10"}
+    asked |= {"end_date": "2026-03-10", "time": "07:20", "event_type": "in"}
+    assert approval == {**asked, "note": "Ada saksi", "status_before": "TK"}
+    assert revocation is not None and revocation["note"] == "Foto bukan orangnya"
+    assert revocation["status_before"] not in ("TK", None)
+    # AND another admin of U1 (or an auditor of U1) finds both by Asep's NIP; U2's admin finds nothing
+    query = AuditQuery.model_validate({"from": "2026-03-02", "to": "2026-03-02", "target": NIP})
+    later = AUDIT_START + timedelta(hours=1)
+    for reader in (unit_admins(1)[0], Principal(subject="pemeriksa", role="auditor", unit_ids=frozenset({"U1"}))):
+        found = admin_views.audit_log(reader, query, settings, later).items
+        assert [(i.action, i.target) for i in found] == [
+            ("request.revoke", request_id),
+            ("request.approve", request_id),
+        ]
+        assert found[1].details == approval
+    assert admin_views.audit_log(U2_ADMIN, query, settings, later).items == []
 
 
 def test_an_approved_correction_is_taken_back_once_and_no_longer_counts(

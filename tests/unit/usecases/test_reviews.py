@@ -184,6 +184,29 @@ def test_a_unit_admin_decides_a_review_of_today_once(repos: Repositories, audite
     assert repos.events.pending_reviews("U1", 10, None) == ([], None)
 
 
+def test_a_review_decision_is_audited_with_the_check_in_its_note_and_the_day_before(
+    repos: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN a review of Asep's arrival of 3 December, whose day is recapped absent (the check-in still waiting)
+    repos.people.upsert_unit("U1", "Unit U1")
+    e = recorded(repos, 1)
+    repos.people.put_employee(Employee(e.nip, "Asep", "U1"))
+    later = NOW + timedelta(days=1)
+    recaps.run_daily_recap(date(2026, 12, 3), SETTINGS, ["U1"])
+    # WHEN its unit admin rejects it with a note
+    reviews.decide(U1_ADMIN, e.event_id, DecisionRequest(decision="reject", note="Foto orang lain"), SETTINGS, later)
+    # THEN the entry names the check-in, its time, the note and the day's status before the decision
+    [entry] = audited.entries()
+    assert entry.detail == {
+        "nip": e.nip,
+        "event_type": "in",
+        "date": "2026-12-03",
+        "attendance_time": e.attendance_time,
+        "note": "Foto orang lain",
+        "status_before": "TK",
+    }
+
+
 def test_a_decision_sent_again_after_its_recap_failed_re_runs_the_day_and_answers_the_decision(
     repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:

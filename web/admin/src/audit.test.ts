@@ -1,6 +1,7 @@
 // "Log Audit" in words (audit.ts): actions by name, actors' roles, details as "key: value" text, the filter's choices.
 import { describe, expect, it } from "vitest";
 import { actionChoices, actionName, actorText, detailText } from "./audit";
+import { dateTime } from "./format";
 
 describe("an audit entry", () => {
   it("names its action in Indonesian, and shows a code the console does not know as it is", () => {
@@ -29,6 +30,11 @@ describe("an audit entry", () => {
     );
     expect(detailText({ nips: Array.from({ length: 10 }, (_, i) => String(i)) })).toBe("NIP: 0, 1, 2, 3, 4, 5, 6, 7 … dan 2 lainnya");
     expect(detailText({ mystery_key: "x" })).toBe("mystery_key: x");
+    // a decision on a correction or a check-in: what was asked, the admin's note, the day before it
+    expect(
+      detailText({ nip: "198501012010011001", type: "KOREKSI", start_date: "2026-03-10", time: "07:20", event_type: "in", note: "Ada saksi", status_before: "TK" }),
+    ).toBe("NIP: 198501012010011001; jenis: koreksi absen; mulai: 2026-03-10; jam: 07:20; absen: masuk; catatan: Ada saksi; status hari sebelumnya: TK");
+    expect(detailText({ event_type: "out", attendance_time: "2026-03-10T09:05:00+00:00" })).toBe(`absen: pulang; waktu absen: ${dateTime("2026-03-10T09:05:00+00:00")}`);
     expect(detailText(null)).toBe("–");
     expect(detailText({})).toBe("–");
   });

@@ -1,6 +1,6 @@
 // How "Log Audit" words an entry: its action by name (the code kept beside it), its actor's role, and its details
 // as short "key: value" text instead of JSON; and the actions its "Tindakan" filter offers.
-import { count } from "./format";
+import { count, dateTime } from "./format";
 import { ROLE_NAMES, type Role } from "./session";
 
 /** The families of actions (the code's part before the dot; the API's `action` filter takes one for all of it). */
@@ -164,6 +164,11 @@ const KEYS: Record<string, string> = {
   by: "lewat",
   via: "dari",
   links: "tautan",
+  time: "jam",
+  event_type: "absen",
+  attendance_time: "waktu absen",
+  note: "catatan",
+  status_before: "status hari sebelumnya",
 };
 
 const WEEKDAYS: Record<string, string> = { mon: "Sen", tue: "Sel", wed: "Rab", thu: "Kam", fri: "Jum", sat: "Sab", sun: "Min" };
@@ -176,7 +181,12 @@ const VALUES: Record<string, Record<string, string>> = {
   kind: { national: "libur nasional", cuti_bersama: "cuti bersama", local: "libur daerah" },
   password: { changed: "diubah" },
   by: { activation: "aktivasi", login: "login pertama setelah reset perangkat" },
+  event_type: { in: "masuk", out: "pulang" },
+  type: { CUTI: "cuti", IZIN: "izin", SAKIT: "sakit", DL: "dinas luar", KOREKSI: "koreksi absen" },
 };
+
+/** Keys whose value is an instant, shown on the regency's clock. */
+const INSTANTS = new Set(["attendance_time"]);
 
 /** Lists longer than this are cut short ("… dan 40 lainnya"): an assignment of a whole school names every NIP. */
 const LIST_MAX = 8;
@@ -185,7 +195,7 @@ function valueText(key: string, value: unknown): string {
   if (value === null || value === undefined) return "–";
   if (typeof value === "boolean") return value ? "ya" : "tidak";
   if (typeof value === "number") return Number.isInteger(value) ? count(value) : value.toLocaleString("id-ID", { maximumFractionDigits: 6 });
-  if (typeof value === "string") return VALUES[key]?.[value] ?? value;
+  if (typeof value === "string") return INSTANTS.has(key) ? dateTime(value) : (VALUES[key]?.[value] ?? value);
   if (Array.isArray(value)) {
     if (!value.length) return "–";
     const shown = value.slice(0, LIST_MAX).map((v) => valueText(key, v));
