@@ -132,7 +132,14 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
     tables: dict[type[Model], tuple[str, ...]] = {model: (*READ, *WRITE) for model in models}
     # The audit log is append-only for the app: write an entry, read a day's entries.
     tables[AuditModel] = (DESCRIBE, PUT, QUERY)
-    deletes: tuple[type[Model], ...] = (HolidayModel, ZoneModel, FaceTemplateModel, DeviceModel, IdempotencyModel)
+    deletes: tuple[type[Model], ...] = (
+        HolidayModel,
+        ZoneModel,
+        FaceTemplateModel,
+        DeviceModel,
+        IdempotencyModel,
+        ScheduleModel,  # a Ramadan period saved by mistake (calendar.delete_ramadan)
+    )
     batch_writes: tuple[type[Model], ...] = (EmployeeModel, ScheduleModel, DailyStatusModel)  # import, rosters, recaps
     for model in deletes:
         tables[model] = (*tables.get(model, ()), DELETE)

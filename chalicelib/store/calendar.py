@@ -460,7 +460,7 @@ class DynamoCalendarRepository:
             found = next((r for r in items if _period_of(r.definition).start == start), None)
             if found is None:
                 return None
-            found.delete()
+            ScheduleModel(RAMADAN_OWNER, found.key).delete()
         _CALENDARS.forget()
         return _period_of(found.definition)
 
