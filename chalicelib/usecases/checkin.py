@@ -591,6 +591,7 @@ def event_as(view: type[View], m: Event, **extra: object) -> View:
         warnings=list(m.warnings or []),
         reasons=list(m.reasons or (m.warnings if m.status == "review" else None) or []),
         decision=m.decision,
+        decision_note=m.decision_note if m.decision else None,  # a correction's own bookkeeping note stays out
         late_minutes=answer.get("late_minutes"),
         early_minutes=answer.get("early_minutes"),
         category=answer.get("category"),
@@ -609,6 +610,7 @@ def _written(value: T | None) -> T:
 
 
 def event_view(m: Event) -> EventView:
+    """The employee's own event, with the note of the admin's decision on it (the employee reads why)."""
     return event_as(EventView, m)
 
 

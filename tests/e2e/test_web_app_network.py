@@ -356,3 +356,35 @@ def test_a_new_release_takes_over_the_open_app_when_it_loses_nothing(
     context.set_offline(False)
     assert errors == []
     context.close()
+
+
+def test_riwayat_shows_why_an_admin_rejected_a_check_in(
+    launch: Callable[[Sequence[str]], Any], release: tuple[str, Path]
+) -> None:
+    origin, _ = release
+    browser = launch(())
+    context = browser.new_context(base_url=origin, viewport={"width": 360, "height": 740}, timezone_id="Asia/Jakarta")
+    context.set_default_timeout(10_000)
+    at = datetime.now(ZoneInfo("Asia/Jakarta")).replace(hour=7, minute=20, second=0, microsecond=0).isoformat()
+    rejected = {
+        "event_id": "e-1", "type": "in", "status": "review", "attendance_time": at, "received_at": at, "zone": None,
+        "face": None, "warnings": ["FACE_BORDERLINE"], "reasons": ["FACE_BORDERLINE"], "decision": "reject",
+        "decision_note": "Foto bukan wajah Anda", "late_minutes": 0, "early_minutes": 0, "category": None,
+    }  # fmt: skip
+
+    def answer(route: Any) -> None:
+        if route.request.url.split("?", 1)[0].endswith("/v1/attendance/me"):
+            route.fulfill(status=200, content_type="application/json", body=json.dumps({"items": [rejected]}))
+        else:
+            _stand_in_api(route)
+
+    context.route(re.compile(r".*/v1/.*"), answer)
+    context.add_init_script("localStorage.setItem('smart.token', 't'); localStorage.setItem('smart.nip', '1')")
+    page = context.new_page()
+    # GIVEN an arrival the unit's admin rejected with a note
+    # WHEN the employee opens "Riwayat", THEN the rejection says why, in the admin's words
+    page.goto("/app/#/riwayat")
+    row = page.locator(".list li").filter(has_text="Masuk 07.20")
+    expect(row).to_contain_text("ditolak admin")
+    expect(row).to_contain_text("Catatan admin: Foto bukan wajah Anda")
+    context.close()

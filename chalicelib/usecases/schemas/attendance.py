@@ -170,6 +170,11 @@ class Event(Result):
     decision: str | None = Field(
         description="An admin's review decision (approve/reject), `revoke` on a correction taken back, or null."
     )
+    decision_note: str | None = Field(
+        default=None,
+        description="The deciding admin's note with `decision` (why a check-in was rejected, a correction taken "
+        "back): the employee reads it in their own events (`/v1/me`, `/v1/attendance/me`); null without a decision.",
+    )
     late_minutes: int | None
     early_minutes: int | None
     category: str | None

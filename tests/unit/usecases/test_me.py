@@ -47,6 +47,22 @@ def test_my_events_are_those_of_the_asked_local_days(repos: Repositories) -> Non
     assert [e.event_id for e in default.items] == [e.event_id for e in mine[2:]]
 
 
+def test_the_employee_reads_why_an_admin_rejected_their_check_in(repos: Repositories) -> None:
+    # GIVEN Asep's arrival of 9 December in review, rejected by his unit's admin with a note, and one accepted
+    at = datetime(2026, 12, 9, 0, 20, tzinfo=UTC)
+    local = at.astimezone(SETTINGS.tz).date().isoformat()
+    e = Event(new_event_id(NIP, at), NIP, "in", "review", iso(at), iso(at), local, "U1", warnings=("FACE_BORDERLINE",))
+    repos.events.write_checkin(CheckinWrite(e, f"{NIP}#review", "body", StoredAnswer(201, {}), at))
+    repos.events.decide_review(e.event_id, "reject", "budi", "Foto bukan wajah Anda", NOW)
+    accepted = recorded(repos, NIP, datetime(2026, 12, 8, 0, 20, tzinfo=UTC))
+    # WHEN he lists his events, THEN the rejected one carries the admin's note; the accepted one none
+    page = me.my_events(EMPLOYEE, MyEventsQuery(**{"from": date(2026, 12, 8), "to": date(2026, 12, 9)}), SETTINGS, NOW)
+    assert [(i.event_id, i.decision, i.decision_note) for i in page.items] == [
+        (accepted.event_id, None, None),
+        (e.event_id, "reject", "Foto bukan wajah Anda"),
+    ]
+
+
 def test_a_reversed_or_too_long_range_is_refused(repos: Repositories) -> None:
     for start, end in ((date(2026, 12, 5), date(2026, 12, 4)), (date(2026, 9, 1), date(2026, 12, 4))):
         with pytest.raises(ValidationError):

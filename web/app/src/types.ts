@@ -17,6 +17,8 @@ export interface AttendanceEvent {
   warnings?: string[];
   reasons?: string[];
   decision?: string | null;
+  /** The deciding admin's note (why a check-in was rejected), in the employee's own events. */
+  decision_note?: string | null;
   late_minutes?: number | null;
   early_minutes?: number | null;
   category?: string | null;

@@ -42,6 +42,12 @@ export function History() {
             {e.zone ? ` · ${e.zone.name}` : ""}
             {e.late_minutes ? ` · terlambat ${e.late_minutes} menit` : ""}
             {e.early_minutes ? ` · pulang awal ${e.early_minutes} menit` : ""}
+            {e.decision && e.decision_note ? (
+              <>
+                <br />
+                <span>Catatan admin: {e.decision_note}</span>
+              </>
+            ) : null}
           </li>
         ))}
       </ul>
