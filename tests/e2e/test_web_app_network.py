@@ -309,15 +309,22 @@ def _stand_in_api(route: Any) -> None:
     route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
 
 
+def _signed_in_phone(launch: Callable[[Sequence[str]], Any], origin: str, api: Callable[[Any], None]) -> Any:
+    """A 360-px phone's browser context in Jakarta, signed in, whose API calls `api` answers."""
+    context = launch(()).new_context(
+        base_url=origin, viewport={"width": 360, "height": 740}, timezone_id="Asia/Jakarta"
+    )
+    context.set_default_timeout(10_000)
+    context.route(re.compile(r".*/v1/.*"), api)
+    context.add_init_script("localStorage.setItem('smart.token', 't'); localStorage.setItem('smart.nip', '1')")
+    return context
+
+
 def test_a_new_release_takes_over_the_open_app_when_it_loses_nothing(
     launch: Callable[[Sequence[str]], Any], release: tuple[str, Path]
 ) -> None:
     origin, app = release
-    browser = launch(())
-    context = browser.new_context(base_url=origin, viewport={"width": 360, "height": 740}, timezone_id="Asia/Jakarta")
-    context.set_default_timeout(10_000)
-    context.route(re.compile(r".*/v1/.*"), _stand_in_api)
-    context.add_init_script("localStorage.setItem('smart.token', 't'); localStorage.setItem('smart.nip', '1')")
+    context = _signed_in_phone(launch, origin, _stand_in_api)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -362,9 +369,6 @@ def test_riwayat_shows_why_an_admin_rejected_a_check_in(
     launch: Callable[[Sequence[str]], Any], release: tuple[str, Path]
 ) -> None:
     origin, _ = release
-    browser = launch(())
-    context = browser.new_context(base_url=origin, viewport={"width": 360, "height": 740}, timezone_id="Asia/Jakarta")
-    context.set_default_timeout(10_000)
     at = datetime.now(ZoneInfo("Asia/Jakarta")).replace(hour=7, minute=20, second=0, microsecond=0).isoformat()
     rejected = {
         "event_id": "e-1", "type": "in", "status": "review", "attendance_time": at, "received_at": at, "zone": None,
@@ -378,8 +382,7 @@ def test_riwayat_shows_why_an_admin_rejected_a_check_in(
         else:
             _stand_in_api(route)
 
-    context.route(re.compile(r".*/v1/.*"), answer)
-    context.add_init_script("localStorage.setItem('smart.token', 't'); localStorage.setItem('smart.nip', '1')")
+    context = _signed_in_phone(launch, origin, answer)
     page = context.new_page()
     # GIVEN an arrival the unit's admin rejected with a note
     # WHEN the employee opens "Riwayat", THEN the rejection says why, in the admin's words
