@@ -441,11 +441,15 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
     recaps.frames_changed([unor_id])
     detail = {"date": body.date.isoformat(), "before": old.isoformat() if old else None}
     runtime.audit().record(principal.subject, "unit.cutover", unor_id, detail)
+    # Punches an import refused under the earlier date (AFTER_CUTOVER) were never stored: they count now only if
+    # the machine's files are imported again from that date.
+    again = old.isoformat() if old is not None and body.date > old else None
     if rerun is None:
-        return Cutover(unor_id=unor_id, date=body.date.isoformat(), recapped=[], recapping=0)
+        return Cutover(unor_id=unor_id, date=body.date.isoformat(), recapped=[], recapping=0, import_again_from=again)
     recapped, recapping = rejudge.cutover_days(unor_id, *rerun, settings, now)
     clock.rerun_done(unor_id, rerun)
-    return Cutover(unor_id=unor_id, date=body.date.isoformat(), recapped=recapped, recapping=recapping)
+    date_ = body.date.isoformat()
+    return Cutover(unor_id=unor_id, date=date_, recapped=recapped, recapping=recapping, import_again_from=again)
 
 
 def _moved_days(old: date | None, new: date, today: date) -> tuple[date, date] | None:

@@ -180,6 +180,12 @@ def test_cutover_switches_a_unit_to_the_app_and_a_day_is_never_counted_twice(api
     assert recap(api, admin, MONDAY)[A]["status"] == "H"  # days before the cut-over keep their punches
     late = import_file(api, admin, attlog(punch(C, MONDAY, "07:00:00"), punch(C, TUESDAY, "07:00:00")))
     assert (late["imported"], codes(late)) == (1, {2: "AFTER_CUTOVER"})
+    # WHEN BKPSDM moves the cut-over a day later, THEN it says the punches refused since Tuesday were never stored:
+    # the machine's files are to be imported again from then
+    later = api.call("PUT", "/v1/admin/units/U1/cutover", {"date": "2026-11-04"}, token=admin)
+    assert (later.status, later.body["import_again_from"]) == (200, TUESDAY.isoformat()), later.body
+    again = import_file(api, admin, attlog(punch(C, TUESDAY, "07:00:00")))
+    assert (again["imported"], codes(again)) == (1, {})
     # The other unit is untouched by U1's cut-over.
     assert import_file(api, admin, attlog(punch(D, TUESDAY, "07:00:00")))["imported"] == 1
 

@@ -16,6 +16,7 @@ from chalicelib.usecases.schemas.common import (
     Rejudged,
     Request,
     Result,
+    absent_when_none,
     choice,
     enum_schema,
     invalid,
@@ -98,6 +99,10 @@ class CutoverBody(Request):
 class Cutover(Rejudged):
     unor_id: str
     date: DayText
+    import_again_from: DayText | None = absent_when_none(
+        "Only when the date moved later: the earlier one. Machine punches an import refused from it "
+        "(AFTER_CUTOVER) were never stored; they count only once the machine's files are imported again from it."
+    )
 
 
 FORMATS = ("json", "xlsx")

@@ -157,8 +157,11 @@ function Cutover() {
       label="Tanggal peralihan"
       action={action}
       submit={async () => {
-        const r = await call<{ unor_id: string; date: string }>("PUT", `/v1/admin/units/${encodeURIComponent(unit)}/cutover`, { date });
-        return `Mulai ${r.date}, hanya absen aplikasi yang dihitung untuk ${unitName(r.unor_id)}.${rejudged(r)}`;
+        const r = await call<{ unor_id: string; date: string; import_again_from?: string | null }>("PUT", `/v1/admin/units/${encodeURIComponent(unit)}/cutover`, { date });
+        const again = r.import_again_from
+          ? ` Absen mesin sejak ${r.import_again_from} yang dulu ditolak tidak tersimpan: impor lagi berkas mesin sejak tanggal itu agar terhitung.`
+          : "";
+        return `Mulai ${r.date}, hanya absen aplikasi yang dihitung untuk ${unitName(r.unor_id)}.${rejudged(r)}${again}`;
       }}
     >
       <h2>3. Tanggal peralihan</h2>
