@@ -23,7 +23,7 @@ from typing import Any
 from chalicelib import runtime
 from chalicelib.attendance.classify import excuse_of
 from chalicelib.attendance.export import day_label, month_label
-from chalicelib.domain.attendance import REVOKE, Event
+from chalicelib.domain.attendance import RECORDED, REVOKE, Event
 from chalicelib.domain.audit import VIEW_ATTACHMENTS
 from chalicelib.domain.calendar import DateRange
 from chalicelib.domain.people import Employee, Principal
@@ -306,7 +306,10 @@ def _not_pending(r: EmployeeRequest, *, to_employee: bool = False) -> ConflictEr
 
 
 def request_item(
-    r: EmployeeRequest, attachment_url: str | None = None, month_corrections: MonthCorrections | None = None
+    r: EmployeeRequest,
+    attachment_url: str | None = None,
+    month_corrections: MonthCorrections | None = None,
+    recorded_time: str | None = None,
 ) -> RequestItem:
     return RequestItem(
         request_id=r.request_id,
@@ -329,7 +332,25 @@ def request_item(
         approved_by=r.approved_by,
         approved_at=r.approved_at,
         month_corrections=month_corrections,
+        recorded_time=recorded_time,
     )
+
+
+def _recorded_time(r: EmployeeRequest, settings: Settings) -> str | None:
+    """A pending KOREKSI's check already recorded on its day (the earliest arrival, the latest departure, as the
+    day counts them), shown to the deciding admin: a correction asked for a day that has its arrival already (at
+    09:10, say) would stand as the earlier one, so the admin sees what it replaces. Offline captures sent up to
+    `offline_max_age_h` later are read too."""
+    if r.type != "KOREKSI" or r.status != PENDING or r.event_type is None:
+        return None
+    start = datetime.combine(date.fromisoformat(r.start_date), time(0), tzinfo=settings.tz)
+    reach = timedelta(days=1, hours=settings.offline_max_age_h)
+    times = sorted(
+        str(e.attendance_time)
+        for e in runtime.events().events_between(r.nip, start, start + reach)
+        if e.local_date == r.start_date and e.type == r.event_type and e.status in RECORDED and not e.voided
+    )
+    return (times[0] if r.event_type == "in" else times[-1]) if times else None
 
 
 # --- the admin ---------------------------------------------------------------------------------------
@@ -345,12 +366,13 @@ def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Set
     def item(r: EmployeeRequest) -> RequestItem:
         link = store.presign(r.attachment_key, evidence_ttl_s(settings)) if r.attachment_key else None
         quota = correction_quota(r.nip, r.type, r.start_date, settings)
+        recorded = _recorded_time(r, settings)
         if quota is None:
-            return request_item(r, link)
+            return request_item(r, link, recorded_time=recorded)
         if quota.key not in approved:
             approved[quota.key] = len(runtime.requests().quota_holders(quota.key))
         counted = MonthCorrections(month=r.start_date[:7], limit=quota.limit, approved=approved[quota.key])
-        return request_item(r, link, counted)
+        return request_item(r, link, counted, recorded)
 
     def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[RequestItem], Any]:
         rows, last = runtime.requests().of_unit(unor_id, query.status, limit, after)

@@ -115,6 +115,10 @@ class RequestItem(NamedItem):
     month_corrections: MonthCorrections | None = absent_when_none(
         "Admin lists, a KOREKSI under a cap: the employee's approved corrections of the month of its day."
     )
+    recorded_time: InstantText | None = absent_when_none(
+        "Admin lists, a pending KOREKSI: the check of its kind already recorded that day (the earliest arrival, "
+        "the latest departure), which the correction would stand beside; absent when the day has none."
+    )
 
 
 class RequestPage(Page[RequestItem]):

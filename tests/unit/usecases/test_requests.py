@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from chalicelib import runtime
+from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import (
     ConflictError,
@@ -27,6 +28,7 @@ from chalicelib.errors import (
 )
 from chalicelib.geo.errors import GeoValidationError
 from chalicelib.settings import Settings, build_settings
+from chalicelib.store.events import punch_event_id
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import admin_views, recaps, requests, zones
 from chalicelib.usecases import calendar as cal
@@ -373,6 +375,25 @@ def test_an_admin_list_tells_each_correction_s_month_so_far(settings: Settings, 
     }
     # AND with no cap there is nothing to tell
     assert set(listed(with_cap(None, tmp_path)).values()) == {None}
+
+
+def test_an_admin_sees_the_check_a_correction_would_stand_beside(settings: Settings) -> None:
+    # GIVEN Asep's machine arrival at 09:10 on Tuesday 10 March (TL4), and his correction asking for 07:25 that day
+    arrived = Event(
+        event_id=punch_event_id(NIP, datetime(2026, 3, 10, 2, 10, tzinfo=UTC)), nip=NIP, type="in",
+        status="accepted", attendance_time="2026-03-10T02:10:00+00:00", received_at="2026-03-10T03:00:00+00:00",
+        local_date="2026-03-10", unor_id="U1", warnings=(), reasons=(), source="fingerprint",
+    )  # fmt: skip
+    runtime.events().put_punches([arrived])
+    file(settings, correction("2026-03-10", "07:25"))
+    file(settings, correction("2026-03-09", "16:05", "out"))  # a day with no departure recorded
+    # WHEN the unit's admin lists the requests
+    items = requests.list_requests(U1_ADMIN, AdminRequestsQuery(), settings).items
+    # THEN the Tuesday correction shows the 09:10 arrival it would stand beside; Monday's has none to show
+    assert {i.start_date: i.recorded_time for i in items} == {
+        "2026-03-10": "2026-03-10T02:10:00+00:00",
+        "2026-03-09": None,
+    }
 
 
 def test_admins_approving_at_once_never_pass_the_cap(settings: Settings, tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 // The first day a schedule version governs, as the console shows it (Calendar.tsx; chalicelib ScheduleVersion.first_day).
 import { describe, expect, it } from "vitest";
-import { firstDay, storedRamadanText } from "./Calendar";
+import { firstDay, recordedText, storedRamadanText } from "./Calendar";
 
 describe("firstDay", () => {
   it("moves a version saved during the day it is meant to start to the next day (Jakarta's clock)", () => {
@@ -24,5 +24,13 @@ describe("storedRamadanText", () => {
     );
     expect(storedRamadanText({ year: 2026, start_date: "2026-02-18", end_date: "2026-03-19" })).toBe("Tersimpan untuk 2026: 2026-02-18 s.d. 2026-03-19.");
     expect(storedRamadanText({ year: 2027, start_date: null, end_date: null, periods: [] })).toBe("Belum ada periode Ramadan untuk tahun 2027.");
+  });
+});
+
+describe("recordedText", () => {
+  it("tells the deciding admin the check a correction would stand beside, in the regency's time", () => {
+    expect(recordedText({ event_type: "in", recorded_time: "2026-03-10T02:10:00+00:00" })).toBe("Hari itu sudah tercatat absen masuk pukul 09.10.");
+    expect(recordedText({ event_type: "out", recorded_time: "2026-03-10T09:05:00+00:00" })).toBe("Hari itu sudah tercatat absen pulang pukul 16.05.");
+    expect(recordedText({ event_type: "in", recorded_time: null })).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
 import { circleOf, type Circle } from "../area";
-import { count, dateTime, decimal, localDate, today } from "../format";
+import { count, dateTime, decimal, localDate, time, today } from "../format";
 import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, DeleteButton, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
@@ -605,7 +605,16 @@ interface EmployeeRequest extends RequestDecided {
   time?: string | null;
   event_type?: string | null;
   month_corrections?: MonthCorrections;
+  /** A pending KOREKSI: the check of its kind already recorded that day, which the correction would stand beside. */
+  recorded_time?: string | null;
   result_id?: string | null;
+}
+
+/** What the deciding admin reads beside a correction whose day has its check already (the day keeps the earliest
+ * arrival and the latest departure): "Hari itu sudah tercatat absen masuk pukul 09.10." */
+export function recordedText(r: Pick<EmployeeRequest, "event_type" | "recorded_time">): string | null {
+  if (!r.recorded_time) return null;
+  return `Hari itu sudah tercatat absen ${r.event_type === "out" ? "pulang" : "masuk"} pukul ${time(r.recorded_time)}.`;
 }
 
 const REQUEST_STATUSES: [string, string][] = [
@@ -696,6 +705,7 @@ function RequestDecision(p: { request: EmployeeRequest; onDone: (message: string
   return (
     <>
       {r.month_corrections ? <p class="hint">{monthCorrectionsText(r.month_corrections)}</p> : null}
+      {recordedText(r) ? <p class="hint">{recordedText(r)}</p> : null}
       <DecisionForm
         path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
         noteLabel={`Catatan untuk ${who}`}
