@@ -46,7 +46,7 @@ _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y
 # or without (a sheet saved again by Excel drops them).
 _DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
 _MONTH_FIRST = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
-_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}\b")
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _CSV_HEADER = ("pin", "timestamp")
 
 LINE_MESSAGES = {
@@ -155,15 +155,26 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
 
 def _slash_order(times: Iterable[str]) -> tuple[str, ...]:
     """The layouts of a file's day/month/year timestamps: month first when a second number above 12 shows it and
-    no first one does (a US-English export), else day first, as Indonesia writes it (a file of the 1st to the
-    12th only cannot tell: day first). Read line by line, 11/03/2026 and 11/13/2026 were 11 March and an error."""
-    day_first = month_first = False
-    for text in times:
-        found = _SLASH_DATE.match(text)
-        if found:
-            day_first |= int(found[1]) > 12
-            month_first |= int(found[2]) > 12
-    return _MONTH_FIRST if month_first and not day_first else _DAY_FIRST
+    no first one does (a US-English export), else day first, as Indonesia writes it; a file of the 1st to the 12th
+    only is read in the order that puts its dates closer together. Read line by line, 11/03/2026 and 11/13/2026
+    were 11 March and an error."""
+    pairs = [(int(found[1]), int(found[2]), int(found[3])) for text in times if (found := _SLASH_DATE.match(text))]
+    day_first, month_first = any(a > 12 for a, _, _ in pairs), any(b > 12 for _, b, _ in pairs)
+    if day_first or month_first:
+        return _MONTH_FIRST if month_first and not day_first else _DAY_FIRST
+    # No number above 12 (an export of the 1st to the 12th): the reading whose dates lie closer together, as a
+    # machine's days do (3-11 November month first spans 8 days; read day first, March to November)
+    return _MONTH_FIRST if _span(pairs, month_first=True) < _span(pairs, month_first=False) else _DAY_FIRST
+
+
+def _span(pairs: Sequence[tuple[int, int, int]], *, month_first: bool) -> int:
+    """How many days a file's slash dates (first, second, year) cover when read in one order; a date that is no
+    date in that order makes the order impossible."""
+    try:
+        days = [date(y, a, b) if month_first else date(y, b, a) for a, b, y in pairs]
+    except ValueError:
+        return 1 << 30
+    return (max(days) - min(days)).days if days else 0
 
 
 def _punch(number: int, cells: Sequence[str], tz: tzinfo, layouts: Sequence[str]) -> RawPunch | LineProblem:

@@ -406,7 +406,7 @@ def _punch_events(
             warnings=(),
             reasons=(),
             source=FINGERPRINT,
-            clock_correction_s=int(skew.total_seconds()) or None,  # the machine's clock as corrected at import
+            clock_correction_s=int(skew.total_seconds()),  # the machine's clock as corrected at import (0: as kept)
         )
         for at, kind in zip(kept, kinds, strict=True)
     ]

@@ -89,9 +89,12 @@ def test_a_file_of_day_month_year_dates_is_read_in_the_order_its_own_numbers_sho
         parsed = parse_punch_file(data.encode(), True, WIB)
         assert [p.local_time.date() for p in parsed.punches] == [date(2026, 11, d) for d in days]
         assert parsed.problems == []
-    # AND a file of the 1st to the 12th alone cannot tell: day first, as Indonesia writes it
+    # AND a file of the 1st to the 12th alone is read in the order that puts its days together, as a machine's are
     short = parse_punch_file(b"pin,timestamp\n7,02/11/2026 07:25:00\n7,03/11/2026 07:25:00\n", True, WIB)
     assert [p.local_time.date() for p in short.punches] == [date(2026, 11, 2), date(2026, 11, 3)]
+    early = "pin,timestamp\n" + "".join(f"7,11/{d:02d}/2026 07:25:00\n" for d in (3, 4, 5, 6, 9, 10, 11))
+    parsed = parse_punch_file(early.encode(), True, WIB)
+    assert [p.local_time.date() for p in parsed.punches] == [date(2026, 11, d) for d in (3, 4, 5, 6, 9, 10, 11)]
 
 
 def test_pins_are_compared_without_leading_zeros_but_nips_stay_whole() -> None:
