@@ -19,7 +19,7 @@ from typing import Literal, TypeVar
 
 from chalicelib import runtime
 from chalicelib.attendance import challenges
-from chalicelib.domain.attendance import RECORDED, Duty, Event
+from chalicelib.domain.attendance import RECORDED, VOIDING, Duty, Event
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import (
     AccountInactiveError,
@@ -591,7 +591,9 @@ def event_as(view: type[View], m: Event, **extra: object) -> View:
         warnings=list(m.warnings or []),
         reasons=list(m.reasons or (m.warnings if m.status == "review" else None) or []),
         decision=m.decision,
-        decision_note=m.decision_note if m.decision else None,  # a correction's own bookkeeping note stays out
+        # Why a check-in was rejected or a correction taken back; an approval's note stays the admins' (written
+        # on a screen that never said the employee would read it), and so does a correction's bookkeeping note
+        decision_note=m.decision_note if m.decision in VOIDING else None,
         late_minutes=answer.get("late_minutes"),
         early_minutes=answer.get("early_minutes"),
         category=answer.get("category"),

@@ -172,8 +172,9 @@ class Event(Result):
     )
     decision_note: str | None = Field(
         default=None,
-        description="The deciding admin's note with `decision` (why a check-in was rejected, a correction taken "
-        "back): the employee reads it in their own events (`/v1/me`, `/v1/attendance/me`); null without a decision.",
+        description="The deciding admin's note of a `reject` or `revoke` (why a check-in was rejected, a correction "
+        "taken back): the employee reads it in their own events (`/v1/me`, `/v1/attendance/me`); null otherwise "
+        "(an approval's note stays the admins').",
     )
     late_minutes: int | None
     early_minutes: int | None

@@ -55,7 +55,18 @@ def test_the_employee_reads_why_an_admin_rejected_their_check_in(repos: Reposito
     repos.events.write_checkin(CheckinWrite(e, f"{NIP}#review", "body", StoredAnswer(201, {}), at))
     repos.events.decide_review(e.event_id, "reject", "budi", "Foto bukan wajah Anda", NOW)
     accepted = recorded(repos, NIP, datetime(2026, 12, 8, 0, 20, tzinfo=UTC))
-    # WHEN he lists his events, THEN the rejected one carries the admin's note; the accepted one none
+    at_7 = datetime(2026, 12, 7, 0, 20, tzinfo=UTC)
+    approved = Event(new_event_id(NIP, at_7), NIP, "in", "review", iso(at_7), iso(at_7), "2026-12-07", "U1")
+    repos.events.write_checkin(CheckinWrite(approved, f"{NIP}#approved", "body", StoredAnswer(201, {}), at_7))
+    repos.events.decide_review(approved.event_id, "approve", "budi", "Lokasi diperiksa lewat telepon", NOW)
+    # WHEN he lists his events, THEN the rejected one carries the admin's note; the accepted one none, and an
+    # approval's note stays the admins'
+    assert (
+        me.my_events(EMPLOYEE, MyEventsQuery(**{"from": date(2026, 12, 7), "to": date(2026, 12, 7)}), SETTINGS, NOW)
+        .items[0]
+        .decision_note
+        is None
+    )
     page = me.my_events(EMPLOYEE, MyEventsQuery(**{"from": date(2026, 12, 8), "to": date(2026, 12, 9)}), SETTINGS, NOW)
     assert [(i.event_id, i.decision, i.decision_note) for i in page.items] == [
         (accepted.event_id, None, None),
