@@ -64,7 +64,7 @@ def list_requests(call: Call, query: schema.AdminRequestsQuery) -> schema.Reques
     **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). 100 per page; an attachment
     comes as a short-lived link (`attachment_url`).
     """
-    return requests.list_requests(call.principal, query, call.settings)
+    return requests.list_requests(call.principal, query, call.settings, call.now)
 
 
 @endpoint(bp, "POST /v1/admin/requests/{request_id}", auth_as="admin", errors=("NOT_FOUND", "CONFLICT"))

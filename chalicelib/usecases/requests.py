@@ -21,9 +21,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.attendance.classify import excuse_of
+from chalicelib.attendance.classify import DayInputs, classify_day, excuse_of
 from chalicelib.attendance.export import day_label, month_label
-from chalicelib.domain.attendance import RECORDED, REVOKE, Event
+from chalicelib.domain.attendance import REVOKE, Event
 from chalicelib.domain.audit import VIEW_ATTACHMENTS
 from chalicelib.domain.calendar import DateRange
 from chalicelib.domain.people import Employee, Principal
@@ -336,27 +336,30 @@ def request_item(
     )
 
 
-def _recorded_time(r: EmployeeRequest, settings: Settings) -> str | None:
-    """A pending KOREKSI's check already recorded on its day (the earliest arrival, the latest departure, as the
-    day counts them), shown to the deciding admin: a correction asked for a day that has its arrival already (at
-    09:10, say) would stand as the earlier one, so the admin sees what it replaces. Offline captures sent up to
-    `offline_max_age_h` later are read too."""
-    if r.type != "KOREKSI" or r.status != PENDING or r.event_type is None:
+def _recorded_time(r: EmployeeRequest, settings: Settings, now: datetime) -> str | None:
+    """A pending KOREKSI's check as its working day records it so far (the day's arrival or departure as the
+    recap judges it: the night shift a 07:00 check-out belongs to, machine punches typed), shown to the deciding
+    admin: a correction asked for a day that has its arrival already (at 09:10, say) would stand as the earlier
+    one, so the admin sees what it replaces."""
+    employee = runtime.people().get_employee(r.nip) if r.type == "KOREKSI" and r.status == PENDING else None
+    if employee is None or r.time is None:
         return None
-    start = datetime.combine(date.fromisoformat(r.start_date), time(0), tzinfo=settings.tz)
-    reach = timedelta(days=1, hours=settings.offline_max_age_h)
-    times = sorted(
-        str(e.attendance_time)
-        for e in runtime.events().events_between(r.nip, start, start + reach)
-        if e.local_date == r.start_date and e.type == r.event_type and e.status in RECORDED and not e.voided
-    )
-    return (times[0] if r.event_type == "in" else times[-1]) if times else None
+    day, kind = date.fromisoformat(r.start_date), r.event_type or "in"
+    employee, at, _ = _correction_at(employee, day, r.time, settings)
+    plan = recaps.counted_on(employee, day, kind, at, settings)
+    if plan is None:
+        return None
+    rules = runtime.rule_table(settings)
+    found = runtime.events().events_between(r.nip, *plan.window(rules))
+    judged = classify_day(DayInputs(plan, recaps.judged_so_far(employee, found, now, settings)), rules)
+    mark = judged.check_in if kind == "in" else judged.check_out
+    return iso(mark) if mark else None
 
 
 # --- the admin ---------------------------------------------------------------------------------------
 
 
-def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Settings) -> RequestPage:
+def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Settings, now: datetime) -> RequestPage:
     """Requests of the caller's units (or one unit), of one status or all, newest first within a status;
     attachments as short-lived links, recorded as handed to the caller; a KOREKSI under a cap with the
     employee's approved corrections of its month."""
@@ -366,7 +369,7 @@ def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Set
     def item(r: EmployeeRequest) -> RequestItem:
         link = store.presign(r.attachment_key, evidence_ttl_s(settings)) if r.attachment_key else None
         quota = correction_quota(r.nip, r.type, r.start_date, settings)
-        recorded = _recorded_time(r, settings)
+        recorded = _recorded_time(r, settings, now)
         if quota is None:
             return request_item(r, link, recorded_time=recorded)
         if quota.key not in approved:

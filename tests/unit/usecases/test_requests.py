@@ -18,6 +18,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import (
     ConflictError,
     ForbiddenError,
@@ -362,7 +363,7 @@ def test_an_admin_list_tells_each_correction_s_month_so_far(settings: Settings, 
     file(settings, new("IZIN", "2026-03-05"))
 
     def listed(rules: Settings) -> dict[str, Any]:
-        items = requests.list_requests(U1_ADMIN, AdminRequestsQuery(), rules).items
+        items = requests.list_requests(U1_ADMIN, AdminRequestsQuery(), rules, NOW).items
         counts = {(i.type, i.start_date): i.month_corrections for i in items}
         return {f"{t} {d}": (c.month, c.limit, c.approved) if c else None for (t, d), c in counts.items()}
 
@@ -388,12 +389,32 @@ def test_an_admin_sees_the_check_a_correction_would_stand_beside(settings: Setti
     file(settings, correction("2026-03-10", "07:25"))
     file(settings, correction("2026-03-09", "16:05", "out"))  # a day with no departure recorded
     # WHEN the unit's admin lists the requests
-    items = requests.list_requests(U1_ADMIN, AdminRequestsQuery(), settings).items
+    items = requests.list_requests(U1_ADMIN, AdminRequestsQuery(), settings, NOW).items
     # THEN the Tuesday correction shows the 09:10 arrival it would stand beside; Monday's has none to show
     assert {i.start_date: i.recorded_time for i in items} == {
         "2026-03-10": "2026-03-10T02:10:00+00:00",
         "2026-03-09": None,
     }
+
+
+def test_a_night_shift_s_check_out_correction_shows_its_own_shift_s_departure(
+    repos: Repositories, settings: Settings
+) -> None:
+    # GIVEN a nurse on 21:00-07:00 on Sunday 8 and Monday 9 March: Sunday's shift left Monday at 07:02, Monday's
+    # began 20:55 and has no departure yet
+    night = WorkHours(time(21, 0), time(7, 0))
+    repos.calendar.put_shifts(NIP, "U1", {date(2026, 3, 8): night, date(2026, 3, 9): night}, "admin")
+    for at, kind in ((datetime(2026, 3, 9, 0, 2, tzinfo=UTC), "out"), (datetime(2026, 3, 9, 13, 55, tzinfo=UTC), "in")):
+        seen = Event(
+            event_id=punch_event_id(NIP, at), nip=NIP, type=kind, status="accepted", attendance_time=at.isoformat(),
+            received_at=at.isoformat(), local_date="2026-03-09", unor_id="U1", warnings=(), reasons=(),
+        )  # fmt: skip
+        runtime.events().put_punches([seen])
+    # WHEN she asks for Monday's missing departure at 07:00 (Tuesday morning)
+    file(settings, correction("2026-03-09", "07:00", "out"))
+    [item] = [i for i in requests.list_requests(U1_ADMIN, AdminRequestsQuery(), settings, NOW).items]
+    # THEN the admin is shown no departure for it: Sunday's 07:02 belongs to Sunday's shift
+    assert item.recorded_time is None
 
 
 def test_admins_approving_at_once_never_pass_the_cap(settings: Settings, tmp_path: Path) -> None:
@@ -831,21 +852,24 @@ def test_a_request_is_decided_once_even_by_admins_at_the_same_moment(settings: S
 
 def test_a_unit_admin_sees_and_decides_only_their_units_requests(settings: Settings) -> None:
     mine, far = file(settings), file(settings, who=Principal(subject=FAR, role="employee"))
-    assert [r.request_id for r in requests.list_requests(U1_ADMIN, AdminRequestsQuery(), settings).items] == [mine]
-    assert {r.request_id for r in requests.list_requests(SUPER, AdminRequestsQuery(), settings).items} == {mine, far}
+    assert [r.request_id for r in requests.list_requests(U1_ADMIN, AdminRequestsQuery(), settings, NOW).items] == [mine]
+    assert {r.request_id for r in requests.list_requests(SUPER, AdminRequestsQuery(), settings, NOW).items} == {
+        mine,
+        far,
+    }
     # ... each named as SIMPEG names the employee (an admin knows people by name, not by 18 digits)
-    assert {(r.nip, r.nama) for r in requests.list_requests(SUPER, AdminRequestsQuery(), settings).items} == {
+    assert {(r.nip, r.nama) for r in requests.list_requests(SUPER, AdminRequestsQuery(), settings, NOW).items} == {
         (NIP, "Asep"),
         (FAR, "Cucu"),
     }
     with pytest.raises(ForbiddenError):
-        requests.list_requests(U1_ADMIN, AdminRequestsQuery(unor_id="U2"), settings)
+        requests.list_requests(U1_ADMIN, AdminRequestsQuery(unor_id="U2"), settings, NOW)
     with pytest.raises(NotFoundError):
         approve(far, settings)  # another unit's request is not found
     with pytest.raises(ForbiddenError):
         approve(mine, settings, who=ME)  # an employee decides nothing
     assert runtime.requests().get(far).status == "pending"  # type: ignore[union-attr]
-    pending = requests.list_requests(U2_ADMIN, AdminRequestsQuery(status="pending"), settings).items
+    pending = requests.list_requests(U2_ADMIN, AdminRequestsQuery(status="pending"), settings, NOW).items
     assert [r.request_id for r in pending] == [far]
 
 

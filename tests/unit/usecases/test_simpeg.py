@@ -137,7 +137,7 @@ def test_an_employee_moved_by_an_import_takes_their_pending_requests_to_the_new_
     assert answer["moved"] == 1
     # THEN the permit waits in U2's queue: U2's admin decides it, U1's admin no longer finds it
     u1, u2 = (Principal(f"ops-{u}", "unit_admin", frozenset({u})) for u in ("U1", "U2"))
-    listed = requests.list_requests(u2, AdminRequestsQuery(status="pending", unor_id="U2"), build_settings({}))
+    listed = requests.list_requests(u2, AdminRequestsQuery(status="pending", unor_id="U2"), build_settings({}), NOW)
     assert [r.request_id for r in listed.items] == [filed]
     decision = RequestDecisionRequest.model_validate({"decision": "reject", "note": "Sudah pindah"})
     with pytest.raises(NotFoundError):
@@ -169,5 +169,5 @@ def test_a_move_whose_queues_could_not_follow_is_made_again_by_the_next_import(
     monkeypatch.undo()
     assert import_rows([moved])["moved"] == 1
     u2 = Principal("ops-U2", "unit_admin", frozenset({"U2"}))
-    listed = requests.list_requests(u2, AdminRequestsQuery(status="pending", unor_id="U2"), build_settings({}))
+    listed = requests.list_requests(u2, AdminRequestsQuery(status="pending", unor_id="U2"), build_settings({}), NOW)
     assert [r.request_id for r in listed.items] == [filed]
