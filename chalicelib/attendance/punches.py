@@ -40,12 +40,19 @@ REPEAT_WINDOW = timedelta(minutes=5)
 # (07:20 and 07:26): the day counts them as one press, its arrival or its departure, not a departure minutes after
 # the arrival (`attendance.classify`). Nobody works a shift shorter than an hour.
 ONE_VISIT = timedelta(hours=1)
-_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S")
+_TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %I:%M:%S %p",
+)
 # Day/month/year as vendor software writes it in its Windows locale: day first in Indonesian, month first in
 # English (11/03/2026 is 3 November there). A file says which by a number above 12 (`_slash_order`); with seconds
 # or without (a sheet saved again by Excel drops them).
-_DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
-_MONTH_FIRST = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M")
+# An English Windows writes 12-hour times too ("4:05:00 PM").
+_DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p")
+_MONTH_FIRST = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p")
 _SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _CSV_HEADER = ("pin", "timestamp")
 
@@ -134,9 +141,13 @@ def _attlog_rows(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _spaced(line: str) -> list[str]:
-    """A line whose tabs a text editor turned into spaces: PIN, date and time are the first three words."""
+    """A line whose tabs a text editor turned into spaces: PIN, date and time are the first three words, and an
+    AM/PM after the time is the time's (read as 04:05 it lost twelve hours)."""
     words = line.split()
-    return [words[0], " ".join(words[1:3]), *words[3:]] if len(words) >= 3 else words
+    if len(words) < 3:
+        return words
+    ends = 4 if len(words) >= 4 and words[3].upper() in ("AM", "PM") else 3
+    return [words[0], " ".join(words[1:ends]), *words[ends:]]
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:

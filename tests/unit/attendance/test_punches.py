@@ -97,6 +97,16 @@ def test_a_file_of_day_month_year_dates_is_read_in_the_order_its_own_numbers_sho
     assert [p.local_time.date() for p in parsed.punches] == [date(2026, 11, d) for d in (3, 4, 5, 6, 9, 10, 11)]
 
 
+def test_twelve_hour_times_keep_their_afternoon() -> None:
+    # GIVEN an English Windows export: a log whose tabs became spaces, and a CSV, with 12-hour times
+    spaced = parse_punch_file(b"40 11/13/2026 4:05:00 PM 1 0\n40 11/13/2026 7:25:00 AM 1 0\n", False, WIB)
+    csv_ = parse_punch_file(b"pin,timestamp\n40,11/13/2026 4:05 PM\n40,2026-11-13 04:05:00 PM\n", True, WIB)
+    # THEN 4:05 PM is 16:05, not 04:05
+    assert [p.local_time for p in spaced.punches] == [datetime(2026, 11, 13, 16, 5), datetime(2026, 11, 13, 7, 25)]
+    assert [p.local_time for p in csv_.punches] == [datetime(2026, 11, 13, 16, 5)] * 2
+    assert spaced.problems == csv_.problems == []
+
+
 def test_pins_are_compared_without_leading_zeros_but_nips_stay_whole() -> None:
     assert canonical_pin("00012") == canonical_pin(" 12") == "12"
     assert canonical_pin("000000000000000001") == "000000000000000001"
