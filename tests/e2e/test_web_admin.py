@@ -421,6 +421,7 @@ def test_login_asks_for_the_otp_when_two_factor_is_on_and_works_at_phone_width(
     page.get_by_label("Kode OTP").fill(totp.at(time.time() + 30))  # the confirmed step is spent: the next one
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_role("heading", name="Pemantauan")).to_be_visible()
+    expect(page).to_have_title("Pemantauan · SMART Admin")  # the tab names the screen
 
     # At 360 px: the menu folds behind "Menu", nothing scrolls sideways, a super admin sees every screen
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -268,10 +268,12 @@ def test_show_password_on_activation_password_change_and_login(phone: Phone, emp
 def test_a_new_screen_takes_the_focus_to_its_heading_but_the_first_load_does_not(
     phone: Phone, employee: Employee
 ) -> None:
+    """... and names the page after it (the browser tab's and the screen reader's page name)."""
     page = phone.page
     # GIVEN the app opened from the activation link: the page starts at its top, nothing focused
     page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
     expect(page.get_by_role("heading", name="Aktivasi")).to_be_visible()
+    expect(page).to_have_title("Aktivasi · SMART")
     assert page.evaluate("document.activeElement === document.body")
     # WHEN a step leads to another screen (a button, a link, the way back, signing out)
     page.get_by_label("Kata sandi baru").fill(PASSWORD)
@@ -280,6 +282,7 @@ def test_a_new_screen_takes_the_focus_to_its_heading_but_the_first_load_does_not
     expect(page.get_by_role("heading", name="Beranda")).to_be_focused()
     page.get_by_role("link", name="Ubah Kata Sandi").click()
     expect(page.get_by_role("heading", name="Ubah Kata Sandi")).to_be_focused()
+    expect(page).to_have_title("Ubah Kata Sandi · SMART")
     phone.check_screen("ubah-sandi-fokus")
     page.get_by_role("link", name="Beranda").click()
     expect(page.get_by_role("heading", name="Beranda")).to_be_focused()

@@ -6,6 +6,14 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { messageOf } from "./api";
 
 /** The error line under a form or a list: always in the DOM (screen readers announce what appears in it). */
+/** The browser tab's and the screen reader's name of the page: the screen's own title, then the app's name
+ * (WCAG 2.4.2: every screen of a single-page app is a page of its own). */
+export function usePageTitle(title: string, app: string): void {
+  useEffect(() => {
+    document.title = `${title} · ${app}`;
+  }, [title, app]);
+}
+
 export function ErrorLine({ message }: { message: string | null }) {
   return (
     <p class="error" role="alert">

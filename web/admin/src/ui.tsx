@@ -12,6 +12,7 @@ import {
   LabelledInput,
   LabelledSelect,
   useLoad,
+  usePageTitle,
   useRun,
   type InputProps,
   type Loaded,
@@ -57,9 +58,7 @@ export function Done({ message, focusOn }: { message: string | null; focusOn?: u
 }
 
 export function Screen({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
-  useEffect(() => {
-    document.title = `${title} · SMART Admin`;
-  }, [title]);
+  usePageTitle(title, "SMART Admin");
   return (
     <section class="screen">
       <div class="screen-head">

@@ -1,7 +1,7 @@
 // Small building blocks of every screen: labelled fields (the label is the accessible name tests and help
 // texts use; each field is named after its id), the error line, the page frame, a form's submission.
 import type { ComponentChildren } from "preact";
-import { ColumnHeads, ErrorLine, Labelled, LabelledInput, LabelledSelect, useLoad, useRun, type InputProps, type SelectProps } from "../../shared/ui";
+import { ColumnHeads, ErrorLine, Labelled, LabelledInput, LabelledSelect, useLoad, usePageTitle, useRun, type InputProps, type SelectProps } from "../../shared/ui";
 
 type FieldProps = Omit<InputProps, "name" | "required"> & { required?: boolean };
 
@@ -13,6 +13,7 @@ export function Field(props: FieldProps) {
 export { ColumnHeads, ErrorLine, useLoad };
 
 export function Page({ title, back, children }: { title: string; back?: boolean; children: ComponentChildren }) {
+  usePageTitle(title, "SMART");
   return (
     <main>
       <header class="bar">
