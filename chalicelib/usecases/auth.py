@@ -255,9 +255,16 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
     expires = credentials.activation_expires if credentials is not None else None
     key = codes.code_key(settings.token_secret)
 
+    repeated = False
+
     def code_matches() -> bool:
-        """One MAC (or, for a code issued before codes were MACs, one scrypt run) whatever is stored."""
-        return codes.matches(key, nip, expires, code, stored) and (expires or 0) > epoch(now)
+        """One MAC (or, for a code issued before codes were MACs, one scrypt run) whatever is stored; or the
+        activation sent again (`_activated_here`)."""
+        nonlocal repeated
+        if codes.matches(key, nip, expires, code, stored) and (expires or 0) > epoch(now):
+            return True
+        repeated = _activated_here(account, device_id, password)
+        return repeated
 
     try:
         verify_guarded("employee", nip, code_matches, source=source, settings=settings, now=now)
@@ -267,8 +274,21 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
         raise InvalidCredentialsError()
     if not account.holder.active:
         raise AccountInactiveError()
+    if repeated:  # nothing to write again: the session of the login it now is
+        return _employee_token(account.holder, device_id, settings, now)
     hashed = passwords.hash_secret(password)
     return bind_first_phone(account, device_id, hashed, settings, now, fingerprint=request.device_fingerprint)
+
+
+def _activated_here(account: EmployeeAccount | None, device_id: str, password: str) -> bool:
+    """The same activation sent again, its answer lost on a weak link (the app tries again after 60 s): the code
+    is spent, but this phone already holds the account, with this password. Refused, the employee would be sent
+    for a new code, which ends the session, counts as a device reset and puts their first face under four eyes;
+    answered, it is the login it now is (the same secrets a login asks). The password's KDF runs only for the
+    bound phone."""
+    if account is None or account.holder.device_id != device_id:
+        return False
+    return _secret_matches(password, account.credentials.password_hash)
 
 
 def bind_first_phone(

@@ -85,9 +85,15 @@ def admin_login(username: str, password: str, at: datetime = NOW, source: str | 
 
 
 def activate(
-    nip: str, code: str, password: str = "kopi-susu-sore", at: datetime = NOW, source: str = "10.0.0.1"
+    nip: str,
+    code: str,
+    password: str = "kopi-susu-sore",
+    at: datetime = NOW,
+    source: str = "10.0.0.1",
+    *,
+    device: str = "android-0002-bbbb",
 ) -> str:
-    request = ActivateRequest(nip=nip, activation_code=code, password=password, device_id="android-0002-bbbb")
+    request = ActivateRequest(nip=nip, activation_code=code, password=password, device_id=device)
     return auth.activate(request, SETTINGS, at, source).token
 
 
@@ -211,7 +217,7 @@ def test_a_code_sealed_by_the_server_activates_once_without_a_kdf(
     assert activate(SEALED_HIRE, SEALED_CODE)
     # one MAC for the code; the only scrypt run is the new password's hash
     assert macs.take() == 1 and kdf.take() == [(2**14, 8, 1)]
-    assert answer(lambda: activate(SEALED_HIRE, SEALED_CODE)) == "INVALID_CREDENTIALS"  # spent
+    assert answer(lambda: activate(SEALED_HIRE, SEALED_CODE, device="android-0009-zzzz")) == "INVALID_CREDENTIALS"
 
 
 def test_binding_a_phone_is_audited_whether_by_activation_or_by_the_first_login_after_a_reset(
@@ -234,6 +240,36 @@ def test_binding_a_phone_is_audited_whether_by_activation_or_by_the_first_login_
     # AND a login on the bound phone binds nothing new
     assert auth.employee_login(request, SETTINGS, NOW, "10.0.0.1").token
     assert len([e for e in audited.entries() if e.action == "employee.device_bind"]) == 2
+
+
+def test_an_activation_sent_again_after_its_answer_was_lost_signs_in_and_writes_nothing_again(
+    people: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN a new hire whose activation was recorded, but whose phone never heard the answer (a weak link)
+    first = activate(NEW_HIRE, "12345678")
+    # WHEN the app sends the same activation again: the code is spent by now
+    again = activate(NEW_HIRE, "12345678")
+    # THEN it answers a session, as a login would, and the earlier one goes on: nothing was reset
+    assert auth.authenticate(bearer(again), SETTINGS, NOW).subject == NEW_HIRE
+    assert auth.authenticate(bearer(first), SETTINGS, NOW).subject == NEW_HIRE
+    stored = people.people.get_employee(NEW_HIRE)
+    assert stored is not None and stored.device_reset_by is None  # their first face needs no second admin
+    assert len([e for e in audited.entries() if e.action == "employee.device_bind"]) == 1
+    # AND only the phone that holds the account, with its password, is answered so: anyone else needs the code
+    assert answer(lambda: activate(NEW_HIRE, "12345678", device="android-0009-zzzz")) == "INVALID_CREDENTIALS"
+    assert answer(lambda: activate(NEW_HIRE, "12345678", password="teh-manis-siang")) == "INVALID_CREDENTIALS"
+
+
+def test_an_activation_sent_again_is_a_guess_like_any_other_within_the_limits(people: Repositories) -> None:
+    # GIVEN an activated new hire; WHEN five wrong passwords come with their phone's id and the spent code
+    activate(NEW_HIRE, "12345678")
+    for i in range(5):
+        assert answer(lambda i=i: activate(NEW_HIRE, "12345678", password=f"tebakan-ke-{i}-salah")) == (
+            "INVALID_CREDENTIALS"
+        )
+    # THEN the account's limit is reached: the right password waits the window too
+    assert answer(lambda: activate(NEW_HIRE, "12345678")) == "RATE_LIMITED"
+    assert answer(lambda: login(NEW_HIRE, "kopi-susu-sore")) == "RATE_LIMITED"
 
 
 def phone_hash(device_id: str) -> str:
