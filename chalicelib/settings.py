@@ -41,6 +41,9 @@ _ANTISPOOF_ALIASES = {"false": "off", "0": "off", "true": "on", "1": "on"}  # wh
 # are scored by; the first is the default. Named here because the settings may not import the face code
 # (.importlinter); tests/unit/core/test_settings_face_policy.py holds this list to the calibration's entries.
 FACE_POLICIES = ("default", "cc0")
+# The longest a regency may let a phone keep an offline capture (`SMART_OFFLINE_MAX_AGE_H`): the app sends it again
+# under its client_request_id until then, so the store remembers a request's answer at least that long.
+OFFLINE_MAX_AGE_H_LIMIT = 24 * 14
 
 _N = TypeVar("_N", int, float)
 
@@ -265,7 +268,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         face_retention_days=_int(env, "SMART_FACE_RETENTION_DAYS", 90, 1, 3650),
         export_retention_days=_int(env, "SMART_EXPORT_RETENTION_DAYS", 7, 1, 365),
         rules=_rules(env),
-        offline_max_age_h=_int(env, "SMART_OFFLINE_MAX_AGE_H", 72, 1, 24 * 14),
+        offline_max_age_h=_int(env, "SMART_OFFLINE_MAX_AGE_H", 72, 1, OFFLINE_MAX_AGE_H_LIMIT),
         simpeg_wait_s=_float(env, "SMART_SIMPEG_WAIT_S", 25.0, 0.0, 25.0),
         simpeg_inline_changes=_int(env, "SMART_SIMPEG_INLINE_CHANGES", 1000, 0, 100_000),
         simpeg_worker_function=_get(env, "SMART_SIMPEG_WORKER_FUNCTION"),

@@ -35,6 +35,7 @@ from chalicelib.face.config import ReplayLimits
 from chalicelib.face.replay import nearest
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.observability import Metric
+from chalicelib.settings import OFFLINE_MAX_AGE_H_LIMIT
 from chalicelib.store.base import (
     ConditionFailed,
     RawItem,
@@ -53,7 +54,9 @@ from chalicelib.store.people import get_model
 from chalicelib.store.vectors import pack, unpack
 
 EVENT_ID = re.compile(r"^(?P<nip>[0-9]{18})\.(?P<at>[0-9]{8}T[0-9]{6}Z)\.(?P<suffix>[0-9a-f]{8})$")
-IDEMPOTENCY_TTL = timedelta(days=3)
+# A retry returns the first answer for as long as the app may send it again: an offline capture is kept on the phone
+# (and sent again under the same id) up to the regency's limit, at most OFFLINE_MAX_AGE_H_LIMIT, then a day's margin.
+IDEMPOTENCY_TTL = timedelta(hours=OFFLINE_MAX_AGE_H_LIMIT + 24)
 FINGERPRINT_DAYS = 400  # replay history kept per employee (and the TTL of a fingerprint)
 ANSWER_POLL_S = 0.2
 PUNCH_CHUNK = 100  # items of one DynamoDB transaction (its maximum)

@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from chalicelib.face.config import ReplayLimits
+from chalicelib.settings import OFFLINE_MAX_AGE_H_LIMIT
 from chalicelib.store.events import (
     FINGERPRINT_DAYS,
     FOLDED_MARK,
@@ -25,7 +26,7 @@ from chalicelib.store.events import (
     summary_partition,
     unfolded_from,
 )
-from chalicelib.store.models import EventModel, FingerprintModel, shared_connection
+from chalicelib.store.models import EventModel, FingerprintModel, IdempotencyModel, shared_connection
 from tests.functional.dynamo_reads import dynamodb_requests
 from tests.unit.store.events_contract import (
     AT,
@@ -269,3 +270,18 @@ def test_a_month_is_folded_only_after_its_last_day_is_over() -> None:
     assert unfolded_from(datetime(2026, 12, 2, 0, 0, tzinfo=UTC)) == "2026-12"
     assert unfolded_from(datetime(2027, 1, 1, 12, 0, tzinfo=UTC)) == "2026-12"
     assert months_between("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01"]
+
+
+def test_a_request_is_remembered_as_long_as_a_phone_may_send_it_again(aws: None) -> None:
+    """A regency may let phones keep offline captures up to OFFLINE_MAX_AGE_H_LIMIT; the app sends one again under
+    its client_request_id until then. DynamoDB's TTL must not forget the first answer sooner (the resend would be
+    judged anew: REPLAYED_PHOTO against its own photo, a refusal stored as fraud evidence)."""
+    repo = DynamoEventsRepository()
+    longest = timedelta(hours=OFFLINE_MAX_AGE_H_LIMIT)
+    # GIVEN a request claimed, and another answered by its check-in
+    assert repo.claim_request(f"{NIP}#r-claimed", "body-of-r-claimed", AT, 60) is None
+    repo.write_checkin(write(event(), "r-1"))
+    # THEN neither record expires before the longest time a phone keeps a capture
+    for key in (f"{NIP}#r-claimed", f"{NIP}#r-1"):
+        expires = IdempotencyModel.get(key).expires
+        assert expires is not None and expires > AT + longest, key
