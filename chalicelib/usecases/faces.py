@@ -29,8 +29,8 @@ from chalicelib.domain.faces import (
 )
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.face import DuplicateFaceError, FaceAnalysis, Template, Vector, Verdict
-from chalicelib.face.config import Purpose
+from chalicelib.face import DuplicateFaceError, FaceAnalysis, ReplayedPhotoError, Template, Vector, Verdict
+from chalicelib.face.config import Purpose, ReplayLimits
 from chalicelib.face.index import PAIR_BLOCK, Match, Pair
 from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify, verify_vectors
@@ -97,6 +97,24 @@ def decode_photo(value: str, settings: Settings, field: str = "photo") -> bytes:
 # --- enrolment ---------------------------------------------------------------------------------------
 
 
+# What an enrolment photo too like an earlier one is told. The check-in text ("sudah pernah digunakan ... langsung
+# dari kamera") accuses someone who did use the live camera: two enrolment shots taken without moving the phone,
+# or a retake after an answer lost on a weak link, are that alike. What helps is a change of angle.
+ENROL_REPLAYED = (
+    "Foto ini sama atau sangat mirip dengan foto yang sudah dikirim sebelumnya. Ubah sedikit posisi kamera "
+    "(lebih tinggi, lebih rendah, atau ke samping), lalu ambil foto lagi."
+)
+
+
+def check_not_sent_before(nip: str, analysis: FaceAnalysis, limits: ReplayLimits, now: datetime) -> None:
+    """REPLAYED_PHOTO (same code and details as at check-in) when an enrolment photo is a copy of one the
+    employee sent before, in words that ask for a new angle instead of a live photo."""
+    try:
+        check_replay(analysis, runtime.events().fingerprints_of(nip, now), limits)
+    except ReplayedPhotoError as exc:
+        raise ReplayedPhotoError(ENROL_REPLAYED, exc.details) from exc
+
+
 def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, now: datetime) -> FaceEnrolled:
     """Add a reference photo: analysed, refused on no/many faces, poor quality, a replay or another employee's
     face, photo kept privately; approved at once unless the device was reset within FOUR_EYES, or the face is
@@ -105,7 +123,7 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     data = decode_photo(body.photo, settings)
     engine, policy = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
-    check_replay(analysis, runtime.events().fingerprints_of(employee.nip, now), engine.config.replay)
+    check_not_sent_before(employee.nip, analysis, engine.config.replay, now)
     check_not_duplicate(employee.nip, analysis.embeddings, settings)
     reset_by = four_eyes(employee, now)
     own = own_match(employee, analysis.embeddings, settings)
@@ -137,7 +155,7 @@ def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now
     data = decode_photo(body.photo, settings)
     engine, _ = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
-    check_replay(analysis, runtime.events().fingerprints_of(employee.nip, now), engine.config.replay)
+    check_not_sent_before(employee.nip, analysis, engine.config.replay, now)
     check_not_duplicate(employee.nip, analysis.embeddings, settings)
     try:
         template_id, _ = keep_enrolment(

@@ -23,7 +23,7 @@ from chalicelib.errors import (
     UnavailableError,
     ValidationError,
 )
-from chalicelib.face import DuplicateFaceError, Template
+from chalicelib.face import DuplicateFaceError, ReplayedPhotoError, Template
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.messages import message_for
 from chalicelib.settings import Settings
@@ -289,6 +289,19 @@ def test_an_inactive_employee_cannot_self_enrol(
     with pytest.raises(AccountInactiveError):
         faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
     assert state() == (0, 0)
+
+
+def test_a_self_enrolment_sent_again_after_a_lost_answer_asks_for_another_angle(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN a self-enrolment that was kept (its answer lost on a weak link)
+    faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # WHEN the employee takes the same shot again
+    with pytest.raises(ReplayedPhotoError) as refused:
+        faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # THEN the app is told to change the camera's position, not that the photo is an old one
+    assert (refused.value.code, refused.value.message) == ("REPLAYED_PHOTO", faces.ENROL_REPLAYED)
+    assert refused.value.details["reason"] == "identical_bytes" and state() == (0, 1)
 
 
 # --- attacks on the decision ------------------------------------------------------------------------------

@@ -120,6 +120,30 @@ def test_the_same_photo_twice_is_a_replay(settings: Settings, twins: Audit) -> N
     assert employee().template_count == 1 and len(twins()) == 1
 
 
+def shifted(relative: str, px: int) -> bytes:
+    """The photo as the next frame of a phone held almost still: the scene moved `px` pixels sideways."""
+    with Image.open(io.BytesIO(selfie(relative))) as image:
+        moved = image.crop((px, 0, image.width, image.height))
+        out = io.BytesIO()
+        moved.save(out, "JPEG", quality=85)
+        return out.getvalue()
+
+
+def test_a_second_enrolment_shot_without_moving_the_phone_asks_for_another_angle(
+    settings: Settings, twins: Audit
+) -> None:
+    # GIVEN an enrolled photo
+    enrol(ENROL, settings)
+    # WHEN the next shot is taken with the phone moved by a few pixels only
+    with pytest.raises(ReplayedPhotoError) as refused:
+        enrol(shifted(ENROL, 6), settings)
+    # THEN it is still refused with the same code and details, but in words that ask for a change of angle
+    # instead of the check-in's accusation of an old photo
+    assert refused.value.code == "REPLAYED_PHOTO" and refused.value.details["history_index"] == 0
+    assert refused.value.message == faces.ENROL_REPLAYED
+    assert "Ubah sedikit posisi kamera" in str(refused.value) and "sudah pernah digunakan" not in str(refused.value)
+
+
 def test_a_photo_without_a_face_is_refused_and_nothing_kept(settings: Settings, twins: Audit) -> None:
     blank = io.BytesIO()
     gradient = np.tile(np.linspace(0, 255, 640, dtype=np.uint8), (480, 1))
