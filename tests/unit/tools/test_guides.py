@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from chalicelib.usecases import faces
 from tools import guides
 
 
@@ -51,3 +52,20 @@ def test_the_employee_guide_names_the_app_s_own_words_for_a_stale_gps_fix_and_sh
     # the button under every form a password is typed in: activation, login, and changing it
     for heading in ("3. Aktivasi (sekali saja)", "4. Masuk", "7. Menu lain"):
         assert f"**{show}**" in _section(guide, heading), heading
+
+
+def test_the_employee_guide_sends_a_new_phone_to_a_login_after_the_reset_not_to_a_new_code() -> None:
+    # A login binds a released phone (usecases.auth.employee_login); a new code is for a forgotten password only,
+    # and using it ends every session and puts the next face under four eyes.
+    guide = guides.GUIDES[0].read_text(encoding="utf-8")
+    activation = _section(guide, "3. Aktivasi (sekali saja)")
+    after_reset = activation[activation.index("**reset perangkat**") :]
+    assert "lalu masuk di ponsel baru dengan NIP dan kata sandi" in after_reset
+    assert "lalu minta kode aktivasi baru" not in guide
+    assert "hanya diperlukan bila Anda lupa kata sandi" in after_reset
+
+
+def test_the_employee_guide_names_the_enrolment_s_own_words_for_a_photo_sent_before() -> None:
+    guide = guides.GUIDES[0].read_text(encoding="utf-8")
+    first_sentence = faces.ENROL_REPLAYED.split(". ")[0]
+    assert f"| {first_sentence} (`REPLAYED_PHOTO`, saat daftar wajah) |" in guide
