@@ -309,6 +309,30 @@ def test_an_arrival_taken_out_by_an_admin_lets_the_employee_check_in_again(
     assert repos.events.has_arrival_mark(NIP, "2026-12-03")
 
 
+def test_of_two_arrivals_sent_at_once_the_one_that_loses_is_shown_the_first(
+    repos: Repositories, employee: Principal, enrolled: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an arrival whose face is being checked while another arrival of the employee is recorded (two sent
+    # at once: the day's mark in the transaction decides)
+    body, raw = request(photo=selfie(GENUINE))
+    other, other_raw = request("r-2", photo=selfie(GENUINE_2))
+    winner: list[dict[str, Any]] = []
+    check_face = checkin._check_face
+
+    def while_checking(attempt: checkin.Attempt, settings: Settings) -> None:
+        check_face(attempt, settings)
+        if attempt.claim_key.endswith("#r-1"):  # the other arrival is recorded meanwhile
+            winner.append(rendered(checkin.check_in(employee, other, other_raw, enrolled, NOW)))
+
+    monkeypatch.setattr(checkin, "_check_face", while_checking)
+    # WHEN the first one is written, THEN it is refused naming the arrival that won, as one sent later would be
+    with pytest.raises(AlreadyRecordedError) as refused:
+        checkin.check_in(employee, body, raw, enrolled, NOW)
+    assert winner[0]["status"] in RECORDED
+    assert refused.value.details["first_event"]["event_id"] == winner[0]["event_id"]
+    assert claim(repos, raw) is None
+
+
 def test_the_same_photo_again_is_a_recorded_replay_refusal(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
