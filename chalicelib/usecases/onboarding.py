@@ -13,6 +13,8 @@ from chalicelib.usecases import faces
 from chalicelib.usecases.access import require_not_own, require_unit_scope
 from chalicelib.usecases.auth import epoch
 
+EMPLOYEE_INACTIVE = "Pegawai ini tidak aktif menurut SIMPEG; kode aktivasi tidak dapat dibuat."
+
 
 def create_activation(actor: Principal, nip: str, settings: Settings, now: datetime) -> tuple[str, datetime]:
     employee = runtime.people().get_employee(nip)
@@ -21,7 +23,8 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
     require_unit_scope(actor, employee.unor_id)
     require_not_own(actor, nip)
     if not employee.active:
-        raise AccountInactiveError()
+        # The code's default text ("Akun Anda tidak aktif") would tell the admin their own account is locked.
+        raise AccountInactiveError(EMPLOYEE_INACTIVE)
     code = codes.new_code()
     expires = epoch(now) + settings.activation_ttl_s
     sealed = codes.seal(codes.code_key(settings.token_secret), nip, expires, code)

@@ -722,6 +722,27 @@ def test_a_super_admin_lifts_an_employees_login_lock_from_the_employee_page(
     d.assert_clean()
 
 
+def test_the_page_of_an_employee_simpeg_deactivated_offers_no_activation_code(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN an employee of the unit whom SIMPEG lists as retired
+    nip, nama = fresh_nip(), f"Bambang Purnabakti {secrets.token_hex(2).upper()}"
+    row = {"nip": nip, "nama": nama, "unor_id": world.unit_id, "unor_nama": world.unit_name, "jabatan": "Guru"}
+    imported = _expect(
+        world.admin.post("/v1/admin/simpeg/import", {"employees": [{**row, "status": "pensiun"}]}), 200, "import"
+    )
+    assert not imported["errors"], imported
+    # WHEN the unit's admin opens the employee's page
+    d = desk(admin="unit_admin")
+    page = d.page
+    page.goto(f"/admin/#/pegawai/{nip}")
+    # THEN the access panel says why there is no code instead of offering a button the API refuses
+    access = page.get_by_role("region", name="Akses")
+    expect(access.get_by_text("Pegawai ini tidak aktif menurut SIMPEG", exact=False)).to_be_visible()
+    expect(access.get_by_role("button", name="Buat Kode Aktivasi")).to_have_count(0)
+    d.assert_clean()
+
+
 def test_a_device_reset_in_the_console_ends_the_phone_and_a_face_after_it_needs_another_admin(
     world: World, desk: Callable[..., Desk]
 ) -> None:

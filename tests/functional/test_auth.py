@@ -185,6 +185,21 @@ def test_inactive_employee_cannot_log_in(api: Api) -> None:
     assert answer.status == 403 and answer.body["error"]["code"] == "ACCOUNT_INACTIVE"
 
 
+def test_a_code_for_a_deactivated_employee_is_refused_in_words_about_the_employee(api: Api) -> None:
+    # GIVEN an employee SIMPEG deactivated
+    PEOPLE.upsert_unit("U1", "Unit U1")
+    PEOPLE.put_employee(Employee(nip=NIP, nama="Asep Saepudin", unor_id="U1", active=False))
+    # WHEN an admin asks for an activation code
+    answer = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=api.admin_token())
+    # THEN the code stays ACCOUNT_INACTIVE, but the admin reads that the employee is inactive, not their own account
+    assert (answer.status, answer.body["error"]["code"]) == (403, "ACCOUNT_INACTIVE")
+    assert (
+        answer.body["error"]["message"] == "Pegawai ini tidak aktif menurut SIMPEG; kode aktivasi tidak dapat dibuat."
+    )
+    account = PEOPLE.employee_account(NIP)
+    assert account is not None and account.credentials.activation_hash is None
+
+
 def test_without_a_unit_the_employee_list_pages_through_every_unit_the_caller_sees(api: Api) -> None:
     # GIVEN 120 employees in U1 and 3 in U2
     seed("U1")

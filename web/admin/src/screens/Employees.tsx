@@ -435,19 +435,23 @@ function Access({ employee, onChanged }: { employee: Employee; onChanged: () => 
     <section class="panel" aria-label="Akses">
       <h2>Akses aplikasi</h2>
       <p>Ponsel terdaftar: {employee.device_bound ? "Ya" : "Belum"}</p>
+      {/* SIMPEG deactivated the employee: the API refuses a code (403 ACCOUNT_INACTIVE), so none is offered. */}
+      {employee.active ? null : <p class="hint">Pegawai ini tidak aktif menurut SIMPEG: kode aktivasi tidak dapat dibuat.</p>}
       <div class="buttons">
-        <button
-          type="button"
-          disabled={action.busy}
-          onClick={() =>
-            void action.run(async () => {
-              setCode(await call("POST", `${base}/activation`));
-              return null;
-            })
-          }
-        >
-          Buat Kode Aktivasi
-        </button>
+        {employee.active ? (
+          <button
+            type="button"
+            disabled={action.busy}
+            onClick={() =>
+              void action.run(async () => {
+                setCode(await call("POST", `${base}/activation`));
+                return null;
+              })
+            }
+          >
+            Buat Kode Aktivasi
+          </button>
+        ) : null}
         <ConfirmButton
           label="Reset Perangkat"
           question="Ponsel lama tidak bisa dipakai lagi. Lanjutkan?"
