@@ -21,7 +21,7 @@ from .detect import MTCNN, Detection, dominant_face
 from .embedders import Embedder, load_embedder
 from .errors import LowQualityError, MultipleFacesError, NoFaceError, UnsupportedImageError
 from .liveness import SAME_FACE_MODELS, Action, LivenessLimits, LivenessResult, judge
-from .quality import assess
+from .quality import assess, photo_brightness
 from .replay import fingerprint
 from .sessions import load_session
 from .types import FaceAnalysis, QualityReport
@@ -137,8 +137,19 @@ class FaceEngine:
         except (NoFaceError, MultipleFacesError):
             return None
 
+    def _main_face(self, rgb: npt.NDArray[np.uint8], purpose: Purpose) -> Detection:
+        """The photo's one dominant face; NO_FACE that says the photo is too dark when it is (dim light is the
+        usual reason the detector misses a face that is there, and the employee cannot tell)."""
+        try:
+            return dominant_face(self.detect(rgb, purpose=purpose), self.config.detect, rgb.shape[1])
+        except NoFaceError:
+            brightness = photo_brightness(rgb)
+            if brightness < self.config.quality.min_photo_brightness:
+                raise NoFaceError.too_dark(brightness) from None
+            raise
+
     def _analyse(self, photo: _Photo, purpose: Purpose) -> FaceAnalysis:
-        face = dominant_face(self.detect(photo.rgb, purpose=purpose), self.config.detect, photo.rgb.shape[1])
+        face = self._main_face(photo.rgb, purpose)
         quality = assess(photo.rgb, face, self.config.quality, purpose)
         if not quality.ok:
             raise LowQualityError(quality.problems, details={"quality": _quality_details(quality)})

@@ -6,7 +6,7 @@ mapping is done once, elsewhere, from `code`. What the employee reads is the cod
 
     FaceError
     ├── UnsupportedImageError   UNSUPPORTED_IMAGE  not a JPEG/PNG, too big, truncated or hostile
-    ├── NoFaceError             NO_FACE
+    ├── NoFaceError             NO_FACE            details["reason"] too_dark when the photo is very dark
     ├── MultipleFacesError      MULTIPLE_FACES     two or more faces of similar size
     ├── LowQualityError         LOW_QUALITY        details["reasons"]: face_too_small, too_dark, ...
     ├── ReplayedPhotoError      REPLAYED_PHOTO     same photo (or a copy of it) sent before
@@ -31,6 +31,13 @@ class UnsupportedImageError(FaceError, code="UNSUPPORTED_IMAGE"):
 
 class NoFaceError(FaceError, code="NO_FACE"):
     """No face was found in the photo."""
+
+    @classmethod
+    def too_dark(cls, brightness: float) -> NoFaceError:
+        """No face found in a photo this dark: the detector's usual miss in a dim room, so the employee is told
+        to find light (the code's own text only asks to show the face, which they did)."""
+        message = f"Wajah tidak terdeteksi. {QUALITY_ADVICE['too_dark']}"
+        return cls(message, {"reason": "too_dark", "brightness": round(brightness, 1)})
 
 
 class MultipleFacesError(FaceError, code="MULTIPLE_FACES"):

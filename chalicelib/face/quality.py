@@ -49,6 +49,11 @@ def assess(
     )
 
 
+def photo_brightness(rgb: npt.NDArray[np.uint8]) -> float:
+    """Mean grey level (Rec. 601 luma) of the whole photo: why no face was found when it is very low."""
+    return float((rgb.astype(np.float64) @ _LUMA).mean()) if rgb.size else 0.0
+
+
 def _face_grey(rgb: npt.NDArray[np.uint8], face: Detection) -> npt.NDArray[np.float64]:
     """Greyscale of the central part of the face box (hair and background left out)."""
     x1, y1, x2, y2 = face.box

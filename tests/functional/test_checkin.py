@@ -16,6 +16,7 @@ from PIL import Image
 
 from chalicelib import runtime
 from chalicelib.attendance import challenges
+from chalicelib.face.errors import QUALITY_ADVICE
 from chalicelib.messages import MESSAGES
 from chalicelib.settings import load_settings
 from chalicelib.store.models import (
@@ -161,6 +162,20 @@ def test_face_refusals(employee: Employee) -> None:
     two = employee.check_in(selfie("fr/two_people.jpg", long_side=1024))
     assert two.status == 422 and two.body["error"]["code"] == "MULTIPLE_FACES"
     assert {e.status for e in stored_events(employee.nip)} == {"refused"}
+
+
+def test_a_selfie_too_dark_to_find_a_face_says_to_find_light(employee: Employee) -> None:
+    # GIVEN a genuine selfie taken in a room with 3 % of the light: the detector finds no face in it
+    rgb = np.asarray(Image.open(io.BytesIO(selfie(GENUINE))).convert("RGB"), dtype=np.float64)
+    dark = io.BytesIO()
+    Image.fromarray((rgb * 0.03).astype(np.uint8)).save(dark, "JPEG")
+    # WHEN it is sent as a check-in
+    answer = employee.check_in(dark.getvalue())
+    # THEN it is refused as NO_FACE in words that name the dark and what to do, and recorded so
+    assert answer.status == 422 and answer.body["error"]["code"] == "NO_FACE", answer.body
+    assert answer.body["error"]["details"]["reason"] == "too_dark"
+    assert answer.body["error"]["message"].endswith(QUALITY_ADVICE["too_dark"])
+    assert [(e.status, e.reasons) for e in stored_events(employee.nip)] == [("refused", ["NO_FACE"])]
 
 
 def test_bad_input_is_400_and_records_nothing(employee: Employee) -> None:

@@ -12,6 +12,7 @@ from PIL import Image
 
 from chalicelib.face import FaceConfig, FaceEngine, check_replay, errors
 from chalicelib.face.sessions import clear_sessions
+from tests.conftest import faces_dir
 
 DLIB = "dlib_resnet_v1"
 
@@ -54,6 +55,40 @@ def test_gradient_image_has_no_face(engine: FaceEngine) -> None:
     rgb = np.stack([np.add.outer(y, x) / 2, np.tile(x, (480, 1)), np.tile(y[:, None], (1, 640))], axis=2)
     with pytest.raises(errors.NoFaceError):
         engine.analyse(jpeg(rgb.astype(np.uint8)), purpose="verify")
+
+
+def darkened(path: Path, gain: float) -> bytes:
+    """The photo as a phone takes it in a dim room: every pixel's light scaled by `gain`."""
+    rgb = np.asarray(Image.open(path).convert("RGB"), dtype=np.float64)
+    return jpeg(np.clip(rgb * gain, 0, 255).astype(np.uint8))
+
+
+def test_a_face_lost_in_the_dark_is_no_face_that_says_to_find_light(engine: FaceEngine) -> None:
+    # GIVEN one photo of each East/Southeast-Asian identity, taken in a room with 8 % of the light
+    photos = sorted(faces_dir("dev-asia").glob("images/*/1.jpg"))
+    assert len(photos) >= 20
+    lost: list[errors.NoFaceError] = []
+    for path in photos:
+        try:
+            engine.analyse(darkened(path, 0.08), purpose="enrol")
+        except errors.NoFaceError as exc:
+            lost.append(exc)
+        except errors.FaceError:
+            pass  # found, then refused as too dark (LOW_QUALITY, with its own advice) or for another reason
+    # WHEN the detector finds no face in many of them
+    assert len(lost) >= 5
+    # THEN each is NO_FACE, but says the photo is too dark and what to do about it
+    for exc in lost:
+        assert exc.code == "NO_FACE" and exc.details["reason"] == "too_dark"
+        assert isinstance(exc.details["brightness"], float) and exc.details["brightness"] < 40
+        assert exc.message is not None and exc.message.endswith(errors.QUALITY_ADVICE["too_dark"])
+
+
+def test_a_photo_without_a_face_in_good_light_keeps_the_code_s_own_words(engine: FaceEngine) -> None:
+    wall = np.full((480, 640, 3), 150, dtype=np.uint8)
+    with pytest.raises(errors.NoFaceError) as refused:
+        engine.analyse(jpeg(wall), purpose="enrol")
+    assert refused.value.message is None and refused.value.details == {}
 
 
 def test_a_selfie_gives_unit_embeddings_and_a_fingerprint(engine: FaceEngine, dev_faces: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.face import errors
+from chalicelib.messages import MESSAGES
 
 
 @pytest.mark.parametrize(
@@ -47,3 +48,11 @@ def test_low_quality_says_what_to_change_for_each_problem() -> None:
 def test_low_quality_without_a_known_problem_leaves_the_words_to_its_code() -> None:
     assert errors.LowQualityError(()).message is None
     assert errors.LowQualityError(("something_new",)).message is None
+
+
+def test_no_face_in_a_dark_photo_says_the_code_s_first_words_and_the_dark_advice() -> None:
+    error = errors.NoFaceError.too_dark(9.04)
+    assert (error.code, error.details) == ("NO_FACE", {"reason": "too_dark", "brightness": 9.0})
+    # the same opening as the code's one text (chalicelib.messages, which this package may not import)
+    first = MESSAGES["NO_FACE"].split(". ")[0] + "."
+    assert error.message == f"{first} {errors.QUALITY_ADVICE['too_dark']}"
