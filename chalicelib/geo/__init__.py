@@ -28,6 +28,7 @@ from chalicelib.geo.codes import (
     OUTSIDE_ZONE,
     REFUSAL_PRIORITY,
     STATIC_FIX,
+    TRAVEL_AFTER_REFUSAL,
     VALIDATION_ERROR,
 )
 from chalicelib.geo.config import INDONESIA, BoundingBox, GeoPolicy, ZoneConfig, overshoot_bound_m
@@ -64,6 +65,7 @@ __all__ = [
     "OUTSIDE_ZONE",
     "REFUSAL_PRIORITY",
     "STATIC_FIX",
+    "TRAVEL_AFTER_REFUSAL",
     "VALIDATION_ERROR",
     "BoundingBox",
     "CellSet",

@@ -14,6 +14,10 @@ IMPOSSIBLE_TRAVEL = "IMPOSSIBLE_TRAVEL"
 GPS_INACCURATE = "GPS_INACCURATE"
 OUTSIDE_ZONE = "OUTSIDE_ZONE"
 STATIC_FIX = "STATIC_FIX"
+# A jump no vehicle makes from a position the employee was refused at (outside the zone at home, then "at the
+# office" a minute later: fake GPS switched on after a refusal). Never a refusal: a refused fix may be a GPS
+# glitch, and the employee must not be locked out by it; the reviewer reads both.
+TRAVEL_AFTER_REFUSAL = "TRAVEL_AFTER_REFUSAL"
 
 REFUSAL_PRIORITY: tuple[str, ...] = (
     VALIDATION_ERROR,

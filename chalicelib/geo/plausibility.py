@@ -85,12 +85,17 @@ class PositionAssessment:
 
 
 def assess_position(
-    fix: Fix, zones: Sequence[ZoneRef], history: Sequence[PastFix], policy: GeoPolicy
+    fix: Fix,
+    zones: Sequence[ZoneRef],
+    history: Sequence[PastFix],
+    policy: GeoPolicy,
+    refused: Sequence[PastFix] = (),
 ) -> PositionAssessment:
     """Run all position checks on `fix` against the employee's candidate `zones` and recent `history`.
 
     `zones` should come from zones.zones_for_day (unit zones first, then active field duty); `history`
-    should be the employee's recently recorded fixes (e.g. the last few weeks; more only costs time).
+    should be the employee's recently recorded fixes (e.g. the last few weeks; more only costs time);
+    `refused`, the believable positions of their recent refused attempts (TRAVEL_AFTER_REFUSAL, a warning).
     """
     if fix.at.tzinfo is None:
         raise ValueError("Fix.at must be timezone-aware")
@@ -110,6 +115,10 @@ def assess_position(
         (codes.STATIC_FIX, _static_finding(fix, history, policy)),
     )
     findings.update({code: found for code, found in checks if found is not None})
+    if codes.IMPOSSIBLE_TRAVEL not in findings:
+        after_refusal = _travel_finding(fix, refused, policy)
+        if after_refusal is not None:
+            findings[codes.TRAVEL_AFTER_REFUSAL] = after_refusal
     return _split(zone, findings, policy)
 
 
@@ -117,6 +126,8 @@ def _split(zone: ZoneRef | None, findings: dict[str, Details], policy: GeoPolicy
     ordered = [code for code in codes.REFUSAL_PRIORITY if code in findings]
     refusals = tuple(c for c in ordered if c == codes.VALIDATION_ERROR or c in policy.refuse)
     warnings = tuple(c for c in ordered if c not in refusals)
+    if codes.TRAVEL_AFTER_REFUSAL in findings:
+        warnings += (codes.TRAVEL_AFTER_REFUSAL,)
     return PositionAssessment(zone, refusals, warnings, findings)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, TypeVar
@@ -33,7 +34,16 @@ from chalicelib.errors import (
 )
 from chalicelib.face import FaceAnalysis, FaceError, exif_warning
 from chalicelib.face.liveness import Action, LivenessLimits
-from chalicelib.geo import Fix, GeoError, PastFix, assess_position, local_day, zones_for_day
+from chalicelib.geo import (
+    GPS_INACCURATE,
+    MOCK_LOCATION,
+    Fix,
+    GeoError,
+    PastFix,
+    assess_position,
+    local_day,
+    zones_for_day,
+)
 from chalicelib.messages import REFUSAL_CODES, message_for
 from chalicelib.observability import Metric, count_checkin, logger, timed
 from chalicelib.settings import Settings
@@ -370,7 +380,7 @@ def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -
     assignments = field_duty_assignments(employee.nip, attempt.duties, config)
     zones = zones_for_day(employee.nip, unit_zones, assignments, day)
     fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
-    assessment = assess_position(fix, zones, _past_fixes(recent), geo_policy(settings))
+    assessment = assess_position(fix, zones, _past_fixes(recent), geo_policy(settings), _refused_fixes(recent))
     refusal = assessment.first_refusal()
     if refusal is not None:
         raise refusal
@@ -380,10 +390,23 @@ def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -
 
 
 def _past_fixes(recent: list[Event]) -> list[PastFix]:
+    return _fixes(recent, lambda e: e.status in RECORDED)
+
+
+# Refusals whose position says nothing of where the phone was: a fake one, or one too vague to judge.
+_UNBELIEVED = frozenset({MOCK_LOCATION, GPS_INACCURATE})
+
+
+def _refused_fixes(recent: list[Event]) -> list[PastFix]:
+    """Where the employee's refused attempts were (a jump from one: TRAVEL_AFTER_REFUSAL, to review)."""
+    return _fixes(recent, lambda e: e.status == "refused" and not _UNBELIEVED.intersection(e.reasons or ()))
+
+
+def _fixes(recent: list[Event], keep: Callable[[Event], bool]) -> list[PastFix]:
     return [
-        PastFix(float(r.latitude), float(r.longitude), parse_iso(str(r.attendance_time)))
-        for r in recent
-        if r.status in RECORDED and r.latitude is not None and r.longitude is not None
+        PastFix(float(e.latitude), float(e.longitude), parse_iso(str(e.attendance_time)))
+        for e in recent
+        if keep(e) and e.latitude is not None and e.longitude is not None
     ]
 
 

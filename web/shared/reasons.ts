@@ -18,6 +18,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   MOCK_LOCATION: "Lokasi palsu (fake GPS)",
   IMPOSSIBLE_TRAVEL: "Perpindahan lokasi tidak wajar",
   STATIC_FIX: "Koordinat sama persis dengan hari lain",
+  TRAVEL_AFTER_REFUSAL: "Lokasi melompat dari absen yang ditolak",
   SAME_SPOT_OTHER_EMPLOYEE: "Titik sama dengan pegawai lain",
   DEVICE_FINGERPRINT_CHANGED: "Ciri ponsel berubah",
   LIVENESS_FAILED: "Gerakan kepala tidak sesuai",

@@ -13,6 +13,7 @@ from chalicelib.geo import (
     MOCK_LOCATION,
     OUTSIDE_ZONE,
     STATIC_FIX,
+    TRAVEL_AFTER_REFUSAL,
     VALIDATION_ERROR,
     Fix,
     GeoConfigError,
@@ -142,6 +143,23 @@ def test_plausible_travel_and_gps_noise_are_accepted(kbb_zones: dict[str, ZoneRe
     ]
     result = assess_position(fix(), office(kbb_zones), history, POLICY)
     assert IMPOSSIBLE_TRAVEL not in result.refusals + result.warnings
+
+
+def test_a_jump_from_a_refused_position_sends_to_review_but_never_refuses(kbb_zones: dict[str, ZoneRef]) -> None:
+    # GIVEN an attempt refused 30 km away a minute before (at home: outside the zone), none recorded
+    (home,) = ring_from_metres(HERE, [(0, 30_000)])
+    refused = [PastFix(home[0], home[1], MORNING - timedelta(minutes=1))]
+    # WHEN the employee is "at the office" now (fake GPS switched on after the refusal)
+    result = assess_position(fix(), office(kbb_zones), [], POLICY, refused)
+    # THEN the check-in is recorded for review, never refused by it (a refused fix may have been a GPS glitch)
+    assert result.refusals == () and result.warnings == (TRAVEL_AFTER_REFUSAL,)
+    assert result.details[TRAVEL_AFTER_REFUSAL]["distance_m"] == pytest.approx(30_000, abs=50)
+    # AND a drive that can be made, or a jump already refused as impossible travel, adds nothing
+    drove = [PastFix(home[0], home[1], MORNING - timedelta(minutes=40))]
+    assert assess_position(fix(), office(kbb_zones), [], POLICY, drove).warnings == ()
+    surabaya = [PastFix(-7.2575, 112.7521, MORNING - timedelta(minutes=30))]
+    both = assess_position(fix(), office(kbb_zones), surabaya, POLICY, refused)
+    assert both.refusals == (IMPOSSIBLE_TRAVEL,) and both.warnings == ()
 
 
 def test_impossible_travel_also_against_a_later_fix(kbb_zones: dict[str, ZoneRef]) -> None:

@@ -401,11 +401,13 @@ def test_of_two_requests_with_one_challenge_the_second_is_a_recorded_refusal(
 LOCAL_0725 = NOW - timedelta(minutes=5)  # 07:25 in Jakarta, what a clock set back stamps on the capture
 
 
-def refused_online(employee: Principal, settings: Settings, at: datetime, kind: str = "in") -> None:
+def refused_online(
+    employee: Principal, settings: Settings, at: datetime, kind: str = "in", home: tuple[float, float] = OUTSIDE
+) -> None:
     """GIVEN the employee refused `kind` at `at` (challenge asked then): checking in from home, outside the zone."""
     challenge = challenges.issue(NIP, PHONE, at, SETTINGS.challenge_ttl_s, SETTINGS.token_secret, action=ACTION)
     body, raw = request(f"home-{iso(at)}-{kind}", photo=selfie(GENUINE), type=kind,
-                        challenge_id=challenge.challenge_id, latitude=OUTSIDE[0], longitude=OUTSIDE[1])  # fmt: skip
+                        challenge_id=challenge.challenge_id, latitude=home[0], longitude=home[1])  # fmt: skip
     answer = checkin.check_in(employee, body, raw, settings, at + timedelta(seconds=20))
     assert answer.status_code == 422 and rendered(answer)["error"]["code"] == "OUTSIDE_ZONE"
 
@@ -418,6 +420,21 @@ def offline_capture(employee: Principal, settings: Settings, captured: datetime,
     answer = checkin.check_in(employee, body, raw, settings, sent)
     assert answer.status_code == 201, answer.body
     return rendered(answer)
+
+
+def test_an_arrival_in_the_zone_a_minute_after_a_refusal_far_away_goes_to_review(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN an arrival refused at 07:30 from home, 27 km from the office
+    refused_online(employee, enrolled, NOW, home=(-6.60, 107.4857))
+    # WHEN a minute later an arrival comes from inside the zone (fake GPS switched on after the refusal)
+    asked = NOW + timedelta(minutes=1)
+    challenge = challenges.issue(NIP, PHONE, asked, SETTINGS.challenge_ttl_s, SETTINGS.token_secret, action=ACTION)
+    body, raw = request("r-office", photo=selfie(GENUINE_2), challenge_id=challenge.challenge_id)
+    answer = checkin.check_in(employee, body, raw, enrolled, NOW + timedelta(minutes=1, seconds=20))
+    # THEN it is recorded, not refused (the refused fix may have been a GPS glitch), but waits for an admin
+    assert answer.status_code == 201 and rendered(answer)["status"] == "review"
+    assert "TRAVEL_AFTER_REFUSAL" in rendered(answer)["warnings"]
 
 
 def test_an_offline_capture_sent_after_a_refusal_that_day_is_flagged_for_the_reviewer(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.geo.codes import STATIC_FIX
+from chalicelib.geo.codes import STATIC_FIX, TRAVEL_AFTER_REFUSAL
 from chalicelib.messages import REFUSAL_CODES, REVIEW_WARNINGS
 from chalicelib.usecases import checkin
 from tools.devstack import REPO_DIR
@@ -42,6 +42,7 @@ def test_the_check_in_warnings_are_the_listed_ones() -> None:
         checkin.SMALL_FACE,
         checkin.EXIF_TIME_MISMATCH,
         STATIC_FIX,
+        TRAVEL_AFTER_REFUSAL,
         checkin.SAME_SPOT_OTHER_EMPLOYEE,
         checkin.DEVICE_FINGERPRINT_CHANGED,
         checkin.LIVENESS_BORDERLINE,
