@@ -104,6 +104,10 @@ class Employee:
         """Whether a phone is bound to the employee (activation done, no reset since)."""
         return self.device_id is not None
 
+    def onboarded(self) -> Onboarded:
+        """The employee as a unit's onboarding counts see them (`unit_tallies`)."""
+        return Onboarded(self.unor_id, self.active, self.device_bound, self.enrolled)
+
     def as_member(self) -> Member:
         """The employee as a unit's day sees them."""
         return Member(self.nip, self.nama, self.active, self.unit_since, self.deactivated_at, self.followed_since)
@@ -217,22 +221,36 @@ class Unit:
 
 @dataclass(frozen=True)
 class UnitCounts:
-    """A unit's onboarding progress: its employees, those who activated their account, those with an
-    approved face template."""
+    """A unit's onboarding progress, of its ACTIVE employees only (one SIMPEG deactivated is no longer to be
+    onboarded): how many there are, how many activated (a phone bound: `Employee.device_bound`, as the adoption
+    report and the code sheet's "only not activated" say it), how many have an approved face template."""
 
     employees: int
     activated: int
     enrolled: int
 
 
-def unit_tallies(rows: Iterable[tuple[str, bool, bool]]) -> dict[str, UnitCounts]:
-    """Counts per unit of (unor_id, activated, enrolled) rows, one row per employee."""
+@dataclass(frozen=True)
+class Onboarded:
+    """What a unit's onboarding counts read of one employee (`Employee.onboarded`, or a store's projection)."""
+
+    unor_id: str
+    active: bool
+    device_bound: bool
+    enrolled: bool
+
+
+def unit_tallies(rows: Iterable[Onboarded]) -> dict[str, UnitCounts]:
+    """`UnitCounts` per unit of one row per employee; the inactive ones are left out, so a unit whose employees
+    all left is not listed."""
     tallies: dict[str, list[int]] = {}
-    for unor_id, activated, enrolled in rows:
-        tally = tallies.setdefault(unor_id, [0, 0, 0])
+    for row in rows:
+        if not row.active:
+            continue
+        tally = tallies.setdefault(row.unor_id, [0, 0, 0])
         tally[0] += 1
-        tally[1] += activated
-        tally[2] += enrolled
+        tally[1] += row.device_bound
+        tally[2] += row.enrolled
     return {unor_id: UnitCounts(*tally) for unor_id, tally in tallies.items()}
 
 

@@ -33,6 +33,7 @@ from chalicelib.domain.people import (
     EmployeeAccount,
     HrMarks,
     Member,
+    Onboarded,
     Page,
     Placement,
     Sessions,
@@ -112,15 +113,16 @@ def get_model(model: Any, *keys: str) -> Any | None:
 
 ACTIVATIONS_PER_WRITE = 100  # DynamoDB: at most 100 actions in a transaction
 SCAN_SEGMENTS = 4  # parallel segments of the employees Scan (7,000 projected items: a few pages each)
-_COUNTED = ["unor_id", "password_hash", "template_count"]  # what onboarding counts read of an employee
+_COUNTED = ["unor_id", "active", "device_id", "template_count"]  # what onboarding counts read of an employee
 
 
-def _counted(m: EmployeeModel) -> tuple[str, bool, bool]:
-    """(unit, activated, enrolled) of an employee read with the `_COUNTED` projection."""
-    return m.unor_id, m.password_hash is not None, int(m.template_count or 0) > 0
+def _counted(m: EmployeeModel) -> Onboarded:
+    """`Employee.onboarded` of an employee read with the `_COUNTED` projection (an item without `active` is
+    active, as `_placement` reads it)."""
+    return Onboarded(m.unor_id, m.active is not False, m.device_id is not None, int(m.template_count or 0) > 0)
 
 
-def _counted_segment(segment: int) -> list[tuple[str, bool, bool]]:
+def _counted_segment(segment: int) -> list[Onboarded]:
     with storage_call("dynamodb"):
         rows = EmployeeModel.scan(segment=segment, total_segments=SCAN_SEGMENTS, attributes_to_get=_COUNTED)
         return [_counted(m) for m in rows]
@@ -156,12 +158,13 @@ class PeopleRepository(Protocol):
     def count_employees(self, unor_id: str) -> int: ...
 
     def unit_counts(self, unor_id: str) -> UnitCounts:
-        """The unit's employees, how many of them activated their account, how many have an approved face
-        (one pass over the unit, like `count_employees`)."""
+        """The unit's active employees, how many of them have a bound phone, how many an approved face
+        (`domain.people.UnitCounts`; one pass over the unit, like `count_employees`). Counted on every read,
+        never stored: a deactivation, device reset or new binding shows at once."""
         ...
 
     def counts_of_all_units(self) -> dict[str, UnitCounts]:
-        """`unit_counts` of every unit that has employees, in ONE pass over all employees (not a read per
+        """`unit_counts` of every unit that has active employees, in ONE pass over all employees (not a read per
         unit): for a caller who sees the whole regency."""
         ...
 
@@ -466,7 +469,7 @@ class DynamoPeopleRepository:
 
     def unit_counts(self, unor_id: str) -> UnitCounts:
         with storage_call("dynamodb"):
-            # The same reads as count_employees (a Query pays for whole items); only three attributes travel.
+            # The same reads as count_employees (a Query pays for whole items); only four attributes travel.
             rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=_COUNTED)
             return unit_tallies(_counted(m) for m in rows).get(unor_id, UnitCounts(0, 0, 0))
 
@@ -494,7 +497,7 @@ class DynamoPeopleRepository:
             )
 
     def counts_of_all_units(self) -> dict[str, UnitCounts]:
-        """A Scan of the employees table in SCAN_SEGMENTS parallel segments, three attributes projected: the
+        """A Scan of the employees table in SCAN_SEGMENTS parallel segments, four attributes projected: the
         reads of a Query per unit (a Scan pays for whole items too) in a few round trips instead of one per
         unit (decision 85; the API role's only Scan grant)."""
         with ThreadPoolExecutor(max_workers=SCAN_SEGMENTS) as pool:

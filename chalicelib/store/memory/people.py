@@ -96,10 +96,7 @@ class InMemoryPeopleRepository:
         return self._tallies(employees)
 
     def _tallies(self, employees: Iterable[domain.Employee]) -> dict[str, domain.UnitCounts]:
-        with self._lock:
-            rows = [(e.unor_id, self._secrets("employee", e.nip).password_hash is not None, e.enrolled)
-                    for e in employees]  # fmt: skip
-        return domain.unit_tallies(rows)
+        return domain.unit_tallies(e.onboarded() for e in employees)
 
     def put_employee(self, employee: domain.Employee) -> None:
         with self._lock:

@@ -213,9 +213,11 @@ class UnitView(Result):
     unor_id: str
     unor_nama: str
     zone_ids: list[str]
-    employee_count: int = Field(ge=0)
-    activated_count: int = Field(ge=0, description="Employees who activated their account.")
-    enrolled_count: int = Field(ge=0, description="Employees with at least one approved face template.")
+    employee_count: int = Field(ge=0, description="Active employees of the unit.")
+    activated_count: int = Field(
+        ge=0, description="Active employees who activated the app (a phone is bound), as in the adoption report."
+    )
+    enrolled_count: int = Field(ge=0, description="Active employees with at least one approved face template.")
 
 
 class UnitPage(Page[UnitView]):

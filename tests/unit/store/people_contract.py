@@ -616,27 +616,39 @@ class PeopleRepositoryContract:
         assert before <= parse_iso(found.device_reset_at) <= utc_now()
         assert (found.device_id, found.token_version) == (None, 1) and repo.device_owner(PHONE) is None
 
-    def test_a_unit_counts_its_activated_and_enrolled_employees(self, repo: PeopleRepository) -> None:
-        for i in range(1, 5):
+    def test_a_unit_counts_its_active_employees_with_a_phone_and_a_face(self, repo: PeopleRepository) -> None:
+        for i in range(1, 6):
             repo.put_employee(employee(nip_of(i)))
         repo.put_employee(employee(OTHER, unor_id="U2"))
         repo.bind_device(nip_of(1), PHONE, "hash-1")  # activated
-        repo.set_password("employee", nip_of(2), "hash-2")  # activated, phone reset since
-        assert repo.unit_counts("U1") == UnitCounts(4, 2, 0)
+        repo.set_password("employee", nip_of(2), "hash-2")  # a password, no phone: not activated
+        repo.bind_device(nip_of(3), "android-0003-aaaa", "hash-3")
+        repo.release_device(nip_of(3), "android-0003-aaaa", "budi")  # phone reset: not activated until a login
+        repo.bind_device(nip_of(5), "android-0005-aaaa", "hash-5")
+        repo.put_employee(employee(nip_of(5), active=False))  # SIMPEG deactivated them: not counted at all
+        assert repo.unit_counts("U1") == UnitCounts(4, 1, 0)
         assert repo.unit_counts("U2") == UnitCounts(1, 0, 0) and repo.unit_counts("U9") == UnitCounts(0, 0, 0)
+        # WHEN the reset employee logs in on a new phone and the deactivated one comes back, THEN both count again
+        repo.bind_device(nip_of(3), "android-0033-aaaa", None)
+        repo.put_employee(employee(nip_of(5)))
+        assert repo.unit_counts("U1") == UnitCounts(5, 3, 0)
 
     def test_all_units_are_counted_in_one_pass_as_each_alone(self, repo: PeopleRepository) -> None:
-        # GIVEN 30 employees over three units, some activated (a phone, or a password after a reset)
+        # GIVEN 30 employees over three units, some activated (a phone; a password alone is not), some inactive,
+        # and a unit whose only employee left
         for i in range(1, 31):
-            repo.put_employee(employee(nip_of(i), unor_id=f"U{i % 3}"))
+            repo.put_employee(employee(nip_of(i), unor_id=f"U{i % 3}", active=i % 5 != 0))
             if i % 4 == 0:
                 repo.bind_device(nip_of(i), f"android-{i:04d}-aaaa", f"hash-{i}")
             elif i % 7 == 0:
                 repo.set_password("employee", nip_of(i), f"hash-{i}")
-        # THEN the one-pass counts are the per-unit counts, for every unit with employees and no other
+        repo.put_employee(employee(OTHER, unor_id="U3", active=False))
+        # THEN the one-pass counts are the per-unit counts, for every unit with active employees and no other
         every = repo.counts_of_all_units()
         assert every == {unit: repo.unit_counts(unit) for unit in ("U0", "U1", "U2")}
-        assert sum(c.employees for c in every.values()) == 30 and sum(c.activated for c in every.values()) == 10
+        assert repo.unit_counts("U3") == UnitCounts(0, 0, 0)
+        # (24 active; phones on 4, 8, 12, 16, 24, 28: 20 left)
+        assert sum(c.employees for c in every.values()) == 24 and sum(c.activated for c in every.values()) == 6
 
     def test_employees_come_in_one_batch_by_nip(self, repo: PeopleRepository) -> None:
         for i in (3, 1, 2):

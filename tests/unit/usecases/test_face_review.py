@@ -31,12 +31,13 @@ from chalicelib.store.base import ConditionFailed
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import admin_views, auth, directory, faces, me, onboarding
+from chalicelib.usecases import admin_views, adoption, auth, directory, faces, me, onboarding
 from chalicelib.usecases.schemas.admin_views import AuditQuery
 from chalicelib.usecases.schemas.attendance import EnrolRequest
 from chalicelib.usecases.schemas.core import ActivateRequest
 from chalicelib.usecases.schemas.faces import PendingFacesQuery
 from chalicelib.usecases.schemas.reports import DecisionRequest
+from chalicelib.usecases.schemas.rollout import AdoptionQuery, AdoptionReport
 from tests.functional.checkin_setup import b64, selfie
 from tests.unit.usecases.admin_fixtures import AUDIT_START, AuditTrail
 from tests.unit.usecases.test_faces import Audit, settings
@@ -765,6 +766,30 @@ def test_units_count_activated_and_enrolled_employees(settings: Settings, trail:
     # AND the super admin's one pass over all employees counts what the unit admin's per-unit reads count
     assert directory.unit_counts(["U1", "U2"], every_unit=True) == directory.unit_counts(["U1", "U2"], every_unit=False)
     assert {u.unor_id: u.enrolled_count for u in directory.list_units(SUPER).items} == {"U1": 0, "U2": 1}
+
+
+def test_the_units_count_active_employees_and_call_activated_what_the_adoption_report_does(
+    settings: Settings, trail: Audit, now: datetime, repos: Repositories
+) -> None:
+    # GIVEN U1 with NIP activated on a phone and OTHER never activated; FAR of U2 activated, then deactivated
+    repos.people.bind_device(FAR, "android-0003-aaaa", "password-hash")
+    repos.people.put_employee(Employee(FAR, "Pegawai 003", "U2", active=False))
+
+    def console() -> dict[str, tuple[int, int]]:
+        return {u.unor_id: (u.employee_count, u.activated_count) for u in directory.list_units(SUPER).items}
+
+    def report() -> dict[str, tuple[int, int]]:
+        day = now.astimezone(settings.tz).date()
+        query = AdoptionQuery.model_validate({"from": day.isoformat(), "to": day.isoformat()})
+        answer = adoption.adoption(SUPER, query, settings)
+        assert isinstance(answer, AdoptionReport)
+        return {u.unor_id: (u.days[0].employees, u.days[0].activated) for u in answer.units}
+
+    # THEN the deactivated employee is counted nowhere, and the console's "activated" is the report's
+    assert console() == {"U1": (2, 1), "U2": (0, 0)} and report() == {"U1": (2, 1), "U2": (0, 0)}
+    # AND after a device reset the employee is not activated in either until their next login binds a phone
+    onboarding.reset_device(RESETTER, NIP, now)
+    assert console()["U1"] == report()["U1"] == (2, 0)
 
 
 def test_an_employee_s_page_asks_for_their_waiting_faces_only(settings: Settings, trail: Audit, now: datetime) -> None:
