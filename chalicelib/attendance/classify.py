@@ -125,8 +125,7 @@ def judge_answer(kind: EventKind, at: datetime, plans: Sequence[DayPlan], rules:
     midnight against that shift. An event no window holds (a check-out after the check-out window closed)
     does not count for its working day: the answer says what the day then records, the missing-event level
     (TL4 or PSW4) with no minutes, not "on time"."""
-    owners = assign_events(plans, [AttendanceEvent(kind, at)], rules)
-    plan = next((plan for plan, got in zip(plans, owners, strict=True) if got), None)
+    plan = counting_plan(kind, at, plans, rules)
     if plan is not None:
         return judge_attendance(kind, at, plan, rules)
     local_day = at.astimezone(rules.tz).date()
@@ -136,6 +135,14 @@ def judge_answer(kind: EventKind, at: datetime, plans: Sequence[DayPlan], rules:
     if kind == "in":
         return Judgement(0, f"TL{rules.missing_check_in_level}")
     return Judgement(0, f"PSW{rules.missing_check_out_level}")
+
+
+def counting_plan(kind: EventKind, at: datetime, plans: Sequence[DayPlan], rules: RuleTable) -> DayPlan | None:
+    """The one of `plans` an event of `kind` at `at` counts for, as the recap gives it (`assign_events`); None
+    when no window holds it. One place, so that the check-in's answer, its first-arrival guard and a correction
+    all name the day the recap will count."""
+    owners = assign_events(plans, [AttendanceEvent(kind, at)], rules)
+    return next((plan for plan, got in zip(plans, owners, strict=True) if got), None)
 
 
 def first_check_in_and_last_check_out(

@@ -57,6 +57,10 @@ class Event:
     source: str | None = None  # None: the app; "fingerprint": a punch imported from a fingerprint machine
     # An offline capture dated by SMART's clock as the app knew it: how far it moved the phone's (s); None: not moved.
     clock_correction_s: int | None = None
+    # The working day (YYYY-MM-DD) the recap counts it for, when that was judged as it was recorded: a 23:45
+    # arrival for a shift from midnight is the next day's, a 00:15 arrival late for a 23:00 shift the day
+    # before's. None on refusals, machine punches and events recorded before it was kept (`arrival_day`).
+    working_day: str | None = None
 
     @property
     def voided(self) -> bool:
@@ -75,6 +79,14 @@ class Event:
         awaiting review), not voided, and counted by the day (one before check-in opens is not: the employee
         checks in again once it opens). A voided one gives the day's first-arrival mark back."""
         return self.type == "in" and self.status in RECORDED and not self.voided and not self.outside_hours
+
+    @property
+    def arrival_day(self) -> str | None:
+        """The day whose first arrival it is, under which its first-arrival mark is kept: its working day, so a
+        shift's arrival neither blocks nor is blocked by another shift's made on the same calendar date. An
+        event recorded before the working day was kept took the mark of its local date, and still holds that
+        one (for a day schedule the two are the same date)."""
+        return self.working_day or self.local_date
 
 
 def answered_outside_hours(kind: str | None, answer: Mapping[str, Any] | None) -> bool:

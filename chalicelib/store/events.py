@@ -201,8 +201,9 @@ def unit_day_key(unor_id: str | None, local_date: str | None) -> str:
     return f"{unor_id}#{local_date}"
 
 
-def mark_key(local_date: str) -> str:
-    return f"M#{local_date}#in"
+def mark_key(day: str) -> str:
+    """The range key of the first-arrival mark of a working day (`Event.arrival_day`)."""
+    return f"M#{day}#in"
 
 
 def fingerprint_key(ref: str, now: datetime) -> str:
@@ -350,7 +351,7 @@ class CheckinWrite:
     answer: StoredAnswer
     now: datetime
     challenge: UsedChallenge | None = None  # consumed here unless another request used it
-    first_arrival: bool = False  # the day's first-arrival mark goes with it (an `in` that counts)
+    first_arrival: bool = False  # the mark of the event's `arrival_day` goes with it (an `in` that counts)
     photo: PhotoFingerprint | None = None  # remembered for replay checks
 
 
@@ -412,8 +413,9 @@ class EventsRepository(Protocol):
         now (False: it was there already, from an earlier import or a parallel one)."""
         ...
 
-    def has_arrival_mark(self, nip: str, local_date: str) -> bool:
-        """Whether the employee's first arrival of that local date is recorded (the mark a check-in writes)."""
+    def has_arrival_mark(self, nip: str, day: str) -> bool:
+        """Whether the employee's first arrival of that working day is recorded (the mark a check-in writes
+        under its `Event.arrival_day`: for a day schedule, the local date)."""
         ...
 
     def get_event(self, event_id: str) -> Event | None:
@@ -609,7 +611,7 @@ class DynamoEventsRepository(EventDecisions):
                     challenge = _challenge_item(w.challenge, w.claim_key, nip)
                     tx.save(challenge, condition=unused | (ChallengeModel.used_by == w.claim_key))
                 if w.first_arrival:
-                    mark = EventModel(nip, mark_key(str(w.event.local_date)), first_event_id=w.event.event_id)
+                    mark = EventModel(nip, mark_key(str(w.event.arrival_day)), first_event_id=w.event.event_id)
                     free = EventModel.key.does_not_exist() | EventModel.first_event_id.does_not_exist()  # or released
                     tx.save(mark, condition=free)
                 if w.photo is not None:
@@ -632,8 +634,8 @@ class DynamoEventsRepository(EventDecisions):
         with ThreadPoolExecutor(max_workers=PUNCH_WRITERS) as pool:
             return [written for chunk in pool.map(_put_chunk, chunks) for written in chunk]
 
-    def has_arrival_mark(self, nip: str, local_date: str) -> bool:
-        mark = get_model(EventModel, nip, mark_key(local_date))
+    def has_arrival_mark(self, nip: str, day: str) -> bool:
+        mark = get_model(EventModel, nip, mark_key(day))
         return mark is not None and mark.first_event_id is not None
 
     def get_event(self, event_id: str) -> Event | None:
@@ -763,7 +765,7 @@ class DynamoEventsRepository(EventDecisions):
         event = self.get_event(event_id)
         if event is None:
             raise ConditionFailed("dynamodb")
-        day_mark = mark_key(str(event.local_date))
+        day_mark = mark_key(str(event.arrival_day))
         mark = get_model(EventModel, nip, day_mark) if event.holds_arrival else None
         # The SDK's repeat of this transaction (its answer lost) is answered by DynamoDB from the token.
         with storage_call("dynamodb"), transaction(request_token()) as tx:
@@ -1041,6 +1043,7 @@ def _event(m: EventModel) -> Event:
         decided_at=value("decided_at"),
         decision_note=value("decision_note"),
         source=value("source"),
+        working_day=value("working_day"),
     )
 
 
@@ -1078,6 +1081,7 @@ def _event_item(e: Event) -> EventModel:
         decided_at=e.decided_at,
         decision_note=e.decision_note,
         source=e.source,
+        working_day=e.working_day,
     )
 
 

@@ -338,8 +338,8 @@ class ChallengeModel(_Base):
 class EventModel(_PerEmployee, _Base):
     """Attendance events and per-day marks of one employee, in one partition keyed by NIP.
 
-    Range keys: ``E#<attendance time UTC>#<suffix>`` for events, ``M#<local date>#in`` for the
-    first-arrival mark that makes a second check-in answer ALREADY_RECORDED.
+    Range keys: ``E#<attendance time UTC>#<suffix>`` for events, ``M#<day>#in`` for the first-arrival mark
+    that makes a second check-in answer ALREADY_RECORDED (the day: the arrival's `Event.arrival_day`).
     """
 
     base_name = "events"
@@ -363,6 +363,7 @@ class EventModel(_PerEmployee, _Base):
     face_threshold = NumberAttribute(null=True)
     spoof_score = NumberAttribute(null=True)
     clock_correction_s = NumberAttribute(null=True)
+    working_day = UnicodeAttribute(null=True)  # the day the recap counts it for (`Event.working_day`)
     photo_key = UnicodeAttribute(null=True)
     answer = JSONAttribute(null=True)
     decision = UnicodeAttribute(null=True)

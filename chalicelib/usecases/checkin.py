@@ -200,7 +200,8 @@ class Attempt:
     zone: ZoneRef | None = None
     face: FaceScore | None = None
     analysis: FaceAnalysis | None = None
-    duties: list[Duty] | None = None  # read once: for the zones and for the answer's schedule
+    duties: list[Duty] | None = None  # read once (`_duties`): for the zones and for the answer's schedule
+    counted: recaps.CountedAnswer | None = None  # judged once (`_counted`): the answer and its working day
     photo_key: str | None = None  # once stored
 
 
@@ -261,7 +262,7 @@ def _judge_and_record(
     recent = _recent_events(employee.nip, attendance_time, now)
     _flag_offline_after_refusal(attempt, recent)
     if request.kind == "in":
-        _refuse_second_arrival(recent, attempt.local_date)
+        _refuse_second_arrival(recent, _counted(attempt, settings).day.isoformat())
     try:
         with timed(Metric.GEO_LATENCY):
             _check_position(attempt, settings, recent)
@@ -362,10 +363,29 @@ def _flag_offline_after_refusal(attempt: Attempt, recent: list[Event]) -> None:
         attempt.warnings.append(OFFLINE_AFTER_REFUSAL)
 
 
-def _refuse_second_arrival(recent: list[Event], local_date: str) -> None:
-    """ALREADY_RECORDED with the day's arrival when one is recorded (the transaction's mark stays the guard
-    against a concurrent second arrival; it exists exactly when such an event does: a voided one gives it back)."""
-    first = next((e for e in recent if e.holds_arrival and e.local_date == local_date), None)
+def _counted(attempt: Attempt, settings: Settings) -> recaps.CountedAnswer:
+    """The answer's judgement and the working day the attempt counts for, judged once: an arrival's day is
+    needed before its second-arrival check, and the same judgement makes the answer."""
+    if attempt.counted is None:
+        kind, at = attempt.request.kind, attempt.attendance_time
+        attempt.counted = recaps.counted_answer(attempt.employee, kind, at, settings, _duties(attempt, settings))
+    return attempt.counted
+
+
+def _duties(attempt: Attempt, settings: Settings) -> list[Duty]:
+    """The employee's field-duty rows of the attempt's local date, read once for its zones and its answer."""
+    if attempt.duties is None:
+        day = local_day(attempt.attendance_time, settings.timezone)
+        attempt.duties = runtime.zones().duties_of_employee(attempt.employee, day)
+    return attempt.duties
+
+
+def _refuse_second_arrival(recent: list[Event], day: str) -> None:
+    """ALREADY_RECORDED with the working day's arrival when one is recorded (the transaction's mark stays the
+    guard against a concurrent second arrival; it exists exactly when such an event does, under the same
+    `arrival_day`: a voided one gives it back). By working day, not calendar date: a nurse's 23:45 arrival for
+    a shift from midnight is not a second arrival of the date whose 00:05 shift she already began."""
+    first = next((e for e in recent if e.holds_arrival and e.arrival_day == day), None)
     if first is not None:
         raise AlreadyRecordedError(details={"first_event": event_view(first).model_dump(mode="json")})
 
@@ -376,8 +396,7 @@ def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -
     unit = cached_unit(runtime.people(), employee.unor_id)
     unit_zones = zone_refs(sorted(unit.zone_ids) if unit else [], config)
     day = local_day(attempt.attendance_time, settings.timezone)
-    attempt.duties = runtime.zones().duties_of_employee(employee, day)
-    assignments = field_duty_assignments(employee.nip, attempt.duties, config)
+    assignments = field_duty_assignments(employee.nip, _duties(attempt, settings), config)
     zones = zones_for_day(employee.nip, unit_zones, assignments, day)
     fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
     assessment = assess_position(fix, zones, _past_fixes(recent), geo_policy(settings), _refused_fixes(recent))
@@ -480,7 +499,13 @@ def _store_photo(attempt: Attempt, settings: Settings) -> str:
 
 
 def _event(
-    attempt: Attempt, status: str, photo: str, answer: CheckinAnswer | CheckinRefusal, reasons: list[str] | None = None
+    attempt: Attempt,
+    status: str,
+    photo: str,
+    answer: CheckinAnswer | CheckinRefusal,
+    reasons: list[str] | None = None,
+    *,
+    working_day: str | None = None,
 ) -> Event:
     request, employee = attempt.request, attempt.employee
     return Event(
@@ -505,14 +530,14 @@ def _event(
         clock_correction_s=request.clock_correction_s,
         photo_key=photo,
         answer=answer.model_dump(mode="json"),
+        working_day=working_day,
     )
 
 
 def _record_success(attempt: Attempt, settings: Settings) -> Answer:
     status = "review" if attempt.warnings else "accepted"
-    judgement = recaps.judge_for_answer(
-        attempt.employee, attempt.request.kind, attempt.attendance_time, settings, attempt.duties
-    )
+    counted = _counted(attempt, settings)
+    judgement = counted.judgement
     body = CheckinAnswer(
         event_id=attempt.event_id,
         status=status,
@@ -527,7 +552,7 @@ def _record_success(attempt: Attempt, settings: Settings) -> Answer:
     )
     answer = Answer(201, body)
     photo = _store_photo(attempt, settings)
-    event = _event(attempt, status, photo, body)
+    event = _event(attempt, status, photo, body, working_day=counted.day.isoformat())
     # An arrival before check-in opens is kept but does not take the day's arrival: a counted one may follow.
     first_arrival = attempt.request.kind == "in" and not event.outside_hours
     return _write_or_lose_challenge(attempt, event, first_arrival, answer, settings)

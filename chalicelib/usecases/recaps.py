@@ -25,6 +25,7 @@ from chalicelib.attendance.classify import (
     as_it_stands,
     assign_events,
     classify_period,
+    counting_plan,
     hours_over,
     judge_answer,
     live_inputs,
@@ -37,7 +38,7 @@ from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import REVOKE, Duty, Event
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS, EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import Employee, Member, recorded_day
-from chalicelib.domain.status import DayStatus
+from chalicelib.domain.status import DayStatus, EventKind
 from chalicelib.settings import Settings
 from chalicelib.store.base import parse_iso
 from chalicelib.store.cache import TtlCache
@@ -86,14 +87,23 @@ def _plans(day: date, calendar: RegencyCalendar, plan: EmployeePlan, rules: Rule
     return [plan_day(day + timedelta(days=d), calendar, plan, rules) for d in NEIGHBOURS]
 
 
-def judge_for_answer(
-    employee: Employee, kind: str, at: datetime, settings: Settings, duties: Sequence[Duty] | None = None
-) -> Judgement:
-    """Late/early minutes and category for the check-in answer, under the schedule in force on the day it counts
-    for: the date of `at`, the day before while that day's night shift holds it, or the day after for an
-    arrival before midnight at a shift from midnight (`judge_answer`).
+@dataclass(frozen=True)
+class CountedAnswer:
+    """A check-in's answer and the working day it counts for (`counted_answer`)."""
 
-    `duties`: the employee's field-duty rows of that day when the check-in has read them already.
+    judgement: Judgement
+    day: date  # the day whose plan holds it (`counting_plan`), or the local date of the event when none does
+
+
+def counted_answer(
+    employee: Employee, kind: str, at: datetime, settings: Settings, duties: Sequence[Duty] | None = None
+) -> CountedAnswer:
+    """Late/early minutes and category for the check-in answer, under the schedule in force on the day it counts
+    for, and that day: the date of `at`, the day before while that day's night shift holds it, or the day after
+    for an arrival before midnight at a shift from midnight (`judge_answer`). The day is the one the recap
+    counts the event on: an arrival is the first of that day's shift, not of its calendar date.
+
+    `duties`: the employee's field-duty rows of the date of `at` when the check-in has read them already.
     """
     rules = runtime.rule_table(settings)
     day = at.astimezone(rules.tz).date()
@@ -103,7 +113,9 @@ def judge_for_answer(
     plan = runtime.calendar().employee_plan(employee, before, after, duties)
     calendar = runtime.calendar().cached_regency_calendar({before.year, after.year})
     plans = [plan_day(d, calendar, plan, rules) for d in (before, day, after)]
-    return judge_answer("in" if kind == "in" else "out", at, plans, rules)
+    event_kind: EventKind = "in" if kind == "in" else "out"
+    counted = counting_plan(event_kind, at, plans, rules)
+    return CountedAnswer(judge_answer(event_kind, at, plans, rules), counted.day if counted else day)
 
 
 def day_event(e: Event) -> DayEvent:
@@ -139,10 +151,7 @@ def counted_on(employee: Employee, day: date, kind: str, at: datetime, settings:
     """The plan of the day, of `day` and its neighbours, that an event of `kind` at `at` counts for as the daily
     recap gives it (`assign_events`: a working day's window before a day off's); None when none holds it."""
     rules = runtime.rule_table(settings)
-    plans = _employee_plans(employee, day, rules)
-    event = AttendanceEvent("in" if kind == "in" else "out", at)
-    held = assign_events(plans, [event], rules)
-    return next((plan for plan, events in zip(plans, held, strict=True) if events), None)
+    return counting_plan("in" if kind == "in" else "out", at, _employee_plans(employee, day, rules), rules)
 
 
 def judged_so_far(

@@ -745,7 +745,8 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
     excused = _excused_day(employee, date.fromisoformat(r.start_date), kind, at, settings)
     if excused is not None:  # a holiday, leave or field duty recorded since it was filed
         raise ConflictError(*excused)
-    judged = recaps.judge_for_answer(employee, kind, at, settings)
+    counted = recaps.counted_answer(employee, kind, at, settings)
+    judged = counted.judgement
     event_id = derived_event_id(r.nip, at, _source(r))
     answer = {
         "source": "correction",
@@ -758,7 +759,7 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
     event = Event(
         event_id, r.nip, kind, "accepted", iso(at), iso(now), local_date, employee.unor_id,
         reasons=(), warnings=(CORRECTION,), answer=answer, decided_by=principal.subject, decided_at=iso(now),
-        decision_note=f"request {r.request_id}",
+        decision_note=f"request {r.request_id}", working_day=counted.day.isoformat(),
     )  # fmt: skip
     claim = f"{r.nip}#request-{r.request_id}"
     runtime.events().write_checkin(

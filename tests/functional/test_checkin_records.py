@@ -18,6 +18,7 @@ from tests.functional.conftest import Api
 
 EVENT = {"nip", "key", "event_id", "type", "status", "warnings", "attendance_time", "received_at", "local_date",
          "unor_id", "unit_date", "latitude", "longitude", "accuracy_m", "photo_key", "answer"}  # fmt: skip
+COUNTED = {"working_day"}  # a recorded check-in's, not a refusal's
 ZONED = {"zone_id", "zone_name"}
 SCORED = {"face_score", "face_threshold"}
 
@@ -52,7 +53,7 @@ def test_an_arrival_writes_event_mark_challenge_fingerprint_and_answer(employee:
     assert len(events) == 1
     event = events[0]
     review = {"review_unit"} if status == "review" else set()
-    assert set(event) == EVENT | ZONED | SCORED | review
+    assert set(event) == EVENT | COUNTED | ZONED | SCORED | review
     assert event["event_id"] == {"S": event_id} and event["status"] == {"S": status}
     assert event["type"] == {"S": "in"} and event["unor_id"] == {"S": "U1"}
     assert event["unit_date"] == {"S": f"U1#{event['local_date']['S']}"}
@@ -61,7 +62,8 @@ def test_an_arrival_writes_event_mark_challenge_fingerprint_and_answer(employee:
     # the range key is the event id's (its instant is the write's; attendance_time is the challenge's issue)
     assert (event["nip"]["S"], event["key"]["S"]) == event_keys(event_id)
     assert json.loads(event["answer"]["S"]) == answer.body
-    # AND the day's first-arrival mark points at it
+    # AND it counts for its own date (an office day), whose first-arrival mark points at it
+    assert event["working_day"] == event["local_date"]
     marks = [i for i in items if i["key"]["S"].startswith("M#")]
     assert marks == [{"nip": {"S": employee.nip}, "key": {"S": f"M#{event['local_date']['S']}#in"},
                       "first_event_id": {"S": event_id}}]  # fmt: skip

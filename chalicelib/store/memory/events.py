@@ -68,7 +68,7 @@ class InMemoryEventsRepository(EventDecisions):
 
     def __init__(self) -> None:
         self._events: dict[str, dict[str, Event]] = {}
-        self._marks: dict[tuple[str, str], str] = {}  # (nip, local date) -> first event id
+        self._marks: dict[tuple[str, str], str] = {}  # (nip, arrival day) -> first event id
         self._challenges: dict[str, str] = {}  # challenge id -> claim key of the request that used it
         self._claims: dict[str, Claim] = {}
         self._fingerprints: dict[str, dict[str, PhotoFingerprint]] = {}
@@ -106,7 +106,7 @@ class InMemoryEventsRepository(EventDecisions):
 
     def write_checkin(self, w: CheckinWrite) -> None:
         nip, range_key = event_keys(w.event.event_id)
-        mark = (nip, str(w.event.local_date))
+        mark = (nip, str(w.event.arrival_day))
         with self._lock:
             if range_key in self._events.get(nip, {}):
                 return  # this very write, repeated: DynamoDB treats it as committed
@@ -133,9 +133,9 @@ class InMemoryEventsRepository(EventDecisions):
                 stored.setdefault(key, e)
         return written
 
-    def has_arrival_mark(self, nip: str, local_date: str) -> bool:
+    def has_arrival_mark(self, nip: str, day: str) -> bool:
         with self._lock:
-            return (nip, local_date) in self._marks
+            return (nip, day) in self._marks
 
     def get_event(self, event_id: str) -> Event | None:
         nip, key = event_keys(event_id)
@@ -246,7 +246,7 @@ class InMemoryEventsRepository(EventDecisions):
                 raise ConditionFailed("dynamodb")
             decided = replace(event, decision=decision, decided_by=actor, decided_at=iso(now), decision_note=note or "")
             self._events[nip][key] = decided
-            mark = (nip, str(event.local_date))
+            mark = (nip, str(event.arrival_day))
             if decided.voided and event.holds_arrival and self._marks.get(mark) == event_id:
                 del self._marks[mark]
 

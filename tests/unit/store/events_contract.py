@@ -610,6 +610,25 @@ class EventsRepositoryContract:
         repo.decide_review(tomorrow.event_id, "approve", "budi", None, AT + timedelta(days=1, hours=1))
         assert repo.has_arrival_mark(NIP, "2026-12-04")
 
+    def test_an_arrival_holds_the_mark_of_its_working_day(self, repo: EventsRepository) -> None:
+        # GIVEN a 23:45 arrival on the 3rd for a shift of the 4th from midnight, kept with its working day
+        night = event(at=AT + timedelta(hours=16, minutes=15), working_day="2026-12-04")
+        repo.write_checkin(write(night, "n", first_arrival=True))
+        # THEN it reads back with it, and holds the 4th's mark, not the 3rd's
+        assert repo.get_event(night.event_id) == night
+        assert repo.has_arrival_mark(NIP, "2026-12-04") and not repo.has_arrival_mark(NIP, DAY)
+        # AND the 3rd's arrival, stored without a working day (as before it was kept), takes the 3rd's beside it
+        repo.write_checkin(write(event(), "d", first_arrival=True))
+        assert repo.has_arrival_mark(NIP, DAY)
+        # AND another arrival for the 4th's shift is a second one
+        with pytest.raises(MarkTaken):
+            repo.write_checkin(
+                write(event(at=AT + timedelta(days=1), local_date="2026-12-04"), "x", first_arrival=True)
+            )
+        # WHEN the night arrival is revoked, THEN it gives the 4th's mark back and the 3rd's stays
+        repo.revoke_accepted(night.event_id, "bkpsdm", "tanpa bukti", AT + timedelta(days=1))
+        assert not repo.has_arrival_mark(NIP, "2026-12-04") and repo.has_arrival_mark(NIP, DAY)
+
     # --- imported punches ----------------------------------------------------------------------------
 
     def test_punches_are_written_once_by_their_fixed_ids(self, repo: EventsRepository) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -30,8 +30,9 @@ from chalicelib.settings import Settings, build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import checkin, faces, me, zones
+from chalicelib.usecases import calendar, checkin, faces, me, zones
 from chalicelib.usecases.schemas.attendance import CheckinBody
+from chalicelib.usecases.schemas.calendar import ShiftsRequest
 from chalicelib.usecases.schemas.zones import AssignmentRequest, CreateZoneRequest
 from tests.conftest import faces_dir
 from tests.functional.checkin_setup import CENTRE, OUTSIDE, selfie
@@ -480,3 +481,70 @@ def test_a_capture_dated_the_day_before_a_refusal_is_not_flagged(employee: Princ
     # WHEN a capture taken yesterday at 16:00 without signal arrives now, THEN it is yesterday's, not flagged
     answer = offline_capture(employee, enrolled, NOW - timedelta(hours=15, minutes=30), NOW + timedelta(minutes=5))
     assert checkin.OFFLINE_CAPTURE in answer["warnings"] and checkin.OFFLINE_AFTER_REFUSAL not in answer["warnings"]
+
+
+# --- shifts around midnight (rosters of health and disaster staff): an arrival is its shift's ------------------
+
+GENUINE_3 = "deepface/img5.jpg"
+DEC_2, DEC_3, DEC_4 = date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4)
+
+
+def local(day: date, hh: int, mm: int = 0) -> datetime:
+    return datetime.combine(day, time(hh, mm), tzinfo=SETTINGS.tz).astimezone(UTC)
+
+
+def on_roster(settings: Settings, start: str, end: str, first: date, days: int) -> None:
+    """GIVEN the employee on a roster of `start`-`end` shifts for `days` dates from `first`."""
+    dates = [(first + timedelta(days=d)).isoformat() for d in range(days)]
+    roster = ShiftsRequest.model_validate({"shifts": {d: {"start": start, "end": end} for d in dates}})
+    calendar.set_shifts(Principal("op", "super_admin"), NIP, roster, settings, NOW)
+
+
+def checked(employee: Principal, settings: Settings, kind: str, at: datetime, *, photo: str) -> checkin.Answer:
+    """A check-in of `kind` at the office with a challenge asked at `at` (its attendance time), sent 20 s later."""
+    challenge = challenges.issue(NIP, PHONE, at, SETTINGS.challenge_ttl_s, SETTINGS.token_secret, action=ACTION)
+    body, raw = request(f"{kind}-{iso(at)}", photo=selfie(photo), type=kind, challenge_id=challenge.challenge_id)
+    return checkin.check_in(employee, body, raw, settings, at + timedelta(seconds=20))
+
+
+def test_an_arrival_before_midnight_for_a_shift_from_midnight_is_that_shift_s_arrival(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN 00:00-08:00 shifts from 3 to 5 December: the nurse checked in at 00:05 on the 3rd (5 minutes late)
+    # and out at 08:00
+    on_roster(enrolled, "00:00", "08:00", DEC_3, 3)
+    first = checked(employee, enrolled, "in", local(DEC_3, 0, 5), photo=GENUINE)
+    assert first.status_code == 201 and rendered(first)["category"] == "TL1", first.body
+    assert checked(employee, enrolled, "out", local(DEC_3, 8), photo=GENUINE_2).status_code == 201
+    # WHEN she checks in at 23:45 on the 3rd for the shift of the 4th
+    answer = checked(employee, enrolled, "in", local(DEC_3, 23, 45), photo=GENUINE_3)
+    # THEN it is recorded, on time, as the 4th's arrival (kept on the 3rd, the date it was made)
+    assert answer.status_code == 201, answer.body
+    assert (rendered(answer)["late_minutes"], rendered(answer)["category"]) == (0, None)
+    stored = repos.events.get_event(rendered(answer)["event_id"])
+    assert stored is not None and (stored.local_date, stored.working_day) == ("2026-12-03", "2026-12-04")
+    assert repos.events.has_arrival_mark(NIP, "2026-12-04") and repos.events.has_arrival_mark(NIP, "2026-12-03")
+    # AND another arrival for the 4th's shift is a second one, shown with it
+    with pytest.raises(AlreadyRecordedError) as refused:
+        checked(employee, enrolled, "in", local(DEC_4, 0, 10), photo=GENUINE)
+    assert refused.value.details["first_event"]["event_id"] == rendered(answer)["event_id"]
+
+
+def test_a_late_arrival_after_midnight_leaves_the_next_evening_s_arrival_free(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN 23:00-07:00 shifts from 2 to 4 December, and an arrival at 00:15 on the 4th: 75 minutes late for
+    # the shift begun on the evening of the 3rd
+    on_roster(enrolled, "23:00", "07:00", DEC_2, 3)
+    late = checked(employee, enrolled, "in", local(DEC_4, 0, 15), photo=GENUINE)
+    assert late.status_code == 201 and rendered(late)["late_minutes"] == 75, late.body
+    # WHEN the nurse checks in at 22:50 on the 4th for that evening's shift
+    answer = checked(employee, enrolled, "in", local(DEC_4, 22, 50), photo=GENUINE_2)
+    # THEN it is that shift's arrival, on time: each shift holds its own first arrival
+    assert answer.status_code == 201, answer.body
+    assert (rendered(answer)["late_minutes"], rendered(answer)["category"]) == (0, None)
+    assert repos.events.has_arrival_mark(NIP, "2026-12-03") and repos.events.has_arrival_mark(NIP, "2026-12-04")
+    # AND an arrival a minute after the late one is still a second one for the shift begun on the 3rd
+    with pytest.raises(AlreadyRecordedError) as refused:
+        checked(employee, enrolled, "in", local(DEC_4, 0, 16), photo=GENUINE_3)
+    assert refused.value.details["first_event"]["event_id"] == rendered(late)["event_id"]

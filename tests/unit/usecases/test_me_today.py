@@ -133,8 +133,8 @@ def test_a_night_shift_s_check_out_after_midnight_is_answered_against_that_shift
     assert employee is not None
     # WHEN the nurse checks out at 07:05 on Thursday, THEN the phone is told she left on time (not 1,435 minutes
     # early against Thursday's own shift), and an arrival at 21:10 is 10 minutes late for Thursday's
-    assert recaps.judge_for_answer(employee, "out", local(thursday, 7, 5), SETTINGS) == Judgement(0, None)
-    assert recaps.judge_for_answer(employee, "in", local(thursday, 21, 10), SETTINGS) == Judgement(10, "TL1")
+    assert recaps.counted_answer(employee, "out", local(thursday, 7, 5), SETTINGS).judgement == Judgement(0, None)
+    assert recaps.counted_answer(employee, "in", local(thursday, 21, 10), SETTINGS).judgement == Judgement(10, "TL1")
 
 
 def test_a_night_shift_not_begun_leaves_the_app_on_the_new_date(repos: Repositories) -> None:

@@ -712,6 +712,18 @@ def test_a_night_shift_s_forgotten_check_out_is_corrected_under_the_shift_s_date
     assert decision.recapped == ["2026-03-09"] and status(OTHER) == "H"
 
 
+def test_a_night_shift_s_corrected_late_arrival_after_midnight_is_that_shift_s_arrival(settings: Settings) -> None:
+    # GIVEN Asep on 23:00-07:00 shifts on Monday and Tuesday
+    shift = {"start": "23:00", "end": "07:00"}
+    nights = ShiftsRequest.model_validate({"shifts": {"2026-03-09": shift, "2026-03-10": shift}})
+    cal.set_shifts(SUPER, NIP, nights, settings, NOW - timedelta(days=3))
+    # WHEN his arrival at 00:15 for Monday's shift is corrected: recorded on Tuesday morning
+    approve(file(settings, correction("2026-03-09", "00:15")), settings)
+    # THEN it is kept on Tuesday's date as Monday's arrival: Tuesday evening's arrival is not a second one
+    [event] = runtime.events().events_between(NIP, NOW - timedelta(days=3), NOW)
+    assert (event.local_date, event.arrival_day) == ("2026-03-10", "2026-03-09")
+
+
 def test_a_rule_table_without_corrections_says_they_are_not_allowed(tmp_path: Path) -> None:
     # GIVEN a regency whose rule table allows no correction at all
     settings = with_cap(0, tmp_path)
