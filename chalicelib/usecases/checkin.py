@@ -620,7 +620,7 @@ def _write(attempt: Attempt, event: Event, first_arrival: bool, answer: Answer) 
         # Another arrival of the day was recorded since `recent` was read (two sent at once): named, as a second
         # arrival sent later is, when the store already shows it.
         recent = _recent_events(attempt.employee.nip, attempt.attendance_time, attempt.now)
-        _refuse_second_arrival(recent, attempt.local_date)
+        _refuse_second_arrival(recent, str(event.arrival_day))
         raise AlreadyRecordedError() from exc
     count_checkin(str(event.status), event.reasons)
 
