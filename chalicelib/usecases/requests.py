@@ -407,9 +407,13 @@ def decide(
     is finished by an admin approving it again: the effect is made once (`_effect`), never twice. A rejection
     takes back whatever an earlier, failed approval of the request had left behind. The same decision sent
     again finishes what follows it (the days re-run, a leftover taken back) before its 409: an earlier try may
-    have stopped before."""
+    have stopped before. The same admin's own decision sent again (a finished one) is answered as its first try
+    would have been, its audit entry written again: that try may have failed on the audit write alone
+    (decision 218's own-decision path; 409 for anyone else)."""
     found = _decidable(principal, request_id)
     status = "approved" if body.decision == "approve" else "rejected"
+    if _own_finished(found, principal, status):
+        return _answered_again(principal, found, f"request.{body.decision}", settings, now)
     before = _day_status(found)
     quota = correction_quota(found.nip, found.type, found.start_date, settings) if status == "approved" else None
     finishing = status == APPROVED and _unfinished_approval(found, now)
@@ -462,13 +466,38 @@ def _unfinished_approval(r: EmployeeRequest, now: datetime) -> bool:
     return parse_iso(r.decided_at) <= now - UNFINISHED_AFTER
 
 
-def _follow_up(principal: Principal, r: EmployeeRequest, settings: Settings, now: datetime) -> None:
+def _follow_up(principal: Principal, r: EmployeeRequest, settings: Settings, now: datetime) -> list[str]:
     """What follows a decision, done again (idempotent): an approval's days re-run, a rejection's leftover
-    taken back. Nothing for an approval still running (nothing named yet)."""
-    if r.status == APPROVED and r.result_id is not None:
-        _rerun_days_of(r, settings, now)
-    elif r.status == "rejected":
-        _undo_leftover(principal, r, settings, now)
+    taken back, a revocation's effect found undone and its days re-run; the recapped days re-run. Nothing for
+    an approval still running (nothing named yet)."""
+    if r.result_id is not None and r.status == REVOKED:
+        return _undo(principal, r, r.result_id, settings, now, note=r.note or "")
+    if r.result_id is not None and r.status == APPROVED:
+        return _rerun_days_of(r, settings, now)
+    if r.status == "rejected":
+        return _undo_leftover(principal, r, settings, now)
+    return []
+
+
+def _own_finished(r: EmployeeRequest, principal: Principal, status: str) -> bool:
+    """Whether `r` is in `status` by `principal`'s own finished decision (an approval that named its effect, a
+    rejection, a revocation): sent again, it is the retry of a try that may have failed on its audit entry."""
+    done = r.result_id is not None or status != APPROVED
+    return r.status == status and r.decided_by == principal.subject and done
+
+
+def _answered_again(
+    principal: Principal, r: EmployeeRequest, action: str, settings: Settings, now: datetime
+) -> RequestDecision:
+    """The answer of `principal`'s own decision on `r`, stored by an earlier try: what follows it done again
+    (`_follow_up`), then its audit entry written again (a duplicate entry is harmless, a missing one is not:
+    decision 218), with the stored note. No `status_before`: the day read now is the one the decision made."""
+    recapped = _follow_up(principal, r, settings, now)
+    runtime.audit().record(principal.subject, action, r.request_id, _audited(r, r.result_id, r.note, None))
+    decided_at = r.decided_at or iso(now)
+    return RequestDecision(
+        request_id=r.request_id, status=r.status, decided_at=decided_at, result_id=r.result_id, recapped=recapped
+    )
 
 
 def _settle(
@@ -560,9 +589,12 @@ def revoke(
 
     The effect is undone first (once; a retry, or a leave or letter cancelled already from its own screen, finds
     it undone and goes on), then the request moves from `approved` to `revoked` (once: of admins revoking at
-    the same moment, one wins, the others get 409).
+    the same moment, one wins, the others get 409). The same admin's revocation sent again is answered as its
+    first try would have been, its audit entry written again (`_answered_again`).
     """
     found = _decidable(principal, request_id)
+    if _own_finished(found, principal, REVOKED):
+        return _answered_again(principal, found, "request.revoke", settings, now)
     if found.status != APPROVED or (found.result_id is None and not _unfinished_approval(found, now)):
         raise _not_approved(found)  # not approved, or its approval still running
     before = _day_status(found)

@@ -22,7 +22,20 @@ from chalicelib.usecases.schemas.requests import PeriodQuery, RequestDecisionReq
 from chalicelib.usecases.schemas.zones import AssignmentRequest
 
 from .admin_fixtures import AuditTrail, audited, settings
-from .test_requests import NIP, NOW, SUPER, U1_ADMIN, approve, correction, file, new, people, reject, revoke
+from .test_requests import (
+    NIP,
+    NOW,
+    SUPER,
+    U1_ADMIN,
+    approve,
+    correction,
+    corrections,
+    file,
+    new,
+    people,
+    reject,
+    revoke,
+)
 
 __all__ = ["audited", "people", "settings"]  # the shared fixtures this module uses
 
@@ -305,7 +318,7 @@ def test_a_leave_cancelled_again_after_its_re_run_failed_judges_the_days_before_
     assert status_on(TUESDAY) == "TK"
 
 
-def test_an_approval_sent_again_after_its_re_run_failed_judges_the_days_before_answering_409(
+def test_an_approval_sent_again_after_its_re_run_failed_judges_the_days_and_answers_as_the_first_try(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN Asep's permit of a recapped Tuesday (TK), WHEN it is approved and re-running the Tuesday fails (503)
@@ -315,10 +328,12 @@ def test_an_approval_sent_again_after_its_re_run_failed_judges_the_days_before_a
     with pytest.raises(UnavailableError):
         approve(permit, settings)
     assert status_of(permit) == "approved" and status_on(TUESDAY) == "TK"
-    # WHEN the admin approves again, THEN it is 409 (approved already) and the Tuesday is judged again: permit
+    # WHEN the admin approves again, THEN the Tuesday is judged again (permit) and the approval answered as the
+    # first try would have been (their own decision: decision 218), another admin's approval still 409
+    answer = approve(permit, settings)
+    assert (answer.status, answer.recapped) == ("approved", [TUESDAY.isoformat()]) and status_on(TUESDAY) == "I"
     with pytest.raises(ConflictError):
-        approve(permit, settings)
-    assert status_on(TUESDAY) == "I"
+        approve(permit, settings, who=SUPER)
 
 
 def test_a_rejection_sent_again_takes_back_what_a_failed_approval_left(
@@ -332,10 +347,8 @@ def test_a_rejection_sent_again_takes_back_what_a_failed_approval_left(
     with failing(monkeypatch, runtime.calendar(), "cancel_leave"), pytest.raises(UnavailableError):
         reject(permit, settings)
     assert status_of(permit) == "rejected" and len(active_leaves(settings)) == 1
-    # WHEN the admin rejects again, THEN it is 409 (rejected already) and the leave no longer counts
-    with pytest.raises(ConflictError):
-        reject(permit, settings)
-    assert active_leaves(settings) == []
+    # WHEN the admin rejects again, THEN the leave no longer counts and the rejection is answered (their own)
+    assert reject(permit, settings).status == "rejected" and active_leaves(settings) == []
 
 
 def test_a_leftover_cancelled_from_the_list_does_not_hide_the_next_try_from_a_rejection(
@@ -412,7 +425,65 @@ def test_a_rejection_sent_again_re_runs_the_days_of_a_leftover_cancelled_before_
     with pytest.raises(UnavailableError):
         reject(permit, settings)
     assert active_leaves(settings) == []
-    # WHEN the admin rejects again, THEN the 409 comes after the Tuesday is judged again
+    # WHEN the admin rejects again, THEN the Tuesday is judged again before the rejection is answered
+    assert reject(permit, settings).recapped == [TUESDAY.isoformat()] and status_on(TUESDAY) == "TK"
+
+
+def test_an_approved_correction_whose_audit_entry_failed_is_audited_when_the_admin_approves_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's correction (it feeds pay), WHEN its approval is stored but the audit write fails (503)
+    asked = file(settings, correction("2026-03-09"))
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("request.approve")),
+        pytest.raises(UnavailableError),
+    ):
+        approve(asked, settings)
+    stored = runtime.requests().get(asked)
+    assert stored is not None and stored.status == "approved" and stored.result_id is not None
+    assert "request.approve" not in [a for _, a, _ in audited()]
+    # WHEN another admin approves it, THEN it is 409 and nothing is audited in their name
     with pytest.raises(ConflictError):
+        approve(asked, settings, who=SUPER)
+    # WHEN the admin who approved it sends the approval again
+    answer = approve(asked, settings)
+    # THEN it is answered as the first try would have been, the correction made once, the approval audited
+    assert (answer.status, answer.result_id, answer.decided_at) == ("approved", stored.result_id, stored.decided_at)
+    assert corrections() == ["2026-03-09"]
+    assert [(who, a, t) for who, a, t in audited() if a.startswith("request.")] == [("budi", "request.approve", asked)]
+
+
+def test_a_rejection_whose_audit_entry_failed_is_audited_when_the_admin_rejects_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's permit, WHEN its rejection is stored but the audit write fails (503)
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("request.reject")),
+        pytest.raises(UnavailableError),
+    ):
         reject(permit, settings)
-    assert status_on(TUESDAY) == "TK"
+    # WHEN the admin rejects again, THEN it is answered rejected and the rejection audited, with its note
+    assert reject(permit, settings, note="lain").status == "rejected"
+    assert [(who, a, t) for who, a, t in audited() if a.startswith("request.")] == [("budi", "request.reject", permit)]
+    assert audited.entries()[-1].detail["note"] == "Tanpa surat"  # the stored decision's note, not the retry's
+
+
+def test_a_revocation_whose_audit_entry_failed_is_audited_when_the_admin_revokes_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's approved correction, WHEN its revocation is stored but the audit write fails (503)
+    asked = file(settings, correction("2026-03-09"))
+    approve(asked, settings)
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("request.revoke")),
+        pytest.raises(UnavailableError),
+    ):
+        revoke(asked, settings)
+    assert status_of(asked) == "revoked"
+    # WHEN another admin revokes it, THEN it is 409
+    with pytest.raises(ConflictError):
+        revoke(asked, settings, who=U1_ADMIN)
+    # WHEN the admin who revoked it sends the revocation again, THEN it is answered revoked and audited once
+    assert revoke(asked, settings).status == "revoked"
+    assert [(who, a, t) for who, a, t in audited() if a == "request.revoke"] == [("admin", "request.revoke", asked)]

@@ -540,9 +540,11 @@ def test_an_approved_correction_is_taken_back_once_and_no_longer_counts(
         requests.cancel_mine(ME, departure, NOW)
     assert withdrawn.value.details == {"status": "cancelled"}
     pending = file(settings, correction("2026-03-09"))
-    # AND it is not taken back twice; nor is a pending or a rejected request, nor by another unit's admin
+    # AND it is not taken back twice (by another admin; the same one is answered as before), nor is a pending or
+    # a rejected request, nor by another unit's admin
+    assert revoke(departure, settings).status == "revoked"
     with pytest.raises(ConflictError):
-        revoke(departure, settings)
+        revoke(departure, settings, who=U1_ADMIN)
     rejected = file(settings, new("IZIN"))
     reject(rejected, settings)
     for request_id in (pending, rejected):
