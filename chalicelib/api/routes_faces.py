@@ -28,7 +28,9 @@ def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> att_schem
     **Roles:** unit_admin (own units), super_admin. The photo is analysed; no face, several faces, poor quality
     or a photo already used → 422; another active employee's face → 409 `DUPLICATE_FACE`. An employee may have
     several templates. `status` is `pending` when the employee's device was reset within 7 days: an admin other
-    than the one who reset it must approve it (`POST /v1/admin/faces/{template_id}`).
+    than the one who reset it must approve it (`POST /v1/admin/faces/{template_id}`). The very same photo sent
+    again by the same admin within 10 minutes (a retry after a 503 or a lost answer) → 201 with the template its
+    first try kept, audited again.
     """
     return faces.enrol(call.principal, nip, body, call.settings, call.now)
 
@@ -51,7 +53,8 @@ def list_faces(call: Call, query: OnePageQuery, nip: str) -> att_schema.FaceTemp
 def delete_face(call: Call, nip: str, template_id: str) -> att_schema.FaceDeleted:
     """Delete one face template.
 
-    **Roles:** unit_admin (own units), super_admin.
+    **Roles:** unit_admin (own units), super_admin. Audited (`face.delete`) before the deletion: after a 503,
+    send it again (the template is then deleted, or 404 when it was already).
     """
     return faces.delete_template(call.principal, nip, template_id)
 
@@ -75,7 +78,8 @@ def self_enrol(call: Call, body: att_schema.EnrolRequest) -> face_schema.SelfEnr
     """Enrol one's own face from the app's camera; it counts only after an admin of the unit approves it.
 
     **Roles:** employee (own account). The same checks as an admin's enrolment; 409 `DUPLICATE_FACE` when the
-    face is another employee's (never named); 409 `CONFLICT` when 5 of the employee's faces already wait.
+    face is another employee's (never named); 409 `CONFLICT` when 5 of the employee's faces already wait. The
+    very same photo sent again within 10 minutes (a retry) → 201 with the face its first try kept.
     """
     return faces.self_enrol(call.principal, body, call.settings, call.now)
 

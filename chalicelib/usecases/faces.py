@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -115,6 +116,72 @@ def check_not_sent_before(nip: str, analysis: FaceAnalysis, limits: ReplayLimits
         raise ReplayedPhotoError(ENROL_REPLAYED, exc.details) from exc
 
 
+# How long after an enrolment the same photo from the same actor is taken for its retry, not a replay: longer than
+# a client waits and tries again after a 503, far shorter than an attacker's replay of an old photo.
+RESENT_WITHIN = timedelta(minutes=10)
+
+
+def new_or_kept(
+    actor: Principal, nip: str, data: bytes, analysis: FaceAnalysis, *, settings: Settings, now: datetime
+) -> TemplateInfo | None:
+    """None for a photo not sent before (`check_not_sent_before`). The very bytes `actor` enrolled for the
+    employee within RESENT_WITHIN are the retry of that enrolment, which stored its template and then failed
+    (its audit entry, or its re-check: 503): that template, what followed it finished and its `face.enrol`
+    entry written again, so the enrolment reaches the audit log (a duplicate entry is harmless, a missing one
+    is not: decision 218). Any other copy: REPLAYED_PHOTO as before."""
+    engine, _ = runtime.engine_and_policy(settings)
+    try:
+        check_not_sent_before(nip, analysis, engine.config.replay, now)
+    except ReplayedPhotoError as exc:
+        kept = _enrolled_from(data, actor.subject, nip, settings, now) if _identical(exc) else None
+        if kept is None:
+            raise
+        _finish_enrolment(actor, nip, kept, settings)
+        return kept.info
+    return None
+
+
+def _identical(refusal: ReplayedPhotoError) -> bool:
+    return bool(refusal.details) and refusal.details.get("reason") == "identical_bytes"
+
+
+def _enrolled_from(data: bytes, actor: str, nip: str, settings: Settings, now: datetime) -> FoundTemplate | None:
+    """The employee's template `actor` enrolled within RESENT_WITHIN from exactly `data` (the stored photo's
+    sha256; read only for such recent templates of the actor, on a refusal), or None."""
+    digest = hashlib.sha256(data).digest()
+    photos = runtime.photos(settings)
+    for info in runtime.faces().template_rows(nip):
+        recent = info.created_by == actor and abs(now - parse_iso(info.created_at)) <= RESENT_WITHIN
+        if recent and hashlib.sha256(photos.get(info.photo_key)).digest() == digest:
+            return runtime.faces().get_template(nip, info.template_id)
+    return None
+
+
+def first_status(info: TemplateInfo) -> TemplateStatus:
+    """The status a template was enrolled with: pending when it has been decided since."""
+    return PENDING if info.decided_at else info.status
+
+
+def _finish_enrolment(actor: Principal, nip: str, kept: FoundTemplate, settings: Settings) -> None:
+    """What follows storing an enrolment, done again for its retry: an approved face's re-check (an admin's
+    enrolment), then the audit entry as the first try would have written it."""
+    status = first_status(kept.info)
+    if status == APPROVED and kept.info.status == APPROVED:
+        confirm_unique(nip, kept.template, settings)
+    detail = _enrolment_detail(kept.info.template_id, status, kept.info.own_match)
+    runtime.audit().record(actor.subject, "face.enrol", nip, detail, role=actor.role)
+
+
+def _enrolment_detail(template_id: str, status: TemplateStatus, own: OwnMatch | None) -> dict[str, object]:
+    """The `face.enrol` audit entry's details: the template, its status unless approved, its own-face score."""
+    detail: dict[str, object] = {"template_id": template_id}
+    if status != APPROVED:
+        detail["status"] = status
+    if own is not None:
+        detail["own_score"] = own.score
+    return detail
+
+
 def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, now: datetime) -> FaceEnrolled:
     """Add a reference photo: analysed, refused on no/many faces, poor quality, a replay or another employee's
     face, photo kept privately; approved at once unless the device was reset within FOUR_EYES, or the face is
@@ -123,7 +190,10 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     data = decode_photo(body.photo, settings)
     engine, policy = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
-    check_not_sent_before(employee.nip, analysis, engine.config.replay, now)
+    if (kept := new_or_kept(actor, employee.nip, data, analysis, settings=settings, now=now)) is not None:
+        quality = FaceQuality(**kept.quality)
+        return FaceEnrolled(template_id=kept.template_id, quality=quality, models=list(kept.models),
+                            status=first_status(kept))  # fmt: skip
     check_not_duplicate(employee.nip, analysis.embeddings, settings)
     reset_by = four_eyes(employee, now)
     own = own_match(employee, analysis.embeddings, settings)
@@ -155,7 +225,8 @@ def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now
     data = decode_photo(body.photo, settings)
     engine, _ = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
-    check_not_sent_before(employee.nip, analysis, engine.config.replay, now)
+    if (kept := new_or_kept(principal, employee.nip, data, analysis, settings=settings, now=now)) is not None:
+        return SelfEnrolled(template_id=kept.template_id, status=PENDING)
     check_not_duplicate(employee.nip, analysis.embeddings, settings)
     try:
         template_id, _ = keep_enrolment(
@@ -321,12 +392,7 @@ def keep_enrolment(
         confirm_unique(nip, Template(template_id, analysis.embeddings), settings)
     elif status == APPROVED:
         runtime.face_index_changed()
-    detail: dict[str, object] = {"template_id": template_id}
-    if status != APPROVED:
-        detail["status"] = status
-    if own is not None:
-        detail["own_score"] = own.score
-    runtime.audit().record(actor, "face.enrol", nip, detail, role=role)
+    runtime.audit().record(actor, "face.enrol", nip, _enrolment_detail(template_id, status, own), role=role)
     return template_id, quality
 
 
@@ -365,11 +431,17 @@ def _template_row(template: TemplateInfo, photo_url: str) -> FaceTemplate:
 
 
 def delete_template(actor: Principal, nip: str, template_id: str) -> FaceDeleted:
+    """Delete one of the employee's templates, audited BEFORE the deletion: a deleted template leaves nothing
+    to find, so a retry of a deletion whose audit write came after it (and failed) would answer 404 with no
+    entry at all. An entry whose deletion then fails (503) is made true by the admin's retry, which finds the
+    template and deletes it (with a second, harmless entry)."""
     employee = employee_to_change(actor, nip)
     found = runtime.faces().get_template(employee.nip, template_id)
-    if found is None or not _removed(employee.nip, found.info):
+    if found is None:
         raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
     runtime.audit().record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
+    if not _removed(employee.nip, found.info):  # a parallel deletion took it: audited by that one too
+        raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
     return FaceDeleted(template_id=template_id, deleted=True)
 
 
@@ -391,15 +463,23 @@ def forget_departed(settings: Settings, now: datetime) -> FacesForgotten:
     """Delete every face template (approved, pending, rejected: all hold vectors) of the employees SIMPEG
     deactivated more than SMART_FACE_RETENTION_DAYS ago: their biometric data has outlived its purpose (UU
     27/2022). Each departure is visited once (the employee is marked cleared, decision 213); one audit entry per
-    employee whose faces went. The enrolment photos stay evidence until the bucket lets them go, and an employee
-    reactivated afterwards enrols again. Run nightly (jobs.forget_departed_faces, decision 204)."""
+    employee whose faces go, naming them. The enrolment photos stay evidence until the bucket lets them go, and an
+    employee reactivated afterwards enrols again. Run nightly (jobs.forget_departed_faces, decision 204).
+
+    The entry is written BEFORE the deletions: a run stopped after them (its audit write failed) would leave
+    nothing for the Lambda's retry to find and audit. An entry whose deletions then fail is made true by the
+    retry, which finds the templates left (the employee is marked cleared only at the end) and deletes them,
+    with a second entry naming those."""
     left_by = iso(now - timedelta(days=settings.face_retention_days))
     employees = templates = 0
     for nip in runtime.people().faces_to_forget(left_by):
-        gone = [t.template_id for t in runtime.faces().template_rows(nip) if _removed(nip, t)]
+        held = runtime.faces().template_rows(nip)
+        if held:
+            detail = {"templates": len(held), "template_ids": [t.template_id for t in held], "left_by": left_by}
+            runtime.audit().record(RETENTION_ACTOR, "face.forget", nip, detail)
+        gone = sum(_removed(nip, t) for t in held)
         if gone:
-            runtime.audit().record(RETENTION_ACTOR, "face.forget", nip, {"templates": len(gone), "left_by": left_by})
-            employees, templates = employees + 1, templates + len(gone)
+            employees, templates = employees + 1, templates + gone
         runtime.people().faces_forgotten(nip, iso(now))
     return FacesForgotten(employees=employees, templates=templates, left_by=left_by)
 

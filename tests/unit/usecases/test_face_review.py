@@ -40,7 +40,7 @@ from chalicelib.usecases.schemas.reports import DecisionRequest
 from chalicelib.usecases.schemas.rollout import AdoptionQuery, AdoptionReport
 from tests.functional.checkin_setup import b64, selfie
 from tests.unit.usecases.admin_fixtures import AUDIT_START, AuditTrail
-from tests.unit.usecases.test_faces import Audit, settings
+from tests.unit.usecases.test_faces import Audit, settings, shifted
 from tests.unit.usecases.test_request_failures import audit_of, failing
 
 NIP = "198501012010011001"  # Angelina Jolie's photos (dev/deepface img1, img2, img4, ...)
@@ -292,17 +292,19 @@ def test_an_inactive_employee_cannot_self_enrol(
     assert state() == (0, 0)
 
 
-def test_a_self_enrolment_sent_again_after_a_lost_answer_asks_for_another_angle(
+def test_a_self_enrolment_sent_again_after_a_lost_answer_is_answered_and_a_retake_asks_for_another_angle(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
     # GIVEN a self-enrolment that was kept (its answer lost on a weak link)
-    faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
-    # WHEN the employee takes the same shot again
+    kept = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # WHEN the app sends the very same photo again, THEN it is answered with the face kept, nothing more kept
+    assert faces.self_enrol(employee(), photo(JOLIE[0]), settings, now) == kept and state() == (0, 1)
+    # WHEN the employee takes the same shot again without moving the phone
     with pytest.raises(ReplayedPhotoError) as refused:
-        faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+        faces.self_enrol(employee(), EnrolRequest(photo=b64(shifted(JOLIE[0], 6))), settings, now)
     # THEN the app is told to change the camera's position, not that the photo is an old one
     assert (refused.value.code, refused.value.message) == ("REPLAYED_PHOTO", faces.ENROL_REPLAYED)
-    assert refused.value.details["reason"] == "identical_bytes" and state() == (0, 1)
+    assert state() == (0, 1)
 
 
 # --- attacks on the decision ------------------------------------------------------------------------------
@@ -651,6 +653,7 @@ def test_the_faces_of_an_employee_who_left_are_deleted_once_the_retention_has_pa
     # AND OTHER comes back meanwhile (SIMPEG corrected)
     runtime.people().put_employee(replace(runtime.people().get_employee(OTHER), active=True))  # type: ignore[type-var]
     # WHEN it runs after the retention
+    ids = [t.template_id for t in runtime.faces().template_rows(NIP)]
     after = now + timedelta(days=settings.face_retention_days, minutes=1)
     done = faces.forget_departed(settings, after)
     # THEN every face of NIP is gone (vectors and all), counted off, and audited once; OTHER keeps theirs
@@ -658,7 +661,8 @@ def test_the_faces_of_an_employee_who_left_are_deleted_once_the_retention_has_pa
     assert runtime.faces().template_rows(NIP) == [] and state() == (0, 0)
     assert pending not in {t.template_id for t in runtime.faces().template_rows(NIP)}
     assert len(runtime.faces().template_rows(OTHER)) == 1
-    assert trail()[-1] == ("system:retensi", "face.forget", NIP, {"templates": 3, "left_by": done.left_by})
+    forgotten = {"templates": 3, "template_ids": sorted(ids), "left_by": done.left_by}
+    assert trail()[-1] == ("system:retensi", "face.forget", NIP, forgotten)
     # AND the next night finds nothing more to do
     assert faces.forget_departed(settings, after).employees == 0
 
@@ -678,6 +682,72 @@ def test_the_faces_of_one_who_left_before_any_was_approved_are_deleted_too(
     assert (done.employees, done.templates) == (2, 2)
     assert runtime.faces().template_rows(NIP) == [] and runtime.faces().template_rows(OTHER) == []
     assert [(t[1], t[2]) for t in trail()[-2:]] == [("face.forget", NIP), ("face.forget", OTHER)]
+
+
+def test_a_retention_run_whose_audit_write_failed_deletes_and_audits_on_its_retry(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN NIP's two faces, NIP deactivated longer ago than the retention
+    ids = sorted(faces.enrol(SUPER, NIP, photo(p), settings, now).template_id for p in JOLIE[:2])
+    runtime.people().put_employee(replace(runtime.people().get_employee(NIP), active=False))  # type: ignore[type-var]
+    after = now + timedelta(days=settings.face_retention_days, minutes=1)
+    # WHEN the nightly job fails writing the face.forget entry (throttled)
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("face.forget")), pytest.raises(UnavailableError):
+        faces.forget_departed(settings, after)
+    # THEN no face was deleted unaudited
+    assert sorted(t.template_id for t in runtime.faces().template_rows(NIP)) == ids
+    # WHEN the job is run again (the Lambda's retry), THEN the faces go and the entry names them
+    assert faces.forget_departed(settings, after).templates == 2 and runtime.faces().template_rows(NIP) == []
+    assert [(t[1], t[3].get("template_ids")) for t in trail() if t[1] == "face.forget"] == [("face.forget", ids)]
+
+
+def test_an_enrolment_whose_audit_write_failed_is_audited_when_the_same_photo_is_sent_again(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an admin's enrolment and an employee's own, each stored and then failing on the audit write (503)
+    sent, own = photo(JOLIE[0]), photo(JOLIE[1])
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("face.enrol")):
+        with pytest.raises(UnavailableError):
+            faces.enrol(SUPER, NIP, sent, settings, now)
+        with pytest.raises(UnavailableError):
+            faces.self_enrol(employee(), own, settings, now)
+    stored = {t.template_id: t for t in runtime.faces().template_rows(NIP)}
+    assert len(stored) == 2 and trail() == []
+    # WHEN another admin sends the admin's photo, THEN it is still a replay
+    with pytest.raises(ReplayedPhotoError):
+        faces.enrol(COLLEAGUE, NIP, sent, settings, now + timedelta(minutes=1))
+    # WHEN each sends the very same photo again within minutes
+    again = faces.enrol(SUPER, NIP, sent, settings, now + timedelta(minutes=2))
+    mine = faces.self_enrol(employee(), own, settings, now + timedelta(minutes=2))
+    # THEN each is answered with the template its first try stored, nothing more is kept, and both are audited
+    assert (again.status, mine.status) == ("approved", "pending") and set(stored) == {
+        again.template_id,
+        mine.template_id,
+    }
+    assert again.quality.model_dump() == stored[again.template_id].quality
+    assert len(runtime.faces().template_rows(NIP)) == 2 and state() == (1, 1)
+    assert [(t[0], t[1], t[3]["template_id"]) for t in trail()] == [
+        ("op", "face.enrol", again.template_id),
+        (NIP, "face.enrol", mine.template_id),
+    ]
+    # AND the same photo sent long after the enrolment is a replay again
+    with pytest.raises(ReplayedPhotoError):
+        faces.enrol(SUPER, NIP, sent, settings, now + faces.RESENT_WITHIN + timedelta(minutes=1))
+
+
+def test_a_face_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retry(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an enrolled face, WHEN its deletion fails writing the face.delete entry (503)
+    template_id = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now).template_id
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("face.delete")), pytest.raises(UnavailableError):
+        faces.delete_template(SUPER, NIP, template_id)
+    # THEN the face is not deleted unaudited
+    assert [t.template_id for t in runtime.faces().template_rows(NIP)] == [template_id]
+    # WHEN the admin deletes it again, THEN it goes and the deletion is audited
+    assert faces.delete_template(SUPER, NIP, template_id).deleted
+    assert runtime.faces().template_rows(NIP) == [] and state() == (0, 0)
+    assert [t[:3] for t in trail() if t[1] == "face.delete"] == [("op", "face.delete", NIP)]
 
 
 # --- duplicates ---------------------------------------------------------------------------------------------
