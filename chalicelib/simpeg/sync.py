@@ -272,7 +272,11 @@ def confirm_run(
 
 
 def start_confirmation(runs: RunLog, run_id: str, *, actor: str, clock: Clock = utc_now) -> SyncRun:
-    """Mark a held-back sync run `confirmed` and record the run that carries its work out as `running`."""
+    """Mark a held-back sync run `confirmed` and record the run that carries its work out as `running`.
+
+    The held run names its follow-up in the same conditional write that confirms it, so no moment shows it
+    confirmed without one; if recording the follow-up then fails, the held run waits for a confirmation again
+    (nothing of it was applied) instead of staying `confirmed` with no run ever carrying it out."""
     held = runs.get_run(run_id)
     if held is None:
         raise SimpegNotFoundError("Proses sinkronisasi tidak ditemukan.", {"run_id": run_id})
@@ -280,20 +284,26 @@ def start_confirmation(runs: RunLog, run_id: str, *, actor: str, clock: Clock = 
         raise SimpegConflictError(
             "Proses sinkronisasi ini tidak sedang menunggu konfirmasi.", {"run_id": run_id, "status": held.status}
         )
-    confirmed = held.with_(status="confirmed", confirmed_by=actor)
+    follow_up = _new_run(Trigger("confirm", actor, run_id), clock)
+    confirmed = held.with_(status="confirmed", confirmed_by=actor, followed_by=follow_up.run_id)
     # The conditional write makes a second, concurrent confirmation fail with CONFLICT.
     runs.save_run(confirmed, expected_status="needs_confirmation")
-    started = _start(runs, Trigger("confirm", actor, run_id), clock)
-    runs.save_run(confirmed.with_(followed_by=started.run_id))
-    return started
+    try:
+        runs.save_run(follow_up)
+    except Exception:
+        reopen_confirmation(runs, run_id, follow_up.run_id)
+        raise
+    return follow_up
 
 
-def reopen_confirmation(runs: RunLog, run_id: str) -> None:
-    """Put a confirmed held-back run back to `needs_confirmation` when the run carrying its work out could not
-    even start (the worker refused): nothing of it was applied, and the admin confirms it again. A run confirmed
-    meanwhile by another request (`expected_status`) stays as it is."""
+def reopen_confirmation(runs: RunLog, run_id: str, follow_up: str) -> None:
+    """Put a confirmed held-back run back to `needs_confirmation` when `follow_up`, the run that was to carry its
+    work out, never got to a worker (its record, the audit entry or the hand-over failed): nothing of it was
+    applied, and the admin confirms it again. A caller that recorded `follow_up` ends it first (`fail_run`), so
+    no worker takes it up once a second confirmation has started another. A run confirmed under another
+    follow-up stays as it is (`followed_by`; `expected_status` for one confirmed meanwhile)."""
     held = runs.get_run(run_id)
-    if held is not None and held.status == "confirmed":
+    if held is not None and held.status == "confirmed" and held.followed_by == follow_up:
         runs.save_run(held.with_(status="needs_confirmation", confirmed_by=None, followed_by=None),
                       expected_status="confirmed")  # fmt: skip
 
@@ -369,10 +379,15 @@ def _finish(
 
 
 def _start(runs: RunLog, trigger: Trigger, clock: Clock) -> SyncRun:
-    started = clock()
-    run = SyncRun(run_id=_new_run_id(started), status="running", trigger=trigger, started_at=_iso(started))
+    run = _new_run(trigger, clock)
     runs.save_run(run)
     return run
+
+
+def _new_run(trigger: Trigger, clock: Clock) -> SyncRun:
+    """A `running` run starting now, not yet recorded."""
+    started = clock()
+    return SyncRun(run_id=_new_run_id(started), status="running", trigger=trigger, started_at=_iso(started))
 
 
 def _new_run_id(at: datetime) -> str:

@@ -168,13 +168,24 @@ def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun
     client = _client(settings)
     stores = _stores()
     run = start_confirmation(stores.runs, run_id, actor=actor.subject)
-    runtime.audit().record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
     try:
+        runtime.audit().record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
         _hand_over(settings, run, lambda: _sync(client, settings, run))
-    except UnavailableError:
-        reopen_confirmation(stores.runs, run_id)  # the worker refused it: confirming again starts it anew
+    except Exception as exc:
+        _call_off(stores, run_id, run, exc)
         raise
     return _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
+
+
+def _call_off(stores: Stores, held_id: str, run: SyncRun, exc: Exception) -> None:
+    """A confirmation answered 503 because its audit entry or its hand-over failed: its follow-up `run` ends
+    `failed` first (no worker takes it up later), then the held run waits for a confirmation again, so the admin's
+    retry starts one new follow-up. A follow-up that ended otherwise (an invocation that reported a failure yet
+    reached the worker, which finished it or held it back again) keeps the confirmation it carried out."""
+    current = stores.runs.get_run(run.run_id) or run  # the hand-over may have failed it, or a worker ended it
+    ended = _failed(stores, current, exc) if current.status == "running" else current
+    if ended.status == "failed":
+        reopen_confirmation(stores.runs, held_id, run.run_id)
 
 
 def _sync(client: SimpegClient, settings: Settings, run: SyncRun) -> SyncRun:
