@@ -54,6 +54,7 @@ from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery, count_or_
 MAX_RUNS_PAGE = 50
 POLL_S = 0.2  # how often a request waiting for its run reads the run log
 IMPORT_PREFIX = "imports/simpeg/"  # an import handed to the worker waits here (private bucket)
+AUDITED_COUNTS = ("created", "updated", "moved", "deactivated", "unchanged")  # an import's audit entry's counts
 
 
 def _stores() -> Stores:
@@ -236,14 +237,15 @@ def import_records(
         inactive_statuses=request.inactive_statuses,
     )
     if plan.blocked or len(plan.changes) + len(plan.units) <= settings.simpeg_inline_changes:
-        return _audited(actor, _imported(ImportResult(apply_import(run, plan, stores), request.batch.errors)))
+        _audit_import(actor, run, plan, "needs_confirmation" if plan.blocked else "succeeded")
+        return _imported(ImportResult(apply_import(run, plan, stores), request.batch.errors))
+    _audit_import(actor, run, plan, "running")
     _hand_over(settings, run, lambda: _apply_in_worker(run, plan), stash=sent.to_json())
     answer = _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
     if isinstance(answer, schema.RunAccepted):
-        runtime.audit().record(actor.subject, "simpeg.import", run.run_id, {"status": "running"})
         return answer
     finished = runtime.sync_runs().get_run(run.run_id) or run
-    return _audited(actor, _imported(ImportResult(finished, request.batch.errors)))
+    return _imported(ImportResult(finished, request.batch.errors))
 
 
 def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
@@ -333,14 +335,20 @@ def _rows(request: ImportRequest) -> int:
     return len(request.batch.records) + len(request.batch.errors)
 
 
-def _audited(actor: Principal, response: schema.ImportResult) -> schema.ImportResult:
-    runtime.audit().record(
-        actor.subject,
-        "simpeg.import",
-        response.run_id,
-        response.model_dump(include={"status", "created", "updated", "moved", "deactivated", "unchanged"}),
-    )
-    return response
+def _audit_import(actor: Principal, run: SyncRun, plan: SyncPlan, status: str) -> None:
+    """The import's audit entry, written before anything is applied: what the import does (the plan's counts,
+    which the run records and the answer reports) and the status the request answers with (`running` when it
+    is handed to the worker). Written after, a failed write was answered 503 over an applied import, and the
+    client's retry, finding nothing left to do, logged an import that deactivated hundreds as deactivating none.
+    A failed write now fails the run with nothing applied. An entry whose apply then fails (503, the run
+    `failed`) is made true by the retry the 503 asks for; its run id shows the outcome."""
+    counts = plan.counts.to_dict()
+    details = {"status": status, **{name: counts[name] for name in AUDITED_COUNTS}}
+    try:
+        runtime.audit().record(actor.subject, "simpeg.import", run.run_id, details)
+    except Exception as exc:
+        _failed(_stores(), run, exc)
+        raise
 
 
 def _imported(result: ImportResult) -> schema.ImportResult:

@@ -18,12 +18,19 @@ from chalicelib.simpeg import SimpegConflictError, SyncRun
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import simpeg
 from chalicelib.usecases.schemas import simpeg as schema
+from chalicelib.usecases.schemas.simpeg import ImportQuery
 from tools.simpeg_sim import DEFAULT_API_KEY, start_in_thread, stop
 
-from .admin_fixtures import SUPER, audited
+from .admin_fixtures import SUPER, AuditTrail, audited
 from .test_request_failures import audit_of, failing
 
 __all__ = ["audited"]  # the shared fixture this module uses
+
+COUNTS = ("created", "updated", "moved", "deactivated", "unchanged")  # those an import's audit entry keeps
+ROWS = [
+    {"nip": "198501012010011001", "nama": "Asep", "unor_id": "U1", "unor_nama": "SDN 1", "status": "aktif"},
+    {"nip": "199002022015032002", "nama": "Budi", "unor_id": "U2", "unor_nama": "SDN 2", "status": "aktif"},
+]
 
 
 @pytest.fixture
@@ -136,3 +143,88 @@ def test_a_hand_over_reported_failed_that_reached_the_worker_is_not_confirmed_tw
     with pytest.raises(SimpegConflictError):
         simpeg.confirm(simpeg_settings, SUPER, held_id)
     assert len(follow_ups(held_id)) == 1
+
+
+def import_rows(rows: list[dict[str, str]], settings: Settings | None = None) -> dict[str, Any]:
+    body = json.dumps({"employees": rows}).encode()
+    answer = simpeg.import_records(settings or build_settings({}), SUPER, body, "application/json", ImportQuery())
+    return answer.model_dump(mode="json")
+
+
+def counts_of(answer: dict[str, Any]) -> dict[str, Any]:
+    return {name: answer[name] for name in ("status", *COUNTS)}
+
+
+def listed(run_id: str) -> dict[str, Any]:
+    """A run as GET /v1/admin/simpeg/runs lists it: its status and the counts of the import's answer."""
+    run = stored(run_id)
+    return {"status": run.status, **{name: run.counts.to_dict()[name] for name in COUNTS}}
+
+
+@pytest.mark.parametrize("inline_changes", ["1000", "0"], ids=["applied-in-the-request", "handed-to-the-worker"])
+def test_an_import_whose_audit_entry_fails_is_logged_with_what_its_retry_did(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch, inline_changes: str
+) -> None:
+    # GIVEN the audit log failing to record the next import (applied in the request, or by the worker)
+    settings = build_settings({"SMART_SIMPEG_INLINE_CHANGES": inline_changes})
+    # WHEN the super admin imports two new employees, THEN 503
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("simpeg.import")),
+        pytest.raises(UnavailableError),
+    ):
+        import_rows(ROWS, settings)
+    # WHEN the client sends it again, THEN the import creates both
+    answer = import_rows(ROWS, settings)
+    assert counts_of(answer) == {"status": "succeeded", "created": 2, "updated": 0, "moved": 0, "deactivated": 0,
+                                 "unchanged": 0}  # fmt: skip
+    assert sorted(e.nip for e in repos.simpeg_employees.list_employees()) == [r["nip"] for r in ROWS]
+    # AND the audit log says so, as the answer and the run list do (not "created 0": the failed try applied nothing)
+    [entry] = audited.entries()
+    assert (entry.action, entry.target) == ("simpeg.import", answer["run_id"])
+    expected_status = "succeeded" if inline_changes == "1000" else "running"
+    assert entry.detail == {**counts_of(answer), "status": expected_status}
+    assert listed(answer["run_id"]) == counts_of(answer)
+
+
+def test_an_import_whose_apply_fails_is_logged_with_what_it_was_to_do_and_its_retry_does_it(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the employees store failing as the next import is applied
+    # WHEN the super admin imports two new employees, THEN 503, its run failed
+    with failing(monkeypatch, repos.simpeg_employees, "apply"), pytest.raises(UnavailableError):
+        import_rows(ROWS)
+    [failed_entry] = audited.entries()
+    assert stored(failed_entry.target).status == "failed"
+    # AND the audit entry says what it was to do: the 503 asks for the retry that makes it true
+    assert failed_entry.detail is not None and failed_entry.detail["created"] == 2
+    # WHEN the client sends it again, THEN both are created, and entry, answer and run list agree on it
+    answer = import_rows(ROWS)
+    assert answer["created"] == 2 and len(list(repos.simpeg_employees.list_employees())) == 2
+    retried = audited.entries()[-1]
+    assert (retried.target, retried.detail) == (answer["run_id"], counts_of(answer))
+    assert listed(answer["run_id"]) == counts_of(answer)
+
+
+def test_a_full_import_whose_audit_entry_fails_is_logged_with_the_deactivations_its_retry_made(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep and Budi, and a full import that keeps only Asep (confirmed: it deactivates Budi)
+    import_rows(ROWS)
+    full = json.dumps({"employees": ROWS[:1], "full": True, "confirm_deactivations": 1}).encode()
+
+    def send() -> dict[str, Any]:
+        answer = simpeg.import_records(build_settings({}), SUPER, full, "application/json", ImportQuery())
+        return answer.model_dump(mode="json")
+
+    # WHEN the audit log fails to record it, THEN 503, and Budi is still active
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("simpeg.import")),
+        pytest.raises(UnavailableError),
+    ):
+        send()
+    assert {e.nip: e.active for e in repos.simpeg_employees.list_employees()}[ROWS[1]["nip"]]
+    # WHEN the client sends it again, THEN Budi is deactivated, and the audit log says one was, as the answer does
+    answer = send()
+    assert (answer["status"], answer["deactivated"]) == ("succeeded", 1)
+    assert audited.entries()[-1].detail == counts_of(answer)
+    assert listed(answer["run_id"]) == counts_of(answer)
