@@ -85,8 +85,10 @@ def list_jobs(call: Call, query: schema.JobsQuery) -> schema.JobRunPage:
     """Runs of the scheduled jobs (daily recap, the day before recapped again, SIMPEG sync, face retention) and of
     the work handed to the worker, newest first: when each started and ended, how (`trigger`: `schedule` =
     EventBridge or the local scheduler of `make run`; `manual` = `python -m tools.devstack fire <job>`; `admin` =
-    an admin's change or Hitung Ulang; `import` = a fingerprint import), and its result or error.
+    an admin's change or Hitung Ulang; `import` = a fingerprint import), and its result or error. A run still
+    `running` 16 minutes after it started was cut off by its function's 15-minute timeout: it is listed `failed`,
+    with the error "terhenti: proses tidak selesai dalam batas waktu".
 
     **Roles:** super_admin. An operations addition beside API.md (docs/rollout.md). Runs are kept 90 days.
     """
-    return operations.list_job_runs(call.principal, query)
+    return operations.list_job_runs(call.principal, query, call.now)

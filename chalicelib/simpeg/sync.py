@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from chalicelib.domain.runs import ABANDONED, ABANDONED_AFTER_S, abandoned
 from chalicelib.observability import count_simpeg_run, logger
 from chalicelib.simpeg.errors import (
     SimpegConflictError,
@@ -208,19 +209,16 @@ def fail_run(runs: RunLog, run: SyncRun, message: str, *, clock: Clock = utc_now
     return _finish(runs, run.with_(message=message), "failed", clock, expected_status="running")
 
 
-# A deployed worker is cut off at its Lambda timeout (900 s, .chalice/config.json) without a word; a minute
-# more and a run it left `running` will never end by itself.
-WORKER_DEADLINE_S = 900 + 60
+WORKER_DEADLINE_S = ABANDONED_AFTER_S  # a deployed worker's run still `running` after this was cut off
 
 
 def settle_abandoned(runs: RunLog, run: SyncRun, now: datetime) -> SyncRun:
     """`run` as it stands: a run still `running` past the worker's deadline is ended `failed` (once: whoever
     lists the runs first records it; a run that ended meanwhile is read back instead)."""
-    started = datetime.fromisoformat(run.started_at)
-    if run.status != "running" or (now - started).total_seconds() < WORKER_DEADLINE_S:
+    if not abandoned(run.status, datetime.fromisoformat(run.started_at), now):
         return run
     try:
-        return fail_run(runs, run, "terhenti: proses tidak selesai dalam batas waktu", clock=lambda: now)
+        return fail_run(runs, run, ABANDONED, clock=lambda: now)
     except SimpegConflictError:
         return runs.get_run(run.run_id) or run
 
