@@ -72,6 +72,14 @@ class StackError(Exception):
     """The local stack could not start (the message names the part and points at its log)."""
 
 
+# The rule table of the test stacks (`LocalStack.for_tests`, and the functional tier's in-process app): check-in
+# open round the clock. Tests against a stack run at whatever hour CI starts them, and the default window (06:00 to
+# 18:00 local) put a check-in a test made at 01:00 outside the day's hours (recorded, not counted): the same test
+# passed by day and failed by night. The window itself is tested at fixed times (tests/unit/attendance,
+# tests/unit/usecases/test_checkin.py).
+ROUND_THE_CLOCK_RULES = json.dumps({"check_in_opens": "00:00", "check_out_closes": "23:59"})
+
+
 @dataclass(frozen=True)
 class StackConfig:
     """Everything the stack needs; `from_env` builds it for the CLI, tests build it directly.
@@ -288,7 +296,8 @@ class LocalStack:
 
     @classmethod
     def for_tests(cls, data_dir: Path | None = None, *, simpeg_size: int = 50, **overrides: Any) -> LocalStack:
-        """Free ports, `simpeg_size` employees, no demo seeding; a temp data dir (removed on exit) if none."""
+        """Free ports, `simpeg_size` employees, no demo seeding, check-in open round the clock
+        (ROUND_THE_CLOCK_RULES, unless `extra_env` names SMART_RULES); a temp data dir (removed on exit) if none."""
         owned = None
         if data_dir is None:
             owned = Path(tempfile.mkdtemp(prefix="smart-stack-"))
@@ -296,6 +305,7 @@ class LocalStack:
         config = StackConfig(
             data_dir=data_dir, api_port=0, moto_port=0, simpeg_port=0, simpeg_size=simpeg_size, seed_demo=False
         )
+        overrides["extra_env"] = {"SMART_RULES": ROUND_THE_CLOCK_RULES, **overrides.get("extra_env", {})}
         stack = cls(replace(config, **overrides))
         stack._owned_tmp = owned
         return stack

@@ -28,6 +28,7 @@ from chalicelib.store.models import EmployeeModel
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.schema import create_all
 from tools import moto_scaling
+from tools.devstack import ROUND_THE_CLOCK_RULES
 from tools.simpeg_sim import start_in_thread, stop
 
 ADMIN_PASSWORD = "admin-local"
@@ -105,6 +106,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("SMART_TABLE_PREFIX", "t-")
     monkeypatch.setenv("SMART_BUCKET", "t-bucket")
     monkeypatch.setenv("SMART_LOGIN_MAX_FAILURES", "3")
+    monkeypatch.setenv("SMART_RULES", ROUND_THE_CLOCK_RULES)  # the same at any hour CI runs it
     with moto_scaling.patched(), mock_aws():
         load_settings.cache_clear()
         reset_clients()

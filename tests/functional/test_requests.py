@@ -234,8 +234,9 @@ def test_corrections_are_capped_per_month_over_http_and_against_racing_admins(of
     assert office.api.call("GET", f"/v1/me/corrections?month={days[0][:7]}", token=office.admin).status == 403
     # GIVEN Budi's four corrections of that month filed while the regency had no cap
     free = tmp_path / "rules.json"
-    free.write_text(json.dumps({"corrections_per_month": None}))
-    no_cap = build_settings({**os.environ, "SMART_RULES_FILE": str(free)})
+    free.write_text(json.dumps({**json.loads(os.environ["SMART_RULES"]), "corrections_per_month": None}))
+    stage = {name: value for name, value in os.environ.items() if name != "SMART_RULES"}
+    no_cap = build_settings({**stage, "SMART_RULES_FILE": str(free)})
     budi = Principal(subject=B, role="employee", device_id=f"android-{B[-4:]}-dev")
     bodies = [NewRequest.model_validate({**fix, "start_date": d, "end_date": d, "reason": "Lupa"}) for d in days]
     now = datetime.now().astimezone()
