@@ -170,7 +170,8 @@ def cancel_leave(call: Call, leave_id: str) -> req_schema.Cancelled:
     """Cancel a leave: its days no longer count; past days already recapped are re-run (`recapped`).
 
     **Roles:** unit_admin (own units; another unit's leave → 404), super_admin. The leave stays recorded as
-    cancelled (evidence) and is no longer listed; cancelling it again → 409 `CONFLICT`. When an employee's
-    request created it, that request becomes `revoked` with a note saying so. Audited.
+    cancelled (evidence) and is no longer listed; cancelling it again → 409 `CONFLICT`, except by the admin who
+    cancelled it (a retry after a 503): 200 as the first answer, audited again. When an employee's request
+    created it, that request becomes `revoked` with a note saying so. Audited.
     """
     return requests.cancel_leave(call.principal, leave_id, call.settings, call.now)

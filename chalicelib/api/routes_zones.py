@@ -65,6 +65,7 @@ def delete_zone(call: Call, zone_id: str) -> schema.ZoneDeleted:
     """Delete a zone no unit uses.
 
     **Roles:** super_admin (a unit_admin gets 403). 409 `CONFLICT` (details `unor_ids`) while a unit uses it.
+    Audited (`zone.delete`, with the shape it had) before the deletion: after a 503, send it again.
     """
     return zones.delete_zone(call.principal, zone_id)
 
@@ -105,7 +106,8 @@ def cancel_assignment(call: Call, assignment_id: str) -> req_schema.Cancelled:
 
     **Roles:** unit_admin (a letter of own units only: one naming employees of other units too → 403, one of
     other units only → 404), super_admin. The letter stays recorded as cancelled (evidence); cancelling it
-    again → 409 `CONFLICT`. When an employee's request created it, that request becomes `revoked` with a note
-    saying so. Audited.
+    again → 409 `CONFLICT`, except by the admin who cancelled it (a retry after a 503): 200 as the first answer,
+    audited again. When an employee's request created it, that request becomes `revoked` with a note saying so.
+    Audited.
     """
     return requests.cancel_letter(call.principal, assignment_id, call.settings, call.now)

@@ -39,3 +39,4 @@ class Assignment:
     letter_no: str
     reason: str
     cancelled_at: str | None = None  # UTC ISO 8601 when an admin cancelled it (its duty rows no longer count)
+    cancelled_by: str | None = None  # the admin who cancelled it

@@ -42,7 +42,7 @@ from chalicelib.usecases.schemas.calendar import (
 )
 from chalicelib.usecases.schemas.common import parse_date
 from chalicelib.usecases.schemas.requests import Cancelled, DatesQuery, LeaveItem, LeavePage, PeriodQuery
-from chalicelib.usecases.zones import cancel_once, query_period, recorded_id
+from chalicelib.usecases.zones import audited_before, cancel_once, query_period, recorded_id
 
 MAX_RAMADAN = timedelta(days=31)  # the longest a Ramadan period may run, its last day after its first
 
@@ -149,13 +149,19 @@ def remove_shift(actor: Principal, nip: str, day_text: str, settings: Settings, 
     """Remove a roster date entered by mistake: the date follows the employee's schedule again (their own or the
     unit's, Ramadan hours and holidays included). Recapped past days are judged again as `set_shifts` does. A
     date with no entry answers 404 after judging its days again all the same: it may be the retry of a removal
-    whose re-run failed (as `_after_change` says of the regency calendar)."""
+    whose re-run failed (as `_after_change` says of the regency calendar).
+
+    Audited before the removal (`audited_before`): a removed date reads as never rostered, so a retry of a
+    removal whose audit write came after it would find nothing to audit."""
     employee = employee_to_change(actor, nip)
     day = parse_date(day_text, "date")
-    if not runtime.calendar().remove_shift(employee.nip, day, actor.subject):
+    rostered = day in runtime.calendar().roster(employee.nip, day, day)
+    entry = ("schedule.shift_removed", employee.nip, {"date": day.isoformat()})
+    if not audited_before(
+        actor, entry, rostered, lambda: runtime.calendar().remove_shift(employee.nip, day, actor.subject)
+    ):
         _rejudge_roster(employee, [day], settings, now)
         raise NotFoundError("Tanggal ini tidak punya sif tersimpan.", {"date": day.isoformat()})
-    runtime.audit().record(actor.subject, "schedule.shift_removed", employee.nip, {"date": day.isoformat()})
     recapped = _rejudge_roster(employee, [day], settings, now)
     return ShiftRemoved(nip=employee.nip, date=day.isoformat(), removed=True, recapped=recapped)
 
@@ -194,13 +200,15 @@ def put_holiday(
 def delete_holiday(actor: Principal, day_text: str, settings: Settings, now: datetime) -> HolidayDeleted:
     """Remove a holiday; its day, past and recapped, is judged again in every unit. A date with no holiday answers
     404 after judging its day again all the same: it may be the retry of a deletion whose re-run failed
-    (`_after_change`)."""
+    (`_after_change`). Audited before the deletion, with the holiday's name (`audited_before`): a deleted holiday
+    leaves nothing for a retry to audit."""
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
-    if not runtime.calendar().delete_holiday(day):
+    held = next((h for h in runtime.calendar().holidays_of_year(day.year) if h.day == day), None)
+    entry = ("holiday.delete", day.isoformat(), {"name": held.name, "kind": held.kind.value} if held else {})
+    if not audited_before(actor, entry, held is not None, lambda: runtime.calendar().delete_holiday(day)):
         _after_change([day], settings, now)
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
-    runtime.audit().record(actor.subject, "holiday.delete", day.isoformat())
     recapped, recapping = _after_change([day], settings, now)
     return HolidayDeleted(date=day.isoformat(), deleted=True, recapped=recapped, recapping=recapping)
 
@@ -364,7 +372,8 @@ def _leave_item(leave: StoredLeave) -> LeaveItem:
 
 def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datetime) -> Cancelled:
     """Cancel a leave: its days no longer count and past recapped days are judged again; a leave of another unit
-    answers 404."""
+    answers 404. One this admin cancelled already is answered as the first try would have been, audited again
+    (`cancel_once`)."""
     access.require_admin(actor)
     leave = runtime.calendar().get_leave(leave_id) if LEAVE_ID.match(leave_id) else None
     if leave is None or not visible(actor, leave.unor_id):
@@ -374,7 +383,8 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
     done = ConflictError("Cuti sudah dibatalkan.", {"leave_id": leave_id})
     days = leave.leave().period.days()
     cancel_once(
-        leave.cancelled_at,
+        leave,
+        actor,
         lambda: runtime.calendar().cancel_leave(leave_id, actor.subject, now),
         done,
         rejudge_days=lambda: rejudge.rerun_recapped(leave.nip, days, settings, now),

@@ -208,15 +208,21 @@ def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, setting
 
 
 def delete_zone(actor: Principal, zone_id: str) -> ZoneDeleted:
+    """Delete a zone no unit uses, audited before the deletion with the shape it had (`audited_before`: a
+    deleted zone leaves nothing for a retry to audit)."""
     access.require_super_admin(actor)
-    _existing(zone_id)
+    zone = _existing(zone_id)
     users = [u.unor_id for u in runtime.people().get_units(runtime.people().list_unit_ids()) if zone_id in u.zone_ids]
     if users:
         raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone_id, "unor_ids": users})
+    audited_before(actor, ("zone.delete", zone_id, _audited_zone(zone)), True, lambda: _deleted(zone_id))
+    return ZoneDeleted(zone_id=zone_id, deleted=True)
+
+
+def _deleted(zone_id: str) -> bool:
     runtime.zones().delete_zone(zone_id)
     _CELLS.invalidate(zone_id)
-    runtime.audit().record(actor.subject, "zone.delete", zone_id)
-    return ZoneDeleted(zone_id=zone_id, deleted=True)
+    return True
 
 
 def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> UnitZones:
@@ -324,10 +330,13 @@ def assignment_id_for(source: str, *, made: bool = False) -> str:
 
 
 class Cancellable(Protocol):
-    """A record that is cancelled, not deleted (a leave, a field-duty letter)."""
+    """A record that is cancelled, not deleted (a leave, a field-duty letter): when, and by whom."""
 
     @property
     def cancelled_at(self) -> str | None: ...
+
+    @property
+    def cancelled_by(self) -> str | None: ...
 
 
 def recorded_id(
@@ -410,7 +419,8 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
     access.require_not_own(actor, *units)
     done = ConflictError("Surat tugas sudah dibatalkan.", {"assignment_id": assignment_id})
     cancel_once(
-        letter.cancelled_at,
+        letter,
+        actor,
         lambda: runtime.zones().cancel_assignment(assignment_id, actor.subject, now),
         done,
         rejudge_days=lambda: _rejudge(letter, units, settings, now),
@@ -434,18 +444,45 @@ def _rejudge(letter: Assignment, units: dict[str, str], settings: Settings, now:
 
 
 def cancel_once(
-    cancelled_at: str | None, cancel: Callable[[], object], done: ConflictError, *, rejudge_days: Callable[[], object]
+    found: Cancellable,
+    actor: Principal,
+    cancel: Callable[[], object],
+    done: ConflictError,
+    *,
+    rejudge_days: Callable[[], object],
 ) -> None:
-    """Cancel a leave or letter not cancelled yet; `done` (409) when it was, or another cancel won meanwhile,
-    once its days are judged again (`rejudge_days`): an earlier try may have stopped before re-running them."""
-    if cancelled_at is None:
+    """Cancel a leave or letter not cancelled yet, then the caller audits it and judges its days again. One
+    `actor` cancelled already returns too: it is the retry of a cancellation whose audit entry or re-run failed
+    (503), answered as that try would have been and audited again (decision 218: a duplicate entry is harmless,
+    a missing one is not). `done` (409) when another admin cancelled it, or another cancel won meanwhile, once
+    its days are judged again (`rejudge_days`): an earlier try may have stopped before re-running them."""
+    if found.cancelled_at is None:
         try:
             cancel()
             return
         except ConditionFailed:
             pass
+    elif found.cancelled_by == actor.subject:
+        return
     rejudge_days()
     raise done
+
+
+def audited_before(
+    actor: Principal, entry: tuple[str, str, Mapping[str, object]], found: bool, delete: Callable[[], bool]
+) -> bool:
+    """Write the audit `entry` (action, target, details) of a deletion, then `delete` (False: nothing was
+    there); False without either when nothing was `found`.
+
+    A deletion leaves nothing behind to tell a retry it was made, or by whom: audited after it, a failed audit
+    write (503) made the retry answer 404 and the deletion never reached the log. Audited first, an entry whose
+    deletion then fails (503) is made true by the client's retry, which finds the item and deletes it (with a
+    second entry, harmless); one a parallel deletion beat stands beside that deletion's own entry."""
+    if not found:
+        return False
+    action, target, detail = entry
+    runtime.audit().record(actor.subject, action, target, detail or None)
+    return delete()
 
 
 def _unit_of(nip: str) -> str:

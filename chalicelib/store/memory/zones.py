@@ -127,6 +127,6 @@ class InMemoryZonesRepository:
             letter = self._assignments.get(assignment_id)
             if letter is None or letter.cancelled_at is not None:
                 raise ConditionFailed("dynamodb")
-            self._assignments[assignment_id] = replace(letter, cancelled_at=iso(now))
+            self._assignments[assignment_id] = replace(letter, cancelled_at=iso(now), cancelled_by=actor)
             self._cancelled.add(assignment_id)
             return letter

@@ -176,7 +176,7 @@ class ZonesRepositoryContract:
         # WHEN the first is cancelled, THEN it is kept as cancelled and its duties no longer count
         at = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
         assert repo.cancel_assignment("a-1", "ops", at) == first
-        assert repo.get_assignment("a-1") == replace(first, cancelled_at=iso(at))
+        assert repo.get_assignment("a-1") == replace(first, cancelled_at=iso(at), cancelled_by="ops")
         assert repo.duties_of(NIP, date(2026, 3, 3)) == [] and repo.duties_of_unit("U2", date(2026, 3, 3)) == []
         assert repo.assignments_of_unit("U1", date(2026, 3, 1), date(2026, 3, 31)) == [bare, later]
         # AND a unit's rows of a range are those that overlap it (a letter ending on its first day included)

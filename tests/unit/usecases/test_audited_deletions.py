@@ -1,0 +1,127 @@
+"""Deletions and cancellations of the calendar and of zones whose audit write fails (throttled: 503), on the
+in-memory twins: trying again must reach the audit log, since a missing entry hides an insider's change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import ConflictError, NotFoundError, UnavailableError
+from chalicelib.settings import Settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import calendar as cal
+from chalicelib.usecases import zones
+from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, ShiftsRequest
+
+from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
+from .test_request_failures import audit_of, failing
+from .test_zones import NOW, assignment, create
+
+__all__ = ["audited", "settings"]  # the shared fixtures this module uses
+
+BKPSDM = Principal("rina", "super_admin")  # another super admin
+
+
+@pytest.fixture(autouse=True)
+def unit(repos: Repositories) -> None:
+    """GIVEN unit U1 with Asep."""
+    repos.people.upsert_unit("U1", "Dinas U1")
+    repos.people.put_employee(Employee(NIP, "Asep", "U1"))
+
+
+def entries(audited: AuditTrail, action: str) -> list[tuple[str, str, dict[str, Any] | None]]:
+    return [(e.actor, e.target, dict(e.detail) if e.detail else None) for e in audited.entries() if e.action == action]
+
+
+def test_a_holiday_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retry(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a holiday, WHEN its deletion fails on the audit write (503)
+    cal.put_holiday(SUPER, "2026-03-19", HolidayRequest(name="Nyepi"), settings, NOW)
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("holiday.delete")),
+        pytest.raises(UnavailableError),
+    ):
+        cal.delete_holiday(SUPER, "2026-03-19", settings, NOW)
+    # THEN the holiday is not deleted unaudited
+    assert [h.name for h in runtime.calendar().holidays_of_year(2026)] == ["Nyepi"]
+    # WHEN the admin deletes it again, THEN it goes, audited with its name; a third try is 404, audited no more
+    assert cal.delete_holiday(SUPER, "2026-03-19", settings, NOW).deleted
+    with pytest.raises(NotFoundError):
+        cal.delete_holiday(SUPER, "2026-03-19", settings, NOW)
+    assert runtime.calendar().holidays_of_year(2026) == []
+    assert entries(audited, "holiday.delete") == [("admin", "2026-03-19", {"name": "Nyepi", "kind": "local"})]
+
+
+def test_a_roster_date_removal_whose_audit_write_failed_removes_and_audits_on_its_retry(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a roster date of Asep's, WHEN its removal fails on the audit write (503)
+    shifts = ShiftsRequest.model_validate({"shifts": {"2026-03-04": {"start": "20:00", "end": "04:00"}}})
+    cal.set_shifts(UNIT_ADMIN, NIP, shifts, settings, NOW)
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("schedule.shift_removed")),
+        pytest.raises(UnavailableError),
+    ):
+        cal.remove_shift(UNIT_ADMIN, NIP, "2026-03-04", settings, NOW)
+    # THEN the date is still rostered
+    assert len(runtime.calendar().roster(NIP, NOW.date(), NOW.date().replace(day=31))) == 1
+    # WHEN the admin removes it again, THEN it goes and the removal is audited once
+    assert cal.remove_shift(UNIT_ADMIN, NIP, "2026-03-04", settings, NOW).removed
+    assert runtime.calendar().roster(NIP, NOW.date(), NOW.date().replace(day=31)) == {}
+    assert entries(audited, "schedule.shift_removed") == [("ua", NIP, {"date": "2026-03-04"})]
+
+
+def test_a_leave_cancellation_whose_audit_write_failed_is_audited_when_the_admin_cancels_again(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's sick leave, WHEN its cancellation is stored but the audit write fails (503)
+    body = {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-03", "end_date": "2026-03-03", "reason": "Flu"}
+    leave_id = cal.add_leave(UNIT_ADMIN, LeaveRequest.model_validate(body), settings, NOW).leave_id
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.cancel")),
+        pytest.raises(UnavailableError),
+    ):
+        cal.cancel_leave(UNIT_ADMIN, leave_id, settings, NOW)
+    # WHEN another admin cancels it, THEN it is 409 (cancelled already) and nothing is audited in their name
+    with pytest.raises(ConflictError):
+        cal.cancel_leave(SUPER, leave_id, settings, NOW)
+    # WHEN the admin who cancelled it cancels again, THEN it is answered cancelled and audited
+    assert cal.cancel_leave(UNIT_ADMIN, leave_id, settings, NOW).cancelled
+    assert entries(audited, "leave.cancel") == [("ua", NIP, {"leave_id": leave_id, "type": "S"})]
+
+
+def test_a_letter_cancellation_whose_audit_write_failed_is_audited_when_the_admin_cancels_again(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a field-duty letter for Asep, WHEN its cancellation is stored but the audit write fails (503)
+    letter = zones.create_assignment(UNIT_ADMIN, assignment(), settings, NOW).assignment_id
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("assignment.cancel")),
+        pytest.raises(UnavailableError),
+    ):
+        zones.cancel_assignment(UNIT_ADMIN, letter, settings, NOW)
+    # WHEN another admin cancels it, THEN it is 409; WHEN its admin cancels again, THEN it is answered and audited
+    with pytest.raises(ConflictError):
+        zones.cancel_assignment(SUPER, letter, settings, NOW)
+    assert zones.cancel_assignment(UNIT_ADMIN, letter, settings, NOW).cancelled
+    assert entries(audited, "assignment.cancel") == [("ua", letter, {"nips": [NIP]})]
+
+
+def test_a_zone_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retry(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a zone no unit uses, WHEN its deletion fails on the audit write (503)
+    zone_id = create(settings, "Puskesmas Lama")
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("zone.delete")), pytest.raises(UnavailableError):
+        zones.delete_zone(SUPER, zone_id)
+    # THEN the zone is not deleted unaudited
+    assert runtime.zones().get_zone(zone_id) is not None
+    # WHEN a super admin deletes it again, THEN it goes, audited with the shape it had
+    assert zones.delete_zone(BKPSDM, zone_id).deleted
+    assert runtime.zones().get_zone(zone_id) is None
+    [(actor, target, detail)] = entries(audited, "zone.delete")
+    assert (actor, target, (detail or {}).get("name")) == ("rina", zone_id, "Puskesmas Lama")
