@@ -363,6 +363,17 @@ class MarkTaken(Exception):
     """The day's arrival was recorded by a concurrent check-in."""
 
 
+class PhotoTaken(Exception):
+    """The very photo (its bytes) was recorded by a concurrent check-in of the employee (REPLAYED_PHOTO): the
+    replay check reads the history before the write, so two sent at once would both pass it."""
+
+
+def photo_claim_key(nip: str) -> str:
+    """The partition of an employee's recorded photos by their sha256 (one item each): the write's guard against
+    one photo recorded twice by check-ins sent at once."""
+    return f"{nip}#photos"
+
+
 @dataclass(frozen=True)
 class DayEvent:
     """What judging a day reads of a stored event."""
@@ -404,7 +415,7 @@ class EventsRepository(Protocol):
     # --- check-ins ---
 
     def write_checkin(self, w: CheckinWrite) -> None:
-        """Write a check-in all or nothing; raises ChallengeTaken or MarkTaken when a condition lost.
+        """Write a check-in all or nothing; raises ChallengeTaken, MarkTaken or PhotoTaken when a condition lost.
         A repeat of a write that committed (same event id) is success and changes nothing."""
         ...
 
@@ -599,8 +610,9 @@ class DynamoEventsRepository(EventDecisions):
         already there: that is success, not a lost race. (Real DynamoDB answers such a repeat from its
         ClientRequestToken.)
         """
-        # One token per distinct write: a refusal recorded after losing the challenge reuses the event id.
-        token = hashlib.sha256(f"{w.event.event_id}#{w.challenge is not None}".encode()).hexdigest()[:36]
+        # One token per distinct write: a refusal recorded after losing a race reuses the event id.
+        distinct = f"{w.event.event_id}#{w.challenge is not None}#{w.event.status}"
+        token = hashlib.sha256(distinct.encode()).hexdigest()[:36]
         event = _event_item(w.event)
         nip = event.nip
         try:
@@ -614,6 +626,11 @@ class DynamoEventsRepository(EventDecisions):
                     mark = EventModel(nip, mark_key(str(w.event.arrival_day)), first_event_id=w.event.event_id)
                     free = EventModel.key.does_not_exist() | EventModel.first_event_id.does_not_exist()  # or released
                     tx.save(mark, condition=free)
+                if claims_photo(w):
+                    assert w.photo is not None
+                    claim = FingerprintModel(photo_claim_key(nip), w.photo.sha256, sha256=w.photo.sha256, phash="",
+                                             expires=w.now + timedelta(days=FINGERPRINT_DAYS))  # fmt: skip
+                    tx.save(claim, condition=FingerprintModel.key.does_not_exist())
                 if w.photo is not None:
                     add_fingerprint(tx, nip, w.event.event_id, w.photo, w.now)
                 tx.save(_answer_item(w.claim_key, w.request_fingerprint, w.now, w.answer))
@@ -1090,12 +1107,19 @@ def awaits_decision(e: Event) -> bool:
     return e.status == "review" and e.decision is None
 
 
+def claims_photo(w: CheckinWrite) -> bool:
+    """Whether the write claims its photo's bytes: a recorded check-in does (a refusal keeps its fingerprint for
+    the history, and may be the loser of that very claim)."""
+    return w.photo is not None and w.event.status in RECORDED
+
+
 def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception | None:
     """The race this transaction lost, or None when it had been committed by an earlier try of itself."""
     failed = cancelled_items(exc)
-    # Items in the order they were added: event, [challenge], [mark], ...
+    # Items in the order they were added: event, [challenge], [mark], [photo claim], ...
     challenge_index = 1 if w.challenge is not None else None
     mark_index = (2 if w.challenge is not None else 1) if w.first_arrival else None
+    photo_index = 1 + (w.challenge is not None) + w.first_arrival if claims_photo(w) else None
     if 0 in failed:
         # The event id is new for every attempt: only this transaction, tried before, can have written it.
         return None
@@ -1103,6 +1127,8 @@ def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception | None:
         return ChallengeTaken()
     if mark_index in failed:
         return MarkTaken()
+    if photo_index in failed:
+        return PhotoTaken()
     return ChallengeTaken()
 
 

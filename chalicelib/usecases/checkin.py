@@ -32,7 +32,7 @@ from chalicelib.errors import (
     UnavailableError,
     ValidationError,
 )
-from chalicelib.face import FaceAnalysis, FaceError, exif_warning
+from chalicelib.face import FaceAnalysis, FaceError, ReplayedPhotoError, exif_warning
 from chalicelib.face.liveness import Action, LivenessLimits
 from chalicelib.geo import (
     GPS_INACCURATE,
@@ -52,6 +52,7 @@ from chalicelib.store.events import (
     ChallengeTaken,
     CheckinWrite,
     MarkTaken,
+    PhotoTaken,
     StoredAnswer,
     UsedChallenge,
     new_event_id,
@@ -576,7 +577,7 @@ def _write_or_lose_challenge(
 ) -> Answer:
     """Record the attempt and return its answer; if another request used the challenge first (two at once,
     or a reused id), the attempt is kept instead as a CHALLENGE_INVALID refusal, with the same event id and
-    photo, consuming nothing."""
+    photo, consuming nothing; if one recorded the same photo meanwhile, as a REPLAYED_PHOTO refusal, alike."""
     try:
         _write(attempt, event, first_arrival, answer)
     except ChallengeTaken:
@@ -584,6 +585,9 @@ def _write_or_lose_challenge(
             raise
         attempt.challenge = None
         return _record_refusal(attempt, CheckinRefusedError("CHALLENGE_INVALID"), settings)
+    except PhotoTaken:  # the same photo recorded by a check-in sent at once: a replay, kept as the sequential one is
+        attempt.challenge = None
+        return _record_refusal(attempt, ReplayedPhotoError(details={"reason": "identical_bytes"}), settings)
     return answer
 
 

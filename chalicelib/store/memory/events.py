@@ -26,10 +26,12 @@ from chalicelib.store.events import (
     DayEvent,
     EventDecisions,
     MarkTaken,
+    PhotoTaken,
     StoredAnswer,
     awaits_decision,
     candidate_keys,
     claim_outcome,
+    claims_photo,
     digest_of,
     event_keys,
     event_range,
@@ -73,6 +75,7 @@ class InMemoryEventsRepository(EventDecisions):
         self._claims: dict[str, Claim] = {}
         self._fingerprints: dict[str, dict[str, PhotoFingerprint]] = {}
         self._kept_empty: set[tuple[str, str]] = set()  # unit-days given an empty digest (`keep_empty`)
+        self._photos: set[tuple[str, str]] = set()  # (nip, sha256) of the recorded check-ins' photos
         self._lock = threading.Lock()
 
     # --- idempotency ---------------------------------------------------------------------------------
@@ -114,11 +117,16 @@ class InMemoryEventsRepository(EventDecisions):
                 raise ChallengeTaken()
             if w.first_arrival and mark in self._marks:
                 raise MarkTaken()
+            photo = (nip, w.photo.sha256) if w.photo is not None and claims_photo(w) else None
+            if photo in self._photos:
+                raise PhotoTaken()
             self._events.setdefault(nip, {})[range_key] = replace(w.event, nip=nip)
             if w.challenge is not None:
                 self._challenges[w.challenge.challenge_id] = w.claim_key
             if w.first_arrival:
                 self._marks[mark] = w.event.event_id
+            if photo is not None:
+                self._photos.add(photo)
             if w.photo is not None:
                 self._remember(nip, w.event.event_id, w.photo, w.now)
             self._claims[w.claim_key] = Claim("done", w.request_fingerprint, int(w.now.timestamp()), w.answer)

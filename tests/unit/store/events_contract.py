@@ -29,6 +29,7 @@ from chalicelib.store.events import (
     DayEvent,
     EventsRepository,
     MarkTaken,
+    PhotoTaken,
     StoredAnswer,
     UsedChallenge,
     new_event_id,
@@ -282,6 +283,23 @@ class EventsRepositoryContract:
         refusal = replace(loser, status="refused", reasons=("CHALLENGE_INVALID",))
         repo.write_checkin(write(refusal, "r-2", photo=fingerprint(2)))
         assert repo.get_event(loser.event_id) == refusal and len(repo.fingerprints_of(NIP, AT)) == 1
+
+    def test_one_photo_is_recorded_once_by_check_ins_sent_at_once(self, repo: EventsRepository) -> None:
+        # GIVEN an offline capture recorded for review with a photo
+        repo.write_checkin(write(review(), "r-1", photo=fingerprint(3)))
+        # WHEN a capture of another day, whose replay check read the history before that write, carries its bytes
+        other_day = replace(review(at=AT + timedelta(seconds=1)), local_date="2026-12-02")
+        with pytest.raises(PhotoTaken):
+            repo.write_checkin(write(other_day, "r-2", photo=fingerprint(3)))
+        # THEN none of it is written
+        assert repo.get_event(other_day.event_id) is None and len(repo.fingerprints_of(NIP, AT)) == 1
+        # AND its REPLAYED_PHOTO refusal is (a refusal keeps the fingerprint and claims nothing), as is another
+        # employee's check-in with the same bytes
+        refusal = replace(other_day, status="refused", reasons=("REPLAYED_PHOTO",))
+        repo.write_checkin(write(refusal, "r-2", photo=fingerprint(3)))
+        repo.write_checkin(write(review(OTHER), "r-1", photo=fingerprint(3)))
+        assert repo.get_event(other_day.event_id) == refusal and len(repo.fingerprints_of(NIP, AT)) == 2
+        assert len(repo.fingerprints_of(OTHER, AT)) == 1
 
     def test_a_second_first_arrival_of_the_day_writes_nothing(self, repo: EventsRepository) -> None:
         # GIVEN the day's first arrival, recorded with its challenge

@@ -334,6 +334,33 @@ def test_of_two_arrivals_sent_at_once_the_one_that_loses_is_shown_the_first(
     assert claim(repos, raw) is None
 
 
+def test_one_photo_sent_at_once_as_captures_of_two_days_is_recorded_once(
+    repos: Repositories, employee: Principal, enrolled: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN one selfie sent as two offline arrivals dated on two days, at once: each passes the replay check
+    # before the other is written
+    def capture(request_id: str, days_ago: int) -> tuple[CheckinBody, bytes]:
+        at = iso(NOW - timedelta(days=days_ago))
+        return request(request_id, photo=selfie(GENUINE), offline=True, challenge_id=None, frames=None, captured_at=at)
+
+    (first, first_raw), (second, second_raw) = capture("r-1", 1), capture("r-2", 2)
+    recorded: list[dict[str, Any]] = []
+    check_face = checkin._check_face
+
+    def while_checking(attempt: checkin.Attempt, settings: Settings) -> None:
+        check_face(attempt, settings)
+        if attempt.claim_key.endswith("#r-1"):  # the other capture is recorded meanwhile
+            recorded.append(rendered(checkin.check_in(employee, second, second_raw, enrolled, NOW)))
+
+    monkeypatch.setattr(checkin, "_check_face", while_checking)
+    answer = checkin.check_in(employee, first, first_raw, enrolled, NOW)
+    # THEN one is recorded, and the other is refused as a replay and kept for audit, as one sent later would be
+    assert recorded[0]["status"] == "review"
+    assert answer.status_code == 422 and rendered(answer)["error"]["code"] == "REPLAYED_PHOTO"
+    refused = repos.events.get_event(rendered(answer)["event_id"])
+    assert refused is not None and refused.status == "refused" and refused.reasons == ("REPLAYED_PHOTO",)
+
+
 def test_the_same_photo_again_is_a_recorded_replay_refusal(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
