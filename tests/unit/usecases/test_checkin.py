@@ -310,22 +310,30 @@ def test_an_arrival_taken_out_by_an_admin_lets_the_employee_check_in_again(
     assert repos.events.has_arrival_mark(NIP, "2026-12-03")
 
 
+def recorded_meanwhile(
+    monkeypatch: pytest.MonkeyPatch, employee: Principal, settings: Settings, other: tuple[CheckinBody, bytes]
+) -> list[dict[str, Any]]:
+    """Two requests sent at once: while the face of request r-1 is checked, `other` is checked in and recorded
+    (its answer appended to the list returned)."""
+    answers: list[dict[str, Any]] = []
+    check_face = checkin._check_face
+
+    def while_checking(attempt: checkin.Attempt, judged: Settings) -> None:
+        check_face(attempt, judged)
+        if attempt.claim_key.endswith("#r-1"):
+            answers.append(rendered(checkin.check_in(employee, *other, settings, NOW)))
+
+    monkeypatch.setattr(checkin, "_check_face", while_checking)
+    return answers
+
+
 def test_of_two_arrivals_sent_at_once_the_one_that_loses_is_shown_the_first(
     repos: Repositories, employee: Principal, enrolled: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN an arrival whose face is being checked while another arrival of the employee is recorded (two sent
     # at once: the day's mark in the transaction decides)
     body, raw = request(photo=selfie(GENUINE))
-    other, other_raw = request("r-2", photo=selfie(GENUINE_2))
-    winner: list[dict[str, Any]] = []
-    check_face = checkin._check_face
-
-    def while_checking(attempt: checkin.Attempt, settings: Settings) -> None:
-        check_face(attempt, settings)
-        if attempt.claim_key.endswith("#r-1"):  # the other arrival is recorded meanwhile
-            winner.append(rendered(checkin.check_in(employee, other, other_raw, enrolled, NOW)))
-
-    monkeypatch.setattr(checkin, "_check_face", while_checking)
+    winner = recorded_meanwhile(monkeypatch, employee, enrolled, request("r-2", photo=selfie(GENUINE_2)))
     # WHEN the first one is written, THEN it is refused naming the arrival that won, as one sent later would be
     with pytest.raises(AlreadyRecordedError) as refused:
         checkin.check_in(employee, body, raw, enrolled, NOW)
@@ -343,16 +351,8 @@ def test_one_photo_sent_at_once_as_captures_of_two_days_is_recorded_once(
         at = iso(NOW - timedelta(days=days_ago))
         return request(request_id, photo=selfie(GENUINE), offline=True, challenge_id=None, frames=None, captured_at=at)
 
-    (first, first_raw), (second, second_raw) = capture("r-1", 1), capture("r-2", 2)
-    recorded: list[dict[str, Any]] = []
-    check_face = checkin._check_face
-
-    def while_checking(attempt: checkin.Attempt, settings: Settings) -> None:
-        check_face(attempt, settings)
-        if attempt.claim_key.endswith("#r-1"):  # the other capture is recorded meanwhile
-            recorded.append(rendered(checkin.check_in(employee, second, second_raw, enrolled, NOW)))
-
-    monkeypatch.setattr(checkin, "_check_face", while_checking)
+    first, first_raw = capture("r-1", 1)
+    recorded = recorded_meanwhile(monkeypatch, employee, enrolled, capture("r-2", 2))
     answer = checkin.check_in(employee, first, first_raw, enrolled, NOW)
     # THEN one is recorded, and the other is refused as a replay and kept for audit, as one sent later would be
     assert recorded[0]["status"] == "review"
