@@ -263,17 +263,22 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings
 def delete_ramadan(actor: Principal, year_text: str, start_text: str, settings: Settings, now: datetime) -> Ramadan:
     """Remove the year's Ramadan period starting on `start_text` (one saved by mistake beside the year's own);
     its recapped past days are judged again in every unit. None starting then answers 404 after judging again
-    the 31 days a period starting then could have held: it may be the retry of a removal whose re-run failed."""
+    the 31 days a period starting then could have held: it may be the retry of a removal whose re-run failed.
+    Audited before the removal (`audited_before`): it changes every unit's hours, and a removed period leaves a
+    retry nothing to audit."""
     access.require_super_admin(actor)
     year, start = year_of(year_text), parse_date(start_text, "start_date")
     if start.year != year:
         raise ValidationError("Tanggal mulai harus pada tahun itu.", {"start_date": f"in {year}"})
-    removed = runtime.calendar().delete_ramadan(start)
-    if removed is None:
+    held = runtime.calendar().regency_calendar([year]).ramadan
+    removed = next((p.period for p in held if p.period.start == start), None)
+    fields = {"start": start.isoformat(), "end": removed.end.isoformat()} if removed else {}
+    entry = ("ramadan.delete", str(year), fields)
+    if removed is None or not audited_before(
+        actor, entry, True, lambda: runtime.calendar().delete_ramadan(start) is not None
+    ):
         _after_change(DateRange(start, start + MAX_RAMADAN).days(), settings, now)
         raise NotFoundError("Periode Ramadan tidak ditemukan.", {"start_date": start.isoformat()})
-    fields = {"start": removed.start.isoformat(), "end": removed.end.isoformat()}
-    runtime.audit().record(actor.subject, "ramadan.delete", str(year), fields)
     recapped, recapping = _after_change(removed.days(), settings, now)
     return Ramadan.model_validate({**_ramadan_fields(year, removed), "recapped": recapped, "recapping": recapping})
 

@@ -14,7 +14,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases import zones
-from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, ShiftsRequest
+from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, RamadanRequest, ShiftsRequest
 
 from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
 from .test_request_failures import audit_of, failing
@@ -54,6 +54,27 @@ def test_a_holiday_deletion_whose_audit_write_failed_deletes_and_audits_on_its_r
         cal.delete_holiday(SUPER, "2026-03-19", settings, NOW)
     assert runtime.calendar().holidays_of_year(2026) == []
     assert entries(audited, "holiday.delete") == [("admin", "2026-03-19", {"name": "Nyepi", "kind": "local"})]
+
+
+def test_a_ramadan_period_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retry(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the year's Ramadan, WHEN its deletion fails on the audit write (503)
+    period = {"start_date": "2026-02-18", "end_date": "2026-03-19"}
+    cal.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(period), settings, NOW)
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("ramadan.delete")),
+        pytest.raises(UnavailableError),
+    ):
+        cal.delete_ramadan(SUPER, "2026", "2026-02-18", settings, NOW)
+    # THEN the period (every unit's hours for a month) is not removed unaudited
+    assert cal.get_ramadan(SUPER, "2026").start_date is not None
+    # WHEN the admin deletes it again, THEN it goes, audited with its dates; a third try is 404, audited no more
+    assert cal.delete_ramadan(SUPER, "2026", "2026-02-18", settings, NOW).start_date is not None
+    with pytest.raises(NotFoundError):
+        cal.delete_ramadan(SUPER, "2026", "2026-02-18", settings, NOW)
+    assert cal.get_ramadan(SUPER, "2026").periods == []
+    assert entries(audited, "ramadan.delete") == [("admin", "2026", {"start": "2026-02-18", "end": "2026-03-19"})]
 
 
 def test_a_roster_date_removal_whose_audit_write_failed_removes_and_audits_on_its_retry(
