@@ -207,11 +207,11 @@ def _bind(
         # Either this phone belongs to someone else, or the employee has another phone: each says what to do.
         owner = runtime.people().device_owner(device_id)
         raise (_phone_of_other() if owner not in (None, nip) else _account_on_other_phone()) from exc
-    detail = {
-        "device": phone_hash(device_id),
-        "device_fingerprint": fingerprint,
-        "by": how,
-    }
+    _audit_bind(nip, device_id, fingerprint, how)
+
+
+def _audit_bind(nip: str, device_id: str, fingerprint: str | None, how: str) -> None:
+    detail = {"device": phone_hash(device_id), "device_fingerprint": fingerprint, "by": how}
     runtime.audit().record(nip, "employee.device_bind", nip, detail, role="employee")
 
 
@@ -274,7 +274,8 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
         raise InvalidCredentialsError()
     if not account.holder.active:
         raise AccountInactiveError()
-    if repeated:  # nothing to write again: the session of the login it now is
+    if repeated:  # the session of the login it now is; the binding audited again (its first entry may have failed)
+        _audit_bind(nip, device_id, request.device_fingerprint, "activation")
         return _employee_token(account.holder, device_id, settings, now)
     hashed = passwords.hash_secret(password)
     return bind_first_phone(account, device_id, hashed, settings, now, fingerprint=request.device_fingerprint)

@@ -254,10 +254,26 @@ def test_an_activation_sent_again_after_its_answer_was_lost_signs_in_and_writes_
     assert auth.authenticate(bearer(first), SETTINGS, NOW).subject == NEW_HIRE
     stored = people.people.get_employee(NEW_HIRE)
     assert stored is not None and stored.device_reset_by is None  # their first face needs no second admin
-    assert len([e for e in audited.entries() if e.action == "employee.device_bind"]) == 1
+    binds = [e for e in audited.entries() if e.action == "employee.device_bind"]
+    assert [(e.detail or {}).get("by") for e in binds] == ["activation", "activation"]  # audited again, harmless
     # AND only the phone that holds the account, with its password, is answered so: anyone else needs the code
     assert answer(lambda: activate(NEW_HIRE, "12345678", device="android-0009-zzzz")) == "INVALID_CREDENTIALS"
     assert answer(lambda: activate(NEW_HIRE, "12345678", password="teh-manis-siang")) == "INVALID_CREDENTIALS"
+
+
+def test_an_activation_whose_audit_write_failed_is_audited_when_the_app_sends_it_again(
+    people: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an activation whose binding was stored but whose audit entry failed (503)
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("employee.device_bind")),
+        pytest.raises(UnavailableError),
+    ):
+        activate(NEW_HIRE, "12345678")
+    # WHEN the app sends it again, THEN it signs in, and the binding (whose phone checks in as whom) is audited
+    assert activate(NEW_HIRE, "12345678")
+    binds = [e for e in audited.entries() if e.action == "employee.device_bind"]
+    assert [(e.target, (e.detail or {}).get("device")) for e in binds] == [(NEW_HIRE, phone_hash("android-0002-bbbb"))]
 
 
 def test_an_activation_sent_again_is_a_guess_like_any_other_within_the_limits(people: Repositories) -> None:
