@@ -80,8 +80,10 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
 
 
 def _day_marks(events: Sequence[Event], day: date) -> tuple[EventView | None, EventView | None]:
-    """The day's first check-in and last check-out that count or await review."""
-    own = [e for e in events if e.local_date == day.isoformat() and e.status in RECORDED and not e.voided]
+    """The working day's first check-in and last check-out that count or await review: by the day each counts
+    for (a 23:45 arrival for a shift from midnight is the next day's; decision 294), the calendar date for
+    events recorded before the working day was kept."""
+    own = [e for e in events if e.arrival_day == day.isoformat() and e.status in RECORDED and not e.voided]
     ins = [e for e in own if e.holds_arrival]  # not an arrival before check-in opens: it is made again
     outs = [e for e in own if e.type == "out"]
     first_in = event_view(ins[0]) if ins else None

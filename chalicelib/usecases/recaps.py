@@ -189,24 +189,44 @@ class WorkingDay:
 
 
 def working_day(employee: Employee, judged: Sequence[AttendanceEvent], now: datetime, settings: Settings) -> WorkingDay:
-    """The day whose shift the employee is in at `now`: today, or the day before while its night shift, which
+    """The day whose shift the employee is in at `now`: today; or the day before while its night shift, which
     they checked in for, waits for its check-out and its window still holds `now` (after midnight the app offers
-    "Absen Pulang" for it, not "Absen Masuk" for the new date). `judged`: their events from the day before
-    yesterday on (`judged_so_far`). The day before's plans are read only for an arrival of that day with no
-    departure after it; otherwise one read of today's."""
+    "Absen Pulang" for it, not "Absen Masuk" for the new date); or tomorrow once its shift's window has opened
+    and today's has closed (a shift from midnight, checked in for at 23:45). `judged`: their events from the day
+    before yesterday on (`judged_so_far`). One read of today's plans (with its neighbours'); the day before's
+    again only for an arrival before today's window with no departure after it, tomorrow's only once its window
+    holds `now`."""
     rules = runtime.rule_table(settings)
-    today = now.astimezone(rules.tz).date()
-    before = today - timedelta(days=1)
+    today = WorkingDay(_employee_plans(employee, now.astimezone(rules.tz).date(), rules))
+    night = _night_before(employee, today, judged, now, rules)
+    if night is not None:
+        return night
+    ahead = today.plans[2]
+    closed = today.plan.hours is None or now >= today.closes_at(rules)
+    if closed and ahead.hours is not None and ahead.window(rules)[0] <= now:
+        return WorkingDay(_employee_plans(employee, ahead.day, rules))
+    return today
+
+
+def _night_before(
+    employee: Employee, today: WorkingDay, judged: Sequence[AttendanceEvent], now: datetime, rules: RuleTable
+) -> WorkingDay | None:
+    """The day before, while its shift (checked in for, not yet out) holds `now`. Its arrivals are those from the
+    start of that date to the opening of today's window (all of today on a day off): a late arrival after
+    midnight for a shift of the evening before is that shift's (decision 294)."""
+    before = today.plan.day - timedelta(days=1)
+    since = datetime.combine(before, time(0, 0), tzinfo=rules.tz)
+    until = today.plan.window(rules)[0] if today.plan.hours is not None else today.closes_at(rules)
     counted = [e for e in judged if e.state != EventState.REJECTED]
-    # An arrival of the day before (an app check-in, or a machine punch: either may be it) with nothing after it.
-    arrivals = [e.at for e in counted if e.kind != "out" and e.at.astimezone(rules.tz).date() == before]
-    if arrivals and not any(e.kind != "in" and e.at > max(arrivals) for e in counted):
-        night = WorkingDay(_employee_plans(employee, before, rules))
-        begin, end = night.plan.window(rules)
-        check_in, check_out = marks_so_far(assign_events(night.plans, counted, rules)[1], night.plan, rules)
-        if night.plan.hours is not None and begin <= now < end and check_in is not None and check_out is None:
-            return night
-    return WorkingDay(_employee_plans(employee, today, rules))
+    arrivals = [e.at for e in counted if e.kind != "out" and since <= e.at < until]
+    if not arrivals or any(e.kind != "in" and e.at > max(arrivals) for e in counted):
+        return None
+    night = WorkingDay(_employee_plans(employee, before, rules))
+    begin, end = night.plan.window(rules)
+    check_in, check_out = marks_so_far(assign_events(night.plans, counted, rules)[1], night.plan, rules)
+    if night.plan.hours is not None and begin <= now < end and check_in is not None and check_out is None:
+        return night
+    return None
 
 
 # --- a unit's day ------------------------------------------------------------------------------------

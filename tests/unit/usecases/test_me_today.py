@@ -39,10 +39,18 @@ def employee(repos: Repositories) -> None:
     repos.people.put_employee(Employee(NIP, "Asep", "U1"))
 
 
-def check(repos: Repositories, kind: str, at: datetime, answer: dict[str, object] | None = None) -> str:
-    """A check-in or check-out stored as the check-in stores it, with the `answer` it was given."""
+def check(
+    repos: Repositories,
+    kind: str,
+    at: datetime,
+    answer: dict[str, object] | None = None,
+    working_day: date | None = None,
+) -> str:
+    """A check-in or check-out stored as the check-in stores it, with the `answer` it was given (and the working
+    day it counts for, when not its date)."""
     day = at.astimezone(TZ).date().isoformat()
-    e = Event(new_event_id(NIP, at), NIP, kind, "accepted", iso(at), iso(at), day, "U1", warnings=(), answer=answer)
+    e = Event(new_event_id(NIP, at), NIP, kind, "accepted", iso(at), iso(at), day, "U1", warnings=(), answer=answer,
+              working_day=working_day.isoformat() if working_day else None)  # fmt: skip
     repos.events.write_checkin(CheckinWrite(e, f"{NIP}#{at.timestamp()}", "body", StoredAnswer(201, {}), at))
     return e.event_id
 
@@ -145,6 +153,56 @@ def test_a_night_shift_not_begun_leaves_the_app_on_the_new_date(repos: Repositor
     # WHEN she opens the app at 02:00 on Thursday, THEN it shows Thursday: nothing of Wednesday to finish
     thursday = WEDNESDAY + timedelta(days=1)
     assert me.profile(EMPLOYEE, SETTINGS, local(thursday, 2)).today.date == thursday.isoformat()
+
+
+def shifts(hours: dict[str, str], *days: date) -> None:
+    """GIVEN the nurse rostered on `days` with `hours`."""
+    body = ShiftsRequest.model_validate({"shifts": {d.isoformat(): hours for d in days}})
+    calendar.set_shifts(SUPER, NIP, body, SETTINGS, local(min(days) - timedelta(days=1), 8))
+
+
+def test_a_shift_from_midnight_is_offered_once_its_window_opens_and_keeps_its_arrival_before_midnight(
+    repos: Repositories,
+) -> None:
+    # GIVEN 00:00-08:00 shifts on Wednesday and Thursday, and Wednesday's done (in 00:05, out 08:00)
+    thursday = WEDNESDAY + timedelta(days=1)
+    shifts({"start": "00:00", "end": "08:00"}, WEDNESDAY, thursday)
+    check(repos, "in", local(WEDNESDAY, 0, 5))
+    check(repos, "out", local(WEDNESDAY, 8))
+    # WHEN the nurse opens the app at 23:40 on Wednesday, THEN it shows Thursday's shift, not checked in yet (the
+    # app offers "Absen Masuk"; Wednesday's shift, long over, would offer nothing)
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 23, 40)).today
+    assert (today.date, today.check_in, today.check_out) == (thursday.isoformat(), None, None)
+    # WHEN she has checked in at 23:45 for it, THEN until its end it is Thursday's, with that arrival and no
+    # check-out (the app offers "Absen Pulang", not "Absen Masuk" that the API would refuse)
+    arrival = check(repos, "in", local(WEDNESDAY, 23, 45), working_day=thursday)
+    for at in (local(WEDNESDAY, 23, 50), local(thursday, 0, 30), local(thursday, 7, 55)):
+        today = me.profile(EMPLOYEE, SETTINGS, at).today
+        assert (today.date, today.check_in and today.check_in.event_id, today.check_out) == (
+            thursday.isoformat(),
+            arrival,
+            None,
+        )
+
+
+def test_a_late_arrival_after_midnight_stays_with_its_shift_and_leaves_the_evening_s_shift_free(
+    repos: Repositories,
+) -> None:
+    # GIVEN 23:00-07:00 shifts on Tuesday and Wednesday, and the nurse in late at 00:15 for Tuesday's
+    tuesday = WEDNESDAY - timedelta(days=1)
+    shifts({"start": "23:00", "end": "07:00"}, tuesday, WEDNESDAY)
+    arrival = check(repos, "in", local(WEDNESDAY, 0, 15), working_day=tuesday)
+    # WHEN she opens the app at 03:00, THEN it is Tuesday's shift, checked in, its check-out to come
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 3)).today
+    assert (today.date, today.check_in and today.check_in.event_id, today.check_out) == (
+        tuesday.isoformat(),
+        arrival,
+        None,
+    )
+    # WHEN she has checked out at 07:00, THEN at 22:45 it is Wednesday's shift with nothing recorded yet
+    check(repos, "out", local(WEDNESDAY, 7), working_day=tuesday)
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 22, 45)).today
+    assert (today.date, today.check_in, today.check_out) == (WEDNESDAY.isoformat(), None, None)
 
 
 def test_my_recap_has_the_monthly_report_s_figures(repos: Repositories) -> None:
