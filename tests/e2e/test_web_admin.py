@@ -944,9 +944,10 @@ def test_an_admin_of_several_units_picks_the_machine_unit_before_importing(
 def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: Callable[..., Desk]) -> None:
     if _missing(world, "/v1/admin/attempts"):
         pytest.skip("GET /v1/admin/attempts is not on this branch yet (adminviews)")
-    # About 3 km away: outside every zone of the unit (sent before any accepted check-in of the day, which
-    # would make a second one ALREADY_RECORDED instead)
-    far = (CENTRE[0] + 0.02, CENTRE[1] + 0.02)
+    # About 600 m away: outside every zone of the unit (sent before any accepted check-in of the day, which
+    # would make a second one ALREADY_RECORDED instead), and within the travel allowance of the school, so the
+    # module's later check-ins there are not sent to review as a jump from it (TRAVEL_AFTER_REFUSAL)
+    far = (CENTRE[0] + 0.004, CENTRE[1] + 0.004)
     refused = world.check_in("in", far)
     assert refused.status == 422 and refused.error_code() == "OUTSIDE_ZONE", refused.raw[:300]
     # ... and one at the school with a fix of ±900 m (under a roof): too vague to judge
@@ -1220,10 +1221,10 @@ def test_activation_sheet_holds_every_nip_of_the_unit(world: World, desk: Callab
     sheet = ApiClient("").request("GET", link.get_attribute("href"))
     assert sheet.status == 200 and sheet.raw.startswith(b"%PDF"), sheet.raw[:100]
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(sheet.raw)).pages)
-    nips = [
-        e["nip"] for e in _expect(world.admin.get(f"/v1/admin/employees?unor_id={world.unit_id}"), 200, "list")["items"]
-    ]
+    listed = _expect(world.admin.get(f"/v1/admin/employees?unor_id={world.unit_id}"), 200, "list")["items"]
+    nips = [e["nip"] for e in listed if e["active"]]  # an inactive one gets no code (another test retires one)
     assert nips and all(nip in text for nip in nips), (nips, text[:500])
+    assert not any(e["nip"] in text for e in listed if not e["active"])
     d.shot("pegawai-unit")
     d.assert_clean()
 
