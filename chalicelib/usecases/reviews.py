@@ -153,10 +153,10 @@ def _audited(event: Event) -> dict[str, object]:
     check-in or check-out and its time, the admin's note, and the day's stored status before the decision
     changes it (`status_before`, when the day is recapped: one read)."""
     detail: dict[str, object] = {"nip": event.nip, "event_type": event.type}
-    detail |= {"date": event.local_date, "attendance_time": event.attendance_time}
+    detail |= {"date": event.arrival_day, "attendance_time": event.attendance_time}
     if event.decision_note:
         detail["note"] = event.decision_note
-    stored = runtime.statuses().employee_status(event.nip, date.fromisoformat(str(event.local_date)))
+    stored = runtime.statuses().employee_status(event.nip, date.fromisoformat(str(event.arrival_day)))
     if stored is not None:
         detail["status_before"] = stored[1].status.status
     return detail
@@ -164,8 +164,9 @@ def _audited(event: Event) -> dict[str, object]:
 
 def _day_changed(event: Event, settings: Settings, now: datetime) -> RecapRun | None:
     """Follow a decision on `event` through its day: re-run the day where it is recapped (the recap), else let
-    the summaries of the units it touches be read afresh."""
-    day = date.fromisoformat(str(event.local_date))
+    the summaries of the units it touches be read afresh. Its day is the working day it counts for (a 23:45
+    arrival for a shift from midnight is the next day's; the calendar date for events recorded before)."""
+    day = date.fromisoformat(str(event.arrival_day))
     units = _units_of_day(event, day, settings)
     recap = _rerun_if_recapped(units, day, settings, now)
     if recap is None and (elsewhere := set(units) - {str(event.unor_id)}):

@@ -23,7 +23,8 @@ from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.faces import NewTemplate
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import recaps, reviews
+from chalicelib.usecases import calendar, recaps, reviews
+from chalicelib.usecases.schemas.calendar import ShiftsRequest
 from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited
@@ -205,6 +206,30 @@ def test_a_review_decision_is_audited_with_the_check_in_its_note_and_the_day_bef
         "note": "Foto orang lain",
         "status_before": "TK",
     }
+
+
+def test_a_decision_on_a_night_arrival_re_runs_the_shift_it_counts_for(repos: Repositories) -> None:
+    # GIVEN a nurse rostered 00:00-08:00 on 4 December, her 23:45 arrival of the 3rd awaiting review (it counts for
+    # the 4th's shift), and the 4th recapped while it waits: absent
+    repos.people.upsert_unit("U1", "Unit U1")
+    nip, at = nip_of(7), datetime(2026, 12, 3, 16, 45, tzinfo=UTC)  # 23:45 in Jakarta
+    repos.people.put_employee(Employee(nip, "Sari", "U1"))
+    night = ShiftsRequest.model_validate({"shifts": {"2026-12-04": {"start": "00:00", "end": "08:00"}}})
+    calendar.set_shifts(SUPER, nip, night, SETTINGS, NOW)
+    arrival = Event(new_event_id(nip, at), nip, "in", "review", iso(at), iso(at), "2026-12-03", "U1", warnings=("X",),
+                    working_day="2026-12-04")  # fmt: skip
+    repos.events.write_checkin(CheckinWrite(arrival, f"{nip}#r-night", "body", StoredAnswer(201, {}), at))
+    recaps.run_daily_recap(date(2026, 12, 4), SETTINGS, ["U1"])
+    assert stored_status(nip, date(2026, 12, 4)) == "TK"
+    # WHEN an admin approves it two days on, THEN the 4th is judged again with it: present (its check-out missing)
+    later = NOW + timedelta(days=2)
+    reviews.decide(U1_ADMIN, arrival.event_id, DecisionRequest(decision="approve", note=None), SETTINGS, later)
+    assert stored_status(nip, date(2026, 12, 4)) == "PSW4"
+
+
+def stored_status(nip: str, day: date) -> str | None:
+    stored = runtime.statuses().employee_status(nip, day)
+    return None if stored is None else stored[1].status.status
 
 
 def test_a_decision_sent_again_after_its_recap_failed_re_runs_the_day_and_answers_the_decision(
