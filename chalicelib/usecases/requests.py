@@ -699,14 +699,16 @@ def _then(cancel: Callable[[], Cancelled], revoke_creator: Callable[[], None]) -
 
 
 def _revoke_creator(principal: Principal, nips: list[str], result_id: str, note: str, now: datetime) -> None:
+    """Take back the approved request that created `result_id`, audited first: a request taken back is no longer
+    found by the retry of a cancellation whose audit write failed (decision 301's reasoning)."""
     for nip in nips:
         found = _approved_creator(nip, result_id)
         if found is None:
             continue
+        detail = _audited(found, result_id, note, None)
+        runtime.audit().record(principal.subject, "request.revoke", found.request_id, detail)
         with contextlib.suppress(ConditionFailed):  # another admin took it back at the same moment
             runtime.requests().revoke(found.request_id, principal.subject, note, now, quota_key=None)
-            detail = _audited(found, result_id, note, None)
-            runtime.audit().record(principal.subject, "request.revoke", found.request_id, detail)
 
 
 def _approved_creator(nip: str, result_id: str) -> EmployeeRequest | None:

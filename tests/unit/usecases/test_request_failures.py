@@ -486,3 +486,20 @@ def test_a_revocation_whose_audit_entry_failed_is_audited_when_the_admin_revokes
     # WHEN the admin who revoked it sends the revocation again, THEN it is answered revoked and audited once
     assert revoke(asked, settings).status == "revoked"
     assert [(who, a, t) for who, a, t in audited() if a == "request.revoke"] == [("admin", "request.revoke", asked)]
+
+
+def test_a_leave_whose_request_was_taken_back_unaudited_is_audited_when_cancelled_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's approved permit, WHEN its leave is cancelled from the list but the request's audit entry fails
+    asked = file(settings, new("IZIN", "2026-03-16"))
+    leave_id = str(approve(asked, settings).result_id)
+    with (
+        failing(monkeypatch, runtime.audit(), "record", when=audit_of("request.revoke")),
+        pytest.raises(UnavailableError),
+    ):
+        requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW)
+    # WHEN the admin cancels it again, THEN the request is taken back and that is in the audit log
+    assert requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW).cancelled is True
+    assert status_of(asked) == "revoked"
+    assert [(who, t) for who, a, t in audited() if a == "request.revoke"] == [("budi", asked)]
