@@ -221,8 +221,9 @@ def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now
     employee = employee_of(principal)
     if employee is None or not employee.active:
         raise AccountInactiveError()
-    _refuse_full_queue(sum(t.status == PENDING for t in runtime.faces().template_rows(employee.nip)))
     data = decode_photo(body.photo, settings)
+    if (resent := _resent_to_full_queue(principal, employee.nip, data, settings, now)) is not None:
+        return SelfEnrolled(template_id=resent.template_id, status=PENDING)
     engine, _ = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
     if (kept := new_or_kept(principal, employee.nip, data, analysis, settings=settings, now=now)) is not None:
@@ -242,18 +243,31 @@ def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now
             own=own_match(employee, analysis.embeddings, settings),
             role=principal.role,
         )
-    except ConditionFailed:  # parallel uploads: the stored count's condition let only the first ones in
-        _refuse_full_queue(PENDING_PER_EMPLOYEE)
-        raise
+    except ConditionFailed as exc:  # parallel uploads: the stored count's condition let only the first ones in
+        raise _full_queue(PENDING_PER_EMPLOYEE) from exc
     return SelfEnrolled(template_id=template_id, status=PENDING)
 
 
-def _refuse_full_queue(pending: int) -> None:
-    if pending >= PENDING_PER_EMPLOYEE:
-        raise ConflictError(
-            "Masih ada foto wajah yang menunggu persetujuan admin. Tunggu keputusan admin unit.",
-            {"pending": pending, "limit": PENDING_PER_EMPLOYEE},
-        )
+def _resent_to_full_queue(
+    actor: Principal, nip: str, data: bytes, settings: Settings, now: datetime
+) -> TemplateInfo | None:
+    """None while the employee's queue has room. A full one refuses (409) any photo but the retry of the one that
+    filled it (its answer lost on a weak link): that template, its enrolment finished again (`new_or_kept`)."""
+    pending = sum(t.status == PENDING for t in runtime.faces().template_rows(nip))
+    if pending < PENDING_PER_EMPLOYEE:
+        return None
+    kept = _enrolled_from(data, actor.subject, nip, settings, now)
+    if kept is None:
+        raise _full_queue(pending)
+    _finish_enrolment(actor, nip, kept, settings)
+    return kept.info
+
+
+def _full_queue(pending: int) -> ConflictError:
+    return ConflictError(
+        "Masih ada foto wajah yang menunggu persetujuan admin. Tunggu keputusan admin unit.",
+        {"pending": pending, "limit": PENDING_PER_EMPLOYEE},
+    )
 
 
 def four_eyes(employee: Employee, now: datetime) -> str | None:

@@ -238,15 +238,22 @@ def test_unknown_or_foreign_template_ids_are_not_found(settings: Settings, trail
             approve(SUPER, template_id, settings, now)
 
 
+def _waiting(count: int, name: str, settings: Settings) -> None:
+    """`count` of the employee's own faces waiting for a decision, stored directly (one photo for all: distinct
+    ones are not needed here), each with its photo kept as an enrolment keeps it."""
+    analysis = faces.analyse_selfie(selfie(name), settings)
+    for n in range(count):
+        template_id = f"t-{n:012x}-{NIP}"
+        runtime.photos(settings).put(template_id, selfie(name))
+        template = NewTemplate(
+            template_id, analysis.embeddings, analysis.fingerprint, template_id, NIP, status="pending", unor_id="U1"
+        )
+        runtime.faces().save_template(NIP, template)
+
+
 def test_the_pending_queue_is_capped_per_employee(settings: Settings, trail: Audit, now: datetime) -> None:
     # GIVEN as many pending faces as allowed (stored directly: five distinct photos are not needed here)
-    store = runtime.faces()
-    analysis = faces.analyse_selfie(selfie(JOLIE[0]), settings)
-    for n in range(PENDING_PER_EMPLOYEE):
-        template = NewTemplate(
-            f"t-{n:012x}-{NIP}", analysis.embeddings, analysis.fingerprint, "k", NIP, status="pending", unor_id="U1"
-        )
-        store.save_template(NIP, template)
+    _waiting(PENDING_PER_EMPLOYEE, JOLIE[0], settings)
     # WHEN the employee uploads one more
     with pytest.raises(ConflictError) as refused:
         faces.self_enrol(employee(), photo(JOLIE[1]), settings, now)
@@ -257,13 +264,7 @@ def test_the_pending_queue_is_capped_per_employee(settings: Settings, trail: Aud
 
 def test_a_burst_of_self_enrolments_keeps_at_most_the_cap(settings: Settings, trail: Audit, now: datetime) -> None:
     # GIVEN one free place in the queue (the ones taken hold another photo)
-    store = runtime.faces()
-    analysis = faces.analyse_selfie(selfie("deepface/img5.jpg"), settings)
-    for n in range(PENDING_PER_EMPLOYEE - 1):
-        template = NewTemplate(
-            f"t-{n:012x}-{NIP}", analysis.embeddings, analysis.fingerprint, "k", NIP, status="pending", unor_id="U1"
-        )
-        store.save_template(NIP, template)
+    _waiting(PENDING_PER_EMPLOYEE - 1, "deepface/img5.jpg", settings)
     # WHEN three different photos arrive at once
     outcomes: list[str] = []
 
@@ -305,6 +306,20 @@ def test_a_self_enrolment_sent_again_after_a_lost_answer_is_answered_and_a_retak
     # THEN the app is told to change the camera's position, not that the photo is an old one
     assert (refused.value.code, refused.value.message) == ("REPLAYED_PHOTO", faces.ENROL_REPLAYED)
     assert state() == (0, 1)
+
+
+def test_the_photo_that_filled_the_queue_sent_again_after_a_lost_answer_is_answered(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN one free place in the queue, taken by a self-enrolment whose answer was lost on a weak link
+    _waiting(PENDING_PER_EMPLOYEE - 1, "deepface/img5.jpg", settings)
+    kept = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # WHEN the app sends the very same photo again, THEN it is answered with the face kept, not "queue full"
+    assert faces.self_enrol(employee(), photo(JOLIE[0]), settings, now + timedelta(minutes=2)) == kept
+    assert state() == (0, PENDING_PER_EMPLOYEE)
+    # ... while another photo is still refused
+    with pytest.raises(ConflictError):
+        faces.self_enrol(employee(), photo(JOLIE[1]), settings, now)
 
 
 # --- attacks on the decision ------------------------------------------------------------------------------
