@@ -150,7 +150,7 @@ def summarize_employee(month: EmployeeMonth, rules: RuleTable) -> MonthlyRow:
     keys = category_keys(rules)
     tally: Counter[str] = Counter()
     for day in month.days:
-        tally.update(_count_keys(day))
+        tally.update(_count_keys(day, rules))
     uncapped = sum((day_deduction(day, rules) for day in month.days), Decimal(0))
     ytd = month.year_end()
     tk_for_discipline = rules.tk_equivalent_days(ytd.tk_days, ytd.late_early_minutes)
@@ -187,9 +187,10 @@ def _attended(day: DayStatus) -> bool:
     return day.tl is not None or day.psw is not None or day.status == ON_TIME
 
 
-def _count_keys(day: DayStatus) -> tuple[str, ...]:
-    # A combined day counts once under its TL band and once under its PSW band.
-    parts = tuple(part for part in (day.tl, day.psw) if part)
+def _count_keys(day: DayStatus, rules: RuleTable) -> tuple[str, ...]:
+    # A combined day counts once under its TL band and once under its PSW band, as the table counts a stored
+    # band (a level beyond its bands is its last: `RuleTable.counted_category`), so no stored day is left out.
+    parts = tuple(rules.counted_category(part) for part in (day.tl, day.psw) if part)
     return parts or (day.status,)
 
 

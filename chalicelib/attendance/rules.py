@@ -154,11 +154,23 @@ class RuleTable:
         return total if self.daily_cap_percent is None else min(total, self.daily_cap_percent)
 
     def category_deduction(self, category: str | None) -> Decimal:
-        """Deduction percent of one TLn/PSWn category (0 for None)."""
+        """Deduction percent of one TLn/PSWn category (0 for None), a stored one too (`counted_category`)."""
         if category is None:
             return Decimal(0)
-        bands = self.late_bands if category.startswith("TL") else self.early_bands
-        return bands[int(category.lstrip("TLPSW")) - 1].deduction_percent
+        prefix, level = _category_level(self.counted_category(category))
+        return self._bands_of(prefix)[level - 1].deduction_percent
+
+    def counted_category(self, category: str) -> str:
+        """The TLn/PSWn a stored category counts as under this table: its own, or the table's last band when its
+        level is beyond the table's bands. A day keeps the category of the run that judged it and reports read
+        stored days under the table in force (decision 148), so a month judged under four bands and read after a
+        Perbup with three holds TL4 days: they count, and deduct, as TL3 (the worst band is still the worst),
+        in the JSON and every file alike, instead of failing the report or dropping the day from the counts."""
+        prefix, level = _category_level(category)
+        return f"{prefix}{min(level, len(self._bands_of(prefix)))}"
+
+    def _bands_of(self, prefix: str) -> tuple[Band, ...]:
+        return self.late_bands if prefix == "TL" else self.early_bands
 
     def capped_month(self, total: Decimal) -> Decimal:
         return min(total, self.monthly_cap_percent)
@@ -219,6 +231,12 @@ class RuleTable:
             "daily_cap_percent": None if self.daily_cap_percent is None else str(self.daily_cap_percent),
             "corrections_per_month": self.corrections_per_month,
         }
+
+
+def _category_level(category: str) -> tuple[str, int]:
+    """ "TL4" -> ("TL", 4), "PSW1" -> ("PSW", 1)."""
+    prefix = "TL" if category.startswith("TL") else "PSW"
+    return prefix, int(category.removeprefix(prefix))
 
 
 def _band_level(bands: tuple[Band, ...], minutes: int) -> int:

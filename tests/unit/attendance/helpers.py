@@ -12,6 +12,18 @@ from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar
 from chalicelib.domain.status import DayStatus, EventKind
 
 RULES = RuleTable()
+# A Perbup with three bands, the last 2.5 % (DOMAIN.md: "TL4 2-2.5 %, variants"), as SMART_RULES carries it.
+_THREE_BANDS = [
+    {"up_to_minutes": 30, "deduction_percent": "0.5"},
+    {"up_to_minutes": 60, "deduction_percent": "1"},
+    {"up_to_minutes": None, "deduction_percent": "2.5"},
+]
+THREE_BAND_PERBUP: dict[str, object] = {
+    "late_bands": _THREE_BANDS,
+    "early_bands": _THREE_BANDS,
+    "missing_check_in_level": 3,
+    "missing_check_out_level": 3,
+}
 JAKARTA = ZoneInfo("Asia/Jakarta")
 MONDAY = date(2026, 11, 23)
 FRIDAY = date(2026, 11, 27)

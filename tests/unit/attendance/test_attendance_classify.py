@@ -17,6 +17,7 @@ from chalicelib.attendance.classify import (
     Judgement,
     as_it_stands,
     classify_day,
+    day_deduction,
     judge_attendance,
 )
 from chalicelib.attendance.rules import RuleTable
@@ -24,7 +25,7 @@ from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, Holiday
 from chalicelib.domain.schedule import WorkHours
 from chalicelib.domain.status import DayStatus
 
-from .helpers import FRIDAY, MONDAY, RULES, SATURDAY, ev, judge, local
+from .helpers import FRIDAY, MONDAY, RULES, SATURDAY, THREE_BAND_PERBUP, ev, judge, local
 
 EDGES = [(0, None), (1, 1), (30, 1), (31, 2), (60, 2), (61, 3), (90, 3), (91, 4), (400, 4)]
 DEDUCTION = {None: Decimal(0), 1: Decimal("0.5"), 2: Decimal(1), 3: Decimal("1.25"), 4: Decimal("1.5")}
@@ -225,6 +226,24 @@ def test_rule_table_changes_deductions() -> None:
     late = judge(MONDAY, ev("in", MONDAY, "08:31"), ev("out", MONDAY, "16:00"), rules=rules)
     assert (late.status, late.deduction_percent) == ("TL2", Decimal("2.5"))
     assert judge(MONDAY, ev("out", MONDAY, "16:00"), rules=rules).status == "TL2"
+
+
+def test_a_day_judged_under_four_bands_counts_under_the_last_band_of_a_three_band_table() -> None:
+    # GIVEN days judged under the default table: arrived 09:30 and left 12:00 (TL4+PSW4), arrived 08:10 (TL2)
+    worst = judge(MONDAY, ev("in", MONDAY, "09:30"), ev("out", MONDAY, "12:00"))
+    second = judge(MONDAY, ev("in", MONDAY, "08:10"), ev("out", MONDAY, "16:00"))
+    assert (worst.status, second.status) == ("TL4+PSW4", "TL2")
+    # WHEN the regency's Perbup with three bands (the last 2.5 %) takes effect and the stored days are read
+    perbup = RuleTable.from_dict(THREE_BAND_PERBUP)
+    # THEN a level beyond the table is its last band (2.5 % each), a level within it is its own, nothing raises
+    assert day_deduction(worst, perbup) == Decimal(5)
+    assert day_deduction(second, perbup) == Decimal(1)
+    assert (perbup.counted_category("TL4"), perbup.counted_category("PSW4")) == ("TL3", "PSW3")
+    assert (perbup.counted_category("TL2"), perbup.counted_category("PSW1")) == ("TL2", "PSW1")
+    # AND a day still in progress (the scheduled run, decision 141) is judged under it as well
+    plan = plan_day(MONDAY, RegencyCalendar(), EmployeePlan(), perbup)
+    ongoing = as_it_stands(worst, plan, local(MONDAY, "10:00"), perbup)
+    assert ongoing is not None and (ongoing.status, ongoing.deduction_percent) == ("TL4", Decimal("2.5"))
 
 
 def test_late_minutes_made_up_by_staying_after_the_end_where_the_regency_allows_it() -> None:

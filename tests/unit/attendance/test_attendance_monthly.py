@@ -19,7 +19,7 @@ from chalicelib.domain.calendar import DateRange, EmployeePlan, Leave, LeaveKind
 from chalicelib.domain.status import DayStatus, EventKind, YearToDate
 from chalicelib.errors import RuleTableError, ScheduleError
 
-from .helpers import MONDAY, RULES, ev, local
+from .helpers import MONDAY, RULES, THREE_BAND_PERBUP, ev, local
 
 NOVEMBER = [date(2026, 11, 1) + timedelta(days=offset) for offset in range(30)]
 
@@ -149,6 +149,24 @@ def test_late_and_early_minutes_of_7_5_hours_count_as_one_tk_day() -> None:
     assert row.tk_days_for_discipline == 3 and row.discipline == "Teguran lisan"
     off = summarize_employee(month_of(days, prior), RuleTable(late_early_equivalence_enabled=False))
     assert off.tk_days_for_discipline == 2 and off.discipline is None
+
+
+def test_a_month_judged_under_four_bands_counts_its_fourth_levels_under_a_three_band_tables_last_band() -> None:
+    # GIVEN November judged under the default table: a TL4+PSW4 day (09:30 to 12:00), a TL3 day, a PSW2 day
+    days = statuses()
+    days[1] = DayStatus(days[1].day, "TL4+PSW4", tl="TL4", psw="PSW4", late_minutes=120, early_minutes=240)
+    days[2] = DayStatus(days[2].day, "TL3", tl="TL3", late_minutes=70, early_minutes=0)
+    days[3] = DayStatus(days[3].day, "PSW2", psw="PSW2", late_minutes=0, early_minutes=45)
+    # WHEN the month is read under the Perbup's three bands (the last 2.5 %), as decision 148 reads stored days
+    perbup = RuleTable.from_dict(THREE_BAND_PERBUP)
+    report = monthly_report("2026-11", [month_of(days)], perbup)
+    row = report.rows[0]
+    # THEN the fourth levels are counted under TL3 and PSW3, none dropped, and deducted at 2.5 % each
+    assert report.keys == ("H", "TL1", "TL2", "TL3", "PSW1", "PSW2", "PSW3", "TK", "DL", "C", "I", "S", "LIBUR")
+    assert (row.counts["TL3"], row.counts["PSW3"], row.counts["PSW2"], row.counts["H"]) == (2, 1, 1, 18)
+    assert sum(row.counts.values()) == len(NOVEMBER) + 1  # the combined day counts once per part
+    assert row.deduction_percent == Decimal("2.5") * 3 + Decimal(1)
+    assert report.units()[0].counts["TL3"] == 2
 
 
 def test_monthly_report_orders_rows_and_checks_month() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +25,15 @@ from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import reports
-from chalicelib.usecases.schemas.reports import DailyRecap, DailyRecapQuery, ExportLink, MonthlyQuery, MonthlyReport
+from chalicelib.usecases.schemas.reports import (
+    DailyRecap,
+    DailyRecapQuery,
+    ExportLink,
+    MonthlyQuery,
+    MonthlyReport,
+    MonthScope,
+)
+from tests.unit.attendance.helpers import THREE_BAND_PERBUP
 
 MONDAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -78,6 +87,43 @@ def test_the_daily_recap_and_the_month_agree_on_a_day_after_the_rule_table_chang
     monthly = reports.monthly(U1_ADMIN, month_query(), changed, NOW)
     assert isinstance(daily, DailyRecap) and isinstance(monthly, MonthlyReport)
     assert daily.items[0].deduction_percent == monthly.items[0].deduction_percent == 4.0
+
+
+def test_days_judged_under_four_bands_are_read_under_a_three_band_perbup_in_every_report(repos: Repositories) -> None:
+    # GIVEN Monday judged under the default table: Asep arrived 09:30 (TL4), Budi 08:10 and left 12:00 (TL2+PSW4)
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    asep = DayStatus(MONDAY, "TL4", tl="TL4", late_minutes=120, early_minutes=0, deduction_percent=Decimal("1.5"))
+    budi = DayStatus(MONDAY, "TL2+PSW4", tl="TL2", psw="PSW4", late_minutes=40, early_minutes=240)
+    repos.statuses.save_day("U1", MONDAY, [(Member(A, "Asep", True), asep), (Member(B, "Budi", True), budi)])
+    # WHEN on 1 December the regency's Perbup with three bands (the last 2.5 %) is set in SMART_RULES
+    perbup = build_settings({"SMART_RULES": json.dumps(THREE_BAND_PERBUP)})
+    december = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    # THEN November's report answers, the fourth levels counted under the last band (TL3, PSW3) at 2.5 %
+    monthly = reports.monthly(U1_ADMIN, month_query(), perbup, december)
+    assert isinstance(monthly, MonthlyReport)
+    figures = {i.nip: (i.counts["TL2"], i.counts["TL3"], i.counts["PSW3"], i.deduction_percent) for i in monthly.items}
+    assert figures == {A: (0, 1, 0, 2.5), B: (1, 0, 1, 3.5)}
+    assert all("TL4" not in i.counts and "PSW4" not in i.counts for i in monthly.items)
+    # AND the CSV says the same
+    inline = reports.monthly(U1_ADMIN, month_query().model_copy(update={"format": "csv"}), perbup, december)
+    assert isinstance(inline, ExportFile)
+    lines = list(csv.DictReader(io.StringIO(inline.content.decode("utf-8-sig")), delimiter=";"))
+    assert [(r["Nama"], r["TL3"], r["PSW3"], r["Potongan TPP (%)"]) for r in lines] == [
+        ("Asep", "1", "0", "2,5"),
+        ("Budi", "0", "1", "3,5"),
+    ]
+    # AND the workbook, the signed PDF, the day's recap and the employee's own month answer too
+    assert isinstance(
+        reports.monthly(U1_ADMIN, month_query().model_copy(update={"format": "xlsx"}), perbup, december), ExportLink
+    )
+    scope = MonthScope.model_validate({"month": "2026-11", "unor_id": "U1"})
+    assert isinstance(reports.monthly_pdf(U1_ADMIN, scope, perbup, december), ExportLink)
+    daily = reports.daily_recap(U1_ADMIN, recap_query(), perbup, december)
+    assert isinstance(daily, DailyRecap)
+    assert [(i.nip, i.deduction_percent) for i in daily.items] == [(A, 2.5), (B, 3.5)]
+    assert isinstance(reports.daily_recap(U1_ADMIN, recap_query(fmt="csv"), perbup, december), ExportFile)
+    _, own = reports.employee_month(A, "U1", "2026-11", perbup)
+    assert (own.counts["TL3"], own.deduction_percent) == (1, Decimal("2.5"))
 
 
 def test_the_daily_recap_of_a_day_never_recapped_is_empty(repos: Repositories) -> None:
