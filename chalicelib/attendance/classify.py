@@ -113,7 +113,7 @@ def judge_attendance(kind: EventKind, at: datetime, plan: DayPlan, rules: RuleTa
         return Judgement(0, None)
     if kind == "in":
         minutes = late_minutes(at, bounds[0])
-        return Judgement(minutes, rules.tl_category(minutes))
+        return Judgement(rules.counted_lateness(minutes), rules.tl_category(minutes))
     minutes = early_minutes(at, bounds[1])
     return Judgement(minutes, rules.psw_category(minutes))
 
@@ -274,6 +274,7 @@ def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -
     if late and check_out:  # minutes after the end are minutes after a bound, as lateness is
         late = rules.late_after_make_up(late, late_minutes(check_out, bounds[1]))
     tl = rules.tl_category(late) if late is not None else f"TL{rules.missing_check_in_level}"
+    late = rules.counted_lateness(late) if late is not None else None
     psw = rules.psw_category(early) if early is not None else f"PSW{rules.missing_check_out_level}"
     code = status_code(tl, psw)
     return DayStatus(plan.day, code, tl, psw, late, early, check_in, check_out, _deduction(code, tl, psw, rules))

@@ -162,7 +162,7 @@ def summarize_employee(month: EmployeeMonth, rules: RuleTable) -> MonthlyRow:
         counts={key: tally.get(key, 0) for key in keys},
         working_days=sum(1 for day in month.days if day.status != LIBUR),
         present_days=sum(1 for day in month.days if _attended(day)),
-        late_minutes=sum(day.late_minutes or 0 for day in month.days if _attended(day)),
+        late_minutes=sum(day.counted_late_minutes for day in month.days if _attended(day)),
         early_minutes=sum(day.early_minutes or 0 for day in month.days if _attended(day)),
         deduction_uncapped=uncapped,
         deduction_percent=_capped_share(month, rules),

@@ -7,8 +7,9 @@ document (`RuleTable.from_dict`), so another regency is a configuration change, 
 Decisions (see also classify.py):
 - Minutes are counted on the clock: seconds are ignored, so a check-in at 07:30:59 for a 07:30 start is on
   time and 07:31:00 is one minute late; a check-out at 15:59:59 for 16:00 is one minute early.
-- Late grace: a lateness of at most `late_grace_minutes` gets no category; beyond it every minute counts
-  (the band is chosen from the full lateness, not from the minutes beyond the grace).
+- Late grace: a lateness of at most `late_grace_minutes` gets no category and counts no late minutes (it is on
+  time); beyond it every minute counts (the band and the minutes are the full lateness, not the minutes beyond
+  the grace). Departures have no grace.
 - The 7.5 h late+early equivalence only adds year-to-date TK days for the PP 94/2021 discipline step; it
   never adds a TPP deduction (the minutes were already deducted through TL/PSW).
 """
@@ -137,6 +138,12 @@ class RuleTable:
         if late_minutes <= self.late_grace_minutes:
             return None
         return f"TL{_band_level(self.late_bands, late_minutes)}"
+
+    def counted_lateness(self, late_minutes: int) -> int:
+        """The late minutes a lateness counts: none within the grace (it is on time, and on-time days must not
+        pile up minutes towards "Total Menit Terlambat" and the 7.5-hour discipline equivalence), all of them
+        beyond it (the full lateness from the start, as its band is chosen)."""
+        return late_minutes if self.tl_category(late_minutes) else 0
 
     def psw_category(self, early_minutes: int) -> str | None:
         """PSW1..PSWn for an early departure in whole minutes, None when not early."""

@@ -31,6 +31,13 @@ class DayStatus:
     check_out: datetime | None = None
     deduction_percent: Decimal = Decimal(0)
 
+    @property
+    def counted_late_minutes(self) -> int:
+        """The late minutes the month's and the year's totals count of the day: those of a late day (TLn) only.
+        A day without a TL arrived on time, within the grace at worst, however many minutes a recap stored for
+        it before decision NNN (a grace's minutes were kept, and piled up towards the discipline steps)."""
+        return (self.late_minutes or 0) if self.tl else 0
+
 
 @dataclass(frozen=True)
 class EmployeeDay:
@@ -57,7 +64,7 @@ class YearToDate:
         """
         tk, minutes, streak, longest = self.tk_days, self.late_early_minutes, self.tk_streak, self.longest_tk_streak
         for day in sorted(days, key=lambda d: d.day):
-            minutes += (day.late_minutes or 0) + (day.early_minutes or 0)
+            minutes += day.counted_late_minutes + (day.early_minutes or 0)
             if day.status == TK:
                 tk, streak = tk + 1, streak + 1
                 longest = max(longest, streak)

@@ -192,6 +192,29 @@ def test_late_grace_minutes() -> None:
     assert (six.status, six.late_minutes) == ("TL1", 6)
 
 
+def test_a_lateness_within_the_grace_is_on_time_and_counts_no_late_minutes() -> None:
+    # GIVEN a regency whose table lets a lateness of at most 5 minutes be on time (docs/deployment.md)
+    rules = RuleTable(late_grace_minutes=5)
+    plan = plan_day(MONDAY, RegencyCalendar(), EmployeePlan(), rules)
+    out = ev("out", MONDAY, "16:00")
+    # WHEN an employee arrives at 07:35, THEN the day is on time with no late minutes to pile up in the month
+    five = judge(MONDAY, ev("in", MONDAY, "07:35"), out, rules=rules)
+    assert (five.status, five.tl, five.late_minutes) == ("H", None, 0)
+    # AND the check-in's answer says so too, not "Terlambat 5 menit"
+    assert judge_attendance("in", local(MONDAY, "07:35:59"), plan, rules) == Judgement(0, None)
+    # AND beyond the grace the whole lateness from the start counts, as its band is chosen from it
+    six = judge(MONDAY, ev("in", MONDAY, "07:36"), out, rules=rules)
+    assert (six.status, six.late_minutes) == ("TL1", 6)
+    assert judge_attendance("in", local(MONDAY, "07:36"), plan, rules) == Judgement(6, "TL1")
+    # AND what staying after the end leaves of a lateness is on time when within the grace
+    make_up = RuleTable(late_grace_minutes=5, late_make_up_minutes=15)
+    made_up = judge(MONDAY, ev("in", MONDAY, "07:50"), ev("out", MONDAY, "16:15"), rules=make_up)
+    assert (made_up.status, made_up.late_minutes) == ("H", 0)
+    # AND a departure has no grace: one minute early is PSW1 and counted
+    early = judge(MONDAY, ev("in", MONDAY, "07:35"), ev("out", MONDAY, "15:59"), rules=rules)
+    assert (early.status, early.late_minutes, early.early_minutes) == ("PSW1", 0, 1)
+
+
 def test_other_regency_time_zone() -> None:
     # 07:31 WITA (Asia/Makassar) is 23:31 UTC the day before; it is judged on the WITA clock.
     wita = ZoneInfo("Asia/Makassar")

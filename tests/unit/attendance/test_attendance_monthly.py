@@ -169,6 +169,36 @@ def test_a_month_judged_under_four_bands_counts_its_fourth_levels_under_a_three_
     assert report.units()[0].counts["TL3"] == 2
 
 
+def test_a_month_of_arrivals_within_the_grace_counts_no_late_minutes_towards_discipline() -> None:
+    # GIVEN a regency with 5 minutes of grace, an employee who arrives at 07:35 and leaves on time every
+    # working day of November, and 440 minutes of lateness earlier in the year
+    rules = RuleTable(late_grace_minutes=5)
+    plans = [plan_day(day, RegencyCalendar(), EmployeePlan(), rules) for day in NOVEMBER]
+    events = [ev(kind, day, clock) for day in NOVEMBER for kind, clock in (("in", "07:35"), ("out", "16:30"))]
+    days = classify_period(plans, events, rules)
+    prior = YearToDate(late_early_minutes=440)
+    # WHEN the month is summarised
+    row = summarize_employee(month_of(days, prior), rules)
+    # THEN every working day is on time, no late minute is totalled, and none reaches the 7.5-hour equivalence
+    assert (row.counts["H"], row.late_minutes, row.deduction_percent) == (21, 0, Decimal(0))
+    assert (row.year_to_date.late_early_minutes, row.tk_days_for_discipline) == (440, 0)
+
+
+def test_days_stored_with_minutes_within_the_grace_count_none_in_the_totals() -> None:
+    # GIVEN November's days stored on time with the 5 minutes of an arrival within the grace (as recaps
+    # stored them before decision NNN), and one day 40 minutes late
+    days = [
+        DayStatus(d, "H", late_minutes=5, early_minutes=0) if d.weekday() < 5 else DayStatus(d, "LIBUR")
+        for d in NOVEMBER
+    ]
+    days[2] = DayStatus(days[2].day, "TL2", tl="TL2", late_minutes=40, early_minutes=0)
+    # WHEN the month is read
+    row = summarize_employee(month_of(days, YearToDate(late_early_minutes=440)), RuleTable(late_grace_minutes=5))
+    # THEN only the late day's minutes count, in the month's total and the year's
+    assert (row.late_minutes, row.year_to_date.late_early_minutes) == (40, 480)
+    assert row.tk_days_for_discipline == 1  # 480 minutes: one 7.5-hour block, from the late day alone
+
+
 def test_monthly_report_orders_rows_and_checks_month() -> None:
     a = EmployeeMonth("2", "Budi", "U2", "Puskesmas Kota", statuses())
     b = EmployeeMonth("1", "Ani", "U1", "Dinas Pendidikan", statuses())
