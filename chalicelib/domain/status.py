@@ -35,7 +35,7 @@ class DayStatus:
     def counted_late_minutes(self) -> int:
         """The late minutes the month's and the year's totals count of the day: those of a late day (TLn) only.
         A day without a TL arrived on time, within the grace at worst, however many minutes a recap stored for
-        it before decision NNN (a grace's minutes were kept, and piled up towards the discipline steps)."""
+        it before decision 308 (a grace's minutes were kept, and piled up towards the discipline steps)."""
         return (self.late_minutes or 0) if self.tl else 0
 
 

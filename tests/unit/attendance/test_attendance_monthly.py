@@ -186,7 +186,7 @@ def test_a_month_of_arrivals_within_the_grace_counts_no_late_minutes_towards_dis
 
 def test_days_stored_with_minutes_within_the_grace_count_none_in_the_totals() -> None:
     # GIVEN November's days stored on time with the 5 minutes of an arrival within the grace (as recaps
-    # stored them before decision NNN), and one day 40 minutes late
+    # stored them before decision 308), and one day 40 minutes late
     days = [
         DayStatus(d, "H", late_minutes=5, early_minutes=0) if d.weekday() < 5 else DayStatus(d, "LIBUR")
         for d in NOVEMBER
