@@ -89,6 +89,7 @@ def list_jobs(call: Call, query: schema.JobsQuery) -> schema.JobRunPage:
     `running` 16 minutes after it started was cut off by its function's 15-minute timeout: it is listed `failed`,
     with the error "terhenti: proses tidak selesai dalam batas waktu".
 
-    **Roles:** super_admin. An operations addition beside API.md (docs/rollout.md). Runs are kept 90 days.
+    **Roles:** super_admin; a regency-wide auditor reads. An operations addition beside API.md (docs/rollout.md).
+    Runs are kept 90 days.
     """
     return operations.list_job_runs(call.principal, query, call.now)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from chalicelib import jobs
 from chalicelib.domain.people import Principal
 from chalicelib.domain.runs import ABANDONED, ABANDONED_AFTER_S
+from chalicelib.errors import ForbiddenError
 from chalicelib.store.job_runs import JobRun
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import operations
@@ -44,3 +47,21 @@ def test_a_job_run_its_function_was_killed_in_is_listed_failed(repos: Repositori
     # AND the record is left as it is (shown, not written: a re-judging run Lambda retries writes its own end)
     stored = repos.job_runs.get_run(jobs.DAILY_RECAP, killed.started_at, "killed")
     assert stored is not None and stored.status == "running"
+
+
+def test_a_regency_wide_auditor_reads_the_job_runs_and_a_unit_auditor_or_unit_admin_does_not(
+    repos: Repositories,
+) -> None:
+    # GIVEN a nightly recap run
+    repos.job_runs.save_run(JobRun("night", jobs.DAILY_RECAP, "schedule", "running", NOW - timedelta(minutes=3)))
+    # WHEN an auditor of the whole regency (the inspectorate) lists the runs, THEN they read them, as the route admits
+    assert [
+        i.run_id for i in operations.list_job_runs(Principal("inspektorat", "auditor"), JobsQuery(), NOW).items
+    ] == ["night"]
+    # AND an auditor of one unit, or a unit admin, is refused (the runs are the regency's)
+    for principal in (
+        Principal("pemeriksa", "auditor", frozenset({"U1"})),
+        Principal("op", "unit_admin", frozenset({"U1"})),
+    ):
+        with pytest.raises(ForbiddenError):
+            operations.list_job_runs(principal, JobsQuery(), NOW)
