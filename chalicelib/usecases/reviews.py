@@ -170,7 +170,8 @@ def _day_changed(event: Event, settings: Settings, now: datetime) -> RecapRun | 
     day = date.fromisoformat(str(event.arrival_day))
     units = _units_of_day(event, day, settings)
     rerun = _recapped_past(units, day, settings, now)
-    recap = recaps.run_daily_recap(day, settings, rerun) if rerun else None
+    # As the scheduled runs judge it now: a night shift of yesterday still running keeps its status as it stands.
+    recap = recaps.run_daily_recap(day, settings, rerun, scheduled_at=now) if rerun else None
     if elsewhere := set(units) - {str(event.unor_id), *rerun}:
         recaps.frames_changed(elsewhere)  # the summary's frame of that unit carries the event (`_left_behind`)
     return recap

@@ -243,11 +243,11 @@ def test_a_decision_sent_again_after_its_recap_failed_re_runs_the_day_and_answer
     recaps.run_daily_recap(date(2026, 12, 3), SETTINGS, ["U1"])
     real, runs = recaps.run_daily_recap, []
 
-    def recap(*args: Any) -> Any:
+    def recap(*args: Any, **kwargs: Any) -> Any:
         runs.append(args[0])
         if len(runs) == 1:
             raise UnavailableError()
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(recaps, "run_daily_recap", recap)
     approve = DecisionRequest(decision="approve")
@@ -373,3 +373,28 @@ def test_a_decision_on_a_day_never_recapped_leaves_it_to_its_scheduled_run(
     # AND the scheduled make-up run judges Monday with the check-in approved: Asep and Budi present, Nina nothing
     recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"], scheduled_at=at_jakarta(TUESDAY, 10, 30))
     assert monday_statuses() == {ASEP: "H", BUDI: "H"}
+
+
+SARI = "199101012015032001"
+
+
+def test_a_decision_before_a_night_shift_has_ended_judges_it_as_it_stands(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Sari, a nurse rostered 20:00-08:00 on Monday who checked in at 19:55, and Asep's Monday check-in awaiting
+    # review; Monday's 23:30 run stored Sari's night as it stood (present, her check-out not due yet)
+    repos.people.upsert_unit("U1", "Unit U1")
+    followed_from(monkeypatch, datetime(2026, 10, 1, tzinfo=UTC), (ASEP, "Asep"), (SARI, "Sari"))
+    night = ShiftsRequest.model_validate({"shifts": {MONDAY.isoformat(): {"start": "20:00", "end": "08:00"}}})
+    calendar.set_shifts(SUPER, SARI, night, SETTINGS, at_jakarta(MONDAY, 8, 0))
+    checked(SARI, "in", at_jakarta(MONDAY, 19, 55))
+    pending = checked(ASEP, "in", at_jakarta(MONDAY, 7, 25), status="review")
+    checked(ASEP, "out", at_jakarta(MONDAY, 16, 5))
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"], scheduled_at=at_jakarta(MONDAY, 23, 30))
+    assert monday_statuses() == {ASEP: "TL4", SARI: "H"}
+    # WHEN the unit admin approves Asep's check-in on Tuesday at 07:45, while Sari is still on duty
+    approve = DecisionRequest(decision="approve")
+    answer = reviews.decide(U1_ADMIN, pending.event_id, approve, SETTINGS, at_jakarta(TUESDAY, 7, 45))
+    # THEN Asep's Monday is judged again with it, and Sari's night stays as it stands: her check-out is not due
+    # until 08:00 (judging the day finished stored PSW4, "check-out missing", until the 10:30 run)
+    assert answer.recap is not None and monday_statuses() == {ASEP: "H", SARI: "H"}
