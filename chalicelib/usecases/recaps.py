@@ -549,7 +549,8 @@ def run_daily_recap(
     after the day unless they left a trace of it (decision 134), and judges a day whose working hours are not
     over yet as it stands then (`classify.as_it_stands`, decision 141): a night shift is stored without the
     check-out it is not due to make yet, and a shift not begun has no status until a later run. An admin's run
-    judges every member followed that day (122), each day as finished."""
+    judges every member followed that day (122), each day as finished. A change's re-run of a recapped day
+    (`rejudge`, a review decision) is judged as scheduled at the change's instant."""
     return recap_units(day, settings, unit_ids, scheduled_at=scheduled_at)[0]
 
 

@@ -8,10 +8,13 @@ Only past days whose recap is stored are re-run; a day never recapped waits for 
 `unit_days`: the punches of an import; `regency_days`: a holiday or Ramadan period, in every unit;
 `cutover_days`: the dates a cut-over moves) re-runs up to `SYNC_UNIT_DAYS` (judging at most
 `SYNC_EMPLOYEE_DAYS` employees) within the request, more in the background, handed to the report worker in
-recorded runs of the job `recap_rejudge` (`GET /v1/admin/jobs`) of at most `RUN_UNIT_DAYS` each. Re-running a
-day writes only statuses that changed, so importing the same file again (or a retried worker) changes nothing
-more. The same runs carry the units an admin's daily recap of many units had no time for (`recap_later`): the
-worker judges those whether or not their day was recapped before, as the request judged its own units.
+recorded runs of the job `recap_rejudge` (`GET /v1/admin/jobs`) of at most `RUN_UNIT_DAYS` each. A day is
+re-run as the scheduled runs judge it at the change's instant (the worker: at its hand-over's): the day is past,
+so only a night shift of yesterday still running stands as it is (decision 141), its check-out not due yet not
+stored missing. Re-running a day writes only statuses that changed, so importing the same file again (or a
+retried worker) changes nothing more. The same runs carry the units an admin's daily recap of many units had
+no time for (`recap_later`): the worker judges those whether or not their day was recapped before, as the
+request judged its own units.
 """
 
 from __future__ import annotations
@@ -77,9 +80,9 @@ def _now_or_later(pairs: Sequence[UnitDay], settings: Settings, now: datetime, t
     """Re-run these unit-days within the request when they are few enough (`SYNC_UNIT_DAYS`, judging at most
     `SYNC_EMPLOYEE_DAYS`), else hand them to the background: the dates re-run now, and the unit-days handed over."""
     if len(pairs) <= SYNC_UNIT_DAYS and _employee_days(pairs) <= SYNC_EMPLOYEE_DAYS:
-        return _rerun(pairs, settings), 0
+        return _rerun(pairs, settings, now), 0
     for first in range(0, len(pairs), RUN_UNIT_DAYS):
-        _hand_over(pairs[first : first + RUN_UNIT_DAYS], settings, now, trigger)
+        _hand_over(pairs[first : first + RUN_UNIT_DAYS], settings, now, trigger, _as_of(now))
     return [], len(pairs)
 
 
@@ -107,9 +110,9 @@ def recap_later(
     (the instant the admin asked), as the scheduled runs judge it then. The first run's id, as
     `GET /v1/admin/jobs` lists it. A failed hand-over is 503 with its run recorded as failed: pressing again
     judges every unit again (a re-run writes only what changed)."""
-    how: dict[str, Any] = {"recap": FINISHED}
-    if scheduled_at is not None:
-        how = {"recap": AS_SCHEDULED, "scheduled_at": scheduled_at.astimezone(UTC).isoformat()}
+    how: dict[str, Any] = (
+        {"recap": FINISHED} if scheduled_at is None else {"recap": AS_SCHEDULED, **_as_of(scheduled_at)}
+    )
     runs = [
         _hand_over([(unor_id, day) for unor_id in units[first : first + RUN_UNIT_DAYS]], settings, now, ADMIN, how)
         for first in range(0, len(units), RUN_UNIT_DAYS)
@@ -118,8 +121,9 @@ def recap_later(
 
 
 def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
-    """The report worker: re-run the unit-days of a handed-over run and record the outcome (those of an admin's
-    daily recap, `recap_later`, judged whether recapped before or not, and counted as the request counts). A
+    """The report worker: re-run the unit-days of a handed-over run, as scheduled at the instant it records (as
+    finished when it records none), and record the outcome (those of an admin's daily recap, `recap_later`,
+    judged whether recapped before or not, and counted as the request counts). A
     succeeded or unknown run (a retried invocation) is left as it is; a failure is recorded, with its unit-days,
     and raised (the function's error alarm), and a failed run is run again: Lambda's retry of the invocation
     that failed, or a run whose hand-over answered an error and yet reached the worker, finishes the work (a
@@ -130,7 +134,8 @@ def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
     asked = run.result or {}
     pairs = [(unor_id, date.fromisoformat(day)) for unor_id, day in asked.get("unit_days", [])]
     recap = asked.get("recap")
-    scheduled_at = datetime.fromisoformat(asked["scheduled_at"]) if recap == AS_SCHEDULED else None
+    # As scheduled at the instant asked (`_as_of`); a run recorded without one judges its days as finished.
+    scheduled_at = datetime.fromisoformat(asked["scheduled_at"]) if "scheduled_at" in asked else None
     try:
         runs = _recap_days(pairs if recap else _recapped(pairs), settings, scheduled_at)
     except Exception as exc:
@@ -155,9 +160,17 @@ def _recapped(pairs: Sequence[UnitDay]) -> list[UnitDay]:
     return [(unor_id, day) for unor_id, day in pairs if runtime.statuses().day_page(unor_id, day, None, limit=1)[0]]
 
 
-def _rerun(pairs: Sequence[UnitDay], settings: Settings) -> list[str]:
-    """Re-run the daily recap of these unit-days (one day's units at once); the dates re-run, in order."""
-    return [run.date for run in _recap_days(pairs, settings)]
+def _rerun(pairs: Sequence[UnitDay], settings: Settings, now: datetime) -> list[str]:
+    """Re-run the daily recap of these recapped unit-days (one day's units at once) as the scheduled runs judge
+    them at `now`; the dates re-run, in order. A day is past, so only a shift still running (a night shift of
+    yesterday before its end) is judged as it stands (decision 141): as a finished day its check-out not due yet
+    was stored missing, PSW4, until the 10:30 run. Who is judged is the re-run's rule either way (decision 122)."""
+    return [run.date for run in _recap_days(pairs, settings, now)]
+
+
+def _as_of(instant: datetime) -> dict[str, Any]:
+    """How a handed-over run judges its days: as the scheduled runs judge them at `instant` (`run_handed`)."""
+    return {"scheduled_at": instant.astimezone(UTC).isoformat()}
 
 
 def _recap_days(pairs: Sequence[UnitDay], settings: Settings, scheduled_at: datetime | None = None) -> list[RecapRun]:

@@ -163,13 +163,16 @@ def _audited(event: Event) -> dict[str, object]:
 
 
 def _day_changed(event: Event, settings: Settings, now: datetime) -> RecapRun | None:
-    """Follow a decision on `event` through its day: re-run the day where it is recapped (the recap), else let
-    the summaries of the units it touches be read afresh. Its day is the working day it counts for (a 23:45
-    arrival for a shift from midnight is the next day's; the calendar date for events recorded before)."""
+    """Follow a decision on `event` through its day: re-run the day in the units where it is recapped (the
+    recap), and let the summaries of the other units it touches be read afresh. Its day is the working day it
+    counts for (a 23:45 arrival for a shift from midnight is the next day's; the calendar date for events
+    recorded before)."""
     day = date.fromisoformat(str(event.arrival_day))
     units = _units_of_day(event, day, settings)
-    recap = _rerun_if_recapped(units, day, settings, now)
-    if recap is None and (elsewhere := set(units) - {str(event.unor_id)}):
+    rerun = _recapped_past(units, day, settings, now)
+    # As the scheduled runs judge it now: a night shift of yesterday still running keeps its status as it stands.
+    recap = recaps.run_daily_recap(day, settings, rerun, scheduled_at=now) if rerun else None
+    if elsewhere := set(units) - {str(event.unor_id), *rerun}:
         recaps.frames_changed(elsewhere)  # the summary's frame of that unit carries the event (`_left_behind`)
     return recap
 
@@ -183,8 +186,11 @@ def _units_of_day(event: Event, day: date, settings: Settings) -> list[str]:
     return sorted({str(event.unor_id), ours})
 
 
-def _rerun_if_recapped(units: list[str], day: date, settings: Settings, now: datetime) -> RecapRun | None:
-    """A decision on a day already recapped changes that day's stored status at once."""
-    if day >= now.astimezone(settings.tz).date():
-        return None
-    return recaps.run_daily_recap(day, settings, units)
+def _recapped_past(units: list[str], day: date, settings: Settings, now: datetime) -> list[str]:
+    """Those of `units` whose `day` is past and recapped (one key-only query each): a decision changes their
+    stored status at once. A past day a unit never recapped (its run failed: decision 146) waits for its
+    scheduled make-up run, which judges it with the decision; an admin's first run of it here would judge every
+    member followed that day and charge TK to an appointee SMART began to follow only after it (decision 134)."""
+    if not recaps.before_today(day, now, settings.tz):
+        return []
+    return [unor_id for unor_id, done in zip(units, recaps.recapped(units, day), strict=True) if done]

@@ -329,4 +329,8 @@ class Decision(Result):
     event_id: str
     decision: Annotated[str, enum_schema(DECISIONS)]
     decided_at: InstantText
-    recap: RecapRun | None = Field(description="The re-run of a past day's recap, or null.")
+    recap: RecapRun | None = Field(
+        description="The re-run of a past day's recap in the units that had recapped it (the event's, and the one "
+        "whose day it is after a move), or null: today's, or a past day not recapped yet, is judged by its "
+        "scheduled run."
+    )

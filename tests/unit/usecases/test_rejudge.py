@@ -9,12 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chalicelib import runtime
+from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.settings import Settings, build_settings
+from chalicelib.store.base import iso
+from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar, fingerprint, recaps, rejudge
 from chalicelib.usecases.operations import find_run
-from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, RamadanRequest
+from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, RamadanRequest, ShiftsRequest
 from chalicelib.usecases.schemas.rollout import CutoverBody
 
 SETTINGS = build_settings({})
@@ -68,7 +71,8 @@ def test_more_unit_days_than_a_request_re_runs_go_to_the_worker_in_recorded_runs
     assert len(handed) == 2
     first = find_run(rejudge.JOB, handed[0][0])
     assert first is not None and (first.status, first.trigger) == ("running", "import")
-    assert first.result == {"unit_days": [["U1", "2026-11-02"], ["U1", "2026-11-03"]]}
+    # (to be judged as the scheduled runs judge them at the instant of the change)
+    assert first.result == {"unit_days": [["U1", "2026-11-02"], ["U1", "2026-11-03"]], "scheduled_at": iso(NOW)}
     # WHEN the worker runs the first one, twice (a retried invocation)
     done, again = handed[0][1](), handed[0][1]()
     # THEN its days are re-run once and the run records them
@@ -127,7 +131,7 @@ def test_a_worker_run_that_fails_records_its_unit_days_and_raises(
         handed[0][1]()
     failed = find_run(rejudge.JOB, handed[0][0])
     assert failed is not None and (failed.status, failed.error) == ("failed", "RuntimeError")
-    assert failed.result == {"unit_days": [["U1", "2026-11-02"]]}
+    assert failed.result == {"unit_days": [["U1", "2026-11-02"]], "scheduled_at": iso(NOW)}
 
 
 def test_a_holiday_ramadan_or_cut_over_re_runs_the_recapped_days_it_changes(
@@ -175,3 +179,46 @@ def test_runs_handed_over_by_a_calendar_change_are_the_admin_s_not_an_import_s(
     assert (holiday.recapped, holiday.recapping, len(handed)) == ([], 1, 1)
     run = find_run(rejudge.JOB, handed[0][0])
     assert run is not None and run.trigger == "admin"
+
+
+SARI, WEDNESDAY = "199101012015032001", MONDAY + timedelta(days=2)
+
+
+def jakarta(day: date, hour: int, minute: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SETTINGS.tz).astimezone(UTC)
+
+
+def on_night_duty(repos: Repositories) -> None:
+    """Sari, a nurse of U1 rostered 20:00-08:00 on Wednesday, checked in at 19:55, and Wednesday stored as its
+    23:30 run stood: present, her check-out not due yet."""
+    repos.people.put_employee(Employee(nip=SARI, nama="Sari", unor_id="U1"))
+    night = ShiftsRequest.model_validate({"shifts": {WEDNESDAY.isoformat(): {"start": "20:00", "end": "08:00"}}})
+    calendar.set_shifts(SUPER, SARI, night, SETTINGS, jakarta(MONDAY, 8, 0))
+    at = jakarta(WEDNESDAY, 19, 55)
+    event = Event(new_event_id(SARI, at), SARI, "in", "accepted", iso(at), iso(at), WEDNESDAY.isoformat(), "U1",
+                  warnings=())  # fmt: skip
+    repos.events.write_checkin(CheckinWrite(event, f"{SARI}#night", "body", StoredAnswer(201, {}), at))
+    recaps.run_daily_recap(WEDNESDAY, SETTINGS, ["U1"], scheduled_at=jakarta(WEDNESDAY, 23, 30))
+    assert stored(SARI, WEDNESDAY) == "H"
+
+
+def test_a_change_that_re_runs_yesterday_before_a_night_shift_ends_judges_it_as_it_stands(
+    handed: list[tuple[str, Callable[[], object]]], repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Sari on night duty from Wednesday 20:00 to Thursday 08:00, Wednesday recapped as its 23:30 run stood
+    on_night_duty(repos)
+    thursday_morning = jakarta(WEDNESDAY + timedelta(days=1), 7, 45)
+    # WHEN at 07:45 on Thursday Asep's sick note for Wednesday is entered (the day re-run within the request)
+    sick = LeaveRequest.model_validate({"nip": A, "type": "SAKIT", "start_date": WEDNESDAY.isoformat(),
+                                        "end_date": WEDNESDAY.isoformat(), "reason": "surat dokter"})  # fmt: skip
+    assert calendar.add_leave(SUPER, sick, SETTINGS, thursday_morning).recapped == [WEDNESDAY.isoformat()]
+    # THEN Asep's Wednesday is sick leave, and Sari's night stays as it stands: her check-out is not due until 08:00
+    # (judged finished, it was stored PSW4, "check-out missing", until the 10:30 run)
+    assert (stored(A, WEDNESDAY), stored(SARI, WEDNESDAY)) == ("S", "H")
+    # WHEN a change of more days than a request takes hands Wednesday to the worker at that instant
+    monkeypatch.setattr(rejudge, "SYNC_UNIT_DAYS", 0)
+    assert rejudge.unit_days(days(2), SETTINGS, thursday_morning) == ([], 1)
+    (_, work), *_ = handed
+    # THEN the worker judges it as it stood when it was handed over, too
+    assert work()["dates"] == [WEDNESDAY.isoformat()]  # type: ignore[index]
+    assert stored(SARI, WEDNESDAY) == "H"

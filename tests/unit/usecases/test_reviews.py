@@ -1,7 +1,8 @@
 """The review queue on the in-memory twins: listing by unit scope in pages with its photo links recorded,
 deciding, and the refusals. The audit log is the `audited` fixture's twin, stamped a second apart.
 
-(A decision on a past day re-runs that day's recap: the functional tests cover it.)
+(A decision on a past day re-runs that day's recap where it is recapped: the functional tests cover it; a day never
+recapped is left to its scheduled run.)
 """
 
 from __future__ import annotations
@@ -235,15 +236,18 @@ def stored_status(nip: str, day: date) -> str | None:
 def test_a_decision_sent_again_after_its_recap_failed_re_runs_the_day_and_answers_the_decision(
     repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a review of 3 December decided two days on, WHEN re-running that day's recap fails the first time (503)
+    # GIVEN a review of 3 December, a day recapped while it waited, decided two days on, WHEN re-running that day's
+    # recap fails the first time (503)
     e, later = recorded(repos, 1), NOW + timedelta(days=2)
+    repos.people.put_employee(Employee(e.nip, "Asep", "U1"))
+    recaps.run_daily_recap(date(2026, 12, 3), SETTINGS, ["U1"])
     real, runs = recaps.run_daily_recap, []
 
-    def recap(*args: Any) -> Any:
+    def recap(*args: Any, **kwargs: Any) -> Any:
         runs.append(args[0])
         if len(runs) == 1:
             raise UnavailableError()
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(recaps, "run_daily_recap", recap)
     approve = DecisionRequest(decision="approve")
@@ -316,3 +320,81 @@ def test_a_decision_sent_again_after_its_audit_entry_failed_is_audited(
     found = repos.events.get_event(e.event_id)
     assert found is not None and (found.decision, found.decided_by) == ("approve", "budi")
     assert audited() == [("budi", "review.approve", e.event_id)]
+
+
+def followed_from(monkeypatch: pytest.MonkeyPatch, since: datetime, *people: tuple[str, str]) -> None:
+    """`people` (NIP, name) put in U1 as SMART begins to follow them at `since` (a SIMPEG sync's write)."""
+    with monkeypatch.context() as clock:
+        clock.setattr("chalicelib.store.memory.people.utc_now", lambda: since)
+        for nip, nama in people:
+            runtime.people().put_employee(Employee(nip, nama, "U1"))
+
+
+def at_jakarta(day: date, hour: int, minute: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SETTINGS.tz).astimezone(UTC)
+
+
+def checked(nip: str, kind: str, at: datetime, status: str = "accepted") -> Event:
+    """A check-in or check-out of `nip` at U1, stored as the check-in path stores it."""
+    day = at.astimezone(SETTINGS.tz).date().isoformat()
+    event = Event(new_event_id(nip, at), nip, kind, status, iso(at), iso(at), day, "U1", warnings=())
+    claim = f"{nip}#{kind}-{at.timestamp()}"
+    write = CheckinWrite(event, claim, "body", StoredAnswer(201, {}), at, first_arrival=kind == "in")
+    runtime.events().write_checkin(write)
+    return event
+
+
+def monday_statuses() -> dict[str, str]:
+    return {row.nip: row.status.status for row in runtime.statuses().day_page("U1", MONDAY, None)[0]}
+
+
+MONDAY, TUESDAY = date(2026, 11, 2), date(2026, 11, 3)
+ASEP, BUDI, NINA = "198501012010011001", "199002022015032002", "199505052025032005"
+
+
+def test_a_decision_on_a_day_never_recapped_leaves_it_to_its_scheduled_run(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep and Budi followed since October, and Nina, a new appointee, brought in by the 01:00 sync of Tuesday
+    repos.people.upsert_unit("U1", "Unit U1")
+    followed_from(monkeypatch, datetime(2026, 10, 1, tzinfo=UTC), (ASEP, "Asep"), (BUDI, "Budi"))
+    followed_from(monkeypatch, at_jakarta(TUESDAY, 1, 0), (NINA, "Nina"))
+    # AND Monday: Budi on time, Asep's 07:25 check-in waiting in review; Monday's 23:30 recap failed (an outage)
+    for nip in (ASEP, BUDI):
+        checked(nip, "out", at_jakarta(MONDAY, 16, 5))
+    checked(BUDI, "in", at_jakarta(MONDAY, 7, 20))
+    pending = checked(ASEP, "in", at_jakarta(MONDAY, 7, 25), status="review")
+    # WHEN the unit admin approves Asep's check-in on Tuesday at 09:00
+    approve = DecisionRequest(decision="approve")
+    answer = reviews.decide(U1_ADMIN, pending.event_id, approve, SETTINGS, at_jakarta(TUESDAY, 9, 0))
+    # THEN Monday, never recapped, is not judged for the first time by the decision (which would charge Nina TK for a
+    # day before SMART followed her), and the answer says no recap was re-run
+    assert answer.recap is None and monday_statuses() == {}
+    # AND the scheduled make-up run judges Monday with the check-in approved: Asep and Budi present, Nina nothing
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"], scheduled_at=at_jakarta(TUESDAY, 10, 30))
+    assert monday_statuses() == {ASEP: "H", BUDI: "H"}
+
+
+SARI = "199101012015032001"
+
+
+def test_a_decision_before_a_night_shift_has_ended_judges_it_as_it_stands(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Sari, a nurse rostered 20:00-08:00 on Monday who checked in at 19:55, and Asep's Monday check-in awaiting
+    # review; Monday's 23:30 run stored Sari's night as it stood (present, her check-out not due yet)
+    repos.people.upsert_unit("U1", "Unit U1")
+    followed_from(monkeypatch, datetime(2026, 10, 1, tzinfo=UTC), (ASEP, "Asep"), (SARI, "Sari"))
+    night = ShiftsRequest.model_validate({"shifts": {MONDAY.isoformat(): {"start": "20:00", "end": "08:00"}}})
+    calendar.set_shifts(SUPER, SARI, night, SETTINGS, at_jakarta(MONDAY, 8, 0))
+    checked(SARI, "in", at_jakarta(MONDAY, 19, 55))
+    pending = checked(ASEP, "in", at_jakarta(MONDAY, 7, 25), status="review")
+    checked(ASEP, "out", at_jakarta(MONDAY, 16, 5))
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"], scheduled_at=at_jakarta(MONDAY, 23, 30))
+    assert monday_statuses() == {ASEP: "TL4", SARI: "H"}
+    # WHEN the unit admin approves Asep's check-in on Tuesday at 07:45, while Sari is still on duty
+    approve = DecisionRequest(decision="approve")
+    answer = reviews.decide(U1_ADMIN, pending.event_id, approve, SETTINGS, at_jakarta(TUESDAY, 7, 45))
+    # THEN Asep's Monday is judged again with it, and Sari's night stays as it stands: her check-out is not due
+    # until 08:00 (judging the day finished stored PSW4, "check-out missing", until the 10:30 run)
+    assert answer.recap is not None and monday_statuses() == {ASEP: "H", SARI: "H"}
