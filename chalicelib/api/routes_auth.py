@@ -90,7 +90,9 @@ def employee_login(call: Call, body: schema.EmployeeLoginRequest) -> schema.Empl
 def create_activation(call: Call, nip: str) -> schema.ActivationCode:
     """Issue a one-time activation code for an employee.
 
-    **Roles:** unit_admin (own units), super_admin. 403 `ACCOUNT_INACTIVE` for an inactive employee.
+    **Roles:** unit_admin (own units), super_admin. 403 `ACCOUNT_INACTIVE` for an inactive employee; 403 for
+    an activated employee (a code would move their account to another phone) to an admin who enrolled one of
+    their faces within 7 days (four eyes, `details.reason` four_eyes: another admin issues it).
     """
     code, expires = onboarding.create_activation(call.principal, validate_nip(nip), call.settings, call.now)
     return schema.ActivationCode(activation_code=code, expires_at=iso(expires))

@@ -73,6 +73,9 @@ class Employee:
     plan_until: str | None = None  # see EmployeeModel.plan_until
     device_reset_by: str | None = None  # the admin of the last device reset (four eyes on faces after it)
     device_reset_at: str | None = None  # ISO 8601 UTC
+    # How many faces were ever approved on the employee (an approved enrolment or an approval; a deletion does not
+    # count down): a device reset is written only while it is what its four-eyes check read (decision 173).
+    face_approvals: int = 0
     # The admin who issued the employee's last activation code (when: the audit log's `employee.activation_code`):
     # an account activated again with it is noted as a device reset by that admin (four eyes on faces after it).
     code_issued_by: str | None = None

@@ -177,6 +177,10 @@ class NewTemplate:
     unor_id: str | None = None
     reset_by: str | None = None
     own_match: OwnMatch | None = None
+    # Saved only while the employee's phone was not reset at or after this moment (ISO 8601 UTC): an enrolment
+    # that read no reset within four eyes (FOUR_EYES) passes the start of that window, so a reset landing during
+    # its analysis refuses the save (ConditionFailed) instead of letting it bypass four eyes. None: no condition.
+    unless_reset_since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,7 +229,8 @@ class FacesRepository(Protocol):
         ...
 
     def template_rows(self, nip: str) -> list[TemplateInfo]:
-        """What an admin may see of all the employee's templates, any status (never vectors)."""
+        """What an admin may see of all the employee's templates, any status (never vectors), read consistently
+        (a four-eyes check made again must see the face that refused its write)."""
         ...
 
     def get_template(self, nip: str, template_id: str) -> FoundTemplate | None:
@@ -348,6 +353,13 @@ def _still(status: TemplateStatus) -> Condition:
     return same
 
 
+def _not_reset_since(moment: str) -> Condition:
+    """The employee's phone was not reset at or after `moment` (both ISO 8601 UTC to the second: they sort as
+    text)."""
+    either: Condition = EmployeeModel.device_reset_at.does_not_exist() | (EmployeeModel.device_reset_at < moment)
+    return either
+
+
 def _conflicted(exc: UnavailableError) -> bool:
     """DynamoDB cancelled the transaction because another one held one of its items (the change count)."""
     cause = exc.__cause__
@@ -395,15 +407,21 @@ class DynamoFacesRepository:
             created_by=new.actor,
         )
         counts: list[Action]
+        condition: Condition = EmployeeModel.nip.exists()
         if approved:
-            counts = [EmployeeModel.template_count.add(1), EmployeeModel.face_model.set(",".join(models_of(layout)))]
-            condition = EmployeeModel.nip.exists()
+            counts = [
+                EmployeeModel.template_count.add(1),
+                EmployeeModel.face_model.set(",".join(models_of(layout))),
+                EmployeeModel.face_approvals.add(1),
+            ]
         else:
             counts = [EmployeeModel.pending_faces.add(1)]
             below_cap = EmployeeModel.pending_faces.does_not_exist() | (
                 EmployeeModel.pending_faces < PENDING_PER_EMPLOYEE
             )
-            condition = EmployeeModel.nip.exists() & below_cap
+            condition &= below_cap
+        if new.unless_reset_since is not None:
+            condition &= _not_reset_since(new.unless_reset_since)
 
         def write(count: int | None) -> None:
             # The SDK sends a transaction again when its answer was lost (a read timeout while storage is slow):
@@ -452,7 +470,7 @@ class DynamoFacesRepository:
 
     def template_rows(self, nip: str) -> list[TemplateInfo]:
         with storage_call("dynamodb"):
-            return [_info(m) for m in FaceTemplateModel.query(nip)]
+            return [_info(m) for m in FaceTemplateModel.query(nip, consistent_read=True)]
 
     def _get(self, nip: str, template_id: str) -> FaceTemplateModel | None:
         with storage_call("dynamodb"):
@@ -520,7 +538,11 @@ class DynamoFacesRepository:
         counts: list[Action] = [EmployeeModel.pending_faces.add(-1)]
         if decision.approve:
             actions.append(FaceTemplateModel.shard.set(random.randrange(SHARDS)))
-            counts += [EmployeeModel.template_count.add(1), EmployeeModel.face_model.set(decision.face_model)]
+            counts += [
+                EmployeeModel.template_count.add(1),
+                EmployeeModel.face_model.set(decision.face_model),
+                EmployeeModel.face_approvals.add(1),
+            ]
         unchanged = (FaceTemplateModel.status == PENDING) & (FaceTemplateModel.vectors == found.vectors)
         with storage_call("dynamodb"), transaction(request_token()) as tx:
             tx.update(FaceTemplateModel(nip, template_id), actions=actions, condition=unchanged)

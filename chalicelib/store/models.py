@@ -127,6 +127,8 @@ class EmployeeModel(_Lockout, _Base):
     # The last device reset: a face enrolled within days after it needs another admin's approval.
     device_reset_by = UnicodeAttribute(null=True)
     device_reset_at = UnicodeAttribute(null=True)
+    # Faces ever approved on the employee (domain.people.Employee.face_approvals): the reset's condition.
+    face_approvals = NumberAttribute(null=True)
     # Who issued the last activation code (domain.people.Employee.code_issued_by).
     code_issued_by = UnicodeAttribute(null=True)
     # When the employee's move into the current unit was recorded (domain.people.Employee.unit_since).

@@ -91,11 +91,18 @@ def _employee(m: EmployeeModel) -> Employee:
         sessions=_sessions(m),
         template_count=int(m.template_count or 0),
         pending_faces=int(m.pending_faces or 0),
+        face_approvals=int(m.face_approvals or 0),
     )
 
 
 def _sessions(m: EmployeeModel | AdminModel) -> Sessions:
     return Sessions(kept=m.kept_session, ended=frozenset(m.ended_sessions or ()))
+
+
+def _approvals_still(seen: int) -> Condition:
+    """The employee's count of approved faces is still `seen` (absent on items that never had one approved)."""
+    same: Condition = EmployeeModel.face_approvals == seen
+    return (EmployeeModel.face_approvals.does_not_exist() | same) if seen == 0 else same
 
 
 def _unit(m: UnitModel) -> Unit:
@@ -212,10 +219,13 @@ class PeopleRepository(Protocol):
         With `revoke`, every earlier session ends in the same write (token version + 1, as `revoke_tokens`)."""
         ...
 
-    def release_device(self, nip: str, device_id: str | None, actor: str | None = None) -> None:
+    def release_device(
+        self, nip: str, device_id: str | None, actor: str | None = None, *, approvals_seen: int | None = None
+    ) -> None:
         """Forget the employee's phone and log it out (token version + 1), noting who reset it and when
         (`Employee.device_reset_by/_at`); ConditionFailed when the employee does not exist or the phone is
-        bound to someone else."""
+        bound to someone else. With `approvals_seen` (`Employee.face_approvals` as the caller's four-eyes check
+        read it), also when a face was approved on the employee since: the check must be made again."""
         ...
 
     def device_owner(self, device_id: str) -> str | None: ...
@@ -583,9 +593,14 @@ class DynamoPeopleRepository:
                 condition=EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id),
             )
 
-    def release_device(self, nip: str, device_id: str | None, actor: str | None = None) -> None:
+    def release_device(
+        self, nip: str, device_id: str | None, actor: str | None = None, *, approvals_seen: int | None = None
+    ) -> None:
         """Forget the bound phone; bumping the token version logs the old phone out."""
         now = iso(utc_now())
+        condition: Condition = EmployeeModel.nip.exists()
+        if approvals_seen is not None:
+            condition &= _approvals_still(approvals_seen)
         reset: list[Action] = (
             [EmployeeModel.device_reset_by.set(actor), EmployeeModel.device_reset_at.set(now)] if actor else []
         )
@@ -600,7 +615,7 @@ class DynamoPeopleRepository:
                     EmployeeModel.updated_at.set(now),
                     *reset,
                 ],
-                condition=EmployeeModel.nip.exists(),
+                condition=condition,
             )
             if device_id:
                 tx.delete(DeviceModel(device_id), condition=DeviceModel.nip == nip)

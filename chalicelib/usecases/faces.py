@@ -15,6 +15,7 @@ import binascii
 import hashlib
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from chalicelib import runtime
@@ -198,7 +199,7 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     reset_by = four_eyes(employee, now)
     own = own_match(employee, analysis.embeddings, settings)
     status: TemplateStatus = PENDING if reset_by or _needs_super_admin(own, actor) else APPROVED
-    template_id, quality = keep_enrolment(
+    template_id, quality, status = keep_enrolment(
         actor.subject,
         employee.nip,
         data,
@@ -230,7 +231,7 @@ def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now
         return SelfEnrolled(template_id=kept.template_id, status=PENDING)
     check_not_duplicate(employee.nip, analysis.embeddings, settings)
     try:
-        template_id, _ = keep_enrolment(
+        template_id, _, _ = keep_enrolment(
             employee.nip,
             employee.nip,
             data,
@@ -375,10 +376,11 @@ def keep_enrolment(
     own: OwnMatch | None = None,
     recheck: bool = False,
     role: str | None = None,
-) -> tuple[str, FaceQuality]:
+) -> tuple[str, FaceQuality, TemplateStatus]:
     """Store an accepted enrolment: the photo privately, template + fingerprint + count, the audit entry.
-    Returns the template's id and its stored quality measures; `role`: the actor's, for the audit entry (an
-    employee's own enrolment, or an admin's). `recheck`: an approved template is checked
+    Returns the template's id, its stored quality measures and the status it was stored with (`status`, or
+    pending when a device reset landed after the enrolment read the employee: `_saved`); `role`: the actor's,
+    for the audit entry (an employee's own enrolment, or an admin's). `recheck`: an approved template is checked
     again after the write (`confirm_unique`: DUPLICATE_FACE and nothing kept on a parallel duplicate).
 
     Public so that tools preparing many employees (bench/load_checkin.py --fast-setup) write exactly what
@@ -400,14 +402,33 @@ def keep_enrolment(
         unor_id=unor_id,
         reset_by=reset_by,
         own_match=own,
+        unless_reset_since=None if reset_by else iso(now - FOUR_EYES),
     )
-    runtime.faces().save_template(nip, new)
+    status = _saved(nip, new, now)
     if status == APPROVED and recheck:
         confirm_unique(nip, Template(template_id, analysis.embeddings), settings)
     elif status == APPROVED:
         runtime.face_index_changed()
     runtime.audit().record(actor, "face.enrol", nip, _enrolment_detail(template_id, status, own), role=role)
-    return template_id, quality
+    return template_id, quality, status
+
+
+def _saved(nip: str, new: NewTemplate, now: datetime) -> TemplateStatus:
+    """Store the template; the status it was stored with. An enrolment that read no device reset within
+    FOUR_EYES is stored on condition that none landed since (`NewTemplate.unless_reset_since`): its admin may
+    have sent the reset of the employee's phone together with their own face, and the read alone would let
+    both through. One that landed makes it pending, naming the resetter, as had the reset come first (its photo
+    and id kept: the refused write stored nothing)."""
+    try:
+        runtime.faces().save_template(nip, new)
+        return new.status
+    except ConditionFailed:
+        employee = runtime.people().get_employee(nip) if new.unless_reset_since else None
+        resetter = four_eyes(employee, now) if employee is not None else None
+        if resetter is None:
+            raise  # not the reset's condition: the employee left, or their queue is full
+    runtime.faces().save_template(nip, replace(new, status=PENDING, reset_by=resetter, unless_reset_since=None))
+    return PENDING
 
 
 def _quality(analysis: FaceAnalysis) -> FaceQuality:

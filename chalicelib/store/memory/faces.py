@@ -101,12 +101,15 @@ class InMemoryFacesRepository:
             full = new.status == PENDING and self._pending_count(nip) >= PENDING_PER_EMPLOYEE
             if new.template_id in mine or self._people.get_employee(nip) is None or full:
                 raise ConditionFailed("dynamodb")
-            self._templates.setdefault(nip, {})[new.template_id] = _Stored(info, vectors, random.randrange(SHARDS))
-            if new.status == APPROVED:
-                self._people.update_face_state(nip, templates_added=1, face_model=",".join(models))
+            since = new.unless_reset_since
+            if new.status == APPROVED:  # its condition first: refused, nothing is written
+                self._people.update_face_state(
+                    nip, templates_added=1, face_model=",".join(models), approved=True, unless_reset_since=since
+                )
                 self._counted_change(nip, Template(new.template_id, dict(vectors)))
             else:
-                self._people.update_face_state(nip, pending_added=1)
+                self._people.update_face_state(nip, pending_added=1, unless_reset_since=since)
+            self._templates.setdefault(nip, {})[new.template_id] = _Stored(info, vectors, random.randrange(SHARDS))
         if self._fingerprints is not None:
             self._fingerprints(nip, new.template_id, new.fingerprint, now)
 
@@ -167,7 +170,7 @@ class InMemoryFacesRepository:
             self._templates[nip][template_id] = replace(found, info=info)
             self._people.update_face_state(nip, pending_added=-1)
             if decision.approve:
-                self._people.update_face_state(nip, templates_added=1, face_model=decision.face_model)
+                self._people.update_face_state(nip, templates_added=1, face_model=decision.face_model, approved=True)
                 self._counted_change(nip, Template(template_id, dict(found.vectors)))
 
     def delete_template(self, nip: str, template_id: str) -> bool:

@@ -179,10 +179,14 @@ class InMemoryPeopleRepository:
                     secrets, password_hash=password_hash, activation_hash=None, activation_expires=None
                 )
 
-    def release_device(self, nip: str, device_id: str | None, actor: str | None = None) -> None:
+    def release_device(
+        self, nip: str, device_id: str | None, actor: str | None = None, *, approvals_seen: int | None = None
+    ) -> None:
         with self._lock:
             employee = self._employees.get(nip)
             if employee is None or (device_id and self._devices.get(device_id) != nip):
+                raise ConditionFailed("dynamodb")
+            if approvals_seen is not None and employee.face_approvals != approvals_seen:
                 raise ConditionFailed("dynamodb")
             employee = replace(_bumped(employee), device_id=None, device_fingerprint=None)
             if actor:
@@ -378,20 +382,32 @@ class InMemoryPeopleRepository:
     # --- face state ----------------------------------------------------------------------------------
 
     def update_face_state(
-        self, nip: str, templates_added: int = 0, face_model: str | None = None, *, pending_added: int = 0
+        self,
+        nip: str,
+        templates_added: int = 0,
+        face_model: str | None = None,
+        *,
+        pending_added: int = 0,
+        approved: bool = False,
+        unless_reset_since: str | None = None,
     ) -> None:
         """The faces twin's share of its writes: DynamoDB updates the employee's template counts (approved and
-        pending) and models in the faces repository's own transactions. An unknown NIP is left alone (no caller
-        reaches it)."""
+        pending), models and count of approvals (`approved`: one more) in the faces repository's own
+        transactions, on condition that the phone was not reset at or after `unless_reset_since` (ConditionFailed,
+        nothing changed). An unknown NIP is left alone (no caller reaches it)."""
         with self._lock:
             employee = self._employees.get(nip)
             if employee is None:
                 return
+            reset_at = employee.device_reset_at
+            if unless_reset_since is not None and reset_at is not None and reset_at >= unless_reset_since:
+                raise ConditionFailed("dynamodb")
             self._employees[nip] = replace(
                 employee,
                 template_count=employee.template_count + templates_added,
                 pending_faces=employee.pending_faces + pending_added,
                 face_model=face_model or employee.face_model,
+                face_approvals=employee.face_approvals + approved,
             )
 
 

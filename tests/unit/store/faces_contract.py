@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -21,12 +22,13 @@ from chalicelib.domain.faces import OwnMatch, TemplateInfo, TemplateKey
 from chalicelib.domain.people import Employee
 from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
-from chalicelib.store.base import ConditionFailed, parse_iso, utc_now
+from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
 from chalicelib.store.faces import COHORT_PER_SHARD, PENDING_PER_EMPLOYEE, Decision, FacesRepository, NewTemplate
 from chalicelib.store.people import PeopleRepository
 
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
+PHONE = "android-0001-aaaa"
 QUALITY = {"face_width_px": 212.5, "brightness": 118.0, "sharpness": 40.2, "yaw_ratio": 0.031}
 
 
@@ -328,6 +330,57 @@ class FacesRepositoryContract(FacesSetUp):
             t.join()
         assert len(applied) == 1
         assert self.count_of(people)[0] == (1 if applied[0] else 0) and self.pending_count(repo) == 0
+
+    # --- four eyes under concurrency: the template's save and the device reset each hold on the other ------------
+
+    def employee(self, people: PeopleRepository, nip: str = NIP) -> Employee:
+        found = people.get_employee(nip)
+        assert found is not None
+        return found
+
+    def test_an_approved_template_is_refused_when_the_phone_was_reset_since_the_moment_it_names(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # GIVEN the employee's phone reset by an admin after an enrolment read the employee (no reset then)
+        people.bind_device(NIP, PHONE, "password-hash")
+        read_at = iso(utc_now() - timedelta(minutes=1))
+        people.release_device(NIP, PHONE, "budi")
+        # WHEN the enrolment's approved template is saved on condition that no reset came since its read
+        new = NewTemplate("t-1", vectors(1), fingerprint(1), "k/t-1", "budi", QUALITY, unless_reset_since=read_at)
+        with pytest.raises(ConditionFailed):
+            repo.save_template(NIP, new)
+        # THEN nothing of it is kept, counted or indexed
+        assert repo.template_rows(NIP) == [] and repo.approved_version() == 0 and list(repo.approved_templates()) == []
+        assert (self.employee(people).template_count, self.employee(people).face_approvals) == (0, 0)
+        # AND the same condition passes on a reset older than the moment, and on an employee never reset
+        repo.save_template(NIP, replace(new, unless_reset_since=iso(utc_now() + timedelta(seconds=2))))
+        repo.save_template(OTHER, replace(new, template_id="t-2", unless_reset_since=iso(utc_now())))
+        assert [t.template_id for t in repo.templates_of(NIP) + repo.templates_of(OTHER)] == ["t-1", "t-2"]
+
+    def test_a_reset_conditioned_on_the_approvals_it_read_is_refused_once_a_face_was_approved_since(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # GIVEN a device reset that read the employee (no face approved yet), then an approved enrolment
+        people.bind_device(NIP, PHONE, "password-hash")
+        seen = self.employee(people).face_approvals
+        self.save(repo, "t-1", seed=1)
+        # WHEN the reset is written on condition that no face was approved since its read, THEN it is refused
+        # and changes nothing: the phone stays bound, no reset is noted, no session ends
+        before = self.employee(people)
+        with pytest.raises(ConditionFailed):
+            people.release_device(NIP, PHONE, "budi", approvals_seen=seen)
+        assert self.employee(people) == before and people.device_owner(PHONE) == NIP
+        # AND an approval of a waiting face counts as one too, a pending face or a deletion does not
+        self.pending(repo, "t-p", seed=2)
+        seen = self.employee(people).face_approvals
+        repo.decide_template(NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00", None, "m"))
+        with pytest.raises(ConditionFailed):
+            people.release_device(NIP, PHONE, "budi", approvals_seen=seen)
+        assert repo.delete_template(NIP, "t-1") is True
+        # AND with what it reads now it is written
+        people.release_device(NIP, PHONE, "budi", approvals_seen=self.employee(people).face_approvals)
+        assert people.device_owner(PHONE) is None and self.employee(people).device_reset_by == "budi"
+        assert self.employee(people).face_approvals == 2
 
     def test_an_employee_who_moved_takes_their_pending_templates_to_the_new_unit_s_queue(
         self, repo: FacesRepository

@@ -23,7 +23,8 @@ from chalicelib.errors import (
     UnavailableError,
     ValidationError,
 )
-from chalicelib.face import DuplicateFaceError, ReplayedPhotoError, Template
+from chalicelib.face import DuplicateFaceError, FaceAnalysis, ReplayedPhotoError, Template
+from chalicelib.face.config import Purpose
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.messages import message_for
 from chalicelib.settings import Settings
@@ -378,6 +379,125 @@ def test_an_admin_who_put_a_face_on_an_employee_may_not_also_free_their_phone(
     onboarding.reset_device(COLLEAGUE, OTHER, now)
 
 
+# --- four eyes under concurrency: the enrolment and the reset sent together ---------------------------------
+
+
+def reset_while_analysed(monkeypatch: pytest.MonkeyPatch, admin: Principal, settings: Settings, now: datetime) -> None:
+    """The next enrolment photo analysed meets `admin`'s reset of NIP's phone, done during the analysis: after the
+    enrolment read the employee, before it stores its face (the reset request sent ~10 ms after the enrolment)."""
+    engine, _ = runtime.engine_and_policy(settings)
+    analyse = engine.analyse
+
+    def analyse_then_reset(data: bytes, *, purpose: Purpose) -> FaceAnalysis:
+        monkeypatch.setattr(engine, "analyse", analyse)  # once
+        analysis = analyse(data, purpose=purpose)
+        onboarding.reset_device(admin, NIP, now)
+        return analysis
+
+    monkeypatch.setattr(engine, "analyse", analyse_then_reset)
+
+
+def test_a_reset_landing_while_the_admin_s_own_face_is_analysed_leaves_that_face_pending(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an admin who sends his own face for the employee and, while it is analysed, resets the employee's phone
+    # (the reset finds no face of his yet, so it is allowed)
+    reset_while_analysed(monkeypatch, RESETTER, settings, now)
+    request = photo(ZUCKERBERG)
+    enrolled = faces.enrol(RESETTER, NIP, request, settings, now)
+    assert runtime.people().device_owner("android-0001-aaaa") is None
+    # THEN his face is not approved: it waits, naming him as the resetter, as it would had the reset come first
+    assert enrolled.status == "pending" and state() == (0, 1)
+    assert not verifies(NIP, "deepface/img14.jpg", settings)
+    [item] = faces.list_pending(SUPER, PendingFacesQuery(unor_id="U1"), settings).items
+    assert (item.template_id, item.reset_by) == (enrolled.template_id, "budi")
+    # AND he may not approve it: another admin decides
+    with pytest.raises(ForbiddenError) as refused:
+        approve(RESETTER, enrolled.template_id, settings, now)
+    assert refused.value.details == {"reason": "four_eyes"}
+    # AND the enrolment sent again (its answer lost) is answered with the same face, still pending
+    again = faces.enrol(RESETTER, NIP, request, settings, now)
+    assert (again.template_id, again.status) == (enrolled.template_id, "pending") and state() == (0, 1)
+    writes = [(a, d.get("status")) for _, a, _, d in trail() if a in ("employee.reset_device", "face.enrol")]
+    assert writes == [("employee.reset_device", None), ("face.enrol", "pending"), ("face.enrol", "pending")]
+
+
+def test_a_self_enrolment_analysed_while_the_phone_is_reset_names_the_resetter(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a face sent from the employee's phone while an admin resets that phone
+    reset_while_analysed(monkeypatch, RESETTER, settings, now)
+    answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # THEN it waits naming the resetter, who may not approve it, as had the reset come first
+    [item] = faces.list_pending(SUPER, PendingFacesQuery(unor_id="U1"), settings).items
+    assert (answer.status, item.template_id, item.reset_by) == ("pending", answer.template_id, "budi")
+    another_admin_approves(answer.template_id, RESETTER, settings, now)
+
+
+def test_an_admin_s_face_approved_while_his_reset_was_being_checked_refuses_the_reset(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an admin's reset of the employee's phone that checked his faces on the employee (none yet), and his own
+    # face enrolled and approved after that check, before the reset is written
+    check = faces.vouched_by
+    enrolled: list[str] = []
+
+    def checked_then_enrolled(subject: str, nip: str, at: datetime) -> list[str]:
+        monkeypatch.setattr(faces, "vouched_by", check)  # once
+        found = check(subject, nip, at)
+        enrolled.append(faces.enrol(RESETTER, NIP, photo(ZUCKERBERG), settings, now).template_id)
+        return found
+
+    monkeypatch.setattr(faces, "vouched_by", checked_then_enrolled)
+    # WHEN the reset is written, THEN it is refused as it would be had the face come first, and writes nothing
+    with pytest.raises(ForbiddenError) as refused:
+        onboarding.reset_device(RESETTER, NIP, now)
+    assert refused.value.details == {"reason": "four_eyes", "template_ids": enrolled}
+    assert runtime.people().device_owner("android-0001-aaaa") == NIP and state() == (1, 0)
+    assert [a for _, a, _, _ in trail()] == ["face.enrol"]
+    # AND another admin's reset is not held up by it
+    onboarding.reset_device(COLLEAGUE, NIP, now)
+    assert runtime.people().device_owner("android-0001-aaaa") is None
+
+
+def test_another_admin_s_face_approved_while_a_reset_was_being_checked_does_not_refuse_it(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a colleague's face enrolment approved between an admin's reset check and its write
+    check = faces.vouched_by
+
+    def checked_then_enrolled(subject: str, nip: str, at: datetime) -> list[str]:
+        monkeypatch.setattr(faces, "vouched_by", check)
+        found = check(subject, nip, at)
+        assert faces.enrol(COLLEAGUE, NIP, photo(JOLIE[0]), settings, now).status == "approved"
+        return found
+
+    monkeypatch.setattr(faces, "vouched_by", checked_then_enrolled)
+    # WHEN the reset is written, THEN it looks again, finds no face of its own admin, and resets the phone
+    onboarding.reset_device(RESETTER, NIP, now)
+    assert runtime.people().device_owner("android-0001-aaaa") is None
+    assert [a for _, a, _, _ in trail()] == ["face.enrol", "employee.reset_device"]
+
+
+def test_an_admin_who_put_his_face_on_an_employee_may_not_issue_the_code_after_another_admin_s_reset(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN an admin who enrolled his own face on the employee (approved at once), then another admin's routine
+    # reset of the employee's phone (a lost phone, say)
+    enrolled = faces.enrol(RESETTER, NIP, photo(ZUCKERBERG), settings, now)
+    onboarding.reset_device(COLLEAGUE, NIP, now)
+    # WHEN the first admin issues the new activation code (to activate a phone of his own with it)
+    with pytest.raises(ForbiddenError) as refused:
+        onboarding.create_activation(RESETTER, NIP, settings, now)
+    # THEN it is refused, naming the face, as his reset would be: another admin issues it
+    assert refused.value.details == {"reason": "four_eyes", "template_ids": [enrolled.template_id]}
+    assert [a for _, a, _, _ in trail()] == ["face.enrol", "employee.reset_device"]
+    activate_with_new_code(COLLEAGUE, settings, now, "android-0009-zzzz")
+    # AND a first code (an account never activated) stays his to issue: no one's phone moves with it
+    faces.enrol(RESETTER, OTHER, photo(JOLIE[0]), settings, now)
+    onboarding.create_activation(RESETTER, OTHER, settings, now)
+
+
 def test_after_a_reset_the_admin_who_enrolled_the_new_face_may_not_approve_it_either(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
@@ -426,11 +546,13 @@ def test_a_new_code_used_on_a_bound_account_counts_as_a_reset_and_one_never_used
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
     # GIVEN an admin issues a new code to the employee whose phone is bound (a forgotten password), not used yet
-    onboarding.create_activation(COLLEAGUE, NIP, settings, now)
+    code, _ = onboarding.create_activation(COLLEAGUE, NIP, settings, now)
     # THEN nothing changes for four eyes: that admin's enrolment of another photo is approved at once
     assert faces.enrol(COLLEAGUE, NIP, photo(JOLIE[1]), settings, now).status == "approved"
-    # WHEN a new code is used (on a phone claiming the bound phone's id: the code alone moves the account)
-    activate_with_new_code(COLLEAGUE, settings, now, "android-0001-aaaa")
+    # WHEN the code is used (on a phone claiming the bound phone's id: the code alone moves the account; a new
+    # code from that admin would be refused now that they enrolled a face)
+    request = ActivateRequest(nip=NIP, activation_code=code, password="teh-manis-siang", device_id="android-0001-aaaa")
+    auth.activate(request, settings, now, "10.0.0.1")
     # THEN it counts as that admin's device reset: their enrolment waits, and they may not approve it
     enrolled = faces.enrol(COLLEAGUE, NIP, photo(ZUCKERBERG), settings, now + timedelta(hours=1))
     assert enrolled.status == "pending"
@@ -944,7 +1066,7 @@ def test_two_writes_of_one_face_before_either_re_check_keep_at_most_one(
     for nip, name in ((NIP, JOLIE[0]), (OTHER, JOLIE[1])):
         data = selfie(name)
         analysis = engine.analyse(data, purpose="enrol")
-        template_id, _ = faces.keep_enrolment("op", nip, data, analysis, settings=settings, now=now)
+        template_id, _, _ = faces.keep_enrolment("op", nip, data, analysis, settings=settings, now=now)
         written.append((nip, Template(template_id, analysis.embeddings)))
     # WHEN each re-checks
     outcomes = []
