@@ -160,7 +160,9 @@ def add_leave(call: Call, body: cal_schema.LeaveRequest) -> cal_schema.Leave:
 def list_leaves(call: Call, query: req_schema.PeriodQuery) -> req_schema.LeavePage:
     """Leaves (not cancelled) that overlap `from`..`to` (default: 30 days either side of today; at most 366 days).
 
-    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). 100 per page.
+    **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). 100 per page. A unit lists the
+    leaves that cover its days: after a SIMPEG move, a leave's days from the move on are the new unit's (listed
+    there, with its `unor_id`), the days before it stay the recording unit's.
     """
     return cal.list_leaves(call.principal, query, call.settings, call.now)
 
@@ -169,7 +171,8 @@ def list_leaves(call: Call, query: req_schema.PeriodQuery) -> req_schema.LeavePa
 def cancel_leave(call: Call, leave_id: str) -> req_schema.Cancelled:
     """Cancel a leave: its days no longer count; past days already recapped are re-run (`recapped`).
 
-    **Roles:** unit_admin (own units; another unit's leave → 404), super_admin. The leave stays recorded as
+    **Roles:** unit_admin (own units; another unit's leave → 404; a leave whose days are partly another unit's,
+    as one across its employee's move → 403), super_admin. The leave stays recorded as
     cancelled (evidence) and is no longer listed; cancelling it again → 409 `CONFLICT`, except by the admin who
     cancelled it (a retry after a 503): 200 as the first answer, audited again. When an employee's request
     created it, that request becomes `revoked` with a note saying so. Audited.

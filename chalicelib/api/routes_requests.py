@@ -62,7 +62,8 @@ def list_requests(call: Call, query: schema.AdminRequestsQuery) -> schema.Reques
     """Employees' requests, of one `status` or all (by status, newest first within one).
 
     **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). 100 per page; an attachment
-    comes as a short-lived link (`attachment_url`).
+    comes as a short-lived link (`attachment_url`). After a SIMPEG move, a request's days from the move on are
+    the new unit's (listed there, with its `unor_id`), the days before it stay the unit it was filed in.
     """
     return requests.list_requests(call.principal, query, call.settings, call.now)
 
@@ -71,7 +72,8 @@ def list_requests(call: Call, query: schema.AdminRequestsQuery) -> schema.Reques
 def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequest) -> schema.RequestDecision:
     """Approve or reject a pending request; approval creates the leave, field duty or corrected event.
 
-    **Roles:** unit_admin (the employee's unit), super_admin. A request of another unit → 404. Decided already,
+    **Roles:** unit_admin (the unit of the request's days, as listed), super_admin. A request of another unit →
+    404; one whose days are partly another unit's → 403. Decided already,
     or decided by another admin at the same moment → 409 `CONFLICT` (exactly one decision wins); the same
     admin's same decision sent again (a retry after a 503) → 200 with the stored decision, audited again. A DL
     approval may carry the area (`polygon`/`circle`/`geojson`) and `letter_no`; without an area the days count as
@@ -89,7 +91,8 @@ def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequ
 def revoke_request(call: Call, request_id: str, body: schema.RevocationRequest) -> schema.RequestDecision:
     """Take back an approved request with a reason (`note`, required).
 
-    **Roles:** unit_admin (the employee's unit), super_admin; never one's own. What the approval created is
+    **Roles:** unit_admin (the unit of the request's days, as listed; partly another unit's → 403),
+    super_admin; never one's own. What the approval created is
     undone: a leave (CUTI, IZIN, SAKIT) or field-duty letter (DL) is cancelled (audited as `leave.cancel` or
     `assignment.cancel`; one cancelled already from its own list is left so), a corrected event (KOREKSI) stays
     as evidence with the decision `revoke` and no longer counts, its place in the month's

@@ -92,7 +92,8 @@ def create_assignment(call: Call, body: schema.AssignmentRequest) -> schema.Assi
 @endpoint(bp, "GET /v1/admin/assignments", auth_as="admin")
 def list_assignments(call: Call, query: req_schema.PeriodQuery) -> req_schema.AssignmentPage:
     """Field duties (not cancelled) that overlap `from`..`to` (default: 30 days either side of today; at most
-    366 days), one item per letter and unit with that unit's employees.
+    366 days), one item per letter and unit with that unit's employees (after a SIMPEG move, an employee's days
+    from the move on are the new unit's, those before it stay the unit the letter was written in).
 
     **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). 100 per page.
     """
@@ -104,10 +105,10 @@ def cancel_assignment(call: Call, assignment_id: str) -> req_schema.Cancelled:
     """Cancel a field duty: its days no longer count and its area no longer admits check-ins; past days
     already recapped are re-run (`recapped`).
 
-    **Roles:** unit_admin (a letter of own units only: one naming employees of other units too → 403, one of
-    other units only → 404), super_admin. The letter stays recorded as cancelled (evidence); cancelling it
-    again → 409 `CONFLICT`, except by the admin who cancelled it (a retry after a 503): 200 as the first answer,
-    audited again. When an employee's request created it, that request becomes `revoked` with a note saying so.
-    Audited.
+    **Roles:** unit_admin (a letter of own units' days only: one covering days of other units too → 403, one of
+    other units only → 404; an employee's days are those of the unit they were in, as listed), super_admin.
+    The letter stays recorded as cancelled (evidence); cancelling it again → 409 `CONFLICT`, except by the admin
+    who cancelled it (a retry after a 503): 200 as the first answer, audited again. When an employee's request
+    created it, that request becomes `revoked` with a note saying so. Audited.
     """
     return requests.cancel_letter(call.principal, assignment_id, call.settings, call.now)

@@ -148,6 +148,11 @@ class CalendarRepository(Protocol):
         they were entered in."""
         ...
 
+    def stored_leaves_of(self, nip: str, start: date, end: date) -> list[StoredLeave]:
+        """`leaves_of` as the admin lists them (with their ids and the unit each was entered in), by start date:
+        the leaves that followed an employee who moved to another unit."""
+        ...
+
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
         """The plans of every employee of the unit between two dates; `duties`: the unit's duty rows covering
         a date of `start`..`end` (`ZonesRepository.duties_of_unit(unor_id, start, end)`; those ended before
@@ -353,12 +358,16 @@ def _stored_leave(row: LeaveModel) -> StoredLeave:
     return record_from(StoredLeave, row, kind=row.type)
 
 
-def _leaves(nip: str, start: date, end: date) -> tuple[Leave, ...]:
-    """The employee's leaves begun by `end` that may still cover `start` (not every leave of the past years)."""
+def _leave_rows(nip: str, start: date, end: date) -> list[LeaveModel]:
+    """The employee's leaves (not cancelled) begun by `end` that may still cover `start` (not every leave of the
+    past years), by start date."""
     keys = LeaveModel.key.between(leaves_begun_from(start).isoformat(), f"{end.isoformat()}#~")
     with storage_call("dynamodb"):
-        rows = list(LeaveModel.query(nip, keys))
-    return tuple(_leave(r) for r in rows if r.cancelled_at is None)
+        return [r for r in LeaveModel.query(nip, keys) if r.cancelled_at is None]
+
+
+def _leaves(nip: str, start: date, end: date) -> tuple[Leave, ...]:
+    return tuple(_leave(r) for r in _leave_rows(nip, start, end))
 
 
 def _leave_row(leave_id: str) -> LeaveModel | None:
@@ -555,6 +564,9 @@ class DynamoCalendarRepository:
 
     def leaves_of(self, nip: str, start: date, end: date) -> tuple[Leave, ...]:
         return tuple(leave for leave in _leaves(nip, start, end) if leave.period.end >= start)
+
+    def stored_leaves_of(self, nip: str, start: date, end: date) -> list[StoredLeave]:
+        return [_stored_leave(r) for r in _leave_rows(nip, start, end) if r.end_date >= start.isoformat()]
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
         leaves: dict[str, list[Leave]] = {}

@@ -65,8 +65,13 @@ class ZonesRepository(Protocol):
         stays absent)."""
         ...
 
-    def duties_of(self, nip: str, day: date) -> list[Duty]:
-        """The employee's duty rows that cover `day`, by start date."""
+    def duties_of(self, nip: str, day: date, last: date | None = None) -> list[Duty]:
+        """The employee's duty rows that cover `day` (with `last`: a date of `day`..`last`), by start date."""
+        ...
+
+    def duty_units(self, letter: Assignment) -> dict[str, str]:
+        """Each of the letter's NIPs with the unit its duty row was stored under (cancelled or not): the unit the
+        employee was in when the letter was written."""
         ...
 
     def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
@@ -216,13 +221,19 @@ class DynamoZonesRepository:
             for row in rows:
                 tx.save(row)
 
-    def duties_of(self, nip: str, day: date) -> list[Duty]:
-        """The range key sorts by start date: one key range of the rows begun by `day` that can still cover it,
-        those ended before it dropped."""
-        keys = DutyModel.key.between(duties_begun_from(day).isoformat(), f"{day.isoformat()}#~")
+    def duties_of(self, nip: str, day: date, last: date | None = None) -> list[Duty]:
+        """The range key sorts by start date: one key range of the rows begun by `last` (or `day`) that can still
+        cover `day`, those ended before it dropped."""
+        keys = DutyModel.key.between(duties_begun_from(day).isoformat(), f"{(last or day).isoformat()}#~")
         with storage_call("dynamodb"):
             rows = DutyModel.query(nip, keys)
             return [_duty(r) for r in rows if r.end_date >= day.isoformat() and r.cancelled_at is None]
+
+    def duty_units(self, letter: Assignment) -> dict[str, str]:
+        """One batch read of the letter's duty rows by their keys."""
+        key = f"{letter.start_date}#{letter.assignment_id}"
+        with storage_call("dynamodb"):
+            return {r.nip: r.unor_id for r in DutyModel.batch_get([(nip, key) for nip in sorted(letter.nips)])}
 
     def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
         return [] if no_duty_reaches(employee, day) else self.duties_of(employee.nip, day)

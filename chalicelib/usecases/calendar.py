@@ -16,10 +16,9 @@ from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, Val
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.calendar import LEAVE_ID, employee_owner, new_leave_id, unit_owner
-from chalicelib.usecases import access, recaps, rejudge
-from chalicelib.usecases.access import visible
+from chalicelib.usecases import access, movers, recaps, rejudge
 from chalicelib.usecases.directory import employee_in_scope, employee_to_change, unit_in_scope, with_names
-from chalicelib.usecases.paging import across_units
+from chalicelib.usecases.paging import across_units, then_whole
 from chalicelib.usecases.schemas.calendar import (
     EmployeeSchedule,
     HolidayDeleted,
@@ -350,14 +349,25 @@ def leave_id_for(source: str, *, made: bool = False) -> str:
 
 def list_leaves(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> LeavePage:
     """Leaves (not cancelled) of the caller's units (or one unit) that overlap the period, by unit and start
-    date, 100 per page."""
+    date, 100 per page. A unit's list holds the leaves that cover its days (`movers`): those entered under it,
+    but not those of an employee who moved away before their first day, and, after them, those that followed
+    the employees who moved in (listed under this unit)."""
     start, end = query_period(query, settings, now)
 
-    def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[LeaveItem], Any]:
+    def own_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[LeaveItem], Any]:
         rows, last = runtime.calendar().leaves_of_unit(unor_id, start, end, limit, after)
-        return [_leave_item(r) for r in rows], last
+        return [_leave_item(r) for r in movers.owned(unor_id, rows, settings.tz)], last
 
-    items, cursor = across_units(access.units_of(actor, query.unor_id), query.next, unit_rows)
+    def followed_rows(unor_id: str) -> list[LeaveItem]:
+        def read(nip: str) -> list[StoredLeave]:
+            return runtime.calendar().stored_leaves_of(nip, start, end)
+
+        found = movers.followed(unor_id, movers.followed_since(start), read, settings.tz)
+        ordered = sorted(found, key=lambda r: (r.start_date, r.leave_id))
+        return [_leave_item(r).model_copy(update={"unor_id": unor_id}) for r in ordered]
+
+    units = access.units_of(actor, query.unor_id)
+    items, cursor = across_units(units, query.next, then_whole(own_rows, followed_rows))
     return LeavePage(items=with_names(items), next=cursor)
 
 
@@ -376,14 +386,17 @@ def _leave_item(leave: StoredLeave) -> LeaveItem:
 
 
 def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datetime) -> Cancelled:
-    """Cancel a leave: its days no longer count and past recapped days are judged again; a leave of another unit
-    answers 404. One this admin cancelled already is answered as the first try would have been, audited again
-    (`cancel_once`)."""
+    """Cancel a leave: its days no longer count and past recapped days are judged again. The units whose days it
+    covers decide (`movers`: after a move, the new unit's from the move on): a leave of other units only answers
+    404, one also covering another unit's days 403. One this admin cancelled already is answered as the first try
+    would have been, audited again (`cancel_once`)."""
     access.require_admin(actor)
+    missing = NotFoundError("Cuti tidak ditemukan.", {"leave_id": leave_id})
     leave = runtime.calendar().get_leave(leave_id) if LEAVE_ID.match(leave_id) else None
-    if leave is None or not visible(actor, leave.unor_id):
-        raise NotFoundError("Cuti tidak ditemukan.", {"leave_id": leave_id})
-    access.require_unit_scope(actor, leave.unor_id)
+    if leave is None:
+        raise missing
+    units = movers.record_owners(leave, settings.tz)
+    movers.require_owner(actor, units, missing)
     access.require_not_own(actor, leave.nip)
     done = ConflictError("Cuti sudah dibatalkan.", {"leave_id": leave_id})
     days = leave.leave().period.days()
@@ -394,6 +407,6 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
         done,
         rejudge_days=lambda: rejudge.rerun_recapped(leave.nip, days, settings, now),
     )
-    recaps.frames_changed([leave.unor_id])
+    recaps.frames_changed(sorted(units))
     runtime.audit().record(actor.subject, "leave.cancel", leave.nip, {"leave_id": leave_id, "type": leave.kind})
     return Cancelled(id=leave_id, cancelled=True, recapped=rejudge.rerun_recapped(leave.nip, days, settings, now))

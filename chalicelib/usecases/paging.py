@@ -32,6 +32,25 @@ def across_units(
     return items, None
 
 
+def then_whole(index: Fetch[T], whole: Callable[[str], Sequence[T]]) -> Fetch[T]:
+    """A `Fetch` of a unit's rows from its `index` (paged by the store), then of those `whole(unit)` reads at once
+    (paged by offset): the rows that followed the unit's members who moved in (`movers.followed`). The position
+    in the second part is an `offset_page` key, which no store's start key is."""
+
+    def fetch(unit: str, limit: int, after: dict[str, Any] | None) -> tuple[list[T], dict[str, Any] | None]:
+        if after is not None and "offset" in after:
+            return offset_page(whole(unit), limit, after)
+        rows, last = index(unit, limit, after)
+        if last is not None:
+            return rows, last
+        if len(rows) >= limit:  # the index is done: the next page goes on with the second part
+            return rows, {"offset": {"N": "0"}}
+        more, rest = offset_page(whole(unit), limit - len(rows), None)
+        return rows + more, rest
+
+    return fetch
+
+
 def offset_page(rows: Sequence[T], limit: int, after: dict[str, Any] | None) -> tuple[list[T], dict[str, Any] | None]:
     """A `Fetch` over rows read whole: up to `limit` of them from the offset `after` names, and the offset of the
     rest (shaped like a DynamoDB start key, as `across_units` keeps it)."""

@@ -43,13 +43,13 @@ from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, parse_iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, derived_event_id
 from chalicelib.store.photos import REQUEST_PREFIX
-from chalicelib.store.requests import REQUEST_ID, Quota, QuotaFull, new_request_id
-from chalicelib.usecases import access, disclosure, recaps, rejudge, zones
+from chalicelib.store.requests import REQUEST_ID, Quota, QuotaFull, new_request_id, unit_key
+from chalicelib.usecases import access, disclosure, movers, recaps, rejudge, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.auth import employee_of
 from chalicelib.usecases.directory import with_names
 from chalicelib.usecases.disclosure import evidence_ttl_s
-from chalicelib.usecases.paging import across_units
+from chalicelib.usecases.paging import across_units, then_whole
 from chalicelib.usecases.schemas.calendar import LeaveRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
@@ -362,7 +362,9 @@ def _recorded_time(r: EmployeeRequest, settings: Settings, now: datetime) -> str
 def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Settings, now: datetime) -> RequestPage:
     """Requests of the caller's units (or one unit), of one status or all, newest first within a status;
     attachments as short-lived links, recorded as handed to the caller; a KOREKSI under a cap with the
-    employee's approved corrections of its month."""
+    employee's approved corrections of its month. A unit's list holds the requests whose days are its
+    (`movers`): those filed in it, but not those of an employee who moved away before their first day, and,
+    after them, those of the employees who moved in that cover days after the move (listed under this unit)."""
     store = runtime.photos(settings)
     approved: dict[str, int] = {}  # quota key -> approved corrections, read once a page
 
@@ -377,23 +379,45 @@ def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Set
         counted = MonthCorrections(month=r.start_date[:7], limit=quota.limit, approved=approved[quota.key])
         return request_item(r, link, counted, recorded)
 
-    def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[RequestItem], Any]:
+    def own_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[RequestItem], Any]:
         rows, last = runtime.requests().of_unit(unor_id, query.status, limit, after)
-        return [item(r) for r in rows], last
+        return [item(r) for r in movers.owned(unor_id, rows, settings.tz)], last
 
-    items, cursor = across_units(access.units_of(principal, query.unor_id), query.next, unit_rows)
+    def followed_rows(unor_id: str) -> list[RequestItem]:
+        since = movers.followed_since(now.astimezone(settings.tz).date())
+        found = movers.followed(unor_id, since, lambda nip: _requests_of(nip, query.status), settings.tz)
+        return [item(replace(r, unor_id=unor_id)) for r in sorted(found, key=unit_key, reverse=True)]
+
+    units = access.units_of(principal, query.unor_id)
+    items, cursor = across_units(units, query.next, then_whole(own_rows, followed_rows))
     linked = (i.nip for i in items if i.attachment_url)
     disclosure.record_links(principal, VIEW_ATTACHMENTS, "requests", linked, settings)
     return RequestPage(items=with_names(items), next=cursor)
 
 
-def _decidable(principal: Principal, request_id: str) -> EmployeeRequest:
-    """The request an admin may decide on: of a unit in their scope (404 for another's), never their own."""
+def _requests_of(nip: str, status: str | None) -> list[EmployeeRequest]:
+    """The employee's requests of one status, or all of them."""
+    if status is not None:
+        return runtime.requests().of_employee_in(nip, status)
+    found: list[EmployeeRequest] = []
+    cursor = None
+    while True:
+        rows, cursor = runtime.requests().of_employee(nip, PAGE, cursor)
+        found += rows
+        if cursor is None:
+            return found
+
+
+def _decidable(principal: Principal, request_id: str, settings: Settings) -> EmployeeRequest:
+    """The request an admin may decide on or take back: its days in units of their scope (`movers`: after a
+    move, the new unit's from the move on; 404 when none is theirs, 403 when some are another unit's), never
+    their own."""
     access.require_admin(principal)
+    missing = NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
     found = _stored(request_id)
-    if found is None or not access.visible(principal, found.unor_id):
-        raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
-    access.require_unit_scope(principal, found.unor_id)
+    if found is None:
+        raise missing
+    movers.require_owner(principal, movers.record_owners(found, settings.tz), missing)
     access.require_not_own(principal, found.nip)
     return found
 
@@ -410,7 +434,7 @@ def decide(
     have stopped before. The same admin's own decision sent again (a finished one) is answered as its first try
     would have been, its audit entry written again: that try may have failed on the audit write alone
     (decision 218's own-decision path; 409 for anyone else)."""
-    found = _decidable(principal, request_id)
+    found = _decidable(principal, request_id, settings)
     status = "approved" if body.decision == "approve" else "rejected"
     if _own_finished(found, principal, status):
         return _answered_again(principal, found, f"request.{body.decision}", settings, now)
@@ -592,7 +616,7 @@ def revoke(
     the same moment, one wins, the others get 409). The same admin's revocation sent again is answered as its
     first try would have been, its audit entry written again (`_answered_again`).
     """
-    found = _decidable(principal, request_id)
+    found = _decidable(principal, request_id, settings)
     if _own_finished(found, principal, REVOKED):
         return _answered_again(principal, found, "request.revoke", settings, now)
     if found.status != APPROVED or (found.result_id is None and not _unfinished_approval(found, now)):

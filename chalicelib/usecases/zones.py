@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from chalicelib import runtime
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import DateRange
-from chalicelib.domain.people import Principal, recorded_day
+from chalicelib.domain.people import Employee, Principal, recorded_day
 from chalicelib.domain.zones import LETTER_AREA, WORK_ZONE, Assignment, StoredZone
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import (
@@ -32,7 +32,7 @@ from chalicelib.geo import (
 )
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, derived_hex
-from chalicelib.usecases import access, recaps, rejudge
+from chalicelib.usecases import access, movers, recaps, rejudge
 from chalicelib.usecases.directory import unit_in_scope
 from chalicelib.usecases.paging import across_units, offset_page
 from chalicelib.usecases.schemas.requests import AssignmentItem, AssignmentPage, Cancelled, DatesQuery, PeriodQuery
@@ -381,15 +381,42 @@ def last_stored_id(new_id: Callable[[str | None], str], source: str, cancelled: 
 
 def list_assignments(actor: Principal, query: PeriodQuery, settings: Settings, now: datetime) -> AssignmentPage:
     """Field duties (not cancelled) of the caller's units (or one unit) that overlap the period, by unit, start
-    date and id, 100 per page."""
+    date and id, 100 per page, each with the unit's employees whose days it covers (`movers`): those it was
+    written for in the unit, but not one who moved away before its first day, and those who moved in whose
+    letter of the old unit covers days after the move."""
     start, end = query_period(query, settings, now)
 
     def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[AssignmentItem], Any]:
-        letters = runtime.zones().assignments_of_unit(unor_id, start, end)
+        letters = _letters_of_unit(unor_id, start, end, settings)
         return offset_page([_assignment_item(a, unor_id) for a in letters], limit, after)
 
     items, cursor = across_units(access.units_of(actor, query.unor_id), query.next, unit_rows)
     return AssignmentPage(items=items, next=cursor)
+
+
+def _letters_of_unit(unor_id: str, start: date, end: date, settings: Settings) -> list[Assignment]:
+    """The letters covering days of the unit's employees in `start`..`end`, each with those employees only: the
+    unit's own (`assignments_of_unit`) and those of the members who moved in (their duty rows by NIP)."""
+    tz = settings.tz
+    own = runtime.zones().assignments_of_unit(unor_id, start, end)
+    rows = movers.owned(unor_id, [_row(a, nip, unor_id) for a in own for nip in sorted(a.nips)], tz)
+
+    def read(nip: str) -> list[Duty]:
+        return runtime.zones().duties_of(nip, start, end)
+
+    rows += movers.followed(unor_id, movers.followed_since(start), read, tz)
+    nips: dict[str, set[str]] = {}
+    for row in rows:
+        nips.setdefault(row.assignment_id, set()).add(row.nip)
+    letters = {a.assignment_id: a for a in own}
+    letters |= {a.assignment_id: a for a in map(runtime.zones().get_assignment, set(nips) - set(letters)) if a}
+    found = [replace(letters[k], nips=frozenset(v)) for k, v in nips.items() if k in letters]
+    return sorted(found, key=lambda a: (a.start_date, a.assignment_id))
+
+
+def _row(letter: Assignment, nip: str, unor_id: str) -> Duty:
+    """The employee's duty row of the letter, stored under `unor_id`."""
+    return Duty(nip, letter.assignment_id, unor_id, letter.zone_id, letter.start_date, letter.end_date)
 
 
 def _assignment_item(a: Assignment, unor_id: str) -> AssignmentItem:
@@ -407,15 +434,17 @@ def _assignment_item(a: Assignment, unor_id: str) -> AssignmentItem:
 
 def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, now: datetime) -> Cancelled:
     """Cancel a field duty: its days no longer count and past recapped days are judged again. A unit admin may
-    cancel only a letter whose employees are all in their units (403 otherwise); a letter of other units only
-    answers 404."""
+    cancel only a letter whose days are all of their units' employees (403 otherwise); a letter of other units
+    only answers 404. An employee's days are the unit's they were in (`movers`: after a move, the new unit's
+    from the move on, the days before it the unit the letter was written in)."""
     access.require_admin(actor)
+    missing = NotFoundError("Surat tugas tidak ditemukan.", {"assignment_id": assignment_id})
     letter = runtime.zones().get_assignment(assignment_id) if ASSIGNMENT_ID.match(assignment_id) else None
-    units = {nip: _unit_of(nip) for nip in sorted(letter.nips)} if letter else {}
-    if letter is None or not any(access.visible(actor, unit) for unit in units.values()):
-        raise NotFoundError("Surat tugas tidak ditemukan.", {"assignment_id": assignment_id})
-    for unit in sorted(set(units.values())):
-        access.require_unit_scope(actor, unit)
+    if letter is None:
+        raise missing
+    employees = {e.nip: e for e in runtime.people().get_employees(letter.nips)}
+    units = {nip: employees[nip].unor_id if nip in employees else "" for nip in sorted(letter.nips)}
+    movers.require_owner(actor, _letter_owners(letter, employees, settings), missing)
     access.require_not_own(actor, *units)
     done = ConflictError("Surat tugas sudah dibatalkan.", {"assignment_id": assignment_id})
     cancel_once(
@@ -428,6 +457,17 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
     recaps.frames_changed(units.values())
     runtime.audit().record(actor.subject, "assignment.cancel", assignment_id, {"nips": sorted(units)})
     return Cancelled(id=assignment_id, cancelled=True, recapped=_rejudge(letter, units, settings, now))
+
+
+def _letter_owners(letter: Assignment, employees: Mapping[str, Employee], settings: Settings) -> set[str]:
+    """The units whose days the letter covers: of each employee, as their duty row was stored (one batch read)."""
+    stored = runtime.zones().duty_units(letter)
+    owned: set[str] = set()
+    for nip in sorted(letter.nips):
+        employee = employees.get(nip)
+        unit = stored.get(nip) or (employee.unor_id if employee else "")
+        owned |= movers.owners_of(employee, _row(letter, nip, unit), settings.tz)
+    return owned
 
 
 def _rejudge(letter: Assignment, units: dict[str, str], settings: Settings, now: datetime) -> list[str]:
@@ -483,11 +523,6 @@ def audited_before(
     action, target, detail = entry
     runtime.audit().record(actor.subject, action, target, detail or None)
     return delete()
-
-
-def _unit_of(nip: str) -> str:
-    employee = runtime.people().get_employee(nip)
-    return employee.unor_id if employee else ""
 
 
 def query_period(query: DatesQuery, settings: Settings, now: datetime) -> tuple[date, date]:

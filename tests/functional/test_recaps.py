@@ -207,6 +207,45 @@ def test_a_simpeg_mutation_leaves_the_days_before_it_with_the_old_unit(api: Api,
     assert seen_on(api, admin, MONDAY, "U2") == ({}, {})
 
 
+def test_after_a_mutation_each_unit_s_admin_has_the_leaves_and_letters_of_its_own_days(
+    api: Api, unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN, while Asep is in U1, U1's admin records 38 days of leave for him from Saturday 7 November, and a
+    # field-duty letter for Monday 2 November, recapped in U1 as DL
+    admin = api.admin_token()
+    PEOPLE.upsert_unit("U2", "SDN 2 Ngamprah")
+    u1, u2 = api.unit_admin_token(admin, "U1"), api.unit_admin_token(admin, "U2")
+    body = {"nip": A, "type": "CUTI", "start_date": "2026-11-07", "end_date": "2026-12-14", "reason": "Cuti"}
+    leave = api.call("POST", "/v1/admin/leaves", body, token=u1)
+    duty = {"nips": [A], "start_date": MONDAY.isoformat(), "end_date": MONDAY.isoformat(), "letter_no": "ST/1",
+            "reason": "Rapat"}  # fmt: skip
+    letter = api.call("POST", "/v1/admin/assignments", duty, token=u1)
+    assert (leave.status, letter.status) == (201, 201), (leave.body, letter.body)
+    assert recap(api, admin, MONDAY)[A]["status"] == "DL"
+    # WHEN SIMPEG moves him to U2 on Wednesday 4 November
+    monkeypatch.setattr("chalicelib.store.simpeg_repo.utc_now", lambda: datetime(2026, 11, 4, 3, 0, tzinfo=UTC))
+    row = {"nip": A, "nama": "Asep", "unor_id": "U2", "unor_nama": "SDN 2 Ngamprah", "status": "aktif"}
+    assert api.call("POST", "/v1/admin/simpeg/import", {"employees": [row]}, token=admin).body["moved"] == 1
+
+    def listed(path: str, token: str, unit_id: str) -> list[str]:
+        answer = api.call("GET", f"/v1/admin/{path}?unor_id={unit_id}&from=2026-11-01&to=2026-12-31", token=token)
+        assert answer.status == 200, answer.body
+        return [item["leave_id" if path == "leaves" else "assignment_id"] for item in answer.body["items"]]
+
+    leave_id, letter_id = leave.body["leave_id"], letter.body["assignment_id"]
+    # THEN the leave (days after the move) is U2's: listed and cancelled there, not found by U1's admin
+    assert (listed("leaves", u1, "U1"), listed("leaves", u2, "U2")) == ([], [leave_id])
+    assert api.call("DELETE", f"/v1/admin/leaves/{leave_id}", token=u1).status == 404
+    assert api.call("DELETE", f"/v1/admin/leaves/{leave_id}", token=u2).status == 200
+    # AND the letter (a day he spent in U1) is U1's: U2's admin neither lists nor cancels it, U1's Monday stays DL
+    assert (listed("assignments", u1, "U1"), listed("assignments", u2, "U2")) == ([letter_id], [])
+    assert api.call("DELETE", f"/v1/admin/assignments/{letter_id}", token=u2).status == 404
+    assert api.recapped_statuses(admin, MONDAY)[A] == "DL"
+    cancelled = api.call("DELETE", f"/v1/admin/assignments/{letter_id}", token=u1)
+    assert (cancelled.status, cancelled.body["recapped"]) == (200, [MONDAY.isoformat()]), cancelled.body
+    assert api.recapped_statuses(admin, MONDAY)[A] == "TK"
+
+
 def test_a_new_or_reactivated_employee_gets_no_status_on_a_day_judged_without_them(
     api: Api, unit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

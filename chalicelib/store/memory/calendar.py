@@ -196,19 +196,25 @@ class InMemoryCalendarRepository:
             field_duties=field_duties,
         )
 
-    def _begun(self, nip: str, start: date, end: date) -> tuple[cal.Leave, ...]:
+    def _begun_stored(self, nip: str, start: date, end: date) -> list[cal.StoredLeave]:
         """The employee's leaves begun by `end` that may still cover `start` (as the DynamoDB key range)."""
         with self._lock:
-            return tuple(
-                self._leaves[key].leave()
+            return [
+                self._leaves[key]
                 for key in sorted(self._leaves)
                 if key[0] == nip
                 and cal.leaves_begun_from(start).isoformat() <= key[1] <= f"{end}#~"
                 and self._leaves[key].cancelled_at is None
-            )
+            ]
+
+    def _begun(self, nip: str, start: date, end: date) -> tuple[cal.Leave, ...]:
+        return tuple(stored.leave() for stored in self._begun_stored(nip, start, end))
 
     def leaves_of(self, nip: str, start: date, end: date) -> tuple[cal.Leave, ...]:
         return tuple(leave for leave in self._begun(nip, start, end) if leave.period.end >= start)
+
+    def stored_leaves_of(self, nip: str, start: date, end: date) -> list[cal.StoredLeave]:
+        return [s for s in self._begun_stored(nip, start, end) if s.end_date >= start.isoformat()]
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> cal.UnitPlans:
         return cal.UnitPlans(

@@ -85,11 +85,17 @@ class InMemoryZonesRepository:
             self._assignments[assignment.assignment_id] = assignment
             self._duties.update(rows)
 
-    def duties_of(self, nip: str, day: date) -> list[Duty]:
-        until, begun = day.isoformat(), duties_begun_from(day).isoformat()
+    def duties_of(self, nip: str, day: date, last: date | None = None) -> list[Duty]:
+        first, until, begun = day.isoformat(), (last or day).isoformat(), duties_begun_from(day).isoformat()
         with self._lock:
             keys = sorted(k for k in self._duties if k[0] == nip and begun <= k[1] <= f"{until}#~")
-            return [self._duties[k] for k in keys if self._duties[k].end_date >= until and self._counts(k)]
+            return [self._duties[k] for k in keys if self._duties[k].end_date >= first and self._counts(k)]
+
+    def duty_units(self, letter: Assignment) -> dict[str, str]:
+        key = f"{letter.start_date}#{letter.assignment_id}"
+        with self._lock:
+            rows = [self._duties.get((nip, key)) for nip in sorted(letter.nips)]
+        return {row.nip: row.unor_id for row in rows if row is not None}
 
     def duties_of_employee(self, employee: Employee, day: date) -> list[Duty]:
         return [] if no_duty_reaches(employee, day) else self.duties_of(employee.nip, day)

@@ -250,6 +250,25 @@ class CalendarRepositoryContract:
             with pytest.raises(ConditionFailed):
                 repo.cancel_leave(leave_id, "ops", at)
 
+    def test_an_employee_s_leaves_are_listed_by_nip_whichever_unit_entered_them(self, repo: CalendarRepository) -> None:
+        # GIVEN the employee's leaves entered in U1 and, after a move, in U2, and a colleague's
+        entries = [
+            cal.LeaveEntry(NIP, "U1", "C", date(2026, 2, 20), date(2026, 2, 27), "Cuti"),
+            cal.LeaveEntry(NIP, "U1", "S", date(2026, 3, 2), date(2026, 4, 10), None),
+            cal.LeaveEntry(NIP, "U2", "I", date(2026, 3, 20), date(2026, 3, 20), None),
+            cal.LeaveEntry(OTHER, "U1", "I", date(2026, 3, 5), date(2026, 3, 5), None),
+        ]
+        ids = [repo.add_leave(entry, "admin") for entry in entries]
+        # WHEN those overlapping March are read, THEN they come as stored, by start date, whichever unit
+        found = repo.stored_leaves_of(NIP, date(2026, 3, 1), date(2026, 3, 31))
+        assert [(s.leave_id, s.unor_id, s.start_date, s.end_date) for s in found] == [
+            (ids[1], "U1", "2026-03-02", "2026-04-10"),
+            (ids[2], "U2", "2026-03-20", "2026-03-20"),
+        ]
+        # AND a cancelled one no longer
+        repo.cancel_leave(ids[2], "ops", datetime(2026, 3, 3, 2, 0, tzinfo=UTC))
+        assert [s.leave_id for s in repo.stored_leaves_of(NIP, date(2026, 3, 15), date(2026, 3, 31))] == [ids[1]]
+
     def test_a_plan_keeps_the_given_duties_not_ended_before_its_start(self, repo: CalendarRepository) -> None:
         duties = [duty(NIP, "2026-03-01", "2026-03-07"), duty(NIP, "2026-03-05", "2026-03-12")]
         plan = repo.employee_plan(staff(), date(2026, 3, 8), date(2026, 3, 10), duties)

@@ -187,6 +187,25 @@ class ZonesRepositoryContract:
             with pytest.raises(ConditionFailed):
                 repo.cancel_assignment(assignment_id, "ops", at)
 
+    def test_an_employee_s_duties_of_a_range_and_a_letter_s_units_are_read(self, repo: ZonesRepository) -> None:
+        # GIVEN a letter for employees of U1 and U2 (2-6 March), a later one for U1 (20-21 March), then the
+        # first cancelled
+        first = letter("a-1", nips=(NIP, OTHER))
+        later = letter("a-2", start_date="2026-03-20", end_date="2026-03-21")
+        repo.save_assignment(first, {NIP: "U1", OTHER: "U2"}, "admin")
+        repo.save_assignment(later, {NIP: "U1"}, "admin")
+        # WHEN the employee's duties of a range are read, THEN those that overlap it come, by start date
+        assert repo.duties_of(NIP, date(2026, 3, 6), date(2026, 3, 20)) == [duty(NIP, first), duty(NIP, later)]
+        assert repo.duties_of(NIP, date(2026, 3, 7), date(2026, 3, 19)) == []
+        assert repo.duties_of(NIP, date(2026, 3, 21), date(2026, 3, 31)) == [duty(NIP, later)]
+        # AND each NIP of a letter comes with the unit its row was stored under, also once it is cancelled
+        assert repo.duty_units(first) == {NIP: "U1", OTHER: "U2"}
+        repo.cancel_assignment("a-1", "ops", datetime(2026, 3, 3, 2, 0, tzinfo=UTC))
+        assert repo.duty_units(first) == {NIP: "U1", OTHER: "U2"}
+        assert repo.duties_of(NIP, date(2026, 3, 1), date(2026, 3, 31)) == [duty(NIP, later)]
+        # AND a letter never stored has none
+        assert repo.duty_units(letter("a-9")) == {}
+
     def test_duty_reads_reach_back_only_as_far_as_a_letter_can_last(
         self, repo: ZonesRepository, people: PeopleRepository, seed_employee: SeedEmployee
     ) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.errors import ValidationError
 from chalicelib.store.base import encode_cursor
-from chalicelib.usecases.paging import across_units, offset_page
+from chalicelib.usecases.paging import across_units, offset_page, then_whole
 
 ROWS = {"U1": ["a", "b", "c"], "U2": [], "U3": ["d"]}
 
@@ -33,3 +33,27 @@ def test_a_signed_cursor_of_another_list_is_refused_not_a_500(key: dict[str, Any
     cursor = encode_cursor({"unit": 0, "key": key})
     with pytest.raises(ValidationError):
         across_units(list(ROWS), cursor, fetch, limit=2)
+
+
+def test_a_unit_s_store_paged_rows_then_its_rows_read_whole_come_in_pages_in_any_size() -> None:
+    # GIVEN units whose own rows the store pages (a key per row), then rows that followed their movers in
+    own = {"U1": ["a", "b", "c"], "U2": ["d"], "U3": []}
+    followed = {"U1": ["x", "y"], "U2": [], "U3": ["z"]}
+
+    def index(unit: str, limit: int, after: dict[str, Any] | None) -> tuple[list[str], dict[str, Any] | None]:
+        skip = int(after["pos"]["N"]) if after else 0
+        rows = own[unit][skip : skip + limit]
+        return rows, {"pos": {"N": str(skip + limit)}} if skip + limit < len(own[unit]) else None
+
+    def read(limit: int) -> list[list[str]]:
+        pages, cursor = [], None
+        while True:
+            items, cursor = across_units(list(own), cursor, then_whole(index, followed.__getitem__), limit=limit)
+            pages.append(items)
+            if cursor is None:
+                return pages
+
+    # WHEN they are listed in pages of any size, THEN each unit's own rows come, then those that followed, once
+    for limit in (1, 2, 3, 4, 7):
+        assert [row for page in read(limit) for row in page] == ["a", "b", "c", "x", "y", "d", "z"]
+    assert read(3) == [["a", "b", "c"], ["x", "y", "d"], ["z"]]

@@ -1,0 +1,103 @@
+"""Whose days a leave, field-duty letter or request of an employee covers once SIMPEG moved them to another unit:
+the units whose admins list it and may change it (decision NNN, from an insider audit).
+
+A record keeps the unit it was entered under (a leave's, a request's `unor_id`, a letter's duty rows), and the
+unit lists read it by that unit. Its days from the employee's recorded move on (`Employee.unit_since`, the rule
+of the recaps, decision 120) are the current unit's; the days before the move stay the record's unit's. So a
+leave the old school entered for weeks after the move is the new school's to see and cancel, a letter of a day
+the employee spent at the old school stays the old school's, and a record across the move is both units': each
+lists it, and only an admin of both (a super admin) cancels it, as API.md has no partial cancellation and a
+letter naming employees of two units already needs an admin of both. A record the new unit entered for days
+before the move is its own (it could enter it: decision 120). Without a recorded move, the record's unit alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date, timedelta, tzinfo
+from typing import Protocol, TypeVar
+
+from chalicelib import runtime
+from chalicelib.domain.calendar import MAX_LEAVE_DAYS
+from chalicelib.domain.people import Employee, Principal, recorded_day
+from chalicelib.errors import NotFoundError
+from chalicelib.usecases import access
+
+
+class Kept(Protocol):
+    """A record of one employee's days, entered under a unit: a leave, a request, a letter's duty row."""
+
+    @property
+    def nip(self) -> str: ...
+
+    @property
+    def unor_id(self) -> str: ...
+
+    @property
+    def start_date(self) -> str: ...  # YYYY-MM-DD, inclusive
+
+    @property
+    def end_date(self) -> str: ...  # YYYY-MM-DD, inclusive
+
+
+K = TypeVar("K", bound=Kept)
+
+
+def owners(record_unit: str, first: str, last: str, current: str, moved: date | None) -> frozenset[str]:
+    """The units whose days `first`..`last` a record entered under `record_unit` covers, for an employee now in
+    `current` since `moved` (None: no move recorded): `record_unit` for the days before the move, `current` from
+    it on."""
+    if moved is None:
+        return frozenset({record_unit})
+    day = moved.isoformat()
+    return frozenset(unit for unit, covered in ((record_unit, first < day), (current, last >= day)) if covered)
+
+
+def owners_of(employee: Employee | None, record: Kept, tz: tzinfo) -> frozenset[str]:
+    """`owners` of `record` for its `employee` (None: unknown, the record's unit alone)."""
+    if employee is None:
+        return frozenset({record.unor_id})
+    moved = recorded_day(employee.unit_since, tz)
+    return owners(record.unor_id, record.start_date, record.end_date, employee.unor_id, moved)
+
+
+def record_owners(record: Kept, tz: tzinfo) -> frozenset[str]:
+    """`owners_of` the record, its employee read."""
+    return owners_of(runtime.people().get_employee(record.nip), record, tz)
+
+
+def require_owner(actor: Principal, units: Collection[str], not_found: NotFoundError) -> None:
+    """The caller may change a record covering these units' days: `not_found` (404) when they see none of them,
+    as for another unit's record; 403 when one of them is not theirs (some of its days are another unit's)."""
+    if not any(access.visible(actor, unit) for unit in units):
+        raise not_found
+    for unit in sorted(units):
+        access.require_unit_scope(actor, unit)
+
+
+def owned(unor_id: str, records: Sequence[K], tz: tzinfo) -> list[K]:
+    """The records entered under the unit (a page of its own list) that cover days of it: not those of an
+    employee who moved away before their first day (one batch read of the employees)."""
+    employees = {e.nip: e for e in runtime.people().get_employees({r.nip for r in records})}
+    return [r for r in records if unor_id in owners_of(employees.get(r.nip), r, tz)]
+
+
+def followed(unor_id: str, since: date, read: Callable[[str], Iterable[K]], tz: tzinfo) -> list[K]:
+    """The records that followed into the unit its members who moved in on `since` or later: those `read(nip)`
+    finds (a member's records, by NIP) that were entered under another unit and cover days of this one.
+
+    Moves before `since` are left out, as the recap leaves them out (`recaps._movers_follow`): a record entered
+    before such a move that still reaches the listed days would have to be more than a year long."""
+    found: list[K] = []
+    for member in runtime.people().members_of_unit(unor_id):
+        moved = member.moved_on(tz)
+        if moved is None or moved < since:
+            continue
+        covers = (r for r in read(member.nip) if r.unor_id != unor_id)
+        found += [r for r in covers if unor_id in owners(r.unor_id, r.start_date, r.end_date, unor_id, moved)]
+    return found
+
+
+def followed_since(first: date) -> date:
+    """The earliest move whose followed records a list of days from `first` on reads (see `followed`)."""
+    return first - timedelta(days=MAX_LEAVE_DAYS)

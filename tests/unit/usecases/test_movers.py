@@ -1,0 +1,192 @@
+"""Leaves, field-duty letters and approved requests of an employee SIMPEG moved to another unit (from an insider
+audit): each unit's admin sees and changes them for the days the employee spent in that unit, the new unit's from
+the move on, the old unit's before it (`usecases.movers`), in the lists and the cancellations alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import ForbiddenError, NotFoundError
+from chalicelib.settings import Settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import calendar as cal
+from chalicelib.usecases import recaps, requests, zones
+from chalicelib.usecases.schemas.calendar import LeaveRequest
+from chalicelib.usecases.schemas.requests import (
+    AdminRequestsQuery,
+    NewRequest,
+    PeriodQuery,
+    RequestDecisionRequest,
+    RevocationRequest,
+)
+from chalicelib.usecases.schemas.zones import AssignmentRequest
+
+from .admin_fixtures import AuditTrail, audited, settings
+
+__all__ = ["audited", "settings"]  # the shared fixtures this module uses
+
+ASEP, BUDI = "198501012010011001", "199002022015032002"
+NOW = datetime(2026, 3, 11, 3, 0, tzinfo=UTC)  # Wednesday 11 March 2026, 10:00 in Jakarta: the move's day
+SUPER = Principal(subject="admin", role="super_admin")
+U1_ADMIN = Principal(subject="budi", role="unit_admin", unit_ids=frozenset({"U1"}))
+U2_ADMIN = Principal(subject="sari", role="unit_admin", unit_ids=frozenset({"U2"}))
+SPRING = PeriodQuery.model_validate({"from": "2026-02-01", "to": "2026-05-31"})
+
+
+@pytest.fixture(autouse=True)
+def people(repos: Repositories) -> None:
+    for unit in ("U1", "U2"):
+        repos.people.upsert_unit(unit, f"Unit {unit}")
+    repos.people.put_employee(Employee(ASEP, "Asep", "U1"))
+    repos.people.put_employee(Employee(BUDI, "Budi", "U1"))
+
+
+def move_asep(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIMPEG moves Asep from U1 to U2, recorded on Wednesday 11 March (his days from then on are U2's)."""
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: NOW)
+    repos.people.put_employee(Employee(ASEP, "Asep", "U2"))
+
+
+def leave(settings: Settings, start: str, end: str) -> str:
+    body = {"nip": ASEP, "type": "CUTI", "start_date": start, "end_date": end, "reason": "Cuti tahunan"}
+    return cal.add_leave(U1_ADMIN, LeaveRequest.model_validate(body), settings, NOW).leave_id
+
+
+def leaves_of(admin: Principal, settings: Settings) -> list[tuple[str, str]]:
+    return [(i.leave_id, i.unor_id) for i in cal.list_leaves(admin, SPRING, settings, NOW).items]
+
+
+def letter(settings: Settings, nips: list[str], start: str, end: str) -> str:
+    body = {"nips": nips, "start_date": start, "end_date": end, "letter_no": "ST/1", "reason": "Rapat"}
+    return zones.create_assignment(U1_ADMIN, AssignmentRequest.model_validate(body), settings, NOW).assignment_id
+
+
+def letters_of(admin: Principal, settings: Settings) -> list[tuple[str, str, list[str]]]:
+    return [(i.assignment_id, i.unor_id, i.nips) for i in zones.list_assignments(admin, SPRING, settings, NOW).items]
+
+
+def test_a_leave_after_the_move_is_the_new_units_to_see_and_cancel(
+    repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN 38 days of leave U1's admin recorded for Asep from Saturday 14 March, while he was in U1
+    cuti = leave(settings, "2026-03-14", "2026-04-20")
+    # WHEN SIMPEG moves him to U2
+    move_asep(repos, monkeypatch)
+    # THEN the leave is listed in U2 (whose days it covers), no longer in U1
+    assert leaves_of(U2_ADMIN, settings) == [(cuti, "U2")]
+    assert leaves_of(U1_ADMIN, settings) == []
+    # AND U1's admin cannot cancel it (404, as for any other unit's leave): his days in U2 stay on leave
+    with pytest.raises(NotFoundError):
+        requests.cancel_leave(U1_ADMIN, cuti, settings, NOW)
+    stored = runtime.calendar().get_leave(cuti)
+    assert stored is not None and stored.cancelled_at is None
+    # AND U2's admin can
+    assert requests.cancel_leave(U2_ADMIN, cuti, settings, NOW).cancelled is True
+    assert leaves_of(U2_ADMIN, settings) == []
+    assert ("sari", "leave.cancel", ASEP) in audited()
+
+
+def test_a_leave_before_the_move_stays_the_old_units_and_one_across_it_is_both_units(
+    repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1's leaves of Asep: one of February (his days in U1), one from 9 to 13 March (across the move)
+    before = leave(settings, "2026-02-16", "2026-02-20")
+    across = leave(settings, "2026-03-09", "2026-03-13")
+    # WHEN SIMPEG moves him to U2 on 11 March
+    move_asep(repos, monkeypatch)
+    # THEN February's stays U1's alone: listed there, cancelled there, not found by U2's admin
+    assert leaves_of(U1_ADMIN, settings) == [(before, "U1"), (across, "U1")]
+    assert leaves_of(U2_ADMIN, settings) == [(across, "U2")]
+    with pytest.raises(NotFoundError):
+        requests.cancel_leave(U2_ADMIN, before, settings, NOW)
+    assert requests.cancel_leave(U1_ADMIN, before, settings, NOW).cancelled is True
+    # AND the one across the move is seen by both, and cancelled by neither alone (403: some of its days are the
+    # other unit's), but by an admin of both
+    for admin in (U1_ADMIN, U2_ADMIN):
+        with pytest.raises(ForbiddenError):
+            requests.cancel_leave(admin, across, settings, NOW)
+    assert requests.cancel_leave(SUPER, across, settings, NOW).cancelled is True
+
+
+def test_a_letter_of_a_day_in_the_old_unit_is_the_old_units_to_cancel(
+    repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1's field-duty letter for Asep on Monday 2 March, recapped in U1 as DL
+    duty = letter(settings, [ASEP], "2026-03-02", "2026-03-02")
+    recaps.run_daily_recap(date(2026, 3, 2), settings, ["U1"])
+
+    def monday() -> tuple[str, str] | None:
+        stored = repos.statuses.employee_status(ASEP, date(2026, 3, 2))
+        return (stored[0], stored[1].status.status) if stored else None
+
+    assert monday() == ("U1", "DL")
+    # WHEN SIMPEG moves him to U2
+    move_asep(repos, monkeypatch)
+    # THEN U2's admin neither lists nor cancels it (404): U1's Monday stays DL
+    assert letters_of(U2_ADMIN, settings) == []
+    with pytest.raises(NotFoundError):
+        requests.cancel_letter(U2_ADMIN, duty, settings, NOW)
+    assert monday() == ("U1", "DL")
+    # AND U1's admin still lists and cancels it
+    assert letters_of(U1_ADMIN, settings) == [(duty, "U1", [ASEP])]
+    assert requests.cancel_letter(U1_ADMIN, duty, settings, NOW).recapped == ["2026-03-02"]
+    assert monday() == ("U1", "TK")
+
+
+def test_a_letter_after_the_move_is_listed_with_each_units_employees(
+    repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1's letters for next week: one for Asep alone, one for Asep and Budi
+    alone = letter(settings, [ASEP], "2026-03-16", "2026-03-17")
+    both = letter(settings, [ASEP, BUDI], "2026-03-18", "2026-03-18")
+    # WHEN SIMPEG moves Asep to U2
+    move_asep(repos, monkeypatch)
+    # THEN each unit lists the letters with its own employees of those days
+    assert letters_of(U1_ADMIN, settings) == [(both, "U1", [BUDI])]
+    assert letters_of(U2_ADMIN, settings) == [(alone, "U2", [ASEP]), (both, "U2", [ASEP])]
+    # AND U2's admin cancels Asep's own letter, U1's gets 404 for it
+    with pytest.raises(NotFoundError):
+        requests.cancel_letter(U1_ADMIN, alone, settings, NOW)
+    assert requests.cancel_letter(U2_ADMIN, alone, settings, NOW).cancelled is True
+    # AND the letter of both is cancelled by neither alone (403), but by an admin of both
+    for admin in (U1_ADMIN, U2_ADMIN):
+        with pytest.raises(ForbiddenError):
+            requests.cancel_letter(admin, both, settings, NOW)
+    assert requests.cancel_letter(SUPER, both, settings, NOW).cancelled is True
+
+
+def test_an_approved_request_after_the_move_is_the_new_units_to_revoke(
+    repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's leave of next week and his permit of last Monday, both approved by U1's admin
+    me = Principal(subject=ASEP, role="employee", device_id="android-0001-aaaa")
+
+    def approved(start: str) -> str:
+        body = {"type": "IZIN", "start_date": start, "end_date": start, "reason": "Keluarga"}
+        filed = requests.submit(me, NewRequest.model_validate(body), settings, NOW).request_id
+        requests.decide(U1_ADMIN, filed, RequestDecisionRequest(decision="approve"), settings, NOW)
+        return filed
+
+    later, earlier = approved("2026-03-16"), approved("2026-03-02")
+    # WHEN SIMPEG moves him to U2
+    move_asep(repos, monkeypatch)
+
+    def listed(admin: Principal) -> list[tuple[str, str]]:
+        query = AdminRequestsQuery(status="approved")
+        return [(r.request_id, r.unor_id) for r in requests.list_requests(admin, query, settings, NOW).items]
+
+    # THEN next week's is listed in U2, last Monday's in U1
+    assert listed(U2_ADMIN) == [(later, "U2")]
+    assert listed(U1_ADMIN) == [(earlier, "U1")]
+    # AND each is revoked by its unit's admin only (404 for the other)
+    note = RevocationRequest(note="Batal")
+    with pytest.raises(NotFoundError):
+        requests.revoke(U1_ADMIN, later, note, settings, NOW)
+    with pytest.raises(NotFoundError):
+        requests.revoke(U2_ADMIN, earlier, note, settings, NOW)
+    assert requests.revoke(U2_ADMIN, later, note, settings, NOW).status == "revoked"
+    assert requests.revoke(U1_ADMIN, earlier, note, settings, NOW).status == "revoked"
