@@ -1,5 +1,5 @@
 """Whose days a leave, field-duty letter or request of an employee covers once SIMPEG moved them to another unit:
-the units whose admins list it and may change it (decision NNN, from an insider audit).
+the units whose admins list it and may change it (decision 313, from an insider audit).
 
 A record keeps the unit it was entered under (a leave's, a request's `unor_id`, a letter's duty rows), and the
 unit lists read it by that unit. Its days from the employee's recorded move on (`Employee.unit_since`, the rule
