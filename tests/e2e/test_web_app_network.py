@@ -46,7 +46,7 @@ from tools.devstack_phone import Employee, fake_camera_args, new_employee, phone
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
-SAVED = "Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal"
+SAVED = "Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal"  # UI.md's words
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_on_a_weak_link_home_opens_at_once_a_check_in_is_kept_in_seconds_and_kel
     assert not any(_is_checkin(r.request) for r in held)  # no challenge came: nothing was sent live
     page.get_by_role("button", name="Kembali ke Beranda").click()
     expect(page.get_by_role("heading", name="Menunggu dikirim")).to_be_visible()
-    expect(page.get_by_text("Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal.")).to_be_visible()
+    expect(page.get_by_text(f"{SAVED}. Buka SMART saat ada sinyal agar terkirim.")).to_be_visible()
 
     # WHEN they sign out on the dead link, THEN the login screen shows at once and the session is gone
     page.get_by_role("button", name="Keluar").click()

@@ -307,7 +307,7 @@ def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns
     page.context.set_offline(True)
     page.get_by_role("button", name="Ambil Foto dan Kirim").click()
     # THEN the capture is kept on the phone, and the screen says so
-    expect(page.get_by_text("Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal")).to_be_visible()
+    expect(page.get_by_text("Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal", exact=True)).to_be_visible()
     phone.check_screen("absen-tersimpan")
     page.get_by_role("button", name="Kembali ke Beranda").click()
     expect(page.get_by_role("heading", name="Menunggu dikirim")).to_be_visible()
@@ -363,7 +363,7 @@ def _capture_offline(phone: Phone, kind: str) -> None:
     expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
     page.context.set_offline(True)
     page.get_by_role("button", name="Ambil Foto dan Kirim").click()
-    expect(page.get_by_text("Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal")).to_be_visible()
+    expect(page.get_by_text("Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal", exact=True)).to_be_visible()
     page.get_by_role("button", name="Kembali ke Beranda").click()
     expect(page.locator(".outbox li")).to_have_count(1)
 
@@ -518,7 +518,7 @@ def test_offline_a_night_shift_s_check_out_waits_as_that_shift_s_and_the_app_mov
     page.get_by_role("button", name="Absen Pulang").click()
     expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
     page.get_by_role("button", name="Ambil Foto dan Kirim").click()
-    expect(page.get_by_text("Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal")).to_be_visible()
+    expect(page.get_by_text("Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal", exact=True)).to_be_visible()
     page.get_by_role("button", name="Kembali ke Beranda").click()
     # THEN, the shift done, Home is on the new date as SMART would answer online (decision 131): the check-out
     # waits on the phone as the night's, and is not taken for one of the new date
@@ -582,7 +582,7 @@ def test_a_link_that_carries_nothing_ends_in_the_outbox_and_the_retry_records_no
     link["mode"] = "cut"
     page.clock.fast_forward(61_000)
     # THEN the app stops waiting and keeps the capture on the phone, as without signal
-    expect(page.get_by_text("Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal")).to_be_visible()
+    expect(page.get_by_text("Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal", exact=True)).to_be_visible()
     with page.expect_event("requestfailed", predicate=_is_checkin_request):
         page.get_by_role("button", name="Kembali ke Beranda").click()  # Home tries at once: cut off
     expect(page.locator(".outbox li")).to_have_count(1)
@@ -626,7 +626,7 @@ def test_a_challenge_that_got_no_answer_keeps_the_capture_at_once(
     expect(page.get_by_text("Mengirim")).to_be_visible()
     page.clock.fast_forward(61_000)
     # THEN the capture is kept on the phone at once, without a second challenge waiting as long again
-    expect(page.get_by_text("Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal")).to_be_visible()
+    expect(page.get_by_text("Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal", exact=True)).to_be_visible()
     assert len(asked) == 1
     page.unroute("**/v1/attendance/challenge")
     phone.assert_clean()

@@ -7,6 +7,9 @@ import type { Kind } from "../types";
 import { clockOf } from "../clock";
 import { ErrorLine, Page } from "../ui";
 
+/** What a capture kept on the phone is told, in UI.md's words (the next line says SMART must be open to send it). */
+export const SAVED_TITLE = "Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal";
+
 export const KIND_ACTION: Record<Kind, string> = { in: "Absen Masuk", out: "Absen Pulang" };
 
 function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void }) {
@@ -18,7 +21,7 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
   if (outcome.kind === "saved") {
     return (
       <div class="answer saved" role="status">
-        <p class="answer-title">Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal</p>
+        <p class="answer-title">{SAVED_TITLE}</p>
         <p>
           Setelah ada sinyal, buka SMART lagi agar absen ini terkirim. Biarkan SMART tetap terpasang. Absen ini akan
           diverifikasi admin setelah terkirim.

@@ -7,7 +7,7 @@ import { clockOf, dateText, localDay } from "../clock";
 import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown } from "../day";
 import type { AttendanceEvent, Kind, Page as ApiPage, Profile, Today } from "../types";
 import { ErrorLine, Page } from "../ui";
-import { KIND_ACTION } from "./Checkin";
+import { KIND_ACTION, SAVED_TITLE } from "./Checkin";
 import { PHOTOS } from "./Enrol";
 
 /** Today's marks: `today.check_in/check_out` when the API sends them, else today's own events. */
@@ -114,7 +114,7 @@ function Outbox({ queued, delivered, refused }: { queued: Waiting[]; delivered: 
       {queued.length ? (
         <>
           <h2>Menunggu dikirim</h2>
-          <p class="muted">Tersimpan di ponsel, dikirim otomatis saat SMART dibuka dan ada sinyal.</p>
+          <p class="muted">{SAVED_TITLE}. Buka SMART saat ada sinyal agar terkirim.</p>
           <ul>
             {queued.map((w) => (
               <li key={w.id}>{captured(w.body.type, w.body.captured_at)}</li>
