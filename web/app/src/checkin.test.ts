@@ -212,6 +212,41 @@ describe("a capture's time", () => {
     expect(sent.map((b) => b.clock_correction_s)).toEqual([-600, -600]);
   });
 
+  it("is not taken on a phone whose clock went back before SMART's last answer (reset after a flat battery)", async () => {
+    // GIVEN a phone that heard SMART's time yesterday evening, its clock right then
+    const morning = Date.parse("2026-12-07T00:00:00Z"); // 07:00 in Jakarta
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(morning - 12 * 3_600_000);
+    remember(0);
+    // WHEN its battery died overnight and its clock starts again at 1 January 2025, at a school without signal
+    vi.setSystemTime(Date.parse("2025-01-01T00:05:00Z"));
+    vi.stubGlobal("navigator", { onLine: false });
+    // THEN the capture is refused at once, saying the phone's clock is wrong, and nothing waits to be refused
+    // days later as "kept too long"
+    const refusal = checkIn(capture());
+    await expect(refusal).rejects.toThrow(UserMessage);
+    await expect(checkIn(capture())).rejects.toThrow(/^Jam ponsel tidak tepat: tanggal atau jam di ponsel lebih awal/);
+    expect(waitingNow()).toEqual([]);
+    // ... and once its clock is set right by hand, the capture is kept
+    vi.setSystemTime(morning + 10 * 60_000);
+    expect((await checkIn(capture())).kind).toBe("saved");
+  });
+
+  it("is not moved by an offset measured before the phone's clock was set back right (set to automatic)", async () => {
+    // GIVEN a phone 3 hours fast when SMART last answered, at 06:00
+    const six = Date.parse("2026-12-06T23:00:00Z");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(six + 3 * 3_600_000);
+    remember(-3 * 3_600_000);
+    // WHEN its clock is set right at 06:30, and a capture is taken without signal at 07:00
+    vi.setSystemTime(six + 3_600_000);
+    vi.stubGlobal("navigator", { onLine: false });
+    expect((await checkIn(capture())).kind).toBe("saved");
+    // THEN it is dated by the phone's clock (right now), not 3 hours back; SMART's time dates it when it is sent
+    const [waiting] = waitingNow();
+    expect([waiting?.body.captured_at, waiting?.correction]).toEqual([new Date(six + 3_600_000).toISOString(), undefined]);
+  });
+
   it("dated by the phone's own clock (right, or no offset known) says nothing of a correction", () => {
     const body = { type: "in", client_request_id: "c", captured_at: "2026-12-05T00:20:00Z" } as CheckinBody;
     expect(sentBody({ id: "c", body, saved_at: "", correction: 0 })).toBe(body);
