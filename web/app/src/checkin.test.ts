@@ -5,10 +5,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 const kept = new Map<string, unknown>();
+/** The phone's storage full: IndexedDB refuses every write, as browsers do (QuotaExceededError). */
+let full = false;
 vi.mock("idb-keyval", () => ({
   createStore: () => "store",
   get: async (key: string) => kept.get(key),
-  set: async (key: string, value: unknown) => void kept.set(key, structuredClone(value)),
+  set: async (key: string, value: unknown) => {
+    if (full) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+    kept.set(key, structuredClone(value));
+  },
   del: async (key: string) => void kept.delete(key),
   entries: async () => [...kept.entries()],
 }));
@@ -74,6 +79,7 @@ const waitingNow = (): Waiting[] => [...kept.values()] as Waiting[];
 
 beforeEach(() => {
   kept.clear();
+  full = false;
   stubStorage([
     ["smart.token", "token"],
     ["smart.nip", "199001012020012001"],
@@ -162,6 +168,41 @@ describe("a capture's place", () => {
     await expect(checkIn(aged)).rejects.toThrow(UserMessage);
     expect(sent).toEqual([]);
     expect(waitingNow()).toEqual([]);
+  });
+});
+
+describe("a phone whose storage is full", () => {
+  const FULL = "Penyimpanan ponsel penuh; absen tidak tersimpan. Hapus foto atau video lama, lalu coba lagi.";
+
+  it("says so when a capture taken without signal cannot be kept, not 'Terjadi kesalahan'", async () => {
+    // GIVEN a phone whose storage is full, without signal
+    full = true;
+    vi.stubGlobal("navigator", { onLine: false });
+    // WHEN the teacher taps "Ambil Foto dan Kirim"
+    const tap = checkIn(capture());
+    // THEN the screen says the phone's storage is full and what to do: nothing was kept
+    await expect(tap).rejects.toThrow(UserMessage);
+    await expect(checkIn(capture())).rejects.toThrow(FULL);
+    expect(waitingNow()).toEqual([]);
+  });
+
+  it("says so when a live check-in left unanswered cannot be kept for later", async () => {
+    full = true;
+    network({
+      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
+      "/v1/attendance": async () => Promise.reject(new TypeError("Failed to fetch")),
+    });
+    await expect(checkIn(capture())).rejects.toThrow(FULL);
+    expect(waitingNow()).toEqual([]);
+  });
+
+  it("does not stand in the way of a live check-in SMART answers", async () => {
+    full = true;
+    network({
+      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
+      "/v1/attendance": async () => json(201, RECORDED),
+    });
+    expect((await checkIn(capture())).kind).toBe("accepted");
   });
 });
 

@@ -13,7 +13,7 @@
 // capture. What it keeps of a refused capture is what Home says of it (check-in or check-out, when): not the
 // selfie, not the place.
 import { createStore, del, entries, get, set } from "idb-keyval";
-import { ApiError } from "../../shared/api";
+import { ApiError, UserMessage } from "../../shared/api";
 import { retryLater, type Settled, settledBy } from "./answers";
 import { correctionOf, knownOffset, MIN_CORRECTION_MS, shifted } from "./servertime";
 import { call, measureClock, offlineKeepH, signedInNip } from "./session";
@@ -67,8 +67,20 @@ export function offlineBody(body: CheckinBody): CheckinBody {
   return { ...rest, offline: true };
 }
 
+/** What the check-in screen says when the phone's storage refused to keep a capture: nothing was kept, and
+ * trying again fails the same way until room is made. */
+export const STORAGE_FULL = "Penyimpanan ponsel penuh; absen tidak tersimpan. Hapus foto atau video lama, lalu coba lagi.";
+
+/** The names browsers give IndexedDB's refusal of a write for want of room (Firefox's older one too). */
+const QUOTA_ERRORS = new Set(["QuotaExceededError", "NS_ERROR_DOM_QUOTA_REACHED"]);
+
+/** Whether a storage write was refused because the phone's storage is full. */
+function storageFull(exc: unknown): boolean {
+  return typeof exc === "object" && exc !== null && "name" in exc && QUOTA_ERRORS.has(String(exc.name));
+}
+
 /** Keeps a capture (in its offline form) until it is sent; `correction`: how its `captured_at` was moved to
- * SMART's clock (null: no offset known yet). */
+ * SMART's clock (null: no offset known yet). Storage full: a UserMessage saying so (STORAGE_FULL). */
 export async function keep(body: CheckinBody, correction: number | null = null): Promise<void> {
   const nip = signedInNip();
   const item: Waiting = {
@@ -78,7 +90,11 @@ export async function keep(body: CheckinBody, correction: number | null = null):
     ...(nip ? { nip } : {}),
     ...(correction === null ? {} : { correction }),
   };
-  await set(item.id, item, store);
+  try {
+    await set(item.id, item, store);
+  } catch (exc) {
+    throw storageFull(exc) ? new UserMessage(STORAGE_FULL) : exc;
+  }
   changed();
 }
 
