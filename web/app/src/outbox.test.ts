@@ -174,3 +174,36 @@ describe("a capture kept while the phone had not heard SMART's time for a day", 
     expect(server.sent).toHaveLength(1);
   });
 });
+
+describe("a run of the outbox", () => {
+  it("never sends a capture under the session of a colleague who signed in while it ran", async () => {
+    // GIVEN A's check-in and check-out kept on a phone two colleagues share
+    phoneAt(MONDAY_7, 0);
+    remember(0);
+    await captureOffline("in");
+    phoneAt(MONDAY_7 + 9 * HOUR, 0);
+    await captureOffline("out");
+    signalBack();
+    // WHEN A signs out and B signs in while the first is on its way
+    const tokens: (string | undefined)[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string, init: RequestInit) => {
+        if (url === "/v1/health") return new Response(JSON.stringify({ status: "ok" }), { status: 200 });
+        tokens.push((init.headers as Record<string, string>)["Authorization"]);
+        const body = JSON.parse(String(init.body)) as CheckinBody;
+        localStorage.setItem("smart.token", "token-b");
+        localStorage.setItem("smart.nip", "198502022010011002");
+        return new Response(JSON.stringify({ event_id: "e", status: "review", type: body.type, attendance_time: body.captured_at, late_minutes: 0, category: null, warnings: [] }), { status: 201 });
+      }),
+    );
+    const done = await flush();
+    // THEN only the first went out, under A's session; A's check-out waits for A, unsent under B's
+    expect(tokens).toEqual(["Bearer token"]);
+    expect(done.map((d) => d.type)).toEqual(["in"]);
+    expect(await waiting()).toEqual([]); // B's list: none of A's
+    localStorage.setItem("smart.token", "token");
+    localStorage.setItem("smart.nip", NIP);
+    expect((await waiting()).map((w) => w.body.type)).toEqual(["out"]);
+  });
+});

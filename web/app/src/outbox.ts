@@ -126,14 +126,19 @@ export async function holding<T>(id: string, work: () => Promise<T>): Promise<T 
   }
 }
 
+/** Whether a capture is the employee's signed in now (nobody's when nobody is; one kept before the app recorded
+ * whose it was: anyone's, as before). */
+function ownersNow(item: Kept): boolean {
+  const nip = signedInNip();
+  return nip !== null && (item.nip ?? nip) === nip;
+}
+
 /** The captures of the employee signed in (none when nobody is), oldest first; others' wait for their owner. */
 async function mine(): Promise<Kept[]> {
-  const nip = signedInNip();
-  if (!nip) return [];
   const all = await entries<string, Kept>(store);
   return all
     .map(([, item]) => item)
-    .filter((item) => (item.nip ?? nip) === nip)
+    .filter(ownersNow)
     .sort((a, b) => a.body.captured_at.localeCompare(b.body.captured_at));
 }
 
@@ -208,9 +213,15 @@ export function sentBody(item: Waiting): CheckinBody {
   return seconds ? { ...item.body, clock_correction_s: seconds } : item.body;
 }
 
+/** The owner of a capture signed out meanwhile (and a colleague, perhaps, signed in): it is not this run's to send. */
+class NotOwners extends Error {}
+
 /** One try of a waiting capture: SMART's answer, or its final refusal; throws when the capture must wait (no
- * signal, SMART busy or down, a session to renew). */
+ * signal, SMART busy or down, a session to renew) or is no longer the signed-in employee's (NotOwners). The owner
+ * is checked just as the call reads the session's token (no wait between them): the list a run sends was read
+ * before its first capture went out, and a session may have ended, another begun, since. */
 async function tryOnce(item: Waiting): Promise<CheckinAnswer | ApiError> {
+  if (!ownersNow(item)) throw new NotOwners();
   try {
     return await call<CheckinAnswer>("POST", "/v1/attendance", sentBody(item));
   } catch (exc) {
@@ -240,22 +251,34 @@ export function flush(): Promise<Delivered[]> {
 }
 
 /** Sends one waiting capture while holding it: what SMART made of it, null when it is no longer this run's to
- * send (another sender holds it, or it was answered since the list was read); throws when it must wait. */
+ * send (another sender holds it, it was answered since the list was read, or its owner signed out); throws when
+ * it must wait. */
 function sendOne(id: string): Promise<Delivered | null> {
   return holding(id, async () => {
     const kept = await get<Kept>(id, store);
     if (!kept || "refusal" in kept) return null;
-    let item = await dated(kept);
-    let answer = await tryOnce(item);
-    const again = answer instanceof ApiError ? await redated(item, answer) : null;
-    if (again) {
-      item = again;
-      answer = await tryOnce(item);
+    try {
+      return await sendHeld(kept);
+    } catch (exc) {
+      if (exc instanceof NotOwners) return null;
+      throw exc;
     }
-    const answered = delivered(item, answer);
-    await settle(item, answered);
-    return answered;
   });
+}
+
+/** Sends a waiting capture this run holds (`sendOne`): dated, tried, tried again once dated anew when SMART's
+ * refusal of its time told better, settled. */
+async function sendHeld(kept: Waiting): Promise<Delivered> {
+  let item = await dated(kept);
+  let answer = await tryOnce(item);
+  const again = answer instanceof ApiError ? await redated(item, answer) : null;
+  if (again) {
+    item = again;
+    answer = await tryOnce(item);
+  }
+  const answered = delivered(item, answer);
+  await settle(item, answered);
+  return answered;
 }
 
 async function run(): Promise<Delivered[]> {
