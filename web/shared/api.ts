@@ -67,6 +67,9 @@ export interface RequestOptions {
   /** Give up after this long (sending, waiting and reading the answer) as if the signal were lost: a link that is
    * up but carries nothing (weak signal with `navigator.onLine` still true) would otherwise hang for good. */
   timeoutMs?: number;
+  /** Told the headers of every answer as soon as it arrives, a refusal's as well as a success's (the server's
+   * `Date`, which a refusal tells as truly). */
+  onAnswer?: (headers: Headers) => void;
 }
 
 /** The caller's signal, aborted too after `timeoutMs`; `timedOut()` tells the two apart. */
@@ -128,6 +131,7 @@ export async function exchange<B>(
   if (options.body !== undefined) init.body = raw ? (options.body as Blob) : JSON.stringify(options.body);
   try {
     const response = await fetch(path, init);
+    options.onAnswer?.(response.headers);
     if (!response.ok) throw errorFrom(response.status, await readJson(response), response.headers);
     return { headers: response.headers, body: await read(response) };
   } catch (exc) {

@@ -5,10 +5,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 const kept = new Map<string, unknown>();
+/** The phone's storage full: IndexedDB refuses every write, as browsers do (QuotaExceededError). */
+let full = false;
 vi.mock("idb-keyval", () => ({
   createStore: () => "store",
   get: async (key: string) => kept.get(key),
-  set: async (key: string, value: unknown) => void kept.set(key, structuredClone(value)),
+  set: async (key: string, value: unknown) => {
+    if (full) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+    kept.set(key, structuredClone(value));
+  },
   del: async (key: string) => void kept.delete(key),
   entries: async () => [...kept.entries()],
 }));
@@ -74,6 +79,7 @@ const waitingNow = (): Waiting[] => [...kept.values()] as Waiting[];
 
 beforeEach(() => {
   kept.clear();
+  full = false;
   stubStorage([
     ["smart.token", "token"],
     ["smart.nip", "199001012020012001"],
@@ -165,6 +171,41 @@ describe("a capture's place", () => {
   });
 });
 
+describe("a phone whose storage is full", () => {
+  const FULL = "Penyimpanan ponsel penuh; absen tidak tersimpan. Hapus foto atau video lama, lalu coba lagi.";
+
+  it("says so when a capture taken without signal cannot be kept, not 'Terjadi kesalahan'", async () => {
+    // GIVEN a phone whose storage is full, without signal
+    full = true;
+    vi.stubGlobal("navigator", { onLine: false });
+    // WHEN the teacher taps "Ambil Foto dan Kirim"
+    const tap = checkIn(capture());
+    // THEN the screen says the phone's storage is full and what to do: nothing was kept
+    await expect(tap).rejects.toThrow(UserMessage);
+    await expect(checkIn(capture())).rejects.toThrow(FULL);
+    expect(waitingNow()).toEqual([]);
+  });
+
+  it("says so when a live check-in left unanswered cannot be kept for later", async () => {
+    full = true;
+    network({
+      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
+      "/v1/attendance": async () => Promise.reject(new TypeError("Failed to fetch")),
+    });
+    await expect(checkIn(capture())).rejects.toThrow(FULL);
+    expect(waitingNow()).toEqual([]);
+  });
+
+  it("does not stand in the way of a live check-in SMART answers", async () => {
+    full = true;
+    network({
+      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
+      "/v1/attendance": async () => json(201, RECORDED),
+    });
+    expect((await checkIn(capture())).kind).toBe("accepted");
+  });
+});
+
 describe("the check-in screen's error line", () => {
   const fix = (): Fix => ({ ...FIX, at: Date.now() - FIX_MAX_AGE_MS - 1_000 });
 
@@ -210,6 +251,41 @@ describe("a capture's time", () => {
     expect(sent.map((b) => Date.parse(b.captured_at))).toEqual([taken - 600_000, taken - 600_000]);
     // ... and says so, the same on every try, for the reviewer beside the time
     expect(sent.map((b) => b.clock_correction_s)).toEqual([-600, -600]);
+  });
+
+  it("is not taken on a phone whose clock went back before SMART's last answer (reset after a flat battery)", async () => {
+    // GIVEN a phone that heard SMART's time yesterday evening, its clock right then
+    const morning = Date.parse("2026-12-07T00:00:00Z"); // 07:00 in Jakarta
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(morning - 12 * 3_600_000);
+    remember(0);
+    // WHEN its battery died overnight and its clock starts again at 1 January 2025, at a school without signal
+    vi.setSystemTime(Date.parse("2025-01-01T00:05:00Z"));
+    vi.stubGlobal("navigator", { onLine: false });
+    // THEN the capture is refused at once, saying the phone's clock is wrong, and nothing waits to be refused
+    // days later as "kept too long"
+    const refusal = checkIn(capture());
+    await expect(refusal).rejects.toThrow(UserMessage);
+    await expect(checkIn(capture())).rejects.toThrow(/^Jam ponsel tidak tepat: tanggal atau jam di ponsel lebih awal/);
+    expect(waitingNow()).toEqual([]);
+    // ... and once its clock is set right by hand, the capture is kept
+    vi.setSystemTime(morning + 10 * 60_000);
+    expect((await checkIn(capture())).kind).toBe("saved");
+  });
+
+  it("is not moved by an offset measured before the phone's clock was set back right (set to automatic)", async () => {
+    // GIVEN a phone 3 hours fast when SMART last answered, at 06:00
+    const six = Date.parse("2026-12-06T23:00:00Z");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(six + 3 * 3_600_000);
+    remember(-3 * 3_600_000);
+    // WHEN its clock is set right at 06:30, and a capture is taken without signal at 07:00
+    vi.setSystemTime(six + 3_600_000);
+    vi.stubGlobal("navigator", { onLine: false });
+    expect((await checkIn(capture())).kind).toBe("saved");
+    // THEN it is dated by the phone's clock (right now), not 3 hours back; SMART's time dates it when it is sent
+    const [waiting] = waitingNow();
+    expect([waiting?.body.captured_at, waiting?.correction]).toEqual([new Date(six + 3_600_000).toISOString(), undefined]);
   });
 
   it("dated by the phone's own clock (right, or no offset known) says nothing of a correction", () => {

@@ -9,7 +9,7 @@ import { FRAME_BYTES, FRAME_PX, FRAME_QUALITY, grab, SELFIE_BYTES, SELFIE_PX, sl
 import { withCheckin } from "./day";
 import { type Fix, isFresh, staleText } from "./geo";
 import { forget, holding, keep } from "./outbox";
-import { serverNow } from "./servertime";
+import { clockWentBack, serverNow } from "./servertime";
 import { call, keepDay, uuid } from "./session";
 import type { Challenge, CheckinAnswer, CheckinBody, Kind, Liveness } from "./types";
 
@@ -116,6 +116,11 @@ export class AgedFix extends UserMessage {
   }
 }
 
+/** A tap refused because the phone's clock runs before SMART's last answer (servertime.clockWentBack): a capture
+ * dated by it would be dated wrongly, days back after a flat battery, and refused later as kept too long. */
+export const CLOCK_WENT_BACK =
+  "Jam ponsel tidak tepat: tanggal atau jam di ponsel lebih awal dari jam SMART yang terakhir diketahui ponsel, sehingga absen tidak disimpan. Atur tanggal dan jam ponsel dengan benar (Setelan → Tanggal & waktu), lalu coba lagi.";
+
 /** What the check-in screen's error line says of the last tap's refusal (`error`, null when there is none) while
  * the screen's fix is `fix`: a refusal of an aged fix only while that fix is still the last one (a newer fix is a
  * young one, and the button is back: the words "Menunggu lokasi baru…" would stay under it); any other refusal (a
@@ -139,9 +144,11 @@ export async function checkIn({ type, video, fix, early, onAction }: Capture): P
     mock_location: false,
   };
   // Dated by SMART's clock as far as the phone knows it (servertime.ts): a phone whose clock is set wrong would
-  // otherwise date an offline capture wrongly, or so far ahead that SMART refuses it for good.
+  // otherwise date an offline capture wrongly, or so far ahead that SMART refuses it for good. A clock that went
+  // back before SMART's last answer is wrong by an amount nobody knows: nothing is taken until it is set right.
   let correction: number | null = null;
   const photoNow = (): Pick<CheckinBody, "photo" | "captured_at"> => {
+    if (clockWentBack()) throw new UserMessage(CLOCK_WENT_BACK);
     const now = serverNow();
     correction = now.correction;
     return { photo: grab(video, SELFIE_PX, SELFIE_BYTES), captured_at: now.at };

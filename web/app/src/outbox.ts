@@ -13,10 +13,10 @@
 // capture. What it keeps of a refused capture is what Home says of it (check-in or check-out, when): not the
 // selfie, not the place.
 import { createStore, del, entries, get, set } from "idb-keyval";
-import type { ApiError } from "../../shared/api";
+import { ApiError, UserMessage } from "../../shared/api";
 import { retryLater, type Settled, settledBy } from "./answers";
-import { correctionOf, knownOffset, shifted } from "./servertime";
-import { call, offlineKeepH, signedInNip } from "./session";
+import { correctionOf, knownOffset, MIN_CORRECTION_MS, shifted } from "./servertime";
+import { call, measureClock, offlineKeepH, signedInNip } from "./session";
 import type { CheckinAnswer, CheckinBody, Kind } from "./types";
 
 export interface Waiting {
@@ -67,8 +67,20 @@ export function offlineBody(body: CheckinBody): CheckinBody {
   return { ...rest, offline: true };
 }
 
+/** What the check-in screen says when the phone's storage refused to keep a capture: nothing was kept, and
+ * trying again fails the same way until room is made. */
+export const STORAGE_FULL = "Penyimpanan ponsel penuh; absen tidak tersimpan. Hapus foto atau video lama, lalu coba lagi.";
+
+/** The names browsers give IndexedDB's refusal of a write for want of room (Firefox's older one too). */
+const QUOTA_ERRORS = new Set(["QuotaExceededError", "NS_ERROR_DOM_QUOTA_REACHED"]);
+
+/** Whether a storage write was refused because the phone's storage is full. */
+function storageFull(exc: unknown): boolean {
+  return typeof exc === "object" && exc !== null && "name" in exc && QUOTA_ERRORS.has(String(exc.name));
+}
+
 /** Keeps a capture (in its offline form) until it is sent; `correction`: how its `captured_at` was moved to
- * SMART's clock (null: no offset known yet). */
+ * SMART's clock (null: no offset known yet). Storage full: a UserMessage saying so (STORAGE_FULL). */
 export async function keep(body: CheckinBody, correction: number | null = null): Promise<void> {
   const nip = signedInNip();
   const item: Waiting = {
@@ -78,7 +90,11 @@ export async function keep(body: CheckinBody, correction: number | null = null):
     ...(nip ? { nip } : {}),
     ...(correction === null ? {} : { correction }),
   };
-  await set(item.id, item, store);
+  try {
+    await set(item.id, item, store);
+  } catch (exc) {
+    throw storageFull(exc) ? new UserMessage(STORAGE_FULL) : exc;
+  }
   changed();
 }
 
@@ -110,14 +126,19 @@ export async function holding<T>(id: string, work: () => Promise<T>): Promise<T 
   }
 }
 
+/** Whether a capture is the employee's signed in now (nobody's when nobody is; one kept before the app recorded
+ * whose it was: anyone's, as before). */
+function ownersNow(item: Kept): boolean {
+  const nip = signedInNip();
+  return nip !== null && (item.nip ?? nip) === nip;
+}
+
 /** The captures of the employee signed in (none when nobody is), oldest first; others' wait for their owner. */
 async function mine(): Promise<Kept[]> {
-  const nip = signedInNip();
-  if (!nip) return [];
   const all = await entries<string, Kept>(store);
   return all
     .map(([, item]) => item)
-    .filter((item) => (item.nip ?? nip) === nip)
+    .filter(ownersNow)
     .sort((a, b) => a.body.captured_at.localeCompare(b.body.captured_at));
 }
 
@@ -154,36 +175,67 @@ async function settle(item: Waiting, done: Delivered): Promise<void> {
   await set(item.id, refused, store);
 }
 
-/** A capture kept without a known offset (the phone had not heard SMART's time yet, or the app was older), dated
- * by SMART's clock as the phone knows it now; kept so, once, before its first try (every try sends the same). */
-async function dated(item: Waiting): Promise<Waiting> {
-  if (item.correction !== undefined) return item;
-  const correction = correctionOf(knownOffset());
-  if (correction === null) return item;
-  const body = { ...item.body, captured_at: shifted(item.body.captured_at, correction) };
-  const moved: Waiting = { ...item, body, correction };
+/** A waiting capture dated by `correction` (ms, from the phone's clock at capture: the one it was dated by is
+ * taken back first), kept so before it is sent again (every try then sends the same). */
+async function datedBy(item: Waiting, correction: number): Promise<Waiting> {
+  const phone = shifted(item.body.captured_at, -(item.correction ?? 0));
+  const moved: Waiting = { ...item, body: { ...item.body, captured_at: shifted(phone, correction) }, correction };
   await set(item.id, moved, store);
   return moved;
 }
 
+/** A capture kept without a known offset (the phone had not heard SMART's time yet, or for a day, or the app was
+ * older), dated by SMART's clock as the phone knows it now (`run` asks SMART's time first); kept so, once, before
+ * its first try (every try sends the same). */
+async function dated(item: Waiting): Promise<Waiting> {
+  if (item.correction !== undefined) return item;
+  const correction = correctionOf(knownOffset());
+  return correction === null ? item : datedBy(item, correction);
+}
+
+/** A capture SMART refused as dated more than 5 minutes ahead of its clock, dated again by the offset that refusal
+ * told (its `Date`) when that moves it back a while: it was dated by a phone clock the phone had no (or an older)
+ * measure of; null when SMART's time tells nothing new (the phone's clock was ahead when it was taken, and is no
+ * longer: the refusal stands). Nothing was recorded of the refused try, so the same id goes again. */
+async function redated(item: Waiting, refusal: ApiError): Promise<Waiting | null> {
+  if (refusal.status !== 400 || refusal.details["captured_at"] !== "in the future") return null;
+  const correction = correctionOf(knownOffset());
+  if (correction === null) return null;
+  const back = correction - (item.correction ?? 0);
+  return back <= -MIN_CORRECTION_MS ? datedBy(item, correction) : null;
+}
+
 /** What a waiting capture sends: its body, and how far its time was moved from the phone's clock when it was (the
- * reviewer sees it beside the time). The same every time it is sent: `correction` is set once. */
+ * reviewer sees it beside the time). The same every time it is sent: `correction` is set once (and once more only
+ * after SMART refused, recording nothing, the time it was dated by: `redated`). */
 export function sentBody(item: Waiting): CheckinBody {
   const seconds = Math.round((item.correction ?? 0) / 1000);
   return seconds ? { ...item.body, clock_correction_s: seconds } : item.body;
 }
 
-async function deliver(item: Waiting): Promise<Delivered> {
-  const base = { id: item.id, type: item.body.type, captured_at: item.body.captured_at };
+/** The owner of a capture signed out meanwhile (and a colleague, perhaps, signed in): it is not this run's to send. */
+class NotOwners extends Error {}
+
+/** One try of a waiting capture: SMART's answer, or its final refusal; throws when the capture must wait (no
+ * signal, SMART busy or down, a session to renew) or is no longer the signed-in employee's (NotOwners). The owner
+ * is checked just as the call reads the session's token (no wait between them): the list a run sends was read
+ * before its first capture went out, and a session may have ended, another begun, since. */
+async function tryOnce(item: Waiting): Promise<CheckinAnswer | ApiError> {
+  if (!ownersNow(item)) throw new NotOwners();
   try {
-    const answer = await call<CheckinAnswer>("POST", "/v1/attendance", sentBody(item));
-    const message = answer.status === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin";
-    return { ...base, outcome: "recorded", message };
+    return await call<CheckinAnswer>("POST", "/v1/attendance", sentBody(item));
   } catch (exc) {
-    const keepH = offlineKeepH();
-    if (retryLater(exc, item.body.captured_at, Date.now(), keepH)) throw exc;
-    return { ...base, ...settledBy(exc as ApiError, item.body.captured_at, Date.now(), keepH) };
+    if (retryLater(exc, item.body.captured_at, Date.now(), offlineKeepH())) throw exc;
+    return exc as ApiError;
   }
+}
+
+/** What SMART's answer (or final refusal) made of a waiting capture. */
+function delivered(item: Waiting, answer: CheckinAnswer | ApiError): Delivered {
+  const base = { id: item.id, type: item.body.type, captured_at: item.body.captured_at };
+  if (answer instanceof ApiError) return { ...base, ...settledBy(answer, item.body.captured_at, Date.now(), offlineKeepH()) };
+  const message = answer.status === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin";
+  return { ...base, outcome: "recorded", message };
 }
 
 let flushing: Promise<Delivered[]> | null = null;
@@ -199,22 +251,45 @@ export function flush(): Promise<Delivered[]> {
 }
 
 /** Sends one waiting capture while holding it: what SMART made of it, null when it is no longer this run's to
- * send (another sender holds it, or it was answered since the list was read); throws when it must wait. */
+ * send (another sender holds it, it was answered since the list was read, or its owner signed out); throws when
+ * it must wait. */
 function sendOne(id: string): Promise<Delivered | null> {
   return holding(id, async () => {
     const kept = await get<Kept>(id, store);
     if (!kept || "refusal" in kept) return null;
-    const item = await dated(kept);
-    const answered = await deliver(item);
-    await settle(item, answered);
-    return answered;
+    try {
+      return await sendHeld(kept);
+    } catch (exc) {
+      if (exc instanceof NotOwners) return null;
+      throw exc;
+    }
   });
+}
+
+/** Sends a waiting capture this run holds (`sendOne`): dated, tried, tried again once dated anew when SMART's
+ * refusal of its time told better, settled. */
+async function sendHeld(kept: Waiting): Promise<Delivered> {
+  let item = await dated(kept);
+  let answer = await tryOnce(item);
+  const again = answer instanceof ApiError ? await redated(item, answer) : null;
+  if (again) {
+    item = again;
+    answer = await tryOnce(item);
+  }
+  const answered = delivered(item, answer);
+  await settle(item, answered);
+  return answered;
 }
 
 async function run(): Promise<Delivered[]> {
   const done: Delivered[] = [];
   if (!navigator.onLine) return done;
-  for (const item of await waiting()) {
+  const queue = await waiting();
+  // Captures kept without an offset are dated by SMART's time measured now, before the first goes out: the app
+  // starts sending (and the `online` event fires) before any other answer has told it, and an offset measured
+  // before the phone's clock was set otherwise (or a day ago) may no longer hold.
+  if (queue.some((item) => item.correction === undefined)) await measureClock();
+  for (const item of queue) {
     let answered: Delivered | null;
     try {
       answered = await sendOne(item.id);

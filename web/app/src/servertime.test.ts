@@ -1,7 +1,7 @@
 // SMART's time as the phone knows it (servertime.ts): the offset an answer's `Date` header tells, and how a
 // capture is dated by it.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { correctionOf, knownOffset, MIN_CORRECTION_MS, OFFSET_TTL_MS, offsetFrom, remember, serverNow, shifted } from "./servertime";
+import { clockWentBack, correctionOf, knownOffset, MAX_SET_BACK_MS, MIN_CORRECTION_MS, OFFSET_TTL_MS, offsetFrom, remember, serverNow, shifted } from "./servertime";
 import { stubStorage } from "./teststorage";
 
 const SERVER = "Sat, 05 Dec 2026 00:10:00 GMT"; // 07:10:00 in Jakarta
@@ -57,6 +57,24 @@ describe("a capture's time", () => {
       expect(serverNow(measured + OFFSET_TTL_MS).correction).toBe(480_000);
       const nextDay = measured + OFFSET_TTL_MS + 60_000;
       expect(serverNow(nextDay)).toEqual({ at: new Date(nextDay).toISOString(), correction: null });
+    });
+
+    it("tells a clock gone back before SMART's last answer from one nudged, or slow and measured", () => {
+      const measured = at("2026-12-05T00:20:00.000Z");
+      expect(clockWentBack(measured - 365 * 86_400_000)).toBe(false); // nothing heard yet: nothing to tell by
+      remember(0, measured);
+      expect(clockWentBack(measured - 60_000)).toBe(false); // a minute back: within what a clock is nudged by
+      expect(clockWentBack(measured - MAX_SET_BACK_MS - 1_000)).toBe(true);
+      expect(clockWentBack(at("2025-01-01T00:00:00.000Z"))).toBe(true); // started again after a flat battery
+      remember(7 * 3_600_000, measured); // a phone 7 hours slow, measured: SMART's time is known right
+      expect(clockWentBack(measured + 60_000)).toBe(false);
+    });
+
+    it("drops an offset the phone's clock was set back from since (its clock set right)", () => {
+      const measured = at("2026-12-05T03:20:00.000Z");
+      remember(-3 * 3_600_000, measured); // 3 hours fast
+      expect(knownOffset(measured - 60_000)).toBe(-3 * 3_600_000);
+      expect(knownOffset(measured - 2.5 * 3_600_000)).toBeNull(); // set right half an hour later
     });
 
     it("ignores an offset kept by an earlier version without the time it was measured", () => {

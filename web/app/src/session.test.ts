@@ -168,4 +168,15 @@ describe("every answer", () => {
     await myProfile();
     expect(Math.abs((knownOffset() ?? 0) - 10 * 60_000)).toBeLessThan(2_000);
   });
+
+  it("tells it on a refusal too (a capture refused as ahead of SMART's clock is dated again by it)", async () => {
+    const slow = Date.now() - 7 * 3_600_000; // SMART's clock as a phone 7 hours fast hears it
+    const refusal = new Response(JSON.stringify({ error: { code: "VALIDATION_ERROR", message: "…", details: {} } }), {
+      status: 400,
+      headers: { "Content-Type": "application/json", Date: new Date(slow).toUTCString() },
+    });
+    vi.stubGlobal("fetch", vi.fn(async () => refusal));
+    await expect(myProfile()).rejects.toThrow(ApiError);
+    expect(Math.abs((knownOffset() ?? 0) + 7 * 3_600_000)).toBeLessThan(2_000);
+  });
 });

@@ -6,7 +6,7 @@
 import { ApiError, exchange, readJson, type RequestOptions } from "../../shared/api";
 import { OFFLINE_KEEP_H } from "./answers";
 import { keepStorage } from "./browser";
-import { offsetFrom, remember } from "./servertime";
+import { MAX_ROUND_TRIP_MS, offsetFrom, remember } from "./servertime";
 import type { Profile, TokenAnswer } from "./types";
 
 const DEVICE_KEY = "smart.device_id";
@@ -68,19 +68,28 @@ const SEND_TIMEOUT_MS = 60_000;
 /** A logout told to SMART after the phone has already forgotten the session: never waited for by anyone. */
 const LOGOUT_TIMEOUT_MS = 10_000;
 
-/** A request of this app: the API's client with this phone's time limits; every answer tells how far the phone's
- * clock is from SMART's (its `Date` header). */
+/** A request of this app: the API's client with this phone's time limits; every answer, a refusal as well as a
+ * success, tells how far the phone's clock is from SMART's (its `Date` header, read as soon as it arrives). */
 async function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
   const sentAt = Date.now();
-  const answer = await exchange(
-    method,
-    path,
-    { timeoutMs: method === "GET" ? READ_TIMEOUT_MS : SEND_TIMEOUT_MS, ...options },
-    readJson,
-  );
-  const offset = offsetFrom(answer.headers.get("Date"), sentAt, Date.now());
-  if (offset !== null) remember(offset);
+  const heard = (headers: Headers): void => {
+    const offset = offsetFrom(headers.get("Date"), sentAt, Date.now());
+    if (offset !== null) remember(offset);
+  };
+  const timeoutMs = method === "GET" ? READ_TIMEOUT_MS : SEND_TIMEOUT_MS;
+  const answer = await exchange(method, path, { timeoutMs, ...options, onAnswer: heard }, readJson);
   return answer.body as T;
+}
+
+/** Measures now how far the phone's clock is from SMART's, with the cheapest answer SMART gives (`GET /v1/health`:
+ * no session, a few bytes), before captures kept without a known offset are dated and sent. Waits no longer than
+ * an answer that can still tell the time; never throws (no signal, a slow link: the offset stays as it was). */
+export async function measureClock(): Promise<void> {
+  try {
+    await send("GET", "/v1/health", { timeoutMs: MAX_ROUND_TRIP_MS });
+  } catch {
+    // a refusal told the time all the same (`send`); no answer told nothing
+  }
 }
 
 export function signOut(): void {

@@ -1,0 +1,209 @@
+// Captures waiting on the phone as the outbox sends them (outbox.ts, with checkin.ts taking them): dated by SMART's
+// clock as the phone knows it when they go out, sent only for the employee signed in. IndexedDB (idb-keyval) and
+// the camera are stand-ins here (Node has neither); SMART is a stubbed fetch whose clock is set apart from the
+// phone's, and answers as the API does (a capture more than 5 minutes ahead of its clock is refused, "in the
+// future"; one older than 72 hours, "too old").
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+const kept = new Map<string, unknown>();
+vi.mock("idb-keyval", () => ({
+  createStore: () => "store",
+  get: async (key: string) => kept.get(key),
+  set: async (key: string, value: unknown) => void kept.set(key, structuredClone(value)),
+  del: async (key: string) => void kept.delete(key),
+  entries: async () => [...kept.entries()],
+}));
+vi.mock("./camera", () => ({
+  grab: () => "foto",
+  sleep: async () => undefined,
+  SELFIE_PX: 640,
+  SELFIE_BYTES: 80 * 1024,
+  FRAME_PX: 240,
+  FRAME_BYTES: 12 * 1024,
+  FRAME_QUALITY: 0.72,
+}));
+
+const { checkIn } = await import("./checkin");
+const { flush, waiting } = await import("./outbox");
+const { remember } = await import("./servertime");
+import type { CheckinBody } from "./types";
+import { stubStorage } from "./teststorage";
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const NIP = "199001012020012001";
+const FIX = { latitude: -6.9, longitude: 107.6, accuracy_m: 12 };
+/** Monday 07:00 in Jakarta by SMART's clock. */
+const MONDAY_7 = Date.parse("2026-12-07T00:00:00Z");
+
+/** The phone's clock set to `serverTime` by SMART's clock with the phone `skew` ms fast. */
+function phoneAt(serverTime: number, skew: number): void {
+  vi.setSystemTime(serverTime + skew);
+}
+
+interface Smart {
+  /** The check-ins POSTed, in order. */
+  sent: CheckinBody[];
+  /** Every path asked, in order. */
+  asked: string[];
+}
+
+/** SMART behind a link that answers at once, its clock `skew` ms behind the phone's; `slow`: the paths whose
+ * answers take 11 s (too long a round trip to tell the time by). */
+function smart(skew: number, slow: string[] = []): Smart {
+  const seen: Smart = { sent: [], asked: [] };
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string, init: RequestInit) => {
+      seen.asked.push(url);
+      if (slow.includes(url)) vi.setSystemTime(Date.now() + 11_000);
+      const now = Date.now() - skew;
+      const headers = { "Content-Type": "application/json", Date: new Date(now).toUTCString() };
+      const answer = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers });
+      if (url === "/v1/health") return answer(200, { status: "ok", version: "test" });
+      if (url !== "/v1/attendance") throw new Error(`unexpected ${url}`);
+      const body = JSON.parse(String(init.body)) as CheckinBody;
+      seen.sent.push(body);
+      const captured = Date.parse(body.captured_at);
+      const cause = captured > now + 5 * MINUTE ? "in the future" : captured < now - 72 * HOUR ? "too old" : null;
+      if (cause) {
+        const error = { code: "VALIDATION_ERROR", message: "Waktu pengambilan foto luring tidak wajar.", details: { captured_at: cause } };
+        return answer(400, { error });
+      }
+      return answer(201, { event_id: `e-${body.client_request_id}`, status: "review", type: body.type, attendance_time: body.captured_at, late_minutes: 0, category: null, warnings: [] });
+    }),
+  );
+  return seen;
+}
+
+/** A capture taken now without signal. */
+async function captureOffline(type: "in" | "out" = "in"): Promise<void> {
+  vi.stubGlobal("navigator", { onLine: false });
+  const outcome = await checkIn({ type, video: {} as HTMLVideoElement, fix: { ...FIX, at: Date.now() }, early: null, onAction: () => undefined });
+  expect(outcome.kind).toBe("saved");
+}
+
+function signalBack(): void {
+  vi.stubGlobal("navigator", { onLine: true });
+}
+
+beforeEach(() => {
+  kept.clear();
+  stubStorage([
+    ["smart.token", "token"],
+    ["smart.nip", NIP],
+  ]);
+  vi.stubGlobal("window", new EventTarget());
+  vi.useFakeTimers({ toFake: ["Date"] });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe("a capture kept while the phone had not heard SMART's time for a day", () => {
+  it("is dated by SMART's clock measured before it goes out: a phone 7 hours fast loses nothing", async () => {
+    // GIVEN a phone 7 hours fast, last used with signal on Saturday (its offset measured then, 2 days ago)
+    const skew = 7 * HOUR;
+    phoneAt(MONDAY_7 - 48 * HOUR, skew);
+    remember(-skew);
+    // WHEN it checks in at 07:00 and out at 07:40 on Monday without signal (no offset believed any more)
+    phoneAt(MONDAY_7, skew);
+    await captureOffline("in");
+    phoneAt(MONDAY_7 + 40 * MINUTE, skew);
+    await captureOffline("out");
+    expect((await waiting()).map((w) => w.correction)).toEqual([undefined, undefined]);
+    // ... and the signal returns at 10:00, the outbox sending at once (the app's start, the `online` event)
+    phoneAt(MONDAY_7 + 3 * HOUR + 500, skew); // mid-second: SMART's `Date` (whole seconds) tells it exactly
+    signalBack();
+    const server = smart(skew);
+    const done = await flush();
+    // THEN both are recorded at SMART's 07:00 and 07:40, each saying by how much the phone's clock was moved
+    expect(done.map((d) => d.outcome)).toEqual(["recorded", "recorded"]);
+    expect(server.sent.map((b) => Date.parse(b.captured_at))).toEqual([MONDAY_7, MONDAY_7 + 40 * MINUTE]);
+    expect(server.sent.map((b) => b.clock_correction_s)).toEqual([-25_200, -25_200]);
+    expect(server.asked[0]).toBe("/v1/health"); // SMART's time was asked before the first went out
+    expect(await waiting()).toEqual([]);
+  });
+
+  it("from a phone 10 minutes fast goes out at SMART's time, saying so, not at the phone's", async () => {
+    const skew = 10 * MINUTE;
+    phoneAt(MONDAY_7 + 25 * MINUTE - 30 * HOUR, skew);
+    remember(-skew);
+    phoneAt(MONDAY_7 + 25 * MINUTE, skew);
+    await captureOffline();
+    phoneAt(MONDAY_7 + 5 * HOUR + 500, skew);
+    signalBack();
+    const server = smart(skew);
+    await flush();
+    expect(server.sent.map((b) => [Date.parse(b.captured_at), b.clock_correction_s])).toEqual([[MONDAY_7 + 25 * MINUTE, -600]]);
+  });
+
+  it("refused as ahead of SMART's clock is dated again by that answer's time and sent once more, same id", async () => {
+    // GIVEN a capture kept by a phone 7 hours fast that never heard SMART's time, on a link too slow for the
+    // first answer to tell it
+    const skew = 7 * HOUR;
+    phoneAt(MONDAY_7, skew);
+    await captureOffline();
+    phoneAt(MONDAY_7 + 2 * HOUR + 500, skew);
+    signalBack();
+    const server = smart(skew, ["/v1/health"]);
+    // WHEN SMART refuses its first try as "in the future", its answer telling SMART's time
+    const [done] = await flush();
+    // THEN it goes again at once, dated by SMART's clock, under the same id: recorded once
+    expect(server.sent.map((b) => [b.client_request_id, Date.parse(b.captured_at), b.clock_correction_s])).toEqual([
+      [server.sent[0]?.client_request_id, MONDAY_7 + skew, undefined],
+      [server.sent[0]?.client_request_id, MONDAY_7, -25_200],
+    ]);
+    expect(done?.outcome).toBe("recorded");
+    expect(await waiting()).toEqual([]);
+  });
+
+  it("truly ahead of SMART's clock (the phone set an hour ahead, then right) is refused once, not sent again and again", async () => {
+    phoneAt(MONDAY_7, HOUR);
+    await captureOffline();
+    phoneAt(MONDAY_7 + 10 * MINUTE, 0);
+    signalBack();
+    const server = smart(0);
+    const [done] = await flush();
+    expect(done?.outcome).toBe("refused");
+    expect(done?.message).toContain("Jam ponsel tidak tepat");
+    expect(server.sent).toHaveLength(1);
+    await flush();
+    expect(server.sent).toHaveLength(1);
+  });
+});
+
+describe("a run of the outbox", () => {
+  it("never sends a capture under the session of a colleague who signed in while it ran", async () => {
+    // GIVEN A's check-in and check-out kept on a phone two colleagues share
+    phoneAt(MONDAY_7, 0);
+    remember(0);
+    await captureOffline("in");
+    phoneAt(MONDAY_7 + 9 * HOUR, 0);
+    await captureOffline("out");
+    signalBack();
+    // WHEN A signs out and B signs in while the first is on its way
+    const tokens: (string | undefined)[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string, init: RequestInit) => {
+        if (url === "/v1/health") return new Response(JSON.stringify({ status: "ok" }), { status: 200 });
+        tokens.push((init.headers as Record<string, string>)["Authorization"]);
+        const body = JSON.parse(String(init.body)) as CheckinBody;
+        localStorage.setItem("smart.token", "token-b");
+        localStorage.setItem("smart.nip", "198502022010011002");
+        return new Response(JSON.stringify({ event_id: "e", status: "review", type: body.type, attendance_time: body.captured_at, late_minutes: 0, category: null, warnings: [] }), { status: 201 });
+      }),
+    );
+    const done = await flush();
+    // THEN only the first went out, under A's session; A's check-out waits for A, unsent under B's
+    expect(tokens).toEqual(["Bearer token"]);
+    expect(done.map((d) => d.type)).toEqual(["in"]);
+    expect(await waiting()).toEqual([]); // B's list: none of A's
+    localStorage.setItem("smart.token", "token");
+    localStorage.setItem("smart.nip", NIP);
+    expect((await waiting()).map((w) => w.body.type)).toEqual(["out"]);
+  });
+});
