@@ -57,7 +57,7 @@ _SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _CSV_HEADER = ("pin", "timestamp")
 
 LINE_MESSAGES = {
-    "INVALID_LINE": "Baris tidak dapat dibaca (harus PIN dan waktu).",
+    "INVALID_LINE": "Baris tidak dapat dibaca (harus PIN dan waktu; di berkas PIN: PIN dan NIP).",
     "INVALID_PIN": "PIN harus 1-24 huruf atau angka.",
     "INVALID_TIME": "Waktu harus berformat YYYY-MM-DD HH:MM:SS.",
     "FUTURE_PUNCH": "Waktu absen berada di masa depan (jam mesin salah?); baris diabaikan.",
@@ -155,13 +155,38 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         return
-    delimiter = ";" if lines[first].count(";") > lines[first].count(",") else ","
-    header = [cell.strip().casefold() for cell in next(csv.reader([lines[first]], delimiter=delimiter))]
-    if tuple(header[:2]) != _CSV_HEADER:
+    delimiter = csv_delimiter(lines[first])
+    if not is_csv_header(lines[first], _CSV_HEADER):
         raise PunchFileError("Berkas CSV harus berkolom 'pin,timestamp'.", {"body": "header pin,timestamp required"})
-    for offset, cells in enumerate(csv.reader(lines[first + 1 :], delimiter=delimiter), start=first + 2):
-        if any(cell.strip() for cell in cells):
-            yield offset, cells
+    for number, line in enumerate(lines[first + 1 :], start=first + 2):
+        cells = csv_cells(line, delimiter)
+        if cells is None:
+            yield number, []  # unreadable: INVALID_LINE
+        elif any(cell.strip() for cell in cells):
+            yield number, cells
+
+
+def csv_delimiter(header: str) -> str:
+    """A CSV's separator, told by its header line: `;` when it has more of them than commas (a spreadsheet saved
+    in an Indonesian locale), else `,`."""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def csv_cells(line: str, delimiter: str) -> list[str] | None:
+    """One line of a CSV, read on its own, or None when it cannot be read (a cell over the reader's limit). Read
+    together, a quote left open took every later line into one cell: the rest of the file vanished without a
+    word, and some 8,000 lines on the reader failed (a 500). A quote left open ends with its line here, so a bad
+    line is reported by its number and the good ones are kept (a cell holding a line break is two bad lines)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return None
+
+
+def is_csv_header(line: str, columns: Sequence[str]) -> bool:
+    """Whether a line is a CSV header whose first columns are `columns` (any case, quoted or not, padded)."""
+    cells = csv_cells(line.lstrip("\ufeff"), csv_delimiter(line)) or []
+    return [cell.strip().casefold() for cell in cells[: len(columns)]] == list(columns)
 
 
 def _slash_order(times: Iterable[str]) -> tuple[str, ...]:

@@ -12,7 +12,6 @@ A unit admin maps and imports only their units' employees; any other line is rep
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -27,6 +26,9 @@ from chalicelib.attendance.punches import (
     LineProblem,
     RawPunch,
     canonical_pin,
+    csv_cells,
+    csv_delimiter,
+    is_csv_header,
     new_punches,
     parse_punch_file,
     punch_kinds,
@@ -92,13 +94,19 @@ def _scope_problem(principal: Principal, employee: Employee) -> str | None:
 
 # --- PINs ----------------------------------------------------------------------------------------------
 
+_PinLine = tuple[int, str, str] | LineProblem  # (line, pin, nip) of a body, or why its line cannot be read
+
 
 def put_pins(principal: Principal, raw: bytes, content_type: str, now: datetime) -> PinsResult:
     access.require_admin(principal)
     entries = _csv_pins(raw) if content_type in CSV_TYPES else _json_pins(raw)
     problems: list[LineProblem] = []
     wanted: dict[str, tuple[int, str]] = {}  # canonical pin -> (line, nip)
-    for line, pin, nip in entries:
+    for entry in entries:
+        if isinstance(entry, LineProblem):
+            problems.append(entry)
+            continue
+        line, pin, nip = entry
         problem = _pin_problem(pin, nip)
         if problem is None and canonical_pin(pin) in wanted and wanted[canonical_pin(pin)][1] != nip:
             problem = "DUPLICATE_PIN"
@@ -135,12 +143,12 @@ def _pin_problem(pin: str, nip: str) -> str | None:
     return None
 
 
-def _json_pins(raw: bytes) -> list[tuple[int, str, str]]:
+def _json_pins(raw: bytes) -> list[_PinLine]:
     data = load_json(raw) if raw.strip() else None
     items = data.get("pins") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ValidationError("Badan permintaan harus berisi daftar 'pins'.", {"pins": "a list is required"})
-    entries = []
+    entries: list[_PinLine] = []
     for number, item in enumerate(items, start=1):
         pin = item.get("pin") if isinstance(item, dict) else None
         nip = item.get("nip") if isinstance(item, dict) else None
@@ -154,17 +162,21 @@ def _json_pins(raw: bytes) -> list[tuple[int, str, str]]:
     return entries
 
 
-def _csv_pins(raw: bytes) -> list[tuple[int, str, str]]:
+def _csv_pins(raw: bytes) -> list[_PinLine]:
+    """The lines of a `pin,nip` CSV, each read on its own (`punches.csv_cells`: a quote left open spoils its line
+    only); one that cannot be read is its line's INVALID_LINE."""
     lines = raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
-    delimiter = ";" if lines and lines[0].count(";") > lines[0].count(",") else ","
-    rows = list(csv.reader(lines, delimiter=delimiter))
-    if not rows or [cell.strip().casefold() for cell in rows[0][:2]] != ["pin", "nip"]:
+    if not lines or not is_csv_header(lines[0], ("pin", "nip")):
         raise ValidationError("Berkas CSV harus berkolom 'pin,nip'.", {"body": "header pin,nip required"})
-    return [
-        (number, cells[0].strip(), cells[1].strip() if len(cells) > 1 else "")
-        for number, cells in enumerate(rows[1:], start=2)
-        if any(cell.strip() for cell in cells)
-    ]
+    delimiter = csv_delimiter(lines[0])
+    entries: list[_PinLine] = []
+    for number, line in enumerate(lines[1:], start=2):
+        cells = csv_cells(line, delimiter)
+        if cells is None:
+            entries.append(LineProblem(number, "INVALID_LINE"))
+        elif any(cell.strip() for cell in cells):
+            entries.append((number, cells[0].strip(), cells[1].strip() if len(cells) > 1 else ""))
+    return entries
 
 
 # --- punches -------------------------------------------------------------------------------------------

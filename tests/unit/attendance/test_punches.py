@@ -161,3 +161,33 @@ def test_the_sample_generator_writes_what_machines_write() -> None:
     first = min(p.local_time for p in parsed.punches if p.pin == "1")
     assert first == sample.punches["1"][0] + timedelta(minutes=3)
     assert {d.weekday() for times in sample.punches.values() for d in times} <= {0, 1, 2, 3, 4}
+
+
+def test_an_unmatched_quote_in_a_csv_spoils_no_other_line() -> None:
+    # GIVEN a CSV export whose name column opens a quote on line 2 and never closes it, then three good lines
+    data = (
+        "pin,timestamp,nama\n"
+        '7,2026-11-04 07:30:00,"Asep\n'
+        "7,2026-11-04 16:05:00,Asep\n"
+        "7,2026-11-05 07:20:00,Asep\n"
+        "7,2026-11-05 16:10:00,Asep\n"
+    )
+    # WHEN it is read
+    parsed = parse_punch_file(data.encode(), True, WIB)
+    # THEN the quote ends with its line: every punch is kept, none swallowed into line 2's name
+    assert [p.line for p in parsed.punches] == [2, 3, 4, 5]
+    assert parsed.problems == []
+
+
+def test_a_csv_line_too_large_to_read_is_that_line_s_error_not_the_file_s() -> None:
+    # GIVEN a quote opened before 8,000 lines (read together they make one field over the CSV reader's limit),
+    # and a line with a cell of 200,000 characters
+    opened = "pin,timestamp\n" + '7,"2026-11-02 07:30:00\n' + "".join(f"{i},2026-11-02 07:20:00\n" for i in range(8000))
+    huge = "pin,timestamp\n7," + "x" * 200_000 + "\n8,2026-11-02 07:31:00\n"
+    # WHEN they are read THEN nothing is raised (a 500): the good lines are kept, the bad one reported by number
+    assert len(parse_punch_file(opened.encode(), True, WIB).punches) == 8001
+    parsed = parse_punch_file(huge.encode(), True, WIB)
+    assert ([p.line for p in parsed.punches], [(p.line, p.code) for p in parsed.problems]) == (
+        [3],
+        [(2, "INVALID_LINE")],
+    )

@@ -235,3 +235,18 @@ def test_a_cut_over_changed_after_a_failed_re_run_judges_the_days_of_both_change
     # THEN Tuesday, which the failed change left, is judged too: Monday's punches count, Tuesday's do not
     assert moved.recapped == ["2026-11-02", "2026-11-03"]
     assert [stored(A, MONDAY), stored(A, TUESDAY)] == [("H", 0), ("TK", None)]
+
+
+def test_an_unmatched_quote_in_a_pin_file_spoils_no_other_line(unit: Repositories) -> None:
+    # GIVEN a PIN map whose second line opens a quote it never closes, and Nina's line after it
+    pins = f'pin,nip\n7,"{A}\n8,{N}\n'.encode()
+    # WHEN it is uploaded THEN both PINs are mapped: Nina's line is not swallowed into Asep's NIP
+    result = fingerprint.put_pins(SUPER, pins, "text/csv", NOW)
+    assert (result.mapped, result.errors) == (2, [])
+    assert runtime.timeclock().pins_of_unit("U1") == {"7": A, "8": N}
+    # AND a quote opened before 8,000 lines (one field over the CSV reader's limit when read together), or a cell
+    # of 200,000 characters, is an error of its line, not a 500
+    opened = f'pin,nip\n9,"{A}\n'.encode() + b"".join(b"%d,%s\n" % (i, A.encode()) for i in range(10, 8010))
+    assert fingerprint.put_pins(SUPER, opened, "text/csv", NOW).mapped == 8001
+    huge = fingerprint.put_pins(SUPER, f"pin,nip\n7,{'x' * 200_000}\n8,{N}\n".encode(), "text/csv", NOW)
+    assert (huge.mapped, [(e.line, e.code) for e in huge.errors]) == (1, [(2, "INVALID_LINE")])
