@@ -240,7 +240,10 @@ def _local_time(text: str, tz: tzinfo, layouts: Sequence[str]) -> datetime | Non
     ("2026-11-02T07:40:00+07:00", "...Z") moved into `tz`."""
     instant = _with_offset(text)
     if instant is not None:
-        return instant.astimezone(tz).replace(tzinfo=None)
+        try:
+            return instant.astimezone(tz).replace(tzinfo=None)
+        except OverflowError:  # within hours of year 1 or 9999, out of range in any zone: said so by `_punch`
+            return instant.replace(tzinfo=None)
     for layout in layouts:
         try:
             return datetime.strptime(text, layout)
