@@ -357,8 +357,10 @@ def _plan(batch: _Batch, skew: timedelta, settings: Settings, now: datetime) -> 
     twice in the file, or stored already by an earlier import). A punch stored already under another clock
     correction (`skew`, kept on the event) is refused per line (`OFFSET_CONFLICT`, added to `batch.problems`):
     the same file imported again with the correction it lacked gave every day a second set of punches, and the
-    earliest arrival and latest departure of the two counted (a 07:38 arrival judged 07:30)."""
-    reach = REPEAT_WINDOW + MAX_SKEW
+    earliest arrival and latest departure of the two counted (a 07:38 arrival judged 07:30). The stored punches
+    are read as far as two corrections can set one machine time apart (-1440 then +1440: two days; with one
+    day's reach a file imported at both stored a second set), plus a margin past the read's open end."""
+    reach = 2 * MAX_SKEW + REPEAT_WINDOW
 
     def one(nip: str) -> tuple[list[Event], int, list[LineProblem]]:
         punches = batch.per_nip[nip]

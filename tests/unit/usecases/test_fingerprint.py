@@ -122,6 +122,26 @@ def test_a_file_imported_again_with_another_clock_correction_adds_no_second_set_
     assert (same.imported, same.duplicates, same.errors) == (0, 2, [])
 
 
+def test_opposite_one_day_corrections_of_one_file_add_no_second_set_of_punches(unit: Repositories) -> None:
+    # GIVEN Asep's Wednesday on a machine whose date was taken a day ahead, imported with -1440 (stored Tuesday)
+    log = attlog((A, "2026-11-04 07:30:00"), (A, "2026-11-04 16:00:00"))
+    first = fingerprint.import_punches(
+        SUPER, log, "text/plain", ImportQuery.model_validate({"offset_minutes": "-1440"}), settings=SETTINGS, now=NOW
+    )
+    assert first.imported == 2
+    # WHEN the same file is imported again with the opposite correction (+1440: two days from the stored punches)
+    again = fingerprint.import_punches(
+        SUPER, log, "text/plain", ImportQuery.model_validate({"offset_minutes": "1440"}), settings=SETTINGS, now=NOW
+    )
+    # THEN the punches are known by the machine's own time however far the two corrections lie apart: nothing is
+    # added, every line says so (decision 278), and Thursday gets no punches of its own
+    assert (again.imported, [(e.line, e.code) for e in again.errors]) == (
+        0,
+        [(1, "OFFSET_CONFLICT"), (2, "OFFSET_CONFLICT")],
+    )
+    assert len([e for e in runtime.events().events_between(A, NOW - timedelta(days=30), NOW) if e.source]) == 2
+
+
 def test_a_corrected_import_keeps_its_correction_and_is_known_by_the_machine_s_own_time(unit: Repositories) -> None:
     # GIVEN a file imported with +8 (07:30 on the machine stored as 07:38)
     log = attlog((A, "2026-11-02 07:30:00"))
