@@ -268,9 +268,18 @@ def _file_body(raw: bytes, content_type: str) -> tuple[bytes, bool]:
     if content_type in CSV_TYPES:
         return data, True
     if content_type in GZIP_TYPES:
-        first = next((line for line in data[:4096].splitlines() if line.strip()), b"")
-        return data, first.lstrip(b"\xef\xbb\xbf").strip().lower().startswith(b"pin")
+        return data, _starts_as_csv(data)
     return data, False
+
+
+def _starts_as_csv(data: bytes) -> bool:
+    """Whether a file whose type its content tells (gzip) is a CSV: its first line's first cell, read as CSV,
+    begins with `pin` (an ATTLOG's begins with a PIN). Read as bytes, a spreadsheet's quoted header
+    (`"pin","timestamp"`) made the file an ATTLOG and every line an error."""
+    text = data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    cells = csv_cells(first, csv_delimiter(first)) or [""]
+    return cells[0].strip().casefold().startswith("pin")
 
 
 def _pin_directory(units: Sequence[str]) -> dict[str, set[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -140,6 +141,18 @@ def test_opposite_one_day_corrections_of_one_file_add_no_second_set_of_punches(u
         [(1, "OFFSET_CONFLICT"), (2, "OFFSET_CONFLICT")],
     )
     assert len([e for e in runtime.events().events_between(A, NOW - timedelta(days=30), NOW) if e.source]) == 2
+
+
+def test_a_gzipped_csv_with_a_quoted_header_is_read_as_the_csv_it_is(unit: Repositories) -> None:
+    # GIVEN a CSV saved by a spreadsheet that quotes every cell, header too, gzipped as the console sends files
+    data = f'"pin","timestamp"\r\n"{A}","2026-11-02 07:30:00"\r\n"{A}","2026-11-02 16:05:00"\r\n'.encode()
+    # WHEN it is imported
+    result = fingerprint.import_punches(
+        SUPER, gzip.compress(data), "application/gzip", ImportQuery(), settings=SETTINGS, now=NOW
+    )
+    # THEN it is read as a CSV, as it is when sent uncompressed: not taken for an ATTLOG and refused line by line
+    assert (result.imported, result.errors) == (2, [])
+    assert stored(A, MONDAY) == ("H", 0)
 
 
 def test_a_corrected_import_keeps_its_correction_and_is_known_by_the_machine_s_own_time(unit: Repositories) -> None:
