@@ -100,6 +100,31 @@ def test_a_file_of_day_month_year_dates_is_read_in_the_order_its_own_numbers_sho
     assert [p.local_time.date() for p in parsed.punches] == [date(2026, 11, d) for d in (3, 4, 5, 6, 9, 10, 11)]
 
 
+def test_a_file_whose_numbers_show_both_orders_re_dates_nothing() -> None:
+    # GIVEN a US export (month first: the 13th and 16th show it) with one line written day first (20/11)
+    days = (3, 4, 5, 13, 16)
+    data = "".join(f"7\t11/{d:02d}/2026 07:25:00\t1\t0\t0\n" for d in days) + "8\t20/11/2026 07:25:00\t1\t0\t0\n"
+    # WHEN it is read
+    parsed = parse_punch_file(data.encode(), False, WIB)
+    # THEN no date moves to another month: each date that its own numbers settle is read so (13, 16 and 20
+    # November), and each that could be either (11/03: 3 November or 11 March) is refused by line, with words
+    assert [(p.line, p.local_time.date()) for p in parsed.punches] == [
+        (4, date(2026, 11, 13)),
+        (5, date(2026, 11, 16)),
+        (6, date(2026, 11, 20)),
+    ]
+    assert [(p.line, p.code) for p in parsed.problems] == [(n, "AMBIGUOUS_DATE") for n in (1, 2, 3)]
+    assert "YYYY-MM-DD" in parsed.problems[0].message
+    # AND a date the same in both orders (11/11, 01/1) is no question
+    same = parse_punch_file(
+        b"7\t11/11/2026 07:25\n7\t01/1/2027 07:25\n7\t11/13/2026 07:25\n7\t20/11/2026 07:25\n", False, WIB
+    )
+    assert ([p.local_time.date() for p in same.punches], same.problems) == (
+        [date(2026, 11, 11), date(2027, 1, 1), date(2026, 11, 13), date(2026, 11, 20)],
+        [],
+    )
+
+
 def test_twelve_hour_times_keep_their_afternoon() -> None:
     # GIVEN an English Windows export: a log whose tabs became spaces, and a CSV, with 12-hour times
     spaced = parse_punch_file(b"40 11/13/2026 4:05:00 PM 1 0\n40 11/13/2026 7:25:00 AM 1 0\n", False, WIB)
