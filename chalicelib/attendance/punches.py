@@ -74,6 +74,8 @@ LINE_MESSAGES = {
     "AMBIGUOUS_DATE": "Tanggal ini bisa dibaca hari/bulan atau bulan/hari, dan berkas memuat kedua urutan; "
     "baris diabaikan. Tulis tanggal sebagai YYYY-MM-DD lalu impor lagi.",
     "INACTIVE_EMPLOYEE": "Pegawai ini sudah nonaktif pada tanggal ini (PIN dipakai pegawai lain? petakan ulang).",
+    "MOVED_EMPLOYEE": "Pada tanggal ini pegawai dengan PIN ini tercatat di unit lain, bukan unit mesin ini "
+    "(PIN pegawai yang sudah pindah dipakai orang lain? petakan ulang).",
 }
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
 from chalicelib import runtime
@@ -35,7 +35,7 @@ from chalicelib.attendance.punches import (
     unpack,
 )
 from chalicelib.domain.attendance import Event
-from chalicelib.domain.people import NIP_PATTERN, Employee, Principal
+from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, recorded_day
 from chalicelib.errors import ForbiddenError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
@@ -198,7 +198,7 @@ def import_punches(
     access.require_admin(principal)
     units = access.units_of(principal, query.unor_id)
     file = parse_punch_file(*_file_body(raw, content_type), settings.tz)
-    batch = _resolve(principal, file.punches, units, query.offset_minutes, settings=settings, now=now)
+    batch = _resolve(principal, file.punches, units, query, settings=settings, now=now)
     batch.problems.extend(file.problems)
     planned, repeated = _plan(batch, timedelta(minutes=query.offset_minutes), settings, now)
     # Whose days the punches change is recorded before they are written: a retry after any later failure (the
@@ -295,11 +295,14 @@ def _resolve(
     principal: Principal,
     punches: Sequence[RawPunch],
     units: Sequence[str],
-    offset_minutes: int,
+    query: ImportQuery,
     *,
     settings: Settings,
     now: datetime,
 ) -> _Batch:
+    """The punches' employees (an 18-digit PIN is the NIP; another PIN is looked up in `units`' maps), each punch
+    under the unit its employee was in that day, and the lines refused (`_punch_problem`; MOVED_EMPLOYEE when the
+    import names the machine's unit and a PIN it maps was someone in another unit that day)."""
     pins = _pin_directory(units) if any(not NIP_PATTERN.match(p.pin) for p in punches) else {}
     problems: list[LineProblem] = []
     unknown: set[str] = set()
@@ -314,17 +317,17 @@ def _resolve(
         else:
             unknown.add(punch.pin)
     employees = _employees(nip for _, nip in resolved)
-    skew = timedelta(minutes=offset_minutes)
+    skew = timedelta(minutes=query.offset_minutes)
     timed = [(punch, nip, (punch.local_time + skew).replace(tzinfo=settings.tz)) for punch, nip in resolved]
     then = _units_then(employees, {(nip, at.date()) for _, nip, at in timed}, settings)
     unit_ids = sorted({*(e.unor_id for e in employees.values()), *then.values()})
     cutovers = dict(zip(unit_ids, _parallel(runtime.timeclock().cutover_of, unit_ids), strict=True))
     per_nip: dict[str, list[tuple[int, datetime, str]]] = {}
     for punch, nip, at in timed:
-        employee = employees.get(nip)
-        if employee is not None:
-            employee = replace(employee, unor_id=then.get((nip, at.date()), employee.unor_id))
-        code = _punch_problem(principal, employee, at, cutovers, now)
+        current = employees.get(nip)
+        employee = None if current is None else replace(current, unor_id=then.get((nip, at.date()), current.unor_id))
+        moved = _moved_problem(punch, current, employee, at.date(), machine_unit=query.unor_id, tz=settings.tz)
+        code = moved or _punch_problem(principal, employee, at, cutovers, now)
         if code is not None:
             problems.append(LineProblem(punch.line, code, punch.pin))
         elif employee is not None:
@@ -340,6 +343,25 @@ def _units_then(
     movers = sorted((nip, day) for nip, day in days if nip in employees and employees[nip].unit_since is not None)
     units = _parallel(lambda key: recaps.unit_on(employees[key[0]], key[1], settings), movers)
     return dict(zip(movers, units, strict=True))
+
+
+def _moved_problem(
+    punch: RawPunch, current: Employee | None, then: Employee | None, day: date, *, machine_unit: str | None, tz: tzinfo
+) -> str | None:
+    """MOVED_EMPLOYEE when a PIN mapped by the machine's unit (`machine_unit`, the import's `unor_id`) was someone
+    surely in another unit on `day` (`current`: the employee now; `then`: as of that day, `recaps.unit_on`). PIN
+    maps carry no dates: after a move the old unit's PIN stays mapped until an admin maps it again, and a newcomer
+    given it had their punches booked to the one who left, in the new unit (absent there, present). Sure from the
+    move on, or before it when a stored day names the unit; before the move without one, `unit_on` answers the
+    current unit for want of the old: let through. An 18-digit PIN is the employee's own NIP, pressed wherever
+    they were, and is not asked (a machine shared by two units: decision 280); nor is an import naming no unit."""
+    if machine_unit is None or current is None or then is None or NIP_PATTERN.match(punch.pin):
+        return None
+    if then.unor_id == machine_unit:
+        return None
+    moved = recorded_day(current.unit_since, tz)
+    sure = moved is None or day >= moved or then.unor_id != current.unor_id
+    return "MOVED_EMPLOYEE" if sure else None
 
 
 def _punch_problem(

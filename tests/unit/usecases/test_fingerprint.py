@@ -180,6 +180,32 @@ def test_a_punch_after_its_employee_left_is_refused_not_stored_on_them(
     assert (result.imported, [(e.line, e.code) for e in result.errors]) == (1, [(2, "INACTIVE_EMPLOYEE")])
 
 
+def test_a_stale_pin_of_an_employee_who_moved_is_not_booked_to_their_new_unit(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN PIN 7 of U1's machine mapped to Asep, who moved to U2 on Thursday 5 November
+    unit.people.upsert_unit("U2", "Pustu Cilame")
+    assert fingerprint.put_pins(SUPER, f"pin,nip\n7,{A}\n".encode(), "text/csv", NOW).mapped == 1
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 5, 3, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U2"))
+    # WHEN a super admin imports U1's machine log (its unit named), in which U1's newcomer now presses PIN 7 on
+    # Monday 9 November, beside Asep's own Monday 2 November; and Asep once pressed his NIP there on the 10th
+    log = attlog(("7", "2026-11-02 07:20:00"), ("7", "2026-11-09 07:20:00"), ("7", "2026-11-09 16:05:00"))
+    query = ImportQuery.model_validate({"unor_id": "U1"})
+    result = fingerprint.import_punches(
+        SUPER, log + attlog((A, "2026-11-10 07:25:00")), "text/plain", query, settings=SETTINGS, now=NOW
+    )
+    # THEN the 9th is refused by line (Asep was in U2 by then: the newcomer's punches would make him present
+    # there), while his 2nd counts in U1, and a punch by his own NIP is his wherever he pressed it
+    assert (result.imported, [(e.line, e.code) for e in result.errors]) == (
+        2,
+        [(2, "MOVED_EMPLOYEE"), (3, "MOVED_EMPLOYEE")],
+    )
+    booked = [(e.unor_id, e.local_date) for e in runtime.events().events_between(A, NOW - timedelta(days=30), NOW)]
+    assert booked == [("U1", "2026-11-02"), ("U2", "2026-11-10")]
+    assert "unit lain" in result.errors[0].message
+
+
 @contextmanager
 def failing(owner: object, name: str) -> Iterator[None]:
     """Every call of `owner.name` answers 503 (DynamoDB throttled) while inside."""
