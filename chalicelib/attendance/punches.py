@@ -49,7 +49,8 @@ _TIME_FORMATS = (
 )
 # Day/month/year as vendor software writes it in its Windows locale: day first in Indonesian, month first in
 # English (11/03/2026 is 3 November there). A file says which by a number above 12 (`_slash_order`); with seconds
-# or without (a sheet saved again by Excel drops them).
+# or without (a sheet saved again by Excel drops them). A file whose numbers show both has each date read in the
+# only order its own numbers allow, and a date they leave open refused (AMBIGUOUS_DATE).
 # An English Windows writes 12-hour times too ("4:05:00 PM").
 _DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p")
 _MONTH_FIRST = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p")
@@ -57,7 +58,7 @@ _SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _CSV_HEADER = ("pin", "timestamp")
 
 LINE_MESSAGES = {
-    "INVALID_LINE": "Baris tidak dapat dibaca (harus PIN dan waktu).",
+    "INVALID_LINE": "Baris tidak dapat dibaca (harus PIN dan waktu; di berkas PIN: PIN dan NIP).",
     "INVALID_PIN": "PIN harus 1-24 huruf atau angka.",
     "INVALID_TIME": "Waktu harus berformat YYYY-MM-DD HH:MM:SS.",
     "FUTURE_PUNCH": "Waktu absen berada di masa depan (jam mesin salah?); baris diabaikan.",
@@ -70,7 +71,11 @@ LINE_MESSAGES = {
     "DUPLICATE_PIN": "PIN yang sama dipetakan ke NIP berbeda dalam satu kiriman.",
     "AMBIGUOUS_PIN": "PIN ini dipakai di lebih dari satu unit; kirim ulang dengan unor_id.",
     "OFFSET_CONFLICT": "Absen ini sudah diimpor dengan koreksi jam mesin yang lain; tidak ditambahkan lagi.",
+    "AMBIGUOUS_DATE": "Tanggal ini bisa dibaca hari/bulan atau bulan/hari, dan berkas memuat kedua urutan; "
+    "baris diabaikan. Tulis tanggal sebagai YYYY-MM-DD lalu impor lagi.",
     "INACTIVE_EMPLOYEE": "Pegawai ini sudah nonaktif pada tanggal ini (PIN dipakai pegawai lain? petakan ulang).",
+    "MOVED_EMPLOYEE": "Pada tanggal ini pegawai dengan PIN ini tercatat di unit lain, bukan unit mesin ini "
+    "(PIN pegawai yang sudah pindah dipakai orang lain? petakan ulang).",
 }
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
@@ -122,11 +127,12 @@ def parse_punch_file(raw: bytes, csv_format: bool, tz: tzinfo) -> PunchFile:
     zone, in which a timestamp given with an offset is read."""
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     rows = list(_csv_rows(text) if csv_format else _attlog_rows(text))
-    layouts = (*_TIME_FORMATS, *_slash_order(cells[1].strip() for _, cells in rows if len(cells) >= 2))
+    order = _slash_order(cells[1].strip() for _, cells in rows if len(cells) >= 2)
+    layouts = (*_TIME_FORMATS, *(order or (*_DAY_FIRST, *_MONTH_FIRST)))
     punches: list[RawPunch] = []
     problems: list[LineProblem] = []
     for number, cells in rows:
-        parsed = _punch(number, cells, tz, layouts)
+        parsed = _punch(number, cells, tz, layouts, mixed=order is None)
         if isinstance(parsed, RawPunch):
             punches.append(parsed)
         else:
@@ -155,24 +161,54 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         return
-    delimiter = ";" if lines[first].count(";") > lines[first].count(",") else ","
-    header = [cell.strip().casefold() for cell in next(csv.reader([lines[first]], delimiter=delimiter))]
-    if tuple(header[:2]) != _CSV_HEADER:
+    delimiter = csv_delimiter(lines[first])
+    if not is_csv_header(lines[first], _CSV_HEADER):
         raise PunchFileError("Berkas CSV harus berkolom 'pin,timestamp'.", {"body": "header pin,timestamp required"})
-    for offset, cells in enumerate(csv.reader(lines[first + 1 :], delimiter=delimiter), start=first + 2):
-        if any(cell.strip() for cell in cells):
-            yield offset, cells
+    for number, line in enumerate(lines[first + 1 :], start=first + 2):
+        cells = csv_cells(line, delimiter)
+        if cells is None:
+            yield number, []  # unreadable: INVALID_LINE
+        elif any(cell.strip() for cell in cells):
+            yield number, cells
 
 
-def _slash_order(times: Iterable[str]) -> tuple[str, ...]:
+def csv_delimiter(header: str) -> str:
+    """A CSV's separator, told by its header line: `;` when it has more of them than commas (a spreadsheet saved
+    in an Indonesian locale), else `,`."""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def csv_cells(line: str, delimiter: str) -> list[str] | None:
+    """One line of a CSV, read on its own, or None when it cannot be read (a cell over the reader's limit). Read
+    together, a quote left open took every later line into one cell: the rest of the file vanished without a
+    word, and some 8,000 lines on the reader failed (a 500). A quote left open ends with its line here, so a bad
+    line is reported by its number and the good ones are kept (a cell holding a line break is two bad lines)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return None
+
+
+def is_csv_header(line: str, columns: Sequence[str]) -> bool:
+    """Whether a line is a CSV header whose first columns are `columns` (any case, quoted or not, padded)."""
+    cells = csv_cells(line.lstrip("\ufeff"), csv_delimiter(line)) or []
+    return [cell.strip().casefold() for cell in cells[: len(columns)]] == list(columns)
+
+
+def _slash_order(times: Iterable[str]) -> tuple[str, ...] | None:
     """The layouts of a file's day/month/year timestamps: month first when a second number above 12 shows it and
-    no first one does (a US-English export), else day first, as Indonesia writes it; a file of the 1st to the 12th
-    only is read in the order that puts its dates closer together. Read line by line, 11/03/2026 and 11/13/2026
-    were 11 March and an error."""
+    no first one does (a US-English export), day first when a first one does and no second one (as Indonesia
+    writes it); a file of the 1st to the 12th only is read in the order that puts its dates closer together. Read
+    line by line, 11/03/2026 and 11/13/2026 were 11 March and an error. None when the numbers show both orders (a
+    line typed in by hand, two machines' files merged): read day first, one 20/11 moved a US file's 11/03 to
+    March, so each date is read in the order its own numbers allow and one they leave open is refused
+    (`_unsettled`)."""
     pairs = [(int(found[1]), int(found[2]), int(found[3])) for text in times if (found := _SLASH_DATE.match(text))]
     day_first, month_first = any(a > 12 for a, _, _ in pairs), any(b > 12 for _, b, _ in pairs)
+    if day_first and month_first:
+        return None
     if day_first or month_first:
-        return _MONTH_FIRST if month_first and not day_first else _DAY_FIRST
+        return _MONTH_FIRST if month_first else _DAY_FIRST
     # No number above 12 (an export of the 1st to the 12th): the reading whose dates lie closer together, as a
     # machine's days do (3-11 November month first spans 8 days; read day first, March to November)
     return _MONTH_FIRST if _span(pairs, month_first=True) < _span(pairs, month_first=False) else _DAY_FIRST
@@ -188,12 +224,17 @@ def _span(pairs: Sequence[tuple[int, int, int]], *, month_first: bool) -> int:
     return (max(days) - min(days)).days if days else 0
 
 
-def _punch(number: int, cells: Sequence[str], tz: tzinfo, layouts: Sequence[str]) -> RawPunch | LineProblem:
+def _punch(
+    number: int, cells: Sequence[str], tz: tzinfo, layouts: Sequence[str], *, mixed: bool
+) -> RawPunch | LineProblem:
+    """One line's punch, or its problem; `mixed`: the file's slash dates show both orders (`_slash_order`)."""
     if len(cells) < 2:
         return LineProblem(number, "INVALID_LINE")
     pin = cells[0].strip()
     if not PIN.match(pin):
         return LineProblem(number, "INVALID_PIN")
+    if mixed and _unsettled(cells[1].strip()):
+        return LineProblem(number, "AMBIGUOUS_DATE", pin)
     moment = _local_time(cells[1].strip(), tz, layouts)
     if moment is None:
         return LineProblem(number, "INVALID_TIME", pin)
@@ -202,6 +243,15 @@ def _punch(number: int, cells: Sequence[str], tz: tzinfo, layouts: Sequence[str]
     if not FIRST_DAY <= moment.date() <= LAST_DAY:
         return LineProblem(number, "OUT_OF_RANGE", pin)
     return RawPunch(number, canonical_pin(pin), moment)
+
+
+def _unsettled(text: str) -> bool:
+    """Whether a slash date is another day in each order (11/03/2026: 11 March or 3 November; 11/11 is not)."""
+    found = _SLASH_DATE.match(text)
+    if found is None:
+        return False
+    first, second = int(found[1]), int(found[2])
+    return 1 <= first <= 12 and 1 <= second <= 12 and first != second
 
 
 def canonical_pin(pin: str) -> str:
@@ -215,7 +265,10 @@ def _local_time(text: str, tz: tzinfo, layouts: Sequence[str]) -> datetime | Non
     ("2026-11-02T07:40:00+07:00", "...Z") moved into `tz`."""
     instant = _with_offset(text)
     if instant is not None:
-        return instant.astimezone(tz).replace(tzinfo=None)
+        try:
+            return instant.astimezone(tz).replace(tzinfo=None)
+        except OverflowError:  # within hours of year 1 or 9999, out of range in any zone: said so by `_punch`
+            return instant.replace(tzinfo=None)
     for layout in layouts:
         try:
             return datetime.strptime(text, layout)

@@ -12,11 +12,10 @@ A unit admin maps and imports only their units' employees; any other line is rep
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
 from chalicelib import runtime
@@ -27,13 +26,16 @@ from chalicelib.attendance.punches import (
     LineProblem,
     RawPunch,
     canonical_pin,
+    csv_cells,
+    csv_delimiter,
+    is_csv_header,
     new_punches,
     parse_punch_file,
     punch_kinds,
     unpack,
 )
 from chalicelib.domain.attendance import Event
-from chalicelib.domain.people import NIP_PATTERN, Employee, Principal
+from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, recorded_day
 from chalicelib.errors import ForbiddenError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
@@ -92,13 +94,19 @@ def _scope_problem(principal: Principal, employee: Employee) -> str | None:
 
 # --- PINs ----------------------------------------------------------------------------------------------
 
+_PinLine = tuple[int, str, str] | LineProblem  # (line, pin, nip) of a body, or why its line cannot be read
+
 
 def put_pins(principal: Principal, raw: bytes, content_type: str, now: datetime) -> PinsResult:
     access.require_admin(principal)
     entries = _csv_pins(raw) if content_type in CSV_TYPES else _json_pins(raw)
     problems: list[LineProblem] = []
     wanted: dict[str, tuple[int, str]] = {}  # canonical pin -> (line, nip)
-    for line, pin, nip in entries:
+    for entry in entries:
+        if isinstance(entry, LineProblem):
+            problems.append(entry)
+            continue
+        line, pin, nip = entry
         problem = _pin_problem(pin, nip)
         if problem is None and canonical_pin(pin) in wanted and wanted[canonical_pin(pin)][1] != nip:
             problem = "DUPLICATE_PIN"
@@ -135,12 +143,12 @@ def _pin_problem(pin: str, nip: str) -> str | None:
     return None
 
 
-def _json_pins(raw: bytes) -> list[tuple[int, str, str]]:
+def _json_pins(raw: bytes) -> list[_PinLine]:
     data = load_json(raw) if raw.strip() else None
     items = data.get("pins") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ValidationError("Badan permintaan harus berisi daftar 'pins'.", {"pins": "a list is required"})
-    entries = []
+    entries: list[_PinLine] = []
     for number, item in enumerate(items, start=1):
         pin = item.get("pin") if isinstance(item, dict) else None
         nip = item.get("nip") if isinstance(item, dict) else None
@@ -154,17 +162,21 @@ def _json_pins(raw: bytes) -> list[tuple[int, str, str]]:
     return entries
 
 
-def _csv_pins(raw: bytes) -> list[tuple[int, str, str]]:
+def _csv_pins(raw: bytes) -> list[_PinLine]:
+    """The lines of a `pin,nip` CSV, each read on its own (`punches.csv_cells`: a quote left open spoils its line
+    only); one that cannot be read is its line's INVALID_LINE."""
     lines = raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
-    delimiter = ";" if lines and lines[0].count(";") > lines[0].count(",") else ","
-    rows = list(csv.reader(lines, delimiter=delimiter))
-    if not rows or [cell.strip().casefold() for cell in rows[0][:2]] != ["pin", "nip"]:
+    if not lines or not is_csv_header(lines[0], ("pin", "nip")):
         raise ValidationError("Berkas CSV harus berkolom 'pin,nip'.", {"body": "header pin,nip required"})
-    return [
-        (number, cells[0].strip(), cells[1].strip() if len(cells) > 1 else "")
-        for number, cells in enumerate(rows[1:], start=2)
-        if any(cell.strip() for cell in cells)
-    ]
+    delimiter = csv_delimiter(lines[0])
+    entries: list[_PinLine] = []
+    for number, line in enumerate(lines[1:], start=2):
+        cells = csv_cells(line, delimiter)
+        if cells is None:
+            entries.append(LineProblem(number, "INVALID_LINE"))
+        elif any(cell.strip() for cell in cells):
+            entries.append((number, cells[0].strip(), cells[1].strip() if len(cells) > 1 else ""))
+    return entries
 
 
 # --- punches -------------------------------------------------------------------------------------------
@@ -186,7 +198,7 @@ def import_punches(
     access.require_admin(principal)
     units = access.units_of(principal, query.unor_id)
     file = parse_punch_file(*_file_body(raw, content_type), settings.tz)
-    batch = _resolve(principal, file.punches, units, query.offset_minutes, settings=settings, now=now)
+    batch = _resolve(principal, file.punches, units, query, settings=settings, now=now)
     batch.problems.extend(file.problems)
     planned, repeated = _plan(batch, timedelta(minutes=query.offset_minutes), settings, now)
     # Whose days the punches change is recorded before they are written: a retry after any later failure (the
@@ -256,9 +268,18 @@ def _file_body(raw: bytes, content_type: str) -> tuple[bytes, bool]:
     if content_type in CSV_TYPES:
         return data, True
     if content_type in GZIP_TYPES:
-        first = next((line for line in data[:4096].splitlines() if line.strip()), b"")
-        return data, first.lstrip(b"\xef\xbb\xbf").strip().lower().startswith(b"pin")
+        return data, _starts_as_csv(data)
     return data, False
+
+
+def _starts_as_csv(data: bytes) -> bool:
+    """Whether a file whose type its content tells (gzip) is a CSV: its first line's first cell, read as CSV,
+    begins with `pin` (an ATTLOG's begins with a PIN). Read as bytes, a spreadsheet's quoted header
+    (`"pin","timestamp"`) made the file an ATTLOG and every line an error."""
+    text = data[:4096].decode("utf-8", errors="replace").lstrip("\ufeff")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    cells = csv_cells(first, csv_delimiter(first)) or [""]
+    return cells[0].strip().casefold().startswith("pin")
 
 
 def _pin_directory(units: Sequence[str]) -> dict[str, set[str]]:
@@ -274,11 +295,14 @@ def _resolve(
     principal: Principal,
     punches: Sequence[RawPunch],
     units: Sequence[str],
-    offset_minutes: int,
+    query: ImportQuery,
     *,
     settings: Settings,
     now: datetime,
 ) -> _Batch:
+    """The punches' employees (an 18-digit PIN is the NIP; another PIN is looked up in `units`' maps), each punch
+    under the unit its employee was in that day, and the lines refused (`_punch_problem`; MOVED_EMPLOYEE when the
+    import names the machine's unit and a PIN it maps was someone in another unit that day)."""
     pins = _pin_directory(units) if any(not NIP_PATTERN.match(p.pin) for p in punches) else {}
     problems: list[LineProblem] = []
     unknown: set[str] = set()
@@ -293,17 +317,17 @@ def _resolve(
         else:
             unknown.add(punch.pin)
     employees = _employees(nip for _, nip in resolved)
-    skew = timedelta(minutes=offset_minutes)
+    skew = timedelta(minutes=query.offset_minutes)
     timed = [(punch, nip, (punch.local_time + skew).replace(tzinfo=settings.tz)) for punch, nip in resolved]
     then = _units_then(employees, {(nip, at.date()) for _, nip, at in timed}, settings)
     unit_ids = sorted({*(e.unor_id for e in employees.values()), *then.values()})
     cutovers = dict(zip(unit_ids, _parallel(runtime.timeclock().cutover_of, unit_ids), strict=True))
     per_nip: dict[str, list[tuple[int, datetime, str]]] = {}
     for punch, nip, at in timed:
-        employee = employees.get(nip)
-        if employee is not None:
-            employee = replace(employee, unor_id=then.get((nip, at.date()), employee.unor_id))
-        code = _punch_problem(principal, employee, at, cutovers, now)
+        current = employees.get(nip)
+        employee = None if current is None else replace(current, unor_id=then.get((nip, at.date()), current.unor_id))
+        moved = _moved_problem(punch, current, employee, at.date(), machine_unit=query.unor_id, tz=settings.tz)
+        code = moved or _punch_problem(principal, employee, at, cutovers, now)
         if code is not None:
             problems.append(LineProblem(punch.line, code, punch.pin))
         elif employee is not None:
@@ -319,6 +343,25 @@ def _units_then(
     movers = sorted((nip, day) for nip, day in days if nip in employees and employees[nip].unit_since is not None)
     units = _parallel(lambda key: recaps.unit_on(employees[key[0]], key[1], settings), movers)
     return dict(zip(movers, units, strict=True))
+
+
+def _moved_problem(
+    punch: RawPunch, current: Employee | None, then: Employee | None, day: date, *, machine_unit: str | None, tz: tzinfo
+) -> str | None:
+    """MOVED_EMPLOYEE when a PIN mapped by the machine's unit (`machine_unit`, the import's `unor_id`) was someone
+    surely in another unit on `day` (`current`: the employee now; `then`: as of that day, `recaps.unit_on`). PIN
+    maps carry no dates: after a move the old unit's PIN stays mapped until an admin maps it again, and a newcomer
+    given it had their punches booked to the one who left, in the new unit (absent there, present). Sure from the
+    move on, or before it when a stored day names the unit; before the move without one, `unit_on` answers the
+    current unit for want of the old: let through. An 18-digit PIN is the employee's own NIP, pressed wherever
+    they were, and is not asked (a machine shared by two units: decision 280); nor is an import naming no unit."""
+    if machine_unit is None or current is None or then is None or NIP_PATTERN.match(punch.pin):
+        return None
+    if then.unor_id == machine_unit:
+        return None
+    moved = recorded_day(current.unit_since, tz)
+    sure = moved is None or day >= moved or then.unor_id != current.unor_id
+    return "MOVED_EMPLOYEE" if sure else None
 
 
 def _punch_problem(
@@ -345,8 +388,10 @@ def _plan(batch: _Batch, skew: timedelta, settings: Settings, now: datetime) -> 
     twice in the file, or stored already by an earlier import). A punch stored already under another clock
     correction (`skew`, kept on the event) is refused per line (`OFFSET_CONFLICT`, added to `batch.problems`):
     the same file imported again with the correction it lacked gave every day a second set of punches, and the
-    earliest arrival and latest departure of the two counted (a 07:38 arrival judged 07:30)."""
-    reach = REPEAT_WINDOW + MAX_SKEW
+    earliest arrival and latest departure of the two counted (a 07:38 arrival judged 07:30). The stored punches
+    are read as far as two corrections can set one machine time apart (-1440 then +1440: two days; with one
+    day's reach a file imported at both stored a second set), plus a margin past the read's open end."""
+    reach = 2 * MAX_SKEW + REPEAT_WINDOW
 
     def one(nip: str) -> tuple[list[Event], int, list[LineProblem]]:
         punches = batch.per_nip[nip]

@@ -53,7 +53,9 @@ class LineError(Result):
         description="INVALID_LINE, INVALID_PIN, INVALID_NIP, INVALID_TIME, OUT_OF_RANGE, FUTURE_PUNCH, AFTER_CUTOVER, "
         "OUT_OF_SCOPE, OWN_RECORD (the importing admin's own NIP: another admin uploads it), UNKNOWN_EMPLOYEE, "
         "DUPLICATE_PIN, AMBIGUOUS_PIN, OFFSET_CONFLICT (stored already under another `offset_minutes`: not added "
-        "again), INACTIVE_EMPLOYEE (the employee was deactivated by that date: a PIN reused for a newcomer?)"
+        "again), INACTIVE_EMPLOYEE (the employee was deactivated by that date: a PIN reused for a newcomer?), "
+        "AMBIGUOUS_DATE (a day/month date either way round in a file whose dates show both orders), MOVED_EMPLOYEE "
+        "(with `unor_id`: a PIN that unit maps was someone in another unit that day, an old PIN of one who moved)"
     )
     message: str
 

@@ -49,6 +49,9 @@ def test_an_attlog_with_bom_crlf_padding_extra_columns_and_blank_lines() -> None
         ("1\tyesterday", "INVALID_TIME"),
         ("1;DROP\t2026-11-02 07:00:00", "INVALID_PIN"),
         ("1\t1999-12-31 23:00:00", "OUT_OF_RANGE"),
+        # an instant whose move into the regency's zone leaves the calendar (a 500 once)
+        ("1\t9999-12-31T23:00:00-05:00", "OUT_OF_RANGE"),
+        ("1\t0001-01-01T01:00:00+14:00", "OUT_OF_RANGE"),
         ("\t2026-11-02 07:00:00", "INVALID_PIN"),
     ],
 )
@@ -95,6 +98,31 @@ def test_a_file_of_day_month_year_dates_is_read_in_the_order_its_own_numbers_sho
     early = "pin,timestamp\n" + "".join(f"7,11/{d:02d}/2026 07:25:00\n" for d in (3, 4, 5, 6, 9, 10, 11))
     parsed = parse_punch_file(early.encode(), True, WIB)
     assert [p.local_time.date() for p in parsed.punches] == [date(2026, 11, d) for d in (3, 4, 5, 6, 9, 10, 11)]
+
+
+def test_a_file_whose_numbers_show_both_orders_re_dates_nothing() -> None:
+    # GIVEN a US export (month first: the 13th and 16th show it) with one line written day first (20/11)
+    days = (3, 4, 5, 13, 16)
+    data = "".join(f"7\t11/{d:02d}/2026 07:25:00\t1\t0\t0\n" for d in days) + "8\t20/11/2026 07:25:00\t1\t0\t0\n"
+    # WHEN it is read
+    parsed = parse_punch_file(data.encode(), False, WIB)
+    # THEN no date moves to another month: each date that its own numbers settle is read so (13, 16 and 20
+    # November), and each that could be either (11/03: 3 November or 11 March) is refused by line, with words
+    assert [(p.line, p.local_time.date()) for p in parsed.punches] == [
+        (4, date(2026, 11, 13)),
+        (5, date(2026, 11, 16)),
+        (6, date(2026, 11, 20)),
+    ]
+    assert [(p.line, p.code) for p in parsed.problems] == [(n, "AMBIGUOUS_DATE") for n in (1, 2, 3)]
+    assert "YYYY-MM-DD" in parsed.problems[0].message
+    # AND a date the same in both orders (11/11, 01/1) is no question
+    same = parse_punch_file(
+        b"7\t11/11/2026 07:25\n7\t01/1/2027 07:25\n7\t11/13/2026 07:25\n7\t20/11/2026 07:25\n", False, WIB
+    )
+    assert ([p.local_time.date() for p in same.punches], same.problems) == (
+        [date(2026, 11, 11), date(2027, 1, 1), date(2026, 11, 13), date(2026, 11, 20)],
+        [],
+    )
 
 
 def test_twelve_hour_times_keep_their_afternoon() -> None:
@@ -161,3 +189,33 @@ def test_the_sample_generator_writes_what_machines_write() -> None:
     first = min(p.local_time for p in parsed.punches if p.pin == "1")
     assert first == sample.punches["1"][0] + timedelta(minutes=3)
     assert {d.weekday() for times in sample.punches.values() for d in times} <= {0, 1, 2, 3, 4}
+
+
+def test_an_unmatched_quote_in_a_csv_spoils_no_other_line() -> None:
+    # GIVEN a CSV export whose name column opens a quote on line 2 and never closes it, then three good lines
+    data = (
+        "pin,timestamp,nama\n"
+        '7,2026-11-04 07:30:00,"Asep\n'
+        "7,2026-11-04 16:05:00,Asep\n"
+        "7,2026-11-05 07:20:00,Asep\n"
+        "7,2026-11-05 16:10:00,Asep\n"
+    )
+    # WHEN it is read
+    parsed = parse_punch_file(data.encode(), True, WIB)
+    # THEN the quote ends with its line: every punch is kept, none swallowed into line 2's name
+    assert [p.line for p in parsed.punches] == [2, 3, 4, 5]
+    assert parsed.problems == []
+
+
+def test_a_csv_line_too_large_to_read_is_that_line_s_error_not_the_file_s() -> None:
+    # GIVEN a quote opened before 8,000 lines (read together they make one field over the CSV reader's limit),
+    # and a line with a cell of 200,000 characters
+    opened = "pin,timestamp\n" + '7,"2026-11-02 07:30:00\n' + "".join(f"{i},2026-11-02 07:20:00\n" for i in range(8000))
+    huge = "pin,timestamp\n7," + "x" * 200_000 + "\n8,2026-11-02 07:31:00\n"
+    # WHEN they are read THEN nothing is raised (a 500): the good lines are kept, the bad one reported by number
+    assert len(parse_punch_file(opened.encode(), True, WIB).punches) == 8001
+    parsed = parse_punch_file(huge.encode(), True, WIB)
+    assert ([p.line for p in parsed.punches], [(p.line, p.code) for p in parsed.problems]) == (
+        [3],
+        [(2, "INVALID_LINE")],
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -122,6 +123,38 @@ def test_a_file_imported_again_with_another_clock_correction_adds_no_second_set_
     assert (same.imported, same.duplicates, same.errors) == (0, 2, [])
 
 
+def test_opposite_one_day_corrections_of_one_file_add_no_second_set_of_punches(unit: Repositories) -> None:
+    # GIVEN Asep's Wednesday on a machine whose date was taken a day ahead, imported with -1440 (stored Tuesday)
+    log = attlog((A, "2026-11-04 07:30:00"), (A, "2026-11-04 16:00:00"))
+    first = fingerprint.import_punches(
+        SUPER, log, "text/plain", ImportQuery.model_validate({"offset_minutes": "-1440"}), settings=SETTINGS, now=NOW
+    )
+    assert first.imported == 2
+    # WHEN the same file is imported again with the opposite correction (+1440: two days from the stored punches)
+    again = fingerprint.import_punches(
+        SUPER, log, "text/plain", ImportQuery.model_validate({"offset_minutes": "1440"}), settings=SETTINGS, now=NOW
+    )
+    # THEN the punches are known by the machine's own time however far the two corrections lie apart: nothing is
+    # added, every line says so (decision 278), and Thursday gets no punches of its own
+    assert (again.imported, [(e.line, e.code) for e in again.errors]) == (
+        0,
+        [(1, "OFFSET_CONFLICT"), (2, "OFFSET_CONFLICT")],
+    )
+    assert len([e for e in runtime.events().events_between(A, NOW - timedelta(days=30), NOW) if e.source]) == 2
+
+
+def test_a_gzipped_csv_with_a_quoted_header_is_read_as_the_csv_it_is(unit: Repositories) -> None:
+    # GIVEN a CSV saved by a spreadsheet that quotes every cell, header too, gzipped as the console sends files
+    data = f'"pin","timestamp"\r\n"{A}","2026-11-02 07:30:00"\r\n"{A}","2026-11-02 16:05:00"\r\n'.encode()
+    # WHEN it is imported
+    result = fingerprint.import_punches(
+        SUPER, gzip.compress(data), "application/gzip", ImportQuery(), settings=SETTINGS, now=NOW
+    )
+    # THEN it is read as a CSV, as it is when sent uncompressed: not taken for an ATTLOG and refused line by line
+    assert (result.imported, result.errors) == (2, [])
+    assert stored(A, MONDAY) == ("H", 0)
+
+
 def test_a_corrected_import_keeps_its_correction_and_is_known_by_the_machine_s_own_time(unit: Repositories) -> None:
     # GIVEN a file imported with +8 (07:30 on the machine stored as 07:38)
     log = attlog((A, "2026-11-02 07:30:00"))
@@ -145,6 +178,32 @@ def test_a_punch_after_its_employee_left_is_refused_not_stored_on_them(
     result = import_file(attlog((A, "2026-11-02 07:20:00"), (A, "2026-11-04 07:21:00")))
     # THEN Monday's punch counts, and Wednesday's is refused by line: not stored on someone who had left
     assert (result.imported, [(e.line, e.code) for e in result.errors]) == (1, [(2, "INACTIVE_EMPLOYEE")])
+
+
+def test_a_stale_pin_of_an_employee_who_moved_is_not_booked_to_their_new_unit(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN PIN 7 of U1's machine mapped to Asep, who moved to U2 on Thursday 5 November
+    unit.people.upsert_unit("U2", "Pustu Cilame")
+    assert fingerprint.put_pins(SUPER, f"pin,nip\n7,{A}\n".encode(), "text/csv", NOW).mapped == 1
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 5, 3, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U2"))
+    # WHEN a super admin imports U1's machine log (its unit named), in which U1's newcomer now presses PIN 7 on
+    # Monday 9 November, beside Asep's own Monday 2 November; and Asep once pressed his NIP there on the 10th
+    log = attlog(("7", "2026-11-02 07:20:00"), ("7", "2026-11-09 07:20:00"), ("7", "2026-11-09 16:05:00"))
+    query = ImportQuery.model_validate({"unor_id": "U1"})
+    result = fingerprint.import_punches(
+        SUPER, log + attlog((A, "2026-11-10 07:25:00")), "text/plain", query, settings=SETTINGS, now=NOW
+    )
+    # THEN the 9th is refused by line (Asep was in U2 by then: the newcomer's punches would make him present
+    # there), while his 2nd counts in U1, and a punch by his own NIP is his wherever he pressed it
+    assert (result.imported, [(e.line, e.code) for e in result.errors]) == (
+        2,
+        [(2, "MOVED_EMPLOYEE"), (3, "MOVED_EMPLOYEE")],
+    )
+    booked = [(e.unor_id, e.local_date) for e in runtime.events().events_between(A, NOW - timedelta(days=30), NOW)]
+    assert booked == [("U1", "2026-11-02"), ("U2", "2026-11-10")]
+    assert "unit lain" in result.errors[0].message
 
 
 @contextmanager
@@ -235,3 +294,18 @@ def test_a_cut_over_changed_after_a_failed_re_run_judges_the_days_of_both_change
     # THEN Tuesday, which the failed change left, is judged too: Monday's punches count, Tuesday's do not
     assert moved.recapped == ["2026-11-02", "2026-11-03"]
     assert [stored(A, MONDAY), stored(A, TUESDAY)] == [("H", 0), ("TK", None)]
+
+
+def test_an_unmatched_quote_in_a_pin_file_spoils_no_other_line(unit: Repositories) -> None:
+    # GIVEN a PIN map whose second line opens a quote it never closes, and Nina's line after it
+    pins = f'pin,nip\n7,"{A}\n8,{N}\n'.encode()
+    # WHEN it is uploaded THEN both PINs are mapped: Nina's line is not swallowed into Asep's NIP
+    result = fingerprint.put_pins(SUPER, pins, "text/csv", NOW)
+    assert (result.mapped, result.errors) == (2, [])
+    assert runtime.timeclock().pins_of_unit("U1") == {"7": A, "8": N}
+    # AND a quote opened before 8,000 lines (one field over the CSV reader's limit when read together), or a cell
+    # of 200,000 characters, is an error of its line, not a 500
+    opened = f'pin,nip\n9,"{A}\n'.encode() + b"".join(b"%d,%s\n" % (i, A.encode()) for i in range(10, 8010))
+    assert fingerprint.put_pins(SUPER, opened, "text/csv", NOW).mapped == 8001
+    huge = fingerprint.put_pins(SUPER, f"pin,nip\n7,{'x' * 200_000}\n8,{N}\n".encode(), "text/csv", NOW)
+    assert (huge.mapped, [(e.line, e.code) for e in huge.errors]) == (1, [(2, "INVALID_LINE")])
