@@ -6,6 +6,7 @@ Identifier rules (the 18-digit NIP, device ids) live here too, so that every lay
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -333,9 +334,23 @@ class AttemptClaim:
 ADDRESS_WINDOW_S = 60
 
 
+# An IPv6 host is given a whole /64 (a phone on a mobile network, a home line, any rented server): its failed
+# logins are counted by that prefix, or a new address each request would give it a new budget each time.
+IPV6_HOST_PREFIX = 64
+
+
 def address_scope(address: str) -> str:
-    """The name under which a source address's failed logins are limited."""
-    return f"ip#{address}"
+    """The name under which a source address's failed logins are limited: an IPv4 address as it is, an IPv6 one
+    by its /64 (`IPV6_HOST_PREFIX`), an IPv4-mapped IPv6 one as its IPv4 address; anything else as written."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return f"ip#{address}"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return f"ip#{ip.ipv4_mapped}"
+        return f"ip#{ipaddress.IPv6Network((ip, IPV6_HOST_PREFIX), strict=False)}"
+    return f"ip#{ip}"
 
 
 Holder = TypeVar("Holder", Employee, AdminUser)

@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.auth import codes, passwords
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Employee, Principal, address_scope
 from chalicelib.errors import (
     AccountInactiveError,
     ForbiddenError,
@@ -185,6 +185,27 @@ def test_one_address_may_fail_thirty_times_a_minute(people: Repositories) -> Non
     assert answer(lambda: login(NIP, PASSWORD, NOW + timedelta(seconds=10))) == "RATE_LIMITED"
     assert login(NIP, PASSWORD, NOW + timedelta(seconds=10), "10.0.0.2")
     assert login(NIP, PASSWORD, NOW + timedelta(seconds=60))
+
+
+def test_an_ipv6_host_fails_thirty_times_a_minute_whichever_address_of_its_64_it_sends_from(
+    people: Repositories,
+) -> None:
+    # WHEN one host fails 30 logins from 30 addresses of its /64 (a new interface id each request)
+    for i in range(30):
+        nip = f"1999123120201210{i:02d}"
+        failed = answer(lambda i=i, nip=nip: login(nip, "salah-sekali", NOW, f"2001:db8:1:2::{i + 1:x}"))
+        assert failed == "INVALID_CREDENTIALS"
+    # THEN any address of that /64 is refused for the rest of the minute, and another /64, or IPv4, is not
+    assert answer(lambda: login(NIP, PASSWORD, NOW + timedelta(seconds=10), "2001:db8:1:2:ffff::1")) == "RATE_LIMITED"
+    assert login(NIP, PASSWORD, NOW + timedelta(seconds=10), "2001:db8:1:3::1")
+    assert login(NIP, PASSWORD, NOW + timedelta(seconds=10), "10.0.0.2")
+
+
+def test_an_address_is_limited_by_the_host_it_names() -> None:
+    assert address_scope("203.0.113.7") == "ip#203.0.113.7"
+    assert address_scope("2001:db8:1:2:aaaa::1") == address_scope("2001:DB8:1:2::2") == "ip#2001:db8:1:2::/64"
+    assert address_scope("::ffff:203.0.113.7") == "ip#203.0.113.7"  # an IPv4 client seen through IPv6
+    assert address_scope("not-an-address") == "ip#not-an-address"
 
 
 class MacRuns:
