@@ -44,6 +44,10 @@ FACE_POLICIES = ("default", "cc0")
 # The longest a regency may let a phone keep an offline capture (`SMART_OFFLINE_MAX_AGE_H`): the app sends it again
 # under its client_request_id until then, so the store remembers a request's answer at least that long.
 OFFLINE_MAX_AGE_H_LIMIT = 24 * 14
+# The longest sessions a stage may be configured with (SMART_TOKEN_TTL_S, SMART_EMPLOYEE_TOKEN_TTL_S): a token
+# issued under an earlier, longer setting still lives that long (`longest_token_ttl`).
+ADMIN_TOKEN_TTL_LIMIT_S = 30 * 86400
+EMPLOYEE_TOKEN_TTL_LIMIT_S = 90 * 86400
 
 _N = TypeVar("_N", int, float)
 
@@ -147,6 +151,12 @@ class Settings:
         return self.antispoof != "off"
 
 
+def longest_token_ttl(role: str) -> int:
+    """How long a token of `role` may live whatever the setting now: one issued before the setting was shortened
+    keeps its own expiry."""
+    return EMPLOYEE_TOKEN_TTL_LIMIT_S if role == "employee" else ADMIN_TOKEN_TTL_LIMIT_S
+
+
 def _get(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
     value = env.get(name)
     if value is None or value.strip() == "":
@@ -239,8 +249,8 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         table_prefix=_require(env, "SMART_TABLE_PREFIX", f"smart-{stage}-"),
         bucket=_require(env, "SMART_BUCKET", f"smart-{stage}-data"),
         token_secret=_token_secret(env, stage),
-        token_ttl_s=_int(env, "SMART_TOKEN_TTL_S", 12 * 3600, 60, 30 * 86400),
-        employee_token_ttl_s=_int(env, "SMART_EMPLOYEE_TOKEN_TTL_S", 30 * 86400, 60, 90 * 86400),
+        token_ttl_s=_int(env, "SMART_TOKEN_TTL_S", 12 * 3600, 60, ADMIN_TOKEN_TTL_LIMIT_S),
+        employee_token_ttl_s=_int(env, "SMART_EMPLOYEE_TOKEN_TTL_S", 30 * 86400, 60, EMPLOYEE_TOKEN_TTL_LIMIT_S),
         bootstrap_admin_password=_bootstrap_password(env, stage),
         model_dir=Path(_require(env, "SMART_MODEL_DIR", str(Path.home() / ".cache" / "smart" / "models"))),
         face_threads=_int(env, "SMART_FACE_THREADS", 1, 1, 16),

@@ -74,8 +74,10 @@ def activate(call: Call, body: schema.ActivateRequest) -> schema.EmployeeToken:
 def employee_login(call: Call, body: schema.EmployeeLoginRequest) -> schema.EmployeeToken:
     """Employee login from the bound phone.
 
-    **Roles:** none. 403 `DEVICE_MISMATCH` when the phone is not the bound one; when no phone is bound (after a
-    reset) this phone gets bound.
+    **Roles:** none. 403 `DEVICE_MISMATCH` when the phone is not the bound one (it counts as a failed attempt
+    towards the 429 `RATE_LIMITED` limits; an admin's device reset clears the account's); when no phone is bound
+    (after a reset) this phone gets bound. Failed attempts are limited per account and per source address (an
+    IPv6 address by its /64).
     """
     return _employee_token(auth.employee_login(body, call.settings, call.now, call.source_address))
 

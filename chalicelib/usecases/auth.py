@@ -43,7 +43,7 @@ from chalicelib.errors import (
     RateLimitedError,
     UnauthenticatedError,
 )
-from chalicelib.settings import Settings
+from chalicelib.settings import Settings, longest_token_ttl
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.usecases import mfa
 from chalicelib.usecases.access import require_super_admin
@@ -81,10 +81,12 @@ def verify_guarded(
     source: str | None,
     settings: Settings,
     now: datetime,
+    refused_still: Callable[[], None] | None = None,
 ) -> None:
     """Run `evaluate` (one KDF check of a secret) within the login limits of the account `kind`/`key` and of
     the source address; RATE_LIMITED (not evaluated) beyond them, INVALID_CREDENTIALS when it answers False.
-    A success gives the attempt back; a failure keeps it for the window."""
+    A success gives the attempt back; a failure keeps it for the window, and so does a right secret that
+    `refused_still` (run after it) refuses all the same."""
     people = runtime.people()
     address = None
     if source:
@@ -97,6 +99,8 @@ def verify_guarded(
         raise RateLimitedError(claim.retry_after_s)
     if not evaluate():
         raise InvalidCredentialsError()
+    if refused_still is not None:
+        refused_still()
     people.release_login_attempt(scope, claim.slot)
     if source and address is not None and address.slot is not None:
         people.release_address_attempt(source, address.slot)
@@ -117,10 +121,13 @@ def _password_checked(
     source: str | None,
     settings: Settings,
     now: datetime,
+    refused_still: Callable[[], None] | None = None,
 ) -> Account[Holder]:
-    """The account read for `kind`/`key` once its password proved right within the login limits."""
+    """The account read for `kind`/`key` once its password proved right within the login limits (and
+    `refused_still` did not refuse it: `verify_guarded`)."""
     stored = account.credentials.password_hash if account is not None else None
-    verify_guarded(kind, key, partial(_secret_matches, password, stored), source=source, settings=settings, now=now)
+    check = partial(_secret_matches, password, stored)
+    verify_guarded(kind, key, check, source=source, settings=settings, now=now, refused_still=refused_still)
     if account is None:  # pragma: no cover - the dummy hash matches no password
         raise InvalidCredentialsError()
     return account
@@ -323,14 +330,24 @@ def employee_login(
 ) -> IssuedToken:
     nip, device_id = request.nip, request.device_id
     read = runtime.people().employee_account(nip)
-    account = _password_checked("employee", nip, read, request.password, source=source, settings=settings, now=now)
+
+    def on_another_phone() -> None:
+        """DEVICE_MISMATCH for the right password from a phone other than the bound one, its attempt kept as a
+        failed one's: given back, it let whoever holds the password confirm it (403, not 401) and ask again
+        without limit until an admin's reset freed the account, then bind their own phone with the next try."""
+        holder = read.holder if read is not None else None
+        if holder is not None and holder.active and holder.device_id not in (None, device_id):
+            raise _account_on_other_phone()
+
+    account = _password_checked(
+        "employee", nip, read, request.password, source=source, settings=settings, now=now,
+        refused_still=on_another_phone,
+    )  # fmt: skip
     employee = account.holder
     if not employee.active:
         raise AccountInactiveError()
     if employee.device_id is None:
         _bind(employee.nip, device_id, None, request.device_fingerprint, "login")
-    elif employee.device_id != device_id:
-        raise _account_on_other_phone()
     return _employee_token(employee, device_id, settings, now)
 
 
@@ -373,8 +390,9 @@ def logout(principal: Principal, settings: Settings, now: datetime) -> None:
         if session is None or holder is None:
             people.revoke_tokens(kind, key)
             return
-        # No token of this session outlives this instant: the mark can be forgotten after it.
-        until = epoch(now) + settings.token_ttl_for(principal.role)
+        # No token of this session outlives this instant, whatever the setting was when it was issued (shortened
+        # since, the setting's lifetime would forget the mark while a token of the old one still lived).
+        until = epoch(now) + longest_token_ttl(principal.role)
         people.end_session(kind, key, ended_marker(until, session), holder.sessions.expired(epoch(now)))
     except ConditionFailed as exc:  # pragma: no cover - authenticate read the account
         raise UnauthenticatedError() from exc

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from chalicelib import runtime
 from chalicelib.auth import codes
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Employee, Principal, login_scope
 from chalicelib.errors import AccountInactiveError, ForbiddenError, NotFoundError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
@@ -58,6 +58,9 @@ def reset_device(actor: Principal, nip: str, now: datetime) -> None:
         except ConditionFailed:
             if attempt == RESET_ATTEMPTS - 1:
                 raise
+    # The admin who frees the account for a new phone has the employee before them: the attempts the new phone
+    # spent while still refused (DEVICE_MISMATCH counts as a failed login) do not keep them waiting 15 minutes.
+    runtime.people().clear_login_attempts(login_scope("employee", nip))
     runtime.audit().record(actor.subject, "employee.reset_device", nip)
 
 

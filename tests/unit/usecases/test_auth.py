@@ -7,6 +7,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -206,6 +207,24 @@ def test_an_address_is_limited_by_the_host_it_names() -> None:
     assert address_scope("2001:db8:1:2:aaaa::1") == address_scope("2001:DB8:1:2::2") == "ip#2001:db8:1:2::/64"
     assert address_scope("::ffff:203.0.113.7") == "ip#203.0.113.7"  # an IPv4 client seen through IPv6
     assert address_scope("not-an-address") == "ip#not-an-address"
+
+
+def test_the_right_password_from_another_phone_counts_as_a_failed_login_until_an_admin_resets_the_phone(
+    people: Repositories,
+) -> None:
+    def from_another_phone(at: datetime) -> str:
+        request = EmployeeLoginRequest(nip=NIP, password=PASSWORD, device_id="ponsel-penyerang")
+        return answer(lambda: auth.employee_login(request, SETTINGS, at, f"10.9.0.{at.second}"))
+
+    # GIVEN someone who knows the employee's password, on a phone of their own
+    # WHEN they log in five times: refused (the account is on another phone), each try spent as a failure
+    assert [from_another_phone(NOW + timedelta(seconds=i)) for i in range(5)] == ["DEVICE_MISMATCH"] * 5
+    # THEN the next is not even evaluated: no unlimited polling for the moment the account is freed
+    assert from_another_phone(NOW + timedelta(seconds=5)) == "RATE_LIMITED"
+    # AND once an admin, the employee before them, resets the phone, the employee's new phone logs in at once
+    onboarding.reset_device(Principal("budi", "unit_admin", frozenset({"U1"})), NIP, NOW + timedelta(seconds=6))
+    request = EmployeeLoginRequest(nip=NIP, password=PASSWORD, device_id="ponsel-baru")
+    assert auth.employee_login(request, SETTINGS, NOW + timedelta(seconds=7), "10.0.0.1").token
 
 
 class MacRuns:
@@ -501,6 +520,22 @@ def test_an_employee_s_session_lasts_a_month_and_a_logged_out_one_stays_ended(pe
     # THEN the first token, still within its month, stays ended
     with pytest.raises(UnauthenticatedError):
         auth.authenticate(bearer(first.token), SETTINGS, later)
+
+
+def test_a_logged_out_session_stays_ended_when_sessions_are_made_shorter_meanwhile(people: Repositories) -> None:
+    # GIVEN a session of 90 days (the stage's setting then), its token copied by a thief, then logged out under
+    # a setting shortened to 30 days (after an incident, say)
+    long, short = replace(SETTINGS, employee_token_ttl_s=90 * 86400), replace(SETTINGS, employee_token_ttl_s=30 * 86400)
+    request = EmployeeLoginRequest(nip=NIP, password=PASSWORD, device_id=PHONE)
+    stolen = auth.employee_login(request, long, NOW, None).token
+    auth.logout(auth.authenticate(bearer(stolen), short, NOW), short, NOW)
+    # WHEN 31 days later another session logs out (forgetting the marks of sessions no token can still use)
+    later = NOW + timedelta(days=31)
+    other = auth.employee_login(request, short, later, None).token
+    auth.logout(auth.authenticate(bearer(other), short, later), short, later)
+    # THEN the stolen token, still within its 90 days, stays ended
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(bearer(stolen), short, later + timedelta(minutes=1))
 
 
 def test_a_deactivated_employee_is_refused_at_once(people: Repositories) -> None:
