@@ -62,6 +62,8 @@ def activation_codes(call: Call, unor_id: str, body: schema.ActivationSheetReque
     **Roles:** unit_admin (own units), super_admin. `only_not_activated` (default true) skips employees with a
     bound phone. Each card: name, NIP, code, expiry, a QR code opening the app's activation screen filled in,
     and short instructions. `sheet_url` is a signed link valid at most 15 minutes. One audit entry per batch.
+    An employee whose phone was reset and one of whose faces the caller put on within 7 days gets no card: a
+    code of the caller's would be refused at its use (four eyes); another admin issues it.
     """
     base_url = call.settings.public_base_url or call.origin
     return activation_sheet.issue(call.principal, unor_id, body, call.settings, now=call.now, base_url=base_url)

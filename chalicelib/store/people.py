@@ -211,12 +211,15 @@ class PeopleRepository(Protocol):
         reset_by: str = "",
         *,
         revoke: bool = False,
+        approvals_seen: int | None = None,
     ) -> None:
         """Bind the phone to the employee: ConditionFailed when the phone serves someone else or the employee
         has another phone. With `password_hash`, set the password and spend the activation code. The phone's
         `fingerprint` (as the app reported it, or None) replaces any earlier one. With `reset_by` (an admin's name),
         the binding is noted as a device reset by that admin (`Employee.device_reset_by/_at`: four eyes after it).
-        With `revoke`, every earlier session ends in the same write (token version + 1, as `revoke_tokens`)."""
+        With `revoke`, every earlier session ends in the same write (token version + 1, as `revoke_tokens`).
+        With `approvals_seen` (`Employee.face_approvals` as the caller's four-eyes check read it), also
+        ConditionFailed when a face was approved on the employee since, as for `release_device`."""
         ...
 
     def release_device(
@@ -562,9 +565,13 @@ class DynamoPeopleRepository:
         reset_by: str = "",
         *,
         revoke: bool = False,
+        approvals_seen: int | None = None,
     ) -> None:
         """Bind a phone to an employee atomically: a phone serves one employee, an employee one phone."""
         now = iso(utc_now())
+        condition: Condition = EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id)
+        if approvals_seen is not None:
+            condition &= _approvals_still(approvals_seen)
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(
                 DeviceModel(device_id, nip=nip, bound_at=now),
@@ -587,11 +594,7 @@ class DynamoPeopleRepository:
                 actions += [EmployeeModel.device_reset_by.set(reset_by), EmployeeModel.device_reset_at.set(now)]
             if revoke:
                 actions += [EmployeeModel.token_version.add(1), EmployeeModel.kept_session.remove()]
-            tx.update(
-                EmployeeModel(nip),
-                actions=actions,
-                condition=EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id),
-            )
+            tx.update(EmployeeModel(nip), actions=actions, condition=condition)
 
     def release_device(
         self, nip: str, device_id: str | None, actor: str | None = None, *, approvals_seen: int | None = None

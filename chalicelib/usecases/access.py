@@ -8,8 +8,13 @@ changes nothing: `require_may_change` is run for every state-changing route by `
 from __future__ import annotations
 
 from chalicelib import runtime
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ForbiddenError, ValidationError
+
+
+def employee_of(principal: Principal) -> Employee | None:
+    """The calling employee's record: the one `authenticate` read, else read now."""
+    return principal.employee or runtime.people().get_employee(principal.subject)
 
 
 def require_admin(principal: Principal) -> None:

@@ -25,7 +25,7 @@ from chalicelib.errors import ConflictError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.photos import export_key
-from chalicelib.usecases import access, directory
+from chalicelib.usecases import access, directory, faces
 from chalicelib.usecases.auth import epoch
 from chalicelib.usecases.disclosure import evidence_ttl_s
 from chalicelib.usecases.schemas.admin_views import ActivationSheet, ActivationSheetRequest
@@ -73,13 +73,16 @@ def issue(
 ) -> ActivationSheet:
     """New codes for the unit's active employees (only those without a bound phone, by default), a PDF of their
     cards in the bucket, one audit entry for the batch. An operator's own record is left out: their code comes
-    from another admin (`access.require_not_own`)."""
+    from another admin (`access.require_not_own`); so is a reset employee whose code from this admin would be
+    refused at its use (`refused_at_use`: the audit entry names them)."""
     unit = directory.unit_in_scope(actor, unor_id)
-    employees = [
+    candidates = [
         e
         for e in runtime.people().iter_employees_of_unit(unor_id)
         if e.active and not (body.only_not_activated and e.device_bound) and not access.is_own(actor, e.nip)
     ]
+    four_eyes = [e.nip for e in candidates if refused_at_use(actor, e, now)]
+    employees = [e for e in candidates if e.nip not in four_eyes]
     expires = epoch(now) + settings.activation_ttl_s
     expires_at = datetime.fromtimestamp(expires, tz=now.tzinfo)
     printed = expires_at.astimezone(settings.tz).strftime("%d-%m-%Y %H:%M")
@@ -96,15 +99,26 @@ def issue(
     object_key = export_key(filename)
     store = runtime.photos(settings)
     store.put(object_key, pdf, "application/pdf")
-    runtime.audit().record(
-        actor.subject,
-        "unit.activation_codes",
-        unor_id,
-        {"count": len(cards), "only_not_activated": body.only_not_activated},
-        role=actor.role,
-    )
+    detail: dict[str, object] = {"count": len(cards), "only_not_activated": body.only_not_activated}
+    if four_eyes:  # left out: their code comes from another admin
+        detail["four_eyes"] = four_eyes
+    runtime.audit().record(actor.subject, "unit.activation_codes", unor_id, detail, role=actor.role)
     url = store.presign(object_key, evidence_ttl_s(settings), filename)
     return ActivationSheet(count=len(cards), expires_at=iso(expires_at), sheet_url=url)
+
+
+def refused_at_use(actor: Principal, employee: Employee, now: datetime) -> bool:
+    """Whether the employee's code from `actor` would be refused when used: an account activated before, one of
+    whose faces `actor` put on within FOUR_EYES (`auth.bind_first_phone`, decision 312). Read only for an employee
+    whose phone was reset and not bound again, with an approved face: the default sheet's only accounts activated
+    before, few. A bound employee on a reprint for all is not read (a read each, 500 in a unit, would cost seconds
+    of the sheet's 29 s): their card is refused at its use."""
+    if employee.device_bound or employee.device_reset_at is None or not employee.enrolled:
+        return False
+    if not faces.vouched_by(actor.subject, employee.nip, now):
+        return False
+    account = runtime.people().employee_account(employee.nip)
+    return account is not None and account.credentials.password_hash is not None
 
 
 def _card(employee: Employee, code: str, expires: str, base_url: str) -> Card:

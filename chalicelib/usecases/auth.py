@@ -38,6 +38,7 @@ from chalicelib.domain.people import (
 from chalicelib.errors import (
     AccountInactiveError,
     DeviceMismatchError,
+    ForbiddenError,
     InvalidCredentialsError,
     NotFoundError,
     RateLimitedError,
@@ -45,7 +46,7 @@ from chalicelib.errors import (
 )
 from chalicelib.settings import Settings, longest_token_ttl
 from chalicelib.store.base import ConditionFailed, iso
-from chalicelib.usecases import mfa
+from chalicelib.usecases import faces, mfa
 from chalicelib.usecases.access import require_super_admin
 from chalicelib.usecases.schemas.core import (
     ActivateRequest,
@@ -57,6 +58,10 @@ from chalicelib.usecases.schemas.core import (
 # A hash of a secret nobody knows, with the default KDF cost: what an unknown account's (or an account
 # without a password's) secret is checked against, so that every login runs the KDF once.
 _DUMMY_HASH = passwords.hash_secret(secrets.token_urlsafe(32))
+# An activation again checked and written again when a face was approved on the employee between the four-eyes
+# check of its code's issuer and its binding (`bind_device(approvals_seen=...)`); the last refusal is answered
+# (503 "changed meanwhile": nothing was written, the code still works).
+BIND_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -204,17 +209,30 @@ def _bind(
     *,
     reset_by: str = "",
     revoke: bool = False,
+    approvals_seen: int | None = None,
 ) -> None:
     """Bind the phone to the employee, audited (`employee.device_bind`: which phone, by activation or the first
     login after a reset): the step that decides whose phone checks in as whom. With `revoke`, earlier sessions
-    end in the same write, so that no later failure (the audit entry's) can leave them admitted."""
+    end in the same write, so that no later failure (the audit entry's) can leave them admitted. With
+    `approvals_seen`, ConditionFailed when a face was approved on the employee since (the caller checks again)."""
+    people = runtime.people()
     try:
-        runtime.people().bind_device(nip, device_id, password_hash, fingerprint, reset_by=reset_by, revoke=revoke)
+        people.bind_device(
+            nip, device_id, password_hash, fingerprint, reset_by=reset_by, revoke=revoke, approvals_seen=approvals_seen
+        )
     except ConditionFailed as exc:
+        if approvals_seen is not None and _approved_since(nip, approvals_seen):
+            raise
         # Either this phone belongs to someone else, or the employee has another phone: each says what to do.
-        owner = runtime.people().device_owner(device_id)
+        owner = people.device_owner(device_id)
         raise (_phone_of_other() if owner not in (None, nip) else _account_on_other_phone()) from exc
     _audit_bind(nip, device_id, fingerprint, how)
+
+
+def _approved_since(nip: str, seen: int) -> bool:
+    """Whether a face was approved on the employee since their count of approvals read `seen`."""
+    found = runtime.people().get_employee(nip)
+    return found is not None and found.face_approvals != seen
 
 
 def _audit_bind(nip: str, device_id: str, fingerprint: str | None, how: str) -> None:
@@ -250,6 +268,11 @@ def _account_on_other_phone() -> DeviceMismatchError:
 WRONG_CODE = (
     "Kode aktivasi salah atau sudah kedaluwarsa. Periksa NIP dan kodenya; bila kartu sudah lama atau dicetak "
     "ulang, minta kode baru ke admin unit."
+)
+# A code used on an account activated before, from an admin who put one of its faces on within 7 days.
+CODE_OF_VOUCHER = (
+    "Kode aktivasi ini harus dibuat admin lain: admin yang membuatnya mendaftarkan wajah Anda dalam 7 hari terakhir. "
+    "Minta kode baru ke admin lain."
 )
 
 
@@ -316,13 +339,45 @@ def bind_first_phone(
     what `activate` does, with a password hash computed once instead of one scrypt per phone.
     """
     holder = account.holder
-    again = account.credentials.password_hash is not None
-    # Activated again (a new code): noted as a device reset by the code's issuer, four eyes on faces after it.
-    reset_by = (holder.code_issued_by or "") if again else ""
-    _bind(holder.nip, device_id, password_hash, fingerprint, "activation", reset_by=reset_by, revoke=again)
-    if again:  # the bind moved the token version on (a revocation racing it makes this token refused: log in)
-        holder = replace(holder, token_version=holder.token_version + 1)
-    return _employee_token(holder, device_id, settings, now)
+    if account.credentials.password_hash is None:  # a first activation moves no one's account (decision 312)
+        _bind(holder.nip, device_id, password_hash, fingerprint, "activation")
+        return _employee_token(holder, device_id, settings, now)
+    issuer = holder.code_issued_by or ""
+    for attempt in range(1, BIND_ATTEMPTS + 1):
+        try:
+            _bind_again(issuer, holder, device_id, password_hash, fingerprint=fingerprint, now=now)
+            break
+        except ConditionFailed:  # a face approved since the check: checked again with the employee read now
+            if attempt == BIND_ATTEMPTS:
+                raise
+            holder = runtime.people().get_employee(holder.nip) or holder
+    # The bind moved the token version on (a revocation racing it makes this token refused: log in).
+    return _employee_token(replace(holder, token_version=holder.token_version + 1), device_id, settings, now)
+
+
+def _bind_again(
+    issuer: str, employee: Employee, device_id: str, password_hash: str, *, fingerprint: str | None, now: datetime
+) -> None:
+    """The binding of an account activated before, with a new code: noted as a device reset by the code's issuer
+    (four eyes on faces after it), every earlier session ended. Refused to an issuer who vouched for one of the
+    employee's faces (`_code_not_vouched_by`); ConditionFailed when a face was approved since `employee` was read
+    (the issuer stays the one of the code checked: a code issued meanwhile is another code)."""
+    seen = _code_not_vouched_by(issuer, employee, now)
+    nip = employee.nip
+    _bind(nip, device_id, password_hash, fingerprint, "activation", reset_by=issuer, revoke=True, approvals_seen=seen)
+
+
+def _code_not_vouched_by(issuer: str, employee: Employee, now: datetime) -> int | None:
+    """403 four_eyes when the code's issuer put one of the employee's approved faces on within FOUR_EYES: a code
+    moves an activated account to whichever phone uses it, as a device reset frees it, and neither is for the
+    admin whose face it may be (`faces.vouched_by`, decisions 173, 312). The check is a read: the count of
+    approvals it goes with (`Employee.face_approvals`, read before it) conditions the binding, so that a face
+    approved meanwhile makes it check again. None for a code without an issuer (issued before they were noted)."""
+    if not issuer:
+        return None
+    if faces.vouched_by(issuer, employee.nip, now):
+        raise ForbiddenError(CODE_OF_VOUCHER, {"reason": "four_eyes"})
+    return employee.face_approvals
 
 
 def employee_login(
@@ -443,8 +498,3 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
 
 def _token_fits(principal: Principal, admin: AdminUser) -> bool:
     return admin.active and admin.role == principal.role and admin.unit_ids == principal.unit_ids
-
-
-def employee_of(principal: Principal) -> Employee | None:
-    """The calling employee's record: the one `authenticate` read, else read now."""
-    return principal.employee or runtime.people().get_employee(principal.subject)

@@ -61,7 +61,7 @@ from chalicelib.store.people import cached_unit
 from chalicelib.store.photos import photo_key
 from chalicelib.store.sightings import Sighting
 from chalicelib.usecases import faces, recaps
-from chalicelib.usecases.auth import employee_of
+from chalicelib.usecases.access import employee_of
 from chalicelib.usecases.schemas.attendance import (
     ChallengeIssued,
     CheckinAnswer,

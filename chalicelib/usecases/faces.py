@@ -50,7 +50,7 @@ from chalicelib.store.faces import (
 )
 from chalicelib.store.photos import photo_key
 from chalicelib.usecases import access, disclosure
-from chalicelib.usecases.auth import employee_of
+from chalicelib.usecases.access import employee_of
 from chalicelib.usecases.directory import employee_in_scope, employee_to_change
 from chalicelib.usecases.disclosure import evidence_ttl_s
 from chalicelib.usecases.schemas.attendance import (

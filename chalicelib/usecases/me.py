@@ -13,7 +13,7 @@ from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import iso
 from chalicelib.usecases import faces, recaps, reports
-from chalicelib.usecases.auth import employee_of
+from chalicelib.usecases.access import employee_of
 from chalicelib.usecases.checkin import event_view
 from chalicelib.usecases.schemas.attendance import (
     Event as EventView,

@@ -46,7 +46,7 @@ from chalicelib.store.photos import REQUEST_PREFIX
 from chalicelib.store.requests import REQUEST_ID, Quota, QuotaFull, new_request_id, unit_key
 from chalicelib.usecases import access, disclosure, movers, recaps, rejudge, zones
 from chalicelib.usecases import calendar as cal
-from chalicelib.usecases.auth import employee_of
+from chalicelib.usecases.access import employee_of
 from chalicelib.usecases.directory import with_names
 from chalicelib.usecases.disclosure import evidence_ttl_s
 from chalicelib.usecases.paging import across_units, then_whole

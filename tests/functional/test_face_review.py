@@ -152,3 +152,30 @@ def test_a_stand_in_s_face_on_an_enrolled_employee_waits_for_the_super_admin_ove
     assert refused.body["error"]["details"] == {"reason": "different_person"}
     assert employee.check_in(selfie("deepface/img14.jpg")).body.get("status") != "accepted"
     assert api.call("POST", path, {"decision": "approve"}, token=employee.admin).status == 200
+
+
+def test_an_admin_s_code_issued_before_his_own_face_does_not_move_the_account_over_http(api: Api) -> None:
+    # GIVEN an activated employee of U1 without a face, and U1's admin who issues them a new code (a forgotten
+    # password, say), then enrols his own face on them (approved at once: their first face)
+    employee = enrolled_employee(api, enrol=None)
+    unit_admin = api.unit_admin_token(employee.admin, "U1")
+    code = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=unit_admin).body["activation_code"]
+    own = api.call(
+        "POST", f"/v1/admin/employees/{NIP}/faces", {"photo": b64(selfie("deepface/img13.jpg"))}, token=unit_admin
+    )
+    assert own.status == 201 and own.body["status"] == "approved", own.body
+    # WHEN the code is used on his phone claiming the bound phone's id
+    body = {"nip": NIP, "activation_code": code, "password": "kopi-pahit-sore", "device_id": DEVICE}
+    refused = api.call("POST", "/v1/auth/activate", body)
+    # THEN it is refused (four eyes), telling the employee to ask another admin, and nothing is written: the
+    # employee's session goes on, their password still signs in, no reset is noted
+    assert refused.status == 403 and refused.body["error"]["code"] == "FORBIDDEN", refused.body
+    assert refused.body["error"]["details"] == {"reason": "four_eyes"}
+    assert "Minta kode baru ke admin lain" in refused.body["error"]["message"]
+    assert api.call("GET", "/v1/me", token=employee.token).status == 200
+    login = api.call("POST", "/v1/auth/login", {"nip": NIP, "password": "rahasia-123", "device_id": DEVICE})
+    assert login.status == 200, login.body
+    assert PEOPLE.get_employee(NIP).device_reset_by is None  # type: ignore[union-attr]
+    # AND a code from another admin does move it
+    other = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=employee.admin).body["activation_code"]
+    assert api.call("POST", "/v1/auth/activate", body | {"activation_code": other}).status == 200

@@ -160,6 +160,7 @@ class InMemoryPeopleRepository:
         reset_by: str = "",
         *,
         revoke: bool = False,
+        approvals_seen: int | None = None,
     ) -> None:
         """Callers bind employees they have just read: an unknown NIP is refused here (DynamoDB would write
         a partial record, a case no caller reaches)."""
@@ -167,6 +168,8 @@ class InMemoryPeopleRepository:
             employee = self._employees.get(nip)
             owner = self._devices.get(device_id)
             if employee is None or owner not in (None, nip) or employee.device_id not in (None, device_id):
+                raise ConditionFailed("dynamodb")
+            if approvals_seen is not None and employee.face_approvals != approvals_seen:
                 raise ConditionFailed("dynamodb")
             self._devices[device_id] = nip
             employee = replace(employee, device_id=device_id, device_fingerprint=fingerprint or None)

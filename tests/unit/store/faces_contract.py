@@ -382,6 +382,30 @@ class FacesRepositoryContract(FacesSetUp):
         assert people.device_owner(PHONE) is None and self.employee(people).device_reset_by == "budi"
         assert self.employee(people).face_approvals == 2
 
+    def test_a_binding_conditioned_on_the_approvals_it_read_is_refused_once_a_face_was_approved_since(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # GIVEN an activated employee whose phone was reset, and an activation with a new code that read the
+        # employee (no face approved yet), then an approved enrolment
+        people.bind_device(NIP, PHONE, "password-hash")
+        people.release_device(NIP, PHONE, "sari")
+        seen = self.employee(people).face_approvals
+        self.save(repo, "t-1", seed=1)
+        before, secrets = self.employee(people), people.employee_account(NIP)
+        # WHEN the binding is written on condition that no face was approved since its read, THEN it is refused
+        # and writes nothing: no phone bound either way, the password and the code kept, no reset, no session ended
+        with pytest.raises(ConditionFailed):
+            people.bind_device(NIP, "android-0666-eeee", "new-hash", reset_by="budi", revoke=True, approvals_seen=seen)
+        assert self.employee(people) == before and people.employee_account(NIP) == secrets
+        assert people.device_owner("android-0666-eeee") is None
+        # AND with what it reads now it is written
+        seen = self.employee(people).face_approvals
+        people.bind_device(NIP, "android-0666-eeee", "new-hash", reset_by="budi", revoke=True, approvals_seen=seen)
+        assert people.device_owner("android-0666-eeee") == NIP and self.employee(people).device_reset_by == "budi"
+        # AND an employee never counted (no face approved yet) passes with 0
+        people.bind_device(OTHER, PHONE, "password-hash", approvals_seen=0)
+        assert people.device_owner(PHONE) == OTHER
+
     def test_an_employee_who_moved_takes_their_pending_templates_to_the_new_unit_s_queue(
         self, repo: FacesRepository
     ) -> None:

@@ -4,12 +4,15 @@ employee's onboarding state and the units' counts, and the attacks on each."""
 
 from __future__ import annotations
 
+import io
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pypdf
 import pytest
 
 from chalicelib import runtime
@@ -32,8 +35,8 @@ from chalicelib.store.base import ConditionFailed
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import admin_views, adoption, auth, directory, faces, me, onboarding
-from chalicelib.usecases.schemas.admin_views import AuditQuery
+from chalicelib.usecases import activation_sheet, admin_views, adoption, auth, directory, faces, me, onboarding
+from chalicelib.usecases.schemas.admin_views import ActivationSheetRequest, AuditQuery
 from chalicelib.usecases.schemas.attendance import EnrolRequest
 from chalicelib.usecases.schemas.core import ActivateRequest
 from chalicelib.usecases.schemas.faces import PendingFacesQuery
@@ -547,10 +550,11 @@ def test_a_new_code_used_on_a_bound_account_counts_as_a_reset_and_one_never_used
 ) -> None:
     # GIVEN an admin issues a new code to the employee whose phone is bound (a forgotten password), not used yet
     code, _ = onboarding.create_activation(COLLEAGUE, NIP, settings, now)
-    # THEN nothing changes for four eyes: that admin's enrolment of another photo is approved at once
-    assert faces.enrol(COLLEAGUE, NIP, photo(JOLIE[1]), settings, now).status == "approved"
-    # WHEN the code is used (on a phone claiming the bound phone's id: the code alone moves the account; a new
-    # code from that admin would be refused now that they enrolled a face)
+    # THEN nothing changes for four eyes: the employee's own new face, sent from their phone, that admin approves
+    # (had that admin enrolled a face of their own, the code would be refused at its use)
+    own = faces.self_enrol(employee(), photo(JOLIE[1]), settings, now)
+    assert approve(COLLEAGUE, own.template_id, settings, now) == "approved"
+    # WHEN the code is used (on a phone claiming the bound phone's id: the code alone moves the account)
     request = ActivateRequest(nip=NIP, activation_code=code, password="teh-manis-siang", device_id="android-0001-aaaa")
     auth.activate(request, settings, now, "10.0.0.1")
     # THEN it counts as that admin's device reset: their enrolment waits, and they may not approve it
@@ -568,6 +572,165 @@ def test_a_code_issued_before_the_reset_and_never_used_leaves_its_issuer_free_to
     answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
     # THEN that colleague is a second admin for the new face
     assert approve(COLLEAGUE, answer.template_id, settings, now) == "approved"
+
+
+# --- four eyes at the code's use: an admin's own face, then his code for the colleague's account ----------------
+
+OWN_PHONE = "android-0666-eeee"  # the admin's own phone
+BOUND_PHONE = "android-0001-aaaa"  # the employee's phone (`trail`)
+
+
+def use_code(code: str, settings: Settings, now: datetime, nip: str = NIP, phone: str = OWN_PHONE) -> str:
+    request = ActivateRequest(nip=nip, activation_code=code, password="teh-manis-siang", device_id=phone)
+    return auth.activate(request, settings, now, "10.0.0.1").token
+
+
+def refused_at_use(code: str, settings: Settings, now: datetime, trail: Audit, phone: str = OWN_PHONE) -> None:
+    """The code used on `phone` is refused (403 four_eyes, telling the employee to ask another admin) and writes
+    nothing: no phone bound, the password and the code kept, no reset noted, no session ended, nothing audited."""
+    people = runtime.people()
+    before, owner, binds = phone_state(), people.device_owner(phone), bindings(trail)
+    with pytest.raises(ForbiddenError) as refused:
+        use_code(code, settings, now, phone=phone)
+    assert refused.value.details == {"reason": "four_eyes"}
+    assert refused.value.message is not None and "Minta kode baru ke admin lain" in refused.value.message
+    assert phone_state() == before and people.device_owner(phone) == owner and bindings(trail) == binds
+
+
+def bindings(trail: Audit) -> int:
+    return len([a for _, a, _, _ in trail() if a == "employee.device_bind"])
+
+
+def phone_state() -> tuple[object, ...]:
+    """What an activation writes of NIP: phone, sessions, reset noted, password and code."""
+    account = runtime.people().employee_account(NIP)
+    assert account is not None
+    held = account.holder
+    return (
+        held.device_id,
+        held.token_version,
+        held.sessions,
+        held.device_reset_by,
+        held.device_reset_at,
+        account.credentials,
+    )
+
+
+def sheet_codes(admin: Principal, settings: Settings, now: datetime, *, only_not_activated: bool) -> dict[str, str]:
+    """The codes printed on the unit sheet `admin` issues for U1, by NIP (read back from the PDF)."""
+    body = ActivationSheetRequest(only_not_activated=only_not_activated)
+    sheet = activation_sheet.issue(admin, "U1", body, settings, now=now, base_url="https://smart.example.go.id")
+    pdf = pypdf.PdfReader(io.BytesIO(runtime.photos(settings).resolve(sheet.sheet_url)))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    return dict(re.findall(r"NIP: (\d{18})\s+(\d{8})", text))
+
+
+@pytest.mark.parametrize("reset_between", [False, True], ids=["bound", "after another admin's reset"])
+def test_a_code_issued_before_the_admin_s_own_face_does_not_move_the_account_to_his_phone(
+    settings: Settings, trail: Audit, now: datetime, reset_between: bool
+) -> None:
+    # GIVEN an admin's new code for the activated employee (a forgotten password, say: nothing to refuse yet),
+    # then his own face enrolled on the employee (approved at once: no reset before it)
+    code, _ = onboarding.create_activation(RESETTER, NIP, settings, now)
+    assert faces.enrol(RESETTER, NIP, photo(ZUCKERBERG), settings, now).status == "approved"
+    # (and another admin's routine reset of the employee's phone; without it, the admin's phone claims the bound
+    # phone's id: with a new code the id opens the account, decision 193)
+    phone = OWN_PHONE if reset_between else BOUND_PHONE
+    if reset_between:
+        onboarding.reset_device(COLLEAGUE, NIP, now)
+    # WHEN the code is used on the admin's phone, THEN it is refused and nothing is written
+    refused_at_use(code, settings, now + timedelta(days=6), trail, phone)
+    assert runtime.people().device_owner(BOUND_PHONE) == (None if reset_between else NIP)
+    # AND a code from another admin moves the account
+    other, _ = onboarding.create_activation(COLLEAGUE, NIP, settings, now)
+    assert auth.authenticate(f"Bearer {use_code(other, settings, now, phone=phone)}", settings, now).subject == NIP
+
+
+def test_a_code_from_the_unit_sheet_does_not_move_the_account_to_the_phone_of_the_admin_who_put_his_face_on(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN an admin's own face on the activated employee (approved at once), then the unit's sheet he prints for
+    # every employee, bound phones too
+    faces.enrol(RESETTER, NIP, photo(ZUCKERBERG), settings, now)
+    printed = sheet_codes(RESETTER, settings, now, only_not_activated=False)
+    # WHEN the employee's card is used on the admin's phone claiming the bound phone's id, THEN it is refused and
+    # nothing is written
+    refused_at_use(printed[NIP], settings, now, trail, BOUND_PHONE)
+    assert runtime.people().device_owner(BOUND_PHONE) == NIP
+    # AND the card of a colleague never activated (whom he put no face on) activates them
+    assert use_code(printed[OTHER], settings, now, nip=OTHER, phone="android-0002-bbbb")
+
+
+def test_the_sheet_leaves_out_an_employee_whose_code_its_admin_could_not_use_after_a_reset(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN an admin's own face on the activated employee, then another admin's routine reset of their phone
+    faces.enrol(RESETTER, NIP, photo(ZUCKERBERG), settings, now)
+    onboarding.reset_device(COLLEAGUE, NIP, now)
+    # WHEN he prints the unit's sheet of employees without a phone, THEN the employee has no card from him (it would
+    # be refused at use), the colleague never activated has one
+    assert set(sheet_codes(RESETTER, settings, now, only_not_activated=True)) == {OTHER}
+    entry = [d for _, a, _, d in trail() if a == "unit.activation_codes"][-1]
+    assert entry == {"count": 1, "only_not_activated": True, "four_eyes": [NIP]}
+    # AND another admin's sheet has it
+    assert set(sheet_codes(COLLEAGUE, settings, now, only_not_activated=True)) == {NIP, OTHER}
+
+
+def test_an_admin_s_face_approved_while_his_code_was_being_checked_at_use_refuses_the_code(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an admin's new code for the activated employee, used on his own phone: the use checked his faces on
+    # the employee (none yet), and his own face is enrolled and approved after that check, before the binding
+    code, _ = onboarding.create_activation(RESETTER, NIP, settings, now)
+    check = faces.vouched_by
+
+    def checked_then_enrolled(subject: str, nip: str, at: datetime) -> list[str]:
+        monkeypatch.setattr(faces, "vouched_by", check)  # once
+        found = check(subject, nip, at)
+        assert faces.enrol(RESETTER, NIP, photo(ZUCKERBERG), settings, now).status == "approved"
+        return found
+
+    monkeypatch.setattr(faces, "vouched_by", checked_then_enrolled)
+    # WHEN the binding is written, THEN it is refused as it would be had the face come first, and writes nothing
+    refused_at_use(code, settings, now, trail, BOUND_PHONE)
+    assert runtime.people().device_owner(BOUND_PHONE) == NIP and state() == (1, 0)
+    assert [a for _, a, _, _ in trail()] == ["employee.activation_code", "face.enrol"]
+
+
+def test_another_admin_s_face_approved_while_a_code_was_being_checked_at_use_does_not_refuse_it(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a colleague's face approved between the check of an admin's code at its use and the binding
+    code, _ = onboarding.create_activation(RESETTER, NIP, settings, now)
+    check = faces.vouched_by
+
+    def checked_then_enrolled(subject: str, nip: str, at: datetime) -> list[str]:
+        monkeypatch.setattr(faces, "vouched_by", check)
+        found = check(subject, nip, at)
+        assert faces.enrol(COLLEAGUE, NIP, photo(JOLIE[0]), settings, now).status == "approved"
+        return found
+
+    monkeypatch.setattr(faces, "vouched_by", checked_then_enrolled)
+    # WHEN the binding is written, THEN it looks again, finds no face of the code's issuer, and binds the phone
+    token = use_code(code, settings, now, phone=BOUND_PHONE)
+    assert auth.authenticate(f"Bearer {token}", settings, now).subject == NIP
+    stored = runtime.people().get_employee(NIP)
+    assert stored is not None and stored.device_reset_by == "budi"
+
+
+def test_a_first_activation_with_the_code_of_the_admin_who_enrolled_the_first_face_is_unchanged(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN a colleague never activated, whose first face and code come from the same admin (a school with one
+    # operator: the threat model's known weakness, no one's account moves)
+    code, _ = onboarding.create_activation(RESETTER, OTHER, settings, now)
+    assert faces.enrol(RESETTER, OTHER, photo(JOLIE[0]), settings, now).status == "approved"
+    # WHEN the code is used, THEN the phone is bound
+    first = use_code(code, settings, now, nip=OTHER)
+    assert runtime.people().device_owner(OWN_PHONE) == OTHER
+    # AND the same activation sent again from that phone (its answer lost) signs in, writing nothing new
+    again = use_code(code, settings, now, nip=OTHER)
+    assert {auth.authenticate(f"Bearer {t}", settings, now).subject for t in (first, again)} == {OTHER}
 
 
 def test_an_enrolment_more_than_7_days_after_a_reset_is_approved_at_once(
