@@ -723,21 +723,34 @@ def _then(cancel: Callable[[], Cancelled], revoke_creator: Callable[[], None]) -
 
 
 def _revoke_creator(principal: Principal, nips: list[str], result_id: str, note: str, now: datetime) -> None:
-    """Take back the approved request that created `result_id`, audited first: a request taken back is no longer
-    found by the retry of a cancellation whose audit write failed (decision 301's reasoning)."""
+    """Take back the approved request that created `result_id`, and audit it: by the admin whose write took it
+    back (admins cancelling at the same moment: one entry), or again by the same admin's retry, which finds it
+    taken back by them with this note (the first try's audit write failed: decision 301's reasoning; a
+    duplicate entry is harmless, a missing one is not)."""
     for nip in nips:
-        found = _approved_creator(nip, result_id)
-        if found is None:
-            continue
-        detail = _audited(found, result_id, note, None)
-        runtime.audit().record(principal.subject, "request.revoke", found.request_id, detail)
-        with contextlib.suppress(ConditionFailed):  # another admin took it back at the same moment
+        taken = _take_back(principal, nip, result_id, note, now)
+        if taken is not None:
+            detail = _audited(taken, result_id, note, None)
+            runtime.audit().record(principal.subject, "request.revoke", taken.request_id, detail)
+
+
+def _take_back(principal: Principal, nip: str, result_id: str, note: str, now: datetime) -> EmployeeRequest | None:
+    """The creator of `result_id` this admin takes back now, or took back before with `note`; None when there is
+    none, or another admin took it back."""
+    found = _creator(nip, result_id, APPROVED)
+    if found is not None:
+        try:
             runtime.requests().revoke(found.request_id, principal.subject, note, now, quota_key=None)
+        except ConditionFailed:  # another admin took it back at the same moment: theirs to audit
+            return None
+        return found
+    done = _creator(nip, result_id, REVOKED)
+    return done if done is not None and (done.decided_by, done.note) == (principal.subject, note) else None
 
 
-def _approved_creator(nip: str, result_id: str) -> EmployeeRequest | None:
-    """The employee's approved request whose approval created `result_id`."""
-    return next((r for r in runtime.requests().of_employee_in(nip, APPROVED) if r.result_id == result_id), None)
+def _creator(nip: str, result_id: str, status: str) -> EmployeeRequest | None:
+    """The employee's request of `status` whose approval created `result_id`."""
+    return next((r for r in runtime.requests().of_employee_in(nip, status) if r.result_id == result_id), None)
 
 
 def _not_approved(r: EmployeeRequest) -> ConflictError:

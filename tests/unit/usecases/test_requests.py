@@ -631,6 +631,33 @@ def test_admins_cancelling_one_leave_at_once_take_its_request_back_once(
     assert [t for _, a, t in audited() if a == "request.revoke"] == [permit]
 
 
+def test_two_admins_who_both_find_the_request_still_approved_audit_its_revocation_once(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's approved permit, and two admins whose cancellations both read its request as still approved
+    # (the interleaving a loaded machine gives now and then, made certain: each waits for the other's read)
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    leave_id = str(approve(permit, settings).result_id)
+    store, both_read = runtime.requests(), threading.Barrier(2, timeout=5)
+    read = store.of_employee_in
+
+    def read_together(nip: str, status: str) -> list[Any]:
+        found = read(nip, status)
+        if status == "approved":
+            both_read.wait()
+        return found
+
+    monkeypatch.setattr(store, "of_employee_in", read_together)
+    cancels = [functools.partial(requests.cancel_leave, a, leave_id, settings, NOW) for a in (SUPER, U1_ADMIN)]
+    # WHEN both cancel the leave at the same moment
+    outcomes = at_once(cancels, outcome=lambda c: "cancelled" if c.cancelled else "kept")
+    # THEN the request is taken back once, and the audit log says so once, by the admin who took it back
+    assert sorted(outcomes) == ["cancelled", "conflict"]
+    revoked = runtime.requests().get(permit)
+    assert revoked is not None and revoked.status == "revoked"
+    assert [(actor, t) for actor, a, t in audited() if a == "request.revoke"] == [(revoked.decided_by, permit)]
+
+
 def test_a_leave_cancelled_while_storage_fails_is_mended_by_cancelling_again(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
