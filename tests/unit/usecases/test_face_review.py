@@ -437,21 +437,31 @@ def test_a_self_enrolment_analysed_while_the_phone_is_reset_names_the_resetter(
     another_admin_approves(answer.template_id, RESETTER, settings, now)
 
 
+def approved_after_the_next_check(
+    monkeypatch: pytest.MonkeyPatch, admin: Principal, face: str, settings: Settings, now: datetime
+) -> list[str]:
+    """The next four-eyes check (`faces.vouched_by`) reads, then `admin` enrols `face` on the employee, approved:
+    a face landing between a check and the write it guards. The list gets the template's id once enrolled."""
+    check, enrolled = faces.vouched_by, []
+
+    def checked_then_enrolled(subject: str, nip: str, at: datetime) -> list[str]:
+        monkeypatch.setattr(faces, "vouched_by", check)  # once
+        found = check(subject, nip, at)
+        answer = faces.enrol(admin, NIP, photo(face), settings, now)
+        assert answer.status == "approved"
+        enrolled.append(answer.template_id)
+        return found
+
+    monkeypatch.setattr(faces, "vouched_by", checked_then_enrolled)
+    return enrolled
+
+
 def test_an_admin_s_face_approved_while_his_reset_was_being_checked_refuses_the_reset(
     settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN an admin's reset of the employee's phone that checked his faces on the employee (none yet), and his own
     # face enrolled and approved after that check, before the reset is written
-    check = faces.vouched_by
-    enrolled: list[str] = []
-
-    def checked_then_enrolled(subject: str, nip: str, at: datetime) -> list[str]:
-        monkeypatch.setattr(faces, "vouched_by", check)  # once
-        found = check(subject, nip, at)
-        enrolled.append(faces.enrol(RESETTER, NIP, photo(ZUCKERBERG), settings, now).template_id)
-        return found
-
-    monkeypatch.setattr(faces, "vouched_by", checked_then_enrolled)
+    enrolled = approved_after_the_next_check(monkeypatch, RESETTER, ZUCKERBERG, settings, now)
     # WHEN the reset is written, THEN it is refused as it would be had the face come first, and writes nothing
     with pytest.raises(ForbiddenError) as refused:
         onboarding.reset_device(RESETTER, NIP, now)
@@ -467,15 +477,7 @@ def test_another_admin_s_face_approved_while_a_reset_was_being_checked_does_not_
     settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a colleague's face enrolment approved between an admin's reset check and its write
-    check = faces.vouched_by
-
-    def checked_then_enrolled(subject: str, nip: str, at: datetime) -> list[str]:
-        monkeypatch.setattr(faces, "vouched_by", check)
-        found = check(subject, nip, at)
-        assert faces.enrol(COLLEAGUE, NIP, photo(JOLIE[0]), settings, now).status == "approved"
-        return found
-
-    monkeypatch.setattr(faces, "vouched_by", checked_then_enrolled)
+    approved_after_the_next_check(monkeypatch, COLLEAGUE, JOLIE[0], settings, now)
     # WHEN the reset is written, THEN it looks again, finds no face of its own admin, and resets the phone
     onboarding.reset_device(RESETTER, NIP, now)
     assert runtime.people().device_owner("android-0001-aaaa") is None
@@ -682,15 +684,7 @@ def test_an_admin_s_face_approved_while_his_code_was_being_checked_at_use_refuse
     # GIVEN an admin's new code for the activated employee, used on his own phone: the use checked his faces on
     # the employee (none yet), and his own face is enrolled and approved after that check, before the binding
     code, _ = onboarding.create_activation(RESETTER, NIP, settings, now)
-    check = faces.vouched_by
-
-    def checked_then_enrolled(subject: str, nip: str, at: datetime) -> list[str]:
-        monkeypatch.setattr(faces, "vouched_by", check)  # once
-        found = check(subject, nip, at)
-        assert faces.enrol(RESETTER, NIP, photo(ZUCKERBERG), settings, now).status == "approved"
-        return found
-
-    monkeypatch.setattr(faces, "vouched_by", checked_then_enrolled)
+    approved_after_the_next_check(monkeypatch, RESETTER, ZUCKERBERG, settings, now)
     # WHEN the binding is written, THEN it is refused as it would be had the face come first, and writes nothing
     refused_at_use(code, settings, now, trail, BOUND_PHONE)
     assert runtime.people().device_owner(BOUND_PHONE) == NIP and state() == (1, 0)
@@ -702,15 +696,7 @@ def test_another_admin_s_face_approved_while_a_code_was_being_checked_at_use_doe
 ) -> None:
     # GIVEN a colleague's face approved between the check of an admin's code at its use and the binding
     code, _ = onboarding.create_activation(RESETTER, NIP, settings, now)
-    check = faces.vouched_by
-
-    def checked_then_enrolled(subject: str, nip: str, at: datetime) -> list[str]:
-        monkeypatch.setattr(faces, "vouched_by", check)
-        found = check(subject, nip, at)
-        assert faces.enrol(COLLEAGUE, NIP, photo(JOLIE[0]), settings, now).status == "approved"
-        return found
-
-    monkeypatch.setattr(faces, "vouched_by", checked_then_enrolled)
+    approved_after_the_next_check(monkeypatch, COLLEAGUE, JOLIE[0], settings, now)
     # WHEN the binding is written, THEN it looks again, finds no face of the code's issuer, and binds the phone
     token = use_code(code, settings, now, phone=BOUND_PHONE)
     assert auth.authenticate(f"Bearer {token}", settings, now).subject == NIP
