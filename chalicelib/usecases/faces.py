@@ -196,23 +196,7 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
         return FaceEnrolled(template_id=kept.template_id, quality=quality, models=list(kept.models),
                             status=first_status(kept))  # fmt: skip
     check_not_duplicate(employee.nip, analysis.embeddings, settings)
-    reset_by = four_eyes(employee, now)
-    own = own_match(employee, analysis.embeddings, settings)
-    status: TemplateStatus = PENDING if reset_by or _needs_super_admin(own, actor) else APPROVED
-    template_id, quality, status = keep_enrolment(
-        actor.subject,
-        employee.nip,
-        data,
-        analysis,
-        settings=settings,
-        now=now,
-        status=status,
-        unor_id=employee.unor_id,
-        reset_by=reset_by,
-        own=own,
-        recheck=True,
-        role=actor.role,
-    )
+    template_id, quality, status = _keep_checked(actor, employee, data, analysis, settings=settings, now=now)
     return FaceEnrolled(template_id=template_id, quality=quality, models=list(policy.model_ids), status=status)
 
 
@@ -231,22 +215,26 @@ def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now
         return SelfEnrolled(template_id=kept.template_id, status=PENDING)
     check_not_duplicate(employee.nip, analysis.embeddings, settings)
     try:
-        template_id, _, _ = keep_enrolment(
-            employee.nip,
-            employee.nip,
-            data,
-            analysis,
-            settings=settings,
-            now=now,
-            status=PENDING,
-            unor_id=employee.unor_id,
-            reset_by=four_eyes(employee, now),
-            own=own_match(employee, analysis.embeddings, settings),
-            role=principal.role,
-        )
+        template_id, _, _ = _keep_checked(principal, employee, data, analysis, settings=settings, now=now)
     except ConditionFailed as exc:  # parallel uploads: the stored count's condition let only the first ones in
         raise _full_queue(PENDING_PER_EMPLOYEE) from exc
     return SelfEnrolled(template_id=template_id, status=PENDING)
+
+
+def _keep_checked(
+    actor: Principal, employee: Employee, data: bytes, analysis: FaceAnalysis, *, settings: Settings, now: datetime
+) -> tuple[str, FaceQuality, TemplateStatus]:
+    """`keep_enrolment` of a photo that passed the checks, under four eyes and the own-face match: an employee's
+    own face, or one an admin enrolled after a device reset within FOUR_EYES or unlike the employee's approved
+    ones (for want of a super admin), is kept pending; any other admin's enrolment approved (and re-checked)."""
+    reset_by = four_eyes(employee, now)
+    own = own_match(employee, analysis.embeddings, settings)
+    waits = actor.role == "employee" or reset_by is not None or _needs_super_admin(own, actor)
+    return keep_enrolment(
+        actor.subject, employee.nip, data, analysis, settings=settings, now=now,
+        status=PENDING if waits else APPROVED, unor_id=employee.unor_id, reset_by=reset_by, own=own,
+        recheck=True, role=actor.role,
+    )  # fmt: skip
 
 
 def _resent_to_full_queue(
