@@ -132,6 +132,9 @@ def test_on_a_weak_link_home_opens_at_once_a_check_in_is_kept_in_seconds_and_kel
     expect(page.get_by_role("button", name="Masuk")).to_be_visible(timeout=3_000)
     assert time.monotonic() - started < 3
     assert page.evaluate("localStorage.getItem('smart.token')") is None
+    # AND the login screen says a capture still waits on the phone for its owner, whose NIP it fills in
+    expect(page.get_by_role("note")).to_contain_text("1 absen tersimpan di ponsel ini dan belum terkirim")
+    expect(page.get_by_label("NIP")).to_have_value(employee.nip)
     # AND when the link drops what it held and then carries again, SMART hears of the logout when the app starts:
     # the token stops working
     for route in held:

@@ -17,7 +17,7 @@ vi.mock("idb-keyval", () => ({
 vi.mock("./camera", async (actual: () => Promise<object>) => ({ ...(await actual()), grab: () => "foto", sleep: async () => undefined }));
 
 const { checkIn } = await import("./checkin");
-const { flush, waiting } = await import("./outbox");
+const { flush, waiting, waitingOnPhone } = await import("./outbox");
 const { remember } = await import("./servertime");
 import type { CheckinBody } from "./types";
 import { stubStorage } from "./teststorage";
@@ -198,5 +198,26 @@ describe("a run of the outbox", () => {
     localStorage.setItem("smart.token", "token");
     localStorage.setItem("smart.nip", NIP);
     expect((await waiting()).map((w) => w.body.type)).toEqual(["out"]);
+  });
+});
+
+describe("captures waiting on a phone whose session ended", () => {
+  it("are counted for the login screen, with the NIP they were taken under", async () => {
+    // GIVEN A's check-in kept without signal, then A's session ended (expired, or a password changed elsewhere)
+    phoneAt(MONDAY_7, 0);
+    await captureOffline("in");
+    localStorage.removeItem("smart.token");
+    localStorage.removeItem("smart.nip");
+    // THEN nobody's list holds it, but the phone says one waits, and whose it is
+    expect(await waiting()).toEqual([]);
+    expect(await waitingOnPhone()).toEqual({ count: 1, nip: NIP });
+  });
+
+  it("taken by two people name no one", async () => {
+    phoneAt(MONDAY_7, 0);
+    await captureOffline("in");
+    localStorage.setItem("smart.nip", "198502022010011002");
+    await captureOffline("in");
+    expect(await waitingOnPhone()).toEqual({ count: 2, nip: null });
   });
 });

@@ -147,6 +147,16 @@ export async function waiting(): Promise<Waiting[]> {
   return (await mine()).filter((item): item is Waiting => !("refusal" in item));
 }
 
+/** How many captures wait on this phone for whoever took them, signed in or not, and the one NIP they were all
+ * taken under (null: none recorded, or more than one): the login screen says they wait for their owner to sign
+ * in (a session that ended, its captures unsent, would let them grow too old unnoticed). */
+export async function waitingOnPhone(): Promise<{ count: number; nip: string | null }> {
+  const all = (await entries<string, Kept>(store)).map(([, item]) => item).filter((item) => !("refusal" in item));
+  const owners = new Set(all.map((item) => item.nip ?? null));
+  const [only] = owners;
+  return { count: all.length, nip: owners.size === 1 ? (only ?? null) : null };
+}
+
 /** The captures of the employee signed in that SMART refused and they have not read yet, oldest first. */
 export async function refusals(): Promise<RefusedCapture[]> {
   return (await mine()).filter((item): item is RefusedCapture => "refusal" in item);

@@ -1,7 +1,8 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { navigate } from "../router";
 import { busyLabel, passwordType, ShowPassword } from "../../../shared/ui";
 import { check, digitsOnly, nipProblem } from "../forms";
+import { waitingOnPhone } from "../outbox";
 import { logIn } from "../session";
 import { Field, Form, Page, useSubmit } from "../ui";
 
@@ -9,6 +10,15 @@ export function Login({ notice }: { notice: string | null }) {
   const [nip, setNip] = useState("");
   const [password, setPassword] = useState("");
   const [shown, setShown] = useState(false);
+  const [kept, setKept] = useState(0);
+  useEffect(() => {
+    void waitingOnPhone()
+      .then((w) => {
+        setKept(w.count);
+        if (w.nip) setNip((typed) => typed || w.nip || "");
+      })
+      .catch(() => undefined); // no storage to read: nothing to say
+  }, []);
   const { busy, error, submit } = useSubmit(async () => {
     check(nipProblem(nip));
     await logIn(nip, password);
@@ -17,6 +27,14 @@ export function Login({ notice }: { notice: string | null }) {
 
   return (
     <Page title="Masuk">
+      {kept ? (
+        <div class="notice" role="note">
+          <p>
+            {kept} absen tersimpan di ponsel ini dan belum terkirim. Masuk kembali dengan akun yang mengambilnya agar
+            absen itu terkirim sebelum terlalu lama.
+          </p>
+        </div>
+      ) : null}
       <Form action={busyLabel(busy, "Masuk")} busy={busy} error={error} onSubmit={submit}>
         <Field id="nip" label="NIP" value={nip} onInput={setNip} clean={digitsOnly} inputMode="numeric" autoComplete="username" />
         <Field
