@@ -231,6 +231,9 @@ def _schedule_event(schedule: LocalSchedule) -> Json:
         "ScheduleExpressionTimezone": ref("Timezone"),
         "Description": schedule.purpose,
         "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600},
+        # Without it SAM names the schedule after its logical id, in the default group: a second stack in the
+        # account and region (dev beside prod, decision 269) fails on "already exists". CloudFormation names it.
+        "OmitName": True,
     }
     if schedule.extra:  # a second schedule of the function: its input names the job (jobs.recap_event reads it)
         properties["Input"] = json.dumps(scheduled_job_event(schedule.job_name), sort_keys=True)
