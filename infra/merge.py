@@ -65,7 +65,7 @@ class MergeConfig:
     export_retention_days: int = 7
     noncurrent_version_days: int = 30
     log_retention_days: int = 90
-    access_log_retention_days: int = 365
+    access_log_retention_days: int = 90  # the logs name NIPs (object keys): as long as the WAF log, no longer
     # The 07:00 rush (bench/): ~24 check-ins/s at most, 0.46 s p95, so 50 concurrent executions serve
     # ~100 requests/s; the stage throttle matches it and bursts to twice that.
     api_reserved_concurrency: int = 50
