@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from chalicelib.observability import NAMESPACE, Metric, dimensions
 
 from .cfn import Json, checkov_skip, get_att, ref
+from .errors import ScheduleError
 from .protection import ORIGIN_RULE, web_acl_name
 from .schedules import fixed_utc_offset
 
@@ -224,7 +225,11 @@ def working_windows(timezone: str, series: str) -> str:
     """A metric-math condition, true for the 5 minutes of `series` that fall in CHECKIN_WINDOWS of WORKDAYS in the
     zone: DAY() and HOUR() answer in UTC, so the local hours are shifted by the zone's offset (a WIT morning at
     07:00 is 22:00 UTC of the day before)."""
-    offset = int(fixed_utc_offset(timezone).total_seconds()) // 3600
+    offset, rest = divmod(int(fixed_utc_offset(timezone).total_seconds()), 3600)
+    if rest:
+        raise ScheduleError(
+            f"{timezone} is not a whole number of hours from UTC: metric math's HOUR() cannot follow it"
+        )
     days_by_hour: dict[int, set[int]] = defaultdict(set)
     for day in WORKDAYS:
         for start, end in CHECKIN_WINDOWS:

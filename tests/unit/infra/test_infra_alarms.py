@@ -10,9 +10,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from chalicelib.observability import NAMESPACE, Metric, dimensions
 from chalicelib.store.models import ALL_MODELS
-from infra.alarms import CHECKIN_WINDOWS, NO_CHECKIN_ALARM
+from infra.alarms import CHECKIN_WINDOWS, NO_CHECKIN_ALARM, working_windows
+from infra.errors import ScheduleError
 from infra.merge import MergeResult, merge
 from infra.protection import ORIGIN_RULE, WEB_ACL_ID
 
@@ -114,6 +117,12 @@ def test_a_working_morning_or_afternoon_without_an_accepted_check_in_raises_an_a
             # AND a check-in accepted never does
             assert _breaches(props, _evaluate(queries, instant, 3.0)) is False, (zone, local)
     assert [start for start, _ in CHECKIN_WINDOWS] == [7, 16]  # the arrivals from 07:00, the departures from 16:00
+
+
+def test_a_zone_the_working_windows_cannot_follow_stops_the_build() -> None:
+    # GIVEN a zone half an hour off a whole hour from UTC THEN the build says why instead of watching wrong hours
+    with pytest.raises(ScheduleError, match="whole number of hours"):
+        working_windows("Asia/Kolkata", "filled")
 
 
 def test_a_stage_nobody_checks_in_to_has_the_alarm_off(chalice_template: dict[str, Any]) -> None:
