@@ -4,16 +4,25 @@ function errors and throttles, API 5xx answers, DynamoDB throttling, and on the 
 (p95) and a failed SIMPEG run. They notify an SNS topic; an e-mail subscription is added when the
 ``AlarmEmail`` parameter is set.
 
+Two more listen for requests that never reach the app, where every alarm above stays silent: the WAF refusing
+requests that lack the distribution's secret (an origin secret out of step locks every user out at the door),
+and a working morning or afternoon without one accepted check-in (``NoAcceptedCheckinsAlarm``, stages whose
+``CheckinsExpected`` is ``yes``).
+
 The app's metric names and dimensions come from chalicelib.observability, the module that emits them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 
 from chalicelib.observability import NAMESPACE, Metric, dimensions
 
 from .cfn import Json, checkov_skip, get_att, ref
+from .errors import ScheduleError
+from .protection import ORIGIN_RULE, web_acl_name
+from .schedules import fixed_utc_offset
 
 TOPIC_ID = "AlarmTopic"
 _PERIOD_S = 300
@@ -24,6 +33,18 @@ REFUSAL_SHARE_PERCENT = 30
 REFUSAL_MIN_ATTEMPTS = 20
 APP_5XX_PER_PERIOD = 5
 LATENCY_P95_MS = 2000  # the check-in's target is well under a second (bench/, docs); 2 s is trouble
+# Requests the WAF refused for want of the distribution's secret, in 5 minutes: a scanner that found the API's own
+# address makes a few; an origin secret out of step refuses every user, hundreds in a morning's 5 minutes.
+BLOCKED_AT_THE_DOOR_PER_PERIOD = 20
+WAF_ALARM = "RequestsWithoutTheDistributionAlarm"
+# Local hours [start, end) of working days (Monday to Friday) when a regency checks in without pause: the arrivals
+# (units start 07:00 to 07:30) and the departures (16:00 to 16:30). Whole hours: metric math's HOUR() has no zone.
+CHECKIN_WINDOWS = ((7, 9), (16, 17))
+WORKDAYS = (1, 2, 3, 4, 5)  # metric math's DAY(): 1 Monday ... 7 Sunday
+QUIET_PERIODS = 3  # 15 minutes without one accepted check-in in those hours
+NO_CHECKIN_ALARM = "NoAcceptedCheckinsAlarm"
+CHECKINS_EXPECTED = "CheckinsExpected"  # parameter: yes | no (a stage nobody uses, dev, would alarm every day)
+EXPECTS_CHECKINS = "ExpectsCheckins"  # its condition
 
 
 def _alarm(description: str, metric: Json, threshold: int) -> Json:
@@ -163,6 +184,134 @@ def app_alarms(stage: str) -> dict[str, Json]:
     }
 
 
+def waf_alarm(gateway_stage: str) -> dict[str, Json]:
+    """Requests the web ACL of the API's stage refused because they lack the distribution's secret
+    (infra/protection.py): never counted by API Gateway or the app. WAF keys a rule's metrics on the ACL's and the
+    rule's metric names."""
+    dimensions: list[Json] = [
+        {"Name": "WebACL", "Value": web_acl_name(gateway_stage)},
+        {"Name": "Rule", "Value": ORIGIN_RULE},
+        {"Name": "Region", "Value": ref("AWS::Region")},
+    ]
+    return {
+        WAF_ALARM: _alarm(
+            f"The WAF refused at least {BLOCKED_AT_THE_DOOR_PER_PERIOD} requests in 5 minutes for lacking the "
+            "distribution's secret: a scanner on the API's own address, or the origin secret out of step (every "
+            "user answered 403; docs/deployment.md, the WAF log tells which)",
+            _metric("AWS/WAFV2", "BlockedRequests", dimensions),
+            BLOCKED_AT_THE_DOOR_PER_PERIOD,
+        )
+    }
+
+
+def _runs(values: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted values as runs of consecutive ones: 1 2 3 7 → (1, 3), (7, 7)."""
+    runs: list[tuple[int, int]] = []
+    for value in sorted(set(values)):
+        if runs and value == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], value)
+        else:
+            runs.append((value, value))
+    return runs
+
+
+def _within(function: str, values: Iterable[int]) -> str:
+    """A metric-math condition: `function` (`DAY(filled)`) takes one of `values`."""
+    terms = [f"{function} == {a}" if a == b else f"({function} >= {a} AND {function} <= {b})" for a, b in _runs(values)]
+    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+def working_windows(timezone: str, series: str) -> str:
+    """A metric-math condition, true for the 5 minutes of `series` that fall in CHECKIN_WINDOWS of WORKDAYS in the
+    zone: DAY() and HOUR() answer in UTC, so the local hours are shifted by the zone's offset (a WIT morning at
+    07:00 is 22:00 UTC of the day before)."""
+    offset, rest = divmod(int(fixed_utc_offset(timezone).total_seconds()), 3600)
+    if rest:
+        raise ScheduleError(
+            f"{timezone} is not a whole number of hours from UTC: metric math's HOUR() cannot follow it"
+        )
+    days_by_hour: dict[int, set[int]] = defaultdict(set)
+    for day in WORKDAYS:
+        for start, end in CHECKIN_WINDOWS:
+            for hour in range(start, end):
+                shifted = day * 24 + hour - offset  # hours since the start of "day 0" (Sunday), in UTC
+                days_by_hour[shifted % 24].add((shifted // 24 - 1) % 7 + 1)
+    hours_by_days: dict[frozenset[int], set[int]] = defaultdict(set)
+    for hour, days in days_by_hour.items():
+        hours_by_days[frozenset(days)].add(hour)
+    terms = [
+        f"({_within(f'DAY({series})', days)} AND {_within(f'HOUR({series})', hours)})"
+        for days, hours in sorted(hours_by_days.items(), key=lambda item: min(item[1]))
+    ]
+    return " OR ".join(terms)
+
+
+def _zone_condition(timezone: str) -> str:
+    return "TimezoneIs" + "".join(ch for ch in timezone if ch.isalnum())
+
+
+def _by_zone(zones: Sequence[str], value: Mapping[str, str]) -> object:
+    """`value[zone]` for the stack's Timezone parameter: nested Fn::If over the zones it allows."""
+    chosen: object = value[zones[-1]]
+    for zone in reversed(zones[:-1]):
+        chosen = {"Fn::If": [_zone_condition(zone), value[zone], chosen]}
+    return chosen
+
+
+def no_checkin_alarm(stage: str, zones: Sequence[str]) -> dict[str, Json]:
+    """No accepted check-in for QUIET_PERIODS periods of 5 minutes in the working windows of the stack's zone: the
+    requests do not reach the app (an address, a certificate, the distribution or the phones' app broken), which
+    no alarm on the app's own errors can see. Outside the windows the watched value is 1 (quiet nights, weekends).
+    FILL turns a period the app sent nothing for into 0; missing data still counts as breaching."""
+    watched = {zone: f"IF({working_windows(zone, 'filled')}, filled, 1)" for zone in zones}
+    metrics: Json = {
+        "Metrics": [
+            _app_query("accepted", Metric.CHECKIN_ACCEPTED, stage),
+            {"Id": "filled", "Expression": "FILL(accepted, 0)", "Label": "accepted check-ins", "ReturnData": False},
+            {
+                "Id": "watched",
+                "Expression": _by_zone(zones, watched),
+                "Label": "accepted check-ins in working windows (1 outside them)",
+                "ReturnData": True,
+            },
+        ]
+    }
+    hours = ", ".join(f"{start:02d}:00-{end:02d}:00" for start, end in CHECKIN_WINDOWS)
+    alarm = _alarm(
+        f"No accepted check-in for {QUIET_PERIODS * _PERIOD_S // 60} minutes on a working day ({hours} local): "
+        "requests are not reaching the app, or every check-in is refused (a public holiday also sounds it)",
+        metrics,
+        1,
+    )
+    alarm["Condition"] = EXPECTS_CHECKINS
+    alarm["Properties"].update(
+        ComparisonOperator="LessThanThreshold",
+        EvaluationPeriods=QUIET_PERIODS,
+        DatapointsToAlarm=QUIET_PERIODS,
+        TreatMissingData="breaching",
+    )
+    return {NO_CHECKIN_ALARM: alarm}
+
+
+def alarm_conditions(zones: Sequence[str]) -> Json:
+    """The conditions the alarms use: the stack's zone (the working windows) and whether it expects check-ins."""
+    conditions: Json = {_zone_condition(zone): {"Fn::Equals": [ref("Timezone"), zone]} for zone in zones[:-1]}
+    conditions[EXPECTS_CHECKINS] = {"Fn::Equals": [ref(CHECKINS_EXPECTED), "yes"]}
+    return conditions
+
+
+def alarm_parameters(stage: str) -> Json:
+    """`CheckinsExpected`: yes for prod, no for any other stage (dev has no users: the alarm would sound daily)."""
+    return {
+        CHECKINS_EXPECTED: {
+            "Type": "String",
+            "Default": "yes" if stage == "prod" else "no",
+            "AllowedValues": ["yes", "no"],
+            "Description": "Alarm when a working morning or afternoon passes without an accepted check-in",
+        }
+    }
+
+
 def table_throttle_alarm(table_id: str) -> dict[str, Json]:
     """Read and write throttle events of one table, summed by metric math (one alarm per table)."""
 
@@ -197,9 +346,12 @@ def alarm_resources(
     api: tuple[str, str] | None,
     stage: str,
     dead_letter_queues: Mapping[str, str] | None = None,
+    *,
+    zones: Sequence[str] = ("Asia/Jakarta",),
 ) -> dict[str, Json]:
     """The alarm topic, its optional e-mail subscription and every alarm (`stage`: the SMART_STAGE;
-    `dead_letter_queues`: function id → its dead-letter queue id)."""
+    `dead_letter_queues`: function id → its dead-letter queue id; `zones`: those the Timezone parameter allows,
+    with `alarm_conditions` of the same zones in the template)."""
     resources: dict[str, Json] = {
         TOPIC_ID: {
             "Type": "AWS::SNS::Topic",
@@ -226,5 +378,7 @@ def alarm_resources(
         resources.update(table_throttle_alarm(table_id))
     if api is not None:
         resources.update(api_alarm(*api))
+        resources.update(waf_alarm(api[1]))
     resources.update(app_alarms(stage))
+    resources.update(no_checkin_alarm(stage, zones))
     return resources

@@ -26,7 +26,7 @@ from chalicelib.runtime import scheduled_job_event
 from chalicelib.settings import TEMPLATE_SETTINGS
 
 from .access import API_FUNCTION_ID, DEAD_LETTER_POLICY_SUFFIX, REPORT_WORKER_ID, WORKER_FUNCTION_ID, access_policies
-from .alarms import TOPIC_ID, alarm_resources
+from .alarms import TOPIC_ID, alarm_conditions, alarm_parameters, alarm_resources
 from .bucket import BUCKET_ID, bucket_resources
 from .cfn import Json, checkov_skip, ref, sub
 from .dead_letters import attach, dead_letter_resources, queue_id
@@ -65,7 +65,7 @@ class MergeConfig:
     export_retention_days: int = 7
     noncurrent_version_days: int = 30
     log_retention_days: int = 90
-    access_log_retention_days: int = 365
+    access_log_retention_days: int = 90  # the logs name NIPs (object keys): as long as the WAF log, no longer
     # The 07:00 rush (bench/): ~24 check-ins/s at most, 0.46 s p95, so 50 concurrent executions serve
     # ~100 requests/s; the stage throttle matches it and bursts to twice that.
     api_reserved_concurrency: int = 50
@@ -139,9 +139,15 @@ def _check_template_settings(functions: dict[str, Json], stage_env: dict[str, st
         )
 
 
+def timezones(env: dict[str, str]) -> list[str]:
+    """The zones the Timezone parameter allows: the stage's first, then WIB, WITA and WIT."""
+    return list(dict.fromkeys([env["SMART_TIMEZONE"], *INDONESIAN_ZONES]))
+
+
 def _parameters(env: dict[str, str], config: MergeConfig) -> Json:
-    zones = list(dict.fromkeys([env["SMART_TIMEZONE"], *INDONESIAN_ZONES]))
+    zones = timezones(env)
     return {
+        **alarm_parameters(env["SMART_STAGE"]),
         "PhotoRetentionDays": {
             "Type": "Number",
             "Default": config.photo_retention_days,
@@ -231,6 +237,9 @@ def _schedule_event(schedule: LocalSchedule) -> Json:
         "ScheduleExpressionTimezone": ref("Timezone"),
         "Description": schedule.purpose,
         "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 3600},
+        # Without it SAM names the schedule after its logical id, in the default group: a second stack in the
+        # account and region (dev beside prod, decision 269) fails on "already exists". CloudFormation names it.
+        "OmitName": True,
     }
     if schedule.extra:  # a second schedule of the function: its input names the job (jobs.recap_event reads it)
         properties["Input"] = json.dumps(scheduled_job_event(schedule.job_name), sort_keys=True)
@@ -485,7 +494,9 @@ def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeCo
         depends = depends if isinstance(depends, list) else [depends]
         functions[function_id]["DependsOn"] = sorted({*depends, f"{function_id}{DEAD_LETTER_POLICY_SUFFIX}"})
     api = _name_the_api(resources, api_id, env["SMART_STAGE"])
-    _add(resources, alarm_resources(functions, tables, api, env["SMART_STAGE"], dead_letter_queues))
+    _add(
+        resources, alarm_resources(functions, tables, api, env["SMART_STAGE"], dead_letter_queues, zones=timezones(env))
+    )
     if api_id is not None and api is not None:
         api_resource = resources[api_id]
         definition = api_resource["Properties"]["DefinitionBody"]
@@ -502,6 +513,7 @@ def merge(chalice_template: Json, models: Iterable[type[Model]], config: MergeCo
     template.setdefault("Parameters", {}).update(_parameters(env, config))
     conditions = template.setdefault("Conditions", {})
     conditions["HasAlarmEmail"] = {"Fn::Not": [{"Fn::Equals": [ref("AlarmEmail"), ""]}]}
+    conditions.update(alarm_conditions(timezones(env)))
     conditions["ReservesConcurrency"] = {"Fn::Not": [{"Fn::Equals": [ref("ApiReservedConcurrency"), "0"]}]}
     template.setdefault("Outputs", {}).update(_outputs(tables))
     return MergeResult(template, warnings)

@@ -159,17 +159,23 @@ def _only_through_the_distribution() -> Json:
     }
 
 
+def web_acl_name(stage: str) -> Json:
+    """The web ACL's name, and its metric name (the `WebACL` dimension of its metrics, infra/alarms.py): one per
+    stack, so two stacks' ACLs in one account and region count apart."""
+    return sub(f"smart-{stage}-api-${{AWS::StackName}}")
+
+
 def _web_acl(stage: str) -> Json:
     rate_limited = json.dumps(error_body("RATE_LIMITED", details={"retry_after_s": RATE_LIMITED_RETRY_AFTER_S}))
 
     return {
         "Type": "AWS::WAFv2::WebACL",
         "Properties": {
-            "Name": sub(f"smart-{stage}-api-${{AWS::StackName}}"),
+            "Name": web_acl_name(stage),
             "Description": "SMART API: per-IP rate limit and known bad inputs",
             "Scope": "REGIONAL",
             "DefaultAction": {"Allow": {}},
-            "VisibilityConfig": _visibility(f"smart-{stage}-api"),
+            "VisibilityConfig": {**_visibility(""), "MetricName": web_acl_name(stage)},
             "CustomResponseBodies": {
                 RATE_LIMITED_BODY_KEY: {"ContentType": "APPLICATION_JSON", "Content": rate_limited},
                 FORBIDDEN_BODY_KEY: {"ContentType": "APPLICATION_JSON", "Content": json.dumps(error_body("FORBIDDEN"))},

@@ -4,6 +4,8 @@ concurrency, dead-letter queues of the jobs, and checkov suppressions that each 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,7 +149,33 @@ def test_stage_and_waf_parameters_have_their_documented_defaults(merged: MergeRe
     assert parameters["ApiThrottleBurst"]["Default"] == 200
     assert parameters["WafRateLimit"]["Default"] == 3000
     assert parameters["ApiReservedConcurrency"]["Default"] == 50
-    assert parameters["AccessLogRetentionDays"]["Default"] == 365
+    assert parameters["AccessLogRetentionDays"]["Default"] == 90
+
+
+def test_infrastructure_logs_that_hold_nips_and_addresses_are_kept_90_days(merged: MergeResult) -> None:
+    # GIVEN the logs AWS writes about requests, beyond the app's own lines: the data bucket's S3 access logs (object
+    # keys carry NIPs: photos/checkin/<day>/<NIP>/...), CloudFront's standard logs (paths like
+    # /v1/admin/employees/<NIP>/faces and each viewer's IP, in a bucket outside the region) and the WAF log (the
+    # refused request's path and the viewer address header)
+    template = merged.template
+    parameters, resources = template["Parameters"], template["Resources"]
+    [expiry] = [
+        rule
+        for rule in resources["AccessLogBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+        if "ExpirationInDays" in rule
+    ]
+    # THEN the access logs expire after AccessLogRetentionDays, 90 by default (not a year)
+    assert expiry["ExpirationInDays"] == {"Ref": "AccessLogRetentionDays"}
+    assert parameters["AccessLogRetentionDays"]["Default"] == 90
+    # AND the WAF log after LogRetentionDays, 90 by default
+    assert resources["ApiWafLogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    assert parameters["LogRetentionDays"]["Default"] == 90
+    # AND the CloudFront log bucket, which the stack cannot own (another region), is made by the guide's commands
+    # with the same 90 days
+    guide = (Path(__file__).parents[3] / "docs" / "deployment.md").read_text(encoding="utf-8")
+    [cdn_days] = re.findall(r"--bucket \$LOGS --lifecycle-configuration \\\n\s*'(.*)'", guide)
+    assert json.loads(cdn_days)["Rules"][0]["Expiration"] == {"Days": 90}
+    assert json.loads(cdn_days)["Rules"][0]["Filter"] == {}
 
 
 def test_reserved_concurrency_for_the_api_and_one_run_at_a_time_for_the_jobs(merged: MergeResult) -> None:

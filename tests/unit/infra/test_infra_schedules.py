@@ -54,6 +54,22 @@ def test_chalice_schedules_become_local_time_scheduler_events(resources: dict[st
         assert "Input" not in events[0]["Properties"]
 
 
+def test_two_stacks_in_one_account_and_region_get_schedules_of_their_own(resources: dict[str, Any]) -> None:
+    # GIVEN dev and prod deployed in one account and region (decision 269): SAM names a ScheduleV2 schedule after
+    # its logical id unless told not to, in the default schedule group both stacks share
+    events = [
+        event
+        for resource in resources.values()
+        if resource["Type"] == "AWS::Serverless::Function"
+        for event in resource["Properties"].get("Events", {}).values()
+        if event["Type"] == "ScheduleV2"
+    ]
+    assert len(events) == len(SCHEDULES)
+    # THEN no schedule carries a fixed name: CloudFormation names each after its stack, so the second stack's
+    # deploy does not fail on "already exists" (nor take over the first stack's schedule)
+    assert all(event["Properties"].get("OmitName") is True and "Name" not in event["Properties"] for event in events)
+
+
 def test_the_recap_function_s_morning_schedule_names_the_day_before_job(resources: dict[str, Any]) -> None:
     morning = resources["DailyRecap"]["Properties"]["Events"]["DayBeforeRecapEvent"]["Properties"]
     event = json.loads(morning["Input"])

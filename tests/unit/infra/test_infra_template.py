@@ -111,13 +111,14 @@ def test_app_alarms_read_the_metrics_the_app_emits(resources: dict[str, Any]) ->
     alarms = of_type(resources, "AWS::CloudWatch::Alarm")
     prod = [{"Name": name, "Value": value} for name, value in dimensions("prod").items()]
     app = {rid: _metrics_of(a) for rid, a in alarms.items() if _metrics_of(a)[0]["Namespace"] == NAMESPACE}
-    # GIVEN the prod template THEN the five app alarms read SMART metrics of stage prod, all emitted by the app
+    # GIVEN the prod template THEN the six app alarms read SMART metrics of stage prod, all emitted by the app
     assert set(app) == {
         "CheckinRefusalSpikeAlarm",
         "App5xxAlarm",
         "RequestLatencyP95Alarm",
         "SimpegRunFailedAlarm",
         "DigestWriteFailedAlarm",
+        "NoAcceptedCheckinsAlarm",  # tests/unit/infra/test_infra_alarms.py
     }
     assert NAMESPACE == "SMART"
     assert all(m["Dimensions"] == prod for metrics in app.values() for m in metrics)
