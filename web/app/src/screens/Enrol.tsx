@@ -1,9 +1,9 @@
 import { useCallback, useState } from "preact/hooks";
-import { messageOf } from "../../../shared/api";
+import { ApiError, messageOf, NETWORK_ERROR } from "../../../shared/api";
 import { grab, SELFIE_BYTES, SELFIE_PX } from "../camera";
 import { CameraView } from "../live";
 import { navigate } from "../router";
-import { cachedProfile, call } from "../session";
+import { cachedProfile, call, myProfile } from "../session";
 import { ErrorLine, Page } from "../ui";
 
 export const PHOTOS = 3;
@@ -14,8 +14,14 @@ const POSE = [
   "Geser ponsel sedikit ke samping, tetap lihat ke kamera.",
 ];
 
+/** Whether a refused upload may have been kept all the same: its answer never came (a weak link dropped it), or
+ * SMART failed after storing it. A refusal SMART answered (4xx) kept nothing. */
+function mayHaveLanded(exc: unknown): boolean {
+  return exc instanceof ApiError && (exc.code === NETWORK_ERROR || exc.status >= 500);
+}
+
 /** First use: three photos from the live camera, sent for an admin's approval (`POST /v1/me/faces`). Photos sent
- * earlier and still waiting (the person left half-way) count: the screen goes on from there. */
+ * earlier and still waiting (the person left half-way, or an answer was lost) count: the screen goes on from there. */
 export function Enrol() {
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const [sent, setSent] = useState(() => cachedProfile()?.onboarding?.faces.pending ?? 0);
@@ -32,6 +38,12 @@ export function Enrol() {
       setSent((n) => n + 1);
     } catch (exc) {
       setError(messageOf(exc));
+      // A photo kept whose answer was lost counts: SMART says how many wait (the next photo is not one too many)
+      if (mayHaveLanded(exc)) {
+        void myProfile()
+          .then((p) => setSent((n) => Math.max(n, p.onboarding?.faces.pending ?? 0)))
+          .catch(() => undefined); // still no link: the count stays until a photo goes through
+      }
     } finally {
       setBusy(false);
     }
