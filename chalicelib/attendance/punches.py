@@ -204,7 +204,10 @@ def _slash_order(times: Iterable[str]) -> tuple[str, ...] | None:
     March, so each date is read in the order its own numbers allow and one they leave open is refused
     (`_unsettled`)."""
     pairs = [(int(found[1]), int(found[2]), int(found[3])) for text in times if (found := _SLASH_DATE.match(text))]
-    day_first, month_first = any(a > 12 for a, _, _ in pairs), any(b > 12 for _, b, _ in pairs)
+    # Only a date of one order shows that order: a line no date in either (31/13, a garbled one) shows none, or
+    # one such line would make a day-first file "mixed" and refuse every date from the 1st to the 12th
+    day_first = any(a > 12 and _is_date(y, b, a) for a, b, y in pairs)
+    month_first = any(b > 12 and _is_date(y, a, b) for a, b, y in pairs)
     if day_first and month_first:
         return None
     if day_first or month_first:
@@ -212,6 +215,14 @@ def _slash_order(times: Iterable[str]) -> tuple[str, ...] | None:
     # No number above 12 (an export of the 1st to the 12th): the reading whose dates lie closer together, as a
     # machine's days do (3-11 November month first spans 8 days; read day first, March to November)
     return _MONTH_FIRST if _span(pairs, month_first=True) < _span(pairs, month_first=False) else _DAY_FIRST
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _span(pairs: Sequence[tuple[int, int, int]], *, month_first: bool) -> int:

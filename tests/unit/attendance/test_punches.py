@@ -125,6 +125,21 @@ def test_a_file_whose_numbers_show_both_orders_re_dates_nothing() -> None:
     )
 
 
+def test_a_garbled_line_in_a_day_first_file_refuses_only_itself() -> None:
+    # GIVEN an Indonesian export (day first: the 25th shows it) with one garbled line, no date in either order
+    data = b"7\t02/11/2026 07:30\n7\t02/11/2026 16:00\n7\t03/11/2026 07:31\n7\t25/11/2026 07:29\n7\t31/13/2026 07:30\n"
+    # WHEN it is read
+    parsed = parse_punch_file(data, False, WIB)
+    # THEN every real date is read day first, and only the garbled line is refused (it shows no order)
+    assert [p.local_time.date() for p in parsed.punches] == [
+        date(2026, 11, 2),
+        date(2026, 11, 2),
+        date(2026, 11, 3),
+        date(2026, 11, 25),
+    ]
+    assert [(p.line, p.code) for p in parsed.problems] == [(5, "INVALID_TIME")]
+
+
 def test_twelve_hour_times_keep_their_afternoon() -> None:
     # GIVEN an English Windows export: a log whose tabs became spaces, and a CSV, with 12-hour times
     spaced = parse_punch_file(b"40 11/13/2026 4:05:00 PM 1 0\n40 11/13/2026 7:25:00 AM 1 0\n", False, WIB)

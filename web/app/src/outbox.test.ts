@@ -153,6 +153,23 @@ describe("a capture kept while the phone had not heard SMART's time for a day", 
     expect(await waiting()).toEqual([]);
   });
 
+  it("refused as ahead on a link too slow for the refusal to tell the time asks SMART's time, and goes again", async () => {
+    // GIVEN a phone an hour slow when SMART's time was last measured, set right by the network since: its capture
+    // is dated by the old offset, an hour ahead
+    phoneAt(MONDAY_7 - HOUR, -HOUR);
+    remember(HOUR);
+    phoneAt(MONDAY_7, 0);
+    await captureOffline();
+    signalBack();
+    // WHEN SMART refuses it as "in the future" on a link whose upload takes 11 s (its answer tells no time)
+    const server = smart(0, ["/v1/attendance"]);
+    const [done] = await flush();
+    // THEN a small request tells SMART's time, and the capture goes again at the phone's own time: recorded
+    expect(server.asked).toContain("/v1/health");
+    expect(server.sent.map((b) => Date.parse(b.captured_at))).toEqual([MONDAY_7 + HOUR, MONDAY_7]);
+    expect(done?.outcome).toBe("recorded");
+  });
+
   it("truly ahead of SMART's clock (the phone set an hour ahead, then right) is refused once, not sent again and again", async () => {
     phoneAt(MONDAY_7, HOUR);
     await captureOffline();

@@ -209,6 +209,9 @@ async function dated(item: Waiting): Promise<Waiting> {
  * longer: the refusal stands). Nothing was recorded of the refused try, so the same id goes again. */
 async function redated(item: Waiting, refusal: ApiError): Promise<Waiting | null> {
   if (refusal.status !== 400 || refusal.details["captured_at"] !== "in the future") return null;
+  // The refusal's own time counts only when it came back quickly, which a selfie's upload on 2G seldom does: a
+  // small request tells SMART's time now (a link that tells nothing leaves the offset as it was)
+  await measureClock();
   const correction = correctionOf(knownOffset());
   if (correction === null) return null;
   const back = correction - (item.correction ?? 0);

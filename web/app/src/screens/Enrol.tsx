@@ -3,8 +3,9 @@ import { ApiError, messageOf, NETWORK_ERROR } from "../../../shared/api";
 import { grab, SELFIE_BYTES, SELFIE_PX } from "../camera";
 import { CameraView } from "../live";
 import { navigate } from "../router";
-import { cachedProfile, call, myProfile } from "../session";
+import { cachedProfile, call } from "../session";
 import { ErrorLine, Page } from "../ui";
+import type { Profile } from "../types";
 
 export const PHOTOS = 3;
 // Three photos that are not copies of each other (SMART refuses a photo sent before): a small change of angle.
@@ -40,7 +41,7 @@ export function Enrol() {
       setError(messageOf(exc));
       // A photo kept whose answer was lost counts: SMART says how many wait (the next photo is not one too many)
       if (mayHaveLanded(exc)) {
-        void myProfile()
+        void call<Profile>("GET", "/v1/me") // read, not kept: only the count is wanted here
           .then((p) => setSent((n) => Math.max(n, p.onboarding?.faces.pending ?? 0)))
           .catch(() => undefined); // still no link: the count stays until a photo goes through
       }
