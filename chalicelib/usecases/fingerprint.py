@@ -352,16 +352,22 @@ def _moved_problem(
     surely in another unit on `day` (`current`: the employee now; `then`: as of that day, `recaps.unit_on`). PIN
     maps carry no dates: after a move the old unit's PIN stays mapped until an admin maps it again, and a newcomer
     given it had their punches booked to the one who left, in the new unit (absent there, present). Sure from the
-    move on, or before it when a stored day names the unit; before the move without one, `unit_on` answers the
-    current unit for want of the old: let through. An 18-digit PIN is the employee's own NIP, pressed wherever
-    they were, and is not asked (a machine shared by two units: decision 280); nor is an import naming no unit."""
+    move on, or before it when a stored day names another unit and the machine is not the new unit's (SIMPEG
+    records a move days late); before the move without one, `unit_on` answers the current unit for want of the
+    old: let through. An 18-digit PIN is the employee's own NIP, pressed wherever they were, and is not asked (a
+    machine shared by two units: decision 280); nor is an import naming no unit."""
     if machine_unit is None or current is None or then is None or NIP_PATTERN.match(punch.pin):
         return None
     if then.unor_id == machine_unit:
         return None
     moved = recorded_day(current.unit_since, tz)
-    sure = moved is None or day >= moved or then.unor_id != current.unor_id
-    return "MOVED_EMPLOYEE" if sure else None
+    if moved is None or day >= moved:
+        return "MOVED_EMPLOYEE"
+    # Before the recorded move: a third unit's machine is a stale PIN when a stored day names the old unit; the
+    # new unit's own machine is not (its mapping was made after the move, and SIMPEG records a move days after
+    # the employee began there: those punches are booked to the days as the unit that judged them has them)
+    stale = current.unor_id not in (then.unor_id, machine_unit)
+    return "MOVED_EMPLOYEE" if stale else None
 
 
 def _punch_problem(

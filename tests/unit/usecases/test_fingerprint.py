@@ -206,6 +206,25 @@ def test_a_stale_pin_of_an_employee_who_moved_is_not_booked_to_their_new_unit(
     assert "unit lain" in result.errors[0].message
 
 
+def test_punches_at_the_new_unit_before_sapk_recorded_the_move_are_still_booked(
+    unit: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep, recapped in U1 on Monday 2 November, already working at U2 that week; SIMPEG records his move on
+    # Thursday 5 November, and U2's admin then maps PIN 9 of U2's machine to him
+    unit.people.upsert_unit("U2", "Pustu Cilame")
+    recaps.run_daily_recap(date(2026, 11, 2), SETTINGS, ["U1"])
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: datetime(2026, 11, 5, 3, 0, tzinfo=UTC))
+    unit.people.put_employee(Employee(nip=A, nama="Asep", unor_id="U2"))
+    assert fingerprint.put_pins(SUPER, f"pin,nip\n9,{A}\n".encode(), "text/csv", NOW).mapped == 1
+    # WHEN U2's machine log is imported, naming U2, with his Monday there
+    query = ImportQuery.model_validate({"unor_id": "U2"})
+    log = attlog(("9", "2026-11-02 07:20:00"), ("9", "2026-11-02 16:05:00"))
+    result = fingerprint.import_punches(SUPER, log, "text/plain", query, settings=SETTINGS, now=NOW)
+    # THEN his punches count (the new unit's own fresh mapping, before SIMPEG caught up: not a stale PIN), for the
+    # day as the unit that judged it holds it
+    assert (result.imported, result.errors) == (2, [])
+
+
 @contextmanager
 def failing(owner: object, name: str) -> Iterator[None]:
     """Every call of `owner.name` answers 503 (DynamoDB throttled) while inside."""
