@@ -362,7 +362,7 @@ def list_leaves(actor: Principal, query: PeriodQuery, settings: Settings, now: d
         def read(nip: str) -> list[StoredLeave]:
             return runtime.calendar().stored_leaves_of(nip, start, end)
 
-        found = movers.followed(unor_id, movers.followed_since(start), read, settings.tz)
+        found = movers.followed(unor_id, movers.followed_since(start), read, settings.tz, until=end)
         ordered = sorted(found, key=lambda r: (r.start_date, r.leave_id))
         return [_leave_item(r).model_copy(update={"unor_id": unor_id}) for r in ordered]
 

@@ -21,7 +21,7 @@ from chalicelib import runtime
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS
 from chalicelib.domain.people import Employee, Principal, recorded_day
 from chalicelib.errors import NotFoundError
-from chalicelib.usecases import access
+from chalicelib.usecases import access, recaps
 
 
 class Kept(Protocol):
@@ -82,20 +82,28 @@ def owned(unor_id: str, records: Sequence[K], tz: tzinfo) -> list[K]:
     return [r for r in records if unor_id in owners_of(employees.get(r.nip), r, tz)]
 
 
-def followed(unor_id: str, since: date, read: Callable[[str], Iterable[K]], tz: tzinfo) -> list[K]:
-    """The records that followed into the unit its members who moved in on `since` or later: those `read(nip)`
-    finds (a member's records, by NIP) that were entered under another unit and cover days of this one.
+def followed(
+    unor_id: str, since: date, read: Callable[[str], Iterable[K]], tz: tzinfo, until: date | None = None
+) -> list[K]:
+    """The records that followed into the unit its members who moved in from `since` to `until` (None: to now):
+    those `read(nip)` finds (a member's records, by NIP) that were entered under another unit and cover days of
+    this one. A move after `until` (the end of the listed days) leaves the listed days the old unit's: not read.
+    The members' reads overlap (`recaps.map_units`): after a reorganisation a unit's list has hundreds of them.
 
     Moves before `since` are left out, as the recap leaves them out (`recaps._movers_follow`): a record entered
     before such a move that still reaches the listed days would have to be more than a year long."""
-    found: list[K] = []
-    for member in runtime.people().members_of_unit(unor_id):
-        moved = member.moved_on(tz)
-        if moved is None or moved < since:
-            continue
-        covers = (r for r in read(member.nip) if r.unor_id != unor_id)
-        found += [r for r in covers if unor_id in owners(r.unor_id, r.start_date, r.end_date, unor_id, moved)]
-    return found
+    movers = [
+        (member.nip, moved)
+        for member in runtime.people().members_of_unit(unor_id)
+        if (moved := member.moved_on(tz)) is not None and since <= moved and (until is None or moved <= until)
+    ]
+    reads = recaps.map_units(lambda nip: list(read(nip)), [nip for nip, _ in movers])
+    return [
+        r
+        for (_, moved), records in zip(movers, reads, strict=True)
+        for r in records
+        if r.unor_id != unor_id and unor_id in owners(r.unor_id, r.start_date, r.end_date, unor_id, moved)
+    ]
 
 
 def followed_since(first: date) -> date:

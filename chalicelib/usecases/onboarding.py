@@ -58,10 +58,10 @@ def reset_device(actor: Principal, nip: str, now: datetime) -> None:
         except ConditionFailed:
             if attempt == RESET_ATTEMPTS - 1:
                 raise
+    runtime.audit().record(actor.subject, "employee.reset_device", nip)
     # The admin who frees the account for a new phone has the employee before them: the attempts the new phone
     # spent while still refused (DEVICE_MISMATCH counts as a failed login) do not keep them waiting 15 minutes.
     runtime.people().clear_login_attempts(login_scope("employee", nip))
-    runtime.audit().record(actor.subject, "employee.reset_device", nip)
 
 
 def _resettable(actor: Principal, nip: str, now: datetime) -> Employee:

@@ -404,7 +404,7 @@ def _letters_of_unit(unor_id: str, start: date, end: date, settings: Settings) -
     def read(nip: str) -> list[Duty]:
         return runtime.zones().duties_of(nip, start, end)
 
-    rows += movers.followed(unor_id, movers.followed_since(start), read, tz)
+    rows += movers.followed(unor_id, movers.followed_since(start), read, tz, until=end)
     nips: dict[str, set[str]] = {}
     for row in rows:
         nips.setdefault(row.assignment_id, set()).add(row.nip)

@@ -122,6 +122,23 @@ def only_an_admin_of_both_cancels(
     assert cancel(SUPER, record, settings, NOW).cancelled is True
 
 
+def test_a_list_of_days_before_a_move_reads_nothing_of_the_movers(
+    repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's February leave entered in U1, and his move to U2 on 11 March
+    before = leave(settings, "2026-02-16", "2026-02-20")
+    move_asep(repos, monkeypatch)
+    read: list[str] = []
+    stored = repos.calendar.stored_leaves_of
+    monkeypatch.setattr(repos.calendar, "stored_leaves_of", lambda nip, *a: read.append(nip) or stored(nip, *a))
+    # WHEN U2's admin lists February (days all before the move)
+    february = PeriodQuery.model_validate({"from": "2026-02-01", "to": "2026-02-28"})
+    listed = [i.leave_id for i in cal.list_leaves(U2_ADMIN, february, settings, NOW).items]
+    # THEN nothing of his is U2's, and his records are not even read (after a reorganisation, hundreds would be)
+    assert (listed, read) == ([], [])
+    assert [i.leave_id for i in cal.list_leaves(U1_ADMIN, february, settings, NOW).items] == [before]
+
+
 def test_a_letter_of_a_day_in_the_old_unit_is_the_old_units_to_cancel(
     repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
