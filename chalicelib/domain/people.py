@@ -123,6 +123,25 @@ def recorded_day(recorded: str | None, tz: tzinfo) -> date | None:
 
 
 @dataclass(frozen=True)
+class PhoneBinding:
+    """A phone to bind to an employee (`PeopleRepository.bind_device`), and what the binding also does.
+
+    With `password_hash`, the password is set and the activation code spent. The phone's `fingerprint` (as the
+    app reported it, or None) replaces any earlier one. With `reset_by` (an admin's name), the binding is noted as
+    a device reset by that admin (`Employee.device_reset_by/_at`: four eyes after it). With `revoke`, every earlier
+    session ends in the same write (token version + 1, as `revoke_tokens`). With `approvals_seen`
+    (`Employee.face_approvals` as the caller's four-eyes check read it), the binding is refused when a face was
+    approved on the employee since, as `release_device` is."""
+
+    device_id: str
+    password_hash: str | None = None
+    fingerprint: str | None = None
+    reset_by: str = ""
+    revoke: bool = False
+    approvals_seen: int | None = None
+
+
+@dataclass(frozen=True)
 class Placement:
     """Where an employee stood before an HR change: their unit, and whether SMART followed them."""
 

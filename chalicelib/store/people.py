@@ -35,6 +35,7 @@ from chalicelib.domain.people import (
     Member,
     Onboarded,
     Page,
+    PhoneBinding,
     Placement,
     Sessions,
     Unit,
@@ -202,24 +203,9 @@ class PeopleRepository(Protocol):
 
     # --- phones ---
 
-    def bind_device(
-        self,
-        nip: str,
-        device_id: str,
-        password_hash: str | None,
-        fingerprint: str | None = None,
-        reset_by: str = "",
-        *,
-        revoke: bool = False,
-        approvals_seen: int | None = None,
-    ) -> None:
-        """Bind the phone to the employee: ConditionFailed when the phone serves someone else or the employee
-        has another phone. With `password_hash`, set the password and spend the activation code. The phone's
-        `fingerprint` (as the app reported it, or None) replaces any earlier one. With `reset_by` (an admin's name),
-        the binding is noted as a device reset by that admin (`Employee.device_reset_by/_at`: four eyes after it).
-        With `revoke`, every earlier session ends in the same write (token version + 1, as `revoke_tokens`).
-        With `approvals_seen` (`Employee.face_approvals` as the caller's four-eyes check read it), also
-        ConditionFailed when a face was approved on the employee since, as for `release_device`."""
+    def bind_device(self, nip: str, binding: PhoneBinding) -> None:
+        """Bind the phone to the employee as `binding` says: ConditionFailed when the phone serves someone else,
+        the employee has another phone, or (with `approvals_seen`) a face was approved on the employee since."""
         ...
 
     def release_device(
@@ -556,22 +542,12 @@ class DynamoPeopleRepository:
 
     # --- phones --------------------------------------------------------------------------------------
 
-    def bind_device(
-        self,
-        nip: str,
-        device_id: str,
-        password_hash: str | None,
-        fingerprint: str | None = None,
-        reset_by: str = "",
-        *,
-        revoke: bool = False,
-        approvals_seen: int | None = None,
-    ) -> None:
+    def bind_device(self, nip: str, binding: PhoneBinding) -> None:
         """Bind a phone to an employee atomically: a phone serves one employee, an employee one phone."""
-        now = iso(utc_now())
+        now, device_id = iso(utc_now()), binding.device_id
         condition: Condition = EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id)
-        if approvals_seen is not None:
-            condition &= _approvals_still(approvals_seen)
+        if binding.approvals_seen is not None:
+            condition &= _approvals_still(binding.approvals_seen)
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(
                 DeviceModel(device_id, nip=nip, bound_at=now),
@@ -580,19 +556,19 @@ class DynamoPeopleRepository:
             actions: list[Action] = [
                 EmployeeModel.device_id.set(device_id),
                 EmployeeModel.updated_at.set(now),
-                EmployeeModel.device_fingerprint.set(fingerprint)
-                if fingerprint
+                EmployeeModel.device_fingerprint.set(binding.fingerprint)
+                if binding.fingerprint
                 else EmployeeModel.device_fingerprint.remove(),
             ]
-            if password_hash is not None:
+            if binding.password_hash is not None:
                 actions += [
-                    EmployeeModel.password_hash.set(password_hash),
+                    EmployeeModel.password_hash.set(binding.password_hash),
                     EmployeeModel.activation_hash.remove(),
                     EmployeeModel.activation_expires.remove(),
                 ]
-            if reset_by:
-                actions += [EmployeeModel.device_reset_by.set(reset_by), EmployeeModel.device_reset_at.set(now)]
-            if revoke:
+            if binding.reset_by:
+                actions += [EmployeeModel.device_reset_by.set(binding.reset_by), EmployeeModel.device_reset_at.set(now)]
+            if binding.revoke:
                 actions += [EmployeeModel.token_version.add(1), EmployeeModel.kept_session.remove()]
             tx.update(EmployeeModel(nip), actions=actions, condition=condition)
 

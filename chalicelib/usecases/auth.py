@@ -30,6 +30,7 @@ from chalicelib.domain.people import (
     Employee,
     EmployeeAccount,
     Holder,
+    PhoneBinding,
     Principal,
     ended_marker,
     kept_marker,
@@ -200,33 +201,21 @@ def _employee_token(employee: Employee, device_id: str, settings: Settings, now:
     return tokens.issue(principal, settings.token_secret, settings.employee_token_ttl_s, now)
 
 
-def _bind(
-    nip: str,
-    device_id: str,
-    password_hash: str | None,
-    fingerprint: str | None,
-    how: str,
-    *,
-    reset_by: str = "",
-    revoke: bool = False,
-    approvals_seen: int | None = None,
-) -> None:
+def _bind(nip: str, binding: PhoneBinding, how: str) -> None:
     """Bind the phone to the employee, audited (`employee.device_bind`: which phone, by activation or the first
     login after a reset): the step that decides whose phone checks in as whom. With `revoke`, earlier sessions
     end in the same write, so that no later failure (the audit entry's) can leave them admitted. With
     `approvals_seen`, ConditionFailed when a face was approved on the employee since (the caller checks again)."""
     people = runtime.people()
     try:
-        people.bind_device(
-            nip, device_id, password_hash, fingerprint, reset_by=reset_by, revoke=revoke, approvals_seen=approvals_seen
-        )
+        people.bind_device(nip, binding)
     except ConditionFailed as exc:
-        if approvals_seen is not None and _approved_since(nip, approvals_seen):
+        if binding.approvals_seen is not None and _approved_since(nip, binding.approvals_seen):
             raise
         # Either this phone belongs to someone else, or the employee has another phone: each says what to do.
-        owner = people.device_owner(device_id)
+        owner = people.device_owner(binding.device_id)
         raise (_phone_of_other() if owner not in (None, nip) else _account_on_other_phone()) from exc
-    _audit_bind(nip, device_id, fingerprint, how)
+    _audit_bind(nip, binding.device_id, binding.fingerprint, how)
 
 
 def _approved_since(nip: str, seen: int) -> bool:
@@ -340,7 +329,7 @@ def bind_first_phone(
     """
     holder = account.holder
     if account.credentials.password_hash is None:  # a first activation moves no one's account (decision 312)
-        _bind(holder.nip, device_id, password_hash, fingerprint, "activation")
+        _bind(holder.nip, PhoneBinding(device_id, password_hash, fingerprint), "activation")
         return _employee_token(holder, device_id, settings, now)
     issuer = holder.code_issued_by or ""
     for attempt in range(1, BIND_ATTEMPTS + 1):
@@ -363,8 +352,8 @@ def _bind_again(
     employee's faces (`_code_not_vouched_by`); ConditionFailed when a face was approved since `employee` was read
     (the issuer stays the one of the code checked: a code issued meanwhile is another code)."""
     seen = _code_not_vouched_by(issuer, employee, now)
-    nip = employee.nip
-    _bind(nip, device_id, password_hash, fingerprint, "activation", reset_by=issuer, revoke=True, approvals_seen=seen)
+    binding = PhoneBinding(device_id, password_hash, fingerprint, reset_by=issuer, revoke=True, approvals_seen=seen)
+    _bind(employee.nip, binding, "activation")
 
 
 def _code_not_vouched_by(issuer: str, employee: Employee, now: datetime) -> int | None:
@@ -402,7 +391,7 @@ def employee_login(
     if not employee.active:
         raise AccountInactiveError()
     if employee.device_id is None:
-        _bind(employee.nip, device_id, None, request.device_fingerprint, "login")
+        _bind(employee.nip, PhoneBinding(device_id, fingerprint=request.device_fingerprint), "login")
     return _employee_token(employee, device_id, settings, now)
 
 

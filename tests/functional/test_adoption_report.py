@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlparse
 import openpyxl
 import pytest
 
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Employee, PhoneBinding, Principal
 from chalicelib.errors import UnavailableError
 from chalicelib.settings import load_settings
 from chalicelib.store import events as events_store
@@ -36,8 +36,8 @@ def setup_units() -> None:
     PEOPLE.upsert_unit("U2", "Puskesmas Batujajar")
     PEOPLE.put_employee(Employee(nip=A, nama="Asep", unor_id="U1"))
     PEOPLE.put_employee(Employee(nip=B, nama="Budi", unor_id="U1"))
-    PEOPLE.bind_device(A, "android-phone-aaaa", None)
-    PEOPLE.bind_device(B, "android-phone-bbbb", None)
+    PEOPLE.bind_device(A, PhoneBinding("android-phone-aaaa"))
+    PEOPLE.bind_device(B, PhoneBinding("android-phone-bbbb"))
     EmployeeModel(A).update(actions=[EmployeeModel.template_count.set(1)])
     PEOPLE.put_employee(Employee(nip=C, nama="Cucu", unor_id="U1"))
     PEOPLE.put_employee(Employee(nip=E, nama="Euis", unor_id="U1", active=False))

@@ -151,35 +151,26 @@ class InMemoryPeopleRepository:
 
     # --- phones --------------------------------------------------------------------------------------
 
-    def bind_device(
-        self,
-        nip: str,
-        device_id: str,
-        password_hash: str | None,
-        fingerprint: str | None = None,
-        reset_by: str = "",
-        *,
-        revoke: bool = False,
-        approvals_seen: int | None = None,
-    ) -> None:
+    def bind_device(self, nip: str, binding: domain.PhoneBinding) -> None:
         """Callers bind employees they have just read: an unknown NIP is refused here (DynamoDB would write
         a partial record, a case no caller reaches)."""
+        device_id, seen = binding.device_id, binding.approvals_seen
         with self._lock:
             employee = self._employees.get(nip)
             owner = self._devices.get(device_id)
             if employee is None or owner not in (None, nip) or employee.device_id not in (None, device_id):
                 raise ConditionFailed("dynamodb")
-            if approvals_seen is not None and employee.face_approvals != approvals_seen:
+            if seen is not None and employee.face_approvals != seen:
                 raise ConditionFailed("dynamodb")
             self._devices[device_id] = nip
-            employee = replace(employee, device_id=device_id, device_fingerprint=fingerprint or None)
-            if reset_by:
-                employee = replace(employee, device_reset_by=reset_by, device_reset_at=iso(utc_now()))
-            self._employees[nip] = _bumped(employee) if revoke else employee
-            if password_hash is not None:
+            employee = replace(employee, device_id=device_id, device_fingerprint=binding.fingerprint or None)
+            if binding.reset_by:
+                employee = replace(employee, device_reset_by=binding.reset_by, device_reset_at=iso(utc_now()))
+            self._employees[nip] = _bumped(employee) if binding.revoke else employee
+            if binding.password_hash is not None:
                 secrets = self._secrets("employee", nip)
                 self._credentials["employee", nip] = replace(
-                    secrets, password_hash=password_hash, activation_hash=None, activation_expires=None
+                    secrets, password_hash=binding.password_hash, activation_hash=None, activation_expires=None
                 )
 
     def release_device(

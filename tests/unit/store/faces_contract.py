@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from chalicelib.domain.faces import OwnMatch, TemplateInfo, TemplateKey
-from chalicelib.domain.people import Employee
+from chalicelib.domain.people import Employee, PhoneBinding
 from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
@@ -342,7 +342,7 @@ class FacesRepositoryContract(FacesSetUp):
         self, repo: FacesRepository, people: PeopleRepository
     ) -> None:
         # GIVEN the employee's phone reset by an admin after an enrolment read the employee (no reset then)
-        people.bind_device(NIP, PHONE, "password-hash")
+        people.bind_device(NIP, PhoneBinding(PHONE, "password-hash"))
         read_at = iso(utc_now() - timedelta(minutes=1))
         people.release_device(NIP, PHONE, "budi")
         # WHEN the enrolment's approved template is saved on condition that no reset came since its read
@@ -361,7 +361,7 @@ class FacesRepositoryContract(FacesSetUp):
         self, repo: FacesRepository, people: PeopleRepository
     ) -> None:
         # GIVEN a device reset that read the employee (no face approved yet), then an approved enrolment
-        people.bind_device(NIP, PHONE, "password-hash")
+        people.bind_device(NIP, PhoneBinding(PHONE, "password-hash"))
         seen = self.employee(people).face_approvals
         self.save(repo, "t-1", seed=1)
         # WHEN the reset is written on condition that no face was approved since its read, THEN it is refused
@@ -387,7 +387,7 @@ class FacesRepositoryContract(FacesSetUp):
     ) -> None:
         # GIVEN an activated employee whose phone was reset, and an activation with a new code that read the
         # employee (no face approved yet), then an approved enrolment
-        people.bind_device(NIP, PHONE, "password-hash")
+        people.bind_device(NIP, PhoneBinding(PHONE, "password-hash"))
         people.release_device(NIP, PHONE, "sari")
         seen = self.employee(people).face_approvals
         self.save(repo, "t-1", seed=1)
@@ -395,15 +395,19 @@ class FacesRepositoryContract(FacesSetUp):
         # WHEN the binding is written on condition that no face was approved since its read, THEN it is refused
         # and writes nothing: no phone bound either way, the password and the code kept, no reset, no session ended
         with pytest.raises(ConditionFailed):
-            people.bind_device(NIP, "android-0666-eeee", "new-hash", reset_by="budi", revoke=True, approvals_seen=seen)
+            people.bind_device(
+                NIP, PhoneBinding("android-0666-eeee", "new-hash", reset_by="budi", revoke=True, approvals_seen=seen)
+            )
         assert self.employee(people) == before and people.employee_account(NIP) == secrets
         assert people.device_owner("android-0666-eeee") is None
         # AND with what it reads now it is written
         seen = self.employee(people).face_approvals
-        people.bind_device(NIP, "android-0666-eeee", "new-hash", reset_by="budi", revoke=True, approvals_seen=seen)
+        people.bind_device(
+            NIP, PhoneBinding("android-0666-eeee", "new-hash", reset_by="budi", revoke=True, approvals_seen=seen)
+        )
         assert people.device_owner("android-0666-eeee") == NIP and self.employee(people).device_reset_by == "budi"
         # AND an employee never counted (no face approved yet) passes with 0
-        people.bind_device(OTHER, PHONE, "password-hash", approvals_seen=0)
+        people.bind_device(OTHER, PhoneBinding(PHONE, "password-hash", approvals_seen=0))
         assert people.device_owner(PHONE) == OTHER
 
     def test_an_employee_who_moved_takes_their_pending_templates_to_the_new_unit_s_queue(

@@ -23,6 +23,7 @@ from chalicelib.domain.people import (
     Credentials,
     Employee,
     Member,
+    PhoneBinding,
     Sessions,
     Unit,
     UnitCounts,
@@ -85,7 +86,7 @@ class PeopleRepositoryContract:
     def test_putting_again_overwrites_hr_fields_and_keeps_the_phone(self, repo: PeopleRepository) -> None:
         # GIVEN an employee with a bound phone
         repo.put_employee(employee())
-        repo.bind_device(NIP, PHONE, "hash-1")
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
         # WHEN the HR fields change, titles and position emptied
         repo.put_employee(employee(nama="Asep S.", unor_id="U2", jabatan="", gelar_depan=None, gelar_belakang="",
                                    active=False))  # fmt: skip
@@ -197,7 +198,7 @@ class PeopleRepositoryContract:
         assert stored is not None and stored.code_issued_by == "ops"
         assert stored.device_reset_by is None  # issuing a code resets nothing
         # AND a binding noted as a reset (an account activated again with a new code) names the admin
-        repo.bind_device(NIP, PHONE, "password-hash", reset_by="ops")
+        repo.bind_device(NIP, PhoneBinding(PHONE, "password-hash", reset_by="ops"))
         bound = repo.get_employee(NIP)
         assert bound is not None and bound.device_reset_by == "ops" and bound.device_reset_at is not None
 
@@ -222,14 +223,14 @@ class PeopleRepositoryContract:
         repo.put_employee(employee())
         repo.set_activation(NIP, "code-hash", NOW, "ops")
         # WHEN their first phone is bound with a password
-        repo.bind_device(NIP, PHONE, "password-hash")
+        repo.bind_device(NIP, PhoneBinding(PHONE, "password-hash"))
         # THEN the phone is theirs both ways, the password set and the code spent
         assert repo.device_owner(PHONE) == NIP
         account = repo.employee_account(NIP)
         assert account is not None and account.holder.device_id == PHONE
         assert account.credentials == Credentials("employee", NIP, password_hash="password-hash")
         # AND binding the same phone again (a login) changes nothing
-        repo.bind_device(NIP, PHONE, None)
+        repo.bind_device(NIP, PhoneBinding(PHONE))
         assert repo.employee_account(NIP) == account
 
     def test_binding_a_phone_with_revoke_ends_the_earlier_sessions_in_the_same_write(
@@ -237,27 +238,27 @@ class PeopleRepositoryContract:
     ) -> None:
         # GIVEN an activated employee on a phone, with a new activation code
         repo.put_employee(employee())
-        repo.bind_device(NIP, PHONE, "hash-1")
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
         repo.release_device(NIP, PHONE, "ops")
         before = repo.get_employee(NIP)
         assert before is not None
         repo.set_activation(NIP, "code-hash", NOW, "ops")
         # WHEN a phone is bound with a new password and `revoke`
-        repo.bind_device(NIP, PHONE, "hash-2", revoke=True)
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-2", revoke=True))
         # THEN it is bound, the code spent, and the token version moved on: every earlier session ends
         account = repo.employee_account(NIP)
         assert account is not None and account.holder.device_id == PHONE
         assert account.holder.token_version == before.token_version + 1
         assert account.credentials == Credentials("employee", NIP, password_hash="hash-2")
         # AND without it, binding leaves the sessions as they are
-        repo.bind_device(NIP, PHONE, None)
+        repo.bind_device(NIP, PhoneBinding(PHONE))
         again = repo.get_employee(NIP)
         assert again is not None and again.token_version == before.token_version + 1
 
     def test_the_phones_fingerprint_is_bound_with_it_and_forgotten_with_it(self, repo: PeopleRepository) -> None:
         # GIVEN an employee whose phone reported its fingerprint when it was bound
         repo.put_employee(employee())
-        repo.bind_device(NIP, PHONE, "password-hash", "fp-pixel7-a1b2")
+        repo.bind_device(NIP, PhoneBinding(PHONE, "password-hash", "fp-pixel7-a1b2"))
         bound = repo.get_employee(NIP)
         assert bound is not None and bound.device_fingerprint == "fp-pixel7-a1b2"
         # WHEN the phone is released, THEN its fingerprint goes with it
@@ -265,7 +266,7 @@ class PeopleRepositoryContract:
         released = repo.get_employee(NIP)
         assert released is not None and released.device_fingerprint is None
         # AND a new phone bound without one has none (never the old phone's)
-        repo.bind_device(NIP, "android-0009-zzzz", None)
+        repo.bind_device(NIP, PhoneBinding("android-0009-zzzz"))
         rebound = repo.get_employee(NIP)
         assert rebound is not None and (rebound.device_id, rebound.device_fingerprint) == ("android-0009-zzzz", None)
 
@@ -273,12 +274,12 @@ class PeopleRepositoryContract:
         # GIVEN two employees, the first with a bound phone
         repo.put_employee(employee())
         repo.put_employee(employee(OTHER))
-        repo.bind_device(NIP, PHONE, "hash-1")
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
         # WHEN the other employee binds the same phone, or the first a second phone, THEN both are refused
         with pytest.raises(ConditionFailed):
-            repo.bind_device(OTHER, PHONE, "hash-2")
+            repo.bind_device(OTHER, PhoneBinding(PHONE, "hash-2"))
         with pytest.raises(ConditionFailed):
-            repo.bind_device(NIP, OTHER_PHONE, None)
+            repo.bind_device(NIP, PhoneBinding(OTHER_PHONE))
         # AND nothing changed
         assert repo.device_owner(PHONE) == NIP and repo.device_owner(OTHER_PHONE) is None
         assert repo.get_employee(OTHER) == as_put(employee(OTHER))
@@ -289,7 +290,7 @@ class PeopleRepositoryContract:
         # GIVEN two employees, the first with a bound phone
         repo.put_employee(employee())
         repo.put_employee(employee(OTHER))
-        repo.bind_device(NIP, PHONE, "hash-1")
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
         # WHEN someone else's phone is named, or an unknown employee, THEN the release is refused
         with pytest.raises(ConditionFailed):
             repo.release_device(OTHER, PHONE)
@@ -301,7 +302,7 @@ class PeopleRepositoryContract:
         # THEN the employee has none and a new token version, and the phone may serve someone else
         assert repo.get_employee(NIP) == as_put(employee(token_version=1))
         assert repo.device_owner(PHONE) is None
-        repo.bind_device(OTHER, PHONE, None)
+        repo.bind_device(OTHER, PhoneBinding(PHONE))
         assert repo.device_owner(PHONE) == OTHER
         # AND releasing an employee without a phone still logs out whatever token is left
         repo.release_device(NIP, None)
@@ -608,7 +609,7 @@ class PeopleRepositoryContract:
 
     def test_a_device_reset_by_an_admin_is_noted_on_the_employee(self, repo: PeopleRepository) -> None:
         repo.put_employee(employee())
-        repo.bind_device(NIP, PHONE, "hash-1")
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
         before = utc_now().replace(microsecond=0)
         repo.release_device(NIP, PHONE, "budi")
         found = repo.get_employee(NIP)
@@ -620,16 +621,16 @@ class PeopleRepositoryContract:
         for i in range(1, 6):
             repo.put_employee(employee(nip_of(i)))
         repo.put_employee(employee(OTHER, unor_id="U2"))
-        repo.bind_device(nip_of(1), PHONE, "hash-1")  # activated
+        repo.bind_device(nip_of(1), PhoneBinding(PHONE, "hash-1"))  # activated
         repo.set_password("employee", nip_of(2), "hash-2")  # a password, no phone: not activated
-        repo.bind_device(nip_of(3), "android-0003-aaaa", "hash-3")
+        repo.bind_device(nip_of(3), PhoneBinding("android-0003-aaaa", "hash-3"))
         repo.release_device(nip_of(3), "android-0003-aaaa", "budi")  # phone reset: not activated until a login
-        repo.bind_device(nip_of(5), "android-0005-aaaa", "hash-5")
+        repo.bind_device(nip_of(5), PhoneBinding("android-0005-aaaa", "hash-5"))
         repo.put_employee(employee(nip_of(5), active=False))  # SIMPEG deactivated them: not counted at all
         assert repo.unit_counts("U1") == UnitCounts(4, 1, 0)
         assert repo.unit_counts("U2") == UnitCounts(1, 0, 0) and repo.unit_counts("U9") == UnitCounts(0, 0, 0)
         # WHEN the reset employee logs in on a new phone and the deactivated one comes back, THEN both count again
-        repo.bind_device(nip_of(3), "android-0033-aaaa", None)
+        repo.bind_device(nip_of(3), PhoneBinding("android-0033-aaaa"))
         repo.put_employee(employee(nip_of(5)))
         assert repo.unit_counts("U1") == UnitCounts(5, 3, 0)
 
@@ -639,7 +640,7 @@ class PeopleRepositoryContract:
         for i in range(1, 31):
             repo.put_employee(employee(nip_of(i), unor_id=f"U{i % 3}", active=i % 5 != 0))
             if i % 4 == 0:
-                repo.bind_device(nip_of(i), f"android-{i:04d}-aaaa", f"hash-{i}")
+                repo.bind_device(nip_of(i), PhoneBinding(f"android-{i:04d}-aaaa", f"hash-{i}"))
             elif i % 7 == 0:
                 repo.set_password("employee", nip_of(i), f"hash-{i}")
         repo.put_employee(employee(OTHER, unor_id="U3", active=False))
@@ -660,7 +661,7 @@ class PeopleRepositoryContract:
 def account_of_each_kind(repo: PeopleRepository, kind: AccountKind) -> str:
     """GIVEN an employee with a bound phone and a unit admin: the key of the account of `kind`."""
     repo.put_employee(employee())
-    repo.bind_device(NIP, PHONE, "hash-1")
+    repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
     repo.create_admin("budi", "hash-b", "unit_admin", set())
     return NIP if kind == "employee" else "budi"
 

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.domain.audit import AuditEntry
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Employee, PhoneBinding, Principal
 from chalicelib.errors import ConflictError, ForbiddenError, UnavailableError
 from chalicelib.settings import build_settings
 from chalicelib.store.repositories import Repositories
@@ -98,7 +98,7 @@ def test_a_refused_admin_action_is_not_audited(unit: Repositories, audited: Audi
 
 def test_resetting_a_phone_is_audited_under_the_unit_admin(unit: Repositories, audited: AuditTrail) -> None:
     # GIVEN the employee's bound phone
-    unit.people.bind_device(NIP, "android-0001", None)
+    unit.people.bind_device(NIP, PhoneBinding("android-0001"))
     # WHEN the unit's admin resets it
     onboarding.reset_device(U1_ADMIN, NIP, datetime.now(UTC))
     # THEN the phone is released and the log names the admin and the employee

@@ -14,7 +14,7 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.auth import codes, passwords
-from chalicelib.domain.people import Employee, Principal, address_scope
+from chalicelib.domain.people import Employee, PhoneBinding, Principal, address_scope
 from chalicelib.errors import (
     AccountInactiveError,
     ForbiddenError,
@@ -64,7 +64,7 @@ def people(repos: Repositories) -> Repositories:
     """An activated employee (password PASSWORD, phone PHONE), a new hire with a live activation code
     `12345678`, and the admin `budi` (password PASSWORD)."""
     repos.people.put_employee(Employee(NIP, "Asep", "U1"))
-    repos.people.bind_device(NIP, PHONE, passwords.hash_secret(PASSWORD))
+    repos.people.bind_device(NIP, PhoneBinding(PHONE, passwords.hash_secret(PASSWORD)))
     repos.people.put_employee(Employee(NEW_HIRE, "Euis", "U1"))
     expires = int((NOW + timedelta(days=1)).timestamp())
     repos.people.set_activation(NEW_HIRE, passwords.hash_secret("12345678"), expires, "admin")  # stored before the MACs

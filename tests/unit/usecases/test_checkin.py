@@ -18,7 +18,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.attendance import challenges
 from chalicelib.domain.attendance import Event
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Employee, PhoneBinding, Principal
 from chalicelib.errors import (
     AccountInactiveError,
     AlreadyRecordedError,
@@ -54,7 +54,7 @@ STALE_S = checkin.STALE_CLAIM_S
 def employee(repos: Repositories) -> Principal:
     """An active employee of U1 with a bound phone, as their token names them."""
     repos.people.put_employee(Employee(NIP, "Asep Saepudin", "U1"))
-    repos.people.bind_device(NIP, PHONE, "password-hash")
+    repos.people.bind_device(NIP, PhoneBinding(PHONE, "password-hash"))
     return Principal(subject=NIP, role="employee", device_id=PHONE)
 
 

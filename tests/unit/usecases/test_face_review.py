@@ -17,7 +17,7 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.domain.audit import VIEWS
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Employee, PhoneBinding, Principal
 from chalicelib.errors import (
     AccountInactiveError,
     ConflictError,
@@ -75,7 +75,7 @@ def trail(repos: Repositories) -> Iterator[Audit]:
     for nip, unit in ((NIP, "U1"), (OTHER, "U1"), (FAR, "U2")):
         repos.people.upsert_unit(unit, f"Dinas {unit}")
         repos.people.put_employee(Employee(nip, f"Pegawai {nip[-3:]}", unit))
-    repos.people.bind_device(NIP, "android-0001-aaaa", "password-hash")
+    repos.people.bind_device(NIP, PhoneBinding("android-0001-aaaa", "password-hash"))
     yield lambda: [(e.actor, e.action, e.target, dict(e.detail or {})) for e in log.entries()]
 
 
@@ -1128,7 +1128,7 @@ def test_the_units_count_active_employees_and_call_activated_what_the_adoption_r
     settings: Settings, trail: Audit, now: datetime, repos: Repositories
 ) -> None:
     # GIVEN U1 with NIP activated on a phone and OTHER never activated; FAR of U2 activated, then deactivated
-    repos.people.bind_device(FAR, "android-0003-aaaa", "password-hash")
+    repos.people.bind_device(FAR, PhoneBinding("android-0003-aaaa", "password-hash"))
     repos.people.put_employee(Employee(FAR, "Pegawai 003", "U2", active=False))
 
     def console() -> dict[str, tuple[int, int]]:
