@@ -61,6 +61,15 @@ function network(routes: Record<string, Route>): CheckinBody[] {
   return sent;
 }
 
+/** What fetch throws when the request went nowhere (no signal, a dropped link). */
+const unreachable: Route = async () => Promise.reject(new TypeError("Failed to fetch"));
+
+/** The network of a live check-in: the challenge comes at once and the check-in itself is answered by `checkin`.
+ * Returns the bodies POSTed to /v1/attendance, as `network` does. */
+function live(checkin: Route): CheckinBody[] {
+  return network({ "/v1/attendance/challenge": async () => json(201, CHALLENGE), "/v1/attendance": checkin });
+}
+
 const capture = (): Parameters<typeof checkIn>[0] => ({
   type: "in",
   video: {} as HTMLVideoElement,
@@ -89,10 +98,7 @@ afterEach(() => {
 describe("a live check-in", () => {
   it("is on the phone while it is sent, is not sent again by the outbox meanwhile, and is forgotten once answered", async () => {
     let answer: (r: Response) => void = () => undefined;
-    const sent = network({
-      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
-      "/v1/attendance": () => new Promise((resolve) => (answer = resolve)),
-    });
+    const sent = live(() => new Promise((resolve) => (answer = resolve)));
     const outcome = checkIn(capture());
     await vi.waitFor(() => expect(sent).toHaveLength(1));
     // the app closed now would lose nothing: the capture waits in its offline form, with the same id
@@ -111,10 +117,7 @@ describe("a live check-in", () => {
   });
 
   it("left unanswered waits on the phone and goes out later with the same id", async () => {
-    const sent = network({
-      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
-      "/v1/attendance": async () => Promise.reject(new TypeError("Failed to fetch")),
-    });
+    const sent = live(unreachable);
     expect((await checkIn(capture())).kind).toBe("saved");
     expect(waitingNow()).toHaveLength(1);
     const later = network({ "/v1/attendance": async () => json(201, { ...RECORDED, status: "review" }) });
@@ -126,10 +129,7 @@ describe("a live check-in", () => {
 
   it("refused by SMART is shown, not kept", async () => {
     const refusal = { error: { code: "OUTSIDE_ZONE", message: "Anda berada di luar area kerja.", details: {} } };
-    network({
-      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
-      "/v1/attendance": async () => json(400, refusal),
-    });
+    live(async () => json(400, refusal));
     expect((await checkIn(capture())).kind).toBe("refused");
     expect(waitingNow()).toEqual([]);
   });
@@ -150,10 +150,7 @@ describe("a live check-in", () => {
 
 describe("a capture's place", () => {
   it("is never one the GPS gave minutes ago: nothing is sent or kept, online or not", async () => {
-    const sent = network({
-      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
-      "/v1/attendance": async () => json(201, RECORDED),
-    });
+    const sent = live(async () => json(201, RECORDED));
     const aged = { ...capture(), fix: { ...FIX, at: Date.now() - FIX_MAX_AGE_MS - 1_000 } };
     await expect(checkIn(aged)).rejects.toThrow("Lokasi GPS terakhir sudah 2 menit lalu. Menunggu lokasi baru…");
     await expect(checkIn(aged)).rejects.toThrow(AgedFix);
@@ -181,20 +178,14 @@ describe("a phone whose storage is full", () => {
 
   it("says so when a live check-in left unanswered cannot be kept for later", async () => {
     full = true;
-    network({
-      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
-      "/v1/attendance": async () => Promise.reject(new TypeError("Failed to fetch")),
-    });
+    live(unreachable);
     await expect(checkIn(capture())).rejects.toThrow(FULL);
     expect(waitingNow()).toEqual([]);
   });
 
   it("does not stand in the way of a live check-in SMART answers", async () => {
     full = true;
-    network({
-      "/v1/attendance/challenge": async () => json(201, CHALLENGE),
-      "/v1/attendance": async () => json(201, RECORDED),
-    });
+    live(async () => json(201, RECORDED));
     expect((await checkIn(capture())).kind).toBe("accepted");
   });
 });
@@ -238,7 +229,7 @@ describe("a capture's time", () => {
     const taken = Date.parse(waiting?.body.captured_at ?? "");
     remember(-600_000);
     vi.stubGlobal("navigator", { onLine: true });
-    const sent = network({ "/v1/attendance": async () => Promise.reject(new TypeError("Failed to fetch")) });
+    const sent = network({ "/v1/attendance": unreachable });
     await flush();
     await flush();
     expect(sent.map((b) => Date.parse(b.captured_at))).toEqual([taken - 600_000, taken - 600_000]);

@@ -1,7 +1,21 @@
 // Small building blocks of every screen: labelled fields (the label is the accessible name tests and help
 // texts use; each field is named after its id), the error line, the page frame, a form's submission.
 import type { ComponentChildren } from "preact";
-import { ColumnHeads, ErrorLine, Labelled, LabelledInput, LabelledSelect, useLoad, usePageTitle, useRun, type InputProps, type SelectProps } from "../../shared/ui";
+import { useState } from "preact/hooks";
+import {
+  ColumnHeads,
+  ErrorLine,
+  Labelled,
+  LabelledInput,
+  LabelledSelect,
+  passwordType,
+  ShowPassword,
+  useLoad,
+  usePageTitle,
+  useRun,
+  type InputProps,
+  type SelectProps,
+} from "../../shared/ui";
 
 type FieldProps = Omit<InputProps, "name" | "required"> & { required?: boolean };
 
@@ -11,6 +25,28 @@ export function Field(props: FieldProps) {
 }
 
 export { ColumnHeads, ErrorLine, useLoad };
+
+/** A password field of a form: which of the browser's saved passwords it takes or offers to save. */
+export interface PasswordInput {
+  id: string;
+  label: string;
+  autoComplete: "current-password" | "new-password";
+  value: string;
+  onInput: (value: string) => void;
+}
+
+/** A form's password fields, then the one "Tampilkan kata sandi" that shows (and hides) them all together. */
+export function PasswordFields({ fields }: { fields: readonly PasswordInput[] }) {
+  const [shown, setShown] = useState(false);
+  return (
+    <>
+      {fields.map((f) => (
+        <Field key={f.id} {...f} type={passwordType(shown)} />
+      ))}
+      <ShowPassword shown={shown} onToggle={setShown} controls={fields.map((f) => f.id)} />
+    </>
+  );
+}
 
 export function Page({ title, back, children }: { title: string; back?: boolean; children: ComponentChildren }) {
   usePageTitle(title, "SMART");

@@ -1,16 +1,15 @@
 import { useState } from "preact/hooks";
 import { chromeActivationLink, notChrome } from "../browser";
 import { navigate } from "../router";
-import { busyLabel, passwordType, ShowPassword } from "../../../shared/ui";
+import { busyLabel } from "../../../shared/ui";
 import { check, digitsOnly, needed, nipProblem } from "../forms";
 import { activate } from "../session";
-import { Field, Form, Page, useSubmit } from "../ui";
+import { Field, Form, Page, PasswordFields, useSubmit } from "../ui";
 
 export function Activation({ params }: { params: URLSearchParams }) {
   const [nip, setNip] = useState(digitsOnly(params.get("nip") ?? ""));
   const [code, setCode] = useState(digitsOnly(params.get("kode") ?? ""));
   const [password, setPassword] = useState("");
-  const [shown, setShown] = useState(false);
   const { busy, error, submit } = useSubmit(async () => {
     check(nipProblem(nip), needed(code, "Kode aktivasi wajib diisi."));
     await activate(nip, code, password);
@@ -24,15 +23,7 @@ export function Activation({ params }: { params: URLSearchParams }) {
       <Form action={busyLabel(busy, "Aktifkan")} busy={busy} error={error} onSubmit={submit}>
         <Field id="nip" label="NIP" value={nip} onInput={setNip} clean={digitsOnly} inputMode="numeric" />
         <Field id="kode" label="Kode aktivasi" value={code} onInput={setCode} clean={digitsOnly} inputMode="numeric" />
-        <Field
-          id="sandi-baru"
-          label="Kata sandi baru"
-          type={passwordType(shown)}
-          autoComplete="new-password"
-          value={password}
-          onInput={setPassword}
-        />
-        <ShowPassword shown={shown} onToggle={setShown} controls={["sandi-baru"]} />
+        <PasswordFields fields={[{ id: "sandi-baru", label: "Kata sandi baru", autoComplete: "new-password", value: password, onInput: setPassword }]} />
       </Form>
       <p>
         Sudah aktif? <a href="#/masuk">Masuk</a>

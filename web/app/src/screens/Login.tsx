@@ -1,15 +1,14 @@
 import { useEffect, useState } from "preact/hooks";
 import { navigate } from "../router";
-import { busyLabel, passwordType, ShowPassword } from "../../../shared/ui";
+import { busyLabel } from "../../../shared/ui";
 import { check, digitsOnly, nipProblem } from "../forms";
 import { waitingOnPhone } from "../outbox";
 import { logIn } from "../session";
-import { Field, Form, Page, useSubmit } from "../ui";
+import { Field, Form, Page, PasswordFields, useSubmit } from "../ui";
 
 export function Login({ notice }: { notice: string | null }) {
   const [nip, setNip] = useState("");
   const [password, setPassword] = useState("");
-  const [shown, setShown] = useState(false);
   const [kept, setKept] = useState(0);
   useEffect(() => {
     void waitingOnPhone()
@@ -37,15 +36,7 @@ export function Login({ notice }: { notice: string | null }) {
       ) : null}
       <Form action={busyLabel(busy, "Masuk")} busy={busy} error={error} onSubmit={submit}>
         <Field id="nip" label="NIP" value={nip} onInput={setNip} clean={digitsOnly} inputMode="numeric" autoComplete="username" />
-        <Field
-          id="sandi"
-          label="Kata sandi"
-          type={passwordType(shown)}
-          autoComplete="current-password"
-          value={password}
-          onInput={setPassword}
-        />
-        <ShowPassword shown={shown} onToggle={setShown} controls={["sandi"]} />
+        <PasswordFields fields={[{ id: "sandi", label: "Kata sandi", autoComplete: "current-password", value: password, onInput: setPassword }]} />
       </Form>
       <p>
         Belum punya kata sandi? <a href="#/aktivasi">Aktivasi dengan kode dari admin</a>
