@@ -45,7 +45,7 @@ from chalicelib.usecases.schemas.rollout import AdoptionQuery, AdoptionReport
 from tests.functional.checkin_setup import b64, selfie
 from tests.unit.usecases.admin_fixtures import AUDIT_START, AuditTrail
 from tests.unit.usecases.test_faces import Audit, settings, shifted
-from tests.unit.usecases.test_request_failures import audit_of, failing
+from tests.unit.usecases.test_request_failures import audit_of, audit_write_fails, failing
 
 NIP = "198501012010011001"  # Angelina Jolie's photos (dev/deepface img1, img2, img4, ...)
 OTHER = "199002022015032002"  # another employee of U1
@@ -97,6 +97,7 @@ def another_admin_approves(
     refused: Principal,
     settings: Settings,
     now: datetime,
+    *,
     reason: str = "four_eyes",
     approver: Principal = SUPER,
 ) -> None:
@@ -193,10 +194,7 @@ def test_an_approval_sent_again_after_its_audit_entry_failed_is_audited(
 ) -> None:
     # GIVEN a self-enrolment approved, whose audit entry then failed (the admin was told 503)
     answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("face.approve")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "face.approve"):
         approve(COLLEAGUE, answer.template_id, settings, now)
     # WHEN the admin approves it again
     again = faces.decide(COLLEAGUE, answer.template_id, DecisionRequest(decision="approve"), settings, now)
@@ -981,7 +979,7 @@ def test_a_retention_run_whose_audit_write_failed_deletes_and_audits_on_its_retr
     runtime.people().put_employee(replace(runtime.people().get_employee(NIP), active=False))  # type: ignore[type-var]
     after = now + timedelta(days=settings.face_retention_days, minutes=1)
     # WHEN the nightly job fails writing the face.forget entry (throttled)
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("face.forget")), pytest.raises(UnavailableError):
+    with audit_write_fails(monkeypatch, "face.forget"):
         faces.forget_departed(settings, after)
     # THEN no face was deleted unaudited
     assert sorted(t.template_id for t in runtime.faces().template_rows(NIP)) == ids
@@ -1029,7 +1027,7 @@ def test_a_face_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retr
 ) -> None:
     # GIVEN an enrolled face, WHEN its deletion fails writing the face.delete entry (503)
     template_id = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now).template_id
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("face.delete")), pytest.raises(UnavailableError):
+    with audit_write_fails(monkeypatch, "face.delete"):
         faces.delete_template(SUPER, NIP, template_id)
     # THEN the face is not deleted unaudited
     assert [t.template_id for t in runtime.faces().template_rows(NIP)] == [template_id]
