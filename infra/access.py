@@ -73,7 +73,7 @@ from chalicelib.store.models import (
     ZoneModel,
 )
 
-from .bucket import BUCKET_ID, EXPORT_PREFIX, PHOTO_PREFIX, REQUEST_PREFIX, SIMPEG_IMPORT_PREFIX
+from .bucket import BUCKET_ID, DENIED_TO_FUNCTIONS, EXPORT_PREFIX, PHOTO_PREFIX, REQUEST_PREFIX, SIMPEG_IMPORT_PREFIX
 from .cfn import Json, get_att, ref, sub
 from .errors import TemplateError
 from .tables import table_logical_id
@@ -99,17 +99,6 @@ READ = (DESCRIBE, GET, BATCH_GET, QUERY, CONDITION_CHECK)
 WRITE = (PUT, UPDATE)
 # Deletes that could erase evidence or hide a change; no policy of this module may grant them.
 EVIDENCE_TABLE_ACTIONS_FORBIDDEN = (DELETE, BATCH_WRITE)
-FORBIDDEN_OBJECT_ACTIONS = (
-    "s3:DeleteObject",
-    "s3:DeleteObjectVersion",
-    "s3:BypassGovernanceRetention",
-    "s3:PutObjectRetention",
-    "s3:PutObjectLegalHold",
-    "s3:PutBucketObjectLockConfiguration",
-    "s3:PutLifecycleConfiguration",
-    "s3:PutBucketPolicy",
-    "s3:DeleteBucketPolicy",
-)
 EVIDENCE_MODELS: tuple[type[Model], ...] = (AuditModel, EventModel)
 
 
@@ -250,12 +239,13 @@ def function_access(function_id: str, models: Iterable[type[Model]]) -> Function
 
 
 def _refuse_evidence_deletes(function_id: str, access: FunctionAccess) -> None:
-    """A grant that could erase evidence stops the build, whoever edits the tables above."""
+    """A grant that could erase evidence stops the build, whoever edits the tables above; on the bucket, that is
+    whatever its policy denies the function roles (bucket.py), so the two lists cannot drift apart."""
     for model in EVIDENCE_MODELS:
         granted = set(access.actions_on(model)) & set(EVIDENCE_TABLE_ACTIONS_FORBIDDEN)
         if granted:
             raise TemplateError(f"{function_id} would be granted {sorted(granted)} on {model.__name__} (evidence)")
-    granted = set(access.object_actions) & set(FORBIDDEN_OBJECT_ACTIONS)
+    granted = set(access.object_actions) & set(DENIED_TO_FUNCTIONS)
     if granted:
         raise TemplateError(f"{function_id} would be granted {sorted(granted)} on the evidence bucket")
 

@@ -5,15 +5,19 @@ what the store does with that failure is what these tests see."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from pynamodb.connection.base import Connection
 
 
-def answer_lost_once(monkeypatch: pytest.MonkeyPatch, operation: str, table: str) -> list[str]:
-    """The first `operation` (UpdateItem, TransactWriteItems, ...) touching `table` is committed, its answer
-    lost and the call sent again, as the SDK does; answers the operations so repeated (one, once it happened)."""
+@contextmanager
+def answer_lost_once(monkeypatch: pytest.MonkeyPatch, operation: str, table: str) -> Iterator[None]:
+    """Within the block, the first `operation` (UpdateItem, TransactWriteItems, ...) touching `table` is committed,
+    its answer lost and the call sent again, as the SDK does. It must happen: a block that sends no such call fails
+    the test (it would test nothing)."""
     real = Connection._make_api_call
     seen: list[str] = []
 
@@ -26,5 +30,7 @@ def answer_lost_once(monkeypatch: pytest.MonkeyPatch, operation: str, table: str
             real(self, name, kwargs)  # committed; the answer never arrives
         return real(self, name, kwargs)
 
-    monkeypatch.setattr(Connection, "_make_api_call", repeated)
-    return seen
+    with monkeypatch.context() as patch:
+        patch.setattr(Connection, "_make_api_call", repeated)
+        yield
+    assert seen == [operation], f"no {operation} touching {table} was sent"

@@ -27,10 +27,8 @@ def test_an_approval_whose_answer_was_lost_is_made_once(office: Office, monkeypa
     day = (datetime.now(load_settings().tz).date() + timedelta(days=7)).isoformat()
     request_id = office.file(A, {"type": "IZIN", "start_date": day, "end_date": day}).body["request_id"]
     # WHEN U1's admin approves it and the approval's write commits, but its answer is lost and the SDK repeats it
-    seen = answer_lost_once(monkeypatch, "UpdateItem", "requests")
-    decided = office.decide(office.u1, request_id, {"decision": "approve"})
-    monkeypatch.undo()
-    assert seen == ["UpdateItem"]
+    with answer_lost_once(monkeypatch, "UpdateItem", "requests"):
+        decided = office.decide(office.u1, request_id, {"decision": "approve"})
     # THEN the approval is answered with its leave (not 409: nobody else decided), named on the request, audited
     assert decided.status == 200, decided.body
     assert decided.body["status"] == "approved" and decided.body["result_id"]
@@ -51,10 +49,8 @@ def test_a_correction_approved_within_its_quota_whose_answer_was_lost_is_made_on
     filed = office.file(A, {"type": "KOREKSI", "start_date": day, "end_date": day, "time": "07:20"})
     request_id = filed.body["request_id"]
     # WHEN its approval's transaction (request and quota) commits, its answer is lost and the SDK repeats it
-    seen = answer_lost_once(monkeypatch, "TransactWriteItems", "requests")
-    decided = office.decide(office.u1, request_id, {"decision": "approve"})
-    monkeypatch.undo()
-    assert seen == ["TransactWriteItems"]
+    with answer_lost_once(monkeypatch, "TransactWriteItems", "requests"):
+        decided = office.decide(office.u1, request_id, {"decision": "approve"})
     # THEN it is approved with its corrected event, and it holds one place of the month's quota
     assert decided.status == 200, decided.body
     assert decided.body["status"] == "approved" and decided.body["result_id"]
@@ -68,11 +64,9 @@ def test_a_revocation_whose_answer_was_lost_is_answered(office: Office, monkeypa
     request_id = office.file(A, {"type": "IZIN", "start_date": day, "end_date": day}).body["request_id"]
     leave_id = office.decide(office.u1, request_id, {"decision": "approve"}).body["result_id"]
     # WHEN the BKPSDM officer takes it back and the request's write commits, but its answer is lost and repeated
-    seen = answer_lost_once(monkeypatch, "UpdateItem", "requests")
     path = f"/v1/admin/requests/{request_id}/revoke"
-    taken = office.api.call("POST", path, {"note": "Salah tanggal"}, token=office.admin)
-    monkeypatch.undo()
-    assert seen == ["UpdateItem"]
+    with answer_lost_once(monkeypatch, "UpdateItem", "requests"):
+        taken = office.api.call("POST", path, {"note": "Salah tanggal"}, token=office.admin)
     # THEN it is revoked (not 409), its leave cancelled, and the revocation audited
     assert taken.status == 200, taken.body
     assert (taken.body["status"], taken.body["result_id"]) == ("revoked", leave_id)
@@ -86,11 +80,9 @@ def test_an_enrolment_whose_answer_was_lost_is_stored_once_and_audited(
     # GIVEN an activated employee without a face
     employee = enrolled_employee(api, enrol=None)
     # WHEN the admin enrols their face and its transaction commits, but its answer is lost and the SDK repeats it
-    seen = answer_lost_once(monkeypatch, "TransactWriteItems", "face_templates")
     path = f"/v1/admin/employees/{NIP}/faces"
-    answer = api.call("POST", path, {"photo": b64(selfie("deepface/img1.jpg"))}, token=employee.admin)
-    monkeypatch.undo()
-    assert seen == ["TransactWriteItems"]
+    with answer_lost_once(monkeypatch, "TransactWriteItems", "face_templates"):
+        answer = api.call("POST", path, {"photo": b64(selfie("deepface/img1.jpg"))}, token=employee.admin)
     # THEN the enrolment is answered (not 500), stored once, audited, and the employee checks in with it
     assert answer.status == 201, answer.body
     listed = api.call("GET", path, token=employee.admin).body["items"]
@@ -108,11 +100,9 @@ def test_a_face_decision_whose_answer_was_lost_is_answered_and_audited(
     sent = api.call("POST", "/v1/me/faces", {"photo": b64(selfie("deepface/img1.jpg"))}, token=employee.token)
     assert sent.status == 201 and sent.body["status"] == "pending", sent.body
     # WHEN the admin approves it and the decision's transaction commits, but its answer is lost and repeated
-    seen = answer_lost_once(monkeypatch, "TransactWriteItems", "face_templates")
     path = f"/v1/admin/faces/{sent.body['template_id']}"
-    decided = api.call("POST", path, {"decision": "approve"}, token=unit_admin)
-    monkeypatch.undo()
-    assert seen == ["TransactWriteItems"]
+    with answer_lost_once(monkeypatch, "TransactWriteItems", "face_templates"):
+        decided = api.call("POST", path, {"decision": "approve"}, token=unit_admin)
     # THEN the approval is answered (not 409: it is this admin's own), audited, and the face counts
     assert decided.status == 200, decided.body
     assert (decided.body["status"], decided.body["decision"]) == ("approved", "approve")

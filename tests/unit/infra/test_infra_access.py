@@ -19,6 +19,7 @@ import pytest
 
 from chalicelib.store.models import ALL_MODELS, AuditModel, EmployeeModel, EventModel
 from infra.access import JOB_ACCESS, access_policies, function_policy
+from infra.bucket import DENIED_TO_FUNCTIONS
 from infra.errors import TemplateError
 from infra.merge import MergeResult
 from infra.tables import table_logical_id
@@ -405,6 +406,17 @@ def test_a_grant_that_could_erase_evidence_stops_the_build(monkeypatch: pytest.M
     # AND granting an object delete to a function
     monkeypatch.setitem(JOB_ACCESS, "DailyRecap", replace(recap, objects={"photos/": ("s3:DeleteObject",)}))
     with pytest.raises(TemplateError, match="DeleteObject"):
+        function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
+
+
+@pytest.mark.parametrize("action", DENIED_TO_FUNCTIONS)
+def test_a_grant_the_bucket_policy_denies_stops_the_build(action: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN someone granting a function what the data bucket's policy denies every function role (it would only
+    # fail in production, as an AccessDenied, or be the first half of an attack the deny alone stops)
+    recap = JOB_ACCESS["DailyRecap"]
+    monkeypatch.setitem(JOB_ACCESS, "DailyRecap", replace(recap, objects={"photos/": (action,)}))
+    # WHEN the template is built THEN it stops, naming the action
+    with pytest.raises(TemplateError, match=action):
         function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
 
 

@@ -3,13 +3,14 @@ in-memory twins: trying again must reach the audit log, since a missing entry hi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from chalicelib import runtime
 from chalicelib.domain.people import Employee, Principal
-from chalicelib.errors import ConflictError, NotFoundError, UnavailableError
+from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar as cal
@@ -17,7 +18,7 @@ from chalicelib.usecases import zones
 from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, RamadanRequest, ShiftsRequest
 
 from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
-from .test_request_failures import audit_of, failing
+from .test_request_failures import audit_write_fails
 from .test_zones import NOW, assignment, create
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
@@ -41,10 +42,7 @@ def test_a_holiday_deletion_whose_audit_write_failed_deletes_and_audits_on_its_r
 ) -> None:
     # GIVEN a holiday, WHEN its deletion fails on the audit write (503)
     cal.put_holiday(SUPER, "2026-03-19", HolidayRequest(name="Nyepi"), settings, NOW)
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("holiday.delete")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "holiday.delete"):
         cal.delete_holiday(SUPER, "2026-03-19", settings, NOW)
     # THEN the holiday is not deleted unaudited
     assert [h.name for h in runtime.calendar().holidays_of_year(2026)] == ["Nyepi"]
@@ -62,10 +60,7 @@ def test_a_ramadan_period_deletion_whose_audit_write_failed_deletes_and_audits_o
     # GIVEN the year's Ramadan, WHEN its deletion fails on the audit write (503)
     period = {"start_date": "2026-02-18", "end_date": "2026-03-19"}
     cal.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(period), settings, NOW)
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("ramadan.delete")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "ramadan.delete"):
         cal.delete_ramadan(SUPER, "2026", "2026-02-18", settings, NOW)
     # THEN the period (every unit's hours for a month) is not removed unaudited
     assert cal.get_ramadan(SUPER, "2026").start_date is not None
@@ -83,10 +78,7 @@ def test_a_roster_date_removal_whose_audit_write_failed_removes_and_audits_on_it
     # GIVEN a roster date of Asep's, WHEN its removal fails on the audit write (503)
     shifts = ShiftsRequest.model_validate({"shifts": {"2026-03-04": {"start": "20:00", "end": "04:00"}}})
     cal.set_shifts(UNIT_ADMIN, NIP, shifts, settings, NOW)
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("schedule.shift_removed")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "schedule.shift_removed"):
         cal.remove_shift(UNIT_ADMIN, NIP, "2026-03-04", settings, NOW)
     # THEN the date is still rostered
     assert len(runtime.calendar().roster(NIP, NOW.date(), NOW.date().replace(day=31))) == 1
@@ -96,39 +88,41 @@ def test_a_roster_date_removal_whose_audit_write_failed_removes_and_audits_on_it
     assert entries(audited, "schedule.shift_removed") == [("ua", NIP, {"date": "2026-03-04"})]
 
 
+def cancelled_again_after_its_audit_write_failed(
+    monkeypatch: pytest.MonkeyPatch, action: str, cancel: Callable[[Principal], Any]
+) -> None:
+    """WHEN the unit admin's cancellation is stored but its audit write (`action`) fails (503), THEN another admin's
+    cancellation is 409 (cancelled already: nothing is audited in their name), and the unit admin's sent again is
+    answered cancelled."""
+    with audit_write_fails(monkeypatch, action):
+        cancel(UNIT_ADMIN)
+    with pytest.raises(ConflictError):
+        cancel(SUPER)
+    assert cancel(UNIT_ADMIN).cancelled
+
+
 def test_a_leave_cancellation_whose_audit_write_failed_is_audited_when_the_admin_cancels_again(
     settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN Asep's sick leave, WHEN its cancellation is stored but the audit write fails (503)
+    # GIVEN Asep's sick leave
     body = {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-03", "end_date": "2026-03-03", "reason": "Flu"}
     leave_id = cal.add_leave(UNIT_ADMIN, LeaveRequest.model_validate(body), settings, NOW).leave_id
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.cancel")),
-        pytest.raises(UnavailableError),
-    ):
-        cal.cancel_leave(UNIT_ADMIN, leave_id, settings, NOW)
-    # WHEN another admin cancels it, THEN it is 409 (cancelled already) and nothing is audited in their name
-    with pytest.raises(ConflictError):
-        cal.cancel_leave(SUPER, leave_id, settings, NOW)
-    # WHEN the admin who cancelled it cancels again, THEN it is answered cancelled and audited
-    assert cal.cancel_leave(UNIT_ADMIN, leave_id, settings, NOW).cancelled
+    # WHEN its cancellation's audit write fails, and the admin cancels again, THEN it is audited once, as theirs
+    cancelled_again_after_its_audit_write_failed(
+        monkeypatch, "leave.cancel", lambda admin: cal.cancel_leave(admin, leave_id, settings, NOW)
+    )
     assert entries(audited, "leave.cancel") == [("ua", NIP, {"leave_id": leave_id, "type": "S"})]
 
 
 def test_a_letter_cancellation_whose_audit_write_failed_is_audited_when_the_admin_cancels_again(
     settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a field-duty letter for Asep, WHEN its cancellation is stored but the audit write fails (503)
+    # GIVEN a field-duty letter for Asep
     letter = zones.create_assignment(UNIT_ADMIN, assignment(), settings, NOW).assignment_id
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("assignment.cancel")),
-        pytest.raises(UnavailableError),
-    ):
-        zones.cancel_assignment(UNIT_ADMIN, letter, settings, NOW)
-    # WHEN another admin cancels it, THEN it is 409; WHEN its admin cancels again, THEN it is answered and audited
-    with pytest.raises(ConflictError):
-        zones.cancel_assignment(SUPER, letter, settings, NOW)
-    assert zones.cancel_assignment(UNIT_ADMIN, letter, settings, NOW).cancelled
+    # WHEN its cancellation's audit write fails, and the admin cancels again, THEN it is audited once, as theirs
+    cancelled_again_after_its_audit_write_failed(
+        monkeypatch, "assignment.cancel", lambda admin: zones.cancel_assignment(admin, letter, settings, NOW)
+    )
     assert entries(audited, "assignment.cancel") == [("ua", letter, {"nips": [NIP]})]
 
 
@@ -137,7 +131,7 @@ def test_a_zone_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retr
 ) -> None:
     # GIVEN a zone no unit uses, WHEN its deletion fails on the audit write (503)
     zone_id = create(settings, "Puskesmas Lama")
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("zone.delete")), pytest.raises(UnavailableError):
+    with audit_write_fails(monkeypatch, "zone.delete"):
         zones.delete_zone(SUPER, zone_id)
     # THEN the zone is not deleted unaudited
     assert runtime.zones().get_zone(zone_id) is not None

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib import runtime
 from chalicelib.auth import codes, passwords
 from chalicelib.domain.people import Employee, PhoneBinding, Principal, address_scope
 from chalicelib.errors import (
@@ -23,7 +22,6 @@ from chalicelib.errors import (
     RateLimitedError,
     SmartError,
     UnauthenticatedError,
-    UnavailableError,
     WeakPasswordError,
 )
 from chalicelib.settings import Settings, build_settings
@@ -38,7 +36,7 @@ from chalicelib.usecases.schemas.core import (
 from tests.unit.auth.kdf_runs import KdfRuns, count_kdf_runs
 
 from .admin_fixtures import AuditTrail, audited
-from .test_request_failures import audit_of, failing
+from .test_request_failures import audit_write_fails
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -305,10 +303,7 @@ def test_an_activation_whose_audit_write_failed_is_audited_when_the_app_sends_it
     people: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN an activation whose binding was stored but whose audit entry failed (503)
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("employee.device_bind")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "employee.device_bind"):
         activate(NEW_HIRE, "12345678")
     # WHEN the app sends it again, THEN it signs in, and the binding (whose phone checks in as whom) is audited
     assert activate(NEW_HIRE, "12345678")
@@ -359,10 +354,7 @@ def test_a_new_code_used_signs_the_holder_out_even_when_its_audit_entry_fails(
     first = activate(NEW_HIRE, "12345678")
     code, _ = onboarding.create_activation(Principal("budi", "unit_admin", frozenset({"U1"})), NEW_HIRE, SETTINGS, NOW)
     # WHEN the code is used, and the binding's audit entry then fails (503)
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("employee.device_bind")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "employee.device_bind"):
         activate(NEW_HIRE, code, password="teh-manis-siang")
     # THEN the session held before has ended all the same
     with pytest.raises(UnauthenticatedError):

@@ -45,7 +45,7 @@ from chalicelib.usecases.schemas.rollout import AdoptionQuery, AdoptionReport
 from tests.functional.checkin_setup import b64, selfie
 from tests.unit.usecases.admin_fixtures import AUDIT_START, AuditTrail
 from tests.unit.usecases.test_faces import Audit, settings, shifted
-from tests.unit.usecases.test_request_failures import audit_of, failing
+from tests.unit.usecases.test_request_failures import audit_of, audit_write_fails, failing
 
 NIP = "198501012010011001"  # Angelina Jolie's photos (dev/deepface img1, img2, img4, ...)
 OTHER = "199002022015032002"  # another employee of U1
@@ -92,11 +92,21 @@ def approve(admin: Principal, template_id: str, settings: Settings, now: datetim
     return faces.decide(admin, template_id, body, settings, now).status
 
 
-def another_admin_approves(template_id: str, refused: Principal, settings: Settings, now: datetime) -> None:
-    """Four eyes: `refused` may not approve the face (403), BKPSDM may."""
-    with pytest.raises(ForbiddenError):
+def another_admin_approves(
+    template_id: str,
+    refused: Principal,
+    settings: Settings,
+    now: datetime,
+    *,
+    reason: str = "four_eyes",
+    approver: Principal = SUPER,
+) -> None:
+    """`refused` may not approve the face (403 naming `reason`: four eyes unless said), `approver` (BKPSDM unless
+    said) may: the one step every four-eyes story ends with, so each checks the refusal's reason alike."""
+    with pytest.raises(ForbiddenError) as refusal:
         approve(refused, template_id, settings, now)
-    assert approve(SUPER, template_id, settings, now) == "approved"
+    assert refusal.value.details == {"reason": reason}
+    assert approve(approver, template_id, settings, now) == "approved"
 
 
 def only_a_super_admin_approves(template_id: str, settings: Settings, now: datetime) -> None:
@@ -184,10 +194,7 @@ def test_an_approval_sent_again_after_its_audit_entry_failed_is_audited(
 ) -> None:
     # GIVEN a self-enrolment approved, whose audit entry then failed (the admin was told 503)
     answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("face.approve")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "face.approve"):
         approve(COLLEAGUE, answer.template_id, settings, now)
     # WHEN the admin approves it again
     again = faces.decide(COLLEAGUE, answer.template_id, DecisionRequest(decision="approve"), settings, now)
@@ -541,10 +548,7 @@ def test_after_a_reset_the_admin_whose_new_code_bound_the_phone_may_not_approve_
     activate_with_new_code(COLLEAGUE, settings, now, "android-0009-zzzz")
     answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
     # WHEN the code's issuer approves the face enrolled on that phone, THEN it is refused: another admin decides
-    with pytest.raises(ForbiddenError) as refused:
-        approve(COLLEAGUE, answer.template_id, settings, now)
-    assert refused.value.details == {"reason": "four_eyes"}
-    assert approve(RESETTER, answer.template_id, settings, now) == "approved"
+    another_admin_approves(answer.template_id, COLLEAGUE, settings, now, approver=RESETTER)
 
 
 def test_a_new_code_used_on_a_bound_account_counts_as_a_reset_and_one_never_used_does_not(
@@ -821,10 +825,7 @@ def test_a_look_alike_in_the_review_band_needs_a_super_admin_too(
     assert policy.raw_review_threshold <= item.own_match.score < item.own_match.threshold
     # THEN it is shown unlike the employee's face, and the unit's admin may not approve it; a super admin may
     assert item.own_match.unlike
-    with pytest.raises(ForbiddenError) as refused:
-        approve(COLLEAGUE, answer.template_id, settings, now)
-    assert refused.value.details == {"reason": "different_person"}
-    assert approve(SUPER, answer.template_id, settings, now) == "approved"
+    another_admin_approves(answer.template_id, COLLEAGUE, settings, now, reason="different_person")
 
 
 def test_a_face_the_employee_checks_in_with_is_approved_by_the_unit_admin_and_shows_its_score(
@@ -978,7 +979,7 @@ def test_a_retention_run_whose_audit_write_failed_deletes_and_audits_on_its_retr
     runtime.people().put_employee(replace(runtime.people().get_employee(NIP), active=False))  # type: ignore[type-var]
     after = now + timedelta(days=settings.face_retention_days, minutes=1)
     # WHEN the nightly job fails writing the face.forget entry (throttled)
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("face.forget")), pytest.raises(UnavailableError):
+    with audit_write_fails(monkeypatch, "face.forget"):
         faces.forget_departed(settings, after)
     # THEN no face was deleted unaudited
     assert sorted(t.template_id for t in runtime.faces().template_rows(NIP)) == ids
@@ -1026,7 +1027,7 @@ def test_a_face_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retr
 ) -> None:
     # GIVEN an enrolled face, WHEN its deletion fails writing the face.delete entry (503)
     template_id = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now).template_id
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("face.delete")), pytest.raises(UnavailableError):
+    with audit_write_fails(monkeypatch, "face.delete"):
         faces.delete_template(SUPER, NIP, template_id)
     # THEN the face is not deleted unaudited
     assert [t.template_id for t in runtime.faces().template_rows(NIP)] == [template_id]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from chalicelib import runtime
+from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import UnavailableError
@@ -53,8 +54,15 @@ def stored(nip: str, day: date) -> tuple[str, int | None] | None:
     return (found[1].status.status, found[1].status.early_minutes) if found else None
 
 
-def import_file(raw: bytes) -> ImportResult:
-    return fingerprint.import_punches(SUPER, raw, "text/plain", ImportQuery(), settings=SETTINGS, now=NOW)
+def import_file(raw: bytes, offset_minutes: str = "0") -> ImportResult:
+    """BKPSDM imports `raw` as ATTLOG text, every time corrected by `offset_minutes` (the query parameter)."""
+    query = ImportQuery.model_validate({"offset_minutes": offset_minutes})
+    return fingerprint.import_punches(SUPER, raw, "text/plain", query, settings=SETTINGS, now=NOW)
+
+
+def machine_punches(nip: str) -> list[Event]:
+    """The employee's stored punches of a machine (imported, not checked in), of the 30 days before NOW."""
+    return [e for e in runtime.events().events_between(nip, NOW - timedelta(days=30), NOW) if e.source]
 
 
 def test_a_departure_pressed_twice_counts_its_last_press(unit: Repositories) -> None:
@@ -102,45 +110,36 @@ def test_a_second_press_imported_after_the_first_is_stored_and_re_judges_the_day
     assert stored(A, MONDAY) == ("H", 0)
 
 
-def test_a_file_imported_again_with_another_clock_correction_adds_no_second_set_of_punches(unit: Repositories) -> None:
-    # GIVEN a machine 8 minutes slow whose file was first imported without a correction: 07:38 arrives 07:30 (H)
-    log = attlog((A, "2026-11-02 07:30:00"), (A, "2026-11-02 15:55:00"))
-    first = import_file(log)
-    assert first.imported == 2
-    # WHEN the same file is imported again with the correction it lacked (+8)
-    again = fingerprint.import_punches(
-        SUPER, log, "text/plain", ImportQuery.model_validate({"offset_minutes": "8"}), settings=SETTINGS, now=NOW
-    )
-    # THEN nothing is added (the earliest arrival of two sets would count: 07:30 beside 07:38), and every line says
-    # it was imported already under another correction
+@pytest.mark.parametrize(
+    ("log", "first", "then"),
+    [
+        # a machine 8 minutes slow whose file was first imported without a correction (07:38 arrives 07:30: H),
+        # then with the correction it lacked
+        (attlog((A, "2026-11-02 07:30:00"), (A, "2026-11-02 15:55:00")), "0", "8"),
+        # Asep's Wednesday on a machine whose date was taken a day ahead, imported with -1440 (stored Tuesday),
+        # then with the opposite correction: two days from the stored punches (decision 278; Thursday gets none)
+        (attlog((A, "2026-11-04 07:30:00"), (A, "2026-11-04 16:00:00")), "-1440", "1440"),
+    ],
+    ids=["a correction it lacked", "opposite one-day corrections"],
+)
+def test_a_file_imported_again_with_another_clock_correction_adds_no_second_set_of_punches(
+    log: bytes, first: str, then: str, unit: Repositories
+) -> None:
+    # GIVEN a machine's file imported under one correction
+    assert import_file(log, first).imported == 2
+    # WHEN the same file is imported again under another
+    again = import_file(log, then)
+    # THEN the punches are known by the machine's own time, however far the two corrections lie apart: nothing is
+    # added (the earliest arrival of two sets would count), and every line says it was imported already under
+    # another correction
     assert (again.imported, [(e.line, e.code) for e in again.errors]) == (
         0,
         [(1, "OFFSET_CONFLICT"), (2, "OFFSET_CONFLICT")],
     )
-    assert len([e for e in runtime.events().events_between(A, NOW - timedelta(days=30), NOW) if e.source]) == 2
-    # AND the same file under the same correction is a duplicate, as before
-    same = fingerprint.import_punches(SUPER, log, "text/plain", ImportQuery(), settings=SETTINGS, now=NOW)
+    assert len(machine_punches(A)) == 2
+    # AND the same file under the first correction is a duplicate, as before
+    same = import_file(log, first)
     assert (same.imported, same.duplicates, same.errors) == (0, 2, [])
-
-
-def test_opposite_one_day_corrections_of_one_file_add_no_second_set_of_punches(unit: Repositories) -> None:
-    # GIVEN Asep's Wednesday on a machine whose date was taken a day ahead, imported with -1440 (stored Tuesday)
-    log = attlog((A, "2026-11-04 07:30:00"), (A, "2026-11-04 16:00:00"))
-    first = fingerprint.import_punches(
-        SUPER, log, "text/plain", ImportQuery.model_validate({"offset_minutes": "-1440"}), settings=SETTINGS, now=NOW
-    )
-    assert first.imported == 2
-    # WHEN the same file is imported again with the opposite correction (+1440: two days from the stored punches)
-    again = fingerprint.import_punches(
-        SUPER, log, "text/plain", ImportQuery.model_validate({"offset_minutes": "1440"}), settings=SETTINGS, now=NOW
-    )
-    # THEN the punches are known by the machine's own time however far the two corrections lie apart: nothing is
-    # added, every line says so (decision 278), and Thursday gets no punches of its own
-    assert (again.imported, [(e.line, e.code) for e in again.errors]) == (
-        0,
-        [(1, "OFFSET_CONFLICT"), (2, "OFFSET_CONFLICT")],
-    )
-    assert len([e for e in runtime.events().events_between(A, NOW - timedelta(days=30), NOW) if e.source]) == 2
 
 
 def test_a_gzipped_csv_with_a_quoted_header_is_read_as_the_csv_it_is(unit: Repositories) -> None:
@@ -158,9 +157,8 @@ def test_a_gzipped_csv_with_a_quoted_header_is_read_as_the_csv_it_is(unit: Repos
 def test_a_corrected_import_keeps_its_correction_and_is_known_by_the_machine_s_own_time(unit: Repositories) -> None:
     # GIVEN a file imported with +8 (07:30 on the machine stored as 07:38)
     log = attlog((A, "2026-11-02 07:30:00"))
-    query = ImportQuery.model_validate({"offset_minutes": "8"})
-    assert fingerprint.import_punches(SUPER, log, "text/plain", query, settings=SETTINGS, now=NOW).imported == 1
-    [punch] = [e for e in runtime.events().events_between(A, NOW - timedelta(days=30), NOW) if e.source]
+    assert import_file(log, "8").imported == 1
+    [punch] = machine_punches(A)
     assert (punch.attendance_time, punch.clock_correction_s) == ("2026-11-02T00:38:00+00:00", 480)
     # WHEN it is imported again without the correction THEN it is refused, not stored as a 07:30 arrival
     plain = import_file(log)

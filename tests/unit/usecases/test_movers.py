@@ -5,7 +5,7 @@ the move on, the old unit's before it (`usecases.movers`), in the lists and the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -20,31 +20,19 @@ from chalicelib.usecases.schemas.calendar import LeaveRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
     Cancelled,
-    NewRequest,
     PeriodQuery,
-    RequestDecisionRequest,
     RevocationRequest,
 )
 from chalicelib.usecases.schemas.zones import AssignmentRequest
 
 from .admin_fixtures import AuditTrail, audited, settings
+from .test_requests import NIP as ASEP
+from .test_requests import NOW, SUPER, U1_ADMIN, U2_ADMIN, approve, file, new, people
+from .test_requests import OTHER as BUDI
 
-__all__ = ["audited", "settings"]  # the shared fixtures this module uses
+__all__ = ["audited", "people", "settings"]  # the shared fixtures this module uses: Asep and Budi of U1, Cucu of U2
 
-ASEP, BUDI = "198501012010011001", "199002022015032002"
-NOW = datetime(2026, 3, 11, 3, 0, tzinfo=UTC)  # Wednesday 11 March 2026, 10:00 in Jakarta: the move's day
-SUPER = Principal(subject="admin", role="super_admin")
-U1_ADMIN = Principal(subject="budi", role="unit_admin", unit_ids=frozenset({"U1"}))
-U2_ADMIN = Principal(subject="sari", role="unit_admin", unit_ids=frozenset({"U2"}))
 SPRING = PeriodQuery.model_validate({"from": "2026-02-01", "to": "2026-05-31"})
-
-
-@pytest.fixture(autouse=True)
-def people(repos: Repositories) -> None:
-    for unit in ("U1", "U2"):
-        repos.people.upsert_unit(unit, f"Unit {unit}")
-    repos.people.put_employee(Employee(ASEP, "Asep", "U1"))
-    repos.people.put_employee(Employee(BUDI, "Budi", "U1"))
 
 
 def move_asep(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -187,15 +175,9 @@ def test_an_approved_request_after_the_move_is_the_new_units_to_revoke(
     repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN Asep's leave of next week and his permit of last Monday, both approved by U1's admin
-    me = Principal(subject=ASEP, role="employee", device_id="android-0001-aaaa")
-
-    def approved(start: str) -> str:
-        body = {"type": "IZIN", "start_date": start, "end_date": start, "reason": "Keluarga"}
-        filed = requests.submit(me, NewRequest.model_validate(body), settings, NOW).request_id
-        requests.decide(U1_ADMIN, filed, RequestDecisionRequest(decision="approve"), settings, NOW)
-        return filed
-
-    later, earlier = approved("2026-03-16"), approved("2026-03-02")
+    later, earlier = file(settings, new("IZIN", "2026-03-16")), file(settings, new("IZIN", "2026-03-02"))
+    approve(later, settings)
+    approve(earlier, settings)
     # WHEN SIMPEG moves him to U2
     move_asep(repos, monkeypatch)
 

@@ -64,6 +64,13 @@ def audit_of(action: str) -> Callable[..., bool]:
     return lambda actor, what, *rest: what == action
 
 
+@contextmanager
+def audit_write_fails(monkeypatch: pytest.MonkeyPatch, action: str) -> Iterator[None]:
+    """The audit log's write of the entry of `action` fails (throttled), so the call inside is answered 503."""
+    with failing(monkeypatch, runtime.audit(), "record", when=audit_of(action)), pytest.raises(UnavailableError):
+        yield
+
+
 def active_leaves(settings: Settings) -> list[str]:
     return [leave.leave_id for leave in cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items]
 
@@ -80,15 +87,26 @@ def approve_later(request_id: str, settings: Settings, who: Principal = U1_ADMIN
     return requests.decide(who, request_id, body, settings, LATER)
 
 
-def approval_left_unfinished(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Asep's permit, approved: its leave stored, then storage failed as the leave was named and again as the
-    approval was undone (the admin was told 503). Its id."""
+def approval_left_unfinished(settings: Settings, monkeypatch: pytest.MonkeyPatch, *, leave_stored: bool = True) -> str:
+    """Asep's permit of Tuesday 10 March, approved with storage failing twice (the admin was told 503): as its leave,
+    stored, was named (`leave_stored` false: before that, as the leave was stored), and again as the approval was
+    undone. Its id."""
     permit = file(settings, new("IZIN", "2026-03-10"))
+    owner, step = (runtime.requests(), "set_result") if leave_stored else (runtime.calendar(), "add_leave")
     with (
-        failing(monkeypatch, runtime.requests(), "set_result"),
+        failing(monkeypatch, owner, step),
         failing(monkeypatch, runtime.requests(), "reopen"),
         pytest.raises(UnavailableError),
     ):
+        approve(permit, settings)
+    return permit
+
+
+def approval_leaving_its_leave(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Asep's permit of Tuesday 10 March, approved: its leave stored, then the leave's audit entry failed, so the
+    approval was undone (the admin was told 503) and the request is pending again, its leave left behind. Its id."""
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with audit_write_fails(monkeypatch, "leave.add"):
         approve(permit, settings)
     return permit
 
@@ -149,9 +167,7 @@ def test_a_rejection_takes_back_what_a_failed_approval_left(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
     # GIVEN Asep's permit, WHEN its leave is stored but the leave's audit entry fails (the approval is undone)
-    permit = file(settings, new("IZIN", "2026-03-10"))
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.add")), pytest.raises(UnavailableError):
-        approve(permit, settings)
+    permit = approval_leaving_its_leave(settings, monkeypatch)
     assert status_of(permit) == "pending" and len(active_leaves(settings)) == 1
     # WHEN the admin rejects it instead, THEN no leave counts for a rejected request
     reject(permit, settings)
@@ -179,10 +195,7 @@ def test_a_field_duty_approved_again_after_a_failure_is_one_letter(
 ) -> None:
     # GIVEN Asep's field-duty request, WHEN the letter is stored but its audit entry fails
     duty = file(settings, new("DL", "2026-03-10"))
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("assignment.create")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "assignment.create"):
         approve(duty, settings)
     # WHEN the admin approves again, THEN there is one letter, and revoking it leaves no duty
     letter_id = approve(duty, settings).result_id
@@ -227,7 +240,7 @@ def test_an_admin_leave_sent_again_after_a_failure_is_one_leave(
     leave = LeaveRequest.model_validate(
         {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-10", "end_date": "2026-03-10", "reason": "Flu"}
     )
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.add")), pytest.raises(UnavailableError):
+    with audit_write_fails(monkeypatch, "leave.add"):
         cal.add_leave(U1_ADMIN, leave, settings, NOW)
     # WHEN the admin sends it again, THEN it is the same leave, once
     first = cal.add_leave(U1_ADMIN, leave, settings, NOW).leave_id
@@ -246,10 +259,7 @@ def test_an_admin_letter_sent_again_after_a_failure_is_one_letter(
     body = AssignmentRequest.model_validate(
         {"nips": [NIP], "start_date": "2026-03-10", "end_date": "2026-03-11", "letter_no": "9/2026", "reason": "Rapat"}
     )
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("assignment.create")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "assignment.create"):
         zones.create_assignment(U1_ADMIN, body, settings, NOW)
     # WHEN the admin sends it again, THEN it is one letter
     letter_id = zones.create_assignment(U1_ADMIN, body, settings, NOW).assignment_id
@@ -339,9 +349,7 @@ def test_a_rejection_sent_again_takes_back_what_a_failed_approval_left(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a permit whose failed approval left its leave stored (its audit entry failed; the request reopened)
-    permit = file(settings, new("IZIN", "2026-03-10"))
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.add")), pytest.raises(UnavailableError):
-        approve(permit, settings)
+    permit = approval_leaving_its_leave(settings, monkeypatch)
     # WHEN the admin rejects it and taking the leave back fails (503)
     with failing(monkeypatch, runtime.calendar(), "cancel_leave"), pytest.raises(UnavailableError):
         reject(permit, settings)
@@ -354,9 +362,7 @@ def test_a_leftover_cancelled_from_the_list_does_not_hide_the_next_try_from_a_re
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a permit whose failed approval left a leave, which the admin cancelled from the leave list
-    permit = file(settings, new("IZIN", "2026-03-10"))
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.add")), pytest.raises(UnavailableError):
-        approve(permit, settings)
+    permit = approval_leaving_its_leave(settings, monkeypatch)
     (leftover,) = active_leaves(settings)
     requests.cancel_leave(U1_ADMIN, leftover, settings, NOW)
     # WHEN the next approval stores a new leave and fails again, THEN a rejection finds and takes back that one
@@ -386,13 +392,7 @@ def test_an_approval_finished_while_another_admin_revokes_it_leaves_nothing_coun
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN an unfinished approval whose leave was never stored (storage failed before it, and on the undo)
-    permit = file(settings, new("IZIN", "2026-03-10"))
-    with (
-        failing(monkeypatch, runtime.calendar(), "add_leave"),
-        failing(monkeypatch, runtime.requests(), "reopen"),
-        pytest.raises(UnavailableError),
-    ):
-        approve(permit, settings)
+    permit = approval_left_unfinished(settings, monkeypatch, leave_stored=False)
     assert status_of(permit) == "approved" and active_leaves(settings) == []
     # WHEN an admin finishes it while BKPSDM revokes it (the revocation lands between the leave and its naming)
     real = type(runtime.requests()).set_result
@@ -414,9 +414,7 @@ def test_a_rejection_sent_again_re_runs_the_days_of_a_leftover_cancelled_before_
 ) -> None:
     # GIVEN a permit of a recapped Tuesday whose failed approval left its leave (the Tuesday judged I)
     recaps.run_daily_recap(TUESDAY, settings, ["U1"])
-    permit = file(settings, new("IZIN", TUESDAY.isoformat()))
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("leave.add")), pytest.raises(UnavailableError):
-        approve(permit, settings)
+    permit = approval_leaving_its_leave(settings, monkeypatch)
     recaps.run_daily_recap(TUESDAY, settings, ["U1"])  # the evening's recap counts the leftover leave
     assert status_on(TUESDAY) == "I"
     # WHEN it is rejected, the leftover cancelled, and re-running the Tuesday fails (503)
@@ -433,10 +431,7 @@ def test_an_approved_correction_whose_audit_entry_failed_is_audited_when_the_adm
 ) -> None:
     # GIVEN Asep's correction (it feeds pay), WHEN its approval is stored but the audit write fails (503)
     asked = file(settings, correction("2026-03-09"))
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("request.approve")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "request.approve"):
         approve(asked, settings)
     stored = runtime.requests().get(asked)
     assert stored is not None and stored.status == "approved" and stored.result_id is not None
@@ -457,10 +452,7 @@ def test_a_rejection_whose_audit_entry_failed_is_audited_when_the_admin_rejects_
 ) -> None:
     # GIVEN Asep's permit, WHEN its rejection is stored but the audit write fails (503)
     permit = file(settings, new("IZIN", "2026-03-10"))
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("request.reject")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "request.reject"):
         reject(permit, settings)
     # WHEN the admin rejects again, THEN it is answered rejected and the rejection audited, with its note
     assert reject(permit, settings, note="lain").status == "rejected"
@@ -474,10 +466,7 @@ def test_a_revocation_whose_audit_entry_failed_is_audited_when_the_admin_revokes
     # GIVEN Asep's approved correction, WHEN its revocation is stored but the audit write fails (503)
     asked = file(settings, correction("2026-03-09"))
     approve(asked, settings)
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("request.revoke")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "request.revoke"):
         revoke(asked, settings)
     assert status_of(asked) == "revoked"
     # WHEN another admin revokes it, THEN it is 409
@@ -494,10 +483,7 @@ def test_a_leave_whose_request_was_taken_back_unaudited_is_audited_when_cancelle
     # GIVEN Asep's approved permit, WHEN its leave is cancelled from the list but the request's audit entry fails
     asked = file(settings, new("IZIN", "2026-03-16"))
     leave_id = str(approve(asked, settings).result_id)
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("request.revoke")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "request.revoke"):
         requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW)
     # WHEN the admin cancels it again, THEN the request is taken back and that is in the audit log
     assert requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW).cancelled is True

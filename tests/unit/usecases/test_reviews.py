@@ -29,7 +29,7 @@ from chalicelib.usecases.schemas.calendar import ShiftsRequest
 from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited
-from .test_request_failures import audit_of, failing
+from .test_request_failures import audit_write_fails
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -308,10 +308,7 @@ def test_a_decision_sent_again_after_its_audit_entry_failed_is_audited(
     # GIVEN a review approved, whose audit entry then failed (the admin was told 503)
     e = recorded(repos, 1)
     approve = DecisionRequest(decision="approve")
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("review.approve")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "review.approve"):
         reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, NOW)
     # WHEN the admin sends the decision again
     again = reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, NOW + timedelta(minutes=1))

@@ -22,7 +22,7 @@ from chalicelib.usecases.schemas.simpeg import ImportQuery
 from tools.simpeg_sim import DEFAULT_API_KEY, start_in_thread, stop
 
 from .admin_fixtures import SUPER, AuditTrail, audited
-from .test_request_failures import audit_of, failing
+from .test_request_failures import audit_write_fails, failing
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -81,10 +81,7 @@ def test_a_confirmation_whose_audit_entry_fails_is_confirmed_again_by_one_follow
     # GIVEN a sync held back for confirmation
     held_id = held_sync(simpeg_settings)
     # WHEN the super admin confirms it and the audit log fails to record the confirmation, THEN 503
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("simpeg.confirm")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "simpeg.confirm"):
         simpeg.confirm(simpeg_settings, SUPER, held_id)
     # AND its follow-up run is failed, never handed to a worker, and the held run waits for a confirmation again
     [first] = follow_ups(held_id)
@@ -168,10 +165,7 @@ def test_an_import_whose_audit_entry_fails_is_logged_with_what_its_retry_did(
     # GIVEN the audit log failing to record the next import (applied in the request, or by the worker)
     settings = build_settings({"SMART_SIMPEG_INLINE_CHANGES": inline_changes})
     # WHEN the super admin imports two new employees, THEN 503
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("simpeg.import")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "simpeg.import"):
         import_rows(ROWS, settings)
     # WHEN the client sends it again, THEN the import creates both
     answer = import_rows(ROWS, settings)
@@ -217,10 +211,7 @@ def test_a_full_import_whose_audit_entry_fails_is_logged_with_the_deactivations_
         return answer.model_dump(mode="json")
 
     # WHEN the audit log fails to record it, THEN 503, and Budi is still active
-    with (
-        failing(monkeypatch, runtime.audit(), "record", when=audit_of("simpeg.import")),
-        pytest.raises(UnavailableError),
-    ):
+    with audit_write_fails(monkeypatch, "simpeg.import"):
         send()
     assert {e.nip: e.active for e in repos.simpeg_employees.list_employees()}[ROWS[1]["nip"]]
     # WHEN the client sends it again, THEN Budi is deactivated, and the audit log says one was, as the answer does
