@@ -21,7 +21,7 @@ export function Activation({ params }: { params: URLSearchParams }) {
       <OpenInChrome nip={nip} code={code} />
       <p>Masukkan NIP dan kode aktivasi dari kartu aktivasi, lalu buat kata sandi baru (minimal 10 karakter).</p>
       <Form action={busyLabel(busy, "Aktifkan")} busy={busy} error={error} onSubmit={submit}>
-        <Field id="nip" label="NIP" value={nip} onInput={setNip} clean={digitsOnly} inputMode="numeric" />
+        <Field id="nip" label="NIP" value={nip} onInput={setNip} clean={digitsOnly} inputMode="numeric" autoComplete="username" />
         <Field id="kode" label="Kode aktivasi" value={code} onInput={setCode} clean={digitsOnly} inputMode="numeric" />
         <PasswordFields fields={[{ id: "sandi-baru", label: "Kata sandi baru", autoComplete: "new-password", value: password, onInput: setPassword }]} />
       </Form>
