@@ -23,6 +23,8 @@ GUIDE_SHOTS = REPO_DIR / "docs" / "screenshots"
 TEST_SHOTS = REPO_DIR / "build" / "screenshots"
 BROWSER_TESTS = REPO_DIR / "tests" / "e2e"
 _PICTURE = re.compile(r"!\[[^\]]*\]\(screenshots/([A-Za-z0-9_-]+)\.png\)")
+_SHOT_PREFIX = re.compile(r"""f["']([a-z0-9_-]+)\{name\}\.png["']""")
+_IMPORTED_HELPER = re.compile(r"^from tests\.e2e\.(\w+) import", re.MULTILINE)
 
 
 def shown(guides: Sequence[Path] = GUIDES) -> list[str]:
@@ -33,12 +35,15 @@ def shown(guides: Sequence[Path] = GUIDES) -> list[str]:
 
 def taken_by_tests(tests_dir: Path = BROWSER_TESTS) -> set[str]:
     """Names the browser tests give their screenshots: every quoted name in tests/e2e/test_web*.py, also with
-    the prefix a file's screenshot helper puts before it (`f"admin-{name}.png"`)."""
+    the prefix a file's screenshot helper puts before it (`f"admin-{name}.png"`), in the file itself or in a
+    helper module of tests/e2e it imports (web_console.py's tab)."""
     found: set[str] = set()
     for path in tests_dir.glob("test_web*.py"):
         text = path.read_text(encoding="utf-8")
         names = set(re.findall(r"""["']([a-z0-9][a-z0-9_-]*)["']""", text))
-        prefixes = {"", *re.findall(r"""f["']([a-z0-9_-]+)\{name\}\.png["']""", text)}
+        helpers = [tests_dir / f"{module}.py" for module in _IMPORTED_HELPER.findall(text)]
+        sources = [text, *(helper.read_text(encoding="utf-8") for helper in helpers if helper.is_file())]
+        prefixes = {"", *(prefix for source in sources for prefix in _SHOT_PREFIX.findall(source))}
         found |= {prefix + name for prefix in prefixes for name in names}
     return found
 

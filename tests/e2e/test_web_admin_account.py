@@ -12,13 +12,11 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import require_app
-from tests.e2e.test_web_admin import PASSWORD, Desk, _expect, _import_unit, expect, new_desk
-from tests.e2e.web_phone import chromium_launcher
+from tests.e2e.web_console import PASSWORD, Desk, _expect, _import_unit, expect
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
 from tools.nips import fresh_nip
@@ -46,22 +44,9 @@ def root(stack: StackUrls) -> ApiClient:
     return client
 
 
-@pytest.fixture(scope="module")
-def browser(stack: StackUrls) -> Iterator[Any]:
-    with chromium_launcher("admin") as launch:
-        yield launch(())
-
-
 @pytest.fixture
-def desk(browser: Any, stack: StackUrls) -> Iterator[Callable[[], Desk]]:
-    contexts: list[Any] = []
-
-    def make() -> Desk:
-        return new_desk(browser, stack.api, contexts)
-
-    yield make
-    for context in contexts:
-        context.close()
+def desk(stack: StackUrls, console_tab: Callable[..., Desk]) -> Callable[[], Desk]:
+    return lambda: console_tab(stack.api)
 
 
 def _admin(root: ApiClient, role: str = "unit_admin") -> str:

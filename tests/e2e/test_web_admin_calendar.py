@@ -1,4 +1,4 @@
-"""The admin console's calendar screens say what the API does (the fixtures of test_web_admin.py: a stack of this
+"""The admin console's calendar screens say what the API does (the `world` of conftest.py: a stack of this
 module's own, one unit with an enrolled, activated employee): a unit schedule saved "from today" names the day it
 really starts (tomorrow: a day already begun is never judged again), the Ramadan hint says the hours are cut, not
 replaced, and a holiday is saved with the kind chosen on "Hari Libur".
@@ -16,9 +16,7 @@ from chalicelib.attendance.calendar import plan_day
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.calendar import DateRange, EmployeePlan, RamadanPeriod, RegencyCalendar
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
-from tests.e2e.test_web_admin import Desk, World, _expect, _jakarta_today, browser, desk, expect, stack, world
-
-__all__ = ["browser", "desk", "stack", "world"]  # the shared fixtures this module uses
+from tests.e2e.web_console import Desk, World, _expect, _jakarta_today, expect
 
 
 def test_a_unit_schedule_saved_for_today_is_shown_to_start_tomorrow(world: World, desk: Callable[..., Desk]) -> None:

@@ -13,25 +13,23 @@ import json
 import re
 import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import require_app
-from tests.e2e.web_phone import chromium_launcher
-from tools.devstack import REPO_DIR, LocalStack, StackUrls
+from tests.e2e.web_console import LAPTOP, Desk
+from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient, ApiResponse
 from tools.nips import fresh_nip
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
-SCREENSHOTS = REPO_DIR / "build" / "screenshots"
 CENTRE = (-6.84671, 107.4858)  # Ngamprah, inside the regency
 SUMMARY = re.compile(r".*/v1/admin/monitor/summary\?.*")
-LAPTOP = {"width": 1280, "height": 860}
 TABLET = {"width": 1024, "height": 768}
 
 
@@ -80,60 +78,22 @@ def world() -> Iterator[World]:
         yield World(stack, admin, units)
 
 
-@pytest.fixture(scope="module")
-def browser(world: World) -> Iterator[Any]:
-    with chromium_launcher("admin") as launch:
-        yield launch(())
-
-
-@dataclass
-class Desk:
-    page: Any
-    page_errors: list[str] = field(default_factory=list)
-
-    def open(self, menu: str) -> None:
-        self.page.get_by_role("navigation", name="Menu utama").get_by_role("link", name=menu, exact=True).click()
-        expect(self.page.get_by_role("heading", name=menu, exact=True)).to_be_visible()
-        self.settled()
-
-    def settled(self) -> None:
-        expect(self.page.locator("[aria-busy='true']")).to_have_count(0)
-
-    def shot(self, name: str) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"admin-{name}.png"), full_page=True)
-
-
 @pytest.fixture
-def desk(browser: Any, world: World) -> Iterator[Callable[..., Desk]]:
-    contexts: list[Any] = []
-
+def desk(world: World, console_tab: Callable[..., Desk]) -> Callable[..., Desk]:
     def make(
         viewport: dict[str, int] = LAPTOP, *, fake_clock: bool = False, before: Callable[[Any], None] | None = None
     ) -> Desk:
         """A super admin's tab on Pemantauan; `fake_clock`: its timers are the test's to move; `before`: called with
         the page before the console opens (routes of the first load)."""
-        context = browser.new_context(base_url=world.stack.api, viewport=viewport, locale="id-ID")
-        context.set_default_timeout(15_000)
-        context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-        contexts.append(context)
-        page = context.new_page()
-        d = Desk(page)
-        page.on("pageerror", lambda exc: d.page_errors.append(str(exc)))
+        d = console_tab(world.stack.api, viewport=viewport)
         if fake_clock:
-            page.clock.install()
+            d.page.clock.install()
         if before is not None:
-            before(page)
-        page.goto("/admin/")
-        page.get_by_label("Nama pengguna").fill(world.stack.admin_username)
-        page.get_by_label("Kata sandi").fill(world.stack.admin_password)
-        page.get_by_role("button", name="Masuk").click()
-        expect(page.get_by_role("heading", name="Pemantauan")).to_be_visible()
+            before(d.page)
+        d.login(world.stack.admin_username, world.stack.admin_password)
         return d
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def _hint_time(page: Any) -> str:

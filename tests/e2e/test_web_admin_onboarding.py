@@ -1,5 +1,5 @@
-"""The admin console's onboarding of many employees in a real browser against the local stack (the fixtures of
-test_web_admin.py: a stack of this module's own): a unit's faces awaiting approval listed on "Pegawai"
+"""The admin console's onboarding of many employees in a real browser against the local stack (the `world` of
+conftest.py: a stack of this module's own): a unit's faces awaiting approval listed on "Pegawai"
 ("Tampilkan: Menunggu persetujuan wajah") and approved there, and a name found across every unit ("Semua unit",
 the API's search) with the units listed by name.
 
@@ -14,24 +14,9 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.e2e.test_web_admin import (
-    PASSWORD,
-    Desk,
-    World,
-    _admin_user,
-    _expect,
-    _identities,
-    _import_unit,
-    browser,
-    desk,
-    expect,
-    stack,
-    world,
-)
+from tests.e2e.web_console import PASSWORD, Desk, World, _admin_user, _expect, _identities, _import_unit, expect
 from tools.devstack_http import ApiClient
 from tools.nips import fresh_nip
-
-__all__ = ["browser", "desk", "stack", "world"]  # the shared fixtures this module uses
 
 
 def _self_enrol(world: World, nip: str) -> str:

@@ -1,4 +1,4 @@
-"""The console's decisions in a real browser against the local stack (the fixtures of test_web_admin.py: a stack of
+"""The console's decisions in a real browser against the local stack (the `world` of conftest.py: a stack of
 this module's own, one unit with an enrolled, activated employee): an approved request says what it did, with the
 dates whose recap was judged again, and a field duty's approval carries its letter's number and an area; a
 keyboard working through "Verifikasi" stays at the item (the decision under its heading, on screen at 1366x768),
@@ -15,20 +15,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from tests.e2e.test_web_admin import (
-    CENTRE,
-    Desk,
-    World,
-    _expect,
-    _jakarta_today,
-    browser,
-    desk,
-    expect,
-    stack,
-    world,
-)
-
-__all__ = ["browser", "desk", "stack", "world"]  # the shared fixtures this module uses
+from tests.e2e.web_console import CENTRE, Desk, World, _expect, _jakarta_today, expect
 
 LAPTOP_1366 = {"width": 1366, "height": 768}
 

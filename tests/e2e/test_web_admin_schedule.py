@@ -1,5 +1,5 @@
-"""The admin console's schedule panels in a real browser against the local stack (the fixtures of
-test_web_admin.py: a stack of this module's own, one unit with an enrolled, activated employee): the super admin's
+"""The admin console's schedule panels in a real browser against the local stack (the `world` of
+conftest.py: a stack of this module's own, one unit with an enrolled, activated employee): the super admin's
 "Periode Ramadan" on "Jadwal" (PUT /v1/admin/ramadan/{year}, shown back with GET; what it stored is also read
 from the audit log), hidden from a unit admin, and the "Jadwal sif" roster on an employee's page
 (PUT /v1/admin/employees/{nip}/shifts), whose effect shows in the employee's own GET /v1/me.
@@ -17,22 +17,9 @@ from typing import Any
 
 from chalicelib.attendance.export import month_label
 from chalicelib.store.base import iso
-from tests.e2e.test_web_admin import (
-    PHONE,
-    Desk,
-    World,
-    _expect,
-    _jakarta_today,
-    browser,
-    desk,
-    expect,
-    stack,
-    world,
-)
+from tests.e2e.web_console import PHONE, Desk, World, _expect, _jakarta_today, expect
 from tools.devstack import StackConfig
 from tools.devstack_persist import aws_client
-
-__all__ = ["browser", "desk", "stack", "world"]  # the shared fixtures this module uses
 
 
 def _audit(world: World, action: str, target: str) -> list[dict[str, Any]]:

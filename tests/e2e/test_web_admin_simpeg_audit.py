@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_app
-from tests.e2e.test_web_admin import LAPTOP, PASSWORD, Desk, _expect, expect, new_desk
-from tests.e2e.web_phone import chromium_launcher
+from tests.e2e.web_console import LAPTOP, PASSWORD, Desk, _expect, expect
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
 from tools.nips import fresh_nip
@@ -42,25 +41,16 @@ def admin(stack: StackUrls) -> ApiClient:
     return client
 
 
-@pytest.fixture(scope="module")
-def browser(stack: StackUrls) -> Iterator[Any]:
-    with chromium_launcher("admin") as launch:
-        yield launch(())
-
-
 @pytest.fixture
-def desk(browser: Any, stack: StackUrls) -> Iterator[Callable[..., Desk]]:
+def desk(stack: StackUrls, console_tab: Callable[..., Desk]) -> Callable[..., Desk]:
     """A tab signed in as the stack's super admin."""
-    contexts: list[Any] = []
 
     def make(viewport: dict[str, int] = LAPTOP) -> Desk:
-        d = new_desk(browser, stack.api, contexts, viewport)
+        d = console_tab(stack.api, viewport=viewport)
         d.login(stack.admin_username, stack.admin_password)
         return d
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 def _simpeg(stack: StackUrls, command: dict[str, Any]) -> None:

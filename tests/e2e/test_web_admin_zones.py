@@ -1,4 +1,4 @@
-"""The console's "Zona" screen without a base map or a mouse (the fixtures of test_web_admin.py: a stack of this
+"""The console's "Zona" screen without a base map or a mouse (the `world` of conftest.py: a stack of this
 module's own, one unit with an enrolled, activated employee): a school's circle placed by a pasted "lat, lon"
 pair and a polygon typed one corner a line, the zone limits named in the refusal; a zone's shape changed with
 "Ubah bentuk" (another admin's change in between is caught and explained), which a unit admin is not offered;
@@ -14,9 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from tests.e2e.test_web_admin import CENTRE, Desk, World, _expect, _jakarta_today, browser, desk, expect, stack, world
-
-__all__ = ["browser", "desk", "stack", "world"]  # the shared fixtures this module uses
+from tests.e2e.web_console import CENTRE, Desk, World, _expect, _jakarta_today, expect
 
 
 def _zone_named(world: World, name: str) -> dict[str, Any]:
@@ -132,8 +130,7 @@ def test_field_duties_show_the_employees_names_and_a_readable_letter(world: Worl
     _expect(world.admin.post("/v1/admin/assignments", duty), 201, "assignment")
     d = desk(admin="bootstrap")
     page = d.page
-    reads: list[str] = []
-    page.on("request", lambda r: reads.append(r.url) if "/v1/admin/employees?" in r.url else None)
+    reads = d.requests_to("/v1/admin/employees?")
     d.open("Zona")
     table = page.get_by_role("table", name="Penugasan dinas luar")
     # THEN the approved request reads as such, with the employee's name beside the NIP

@@ -18,8 +18,7 @@ from typing import Any
 import pytest
 
 from infra.web_files import DIST_DIR
-from tests.e2e.conftest import require_app
-from tests.e2e.web_phone import Phone, chromium_launcher
+from tests.e2e.web_phone import Phone
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
 from tools.devstack_phone import ENROLMENT_PHOTO
@@ -33,13 +32,6 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_app()
-    with chromium_launcher() as launch:
-        yield launch(())
 
 
 @pytest.fixture

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import require_app
-from tests.e2e.web_phone import Phone, chromium_launcher
+from tests.e2e.web_phone import Phone
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
 from tools.devstack_phone import PASSWORD, Employee, activate, new_employee
@@ -30,11 +29,9 @@ expect = playwright_sync.expect
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_app()
-    with chromium_launcher() as launch:
-        # Chromium's own fake webcam (a test pattern): Daftar Wajah needs a playing preview, not a face
-        yield launch(["--use-fake-device-for-media-stream"])
+def browser(launch: Callable[[Sequence[str]], Any]) -> Any:
+    # Chromium's own fake webcam (a test pattern): Daftar Wajah needs a playing preview, not a face
+    return launch(["--use-fake-device-for-media-stream"])
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ import pytest
 
 from infra.web_files import DIST_DIR
 from tests.e2e.conftest import require_load_data
-from tests.e2e.web_phone import KEPT_ON_PHONE, Phone, chromium_launcher
+from tests.e2e.web_phone import KEPT_ON_PHONE, Phone
 from tools import devstack_phone
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
@@ -47,12 +47,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
 SAVED = "Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal"  # UI.md's words
-
-
-@pytest.fixture(scope="module")
-def launch() -> Iterator[Callable[[Sequence[str]], Any]]:
-    with chromium_launcher() as launch:
-        yield launch
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ import pytest
 
 from chalicelib.attendance.export import month_label
 from tests.e2e.conftest import require_load_data
-from tests.e2e.web_phone import KEPT_ON_PHONE, Phone, chromium_launcher
+from tests.e2e.web_phone import KEPT_ON_PHONE, Phone
 from tools import devstack_phone
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
@@ -84,15 +84,9 @@ def other_admin(stack: StackUrls, admin: ApiClient) -> ApiClient:
 
 
 @pytest.fixture(scope="module")
-def launch() -> Iterator[Callable[[Sequence[str]], Any]]:
-    require_load_data()
-    with chromium_launcher() as launch:
-        yield launch
-
-
-@pytest.fixture(scope="module")
 def browser(launch: Callable[[Sequence[str]], Any]) -> Any:
     """The phone's browser: its webcam plays photos of the person every employee here is enrolled with."""
+    require_load_data()
     return launch(fake_camera_args())
 
 

@@ -9,13 +9,13 @@ Skipped like the other browser tests when chromium, the built app or the face ph
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import require_load_data
-from tests.e2e.web_phone import Phone, chromium_launcher
+from tests.e2e.web_phone import Phone
 from tools import devstack_phone
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
@@ -27,11 +27,10 @@ ACTION_WORDS = re.compile("^(Tolehkan kepala ke (kiri|kanan)|Anggukkan kepala|Ke
 
 
 @pytest.fixture(scope="module")
-def still_browser() -> Iterator[Any]:
+def still_browser(launch: Callable[[Sequence[str]], Any]) -> Any:
     """A phone's browser whose webcam shows one still photo of the enrolled person."""
     require_load_data()
-    with chromium_launcher() as launch:
-        yield launch(fake_camera_args(CAMERA_PHOTOS[:1], name="still"))
+    return launch(fake_camera_args(CAMERA_PHOTOS[:1], name="still"))
 
 
 @pytest.fixture

@@ -28,6 +28,18 @@ def test_pictures_are_found_in_guide_order_and_copied_from_the_last_run(tmp_path
     assert (tmp_path / "docs" / "masuk.png").read_bytes() == b"\x89PNG"
 
 
+def test_a_screenshot_helper_imported_from_a_helper_module_prefixes_the_names_of_the_test_file(tmp_path: Path) -> None:
+    # GIVEN a browser test whose tab (imported from a helper module next to it) saves "admin-{name}.png", and one
+    # of the employee app that does not use that helper
+    (tmp_path / "web_console.py").write_text('def shot(name):\n    save(f"admin-{name}.png")\n')
+    (tmp_path / "test_web_console_x.py").write_text('from tests.e2e.web_console import shot\n\nshot("pemantauan")\n')
+    (tmp_path / "test_web_app_x.py").write_text('from tests.e2e.web_phone import Phone\n\nPhone.shot("beranda")\n')
+    # WHEN the names the tests take are read, THEN the helper's prefix counts for the file that imports it only
+    taken = guides.taken_by_tests(tmp_path)
+    assert {"admin-pemantauan", "beranda"} <= taken
+    assert "admin-beranda" not in taken
+
+
 def _section(guide: str, heading: str) -> str:
     """The text of the guide's section `## {heading}`, up to the next one, its lines joined as Markdown shows them."""
     start = guide.index(f"\n## {heading}\n")
