@@ -20,22 +20,16 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_app
-from tests.e2e.web_console import LAPTOP, Desk
+from tests.e2e.web_console import CENTRE, LAPTOP, Desk, _expect
 from tools.devstack import LocalStack, StackUrls
-from tools.devstack_http import ApiClient, ApiResponse
+from tools.devstack_http import ApiClient
 from tools.nips import fresh_nip
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 expect = playwright_sync.expect
 
-CENTRE = (-6.84671, 107.4858)  # Ngamprah, inside the regency
 SUMMARY = re.compile(r".*/v1/admin/monitor/summary\?.*")
 TABLET = {"width": 1024, "height": 768}
-
-
-def _ok(resp: ApiResponse, status: int, step: str) -> Any:
-    assert resp.status == status, f"{step}: {resp.status} {resp.raw[:300]!r}"
-    return resp.body
 
 
 def _jakarta_today() -> date:
@@ -54,7 +48,7 @@ def world() -> Iterator[World]:
     require_app()
     with LocalStack.for_tests(simpeg_size=5) as stack:
         admin = ApiClient(stack.api)
-        _ok(admin.login_admin(stack.admin_username, stack.admin_password), 200, "admin login")
+        _expect(admin.login_admin(stack.admin_username, stack.admin_password), 200, "admin login")
         tag = secrets.token_hex(2).upper()
         units = [(f"KOMPLEKS-{tag}-{i}", f"SD Negeri Kompleks {tag} {i}") for i in (1, 2, 3)]
         rows = [
@@ -69,12 +63,12 @@ def world() -> Iterator[World]:
             for unit, name in units
             for n in (1, 2)
         ]
-        imported = _ok(admin.post("/v1/admin/simpeg/import", {"employees": rows}), 200, "import")
+        imported = _expect(admin.post("/v1/admin/simpeg/import", {"employees": rows}), 200, "import")
         assert not imported["errors"], imported
         circle = {"lat": CENTRE[0], "lon": CENTRE[1], "radius_m": 120.0}
-        zone = _ok(admin.post("/v1/admin/zones", {"name": f"Kompleks {tag}", "circle": circle}), 201, "zone")
+        zone = _expect(admin.post("/v1/admin/zones", {"name": f"Kompleks {tag}", "circle": circle}), 201, "zone")
         for unit, _ in units:
-            _ok(admin.put(f"/v1/admin/units/{unit}/zones", {"zone_ids": [zone["zone_id"]]}), 200, "unit zones")
+            _expect(admin.put(f"/v1/admin/units/{unit}/zones", {"zone_ids": [zone["zone_id"]]}), 200, "unit zones")
         yield World(stack, admin, units)
 
 
@@ -165,7 +159,9 @@ def test_a_refresh_due_while_the_summary_is_on_its_way_leaves_it_to_arrive(
 def test_days_off_have_their_card_and_a_day_everyone_has_off_says_so(world: World, desk: Callable[..., Desk]) -> None:
     # GIVEN a regency holiday next week
     holiday = _jakarta_today() + timedelta(days=7)
-    _ok(world.admin.put(f"/v1/admin/holidays/{holiday.isoformat()}", {"name": "Hari Jadi Kabupaten"}), 200, "holiday")
+    _expect(
+        world.admin.put(f"/v1/admin/holidays/{holiday.isoformat()}", {"name": "Hari Jadi Kabupaten"}), 200, "holiday"
+    )
     try:
         d = desk()
         page = d.page
@@ -196,7 +192,7 @@ def test_a_day_over_that_no_recap_stored_says_so_and_how_to_recap_it(world: Worl
     day = _jakarta_today() - timedelta(days=7)
     while day.weekday() > 4:
         day -= timedelta(days=1)
-    answer = _ok(world.admin.get(f"/v1/admin/monitor/summary?date={day.isoformat()}"), 200, "summary")
+    answer = _expect(world.admin.get(f"/v1/admin/monitor/summary?date={day.isoformat()}"), 200, "summary")
     ours = {u["unor_id"]: u for u in answer["units"] if u["unor_id"] in dict(world.units)}
     assert {u["recapped"] for u in ours.values()} == {False} and all(u["employee_count"] == 0 for u in ours.values())
     # ... and, for the screen, a unit with people absent then (followed before that day, as real records are)
@@ -263,7 +259,7 @@ def test_units_sharing_a_zone_stand_apart_on_the_map_and_open_from_the_keyboard(
 def test_the_tables_fit_a_tablet_in_landscape(world: World, desk: Callable[..., Desk]) -> None:
     # GIVEN a unit's day recapped: Rekap's tables have rows (18-digit NIPs, long names)
     recap = {"date": _jakarta_today().isoformat(), "unor_id": world.units[0][0]}
-    _ok(world.admin.post("/v1/admin/recaps/daily", recap), 200, "recap")
+    _expect(world.admin.post("/v1/admin/recaps/daily", recap), 200, "recap")
     d = desk(TABLET)
     page = d.page
     d.settled()

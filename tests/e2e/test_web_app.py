@@ -234,6 +234,9 @@ def _shows_what_was_typed(phone: Phone, fields: dict[str, str], screen: str) -> 
 def test_show_password_on_activation_password_change_and_login(phone: Phone, employee: Employee) -> None:
     page = phone.page
     page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
+    # the NIP is the username a password manager keeps the new password under, as on Masuk
+    expect(page.get_by_label("NIP")).to_have_attribute("autocomplete", "username")
+    expect(page.get_by_label("Kata sandi baru")).to_have_attribute("autocomplete", "new-password")
     page.get_by_label("Kata sandi baru").fill(PASSWORD)
     _shows_what_was_typed(phone, {"Kata sandi baru": "sandi-baru"}, "aktivasi-sandi-tampak")
     expect(page.get_by_label("Kata sandi baru")).to_have_value(PASSWORD)
@@ -247,6 +250,8 @@ def test_show_password_on_activation_password_change_and_login(phone: Phone, emp
 
     page.get_by_role("link", name="Beranda").click()
     page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_label("NIP")).to_have_attribute("autocomplete", "username")
+    expect(page.get_by_label("Kata sandi")).to_have_attribute("autocomplete", "current-password")
     page.get_by_label("NIP").fill(employee.nip)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     _shows_what_was_typed(phone, {"Kata sandi": "sandi"}, "masuk-sandi-tampak")
