@@ -20,7 +20,15 @@ bp = Routes(__name__, tag="faces")
     auth_as="admin",
     status=201,
     guard=guards.EMPLOYEE_IN_SCOPE,
-    errors=("UNSUPPORTED_IMAGE", "NO_FACE", "MULTIPLE_FACES", "LOW_QUALITY", "REPLAYED_PHOTO", "DUPLICATE_FACE"),
+    errors=(
+        "UNSUPPORTED_IMAGE",
+        "NO_FACE",
+        "MULTIPLE_FACES",
+        "LOW_QUALITY",
+        "REPLAYED_PHOTO",
+        "DUPLICATE_FACE",
+        "CONFLICT",
+    ),
 )
 def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> att_schema.FaceEnrolled:
     """Enrol a reference face photo.
@@ -28,7 +36,8 @@ def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> att_schem
     **Roles:** unit_admin (own units), super_admin. The photo is analysed; no face, several faces, poor quality
     or a photo already used → 422; another active employee's face → 409 `DUPLICATE_FACE`. An employee may have
     several templates. `status` is `pending` when the employee's device was reset within 7 days: an admin other
-    than the one who reset it must approve it (`POST /v1/admin/faces/{template_id}`). The very same photo sent
+    than the one who reset it must approve it (`POST /v1/admin/faces/{template_id}`); 409 `CONFLICT` when such a
+    face finds 5 of the employee's faces already waiting (decide them first). The very same photo sent
     again by the same admin within 10 minutes (a retry after a 503 or a lost answer) → 201 with the template its
     first try kept, audited again.
     """

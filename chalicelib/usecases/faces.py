@@ -196,7 +196,10 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
         return FaceEnrolled(template_id=kept.template_id, quality=quality, models=list(kept.models),
                             status=first_status(kept))  # fmt: skip
     check_not_duplicate(employee.nip, analysis.embeddings, settings)
-    template_id, quality, status = _keep_checked(actor, employee, data, analysis, settings=settings, now=now)
+    try:
+        template_id, quality, status = _keep_checked(actor, employee, data, analysis, settings=settings, now=now)
+    except ConditionFailed as exc:  # a face that must wait (four eyes) finds the employee's queue full
+        raise _full_queue(PENDING_PER_EMPLOYEE, actor) from exc
     return FaceEnrolled(template_id=template_id, quality=quality, models=list(policy.model_ids), status=status)
 
 
@@ -217,7 +220,7 @@ def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now
     try:
         template_id, _, _ = _keep_checked(principal, employee, data, analysis, settings=settings, now=now)
     except ConditionFailed as exc:  # parallel uploads: the stored count's condition let only the first ones in
-        raise _full_queue(PENDING_PER_EMPLOYEE) from exc
+        raise _full_queue(PENDING_PER_EMPLOYEE, principal) from exc
     return SelfEnrolled(template_id=template_id, status=PENDING)
 
 
@@ -247,16 +250,20 @@ def _resent_to_full_queue(
         return None
     kept = _enrolled_from(data, actor.subject, nip, settings, now)
     if kept is None:
-        raise _full_queue(pending)
+        raise _full_queue(pending, actor)
     _finish_enrolment(actor, nip, kept, settings)
     return kept.info
 
 
-def _full_queue(pending: int) -> ConflictError:
-    return ConflictError(
-        "Masih ada foto wajah yang menunggu persetujuan admin. Tunggu keputusan admin unit.",
-        {"pending": pending, "limit": PENDING_PER_EMPLOYEE},
+def _full_queue(pending: int, actor: Principal) -> ConflictError:
+    """409: the employee's queue of faces waiting for a decision is full. The employee waits for their admin; an
+    admin (whose face must wait too, under four eyes) decides the waiting ones first."""
+    message = (
+        "Masih ada foto wajah yang menunggu persetujuan admin. Tunggu keputusan admin unit."
+        if actor.role == "employee"
+        else "Pegawai ini masih memiliki foto wajah yang menunggu persetujuan. Putuskan foto tersebut lebih dulu."
     )
+    return ConflictError(message, {"pending": pending, "limit": PENDING_PER_EMPLOYEE})
 
 
 def four_eyes(employee: Employee, now: datetime) -> str | None:

@@ -273,6 +273,35 @@ def test_the_pending_queue_is_capped_per_employee(settings: Settings, trail: Aud
     assert state() == (0, PENDING_PER_EMPLOYEE) and trail() == []
 
 
+def test_an_admin_s_face_that_must_wait_meets_a_full_queue_with_409_not_503(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN an employee whose queue is full of their own faces, and whose phone was reset by an admin
+    _waiting(PENDING_PER_EMPLOYEE, JOLIE[0], settings)
+    onboarding.reset_device(RESETTER, NIP, now)
+    # WHEN an admin enrols a face within 7 days of the reset (it would have to wait for another admin)
+    with pytest.raises(ConflictError) as refused:
+        faces.enrol(COLLEAGUE, NIP, photo(ZUCKERBERG), settings, now)
+    # THEN it is refused as a full queue (a retry cannot help: the waiting faces must be decided first)
+    assert refused.value.details == {"pending": PENDING_PER_EMPLOYEE, "limit": PENDING_PER_EMPLOYEE}
+    assert "Putuskan" in refused.value.message
+    assert state() == (0, PENDING_PER_EMPLOYEE) and "face.enrol" not in [a for _, a, _, _ in trail()]
+
+
+def test_a_reset_landing_while_an_admin_s_face_is_analysed_meets_a_full_queue_with_409(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an employee whose queue is full of their own faces, and a reset of their phone landing while an
+    # admin's face for them is analysed (that face, approved on its own, must now wait for another admin)
+    _waiting(PENDING_PER_EMPLOYEE, JOLIE[0], settings)
+    reset_while_analysed(monkeypatch, RESETTER, settings, now)
+    # WHEN it is stored, THEN it is refused as a full queue, and nothing of it is kept
+    with pytest.raises(ConflictError) as refused:
+        faces.enrol(COLLEAGUE, NIP, photo(ZUCKERBERG), settings, now)
+    assert refused.value.details == {"pending": PENDING_PER_EMPLOYEE, "limit": PENDING_PER_EMPLOYEE}
+    assert state() == (0, PENDING_PER_EMPLOYEE) and "face.enrol" not in [a for _, a, _, _ in trail()]
+
+
 def test_a_burst_of_self_enrolments_keeps_at_most_the_cap(settings: Settings, trail: Audit, now: datetime) -> None:
     # GIVEN one free place in the queue (the ones taken hold another photo)
     _waiting(PENDING_PER_EMPLOYEE - 1, "deepface/img5.jpg", settings)
@@ -386,7 +415,6 @@ def test_an_admin_who_put_a_face_on_an_employee_may_not_also_free_their_phone(
     # AND approving an employee's own self-enrolment puts no one else's face on them: that admin may reset
     pending = faces.self_enrol(employee(OTHER), photo(JOLIE[0]), settings, now)
     assert approve(COLLEAGUE, pending.template_id, settings, now) == "approved"
-    onboarding.reset_device(COLLEAGUE, OTHER, now)
 
 
 # --- four eyes under concurrency: the enrolment and the reset sent together ---------------------------------
