@@ -86,6 +86,26 @@ def test_upstream_changes_show_as_each_outcome(sim: Sim, make_client: ClientFact
     assert after[others[2]].deactivated_at is not None
 
 
+def test_an_upstream_record_with_no_status_is_reported_not_taken_for_a_retirement(
+    sim: Sim, make_client: ClientFactory, stores: Stores, clock: Clock
+) -> None:
+    # GIVEN a synced store, and SIMPEG records whose status came back blank: one null, one an empty text (a data
+    # entry half done upstream, 2 of 120: under the deactivation share), and a new hire whose status is not set yet
+    sync(make_client, stores, clock)
+    blank = sorted(employees(stores))[:2]
+    sim.control("update", nip=blank[0], fields={"kedudukanPnsNama": None})
+    sim.control("update", nip=blank[1], fields={"kedudukanPnsNama": "  "})
+    (hired,) = sim.control("hire", count=1)["nips"]
+    sim.control("update", nip=hired, fields={"kedudukanPnsNama": None})
+    # WHEN the nightly sync runs
+    run = sync(make_client, stores, clock)
+    # THEN nobody is deactivated or created inactive on a status SIMPEG did not send: the records are row errors
+    # naming their NIPs (as an import's row without a status is), and the two stay as they were
+    assert run.status == "succeeded" and run.counts.deactivated == 0 and run.counts.created == 0
+    assert all(employees(stores)[nip].active for nip in blank) and hired not in employees(stores)
+    assert sorted((e.nip, e.code) for e in run.errors) == sorted((n, "MISSING_FIELD") for n in [*blank, hired])
+
+
 def test_empty_listing_is_not_applied(sim: Sim, make_client: ClientFactory, stores: Stores, clock: Clock) -> None:
     sync(make_client, stores, clock)
     before = employees(stores)
