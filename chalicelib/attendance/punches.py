@@ -15,7 +15,6 @@ which press of a burst counts (the first of an arrival, the last of a departure)
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import re
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
+from chalicelib.domain.files import csv_cells
 from chalicelib.domain.people import NIP_PATTERN
 from chalicelib.errors import PayloadTooLargeError, ValidationError
 
@@ -176,17 +176,6 @@ def csv_delimiter(header: str) -> str:
     """A CSV's separator, told by its header line: `;` when it has more of them than commas (a spreadsheet saved
     in an Indonesian locale), else `,`."""
     return ";" if header.count(";") > header.count(",") else ","
-
-
-def csv_cells(line: str, delimiter: str) -> list[str] | None:
-    """One line of a CSV, read on its own, or None when it cannot be read (a cell over the reader's limit). Read
-    together, a quote left open took every later line into one cell: the rest of the file vanished without a
-    word, and some 8,000 lines on the reader failed (a 500). A quote left open ends with its line here, so a bad
-    line is reported by its number and the good ones are kept (a cell holding a line break is two bad lines)."""
-    try:
-        return next(csv.reader([line], delimiter=delimiter), [])
-    except csv.Error:
-        return None
 
 
 def is_csv_header(line: str, columns: Sequence[str]) -> bool:

@@ -7,8 +7,8 @@ burns the upstream's quota). Secrets and tokens are never logged or put into err
 
 Paging: `?{page_param}={n}&{size_param}={page_size}` from `first_page` on, with the total announced at
 `total_key`; all names come from the mapping's `ListingShape`. A listing that ends short of the announced
-total, or whose later page fails, is returned marked incomplete (the sync guard decides); a first page
-that fails raises SimpegUnavailableError.
+total, whose later page fails, or whose pages announce different totals, is returned marked incomplete (the
+sync guard decides); a first page that fails raises SimpegUnavailableError.
 """
 
 from __future__ import annotations
@@ -131,8 +131,10 @@ class SimpegClient:
                 if index == 0:
                     raise
                 return Listing(tuple(items), total, complete=False, problem=exc.message)
-            total = page_total if page_total is not None else total
             items.extend(page_items)
+            if total is not None and page_total is not None and page_total != total:
+                return Listing(tuple(items), total, complete=False, problem=_total_changed(total, page_total))
+            total = page_total if page_total is not None else total
             if self._is_last_page(index, page_items, total):
                 break
         complete = total is None or len(items) >= total
@@ -271,6 +273,15 @@ class SimpegClient:
         margin = min(auth.expiry_margin_s, float(expires_in) / 2)
         self._token = _Token(token, now + float(expires_in) - margin)
         return token
+
+
+def _total_changed(first: int, later: int) -> str:
+    """Why a listing whose pages announce different totals is not whole. A later page's total is not believed:
+    an empty page announcing 0 (a failed query behind the API answered 200) ended the listing there, complete
+    by its own count, and the pages after it were deactivated; one fewer after a deletion mid-paging shifted the
+    offsets, and the first row of the next page was never listed. Below the deactivation share, both went
+    through with no word."""
+    return f"SIMPEG mengubah jumlah pegawai di tengah pembacaan ({first}, lalu {later}): daftar pegawai tidak utuh"
 
 
 def _json_body(response: urllib3.BaseHTTPResponse) -> Mapping[str, object]:

@@ -1,21 +1,22 @@
 """Parsing of admin imports (JSON body or CSV file) into validated employee records.
 
 Admins export from their SIMPEG or from Excel, so the CSV reader copes with what Excel writes: a UTF-8
-byte-order mark, `;` as separator (Indonesian locale), NIPs written with spaces or as ="..." text. A NIP
-that Excel turned into a number in scientific notation (1.98501E+17) has lost digits for good: that row
-is refused with a message telling how to re-export, never guessed.
+byte-order mark, `;` as separator (Indonesian locale), NIPs written with spaces or as ="..." text. Each line is
+read on its own, so a quote an export left open spoils only its row. A NIP that Excel turned into a number in
+scientific notation (1.98501E+17) has lost digits for good: that row is refused with a message telling how to
+re-export, never guessed.
 
 Row numbers: for JSON the 1-based position in `employees`; for CSV the spreadsheet row (header = row 1).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from chalicelib.domain.files import csv_cells
 from chalicelib.simpeg.errors import SimpegValidationError
 from chalicelib.simpeg.models import EmployeeRecord
 from chalicelib.simpeg.validation import BatchBuilder, Problem, RecordBatch, clean_nip, clean_text
@@ -76,20 +77,26 @@ def _numeric_nip(item: object) -> str | None:
 def parse_import_csv(data: bytes | str, *, full: bool = False) -> ImportRequest:
     """Parse a CSV export with the import columns; `full` comes from the request's query flag."""
     text = _decode(data).lstrip("\ufeff")
-    lines = text.splitlines()
+    lines = io.StringIO(text, newline="").readlines()  # ends of lines only (\n, \r\n, \r), as a CSV reader takes them
     if not lines or not lines[0].strip():
         raise SimpegValidationError("Berkas CSV kosong.", {"fields": ["file"]})
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
-    header = [clean_text(h).casefold() for h in next(reader)]
+    delimiter = _delimiter(lines[0])
+    header = [clean_text(h).casefold() for h in csv_cells(lines[0], delimiter) or []]
     _check_header(header)
     builder, inactive = BatchBuilder(), Counter[str]()
-    for row, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
+    # Each line is read on its own (`csv_cells`): a quote a SIMPEG export left open spoils its row, not every row
+    # after it (taken into one cell, then absent from a full import, or a reader's error past its cell limit).
+    for row, line in enumerate(lines[1:], start=2):
+        cells = csv_cells(line, delimiter)
+        if cells is not None and not any(c.strip() for c in cells):
             continue  # blank spreadsheet row: nothing to import, row numbers stay aligned
         _check_size(row - 1)
-        values = dict(zip(header, cells, strict=False))
+        values = _UNREADABLE if cells is None else dict(zip(header, cells, strict=False))
         _add_row(builder, row, values, inactive)
     return ImportRequest(builder.build(), full, _most_common(inactive))
+
+
+_UNREADABLE = Problem("INVALID_RECORD", "Baris CSV tidak dapat dibaca (sel terlalu panjang).")
 
 
 def _decode(data: bytes | str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.simpeg.models import EmployeeRecord
-from chalicelib.simpeg.validation import BatchBuilder, Problem, RecordBatch, clean_nip, clean_text
+from chalicelib.simpeg.validation import BatchBuilder, Problem, RecordBatch, clean_nip, clean_text, record_problem
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 
@@ -118,15 +118,27 @@ def map_item(item: Mapping[str, object], mapping: FieldMapping) -> EmployeeRecor
 
 
 def map_listing(items: Iterable[Mapping[str, object]], mapping: FieldMapping) -> RecordBatch:
-    """Map and validate upstream items; `row` in errors is the 1-based position in the listing."""
+    """Map and validate upstream items; `row` in errors is the 1-based position in the listing. An item without a
+    status is refused under its NIP (`BatchBuilder.reject`), as an import's row without one is: read as "not
+    active", a status SIMPEG left blank deactivated its employee (below the deactivation share, with no word) or
+    created a new one inactive."""
     builder = BatchBuilder()
     for row, item in enumerate(items, start=1):
         mapped = map_item(item, mapping) if isinstance(item, Mapping) else _not_an_object()
         if isinstance(mapped, Problem):
             builder.reject(row, mapped)
+        elif not clean_text(dig(item, mapping.status)):
+            builder.reject(row, record_problem(mapped) or _no_status(mapping), mapped.nip)
         else:
             builder.add(row, mapped)
     return builder.build()
+
+
+def _no_status(mapping: FieldMapping) -> Problem:
+    return Problem(
+        "MISSING_FIELD",
+        f"Status kepegawaian (kolom '{mapping.status}') kosong di SIMPEG; data pegawai ini tidak diubah.",
+    )
 
 
 def _not_an_object() -> Problem:

@@ -15,7 +15,18 @@ from pynamodb.expressions.update import Action
 from chalicelib.domain.people import Placement, Unit, hr_marks
 from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
-from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, item_from, storage_call, utc_now
+from chalicelib.simpeg.planning import plan_sync
+from chalicelib.simpeg.validation import RecordBatch
+from chalicelib.store.base import (
+    ConditionFailed,
+    batch_records,
+    decode_cursor,
+    encode_cursor,
+    iso,
+    item_from,
+    storage_call,
+    utc_now,
+)
 from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN, EmployeeModel, SyncRunModel, UnitModel
 from chalicelib.store.people import DynamoPeopleRepository, get_model, hr_actions
 
@@ -69,6 +80,24 @@ def _new_model(e: StoredEmployee) -> EmployeeModel:
     )
 
 
+def _already_stored(created: Sequence[StoredEmployee]) -> dict[str, StoredEmployee]:
+    """The employees of `created` the table holds already (one batched read, 100 keys a request)."""
+    found = batch_records(EmployeeModel, (e.nip for e in created), lambda m: _stored(m, {}))
+    return {e.nip: e for e in found}
+
+
+def _planned_again(held: dict[str, StoredEmployee], created: Sequence[StoredEmployee]) -> list[Change]:
+    """The changes of employees a plan took for new while the table holds them, planned again against their
+    stored records. A plan reads the employees unit by unit: one started while another run moved someone between
+    units found them in neither, and the whole-item write of a new employee wiped the password, the bound phone
+    and the face counts of an activated one. Now only the SIMPEG-owned fields change, the move dated as any."""
+    again = tuple(e.to_record() for e in created if e.nip in held)
+    if not again:
+        return []
+    plan = plan_sync(held.values(), (), RecordBatch(again, (), frozenset()), full=False, now=created[0].changed_at)
+    return list(plan.changes)
+
+
 class DynamoEmployeeRepository:
     """Employees and units in DynamoDB (the units through the people repository, which shares the tables)."""
 
@@ -95,14 +124,17 @@ class DynamoEmployeeRepository:
         self.upsert_units([Unit(unor_id, name) for unor_id, name in missing.items()])
         # New employees have no login, phone or face state to keep: whole-item batch puts (25 a request).
         created = [c.after for c in changes if c.kind == "created"]
+        held = _already_stored(created)
         with storage_call("dynamodb"), EmployeeModel.batch_write() as batch:
             for employee in created:
-                batch.save(_new_model(employee))
-        others = [c for c in changes if c.kind != "created"]
+                if employee.nip not in held:
+                    batch.save(_new_model(employee))
+        others = [c for c in changes if c.kind != "created"] + _planned_again(held, created)
         with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
             list(pool.map(self._write, others))
         # Members joined, left or moved: the units' frames of the regency summary are built again.
-        self._people.touch_units({c.after.unor_id for c in changes} | {c.before.unor_id for c in changes if c.before})
+        written = [*changes, *others]
+        self._people.touch_units({c.after.unor_id for c in written} | {c.before.unor_id for c in written if c.before})
 
     @staticmethod
     def _write(change: Change) -> None:

@@ -26,7 +26,6 @@ from chalicelib.attendance.punches import (
     LineProblem,
     RawPunch,
     canonical_pin,
-    csv_cells,
     csv_delimiter,
     is_csv_header,
     new_punches,
@@ -35,6 +34,7 @@ from chalicelib.attendance.punches import (
     unpack,
 )
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.files import csv_cells
 from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, recorded_day
 from chalicelib.errors import ForbiddenError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
@@ -163,7 +163,7 @@ def _json_pins(raw: bytes) -> list[_PinLine]:
 
 
 def _csv_pins(raw: bytes) -> list[_PinLine]:
-    """The lines of a `pin,nip` CSV, each read on its own (`punches.csv_cells`: a quote left open spoils its line
+    """The lines of a `pin,nip` CSV, each read on its own (`domain.files.csv_cells`: a quote left open spoils its line
     only); one that cannot be read is its line's INVALID_LINE."""
     lines = raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
     if not lines or not is_csv_header(lines[0], ("pin", "nip")):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.people import Employee
+from chalicelib.domain.people import Employee, PhoneBinding
 from chalicelib.simpeg.models import Change
-from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN
+from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN, EmployeeModel
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
 from tests.unit.simpeg.contract import EmployeeRepositoryContract, RunLogContract, stored
 
 PEOPLE = DynamoPeopleRepository()
+NIP = "198501012010011001"
 
 
 class TestDynamoEmployeeRepository(EmployeeRepositoryContract):
@@ -51,3 +52,22 @@ def test_a_sync_bumps_the_frame_version_of_the_units_it_changes(aws: None) -> No
     # THEN both units' frames (the regency summary's members) are versioned anew, u-3's is not
     after = PEOPLE.frame_stamps(["u-1", "u-2", "u-3"])
     assert after["u-1"] > before["u-1"] and after["u-2"] > before.get("u-2", 0) and after["u-3"] == before["u-3"]
+
+
+def test_an_activated_employee_a_stale_plan_takes_for_new_keeps_their_account_and_is_moved(aws: None) -> None:
+    # GIVEN an employee created by SIMPEG in u-1 who activated (password, bound phone) and has an approved face
+    repo = DynamoEmployeeRepository()
+    repo.apply([Change("created", stored())])
+    PEOPLE.bind_device(NIP, PhoneBinding("phone-1", password_hash="scrypt$hash"))
+    EmployeeModel(NIP).update(actions=[EmployeeModel.template_count.set(1)])
+    # WHEN a run whose plan read the employees unit by unit while another run moved them from u-1 to u-2 (neither
+    # unit listed them) applies them as new, in u-2
+    repo.apply([Change("created", stored(unor_id="u-2", unor_nama="SDN 2", changed_at="2026-02-03T01:00:00.000Z"))])
+    # THEN only what SIMPEG owns changed: the account, its phone and its face are kept, and the move is recorded
+    employee, account = PEOPLE.get_employee(NIP), PEOPLE.employee_account(NIP)
+    assert employee is not None and account is not None
+    assert (employee.device_id, employee.template_count, account.credentials.password_hash) == (
+        "phone-1", 1, "scrypt$hash"
+    )  # fmt: skip
+    assert employee.unor_id == "u-2" and employee.unit_since is not None
+    assert NIP in {e.nip for e in PEOPLE.iter_employees_of_unit("u-2")}

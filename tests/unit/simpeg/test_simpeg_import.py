@@ -145,6 +145,23 @@ def test_csv_saved_by_excel_with_bom_semicolons_and_text_nip_is_read() -> None:
     assert request.full
 
 
+@pytest.mark.parametrize("later_rows", [3, 3_000])  # the rest of the file under, and over, the reader's cell limit
+def test_a_quote_left_open_in_a_csv_spoils_its_row_not_the_rest_of_the_file(later_rows: int) -> None:
+    # GIVEN a SIMPEG export that does not escape quotes: row 2's name opens one it never closes, and rows follow
+    nips = [f"1985010120100110{n:02d}" for n in range(1, 91)]
+    later = [f"{nips[2 + n % 88]};Pegawai {n};u-1;SDN 1;Guru;aktif" for n in range(later_rows)]
+    text = "\n".join(["nip;nama;unor_id;unor_nama;jabatan;status", f'{nips[0]};"Ujang Suparman;u-1;SDN 1;Guru;aktif',
+                      f'{nips[1]};Asep;u-1;SDN 1;Guru;aktif', *later])  # fmt: skip
+    # WHEN parsed (a full import)
+    request = parse_import_csv(text.encode("utf-8"), full=True)
+    # THEN row 2 is a row error under its NIP (kept from deactivation), and every later row is read: the open quote
+    # took them into one cell (a full import deactivated them as absent), or, past the limit, failed with a 500
+    assert [(e.row, e.nip) for e in request.batch.errors if e.code != "DUPLICATE_NIP"] == [(2, nips[0])]
+    assert request.batch.refused_nips == frozenset({nips[0]})
+    assert nips[1] in {r.nip for r in request.batch.records}
+    assert len(request.batch.records) == min(later_rows, 88) + 1
+
+
 def test_csv_scientific_notation_nip_is_refused_with_row_number() -> None:
     text = (
         "nip;nama;unor_id;unor_nama;jabatan;status\n"

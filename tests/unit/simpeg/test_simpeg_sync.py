@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from chalicelib.simpeg.errors import SimpegConflictError, SimpegNotFoundError
 from chalicelib.simpeg.importing import parse_import_csv
+from chalicelib.simpeg.mapping import FieldMapping
 from chalicelib.simpeg.memory import InMemoryEmployeeRepository, InMemoryRunLog
 from chalicelib.simpeg.models import Change, StoredEmployee, SyncRun, Trigger
 from chalicelib.simpeg.sync import Clock, Stores, SyncConfig, confirm_run, run_import, run_sync
@@ -84,6 +86,26 @@ def test_upstream_changes_show_as_each_outcome(sim: Sim, make_client: ClientFact
     assert after[others[2]].deactivated_at is not None
 
 
+def test_an_upstream_record_with_no_status_is_reported_not_taken_for_a_retirement(
+    sim: Sim, make_client: ClientFactory, stores: Stores, clock: Clock
+) -> None:
+    # GIVEN a synced store, and SIMPEG records whose status came back blank: one null, one an empty text (a data
+    # entry half done upstream, 2 of 120: under the deactivation share), and a new hire whose status is not set yet
+    sync(make_client, stores, clock)
+    blank = sorted(employees(stores))[:2]
+    sim.control("update", nip=blank[0], fields={"kedudukanPnsNama": None})
+    sim.control("update", nip=blank[1], fields={"kedudukanPnsNama": "  "})
+    (hired,) = sim.control("hire", count=1)["nips"]
+    sim.control("update", nip=hired, fields={"kedudukanPnsNama": None})
+    # WHEN the nightly sync runs
+    run = sync(make_client, stores, clock)
+    # THEN nobody is deactivated or created inactive on a status SIMPEG did not send: the records are row errors
+    # naming their NIPs (as an import's row without a status is), and the two stay as they were
+    assert run.status == "succeeded" and run.counts.deactivated == 0 and run.counts.created == 0
+    assert all(employees(stores)[nip].active for nip in blank) and hired not in employees(stores)
+    assert sorted((e.nip, e.code) for e in run.errors) == sorted((n, "MISSING_FIELD") for n in [*blank, hired])
+
+
 def test_empty_listing_is_not_applied(sim: Sim, make_client: ClientFactory, stores: Stores, clock: Clock) -> None:
     sync(make_client, stores, clock)
     before = employees(stores)
@@ -123,6 +145,23 @@ def test_a_page_answered_twice_is_an_incomplete_listing_not_a_quiet_deactivation
     # THEN page 2's employees are not deactivated: the run is held as an incomplete listing, and says why
     assert held.fetched == SIM_SIZE and held.status == "needs_confirmation"
     assert "INCOMPLETE_LISTING" in held.blocked_by and held.message is not None and "lebih dari sekali" in held.message
+    assert all(e.active for e in employees(stores).values())
+
+
+def test_a_later_page_answered_empty_with_a_total_of_zero_is_an_incomplete_listing(
+    sim: Sim, make_client: ClientFactory, mapping: FieldMapping, stores: Stores, clock: Clock
+) -> None:
+    # GIVEN a synced store, pages of 59 (120 employees: 59, 59, 2), and an upstream whose last page hiccups once:
+    # 200 with no rows and `total: 0` (a query that failed behind a PHP API), the other pages announcing 120
+    client = make_client("key", mapping=replace(mapping, listing=replace(mapping.listing, page_size=59)))
+    run_sync(client, stores, trigger=SCHEDULE, clock=clock)
+    sim.control("fault", kind="empty", page=3, count=1)
+    # WHEN the nightly sync runs
+    held = run_sync(client, stores, trigger=SCHEDULE, clock=clock)
+    # THEN the last page's two employees (1.7 %, under the deactivation share) are not deactivated: the listing
+    # changed its announced total midway, so the run is held as incomplete and says why
+    assert held.status == "needs_confirmation" and "INCOMPLETE_LISTING" in held.blocked_by
+    assert held.message is not None and "120" in held.message
     assert all(e.active for e in employees(stores).values())
 
 
