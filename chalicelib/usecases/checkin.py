@@ -450,8 +450,10 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
         # Scored (a low-resolution upload is no reason to refuse), but look-alikes match more easily when the
         # face is this small (bench/face_RESULTS.md): an admin confirms.
         attempt.warnings.append(SMALL_FACE)
-    capture = attempt.request.captured_at or attempt.attendance_time
-    if exif_warning(analysis.exif_datetime, capture.astimezone(settings.tz), engine.config.replay.exif_max_skew):
+    # Against the attendance time (online: the challenge's issue; offline: the capture time judged acceptable),
+    # never an online body's own `captured_at`: a client claiming an old photo's EXIF time would silence it.
+    at = attempt.attendance_time.astimezone(settings.tz)
+    if exif_warning(analysis.exif_datetime, at, engine.config.replay.exif_max_skew):
         attempt.warnings.append(EXIF_TIME_MISMATCH)
 
 

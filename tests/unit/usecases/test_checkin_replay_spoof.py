@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,15 +20,28 @@ from PIL import Image
 from chalicelib import runtime
 from chalicelib.domain.people import Principal
 from chalicelib.settings import Settings
+from chalicelib.store.base import iso
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import checkin, faces
 from tests.conftest import faces_dir
 from tests.functional.checkin_setup import selfie
 
 from .admin_fixtures import audited
-from .test_checkin import GENUINE, GENUINE_2, NOW, employee, enrolled, recorded_events, rendered, request
+from .test_checkin import (
+    GENUINE,
+    GENUINE_2,
+    NOW,
+    SETTINGS,
+    employee,
+    enrolled,
+    recorded_events,
+    rendered,
+    request,
+)
 
 __all__ = ["audited", "employee", "enrolled"]  # fixtures of test_checkin this module uses
+
+EXIF_IFD, DATETIME_ORIGINAL = 0x8769, 0x9003  # the EXIF sub-directory and its DateTimeOriginal tag
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
@@ -140,3 +154,37 @@ def test_the_spoof_models_are_built(enrolled: Settings) -> None:
     for model_id in ("minifasnet_v2", "minifasnet_v1se"):
         assert (Path(enrolled.model_dir) / f"{model_id}.onnx").is_file()
         assert (Path(enrolled.model_dir) / f"{model_id}.LICENSE").read_text().count("Apache License") >= 1
+
+
+def _taken_at(data: bytes, when: datetime) -> bytes:
+    """The photo `data` as a camera app saves it, with its EXIF DateTimeOriginal (local wall-clock time)."""
+    image = Image.open(io.BytesIO(data))
+    exif = image.getexif()
+    exif.get_ifd(EXIF_IFD)[DATETIME_ORIGINAL] = when.astimezone(SETTINGS.tz).strftime("%Y:%m:%d %H:%M:%S")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, exif=exif)
+    return out.getvalue()
+
+
+def test_a_gallery_photo_of_last_week_is_flagged_whatever_capture_time_the_client_claims(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN a genuine photo of the employee taken a week ago by a camera app (EXIF time kept), never sent to SMART
+    week_ago = NOW - timedelta(days=7)
+    photo = _taken_at(selfie(GENUINE), week_ago)
+    # WHEN a modified client sends it with a fresh challenge, claiming the photo's own time as `captured_at`
+    body, raw = request(photo=photo, captured_at=iso(week_ago))
+    answer = checkin.check_in(employee, body, raw, enrolled, NOW)
+    # THEN the EXIF time is judged against the challenge's time, not the client's word: recorded for review
+    assert answer.status_code == 201, rendered(answer)
+    assert rendered(answer)["status"] == "review" and checkin.EXIF_TIME_MISMATCH in rendered(answer)["warnings"]
+
+
+def test_a_photo_taken_within_the_challenge_s_minutes_is_not_flagged(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN a photo whose EXIF time is the challenge's minute (a native camera with a right clock)
+    body, raw = request(photo=_taken_at(selfie(GENUINE), NOW + timedelta(seconds=20)))
+    # WHEN it is sent online, THEN no EXIF warning
+    answer = checkin.check_in(employee, body, raw, enrolled, NOW + timedelta(seconds=30))
+    assert answer.status_code == 201 and checkin.EXIF_TIME_MISMATCH not in rendered(answer)["warnings"]
