@@ -67,6 +67,13 @@ def daily_recap(event: Any) -> dict[str, Any]:
     return jobs.recap_event(event.to_dict())
 
 
+@app.schedule(Cron("0/5", "0-1,9", "?", "*", "MON-FRI", "*"), name="day_off_watch")
+def day_off_watch(event: Any) -> dict[str, Any]:
+    """Every 5 minutes of 07:00-09:00 and 16:00-17:00 WIB, Monday to Friday: on a day the regency's calendar gives
+    off, tell NoAcceptedCheckinsAlarm not to watch (the `DayOff` metric; infra/alarms.py)."""
+    return jobs.day_off_watch()
+
+
 @app.lambda_function(name="report_worker")
 def report_worker(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The report worker: the API invokes it asynchronously with a started monthly export (runtime.start_export)."""

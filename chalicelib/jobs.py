@@ -2,7 +2,9 @@
 
 Each run of a scheduled job is recorded in the job-runs repository (`runtime.job_runs()`) when it starts and
 when it ends, whoever fires it: EventBridge in AWS (`trigger="schedule"`), the local scheduler of `make run`,
-or `python -m tools.devstack fire <job>` (`trigger="manual"`). `GET /v1/admin/jobs` lists them.
+or `python -m tools.devstack fire <job>` (`trigger="manual"`). `GET /v1/admin/jobs` lists them. The day-off
+watch is the exception: it changes nothing, runs 36 times a working day, and leaves its log line and metrics
+only (`day_off_watch`).
 """
 
 from __future__ import annotations
@@ -13,15 +15,17 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.observability import Metric, job
+from chalicelib.observability import Metric, add, job
 from chalicelib.settings import Settings, load_settings
 from chalicelib.store.job_runs import JobRun
 from chalicelib.usecases import exports, faces, recaps, rejudge, simpeg
+from chalicelib.usecases.calendar import holiday_on
 
 DAILY_RECAP = "daily_recap"
 DAY_BEFORE_RECAP = "day_before_recap"
 SIMPEG_SYNC = "simpeg_sync"
 FACE_RETENTION = "face_retention"
+DAY_OFF_WATCH = "day_off_watch"
 ERROR_CHARS = 500
 MAKE_UP_DAYS = 7  # how far back the nightly recap judges days no recap run judged finished (decision 146)
 RUNS_READ = 40  # the recap runs read to find them: two scheduled runs a day, and manual ones
@@ -159,6 +163,38 @@ def recap_event(event: dict[str, Any]) -> dict[str, Any]:
     return day_before_recap() if runtime.scheduled_job_of(event) == DAY_BEFORE_RECAP else daily_recap()
 
 
+def utc_now() -> datetime:
+    """The instant the day-off watch judges (tests set it)."""
+    return datetime.now(UTC)
+
+
+def day_off_watch(trigger: str = "schedule") -> dict[str, Any]:
+    """Every 5 minutes of the working windows, Monday to Friday (infra/schedules.py): on a day the regency's
+    calendar gives off (a national holiday, cuti bersama or a local holiday), send `DayOff`, which tells
+    NoAcceptedCheckinsAlarm not to watch these 5 minutes (infra/alarms.py). On a working day it sends nothing, and
+    when the calendar cannot be read it fails and sends nothing: the alarm then watches the day as a working day,
+    as it did before the watch existed (it fails safe, and the function's Errors alarm says the watch is broken).
+    Its role may read the holidays and nothing else, so it neither records its runs nor creates the first admin."""
+    with job(DAY_OFF_WATCH, Metric.DAY_OFF_WATCH_DURATION) as summary:
+        settings = load_settings()
+        runtime.ensure_tables(settings)
+        today = utc_now().astimezone(settings.tz).date()
+        summary.update(trigger=trigger, date=today.isoformat(), **_day_off(today))
+    return summary
+
+
+def _day_off(today: date) -> dict[str, Any]:
+    """What `today` is for the alarm, sending `DayOff` on a weekday holiday. A weekend needs no word: the alarm
+    watches Monday to Friday only (the schedule never fires then; `make fire` may)."""
+    if today.isoweekday() > 5:
+        return {"day_off": "weekend"}
+    holiday = holiday_on(today)
+    if holiday is None:
+        return {"day_off": None}
+    add(Metric.DAY_OFF)
+    return {"day_off": holiday.kind.value, "holiday": holiday.name}
+
+
 # The scheduled jobs by name (infra/schedules.py `LocalSchedule.job_name`: a Chalice function's own schedule, or
 # a second schedule of one), as a scheduler fires them.
 JOBS: dict[str, Callable[[str], dict[str, Any]]] = {
@@ -166,4 +202,5 @@ JOBS: dict[str, Callable[[str], dict[str, Any]]] = {
     DAY_BEFORE_RECAP: day_before_recap,
     SIMPEG_SYNC: nightly_simpeg_sync,
     FACE_RETENTION: forget_departed_faces,
+    DAY_OFF_WATCH: day_off_watch,
 }

@@ -66,6 +66,10 @@ class Metric(StrEnum):
     RECAP_DURATION = "RecapDuration"  # the daily recap job
     EXPORT_DURATION = "MonthlyExportDuration"  # a monthly export built by the report worker
     FACE_RETENTION_DURATION = "FaceRetentionDuration"  # the nightly deletion of departed employees' faces
+    # A weekday the regency has off (its calendar's holiday), sent by the day-off watch in each 5 minutes of the
+    # working windows: NoAcceptedCheckinsAlarm does not watch those (infra/alarms.py). Never sent on a working day.
+    DAY_OFF = "DayOff"
+    DAY_OFF_WATCH_DURATION = "DayOffWatchDuration"  # each run of the day-off watch, working day or not
 
 
 MILLISECONDS = frozenset(
@@ -78,6 +82,7 @@ MILLISECONDS = frozenset(
         Metric.RECAP_DURATION,
         Metric.EXPORT_DURATION,
         Metric.FACE_RETENTION_DURATION,
+        Metric.DAY_OFF_WATCH_DURATION,
     }
 )
 CHECKIN_BY_STATUS = {

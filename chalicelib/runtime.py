@@ -55,6 +55,7 @@ __all__ = [
     "engine_and_policy",
     "ensure_bootstrap_admin",
     "ensure_ready",
+    "ensure_tables",
     "events",
     "export_event",
     "export_id_of",
@@ -108,6 +109,13 @@ def ensure_ready(settings: Settings) -> None:
         ensure_bootstrap_admin(settings)
         _ready.clear()
         _ready[key] = True
+
+
+def ensure_tables(settings: Settings) -> None:
+    """Point the models at this deployment's tables, and no more: for a job whose role may read only the table it
+    needs (the day-off watch reads the holidays, infra/access.py), which `ensure_ready`'s first-admin check would
+    make read the admins too. Cheap (no call to AWS), so it is not remembered."""
+    configure(settings.table_prefix, settings.region)
 
 
 def rule_table(settings: Settings) -> RuleTable:

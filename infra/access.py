@@ -36,8 +36,13 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   counters as the report does, puts the file under ``exports/`` (the API signs the link), records the outcome and
   gives the admin's export slot back.
 
-The jobs and the worker call ``runtime.ensure_ready``, which reads the ``admin`` account and creates it from the
-bootstrap secret while that secret exists, so they may get and put admins (nothing else on that table).
+- ``DayOffWatch`` (chalicelib.jobs.day_off_watch): every 5 minutes of the working windows, it asks the holidays
+  whether today is the regency's day off and says so in a metric for NoAcceptedCheckinsAlarm. It queries the
+  holidays table and nothing else: it records no run and does not create the first admin
+  (``runtime.ensure_tables``).
+
+The other jobs and the worker call ``runtime.ensure_ready``, which reads the ``admin`` account and creates it from
+the bootstrap secret while that secret exists, so they may get and put admins (nothing else on that table).
 There is no ``CreateTable`` or ``DeleteTable`` anywhere (the stack owns the tables), and ``Scan`` only on the
 employees table: the API's, which counts a regency's onboarding progress for an admin who sees every unit in one
 pass instead of a Query per unit (decision 85), and the face retention's nightly one; everything else reads by key
@@ -208,6 +213,10 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
         },
         purpose="face retention: deletes the face templates of employees who left longer ago than the retention, "
         "audits it and records its runs",
+    ),
+    "DayOffWatch": FunctionAccess(
+        tables={HolidayModel: (QUERY,)},  # a year's holidays (store.calendar `holidays_of_year`)
+        purpose="day-off watch: reads the regency's holidays, to tell the no-check-in alarm about a day off",
     ),
     REPORT_WORKER_ID: FunctionAccess(
         tables={

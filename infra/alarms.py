@@ -7,7 +7,8 @@ function errors and throttles, API 5xx answers, DynamoDB throttling, and on the 
 Two more listen for requests that never reach the app, where every alarm above stays silent: the WAF refusing
 requests that lack the distribution's secret (an origin secret out of step locks every user out at the door),
 and a working morning or afternoon without one accepted check-in (``NoAcceptedCheckinsAlarm``, stages whose
-``CheckinsExpected`` is ``yes``).
+``CheckinsExpected`` is ``yes``), which keeps quiet on a weekday the regency has off while the day-off watch
+(chalicelib.jobs.day_off_watch) says so.
 
 The app's metric names and dimensions come from chalicelib.observability, the module that emits them.
 """
@@ -22,7 +23,7 @@ from chalicelib.observability import NAMESPACE, Metric, dimensions
 from .cfn import Json, checkov_skip, get_att, ref
 from .errors import ScheduleError
 from .protection import ORIGIN_RULE, web_acl_name
-from .schedules import fixed_utc_offset
+from .schedules import CHECKIN_WINDOWS, fixed_utc_offset, runs
 
 TOPIC_ID = "AlarmTopic"
 _PERIOD_S = 300
@@ -37,9 +38,8 @@ LATENCY_P95_MS = 2000  # the check-in's target is well under a second (bench/, d
 # address makes a few; an origin secret out of step refuses every user, hundreds in a morning's 5 minutes.
 BLOCKED_AT_THE_DOOR_PER_PERIOD = 20
 WAF_ALARM = "RequestsWithoutTheDistributionAlarm"
-# Local hours [start, end) of working days (Monday to Friday) when a regency checks in without pause: the arrivals
-# (units start 07:00 to 07:30) and the departures (16:00 to 16:30). Whole hours: metric math's HOUR() has no zone.
-CHECKIN_WINDOWS = ((7, 9), (16, 17))
+# The alarm watches CHECKIN_WINDOWS (infra/schedules.py: the day-off watch's schedule runs through them too) of
+# these days.
 WORKDAYS = (1, 2, 3, 4, 5)  # metric math's DAY(): 1 Monday ... 7 Sunday
 QUIET_PERIODS = 3  # 15 minutes without one accepted check-in in those hours
 NO_CHECKIN_ALARM = "NoAcceptedCheckinsAlarm"
@@ -204,20 +204,9 @@ def waf_alarm(gateway_stage: str) -> dict[str, Json]:
     }
 
 
-def _runs(values: Iterable[int]) -> list[tuple[int, int]]:
-    """Sorted values as runs of consecutive ones: 1 2 3 7 → (1, 3), (7, 7)."""
-    runs: list[tuple[int, int]] = []
-    for value in sorted(set(values)):
-        if runs and value == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], value)
-        else:
-            runs.append((value, value))
-    return runs
-
-
 def _within(function: str, values: Iterable[int]) -> str:
     """A metric-math condition: `function` (`DAY(filled)`) takes one of `values`."""
-    terms = [f"{function} == {a}" if a == b else f"({function} >= {a} AND {function} <= {b})" for a, b in _runs(values)]
+    terms = [f"{function} == {a}" if a == b else f"({function} >= {a} AND {function} <= {b})" for a, b in runs(values)]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
 
 
@@ -261,17 +250,21 @@ def _by_zone(zones: Sequence[str], value: Mapping[str, str]) -> object:
 def no_checkin_alarm(stage: str, zones: Sequence[str]) -> dict[str, Json]:
     """No accepted check-in for QUIET_PERIODS periods of 5 minutes in the working windows of the stack's zone: the
     requests do not reach the app (an address, a certificate, the distribution or the phones' app broken), which
-    no alarm on the app's own errors can see. Outside the windows the watched value is 1 (quiet nights, weekends).
-    FILL turns a period the app sent nothing for into 0; missing data still counts as breaching."""
-    watched = {zone: f"IF({working_windows(zone, 'filled')}, filled, 1)" for zone in zones}
+    no alarm on the app's own errors can see. Outside the windows the watched value is 1 (quiet nights, weekends),
+    and so is it in a period the day-off watch sent `DayOff` for (a weekday holiday or cuti bersama of the regency's
+    calendar, which metric math cannot know). FILL turns a period the app sent nothing for into 0, and a period
+    without `DayOff` into a working one: a watch that failed or never ran leaves the alarm as it was before the
+    watch. Missing data still counts as breaching."""
+    watched = {zone: f"IF(FILL(dayoff, 0) == 0 AND ({working_windows(zone, 'filled')}), filled, 1)" for zone in zones}
     metrics: Json = {
         "Metrics": [
             _app_query("accepted", Metric.CHECKIN_ACCEPTED, stage),
+            _app_query("dayoff", Metric.DAY_OFF, stage),
             {"Id": "filled", "Expression": "FILL(accepted, 0)", "Label": "accepted check-ins", "ReturnData": False},
             {
                 "Id": "watched",
                 "Expression": _by_zone(zones, watched),
-                "Label": "accepted check-ins in working windows (1 outside them)",
+                "Label": "accepted check-ins in working windows of working days (1 otherwise)",
                 "ReturnData": True,
             },
         ]
@@ -279,7 +272,9 @@ def no_checkin_alarm(stage: str, zones: Sequence[str]) -> dict[str, Json]:
     hours = ", ".join(f"{start:02d}:00-{end:02d}:00" for start, end in CHECKIN_WINDOWS)
     alarm = _alarm(
         f"No accepted check-in for {QUIET_PERIODS * _PERIOD_S // 60} minutes on a working day ({hours} local): "
-        "requests are not reaching the app, or every check-in is refused (a public holiday also sounds it)",
+        "requests are not reaching the app, or every check-in is refused. Quiet on a weekday holiday or cuti "
+        f"bersama while the day-off watch sends {Metric.DAY_OFF} (a failed watch lets it sound: see "
+        "DayOffWatchErrorsAlarm)",
         metrics,
         1,
     )

@@ -52,6 +52,8 @@ class Workload:
     cold_start_s: float = 3.0  # init of numpy + onnxruntime + model load, billed
     job_runs_month: int = 120  # daily recap, the day before recapped again, nightly sync, face retention
     job_s: float = 60.0
+    watch_runs_month: int = 792  # the day-off watch: every 5 minutes of 3 working hours, 22 days (36 a day)
+    watch_s: float = 1.0  # one Query of the holidays
     wru_per_event: float = 16.0  # challenge, idempotency, event + GSI copies, day mark, fingerprint
     rru_per_event: float = 20.0  # employee, challenge, templates, recent fingerprints, zones
     recap_wru_month: float = 308_000.0  # daily_status rows + their GSI
@@ -59,10 +61,12 @@ class Workload:
     dynamodb_gb_per_month: float = 2.2  # events (table + GSI) and fingerprints growth
     photo_kb: float = 150.0
     photo_gets_month: int = 50_000  # admins opening photos in reviews
-    alarm_metrics: int = 70  # 45 alarms; the 23 table alarms read two metrics each, the refusal alarm three
-    # chalicelib.observability: 20 named metrics + 14 Refused_<CODE>, for one stage. Counted as sent every hour
-    # (an upper bound: CloudWatch bills a metric only for the hours it is sent; the job metrics come once a day).
-    custom_metrics: int = 34
+    # 48 alarms; the 23 table alarms read two metrics each, the refusal alarm three, the no-check-in alarm two
+    alarm_metrics: int = 74
+    # chalicelib.observability: 22 named metrics + 14 Refused_<CODE>, for one stage. Counted as sent every hour
+    # (an upper bound: CloudWatch bills a metric only for the hours it is sent; the job metrics come once a day,
+    # the day-off watch's in 3 working hours, DayOff on a weekday holiday only).
+    custom_metrics: int = 36
     log_gb_month: float = 1.0  # ~0.7 GB of JSON request lines and EMF metric lines (~650 bytes a request)
     access_log_gb_month: float = 0.5  # API access log, ~450 bytes a request (WAF logs only blocked requests)
     waf_rules: int = 3  # only-through-CloudFront, the per-viewer-IP rate rule and the known-bad-inputs group
@@ -85,11 +89,13 @@ def monthly_cost(w: Workload, p: Prices, age_months: int) -> dict[str, float]:
         + light * w.light_request_s
         + w.cold_starts_day * 30 * w.cold_start_s
         + w.job_runs_month * w.job_s
+        + w.watch_runs_month * w.watch_s
     )
     photos_gb = w.events_month * w.photo_kb / 1_048_576 * min(age_months, 24)  # 730-day retention
     table_gb = w.dynamodb_gb_per_month * age_months
     return {
-        "Lambda": gb_s * p.lambda_gb_s + (w.api_requests_month + w.job_runs_month) * p.lambda_request,
+        "Lambda": gb_s * p.lambda_gb_s
+        + (w.api_requests_month + w.job_runs_month + w.watch_runs_month) * p.lambda_request,
         "API Gateway (REST)": w.api_requests_month * p.rest_api_request,
         "DynamoDB requests": (w.events_month * w.wru_per_event + w.recap_wru_month) * p.dynamodb_wru
         + (w.events_month * w.rru_per_event + w.recap_rru_month) * p.dynamodb_rru,

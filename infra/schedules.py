@@ -15,8 +15,9 @@ stage, `chalice local`-style callers see the same instant). If they differ, the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import ScheduleError
@@ -26,6 +27,27 @@ _SAMPLE_DAYS = (datetime(2026, 1, 15, 12), datetime(2026, 7, 15, 12))  # naive: 
 _CRON = re.compile(r"^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$")
 # The zone app.py's UTC `Cron(...)` expressions are written for, whatever zone a stage runs in.
 APP_ZONE = "Asia/Jakarta"
+# Local hours [start, end) of working days (Monday to Friday) when a regency checks in without pause: the arrivals
+# (units start 07:00 to 07:30) and the departures (16:00 to 16:30). Whole hours: metric math's HOUR() has no zone.
+# NoAcceptedCheckinsAlarm watches them (infra/alarms.py), and the day-off watch runs through them.
+CHECKIN_WINDOWS = ((7, 9), (16, 17))
+WEEKDAYS = "MON-FRI"
+
+
+def runs(values: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted values as runs of consecutive ones: 1 2 3 7 → (1, 3), (7, 7)."""
+    found: list[tuple[int, int]] = []
+    for value in sorted(set(values)):
+        if found and value == found[-1][1] + 1:
+            found[-1] = (found[-1][0], value)
+        else:
+            found.append((value, value))
+    return found
+
+
+def _hours_field(hours: Iterable[int]) -> str:
+    """A cron hours field: 0 1 9 → `0-1,9`."""
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs(hours))
 
 
 @dataclass(frozen=True)
@@ -34,13 +56,26 @@ class LocalSchedule:
     ``@app.schedule``); `purpose` is shown as the schedule's description. `job` (a name of chalicelib.jobs.JOBS)
     is empty for the function's own schedule, the one app.py declares; otherwise the schedule is a second one of
     the same function, in the deployed template only, whose input names that job
-    (chalicelib.runtime.scheduled_job_event)."""
+    (chalicelib.runtime.scheduled_job_event).
+
+    A watch through working hours (`through`) fires instead every `every_minutes` minutes of the local hours
+    [start, end) of its `windows`, Monday to Friday only; hour:minute is then its first run of a day."""
 
     function: str
     hour: int
     minute: int
     purpose: str
     job: str = ""
+    windows: tuple[tuple[int, int], ...] = ()
+    every_minutes: int = 0
+
+    @classmethod
+    def through(
+        cls, function: str, windows: tuple[tuple[int, int], ...], every_minutes: int, purpose: str
+    ) -> LocalSchedule:
+        if not windows or every_minutes <= 0 or 60 % every_minutes:
+            raise ScheduleError(f"{function}: a watch needs windows and a step that divides the hour")
+        return cls(function, windows[0][0], 0, purpose, windows=windows, every_minutes=every_minutes)
 
     @property
     def job_name(self) -> str:
@@ -51,8 +86,35 @@ class LocalSchedule:
         """A second schedule of its function: not in app.py, its input names its job."""
         return bool(self.job)
 
+    @property
+    def hours(self) -> tuple[int, ...]:
+        """The local hours it fires in."""
+        if not self.windows:
+            return (self.hour,)
+        return tuple(sorted({hour for start, end in self.windows for hour in range(start, end)}))
+
+    def local_times(self) -> tuple[time, ...]:
+        """The local clock times it fires at on a day it runs, in order."""
+        minutes = range(self.minute, 60, self.every_minutes) if self.windows else (self.minute,)
+        return tuple(time(hour, minute) for hour in self.hours for minute in minutes)
+
+    @property
+    def when(self) -> str:
+        """Its local time as the build's messages say it."""
+        return self.local_expression() if self.windows else f"{self.hour:02d}:{self.minute:02d}"
+
+    def runs_on(self, day: date) -> bool:
+        """Whether it fires on `day` at all: every day, or Monday to Friday for a watch."""
+        return not self.windows or day.isoweekday() <= 5
+
     def local_expression(self) -> str:
-        return f"cron({self.minute} {self.hour} * * ? *)"
+        return self.cron(self.hours)
+
+    def cron(self, hours: Iterable[int]) -> str:
+        """Its cron expression with these hours (the local ones, or the UTC ones of app.py)."""
+        if not self.windows:
+            return f"cron({self.minute} {_hours_field(hours)} * * ? *)"
+        return f"cron({self.minute}/{self.every_minutes} {_hours_field(hours)} ? * {WEEKDAYS} *)"
 
 
 # The regency's day closes at 23:30 WIB; the HR data is pulled at 01:00 WIB, when nobody checks in. At 10:30 WIB
@@ -64,6 +126,12 @@ SCHEDULES: tuple[LocalSchedule, ...] = (
     LocalSchedule("simpeg_sync", 1, 0, "SIMPEG employee sync (01:00 local time)"),
     LocalSchedule("face_retention", 2, 0, "Faces of employees who left deleted (02:00 local time)"),
     LocalSchedule("daily_recap", 10, 30, "The day before recapped again (10:30 local time)", "day_before_recap"),
+    # Every 5 minutes, not 15: NoAcceptedCheckinsAlarm judges 5-minute periods, and DayOff must land in each one it
+    # watches (a run's metric reaches CloudWatch a minute or two later; the alarm needs 3 breaching periods in a
+    # row, so one late or failed run does not sound it).
+    LocalSchedule.through(
+        "day_off_watch", CHECKIN_WINDOWS, 5, "Tells the no-check-in alarm about a day off (working windows, weekdays)"
+    ),
 )
 
 
@@ -79,10 +147,22 @@ def fixed_utc_offset(timezone: str) -> timedelta:
 
 
 def utc_expression(schedule: LocalSchedule, timezone: str) -> str:
-    """The UTC cron expression that fires at the schedule's local time in a fixed-offset zone."""
-    local_minutes = schedule.hour * 60 + schedule.minute
-    utc_minutes = (local_minutes - int(fixed_utc_offset(timezone).total_seconds()) // 60) % (24 * 60)
-    return f"cron({utc_minutes % 60} {utc_minutes // 60} * * ? *)"
+    """The UTC cron expression that fires at the schedule's local time in a fixed-offset zone. A watch's weekdays
+    stay those of its local hours only while no hour moves to another UTC day (so in WIB); elsewhere a UTC cron
+    cannot say it, and this says so (app.py writes WIB only: a stage in another zone deploys the local one)."""
+    offset = int(fixed_utc_offset(timezone).total_seconds()) // 60
+    if not schedule.windows:
+        utc_minutes = (schedule.hour * 60 + schedule.minute - offset) % (24 * 60)
+        return f"cron({utc_minutes % 60} {utc_minutes // 60} * * ? *)"
+    if offset % 60:
+        raise ScheduleError(f"{schedule.function}: {timezone} is not a whole number of hours from UTC")
+    hours = [hour - offset // 60 for hour in schedule.hours]
+    if min(hours) < 0 or max(hours) > 23:
+        raise ScheduleError(
+            f"{schedule.function}: in {timezone} some of its hours fall on the UTC day before or after, which a "
+            f"UTC cron of {WEEKDAYS} cannot name; app.py's expression is written for {APP_ZONE}"
+        )
+    return schedule.cron(hours)
 
 
 def _normalise(expression: str) -> str:
@@ -100,12 +180,12 @@ def check_expression(schedule: LocalSchedule, chalice_expression: str, timezone:
     """Fail when app.py's UTC expression is not the local schedule translated for `timezone`."""
     expected = utc_expression(schedule, timezone)
     if _normalise(chalice_expression) != _normalise(expected):
-        minute, hour = expected[5:].split(" ")[:2]
+        fields = expected.removeprefix("cron(").removesuffix(")").split(" ")
+        cron = ", ".join(field if field.isdigit() else f'"{field}"' for field in fields)
         raise ScheduleError(
             f"{schedule.function}: app.py schedules {chalice_expression!r} but infra/schedules.py says "
-            f"{schedule.hour:02d}:{schedule.minute:02d} {timezone} = {expected}; write "
-            f'@app.schedule(Cron({minute}, {hour}, "*", "*", "?", "*"), name="{schedule.function}") '
-            "or change SCHEDULES",
+            f"{schedule.when} {timezone} = {expected}; write "
+            f'@app.schedule(Cron({cron}), name="{schedule.function}") or change SCHEDULES',
             {"function": schedule.function, "expected": expected, "found": chalice_expression},
         )
 

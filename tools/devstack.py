@@ -652,7 +652,7 @@ def _fire(config: StackConfig, job: str | None) -> int:
     if not job:
         print(
             "devstack: name the job: python -m tools.devstack fire"
-            " daily-recap|day-before-recap|simpeg-sync|face-retention",
+            " daily-recap|day-before-recap|simpeg-sync|face-retention|day-off-watch",
             file=sys.stderr,
         )
         return 2
@@ -671,7 +671,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m tools.devstack {run,stop,fire JOB}`."""
     parser = argparse.ArgumentParser(prog="python -m tools.devstack", description="SMART local stack")
     parser.add_argument("command", choices=["run", "stop", "fire"])
-    parser.add_argument("job", nargs="?", help="fire: daily-recap, day-before-recap, simpeg-sync or face-retention")
+    parser.add_argument(
+        "job", nargs="?", help="fire: daily-recap, day-before-recap, simpeg-sync, face-retention or day-off-watch"
+    )
     args = parser.parse_args(argv)
     config = StackConfig.from_env(os.environ)
     if args.command == "fire":

@@ -2,7 +2,8 @@
 
 The schedules are infra/schedules.py's `SCHEDULES` (the ones the deployed template gets, in the regency's local
 time; app.py's UTC expressions are checked against them at build): daily recap 23:30, SIMPEG sync 01:00, face
-retention 02:00, the day before recapped again 10:30. The stack's supervisor runs a `JobScheduler` thread that
+retention 02:00, the day before recapped again 10:30, and the day-off watch every 5 minutes of 07:00-09:00 and
+16:00-17:00, Monday to Friday. The stack's supervisor runs a `JobScheduler` thread that
 starts, at each fire time, a process running the same job function a Lambda runs (`chalicelib.jobs.JOBS`) with the
 API's environment; its output is appended to `<data dir>/logs/jobs.log`, and the run is recorded
 (`GET /v1/admin/jobs`).
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -38,12 +39,18 @@ def job_name(name: str) -> str:
 
 
 def next_fire(schedule: LocalSchedule, after: datetime, zone: ZoneInfo) -> datetime:
-    """The first instant strictly after `after` at which the schedule fires (its hour:minute in `zone`), in UTC."""
+    """The first instant strictly after `after` at which the schedule fires (one of its local times in `zone`, on a
+    day it runs), in UTC."""
     local = after.astimezone(zone)
-    at = datetime.combine(local.date(), time(schedule.hour, schedule.minute), tzinfo=zone)
-    if at <= local:
-        at = datetime.combine(local.date() + timedelta(days=1), time(schedule.hour, schedule.minute), tzinfo=zone)
-    return at.astimezone(UTC)
+    for days in range(8):  # a week holds a day every schedule runs on
+        day = local.date() + timedelta(days=days)
+        if not schedule.runs_on(day):
+            continue
+        for clock in schedule.local_times():
+            at = datetime.combine(day, clock, tzinfo=zone)
+            if at > local:
+                return at.astimezone(UTC)
+    raise ValueError(f"{schedule.job_name} never fires")
 
 
 def fire_argv(job: str, trigger: str) -> list[str]:

@@ -9,7 +9,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib import runtime
-from chalicelib.domain.calendar import MAX_LEAVE_DAYS, DateRange, HolidayKind, LeaveEntry, LeaveKind, StoredLeave
+from chalicelib.domain.calendar import (
+    MAX_LEAVE_DAYS,
+    DateRange,
+    Holiday,
+    HolidayKind,
+    LeaveEntry,
+    LeaveKind,
+    StoredLeave,
+)
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
@@ -196,6 +204,12 @@ def put_holiday(
     return HolidaySaved(date=day.isoformat(), name=name, kind=kind, recapped=recapped, recapping=recapping)
 
 
+def holiday_on(day: date) -> Holiday | None:
+    """The regency's holiday on `day` (national, cuti bersama or local: each gives every unit the day off), read
+    fresh from the calendar, or None."""
+    return next((h for h in runtime.calendar().holidays_of_year(day.year) if h.day == day), None)
+
+
 def delete_holiday(actor: Principal, day_text: str, settings: Settings, now: datetime) -> HolidayDeleted:
     """Remove a holiday; its day, past and recapped, is judged again in every unit. A date with no holiday answers
     404 after judging its day again all the same: it may be the retry of a deletion whose re-run failed
@@ -203,7 +217,7 @@ def delete_holiday(actor: Principal, day_text: str, settings: Settings, now: dat
     leaves nothing for a retry to audit."""
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
-    held = next((h for h in runtime.calendar().holidays_of_year(day.year) if h.day == day), None)
+    held = holiday_on(day)
     entry = ("holiday.delete", day.isoformat(), {"name": held.name, "kind": held.kind.value} if held else {})
     if not audited_before(actor, entry, held is not None, lambda: runtime.calendar().delete_holiday(day)):
         _after_change([day], settings, now)

@@ -272,3 +272,28 @@ def test_the_recap_function_runs_the_job_its_schedule_names(api: Api) -> None:
     # AND the function's own 23:30 schedule (the scheduler's default event) runs the nightly recap
     nightly = app.daily_recap(SCHEDULER_DEFAULT_EVENT, None)
     assert (nightly["date"], nightly["day_before"]["date"]) == (today.isoformat(), morning["date"])
+
+
+def test_the_day_off_watch_function_tells_the_alarm_about_a_holiday_in_one_metric_line(
+    capsys: pytest.CaptureFixture[str], api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app
+
+    # GIVEN Christmas (a Friday) in the regency's calendar, entered by the super admin, and the watch's 16:30 run
+    token = api.admin_token()
+    saved = api.call(
+        "PUT", "/v1/admin/holidays/2026-12-25", {"name": "Hari Raya Natal", "kind": "national"}, token=token
+    )
+    assert saved.status == 200, saved.body
+    monkeypatch.setattr(jobs, "utc_now", lambda: datetime(2026, 12, 25, 9, 30, tzinfo=UTC))
+    capsys.readouterr()
+    # WHEN the scheduler fires the DayOffWatch function with its default event
+    result = app.day_off_watch(SCHEDULER_DEFAULT_EVENT, None)
+    # THEN it logs its run and sends DayOff with its duration, in one EMF line of the stage's dimensions
+    _, lines = stdout_lines(capsys)
+    assert (result["date"], result["day_off"]) == ("2026-12-25", "national")
+    assert [line["message"] for line in lines if "message" in line] == ["job started", "job finished"]
+    [blob] = metric_blobs(lines)
+    [directive] = blob["_aws"]["CloudWatchMetrics"]
+    assert (directive["Namespace"], blob["DayOff"], blob["stage"]) == ("SMART", [1.0], load_settings().stage)
+    assert {m["Name"] for m in directive["Metrics"]} == {"DayOff", "DayOffWatchDuration"}

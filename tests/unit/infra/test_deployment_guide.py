@@ -36,3 +36,21 @@ def test_the_guide_lists_the_settings_the_stack_owns() -> None:
     # The settings reference names exactly the settings an SSM parameter may not override.
     [paragraph] = re.findall(r"^\*\*Set by the template or the build\*\*(.*?)\n\n", GUIDE, re.M | re.S)
     assert set(re.findall(r"`(SMART_[A-Z0-9_]+)`", paragraph)) == set(TEMPLATE_SETTINGS)
+
+
+def _section(title: str) -> str:
+    [section] = re.findall(rf"^#+ {re.escape(title)}\n(.*?)\n#", GUIDE, re.M | re.S)
+    return str(section)
+
+
+def test_the_guide_says_what_each_function_may_do(resources: dict[str, Any]) -> None:
+    rows = re.findall(r"^\| `(\w+)`", _section("What each function may do"), re.M)
+    assert sorted(rows) == sorted(of_type(resources, "AWS::Serverless::Function"))
+
+
+def test_the_guide_says_the_no_check_in_alarm_keeps_quiet_on_the_regency_s_days_off() -> None:
+    # The runbook's row of the alarm: a weekday holiday no longer sounds it; the day-off watch is named, and what
+    # happens when the watch fails
+    [row] = [line for line in GUIDE.splitlines() if line.startswith("| `NoAcceptedCheckinsAlarm`")]
+    assert "holiday on a weekday sounds it" not in row
+    assert all(word in row for word in ("`DayOff`", "`day_off_watch`", "DayOffWatchErrorsAlarm")), row

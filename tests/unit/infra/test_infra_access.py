@@ -27,7 +27,7 @@ from infra.tables import table_logical_id
 from .conftest import of_type
 
 ACCOUNT, REGION, PARTITION = "111122223333", "ap-southeast-3", "aws"
-FUNCTIONS = ("APIHandler", "DailyRecap", "FaceRetention", "ReportWorker", "SimpegSync")
+FUNCTIONS = ("APIHandler", "DailyRecap", "DayOffWatch", "FaceRetention", "ReportWorker", "SimpegSync")
 AUDIT, EVENTS = table_logical_id(AuditModel), table_logical_id(EventModel)
 PHOTO = "photos/checkin/2026-12-03/199001012020121001/abc.jpg"
 EXPORT = "exports/recap-2026-12.xlsx"
@@ -140,7 +140,8 @@ def test_every_function_has_its_own_role_and_its_own_policy(resources: dict[str,
     roles = {fid: f["Properties"]["Role"]["Fn::GetAtt"][0] for fid, f in functions.items()}
     assert len(set(roles.values())) == len(roles) == len(FUNCTIONS)
     policies = of_type(resources, "AWS::IAM::ManagedPolicy")
-    jobs = ("DailyRecap", "FaceRetention", "ReportWorker", "SimpegSync")  # invoked asynchronously: dead-letter queues
+    # invoked asynchronously: dead-letter queues
+    jobs = ("DailyRecap", "DayOffWatch", "FaceRetention", "ReportWorker", "SimpegSync")
     assert set(policies) == {f"{fid}AccessPolicy" for fid in FUNCTIONS} | {f"{job}DeadLetterPolicy" for job in jobs}
     for function_id, role_id in roles.items():
         assert policies[f"{function_id}AccessPolicy"]["Properties"]["Roles"] == [{"Ref": role_id}]
@@ -294,6 +295,19 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
     for function_id in ("SimpegSync", "DailyRecap"):
         assert can(resources, function_id, "dynamodb:PutItem", table_arn("AdminsTable"))
         assert not can(resources, function_id, "dynamodb:UpdateItem", table_arn("AdminsTable"))
+
+
+def test_the_day_off_watch_may_only_read_the_holidays(resources: dict[str, Any]) -> None:
+    # GIVEN the day-off watch's credentials (a function run 36 times a working day) THEN it may query the holidays
+    assert can(resources, "DayOffWatch", "dynamodb:Query", table_arn("HolidaysTable"))
+    # AND nothing else: no other table (not even the first admin's: it does not create it), no write, no object
+    assert _tables_with_any_access(resources, "DayOffWatch") == {"HolidaysTable"}
+    for action in (*WIPE_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan"):
+        assert not can(resources, "DayOffWatch", action, table_arn("HolidaysTable")), action
+    for action in ("s3:GetObject", "s3:PutObject"):
+        assert not can(resources, "DayOffWatch", action, object_arn(PHOTO))
+    assert not can(resources, "DayOffWatch", "s3:ListBucket", arn_of("DataBucket"))
+    assert not can(resources, "DayOffWatch", "lambda:InvokeFunction", arn_of("SimpegSync"))
 
 
 def test_the_api_hands_long_simpeg_work_to_the_worker_and_nothing_else(resources: dict[str, Any]) -> None:

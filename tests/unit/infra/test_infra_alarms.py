@@ -14,15 +14,17 @@ import pytest
 
 from chalicelib.observability import NAMESPACE, Metric, dimensions
 from chalicelib.store.models import ALL_MODELS
-from infra.alarms import CHECKIN_WINDOWS, NO_CHECKIN_ALARM, working_windows
+from infra.alarms import NO_CHECKIN_ALARM, working_windows
 from infra.errors import ScheduleError
 from infra.merge import MergeResult, merge
 from infra.protection import ORIGIN_RULE, WEB_ACL_ID
+from infra.schedules import CHECKIN_WINDOWS
 
 from .conftest import of_type
 from .test_infra_template import _as_stage
 
 WAF_ALARM = "RequestsWithoutTheDistributionAlarm"
+DAY_OFF_WATCH = "DayOffWatch"  # the function
 MONDAY = datetime(2026, 11, 30, tzinfo=UTC)
 
 
@@ -56,9 +58,13 @@ def _choose(value: Any, zone: str, conditions: dict[str, Any]) -> Any:
     return value
 
 
-def _evaluate(queries: list[dict[str, Any]], instant: datetime, accepted: float | None) -> float | None:
+def _evaluate(
+    queries: list[dict[str, Any]], instant: datetime, accepted: float | None, day_off: float | None = None
+) -> float | None:
     """The value the alarm watches for the 5 minutes starting at `instant` (UTC), with `accepted` check-ins
-    counted (None: the metric sent nothing), computed from the alarm's own metric-math text."""
+    counted and `day_off` sent by the day-off watch (None: the metric sent nothing), computed from the alarm's own
+    metric-math text."""
+    sent = {Metric.CHECKIN_ACCEPTED: accepted, Metric.DAY_OFF: day_off}
     values: dict[str, Any] = {}
     functions = {
         "FILL": lambda series, fill: fill if series is None else series,
@@ -68,7 +74,7 @@ def _evaluate(queries: list[dict[str, Any]], instant: datetime, accepted: float 
     }
     for query in queries:
         if "MetricStat" in query:
-            values[query["Id"]] = accepted
+            values[query["Id"]] = sent[query["MetricStat"]["Metric"]["MetricName"]]
             continue
         python = re.sub(r"\bAND\b", "and", re.sub(r"\bOR\b", "or", query["Expression"]))
         values[query["Id"]] = eval(python, {"__builtins__": {}}, {**functions, **values})
@@ -88,14 +94,17 @@ def test_a_working_morning_or_afternoon_without_an_accepted_check_in_raises_an_a
     template = merged.template
     alarm = template["Resources"][NO_CHECKIN_ALARM]
     props = alarm["Properties"]
-    # GIVEN the prod template THEN the alarm reads the accepted check-ins the app counts, and tells the topic
-    [metric] = [q["MetricStat"] for q in props["Metrics"] if "MetricStat" in q]
-    assert metric["Metric"] == {
-        "Namespace": NAMESPACE,
-        "MetricName": Metric.CHECKIN_ACCEPTED,
-        "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions("prod").items()],
-    }
-    assert (metric["Period"], metric["Stat"]) == (300, "Sum")
+    # GIVEN the prod template THEN the alarm reads the accepted check-ins the app counts and the day-off watch's
+    # DayOff (5-minute sums, as the app sends them), and tells the topic
+    metrics = {q["MetricStat"]["Metric"]["MetricName"]: q["MetricStat"] for q in props["Metrics"] if "MetricStat" in q}
+    assert set(metrics) == {Metric.CHECKIN_ACCEPTED, Metric.DAY_OFF}
+    for name, metric in metrics.items():
+        assert metric["Metric"] == {
+            "Namespace": NAMESPACE,
+            "MetricName": name,
+            "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions("prod").items()],
+        }
+        assert (metric["Period"], metric["Stat"]) == (300, "Sum")
     assert props["AlarmActions"] == props["OKActions"] == [{"Ref": "AlarmTopic"}]
     assert props["TreatMissingData"] == "breaching"
     assert props["EvaluationPeriods"] == props["DatapointsToAlarm"] >= 2  # not one quiet period
@@ -117,6 +126,71 @@ def test_a_working_morning_or_afternoon_without_an_accepted_check_in_raises_an_a
             # AND a check-in accepted never does
             assert _breaches(props, _evaluate(queries, instant, 3.0)) is False, (zone, local)
     assert [start for start, _ in CHECKIN_WINDOWS] == [7, 16]  # the arrivals from 07:00, the departures from 16:00
+
+
+def _zone_queries(template: dict[str, Any], zone: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The no-check-in alarm's properties, and its queries as a stack in `zone` deploys them."""
+    props = template["Resources"][NO_CHECKIN_ALARM]["Properties"]
+    queries = [
+        {**q, "Expression": _choose(q.get("Expression"), zone, template["Conditions"])} for q in props["Metrics"]
+    ]
+    return props, queries
+
+
+def _week(zone: str) -> list[tuple[datetime, datetime]]:
+    """Each 5 minutes of a week: its start in UTC and in `zone`."""
+    instants = [MONDAY + timedelta(minutes=5 * step) for step in range(7 * 24 * 12)]
+    return [(instant, instant.astimezone(ZoneInfo(zone))) for instant in instants]
+
+
+def test_a_weekday_the_regency_has_off_leaves_the_alarm_quiet_while_the_watch_says_so(merged: MergeResult) -> None:
+    template = merged.template
+    for zone in template["Parameters"]["Timezone"]["AllowedValues"]:
+        props, queries = _zone_queries(template, zone)
+        for instant, local in _week(zone):
+            working = local.isoweekday() <= 5 and any(start <= local.hour < end for start, end in CHECKIN_WINDOWS)
+            # GIVEN a weekday holiday or cuti bersama: nobody checks in, and the day-off watch sent DayOff in these
+            # 5 minutes (once, or twice when a run was retried) THEN the alarm does not sound
+            for day_off in (1.0, 2.0):
+                assert _breaches(props, _evaluate(queries, instant, None, day_off)) is False, (zone, local)
+                assert _breaches(props, _evaluate(queries, instant, 0.0, day_off)) is False, (zone, local)
+            # AND when the watch sent nothing (a working day, or the watch failed: it fails safe) the windows are
+            # watched as before
+            assert _breaches(props, _evaluate(queries, instant, None, None)) is working, (zone, local)
+    # AND the alarm's description no longer says a holiday sounds it: it names the watch
+    description = template["Resources"][NO_CHECKIN_ALARM]["Properties"]["AlarmDescription"]
+    assert "holiday also sounds it" not in description and Metric.DAY_OFF in description, description
+    assert f"{DAY_OFF_WATCH}ErrorsAlarm" in description and f"{DAY_OFF_WATCH}ErrorsAlarm" in template["Resources"]
+
+
+def _cron_fires(expression: str, local: datetime) -> bool:
+    """Whether an EventBridge cron expression of the forms the schedules use (`cron(0/5 7-8,16 ? * MON-FRI *)`,
+    `cron(30 23 * * ? *)`) fires at the local minute `local`."""
+    minutes, hours, _, _, weekdays, _ = expression.removeprefix("cron(").removesuffix(")").split(" ")
+    start, _, step = minutes.partition("/")
+    fires_minute = local.minute >= int(start) and (local.minute - int(start)) % int(step or 60) == 0
+    fires_hour = any(
+        int(low) <= local.hour <= int(high or low)
+        for low, _, high in (part.partition("-") for part in hours.split(","))
+    )
+    fires_day = weekdays in ("?", "*") or (weekdays == "MON-FRI" and local.isoweekday() <= 5)
+    return fires_minute and fires_hour and fires_day
+
+
+def test_the_day_off_watch_runs_in_every_5_minutes_the_alarm_watches_and_nowhere_else(merged: MergeResult) -> None:
+    # GIVEN the day-off watch's schedule as deployed: a local time in the stack's zone
+    template = merged.template
+    [event] = template["Resources"][DAY_OFF_WATCH]["Properties"]["Events"].values()
+    assert (event["Type"], event["Properties"]["ScheduleExpressionTimezone"]) == ("ScheduleV2", {"Ref": "Timezone"})
+    expression = event["Properties"]["ScheduleExpression"]
+    for zone in template["Parameters"]["Timezone"]["AllowedValues"]:
+        props, queries = _zone_queries(template, zone)
+        for instant, local in _week(zone):
+            # THEN in whichever zone the stack runs, it fires at the start of each 5 minutes the alarm watches (its
+            # DayOff lands in that period; the alarm needs 3 quiet periods, so one late or failed run is no alarm),
+            # and never when the alarm does not watch (no run for nothing)
+            watched = _breaches(props, _evaluate(queries, instant, None, None))
+            assert _cron_fires(expression, local) is watched, (zone, local, expression)
 
 
 def test_a_zone_the_working_windows_cannot_follow_stops_the_build() -> None:

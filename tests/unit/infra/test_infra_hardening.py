@@ -19,7 +19,7 @@ from infra.protection import ACCESS_LOG_FIELDS, access_log_format
 
 from .conftest import of_type
 
-JOBS = ("DailyRecap", "FaceRetention", "SimpegSync")
+JOBS = ("DailyRecap", "DayOffWatch", "FaceRetention", "SimpegSync")
 WORKER = "ReportWorker"  # invoked asynchronously by the API, not on a schedule
 
 

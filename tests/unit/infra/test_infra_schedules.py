@@ -11,10 +11,11 @@ from chalicelib.runtime import scheduled_job_of
 from chalicelib.store.models import ALL_MODELS
 from infra.errors import ScheduleError
 from infra.merge import MergeConfig, merge
-from infra.schedules import SCHEDULES, LocalSchedule, check_expression, utc_expression
+from infra.schedules import SCHEDULES, LocalSchedule, by_function, check_expression, utc_expression
 
 RECAP = LocalSchedule("daily_recap", 23, 30, "recap")
 SYNC = LocalSchedule("simpeg_sync", 1, 0, "sync")
+WATCH = by_function()["day_off_watch"]
 
 
 @pytest.mark.parametrize(
@@ -28,6 +29,23 @@ SYNC = LocalSchedule("simpeg_sync", 1, 0, "sync")
 )
 def test_utc_translation_of_local_times(schedule: LocalSchedule, zone: str, expected: str) -> None:
     assert utc_expression(schedule, zone) == expected
+
+
+def test_the_day_off_watch_runs_every_5_minutes_of_the_working_windows_on_weekdays() -> None:
+    # GIVEN the watch's local schedule THEN it is written for the windows the alarm watches, Monday to Friday
+    assert WATCH.local_expression() == "cron(0/5 7-8,16 ? * MON-FRI *)"
+    # AND app.py writes it in UTC for WIB: the same weekdays, the hours 7 earlier
+    assert utc_expression(WATCH, "Asia/Jakarta") == "cron(0/5 0-1,9 ? * MON-FRI *)"
+    # AND where a UTC cron would move some windows to the day before, it says so instead of naming wrong days
+    # (a WITA or WIT stage never needs it: the deployed schedule is the local one)
+    with pytest.raises(ScheduleError, match="day before"):
+        utc_expression(WATCH, "Asia/Jayapura")
+
+
+def test_an_app_expression_of_the_watch_that_disagrees_names_the_cron_to_write() -> None:
+    with pytest.raises(ScheduleError) as caught:
+        check_expression(WATCH, "cron(0/15 0-1,9 ? * MON-FRI *)")  # every 15 minutes: not what infra deploys
+    assert 'Cron("0/5", "0-1,9", "?", "*", "MON-FRI", "*")' in str(caught.value)
 
 
 def test_zones_with_daylight_saving_are_refused() -> None:
@@ -45,6 +63,7 @@ def test_chalice_schedules_become_local_time_scheduler_events(resources: dict[st
     for function_id, schedules in (
         ("DailyRecap", ["cron(30 23 * * ? *)", "cron(30 10 * * ? *)"]),
         ("SimpegSync", ["cron(0 1 * * ? *)"]),
+        ("DayOffWatch", ["cron(0/5 7-8,16 ? * MON-FRI *)"]),
     ):
         events = list(resources[function_id]["Properties"]["Events"].values())
         assert [e["Properties"]["ScheduleExpression"] for e in events] == schedules
@@ -98,6 +117,12 @@ def test_a_wit_regency_sets_only_its_zone_and_gets_local_schedules(chalice_templ
     events = merged.template["Resources"]["DailyRecap"]["Properties"]["Events"].values()
     assert [e["Properties"]["ScheduleExpression"] for e in events] == ["cron(30 23 * * ? *)", "cron(30 10 * * ? *)"]
     assert all(e["Properties"]["ScheduleExpressionTimezone"] == {"Ref": "Timezone"} for e in events)
+    # AND the day-off watch runs through its working windows in WIT (07:00 WIT, not 07:00 WIB)
+    [watch] = merged.template["Resources"]["DayOffWatch"]["Properties"]["Events"].values()
+    assert (watch["Properties"]["ScheduleExpression"], watch["Properties"]["ScheduleExpressionTimezone"]) == (
+        "cron(0/5 7-8,16 ? * MON-FRI *)",
+        {"Ref": "Timezone"},
+    )
 
 
 def test_a_scheduled_function_unknown_to_infra_stops_the_build(chalice_template: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from infra.merge import LAYER_ID, MergeResult, merge, stage_environment, templat
 
 from .conftest import of_type
 
-FUNCTIONS = ("APIHandler", "DailyRecap", "FaceRetention", "ReportWorker", "SimpegSync")
+FUNCTIONS = ("APIHandler", "DailyRecap", "DayOffWatch", "FaceRetention", "ReportWorker", "SimpegSync")
 
 
 def test_bucket_is_private_encrypted_versioned_and_expires_by_prefix(merged: MergeResult) -> None:

@@ -22,7 +22,7 @@ import botocore.client
 import pytest
 from moto import mock_aws
 
-from chalicelib import runtime
+from chalicelib import jobs, runtime
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Principal
 from chalicelib.face.index import Pair
@@ -71,7 +71,7 @@ TRANSACT_ACTIONS = {
 # S3 operations and the IAM action they need (on the object, or on the bucket for a listing).
 OBJECT_ACTIONS = {"GetObject": "s3:GetObject", "HeadObject": "s3:GetObject", "PutObject": "s3:PutObject"}
 LIST_OPERATIONS = ("ListObjects", "ListObjectsV2")
-RUN_HERE = ("SimpegSync", "DailyRecap", "FaceRetention", "ReportWorker")  # the functions the stories below run
+RUN_HERE = ("SimpegSync", "DailyRecap", "FaceRetention", "ReportWorker", "DayOffWatch")  # the stories below
 
 
 @dataclass(frozen=True)
@@ -349,6 +349,18 @@ def test_the_face_retention_stays_within_the_face_retention_grants(world: World)
     # THEN every call was granted, and the faces and the pair are gone
     assert (result["employees"], result["templates"]) == (1, 2), result
     assert faces.template_rows(nip) == [] and faces.pairs("strict") == []
+
+
+def test_the_day_off_watch_stays_within_its_grants(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN Christmas, a Friday, in the regency's calendar, and the watch's 07:05 run that morning
+    runtime.calendar().put_holiday(date(2026, 12, 25), "Hari Raya Natal", "national")
+    monkeypatch.setattr(jobs, "utc_now", lambda: datetime(2026, 12, 25, 0, 5, tzinfo=UTC))
+    # WHEN the DayOffWatch function runs its schedule
+    result = run(world, "DayOffWatch", SCHEDULED)
+    # THEN every call was granted (a read of the holidays, nothing else: not even the first admin's), and the day
+    # is off
+    assert (result["date"], result["day_off"]) == ("2026-12-25", "national"), result
+    assert {call.action for call in world.recorder.calls} == {"dynamodb:Query"}
 
 
 def test_the_report_worker_s_exports_and_rejudging_stay_within_its_grants(

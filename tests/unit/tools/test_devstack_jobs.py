@@ -20,6 +20,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 RECAP = by_function()["daily_recap"]
 SYNC = by_function()["simpeg_sync"]
 DAY_BEFORE = by_job()["day_before_recap"]
+WATCH = by_job()["day_off_watch"]
 
 
 def wib(day: int, hh: int, mm: int, ss: int = 0) -> datetime:
@@ -45,6 +46,20 @@ def test_the_day_before_is_recapped_again_at_1030_jakarta_by_the_recap_function(
     assert by_function()["daily_recap"] == RECAP  # app.py's own schedule of the function, not the second one
 
 
+def test_the_day_off_watch_fires_every_5_minutes_of_the_working_windows_monday_to_friday() -> None:
+    # 2026-12-04 is a Friday
+    assert next_fire(WATCH, wib(4, 6, 30), WIB) == wib(4, 7, 0).astimezone(UTC)
+    assert next_fire(WATCH, wib(4, 7, 0), WIB) == wib(4, 7, 5).astimezone(UTC)
+    assert next_fire(WATCH, wib(4, 8, 55), WIB) == wib(4, 16, 0).astimezone(UTC)  # 09:00-16:00 is not watched
+    assert next_fire(WATCH, wib(4, 16, 50), WIB) == wib(4, 16, 55).astimezone(UTC)
+    assert next_fire(WATCH, wib(4, 16, 55), WIB) == wib(7, 7, 0).astimezone(UTC)  # the weekend skipped: Monday
+    # AND 36 runs a working day: 12 an hour in 07:00-09:00 and 16:00-17:00
+    runs, at = 0, wib(7, 0, 0).astimezone(UTC)
+    while (at := next_fire(WATCH, at, WIB)) < wib(8, 0, 0).astimezone(UTC):
+        runs += 1
+    assert runs == 36
+
+
 def test_month_and_year_ends_roll_over() -> None:
     assert next_fire(RECAP, datetime(2026, 12, 31, 23, 45, tzinfo=WIB), WIB) == wib(1, 23, 30).replace(
         year=2027, month=1
@@ -55,7 +70,7 @@ def test_the_local_schedules_are_the_deployed_ones_and_app_py_agrees() -> None:
     import app
     from chalicelib.jobs import JOBS
 
-    handlers = {name: getattr(app, name) for name in ("daily_recap", "simpeg_sync", "face_retention")}
+    handlers = {name: getattr(app, name) for name in ("daily_recap", "simpeg_sync", "face_retention", "day_off_watch")}
     assert {s.function for s in SCHEDULES} == set(handlers)
     assert {s.job_name for s in SCHEDULES} == set(JOBS)  # every schedule fires a job the local stack can run
 
@@ -71,11 +86,13 @@ def test_the_scheduler_fires_each_job_once_when_due_and_moves_it_on(tmp_path: Pa
     assert scheduler.next_at["simpeg_sync"] == wib(4, 1, 0).astimezone(UTC)
     assert scheduler.next_at["face_retention"] == wib(4, 2, 0).astimezone(UTC)
     assert scheduler.next_at["day_before_recap"] == wib(4, 10, 30).astimezone(UTC)
+    assert scheduler.next_at["day_off_watch"] == wib(4, 7, 0).astimezone(UTC)  # Friday morning's first
 
 
 def test_job_names_take_either_spelling() -> None:
     assert job_name("daily-recap") == job_name("daily_recap") == "daily_recap"
     assert job_name("day-before-recap") == "day_before_recap"
+    assert job_name("day-off-watch") == "day_off_watch"
     with pytest.raises(SystemExit, match="simpeg-sync"):
         job_name("housekeeping")
 
