@@ -179,7 +179,8 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
     "SimpegSync": FunctionAccess(
         tables={
             **_BOOTSTRAP,
-            EmployeeModel: (DESCRIBE, QUERY, UPDATE, BATCH_WRITE),  # new hires in batches, the rest updated
+            # new hires in batches (BATCH_GET: which of them a stale plan took for new, decision 345), the rest updated
+            EmployeeModel: (DESCRIBE, BATCH_GET, QUERY, UPDATE, BATCH_WRITE),
             UnitModel: (DESCRIBE, GET, BATCH_GET, QUERY, PUT, UPDATE),
             SyncRunModel: (DESCRIBE, GET, PUT),  # GET: the run the worker resumes
             JobRunModel: (DESCRIBE, PUT),
