@@ -441,7 +441,9 @@ def _check_face(attempt: Attempt, settings: Settings) -> None:
     verdict = faces.verify_selfie(nip, analysis, templates, settings)
     attempt.face = FaceScore(score=round(verdict.score, 4), threshold=verdict.accept_threshold)
     if verdict.decision == "reject":
-        raise CheckinRefusedError("FACE_MISMATCH", details={"score": round(verdict.score, 4)})
+        # No score in the answer (the attempt keeps it for the admins): a caller stepping a photo of a colleague
+        # towards the threshold would learn from it how close each try came.
+        raise CheckinRefusedError("FACE_MISMATCH")
     if verdict.decision == "review":
         attempt.warnings.append(FACE_BORDERLINE)
     attempt.warnings += faces.spoof_warnings(analysis, settings)

@@ -103,9 +103,12 @@ def test_a_retried_refusal_gets_the_first_refusal_and_records_nothing_new(employ
     first = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
     retry = employee.api.call("POST", "/v1/attendance", body, token=employee.token)
     assert first.status == retry.status == 422 and first.body["error"]["code"] == "FACE_MISMATCH"
-    assert isinstance(first.body["error"]["details"]["score"], float)
     assert retry.body == first.body and retry.body["event_id"]
-    assert len(stored_events(employee.nip)) == 1
+    [refused] = stored_events(employee.nip)
+    # the score is kept for the admins who review attempts, and not told to the phone: a caller stepping a
+    # photo of a colleague towards the threshold would read from it how close each try came
+    assert "score" not in first.body["error"]["details"]
+    assert refused.face_score is not None and refused.face_score < refused.face_threshold
 
 
 def test_attendance_time_is_the_challenge_issue_time(employee: Employee) -> None:
