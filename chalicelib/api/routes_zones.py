@@ -64,10 +64,12 @@ def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> sch
 def delete_zone(call: Call, zone_id: str) -> schema.ZoneDeleted:
     """Delete a zone no unit uses.
 
-    **Roles:** super_admin (a unit_admin gets 403). 409 `CONFLICT` (details `unor_ids`) while a unit uses it.
+    **Roles:** super_admin (a unit_admin gets 403). 409 `CONFLICT` (details `unor_ids`) while a unit uses it, or
+    (details `assignment_id`) while it is the area of a field-duty letter that may still admit a check-in: not
+    cancelled, its last day not before the oldest offline capture SMART still takes.
     Audited (`zone.delete`, with the shape it had) before the deletion: after a 503, send it again.
     """
-    return zones.delete_zone(call.principal, zone_id)
+    return zones.delete_zone(call.principal, zone_id, call.settings, call.now)
 
 
 @endpoint(bp, "PUT /v1/admin/units/{unor_id}/zones", auth_as="admin", guard=guards.UNIT_IN_SCOPE)

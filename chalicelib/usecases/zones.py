@@ -207,16 +207,36 @@ def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, setting
     return zone_view(zone)
 
 
-def delete_zone(actor: Principal, zone_id: str) -> ZoneDeleted:
-    """Delete a zone no unit uses, audited before the deletion with the shape it had (`audited_before`: a
-    deleted zone leaves nothing for a retry to audit)."""
+def delete_zone(actor: Principal, zone_id: str, settings: Settings, now: datetime) -> ZoneDeleted:
+    """Delete a zone no unit uses, nor a field-duty letter that may still admit a check-in in it (`_letter_of`),
+    audited before the deletion with the shape it had (`audited_before`: a deleted zone leaves nothing for a
+    retry to audit)."""
     access.require_super_admin(actor)
     zone = _existing(zone_id)
     users = [u.unor_id for u in runtime.people().get_units(runtime.people().list_unit_ids()) if zone_id in u.zone_ids]
     if users:
         raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone_id, "unor_ids": users})
+    letter = _letter_of(zone, settings, now)
+    if letter is not None:
+        raise ConflictError(
+            "Zona ini area surat tugas dinas luar yang masih berlaku; hapus setelah tugasnya selesai.",
+            {"zone_id": zone_id, "assignment_id": letter.assignment_id},
+        )
     audited_before(actor, ("zone.delete", zone_id, _audited_zone(zone)), True, lambda: _deleted(zone_id))
     return ZoneDeleted(zone_id=zone_id, deleted=True)
+
+
+def _letter_of(zone: StoredZone, settings: Settings, now: datetime) -> Assignment | None:
+    """The field-duty letter whose area `zone` is (`record_field_duty` names it `z-<letter id>`) while a check-in
+    may still be judged in it: not cancelled, and its last day not before the day of the oldest offline capture
+    SMART still takes (`offline_max_age_h`). No unit uses such an area, so the zone list shows it unused."""
+    if zone.purpose != LETTER_AREA:
+        return None
+    letter = runtime.zones().get_assignment(zone.zone_id.removeprefix("z-"))
+    oldest = (now - timedelta(hours=settings.offline_max_age_h)).astimezone(settings.tz).date()
+    if letter is None or letter.cancelled_at is not None or date.fromisoformat(letter.end_date) < oldest:
+        return None
+    return letter
 
 
 def _deleted(zone_id: str) -> bool:
