@@ -53,7 +53,8 @@ def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> sch
 
     **Roles:** super_admin (a unit_admin gets 403). Cells are rebuilt and `version` bumped; a concurrent change,
     or a `version` in the body older than the zone's (another admin changed it since it was read) → 409
-    `CONFLICT`.
+    `CONFLICT`; the same change sent again after it was stored (a 503 or a lost answer) → 200 with the zone as it
+    left it, audited again.
     """
     return zones.update_zone(call.principal, zone_id, body, call.settings)
 

@@ -190,13 +190,17 @@ def zone_to_update(actor: Principal, zone_id: str) -> StoredZone:
 
 
 def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, settings: Settings) -> ZoneView:
-    """Replace a zone's shape (and name); the cells are rebuilt and the version bumped."""
+    """Replace a zone's shape (and name); the cells are rebuilt and the version bumped. The same change sent again
+    after it was stored (its audit write failed, or its answer was lost) finds the zone as it left it: answered as
+    its first try would have been, its audit entry written again (decision 218), not 409."""
     current = zone_to_update(actor, zone_id)
+    name = body.name or current.name
     if body.version is not None and body.version != current.version:
+        if _made_by(body, current, name, settings):
+            return _audited_again(actor, current)
         raise ConflictError(
             "Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id, "version": current.version}
         )
-    name = body.name or current.name
     zone = _build(zone_id, name, body, settings, version=current.version + 1, purpose=current.purpose)
     try:
         runtime.zones().put_zone(zone, expected_version=current.version)
@@ -204,6 +208,21 @@ def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, setting
         raise ConflictError("Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id}) from exc
     detail = {"version": zone.version, **_audited_zone(zone), "before": _audited_zone(current)}
     runtime.audit().record(actor.subject, "zone.update", zone_id, detail)
+    return zone_view(zone)
+
+
+def _made_by(body: UpdateZoneRequest, current: StoredZone, name: str, settings: Settings) -> bool:
+    """Whether `current` is what `body`, drawn from the version before it, made: the same name, shape and cells
+    (no other admin draws the very same coordinates)."""
+    if body.version != current.version - 1:
+        return False
+    return _build(current.zone_id, name, body, settings, version=current.version, purpose=current.purpose) == current
+
+
+def _audited_again(actor: Principal, zone: StoredZone) -> ZoneView:
+    """The answer of a change `zone` shows made, its audit entry written again (without the `before` it no
+    longer has)."""
+    runtime.audit().record(actor.subject, "zone.update", zone.zone_id, {"version": zone.version, **_audited_zone(zone)})
     return zone_view(zone)
 
 

@@ -168,6 +168,26 @@ def test_a_zone_sent_again_after_its_audit_entry_failed_is_stored_once_and_audit
     assert audited() == [("admin", "zone.create", again.zone_id)]
 
 
+def test_a_zone_change_sent_again_after_its_audit_entry_failed_is_audited_not_refused(
+    repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a school zone the console widened from version 1, stored, whose audit entry then failed (503)
+    zone_id = create(settings, "SDN 1")
+    wider = UpdateZoneRequest.model_validate(
+        {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 300}, "version": 1}
+    )
+    with audit_write_fails(monkeypatch, "zone.update"):
+        zones.update_zone(SUPER, zone_id, wider, settings)
+    # WHEN the console sends the same change again
+    again = zones.update_zone(SUPER, zone_id, wider, settings)
+    # THEN it answers the zone as that change left it, not "changed by another admin", and the widening is audited
+    assert (again.version, again.name) == (2, "SDN 1")
+    stored = repos.zones.get_zone(zone_id)
+    assert stored is not None and stored.version == 2 and stored.geometry["circle"]["radius_m"] == 300
+    (entry,) = [e for e in audited.entries() if e.action == "zone.update"]
+    assert entry.detail is not None and entry.detail["version"] == 2 and entry.detail["area"] == wider.shape_spec()
+
+
 def test_the_same_zone_drawn_again_after_a_change_or_by_another_admin_is_a_new_zone(
     repos: Repositories, settings: Settings
 ) -> None:
