@@ -53,7 +53,8 @@ def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> sch
 
     **Roles:** super_admin (a unit_admin gets 403). Cells are rebuilt and `version` bumped; a concurrent change,
     or a `version` in the body older than the zone's (another admin changed it since it was read) → 409
-    `CONFLICT`.
+    `CONFLICT`; the same change sent again after it was stored (a 503 or a lost answer) → 200 with the zone as it
+    left it, audited again.
     """
     return zones.update_zone(call.principal, zone_id, body, call.settings)
 
@@ -64,10 +65,12 @@ def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> sch
 def delete_zone(call: Call, zone_id: str) -> schema.ZoneDeleted:
     """Delete a zone no unit uses.
 
-    **Roles:** super_admin (a unit_admin gets 403). 409 `CONFLICT` (details `unor_ids`) while a unit uses it.
+    **Roles:** super_admin (a unit_admin gets 403). 409 `CONFLICT` (details `unor_ids`) while a unit uses it, or
+    (details `assignment_id`) while it is the area of a field-duty letter that may still admit a check-in: not
+    cancelled, its last day not before the oldest offline capture SMART still takes.
     Audited (`zone.delete`, with the shape it had) before the deletion: after a 503, send it again.
     """
-    return zones.delete_zone(call.principal, zone_id)
+    return zones.delete_zone(call.principal, zone_id, call.settings, call.now)
 
 
 @endpoint(bp, "PUT /v1/admin/units/{unor_id}/zones", auth_as="admin", guard=guards.UNIT_IN_SCOPE)

@@ -190,13 +190,17 @@ def zone_to_update(actor: Principal, zone_id: str) -> StoredZone:
 
 
 def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, settings: Settings) -> ZoneView:
-    """Replace a zone's shape (and name); the cells are rebuilt and the version bumped."""
+    """Replace a zone's shape (and name); the cells are rebuilt and the version bumped. The same change sent again
+    after it was stored (its audit write failed, or its answer was lost) finds the zone as it left it: answered as
+    its first try would have been, its audit entry written again (decision 218), not 409."""
     current = zone_to_update(actor, zone_id)
+    name = body.name or current.name
     if body.version is not None and body.version != current.version:
+        if _made_by(body, current, name, settings):
+            return _audited_again(actor, current)
         raise ConflictError(
             "Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id, "version": current.version}
         )
-    name = body.name or current.name
     zone = _build(zone_id, name, body, settings, version=current.version + 1, purpose=current.purpose)
     try:
         runtime.zones().put_zone(zone, expected_version=current.version)
@@ -207,16 +211,51 @@ def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, setting
     return zone_view(zone)
 
 
-def delete_zone(actor: Principal, zone_id: str) -> ZoneDeleted:
-    """Delete a zone no unit uses, audited before the deletion with the shape it had (`audited_before`: a
-    deleted zone leaves nothing for a retry to audit)."""
+def _made_by(body: UpdateZoneRequest, current: StoredZone, name: str, settings: Settings) -> bool:
+    """Whether `current` is what `body`, drawn from the version before it, made: the same name, shape and cells
+    (no other admin draws the very same coordinates)."""
+    if body.version != current.version - 1:
+        return False
+    return _build(current.zone_id, name, body, settings, version=current.version, purpose=current.purpose) == current
+
+
+def _audited_again(actor: Principal, zone: StoredZone) -> ZoneView:
+    """The answer of a change `zone` shows made, its audit entry written again (without the `before` it no
+    longer has)."""
+    runtime.audit().record(actor.subject, "zone.update", zone.zone_id, {"version": zone.version, **_audited_zone(zone)})
+    return zone_view(zone)
+
+
+def delete_zone(actor: Principal, zone_id: str, settings: Settings, now: datetime) -> ZoneDeleted:
+    """Delete a zone no unit uses, nor a field-duty letter that may still admit a check-in in it (`_letter_of`),
+    audited before the deletion with the shape it had (`audited_before`: a deleted zone leaves nothing for a
+    retry to audit)."""
     access.require_super_admin(actor)
     zone = _existing(zone_id)
     users = [u.unor_id for u in runtime.people().get_units(runtime.people().list_unit_ids()) if zone_id in u.zone_ids]
     if users:
         raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone_id, "unor_ids": users})
+    letter = _letter_of(zone, settings, now)
+    if letter is not None:
+        raise ConflictError(
+            "Zona ini area surat tugas dinas luar yang masih berlaku; hapus setelah tugasnya selesai.",
+            {"zone_id": zone_id, "assignment_id": letter.assignment_id},
+        )
     audited_before(actor, ("zone.delete", zone_id, _audited_zone(zone)), True, lambda: _deleted(zone_id))
     return ZoneDeleted(zone_id=zone_id, deleted=True)
+
+
+def _letter_of(zone: StoredZone, settings: Settings, now: datetime) -> Assignment | None:
+    """The field-duty letter whose area `zone` is (`record_field_duty` names it `z-<letter id>`) while a check-in
+    may still be judged in it: not cancelled, and its last day not before the day of the oldest offline capture
+    SMART still takes (`offline_max_age_h`). No unit uses such an area, so the zone list shows it unused."""
+    if zone.purpose != LETTER_AREA:
+        return None
+    letter = runtime.zones().get_assignment(zone.zone_id.removeprefix("z-"))
+    oldest = (now - timedelta(hours=settings.offline_max_age_h)).astimezone(settings.tz).date()
+    if letter is None or letter.cancelled_at is not None or date.fromisoformat(letter.end_date) < oldest:
+        return None
+    return letter
 
 
 def _deleted(zone_id: str) -> bool:

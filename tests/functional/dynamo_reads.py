@@ -1,6 +1,6 @@
 """Counting what DynamoDB is asked: the requests made, by operation, and the items each Query examined (its
 `ScannedCount`, before any filter), by the table or index it read, to pin that a read takes a key range and not a
-whole partition's past."""
+whole partition's past; and refusing, as DynamoDB does, a key that moto lets through (`refusing_empty_keys`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 
 from chalicelib.store.models import shared_connection
 
@@ -51,3 +52,34 @@ def dynamodb_requests() -> Iterator[Counter[str]]:
         yield seen
     finally:
         client.meta.events.unregister("before-call.dynamodb", count)
+
+
+def _empty_key(keys: list[dict[str, Any]]) -> str | None:
+    """The name of a key attribute given as an empty string, if any."""
+    return next((name for key in keys for name, value in key.items() if value in ({"S": ""}, {"B": b""})), None)
+
+
+@contextmanager
+def refusing_empty_keys() -> Iterator[None]:
+    """Answer a GetItem or BatchGetItem naming an empty string key as DynamoDB does, with a ValidationException
+    (moto 5 answers it as a key that names no item)."""
+    real = getattr(BaseClient, _API_CALL)
+
+    def strict(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        keys = [params["Key"]] if operation == "GetItem" else []
+        if operation == "BatchGetItem":
+            keys = [key for table in params["RequestItems"].values() for key in table["Keys"]]
+        name = _empty_key(keys)
+        if name is not None:
+            message = (
+                "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain"
+                f" an empty string value. Key: {name}"
+            )
+            raise ClientError({"Error": {"Code": "ValidationException", "Message": message}}, operation)
+        return real(client, operation, params)
+
+    setattr(BaseClient, _API_CALL, strict)
+    try:
+        yield
+    finally:
+        setattr(BaseClient, _API_CALL, real)

@@ -30,6 +30,7 @@ from chalicelib.store.models import (
 from chalicelib.store.people import DynamoPeopleRepository
 from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
+from tests.functional.dynamo_reads import refusing_empty_keys
 
 PEOPLE = DynamoPeopleRepository()
 
@@ -537,6 +538,22 @@ def test_field_duty_reaches_the_check_in_whatever_the_employee_record_says(emplo
     # AND the hint moved to the duty's end, or stayed unknown on the older record
     hint = PEOPLE.get_employee(employee.nip).duty_until  # type: ignore[union-attr]
     assert hint == (duty["end_date"] if record == "as SIMPEG import writes it" else None)
+
+
+def test_a_teacher_on_field_duty_without_an_area_still_checks_in_at_school(employee: Employee) -> None:
+    # GIVEN a teacher on field duty today whose letter names no area (a DL approved without a map: the days count
+    # as DL and the school's zone still admits them), on a DynamoDB that refuses an empty key as the real one does
+    today = datetime.now(load_settings().tz).date()
+    duty = {"nips": [employee.nip], "start_date": today.isoformat(), "end_date": today.isoformat(),
+            "letter_no": "800/7/DISDIK", "reason": "Rapat MGMP"}  # fmt: skip
+    created = employee.api.call("POST", "/v1/admin/assignments", duty, token=employee.admin)
+    assert created.status == 201 and created.body["zone_id"] == "", created.body
+    # WHEN they check in at school
+    with refusing_empty_keys():
+        answer = employee.check_in(selfie(GENUINE))
+    # THEN it is recorded in the school's zone, not a 503 asking DynamoDB for the letter's missing area
+    assert answer.status == 201, answer.body
+    assert answer.body["zone"]["name"] == "Sekolah"
 
 
 @pytest.mark.parametrize("record", ["as SIMPEG import writes it", "from before the plan hint"])

@@ -64,6 +64,31 @@ def test_a_zone_sent_again_after_a_throttled_audit_entry_is_one_zone(api: Api, m
     assert [i["target"] for i in audit] == [again.body["zone_id"]]
 
 
+def test_a_zone_change_sent_again_after_a_throttled_audit_entry_is_answered_and_audited(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a zone the console reshaped from version 1 into a polygon, stored while its audit entry was throttled
+    admin = api.admin_token()
+    created = api.call(
+        "POST",
+        "/v1/admin/zones",
+        {"name": "SDN 2", "circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}},
+        token=admin,
+    )
+    zone_id = created.body["zone_id"]
+    square = [[-6.8468, 107.4857], [-6.8468, 107.49], [-6.84, 107.49], [-6.84, 107.4857]]
+    change = {"polygon": square, "version": 1}
+    with monkeypatch.context() as patch:
+        patch.setattr(models.AuditModel, "save", throttled)
+        first = api.call("PUT", f"/v1/admin/zones/{zone_id}", change, token=admin)
+    assert first.status == 503, first.body
+    # WHEN the console sends it again, THEN it answers the zone at version 2, not 409, and the change is audited
+    again = api.call("PUT", f"/v1/admin/zones/{zone_id}", change, token=admin)
+    assert again.status == 200 and again.body["version"] == 2, again.body
+    audit = api.call("GET", "/v1/admin/audit?action=zone.update", token=admin).body["items"]
+    assert [i["target"] for i in audit] == [zone_id]
+
+
 def test_bad_geometry_is_a_validation_error(api: Api) -> None:
     admin = api.admin_token()
     bowtie = {"name": "x", "polygon": [[-6.80, 107.60], [-6.81, 107.61], [-6.80, 107.61], [-6.81, 107.60]]}

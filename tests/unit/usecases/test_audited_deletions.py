@@ -132,11 +132,11 @@ def test_a_zone_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retr
     # GIVEN a zone no unit uses, WHEN its deletion fails on the audit write (503)
     zone_id = create(settings, "Puskesmas Lama")
     with audit_write_fails(monkeypatch, "zone.delete"):
-        zones.delete_zone(SUPER, zone_id)
+        zones.delete_zone(SUPER, zone_id, settings, NOW)
     # THEN the zone is not deleted unaudited
     assert runtime.zones().get_zone(zone_id) is not None
     # WHEN a super admin deletes it again, THEN it goes, audited with the shape it had
-    assert zones.delete_zone(BKPSDM, zone_id).deleted
+    assert zones.delete_zone(BKPSDM, zone_id, settings, NOW).deleted
     assert runtime.zones().get_zone(zone_id) is None
     [(actor, target, detail)] = entries(audited, "zone.delete")
     assert (actor, target, (detail or {}).get("name")) == ("rina", zone_id, "Puskesmas Lama")

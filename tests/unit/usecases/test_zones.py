@@ -28,6 +28,7 @@ from .test_request_failures import audit_write_fails
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # Monday 08:00 in Jakarta, before the letters' days
+DURING = datetime(2026, 3, 4, 1, 0, tzinfo=UTC)  # the third day of `assignment()`'s letter (2-6 March)
 
 OTHER = "199002022015032002"
 CIRCLE = {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
@@ -77,7 +78,7 @@ def test_only_a_super_admin_creates_changes_or_deletes_zones(repos: Repositories
     with pytest.raises(ForbiddenError):
         zones.update_zone(UNIT_ADMIN, zone_id, UpdateZoneRequest.model_validate(CIRCLE), settings)
     with pytest.raises(ForbiddenError):
-        zones.delete_zone(UNIT_ADMIN, zone_id)
+        zones.delete_zone(UNIT_ADMIN, zone_id, settings, NOW)
     assert repos.zones.list_zone_ids() == [zone_id]
 
 
@@ -167,6 +168,26 @@ def test_a_zone_sent_again_after_its_audit_entry_failed_is_stored_once_and_audit
     assert audited() == [("admin", "zone.create", again.zone_id)]
 
 
+def test_a_zone_change_sent_again_after_its_audit_entry_failed_is_audited_not_refused(
+    repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a school zone the console widened from version 1, stored, whose audit entry then failed (503)
+    zone_id = create(settings, "SDN 1")
+    wider = UpdateZoneRequest.model_validate(
+        {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 300}, "version": 1}
+    )
+    with audit_write_fails(monkeypatch, "zone.update"):
+        zones.update_zone(SUPER, zone_id, wider, settings)
+    # WHEN the console sends the same change again
+    again = zones.update_zone(SUPER, zone_id, wider, settings)
+    # THEN it answers the zone as that change left it, not "changed by another admin", and the widening is audited
+    assert (again.version, again.name) == (2, "SDN 1")
+    stored = repos.zones.get_zone(zone_id)
+    assert stored is not None and stored.version == 2 and stored.geometry["circle"]["radius_m"] == 300
+    (entry,) = [e for e in audited.entries() if e.action == "zone.update"]
+    assert entry.detail is not None and entry.detail["version"] == 2 and entry.detail["area"] == wider.shape_spec()
+
+
 def test_the_same_zone_drawn_again_after_a_change_or_by_another_admin_is_a_new_zone(
     repos: Repositories, settings: Settings
 ) -> None:
@@ -192,7 +213,7 @@ def test_an_unknown_zone_is_not_found(repos: Repositories, settings: Settings) -
     with pytest.raises(NotFoundError):
         zones.get_zone(SUPER, "z-none", ZoneQuery())
     with pytest.raises(NotFoundError):
-        zones.delete_zone(SUPER, "z-none")
+        zones.delete_zone(SUPER, "z-none", settings, NOW)
 
 
 def test_a_unit_admin_sees_only_the_zones_of_their_units(units: Repositories, settings: Settings) -> None:
@@ -282,9 +303,37 @@ def test_a_zone_in_use_by_a_unit_is_not_deleted(units: Repositories, settings: S
     used, unused = create(settings, "A"), create(settings, "B")
     zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[used]))
     with pytest.raises(ConflictError):
-        zones.delete_zone(SUPER, used)
-    assert zones.delete_zone(SUPER, unused).deleted is True
+        zones.delete_zone(SUPER, used, settings, NOW)
+    assert zones.delete_zone(SUPER, unused, settings, NOW).deleted is True
     assert units.zones.list_zone_ids() == [used]
+
+
+def test_the_area_of_a_letter_that_still_counts_is_not_deleted(units: Repositories, settings: Settings) -> None:
+    # GIVEN Asep's letter for a survey site, 2-6 March: its area is listed among the zones, used by no unit
+    created = zones.create_assignment(UNIT_ADMIN, assignment(), settings, NOW)
+    # WHEN a super admin tidying the zone list deletes it on its third day
+    with pytest.raises(ConflictError) as refused:
+        zones.delete_zone(SUPER, created.zone_id, settings, DURING)
+    # THEN it is refused naming the letter, and the site still admits Asep's check-ins
+    assert refused.value.details == {"zone_id": created.zone_id, "assignment_id": created.assignment_id}
+    rows = units.zones.duties_of(NIP, date(2026, 3, 4))
+    assert [d.zone.zone_id for d in zones.field_duty_assignments(NIP, rows, zones.zone_config(settings))] == [
+        created.zone_id
+    ]
+    # AND so it is while an offline capture of its last day may still arrive (72 hours), not after
+    last_capture_day = datetime(2026, 3, 9, 1, 0, tzinfo=UTC)
+    with pytest.raises(ConflictError):
+        zones.delete_zone(SUPER, created.zone_id, settings, last_capture_day)
+    assert zones.delete_zone(SUPER, created.zone_id, settings, datetime(2026, 3, 10, 1, 0, tzinfo=UTC)).deleted
+
+
+def test_the_area_of_a_cancelled_letter_may_be_deleted(units: Repositories, settings: Settings) -> None:
+    # GIVEN a letter cancelled on its third day
+    created = zones.create_assignment(UNIT_ADMIN, assignment(), settings, NOW)
+    zones.cancel_assignment(UNIT_ADMIN, created.assignment_id, settings, DURING)
+    # WHEN a super admin deletes its area, THEN it goes (it admits no one any more)
+    assert zones.delete_zone(SUPER, created.zone_id, settings, DURING).deleted
+    assert units.zones.get_zone(created.zone_id) is None
 
 
 # --- field duty --------------------------------------------------------------------------------------
