@@ -151,10 +151,14 @@ export function withQuery(path: string, query: Query = {}): string {
  * session (401) signs out, but not a wrong password sent in the body (401 INVALID_CREDENTIALS: a wrong "Kata
  * sandi lama", which its form shows while the session goes on). */
 async function send<B>(method: string, path: string, options: RequestOptions, read: (r: Response) => Promise<B>): Promise<Answer<B>> {
+  const token = current()?.token ?? null;
   try {
-    return await exchange(method, path, { ...options, token: current()?.token ?? null, timeoutMs: TIMEOUT_MS }, read);
+    return await exchange(method, path, { ...options, token, timeoutMs: TIMEOUT_MS }, read);
   } catch (exc) {
-    if (exc instanceof ApiError && exc.status === 401 && exc.code !== "INVALID_CREDENTIALS") publish(null, true);
+    // Only the session the call was made in ends: a refusal arriving after the admin signed in again (a refresh
+    // of the screens kept under the login, sent meanwhile) leaves the new session alone.
+    const ended = exc instanceof ApiError && exc.status === 401 && exc.code !== "INVALID_CREDENTIALS";
+    if (ended && (current()?.token ?? null) === token) publish(null, true);
     throw exc;
   }
 }
