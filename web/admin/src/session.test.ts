@@ -3,7 +3,7 @@
 // SMART's clock (the login answer's `Date`), not by the laptop's.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { today } from "./format";
-import { current, logIn } from "./session";
+import { current, logIn, upload } from "./session";
 
 const SERVER_NOW = Date.parse("2026-12-07T03:00:00Z"); // 10.00 WIB on Monday 7 December 2026
 const TWELVE_HOURS = 12 * 3_600_000;
@@ -51,5 +51,25 @@ describe("a session on a laptop whose clock runs ahead", () => {
     await logIn("operator", "Kebun-Teh-Lembang-2026", null);
     vi.setSystemTime(SERVER_NOW + 15 * 3_600_000 + TWELVE_HOURS + 1000);
     expect(current()).toBeNull();
+  });
+});
+
+describe("a file too large for the API", () => {
+  it("is said to be the file, with the limit and what to do, not the API's words about a photo", async () => {
+    // GIVEN a fingerprint machine's log or a SIMPEG file over the API's 4 MB
+    stubSessionStorage();
+    const refusal = { error: { code: "PAYLOAD_TOO_LARGE", message: "Data terlalu besar. Kecilkan ukuran foto lalu coba lagi.", details: { max_bytes: 4 * 1024 * 1024 } } };
+    vi.stubGlobal("fetch", vi.fn(() => Promise.resolve(new Response(JSON.stringify(refusal), { status: 413, headers: { "Content-Type": "application/json" } }))));
+    // WHEN it is uploaded, THEN the admin reads what is wrong with it and how to send it
+    const sent = upload("/v1/admin/fingerprint/import", new Blob(["1\t2026-12-07 07:01:00"]), "text/plain");
+    await expect(sent).rejects.toThrow("Berkas terlalu besar untuk dikirim (paling besar 4 MB). Bagi berkas menjadi beberapa bagian, lalu kirim satu per satu.");
+  });
+
+  it("says so too when the gateway in front of the API refuses it without SMART's body", async () => {
+    stubSessionStorage();
+    const gateway = { message: "Request Too Long" };
+    vi.stubGlobal("fetch", vi.fn(() => Promise.resolve(new Response(JSON.stringify(gateway), { status: 413, headers: { "Content-Type": "application/json" } }))));
+    const sent = upload("/v1/admin/simpeg/import", new Blob(["nip,nama"]), "text/csv");
+    await expect(sent).rejects.toThrow("Berkas terlalu besar untuk dikirim. Bagi berkas menjadi beberapa bagian, lalu kirim satu per satu.");
   });
 });

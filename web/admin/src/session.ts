@@ -1,8 +1,8 @@
 // The admin's session in this browser tab: token, role and user name in sessionStorage (gone when the tab
 // closes; a shared office computer keeps no admin token), and the API calls made with it. A 401 ends it.
-import { ApiError, exchange, readJson, request, type Answer, type RequestOptions } from "../../shared/api";
+import { ApiError, exchange, readJson, request, UserMessage, type Answer, type RequestOptions } from "../../shared/api";
 import { offsetFrom } from "../../shared/servertime";
-import { serverNow, setClockOffset, setZone } from "./format";
+import { decimal, serverNow, setClockOffset, setZone } from "./format";
 
 export type Role = "unit_admin" | "super_admin" | "auditor";
 
@@ -174,9 +174,23 @@ export async function call<T>(method: string, path: string, body?: unknown, sign
 export const get = <T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> =>
   call<T>("GET", withQuery(path, query), undefined, signal);
 
+/** A file refused as too large (413, by the API or by the gateway in front of it, which says it in English and
+ * without SMART's body), in words about the file and what to do: the API's own message speaks of a photo (the
+ * employee app's case). Anything else as it is. */
+export function fileTooLarge(exc: unknown): unknown {
+  if (!(exc instanceof ApiError) || exc.status !== 413) return exc;
+  const max = exc.details["max_bytes"] ?? exc.details["max_inflated_bytes"];
+  const limit = typeof max === "number" && max > 0 ? ` (paling besar ${decimal(max / 1_048_576, 1)} MB)` : "";
+  return new UserMessage(`Berkas terlalu besar untuk dikirim${limit}. Bagi berkas menjadi beberapa bagian, lalu kirim satu per satu.`);
+}
+
 /** Sends a file as it is (SIMPEG CSV import, fingerprint PINs and logs). */
 export async function upload<T>(path: string, file: Blob, contentType: string, method: "POST" | "PUT" = "POST"): Promise<T> {
-  return (await send(method, path, { body: file, contentType }, readJson)).body as T;
+  try {
+    return (await send(method, path, { body: file, contentType }, readJson)).body as T;
+  } catch (exc) {
+    throw fileTooLarge(exc);
+  }
 }
 
 /** A file the API answers with (an export), with its headers. */
