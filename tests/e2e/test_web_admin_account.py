@@ -157,3 +157,43 @@ def test_a_super_admin_made_to_set_up_two_factor_login_first_can_sign_out(
     expect(page.get_by_role("button", name="Masuk")).to_be_visible()
     assert ApiClient(stack.api, token=token).post("/v1/admin/me/mfa").status == 401
     d.assert_clean()
+
+
+def test_a_session_that_ends_while_a_form_is_filled_keeps_the_form_for_after_the_login(
+    stack: StackUrls, root: ApiClient, desk: Callable[[], Desk]
+) -> None:
+    # GIVEN a unit admin typing a sick leave into "Cuti & Izin"
+    username, nip = _admin(root), fresh_nip()
+    _import_unit(root, UNIT, "SD Negeri Akun", [(nip, "Agus Salim")])
+    d = desk()
+    d.login(username, PASSWORD)
+    d.open("Cuti & Izin")
+    page = d.page
+    form = page.get_by_role("form", name="Catat cuti atau izin")
+    day, reason = f"2027-0{1 + secrets.randbelow(9)}-1{secrets.randbelow(10)}", f"Demam tinggi {secrets.token_hex(3)}"
+    form.get_by_label("NIP pegawai").fill(nip)
+    form.get_by_label("Jenis").select_option("SAKIT")
+    form.get_by_label("Tanggal mulai").fill(day)
+    form.get_by_label("Tanggal selesai").fill(day)
+    form.get_by_label("Alasan").fill(reason)
+    # AND their session ends meanwhile (its 12 hours are over, or a super admin changed their account)
+    _expect(ApiClient(stack.api, token=page.evaluate(SESSION_TOKEN)).post("/v1/auth/logout"), 204, "logout")
+
+    # WHEN they save, THEN the login asks again, saying why
+    form.get_by_role("button", name="Simpan Cuti/Izin").click()
+    expect(page.get_by_role("alert").filter(has_text="Sesi Anda berakhir. Silakan masuk lagi.")).to_be_visible()
+    d.shot("sesi-berakhir")
+    d.axe("login over the screens of an ended session")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+    # AND after it the form holds what was typed, and saving it again records the leave
+    expect(form.get_by_label("NIP pegawai")).to_have_value(nip)
+    expect(form.get_by_label("Jenis")).to_have_value("SAKIT")
+    expect(form.get_by_label("Alasan")).to_have_value(reason)
+    form.get_by_role("button", name="Simpan Cuti/Izin").click()
+    expect(page.get_by_role("status").filter(has_text="Cuti/izin tercatat.")).to_be_visible()
+    leaves = _expect(root.get(f"/v1/admin/leaves?unor_id={UNIT}&from={day}&to={day}"), 200, "leaves")["items"]
+    assert [(x["nip"], x["type"], x.get("reason")) for x in leaves] == [(nip, "SAKIT", reason)]
+    d.assert_clean(lambda status, path: status == 401)

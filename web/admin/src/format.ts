@@ -63,9 +63,21 @@ export const dateTime = (iso: string | null | undefined): string => (iso ? FORMA
 /** The regency's date of an instant, YYYY-MM-DD. */
 export const localDate = (iso: string): string => FORMAT.day.format(new Date(iso));
 
-/** Today in the regency's zone, YYYY-MM-DD. */
+/** How far SMART's clock is ahead of this computer's (ms; the session's, measured at login): an office laptop's clock
+ * set by hand in the wrong zone runs hours off, and the console goes by SMART's. */
+let clockOffset = 0;
+
+/** Go by SMART's clock, `offsetMs` ahead of this computer's, from now on (the session's; none known: 0). */
+export function setClockOffset(offsetMs: number | undefined): void {
+  clockOffset = offsetMs ?? 0;
+}
+
+/** Now by SMART's clock (ms since the epoch). */
+export const serverNow = (): number => Date.now() + clockOffset;
+
+/** Today in the regency's zone by SMART's clock, YYYY-MM-DD. */
 export function today(): string {
-  return FORMAT.day.format(new Date());
+  return FORMAT.day.format(new Date(serverNow()));
 }
 
 /** A check-in time in a day's list; one made on the date before `date` (a night shift still running after

@@ -4,6 +4,7 @@
 // and a failed refresh says so beside it.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { messageOf } from "../../shared/api";
+import { serverNow } from "./format";
 
 export interface LiveState<T> {
   /** The last answer that came (kept when a later read failed). */
@@ -74,7 +75,8 @@ export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
   loadRef.current = load;
   useEffect(() => {
     setState(NOTHING_YET);
-    const poller = new Poller<T>((signal) => loadRef.current(signal), setState);
+    // "terakhir diperbarui" by SMART's clock, as the rest of the console
+    const poller = new Poller<T>((signal) => loadRef.current(signal), setState, () => new Date(serverNow()));
     poller.tick();
     const timer = window.setInterval(() => poller.tick(), everyMs);
     const onVisible = (): void => {

@@ -1,5 +1,5 @@
 import { render, type ComponentType } from "preact";
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ConsoleContext, type Console } from "./context";
 import { href, useRoute, type Route } from "./router";
 import { Attempts, Reviews } from "./screens/Evidence";
@@ -105,7 +105,8 @@ function MfaFirst({ s, route }: { s: Session; route: Route }) {
 
 function Menu({ s, route }: { s: Session; route: Route }) {
   const [menuOpen, setMenuOpen] = useState(false);
-  const units = useLoad((signal) => allPages<Unit>("/v1/admin/units", {}, signal), s.username);
+  // Read again at each login (a session that ended because the admin's units changed comes back with the new ones)
+  const units = useLoad((signal) => allPages<Unit>("/v1/admin/units", {}, signal), s.token);
   const value = useMemo<Console | null>(() => {
     if (!units.data) return null;
     const names = new Map(units.data.map((u) => [u.unor_id, u.unor_nama]));
@@ -164,18 +165,35 @@ function Menu({ s, route }: { s: Session; route: Route }) {
   );
 }
 
+/** The signed-in admin's screens, or the login. A session that ends by itself (401: its 12 hours are over, or a
+ * super admin changed the account) leaves its screens where they are, inert under the login, so that a form being
+ * filled in is there again when the same admin signs in (another admin gets fresh screens); "Keluar" leaves none. */
 function App() {
   const [s, setS] = useState<Session | null>(session.current);
   const [notice, setNotice] = useState<string | null>(null);
+  const [ended, setEnded] = useState<Session | null>(null);
+  const shown = useRef(s);
+  shown.current = s;
   useEffect(
     () =>
       session.onChange((next, expired) => {
         setNotice(expired ? "Sesi Anda berakhir. Silakan masuk lagi." : null);
+        setEnded((before) => (expired ? (before ?? shown.current) : next && before?.username === next.username ? before : null));
         setS(next);
       }),
     [],
   );
-  return s ? <Shell s={s} /> : <Login key={notice ?? ""} notice={notice} />;
+  const screens = s ?? ended;
+  return (
+    <>
+      {screens ? (
+        <div inert={!s}>
+          <Shell key={screens.username} s={screens} />
+        </div>
+      ) : null}
+      {s ? null : <Login key={notice ?? ""} notice={notice} again={ended?.username ?? null} />}
+    </>
+  );
 }
 
 const root = document.getElementById("root");

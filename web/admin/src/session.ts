@@ -1,7 +1,8 @@
 // The admin's session in this browser tab: token, role and user name in sessionStorage (gone when the tab
 // closes; a shared office computer keeps no admin token), and the API calls made with it. A 401 ends it.
-import { ApiError, exchange, readJson, request, type Answer, type RequestOptions } from "../../shared/api";
-import { setZone } from "./format";
+import { ApiError, exchange, readJson, request, UserMessage, type Answer, type RequestOptions } from "../../shared/api";
+import { offsetFrom } from "../../shared/servertime";
+import { decimal, serverNow, setClockOffset, setZone } from "./format";
 
 export type Role = "unit_admin" | "super_admin" | "auditor";
 
@@ -39,6 +40,9 @@ export interface Session {
   /** The admin's two-factor login is on (the login answer; set on confirming it, or when the API says it is
    * already on). Turning it off ends the session, so a `true` holds for the session's life. */
   mfaEnabled?: boolean;
+  /** How far SMART's clock was ahead of this computer's at login (ms; the login answer's `Date`): the session ends
+   * and "today" turns by SMART's clock, not by a laptop clock set hours wrong. None (an older session): 0. */
+  clockOffsetMs?: number;
 }
 
 interface LoginAnswer {
@@ -60,7 +64,8 @@ export function current(): Session | null {
   if (!raw) return null;
   try {
     const s = JSON.parse(raw) as Session;
-    if (Date.parse(s.expiresAt) <= Date.now()) return null;
+    setClockOffset(s.clockOffsetMs);
+    if (Date.parse(s.expiresAt) <= serverNow()) return null;
     setZone(s.timeZone);
     return s;
   } catch {
@@ -70,6 +75,7 @@ export function current(): Session | null {
 
 function publish(s: Session | null, expired = false): void {
   setZone(s?.timeZone);
+  setClockOffset(s?.clockOffsetMs);
   if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
   else sessionStorage.removeItem(KEY);
   listeners.forEach((f) => f(s, expired));
@@ -84,16 +90,21 @@ export function onChange(f: (s: Session | null, expired: boolean) => void): () =
  * minute is a dead connection, not a slow report. */
 const TIMEOUT_MS = 60_000;
 
-/** Logs in; `otp` only when two-factor is on. */
+/** Logs in; `otp` only when two-factor is on. The answer's `Date` tells how far this computer's clock is from
+ * SMART's (`clockOffsetMs`). */
 export async function logIn(username: string, password: string, otp: string | null): Promise<void> {
   const body: Record<string, string> = { username, password };
   if (otp) body["otp"] = otp;
-  const a = await request<LoginAnswer>("POST", "/v1/auth/admin/login", { body, timeoutMs: TIMEOUT_MS });
+  const sentAt = Date.now();
+  const read = (r: Response): Promise<LoginAnswer> => readJson(r) as Promise<LoginAnswer>;
+  const { body: a, headers } = await exchange("POST", "/v1/auth/admin/login", { body, timeoutMs: TIMEOUT_MS }, read);
+  const offset = offsetFrom(headers.get("Date"), sentAt, Date.now());
+  const clock = offset === null ? {} : { clockOffsetMs: offset };
   const mfaSetup = a.mfa_setup_required === true;
   const seesAllUnits = a.sees_all_units === true;
   const zone = a.timezone ? { timeZone: a.timezone } : {};
   const mfaEnabled = a.mfa_enabled === true;
-  publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup, seesAllUnits, mfaEnabled, ...zone, ...(a.nip ? { nip: a.nip } : {}) });
+  publish({ token: a.token, role: a.role, username, expiresAt: a.expires_at, mfaSetup, seesAllUnits, mfaEnabled, ...zone, ...clock, ...(a.nip ? { nip: a.nip } : {}) });
 }
 
 /** The session as it is with `changes`, everything else (the zone, the NIP, the role) kept. */
@@ -140,10 +151,14 @@ export function withQuery(path: string, query: Query = {}): string {
  * session (401) signs out, but not a wrong password sent in the body (401 INVALID_CREDENTIALS: a wrong "Kata
  * sandi lama", which its form shows while the session goes on). */
 async function send<B>(method: string, path: string, options: RequestOptions, read: (r: Response) => Promise<B>): Promise<Answer<B>> {
+  const token = current()?.token ?? null;
   try {
-    return await exchange(method, path, { ...options, token: current()?.token ?? null, timeoutMs: TIMEOUT_MS }, read);
+    return await exchange(method, path, { ...options, token, timeoutMs: TIMEOUT_MS }, read);
   } catch (exc) {
-    if (exc instanceof ApiError && exc.status === 401 && exc.code !== "INVALID_CREDENTIALS") publish(null, true);
+    // Only the session the call was made in ends: a refusal arriving after the admin signed in again (a refresh
+    // of the screens kept under the login, sent meanwhile) leaves the new session alone.
+    const ended = exc instanceof ApiError && exc.status === 401 && exc.code !== "INVALID_CREDENTIALS";
+    if (ended && (current()?.token ?? null) === token) publish(null, true);
     throw exc;
   }
 }
@@ -159,9 +174,23 @@ export async function call<T>(method: string, path: string, body?: unknown, sign
 export const get = <T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> =>
   call<T>("GET", withQuery(path, query), undefined, signal);
 
+/** A file refused as too large (413, by the API or by the gateway in front of it, which says it in English and
+ * without SMART's body), in words about the file and what to do: the API's own message speaks of a photo (the
+ * employee app's case). Anything else as it is. */
+export function fileTooLarge(exc: unknown): unknown {
+  if (!(exc instanceof ApiError) || exc.status !== 413) return exc;
+  const max = exc.details["max_bytes"] ?? exc.details["max_inflated_bytes"];
+  const limit = typeof max === "number" && max > 0 ? ` (paling besar ${decimal(max / 1_048_576, 1)} MB)` : "";
+  return new UserMessage(`Berkas terlalu besar untuk dikirim${limit}. Bagi berkas menjadi beberapa bagian, lalu kirim satu per satu.`);
+}
+
 /** Sends a file as it is (SIMPEG CSV import, fingerprint PINs and logs). */
 export async function upload<T>(path: string, file: Blob, contentType: string, method: "POST" | "PUT" = "POST"): Promise<T> {
-  return (await send(method, path, { body: file, contentType }, readJson)).body as T;
+  try {
+    return (await send(method, path, { body: file, contentType }, readJson)).body as T;
+  } catch (exc) {
+    throw fileTooLarge(exc);
+  }
 }
 
 /** A file the API answers with (an export), with its headers. */

@@ -7,28 +7,15 @@
 // (servertime.test.ts); `remember` and `knownOffset` keep the last offset in localStorage (it must outlive an app
 // restart without signal, when offline captures are taken).
 
-const OFFSET_KEY = "smart.clock_offset";
+// Measured as the admin console measures it.
+export { MAX_ROUND_TRIP_MS, offsetFrom } from "../../shared/servertime";
 
-/** An answer whose round trip took longer than this tells the server's time too loosely to be used. */
-export const MAX_ROUND_TRIP_MS = 10_000;
+const OFFSET_KEY = "smart.clock_offset";
 
 /** Below this the phone's own clock stands: a measurement is good to a few seconds (`Date` counts whole seconds,
  * and the answer was on its way for up to half its round trip), and offline captures are reviewed by an admin
  * anyway; a clock a minute and more off is the one that dates captures wrongly and, ahead by five, is refused. */
 export const MIN_CORRECTION_MS = 30_000;
-
-/** How far SMART's clock is ahead of the phone's (negative: the phone runs fast), from an answer's `Date` header
- * and when the request left (`sentAt`) and its answer arrived (`receivedAt`), both by the phone's clock; null when
- * the answer cannot tell (no or a malformed header, a round trip too long, a clock that moved meanwhile). */
-export function offsetFrom(dateHeader: string | null, sentAt: number, receivedAt: number): number | null {
-  if (!dateHeader) return null;
-  const server = Date.parse(dateHeader);
-  const trip = receivedAt - sentAt;
-  if (Number.isNaN(server) || trip < 0 || trip > MAX_ROUND_TRIP_MS) return null;
-  // `Date` drops the milliseconds (the server's time lies in the second it names: its middle is the best guess),
-  // and the server answered somewhere in the round trip (its middle, likewise).
-  return Math.round(server + 500 - (sentAt + receivedAt) / 2);
-}
 
 /** The correction to apply to the phone's clock: the offset when it matters (`MIN_CORRECTION_MS`), 0 when the
  * phone's clock is right enough, null when no offset is known. */

@@ -1,7 +1,7 @@
 // "Jadwal" (weekly working hours of a unit or an employee, versioned from a date on, and the regency's Ramadan
 // period), an employee's shift roster, "Hari Libur", "Cuti & Izin" (leaves with cancel) and "Pengajuan"
 // (employees' requests to approve or reject; a field duty's approval may add the letter's number and an area).
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
 import { decidedText, monthCorrectionsText, requestTitle, type MonthCorrections, type RequestDecided } from "../../../shared/requests";
 import { useConsole, unitOptions } from "../context";
@@ -9,8 +9,9 @@ import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
 import { circleOf, type Circle } from "../area";
+import { expired } from "../links";
 import { count, dateTime, decimal, localDate, time, today } from "../format";
-import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, DeleteButton, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision } from "../ui";
+import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, DeleteButton, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision, type Loaded } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
   ["mon", "Senin"],
@@ -727,11 +728,45 @@ function RequestDecision(p: { request: EmployeeRequest; onDone: (message: string
   );
 }
 
+/** Requests as read, and when (this computer's clock): their letters' links live a few minutes (decision 177). */
+interface RequestsRead {
+  items: EmployeeRequest[];
+  readAt: number;
+}
+
+/** "Buka" of a letter whose link has expired since the list was read (the admin was away): the list is read again
+ * and the tab, opened at the click (a pop-up blocker lets only that through), goes to the fresh link, instead of S3's
+ * English "Request has expired" page. A link still good opens as it is. */
+function useFreshLetter(loaded: Loaded<RequestsRead>) {
+  const waiting = useRef<{ requestId: string; tab: Window | null } | null>(null);
+  useEffect(() => {
+    const w = waiting.current;
+    if (!w || loaded.loading) return;
+    waiting.current = null;
+    const url = loaded.data?.items.find((r) => r.request_id === w.requestId)?.attachment_url;
+    // Gone (decided meanwhile) or not read again (the list's error says why): nothing to open.
+    if (url && loaded.data && !expired([url], loaded.data.readAt, Date.now()) && w.tab) w.tab.location.href = url;
+    else w.tab?.close();
+  }, [loaded.data, loaded.loading]);
+  return (e: MouseEvent, r: EmployeeRequest): void => {
+    if (!loaded.data || !expired([r.attachment_url], loaded.data.readAt, Date.now())) return;
+    e.preventDefault();
+    const tab = window.open("", "_blank");
+    if (tab) tab.opener = null;
+    waiting.current = { requestId: r.request_id, tab };
+    loaded.reload();
+  };
+}
+
 export function Requests(_: { route: Route }) {
   const { units, session } = useConsole();
   const [unit, setUnit] = useState("");
   const [status, setStatus] = useState("pending");
-  const loaded = useLoad((signal) => allPages<EmployeeRequest>("/v1/admin/requests", { status, unor_id: unit }, signal), `${unit}|${status}`);
+  const loaded = useLoad((signal) => {
+    const readAt = Date.now();
+    return allPages<EmployeeRequest>("/v1/admin/requests", { status, unor_id: unit }, signal).then((items) => ({ items, readAt }));
+  }, `${unit}|${status}`);
+  const openLetter = useFreshLetter(loaded);
   const revoking = useAction();
   // A decided request leaves the list: its outcome shows above it and takes the focus (a new one each time).
   const [decided, setDecided] = useState<{ text: string; seq: number } | null>(null);
@@ -744,7 +779,7 @@ export function Requests(_: { route: Route }) {
       label: "Lampiran",
       cell: (r) =>
         r.attachment_url ? (
-          <a href={r.attachment_url} target="_blank" rel="noopener noreferrer">
+          <a href={r.attachment_url} target="_blank" rel="noopener noreferrer" onClick={(e) => openLetter(e, r)}>
             Buka
           </a>
         ) : (
@@ -800,7 +835,7 @@ export function Requests(_: { route: Route }) {
       <ErrorLine message={loaded.error} />
       <Outcome action={revoking} focus />
       <Done message={decided?.text ?? null} focusOn={decided?.seq} />
-      <Table caption="Pengajuan pegawai" rows={loaded.data ?? []} loading={loaded.loading} columns={columns} rowKey={(r) => r.request_id} pageSize={25} />
+      <Table caption="Pengajuan pegawai" rows={loaded.data?.items ?? []} loading={loaded.loading} columns={columns} rowKey={(r) => r.request_id} pageSize={25} />
     </Screen>
   );
 }

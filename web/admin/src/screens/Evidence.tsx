@@ -7,6 +7,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { L, MapView, shapeOf, ZONE_STYLE } from "../map";
+import { expired } from "../links";
 import { zonesOf } from "../zones";
 import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reasons";
 import type { Route } from "../router";
@@ -199,25 +200,44 @@ function columns(withCode: boolean): Column<Evidence>[] {
   return cols;
 }
 
+/** An item's signed photo links (decision 177: they live a few minutes from the read that handed them out). */
+const linksOf = (e: Evidence): (string | null | undefined)[] => [e.selfie_url, ...(e.enrolment_urls ?? [])];
+
 /** The evidence of `path` (its first 2,000 items: a screen is for working through, not for the whole regency's
- * history) and the item opened beside the list. */
+ * history), when it was read (this computer's clock), and the item opened beside the list. `open` opens an item;
+ * when the photo links of the read have expired meanwhile (the admin was away), the list is read again first and
+ * the item waits for it (`renewing`) instead of showing broken photos. `reload`: read again anyway (a decision). */
 function useEvidence(path: string, query: Query, key: string) {
-  const loaded = useLoad((signal) => firstPages<Evidence>(path, query, signal, 2000), key);
+  const loaded = useLoad((signal) => {
+    const readAt = Date.now();
+    return firstPages<Evidence>(path, query, signal, 2000).then((listing) => ({ ...listing, readAt }));
+  }, key);
   const [selected, setSelected] = useState<string | null>(null);
+  // The read whose links had expired when an item was opened: the item waits until another read comes.
+  const [staleRead, setStaleRead] = useState<number | null>(null);
   const items = loaded.data?.items ?? [];
-  return { loaded, items, selected, setSelected, item: items.find((e) => e.event_id === selected) ?? null };
+  const readAt = loaded.data?.readAt ?? null;
+  function open(eventId: string | null, reload = false): void {
+    const item = items.find((e) => e.event_id === eventId);
+    const stale = item !== undefined && readAt !== null && expired(linksOf(item), readAt, Date.now());
+    setStaleRead(stale ? readAt : null);
+    setSelected(eventId);
+    if (stale || reload) loaded.reload();
+  }
+  const renewing = staleRead !== null && staleRead === readAt;
+  return { loaded, items, selected, open, renewing, item: items.find((e) => e.event_id === selected) ?? null };
 }
 
 type EvidenceList = ReturnType<typeof useEvidence>;
 
 /** The list (`title` and its count as the caption) beside the opened item, or `hint` while none is open. */
 function Split(p: { title: string; list: EvidenceList; withCode: boolean; hint: string; children?: (item: Evidence) => ComponentChildren }) {
-  const { items, item, selected, setSelected } = p.list;
+  const { items, item, selected, open: openItem, renewing } = p.list;
   const listing = p.list.loaded.data;
   const open: Column<Evidence> = {
     label: "Bukti",
     cell: (e) => (
-      <button type="button" class="secondary" aria-pressed={selected === e.event_id} onClick={() => setSelected(e.event_id)}>
+      <button type="button" class="secondary" aria-pressed={selected === e.event_id} onClick={() => openItem(e.event_id)}>
         Lihat
       </button>
     ),
@@ -235,7 +255,15 @@ function Split(p: { title: string; list: EvidenceList; withCode: boolean; hint: 
           empty="Tidak ada data."
           loading={p.list.loaded.loading}
         />
-        {item ? <Detail item={item}>{p.children?.(item)}</Detail> : <p class="hint">{p.hint}</p>}
+        {item && renewing ? (
+          <p class="hint" role="status" aria-busy={p.list.loaded.loading || undefined}>
+            {p.list.loaded.loading ? "Tautan foto sudah kedaluwarsa; memuat ulang bukti…" : "Tautan foto sudah kedaluwarsa. Tekan Lihat lagi untuk memuat ulang."}
+          </p>
+        ) : item ? (
+          <Detail item={item}>{p.children?.(item)}</Detail>
+        ) : (
+          <p class="hint">{p.hint}</p>
+        )}
       </div>
     </>
   );
@@ -279,8 +307,7 @@ export function Reviews(_: { route: Route }) {
                 const verdict = decision === "approve" ? "disetujui" : "ditolak";
                 const what = `absen ${(KIND[item.type] ?? item.type).toLowerCase()} ${item.nama ?? item.nip} ${dateTime(item.attendance_time)}`;
                 setDone((d) => ({ text: `Keputusan tersimpan: ${what} ${verdict}.`, seq: (d?.seq ?? 0) + 1, last: next === null }));
-                list.setSelected(next);
-                list.loaded.reload();
+                list.open(next, true);
               }}
             />
           )

@@ -6,7 +6,7 @@ import { ApiError, UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import type { Unit } from "../types";
-import { call, canChange, fetchFile, get, readsRegency, upload, withQuery, type Query } from "../session";
+import { call, canChange, fetchFile, fileTooLarge, get, readsRegency, upload, withQuery, type Query } from "../session";
 import {
   confirmation,
   confirmLabel,
@@ -368,7 +368,9 @@ async function sendImport(file: File, full: boolean, confirmCount: number | null
     return upload<ImportAnswer>(withQuery(path, query), file, "text/csv; charset=utf-8");
   }
   const { employees, sheetRows } = await readWorkbook(file);
-  const a = await call<ImportAnswer>("POST", withQuery(path, { confirm_deactivations: confirmCount }), { employees, full });
+  const a = await call<ImportAnswer>("POST", withQuery(path, { confirm_deactivations: confirmCount }), { employees, full }).catch((exc: unknown) => {
+    throw fileTooLarge(exc);
+  });
   a.errors?.forEach((e) => (e.row = sheetRows[e.row - 1] ?? e.row));
   return a;
 }
