@@ -12,6 +12,17 @@ from chalicelib.usecases.schemas import reports as rep_schema
 from chalicelib.usecases.schemas.common import OnePageQuery
 
 bp = Routes(__name__, tag="faces")
+# An enrolment's refusals, the admin's and the employee's alike: the photo's checks, another employee's face, and a
+# full queue of faces waiting for a decision.
+ENROL_ERRORS = (
+    "UNSUPPORTED_IMAGE",
+    "NO_FACE",
+    "MULTIPLE_FACES",
+    "LOW_QUALITY",
+    "REPLAYED_PHOTO",
+    "DUPLICATE_FACE",
+    "CONFLICT",
+)
 
 
 @endpoint(
@@ -20,15 +31,7 @@ bp = Routes(__name__, tag="faces")
     auth_as="admin",
     status=201,
     guard=guards.EMPLOYEE_IN_SCOPE,
-    errors=(
-        "UNSUPPORTED_IMAGE",
-        "NO_FACE",
-        "MULTIPLE_FACES",
-        "LOW_QUALITY",
-        "REPLAYED_PHOTO",
-        "DUPLICATE_FACE",
-        "CONFLICT",
-    ),
+    errors=ENROL_ERRORS,
 )
 def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> att_schema.FaceEnrolled:
     """Enrol a reference face photo.
@@ -73,15 +76,7 @@ def delete_face(call: Call, nip: str, template_id: str) -> att_schema.FaceDelete
     "POST /v1/me/faces",
     auth_as="employee",
     status=201,
-    errors=(
-        "UNSUPPORTED_IMAGE",
-        "NO_FACE",
-        "MULTIPLE_FACES",
-        "LOW_QUALITY",
-        "REPLAYED_PHOTO",
-        "DUPLICATE_FACE",
-        "CONFLICT",
-    ),
+    errors=ENROL_ERRORS,
 )
 def self_enrol(call: Call, body: att_schema.EnrolRequest) -> face_schema.SelfEnrolled:
     """Enrol one's own face from the app's camera; it counts only after an admin of the unit approves it.
