@@ -40,6 +40,7 @@ from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import psutil
 from botocore.client import BaseClient
@@ -100,11 +101,8 @@ class CallCounter:
                 counter.calls.update(_targets(operation, params))
             return original(client, operation, params)
 
-        setattr(BaseClient, _API_CALL, counted)
-        try:
+        with patch.object(BaseClient, _API_CALL, counted):
             yield
-        finally:
-            setattr(BaseClient, _API_CALL, original)
 
 
 # --- the app in this process ----------------------------------------------------------------------------

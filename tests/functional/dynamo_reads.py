@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest.mock import patch
 
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
@@ -31,11 +32,8 @@ def queries_read() -> Iterator[list[tuple[str, int]]]:
             read.append((f"{params['TableName']}{index}", int(answer.get("ScannedCount", 0))))
         return answer
 
-    setattr(BaseClient, _API_CALL, counting)
-    try:
+    with patch.object(BaseClient, _API_CALL, counting):
         yield read
-    finally:
-        setattr(BaseClient, _API_CALL, real)
 
 
 @contextmanager
@@ -78,8 +76,5 @@ def refusing_empty_keys() -> Iterator[None]:
             raise ClientError({"Error": {"Code": "ValidationException", "Message": message}}, operation)
         return real(client, operation, params)
 
-    setattr(BaseClient, _API_CALL, strict)
-    try:
+    with patch.object(BaseClient, _API_CALL, strict):
         yield
-    finally:
-        setattr(BaseClient, _API_CALL, real)

@@ -30,26 +30,28 @@ afterEach(() => {
 });
 
 describe("a session on a laptop whose clock runs ahead", () => {
-  it("is not over the moment the admin signs in, and today is SMART's date", async () => {
-    // GIVEN a laptop set to UTC-8 whose clerk put its clock on WIB by hand: it runs 15 hours ahead of SMART
+  // A laptop set to UTC-8 whose clerk put its clock on WIB by hand: it runs 15 hours ahead of SMART
+  const AHEAD = 15 * 3_600_000;
+
+  /** The admin signs in on that laptop (the token lives 12 hours by SMART's clock). */
+  async function signInAhead(): Promise<void> {
     stubSessionStorage();
     stubLoginAnswer();
     vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(SERVER_NOW + 15 * 3_600_000);
-    // WHEN the admin signs in (the token lives 12 hours by SMART's clock)
+    vi.setSystemTime(SERVER_NOW + AHEAD);
     await logIn("operator", "Kebun-Teh-Lembang-2026", null);
+  }
+
+  it("is not over the moment the admin signs in, and today is SMART's date", async () => {
+    await signInAhead();
     // THEN the session holds (its token is sent with the next call) and the screens open on SMART's today
     expect(current()?.token).toBe("t0k3n");
     expect(today()).toBe("2026-12-07");
   });
 
   it("is over once SMART's clock passes its expiry, whatever the laptop's clock says", async () => {
-    stubSessionStorage();
-    stubLoginAnswer();
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(SERVER_NOW + 15 * 3_600_000);
-    await logIn("operator", "Kebun-Teh-Lembang-2026", null);
-    vi.setSystemTime(SERVER_NOW + 15 * 3_600_000 + TWELVE_HOURS + 1000);
+    await signInAhead();
+    vi.setSystemTime(SERVER_NOW + AHEAD + TWELVE_HOURS + 1000);
     expect(current()).toBeNull();
   });
 });
