@@ -751,6 +751,44 @@ def test_denied_camera_and_location_show_how_to_allow_them(browser: Any, stack: 
     phone.assert_clean()
 
 
+# Page script: the camera stops under the app, as Chrome stops it when another app takes the camera or its
+# permission is withdrawn from the site settings: the preview's track ends (a track stopped by script fires no
+# `ended`, so the test fires it as Chrome would).
+CAMERA_TAKEN_JS = """() => {
+    const track = document.querySelector("video").srcObject.getVideoTracks()[0];
+    track.stop();
+    track.dispatchEvent(new Event("ended"));
+}"""
+
+
+def test_a_camera_stopped_under_the_app_is_said_and_opened_again(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN the check-in screen with the preview playing and the button ready
+    _, phone = activated_phone(browser, stack, admin)
+    page = phone.page
+    page.get_by_role("button", name="Absen Masuk").click()
+    button = page.get_by_role("button", name="Ambil Foto dan Kirim")
+    expect(button).to_be_enabled()
+    sent = _sent_checkins(page)
+    # WHEN the camera stops under it (the teacher opened another app's camera meanwhile)
+    page.evaluate(CAMERA_TAKEN_JS)
+    # THEN the frozen (or black) preview is not sent as a selfie, which SMART would refuse as not live, too dark or
+    # replayed, and keep as fraud evidence, try after try: the button waits and the screen says what to do
+    stopped = page.locator(".help", has_text="Kamera berhenti")
+    expect(stopped).to_be_visible()
+    expect(stopped).to_have_attribute("role", "alert")
+    expect(button).to_be_disabled()
+    phone.check_screen("absen-kamera-berhenti")
+    # WHEN the employee taps "Coba Lagi", THEN the camera is opened again and the button is back
+    stopped.get_by_role("button", name="Coba Lagi").click()
+    expect(page.get_by_label("Pratinjau kamera")).to_be_visible()
+    expect(button).to_be_enabled()
+    assert page.evaluate("document.querySelector('video').srcObject.getVideoTracks()[0].readyState") == "live"
+    assert sent == []
+    phone.assert_clean()
+
+
 def _route_missing(stack: StackUrls, method: str, path: str) -> bool:
     """Whether this tree's API lacks a route (another helper's work not merged yet): 404 before any auth."""
     return ApiClient(stack.api).request(method, path, {}).status == 404
