@@ -34,6 +34,7 @@ from tools import devstack_phone
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
 from tools.devstack_phone import (
+    CAMERA_DIR,
     CAMERA_PHOTOS,
     CENTRE,
     NEWCOMER_PHOTOS,
@@ -44,6 +45,7 @@ from tools.devstack_phone import (
     jpeg_b64,
     new_employee,
     phone_context,
+    write_y4m,
     zoned_unit,
 )
 
@@ -787,6 +789,51 @@ def test_a_camera_stopped_under_the_app_is_said_and_opened_again(
     assert page.evaluate("document.querySelector('video').srcObject.getVideoTracks()[0].readyState") == "live"
     assert sent == []
     phone.assert_clean()
+
+
+# Page script: the front camera's picture upright, as Chrome on Android gives it on a phone held upright (480x640
+# for the 640x480 the app asks); Chromium's fake camera crops the file to the shape asked, so the page asks it so.
+UPRIGHT_JS = """(() => {
+  const media = navigator.mediaDevices;
+  const open = media.getUserMedia.bind(media);
+  const upright = { width: { ideal: 480 }, height: { ideal: 640 } };
+  media.getUserMedia = (asked) => open({ ...asked, video: { ...asked.video, ...upright } });
+})()"""
+
+
+def test_on_a_phone_held_upright_the_preview_and_the_button_fit_one_screen(
+    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a 360x640 phone held upright, its front camera giving an upright picture
+    camera = write_y4m(CAMERA_PHOTOS, CAMERA_DIR / "upright.y4m", width=480, height=640)
+    upright = launch(["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={camera}"])
+    try:
+        employee = new_employee(admin)
+        phone = open_phone(upright, stack)
+        page = phone.page
+        page.add_init_script(UPRIGHT_JS)
+        activate(phone, employee)
+        page.set_viewport_size({"width": 360, "height": 640})
+        # WHEN the employee opens the check-in screen
+        page.get_by_role("button", name="Absen Masuk").click()
+        button = page.get_by_role("button", name="Ambil Foto dan Kirim")
+        expect(button).to_be_enabled()
+        assert page.evaluate(
+            "[document.querySelector('video').videoWidth, document.querySelector('video').videoHeight]"
+        ) == [480, 640]
+        # THEN without scrolling, the guide (where the liveness action is shown), the preview and the whole button
+        # are on the 640 px screen: the teacher needs not look for the button, nor scroll the action out of view
+        guide, video, box = (
+            page.locator(".guide").bounding_box(),
+            page.locator("video").bounding_box(),
+            button.bounding_box(),
+        )
+        assert guide["y"] >= 0 and video["y"] > guide["y"] and box["y"] + box["height"] <= 640, (guide, video, box)
+        assert page.evaluate("window.scrollY") == 0
+        phone.check_screen("absen-360x640-tegak")
+        phone.assert_clean()
+    finally:
+        upright.close()
 
 
 def _route_missing(stack: StackUrls, method: str, path: str) -> bool:

@@ -99,15 +99,19 @@ export function Checkin({ kind }: { kind: Kind }) {
   const usable = usableFix(fix, now);
   return (
     <Page title={KIND_ACTION[kind]} back>
-      <p class="guide" aria-live="assertive">
-        {action ?? (busy ? "Mengirim…" : "Lihat ke kamera, wajah terang dan jelas.")}
-      </p>
-      <CameraView facing="user" onVideo={onVideo} />
-      <FixLine fix={fix} problem={problem} now={now} onRetry={retry} />
-      <ErrorLine message={errorShown(error, fix)} />
-      <button type="button" disabled={busy || !video || !usable} onClick={() => void capture()}>
-        Ambil Foto dan Kirim
-      </button>
+      {/* The guide (where the liveness action shows), the preview and the button on one 360×640 screen, the
+          phone held upright (an upright picture is taller than wide): nothing to scroll for at the gate. */}
+      <div class="capture">
+        <p class="guide" aria-live="assertive">
+          {action ?? (busy ? "Mengirim…" : "Lihat ke kamera, wajah terang dan jelas.")}
+        </p>
+        <CameraView facing="user" onVideo={onVideo} />
+        <FixLine fix={fix} problem={problem} now={now} onRetry={retry} />
+        <ErrorLine message={errorShown(error, fix)} />
+        <button type="button" disabled={busy || !video || !usable} onClick={() => void capture()}>
+          Ambil Foto dan Kirim
+        </button>
+      </div>
     </Page>
   );
 }
