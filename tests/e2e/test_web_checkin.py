@@ -207,6 +207,8 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     assert refusal["error"]["code"] == "OUTSIDE_ZONE", refusal
     expect(page.get_by_role("alert")).to_contain_text("Absen ditolak")
     expect(page.get_by_role("alert")).to_contain_text(refusal["error"]["message"])
+    # ... and the focus is on the answer (the tapped button is gone): a screen reader reads it, Tab goes on from it
+    expect(page.locator(":focus")).to_have_text("Absen ditolak")
     # ... and how far the edge of the school's zone was (a kilometre and more: in km, the Indonesian way)
     told = refusal["error"]["details"]
     assert told["zones"] == 1 and told["distance_m"] > 1_000, told
@@ -221,6 +223,8 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     # WHEN they walk into the zone and try again
     page.context.set_geolocation({"latitude": CENTRE[0], "longitude": CENTRE[1], "accuracy": 12})
     page.get_by_role("button", name="Coba Lagi").click()
+    # (the focus goes back to the top of the check-in screen, as on a new screen: "Coba Lagi" is gone)
+    expect(page.get_by_role("heading", name="Absen Masuk")).to_be_focused()
     answer = take(phone)
     # THEN the screen says what SMART recorded (accepted, or review when liveness could not be judged)
     assert answer.get("status") in ("accepted", "review"), answer
@@ -228,6 +232,7 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     assert [(e["event_id"], e["type"], e["status"]) for e in recorded] == [(answer["event_id"], "in", answer["status"])]
     said = "Absen diterima" if recorded[0]["status"] == "accepted" else "Menunggu verifikasi admin"
     expect(page.get_by_text(said)).to_be_visible()
+    expect(page.locator(":focus")).to_have_text(said)
     phone.check_screen("absen-diterima")
 
     # AND Home now offers "Absen Pulang" (the one that applies), not "Absen Masuk"
