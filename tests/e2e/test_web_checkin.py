@@ -34,6 +34,7 @@ from tools import devstack_phone
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
 from tools.devstack_phone import (
+    CAMERA_DIR,
     CAMERA_PHOTOS,
     CENTRE,
     NEWCOMER_PHOTOS,
@@ -44,6 +45,7 @@ from tools.devstack_phone import (
     jpeg_b64,
     new_employee,
     phone_context,
+    write_y4m,
     zoned_unit,
 )
 
@@ -205,6 +207,8 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     assert refusal["error"]["code"] == "OUTSIDE_ZONE", refusal
     expect(page.get_by_role("alert")).to_contain_text("Absen ditolak")
     expect(page.get_by_role("alert")).to_contain_text(refusal["error"]["message"])
+    # ... and the focus is on the answer (the tapped button is gone): a screen reader reads it, Tab goes on from it
+    expect(page.locator(":focus")).to_have_text("Absen ditolak")
     # ... and how far the edge of the school's zone was (a kilometre and more: in km, the Indonesian way)
     told = refusal["error"]["details"]
     assert told["zones"] == 1 and told["distance_m"] > 1_000, told
@@ -219,6 +223,8 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     # WHEN they walk into the zone and try again
     page.context.set_geolocation({"latitude": CENTRE[0], "longitude": CENTRE[1], "accuracy": 12})
     page.get_by_role("button", name="Coba Lagi").click()
+    # (the focus goes back to the top of the check-in screen, as on a new screen: "Coba Lagi" is gone)
+    expect(page.get_by_role("heading", name="Absen Masuk")).to_be_focused()
     answer = take(phone)
     # THEN the screen says what SMART recorded (accepted, or review when liveness could not be judged)
     assert answer.get("status") in ("accepted", "review"), answer
@@ -226,6 +232,7 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     assert [(e["event_id"], e["type"], e["status"]) for e in recorded] == [(answer["event_id"], "in", answer["status"])]
     said = "Absen diterima" if recorded[0]["status"] == "accepted" else "Menunggu verifikasi admin"
     expect(page.get_by_text(said)).to_be_visible()
+    expect(page.locator(":focus")).to_have_text(said)
     phone.check_screen("absen-diterima")
 
     # AND Home now offers "Absen Pulang" (the one that applies), not "Absen Masuk"
@@ -749,6 +756,89 @@ def test_denied_camera_and_location_show_how_to_allow_them(browser: Any, stack: 
     expect(page.get_by_text("Lokasi ditemukan, akurasi ±12 m")).to_be_visible()
     expect(page.get_by_role("button", name="Ambil Foto dan Kirim")).to_be_enabled()
     phone.assert_clean()
+
+
+# Page script: the camera stops under the app, as Chrome stops it when another app takes the camera or its
+# permission is withdrawn from the site settings: the preview's track ends (a track stopped by script fires no
+# `ended`, so the test fires it as Chrome would).
+CAMERA_TAKEN_JS = """() => {
+    const track = document.querySelector("video").srcObject.getVideoTracks()[0];
+    track.stop();
+    track.dispatchEvent(new Event("ended"));
+}"""
+
+
+def test_a_camera_stopped_under_the_app_is_said_and_opened_again(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN the check-in screen with the preview playing and the button ready
+    _, phone = activated_phone(browser, stack, admin)
+    page = phone.page
+    page.get_by_role("button", name="Absen Masuk").click()
+    button = page.get_by_role("button", name="Ambil Foto dan Kirim")
+    expect(button).to_be_enabled()
+    sent = _sent_checkins(page)
+    # WHEN the camera stops under it (the teacher opened another app's camera meanwhile)
+    page.evaluate(CAMERA_TAKEN_JS)
+    # THEN the frozen (or black) preview is not sent as a selfie, which SMART would refuse as not live, too dark or
+    # replayed, and keep as fraud evidence, try after try: the button waits and the screen says what to do
+    stopped = page.locator(".help", has_text="Kamera berhenti")
+    expect(stopped).to_be_visible()
+    expect(stopped).to_have_attribute("role", "alert")
+    expect(button).to_be_disabled()
+    phone.check_screen("absen-kamera-berhenti")
+    # WHEN the employee taps "Coba Lagi", THEN the camera is opened again and the button is back
+    stopped.get_by_role("button", name="Coba Lagi").click()
+    expect(page.get_by_label("Pratinjau kamera")).to_be_visible()
+    expect(button).to_be_enabled()
+    assert page.evaluate("document.querySelector('video').srcObject.getVideoTracks()[0].readyState") == "live"
+    assert sent == []
+    phone.assert_clean()
+
+
+# Page script: the front camera's picture upright, as Chrome on Android gives it on a phone held upright (480x640
+# for the 640x480 the app asks); Chromium's fake camera crops the file to the shape asked, so the page asks it so.
+UPRIGHT_JS = """(() => {
+  const media = navigator.mediaDevices;
+  const open = media.getUserMedia.bind(media);
+  const upright = { width: { ideal: 480 }, height: { ideal: 640 } };
+  media.getUserMedia = (asked) => open({ ...asked, video: { ...asked.video, ...upright } });
+})()"""
+
+
+def test_on_a_phone_held_upright_the_preview_and_the_button_fit_one_screen(
+    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a 360x640 phone held upright, its front camera giving an upright picture
+    camera = write_y4m(CAMERA_PHOTOS, CAMERA_DIR / "upright.y4m", width=480, height=640)
+    upright = launch(["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={camera}"])
+    try:
+        employee = new_employee(admin)
+        phone = open_phone(upright, stack)
+        page = phone.page
+        page.add_init_script(UPRIGHT_JS)
+        activate(phone, employee)
+        page.set_viewport_size({"width": 360, "height": 640})
+        # WHEN the employee opens the check-in screen
+        page.get_by_role("button", name="Absen Masuk").click()
+        button = page.get_by_role("button", name="Ambil Foto dan Kirim")
+        expect(button).to_be_enabled()
+        assert page.evaluate(
+            "[document.querySelector('video').videoWidth, document.querySelector('video').videoHeight]"
+        ) == [480, 640]
+        # THEN without scrolling, the guide (where the liveness action is shown), the preview and the whole button
+        # are on the 640 px screen: the teacher needs not look for the button, nor scroll the action out of view
+        guide, video, box = (
+            page.locator(".guide").bounding_box(),
+            page.locator("video").bounding_box(),
+            button.bounding_box(),
+        )
+        assert guide["y"] >= 0 and video["y"] > guide["y"] and box["y"] + box["height"] <= 640, (guide, video, box)
+        assert page.evaluate("window.scrollY") == 0
+        phone.check_screen("absen-360x640-tegak")
+        phone.assert_clean()
+    finally:
+        upright.close()
 
 
 def _route_missing(stack: StackUrls, method: str, path: str) -> bool:

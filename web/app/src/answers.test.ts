@@ -4,6 +4,7 @@ import { ApiError, errorFrom, NETWORK_ERROR } from "../../shared/api";
 import {
   ARRIVED_EARLIER,
   CORRECT_IT,
+  gpsMayBeOff,
   keptTooLong,
   OFFLINE_KEEP_H,
   OUTSIDE_HOURS,
@@ -55,6 +56,16 @@ describe("a live check-in", () => {
     });
     const far = refused(answered(400, "OUTSIDE_ZONE", OUTSIDE, { zones: 2, nearest_zone: "Puskesmas", distance_m: 1530 }));
     expect(far.kind === "refused" && far.next).toBe("Posisi Anda sekitar 1,5 km dari batas zona Puskesmas.");
+  });
+
+  it("refused outside the zone says the GPS may be off only when the fix's accuracy reaches the zone", () => {
+    const out = (metres: number) => answered(422, "OUTSIDE_ZONE", OUTSIDE, { zones: 1, nearest_zone: "SDN 1", distance_m: metres });
+    // a fix of ±60 m, 100 m from the edge: within twice its accuracy, where a phone's fix still strays
+    expect(refused(out(100), 60)).toMatchObject({ next: "Posisi Anda sekitar 100 m dari batas zona SDN 1. " + gpsMayBeOff(60) });
+    // a fix of ±10 m, 1.5 km away, or one whose accuracy the screen did not say: the distance alone
+    expect(refused(out(1530), 10)).toMatchObject({ next: "Posisi Anda sekitar 1,5 km dari batas zona SDN 1." });
+    expect(refused(out(30))).toMatchObject({ next: "Posisi Anda sekitar 30 m dari batas zona SDN 1." });
+    expect(gpsMayBeOff(60)).toMatch(/±60 m/);
   });
 
   it("refused outside the zone of a unit without zones sends the employee to the admin", () => {

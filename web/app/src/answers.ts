@@ -32,25 +32,38 @@ function distance(metres: number): string {
   return metres < 1000 ? `${String(Math.round(metres))} m` : `${(metres / 1000).toLocaleString("id-ID", { maximumFractionDigits: 1 })} km`;
 }
 
+/** What an OUTSIDE_ZONE refusal adds when the fix's accuracy (`accuracyM`) reaches the zone: a teacher in the
+ * classroom whose fix still strays is at work, and is told what makes the fix better, not only "outside". */
+export function gpsMayBeOff(accuracyM: number): string {
+  return `Lokasi GPS ponsel belum tepat (akurasi ±${String(Math.round(accuracyM))} m). Bila Anda sudah di lokasi kerja, pindah ke tempat terbuka, tunggu sampai angka akurasi lebih kecil, lalu ketuk Coba Lagi.`;
+}
+
+/** How far beyond its accuracy a phone's fix still strays: the accuracy is a 68 % radius, and indoors it is often
+ * optimistic. */
+const STRAY_FACTOR = 2;
+
 /** OUTSIDE_ZONE: how far the edge of the nearest zone was (GPS drift is tens of metres; the wrong place is
- * more), or that there is no zone at all, which only an admin can fix. */
-function outsideZone(details: Record<string, unknown>): string | null {
+ * more), and when the fix sent (`accuracyM`) may stray that far, that the GPS may be off; or that there is no zone
+ * at all, which only an admin can fix. */
+function outsideZone(details: Record<string, unknown>, accuracyM?: number): string | null {
   if (details["zones"] === 0) return "Belum ada zona kerja untuk Anda, jadi absen belum dapat diterima. Hubungi admin unit.";
   const metres = details["distance_m"];
   const zone = details["nearest_zone"];
-  return typeof metres === "number" && typeof zone === "string" ? `Posisi Anda sekitar ${distance(metres)} dari batas zona ${zone}.` : null;
+  if (typeof metres !== "number" || typeof zone !== "string") return null;
+  const where = `Posisi Anda sekitar ${distance(metres)} dari batas zona ${zone}.`;
+  return accuracyM !== undefined && metres <= STRAY_FACTOR * accuracyM ? `${where} ${gpsMayBeOff(accuracyM)}` : where;
 }
 
-/** A refusal as the screen shows it: the API's code and words, and the next step; anything but an API answer is
- * a fault of the app and thrown on. */
-export function refused(exc: unknown): Outcome {
+/** A refusal as the screen shows it: the API's code and words, and the next step (`accuracyM`: the accuracy of
+ * the fix sent, when the screen sent one); anything but an API answer is a fault of the app and thrown on. */
+export function refused(exc: unknown, accuracyM?: number): Outcome {
   if (!(exc instanceof ApiError)) throw exc;
-  return { kind: "refused", code: exc.code, message: exc.message, next: nextStep(exc) };
+  return { kind: "refused", code: exc.code, message: exc.message, next: nextStep(exc, accuracyM) };
 }
 
 /** What to do next after this refusal, where the API's own message does not already say it. */
-function nextStep(exc: ApiError): string | null {
-  return exc.code === "OUTSIDE_ZONE" ? outsideZone(exc.details) : (NEXT_STEP[exc.code] ?? null);
+function nextStep(exc: ApiError, accuracyM?: number): string | null {
+  return exc.code === "OUTSIDE_ZONE" ? outsideZone(exc.details, accuracyM) : (NEXT_STEP[exc.code] ?? null);
 }
 
 /** How many hours SMART takes an offline capture (SMART_OFFLINE_MAX_AGE_H's default): an older one is refused. The

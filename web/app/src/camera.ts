@@ -4,7 +4,7 @@
 
 export type Facing = "user" | "environment";
 
-export type CameraProblem = "denied" | "missing" | "insecure" | "other";
+export type CameraProblem = "denied" | "missing" | "insecure" | "stopped" | "other";
 
 export class CameraError extends Error {
   readonly problem: CameraProblem;
@@ -45,6 +45,19 @@ export async function openCamera(facing: Facing): Promise<MediaStream> {
     }
     throw new CameraError("other", "Kamera tidak dapat dibuka. Tutup aplikasi lain yang memakai kamera, lalu coba lagi.");
   }
+}
+
+/** What the screen says when the camera stops under the page. */
+export const CAMERA_STOPPED =
+  "Kamera berhenti, mungkin karena dipakai aplikasi lain atau izinnya dicabut. Tutup aplikasi lain yang memakai kamera, lalu ketuk Coba Lagi.";
+
+/** Calls `onStop` when the stream's picture stops under the page: Chrome ends the track when another app takes the
+ * camera, the camera fails, or the site's permission is withdrawn, and the <video> then keeps showing its last
+ * (or a black) frame, which a capture would send as the selfie. Returns the function that stops listening. */
+export function whenStopped(stream: MediaStream, onStop: () => void): () => void {
+  const tracks = stream.getVideoTracks();
+  tracks.forEach((track) => track.addEventListener("ended", onStop));
+  return () => tracks.forEach((track) => track.removeEventListener("ended", onStop));
 }
 
 export function closeCamera(stream: MediaStream | null): void {

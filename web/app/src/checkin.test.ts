@@ -21,6 +21,7 @@ vi.mock("idb-keyval", () => ({
 vi.mock("./camera", async (actual: () => Promise<object>) => ({ ...(await actual()), grab: () => "foto", sleep: async () => undefined }));
 
 const { AgedFix, CHALLENGE_TIMEOUT_MS, checkIn, errorShown } = await import("./checkin");
+const { gpsMayBeOff } = await import("./answers");
 const { flush, sentBody } = await import("./outbox");
 const { remember } = await import("./servertime");
 import { UserMessage } from "../../shared/api";
@@ -132,6 +133,19 @@ describe("a live check-in", () => {
     live(async () => json(400, refusal));
     expect((await checkIn(capture())).kind).toBe("refused");
     expect(waitingNow()).toEqual([]);
+  });
+
+  it("refused outside the zone by a fix whose accuracy reaches the zone says the GPS may be off, and what to do", async () => {
+    // GIVEN a teacher in a classroom whose fix is ±80 m (indoors, the GPS still settling) and drifted 40 m out
+    const details = { zones: 1, nearest_zone: "SDN 1 Lembang", distance_m: 40 };
+    live(async () => json(422, { error: { code: "OUTSIDE_ZONE", message: "Anda berada di luar area kerja.", details } }));
+    // WHEN SMART refuses the check-in as outside the zone
+    const outcome = await checkIn({ ...capture(), fix: { ...FIX, accuracy_m: 80, at: Date.now() } });
+    // THEN the next step does not leave her to think she must be elsewhere (or ask for field duty): the GPS may
+    // be off by that much, so she waits for a better fix in the open and tries again
+    expect(outcome.kind === "refused" && outcome.next).toBe(
+      "Posisi Anda sekitar 40 m dari batas zona SDN 1 Lembang. " + gpsMayBeOff(80),
+    );
   });
 
   it("goes the offline way when the challenge does not come within seconds (a link that carries nothing)", async () => {

@@ -93,7 +93,7 @@ async function sendLive(body: CheckinBody, correction: number | null): Promise<O
     } catch (exc) {
       if (unanswered(exc)) return kept ? { kind: "saved" } : saveForLater(body, correction);
       if (kept) await forget(body.client_request_id);
-      return refused(exc);
+      return refused(exc, body.accuracy_m);
     }
     keepDay((profile) => withCheckin(profile, answer));
     const accepted = answer.status === "accepted";

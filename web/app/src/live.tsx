@@ -1,7 +1,7 @@
 // The live camera preview and the phone's GPS fix as screen parts, with the help a refused permission needs
 // (how to allow it on Android Chrome): a denied camera or location never leaves a blank screen.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { CameraError, closeCamera, type Facing, openCamera, videoReady } from "./camera";
+import { CAMERA_STOPPED, CameraError, closeCamera, type Facing, openCamera, videoReady, whenStopped } from "./camera";
 import { FIX_CHECK_MS, type Fix, followFix, type GeoProblem, isFresh, staleText } from "./geo";
 import { maxAccuracyM } from "./session";
 
@@ -46,12 +46,20 @@ export function CameraView({ facing, onVideo }: { facing: Facing; onVideo: (vide
   useEffect(() => {
     let stream: MediaStream | null = null;
     let live = true;
+    let unwatch = (): void => undefined;
     setProblem(null);
     openCamera(facing)
       .then(async (s) => {
         stream = s;
         const video = ref.current;
         if (!live || !video) return closeCamera(s);
+        // A camera stopped under the page leaves a frozen picture: no capture from it, and "Coba Lagi" opens it anew
+        unwatch = whenStopped(s, () => {
+          if (!live) return;
+          live = false;
+          onVideo(null);
+          setProblem(new CameraError("stopped", CAMERA_STOPPED));
+        });
         video.srcObject = s;
         await video.play().catch(() => undefined);
         await videoReady(video);
@@ -62,6 +70,7 @@ export function CameraView({ facing, onVideo }: { facing: Facing; onVideo: (vide
       });
     return () => {
       live = false;
+      unwatch();
       onVideo(null);
       closeCamera(stream);
     };

@@ -1,4 +1,4 @@
-import { useCallback, useState } from "preact/hooks";
+import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { timing, type Outcome } from "../answers";
 import { askAhead, checkIn, type Early, errorShown } from "../checkin";
 import { CameraView, FixLine, useFix, usableFix } from "../live";
@@ -21,7 +21,9 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
   if (outcome.kind === "saved") {
     return (
       <div class="answer saved" role="status">
-        <p class="answer-title">{SAVED_TITLE}</p>
+        <p class="answer-title" tabIndex={-1}>
+          {SAVED_TITLE}
+        </p>
         <p>
           Setelah ada sinyal, buka SMART lagi agar absen ini terkirim. Biarkan SMART tetap terpasang. Absen ini akan
           diverifikasi admin setelah terkirim.
@@ -33,7 +35,9 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
   if (outcome.kind === "refused") {
     return (
       <div class="answer refused" role="alert">
-        <p class="answer-title">Absen ditolak</p>
+        <p class="answer-title" tabIndex={-1}>
+          Absen ditolak
+        </p>
         <p>{outcome.message}</p>
         {outcome.next ? <p>{outcome.next}</p> : null}
         <button type="button" onClick={onAgain}>
@@ -48,7 +52,9 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
   const { answer } = outcome;
   return (
     <div class={`answer ${outcome.kind}`} role="status">
-      <p class="answer-title">{outcome.kind === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin"}</p>
+      <p class="answer-title" tabIndex={-1}>
+        {outcome.kind === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin"}
+      </p>
       <p>
         {KIND_ACTION[answer.type]} pukul {clockOf(answer.attendance_time)}. {timing(answer) ?? ""}
       </p>
@@ -56,6 +62,18 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
       {home}
     </div>
   );
+}
+
+/** The focus when the answer replaces the capture, or "Coba Lagi" brings the capture back: the control tapped is
+ * gone (the focus would fall to the page, Tab start again at the top, a screen reader say nothing of the answer),
+ * so it goes to the answer's title, or back to the screen's heading (router.useFocusOnNewScreen's way). */
+function useFocusOnAnswer(outcome: Outcome | null): void {
+  const answered = useRef(false);
+  useLayoutEffect(() => {
+    if (outcome) document.querySelector<HTMLElement>("main .answer-title")?.focus();
+    else if (answered.current) document.querySelector<HTMLElement>("main h1")?.focus();
+    answered.current = outcome !== null;
+  }, [outcome]);
 }
 
 function ahead(): Promise<Early> | null {
@@ -73,6 +91,7 @@ export function Checkin({ kind }: { kind: Kind }) {
   const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
   // Asked while the camera and the GPS get ready, so the tap does not wait for it (used only while fresh).
   const [early, setEarly] = useState<Promise<Early> | null>(() => ahead());
+  useFocusOnAnswer(outcome);
 
   async function capture(): Promise<void> {
     if (!video || !fix) return;
@@ -99,15 +118,19 @@ export function Checkin({ kind }: { kind: Kind }) {
   const usable = usableFix(fix, now);
   return (
     <Page title={KIND_ACTION[kind]} back>
-      <p class="guide" aria-live="assertive">
-        {action ?? (busy ? "Mengirim…" : "Lihat ke kamera, wajah terang dan jelas.")}
-      </p>
-      <CameraView facing="user" onVideo={onVideo} />
-      <FixLine fix={fix} problem={problem} now={now} onRetry={retry} />
-      <ErrorLine message={errorShown(error, fix)} />
-      <button type="button" disabled={busy || !video || !usable} onClick={() => void capture()}>
-        Ambil Foto dan Kirim
-      </button>
+      {/* The guide (where the liveness action shows), the preview and the button on one 360×640 screen, the
+          phone held upright (an upright picture is taller than wide): nothing to scroll for at the gate. */}
+      <div class="capture">
+        <p class="guide" aria-live="assertive">
+          {action ?? (busy ? "Mengirim…" : "Lihat ke kamera, wajah terang dan jelas.")}
+        </p>
+        <CameraView facing="user" onVideo={onVideo} />
+        <FixLine fix={fix} problem={problem} now={now} onRetry={retry} />
+        <ErrorLine message={errorShown(error, fix)} />
+        <button type="button" disabled={busy || !video || !usable} onClick={() => void capture()}>
+          Ambil Foto dan Kirim
+        </button>
+      </div>
     </Page>
   );
 }
