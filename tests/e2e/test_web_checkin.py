@@ -744,6 +744,9 @@ def test_denied_camera_and_location_show_how_to_allow_them(browser: Any, stack: 
     expect(page.get_by_text("Izin kamera ditolak.")).to_be_visible()
     expect(page.get_by_text("Izin lokasi ditolak.")).to_be_visible()
     expect(page.get_by_text("Cara mengizinkan di Chrome Android:")).to_have_count(2)
+    # AND, for the app opened from the home screen (no address bar there), the way through Chrome's site settings
+    for refused, name in (("Izin kamera ditolak.", "Kamera"), ("Izin lokasi ditolak.", "Lokasi")):
+        expect(page.locator(".help", has_text=refused)).to_contain_text(f"Setelan situs → {name} → pilih situs SMART")
     expect(page.get_by_role("button", name="Ambil Foto dan Kirim")).to_be_disabled()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     phone.check_screen("izin-ditolak")

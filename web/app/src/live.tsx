@@ -5,19 +5,21 @@ import { CAMERA_STOPPED, CameraError, closeCamera, type Facing, openCamera, vide
 import { FIX_CHECK_MS, type Fix, followFix, type GeoProblem, isFresh, staleText } from "./geo";
 import { maxAccuracyM } from "./session";
 
+/** How to allow `name` (Kamera, Lokasi) for SMART: in Chrome's address bar; opened from the home screen (no address
+ * bar), in Chrome's site settings; and, when Android itself refuses Chrome, in the phone's settings. */
+function allowSteps(name: string): string[] {
+  return [
+    "Ketuk ikon di kiri alamat situs (ikon gembok atau pengaturan) di bagian atas Chrome.",
+    `Pilih Izin, lalu ${name}, lalu Izinkan.`,
+    `Jika SMART dibuka dari layar utama: buka Chrome → ⋮ → Setelan → Setelan situs → ${name} → pilih situs SMART → Izinkan.`,
+    `Jika masih ditolak: Setelan ponsel → Aplikasi → Chrome → Izin → ${name} → Izinkan.`,
+    "Kembali ke sini dan ketuk Coba Lagi.",
+  ];
+}
+
 const ALLOW_STEPS: Record<"camera" | "location", string[]> = {
-  camera: [
-    "Ketuk ikon di kiri alamat situs (ikon gembok atau pengaturan) di bagian atas Chrome.",
-    "Pilih Izin, lalu Kamera, lalu Izinkan.",
-    "Jika SMART dibuka dari layar utama: Setelan ponsel → Aplikasi → Chrome → Izin → Kamera → Izinkan.",
-    "Kembali ke sini dan ketuk Coba Lagi.",
-  ],
-  location: [
-    "Nyalakan Lokasi (GPS) ponsel dari panel pengaturan cepat (geser layar dari atas).",
-    "Ketuk ikon di kiri alamat situs (ikon gembok atau pengaturan) di bagian atas Chrome.",
-    "Pilih Izin, lalu Lokasi, lalu Izinkan.",
-    "Kembali ke sini dan ketuk Coba Lagi.",
-  ],
+  camera: allowSteps("Kamera"),
+  location: ["Nyalakan Lokasi (GPS) ponsel dari panel pengaturan cepat (geser layar dari atas).", ...allowSteps("Lokasi")],
 };
 
 export function PermissionHelp({ what, title, onRetry }: { what: "camera" | "location"; title: string; onRetry: () => void }) {
