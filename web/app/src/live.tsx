@@ -1,5 +1,6 @@
 // The live camera preview and the phone's GPS fix as screen parts, with the help a refused permission needs
 // (how to allow it on Android Chrome): a denied camera or location never leaves a blank screen.
+import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CAMERA_STOPPED, CameraError, closeCamera, type Facing, openCamera, videoReady, whenStopped } from "./camera";
 import { FIX_CHECK_MS, type Fix, followFix, type GeoProblem, isFresh, staleText } from "./geo";
@@ -146,12 +147,36 @@ export function usableFix(fix: Fix | null, now: number): fix is Fix {
   return fix !== null && isFresh(fix, now) && fix.accuracy_m <= maxAccuracyM();
 }
 
-export function FixLine(p: { fix: Fix | null; problem: GeoProblem | null; now: number; onRetry: () => void }) {
-  const { fix, problem, now, onRetry } = p;
-  if (problem === "denied") return <PermissionHelp what="location" title={GEO_TEXT.denied} onRetry={onRetry} />;
+/** What a screen reader is told of the fix: its state only, in one live region that stays on the screen. The
+ * accuracy number changes with every fix (each second or so): spoken each time, it drowned everything else, and
+ * a poor fix as an alert interrupted the reader at each change. */
+const FIX_SAID = {
+  searching: "Mencari lokasi GPS…",
+  aged: "Lokasi GPS sudah lama. Menunggu lokasi baru…",
+  poor: "Akurasi GPS kurang baik. Pindah ke tempat terbuka, lalu tunggu sebentar.",
+  found: "Lokasi ditemukan.",
+} as const;
+
+type FixLineProps = { fix: Fix | null; problem: GeoProblem | null; now: number; onRetry: () => void };
+
+export function FixLine(p: FixLineProps) {
+  const [shown, said] = fixView(p);
+  return (
+    <>
+      <p key="said" class="sr-only" aria-live="polite">
+        {said}
+      </p>
+      {shown}
+    </>
+  );
+}
+
+/** The fix as shown, and what is said of it ("" where the shown part, an alert, speaks for itself). */
+function fixView({ fix, problem, now, onRetry }: FixLineProps): [JSX.Element, string] {
+  if (problem === "denied") return [<PermissionHelp what="location" title={GEO_TEXT.denied} onRetry={onRetry} />, ""];
   const aged = fix !== null && !isFresh(fix, now);
   if (problem && (!fix || aged)) {
-    return (
+    const help = (
       <div class="help" role="alert">
         {aged ? <p>{staleText(fix, now)}</p> : null}
         <p class="help-title">{GEO_TEXT[problem]}</p>
@@ -160,28 +185,20 @@ export function FixLine(p: { fix: Fix | null; problem: GeoProblem | null; now: n
         </button>
       </div>
     );
+    return [help, ""];
   }
-  if (!fix) return <p class="gps" aria-live="polite">Mencari lokasi GPS…</p>;
-  if (aged) {
-    return (
-      <p class="gps poor" aria-live="polite">
-        {staleText(fix, now)}
-      </p>
-    );
-  }
+  if (!fix) return [<p class="gps">Mencari lokasi GPS…</p>, FIX_SAID.searching];
+  if (aged) return [<p class="gps poor">{staleText(fix, now)}</p>, FIX_SAID.aged];
   const accuracy = Math.round(fix.accuracy_m);
   const limit = maxAccuracyM();
   if (fix.accuracy_m > limit) {
-    return (
-      <p class="gps poor" role="alert">
+    const poor = (
+      <p class="gps poor">
         Akurasi GPS ±{accuracy} m: kurang baik (harus ±{limit} m atau lebih baik). Pindah ke tempat terbuka,
         jauh dari atap dan gedung tinggi, lalu tunggu sebentar.
       </p>
     );
+    return [poor, FIX_SAID.poor];
   }
-  return (
-    <p class="gps" aria-live="polite">
-      Lokasi ditemukan, akurasi ±{accuracy} m
-    </p>
-  );
+  return [<p class="gps">Lokasi ditemukan, akurasi ±{accuracy} m</p>, FIX_SAID.found];
 }
