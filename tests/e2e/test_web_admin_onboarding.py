@@ -12,29 +12,8 @@ import re
 import secrets
 from collections.abc import Callable
 
-import pytest
-
-from tests.e2e.web_console import PASSWORD, Desk, World, _admin_user, _expect, _identities, _import_unit, expect
-from tools.devstack_http import ApiClient
+from tests.e2e.web_console import Desk, World, _admin_user, _expect, _import_unit, _self_enrol, expect
 from tools.nips import fresh_nip
-
-
-def _self_enrol(world: World, nip: str) -> str:
-    """`nip` activates the app and enrols their own face (a photo of an identity no one else has): the template
-    id, which waits for an admin."""
-    from bench.load_checkin import DEFAULT_FACES, PhotoCache
-
-    code = _expect(world.admin.post(f"/v1/admin/employees/{nip}/activation"), 201, "code")["activation_code"]
-    phone = ApiClient(world.stack.api)
-    body = {"nip": nip, "activation_code": code, "password": PASSWORD, "device_id": secrets.token_hex(16)}
-    phone.token = _expect(phone.post("/v1/auth/activate", body), 200, "activation")["token"]
-    cache = PhotoCache(DEFAULT_FACES)
-    for photos in _identities():
-        sent = phone.post("/v1/me/faces", {"photo": cache.get(photos[0])})
-        if sent.status == 201:
-            return str(sent.body["template_id"])
-        assert sent.status in (409, 422), sent.raw[:300]  # a refused photo or a face enrolled for someone else
-    pytest.fail("no identity of the shared photos could be enrolled")
 
 
 def test_a_units_faces_awaiting_approval_are_listed_on_pegawai_and_approved_there(

@@ -325,6 +325,24 @@ def _admin_user(world: World, role: str, unit_ids: list[str]) -> tuple[str, str]
     return username, PASSWORD
 
 
+def _self_enrol(world: World, nip: str) -> str:
+    """`nip` activates the app and enrols their own face (a photo of an identity no one else has): the template
+    id, which waits for an admin."""
+    from bench.load_checkin import DEFAULT_FACES, PhotoCache
+
+    code = _expect(world.admin.post(f"/v1/admin/employees/{nip}/activation"), 201, "code")["activation_code"]
+    phone = ApiClient(world.stack.api)
+    body = {"nip": nip, "activation_code": code, "password": PASSWORD, "device_id": secrets.token_hex(16)}
+    phone.token = _expect(phone.post("/v1/auth/activate", body), 200, "activation")["token"]
+    cache = PhotoCache(DEFAULT_FACES)
+    for photos in _identities():
+        sent = phone.post("/v1/me/faces", {"photo": cache.get(photos[0])})
+        if sent.status == 201:
+            return str(sent.body["template_id"])
+        assert sent.status in (409, 422), sent.raw[:300]  # a refused photo or a face enrolled for someone else
+    pytest.fail("no identity of the shared photos could be enrolled")
+
+
 def _unanswered(admin: ApiClient, path: str) -> bool:
     """Whether the stack has no route for `path` yet (an endpoint another helper is building)."""
     resp = admin.get(path)
