@@ -4,6 +4,8 @@
 // "Request has expired" page. Before such a link is used, a list read longer ago than its links live is read again.
 // Each link says how long it lives (`X-Amz-Expires`, seconds, in an S3 presigned URL's query); the age of the read
 // is measured on this computer's clock alone, so a clock set wrong does not matter.
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import type { Loaded } from "../../shared/ui";
 
 /** A link must still have this long to live when it is used: a photo on a slow link takes a while to load. */
 export const LINK_MARGIN_MS = 20_000;
@@ -26,4 +28,44 @@ export function expired(urls: readonly (string | null | undefined)[], readAt: nu
     const lifetime = url ? linkLifetime(url) : null;
     return lifetime !== null && now - readAt >= lifetime - LINK_MARGIN_MS;
   });
+}
+
+/** A read that handed out signed links, stamped with when it was sent (this computer's clock). */
+export interface LinksRead {
+  readAt: number;
+}
+
+/** `read`'s items, stamped with when the read was sent (before it: its links were signed after). */
+export function stamped<T>(read: Promise<T[]>): Promise<{ items: T[] } & LinksRead> {
+  const readAt = Date.now();
+  return read.then((items) => ({ items, readAt }));
+}
+
+/** The read's links kept good to use. `fresh(urls)`: whether links of the current read may still be used; when they
+ * have expired (the admin was away), the list is read again (once while that read is on its way) and false comes
+ * back, the caller waiting for the new read instead of using a dead link. `renewing`: the read whose links were
+ * found dead is still the one shown (the new read has not come, or failed). Used before an item opens, a letter
+ * opens, and when a photo further down (loaded only when scrolled to) is refused. */
+export function useFreshLinks(loaded: Loaded<LinksRead>): { fresh: (urls: readonly (string | null | undefined)[]) => boolean; renewing: boolean } {
+  const readAt = loaded.data?.readAt ?? null;
+  const [staleRead, setStaleRead] = useState<number | null>(null);
+  // The read already asked for: twenty broken photos of one page ask once. Asked again once it came (or failed).
+  const asked = useRef<number | null>(null);
+  useEffect(() => {
+    if (!loaded.loading) asked.current = null;
+  }, [loaded.loading]);
+  // The current read, for `fresh`, which stays the same function across renders (a table's memoised columns).
+  const current = useRef({ readAt, reload: loaded.reload });
+  current.current = { readAt, reload: loaded.reload };
+  const fresh = useCallback((urls: readonly (string | null | undefined)[]): boolean => {
+    const { readAt: at, reload } = current.current;
+    const stale = at !== null && expired(urls, at, Date.now());
+    setStaleRead(stale ? at : null);
+    if (stale && asked.current !== at) {
+      asked.current = at;
+      reload();
+    }
+    return !stale;
+  }, []);
+  return { fresh, renewing: staleRead !== null && staleRead === readAt };
 }

@@ -9,7 +9,7 @@ import type { Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
 import { circleOf, type Circle } from "../area";
-import { expired } from "../links";
+import { stamped, useFreshLinks } from "../links";
 import { count, dateTime, decimal, localDate, time, today } from "../format";
 import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, DeleteButton, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision, type Loaded } from "../ui";
 
@@ -738,6 +738,7 @@ interface RequestsRead {
  * and the tab, opened at the click (a pop-up blocker lets only that through), goes to the fresh link, instead of S3's
  * English "Request has expired" page. A link still good opens as it is. */
 function useFreshLetter(loaded: Loaded<RequestsRead>) {
+  const links = useFreshLinks(loaded);
   const waiting = useRef<{ requestId: string; tab: Window | null } | null>(null);
   useEffect(() => {
     const w = waiting.current;
@@ -745,16 +746,15 @@ function useFreshLetter(loaded: Loaded<RequestsRead>) {
     waiting.current = null;
     const url = loaded.data?.items.find((r) => r.request_id === w.requestId)?.attachment_url;
     // Gone (decided meanwhile) or not read again (the list's error says why): nothing to open.
-    if (url && loaded.data && !expired([url], loaded.data.readAt, Date.now()) && w.tab) w.tab.location.href = url;
+    if (url && !links.renewing && w.tab) w.tab.location.href = url;
     else w.tab?.close();
   }, [loaded.data, loaded.loading]);
   return (e: MouseEvent, r: EmployeeRequest): void => {
-    if (!loaded.data || !expired([r.attachment_url], loaded.data.readAt, Date.now())) return;
+    if (links.fresh([r.attachment_url])) return;
     e.preventDefault();
     const tab = window.open("", "_blank");
     if (tab) tab.opener = null;
     waiting.current = { requestId: r.request_id, tab };
-    loaded.reload();
   };
 }
 
@@ -762,10 +762,7 @@ export function Requests(_: { route: Route }) {
   const { units, session } = useConsole();
   const [unit, setUnit] = useState("");
   const [status, setStatus] = useState("pending");
-  const loaded = useLoad((signal) => {
-    const readAt = Date.now();
-    return allPages<EmployeeRequest>("/v1/admin/requests", { status, unor_id: unit }, signal).then((items) => ({ items, readAt }));
-  }, `${unit}|${status}`);
+  const loaded = useLoad((signal) => stamped(allPages<EmployeeRequest>("/v1/admin/requests", { status, unor_id: unit }, signal)), `${unit}|${status}`);
   const openLetter = useFreshLetter(loaded);
   const revoking = useAction();
   // A decided request leaves the list: its outcome shows above it and takes the focus (a new one each time).

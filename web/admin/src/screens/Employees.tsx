@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import { ALL_UNITS_MIN, employeeListing, enrolledBy, matches, normalised, queueRows, type QueuedFace } from "../employeeList";
+import { stamped, useFreshLinks } from "../links";
 import { href, type Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
@@ -220,10 +221,11 @@ const QUEUE_LIMIT = 1000;
  * asked for: the API records each photo link it hands out (the log of who saw whose photos). */
 function PendingQueue({ unit, needle }: { unit: string; needle: string }) {
   const { session, unitName } = useConsole();
-  const queue = useLoad(
-    (signal) => firstPages<PendingFace>("/v1/admin/faces/pending", unit ? { unor_id: unit } : {}, signal, QUEUE_LIMIT),
-    `queue:${unit}`,
-  );
+  const queue = useLoad((signal) => {
+    const readAt = Date.now();
+    return firstPages<PendingFace>("/v1/admin/faces/pending", unit ? { unor_id: unit } : {}, signal, QUEUE_LIMIT).then((listing) => ({ ...listing, readAt }));
+  }, `queue:${unit}`);
+  const { fresh } = useFreshLinks(queue);
   // What was decided here, by template: the row stays (with the outcome) until the queue is read again.
   const [decided, setDecided] = useState<Record<string, string>>({});
   const rows = useMemo(() => queueRows(queue.data?.items ?? [], needle), [queue.data, needle]);
@@ -238,7 +240,13 @@ function PendingQueue({ unit, needle }: { unit: string; needle: string }) {
         label: "Foto dan keputusan",
         cell: (f) => (
           <div class="pending-face">
-            <img src={f.photo_url} alt={`Wajah ${f.nama ?? f.nip} yang menunggu persetujuan`} loading="lazy" referrerpolicy="no-referrer" />
+            <img
+              src={f.photo_url}
+              alt={`Wajah ${f.nama ?? f.nip} yang menunggu persetujuan`}
+              loading="lazy"
+              referrerpolicy="no-referrer"
+              onError={() => fresh([f.photo_url])}
+            />
             {decided[f.template_id] ? (
               <Done message={decided[f.template_id] ?? null} />
             ) : (
@@ -249,7 +257,7 @@ function PendingQueue({ unit, needle }: { unit: string; needle: string }) {
       },
     ];
     return all.filter((c): c is Column<PendingFace> => c !== null);
-  }, [unit, unitName, session, decided]);
+  }, [unit, unitName, session, decided, fresh]);
   const open = rows.filter((f) => !decided[f.template_id]).length;
   return (
     <section class="panel" aria-label="Wajah menunggu persetujuan" aria-busy={queue.loading || undefined}>
@@ -371,12 +379,11 @@ function PendingDecision(p: { face: PendingFace; action: Action; editable: boole
 function Faces({ employee }: { employee: Employee }) {
   const { session } = useConsole();
   const path = `/v1/admin/employees/${employee.nip}/faces`;
-  const faces = useLoad((signal) => allPages<FaceTemplate>(path, {}, signal), employee.nip);
-  const pending = useLoad(
-    (signal) =>
-      allPages<PendingFace>("/v1/admin/faces/pending", { nip: employee.nip }, signal),
-    employee.nip,
-  );
+  const faces = useLoad((signal) => stamped(allPages<FaceTemplate>(path, {}, signal)), employee.nip);
+  const pending = useLoad((signal) => stamped(allPages<PendingFace>("/v1/admin/faces/pending", { nip: employee.nip }, signal)), employee.nip);
+  // A photo further down loads when scrolled to, maybe after its link expired: the list is read again then.
+  const facesLinks = useFreshLinks(faces);
+  const pendingLinks = useFreshLinks(pending);
   const action = useAction();
   const reloadAll = (): void => {
     faces.reload();
@@ -396,9 +403,15 @@ function Faces({ employee }: { employee: Employee }) {
       <ErrorLine message={faces.error ?? action.error} />
       <Done message={action.done} />
       <div class="faces">
-        {(faces.data ?? []).map((f) => (
+        {(faces.data?.items ?? []).map((f) => (
           <figure key={f.template_id} class="photo">
-            <img src={f.photo_url} alt={`Wajah terdaftar ${dateTime(f.created_at)}`} loading="lazy" referrerpolicy="no-referrer" />
+            <img
+              src={f.photo_url}
+              alt={`Wajah terdaftar ${dateTime(f.created_at)}`}
+              loading="lazy"
+              referrerpolicy="no-referrer"
+              onError={() => facesLinks.fresh([f.photo_url])}
+            />
             <figcaption>
               {FACE_STATUS[f.status ?? "approved"] ?? ""}
               {dateTime(f.created_at)}
@@ -413,12 +426,12 @@ function Faces({ employee }: { employee: Employee }) {
             ) : null}
           </figure>
         ))}
-        {faces.data?.length === 0 ? <p>Belum ada wajah terdaftar.</p> : null}
+        {faces.data?.items.length === 0 ? <p>Belum ada wajah terdaftar.</p> : null}
       </div>
-      {(pending.data ?? []).length > 0 ? <h3>Menunggu persetujuan</h3> : null}
-      {(pending.data ?? []).map((f) => (
+      {(pending.data?.items ?? []).length > 0 ? <h3>Menunggu persetujuan</h3> : null}
+      {(pending.data?.items ?? []).map((f) => (
         <div key={f.template_id} class="pending-face">
-          <img src={f.photo_url} alt="Swafoto pendaftaran dari aplikasi" referrerpolicy="no-referrer" />
+          <img src={f.photo_url} alt="Swafoto pendaftaran dari aplikasi" referrerpolicy="no-referrer" onError={() => pendingLinks.fresh([f.photo_url])} />
           <PendingDecision face={f} action={action} editable={mayChange(session, employee.nip)} after={reloadAll} />
         </div>
       ))}

@@ -7,7 +7,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
 import { L, MapView, shapeOf, ZONE_STYLE } from "../map";
-import { expired } from "../links";
+import { useFreshLinks } from "../links";
 import { zonesOf } from "../zones";
 import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reasons";
 import type { Route } from "../router";
@@ -212,20 +212,16 @@ function useEvidence(path: string, query: Query, key: string) {
     const readAt = Date.now();
     return firstPages<Evidence>(path, query, signal, 2000).then((listing) => ({ ...listing, readAt }));
   }, key);
+  const links = useFreshLinks(loaded);
   const [selected, setSelected] = useState<string | null>(null);
-  // The read whose links had expired when an item was opened: the item waits until another read comes.
-  const [staleRead, setStaleRead] = useState<number | null>(null);
   const items = loaded.data?.items ?? [];
-  const readAt = loaded.data?.readAt ?? null;
   function open(eventId: string | null, reload = false): void {
     const item = items.find((e) => e.event_id === eventId);
-    const stale = item !== undefined && readAt !== null && expired(linksOf(item), readAt, Date.now());
-    setStaleRead(stale ? readAt : null);
+    if (item) links.fresh(linksOf(item));
     setSelected(eventId);
-    if (stale || reload) loaded.reload();
+    if (reload) loaded.reload();
   }
-  const renewing = staleRead !== null && staleRead === readAt;
-  return { loaded, items, selected, open, renewing, item: items.find((e) => e.event_id === selected) ?? null };
+  return { loaded, items, selected, open, renewing: links.renewing, item: items.find((e) => e.event_id === selected) ?? null };
 }
 
 type EvidenceList = ReturnType<typeof useEvidence>;
