@@ -35,7 +35,8 @@ def get_zone(call: Call, zone_id: str, query: schema.ZoneQuery) -> schema.ZoneVi
     """One zone with its geometry.
 
     With `cells=true`, also its H3 cells as stored: the ones a check-in is judged against.
-    **Roles:** unit_admin (zones of own units; others are 404), super_admin.
+    **Roles:** unit_admin (zones of own units, and the areas of field-duty letters naming their employees; others
+    are 404), super_admin.
     """
     return zones.get_zone(call.principal, zone_id, query)
 

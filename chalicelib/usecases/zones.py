@@ -161,9 +161,16 @@ def _existing(zone_id: str) -> StoredZone:
 def get_zone(actor: Principal, zone_id: str, query: ZoneQuery) -> ZoneView:
     access.require_admin(actor)
     zone = _existing(zone_id)
-    if not actor.sees_all_units and zone_id not in _zones_of_units(actor.unit_ids):
+    if not actor.sees_all_units and zone_id not in _zones_of_units(actor.unit_ids) and not _area_for(zone, actor):
         raise NotFoundError("Zona tidak ditemukan.", {"zone_id": zone_id})
     return zone_view(zone, with_cells=query.cells == "true")
+
+
+def _area_for(zone: StoredZone, actor: Principal) -> bool:
+    """Whether `zone` is the area of a field-duty letter naming an employee of the admin's units (the unit their
+    duty row was stored under): the admin who wrote it, or reviews a check-in made there, sees the site on the map."""
+    letter = _letter_of_area(zone)
+    return letter is not None and not actor.unit_ids.isdisjoint(runtime.zones().duty_units(letter).values())
 
 
 def _zones_of_units(unit_ids: frozenset[str]) -> set[str]:
@@ -249,13 +256,16 @@ def _letter_of(zone: StoredZone, settings: Settings, now: datetime) -> Assignmen
     """The field-duty letter whose area `zone` is (`record_field_duty` names it `z-<letter id>`) while a check-in
     may still be judged in it: not cancelled, and its last day not before the day of the oldest offline capture
     SMART still takes (`offline_max_age_h`). No unit uses such an area, so the zone list shows it unused."""
-    if zone.purpose != LETTER_AREA:
-        return None
-    letter = runtime.zones().get_assignment(zone.zone_id.removeprefix("z-"))
+    letter = _letter_of_area(zone)
     oldest = (now - timedelta(hours=settings.offline_max_age_h)).astimezone(settings.tz).date()
     if letter is None or letter.cancelled_at is not None or date.fromisoformat(letter.end_date) < oldest:
         return None
     return letter
+
+
+def _letter_of_area(zone: StoredZone) -> Assignment | None:
+    """The field-duty letter whose area `zone` is (`record_field_duty` names it `z-<letter id>`), or None."""
+    return runtime.zones().get_assignment(zone.zone_id.removeprefix("z-")) if zone.purpose == LETTER_AREA else None
 
 
 def _deleted(zone_id: str) -> bool:

@@ -229,6 +229,18 @@ def test_a_unit_admin_sees_only_the_zones_of_their_units(units: Repositories, se
     assert [z.zone_id for z in zones.list_zones(SUPER, ZonesQuery()).items] == sorted([mine, theirs, loose])
 
 
+def test_a_unit_admin_sees_the_area_of_a_letter_for_their_unit_s_employees(
+    units: Repositories, settings: Settings
+) -> None:
+    # GIVEN a letter U1's admin wrote for Asep, with the survey site as its area (a zone of no unit)
+    created = zones.create_assignment(UNIT_ADMIN, assignment(), settings, NOW)
+    # WHEN U1's admin reads that area (the review map of Asep's check-in there draws it), THEN it is shown
+    assert zones.get_zone(UNIT_ADMIN, created.zone_id, ZoneQuery()).zone_id == created.zone_id
+    # AND an admin of U2, whose employees the letter does not name, still gets 404, as for any zone not theirs
+    with pytest.raises(NotFoundError):
+        zones.get_zone(Principal("ub", "unit_admin", frozenset({"U2"})), created.zone_id, ZoneQuery())
+
+
 def test_a_zone_read_carries_the_cells_a_check_in_is_judged_against_only_when_asked(
     units: Repositories, settings: Settings
 ) -> None:
