@@ -5,6 +5,7 @@ import {
   ARRIVED_EARLIER,
   CORRECT_IT,
   gpsMayBeOff,
+  keptForLater,
   keptTooLong,
   OFFLINE_KEEP_H,
   OUTSIDE_HOURS,
@@ -44,6 +45,14 @@ describe("a live check-in", () => {
       expect(unanswered(answered(status, code))).toBe(false);
     }
     expect(unanswered(new TypeError("not an answer"))).toBe(false);
+  });
+
+  it("is kept for later when the gateway's throttle turned it away, as when nothing answered", () => {
+    expect(keptForLater(answered(429, "RATE_LIMITED"))).toBe(true);
+    expect(keptForLater(noSignal)).toBe(true);
+    expect(keptForLater(answered(503, "SERVICE_UNAVAILABLE"))).toBe(true);
+    expect(keptForLater(answered(422, "FACE_MISMATCH"))).toBe(false);
+    expect(keptForLater(new TypeError("not an answer"))).toBe(false);
   });
 
   it("refused outside the zone says how far the nearest zone's edge was, as a person says it", () => {

@@ -27,6 +27,14 @@ export function unanswered(exc: unknown): boolean {
   return exc instanceof ApiError && (exc.code === NETWORK_ERROR || exc.status >= 500);
 }
 
+/** Whether a live capture is kept for later: no answer judged it (`unanswered`), or the API stage's throttle or
+ * the WAF's rate rule turned it away (429) before SMART looked at it. SMART itself answers 429 only to sign-ins
+ * and exports, never to a challenge or a check-in, so at the 07:00 peak the capture keeps its moment instead of
+ * being dropped and taken again, late, into the same crowd. */
+export function keptForLater(exc: unknown): boolean {
+  return unanswered(exc) || (exc instanceof ApiError && exc.status === 429);
+}
+
 /** A distance the way a person says it: "40 m", "1,5 km". */
 function distance(metres: number): string {
   return metres < 1000 ? `${String(Math.round(metres))} m` : `${(metres / 1000).toLocaleString("id-ID", { maximumFractionDigits: 1 })} km`;

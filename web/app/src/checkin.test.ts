@@ -128,6 +128,27 @@ describe("a live check-in", () => {
     expect(waitingNow()).toEqual([]);
   });
 
+  it("turned away by the gateway's throttle at the morning peak waits on the phone and goes out later", async () => {
+    // GIVEN 07:00, the API stage over its request rate: API Gateway answers 429 before SMART looks at the capture
+    const busy = { error: { code: "RATE_LIMITED", message: "Terlalu banyak percobaan.", details: {} } };
+    const sent = live(async () => json(429, busy));
+    // WHEN the teacher checks in live THEN the capture is kept with its moment, not dropped to be taken again late
+    expect((await checkIn(capture())).kind).toBe("saved");
+    expect(waitingNow().map((w) => w.id)).toEqual([sent[0]?.client_request_id]);
+    // AND it goes out once SMART has room again, with the same id
+    const later = network({ "/v1/attendance": async () => json(201, RECORDED) });
+    expect((await flush())[0]?.outcome).toBe("recorded");
+    expect(later.map((b) => b.client_request_id)).toEqual([sent[0]?.client_request_id]);
+  });
+
+  it("whose challenge the gateway's throttle turned away is kept on the phone at once", async () => {
+    const busy = { error: { code: "RATE_LIMITED", message: "Terlalu banyak percobaan.", details: {} } };
+    const sent = network({ "/v1/attendance/challenge": async () => json(429, busy) });
+    expect((await checkIn(capture())).kind).toBe("saved");
+    expect(sent).toEqual([]);
+    expect(waitingNow()).toHaveLength(1);
+  });
+
   it("refused by SMART is shown, not kept", async () => {
     const refusal = { error: { code: "OUTSIDE_ZONE", message: "Anda berada di luar area kerja.", details: {} } };
     live(async () => json(400, refusal));

@@ -1,10 +1,10 @@
 // One check-in, from the tap to SMART's answer: the challenge (which fixes the attendance time and may ask for
-// a liveness action), the frames taken while the person does it, the photo, the check-in. Without signal, or on
-// a link that does not answer the challenge within seconds, the capture goes to the outbox instead and is sent
-// later as an offline check-in. A live check-in is kept in the outbox before it is sent and forgotten once SMART
+// a liveness action), the frames taken while the person does it, the photo, the check-in. Without signal, on a
+// link that does not answer the challenge within seconds, or with SMART down or too busy to take it, the capture
+// goes to the outbox instead and is sent later as an offline check-in. A live check-in is kept in the outbox before it is sent and forgotten once SMART
 // answers it, so an app closed mid-send loses nothing (the outbox sends it later, with the same id).
 import { messageOf, timedOut, UserMessage } from "../../shared/api";
-import { type Outcome, refused, unanswered } from "./answers";
+import { keptForLater, type Outcome, refused } from "./answers";
 import { FRAME_BYTES, FRAME_PX, FRAME_QUALITY, grab, SELFIE_BYTES, SELFIE_PX, sleep } from "./camera";
 import { withCheckin } from "./day";
 import { type Fix, isFresh, staleText } from "./geo";
@@ -91,7 +91,7 @@ async function sendLive(body: CheckinBody, correction: number | null): Promise<O
     try {
       answer = await call<CheckinAnswer>("POST", "/v1/attendance", body);
     } catch (exc) {
-      if (unanswered(exc)) return kept ? { kind: "saved" } : saveForLater(body, correction);
+      if (keptForLater(exc)) return kept ? { kind: "saved" } : saveForLater(body, correction);
       if (kept) await forget(body.client_request_id);
       return refused(exc, body.accuracy_m);
     }
@@ -167,7 +167,7 @@ export async function checkIn({ type, video, fix, early, onAction }: Capture): P
   try {
     challenge = ahead && "at" in ahead && Date.now() - ahead.at <= FRESH_MS ? ahead.challenge : (await askChallenge()).challenge;
   } catch (exc) {
-    if (unanswered(exc)) return offline();
+    if (keptForLater(exc)) return offline();
     return refused(exc);
   }
   const liveness = challenge.liveness;
