@@ -87,18 +87,20 @@ def issue(
     expires_at = datetime.fromtimestamp(expires, tz=now.tzinfo)
     printed = expires_at.astimezone(settings.tz).strftime("%d-%m-%Y %H:%M")
     drawn = [codes.new_code() for _ in employees]
+    cards = [_card(e, code, printed, base_url) for e, code in zip(employees, drawn, strict=True)]
+    filename = f"kode-aktivasi-{file_part(unit.unor_nama, unor_id)}.pdf"
+    object_key = export_key(filename)
+    store = runtime.photos(settings)
+    # The sheet is kept before its codes replace the ones handed out: a bucket that cannot keep it (503) leaves
+    # the printed cards working, and a sheet whose codes never became live opens nothing (the exports' lifecycle
+    # lets it go).
+    store.put(object_key, render_sheet(unit.unor_nama, cards, app_address(base_url)), "application/pdf")
     key = codes.code_key(settings.token_secret)
     sealed = [(e.nip, codes.seal(key, e.nip, expires, code)) for e, code in zip(employees, drawn, strict=True)]
     try:
         runtime.people().set_activations(sealed, expires, actor.subject)
     except ConditionFailed as exc:  # an employee left the table meanwhile: the client asks again
         raise ConflictError("Data pegawai berubah; coba lagi.", {"unor_id": unor_id}) from exc
-    cards = [_card(e, code, printed, base_url) for e, code in zip(employees, drawn, strict=True)]
-    pdf = render_sheet(unit.unor_nama, cards, app_address(base_url))
-    filename = f"kode-aktivasi-{file_part(unit.unor_nama, unor_id)}.pdf"
-    object_key = export_key(filename)
-    store = runtime.photos(settings)
-    store.put(object_key, pdf, "application/pdf")
     detail: dict[str, object] = {"count": len(cards), "only_not_activated": body.only_not_activated}
     if four_eyes:  # left out: their code comes from another admin
         detail["four_eyes"] = four_eyes

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pypdf
+import pytest
 import segno
 from pypdf.generic import ContentStream
 
+from chalicelib import runtime
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import UnavailableError
+from chalicelib.settings import build_settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import activation_sheet
 from chalicelib.usecases.activation_sheet import COLUMNS, ROWS, Card, activation_link, qr_matrix, render_sheet
+from chalicelib.usecases.schemas.admin_views import ActivationSheetRequest
+
+from .admin_fixtures import AuditTrail, audited
+from .test_request_failures import failing
+
+__all__ = ["audited"]  # the shared fixture this module uses
 
 NIP = "198501012010011001"
 APP = "https://smart.example.go.id/app/"
@@ -98,3 +112,22 @@ def test_the_drawn_qr_code_is_the_links_module_for_module() -> None:
             dark[row][column] = True
     # THEN the modules are exactly segno's matrix of the activation link
     assert dark == [[bool(m) for m in row] for row in matrix]
+
+
+def test_a_sheet_the_bucket_cannot_keep_leaves_the_codes_handed_out_as_they_were(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a unit whose sheet was printed and handed out (Asep's card holds a live code)
+    settings, now = build_settings({}), datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    admin, body = Principal("admin", "super_admin"), ActivationSheetRequest(only_not_activated=True)
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.put_employee(Employee(nip=NIP, nama="Asep", unor_id="U1"))
+    activation_sheet.issue(admin, "U1", body, settings, now=now, base_url="https://smart.example.go.id")
+    handed_out = repos.people.employee_account(NIP)
+    # WHEN the admin prints it again while the bucket is down (S3 throttled: 503)
+    with failing(monkeypatch, runtime.photos(settings), "put"), pytest.raises(UnavailableError):
+        activation_sheet.issue(admin, "U1", body, settings, now=now, base_url="https://smart.example.go.id")
+    # THEN nothing was half-written: the printed codes still open the accounts (no code replaced by one nobody
+    # holds), and the audit log names only the sheet that was handed out
+    assert repos.people.employee_account(NIP) == handed_out
+    assert [a for _, a, _ in audited()] == ["unit.activation_codes"]
