@@ -11,6 +11,7 @@ import segno
 from pypdf.generic import ContentStream
 
 from chalicelib import runtime
+from chalicelib.attendance.export import CorePdf
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import UnavailableError
 from chalicelib.settings import build_settings
@@ -131,3 +132,36 @@ def test_a_sheet_the_bucket_cannot_keep_leaves_the_codes_handed_out_as_they_were
     # holds), and the audit log names only the sheet that was handed out
     assert repos.people.employee_account(NIP) == handed_out
     assert [a for _, a, _ in audited()] == ["unit.activation_codes"]
+
+
+def drawn_lines(page: pypdf.PageObject) -> list[tuple[str, float, float, float]]:
+    """Every line of text the page draws: its text, left and right edges and baseline from the top (mm), measured
+    in its own font."""
+    measure, lines, mm = CorePdf("portrait"), [], 25.4 / 72
+
+    def seen(text: str, _: object, matrix: list[float], font: dict[str, str] | None, size: float) -> None:
+        if text.strip() and font is not None:
+            measure.set_font("Helvetica", "B" if font["/BaseFont"].endswith("Bold") else "", size)
+            left, baseline = matrix[4] * mm, float(page.mediabox.height) * mm - matrix[5] * mm
+            lines.append((text, left, left + measure.get_string_width(text), baseline))
+
+    page.extract_text(visitor_text=seen)
+    return lines
+
+
+@pytest.mark.parametrize(
+    "nama", ["Dr.H.ABDURRAHMAN,S.Pd.,M.Pd.", "SITINURHALIZAHPUTRIWULANDARIKUSUMANINGRUM" * 5], ids=["titles", "200"]
+)
+def test_a_name_without_spaces_stays_clear_of_the_qr_code(nama: str) -> None:
+    # GIVEN an employee whose SIMPEG name has no space to break it at (titles typed without spaces)
+    link = activation_link("https://smart.example.go.id", NIP, "04718293")
+    reader = pypdf.PdfReader(io.BytesIO(render_sheet("SDN Cibeber", [Card(nama, NIP, "04718293", "x", link)], APP)))
+    # WHEN the first card is drawn (its QR code 30 mm wide at 69 mm from the left, 18 mm from the top)
+    qr_left, qr_top = 10 + 95 - 36, 14 + 4
+    beside = [line for line in drawn_lines(reader.pages[0]) if qr_top < line[3] < qr_top + 30]
+    # THEN every line beside the code ends before its quiet zone (four modules of ~0.8 mm kept white), so it scans
+    assert beside and all(right <= qr_left - 3 for _, _, right, _ in beside), beside
+    # AND the name (the lines above the NIP) is printed whole when it fits in the card's three lines, else cut
+    printed = [text for text, *_ in beside]
+    name = "".join(printed[: printed.index(f"NIP: {NIP}")])
+    assert name == nama if len(nama) < 40 else (name.endswith("...") and nama.startswith(name[:-3]))
