@@ -346,7 +346,10 @@ def _width(key: str) -> int:
 
 
 def _sheet_name(wanted: str, taken: set[str]) -> str:
-    base = " ".join(_SHEET_FORBIDDEN.sub(" ", printable(wanted)).split()).strip("'")[:31] or "Unit"
+    """A sheet name Excel opens without "repairing" the file: none of its forbidden characters, at most 31
+    characters, not starting or ending with an apostrophe once cut ("...Raudhatul Qur'an" cut at the
+    apostrophe), distinct from the names `taken` whatever their case."""
+    base = " ".join(_SHEET_FORBIDDEN.sub(" ", printable(wanted)).split())[:31].strip("' ") or "Unit"
     name, counter = base, 2
     while name.casefold() in {t.casefold() for t in taken}:
         suffix = f" ({counter})"

@@ -87,18 +87,20 @@ def issue(
     expires_at = datetime.fromtimestamp(expires, tz=now.tzinfo)
     printed = expires_at.astimezone(settings.tz).strftime("%d-%m-%Y %H:%M")
     drawn = [codes.new_code() for _ in employees]
+    cards = [_card(e, code, printed, base_url) for e, code in zip(employees, drawn, strict=True)]
+    filename = f"kode-aktivasi-{file_part(unit.unor_nama, unor_id)}.pdf"
+    object_key = export_key(filename)
+    store = runtime.photos(settings)
+    # The sheet is kept before its codes replace the ones handed out: a bucket that cannot keep it (503) leaves
+    # the printed cards working, and a sheet whose codes never became live opens nothing (the exports' lifecycle
+    # lets it go).
+    store.put(object_key, render_sheet(unit.unor_nama, cards, app_address(base_url)), "application/pdf")
     key = codes.code_key(settings.token_secret)
     sealed = [(e.nip, codes.seal(key, e.nip, expires, code)) for e, code in zip(employees, drawn, strict=True)]
     try:
         runtime.people().set_activations(sealed, expires, actor.subject)
     except ConditionFailed as exc:  # an employee left the table meanwhile: the client asks again
         raise ConflictError("Data pegawai berubah; coba lagi.", {"unor_id": unor_id}) from exc
-    cards = [_card(e, code, printed, base_url) for e, code in zip(employees, drawn, strict=True)]
-    pdf = render_sheet(unit.unor_nama, cards, app_address(base_url))
-    filename = f"kode-aktivasi-{file_part(unit.unor_nama, unor_id)}.pdf"
-    object_key = export_key(filename)
-    store = runtime.photos(settings)
-    store.put(object_key, pdf, "application/pdf")
     detail: dict[str, object] = {"count": len(cards), "only_not_activated": body.only_not_activated}
     if four_eyes:  # left out: their code comes from another admin
         detail["four_eyes"] = four_eyes
@@ -185,10 +187,11 @@ def _draw_qr(pdf: FPDF, link: str, x: float, y: float, size: float) -> None:
 
 
 def _wrapped(pdf: FPDF, text: str, width: float, max_lines: int) -> list[str]:
-    """`text` broken at spaces into lines of at most `width` mm in the current font (a longer last line is cut
-    with "..."); cheaper than fpdf2's `multi_cell`, which lays out every line as styled fragments."""
+    """`text` broken at spaces (a word wider than a line in `_pieces`) into lines of at most `width` mm in the
+    current font (a longer last line is cut with "..."); cheaper than fpdf2's `multi_cell`, which lays out every
+    line as styled fragments."""
     lines: list[str] = []
-    for word in text.split():
+    for word in (piece for whole in text.split() for piece in _pieces(pdf, whole, width)):
         candidate = f"{lines[-1]} {word}" if lines else word
         if lines and pdf.get_string_width(candidate) <= width:
             lines[-1] = candidate
@@ -201,6 +204,22 @@ def _wrapped(pdf: FPDF, text: str, width: float, max_lines: int) -> list[str]:
             last = last[:-1]
         lines[-1] = f"{last.rstrip()}..."
     return lines or [""]
+
+
+def _pieces(pdf: FPDF, word: str, width: float) -> list[str]:
+    """`word` as parts of at most `width` mm, cut after its last "," that fits (between a name and its titles),
+    else its last "." or "-", else where it no longer fits: a name typed without spaces
+    ("Dr.H.ABDURRAHMAN,S.Pd.,M.Pd.") ran into the QR code beside it, and a code drawn over does not scan."""
+    pieces: list[str] = []
+    while pdf.get_string_width(word) > width:
+        end = 1
+        while end < len(word) and pdf.get_string_width(word[: end + 1]) <= width:
+            end += 1
+        mark = word.rfind(",", 0, end)
+        mark = mark if mark > 0 else max(word.rfind(".", 0, end), word.rfind("-", 0, end))
+        end = mark + 1 if mark > 0 else end
+        pieces, word = [*pieces, word[:end]], word[end:]
+    return [*pieces, word] if word else pieces
 
 
 def _text(pdf: FPDF, x: float, baseline: float, text: str, *, font: tuple[str, float]) -> None:

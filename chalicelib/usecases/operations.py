@@ -46,9 +46,13 @@ def run_ref(run: JobRun) -> str:
 
 
 def find_run(job: str, ref: str) -> JobRun | None:
-    """The run of `job` that `ref` (`run_ref`) names, or None (also for a malformed reference)."""
+    """The run of `job` that `ref` (`run_ref`) names, or None (also for a malformed reference, and for fourteen
+    digits that name no instant: an export id polled by hand is bad input, answered 404, never 500)."""
     matched = _RUN_REF.match(ref)
     if matched is None:
         return None
-    started = datetime.strptime(matched.group(1), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    try:
+        started = datetime.strptime(matched.group(1), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:  # a 13th month, a 31 November, a 60th second
+        return None
     return runtime.job_runs().get_run(job, started, matched.group(2))

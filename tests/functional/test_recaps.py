@@ -645,7 +645,7 @@ def test_a_monthly_export_is_built_in_the_background_and_fetched_only_by_its_adm
     ]
     # AND only the admin who asked reads it: another admin of the unit gets 404, as for an unknown id
     ops = api.unit_admin_token(admin, "U1")
-    for export_id in (xlsx["export_id"], "20261130090000-0123456789ab", "x1", "../jobs"):
+    for export_id in (xlsx["export_id"], "20261130090000-0123456789ab", "20261399999999-0123456789ab", "x1", "../jobs"):
         answer = api.call("GET", f"/v1/admin/recaps/monthly/exports/{export_id}", token=ops)
         assert (answer.status, answer.body["error"]["code"]) == (404, "NOT_FOUND"), export_id
     # AND an admin of another unit cannot start one of U1; a bad month or format is refused

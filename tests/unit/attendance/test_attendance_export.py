@@ -181,3 +181,16 @@ def test_duplicate_unit_names_get_distinct_sheets() -> None:
     ]
     workbook = load_workbook(io.BytesIO(export_xlsx(monthly_report("2026-11", employees, RULES))))
     assert workbook.sheetnames == ["Ringkasan", "SDN 1", "SDN 1 (2)"]
+
+
+def test_a_unit_sheet_cut_to_excels_31_characters_never_ends_with_an_apostrophe() -> None:
+    # GIVEN a school whose name has its apostrophe as the 31st character (Excel's limit for a sheet's name)
+    school = "SD Islam Terpadu Raudhatul Qur'an Ngamprah"
+    employees = [EmployeeMonth(NIP_A, "Asep", "U1", school, november_days())]
+    # WHEN the monthly workbook is built
+    workbook = load_workbook(io.BytesIO(export_xlsx(monthly_report("2026-11", employees, RULES))))
+    # THEN its sheet is named within Excel's rules: at most 31 characters, neither starting nor ending with an
+    # apostrophe (Excel refuses such a name and "repairs" the file BKPSDM opens)
+    sheet = workbook.sheetnames[1]
+    assert sheet == "SD Islam Terpadu Raudhatul Qur"
+    assert len(sheet) <= 31 and not sheet.startswith("'") and not sheet.endswith("'")

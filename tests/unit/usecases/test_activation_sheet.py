@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pypdf
+import pytest
 import segno
 from pypdf.generic import ContentStream
 
+from chalicelib import runtime
+from chalicelib.attendance.export import CorePdf
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.errors import UnavailableError
+from chalicelib.settings import build_settings
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import activation_sheet
 from chalicelib.usecases.activation_sheet import COLUMNS, ROWS, Card, activation_link, qr_matrix, render_sheet
+from chalicelib.usecases.schemas.admin_views import ActivationSheetRequest
+
+from .admin_fixtures import AuditTrail, audited
+from .test_request_failures import failing
+
+__all__ = ["audited"]  # the shared fixture this module uses
 
 NIP = "198501012010011001"
 APP = "https://smart.example.go.id/app/"
@@ -98,3 +113,55 @@ def test_the_drawn_qr_code_is_the_links_module_for_module() -> None:
             dark[row][column] = True
     # THEN the modules are exactly segno's matrix of the activation link
     assert dark == [[bool(m) for m in row] for row in matrix]
+
+
+def test_a_sheet_the_bucket_cannot_keep_leaves_the_codes_handed_out_as_they_were(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a unit whose sheet was printed and handed out (Asep's card holds a live code)
+    settings, now = build_settings({}), datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    admin, body = Principal("admin", "super_admin"), ActivationSheetRequest(only_not_activated=True)
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.put_employee(Employee(nip=NIP, nama="Asep", unor_id="U1"))
+    activation_sheet.issue(admin, "U1", body, settings, now=now, base_url="https://smart.example.go.id")
+    handed_out = repos.people.employee_account(NIP)
+    # WHEN the admin prints it again while the bucket is down (S3 throttled: 503)
+    with failing(monkeypatch, runtime.photos(settings), "put"), pytest.raises(UnavailableError):
+        activation_sheet.issue(admin, "U1", body, settings, now=now, base_url="https://smart.example.go.id")
+    # THEN nothing was half-written: the printed codes still open the accounts (no code replaced by one nobody
+    # holds), and the audit log names only the sheet that was handed out
+    assert repos.people.employee_account(NIP) == handed_out
+    assert [a for _, a, _ in audited()] == ["unit.activation_codes"]
+
+
+def drawn_lines(page: pypdf.PageObject) -> list[tuple[str, float, float, float]]:
+    """Every line of text the page draws: its text, left and right edges and baseline from the top (mm), measured
+    in its own font."""
+    measure, lines, mm = CorePdf("portrait"), [], 25.4 / 72
+
+    def seen(text: str, _: object, matrix: list[float], font: dict[str, str] | None, size: float) -> None:
+        if text.strip() and font is not None:
+            measure.set_font("Helvetica", "B" if font["/BaseFont"].endswith("Bold") else "", size)
+            left, baseline = matrix[4] * mm, float(page.mediabox.height) * mm - matrix[5] * mm
+            lines.append((text, left, left + measure.get_string_width(text), baseline))
+
+    page.extract_text(visitor_text=seen)
+    return lines
+
+
+@pytest.mark.parametrize(
+    "nama", ["Dr.H.ABDURRAHMAN,S.Pd.,M.Pd.", "SITINURHALIZAHPUTRIWULANDARIKUSUMANINGRUM" * 5], ids=["titles", "200"]
+)
+def test_a_name_without_spaces_stays_clear_of_the_qr_code(nama: str) -> None:
+    # GIVEN an employee whose SIMPEG name has no space to break it at (titles typed without spaces)
+    link = activation_link("https://smart.example.go.id", NIP, "04718293")
+    reader = pypdf.PdfReader(io.BytesIO(render_sheet("SDN Cibeber", [Card(nama, NIP, "04718293", "x", link)], APP)))
+    # WHEN the first card is drawn (its QR code 30 mm wide at 69 mm from the left, 18 mm from the top)
+    qr_left, qr_top = 10 + 95 - 36, 14 + 4
+    beside = [line for line in drawn_lines(reader.pages[0]) if qr_top < line[3] < qr_top + 30]
+    # THEN every line beside the code ends before its quiet zone (four modules of ~0.8 mm kept white), so it scans
+    assert beside and all(right <= qr_left - 3 for _, _, right, _ in beside), beside
+    # AND the name (the lines above the NIP) is printed whole when it fits in the card's three lines, else cut
+    printed = [text for text, *_ in beside]
+    name = "".join(printed[: printed.index(f"NIP: {NIP}")])
+    assert name == nama if len(nama) < 40 else (name.endswith("...") and nama.startswith(name[:-3]))

@@ -91,6 +91,10 @@ def test_the_export_id_names_its_run_and_nothing_else(queued: list[Callable[[], 
         export_id[:-1] + ("1" if export_id.endswith("0") else "0"),
         export_id.upper(),
         "",
+        # fourteen digits that name no instant (a 13th month, a 99th second): a 404 as any unknown id, not a 500
+        "20261399999999" + export_id[14:],
+        "00000000000000" + export_id[14:],
+        "20261131020007" + export_id[14:],
     ):
         with pytest.raises(NotFoundError):
             exports.status(BKPSDM, wrong, SETTINGS, NOW)
