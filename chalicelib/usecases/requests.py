@@ -249,19 +249,29 @@ def _check_dates(body: NewRequest, today: date) -> None:
 
 
 def read_attachment(text: str) -> tuple[bytes, str, str]:
-    """The attachment's bytes, content type and file extension: base64 of a PDF or JPEG of at most 2 MB."""
+    """The attachment's bytes, content type and file extension: base64 of a PDF or JPEG of at most 2 MB.
+
+    The base64 length is checked before decoding (nothing longer is decoded), and the bytes after it: base64
+    without padding of 2 MB and one byte is as long as that of exactly 2 MB."""
     if len(text) > (MAX_ATTACHMENT_BYTES + 2) // 3 * 4:
-        raise PayloadTooLargeError(
-            "Lampiran melebihi 2 MB.", {"attachment": "at most 2 MB", "max_bytes": MAX_ATTACHMENT_BYTES}
-        )
+        raise _too_large()
     try:
         data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValidationError("Lampiran bukan base64 yang valid.", {"attachment": "invalid base64"}) from exc
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise _too_large()
     for magic, content_type, extension in ATTACHMENT_KINDS:
         if data.startswith(magic):
             return data, content_type, extension
     raise ValidationError("Lampiran harus berupa PDF atau JPEG.", {"attachment": "PDF or JPEG"})
+
+
+def _too_large() -> PayloadTooLargeError:
+    """413 for an attachment over 2 MB."""
+    return PayloadTooLargeError(
+        "Lampiran melebihi 2 MB.", {"attachment": "at most 2 MB", "max_bytes": MAX_ATTACHMENT_BYTES}
+    )
 
 
 def my_requests(principal: Principal, query: MyRequestsQuery, settings: Settings) -> RequestPage:

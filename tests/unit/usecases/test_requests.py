@@ -164,6 +164,23 @@ def test_an_attachment_is_a_pdf_or_jpeg_of_at_most_2_mb_kept_privately(settings:
     assert len(requests.my_requests(ME, MyRequestsQuery(), settings).items) == 2
 
 
+def test_an_attachment_one_byte_over_2_mb_is_refused_and_exactly_2_mb_is_filed(settings: Settings) -> None:
+    # GIVEN a letter of exactly 2 MB and one a single byte longer: the longer one's base64 has no padding, so it
+    # is exactly as long as the 2 MB one's (both 2,796,204 characters)
+    limit = requests.MAX_ATTACHMENT_BYTES
+    exact, over = (base64.b64encode(PDF + bytes(size - len(PDF))).decode() for size in (limit, limit + 1))
+    assert len(exact) == len(over)
+    # WHEN the employee files the longer one, THEN it is refused as too large (413), nothing stored
+    with pytest.raises(PayloadTooLargeError):
+        requests.submit(ME, new(attachment=over), settings, NOW)
+    assert requests.my_requests(ME, MyRequestsQuery(), settings).items == []
+    # AND the 2 MB one is filed, as API.md's "at most 2 MB" allows
+    request_id = file(settings, new(attachment=exact))
+    stored = runtime.requests().get(request_id)
+    assert stored is not None and stored.attachment_key is not None
+    assert len(runtime.photos(settings).get(stored.attachment_key) or b"") == limit
+
+
 def test_an_employee_cannot_flood_the_queue(settings: Settings) -> None:
     for i in range(requests.MAX_PENDING):
         file(settings, new(reason=f"Keperluan keluarga {i}"))
