@@ -107,7 +107,7 @@ def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> cal_schema.Hol
 
     **Roles:** unit_admin, super_admin. `year` defaults to the current year (2000-2100).
     """
-    return cal.list_holidays(call.principal, query, call.now)
+    return cal.list_holidays(call.principal, query, call.settings, call.now)
 
 
 @endpoint(bp, "PUT /v1/admin/ramadan/{year}", auth_as="super_admin", guard=guards.RAMADAN_YEAR)

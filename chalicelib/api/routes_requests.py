@@ -54,7 +54,7 @@ def cancel_my_request(call: Call, request_id: str) -> schema.RequestItem:
 
     **Roles:** employee. Another employee's request → 404 `NOT_FOUND`; a decided one → 409 `CONFLICT`.
     """
-    return requests.cancel_mine(call.principal, request_id, call.now)
+    return requests.cancel_mine(call.principal, request_id, call.settings, call.now)
 
 
 @endpoint(bp, "GET /v1/admin/requests", auth_as="admin")

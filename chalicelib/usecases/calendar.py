@@ -238,9 +238,11 @@ def _after_change(days: Iterable[date], settings: Settings, now: datetime) -> tu
     return rejudge.regency_days(days, settings, now)
 
 
-def list_holidays(actor: Principal, query: HolidaysQuery, now: datetime) -> HolidayPage:
+def list_holidays(actor: Principal, query: HolidaysQuery, settings: Settings, now: datetime) -> HolidayPage:
+    """The holidays of `query.year`, by default the regency's current year: its local date, not UTC's (from 00:00
+    to 07:00 on 1 January in Jakarta, UTC still has the year before)."""
     access.require_admin(actor)
-    year = query.year or now.year
+    year = query.year or now.astimezone(settings.tz).year
     return HolidayPage.model_validate({"items": _holidays(year), "next": None})
 
 

@@ -249,19 +249,29 @@ def _check_dates(body: NewRequest, today: date) -> None:
 
 
 def read_attachment(text: str) -> tuple[bytes, str, str]:
-    """The attachment's bytes, content type and file extension: base64 of a PDF or JPEG of at most 2 MB."""
+    """The attachment's bytes, content type and file extension: base64 of a PDF or JPEG of at most 2 MB.
+
+    The base64 length is checked before decoding (nothing longer is decoded), and the bytes after it: base64
+    without padding of 2 MB and one byte is as long as that of exactly 2 MB."""
     if len(text) > (MAX_ATTACHMENT_BYTES + 2) // 3 * 4:
-        raise PayloadTooLargeError(
-            "Lampiran melebihi 2 MB.", {"attachment": "at most 2 MB", "max_bytes": MAX_ATTACHMENT_BYTES}
-        )
+        raise _too_large()
     try:
         data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValidationError("Lampiran bukan base64 yang valid.", {"attachment": "invalid base64"}) from exc
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise _too_large()
     for magic, content_type, extension in ATTACHMENT_KINDS:
         if data.startswith(magic):
             return data, content_type, extension
     raise ValidationError("Lampiran harus berupa PDF atau JPEG.", {"attachment": "PDF or JPEG"})
+
+
+def _too_large() -> PayloadTooLargeError:
+    """413 for an attachment over 2 MB."""
+    return PayloadTooLargeError(
+        "Lampiran melebihi 2 MB.", {"attachment": "at most 2 MB", "max_bytes": MAX_ATTACHMENT_BYTES}
+    )
 
 
 def my_requests(principal: Principal, query: MyRequestsQuery, settings: Settings) -> RequestPage:
@@ -286,8 +296,12 @@ def _stored(request_id: str) -> EmployeeRequest | None:
     return runtime.requests().get(request_id) if REQUEST_ID.match(request_id) else None
 
 
-def cancel_mine(principal: Principal, request_id: str, now: datetime) -> RequestItem:
-    """Withdraw one's own pending request (404 for another's, 409 once decided)."""
+def cancel_mine(principal: Principal, request_id: str, settings: Settings, now: datetime) -> RequestItem:
+    """Withdraw one's own pending request (404 for another's, 409 once decided).
+
+    What an earlier approval of it stored before it failed and was undone (the request pending again) is taken
+    back with it, as a rejection takes it back (`_undo_leftover`): a withdrawn request changes no day. The
+    withdrawal sent again (its take-back failed: 503) takes it back before its 409."""
     employee = _caller(principal)
     found = _stored(request_id)
     if found is None or found.nip != employee.nip:
@@ -295,8 +309,52 @@ def cancel_mine(principal: Principal, request_id: str, now: datetime) -> Request
     try:
         cancelled = runtime.requests().decide(request_id, CANCELLED, employee.nip, None, now, nip=employee.nip)
     except ConditionFailed as exc:
+        current = runtime.requests().get(request_id) or found
+        if current.status == CANCELLED:
+            _withdraw_leftover(current, settings, now)
         raise _not_pending(found, to_employee=True) from exc
+    _withdraw_leftover(cancelled, settings, now)
     return request_item(cancelled)
+
+
+WITHDRAWN = "pengajuan dibatalkan pegawai"
+
+
+def _withdraw_leftover(r: EmployeeRequest, settings: Settings, now: datetime) -> None:
+    """After the employee withdrew `r`: take back, in their name, what an earlier approval of it stored before
+    it failed (a leave or letter cancelled and audited as their own lists do, a corrected event kept as evidence
+    that no longer counts), and re-run the recapped days; nothing when there is none, as for almost every
+    request. Not through the admin use cases `_undo` calls: the employee is no admin of any unit."""
+    made = _effect_id(r, settings)
+    if made is not None and _withdrawn(r, made, now):
+        _rerun_days_of(r, settings, now)
+
+
+def _withdrawn(r: EmployeeRequest, made: str, now: datetime) -> bool:
+    """Take back `made` (what approving `r` stored) in the employee's name, once (a retry of theirs audits it
+    again: decision 218); whether it exists."""
+    actor = r.nip
+    if r.type in LEAVE_TYPES:
+        leave = runtime.calendar().get_leave(made)
+        if leave is not None and leave.cancelled_by in (None, actor):
+            with contextlib.suppress(ConditionFailed):  # taken back by an earlier try of this withdrawal
+                runtime.calendar().cancel_leave(made, actor, now)
+            recaps.frames_changed([leave.unor_id])
+            runtime.audit().record(actor, "leave.cancel", r.nip, {"leave_id": made, "type": leave.kind})
+        return leave is not None
+    if r.type == "DL":
+        letter = runtime.zones().get_assignment(made)
+        if letter is not None and letter.cancelled_by in (None, actor):
+            with contextlib.suppress(ConditionFailed):
+                runtime.zones().cancel_assignment(made, actor, now)
+            recaps.frames_changed(runtime.zones().duty_units(letter).values())
+            runtime.audit().record(actor, "assignment.cancel", made, {"nips": sorted(letter.nips)})
+        return letter is not None
+    event = runtime.events().get_event(made)
+    if event is not None and event.decision is None:
+        with contextlib.suppress(ConditionFailed):
+            runtime.events().revoke_accepted(made, actor, WITHDRAWN, now)
+    return event is not None
 
 
 def _not_pending(r: EmployeeRequest, *, to_employee: bool = False) -> ConflictError:

@@ -200,17 +200,32 @@ def test_holidays_are_put_listed_and_deleted_by_a_super_admin(unit: Repositories
     put = calendar.put_holiday(SUPER, "2026-01-01", HolidayRequest(name="Tahun Baru"), settings, NOW)
     assert (put.date, put.name, put.kind) == ("2026-01-01", "Tahun Baru", "local")
     # THEN the year lists them by date, in the answer's shape
-    page = calendar.list_holidays(UNIT_ADMIN, HolidaysQuery(year=2026), NOW)
+    page = calendar.list_holidays(UNIT_ADMIN, HolidaysQuery(year=2026), settings, NOW)
     assert [(h.date, h.name, h.kind) for h in page.items] == [
         ("2026-01-01", "Tahun Baru", "local"),
         ("2026-08-17", "HUT RI", "national"),
     ]
-    assert page.next is None and calendar.list_holidays(SUPER, HolidaysQuery(), NOW) == page
+    assert page.next is None and calendar.list_holidays(SUPER, HolidaysQuery(), settings, NOW) == page
     # AND they are deleted once
     assert calendar.delete_holiday(SUPER, "2026-01-01", settings, NOW).deleted is True
     with pytest.raises(NotFoundError):
         calendar.delete_holiday(SUPER, "2026-01-01", settings, NOW)
-    assert [h.date for h in calendar.list_holidays(SUPER, HolidaysQuery(year=2026), NOW).items] == ["2026-08-17"]
+    assert [h.date for h in calendar.list_holidays(SUPER, HolidaysQuery(year=2026), settings, NOW).items] == [
+        "2026-08-17"
+    ]
+
+
+def test_the_holidays_listed_by_default_are_of_the_current_year_in_jakarta(
+    unit: Repositories, settings: Settings
+) -> None:
+    # GIVEN Christmas 2026 and New Year 2027, and the clock at 01:00 on 1 January 2027 in Jakarta (still 31 December
+    # 2026 in UTC, 18:00)
+    new_year = datetime(2026, 12, 31, 18, 0, tzinfo=UTC)
+    calendar.put_holiday(SUPER, "2026-12-25", HolidayRequest(name="Natal", kind="national"), settings, new_year)
+    calendar.put_holiday(SUPER, "2027-01-01", HolidayRequest(name="Tahun Baru", kind="national"), settings, new_year)
+    # WHEN an admin lists the holidays without a year, THEN they are those of 2027, the regency's current year
+    page = calendar.list_holidays(UNIT_ADMIN, HolidaysQuery(), settings, new_year)
+    assert [h.date for h in page.items] == ["2027-01-01"]
 
 
 def test_only_a_super_admin_writes_the_regency_calendar(unit: Repositories, settings: Settings) -> None:

@@ -99,7 +99,7 @@ def test_a_holiday_deleted_whose_re_run_failed_is_judged_again_by_the_retried_de
     throttle()
     with pytest.raises(UnavailableError):
         calendar.delete_holiday(SUPER, MONDAY.isoformat(), SETTINGS, NOW)
-    assert calendar.list_holidays(SUPER, HolidaysQuery(year=2026), NOW).items == []
+    assert calendar.list_holidays(SUPER, HolidaysQuery(year=2026), SETTINGS, NOW).items == []
     assert stored(MONDAY) == "LIBUR"
     # WHEN the admin retries the DELETE
     with pytest.raises(NotFoundError):

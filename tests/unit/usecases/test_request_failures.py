@@ -13,7 +13,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.domain.attendance import REVOKE
 from chalicelib.domain.people import Principal
-from chalicelib.errors import ConflictError, UnavailableError
+from chalicelib.errors import ConflictError, NotFoundError, UnavailableError
 from chalicelib.settings import Settings
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases import recaps, rejudge, requests, zones
@@ -23,6 +23,8 @@ from chalicelib.usecases.schemas.zones import AssignmentRequest
 
 from .admin_fixtures import AuditTrail, audited, settings
 from .test_requests import (
+    COLLEAGUE,
+    ME,
     NIP,
     NOW,
     SUPER,
@@ -489,3 +491,67 @@ def test_a_leave_whose_request_was_taken_back_unaudited_is_audited_when_cancelle
     assert requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW).cancelled is True
     assert status_of(asked) == "revoked"
     assert [(who, t) for who, a, t in audited() if a == "request.revoke"] == [("budi", asked)]
+
+
+def test_a_request_withdrawn_after_a_failed_approval_leaves_no_leave_counting(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's permit of Tuesday 10 March (recapped TK), whose approval stored its leave and then failed: the
+    # request is pending again, its leave left behind
+    recaps.run_daily_recap(date(2026, 3, 10), settings, ["U1"])
+    permit = approval_leaving_its_leave(settings, monkeypatch)
+    assert status_of(permit) == "pending" and len(active_leaves(settings)) == 1
+    # WHEN Asep withdraws it (he went to work after all)
+    assert requests.cancel_mine(ME, permit, settings, NOW).status == "cancelled"
+    # THEN no leave counts for a withdrawn request: the day stays TK, also when it is judged again
+    assert active_leaves(settings) == []
+    recaps.run_daily_recap(date(2026, 3, 10), settings, ["U1"])
+    stored = runtime.statuses().employee_status(NIP, date(2026, 3, 10))
+    assert stored is not None and stored[1].status.status == "TK"
+    assert (NIP, "leave.cancel", NIP) in audited()
+
+
+def test_a_correction_withdrawn_after_a_failed_approval_no_longer_counts(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's correction, whose approval wrote the corrected event and then failed (pending again)
+    asked = file(settings, correction("2026-03-02"))
+    with failing(monkeypatch, runtime.requests(), "set_result"), pytest.raises(UnavailableError):
+        approve(asked, settings)
+    [(event_id, decision)] = _corrected()
+    assert status_of(asked) == "pending" and decision is None
+    # WHEN Asep withdraws it, THEN the corrected event stays as evidence and no longer counts
+    requests.cancel_mine(ME, asked, settings, NOW)
+    assert _corrected() == [(event_id, REVOKE)]
+
+
+def test_a_withdrawal_whose_take_back_failed_takes_it_back_when_sent_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a permit pending again with the leave its failed approval left, WHEN Asep withdraws it and storage
+    # fails as the leave is taken back (he is told 503, the request is withdrawn already)
+    permit = approval_leaving_its_leave(settings, monkeypatch)
+    with failing(monkeypatch, runtime.calendar(), "cancel_leave"), pytest.raises(UnavailableError):
+        requests.cancel_mine(ME, permit, settings, NOW)
+    assert status_of(permit) == "cancelled" and len(active_leaves(settings)) == 1
+    # WHEN the app sends the withdrawal again, THEN it is 409 (withdrawn already) and the leave no longer counts
+    with pytest.raises(ConflictError):
+        requests.cancel_mine(ME, permit, settings, NOW)
+    assert active_leaves(settings) == []
+    # AND a colleague's withdrawal of it is still not found, and takes nothing back
+    with pytest.raises(NotFoundError):
+        requests.cancel_mine(COLLEAGUE, permit, settings, NOW)
+
+
+def test_a_field_duty_withdrawn_after_a_failed_approval_leaves_no_duty(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's field-duty request, whose letter was stored before its audit entry failed (pending again)
+    duty = file(settings, new("DL", "2026-03-10"))
+    with audit_write_fails(monkeypatch, "assignment.create"):
+        approve(duty, settings)
+    [letter] = runtime.zones().duties_of(NIP, date(2026, 3, 10))
+    # WHEN Asep withdraws it, THEN no duty counts on that day, and the letter's cancellation is audited
+    requests.cancel_mine(ME, duty, settings, NOW)
+    assert runtime.zones().duties_of(NIP, date(2026, 3, 10)) == []
+    assert (NIP, "assignment.cancel", letter.assignment_id) in audited()

@@ -123,12 +123,12 @@ def test_an_employee_files_lists_and_withdraws_their_requests(settings: Settings
     assert {r.request_id for r in mine.items} == {first, second} and mine.next is None
     assert all(r.status == "pending" and r.nip == NIP and r.attachment is False for r in mine.items)
     # WHEN they withdraw one, THEN it is cancelled, and withdrawing it again is a conflict
-    assert requests.cancel_mine(ME, first, NOW).status == "cancelled"
+    assert requests.cancel_mine(ME, first, settings, NOW).status == "cancelled"
     with pytest.raises(ConflictError):
-        requests.cancel_mine(ME, first, NOW)
+        requests.cancel_mine(ME, first, settings, NOW)
     # AND a colleague cannot withdraw (nor learn about) it: 404
     with pytest.raises(NotFoundError):
-        requests.cancel_mine(COLLEAGUE, second, NOW)
+        requests.cancel_mine(COLLEAGUE, second, settings, NOW)
     assert runtime.requests().get(second).status == "pending"  # type: ignore[union-attr]
 
 
@@ -164,6 +164,23 @@ def test_an_attachment_is_a_pdf_or_jpeg_of_at_most_2_mb_kept_privately(settings:
     assert len(requests.my_requests(ME, MyRequestsQuery(), settings).items) == 2
 
 
+def test_an_attachment_one_byte_over_2_mb_is_refused_and_exactly_2_mb_is_filed(settings: Settings) -> None:
+    # GIVEN a letter of exactly 2 MB and one a single byte longer: the longer one's base64 has no padding, so it
+    # is exactly as long as the 2 MB one's (both 2,796,204 characters)
+    limit = requests.MAX_ATTACHMENT_BYTES
+    exact, over = (base64.b64encode(PDF + bytes(size - len(PDF))).decode() for size in (limit, limit + 1))
+    assert len(exact) == len(over)
+    # WHEN the employee files the longer one, THEN it is refused as too large (413), nothing stored
+    with pytest.raises(PayloadTooLargeError):
+        requests.submit(ME, new(attachment=over), settings, NOW)
+    assert requests.my_requests(ME, MyRequestsQuery(), settings).items == []
+    # AND the 2 MB one is filed, as API.md's "at most 2 MB" allows
+    request_id = file(settings, new(attachment=exact))
+    stored = runtime.requests().get(request_id)
+    assert stored is not None and stored.attachment_key is not None
+    assert len(runtime.photos(settings).get(stored.attachment_key) or b"") == limit
+
+
 def test_an_employee_cannot_flood_the_queue(settings: Settings) -> None:
     for i in range(requests.MAX_PENDING):
         file(settings, new(reason=f"Keperluan keluarga {i}"))
@@ -187,7 +204,7 @@ def test_the_same_request_sent_again_is_filed_once(settings: Settings) -> None:
     }
     assert first not in others and len(others) == 3
     # AND once withdrawn, filing it again is a new request, pending, which a second tap finds again
-    requests.cancel_mine(ME, first, NOW)
+    requests.cancel_mine(ME, first, settings, NOW)
     renewed = file(settings, new("SAKIT", "2026-03-10", attachment=letter))
     assert renewed != first and runtime.requests().get(renewed).status == "pending"  # type: ignore[union-attr]
     assert file(settings, new("SAKIT", "2026-03-10", attachment=letter)) == renewed
@@ -348,7 +365,7 @@ def test_the_app_is_told_the_corrections_left_the_way_filing_counts_them(setting
     assert allowance(settings, "2026-02") == (2, 0, 0, 2)
     assert allowance(settings, who=COLLEAGUE) == (2, 0, 0, 2)
     # WHEN the waiting one is withdrawn, THEN its place is back
-    requests.cancel_mine(ME, waiting, NOW)
+    requests.cancel_mine(ME, waiting, settings, NOW)
     assert allowance(settings) == (2, 1, 0, 1)
     # AND a regency with no cap tells no counts; one that allows fewer than are approved tells none left
     assert allowance(with_cap(None, tmp_path)) == (None, None, None, None)
@@ -537,7 +554,7 @@ def test_an_approved_correction_is_taken_back_once_and_no_longer_counts(
     assert (mine[departure].approved_by, mine[departure].approved_at) == ("budi", NOW.isoformat())
     # AND withdrawing it is refused in the same words: it is no longer pending, it is cancelled
     with pytest.raises(ConflictError) as withdrawn:
-        requests.cancel_mine(ME, departure, NOW)
+        requests.cancel_mine(ME, departure, settings, NOW)
     assert withdrawn.value.details == {"status": "cancelled"}
     pending = file(settings, correction("2026-03-09"))
     # AND it is not taken back twice (by another admin; the same one is answered as before), nor is a pending or
@@ -780,7 +797,7 @@ def test_older_waiting_corrections_still_count_after_many_later_requests(setting
     for i in range(60):
         later = NOW + timedelta(seconds=i + 1)
         permit = requests.submit(ME, new("IZIN", "2026-03-16", reason=f"Keperluan {i}"), settings, later)
-        requests.cancel_mine(ME, permit.request_id, later)
+        requests.cancel_mine(ME, permit.request_id, settings, later)
     # WHEN the app asks what is left, THEN the waiting one still takes its place
     allowance = requests.my_corrections(ME, MyCorrectionsQuery(month="2026-03"), settings)
     assert (allowance.pending, allowance.remaining) == (1, 1)
