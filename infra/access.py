@@ -15,10 +15,10 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   (lifecycle rules expire photos and exports), and nothing can touch Object Lock settings or bypass the
   governance retention.
 - ``SimpegSync`` (chalicelib.jobs.nightly_simpeg_sync) writes employees and units and logs its run; after a
-  transfer it moves the employee's pending requests and pending faces to the new unit's queues (decision 178:
-  the employee's requests by the ``by_nip`` index, their templates by key, each moved by a conditional
-  UpdateItem), so it reads and updates those two tables and may delete nothing in them. It is also the SIMPEG
-  worker (decision 53): the API invokes it asynchronously with a run id (``lambda:InvokeFunction``
+  transfer it moves the employee's pending faces to the new unit's queue (decision 178: their templates by key,
+  each moved by a conditional UpdateItem), so it reads and updates that table and may delete nothing in it; the
+  employee's requests stay where they were filed (their days decide whose they are: decision 366). It is also
+  the SIMPEG worker (decision 53): the API invokes it asynchronously with a run id (``lambda:InvokeFunction``
   on that one function), after leaving a large import's rows under ``imports/simpeg/`` (the API may put them
   there, the worker may read them; neither may delete them), and the worker reads the run it resumes.
 - ``DailyRecap`` (chalicelib.jobs.daily_recap) reads units, members, calendars, leaves, duties and the
@@ -71,7 +71,6 @@ from chalicelib.store.models import (
     LeaveModel,
     LoginGuardModel,
     MachinePinModel,
-    RequestModel,
     ScheduleModel,
     SyncRunModel,
     UnitModel,
@@ -184,13 +183,12 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             UnitModel: (DESCRIBE, GET, BATCH_GET, QUERY, PUT, UPDATE),
             SyncRunModel: (DESCRIBE, GET, PUT),  # GET: the run the worker resumes
             JobRunModel: (DESCRIBE, PUT),
-            # a mover's pending requests and faces follow them to the new unit (usecases/simpeg.py `_FollowingMoves`)
-            RequestModel: (DESCRIBE, QUERY, UPDATE),
+            # a mover's pending faces follow them to the new unit (usecases/simpeg.py `_FollowingMoves`)
             FaceTemplateModel: (DESCRIBE, QUERY, UPDATE),
         },
         objects={SIMPEG_IMPORT_PREFIX: ("s3:GetObject",)},  # a long import's rows, left by the API
         purpose="nightly SIMPEG sync and the SIMPEG worker: employees, units, its run log, waiting imports, job runs, "
-        "and a mover's pending requests and faces",
+        "and a mover's pending faces",
     ),
     "DailyRecap": FunctionAccess(
         tables={

@@ -98,11 +98,6 @@ class RequestsRepository(Protocol):
         """All of the employee's requests of one status, newest first (however many they filed before)."""
         ...
 
-    def move_pending(self, nip: str, unor_id: str) -> list[str]:
-        """Put the employee's pending requests under `unor_id` (they moved: the new unit decides them); the ids
-        moved. One decided meanwhile stays where it was decided."""
-        ...
-
     def of_unit(self, unor_id: str, status: str | None, limit: int, cursor: dict[str, Any] | None) -> Page:
         """Up to `limit` of the unit's requests (of one status, or all by status), newest first within a status,
         and the cursor of the rest (or None)."""
@@ -174,19 +169,6 @@ class DynamoRequestsRepository:
                 nip, filter_condition=RequestModel.status == status, scan_index_forward=False
             )
             return [_request(m) for m in found]
-
-    def move_pending(self, nip: str, unor_id: str) -> list[str]:
-        moved = []
-        for r in self.of_employee_in(nip, PENDING):
-            if r.unor_id == unor_id:
-                continue
-            try:
-                with storage_call("dynamodb"):
-                    RequestModel(r.request_id).update(actions=[RequestModel.unor_id.set(unor_id)], condition=_PENDING)
-            except ConditionFailed:  # decided meanwhile
-                continue
-            moved.append(r.request_id)
-        return moved
 
     def of_unit(self, unor_id: str, status: str | None, limit: int, cursor: dict[str, Any] | None) -> Page:
         condition = RequestModel.unit_key.startswith(f"{status}#") if status else None

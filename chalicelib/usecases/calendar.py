@@ -335,12 +335,17 @@ def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: dat
     )
 
 
-def record_leave(actor: Principal, body: LeaveRequest, *, source: str) -> tuple[Employee, str]:
+def record_leave(
+    actor: Principal, body: LeaveRequest, *, source: str, placed: tuple[Employee, str] | None = None
+) -> tuple[Employee, str]:
     """Store a leave (the caller judges its recapped days again): the employee and the leave's id.
 
     The id derives from `source` (what is being recorded: an admin's leave, a request's approval), so a retry
-    after a failure finds the leave its first try stored, not a second one (`leave_id_for`)."""
-    employee = employee_to_change(actor, body.nip)
+    after a failure finds the leave its first try stored, not a second one (`leave_id_for`). An admin's leave is
+    entered under the employee's unit, which must be theirs. A request's approval passes `placed`: the employee
+    and the request's unit, whose days' admin the caller was found to be (`movers`), so a permit for a day
+    before a move stays the old unit's."""
+    employee, unit = placed or _in_own_unit(employee_to_change(actor, body.nip))
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
     if end < start or (end - start).days > MAX_LEAVE_DAYS:
@@ -348,14 +353,18 @@ def record_leave(actor: Principal, body: LeaveRequest, *, source: str) -> tuple[
             "Tanggal selesai cuti harus sama dengan atau sesudah tanggal mulai, paling lama satu tahun.",
             {"end_date": "on/after start, at most a year"},
         )
-    entry = LeaveEntry(employee.nip, employee.unor_id, kind.value, start, end, body.reason)
+    entry = LeaveEntry(employee.nip, unit, kind.value, start, end, body.reason)
     leave_id = leave_id_for(source)
     with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
         runtime.calendar().add_leave(entry, actor.subject, leave_id)
-    recaps.frames_changed([employee.unor_id])
+    recaps.frames_changed([unit])
     detail = {"leave_id": leave_id, "type": kind.value, "start_date": start.isoformat(), "end_date": end.isoformat()}
     runtime.audit().record(actor.subject, "leave.add", employee.nip, detail)
     return employee, leave_id
+
+
+def _in_own_unit(employee: Employee) -> tuple[Employee, str]:
+    return employee, employee.unor_id
 
 
 def leave_id_for(source: str, *, made: bool = False) -> str:

@@ -821,18 +821,20 @@ def _effect(
 ) -> str:
     """Create what `r` asks for, under the id `_effect_id` names: made again by a retry, it is found, not doubled."""
     source = _source(r)
+    employee = runtime.people().get_employee(r.nip)
+    if employee is None:
+        raise ConflictError("Pegawai tidak ditemukan lagi.", {"nip": r.nip})
+    # A leave or letter is entered under the request's unit: after a move its days before the move stay that
+    # unit's, and those from the move on are the new unit's (`movers`, decision 313), as the request's are.
     if r.type in LEAVE_TYPES:
         leave = LeaveRequest.model_validate(
             {"nip": r.nip, "type": r.type, "start_date": r.start_date, "end_date": r.end_date, "reason": r.reason}
         )
-        return cal.record_leave(principal, leave, source=source)[1]
-    employee = runtime.people().get_employee(r.nip)
-    if employee is None:
-        raise ConflictError("Pegawai tidak ditemukan lagi.", {"nip": r.nip})
+        return cal.record_leave(principal, leave, source=source, placed=(employee, r.unor_id))[1]
     if r.type == "DL":
         letter = Assignment("", "", frozenset({r.nip}), r.start_date, r.end_date,
                             body.letter_no or f"PENGAJUAN {r.request_id}", r.reason)  # fmt: skip
-        units = {r.nip: employee.unor_id}
+        units = {r.nip: r.unor_id}
         return zones.record_field_duty(principal, letter, units, body, settings, source=source).assignment_id
     return _correction(principal, r, employee, settings, now)
 

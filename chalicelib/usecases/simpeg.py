@@ -63,8 +63,10 @@ def _stores() -> Stores:
 
 @dataclass(frozen=True)
 class _FollowingMoves:
-    """The employees store as a sync or import writes it, and after a move the employee's pending requests and
-    faces go to the new unit's queues: the new unit's admins decide them, the old unit's no longer may."""
+    """The employees store as a sync or import writes it, and after a move the employee's pending faces go to the
+    new unit's queue: the new unit's admins decide them, the old unit's no longer may. Pending requests stay
+    where they were filed: their days decide whose they are (`movers`, decision 313), so a permit for a day at
+    the old school stays that school's to decide, and one for a day after the move is the new school's."""
 
     employees: EmployeeRepository
 
@@ -78,9 +80,9 @@ class _FollowingMoves:
         self.employees.upsert_units(units)
 
     def apply(self, changes: Sequence[Change]) -> None:
-        # The queues before and after the records: a failure in between leaves the move itself unwritten, so the
-        # next run plans it again; a request filed meanwhile under the old unit follows with the second pass
-        # (each move is conditional and moves nothing twice).
+        # The queue before and after the records: a failure in between leaves the move itself unwritten, so the
+        # next run plans it again; a face sent meanwhile under the old unit follows with the second pass (each
+        # move is conditional and moves nothing twice).
         moves = [(change.nip, change.after.unor_id) for change in changes if change.kind == "moved"]
         self._follow(moves)
         self.employees.apply(changes)
@@ -89,7 +91,6 @@ class _FollowingMoves:
     @staticmethod
     def _follow(moves: Sequence[tuple[str, str]]) -> None:
         for nip, unor_id in moves:
-            runtime.requests().move_pending(nip, unor_id)
             runtime.faces().move_pending(nip, unor_id)
 
 

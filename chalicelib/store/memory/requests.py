@@ -41,15 +41,6 @@ class InMemoryRequestsRepository:
             found = [r for r in self._requests.values() if r.nip == nip and r.status == status]
         return sorted(found, key=own_key, reverse=True)
 
-    def move_pending(self, nip: str, unor_id: str) -> list[str]:
-        with self._lock:
-            moving = [
-                r for r in self._requests.values() if r.nip == nip and r.status == PENDING and r.unor_id != unor_id
-            ]
-            for r in moving:
-                self._requests[r.request_id] = replace(r, unor_id=unor_id)
-        return [r.request_id for r in sorted(moving, key=own_key, reverse=True)]
-
     def of_unit(self, unor_id: str, status: str | None, limit: int, cursor: dict[str, Any] | None) -> Page:
         def keep(r: EmployeeRequest) -> bool:
             return r.unor_id == unor_id and (status is None or r.status == status)

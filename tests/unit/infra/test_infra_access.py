@@ -229,13 +229,12 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         "SyncRunsTable",
         "AdminsTable",
         "JobRunsTable",
-        "RequestsTable",  # a mover's pending requests and faces follow them to the new unit (decision 178)
-        "FaceTemplatesTable",
+        "FaceTemplatesTable",  # a mover's pending faces follow them to the new unit (decision 178)
     }
-    # ... moved, never deleted nor put: the sync cannot drop a request or a face, nor plant one
-    for table_id in ("RequestsTable", "FaceTemplatesTable"):
-        for action in (*WIPE_ACTIONS, "dynamodb:PutItem"):
-            assert not can(resources, "SimpegSync", action, table_arn(table_id)), (table_id, action)
+    # ... moved, never deleted nor put: the sync cannot drop a face, nor plant one (requests stay where they were
+    # filed, decision 366: the sync has no grant on them at all)
+    for action in (*WIPE_ACTIONS, "dynamodb:PutItem"):
+        assert not can(resources, "SimpegSync", action, table_arn("FaceTemplatesTable")), action
     assert _tables_with_any_access(resources, "DailyRecap") == {
         "UnitsTable",
         "EmployeesTable",

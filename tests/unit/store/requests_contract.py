@@ -78,18 +78,6 @@ class RequestsRepositoryContract:
             repo.of_employee_in(OTHER, "approved") == [] and repo.of_employee_in("199001012020121999", "pending") == []
         )
 
-    def test_an_employee_who_moved_takes_their_pending_requests_to_the_new_unit(self, repo: RequestsRepository) -> None:
-        # GIVEN three requests of the employee in U1, one decided, and a colleague's
-        for minutes in range(3):
-            repo.add(request(f"r-{minutes}", minutes=minutes))
-        repo.decide("r-1", "approved", "admin", "ok", T0)
-        repo.add(request("r-other", nip=OTHER, minutes=9))
-        # WHEN the pending ones move to U2, THEN U2 lists them, newest first, and U1 the decided one and the colleague's
-        assert repo.move_pending(NIP, "U2") == ["r-2", "r-0"]
-        assert [r.request_id for r in repo.of_unit("U2", "pending", 10, None)[0]] == ["r-2", "r-0"]
-        assert [r.request_id for r in repo.of_unit("U1", None, 10, None)[0]] == ["r-other", "r-1"]
-        assert repo.move_pending(NIP, "U2") == []
-
     def test_a_unit_s_requests_come_by_status_newest_first(self, repo: RequestsRepository) -> None:
         for minutes in range(4):
             repo.add(request(f"r-{minutes}", minutes=minutes))

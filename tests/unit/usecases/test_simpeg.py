@@ -16,10 +16,12 @@ from chalicelib.errors import NotFoundError, UnavailableError
 from chalicelib.settings import build_settings, load_settings
 from chalicelib.simpeg import SyncRun, Trigger, settle_abandoned
 from chalicelib.simpeg.sync import WORKER_DEADLINE_S
+from chalicelib.store.faces import NewTemplate
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import requests, simpeg
-from chalicelib.usecases.schemas.requests import AdminRequestsQuery, NewRequest, RequestDecisionRequest
+from chalicelib.usecases import calendar, requests, simpeg
+from chalicelib.usecases.schemas.requests import AdminRequestsQuery, NewRequest, PeriodQuery, RequestDecisionRequest
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery
+from tests.unit.store.faces_contract import fingerprint, vectors
 
 from .admin_fixtures import AuditTrail, audited
 
@@ -122,8 +124,16 @@ def test_a_sync_asked_for_without_simpeg_is_still_refused(repos: Repositories) -
     assert simpeg.list_runs(RunsQuery(), NOW).items == []
 
 
-def test_an_employee_moved_by_an_import_takes_their_pending_requests_to_the_new_unit(repos: Repositories) -> None:
-    # GIVEN Asep of U1 (SDN 1) with a permit waiting for U1's admin
+def moved_to_u2(repos: Repositories, nip: str) -> None:
+    """SIMPEG moves the employee from U1 (SDN 1) to U2 (SDN 2) today, through an import. The import writes the
+    employees table the people repository reads; the in-memory twins keep two copies, so the move is told to
+    the people twin as well (its move recorded now, as the table's is)."""
+    assert import_rows([{**ROWS[0], "nip": nip, "unor_id": "U2", "unor_nama": "SDN 2"}])["moved"] == 1
+    repos.people.put_employee(Employee(nip, "Asep", "U2"))
+
+
+def test_a_pending_request_for_days_after_a_move_is_the_new_units_to_decide(repos: Repositories) -> None:
+    # GIVEN Asep of U1 (SDN 1) with a permit for a day in 2030 waiting for U1's admin
     import_rows(ROWS)
     asep = ROWS[0]["nip"]
     repos.people.put_employee(Employee(asep, "Asep", "U1"))
@@ -133,8 +143,7 @@ def test_an_employee_moved_by_an_import_takes_their_pending_requests_to_the_new_
     )
     filed = requests.submit(me, body, build_settings({}), NOW).request_id
     # WHEN SIMPEG moves him to U2
-    answer = import_rows([{**ROWS[0], "unor_id": "U2", "unor_nama": "SDN 2"}])
-    assert answer["moved"] == 1
+    moved_to_u2(repos, asep)
     # THEN the permit waits in U2's queue: U2's admin decides it, U1's admin no longer finds it
     u1, u2 = (Principal(f"ops-{u}", "unit_admin", frozenset({u})) for u in ("U1", "U2"))
     listed = requests.list_requests(u2, AdminRequestsQuery(status="pending", unor_id="U2"), build_settings({}), NOW)
@@ -145,17 +154,49 @@ def test_an_employee_moved_by_an_import_takes_their_pending_requests_to_the_new_
     assert requests.decide(u2, filed, decision, build_settings({}), NOW).status == "rejected"
 
 
-def test_a_move_whose_queues_could_not_follow_is_made_again_by_the_next_import(
-    repos: Repositories, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # GIVEN Asep of U1 with a permit waiting, and the faces store failing when the move's import runs
+def test_a_pending_request_for_days_before_a_move_stays_with_the_unit_of_those_days(repos: Repositories) -> None:
+    # GIVEN Asep of U1 (SDN 1) asking for a permit for a day last week, at SDN 1, not decided yet
     import_rows(ROWS)
     asep = ROWS[0]["nip"]
     repos.people.put_employee(Employee(asep, "Asep", "U1"))
-    permit = {"type": "IZIN", "start_date": "2030-01-07", "end_date": "2030-01-07", "reason": "Keluarga"}
     me = Principal(asep, "employee", device_id="android-0001-aaaa")
-    filed = requests.submit(me, NewRequest.model_validate(permit), build_settings({}), NOW).request_id
+    day = (NOW.astimezone(build_settings({}).tz) - timedelta(days=7)).date().isoformat()
+    body = NewRequest.model_validate({"type": "IZIN", "start_date": day, "end_date": day, "reason": "Keluarga"})
+    filed = requests.submit(me, body, build_settings({}), NOW).request_id
+    # WHEN SIMPEG moves him to U2 (SDN 2) today
+    moved_to_u2(repos, asep)
+    # THEN that day is still SDN 1's (decision 313): its admin lists and decides the permit, SDN 2's does not
+    u1, u2 = (Principal(f"ops-{u}", "unit_admin", frozenset({u})) for u in ("U1", "U2"))
+
+    def pending(admin: Principal, unit: str) -> list[str]:
+        query = AdminRequestsQuery(status="pending", unor_id=unit)
+        return [r.request_id for r in requests.list_requests(admin, query, build_settings({}), NOW).items]
+
+    assert (pending(u1, "U1"), pending(u2, "U2")) == ([filed], [])
+    decision = RequestDecisionRequest.model_validate({"decision": "approve", "note": "Benar"})
+    with pytest.raises(NotFoundError):
+        requests.decide(u2, filed, decision, build_settings({}), NOW)
+    assert requests.decide(u1, filed, decision, build_settings({}), NOW).status == "approved"
+    # AND the permit's leave is SDN 1's: listed there, not at SDN 2
+    week = PeriodQuery.model_validate({"from": day, "to": day})
+
+    def leaves(admin: Principal) -> list[str]:
+        return [leave.nip for leave in calendar.list_leaves(admin, week, build_settings({}), NOW).items]
+
+    assert (leaves(u1), leaves(u2)) == ([asep], [])
+
+
+def test_a_move_whose_queue_could_not_follow_is_made_again_by_the_next_import(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep of U1 with a selfie waiting for U1's admin, and the faces store failing when the move's import runs
+    import_rows(ROWS)
+    asep = ROWS[0]["nip"]
+    repos.people.put_employee(Employee(asep, "Asep", "U1"))
+    waiting = NewTemplate("t-1", vectors(1), fingerprint(1), "k/t-1", asep, status="pending", unor_id="U1")
+    repos.faces.save_template(asep, waiting)
     moved = {**ROWS[0], "unor_id": "U2", "unor_nama": "SDN 2"}
+    real_move = repos.faces.move_pending
 
     def unavailable(nip: str, unor_id: str) -> list[str]:
         raise UnavailableError()
@@ -165,9 +206,8 @@ def test_a_move_whose_queues_could_not_follow_is_made_again_by_the_next_import(
     with pytest.raises(UnavailableError):
         import_rows([moved])
     assert {e.nip: e.unor_id for e in repos.simpeg_employees.list_employees()}[asep] == "U1"
-    # AND once the store answers, the same import moves him and his permit follows
-    monkeypatch.undo()
+    assert {t.unor_id for t in repos.faces.template_rows(asep)} == {"U1"}
+    # AND once the store answers, the same import moves him and his selfie follows to U2's queue
+    monkeypatch.setattr(repos.faces, "move_pending", real_move)
     assert import_rows([moved])["moved"] == 1
-    u2 = Principal("ops-U2", "unit_admin", frozenset({"U2"}))
-    listed = requests.list_requests(u2, AdminRequestsQuery(status="pending", unor_id="U2"), build_settings({}), NOW)
-    assert [r.request_id for r in listed.items] == [filed]
+    assert {t.unor_id for t in repos.faces.template_rows(asep)} == {"U2"}
