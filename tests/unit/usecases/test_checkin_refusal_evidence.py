@@ -10,13 +10,10 @@ one employee's refusals are kept per day. Every refusal is still recorded, with 
 
 from __future__ import annotations
 
-import io
-import random
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from PIL import Image
 
 from chalicelib import runtime
 from chalicelib.attendance import challenges
@@ -25,7 +22,7 @@ from chalicelib.settings import Settings
 from chalicelib.store.memory.photos import InMemoryPhotoStore
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import checkin
-from tests.functional.checkin_setup import OUTSIDE, selfie
+from tests.functional.checkin_setup import OUTSIDE, picture, selfie
 
 from .admin_fixtures import audited
 from .test_checkin import (
@@ -51,15 +48,6 @@ CHECKIN_PHOTOS = "photos/checkin/"
 def junk(i: int) -> bytes:
     """Bytes that are no image, different each time (an insider filling the bucket)."""
     return b"\x00not a photo " * 500 + str(i).encode()
-
-
-def picture(i: int) -> bytes:
-    """A small JPEG that decodes (noise, no face), different each time."""
-    rng = random.Random(i)
-    image = Image.frombytes("RGB", (96, 96), bytes(rng.randrange(256) for _ in range(96 * 96 * 3)))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
-    return out.getvalue()
 
 
 def stored_checkin_photos(settings: Settings) -> list[str]:
