@@ -156,3 +156,17 @@ def test_photos_of_one_employee_s_refusals_are_capped_per_day(
     answer = checkin.check_in(employee, body, raw, enrolled, tomorrow)
     assert answer.status_code == 422 and rendered(answer)["error"]["code"] == "OUTSIDE_ZONE"
     assert len(stored_checkin_photos(enrolled)) == cap + 1
+
+
+def test_pictures_spent_on_the_cap_do_not_hide_a_face_refused_later_that_day(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN an insider who first spends the day's cap on pictures without a face, sent from outside the zone
+    away = {"latitude": OUTSIDE[0], "longitude": OUTSIDE[1]}
+    for i in range(checkin.REFUSED_PHOTOS_PER_DAY):
+        assert refused(employee, enrolled, f"pic-{i}", picture(i), **away) == "OUTSIDE_ZONE"
+    # WHEN a colleague's face is then tried on the employee's account
+    assert refused(employee, enrolled, "impostor", selfie(IMPOSTOR)) == "FACE_MISMATCH"
+    # THEN that attempt still keeps its photo: the evidence of who stood in front of the camera
+    [mismatch] = [e for e in recorded_events(repos) if e.reasons == ("FACE_MISMATCH",)]
+    assert mismatch.photo_key is not None and runtime.photos(enrolled).get(mismatch.photo_key) == selfie(IMPOSTOR)
