@@ -48,8 +48,8 @@ def check_in(call: Call, body: att_schema.CheckinBody) -> Response:
     waiting up to 10 s → 503 `UNAVAILABLE` to retry. A refusal (422) is recorded for audit, its body carrying
     the `event_id`; its photo is kept as evidence when it decodes and the refusal is not one that says nothing of
     fraud (`CHALLENGE_INVALID`, `GPS_INACCURATE`, `LIVENESS_REQUIRED`, `NOT_ENROLLED`), up to 10 an employee a
-    day. A second arrival on the same day → 409 `ALREADY_RECORDED` (details
-    `first_event`).
+    day (and 10 more in which a face was judged). A second arrival on the same day → 409 `ALREADY_RECORDED`
+    (details `first_event`).
     """
     answer = checkin.check_in(call.principal, body, call.raw_body(), call.settings, call.now)
     return json_response(answer.status_code, render(answer.body))

@@ -561,7 +561,7 @@ class LoginGuardModel(_Base):
     `claim_id` the claim that took it (a repeated request of that claim finds its own slot); a source
     address's failed logins the same way for 60 s: scope `ip#<address>`. The same slots limit other things:
     an admin's exports being built (`export#<username>`) and the photos kept of an employee's refused check-ins
-    per day (`evidence#<nip>#<date>`). Items expire by TTL once they no longer matter."""
+    per day (`evidence#<nip>#<date>#<face|photo>`). Items expire by TTL once they no longer matter."""
 
     base_name = "login_guards"
     scope = UnicodeAttribute(hash_key=True)

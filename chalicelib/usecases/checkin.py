@@ -100,8 +100,10 @@ LIVENESS_LIMITS = LivenessLimits()
 # to judge, liveness frames not sent, no face enrolled to compare with. Their photo was never judged: it is not
 # kept in the locked bucket (nobody can delete an object there before its retention ends).
 NO_EVIDENCE = frozenset({"CHALLENGE_INVALID", "GPS_INACCURATE", "LIVENESS_REQUIRED", "NOT_ENROLLED"})
-# At most this many photos of one employee's refusals are kept per local day (received); later refusals of the
-# day are recorded without one, so no session can fill the locked bucket.
+# At most this many photos of one employee's refusals are kept per local day (received), in two pools: photos in
+# which a face was found and judged, and the others (refused before a face was judged, or showing none). Later
+# refusals of the day are recorded without one, so no session can fill the locked bucket, and pictures without a
+# face spent on the cap cannot hide a face refused later.
 REFUSED_PHOTOS_PER_DAY = 10
 # How long a slot of that day stays taken: longer than any day, so it frees only by its TTL, days later.
 EVIDENCE_SLOT_S = 2 * 86400
@@ -530,10 +532,12 @@ def _evidence_photo(attempt: Attempt, code: str, settings: Settings) -> str | No
 
 
 def _evidence_slot(attempt: Attempt, settings: Settings) -> bool:
-    """Take one of the employee's `REFUSED_PHOTOS_PER_DAY` slots of the day the refusal is received (the atomic
-    claim of the login-guard table, as logins and exports use it: concurrent refusals cannot pass the cap)."""
+    """Take one of the employee's `REFUSED_PHOTOS_PER_DAY` slots of the day the refusal is received, in the pool
+    of judged faces or of the other photos (the atomic claim of the login-guard table, as logins and exports use
+    it: concurrent refusals cannot pass the cap)."""
     day = attempt.now.astimezone(settings.tz).date().isoformat()
-    scope = f"evidence#{attempt.employee.nip}#{day}"
+    pool = "face" if attempt.analysis is not None else "photo"
+    scope = f"evidence#{attempt.employee.nip}#{day}#{pool}"
     epoch = int(attempt.now.timestamp())
     return runtime.people().claim_login_attempt(scope, REFUSED_PHOTOS_PER_DAY, EVIDENCE_SLOT_S, epoch).granted
 
