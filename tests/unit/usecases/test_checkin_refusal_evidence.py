@@ -21,7 +21,8 @@ from chalicelib.domain.people import Principal
 from chalicelib.settings import Settings
 from chalicelib.store.memory.photos import InMemoryPhotoStore
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import checkin
+from chalicelib.usecases import checkin, me
+from chalicelib.usecases.schemas.attendance import MyEventsQuery
 from tests.functional.checkin_setup import OUTSIDE, picture, selfie
 
 from .admin_fixtures import audited
@@ -170,3 +171,19 @@ def test_pictures_spent_on_the_cap_do_not_hide_a_face_refused_later_that_day(
     # THEN that attempt still keeps its photo: the evidence of who stood in front of the camera
     [mismatch] = [e for e in recorded_events(repos) if e.reasons == ("FACE_MISMATCH",)]
     assert mismatch.photo_key is not None and runtime.photos(enrolled).get(mismatch.photo_key) == selfie(IMPOSTOR)
+
+
+def test_the_employee_s_own_list_tells_no_score_of_a_face_refused(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN an insider with the employee's session trying a colleague's photo: the refusal tells no score (decision
+    # 349), so that the photo cannot be stepped towards the threshold
+    assert refused(employee, enrolled, "impostor", selfie(IMPOSTOR)) == "FACE_MISMATCH"
+    # WHEN they read the employee's own events
+    [item] = me.my_events(employee, MyEventsQuery(), enrolled, NOW).items
+    # THEN the refusal is listed, without its score either
+    assert item.status == "refused" and item.reasons == ["FACE_MISMATCH"]
+    assert item.face is None
+    # AND the admins still see it on the stored attempt
+    [event] = recorded_events(repos)
+    assert event.face_score is not None and event.face_threshold is not None
