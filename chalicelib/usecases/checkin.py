@@ -711,8 +711,11 @@ def _written(value: T | None) -> T:
 
 
 def event_view(m: Event) -> EventView:
-    """The employee's own event, with the note of the admin's decision on it (the employee reads why)."""
-    return event_as(EventView, m)
+    """The employee's own event, with the note of the admin's decision on it (the employee reads why). A refusal's
+    face score stays the admins' (decision 349): the list would otherwise tell a caller stepping a colleague's photo
+    towards the threshold what the refusal did not."""
+    view = event_as(EventView, m)
+    return view.model_copy(update={"face": None}) if m.status == "refused" else view
 
 
 __all__ = ["Answer", "SmartError", "check_in", "event_as", "event_view", "issue_challenge"]
