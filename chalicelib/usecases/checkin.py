@@ -3,7 +3,7 @@
 Order of work in ``check_in``: validate → idempotency claim → employee and phone → challenge (signature and
 lifetime; no read) → first arrival → position → face → photo to S3 → one transaction (event, challenge
 consumed, first-arrival mark, photo fingerprint, idempotent answer). Refusals are recorded too but never count
-(with their photo only when it is evidence: `_evidence_photo`); so is the loser of two requests with one
+(with their photo when it is one, within a daily cap: `_evidence_photo`); so is the loser of two requests with one
 challenge, as CHALLENGE_INVALID.
 A dependency failure releases the idempotency claim and answers 503: nothing is half-recorded and the retry
 with the same ``client_request_id`` simply runs again.
@@ -96,15 +96,12 @@ DEVICE_FINGERPRINT_CHANGED = "DEVICE_FINGERPRINT_CHANGED"
 SAME_SPOT_RADIUS_M = 1.0
 SAME_SPOT_WINDOW = timedelta(seconds=90)
 LIVENESS_LIMITS = LivenessLimits()
-# Refusals that say nothing of the person: a challenge malformed, expired or used already, a position too vague
-# to judge, liveness frames not sent, no face enrolled to compare with. Their photo was never judged: it is not
-# kept in the locked bucket (nobody can delete an object there before its retention ends).
-NO_EVIDENCE = frozenset({"CHALLENGE_INVALID", "GPS_INACCURATE", "LIVENESS_REQUIRED", "NOT_ENROLLED"})
 # At most this many photos of one employee's refusals are kept per local day (received), in two pools: photos in
 # which a face was found and judged, and the others (refused before a face was judged, or showing none). Later
-# refusals of the day are recorded without one, so no session can fill the locked bucket, and pictures without a
-# face spent on the cap cannot hide a face refused later.
-REFUSED_PHOTOS_PER_DAY = 10
+# refusals of the day are recorded without one, so no session can fill the locked bucket (nobody can delete an
+# object there before its retention ends), and pictures without a face spent on the cap cannot hide a face
+# refused later. Far above what an honest day holds: a few tries in dim light, a fix that strays.
+REFUSED_PHOTOS_PER_DAY = 20
 # How long a slot of that day stays taken: longer than any day, so it frees only by its TTL, days later.
 EVIDENCE_SLOT_S = 2 * 86400
 View = TypeVar("View", bound=EventView)
@@ -515,15 +512,13 @@ def _store_photo(attempt: Attempt, settings: Settings) -> str:
     return attempt.photo_key
 
 
-def _evidence_photo(attempt: Attempt, code: str, settings: Settings) -> str | None:
-    """The photo a refusal is recorded with: the one stored already (a check-in that lost its challenge or its
-    photo to a request sent at once), else the upload stored now if it is evidence: refused for what it or its
-    position says of the person (not `NO_EVIDENCE`), an image that decodes, and within the employee's
+def _evidence_photo(attempt: Attempt, settings: Settings) -> str | None:
+    """The photo a refusal is recorded with (API.md: the attempt and its photo are kept for audit): the one stored
+    already (a check-in that lost its challenge or its photo to a request sent at once), else the upload stored
+    now if it is a photo (an image that decodes: bytes that are none are no evidence) within the employee's
     `REFUSED_PHOTOS_PER_DAY`. None: the refusal is recorded without a photo."""
     if attempt.photo_key is not None:
         return attempt.photo_key
-    if code in NO_EVIDENCE:
-        return None
     if attempt.analysis is None and not faces.is_photo(attempt.request.photo, settings):
         return None
     if not _evidence_slot(attempt, settings):
@@ -610,7 +605,7 @@ def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) ->
         error=RefusalError(code=code, message=said, details=_details(refusal)), event_id=attempt.event_id
     )
     answer = Answer(422, body)
-    photo = _evidence_photo(attempt, code, settings)
+    photo = _evidence_photo(attempt, settings)
     event = _event(attempt, "refused", photo, body, [code])
     return _write_or_lose_challenge(attempt, event, False, answer, settings)
 

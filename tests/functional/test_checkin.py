@@ -133,8 +133,8 @@ def test_position_refusals_are_kept_for_audit(employee: Employee, changes: dict[
     assert answer.body["error"]["message"] == MESSAGES[code]  # the words the employee guide quotes
     events = stored_events(employee.nip)
     assert [(e.status, e.reasons) for e in events] == [("refused", [code])]
-    # with the photo as evidence, unless the position was too vague to say anything of the person
-    assert bool(events[0].photo_key) == (code not in checkin.NO_EVIDENCE)
+    # with the photo as evidence
+    assert events[0].photo_key
     # a refusal never counts: the day's arrival is still open
     assert employee.check_in(selfie(GENUINE)).status == 201
 

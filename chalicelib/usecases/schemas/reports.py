@@ -313,9 +313,8 @@ class ReviewItem(Event):
     selfie_url: str | None = Field(
         json_schema_extra={"format": "uri"},
         description=(
-            "The check-in photo: a short-lived signed GET. Null when none was kept: a machine punch, a refusal "
-            "that says nothing of fraud (an invalid challenge, a vague position, no liveness frames, no face "
-            "enrolled), an upload that is no image, or a refusal beyond the employee's daily cap of refusal photos."
+            "The check-in photo: a short-lived signed GET. Null when none was kept: a machine punch, an upload "
+            "that is no image, or a refusal beyond the employee's daily cap of refusal photos."
         ),
     )
     enrolment_urls: list[str] = Field(description="The employee's enrolment photos: short-lived signed GETs.")

@@ -1,10 +1,8 @@
 """What a refused check-in keeps of its photo, on the in-memory twins with the real face engine and real photos.
 
-The photo bucket is locked (Object Lock: nobody can delete an object before the retention ends), so a refusal
-keeps its photo only as evidence: a photo that decodes, refused for a reason that says something of the person
-(a face that is not theirs, a replay, a position outside every zone or faked). A refusal that says nothing of
-fraud (a challenge malformed or expired, a position too vague to judge, liveness frames not sent, no face
-enrolled) keeps no photo, nor does an upload that is no image; and at most `REFUSED_PHOTOS_PER_DAY` photos of
+The photo bucket is locked (Object Lock: nobody can delete an object before the retention ends). API.md keeps
+a refused attempt with its photo for audit, so a refusal keeps the photo when it is one (an image that decodes),
+whatever the code; an upload that is no image is kept as no photo, and at most `REFUSED_PHOTOS_PER_DAY` photos of
 one employee's refusals are kept per day. Every refusal is still recorded, with the code API.md names.
 """
 
@@ -104,16 +102,18 @@ def test_junk_bytes_refused_fifty_times_leave_nothing_in_the_locked_bucket(
 
 
 @pytest.mark.parametrize(("changes", "code"), NO_FRAUD_SAID)
-def test_a_real_selfie_refused_for_a_reason_that_says_nothing_of_fraud_is_not_stored(
+def test_a_real_selfie_refused_before_its_face_was_judged_is_still_kept_for_audit(
     repos: Repositories, employee: Principal, enrolled: Settings, changes: dict[str, Any], code: str
 ) -> None:
     # GIVEN an employee whose check-in is refused for a malformed or expired challenge, a vague position or missing
-    # frames: their photo was never judged
-    assert refused(employee, enrolled, "r-1", selfie(GENUINE), **changes) == code
-    # THEN the attempt is recorded, without a photo
+    # frames: their photo was never judged, but it is a photo (a challenge lost to a request sent at once with it
+    # is how a parallel attack shows)
+    sent = selfie(GENUINE)
+    assert refused(employee, enrolled, "r-1", sent, **changes) == code
+    # THEN the attempt is recorded with it, as API.md says
     [event] = recorded_events(repos)
-    assert event.status == "refused" and event.photo_key is None
-    assert stored_checkin_photos(enrolled) == []
+    assert event.status == "refused" and event.photo_key is not None
+    assert runtime.photos(enrolled).get(event.photo_key) == sent
 
 
 @pytest.mark.parametrize(
