@@ -45,9 +45,10 @@ def check_in(call: Call, body: att_schema.CheckinBody) -> Response:
     `CONFLICT`, its details naming how the first body was answered once it was (`first`: `status` accepted,
     review or refused, `event_id`, and a refusal's `code` and `message`: a phone resending a capture in its
     offline form after the live send arrived learns its outcome); while the first is still in progress, after
-    waiting up to 10 s → 503 `UNAVAILABLE` to retry. A refusal (422) is recorded with its photo for audit; its
-    body carries the `event_id`. A second arrival on the same day → 409 `ALREADY_RECORDED` (details
-    `first_event`).
+    waiting up to 10 s → 503 `UNAVAILABLE` to retry. A refusal (422) is recorded with its photo for audit, its
+    body carrying the `event_id`: the photo when it decodes as an image, up to 20 an employee a day (and 20 more
+    in which a face was judged; later refusals of the day are recorded without one). A second arrival on the
+    same day → 409 `ALREADY_RECORDED` (details `first_event`).
     """
     answer = checkin.check_in(call.principal, body, call.raw_body(), call.settings, call.now)
     return json_response(answer.status_code, render(answer.body))

@@ -559,8 +559,9 @@ class LoginGuardModel(_Base):
     """Login limits (docs/decision_log.md, "Login limits"). An account's evaluation slots: scope `employee#<nip>` or
     `admin#<username>`, slot `0`..`max-1`, `used_at` the epoch second it was last taken (0: given back),
     `claim_id` the claim that took it (a repeated request of that claim finds its own slot); a source
-    address's failed logins the same way for 60 s: scope `ip#<address>`. Items expire by TTL once they no
-    longer matter."""
+    address's failed logins the same way for 60 s: scope `ip#<address>`. The same slots limit other things:
+    an admin's exports being built (`export#<username>`) and the photos kept of an employee's refused check-ins
+    per day (`evidence#<nip>#<date>#<face|photo>`). Items expire by TTL once they no longer matter."""
 
     base_name = "login_guards"
     scope = UnicodeAttribute(hash_key=True)

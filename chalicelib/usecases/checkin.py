@@ -2,8 +2,9 @@
 
 Order of work in ``check_in``: validate → idempotency claim → employee and phone → challenge (signature and
 lifetime; no read) → first arrival → position → face → photo to S3 → one transaction (event, challenge
-consumed, first-arrival mark, photo fingerprint, idempotent answer). Refusals are recorded too (with the
-photo) but never count; so is the loser of two requests with one challenge, as CHALLENGE_INVALID.
+consumed, first-arrival mark, photo fingerprint, idempotent answer). Refusals are recorded too but never count
+(with their photo when it is one, within a daily cap: `_evidence_photo`); so is the loser of two requests with one
+challenge, as CHALLENGE_INVALID.
 A dependency failure releases the idempotency claim and answers 503: nothing is half-recorded and the retry
 with the same ``client_request_id`` simply runs again.
 """
@@ -95,6 +96,14 @@ DEVICE_FINGERPRINT_CHANGED = "DEVICE_FINGERPRINT_CHANGED"
 SAME_SPOT_RADIUS_M = 1.0
 SAME_SPOT_WINDOW = timedelta(seconds=90)
 LIVENESS_LIMITS = LivenessLimits()
+# At most this many photos of one employee's refusals are kept per local day (received), in two pools: photos in
+# which a face was found and judged, and the others (refused before a face was judged, or showing none). Later
+# refusals of the day are recorded without one, so no session can fill the locked bucket (nobody can delete an
+# object there before its retention ends), and pictures without a face spent on the cap cannot hide a face
+# refused later. Far above what an honest day holds: a few tries in dim light, a fix that strays.
+REFUSED_PHOTOS_PER_DAY = 20
+# How long a slot of that day stays taken: longer than any day, so it frees only by its TTL, days later.
+EVIDENCE_SLOT_S = 2 * 86400
 View = TypeVar("View", bound=EventView)
 T = TypeVar("T")
 
@@ -503,10 +512,35 @@ def _store_photo(attempt: Attempt, settings: Settings) -> str:
     return attempt.photo_key
 
 
+def _evidence_photo(attempt: Attempt, settings: Settings) -> str | None:
+    """The photo a refusal is recorded with (API.md: the attempt and its photo are kept for audit): the one stored
+    already (a check-in that lost its challenge or its photo to a request sent at once), else the upload stored
+    now if it is a photo (an image that decodes: bytes that are none are no evidence) within the employee's
+    `REFUSED_PHOTOS_PER_DAY`. None: the refusal is recorded without a photo."""
+    if attempt.photo_key is not None:
+        return attempt.photo_key
+    if attempt.analysis is None and not faces.is_photo(attempt.request.photo, settings):
+        return None
+    if not _evidence_slot(attempt, settings):
+        return None
+    return _store_photo(attempt, settings)
+
+
+def _evidence_slot(attempt: Attempt, settings: Settings) -> bool:
+    """Take one of the employee's `REFUSED_PHOTOS_PER_DAY` slots of the day the refusal is received, in the pool
+    of judged faces or of the other photos (the atomic claim of the login-guard table, as logins and exports use
+    it: concurrent refusals cannot pass the cap)."""
+    day = attempt.now.astimezone(settings.tz).date().isoformat()
+    pool = "face" if attempt.analysis is not None else "photo"
+    scope = f"evidence#{attempt.employee.nip}#{day}#{pool}"
+    epoch = int(attempt.now.timestamp())
+    return runtime.people().claim_login_attempt(scope, REFUSED_PHOTOS_PER_DAY, EVIDENCE_SLOT_S, epoch).granted
+
+
 def _event(
     attempt: Attempt,
     status: str,
-    photo: str,
+    photo: str | None,
     answer: CheckinAnswer | CheckinRefusal,
     reasons: list[str] | None = None,
     *,
@@ -571,7 +605,7 @@ def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) ->
         error=RefusalError(code=code, message=said, details=_details(refusal)), event_id=attempt.event_id
     )
     answer = Answer(422, body)
-    photo = _store_photo(attempt, settings)
+    photo = _evidence_photo(attempt, settings)
     event = _event(attempt, "refused", photo, body, [code])
     return _write_or_lose_challenge(attempt, event, False, answer, settings)
 
@@ -672,8 +706,11 @@ def _written(value: T | None) -> T:
 
 
 def event_view(m: Event) -> EventView:
-    """The employee's own event, with the note of the admin's decision on it (the employee reads why)."""
-    return event_as(EventView, m)
+    """The employee's own event, with the note of the admin's decision on it (the employee reads why). A refusal's
+    face score stays the admins' (decision 349): the list would otherwise tell a caller stepping a colleague's photo
+    towards the threshold what the refusal did not."""
+    view = event_as(EventView, m)
+    return view.model_copy(update={"face": None}) if m.status == "refused" else view
 
 
 __all__ = ["Answer", "SmartError", "check_in", "event_as", "event_view", "issue_challenge"]

@@ -31,7 +31,16 @@ from chalicelib.domain.faces import (
 )
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.face import DuplicateFaceError, FaceAnalysis, ReplayedPhotoError, Template, Vector, Verdict
+from chalicelib.face import (
+    DuplicateFaceError,
+    FaceAnalysis,
+    ReplayedPhotoError,
+    Template,
+    UnsupportedImageError,
+    Vector,
+    Verdict,
+    decode_image,
+)
 from chalicelib.face.config import Purpose, ReplayLimits
 from chalicelib.face.index import PAIR_BLOCK, Match, Pair
 from chalicelib.face.replay import check_replay
@@ -732,6 +741,16 @@ def _last_rejection(rows: list[TemplateInfo]) -> FaceRejection | None:
 def analyse_selfie(data: bytes, settings: Settings) -> FaceAnalysis:
     engine, _ = runtime.engine_and_policy(settings)
     return engine.analyse(data, purpose="verify")
+
+
+def is_photo(data: bytes, settings: Settings) -> bool:
+    """Whether `data` decodes as a photo the face engine would analyse (the same limits): a refusal judged before
+    its selfie was read keeps it as evidence only then, never bytes that are no image."""
+    try:
+        decode_image(data, runtime.engine_and_policy(settings)[0].config.decode)
+    except UnsupportedImageError:
+        return False
+    return True
 
 
 def verify_selfie(nip: str, analysis: FaceAnalysis, templates: list[Template], settings: Settings) -> Verdict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,14 @@ def selfie(relative: str, long_side: int = 640, quality: int = 85) -> bytes:
         out = io.BytesIO()
         rgb.save(out, "JPEG", quality=quality)
         return out.getvalue()
+
+
+def picture(seed: int, side: int = 96) -> bytes:
+    """A small JPEG that decodes but shows no face (noise), another for each `seed`."""
+    noise = random.Random(seed).randbytes(side * side * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (side, side), noise).save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 def b64(data: bytes) -> str:

@@ -28,7 +28,8 @@ from chalicelib.store.models import (
     shared_connection,
 )
 from chalicelib.store.people import DynamoPeopleRepository
-from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, selfie
+from chalicelib.usecases import checkin
+from tests.functional.checkin_setup import OUTSIDE, Employee, enrolled_employee, picture, selfie
 from tests.functional.conftest import Api
 from tests.functional.dynamo_reads import refusing_empty_keys
 
@@ -132,9 +133,44 @@ def test_position_refusals_are_kept_for_audit(employee: Employee, changes: dict[
     assert answer.body["error"]["message"] == MESSAGES[code]  # the words the employee guide quotes
     events = stored_events(employee.nip)
     assert [(e.status, e.reasons) for e in events] == [("refused", [code])]
+    # with the photo as evidence
     assert events[0].photo_key
     # a refusal never counts: the day's arrival is still open
     assert employee.check_in(selfie(GENUINE)).status == 201
+
+
+def checkin_objects() -> list[str]:
+    """The check-in photos in the bucket (moto's S3)."""
+    from chalicelib.store.aws import s3_client
+
+    s3 = s3_client(load_settings().region)
+    found = s3.list_objects_v2(Bucket=load_settings().bucket, Prefix="photos/checkin/").get("Contents", [])
+    return [str(o["Key"]) for o in found]
+
+
+def test_refusals_sent_at_once_keep_at_most_the_day_s_cap_of_photos(employee: Employee) -> None:
+    # GIVEN an insider with the employee's session, sending refused check-ins at once: junk bytes with a vague
+    # position, and pictures that decode from outside the zone, each request with its own challenge
+    junk = [employee.body(b"\x00junk" * 400 + bytes([i]), accuracy_m=900.0) for i in range(5)]
+    away = {"latitude": OUTSIDE[0], "longitude": OUTSIDE[1]}
+    pictures = [employee.body(picture(i), **away) for i in range(checkin.REFUSED_PHOTOS_PER_DAY + 4)]
+    answers: list[Any] = []
+
+    def send(body: dict[str, Any]) -> None:
+        answers.append(employee.api.call("POST", "/v1/attendance", body, token=employee.token))
+
+    threads = [threading.Thread(target=send, args=(b,)) for b in junk + pictures]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # THEN each is refused with its code and recorded
+    codes = sorted(a.body["error"]["code"] for a in answers)
+    assert codes == ["GPS_INACCURATE"] * len(junk) + ["OUTSIDE_ZONE"] * len(pictures)
+    assert len(stored_events(employee.nip)) == len(junk) + len(pictures)
+    # AND the bucket holds exactly the day's cap of their photos: none of the junk, no more pictures
+    assert len(checkin_objects()) == checkin.REFUSED_PHOTOS_PER_DAY
+    assert len([e for e in stored_events(employee.nip) if e.photo_key]) == checkin.REFUSED_PHOTOS_PER_DAY
 
 
 def test_an_employee_whose_unit_has_no_zone_is_told_so(employee: Employee) -> None:

@@ -35,6 +35,11 @@ class InMemoryPhotoStore:
             raise NotFoundError()
         return found[0]
 
+    def keys(self, prefix: str = "") -> list[str]:
+        """The keys of the stored objects under `prefix`, sorted (tests count what a use case left in the bucket)."""
+        with self._lock:
+            return sorted(k for k in self._objects if k.startswith(prefix))
+
     def presign(self, key: str, ttl_s: int, filename: str | None = None) -> str:
         query = {"ttl": str(ttl_s)} | ({"filename": filename} if filename else {})
         return f"{SCHEME}://{self.bucket}/{quote(key)}?{urlencode(query)}"

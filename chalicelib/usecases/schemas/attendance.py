@@ -161,7 +161,10 @@ class Event(Result):
         description="When the server received it; null on a record stored without it."
     )
     zone: ZoneRef | None
-    face: FaceScore | None
+    face: FaceScore | None = Field(
+        description="The face score and its threshold; null on a refusal in the employee's own events (an admin's "
+        "views show it)."
+    )
     warnings: list[str]
     reasons: list[str] = Field(
         description="Refusal codes of a refused attempt; of a check-in in review, why it awaits a decision (its "

@@ -311,7 +311,11 @@ class ReviewItem(Event):
     longitude: float | None
     accuracy_m: float | None
     selfie_url: str | None = Field(
-        json_schema_extra={"format": "uri"}, description="The check-in photo: a short-lived signed GET."
+        json_schema_extra={"format": "uri"},
+        description=(
+            "The check-in photo: a short-lived signed GET. Null when none was kept: a machine punch, an upload "
+            "that is no image, or a refusal beyond the employee's daily cap of refusal photos."
+        ),
     )
     enrolment_urls: list[str] = Field(description="The employee's enrolment photos: short-lived signed GETs.")
 
