@@ -132,10 +132,9 @@ NOD_YAW_BAND = 0.1
 
 def ordered_for(photos: Sequence[PosedPhoto], action: Action) -> list[PosedPhoto]:
     """The photos in the order a person making `action` would pass through their poses."""
-    if action == "nod":
-        frontal = min(photos, key=lambda p: abs(p.yaw), default=None)
-        level = [p for p in photos if frontal is not None and abs(p.yaw - frontal.yaw) <= NOD_YAW_BAND]
-        return sorted(level, key=lambda p: p.pitch)
+    if action == "nod" and photos:
+        frontal = min(photos, key=lambda p: abs(p.yaw))
+        return sorted((p for p in photos if abs(p.yaw - frontal.yaw) <= NOD_YAW_BAND), key=lambda p: p.pitch)
     return sorted(photos, key=lambda p: p.yaw, reverse=action == "turn_right")
 
 
