@@ -1,5 +1,5 @@
-"""The asked movement, in its order: a turn starts frontal and ends with the head turned to the asked side, a
-nod moves the head up or down rather than sideways. Real photos of one person (dev set) ordered by pose.
+"""The asked movement, in its order: a turn goes the asked way and ends with the head turned to the asked side,
+a nod moves the head up or down rather than sideways. Real photos of one person (dev set) ordered by pose.
 
 A clip of a real turn to one side played backwards also moves the head the other way, but only back to
 frontal: the head is never turned to the asked side, and the clip must not pass the opposite turn.
