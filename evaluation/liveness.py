@@ -2,7 +2,8 @@
 
 There is no video of the dev identities, so a GENUINE sequence is built from several real photos of one person
 in which the head really is in different poses: the photos are ordered by their measured yaw (a turn: ascending
-for turn_left, descending for turn_right) or pitch (a nod), N frames are spread over that order (a photo is
+for turn_left, descending for turn_right) or pitch (a nod: only the photos within `NOD_YAW_BAND` of the most
+frontal one's yaw, since a nodding head does not turn), N frames are spread over that order (a photo is
 used again, re-cropped, when the person has fewer photos than frames: the pause at the start or end of a
 movement), and each frame is a crop around the face (2.0 × 2.6 face widths, shifted by up to 4 % of the face
 width and scaled by up to ±3 % at random) shrunk to `FRAME_SIDE` px on its long side, JPEG quality 80. The
@@ -11,7 +12,8 @@ movement in such a sequence is the difference between the person's poses in thos
 ATTACKS built from one still photo: copies (shifted, scaled, rotated in the image, re-encoded), a flat
 picture tilted in front of the camera (perspective warps from 0 to 40° or to 60° about the vertical axis for
 turns, the horizontal one for nods, camera at 2.5 picture widths), a
-genuine sequence sent for the opposite turn, and a genuine sequence of another person beside the selfie.
+genuine sequence sent for the opposite turn, a turn from frontal played backwards for the opposite turn, a
+genuine turn sent for a nod, and a genuine sequence of another person beside the selfie.
 
     python -m evaluation.liveness [--faces ../shared/faces] [--seed 1]      figures for bench/liveness_RESULTS.md
 
@@ -98,6 +100,10 @@ class IdentityPhotos:
         """A genuine sequence for `action` made of the photos of the identity `path` belongs to."""
         return genuine_frames(self.photos_of(self.identity_of[path]), action, n, random.Random(seed))
 
+    def turn_from_frontal_for(self, path: str, action: Action, n: int, seed: int = 0) -> list[bytes]:
+        """A turn from frontal to the asked side (`turn_from_frontal`) of the identity `path` belongs to."""
+        return turn_from_frontal(self.photos_of(self.identity_of[path]), action, n, random.Random(seed))
+
 
 def jpeg(rgb: RGB, quality: int = FRAME_QUALITY) -> bytes:
     out = io.BytesIO()
@@ -119,10 +125,16 @@ def frame(photo: PosedPhoto, rng: random.Random, side: int = FRAME_SIDE, jitter:
     return jpeg(np.asarray(crop, dtype=np.uint8))
 
 
+# A nod is built from the photos within this yaw of the person's most frontal one: a head that nods does not
+# turn, and photos ordered by pitch alone also differ in yaw by up to 0.3, which is a turn (and judged as one).
+NOD_YAW_BAND = 0.1
+
+
 def ordered_for(photos: Sequence[PosedPhoto], action: Action) -> list[PosedPhoto]:
     """The photos in the order a person making `action` would pass through their poses."""
-    if action == "nod":
-        return sorted(photos, key=lambda p: p.pitch)
+    if action == "nod" and photos:
+        frontal = min(photos, key=lambda p: abs(p.yaw))
+        return sorted((p for p in photos if abs(p.yaw - frontal.yaw) <= NOD_YAW_BAND), key=lambda p: p.pitch)
     return sorted(photos, key=lambda p: p.yaw, reverse=action == "turn_right")
 
 
@@ -133,6 +145,15 @@ def genuine_frames(photos: Sequence[PosedPhoto], action: Action, n: int, rng: ra
         raise ValueError("no photo with a face to build frames from")
     picks = [ordered[round(i * (len(ordered) - 1) / max(1, n - 1))] for i in range(n)]
     return [frame(p, rng) for p in picks]
+
+
+def turn_from_frontal(photos: Sequence[PosedPhoto], action: Action, n: int, rng: random.Random) -> list[bytes]:
+    """A turn as a person makes it when asked: from their most frontal photo to the asked side only (photos
+    turned the other way are left out). Played backwards it is the attack on the opposite turn: the head moves
+    the asked way but only back to frontal."""
+    sign = 1.0 if action == "turn_left" else -1.0
+    frontal = min(photos, key=lambda p: abs(p.yaw))
+    return genuine_frames([p for p in photos if sign * (p.yaw - frontal.yaw) >= 0], action, n, rng)
 
 
 def span(photos: Sequence[PosedPhoto], action: Action) -> float:
@@ -197,7 +218,7 @@ def _homography(dst: Sequence[tuple[float, float]], src: Sequence[tuple[float, f
 
 @dataclass(frozen=True)
 class Case:
-    kind: str  # genuine | still | tilted40 | tilted60 | wrong_direction | other_person
+    kind: str  # genuine | still | tilted40 | tilted60 | wrong_direction | backwards | turn_as_nod | other_person
     dataset: str
     identity: str
     action: Action
@@ -245,6 +266,9 @@ def _cases_of(
     turns: tuple[tuple[Action, Action], ...] = (("turn_left", "turn_right"), ("turn_right", "turn_left"))
     for action, opposite in turns:
         out.append(_Pending("wrong_direction", dataset, who, action, genuine_frames(mine, opposite, n, rng), selfie))
+        backwards = turn_from_frontal(mine, opposite, n, rng)[::-1]
+        out.append(_Pending("backwards", dataset, who, action, backwards, selfie))
+        out.append(_Pending("turn_as_nod", dataset, who, "nod", genuine_frames(mine, action, n, rng), selfie))
     return out
 
 

@@ -30,3 +30,12 @@ def frames_of(photo: str, action: Action, n: int = FRAMES, seed: int = 0, datase
 def frames_b64(photo: str, action: Action, n: int = FRAMES) -> list[str]:
     """The same frames as a check-in body carries them."""
     return [base64.b64encode(f).decode() for f in frames_of(photo, action, n)]
+
+
+@lru_cache(maxsize=16)
+def turn_from_frontal_of(photo: str, action: Action, n: int = FRAMES, dataset: str = "dev") -> tuple[bytes, ...]:
+    """N frames of the person in `photo` turning from frontal to the asked side only (real photos, as
+    `frames_of`; see evaluation.liveness.turn_from_frontal)."""
+    model_dir = build_settings(dict(os.environ)).model_dir
+    photos = cached_identity_photos(faces_dir(dataset) / "labels.csv", model_dir)
+    return tuple(photos.turn_from_frontal_for(photo, action, n))

@@ -10,7 +10,9 @@ landmarks per frame) and the embedding model the selfie already uses:
   turns or nods leaves that plane. Its offset from where the plane puts it, across the face (scaled like a
   change of yaw: + when the nose goes to the image's right, i.e. the person turns to THEIR OWN LEFT in a camera
   image that is not mirrored) or down it (scaled like a change of pitch), is the movement. A turn needs the
-  largest offset in the asked direction to reach a limit, a nod the largest vertical one.
+  largest offset in the asked direction, from an earlier frame to a later one that shows the head turned to the
+  asked side, to reach a limit: a turn to the other side played backwards only comes back to frontal. A nod
+  needs the largest vertical one, and must be more of a nod than the clip's largest turn is a turn.
 - not a flat picture: a photo tilted far (60°) in front of the camera can fool the landmark model into a
   "turn", but it narrows the face (eye-to-eye against eye-to-mouth) much more than a head turn of that size
   does: such a check-in goes to review (landmark noise does the same to a few genuine turns).
@@ -32,7 +34,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -82,6 +84,10 @@ class LivenessLimits:
     # runs about -1..1, near-profile photos reach ±0.7). Measured in bench/liveness_RESULTS.md.
     turn_accept: float = 0.25
     turn_review: float = 0.18
+    # Where a turn must end: the head turned to the asked side, its yaw at least this far from frontal (0). A
+    # turn from frontal played backwards ends frontal: its last frames measured within ±0.09 on the dev photos
+    # (landmark noise at 240 px), while genuine turns asked by the app end far beyond (a 0.25 turn from frontal).
+    turn_side: float = 0.10
     # Largest vertical nose offset (scaled like a pitch change: nose between eye line and mouth line, 0.37-0.77
     # over the dev photos). The dev photos hardly vary in pitch: nods are the weakest-measured action.
     nod_accept: float = 0.12
@@ -225,29 +231,52 @@ def parallax(a: FramePose, b: FramePose) -> tuple[float, float]:
     return 2.0 * float(shift @ ux) / width, float(shift @ uy) / height
 
 
-def movement(action: Action, poses: Sequence[FramePose]) -> tuple[float, float, tuple[int, int]]:
-    """(requested movement, the opposite one, positions in `poses` of the two frames that show the requested
-    one), over every later frame against every earlier one. A pair's movement is the smaller of two
-    measures that must agree: the nose's parallax out of the plane of the other landmarks, and the change
-    of yaw (pitch for a nod). Either alone is fooled more easily by landmark noise on copies of one still
-    (measured: bench/liveness_RESULTS.md)."""
-    best, opposite, pair = 0.0, 0.0, (0, 0)
+class Movement(NamedTuple):
+    """What `movement` found in a clip for one asked action."""
+
+    wanted: float  # the asked movement, from a frame to a later one that ends it on the asked side
+    opposite: float  # the other movement: the opposite turn, or for a nod any turn
+    pair: tuple[int, int]  # positions in the poses of the two frames that show `wanted`
+    off_side: float  # the asked turn made by pairs that end short of the asked side (a turn played backwards)
+
+
+def movement(action: Action, poses: Sequence[FramePose], limits: LivenessLimits | None = None) -> Movement:
+    """The asked movement and the others, over every later frame against every earlier one (capture order).
+
+    A pair's turn (nod) is the smaller of two measures that must agree: the nose's parallax out of the plane of
+    the other landmarks, and the change of yaw (pitch). Either alone is fooled more easily by landmark noise on
+    copies of one still (measured: bench/liveness_RESULTS.md). A turn counts only in its order (earlier frame
+    to later one) and where it leads: the later frame shows the head turned to the asked side of frontal
+    (`turn_side`). A turn to the other side played backwards moves the nose the asked way, but only back to
+    frontal (`off_side`). For a nod, `opposite` is the largest turn either way (`_judge_motion` weighs them).
+    """
+    limits = limits or LivenessLimits()
+    found = Movement(0.0, 0.0, (0, 0), 0.0)
     for j in range(len(poses)):
         for i in range(j + 1, len(poses)):
-            across, down = parallax(poses[j], poses[i])
+            turn, nod = _pair_movement(poses[j], poses[i])
             if action == "nod":
-                change = poses[i].pitch - poses[j].pitch
-                wanted = min(abs(down), abs(change)) if down * change > 0 else 0.0
-                other = 0.0
+                wanted, other, off = abs(nod), abs(turn), 0.0
             else:
                 sign = 1.0 if action == "turn_left" else -1.0
-                change = poses[i].yaw - poses[j].yaw
-                wanted = max(0.0, min(sign * across, sign * change))
-                other = max(0.0, min(-sign * across, -sign * change))
-            if wanted > best:
-                best, pair = wanted, (j, i)
-            opposite = max(opposite, other)
-    return best, opposite, pair
+                wanted, other, off = max(0.0, sign * turn), max(0.0, -sign * turn), 0.0
+                if sign * poses[i].yaw < limits.turn_side:
+                    wanted, off = 0.0, wanted
+            if wanted > found.wanted:
+                found = found._replace(wanted=wanted, pair=(j, i))
+            found = found._replace(opposite=max(found.opposite, other), off_side=max(found.off_side, off))
+    return found
+
+
+def _pair_movement(a: FramePose, b: FramePose) -> tuple[float, float]:
+    """(turn, nod) from `a` to a later `b`: signed like `parallax` (+ = the person's own left, + = down), each
+    the smaller of the parallax and the pose change, 0 where the two disagree in sign."""
+    across, down = parallax(a, b)
+
+    def agreed(shift: float, change: float) -> float:
+        return float(np.sign(shift)) * min(abs(shift), abs(change)) if shift * change > 0 else 0.0
+
+    return agreed(across, b.yaw - a.yaw), agreed(down, b.pitch - a.pitch)
 
 
 def _shape(p: FramePose) -> float:
@@ -314,14 +343,15 @@ def _judge_motion(
     action: Action, poses: Sequence[FramePose], limits: LivenessLimits, measures: dict[str, float | int | str]
 ) -> tuple[Decision, str | None, tuple[int, int]]:
     """Grade of the requested movement, its reason when not accepted (refusal: still_image, no_movement,
-    wrong_direction; review: movement_borderline, flat_suspected), and the two frames that show it; the
+    wrong_direction, wrong_side; review: movement_borderline, flat_suspected), and the two frames that show it; the
     measures are added to `measures`."""
-    wanted, opposite, pair = movement(action, poses)
+    wanted, opposite, pair, off_side = movement(action, poses, limits)
     change = appearance_change(poses)
     narrower = narrowing(action, poses[pair[0]], poses[pair[1]])
     measures |= {
         "movement": round(wanted, 3),
         "opposite": round(opposite, 3),
+        "off_side": round(off_side, 3),
         "change": round(change, 4),
         "narrowing": round(narrower, 3),
     }
@@ -331,9 +361,23 @@ def _judge_motion(
     moved = _grade(wanted, accept, review)
     if change < limits.still_change:
         return "reject", "still_image", pair
+    if action == "nod" and opposite >= limits.turn_review and opposite / limits.turn_accept >= wanted / accept:
+        # The head turned sideways, and more than it went up and down (each against its own accept level): a
+        # turn sent for a nod. A turn also moves the nose a little down the face, and real photos of one turn
+        # differ in pitch.
+        return "reject", "wrong_direction", pair
     if moved == "reject":
-        return moved, "wrong_direction" if opposite >= accept else "no_movement", pair
+        return moved, _refusal(opposite, off_side, accept, review), pair
     if action != "nod" and narrower > limits.flat_ratio * wanted:
         # A photo tilted far in front of the camera, or a genuine turn whose landmarks are noisy: an admin looks.
         return "review", "flat_suspected", pair
     return moved, "movement_borderline" if moved == "review" else None, pair
+
+
+def _refusal(opposite: float, off_side: float, accept: float, review: float) -> str:
+    """Why a movement too small to pass was refused: the opposite turn made instead (`wrong_direction`), the
+    asked turn made only back to frontal (`wrong_side`: a turn to the other side played backwards), or none at
+    all (`no_movement`)."""
+    if opposite >= accept:
+        return "wrong_direction"
+    return "wrong_side" if off_side >= review else "no_movement"

@@ -26,7 +26,7 @@ from evaluation.liveness import cached_identity_photos, still_copies, tilted
 from tests.conftest import faces_dir
 from tests.functional.checkin_setup import Employee, enrolled_employee, selfie
 from tests.functional.conftest import Api
-from tests.liveness_frames import frames_b64
+from tests.liveness_frames import frames_b64, turn_from_frontal_of
 
 PEOPLE = DynamoPeopleRepository()
 GENUINE = "deepface/img2.jpg"  # same person as the enrolment photo img1
@@ -126,6 +126,20 @@ def test_the_opposite_turn_is_refused(employee: Employee) -> None:
     answer = employee.check_in(selfie(GENUINE), challenge_id=challenge_for(employee, "turn_left"), frames=frames)
     assert answer.status == 422 and answer.body["error"]["code"] == "LIVENESS_FAILED"
     assert answer.body["error"]["details"]["reason"] == "wrong_direction"
+
+
+def test_a_turn_played_backwards_is_refused_for_the_opposite_turn(api: Api) -> None:
+    # GIVEN an employee who once recorded themselves turning left from frontal (real photos of them)
+    employee = enrolled_employee(api, enrol="fr/obama2.jpg")
+    recorded = list(turn_from_frontal_of("fr/obama.jpg", "turn_left"))
+    # WHEN the clip is played backwards for a challenge asking a right turn
+    answer = employee.check_in(
+        selfie("fr/obama.jpg"), challenge_id=challenge_for(employee, "turn_right"), frames=b64(recorded[::-1])
+    )
+    # THEN it is refused (the head only came back to frontal) and kept for audit
+    assert answer.status == 422 and answer.body["error"]["code"] == "LIVENESS_FAILED", answer.body
+    assert answer.body["error"]["details"]["reason"] == "wrong_side"
+    assert [e.status for e in stored_events(employee.nip)] == ["refused"]
 
 
 def test_another_persons_movement_is_refused(employee: Employee) -> None:
