@@ -168,6 +168,38 @@ def test_an_unhandled_error_logs_its_traceback_without_the_body(
     assert WRONG_PASSWORD not in out and "198501012010011001" not in out
 
 
+def test_settings_that_cannot_be_loaded_still_answer_in_the_api_shape_with_a_request_line(
+    capsys: pytest.CaptureFixture[str], api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a super admin's token, then settings that no longer load (an SSM outage at a cold start, a secret
+    # rotated to a bad value: `load_settings` raises SettingsError on every request until it is fixed)
+    token = api.admin_token()
+    monkeypatch.setenv("SMART_STAGE", "prod")
+    monkeypatch.setenv("SMART_TOKEN_SECRET", "too-short")
+    load_settings.cache_clear()
+    capsys.readouterr()
+    # WHEN requests name an employee in their path and in their query
+    nip = "198501012010011001"
+    answers = [
+        api.call("GET", f"/v1/admin/employees/{nip}/faces", token=token),
+        api.call("GET", f"/v1/admin/attempts?nip={nip}", token=token),
+    ]
+    # THEN each is 500 INTERNAL in API.md's shape with its X-Request-Id (not Chalice's own error body)
+    for answer in answers:
+        assert answer.status == 500 and answer.body["error"]["code"] == "INTERNAL", answer.body
+        assert answer.headers.get("X-Request-Id")
+    # AND each has its request line (no NIP hash: there is no key to hash with) and counts as an Http5xx
+    out, lines = stdout_lines(capsys)
+    requests = request_lines(lines)
+    assert [(r["route"], r["status"], r["outcome"]) for r in requests] == [
+        ("/v1/admin/employees/{nip}/faces", 500, "INTERNAL"),
+        ("/v1/admin/attempts", 500, "INTERNAL"),
+    ]
+    assert all("subject_nip_hash" not in r for r in requests)
+    assert [blob["Http5xx"] for blob in metric_blobs(lines)] == [[1.0], [1.0]]
+    assert nip not in out
+
+
 @pytest.fixture()
 def employee(api: Api) -> Employee:
     return enrolled_employee(api)
