@@ -28,11 +28,13 @@ from chalice.app import Request, Response
 
 from chalicelib import observability as obs
 from chalicelib.auth.tokens import Principal
-from chalicelib.domain.people import NIP_PATTERN
 
 REQUEST_ID_HEADER = "X-Request-Id"
 MAX_OUTCOME_BODY = 16 * 1024  # larger answers (lists, exports) are not parsed for their outcome
 _OUTCOME = re.compile(r"^[A-Za-z_]{1,40}$")
+UNIT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")  # a unit id as SIMPEG gives it: one token, no spaces
+UNIT_SEPARATORS = re.compile(r"[_.:-]")  # what may stand between the digits of a NIP sent as a unit
+NIP_DIGITS = re.compile(r"[0-9]{18}")  # a NIP's 18 digits, anywhere in what was sent
 
 
 def request_id_of(request: Request) -> str:
@@ -82,9 +84,17 @@ def _whose(request: Request) -> dict[str, str]:
     if isinstance(named.get("nip"), str):
         found["subject_nip_hash"] = obs.nip_hash_or_none(named["nip"])
     unit = named.get("unor_id")
-    if isinstance(unit, str) and not NIP_PATTERN.match(unit):  # a NIP sent as a unit is still never logged
-        found["unor_id"] = unit[:64]
+    if isinstance(unit, str) and _is_unit_id(unit):
+        found["unor_id"] = unit
     return _without_none(found)
+
+
+def _is_unit_id(text: str) -> bool:
+    """Whether a `unor_id` as sent may be logged as it is: one token shaped like a unit id, in which no NIP
+    hides. Whatever else was sent where a unit goes is left out: a NIP as people write it (with spaces or dots,
+    with a space pasted along, inside other text) or a name; the filter is the caller's own, never checked
+    before the line is written."""
+    return bool(UNIT_ID.fullmatch(text)) and not NIP_DIGITS.search(UNIT_SEPARATORS.sub("", text))
 
 
 def _without_none(fields: dict[str, str | None]) -> dict[str, str]:
