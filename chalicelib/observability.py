@@ -151,6 +151,17 @@ def hash_nip(nip: str, secret: str | None = None) -> str:
     return hmac.new(salt, nip.strip().encode("utf-8"), hashlib.sha256).hexdigest()[:NIP_HASH_HEX]
 
 
+def nip_hash_or_none(nip: str) -> str | None:
+    """``hash_nip`` under this deployment's secret, or None when the settings cannot be loaded (an SSM outage,
+    a bad secret). A request that failed on its settings must still get its log line, its Http5xx and an answer
+    in the API's shape; the employee is then left out of the line: a hash without the secret could be reversed
+    by trying NIPs."""
+    try:
+        return hash_nip(nip)
+    except SettingsError:
+        return None
+
+
 def _stage() -> str:
     try:
         return load_settings().stage

@@ -4,7 +4,8 @@ Routes are declared with ``endpoint(bp, "METHOD /path", auth_as=...)`` instead o
 reads the body itself (Chalice's own JSON parsing answers in a different error shape), enforces the size
 limit, authenticates, parses the body and query into the declared models (``chalicelib.api.binding``), names
 the caller to the audit log while the route works (``chalicelib.domain.audit.acting_as``: the role they act in
-goes on their entries), and turns every exception into the one error shape of API.md.
+goes on their entries), turns every exception into the one error shape of API.md, and marks every answer
+``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # viewer sent: the viewer's IP address and the host name the viewer addressed.
 VIEWER_ADDRESS_HEADER = "x-smart-viewer-address"
 VIEWER_HOST_HEADER = "x-smart-viewer-host"
+# Every answer is one caller's (a token, names, NIPs, photo links, a recap file): no browser or proxy may keep it.
+CACHE_CONTROL = "no-store"
 
 
 class Call:
@@ -341,12 +344,18 @@ def endpoint(
                         response = _answer(_bound(result, scope), status, result_model, accepted)
                 except Exception as exc:  # every error becomes the API error shape
                     response = exception_response(exc)
-                return log.finish(response, principal)  # X-Request-Id, the request's log line and metrics
+                return _sent(log, response, principal)
 
         bp.route(path, methods=[method], content_types=ACCEPTED_CONTENT_TYPES)(view)
         return func
 
     return decorate
+
+
+def _sent(log: RequestLog, response: Response, principal: Principal | None) -> Response:
+    """An answer as it leaves: never to be stored (CACHE_CONTROL), with its X-Request-Id, log line and metrics."""
+    response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+    return log.finish(response, principal)
 
 
 def install_fallbacks(app: Chalice, depth: int = 7) -> None:
@@ -381,8 +390,8 @@ def _fallback(app: Chalice, route: str, answer: Callable[[], Response]) -> Handl
             try:
                 check_request(request)
             except SmartError as exc:  # 414, 431 or bad text take precedence over 404/405
-                return log.finish(exception_response(exc), None)
-            return log.finish(answer(), None)
+                return _sent(log, exception_response(exc), None)
+            return _sent(log, answer(), None)
 
     view.__name__ = answer.__name__
     return view

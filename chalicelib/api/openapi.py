@@ -72,7 +72,8 @@ Conventions:
 - Any operation may also answer 405 `METHOD_NOT_ALLOWED` (wrong method on a known path), 415
   `UNSUPPORTED_MEDIA_TYPE` (a body that is not JSON) and 500 `INTERNAL` (a bug): see each operation's
   `default` response. Unknown paths answer 404 `NOT_FOUND`.
-- Every answer carries an `X-Request-Id` header (also written in the server log line of the request).
+- Every answer carries an `X-Request-Id` header (also written in the server log line of the request) and
+  `Cache-Control: no-store` (every answer is one caller's: no browser or proxy may keep it).
 - 503 `UNAVAILABLE` and 429 `RATE_LIMITED` answers carry `Retry-After` (seconds).
 """
 CODE_TEXT = {

@@ -10,7 +10,8 @@
 ``finish`` sets ``X-Request-Id``, writes ONE JSON line (message "request") with request_id, route (the path
 template), method, status, outcome, latency_ms, role, for an employee nip_hash, for an admin the user name
 (`admin`), and whose data the path or query names (`subject_nip_hash`, `unor_id`); adds RequestLatency (and
-Http5xx for a 5xx answer) and flushes the request's metrics. Never the body, a header, a token or a raw NIP.
+Http5xx for a 5xx answer) and flushes the request's metrics. Never the body, a header, a token or a raw NIP;
+and it never fails: a request whose settings cannot be loaded gets its line without the NIP hashes.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from chalice.app import Request, Response
 
 from chalicelib import observability as obs
 from chalicelib.auth.tokens import Principal
-from chalicelib.domain.people import NIP_PATTERN
 
 REQUEST_ID_HEADER = "X-Request-Id"
 MAX_OUTCOME_BODY = 16 * 1024  # larger answers (lists, exports) are not parsed for their outcome
 _OUTCOME = re.compile(r"^[A-Za-z_]{1,40}$")
+UNIT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")  # a unit id as SIMPEG gives it: one token, no spaces
+UNIT_SEPARATORS = re.compile(r"[_.:-]")  # what may stand between the digits of a NIP sent as a unit
+NIP_DIGITS = re.compile(r"[0-9]{18}")  # a NIP's 18 digits, anywhere in what was sent
 
 
 def request_id_of(request: Request) -> str:
@@ -69,7 +72,7 @@ def _caller(principal: Principal) -> dict[str, str]:
     """Who called: an employee by NIP hash; an admin by user name, since admins answer for what they read
     (photos, positions) as well as for what they change (the audit log)."""
     if principal.role == "employee":
-        return {"role": principal.role, "nip_hash": obs.hash_nip(principal.subject)}
+        return _without_none({"role": principal.role, "nip_hash": obs.nip_hash_or_none(principal.subject)})
     return {"role": principal.role, "admin": principal.subject}
 
 
@@ -77,13 +80,26 @@ def _whose(request: Request) -> dict[str, str]:
     """Whose data the request is about, where its path or query names it: the employee's NIP hashed, the unit
     as it is (a unit id is no personal data)."""
     named = {**(request.query_params or {}), **(request.uri_params or {})}
-    found: dict[str, str] = {}
+    found: dict[str, str | None] = {}
     if isinstance(named.get("nip"), str):
-        found["subject_nip_hash"] = obs.hash_nip(named["nip"])
+        found["subject_nip_hash"] = obs.nip_hash_or_none(named["nip"])
     unit = named.get("unor_id")
-    if isinstance(unit, str) and not NIP_PATTERN.match(unit):  # a NIP sent as a unit is still never logged
-        found["unor_id"] = unit[:64]
-    return found
+    if isinstance(unit, str) and _is_unit_id(unit):
+        found["unor_id"] = unit
+    return _without_none(found)
+
+
+def _is_unit_id(text: str) -> bool:
+    """Whether a `unor_id` as sent may be logged as it is: one token shaped like a unit id, in which no NIP
+    hides. Whatever else was sent where a unit goes is left out: a NIP as people write it (with spaces or dots,
+    with a space pasted along, inside other text) or a name; the filter is the caller's own, never checked
+    before the line is written."""
+    return bool(UNIT_ID.fullmatch(text)) and not NIP_DIGITS.search(UNIT_SEPARATORS.sub("", text))
+
+
+def _without_none(fields: dict[str, str | None]) -> dict[str, str]:
+    """The fields that have a value (a NIP hash is None when the settings cannot be loaded)."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 class RequestLog:

@@ -96,6 +96,28 @@ def test_unknown_route_and_wrong_method_share_the_error_shape(api: Api) -> None:
     assert wrong.status == 405 and wrong.body["error"]["code"] == "METHOD_NOT_ALLOWED"
 
 
+def test_no_answer_may_be_kept_in_a_browser_cache(api: Api) -> None:
+    # GIVEN an admin console on a shared office PC, and an employee activated on their phone
+    seed()
+    admin = api.admin_token()
+    employee = activate(api, admin)
+    # WHEN answers carrying a token, personal data, an inline recap file and errors are given
+    answers = {
+        "login": api.call("POST", "/v1/auth/admin/login", {"username": "admin", "password": "admin-local"}),
+        "profile": api.call("GET", "/v1/me", token=employee),
+        "employees": api.call("GET", "/v1/admin/employees?unor_id=U1", token=admin),
+        "csv": api.call("GET", "/v1/admin/recaps/monthly?unor_id=U1&month=2026-11&format=csv", token=admin),
+        "refused": api.call("GET", f"/v1/admin/employees/{NIP}/faces", token=employee),
+        "unknown": api.call("GET", "/v1/nothing/here"),
+        "health": api.call("GET", "/v1/health"),
+    }
+    assert answers["csv"].headers["Content-Type"].startswith("text/csv"), answers["csv"].body
+    # THEN every one forbids storing it (no browser or proxy may keep a token, a name, a NIP or a photo link on
+    # disk: the next user of the PC, or anyone with its disk, would read them back)
+    for name, answer in answers.items():
+        assert answer.headers.get("Cache-Control") == "no-store", name
+
+
 def test_tampered_and_expired_tokens(api: Api) -> None:
     token = api.admin_token()
     head, payload, sig = token.split(".")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -166,6 +167,64 @@ def test_an_unhandled_error_logs_its_traceback_without_the_body(
     assert (request["level"], request["status"], request["outcome"]) == ("WARNING", 500, "INTERNAL")
     assert metric_blobs(lines)[-1]["Http5xx"] == [1.0]
     assert WRONG_PASSWORD not in out and "198501012010011001" not in out
+
+
+def test_settings_that_cannot_be_loaded_still_answer_in_the_api_shape_with_a_request_line(
+    capsys: pytest.CaptureFixture[str], api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a super admin's token, then settings that no longer load (an SSM outage at a cold start, a secret
+    # rotated to a bad value: `load_settings` raises SettingsError on every request until it is fixed)
+    token = api.admin_token()
+    monkeypatch.setenv("SMART_STAGE", "prod")
+    monkeypatch.setenv("SMART_TOKEN_SECRET", "too-short")
+    load_settings.cache_clear()
+    capsys.readouterr()
+    # WHEN requests name an employee in their path and in their query
+    nip = "198501012010011001"
+    answers = [
+        api.call("GET", f"/v1/admin/employees/{nip}/faces", token=token),
+        api.call("GET", f"/v1/admin/attempts?nip={nip}", token=token),
+    ]
+    # THEN each is 500 INTERNAL in API.md's shape with its X-Request-Id (not Chalice's own error body)
+    for answer in answers:
+        assert answer.status == 500 and answer.body["error"]["code"] == "INTERNAL", answer.body
+        assert answer.headers.get("X-Request-Id")
+    # AND each has its request line (no NIP hash: there is no key to hash with) and counts as an Http5xx
+    out, lines = stdout_lines(capsys)
+    requests = request_lines(lines)
+    assert [(r["route"], r["status"], r["outcome"]) for r in requests] == [
+        ("/v1/admin/employees/{nip}/faces", 500, "INTERNAL"),
+        ("/v1/admin/attempts", 500, "INTERNAL"),
+    ]
+    assert all("subject_nip_hash" not in r for r in requests)
+    assert [blob["Http5xx"] for blob in metric_blobs(lines)] == [[1.0], [1.0]]
+    assert nip not in out
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "19850101 201001 1 001",  # the NIP as the ASN card prints it, pasted into the unit filter
+        " 198501012010011001",  # the NIP with the space a copy from a spreadsheet brings along
+        "1985.0101.2010.0110.01",  # or dotted, as some letters write it
+        "U1-198501012010011001",  # or inside other text
+        "Asep Saepudin",  # a name typed where the unit goes
+    ],
+)
+def test_a_unit_filter_holding_a_nip_or_a_name_is_not_logged(
+    capsys: pytest.CaptureFixture[str], api: Api, typed: str
+) -> None:
+    # GIVEN a super admin WHEN they send an employee's NIP (written as people write it) or name as the unit filter
+    token = api.admin_token()
+    capsys.readouterr()
+    answer = api.call("GET", f"/v1/admin/attempts?unor_id={quote(typed)}", token=token)
+    real = api.call("GET", "/v1/admin/attempts?unor_id=U1.SD-04", token=token)
+    assert (answer.status, real.status) == (200, 200), answer.body
+    # THEN the request line names no unit, and neither the NIP's digits nor the name are anywhere in the output
+    out, lines = stdout_lines(capsys)
+    sent, unit = request_lines(lines)
+    assert "unor_id" not in sent and unit["unor_id"] == "U1.SD-04"  # a unit id is still logged as it is
+    assert typed.strip() not in out and "198501012010011001" not in out.replace(" ", "").replace(".", "")
 
 
 @pytest.fixture()
