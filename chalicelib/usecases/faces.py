@@ -709,19 +709,28 @@ def backfill_pairs(settings: Settings, after: str | None = None, block: int = PA
     return len(pairs), (ids[-1] if len(ids) == block else None)
 
 
-def onboarding(employee: Employee) -> Onboarding:
+def onboarding(employee: Employee, settings: Settings) -> Onboarding:
     """What an employee still has to do: activation, faces approved or waiting, and the last face rejected
-    since (with the admin's note, so the next photo avoids the same mistake)."""
+    since (with the admin's note, so the next photo avoids the same mistake). An approved face counts only when
+    the scoring policy's models made it: after a model change, until the operator's recompute, a check-in
+    refuses the others with NOT_ENROLLED ("daftar ulang"), and the app must offer Daftar Wajah, not check-in
+    buttons that can only be refused."""
     account = runtime.people().employee_account(employee.nip)
     rows = runtime.faces().template_rows(employee.nip)
+    _, policy = runtime.engine_and_policy(settings)
     return Onboarding(
         activated=account is not None and account.credentials.password_hash is not None,
         faces=OnboardingFaces(
-            approved=sum(t.status == APPROVED for t in rows),
+            approved=sum(t.status == APPROVED and made_by_policy(t, policy.model_ids) for t in rows),
             pending=sum(t.status == PENDING for t in rows),
             last_rejection=_last_rejection(rows),
         ),
     )
+
+
+def made_by_policy(template: TemplateInfo, model_ids: Sequence[str]) -> bool:
+    """Whether every model the scoring policy runs made the template (what a check-in compares it with)."""
+    return set(model_ids) <= set(template.models)
 
 
 def _last_rejection(rows: list[TemplateInfo]) -> FaceRejection | None:
@@ -754,9 +763,13 @@ def is_photo(data: bytes, settings: Settings) -> bool:
 
 
 def verify_selfie(nip: str, analysis: FaceAnalysis, templates: list[Template], settings: Settings) -> Verdict:
+    """The selfie scored against the employee's templates it can be compared with (made by the policy's models),
+    as `own_match` does: a face re-enrolled after a model change verifies while the old ones wait for the
+    recompute. None such: `verify` refuses with NOT_ENROLLED, naming the stale templates."""
     _, policy = runtime.engine_and_policy(settings)
     members = runtime.cohort(settings)
-    return verify(analysis, templates, members.without_owners({nip}), policy)
+    usable = [t for t in templates if _comparable(t, analysis.embeddings, policy.model_ids)]
+    return verify(analysis, usable or templates, members.without_owners({nip}), policy)
 
 
 def check_not_replayed(nip: str, analysis: FaceAnalysis, at: datetime, settings: Settings) -> None:

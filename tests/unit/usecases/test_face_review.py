@@ -28,9 +28,10 @@ from chalicelib.errors import (
 )
 from chalicelib.face import DuplicateFaceError, FaceAnalysis, ReplayedPhotoError, Template
 from chalicelib.face.config import Purpose
+from chalicelib.face.scoring import NotEnrolledForModelsError
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.messages import message_for
-from chalicelib.settings import Settings
+from chalicelib.settings import Settings, load_settings
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate
 from chalicelib.store.memory.people import InMemoryPeopleRepository
@@ -129,7 +130,7 @@ def verifies(nip: str, probe: str, settings: Settings) -> bool:
 def state(nip: str = NIP) -> tuple[int, int]:
     found = runtime.people().get_employee(nip)
     assert found is not None
-    progress = faces.onboarding(found).faces
+    progress = faces.onboarding(found, load_settings()).faces
     return progress.approved, progress.pending
 
 
@@ -927,6 +928,31 @@ def test_a_stale_template_does_not_void_the_comparison_and_alone_counts_as_nothi
     assert second.status == "pending"
     with pytest.raises(ForbiddenError):
         approve(RESETTER, second.template_id, settings, now)
+
+
+def test_after_a_model_change_the_profile_says_what_the_check_in_says_and_a_new_face_is_used(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the employee's approved face, made by a model the scoring policy no longer runs (a policy switch
+    # deployed, the operator's recompute not run yet)
+    enrolled = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    runtime.faces().replace_vectors(NIP, enrolled.template_id, {"old-model": np.ones(8, np.float32)})
+    runtime.faces().set_face_model(NIP, "old-model")
+    # WHEN they check in, THEN the face cannot be compared: NOT_ENROLLED ("daftar ulang")
+    with pytest.raises(NotEnrolledForModelsError):
+        verifies(NIP, JOLIE[1], settings)
+    # AND the app's Home is told the same (not enrolled, no approved face that counts), so it offers Daftar Wajah
+    # instead of check-in buttons that can only be refused
+    profile = me.profile(employee(), settings, now)
+    assert (profile.enrolled, profile.onboarding.faces.approved) == (False, 0)
+    # WHEN the employee does what the refusal says: a new face from the app, approved by BKPSDM (nothing current
+    # to compare it with, decision 209)
+    again = faces.self_enrol(employee(), photo(JOLIE[2]), settings, now)
+    assert approve(SUPER, again.template_id, settings, now) == "approved"
+    # THEN the check-in verifies against the new face, the stale template left aside, and the Home says enrolled
+    assert verifies(NIP, JOLIE[1], settings)
+    profile = me.profile(employee(), settings, now)
+    assert (profile.enrolled, profile.onboarding.faces.approved) == (True, 1)
 
 
 def test_a_first_face_still_pending_stays_a_first_face_after_a_recompute(
