@@ -197,6 +197,7 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     face, photo kept privately; approved at once unless the device was reset within FOUR_EYES, or the face is
     unlike the employee's approved ones (`own_match`: it waits for a super admin)."""
     employee = employee_to_change(actor, nip)
+    require_active(employee)
     data = decode_photo(body.photo, settings)
     engine, policy = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
@@ -210,6 +211,18 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     except ConditionFailed as exc:  # a face that must wait (four eyes) finds the employee's queue full
         raise _full_queue(PENDING_PER_EMPLOYEE, actor) from exc
     return FaceEnrolled(template_id=template_id, quality=quality, models=list(policy.model_ids), status=status)
+
+
+# Said to the admin: the code's default text ("Akun Anda tidak aktif") would tell them their own account is locked.
+EMPLOYEE_INACTIVE = "Pegawai ini tidak aktif menurut SIMPEG; wajahnya tidak dapat didaftarkan atau disetujui."
+
+
+def require_active(employee: Employee | None) -> None:
+    """403 ACCOUNT_INACTIVE for an admin putting a face on an employee SIMPEG deactivated (or removed): no check-in
+    needs it, and the face retention visits each departure once (decision 213), so a face enrolled or approved
+    after that run would be kept for good. A reactivated employee enrols again."""
+    if employee is None or not employee.active:
+        raise AccountInactiveError(EMPLOYEE_INACTIVE)
 
 
 def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now: datetime) -> SelfEnrolled:
@@ -622,6 +635,7 @@ def decide(
     if approve and found.info.reset_by and principal.subject in (found.info.reset_by, found.info.created_by):
         raise ForbiddenError("Foto wajah setelah reset perangkat harus disetujui admin lain.", {"reason": "four_eyes"})
     if approve:
+        require_active(employee)
         _require_own_face_or_super_admin(principal, employee, found, settings)
         check_not_duplicate(nip, found.template.embeddings, settings)
     decision = Decision(approve, principal.subject, iso(now), body.note, ",".join(found.info.models))

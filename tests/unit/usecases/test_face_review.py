@@ -1025,6 +1025,26 @@ def test_the_faces_of_one_who_left_before_any_was_approved_are_deleted_too(
     assert [(t[1], t[2]) for t in trail()[-2:]] == [("face.forget", NIP), ("face.forget", OTHER)]
 
 
+def test_no_face_is_put_on_an_employee_who_left_so_none_outlives_the_retention(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN NIP's face waiting for an admin when SIMPEG deactivates him (he retired)
+    pending = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now).template_id
+    runtime.people().put_employee(replace(runtime.people().get_employee(NIP), active=False))  # type: ignore[type-var]
+    # WHEN the unit admin approves it, THEN it is refused: the departed employee gets no face (he may be rejected)
+    with pytest.raises(AccountInactiveError):
+        approve(COLLEAGUE, pending, settings, now)
+    # AND the nightly retention clears what he left
+    after = now + timedelta(days=settings.face_retention_days, minutes=1)
+    assert faces.forget_departed(settings, after).templates == 1
+    # WHEN an admin then enrols a face for him, THEN it is refused and nothing is kept: the retention visits each
+    # departure once (decision 213), so a face put on him now would be kept for good
+    for admin in (COLLEAGUE, SUPER):
+        with pytest.raises(AccountInactiveError):
+            faces.enrol(admin, NIP, photo(JOLIE[1]), settings, after)
+    assert runtime.faces().template_rows(NIP) == [] and faces.forget_departed(settings, after).employees == 0
+
+
 def test_a_retention_run_whose_audit_write_failed_deletes_and_audits_on_its_retry(
     settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
