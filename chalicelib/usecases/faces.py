@@ -715,12 +715,17 @@ def backfill_pairs(settings: Settings, after: str | None = None, block: int = PA
     the `block` approved templates following `after` in id order, compared with all others (~1.5 s for
     1,024 × 21,000 on the bench machine, so a step fits any call limit). Returns the pairs found and where
     the next step starts (None: done)."""
+    ids = [t for t in runtime.face_index(settings).template_ids() if after is None or t > after][:block]
+    return keep_pairs(settings, ids), (ids[-1] if len(ids) == block else None)
+
+
+def keep_pairs(settings: Settings, template_ids: Sequence[str]) -> int:
+    """Keep, under the scoring policy, the pairs of these templates (those approved and made by its models) with
+    every other approved template at its duplicate threshold; how many."""
     _, policy = runtime.engine_and_policy(settings)
-    index = runtime.face_index(settings)
-    ids = [t for t in index.template_ids() if after is None or t > after][:block]
-    pairs = index.pairs_of(ids, policy.duplicate_threshold)
+    pairs = runtime.face_index(settings).pairs_of(template_ids, policy.duplicate_threshold)
     runtime.faces().save_pairs(policy.name, pairs)
-    return len(pairs), (ids[-1] if len(ids) == block else None)
+    return len(pairs)
 
 
 def onboarding(employee: Employee, settings: Settings) -> Onboarding:
@@ -814,11 +819,15 @@ def spoof_warnings(analysis: FaceAnalysis, settings: Settings) -> list[str]:
 def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
     """Re-embed every template of the given employees from their kept enrolment photos. The employee record
     notes the new models only where it has approved faces: `face_model` says what an approved face was made of,
-    and an employee with none must not look as if they had one (`own_match`, decision 209)."""
+    and an employee with none must not look as if they had one (`own_match`, decision 209). The re-embedded
+    approved templates' suspected pairs are then kept under the policy (`keep_pairs`): the super admin's list
+    reads the pairs of the policy in force, and those kept under the old one would be gone from it. A pair whose
+    other template is still stale is found when that one's turn comes (it meets this one in the index)."""
     engine, policy = runtime.engine_and_policy(settings)
     store = runtime.photos(settings)
     done = failed = 0
     repo = runtime.faces()
+    ids: list[str] = []
     enrolled = {e.nip for e in runtime.people().get_employees(nips) if e.enrolled}
     for template in repo.iter_template_keys(nips):
         try:
@@ -829,8 +838,11 @@ def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
         repo.replace_vectors(template.nip, template.template_id, analysis.embeddings)
         if template.nip in enrolled:
             repo.set_face_model(template.nip, ",".join(policy.model_ids))
+        ids.append(template.template_id)
         done += 1
     runtime.forget_cohort()
+    for start in range(0, len(ids), PAIR_BLOCK):  # one block of rows times the whole index at a time
+        keep_pairs(settings, ids[start : start + PAIR_BLOCK])
     return FacesRecomputed(recomputed=done, failed=failed)
 
 

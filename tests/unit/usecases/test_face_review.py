@@ -28,6 +28,7 @@ from chalicelib.errors import (
 )
 from chalicelib.face import DuplicateFaceError, FaceAnalysis, ReplayedPhotoError, Template
 from chalicelib.face.config import Purpose
+from chalicelib.face.index import Pair
 from chalicelib.face.scoring import NotEnrolledForModelsError
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.messages import message_for
@@ -1180,6 +1181,29 @@ def test_the_duplicates_list_shows_pairs_across_employees_to_the_super_admin_onl
     for caller in (COLLEAGUE, employee()):
         with pytest.raises(ForbiddenError):
             faces.list_duplicates(caller, settings)
+
+
+def test_a_model_change_keeps_the_suspected_pairs_in_the_super_admin_s_list(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the same face approved for NIP and OTHER (data from before the checks) and another face for FAR, all
+    # made by a model the policy no longer runs, the pair kept under the old policy
+    engine, policy = runtime.engine_and_policy(settings)
+    ids = {}
+    for nip, name in ((NIP, JOLIE[0]), (OTHER, JOLIE[1]), (FAR, ZUCKERBERG)):
+        data = selfie(name)
+        analysis = engine.analyse(data, purpose="enrol")
+        ids[nip], _, _ = faces.keep_enrolment("tool", nip, data, analysis, settings=settings, now=now)
+        runtime.faces().replace_vectors(nip, ids[nip], {"old-model": np.ones(8, np.float32)})
+    runtime.faces().save_pairs("old-policy", [Pair((NIP, OTHER), (ids[NIP], ids[OTHER]), 0.9)])
+    runtime.forget_cohort()
+    assert faces.list_duplicates(SUPER, settings).items == []
+    # WHEN the operator re-embeds the kept photos after the policy switch (README), one employee at a time
+    for nip in (NIP, OTHER, FAR):
+        assert faces.recompute(settings, [nip]).recomputed == 1
+    # THEN the super admin sees the pair again, scored by the current models, and nothing else
+    [item] = faces.list_duplicates(SUPER, settings).items
+    assert sorted(item.nips) == sorted([NIP, OTHER]) and item.score >= policy.duplicate_threshold
 
 
 # --- units ----------------------------------------------------------------------------------------------------
