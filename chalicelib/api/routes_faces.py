@@ -119,7 +119,9 @@ def decide_face(call: Call, template_id: str, body: rep_schema.DecisionRequest) 
 
     **Roles:** unit_admin (own units), super_admin. Four eyes: the admin who reset the employee's device may
     not approve a face enrolled within 7 days after it (403 `FORBIDDEN`). 409 `CONFLICT` when it is not (or no
-    longer) pending; 409 `DUPLICATE_FACE` when approving it would give another employee's face; 403
-    `ACCOUNT_INACTIVE` when approving a face of an employee SIMPEG deactivated (rejecting it is allowed).
+    longer) pending, or when approving a face made by face models the policy no longer runs (`details.reason`
+    `stale_models`: approve it once the recompute has re-embedded it); 409 `DUPLICATE_FACE` when approving it
+    would give another employee's face; 403 `ACCOUNT_INACTIVE` when approving a face of an employee SIMPEG
+    deactivated (rejecting it is allowed).
     """
     return faces.decide(call.principal, template_id, body, call.settings, call.now)

@@ -636,6 +636,7 @@ def decide(
         raise ForbiddenError("Foto wajah setelah reset perangkat harus disetujui admin lain.", {"reason": "four_eyes"})
     if approve:
         require_active(employee)
+        _require_policy_models(found, settings)
         _require_own_face_or_super_admin(principal, employee, found, settings)
         check_not_duplicate(nip, found.template.embeddings, settings)
     decision = Decision(approve, principal.subject, iso(now), body.note, ",".join(found.info.models))
@@ -672,6 +673,18 @@ def _followed_up(
         status=APPROVED if approve else REJECTED,
         decided_at=decided_at,
     )
+
+
+def _require_policy_models(found: FoundTemplate, settings: Settings) -> None:
+    """409 `stale_models` for approving a face made by models the scoring policy no longer runs (it waited since
+    before a model change the operator's recompute has not reached yet): it could verify no check-in, and neither
+    the duplicate check nor the own-face match can compare it. Once recomputed it is approved as any other."""
+    if not made_by_policy(found.info, runtime.engine_and_policy(settings)[1].model_ids):
+        raise ConflictError(
+            "Foto wajah ini dibuat dengan model pengenalan wajah sebelumnya dan belum diperbarui. Setujui setelah "
+            "operator memperbarui data wajah, atau tolak dan minta pegawai mendaftar ulang.",
+            {"reason": "stale_models", "template_id": found.info.template_id},
+        )
 
 
 def _require_own_face_or_super_admin(

@@ -956,6 +956,24 @@ def test_after_a_model_change_the_profile_says_what_the_check_in_says_and_a_new_
     assert (profile.enrolled, profile.onboarding.faces.approved) == (True, 1)
 
 
+def test_a_face_waiting_since_before_a_model_change_is_not_approved_until_recomputed(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN another employee's approved face, and NIP's self-enrolment waiting since before a model change (its
+    # vectors made by a model the policy no longer runs, the operator's recompute not run yet)
+    faces.enrol(SUPER, OTHER, photo(ZUCKERBERG), settings, now)
+    waiting = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now).template_id
+    runtime.faces().replace_vectors(NIP, waiting, {"old-model": np.ones(8, np.float32)})
+    # WHEN the unit admin approves it, THEN a 409 says why (not a 500): it could verify no check-in
+    with pytest.raises(ConflictError) as refused:
+        approve(COLLEAGUE, waiting, settings, now)
+    assert refused.value.details == {"reason": "stale_models", "template_id": waiting}
+    assert state() == (0, 1)
+    # AND once the recompute re-embedded its photo, the same admin approves it and it counts
+    faces.recompute(settings, [NIP])
+    assert approve(COLLEAGUE, waiting, settings, now) == "approved" and state() == (1, 0)
+
+
 def test_a_first_face_still_pending_stays_a_first_face_after_a_recompute(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
