@@ -31,7 +31,7 @@ ENROL_ERRORS = (
     auth_as="admin",
     status=201,
     guard=guards.EMPLOYEE_IN_SCOPE,
-    errors=ENROL_ERRORS,
+    errors=(*ENROL_ERRORS, "ACCOUNT_INACTIVE"),
 )
 def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> att_schema.FaceEnrolled:
     """Enrol a reference face photo.
@@ -42,7 +42,7 @@ def enrol_face(call: Call, nip: str, body: att_schema.EnrolRequest) -> att_schem
     than the one who reset it must approve it (`POST /v1/admin/faces/{template_id}`); 409 `CONFLICT` when such a
     face finds 5 of the employee's faces already waiting (decide them first). The very same photo sent
     again by the same admin within 10 minutes (a retry after a 503 or a lost answer) → 201 with the template its
-    first try kept, audited again.
+    first try kept, audited again. 403 `ACCOUNT_INACTIVE` for an employee SIMPEG deactivated.
     """
     return faces.enrol(call.principal, nip, body, call.settings, call.now)
 
@@ -112,13 +112,16 @@ def list_duplicate_faces(call: Call, query: OnePageQuery) -> face_schema.Duplica
     bp,
     "POST /v1/admin/faces/{template_id}",
     auth_as="admin",
-    errors=("VALIDATION_ERROR", "NOT_FOUND", "CONFLICT", "DUPLICATE_FACE"),
+    errors=("VALIDATION_ERROR", "NOT_FOUND", "CONFLICT", "DUPLICATE_FACE", "ACCOUNT_INACTIVE"),
 )
 def decide_face(call: Call, template_id: str, body: rep_schema.DecisionRequest) -> face_schema.FaceDecided:
     """Approve or reject a pending face template.
 
     **Roles:** unit_admin (own units), super_admin. Four eyes: the admin who reset the employee's device may
     not approve a face enrolled within 7 days after it (403 `FORBIDDEN`). 409 `CONFLICT` when it is not (or no
-    longer) pending; 409 `DUPLICATE_FACE` when approving it would give another employee's face.
+    longer) pending, or when approving a face made by face models the policy no longer runs (`details.reason`
+    `stale_models`: approve it once the recompute has re-embedded it); 409 `DUPLICATE_FACE` when approving it
+    would give another employee's face; 403 `ACCOUNT_INACTIVE` when approving a face of an employee SIMPEG
+    deactivated (rejecting it is allowed).
     """
     return faces.decide(call.principal, template_id, body, call.settings, call.now)

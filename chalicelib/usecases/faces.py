@@ -197,6 +197,7 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     face, photo kept privately; approved at once unless the device was reset within FOUR_EYES, or the face is
     unlike the employee's approved ones (`own_match`: it waits for a super admin)."""
     employee = employee_to_change(actor, nip)
+    require_active(employee)
     data = decode_photo(body.photo, settings)
     engine, policy = runtime.engine_and_policy(settings)
     analysis = engine.analyse(data, purpose="enrol")
@@ -210,6 +211,18 @@ def enrol(actor: Principal, nip: str, body: EnrolRequest, settings: Settings, no
     except ConditionFailed as exc:  # a face that must wait (four eyes) finds the employee's queue full
         raise _full_queue(PENDING_PER_EMPLOYEE, actor) from exc
     return FaceEnrolled(template_id=template_id, quality=quality, models=list(policy.model_ids), status=status)
+
+
+# Said to the admin: the code's default text ("Akun Anda tidak aktif") would tell them their own account is locked.
+EMPLOYEE_INACTIVE = "Pegawai ini tidak aktif menurut SIMPEG; wajahnya tidak dapat didaftarkan atau disetujui."
+
+
+def require_active(employee: Employee | None) -> None:
+    """403 ACCOUNT_INACTIVE for an admin putting a face on an employee SIMPEG deactivated (or removed): no check-in
+    needs it, and the face retention visits each departure once (decision 213), so a face enrolled or approved
+    after that run would be kept for good. A reactivated employee enrols again."""
+    if employee is None or not employee.active:
+        raise AccountInactiveError(EMPLOYEE_INACTIVE)
 
 
 def self_enrol(principal: Principal, body: EnrolRequest, settings: Settings, now: datetime) -> SelfEnrolled:
@@ -622,6 +635,8 @@ def decide(
     if approve and found.info.reset_by and principal.subject in (found.info.reset_by, found.info.created_by):
         raise ForbiddenError("Foto wajah setelah reset perangkat harus disetujui admin lain.", {"reason": "four_eyes"})
     if approve:
+        require_active(employee)
+        _require_policy_models(found, settings)
         _require_own_face_or_super_admin(principal, employee, found, settings)
         check_not_duplicate(nip, found.template.embeddings, settings)
     decision = Decision(approve, principal.subject, iso(now), body.note, ",".join(found.info.models))
@@ -658,6 +673,18 @@ def _followed_up(
         status=APPROVED if approve else REJECTED,
         decided_at=decided_at,
     )
+
+
+def _require_policy_models(found: FoundTemplate, settings: Settings) -> None:
+    """409 `stale_models` for approving a face made by models the scoring policy no longer runs (it waited since
+    before a model change the operator's recompute has not reached yet): it could verify no check-in, and neither
+    the duplicate check nor the own-face match can compare it. Once recomputed it is approved as any other."""
+    if not made_by_policy(found.info, runtime.engine_and_policy(settings)[1].model_ids):
+        raise ConflictError(
+            "Foto wajah ini dibuat dengan model pengenalan wajah sebelumnya dan belum diperbarui. Setujui setelah "
+            "operator memperbarui data wajah, atau tolak dan minta pegawai mendaftar ulang.",
+            {"reason": "stale_models", "template_id": found.info.template_id},
+        )
 
 
 def _require_own_face_or_super_admin(
@@ -701,27 +728,41 @@ def backfill_pairs(settings: Settings, after: str | None = None, block: int = PA
     the `block` approved templates following `after` in id order, compared with all others (~1.5 s for
     1,024 × 21,000 on the bench machine, so a step fits any call limit). Returns the pairs found and where
     the next step starts (None: done)."""
+    ids = [t for t in runtime.face_index(settings).template_ids() if after is None or t > after][:block]
+    return keep_pairs(settings, ids), (ids[-1] if len(ids) == block else None)
+
+
+def keep_pairs(settings: Settings, template_ids: Sequence[str]) -> int:
+    """Keep, under the scoring policy, the pairs of these templates (those approved and made by its models) with
+    every other approved template at its duplicate threshold; how many."""
     _, policy = runtime.engine_and_policy(settings)
-    index = runtime.face_index(settings)
-    ids = [t for t in index.template_ids() if after is None or t > after][:block]
-    pairs = index.pairs_of(ids, policy.duplicate_threshold)
+    pairs = runtime.face_index(settings).pairs_of(template_ids, policy.duplicate_threshold)
     runtime.faces().save_pairs(policy.name, pairs)
-    return len(pairs), (ids[-1] if len(ids) == block else None)
+    return len(pairs)
 
 
-def onboarding(employee: Employee) -> Onboarding:
+def onboarding(employee: Employee, settings: Settings) -> Onboarding:
     """What an employee still has to do: activation, faces approved or waiting, and the last face rejected
-    since (with the admin's note, so the next photo avoids the same mistake)."""
+    since (with the admin's note, so the next photo avoids the same mistake). An approved face counts only when
+    the scoring policy's models made it: after a model change, until the operator's recompute, a check-in
+    refuses the others with NOT_ENROLLED ("daftar ulang"), and the app must offer Daftar Wajah, not check-in
+    buttons that can only be refused."""
     account = runtime.people().employee_account(employee.nip)
     rows = runtime.faces().template_rows(employee.nip)
+    _, policy = runtime.engine_and_policy(settings)
     return Onboarding(
         activated=account is not None and account.credentials.password_hash is not None,
         faces=OnboardingFaces(
-            approved=sum(t.status == APPROVED for t in rows),
+            approved=sum(t.status == APPROVED and made_by_policy(t, policy.model_ids) for t in rows),
             pending=sum(t.status == PENDING for t in rows),
             last_rejection=_last_rejection(rows),
         ),
     )
+
+
+def made_by_policy(template: TemplateInfo, model_ids: Sequence[str]) -> bool:
+    """Whether every model the scoring policy runs made the template (what a check-in compares it with)."""
+    return set(model_ids) <= set(template.models)
 
 
 def _last_rejection(rows: list[TemplateInfo]) -> FaceRejection | None:
@@ -754,9 +795,13 @@ def is_photo(data: bytes, settings: Settings) -> bool:
 
 
 def verify_selfie(nip: str, analysis: FaceAnalysis, templates: list[Template], settings: Settings) -> Verdict:
+    """The selfie scored against the employee's templates it can be compared with (made by the policy's models),
+    as `own_match` does: a face re-enrolled after a model change verifies while the old ones wait for the
+    recompute. None such: `verify` refuses with NOT_ENROLLED, naming the stale templates."""
     _, policy = runtime.engine_and_policy(settings)
     members = runtime.cohort(settings)
-    return verify(analysis, templates, members.without_owners({nip}), policy)
+    usable = [t for t in templates if _comparable(t, analysis.embeddings, policy.model_ids)]
+    return verify(analysis, usable or templates, members.without_owners({nip}), policy)
 
 
 def check_not_replayed(nip: str, analysis: FaceAnalysis, at: datetime, settings: Settings) -> None:
@@ -787,11 +832,15 @@ def spoof_warnings(analysis: FaceAnalysis, settings: Settings) -> list[str]:
 def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
     """Re-embed every template of the given employees from their kept enrolment photos. The employee record
     notes the new models only where it has approved faces: `face_model` says what an approved face was made of,
-    and an employee with none must not look as if they had one (`own_match`, decision 209)."""
+    and an employee with none must not look as if they had one (`own_match`, decision 209). The re-embedded
+    approved templates' suspected pairs are then kept under the policy (`keep_pairs`): the super admin's list
+    reads the pairs of the policy in force, and those kept under the old one would be gone from it. A pair whose
+    other template is still stale is found when that one's turn comes (it meets this one in the index)."""
     engine, policy = runtime.engine_and_policy(settings)
     store = runtime.photos(settings)
     done = failed = 0
     repo = runtime.faces()
+    ids: list[str] = []
     enrolled = {e.nip for e in runtime.people().get_employees(nips) if e.enrolled}
     for template in repo.iter_template_keys(nips):
         try:
@@ -802,8 +851,11 @@ def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
         repo.replace_vectors(template.nip, template.template_id, analysis.embeddings)
         if template.nip in enrolled:
             repo.set_face_model(template.nip, ",".join(policy.model_ids))
+        ids.append(template.template_id)
         done += 1
     runtime.forget_cohort()
+    for start in range(0, len(ids), PAIR_BLOCK):  # one block of rows times the whole index at a time
+        keep_pairs(settings, ids[start : start + PAIR_BLOCK])
     return FacesRecomputed(recomputed=done, failed=failed)
 
 

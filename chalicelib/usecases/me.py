@@ -48,6 +48,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     check_in, check_out = _day_marks(events, day.day)
     so_far = work.so_far(judged, now, rules)
     zones = [z for z in runtime.zones().get_zones(sorted(unit.zone_ids)) if z.purpose == WORK_ZONE] if unit else []
+    progress = faces.onboarding(employee, settings)
     return Profile(
         nip=employee.nip,
         nama=employee.nama,
@@ -71,9 +72,9 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
             status=so_far.status,
             state=so_far.state,
         ),
-        enrolled=employee.template_count > 0,
+        enrolled=progress.faces.approved > 0,  # a face a check-in can compare with (`faces.onboarding`)
         device_bound=employee.device_id is not None,
-        onboarding=faces.onboarding(employee),
+        onboarding=progress,
         gps_max_accuracy_m=settings.gps_max_accuracy_m,
         offline_max_age_h=settings.offline_max_age_h,
     )

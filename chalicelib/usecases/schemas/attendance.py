@@ -244,7 +244,11 @@ class FaceRejection(Result):
 
 
 class OnboardingFaces(Result):
-    approved: int = Field(ge=0)
+    approved: int = Field(
+        ge=0,
+        description="Approved faces a check-in compares with: made by the current face models. After a change of "
+        "models, faces not yet recomputed from their photos do not count (a check-in answers NOT_ENROLLED).",
+    )
     pending: int = Field(ge=0, description="Self-enrolments (or enrolments after a device reset) awaiting an admin.")
     last_rejection: FaceRejection | None = Field(
         default=None,
@@ -266,7 +270,7 @@ class Profile(Result):
     unit: UnitRef
     zones: list[ProfileZone]
     today: Today
-    enrolled: bool
+    enrolled: bool = Field(description="At least one approved face counts (`onboarding.faces.approved`).")
     device_bound: bool
     onboarding: Onboarding
     gps_max_accuracy_m: float = Field(

@@ -28,9 +28,11 @@ from chalicelib.errors import (
 )
 from chalicelib.face import DuplicateFaceError, FaceAnalysis, ReplayedPhotoError, Template
 from chalicelib.face.config import Purpose
+from chalicelib.face.index import Pair
+from chalicelib.face.scoring import NotEnrolledForModelsError
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.messages import message_for
-from chalicelib.settings import Settings
+from chalicelib.settings import Settings, load_settings
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate
 from chalicelib.store.memory.people import InMemoryPeopleRepository
@@ -129,7 +131,7 @@ def verifies(nip: str, probe: str, settings: Settings) -> bool:
 def state(nip: str = NIP) -> tuple[int, int]:
     found = runtime.people().get_employee(nip)
     assert found is not None
-    progress = faces.onboarding(found).faces
+    progress = faces.onboarding(found, load_settings()).faces
     return progress.approved, progress.pending
 
 
@@ -929,6 +931,49 @@ def test_a_stale_template_does_not_void_the_comparison_and_alone_counts_as_nothi
         approve(RESETTER, second.template_id, settings, now)
 
 
+def test_after_a_model_change_the_profile_says_what_the_check_in_says_and_a_new_face_is_used(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the employee's approved face, made by a model the scoring policy no longer runs (a policy switch
+    # deployed, the operator's recompute not run yet)
+    enrolled = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    runtime.faces().replace_vectors(NIP, enrolled.template_id, {"old-model": np.ones(8, np.float32)})
+    runtime.faces().set_face_model(NIP, "old-model")
+    # WHEN they check in, THEN the face cannot be compared: NOT_ENROLLED ("daftar ulang")
+    with pytest.raises(NotEnrolledForModelsError):
+        verifies(NIP, JOLIE[1], settings)
+    # AND the app's Home is told the same (not enrolled, no approved face that counts), so it offers Daftar Wajah
+    # instead of check-in buttons that can only be refused
+    profile = me.profile(employee(), settings, now)
+    assert (profile.enrolled, profile.onboarding.faces.approved) == (False, 0)
+    # WHEN the employee does what the refusal says: a new face from the app, approved by BKPSDM (nothing current
+    # to compare it with, decision 209)
+    again = faces.self_enrol(employee(), photo(JOLIE[2]), settings, now)
+    assert approve(SUPER, again.template_id, settings, now) == "approved"
+    # THEN the check-in verifies against the new face, the stale template left aside, and the Home says enrolled
+    assert verifies(NIP, JOLIE[1], settings)
+    profile = me.profile(employee(), settings, now)
+    assert (profile.enrolled, profile.onboarding.faces.approved) == (True, 1)
+
+
+def test_a_face_waiting_since_before_a_model_change_is_not_approved_until_recomputed(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN another employee's approved face, and NIP's self-enrolment waiting since before a model change (its
+    # vectors made by a model the policy no longer runs, the operator's recompute not run yet)
+    faces.enrol(SUPER, OTHER, photo(ZUCKERBERG), settings, now)
+    waiting = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now).template_id
+    runtime.faces().replace_vectors(NIP, waiting, {"old-model": np.ones(8, np.float32)})
+    # WHEN the unit admin approves it, THEN a 409 says why (not a 500): it could verify no check-in
+    with pytest.raises(ConflictError) as refused:
+        approve(COLLEAGUE, waiting, settings, now)
+    assert refused.value.details == {"reason": "stale_models", "template_id": waiting}
+    assert state() == (0, 1)
+    # AND once the recompute re-embedded its photo, the same admin approves it and it counts
+    faces.recompute(settings, [NIP])
+    assert approve(COLLEAGUE, waiting, settings, now) == "approved" and state() == (1, 0)
+
+
 def test_a_first_face_still_pending_stays_a_first_face_after_a_recompute(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
@@ -997,6 +1042,26 @@ def test_the_faces_of_one_who_left_before_any_was_approved_are_deleted_too(
     assert (done.employees, done.templates) == (2, 2)
     assert runtime.faces().template_rows(NIP) == [] and runtime.faces().template_rows(OTHER) == []
     assert [(t[1], t[2]) for t in trail()[-2:]] == [("face.forget", NIP), ("face.forget", OTHER)]
+
+
+def test_no_face_is_put_on_an_employee_who_left_so_none_outlives_the_retention(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN NIP's face waiting for an admin when SIMPEG deactivates him (he retired)
+    pending = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now).template_id
+    runtime.people().put_employee(replace(runtime.people().get_employee(NIP), active=False))  # type: ignore[type-var]
+    # WHEN the unit admin approves it, THEN it is refused: the departed employee gets no face (he may be rejected)
+    with pytest.raises(AccountInactiveError):
+        approve(COLLEAGUE, pending, settings, now)
+    # AND the nightly retention clears what he left
+    after = now + timedelta(days=settings.face_retention_days, minutes=1)
+    assert faces.forget_departed(settings, after).templates == 1
+    # WHEN an admin then enrols a face for him, THEN it is refused and nothing is kept: the retention visits each
+    # departure once (decision 213), so a face put on him now would be kept for good
+    for admin in (COLLEAGUE, SUPER):
+        with pytest.raises(AccountInactiveError):
+            faces.enrol(admin, NIP, photo(JOLIE[1]), settings, after)
+    assert runtime.faces().template_rows(NIP) == [] and faces.forget_departed(settings, after).employees == 0
 
 
 def test_a_retention_run_whose_audit_write_failed_deletes_and_audits_on_its_retry(
@@ -1134,6 +1199,29 @@ def test_the_duplicates_list_shows_pairs_across_employees_to_the_super_admin_onl
     for caller in (COLLEAGUE, employee()):
         with pytest.raises(ForbiddenError):
             faces.list_duplicates(caller, settings)
+
+
+def test_a_model_change_keeps_the_suspected_pairs_in_the_super_admin_s_list(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN the same face approved for NIP and OTHER (data from before the checks) and another face for FAR, all
+    # made by a model the policy no longer runs, the pair kept under the old policy
+    engine, policy = runtime.engine_and_policy(settings)
+    ids = {}
+    for nip, name in ((NIP, JOLIE[0]), (OTHER, JOLIE[1]), (FAR, ZUCKERBERG)):
+        data = selfie(name)
+        analysis = engine.analyse(data, purpose="enrol")
+        ids[nip], _, _ = faces.keep_enrolment("tool", nip, data, analysis, settings=settings, now=now)
+        runtime.faces().replace_vectors(nip, ids[nip], {"old-model": np.ones(8, np.float32)})
+    runtime.faces().save_pairs("old-policy", [Pair((NIP, OTHER), (ids[NIP], ids[OTHER]), 0.9)])
+    runtime.forget_cohort()
+    assert faces.list_duplicates(SUPER, settings).items == []
+    # WHEN the operator re-embeds the kept photos after the policy switch (README), one employee at a time
+    for nip in (NIP, OTHER, FAR):
+        assert faces.recompute(settings, [nip]).recomputed == 1
+    # THEN the super admin sees the pair again, scored by the current models, and nothing else
+    [item] = faces.list_duplicates(SUPER, settings).items
+    assert sorted(item.nips) == sorted([NIP, OTHER]) and item.score >= policy.duplicate_threshold
 
 
 # --- units ----------------------------------------------------------------------------------------------------
