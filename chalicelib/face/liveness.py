@@ -168,16 +168,28 @@ def grey_chip(rgb: npt.NDArray[np.uint8], landmarks: tuple[tuple[float, float], 
     return result
 
 
+def check_frames(frames: Sequence[bytes], limits: LivenessLimits) -> None:
+    """UnsupportedImageError naming the first frame that is no image the limits allow. A check-in checks this
+    before its selfie is judged: a bad frame found only after the face check would answer 400 for a face that
+    passes and 422 for one that fails, telling which photo of a person passes without leaving a record."""
+    for index, data in enumerate(frames):
+        _frame_rgb(index, data, limits)
+
+
+def _frame_rgb(index: int, data: bytes, limits: LivenessLimits) -> npt.NDArray[np.uint8]:
+    try:
+        return decode_image(data, limits.decode).rgb
+    except UnsupportedImageError as exc:
+        raise UnsupportedImageError(details={**exc.details, "frame": index}) from exc
+
+
 def frame_poses(frames: Sequence[bytes], detect: Detector, limits: LivenessLimits) -> list[FramePose]:
     """Decode every frame (UnsupportedImageError names the bad one) and measure the face of those that show
     exactly one clear face; frames without one are left out (a turned head may lose the detector)."""
     found: list[FramePose] = []
     previous: Detection | None = None
     for index, data in enumerate(frames):
-        try:
-            rgb = decode_image(data, limits.decode).rgb
-        except UnsupportedImageError as exc:
-            raise UnsupportedImageError(details={**exc.details, "frame": index}) from exc
+        rgb = _frame_rgb(index, data, limits)
         face = detect(rgb, previous)
         if face is None:
             continue

@@ -34,7 +34,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.face import FaceAnalysis, FaceError, ReplayedPhotoError, exif_warning
-from chalicelib.face.liveness import Action, LivenessLimits
+from chalicelib.face.liveness import Action, LivenessLimits, check_frames
 from chalicelib.geo import (
     GPS_INACCURATE,
     MOCK_LOCATION,
@@ -480,6 +480,7 @@ def _liveness_action(attempt: Attempt, settings: Settings) -> Action | None:
         reason = "no_action" if action is None else "no_frames"
         _liveness_problem(attempt, settings, "LIVENESS_REQUIRED", {"reason": reason})
         return None
+    check_frames(attempt.request.frames, LIVENESS_LIMITS)  # bad input answers alike whatever the face
     return action  # type: ignore[return-value]  # issued from settings.liveness_actions
 
 

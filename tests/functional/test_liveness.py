@@ -209,3 +209,18 @@ def test_bad_frames_are_refused_as_bad_input_and_nothing_is_recorded(
     answer = employee.check_in(selfie(GENUINE), frames=frames)
     assert answer.status == status and answer.body["error"]["code"] == code, answer.body
     assert stored_events(employee.nip) == []
+
+
+@pytest.mark.parametrize("photo", [GENUINE, "deepface/img13.jpg"], ids=["own face", "another person's face"])
+def test_a_bad_frame_is_refused_before_the_face_is_judged(employee: Employee, photo: str) -> None:
+    # GIVEN someone with the employee's session trying photos of them, each sent with one frame that is no image:
+    # were the face judged first, a passing photo would answer 400 with nothing recorded and a failing one 422,
+    # an oracle that leaves no trace of the photo that passes
+    bad = base64.b64encode(b"GIF89a" + b"\0" * 100).decode()
+    frames = [*frames_b64(GENUINE, "turn_left")[:4], bad]
+    # WHEN either is sent
+    answer = employee.check_in(selfie(photo), frames=frames)
+    # THEN both answer the same bad input, naming the frame, and nothing is recorded
+    assert answer.status == 400 and answer.body["error"]["code"] == "UNSUPPORTED_IMAGE", answer.body
+    assert answer.body["error"]["details"]["frame"] == 4
+    assert stored_events(employee.nip) == []
