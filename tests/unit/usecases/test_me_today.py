@@ -145,6 +145,35 @@ def test_a_night_shift_s_check_out_after_midnight_is_answered_against_that_shift
     assert recaps.counted_answer(employee, "in", local(thursday, 21, 10), SETTINGS).judgement == Judgement(10, "TL1")
 
 
+def test_a_nurse_moved_to_another_unit_is_answered_by_its_hours_as_its_recap_judges_her(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a nurse of U1 rostered 21:00-07:00 on Wednesday by U1's admin
+    night = {"start": "21:00", "end": "07:00"}
+    shifts = ShiftsRequest.model_validate({"shifts": {WEDNESDAY.isoformat(): night}})
+    calendar.set_shifts(SUPER, NIP, shifts, SETTINGS, local(WEDNESDAY - timedelta(days=3), 8))
+    # AND SIMPEG's sync moving her to U2, an office on the regency's week, at 01:00 on Monday
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: local(WEDNESDAY - timedelta(days=2), 1))
+    repos.people.upsert_unit("U2", "Unit 2")
+    repos.people.put_employee(Employee(NIP, "Asep", "U2"))
+    moved = runtime.people().get_employee(NIP)
+    assert moved is not None
+    # WHEN she opens the app on Wednesday at 07:00, THEN it shows U2's hours, not the night U1 rostered
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 7)).today
+    assert today.schedule is not None and (today.schedule.start, today.schedule.end) == ("07:30", "16:00")
+    # AND her check-in at U2 at 07:20 is answered on time, as U2's daily recap stores the day (it was answered
+    # TL4, "not counted", against the roster of the unit she left)
+    arrival = recaps.counted_answer(moved, "in", local(WEDNESDAY, 7, 20), SETTINGS)
+    assert (arrival.judgement, arrival.day) == (Judgement(0, None), WEDNESDAY)
+    for kind, hour, minute in (("in", 7, 20), ("out", 16, 5)):
+        at = local(WEDNESDAY, hour, minute)
+        e = Event(new_event_id(NIP, at), NIP, kind, "accepted", iso(at), iso(at), WEDNESDAY.isoformat(), "U2")
+        repos.events.write_checkin(CheckinWrite(e, f"{NIP}#{at.timestamp()}", "body", StoredAnswer(201, {}), at))
+    recaps.run_daily_recap(WEDNESDAY, SETTINGS, ["U2"])
+    stored = repos.statuses.employee_status(NIP, WEDNESDAY)
+    assert stored is not None and (stored[0], stored[1].status.status) == ("U2", "H")
+
+
 def test_a_night_shift_not_begun_leaves_the_app_on_the_new_date(repos: Repositories) -> None:
     # GIVEN a 21:00-07:00 shift on Wednesday that the nurse never checked in for
     night = {"start": "21:00", "end": "07:00"}
