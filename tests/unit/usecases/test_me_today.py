@@ -105,6 +105,23 @@ def test_absent_after_the_hours_and_on_leave(repos: Repositories) -> None:
     assert (today.status, today.state, today.leave) == ("C", "leave", "C")
 
 
+def test_a_check_in_on_a_day_of_leave_is_answered_as_the_day_is_recapped(repos: Repositories) -> None:
+    # GIVEN a permit (izin) for Wednesday, and the employee who still checks in at 09:00 and out at 13:00
+    repos.calendar.add_leave(LeaveEntry(NIP, "U1", "I", WEDNESDAY, WEDNESDAY, None), "admin")
+    employee = runtime.people().get_employee(NIP)
+    assert employee is not None
+    # WHEN the phone is answered, THEN nothing is late or early (it was told TL2, 90 minutes, and PSW4)
+    for kind, hour in (("in", 9), ("out", 13)):
+        answer = recaps.counted_answer(employee, kind, local(WEDNESDAY, hour), SETTINGS)
+        assert (answer.judgement, answer.day) == (Judgement(0, None), WEDNESDAY), kind
+    # AND that is the day the recap stores: I, with no deduction
+    check(repos, "in", local(WEDNESDAY, 9))
+    check(repos, "out", local(WEDNESDAY, 13))
+    recaps.run_daily_recap(WEDNESDAY, SETTINGS, ["U1"])
+    stored = repos.statuses.employee_status(NIP, WEDNESDAY)
+    assert stored is not None and (stored[1].status.status, stored[1].status.deduction_percent) == ("I", 0)
+
+
 def test_a_night_shift_in_progress_is_the_day_the_app_shows_after_midnight(repos: Repositories) -> None:
     # GIVEN a 21:00-07:00 shift on Wednesday, Thursday off, and the nurse's check-in at 20:55 on Wednesday
     thursday = WEDNESDAY + timedelta(days=1)
