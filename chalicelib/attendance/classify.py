@@ -106,10 +106,11 @@ def early_minutes(at: datetime, end: datetime) -> int:
 def judge_attendance(kind: EventKind, at: datetime, plan: DayPlan, rules: RuleTable) -> Judgement:
     """Answer for a check-in/check-out at `at` on the planned day: minutes and TLn/PSWn (None if fine).
 
-    On a day without hours nothing is late or early.
+    On a day without hours nothing is late or early, nor on one its excuse decides (a leave, field duty: the
+    recap stores C/I/S or DL whatever is recorded, `_judge`), so the phone is told what the day will count.
     """
     bounds = plan.bounds(rules)
-    if bounds is None:
+    if bounds is None or _excuse(plan) is not None:
         return Judgement(0, None)
     if kind == "in":
         minutes = late_minutes(at, bounds[0])
@@ -131,7 +132,7 @@ def judge_answer(kind: EventKind, at: datetime, plans: Sequence[DayPlan], rules:
     local_day = at.astimezone(rules.tz).date()
     own = next((plan for plan in plans if plan.day == local_day), plans[-1])
     if _excuse(own) is not None or own.bounds(rules) is None:
-        return judge_attendance(kind, at, own, rules)
+        return Judgement(0, None)  # a day the recap does not judge by its attendance (`judge_attendance`)
     if kind == "in":
         return Judgement(0, f"TL{rules.missing_check_in_level}")
     return Judgement(0, f"PSW{rules.missing_check_out_level}")

@@ -140,7 +140,9 @@ class CalendarRepository(Protocol):
         """Everything scheduled for one employee between two dates (inclusive); `duties`: the employee's duty
         rows covering `end` (`ZonesRepository.duties_of(nip, end)`), those ended before `start` dropped. The
         employee's own versions, roster days and leaves are not read when the record's `plan_until` hint says
-        none of them reaches `start` (`no_own_plan_reaches`)."""
+        none of them reaches `start` (`no_own_plan_reaches`). Own versions and roster days are those written for
+        the employee's unit (`employee.unor_id`), as `unit_plans` gives them: after a move the new unit's hours
+        apply, those written at the unit left stay its own (decision 120); leaves follow the employee."""
         ...
 
     def leaves_of(self, nip: str, start: date, end: date) -> tuple[Leave, ...]:
@@ -300,11 +302,21 @@ def _rostered(r: ScheduleModel) -> bool:
     return not r.definition.get(_REMOVED)
 
 
-def _shifts(nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
+def _own_versions(nip: str, unor_id: str) -> tuple[ScheduleVersion, ...]:
+    """The employee's own versions written for the unit (`personal_unit`), as its plans list them."""
+    with storage_call("dynamodb"):
+        return tuple(_version(r) for r in ScheduleModel.query(employee_owner(nip)) if r.unor_id == unor_id)
+
+
+def _shifts(nip: str, start: date, end: date, unor_id: str | None = None) -> dict[date, WorkHours | None]:
+    """The employee's roster days of `start`..`end`: every one, or those written for the unit `unor_id` (as its
+    plans list them)."""
     condition = ScheduleModel.key.between(start.isoformat(), end.isoformat())
     with storage_call("dynamodb"):
         rows = ScheduleModel.query(shift_owner(nip), condition)
-        return {date.fromisoformat(r.key): _roster_day(r) for r in rows if _rostered(r)}
+        return {
+            date.fromisoformat(r.key): _roster_day(r) for r in rows if _rostered(r) and unor_id in (None, r.unor_id)
+        }
 
 
 def _unit_own_versions(unor_id: str) -> dict[str, list[ScheduleVersion]]:
@@ -553,11 +565,11 @@ class DynamoCalendarRepository:
         field_duties = tuple(duty_ranges(duties, start))
         if no_own_plan_reaches(employee, start):
             return EmployeePlan(unit_versions=unit_versions, field_duties=field_duties)
-        nip = employee.nip
+        nip, unit = employee.nip, employee.unor_id
         return EmployeePlan(
             unit_versions=unit_versions,
-            own_versions=_versions(employee_owner(nip)),
-            shifts=_shifts(nip, start, end),
+            own_versions=_own_versions(nip, unit),
+            shifts=_shifts(nip, start, end, unit),
             leaves=_leaves(nip, start, end),
             field_duties=field_duties,
         )

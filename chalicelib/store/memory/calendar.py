@@ -187,11 +187,15 @@ class InMemoryCalendarRepository:
         field_duties = tuple(duty_ranges(duties, start))
         if no_own_plan_reaches(employee, start):
             return cal.EmployeePlan(unit_versions=unit_versions, field_duties=field_duties)
-        nip = employee.nip
+        nip, unit = employee.nip, employee.unor_id
+        own = tuple(_version(entry) for written, entry in self._entries(employee_owner(nip)) if written == unit)
+        with self._lock:
+            days = self._shifts.get(nip, {})
+            shifts = {day: days[day][1] for day in sorted(days) if start <= day <= end and days[day][0] == unit}
         return cal.EmployeePlan(
             unit_versions=unit_versions,
-            own_versions=self._own_versions(employee_owner(nip)),
-            shifts=self.roster(nip, start, end),
+            own_versions=own,
+            shifts=shifts,
             leaves=self._begun(nip, start, end),
             field_duties=field_duties,
         )

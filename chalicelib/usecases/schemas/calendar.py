@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
+from chalicelib.domain.schedule import HH_MM
 from chalicelib.usecases.schemas.attendance import WorkHours
 from chalicelib.usecases.schemas.common import (
     Day,
@@ -30,13 +31,11 @@ MAX_ROSTER_DAYS = 62
 HOLIDAY_KINDS = ("national", "cuti_bersama", "local")
 LEAVE_TYPES = ("CUTI", "IZIN", "SAKIT")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CLOCK_SCHEMA = {"type": "string", "pattern": f"^{HH_MM.pattern}$"}  # what `domain.schedule.parse_clock` takes
 HOURS_SCHEMA = {
     "type": "object",
     "required": ["start", "end"],
-    "properties": {
-        "start": {"type": "string", "pattern": "^\\d{2}:\\d{2}$"},
-        "end": {"type": "string", "pattern": "^\\d{2}:\\d{2}$"},
-    },
+    "properties": {"start": CLOCK_SCHEMA, "end": CLOCK_SCHEMA},
 }
 
 

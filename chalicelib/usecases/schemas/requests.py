@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
 from chalicelib.domain.requests import REQUEST_STATUSES, REQUEST_TYPES
+from chalicelib.domain.schedule import HH_MM
 from chalicelib.usecases.schemas.common import (
     NEXT,
     Day,
@@ -31,11 +31,12 @@ from chalicelib.usecases.schemas.zones import ZoneShape
 
 EVENT_TYPES = ("in", "out")
 LEAVE_API_TYPES = ("CUTI", "IZIN", "SAKIT")
-CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+CLOCK = f"^{HH_MM.pattern}$"
 
 
 def _clock(value: object) -> object:
-    if value is not None and (not isinstance(value, str) or not re.match(CLOCK, value)):
+    # Matched whole: the pattern's `$` also matches before a final line break, which the clock parser refuses.
+    if value is not None and (not isinstance(value, str) or HH_MM.fullmatch(value) is None):
         raise invalid("must be a time HH:MM", "Jam harus berformat JJ:MM.")
     return value
 

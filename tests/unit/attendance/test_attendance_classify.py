@@ -458,6 +458,22 @@ def test_the_answer_to_attendance_outside_the_day_s_window_says_the_day_will_not
     assert _answer("out", "18:30", {TUESDAY: None}) == Judgement(0, None)
 
 
+def test_a_day_on_field_duty_or_leave_is_answered_as_its_recap_judges_it_nothing_late_or_early() -> None:
+    # GIVEN Tuesday on field duty (an assignment letter), or on a permit (izin)
+    duty = EmployeePlan(field_duties=(DateRange(TUESDAY, TUESDAY),))
+    permit = EmployeePlan(leaves=(Leave(LeaveKind.IZIN, DateRange(TUESDAY, TUESDAY)),))
+    for employee, code in ((duty, "DL"), (permit, "I")):
+        plans = [plan_day(day, RegencyCalendar(), employee, RULES) for day in (MONDAY, TUESDAY)]
+        # WHEN the employee checks in at 09:00 at the meeting's venue and out at 14:00
+        arrival = classify.judge_answer("in", local(TUESDAY, "09:00"), plans, RULES)
+        departure = classify.judge_answer("out", local(TUESDAY, "14:00"), plans, RULES)
+        # THEN the phone is told nothing is late or early, as the day's recap stores it (DL or I, no deduction),
+        # not TL2 (90 minutes) and PSW4 (120 minutes) against office hours the letter or permit excuses
+        assert (arrival, departure) == (Judgement(0, None), Judgement(0, None)), code
+        day = judge(TUESDAY, ev("in", TUESDAY, "09:00"), ev("out", TUESDAY, "14:00"), employee=employee)
+        assert (day.status, day.tl, day.psw, day.deduction_percent) == (code, None, None, 0)
+
+
 def test_an_arrival_before_midnight_for_a_shift_from_midnight_is_answered_for_that_shift() -> None:
     # GIVEN a nurse rostered 00:00-08:00 on Wednesday (its check-in opens 90 minutes before, on Tuesday)
     wednesday = TUESDAY + timedelta(days=1)

@@ -336,6 +336,8 @@ def test_week_schedule_from_api_shape_round_trips() -> None:
         {"monday": {"start": "07:30", "end": "16:00"}},
         {"mon": "07:30-16:00"},
         {"mon": {"start": "25:00", "end": "16:00"}},
+        {"mon": {"start": "07.30", "end": "16.00"}},  # read as 07:00:00.3 and 16:00:00.0, not refused
+        {"mon": {"start": "T0730", "end": "16:00"}},
     ],
 )
 def test_bad_schedule_payload_is_a_validation_error(payload: dict[str, object]) -> None:
@@ -343,6 +345,19 @@ def test_bad_schedule_payload_is_a_validation_error(payload: dict[str, object]) 
         WeekSchedule.from_dict(payload)
     assert caught.value.code == "VALIDATION_ERROR"
     assert caught.value.details
+
+
+def test_a_clock_written_the_indonesian_way_is_refused_not_read_as_another_time() -> None:
+    # GIVEN an admin who writes the school's hours as Indonesian text does, "07.30" to "16.00"
+    payload = {"mon": {"start": "07.30", "end": "16.00"}}
+    # WHEN the week is read, THEN it is refused naming the field (it was read as 07:00:00.3, so every teacher
+    # who came at 07:25 would have been TL1 under a schedule the admin never wrote)
+    with pytest.raises(ScheduleError) as caught:
+        WeekSchedule.from_dict(payload)
+    assert caught.value.details == {"field": "days.mon.start"}
+    # AND a roster's or the rule table's clock is held to the same HH:MM
+    with pytest.raises(ScheduleError):
+        WorkHours.parse("21.00", "07:00")
 
 
 def test_date_range_and_version_validation() -> None:

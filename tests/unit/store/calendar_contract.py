@@ -93,6 +93,26 @@ class CalendarRepositoryContract:
         other = repo.employee_plan(staff(OTHER), date(2026, 3, 9), date(2026, 3, 10), [])
         assert other.unit_versions == plan.unit_versions and other.own_versions == ()
 
+    def test_an_employee_plan_holds_the_own_versions_and_roster_days_written_for_their_unit(
+        self, repo: CalendarRepository
+    ) -> None:
+        # GIVEN an own version and a night on the roster written for the employee in U1, and an own version
+        # written for them in U2 after SIMPEG moved them there
+        start, end = date(2026, 3, 9), date(2026, 3, 11)
+        repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 2), SHORT, "admin", personal_unit="U1")
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 10): NIGHT}, "admin")
+        repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 16), OFFICE, "budi", personal_unit="U2")
+        # WHEN their plan is read as a member of U2 (the check-in's answer, the app's day)
+        moved = repo.employee_plan(staff(unor_id="U2"), start, end, [])
+        # THEN it holds U2's part only, as U2's plans (the daily recap's) do: the new unit's hours apply
+        in_u2 = tuple(version(e) for e in repo.schedule_history(employee_owner(NIP)) if e.created_by == "budi")
+        assert moved.own_versions == in_u2 and dict(moved.shifts) == {}
+        assert moved == repo.unit_plans("U2", start, end, []).plan_for(NIP)
+        # AND read as a member of U1 (a day before the move judged again there) it holds U1's part
+        stayed = repo.employee_plan(staff(), start, end, [])
+        assert stayed == repo.unit_plans("U1", start, end, []).plan_for(NIP)
+        assert dict(stayed.shifts) == {date(2026, 3, 10): NIGHT} and len(stayed.own_versions) == 1
+
     def test_a_new_unit_version_reaches_the_next_plan(self, repo: CalendarRepository) -> None:
         # GIVEN a plan read once (a cached read of the unit's versions may sit in front)
         repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")

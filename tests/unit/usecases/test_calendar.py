@@ -95,6 +95,22 @@ def test_a_schedule_is_never_retroactive_nor_outside_the_admin_s_units(unit: Rep
     assert calendar.get_unit_schedule(SUPER, "U1").versions == []
 
 
+def test_hours_written_07_30_with_a_dot_are_refused_and_no_version_is_stored(
+    unit: Repositories, settings: Settings
+) -> None:
+    # GIVEN a unit admin who types the school's hours as Indonesian text writes them: "07.30" to "13.00"
+    dotted = {day: {"start": "07.30", "end": "13.00"} for day in ("mon", "tue", "wed", "thu", "fri", "sat")}
+    # WHEN the version is sent, THEN it is a 400 naming the field, not a week of 07:00 starts saved with 200
+    with pytest.raises(ValidationError) as caught:
+        calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-03-09", dotted), settings, NOW)
+    assert caught.value.details == {"days": {"field": "days.mon.start"}}
+    assert calendar.get_unit_schedule(SUPER, "U1").versions == []
+    # AND a roster date written so is refused too
+    roster = ShiftsRequest.model_validate({"shifts": {"2026-03-09": {"start": "21.00", "end": "07.00"}}})
+    with pytest.raises(ValidationError):
+        calendar.set_shifts(UNIT_ADMIN, NIP, roster, settings, NOW)
+
+
 def test_an_employee_s_own_schedule_reaches_their_plan(unit: Repositories, settings: Settings) -> None:
     answer = calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-03-09"), settings, NOW)
     assert answer.nip == NIP and [v.effective_from for v in answer.versions] == ["2026-03-09"]

@@ -105,6 +105,23 @@ def test_absent_after_the_hours_and_on_leave(repos: Repositories) -> None:
     assert (today.status, today.state, today.leave) == ("C", "leave", "C")
 
 
+def test_a_check_in_on_a_day_of_leave_is_answered_as_the_day_is_recapped(repos: Repositories) -> None:
+    # GIVEN a permit (izin) for Wednesday, and the employee who still checks in at 09:00 and out at 13:00
+    repos.calendar.add_leave(LeaveEntry(NIP, "U1", "I", WEDNESDAY, WEDNESDAY, None), "admin")
+    employee = runtime.people().get_employee(NIP)
+    assert employee is not None
+    # WHEN the phone is answered, THEN nothing is late or early (it was told TL2, 90 minutes, and PSW4)
+    for kind, hour in (("in", 9), ("out", 13)):
+        answer = recaps.counted_answer(employee, kind, local(WEDNESDAY, hour), SETTINGS)
+        assert (answer.judgement, answer.day) == (Judgement(0, None), WEDNESDAY), kind
+    # AND that is the day the recap stores: I, with no deduction
+    check(repos, "in", local(WEDNESDAY, 9))
+    check(repos, "out", local(WEDNESDAY, 13))
+    recaps.run_daily_recap(WEDNESDAY, SETTINGS, ["U1"])
+    stored = repos.statuses.employee_status(NIP, WEDNESDAY)
+    assert stored is not None and (stored[1].status.status, stored[1].status.deduction_percent) == ("I", 0)
+
+
 def test_a_night_shift_in_progress_is_the_day_the_app_shows_after_midnight(repos: Repositories) -> None:
     # GIVEN a 21:00-07:00 shift on Wednesday, Thursday off, and the nurse's check-in at 20:55 on Wednesday
     thursday = WEDNESDAY + timedelta(days=1)
@@ -143,6 +160,35 @@ def test_a_night_shift_s_check_out_after_midnight_is_answered_against_that_shift
     # early against Thursday's own shift), and an arrival at 21:10 is 10 minutes late for Thursday's
     assert recaps.counted_answer(employee, "out", local(thursday, 7, 5), SETTINGS).judgement == Judgement(0, None)
     assert recaps.counted_answer(employee, "in", local(thursday, 21, 10), SETTINGS).judgement == Judgement(10, "TL1")
+
+
+def test_a_nurse_moved_to_another_unit_is_answered_by_its_hours_as_its_recap_judges_her(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a nurse of U1 rostered 21:00-07:00 on Wednesday by U1's admin
+    night = {"start": "21:00", "end": "07:00"}
+    shifts = ShiftsRequest.model_validate({"shifts": {WEDNESDAY.isoformat(): night}})
+    calendar.set_shifts(SUPER, NIP, shifts, SETTINGS, local(WEDNESDAY - timedelta(days=3), 8))
+    # AND SIMPEG's sync moving her to U2, an office on the regency's week, at 01:00 on Monday
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: local(WEDNESDAY - timedelta(days=2), 1))
+    repos.people.upsert_unit("U2", "Unit 2")
+    repos.people.put_employee(Employee(NIP, "Asep", "U2"))
+    moved = runtime.people().get_employee(NIP)
+    assert moved is not None
+    # WHEN she opens the app on Wednesday at 07:00, THEN it shows U2's hours, not the night U1 rostered
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 7)).today
+    assert today.schedule is not None and (today.schedule.start, today.schedule.end) == ("07:30", "16:00")
+    # AND her check-in at U2 at 07:20 is answered on time, as U2's daily recap stores the day (it was answered
+    # TL4, "not counted", against the roster of the unit she left)
+    arrival = recaps.counted_answer(moved, "in", local(WEDNESDAY, 7, 20), SETTINGS)
+    assert (arrival.judgement, arrival.day) == (Judgement(0, None), WEDNESDAY)
+    for kind, hour, minute in (("in", 7, 20), ("out", 16, 5)):
+        at = local(WEDNESDAY, hour, minute)
+        e = Event(new_event_id(NIP, at), NIP, kind, "accepted", iso(at), iso(at), WEDNESDAY.isoformat(), "U2")
+        repos.events.write_checkin(CheckinWrite(e, f"{NIP}#{at.timestamp()}", "body", StoredAnswer(201, {}), at))
+    recaps.run_daily_recap(WEDNESDAY, SETTINGS, ["U2"])
+    stored = repos.statuses.employee_status(NIP, WEDNESDAY)
+    assert stored is not None and (stored[0], stored[1].status.status) == ("U2", "H")
 
 
 def test_a_night_shift_not_begun_leaves_the_app_on_the_new_date(repos: Repositories) -> None:

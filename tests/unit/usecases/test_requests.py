@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError as PydanticValidationError
 
 from chalicelib import runtime
 from chalicelib.domain.attendance import Event
@@ -145,6 +146,15 @@ def test_bad_dates_and_a_correction_without_time_are_refused(settings: Settings)
             requests.submit(ME, body, settings, NOW)
         assert list(caught.value.details) == [field], body  # the field at fault is named
     assert requests.my_requests(ME, MyRequestsQuery(), settings).items == []
+
+
+def test_a_correction_time_with_a_line_break_after_it_is_refused_as_a_bad_time() -> None:
+    # GIVEN a forgotten check-out corrected with a time pasted with its line break, "16:00\n"
+    # WHEN the request is read, THEN the time is refused (400 naming it): the pattern's `$` let it through
+    # and the clock parser then failed on it when the request was filed or decided (a 500)
+    with pytest.raises(PydanticValidationError) as caught:
+        new("KOREKSI", "2026-03-10", time="16:00\n", event_type="out")
+    assert [error["loc"] for error in caught.value.errors()] == [("time",)]
 
 
 def test_an_attachment_is_a_pdf_or_jpeg_of_at_most_2_mb_kept_privately(settings: Settings) -> None:
