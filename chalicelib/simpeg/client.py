@@ -25,6 +25,7 @@ from urllib.parse import urlencode, urlsplit
 
 import urllib3
 
+from chalicelib.domain.text import is_digits
 from chalicelib.simpeg.errors import SimpegUnavailableError
 from chalicelib.simpeg.mapping import FieldMapping, dig
 from chalicelib.simpeg.models import Listing
@@ -159,7 +160,7 @@ class SimpegClient:
                 f"Jawaban SIMPEG halaman {page} tidak berisi daftar '{shape.items_key}'.", {"page": page}
             )
         total = dig(body, shape.total_key) if shape.total_key else None
-        return items, (int(total) if isinstance(total, int | str) and str(total).isdigit() else None)
+        return items, (int(total) if isinstance(total, int | str) and is_digits(str(total)) else None)
 
     def _url(self, path_or_url: str) -> str:
         if path_or_url.startswith(("http://", "https://")):
@@ -232,7 +233,7 @@ class SimpegClient:
         value = response.headers.get("Retry-After")
         if not value:
             return None
-        if value.strip().isdigit():
+        if is_digits(value.strip()):
             return float(value.strip())
         try:
             when = parsedate_to_datetime(value)

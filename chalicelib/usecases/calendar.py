@@ -20,6 +20,7 @@ from chalicelib.domain.calendar import (
 )
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
+from chalicelib.domain.text import is_digits
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
@@ -247,7 +248,7 @@ def list_holidays(actor: Principal, query: HolidaysQuery, settings: Settings, no
 
 
 def year_of(text: str) -> int:
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+    if not is_digits(text) or not 2000 <= int(text) <= 2100:
         raise ValidationError("Tahun tidak valid.", {"year": "2000-2100"})
     return int(text)
 

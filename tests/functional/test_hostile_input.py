@@ -99,6 +99,44 @@ def test_a_year_outside_the_range_is_refused(api: Api, admin: str) -> None:
     refused(api.call("GET", "/v1/admin/ramadan/9999", token=admin), "year")
 
 
+# --- digits that are not 0-9, and a trailing newline ------------------------------------------------------------
+# `str.isdigit` also takes superscripts ("²", which `int` refuses: a 500) and Arabic-Indic or full-width digits
+# ("٢٠٢٦", which `int` reads as 2026: a second spelling); `re.match` with `$` also takes a trailing "\n".
+
+OTHER_DIGITS = {"superscript": "²⁰²⁶", "arabic_indic": "٢٠٢٦", "full_width": "２０２６"}
+
+
+@pytest.mark.parametrize("year", OTHER_DIGITS.values(), ids=OTHER_DIGITS.keys())
+def test_a_year_written_in_other_digits_is_refused_not_a_500(api: Api, admin: str, year: str) -> None:
+    # GIVEN a super admin WHEN a year is written in digits that are not 0-9, in a path and in a query
+    period = {"start_date": "2026-02-18", "end_date": "2026-03-19"}
+    # THEN each answers 400 VALIDATION_ERROR naming the year, in the API's words (no Python exception text)
+    for answer in (
+        api.call("PUT", f"/v1/admin/ramadan/{year}", period, token=admin),
+        api.call("GET", f"/v1/admin/ramadan/{year}", token=admin),
+        api.call("GET", f"/v1/admin/holidays?year={year}", token=admin),
+    ):
+        assert refused(answer, "year")["details"]["year"] == "2000-2100"
+
+
+@pytest.mark.parametrize("digits", ["¹²", "٠١", "０１"], ids=["superscript", "arabic_indic", "full_width"])
+def test_numbers_written_in_other_digits_are_refused_in_their_own_words(api: Api, admin: str, digits: str) -> None:
+    # GIVEN a super admin WHEN a month, a clock correction and a page size are written in digits that are not 0-9
+    month = refused(api.call("GET", f"/v1/admin/recaps/monthly?month=2026-{digits}&unor_id={UNIT}", token=admin))
+    punches = api.call(
+        "POST",
+        f"/v1/admin/fingerprint/import?offset_minutes={digits}",
+        raw=f"{NIP}\t2026-01-05 07:00:00\t1\t0\t0\t0\n".encode(),
+        content_type="text/plain",
+        token=admin,
+    )
+    jobs = api.call("GET", f"/v1/admin/jobs?limit={digits}", token=admin)
+    # THEN each is 400 VALIDATION_ERROR saying what the value must be, never a Python "invalid literal for int()"
+    assert month["details"]["month"] == "must be a real month YYYY-MM"
+    assert refused(punches, "offset_minutes")["details"]["offset_minutes"].startswith("whole minutes")
+    assert "invalid literal" not in str(refused(jobs, "limit")["details"])
+
+
 # --- unpaired surrogates ---------------------------------------------------------------------------------------
 
 

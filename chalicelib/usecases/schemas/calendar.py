@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from chalicelib.domain.schedule import HH_MM
+from chalicelib.domain.text import is_digits
 from chalicelib.usecases.schemas.attendance import WorkHours
 from chalicelib.usecases.schemas.common import (
     Day,
@@ -172,7 +173,7 @@ class HolidayPage(Page[Holiday]):
 
 
 def _year(value: object) -> object:
-    if isinstance(value, str) and (not value.isdigit() or not 2000 <= int(value) <= 2100):
+    if isinstance(value, str) and (not is_digits(value) or not 2000 <= int(value) <= 2100):
         raise invalid("2000-2100", "Tahun tidak valid.")
     return int(value) if isinstance(value, str) else value
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from chalicelib.domain.text import is_digits
 from chalicelib.usecases.schemas.attendance import Event
 from chalicelib.usecases.schemas.common import (
     NEXT,
@@ -154,7 +155,7 @@ class Daily(Result):
 def _month(value: object) -> object:
     if not isinstance(value, str) or len(value) != 7:
         raise invalid("YYYY-MM", "Format bulan harus TTTT-BB.")
-    if not value[5:].isdigit() or not 1 <= int(value[5:]) <= 12:
+    if not is_digits(value[5:]) or not 1 <= int(value[5:]) <= 12:
         raise invalid("must be a real month YYYY-MM", "Format bulan harus TTTT-BB.")
     try:
         parse_day(f"{value}-01")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
+from chalicelib.domain.text import is_digits
 from chalicelib.usecases.schemas.common import (
     Day,
     DayText,
@@ -26,8 +27,9 @@ MAX_OFFSET_MINUTES = 24 * 60
 
 
 def _offset(value: object) -> int:
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        minutes = int(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    if is_digits(text[1:] if text[:1] in ("+", "-") else text):
+        minutes = int(text)
         if abs(minutes) <= MAX_OFFSET_MINUTES:
             return minutes
     raise invalid(
@@ -151,7 +153,7 @@ JOB_NAMES = ("daily_recap", "day_before_recap", "simpeg_sync", "face_retention",
 
 
 def _limit(value: object) -> object:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 6 else value
+    return int(value) if isinstance(value, str) and is_digits(value) and len(value) < 6 else value
 
 
 class JobsQuery(OnePageQuery):

@@ -82,6 +82,14 @@ def test_rate_limit_waits_what_retry_after_says(sim: Sim, make_client: ClientFac
     assert sleeps == [7.0]
 
 
+def test_a_retry_after_in_superscript_digits_is_no_wait(sim: Sim, make_client: ClientFactory, sleeps: Sleeps) -> None:
+    # GIVEN SIMPEG answers 429 with "Retry-After: ²" (a Latin-1 header; str.isdigit takes it, float refuses it)
+    sim.control("fault", kind="rate_limit", retry_after="²", count=1)
+    # WHEN the client reads every page THEN it backs off as for no Retry-After, and does not crash the sync
+    assert make_client("key").fetch_all().complete
+    assert sleeps == [0.01]
+
+
 def test_retry_after_longer_than_allowed_gives_up(sim: Sim, make_client: ClientFactory, sleeps: Sleeps) -> None:
     sim.control("fault", kind="rate_limit", retry_after=3600, count=1)
     with pytest.raises(SimpegUnavailableError) as caught:
