@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any, Generic, Literal, TypeVar
 
+from chalicelib.domain.text import matches_whole
 from chalicelib.errors import ValidationError
 
 NIP_PATTERN = re.compile(r"^[0-9]{18}$")
@@ -430,12 +431,12 @@ class Principal:
 
 
 def validate_nip(nip: object, field: str = "nip") -> str:
-    if not isinstance(nip, str) or not NIP_PATTERN.match(nip):
+    if not isinstance(nip, str) or not matches_whole(NIP_PATTERN, nip):
         raise ValidationError("NIP harus 18 digit angka.", {field: "must be 18 digits"})
     return nip
 
 
 def validate_device(device_id: object) -> str:
-    if not isinstance(device_id, str) or not DEVICE_PATTERN.match(device_id):
+    if not isinstance(device_id, str) or not matches_whole(DEVICE_PATTERN, device_id):
         raise ValidationError("ID perangkat tidak valid.", {"device_id": "8 to 128 characters [A-Za-z0-9_.:-]"})
     return device_id

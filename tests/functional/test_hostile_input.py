@@ -137,6 +137,25 @@ def test_numbers_written_in_other_digits_are_refused_in_their_own_words(api: Api
     assert "invalid literal" not in str(refused(jobs, "limit")["details"])
 
 
+def test_a_nip_with_a_trailing_newline_is_no_nip(api: Api, admin: str) -> None:
+    # GIVEN an imported employee WHEN their NIP is sent with a trailing newline (which `^[0-9]{18}$` lets through
+    # Python's re.match) in a body, a query and a login
+    spelling = f"{NIP}\n"
+    leave = {"nip": spelling, "type": "CUTI", "start_date": "2026-01-05", "end_date": "2026-01-05"}
+    login = {"nip": spelling, "password": "bukan-sandinya-1", "device_id": "abcdefgh-1"}
+    # THEN each answers 400 VALIDATION_ERROR naming the NIP: not 404 "no such employee", not 401, no lockout kept
+    refused(api.call("POST", "/v1/admin/leaves", leave, token=admin), "nip")
+    refused(api.call("GET", f"/v1/admin/faces/pending?nip={NIP}%0A", token=admin), "nip")
+    refused(api.call("POST", "/v1/auth/login", login), "nip")
+
+
+def test_a_device_id_with_a_trailing_newline_is_no_device_id(api: Api, admin: str) -> None:
+    # GIVEN an imported employee WHEN a login names the phone "abcdefgh-1\n" (a second spelling of one phone)
+    login = {"nip": NIP, "password": "bukan-sandinya-1", "device_id": "abcdefgh-1\n"}
+    # THEN it is 400 VALIDATION_ERROR naming the device id, before any password is tried
+    refused(api.call("POST", "/v1/auth/login", login), "device_id")
+
+
 # --- unpaired surrogates ---------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib.auth.strength import MIN_LENGTH
 from chalicelib.domain.people import DEVICE_PATTERN, NIP_PATTERN
+from chalicelib.domain.text import matches_whole
 from chalicelib.errors import ValidationError
 from chalicelib.store.base import BAD_CURSOR
 
@@ -130,13 +131,13 @@ Secret128 = Annotated[str, Field(min_length=1, max_length=128)]
 
 
 def _nip(value: str) -> str:
-    if not NIP_PATTERN.match(value):
+    if not matches_whole(NIP_PATTERN, value):
         raise invalid("must be 18 digits", "NIP harus 18 digit angka.")
     return value
 
 
 def _device(value: str) -> str:
-    if not DEVICE_PATTERN.match(value):
+    if not matches_whole(DEVICE_PATTERN, value):
         raise invalid("8 to 128 characters [A-Za-z0-9_.:-]", "ID perangkat tidak valid.")
     return value
 
