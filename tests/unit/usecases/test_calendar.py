@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from chalicelib.domain.people import AdminUser, Employee, Principal
 from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import ForbiddenError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
+from chalicelib.store.memory import calendar as memory_calendar
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar, recaps
 from chalicelib.usecases.schemas.calendar import (
@@ -378,3 +379,37 @@ def test_a_leave_is_refused_for_a_bad_range_or_an_employee_out_of_scope(unit: Re
     assert employee is not None and employee.plan_until == "0000-00-00"
     unhinted = replace(employee, plan_until=None)
     assert unit.calendar.employee_plan(unhinted, date(2026, 3, 2), date(2026, 3, 9), []).leaves == ()
+
+
+def test_a_schedule_save_sent_again_stores_one_version_and_audits_it_again(
+    unit: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN a unit version saved, whose answer the admin's browser lost (or that answered 503 after storing)
+    first = calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01"), settings, NOW)
+    # WHEN the admin sends the same save again
+    again = calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01"), settings, NOW)
+    # THEN one version is stored, answered as the first try was, and the audit log holds the entry (twice)
+    assert [v.effective_from for v in calendar.get_unit_schedule(SUPER, "U1").versions] == ["2026-04-01"]
+    assert again.created_at == first.created_at and len(again.versions) == 1
+    assert audited() == [("ua", "schedule.unit", "U1")] * 2
+    # AND so for a personal schedule
+    calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-04-01"), settings, NOW)
+    assert len(calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-04-01"), settings, NOW).versions) == 1
+
+
+def test_the_same_week_saved_again_after_another_is_a_new_version(
+    unit: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN saves a second apart (as an admin's clicks are), the office week from April, then a short week
+    # from April that replaced it
+    ticks = iter(range(60))
+    monkeypatch.setattr(memory_calendar, "utc_now", lambda: NOW + timedelta(seconds=next(ticks)))
+    short = {"mon": {"start": "08:00", "end": "14:00"}}
+    calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01"), settings, NOW)
+    calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01", short), settings, NOW)
+    # WHEN the admin puts the office week back (not a retry: another version was saved since), and retries that
+    calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01"), settings, NOW)
+    calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01"), settings, NOW)
+    # THEN the office week is stored again once, the last saved (it governs April)
+    listed = calendar.get_unit_schedule(SUPER, "U1").versions
+    assert [v.model_dump(mode="json")["days"] for v in listed] == [WEEK, short, WEEK]
