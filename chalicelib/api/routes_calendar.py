@@ -35,6 +35,9 @@ def get_unit_schedule(call: Call, unor_id: str) -> cal_schema.UnitSchedule:
 def get_employee_schedule(call: Call, nip: str) -> cal_schema.EmployeeSchedule:
     """An employee's own schedule versions; empty while the unit's schedule applies.
 
+    After a move between units only the versions written for the new unit are listed: those written at the
+    unit left no longer apply.
+
     **Roles:** unit_admin (own units), super_admin, auditor.
     """
     return cal.get_employee_schedule(call.principal, nip)

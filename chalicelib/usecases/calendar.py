@@ -77,11 +77,14 @@ def _effective_from(body: ScheduleRequest, settings: Settings, now: datetime) ->
     return effective
 
 
-def _history(owner: str) -> list[dict[str, Any]]:
-    """The owner's schedule versions as the answers list them."""
+def _history(owner: str, unit: str | None = None) -> list[dict[str, Any]]:
+    """The owner's schedule versions as the answers list them; an employee's own versions (`unit`: the unit they
+    are in) only those written for that unit, the ones that apply (decision 387: after a move those written at
+    the unit left are not their plan's, and listed they told the admin a week that no longer holds)."""
     return [
         {"effective_from": e.effective_from, "created_at": e.created_at, "created_by": e.created_by, "days": e.days}
         for e in runtime.calendar().schedule_history(owner)
+        if unit is None or e.unor_id == unit
     ]
 
 
@@ -160,9 +163,11 @@ def get_unit_schedule(actor: Principal, unor_id: str) -> UnitSchedule:
 
 
 def get_employee_schedule(actor: Principal, nip: str) -> EmployeeSchedule:
-    """The employee's own schedule versions (empty: the unit's schedule applies)."""
+    """The employee's own schedule versions written for the unit they are in (empty: the unit's schedule
+    applies, as it does after a move for those written at the unit left)."""
     employee = employee_in_scope(actor, nip)
-    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(employee_owner(employee.nip))})
+    versions = _history(employee_owner(employee.nip), employee.unor_id)
+    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": versions})
 
 
 def set_employee_schedule(
@@ -174,7 +179,7 @@ def set_employee_schedule(
     _add_version(actor, owner, effective, week, personal_unit=employee.unor_id)
     recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "schedule.employee", employee.nip, _audited_week(effective, week))
-    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(owner)})
+    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(owner, employee.unor_id)})
 
 
 def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settings, now: datetime) -> ShiftsSaved:

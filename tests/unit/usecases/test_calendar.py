@@ -413,3 +413,19 @@ def test_the_same_week_saved_again_after_another_is_a_new_version(
     # THEN the office week is stored again once, the last saved (it governs April)
     listed = calendar.get_unit_schedule(SUPER, "U1").versions
     assert [v.model_dump(mode="json")["days"] for v in listed] == [WEEK, short, WEEK]
+
+
+def test_the_schedule_read_back_after_a_move_lists_only_versions_of_the_unit_the_employee_is_in(
+    unit: Repositories, settings: Settings
+) -> None:
+    # GIVEN a personal week written for the employee in U1, then SIMPEG moving them to U2
+    calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-03-09"), settings, NOW)
+    unit.people.put_employee(Employee(NIP, "Asep", "U2"))
+    # WHEN U2's admin (or a super admin) reads the employee's schedule
+    # THEN it lists nothing: U1's version no longer applies (decision 387), U2's unit schedule does
+    assert calendar.get_employee_schedule(SUPER, NIP).versions == []
+    # AND a version written for them in U2 is the only one listed, read back or answered
+    friday_off = {k: v for k, v in WEEK.items() if k != "fri"}
+    saved = calendar.set_employee_schedule(SUPER, NIP, schedule("2026-03-16", friday_off), settings, NOW)
+    assert [v.effective_from for v in saved.versions] == ["2026-03-16"]
+    assert calendar.get_employee_schedule(SUPER, NIP) == saved
