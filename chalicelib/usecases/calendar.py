@@ -395,7 +395,8 @@ def record_leave(
     after a failure finds the leave its first try stored, not a second one (`leave_id_for`). An admin's leave is
     entered under the employee's unit, which must be theirs. A request's approval passes `placed`: the employee
     and the request's unit, whose days' admin the caller was found to be (`movers`), so a permit for a day
-    before a move stays the old unit's."""
+    before a move stays the old unit's. A leave overlapping another of the employee's answers 409 with nothing
+    stored (`_refuse_overlap`)."""
     employee, unit = placed or _in_own_unit(employee_to_change(actor, body.nip))
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
@@ -406,12 +407,30 @@ def record_leave(
         )
     entry = LeaveEntry(employee.nip, unit, kind.value, start, end, body.reason)
     leave_id = leave_id_for(source)
+    _refuse_overlap(entry, leave_id)
     with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
         runtime.calendar().add_leave(entry, actor.subject, leave_id)
     recaps.frames_changed([unit])
     detail = {"leave_id": leave_id, "type": kind.value, "start_date": start.isoformat(), "end_date": end.isoformat()}
     runtime.audit().record(actor.subject, "leave.add", employee.nip, detail)
     return employee, leave_id
+
+
+def _refuse_overlap(entry: LeaveEntry, leave_id: str) -> None:
+    """409 naming the employee's leave (not cancelled, whichever unit entered it) that covers a day of `entry`,
+    other than `leave_id` (its own, stored by an earlier try). A day holds one leave: with two, the day was C, I
+    or S by whichever the reader met first (the check-in's answer, the recap and the monthly counts could
+    disagree, and a run judged again could flip it). The admin cancels the one recorded to enter another."""
+    recorded = runtime.calendar().stored_leaves_of(entry.nip, entry.start, entry.end)
+    other = next((r for r in recorded if r.leave_id != leave_id), None)
+    if other is None:
+        return
+    name = LeaveKind(other.kind).name
+    raise ConflictError(
+        f"Pegawai sudah tercatat {name.lower()} pada {other.start_date} s.d. {other.end_date}; "
+        "batalkan dulu yang itu bila perlu diganti.",
+        {"leave_id": other.leave_id, "type": name, "start_date": other.start_date, "end_date": other.end_date},
+    )
 
 
 def _in_own_unit(employee: Employee) -> tuple[Employee, str]:

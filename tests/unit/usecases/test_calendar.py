@@ -10,7 +10,7 @@ import pytest
 from chalicelib.domain.calendar import DateRange, EmployeePlan, LeaveKind
 from chalicelib.domain.people import AdminUser, Employee, Principal
 from chalicelib.domain.schedule import WorkHours
-from chalicelib.errors import ForbiddenError, NotFoundError, ValidationError
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.memory import calendar as memory_calendar
 from chalicelib.store.repositories import Repositories
@@ -429,3 +429,27 @@ def test_the_schedule_read_back_after_a_move_lists_only_versions_of_the_unit_the
     saved = calendar.set_employee_schedule(SUPER, NIP, schedule("2026-03-16", friday_off), settings, NOW)
     assert [v.effective_from for v in saved.versions] == ["2026-03-16"]
     assert calendar.get_employee_schedule(SUPER, NIP) == saved
+
+
+def test_a_leave_overlapping_one_recorded_is_refused_naming_it(
+    unit: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN a sick leave on 2 and 3 March
+    sick = calendar.add_leave(UNIT_ADMIN, leave(), settings, NOW)
+    # WHEN an annual leave from 3 to 5 March is entered (3 March would be C or S by whichever was read first)
+    # THEN it is refused with 409 naming the leave it overlaps, and nothing is stored or audited
+    with pytest.raises(ConflictError) as caught:
+        calendar.add_leave(
+            UNIT_ADMIN, leave(type="CUTI", start_date="2026-03-03", end_date="2026-03-05"), settings, NOW
+        )
+    assert caught.value.details == {
+        "leave_id": sick.leave_id, "type": "SAKIT", "start_date": "2026-03-02", "end_date": "2026-03-03"
+    }  # fmt: skip
+    assert [lv.kind for lv in plan_of(unit, date(2026, 3, 2), date(2026, 3, 5)).leaves] == [LeaveKind.SAKIT]
+    assert audited() == [("ua", "leave.add", NIP)]
+    # AND the sick leave sent again (a retry) is still answered as recorded
+    assert calendar.add_leave(UNIT_ADMIN, leave(), settings, NOW).leave_id == sick.leave_id
+    # AND once the sick leave is cancelled, the annual leave is recorded
+    calendar.cancel_leave(SUPER, sick.leave_id, settings, NOW)
+    calendar.add_leave(UNIT_ADMIN, leave(type="CUTI", start_date="2026-03-03", end_date="2026-03-05"), settings, NOW)
+    assert [lv.kind for lv in plan_of(unit, date(2026, 3, 2), date(2026, 3, 5)).leaves] == [LeaveKind.CUTI]
