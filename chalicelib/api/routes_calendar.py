@@ -35,6 +35,9 @@ def get_unit_schedule(call: Call, unor_id: str) -> cal_schema.UnitSchedule:
 def get_employee_schedule(call: Call, nip: str) -> cal_schema.EmployeeSchedule:
     """An employee's own schedule versions; empty while the unit's schedule applies.
 
+    After a move between units only the versions written for the new unit are listed: those written at the
+    unit left no longer apply.
+
     **Roles:** unit_admin (own units), super_admin, auditor.
     """
     return cal.get_employee_schedule(call.principal, nip)
@@ -147,11 +150,13 @@ def get_ramadan(call: Call, year: str) -> cal_schema.StoredRamadan:
     return cal.get_ramadan(call.principal, year)
 
 
-@endpoint(bp, "POST /v1/admin/leaves", auth_as="admin", status=201, errors=("NOT_FOUND",))
+@endpoint(bp, "POST /v1/admin/leaves", auth_as="admin", status=201, errors=("NOT_FOUND", "CONFLICT"))
 def add_leave(call: Call, body: cal_schema.LeaveRequest) -> cal_schema.Leave:
     """Record a leave (cuti, izin, sakit).
 
-    **Roles:** unit_admin (own units), super_admin. At most 366 days.
+    **Roles:** unit_admin (own units), super_admin. At most 366 days. A day holds one leave: one overlapping a
+    leave of the employee not cancelled → 409 `CONFLICT` naming it (`details.leave_id`, `type`, `start_date`,
+    `end_date`), nothing recorded; the same leave sent again (a retry) → 201 with the stored one.
     """
     return cal.add_leave(call.principal, body, call.settings, call.now)
 

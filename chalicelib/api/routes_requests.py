@@ -81,7 +81,9 @@ def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequ
     time with the warning `CORRECTION`; 409 `CONFLICT` when the employee's approved corrections of that month
     reach `corrections_per_month` (also for admins approving at the same moment; the request stays pending),
     and when its time is no longer in the day's window or the day has since become a day off, holiday, leave
-    or field duty (`details.status`; the request stays pending, to be rejected). Past days already recapped
+    or field duty (`details.status`; the request stays pending, to be rejected). A leave type overlapping a
+    leave of the employee not cancelled → 409 `CONFLICT` naming it (`details.leave_id`; the request stays
+    pending). Past days already recapped
     are re-run (`recapped`). Audited.
     """
     return requests.decide(call.principal, request_id, body, call.settings, call.now)

@@ -14,6 +14,7 @@ Leaves and field duty are carried alongside; the precedence between them lives i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -24,6 +25,7 @@ from chalicelib.attendance.schedule import schedule_in_force
 from chalicelib.domain.calendar import (
     EmployeePlan,
     Holiday,
+    Leave,
     LeaveKind,
     RegencyCalendar,
 )
@@ -71,9 +73,19 @@ class DayPlan:
 def plan_day(day: date, calendar: RegencyCalendar, employee: EmployeePlan, rules: RuleTable) -> DayPlan:
     """Resolve what `day` is for one employee (see the module docstring for the order)."""
     hours, source = _hours(day, calendar, employee, rules)
-    leave = next((item.kind for item in employee.leaves if day in item.period), None)
+    leave = _leave_on(day, employee.leaves)
     on_duty = any(day in period for period in employee.field_duties)
     return DayPlan(day, hours, calendar.holidays.get(day), leave, on_duty, source)
+
+
+def _leave_on(day: date, leaves: Iterable[Leave]) -> LeaveKind | None:
+    """The kind of the leave covering `day`, whatever order the leaves were read in. A day holds one leave (a
+    second is refused: `usecases.calendar.record_leave`), but two may cover it, stored before that refusal or by
+    two approvals at once: the one begun last wins (the more recent, narrower letter: a sick note inside an
+    annual leave), a tie by kind, S then I then C. Read first-found, the check-in's answer (leaves by start and
+    id), the recap (by start, in the index's order) and a re-run could disagree: C one run, S the next."""
+    covering = [item for item in leaves if day in item.period]
+    return max(covering, key=lambda item: (item.period.start, item.kind.value)).kind if covering else None
 
 
 # Every employee of a regency shares a handful of (day, hours) pairs: caching them keeps a month's recap of

@@ -162,6 +162,8 @@ class ScheduleEntry:
     created_at: str  # UTC ISO 8601
     created_by: str
     days: dict[str, Any]
+    version_id: str = ""  # what a retry of its save finds it by (`store.calendar.new_version_id`)
+    unor_id: str | None = None  # an employee's own version: the unit it was written for (decision 387)
 
 
 @dataclass(frozen=True)

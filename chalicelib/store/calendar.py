@@ -60,15 +60,25 @@ class CalendarRepository(Protocol):
     """Schedule versions by owner (`unit_owner`, `employee_owner`), shift rosters, holidays, Ramadan, leaves."""
 
     def add_schedule_version(
-        self, owner: str, effective_from: date, week: WeekSchedule, actor: str, personal_unit: str | None = None
+        self,
+        owner: str,
+        effective_from: date,
+        week: WeekSchedule,
+        actor: str,
+        personal_unit: str | None = None,
+        *,
+        version_id: str | None = None,
     ) -> str:
-        """Append a version (never rewrites older ones) and answer its creation instant (UTC ISO 8601);
-        `personal_unit` (the employee's unit) lists an employee's own version in the unit's plans. An own version
-        moves the employee's `plan_until` hint to OWN_PLAN_FOREVER (`extend_hint`: an absent one stays absent)."""
+        """Append a version under `version_id` (or a new one; never rewrites older ones) and answer its creation
+        instant (UTC ISO 8601); ConditionFailed when the owner has a version with that id and effective date
+        already (a retry of the same save). `personal_unit` (the employee's unit) lists an employee's own version
+        in the unit's plans. An own version moves the employee's `plan_until` hint to OWN_PLAN_FOREVER
+        (`extend_hint`: an absent one stays absent)."""
         ...
 
     def schedule_history(self, owner: str) -> list[ScheduleEntry]:
-        """Every version of the owner, by effective date then creation."""
+        """Every version of the owner, by effective date then creation (then id), with its id and, an own
+        version, the unit it was written for."""
         ...
 
     def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
@@ -186,9 +196,24 @@ def no_own_plan_reaches(employee: Employee, start: date) -> bool:
     return employee.plan_until is not None and employee.plan_until < start.isoformat()
 
 
-def version_key(effective_from: date, created_at: str) -> str:
-    """The sort key of a schedule version: by effective date, then creation, never two alike."""
-    return f"{effective_from.isoformat()}#{created_at}#{secrets.token_hex(3)}"
+def version_key(effective_from: date, version_id: str) -> str:
+    """The sort key of a schedule version: its effective date and id, the same for a retry of the same save
+    (`new_version_id`), so that a conditional write stores it once. Versions written before it have
+    `effective#created_at#random` keys; both list by effective date then creation (`schedule_history`)."""
+    return f"{effective_from.isoformat()}#{version_id}"
+
+
+VERSION_ID = re.compile(r"^v-[0-9a-f]{10}$")
+
+
+def new_version_id(source: str | None = None) -> str:
+    """A new schedule version id, or the one derived from `source` (the same source, the same id)."""
+    return f"v-{derived_hex(source, 10) if source else secrets.token_hex(5)}"
+
+
+def version_id_of(key: str) -> str:
+    """The id of the version stored under `key` (`version_key`; an older key's random part)."""
+    return key.rsplit("#", maxsplit=1)[-1]
 
 
 LEAVE_ID = re.compile(r"^l-[0-9a-f]{10}$")
@@ -407,14 +432,24 @@ class DynamoCalendarRepository:
     # --- writes --------------------------------------------------------------------------------------
 
     def add_schedule_version(
-        self, owner: str, effective_from: date, week: WeekSchedule, actor: str, personal_unit: str | None = None
+        self,
+        owner: str,
+        effective_from: date,
+        week: WeekSchedule,
+        actor: str,
+        personal_unit: str | None = None,
+        *,
+        version_id: str | None = None,
     ) -> str:
         now = iso(utc_now())
         nip = own_plan_nip(owner)
         if nip is not None:
             extend_hint(EmployeeModel.plan_until, nip, OWN_PLAN_FOREVER)
+        key = version_key(effective_from, version_id or new_version_id())
         with storage_call("dynamodb"):
-            _item(owner, version_key(effective_from, now), week.to_dict(), actor, personal_unit, created_at=now).save()
+            _item(owner, key, week.to_dict(), actor, personal_unit, created_at=now).save(
+                condition=ScheduleModel.key.does_not_exist()
+            )
         _UNIT_VERSIONS.forget(owner)
         return now
 
@@ -536,10 +571,11 @@ class DynamoCalendarRepository:
 
     def schedule_history(self, owner: str) -> list[ScheduleEntry]:
         with storage_call("dynamodb"):
-            return [
-                ScheduleEntry(r.effective_from, r.created_at, r.created_by, r.definition)
-                for r in ScheduleModel.query(owner)
-            ]
+            rows = sorted(ScheduleModel.query(owner), key=lambda r: (r.effective_from, r.created_at, r.key))
+        return [
+            ScheduleEntry(r.effective_from, r.created_at, r.created_by, r.definition, version_id_of(r.key), r.unor_id)
+            for r in rows
+        ]
 
     def holidays_of_year(self, year: int) -> list[Holiday]:
         return _holidays(year)
@@ -599,15 +635,18 @@ class DynamoCalendarRepository:
 
 __all__ = [
     "LEAVE_ID",
+    "VERSION_ID",
     "CalendarRepository",
     "DynamoCalendarRepository",
     "duty_ranges",
     "employee_owner",
     "new_leave_id",
+    "new_version_id",
     "no_own_plan_reaches",
     "own_plan_nip",
     "shift_owner",
     "unit_duties",
     "unit_owner",
+    "version_id_of",
     "version_key",
 ]

@@ -451,7 +451,8 @@ class DailyStatusModel(_Base):
 class ScheduleModel(_Authored, _Base):
     """Versioned schedules and rosters.
 
-    owner ``UNIT#<unor_id>`` / ``EMP#<nip>``: week versions, range key effective_from#created_at;
+    owner ``UNIT#<unor_id>`` / ``EMP#<nip>``: week versions, range key effective_from#version_id
+    (``store.calendar.version_key``; written before it: effective_from#created_at#random);
     ``SHIFT#<nip>``: one roster day per item, range key = date = effective_from (a date removed from the roster
     keeps a mark, definition ``{"removed": true}``, read as no entry); ``RAMADAN``: one period per Ramadan, keyed
     by its start year (``YYYY-2`` for a second one that year, ``store.calendar.ramadan_key``), keeping the one it

@@ -4,6 +4,7 @@ Ramadan periods and leaves. Every write is audited; a schedule change never rewr
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from chalicelib.domain.calendar import (
     HolidayKind,
     LeaveEntry,
     LeaveKind,
+    ScheduleEntry,
     StoredLeave,
 )
 from chalicelib.domain.people import Employee, Principal
@@ -24,7 +26,7 @@ from chalicelib.domain.text import is_digits
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
-from chalicelib.store.calendar import LEAVE_ID, employee_owner, new_leave_id, unit_owner
+from chalicelib.store.calendar import LEAVE_ID, employee_owner, new_leave_id, new_version_id, unit_owner
 from chalicelib.usecases import access, movers, recaps, rejudge
 from chalicelib.usecases.directory import employee_in_scope, employee_to_change, unit_in_scope, with_names
 from chalicelib.usecases.paging import across_units, then_whole
@@ -50,7 +52,14 @@ from chalicelib.usecases.schemas.calendar import (
 )
 from chalicelib.usecases.schemas.common import parse_date
 from chalicelib.usecases.schemas.requests import Cancelled, DatesQuery, LeaveItem, LeavePage, PeriodQuery
-from chalicelib.usecases.zones import audited_before, cancel_once, query_period, recorded_id
+from chalicelib.usecases.zones import (
+    RecordState,
+    audited_before,
+    cancel_once,
+    first_open_id,
+    query_period,
+    recorded_id,
+)
 
 MAX_RAMADAN = timedelta(days=31)  # the longest a Ramadan period may run, its last day after its first
 
@@ -69,11 +78,14 @@ def _effective_from(body: ScheduleRequest, settings: Settings, now: datetime) ->
     return effective
 
 
-def _history(owner: str) -> list[dict[str, Any]]:
-    """The owner's schedule versions as the answers list them."""
+def _history(owner: str, unit: str | None = None) -> list[dict[str, Any]]:
+    """The owner's schedule versions as the answers list them; an employee's own versions (`unit`: the unit they
+    are in) only those written for that unit, the ones that apply (decision 387: after a move those written at
+    the unit left are not their plan's, and listed they told the admin a week that no longer holds)."""
     return [
         {"effective_from": e.effective_from, "created_at": e.created_at, "created_by": e.created_by, "days": e.days}
         for e in runtime.calendar().schedule_history(owner)
+        if unit is None or e.unor_id == unit
     ]
 
 
@@ -84,12 +96,49 @@ def _holidays(year: int) -> list[dict[str, str]]:
     ]
 
 
+def _add_version(
+    actor: Principal, owner: str, effective: date, week: WeekSchedule, personal_unit: str | None = None
+) -> str:
+    """Store a schedule version once and answer its creation instant. Its id derives from the admin, the owner,
+    the unit (an own version's) and the content (`zones.first_open_id`), so a retry of the same save (after a
+    503 or a lost answer) finds the version its first try stored and stores nothing. The same save sent after
+    another version of the owner was saved is not a retry but a new version (the office week put back after a
+    short week replaced it): a version saved before the owner's last one counts as taken back, and the chain's
+    next id is used. Within one second the last save cannot be told apart (`created_at` has whole seconds)."""
+    source = json.dumps([actor.subject, owner, personal_unit, _audited_week(effective, week)], sort_keys=True)
+    history = runtime.calendar().schedule_history(owner)
+    version_id = first_open_id(new_version_id, source, _superseded(history))
+    stored = next((e for e in history if e.version_id == version_id), None)
+    if stored is not None:
+        return stored.created_at
+    try:
+        return runtime.calendar().add_schedule_version(
+            owner, effective, week, actor.subject, personal_unit, version_id=version_id
+        )
+    except ConditionFailed:  # a parallel try of the same save stored it meanwhile
+        return next(e.created_at for e in runtime.calendar().schedule_history(owner) if e.version_id == version_id)
+
+
+def _superseded(history: list[ScheduleEntry]) -> RecordState:
+    """The state of a version id in `history` for `first_open_id`: None when none has it, True when it was
+    saved before the owner's last save (a save sent again is then new), False when it is the last saved."""
+    last = max((e.created_at for e in history), default="")
+
+    def state(version_id: str) -> bool | None:
+        found = next((e for e in history if e.version_id == version_id), None)
+        return None if found is None else found.created_at < last
+
+    return state
+
+
 def set_unit_schedule(
     actor: Principal, unor_id: str, body: ScheduleRequest, settings: Settings, now: datetime
 ) -> UnitScheduleSet:
+    """Add a version of the unit's week; the same save sent again stores nothing twice (`_add_version`) and is
+    audited again (the audit log may hold the entry twice, never not at all)."""
     unit_in_scope(actor, unor_id)
     effective, week = _effective_from(body, settings, now), _week(body)
-    created_at = runtime.calendar().add_schedule_version(unit_owner(unor_id), effective, week, actor.subject)
+    created_at = _add_version(actor, unit_owner(unor_id), effective, week)
     recaps.frames_changed([unor_id])
     runtime.audit().record(actor.subject, "schedule.unit", unor_id, _audited_week(effective, week))
     return UnitScheduleSet.model_validate(
@@ -115,9 +164,11 @@ def get_unit_schedule(actor: Principal, unor_id: str) -> UnitSchedule:
 
 
 def get_employee_schedule(actor: Principal, nip: str) -> EmployeeSchedule:
-    """The employee's own schedule versions (empty: the unit's schedule applies)."""
+    """The employee's own schedule versions written for the unit they are in (empty: the unit's schedule
+    applies, as it does after a move for those written at the unit left)."""
     employee = employee_in_scope(actor, nip)
-    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(employee_owner(employee.nip))})
+    versions = _history(employee_owner(employee.nip), employee.unor_id)
+    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": versions})
 
 
 def set_employee_schedule(
@@ -126,10 +177,10 @@ def set_employee_schedule(
     employee = employee_to_change(actor, nip)
     effective, week = _effective_from(body, settings, now), _week(body)
     owner = employee_owner(employee.nip)
-    runtime.calendar().add_schedule_version(owner, effective, week, actor.subject, personal_unit=employee.unor_id)
+    _add_version(actor, owner, effective, week, personal_unit=employee.unor_id)
     recaps.frames_changed([employee.unor_id])
     runtime.audit().record(actor.subject, "schedule.employee", employee.nip, _audited_week(effective, week))
-    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(owner)})
+    return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(owner, employee.unor_id)})
 
 
 def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settings, now: datetime) -> ShiftsSaved:
@@ -345,7 +396,8 @@ def record_leave(
     after a failure finds the leave its first try stored, not a second one (`leave_id_for`). An admin's leave is
     entered under the employee's unit, which must be theirs. A request's approval passes `placed`: the employee
     and the request's unit, whose days' admin the caller was found to be (`movers`), so a permit for a day
-    before a move stays the old unit's."""
+    before a move stays the old unit's. A leave overlapping another of the employee's answers 409 with nothing
+    stored (`_refuse_overlap`)."""
     employee, unit = placed or _in_own_unit(employee_to_change(actor, body.nip))
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
@@ -356,12 +408,30 @@ def record_leave(
         )
     entry = LeaveEntry(employee.nip, unit, kind.value, start, end, body.reason)
     leave_id = leave_id_for(source)
+    _refuse_overlap(entry, leave_id)
     with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
         runtime.calendar().add_leave(entry, actor.subject, leave_id)
     recaps.frames_changed([unit])
     detail = {"leave_id": leave_id, "type": kind.value, "start_date": start.isoformat(), "end_date": end.isoformat()}
     runtime.audit().record(actor.subject, "leave.add", employee.nip, detail)
     return employee, leave_id
+
+
+def _refuse_overlap(entry: LeaveEntry, leave_id: str) -> None:
+    """409 naming the employee's leave (not cancelled, whichever unit entered it) that covers a day of `entry`,
+    other than `leave_id` (its own, stored by an earlier try). A day holds one leave: with two, the day was C, I
+    or S by whichever the reader met first (the check-in's answer, the recap and the monthly counts could
+    disagree, and a run judged again could flip it). The admin cancels the one recorded to enter another."""
+    recorded = runtime.calendar().stored_leaves_of(entry.nip, entry.start, entry.end)
+    other = next((r for r in recorded if r.leave_id != leave_id), None)
+    if other is None:
+        return
+    name = LeaveKind(other.kind).name
+    raise ConflictError(
+        f"Pegawai sudah tercatat {name.lower()} pada {other.start_date} s.d. {other.end_date}; "
+        "batalkan dulu yang itu bila perlu diganti.",
+        {"leave_id": other.leave_id, "type": name, "start_date": other.start_date, "end_date": other.end_date},
+    )
 
 
 def _in_own_unit(employee: Employee) -> tuple[Employee, str]:

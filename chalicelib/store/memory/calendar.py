@@ -24,6 +24,7 @@ from chalicelib.store.calendar import (
     duty_ranges,
     employee_owner,
     new_leave_id,
+    new_version_id,
     no_own_plan_reaches,
     own_plan_nip,
     ramadan_key,
@@ -58,16 +59,27 @@ class InMemoryCalendarRepository:
     # --- writes --------------------------------------------------------------------------------------
 
     def add_schedule_version(
-        self, owner: str, effective_from: date, week: WeekSchedule, actor: str, personal_unit: str | None = None
+        self,
+        owner: str,
+        effective_from: date,
+        week: WeekSchedule,
+        actor: str,
+        personal_unit: str | None = None,
+        *,
+        version_id: str | None = None,
     ) -> str:
         now = iso(utc_now())
-        key = version_key(effective_from, now)
-        entry = cal.ScheduleEntry(effective_from.isoformat(), now, actor, week.to_dict())
+        version_id = version_id or new_version_id()
+        key = version_key(effective_from, version_id)
+        entry = cal.ScheduleEntry(effective_from.isoformat(), now, actor, week.to_dict(), version_id, personal_unit)
         nip = own_plan_nip(owner)
         if nip is not None:
             self._people.extend_hint("plan_until", nip, OWN_PLAN_FOREVER)
         with self._lock:
-            self._versions.setdefault(owner, {})[key] = (personal_unit, entry)
+            versions = self._versions.setdefault(owner, {})
+            if key in versions:
+                raise ConditionFailed("dynamodb")
+            versions[key] = (personal_unit, entry)
         return now
 
     def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
@@ -156,7 +168,8 @@ class InMemoryCalendarRepository:
     def _entries(self, owner: str) -> list[tuple[str | None, cal.ScheduleEntry]]:
         with self._lock:
             found = self._versions.get(owner, {})
-            return [found[key] for key in sorted(found)]
+            ordered = sorted(found, key=lambda key: (found[key][1].effective_from, found[key][1].created_at, key))
+            return [found[key] for key in ordered]
 
     def _own_versions(self, owner: str) -> tuple[ScheduleVersion, ...]:
         return tuple(_version(entry) for _, entry in self._entries(owner))

@@ -9,7 +9,15 @@ import pytest
 from chalicelib.attendance.calendar import plan_day
 from chalicelib.attendance.classify import AttendanceEvent, classify_period
 from chalicelib.attendance.schedule import schedule_in_force
-from chalicelib.domain.calendar import DateRange, EmployeePlan, Holiday, RamadanPeriod, RegencyCalendar
+from chalicelib.domain.calendar import (
+    DateRange,
+    EmployeePlan,
+    Holiday,
+    Leave,
+    LeaveKind,
+    RamadanPeriod,
+    RegencyCalendar,
+)
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.errors import ScheduleError
 
@@ -161,6 +169,22 @@ def test_ramadan_cuts_a_unit_s_own_hours_and_never_lengthens_or_moves_them() -> 
     # AND a teacher who keeps school hours in Ramadan is on time and leaves on time
     teacher = attend(RAMADAN_MONDAY, "07:00", "13:00", calendar=RAMADAN, employee=school)
     assert (teacher.status, teacher.deduction_percent) == ("H", 0)
+
+
+def test_a_day_two_stored_leaves_cover_is_the_same_whichever_is_read_first() -> None:
+    # GIVEN an annual leave for the week and a sick note for its Tuesday, stored before a second leave on a day
+    # was refused (or by two approvals at once), and two leaves of one day
+    week = Leave(LeaveKind.CUTI, DateRange(MONDAY, MONDAY + timedelta(days=4)))
+    sick = Leave(LeaveKind.SAKIT, DateRange(MONDAY + timedelta(days=1), MONDAY + timedelta(days=1)))
+    permit = Leave(LeaveKind.IZIN, DateRange(MONDAY, MONDAY))
+    # WHEN the days are planned from the leaves in either order (the check-in's read and the recap's differ)
+    for leaves in ((week, sick, permit), (permit, sick, week)):
+        plans = [
+            plan_day(MONDAY + timedelta(days=d), RegencyCalendar(), EmployeePlan(leaves=leaves), RULES)
+            for d in range(3)
+        ]
+        # THEN each day is the same: the leave begun last covers it, a tie goes by kind (S, then I, then C)
+        assert [p.leave for p in plans] == [LeaveKind.IZIN, LeaveKind.SAKIT, LeaveKind.CUTI]
 
 
 def test_night_shift_across_midnight_belongs_to_its_start_date() -> None:

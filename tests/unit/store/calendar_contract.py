@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -20,7 +21,13 @@ from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
-from chalicelib.store.calendar import CalendarRepository, employee_owner, unit_owner
+from chalicelib.store.calendar import (
+    VERSION_ID,
+    CalendarRepository,
+    employee_owner,
+    new_version_id,
+    unit_owner,
+)
 from chalicelib.store.people import PeopleRepository
 
 NIP = "198501012010011001"
@@ -70,14 +77,27 @@ class CalendarRepositoryContract:
         owner = unit_owner("U1")
         later = repo.add_schedule_version(owner, date(2026, 4, 1), SHORT, "admin")
         earlier = repo.add_schedule_version(owner, date(2026, 3, 1), OFFICE, "budi")
-        # THEN both are kept as written, by effective date, each with the instant its write answered
-        assert repo.schedule_history(owner) == [
+        # THEN both are kept as written, by effective date, each with the instant its write answered (and an id)
+        history = repo.schedule_history(owner)
+        assert [replace(e, version_id="") for e in history] == [
             cal.ScheduleEntry("2026-03-01", earlier, "budi", OFFICE.to_dict()),
             cal.ScheduleEntry("2026-04-01", later, "admin", SHORT.to_dict()),
         ]
+        assert all(VERSION_ID.match(e.version_id) for e in history) and history[0].version_id != history[1].version_id
         assert isinstance(parse_iso(later), datetime)
         # AND other owners have none
         assert repo.schedule_history(unit_owner("U2")) == [] == repo.schedule_history(employee_owner(NIP))
+
+    def test_a_version_sent_again_under_its_id_is_stored_once(self, repo: CalendarRepository) -> None:
+        # GIVEN an own version stored under an id derived from what it records
+        owner, version_id = employee_owner(NIP), new_version_id("admin#EMP#2026-04-01#week")
+        first = repo.add_schedule_version(owner, date(2026, 4, 1), SHORT, "admin", "U1", version_id=version_id)
+        # WHEN it is stored again under that id (a retry), THEN it is refused, and the first one stays alone
+        with pytest.raises(ConditionFailed):
+            repo.add_schedule_version(owner, date(2026, 4, 1), SHORT, "admin", "U1", version_id=version_id)
+        assert repo.schedule_history(owner) == [
+            cal.ScheduleEntry("2026-04-01", first, "admin", SHORT.to_dict(), version_id, unor_id="U1")
+        ]
 
     def test_an_employee_plan_holds_the_unit_s_and_own_versions(self, repo: CalendarRepository) -> None:
         # GIVEN a unit version and an own version of the employee

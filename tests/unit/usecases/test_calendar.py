@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from chalicelib.domain.calendar import DateRange, EmployeePlan, LeaveKind
 from chalicelib.domain.people import AdminUser, Employee, Principal
 from chalicelib.domain.schedule import WorkHours
-from chalicelib.errors import ForbiddenError, NotFoundError, ValidationError
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
+from chalicelib.store.memory import calendar as memory_calendar
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import calendar, recaps
 from chalicelib.usecases.schemas.calendar import (
@@ -378,3 +379,77 @@ def test_a_leave_is_refused_for_a_bad_range_or_an_employee_out_of_scope(unit: Re
     assert employee is not None and employee.plan_until == "0000-00-00"
     unhinted = replace(employee, plan_until=None)
     assert unit.calendar.employee_plan(unhinted, date(2026, 3, 2), date(2026, 3, 9), []).leaves == ()
+
+
+def test_a_schedule_save_sent_again_stores_one_version_and_audits_it_again(
+    unit: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN a unit version saved, whose answer the admin's browser lost (or that answered 503 after storing)
+    first = calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01"), settings, NOW)
+    # WHEN the admin sends the same save again
+    again = calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01"), settings, NOW)
+    # THEN one version is stored, answered as the first try was, and the audit log holds the entry (twice)
+    assert [v.effective_from for v in calendar.get_unit_schedule(SUPER, "U1").versions] == ["2026-04-01"]
+    assert again.created_at == first.created_at and len(again.versions) == 1
+    assert audited() == [("ua", "schedule.unit", "U1")] * 2
+    # AND so for a personal schedule
+    calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-04-01"), settings, NOW)
+    assert len(calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-04-01"), settings, NOW).versions) == 1
+
+
+def test_the_same_week_saved_again_after_another_is_a_new_version(
+    unit: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN saves a second apart (as an admin's clicks are), the office week from April, then a short week
+    # from April that replaced it
+    ticks = iter(range(60))
+    monkeypatch.setattr(memory_calendar, "utc_now", lambda: NOW + timedelta(seconds=next(ticks)))
+    short = {"mon": {"start": "08:00", "end": "14:00"}}
+    calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01"), settings, NOW)
+    calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01", short), settings, NOW)
+    # WHEN the admin puts the office week back (not a retry: another version was saved since), and retries that
+    calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01"), settings, NOW)
+    calendar.set_unit_schedule(UNIT_ADMIN, "U1", schedule("2026-04-01"), settings, NOW)
+    # THEN the office week is stored again once, the last saved (it governs April)
+    listed = calendar.get_unit_schedule(SUPER, "U1").versions
+    assert [v.model_dump(mode="json")["days"] for v in listed] == [WEEK, short, WEEK]
+
+
+def test_the_schedule_read_back_after_a_move_lists_only_versions_of_the_unit_the_employee_is_in(
+    unit: Repositories, settings: Settings
+) -> None:
+    # GIVEN a personal week written for the employee in U1, then SIMPEG moving them to U2
+    calendar.set_employee_schedule(UNIT_ADMIN, NIP, schedule("2026-03-09"), settings, NOW)
+    unit.people.put_employee(Employee(NIP, "Asep", "U2"))
+    # WHEN U2's admin (or a super admin) reads the employee's schedule
+    # THEN it lists nothing: U1's version no longer applies (decision 387), U2's unit schedule does
+    assert calendar.get_employee_schedule(SUPER, NIP).versions == []
+    # AND a version written for them in U2 is the only one listed, read back or answered
+    friday_off = {k: v for k, v in WEEK.items() if k != "fri"}
+    saved = calendar.set_employee_schedule(SUPER, NIP, schedule("2026-03-16", friday_off), settings, NOW)
+    assert [v.effective_from for v in saved.versions] == ["2026-03-16"]
+    assert calendar.get_employee_schedule(SUPER, NIP) == saved
+
+
+def test_a_leave_overlapping_one_recorded_is_refused_naming_it(
+    unit: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN a sick leave on 2 and 3 March
+    sick = calendar.add_leave(UNIT_ADMIN, leave(), settings, NOW)
+    # WHEN an annual leave from 3 to 5 March is entered (3 March would be C or S by whichever was read first)
+    # THEN it is refused with 409 naming the leave it overlaps, and nothing is stored or audited
+    with pytest.raises(ConflictError) as caught:
+        calendar.add_leave(
+            UNIT_ADMIN, leave(type="CUTI", start_date="2026-03-03", end_date="2026-03-05"), settings, NOW
+        )
+    assert caught.value.details == {
+        "leave_id": sick.leave_id, "type": "SAKIT", "start_date": "2026-03-02", "end_date": "2026-03-03"
+    }  # fmt: skip
+    assert [lv.kind for lv in plan_of(unit, date(2026, 3, 2), date(2026, 3, 5)).leaves] == [LeaveKind.SAKIT]
+    assert audited() == [("ua", "leave.add", NIP)]
+    # AND the sick leave sent again (a retry) is still answered as recorded
+    assert calendar.add_leave(UNIT_ADMIN, leave(), settings, NOW).leave_id == sick.leave_id
+    # AND once the sick leave is cancelled, the annual leave is recorded
+    calendar.cancel_leave(SUPER, sick.leave_id, settings, NOW)
+    calendar.add_leave(UNIT_ADMIN, leave(type="CUTI", start_date="2026-03-03", end_date="2026-03-05"), settings, NOW)
+    assert [lv.kind for lv in plan_of(unit, date(2026, 3, 2), date(2026, 3, 5)).leaves] == [LeaveKind.CUTI]

@@ -260,6 +260,22 @@ def test_an_approved_leave_request_records_the_leave(settings: Settings, audited
     assert ("budi", "leave.add", NIP) in audited()
 
 
+def test_a_leave_request_overlapping_a_recorded_leave_is_not_approved(settings: Settings, audited: AuditTrail) -> None:
+    # GIVEN a sick leave the admin entered for 16 and 17 March, and the employee's permit asked for the 17th
+    body = {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-16", "end_date": "2026-03-17"}
+    sick = cal.add_leave(U1_ADMIN, LeaveRequest.model_validate(body), settings, NOW)
+    request_id = file(settings, new("IZIN", "2026-03-17"))
+    # WHEN the admin approves the permit, THEN it is 409 naming the sick leave (17 March would be I or S by
+    # whichever leave was read first), nothing is recorded and the request is pending again
+    with pytest.raises(ConflictError) as caught:
+        approve(request_id, settings)
+    assert caught.value.details["leave_id"] == sick.leave_id
+    leaves = cal.list_leaves(U1_ADMIN, PeriodQuery(), settings, NOW).items
+    assert [le.leave_id for le in leaves] == [sick.leave_id]
+    assert runtime.requests().get(request_id).status == "pending"  # type: ignore[union-attr]
+    assert ("budi", "request.approve", request_id) not in audited()
+
+
 def test_a_rejection_records_nothing_but_the_note(settings: Settings, audited: AuditTrail) -> None:
     request_id = file(settings)
     assert reject(request_id, settings).status == "rejected"
