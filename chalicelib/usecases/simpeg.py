@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from chalicelib import runtime
 from chalicelib.domain.people import Principal
-from chalicelib.domain.runs import abandoned
+from chalicelib.domain.runs import FUNCTION_TIMEOUT_S, abandoned
 from chalicelib.errors import NotFoundError, UnavailableError, ValidationError
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
@@ -61,6 +61,9 @@ AUDITED_COUNTS = ("created", "updated", "moved", "deactivated", "unchanged")  # 
 # The login-guard scope whose one slot is the turn of the SIMPEG run going on (`_take_turn`).
 RUN_TURN = "simpeg#run"
 RUNS_SEARCHED = 10  # the newest runs read to name the one going on when a run is refused
+# A worker begun later than this after its run started could still be working once the run's turn lapsed.
+RESUME_WITHIN_S = WORKER_DEADLINE_S - FUNCTION_TIMEOUT_S
+LATE = "terhenti: pekerja mulai terlambat (pemanggilan diulang), tidak ada yang diubah; jalankan lagi"
 
 
 def _stores() -> Stores:
@@ -348,6 +351,9 @@ def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
         raise NotFoundError("Proses sinkronisasi tidak ditemukan.", {"run_id": run_id})
     if run.status != "running":  # a repeated invocation (Lambda retries): the work is done, the turn given back
         return _run(run)
+    now = datetime.now(UTC)
+    if (now - datetime.fromisoformat(run.started_at)).total_seconds() > RESUME_WITHIN_S:
+        return _run(_not_resumed(stores, run, now))
     try:
         if run.trigger.kind != "import":
             return _run(_sync(_client(settings), settings, run))
@@ -359,6 +365,20 @@ def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
         return _run(_failed(stores, run, exc))
     finally:
         _give_turn_back()  # the turn the API took for this run
+
+
+def _not_resumed(stores: Stores, run: SyncRun, now: datetime) -> SyncRun:
+    """A worker invocation that began too late (Lambda delivered it again after the first was cut off or crashed)
+    ends the run `failed` without doing its work: it could outlive the run's turn and overlap the next run, planning
+    from a snapshot that run is changing. The turn is not given back: another run may hold it by now (this one's
+    lapses at the worker's deadline)."""
+    settled = settle_abandoned(stores.runs, run, now)
+    if settled.status != "running":
+        return settled
+    try:
+        return fail_run(stores.runs, run, LATE, clock=lambda: now)
+    except SimpegConflictError:  # ended meanwhile (a first invocation still at it after all)
+        return stores.runs.get_run(run.run_id) or run
 
 
 def _apply_in_worker(run: SyncRun, plan: SyncPlan) -> None:

@@ -146,3 +146,43 @@ def test_a_failed_hand_over_gives_the_turn_back(repos: Repositories, monkeypatch
     monkeypatch.undo()
     answer = send(ROWS, build_settings({}))
     assert isinstance(answer, schema.ImportResult) and answer.created == 2
+
+
+def late_invocation(repos: Repositories, settings: Settings, started: datetime) -> SyncRun:
+    """An import run recorded `running` at `started`, its rows waiting in the bucket, whose worker invocation Lambda
+    delivers again now (the first one was cut off or crashed): the run as the worker answers it."""
+    run = SyncRun("run-late", "running", Trigger("import", "admin"), started.isoformat(), fetched=len(ROWS))
+    repos.sync_runs.save_run(run)
+    stash = {"text": json.dumps({"employees": ROWS}), "content_type": "application/json", "full": False}
+    runtime.photos(settings).put(
+        simpeg.IMPORT_PREFIX + run.run_id, json.dumps({**stash, "confirm_deactivations": None}).encode(), "x"
+    )
+    answer = simpeg.resume_run(settings, run.run_id)
+    return repos.sync_runs.get_run(answer.run_id) or run
+
+
+def test_a_retried_worker_invocation_of_a_dead_run_does_not_overlap_the_run_going_on(
+    repos: Repositories, parked: list[Callable[[], object]]
+) -> None:
+    settings = build_settings(TO_WORKER)
+    # GIVEN a run whose worker was cut off long ago, and an admin's import going on now (it holds the turn)
+    going = send([{**ROWS[0], "unor_id": "U3", "unor_nama": "SDN 3"}], settings)
+    assert isinstance(going, schema.RunAccepted)
+    # WHEN Lambda delivers the dead run's invocation again, THEN the worker does none of its work (it would plan
+    # from a snapshot the import going on is changing) and ends it failed
+    late = late_invocation(repos, settings, datetime.now(UTC) - timedelta(seconds=WORKER_DEADLINE_S + 5))
+    assert late.status == "failed" and list(repos.simpeg_employees.list_employees()) == []
+    # AND it does not give back the turn of the run going on: another import is still refused
+    with pytest.raises(SimpegConflictError) as refused:
+        send(ROWS, settings)
+    assert refused.value.details["running_run_id"] == going.run_id
+
+
+def test_a_worker_invocation_too_late_to_end_within_the_turn_does_no_work(repos: Repositories) -> None:
+    # GIVEN a run started two minutes ago whose first worker invocation crashed: a retry now could still be working
+    # after the run's turn lapsed (the worker's deadline counts from the start)
+    settings = build_settings({})
+    late = late_invocation(repos, settings, datetime.now(UTC) - timedelta(minutes=2))
+    # THEN it does none of the work and ends the run failed, saying why (the admin sends the import again)
+    assert late.status == "failed" and late.message is not None and "terlambat" in late.message
+    assert list(repos.simpeg_employees.list_employees()) == []
