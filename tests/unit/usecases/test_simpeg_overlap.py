@@ -186,3 +186,22 @@ def test_a_worker_invocation_too_late_to_end_within_the_turn_does_no_work(repos:
     # THEN it does none of the work and ends the run failed, saying why (the admin sends the import again)
     assert late.status == "failed" and late.message is not None and "terlambat" in late.message
     assert list(repos.simpeg_employees.list_employees()) == []
+
+
+def test_a_confirmation_while_an_import_runs_is_refused_and_waits(
+    repos: Repositories, parked: list[Callable[[], object]], sim_env: Settings
+) -> None:
+    # GIVEN a sync held back for confirmation, and an admin's import going on
+    held = SyncRun("run-held", "needs_confirmation", Trigger("admin", "admin"), datetime.now(UTC).isoformat())
+    repos.sync_runs.save_run(held)
+    going = send(ROWS, sim_env)
+    assert isinstance(going, schema.RunAccepted)
+    # WHEN the super admin confirms the held run, THEN 409 naming the import, and the held run still waits
+    with pytest.raises(SimpegConflictError) as refused:
+        simpeg.confirm(sim_env, SUPER, held.run_id)
+    assert refused.value.details["running_run_id"] == going.run_id
+    assert repos.sync_runs.get_run(held.run_id) == held
+    # AND once the import ended, the confirmation goes
+    parked.pop()()
+    assert isinstance(simpeg.confirm(sim_env, SUPER, held.run_id), schema.RunAccepted)
+    assert (repos.sync_runs.get_run(held.run_id) or held).status == "confirmed"
