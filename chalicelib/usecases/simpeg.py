@@ -1,4 +1,9 @@
-"""SIMPEG use cases as the API and the nightly schedule run them: the same code for both."""
+"""SIMPEG use cases as the API and the nightly schedule run them: the same code for both.
+
+One SIMPEG run at a time (a sync, a confirmation's follow-up or an import, wherever it runs): each takes the turn
+(`_take_turn`) before it plans, and gives it back once it ended; another run meanwhile is refused 409, the nightly
+sync skipped.
+"""
 
 from __future__ import annotations
 
