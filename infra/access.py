@@ -185,10 +185,12 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             JobRunModel: (DESCRIBE, PUT),
             # a mover's pending faces follow them to the new unit (usecases/simpeg.py `_FollowingMoves`)
             FaceTemplateModel: (DESCRIBE, QUERY, UPDATE),
+            # the turn of the one SIMPEG run going on: the nightly sync takes it, the worker gives the API's back
+            LoginGuardModel: (DESCRIBE, QUERY, UPDATE),
         },
         objects={SIMPEG_IMPORT_PREFIX: ("s3:GetObject",)},  # a long import's rows, left by the API
         purpose="nightly SIMPEG sync and the SIMPEG worker: employees, units, its run log, waiting imports, job runs, "
-        "and a mover's pending faces",
+        "a mover's pending faces and the turn of the one run going on",
     ),
     "DailyRecap": FunctionAccess(
         tables={

@@ -28,18 +28,28 @@ def simpeg_import(call: Call, query: schema.ImportQuery) -> schema.ImportResult 
     409 `CONFLICT` with the number in `details.deactivated`, nothing changes). A full import without a valid
     row: 400, nothing changes. An import that cannot finish within 25 s answers 202 `{"run_id"}` and goes on
     in the background (`GET /v1/admin/simpeg/runs`). CSV: UTF-8, `,` or `;` separated, header row with the
-    EmployeeRecord columns (`text/plain` is read as CSV too).
+    EmployeeRecord columns (`text/plain` is read as CSV too). One SIMPEG run (sync, confirmation or import) at a
+    time: while another is going on, 409 `CONFLICT` with its id in `details.running_run_id`, nothing changes.
     """
     return simpeg.import_records(call.settings, call.principal, call.raw_body(), call.content_type(), query)
 
 
-@endpoint(bp, "POST /v1/admin/simpeg/sync", auth_as="super_admin", response=schema.SyncRun, accepted=schema.RunAccepted)
+@endpoint(
+    bp,
+    "POST /v1/admin/simpeg/sync",
+    auth_as="super_admin",
+    errors=("CONFLICT",),
+    response=schema.SyncRun,
+    accepted=schema.RunAccepted,
+)
 def simpeg_sync(call: Call) -> schema.SyncRun | schema.RunAccepted:
     """Pull from the configured SIMPEG API now.
 
     **Roles:** super_admin. Same code as the nightly schedule, run by the worker. An unreachable SIMPEG ends
     the run as `failed` (answered 200 with that run); 503 when SIMPEG is not configured or storage is down.
-    A run still going after 25 s answers 202 `{"run_id"}` (`GET /v1/admin/simpeg/runs`).
+    A run still going after 25 s answers 202 `{"run_id"}` (`GET /v1/admin/simpeg/runs`). 409 `CONFLICT` while
+    another SIMPEG run (the nightly sync, an import, a confirmation) is going on, its id in
+    `details.running_run_id`; no run is started.
     """
     return simpeg.sync_now(call.settings, call.principal)
 
@@ -55,8 +65,9 @@ def simpeg_sync(call: Call) -> schema.SyncRun | schema.RunAccepted:
 def simpeg_confirm(call: Call, run_id: str) -> schema.SyncRun | schema.RunAccepted:
     """Confirm a held-back sync run (runs a fresh sync under the confirmation, in the worker).
 
-    **Roles:** super_admin. 409 `CONFLICT` when the run is not waiting for confirmation. A run still going
-    after 25 s answers 202 `{"run_id"}` (`GET /v1/admin/simpeg/runs`).
+    **Roles:** super_admin. 409 `CONFLICT` when the run is not waiting for confirmation, or while another SIMPEG
+    run is going on (its id in `details.running_run_id`). A run still going after 25 s answers 202 `{"run_id"}`
+    (`GET /v1/admin/simpeg/runs`).
     """
     return simpeg.confirm(call.settings, call.principal, run_id)
 

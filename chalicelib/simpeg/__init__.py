@@ -31,6 +31,7 @@ from chalicelib.simpeg.models import (
 from chalicelib.simpeg.planning import GuardConfig, plan_sync
 from chalicelib.simpeg.repository import EmployeeRepository, RunLog
 from chalicelib.simpeg.sync import (
+    WORKER_DEADLINE_S,
     ImportResult,
     ListingSource,
     Stores,
@@ -51,6 +52,7 @@ from chalicelib.simpeg.sync import (
 from chalicelib.simpeg.validation import RecordBatch, nip_problem
 
 __all__ = [
+    "WORKER_DEADLINE_S",
     "ApiKeyAuth",
     "Change",
     "ClientConfig",

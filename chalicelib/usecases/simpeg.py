@@ -1,4 +1,9 @@
-"""SIMPEG use cases as the API and the nightly schedule run them: the same code for both."""
+"""SIMPEG use cases as the API and the nightly schedule run them: the same code for both.
+
+One SIMPEG run at a time (a sync, a confirmation's follow-up or an import, wherever it runs): each takes the turn
+(`_take_turn`) before it plans, and gives it back once it ended; another run meanwhile is refused 409, the nightly
+sync skipped.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,19 @@ import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic_core import PydanticCustomError
 
 from chalicelib import runtime
 from chalicelib.domain.people import Principal
+from chalicelib.domain.runs import FUNCTION_TIMEOUT_S, abandoned
 from chalicelib.errors import NotFoundError, UnavailableError, ValidationError
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.simpeg import (
+    WORKER_DEADLINE_S,
     ApiKeyAuth,
     Change,
     ClientConfig,
@@ -47,6 +54,7 @@ from chalicelib.simpeg import (
     start_confirmation,
     start_run,
 )
+from chalicelib.usecases.auth import epoch
 from chalicelib.usecases.schemas import simpeg as schema
 from chalicelib.usecases.schemas.common import Result, load_json
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery, count_or_error
@@ -55,6 +63,12 @@ MAX_RUNS_PAGE = 50
 POLL_S = 0.2  # how often a request waiting for its run reads the run log
 IMPORT_PREFIX = "imports/simpeg/"  # an import handed to the worker waits here (private bucket)
 AUDITED_COUNTS = ("created", "updated", "moved", "deactivated", "unchanged")  # an import's audit entry's counts
+# The login-guard scope whose one slot is the turn of the SIMPEG run going on (`_take_turn`).
+RUN_TURN = "simpeg#run"
+RUNS_SEARCHED = 10  # the newest runs read to name the one going on when a run is refused
+# A worker begun later than this after its run started could still be working once the run's turn lapsed.
+RESUME_WITHIN_S = WORKER_DEADLINE_S - FUNCTION_TIMEOUT_S
+LATE = "terhenti: pekerja mulai terlambat (pemanggilan diulang), tidak ada yang diubah; jalankan lagi"
 
 
 def _stores() -> Stores:
@@ -108,6 +122,60 @@ class SyncSkipped(Result):
     run_id: None = None
     status: Literal["skipped"] = "skipped"
     message: str = NOT_CONFIGURED
+    running_run_id: str | None = None  # skipped because this run was going on
+
+
+class RunGoingOn(SimpegConflictError):
+    """Another SIMPEG run holds the turn: 409 CONFLICT, its id in `details.running_run_id` (None while it has not
+    recorded itself yet, or when its turn outlived it: the turn frees itself `retry_after_s` later)."""
+
+    def __init__(self, running_run_id: str | None, retry_after_s: int) -> None:
+        named = f" ({running_run_id})" if running_run_id else ""
+        super().__init__(
+            f"Proses sinkronisasi/impor SIMPEG lain sedang berjalan{named}; tunggu hingga selesai, lalu coba lagi.",
+            {"running_run_id": running_run_id, "retry_after_s": retry_after_s},
+        )
+        self.running_run_id = running_run_id
+
+
+def _take_turn() -> None:
+    """Take the one turn of a SIMPEG run (sync, confirmation or import), or raise RunGoingOn. Each run plans from
+    its own snapshot of SMART's employees: a run that overlapped another applied a plan made before the other's
+    changes (a move dated from a stale snapshot, a change made twice or reverted). The turn is the login-guard
+    slot claim (atomic: however many requests race, one wins), held for at most the worker's deadline, so a run
+    whose function was cut off without giving it back blocks no one after the point `settle_abandoned` ends it."""
+    now = datetime.now(UTC)
+    claim = runtime.people().claim_login_attempt(RUN_TURN, 1, WORKER_DEADLINE_S, epoch(now))
+    if claim.slot is None:
+        raise RunGoingOn(_running_run_id(now), claim.retry_after_s)
+
+
+def _give_turn_back() -> None:
+    """Give the turn back once the run that took it ended (or never started). A failure is logged, not raised:
+    the run's outcome is recorded already, and the turn frees itself after the worker's deadline."""
+    try:
+        runtime.people().release_login_attempt(RUN_TURN, "0")
+    except Exception:
+        logger.exception("simpeg run turn not given back (it frees itself after the worker's deadline)")
+
+
+def _running_run_id(now: datetime) -> str | None:
+    """The newest run still going on (not abandoned), to name in a refusal."""
+    runs, _ = runtime.sync_runs().list_runs(RUNS_SEARCHED)
+    going = (r for r in runs if not abandoned(r.status, datetime.fromisoformat(r.started_at), now))
+    return next((r.run_id for r in going if r.status == "running"), None)
+
+
+def _in_turn(work: Callable[[], object]) -> Callable[[], None]:
+    """A worker's work (a local thread's) that gives the turn back once it ends, however it ends."""
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            _give_turn_back()
+
+    return run
 
 
 def _client(settings: Settings) -> SimpegClient:
@@ -143,13 +211,22 @@ def nightly_sync(settings: Settings) -> schema.SyncRun | SyncSkipped:
     if not settings.simpeg_url:
         logger.info("simpeg sync skipped", extra={"reason": "no SIMPEG URL configured (SMART_SIMPEG_URL)"})
         return SyncSkipped()
-    return scheduled_sync(settings)
+    try:
+        return scheduled_sync(settings)
+    except RunGoingOn as busy:  # an admin's sync or import: tonight's listing waits for the next night
+        logger.info("simpeg sync skipped", extra={"reason": "another run", "running_run_id": busy.running_run_id})
+        return SyncSkipped(message=str(busy), running_run_id=busy.running_run_id)
 
 
 def scheduled_sync(settings: Settings) -> schema.SyncRun:
     """The nightly sync (the schedule's own function runs it to the end): pull the whole SIMPEG listing and
-    apply it, or hold it back for confirmation."""
-    return _run(run_sync(_client(settings), _stores(), trigger=Trigger("schedule", None), config=_config(settings)))
+    apply it, or hold it back for confirmation; RunGoingOn while another run goes on."""
+    client = _client(settings)
+    _take_turn()
+    try:
+        return _run(run_sync(client, _stores(), trigger=Trigger("schedule", None), config=_config(settings)))
+    finally:
+        _give_turn_back()
 
 
 def sync_now(settings: Settings, actor: Principal) -> schema.SyncRun | schema.RunAccepted:
@@ -157,8 +234,18 @@ def sync_now(settings: Settings, actor: Principal) -> schema.SyncRun | schema.Ru
     29 s); a run still going then is answered 202 with its id."""
     began = time.monotonic()
     client = _client(settings)  # 503 now when SIMPEG is not configured, not in the worker
-    run = start_run(_stores().runs, Trigger("admin", actor.subject))
-    runtime.audit().record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
+    _take_turn()  # 409 while another run goes on
+    stores = _stores()
+    try:
+        run = start_run(stores.runs, Trigger("admin", actor.subject))
+    except Exception:
+        _give_turn_back()
+        raise
+    try:
+        runtime.audit().record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
+    except Exception as exc:
+        _called_off(stores, run, exc)
+        raise
     _hand_over(settings, run, lambda: _sync(client, settings, run))
     return _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
 
@@ -169,7 +256,12 @@ def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun
     began = time.monotonic()
     client = _client(settings)
     stores = _stores()
-    run = start_confirmation(stores.runs, run_id, actor=actor.subject)
+    _take_turn()  # 409 while another run goes on
+    try:
+        run = start_confirmation(stores.runs, run_id, actor=actor.subject)
+    except Exception:
+        _give_turn_back()
+        raise
     try:
         runtime.audit().record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
         _hand_over(settings, run, lambda: _sync(client, settings, run))
@@ -184,8 +276,7 @@ def _call_off(stores: Stores, held_id: str, run: SyncRun, exc: Exception) -> Non
     `failed` first (no worker takes it up later), then the held run waits for a confirmation again, so the admin's
     retry starts one new follow-up. A follow-up that ended otherwise (an invocation that reported a failure yet
     reached the worker, which finished it or held it back again) keeps the confirmation it carried out."""
-    current = stores.runs.get_run(run.run_id) or run  # the hand-over may have failed it, or a worker ended it
-    ended = _failed(stores, current, exc) if current.status == "running" else current
+    ended = _called_off(stores, run, exc)  # the hand-over may have failed it, or a worker ended it
     if ended.status == "failed":
         reopen_confirmation(stores.runs, held_id, run.run_id)
 
@@ -230,16 +321,24 @@ def import_records(
     sent = _received(body, content_type, query)
     request = sent.parse()
     stores = _stores()
-    plan = plan_import(request, stores, config=_config(settings), confirm_deactivations=sent.confirm_deactivations)
-    run = start_run(
-        stores.runs,
-        Trigger("import", actor.subject),
-        fetched=_rows(request),
-        inactive_statuses=request.inactive_statuses,
-    )
+    _take_turn()  # 409 while another run goes on: the plan is made from employees no other run is changing
+    try:
+        plan = plan_import(request, stores, config=_config(settings), confirm_deactivations=sent.confirm_deactivations)
+        run = start_run(
+            stores.runs,
+            Trigger("import", actor.subject),
+            fetched=_rows(request),
+            inactive_statuses=request.inactive_statuses,
+        )
+    except Exception:
+        _give_turn_back()
+        raise
     if plan.blocked or len(plan.changes) + len(plan.units) <= settings.simpeg_inline_changes:
         _audit_import(actor, run, plan, "needs_confirmation" if plan.blocked else "succeeded")
-        return _imported(ImportResult(apply_import(run, plan, stores), request.batch.errors))
+        try:
+            return _imported(ImportResult(apply_import(run, plan, stores), request.batch.errors))
+        finally:
+            _give_turn_back()
     _audit_import(actor, run, plan, "running")
     _hand_over(settings, run, lambda: _apply_in_worker(run, plan), stash=sent.to_json())
     answer = _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
@@ -255,8 +354,11 @@ def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
     run = stores.runs.get_run(run_id)
     if run is None:
         raise NotFoundError("Proses sinkronisasi tidak ditemukan.", {"run_id": run_id})
-    if run.status != "running":  # a repeated invocation (Lambda retries): the work is done
+    if run.status != "running":  # a repeated invocation (Lambda retries): the work is done, the turn given back
         return _run(run)
+    now = datetime.now(UTC)
+    if (now - datetime.fromisoformat(run.started_at)).total_seconds() > RESUME_WITHIN_S:
+        return _run(_not_resumed(stores, run, now))
     try:
         if run.trigger.kind != "import":
             return _run(_sync(_client(settings), settings, run))
@@ -266,6 +368,22 @@ def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
         return _run(apply_import(run, plan, stores))
     except Exception as exc:
         return _run(_failed(stores, run, exc))
+    finally:
+        _give_turn_back()  # the turn the API took for this run
+
+
+def _not_resumed(stores: Stores, run: SyncRun, now: datetime) -> SyncRun:
+    """A worker invocation that began too late (Lambda delivered it again after the first was cut off or crashed)
+    ends the run `failed` without doing its work: it could outlive the run's turn and overlap the next run, planning
+    from a snapshot that run is changing. The turn is not given back: another run may hold it by now (this one's
+    lapses at the worker's deadline)."""
+    settled = settle_abandoned(stores.runs, run, now)
+    if settled.status != "running":
+        return settled
+    try:
+        return fail_run(stores.runs, run, LATE, clock=lambda: now)
+    except SimpegConflictError:  # ended meanwhile (a first invocation still at it after all)
+        return stores.runs.get_run(run.run_id) or run
 
 
 def _apply_in_worker(run: SyncRun, plan: SyncPlan) -> None:
@@ -288,15 +406,28 @@ def _failed(stores: Stores, run: SyncRun, exc: Exception) -> SyncRun:
         return stores.runs.get_run(run.run_id) or current
 
 
+def _called_off(stores: Stores, run: SyncRun, exc: Exception) -> SyncRun:
+    """The API's side of a started run whose work never reached the worker (its audit entry or its hand-over
+    failed): ended `failed`, its turn given back. A run a worker ended meanwhile (an invocation that reported a
+    failure yet reached it) is left as it is: that worker gave the turn back."""
+    current = stores.runs.get_run(run.run_id) or run
+    if current.status != "running":
+        return current
+    ended = _failed(stores, current, exc)
+    _give_turn_back()
+    return ended
+
+
 def _hand_over(settings: Settings, run: SyncRun, here: Callable[[], object], stash: bytes | None = None) -> None:
     """Give a started run to the worker; a deployed worker finds an import's rows (`stash`) in the bucket. A
-    failure to hand it over ends the run as `failed` (it must not stay `running`) and is answered."""
+    failure to hand it over ends the run as `failed` (it must not stay `running`), gives the turn back and is
+    answered. The worker gives the turn back once the run ends (`_in_turn`, `resume_run`)."""
     try:
         if stash is not None and settings.simpeg_worker_function:
             runtime.photos(settings).put(IMPORT_PREFIX + run.run_id, stash, "application/json")
-        runtime.start_worker(settings, run.run_id, here)
+        runtime.start_worker(settings, run.run_id, _in_turn(here))
     except Exception as exc:
-        _failed(_stores(), run, exc)
+        _called_off(_stores(), run, exc)
         raise
 
 
@@ -348,7 +479,7 @@ def _audit_import(actor: Principal, run: SyncRun, plan: SyncPlan, status: str) -
     try:
         runtime.audit().record(actor.subject, "simpeg.import", run.run_id, details)
     except Exception as exc:
-        _failed(_stores(), run, exc)
+        _called_off(_stores(), run, exc)
         raise
 
 

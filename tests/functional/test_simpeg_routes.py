@@ -201,3 +201,27 @@ def test_the_deployed_worker_carries_out_a_confirmation_from_its_record(
     result = jobs.simpeg_event(sent[0])
     assert result["run_id"] == answer.body["run_id"] and result["status"] == "succeeded"
     assert result["counts"]["deactivated"] == 40
+
+
+def test_one_simpeg_run_at_a_time_through_the_api_and_the_schedule(
+    api: Api, simulator: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an admin's sync handed to the deployed worker (the event kept, not yet received)
+    admin = api.admin_token()
+    sent = handed_over(monkeypatch, "start_worker", runtime.worker_event)
+    monkeypatch.setenv("SMART_SIMPEG_WAIT_S", "0")
+    load_settings.cache_clear()
+    first = api.call("POST", "/v1/admin/simpeg/sync", token=admin)
+    assert first.status == 202, first.body
+    # WHEN the admin clicks again, or sends an import, THEN 409 CONFLICT naming the run going on
+    for method, path, body in (("POST", "/v1/admin/simpeg/sync", None), ("POST", "/v1/admin/simpeg/import", ROWS)):
+        refused = api.call(method, path, {"employees": body} if body else None, token=admin)
+        assert (refused.status, refused.body["error"]["code"]) == (409, "CONFLICT"), refused.body
+        assert refused.body["error"]["details"]["running_run_id"] == first.body["run_id"]
+    # AND the schedule's sync meanwhile is skipped, not failed
+    night = jobs.simpeg_event({})
+    assert (night["status"], night["running_run_id"]) == ("skipped", first.body["run_id"])
+    # WHEN the SimpegSync function receives the hand-over, THEN it runs it, and gives the turn back
+    [event] = sent
+    assert jobs.simpeg_event(event)["status"] == "succeeded"
+    assert api.call("POST", "/v1/admin/simpeg/sync", token=admin).status == 202

@@ -230,6 +230,7 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         "AdminsTable",
         "JobRunsTable",
         "FaceTemplatesTable",  # a mover's pending faces follow them to the new unit (decision 178)
+        "LoginGuardsTable",  # the turn of the one SIMPEG run going on (usecases/simpeg.py `_take_turn`)
     }
     # ... moved, never deleted nor put: the sync cannot drop a face, nor plant one (requests stay where they were
     # filed, decision 366: the sync has no grant on them at all)
