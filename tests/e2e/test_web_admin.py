@@ -1384,19 +1384,21 @@ def test_a_super_admin_finds_two_employees_with_one_face_on_the_employee_screen(
 ) -> None:
     from bench.load_checkin import DEFAULT_FACES, PhotoCache
 
-    # GIVEN one person's face approved for two employees: enrolled for one while the other had left (inactive),
-    # who then came back (the check that refuses a duplicate skips employees who are not active)
+    # GIVEN one person's face approved for two employees: enrolled for one, who then left (inactive), and enrolled
+    # for the other meanwhile (the check that refuses a duplicate skips employees who are not active, and no face
+    # is put on one who left: decision 382), before the first came back
     photos = [PhotoCache(DEFAULT_FACES).get(p) for p in _identities()[0][:2]]
     back, staying = fresh_nip(), fresh_nip()
     unit_name = f"SMP Negeri Lain {world.unit_id[-4:]}"
     row = {"unor_id": world.other_unit_id, "unor_nama": unit_name, "jabatan": "Guru"}
-    people = [{**row, "nip": back, "nama": "Pegawai Kembali", "status": "nonaktif"},
+    people = [{**row, "nip": back, "nama": "Pegawai Kembali", "status": "aktif"},
               {**row, "nip": staying, "nama": "Pegawai Tetap", "status": "aktif"}]  # fmt: skip
     _expect(world.admin.post("/v1/admin/simpeg/import", {"employees": people}), 200, "import")
-    _expect(world.admin.post(f"/v1/admin/employees/{back}/faces", {"photo": photos[0]}), 201, "enrol the absent")
+    _expect(world.admin.post(f"/v1/admin/employees/{back}/faces", {"photo": photos[0]}), 201, "enrol the first")
+    left = {"employees": [{**people[0], "status": "nonaktif"}], "confirm_deactivations": 1}
+    assert _expect(world.admin.post("/v1/admin/simpeg/import", left), 200, "the first leaves")["deactivated"] == 1
     _expect(world.admin.post(f"/v1/admin/employees/{staying}/faces", {"photo": photos[1]}), 201, "enrol the other")
-    people[0]["status"] = "aktif"
-    _expect(world.admin.post("/v1/admin/simpeg/import", {"employees": people[:1]}), 200, "reactivate")
+    _expect(world.admin.post("/v1/admin/simpeg/import", {"employees": people[:1]}), 200, "the first comes back")
     # WHEN the super admin asks for the suspected duplicates on "Pegawai"
     d = desk(admin="bootstrap")
     page = d.page
