@@ -272,3 +272,23 @@ def test_my_recap_has_the_monthly_report_s_figures(repos: Repositories) -> None:
     # AND a month not recapped yet has no days and nothing deducted
     future = me.my_recap(EMPLOYEE, MyRecapQuery(month="2026-05"), SETTINGS)
     assert future.days == [] and future.deduction_percent == 0 and set(future.counts.values()) == {0}
+
+
+def test_where_lateness_is_made_up_the_day_s_word_follows_the_recap_s_code(repos: Repositories) -> None:
+    # GIVEN a regency whose Perbup lets up to 30 late minutes be made up by staying after the end (decision 148)
+    made_up = build_settings({"SMART_RULES": '{"late_make_up_minutes": 30}'})
+    # AND an employee who came 20 minutes late and stayed 20 minutes after 16:00
+    check(repos, "in", local(WEDNESDAY, 7, 50))
+    check(repos, "out", local(WEDNESDAY, 16, 20))
+    evening = local(WEDNESDAY, 17)
+    # WHEN the employee, and the admin on the unit's monitor, look in the evening
+    today = me.profile(EMPLOYEE, made_up, evening).today
+    [item] = recaps.monitor("U1", WEDNESDAY, evening, made_up).items
+    # THEN the recap stores H, the app shows H, and neither calls the day "late"
+    recaps.run_daily_recap(WEDNESDAY, made_up, ["U1"])
+    stored = repos.statuses.employee_status(NIP, WEDNESDAY)
+    assert stored is not None and stored[1].status.status == "H"
+    assert (today.status, today.state) == ("H", "present")
+    assert item.state == "present"
+    # AND before the end the arrival is still late (the make-up is not made yet)
+    assert me.profile(EMPLOYEE, made_up, local(WEDNESDAY, 12)).today.state == "late"
