@@ -68,8 +68,8 @@ def my_profile(call: Call) -> att_schema.Profile:
     """Profile, unit, zones, today's schedule and status, enrolment state.
 
     **Roles:** employee; one SIMPEG deactivated gets 403 `ACCOUNT_INACTIVE`. `today` carries the day's first
-    check-in and last check-out and its `status` so far as the daily recap judges it (`BELUM` while nobody
-    checked in and the hours are not over; no PSW before their end).
+    check-in and last check-out and its `status` so far as the daily recap judges it (`BELUM` while no
+    check-in counts yet, none or one in review, and the hours are not over; no PSW before their end).
     """
     return me.profile(call.principal, call.settings, call.now)
 

@@ -270,15 +270,24 @@ def _judge(plan: DayPlan, events: Iterable[AttendanceEvent], rules: RuleTable) -
         return DayStatus(plan.day, excuse or LIBUR, check_in=check_in, check_out=check_out)
     if check_in is None and check_out is None:
         return DayStatus(plan.day, TK, deduction_percent=_deduction(TK, None, None, rules))
-    late = late_minutes(check_in, bounds[0]) if check_in else None
+    late = _lateness(check_in, check_out, bounds, rules) if check_in else None
     early = early_minutes(check_out, bounds[1]) if check_out else None
-    if late and check_out:  # minutes after the end are minutes after a bound, as lateness is
-        late = rules.late_after_make_up(late, late_minutes(check_out, bounds[1]))
     tl = rules.tl_category(late) if late is not None else f"TL{rules.missing_check_in_level}"
     late = rules.counted_lateness(late) if late is not None else None
     psw = rules.psw_category(early) if early is not None else f"PSW{rules.missing_check_out_level}"
     code = status_code(tl, psw)
     return DayStatus(plan.day, code, tl, psw, late, early, check_in, check_out, _deduction(code, tl, psw, rules))
+
+
+def _lateness(
+    check_in: datetime, check_out: datetime | None, bounds: tuple[datetime, datetime], rules: RuleTable
+) -> int:
+    """The day's late minutes: the arrival's, less what staying after the end made up of them (decision 148). One
+    place for the recap and the monitor, so the monitor's `late` is a day whose recap is TL."""
+    late = late_minutes(check_in, bounds[0])
+    if late and check_out:  # minutes after the end are minutes after a bound, as lateness is
+        late = rules.late_after_make_up(late, late_minutes(check_out, bounds[1]))
+    return late
 
 
 def _deduction(code: str, tl: str | None, psw: str | None, rules: RuleTable) -> Decimal:
@@ -317,10 +326,11 @@ _EXCUSE_STATES: dict[str, MonitorState] = {LIBUR: "off", DL: "field_duty"}
 def monitor_state(inputs: DayInputs, now: datetime, rules: RuleTable) -> MonitorState:
     """Where one employee stands at `now` on a day in progress.
 
-    The states are disjoint: `present` = checked in on time, `late` = checked in late (or only checked
-    out), `not_yet` = no check-in while the working hours have not ended, `absent` = no check-in and the
-    hours are over. Check-ins still pending review count here (the person did come; the admin decides
-    later), unlike in `classify_day`; rejected ones never count.
+    The states are disjoint: `present` = checked in on time (or made the lateness up by staying after the
+    end, where the rules allow it: the recap's H), `late` = checked in late (or only checked out), `not_yet` =
+    no check-in while the working hours have not ended, `absent` = no check-in and the hours are over.
+    Check-ins still pending review count here (the person did come; the admin decides later), unlike in
+    `classify_day`; rejected ones never count.
     """
     plan = inputs.plan
     excuse, bounds = _excuse(plan), plan.bounds(rules)
@@ -328,7 +338,7 @@ def monitor_state(inputs: DayInputs, now: datetime, rules: RuleTable) -> Monitor
         return _EXCUSE_STATES.get(excuse or LIBUR, "leave")
     check_in, check_out = marks_so_far(inputs.events, plan, rules, now)
     if check_in is not None:
-        return "late" if rules.tl_category(late_minutes(check_in, bounds[0])) else "present"
+        return "late" if rules.tl_category(_lateness(check_in, check_out, bounds, rules)) else "present"
     if check_out is not None:
         return "late"
     return "not_yet" if now < bounds[1] else "absent"

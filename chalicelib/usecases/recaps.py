@@ -26,12 +26,10 @@ from chalicelib.attendance.classify import (
     assign_events,
     classify_period,
     counting_plan,
-    hours_over,
     judge_answer,
     live_inputs,
     marks_so_far,
     monitor_state,
-    status_code,
 )
 from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.attendance.rules import RuleTable
@@ -179,13 +177,13 @@ class WorkingDay:
 
     def so_far(self, judged: Sequence[AttendanceEvent], now: datetime, rules: RuleTable) -> DaySoFar:
         """The day's status judged as the daily recap judges it (classify_period on the day and its neighbours)
-        from the events recorded up to `now` (`judged`: the employee's around the day, `judged_so_far`). Before
-        the day's hours are over a missing check-in is NOT_YET (not TK) and a missing check-out no PSW yet."""
-        status = classify_period(self.plans, judged, rules)[1]
+        from the events recorded up to `now` (`judged`: the employee's around the day, `judged_so_far`): the code a
+        recap run at `now` would store (`as_it_stands`). Before the day's hours are over a missing check-in is
+        NOT_YET (not TK), and so is one still in review (the monitor's `state` counts it; the recap does not
+        until approved), and a missing check-out no PSW yet."""
+        status = as_it_stands(classify_period(self.plans, judged, rules)[1], self.plan, now, rules)
         state = monitor_state(DayInputs(self.plan, assign_events(self.plans, judged, rules)[1]), now, rules)
-        if hours_over(self.plan, now, rules):
-            return DaySoFar(status.status, state)
-        return DaySoFar(NOT_YET if state == "not_yet" else status_code(status.tl, None), state)
+        return DaySoFar(status.status if status is not None else NOT_YET, state)
 
 
 def working_day(employee: Employee, judged: Sequence[AttendanceEvent], now: datetime, settings: Settings) -> WorkingDay:

@@ -233,7 +233,8 @@ class Today(Result):
     check_out: Event | None = Field(description="The day's last check-out (accepted or in review), or null.")
     status: str = Field(
         description="The day so far as the daily recap judges it (H, TL1-TL4, TK, DL, C, I, S, LIBUR, or a PSW "
-        "once the hours are over), or BELUM: no check-in yet while the hours are not over."
+        "once the hours are over), or BELUM: no check-in counted yet (none, or one still in review) while the hours "
+        "are not over."
     )
     state: str = Field(description="The live monitor's state: present, late, not_yet, absent, leave, field_duty, off.")
 

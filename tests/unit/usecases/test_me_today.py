@@ -45,11 +45,13 @@ def check(
     at: datetime,
     answer: dict[str, object] | None = None,
     working_day: date | None = None,
+    *,
+    status: str = "accepted",
 ) -> str:
     """A check-in or check-out stored as the check-in stores it, with the `answer` it was given (and the working
     day it counts for, when not its date)."""
     day = at.astimezone(TZ).date().isoformat()
-    e = Event(new_event_id(NIP, at), NIP, kind, "accepted", iso(at), iso(at), day, "U1", warnings=(), answer=answer,
+    e = Event(new_event_id(NIP, at), NIP, kind, status, iso(at), iso(at), day, "U1", warnings=(), answer=answer,
               working_day=working_day.isoformat() if working_day else None)  # fmt: skip
     repos.events.write_checkin(CheckinWrite(e, f"{NIP}#{at.timestamp()}", "body", StoredAnswer(201, {}), at))
     return e.event_id
@@ -272,3 +274,38 @@ def test_my_recap_has_the_monthly_report_s_figures(repos: Repositories) -> None:
     # AND a month not recapped yet has no days and nothing deducted
     future = me.my_recap(EMPLOYEE, MyRecapQuery(month="2026-05"), SETTINGS)
     assert future.days == [] and future.deduction_percent == 0 and set(future.counts.values()) == {0}
+
+
+def test_where_lateness_is_made_up_the_day_s_word_follows_the_recap_s_code(repos: Repositories) -> None:
+    # GIVEN a regency whose Perbup lets up to 30 late minutes be made up by staying after the end (decision 148)
+    made_up = build_settings({"SMART_RULES": '{"late_make_up_minutes": 30}'})
+    # AND an employee who came 20 minutes late and stayed 20 minutes after 16:00
+    check(repos, "in", local(WEDNESDAY, 7, 50))
+    check(repos, "out", local(WEDNESDAY, 16, 20))
+    evening = local(WEDNESDAY, 17)
+    # WHEN the employee, and the admin on the unit's monitor, look in the evening
+    today = me.profile(EMPLOYEE, made_up, evening).today
+    [item] = recaps.monitor("U1", WEDNESDAY, evening, made_up).items
+    # THEN the recap stores H, the app shows H, and neither calls the day "late"
+    recaps.run_daily_recap(WEDNESDAY, made_up, ["U1"])
+    stored = repos.statuses.employee_status(NIP, WEDNESDAY)
+    assert stored is not None and stored[1].status.status == "H"
+    assert (today.status, today.state) == ("H", "present")
+    assert item.state == "present"
+    # AND before the end the arrival is still late (the make-up is not made yet)
+    assert me.profile(EMPLOYEE, made_up, local(WEDNESDAY, 12)).today.state == "late"
+
+
+def test_a_check_in_in_review_is_not_on_time_before_the_admin_decides(repos: Repositories) -> None:
+    # GIVEN an arrival at 07:50 (20 minutes late) that went to review (a borderline face)
+    arrival = check(repos, "in", local(WEDNESDAY, 7, 50), status="review")
+    # WHEN the employee looks at 10:00, before their unit's admin decides
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 10)).today
+    # THEN the arrival shows (in review) and the monitor's word is late, but the day's code is not H: the recap
+    # counts nothing in review, so the day has no code yet, as a recap run now would store none (decision 141)
+    assert today.check_in is not None and today.check_in.event_id == arrival
+    assert (today.status, today.state) == ("BELUM", "late")
+    # AND once the admin approves it, the day is the late arrival's TL1, as the recap judges it
+    repos.events.decide_review(arrival, "approve", "budi", None, local(WEDNESDAY, 10, 5))
+    approved = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 11)).today
+    assert (approved.status, approved.state) == (RULES.tl_category(20), "late")
