@@ -68,7 +68,10 @@ _MESSAGES: dict[str, str] = {
     "radius_out_of_range": "Radius lingkaran di luar batas yang diizinkan",
     "accuracy_out_of_range": "Akurasi GPS tidak valid",
     "bad_format": "Format zona tidak valid: gunakan poligon, lingkaran, atau GeoJSON Polygon",
+    "several_forms": "Kirim satu bentuk zona saja: poligon (boleh dengan lubang), lingkaran, atau GeoJSON Polygon",
 }
+# The forms a zone may be sent in, one at a time (parse_shape).
+SHAPE_FORMS = ("polygon", "circle", "geojson")
 
 
 def _float(value: object) -> float:
@@ -146,7 +149,12 @@ def parse_shape(spec: Mapping[str, object], config: ZoneConfig) -> Shape:
     Accepted: ``{"polygon": [[lat, lon], ...], "holes"?: [[[lat, lon], ...], ...]}``,
     ``{"circle": {"lat", "lon", "radius_m"}}``, ``{"geojson": <GeoJSON>}`` or a bare GeoJSON Polygon
     geometry / Feature (note GeoJSON's [lon, lat] order). Raises GeoValidationError.
+
+    Exactly one form: a spec naming two (or holes without a polygon) is refused, never read as whichever is
+    looked at first; the sender meant one of them and nobody can tell which.
     """
+    if sum(form in spec for form in SHAPE_FORMS) > 1 or ("holes" in spec and "polygon" not in spec):
+        raise invalid("zone", "several_forms")
     if "polygon" in spec:
         outer = _ring(spec["polygon"], "polygon", lon_first=False)
         holes = tuple(_ring(h, "holes", lon_first=False) for h in _list(spec.get("holes", []), "holes"))

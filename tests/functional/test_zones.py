@@ -104,6 +104,24 @@ def test_bad_geometry_is_a_validation_error(api: Api) -> None:
     assert api.call("GET", "/v1/admin/zones", token=admin).body["items"] == []
 
 
+def test_a_zone_sent_with_two_shapes_is_refused_not_guessed(api: Api) -> None:
+    # GIVEN an admin whose map tool sent both the drawn square and a circle left over from an earlier try
+    admin = api.admin_token()
+    square = [[-6.84, 107.48], [-6.84, 107.49], [-6.85, 107.49], [-6.85, 107.48]]
+    circle = {"lat": -6.8468, "lon": 107.4857, "radius_m": 200}
+    for body in (
+        {"name": "x", "polygon": square, "circle": circle},
+        {"name": "x", "circle": circle, "holes": [square]},
+    ):
+        # WHEN the zone is created with more than API.md's one `polygon` or `circle`
+        answer = api.call("POST", "/v1/admin/zones", body, token=admin)
+        # THEN it is invalid geometry (400 naming the zone), not one of the two shapes picked silently
+        assert answer.status == 400, (body, answer.body)
+        assert answer.body["error"]["code"] == "VALIDATION_ERROR"
+        assert "zone" in answer.body["error"]["details"], answer.body
+    assert api.call("GET", "/v1/admin/zones", token=admin).body["items"] == []
+
+
 def test_unit_zones_refuse_unknown_zones(api: Api) -> None:
     admin = api.admin_token()
     PEOPLE.upsert_unit("U1", "Unit 1")

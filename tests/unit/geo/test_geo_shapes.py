@@ -94,6 +94,8 @@ def test_shape_round_trips_through_its_dict_form() -> None:
         ({"circle": {"lat": -6.84, "lon": 107.48}}, "not_a_number"),
         ({"circle": [-6.84, 107.48, 50]}, "bad_format"),
         ({"name": "no shape"}, "bad_format"),
+        ({"polygon": SQUARE, "circle": {"lat": -6.84, "lon": 107.48, "radius_m": 50}}, "several_forms"),
+        ({"circle": {"lat": -6.84, "lon": 107.48, "radius_m": 50}, "holes": [SQUARE]}, "several_forms"),
         ({"type": "MultiPolygon", "coordinates": []}, "bad_format"),
         ({"type": "Polygon", "coordinates": []}, "too_few_vertices"),
     ],
