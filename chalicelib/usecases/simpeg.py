@@ -452,6 +452,8 @@ def _received(body: bytes, content_type: str, query: ImportQuery) -> _Import:
     if confirm_count is None and isinstance(data, dict):
         confirm_count = _optional_int(data.get("confirm_deactivations"), "confirm_deactivations")
     full = data.get("full", False) if isinstance(data, dict) else False
+    if not isinstance(full, bool):  # "true" or 1 meant a full import: never taken silently as a partial one
+        raise ValidationError(schema.FULL_WORDS, {"full": "must be true or false"})
     return _Import(json.dumps(data, ensure_ascii=False), "application/json", full is True, confirm_count)
 
 

@@ -84,6 +84,39 @@ def test_a_full_import_without_a_valid_row_is_refused_and_changes_nothing(
     assert state(api, admin) == before
 
 
+@pytest.mark.parametrize(
+    ("query", "body", "content_type"),
+    [
+        ("", {"employees": STAFF[:30], "full": "true"}, "application/json"),
+        ("", {"employees": STAFF[:30], "full": 1}, "application/json"),
+        ("?full=yes", {"employees": STAFF[:30]}, "application/json"),
+        ("?full=yes", None, "text/csv"),
+    ],
+)
+def test_an_import_whose_full_is_no_yes_or_no_is_refused_not_taken_as_partial(
+    api: Api, admin: str, query: str, body: dict[str, Any] | None, content_type: str
+) -> None:
+    # GIVEN a script meaning a full import but writing `full` as text, a number or a word
+    before = state(api, admin)
+    csv = (
+        "nip,nama,unor_id,unor_nama,jabatan,status\n"
+        + "".join(f"{e['nip']},{e['nama']},U1,Unit U1,Guru,aktif\n" for e in STAFF[:30])
+    ).encode()
+    # WHEN it is sent
+    answer = api.call(
+        "POST",
+        f"/v1/admin/simpeg/import{query}",
+        body,
+        raw=csv if body is None else None,
+        content_type=content_type,
+        token=admin,
+    )
+    # THEN it is a bad value (400 naming `full`), not a partial import that silently deactivates nobody
+    assert answer.status == 400, answer.body
+    assert answer.body["error"]["code"] == "VALIDATION_ERROR" and "full" in answer.body["error"]["details"]
+    assert state(api, admin) == before
+
+
 def test_a_partial_import_without_a_valid_row_still_reports_its_rows(api: Api, admin: str) -> None:
     bad = [{"nip": "123", "nama": "X", "unor_id": "U1", "unor_nama": "Unit U1", "status": "aktif"}]
     answer = imported(api, admin, {"employees": bad})

@@ -7,7 +7,16 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field
 
 from chalicelib.simpeg.models import SyncCounts
-from chalicelib.usecases.schemas.common import Page, Query, Request, Result, absent_when_none, enum_schema, invalid
+from chalicelib.usecases.schemas.common import (
+    Page,
+    Query,
+    Request,
+    Result,
+    absent_when_none,
+    choice,
+    enum_schema,
+    invalid,
+)
 
 RUN_STATUSES = ("running", "succeeded", "needs_confirmation", "confirmed", "failed")
 GUARD_REASONS = (
@@ -38,11 +47,16 @@ def _confirm_count(value: object) -> int | None:
     return count_or_error(value, "confirm_deactivations")
 
 
+# `?full=` of a CSV import; anything else is a bad value, never a partial import by default (API.md).
+FULL_VALUES = ("true", "1", "false", "0")
+FULL_WORDS = "Nilai full harus true atau false."
+
+
 class ImportQuery(Query):
-    full: str | None = Field(
+    full: Annotated[str | None, choice(FULL_VALUES, FULL_WORDS)] = Field(
         default=None,
         description="CSV only; `true` or `1` makes the import full (employees absent from it are deactivated).",
-        json_schema_extra={"enum": ["true", "1", "false", "0"]},
+        json_schema_extra={"enum": list(FULL_VALUES)},
     )
     confirm_deactivations: Annotated[int | None, BeforeValidator(_confirm_count)] = Field(
         default=None,
