@@ -150,10 +150,11 @@ def parse_shape(spec: Mapping[str, object], config: ZoneConfig) -> Shape:
     ``{"circle": {"lat", "lon", "radius_m"}}``, ``{"geojson": <GeoJSON>}`` or a bare GeoJSON Polygon
     geometry / Feature (note GeoJSON's [lon, lat] order). Raises GeoValidationError.
 
-    Exactly one form: a spec naming two (or holes without a polygon) is refused, never read as whichever is
-    looked at first; the sender meant one of them and nobody can tell which.
+    Exactly one form: a spec naming two (or holes with a circle or GeoJSON) is refused, never read as whichever
+    is looked at first; the sender meant one of them and nobody can tell which.
     """
-    if sum(form in spec for form in SHAPE_FORMS) > 1 or ("holes" in spec and "polygon" not in spec):
+    forms = [form for form in SHAPE_FORMS if form in spec]
+    if len(forms) > 1 or (forms and "holes" in spec and "polygon" not in spec):
         raise invalid("zone", "several_forms")
     if "polygon" in spec:
         outer = _ring(spec["polygon"], "polygon", lon_first=False)

@@ -96,6 +96,7 @@ def test_shape_round_trips_through_its_dict_form() -> None:
         ({"name": "no shape"}, "bad_format"),
         ({"polygon": SQUARE, "circle": {"lat": -6.84, "lon": 107.48, "radius_m": 50}}, "several_forms"),
         ({"circle": {"lat": -6.84, "lon": 107.48, "radius_m": 50}, "holes": [SQUARE]}, "several_forms"),
+        ({"holes": [SQUARE]}, "bad_format"),
         ({"type": "MultiPolygon", "coordinates": []}, "bad_format"),
         ({"type": "Polygon", "coordinates": []}, "too_few_vertices"),
     ],
