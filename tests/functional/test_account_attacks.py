@@ -243,7 +243,7 @@ def test_a_moved_employees_old_token_is_refused_at_once(api: Api) -> None:
     moved = api.call("POST", "/v1/admin/simpeg/import", {"employees": [{**record, "status": "aktif"}]}, token=admin)
     assert moved.status == 200 and moved.body["moved"] == 1, moved.body
     # THEN the old token answers 401 at once, on every endpoint it could use
-    for method, path in (("GET", "/v1/me"), ("GET", "/v1/attendance/me"), ("GET", "/v1/me/requests")):
+    for method, path in (("GET", "/v1/me"), ("POST", "/v1/attendance/challenge"), ("GET", "/v1/me/requests")):
         refused = api.call(method, path, token=token)
         assert refused.status == 401 and refused.body["error"]["code"] == "UNAUTHENTICATED", (path, refused.body)
     # AND signing in again on the bound phone gives a session of the new unit
