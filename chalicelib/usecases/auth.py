@@ -466,11 +466,16 @@ def _token_principal(header: str | None, settings: Settings, now: datetime) -> P
 def authenticate(header: str | None, settings: Settings, now: datetime) -> Principal:
     """Turn an Authorization header into a principal judged by the stored account (one read): the token's
     version and session must still be admitted by the account (`Sessions.admits`: logout, password change and
-    device reset end sessions), and an employee must be active (403 ACCOUNT_INACTIVE)."""
+    device reset end sessions), an employee must still be of the unit the token names (401: moved) and active
+    (403 ACCOUNT_INACTIVE)."""
     principal = _token_principal(header, settings, now)
     if principal.role == "employee":
+        # Moved to another unit since the token was issued (a SIMPEG move): the token no longer works, as an
+        # admin's does not once their units change (API.md "Accounts and sessions").
         employee = runtime.people().get_employee(principal.subject)
-        holder: Employee | AdminUser | None = employee
+        holder: Employee | AdminUser | None = (
+            employee if employee is not None and _unit_fits(principal, employee) else None
+        )
         principal = replace(principal, employee=employee)
     else:
         # An admin is judged by the stored account, read once here: deactivated, or given another role or other
@@ -483,6 +488,11 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
     if principal.employee is not None and not principal.employee.active:
         raise AccountInactiveError()
     return principal
+
+
+def _unit_fits(principal: Principal, employee: Employee) -> bool:
+    """An employee's token names the one unit they belonged to when it was issued (`_employee_token`)."""
+    return principal.unit_ids == frozenset({employee.unor_id})
 
 
 def _token_fits(principal: Principal, admin: AdminUser) -> bool:

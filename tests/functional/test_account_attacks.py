@@ -232,6 +232,27 @@ def test_a_deactivated_employees_token_is_refused_at_once(api: Api) -> None:
         assert refused.status == 403 and refused.body["error"]["code"] == "ACCOUNT_INACTIVE", (path, refused.body)
 
 
+def test_a_moved_employees_old_token_is_refused_at_once(api: Api) -> None:
+    # GIVEN an employee of U1 signed in on their phone
+    admin = api.admin_token()
+    seed()
+    token = activate(api, admin)
+    assert api.call("GET", "/v1/me", token=token).status == 200
+    # WHEN SIMPEG moves them to U2 (API.md: an employee whose units change)
+    record = {"nip": NIP, "nama": "Asep Saepudin", "unor_id": "U2", "unor_nama": "SDN U2", "jabatan": "Guru"}
+    moved = api.call("POST", "/v1/admin/simpeg/import", {"employees": [{**record, "status": "aktif"}]}, token=admin)
+    assert moved.status == 200 and moved.body["moved"] == 1, moved.body
+    # THEN the old token answers 401 at once, on every endpoint it could use
+    for method, path in (("GET", "/v1/me"), ("POST", "/v1/attendance/challenge"), ("GET", "/v1/me/requests")):
+        refused = api.call(method, path, token=token)
+        assert refused.status == 401 and refused.body["error"]["code"] == "UNAUTHENTICATED", (path, refused.body)
+    # AND signing in again on the bound phone gives a session of the new unit
+    again = login(api, PASSWORD)
+    assert again.status == 200, again.body
+    me = api.call("GET", "/v1/me", token=again.body["token"])
+    assert me.status == 200 and me.body["unit"]["unor_id"] == "U2", me.body
+
+
 def test_a_password_is_compared_exactly_as_it_was_set(api: Api) -> None:
     # GIVEN a password set with spaces around it (a phone keyboard's trailing space)
     seed()
