@@ -11,7 +11,7 @@ from chalicelib.domain.people import Principal
 from chalicelib.domain.zones import WORK_ZONE
 from chalicelib.errors import AccountInactiveError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store.base import iso
+from chalicelib.store.base import iso, parse_iso
 from chalicelib.usecases import faces, recaps, reports
 from chalicelib.usecases.access import employee_of
 from chalicelib.usecases.checkin import event_view
@@ -83,13 +83,19 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
 def _day_marks(events: Sequence[Event], day: date) -> tuple[EventView | None, EventView | None]:
     """The working day's first check-in and last check-out that count or await review: by the day each counts
     for (a 23:45 arrival for a shift from midnight is the next day's; decision 294), the calendar date for
-    events recorded before the working day was kept."""
+    events recorded before the working day was kept. First and last by their attendance time, as the recap
+    judges them: `events` come in the order SMART received them, and a check-out captured offline may arrive
+    after a later one made live."""
     own = [e for e in events if e.arrival_day == day.isoformat() and e.status in RECORDED and not e.voided]
     ins = [e for e in own if e.holds_arrival]  # not an arrival before check-in opens: it is made again
     outs = [e for e in own if e.type == "out"]
-    first_in = event_view(ins[0]) if ins else None
-    last_out = event_view(outs[-1]) if outs else None
+    first_in = event_view(min(ins, key=_timed)) if ins else None
+    last_out = event_view(max(reversed(outs), key=_timed)) if outs else None  # a tie: the last received
     return first_in, last_out
+
+
+def _timed(event: Event) -> datetime:
+    return parse_iso(str(event.attendance_time))  # set on every recorded event (`recaps.day_event` reads it so)
 
 
 def _local_days(start: date, end: date, settings: Settings) -> tuple[datetime, datetime]:

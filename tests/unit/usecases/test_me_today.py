@@ -100,6 +100,21 @@ def test_after_the_hours_the_status_is_the_recap_s(repos: Repositories) -> None:
     assert stored is not None and stored[1].status.status == today.status
 
 
+def test_the_check_out_shown_is_the_latest_by_its_time_not_the_last_to_arrive(repos: Repositories) -> None:
+    # GIVEN an arrival, a live check-out at 16:30, and a check-out captured offline at 16:05 that reached SMART
+    # only at 16:40 (the phone's outbox sent it when the signal came back)
+    check(repos, "in", local(WEDNESDAY, 7, 20))
+    live = check(repos, "out", local(WEDNESDAY, 16, 30))
+    captured, received = local(WEDNESDAY, 16, 5), local(WEDNESDAY, 16, 40)
+    late = Event(new_event_id(NIP, received), NIP, "out", "review", iso(captured), iso(received),
+                 WEDNESDAY.isoformat(), "U1", warnings=())  # fmt: skip
+    repos.events.write_checkin(CheckinWrite(late, f"{NIP}#late", "body", StoredAnswer(201, {}), received))
+    # WHEN the employee looks at 17:00, THEN the check-out shown is 16:30's, the one the recap counts
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 17)).today
+    assert today.check_out is not None and today.check_out.event_id == live
+    assert today.status == "H"
+
+
 def test_absent_after_the_hours_and_on_leave(repos: Repositories) -> None:
     assert me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 17)).today.status == "TK"
     repos.calendar.add_leave(LeaveEntry(NIP, "U1", "C", WEDNESDAY, WEDNESDAY, None), "admin")
