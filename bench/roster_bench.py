@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from moto import mock_aws
 
+from chalicelib.domain.calendar import NewScheduleVersion
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.domain.zones import Assignment
 from chalicelib.settings import load_settings
@@ -56,7 +57,9 @@ def measured(label: str, read: Callable[[], T], runs: int) -> T:
 
 def seed(staff: list[str], days: int) -> None:
     calendar, zones = DynamoCalendarRepository(), DynamoZonesRepository()
-    calendar.add_schedule_version(unit_owner(UNIT), DAY - timedelta(days=days + 30), WeekSchedule.of(MORNING), "b")
+    calendar.add_schedule_version(
+        NewScheduleVersion(unit_owner(UNIT), DAY - timedelta(days=days + 30), WeekSchedule.of(MORNING), "b")
+    )
     first = DAY - timedelta(days=days)
     for index, nip in enumerate(staff):
         shifts = {first + timedelta(days=d): (NIGHT, MORNING, None)[(d + index) % 3] for d in range(days + 2)}

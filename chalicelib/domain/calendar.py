@@ -155,6 +155,22 @@ class LeaveEntry:
 
 
 @dataclass(frozen=True)
+class NewScheduleVersion:
+    """A schedule version to add (`store.calendar.CalendarRepository.add_schedule_version`): the owner's week from
+    `effective_from` on, saved by `actor`. One value rather than six parameters, so the repository and its twin
+    cannot drift in what a version is. `personal_unit` (an own version's: the employee's unit) lists it in that
+    unit's plans (decision 387); `version_id` is what a retry of the same save finds it by (decision 391; None:
+    a new random one)."""
+
+    owner: str  # `store.calendar.unit_owner` or `employee_owner`
+    effective_from: date
+    week: WeekSchedule
+    actor: str
+    personal_unit: str | None = None
+    version_id: str | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
 class ScheduleEntry:
     """One stored schedule version as written, for the admin's history (`days`: the week as stored)."""
 

@@ -31,6 +31,7 @@ from chalicelib.domain.calendar import (
     Leave,
     LeaveEntry,
     LeaveKind,
+    NewScheduleVersion,
     RamadanPeriod,
     RegencyCalendar,
     ScheduleEntry,
@@ -59,20 +60,11 @@ RAMADAN_OWNER = "RAMADAN"
 class CalendarRepository(Protocol):
     """Schedule versions by owner (`unit_owner`, `employee_owner`), shift rosters, holidays, Ramadan, leaves."""
 
-    def add_schedule_version(
-        self,
-        owner: str,
-        effective_from: date,
-        week: WeekSchedule,
-        actor: str,
-        personal_unit: str | None = None,
-        *,
-        version_id: str | None = None,
-    ) -> str:
-        """Append a version under `version_id` (or a new one; never rewrites older ones) and answer its creation
-        instant (UTC ISO 8601); ConditionFailed when the owner has a version with that id and effective date
-        already (a retry of the same save). `personal_unit` (the employee's unit) lists an employee's own version
-        in the unit's plans. An own version moves the employee's `plan_until` hint to OWN_PLAN_FOREVER
+    def add_schedule_version(self, version: NewScheduleVersion) -> str:
+        """Append the version under its `version_id` (or a new one; never rewrites older ones) and answer its
+        creation instant (UTC ISO 8601); ConditionFailed when the owner has a version with that id and effective
+        date already (a retry of the same save). `personal_unit` (the employee's unit) lists an employee's own
+        version in the unit's plans. An own version moves the employee's `plan_until` hint to OWN_PLAN_FOREVER
         (`extend_hint`: an absent one stays absent)."""
         ...
 
@@ -431,23 +423,14 @@ class DynamoCalendarRepository:
 
     # --- writes --------------------------------------------------------------------------------------
 
-    def add_schedule_version(
-        self,
-        owner: str,
-        effective_from: date,
-        week: WeekSchedule,
-        actor: str,
-        personal_unit: str | None = None,
-        *,
-        version_id: str | None = None,
-    ) -> str:
-        now = iso(utc_now())
+    def add_schedule_version(self, version: NewScheduleVersion) -> str:
+        now, owner = iso(utc_now()), version.owner
         nip = own_plan_nip(owner)
         if nip is not None:
             extend_hint(EmployeeModel.plan_until, nip, OWN_PLAN_FOREVER)
-        key = version_key(effective_from, version_id or new_version_id())
+        key = version_key(version.effective_from, version.version_id or new_version_id())
         with storage_call("dynamodb"):
-            _item(owner, key, week.to_dict(), actor, personal_unit, created_at=now).save(
+            _item(owner, key, version.week.to_dict(), version.actor, version.personal_unit, created_at=now).save(
                 condition=ScheduleModel.key.does_not_exist()
             )
         _UNIT_VERSIONS.forget(owner)

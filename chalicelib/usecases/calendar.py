@@ -17,6 +17,7 @@ from chalicelib.domain.calendar import (
     HolidayKind,
     LeaveEntry,
     LeaveKind,
+    NewScheduleVersion,
     ScheduleEntry,
     StoredLeave,
 )
@@ -112,9 +113,8 @@ def _add_version(
     if stored is not None:
         return stored.created_at
     try:
-        return runtime.calendar().add_schedule_version(
-            owner, effective, week, actor.subject, personal_unit, version_id=version_id
-        )
+        version = NewScheduleVersion(owner, effective, week, actor.subject, personal_unit, version_id=version_id)
+        return runtime.calendar().add_schedule_version(version)
     except ConditionFailed:  # a parallel try of the same save stored it meanwhile
         return next(e.created_at for e in runtime.calendar().schedule_history(owner) if e.version_id == version_id)
 

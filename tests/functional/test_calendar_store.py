@@ -12,6 +12,7 @@ import pytest
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
+from chalicelib.domain.calendar import NewScheduleVersion
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.errors import UnavailableError
 from chalicelib.settings import load_settings
@@ -36,8 +37,10 @@ def rostered_unit(days: int) -> DynamoCalendarRepository:
     """U1 with a week schedule, an own version of its first employee, and `days` roster days of both employees up
     to DAY + 1, every tenth date removed again (each leaves a mark in the table)."""
     repo = DynamoCalendarRepository()
-    repo.add_schedule_version(unit_owner("U1"), date(2024, 1, 1), WeekSchedule.of(MORNING), "admin")
-    repo.add_schedule_version(employee_owner(STAFF[0]), date(2024, 6, 1), WeekSchedule.of(MORNING), "a", "U1")
+    repo.add_schedule_version(NewScheduleVersion(unit_owner("U1"), date(2024, 1, 1), WeekSchedule.of(MORNING), "admin"))
+    repo.add_schedule_version(
+        NewScheduleVersion(employee_owner(STAFF[0]), date(2024, 6, 1), WeekSchedule.of(MORNING), "a", "U1")
+    )
     dates = [DAY + timedelta(days=1 - d) for d in range(days)]
     for nip in STAFF:
         repo.put_shifts(nip, "U1", {day: (NIGHT, None)[day.toordinal() % 2] for day in dates}, "admin")

@@ -58,28 +58,20 @@ class InMemoryCalendarRepository:
 
     # --- writes --------------------------------------------------------------------------------------
 
-    def add_schedule_version(
-        self,
-        owner: str,
-        effective_from: date,
-        week: WeekSchedule,
-        actor: str,
-        personal_unit: str | None = None,
-        *,
-        version_id: str | None = None,
-    ) -> str:
-        now = iso(utc_now())
-        version_id = version_id or new_version_id()
-        key = version_key(effective_from, version_id)
-        entry = cal.ScheduleEntry(effective_from.isoformat(), now, actor, week.to_dict(), version_id, personal_unit)
-        nip = own_plan_nip(owner)
+    def add_schedule_version(self, version: cal.NewScheduleVersion) -> str:
+        now, unit = iso(utc_now()), version.personal_unit
+        version_id = version.version_id or new_version_id()
+        key = version_key(version.effective_from, version_id)
+        days = version.week.to_dict()
+        entry = cal.ScheduleEntry(version.effective_from.isoformat(), now, version.actor, days, version_id, unit)
+        nip = own_plan_nip(version.owner)
         if nip is not None:
             self._people.extend_hint("plan_until", nip, OWN_PLAN_FOREVER)
         with self._lock:
-            versions = self._versions.setdefault(owner, {})
+            versions = self._versions.setdefault(version.owner, {})
             if key in versions:
                 raise ConditionFailed("dynamodb")
-            versions[key] = (personal_unit, entry)
+            versions[key] = (unit, entry)
         return now
 
     def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:

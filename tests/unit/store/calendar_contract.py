@@ -75,8 +75,8 @@ class CalendarRepositoryContract:
     def test_versions_are_appended_and_listed_by_effective_date(self, repo: CalendarRepository) -> None:
         # GIVEN two versions of a unit, the later-effective one written first
         owner = unit_owner("U1")
-        later = repo.add_schedule_version(owner, date(2026, 4, 1), SHORT, "admin")
-        earlier = repo.add_schedule_version(owner, date(2026, 3, 1), OFFICE, "budi")
+        later = repo.add_schedule_version(cal.NewScheduleVersion(owner, date(2026, 4, 1), SHORT, "admin"))
+        earlier = repo.add_schedule_version(cal.NewScheduleVersion(owner, date(2026, 3, 1), OFFICE, "budi"))
         # THEN both are kept as written, by effective date, each with the instant its write answered (and an id)
         history = repo.schedule_history(owner)
         assert [replace(e, version_id="") for e in history] == [
@@ -91,18 +91,24 @@ class CalendarRepositoryContract:
     def test_a_version_sent_again_under_its_id_is_stored_once(self, repo: CalendarRepository) -> None:
         # GIVEN an own version stored under an id derived from what it records
         owner, version_id = employee_owner(NIP), new_version_id("admin#EMP#2026-04-01#week")
-        first = repo.add_schedule_version(owner, date(2026, 4, 1), SHORT, "admin", "U1", version_id=version_id)
+        first = repo.add_schedule_version(
+            cal.NewScheduleVersion(owner, date(2026, 4, 1), SHORT, "admin", "U1", version_id=version_id)
+        )
         # WHEN it is stored again under that id (a retry), THEN it is refused, and the first one stays alone
         with pytest.raises(ConditionFailed):
-            repo.add_schedule_version(owner, date(2026, 4, 1), SHORT, "admin", "U1", version_id=version_id)
+            repo.add_schedule_version(
+                cal.NewScheduleVersion(owner, date(2026, 4, 1), SHORT, "admin", "U1", version_id=version_id)
+            )
         assert repo.schedule_history(owner) == [
             cal.ScheduleEntry("2026-04-01", first, "admin", SHORT.to_dict(), version_id, unor_id="U1")
         ]
 
     def test_an_employee_plan_holds_the_unit_s_and_own_versions(self, repo: CalendarRepository) -> None:
         # GIVEN a unit version and an own version of the employee
-        repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
-        repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 9), SHORT, "admin", personal_unit="U1")
+        repo.add_schedule_version(cal.NewScheduleVersion(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin"))
+        repo.add_schedule_version(
+            cal.NewScheduleVersion(employee_owner(NIP), date(2026, 3, 9), SHORT, "admin", personal_unit="U1")
+        )
         # WHEN the employee's plan is read
         plan = repo.employee_plan(staff(), date(2026, 3, 9), date(2026, 3, 10), [])
         # THEN it holds both, as the histories list them
@@ -119,9 +125,13 @@ class CalendarRepositoryContract:
         # GIVEN an own version and a night on the roster written for the employee in U1, and an own version
         # written for them in U2 after SIMPEG moved them there
         start, end = date(2026, 3, 9), date(2026, 3, 11)
-        repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 2), SHORT, "admin", personal_unit="U1")
+        repo.add_schedule_version(
+            cal.NewScheduleVersion(employee_owner(NIP), date(2026, 3, 2), SHORT, "admin", personal_unit="U1")
+        )
         repo.put_shifts(NIP, "U1", {date(2026, 3, 10): NIGHT}, "admin")
-        repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 16), OFFICE, "budi", personal_unit="U2")
+        repo.add_schedule_version(
+            cal.NewScheduleVersion(employee_owner(NIP), date(2026, 3, 16), OFFICE, "budi", personal_unit="U2")
+        )
         # WHEN their plan is read as a member of U2 (the check-in's answer, the app's day)
         moved = repo.employee_plan(staff(unor_id="U2"), start, end, [])
         # THEN it holds U2's part only, as U2's plans (the daily recap's) do: the new unit's hours apply
@@ -135,11 +145,11 @@ class CalendarRepositoryContract:
 
     def test_a_new_unit_version_reaches_the_next_plan(self, repo: CalendarRepository) -> None:
         # GIVEN a plan read once (a cached read of the unit's versions may sit in front)
-        repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
+        repo.add_schedule_version(cal.NewScheduleVersion(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin"))
         day = date(2026, 3, 9)
         assert len(repo.employee_plan(staff(), day, day, []).unit_versions) == 1
         # WHEN the unit gets another version, THEN the next plan holds it
-        repo.add_schedule_version(unit_owner("U1"), date(2026, 4, 1), SHORT, "admin")
+        repo.add_schedule_version(cal.NewScheduleVersion(unit_owner("U1"), date(2026, 4, 1), SHORT, "admin"))
         assert len(repo.employee_plan(staff(), day, day, []).unit_versions) == 2
 
     # --- rosters, leaves and field duty in plans -----------------------------------------------------
@@ -338,9 +348,11 @@ class CalendarRepositoryContract:
         repo.put_shifts(NIP, "U1", {}, "admin")
         assert hints()[NIP] == "2026-03-10"
         # WHEN the unit gets a version, THEN no hint moves; WHEN the employee gets an own one, THEN theirs never ends
-        repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
+        repo.add_schedule_version(cal.NewScheduleVersion(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin"))
         assert hints() == {NIP: "2026-03-10", OTHER: "2026-12-31", third: None}
-        repo.add_schedule_version(employee_owner(NIP), date(2026, 4, 1), SHORT, "admin", personal_unit="U1")
+        repo.add_schedule_version(
+            cal.NewScheduleVersion(employee_owner(NIP), date(2026, 4, 1), SHORT, "admin", personal_unit="U1")
+        )
         assert hints() == {NIP: FOREVER, OTHER: "2026-12-31", third: None}
         # AND a write for an employee the people repository does not know leaves it unknown
         repo.add_leave(cal.LeaveEntry("X", "U1", "I", date(2026, 3, 2), date(2026, 3, 2), None), "admin")
@@ -348,8 +360,10 @@ class CalendarRepositoryContract:
 
     def test_the_hint_spares_the_own_reads_only_when_it_ends_before_the_plan(self, repo: CalendarRepository) -> None:
         # GIVEN a unit version, an own version, a roster day and a leave of the employee, and a duty
-        repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
-        repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 1), SHORT, "admin", personal_unit="U1")
+        repo.add_schedule_version(cal.NewScheduleVersion(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin"))
+        repo.add_schedule_version(
+            cal.NewScheduleVersion(employee_owner(NIP), date(2026, 3, 1), SHORT, "admin", personal_unit="U1")
+        )
         repo.put_shifts(NIP, "U1", {date(2026, 3, 3): NIGHT}, "admin")
         repo.add_leave(cal.LeaveEntry(NIP, "U1", "S", date(2026, 3, 2), date(2026, 3, 4), None), "admin")
         duties = [duty(NIP, "2026-03-01", "2026-03-07")]
@@ -366,9 +380,13 @@ class CalendarRepositoryContract:
     def test_unit_plans_hold_each_employee_s_part(self, repo: CalendarRepository) -> None:
         # GIVEN a unit version, an own version, rosters, leaves and duties of two employees of U1 and one of U2
         start, end = date(2026, 3, 9), date(2026, 3, 11)
-        repo.add_schedule_version(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin")
-        repo.add_schedule_version(employee_owner(NIP), date(2026, 3, 2), SHORT, "admin", personal_unit="U1")
-        repo.add_schedule_version(employee_owner("X"), date(2026, 3, 2), SHORT, "admin", personal_unit="U2")
+        repo.add_schedule_version(cal.NewScheduleVersion(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin"))
+        repo.add_schedule_version(
+            cal.NewScheduleVersion(employee_owner(NIP), date(2026, 3, 2), SHORT, "admin", personal_unit="U1")
+        )
+        repo.add_schedule_version(
+            cal.NewScheduleVersion(employee_owner("X"), date(2026, 3, 2), SHORT, "admin", personal_unit="U2")
+        )
         repo.put_shifts(OTHER, "U1", {date(2026, 3, 8): NIGHT, date(2026, 3, 10): NIGHT, date(2026, 3, 11): None},
                         "admin")  # fmt: skip
         repo.put_shifts("X", "U2", {date(2026, 3, 10): NIGHT}, "admin")
@@ -405,8 +423,12 @@ class CalendarRepositoryContract:
         history = [first + timedelta(days=d) for d in range(380)]
         repo.put_shifts(NIP, "U1", {day: (NIGHT, None)[i % 2] for i, day in enumerate(history)}, "admin")
         assert repo.remove_shift(NIP, date(2026, 3, 3), "admin") is True
-        repo.add_schedule_version(employee_owner(NIP), date(2024, 3, 1), SHORT, "admin", personal_unit="U1")
-        repo.add_schedule_version(employee_owner(OTHER), date(2026, 3, 3), SHORT, "admin", personal_unit="U1")
+        repo.add_schedule_version(
+            cal.NewScheduleVersion(employee_owner(NIP), date(2024, 3, 1), SHORT, "admin", personal_unit="U1")
+        )
+        repo.add_schedule_version(
+            cal.NewScheduleVersion(employee_owner(OTHER), date(2026, 3, 3), SHORT, "admin", personal_unit="U1")
+        )
         repo.put_shifts("X", "U2", {date(2026, 3, 3): NIGHT}, "admin")
         # WHEN the unit's plans of 2 to 4 March 2026 are read
         plans = repo.unit_plans("U1", date(2026, 3, 2), date(2026, 3, 4), [])
