@@ -55,6 +55,7 @@ MONTH_NAMES: tuple[str, ...] = (
     "Desember",
 )
 SUMMARY_SHEET = "Ringkasan"
+PROVISIONAL = "SEMENTARA"  # a month not final yet (`MonthlyReport.provisional`): not the sheet that pays the TPP
 _KEY_HEADERS: dict[str, str] = {
     "H": "Tepat Waktu (H)",
     "TK": "Tanpa Keterangan (TK)",
@@ -142,7 +143,7 @@ def export_xlsx(report: MonthlyReport) -> bytes:
     # Write-only mode streams rows: several times faster and lighter for a regency of thousands.
     workbook = Workbook(write_only=True)
     title = f"Rekap Absensi {month_label(report.month)}"
-    _fill_sheet(workbook.create_sheet(SUMMARY_SHEET), title, _summary_table(report))
+    _fill_sheet(workbook.create_sheet(SUMMARY_SHEET), title + marked(bool(report.provisional)), _summary_table(report))
     columns = employee_columns(report.keys)
     names = {SUMMARY_SHEET}
     rows_by_unit: dict[str, list[MonthlyRow]] = {}
@@ -151,8 +152,14 @@ def export_xlsx(report: MonthlyReport) -> bytes:
     for unit in report.units():
         values = [[column.value(row) for column in columns] for row in rows_by_unit.get(unit.unor_id, [])]
         sheet = workbook.create_sheet(_sheet_name(unit.unor_nama or unit.unor_id, names))
-        _fill_sheet(sheet, f"{title} — {unit.unor_nama}", _Table(columns, values, "C2"))
-    return _saved(workbook, title)
+        unit_title = f"{title} — {unit.unor_nama}{marked(unit.unor_id in report.provisional)}"
+        _fill_sheet(sheet, unit_title, _Table(columns, values, "C2"))
+    return _saved(workbook, title + marked(bool(report.provisional)))
+
+
+def marked(provisional: bool) -> str:
+    """What a title of a month not final yet ends with: " (SEMENTARA)" (nothing for a final one)."""
+    return f" ({PROVISIONAL})" if provisional else ""
 
 
 def _saved(workbook: Workbook, title: str) -> bytes:

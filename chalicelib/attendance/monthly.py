@@ -114,6 +114,9 @@ class MonthlyReport:
     # The units asked for that have no row (no statuses that month), as (unor_id, name): the signed sheet still
     # names them (attendance.recap_pdf).
     empty_units: tuple[tuple[str, str], ...] = ()
+    # The units whose month is not final yet (still running, or its last day not recapped): their files say
+    # SEMENTARA and the signed sheet has no signature block (attendance.recap_pdf), so none goes to pay the TPP.
+    provisional: frozenset[str] = frozenset()
 
     def units(self) -> list[UnitSummary]:
         """Per-unit totals in row order, then the units asked for that have no row (all zero)."""

@@ -6,6 +6,8 @@ A4 landscape, one section per unit starting on its own page: the month and the u
 the TPP deduction), a legend of the codes, and a signature block "Mengetahui, Kepala <unit>" with room for the
 signature and the head's NIP. The table's header row repeats on every page; a footer names the month, the unit
 and the page ("Halaman 2/5"). Drawn with fpdf2's core fonts (Windows-1252: `export.pdf_text` folds other letters).
+A unit whose month is not final yet (`MonthlyReport.provisional`) is titled and footed SEMENTARA and closes with a
+note instead of the signature block: its head cannot sign a month still missing days.
 """
 
 from __future__ import annotations
@@ -19,7 +21,17 @@ from typing import cast
 
 from fpdf import FPDF
 
-from chalicelib.attendance.export import MONTH_NAMES, Cell, CorePdf, TableFile, day_label, month_label, pdf_text
+from chalicelib.attendance.export import (
+    MONTH_NAMES,
+    PROVISIONAL,
+    Cell,
+    CorePdf,
+    TableFile,
+    day_label,
+    marked,
+    month_label,
+    pdf_text,
+)
 from chalicelib.attendance.monthly import MonthlyReport, MonthlyRow
 
 TITLE = "REKAPITULASI KEHADIRAN PEGAWAI"
@@ -28,6 +40,11 @@ LEGEND = (
     "waktunya; TK = tanpa keterangan; DL = dinas luar; C = cuti; I = izin; S = sakit."
 )
 NO_ROWS = "Belum ada rekap harian untuk bulan ini."
+PROVISIONAL_NOTE = (
+    f"{PROVISIONAL}: bulan ini belum selesai atau belum direkap sampai hari terakhirnya, sehingga angkanya masih "
+    "dapat berubah. Lembar ini tidak untuk ditandatangani dan bukan dasar pembayaran TPP; cetak ulang setelah hari "
+    "terakhir bulan ini direkap."
+)
 PAGE_W, MARGIN = 297.0, 10.0
 FIXED = (("No", 8.0), ("Nama", 48.0), ("NIP", 30.0), ("Hari Kerja", 10.0), ("Hadir", 9.0))
 TAIL = (("Menit Terlambat", 14.0), ("Menit Pulang Cepat", 14.0), ("Potongan TPP (%)", 14.0))
@@ -51,6 +68,7 @@ def moment_label(at: datetime) -> str:
 class _Section:
     unor_nama: str
     rows: Sequence[MonthlyRow]
+    provisional: bool = False
 
 
 class _RecapPdf(CorePdf):
@@ -86,18 +104,23 @@ def _sections(report: MonthlyReport) -> list[_Section]:
     groups: dict[str, list[MonthlyRow]] = {}
     for row in report.rows:
         groups.setdefault(row.unor_id, []).append(row)
-    sections = [_Section(rows[0].unor_nama or rows[0].unor_id, rows) for rows in groups.values()]
-    sections += [_Section(name, ()) for _, name in report.empty_units]
+    sections = [
+        _Section(rows[0].unor_nama or rows[0].unor_id, rows, unor_id in report.provisional)
+        for unor_id, rows in groups.items()
+    ]
+    sections += [_Section(name, (), unor_id in report.provisional) for unor_id, name in report.empty_units]
     return sections or [_Section("", ())]
 
 
 def _draw_section(pdf: _RecapPdf, report: MonthlyReport, section: _Section, printed_at: datetime) -> None:
-    period = f"Bulan {month_label(report.month)}"
-    if not _draw_heading(pdf, (TITLE, period, section.unor_nama), printed_at, NO_ROWS if not section.rows else None):
+    heading = (TITLE + marked(section.provisional), f"Bulan {month_label(report.month)}", section.unor_nama)
+    drawn = _draw_heading(pdf, heading, printed_at, NO_ROWS if not section.rows else None)
+    pdf.unit += marked(section.provisional)  # every page's footer says it too: a page alone is no final sheet
+    if not drawn:
         return
     table = _Table(pdf, _widths(report.keys), [name for name, _ in FIXED] + list(report.keys) + [n for n, _ in TAIL])
     _draw_rows(pdf, table, [_cells(number, row, report.keys) for number, row in enumerate(section.rows, start=1)])
-    _draw_closing(pdf, section.unor_nama)
+    _draw_closing(pdf, section.unor_nama, PROVISIONAL_NOTE if section.provisional else None)
 
 
 def _draw_heading(pdf: _RecapPdf, heading: tuple[str, str, str], printed_at: datetime, nothing: str | None) -> bool:
@@ -123,12 +146,18 @@ def _draw_heading(pdf: _RecapPdf, heading: tuple[str, str, str], printed_at: dat
     return nothing is None
 
 
-def _draw_closing(pdf: _RecapPdf, unor_nama: str) -> None:
-    """The legend of the codes and the head's signature block under a unit's table."""
+def _draw_closing(pdf: _RecapPdf, unor_nama: str, unsigned: str | None = None) -> None:
+    """The legend of the codes and the head's signature block under a unit's table, or, for a sheet that is not
+    to be signed, the note `unsigned` saying why in its place."""
     pdf.ln(2)
     pdf.set_font(FONT, "", 7)
     pdf.multi_cell(0, 3.5, LEGEND, new_x="LMARGIN", new_y="NEXT")
-    _draw_signature(pdf, unor_nama)
+    if unsigned is None:
+        _draw_signature(pdf, unor_nama)
+        return
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", 9)
+    pdf.multi_cell(0, 4.5, unsigned, new_x="LMARGIN", new_y="NEXT")
 
 
 def _widths(keys: Sequence[str]) -> list[float]:

@@ -248,7 +248,9 @@ class FacesRepository(Protocol):
 
     def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
         """Approve or reject a pending template and move the employee's counts; ConditionFailed when it is not
-        (or no longer) pending: of parallel decisions exactly one is applied."""
+        (or no longer) pending: of parallel decisions exactly one is applied. A rejected template keeps no vectors
+        (nor models): biometric data of a face that matches nothing, maybe a stand-in's, is not kept until the
+        employee leaves (UU 27/2022); its record, note and photo key stay, the photo evidence for its period."""
         ...
 
     def delete_template(self, nip: str, template_id: str) -> bool:
@@ -261,7 +263,8 @@ class FacesRepository(Protocol):
         ...
 
     def iter_template_keys(self, nips: Iterable[str]) -> Iterator[TemplateKey]:
-        """Where the enrolment photo of every template of the given employees is, employee by employee."""
+        """Where the enrolment photo of every approved or pending template of the given employees is, employee by
+        employee: a rejected one keeps no vectors, and a recompute must not make them again."""
         ...
 
     def set_face_model(self, nip: str, models: str) -> None:
@@ -543,6 +546,8 @@ class DynamoFacesRepository:
                 EmployeeModel.face_model.set(decision.face_model),
                 EmployeeModel.face_approvals.add(1),
             ]
+        else:  # a refused face keeps no vectors (`decide_template`)
+            actions += [FaceTemplateModel.vectors.set(b""), FaceTemplateModel.layout.set([])]
         unchanged = (FaceTemplateModel.status == PENDING) & (FaceTemplateModel.vectors == found.vectors)
         with storage_call("dynamodb"), transaction(request_token()) as tx:
             tx.update(FaceTemplateModel(nip, template_id), actions=actions, condition=unchanged)
@@ -606,9 +611,12 @@ class DynamoFacesRepository:
     def iter_template_keys(self, nips: Iterable[str]) -> Iterator[TemplateKey]:
         for nip in nips:
             with storage_call("dynamodb"):
-                rows = list(FaceTemplateModel.query(nip, attributes_to_get=["nip", "template_id", "photo_key"]))
+                rows = list(
+                    FaceTemplateModel.query(nip, attributes_to_get=["nip", "template_id", "photo_key", "status"])
+                )
             for m in rows:
-                yield TemplateKey(m.nip, m.template_id, m.photo_key)
+                if _status(m) != REJECTED:
+                    yield TemplateKey(m.nip, m.template_id, m.photo_key)
 
     def set_face_model(self, nip: str, models: str) -> None:
         with storage_call("dynamodb"):

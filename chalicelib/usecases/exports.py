@@ -85,8 +85,9 @@ def build(export_id_: str, settings: Settings) -> dict[str, Any]:
         return {"export_id": export_id_, "status": run.status if run else "unknown"}
     asked = _asked(run)
     try:
-        report = reports.month_report(asked["units"], asked["month"], settings)
-        filename, content, content_type = reports.month_file(report, asked["format"], settings, datetime.now(UTC))
+        now = datetime.now(UTC)
+        report = reports.month_report(asked["units"], asked["month"], settings, now)
+        filename, content, content_type = reports.month_file(report, asked["format"], settings, now)
         key = export_key(filename)
         runtime.photos(settings).put(key, content, content_type)
     except Exception as exc:

@@ -244,7 +244,8 @@ def _unit_name(unor_id: str) -> str:
     return unit.unor_nama if unit else unor_id
 
 
-def _unit_month(unor_id: str, month: str, tz: tzinfo) -> list[EmployeeMonth]:
+def _unit_month(unor_id: str, month: str, tz: tzinfo) -> tuple[list[EmployeeMonth], date | None]:
+    """The unit's employees' month, and the last day of it with a stored status (None: no day recapped)."""
     counted_at = datetime.now(UTC)  # before the first read: a change stamped after it distrusts these counters
     unit_name = _unit_name(unor_id)
     prior = _prior(unor_id, month, counted_at)
@@ -260,7 +261,15 @@ def _unit_month(unor_id: str, month: str, tz: tzinfo) -> list[EmployeeMonth]:
     ends = [(m.nip, m.nama, m.year_end()) for m in result]
     quiet = {nip: _quiet(counters) for nip, counters in prior.items() if nip not in rows}
     runtime.statuses().save_year_to_date(unor_id, month, ends + _carried(rows, quiet, stored), stored, counted_at)
-    return result
+    return result, max((day.day for _, days_ in rows.values() for day in days_), default=None)
+
+
+def _final(month: str, last_recapped: date | None, today: date) -> bool:
+    """Whether a unit's month is the one its head signs for the TPP: over before `today`, and recapped to its last
+    day (a failed nightly run, or one not come yet, leaves it provisional; the morning run makes up the days
+    before, `jobs.missed_days`). Read from the month's rows the report reads anyway: no extra query."""
+    _, last = _year_until(month)
+    return last < today and last_recapped == last
 
 
 def _movers(unor_id: str, month: str, tz: tzinfo, nips: set[str]) -> set[str]:
@@ -336,7 +345,7 @@ def monthly(
     units = units_of(principal, query.unor_id)
     if chosen != "json":
         _within_a_request(units, chosen)
-    report = month_report(units, query.month, settings)
+    report = month_report(units, query.month, settings, now)
     if chosen == "json":
         return _report(report)
     filename, content, content_type = month_file(report, chosen, settings, now)
@@ -350,7 +359,7 @@ def monthly_pdf(principal: Principal, query: MonthScope, settings: Settings, now
     """The report as the PDF a unit's head signs (attendance/recap_pdf.py), as a download link."""
     units = units_of(principal, query.unor_id)
     _within_a_request(units, "pdf")
-    report = month_report(units, query.month, settings)
+    report = month_report(units, query.month, settings, now)
     disclosure.record_report(principal, "monthly", query.unor_id, {"month": query.month, "format": "pdf"}, settings)
     return export_link(*month_file(report, "pdf", settings, now), settings)
 
@@ -376,13 +385,16 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def month_report(units: list[str], month: str, settings: Settings) -> MonthlyReport:
-    """The monthly report of these units (stores each unit's counters for next month's report to start from).
-    One unit asked for without statuses is named in it (its files say it has none); of many, those without are
-    left out (a regency's files would carry every dissolved or idle unit)."""
+def month_report(units: list[str], month: str, settings: Settings, now: datetime) -> MonthlyReport:
+    """The monthly report of these units at `now` (stores each unit's counters for next month's report to start
+    from). One unit asked for without statuses is named in it (its files say it has none); of many, those without
+    are left out (a regency's files would carry every dissolved or idle unit). The units whose month is not final
+    (`_final`) are marked provisional: their files say SEMENTARA and the signed sheet has no signature block."""
     per_unit = recaps.map_units(lambda unit: _unit_month(unit, month, settings.tz), units)
-    employees = [e for unit_rows in per_unit for e in unit_rows]
-    report = monthly_report(month, employees, runtime.rule_table(settings))
+    employees = [e for unit_rows, _ in per_unit for e in unit_rows]
+    today = now.astimezone(settings.tz).date()
+    provisional = {unit for unit, (_, last) in zip(units, per_unit, strict=True) if not _final(month, last, today)}
+    report = replace(monthly_report(month, employees, runtime.rule_table(settings)), provisional=frozenset(provisional))
     if len(units) == 1 and not employees:
         report = replace(report, empty_units=((units[0], _unit_name(units[0])),))
     return report

@@ -422,6 +422,13 @@ def test_monthly_report_pdf_for_the_units_head_to_sign(api: Api, unit: str) -> N
     admin = api.admin_token()
     seed_event(A, unit, "in", datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=25))
     recap(api, admin, MONDAY)
+    # November recapped to 2 November only: provisional, not to be signed
+    early = api.call("GET", "/v1/admin/recaps/monthly/pdf?month=2026-11&unor_id=U1", token=admin)
+    assert early.status == 200, early.body
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(_stored(early.body["download_url"]))).pages)
+    assert "SEMENTARA" in text and "Kepala SDN 1 Ngamprah" not in text
+    # recapped to its last day, the month is the sheet the head signs
+    recap(api, admin, date(2026, 11, 30))
     answer = api.call("GET", "/v1/admin/recaps/monthly/pdf?month=2026-11&unor_id=U1", token=admin)
     assert answer.status == 200, answer.body
     assert (
@@ -430,7 +437,7 @@ def test_monthly_report_pdf_for_the_units_head_to_sign(api: Api, unit: str) -> N
     data = _stored(answer.body["download_url"])
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
     assert data.startswith(b"%PDF") and "Unit: SDN 1 Ngamprah" in text and "Kepala SDN 1 Ngamprah" in text
-    assert all(nip in text for nip in (A, B, C)) and "Bulan November 2026" in text
+    assert all(nip in text for nip in (A, B, C)) and "Bulan November 2026" in text and "SEMENTARA" not in text
     # a unit admin reads their own unit only; a month is required
     PEOPLE.upsert_unit("U2", "SDN 2 Ngamprah")
     other = api.unit_admin_token(admin, "U2")

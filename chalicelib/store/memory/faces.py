@@ -167,7 +167,10 @@ class InMemoryFacesRepository:
                 decided_at=decision.at,
                 note=decision.note or None,
             )
-            self._templates[nip][template_id] = replace(found, info=info)
+            if decision.approve:
+                self._templates[nip][template_id] = replace(found, info=info)
+            else:  # a refused face keeps no vectors (store.faces.FacesRepository.decide_template)
+                self._templates[nip][template_id] = replace(found, info=replace(info, models=()), vectors={})
             self._people.update_face_state(nip, pending_added=-1)
             if decision.approve:
                 self._people.update_face_state(nip, templates_added=1, face_model=decision.face_model, approved=True)
@@ -199,7 +202,8 @@ class InMemoryFacesRepository:
     def iter_template_keys(self, nips: Iterable[str]) -> Iterator[TemplateKey]:
         for nip in nips:
             for s in self._of(nip):
-                yield TemplateKey(nip, s.info.template_id, s.info.photo_key)
+                if s.info.status != REJECTED:
+                    yield TemplateKey(nip, s.info.template_id, s.info.photo_key)
 
     def set_face_model(self, nip: str, models: str) -> None:
         self._people.update_face_state(nip, face_model=models)

@@ -308,6 +308,24 @@ class FacesRepositoryContract(FacesSetUp):
         # deleting a rejected template uncounts nothing
         assert repo.delete_template(NIP, "t-p") is True and self.count_of(people)[0] == 0
 
+    def test_a_rejected_face_keeps_no_vectors_and_is_never_recomputed(self, repo: FacesRepository) -> None:
+        # GIVEN an employee's approved face and a pending one (a stand-in's, self-enrolled)
+        self.save(repo, "t-1", seed=1)
+        self.pending(repo, "t-p", seed=2)
+        # WHEN an admin rejects the pending one
+        repo.decide_template(NIP, "t-p", Decision(False, "sari", "2026-12-03T01:00:00+00:00", "bukan wajah pegawai"))
+        # THEN its biometric vectors are gone at once (they match nothing and were kept until the employee left);
+        # the refusal's record and the photo, evidence until the bucket lets it go, stay
+        found = repo.get_template(NIP, "t-p")
+        assert found is not None and found.template.embeddings == {} and found.info.models == ()
+        assert (found.info.status, found.info.note, found.info.photo_key) == (
+            "rejected",
+            "bukan wajah pegawai",
+            "k/t-p",
+        )
+        # AND a recompute after a model change does not make them again: it is not among the templates to re-embed
+        assert [key.template_id for key in repo.iter_template_keys([NIP])] == ["t-1"]
+
     def test_of_parallel_decisions_exactly_one_is_applied(
         self, repo: FacesRepository, people: PeopleRepository
     ) -> None:

@@ -191,6 +191,25 @@ def test_a_rejected_self_enrolment_never_counts_and_a_decision_is_final(
     assert [a for _, a, _, _ in trail()] == ["face.enrol", "face.reject"]
 
 
+def test_a_stand_in_s_refused_face_leaves_no_biometric_vectors_behind(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN an enrolled employee who self-enrols a stand-in's face (another person), which waits for review
+    faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    stand_in = faces.self_enrol(employee(), photo(ZUCKERBERG), settings, now).template_id
+    # WHEN the unit's admin refuses it
+    faces.decide(COLLEAGUE, stand_in, DecisionRequest(decision="reject", note="bukan wajah Anda"), settings, now)
+    # THEN the stand-in's face vectors are not kept (they matched nothing and stayed until the employee left):
+    # only the refusal's record, its note for the employee and the photo (evidence for its period) remain
+    found = runtime.faces().get_template(NIP, stand_in)
+    assert found is not None and found.template.embeddings == {}
+    assert found.info.photo_key and found.info.note == "bukan wajah Anda"
+    # AND a recompute after a model change re-embeds the employee's own face only, never the refused one
+    assert faces.recompute(settings, [NIP]).recomputed == 1
+    found = runtime.faces().get_template(NIP, stand_in)
+    assert found is not None and found.template.embeddings == {}
+
+
 def test_an_approval_sent_again_after_its_audit_entry_failed_is_audited(
     settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -317,9 +317,46 @@ def test_a_unit_asked_for_alone_without_statuses_is_named_in_its_files_and_other
     _store_days(repos, [MONDAY])
     settings = build_settings({})
     # WHEN U3's month is asked for alone, THEN its files name it (a page saying it has no days)
-    assert reports.month_report(["U3"], "2026-11", settings).empty_units == (("U3", "SMP Negeri 3 Lembang"),)
+    assert reports.month_report(["U3"], "2026-11", settings, NOW).empty_units == (("U3", "SMP Negeri 3 Lembang"),)
     # AND asked for with U1 (a regency's many units), the units without days are left out
-    assert reports.month_report(["U1", "U3"], "2026-11", settings).empty_units == ()
+    assert reports.month_report(["U1", "U3"], "2026-11", settings, NOW).empty_units == ()
+
+
+def _month_pdf_text(now: datetime) -> str:
+    scope = MonthScope.model_validate({"month": "2026-11", "unor_id": "U1"})
+    link = reports.monthly_pdf(U1_ADMIN, scope, SETTINGS, now)
+    pdf = pypdf.PdfReader(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url)))
+    return "\n".join(page.extract_text() for page in pdf.pages)
+
+
+def _month_xlsx_title(now: datetime) -> str:
+    link = reports.monthly(U1_ADMIN, month_query().model_copy(update={"format": "xlsx"}), SETTINGS, now)
+    assert isinstance(link, ExportLink)
+    book = openpyxl.load_workbook(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url)))
+    return str(book.properties.title)
+
+
+def test_a_month_not_over_or_not_recapped_to_its_end_is_printed_provisional_without_a_signature(
+    repos: Repositories,
+) -> None:
+    # GIVEN U1's November recapped up to Friday 27 November, read on Monday 30 November (the month still running)
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    _store_days(repos, [date(2026, 11, 2) + timedelta(days=i) for i in range(26)])
+    # WHEN the unit's head prints the signing sheet, THEN it says SEMENTARA and has no signature block: a sheet
+    # signed now would send a month missing its last days to the TPP payment
+    running = _month_pdf_text(NOW)
+    assert "SEMENTARA" in running and "Mengetahui," not in running and "NIP. ...." not in running
+    assert A in running and B in running  # the rows are still there to check
+    # AND the workbook of the same month says so in its title
+    assert "SEMENTARA" in _month_xlsx_title(NOW)
+    # AND on 1 December, with 30 November's recap still not stored (the nightly run failed), it stays provisional
+    first = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    assert "SEMENTARA" in _month_pdf_text(first)
+    # AND once the month's last day is recapped, the sheet is final: signature block, no SEMENTARA
+    _store_days(repos, [date(2026, 11, 28), date(2026, 11, 29), date(2026, 11, 30)])
+    final = _month_pdf_text(first)
+    assert "SEMENTARA" not in final and "Mengetahui," in final and "Kepala SDN 1 Ngamprah" in final
+    assert "SEMENTARA" not in _month_xlsx_title(first)
 
 
 def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repositories) -> None:
