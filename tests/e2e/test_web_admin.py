@@ -965,7 +965,7 @@ def _panel(page: Any, heading: str) -> Any:
     return page.locator("section.panel").filter(has=page.get_by_role("heading", name=heading, exact=True))
 
 
-def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: World, desk: Callable[..., Desk]) -> None:
+def test_the_running_months_recap_downloads_as_a_provisional_pdf(world: World, desk: Callable[..., Desk]) -> None:
     pypdf = pytest.importorskip("pypdf")
     today = _jakarta_today()
     _expect(world.admin.post("/v1/admin/recaps/daily", {"date": today, "unor_id": world.unit_id}), 200, "recap")
@@ -997,7 +997,9 @@ def test_the_monthly_recap_downloads_as_the_pdf_the_units_head_signs(world: Worl
     data = Path(downloaded.value.path()).read_bytes()
     assert data.startswith(b"%PDF"), data[:100]
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
-    assert f"Unit: {world.unit_name}" in text and f"Kepala {world.unit_name}" in text and world.nip in text
+    assert f"Unit: {world.unit_name}" in text and world.nip in text
+    # the running month is not the sheet its head signs for the TPP: marked provisional, no signature block
+    assert "SEMENTARA" in text and f"Kepala {world.unit_name}" not in text
     # AND the unit's day downloads too: the CSV at once, the PDF through its link, both the day the table shows
     daily = page.get_by_role("table", name=f"Rekap harian {today}")
     expect(daily.get_by_role("cell", name=world.nip, exact=True)).to_be_visible()
