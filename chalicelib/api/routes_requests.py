@@ -68,7 +68,9 @@ def list_requests(call: Call, query: schema.AdminRequestsQuery) -> schema.Reques
     return requests.list_requests(call.principal, query, call.settings, call.now)
 
 
-@endpoint(bp, "POST /v1/admin/requests/{request_id}", auth_as="admin", errors=("NOT_FOUND", "CONFLICT"))
+@endpoint(
+    bp, "POST /v1/admin/requests/{request_id}", auth_as="admin", errors=("NOT_FOUND", "CONFLICT", "ACCOUNT_INACTIVE")
+)
 def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequest) -> schema.RequestDecision:
     """Approve or reject a pending request; approval creates the leave, field duty or corrected event.
 
@@ -83,8 +85,9 @@ def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequ
     and when its time is no longer in the day's window or the day has since become a day off, holiday, leave
     or field duty (`details.status`; the request stays pending, to be rejected). A leave type overlapping a
     leave of the employee not cancelled → 409 `CONFLICT` naming it (`details.leave_id`; the request stays
-    pending). Past days already recapped
-    are re-run (`recapped`). Audited.
+    pending). Approving a request with a day on or after the employee's SIMPEG deactivation → 403
+    `ACCOUNT_INACTIVE` (`details.deactivated_on`; the request stays pending, to be rejected); a leaver's days
+    before it are approved as anyone's. Past days already recapped are re-run (`recapped`). Audited.
     """
     return requests.decide(call.principal, request_id, body, call.settings, call.now)
 

@@ -21,6 +21,7 @@ from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import (
+    AccountInactiveError,
     ConflictError,
     ForbiddenError,
     NotFoundError,
@@ -1005,3 +1006,52 @@ def test_lists_page_across_units(settings: Settings) -> None:
         cal.list_leaves(SUPER, PeriodQuery(next="forged.cursor"), settings, NOW)
     with pytest.raises(ValidationError):
         cal.list_leaves(SUPER, PeriodQuery.model_validate({"from": "2026-03-10", "to": "2026-01-01"}), settings, NOW)
+
+
+# --- an employee SIMPEG deactivated meanwhile ------------------------------------------------------------
+
+LEFT_AT = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)  # 10 March 08:00 in Jakarta: from that day SMART no longer judges
+
+
+def deactivate(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIMPEG deactivates Asep at LEFT_AT (the store stamps its own clock on the deactivation)."""
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: LEFT_AT)
+    repos.people.put_employee(Employee(NIP, "Asep", "U1", active=False))
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [new("CUTI", "2026-03-16"), new("DL", "2026-03-09", "2026-03-12"), correction("2026-03-10", "07:45")],
+    ids=["leave", "field-duty-across-the-day", "correction"],
+)
+def test_a_request_for_days_after_the_employee_left_is_not_approved_but_can_be_rejected(
+    settings: Settings, repos: Repositories, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail, asked: NewRequest
+) -> None:
+    # GIVEN Asep's request filed while active, and SIMPEG deactivating him on 10 March before any admin decided it
+    request_id = file(settings, asked)
+    deactivate(repos, monkeypatch)
+    # WHEN an admin approves it, THEN 403 ACCOUNT_INACTIVE in words for the admin: nothing is written for days
+    # SMART no longer judges (no leave, letter or event), and the request stays pending
+    with pytest.raises(AccountInactiveError) as caught:
+        approve(request_id, settings)
+    assert "tidak aktif" in caught.value.message and caught.value.details["deactivated_on"] == "2026-03-10"
+    assert cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items == []
+    assert zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items == []
+    day = datetime(2026, 3, 9, 17, 0, tzinfo=UTC)
+    assert runtime.events().events_between(NIP, day, day + timedelta(days=1)) == []
+    assert runtime.requests().get(request_id).status == "pending"  # type: ignore[union-attr]
+    assert ("budi", "request.approve", request_id) not in audited()
+    # AND the admin can still clear the queue by rejecting it
+    assert reject(request_id, settings, note="Pegawai sudah tidak aktif").status == "rejected"
+
+
+def test_a_request_for_a_leaver_s_last_days_is_still_approved(
+    settings: Settings, repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's sick note for 6 March and a correction of 9 March, filed before SIMPEG deactivated him on 10 March
+    sick = file(settings, new("SAKIT", "2026-03-06"))
+    fixed = file(settings, correction("2026-03-09", "07:45"))
+    deactivate(repos, monkeypatch)
+    # WHEN an admin approves them, THEN they are recorded: a leaver's last days are judged like anyone's
+    assert approve(sick, settings).status == "approved"
+    assert approve(fixed, settings).status == "approved"
