@@ -4,9 +4,11 @@ parallel decisions, unit scopes; and the admin lists and cancellation of leaves 
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import threading
+import time as time_module
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
@@ -1055,3 +1057,54 @@ def test_a_request_for_a_leaver_s_last_days_is_still_approved(
     # WHEN an admin approves them, THEN they are recorded: a leaver's last days are judged like anyone's
     assert approve(sick, settings).status == "approved"
     assert approve(fixed, settings).status == "approved"
+
+
+def test_two_overlapping_leaves_approved_at_the_same_moment_record_one(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's sick note for 16-17 March and his permit for the 17th, both pending, and two admins whose
+    # approvals would both read his leaves before either is stored (the interleaving a loaded machine gives now
+    # and then, made certain: each read waits a moment for the other one)
+    sick = file(settings, new("SAKIT", "2026-03-16", "2026-03-17"))
+    permit = file(settings, new("IZIN", "2026-03-17"))
+    store, both_read = runtime.calendar(), threading.Barrier(2, timeout=1)
+    read = store.stored_leaves_of
+
+    def read_together(nip: str, start: date, end: date) -> list[Any]:
+        found = read(nip, start, end)
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other approval never came to read
+            both_read.wait()
+        return found
+
+    monkeypatch.setattr(store, "stored_leaves_of", read_together)
+    # WHEN both admins approve at the same moment
+    outcomes = at_once(
+        [functools.partial(approve, sick, settings), functools.partial(approve, permit, settings, who=SUPER)]
+    )
+    # THEN one leave is recorded and the other approval is the 409 a later one gets: nothing of it stored, its
+    # request pending again, no approval audited for it
+    assert sorted(outcomes) == ["approved", "conflict"]
+    leaves = cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items
+    won, lost = (sick, permit) if outcomes[0] == "approved" else (permit, sick)
+    assert [le.leave_id for le in leaves] == [runtime.requests().get(won).result_id]  # type: ignore[union-attr]
+    assert runtime.requests().get(lost).status == "pending"  # type: ignore[union-attr]
+    assert [t for _, a, t in audited() if a == "request.approve"] == [won]
+
+
+def test_a_leave_turn_left_held_by_a_cut_off_approval_answers_409_until_it_frees(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an approval cut off while it held the turn to record Asep's leaves (it never gave it back)
+    request_id = file(settings, new("SAKIT", "2026-03-16"))
+    held = runtime.people().claim_login_attempt(f"leave#{NIP}", 1, cal.LEAVE_TURN_S, int(time_module.time()))
+    assert held.slot is not None
+    monkeypatch.setattr(cal, "TURN_WAIT_S", 0.1)
+    # WHEN an admin approves his sick note, THEN 409 saying when the turn frees, nothing stored, still pending
+    with pytest.raises(ConflictError) as caught:
+        approve(request_id, settings)
+    assert 0 < int(caught.value.details["retry_after_s"]) <= cal.LEAVE_TURN_S  # type: ignore[call-overload]
+    assert cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items == []
+    assert runtime.requests().get(request_id).status == "pending"  # type: ignore[union-attr]
+    # AND once the turn frees, the approval goes through
+    runtime.people().release_login_attempt(f"leave#{NIP}", held.slot)
+    assert approve(request_id, settings).status == "approved"
