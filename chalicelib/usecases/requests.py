@@ -860,6 +860,9 @@ def _effect(
     if r.type == "DL":
         letter = Assignment("", "", frozenset({r.nip}), r.start_date, r.end_date,
                             body.letter_no or f"PENGAJUAN {r.request_id}", r.reason)  # fmt: skip
+        leftover = zones.assignment_id_for(source)
+        if zones.recorded_differently(leftover, letter, body, settings):  # a failed try's other letter or area
+            zones.cancel_assignment(principal, leftover, settings, now)  # taken back: this one takes the next id
         units = {r.nip: r.unor_id}
         return zones.record_field_duty(principal, letter, units, body, settings, source=source).assignment_id
     return _correction(principal, r, employee, settings, now)
