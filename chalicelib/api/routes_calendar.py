@@ -156,7 +156,9 @@ def add_leave(call: Call, body: cal_schema.LeaveRequest) -> cal_schema.Leave:
 
     **Roles:** unit_admin (own units), super_admin. At most 366 days. A day holds one leave: one overlapping a
     leave of the employee not cancelled → 409 `CONFLICT` naming it (`details.leave_id`, `type`, `start_date`,
-    `end_date`), nothing recorded; the same leave sent again (a retry) → 201 with the stored one.
+    `end_date`), nothing recorded, also when the two are recorded at the same moment (the employee's leaves are
+    recorded one at a time; one whose turn stays taken for 3 s → 409 with `details.retry_after_s`); the same
+    leave sent again (a retry) → 201 with the stored one.
     """
     return cal.add_leave(call.principal, body, call.settings, call.now)
 

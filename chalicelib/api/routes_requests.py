@@ -68,23 +68,27 @@ def list_requests(call: Call, query: schema.AdminRequestsQuery) -> schema.Reques
     return requests.list_requests(call.principal, query, call.settings, call.now)
 
 
-@endpoint(bp, "POST /v1/admin/requests/{request_id}", auth_as="admin", errors=("NOT_FOUND", "CONFLICT"))
+@endpoint(
+    bp, "POST /v1/admin/requests/{request_id}", auth_as="admin", errors=("NOT_FOUND", "CONFLICT", "ACCOUNT_INACTIVE")
+)
 def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequest) -> schema.RequestDecision:
     """Approve or reject a pending request; approval creates the leave, field duty or corrected event.
 
-    **Roles:** unit_admin (the unit of the request's days, as listed), super_admin. A request of another unit →
-    404; one whose days are partly another unit's → 403. Decided already,
-    or decided by another admin at the same moment → 409 `CONFLICT` (exactly one decision wins); the same
-    admin's same decision sent again (a retry after a 503) → 200 with the stored decision, audited again. A DL
-    approval may carry the area (`polygon`/`circle`/`geojson`) and `letter_no`; without an area the days count as
-    field duty and no extra check-in area is granted. A KOREKSI approval records an accepted event at the asked local
-    time with the warning `CORRECTION`; 409 `CONFLICT` when the employee's approved corrections of that month
-    reach `corrections_per_month` (also for admins approving at the same moment; the request stays pending),
-    and when its time is no longer in the day's window or the day has since become a day off, holiday, leave
-    or field duty (`details.status`; the request stays pending, to be rejected). A leave type overlapping a
-    leave of the employee not cancelled → 409 `CONFLICT` naming it (`details.leave_id`; the request stays
-    pending). Past days already recapped
-    are re-run (`recapped`). Audited.
+    **Roles:** unit_admin (the unit of the request's days, as listed), super_admin. A request of another unit → 404;
+    one whose days are partly another unit's → 403. Decided already, or decided by another admin at the same moment
+    → 409 `CONFLICT` (exactly one decision wins); the same admin's same decision sent again (a retry after a 503) →
+    200 with the stored decision, audited again. A DL approval may carry the area (`polygon`/`circle`/`geojson`) and
+    `letter_no`; without an area the days count as field duty and no extra check-in area is granted; approved again
+    after a failed try with another area or `letter_no`, the letter that try stored is cancelled and these are
+    recorded. A KOREKSI approval records an accepted event at the asked local time with the warning `CORRECTION`;
+    409 `CONFLICT` when the employee's approved corrections of that month reach `corrections_per_month` (also for
+    admins approving at the same moment; the request stays pending), and when its time is no longer in the day's
+    window or the day has since become a day off, holiday, leave or field duty (`details.status`; the request stays
+    pending, to be rejected). A leave type overlapping a leave of the employee not cancelled, or approved at the
+    same moment, → 409 `CONFLICT` naming it (`details.leave_id`; the request stays pending). Approving a request
+    with a day on or after the employee's SIMPEG deactivation → 403 `ACCOUNT_INACTIVE` (`details.deactivated_on`;
+    the request stays pending, to be rejected); a leaver's days before it are approved as anyone's. Past days
+    already recapped are re-run (`recapped`). Audited.
     """
     return requests.decide(call.principal, request_id, body, call.settings, call.now)
 

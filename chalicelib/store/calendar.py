@@ -154,7 +154,8 @@ class CalendarRepository(Protocol):
 
     def stored_leaves_of(self, nip: str, start: date, end: date) -> list[StoredLeave]:
         """`leaves_of` as the admin lists them (with their ids and the unit each was entered in), by start date:
-        the leaves that followed an employee who moved to another unit."""
+        the leaves that followed an employee who moved to another unit. Strongly consistent: a leave stored a
+        moment ago is seen (the overlap check under the employee's leave turn relies on it)."""
         ...
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
@@ -387,12 +388,12 @@ def _stored_leave(row: LeaveModel) -> StoredLeave:
     return record_from(StoredLeave, row, kind=row.type)
 
 
-def _leave_rows(nip: str, start: date, end: date) -> list[LeaveModel]:
+def _leave_rows(nip: str, start: date, end: date, *, consistent: bool = False) -> list[LeaveModel]:
     """The employee's leaves (not cancelled) begun by `end` that may still cover `start` (not every leave of the
-    past years), by start date."""
+    past years), by start date; `consistent`: a strongly consistent read (a leave stored a moment ago is seen)."""
     keys = LeaveModel.key.between(leaves_begun_from(start).isoformat(), f"{end.isoformat()}#~")
     with storage_call("dynamodb"):
-        return [r for r in LeaveModel.query(nip, keys) if r.cancelled_at is None]
+        return [r for r in LeaveModel.query(nip, keys, consistent_read=consistent) if r.cancelled_at is None]
 
 
 def _leaves(nip: str, start: date, end: date) -> tuple[Leave, ...]:
@@ -597,7 +598,8 @@ class DynamoCalendarRepository:
         return tuple(leave for leave in _leaves(nip, start, end) if leave.period.end >= start)
 
     def stored_leaves_of(self, nip: str, start: date, end: date) -> list[StoredLeave]:
-        return [_stored_leave(r) for r in _leave_rows(nip, start, end) if r.end_date >= start.isoformat()]
+        rows = _leave_rows(nip, start, end, consistent=True)
+        return [_stored_leave(r) for r in rows if r.end_date >= start.isoformat()]
 
     def unit_plans(self, unor_id: str, start: date, end: date, duties: Sequence[Duty]) -> UnitPlans:
         leaves: dict[str, list[Leave]] = {}

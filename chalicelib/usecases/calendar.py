@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.domain.text import is_digits
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
+from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.calendar import LEAVE_ID, employee_owner, new_leave_id, new_version_id, unit_owner
@@ -408,9 +410,10 @@ def record_leave(
         )
     entry = LeaveEntry(employee.nip, unit, kind.value, start, end, body.reason)
     leave_id = leave_id_for(source)
-    _refuse_overlap(entry, leave_id)
-    with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
-        runtime.calendar().add_leave(entry, actor.subject, leave_id)
+    with _leave_turn(employee.nip):  # of two overlapping leaves recorded at once, the second sees the first
+        _refuse_overlap(entry, leave_id)
+        with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
+            runtime.calendar().add_leave(entry, actor.subject, leave_id)
     recaps.frames_changed([unit])
     detail = {"leave_id": leave_id, "type": kind.value, "start_date": start.isoformat(), "end_date": end.isoformat()}
     runtime.audit().record(actor.subject, "leave.add", employee.nip, detail)
@@ -432,6 +435,45 @@ def _refuse_overlap(entry: LeaveEntry, leave_id: str) -> None:
         "batalkan dulu yang itu bila perlu diganti.",
         {"leave_id": other.leave_id, "type": name, "start_date": other.start_date, "end_date": other.end_date},
     )
+
+
+# The login-guard scope whose one slot is the turn to record a leave of the employee (`_leave_turn`).
+LEAVE_TURN = "leave#{nip}"
+LEAVE_TURN_S = 60  # the longest a turn is held (by a function cut off holding it): far beyond its read and write
+TURN_WAIT_S = 3.0  # how long a leave waits for the turn before its 409
+TURN_POLL_S = 0.05
+
+
+@contextlib.contextmanager
+def _leave_turn(nip: str) -> Iterator[None]:
+    """Hold the employee's one leave turn while a leave's overlap is checked and the leave stored. Two leaves
+    recorded at the same moment (admins approving two overlapping requests, or entering them) both passed the
+    read-then-write check of `_refuse_overlap`; the turn is the login-guard slot claim (atomic: of any number
+    racing, one holds it), so the second reads after the first stored and gets the 409 a later one gets. A turn
+    still held after TURN_WAIT_S (its holder cut off) answers 409 with when it frees."""
+    scope = LEAVE_TURN.format(nip=nip)
+    slot = _take_leave_turn(scope)
+    try:
+        yield
+    finally:
+        try:
+            runtime.people().release_login_attempt(scope, slot)
+        except Exception:  # the leave's own outcome is the answer; the turn frees itself after LEAVE_TURN_S
+            logger.exception("leave turn not given back")
+
+
+def _take_leave_turn(scope: str) -> str:
+    """The slot of the leave turn `scope`, waiting up to TURN_WAIT_S for it (it is held for a read and a write)."""
+    deadline = time.monotonic() + TURN_WAIT_S
+    while True:
+        claim = runtime.people().claim_login_attempt(scope, 1, LEAVE_TURN_S, int(time.time()))
+        if claim.slot is not None:
+            return claim.slot
+        if time.monotonic() >= deadline:
+            raise ConflictError(
+                "Cuti/izin lain pegawai ini sedang dicatat; coba lagi sebentar.", {"retry_after_s": claim.retry_after_s}
+            )
+        time.sleep(TURN_POLL_S)
 
 
 def _in_own_unit(employee: Employee) -> tuple[Employee, str]:

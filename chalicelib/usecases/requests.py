@@ -26,7 +26,7 @@ from chalicelib.attendance.export import day_label, month_label
 from chalicelib.domain.attendance import REVOKE, Event
 from chalicelib.domain.audit import VIEW_ATTACHMENTS
 from chalicelib.domain.calendar import DateRange
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Employee, Principal, recorded_day
 from chalicelib.domain.requests import APPROVED, CANCELLED, LEAVE_TYPES, PENDING, REVOKED, EmployeeRequest
 from chalicelib.domain.status import DL, LIBUR
 from chalicelib.domain.zones import Assignment
@@ -502,6 +502,8 @@ def decide(
     if found.status == status and not finishing:
         _follow_up(principal, found, settings, now)
         raise _not_pending(found)
+    if status == APPROVED:
+        _require_judged(found, settings)
     if not finishing:
         _settle(principal, found, body, now, status=status, quota=quota)
     result_id, recapped = (
@@ -514,6 +516,30 @@ def decide(
     return RequestDecision(
         request_id=request_id, status=status, decided_at=iso(now), result_id=result_id, recapped=recapped
     )
+
+
+LEFT_ON = (
+    "Pegawai ini tidak aktif menurut SIMPEG sejak {day}; pengajuan untuk hari sejak itu tidak dapat disetujui, "
+    "hanya ditolak."
+)
+LEFT = "Pegawai ini tidak aktif menurut SIMPEG; pengajuannya tidak dapat disetujui, hanya ditolak."
+
+
+def _require_judged(r: EmployeeRequest, settings: Settings) -> None:
+    """403 ACCOUNT_INACTIVE for approving a request with a day on or after the employee's deactivation (every day
+    when SIMPEG's deactivation has no recorded date): SMART no longer judges those days, so a leave, letter or
+    corrected event there changes no recap and only writes for someone gone (as `faces.require_active`, in
+    words for the admin). Days before it are a leaver's last days, judged like anyone's (`Member.followed_on`),
+    so their requests are still approved; rejecting is always allowed (the admin clears the queue). An
+    employee removed altogether is `_effect`'s 409."""
+    employee = runtime.people().get_employee(r.nip)
+    if employee is None or employee.active:
+        return
+    left = recorded_day(employee.deactivated_at, settings.tz)
+    if left is not None and date.fromisoformat(r.end_date) < left:
+        return
+    message = LEFT_ON.format(day=day_label(left)) if left else LEFT
+    raise AccountInactiveError(message, {"nip": r.nip, "deactivated_on": left.isoformat() if left else None})
 
 
 def _day_status(r: EmployeeRequest) -> str | None:
@@ -834,6 +860,9 @@ def _effect(
     if r.type == "DL":
         letter = Assignment("", "", frozenset({r.nip}), r.start_date, r.end_date,
                             body.letter_no or f"PENGAJUAN {r.request_id}", r.reason)  # fmt: skip
+        leftover = zones.assignment_id_for(source)
+        if zones.recorded_differently(leftover, letter, body, settings):  # a failed try's other letter or area
+            zones.cancel_assignment(principal, leftover, settings, now)  # taken back: this one takes the next id
         units = {r.nip: r.unor_id}
         return zones.record_field_duty(principal, letter, units, body, settings, source=source).assignment_id
     return _correction(principal, r, employee, settings, now)

@@ -344,8 +344,7 @@ def record_field_duty(
     if area is not None and area.shape_spec():
         zone = _build(f"z-{assignment_id}", f"Dinas luar {letter.letter_no}", area, settings, version=1,
                       purpose=LETTER_AREA)  # fmt: skip
-        with contextlib.suppress(ConditionFailed):  # stored by an earlier try: the same id, the same area
-            runtime.zones().put_zone(zone, expected_version=None)
+        _put_letter_area(zone, assignment_id)
     zone_id = zone.zone_id if zone else ""
     stored = replace(letter, assignment_id=assignment_id, zone_id=zone_id)
     with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
@@ -366,6 +365,35 @@ def record_field_duty(
         cell_count=zone.cell_count if zone else 0,
         recapped=[],
     )
+
+
+def _put_letter_area(zone: StoredZone, assignment_id: str) -> None:
+    """Store a letter's area. Stored by an earlier try already, it is kept when it is this area or when its letter
+    was stored (comparing that letter is the caller's: `recorded_differently`); it is replaced when it is another
+    area no letter names: a request's approval that failed before storing its letter, approved again with
+    another area (the id derives from the request alone), would otherwise grant the first try's area."""
+    try:
+        runtime.zones().put_zone(zone, expected_version=None)
+    except ConditionFailed:
+        stored = runtime.zones().get_zone(zone.zone_id)
+        if stored is None or (stored.geometry, stored.name) == (zone.geometry, zone.name):
+            return
+        if runtime.zones().get_assignment(assignment_id) is not None:
+            return
+        runtime.zones().put_zone(replace(zone, version=stored.version + 1), expected_version=stored.version)
+
+
+def recorded_differently(assignment_id: str, letter: Assignment, area: ZoneShape | None, settings: Settings) -> bool:
+    """Whether a letter stored under `assignment_id` by an earlier try of the same recording (not cancelled) has
+    another number or area than `letter` with `area`: a request's approval that failed after storing its letter
+    (the request pending again), approved again with another one. Its id derives from the request alone, so the
+    caller takes it back first, or the first try's letter and area would stand while the answer names these."""
+    stored = runtime.zones().get_assignment(assignment_id)
+    if stored is None or stored.cancelled_at is not None:
+        return False
+    zone = runtime.zones().get_zone(stored.zone_id) if stored.zone_id else None
+    asked = shape_to_dict(parse_shape(area.shape_spec(), zone_config(settings))) if area and area.shape_spec() else None
+    return stored.letter_no != letter.letter_no or (zone.geometry if zone else None) != asked
 
 
 def new_assignment_id(source: str | None = None) -> str:

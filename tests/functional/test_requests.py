@@ -4,6 +4,7 @@ with the attacks: another's request, another unit's request, parallel decisions,
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import threading
@@ -19,6 +20,7 @@ from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError
 from chalicelib.settings import build_settings, load_settings
 from chalicelib.store.aws import s3_client
+from chalicelib.store.calendar import DynamoCalendarRepository
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import requests as requests_usecase
 from chalicelib.usecases.schemas.requests import NewRequest, RequestDecisionRequest
@@ -379,3 +381,55 @@ def test_me_today_and_my_recap(office: Office) -> None:
         assert answer.status == 400 and answer.body["error"]["code"] == "VALIDATION_ERROR", bad
     assert api.call("GET", "/v1/me/recap", token=office.employees[A]).status == 400
     assert api.call("GET", f"/v1/me/recap?month={month}", token=office.admin).status == 403
+
+
+def test_two_overlapping_leaves_approved_at_once_on_dynamodb_record_one(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's sick note for two days and his permit for the second, both pending, and two admins whose
+    # approvals would both read his leaves before either is stored (made certain: each read waits for the other)
+    first = datetime.now(load_settings().tz).date() + timedelta(days=3)
+    second = (first + timedelta(days=1)).isoformat()
+    sick = office.file(A, {"type": "SAKIT", "start_date": first.isoformat(), "end_date": second}).body["request_id"]
+    permit = office.file(A, {"type": "IZIN", "start_date": second, "end_date": second}).body["request_id"]
+    both_read, read = threading.Barrier(2, timeout=1), DynamoCalendarRepository.stored_leaves_of
+
+    def read_together(store: DynamoCalendarRepository, nip: str, start: date, end: date) -> Any:
+        found = read(store, nip, start, end)
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other approval never came to read
+            both_read.wait()
+        return found
+
+    monkeypatch.setattr(DynamoCalendarRepository, "stored_leaves_of", read_together)
+    admins = [Principal(subject="admin", role="super_admin"), Principal("ops-0", "unit_admin", frozenset({"U1"}))]
+
+    def approve(pair: tuple[str, Principal]) -> str:
+        body = RequestDecisionRequest.model_validate({"decision": "approve"})
+        try:
+            return requests_usecase.decide(pair[1], pair[0], body, load_settings(), datetime.now().astimezone()).status
+        except ConflictError as refused:
+            return f"conflict {refused.details.get('leave_id')}"
+
+    # WHEN both approve at the same moment
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(approve, zip((sick, permit), admins, strict=True)))
+    # THEN one leave is stored; the other approval is the 409 naming it, and its request is pending again
+    leaves = office.api.call("GET", f"/v1/admin/leaves?from={first}&to={second}", token=office.admin).body["items"]
+    assert len(leaves) == 1, leaves
+    assert sorted(outcomes) == ["approved", f"conflict {leaves[0]['leave_id']}"]
+    mine = office.api.call("GET", "/v1/me/requests", token=office.employees[A]).body["items"]
+    assert sorted(r["status"] for r in mine) == ["approved", "pending"]
+
+
+def test_a_request_of_an_employee_deactivated_since_is_rejected_not_approved(office: Office) -> None:
+    # GIVEN Asep's permit for a day to come, and SIMPEG deactivating him before an admin decided it
+    day = (datetime.now(load_settings().tz).date() + timedelta(days=3)).isoformat()
+    request_id = office.file(A, {"type": "IZIN", "start_date": day, "end_date": day}).body["request_id"]
+    PEOPLE.put_employee(Employee(nip=A, nama="Asep", unor_id="U1", active=False))
+    # WHEN the admin approves it, THEN 403 ACCOUNT_INACTIVE naming the day he left, and no leave is stored
+    refused = office.decide(office.u1, request_id, {"decision": "approve"})
+    assert refused.status == 403 and refused.body["error"]["code"] == "ACCOUNT_INACTIVE"
+    assert refused.body["error"]["details"]["deactivated_on"] <= day
+    assert office.api.call("GET", f"/v1/admin/leaves?from={day}&to={day}", token=office.admin).body["items"] == []
+    # AND the admin clears the queue by rejecting it
+    assert office.decide(office.u1, request_id, {"decision": "reject", "note": "Sudah pensiun"}).status == 200

@@ -23,6 +23,7 @@ from chalicelib.usecases.schemas.zones import AssignmentRequest
 
 from .admin_fixtures import AuditTrail, audited, settings
 from .test_requests import (
+    CIRCLE,
     COLLEAGUE,
     ME,
     NIP,
@@ -204,6 +205,33 @@ def test_a_field_duty_approved_again_after_a_failure_is_one_letter(
     assert [d.assignment_id for d in runtime.zones().duties_of(NIP, date(2026, 3, 10))] == [letter_id]
     revoke(duty, settings)
     assert zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items == []
+
+
+FAR_CIRCLE = {"lat": -6.9175, "lon": 107.6191, "radius_m": 150.0}  # another place, not CIRCLE's school
+
+
+@pytest.mark.parametrize("failed_at", ["save_assignment", "set_result"], ids=["area-stored", "letter-stored"])
+def test_a_field_duty_approved_again_with_another_area_grants_that_area(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail, failed_at: str
+) -> None:
+    # GIVEN Asep's field-duty request, approved with an area and letter 800/7 while storage failed after the area
+    # (or the letter) was stored: the admin was told 503, the request is pending again
+    duty = file(settings, new("DL", "2026-03-10"))
+    owner = runtime.zones() if failed_at == "save_assignment" else runtime.requests()
+    with failing(monkeypatch, owner, failed_at), pytest.raises(UnavailableError):
+        approve(duty, settings, circle=FAR_CIRCLE, letter_no="800/7")
+    assert status_of(duty) == "pending"
+    # WHEN BKPSDM approves it with the right area and letter 800/8
+    approved = approve(duty, settings, who=SUPER, circle=CIRCLE, letter_no="800/8")
+    # THEN the one letter that counts is 800/8 with that area (the check-ins it lets in are at CIRCLE), as the
+    # answer and the audit log say, not the first try's
+    letters = zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items
+    assert [(a.assignment_id, a.letter_no) for a in letters] == [(approved.result_id, "800/8")]
+    zone = runtime.zones().get_zone(letters[0].zone_id or "")
+    assert zone is not None and zone.geometry["circle"]["lat"] == CIRCLE["lat"]
+    assert [d.assignment_id for d in runtime.zones().duties_of(NIP, date(2026, 3, 10))] == [approved.result_id]
+    created = [t for a, what, t in audited() if what == "assignment.create" and a == "admin"]
+    assert created == [approved.result_id]
 
 
 def test_a_correction_whose_answer_was_lost_is_written_once(

@@ -4,9 +4,11 @@ parallel decisions, unit scopes; and the admin lists and cancellation of leaves 
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import threading
+import time as time_module
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,6 +23,7 @@ from chalicelib.domain.attendance import Event
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import (
+    AccountInactiveError,
     ConflictError,
     ForbiddenError,
     NotFoundError,
@@ -1005,3 +1008,103 @@ def test_lists_page_across_units(settings: Settings) -> None:
         cal.list_leaves(SUPER, PeriodQuery(next="forged.cursor"), settings, NOW)
     with pytest.raises(ValidationError):
         cal.list_leaves(SUPER, PeriodQuery.model_validate({"from": "2026-03-10", "to": "2026-01-01"}), settings, NOW)
+
+
+# --- an employee SIMPEG deactivated meanwhile ------------------------------------------------------------
+
+LEFT_AT = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)  # 10 March 08:00 in Jakarta: from that day SMART no longer judges
+
+
+def deactivate(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIMPEG deactivates Asep at LEFT_AT (the store stamps its own clock on the deactivation)."""
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: LEFT_AT)
+    repos.people.put_employee(Employee(NIP, "Asep", "U1", active=False))
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [new("CUTI", "2026-03-16"), new("DL", "2026-03-09", "2026-03-12"), correction("2026-03-10", "07:45")],
+    ids=["leave", "field-duty-across-the-day", "correction"],
+)
+def test_a_request_for_days_after_the_employee_left_is_not_approved_but_can_be_rejected(
+    settings: Settings, repos: Repositories, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail, asked: NewRequest
+) -> None:
+    # GIVEN Asep's request filed while active, and SIMPEG deactivating him on 10 March before any admin decided it
+    request_id = file(settings, asked)
+    deactivate(repos, monkeypatch)
+    # WHEN an admin approves it, THEN 403 ACCOUNT_INACTIVE in words for the admin: nothing is written for days
+    # SMART no longer judges (no leave, letter or event), and the request stays pending
+    with pytest.raises(AccountInactiveError) as caught:
+        approve(request_id, settings)
+    assert "tidak aktif" in caught.value.message and caught.value.details["deactivated_on"] == "2026-03-10"
+    assert cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items == []
+    assert zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items == []
+    day = datetime(2026, 3, 9, 17, 0, tzinfo=UTC)
+    assert runtime.events().events_between(NIP, day, day + timedelta(days=1)) == []
+    assert runtime.requests().get(request_id).status == "pending"  # type: ignore[union-attr]
+    assert ("budi", "request.approve", request_id) not in audited()
+    # AND the admin can still clear the queue by rejecting it
+    assert reject(request_id, settings, note="Pegawai sudah tidak aktif").status == "rejected"
+
+
+def test_a_request_for_a_leaver_s_last_days_is_still_approved(
+    settings: Settings, repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's sick note for 6 March and a correction of 9 March, filed before SIMPEG deactivated him on 10 March
+    sick = file(settings, new("SAKIT", "2026-03-06"))
+    fixed = file(settings, correction("2026-03-09", "07:45"))
+    deactivate(repos, monkeypatch)
+    # WHEN an admin approves them, THEN they are recorded: a leaver's last days are judged like anyone's
+    assert approve(sick, settings).status == "approved"
+    assert approve(fixed, settings).status == "approved"
+
+
+def test_two_overlapping_leaves_approved_at_the_same_moment_record_one(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's sick note for 16-17 March and his permit for the 17th, both pending, and two admins whose
+    # approvals would both read his leaves before either is stored (the interleaving a loaded machine gives now
+    # and then, made certain: each read waits a moment for the other one)
+    sick = file(settings, new("SAKIT", "2026-03-16", "2026-03-17"))
+    permit = file(settings, new("IZIN", "2026-03-17"))
+    store, both_read = runtime.calendar(), threading.Barrier(2, timeout=1)
+    read = store.stored_leaves_of
+
+    def read_together(nip: str, start: date, end: date) -> list[Any]:
+        found = read(nip, start, end)
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other approval never came to read
+            both_read.wait()
+        return found
+
+    monkeypatch.setattr(store, "stored_leaves_of", read_together)
+    # WHEN both admins approve at the same moment
+    outcomes = at_once(
+        [functools.partial(approve, sick, settings), functools.partial(approve, permit, settings, who=SUPER)]
+    )
+    # THEN one leave is recorded and the other approval is the 409 a later one gets: nothing of it stored, its
+    # request pending again, no approval audited for it
+    assert sorted(outcomes) == ["approved", "conflict"]
+    leaves = cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items
+    won, lost = (sick, permit) if outcomes[0] == "approved" else (permit, sick)
+    assert [le.leave_id for le in leaves] == [runtime.requests().get(won).result_id]  # type: ignore[union-attr]
+    assert runtime.requests().get(lost).status == "pending"  # type: ignore[union-attr]
+    assert [t for _, a, t in audited() if a == "request.approve"] == [won]
+
+
+def test_a_leave_turn_left_held_by_a_cut_off_approval_answers_409_until_it_frees(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an approval cut off while it held the turn to record Asep's leaves (it never gave it back)
+    request_id = file(settings, new("SAKIT", "2026-03-16"))
+    held = runtime.people().claim_login_attempt(f"leave#{NIP}", 1, cal.LEAVE_TURN_S, int(time_module.time()))
+    assert held.slot is not None
+    monkeypatch.setattr(cal, "TURN_WAIT_S", 0.1)
+    # WHEN an admin approves his sick note, THEN 409 saying when the turn frees, nothing stored, still pending
+    with pytest.raises(ConflictError) as caught:
+        approve(request_id, settings)
+    assert 0 < int(caught.value.details["retry_after_s"]) <= cal.LEAVE_TURN_S  # type: ignore[call-overload]
+    assert cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items == []
+    assert runtime.requests().get(request_id).status == "pending"  # type: ignore[union-attr]
+    # AND once the turn frees, the approval goes through
+    runtime.people().release_login_attempt(f"leave#{NIP}", held.slot)
+    assert approve(request_id, settings).status == "approved"
