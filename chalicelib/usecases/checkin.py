@@ -81,6 +81,7 @@ HISTORY_DAYS = 30
 IN_FLIGHT_WAIT_S = 10.0
 STALE_CLAIM_S = 35  # longer than the Lambda timeout (30 s): no attempt can still be running
 OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
+CHALLENGE_INVALID = "CHALLENGE_INVALID"
 # An offline capture sent after SMART refused the employee a check-in of its type that local day: with the
 # phone's clock set back it looks like an honest capture otherwise (the fraud audit of offline captures).
 OFFLINE_AFTER_REFUSAL = "OFFLINE_AFTER_REFUSAL"
@@ -327,7 +328,7 @@ def _attendance_time(
     assert request.challenge_id is not None and employee.device_id is not None
     challenge = challenges.verify(request.challenge_id, employee.nip, employee.device_id, now, settings.token_secret)
     if challenge is None:
-        raise CheckinRefusedError("CHALLENGE_INVALID")
+        raise CheckinRefusedError(CHALLENGE_INVALID)
     return challenge.issued_at, challenge
 
 
@@ -422,8 +423,11 @@ def _past_fixes(recent: list[Event]) -> list[PastFix]:
     return _fixes(recent, lambda e: e.status in RECORDED)
 
 
-# Refusals whose position says nothing of where the phone was: a fake one, or one too vague to judge.
-_UNBELIEVED = frozenset({MOCK_LOCATION, GPS_INACCURATE})
+# Refusals whose position says nothing of where the phone was: a fake one, one too vague to judge, and one sent
+# with an invalid challenge. That one is refused before its position is looked at (mock flag, accuracy, service
+# area all unjudged), and the loser of a challenge race is recorded under it whatever its position was refused for:
+# a glitched or faked fix sent with a stale challenge must not send the employee's next check-in to review.
+_UNBELIEVED = frozenset({MOCK_LOCATION, GPS_INACCURATE, CHALLENGE_INVALID})
 
 
 def _refused_fixes(recent: list[Event]) -> list[PastFix]:
@@ -623,7 +627,7 @@ def _write_or_lose_challenge(
         if attempt.challenge is None:
             raise
         attempt.challenge = None
-        return _record_refusal(attempt, CheckinRefusedError("CHALLENGE_INVALID"), settings)
+        return _record_refusal(attempt, CheckinRefusedError(CHALLENGE_INVALID), settings)
     except PhotoTaken:  # the same photo recorded by a check-in sent at once: a replay, kept as the sequential one is
         attempt.challenge = None
         return _record_refusal(attempt, ReplayedPhotoError(details={"reason": "identical_bytes"}), settings)
