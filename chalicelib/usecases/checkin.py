@@ -103,6 +103,12 @@ LIVENESS_LIMITS = LivenessLimits()
 # object there before its retention ends), and pictures without a face spent on the cap cannot hide a face
 # refused later. Far above what an honest day holds: a few tries in dim light, a fix that strays.
 REFUSED_PHOTOS_PER_DAY = 20
+# At most this many refused attempts of one employee are recorded per local day (received), in the same two pools.
+# Events are evidence nobody may delete, and every refusal is a row that the unit's day (monitor, recap, Percobaan
+# Ditolak) and the employee's every check-in for HISTORY_DAYS read again: a session refused in a loop (any
+# challenge id costs nothing to judge) would grow them without end. Later refusals of the day are answered alike
+# but not recorded; at least REFUSED_PHOTOS_PER_DAY, so that every photo kept has its attempt.
+REFUSED_ATTEMPTS_PER_DAY = 50
 # How long a slot of that day stays taken: longer than any day, so it frees only by its TTL, days later.
 EVIDENCE_SLOT_S = 2 * 86400
 View = TypeVar("View", bound=EventView)
@@ -214,6 +220,7 @@ class Attempt:
     duties: list[Duty] | None = None  # read once (`_duties`): for the zones and for the answer's schedule
     counted: recaps.CountedAnswer | None = None  # judged once (`_counted`): the answer and its working day
     photo_key: str | None = None  # once stored
+    kept: bool | None = None  # a refusal's slot of the day, claimed once (`_attempt_kept`)
 
 
 @dataclass(frozen=True)
@@ -532,14 +539,31 @@ def _evidence_photo(attempt: Attempt, settings: Settings) -> str | None:
 
 
 def _evidence_slot(attempt: Attempt, settings: Settings) -> bool:
-    """Take one of the employee's `REFUSED_PHOTOS_PER_DAY` slots of the day the refusal is received, in the pool
-    of judged faces or of the other photos (the atomic claim of the login-guard table, as logins and exports use
-    it: concurrent refusals cannot pass the cap)."""
+    """Take one of the employee's `REFUSED_PHOTOS_PER_DAY` photo slots of the day the refusal is received."""
+    return _daily_slot(attempt, settings, "evidence", REFUSED_PHOTOS_PER_DAY)
+
+
+def _attempt_kept(attempt: Attempt, settings: Settings) -> bool:
+    """Whether the refusal is recorded: always when its photo is stored already (a check-in that lost its
+    challenge or its photo to a request sent at once: the photo keeps its attempt), else when one of the employee's
+    `REFUSED_ATTEMPTS_PER_DAY` slots of the day is free. Claimed once per attempt (a refusal that loses its
+    challenge is recorded again under CHALLENGE_INVALID)."""
+    if attempt.photo_key is not None:
+        return True
+    if attempt.kept is None:
+        attempt.kept = _daily_slot(attempt, settings, "attempt", REFUSED_ATTEMPTS_PER_DAY)
+    return attempt.kept
+
+
+def _daily_slot(attempt: Attempt, settings: Settings, what: str, limit: int) -> bool:
+    """Take one of the employee's `limit` slots of `what` of the day the refusal is received, in the pool of judged
+    faces or of the others (the atomic claim of the login-guard table, as logins and exports use it: concurrent
+    refusals cannot pass the cap; and refusals that judged no face, cheap to send, cannot spend a face's slot)."""
     day = attempt.now.astimezone(settings.tz).date().isoformat()
     pool = "face" if attempt.analysis is not None else "photo"
-    scope = f"evidence#{attempt.employee.nip}#{day}#{pool}"
+    scope = f"{what}#{attempt.employee.nip}#{day}#{pool}"
     epoch = int(attempt.now.timestamp())
-    return runtime.people().claim_login_attempt(scope, REFUSED_PHOTOS_PER_DAY, EVIDENCE_SLOT_S, epoch).granted
+    return runtime.people().claim_login_attempt(scope, limit, EVIDENCE_SLOT_S, epoch).granted
 
 
 def _event(
@@ -610,9 +634,23 @@ def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) ->
         error=RefusalError(code=code, message=said, details=_details(refusal)), event_id=attempt.event_id
     )
     answer = Answer(422, body)
+    if not _attempt_kept(attempt, settings):
+        return _answer_unrecorded(attempt, answer, code)
     photo = _evidence_photo(attempt, settings)
     event = _event(attempt, "refused", photo, body, [code])
     return _write_or_lose_challenge(attempt, event, False, answer, settings)
+
+
+def _answer_unrecorded(attempt: Attempt, answer: Answer, code: str) -> Answer:
+    """A refusal beyond the employee's daily cap: answered as any refusal (its code, and its event id, which names
+    no stored event), the answer kept for a retry, nothing else written (no event, no photo, the challenge not
+    consumed). Still counted in the refusal metrics, so a flood shows on the refusal alarm."""
+    stored = StoredAnswer(answer.status_code, answer.body.model_dump(mode="json"))
+    with timed(Metric.STORAGE_LATENCY):
+        runtime.events().answer_request(attempt.claim_key, attempt.request.fingerprint, attempt.now, stored)
+    logger.warning("refusal beyond the daily cap of recorded attempts: not recorded", extra={"code": code})
+    count_checkin("refused", [code])
+    return answer
 
 
 def _write_or_lose_challenge(
