@@ -3,8 +3,8 @@
 Order of work in ``check_in``: validate → idempotency claim → employee and phone → challenge (signature and
 lifetime; no read) → first arrival → position → face → photo to S3 → one transaction (event, challenge
 consumed, first-arrival mark, photo fingerprint, idempotent answer). Refusals are recorded too but never count
-(with their photo when it is one, within a daily cap: `_evidence_photo`); so is the loser of two requests with one
-challenge, as CHALLENGE_INVALID.
+(within a daily cap of attempts: `_attempt_kept`; with their photo when it is one, within a smaller one:
+`_evidence_photo`); so is the loser of two requests with one challenge, as CHALLENGE_INVALID.
 A dependency failure releases the idempotency claim and answers 503: nothing is half-recorded and the retry
 with the same ``client_request_id`` simply runs again.
 """
