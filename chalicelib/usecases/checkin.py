@@ -40,6 +40,7 @@ from chalicelib.geo import (
     MOCK_LOCATION,
     Fix,
     GeoError,
+    GeoPolicy,
     PastFix,
     assess_position,
     local_day,
@@ -417,7 +418,8 @@ def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -
     assignments = field_duty_assignments(employee.nip, _duties(attempt, settings), config)
     zones = zones_for_day(employee.nip, unit_zones, assignments, day)
     fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
-    assessment = assess_position(fix, zones, _past_fixes(recent), geo_policy(settings), _refused_fixes(recent))
+    policy = geo_policy(settings)
+    assessment = assess_position(fix, zones, _past_fixes(recent), policy, _refused_fixes(recent, policy))
     refusal = assessment.first_refusal()
     if refusal is not None:
         raise refusal
@@ -437,9 +439,18 @@ def _past_fixes(recent: list[Event]) -> list[PastFix]:
 _UNBELIEVED = frozenset({MOCK_LOCATION, GPS_INACCURATE, CHALLENGE_INVALID})
 
 
-def _refused_fixes(recent: list[Event]) -> list[PastFix]:
+def _refused_fixes(recent: list[Event], policy: GeoPolicy) -> list[PastFix]:
     """Where the employee's refused attempts were (a jump from one: TRAVEL_AFTER_REFUSAL, to review)."""
-    return _fixes(recent, lambda e: e.status == "refused" and not _UNBELIEVED.intersection(e.reasons or ()))
+    return _fixes(recent, lambda e: e.status == "refused" and _believed(e, policy))
+
+
+def _believed(refused: Event, policy: GeoPolicy) -> bool:
+    """Whether a refused attempt's position says where the phone was: not refused for a reason that makes it
+    unbelievable (`_UNBELIEVED`), nor vaguer than the policy judges. Only the first refusal is stored, and a jump
+    outranks a vague fix (`geo.REFUSAL_PRIORITY`): a start-up fix 30 km off and vague to 5 km is kept as
+    IMPOSSIBLE_TRAVEL, so its stored accuracy is read too."""
+    vague = refused.accuracy_m is not None and float(refused.accuracy_m) > policy.max_accuracy_m
+    return not vague and not _UNBELIEVED.intersection(refused.reasons or ())
 
 
 def _fixes(recent: list[Event], keep: Callable[[Event], bool]) -> list[PastFix]:

@@ -609,3 +609,22 @@ def test_a_late_arrival_after_midnight_leaves_the_next_evening_s_arrival_free(
     with pytest.raises(AlreadyRecordedError) as refused:
         checked(employee, enrolled, "in", local(DEC_4, 0, 16), photo=GENUINE_3)
     assert refused.value.details["first_event"]["event_id"] == rendered(late)["event_id"]
+
+
+def test_a_vague_fix_refused_as_a_jump_is_no_evidence_of_travel_either(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN an arrival recorded at the office at 07:30
+    assert checked(employee, enrolled, "in", NOW, photo=GENUINE).status_code == 201
+    # AND at 07:32 a check-out refused IMPOSSIBLE_TRAVEL: the phone's first fix after waking, 27 km away and vague to
+    # 5 km (the jump outranks the vague fix among the refusals, so the attempt is kept under IMPOSSIBLE_TRAVEL)
+    asked = NOW + timedelta(minutes=2)
+    challenge = challenges.issue(NIP, PHONE, asked, SETTINGS.challenge_ttl_s, SETTINGS.token_secret, action=ACTION)
+    body, raw = request("glitch", photo=selfie(GENUINE_2), type="out", challenge_id=challenge.challenge_id,
+                        latitude=FAR_AWAY[0], longitude=FAR_AWAY[1], accuracy_m=5000.0)  # fmt: skip
+    refusal = checkin.check_in(employee, body, raw, enrolled, asked + timedelta(seconds=20))
+    assert refusal.status_code == 422 and rendered(refusal)["error"]["code"] == "IMPOSSIBLE_TRAVEL"
+    # WHEN a minute later the employee checks out again, with a sharp fix at the office
+    answer = checked(employee, enrolled, "out", NOW + timedelta(minutes=3), photo=GENUINE_3)
+    # THEN the check-out is accepted: a fix too vague to judge says nothing of where the phone was
+    assert answer.status_code == 201 and rendered(answer)["status"] == "accepted", rendered(answer)
