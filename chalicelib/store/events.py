@@ -412,6 +412,11 @@ class EventsRepository(Protocol):
         """Poll an in-flight request's record until it is answered; None when the time is up or it is gone."""
         ...
 
+    def answer_request(self, key: str, fingerprint: str, now: datetime, answer: StoredAnswer) -> None:
+        """Answer a claimed request without recording anything else (a refusal beyond the employee's daily cap of
+        kept attempts): a retry gets `answer` again, as it would a check-in's."""
+        ...
+
     # --- check-ins ---
 
     def write_checkin(self, w: CheckinWrite) -> None:
@@ -600,6 +605,10 @@ class DynamoEventsRepository(EventDecisions):
 
     def wait_for_answer(self, key: str, fingerprint: str, timeout_s: float) -> StoredAnswer | None:
         return poll_answer(lambda: _claim(key), fingerprint, timeout_s)
+
+    def answer_request(self, key: str, fingerprint: str, now: datetime, answer: StoredAnswer) -> None:
+        with storage_call("dynamodb"):
+            _answer_item(key, fingerprint, now, answer).save()
 
     # --- check-ins -----------------------------------------------------------------------------------
 

@@ -3,8 +3,8 @@
 Order of work in ``check_in``: validate → idempotency claim → employee and phone → challenge (signature and
 lifetime; no read) → first arrival → position → face → photo to S3 → one transaction (event, challenge
 consumed, first-arrival mark, photo fingerprint, idempotent answer). Refusals are recorded too but never count
-(with their photo when it is one, within a daily cap: `_evidence_photo`); so is the loser of two requests with one
-challenge, as CHALLENGE_INVALID.
+(within a daily cap of attempts: `_attempt_kept`; with their photo when it is one, within a smaller one:
+`_evidence_photo`); so is the loser of two requests with one challenge, as CHALLENGE_INVALID.
 A dependency failure releases the idempotency claim and answers 503: nothing is half-recorded and the retry
 with the same ``client_request_id`` simply runs again.
 """
@@ -40,6 +40,7 @@ from chalicelib.geo import (
     MOCK_LOCATION,
     Fix,
     GeoError,
+    GeoPolicy,
     PastFix,
     assess_position,
     local_day,
@@ -81,6 +82,7 @@ HISTORY_DAYS = 30
 IN_FLIGHT_WAIT_S = 10.0
 STALE_CLAIM_S = 35  # longer than the Lambda timeout (30 s): no attempt can still be running
 OFFLINE_CAPTURE = "OFFLINE_CAPTURE"
+CHALLENGE_INVALID = "CHALLENGE_INVALID"
 # An offline capture sent after SMART refused the employee a check-in of its type that local day: with the
 # phone's clock set back it looks like an honest capture otherwise (the fraud audit of offline captures).
 OFFLINE_AFTER_REFUSAL = "OFFLINE_AFTER_REFUSAL"
@@ -102,6 +104,12 @@ LIVENESS_LIMITS = LivenessLimits()
 # object there before its retention ends), and pictures without a face spent on the cap cannot hide a face
 # refused later. Far above what an honest day holds: a few tries in dim light, a fix that strays.
 REFUSED_PHOTOS_PER_DAY = 20
+# At most this many refused attempts of one employee are recorded per local day (received), in the same two pools.
+# Events are evidence nobody may delete, and every refusal is a row that the unit's day (monitor, recap, Percobaan
+# Ditolak) and the employee's every check-in for HISTORY_DAYS read again: a session refused in a loop (any
+# challenge id costs nothing to judge) would grow them without end. Later refusals of the day are answered alike
+# but not recorded; at least REFUSED_PHOTOS_PER_DAY, so that every photo kept has its attempt.
+REFUSED_ATTEMPTS_PER_DAY = 50
 # How long a slot of that day stays taken: longer than any day, so it frees only by its TTL, days later.
 EVIDENCE_SLOT_S = 2 * 86400
 View = TypeVar("View", bound=EventView)
@@ -213,6 +221,7 @@ class Attempt:
     duties: list[Duty] | None = None  # read once (`_duties`): for the zones and for the answer's schedule
     counted: recaps.CountedAnswer | None = None  # judged once (`_counted`): the answer and its working day
     photo_key: str | None = None  # once stored
+    kept: bool | None = None  # a refusal's slot of the day, claimed once (`_attempt_kept`)
 
 
 @dataclass(frozen=True)
@@ -327,7 +336,7 @@ def _attendance_time(
     assert request.challenge_id is not None and employee.device_id is not None
     challenge = challenges.verify(request.challenge_id, employee.nip, employee.device_id, now, settings.token_secret)
     if challenge is None:
-        raise CheckinRefusedError("CHALLENGE_INVALID")
+        raise CheckinRefusedError(CHALLENGE_INVALID)
     return challenge.issued_at, challenge
 
 
@@ -409,7 +418,8 @@ def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -
     assignments = field_duty_assignments(employee.nip, _duties(attempt, settings), config)
     zones = zones_for_day(employee.nip, unit_zones, assignments, day)
     fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
-    assessment = assess_position(fix, zones, _past_fixes(recent), geo_policy(settings), _refused_fixes(recent))
+    policy = geo_policy(settings)
+    assessment = assess_position(fix, zones, _past_fixes(recent), policy, _refused_fixes(recent, policy))
     refusal = assessment.first_refusal()
     if refusal is not None:
         raise refusal
@@ -422,13 +432,25 @@ def _past_fixes(recent: list[Event]) -> list[PastFix]:
     return _fixes(recent, lambda e: e.status in RECORDED)
 
 
-# Refusals whose position says nothing of where the phone was: a fake one, or one too vague to judge.
-_UNBELIEVED = frozenset({MOCK_LOCATION, GPS_INACCURATE})
+# Refusals whose position says nothing of where the phone was: a fake one, one too vague to judge, and one sent
+# with an invalid challenge. That one is refused before its position is looked at (mock flag, accuracy, service
+# area all unjudged), and the loser of a challenge race is recorded under it whatever its position was refused for:
+# a glitched or faked fix sent with a stale challenge must not send the employee's next check-in to review.
+_UNBELIEVED = frozenset({MOCK_LOCATION, GPS_INACCURATE, CHALLENGE_INVALID})
 
 
-def _refused_fixes(recent: list[Event]) -> list[PastFix]:
+def _refused_fixes(recent: list[Event], policy: GeoPolicy) -> list[PastFix]:
     """Where the employee's refused attempts were (a jump from one: TRAVEL_AFTER_REFUSAL, to review)."""
-    return _fixes(recent, lambda e: e.status == "refused" and not _UNBELIEVED.intersection(e.reasons or ()))
+    return _fixes(recent, lambda e: e.status == "refused" and _believed(e, policy))
+
+
+def _believed(refused: Event, policy: GeoPolicy) -> bool:
+    """Whether a refused attempt's position says where the phone was: not refused for a reason that makes it
+    unbelievable (`_UNBELIEVED`), nor vaguer than the policy judges. Only the first refusal is stored, and a jump
+    outranks a vague fix (`geo.REFUSAL_PRIORITY`): a start-up fix 30 km off and vague to 5 km is kept as
+    IMPOSSIBLE_TRAVEL, so its stored accuracy is read too."""
+    vague = refused.accuracy_m is not None and float(refused.accuracy_m) > policy.max_accuracy_m
+    return not vague and not _UNBELIEVED.intersection(refused.reasons or ())
 
 
 def _fixes(recent: list[Event], keep: Callable[[Event], bool]) -> list[PastFix]:
@@ -528,14 +550,31 @@ def _evidence_photo(attempt: Attempt, settings: Settings) -> str | None:
 
 
 def _evidence_slot(attempt: Attempt, settings: Settings) -> bool:
-    """Take one of the employee's `REFUSED_PHOTOS_PER_DAY` slots of the day the refusal is received, in the pool
-    of judged faces or of the other photos (the atomic claim of the login-guard table, as logins and exports use
-    it: concurrent refusals cannot pass the cap)."""
+    """Take one of the employee's `REFUSED_PHOTOS_PER_DAY` photo slots of the day the refusal is received."""
+    return _daily_slot(attempt, settings, "evidence", REFUSED_PHOTOS_PER_DAY)
+
+
+def _attempt_kept(attempt: Attempt, settings: Settings) -> bool:
+    """Whether the refusal is recorded: always when its photo is stored already (a check-in that lost its
+    challenge or its photo to a request sent at once: the photo keeps its attempt), else when one of the employee's
+    `REFUSED_ATTEMPTS_PER_DAY` slots of the day is free. Claimed once per attempt (a refusal that loses its
+    challenge is recorded again under CHALLENGE_INVALID)."""
+    if attempt.photo_key is not None:
+        return True
+    if attempt.kept is None:
+        attempt.kept = _daily_slot(attempt, settings, "attempt", REFUSED_ATTEMPTS_PER_DAY)
+    return attempt.kept
+
+
+def _daily_slot(attempt: Attempt, settings: Settings, what: str, limit: int) -> bool:
+    """Take one of the employee's `limit` slots of `what` of the day the refusal is received, in the pool of judged
+    faces or of the others (the atomic claim of the login-guard table, as logins and exports use it: concurrent
+    refusals cannot pass the cap; and refusals that judged no face, cheap to send, cannot spend a face's slot)."""
     day = attempt.now.astimezone(settings.tz).date().isoformat()
     pool = "face" if attempt.analysis is not None else "photo"
-    scope = f"evidence#{attempt.employee.nip}#{day}#{pool}"
+    scope = f"{what}#{attempt.employee.nip}#{day}#{pool}"
     epoch = int(attempt.now.timestamp())
-    return runtime.people().claim_login_attempt(scope, REFUSED_PHOTOS_PER_DAY, EVIDENCE_SLOT_S, epoch).granted
+    return runtime.people().claim_login_attempt(scope, limit, EVIDENCE_SLOT_S, epoch).granted
 
 
 def _event(
@@ -606,9 +645,23 @@ def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) ->
         error=RefusalError(code=code, message=said, details=_details(refusal)), event_id=attempt.event_id
     )
     answer = Answer(422, body)
+    if not _attempt_kept(attempt, settings):
+        return _answer_unrecorded(attempt, answer, code)
     photo = _evidence_photo(attempt, settings)
     event = _event(attempt, "refused", photo, body, [code])
     return _write_or_lose_challenge(attempt, event, False, answer, settings)
+
+
+def _answer_unrecorded(attempt: Attempt, answer: Answer, code: str) -> Answer:
+    """A refusal beyond the employee's daily cap: answered as any refusal (its code, and its event id, which names
+    no stored event), the answer kept for a retry, nothing else written (no event, no photo, the challenge not
+    consumed). Still counted in the refusal metrics, so a flood shows on the refusal alarm."""
+    stored = StoredAnswer(answer.status_code, answer.body.model_dump(mode="json"))
+    with timed(Metric.STORAGE_LATENCY):
+        runtime.events().answer_request(attempt.claim_key, attempt.request.fingerprint, attempt.now, stored)
+    logger.warning("refusal beyond the daily cap of recorded attempts: not recorded", extra={"code": code})
+    count_checkin("refused", [code])
+    return answer
 
 
 def _write_or_lose_challenge(
@@ -623,7 +676,7 @@ def _write_or_lose_challenge(
         if attempt.challenge is None:
             raise
         attempt.challenge = None
-        return _record_refusal(attempt, CheckinRefusedError("CHALLENGE_INVALID"), settings)
+        return _record_refusal(attempt, CheckinRefusedError(CHALLENGE_INVALID), settings)
     except PhotoTaken:  # the same photo recorded by a check-in sent at once: a replay, kept as the sequential one is
         attempt.challenge = None
         return _record_refusal(attempt, ReplayedPhotoError(details={"reason": "identical_bytes"}), settings)

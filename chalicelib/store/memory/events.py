@@ -101,6 +101,10 @@ class InMemoryEventsRepository(EventDecisions):
     def wait_for_answer(self, key: str, fingerprint: str, timeout_s: float) -> StoredAnswer | None:
         return poll_answer(lambda: self._claim(key), fingerprint, timeout_s)
 
+    def answer_request(self, key: str, fingerprint: str, now: datetime, answer: StoredAnswer) -> None:
+        with self._lock:
+            self._claims[key] = Claim("done", fingerprint, int(now.timestamp()), answer)
+
     def _claim(self, key: str) -> Claim | None:
         with self._lock:
             return self._claims.get(key)

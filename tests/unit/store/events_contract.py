@@ -210,6 +210,21 @@ class EventsRepositoryContract:
         repo.release_request(f"{NIP}#r-1")
         assert repo.claim_request(f"{NIP}#r-1", "body-1", AT + timedelta(seconds=1), STALE_S) is None
 
+    def test_a_request_answered_without_an_event_gives_its_answer(self, repo: EventsRepository) -> None:
+        # GIVEN a claimed request answered with a refusal that records no event (beyond the daily cap)
+        assert repo.claim_request(f"{NIP}#r-1", "body-of-r-1", AT, STALE_S) is None
+        answer = StoredAnswer(422, {"error": {"code": "CHALLENGE_INVALID", "message": "x"}, "event_id": "e-1"})
+        repo.answer_request(f"{NIP}#r-1", "body-of-r-1", AT, answer)
+        # WHEN it is claimed again, THEN the answer comes back, and another body is a conflict naming it
+        assert repo.claim_request(f"{NIP}#r-1", "body-of-r-1", AT + timedelta(days=2), STALE_S) == answer
+        conflict = repo.claim_request(f"{NIP}#r-1", "another body", AT + timedelta(days=2), STALE_S)
+        assert isinstance(conflict, StoredAnswer) and conflict.status_code == 409
+        assert conflict.body["first"]["code"] == "CHALLENGE_INVALID"
+        # AND nothing else is recorded, and the answer cannot be released
+        assert repo.events_between(NIP, AT - timedelta(days=1), AT + timedelta(days=1)) == []
+        with pytest.raises(ConditionFailed):
+            repo.release_request(f"{NIP}#r-1")
+
     def test_releasing_an_unknown_claim_fails(self, repo: EventsRepository) -> None:
         with pytest.raises(ConditionFailed):
             repo.release_request(f"{NIP}#never-claimed")

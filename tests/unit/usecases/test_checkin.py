@@ -465,6 +465,40 @@ def test_an_arrival_in_the_zone_a_minute_after_a_refusal_far_away_goes_to_review
     assert "TRAVEL_AFTER_REFUSAL" in rendered(answer)["warnings"]
 
 
+FAR_AWAY = (-6.60, 107.4857)  # 27 km from the office
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        pytest.param({}, id="a glitched fix"),
+        pytest.param({"mock_location": True}, id="a faked position"),
+        pytest.param({"accuracy_m": 5000.0}, id="a fix too vague to judge"),
+    ],
+)
+def test_a_position_sent_with_an_invalid_challenge_is_no_evidence_of_travel(
+    repos: Repositories, employee: Principal, enrolled: Settings, position: dict[str, Any]
+) -> None:
+    # GIVEN an arrival refused CHALLENGE_INVALID at 07:30 (a screen left open past the challenge's lifetime, or an
+    # insider with the session sending any id), carrying a position 27 km away that was never judged: SMART
+    # refuses before it looks at the position, its mock flag or its accuracy
+    body, raw = request("stale", photo=selfie(GENUINE), challenge_id="x" * 40,
+                        latitude=FAR_AWAY[0], longitude=FAR_AWAY[1], **position)  # fmt: skip
+    refusal = checkin.check_in(employee, body, raw, enrolled, NOW)
+    assert refusal.status_code == 422 and rendered(refusal)["error"]["code"] == "CHALLENGE_INVALID"
+    # WHEN a minute later the employee checks in from the office with a fresh challenge
+    asked = NOW + timedelta(minutes=1)
+    challenge = challenges.issue(NIP, PHONE, asked, SETTINGS.challenge_ttl_s, SETTINGS.token_secret, action=ACTION)
+    body, raw = request("r-office", photo=selfie(GENUINE_2), challenge_id=challenge.challenge_id)
+    answer = checkin.check_in(employee, body, raw, enrolled, asked + timedelta(seconds=20))
+    # THEN the arrival is accepted: the unjudged position is no jump the employee made
+    assert answer.status_code == 201 and rendered(answer)["status"] == "accepted", rendered(answer)
+    # AND the refused attempt is still kept for audit, with its position and its photo
+    [kept] = [e for e in recorded_events(repos) if e.status == "refused"]
+    assert kept.reasons == ("CHALLENGE_INVALID",) and kept.photo_key is not None
+    assert (float(kept.latitude or 0), float(kept.longitude or 0)) == FAR_AWAY
+
+
 def test_an_offline_capture_sent_after_a_refusal_that_day_is_flagged_for_the_reviewer(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
@@ -575,3 +609,22 @@ def test_a_late_arrival_after_midnight_leaves_the_next_evening_s_arrival_free(
     with pytest.raises(AlreadyRecordedError) as refused:
         checked(employee, enrolled, "in", local(DEC_4, 0, 16), photo=GENUINE_3)
     assert refused.value.details["first_event"]["event_id"] == rendered(late)["event_id"]
+
+
+def test_a_vague_fix_refused_as_a_jump_is_no_evidence_of_travel_either(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN an arrival recorded at the office at 07:30
+    assert checked(employee, enrolled, "in", NOW, photo=GENUINE).status_code == 201
+    # AND at 07:32 a check-out refused IMPOSSIBLE_TRAVEL: the phone's first fix after waking, 27 km away and vague to
+    # 5 km (the jump outranks the vague fix among the refusals, so the attempt is kept under IMPOSSIBLE_TRAVEL)
+    asked = NOW + timedelta(minutes=2)
+    challenge = challenges.issue(NIP, PHONE, asked, SETTINGS.challenge_ttl_s, SETTINGS.token_secret, action=ACTION)
+    body, raw = request("glitch", photo=selfie(GENUINE_2), type="out", challenge_id=challenge.challenge_id,
+                        latitude=FAR_AWAY[0], longitude=FAR_AWAY[1], accuracy_m=5000.0)  # fmt: skip
+    refusal = checkin.check_in(employee, body, raw, enrolled, asked + timedelta(seconds=20))
+    assert refusal.status_code == 422 and rendered(refusal)["error"]["code"] == "IMPOSSIBLE_TRAVEL"
+    # WHEN a minute later the employee checks out again, with a sharp fix at the office
+    answer = checked(employee, enrolled, "out", NOW + timedelta(minutes=3), photo=GENUINE_3)
+    # THEN the check-out is accepted: a fix too vague to judge says nothing of where the phone was
+    assert answer.status_code == 201 and rendered(answer)["status"] == "accepted", rendered(answer)

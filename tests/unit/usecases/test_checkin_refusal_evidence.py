@@ -187,3 +187,37 @@ def test_the_employee_s_own_list_tells_no_score_of_a_face_refused(
     # AND the admins still see it on the stored attempt
     [event] = recorded_events(repos)
     assert event.face_score is not None and event.face_threshold is not None
+
+
+def test_refused_attempts_of_one_employee_are_kept_up_to_a_daily_cap(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN an insider with an employee's session sending a flood of cheap check-ins refused before anything is
+    # judged (any challenge id, bytes that are no photo): each would be a row nobody may delete, read again by the
+    # unit's day (monitor, recap, Percobaan Ditolak) and by every check-in of the employee for 30 days
+    cap = checkin.REFUSED_ATTEMPTS_PER_DAY
+    sent = [request(f"flood-{i}", photo=junk(i), challenge_id="x" * 40) for i in range(cap + 10)]
+    answers = [checkin.check_in(employee, body, raw, enrolled, NOW) for body, raw in sent]
+    # THEN every one is still answered with its refusal code, as API.md names it
+    assert {(a.status_code, rendered(a)["error"]["code"]) for a in answers} == {(422, "CHALLENGE_INVALID")}
+    # AND only the day's first REFUSED_ATTEMPTS_PER_DAY are recorded as attempts
+    events = recorded_events(repos)
+    assert len(events) == cap and {e.reasons for e in events} == {("CHALLENGE_INVALID",)}
+    # AND a retry of a refusal beyond the cap gets its first answer again, and records nothing
+    body, raw = sent[-1]
+    again = checkin.check_in(employee, body, raw, enrolled, NOW + timedelta(seconds=5))
+    assert rendered(again) == rendered(answers[-1])
+    assert len(recorded_events(repos)) == cap
+
+
+def test_a_flood_of_cheap_refusals_does_not_hide_a_face_refused_later_that_day(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN an insider who first spends the day's cap of attempts on check-ins refused before a face was judged
+    for i in range(checkin.REFUSED_ATTEMPTS_PER_DAY + 1):
+        assert refused(employee, enrolled, f"flood-{i}", junk(i), challenge_id="x" * 40) == "CHALLENGE_INVALID"
+    # WHEN a colleague's face is then tried on the employee's account
+    assert refused(employee, enrolled, "impostor", selfie(IMPOSTOR)) == "FACE_MISMATCH"
+    # THEN that attempt is still recorded, with its photo: the evidence of who stood in front of the camera
+    [mismatch] = [e for e in recorded_events(repos) if e.reasons == ("FACE_MISMATCH",)]
+    assert mismatch.photo_key is not None and runtime.photos(enrolled).get(mismatch.photo_key) == selfie(IMPOSTOR)
