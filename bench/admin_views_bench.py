@@ -182,7 +182,7 @@ def sheet_phase(settings: Settings, size: int, seed: int) -> None:
     print(f"  of which the PDF alone: {time.perf_counter() - began:.1f} s, {len(pdf) / 1024:.0f} KiB, {pages} pages")
 
 
-def units_phase(month: stack_seed.Month, seed: int) -> None:
+def units_phase(settings: Settings, month: stack_seed.Month, seed: int) -> None:
     """`GET /v1/admin/units` counts for the super admin: a Query per unit (before) and one Scan in parallel
     segments (`counts_of_all_units`, now), on the same employees, some activated and enrolled."""
     rng = random.Random(seed + 2)
@@ -200,7 +200,7 @@ def units_phase(month: stack_seed.Month, seed: int) -> None:
 
     def counted(every_unit: bool) -> tuple[float, dict[str, UnitCounts]]:
         began = time.perf_counter()
-        counts = directory.unit_counts(ids, every_unit=every_unit)
+        counts = directory.unit_counts(ids, settings, every_unit=every_unit)
         return (time.perf_counter() - began) * 1000, counts
 
     answers = {}
@@ -211,7 +211,7 @@ def units_phase(month: stack_seed.Month, seed: int) -> None:
         print(f"unit counts, {len(ids)} units / {month.employees} employees, {label}: "
               f"{', '.join(f'{ms:.0f} ms' for ms, _ in runs)}; totals {totals}  load {load()}")  # fmt: skip
     print(f"  both give the same counts per unit: {answers[False] == answers[True]}")
-    page_ms, page = timed_ms(lambda: directory.list_units(SUPER_ADMIN))
+    page_ms, page = timed_ms(lambda: directory.list_units(SUPER_ADMIN, settings))
     print(f"GET /v1/admin/units use case (super admin): {page_ms:.0f} ms, {len(page.items)} units")  # type: ignore[attr-defined]
 
 
@@ -242,7 +242,7 @@ def main() -> None:
         month = regency(args.employees, args.units, args.seed)
         if args.units_only:
             stack_seed.write_people(month)
-            units_phase(month, args.seed)
+            units_phase(settings, month, args.seed)
             return
         stack_seed.write_people(month)
         stack_seed.write_calendar(month)

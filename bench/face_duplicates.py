@@ -436,7 +436,7 @@ def units_figures(units: int, employees: int) -> None:
     from chalicelib.store.models import EmployeeModel, UnitModel
     from chalicelib.usecases import directory
 
-    with moto_deployment("b-"):
+    with moto_deployment("b-") as settings:
         with UnitModel.batch_write() as batch:
             for u in range(units):
                 batch.save(UnitModel(f"U{u:03d}", unor_nama=f"Unit {u}"))
@@ -462,8 +462,8 @@ def units_figures(units: int, employees: int) -> None:
             f"the reads of the listing before the counts (count_employees per unit) over moto: median "
             f"{statistics.median(before):.2f} s (n=3, min {min(before):.2f}, max {max(before):.2f})"
         )
-        runs = timed(lambda: directory.list_units(caller), 3)
-        page = directory.list_units(caller)
+        runs = timed(lambda: directory.list_units(caller, settings), 3)
+        page = directory.list_units(caller, settings)
         assert len(page.items) == units
         assert sum(u.employee_count for u in page.items) == employees
         print(

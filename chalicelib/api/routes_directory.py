@@ -18,7 +18,7 @@ def list_employees(call: Call, query: schema.EmployeesQuery) -> schema.EmployeeP
     within a unit; `next` goes on from there). A full 18-digit NIP in `q` finds the employee anywhere in the
     caller's scope; otherwise `q` filters by name substring or NIP prefix.
     """
-    return directory.list_employees(call.principal, query)
+    return directory.list_employees(call.principal, query, call.settings)
 
 
 @endpoint(bp, "GET /v1/admin/units", auth_as="admin")
@@ -27,4 +27,4 @@ def list_units(call: Call, query: OnePageQuery) -> schema.UnitPage:
 
     **Roles:** unit_admin (own units), super_admin (all).
     """
-    return directory.list_units(call.principal)
+    return directory.list_units(call.principal, call.settings)

@@ -330,7 +330,7 @@ def monitor_state(inputs: DayInputs, now: datetime, rules: RuleTable) -> Monitor
     end, where the rules allow it: the recap's H), `late` = checked in late (or only checked out), `not_yet` =
     no check-in while the working hours have not ended, `absent` = no check-in and the hours are over.
     Check-ins still pending review count here (the person did come; the admin decides later), unlike in
-    `classify_day`; rejected ones never count.
+    `classify_day`; rejected ones never count. A day already over is given `as_recapped` inputs.
     """
     plan = inputs.plan
     excuse, bounds = _excuse(plan), plan.bounds(rules)
@@ -342,6 +342,14 @@ def monitor_state(inputs: DayInputs, now: datetime, rules: RuleTable) -> Monitor
     if check_out is not None:
         return "late"
     return "not_yet" if now < bounds[1] else "absent"
+
+
+def as_recapped(inputs: DayInputs) -> DayInputs:
+    """The day with only the events its recap counts (accepted, or approved in review): how the monitor judges a
+    day already over. A check-in still in review counts as present only on a day in progress (the person came, the
+    admin decides later: decision 16); on a past day the recap charged TK for it until the decision, and the monitor
+    and the summary of that day show the recap's figures (decisions 126, 258)."""
+    return replace(inputs, events=[event for event in inputs.events if event.counts])
 
 
 def marks_so_far(

@@ -3,7 +3,7 @@ models, quality, dates, review state and where the enrolment photo is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -11,6 +11,13 @@ TemplateStatus = Literal["approved", "pending", "rejected"]
 APPROVED: TemplateStatus = "approved"
 PENDING: TemplateStatus = "pending"
 REJECTED: TemplateStatus = "rejected"
+
+
+def made_by_policy(models: Iterable[str], model_ids: Iterable[str]) -> bool:
+    """Whether every model the scoring policy runs (`model_ids`) made a face: what a check-in can compare it with.
+    `models`: a template's (`TemplateInfo.models`), or those the employee record notes of the face approved last
+    (`Employee.face_model`); after a model change, until the operator's recompute, the others answer NOT_ENROLLED."""
+    return set(model_ids) <= set(models)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any, Generic, Literal, TypeVar
 
+from chalicelib.domain.faces import made_by_policy
 from chalicelib.domain.text import matches_whole
 from chalicelib.errors import ValidationError
 
@@ -96,8 +97,13 @@ class Employee:
 
     @property
     def enrolled(self) -> bool:
-        """Whether the employee has at least one approved face template."""
+        """Whether the employee has at least one approved face template (made by any models)."""
         return self.template_count > 0
+
+    def enrolled_for(self, model_ids: Collection[str]) -> bool:
+        """Whether a check-in can compare a selfie with an approved face of the employee under a scoring policy
+        of these models (`face_counts`): what the admin views count, as `/v1/me` does."""
+        return face_counts(self.template_count, self.face_model, model_ids)
 
     @property
     def face_pending(self) -> bool:
@@ -109,13 +115,22 @@ class Employee:
         """Whether a phone is bound to the employee (activation done, no reset since)."""
         return self.device_id is not None
 
-    def onboarded(self) -> Onboarded:
-        """The employee as a unit's onboarding counts see them (`unit_tallies`)."""
-        return Onboarded(self.unor_id, self.active, self.device_bound, self.enrolled)
+    def onboarded(self, model_ids: Collection[str]) -> Onboarded:
+        """The employee as a unit's onboarding counts see them (`unit_tallies`) under a policy of these models."""
+        return Onboarded(self.unor_id, self.active, self.device_bound, self.enrolled_for(model_ids))
 
     def as_member(self) -> Member:
         """The employee as a unit's day sees them."""
         return Member(self.nip, self.nama, self.active, self.unit_since, self.deactivated_at, self.followed_since)
+
+
+def face_counts(template_count: int, face_model: str | None, model_ids: Collection[str]) -> bool:
+    """Whether an employee record with `template_count` approved faces, the face approved last (or re-embedded by
+    the recompute) made by `face_model` (model ids joined by commas), has a face a check-in under a policy of
+    `model_ids` compares with (`made_by_policy`). After a model change their old faces answer NOT_ENROLLED until
+    the recompute or a new face; the admin views must not show them ready (decision 381)."""
+    models = face_model.split(",") if face_model else ()
+    return template_count > 0 and made_by_policy(models, model_ids)
 
 
 def recorded_day(recorded: str | None, tz: tzinfo) -> date | None:

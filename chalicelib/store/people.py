@@ -10,7 +10,7 @@ check-in and monitor paths sit in front of a repository they are given.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -41,6 +41,7 @@ from chalicelib.domain.people import (
     Unit,
     UnitCounts,
     address_scope,
+    face_counts,
     hr_marks,
     unit_tallies,
 )
@@ -121,19 +122,21 @@ def get_model(model: Any, *keys: str) -> Any | None:
 
 ACTIVATIONS_PER_WRITE = 100  # DynamoDB: at most 100 actions in a transaction
 SCAN_SEGMENTS = 4  # parallel segments of the employees Scan (7,000 projected items: a few pages each)
-_COUNTED = ["unor_id", "active", "device_id", "template_count"]  # what onboarding counts read of an employee
+# What onboarding counts read of an employee.
+_COUNTED = ["unor_id", "active", "device_id", "template_count", "face_model"]
 
 
-def _counted(m: EmployeeModel) -> Onboarded:
+def _counted(m: EmployeeModel, model_ids: Collection[str]) -> Onboarded:
     """`Employee.onboarded` of an employee read with the `_COUNTED` projection (an item without `active` is
     active, as `_placement` reads it)."""
-    return Onboarded(m.unor_id, m.active is not False, m.device_id is not None, int(m.template_count or 0) > 0)
+    enrolled = face_counts(int(m.template_count or 0), m.face_model, model_ids)
+    return Onboarded(m.unor_id, m.active is not False, m.device_id is not None, enrolled)
 
 
-def _counted_segment(segment: int) -> list[Onboarded]:
+def _counted_segment(segment: int, model_ids: Collection[str]) -> list[Onboarded]:
     with storage_call("dynamodb"):
         rows = EmployeeModel.scan(segment=segment, total_segments=SCAN_SEGMENTS, attributes_to_get=_COUNTED)
-        return [_counted(m) for m in rows]
+        return [_counted(m, model_ids) for m in rows]
 
 
 class PeopleRepository(Protocol):
@@ -165,13 +168,14 @@ class PeopleRepository(Protocol):
 
     def count_employees(self, unor_id: str) -> int: ...
 
-    def unit_counts(self, unor_id: str) -> UnitCounts:
-        """The unit's active employees, how many of them have a bound phone, how many an approved face
-        (`domain.people.UnitCounts`; one pass over the unit, like `count_employees`). Counted on every read,
-        never stored: a deactivation, device reset or new binding shows at once."""
+    def unit_counts(self, unor_id: str, model_ids: Collection[str]) -> UnitCounts:
+        """The unit's active employees, how many of them have a bound phone, how many an approved face a check-in
+        under a scoring policy of `model_ids` compares with (`domain.people.UnitCounts`, `face_counts`; one pass
+        over the unit, like `count_employees`). Counted on every read, never stored: a deactivation, device reset
+        or new binding shows at once."""
         ...
 
-    def counts_of_all_units(self) -> dict[str, UnitCounts]:
+    def counts_of_all_units(self, model_ids: Collection[str]) -> dict[str, UnitCounts]:
         """`unit_counts` of every unit that has active employees, in ONE pass over all employees (not a read per
         unit): for a caller who sees the whole regency."""
         ...
@@ -466,11 +470,11 @@ class DynamoPeopleRepository:
         with storage_call("dynamodb"):
             return int(EmployeeModel.by_unit.count(unor_id))
 
-    def unit_counts(self, unor_id: str) -> UnitCounts:
+    def unit_counts(self, unor_id: str, model_ids: Collection[str]) -> UnitCounts:
         with storage_call("dynamodb"):
-            # The same reads as count_employees (a Query pays for whole items); only four attributes travel.
+            # The same reads as count_employees (a Query pays for whole items); only five attributes travel.
             rows = EmployeeModel.by_unit.query(unor_id, attributes_to_get=_COUNTED)
-            return unit_tallies(_counted(m) for m in rows).get(unor_id, UnitCounts(0, 0, 0))
+            return unit_tallies(_counted(m, model_ids) for m in rows).get(unor_id, UnitCounts(0, 0, 0))
 
     def faces_to_forget(self, left_by: str) -> list[str]:
         """The employees Scan of `counts_of_all_units`, filtered by DynamoDB, the NIP projected."""
@@ -495,12 +499,12 @@ class DynamoPeopleRepository:
                 actions=[EmployeeModel.faces_forgotten_at.set(at)], condition=EmployeeModel.nip.exists()
             )
 
-    def counts_of_all_units(self) -> dict[str, UnitCounts]:
-        """A Scan of the employees table in SCAN_SEGMENTS parallel segments, four attributes projected: the
+    def counts_of_all_units(self, model_ids: Collection[str]) -> dict[str, UnitCounts]:
+        """A Scan of the employees table in SCAN_SEGMENTS parallel segments, five attributes projected: the
         reads of a Query per unit (a Scan pays for whole items too) in a few round trips instead of one per
         unit (decision 85; the API role's only Scan grant)."""
         with ThreadPoolExecutor(max_workers=SCAN_SEGMENTS) as pool:
-            parts = list(pool.map(_counted_segment, range(SCAN_SEGMENTS)))
+            parts = list(pool.map(lambda segment: _counted_segment(segment, model_ids), range(SCAN_SEGMENTS)))
         return unit_tallies(row for part in parts for row in part)
 
     def put_employee(self, employee: Employee) -> None:

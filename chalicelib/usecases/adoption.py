@@ -15,6 +15,7 @@ them.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta, tzinfo
 
 from chalicelib import runtime
@@ -25,7 +26,7 @@ from chalicelib.domain.people import Principal
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.events import DayDigest, DayEvent
-from chalicelib.usecases import access, recaps, reports
+from chalicelib.usecases import access, directory, recaps, reports
 from chalicelib.usecases.schemas.reports import ExportLink
 from chalicelib.usecases.schemas.rollout import AdoptionDay, AdoptionQuery, AdoptionReport, AdoptionUnit
 
@@ -37,7 +38,8 @@ def adoption(principal: Principal, query: AdoptionQuery, settings: Settings) -> 
         raise ValidationError("Rentang tanggal tidak valid.", {"to": f"on/after from, at most {MAX_DAYS} days"})
     days = [query.from_ + timedelta(days=i) for i in range((query.to - query.from_).days + 1)]
     unit_ids = access.units_of(principal, query.unor_id)
-    per_unit = recaps.map_units(lambda unor_id: _unit(unor_id, days, settings.tz), unit_ids)
+    models = directory.policy_models(settings)
+    per_unit = recaps.map_units(lambda unor_id: _unit(unor_id, days, settings.tz, models), unit_ids)
     report = AdoptionReport(
         from_date=query.from_.isoformat(),
         to_date=query.to.isoformat(),
@@ -49,11 +51,14 @@ def adoption(principal: Principal, query: AdoptionQuery, settings: Settings) -> 
     return _xlsx(report, settings)
 
 
-def _unit(unor_id: str, days: list[date], tz: tzinfo) -> tuple[AdoptionUnit, list[AdoptionCounts]]:
+def _unit(
+    unor_id: str, days: list[date], tz: tzinfo, models: Collection[str]
+) -> tuple[AdoptionUnit, list[AdoptionCounts]]:
+    """One unit's days; `enrolled`: a face the check-in compares with under a policy of `models`."""
     unit = runtime.people().get_unit(unor_id)
     cutover = runtime.timeclock().cutover_of(unor_id)
     employees = list(runtime.people().iter_employees_of_unit(unor_id))
-    staff = [StaffState(e.nip, e.device_bound, e.enrolled) for e in employees]
+    staff = [StaffState(e.nip, e.device_bound, e.enrolled_for(models)) for e in employees]
     members = [e.as_member() for e in employees]
     digests = _digests(unor_id, days)
     uses = []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TypeVar
 
 from chalicelib import runtime
 from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, Unit, UnitCounts, validate_nip
 from chalicelib.errors import NotFoundError
+from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, encode_cursor
 from chalicelib.usecases import access, paging
 from chalicelib.usecases.schemas.core import EmployeePage, EmployeesQuery, EmployeeView, UnitPage, UnitView
@@ -29,26 +30,35 @@ def with_names(items: Sequence[NamedT]) -> list[NamedT]:
     return [i.model_copy(update={"nama": names.get(i.nip)}) for i in items]
 
 
-def employee_view(e: Employee) -> EmployeeView:
-    return EmployeeView.model_validate(e, from_attributes=True)
+def policy_models(settings: Settings) -> tuple[str, ...]:
+    """The models a check-in compares a selfie with (the scoring policy's). An approved face made by others counts
+    in no admin view, as it does not in `/v1/me` (`faces.onboarding`): its check-in answers NOT_ENROLLED."""
+    return runtime.engine_and_policy(settings)[1].model_ids
 
 
-def list_employees(principal: Principal, query: EmployeesQuery) -> EmployeePage:
+def employee_view(e: Employee, model_ids: Collection[str]) -> EmployeeView:
+    """The employee as the admin lists show them: `enrolled` when a check-in can compare with one of their faces."""
+    view = EmployeeView.model_validate(e, from_attributes=True)
+    return view.model_copy(update={"enrolled": e.enrolled_for(model_ids)})
+
+
+def list_employees(principal: Principal, query: EmployeesQuery, settings: Settings) -> EmployeePage:
     """Employees of one unit, or of every unit the caller sees unit by unit, paged; a full NIP in `q` finds one
     person anywhere in the caller's scope."""
     unor_id, q = query.unor_id, query.q
+    models = policy_models(settings)
     if q and NIP_PATTERN.match(q) and unor_id is None:
         found = runtime.people().get_employee(q)
         visible = found is not None and _in_scope(principal, found.unor_id)
-        return EmployeePage(items=[employee_view(found)] if found and visible else [], next=None)
+        return EmployeePage(items=[employee_view(found, models)] if found and visible else [], next=None)
     units = access.units_of(principal, unor_id)
     if len(units) == 1:
         page = runtime.people().employees_of_unit(units[0], query.next)
-        return EmployeePage(items=[employee_view(e) for e in page.items if _matches(e, q)], next=page.next)
-    return _across_units(units, q, query.next)
+        return EmployeePage(items=[employee_view(e, models) for e in page.items if _matches(e, q)], next=page.next)
+    return _across_units(units, q, query.next, models)
 
 
-def _across_units(units: Sequence[str], q: str | None, cursor: str | None) -> EmployeePage:
+def _across_units(units: Sequence[str], q: str | None, cursor: str | None, models: Collection[str]) -> EmployeePage:
     """The employees of `units` in turn from the position `cursor` names (`{"unit": index, "at": the unit's own
     cursor}`, signed): pages of each unit are read until a page of matches is full or READ_BUDGET employees were
     read (a name searched across the regency is not one round trip per unit)."""
@@ -58,7 +68,7 @@ def _across_units(units: Sequence[str], q: str | None, cursor: str | None) -> Em
     while index < len(units) and len(items) < PAGE and read < READ_BUDGET:
         page = runtime.people().employees_of_unit(units[index], at, PAGE if q else PAGE - len(items))
         read += len(page.items)
-        items += [employee_view(e) for e in page.items if _matches(e, q)]
+        items += [employee_view(e, models) for e in page.items if _matches(e, q)]
         index, at = (index, page.next) if page.next else (index + 1, None)
     more = index < len(units)
     return EmployeePage(items=items, next=encode_cursor({"unit": index, "at": at}) if more else None)
@@ -84,21 +94,22 @@ def _matches(e: Employee, q: str | None) -> bool:
     return needle in e.nama.lower() or e.nip.startswith(needle)
 
 
-def unit_counts(ids: Sequence[str], *, every_unit: bool) -> dict[str, UnitCounts]:
-    """Onboarding counts of the units `ids`: a caller who sees every unit, or more than
-    PER_UNIT_READS_UP_TO of them, gets them from one pass over all employees; a few units are read one by
-    one (a unit's Query reads only its employees, the pass reads the regency's; decision 85)."""
-    people = runtime.people()
+def unit_counts(ids: Sequence[str], settings: Settings, *, every_unit: bool) -> dict[str, UnitCounts]:
+    """Onboarding counts of the units `ids` (`enrolled`: a face the check-in compares with, `policy_models`): a
+    caller who sees every unit, or more than PER_UNIT_READS_UP_TO of them, gets them from one pass over all
+    employees; a few units are read one by one (a unit's Query reads only its employees, the pass reads the
+    regency's; decision 85)."""
+    people, models = runtime.people(), policy_models(settings)
     if every_unit or len(ids) > PER_UNIT_READS_UP_TO:
-        return people.counts_of_all_units()
-    return {unor_id: people.unit_counts(unor_id) for unor_id in ids}
+        return people.counts_of_all_units(models)
+    return {unor_id: people.unit_counts(unor_id, models) for unor_id in ids}
 
 
-def list_units(principal: Principal) -> UnitPage:
+def list_units(principal: Principal, settings: Settings) -> UnitPage:
     """The units the caller may see with their onboarding counts (`unit_counts`)."""
     units = access.visible_units(principal, None)
     ids = runtime.people().list_unit_ids() if units is None else units
-    counted = unit_counts(ids, every_unit=units is None)
+    counted = unit_counts(ids, settings, every_unit=units is None)
     items = []
     for u in runtime.people().get_units(ids):
         counts = counted.get(u.unor_id, NO_EMPLOYEES)

@@ -28,6 +28,7 @@ from chalicelib.domain.faces import (
     PendingTemplate,
     TemplateInfo,
     TemplateStatus,
+    made_by_policy,
 )
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import AccountInactiveError, ConflictError, ForbiddenError, NotFoundError, ValidationError
@@ -679,7 +680,7 @@ def _require_policy_models(found: FoundTemplate, settings: Settings) -> None:
     """409 `stale_models` for approving a face made by models the scoring policy no longer runs (it waited since
     before a model change the operator's recompute has not reached yet): it could verify no check-in, and neither
     the duplicate check nor the own-face match can compare it. Once recomputed it is approved as any other."""
-    if not made_by_policy(found.info, runtime.engine_and_policy(settings)[1].model_ids):
+    if not made_by_policy(found.info.models, runtime.engine_and_policy(settings)[1].model_ids):
         raise ConflictError(
             "Foto wajah ini dibuat dengan model pengenalan wajah sebelumnya dan belum diperbarui. Setujui setelah "
             "operator memperbarui data wajah, atau tolak dan minta pegawai mendaftar ulang.",
@@ -753,16 +754,11 @@ def onboarding(employee: Employee, settings: Settings) -> Onboarding:
     return Onboarding(
         activated=account is not None and account.credentials.password_hash is not None,
         faces=OnboardingFaces(
-            approved=sum(t.status == APPROVED and made_by_policy(t, policy.model_ids) for t in rows),
+            approved=sum(t.status == APPROVED and made_by_policy(t.models, policy.model_ids) for t in rows),
             pending=sum(t.status == PENDING for t in rows),
             last_rejection=_last_rejection(rows),
         ),
     )
-
-
-def made_by_policy(template: TemplateInfo, model_ids: Sequence[str]) -> bool:
-    """Whether every model the scoring policy runs made the template (what a check-in compares it with)."""
-    return set(model_ids) <= set(template.models)
 
 
 def _last_rejection(rows: list[TemplateInfo]) -> FaceRejection | None:

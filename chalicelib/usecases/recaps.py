@@ -23,6 +23,7 @@ from chalicelib.attendance.classify import (
     EventState,
     Judgement,
     as_it_stands,
+    as_recapped,
     assign_events,
     classify_period,
     counting_plan,
@@ -304,6 +305,8 @@ class UnitFrame:
     # and whom the unit did not judge on it. They count only once they have an event of the day (a machine log
     # imported, a correction approved later than the frame was built), as the day's recap judges them (decision 134).
     on_trace: frozenset[str] = frozenset()
+    # The summary's frame of a day already over: its employees are judged on what its recap counts (`as_recapped`).
+    past: bool = False
     # The regency summary's memo of judgements made with this frame (see _judged_state).
     memo: dict[tuple[object, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -637,11 +640,12 @@ def before_today(day: date, now: datetime, tz: tzinfo) -> bool:
 
 def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monitor:
     rules = runtime.rule_table(settings)
-    _, entries = judged_unit_day(unor_id, day, settings, live=True, scheduled=before_today(day, now, settings.tz))
+    past = before_today(day, now, settings.tz)
+    _, entries = judged_unit_day(unor_id, day, settings, live=True, scheduled=past)
     counts: dict[str, int] = dict.fromkeys(MONITOR_KEYS, 0)
     items = []
     for entry in entries:
-        shown = entry.live(now, rules)
+        shown = _watched(entry.live(now, rules), past)
         state = monitor_state(shown, now, rules)
         counts[state] += 1
         first_in = marks_so_far(shown.events, shown.plan, rules, now)[0]
@@ -693,7 +697,7 @@ def _build_frame(unor_id: str, day: date, settings: Settings, calendar: RegencyC
         for e in frame.employees
         if e.nip not in former_nips and not e.judged_again_on(day, settings.tz, known or frozenset())
     )
-    return _left_behind(unor_id, replace(frame, on_trace=on_trace), settings.tz)
+    return _left_behind(unor_id, replace(frame, on_trace=on_trace, past=True), settings.tz)
 
 
 def cached_frames(units: Sequence[str], day: date, settings: Settings, *, past: bool = False) -> list[UnitFrame]:
@@ -887,4 +891,10 @@ def _judged_state(frame: UnitFrame, nip: str, rows: tuple[DayEvent, ...], now: d
     if memo is None or memo[0] != rows:
         memo = (rows, assign_events(plans, to_events(rows, rules.tz, frame.cutover), rules))
         frame.memo[(nip,)] = memo
-    return str(monitor_state(live_inputs(plans, memo[1], now, rules), now, rules))
+    return str(monitor_state(_watched(live_inputs(plans, memo[1], now, rules), frame.past), now, rules))
+
+
+def _watched(inputs: DayInputs, past: bool) -> DayInputs:
+    """What the monitor and the summary judge of an employee's day: on a day already over only what its recap
+    counts (`as_recapped`), so both agree with the stored recap; on a day in progress a check-in in review too."""
+    return as_recapped(inputs) if past else inputs

@@ -19,6 +19,7 @@ from chalicelib.store.events import DynamoEventsRepository
 from chalicelib.store.models import EmployeeModel
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import adoption
+from chalicelib.usecases.directory import policy_models
 from chalicelib.usecases.schemas.rollout import AdoptionQuery, AdoptionReport
 from tests.functional.conftest import Api
 from tests.functional.dynamo_reads import dynamodb_requests
@@ -38,7 +39,9 @@ def setup_units() -> None:
     PEOPLE.put_employee(Employee(nip=B, nama="Budi", unor_id="U1"))
     PEOPLE.bind_device(A, PhoneBinding("android-phone-aaaa"))
     PEOPLE.bind_device(B, PhoneBinding("android-phone-bbbb"))
-    EmployeeModel(A).update(actions=[EmployeeModel.template_count.set(1)])
+    # An approved face made by the scoring policy's models, as an approval notes it (decision 381)
+    models = ",".join(policy_models(load_settings()))
+    EmployeeModel(A).update(actions=[EmployeeModel.template_count.set(1), EmployeeModel.face_model.set(models)])
     PEOPLE.put_employee(Employee(nip=C, nama="Cucu", unor_id="U1"))
     PEOPLE.put_employee(Employee(nip=E, nama="Euis", unor_id="U1", active=False))
     PEOPLE.put_employee(Employee(nip=D, nama="Dadang", unor_id="U2"))

@@ -7,7 +7,7 @@ It keeps the same records in dicts and answers exactly as the DynamoDB repositor
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Literal, TypeVar
 
@@ -69,8 +69,8 @@ class InMemoryPeopleRepository:
     def count_employees(self, unor_id: str) -> int:
         return len(self._of_unit(unor_id))
 
-    def unit_counts(self, unor_id: str) -> domain.UnitCounts:
-        return self._tallies(self._of_unit(unor_id)).get(unor_id, domain.UnitCounts(0, 0, 0))
+    def unit_counts(self, unor_id: str, model_ids: Collection[str]) -> domain.UnitCounts:
+        return self._tallies(self._of_unit(unor_id), model_ids).get(unor_id, domain.UnitCounts(0, 0, 0))
 
     def faces_to_forget(self, left_by: str) -> list[str]:
         with self._lock:
@@ -90,13 +90,15 @@ class InMemoryPeopleRepository:
                 raise ConditionFailed("dynamodb")
             self._employees[nip] = replace(self._employees[nip], faces_forgotten_at=at)
 
-    def counts_of_all_units(self) -> dict[str, domain.UnitCounts]:
+    def counts_of_all_units(self, model_ids: Collection[str]) -> dict[str, domain.UnitCounts]:
         with self._lock:
             employees = list(self._employees.values())
-        return self._tallies(employees)
+        return self._tallies(employees, model_ids)
 
-    def _tallies(self, employees: Iterable[domain.Employee]) -> dict[str, domain.UnitCounts]:
-        return domain.unit_tallies(e.onboarded() for e in employees)
+    def _tallies(
+        self, employees: Iterable[domain.Employee], model_ids: Collection[str]
+    ) -> dict[str, domain.UnitCounts]:
+        return domain.unit_tallies(e.onboarded(model_ids) for e in employees)
 
     def put_employee(self, employee: domain.Employee) -> None:
         with self._lock:

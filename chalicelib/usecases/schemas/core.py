@@ -197,7 +197,9 @@ class EmployeeView(Result):
     unor_id: str
     jabatan: str | None
     active: bool
-    enrolled: bool
+    enrolled: bool = Field(
+        description="An approved face a check-in compares with (made by the scoring policy's models)."
+    )
     device_bound: bool
     face_pending: bool = Field(
         default=False,
@@ -217,7 +219,9 @@ class UnitView(Result):
     activated_count: int = Field(
         ge=0, description="Active employees who activated the app (a phone is bound), as in the adoption report."
     )
-    enrolled_count: int = Field(ge=0, description="Active employees with at least one approved face template.")
+    enrolled_count: int = Field(
+        ge=0, description="Active employees with an approved face a check-in compares with (`enrolled`)."
+    )
 
 
 class UnitPage(Page[UnitView]):

@@ -124,7 +124,7 @@ class AdoptionQuery(Query):
 class AdoptionCounts(Result):
     employees: int = Field(ge=0, description="Active employees of the unit.")
     activated: int = Field(ge=0, description="Employees who activated the app (a phone is bound).")
-    enrolled: int = Field(ge=0, description="Employees with an approved face template.")
+    enrolled: int = Field(ge=0, description="Employees with an approved face a check-in compares with.")
     app: int = Field(ge=0, description="Employees with a counted app check-in or check-out that day.")
     fingerprint: int = Field(ge=0, description="Employees with a counted fingerprint punch that day.")
     both: int = Field(ge=0, description="Employees counted in both `app` and `fingerprint`.")

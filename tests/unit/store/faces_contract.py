@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from chalicelib.domain.faces import OwnMatch, TemplateInfo, TemplateKey
-from chalicelib.domain.people import Employee, PhoneBinding
+from chalicelib.domain.people import Employee, PhoneBinding, UnitCounts
 from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
@@ -145,6 +145,23 @@ class FacesRepositoryContract(FacesSetUp):
         assert same_templates(repo.templates_of(NIP), [Template("t-2", kept)])
         assert [t.template_id for t in repo.template_rows(NIP)] == ["t-2"]
         assert self.count_of(people)[0] == 1
+
+    def test_the_unit_counts_count_a_face_the_policy_s_models_made(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # GIVEN NIP's approved face of both models, and OTHER's made by a model the policy no longer runs
+        self.save(repo, "t-1", seed=1)
+        old = {"old_model": 4}
+        repo.save_template(OTHER, NewTemplate("t-2", vectors(2, old), fingerprint(2), "k/t-2", "op", QUALITY))
+        policy = ("dlib_resnet_v1", "mobilefacenet_fp")
+        # THEN the unit's counts (per unit and in the one pass) hold NIP enrolled, not OTHER, as a check-in would
+        assert people.unit_counts("U1", policy) == UnitCounts(2, 0, 1) == people.counts_of_all_units(policy)["U1"]
+        assert people.unit_counts("U1", ("old_model",)) == UnitCounts(2, 0, 1)
+        # WHEN the recompute re-embeds OTHER's face by the policy's models and notes them on the employee
+        repo.replace_vectors(OTHER, "t-2", vectors(3))
+        repo.set_face_model(OTHER, ",".join(policy))
+        # THEN both count
+        assert people.unit_counts("U1", policy) == UnitCounts(2, 0, 2) == people.counts_of_all_units(policy)["U1"]
 
     def test_recomputed_vectors_replace_the_old_ones_and_their_models(
         self, repo: FacesRepository, people: PeopleRepository

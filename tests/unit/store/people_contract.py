@@ -36,6 +36,7 @@ from chalicelib.store.people import PeopleRepository
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
 PHONE = "android-0001-aaaa"
+MODELS = ("mobilefacenet_fp",)  # the scoring policy's models, for the onboarding counts
 OTHER_PHONE = "android-0002-bbbb"
 NOW = 1_790_000_000
 
@@ -627,12 +628,14 @@ class PeopleRepositoryContract:
         repo.release_device(nip_of(3), "android-0003-aaaa", "budi")  # phone reset: not activated until a login
         repo.bind_device(nip_of(5), PhoneBinding("android-0005-aaaa", "hash-5"))
         repo.put_employee(employee(nip_of(5), active=False))  # SIMPEG deactivated them: not counted at all
-        assert repo.unit_counts("U1") == UnitCounts(4, 1, 0)
-        assert repo.unit_counts("U2") == UnitCounts(1, 0, 0) and repo.unit_counts("U9") == UnitCounts(0, 0, 0)
+        assert repo.unit_counts("U1", MODELS) == UnitCounts(4, 1, 0)
+        assert repo.unit_counts("U2", MODELS) == UnitCounts(1, 0, 0) and repo.unit_counts("U9", MODELS) == UnitCounts(
+            0, 0, 0
+        )
         # WHEN the reset employee logs in on a new phone and the deactivated one comes back, THEN both count again
         repo.bind_device(nip_of(3), PhoneBinding("android-0033-aaaa"))
         repo.put_employee(employee(nip_of(5)))
-        assert repo.unit_counts("U1") == UnitCounts(5, 3, 0)
+        assert repo.unit_counts("U1", MODELS) == UnitCounts(5, 3, 0)
 
     def test_all_units_are_counted_in_one_pass_as_each_alone(self, repo: PeopleRepository) -> None:
         # GIVEN 30 employees over three units, some activated (a phone; a password alone is not), some inactive,
@@ -645,9 +648,9 @@ class PeopleRepositoryContract:
                 repo.set_password("employee", nip_of(i), f"hash-{i}")
         repo.put_employee(employee(OTHER, unor_id="U3", active=False))
         # THEN the one-pass counts are the per-unit counts, for every unit with active employees and no other
-        every = repo.counts_of_all_units()
-        assert every == {unit: repo.unit_counts(unit) for unit in ("U0", "U1", "U2")}
-        assert repo.unit_counts("U3") == UnitCounts(0, 0, 0)
+        every = repo.counts_of_all_units(MODELS)
+        assert every == {unit: repo.unit_counts(unit, MODELS) for unit in ("U0", "U1", "U2")}
+        assert repo.unit_counts("U3", MODELS) == UnitCounts(0, 0, 0)
         # (24 active; phones on 4, 8, 12, 16, 24, 28: 20 left)
         assert sum(c.employees for c in every.values()) == 24 and sum(c.activated for c in every.values()) == 6
 

@@ -6,10 +6,12 @@ import pytest
 
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ForbiddenError, ValidationError
+from chalicelib.settings import build_settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import directory
 from chalicelib.usecases.schemas.core import EmployeesQuery
 
+SETTINGS = build_settings({})
 SUPER = Principal(subject="admin", role="super_admin")
 TWO_UNITS = Principal(subject="budi", role="unit_admin", unit_ids=frozenset({"U1", "U3"}))
 SIZES = {"U1": 150, "U2": 0, "U3": 30, "U4": 5}
@@ -32,7 +34,7 @@ def every_page(who: Principal, **query: str) -> list[list[str]]:
     """The NIPs of each page, following `next` to the end."""
     pages, cursor = [], None
     while True:
-        page = directory.list_employees(who, EmployeesQuery.model_validate({**query, "next": cursor}))
+        page = directory.list_employees(who, EmployeesQuery.model_validate({**query, "next": cursor}), SETTINGS)
         pages.append([e.nip for e in page.items])
         cursor = page.next
         if cursor is None:
@@ -67,4 +69,4 @@ def test_one_unit_and_a_full_nip_answer_as_before() -> None:
 
 def test_a_cursor_not_made_here_is_refused() -> None:
     with pytest.raises(ValidationError):
-        directory.list_employees(SUPER, EmployeesQuery.model_validate({"next": "eyJ1bml0IjogOX0.forged"}))
+        directory.list_employees(SUPER, EmployeesQuery.model_validate({"next": "eyJ1bml0IjogOX0.forged"}), SETTINGS)

@@ -40,7 +40,7 @@ from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import activation_sheet, admin_views, adoption, auth, directory, faces, me, onboarding
 from chalicelib.usecases.schemas.admin_views import ActivationSheetRequest, AuditQuery
 from chalicelib.usecases.schemas.attendance import EnrolRequest
-from chalicelib.usecases.schemas.core import ActivateRequest
+from chalicelib.usecases.schemas.core import ActivateRequest, EmployeesQuery
 from chalicelib.usecases.schemas.faces import PendingFacesQuery
 from chalicelib.usecases.schemas.reports import DecisionRequest
 from chalicelib.usecases.schemas.rollout import AdoptionQuery, AdoptionReport
@@ -975,6 +975,42 @@ def test_after_a_model_change_the_profile_says_what_the_check_in_says_and_a_new_
     assert (profile.enrolled, profile.onboarding.faces.approved) == (True, 1)
 
 
+def test_after_a_model_change_the_admin_views_count_a_face_as_the_check_in_does(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN NIP's approved face, made by a model the scoring policy no longer runs (the policy switched, the
+    # operator's recompute not run yet), and FAR's face of U2 made by the current models
+    stale = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    runtime.faces().replace_vectors(NIP, stale.template_id, {"old-model": np.ones(8, np.float32)})
+    runtime.faces().set_face_model(NIP, "old-model")
+    faces.enrol(SUPER, FAR, photo(ZUCKERBERG), settings, now)
+    assert not me.profile(employee(), settings, now).enrolled  # the app says "daftar ulang", as a check-in would
+    # WHEN the unit's admin reads the employee list, the units' onboarding counts and the adoption report
+    # THEN none of them counts NIP ready to check in: the admin would not ask them to enrol again
+    assert admin_views_of_enrolment(settings, now) == {"list": False, "U1": 0, "U2": 1, "adoption": 0}
+    # WHEN the employee enrols again and BKPSDM approves the new face (decision 209: nothing current to compare)
+    again = faces.self_enrol(employee(), photo(JOLIE[2]), settings, now)
+    assert approve(SUPER, again.template_id, settings, now) == "approved"
+    # THEN every view counts them, as /v1/me does
+    assert me.profile(employee(), settings, now).enrolled
+    assert admin_views_of_enrolment(settings, now) == {"list": True, "U1": 1, "U2": 1, "adoption": 1}
+
+
+def admin_views_of_enrolment(settings: Settings, now: datetime) -> dict[str, object]:
+    """NIP's `enrolled` in U1's employee list, the units' `enrolled_count` (the per-unit reads and the super
+    admin's one pass agree) and U1's adoption `enrolled` of today."""
+    listed = {
+        e.nip: e.enrolled for e in directory.list_employees(COLLEAGUE, EmployeesQuery(unor_id="U1"), settings).items
+    }
+    per_unit = {u.unor_id: u.enrolled_count for u in directory.list_units(COLLEAGUE, settings).items}
+    every = {u.unor_id: u.enrolled_count for u in directory.list_units(SUPER, settings).items}
+    assert every["U1"] == per_unit["U1"]
+    today = now.astimezone(settings.tz).date()
+    report = adoption.adoption(COLLEAGUE, AdoptionQuery.model_validate({"from": today, "to": today}), settings)
+    assert isinstance(report, AdoptionReport)
+    return {"list": listed[NIP], "U1": per_unit["U1"], "U2": every["U2"], "adoption": report.units[0].days[0].enrolled}
+
+
 def test_a_face_waiting_since_before_a_model_change_is_not_approved_until_recomputed(
     settings: Settings, trail: Audit, now: datetime
 ) -> None:
@@ -1249,15 +1285,18 @@ def test_a_model_change_keeps_the_suspected_pairs_in_the_super_admin_s_list(
 def test_units_count_activated_and_enrolled_employees(settings: Settings, trail: Audit, now: datetime) -> None:
     faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)  # pending: not enrolled yet
     counts = {
-        u.unor_id: (u.employee_count, u.activated_count, u.enrolled_count) for u in directory.list_units(SUPER).items
+        u.unor_id: (u.employee_count, u.activated_count, u.enrolled_count)
+        for u in directory.list_units(SUPER, settings).items
     }
     assert counts == {"U1": (2, 1, 0), "U2": (1, 0, 0)}
     faces.enrol(SUPER, FAR, photo(ZUCKERBERG), settings, now)
-    [u2] = directory.list_units(STRANGER).items
+    [u2] = directory.list_units(STRANGER, settings).items
     assert (u2.unor_id, u2.activated_count, u2.enrolled_count) == ("U2", 0, 1)
     # AND the super admin's one pass over all employees counts what the unit admin's per-unit reads count
-    assert directory.unit_counts(["U1", "U2"], every_unit=True) == directory.unit_counts(["U1", "U2"], every_unit=False)
-    assert {u.unor_id: u.enrolled_count for u in directory.list_units(SUPER).items} == {"U1": 0, "U2": 1}
+    assert directory.unit_counts(["U1", "U2"], settings, every_unit=True) == directory.unit_counts(
+        ["U1", "U2"], settings, every_unit=False
+    )
+    assert {u.unor_id: u.enrolled_count for u in directory.list_units(SUPER, settings).items} == {"U1": 0, "U2": 1}
 
 
 def test_the_units_count_active_employees_and_call_activated_what_the_adoption_report_does(
@@ -1268,7 +1307,7 @@ def test_the_units_count_active_employees_and_call_activated_what_the_adoption_r
     repos.people.put_employee(Employee(FAR, "Pegawai 003", "U2", active=False))
 
     def console() -> dict[str, tuple[int, int]]:
-        return {u.unor_id: (u.employee_count, u.activated_count) for u in directory.list_units(SUPER).items}
+        return {u.unor_id: (u.employee_count, u.activated_count) for u in directory.list_units(SUPER, settings).items}
 
     def report() -> dict[str, tuple[int, int]]:
         day = now.astimezone(settings.tz).date()

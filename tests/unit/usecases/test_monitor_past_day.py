@@ -88,3 +88,25 @@ def test_today_is_shown_whole_and_says_nothing_of_a_recap(unit: Repositories) ->
     # THEN everyone followed that day is judged, and no recap is spoken of before the day is over
     assert {i.nip: i.state for i in live.items} == {A: "absent", C: "absent", D: "absent"}
     assert (live.recapped, row.recapped, row.employee_count) == (None, None, 3)
+
+
+def test_a_past_check_in_still_in_review_counts_as_its_recap_counts_it(unit: Repositories) -> None:
+    # GIVEN Cucu's Monday check-in at 07:05 sent to review (a borderline face), not decided by Wednesday
+    at = datetime(2026, 11, 2, 0, 5, tzinfo=UTC)
+    event = Event(new_event_id(C, at), C, "in", "review", iso(at), iso(at), MONDAY.isoformat(), "U1", warnings=())
+    unit.events.write_checkin(CheckinWrite(event, f"{C}#in", "body", StoredAnswer(201, {}), at, first_arrival=True))
+    # WHEN the console's Hitung Ulang recaps Monday and an admin then looks at Monday on Wednesday
+    body = RecapRequest.model_validate({"date": MONDAY.isoformat(), "unor_id": "U1", "as_scheduled": True})
+    reports.run_recap(SUPER, body, SETTINGS, WEDNESDAY)
+    stored = {r.nip: r.status.status for r in unit.statuses.day_page("U1", MONDAY, None)[0]}
+    states, counts, _, row = monday(WEDNESDAY + timedelta(minutes=1))
+    # THEN the recap charged her TK (a check-in counts once approved, decision 16), and the monitor and the
+    # summary say absent with it, not present: the day's figures are the recap's (decisions 126, 258)
+    assert stored[C] == "TK"
+    assert states == {A: "present", C: "absent"}
+    assert (counts["present"], counts["absent"]) == (1, 1) and row.counts == counts
+    # WHEN her unit's admin approves it
+    unit.events.decide_review(event.event_id, "approve", "budi", "Wajah diperiksa", WEDNESDAY + timedelta(minutes=2))
+    states, counts, _, row = monday(WEDNESDAY + timedelta(minutes=3))
+    # THEN she counts as present on the monitor and in the summary alike
+    assert states == {A: "present", C: "present"} and row.counts == counts
