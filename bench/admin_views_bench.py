@@ -186,6 +186,7 @@ def units_phase(settings: Settings, month: stack_seed.Month, seed: int) -> None:
     """`GET /v1/admin/units` counts for the super admin: a Query per unit (before) and one Scan in parallel
     segments (`counts_of_all_units`, now), on the same employees, some activated and enrolled."""
     rng = random.Random(seed + 2)
+    made_by = ",".join(directory.policy_models(settings))  # so that an enrolled face counts (`Employee.enrolled_for`)
     with EmployeeModel.batch_write() as batch:
         for unit in month.units:
             for n, nip in enumerate(unit.nips):
@@ -194,7 +195,7 @@ def units_phase(settings: Settings, month: stack_seed.Month, seed: int) -> None:
                     EmployeeModel(nip, nama=f"Pegawai {unit.unor_id}-{n}", unor_id=unit.unor_id, unor_nama=unit.name,
                                   active=True, password_hash="scrypt$bench" if activated else None,
                                   device_id=f"android-{nip}" if activated else None,
-                                  template_count=int(activated and rng.random() < 0.7))
+                                  template_count=int(activated and rng.random() < 0.7), face_model=made_by)
                 )  # fmt: skip
     ids = [u.unor_id for u in month.units]
 

@@ -437,6 +437,7 @@ def units_figures(units: int, employees: int) -> None:
     from chalicelib.usecases import directory
 
     with moto_deployment("b-") as settings:
+        made_by = ",".join(directory.policy_models(settings))  # an enrolled face counts (`Employee.enrolled_for`)
         with UnitModel.batch_write() as batch:
             for u in range(units):
                 batch.save(UnitModel(f"U{u:03d}", unor_nama=f"Unit {u}"))
@@ -451,6 +452,7 @@ def units_figures(units: int, employees: int) -> None:
                         unor_id=f"U{i % units:03d}",
                         password_hash="scrypt$x" if i % 2 else None,
                         template_count=i % 3,
+                        face_model=made_by,
                     )
                 )
         print(f"moto: {employees} employees in {units} units written in {time.perf_counter() - start:.1f} s")

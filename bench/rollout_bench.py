@@ -73,9 +73,12 @@ def nip_of(number: int) -> str:
     return f"19800101200501{number:04d}"
 
 
-def seed(units: int, employees: int, month_days: list[date], rng: random.Random, digests: bool = False) -> None:
+def seed(
+    units: int, employees: int, month_days: list[date], rng: random.Random, *, face_model: str, digests: bool = False
+) -> None:
     """`digests`: also write each unit-day's digest as the write paths and a first report leave it (complete,
-    and an empty one for a day without events)."""
+    and an empty one for a day without events). `face_model`: the models an enrolled employee's face was made by
+    (the policy's, so that the adoption report counts them enrolled)."""
     from chalicelib.domain.people import Employee
     from chalicelib.store.events import new_event_id, punch_event_id
     from chalicelib.store.models import EmployeeModel, EventModel
@@ -91,7 +94,7 @@ def seed(units: int, employees: int, month_days: list[date], rng: random.Random,
             if rng.random() < 0.6:
                 model.device_id = f"android-{n:08d}"
             if rng.random() < 0.45:
-                model.template_count = 1
+                model.template_count, model.face_model = 1, face_model
             batch.save(model)
     tokens: dict[tuple[str, str], set[str]] = {}
     with EventModel.batch_write() as batch:
@@ -174,7 +177,7 @@ def main() -> None:
     from chalicelib.settings import load_settings
     from chalicelib.store.aws import reset_clients
     from chalicelib.store.schema import create_all
-    from chalicelib.usecases import adoption, fingerprint
+    from chalicelib.usecases import adoption, directory, fingerprint
     from chalicelib.usecases.schemas.rollout import AdoptionQuery, ImportQuery
     from tools import moto_scaling
     from tools.attlog_sample import generate
@@ -191,7 +194,14 @@ def main() -> None:
         runtime.ensure_ready(settings)
         timed(
             f"seed {args.units} units, {args.employees} employees, a month of events",
-            lambda: seed(args.units, args.employees, days, random.Random(1), args.seed_digests),
+            lambda: seed(
+                args.units,
+                args.employees,
+                days,
+                random.Random(1),
+                face_model=",".join(directory.policy_models(settings)),
+                digests=args.seed_digests,
+            ),
         )
         query = AdoptionQuery.model_validate({"from": days[0].isoformat(), "to": days[-1].isoformat()})
         print(f"  {args.units * len(days):,} unit-days", flush=True)
