@@ -77,6 +77,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
         onboarding=progress,
         gps_max_accuracy_m=settings.gps_max_accuracy_m,
         offline_max_age_h=settings.offline_max_age_h,
+        timezone=settings.timezone,
     )
 
 

@@ -282,6 +282,10 @@ class Profile(Result):
         description="The stage's SMART_OFFLINE_MAX_AGE_H: an offline capture kept on the phone longer than this many "
         'hours is refused (`captured_at` "too old"), so the app tells the employee the regency\'s own limit.'
     )
+    timezone: str = Field(
+        description="The regency's time zone (SMART_TIMEZONE, IANA: Asia/Jakarta, Asia/Makassar or Asia/Jayapura), in "
+        "which `today.date` is judged: the app shows times and names today on its clock, whatever the phone's zone."
+    )
 
 
 class EnrolRequest(Request):

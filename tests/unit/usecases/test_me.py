@@ -126,3 +126,14 @@ def test_the_profile_tells_the_last_face_rejected_with_the_admin_s_note_until_a_
     # AND once a newer face is approved, the rejections are history
     decide(enrol("d", 20), True, 21)
     assert rejection() is None
+
+
+def test_the_profile_names_the_regency_s_zone_so_the_app_shows_its_clock(repos: Repositories) -> None:
+    # GIVEN a regency in Papua (WIT), whose employees' phones may be set to another zone (bought in Java, set by
+    # hand): the app must show check-in times and today's date on the regency's clock, not on the phone's
+    repos.people.upsert_unit("U1", "Unit 1")
+    repos.people.put_employee(Employee(NIP, "Yohanes", "U1"))
+    papua = build_settings({"SMART_TIMEZONE": "Asia/Jayapura"})
+    # WHEN the employee reads his profile, THEN it names the regency's zone (and a WIB stage's, WIB)
+    assert me.profile(EMPLOYEE, papua, NOW).timezone == "Asia/Jayapura"
+    assert me.profile(EMPLOYEE, SETTINGS, NOW).timezone == "Asia/Jakarta"

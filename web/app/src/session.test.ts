@@ -1,6 +1,7 @@
 // The phone's session (session.ts) against SMART's answers: which refusals end it, and the token a password change
 // answers. The browser's storage, events and network are stand-ins here (Node has none of the first two).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { regencyZone } from "./clock";
 import { knownOffset } from "./servertime";
 import {
   activate,
@@ -178,5 +179,14 @@ describe("every answer", () => {
     vi.stubGlobal("fetch", vi.fn(async () => refusal));
     await expect(myProfile()).rejects.toThrow(ApiError);
     expect(Math.abs((knownOffset() ?? 0) + 7 * 3_600_000)).toBeLessThan(2_000);
+  });
+});
+
+describe("a profile read", () => {
+  it("keeps the regency's zone on the phone, whose clock the app shows from then on", async () => {
+    // GIVEN a regency in Papua; WHEN the app reads the profile, THEN its times are shown on WIT's clock
+    vi.stubGlobal("fetch", vi.fn(async () => answer(200, { nip: "1", timezone: "Asia/Jayapura" })));
+    await myProfile();
+    expect(regencyZone()).toBe("Asia/Jayapura");
   });
 });

@@ -6,6 +6,7 @@
 import { ApiError, exchange, readJson, type RequestOptions } from "../../shared/api";
 import { OFFLINE_KEEP_H } from "./answers";
 import { keepStorage } from "./browser";
+import { rememberZone } from "./clock";
 import { MAX_ROUND_TRIP_MS, offsetFrom, remember } from "./servertime";
 import type { Profile, TokenAnswer } from "./types";
 
@@ -235,6 +236,7 @@ export async function changePassword(current: string, next: string): Promise<voi
 export async function myProfile(signal?: AbortSignal): Promise<Profile> {
   const profile = await call<Profile>("GET", "/v1/me", undefined, signal);
   localStorage.setItem(PROFILE_KEY, JSON.stringify(profile));
+  rememberZone(profile.timezone); // the app's dates and times are the regency's from now on (clock.ts)
   return profile;
 }
 

@@ -57,6 +57,8 @@ export interface Profile {
   gps_max_accuracy_m?: number;
   /** How many hours SMART takes a capture kept on the phone (SMART_OFFLINE_MAX_AGE_H). */
   offline_max_age_h?: number;
+  /** The regency's time zone (IANA: Asia/Jakarta, Asia/Makassar or Asia/Jayapura), whose clock the app shows. */
+  timezone?: string;
   /** The unit's work zones (field-duty areas of the day are not among them: `today.field_duty`). */
   zones?: { zone_id: string; name: string }[];
 }
