@@ -1,6 +1,7 @@
 // Dates and times as the app shows them: on the regency's clock (the zone GET /v1/me names: Asia/Jakarta,
 // Asia/Makassar or Asia/Jayapura), in Indonesian. Never on the phone's own zone: a phone bought in Java and used
 // in Papua, or set by hand, would show a check-in hours off and, after midnight, another day than SMART judges.
+import { serverNow } from "./servertime";
 
 const ZONE_KEY = "smart.timezone";
 /** The zone shown before the phone ever read a profile that names one (SMART_TIMEZONE's default). */
@@ -62,11 +63,18 @@ export function clockOf(instant: string | null | undefined): string {
   return Number.isNaN(t.getTime()) ? "" : formats(regencyZone()).time.format(t);
 }
 
-/** The regency's date (YYYY-MM-DD) of an instant, by default now; "" for an invalid one. Built from the parts:
+/** The regency's date (YYYY-MM-DD) of an instant, by default now by SMART's clock; "" for an invalid one. Built from the parts:
  * a locale's own order of them is not the same on every phone's browser. */
-export function localDay(t: Date = new Date()): string {
+export function localDay(t: Date = todayNow()): string {
   if (Number.isNaN(t.getTime())) return "";
   const parts = formats(regencyZone()).day.formatToParts(t);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? "";
   return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** Now by SMART's clock as far as the phone knows it (servertime.ts): which day it is in the regency, and whether
+ * the day kept on the phone still holds, go by it. A zone set by hand is often set with the clock moved to read
+ * the local hour, hours off the real instant; the phone's own clock while no answer of SMART told how far off. */
+export function todayNow(): Date {
+  return new Date(serverNow().at);
 }

@@ -1,7 +1,7 @@
 import { reasonName } from "../../../shared/reasons";
 import { call } from "../session";
 import type { AttendanceEvent, Page as ApiPage } from "../types";
-import { clockOf, dateText, localDay } from "../clock";
+import { clockOf, dateText, localDay, todayNow } from "../clock";
 import { ErrorLine, Page, useLoad } from "../ui";
 
 const STATUS: Record<string, string> = { accepted: "Diterima", review: "Menunggu verifikasi admin", refused: "Ditolak" };
@@ -18,7 +18,7 @@ function statusOf(e: AttendanceEvent): string {
 /** "Riwayat": the employee's own check-ins of the last 30 days, newest first. */
 export function History() {
   const { data: items, error } = useLoad(async (signal) => {
-    const to = new Date();
+    const to = todayNow();
     const from = new Date(to.getTime() - 29 * 86_400_000);
     const page = await call<ApiPage<AttendanceEvent>>("GET", `/v1/attendance/me?from=${localDay(from)}&to=${localDay(to)}`, undefined, signal);
     return [...page.items].reverse();

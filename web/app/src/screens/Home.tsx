@@ -3,7 +3,7 @@ import { messageOf } from "../../../shared/api";
 import { type Delivered, dismiss, flush, OUTBOX_EVENT, type RefusedCapture, refusals, type Waiting, waiting } from "../outbox";
 import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
-import { clockOf, dateText, localDay } from "../clock";
+import { clockOf, dateText, localDay, todayNow } from "../clock";
 import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown } from "../day";
 import type { AttendanceEvent, Kind, Page as ApiPage, Profile, Today } from "../types";
 import { ErrorLine, Page } from "../ui";
@@ -162,7 +162,7 @@ function LeaveWithWaiting(p: { count: number; onLeave: () => void; onStay: () =>
 async function keptDay(): Promise<{ profile: Profile; stale: "day" | "other-day"; marks: Marks } | null> {
   const cached = cachedProfile();
   if (!cached) return null;
-  const holds = cachedDayHolds(cached.today, await waiting().catch(() => []), new Date());
+  const holds = cachedDayHolds(cached.today, await waiting().catch(() => []), todayNow());
   const marks = holds ? { check_in: cached.today.check_in ?? null, check_out: cached.today.check_out ?? null } : { check_in: null, check_out: null };
   return { profile: cached, stale: holds ? "day" : "other-day", marks };
 }
