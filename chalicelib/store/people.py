@@ -314,8 +314,10 @@ class PeopleRepository(Protocol):
         `limit` claims of a scope succeed in any `window_s` seconds. Refused: seconds until a slot frees."""
         ...
 
-    def release_login_attempt(self, scope: str, slot: str) -> None:
-        """Give a claimed slot back: the secret was right, and successes do not count."""
+    def release_login_attempt(self, scope: str, slot: str, claim_id: str) -> None:
+        """Give a claimed slot back (the secret was right, and successes do not count; a worker ended), if the
+        claim `claim_id` still holds it: one whose window passed may have been taken by another claim since,
+        which keeps it."""
         ...
 
     def clear_login_attempts(self, scope: str) -> None:
@@ -327,8 +329,8 @@ class PeopleRepository(Protocol):
         `claim_login_attempt` (so any 60 s hold at most `limit`); refused with the seconds until one frees."""
         ...
 
-    def release_address_attempt(self, address: str, slot: str) -> None:
-        """Take a counted attempt back (the login succeeded)."""
+    def release_address_attempt(self, address: str, slot: str, claim_id: str) -> None:
+        """Take a counted attempt back (the login succeeded), as `release_login_attempt`."""
         ...
 
 
@@ -785,12 +787,19 @@ class DynamoPeopleRepository:
                     item.update(actions=actions, condition=free)
             except ConditionFailed:
                 continue
-            return AttemptClaim(slot)
+            return AttemptClaim(slot, claim_id=claim_id)
         return AttemptClaim(None, _retry_after([used.get(s, now_epoch) for s in slots], window_s, now_epoch))
 
-    def release_login_attempt(self, scope: str, slot: str) -> None:
-        with storage_call("dynamodb"):
-            LoginGuardModel(scope, slot).update(actions=[LoginGuardModel.used_at.set(0)])
+    def release_login_attempt(self, scope: str, slot: str, claim_id: str) -> None:
+        """A conditional write: the slot is freed only while it names this claim (a slot never taken, or taken
+        by another claim since, is left as it is)."""
+        try:
+            with storage_call("dynamodb"):
+                LoginGuardModel(scope, slot).update(
+                    actions=[LoginGuardModel.used_at.set(0)], condition=LoginGuardModel.claim_id == claim_id
+                )
+        except ConditionFailed:
+            return
 
     def clear_login_attempts(self, scope: str) -> None:
         with storage_call("dynamodb"):
@@ -800,8 +809,8 @@ class DynamoPeopleRepository:
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> AttemptClaim:
         return self.claim_login_attempt(address_scope(address), limit, ADDRESS_WINDOW_S, now_epoch)
 
-    def release_address_attempt(self, address: str, slot: str) -> None:
-        self.release_login_attempt(address_scope(address), slot)
+    def release_address_attempt(self, address: str, slot: str, claim_id: str) -> None:
+        self.release_login_attempt(address_scope(address), slot, claim_id)
 
 
 _SHUFFLE = secrets.SystemRandom()

@@ -6,6 +6,7 @@ It keeps the same records in dicts and answers exactly as the DynamoDB repositor
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -30,6 +31,7 @@ class InMemoryPeopleRepository:
         self._credentials: dict[tuple[domain.AccountKind, str], domain.Credentials] = {}
         # Login limits by (scope, slot): an account slot's last use (epoch s), an address minute's count.
         self._slots: dict[tuple[str, str], int] = {}
+        self._claims: dict[tuple[str, str], str] = {}  # the claim that last took each slot
         self._lock = threading.Lock()
 
     def _secrets(self, kind: domain.AccountKind, key: str) -> domain.Credentials:
@@ -354,13 +356,16 @@ class InMemoryPeopleRepository:
             used = [self._slots.get((scope, str(i)), 0) for i in range(limit)]
             for i, used_at in enumerate(used):
                 if used_at <= now_epoch - window_s:
+                    claim = domain.AttemptClaim(str(i), claim_id=secrets.token_hex(8))
                     self._slots[scope, str(i)] = now_epoch
-                    return domain.AttemptClaim(str(i))
+                    self._claims[scope, str(i)] = claim.claim_id
+                    return claim
             return domain.AttemptClaim(None, max(1, min(used) + window_s - now_epoch))
 
-    def release_login_attempt(self, scope: str, slot: str) -> None:
+    def release_login_attempt(self, scope: str, slot: str, claim_id: str) -> None:
         with self._lock:
-            self._slots[scope, slot] = 0
+            if self._claims.get((scope, slot)) == claim_id:
+                self._slots[scope, slot] = 0
 
     def clear_login_attempts(self, scope: str) -> None:
         with self._lock:
@@ -370,8 +375,8 @@ class InMemoryPeopleRepository:
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> domain.AttemptClaim:
         return self.claim_login_attempt(domain.address_scope(address), limit, domain.ADDRESS_WINDOW_S, now_epoch)
 
-    def release_address_attempt(self, address: str, slot: str) -> None:
-        self.release_login_attempt(domain.address_scope(address), slot)
+    def release_address_attempt(self, address: str, slot: str, claim_id: str) -> None:
+        self.release_login_attempt(domain.address_scope(address), slot, claim_id)
 
     # --- face state ----------------------------------------------------------------------------------
 
