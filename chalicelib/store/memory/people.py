@@ -14,7 +14,6 @@ from typing import Literal, TypeVar
 
 from chalicelib.domain import people as domain
 from chalicelib.store.base import ConditionFailed, iso, utc_now
-from chalicelib.store.people import ACTIVATIONS_PER_WRITE
 
 _H = TypeVar("_H", bound=domain.Employee | domain.AdminUser)
 
@@ -126,17 +125,16 @@ class InMemoryPeopleRepository:
         self.set_activations([(nip, code_hash)], expires_epoch, issued_by)
 
     def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
-        for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
-            group = codes[start : start + ACTIVATIONS_PER_WRITE]
-            with self._lock:
-                if any(nip not in self._employees for nip, _ in group):
-                    raise ConditionFailed("dynamodb")
-                for nip, code_hash in group:
-                    secrets = self._secrets("employee", nip)
-                    self._credentials["employee", nip] = replace(
-                        secrets, activation_hash=code_hash, activation_expires=expires_epoch
-                    )
-                    self._employees[nip] = replace(self._employees[nip], code_issued_by=issued_by)
+        """All or nothing under the lock (DynamoDB's groups put back as they were when one fails)."""
+        with self._lock:
+            if any(nip not in self._employees for nip, _ in codes):
+                raise ConditionFailed("dynamodb")
+            for nip, code_hash in codes:
+                held = self._secrets("employee", nip)
+                self._credentials["employee", nip] = replace(
+                    held, activation_hash=code_hash, activation_expires=expires_epoch
+                )
+                self._employees[nip] = replace(self._employees[nip], code_issued_by=issued_by)
 
     def extend_hint(self, hint: Literal["duty_until", "plan_until"], nip: str, until: str) -> None:
         """The zones and calendar twins' write: move an existing date hint to `until` when that is later (an

@@ -218,6 +218,23 @@ class PeopleRepositoryContract:
         account = repo.employee_account(nips[0])
         assert account is not None and account.credentials.activation_hash == f"hash-{nips[0]}"
 
+    def test_a_batch_of_codes_whose_later_group_fails_leaves_every_code_as_it_was(self, repo: PeopleRepository) -> None:
+        # GIVEN 150 employees holding the codes of a printed sheet
+        nips = [f"19850101201001{i:04d}" for i in range(150)]
+        for nip in nips:
+            repo.put_employee(employee(nip=nip))
+        repo.set_activations([(nip, f"printed-{nip}") for nip in nips], NOW, "ops")
+        # WHEN a new sheet's codes are set and its second group fails (an employee left the table meanwhile)
+        with pytest.raises(ConditionFailed):
+            repo.set_activations(
+                [*((nip, f"new-{nip}") for nip in nips), ("199001012015010001", "none")], NOW + 1, "bkd"
+            )
+        # THEN no one's code changed, the first group's neither: the printed cards still open every account
+        for nip in (nips[0], nips[99], nips[149]):
+            account = repo.employee_account(nip)
+            assert account is not None and account.credentials.activation_hash == f"printed-{nip}"
+            assert account.credentials.activation_expires == NOW and account.holder.code_issued_by == "ops"
+
     def test_binding_a_phone_with_a_password_spends_the_activation_code(self, repo: PeopleRepository) -> None:
         # GIVEN an employee with an activation code
         repo.put_employee(employee())
