@@ -67,15 +67,15 @@ def forget_departed_faces(trigger: str = "schedule") -> dict[str, Any]:
 def simpeg_event(event: dict[str, Any]) -> dict[str, Any]:
     """The SimpegSync function's event: the nightly schedule's, or the API's hand-over of a started run."""
     run_id = runtime.worker_run_id(event)
-    return resume_simpeg_run(run_id) if run_id else nightly_simpeg_sync()
+    return resume_simpeg_run(run_id, runtime.worker_turn(event)) if run_id else nightly_simpeg_sync()
 
 
-def resume_simpeg_run(run_id: str) -> dict[str, Any]:
+def resume_simpeg_run(run_id: str, turn: str) -> dict[str, Any]:
     """The SIMPEG worker: the SimpegSync function invoked by the API with a started run (runtime.start_worker)."""
     with job("simpeg_run", Metric.SIMPEG_DURATION) as summary:
         settings = load_settings()
         runtime.ensure_ready(settings)
-        run = simpeg.resume_run(settings, run_id).model_dump(mode="json")
+        run = simpeg.resume_run(settings, run_id, turn).model_dump(mode="json")
         summary.update(run_id=run["run_id"], status=run["status"], counts=run.get("counts"))
     return run
 

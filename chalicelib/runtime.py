@@ -372,11 +372,11 @@ REJUDGE_DETAIL_TYPE = "Recap re-judge"
 SCHEDULED_JOB_DETAIL_TYPE = "Scheduled job"
 
 
-def start_worker(settings: Settings, run_id: str, here: Callable[[], object]) -> None:
+def start_worker(settings: Settings, run_id: str, here: Callable[[], object], *, turn: str) -> None:
     """Hand the work of a started SIMPEG run to its worker (the SimpegSync function) and return at once; the run
-    record in DynamoDB carries the state, so the worker needs nothing else (an import's rows wait in the
-    bucket, see usecases.simpeg)."""
-    hand_over(settings.simpeg_worker_function, worker_event(run_id, settings.region), here, settings.region)
+    record in DynamoDB carries the state, so the worker needs nothing else but the claim of the run's turn,
+    `turn`, to give it back (an import's rows wait in the bucket, see usecases.simpeg)."""
+    hand_over(settings.simpeg_worker_function, worker_event(run_id, settings.region, turn), here, settings.region)
     logger.info("simpeg run handed to the worker", extra={"run_id": run_id})
 
 
@@ -425,9 +425,9 @@ def _api_event(detail_type: str, event_id: str, detail: dict[str, str], region: 
     }
 
 
-def worker_event(run_id: str, region: str) -> dict[str, Any]:
-    """The event `start_worker` sends the SIMPEG worker for a run."""
-    return _api_event(WORKER_DETAIL_TYPE, run_id, {"run_id": run_id}, region)
+def worker_event(run_id: str, region: str, turn: str) -> dict[str, Any]:
+    """The event `start_worker` sends the SIMPEG worker for a run holding the turn `turn`."""
+    return _api_event(WORKER_DETAIL_TYPE, run_id, {"run_id": run_id, "turn": turn}, region)
 
 
 def export_event(export_id: str, region: str) -> dict[str, Any]:
@@ -472,3 +472,8 @@ def rejudge_ref_of(event: dict[str, Any]) -> str | None:
 def worker_run_id(event: dict[str, Any]) -> str | None:
     """The run id of a worker event (`start_worker`), None for the nightly schedule's own event."""
     return _detail(event, "run_id") if event.get("detail-type") == WORKER_DETAIL_TYPE else None
+
+
+def worker_turn(event: dict[str, Any]) -> str:
+    """The claim of the run's turn a worker event carries (`start_worker`); empty in one sent before it did."""
+    return (_detail(event, "turn") or "") if event.get("detail-type") == WORKER_DETAIL_TYPE else ""

@@ -354,10 +354,13 @@ def login_scope(kind: AccountKind, key: str) -> str:
 
 @dataclass(frozen=True)
 class AttemptClaim:
-    """The answer to a login's request to evaluate one secret: the slot it took, or how long to wait."""
+    """The answer to a login's request to evaluate one secret: the slot it took, or how long to wait. A granted
+    claim names itself (`claim_id`): only it gives its slot back, so a holder that outlived its window cannot free
+    the slot of the claim that took it since."""
 
     slot: str | None
     retry_after_s: int = 0
+    claim_id: str = ""
 
     @property
     def granted(self) -> bool:

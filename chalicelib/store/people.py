@@ -21,6 +21,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
+from chalicelib import observability
 from chalicelib.domain.people import (
     ADDRESS_WINDOW_S,
     AccountKind,
@@ -201,8 +202,10 @@ class PeopleRepository(Protocol):
         ...
 
     def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
-        """`set_activation` for many (NIP, code hash) pairs, written ACTIVATIONS_PER_WRITE at a time, each group
-        all or nothing (ConditionFailed when one of its employees does not exist)."""
+        """`set_activation` for many (NIP, code hash) pairs, written ACTIVATIONS_PER_WRITE at a time, all or
+        nothing: ConditionFailed when one of the employees does not exist, UnavailableError when storage fails,
+        and either way no one's code changed (the groups written before are put back as they were), so the codes
+        of the sheet printed before keep working until a new one is issued whole."""
         ...
 
     # --- phones ---
@@ -318,8 +321,10 @@ class PeopleRepository(Protocol):
         `limit` claims of a scope succeed in any `window_s` seconds. Refused: seconds until a slot frees."""
         ...
 
-    def release_login_attempt(self, scope: str, slot: str) -> None:
-        """Give a claimed slot back: the secret was right, and successes do not count."""
+    def release_login_attempt(self, scope: str, slot: str, claim_id: str) -> None:
+        """Give a claimed slot back (the secret was right, and successes do not count; a worker ended), if the
+        claim `claim_id` still holds it: one whose window passed may have been taken by another claim since,
+        which keeps it."""
         ...
 
     def clear_login_attempts(self, scope: str) -> None:
@@ -331,8 +336,8 @@ class PeopleRepository(Protocol):
         `claim_login_attempt` (so any 60 s hold at most `limit`); refused with the seconds until one frees."""
         ...
 
-    def release_address_attempt(self, address: str, slot: str) -> None:
-        """Take a counted attempt back (the login succeeded)."""
+    def release_address_attempt(self, address: str, slot: str, claim_id: str) -> None:
+        """Take a counted attempt back (the login succeeded), as `release_login_attempt`."""
         ...
 
 
@@ -537,12 +542,23 @@ class DynamoPeopleRepository:
         self.set_activations([(nip, code_hash)], expires_epoch, issued_by)
 
     def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
-        """One transaction per group: a unit's sheet of 500 codes is 5 requests instead of 500."""
+        """One transaction per group: a unit's sheet of 500 codes is 5 requests instead of 500. A group followed by
+        another has its codes as they were read first (one batch read), so a later group's failure puts the
+        written ones back; a single group (one code, a small unit) needs no read."""
+        written: list[tuple[str, EmployeeModel]] = []  # (the code set, the employee's codes before it)
         for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
-            with storage_call("dynamodb"), transaction() as tx:
-                for nip, code_hash in codes[start : start + ACTIVATIONS_PER_WRITE]:
-                    actions = _activation_actions(code_hash, expires_epoch, issued_by)
-                    tx.update(EmployeeModel(nip), actions=actions, condition=EmployeeModel.nip.exists())
+            group = codes[start : start + ACTIVATIONS_PER_WRITE]
+            last = start + ACTIVATIONS_PER_WRITE >= len(codes)
+            try:
+                before = {} if last else _activations_of([nip for nip, _ in group])
+                with storage_call("dynamodb"), transaction() as tx:
+                    for nip, code_hash in group:
+                        actions = _activation_actions(code_hash, expires_epoch, issued_by)
+                        tx.update(EmployeeModel(nip), actions=actions, condition=EmployeeModel.nip.exists())
+            except Exception:
+                _put_back(written)
+                raise
+            written += [(code_hash, before[nip]) for nip, code_hash in group if nip in before]
 
     # --- phones --------------------------------------------------------------------------------------
 
@@ -789,12 +805,19 @@ class DynamoPeopleRepository:
                     item.update(actions=actions, condition=free)
             except ConditionFailed:
                 continue
-            return AttemptClaim(slot)
+            return AttemptClaim(slot, claim_id=claim_id)
         return AttemptClaim(None, _retry_after([used.get(s, now_epoch) for s in slots], window_s, now_epoch))
 
-    def release_login_attempt(self, scope: str, slot: str) -> None:
-        with storage_call("dynamodb"):
-            LoginGuardModel(scope, slot).update(actions=[LoginGuardModel.used_at.set(0)])
+    def release_login_attempt(self, scope: str, slot: str, claim_id: str) -> None:
+        """A conditional write: the slot is freed only while it names this claim (a slot never taken, or taken
+        by another claim since, is left as it is)."""
+        try:
+            with storage_call("dynamodb"):
+                LoginGuardModel(scope, slot).update(
+                    actions=[LoginGuardModel.used_at.set(0)], condition=LoginGuardModel.claim_id == claim_id
+                )
+        except ConditionFailed:
+            return
 
     def clear_login_attempts(self, scope: str) -> None:
         with storage_call("dynamodb"):
@@ -804,8 +827,8 @@ class DynamoPeopleRepository:
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> AttemptClaim:
         return self.claim_login_attempt(address_scope(address), limit, ADDRESS_WINDOW_S, now_epoch)
 
-    def release_address_attempt(self, address: str, slot: str) -> None:
-        self.release_login_attempt(address_scope(address), slot)
+    def release_address_attempt(self, address: str, slot: str, claim_id: str) -> None:
+        self.release_login_attempt(address_scope(address), slot, claim_id)
 
 
 _SHUFFLE = secrets.SystemRandom()
@@ -831,6 +854,43 @@ def _activation_actions(code_hash: str, expires_epoch: int, issued_by: str) -> l
         EmployeeModel.activation_hash.set(code_hash),
         EmployeeModel.activation_expires.set(expires_epoch),
         EmployeeModel.code_issued_by.set(issued_by),
+    ]
+
+
+_ACTIVATION_FIELDS = ["nip", "activation_hash", "activation_expires", "code_issued_by"]
+
+
+def _activations_of(nips: Sequence[str]) -> dict[str, EmployeeModel]:
+    """The employees' activation codes as stored now (an employee not stored: none), by NIP."""
+    with storage_call("dynamodb"):
+        found = {
+            m.nip: m for m in EmployeeModel.batch_get(nips, consistent_read=True, attributes_to_get=_ACTIVATION_FIELDS)
+        }
+    return {nip: found.get(nip) or EmployeeModel(nip) for nip in nips}
+
+
+def _put_back(written: Sequence[tuple[str, EmployeeModel]]) -> None:
+    """Put the codes a failed batch wrote back as they were, a group at a time, where the batch's code is still
+    there (a group in which one was set since, another admin's single code, stays). A put-back that fails too is
+    logged: the batch's failure is answered (503 or 409) and the admin's retry sets every code of a new sheet."""
+    for start in range(0, len(written), ACTIVATIONS_PER_WRITE):
+        group = written[start : start + ACTIVATIONS_PER_WRITE]
+        try:
+            with storage_call("dynamodb"), transaction() as tx:
+                for code_hash, before in group:
+                    condition = EmployeeModel.activation_hash == code_hash
+                    tx.update(EmployeeModel(before.nip), actions=_restoring(before), condition=condition)
+        except Exception:
+            observability.logger.exception(
+                "activation codes of a failed batch not put back", extra={"codes": len(group)}
+            )
+
+
+def _restoring(before: EmployeeModel) -> list[Action]:
+    """The actions that set an employee's activation code fields to `before`'s (removing those it lacks)."""
+    fields = (EmployeeModel.activation_hash, EmployeeModel.activation_expires, EmployeeModel.code_issued_by)
+    return [
+        f.set(getattr(before, f.attr_name)) if getattr(before, f.attr_name) is not None else f.remove() for f in fields
     ]
 
 

@@ -93,7 +93,8 @@ def issue(
     store = runtime.photos(settings)
     # The sheet is kept before its codes replace the ones handed out: a bucket that cannot keep it (503) leaves
     # the printed cards working, and a sheet whose codes never became live opens nothing (the exports' lifecycle
-    # lets it go).
+    # lets it go). The codes are then saved all or nothing (`set_activations`): a failure part-way (503, 409) leaves
+    # every printed card working, and the retry issues a whole new sheet.
     store.put(object_key, render_sheet(unit.unor_nama, cards, app_address(base_url)), "application/pdf")
     key = codes.code_key(settings.token_secret)
     sealed = [(e.nip, codes.seal(key, e.nip, expires, code)) for e, code in zip(employees, drawn, strict=True)]

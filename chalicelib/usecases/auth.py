@@ -107,9 +107,9 @@ def verify_guarded(
         raise InvalidCredentialsError()
     if refused_still is not None:
         refused_still()
-    people.release_login_attempt(scope, claim.slot)
+    people.release_login_attempt(scope, claim.slot, claim.claim_id)
     if source and address is not None and address.slot is not None:
-        people.release_address_attempt(source, address.slot)
+        people.release_address_attempt(source, address.slot, address.claim_id)
 
 
 def _secret_matches(secret: str, stored: str | None) -> bool:

@@ -452,23 +452,24 @@ def _leave_turn(nip: str) -> Iterator[None]:
     racing, one holds it), so the second reads after the first stored and gets the 409 a later one gets. A turn
     still held after TURN_WAIT_S (its holder cut off) answers 409 with when it frees."""
     scope = LEAVE_TURN.format(nip=nip)
-    slot = _take_leave_turn(scope)
+    claim = _take_leave_turn(scope)
     try:
         yield
     finally:
-        try:
-            runtime.people().release_login_attempt(scope, slot)
+        try:  # only this claim gives the turn back: one that outlived LEAVE_TURN_S leaves a later holder's alone
+            runtime.people().release_login_attempt(scope, "0", claim)
         except Exception:  # the leave's own outcome is the answer; the turn frees itself after LEAVE_TURN_S
             logger.exception("leave turn not given back")
 
 
 def _take_leave_turn(scope: str) -> str:
-    """The slot of the leave turn `scope`, waiting up to TURN_WAIT_S for it (it is held for a read and a write)."""
+    """The claim id of the leave turn `scope`, waiting up to TURN_WAIT_S for it (it is held for a read and a
+    write)."""
     deadline = time.monotonic() + TURN_WAIT_S
     while True:
         claim = runtime.people().claim_login_attempt(scope, 1, LEAVE_TURN_S, int(time.time()))
-        if claim.slot is not None:
-            return claim.slot
+        if claim.granted:
+            return claim.claim_id
         if time.monotonic() >= deadline:
             raise ConflictError(
                 "Cuti/izin lain pegawai ini sedang dicatat; coba lagi sebentar.", {"retry_after_s": claim.retry_after_s}

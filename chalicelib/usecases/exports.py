@@ -48,7 +48,7 @@ def start(principal: Principal, body: MonthlyExportRequest, settings: Settings, 
         message = f"Sudah ada {EXPORT_SLOTS} berkas rekap Anda yang sedang dibuat; tunggu hingga selesai."
         raise RateLimitedError(claim.retry_after_s, message)
     asked = {"month": body.month, "unor_id": body.unor_id, "format": body.format}
-    held = {"requested_by": principal.subject, "slot": claim.slot, "units": units}
+    held = {"requested_by": principal.subject, "slot": claim.slot, "claim": claim.claim_id, "units": units}
     run = JobRun(secrets.token_hex(6), JOB, "manual", "running", now.replace(microsecond=0), result={**asked, **held})
     try:
         disclosure.record_report(
@@ -122,8 +122,11 @@ def _end(run: JobRun, outcome: dict[str, Any], error: str | None) -> dict[str, A
 
 
 def _give_back(run: JobRun) -> None:
+    """Give the export's slot back, unless another export took it since (this one outlived `DEADLINE_S`: a
+    worker Lambda delivered again after the first was cut off). An export recorded without its claim (before
+    claims were named) leaves its slot to free itself at the deadline."""
     asked = _asked(run)
-    runtime.people().release_login_attempt(_scope(asked["requested_by"]), asked["slot"])
+    runtime.people().release_login_attempt(_scope(asked["requested_by"]), asked["slot"], asked.get("claim", ""))
 
 
 def _view(run: JobRun, settings: Settings, now: datetime) -> MonthlyExport:

@@ -138,23 +138,27 @@ class RunGoingOn(SimpegConflictError):
         self.running_run_id = running_run_id
 
 
-def _take_turn() -> None:
+def _take_turn() -> str:
     """Take the one turn of a SIMPEG run (sync, confirmation or import), or raise RunGoingOn. Each run plans from
     its own snapshot of SMART's employees: a run that overlapped another applied a plan made before the other's
     changes (a move dated from a stale snapshot, a change made twice or reverted). The turn is the login-guard
     slot claim (atomic: however many requests race, one wins), held for at most the worker's deadline, so a run
-    whose function was cut off without giving it back blocks no one after the point `settle_abandoned` ends it."""
+    whose function was cut off without giving it back blocks no one after the point `settle_abandoned` ends it.
+    The turn's claim id is answered: only it gives the turn back (`_give_turn_back`)."""
     now = datetime.now(UTC)
     claim = runtime.people().claim_login_attempt(RUN_TURN, 1, WORKER_DEADLINE_S, epoch(now))
     if claim.slot is None:
         raise RunGoingOn(_running_run_id(now), claim.retry_after_s)
+    return claim.claim_id
 
 
-def _give_turn_back() -> None:
-    """Give the turn back once the run that took it ended (or never started). A failure is logged, not raised:
-    the run's outcome is recorded already, and the turn frees itself after the worker's deadline."""
+def _give_turn_back(turn: str) -> None:
+    """Give the turn `turn` (`_take_turn`'s claim) back once the run that took it ended (or never started). A turn
+    that lapsed and was taken by another run since stays that run's (a worker that outlived its deadline: a local
+    thread has no Lambda timeout). A failure is logged, not raised: the run's outcome is recorded already, and
+    the turn frees itself after the worker's deadline."""
     try:
-        runtime.people().release_login_attempt(RUN_TURN, "0")
+        runtime.people().release_login_attempt(RUN_TURN, "0", turn)
     except Exception:
         logger.exception("simpeg run turn not given back (it frees itself after the worker's deadline)")
 
@@ -166,14 +170,14 @@ def _running_run_id(now: datetime) -> str | None:
     return next((r.run_id for r in going if r.status == "running"), None)
 
 
-def _in_turn(work: Callable[[], object]) -> Callable[[], None]:
+def _in_turn(work: Callable[[], object], turn: str) -> Callable[[], None]:
     """A worker's work (a local thread's) that gives the turn back once it ends, however it ends."""
 
     def run() -> None:
         try:
             work()
         finally:
-            _give_turn_back()
+            _give_turn_back(turn)
 
     return run
 
@@ -222,11 +226,11 @@ def scheduled_sync(settings: Settings) -> schema.SyncRun:
     """The nightly sync (the schedule's own function runs it to the end): pull the whole SIMPEG listing and
     apply it, or hold it back for confirmation; RunGoingOn while another run goes on."""
     client = _client(settings)
-    _take_turn()
+    turn = _take_turn()
     try:
         return _run(run_sync(client, _stores(), trigger=Trigger("schedule", None), config=_config(settings)))
     finally:
-        _give_turn_back()
+        _give_turn_back(turn)
 
 
 def sync_now(settings: Settings, actor: Principal) -> schema.SyncRun | schema.RunAccepted:
@@ -234,19 +238,19 @@ def sync_now(settings: Settings, actor: Principal) -> schema.SyncRun | schema.Ru
     29 s); a run still going then is answered 202 with its id."""
     began = time.monotonic()
     client = _client(settings)  # 503 now when SIMPEG is not configured, not in the worker
-    _take_turn()  # 409 while another run goes on
+    turn = _take_turn()  # 409 while another run goes on
     stores = _stores()
     try:
         run = start_run(stores.runs, Trigger("admin", actor.subject))
     except Exception:
-        _give_turn_back()
+        _give_turn_back(turn)
         raise
     try:
         runtime.audit().record(actor.subject, "simpeg.sync", run.run_id, {"status": run.status})
     except Exception as exc:
-        _called_off(stores, run, exc)
+        _called_off(stores, run, exc, turn)
         raise
-    _hand_over(settings, run, lambda: _sync(client, settings, run))
+    _hand_over(settings, run, turn, lambda: _sync(client, settings, run))
     return _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
 
 
@@ -256,27 +260,27 @@ def confirm(settings: Settings, actor: Principal, run_id: str) -> schema.SyncRun
     began = time.monotonic()
     client = _client(settings)
     stores = _stores()
-    _take_turn()  # 409 while another run goes on
+    turn = _take_turn()  # 409 while another run goes on
     try:
         run = start_confirmation(stores.runs, run_id, actor=actor.subject)
     except Exception:
-        _give_turn_back()
+        _give_turn_back(turn)
         raise
     try:
         runtime.audit().record(actor.subject, "simpeg.confirm", run_id, {"new_run": run.run_id, "status": run.status})
-        _hand_over(settings, run, lambda: _sync(client, settings, run))
+        _hand_over(settings, run, turn, lambda: _sync(client, settings, run))
     except Exception as exc:
-        _call_off(stores, run_id, run, exc)
+        _call_off(stores, run_id, run, exc, turn)
         raise
     return _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
 
 
-def _call_off(stores: Stores, held_id: str, run: SyncRun, exc: Exception) -> None:
+def _call_off(stores: Stores, held_id: str, run: SyncRun, exc: Exception, turn: str) -> None:
     """A confirmation answered 503 because its audit entry or its hand-over failed: its follow-up `run` ends
     `failed` first (no worker takes it up later), then the held run waits for a confirmation again, so the admin's
     retry starts one new follow-up. A follow-up that ended otherwise (an invocation that reported a failure yet
     reached the worker, which finished it or held it back again) keeps the confirmation it carried out."""
-    ended = _called_off(stores, run, exc)  # the hand-over may have failed it, or a worker ended it
+    ended = _called_off(stores, run, exc, turn)  # the hand-over may have failed it, or a worker ended it
     if ended.status == "failed":
         reopen_confirmation(stores.runs, held_id, run.run_id)
 
@@ -321,7 +325,7 @@ def import_records(
     sent = _received(body, content_type, query)
     request = sent.parse()
     stores = _stores()
-    _take_turn()  # 409 while another run goes on: the plan is made from employees no other run is changing
+    turn = _take_turn()  # 409 while another run goes on: the plan is made from employees no other run is changing
     try:
         plan = plan_import(request, stores, config=_config(settings), confirm_deactivations=sent.confirm_deactivations)
         run = start_run(
@@ -331,16 +335,16 @@ def import_records(
             inactive_statuses=request.inactive_statuses,
         )
     except Exception:
-        _give_turn_back()
+        _give_turn_back(turn)
         raise
     if plan.blocked or len(plan.changes) + len(plan.units) <= settings.simpeg_inline_changes:
-        _audit_import(actor, run, plan, "needs_confirmation" if plan.blocked else "succeeded")
+        _audit_import(actor, run, plan, "needs_confirmation" if plan.blocked else "succeeded", turn)
         try:
             return _imported(ImportResult(apply_import(run, plan, stores), request.batch.errors))
         finally:
-            _give_turn_back()
-    _audit_import(actor, run, plan, "running")
-    _hand_over(settings, run, lambda: _apply_in_worker(run, plan), stash=sent.to_json())
+            _give_turn_back(turn)
+    _audit_import(actor, run, plan, "running", turn)
+    _hand_over(settings, run, turn, lambda: _apply_in_worker(run, plan), stash=sent.to_json())
     answer = _answer_run(run.run_id, settings.simpeg_wait_s - (time.monotonic() - began))
     if isinstance(answer, schema.RunAccepted):
         return answer
@@ -348,8 +352,10 @@ def import_records(
     return _imported(ImportResult(finished, request.batch.errors))
 
 
-def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
-    """The worker's side (the SimpegSync function invoked with a run id): do the work of a started run."""
+def resume_run(settings: Settings, run_id: str, turn: str) -> schema.SyncRun:
+    """The worker's side (the SimpegSync function invoked with a run id and its turn's claim, `turn`: empty in an
+    event sent before turns were named, whose turn then frees itself at the deadline): do the work of a started
+    run."""
     stores = _stores()
     run = stores.runs.get_run(run_id)
     if run is None:
@@ -369,7 +375,7 @@ def resume_run(settings: Settings, run_id: str) -> schema.SyncRun:
     except Exception as exc:
         return _run(_failed(stores, run, exc))
     finally:
-        _give_turn_back()  # the turn the API took for this run
+        _give_turn_back(turn)  # the turn the API took for this run
 
 
 def _not_resumed(stores: Stores, run: SyncRun, now: datetime) -> SyncRun:
@@ -406,7 +412,7 @@ def _failed(stores: Stores, run: SyncRun, exc: Exception) -> SyncRun:
         return stores.runs.get_run(run.run_id) or current
 
 
-def _called_off(stores: Stores, run: SyncRun, exc: Exception) -> SyncRun:
+def _called_off(stores: Stores, run: SyncRun, exc: Exception, turn: str) -> SyncRun:
     """The API's side of a started run whose work never reached the worker (its audit entry or its hand-over
     failed): ended `failed`, its turn given back. A run a worker ended meanwhile (an invocation that reported a
     failure yet reached it) is left as it is: that worker gave the turn back."""
@@ -414,20 +420,22 @@ def _called_off(stores: Stores, run: SyncRun, exc: Exception) -> SyncRun:
     if current.status != "running":
         return current
     ended = _failed(stores, current, exc)
-    _give_turn_back()
+    _give_turn_back(turn)
     return ended
 
 
-def _hand_over(settings: Settings, run: SyncRun, here: Callable[[], object], stash: bytes | None = None) -> None:
+def _hand_over(
+    settings: Settings, run: SyncRun, turn: str, here: Callable[[], object], stash: bytes | None = None
+) -> None:
     """Give a started run to the worker; a deployed worker finds an import's rows (`stash`) in the bucket. A
     failure to hand it over ends the run as `failed` (it must not stay `running`), gives the turn back and is
     answered. The worker gives the turn back once the run ends (`_in_turn`, `resume_run`)."""
     try:
         if stash is not None and settings.simpeg_worker_function:
             runtime.photos(settings).put(IMPORT_PREFIX + run.run_id, stash, "application/json")
-        runtime.start_worker(settings, run.run_id, _in_turn(here))
+        runtime.start_worker(settings, run.run_id, _in_turn(here, turn), turn=turn)
     except Exception as exc:
-        _called_off(_stores(), run, exc)
+        _called_off(_stores(), run, exc, turn)
         raise
 
 
@@ -469,7 +477,7 @@ def _rows(request: ImportRequest) -> int:
     return len(request.batch.records) + len(request.batch.errors)
 
 
-def _audit_import(actor: Principal, run: SyncRun, plan: SyncPlan, status: str) -> None:
+def _audit_import(actor: Principal, run: SyncRun, plan: SyncPlan, status: str, turn: str) -> None:
     """The import's audit entry, written before anything is applied: what the import does (the plan's counts,
     which the run records and the answer reports) and the status the request answers with (`running` when it
     is handed to the worker). Written after, a failed write was answered 503 over an applied import, and the
@@ -481,7 +489,7 @@ def _audit_import(actor: Principal, run: SyncRun, plan: SyncPlan, status: str) -
     try:
         runtime.audit().record(actor.subject, "simpeg.import", run.run_id, details)
     except Exception as exc:
-        _called_off(_stores(), run, exc)
+        _called_off(_stores(), run, exc, turn)
         raise
 
 

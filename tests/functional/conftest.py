@@ -173,12 +173,13 @@ def finished_export(api: Api, token: str, export_id: str) -> dict[str, Any]:
 
 
 def handed_over(
-    monkeypatch: pytest.MonkeyPatch, starter: str, event: Callable[[str, str], dict[str, Any]]
+    monkeypatch: pytest.MonkeyPatch, starter: str, event: Callable[..., dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Work the API hands a deployed worker (`runtime.start_worker`, `runtime.start_export`): the events Lambda
-    would receive (`event(id, region)`), kept in the returned list instead of invoking anything."""
+    would receive (`event(id, region, **more)`, `more` what the starter was given besides, such as a run's turn),
+    kept in the returned list instead of invoking anything."""
     sent: list[dict[str, Any]] = []
-    monkeypatch.setattr(runtime, starter, lambda s, work_id, _: sent.append(event(work_id, s.region)))
+    monkeypatch.setattr(runtime, starter, lambda s, work_id, _, **more: sent.append(event(work_id, s.region, **more)))
     return sent
 
 
@@ -189,6 +190,8 @@ def worker_held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     go = threading.Event()
     start = runtime.start_worker
     monkeypatch.setattr(
-        runtime, "start_worker", lambda s, run_id, here: start(s, run_id, lambda: go.wait(30) and here())
+        runtime,
+        "start_worker",
+        lambda s, run_id, here, turn: start(s, run_id, lambda: go.wait(30) and here(), turn=turn),
     )
     return go

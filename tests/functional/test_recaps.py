@@ -709,7 +709,7 @@ def test_at_most_three_exports_of_one_admin_are_built_at_once(
     with Client(app, stage_name="local") as client:
         first = client.lambda_.invoke("report_worker", queued[0]).payload
         again = client.lambda_.invoke("report_worker", queued[0]).payload
-        stray = client.lambda_.invoke("report_worker", runtime.worker_event("r1", "ap-southeast-3")).payload
+        stray = client.lambda_.invoke("report_worker", runtime.worker_event("r1", "ap-southeast-3", "t1")).payload
     # THEN it builds that export once, and its admin may start another
     assert first["status"] == "succeeded" and again["status"] == "succeeded" and "key" not in again
     assert stray == {"status": "ignored"}  # not an export: nothing is built

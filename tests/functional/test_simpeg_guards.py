@@ -201,14 +201,17 @@ def test_the_deployed_worker_resumes_a_run_from_its_record(
     assert answer.status == 202, answer.body
     run_id = answer.body["run_id"]
     assert wait_for_status(api, admin, run_id) == "running"
-    # WHEN the SimpegSync function receives that event
-    assert [e["detail"] for e in sent] == [{"run_id": run_id}]
+    # WHEN the SimpegSync function receives that event (naming the run and the claim of its turn)
+    assert [(e["detail"]["run_id"], bool(e["detail"]["turn"])) for e in sent] == [(run_id, True)]
     result = jobs.simpeg_event(sent[0])
     # THEN it plans the stored import again and applies it under the same run
     assert result["run_id"] == run_id and result["status"] == "succeeded"
     assert (result["counts"]["created"], result["counts"]["deactivated"]) == (1, 1)
     assert jobs.simpeg_event(sent[0])["status"] == "succeeded"  # Lambda's retry of the event changes nothing
     assert wait_for(api, admin, run_id)["counts"]["deactivated"] == 1
+    # AND the worker gave the run's turn back: the next import is not refused as if the run still went on
+    again = api.call("POST", "/v1/admin/simpeg/import", {**body, "confirm_deactivations": 0}, token=admin)
+    assert again.status in (200, 202), again.body
 
 
 def wait_for_status(api: Api, admin: str, run_id: str) -> str:

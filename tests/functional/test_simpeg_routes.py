@@ -169,7 +169,7 @@ def test_a_confirmation_the_worker_refused_can_be_sent_again(
     held = hold_a_sync(api, simulator, admin)
     real = runtime.start_worker
 
-    def refused_once(*args: Any) -> None:
+    def refused_once(*args: Any, **kwargs: Any) -> None:
         monkeypatch.setattr(runtime, "start_worker", real)
         raise UnavailableError(details={"dependency": "lambda"})
 

@@ -6,6 +6,7 @@ It keeps the same records in dicts and answers exactly as the DynamoDB repositor
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -13,7 +14,6 @@ from typing import Literal, TypeVar
 
 from chalicelib.domain import people as domain
 from chalicelib.store.base import ConditionFailed, iso, utc_now
-from chalicelib.store.people import ACTIVATIONS_PER_WRITE
 
 _H = TypeVar("_H", bound=domain.Employee | domain.AdminUser)
 
@@ -30,6 +30,7 @@ class InMemoryPeopleRepository:
         self._credentials: dict[tuple[domain.AccountKind, str], domain.Credentials] = {}
         # Login limits by (scope, slot): an account slot's last use (epoch s), an address minute's count.
         self._slots: dict[tuple[str, str], int] = {}
+        self._claims: dict[tuple[str, str], str] = {}  # the claim that last took each slot
         self._lock = threading.Lock()
 
     def _secrets(self, kind: domain.AccountKind, key: str) -> domain.Credentials:
@@ -126,17 +127,16 @@ class InMemoryPeopleRepository:
         self.set_activations([(nip, code_hash)], expires_epoch, issued_by)
 
     def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
-        for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
-            group = codes[start : start + ACTIVATIONS_PER_WRITE]
-            with self._lock:
-                if any(nip not in self._employees for nip, _ in group):
-                    raise ConditionFailed("dynamodb")
-                for nip, code_hash in group:
-                    secrets = self._secrets("employee", nip)
-                    self._credentials["employee", nip] = replace(
-                        secrets, activation_hash=code_hash, activation_expires=expires_epoch
-                    )
-                    self._employees[nip] = replace(self._employees[nip], code_issued_by=issued_by)
+        """All or nothing under the lock (DynamoDB's groups put back as they were when one fails)."""
+        with self._lock:
+            if any(nip not in self._employees for nip, _ in codes):
+                raise ConditionFailed("dynamodb")
+            for nip, code_hash in codes:
+                held = self._secrets("employee", nip)
+                self._credentials["employee", nip] = replace(
+                    held, activation_hash=code_hash, activation_expires=expires_epoch
+                )
+                self._employees[nip] = replace(self._employees[nip], code_issued_by=issued_by)
 
     def extend_hint(self, hint: Literal["duty_until", "plan_until"], nip: str, until: str) -> None:
         """The zones and calendar twins' write: move an existing date hint to `until` when that is later (an
@@ -356,13 +356,16 @@ class InMemoryPeopleRepository:
             used = [self._slots.get((scope, str(i)), 0) for i in range(limit)]
             for i, used_at in enumerate(used):
                 if used_at <= now_epoch - window_s:
+                    claim = domain.AttemptClaim(str(i), claim_id=secrets.token_hex(8))
                     self._slots[scope, str(i)] = now_epoch
-                    return domain.AttemptClaim(str(i))
+                    self._claims[scope, str(i)] = claim.claim_id
+                    return claim
             return domain.AttemptClaim(None, max(1, min(used) + window_s - now_epoch))
 
-    def release_login_attempt(self, scope: str, slot: str) -> None:
+    def release_login_attempt(self, scope: str, slot: str, claim_id: str) -> None:
         with self._lock:
-            self._slots[scope, slot] = 0
+            if self._claims.get((scope, slot)) == claim_id:
+                self._slots[scope, slot] = 0
 
     def clear_login_attempts(self, scope: str) -> None:
         with self._lock:
@@ -372,8 +375,8 @@ class InMemoryPeopleRepository:
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> domain.AttemptClaim:
         return self.claim_login_attempt(domain.address_scope(address), limit, domain.ADDRESS_WINDOW_S, now_epoch)
 
-    def release_address_attempt(self, address: str, slot: str) -> None:
-        self.release_login_attempt(domain.address_scope(address), slot)
+    def release_address_attempt(self, address: str, slot: str, claim_id: str) -> None:
+        self.release_login_attempt(domain.address_scope(address), slot, claim_id)
 
     # --- face state ----------------------------------------------------------------------------------
 

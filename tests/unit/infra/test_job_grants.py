@@ -283,7 +283,7 @@ def test_the_simpeg_worker_s_sync_and_import_stay_within_the_simpeg_sync_grants(
     load_settings.cache_clear()
     sent: list[dict[str, Any]] = []
     monkeypatch.setattr(
-        runtime, "start_worker", lambda s, run_id, _: sent.append(runtime.worker_event(run_id, s.region))
+        runtime, "start_worker", lambda s, run_id, _, turn: sent.append(runtime.worker_event(run_id, s.region, turn))
     )
     nip, new = world.members()[0], world.elsewhere()
     pending_request_and_faces(nip, world.home)

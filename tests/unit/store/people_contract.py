@@ -219,6 +219,23 @@ class PeopleRepositoryContract:
         account = repo.employee_account(nips[0])
         assert account is not None and account.credentials.activation_hash == f"hash-{nips[0]}"
 
+    def test_a_batch_of_codes_whose_later_group_fails_leaves_every_code_as_it_was(self, repo: PeopleRepository) -> None:
+        # GIVEN 150 employees holding the codes of a printed sheet
+        nips = [f"19850101201001{i:04d}" for i in range(150)]
+        for nip in nips:
+            repo.put_employee(employee(nip=nip))
+        repo.set_activations([(nip, f"printed-{nip}") for nip in nips], NOW, "ops")
+        # WHEN a new sheet's codes are set and its second group fails (an employee left the table meanwhile)
+        with pytest.raises(ConditionFailed):
+            repo.set_activations(
+                [*((nip, f"new-{nip}") for nip in nips), ("199001012015010001", "none")], NOW + 1, "bkd"
+            )
+        # THEN no one's code changed, the first group's neither: the printed cards still open every account
+        for nip in (nips[0], nips[99], nips[149]):
+            account = repo.employee_account(nip)
+            assert account is not None and account.credentials.activation_hash == f"printed-{nip}"
+            assert account.credentials.activation_expires == NOW and account.holder.code_issued_by == "ops"
+
     def test_binding_a_phone_with_a_password_spends_the_activation_code(self, repo: PeopleRepository) -> None:
         # GIVEN an employee with an activation code
         repo.put_employee(employee())
@@ -376,7 +393,7 @@ class PeopleRepositoryContract:
         # WHEN one slot is given back (a success), THEN exactly one more attempt is granted, on that slot
         first, given_back = claims[0].slot, claims[1].slot
         assert first is not None and given_back is not None
-        repo.release_login_attempt("employee#" + NIP, given_back)
+        repo.release_login_attempt("employee#" + NIP, given_back, claims[1].claim_id)
         assert repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + 11).slot == given_back
         assert not repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + 12).granted
         # WHEN the window of the oldest slot has passed, THEN it frees by itself, and only it
@@ -386,6 +403,22 @@ class PeopleRepositoryContract:
         repo.clear_login_attempts("employee#" + NIP)
         again = [repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + 901) for _ in range(4)]
         assert [c.granted for c in again] == [True, True, True, False]
+
+    def test_a_late_give_back_leaves_the_slot_of_the_claim_that_took_it_since(self, repo: PeopleRepository) -> None:
+        # GIVEN a slow worker whose claim of the one slot lapsed, and another that took the slot after it
+        slow = repo.claim_login_attempt("simpeg#run", 1, 900, NOW)
+        taken = repo.claim_login_attempt("simpeg#run", 1, 900, NOW + 900)
+        assert slow.slot == taken.slot == "0" and slow.claim_id != taken.claim_id
+        # WHEN the slow one ends at last and gives its slot back
+        repo.release_login_attempt("simpeg#run", "0", slow.claim_id)
+        # THEN the slot stays the other's: a third is still refused
+        assert not repo.claim_login_attempt("simpeg#run", 1, 900, NOW + 901).granted
+        # AND the claim that holds it does give it back
+        repo.release_login_attempt("simpeg#run", "0", taken.claim_id)
+        assert repo.claim_login_attempt("simpeg#run", 1, 900, NOW + 902).granted
+        # AND a give-back of a slot never taken changes nothing
+        repo.release_login_attempt("simpeg#other", "0", slow.claim_id)
+        assert repo.claim_login_attempt("simpeg#other", 1, 900, NOW + 903).granted
 
     def test_racing_claims_never_exceed_the_limit(self, repo: PeopleRepository) -> None:
         # WHEN 40 logins of one account claim an attempt at the same moment with a limit of 5
@@ -413,7 +446,7 @@ class PeopleRepositoryContract:
         # WHEN one is taken back (a success), THEN one more is counted
         slot = claims[0].slot
         assert slot is not None
-        repo.release_address_attempt("10.0.0.1", slot)
+        repo.release_address_attempt("10.0.0.1", slot, claims[0].claim_id)
         assert repo.claim_address_attempt("10.0.0.1", 3, minute + 30).granted
         assert not repo.claim_address_attempt("10.0.0.1", 3, minute + 30).granted
         # AND a new clock minute does not start from nothing: the attempts of seconds 1, 2 and 30 are still

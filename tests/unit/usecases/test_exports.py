@@ -75,6 +75,25 @@ def test_an_export_the_worker_never_finished_is_answered_as_failed_and_its_place
     ask(OPS, later)
 
 
+def test_a_worker_that_outlived_the_deadline_leaves_the_places_of_the_exports_asked_since(
+    queued: list[Callable[[], object]],
+) -> None:
+    # GIVEN three exports whose worker is still at it after the deadline (a local thread has no time limit; Lambda
+    # delivers a cut-off invocation again), and three exports the admin asked since, in the places that freed
+    [ask(OPS) for _ in range(3)]
+    later = NOW + timedelta(seconds=exports.DEADLINE_S + 1)
+    [ask(OPS, later) for _ in range(3)]
+    # WHEN the late workers end at last and give their places back
+    for late in queued[:3]:
+        late()
+    # THEN the three exports being built keep their places: a seventh is still refused
+    with pytest.raises(RateLimitedError):
+        ask(OPS, later)
+    # AND one of them ending frees its place
+    queued[3]()
+    ask(OPS, later)
+
+
 def test_an_admin_who_lost_the_unit_no_longer_reads_its_export(queued: list[Callable[[], object]]) -> None:
     export_id = ask(OPS)
     queued[0]()

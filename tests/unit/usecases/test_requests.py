@@ -1106,5 +1106,5 @@ def test_a_leave_turn_left_held_by_a_cut_off_approval_answers_409_until_it_frees
     assert cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items == []
     assert runtime.requests().get(request_id).status == "pending"  # type: ignore[union-attr]
     # AND once the turn frees, the approval goes through
-    runtime.people().release_login_attempt(f"leave#{NIP}", held.slot)
+    runtime.people().release_login_attempt(f"leave#{NIP}", held.slot, held.claim_id)
     assert approve(request_id, settings).status == "approved"

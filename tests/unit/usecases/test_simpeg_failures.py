@@ -124,7 +124,7 @@ def test_a_hand_over_reported_failed_that_reached_the_worker_is_not_confirmed_tw
     # invocation, its answer was lost)
     held_id = held_sync(simpeg_settings)
 
-    def lost_answer(settings: Settings, run_id: str, here: Any) -> None:
+    def lost_answer(settings: Settings, run_id: str, here: Any, turn: str) -> None:
         here()
         raise UnavailableError(details={"dependency": "lambda"})
 

@@ -35,7 +35,7 @@ TO_WORKER = {"SMART_SIMPEG_INLINE_CHANGES": "0", "SMART_SIMPEG_WAIT_S": "0"}
 def parked(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], object]]:
     """The worker's work, handed over but not yet begun (the worker Lambda still starting, or still at it)."""
     works: list[Callable[[], object]] = []
-    monkeypatch.setattr(runtime, "start_worker", lambda settings, run_id, here: works.append(here))
+    monkeypatch.setattr(runtime, "start_worker", lambda settings, run_id, here, turn: works.append(here))
     return works
 
 
@@ -131,9 +131,30 @@ def test_a_run_whose_worker_died_does_not_block_the_next(repos: Repositories) ->
     assert isinstance(answer, schema.ImportResult) and (answer.status, answer.created) == ("succeeded", 2)
 
 
+def test_a_worker_that_outlived_its_turn_leaves_the_next_run_its_turn(
+    repos: Repositories, parked: list[Callable[[], object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = build_settings(TO_WORKER)
+    # GIVEN an import whose local worker is stuck (a thread has no Lambda timeout), and, once its turn lapsed
+    # (the clock past the worker's deadline), another admin's import that took the turn and is in the worker
+    stuck = send(ROWS, settings)
+    monkeypatch.setattr(simpeg, "epoch", lambda at: epoch(at) + WORKER_DEADLINE_S + 1)
+    going = send([{**ROWS[0], "unor_id": "U3", "unor_nama": "SDN 3"}], settings)
+    assert isinstance(stuck, schema.RunAccepted) and isinstance(going, schema.RunAccepted)
+    # WHEN the stuck worker ends at last and gives its turn back
+    parked[0]()
+    # THEN the turn stays the run going on's: a third import is still refused, naming it
+    with pytest.raises(SimpegConflictError) as refused:
+        send(ROWS, settings)
+    assert refused.value.details["running_run_id"] == going.run_id
+    # AND once that run's worker ends, the next import goes
+    parked[1]()
+    assert isinstance(send(ROWS, settings), schema.RunAccepted)
+
+
 def test_a_failed_hand_over_gives_the_turn_back(repos: Repositories, monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN a worker that cannot be reached
-    def unreachable(settings: Settings, run_id: str, here: Callable[[], object]) -> None:
+    def unreachable(settings: Settings, run_id: str, here: Callable[[], object], turn: str) -> None:
         raise RuntimeError("lambda down")
 
     monkeypatch.setattr(runtime, "start_worker", unreachable)
@@ -157,7 +178,7 @@ def late_invocation(repos: Repositories, settings: Settings, started: datetime) 
     runtime.photos(settings).put(
         simpeg.IMPORT_PREFIX + run.run_id, json.dumps({**stash, "confirm_deactivations": None}).encode(), "x"
     )
-    answer = simpeg.resume_run(settings, run.run_id)
+    answer = simpeg.resume_run(settings, run.run_id, "turn-of-the-dead-run")
     return repos.sync_runs.get_run(answer.run_id) or run
 
 
