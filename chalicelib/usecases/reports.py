@@ -18,7 +18,7 @@ from chalicelib.attendance.export import ExportFile, daily_table, export_monthly
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
 from chalicelib.attendance.recap_pdf import export_daily_pdf, export_pdf
 from chalicelib.attendance.rules import RuleTable
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import Member, Principal
 from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
@@ -269,7 +269,8 @@ def _unit_month(unor_id: str, month: str, tz: tzinfo) -> tuple[list[EmployeeMont
     unit_name = _unit_name(unor_id)
     prior = _prior(unor_id, month, counted_at)
     rows, stored = runtime.statuses().month_and_counters(unor_id, month)
-    movers = _movers(unor_id, month, tz, set(rows))
+    members = runtime.people().members_of_unit(unor_id)
+    movers = _movers(unor_id, month, tz, set(rows), members)
     result = [
         _moved_month(EmployeeMonth(nip, nama, unor_id, unit_name, days_), month)
         if nip in movers
@@ -280,15 +281,17 @@ def _unit_month(unor_id: str, month: str, tz: tzinfo) -> tuple[list[EmployeeMont
     ends = [(m.nip, m.nama, m.year_end()) for m in result]
     quiet = {nip: _quiet(counters) for nip, counters in prior.items() if nip not in rows}
     runtime.statuses().save_year_to_date(unor_id, month, ends + _carried(rows, quiet, stored), stored, counted_at)
-    return result, _recapped_to_end(month, rows)
+    return result, _recapped_to_end(month, rows, members, tz)
 
 
-def _recapped_to_end(month: str, rows: MonthRows) -> bool:
-    """Whether the month's last day has statuses stored (a failed nightly run, or one not come yet, leaves it
-    False; the morning run makes up the days before, `jobs.missed_days`). Read from the month's rows the report
-    reads anyway: no extra query."""
+def _recapped_to_end(month: str, rows: MonthRows, members: Sequence[Member], tz: tzinfo) -> bool:
+    """Whether the month's last day has what its recap stores: statuses of it, or nobody to judge on it (every
+    member deactivated or moved away before it: no status will ever come, and none is missing). A failed nightly
+    run, or one not come yet, leaves it False; the morning run makes up the days before (`jobs.missed_days`).
+    Read from the month's rows and the unit's members the report reads anyway: no extra query."""
     _, last = _year_until(month)
-    return any(day.day == last for _, days_ in rows.values() for day in days_)
+    stored = any(day.day == last for _, days_ in rows.values() for day in days_)
+    return stored or not any(member.followed_on(last, tz) for member in members)
 
 
 def _final(month: str, recapped_to_end: bool, now: datetime, tz: tzinfo) -> bool:
@@ -298,14 +301,13 @@ def _final(month: str, recapped_to_end: bool, now: datetime, tz: tzinfo) -> bool
     return day_final(last, recapped_to_end, now, tz)
 
 
-def _movers(unor_id: str, month: str, tz: tzinfo, nips: set[str]) -> set[str]:
+def _movers(unor_id: str, month: str, tz: tzinfo, nips: set[str], members: Sequence[Member]) -> set[str]:
     """Of the employees `nips` with days in the unit's month, those whose year may hold another unit's days:
     members who moved into it this year, by the end of `month` (this unit's stored counters do not hold their
     earlier unit's days: decision 120), and employees now in another unit (moved away since: their month's
     other days are another unit's, and the monthly cap is the person's, decision 179)."""
     first, last = _year_until(month)
     people = runtime.people()
-    members = people.members_of_unit(unor_id)
     moved_in = {m.nip for m in members if (moved := m.moved_on(tz)) is not None and first <= moved <= last}
     gone = nips - {m.nip for m in members}
     moved_away = {e.nip for e in people.get_employees(gone) if e.unor_id != unor_id} if gone else set()

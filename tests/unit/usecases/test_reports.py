@@ -427,6 +427,22 @@ def test_a_month_whose_last_day_has_a_night_shift_still_running_is_not_final(
     assert "SEMENTARA" not in text and "Kepala SDN 1 Ngamprah" in text
 
 
+def test_the_month_of_a_unit_whose_members_all_left_before_its_last_day_is_final(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1's members recapped from 2 to 19 November, then both deactivated on 20 November (retired, or the
+    # unit merged away): no status of the month's last day will ever be stored
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    _members(repos, monkeypatch, True, datetime(2026, 10, 1, 3, 0, tzinfo=UTC))
+    _store_days(repos, [date(2026, 11, 2) + timedelta(days=i) for i in range(18)])
+    _members(repos, monkeypatch, False, datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
+    # WHEN its head prints November while it runs, THEN it is SEMENTARA
+    assert "SEMENTARA" in _month_pdf_text(NOW)
+    # AND once the month is over, it is final: nobody was followed on its last day, so nothing is missing
+    text = _month_pdf_text(AFTER_THE_MORNING_RUN)
+    assert "SEMENTARA" not in text and "Kepala SDN 1 Ngamprah" in text and A in text and B in text
+
+
 def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repositories) -> None:
     # GIVEN two October days recapped (Asep absent) but no October report ever read
     repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
