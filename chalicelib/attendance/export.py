@@ -429,15 +429,17 @@ def day_label(day: date) -> str:
     return f"{WEEKDAY_NAMES[day.weekday()]}, {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def daily_table(unor_id: str, unor_nama: str, day: date, rows: Sequence[EmployeeDay], tz: tzinfo) -> TableFile:
+def daily_table(
+    unor_id: str, unor_nama: str, day: date, rows: Sequence[EmployeeDay], tz: tzinfo, *, provisional: bool = False
+) -> TableFile:
     """A unit's stored statuses of `day` (by NIP) as DAILY_COLUMNS: the status ("TL1+PSW2" when both), arrival
-    and departure as local clock times ("07.12")."""
+    and departure as local clock times ("07.12"). A day not final yet is titled SEMENTARA (`marked`)."""
     cells: list[list[Cell]] = [
         [number, r.nama, r.nip, r.status.status, _clock(r.status.check_in, tz),
          _clock(r.status.check_out, tz), r.status.late_minutes, r.status.early_minutes, r.status.deduction_percent]
         for number, r in enumerate(rows, start=1)
     ]  # fmt: skip
-    title = f"Rekap Harian {day_label(day)} — {unor_nama or unor_id}"
+    title = f"Rekap Harian {day_label(day)} — {unor_nama or unor_id}{marked(provisional)}"
     stem = f"rekap-harian-{file_part(unor_nama, unor_id)}-{day.isoformat()}"
     return TableFile("Rekap Harian", title, stem, DAILY_COLUMNS, cells)
 

@@ -6,8 +6,8 @@ A4 landscape, one section per unit starting on its own page: the month and the u
 the TPP deduction), a legend of the codes, and a signature block "Mengetahui, Kepala <unit>" with room for the
 signature and the head's NIP. The table's header row repeats on every page; a footer names the month, the unit
 and the page ("Halaman 2/5"). Drawn with fpdf2's core fonts (Windows-1252: `export.pdf_text` folds other letters).
-A unit whose month is not final yet (`MonthlyReport.provisional`) is titled and footed SEMENTARA and closes with a
-note instead of the signature block: its head cannot sign a month still missing days.
+A unit whose month is not final yet (`MonthlyReport.provisional`), or a day not final yet, is titled and footed
+SEMENTARA and closes with a note instead of the signature block: its head cannot sign what may still change.
 """
 
 from __future__ import annotations
@@ -41,9 +41,14 @@ LEGEND = (
 )
 NO_ROWS = "Belum ada rekap harian untuk bulan ini."
 PROVISIONAL_NOTE = (
-    f"{PROVISIONAL}: bulan ini belum selesai atau belum direkap sampai hari terakhirnya, sehingga angkanya masih "
-    "dapat berubah. Lembar ini tidak untuk ditandatangani dan bukan dasar pembayaran TPP; cetak ulang setelah hari "
-    "terakhir bulan ini direkap."
+    f"{PROVISIONAL}: bulan ini belum selesai atau hari terakhirnya belum direkap tuntas (shift malamnya berakhir "
+    "esok paginya), sehingga angkanya masih dapat berubah. Lembar ini tidak untuk ditandatangani dan bukan dasar "
+    "pembayaran TPP; cetak ulang setelah rekap ulang pagi hari sesudah hari terakhir bulan ini."
+)
+DAILY_PROVISIONAL_NOTE = (
+    f"{PROVISIONAL}: hari ini belum selesai atau belum direkap tuntas (shift malamnya berakhir esok paginya), "
+    "sehingga angkanya masih dapat berubah. Lembar ini tidak untuk ditandatangani; cetak ulang setelah rekap ulang "
+    "pagi hari berikutnya."
 )
 PAGE_W, MARGIN = 297.0, 10.0
 FIXED = (("No", 8.0), ("Nama", 48.0), ("NIP", 30.0), ("Hari Kerja", 10.0), ("Hadir", 9.0))
@@ -282,15 +287,21 @@ DAILY_NO_ROWS = "Belum ada rekap harian untuk tanggal ini."
 DAILY_WIDTHS = (8.0, 0.0, 32.0, 24.0, 16.0, 16.0, 20.0, 20.0, 20.0)  # Nama (0) takes what is left
 
 
-def export_daily_pdf(table: TableFile, day: date, unor_nama: str, printed_at: datetime) -> bytes:
+def export_daily_pdf(
+    table: TableFile, day: date, unor_nama: str, printed_at: datetime, *, provisional: bool = False
+) -> bytes:
     """A unit's daily recap (`export.daily_table`) on the monthly recap's paper: title, date and unit, the
-    table, the legend and the head's signature block."""
+    table, the legend and the head's signature block. A day not final yet (`provisional`) is marked as a month
+    not final is: SEMENTARA in the title and every footer, the note in place of the signature block."""
     pdf = _RecapPdf(f"Rekap harian {day_label(day)}")
-    if _draw_heading(pdf, (DAILY_TITLE, day_label(day), unor_nama), printed_at, None if table.rows else DAILY_NO_ROWS):
+    heading = (DAILY_TITLE + marked(provisional), day_label(day), unor_nama)
+    drawn = _draw_heading(pdf, heading, printed_at, None if table.rows else DAILY_NO_ROWS)
+    pdf.unit += marked(provisional)
+    if drawn:
         widths = [w or PAGE_W - 2 * MARGIN - sum(DAILY_WIDTHS) for w in DAILY_WIDTHS]
-        drawn = _Table(pdf, widths, [h.header for h in table.headings])
-        _draw_rows(pdf, drawn, [[_text(value) for value in row] for row in table.rows])
-        _draw_closing(pdf, unor_nama)
+        drawn_table = _Table(pdf, widths, [h.header for h in table.headings])
+        _draw_rows(pdf, drawn_table, [[_text(value) for value in row] for row in table.rows])
+        _draw_closing(pdf, unor_nama, DAILY_PROVISIONAL_NOTE if provisional else None)
     return bytes(pdf.output())
 
 

@@ -9,7 +9,7 @@ import time
 from calendar import monthrange
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from chalicelib import runtime
@@ -18,7 +18,7 @@ from chalicelib.attendance.export import ExportFile, daily_table, export_monthly
 from chalicelib.attendance.monthly import EmployeeMonth, MonthlyReport, MonthlyRow, monthly_report
 from chalicelib.attendance.recap_pdf import export_daily_pdf, export_pdf
 from chalicelib.attendance.rules import RuleTable
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import Member, Principal
 from chalicelib.domain.status import DayStatus, EmployeeDay, YearToDate
 from chalicelib.errors import ValidationError
 from chalicelib.settings import Settings
@@ -42,6 +42,11 @@ _clock = time.monotonic  # the budget's clock (tests step it)
 # more are refused with the export to use: the regency's (7,000) took 19-25 s on moto, JSON or XLSX.
 SYNC_FILE_EMPLOYEES = 3000
 EXPORTS = "/v1/admin/recaps/monthly/exports"
+# When a day's stored statuses are whole: the morning run judges the day before again at 10:30 local time
+# (infra/schedules.py, decision 139: every shift of the day, the night shifts ending by 08:30 included, has its
+# check-out by then), and may take as long as the DailyRecap function's timeout (.chalice/config.json, 900 s).
+MORNING_RUN = timedelta(hours=10, minutes=30)  # after local midnight
+MORNING_RUN_TAKES = timedelta(minutes=15)
 
 
 # --- daily -------------------------------------------------------------------------------------------
@@ -78,17 +83,20 @@ def daily_recap(
 ) -> schema.DailyRecap | schema.ExportLink | ExportFile:
     """The stored statuses of a day (today unless `date` names another): a page of them (`json`) of one unit or,
     without one, of every unit the caller sees, unit by unit; or one unit's whole day as a file: a CSV inline,
-    an XLSX or the PDF a unit's head signs as a download link."""
+    an XLSX or the PDF a unit's head signs as a download link (SEMENTARA, unsigned, while the day is not final:
+    `day_final`)."""
     day = query.date or now.astimezone(settings.tz).date()
     rules = runtime.rule_table(settings)
     if query.format == "json":
         return _daily_page(principal, query, day, rules)
     unit = one_unit(principal, query.unor_id)
     unit_name = _unit_name(unit)
-    table = daily_table(unit, unit_name, day, [_ruled(r, rules) for r in _whole_day(unit, day)], settings.tz)
+    rows = _whole_day(unit, day)
+    provisional = not day_final(day, bool(rows), now, settings.tz)
+    table = daily_table(unit, unit_name, day, [_ruled(r, rules) for r in rows], settings.tz, provisional=provisional)
     disclosure.record_report(principal, "daily", unit, {"date": day.isoformat(), "format": query.format}, settings)
     if query.format == "pdf":
-        content = export_daily_pdf(table, day, unit_name, now.astimezone(settings.tz))
+        content = export_daily_pdf(table, day, unit_name, now.astimezone(settings.tz), provisional=provisional)
         return export_link(f"{table.stem}.pdf", content, "application/pdf", settings)
     exported = export_table(table, query.format)
     if query.format == "csv" and len(exported.content) <= INLINE_CSV_BYTES:
@@ -112,6 +120,17 @@ def _daily_page(principal: Principal, query: DailyRecapQuery, day: date, rules: 
 def _the_one(units: list[str]) -> str | None:
     """The unit of a list of one unit's rows; None for rows of several."""
     return units[0] if len(units) == 1 else None
+
+
+def day_final(day: date, recapped: bool, now: datetime, tz: tzinfo) -> bool:
+    """Whether the stored recap of `day` is the one a unit's head signs: a recap stored it (`recapped`: a day no
+    run judged has no TK yet for a no-show), and at `now` the morning run that judges it whole is over. A night
+    shift of the day ends the next morning, after the 23:30 run stored it as it stood (decision 141: no check-out
+    yet, no TK for a shift not begun); the 10:30 run sees every shift's check-out. The one rule of the daily sheet
+    and of the month's last day (`_final`)."""
+    after = day + timedelta(days=1)
+    whole = datetime(after.year, after.month, after.day, tzinfo=tz) + MORNING_RUN + MORNING_RUN_TAKES
+    return recapped and now >= whole
 
 
 def _ruled(row: EmployeeDay, rules: RuleTable) -> EmployeeDay:
@@ -244,13 +263,14 @@ def _unit_name(unor_id: str) -> str:
     return unit.unor_nama if unit else unor_id
 
 
-def _unit_month(unor_id: str, month: str, tz: tzinfo) -> tuple[list[EmployeeMonth], date | None]:
-    """The unit's employees' month, and the last day of it with a stored status (None: no day recapped)."""
+def _unit_month(unor_id: str, month: str, tz: tzinfo) -> tuple[list[EmployeeMonth], bool]:
+    """The unit's employees' month, and whether its last day has what a recap stores (`_recapped_to_end`)."""
     counted_at = datetime.now(UTC)  # before the first read: a change stamped after it distrusts these counters
     unit_name = _unit_name(unor_id)
     prior = _prior(unor_id, month, counted_at)
     rows, stored = runtime.statuses().month_and_counters(unor_id, month)
-    movers = _movers(unor_id, month, tz, set(rows))
+    members = runtime.people().members_of_unit(unor_id)
+    movers = _movers(unor_id, month, tz, set(rows), members)
     result = [
         _moved_month(EmployeeMonth(nip, nama, unor_id, unit_name, days_), month)
         if nip in movers
@@ -261,25 +281,33 @@ def _unit_month(unor_id: str, month: str, tz: tzinfo) -> tuple[list[EmployeeMont
     ends = [(m.nip, m.nama, m.year_end()) for m in result]
     quiet = {nip: _quiet(counters) for nip, counters in prior.items() if nip not in rows}
     runtime.statuses().save_year_to_date(unor_id, month, ends + _carried(rows, quiet, stored), stored, counted_at)
-    return result, max((day.day for _, days_ in rows.values() for day in days_), default=None)
+    return result, _recapped_to_end(month, rows, members, tz)
 
 
-def _final(month: str, last_recapped: date | None, today: date) -> bool:
-    """Whether a unit's month is the one its head signs for the TPP: over before `today`, and recapped to its last
-    day (a failed nightly run, or one not come yet, leaves it provisional; the morning run makes up the days
-    before, `jobs.missed_days`). Read from the month's rows the report reads anyway: no extra query."""
+def _recapped_to_end(month: str, rows: MonthRows, members: Sequence[Member], tz: tzinfo) -> bool:
+    """Whether the month's last day has what its recap stores: statuses of it, or nobody to judge on it (every
+    member deactivated or moved away before it: no status will ever come, and none is missing). A failed nightly
+    run, or one not come yet, leaves it False; the morning run makes up the days before (`jobs.missed_days`).
+    Read from the month's rows and the unit's members the report reads anyway: no extra query."""
     _, last = _year_until(month)
-    return last < today and last_recapped == last
+    stored = any(day.day == last for _, days_ in rows.values() for day in days_)
+    return stored or not any(member.followed_on(last, tz) for member in members)
 
 
-def _movers(unor_id: str, month: str, tz: tzinfo, nips: set[str]) -> set[str]:
+def _final(month: str, recapped_to_end: bool, now: datetime, tz: tzinfo) -> bool:
+    """Whether a unit's month is the one its head signs for the TPP: its last day final (`day_final`: recapped, and
+    judged whole by the next morning's run, which sees the check-out of a night shift begun on it)."""
+    _, last = _year_until(month)
+    return day_final(last, recapped_to_end, now, tz)
+
+
+def _movers(unor_id: str, month: str, tz: tzinfo, nips: set[str], members: Sequence[Member]) -> set[str]:
     """Of the employees `nips` with days in the unit's month, those whose year may hold another unit's days:
     members who moved into it this year, by the end of `month` (this unit's stored counters do not hold their
     earlier unit's days: decision 120), and employees now in another unit (moved away since: their month's
     other days are another unit's, and the monthly cap is the person's, decision 179)."""
     first, last = _year_until(month)
     people = runtime.people()
-    members = people.members_of_unit(unor_id)
     moved_in = {m.nip for m in members if (moved := m.moved_on(tz)) is not None and first <= moved <= last}
     gone = nips - {m.nip for m in members}
     moved_away = {e.nip for e in people.get_employees(gone) if e.unor_id != unor_id} if gone else set()
@@ -392,8 +420,9 @@ def month_report(units: list[str], month: str, settings: Settings, now: datetime
     (`_final`) are marked provisional: their files say SEMENTARA and the signed sheet has no signature block."""
     per_unit = recaps.map_units(lambda unit: _unit_month(unit, month, settings.tz), units)
     employees = [e for unit_rows, _ in per_unit for e in unit_rows]
-    today = now.astimezone(settings.tz).date()
-    provisional = {unit for unit, (_, last) in zip(units, per_unit, strict=True) if not _final(month, last, today)}
+    provisional = {
+        unit for unit, (_, to_end) in zip(units, per_unit, strict=True) if not _final(month, to_end, now, settings.tz)
+    }
     report = replace(monthly_report(month, employees, runtime.rule_table(settings)), provisional=frozenset(provisional))
     if len(units) == 1 and not employees:
         report = replace(report, empty_units=((units[0], _unit_name(units[0])),))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pypdf
@@ -33,10 +34,12 @@ from chalicelib.usecases.schemas.reports import (
     MonthlyReport,
     MonthScope,
 )
+from infra.schedules import SCHEDULES
 from tests.unit.attendance.helpers import THREE_BAND_PERBUP
 
 MONDAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+AFTER_THE_MORNING_RUN = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)  # 11:00 WIB: 30 November judged whole at 10:30
 A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
 D = "196912122000121004"
 SETTINGS = build_settings({})
@@ -185,6 +188,43 @@ def test_a_day_never_recapped_downloads_as_a_file_that_says_so(repos: Repositori
     assert DAILY_NO_ROWS in pdf.pages[0].extract_text()
     inline = reports.daily_recap(SUPER, recap_query(fmt="csv"), SETTINGS, NOW)
     assert isinstance(inline, ExportFile) and inline.content.decode("utf-8-sig").splitlines()[1:] == []
+
+
+def _day_files(now: datetime, day: date = MONDAY) -> tuple[str, str]:
+    """U1's PDF text and XLSX title of `day`, downloaded by its admin at `now`."""
+    query = recap_query(fmt="pdf").model_copy(update={"date": day})
+    link = reports.daily_recap(U1_ADMIN, query, SETTINGS, now)
+    assert isinstance(link, ExportLink)
+    pdf = pypdf.PdfReader(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url)))
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    link = reports.daily_recap(U1_ADMIN, query.model_copy(update={"format": "xlsx"}), SETTINGS, now)
+    assert isinstance(link, ExportLink)
+    book = openpyxl.load_workbook(io.BytesIO(runtime.photos(SETTINGS).resolve(link.download_url)))
+    return text, str(book.properties.title)
+
+
+def test_a_day_not_over_or_not_recapped_prints_provisional_without_a_signature(repos: Repositories) -> None:
+    # GIVEN the admin's "Hitung Ulang" stored Monday's statuses at noon, printed that afternoon (16:00 WIB)
+    repos.people.upsert_unit("U1", "SD Negeri 1 Ngamprah")
+    _store_days(repos, [MONDAY])
+    text, title = _day_files(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    # THEN the sheet is provisional: the day is still running (a check-out still to come, a no-show not TK yet), so
+    # its head cannot sign it: SEMENTARA in the title, the footer and the note, no signature block
+    assert "SEMENTARA" in text and "Mengetahui," not in text and "NIP. ...." not in text
+    assert text.count("SEMENTARA") >= 3 and A in text and B in text  # the rows are still there to check
+    assert "SEMENTARA" in title
+    # AND after midnight it is still provisional: a night shift of Monday ends on Tuesday morning, after the 23:30
+    # run stored it as it stood (decision 141); the morning run judges it whole
+    text, title = _day_files(datetime(2026, 11, 2, 18, 0, tzinfo=UTC))
+    assert "SEMENTARA" in text and "Mengetahui," not in text and "SEMENTARA" in title
+    # AND once the morning run of Tuesday has seen every shift of Monday, the sheet is final: signed, no SEMENTARA
+    tuesday = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
+    text, title = _day_files(tuesday)
+    assert "SEMENTARA" not in text and "Mengetahui," in text and "Kepala SD Negeri 1 Ngamprah" in text
+    assert "SEMENTARA" not in title
+    # AND a day over but never recapped (no TK stored for anyone yet) says SEMENTARA too
+    text, title = _day_files(tuesday + timedelta(days=1), MONDAY + timedelta(days=1))
+    assert "SEMENTARA" in text and "SEMENTARA" in title
 
 
 def test_a_daily_recap_in_another_format_is_refused() -> None:
@@ -337,10 +377,11 @@ def _month_xlsx_title(now: datetime) -> str:
 
 
 def test_a_month_not_over_or_not_recapped_to_its_end_is_printed_provisional_without_a_signature(
-    repos: Repositories,
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN U1's November recapped up to Friday 27 November, read on Monday 30 November (the month still running)
     repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    _members(repos, monkeypatch, True, datetime(2026, 10, 1, 3, 0, tzinfo=UTC))
     _store_days(repos, [date(2026, 11, 2) + timedelta(days=i) for i in range(26)])
     # WHEN the unit's head prints the signing sheet, THEN it says SEMENTARA and has no signature block: a sheet
     # signed now would send a month missing its last days to the TPP payment
@@ -352,11 +393,54 @@ def test_a_month_not_over_or_not_recapped_to_its_end_is_printed_provisional_with
     # AND on 1 December, with 30 November's recap still not stored (the nightly run failed), it stays provisional
     first = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
     assert "SEMENTARA" in _month_pdf_text(first)
-    # AND once the month's last day is recapped, the sheet is final: signature block, no SEMENTARA
+    # AND once the month's last day is recapped and the morning run judged it whole, the sheet is final: signature
+    # block, no SEMENTARA
     _store_days(repos, [date(2026, 11, 28), date(2026, 11, 29), date(2026, 11, 30)])
-    final = _month_pdf_text(first)
+    final = _month_pdf_text(AFTER_THE_MORNING_RUN)
     assert "SEMENTARA" not in final and "Mengetahui," in final and "Kepala SDN 1 Ngamprah" in final
-    assert "SEMENTARA" not in _month_xlsx_title(first)
+    assert "SEMENTARA" not in _month_xlsx_title(AFTER_THE_MORNING_RUN)
+
+
+def _members(repos: Repositories, monkeypatch: pytest.MonkeyPatch, active: bool, at: datetime) -> None:
+    """Asep and Budi put in U1 (or deactivated, `active` False) as SIMPEG's sync records it at `at`."""
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: at)
+    for nip, nama in ((A, "Asep"), (B, "Budi")):
+        repos.people.put_employee(Employee(nip=nip, nama=nama, unor_id="U1", active=active))
+
+
+def test_a_month_whose_last_day_has_a_night_shift_still_running_is_not_final(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1's November recapped to its last day by the 23:30 run of Monday 30 November, which stored a night
+    # shift of that day as it stood (decision 141: its check-out, or its TK, comes on 1 December at 07:00)
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    _members(repos, monkeypatch, True, datetime(2026, 10, 1, 3, 0, tzinfo=UTC))
+    _store_days(repos, [date(2026, 11, 2) + timedelta(days=i) for i in range(29)])
+    # WHEN the head prints the sheet at 01:00 WIB on 1 December, or at 10:00 before the morning run judged the
+    # last day whole (jobs.day_before_recap, 10:30 WIB)
+    for printed in (datetime(2026, 11, 30, 18, 0, tzinfo=UTC), datetime(2026, 12, 1, 3, 0, tzinfo=UTC)):
+        text = _month_pdf_text(printed)
+        # THEN it is SEMENTARA, unsigned: signed now, the nurse's night would be paid without its check-out
+        assert "SEMENTARA" in text and "Mengetahui," not in text, printed
+    # AND after the morning run, the month is final
+    text = _month_pdf_text(AFTER_THE_MORNING_RUN)
+    assert "SEMENTARA" not in text and "Kepala SDN 1 Ngamprah" in text
+
+
+def test_the_month_of_a_unit_whose_members_all_left_before_its_last_day_is_final(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1's members recapped from 2 to 19 November, then both deactivated on 20 November (retired, or the
+    # unit merged away): no status of the month's last day will ever be stored
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    _members(repos, monkeypatch, True, datetime(2026, 10, 1, 3, 0, tzinfo=UTC))
+    _store_days(repos, [date(2026, 11, 2) + timedelta(days=i) for i in range(18)])
+    _members(repos, monkeypatch, False, datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
+    # WHEN its head prints November while it runs, THEN it is SEMENTARA
+    assert "SEMENTARA" in _month_pdf_text(NOW)
+    # AND once the month is over, it is final: nobody was followed on its last day, so nothing is missing
+    text = _month_pdf_text(AFTER_THE_MORNING_RUN)
+    assert "SEMENTARA" not in text and "Kepala SDN 1 Ngamprah" in text and A in text and B in text
 
 
 def test_a_month_without_stored_counters_is_walked_from_its_statuses(repos: Repositories) -> None:
@@ -598,3 +682,14 @@ def test_the_monthly_report_is_refused_to_another_units_admin(repos: Repositorie
     with pytest.raises(ForbiddenError):
         reports.monthly(U2_ADMIN, month_query(), build_settings({}), NOW)
     assert repos.statuses.year_to_date("U1", "2026-11") == {}
+
+
+def test_a_days_sheet_is_final_once_the_morning_run_that_judges_it_whole_is_over() -> None:
+    # GIVEN the schedule of the morning run (infra/schedules.py) and the DailyRecap function's timeout
+    morning = next(s for s in SCHEDULES if s.job_name == "day_before_recap")
+    config = json.loads((Path(__file__).parents[3] / ".chalice" / "config.json").read_text())
+    stages = [stage.get("lambda_functions", {}).get("daily_recap", {}) for stage in config["stages"].values()]
+    timeouts = {function["lambda_timeout"] for function in stages if "lambda_timeout" in function}
+    # THEN the instant a day's sheet turns final is that run's time, plus the longest it may run
+    assert [timedelta(hours=t.hour, minutes=t.minute) for t in morning.local_times()] == [reports.MORNING_RUN]
+    assert timeouts == {reports.MORNING_RUN_TAKES.total_seconds()}
