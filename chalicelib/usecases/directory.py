@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, tzinfo
 from typing import TypeVar
 
 from chalicelib import runtime
-from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, Unit, UnitCounts, validate_nip
-from chalicelib.errors import NotFoundError
+from chalicelib.attendance.export import day_label
+from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, Unit, UnitCounts, recorded_day, validate_nip
+from chalicelib.errors import AccountInactiveError, NotFoundError
 from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, encode_cursor
 from chalicelib.usecases import access, paging
@@ -147,3 +150,37 @@ def employee_to_change(principal: Principal, nip: str) -> Employee:
     employee = employee_in_scope(principal, nip)
     access.require_not_own(principal, employee.nip)
     return employee
+
+
+@dataclass(frozen=True)
+class LeftWords:
+    """What the admin reads when a record for days after an employee's deactivation is refused (`require_judged`):
+    with the day they left (`{day}`; `{nama}` names them), and without one (a deactivation with no recorded date)."""
+
+    dated: str
+    undated: str
+
+
+ENTRY_REFUSED = LeftWords(
+    "{nama} tidak aktif menurut SIMPEG sejak {day}; cuti, izin atau dinas luar untuk hari sejak itu tidak dapat "
+    "dicatat.",
+    "{nama} tidak aktif menurut SIMPEG; cuti, izin atau dinas luar untuknya tidak dapat dicatat.",
+)
+
+
+def require_judged(employee: Employee, last_day: date, tz: tzinfo, words: LeftWords = ENTRY_REFUSED) -> None:
+    """403 ACCOUNT_INACTIVE for a leave, field-duty letter or corrected event of `employee` reaching `last_day`
+    when that is on or after their SIMPEG deactivation (every day when the deactivation has no recorded date):
+    SMART no longer judges those days, so the record changes no recap and only writes for someone gone. Days
+    before it are a leaver's last days, judged like anyone's (`Member.followed_on`, decision 281), so their
+    records are still entered and approved. One rule for an admin's own entry (`calendar.record_leave`,
+    `zones.create_assignment`) and a request's approval (`requests.decide`); `details.deactivated_on` tells
+    which days are refused."""
+    if employee.active:
+        return
+    left = recorded_day(employee.deactivated_at, tz)
+    if left is not None and last_day < left:
+        return
+    nama = employee.nama or employee.nip
+    message = words.dated.format(nama=nama, day=day_label(left)) if left else words.undated.format(nama=nama)
+    raise AccountInactiveError(message, {"nip": employee.nip, "deactivated_on": left.isoformat() if left else None})
