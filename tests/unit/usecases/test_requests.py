@@ -1159,3 +1159,28 @@ def test_an_admin_still_enters_a_leaver_s_last_days(
     # last days are judged like anyone's (decision 281)
     assert enter_leave(settings, "2026-03-05", "2026-03-09").leave_id
     assert enter_letter(settings, [NIP], "2026-03-09", "2026-03-09").assignment_id
+
+
+def test_the_admin_queue_tells_which_requests_of_a_deactivated_employee_can_no_longer_be_approved(
+    settings: Settings, repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's sick note for 6 March and his leave for 16 March, both pending when SIMPEG deactivated him on
+    # 10 March, and a colleague's pending leave
+    sick = file(settings, new("SAKIT", "2026-03-06"))
+    leave = file(settings, new("CUTI", "2026-03-16"))
+    colleague = file(settings, who=COLLEAGUE)
+    deactivate(repos, monkeypatch)
+    # WHEN the admin reads the pending queue
+    page = requests.list_requests(U1_ADMIN, AdminRequestsQuery(status="pending"), settings, NOW)
+    marks = {i.request_id: i.model_dump(exclude_none=True).get("employee_inactive") for i in page.items}
+    # THEN Asep's requests say since when he is inactive, and whether the approval's rule still lets them through
+    # (his last days do; the leave after them would answer 403), so the console offers no Setujui that fails; the
+    # colleague's request carries no such word
+    assert marks == {
+        sick: {"deactivated_on": "2026-03-10", "approvable": True},
+        leave: {"deactivated_on": "2026-03-10", "approvable": False},
+        colleague: None,
+    }
+    with pytest.raises(AccountInactiveError):
+        approve(leave, settings)
+    assert approve(sick, settings).status == "approved"
