@@ -150,7 +150,9 @@ def get_ramadan(call: Call, year: str) -> cal_schema.StoredRamadan:
     return cal.get_ramadan(call.principal, year)
 
 
-@endpoint(bp, "POST /v1/admin/leaves", auth_as="admin", status=201, errors=("NOT_FOUND", "CONFLICT"))
+@endpoint(
+    bp, "POST /v1/admin/leaves", auth_as="admin", status=201, errors=("NOT_FOUND", "CONFLICT", "ACCOUNT_INACTIVE")
+)
 def add_leave(call: Call, body: cal_schema.LeaveRequest) -> cal_schema.Leave:
     """Record a leave (cuti, izin, sakit).
 
@@ -158,7 +160,9 @@ def add_leave(call: Call, body: cal_schema.LeaveRequest) -> cal_schema.Leave:
     leave of the employee not cancelled → 409 `CONFLICT` naming it (`details.leave_id`, `type`, `start_date`,
     `end_date`), nothing recorded, also when the two are recorded at the same moment (the employee's leaves are
     recorded one at a time; one whose turn stays taken for 3 s → 409 with `details.retry_after_s`); the same
-    leave sent again (a retry) → 201 with the stored one.
+    leave sent again (a retry) → 201 with the stored one. A leave reaching a day on or after the employee's
+    SIMPEG deactivation → 403 `ACCOUNT_INACTIVE` (`details.nip`, `deactivated_on`), as its approval would be; a
+    leaver's days before it are recorded as anyone's.
     """
     return cal.add_leave(call.principal, body, call.settings, call.now)
 

@@ -83,12 +83,14 @@ def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> s
     return zones.set_unit_zones(call.principal, unor_id, body)
 
 
-@endpoint(bp, "POST /v1/admin/assignments", auth_as="admin", status=201)
+@endpoint(bp, "POST /v1/admin/assignments", auth_as="admin", status=201, errors=("ACCOUNT_INACTIVE",))
 def create_assignment(call: Call, body: schema.AssignmentRequest) -> schema.AssignmentCreated:
     """Field duty (dinas luar) for named employees in an area between two dates.
 
     **Roles:** unit_admin (employees of own units), super_admin. At most 90 employees and 366 days; unknown NIPs
-    → 400 (details `nips`).
+    → 400 (details `nips`). A letter reaching a day on or after a named employee's SIMPEG deactivation → 403
+    `ACCOUNT_INACTIVE` naming them (`details.nip`, `deactivated_on`), nothing recorded, as its approval would be;
+    a leaver's days before it are recorded as anyone's.
     """
     return zones.create_assignment(call.principal, body, call.settings, call.now)
 

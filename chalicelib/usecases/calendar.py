@@ -7,7 +7,7 @@ import contextlib
 import json
 import time
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from chalicelib import runtime
@@ -31,7 +31,13 @@ from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.calendar import LEAVE_ID, employee_owner, new_leave_id, new_version_id, unit_owner
 from chalicelib.usecases import access, movers, recaps, rejudge
-from chalicelib.usecases.directory import employee_in_scope, employee_to_change, unit_in_scope, with_names
+from chalicelib.usecases.directory import (
+    employee_in_scope,
+    employee_to_change,
+    require_judged,
+    unit_in_scope,
+    with_names,
+)
 from chalicelib.usecases.paging import across_units, then_whole
 from chalicelib.usecases.schemas.calendar import (
     EmployeeSchedule,
@@ -375,7 +381,7 @@ def _ramadan_fields(year: int, period: DateRange) -> dict[str, object]:
 
 def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: datetime) -> Leave:
     """Record a leave; its recapped past days are judged again (a sick note brought in after the days)."""
-    employee, leave_id = record_leave(actor, body, source=f"admin#{body.model_dump_json()}")
+    employee, leave_id = record_leave(actor, body, source=f"admin#{body.model_dump_json()}", tz=settings.tz)
     days = DateRange(body.start_date, body.end_date).days()
     return Leave.model_validate(
         {
@@ -390,7 +396,7 @@ def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: dat
 
 
 def record_leave(
-    actor: Principal, body: LeaveRequest, *, source: str, placed: tuple[Employee, str] | None = None
+    actor: Principal, body: LeaveRequest, *, source: str, tz: tzinfo, placed: tuple[Employee, str] | None = None
 ) -> tuple[Employee, str]:
     """Store a leave (the caller judges its recapped days again): the employee and the leave's id.
 
@@ -399,7 +405,8 @@ def record_leave(
     entered under the employee's unit, which must be theirs. A request's approval passes `placed`: the employee
     and the request's unit, whose days' admin the caller was found to be (`movers`), so a permit for a day
     before a move stays the old unit's. A leave overlapping another of the employee's answers 409 with nothing
-    stored (`_refuse_overlap`)."""
+    stored (`_refuse_overlap`); one reaching a day on or after the employee's SIMPEG deactivation, 403
+    ACCOUNT_INACTIVE (`require_judged`: a leaver's last days are entered as anyone's)."""
     employee, unit = placed or _in_own_unit(employee_to_change(actor, body.nip))
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
@@ -408,6 +415,7 @@ def record_leave(
             "Tanggal selesai cuti harus sama dengan atau sesudah tanggal mulai, paling lama satu tahun.",
             {"end_date": "on/after start, at most a year"},
         )
+    require_judged(employee, end, tz)
     entry = LeaveEntry(employee.nip, unit, kind.value, start, end, body.reason)
     leave_id = leave_id_for(source)
     with _leave_turn(employee.nip):  # of two overlapping leaves recorded at once, the second sees the first

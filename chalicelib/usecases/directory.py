@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, tzinfo
 from typing import TypeVar
 
 from chalicelib import runtime
-from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, Unit, UnitCounts, validate_nip
-from chalicelib.errors import NotFoundError
+from chalicelib.attendance.export import day_label
+from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, Unit, UnitCounts, recorded_day, validate_nip
+from chalicelib.errors import AccountInactiveError, NotFoundError
 from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, encode_cursor
 from chalicelib.usecases import access, paging
@@ -23,11 +26,16 @@ NO_EMPLOYEES = UnitCounts(0, 0, 0)
 NamedT = TypeVar("NamedT", bound=NamedItem)
 
 
-def with_names(items: Sequence[NamedT]) -> list[NamedT]:
-    """Admin list items named as SIMPEG names the employee, in one batch read: an admin knows people by name,
-    not by 18 digits."""
-    names = {e.nip: e.nama for e in runtime.people().get_employees({i.nip for i in items})}
-    return [i.model_copy(update={"nama": names.get(i.nip)}) for i in items]
+def with_names(items: Sequence[NamedT], employees: Mapping[str, Employee] | None = None) -> list[NamedT]:
+    """Admin list items named as SIMPEG names the employee, in one batch read (none when the caller read them:
+    `employees`, by NIP): an admin knows people by name, not by 18 digits."""
+    found = employees if employees is not None else employees_of(items)
+    return [i.model_copy(update={"nama": e.nama if (e := found.get(i.nip)) else None}) for i in items]
+
+
+def employees_of(items: Sequence[NamedItem]) -> dict[str, Employee]:
+    """The employees the items are about, by NIP, in one batch read (a NIP no longer stored is left out)."""
+    return {e.nip: e for e in runtime.people().get_employees({i.nip for i in items})}
 
 
 def policy_models(settings: Settings) -> tuple[str, ...]:
@@ -147,3 +155,41 @@ def employee_to_change(principal: Principal, nip: str) -> Employee:
     employee = employee_in_scope(principal, nip)
     access.require_not_own(principal, employee.nip)
     return employee
+
+
+@dataclass(frozen=True)
+class LeftWords:
+    """What the admin reads when a record for days after an employee's deactivation is refused (`require_judged`):
+    with the day they left (`{day}`; `{nama}` names them), and without one (a deactivation with no recorded date)."""
+
+    dated: str
+    undated: str
+
+
+ENTRY_REFUSED = LeftWords(
+    "{nama} tidak aktif menurut SIMPEG sejak {day}; cuti, izin atau dinas luar untuk hari sejak itu tidak dapat "
+    "dicatat.",
+    "{nama} tidak aktif menurut SIMPEG; cuti, izin atau dinas luar untuknya tidak dapat dicatat.",
+)
+
+
+def judges(employee: Employee, last_day: date, tz: tzinfo) -> bool:
+    """Whether SMART judges every day of `employee` up to `last_day`: active, or deactivated by SIMPEG after it
+    (a leaver's last days are judged like anyone's: `Member.followed_on`, decision 281). A deactivation with no
+    recorded date ends every day."""
+    left = recorded_day(employee.deactivated_at, tz)
+    return employee.active or (left is not None and last_day < left)
+
+
+def require_judged(employee: Employee, last_day: date, tz: tzinfo, words: LeftWords = ENTRY_REFUSED) -> None:
+    """403 ACCOUNT_INACTIVE for a leave, field-duty letter or corrected event of `employee` reaching `last_day`
+    when SMART no longer judges that day (`judges`): the record changes no recap and only writes for someone gone.
+    One rule for an admin's own entry (`calendar.record_leave`, `zones.create_assignment`), a request's approval
+    (`requests.decide`) and the admin queue's word on it (`requests.list_requests`); `details.deactivated_on`
+    tells which days are refused."""
+    if judges(employee, last_day, tz):
+        return
+    left = recorded_day(employee.deactivated_at, tz)
+    nama = employee.nama or employee.nip
+    message = words.dated.format(nama=nama, day=day_label(left)) if left else words.undated.format(nama=nama)
+    raise AccountInactiveError(message, {"nip": employee.nip, "deactivated_on": left.isoformat() if left else None})

@@ -33,7 +33,7 @@ from chalicelib.geo import (
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, derived_hex
 from chalicelib.usecases import access, movers, recaps, rejudge
-from chalicelib.usecases.directory import unit_in_scope
+from chalicelib.usecases.directory import require_judged, unit_in_scope
 from chalicelib.usecases.paging import across_units, offset_page
 from chalicelib.usecases.schemas.requests import AssignmentItem, AssignmentPage, Cancelled, DatesQuery, PeriodQuery
 from chalicelib.usecases.schemas.zones import (
@@ -304,20 +304,25 @@ def check_period(start: date, end: date) -> None:
 def create_assignment(
     actor: Principal, body: AssignmentRequest, settings: Settings, now: datetime
 ) -> AssignmentCreated:
-    """Field duty: named employees may also check in inside the given area between two dates."""
+    """Field duty: named employees may also check in inside the given area between two dates. A letter reaching a
+    day on or after a named employee's SIMPEG deactivation is refused whole, 403 ACCOUNT_INACTIVE naming them
+    (`directory.require_judged`, as a request's approval)."""
     access.require_admin(actor)
     nips = body.nips
     if not nips:
         raise ValidationError("Daftar NIP kosong.", {"nips": "at least one NIP"})
     check_period(body.start_date, body.end_date)
-    units = {}
+    units, employees = {}, []
     for nip in nips:
         employee = runtime.people().get_employee(nip)
         if employee is None:
             raise ValidationError("Pegawai tidak ditemukan.", {"nips": nip})
         access.require_unit_scope(actor, employee.unor_id)
         units[nip] = employee.unor_id
+        employees.append(employee)
     access.require_not_own(actor, *nips)
+    for employee in employees:  # a leaver's last days only: the whole letter is refused, nothing half-stored
+        require_judged(employee, body.end_date, settings.tz)
     letter = Assignment("", "", frozenset(nips), body.start_date.isoformat(), body.end_date.isoformat(),
                         body.letter_no, body.reason)  # fmt: skip
     created = record_field_duty(actor, letter, units, body, settings, source=f"admin#{body.model_dump_json()}")

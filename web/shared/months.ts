@@ -1,7 +1,13 @@
-// Months in the words both apps show.
+// Months and days in the words both apps show.
 
 /** A month (YYYY-MM) as people read it: "Desember 2026". */
 export function monthText(month: string): string {
   const [y, m] = month.split("-").map(Number);
   return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, 1)).toLocaleDateString("id-ID", { month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+/** A day (YYYY-MM-DD) as people read it: "10 Maret 2026". */
+export function dayText(day: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)).toLocaleDateString("id-ID", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 }

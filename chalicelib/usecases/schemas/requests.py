@@ -89,6 +89,17 @@ class MonthCorrections(Result):
     approved: int
 
 
+class EmployeeInactive(Result):
+    """An admin list's word on a request whose employee SIMPEG deactivated: since when, and whether approving it
+    is still allowed (`usecases.directory.judges`, the approval's own rule)."""
+
+    deactivated_on: DayText | None = Field(description="The day SIMPEG deactivated the employee; null: not recorded.")
+    approvable: bool = Field(
+        description="Whether an approval is still allowed: every day of the request before the deactivation (a "
+        "leaver's last days). False: approving answers 403 `ACCOUNT_INACTIVE`; only rejecting is left."
+    )
+
+
 class RequestItem(NamedItem):
     request_id: str
     unor_id: str
@@ -119,6 +130,10 @@ class RequestItem(NamedItem):
     recorded_time: InstantText | None = absent_when_none(
         "Admin lists, a pending KOREKSI: the check of its kind already recorded that day (the earliest arrival, "
         "the latest departure), which the correction would stand beside; absent when the day has none."
+    )
+    employee_inactive: EmployeeInactive | None = absent_when_none(
+        "Admin lists: the employee is deactivated in SIMPEG (since when, and whether this request may still be "
+        "approved); absent while they are active."
     )
 
 

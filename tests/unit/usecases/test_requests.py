@@ -633,7 +633,7 @@ def test_a_leave_or_letter_cancelled_from_its_own_list_takes_its_request_back(
     permit, duty, kept = (file(settings, new(kind, day)) for kind, day in days.items())
     leave_id, letter_id, _ = (approve(r, settings).result_id for r in (permit, duty, kept))
     sick = {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-12", "end_date": "2026-03-12", "reason": "Flu"}
-    _, plain = cal.record_leave(U1_ADMIN, LeaveRequest.model_validate(sick), source="test")
+    _, plain = cal.record_leave(U1_ADMIN, LeaveRequest.model_validate(sick), source="test", tz=settings.tz)
 
     def mine() -> dict[str, tuple[str, str | None, str | None]]:
         items = requests.my_requests(ME, MyRequestsQuery(), settings).items
@@ -1108,3 +1108,79 @@ def test_a_leave_turn_left_held_by_a_cut_off_approval_answers_409_until_it_frees
     # AND once the turn frees, the approval goes through
     runtime.people().release_login_attempt(f"leave#{NIP}", held.slot, held.claim_id)
     assert approve(request_id, settings).status == "approved"
+
+
+def enter_leave(settings: Settings, start: str, end: str) -> Any:
+    body = {"nip": NIP, "type": "SAKIT", "start_date": start, "end_date": end, "reason": "Surat dokter"}
+    return cal.add_leave(U1_ADMIN, LeaveRequest.model_validate(body), settings, NOW)
+
+
+def enter_letter(settings: Settings, nips: list[str], start: str, end: str) -> Any:
+    body = {"nips": nips, "circle": CIRCLE, "start_date": start, "end_date": end, "letter_no": "7/2026"}
+    return zones.create_assignment(SUPER, AssignmentRequest.model_validate({**body, "reason": "Rapat"}), settings, NOW)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ("leave", ["2026-03-09", "2026-03-12"]),
+        ("letter", [[NIP], "2026-03-10", "2026-03-10"]),
+        ("letter", [[OTHER, NIP], "2026-03-05", "2026-03-16"]),
+    ],
+    ids=["leave-across-the-day", "letter", "group-letter"],
+)
+def test_an_admin_enters_no_leave_or_letter_for_days_after_the_employee_left(
+    settings: Settings,
+    repos: Repositories,
+    monkeypatch: pytest.MonkeyPatch,
+    audited: AuditTrail,
+    entry: tuple[str, list[Any]],
+) -> None:
+    # GIVEN Asep deactivated by SIMPEG on 10 March
+    deactivate(repos, monkeypatch)
+    # WHEN an admin enters a leave or a field-duty letter for him that reaches 10 March or later (by hand, not
+    # through a request), THEN it is the approval's 403 ACCOUNT_INACTIVE naming him and the day he left: nothing is
+    # written for days SMART no longer judges (a letter naming a colleague too is refused whole, not half-stored)
+    with pytest.raises(AccountInactiveError) as caught:
+        (enter_leave if entry[0] == "leave" else enter_letter)(settings, *entry[1])
+    assert "tidak aktif" in caught.value.message
+    assert caught.value.details == {"nip": NIP, "deactivated_on": "2026-03-10"}
+    assert cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items == []
+    assert zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items == []
+    assert [a for _, a, _ in audited() if a in ("leave.add", "assignment.create")] == []
+
+
+def test_an_admin_still_enters_a_leaver_s_last_days(
+    settings: Settings, repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep deactivated by SIMPEG on 10 March
+    deactivate(repos, monkeypatch)
+    # WHEN an admin enters his sick note for 5-9 March and a letter for 9 March, THEN both are recorded: a leaver's
+    # last days are judged like anyone's (decision 281)
+    assert enter_leave(settings, "2026-03-05", "2026-03-09").leave_id
+    assert enter_letter(settings, [NIP], "2026-03-09", "2026-03-09").assignment_id
+
+
+def test_the_admin_queue_tells_which_requests_of_a_deactivated_employee_can_no_longer_be_approved(
+    settings: Settings, repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's sick note for 6 March and his leave for 16 March, both pending when SIMPEG deactivated him on
+    # 10 March, and a colleague's pending leave
+    sick = file(settings, new("SAKIT", "2026-03-06"))
+    leave = file(settings, new("CUTI", "2026-03-16"))
+    colleague = file(settings, who=COLLEAGUE)
+    deactivate(repos, monkeypatch)
+    # WHEN the admin reads the pending queue
+    page = requests.list_requests(U1_ADMIN, AdminRequestsQuery(status="pending"), settings, NOW)
+    marks = {i.request_id: i.model_dump(exclude_none=True).get("employee_inactive") for i in page.items}
+    # THEN Asep's requests say since when he is inactive, and whether the approval's rule still lets them through
+    # (his last days do; the leave after them would answer 403), so the console offers no Setujui that fails; the
+    # colleague's request carries no such word
+    assert marks == {
+        sick: {"deactivated_on": "2026-03-10", "approvable": True},
+        leave: {"deactivated_on": "2026-03-10", "approvable": False},
+        colleague: None,
+    }
+    with pytest.raises(AccountInactiveError):
+        approve(leave, settings)
+    assert approve(sick, settings).status == "approved"

@@ -326,13 +326,16 @@ export type Decision = "approve" | "reject";
 /** "Setujui" / "Tolak" with a note, optional on an approval and asked for on a rejection (the employee reads why):
  * POST `path` `{"decision", "note"?}` (reviews, requests), then `onDone` with the decision and the API's answer
  * (its `recapped` dates: `rejudged`). `children`: more fields, shown after the note; `approval`: what an approval
- * adds to the body from them (it may refuse with a UserMessage, shown like the API's). A failure stays here. */
+ * adds to the body from them (it may refuse with a UserMessage, shown like the API's); `approvalRefused`: why the
+ * server would refuse an approval (Setujui is then disabled, the reason its tooltip; Tolak stays). A failure stays
+ * here. */
 export function DecisionForm(p: {
   path: string;
   noteLabel: string;
   onDone: (decision: Decision, answer: unknown) => void;
   inline?: boolean;
   approval?: () => Record<string, unknown>;
+  approvalRefused?: string | null;
   children?: ComponentChildren;
 }) {
   const [note, setNote] = useState("");
@@ -355,7 +358,7 @@ export function DecisionForm(p: {
       {p.children}
       <ErrorLine message={action.error} />
       <div class="buttons">
-        <button type="button" disabled={action.busy} onClick={() => decide("approve")}>
+        <button type="button" disabled={action.busy || !!p.approvalRefused} title={p.approvalRefused ?? undefined} onClick={() => decide("approve")}>
           Setujui
         </button>
         <button type="button" class="danger" disabled={action.busy} onClick={() => decide("reject")}>

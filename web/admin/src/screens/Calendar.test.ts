@@ -1,6 +1,6 @@
 // The first day a schedule version governs, as the console shows it (Calendar.tsx; chalicelib ScheduleVersion.first_day).
 import { describe, expect, it } from "vitest";
-import { firstDay, recordedText, storedRamadanText } from "./Calendar";
+import { firstDay, inactiveText, recordedText, storedRamadanText } from "./Calendar";
 
 describe("firstDay", () => {
   it("moves a version saved during the day it is meant to start to the next day (Jakarta's clock)", () => {
@@ -32,5 +32,21 @@ describe("recordedText", () => {
     expect(recordedText({ event_type: "in", recorded_time: "2026-03-10T02:10:00+00:00" })).toBe("Hari itu sudah tercatat absen masuk pukul 09.10.");
     expect(recordedText({ event_type: "out", recorded_time: "2026-03-10T09:05:00+00:00" })).toBe("Hari itu sudah tercatat absen pulang pukul 16.05.");
     expect(recordedText({ event_type: "in", recorded_time: null })).toBeNull();
+  });
+});
+
+describe("inactiveText", () => {
+  it("tells since when the employee is inactive, and disables Setujui only where the server refuses it", () => {
+    expect(inactiveText({ employee_inactive: { deactivated_on: "2026-03-10", approvable: false } })).toEqual({
+      text: "Pegawai nonaktif sejak 10 Maret 2026. Pengajuan untuk hari sejak itu hanya dapat ditolak.",
+      refused: "Pengajuan untuk hari sejak itu hanya dapat ditolak.",
+    });
+    // A leaver's last days are approved as anyone's: the word, and Setujui left enabled.
+    expect(inactiveText({ employee_inactive: { deactivated_on: "2026-03-10", approvable: true } })).toEqual({ text: "Pegawai nonaktif sejak 10 Maret 2026.", refused: null });
+    expect(inactiveText({ employee_inactive: { deactivated_on: null, approvable: false } })).toEqual({
+      text: "Pegawai nonaktif menurut SIMPEG. Pengajuannya hanya dapat ditolak.",
+      refused: "Pengajuannya hanya dapat ditolak.",
+    });
+    expect(inactiveText({})).toBeNull();
   });
 });

@@ -3,6 +3,7 @@
 // (employees' requests to approve or reject; a field duty's approval may add the letter's number and an area).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
+import { dayText } from "../../../shared/months";
 import { decidedText, monthCorrectionsText, requestTitle, type MonthCorrections, type RequestDecided } from "../../../shared/requests";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
@@ -608,7 +609,26 @@ interface EmployeeRequest extends RequestDecided {
   month_corrections?: MonthCorrections;
   /** A pending KOREKSI: the check of its kind already recorded that day, which the correction would stand beside. */
   recorded_time?: string | null;
+  /** The employee is deactivated in SIMPEG: since when (null: not recorded), and whether the server still approves
+   * this request (its days before the deactivation: a leaver's last days). */
+  employee_inactive?: EmployeeInactive | null;
   result_id?: string | null;
+}
+
+interface EmployeeInactive {
+  deactivated_on: string | null;
+  approvable: boolean;
+}
+
+/** What the deciding admin reads beside a request of an employee SIMPEG deactivated, and why Setujui is disabled
+ * when the server would refuse it (403 ACCOUNT_INACTIVE): "Pegawai nonaktif sejak 10 Maret 2026. Pengajuan untuk
+ * hari sejak itu hanya dapat ditolak." A leaver's last days are still approved: the first sentence alone. */
+export function inactiveText(r: Pick<EmployeeRequest, "employee_inactive">): { text: string; refused: string | null } | null {
+  const inactive = r.employee_inactive;
+  if (!inactive) return null;
+  const since = inactive.deactivated_on ? ` sejak ${dayText(inactive.deactivated_on)}` : " menurut SIMPEG";
+  const refused = inactive.approvable ? null : inactive.deactivated_on ? "Pengajuan untuk hari sejak itu hanya dapat ditolak." : "Pengajuannya hanya dapat ditolak.";
+  return { text: `Pegawai nonaktif${since}.${refused ? ` ${refused}` : ""}`, refused };
 }
 
 /** What the deciding admin reads beside a correction whose day has its check already (the day keeps the earliest
@@ -688,6 +708,7 @@ function RequestDecision(p: { request: EmployeeRequest; onDone: (message: string
   const [radius, setRadius] = useState("");
   const duty = r.type === "DL";
   const who = r.nama ?? r.nip;
+  const inactive = inactiveText(r);
   const sent = useRef<{ letter_no?: string; circle?: Circle }>({});
   const approval = (): Record<string, unknown> => {
     const circle = circleOf(centre, radius);
@@ -707,11 +728,13 @@ function RequestDecision(p: { request: EmployeeRequest; onDone: (message: string
     <>
       {r.month_corrections ? <p class="hint">{monthCorrectionsText(r.month_corrections)}</p> : null}
       {recordedText(r) ? <p class="hint">{recordedText(r)}</p> : null}
+      {inactive ? <p class="hint">{inactive.text}</p> : null}
       <DecisionForm
         path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
         noteLabel={`Catatan untuk ${who}`}
         onDone={done}
         inline
+        approvalRefused={inactive?.refused ?? null}
         {...(duty ? { approval } : {})}
       >
         {duty ? (
