@@ -15,9 +15,23 @@ REJECTED: TemplateStatus = "rejected"
 
 def made_by_policy(models: Iterable[str], model_ids: Iterable[str]) -> bool:
     """Whether every model the scoring policy runs (`model_ids`) made a face: what a check-in can compare it with.
-    `models`: a template's (`TemplateInfo.models`), or those the employee record notes of the face approved last
-    (`Employee.face_model`); after a model change, until the operator's recompute, the others answer NOT_ENROLLED."""
+    `models`: a template's (`TemplateInfo.models`), or one set the employee record notes (`noted_models`); after a
+    model change, until the operator's recompute, the others answer NOT_ENROLLED."""
     return set(model_ids) <= set(models)
+
+
+def note_models(made_by: Iterable[Iterable[str]]) -> str | None:
+    """What the employee record notes (`Employee.face_model`) of the models that made their approved faces: each
+    face's models joined by commas, the distinct sets sorted and joined by semicolons ("a,b;old"); None for no
+    face. Every set is kept, not the last approved face's alone: a deletion must leave the record saying whether
+    a face the check-in compares with is left, whatever policy reads it."""
+    sets = {",".join(sorted(models)) for models in made_by}
+    return ";".join(sorted(sets)) or None
+
+
+def noted_models(note: str | None) -> list[tuple[str, ...]]:
+    """The model sets an employee record notes (`note_models`; a record noted before holds one set)."""
+    return [tuple(models.split(",")) for models in note.split(";")] if note else []
 
 
 @dataclass(frozen=True)

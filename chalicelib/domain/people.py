@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any, Generic, Literal, TypeVar
 
-from chalicelib.domain.faces import made_by_policy
+from chalicelib.domain.faces import made_by_policy, noted_models
 from chalicelib.domain.text import matches_whole
 from chalicelib.errors import ValidationError
 
@@ -71,6 +71,8 @@ class Employee:
     sessions: Sessions = Sessions()
     template_count: int = 0  # approved face templates (pending and rejected ones are not counted)
     pending_faces: int = 0  # face templates waiting for an admin's decision (at most PENDING_PER_EMPLOYEE)
+    # The models that made the approved faces (`domain.faces.note_models`: each face's set, as of the last change
+    # of them); after the last face is deleted, those it had (the employee had faces: `usecases.faces.own_match`).
     face_model: str | None = None
     duty_until: str | None = None  # see EmployeeModel.duty_until
     plan_until: str | None = None  # see EmployeeModel.plan_until
@@ -125,12 +127,11 @@ class Employee:
 
 
 def face_counts(template_count: int, face_model: str | None, model_ids: Collection[str]) -> bool:
-    """Whether an employee record with `template_count` approved faces, the face approved last (or re-embedded by
-    the recompute) made by `face_model` (model ids joined by commas), has a face a check-in under a policy of
-    `model_ids` compares with (`made_by_policy`). After a model change their old faces answer NOT_ENROLLED until
-    the recompute or a new face; the admin views must not show them ready (decision 381)."""
-    models = face_model.split(",") if face_model else ()
-    return template_count > 0 and made_by_policy(models, model_ids)
+    """Whether an employee record with `template_count` approved faces, made by the models `face_model` notes
+    (`noted_models`), has a face a check-in under a policy of `model_ids` compares with (`made_by_policy`). After
+    a model change their old faces answer NOT_ENROLLED until the recompute or a new face; the admin views must
+    not show them ready (decision 381)."""
+    return template_count > 0 and any(made_by_policy(models, model_ids) for models in noted_models(face_model))
 
 
 def recorded_day(recorded: str | None, tz: tzinfo) -> date | None:

@@ -11,9 +11,10 @@ Vectors of several models are packed into one binary attribute: float32 little-e
 
 Review: a template is approved, pending or rejected (`domain.faces`). Only approved ones carry a `shard`, so
 the `by_shard` index (cohort, duplicate index) holds nothing else; pending ones carry `pending_unit`, the
-sparse `by_pending` index of a unit's queue. The employee item counts approved templates (`template_count`)
-and pending ones (`pending_faces`, capped at PENDING_PER_EMPLOYEE under a condition, so a burst of uploads
-cannot flood the queue). One item (VERSION_KEY) counts every change of the approved set, in the same
+sparse `by_pending` index of a unit's queue. The employee item counts approved templates (`template_count`),
+notes the models that made them (`face_model`, `_noted_models`: what the admin views count) and counts pending
+ones (`pending_faces`, capped at PENDING_PER_EMPLOYEE under a condition, so a burst of uploads cannot flood the
+queue). One item (VERSION_KEY) counts every change of the approved set, in the same
 transactions, so a process can tell with one read whether its duplicate index is still current; and every
 approval is logged in the same transaction (`FaceApprovalModel`), so a load of the approved set right after
 another process's commit sees it although the `by_shard` index (eventually consistent) may not show it yet.
@@ -53,6 +54,7 @@ from chalicelib.domain.faces import (
     TemplateInfo,
     TemplateKey,
     TemplateStatus,
+    note_models,
 )
 from chalicelib.domain.people import Page
 from chalicelib.errors import UnavailableError
@@ -191,7 +193,6 @@ class Decision:
     actor: str
     at: str  # ISO 8601 UTC
     note: str | None = None
-    face_model: str = ""  # the template's models, noted on the employee when approved
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,8 @@ class FacesRepository(Protocol):
 
     def save_template(self, nip: str, new: NewTemplate) -> None:
         """Store a new template (its vectors and the photo's fingerprint), count it on the employee (approved:
-        and note its models there; pending: at most PENDING_PER_EMPLOYEE waiting), all or nothing:
+        and note the models of their approved faces there, `note_models`; pending: at most PENDING_PER_EMPLOYEE
+        waiting), all or nothing:
         ConditionFailed when the id is taken, the employee is unknown or too many of theirs are pending."""
         ...
 
@@ -247,28 +249,28 @@ class FacesRepository(Protocol):
         ...
 
     def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
-        """Approve or reject a pending template and move the employee's counts; ConditionFailed when it is not
+        """Approve or reject a pending template and move the employee's counts (approved: and note the models of
+        their approved faces, `note_models`); ConditionFailed when it is not
         (or no longer) pending: of parallel decisions exactly one is applied. A rejected template keeps no vectors
         (nor models): biometric data of a face that matches nothing, maybe a stand-in's, is not kept until the
         employee leaves (UU 27/2022); its record, note and photo key stay, the photo evidence for its period."""
         ...
 
     def delete_template(self, nip: str, template_id: str) -> bool:
-        """Remove one template and uncount it (by its status); False when it did not exist."""
+        """Remove one template and uncount it (by its status); False when it did not exist. An approved one's
+        removal notes on the employee the models of the approved faces left (`note_models`; none left: the note
+        stays, their count says none), so the admin views stop counting a face the check-in can no longer use."""
         ...
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
         """Recompute a template with the current models (ConditionFailed when there is no such template); an
-        approved one's new vectors are a change of the approved set."""
+        approved one's new vectors are a change of the approved set, their models noted on the employee with those
+        of their other approved faces in the same write (a pending one's are noted when it is approved)."""
         ...
 
     def iter_template_keys(self, nips: Iterable[str]) -> Iterator[TemplateKey]:
         """Where the enrolment photo of every approved or pending template of the given employees is, employee by
         employee: a rejected one keeps no vectors, and a recompute must not make them again."""
-        ...
-
-    def set_face_model(self, nip: str, models: str) -> None:
-        """Note on the employee which models (comma-separated) their templates are made of."""
         ...
 
     def cohort_members(self) -> list[CohortMember]:
@@ -385,6 +387,20 @@ def _change(m: FaceChangeModel) -> ApprovedChange:
     return ApprovedChange(int(m.template_id), m.owner, m.changed, template)
 
 
+def _noted_models(nip: str, changed: str, made: tuple[str, ...] | None = None) -> list[Action]:
+    """What a change of the employee's approved faces writes on their record: the models of the approved faces
+    after it (`note_models`): those of the others, read now, with `made` (the changed face's models; None: it
+    goes). Called within `_with_change_count`, after the change count was read: the change's transaction holds
+    on that count, which every change of any approved face moves, so a parallel approval or deletion that
+    commits between this read and that transaction refuses it, and it is made again on a new read; the record
+    never keeps a set the other's commit made untrue. No face left: nothing noted (`Employee.face_model`)."""
+    with storage_call("dynamodb"):
+        rows = FaceTemplateModel.query(nip, consistent_read=True, attributes_to_get=["template_id", "status", "layout"])
+        others = [models_of(m.layout) for m in rows if _status(m) == APPROVED and m.template_id != changed]
+    note = note_models(others if made is None else [*others, made])
+    return [] if note is None else [EmployeeModel.face_model.set(note)]
+
+
 class DynamoFacesRepository:
     """`FacesRepository` on the face_templates table (fingerprints and the employee's counts in the same
     transaction)."""
@@ -412,11 +428,7 @@ class DynamoFacesRepository:
         counts: list[Action]
         condition: Condition = EmployeeModel.nip.exists()
         if approved:
-            counts = [
-                EmployeeModel.template_count.add(1),
-                EmployeeModel.face_model.set(",".join(models_of(layout))),
-                EmployeeModel.face_approvals.add(1),
-            ]
+            counts = [EmployeeModel.template_count.add(1), EmployeeModel.face_approvals.add(1)]
         else:
             counts = [EmployeeModel.pending_faces.add(1)]
             below_cap = EmployeeModel.pending_faces.does_not_exist() | (
@@ -430,11 +442,12 @@ class DynamoFacesRepository:
             # The SDK sends a transaction again when its answer was lost (a read timeout while storage is slow):
             # DynamoDB answers the repeat from its token; a repeat that meets the template anyway (the token
             # expired, or moto, which ignores tokens) finds it written by this very call (its id is new).
+            noted = [] if count is None else _noted_models(nip, new.template_id, models_of(layout))
             try:
                 with storage_call("dynamodb"), transaction(request_token()) as tx:
                     tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
                     add_fingerprint(tx, nip, new.template_id, new.fingerprint, now)
-                    tx.update(EmployeeModel(nip), actions=counts, condition=condition)
+                    tx.update(EmployeeModel(nip), actions=counts + noted, condition=condition)
                     if count is not None:
                         _logged_approval(tx, nip, new.template_id)
                         _counted_change(tx, count, nip, new.template_id, (data, layout))
@@ -541,11 +554,8 @@ class DynamoFacesRepository:
         counts: list[Action] = [EmployeeModel.pending_faces.add(-1)]
         if decision.approve:
             actions.append(FaceTemplateModel.shard.set(random.randrange(SHARDS)))
-            counts += [
-                EmployeeModel.template_count.add(1),
-                EmployeeModel.face_model.set(decision.face_model),
-                EmployeeModel.face_approvals.add(1),
-            ]
+            counts += [EmployeeModel.template_count.add(1), EmployeeModel.face_approvals.add(1)]
+            counts += _noted_models(nip, template_id, models_of(found.layout))
         else:  # a refused face keeps no vectors (`decide_template`)
             actions += [FaceTemplateModel.vectors.set(b""), FaceTemplateModel.layout.set([])]
         unchanged = (FaceTemplateModel.status == PENDING) & (FaceTemplateModel.vectors == found.vectors)
@@ -576,12 +586,14 @@ class DynamoFacesRepository:
     def _delete(self, found: FaceTemplateModel, count: int | None) -> None:
         nip, template_id, status = found.nip, found.template_id, _status(found)
         counter = {APPROVED: EmployeeModel.template_count, PENDING: EmployeeModel.pending_faces}.get(status)
+        # An approved one (counted): the record notes the models of the faces left.
+        noted = [] if count is None else _noted_models(nip, template_id)
         with storage_call("dynamodb"), transaction() as tx:
             tx.delete(
                 FaceTemplateModel(nip, template_id), condition=FaceTemplateModel.template_id.exists() & _still(status)
             )
             if counter is not None:
-                uncount: list[Action] = [counter.add(-1)]
+                uncount: list[Action] = [counter.add(-1), *noted]
                 tx.update(EmployeeModel(nip), actions=uncount)
             if count is not None:
                 _counted_change(tx, count, nip, template_id, None)
@@ -617,10 +629,6 @@ class DynamoFacesRepository:
             for m in rows:
                 if _status(m) != REJECTED:
                     yield TemplateKey(m.nip, m.template_id, m.photo_key)
-
-    def set_face_model(self, nip: str, models: str) -> None:
-        with storage_call("dynamodb"):
-            EmployeeModel(nip).update(actions=[EmployeeModel.face_model.set(models)])
 
     def cohort_members(self) -> list[CohortMember]:
         members: list[CohortMember] = []
@@ -712,10 +720,14 @@ class DynamoFacesRepository:
 
 
 def _replace(found: FaceTemplateModel, actions: list[Action], condition: Condition, packed: Packed, count: int) -> None:
-    """An approved template's new vectors, with the counted change that logs them."""
+    """An approved template's new vectors, with the counted change that logs them and its models noted on the
+    employee record (`_noted_models`)."""
+    nip, template_id = found.nip, found.template_id
+    noted = _noted_models(nip, template_id, models_of(packed[1]))
     with storage_call("dynamodb"), transaction() as tx:
-        tx.update(FaceTemplateModel(found.nip, found.template_id), actions=actions, condition=condition)
-        _counted_change(tx, count, found.nip, found.template_id, packed)
+        tx.update(FaceTemplateModel(nip, template_id), actions=actions, condition=condition)
+        tx.update(EmployeeModel(nip), actions=noted)
+        _counted_change(tx, count, nip, template_id, packed)
 
 
 def _approved_in_shard(shard: int) -> list[CohortMember]:

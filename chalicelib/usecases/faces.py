@@ -640,7 +640,7 @@ def decide(
         _require_policy_models(found, settings)
         _require_own_face_or_super_admin(principal, employee, found, settings)
         check_not_duplicate(nip, found.template.embeddings, settings)
-    decision = Decision(approve, principal.subject, iso(now), body.note, ",".join(found.info.models))
+    decision = Decision(approve, principal.subject, iso(now), body.note)
     try:
         runtime.faces().decide_template(nip, template_id, decision)
     except ConditionFailed as exc:
@@ -826,18 +826,19 @@ def spoof_warnings(analysis: FaceAnalysis, settings: Settings) -> list[str]:
 
 
 def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
-    """Re-embed every template of the given employees from their kept enrolment photos. The employee record
-    notes the new models only where it has approved faces: `face_model` says what an approved face was made of,
-    and an employee with none must not look as if they had one (`own_match`, decision 209). The re-embedded
+    """Re-embed every template of the given employees from their kept enrolment photos. The store notes the new
+    models on the employee record with an approved face's new vectors, in the same write (`replace_vectors`):
+    `face_model` says what the approved faces were made of, so a re-embedded pending face, or an approved one
+    whose photo failed, leaves the admin views counting what a check-in compares with, and an employee with no
+    approved face does not look as if they had one (`own_match`, decision 209). The re-embedded
     approved templates' suspected pairs are then kept under the policy (`keep_pairs`): the super admin's list
     reads the pairs of the policy in force, and those kept under the old one would be gone from it. A pair whose
     other template is still stale is found when that one's turn comes (it meets this one in the index)."""
-    engine, policy = runtime.engine_and_policy(settings)
+    engine, _ = runtime.engine_and_policy(settings)
     store = runtime.photos(settings)
     done = failed = 0
     repo = runtime.faces()
     ids: list[str] = []
-    enrolled = {e.nip for e in runtime.people().get_employees(nips) if e.enrolled}
     for template in repo.iter_template_keys(nips):
         try:
             analysis = engine.analyse(store.get(template.photo_key), purpose="enrol")
@@ -845,8 +846,6 @@ def recompute(settings: Settings, nips: list[str]) -> FacesRecomputed:
             failed += 1
             continue
         repo.replace_vectors(template.nip, template.template_id, analysis.embeddings)
-        if template.nip in enrolled:
-            repo.set_face_model(template.nip, ",".join(policy.model_ids))
         ids.append(template.template_id)
         done += 1
     runtime.forget_cohort()

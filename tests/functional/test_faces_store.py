@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from pynamodb.expressions.update import Action
 
 from chalicelib.store import faces as faces_store
 from chalicelib.store.base import utc_now
 from chalicelib.store.faces import APPROVALS_WINDOW, Decision, DynamoFacesRepository, FacesRepository
 from chalicelib.store.models import FaceTemplateModel
+from chalicelib.store.people import PeopleRepository
 from tests.unit.store.faces_contract import NIP, OTHER, FacesRepositoryContract, FacesSetUp, same_vectors, vectors
 
 
@@ -137,3 +139,27 @@ class TestAChangeOnACountAnotherProcessMoved(FacesSetUp):
         [change] = repo.approved_changes(0)
         assert change.template is not None and same_vectors(change.template.embeddings, vectors(7))
         assert same_vectors(repo.templates_of(NIP)[0].embeddings, vectors(7))
+
+    def test_an_approval_committed_between_a_deletion_s_read_and_its_write_is_not_undone(
+        self, repo: DynamoFacesRepository, people: PeopleRepository, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # GIVEN NIP's face made by the old model, a new one, and a new one waiting
+        self.old(repo, "t-1", seed=1)
+        self.save(repo, "t-2", seed=2)
+        self.pending(repo, "t-p", seed=3)
+        read = faces_store._noted_models
+        interleaved: list[str] = []
+
+        def then_approved(nip: str, changed: str, made: tuple[str, ...] | None = None) -> list[Action]:
+            noted = read(nip, changed, made)
+            if changed == "t-2" and not interleaved:  # the deletion read the faces left: the old one alone
+                interleaved.append(changed)
+                DynamoFacesRepository().decide_template(NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00Z"))
+            return noted
+
+        monkeypatch.setattr(faces_store, "_noted_models", then_approved)
+        # WHEN an admin deletes the new face while another admin's approval of the waiting one commits
+        assert repo.delete_template(NIP, "t-2") and interleaved == ["t-2"]
+        # THEN the record says a face the check-in compares with is left (the approved one): the deletion, on a
+        # count the approval moved, was made again on a new read instead of writing what it read before
+        assert self.enrolled(people) == (True, True)

@@ -16,7 +16,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from chalicelib.domain.faces import APPROVED, PENDING, REJECTED, PendingTemplate, TemplateInfo, TemplateKey
+from chalicelib.domain.faces import (
+    APPROVED,
+    PENDING,
+    REJECTED,
+    PendingTemplate,
+    TemplateInfo,
+    TemplateKey,
+    note_models,
+)
 from chalicelib.domain.people import Page
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.index import Pair
@@ -103,8 +111,9 @@ class InMemoryFacesRepository:
                 raise ConditionFailed("dynamodb")
             since = new.unless_reset_since
             if new.status == APPROVED:  # its condition first: refused, nothing is written
+                noted = self._noted_models(nip, new.template_id, models)
                 self._people.update_face_state(
-                    nip, templates_added=1, face_model=",".join(models), approved=True, unless_reset_since=since
+                    nip, templates_added=1, face_model=noted, approved=True, unless_reset_since=since
                 )
                 self._counted_change(nip, Template(new.template_id, dict(vectors)))
             else:
@@ -119,6 +128,17 @@ class InMemoryFacesRepository:
         template_id = template.template_id if template is not None else str(removed)
         change = ApprovedChange(self._version, nip, template_id, template)
         self._changes[self._version] = _Change(change, utc_now() + CHANGES_TTL)
+
+    def _noted_models(self, nip: str, changed: str, made: tuple[str, ...] | None = None) -> str | None:
+        """What a change of the employee's approved faces notes on their record (caller holds the lock, as
+        DynamoDB's transaction holds on the change count): the models of the other approved faces, with `made`
+        (the changed face's; None: it goes). None: no face left, the note stays."""
+        others = [
+            s.info.models
+            for template_id, s in self._templates.get(nip, {}).items()
+            if s.info.status == APPROVED and template_id != changed
+        ]
+        return note_models(others if made is None else [*others, made])
 
     def _pending_count(self, nip: str) -> int:
         return sum(s.info.status == PENDING for s in self._templates.get(nip, {}).values())
@@ -173,7 +193,8 @@ class InMemoryFacesRepository:
                 self._templates[nip][template_id] = replace(found, info=replace(info, models=()), vectors={})
             self._people.update_face_state(nip, pending_added=-1)
             if decision.approve:
-                self._people.update_face_state(nip, templates_added=1, face_model=decision.face_model, approved=True)
+                noted = self._noted_models(nip, template_id, found.info.models)
+                self._people.update_face_state(nip, templates_added=1, face_model=noted, approved=True)
                 self._counted_change(nip, Template(template_id, dict(found.vectors)))
 
     def delete_template(self, nip: str, template_id: str) -> bool:
@@ -182,7 +203,8 @@ class InMemoryFacesRepository:
             if found is None:
                 return False
             if found.info.status == APPROVED:
-                self._people.update_face_state(nip, templates_added=-1)
+                noted = self._noted_models(nip, template_id)
+                self._people.update_face_state(nip, templates_added=-1, face_model=noted)
                 self._counted_change(nip, None, removed=template_id)
             elif found.info.status == PENDING:
                 self._people.update_face_state(nip, pending_added=-1)
@@ -197,6 +219,7 @@ class InMemoryFacesRepository:
             info = replace(found.info, models=models)
             self._templates[nip][template_id] = replace(found, info=info, vectors=stored)
             if info.status == APPROVED:
+                self._people.update_face_state(nip, face_model=self._noted_models(nip, template_id, models))
                 self._counted_change(nip, Template(template_id, dict(stored)))
 
     def iter_template_keys(self, nips: Iterable[str]) -> Iterator[TemplateKey]:
@@ -204,9 +227,6 @@ class InMemoryFacesRepository:
             for s in self._of(nip):
                 if s.info.status != REJECTED:
                     yield TemplateKey(nip, s.info.template_id, s.info.photo_key)
-
-    def set_face_model(self, nip: str, models: str) -> None:
-        self._people.update_face_state(nip, face_model=models)
 
     def _approved(self) -> list[tuple[str, _Stored]]:
         with self._lock:

@@ -29,6 +29,10 @@ from chalicelib.store.people import PeopleRepository
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
 PHONE = "android-0001-aaaa"
+# A scoring policy's models (those `vectors` makes by default), and a model it no longer runs (a model change).
+POLICY = ("dlib_resnet_v1", "mobilefacenet_fp")
+OLD_MODELS = {"old_model": 4}
+OLD_POLICY = ("old_model",)
 QUALITY = {"face_width_px": 212.5, "brightness": 118.0, "sharpness": 40.2, "yaw_ratio": 0.031}
 
 
@@ -71,6 +75,27 @@ class FacesSetUp:
             template_id, vectors(seed), fingerprint(seed), f"k/{template_id}", nip, status="pending", unor_id=unit
         )
         repo.save_template(nip, new)
+
+    def employee(self, people: PeopleRepository, nip: str = NIP) -> Employee:
+        found = people.get_employee(nip)
+        assert found is not None
+        return found
+
+    def enrolled(self, people: PeopleRepository) -> tuple[bool, bool]:
+        """Whether NIP's record says a check-in compares with a face under the policy's models, and under the old
+        model's; the unit's counts (per unit and in the one pass, both of NIP alone here) say the same."""
+        found = self.employee(people)
+        said = (found.enrolled_for(POLICY), found.enrolled_for(OLD_POLICY))
+        counted = tuple(people.unit_counts("U1", models).enrolled == 1 for models in (POLICY, OLD_POLICY))
+        every = tuple(people.counts_of_all_units(models)["U1"].enrolled == 1 for models in (POLICY, OLD_POLICY))
+        assert said == counted == every
+        return said
+
+    def old(self, repo: FacesRepository, template_id: str, seed: int, *, pending: bool = False) -> None:
+        """A face of NIP made by a model the policy no longer runs (approved, or pending)."""
+        status = "pending" if pending else "approved"
+        new = NewTemplate(template_id, vectors(seed, OLD_MODELS), fingerprint(seed), f"k/{template_id}", "op", QUALITY)
+        repo.save_template(NIP, replace(new, status=status, unor_id="U1" if pending else None))
 
 
 class FacesRepositoryContract(FacesSetUp):
@@ -151,27 +176,23 @@ class FacesRepositoryContract(FacesSetUp):
     ) -> None:
         # GIVEN NIP's approved face of both models, and OTHER's made by a model the policy no longer runs
         self.save(repo, "t-1", seed=1)
-        old = {"old_model": 4}
-        repo.save_template(OTHER, NewTemplate("t-2", vectors(2, old), fingerprint(2), "k/t-2", "op", QUALITY))
-        policy = ("dlib_resnet_v1", "mobilefacenet_fp")
+        repo.save_template(OTHER, NewTemplate("t-2", vectors(2, OLD_MODELS), fingerprint(2), "k/t-2", "op", QUALITY))
         # THEN the unit's counts (per unit and in the one pass) hold NIP enrolled, not OTHER, as a check-in would
-        assert people.unit_counts("U1", policy) == UnitCounts(2, 0, 1) == people.counts_of_all_units(policy)["U1"]
-        assert people.unit_counts("U1", ("old_model",)) == UnitCounts(2, 0, 1)
-        # WHEN the recompute re-embeds OTHER's face by the policy's models and notes them on the employee
+        assert people.unit_counts("U1", POLICY) == UnitCounts(2, 0, 1) == people.counts_of_all_units(POLICY)["U1"]
+        assert people.unit_counts("U1", OLD_POLICY) == UnitCounts(2, 0, 1)
+        # WHEN the recompute re-embeds OTHER's face by the policy's models (noting them on the employee)
         repo.replace_vectors(OTHER, "t-2", vectors(3))
-        repo.set_face_model(OTHER, ",".join(policy))
         # THEN both count
-        assert people.unit_counts("U1", policy) == UnitCounts(2, 0, 2) == people.counts_of_all_units(policy)["U1"]
+        assert people.unit_counts("U1", POLICY) == UnitCounts(2, 0, 2) == people.counts_of_all_units(POLICY)["U1"]
 
     def test_recomputed_vectors_replace_the_old_ones_and_their_models(
         self, repo: FacesRepository, people: PeopleRepository
     ) -> None:
         # GIVEN a template of two models
         self.save(repo, "t-1", seed=1)
-        # WHEN it is recomputed with one model and the employee told so
+        # WHEN it is recomputed with one model (the employee told so in the same write)
         new = vectors(5, {"dlib_resnet_v1": 4})
         repo.replace_vectors(NIP, "t-1", new)
-        repo.set_face_model(NIP, "dlib_resnet_v1")
         # THEN the new vectors and model are read, the rest of the record kept
         assert same_templates(repo.templates_of(NIP), [Template("t-1", new)])
         [info] = repo.template_rows(NIP)
@@ -282,7 +303,7 @@ class FacesRepositoryContract(FacesSetUp):
         for template_id, seed in (("t-1", 1), ("t-2", 2), ("t-3", 3)):
             self.pending(repo, template_id, seed=seed)
         assert waiting() == (3, True)
-        repo.decide_template(NIP, "t-1", Decision(True, "sari", "2026-12-03T01:00:00+00:00", None, "m"))
+        repo.decide_template(NIP, "t-1", Decision(True, "sari", "2026-12-03T01:00:00+00:00"))
         repo.decide_template(NIP, "t-2", Decision(False, "sari", "2026-12-03T01:00:00+00:00"))
         assert waiting() == (1, True)
         assert repo.delete_template(NIP, "t-3") is True
@@ -292,9 +313,7 @@ class FacesRepositoryContract(FacesSetUp):
 
     def test_an_approval_makes_it_count_once(self, repo: FacesRepository, people: PeopleRepository) -> None:
         self.pending(repo, "t-p", seed=1)
-        repo.decide_template(
-            NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00", "cocok", "dlib_resnet_v1,mobilefacenet_fp")
-        )
+        repo.decide_template(NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00", "cocok"))
         # THEN it verifies, joins the cohort and the index, is counted, and left the queue
         found = repo.get_template(NIP, "t-p")
         assert found is not None and found.info.status == "approved"
@@ -353,7 +372,7 @@ class FacesRepositoryContract(FacesSetUp):
         def decide(approve: bool) -> None:
             start.wait()
             try:
-                repo.decide_template(NIP, "t-p", Decision(approve, "op", "2026-12-03T01:00:00+00:00", None, "m"))
+                repo.decide_template(NIP, "t-p", Decision(approve, "op", "2026-12-03T01:00:00+00:00"))
                 applied.append(approve)
             except ConditionFailed:
                 pass
@@ -366,12 +385,76 @@ class FacesRepositoryContract(FacesSetUp):
         assert len(applied) == 1
         assert self.count_of(people)[0] == (1 if applied[0] else 0) and self.pending_count(repo) == 0
 
-    # --- four eyes under concurrency: the template's save and the device reset each hold on the other ------------
+    # --- the record's face state: what the admin views count (`Employee.enrolled_for`) ---------------------------
 
-    def employee(self, people: PeopleRepository, nip: str = NIP) -> Employee:
-        found = people.get_employee(nip)
-        assert found is not None
-        return found
+    def test_a_deleted_face_leaves_the_record_saying_what_the_faces_left_were_made_by(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # GIVEN NIP's face approved before a model change (the old model made it) and one approved after it
+        self.old(repo, "t-1", seed=1)
+        self.save(repo, "t-2", seed=2)
+        assert self.enrolled(people) == (True, True)
+        # WHEN an admin deletes the new face
+        assert repo.delete_template(NIP, "t-2")
+        # THEN the record no longer says a check-in compares with a face: only the old one is left (NOT_ENROLLED)
+        assert self.enrolled(people) == (False, True)
+        # WHEN the last face is deleted too, THEN none counts
+        assert repo.delete_template(NIP, "t-1")
+        assert self.enrolled(people) == (False, False)
+        # WHEN a new face is approved, then an old one's deletion leaves it counted
+        self.old(repo, "t-3", seed=3)
+        self.save(repo, "t-4", seed=4)
+        assert repo.delete_template(NIP, "t-3")
+        assert self.enrolled(people) == (True, False)
+
+    def test_a_re_embedded_face_is_noted_on_the_record_only_when_approved(
+        self, repo: FacesRepository, people: PeopleRepository
+    ) -> None:
+        # GIVEN NIP's approved face and a pending one, both made by a model the policy no longer runs
+        self.old(repo, "t-1", seed=1)
+        self.old(repo, "t-p", seed=2, pending=True)
+        # WHEN the operator's recompute re-embeds the pending one with the policy's models
+        repo.replace_vectors(NIP, "t-p", vectors(3))
+        # THEN the record still says no face counts: a check-in compares only with approved faces
+        assert self.enrolled(people) == (False, True)
+        # WHEN it re-embeds the approved one, THEN the same write notes its models on the record
+        repo.replace_vectors(NIP, "t-1", vectors(4))
+        assert self.enrolled(people) == (True, False)
+
+    @pytest.mark.parametrize("approved_models", [None, OLD_MODELS])
+    def test_a_parallel_approval_and_deletion_leave_the_record_true(
+        self, repo: FacesRepository, people: PeopleRepository, approved_models: dict[str, int] | None
+    ) -> None:
+        # GIVEN NIP's old face and new face, and a pending one made by the policy's models or the old one's
+        self.old(repo, "t-1", seed=1)
+        self.save(repo, "t-2", seed=2)
+        repo.save_template(
+            NIP,
+            NewTemplate(
+                "t-p", vectors(3, approved_models), fingerprint(3), "k/t-p", NIP, status="pending", unor_id="U1"
+            ),
+        )
+        start = threading.Barrier(2)
+
+        def approve() -> None:
+            start.wait()
+            repo.decide_template(NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00"))
+
+        def delete() -> None:
+            start.wait()
+            assert repo.delete_template(NIP, "t-2")
+
+        # WHEN an admin approves the pending face while another deletes the new one
+        threads = [threading.Thread(target=work) for work in (approve, delete)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        # THEN the record says what the approved faces left (the old one and the approved one) were made by
+        assert self.enrolled(people) == (approved_models is None, True)
+        assert self.count_of(people)[0] == 2
+
+    # --- four eyes under concurrency: the template's save and the device reset each hold on the other ------------
 
     def test_an_approved_template_is_refused_when_the_phone_was_reset_since_the_moment_it_names(
         self, repo: FacesRepository, people: PeopleRepository
@@ -408,7 +491,7 @@ class FacesRepositoryContract(FacesSetUp):
         # AND an approval of a waiting face counts as one too, a pending face or a deletion does not
         self.pending(repo, "t-p", seed=2)
         seen = self.employee(people).face_approvals
-        repo.decide_template(NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00", None, "m"))
+        repo.decide_template(NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00"))
         with pytest.raises(ConditionFailed):
             people.release_device(NIP, PHONE, "budi", approvals_seen=seen)
         assert repo.delete_template(NIP, "t-1") is True

@@ -39,7 +39,7 @@ from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import activation_sheet, admin_views, adoption, auth, directory, faces, me, onboarding
 from chalicelib.usecases.schemas.admin_views import ActivationSheetRequest, AuditQuery
-from chalicelib.usecases.schemas.attendance import EnrolRequest
+from chalicelib.usecases.schemas.attendance import EnrolRequest, FacesRecomputed
 from chalicelib.usecases.schemas.core import ActivateRequest, EmployeesQuery
 from chalicelib.usecases.schemas.faces import PendingFacesQuery
 from chalicelib.usecases.schemas.reports import DecisionRequest
@@ -957,7 +957,6 @@ def test_after_a_model_change_the_profile_says_what_the_check_in_says_and_a_new_
     # deployed, the operator's recompute not run yet)
     enrolled = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
     runtime.faces().replace_vectors(NIP, enrolled.template_id, {"old-model": np.ones(8, np.float32)})
-    runtime.faces().set_face_model(NIP, "old-model")
     # WHEN they check in, THEN the face cannot be compared: NOT_ENROLLED ("daftar ulang")
     with pytest.raises(NotEnrolledForModelsError):
         verifies(NIP, JOLIE[1], settings)
@@ -982,7 +981,6 @@ def test_after_a_model_change_the_admin_views_count_a_face_as_the_check_in_does(
     # operator's recompute not run yet), and FAR's face of U2 made by the current models
     stale = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
     runtime.faces().replace_vectors(NIP, stale.template_id, {"old-model": np.ones(8, np.float32)})
-    runtime.faces().set_face_model(NIP, "old-model")
     faces.enrol(SUPER, FAR, photo(ZUCKERBERG), settings, now)
     assert not me.profile(employee(), settings, now).enrolled  # the app says "daftar ulang", as a check-in would
     # WHEN the unit's admin reads the employee list, the units' onboarding counts and the adoption report
@@ -1009,6 +1007,63 @@ def admin_views_of_enrolment(settings: Settings, now: datetime) -> dict[str, obj
     report = adoption.adoption(COLLEAGUE, AdoptionQuery.model_validate({"from": today, "to": today}), settings)
     assert isinstance(report, AdoptionReport)
     return {"list": listed[NIP], "U1": per_unit["U1"], "U2": every["U2"], "adoption": report.units[0].days[0].enrolled}
+
+
+def old_face(template_id: str) -> None:
+    """An approved face of NIP made by a model the scoring policy no longer runs (approved before a model change),
+    whose enrolment photo is no longer kept (the operator's recompute cannot re-embed it)."""
+    made = NewTemplate(template_id, {"old-model": np.ones(8, np.float32)}, PhotoFingerprint("0" * 64, 0), "k", "op")
+    runtime.faces().save_template(NIP, made)
+
+
+def every_view_of_enrolment(settings: Settings, now: datetime) -> dict[str, object]:
+    """`admin_views_of_enrolment` with what `/v1/me` says (`me`) and whether a check-in compares (`checkin`)."""
+    views = admin_views_of_enrolment(settings, now)
+    views["me"] = me.profile(employee(), settings, now).enrolled
+    try:
+        views["checkin"] = verifies(NIP, JOLIE[1], settings)
+    except NotEnrolledForModelsError:
+        views["checkin"] = "NOT_ENROLLED"
+    return views
+
+
+NOT_ENROLLED_ANYWHERE = {"list": False, "U1": 0, "U2": 0, "adoption": 0, "me": False, "checkin": "NOT_ENROLLED"}
+
+
+def test_after_the_new_face_is_deleted_every_view_says_what_the_check_in_says(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN NIP's face approved before a model change (the old model made it): no view counts it
+    old_face(f"t-old-{NIP}")
+    assert every_view_of_enrolment(settings, now) == NOT_ENROLLED_ANYWHERE
+    # WHEN the employee enrols again and BKPSDM approves the new face
+    again = faces.self_enrol(employee(), photo(JOLIE[2]), settings, now)
+    assert approve(SUPER, again.template_id, settings, now) == "approved"
+    # THEN every view counts them, and the check-in verifies
+    enrolled = {"list": True, "U1": 1, "U2": 0, "adoption": 1, "me": True, "checkin": True}
+    assert every_view_of_enrolment(settings, now) == enrolled
+    # WHEN an admin deletes the new face (a wrong photo), the old one left
+    faces.delete_template(SUPER, NIP, again.template_id)
+    # THEN the check-in answers NOT_ENROLLED, and neither the app nor any admin view says otherwise: the unit
+    # admin sees them not enrolled and asks them to enrol again
+    assert every_view_of_enrolment(settings, now) == NOT_ENROLLED_ANYWHERE
+
+
+def test_a_recompute_that_re_embeds_only_a_pending_face_leaves_the_employee_not_enrolled(
+    settings: Settings, trail: Audit, now: datetime
+) -> None:
+    # GIVEN NIP's approved face made by the old model, its photo no longer kept, and a new face waiting
+    old_face(f"t-old-{NIP}")
+    waiting = faces.self_enrol(employee(), photo(JOLIE[2]), settings, now)
+    assert waiting.status == "pending"
+    # WHEN the operator's recompute runs: the pending face is re-embedded, the approved one cannot be
+    assert faces.recompute(settings, [NIP]) == FacesRecomputed(recomputed=1, failed=1)
+    # THEN no view says the employee can check in: the only approved face is still the old model's
+    assert every_view_of_enrolment(settings, now) == NOT_ENROLLED_ANYWHERE
+    # WHEN BKPSDM approves the waiting face, THEN every view counts them
+    assert approve(SUPER, waiting.template_id, settings, now) == "approved"
+    enrolled = {"list": True, "U1": 1, "U2": 0, "adoption": 1, "me": True, "checkin": True}
+    assert every_view_of_enrolment(settings, now) == enrolled
 
 
 def test_a_face_waiting_since_before_a_model_change_is_not_approved_until_recomputed(

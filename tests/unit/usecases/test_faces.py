@@ -186,7 +186,6 @@ def test_recompute_reembeds_every_template_from_its_kept_photo(settings: Setting
     # GIVEN an enrolled template whose vectors were made by an older model
     kept = enrol(ENROL, settings)
     runtime.faces().replace_vectors(NIP, kept.template_id, {"old_model": np.ones(4, np.float32)})
-    runtime.faces().set_face_model(NIP, "old_model")
     # WHEN the templates of both employees (one without any) are recomputed
     assert faces.recompute(settings, [NIP, OTHER]) == FacesRecomputed(recomputed=1, failed=0)
     # THEN the template carries the policy's models again and verifies the same person
