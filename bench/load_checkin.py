@@ -1026,15 +1026,21 @@ def _overlay_repo(model_dir: Path) -> Path:
 
 @contextmanager
 def own_stack(
-    model_dir: Path | None = None, data_dir: Path | None = None, api_workers: int = StackConfig.api_workers
+    model_dir: Path | None = None,
+    data_dir: Path | None = None,
+    api_workers: int = StackConfig.api_workers,
+    extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[LocalStack]:
     """A started LocalStack (free ports, no demo seed) whose API finds the face models.
 
-    `data_dir` None: a temp dir removed afterwards; else kept, with the parts' logs under logs/.
+    `data_dir` None: a temp dir removed afterwards; else kept, with the parts' logs under logs/. `extra_env`: the
+    API's settings beyond the test stack's (e.g. SMART_LIVENESS).
     """
     overlay = _overlay_repo(model_dir or default_model_dir())
     try:
-        stack = LocalStack.for_tests(data_dir, simpeg_size=10, repo_dir=overlay, api_workers=api_workers)
+        stack = LocalStack.for_tests(
+            data_dir, simpeg_size=10, repo_dir=overlay, api_workers=api_workers, extra_env=dict(extra_env or {})
+        )
         with stack:
             yield stack
     finally:

@@ -19,8 +19,11 @@ PHONES = 20
 def test_rush_with_storage_kill_counts_exactly() -> None:
     require_load_data()
 
-    # GIVEN a running stack and 20 activated, enrolled phones
-    with own_stack() as stack:
+    # GIVEN a running stack and 20 activated, enrolled phones. A liveness clip the judge refuses goes to review:
+    # this test is about storage, and the phones' turns are sweeps of still photos that about half the dev
+    # identities cannot make on the asked side (bench/liveness_RESULTS.md); refused, a phone caught by the outage
+    # would leave no event id to compare, and by chance none might be recorded after retrying
+    with own_stack(extra_env={"SMART_LIVENESS": "review"}) as stack:
         assert stack.urls is not None
         config = LoadConfig(
             api_url=stack.urls.api,
