@@ -1,6 +1,6 @@
 // The first day a schedule version governs, as the console shows it (Calendar.tsx; chalicelib ScheduleVersion.first_day).
 import { describe, expect, it } from "vitest";
-import { firstDay, inactiveText, recordedText, storedRamadanText } from "./Calendar";
+import { finishText, firstDay, inactiveText, recordedText, storedRamadanText } from "./Calendar";
 
 describe("firstDay", () => {
   it("moves a version saved during the day it is meant to start to the next day (Jakarta's clock)", () => {
@@ -48,5 +48,23 @@ describe("inactiveText", () => {
       refused: "Pengajuannya hanya dapat ditolak.",
     });
     expect(inactiveText({})).toBeNull();
+  });
+});
+
+describe("finishText", () => {
+  const unfinished = "Persetujuan ini belum selesai tercatat (gangguan penyimpanan).";
+  it("disables Selesaikan Persetujuan where Setujui is: the server refuses finishing it too (403 ACCOUNT_INACTIVE)", () => {
+    // GIVEN an approval that stopped half way, of an employee SIMPEG deactivated before the request's last day
+    const left = { employee_inactive: { deactivated_on: "2026-03-10", approvable: false } };
+    // WHEN the approved list shows it, THEN finishing it is refused here, with what is left to do instead
+    const refused = "Pegawai nonaktif sejak 10 Maret 2026: persetujuan ini tidak dapat diselesaikan, hanya dibatalkan.";
+    expect(finishText(left)).toEqual({ hint: `${unfinished} ${refused}`, refused });
+    expect(inactiveText(left)?.refused).not.toBeNull(); // the same verdict as Setujui's
+    const undated = { employee_inactive: { deactivated_on: null, approvable: false } };
+    expect(finishText(undated).refused).toBe("Pegawai nonaktif menurut SIMPEG: persetujuan ini tidak dapat diselesaikan, hanya dibatalkan.");
+  });
+  it("offers it as before to an active employee and to a leaver's last days", () => {
+    expect(finishText({})).toEqual({ hint: unfinished, refused: null });
+    expect(finishText({ employee_inactive: { deactivated_on: "2026-03-10", approvable: true } })).toEqual({ hint: unfinished, refused: null });
   });
 });

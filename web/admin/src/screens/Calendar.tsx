@@ -626,9 +626,21 @@ interface EmployeeInactive {
 export function inactiveText(r: Pick<EmployeeRequest, "employee_inactive">): { text: string; refused: string | null } | null {
   const inactive = r.employee_inactive;
   if (!inactive) return null;
-  const since = inactive.deactivated_on ? ` sejak ${dayText(inactive.deactivated_on)}` : " menurut SIMPEG";
-  const refused = inactive.approvable ? null : inactive.deactivated_on ? "Pengajuan untuk hari sejak itu hanya dapat ditolak." : "Pengajuannya hanya dapat ditolak.";
-  return { text: `Pegawai nonaktif${since}.${refused ? ` ${refused}` : ""}`, refused };
+  const refused = !approvalRefused(r) ? null : inactive.deactivated_on ? "Pengajuan untuk hari sejak itu hanya dapat ditolak." : "Pengajuannya hanya dapat ditolak.";
+  return { text: `${inactiveSince(inactive)}.${refused ? ` ${refused}` : ""}`, refused };
+}
+
+/** Whether the server refuses approving `r` (403 ACCOUNT_INACTIVE): its employee's deactivation reaches a day of
+ * it, by the server's own rule (`employee_inactive.approvable`, `directory.judges`). The one verdict of Setujui on
+ * a pending request and of Selesaikan Persetujuan on an approval that stopped half way (its finishing is an
+ * approval sent again, refused alike). */
+function approvalRefused(r: Pick<EmployeeRequest, "employee_inactive">): boolean {
+  return r.employee_inactive ? !r.employee_inactive.approvable : false;
+}
+
+/** "Pegawai nonaktif sejak 10 Maret 2026", or "Pegawai nonaktif menurut SIMPEG" without a recorded day. */
+function inactiveSince(inactive: EmployeeInactive): string {
+  return `Pegawai nonaktif ${inactive.deactivated_on ? `sejak ${dayText(inactive.deactivated_on)}` : "menurut SIMPEG"}`;
 }
 
 /** What the deciding admin reads beside a correction whose day has its check already (the day keeps the earliest
@@ -669,10 +681,21 @@ function RevokeForm(p: { request: EmployeeRequest; action: Action; onDone: () =>
   );
 }
 
+/** What an approval that stopped half way says beside "Selesaikan Persetujuan": `hint`, and `refused`, why the
+ * server would refuse finishing it (`approvalRefused`, as Setujui: the button then disabled, the reason in the
+ * hint and its tooltip); what is left is Batalkan Persetujuan. */
+export function finishText(r: Pick<EmployeeRequest, "employee_inactive">): { hint: string; refused: string | null } {
+  const hint = "Persetujuan ini belum selesai tercatat (gangguan penyimpanan).";
+  if (!r.employee_inactive || !approvalRefused(r)) return { hint, refused: null };
+  const refused = `${inactiveSince(r.employee_inactive)}: persetujuan ini tidak dapat diselesaikan, hanya dibatalkan.`;
+  return { hint: `${hint} ${refused}`, refused };
+}
+
 /** An approval that stopped half way (approved, but what it creates is not named: storage failed) is finished by
  * approving it again: the server makes its leave, letter or correction once, never twice. */
 function FinishApproval(p: { request: EmployeeRequest; action: Action; onDone: () => void }) {
   const who = p.request.nama ?? p.request.nip;
+  const words = finishText(p.request);
   const finish = (): void =>
     void p.action
       .run(async () => {
@@ -683,8 +706,8 @@ function FinishApproval(p: { request: EmployeeRequest; action: Action; onDone: (
       .then((ok) => ok && p.onDone());
   return (
     <div class="decide inline">
-      <p class="hint">Persetujuan ini belum selesai tercatat (gangguan penyimpanan).</p>
-      <button type="button" onClick={finish} disabled={p.action.busy}>
+      <p class="hint">{words.hint}</p>
+      <button type="button" onClick={finish} disabled={p.action.busy || !!words.refused} title={words.refused ?? undefined}>
         Selesaikan Persetujuan
       </button>
     </div>
