@@ -992,6 +992,8 @@ def test_the_running_months_recap_downloads_as_a_provisional_pdf(world: World, d
     page.get_by_label("Unit").select_option(world.unit_id)
     expect(monthly_table.get_by_role("cell", name=world.nip, exact=True)).to_be_visible()
     page.get_by_label("Bulan").fill(today[:7])
+    # the panel says so before the download: the running month's sheet is provisional, final after the 1st's run
+    expect(_panel(page, "Rekap bulanan")).to_contain_text("masih SEMENTARA: berkasnya tanpa kolom tanda tangan")
     with page.expect_download() as downloaded:
         _panel(page, "Rekap bulanan").get_by_role("button", name="Unduh PDF").click()
     data = Path(downloaded.value.path()).read_bytes()
@@ -1003,6 +1005,7 @@ def test_the_running_months_recap_downloads_as_a_provisional_pdf(world: World, d
     # AND the unit's day downloads too: the CSV at once, the PDF through its link, both the day the table shows
     daily = page.get_by_role("table", name=f"Rekap harian {today}")
     expect(daily.get_by_role("cell", name=world.nip, exact=True)).to_be_visible()
+    expect(_panel(page, "Rekap harian")).to_contain_text("Lembar final tersedia mulai")
     with page.expect_download() as downloaded:
         _panel(page, "Rekap harian").get_by_role("button", name="Unduh CSV").click()
     # named by the unit the admin knows, not its SIMPEG id

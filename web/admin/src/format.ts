@@ -35,11 +35,12 @@ export const DEFAULT_ZONE = "Asia/Jakarta";
 /** Indonesia's three zones as people name them; another zone goes by its IANA name. */
 const ZONE_NAMES: Record<string, string> = { "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT" };
 
-function formats(timeZone: string): { time: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat; day: Intl.DateTimeFormat } {
+function formats(timeZone: string): { time: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat; day: Intl.DateTimeFormat; clock: Intl.DateTimeFormat } {
   return {
     time: new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", timeZone }),
     dateTime: new Intl.DateTimeFormat("id-ID", { day: "2-digit", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone }),
     day: new Intl.DateTimeFormat("en-CA", { timeZone }),
+    clock: new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }),
   };
 }
 
@@ -78,6 +79,13 @@ export const serverNow = (): number => Date.now() + clockOffset;
 /** Today in the regency's zone by SMART's clock, YYYY-MM-DD. */
 export function today(): string {
   return FORMAT.day.format(new Date(serverNow()));
+}
+
+/** Now in the regency's zone by SMART's clock, "YYYY-MM-DDTHH:MM": it compares as text with a local wall time
+ * (when a sheet turns final, `provisional.ts`). */
+export function localNow(): string {
+  const now = new Date(serverNow());
+  return `${FORMAT.day.format(now)}T${FORMAT.clock.format(now)}`;
 }
 
 /** A check-in time in a day's list; one made on the date before `date` (a night shift still running after

@@ -34,7 +34,8 @@ import {
 import { actionChoices, actionName, actorText, detailText } from "../audit";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { recapOutcome, type RecapAnswer } from "../recapRun";
-import { count, dateTime, decimal, time, today, zoneName } from "../format";
+import { count, dateTime, decimal, localNow, time, today, zoneName } from "../format";
+import { dayNote, monthNote } from "../provisional";
 import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
 
 interface DailyRow {
@@ -217,6 +218,10 @@ export function Recaps(_: { route: Route }) {
   }, `${month}|${unit}|${String(monthShown)}`);
   const action = useAction();
   const [preparing, setPreparing] = useState<string | null>(null);
+  // Before a sheet is downloaded and printed: whether it comes out SEMENTARA, unsigned, and when the final one comes.
+  const now = localNow();
+  const dayProvisional = unit ? dayNote(date, now, daily.loading || !daily.data ? null : daily.data.length > 0) : null;
+  const monthProvisional = monthNote(month, now);
   // A unit's day is small: the server answers its file at once (a CSV inline, an XLSX or PDF as a link).
   const dayFile = (format: ExportFormat): void =>
     void action.run(async () => {
@@ -271,6 +276,7 @@ export function Recaps(_: { route: Route }) {
           ) : null}
           <FileButtons disabled={action.busy || !unit} onFile={dayFile} />
         </div>
+        {dayProvisional ? <p class="hint">{dayProvisional}</p> : null}
         {canChange(session) && date === today() ? (
           <p class="hint">
             Hari ini belum selesai: Hitung Ulang mencatat keadaan saat ini (belum absen pulang bukan PSW, belum datang belum berstatus); rekap pukul 23.30 menilainya lagi.
@@ -286,6 +292,7 @@ export function Recaps(_: { route: Route }) {
           <Field label="Bulan" type="month" value={month} onInput={(v) => v && setMonth(v)} />
           <FileButtons disabled={action.busy} onFile={file} />
         </div>
+        {monthProvisional ? <p class="hint">{monthProvisional}</p> : null}
         {monthly.loading && monthShown && !unit ? (
           <p class="hint" role="status">
             Memuat rekap bulanan: {count(unitsRead)} dari {count(units.length)} unit…

@@ -1,0 +1,59 @@
+// When the Rekap screen tells the admin, before they download and print, that a day's or a month's sheet is still
+// SEMENTARA (provisional.ts; the server's rule: chalicelib/usecases/reports.py day_final, _final).
+import { afterEach, describe, expect, it } from "vitest";
+import { localNow, setClockOffset, setZone } from "./format";
+import { dayNote, monthNote } from "./provisional";
+
+describe("monthNote", () => {
+  it("tells that the running month's sheet is provisional and when its final sheet comes", () => {
+    // GIVEN the admin on Rekap on 7 December 2026, WHEN they are about to download December's recap
+    // THEN the screen says the file is SEMENTARA, unsigned, and final from 1 January 10.45 (the morning run's end)
+    expect(monthNote("2026-12", "2026-12-07T09:00")).toBe(
+      "Rekap Desember 2026 masih SEMENTARA: berkasnya tanpa kolom tanda tangan dan angkanya masih dapat berubah, jadi " +
+        "jangan dipakai untuk pembayaran TPP. Lembar final tersedia mulai 1 Januari 2027 pukul 10.45 WIB, setelah rekap " +
+        "ulang pagi menilai hari terakhir bulan itu.",
+    );
+  });
+
+  it("keeps it provisional on the next month's first morning until the run that judges the last day is over", () => {
+    expect(monthNote("2026-11", "2026-12-01T10:44")).toContain("mulai 1 Desember 2026 pukul 10.45 WIB");
+    expect(monthNote("2026-11", "2026-12-01T10:45")).toBeNull();
+    expect(monthNote("2026-02", "2026-12-07T09:00")).toBeNull();
+  });
+});
+
+describe("dayNote", () => {
+  it("tells that today's sheet is provisional until the next morning's run is over", () => {
+    expect(dayNote("2026-12-07", "2026-12-07T15:00", true)).toBe(
+      "Rekap harian 7 Desember 2026 masih SEMENTARA: berkasnya tanpa kolom tanda tangan dan angkanya masih dapat " +
+        "berubah. Lembar final tersedia mulai 8 Desember 2026 pukul 10.45 WIB, setelah rekap ulang pagi menilai shift " +
+        "malam yang mulai hari itu.",
+    );
+    // yesterday's, before this morning's run is over, too
+    expect(dayNote("2026-12-06", "2026-12-07T10:44", true)).toContain("mulai 7 Desember 2026 pukul 10.45 WIB");
+    expect(dayNote("2026-12-06", "2026-12-07T10:45", true)).toBeNull();
+  });
+
+  it("tells a day over but never recapped is provisional until recapped; says nothing while that is not known", () => {
+    expect(dayNote("2026-12-01", "2026-12-07T09:00", false)).toBe(
+      "Tanggal 1 Desember 2026 belum direkap: berkasnya SEMENTARA tanpa kolom tanda tangan sampai rekapnya dihitung.",
+    );
+    expect(dayNote("2026-12-01", "2026-12-07T09:00", null)).toBeNull();
+  });
+});
+
+describe("localNow", () => {
+  afterEach(() => {
+    setZone(undefined);
+    setClockOffset(undefined);
+  });
+
+  it("reads now on the regency's clock by SMART's time, whatever this computer's zone and clock say", () => {
+    // GIVEN a WIT regency and a laptop whose clock runs 3 hours behind SMART's
+    setZone("Asia/Jayapura");
+    const smart = Date.UTC(2026, 11, 31, 16, 5); // 01:05 on 1 January 2027 in Jayapura
+    setClockOffset(smart - Date.now());
+    // THEN the screen judges by 1 January 01:05 WIT, not by the laptop's 31 December
+    expect(localNow()).toMatch(/^2027-01-01T01:0[5-6]$/);
+  });
+});

@@ -1,0 +1,57 @@
+// Whether a report sheet the Rekap screen downloads is still SEMENTARA (provisional, no signature block), and when
+// its final sheet comes: said under the download buttons, before the admin prints a sheet a unit's head would sign.
+// The server's rule (chalicelib/usecases/reports.py `day_final`, the month's `_final`): a day is final once a recap
+// stored it and the next morning's run, which sees the check-out of the night shifts begun on it, is over; a
+// month once its last day is.
+import { dayText, monthText } from "../../shared/months";
+import { zoneName } from "./format";
+
+/** The local time the morning run that judges the day before whole is over: it starts at 10:30 and takes up to
+ * 15 minutes (reports.MORNING_RUN, MORNING_RUN_TAKES). */
+const FINAL_AT = "10:45";
+
+const UNSIGNED = "berkasnya tanpa kolom tanda tangan dan angkanya masih dapat berubah";
+
+/** The day after `day` (YYYY-MM-DD). */
+function nextDay(day: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + 1)).toISOString().slice(0, 10);
+}
+
+/** The last day of `month` (YYYY-MM). */
+function lastDay(month: string): string {
+  const [y, m] = month.split("-").map(Number);
+  return new Date(Date.UTC(y ?? 1970, m ?? 1, 0)).toISOString().slice(0, 10);
+}
+
+/** The first local moment `day`'s stored recap is final by time, "YYYY-MM-DDTHH:MM", and how people read it
+ * ("8 Desember 2026 pukul 10.45 WIB"). */
+function finalFrom(day: string): { at: string; text: string } {
+  const after = nextDay(day);
+  return { at: `${after}T${FINAL_AT}`, text: `${dayText(after)} pukul ${FINAL_AT.replace(":", ".")} ${zoneName()}` };
+}
+
+/** What the monthly panel says of `month`'s files at `now` (`format.localNow`): provisional until the morning run
+ * after its last day is over; null once final by time (a last day no run stored, a missed night, still comes out
+ * SEMENTARA: the file itself says so). */
+export function monthNote(month: string, now: string): string | null {
+  const final = finalFrom(lastDay(month));
+  if (now >= final.at) return null;
+  return (
+    `Rekap ${monthText(month)} masih SEMENTARA: ${UNSIGNED}, jadi jangan dipakai untuk pembayaran TPP. ` +
+    `Lembar final tersedia mulai ${final.text}, setelah rekap ulang pagi menilai hari terakhir bulan itu.`
+  );
+}
+
+/** What the daily panel says of `day`'s files at `now`: provisional until the next morning's run is over, and
+ * after it while no recap stored the day (`recapped`: the unit's day has rows; null while not known). */
+export function dayNote(day: string, now: string, recapped: boolean | null): string | null {
+  const final = finalFrom(day);
+  if (now < final.at)
+    return (
+      `Rekap harian ${dayText(day)} masih SEMENTARA: ${UNSIGNED}. ` +
+      `Lembar final tersedia mulai ${final.text}, setelah rekap ulang pagi menilai shift malam yang mulai hari itu.`
+    );
+  if (recapped === false) return `Tanggal ${dayText(day)} belum direkap: berkasnya SEMENTARA tanpa kolom tanda tangan sampai rekapnya dihitung.`;
+  return null;
+}
