@@ -150,8 +150,8 @@ def _audit_pin_changes(principal: Principal, by_unit: Mapping[str, Mapping[str, 
             if before == nip:
                 continue
             change: dict[str, object] = {"unor_id": unor_id, "pin": pin, "before": before, "after": nip}
-            for owner in sorted({nip, before} - {None}):
-                changes.setdefault(str(owner), []).append(change)
+            for owner in {nip} if before is None else {nip, before}:
+                changes.setdefault(owner, []).append(change)
     details: dict[str, Mapping[str, object] | None] = {
         nip: _pins_audited(found) for nip, found in sorted(changes.items())
     }
