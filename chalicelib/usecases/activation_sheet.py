@@ -9,7 +9,7 @@ of 500 is served well within API Gateway's 29 s (docs/decision_log.md, bench/adm
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -102,12 +102,26 @@ def issue(
         runtime.people().set_activations(sealed, expires, actor.subject)
     except ConditionFailed as exc:  # an employee left the table meanwhile: the client asks again
         raise ConflictError("Data pegawai berubah; coba lagi.", {"unor_id": unor_id}) from exc
+    _audit_codes(actor, unor_id, employees)
     detail: dict[str, object] = {"count": len(cards), "only_not_activated": body.only_not_activated}
     if four_eyes:  # left out: their code comes from another admin
         detail["four_eyes"] = four_eyes
     runtime.audit().record(actor.subject, "unit.activation_codes", unor_id, detail, role=actor.role)
     url = store.presign(object_key, evidence_ttl_s(settings), filename)
     return ActivationSheet(count=len(cards), expires_at=iso(expires_at), sheet_url=url)
+
+
+def _audit_codes(actor: Principal, unor_id: str, employees: Sequence[Employee]) -> None:
+    """One `employee.activation_code` entry per employee on the sheet (target the NIP), as a code issued alone
+    writes: a new code moves an activated account to whichever phone uses it (decision 193), and "who issued a
+    code for this employee?" is a search by their NIP, which the sheet's own entry (the unit, a count) never
+    answered. `device_bound`: a phone was bound, so the code re-keys an account in use. Written once the codes
+    are saved (codes not saved were never issued), before the sheet's entry."""
+    details: dict[str, Mapping[str, object] | None] = {
+        e.nip: {"via": "sheet", "unor_id": unor_id, "device_bound": e.device_bound} for e in employees
+    }
+    if details:
+        runtime.audit().record_each(actor.subject, "employee.activation_code", details, role=actor.role)
 
 
 def refused_at_use(actor: Principal, employee: Employee, now: datetime) -> bool:

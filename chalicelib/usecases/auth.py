@@ -406,7 +406,13 @@ def change_password(
     principal: Principal, request: ChangePasswordRequest, settings: Settings, now: datetime, source: str | None
 ) -> IssuedToken:
     """Check the current password (within the login limits), set the new one and end every other session of
-    the account at once; the caller's session goes on (with its token, or the one answered here)."""
+    the account at once; the caller's session goes on (with its token, or the one answered here).
+
+    An admin's change is audited (`admin_user.password`, the password only as "changed"), as a super admin's
+    reset of it and the own second factor are: who re-keyed an admin account, and when, reads from the log.
+    Audited before the change: once made, the retry of a call whose audit write failed (503) would be refused
+    for the old password it sends, and the change would never reach the log; an entry whose change then fails
+    is made true by that retry (a second entry, harmless), as `zones.audited_before` does for deletions."""
     kind, key = _kind(principal), principal.subject
     own_nip = principal.admin.nip if principal.admin else None  # an admin who is also an employee
     strength.check_password(request.new_password, (key, own_nip), "new_password")
@@ -416,6 +422,7 @@ def change_password(
         _password_checked(kind, key, people.employee_account(key), current, source=source, settings=settings, now=now)
     else:
         _password_checked(kind, key, people.admin_account(key), current, source=source, settings=settings, now=now)
+        runtime.audit().record(key, "admin_user.password", key, {"password": "changed"})
     try:
         kept = None if principal.session_id is None else kept_marker(principal.version, principal.session_id)
         version = people.set_password(kind, key, passwords.hash_secret(request.new_password), kept)

@@ -55,6 +55,7 @@ from chalicelib.usecases.schemas.rollout import (
 # A gzip body may inflate to this much: a year of a 300-person machine is ~6 MB of ATTLOG (bench/rollout_RESULTS.md).
 MAX_INFLATED_BYTES = 48 * 1024 * 1024
 MAX_ERRORS = 1000
+MAX_AUDITED_PINS = 50  # the PIN changes one employee's audit entry lists (a DynamoDB item holds 400 KB)
 FUTURE_TOLERANCE = timedelta(minutes=2)
 READERS = 8
 ATTLOG_TYPES = ("text/plain", "")
@@ -125,12 +126,45 @@ def put_pins(principal: Principal, raw: bytes, content_type: str, now: datetime)
             problems.append(LineProblem(line, scope))
         else:
             by_unit.setdefault(employee.unor_id, {})[pin] = nip
+    _audit_pin_changes(principal, by_unit)
     for unor_id, pins in sorted(by_unit.items()):
         runtime.timeclock().put_pins(unor_id, pins, principal.subject, now)
     mapped = sum(len(pins) for pins in by_unit.values())
     detail = {"mapped": mapped, "errors": len(problems), "units": sorted(by_unit)}
     runtime.audit().record(principal.subject, "fingerprint.pins", ",".join(sorted(by_unit)) or "-", detail)
     return PinsResult(mapped=mapped, errors=[_line_error(p) for p in sorted(problems, key=lambda p: p.line)])
+
+
+def _audit_pin_changes(principal: Principal, by_unit: Mapping[str, Mapping[str, str]]) -> None:
+    """One `fingerprint.pin` entry per employee whose PINs this map changes (target the NIP: the one a PIN is
+    given to and the one it is taken from), each change as the unit, the PIN and its owner before and after. A
+    PIN moved to another employee books the first one's presses as the second's, and the map keeps no history:
+    the summary entry's counts alone left a PIN lent for a week and given back without a trace. Written before
+    the map (as the punches' entries, decision 215), so a failure after it leaves an entry the retry repeats,
+    never a change unaudited; a PIN mapped as it was changes nothing and names no one."""
+    changes: dict[str, list[dict[str, object]]] = {}
+    for unor_id, pins in sorted(by_unit.items()):
+        held = runtime.timeclock().pins_of_unit(unor_id)
+        for pin, nip in sorted(pins.items()):
+            before = held.get(pin)
+            if before == nip:
+                continue
+            change: dict[str, object] = {"unor_id": unor_id, "pin": pin, "before": before, "after": nip}
+            for owner in {nip} if before is None else {nip, before}:
+                changes.setdefault(owner, []).append(change)
+    details: dict[str, Mapping[str, object] | None] = {
+        nip: _pins_audited(found) for nip, found in sorted(changes.items())
+    }
+    if details:
+        runtime.audit().record_each(principal.subject, "fingerprint.pin", details)
+
+
+def _pins_audited(changes: list[dict[str, object]]) -> dict[str, object]:
+    """One employee's PIN changes as their entry keeps them: the first MAX_AUDITED_PINS, and how many there were
+    when there were more (a file mapping thousands of PINs to one NIP is a mistake, or worse, either way)."""
+    if len(changes) <= MAX_AUDITED_PINS:
+        return {"pins": changes}
+    return {"pins": changes[:MAX_AUDITED_PINS], "changed": len(changes)}
 
 
 def _pin_problem(pin: str, nip: str) -> str | None:

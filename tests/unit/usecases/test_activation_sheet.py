@@ -12,7 +12,7 @@ from pypdf.generic import ContentStream
 
 from chalicelib import runtime
 from chalicelib.attendance.export import CorePdf
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import Employee, PhoneBinding, Principal
 from chalicelib.errors import UnavailableError
 from chalicelib.settings import build_settings
 from chalicelib.store.repositories import Repositories
@@ -26,6 +26,7 @@ from .test_request_failures import failing
 __all__ = ["audited"]  # the shared fixture this module uses
 
 NIP = "198501012010011001"
+BUDI = "199002022015032002"
 APP = "https://smart.example.go.id/app/"
 
 
@@ -129,9 +130,9 @@ def test_a_sheet_the_bucket_cannot_keep_leaves_the_codes_handed_out_as_they_were
     with failing(monkeypatch, runtime.photos(settings), "put"), pytest.raises(UnavailableError):
         activation_sheet.issue(admin, "U1", body, settings, now=now, base_url="https://smart.example.go.id")
     # THEN nothing was half-written: the printed codes still open the accounts (no code replaced by one nobody
-    # holds), and the audit log names only the sheet that was handed out
+    # holds), and the audit log names only the sheet that was handed out (and Asep's code on it)
     assert repos.people.employee_account(NIP) == handed_out
-    assert [a for _, a, _ in audited()] == ["unit.activation_codes"]
+    assert [a for _, a, _ in audited()] == ["employee.activation_code", "unit.activation_codes"]
 
 
 def drawn_lines(page: pypdf.PageObject) -> list[tuple[str, float, float, float]]:
@@ -165,3 +166,24 @@ def test_a_name_without_spaces_stays_clear_of_the_qr_code(nama: str) -> None:
     printed = [text for text, *_ in beside]
     name = "".join(printed[: printed.index(f"NIP: {NIP}")])
     assert name == nama if len(nama) < 40 else (name.endswith("...") and nama.startswith(name[:-3]))
+
+
+def test_a_sheet_names_each_employee_whose_code_it_issued(repos: Repositories, audited: AuditTrail) -> None:
+    # GIVEN U1 with Asep, whose phone is bound, and Budi, not activated yet
+    settings, now = build_settings({}), datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    repos.people.put_employee(Employee(nip=NIP, nama="Asep", unor_id="U1"))
+    repos.people.bind_device(NIP, PhoneBinding("android-asep", "password-hash"))
+    repos.people.put_employee(Employee(nip=BUDI, nama="Budi", unor_id="U1"))
+    # WHEN an admin prints the sheet for everyone (a new code moves Asep's account to whichever phone uses it)
+    body = ActivationSheetRequest(only_not_activated=False)
+    activation_sheet.issue(Principal("ops", "unit_admin", frozenset({"U1"})), "U1", body, settings, now=now,
+                           base_url="https://smart.example.go.id")  # fmt: skip
+    # THEN "who issued a code for Asep?" reads from the log by his NIP, as a code issued alone does: one entry per
+    # employee on the sheet, saying whose phone was bound, beside the sheet's own entry
+    codes = [(e.actor, e.target, e.detail) for e in audited.entries() if e.action == "employee.activation_code"]
+    assert sorted(codes) == [
+        ("ops", NIP, {"via": "sheet", "unor_id": "U1", "device_bound": True}),
+        ("ops", BUDI, {"via": "sheet", "unor_id": "U1", "device_bound": False}),
+    ]
+    assert [a for _, a, _ in audited()][-1] == "unit.activation_codes"

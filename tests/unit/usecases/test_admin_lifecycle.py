@@ -15,6 +15,7 @@ from chalicelib.errors import (
     AccountInactiveError,
     ConflictError,
     ForbiddenError,
+    InvalidCredentialsError,
     NotFoundError,
     UnauthenticatedError,
     ValidationError,
@@ -31,6 +32,7 @@ from chalicelib.usecases.schemas.core import (
 )
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited, settings
+from .test_request_failures import audit_write_fails
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
@@ -309,3 +311,25 @@ def test_the_guard_refuses_only_the_admin_s_own_nip() -> None:
     budi = Principal("budi", "unit_admin", frozenset({"U1"}), admin=AdminUser("budi", "unit_admin"))
     access.require_not_own(budi, OWN_NIP)  # an admin who is no employee
     access.require_not_own(Principal("budi", "unit_admin", frozenset({"U1"})), OWN_NIP)  # no stored record read
+
+
+def test_an_admin_s_own_password_change_is_audited_without_the_password(
+    admins: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN budi, logged in (a session a colleague could be using at his desk)
+    budi = principal(admins, "budi")
+    # WHEN his own password change is sent with a wrong current one, THEN it changes nothing and is not audited
+    wrong = ChangePasswordRequest(current_password="salah-sekali-1", new_password="kopi-pagi-2026")
+    with pytest.raises(InvalidCredentialsError):
+        auth.change_password(budi, wrong, settings, NOW, None)
+    assert audited.entries() == []
+    # WHEN the change's audit write fails (503), THEN the password is not changed unaudited
+    change = ChangePasswordRequest(current_password=PASSWORD, new_password="kopi-pagi-2026")
+    with audit_write_fails(monkeypatch, "admin_user.password"):
+        auth.change_password(budi, change, settings, NOW, None)
+    login("budi", settings)
+    # WHEN it is sent again, THEN the password is changed and the log says who changed whose (not to what)
+    auth.change_password(budi, change, settings, NOW, None)
+    assert audited.entries() == [
+        AuditEntry(AUDIT_START, "budi", "admin_user.password", "budi", {"password": "changed"})
+    ]

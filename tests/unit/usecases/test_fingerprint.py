@@ -326,3 +326,34 @@ def test_an_unmatched_quote_in_a_pin_file_spoils_no_other_line(unit: Repositorie
     assert fingerprint.put_pins(SUPER, opened, "text/csv", NOW).mapped == 8001
     huge = fingerprint.put_pins(SUPER, f"pin,nip\n7,{'x' * 200_000}\n8,{N}\n".encode(), "text/csv", NOW)
     assert (huge.mapped, [(e.line, e.code) for e in huge.errors]) == (1, [(2, "INVALID_LINE")])
+
+
+def pin_audit(trail: AuditTrail) -> list[tuple[str, object]]:
+    return [(e.target, (e.detail or {}).get("pins")) for e in trail.entries() if e.action == "fingerprint.pin"]
+
+
+def test_a_pin_handed_to_another_employee_names_both_and_what_it_was(unit: Repositories, audited: AuditTrail) -> None:
+    # GIVEN PIN 7 of U1's machine, the finger Asep presses every morning, mapped to him
+    assert fingerprint.put_pins(SUPER, f"pin,nip\n7,{A}\n".encode(), "text/csv", NOW).mapped == 1
+    first = {"unor_id": "U1", "pin": "7", "before": None, "after": A}
+    assert pin_audit(audited) == [(A, [first])]
+    # WHEN an admin maps PIN 7 to Nina instead (Asep's punches would make absent Nina present, and Asep absent)
+    fingerprint.put_pins(SUPER, f"pin,nip\n7,{N}\n".encode(), "text/csv", NOW)
+    # THEN the log names both employees (a search by either NIP finds it) with the PIN's owner before and after
+    moved = {"unor_id": "U1", "pin": "7", "before": A, "after": N}
+    assert sorted(pin_audit(audited)[1:]) == [(A, [moved]), (N, [moved])]
+    # AND the same map uploaded again, which changes nothing, names no one again
+    fingerprint.put_pins(SUPER, f"pin,nip\n7,{N}\n".encode(), "text/csv", NOW)
+    assert len(pin_audit(audited)) == 3
+
+
+def test_a_pin_map_whose_audit_write_failed_changes_nothing_and_its_retry_names_whom(
+    unit: Repositories, audited: AuditTrail
+) -> None:
+    # WHEN the entry naming Asep cannot be written (503)
+    with failing(runtime.audit(), "record_each"), pytest.raises(UnavailableError):
+        fingerprint.put_pins(SUPER, f"pin,nip\n7,{A}\n".encode(), "text/csv", NOW)
+    # THEN the PIN was not mapped unaudited, and the retry maps it and names him
+    assert runtime.timeclock().pins_of_unit("U1") == {}
+    assert fingerprint.put_pins(SUPER, f"pin,nip\n7,{A}\n".encode(), "text/csv", NOW).mapped == 1
+    assert pin_audit(audited) == [(A, [{"unor_id": "U1", "pin": "7", "before": None, "after": A}])]
