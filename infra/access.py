@@ -20,7 +20,8 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   employee's requests stay where they were filed (their days decide whose they are: decision 366). It is also
   the SIMPEG worker (decision 53): the API invokes it asynchronously with a run id (``lambda:InvokeFunction``
   on that one function), after leaving a large import's rows under ``imports/simpeg/`` (the API may put them
-  there, the worker may read them; neither may delete them), and the worker reads the run it resumes.
+  there, the worker may read them; neither may delete them), and the worker reads the run it resumes. It writes
+  one audit entry per employee a run deactivated, reactivated or moved (PutItem, in transactions of 100).
 - ``DailyRecap`` (chalicelib.jobs.daily_recap) reads units, members, calendars, leaves, duties and the
   day's events, and writes the daily statuses (and stamps their month changed: an UpdateItem). Its batch also
   deletes the old unit's row of a day a move handed over to the new unit (decision 127): BatchWriteItem's
@@ -187,10 +188,11 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             FaceTemplateModel: (DESCRIBE, QUERY, UPDATE),
             # the turn of the one SIMPEG run going on: the nightly sync takes it, the worker gives the API's back
             LoginGuardModel: (DESCRIBE, QUERY, UPDATE),
+            AuditModel: (DESCRIBE, PUT),  # each employee a run deactivated, reactivated or moved, by NIP
         },
         objects={SIMPEG_IMPORT_PREFIX: ("s3:GetObject",)},  # a long import's rows, left by the API
         purpose="nightly SIMPEG sync and the SIMPEG worker: employees, units, its run log, waiting imports, job runs, "
-        "a mover's pending faces and the turn of the one run going on",
+        "a mover's pending faces, the turn of the one run going on and the audit entries of the employees it changes",
     ),
     "DailyRecap": FunctionAccess(
         tables={

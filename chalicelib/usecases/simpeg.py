@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -54,6 +54,7 @@ from chalicelib.simpeg import (
     start_confirmation,
     start_run,
 )
+from chalicelib.store.audit import BATCH as AUDIT_BATCH
 from chalicelib.usecases.auth import epoch
 from chalicelib.usecases.schemas import simpeg as schema
 from chalicelib.usecases.schemas.common import Result, load_json
@@ -68,11 +69,42 @@ RUN_TURN = "simpeg#run"
 RUNS_SEARCHED = 10  # the newest runs read to name the one going on when a run is refused
 # A worker begun later than this after its run started could still be working once the run's turn lapsed.
 RESUME_WITHIN_S = WORKER_DEADLINE_S - FUNCTION_TIMEOUT_S
+# Employees whose changes are written, then named in the audit log, at once (the log's one-transaction batch).
+NAMED_AT_ONCE = AUDIT_BATCH
+SCHEDULE_ACTOR = "system:simpeg"  # the actor of the entries of the nightly sync's changes
 LATE = "terhenti: pekerja mulai terlambat (pemanggilan diulang), tidak ada yang diubah; jalankan lagi"
 
 
-def _stores() -> Stores:
-    return Stores(_FollowingMoves(runtime.simpeg_employees()), runtime.sync_runs())
+def _stores(run: SyncRun | None = None) -> Stores:
+    """The stores of a run; `run` is the run whose changes they write (each named in the audit log), None for a
+    store only read (a plan made before its run is recorded)."""
+    return Stores(_FollowingMoves(runtime.simpeg_employees(), run), runtime.sync_runs())
+
+
+def _named_as(change: Change) -> str | None:
+    """The audit action of a change that takes an employee out of SMART, brings one back or hands them to another
+    unit's admins (None: a creation or a change of name or title, which moves no power)."""
+    before = change.before
+    if before is None:
+        return None
+    if change.kind == "deactivated":
+        return "employee.deactivate"
+    if not before.active and change.after.active:
+        return "employee.reactivate"
+    return "employee.move" if change.kind == "moved" else None
+
+
+def _name(run: SyncRun, changes: Sequence[Change]) -> None:
+    """One entry per employee of `changes` (all named: `_named_as`), by NIP, in the log's batches: which run did it
+    and from which unit to which. The actor is the admin behind the run, the schedule's for a nightly sync."""
+    actor = run.trigger.actor or SCHEDULE_ACTOR
+    for action in sorted({_named_as(c) or "" for c in changes}):
+        details: dict[str, Mapping[str, object] | None] = {
+            c.nip: {"run_id": run.run_id, "unor_id": c.after.unor_id, "before": c.before.unor_id if c.before else None}
+            for c in changes
+            if _named_as(c) == action
+        }
+        runtime.audit().record_each(actor, action, details)
 
 
 @dataclass(frozen=True)
@@ -80,9 +112,16 @@ class _FollowingMoves:
     """The employees store as a sync or import writes it, and after a move the employee's pending faces go to the
     new unit's queue: the new unit's admins decide them, the old unit's no longer may. Pending requests stay
     where they were filed: their days decide whose they are (`movers`, decision 313), so a permit for a day at
-    the old school stays that school's to decide, and one for a day after the move is the new school's."""
+    the old school stays that school's to decide, and one for a day after the move is the new school's.
+
+    Each deactivation, reactivation and move is named in the audit log by NIP (`_name`) right after its write,
+    `NAMED_AT_ONCE` at a time: "which run deactivated this employee?" is a search by their NIP, which a run's
+    counts never answered. Named after the write, a change a failure left unwritten is never named, and the retry
+    that plans it again names it once; named before the next group is written, a later failure leaves no written
+    change unnamed (the retry does not plan it again)."""
 
     employees: EmployeeRepository
+    run: SyncRun | None = None
 
     def list_employees(self) -> Iterable[StoredEmployee]:
         return self.employees.list_employees()
@@ -94,6 +133,20 @@ class _FollowingMoves:
         self.employees.upsert_units(units)
 
     def apply(self, changes: Sequence[Change]) -> None:
+        run = self.run
+        if run is None:
+            self._write(changes)
+            return
+        quiet = [c for c in changes if _named_as(c) is None]
+        if quiet:
+            self._write(quiet)
+        named = [c for c in changes if _named_as(c) is not None]
+        for at in range(0, len(named), NAMED_AT_ONCE):
+            group = named[at : at + NAMED_AT_ONCE]
+            self._write(group)
+            _name(run, group)
+
+    def _write(self, changes: Sequence[Change]) -> None:
         # The queue before and after the records: a failure in between leaves the move itself unwritten, so the
         # next run plans it again; a face sent meanwhile under the old unit follows with the second pass (each
         # move is conditional and moves nothing twice).
@@ -228,7 +281,8 @@ def scheduled_sync(settings: Settings) -> schema.SyncRun:
     client = _client(settings)
     turn = _take_turn()
     try:
-        return _run(run_sync(client, _stores(), trigger=Trigger("schedule", None), config=_config(settings)))
+        run = start_run(runtime.sync_runs(), Trigger("schedule", None))  # its id names the changes it makes
+        return _run(run_sync(client, _stores(run), trigger=run.trigger, config=_config(settings), started=run))
     finally:
         _give_turn_back(turn)
 
@@ -287,7 +341,7 @@ def _call_off(stores: Stores, held_id: str, run: SyncRun, exc: Exception, turn: 
 
 def _sync(client: SimpegClient, settings: Settings, run: SyncRun) -> SyncRun:
     """The work of a started sync run (an admin's, or a confirmation's with the go-ahead it carries)."""
-    stores = _stores()
+    stores = _stores(run)
     confirmation = confirmation_of(stores.runs, run)
     return run_sync(
         client, stores, trigger=run.trigger, config=_config(settings), confirmation=confirmation, started=run
@@ -340,7 +394,7 @@ def import_records(
     if plan.blocked or len(plan.changes) + len(plan.units) <= settings.simpeg_inline_changes:
         _audit_import(actor, run, plan, "needs_confirmation" if plan.blocked else "succeeded", turn)
         try:
-            return _imported(ImportResult(apply_import(run, plan, stores), request.batch.errors))
+            return _imported(ImportResult(apply_import(run, plan, _stores(run)), request.batch.errors))
         finally:
             _give_turn_back(turn)
     _audit_import(actor, run, plan, "running", turn)
@@ -371,7 +425,7 @@ def resume_run(settings: Settings, run_id: str, turn: str) -> schema.SyncRun:
         sent = _Import(**json.loads(runtime.photos(settings).get(IMPORT_PREFIX + run_id)))
         request = sent.parse()
         plan = plan_import(request, stores, config=_config(settings), confirm_deactivations=sent.confirm_deactivations)
-        return _run(apply_import(run, plan, stores))
+        return _run(apply_import(run, plan, _stores(run)))
     except Exception as exc:
         return _run(_failed(stores, run, exc))
     finally:
@@ -394,7 +448,7 @@ def _not_resumed(stores: Stores, run: SyncRun, now: datetime) -> SyncRun:
 
 def _apply_in_worker(run: SyncRun, plan: SyncPlan) -> None:
     """A local worker (thread) has the plan at hand; a deployed one plans again (`resume_run`)."""
-    stores = _stores()
+    stores = _stores(run)
     try:
         apply_import(run, plan, stores)
     except Exception as exc:

@@ -231,7 +231,11 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         "JobRunsTable",
         "FaceTemplatesTable",  # a mover's pending faces follow them to the new unit (decision 178)
         "LoginGuardsTable",  # the turn of the one SIMPEG run going on (usecases/simpeg.py `_take_turn`)
+        "AuditTable",  # each employee a run deactivated, reactivated or moved (usecases/simpeg.py `_name`)
     }
+    # ... the entries appended, never updated nor deleted
+    for action in (*WIPE_ACTIONS, "dynamodb:UpdateItem"):
+        assert not can(resources, "SimpegSync", action, table_arn("AuditTable")), action
     # ... moved, never deleted nor put: the sync cannot drop a face, nor plant one (requests stay where they were
     # filed, decision 366: the sync has no grant on them at all)
     for action in (*WIPE_ACTIONS, "dynamodb:PutItem"):
@@ -271,7 +275,8 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
             assert not can(resources, function_id, action, arn_of("DataBucket"))
         assert not can(resources, function_id, "s3:PutObject", object_arn(SIMPEG_IMPORT))
         assert not can(resources, function_id, "lambda:InvokeFunction", arn_of("SimpegSync"))
-        assert not can(resources, function_id, "dynamodb:PutItem", table_arn(AUDIT))
+        if function_id != "SimpegSync":  # it names each employee a run deactivated, reactivated or moved
+            assert not can(resources, function_id, "dynamodb:PutItem", table_arn(AUDIT))
         for action in (*WIPE_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem"):
             assert not can(resources, function_id, action, table_arn(EVENTS)), (function_id, action)
     # the SIMPEG worker reads the run it resumes and the rows the API left for it, nothing else of the bucket

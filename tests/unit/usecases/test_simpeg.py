@@ -211,3 +211,73 @@ def test_a_move_whose_queue_could_not_follow_is_made_again_by_the_next_import(
     monkeypatch.setattr(repos.faces, "move_pending", real_move)
     assert import_rows([moved])["moved"] == 1
     assert {t.unor_id for t in repos.faces.template_rows(asep)} == {"U2"}
+
+
+def import_full(rows: list[dict[str, str]], deactivations: int) -> dict[str, Any]:
+    """A full import (employees absent from it are deactivated) confirming `deactivations` of them."""
+    body = json.dumps({"employees": rows, "full": True, "confirm_deactivations": deactivations}).encode()
+    return simpeg.import_records(build_settings({}), SUPER, body, "application/json", ImportQuery()).model_dump(
+        mode="json"
+    )
+
+
+def named(audited: AuditTrail) -> list[tuple[str, str, dict[str, object]]]:
+    """The per-employee entries of the SIMPEG runs: (action, NIP, detail)."""
+    return [(e.action, e.target, dict(e.detail or {})) for e in audited.entries() if e.action.startswith("employee.")]
+
+
+def test_an_import_names_each_employee_it_deactivates_moves_or_reactivates(
+    repos: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN Asep of U1 and Budi of U2, imported (a creation names no one: nothing of the employee changed)
+    asep, budi = ROWS[0]["nip"], ROWS[1]["nip"]
+    import_rows(ROWS)
+    assert named(audited) == []
+    # WHEN a full import moves Asep to U2 and leaves Budi out (deactivated, confirmed by the admin)
+    first = import_full([{**ROWS[0], "unor_id": "U2", "unor_nama": "SDN 2"}], 1)
+    assert (first["moved"], first["deactivated"]) == (1, 1)
+    # AND Budi comes back in a later import
+    second = import_rows([ROWS[1]])
+    # THEN a search of the log by either NIP says which run did what, from which unit to which
+    assert sorted(named(audited)) == sorted(
+        [
+            ("employee.move", asep, {"run_id": first["run_id"], "unor_id": "U2", "before": "U1"}),
+            ("employee.deactivate", budi, {"run_id": first["run_id"], "unor_id": "U2", "before": "U2"}),
+            ("employee.reactivate", budi, {"run_id": second["run_id"], "unor_id": "U2", "before": "U2"}),
+        ]
+    )
+    # AND each entry is the importing admin's
+    assert {e.actor for e in audited.entries() if e.action.startswith("employee.")} == {"admin"}
+
+
+def test_an_import_whose_writes_fail_half_way_names_each_change_once_when_sent_again(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN three employees, and a full import keeping Citra only (two deactivations), written and named one at
+    # a time
+    citra = {**ROWS[0], "nip": "199103032016042003", "nama": "Citra"}
+    import_rows([*ROWS, citra])
+    monkeypatch.setattr(simpeg, "NAMED_AT_ONCE", 1, raising=False)
+    real_apply = repos.simpeg_employees.apply
+    writes = []
+
+    def second_write_fails(changes: Any) -> None:
+        writes.append(changes)
+        if len(writes) == 2:
+            raise UnavailableError(details={"dependency": "dynamodb"})
+        real_apply(changes)
+
+    monkeypatch.setattr(repos.simpeg_employees, "apply", second_write_fails)
+    # WHEN the employees table fails on the second write, THEN the import is answered 503
+    with pytest.raises(UnavailableError):
+        import_full([citra], 2)
+    # AND the deactivation written is named, the one not written is not
+    [(action, done, _)] = named(audited)
+    assert action == "employee.deactivate"
+    assert [e.nip for e in repos.simpeg_employees.list_employees() if not e.active] == [done]
+    # WHEN the admin sends the import again (it now deactivates the other one only)
+    again = import_full([citra], 1)
+    # THEN each deactivation is named exactly once, the second by the run that made it
+    entries = named(audited)
+    assert sorted(nip for _, nip, _ in entries) == sorted(r["nip"] for r in ROWS)
+    assert entries[1][2]["run_id"] == again["run_id"]

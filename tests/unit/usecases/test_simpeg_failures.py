@@ -76,7 +76,7 @@ def confirmed_again(settings: Settings, held_id: str) -> schema.SyncRun:
 
 
 def test_a_confirmation_whose_audit_entry_fails_is_confirmed_again_by_one_follow_up(
-    repos: Repositories, simpeg_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    repos: Repositories, simpeg_settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
     # GIVEN a sync held back for confirmation
     held_id = held_sync(simpeg_settings)
@@ -95,6 +95,12 @@ def test_a_confirmation_whose_audit_entry_fails_is_confirmed_again_by_one_follow
     # AND a third confirmation is refused: the confirmation was carried out
     with pytest.raises(SimpegConflictError):
         simpeg.confirm(simpeg_settings, SUPER, held_id)
+    # AND each of the 40 deactivations is named once by NIP, by the admin and the follow-up that made it
+    named = [
+        (e.actor, e.target, (e.detail or {})["run_id"]) for e in audited.entries() if e.action == "employee.deactivate"
+    ]
+    assert len({nip for _, nip, _ in named}) == len(named) == 40
+    assert {(actor, run_id) for actor, _, run_id in named} == {(SUPER.subject, done.run_id)}
 
 
 def test_a_confirmation_whose_follow_up_run_is_not_recorded_can_be_sent_again(
@@ -217,5 +223,8 @@ def test_a_full_import_whose_audit_entry_fails_is_logged_with_the_deactivations_
     # WHEN the client sends it again, THEN Budi is deactivated, and the audit log says one was, as the answer does
     answer = send()
     assert (answer["status"], answer["deactivated"]) == ("succeeded", 1)
-    assert audited.entries()[-1].detail == counts_of(answer)
+    *_, run_entry, budi_entry = audited.entries()
+    assert (run_entry.action, run_entry.detail) == ("simpeg.import", counts_of(answer))
+    # AND names Budi, after the run's entry (written before anything was applied)
+    assert (budi_entry.action, budi_entry.target) == ("employee.deactivate", ROWS[1]["nip"])
     assert listed(answer["run_id"]) == counts_of(answer)
