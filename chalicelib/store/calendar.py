@@ -87,8 +87,8 @@ class CalendarRepository(Protocol):
         """The employee's roster dates from `start` to `end` (inclusive) as last written, by date."""
         ...
 
-    def put_holiday(self, day: date, name: str, kind: str) -> None:
-        """Create or replace the holiday on `day`."""
+    def put_holiday(self, day: date, name: str, kind: str) -> Holiday | None:
+        """Create or replace the holiday on `day`, and answer the one it replaced (None: there was none)."""
         ...
 
     def delete_holiday(self, day: date) -> bool:
@@ -464,10 +464,16 @@ class DynamoCalendarRepository:
             return False  # changed meanwhile: a removal or a new roster of that date came first
         return True
 
-    def put_holiday(self, day: date, name: str, kind: str) -> None:
+    def put_holiday(self, day: date, name: str, kind: str) -> Holiday | None:
+        # One GetItem for the holiday replaced: its audit entry says what the day was before.
         with storage_call("dynamodb"):
+            try:
+                replaced: Holiday | None = _holiday(HolidayModel.get(str(day.year), day.isoformat()))
+            except HolidayModel.DoesNotExist:
+                replaced = None
             HolidayModel(str(day.year), day.isoformat(), name=name, kind=kind).save()
         _CALENDARS.forget()
+        return replaced
 
     def delete_holiday(self, day: date) -> bool:
         with storage_call("dynamodb"):

@@ -162,7 +162,7 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
         updated = runtime.people().update_admin(current, change, others)
     except ConditionFailed as exc:  # the admin, or one of the other super admins, changed meanwhile
         raise ConflictError("Data admin berubah bersamaan; muat ulang lalu coba lagi.", {"username": username}) from exc
-    runtime.audit().record(actor.subject, "admin_user.update", username, _audited_change(change))
+    runtime.audit().record(actor.subject, "admin_user.update", username, _audited_change(change, current))
     return admin_item(updated)
 
 
@@ -198,19 +198,24 @@ def _units_after(current: AdminUser, role: str, given: list[str] | None) -> froz
     return _kept_units(role, units)
 
 
-def _audited_change(change: AdminChange) -> dict[str, object]:
-    """What the audit log says of a change: the fields it sets, a password only as "changed"."""
+def _audited_change(change: AdminChange, current: AdminUser) -> dict[str, object]:
+    """What the audit log says of a change: the fields it sets, a password only as "changed", and under `before`
+    what each of those fields was in the account the change was made to (`current`, read for it already), so an
+    investigator sees what a role, units or a NIP were changed from."""
     detail: dict[str, object] = {}
+    before: dict[str, object] = {}
     if change.active is not None:
-        detail["active"] = change.active
+        detail["active"], before["active"] = change.active, current.active
     if change.role is not None:
-        detail["role"] = change.role
+        detail["role"], before["role"] = change.role, current.role
     if change.unit_ids is not None:
-        detail["unit_ids"] = sorted(change.unit_ids)
+        detail["unit_ids"], before["unit_ids"] = sorted(change.unit_ids), sorted(current.unit_ids)
     if change.password_hash is not None:
         detail["password"] = "changed"
     if change.mfa_off:
-        detail["mfa_enabled"] = False
+        detail["mfa_enabled"], before["mfa_enabled"] = False, current.mfa_enabled
     if change.nip is not None or change.nip_off:
-        detail["nip"] = change.nip
+        detail["nip"], before["nip"] = change.nip, current.nip
+    if before:
+        detail["before"] = before
     return detail

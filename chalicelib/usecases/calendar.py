@@ -258,8 +258,10 @@ def put_holiday(
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
     name, kind = body.name, HolidayKind(body.kind).value
-    runtime.calendar().put_holiday(day, name, kind)
-    runtime.audit().record(actor.subject, "holiday.put", day.isoformat(), {"name": name, "kind": kind})
+    replaced = runtime.calendar().put_holiday(day, name, kind)
+    before = {"name": replaced.name, "kind": replaced.kind.value} if replaced else None
+    detail = {"name": name, "kind": kind, "before": before}  # `before`: the holiday of the day replaced
+    runtime.audit().record(actor.subject, "holiday.put", day.isoformat(), detail)
     recapped, recapping = _after_change([day], settings, now)
     return HolidaySaved(date=day.isoformat(), name=name, kind=kind, recapped=recapped, recapping=recapping)
 
@@ -325,9 +327,9 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings
     if end < start or (end - start) > MAX_RAMADAN or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
     replaced = runtime.calendar().put_ramadan(DateRange(start, end), actor.subject)
-    runtime.audit().record(
-        actor.subject, "ramadan.put", str(year), {"start": start.isoformat(), "end": end.isoformat()}
-    )
+    before = {"start": replaced.start.isoformat(), "end": replaced.end.isoformat()} if replaced else None
+    detail = {"start": start.isoformat(), "end": end.isoformat(), "before": before}  # `before`: the period replaced
+    runtime.audit().record(actor.subject, "ramadan.put", str(year), detail)
     changed = {*DateRange(start, end).days(), *(replaced.days() if replaced else ())}
     recapped, recapping = _after_change(changed, settings, now)
     return Ramadan.model_validate(

@@ -76,7 +76,7 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
     )
     stored = _audit(world, "ramadan.put", str(year))
     assert [(e["actor"], e["details"]) for e in stored] == [
-        (world.stack.admin_username, {"start": start.isoformat(), "end": end.isoformat()})
+        (world.stack.admin_username, {"start": start.isoformat(), "end": end.isoformat(), "before": None})
     ], stored
     # AND the form shows the period as the API reads it back for that year
     expect(form).to_contain_text(f"Tersimpan untuk {year}: {start.isoformat()} s.d. {end.isoformat()}.")

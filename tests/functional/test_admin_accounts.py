@@ -75,10 +75,15 @@ def test_a_super_admin_lists_and_changes_admins_and_changes_end_old_sessions(api
     changes = [repr((e.actor, e.target, e.detail)) for e in AUDIT.entries_of_day(datetime.now(UTC).date())
                if e.action == "admin_user.update"]  # fmt: skip
     expected = [
-        ("admin", "budi", {"unit_ids": ["U2"]}),
-        ("admin", "budi", {"role": "super_admin", "unit_ids": []}),  # a super admin keeps no units
-        ("admin", "budi", {"active": False}),
-        ("admin", "budi", {"active": True, "password": "changed"}),
+        ("admin", "budi", {"unit_ids": ["U2"], "before": {"unit_ids": ["U1"]}}),
+        # a super admin keeps no units
+        (
+            "admin",
+            "budi",
+            {"role": "super_admin", "unit_ids": [], "before": {"role": "unit_admin", "unit_ids": ["U2"]}},
+        ),
+        ("admin", "budi", {"active": False, "before": {"active": True}}),
+        ("admin", "budi", {"active": True, "password": "changed", "before": {"active": False}}),
     ]
     assert sorted(changes) == sorted(repr(e) for e in expected)
 

@@ -185,7 +185,8 @@ def test_the_admin_s_nip_is_shown_changed_and_forgotten_by_a_super_admin(operato
     siti = api.admin_token("siti", PASSWORD)
     assert refused(api.call("POST", f"/v1/admin/employees/{employee.nip}/activation", token=siti))
     details = [e.detail for e in AUDIT.entries_of_day(datetime.now(UTC).date()) if e.action == "admin_user.update"]
-    assert {"nip": None} in details and {"nip": employee.nip} in details
+    assert {"nip": None, "before": {"nip": employee.nip}} in details
+    assert {"nip": employee.nip, "before": {"nip": None}} in details
 
 
 def test_a_super_admin_who_is_an_employee_cannot_forget_their_own_nip(operator: tuple[Employee, str]) -> None:

@@ -84,9 +84,11 @@ class InMemoryCalendarRepository:
         with self._lock:
             return self._shifts.get(nip, {}).pop(day, None) is not None
 
-    def put_holiday(self, day: date, name: str, kind: str) -> None:
+    def put_holiday(self, day: date, name: str, kind: str) -> cal.Holiday | None:
         with self._lock:
+            replaced = self._holidays.get(day)
             self._holidays[day] = cal.Holiday(day, name, cal.HolidayKind(kind))
+            return replaced
 
     def delete_holiday(self, day: date) -> bool:
         with self._lock:

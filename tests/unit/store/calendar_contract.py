@@ -449,10 +449,12 @@ class CalendarRepositoryContract:
 
     def test_holidays_are_listed_by_date_within_their_year(self, repo: CalendarRepository) -> None:
         # GIVEN holidays of two years, one day written twice
-        repo.put_holiday(date(2026, 8, 17), "HUT RI", "national")
+        assert repo.put_holiday(date(2026, 8, 17), "HUT RI", "national") is None
         repo.put_holiday(date(2026, 1, 1), "Tahun Baru", "national")
         repo.put_holiday(date(2027, 1, 1), "Tahun Baru", "national")
-        repo.put_holiday(date(2026, 8, 17), "Hari Kemerdekaan", "cuti_bersama")
+        replaced = repo.put_holiday(date(2026, 8, 17), "Hari Kemerdekaan", "cuti_bersama")
+        # THEN the second write of a day answers the holiday it replaced (its audit entry's `before`)
+        assert replaced == cal.Holiday(date(2026, 8, 17), "HUT RI", cal.HolidayKind.NATIONAL)
         # THEN a year lists its own, by date, as last written
         assert repo.holidays_of_year(2026) == [
             cal.Holiday(date(2026, 1, 1), "Tahun Baru", cal.HolidayKind.NATIONAL),

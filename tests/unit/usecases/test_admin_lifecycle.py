@@ -99,13 +99,30 @@ def test_a_change_is_stored_audited_and_ends_the_admins_sessions(
     # THEN the change is answered and stored, and the audit entry has no password
     assert (item.unit_ids, item.role, item.active) == (["U2"], "unit_admin", True)
     assert audited.entries() == [
-        AuditEntry(AUDIT_START, "root", "admin_user.update", "budi", {"unit_ids": ["U2"], "password": "changed"})
+        AuditEntry(
+            AUDIT_START,
+            "root",
+            "admin_user.update",
+            "budi",
+            {"unit_ids": ["U2"], "password": "changed", "before": {"unit_ids": ["U1"]}},
+        )
     ]
     # AND budi's old token no longer works; the new password does
     with pytest.raises(UnauthenticatedError):
         auth.authenticate(header, settings, NOW)
     fresh = auth.admin_login(AdminLoginRequest(username="budi", password="kata-sandi-baru"), settings, NOW)
     assert auth.authenticate(f"Bearer {fresh.token.token}", settings, NOW).unit_ids == {"U2"}
+    # WHEN root then makes budi a regency-wide auditor, deactivated, with his NIP (he is a teacher too)
+    admins.people.put_employee(Employee("198501012010011001", "Budi", "U1"))
+    admin_users.update_admin_user(
+        principal(admins, "root"), "budi", patch(role="auditor", unit_ids=[], active=False, nip="198501012010011001")
+    )
+    # THEN the entry says what each field it sets was before (no password is ever shown)
+    change = audited.entries()[-1].detail
+    assert change == {
+        "active": False, "role": "auditor", "unit_ids": [], "nip": "198501012010011001",
+        "before": {"active": True, "role": "unit_admin", "unit_ids": ["U2"], "nip": None},
+    }  # fmt: skip
 
 
 def test_a_token_whose_role_units_or_activity_differ_from_the_stored_account_is_refused(

@@ -453,3 +453,26 @@ def test_a_leave_overlapping_one_recorded_is_refused_naming_it(
     calendar.cancel_leave(SUPER, sick.leave_id, settings, NOW)
     calendar.add_leave(UNIT_ADMIN, leave(type="CUTI", start_date="2026-03-03", end_date="2026-03-05"), settings, NOW)
     assert [lv.kind for lv in plan_of(unit, date(2026, 3, 2), date(2026, 3, 5)).leaves] == [LeaveKind.CUTI]
+
+
+def test_a_ramadan_period_replaced_and_a_holiday_renamed_are_audited_with_what_they_were(
+    unit: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN 2026's Ramadan from 18 February, and 17 August a national holiday
+    calendar.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(_ramadan()), settings, NOW)
+    calendar.put_holiday(SUPER, "2026-08-17", HolidayRequest(name="HUT RI", kind="national"), settings, NOW)
+    # WHEN the super admin moves Ramadan a day on, and makes 17 August a cuti bersama under another name
+    later = _ramadan("2026-02-19", "2026-03-20")
+    calendar.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(later), settings, NOW)
+    renamed = HolidayRequest(name="Kemerdekaan", kind="cuti_bersama")
+    calendar.put_holiday(SUPER, "2026-08-17", renamed, settings, NOW)
+    # THEN an investigator reads what each was changed from; the first ones say nothing was there
+    details = [(e.action, e.detail) for e in audited.entries()]
+    assert details == [
+        ("ramadan.put", {"start": "2026-02-18", "end": "2026-03-19", "before": None}),
+        ("holiday.put", {"name": "HUT RI", "kind": "national", "before": None}),
+        ("ramadan.put", {"start": "2026-02-19", "end": "2026-03-20",
+                         "before": {"start": "2026-02-18", "end": "2026-03-19"}}),
+        ("holiday.put", {"name": "Kemerdekaan", "kind": "cuti_bersama",
+                         "before": {"name": "HUT RI", "kind": "national"}}),
+    ]  # fmt: skip
