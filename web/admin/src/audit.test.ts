@@ -38,6 +38,15 @@ describe("an audit entry", () => {
     expect(detailText(null)).toBe("–");
     expect(detailText({})).toBe("–");
   });
+
+  it("names the entries added by the audit sweep, and what a moved PIN was and became", () => {
+    expect(actionName("fingerprint.pin")).toBe("PIN sidik jari pegawai dipindahkan");
+    expect(actionName("admin_user.password")).toBe("Kata sandi admin diubah sendiri");
+    expect(detailText({ pins: [{ unor_id: "U1", pin: "17", before: "198501012010011001", after: "199001012015021002" }] })).toBe(
+      "PIN: (unit: U1, PIN: 17, sebelumnya: 198501012010011001, sesudahnya: 199001012015021002)",
+    );
+    expect(detailText({ via: "sheet", unor_id: "U1", device_bound: true })).toBe("dari: lembar kode aktivasi unit; unit: U1; ponsel sudah terdaftar: ya");
+  });
 });
 
 describe("the Tindakan filter", () => {
