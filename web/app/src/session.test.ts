@@ -59,6 +59,54 @@ describe("a password change", () => {
   });
 });
 
+describe("a password change sent again after its answer was lost", () => {
+  const OLD = "Sawah-Hijau-Pagi-2026";
+  const NEW = "Sawah-Hijau-Pagi-2027";
+
+  /** SMART's side of `POST /v1/me/password`: the account's password, changed when the current one matches;
+   * `lose` drops the answer of the first call on its way back (weak signal) after SMART made the change. */
+  function smart(password: string, lose: "answer" | "request") {
+    const sent: { current_password: string; new_password: string }[] = [];
+    const fetch = vi.fn(async (_url: string, init: RequestInit) => {
+      const body = JSON.parse(String(init.body)) as { current_password: string; new_password: string };
+      if (!sent.length && lose === "request") {
+        sent.push(body);
+        throw new TypeError("Failed to fetch");
+      }
+      sent.push(body);
+      if (body.current_password !== password) return error(401, "INVALID_CREDENTIALS", WRONG);
+      password = body.new_password;
+      if (sent.length === 1) throw new TypeError("Failed to fetch");
+      return answer(200, { token: `token-${String(sent.length)}`, expires_at: "2026-12-06T12:00:00+07:00" });
+    });
+    vi.stubGlobal("fetch", fetch);
+    return sent;
+  }
+
+  it("is told as done when the first try got through, not as a wrong old password", async () => {
+    // GIVEN a change SMART made whose answer never reached the phone
+    const sent = smart(OLD, "answer");
+    await expect(changePassword(OLD, NEW)).rejects.toThrow("Tidak ada koneksi");
+    // WHEN the employee taps "Simpan Kata Sandi" again (SMART now refuses the old password)
+    await changePassword(OLD, NEW);
+    // THEN the phone finds the new password already the account's and goes on with the token SMART answers
+    expect(token()).toBe("token-3");
+    expect(sent.at(-1)).toEqual({ current_password: NEW, new_password: NEW });
+  });
+
+  it("still says the old password is wrong when the first try never arrived", async () => {
+    // GIVEN a first try lost on its way to SMART, WHEN sent again with a wrong old password
+    const sent = smart(OLD, "request");
+    await expect(changePassword("Salah-Ketik-2026", NEW)).rejects.toThrow("Tidak ada koneksi");
+    // THEN the API's refusal of the old password is what the screen shows, the session going on
+    await expect(changePassword("Salah-Ketik-2026", NEW)).rejects.toThrow(WRONG);
+    expect(token()).toBe("old-token");
+    // AND a third try (no try left unanswered now) is sent once, costing one attempt of the lockout
+    await expect(changePassword("Salah-Ketik-2026", NEW)).rejects.toThrow(WRONG);
+    expect(sent).toHaveLength(4);
+  });
+});
+
 describe("a refusal", () => {
   it("ends the session when the token no longer works", async () => {
     vi.stubGlobal("fetch", vi.fn(async () => error(401, "UNAUTHENTICATED", "Sesi tidak valid atau sudah berakhir.")));

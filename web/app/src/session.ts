@@ -4,7 +4,7 @@
 // how far the phone's clock is from SMART's (servertime.ts), and the tokens of sessions ended on the phone whose
 // logout SMART has not heard yet.
 import { ApiError, exchange, readJson, type RequestOptions } from "../../shared/api";
-import { OFFLINE_KEEP_H } from "./answers";
+import { OFFLINE_KEEP_H, unanswered } from "./answers";
 import { keepStorage } from "./browser";
 import { rememberZone } from "./clock";
 import { MAX_ROUND_TRIP_MS, offsetFrom, remember } from "./servertime";
@@ -94,6 +94,7 @@ export async function measureClock(): Promise<void> {
 }
 
 export function signOut(): void {
+  changeUnanswered = null; // a change left unanswered is the ended session's alone
   localStorage.removeItem(TOKEN_KEY);
   localStorage.removeItem(NIP_KEY);
   localStorage.removeItem(PROFILE_KEY);
@@ -226,11 +227,47 @@ async function toldLogout(ended: string): Promise<boolean> {
   }
 }
 
+/** The new password of a change sent and left unanswered (no signal, a link too weak to carry the answer back):
+ * SMART may have made it. Kept in memory only, for that change's retry; forgotten at the next answer. */
+let changeUnanswered: string | null = null;
+
 /** `POST /v1/me/password`: every other session of the account ends (API.md); this one goes on with the token
- * answered (the one it was made with stops working at the account's next password change). */
+ * answered (the one it was made with stops working at the account's next password change). The same change sent
+ * again after its answer was lost is refused for the old password when the first try got through (SMART changed
+ * it): that refusal is checked once with the new password as the current one (`madeEarlier`), so the employee is
+ * told the change is done instead of "wrong old password" on a password that was right. */
 export async function changePassword(current: string, next: string): Promise<void> {
-  const answer = await call<TokenAnswer>("POST", "/v1/me/password", { current_password: current, new_password: next });
+  const earlier = changeUnanswered;
+  changeUnanswered = null;
+  let answer: TokenAnswer;
+  try {
+    answer = await askPasswordChange(current, next);
+  } catch (exc) {
+    if (earlier !== next || !(exc instanceof ApiError) || exc.code !== "INVALID_CREDENTIALS") throw exc;
+    answer = await madeEarlier(next, exc);
+  }
   localStorage.setItem(TOKEN_KEY, answer.token);
+}
+
+/** One try of a password change; an unanswered one leaves its new password for the retry (`changeUnanswered`). */
+async function askPasswordChange(current: string, next: string): Promise<TokenAnswer> {
+  try {
+    return await call<TokenAnswer>("POST", "/v1/me/password", { current_password: current, new_password: next });
+  } catch (exc) {
+    if (unanswered(exc)) changeUnanswered = next;
+    throw exc;
+  }
+}
+
+/** The answer of a change to `next` made with `next` as the current password: it is the account's already (an
+ * earlier try got through, its answer lost), and the session gets a token that answers; a refusal of it means the
+ * earlier try never arrived, and `refusal` (the old password was wrong) is what the employee is told. */
+async function madeEarlier(next: string, refusal: ApiError): Promise<TokenAnswer> {
+  try {
+    return await askPasswordChange(next, next);
+  } catch (exc) {
+    throw exc instanceof ApiError && exc.code === "INVALID_CREDENTIALS" ? refusal : exc;
+  }
 }
 
 export async function myProfile(signal?: AbortSignal): Promise<Profile> {
