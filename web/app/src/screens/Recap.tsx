@@ -1,9 +1,14 @@
+import { useState } from "preact/hooks";
 import { call } from "../session";
 import type { Recap as RecapAnswer } from "../types";
-import { monthText } from "../../../shared/months";
+import { monthText, recentMonths } from "../../../shared/months";
 import { clockOf, localDay } from "../clock";
 import { percentText } from "../forms";
-import { ColumnHeads, ErrorLine, Page, useLoad } from "../ui";
+import { ColumnHeads, ErrorLine, Page, Select, useLoad } from "../ui";
+
+/** The months "Bulan" offers: this one and the two before. From the 1st until the night's recap runs, this month
+ * has no day yet, and the month just closed (the one the TPP is paid on) is what the employee comes to read. */
+const MONTHS_OFFERED = 3;
 
 const COUNT_NAMES: Record<string, string> = {
   H: "Hadir tepat waktu",
@@ -27,14 +32,19 @@ function timeText(value: string | null): string {
   return value.length > 5 ? clockOf(value) : value;
 }
 
-/** "Rekap Bulan Ini": the month's statuses and the TPP deduction, the same figures as the monthly report. */
+/** "Rekap Bulan Ini": the month's statuses and the TPP deduction, the same figures as the monthly report; a month
+ * before it can be chosen (`MONTHS_OFFERED`). */
 export function Recap() {
-  const month = localDay().slice(0, 7);
-  const { data: recap, error } = useLoad((signal) => call<RecapAnswer>("GET", `/v1/me/recap?month=${month}`, undefined, signal), month);
+  const thisMonth = localDay().slice(0, 7);
+  const [month, setMonth] = useState(thisMonth);
+  const months = recentMonths(thisMonth, MONTHS_OFFERED).map((m) => [m, monthText(m)] as const);
+  const { data, error, loading } = useLoad((signal) => call<RecapAnswer>("GET", `/v1/me/recap?month=${month}`, undefined, signal), month);
+  const recap = loading || error ? null : data; // the month chosen before is not shown under this one's name
 
   const counts = Object.entries(recap?.counts ?? {}).filter(([, n]) => n > 0);
   return (
     <Page title="Rekap Bulan Ini" back>
+      <Select id="bulan" label="Bulan" value={month} options={months} onChange={setMonth} />
       <h2>{monthText(month)}</h2>
       <ErrorLine message={error} />
       {recap === null && !error ? <p aria-live="polite">Memuat…</p> : null}
@@ -50,7 +60,13 @@ export function Recap() {
               </div>
             ))}
           </dl>
-          {recap.days.length === 0 ? <p>Belum ada hari yang direkap bulan ini.</p> : null}
+          {recap.days.length === 0 ? (
+            <p>
+              {month === thisMonth
+                ? "Belum ada hari yang direkap bulan ini. Rekap bulan lalu dapat dipilih di Bulan."
+                : `Tidak ada hari yang direkap pada ${monthText(month)}.`}
+            </p>
+          ) : null}
           {/* Wider than a phone with large text: the table scrolls sideways in its own region (a named, focusable
               one, so a keyboard scrolls it too), the page itself never does. */}
           <div class="table-scroll" role="region" aria-labelledby="rekap-harian" tabIndex={0} hidden={recap.days.length === 0}>
