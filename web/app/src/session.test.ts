@@ -94,6 +94,16 @@ describe("a password change sent again after its answer was lost", () => {
     expect(sent.at(-1)).toEqual({ current_password: NEW, new_password: NEW });
   });
 
+  it("makes the change asked now when the lost try set another new password", async () => {
+    // GIVEN a change SMART made whose answer was lost, WHEN sent again with the new password typed otherwise
+    const sent = smart(OLD, "answer");
+    await expect(changePassword(OLD, NEW)).rejects.toThrow("Tidak ada koneksi");
+    await changePassword(OLD, "Sawah-Hijau-Sore-2027");
+    // THEN the password becomes the one asked now, from the one the lost try set
+    expect(token()).toBe("token-3");
+    expect(sent.at(-1)).toEqual({ current_password: NEW, new_password: "Sawah-Hijau-Sore-2027" });
+  });
+
   it("still says the old password is wrong when the first try never arrived", async () => {
     // GIVEN a first try lost on its way to SMART, WHEN sent again with a wrong old password
     const sent = smart(OLD, "request");

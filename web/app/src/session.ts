@@ -232,10 +232,10 @@ async function toldLogout(ended: string): Promise<boolean> {
 let changeUnanswered: string | null = null;
 
 /** `POST /v1/me/password`: every other session of the account ends (API.md); this one goes on with the token
- * answered (the one it was made with stops working at the account's next password change). The same change sent
- * again after its answer was lost is refused for the old password when the first try got through (SMART changed
- * it): that refusal is checked once with the new password as the current one (`madeEarlier`), so the employee is
- * told the change is done instead of "wrong old password" on a password that was right. */
+ * answered (the one it was made with stops working at the account's next password change). A change sent again
+ * after its answer was lost is refused for the old password when the first try got through (SMART changed it):
+ * that refusal is checked once with the earlier try's new password as the current one (`madeEarlier`), so the
+ * employee is told the change is done instead of "wrong old password" on a password that was right. */
 export async function changePassword(current: string, next: string): Promise<void> {
   const earlier = changeUnanswered;
   changeUnanswered = null;
@@ -243,8 +243,9 @@ export async function changePassword(current: string, next: string): Promise<voi
   try {
     answer = await askPasswordChange(current, next);
   } catch (exc) {
-    if (earlier !== next || !(exc instanceof ApiError) || exc.code !== "INVALID_CREDENTIALS") throw exc;
-    answer = await madeEarlier(next, exc);
+    const wrong = exc instanceof ApiError && exc.code === "INVALID_CREDENTIALS";
+    if (earlier === null || earlier === current || !wrong) throw exc;
+    answer = await madeEarlier(earlier, next, exc);
   }
   localStorage.setItem(TOKEN_KEY, answer.token);
 }
@@ -259,12 +260,13 @@ async function askPasswordChange(current: string, next: string): Promise<TokenAn
   }
 }
 
-/** The answer of a change to `next` made with `next` as the current password: it is the account's already (an
- * earlier try got through, its answer lost), and the session gets a token that answers; a refusal of it means the
- * earlier try never arrived, and `refusal` (the old password was wrong) is what the employee is told. */
-async function madeEarlier(next: string, refusal: ApiError): Promise<TokenAnswer> {
+/** The answer of the change to `next` made with `earlier` (the new password of a try left unanswered) as the
+ * current one: it is the account's already (that try got through, its answer lost), and the session gets a token
+ * that answers; a refusal of it means that try never arrived, and `refusal` (the old password was wrong) is what
+ * the employee is told. */
+async function madeEarlier(earlier: string, next: string, refusal: ApiError): Promise<TokenAnswer> {
   try {
-    return await askPasswordChange(next, next);
+    return await askPasswordChange(earlier, next);
   } catch (exc) {
     throw exc instanceof ApiError && exc.code === "INVALID_CREDENTIALS" ? refusal : exc;
   }
