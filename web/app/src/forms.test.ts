@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, messageOf, UserMessage } from "../../shared/api";
-import { check, digitsOnly, filled, needed, nipProblem, percentText, reworded, withdrawnByOwner } from "./forms";
+import { check, digitsOnly, filed, filled, needed, nipProblem, percentText, reworded, withdrawnByOwner } from "./forms";
 
 describe("what a form checks before sending", () => {
   it("keeps the digits of a NIP written as civil-service documents print it, without cutting any", () => {
@@ -48,5 +48,29 @@ describe("numbers and messages in the screens' words", () => {
     expect(withdrawnByOwner({ status: "cancelled", nip, decided_by: "budi" })).toBe(false);
     expect(withdrawnByOwner({ status: "approved", nip, decided_by: "budi" })).toBe(false);
     expect(withdrawnByOwner(undefined)).toBe(false);
+  });
+});
+
+describe("a request whose answer was lost on a weak signal", () => {
+  const sent = { type: "IZIN", start_date: "2026-12-07", end_date: "2026-12-07", reason: "Mengantar anak berobat", attachment: "/9j/4AAQ" };
+  const listed = { request_id: "r-0123456789ab", ...sent, attachment: true, status: "pending" };
+
+  it("counts as filed when the list read afterwards holds it, waiting (SMART files it once by its content)", () => {
+    // GIVEN the POST got through but its answer was lost, WHEN the list is read, THEN the phone tells it was sent
+    // (not "Tidak ada koneksi", which leads the employee to retake the letter's photo and file a second request)
+    expect(filed([listed], sent)).toBe(true);
+    const correction = { type: "KOREKSI", start_date: "2026-12-04", end_date: "2026-12-04", reason: "Lupa absen", time: "16:05", event_type: "out" as const };
+    expect(filed([{ ...correction, status: "pending" }], correction)).toBe(true);
+  });
+
+  it("does not when the list holds none like it: another day, reason, time, letter, or one already decided", () => {
+    expect(filed([], sent)).toBe(false);
+    expect(filed([{ ...listed, status: "rejected" }], sent)).toBe(false);
+    expect(filed([{ ...listed, end_date: "2026-12-08" }], sent)).toBe(false);
+    expect(filed([{ ...listed, reason: "Urusan keluarga" }], sent)).toBe(false);
+    expect(filed([{ ...listed, attachment: false }], sent)).toBe(false);
+    const correction = { type: "KOREKSI", start_date: "2026-12-04", end_date: "2026-12-04", reason: "Lupa absen", time: "16:05", event_type: "out" as const };
+    expect(filed([{ ...correction, time: "16:00", status: "pending" }], correction)).toBe(false);
+    expect(filed([{ ...correction, event_type: "in", status: "pending" }], correction)).toBe(false);
   });
 });

@@ -47,3 +47,44 @@ export function reworded(exc: unknown, code: string, message: string): unknown {
 export function withdrawnByOwner(r: { status: string; nip?: string; decided_by?: string | null } | undefined): boolean {
   return r?.status === "cancelled" && (!r.decided_by || r.decided_by === r.nip);
 }
+
+/** A request as "Kirim Pengajuan" sends it (`POST /v1/me/requests`). */
+export interface Filing {
+  type: string;
+  start_date: string;
+  end_date: string;
+  reason: string;
+  time?: string;
+  event_type?: string;
+  attachment?: string;
+}
+
+/** A request as the employee's list holds it (`GET /v1/me/requests`): its content, whether a file came with it. */
+export interface Listed {
+  type: string;
+  start_date: string;
+  end_date: string;
+  reason: string;
+  status: string;
+  time?: string | null;
+  event_type?: string | null;
+  attachment?: boolean;
+}
+
+/** Whether `items` (the list read after a filing got no answer) holds `sent`, waiting: it got through, its answer
+ * lost on a weak signal. SMART files a request once by its content (decision 91), so a pending one of the same
+ * content is what sending it again would answer; the phone tells it was sent rather than "no connection", which
+ * leads to a retaken photo or a reworded reason and a second request (another place of the month's corrections). */
+export function filed(items: readonly Listed[], sent: Filing): boolean {
+  return items.some(
+    (r) =>
+      r.status === "pending" &&
+      r.type === sent.type &&
+      r.start_date === sent.start_date &&
+      r.end_date === sent.end_date &&
+      r.reason === sent.reason &&
+      (r.time ?? null) === (sent.time ?? null) &&
+      (r.event_type ?? null) === (sent.event_type ?? null) &&
+      (r.attachment ?? false) === (sent.attachment !== undefined),
+  );
+}

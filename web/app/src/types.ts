@@ -147,4 +147,6 @@ export interface SelfRequest {
   decision_note?: string | null;
   time?: string | null;
   event_type?: Kind | null;
+  /** Whether a file (the letter's photo) came with it. */
+  attachment?: boolean;
 }

@@ -2,13 +2,14 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, messageOf } from "../../../shared/api";
 import { busyLabel, ConfirmButton } from "../../../shared/ui";
 import { REQUEST_TYPE_NAMES, ownStatusText, requestTitle } from "../../../shared/requests";
+import { unanswered } from "../answers";
 import { grab } from "../camera";
 import { CameraView } from "../live";
 import { call } from "../session";
 import type { CorrectionAllowance, Kind, Page as ApiPage, RequestType, SelfRequest } from "../types";
 import { monthText } from "../../../shared/months";
 import { dateText, localDay } from "../clock";
-import { check, needed, withdrawnByOwner } from "../forms";
+import { check, filed, type Filing, needed, withdrawnByOwner } from "../forms";
 import { ErrorLine, Field, Form, Page, Select, TextArea, useLoad, useSubmit } from "../ui";
 
 const TYPES = Object.entries(REQUEST_TYPE_NAMES) as [RequestType, string][];
@@ -153,20 +154,35 @@ export function Requests() {
     setSent(false);
     check(needed(reason, "Alasan wajib diisi."));
     // A correction is about one day: its end date is its start date.
-    const body: Record<string, unknown> = {
+    const body: Filing = {
       type,
       start_date: start,
       end_date: type === "KOREKSI" ? start : end,
       reason: reason.trim(),
     };
     if (type === "KOREKSI") Object.assign(body, { time, event_type: eventType });
-    if (photo) body["attachment"] = photo;
-    await call<unknown>("POST", "/v1/me/requests", body);
+    if (photo) body.attachment = photo;
+    const answered = await call<unknown>("POST", "/v1/me/requests", body).then(
+      () => true,
+      async (exc: unknown) => {
+        if (unanswered(exc) && (await arrived(body))) return false;
+        throw exc;
+      },
+    );
     setReason("");
     setPhoto(null);
     setSent(true);
-    void load();
+    if (answered) void load();
   });
+
+  /** After a filing left unanswered: whether the list, read again, holds it (it got through, its answer lost). */
+  async function arrived(body: Filing): Promise<boolean> {
+    let found = false;
+    await load((now) => {
+      found = filed(now, body);
+    });
+    return found;
+  }
 
   /** Withdraws a pending request, once: a 409 whose request the list now shows withdrawn by the employee means an
    * earlier try of this phone got through (its answer lost on a weak signal), which is what was asked; another
