@@ -28,7 +28,8 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   ``DeleteRequest``, on the statuses only, which are recomputed from the events and are not evidence.
 - ``FaceRetention`` (chalicelib.jobs.forget_departed_faces; decisions 204, 213) finds the employees SIMPEG
   deactivated longer ago than the retention whose faces it has not cleared since (a Scan of the employees, NIPs
-  projected), deletes their face templates with the counts on the employee, the approved set's change count and
+  projected), reads each again (a GetItem: one SIMPEG reactivated since keeps their faces), deletes their face
+  templates with the counts on the employee, the approved set's change count and
   the change's entry in its log (a PutItem in the face templates table), drops their kept duplicate pairs (same
   table), marks the employee cleared, writes one audit entry per employee whose faces went and logs its run. No
   object: the enrolment photos stay evidence until the bucket's lifecycle lets them go.
@@ -207,7 +208,8 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
     "FaceRetention": FunctionAccess(
         tables={
             **_BOOTSTRAP,
-            EmployeeModel: (DESCRIBE, SCAN, UPDATE),  # the departed; their template counts, cleared mark
+            # the departed; each read again before its deletions (reactivated since?); template counts, cleared mark
+            EmployeeModel: (DESCRIBE, SCAN, GET, UPDATE),
             # a template read, deleted with the approved set's change count (GetItem, UpdateItem) and the change's
             # log entry (PutItem, store.faces FaceChangeModel); its pairs (same table)
             FaceTemplateModel: (DESCRIBE, QUERY, GET, DELETE, UPDATE, PUT),

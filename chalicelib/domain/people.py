@@ -121,6 +121,13 @@ class Employee:
         """The employee as a unit's onboarding counts see them (`unit_tallies`) under a policy of these models."""
         return Onboarded(self.unor_id, self.active, self.device_bound, self.enrolled_for(model_ids))
 
+    def faces_due(self, left_by: str) -> bool:
+        """Whether the face retention is to clear the employee's faces: deactivated by `left_by` (ISO 8601 UTC)
+        and not cleared since (decision 213). What `PeopleRepository.faces_to_forget` lists, and what the job
+        checks again on the record read now (a reactivation since the listing keeps the faces)."""
+        left, forgotten = self.deactivated_at, self.faces_forgotten_at
+        return not self.active and left is not None and left <= left_by and (forgotten is None or forgotten < left)
+
     def as_member(self) -> Member:
         """The employee as a unit's day sees them."""
         return Member(self.nip, self.nama, self.active, self.unit_since, self.deactivated_at, self.followed_since)

@@ -176,10 +176,12 @@ def admin_login(
         mfa.check_login_otp(account, None, now)  # 401 with details.otp = "required"
     if not admin.active:
         raise AccountInactiveError("Akun admin ini tidak aktif.")
-    runtime.people().record_admin_login(admin.username, iso(now))
     principal = Principal(
         admin.username, admin.role, admin.unit_ids, None, admin.token_version, tokens.new_session_id(), admin=admin
     )
+    if _left_employment(principal):
+        raise AccountInactiveError(ADMIN_LEFT)
+    runtime.people().record_admin_login(admin.username, iso(now))
     token = tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
     setup = mfa.setup_required(principal, settings)
     return LoginResult(
@@ -494,7 +496,31 @@ def authenticate(header: str | None, settings: Settings, now: datetime) -> Princ
         raise UnauthenticatedError()
     if principal.employee is not None and not principal.employee.active:
         raise AccountInactiveError()
+    if _left_employment(principal):  # as a deactivated admin's token: 401, the console signs out
+        raise UnauthenticatedError()
     return principal
+
+
+# The login of an admin account of an employee SIMPEG deactivated (`_left_employment`).
+ADMIN_LEFT = (
+    "Akun admin ini tidak aktif: pegawai dengan NIP akun ini telah dinonaktifkan SIMPEG (pensiun, mutasi keluar, "
+    "atau berhenti). Hubungi super admin."
+)
+
+
+def _left_employment(principal: Principal) -> bool:
+    """Whether the admin's own employee record (their account's `nip`, decision 114) was deactivated by SIMPEG: a
+    school operator who retired, was dismissed or moved out of the regency kept reading the unit's selfies,
+    letters and reports until a super admin happened to switch the account off. Their tokens end as a deactivated
+    admin's do (401) and their login is 403 ACCOUNT_INACTIVE in words; judged on every request from the stored
+    record (one more read, for admins with a NIP only), so it holds at once, and a reactivation (SIMPEG corrected)
+    lets them in again. Not for a super admin: the regency's way back in must not hang on SIMPEG; another super
+    admin ends one who left."""
+    admin = principal.admin
+    if admin is None or admin.nip is None or principal.is_super_admin:
+        return False
+    employee = runtime.people().get_employee(admin.nip)
+    return employee is not None and not employee.active
 
 
 def _unit_fits(principal: Principal, employee: Employee) -> bool:

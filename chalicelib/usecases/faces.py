@@ -526,15 +526,37 @@ def forget_departed(settings: Settings, now: datetime) -> FacesForgotten:
     left_by = iso(now - timedelta(days=settings.face_retention_days))
     employees = templates = 0
     for nip in runtime.people().faces_to_forget(left_by):
-        held = runtime.faces().template_rows(nip)
-        if held:
-            detail = {"templates": len(held), "template_ids": [t.template_id for t in held], "left_by": left_by}
-            runtime.audit().record(RETENTION_ACTOR, "face.forget", nip, detail)
-        gone = sum(_removed(nip, t) for t in held)
+        gone = _forget(nip, left_by, now)
         if gone:
             employees, templates = employees + 1, templates + gone
-        runtime.people().faces_forgotten(nip, iso(now))
     return FacesForgotten(employees=employees, templates=templates, left_by=left_by)
+
+
+def _forget(nip: str, left_by: str, now: datetime) -> int:
+    """Delete the faces of one listed departure and mark them cleared; how many went. The record is read again
+    before the entry and before each deletion: SIMPEG may have reactivated the employee since the listing (a
+    transfer back, a deactivation undone, an import run meanwhile), and an active employee's faces are the ones
+    they check in with tomorrow. Stopped so, the employee is not marked cleared (leaving again, they are due); stopped
+    part way, the entry already written names faces that were kept."""
+    if not _still_due(nip, left_by):
+        return 0
+    held = runtime.faces().template_rows(nip)
+    if held:
+        detail = {"templates": len(held), "template_ids": [t.template_id for t in held], "left_by": left_by}
+        runtime.audit().record(RETENTION_ACTOR, "face.forget", nip, detail)
+    gone = 0
+    for template in held:
+        if not _still_due(nip, left_by):
+            return gone
+        gone += _removed(nip, template)
+    runtime.people().faces_forgotten(nip, iso(now))
+    return gone
+
+
+def _still_due(nip: str, left_by: str) -> bool:
+    """Whether the stored record (read now, consistently) still says the retention clears the employee's faces."""
+    employee = runtime.people().get_employee(nip)
+    return employee is not None and employee.faces_due(left_by)
 
 
 # --- the review queue ----------------------------------------------------------------------------------

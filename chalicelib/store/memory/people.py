@@ -76,14 +76,7 @@ class InMemoryPeopleRepository:
     def faces_to_forget(self, left_by: str) -> list[str]:
         with self._lock:
             employees = list(self._employees.values())
-        return sorted(
-            e.nip
-            for e in employees
-            if not e.active
-            and e.deactivated_at is not None
-            and e.deactivated_at <= left_by
-            and (e.faces_forgotten_at is None or e.faces_forgotten_at < e.deactivated_at)
-        )
+        return sorted(e.nip for e in employees if e.faces_due(left_by))
 
     def faces_forgotten(self, nip: str, at: str) -> None:
         with self._lock:

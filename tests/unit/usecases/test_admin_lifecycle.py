@@ -4,6 +4,7 @@ judged by the stored account (in-memory twins)."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -156,6 +157,37 @@ def test_a_deactivated_admin_can_neither_use_a_token_nor_log_in_until_reactivate
     assert auth.authenticate(login("budi", settings), settings, NOW).subject == "budi"
 
 
+def test_an_admin_whose_own_employee_record_simpeg_deactivated_is_signed_out_until_reactivated(
+    admins: Repositories, settings: Settings
+) -> None:
+    # GIVEN budi, unit admin of U1 and a teacher there (his NIP on his account), signed in; root, a super admin
+    # with a NIP too
+    admins.people.put_employee(Employee(OWN_NIP, "Budi", "U1"))
+    admins.people.put_employee(Employee(ROOT_NIP, "Root", "U2"))
+    admin_users.update_admin_user(principal(admins, "root"), "budi", patch(nip=OWN_NIP))
+    admin_users.update_admin_user(principal(admins, "kepala"), "root", patch(nip=ROOT_NIP))
+    header = login("budi", settings)
+    # WHEN SIMPEG deactivates both employees (budi transferred out of the regency, root retired)
+    for nip in (OWN_NIP, ROOT_NIP):
+        employee = admins.people.get_employee(nip)
+        assert employee is not None
+        admins.people.put_employee(replace(employee, active=False))
+    # THEN budi's token stops at once (as a deactivated admin's: the console signs him out) and his login is
+    # refused in words: no more of his former unit's selfies and letters
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(header, settings, NOW)
+    with pytest.raises(AccountInactiveError) as refused:
+        login("budi", settings)
+    assert "SIMPEG" in (refused.value.message or "")
+    # AND a super admin is not locked out by SIMPEG (the regency's way back in; another super admin ends them)
+    assert auth.authenticate(login("root", settings), settings, NOW).subject == "root"
+    # WHEN SIMPEG reactivates budi (the transfer undone), THEN he signs in again
+    employee = admins.people.get_employee(OWN_NIP)
+    assert employee is not None
+    admins.people.put_employee(replace(employee, active=True))
+    assert auth.authenticate(login("budi", settings), settings, NOW).subject == "budi"
+
+
 def test_the_last_active_super_admin_can_be_neither_deactivated_nor_demoted(admins: Repositories) -> None:
     root = principal(admins, "root")
     # GIVEN kepala is deactivated: root is the last active super admin
@@ -237,6 +269,7 @@ def test_a_super_admin_keeps_no_units_so_a_later_demotion_hands_none_over_unseen
 # --- an admin who is also an employee ---------------------------------------------------------------------
 
 OWN_NIP = "198501012010011001"
+ROOT_NIP = "197001012000011003"
 OTHER_NIP = "199002022015032002"
 
 

@@ -1174,6 +1174,34 @@ def test_no_face_is_put_on_an_employee_who_left_so_none_outlives_the_retention(
     assert runtime.faces().template_rows(NIP) == [] and faces.forget_departed(settings, after).employees == 0
 
 
+def test_an_employee_reactivated_while_the_retention_runs_keeps_his_faces(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN NIP's two faces, NIP deactivated longer ago than the retention (a transfer out of the regency)
+    faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now)
+    faces.enrol(SUPER, NIP, photo(JOLIE[1]), settings, now)
+    runtime.people().put_employee(replace(runtime.people().get_employee(NIP), active=False))  # type: ignore[type-var]
+    after = now + timedelta(days=settings.face_retention_days, minutes=1)
+    people = runtime.people()
+    listed = people.faces_to_forget
+
+    def listed_then_reactivated(left_by: str) -> list[str]:
+        due = listed(left_by)
+        # AND SIMPEG brings him back (the transfer undone) after the job listed him, before it reaches him
+        people.put_employee(replace(people.get_employee(NIP), active=True))  # type: ignore[type-var]
+        return due
+
+    monkeypatch.setattr(people, "faces_to_forget", listed_then_reactivated)
+    # WHEN the nightly job goes on with its list
+    done = faces.forget_departed(settings, after)
+    # THEN the active employee keeps his faces (he checks in with them tomorrow), nothing is audited as deleted,
+    # and he is not noted as cleared
+    assert (done.employees, done.templates) == (0, 0)
+    assert len(runtime.faces().template_rows(NIP)) == 2 and state() == (2, 0)
+    assert [t for t in trail() if t[1] == "face.forget"] == []
+    assert runtime.people().get_employee(NIP).faces_forgotten_at is None  # type: ignore[union-attr]
+
+
 def test_a_retention_run_whose_audit_write_failed_deletes_and_audits_on_its_retry(
     settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
