@@ -199,6 +199,9 @@ def test_the_audit_log_reads_in_indonesian_and_fits_a_laptop(
     page.get_by_label("Sasaran").fill(day)
     page.get_by_role("button", name="Tampilkan").click()
     # THEN that one entry shows, its details in words
-    expect(table.locator('tbody td[data-label="Rincian"]')).to_have_text([f"nama: Libur {tag}; jenis: cuti bersama"])
+    # (a new day's holiday replaced none: "sebelumnya" says so)
+    expect(table.locator('tbody td[data-label="Rincian"]')).to_have_text(
+        [f"nama: Libur {tag}; jenis: cuti bersama; sebelumnya: –"]
+    )
     d.axe("log-audit")
     assert d.page_errors == []
