@@ -568,6 +568,21 @@ def checked(employee: Principal, settings: Settings, kind: str, at: datetime, *,
     return checkin.check_in(employee, body, raw, settings, at + timedelta(seconds=20))
 
 
+def assert_on_time(answer: checkin.Answer) -> None:
+    """The check-in was recorded, neither late nor early."""
+    assert answer.status_code == 201, answer.body
+    assert (rendered(answer)["late_minutes"], rendered(answer)["category"]) == (0, None)
+
+
+def assert_second_arrival(
+    employee: Principal, settings: Settings, at: datetime, photo: str, *, first: checkin.Answer
+) -> None:
+    """A check-in at `at` is refused as a second arrival of the shift `first` arrived for, naming it."""
+    with pytest.raises(AlreadyRecordedError) as refused:
+        checked(employee, settings, "in", at, photo=photo)
+    assert refused.value.details["first_event"]["event_id"] == rendered(first)["event_id"]
+
+
 def test_an_arrival_before_midnight_for_a_shift_from_midnight_is_that_shift_s_arrival(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
@@ -580,15 +595,12 @@ def test_an_arrival_before_midnight_for_a_shift_from_midnight_is_that_shift_s_ar
     # WHEN she checks in at 23:45 on the 3rd for the shift of the 4th
     answer = checked(employee, enrolled, "in", local(DEC_3, 23, 45), photo=GENUINE_3)
     # THEN it is recorded, on time, as the 4th's arrival (kept on the 3rd, the date it was made)
-    assert answer.status_code == 201, answer.body
-    assert (rendered(answer)["late_minutes"], rendered(answer)["category"]) == (0, None)
+    assert_on_time(answer)
     stored = repos.events.get_event(rendered(answer)["event_id"])
     assert stored is not None and (stored.local_date, stored.working_day) == ("2026-12-03", "2026-12-04")
     assert repos.events.has_arrival_mark(NIP, "2026-12-04") and repos.events.has_arrival_mark(NIP, "2026-12-03")
     # AND another arrival for the 4th's shift is a second one, shown with it
-    with pytest.raises(AlreadyRecordedError) as refused:
-        checked(employee, enrolled, "in", local(DEC_4, 0, 10), photo=GENUINE)
-    assert refused.value.details["first_event"]["event_id"] == rendered(answer)["event_id"]
+    assert_second_arrival(employee, enrolled, local(DEC_4, 0, 10), GENUINE, first=answer)
 
 
 def test_a_late_arrival_after_midnight_leaves_the_next_evening_s_arrival_free(
@@ -602,13 +614,10 @@ def test_a_late_arrival_after_midnight_leaves_the_next_evening_s_arrival_free(
     # WHEN the nurse checks in at 22:50 on the 4th for that evening's shift
     answer = checked(employee, enrolled, "in", local(DEC_4, 22, 50), photo=GENUINE_2)
     # THEN it is that shift's arrival, on time: each shift holds its own first arrival
-    assert answer.status_code == 201, answer.body
-    assert (rendered(answer)["late_minutes"], rendered(answer)["category"]) == (0, None)
+    assert_on_time(answer)
     assert repos.events.has_arrival_mark(NIP, "2026-12-03") and repos.events.has_arrival_mark(NIP, "2026-12-04")
     # AND an arrival a minute after the late one is still a second one for the shift begun on the 3rd
-    with pytest.raises(AlreadyRecordedError) as refused:
-        checked(employee, enrolled, "in", local(DEC_4, 0, 16), photo=GENUINE_3)
-    assert refused.value.details["first_event"]["event_id"] == rendered(late)["event_id"]
+    assert_second_arrival(employee, enrolled, local(DEC_4, 0, 16), GENUINE_3, first=late)
 
 
 def test_a_vague_fix_refused_as_a_jump_is_no_evidence_of_travel_either(

@@ -380,9 +380,7 @@ def test_a_month_not_over_or_not_recapped_to_its_end_is_printed_provisional_with
     repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN U1's November recapped up to Friday 27 November, read on Monday 30 November (the month still running)
-    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
-    _members(repos, monkeypatch, True, datetime(2026, 10, 1, 3, 0, tzinfo=UTC))
-    _store_days(repos, [date(2026, 11, 2) + timedelta(days=i) for i in range(26)])
+    _november_of_u1(repos, monkeypatch, 26)
     # WHEN the unit's head prints the signing sheet, THEN it says SEMENTARA and has no signature block: a sheet
     # signed now would send a month missing its last days to the TPP payment
     running = _month_pdf_text(NOW)
@@ -401,6 +399,13 @@ def test_a_month_not_over_or_not_recapped_to_its_end_is_printed_provisional_with
     assert "SEMENTARA" not in _month_xlsx_title(AFTER_THE_MORNING_RUN)
 
 
+def _november_of_u1(repos: Repositories, monkeypatch: pytest.MonkeyPatch, days: int) -> None:
+    """U1 with Asep and Budi followed since October, and their first `days` days of November from the 2nd recapped."""
+    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
+    _members(repos, monkeypatch, True, datetime(2026, 10, 1, 3, 0, tzinfo=UTC))
+    _store_days(repos, [date(2026, 11, 2) + timedelta(days=i) for i in range(days)])
+
+
 def _members(repos: Repositories, monkeypatch: pytest.MonkeyPatch, active: bool, at: datetime) -> None:
     """Asep and Budi put in U1 (or deactivated, `active` False) as SIMPEG's sync records it at `at`."""
     monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: at)
@@ -413,9 +418,7 @@ def test_a_month_whose_last_day_has_a_night_shift_still_running_is_not_final(
 ) -> None:
     # GIVEN U1's November recapped to its last day by the 23:30 run of Monday 30 November, which stored a night
     # shift of that day as it stood (decision 141: its check-out, or its TK, comes on 1 December at 07:00)
-    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
-    _members(repos, monkeypatch, True, datetime(2026, 10, 1, 3, 0, tzinfo=UTC))
-    _store_days(repos, [date(2026, 11, 2) + timedelta(days=i) for i in range(29)])
+    _november_of_u1(repos, monkeypatch, 29)
     # WHEN the head prints the sheet at 01:00 WIB on 1 December, or at 10:00 before the morning run judged the
     # last day whole (jobs.day_before_recap, 10:30 WIB)
     for printed in (datetime(2026, 11, 30, 18, 0, tzinfo=UTC), datetime(2026, 12, 1, 3, 0, tzinfo=UTC)):
@@ -432,9 +435,7 @@ def test_the_month_of_a_unit_whose_members_all_left_before_its_last_day_is_final
 ) -> None:
     # GIVEN U1's members recapped from 2 to 19 November, then both deactivated on 20 November (retired, or the
     # unit merged away): no status of the month's last day will ever be stored
-    repos.people.upsert_unit("U1", "SDN 1 Ngamprah")
-    _members(repos, monkeypatch, True, datetime(2026, 10, 1, 3, 0, tzinfo=UTC))
-    _store_days(repos, [date(2026, 11, 2) + timedelta(days=i) for i in range(18)])
+    _november_of_u1(repos, monkeypatch, 18)
     _members(repos, monkeypatch, False, datetime(2026, 11, 20, 3, 0, tzinfo=UTC))
     # WHEN its head prints November while it runs, THEN it is SEMENTARA
     assert "SEMENTARA" in _month_pdf_text(NOW)
