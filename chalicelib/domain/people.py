@@ -155,7 +155,10 @@ class PhoneBinding:
     a device reset by that admin (`Employee.device_reset_by/_at`: four eyes after it). With `revoke`, every earlier
     session ends in the same write (token version + 1, as `revoke_tokens`). With `approvals_seen`
     (`Employee.face_approvals` as the caller's four-eyes check read it), the binding is refused when a face was
-    approved on the employee since, as `release_device` is."""
+    approved on the employee since, as `release_device` is. With `taken_from` (the NIP of a leaver: an employee
+    SIMPEG deactivated, to whom the phone is still bound), the phone is taken from them in the same write: their
+    binding ends and their sessions with it, refused unless they are still inactive and still bound to it (a
+    leaver reactivated meanwhile keeps it; of two colleagues taking it at once, one gets it)."""
 
     device_id: str
     password_hash: str | None = None
@@ -163,6 +166,7 @@ class PhoneBinding:
     reset_by: str = ""
     revoke: bool = False
     approvals_seen: int | None = None
+    taken_from: str | None = None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from chalicelib import observability
 from chalicelib.domain.people import (
@@ -211,8 +212,9 @@ class PeopleRepository(Protocol):
     # --- phones ---
 
     def bind_device(self, nip: str, binding: PhoneBinding) -> None:
-        """Bind the phone to the employee as `binding` says: ConditionFailed when the phone serves someone else,
-        the employee has another phone, or (with `approvals_seen`) a face was approved on the employee since."""
+        """Bind the phone to the employee as `binding` says: ConditionFailed when the phone serves someone else
+        (with `taken_from`: anyone but that leaver, or the leaver is active again), the employee has another
+        phone, or (with `approvals_seen`) a face was approved on the employee since."""
         ...
 
     def release_device(
@@ -568,11 +570,14 @@ class DynamoPeopleRepository:
         condition: Condition = EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id)
         if binding.approvals_seen is not None:
             condition &= _approvals_still(binding.approvals_seen)
+        if binding.taken_from == nip:  # one item twice in a transaction is a ValidationException, not a refusal
+            raise ConditionFailed("dynamodb")
+        phone_free: Condition = DeviceModel.device_id.does_not_exist() | (DeviceModel.nip == nip)
         with storage_call("dynamodb"), transaction() as tx:
-            tx.save(
-                DeviceModel(device_id, nip=nip, bound_at=now),
-                condition=DeviceModel.device_id.does_not_exist() | (DeviceModel.nip == nip),
-            )
+            if binding.taken_from is not None:
+                phone_free = DeviceModel.nip == binding.taken_from
+                _take_from_leaver(tx, binding.taken_from, device_id, now)
+            tx.save(DeviceModel(device_id, nip=nip, bound_at=now), condition=phone_free)
             actions: list[Action] = [
                 EmployeeModel.device_id.set(device_id),
                 EmployeeModel.updated_at.set(now),
@@ -832,6 +837,22 @@ class DynamoPeopleRepository:
 
 
 _SHUFFLE = secrets.SystemRandom()
+
+
+def _take_from_leaver(tx: TransactWrite, leaver: str, device_id: str, now: str) -> None:
+    """In a binding's transaction: end the binding of the leaver the phone is taken from (`PhoneBinding.taken_from`)
+    and their sessions, on condition that SIMPEG still has them inactive and the phone is still theirs."""
+    tx.update(
+        EmployeeModel(leaver),
+        actions=[
+            EmployeeModel.device_id.remove(),
+            EmployeeModel.device_fingerprint.remove(),
+            EmployeeModel.token_version.add(1),
+            EmployeeModel.kept_session.remove(),
+            EmployeeModel.updated_at.set(now),
+        ],
+        condition=(EmployeeModel.active == False) & (EmployeeModel.device_id == device_id),  # noqa: E712
+    )
 
 
 def _epoch_time(epoch_s: int) -> datetime:

@@ -208,16 +208,45 @@ def _bind(nip: str, binding: PhoneBinding, how: str) -> None:
     login after a reset): the step that decides whose phone checks in as whom. With `revoke`, earlier sessions
     end in the same write, so that no later failure (the audit entry's) can leave them admitted. With
     `approvals_seen`, ConditionFailed when a face was approved on the employee since (the caller checks again)."""
-    people = runtime.people()
     try:
-        people.bind_device(nip, binding)
+        leaver = _bound(nip, binding)
     except ConditionFailed as exc:
         if binding.approvals_seen is not None and _approved_since(nip, binding.approvals_seen):
             raise
-        # Either this phone belongs to someone else, or the employee has another phone: each says what to do.
-        owner = people.device_owner(binding.device_id)
-        raise (_phone_of_other() if owner not in (None, nip) else _account_on_other_phone()) from exc
-    _audit_bind(nip, binding.device_id, binding.fingerprint, how)
+        # Either this phone belongs to an active colleague, or the employee has another phone (a leaver's phone
+        # would have been taken but for that): each says what to do.
+        holder = _other_holder(binding.device_id, nip)
+        raise (_phone_of_other() if holder is not None and holder[1] else _account_on_other_phone()) from exc
+    _audit_bind(nip, binding.device_id, binding.fingerprint, how, leaver)
+
+
+def _bound(nip: str, binding: PhoneBinding) -> str | None:
+    """Bind the phone; one still bound to a leaver (SIMPEG deactivated them: retired, moved out, died) is taken
+    from them in the same write, and their NIP answered. Without this, a leaver's phone was refused to everyone
+    for good (a retiree's phone handed on, a school's shared phone), with no admin step that says so. A phone of
+    an active employee stays refused (one phone, one employee: buddy punching). ConditionFailed as `bind_device`
+    (the leaver reactivated, or another colleague took it first: the caller then reads the owner anew)."""
+    people = runtime.people()
+    try:
+        people.bind_device(nip, binding)
+        return None
+    except ConditionFailed:
+        holder = _other_holder(binding.device_id, nip)
+        if holder is None or holder[1]:
+            raise
+    leaver = holder[0]
+    people.bind_device(nip, replace(binding, taken_from=leaver))
+    return leaver
+
+
+def _other_holder(device_id: str, nip: str) -> tuple[str, bool] | None:
+    """Whom other than `nip` the phone is bound to, and whether they are active (a binding whose employee record
+    is gone counts as active: it is not taken); None for a phone unbound or `nip`'s."""
+    owner = runtime.people().device_owner(device_id)
+    if owner in (None, nip):
+        return None
+    found = runtime.people().get_employee(owner)
+    return owner, found is None or found.active
 
 
 def _approved_since(nip: str, seen: int) -> bool:
@@ -226,9 +255,17 @@ def _approved_since(nip: str, seen: int) -> bool:
     return found is not None and found.face_approvals != seen
 
 
-def _audit_bind(nip: str, device_id: str, fingerprint: str | None, how: str) -> None:
-    detail = {"device": phone_hash(device_id), "device_fingerprint": fingerprint, "by": how}
-    runtime.audit().record(nip, "employee.device_bind", nip, detail, role="employee")
+def _audit_bind(nip: str, device_id: str, fingerprint: str | None, how: str, leaver: str | None = None) -> None:
+    """`employee.device_bind` on the employee; a phone taken from a leaver names them (`taken_from`) and is also
+    an `employee.reset_device` on the leaver by the employee (`taken_by`), so either's history shows the move."""
+    device = phone_hash(device_id)
+    detail: dict[str, object] = {"device": device, "device_fingerprint": fingerprint, "by": how}
+    if leaver is None:
+        runtime.audit().record(nip, "employee.device_bind", nip, detail, role="employee")
+        return
+    runtime.audit().record(nip, "employee.device_bind", nip, {**detail, "taken_from": leaver}, role="employee")
+    taken = {"device": device, "by": how, "taken_by": nip}
+    runtime.audit().record(nip, "employee.reset_device", leaver, taken, role="employee")
 
 
 def phone_hash(device_id: str) -> str:
@@ -238,7 +275,8 @@ def phone_hash(device_id: str) -> str:
 
 
 def _phone_of_other() -> DeviceMismatchError:
-    """A phone bound to another employee (a shared phone): one phone serves one account; who owns it is not said."""
+    """A phone bound to another, active employee (a shared phone; a leaver's is taken: `_bound`): one phone serves one
+    account; who owns it is not said."""
     return DeviceMismatchError(
         "Ponsel ini sudah terdaftar untuk akun pegawai lain. Satu ponsel hanya untuk satu pegawai: gunakan ponsel "
         "Anda sendiri, atau minta admin unit mereset perangkat pemilik akun yang terdaftar di ponsel ini.",

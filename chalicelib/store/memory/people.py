@@ -152,11 +152,17 @@ class InMemoryPeopleRepository:
         device_id, seen = binding.device_id, binding.approvals_seen
         with self._lock:
             employee = self._employees.get(nip)
-            owner = self._devices.get(device_id)
-            if employee is None or owner not in (None, nip) or employee.device_id not in (None, device_id):
+            if (
+                employee is None
+                or not self._phone_free_for(nip, binding)
+                or employee.device_id not in (None, device_id)
+            ):
                 raise ConditionFailed("dynamodb")
             if seen is not None and employee.face_approvals != seen:
                 raise ConditionFailed("dynamodb")
+            if binding.taken_from is not None:
+                leaver = self._employees[binding.taken_from]
+                self._employees[leaver.nip] = replace(_bumped(leaver), device_id=None, device_fingerprint=None)
             self._devices[device_id] = nip
             employee = replace(employee, device_id=device_id, device_fingerprint=binding.fingerprint or None)
             if binding.reset_by:
@@ -167,6 +173,15 @@ class InMemoryPeopleRepository:
                 self._credentials["employee", nip] = replace(
                     secrets, password_hash=binding.password_hash, activation_hash=None, activation_expires=None
                 )
+
+    def _phone_free_for(self, nip: str, binding: domain.PhoneBinding) -> bool:
+        """Under the lock: the phone is unbound or `nip`'s, or (with `taken_from`) still bound to that leaver, who
+        is still inactive, as `DynamoPeopleRepository.bind_device`'s conditions say."""
+        owner = self._devices.get(binding.device_id)
+        if binding.taken_from is None:
+            return owner in (None, nip)
+        leaver = self._employees.get(binding.taken_from)
+        return binding.taken_from != nip and owner == binding.taken_from and leaver is not None and not leaver.active
 
     def release_device(
         self, nip: str, device_id: str | None, actor: str | None = None, *, approvals_seen: int | None = None

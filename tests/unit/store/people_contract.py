@@ -304,6 +304,78 @@ class PeopleRepositoryContract:
         account = repo.employee_account(OTHER)
         assert account is not None and account.credentials.password_hash is None
 
+    def test_a_phone_bound_to_a_leaver_is_taken_in_one_write_and_only_while_they_are_inactive(
+        self, repo: PeopleRepository
+    ) -> None:
+        # GIVEN a leaver (SIMPEG deactivated them) whose phone is still bound, and a colleague who never bound one
+        repo.put_employee(employee())
+        repo.put_employee(employee(OTHER))
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1", "fp-1"))
+        repo.put_employee(employee(active=False))
+        # WHEN the colleague binds the phone naming someone else as its holder, or naming themself, THEN refused
+        with pytest.raises(ConditionFailed):
+            repo.bind_device(OTHER, PhoneBinding(PHONE, "hash-2", taken_from="199912312020121001"))
+        with pytest.raises(ConditionFailed):
+            repo.bind_device(OTHER, PhoneBinding(PHONE, "hash-2", taken_from=OTHER))
+        assert repo.device_owner(PHONE) == NIP
+        # WHEN the colleague binds it taking it from the leaver
+        repo.bind_device(OTHER, PhoneBinding(PHONE, "hash-2", taken_from=NIP))
+        # THEN the phone is the colleague's, and the leaver has no phone and a new token version (no session left)
+        assert repo.device_owner(PHONE) == OTHER
+        taker, leaver = repo.get_employee(OTHER), repo.get_employee(NIP)
+        assert taker is not None and taker.device_id == PHONE
+        assert leaver is not None and (leaver.device_id, leaver.device_fingerprint, leaver.token_version) == (
+            None,
+            None,
+            1,
+        )
+        # AND it cannot be taken again from the leaver, who no longer holds it
+        repo.put_employee(employee(nip_of(3)))
+        with pytest.raises(ConditionFailed):
+            repo.bind_device(nip_of(3), PhoneBinding(PHONE, taken_from=NIP))
+
+    def test_a_phone_of_a_leaver_reactivated_meanwhile_is_not_taken(self, repo: PeopleRepository) -> None:
+        # GIVEN a leaver's phone, and SIMPEG reactivating them after the colleague read them as inactive
+        repo.put_employee(employee())
+        repo.put_employee(employee(OTHER))
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
+        repo.put_employee(employee(active=False))
+        repo.put_employee(employee())
+        # WHEN the colleague's binding takes it from them, THEN it is refused and nothing changed
+        with pytest.raises(ConditionFailed):
+            repo.bind_device(OTHER, PhoneBinding(PHONE, "hash-2", taken_from=NIP))
+        assert repo.device_owner(PHONE) == NIP
+        found = repo.get_employee(NIP)
+        assert found is not None and (found.device_id, found.token_version) == (PHONE, 0)
+        assert repo.get_employee(OTHER) == as_put(employee(OTHER))
+
+    def test_racing_takers_of_a_leavers_phone_leave_it_with_one(self, repo: PeopleRepository) -> None:
+        # GIVEN a leaver's phone and four colleagues who each try to take it at once
+        repo.put_employee(employee())
+        repo.bind_device(NIP, PhoneBinding(PHONE))
+        repo.put_employee(employee(active=False))
+        takers = [nip_of(i) for i in range(4, 8)]
+        for nip in takers:
+            repo.put_employee(employee(nip))
+        start = threading.Barrier(len(takers))
+
+        def take(nip: str) -> bool:
+            start.wait()
+            try:
+                repo.bind_device(nip, PhoneBinding(PHONE, taken_from=NIP))
+            except ConditionFailed:
+                return False
+            return True
+
+        with ThreadPoolExecutor(len(takers)) as pool:
+            won = list(pool.map(take, takers))
+        # THEN exactly one has it, and only that one is bound to it
+        assert won.count(True) == 1
+        winner = takers[won.index(True)]
+        assert repo.device_owner(PHONE) == winner
+        bound = [e.nip for e in repo.get_employees(takers) if e.device_id == PHONE]
+        assert bound == [winner]
+
     def test_releasing_a_phone_logs_it_out_and_frees_it(self, repo: PeopleRepository) -> None:
         # GIVEN two employees, the first with a bound phone
         repo.put_employee(employee())

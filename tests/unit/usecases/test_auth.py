@@ -16,6 +16,7 @@ from chalicelib.auth import codes, passwords
 from chalicelib.domain.people import Employee, PhoneBinding, Principal, address_scope
 from chalicelib.errors import (
     AccountInactiveError,
+    DeviceMismatchError,
     ForbiddenError,
     InvalidCredentialsError,
     NotFoundError,
@@ -278,6 +279,83 @@ def test_binding_a_phone_is_audited_whether_by_activation_or_by_the_first_login_
     # AND a login on the bound phone binds nothing new
     assert auth.employee_login(request, SETTINGS, NOW, "10.0.0.1").token
     assert len([e for e in audited.entries() if e.action == "employee.device_bind"]) == 2
+
+
+def leaves(repos: Repositories, nip: str) -> None:
+    """SIMPEG deactivates the employee (retired, moved out of the regency, died): their phone stays bound."""
+    found = repos.people.get_employee(nip)
+    assert found is not None
+    repos.people.put_employee(replace(found, active=False))
+
+
+def test_a_phone_left_bound_by_a_leaver_is_taken_by_a_colleagues_activation(
+    people: Repositories, audited: AuditTrail
+) -> None:
+    # GIVEN an employee SIMPEG deactivated, whose phone is handed to a colleague (a family member, a school's phone)
+    leaves(people, NIP)
+    # WHEN the colleague activates on it
+    assert activate(NEW_HIRE, "12345678", device=PHONE)
+    # THEN the phone is the colleague's, and the leaver's side of the binding is gone
+    assert people.people.device_owner(PHONE) == NEW_HIRE
+    leaver = people.people.get_employee(NIP)
+    assert leaver is not None and leaver.device_id is None
+    # AND the audit log names both: the colleague's binding, and the phone taken from the leaver
+    moved = [(e.actor, e.action, e.target, e.detail) for e in audited.entries() if e.target in (NIP, NEW_HIRE)]
+    assert moved == [
+        (NEW_HIRE, "employee.device_bind", NEW_HIRE,
+         {"device": phone_hash(PHONE), "device_fingerprint": None, "by": "activation", "taken_from": NIP}),
+        (NEW_HIRE, "employee.reset_device", NIP,
+         {"device": phone_hash(PHONE), "by": "activation", "taken_by": NEW_HIRE}),
+    ]  # fmt: skip
+    # AND the leaver, reactivated by SIMPEG later, signs in from a phone of their own
+    people.people.put_employee(replace(leaver, active=True))
+    request = EmployeeLoginRequest(nip=NIP, password=PASSWORD, device_id="android-0007-gggg")
+    assert auth.employee_login(request, SETTINGS, NOW, "10.0.0.1").token
+
+
+def test_a_phone_of_an_active_colleague_stays_refused_and_says_what_to_do_without_naming_them(
+    people: Repositories,
+) -> None:
+    # GIVEN an active employee's phone; WHEN a colleague activates on it (a borrowed phone: buddy punching)
+    with pytest.raises(DeviceMismatchError) as refused:
+        activate(NEW_HIRE, "12345678", device=PHONE)
+    # THEN refused, saying to ask the unit admin to reset the owner's phone, naming nobody
+    assert refused.value.details == {"reason": "phone_of_other"}
+    assert "minta admin unit mereset perangkat" in refused.value.message
+    assert NIP not in refused.value.message and "Asep" not in refused.value.message
+    assert people.people.device_owner(PHONE) == NIP
+
+
+def test_an_employee_bound_elsewhere_is_told_so_on_a_leavers_phone(people: Repositories) -> None:
+    # GIVEN a leaver's phone, and an active employee whose account is bound to another phone
+    people.people.bind_device(SEALED_HIRE, PhoneBinding("android-0005-eeee", passwords.hash_secret(PASSWORD)))
+    leaves(people, SEALED_HIRE)
+    expires = int((NOW + timedelta(days=1)).timestamp())
+    people.people.set_activation(NIP, passwords.hash_secret("87654321"), expires, "admin")
+    # WHEN the employee activates on the leaver's phone
+    with pytest.raises(DeviceMismatchError) as refused:
+        activate(NIP, "87654321", device="android-0005-eeee")
+    # THEN they are told it is their account that is bound elsewhere, not the phone that is someone else's
+    assert refused.value.details == {"reason": "account_on_other_phone"}
+    assert people.people.device_owner("android-0005-eeee") == SEALED_HIRE
+
+
+def test_two_colleagues_activating_on_a_leavers_phone_at_once_leave_it_with_one(people: Repositories) -> None:
+    # GIVEN a leaver's phone, and two colleagues activating on it at the same moment
+    leaves(people, NIP)
+    start = threading.Barrier(2)
+
+    def on_the_phone(nip: str, code: str) -> str:
+        start.wait()
+        return answer(lambda: activate(nip, code, device=PHONE))
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(on_the_phone, [NEW_HIRE, SEALED_HIRE], ["12345678", SEALED_CODE]))
+    # THEN one has it, the other is refused as for any colleague's phone
+    assert sorted(answers) == ["DEVICE_MISMATCH", "ok"]
+    winner = [NEW_HIRE, SEALED_HIRE][answers.index("ok")]
+    assert people.people.device_owner(PHONE) == winner
+    assert [e.nip for e in people.people.get_employees([NEW_HIRE, SEALED_HIRE]) if e.device_id == PHONE] == [winner]
 
 
 def test_an_activation_sent_again_after_its_answer_was_lost_signs_in_and_writes_nothing_again(
