@@ -46,6 +46,7 @@ describe("an audit entry", () => {
       "PIN: (unit: U1, PIN: 17, sebelumnya: 198501012010011001, sesudahnya: 199001012015021002)",
     );
     expect(detailText({ via: "sheet", unor_id: "U1", device_bound: true })).toBe("dari: lembar kode aktivasi unit; unit: U1; ponsel sudah terdaftar: ya");
+    expect(detailText({ taken_by: "199001012015021002" })).toBe("ponselnya diambil oleh: 199001012015021002");
   });
 });
 

@@ -174,6 +174,8 @@ const KEYS: Record<string, string> = {
   device_fingerprint: "ciri perangkat",
   by: "lewat",
   via: "dari",
+  taken_from: "diambil dari ponsel pegawai nonaktif",
+  taken_by: "ponselnya diambil oleh",
   links: "tautan",
   time: "jam",
   event_type: "absen",
