@@ -611,14 +611,7 @@ class DynamoPeopleRepository:
         with storage_call("dynamodb"), transaction() as tx:
             tx.update(
                 EmployeeModel(nip),
-                actions=[
-                    EmployeeModel.device_id.remove(),
-                    EmployeeModel.device_fingerprint.remove(),
-                    EmployeeModel.token_version.add(1),
-                    EmployeeModel.kept_session.remove(),
-                    EmployeeModel.updated_at.set(now),
-                    *reset,
-                ],
+                actions=[*_unbound(now), *reset],
                 condition=condition,
             )
             if device_id:
@@ -839,18 +832,24 @@ class DynamoPeopleRepository:
 _SHUFFLE = secrets.SystemRandom()
 
 
+def _unbound(now: str) -> list[Action]:
+    """The employee's phone binding ended: phone and its fingerprint forgotten, every token and kept session of it
+    void (the token version moves)."""
+    return [
+        EmployeeModel.device_id.remove(),
+        EmployeeModel.device_fingerprint.remove(),
+        EmployeeModel.token_version.add(1),
+        EmployeeModel.kept_session.remove(),
+        EmployeeModel.updated_at.set(now),
+    ]
+
+
 def _take_from_leaver(tx: TransactWrite, leaver: str, device_id: str, now: str) -> None:
     """In a binding's transaction: end the binding of the leaver the phone is taken from (`PhoneBinding.taken_from`)
     and their sessions, on condition that SIMPEG still has them inactive and the phone is still theirs."""
     tx.update(
         EmployeeModel(leaver),
-        actions=[
-            EmployeeModel.device_id.remove(),
-            EmployeeModel.device_fingerprint.remove(),
-            EmployeeModel.token_version.add(1),
-            EmployeeModel.kept_session.remove(),
-            EmployeeModel.updated_at.set(now),
-        ],
+        actions=_unbound(now),
         condition=(EmployeeModel.active == False) & (EmployeeModel.device_id == device_id),  # noqa: E712
     )
 
