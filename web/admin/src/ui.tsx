@@ -17,6 +17,7 @@ import {
   type InputProps,
   type Loaded,
 } from "../../shared/ui";
+import { pagesUpTo, type Page } from "../../shared/paging";
 import { count } from "./format";
 import { call, get, type Query } from "./session";
 
@@ -70,10 +71,7 @@ export function Screen({ title, children, actions }: { title: string; children: 
   );
 }
 
-export interface Page<T> {
-  items: T[];
-  next: string | null;
-}
+export type { Page };
 
 /** The first pages of a list: `more` when the server had more items than were read. */
 export interface Listing<T> {
@@ -83,13 +81,8 @@ export interface Listing<T> {
 
 /** The pages of a list endpoint (`{items, next}`), followed until at least `limit` items are read. */
 export async function firstPages<T>(path: string, query: Query, signal: AbortSignal, limit: number): Promise<Listing<T>> {
-  const items: T[] = [];
-  let next: string | null = null;
-  do {
-    const page: Page<T> = await get<Page<T>>(path, next ? { ...query, next } : query, signal);
-    items.push(...page.items);
-    next = page.next;
-  } while (next && items.length < limit);
+  const read = (next: string | null): Promise<Page<T>> => get<Page<T>>(path, next ? { ...query, next } : query, signal);
+  const { items, next } = await pagesUpTo(read, limit);
   return { items, more: next !== null };
 }
 

@@ -6,7 +6,8 @@ import { unanswered } from "../answers";
 import { grab } from "../camera";
 import { CameraView } from "../live";
 import { call } from "../session";
-import type { CorrectionAllowance, Kind, Page as ApiPage, RequestType, SelfRequest } from "../types";
+import type { CorrectionAllowance, Kind, RequestType, SelfRequest } from "../types";
+import { appended, hasMore, pageAt, pagesUpTo, type Page as ApiPage } from "../../../shared/paging";
 import { monthText } from "../../../shared/months";
 import { dateText, localDay } from "../clock";
 import { check, filed, type Filing, needed, withdrawnByOwner } from "../forms";
@@ -20,6 +21,11 @@ const EVENT_TYPES = [
 // A letter photo: sharp enough to read, far below the API's 2 MB.
 const LETTER_PX = 1600;
 const LETTER_BYTES = 600 * 1024;
+const OWN_REQUESTS = "/v1/me/requests";
+
+/** One page of the employee's requests (newest first, 50 a page), at `next` or the first. */
+const ownPage = (next: string | null): Promise<ApiPage<SelfRequest>> => call<ApiPage<SelfRequest>>("GET", pageAt(OWN_REQUESTS, next));
+const requestId = (r: SelfRequest): string => r.request_id;
 
 /** The photo of a letter, taken with the rear camera (never a file picker). */
 function LetterPhoto({ photo, onPhoto }: { photo: string | null; onPhoto: (b64: string | null) => void }) {
@@ -119,6 +125,20 @@ function RequestList({ items, cancelling, onCancel }: { items: SelfRequest[]; ca
   );
 }
 
+/** "Muat lebih banyak" under a list the server has more of: disabled while a page is on its way, gone when
+ * nothing is left; a page that failed to come says so above it, what is shown staying. */
+function MoreButton({ shown, loading, error, onMore }: { shown: ApiPage<unknown>; loading: boolean; error: string | null; onMore: () => void }) {
+  if (!hasMore(shown)) return null;
+  return (
+    <>
+      <ErrorLine message={error} />
+      <button type="button" class="secondary" disabled={loading} onClick={onMore}>
+        {busyLabel(loading, "Muat lebih banyak")}
+      </button>
+    </>
+  );
+}
+
 /** "Pengajuan": leave, permit, sick, field duty and correction requests, with a photo of the letter. */
 export function Requests() {
   const today = localDay();
@@ -129,26 +149,53 @@ export function Requests() {
   const [time, setTime] = useState("");
   const [eventType, setEventType] = useState<Kind>("in");
   const [photo, setPhoto] = useState<string | null>(null);
-  const [items, setItems] = useState<SelfRequest[] | null>(null);
+  const [list, setList] = useState<ApiPage<SelfRequest> | null>(null);
   const [listError, setListError] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<string | null>(null);
+  const shownCount = useRef(0); // how many requests are shown: a list read again keeps as many
   const [sent, setSent] = useState(false);
   const [version, setVersion] = useState(0);
   const [cancelling, setCancelling] = useState<string | null>(null);
   const [withdrawn, setWithdrawn] = useState(false);
   const cancelSent = useRef(false); // a second "Ya" before the screen has changed sends nothing
 
-  /** Reads the list again (its error line cleared once it is read); `after` then sees the list. */
-  const load = useCallback((after?: (items: SelfRequest[]) => void) => {
-    setVersion((v) => v + 1);
-    return call<ApiPage<SelfRequest>>("GET", "/v1/me/requests")
-      .then((page) => {
-        setItems(page.items);
-        setListError(null);
-        after?.(page.items);
-      })
-      .catch((exc: unknown) => setListError(messageOf(exc)));
-  }, []);
+  useEffect(() => {
+    shownCount.current = list?.items.length ?? 0;
+  }, [list]);
+
+  /** Reads the list again, as many pages as are shown (its error line cleared once it is read); `after` then sees
+   * the list, so a request withdrawn far down it is found there. */
+  const load = useCallback(
+    (after?: (items: SelfRequest[]) => void) => {
+      setVersion((v) => v + 1);
+      return pagesUpTo(ownPage, shownCount.current)
+        .then((shown) => {
+          setList(shown);
+          setListError(null);
+          setMoreError(null);
+          after?.(shown.items);
+        })
+        .catch((exc: unknown) => setListError(messageOf(exc)));
+    },
+    [],
+  );
   useEffect(() => void load(), [load]);
+
+  /** "Muat lebih banyak": the next page under the list; a page read for a list since read again is dropped. */
+  async function loadMore(shown: ApiPage<SelfRequest>): Promise<void> {
+    if (loadingMore || shown.next === null) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await ownPage(shown.next);
+      setList((now) => (now?.next === shown.next ? appended(now, page, requestId) : now));
+    } catch (exc) {
+      setMoreError(`Pengajuan berikutnya belum termuat. ${messageOf(exc)}`);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
 
   const { busy, error, submit } = useSubmit(async () => {
     setSent(false);
@@ -175,7 +222,8 @@ export function Requests() {
     if (answered) void load();
   });
 
-  /** After a filing left unanswered: whether the list, read again, holds it (it got through, its answer lost). */
+  /** After a filing left unanswered: whether the list, read again, holds it (it got through, its answer lost). The
+   * list is newest first, so a filing that got through is on its first page however long the list is. */
   async function arrived(body: Filing): Promise<boolean> {
     let found = false;
     await load((now) => {
@@ -245,8 +293,13 @@ export function Requests() {
           Pengajuan dibatalkan.
         </p>
       ) : null}
-      {items === null && !listError ? <p aria-live="polite">Memuat…</p> : null}
-      {items ? <RequestList items={items} cancelling={cancelling} onCancel={(id) => void cancel(id)} /> : null}
+      {list === null && !listError ? <p aria-live="polite">Memuat…</p> : null}
+      {list ? (
+        <>
+          <RequestList items={list.items} cancelling={cancelling} onCancel={(id) => void cancel(id)} />
+          <MoreButton shown={list} loading={loadingMore} error={moreError} onMore={() => void loadMore(list)} />
+        </>
+      ) : null}
     </Page>
   );
 }
