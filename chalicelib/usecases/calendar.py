@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
@@ -26,11 +25,10 @@ from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.domain.text import is_digits
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
-from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.calendar import LEAVE_ID, employee_owner, new_leave_id, new_version_id, unit_owner
-from chalicelib.usecases import access, movers, recaps, rejudge
+from chalicelib.usecases import access, movers, recaps, rejudge, turns
 from chalicelib.usecases.directory import (
     employee_in_scope,
     employee_to_change,
@@ -451,7 +449,6 @@ def _refuse_overlap(entry: LeaveEntry, leave_id: str) -> None:
 LEAVE_TURN = "leave#{nip}"
 LEAVE_TURN_S = 60  # the longest a turn is held (by a function cut off holding it): far beyond its read and write
 TURN_WAIT_S = 3.0  # how long a leave waits for the turn before its 409
-TURN_POLL_S = 0.05
 
 
 @contextlib.contextmanager
@@ -462,29 +459,15 @@ def _leave_turn(nip: str) -> Iterator[None]:
     racing, one holds it), so the second reads after the first stored and gets the 409 a later one gets. A turn
     still held after TURN_WAIT_S (its holder cut off) answers 409 with when it frees."""
     scope = LEAVE_TURN.format(nip=nip)
-    claim = _take_leave_turn(scope)
+    claim = turns.take(scope, LEAVE_TURN_S, wait_s=TURN_WAIT_S)
+    if not claim.granted:
+        raise ConflictError(
+            "Cuti/izin lain pegawai ini sedang dicatat; coba lagi sebentar.", {"retry_after_s": claim.retry_after_s}
+        )
     try:
         yield
     finally:
-        try:  # only this claim gives the turn back: one that outlived LEAVE_TURN_S leaves a later holder's alone
-            runtime.people().release_login_attempt(scope, "0", claim)
-        except Exception:  # the leave's own outcome is the answer; the turn frees itself after LEAVE_TURN_S
-            logger.exception("leave turn not given back")
-
-
-def _take_leave_turn(scope: str) -> str:
-    """The claim id of the leave turn `scope`, waiting up to TURN_WAIT_S for it (it is held for a read and a
-    write)."""
-    deadline = time.monotonic() + TURN_WAIT_S
-    while True:
-        claim = runtime.people().claim_login_attempt(scope, 1, LEAVE_TURN_S, int(time.time()))
-        if claim.granted:
-            return claim.claim_id
-        if time.monotonic() >= deadline:
-            raise ConflictError(
-                "Cuti/izin lain pegawai ini sedang dicatat; coba lagi sebentar.", {"retry_after_s": claim.retry_after_s}
-            )
-        time.sleep(TURN_POLL_S)
+        turns.give_back(scope, claim.claim_id)
 
 
 def _in_own_unit(employee: Employee) -> tuple[Employee, str]:

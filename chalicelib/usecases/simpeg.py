@@ -55,7 +55,7 @@ from chalicelib.simpeg import (
     start_run,
 )
 from chalicelib.store.audit import BATCH as AUDIT_BATCH
-from chalicelib.usecases.auth import epoch
+from chalicelib.usecases import turns
 from chalicelib.usecases.schemas import simpeg as schema
 from chalicelib.usecases.schemas.common import Result, load_json
 from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery, count_or_error
@@ -198,10 +198,9 @@ def _take_turn() -> str:
     slot claim (atomic: however many requests race, one wins), held for at most the worker's deadline, so a run
     whose function was cut off without giving it back blocks no one after the point `settle_abandoned` ends it.
     The turn's claim id is answered: only it gives the turn back (`_give_turn_back`)."""
-    now = datetime.now(UTC)
-    claim = runtime.people().claim_login_attempt(RUN_TURN, 1, WORKER_DEADLINE_S, epoch(now))
-    if claim.slot is None:
-        raise RunGoingOn(_running_run_id(now), claim.retry_after_s)
+    claim = turns.take(RUN_TURN, WORKER_DEADLINE_S)
+    if not claim.granted:
+        raise RunGoingOn(_running_run_id(datetime.now(UTC)), claim.retry_after_s)
     return claim.claim_id
 
 
@@ -210,10 +209,7 @@ def _give_turn_back(turn: str) -> None:
     that lapsed and was taken by another run since stays that run's (a worker that outlived its deadline: a local
     thread has no Lambda timeout). A failure is logged, not raised: the run's outcome is recorded already, and
     the turn frees itself after the worker's deadline."""
-    try:
-        runtime.people().release_login_attempt(RUN_TURN, "0", turn)
-    except Exception:
-        logger.exception("simpeg run turn not given back (it frees itself after the worker's deadline)")
+    turns.give_back(RUN_TURN, turn)
 
 
 def _running_run_id(now: datetime) -> str | None:

@@ -15,7 +15,7 @@ from chalicelib.settings import Settings, build_settings, load_settings
 from chalicelib.simpeg import SimpegConflictError, SyncRun, Trigger
 from chalicelib.simpeg.sync import WORKER_DEADLINE_S
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import simpeg
+from chalicelib.usecases import simpeg, turns
 from chalicelib.usecases.auth import epoch
 from chalicelib.usecases.schemas import simpeg as schema
 from chalicelib.usecases.schemas.simpeg import ImportQuery
@@ -138,7 +138,8 @@ def test_a_worker_that_outlived_its_turn_leaves_the_next_run_its_turn(
     # GIVEN an import whose local worker is stuck (a thread has no Lambda timeout), and, once its turn lapsed
     # (the clock past the worker's deadline), another admin's import that took the turn and is in the worker
     stuck = send(ROWS, settings)
-    monkeypatch.setattr(simpeg, "epoch", lambda at: epoch(at) + WORKER_DEADLINE_S + 1)
+    now_s = turns.now_s
+    monkeypatch.setattr(turns, "now_s", lambda: now_s() + WORKER_DEADLINE_S + 1)
     going = send([{**ROWS[0], "unor_id": "U3", "unor_nama": "SDN 3"}], settings)
     assert isinstance(stuck, schema.RunAccepted) and isinstance(going, schema.RunAccepted)
     # WHEN the stuck worker ends at last and gives its turn back
