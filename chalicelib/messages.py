@@ -41,6 +41,7 @@ REVIEW_WARNINGS = (
     "LIVENESS_BORDERLINE",
     "LIVENESS_FAILED",
     "LIVENESS_MISSING",
+    "SPOOF_SUSPECTED",  # SMART_ANTISPOOF=on: the passive anti-spoof score reached its threshold
 )
 
 MESSAGES: dict[str, str] = {

@@ -25,6 +25,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   LIVENESS_REQUIRED: "Rekaman gerakan tidak dikirim",
   LIVENESS_MISSING: "Rekaman gerakan tidak dikirim",
   LIVENESS_BORDERLINE: "Gerakan kepala meragukan",
+  SPOOF_SUSPECTED: "Diduga foto dari layar atau cetakan",
   OFFLINE_CAPTURE: "Absen luring (tanpa sinyal)",
   OFFLINE_AFTER_REFUSAL: "Luring sesudah absen ditolak hari itu",
 };

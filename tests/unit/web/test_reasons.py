@@ -7,7 +7,7 @@ import re
 
 from chalicelib.geo.codes import STATIC_FIX, TRAVEL_AFTER_REFUSAL
 from chalicelib.messages import REFUSAL_CODES, REVIEW_WARNINGS
-from chalicelib.usecases import checkin
+from chalicelib.usecases import checkin, faces
 from tools.devstack import REPO_DIR
 
 REASONS_TS = (REPO_DIR / "web" / "shared" / "reasons.ts").read_text(encoding="utf-8")
@@ -47,6 +47,7 @@ def test_the_check_in_warnings_are_the_listed_ones() -> None:
         checkin.DEVICE_FINGERPRINT_CHANGED,
         checkin.LIVENESS_BORDERLINE,
         checkin.LIVENESS_MISSING,
+        faces.SPOOF_SUSPECTED,
         "LIVENESS_FAILED",  # SMART_LIVENESS=review keeps the refusal's code as the warning
     }
     assert raised == set(REVIEW_WARNINGS)
