@@ -47,8 +47,9 @@ def check_in(call: Call, body: att_schema.CheckinBody) -> Response:
     offline form after the live send arrived learns its outcome); while the first is still in progress, after
     waiting up to 10 s → 503 `UNAVAILABLE` to retry. A refusal (422) is recorded with its photo for audit, its
     body carrying the `event_id`: the photo when it decodes as an image, up to 20 an employee a day (and 20 more
-    in which a face was judged; later refusals of the day are recorded without one). A second arrival on the
-    same day → 409 `ALREADY_RECORDED` (details `first_event`).
+    in which a face was judged; later refusals of the day are recorded without one). At most 50 refusals an
+    employee a day are recorded in each of the same two pools; later ones get the same 422, but their `event_id`
+    names no stored event. A second arrival on the same day → 409 `ALREADY_RECORDED` (details `first_event`).
     """
     answer = checkin.check_in(call.principal, body, call.raw_body(), call.settings, call.now)
     return json_response(answer.status_code, render(answer.body))
