@@ -1,0 +1,71 @@
+// When the outbox may send again. At 07:00 some 7,000 phones check in within minutes: when SMART is busy (503, the
+// API stage's 429) or its answers do not come, a phone that asks again every few seconds (each time Home opens, the
+// app comes back to the screen, its minute's timer) keeps SMART down; and when a mast comes back, every phone under
+// it gets the `online` event in the same second. So each failure doubles the window of a random wait (full
+// jitter: phones that failed together do not come back together), up to a few minutes; SMART's `Retry-After` is a
+// floor under it; and the signal's return starts each phone at its own random moment of half a minute. The next
+// try's time is kept in localStorage: a reload (the employee's remedy for "it does not send") does not skip the
+// wait. Every try sends the same capture with the same id (outbox.ts), so waiting never records anything twice.
+import { ApiError } from "../../shared/api";
+
+/** The random wait's window after the first failure (SMART's own `Retry-After` for a 503 is 5 s). */
+export const FIRST_WINDOW_MS = 5_000;
+/** The largest window: a capture still goes out within minutes of SMART being back. */
+export const MAX_WINDOW_MS = 5 * 60_000;
+/** How far apart phones whose signal came back in the same second start sending. */
+export const ONLINE_SPREAD_MS = 30_000;
+
+const KEY = "smart.outbox.pace";
+
+interface Pace {
+  failures: number;
+  notBefore: number; // epoch ms
+}
+
+/** How long to wait after the `failures`-th failure in a row: what SMART asked (`retryAfterS`, seconds), plus a
+ * random part of a window that doubles with each failure, capped at MAX_WINDOW_MS. */
+export function backoffMs(failures: number, retryAfterS: number | null, random: () => number = Math.random): number {
+  const window = Math.min(MAX_WINDOW_MS, FIRST_WINDOW_MS * 2 ** Math.max(0, failures - 1));
+  return (retryAfterS ?? 0) * 1000 + Math.floor(random() * window);
+}
+
+function read(): Pace {
+  try {
+    const kept = JSON.parse(localStorage.getItem(KEY) ?? "null") as Partial<Pace> | null;
+    const failures = typeof kept?.failures === "number" ? kept.failures : 0;
+    const notBefore = typeof kept?.notBefore === "number" ? kept.notBefore : 0;
+    return { failures, notBefore };
+  } catch {
+    return { failures: 0, notBefore: 0 };
+  }
+}
+
+function write(pace: Pace): void {
+  localStorage.setItem(KEY, JSON.stringify(pace));
+}
+
+/** How long (ms) before the outbox may send again; 0: now. */
+export function waitLeft(now: number = Date.now()): number {
+  return Math.max(0, read().notBefore - now);
+}
+
+/** SMART was busy or did not answer (`exc`): the next try waits longer than the last; returns how long (ms). */
+export function failed(exc: unknown, now: number = Date.now()): number {
+  const failures = read().failures + 1;
+  const wait = backoffMs(failures, exc instanceof ApiError ? exc.retryAfterS : null);
+  write({ failures, notBefore: now + wait });
+  return wait;
+}
+
+/** SMART took what waited: the next failure starts from the first window again. */
+export function succeeded(): void {
+  localStorage.removeItem(KEY);
+}
+
+/** The signal came back: the next try at a random moment of ONLINE_SPREAD_MS from now (later when SMART asked for
+ * a longer wait); returns how long (ms). */
+export function spread(now: number = Date.now()): number {
+  const wait = Math.max(waitLeft(now), Math.floor(Math.random() * ONLINE_SPREAD_MS));
+  write({ failures: 0, notBefore: now + wait });
+  return wait;
+}
