@@ -1,7 +1,13 @@
 // How long the outbox waits after SMART was busy or silent (pace.ts): a window that doubles with each failure,
 // capped, SMART's Retry-After a floor under it, each phone a random part of it.
-import { describe, expect, it } from "vitest";
-import { backoffMs, FIRST_WINDOW_MS, MAX_WINDOW_MS } from "./pace";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError } from "../../shared/api";
+import { backoffMs, failed, FIRST_WINDOW_MS, MAX_RETRY_AFTER_S, MAX_WINDOW_MS, waitLeft } from "./pace";
+import { stubStorage } from "./teststorage";
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 const most = (): number => 0.999999;
 const least = (): number => 0;
@@ -16,5 +22,19 @@ describe("the wait after a failure", () => {
     expect(backoffMs(1, 30, least)).toBe(30_000);
     expect(backoffMs(1, 30, most)).toBeLessThan(30_000 + FIRST_WINDOW_MS);
     expect(backoffMs(1, 30, () => 0.2)).not.toBe(backoffMs(1, 30, () => 0.7));
+  });
+});
+
+describe("a wait kept on the phone", () => {
+  it("follows no Retry-After beyond a lockout's 15 minutes, and ends when the phone's clock is set back", () => {
+    stubStorage();
+    const now = Date.parse("2026-12-07T00:00:00Z");
+    const busy = new ApiError(503, "UNAVAILABLE", "sibuk", {}, 86_400);
+    const wait = failed(busy, now);
+    expect(wait).toBeGreaterThanOrEqual(MAX_RETRY_AFTER_S * 1000);
+    expect(wait).toBeLessThan(MAX_RETRY_AFTER_S * 1000 + FIRST_WINDOW_MS);
+    expect(waitLeft(now + 1_000)).toBe(wait - 1_000);
+    // the phone's clock set back an hour (by hand, or by the network after a wrong setting)
+    expect(waitLeft(now - 3_600_000)).toBe(0);
   });
 });

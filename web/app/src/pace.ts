@@ -15,18 +15,22 @@ export const MAX_WINDOW_MS = 5 * 60_000;
 /** How far apart phones whose signal came back in the same second start sending. */
 export const ONLINE_SPREAD_MS = 30_000;
 
+/** The longest `Retry-After` followed (a lockout's 15 minutes): a wrong header must not stop the outbox for hours. */
+export const MAX_RETRY_AFTER_S = 900;
+
 const KEY = "smart.outbox.pace";
 
 interface Pace {
   failures: number;
   notBefore: number; // epoch ms
+  since: number; // epoch ms when the wait was set: a phone clock set back before it ends the wait
 }
 
 /** How long to wait after the `failures`-th failure in a row: what SMART asked (`retryAfterS`, seconds), plus a
  * random part of a window that doubles with each failure, capped at MAX_WINDOW_MS. */
 export function backoffMs(failures: number, retryAfterS: number | null, random: () => number = Math.random): number {
   const window = Math.min(MAX_WINDOW_MS, FIRST_WINDOW_MS * 2 ** Math.max(0, failures - 1));
-  return (retryAfterS ?? 0) * 1000 + Math.floor(random() * window);
+  return Math.min(retryAfterS ?? 0, MAX_RETRY_AFTER_S) * 1000 + Math.floor(random() * window);
 }
 
 function read(): Pace {
@@ -34,9 +38,10 @@ function read(): Pace {
     const kept = JSON.parse(localStorage.getItem(KEY) ?? "null") as Partial<Pace> | null;
     const failures = typeof kept?.failures === "number" ? kept.failures : 0;
     const notBefore = typeof kept?.notBefore === "number" ? kept.notBefore : 0;
-    return { failures, notBefore };
+    const since = typeof kept?.since === "number" ? kept.since : 0;
+    return { failures, notBefore, since };
   } catch {
-    return { failures: 0, notBefore: 0 };
+    return { failures: 0, notBefore: 0, since: 0 };
   }
 }
 
@@ -44,16 +49,18 @@ function write(pace: Pace): void {
   localStorage.setItem(KEY, JSON.stringify(pace));
 }
 
-/** How long (ms) before the outbox may send again; 0: now. */
+/** How long (ms) before the outbox may send again; 0: now (also when the phone's clock was set back since the wait
+ * began: how long is left is then unknown, and a wait of hours would be worse than one try too early). */
 export function waitLeft(now: number = Date.now()): number {
-  return Math.max(0, read().notBefore - now);
+  const { notBefore, since } = read();
+  return now < since ? 0 : Math.max(0, notBefore - now);
 }
 
 /** SMART was busy or did not answer (`exc`): the next try waits longer than the last; returns how long (ms). */
 export function failed(exc: unknown, now: number = Date.now()): number {
   const failures = read().failures + 1;
   const wait = backoffMs(failures, exc instanceof ApiError ? exc.retryAfterS : null);
-  write({ failures, notBefore: now + wait });
+  write({ failures, notBefore: now + wait, since: now });
   return wait;
 }
 
@@ -66,6 +73,6 @@ export function succeeded(): void {
  * a longer wait); returns how long (ms). */
 export function spread(now: number = Date.now()): number {
   const wait = Math.max(waitLeft(now), Math.floor(Math.random() * ONLINE_SPREAD_MS));
-  write({ failures: 0, notBefore: now + wait });
+  write({ failures: 0, notBefore: now + wait, since: now });
   return wait;
 }
