@@ -19,6 +19,8 @@ vi.mock("./camera", async (actual: () => Promise<object>) => ({ ...(await actual
 const { checkIn } = await import("./checkin");
 const { flush, startOutbox, waiting, waitingOnPhone } = await import("./outbox");
 const { remember } = await import("./servertime");
+const { failed } = await import("./pace");
+import { ApiError } from "../../shared/api";
 import type { CheckinBody } from "./types";
 import { stubStorage } from "./teststorage";
 
@@ -288,7 +290,7 @@ describe("a waiting capture SMART is too busy to take at 07:00", () => {
     expect(await waiting()).toEqual([]);
   });
 
-  it("told no wait (a 503 without Retry-After, a dropped answer) waits longer after each failure, at most a few minutes", async () => {
+  it("told no wait (a 503 without Retry-After) waits longer after each failure, at most a few minutes", async () => {
     // GIVEN a capture waiting, SMART down for a while, and this phone's random part of each wait at its largest
     phoneAt(MONDAY_7 - 2 * MINUTE, 0);
     remember(0);
@@ -315,7 +317,7 @@ describe("a waiting capture SMART is too busy to take at 07:00", () => {
 });
 
 describe("the signal coming back to a whole town at once", () => {
-  it("does not send every phone's captures in the same instant: each waits its own random part of half a minute", async () => {
+  it("does not send every phone's captures in the same instant: each waits its own random part of ten seconds", async () => {
     // GIVEN a capture kept without signal (a mast down at 06:50), the app open
     vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     phoneAt(MONDAY_7, 0);
@@ -335,6 +337,28 @@ describe("the signal coming back to a whole town at once", () => {
     expect(server.sent).toHaveLength(0);
     // ... and has, recorded, within the half minute
     await vi.advanceTimersByTimeAsync(30_000);
+    expect(server.sent).toHaveLength(1);
+    expect(await waiting()).toEqual([]);
+  });
+});
+
+describe("a wait the app was reloaded in", () => {
+  it("still ends in a send when it is over, not only at the minute's timer", async () => {
+    // GIVEN a capture waiting, and SMART's busy answer asking 5 s (kept on the phone), then the app reloaded
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    phoneAt(MONDAY_7, 0);
+    remember(0);
+    await captureOffline();
+    signalBack();
+    vi.spyOn(Math, "random").mockReturnValue(0);
+    failed(new ApiError(503, "UNAVAILABLE", "sibuk", {}, 5), Date.now());
+    vi.stubGlobal("document", Object.assign(new EventTarget(), { visibilityState: "visible" }));
+    const server = smart(0);
+    startOutbox();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.sent).toHaveLength(0);
+    // WHEN the 5 s are over, THEN it goes out, well before the minute's timer
+    await vi.advanceTimersByTimeAsync(5_000);
     expect(server.sent).toHaveLength(1);
     expect(await waiting()).toEqual([]);
   });

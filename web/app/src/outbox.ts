@@ -257,7 +257,11 @@ let flushing: Promise<Delivered[]> | null = null;
 /** Sends every waiting capture, oldest first; stops at the first that must wait for signal. One run at a time, and
  * none while SMART's last busy answer (or silence) says to wait (pace.ts): nothing is sent then. */
 export function flush(): Promise<Delivered[]> {
-  if (waitLeft() > 0) return Promise.resolve([]);
+  const left = waitLeft();
+  if (left > 0) {
+    wakeIn(left); // the wait's end sends, also after a reload that lost the timer
+    return Promise.resolve([]);
+  }
   if (!flushing) {
     flushing = run().finally(() => {
       flushing = null;
@@ -339,7 +343,7 @@ export function backOff(exc: unknown): void {
   if (keptForLater(exc)) wakeIn(failed(exc));
 }
 
-/** Send by itself: now (app start), at a random moment of the half minute after the connection returns (pace.ts:
+/** Send by itself: now (app start), at a random moment of the ten seconds after the connection returns (pace.ts:
  * not every phone under a mast in the same second), when the app comes back to the screen, when a wait SMART asked
  * for is over, and every minute while the app is open (nothing is sent when nothing waits, nor during a wait). */
 export function startOutbox(): void {

@@ -3,17 +3,19 @@
 // app comes back to the screen, its minute's timer) keeps SMART down; and when a mast comes back, every phone under
 // it gets the `online` event in the same second. So each failure doubles the window of a random wait (full
 // jitter: phones that failed together do not come back together), up to a few minutes; SMART's `Retry-After` is a
-// floor under it; and the signal's return starts each phone at its own random moment of half a minute. The next
+// floor under it; and the signal's return starts each phone at its own random moment of ten seconds (the app open on
+// the screen: a longer spread would cost a teacher whose signal lasts a minute; SMART's 429 and its jittered
+// back-off spread the rest). The next
 // try's time is kept in localStorage: a reload (the employee's remedy for "it does not send") does not skip the
 // wait. Every try sends the same capture with the same id (outbox.ts), so waiting never records anything twice.
-import { ApiError } from "../../shared/api";
+import { ApiError, NETWORK_ERROR } from "../../shared/api";
 
 /** The random wait's window after the first failure (SMART's own `Retry-After` for a 503 is 5 s). */
 export const FIRST_WINDOW_MS = 5_000;
 /** The largest window: a capture still goes out within minutes of SMART being back. */
 export const MAX_WINDOW_MS = 5 * 60_000;
 /** How far apart phones whose signal came back in the same second start sending. */
-export const ONLINE_SPREAD_MS = 30_000;
+export const ONLINE_SPREAD_MS = 10_000;
 
 /** The longest `Retry-After` followed (a lockout's 15 minutes): a wrong header must not stop the outbox for hours. */
 export const MAX_RETRY_AFTER_S = 900;
@@ -56,10 +58,16 @@ export function waitLeft(now: number = Date.now()): number {
   return now < since ? 0 : Math.max(0, notBefore - now);
 }
 
-/** SMART was busy or did not answer (`exc`): the next try waits longer than the last; returns how long (ms). */
+/** A try that failed (`exc`); returns how long (ms) the next one waits. SMART busy (an answer: 503, the stage's
+ * 429): longer than the last time. No answer at all (the phone's own link dropped or carried nothing; a busy SMART
+ * still answers, through API Gateway, within its 29 s): only the first window, however often it failed, since a
+ * teacher's signal at a rural school may last a minute and the capture must go out in it; the count of SMART's
+ * busy answers is kept. */
 export function failed(exc: unknown, now: number = Date.now()): number {
-  const failures = read().failures + 1;
-  const wait = backoffMs(failures, exc instanceof ApiError ? exc.retryAfterS : null);
+  const kept = read().failures;
+  const answered = exc instanceof ApiError && exc.code !== NETWORK_ERROR;
+  const failures = answered ? kept + 1 : kept;
+  const wait = backoffMs(answered ? failures : 1, answered ? exc.retryAfterS : null);
   write({ failures, notBefore: now + wait, since: now });
   return wait;
 }
