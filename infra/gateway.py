@@ -24,6 +24,10 @@ COMPRESSION_KEY = "x-amazon-apigateway-minimum-compression-size"
 # monthly JSON (about 4 MB for 7,000 employees) uncompressed. A check-in's small answer is not worth the CPU.
 MINIMUM_COMPRESSION_BYTES = 8192
 
+# API.md: every 429 and 503 answer says when to try again. The stage throttle's 429 (its token bucket refills
+# every second) is the one phones meet at the 07:00 rush; without the header each app would guess its own wait.
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+
 # (API Gateway response type, API code, message override or None, take the status from STATUS_BY_CODE)
 GATEWAY_RESPONSES: tuple[tuple[str, str, str | None, bool], ...] = (
     # API Gateway's answer to a path or method it has no route for.
@@ -50,7 +54,7 @@ def _response(code: str, message: str | None, set_status: bool) -> Json:
     }
     if set_status:
         response["statusCode"] = str(status)
-        if status == 503:
+        if status in RETRY_AFTER_STATUSES:
             response["responseParameters"]["gatewayresponse.header.Retry-After"] = f"'{RETRY_AFTER_S}'"
     return response
 

@@ -326,7 +326,7 @@ def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns
 
     # WHEN the signal returns but the first try is cut off on the way: it keeps waiting
     page.route("**/v1/attendance", lambda route: route.abort("internetdisconnected"))
-    with page.expect_event("requestfailed", predicate=_is_checkin_request):
+    with page.expect_event("requestfailed", predicate=_is_checkin_request, timeout=30_000):  # within 10 s: pace.ts
         page.context.set_offline(False)
     assert len(tries) == 1
     expect(page.locator(".outbox li")).to_have_count(1)

@@ -30,3 +30,12 @@ describe("a lockout says how long it lasts", () => {
     expect(waitText(40)).toBe("40 detik");
   });
 });
+
+describe("a busy answer says when to try again", () => {
+  it("keeps Retry-After (or details.retry_after_s) on the error, for 503 and 429 alike", () => {
+    const busy = { error: { code: "UNAVAILABLE", message: "Layanan sedang tidak tersedia." } };
+    expect(errorFrom(503, busy, new Headers({ "Retry-After": "5" })).retryAfterS).toBe(5);
+    expect(errorFrom(429, LOCKED).retryAfterS).toBe(900);
+    expect(errorFrom(503, busy, new Headers()).retryAfterS).toBeNull();
+  });
+});

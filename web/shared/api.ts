@@ -5,13 +5,17 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: Record<string, unknown>;
+  /** The seconds the answer asked to wait before trying again (`Retry-After`, or `details.retry_after_s`); null
+   * when it did not say (no answer at all, or none given). */
+  readonly retryAfterS: number | null;
 
-  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}, retryAfterS: number | null = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfterS = retryAfterS;
   }
 }
 
@@ -53,9 +57,9 @@ export function errorFrom(status: number, body: unknown, headers?: Headers): Api
       : `Terjadi kesalahan pada server (HTTP ${String(status)}). Coba lagi nanti.`;
   const details = (typeof error?.details === "object" && error.details !== null ? error.details : {}) as Record<string, unknown>;
   // A lockout says how long it lasts when the answer tells ("Coba lagi dalam 15 menit."), not "beberapa saat lagi".
-  const wait = status === 429 ? retryAfter(headers, details) : null;
-  if (wait !== null && message.includes(SOME_TIME)) message = message.replace(SOME_TIME, `dalam ${waitText(wait)}`);
-  return new ApiError(status, code, message, details);
+  const wait = retryAfter(headers, details);
+  if (status === 429 && wait !== null && message.includes(SOME_TIME)) message = message.replace(SOME_TIME, `dalam ${waitText(wait)}`);
+  return new ApiError(status, code, message, details, wait);
 }
 
 export interface RequestOptions {

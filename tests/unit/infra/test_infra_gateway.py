@@ -57,3 +57,15 @@ def test_the_api_gzips_large_answers_for_clients_that_accept_gzip(merged: MergeR
     # THEN API Gateway compresses answers from MINIMUM_COMPRESSION_BYTES up (its allowed range: 0 to 10 MiB)
     assert body[COMPRESSION_KEY] == MINIMUM_COMPRESSION_BYTES
     assert 0 < MINIMUM_COMPRESSION_BYTES <= 10 * 1024 * 1024
+
+
+def test_the_stage_throttle_at_the_0700_rush_tells_phones_when_to_come_back(merged: MergeResult) -> None:
+    # GIVEN 7,000 phones checking in around 07:00, more than the stage throttle lets through (ApiThrottleRate)
+    responses = _responses(merged)
+    for response_type in ("THROTTLED", "QUOTA_EXCEEDED"):
+        # WHEN API Gateway turns one away before the function runs
+        response = responses[response_type]
+        # THEN the 429 carries `Retry-After` (API.md: every 429 and 503 does), so the phone waits before it tries
+        # again instead of guessing
+        assert response["statusCode"] == "429", response_type
+        assert response["responseParameters"]["gatewayresponse.header.Retry-After"] == "'5'", response_type

@@ -8,7 +8,7 @@ import { keptForLater, type Outcome, refused } from "./answers";
 import { FRAME_BYTES, FRAME_PX, FRAME_QUALITY, grab, SELFIE_BYTES, SELFIE_PX, sleep } from "./camera";
 import { withCheckin } from "./day";
 import { type Fix, isFresh, staleText } from "./geo";
-import { forget, holding, keep } from "./outbox";
+import { backOff, forget, holding, keep } from "./outbox";
 import { clockWentBack, serverNow } from "./servertime";
 import { call, keepDay, uuid } from "./session";
 import type { Challenge, CheckinAnswer, CheckinBody, Kind, Liveness } from "./types";
@@ -91,7 +91,10 @@ async function sendLive(body: CheckinBody, correction: number | null): Promise<O
     try {
       answer = await call<CheckinAnswer>("POST", "/v1/attendance", body);
     } catch (exc) {
-      if (keptForLater(exc)) return kept ? { kind: "saved" } : saveForLater(body, correction);
+      if (keptForLater(exc)) {
+        backOff(exc);
+        return kept ? { kind: "saved" } : saveForLater(body, correction);
+      }
       if (kept) await forget(body.client_request_id);
       return refused(exc, body.accuracy_m);
     }
@@ -167,8 +170,9 @@ export async function checkIn({ type, video, fix, early, onAction }: Capture): P
   try {
     challenge = ahead && "at" in ahead && Date.now() - ahead.at <= FRESH_MS ? ahead.challenge : (await askChallenge()).challenge;
   } catch (exc) {
-    if (keptForLater(exc)) return offline();
-    return refused(exc);
+    if (!keptForLater(exc)) return refused(exc);
+    backOff(exc);
+    return offline();
   }
   const liveness = challenge.liveness;
   const taken = liveness && liveness.frames > 0 ? await frames(video, liveness, onAction) : null;

@@ -17,8 +17,10 @@ vi.mock("idb-keyval", () => ({
 vi.mock("./camera", async (actual: () => Promise<object>) => ({ ...(await actual()), grab: () => "foto", sleep: async () => undefined }));
 
 const { checkIn } = await import("./checkin");
-const { flush, waiting, waitingOnPhone } = await import("./outbox");
+const { flush, startOutbox, waiting, waitingOnPhone } = await import("./outbox");
 const { remember } = await import("./servertime");
+const { failed } = await import("./pace");
+import { ApiError } from "../../shared/api";
 import type { CheckinBody } from "./types";
 import { stubStorage } from "./teststorage";
 
@@ -93,6 +95,7 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 describe("a capture kept while the phone had not heard SMART's time for a day", () => {
@@ -236,5 +239,127 @@ describe("captures waiting on a phone whose session ended", () => {
     localStorage.setItem("smart.nip", "198502022010011002");
     await captureOffline("in");
     expect(await waitingOnPhone()).toEqual({ count: 2, nip: null });
+  });
+});
+
+/** SMART at the 07:00 rush: answers 503 UNAVAILABLE (with `Retry-After: retryAfter` when given) until `room()`
+ * says it has room, then records; returns the ids POSTed, in order. */
+function busySmart(retryAfter: number | null, room: () => boolean): string[] {
+  const sent: string[] = [];
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string, init: RequestInit) => {
+      const headers = { "Content-Type": "application/json", Date: new Date().toUTCString() };
+      if (url === "/v1/health") return new Response(JSON.stringify({ status: "ok" }), { status: 200, headers });
+      const body = JSON.parse(String(init.body)) as CheckinBody;
+      sent.push(body.client_request_id);
+      if (!room()) {
+        const busy = { error: { code: "UNAVAILABLE", message: "Layanan sedang tidak tersedia. Coba lagi beberapa saat lagi.", details: {} } };
+        return new Response(JSON.stringify(busy), { status: 503, headers: retryAfter === null ? headers : { ...headers, "Retry-After": String(retryAfter) } });
+      }
+      return new Response(JSON.stringify({ event_id: "e", status: "review", type: body.type, attendance_time: body.captured_at, late_minutes: 0, category: null, warnings: [] }), { status: 201, headers });
+    }),
+  );
+  return sent;
+}
+
+describe("a waiting capture SMART is too busy to take at 07:00", () => {
+  it("waits at least as long as SMART's Retry-After says before it goes again, with the same id", async () => {
+    // GIVEN a capture kept without signal at 06:58, and SMART answering 503 with `Retry-After: 30` when it returns
+    phoneAt(MONDAY_7 - 2 * MINUTE, 0);
+    remember(0);
+    await captureOffline();
+    phoneAt(MONDAY_7, 0);
+    signalBack();
+    let room = false;
+    const sent = busySmart(30, () => room);
+    expect(await flush()).toEqual([]);
+    // WHEN the app tries again before those 30 s are over (Home opened again, the app back on screen, its timer)
+    phoneAt(MONDAY_7 + 20_000, 0);
+    expect(await flush()).toEqual([]);
+    phoneAt(MONDAY_7 + 29_000, 0);
+    await flush();
+    // THEN nothing more went to SMART meanwhile
+    expect(sent).toHaveLength(1);
+    // AND once the wait (and its random part) is over, it goes with the same id and is recorded once
+    room = true;
+    phoneAt(MONDAY_7 + 2 * MINUTE, 0);
+    const [done] = await flush();
+    expect(done?.outcome).toBe("recorded");
+    expect(sent).toEqual([sent[0], sent[0]]);
+    expect(await waiting()).toEqual([]);
+  });
+
+  it("told no wait (a 503 without Retry-After) waits longer after each failure, at most a few minutes", async () => {
+    // GIVEN a capture waiting, SMART down for a while, and this phone's random part of each wait at its largest
+    phoneAt(MONDAY_7 - 2 * MINUTE, 0);
+    remember(0);
+    await captureOffline();
+    signalBack();
+    vi.spyOn(Math, "random").mockReturnValue(0.999);
+    const sent = busySmart(null, () => false);
+    // WHEN the app tries every few seconds (each time the employee comes back to it) for an hour
+    let at = MONDAY_7;
+    const tries: number[] = [];
+    for (; at < MONDAY_7 + 60 * MINUTE; at += 5_000) {
+      phoneAt(at, 0);
+      const before = sent.length;
+      await flush();
+      if (sent.length > before) tries.push(at - MONDAY_7);
+    }
+    // THEN the gaps between the tries grow (doubling), so SMART is not asked every few seconds by every phone ...
+    const gaps = tries.slice(1).map((t, i) => t - (tries[i] ?? 0));
+    expect(gaps.slice(0, 4).every((gap, i) => i === 0 || gap > (gaps[i - 1] ?? 0))).toBe(true);
+    expect(tries.length).toBeLessThan(30);
+    // ... but never more than 5 minutes apart: the capture still goes out soon after SMART is back
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(5 * MINUTE + 5_000);
+  });
+});
+
+describe("the signal coming back to a whole town at once", () => {
+  it("does not send every phone's captures in the same instant: each waits its own random part of ten seconds", async () => {
+    // GIVEN a capture kept without signal (a mast down at 06:50), the app open
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    phoneAt(MONDAY_7, 0);
+    remember(0);
+    await captureOffline();
+    vi.stubGlobal("document", Object.assign(new EventTarget(), { visibilityState: "visible" }));
+    const server = smart(0);
+    startOutbox();
+    await vi.advanceTimersByTimeAsync(0); // its first run, offline, is over
+    // WHEN the mast comes back: every phone in town gets the `online` event in the same second (this one drawing
+    // 0.6 of the spread)
+    vi.spyOn(Math, "random").mockReturnValue(0.6);
+    signalBack();
+    window.dispatchEvent(new Event("online"));
+    await vi.advanceTimersByTimeAsync(1_000);
+    // THEN it has not sent yet ...
+    expect(server.sent).toHaveLength(0);
+    // ... and has, recorded, within the half minute
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(server.sent).toHaveLength(1);
+    expect(await waiting()).toEqual([]);
+  });
+});
+
+describe("a wait the app was reloaded in", () => {
+  it("still ends in a send when it is over, not only at the minute's timer", async () => {
+    // GIVEN a capture waiting, and SMART's busy answer asking 5 s (kept on the phone), then the app reloaded
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    phoneAt(MONDAY_7, 0);
+    remember(0);
+    await captureOffline();
+    signalBack();
+    vi.spyOn(Math, "random").mockReturnValue(0);
+    failed(new ApiError(503, "UNAVAILABLE", "sibuk", {}, 5), Date.now());
+    vi.stubGlobal("document", Object.assign(new EventTarget(), { visibilityState: "visible" }));
+    const server = smart(0);
+    startOutbox();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.sent).toHaveLength(0);
+    // WHEN the 5 s are over, THEN it goes out, well before the minute's timer
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(server.sent).toHaveLength(1);
+    expect(await waiting()).toEqual([]);
   });
 });

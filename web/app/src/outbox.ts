@@ -14,7 +14,8 @@
 // selfie, not the place.
 import { createStore, del, entries, get, set } from "idb-keyval";
 import { ApiError, UserMessage } from "../../shared/api";
-import { retryLater, type Settled, settledBy } from "./answers";
+import { keptForLater, retryLater, type Settled, settledBy } from "./answers";
+import { failed, spread, succeeded, waitLeft } from "./pace";
 import { correctionOf, knownOffset, MIN_CORRECTION_MS, shifted } from "./servertime";
 import { call, measureClock, offlineKeepH, signedInNip } from "./session";
 import type { CheckinAnswer, CheckinBody, Kind } from "./types";
@@ -253,8 +254,14 @@ function delivered(item: Waiting, answer: CheckinAnswer | ApiError): Delivered {
 
 let flushing: Promise<Delivered[]> | null = null;
 
-/** Sends every waiting capture, oldest first; stops at the first that must wait for signal. One run at a time. */
+/** Sends every waiting capture, oldest first; stops at the first that must wait for signal. One run at a time, and
+ * none while SMART's last busy answer (or silence) says to wait (pace.ts): nothing is sent then. */
 export function flush(): Promise<Delivered[]> {
+  const left = waitLeft();
+  if (left > 0) {
+    wakeIn(left); // the wait's end sends, also after a reload that lost the timer
+    return Promise.resolve([]);
+  }
   if (!flushing) {
     flushing = run().finally(() => {
       flushing = null;
@@ -302,23 +309,46 @@ async function run(): Promise<Delivered[]> {
   // starts sending (and the `online` event fires) before any other answer has told it, and an offset measured
   // before the phone's clock was set otherwise (or a day ago) may no longer hold.
   if (queue.some((item) => item.correction === undefined)) await measureClock();
+  let stopped = false;
   for (const item of queue) {
     let answered: Delivered | null;
     try {
       answered = await sendOne(item.id);
-    } catch {
+    } catch (exc) {
+      stopped = true;
+      if (keptForLater(exc)) wakeIn(failed(exc)); // SMART busy or silent: back off; a session to renew: the employee
       break;
     }
     if (answered) done.push(answered);
   }
+  if (!stopped) succeeded();
   if (done.length) changed(done);
   return done;
 }
 
-/** Send by itself: now (app start), whenever the connection returns or the app comes back to the screen, and
- * every minute while the app is open (nothing is sent when nothing waits). */
+/** Whether this page sends by itself (`startOutbox`): then a wait's end is a cue to send. */
+let started = false;
+let wake: ReturnType<typeof setTimeout> | undefined;
+
+/** Sends again once `ms` have passed (when this page sends by itself). */
+function wakeIn(ms: number): void {
+  if (!started) return;
+  clearTimeout(wake);
+  wake = setTimeout(() => void flush(), ms);
+}
+
+/** A live send SMART did not take for now (busy, no answer: `exc`): the outbox waits before it sends the capture
+ * (Home would otherwise send it again the moment it opens, into the same crowd). */
+export function backOff(exc: unknown): void {
+  if (keptForLater(exc)) wakeIn(failed(exc));
+}
+
+/** Send by itself: now (app start), at a random moment of the ten seconds after the connection returns (pace.ts:
+ * not every phone under a mast in the same second), when the app comes back to the screen, when a wait SMART asked
+ * for is over, and every minute while the app is open (nothing is sent when nothing waits, nor during a wait). */
 export function startOutbox(): void {
-  window.addEventListener("online", () => void flush());
+  started = true;
+  window.addEventListener("online", () => wakeIn(spread()));
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") void flush();
   });
