@@ -1,7 +1,8 @@
 import { reasonName } from "../../../shared/reasons";
 import { call } from "../session";
-import type { AttendanceEvent, Page as ApiPage } from "../types";
+import type { AttendanceEvent } from "../types";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
+import { history } from "../events";
 import { ErrorLine, Page, useLoad } from "../ui";
 
 const STATUS: Record<string, string> = { accepted: "Diterima", review: "Menunggu verifikasi admin", refused: "Ditolak" };
@@ -17,12 +18,8 @@ function statusOf(e: AttendanceEvent): string {
 
 /** "Riwayat": the employee's own check-ins of the last 30 days, newest first. */
 export function History() {
-  const { data: items, error } = useLoad(async (signal) => {
-    const to = todayNow();
-    const from = new Date(to.getTime() - 29 * 86_400_000);
-    const page = await call<ApiPage<AttendanceEvent>>("GET", `/v1/attendance/me?from=${localDay(from)}&to=${localDay(to)}`, undefined, signal);
-    return [...page.items].reverse();
-  }, "history");
+  const { data, error } = useLoad((signal) => history(call, todayNow(), signal), "history");
+  const items = data?.items ?? null;
 
   return (
     <Page title="Riwayat" back>
