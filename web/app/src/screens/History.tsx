@@ -2,7 +2,7 @@ import { reasonName } from "../../../shared/reasons";
 import { call } from "../session";
 import type { AttendanceEvent } from "../types";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
-import { history } from "../events";
+import { history, type HistoryRead } from "../events";
 import { ErrorLine, Page, useLoad } from "../ui";
 
 const STATUS: Record<string, string> = { accepted: "Diterima", review: "Menunggu verifikasi admin", refused: "Ditolak" };
@@ -16,6 +16,19 @@ function statusOf(e: AttendanceEvent): string {
   return base;
 }
 
+/** A Riwayat read that stopped at its bound (events.MOST_EVENTS) lacks the newest events: said, with the last
+ * one shown, rather than a month that silently ends early. */
+function Cut({ history: read }: { history: HistoryRead | null }) {
+  if (!read?.cut) return null;
+  const newest = read.items[0]?.attendance_time;
+  const after = newest ? ` sesudah ${dateText(localDay(new Date(newest)))} ${clockOf(newest)}` : "";
+  return (
+    <p class="notice" role="status">
+      Riwayat terlalu panjang untuk dimuat seluruhnya: absen{after} tidak ditampilkan.
+    </p>
+  );
+}
+
 /** "Riwayat": the employee's own check-ins of the last 30 days, newest first. */
 export function History() {
   const { data, error } = useLoad((signal) => history(call, todayNow(), signal), "history");
@@ -25,6 +38,7 @@ export function History() {
     <Page title="Riwayat" back>
       <p class="muted">Absen 30 hari terakhir.</p>
       <ErrorLine message={error} />
+      <Cut history={data} />
       {items === null && !error ? <p aria-live="polite">Memuat…</p> : null}
       {items?.length === 0 ? <p>Belum ada absen.</p> : null}
       <ul class="list">
