@@ -1,6 +1,6 @@
 // Lists read a page at a time (API.md: `{items, next}`, `?next=` for the rest): what "Muat lebih banyak" shows.
 import { describe, expect, it } from "vitest";
-import { appended, hasMore, pageAt, pagesUpTo, type Page } from "./paging";
+import { appended, hasMore, pageAt, pagesUpTo, queryAt, type Page } from "./paging";
 
 const req = (id: string) => ({ request_id: id });
 const key = (r: { request_id: string }) => r.request_id;
@@ -36,5 +36,40 @@ describe("a list read a page at a time", () => {
     expect(again.items.map(key)).toEqual(["r6", "r5", "r4", "r3"]);
     expect(again.next).toBe("p3");
     expect(asked).toEqual([null, "p2"]);
+  });
+});
+
+describe("a list read in one go", () => {
+  it("ends at a page without a `next`, as an older SMART or a stand-in answers a list that fits one page", async () => {
+    // GIVEN an answer `{items}` alone (decision 101: some lists answered so)
+    let reads = 0;
+    const read = () => {
+      reads += 1;
+      return Promise.resolve({ items: [req("r1")] } as unknown as Page<{ request_id: string }>);
+    };
+    // WHEN the list is read, THEN that page is the last: not read again and again up to the bound
+    const all = await pagesUpTo(read, 5);
+    expect(all).toEqual({ items: [req("r1")], next: null });
+    expect(reads).toBe(1);
+  });
+
+  it("shows each page as it arrives, with the items read so far", async () => {
+    // GIVEN a unit of three pages (the console's employee list shows the first rows while the rest load)
+    const pages: Record<string, Page<{ request_id: string }>> = {
+      "": { items: [req("a")], next: "p2" },
+      p2: { items: [req("b")], next: "p3" },
+      p3: { items: [req("c")], next: null },
+    };
+    const shown: string[][] = [];
+    // WHEN the whole list is read, THEN each page shows what was read up to it
+    const all = await pagesUpTo((next) => Promise.resolve(pages[next ?? ""]!), Infinity, (sofar) => shown.push(sofar.items.map(key)));
+    expect(shown).toEqual([["a"], ["a", "b"], ["a", "b", "c"]]);
+    expect(all.items.map(key)).toEqual(["a", "b", "c"]);
+  });
+
+  it("asks the page at a cursor with the list's own query", () => {
+    // the console sends its query as an object (session.get): the first page without `next`, the rest with it
+    expect(queryAt({ unor_id: "SD1" }, null)).toEqual({ unor_id: "SD1" });
+    expect(queryAt({ unor_id: "SD1" }, "p2")).toEqual({ unor_id: "SD1", next: "p2" });
   });
 });

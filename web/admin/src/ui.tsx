@@ -17,7 +17,7 @@ import {
   type InputProps,
   type Loaded,
 } from "../../shared/ui";
-import { pagesUpTo, type Page } from "../../shared/paging";
+import { pagesUpTo, queryAt, type Page } from "../../shared/paging";
 import { count } from "./format";
 import { call, get, type Query } from "./session";
 
@@ -79,10 +79,14 @@ export interface Listing<T> {
   more: boolean;
 }
 
+/** The reader of a list endpoint's page at a cursor (`pagesUpTo`'s `read`), `query` kept on every page. */
+function pageReader<T>(path: string, query: Query, signal: AbortSignal): (next: string | null) => Promise<Page<T>> {
+  return (next) => get<Page<T>>(path, queryAt(query, next), signal);
+}
+
 /** The pages of a list endpoint (`{items, next}`), followed until at least `limit` items are read. */
 export async function firstPages<T>(path: string, query: Query, signal: AbortSignal, limit: number): Promise<Listing<T>> {
-  const read = (next: string | null): Promise<Page<T>> => get<Page<T>>(path, next ? { ...query, next } : query, signal);
-  const { items, next } = await pagesUpTo(read, limit);
+  const { items, next } = await pagesUpTo(pageReader<T>(path, query, signal), limit);
   return { items, more: next !== null };
 }
 
@@ -137,21 +141,11 @@ export function usePages<T>(path: string | null, query: Query, key: string): Str
       setDone(true);
       return () => ctrl.abort();
     }
-    void (async () => {
-      let all: T[] = [];
-      let next: string | null = null;
-      try {
-        do {
-          const page: Page<T> = await get<Page<T>>(at, next ? { ...q, next } : q, ctrl.signal);
-          all = all.concat(page.items);
-          setItems(all);
-          next = page.next;
-        } while (next);
-        setDone(true);
-      } catch (exc) {
+    pagesUpTo(pageReader<T>(at, q, ctrl.signal), Infinity, (sofar) => setItems(sofar.items))
+      .then(() => setDone(true))
+      .catch((exc: unknown) => {
         if (!ctrl.signal.aborted) setError(messageOf(exc));
-      }
-    })();
+      });
     return () => ctrl.abort();
   }, [key, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);

@@ -116,7 +116,8 @@ describe("field-duty letters", () => {
     get.mockImplementation(async (_path: string, query: Record<string, string>) => {
       if (query["unor_id"] === "SD1" && !query["next"]) return { items: [{ nip: nip(1), nama: "Ani" }, { nip: nip(2), nama: "Budi" }], next: "p2" };
       if (query["unor_id"] === "SD1") return { items: [{ nip: nip(3), nama: "Cici" }], next: null };
-      if (query["q"] === nip(4)) return { items: [{ nip: nip(4), nama: "Dodi" }], next: null };
+      // a search by NIP is read for its first page alone, even when the server names another
+      if (query["q"] === nip(4)) return { items: [{ nip: nip(4), nama: "Dodi" }], next: "q2" };
       if (query["q"] === nip(5)) return { items: [{ nip: nip(5), nama: "Eka (pindah)" }], next: null };
       return { items: [], next: null };
     });

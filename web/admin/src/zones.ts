@@ -1,5 +1,6 @@
 // The zones' geometry as the console's maps read it: each zone asked once per page load, and many at once in
 // one read of the whole list (`GET /v1/admin/zones?geometry=true`) rather than one request each.
+import { pagesUpTo, queryAt, type Page } from "../../shared/paging";
 import { get } from "./session";
 import type { Zone } from "./types";
 
@@ -179,14 +180,14 @@ interface Person {
   nama: string;
 }
 
+/** The names of one read: every page of a unit's list, or the first page of a search by NIP. Each page's names
+ * are kept as it arrives, so a read failing later keeps what it found. */
 async function readNames(read: NameRead, signal?: AbortSignal): Promise<void> {
   const query: Record<string, string> = "nip" in read ? { q: read.nip } : { unor_id: read.unor_id };
-  let next: string | null = null;
-  do {
-    const page: { items: Person[]; next: string | null } = await get("/v1/admin/employees", next ? { ...query, next } : query, signal);
-    for (const p of page.items) names.set(p.nip, p.nama);
-    next = "nip" in read ? null : page.next;
-  } while (next);
+  const page = (next: string | null): Promise<Page<Person>> => get<Page<Person>>("/v1/admin/employees", queryAt(query, next), signal);
+  await pagesUpTo(page, "nip" in read ? 0 : Infinity, (sofar) => {
+    for (const p of sofar.items) names.set(p.nip, p.nama);
+  });
   if ("nip" in read) askedAlone.add(read.nip);
 }
 

@@ -1,7 +1,8 @@
 import { reasonName } from "../../../shared/reasons";
 import { call } from "../session";
-import type { AttendanceEvent, Page as ApiPage } from "../types";
+import type { AttendanceEvent } from "../types";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
+import { history, type HistoryRead } from "../events";
 import { ErrorLine, Page, useLoad } from "../ui";
 
 const STATUS: Record<string, string> = { accepted: "Diterima", review: "Menunggu verifikasi admin", refused: "Ditolak" };
@@ -15,19 +16,29 @@ function statusOf(e: AttendanceEvent): string {
   return base;
 }
 
+/** A Riwayat read that stopped at its bound (events.MOST_EVENTS) lacks the newest events: said, with the last
+ * one shown, rather than a month that silently ends early. */
+function Cut({ history: read }: { history: HistoryRead | null }) {
+  if (!read?.cut) return null;
+  const newest = read.items[0]?.attendance_time;
+  const after = newest ? ` sesudah ${dateText(localDay(new Date(newest)))} ${clockOf(newest)}` : "";
+  return (
+    <p class="notice" role="status">
+      Riwayat terlalu panjang untuk dimuat seluruhnya: absen{after} tidak ditampilkan.
+    </p>
+  );
+}
+
 /** "Riwayat": the employee's own check-ins of the last 30 days, newest first. */
 export function History() {
-  const { data: items, error } = useLoad(async (signal) => {
-    const to = todayNow();
-    const from = new Date(to.getTime() - 29 * 86_400_000);
-    const page = await call<ApiPage<AttendanceEvent>>("GET", `/v1/attendance/me?from=${localDay(from)}&to=${localDay(to)}`, undefined, signal);
-    return [...page.items].reverse();
-  }, "history");
+  const { data, error } = useLoad((signal) => history(call, todayNow(), signal), "history");
+  const items = data?.items ?? null;
 
   return (
     <Page title="Riwayat" back>
       <p class="muted">Absen 30 hari terakhir.</p>
       <ErrorLine message={error} />
+      <Cut history={data} />
       {items === null && !error ? <p aria-live="polite">Memuat…</p> : null}
       {items?.length === 0 ? <p>Belum ada absen.</p> : null}
       <ul class="list">

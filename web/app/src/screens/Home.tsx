@@ -4,21 +4,12 @@ import { type Delivered, dismiss, flush, OUTBOX_EVENT, type RefusedCapture, refu
 import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
+import { marksOf } from "../events";
 import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown } from "../day";
-import type { AttendanceEvent, Kind, Page as ApiPage, Profile, Today } from "../types";
+import type { Kind, Profile } from "../types";
 import { ErrorLine, Page } from "../ui";
 import { KIND_ACTION, SAVED_TITLE } from "./Checkin";
 import { PHOTOS } from "./Enrol";
-
-/** Today's marks: `today.check_in/check_out` when the API sends them, else today's own events. */
-async function marksOf(today: Today, signal: AbortSignal): Promise<Marks> {
-  if (today.check_in !== undefined) return { check_in: today.check_in ?? null, check_out: today.check_out ?? null };
-  const q = `from=${today.date}&to=${today.date}`;
-  const page = await call<ApiPage<AttendanceEvent>>("GET", `/v1/attendance/me?${q}`, undefined, signal);
-  const counted = page.items.filter((e) => e.status !== "refused");
-  const last = (kind: Kind): AttendanceEvent | null => counted.filter((e) => e.type === kind).pop() ?? null;
-  return { check_in: last("in") ?? (today.checked_in ? {} : null), check_out: last("out") };
-}
 
 /** A unit without any work zone (a school not set up yet) and no field duty today: every check-in would be
  * judged outside a zone, so the employee hears it before taking a selfie, with who can fix it. */
@@ -199,7 +190,7 @@ export function Home() {
     setReading(true);
     myProfile(abort.signal)
       .then(async (p) => {
-        const read = await marksOf(p.today, abort.signal);
+        const read = await marksOf(call, p.today, abort.signal);
         fresh.current = true;
         setProfile(p);
         setMarks(read);
