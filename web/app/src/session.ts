@@ -8,6 +8,7 @@ import { OFFLINE_KEEP_H, unanswered } from "./answers";
 import { keepStorage } from "./browser";
 import { rememberZone } from "./clock";
 import { MAX_ROUND_TRIP_MS, offsetFrom, remember } from "./servertime";
+import type { Filing } from "./forms";
 import type { Profile, TokenAnswer } from "./types";
 
 const DEVICE_KEY = "smart.device_id";
@@ -307,4 +308,9 @@ export function cachedProfile(): Profile | null {
   } catch {
     return null;
   }
+}
+
+/** Files an employee's request ("Kirim Pengajuan"), with its letter photo when it has one. */
+export async function fileRequest(body: Filing): Promise<void> {
+  await call<unknown>("POST", "/v1/me/requests", body);
 }
