@@ -101,15 +101,17 @@ export type Encoder = (encoding: Encoding) => string;
 
 const QUALITIES = [0.82, 0.72, 0.6, 0.48, 0.36];
 
-/** The first of `tries` whose encoding fits `maxBytes` (decoded), or the last tried when none does. Pure in what
- * it decides, so the tests give it an encoder that models a camera's JPEG sizes (Node has no canvas). */
+/** The first of `tries` whose encoding fits `maxBytes` (decoded); when none does, the smallest of them (a smaller
+ * picture at a higher quality can weigh more than a larger one at a lower quality). Pure in what it decides, so
+ * the tests give it an encoder that models a camera's JPEG sizes (Node has no canvas). */
 export function fitted(encode: Encoder, tries: readonly Encoding[], maxBytes: number): string {
-  let b64 = "";
+  let smallest = "";
   for (const encoding of tries) {
-    b64 = encode(encoding);
-    if (base64Bytes(b64) <= maxBytes) break;
+    const b64 = encode(encoding);
+    if (base64Bytes(b64) <= maxBytes) return b64;
+    if (!smallest || b64.length < smallest.length) smallest = b64;
   }
-  return b64;
+  return smallest;
 }
 
 /** What the canvas makes of the current video frame: drawn once per size asked, then encoded at each quality. */
@@ -142,11 +144,20 @@ export function grab(video: HTMLVideoElement, longSide: number, maxBytes: number
   return fitted(canvasEncoder(video), tries, maxBytes);
 }
 
-/** A letter photo: sharp enough to read, far below the API's 2 MB. */
+/** A letter photo goes up a 2G link (EDGE: 50-100 kbit/s up): at most LETTER_BYTES, 273 KB of base64 in the
+ * filing, about 45 s at 50 kbit/s; a plain A4 letter weighs 90-140 KB at 1600 px and quality 0.7, a busy or grainy
+ * picture 230-260 KB (bench/letters_RESULTS.md). The API takes 2 MB, which 2G would need five minutes for. */
 export const LETTER_PX = 1600;
-export const LETTER_BYTES = 600 * 1024;
-/** The encodings a letter photo tries, best first. */
-export const LETTER_TRIES: readonly Encoding[] = QUALITIES.map((quality) => ({ longSide: LETTER_PX, quality }));
+export const LETTER_BYTES = 200 * 1024;
+/** The encodings a letter photo tries, best first: 1600 px, then 1280 px (11 pt text of a page filling the frame
+ * stays readable at quality 0.5; below that, stamps and small print go, and the admin deciding cannot read it). */
+export const LETTER_TRIES: readonly Encoding[] = [
+  { longSide: LETTER_PX, quality: 0.7 },
+  { longSide: LETTER_PX, quality: 0.6 },
+  { longSide: LETTER_PX, quality: 0.5 },
+  { longSide: 1280, quality: 0.6 },
+  { longSide: 1280, quality: 0.5 },
+];
 
 /** A letter photo as it is sent, from what `encode` makes of the picture. */
 export function letterPhoto(encode: Encoder): string {
