@@ -17,7 +17,7 @@ export class CameraError extends Error {
 }
 
 /** The picture asked of each camera: the front one takes selfies (640 px are plenty, and a cheap phone keeps up
- * with the preview); the rear one takes letters, which must stay readable at LETTER_PX (Requests.tsx), so it is
+ * with the preview); the rear one takes letters, which must stay readable at LETTER_PX (below), so it is
  * asked for more. `ideal`: a camera that cannot gives what it has nearest. */
 const RESOLUTION: Readonly<Record<Facing, { width: number; height: number }>> = {
   user: { width: 640, height: 480 },
@@ -90,26 +90,83 @@ export function base64Bytes(b64: string): number {
   return Math.floor((b64.length * 3) / 4) - pad;
 }
 
+/** An encoding to try: the picture scaled to `longSide` px on its long side (never enlarged), JPEG at `quality`. */
+export interface Encoding {
+  longSide: number;
+  quality: number;
+}
+
+/** Encodes the picture as base64 JPEG the way `encoding` says. */
+export type Encoder = (encoding: Encoding) => string;
+
+const QUALITIES = [0.82, 0.72, 0.6, 0.48, 0.36];
+
+/** The first of `tries` whose encoding fits `maxBytes` (decoded); when none does, the smallest of them (a smaller
+ * picture at a higher quality can weigh more than a larger one at a lower quality). Pure in what it decides, so
+ * the tests give it an encoder that models a camera's JPEG sizes (Node has no canvas). */
+export function fitted(encode: Encoder, tries: readonly Encoding[], maxBytes: number): string {
+  let smallest = "";
+  for (const encoding of tries) {
+    const b64 = encode(encoding);
+    if (base64Bytes(b64) <= maxBytes) return b64;
+    if (!smallest || b64.length < smallest.length) smallest = b64;
+  }
+  return smallest;
+}
+
+/** What the canvas makes of the current video frame: drawn once per size asked, then encoded at each quality. */
+function canvasEncoder(video: HTMLVideoElement): Encoder {
+  const drawn = new Map<number, HTMLCanvasElement>();
+  return ({ longSide, quality }) => {
+    let canvas = drawn.get(longSide);
+    if (!canvas) {
+      const w = video.videoWidth;
+      const h = video.videoHeight;
+      const scale = Math.min(1, longSide / Math.max(w, h));
+      canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(w * scale));
+      canvas.height = Math.max(1, Math.round(h * scale));
+      const ctx = canvas.getContext("2d");
+      if (!ctx) throw new CameraError("other", "Foto tidak dapat diambil dari kamera.");
+      ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+      drawn.set(longSide, canvas);
+    }
+    return base64Of(canvas.toDataURL("image/jpeg", quality));
+  };
+}
+
 /**
  * The current video frame as base64 JPEG, its long side at most `longSide` px, lowering the JPEG quality until
  * it fits `maxBytes` (a selfie: 640 px, ~80 KB; a liveness frame: 240 px, a few KB).
  */
 export function grab(video: HTMLVideoElement, longSide: number, maxBytes: number, firstQuality = 0.82): string {
-  const w = video.videoWidth;
-  const h = video.videoHeight;
-  const scale = Math.min(1, longSide / Math.max(w, h));
-  const canvas = document.createElement("canvas");
-  canvas.width = Math.max(1, Math.round(w * scale));
-  canvas.height = Math.max(1, Math.round(h * scale));
-  const ctx = canvas.getContext("2d");
-  if (!ctx) throw new CameraError("other", "Foto tidak dapat diambil dari kamera.");
-  ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
-  let b64 = "";
-  for (const quality of [0.82, 0.72, 0.6, 0.48, 0.36].filter((q) => q <= firstQuality)) {
-    b64 = base64Of(canvas.toDataURL("image/jpeg", quality));
-    if (base64Bytes(b64) <= maxBytes) break;
-  }
-  return b64;
+  const tries = QUALITIES.filter((q) => q <= firstQuality).map((quality) => ({ longSide, quality }));
+  return fitted(canvasEncoder(video), tries, maxBytes);
+}
+
+/** A letter photo goes up a 2G link (EDGE: 50-100 kbit/s up): at most LETTER_BYTES, 273 KB of base64 in the
+ * filing, about 45 s at 50 kbit/s; a plain A4 letter weighs 90-140 KB at 1600 px and quality 0.7, a busy or grainy
+ * picture 230-260 KB (bench/letters_RESULTS.md). The API takes 2 MB, which 2G would need five minutes for. */
+export const LETTER_PX = 1600;
+export const LETTER_BYTES = 200 * 1024;
+/** The encodings a letter photo tries, best first: 1600 px, then 1280 px (11 pt text of a page filling the frame
+ * stays readable at quality 0.5; below that, stamps and small print go, and the admin deciding cannot read it). */
+export const LETTER_TRIES: readonly Encoding[] = [
+  { longSide: LETTER_PX, quality: 0.7 },
+  { longSide: LETTER_PX, quality: 0.6 },
+  { longSide: LETTER_PX, quality: 0.5 },
+  { longSide: 1280, quality: 0.6 },
+  { longSide: 1280, quality: 0.5 },
+];
+
+/** A letter photo as it is sent, from what `encode` makes of the picture. */
+export function letterPhoto(encode: Encoder): string {
+  return fitted(encode, LETTER_TRIES, LETTER_BYTES);
+}
+
+/** The current video frame of the rear camera as a letter photo (base64 JPEG). */
+export function grabLetter(video: HTMLVideoElement): string {
+  return letterPhoto(canvasEncoder(video));
 }
 
 export const SELFIE_PX = 640;

@@ -8,6 +8,7 @@ import {
   cachedProfile,
   changePassword,
   endsSession,
+  fileRequest,
   logIn,
   logOut,
   myProfile,
@@ -246,5 +247,69 @@ describe("a profile read", () => {
     vi.stubGlobal("fetch", vi.fn(async () => answer(200, { nip: "1", timezone: "Asia/Jayapura" })));
     await myProfile();
     expect(regencyZone()).toBe("Asia/Jayapura");
+  });
+});
+
+describe("a request filed with a letter photo", () => {
+  const UPLINK_BPS = 50_000; // 2G/EDGE, the slowest link the app plans for
+  const SMART_WORK_MS = 25_000; // within API Gateway's 29 s
+  const filing = (attachmentBytes: number) => ({
+    type: "DL",
+    start_date: "2026-12-07",
+    end_date: "2026-12-07",
+    reason: "Surat tugas bimbingan teknis",
+    ...(attachmentBytes ? { attachment: "A".repeat(Math.ceil(attachmentBytes / 3) * 4) } : {}),
+  });
+  /** A link that carries the body at `bps`, then SMART answers after `workMs`; an abort ends it as the browser does. */
+  const link = (bps: number | null, workMs: number) =>
+    vi.fn(
+      (_url: string, init: RequestInit) =>
+        new Promise<Response>((resolve, reject) => {
+          const ms = bps === null ? Infinity : (String(init.body).length * 8 * 1000) / bps + workMs;
+          const timer = Number.isFinite(ms) ? setTimeout(() => resolve(answer(201, { request_id: "r-1" })), ms) : undefined;
+          init.signal?.addEventListener("abort", () => {
+            clearTimeout(timer);
+            reject(new DOMException("aborted", "AbortError"));
+          });
+        }),
+    );
+  const timedOut = (exc: unknown): boolean => exc instanceof ApiError && exc.details["timed_out"] === true;
+  const settled = (p: Promise<void>): Promise<string> =>
+    p.then(
+      () => "answered",
+      (exc: unknown) => (timedOut(exc) ? "timed out" : String(exc)),
+    );
+
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("is waited for while its 200 KB letter goes up a 2G link, and SMART answers within its own limit", async () => {
+    // GIVEN a teacher at a rural school on EDGE (50 kbit/s up) sending a surat tugas photo of 200 KB (273 KB base64,
+    // ~44 s to send), and SMART taking 25 s to answer (a cold start, S3)
+    vi.stubGlobal("fetch", link(UPLINK_BPS, SMART_WORK_MS));
+    // WHEN "Kirim Pengajuan" is tapped
+    const outcome = settled(fileRequest(filing(200 * 1024)));
+    await vi.advanceTimersByTimeAsync(75_000);
+    // THEN the answer is heard, not "Server tidak menjawab" after 60 s with an upload that can never finish in time
+    expect(await outcome).toBe("answered");
+  });
+
+  it("still gives up on a link that carries nothing, once such an upload and SMART's answer would be done", async () => {
+    vi.stubGlobal("fetch", link(null, 0));
+    const outcome = settled(fileRequest(filing(200 * 1024)));
+    await vi.advanceTimersByTimeAsync(30_000 + (280_000 * 8 * 1000) / UPLINK_BPS);
+    expect(await outcome).toBe("timed out");
+  });
+
+  it("without a letter gives up after 60 s, as every other write of the app does", async () => {
+    vi.stubGlobal("fetch", link(null, 0));
+    const outcome = settled(fileRequest(filing(0)));
+    await vi.advanceTimersByTimeAsync(59_000);
+    let done = false;
+    void outcome.then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await outcome).toBe("timed out");
   });
 });

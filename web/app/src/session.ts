@@ -8,6 +8,7 @@ import { OFFLINE_KEEP_H, unanswered } from "./answers";
 import { keepStorage } from "./browser";
 import { rememberZone } from "./clock";
 import { MAX_ROUND_TRIP_MS, offsetFrom, remember } from "./servertime";
+import type { Filing } from "./forms";
 import type { Profile, TokenAnswer } from "./types";
 
 const DEVICE_KEY = "smart.device_id";
@@ -102,8 +103,9 @@ export function signOut(): void {
 
 /** A call with the session's token; a token that no longer works ends the session (the login screen shows the
  * API's message). Only the session it was sent with: a late refusal of a token the phone has since replaced (a
- * new login or activation while the call was on its way) leaves the new session alone. `timeoutMs`: a shorter
- * time limit than the phone's usual one, for a call whose caller has a better way out than waiting. */
+ * new login or activation while the call was on its way) leaves the new session alone. `timeoutMs`: another
+ * time limit than the phone's usual one: shorter for a call whose caller has a better way out than waiting,
+ * longer for an upload that needs it (`uploadTimeoutMs`). */
 export async function call<T>(
   method: string,
   path: string,
@@ -307,4 +309,22 @@ export function cachedProfile(): Profile | null {
   } catch {
     return null;
   }
+}
+
+/** The slowest uplink the app plans a write's upload for (2G/EDGE, bits a second), and SMART's share of a write's
+ * time limit (API Gateway ends a request after 29 s of work). */
+const SLOWEST_UPLINK_BPS = 50_000;
+const SERVER_WORK_MS = 30_000;
+
+/** How long a write whose body is `chars` characters (JSON: base64 photos, ASCII) may take before it counts as no
+ * signal: SMART's share and the upload at the slowest uplink, and never less than SEND_TIMEOUT_MS. A 200 KB
+ * letter photo takes ~44 s up EDGE alone; cut off at 60 s, it could never get through on such a link. */
+export function uploadTimeoutMs(chars: number): number {
+  return Math.max(SEND_TIMEOUT_MS, SERVER_WORK_MS + Math.ceil((chars * 8 * 1000) / SLOWEST_UPLINK_BPS));
+}
+
+/** Files an employee's request ("Kirim Pengajuan"), with its letter photo when it has one, waiting as long as
+ * its upload takes on 2G (a dead link still gives up, later than a small write does). */
+export async function fileRequest(body: Filing): Promise<void> {
+  await call<unknown>("POST", "/v1/me/requests", body, undefined, uploadTimeoutMs(JSON.stringify(body).length));
 }

@@ -3,9 +3,9 @@ import { ApiError, messageOf } from "../../../shared/api";
 import { busyLabel, ConfirmButton } from "../../../shared/ui";
 import { REQUEST_TYPE_NAMES, ownStatusText, requestTitle } from "../../../shared/requests";
 import { unanswered } from "../answers";
-import { grab } from "../camera";
+import { grabLetter } from "../camera";
 import { CameraView } from "../live";
-import { call } from "../session";
+import { call, fileRequest } from "../session";
 import type { CorrectionAllowance, Kind, RequestType, SelfRequest } from "../types";
 import { appended, hasMore, pageAt, pagesUpTo, type Page as ApiPage } from "../../../shared/paging";
 import { monthText } from "../../../shared/months";
@@ -18,9 +18,6 @@ const EVENT_TYPES = [
   ["in", "Masuk"],
   ["out", "Pulang"],
 ] as const satisfies readonly (readonly [Kind, string])[];
-// A letter photo: sharp enough to read, far below the API's 2 MB.
-const LETTER_PX = 1600;
-const LETTER_BYTES = 600 * 1024;
 const OWN_REQUESTS = "/v1/me/requests";
 
 /** One page of the employee's requests (newest first, 50 a page), at `next` or the first. */
@@ -57,7 +54,7 @@ function LetterPhoto({ photo, onPhoto }: { photo: string | null; onPhoto: (b64: 
         type="button"
         disabled={!video}
         onClick={() => {
-          if (video) onPhoto(grab(video, LETTER_PX, LETTER_BYTES));
+          if (video) onPhoto(grabLetter(video));
           setOpen(false);
         }}
       >
@@ -209,7 +206,7 @@ export function Requests() {
     };
     if (type === "KOREKSI") Object.assign(body, { time, event_type: eventType });
     if (photo) body.attachment = photo;
-    const answered = await call<unknown>("POST", "/v1/me/requests", body).then(
+    const answered = await fileRequest(body).then(
       () => true,
       async (exc: unknown) => {
         if (unanswered(exc) && (await arrived(body))) return false;
