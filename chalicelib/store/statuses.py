@@ -333,14 +333,14 @@ class DynamoStatusesRepository:
         return len(changed) + len(removed), len(rows) - len(changed)
 
     def judged_at(self, unor_id: str, day: date) -> datetime | None:
-        key = f"{JUDGED}{day.isoformat()}"
+        """A Query of the one key (the functions that read it, the API and the report worker, query this table
+        already: infra/access.py grants no GetItem for it)."""
+        condition = DailyStatusModel.key == f"{JUDGED}{day.isoformat()}"
+        items = raw_query(DailyStatusModel, stamps_partition(unor_id, day.isoformat()[:4]), ["computed_at"],
+                          condition=condition, consistent=True)  # fmt: skip
         with storage_call("dynamodb"):
-            item = DailyStatusModel._get_connection().get_item(
-                stamps_partition(unor_id, day.isoformat()[:4]), key, consistent_read=True,
-                attributes_to_get=["computed_at"],
-            ).get("Item", {})  # fmt: skip
-        stamp = raw_text(item, "computed_at")
-        return parse_iso(stamp) if stamp else None
+            stamps = [raw_text(item, "computed_at") for item in items]
+        return parse_iso(stamps[0]) if stamps and stamps[0] else None
 
     @staticmethod
     def _write(part: str, rows: Sequence[StoredRow], removed: Sequence[str] = ()) -> None:
