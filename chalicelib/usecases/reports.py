@@ -86,15 +86,15 @@ def daily_recap(
     """The stored statuses of a day (today unless `date` names another): a page of them (`json`) of one unit or,
     without one, of every unit the caller sees, unit by unit; or one unit's whole day as a file: a CSV inline,
     an XLSX or the PDF a unit's head signs as a download link (SEMENTARA, unsigned, while the day is not final:
-    `day_final`)."""
+    `day_final`; a page of one unit's rows says so too)."""
     day = query.date or now.astimezone(settings.tz).date()
-    rules = runtime.rule_table(settings)
     if query.format == "json":
-        return _daily_page(principal, query, day, rules)
+        return _daily_page(principal, query, day, settings, now)
+    rules = runtime.rule_table(settings)
     unit = one_unit(principal, query.unor_id)
     unit_name = _unit_name(unit)
     rows = _whole_day(unit, day)
-    provisional = not day_final(day, bool(rows), runtime.statuses().judged_at(unit, day), now, settings.tz)
+    provisional = not _unit_day_final(unit, day, bool(rows), now, settings.tz)
     table = daily_table(unit, unit_name, day, [_ruled(r, rules) for r in rows], settings.tz, provisional=provisional)
     disclosure.record_report(principal, "daily", unit, {"date": day.isoformat(), "format": query.format}, settings)
     if query.format == "pdf":
@@ -106,9 +106,13 @@ def daily_recap(
     return export_link(exported.filename, exported.content, exported.content_type, settings)
 
 
-def _daily_page(principal: Principal, query: DailyRecapQuery, day: date, rules: RuleTable) -> schema.DailyRecap:
-    """A page of the day's stored statuses of the caller's units (or the one asked for), by unit then NIP."""
-    units = units_of(principal, query.unor_id)
+def _daily_page(
+    principal: Principal, query: DailyRecapQuery, day: date, settings: Settings, now: datetime
+) -> schema.DailyRecap:
+    """A page of the day's stored statuses of the caller's units (or the one asked for), by unit then NIP; a page
+    of one unit's rows says whether its files are provisional at `now` (`day_final`; a recap stored the day when
+    this page, or one before it, has rows), one of several units' does not (null: each has its own)."""
+    units, rules = units_of(principal, query.unor_id), runtime.rule_table(settings)
 
     def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[schema.DailyRecapItem], Any]:
         rows, cursor = runtime.statuses().day_page(unor_id, day, encode_cursor(after), limit)
@@ -116,7 +120,10 @@ def _daily_page(principal: Principal, query: DailyRecapQuery, day: date, rules: 
         return items, decode_cursor(cursor)
 
     items, cursor = across_units(units, query.next, unit_rows, limit=DAILY_PAGE)
-    return schema.DailyRecap(date=day.isoformat(), unor_id=_the_one(units), items=items, next=cursor)
+    one = _the_one(units)
+    recapped = bool(items) or query.next is not None
+    provisional = None if one is None else not _unit_day_final(one, day, recapped, now, settings.tz)
+    return schema.DailyRecap(date=day.isoformat(), unor_id=one, items=items, next=cursor, provisional=provisional)
 
 
 def _the_one(units: list[str]) -> str | None:
@@ -139,6 +146,11 @@ def day_final(day: date, recapped: bool, judged_at: datetime | None, now: dateti
     if judged_at is None:
         return recapped and now >= whole + MORNING_RUN_TAKES
     return recapped and judged_at >= whole
+
+
+def _unit_day_final(unor_id: str, day: date, recapped: bool, now: datetime, tz: tzinfo) -> bool:
+    """`day_final` of a unit's day, with the instant its last run judged it as of (one read)."""
+    return day_final(day, recapped, runtime.statuses().judged_at(unor_id, day), now, tz)
 
 
 def _ruled(row: EmployeeDay, rules: RuleTable) -> EmployeeDay:

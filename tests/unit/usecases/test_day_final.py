@@ -12,9 +12,20 @@ import pytest
 
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import recaps, reports
-from chalicelib.usecases.schemas.reports import RecapRequest
+from chalicelib.usecases.schemas.reports import DailyRecap, DailyRecapQuery, RecapRequest
 
-from .test_recaps import MONDAY_NIGHT_RUN, SETTINGS, TUESDAY_MORNING_RUN, U1_ADMIN, C, check, local, night_shift, unit
+from .test_recaps import (
+    MONDAY_NIGHT_RUN,
+    SETTINGS,
+    SUPER,
+    TUESDAY_MORNING_RUN,
+    U1_ADMIN,
+    C,
+    check,
+    local,
+    night_shift,
+    unit,
+)
 from .test_reports import _day_files, _month_pdf_text
 
 __all__ = ["unit"]  # the shared fixture this module uses
@@ -91,3 +102,24 @@ def test_a_month_whose_last_day_missed_its_morning_run_is_provisional_until_a_ru
     recaps.run_daily_recap(last, SETTINGS, scheduled_at=morning + timedelta(minutes=20))
     text = _month_pdf_text(morning + timedelta(minutes=25))
     assert "SEMENTARA" not in text and "Kepala SDN 1 Ngamprah" in text
+
+
+def test_the_days_json_says_whether_its_sheet_is_provisional_by_the_same_rule(unit: Repositories) -> None:
+    # GIVEN Monday judged by its 23:30 run only, and Tuesday's morning run missing
+    _nightly_only(unit)
+    query = DailyRecapQuery.model_validate({"date": "2026-11-02", "unor_id": "U1"})
+    # WHEN U1's admin opens Monday on the Rekap screen at 11:00 on Tuesday
+    page = reports.daily_recap(U1_ADMIN, query, SETTINGS, TUESDAY_ELEVEN)
+    # THEN the page says its sheet is provisional, as the files say SEMENTARA (not the console's clock)
+    assert isinstance(page, DailyRecap) and page.provisional is True
+    # AND once the morning run has judged Monday whole, it is not
+    RERUNS["the morning run"]()
+    page = reports.daily_recap(U1_ADMIN, query, SETTINGS, TUESDAY_ELEVEN)
+    assert isinstance(page, DailyRecap) and page.provisional is False
+    # AND a page of several units' rows, each with its own sheet, says nothing (null)
+    several = reports.daily_recap(SUPER, query.model_copy(update={"unor_id": None}), SETTINGS, TUESDAY_ELEVEN)
+    assert isinstance(several, DailyRecap) and several.unor_id is None and several.provisional is None
+    # AND a day over that no recap stored is provisional too
+    tuesday = query.model_copy(update={"date": date(2026, 11, 3)})
+    page = reports.daily_recap(U1_ADMIN, tuesday, SETTINGS, TUESDAY_ELEVEN + timedelta(days=1))
+    assert isinstance(page, DailyRecap) and page.items == [] and page.provisional is True
