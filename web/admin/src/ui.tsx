@@ -79,9 +79,20 @@ export interface Listing<T> {
   more: boolean;
 }
 
-/** The pages of a list endpoint (`{items, next}`), followed until at least `limit` items are read. */
-export async function firstPages<T>(path: string, query: Query, signal: AbortSignal, limit: number): Promise<Listing<T>> {
-  const read = (next: string | null): Promise<Page<T>> => get<Page<T>>(path, next ? { ...query, next } : query, signal);
+/** The pages of a list endpoint (`{items, next}`), followed until at least `limit` items are read; `seen` is
+ * handed each page as read (what a page says besides its items). */
+export async function firstPages<T, P extends Page<T> = Page<T>>(
+  path: string,
+  query: Query,
+  signal: AbortSignal,
+  limit: number,
+  seen?: (page: P) => void,
+): Promise<Listing<T>> {
+  const read = async (next: string | null): Promise<Page<T>> => {
+    const page = await get<P>(path, next ? { ...query, next } : query, signal);
+    seen?.(page);
+    return page;
+  };
   const { items, next } = await pagesUpTo(read, limit);
   return { items, more: next !== null };
 }
@@ -89,9 +100,15 @@ export async function firstPages<T>(path: string, query: Query, signal: AbortSig
 /** Beyond this many items a list is refused rather than shown cut short without a word. */
 const LONGEST_LIST = 20000;
 
-/** Every page of a list endpoint; a list longer than any the console expects is an error with what to do. */
-export async function allPages<T>(path: string, query: Query, signal: AbortSignal): Promise<T[]> {
-  const listed = await firstPages<T>(path, query, signal, LONGEST_LIST);
+/** Every page of a list endpoint (`seen`: as `firstPages`); a list longer than any the console expects is an error
+ * with what to do. */
+export async function allPages<T, P extends Page<T> = Page<T>>(
+  path: string,
+  query: Query,
+  signal: AbortSignal,
+  seen?: (page: P) => void,
+): Promise<T[]> {
+  const listed = await firstPages<T, P>(path, query, signal, LONGEST_LIST, seen);
   if (listed.more) throw new UserMessage(`Daftar ini lebih dari ${count(LONGEST_LIST)} baris. Persempit saringan.`);
   return listed.items;
 }
