@@ -23,9 +23,10 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   there, the worker may read them; neither may delete them), and the worker reads the run it resumes. It writes
   one audit entry per employee a run deactivated, reactivated or moved (PutItem, in transactions of 100).
 - ``DailyRecap`` (chalicelib.jobs.daily_recap) reads units, members, calendars, leaves, duties and the
-  day's events, and writes the daily statuses (and stamps their month changed: an UpdateItem). Its batch also
-  deletes the old unit's row of a day a move handed over to the new unit (decision 127): BatchWriteItem's
-  ``DeleteRequest``, on the statuses only, which are recomputed from the events and are not evidence.
+  day's events, and writes the daily statuses (and stamps their month changed and the day judged: UpdateItems).
+  Its batch also deletes the old unit's row of a day a move handed over to the new unit (decision 127):
+  BatchWriteItem's ``DeleteRequest``, on the statuses only, which are recomputed from the events and are not
+  evidence.
 - ``FaceRetention`` (chalicelib.jobs.forget_departed_faces; decisions 204, 213) finds the employees SIMPEG
   deactivated longer ago than the retention whose faces it has not cleared since (a Scan of the employees, NIPs
   projected), reads each again (a GetItem: one SIMPEG reactivated since keeps their faces), deletes their face
@@ -199,7 +200,7 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
         tables={
             **_BOOTSTRAP,
             **_RECAP_READS,
-            DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE, UPDATE),  # UPDATE: a month's change stamp
+            DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE, UPDATE),  # UPDATE: the stamps of a month, of a day
             JobRunModel: (DESCRIBE, QUERY, PUT),  # QUERY: the recap runs of the last days (days to make up)
         },
         purpose="daily recap: reads the day's plans and events and its recent runs, writes the daily statuses and "
@@ -229,7 +230,7 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             **_RECAP_READS,  # recapped days an import reaches, judged again (usecases/rejudge.py)
             JobRunModel: (DESCRIBE, GET, PUT),  # GET: the export or re-judge run it works on; PUT: its outcome
             UnitModel: (DESCRIBE, GET, QUERY),  # the units' names; the recap's units
-            # statuses read and re-judged; month-end counters; UPDATE: the months' change and count stamps
+            # statuses read and re-judged; month-end counters; UPDATE: the months' stamps, the days' judged-at
             DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE, UPDATE),
             LoginGuardModel: (DESCRIBE, UPDATE),  # gives the admin's export slot back
         },

@@ -9,6 +9,9 @@ Stored counters are a cache of the year's statuses, so they must not outlive a c
 when the counters stored for that month were computed (the moment before their reads began). A month's counters
 are trusted only when counted after every change of that month and of each month before it (`trusted_months`);
 the statuses are read strongly consistent, so a change stamped before a count began is in what it read.
+The same partition keeps, per day, ``judged#<YYYY-MM-DD>``: the instant the last recap run judged the unit's day
+as of (written after its rows, whether or not any changed), the evidence that a day's sheet is final
+(usecases.reports.day_final).
 
 `StatusesRepository` is what the use cases may ask; `DynamoStatusesRepository` answers it from DynamoDB and
 `chalicelib.store.memory.statuses.InMemoryStatusesRepository` from dicts, and
@@ -46,6 +49,7 @@ Counters = Mapping[str, YearToDate]
 YTD = "YTD#"  # month-end year-to-date counters share the unit-month partition, after every date key
 CHANGED = "changed#"  # stamp: a day of the month changed (unit-year partition)
 COUNTED = "counted#"  # stamp: the month's counters were computed
+JUDGED = "judged#"  # stamp: the instant the last recap run judged a day as of (after every month's stamps)
 
 
 def partition(unor_id: str, month: str) -> str:
@@ -187,10 +191,24 @@ def changed_counters(month: str, counters: Iterable[CounterRow], stored: Counter
 class StatusesRepository(Protocol):
     """A unit's judged days and month-end discipline counters, stored per unit and month."""
 
-    def save_day(self, unor_id: str, day: date, rows: DayRows, *, dropped: Collection[str] = ()) -> tuple[int, int]:
+    def save_day(
+        self,
+        unor_id: str,
+        day: date,
+        rows: DayRows,
+        *,
+        dropped: Collection[str] = (),
+        judged_at: datetime | None = None,
+    ) -> tuple[int, int]:
         """Store a unit's statuses of one day, writing only rows that changed and deleting those of the
         `dropped` NIPs (a move or deactivation recorded on the day voided them; decision 127), and stamping the
-        month changed when any did; returns (written or deleted, unchanged)."""
+        month changed when any did; returns (written or deleted, unchanged). `judged_at`: the instant the run
+        judged the day as of, kept for the day once the rows are written (`judged_at`), though none changed."""
+        ...
+
+    def judged_at(self, unor_id: str, day: date) -> datetime | None:
+        """The instant the last run that stored the unit's day judged it as of (None: never, or only by code that
+        kept no such instant)."""
         ...
 
     def day_page(
@@ -263,12 +281,13 @@ def _stored_rows(unor_id: str, month: str, condition: Any) -> list[StoredRow]:
         return [_raw_row(item, month) for item in items]
 
 
-def _stamp(unor_id: str, kind: str, month: str, at: datetime) -> None:
-    """Write the month's `kind` stamp (an item of keys and `computed_at` only: no NIP, so no index entry)."""
+def _stamp(unor_id: str, kind: str, period: str, at: datetime) -> None:
+    """Write the `kind` stamp of a month (`period` YYYY-MM) or, `JUDGED`, of a day (YYYY-MM-DD): an item of keys
+    and `computed_at` only, no NIP, so no index entry."""
     action = DailyStatusModel.computed_at.set(stamp_text(at))
     with storage_call("dynamodb"):
         DailyStatusModel._get_connection().update_item(
-            stamps_partition(unor_id, month[:4]), f"{kind}{month}", actions=[action]
+            stamps_partition(unor_id, period[:4]), f"{kind}{period}", actions=[action]
         )
 
 
@@ -293,7 +312,15 @@ def _item(part: str, row: StoredRow, now: str) -> DailyStatusModel:
 class DynamoStatusesRepository:
     """The statuses in the `daily_status` table (one partition per unit and month, an index by NIP)."""
 
-    def save_day(self, unor_id: str, day: date, rows: DayRows, *, dropped: Collection[str] = ()) -> tuple[int, int]:
+    def save_day(
+        self,
+        unor_id: str,
+        day: date,
+        rows: DayRows,
+        *,
+        dropped: Collection[str] = (),
+        judged_at: datetime | None = None,
+    ) -> tuple[int, int]:
         month = day.isoformat()[:7]
         stored = _stored_rows(unor_id, month, DailyStatusModel.key.startswith(day_prefix(day)))
         changed, removed = changed_day(day, rows, stored, dropped)
@@ -301,7 +328,19 @@ class DynamoStatusesRepository:
             _stamp_changed(unor_id, month)
             self._write(partition(unor_id, month), changed, removed)
             _stamp_changed(unor_id, month)
+        if judged_at is not None:
+            _stamp(unor_id, JUDGED, day.isoformat(), judged_at)
         return len(changed) + len(removed), len(rows) - len(changed)
+
+    def judged_at(self, unor_id: str, day: date) -> datetime | None:
+        """A Query of the one key (the functions that read it, the API and the report worker, query this table
+        already: infra/access.py grants no GetItem for it)."""
+        condition = DailyStatusModel.key == f"{JUDGED}{day.isoformat()}"
+        items = raw_query(DailyStatusModel, stamps_partition(unor_id, day.isoformat()[:4]), ["computed_at"],
+                          condition=condition, consistent=True)  # fmt: skip
+        with storage_call("dynamodb"):
+            stamps = [raw_text(item, "computed_at") for item in items]
+        return parse_iso(stamps[0]) if stamps and stamps[0] else None
 
     @staticmethod
     def _write(part: str, rows: Sequence[StoredRow], removed: Sequence[str] = ()) -> None:
@@ -349,7 +388,8 @@ class DynamoStatusesRepository:
 
     def trusted_months(self, unor_id: str, year: str) -> set[str]:
         stamps: dict[str, dict[str, datetime]] = {CHANGED: {}, COUNTED: {}}
-        items = raw_query(DailyStatusModel, stamps_partition(unor_id, year), ["key", "computed_at"], consistent=True)
+        items = raw_query(DailyStatusModel, stamps_partition(unor_id, year), ["key", "computed_at"],
+                          condition=DailyStatusModel.key < JUDGED, consistent=True)  # fmt: skip
         with storage_call("dynamodb"):
             for item in items:
                 kind, _, month = (raw_text(item, "key") or "").partition("#")

@@ -11,7 +11,7 @@ import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, TypeVar
 
 from chalicelib import runtime
@@ -562,10 +562,13 @@ def recap_units(
     *,
     scheduled_at: datetime | None = None,
     stop: Callable[[], bool] | None = None,
+    now: datetime | None = None,
 ) -> tuple[RecapRun, list[str]]:
     """`run_daily_recap`, asking `stop` before each unit is begun (an admin's request, whose time is bounded):
     once it answers True the units not begun yet are left alone, and those in hand are finished, so each unit's
-    day is judged whole or not at all. The run of the units judged, and the units left, in order."""
+    day is judged whole or not at all. The run of the units judged, and the units left, in order.
+    Each unit's day keeps the instant it was judged as of (`_judged_as_of`), the evidence that it is final
+    (`reports.day_final`)."""
     rules = runtime.rule_table(settings)
     units = list(unit_ids) if unit_ids is not None else runtime.people().list_unit_ids()
     # Read afresh: a holiday or Ramadan period changed a moment ago (here or in another process) must count.
@@ -575,11 +578,14 @@ def recap_units(
     def recap_unit(unor_id: str) -> tuple[int, int, int] | None:
         if stop is not None and stop():
             return None
+        as_of = _judged_as_of(scheduled_at, now)
         frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar, scheduled=scheduled)
         judged = [(e.employee, _stored_status(e, rules, scheduled_at)) for e in entries]
         rows = [(member, status) for member, status in judged if status is not None]
         waiting = frozenset(member.nip for member, status in judged if status is None)
-        written, unchanged = runtime.statuses().save_day(unor_id, day, rows, dropped=frame.dropped | waiting)
+        written, unchanged = runtime.statuses().save_day(
+            unor_id, day, rows, dropped=frame.dropped | waiting, judged_at=as_of
+        )
         return written, unchanged, len(entries)
 
     outcomes = map_units(recap_unit, units)
@@ -587,6 +593,15 @@ def recap_units(
     left = [unor_id for unor_id, counted in zip(units, outcomes, strict=True) if counted is None]
     written, unchanged, employees = (sum(t) for t in zip(*per_unit, strict=True)) if per_unit else (0, 0, 0)
     return RecapRun(date=day.isoformat(), employees=employees, written=written, unchanged=unchanged), left
+
+
+def _judged_as_of(scheduled_at: datetime | None, now: datetime | None) -> datetime:
+    """The instant a run judges a unit's day as of: a scheduled run's `scheduled_at` (a day not over is stored as
+    it stands then, `as_it_stands`); else the admin's request (`now`) or, for a run without one, the clock
+    before the unit's events are read: everything stored by then is in what the run judges."""
+    if scheduled_at is not None:
+        return scheduled_at
+    return now if now is not None else datetime.now(UTC)
 
 
 def _stored_status(entry: EmployeeDay, rules: RuleTable, scheduled_at: datetime | None) -> DayStatus | None:

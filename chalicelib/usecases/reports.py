@@ -44,7 +44,9 @@ SYNC_FILE_EMPLOYEES = 3000
 EXPORTS = "/v1/admin/recaps/monthly/exports"
 # When a day's stored statuses are whole: the morning run judges the day before again at 10:30 local time
 # (infra/schedules.py, decision 139: every shift of the day, the night shifts ending by 08:30 included, has its
-# check-out by then), and may take as long as the DailyRecap function's timeout (.chalice/config.json, 900 s).
+# check-out by then); a run that judged the day as of that instant or later stored it whole (`day_final`). A day
+# stored before runs kept that instant is trusted to the schedule: whole once the morning run may have ended,
+# after as long as the DailyRecap function's timeout (.chalice/config.json, 900 s).
 MORNING_RUN = timedelta(hours=10, minutes=30)  # after local midnight
 MORNING_RUN_TAKES = timedelta(minutes=15)
 
@@ -68,7 +70,7 @@ def run_recap(
     scheduled_at = now if body.as_scheduled else None
     deadline = _clock() + RECAP_BUDGET_S
     stop = (lambda: _clock() >= deadline) if len(units) > 1 else None
-    result, left = recaps.recap_units(day, settings, units, scheduled_at=scheduled_at, stop=stop)
+    result, left = recaps.recap_units(day, settings, units, scheduled_at=scheduled_at, stop=stop, now=now)
     answer = result
     if left:
         run_id = rejudge.recap_later(day, left, scheduled_at, settings, now)
@@ -84,15 +86,15 @@ def daily_recap(
     """The stored statuses of a day (today unless `date` names another): a page of them (`json`) of one unit or,
     without one, of every unit the caller sees, unit by unit; or one unit's whole day as a file: a CSV inline,
     an XLSX or the PDF a unit's head signs as a download link (SEMENTARA, unsigned, while the day is not final:
-    `day_final`)."""
+    `day_final`; a page of one unit's rows says so too)."""
     day = query.date or now.astimezone(settings.tz).date()
-    rules = runtime.rule_table(settings)
     if query.format == "json":
-        return _daily_page(principal, query, day, rules)
+        return _daily_page(principal, query, day, settings, now)
+    rules = runtime.rule_table(settings)
     unit = one_unit(principal, query.unor_id)
     unit_name = _unit_name(unit)
     rows = _whole_day(unit, day)
-    provisional = not day_final(day, bool(rows), now, settings.tz)
+    provisional = not _unit_day_final(unit, day, bool(rows), now, settings.tz)
     table = daily_table(unit, unit_name, day, [_ruled(r, rules) for r in rows], settings.tz, provisional=provisional)
     disclosure.record_report(principal, "daily", unit, {"date": day.isoformat(), "format": query.format}, settings)
     if query.format == "pdf":
@@ -104,9 +106,13 @@ def daily_recap(
     return export_link(exported.filename, exported.content, exported.content_type, settings)
 
 
-def _daily_page(principal: Principal, query: DailyRecapQuery, day: date, rules: RuleTable) -> schema.DailyRecap:
-    """A page of the day's stored statuses of the caller's units (or the one asked for), by unit then NIP."""
-    units = units_of(principal, query.unor_id)
+def _daily_page(
+    principal: Principal, query: DailyRecapQuery, day: date, settings: Settings, now: datetime
+) -> schema.DailyRecap:
+    """A page of the day's stored statuses of the caller's units (or the one asked for), by unit then NIP; a page
+    of one unit's rows says whether its files are provisional at `now` (`day_final`; a recap stored the day when
+    this page, or one before it, has rows), one of several units' does not (null: each has its own)."""
+    units, rules = units_of(principal, query.unor_id), runtime.rule_table(settings)
 
     def unit_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[schema.DailyRecapItem], Any]:
         rows, cursor = runtime.statuses().day_page(unor_id, day, encode_cursor(after), limit)
@@ -114,7 +120,10 @@ def _daily_page(principal: Principal, query: DailyRecapQuery, day: date, rules: 
         return items, decode_cursor(cursor)
 
     items, cursor = across_units(units, query.next, unit_rows, limit=DAILY_PAGE)
-    return schema.DailyRecap(date=day.isoformat(), unor_id=_the_one(units), items=items, next=cursor)
+    one = _the_one(units)
+    recapped = bool(items) or query.next is not None
+    provisional = None if one is None else not _unit_day_final(one, day, recapped, now, settings.tz)
+    return schema.DailyRecap(date=day.isoformat(), unor_id=one, items=items, next=cursor, provisional=provisional)
 
 
 def _the_one(units: list[str]) -> str | None:
@@ -122,15 +131,26 @@ def _the_one(units: list[str]) -> str | None:
     return units[0] if len(units) == 1 else None
 
 
-def day_final(day: date, recapped: bool, now: datetime, tz: tzinfo) -> bool:
-    """Whether the stored recap of `day` is the one a unit's head signs: a recap stored it (`recapped`: a day no
-    run judged has no TK yet for a no-show), and at `now` the morning run that judges it whole is over. A night
-    shift of the day ends the next morning, after the 23:30 run stored it as it stood (decision 141: no check-out
-    yet, no TK for a shift not begun); the 10:30 run sees every shift's check-out. The one rule of the daily sheet
-    and of the month's last day (`_final`)."""
+def day_final(day: date, recapped: bool, judged_at: datetime | None, now: datetime, tz: tzinfo) -> bool:
+    """Whether the stored recap of a unit's `day` is the one its head signs: a recap stored it (`recapped`: a day
+    no run judged has no TK yet for a no-show), and the run that last stored it judged it as of the next morning's
+    run time or later (`judged_at`, store.statuses `judged_at`). A night shift of the day ends the next morning,
+    after the 23:30 run stored it as it stood (decision 141: no check-out yet, no TK for a shift not begun); a
+    run from 10:30 on (the morning run, the next night's, an admin's, scheduled or not) sees every shift's
+    check-out. Evidence, not the clock: a morning run that failed or never fired leaves the day SEMENTARA until a
+    run judges it whole. A day stored before runs kept their instant (`judged_at` None) trusts the schedule: final
+    once `now` is past the morning run's end. The one rule of the daily sheet and of the month's last day
+    (`_final`)."""
     after = day + timedelta(days=1)
-    whole = datetime(after.year, after.month, after.day, tzinfo=tz) + MORNING_RUN + MORNING_RUN_TAKES
-    return recapped and now >= whole
+    whole = datetime(after.year, after.month, after.day, tzinfo=tz) + MORNING_RUN
+    if judged_at is None:
+        return recapped and now >= whole + MORNING_RUN_TAKES
+    return recapped and judged_at >= whole
+
+
+def _unit_day_final(unor_id: str, day: date, recapped: bool, now: datetime, tz: tzinfo) -> bool:
+    """`day_final` of a unit's day, with the instant its last run judged it as of (one read)."""
+    return day_final(day, recapped, runtime.statuses().judged_at(unor_id, day), now, tz)
 
 
 def _ruled(row: EmployeeDay, rules: RuleTable) -> EmployeeDay:
@@ -263,8 +283,9 @@ def _unit_name(unor_id: str) -> str:
     return unit.unor_nama if unit else unor_id
 
 
-def _unit_month(unor_id: str, month: str, tz: tzinfo) -> tuple[list[EmployeeMonth], bool]:
-    """The unit's employees' month, and whether its last day has what a recap stores (`_recapped_to_end`)."""
+def _unit_month(unor_id: str, month: str, tz: tzinfo) -> tuple[list[EmployeeMonth], bool, datetime | None]:
+    """The unit's employees' month, whether its last day has what a recap stores (`_recapped_to_end`), and the
+    instant the last run judged that day as of (`day_final`)."""
     counted_at = datetime.now(UTC)  # before the first read: a change stamped after it distrusts these counters
     unit_name = _unit_name(unor_id)
     prior = _prior(unor_id, month, counted_at)
@@ -281,7 +302,8 @@ def _unit_month(unor_id: str, month: str, tz: tzinfo) -> tuple[list[EmployeeMont
     ends = [(m.nip, m.nama, m.year_end()) for m in result]
     quiet = {nip: _quiet(counters) for nip, counters in prior.items() if nip not in rows}
     runtime.statuses().save_year_to_date(unor_id, month, ends + _carried(rows, quiet, stored), stored, counted_at)
-    return result, _recapped_to_end(month, rows, members, tz)
+    last = _year_until(month)[1]
+    return result, _recapped_to_end(month, rows, members, tz), runtime.statuses().judged_at(unor_id, last)
 
 
 def _recapped_to_end(month: str, rows: MonthRows, members: Sequence[Member], tz: tzinfo) -> bool:
@@ -294,11 +316,12 @@ def _recapped_to_end(month: str, rows: MonthRows, members: Sequence[Member], tz:
     return stored or not any(member.followed_on(last, tz) for member in members)
 
 
-def _final(month: str, recapped_to_end: bool, now: datetime, tz: tzinfo) -> bool:
+def _final(month: str, recapped_to_end: bool, judged_at: datetime | None, now: datetime, tz: tzinfo) -> bool:
     """Whether a unit's month is the one its head signs for the TPP: its last day final (`day_final`: recapped, and
-    judged whole by the next morning's run, which sees the check-out of a night shift begun on it)."""
+    judged whole by a run as of the next morning's run time, which sees the check-out of a night shift begun on
+    it; `judged_at` that run's instant)."""
     _, last = _year_until(month)
-    return day_final(last, recapped_to_end, now, tz)
+    return day_final(last, recapped_to_end, judged_at, now, tz)
 
 
 def _movers(unor_id: str, month: str, tz: tzinfo, nips: set[str], members: Sequence[Member]) -> set[str]:
@@ -419,9 +442,11 @@ def month_report(units: list[str], month: str, settings: Settings, now: datetime
     are left out (a regency's files would carry every dissolved or idle unit). The units whose month is not final
     (`_final`) are marked provisional: their files say SEMENTARA and the signed sheet has no signature block."""
     per_unit = recaps.map_units(lambda unit: _unit_month(unit, month, settings.tz), units)
-    employees = [e for unit_rows, _ in per_unit for e in unit_rows]
+    employees = [e for unit_rows, _, _ in per_unit for e in unit_rows]
     provisional = {
-        unit for unit, (_, to_end) in zip(units, per_unit, strict=True) if not _final(month, to_end, now, settings.tz)
+        unit
+        for unit, (_, to_end, judged_at) in zip(units, per_unit, strict=True)
+        if not _final(month, to_end, judged_at, now, settings.tz)
     }
     report = replace(monthly_report(month, employees, runtime.rule_table(settings)), provisional=frozenset(provisional))
     if len(units) == 1 and not employees:

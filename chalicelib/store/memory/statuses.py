@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from chalicelib.domain.status import EmployeeDay, YearToDate
 from chalicelib.store.base import utc_now
@@ -38,6 +38,9 @@ class InMemoryStatusesRepository:
         self._partitions: dict[str, dict[str, StoredRow]] = {}
         self._changed: dict[tuple[str, str], datetime] = {}  # (unor_id, month) -> last change of its days
         self._counted: dict[tuple[str, str], datetime] = {}  # (unor_id, month) -> when its counters were computed
+        self._judged: dict[
+            tuple[str, date], datetime
+        ] = {}  # (unor_id, day) -> the instant its last run judged it as of
         self._lock = threading.Lock()
 
     def _sorted(self, part: str, prefix: str = "") -> list[StoredRow]:
@@ -49,7 +52,15 @@ class InMemoryStatusesRepository:
         with self._lock:
             self._partitions.setdefault(part, {}).update((row.key, row) for row in rows)
 
-    def save_day(self, unor_id: str, day: date, rows: DayRows, *, dropped: Collection[str] = ()) -> tuple[int, int]:
+    def save_day(
+        self,
+        unor_id: str,
+        day: date,
+        rows: DayRows,
+        *,
+        dropped: Collection[str] = (),
+        judged_at: datetime | None = None,
+    ) -> tuple[int, int]:
         part = partition(unor_id, day.isoformat()[:7])
         changed, removed = changed_day(day, rows, self._sorted(part, day_prefix(day)), dropped)
         self._put(part, changed)
@@ -59,7 +70,13 @@ class InMemoryStatusesRepository:
             if changed or removed:
                 for moved in changed_months(day.isoformat()[:7]):
                     self._changed[(unor_id, moved)] = utc_now()
+            if judged_at is not None:
+                self._judged[(unor_id, day)] = judged_at.astimezone(UTC)
         return len(changed) + len(removed), len(rows) - len(changed)
+
+    def judged_at(self, unor_id: str, day: date) -> datetime | None:
+        with self._lock:
+            return self._judged.get((unor_id, day))
 
     def day_page(
         self, unor_id: str, day: date, cursor: str | None, limit: int = 500

@@ -132,11 +132,19 @@ class DailyRecapItem(Result):
     deduction_percent: float
 
 
+PROVISIONAL = (
+    "Whether the unit's files of the day (`format=xlsx|pdf`) come out SEMENTARA, without a signature block: no recap "
+    "stored the day, or none judged it since every shift of it ended (the next morning's run time); null for the "
+    "units of the caller, unit by unit."
+)
+
+
 class DailyRecap(Result):
     date: DayText
     unor_id: str | None = Field(description="The unit; null for the units of the caller, unit by unit.")
     items: list[DailyRecapItem]
     next: str | None
+    provisional: bool | None = Field(default=None, description=PROVISIONAL)
 
 
 class Daily(Result):
@@ -147,6 +155,7 @@ class Daily(Result):
     unor_id: str | None = None
     items: list[DailyRecapItem] | None = None
     next: str | None = None
+    provisional: bool | None = Field(default=None, description=PROVISIONAL)
     filename: str | None = None
     download_url: str | None = None
     expires_in_s: int | None = None

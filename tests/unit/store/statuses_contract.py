@@ -242,3 +242,31 @@ class StatusesRepositoryContract:
         # AND the stamps are no day's status, nor anyone's month
         assert set(repo.month_rows("U1", "2026-11")) == {nip_of(1)}
         assert repo.employee_status(nip_of(1), november) is not None
+
+    def test_a_day_keeps_the_instant_its_last_run_judged_it_at(self, repo: StatusesRepository) -> None:
+        # GIVEN a unit's day never judged, THEN it has no judged-at instant
+        assert repo.judged_at("U1", MONDAY) is None
+        # WHEN the nightly run stores Monday as it stood at 23:30 (microseconds kept: a stamp)
+        nightly = datetime(2026, 11, 2, 16, 30, 0, 123456, tzinfo=UTC)
+        repo.save_day("U1", MONDAY, [(member(1), absent(MONDAY))], judged_at=nightly)
+        # THEN the day was judged at that instant, in that unit and on that day only
+        assert repo.judged_at("U1", MONDAY) == nightly
+        assert repo.judged_at("U2", MONDAY) is None and repo.judged_at("U1", MONDAY + timedelta(days=1)) is None
+        # WHEN the morning run judges it again and changes nothing, THEN the day was judged then all the same
+        morning = datetime(2026, 11, 3, 3, 30, tzinfo=UTC)
+        assert repo.save_day("U1", MONDAY, [(member(1), absent(MONDAY))], judged_at=morning) == (0, 1)
+        assert repo.judged_at("U1", MONDAY) == morning
+        # AND a run of a unit with nobody to judge leaves its instant too
+        repo.save_day("U2", MONDAY, [], judged_at=morning)
+        assert repo.judged_at("U2", MONDAY) == morning and repo.nips_of_day("U2", MONDAY) == set()
+        # AND the last run's instant is kept, even an earlier one (a change's re-run judged as it stood before)
+        repo.save_day("U1", MONDAY, [(member(1), late(MONDAY))], judged_at=nightly)
+        assert repo.judged_at("U1", MONDAY) == nightly
+        # AND rows stored without an instant (code before the evidence was kept) leave the stored one alone
+        repo.save_day("U1", MONDAY, [(member(1), absent(MONDAY))])
+        assert repo.judged_at("U1", MONDAY) == nightly
+        # AND the instants are no day's status, nor anyone's month, nor a stamp of the months' counters
+        assert set(repo.month_rows("U1", "2026-11")) == {nip_of(1)}
+        assert repo.month_and_counters("U2", "2026-11") == ({}, {})
+        repo.save_year_to_date("U1", "2026-11", [], {}, datetime.now(UTC))
+        assert repo.trusted_months("U1", "2026") == {"2026-11"}

@@ -270,6 +270,9 @@ def test_the_daily_recap_without_a_unit_lists_every_unit_the_caller_sees(
 
 
 def _store_days(repos: Repositories, days: list[date], status: DayStatus | None = None) -> None:
+    """Asep absent and Budi on time (or `status`) on `days` in U1, stored without the instant a run judged them as
+    of (as before runs kept it): `reports.day_final` trusts the schedule for such days (tests/unit/usecases/
+    test_day_final.py has the days recap runs store)."""
     for day in days:
         rows = [(Member(A, "Asep", True), absent(day)), (Member(B, "Budi", True), status or on_time(day))]
         repos.statuses.save_day("U1", day, rows)

@@ -1,5 +1,7 @@
-"""The console tells when a report sheet turns final (web/admin/src/provisional.ts `FINAL_AT`) by the same moment
-the server marks it so (chalicelib/usecases/reports.py `day_final`: the morning run's start plus its longest run)."""
+"""The console tells when a report sheet is due to turn final (web/admin/src/provisional.ts `FINAL_AT`) by the moment
+the server expects it (chalicelib/usecases/reports.py: the morning run's start plus its longest run, the clock rule
+`day_final` keeps for days stored without their judged-at instant); after it, a page of a unit's day says whether
+the morning run did judge it whole (`provisional`)."""
 
 from __future__ import annotations
 

@@ -23,19 +23,41 @@ describe("monthNote", () => {
 });
 
 describe("dayNote", () => {
+  // What the page of a unit's day said: rows stored, and the server's word on its files (null: a server that says none).
+  const provisional = { recapped: true, provisional: true };
+  const final = { recapped: true, provisional: false };
+
   it("tells that today's sheet is provisional until the next morning's run is over", () => {
-    expect(dayNote("2026-12-07", "2026-12-07T15:00", true)).toBe(
+    expect(dayNote("2026-12-07", "2026-12-07T15:00", provisional)).toBe(
       "Rekap harian 7 Desember 2026 masih SEMENTARA: berkasnya tanpa kolom tanda tangan dan angkanya masih dapat " +
         "berubah. Lembar final tersedia mulai 8 Desember 2026 pukul 10.45 WIB, setelah rekap ulang pagi menilai shift " +
         "malam yang mulai hari itu.",
     );
     // yesterday's, before this morning's run is over, too
-    expect(dayNote("2026-12-06", "2026-12-07T10:44", true)).toContain("mulai 7 Desember 2026 pukul 10.45 WIB");
-    expect(dayNote("2026-12-06", "2026-12-07T10:45", true)).toBeNull();
+    expect(dayNote("2026-12-06", "2026-12-07T10:44", provisional)).toContain("mulai 7 Desember 2026 pukul 10.45 WIB");
+    expect(dayNote("2026-12-06", "2026-12-07T10:45", final)).toBeNull();
+  });
+
+  it("says nothing once the server says the sheet is final, though the morning run ended early", () => {
+    // GIVEN the morning run that judged 6 December whole finished at 10:32, WHEN the admin opens Rekap at 10:40
+    // THEN no SEMENTARA note: the server, which prints the sheet, says it is final
+    expect(dayNote("2026-12-06", "2026-12-07T10:40", final)).toBeNull();
+  });
+
+  it("keeps the sheet provisional after 10.45 while the server says so: the morning run failed or never ran", () => {
+    // GIVEN 6 December judged by its 23:30 run only (a night shift stored without its check-out), WHEN the admin
+    // opens Rekap at 11:00 on the 7th, THEN the screen says SEMENTARA, why, and what makes it final
+    expect(dayNote("2026-12-06", "2026-12-07T11:00", provisional)).toBe(
+      "Rekap harian 6 Desember 2026 masih SEMENTARA: berkasnya tanpa kolom tanda tangan dan angkanya masih dapat " +
+        "berubah. Rekap ulang pagi belum menilai hari itu setelah semua shiftnya selesai (gagal atau belum berjalan); " +
+        "lembar final tersedia setelah Hitung Ulang atau rekap pukul 23.30 menilainya lagi.",
+    );
+    // AND a server that does not say (an older one) is taken as before: final by time
+    expect(dayNote("2026-12-06", "2026-12-07T11:00", { recapped: true, provisional: null })).toBeNull();
   });
 
   it("tells a day over but never recapped is provisional until recapped; says nothing while that is not known", () => {
-    expect(dayNote("2026-12-01", "2026-12-07T09:00", false)).toBe(
+    expect(dayNote("2026-12-01", "2026-12-07T09:00", { recapped: false, provisional: true })).toBe(
       "Tanggal 1 Desember 2026 belum direkap: berkasnya SEMENTARA tanpa kolom tanda tangan sampai rekapnya dihitung.",
     );
     expect(dayNote("2026-12-01", "2026-12-07T09:00", null)).toBeNull();

@@ -1,8 +1,9 @@
 // Whether a report sheet the Rekap screen downloads is still SEMENTARA (provisional, no signature block), and when
 // its final sheet comes: said under the download buttons, before the admin prints a sheet a unit's head would sign.
 // The server's rule (chalicelib/usecases/reports.py `day_final`, the month's `_final`): a day is final once a recap
-// stored it and the next morning's run, which sees the check-out of the night shifts begun on it, is over; a
-// month once its last day is.
+// stored it and a run judged it after the next morning's run time, when the night shifts begun on it have their
+// check-out; a month once its last day is. A page of a unit's day says which (`provisional`); the month's note
+// goes by the time that run is due (the file itself says SEMENTARA when that run did not come).
 import { dayText, monthText } from "../../shared/months";
 import { zoneName } from "./format";
 
@@ -43,15 +44,30 @@ export function monthNote(month: string, now: string): string | null {
   );
 }
 
-/** What the daily panel says of `day`'s files at `now`: provisional until the next morning's run is over, and
- * after it while no recap stored the day (`recapped`: the unit's day has rows; null while not known). */
-export function dayNote(day: string, now: string, recapped: boolean | null): string | null {
+/** What the page of a unit's day said: whether a recap stored it (it has rows), and whether its files are
+ * SEMENTARA (the server's `provisional`; null from a server that does not say). */
+export interface DayRead {
+  recapped: boolean;
+  provisional: boolean | null;
+}
+
+/** What the daily panel says of `day`'s files at `now` (`read`: null while not known): nothing once the server
+ * says they are final; until the next morning's run is due, when they become final; after it, that the day is not
+ * recapped, or that no run has judged it whole yet (the morning run failed or never ran). */
+export function dayNote(day: string, now: string, read: DayRead | null): string | null {
+  if (read?.provisional === false) return null;
   const final = finalFrom(day);
   if (now < final.at)
     return (
       `Rekap harian ${dayText(day)} masih SEMENTARA: ${UNSIGNED}. ` +
       `Lembar final tersedia mulai ${final.text}, setelah rekap ulang pagi menilai shift malam yang mulai hari itu.`
     );
-  if (recapped === false) return `Tanggal ${dayText(day)} belum direkap: berkasnya SEMENTARA tanpa kolom tanda tangan sampai rekapnya dihitung.`;
-  return null;
+  if (read === null) return null;
+  if (!read.recapped) return `Tanggal ${dayText(day)} belum direkap: berkasnya SEMENTARA tanpa kolom tanda tangan sampai rekapnya dihitung.`;
+  if (!read.provisional) return null;
+  return (
+    `Rekap harian ${dayText(day)} masih SEMENTARA: ${UNSIGNED}. Rekap ulang pagi belum menilai hari itu setelah ` +
+    `semua shiftnya selesai (gagal atau belum berjalan); lembar final tersedia setelah Hitung Ulang atau rekap pukul ` +
+    `23.30 menilainya lagi.`
+  );
 }

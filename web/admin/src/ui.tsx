@@ -79,23 +79,46 @@ export interface Listing<T> {
   more: boolean;
 }
 
-/** The reader of a list endpoint's page at a cursor (`pagesUpTo`'s `read`), `query` kept on every page. */
-function pageReader<T>(path: string, query: Query, signal: AbortSignal): (next: string | null) => Promise<Page<T>> {
-  return (next) => get<Page<T>>(path, queryAt(query, next), signal);
+/** The reader of a list endpoint's page at a cursor (`pagesUpTo`'s `read`), `query` kept on every page; `seen` is
+ * handed each page as read (what a page says besides its items). */
+function pageReader<T, P extends Page<T> = Page<T>>(
+  path: string,
+  query: Query,
+  signal: AbortSignal,
+  seen?: (page: P) => void,
+): (next: string | null) => Promise<Page<T>> {
+  return async (next) => {
+    const page = await get<P>(path, queryAt(query, next), signal);
+    seen?.(page);
+    return page;
+  };
 }
 
-/** The pages of a list endpoint (`{items, next}`), followed until at least `limit` items are read. */
-export async function firstPages<T>(path: string, query: Query, signal: AbortSignal, limit: number): Promise<Listing<T>> {
-  const { items, next } = await pagesUpTo(pageReader<T>(path, query, signal), limit);
+/** The pages of a list endpoint (`{items, next}`), followed until at least `limit` items are read; `seen` is
+ * handed each page as read. */
+export async function firstPages<T, P extends Page<T> = Page<T>>(
+  path: string,
+  query: Query,
+  signal: AbortSignal,
+  limit: number,
+  seen?: (page: P) => void,
+): Promise<Listing<T>> {
+  const { items, next } = await pagesUpTo(pageReader<T, P>(path, query, signal, seen), limit);
   return { items, more: next !== null };
 }
 
 /** Beyond this many items a list is refused rather than shown cut short without a word. */
 const LONGEST_LIST = 20000;
 
-/** Every page of a list endpoint; a list longer than any the console expects is an error with what to do. */
-export async function allPages<T>(path: string, query: Query, signal: AbortSignal): Promise<T[]> {
-  const listed = await firstPages<T>(path, query, signal, LONGEST_LIST);
+/** Every page of a list endpoint (`seen`: as `firstPages`); a list longer than any the console expects is an error
+ * with what to do. */
+export async function allPages<T, P extends Page<T> = Page<T>>(
+  path: string,
+  query: Query,
+  signal: AbortSignal,
+  seen?: (page: P) => void,
+): Promise<T[]> {
+  const listed = await firstPages<T, P>(path, query, signal, LONGEST_LIST, seen);
   if (listed.more) throw new UserMessage(`Daftar ini lebih dari ${count(LONGEST_LIST)} baris. Persempit saringan.`);
   return listed.items;
 }

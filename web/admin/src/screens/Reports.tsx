@@ -35,8 +35,8 @@ import { actionChoices, actionName, actorText, detailText } from "../audit";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { recapOutcome, type RecapAnswer } from "../recapRun";
 import { count, dateTime, decimal, localNow, time, today, zoneName } from "../format";
-import { dayNote, monthNote } from "../provisional";
-import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
+import { dayNote, monthNote, type DayRead } from "../provisional";
+import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column, type Page } from "../ui";
 
 interface DailyRow {
   nip: string;
@@ -47,6 +47,18 @@ interface DailyRow {
   late_minutes: number | null;
   early_minutes: number | null;
   deduction_percent: number;
+}
+
+/** A page of a unit's day (`GET /v1/admin/recaps/daily`): its rows, and whether its files come out SEMENTARA. */
+interface DayPage extends Page<DailyRow> {
+  provisional?: boolean | null;
+}
+
+/** A unit's day: every row, and what the server says of its files (`DayRead`; its last page read is the latest word). */
+async function unitDay(date: string, unit: string, signal: AbortSignal): Promise<{ rows: DailyRow[]; read: DayRead }> {
+  const pages: DayPage[] = [];
+  const rows = await allPages<DailyRow, DayPage>("/v1/admin/recaps/daily", { date, unor_id: unit }, signal, (page) => void pages.push(page));
+  return { rows, read: { recapped: rows.length > 0, provisional: pages[pages.length - 1]?.provisional ?? null } };
 }
 
 interface MonthlyRow {
@@ -205,10 +217,7 @@ export function Recaps(_: { route: Route }) {
   };
   const monthShown = unit !== "" || everyUnit;
   // The daily recap is per unit (the API asks for one); the monthly report also covers every visible unit.
-  const daily = useLoad(
-    (signal) => (unit ? allPages<DailyRow>("/v1/admin/recaps/daily", { date, unor_id: unit }, signal) : Promise.resolve([])),
-    `${date}|${unit}`,
-  );
+  const daily = useLoad((signal) => (unit ? unitDay(date, unit, signal) : Promise.resolve(null)), `${date}|${unit}`);
   const [unitsRead, setUnitsRead] = useState(0);
   const monthly = useLoad((signal) => {
     if (!monthShown) return Promise.resolve([]);
@@ -220,7 +229,7 @@ export function Recaps(_: { route: Route }) {
   const [preparing, setPreparing] = useState<string | null>(null);
   // Before a sheet is downloaded and printed: whether it comes out SEMENTARA, unsigned, and when the final one comes.
   const now = localNow();
-  const dayProvisional = unit ? dayNote(date, now, daily.loading || !daily.data ? null : daily.data.length > 0) : null;
+  const dayProvisional = unit ? dayNote(date, now, daily.loading || !daily.data ? null : daily.data.read) : null;
   const monthProvisional = monthNote(month, now);
   // A unit's day is small: the server answers its file at once (a CSV inline, an XLSX or PDF as a link).
   const dayFile = (format: ExportFormat): void =>
@@ -284,7 +293,7 @@ export function Recaps(_: { route: Route }) {
         ) : null}
         <ErrorLine message={daily.error} />
         {!unit ? <p class="hint">Pilih satu unit untuk melihat rekap harian.</p> : null}
-        <Table caption={`Rekap harian ${date}`} rows={daily.data ?? []} loading={daily.loading} empty={unit ? NO_ROWS : NO_UNIT} columns={dailyColumns} rowKey={(r) => r.nip} />
+        <Table caption={`Rekap harian ${date}`} rows={daily.data?.rows ?? []} loading={daily.loading} empty={unit ? NO_ROWS : NO_UNIT} columns={dailyColumns} rowKey={(r) => r.nip} />
       </section>
       <section class="panel">
         <h2>Rekap bulanan</h2>
