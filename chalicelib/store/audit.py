@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, acting_role, log_of
+from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, PendingEntries, acting_role, log_of
 from chalicelib.store.base import item_from, parse_iso, storage_call, transaction, utc_now
 from chalicelib.store.models import AuditModel
 
@@ -134,7 +134,7 @@ class AuditRepository(ABC):
 @dataclass(frozen=True)
 class AuditBatch:
     """Entries stamped by `log` (`AuditRepository.stamped`) and not yet written, for a repository to keep with the
-    change they name, all or none: DynamoDB ones put `models()` in the change's transaction (at most `BATCH`
+    change they name, all or none: DynamoDB ones put them in the change's transaction (`save_in`; at most `BATCH`
     items in all), the in-memory twins `write()` them just before making the change, after its checks. An entry
     written on its own after the change (`record`) left, when its write failed, a change the log never named, or,
     sent again, one that named as `before` the value the first try had written."""
@@ -148,14 +148,15 @@ class AuditBatch:
         if self.rows:
             self.log._append(self.day_key, self.rows)
 
-    def models(self) -> list[AuditModel]:
-        """The entries as items of the `audit` table, for a transaction."""
-        return [item_from(AuditModel, entry, day=self.day_key, key=key) for key, entry in self.rows]
+
+def _models(batch: PendingEntries) -> list[AuditModel]:
+    """The entries as items of the `audit` table."""
+    return [item_from(AuditModel, entry, day=batch.day_key, key=key) for key, entry in batch.rows]
 
 
-def save_in(tx: TransactWrite, batch: AuditBatch | None) -> None:
+def save_in(tx: TransactWrite, batch: PendingEntries | None) -> None:
     """Put the entries of `batch` (if any) in the DynamoDB transaction `tx` of the change they name."""
-    for item in batch.models() if batch is not None else ():
+    for item in _models(batch) if batch is not None else ():
         tx.save(item)
 
 
@@ -163,7 +164,7 @@ class DynamoAuditRepository(AuditRepository):
     """The audit log in the `audit` table."""
 
     def _append(self, day_key: str, rows: Sequence[tuple[str, AuditEntry]]) -> None:
-        items = AuditBatch(self, day_key, tuple(rows)).models()
+        items = _models(AuditBatch(self, day_key, tuple(rows)))
         with storage_call("dynamodb"):
             if len(items) == 1:
                 items[0].save()

@@ -7,11 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from chalicelib.domain.people import Employee
-from chalicelib.store.audit import AuditRepository
-from chalicelib.store.memory.audit import InMemoryAuditRepository
 from chalicelib.store.memory.people import InMemoryPeopleRepository
-
-from .audit_contract import START
 
 
 @pytest.fixture
@@ -30,10 +26,3 @@ def seed_employee(people: InMemoryPeopleRepository) -> Callable[..., None]:
             people._employees[nip] = Employee(nip, "Pegawai", "U1", **hints)  # type: ignore[arg-type]
 
     return seed
-
-
-@pytest.fixture
-def audit_log() -> AuditRepository:
-    """The in-memory audit twin, stamping at the audit contract's START: where a repository under test keeps the
-    entries it writes with a change (`AuditBatch`)."""
-    return InMemoryAuditRepository(lambda: START)
