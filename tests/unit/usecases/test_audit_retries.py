@@ -11,7 +11,9 @@ import pytest
 from chalicelib import runtime
 from chalicelib.auth import passwords
 from chalicelib.domain.people import Principal
+from chalicelib.errors import ConflictError
 from chalicelib.settings import Settings
+from chalicelib.store.base import ConditionFailed
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import admin_users
 from chalicelib.usecases import calendar as cal
@@ -86,3 +88,17 @@ def test_a_ramadan_period_set_again_after_its_audit_write_failed_names_the_perio
     assert details(audited, "ramadan.put")[1:] == [
         {"start": "2026-02-19", "end": "2026-03-20", "before": {"start": "2026-02-18", "end": "2026-03-19"}}
     ]
+
+
+def test_a_holiday_change_beaten_by_another_of_the_same_date_is_a_conflict_and_not_audited(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN another super admin's change of 17 August stored between this change's read of the day and its write
+    def beaten(*args: object, **kwargs: object) -> None:
+        raise ConditionFailed("dynamodb")
+
+    monkeypatch.setattr(type(runtime.calendar()), "put_holiday", beaten)
+    # WHEN the change is sent, THEN it is answered 409 (send it again) and the log names nothing it did not do
+    with pytest.raises(ConflictError):
+        cal.put_holiday(SUPER, "2026-08-17", HolidayRequest(name="HUT RI", kind="national"), settings, NOW)
+    assert details(audited, "holiday.put") == []
