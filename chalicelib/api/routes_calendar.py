@@ -75,11 +75,12 @@ def remove_shift(call: Call, nip: str, date: str) -> cal_schema.ShiftRemoved:
     return cal.remove_shift(call.principal, nip, date, call.settings, call.now)
 
 
-@endpoint(bp, "PUT /v1/admin/holidays/{date}", auth_as="super_admin", guard=guards.HOLIDAY_DATE)
+@endpoint(bp, "PUT /v1/admin/holidays/{date}", auth_as="super_admin", guard=guards.HOLIDAY_DATE, errors=("CONFLICT",))
 def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> cal_schema.HolidaySaved:
     """Declare (or rename) a holiday; a past date already recapped is judged again in every unit.
 
-    **Roles:** super_admin.
+    **Roles:** super_admin. 409 `CONFLICT` when another change of the same date was stored at the same moment
+    (the audit entry names the holiday replaced, so the write is made only over the one read): send it again.
     """
     return cal.put_holiday(call.principal, date, body, call.settings, call.now)
 

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 CHANGES = "changes"
 VIEWS = "views"
@@ -56,6 +57,22 @@ class AuditPage:
     entries: list[AuditEntry]
     keys: list[str]
     last_key: str | None
+
+
+class PendingEntries(Protocol):
+    """Audit entries stamped and keyed (range key, entry) under one partition, not yet written: a store writes them
+    in the transaction of the change they name, so both are kept or neither (`chalicelib.store.audit.AuditBatch`).
+    Layers below the store (the SIMPEG sync's repository protocol) name them by this."""
+
+    @property
+    def day_key(self) -> str: ...
+
+    @property
+    def rows(self) -> tuple[tuple[str, AuditEntry], ...]: ...
+
+    def write(self) -> None:
+        """Append the entries on their own (an in-memory twin, just before making the change)."""
+        ...
 
 
 @dataclass(frozen=True)

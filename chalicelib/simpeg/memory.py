@@ -8,9 +8,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 
+from chalicelib.domain.audit import PendingEntries
 from chalicelib.domain.people import Unit
 from chalicelib.simpeg.errors import SimpegConflictError, SimpegValidationError
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
+from chalicelib.simpeg.repository import refuse_beyond_one_transaction
 
 
 class InMemoryEmployeeRepository:
@@ -37,9 +39,13 @@ class InMemoryEmployeeRepository:
             for unit in units:
                 self._units[unit.unor_id] = unit
 
-    def apply(self, changes: Sequence[Change]) -> None:
-        """Write each change's `after` state."""
+    def apply(self, changes: Sequence[Change], audit: PendingEntries | None = None) -> None:
+        """Write each change's `after` state, after the `audit` entries naming them: their failure leaves every
+        employee as they were, as a failed transaction does."""
+        refuse_beyond_one_transaction(changes, audit)
         with self._lock:
+            if audit is not None:
+                audit.write()
             for change in changes:
                 self._employees[change.nip] = change.after
 

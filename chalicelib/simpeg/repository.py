@@ -10,8 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from chalicelib.domain.audit import PendingEntries
 from chalicelib.domain.people import Unit
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
+
+MAX_AUDITED = 100  # items of an audited `apply`: DynamoDB's TransactWriteItems limit
+
+
+def refuse_beyond_one_transaction(changes: Sequence[Change], audit: PendingEntries | None) -> None:
+    """An audited `apply` fits one transaction and creates no one (a creation is a whole-item batch put, and is
+    never named): ValueError otherwise, a caller's mistake."""
+    if audit is None:
+        return
+    if len(changes) + len(audit.rows) > MAX_AUDITED or any(c.kind == "created" for c in changes):
+        raise ValueError(f"an audited apply holds at most {MAX_AUDITED} items and no creation")
 
 
 class EmployeeRepository(Protocol):
@@ -29,11 +41,13 @@ class EmployeeRepository(Protocol):
         """Create units that do not exist, rename those that do (other unit data, e.g. zones, is kept)."""
         ...
 
-    def apply(self, changes: Sequence[Change]) -> None:
+    def apply(self, changes: Sequence[Change], audit: PendingEntries | None = None) -> None:
         """Write each change's `after` as the employee's SIMPEG-owned fields (upsert by NIP).
 
         Fields the store keeps beyond StoredEmployee (enrolment, device...) are left as they are.
-        Applying the same changes twice leaves the same state (idempotent).
+        Applying the same changes twice leaves the same state (idempotent). With `audit`, the entries naming the
+        changes, the changes (none a creation) and the entries are written all or none, in one DynamoDB
+        transaction: at most `MAX_AUDITED` items, a change and an entry counting one each.
         """
         ...
 

@@ -6,7 +6,8 @@ microsecond: entries of a day come in time order, even several in one second (ol
 still sort among them).
 `AuditRepository` is what the use cases may ask (an abstract base: it stamps and keys an entry once for both);
 `DynamoAuditRepository` stores it in DynamoDB and `chalicelib.store.memory.audit.InMemoryAuditRepository` in a
-dict, and `tests/unit/store/audit_contract.py` is the one test class both pass.
+dict, and `tests/unit/store/audit_contract.py` is the one test class both pass. `AuditBatch`: entries stamped
+here and written by another repository in the transaction of the change they name.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from __future__ import annotations
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, acting_role, log_of
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, PendingEntries, acting_role, log_of
 from chalicelib.store.base import item_from, parse_iso, storage_call, transaction, utc_now
 from chalicelib.store.models import AuditModel
 
@@ -89,6 +93,19 @@ class AuditRepository(ABC):
         that long after (DynamoDB's TTL, within days of it; the app itself never deletes an entry). `role` is the
         actor's; without it, the role the actor holds as the caller of the request being served
         (`chalicelib.domain.audit.acting_role`), else none (a job's entry)."""
+        self.stamped(actor, action, details, role, kept_for=kept_for).write()
+
+    def stamped(
+        self,
+        actor: str,
+        action: str,
+        details: Mapping[str, Mapping[str, object] | None],
+        role: str | None = None,
+        *,
+        kept_for: timedelta | None = None,
+    ) -> AuditBatch:
+        """The entries `record_each` would append, stamped and keyed but not written: a repository writes them in
+        the transaction of the change they name (`AuditBatch`)."""
         if role is None:
             role = acting_role(actor)
         now = self._clock()
@@ -97,8 +114,7 @@ class AuditRepository(ABC):
         for target, detail in details.items():
             key = entry_key(now)
             rows.append((key, entry_from_key(key, actor, action, target, detail=detail, role=role, expires=expires)))
-        if rows:
-            self._append(partition(now.date(), log_of(action)), rows)
+        return AuditBatch(self, partition(now.date(), log_of(action)), tuple(rows))
 
     @abstractmethod
     def _append(self, day_key: str, rows: Sequence[tuple[str, AuditEntry]]) -> None:
@@ -115,11 +131,40 @@ class AuditRepository(ABC):
         range key `before`."""
 
 
+@dataclass(frozen=True)
+class AuditBatch:
+    """Entries stamped by `log` (`AuditRepository.stamped`) and not yet written, for a repository to keep with the
+    change they name, all or none: DynamoDB ones put them in the change's transaction (`save_in`; at most `BATCH`
+    items in all), the in-memory twins `write()` them just before making the change, after its checks. An entry
+    written on its own after the change (`record`) left, when its write failed, a change the log never named, or,
+    sent again, one that named as `before` the value the first try had written."""
+
+    log: AuditRepository
+    day_key: str
+    rows: tuple[tuple[str, AuditEntry], ...]
+
+    def write(self) -> None:
+        """Append the entries to the log on their own (an in-memory twin's change, `record_each`)."""
+        if self.rows:
+            self.log._append(self.day_key, self.rows)
+
+
+def _models(batch: PendingEntries) -> list[AuditModel]:
+    """The entries as items of the `audit` table."""
+    return [item_from(AuditModel, entry, day=batch.day_key, key=key) for key, entry in batch.rows]
+
+
+def save_in(tx: TransactWrite, batch: PendingEntries | None) -> None:
+    """Put the entries of `batch` (if any) in the DynamoDB transaction `tx` of the change they name."""
+    for item in _models(batch) if batch is not None else ():
+        tx.save(item)
+
+
 class DynamoAuditRepository(AuditRepository):
     """The audit log in the `audit` table."""
 
     def _append(self, day_key: str, rows: Sequence[tuple[str, AuditEntry]]) -> None:
-        items = [item_from(AuditModel, entry, day=day_key, key=key) for key, entry in rows]
+        items = _models(AuditBatch(self, day_key, tuple(rows)))
         with storage_call("dynamodb"):
             if len(items) == 1:
                 items[0].save()

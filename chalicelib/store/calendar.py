@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.condition import Condition
 
 from chalicelib import observability
 from chalicelib.domain.attendance import Duty
@@ -41,6 +42,7 @@ from chalicelib.domain.calendar import (
 )
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
+from chalicelib.store.audit import AuditBatch, save_in
 from chalicelib.store.base import (
     ConditionFailed,
     derived_hex,
@@ -48,6 +50,7 @@ from chalicelib.store.base import (
     parse_iso,
     record_from,
     storage_call,
+    transaction,
     utc_now,
 )
 from chalicelib.store.cache import TtlCache
@@ -87,8 +90,12 @@ class CalendarRepository(Protocol):
         """The employee's roster dates from `start` to `end` (inclusive) as last written, by date."""
         ...
 
-    def put_holiday(self, day: date, name: str, kind: str) -> Holiday | None:
-        """Create or replace the holiday on `day`, and answer the one it replaced (None: there was none)."""
+    def put_holiday(
+        self, day: date, name: str, kind: str, audit: Callable[[Holiday | None], AuditBatch] | None = None
+    ) -> Holiday | None:
+        """Create or replace the holiday on `day`, and answer the one it replaced (None: there was none). `audit`
+        gives the entries naming the change from the holiday it replaces, kept with it all or none (`AuditBatch`).
+        ConditionFailed when the day changed between its read and the write (a parallel change)."""
         ...
 
     def delete_holiday(self, day: date) -> bool:
@@ -410,6 +417,19 @@ def _holiday(h: HolidayModel) -> Holiday:
     return Holiday(date.fromisoformat(h.date), h.name, HolidayKind(h.kind))
 
 
+def _holiday_as_read(held: Holiday | None) -> Condition:
+    """The day's item is as it was read: absent, or with that name and kind (an item older than kinds has none,
+    and reads as local)."""
+    if held is None:
+        absent: Condition = HolidayModel.date.does_not_exist()
+        return absent
+    kind: Condition = HolidayModel.kind == held.kind.value
+    if held.kind is HolidayKind.LOCAL:
+        kind = kind | HolidayModel.kind.does_not_exist()
+    same: Condition = (HolidayModel.name == held.name) & kind
+    return same
+
+
 def _holidays(year: int) -> list[Holiday]:
     with storage_call("dynamodb"):
         return [_holiday(h) for h in HolidayModel.query(str(year))]
@@ -464,14 +484,22 @@ class DynamoCalendarRepository:
             return False  # changed meanwhile: a removal or a new roster of that date came first
         return True
 
-    def put_holiday(self, day: date, name: str, kind: str) -> Holiday | None:
-        # One GetItem for the holiday replaced: its audit entry says what the day was before.
+    def put_holiday(
+        self, day: date, name: str, kind: str, audit: Callable[[Holiday | None], AuditBatch] | None = None
+    ) -> Holiday | None:
+        # One consistent GetItem for the holiday replaced, then the write, conditioned on the day as read, and its
+        # audit entries in one transaction: the entry's `before` is what the write replaced.
         with storage_call("dynamodb"):
             try:
-                replaced: Holiday | None = _holiday(HolidayModel.get(str(day.year), day.isoformat()))
+                replaced: Holiday | None = _holiday(
+                    HolidayModel.get(str(day.year), day.isoformat(), consistent_read=True)
+                )
             except HolidayModel.DoesNotExist:
                 replaced = None
-            HolidayModel(str(day.year), day.isoformat(), name=name, kind=kind).save()
+            with transaction() as tx:
+                item = HolidayModel(str(day.year), day.isoformat(), name=name, kind=kind)
+                tx.save(item, condition=_holiday_as_read(replaced))
+                save_in(tx, audit(replaced) if audit is not None else None)
         _CALENDARS.forget()
         return replaced
 

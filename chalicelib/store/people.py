@@ -47,6 +47,7 @@ from chalicelib.domain.people import (
     hr_marks,
     unit_tallies,
 )
+from chalicelib.store.audit import AuditBatch, save_in
 from chalicelib.store.base import (
     ConditionFailed,
     batch_records,
@@ -276,10 +277,17 @@ class PeopleRepository(Protocol):
         """Every admin user, by user name (a regency has tens of them)."""
         ...
 
-    def update_admin(self, current: AdminUser, change: AdminChange, unchanged: Sequence[AdminUser] = ()) -> AdminUser:
+    def update_admin(
+        self,
+        current: AdminUser,
+        change: AdminChange,
+        unchanged: Sequence[AdminUser] = (),
+        audit: AuditBatch | None = None,
+    ) -> AdminUser:
         """Apply the change to the admin as read (`current`) and bump their token version, in one transaction
-        that also requires every admin of `unchanged` to be as read. ConditionFailed when any of them changed
-        meanwhile (or `current` no longer exists)."""
+        that also requires every admin of `unchanged` to be as read and writes the `audit` entries naming the
+        change (`AuditBatch`: all or none). ConditionFailed when any of them changed meanwhile (or `current` no
+        longer exists)."""
         ...
 
     def start_admin_mfa(self, username: str, secret: str) -> None:
@@ -709,13 +717,20 @@ class DynamoPeopleRepository:
         with storage_call("dynamodb"):
             return sorted((_admin_user(m) for m in AdminModel.scan(consistent_read=True)), key=lambda a: a.username)
 
-    def update_admin(self, current: AdminUser, change: AdminChange, unchanged: Sequence[AdminUser] = ()) -> AdminUser:
+    def update_admin(
+        self,
+        current: AdminUser,
+        change: AdminChange,
+        unchanged: Sequence[AdminUser] = (),
+        audit: AuditBatch | None = None,
+    ) -> AdminUser:
         with storage_call("dynamodb"), transaction() as tx:
             tx.update(
                 AdminModel(current.username), actions=_admin_actions(current, change), condition=_admin_as_read(current)
             )
             for other in unchanged:
                 tx.condition_check(AdminModel, other.username, condition=_admin_as_read(other))
+            save_in(tx, audit)
         updated = self.get_admin(current.username)
         if updated is None:  # pragma: no cover - deleted right after the update; admins are never deleted
             raise ConditionFailed("dynamodb")

@@ -12,11 +12,14 @@ from dataclasses import replace
 
 from pynamodb.expressions.update import Action
 
+from chalicelib.domain.audit import PendingEntries
 from chalicelib.domain.people import Placement, Unit, hr_marks
 from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
 from chalicelib.simpeg.planning import plan_sync
+from chalicelib.simpeg.repository import refuse_beyond_one_transaction
 from chalicelib.simpeg.validation import RecordBatch
+from chalicelib.store.audit import save_in
 from chalicelib.store.base import (
     ConditionFailed,
     batch_records,
@@ -25,6 +28,7 @@ from chalicelib.store.base import (
     iso,
     item_from,
     storage_call,
+    transaction,
     utc_now,
 )
 from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN, EmployeeModel, SyncRunModel, UnitModel
@@ -64,6 +68,15 @@ def _actions(e: StoredEmployee) -> list[Action]:
     )
     actions += [attr.set(value) if value else attr.remove() for attr, value in optional]
     return actions
+
+
+def _change_actions(change: Change) -> list[Action]:
+    """The update of a known employee's record: the SIMPEG-owned fields and the HR marks of the change."""
+    actions = _actions(change.after)
+    before = Placement(change.before.unor_id, change.before.active) if change.before else None
+    # The planner dated a deactivation already (`change.after.deactivated_at`, written by _actions).
+    marks = replace(hr_marks(before, change.after.unor_id, change.after.active), deactivation="keep")
+    return actions + hr_actions(marks, iso(utc_now()))
 
 
 def _new_model(e: StoredEmployee) -> EmployeeModel:
@@ -117,7 +130,8 @@ class DynamoEmployeeRepository:
         for unit in units:
             self._people.upsert_unit(unit.unor_id, unit.unor_nama)
 
-    def apply(self, changes: Sequence[Change]) -> None:
+    def apply(self, changes: Sequence[Change], audit: PendingEntries | None = None) -> None:
+        refuse_beyond_one_transaction(changes, audit)
         # Employees are listed per unit, so every employee's unit must exist.
         known = set(self._people.list_unit_ids())
         missing = {c.after.unor_id: c.after.unor_nama for c in changes if c.after.unor_id not in known}
@@ -130,21 +144,22 @@ class DynamoEmployeeRepository:
                 if employee.nip not in held:
                     batch.save(_new_model(employee))
         others = [c for c in changes if c.kind != "created"] + _planned_again(held, created)
-        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
-            list(pool.map(self._write, others))
+        if audit is not None:
+            with storage_call("dynamodb"), transaction() as tx:  # the changes with the entries naming them
+                for change in others:
+                    tx.update(EmployeeModel(change.after.nip), actions=_change_actions(change))
+                save_in(tx, audit)
+        else:
+            with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+                list(pool.map(self._write, others))
         # Members joined, left or moved: the units' frames of the regency summary are built again.
         written = [*changes, *others]
         self._people.touch_units({c.after.unor_id for c in written} | {c.before.unor_id for c in written if c.before})
 
     @staticmethod
     def _write(change: Change) -> None:
-        actions = _actions(change.after)
-        before = Placement(change.before.unor_id, change.before.active) if change.before else None
-        # The planner dated a deactivation already (`change.after.deactivated_at`, written by _actions).
-        marks = replace(hr_marks(before, change.after.unor_id, change.after.active), deactivation="keep")
-        actions += hr_actions(marks, iso(utc_now()))
         with storage_call("dynamodb"):
-            EmployeeModel(change.after.nip).update(actions=actions)
+            EmployeeModel(change.after.nip).update(actions=_change_actions(change))
 
 
 class DynamoRunLog:

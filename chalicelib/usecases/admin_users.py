@@ -158,11 +158,11 @@ def update_admin_user(actor: Principal, username: str, request: UpdateAdminUserR
             raise ConflictError(
                 "Super admin aktif terakhir tidak dapat dinonaktifkan atau diturunkan.", {"username": username}
             )
-    try:
-        updated = runtime.people().update_admin(current, change, others)
+    entry = runtime.audit().stamped(actor.subject, "admin_user.update", {username: _audited_change(change, current)})
+    try:  # audited in the change's transaction: a retry after a failed entry would name the new values as before
+        updated = runtime.people().update_admin(current, change, others, entry)
     except ConditionFailed as exc:  # the admin, or one of the other super admins, changed meanwhile
         raise ConflictError("Data admin berubah bersamaan; muat ulang lalu coba lagi.", {"username": username}) from exc
-    runtime.audit().record(actor.subject, "admin_user.update", username, _audited_change(change, current))
     return admin_item(updated)
 
 

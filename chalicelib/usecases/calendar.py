@@ -26,6 +26,7 @@ from chalicelib.domain.schedule import WeekSchedule, WorkHours
 from chalicelib.domain.text import is_digits
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.calendar import LEAVE_ID, employee_owner, new_leave_id, new_version_id, unit_owner
 from chalicelib.usecases import access, movers, recaps, rejudge, turns
@@ -253,13 +254,22 @@ def get_shifts(actor: Principal, nip: str, query: DatesQuery, settings: Settings
 def put_holiday(
     actor: Principal, day_text: str, body: HolidayRequest, settings: Settings, now: datetime
 ) -> HolidaySaved:
+    """Create or replace the holiday of a day. Audited in the write's own transaction, naming the holiday replaced
+    (`before`): an entry written after the write, when its write failed (503), was written by the retry with the
+    holiday the first try had put as `before`, and the holiday replaced was never named."""
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
     name, kind = body.name, HolidayKind(body.kind).value
-    replaced = runtime.calendar().put_holiday(day, name, kind)
-    before = {"name": replaced.name, "kind": replaced.kind.value} if replaced else None
-    detail = {"name": name, "kind": kind, "before": before}  # `before`: the holiday of the day replaced
-    runtime.audit().record(actor.subject, "holiday.put", day.isoformat(), detail)
+
+    def audited(replaced: Holiday | None) -> AuditBatch:
+        before = {"name": replaced.name, "kind": replaced.kind.value} if replaced else None
+        detail = {"name": name, "kind": kind, "before": before}  # `before`: the holiday of the day replaced
+        return runtime.audit().stamped(actor.subject, "holiday.put", {day.isoformat(): detail})
+
+    try:
+        runtime.calendar().put_holiday(day, name, kind, audited)
+    except ConditionFailed as exc:  # another admin changed the day between its read and the write
+        raise ConflictError("Hari libur tanggal ini berubah bersamaan; coba lagi.", {"date": day.isoformat()}) from exc
     recapped, recapping = _after_change([day], settings, now)
     return HolidaySaved(date=day.isoformat(), name=name, kind=kind, recapped=recapped, recapping=recapping)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic_core import PydanticCustomError
 
 from chalicelib import runtime
+from chalicelib.domain.audit import PendingEntries
 from chalicelib.domain.people import Principal
 from chalicelib.domain.runs import FUNCTION_TIMEOUT_S, abandoned
 from chalicelib.errors import NotFoundError, UnavailableError, ValidationError
@@ -54,7 +55,7 @@ from chalicelib.simpeg import (
     start_confirmation,
     start_run,
 )
-from chalicelib.store.audit import BATCH as AUDIT_BATCH
+from chalicelib.simpeg.repository import MAX_AUDITED
 from chalicelib.usecases import turns
 from chalicelib.usecases.schemas import simpeg as schema
 from chalicelib.usecases.schemas.common import Result, load_json
@@ -69,8 +70,9 @@ RUN_TURN = "simpeg#run"
 RUNS_SEARCHED = 10  # the newest runs read to name the one going on when a run is refused
 # A worker begun later than this after its run started could still be working once the run's turn lapsed.
 RESUME_WITHIN_S = WORKER_DEADLINE_S - FUNCTION_TIMEOUT_S
-# Employees whose changes are written, then named in the audit log, at once (the log's one-transaction batch).
-NAMED_AT_ONCE = AUDIT_BATCH
+# Employees whose changes are written with the entries naming them in one transaction (`MAX_AUDITED` items: a
+# record and an entry each).
+NAMED_AT_ONCE = MAX_AUDITED // 2
 SCHEDULE_ACTOR = "system:simpeg"  # the actor of the entries of the nightly sync's changes
 LATE = "terhenti: pekerja mulai terlambat (pemanggilan diulang), tidak ada yang diubah; jalankan lagi"
 
@@ -94,17 +96,23 @@ def _named_as(change: Change) -> str | None:
     return "employee.move" if change.kind == "moved" else None
 
 
-def _name(run: SyncRun, changes: Sequence[Change]) -> None:
-    """One entry per employee of `changes` (all named: `_named_as`), by NIP, in the log's batches: which run did it
-    and from which unit to which. The actor is the admin behind the run, the schedule's for a nightly sync."""
+def _named_groups(changes: Sequence[Change]) -> Iterator[tuple[str, Sequence[Change]]]:
+    """The changes to name (`_named_as`), by action, `NAMED_AT_ONCE` at a time: each group is one transaction."""
+    for action in sorted({_named_as(c) or "" for c in changes} - {""}):
+        of_action = [c for c in changes if _named_as(c) == action]
+        for at in range(0, len(of_action), NAMED_AT_ONCE):
+            yield action, of_action[at : at + NAMED_AT_ONCE]
+
+
+def _name(run: SyncRun, action: str, changes: Sequence[Change]) -> PendingEntries:
+    """The entries of `action` naming each employee of `changes`, by NIP: which run did it and from which unit to
+    which. The actor is the admin behind the run, the schedule's for a nightly sync."""
     actor = run.trigger.actor or SCHEDULE_ACTOR
-    for action in sorted({_named_as(c) or "" for c in changes}):
-        details: dict[str, Mapping[str, object] | None] = {
-            c.nip: {"run_id": run.run_id, "unor_id": c.after.unor_id, "before": c.before.unor_id if c.before else None}
-            for c in changes
-            if _named_as(c) == action
-        }
-        runtime.audit().record_each(actor, action, details)
+    details: dict[str, Mapping[str, object] | None] = {
+        c.nip: {"run_id": run.run_id, "unor_id": c.after.unor_id, "before": c.before.unor_id if c.before else None}
+        for c in changes
+    }
+    return runtime.audit().stamped(actor, action, details)
 
 
 @dataclass(frozen=True)
@@ -114,11 +122,12 @@ class _FollowingMoves:
     where they were filed: their days decide whose they are (`movers`, decision 313), so a permit for a day at
     the old school stays that school's to decide, and one for a day after the move is the new school's.
 
-    Each deactivation, reactivation and move is named in the audit log by NIP (`_name`) right after its write,
-    `NAMED_AT_ONCE` at a time: "which run deactivated this employee?" is a search by their NIP, which a run's
-    counts never answered. Named after the write, a change a failure left unwritten is never named, and the retry
-    that plans it again names it once; named before the next group is written, a later failure leaves no written
-    change unnamed (the retry does not plan it again)."""
+    Each deactivation, reactivation and move is named in the audit log by NIP (`_name`) in the transaction of its
+    write, `NAMED_AT_ONCE` of one action at a time: "which run deactivated this employee?" is a search by their
+    NIP, which a run's counts never answered. A group whose write or entries fail leaves neither, and the retry
+    (or the next run) that plans the changes again names them once; a group written is named, though the retry
+    does not plan it again. Named after their write, a group whose write failed part way, or whose entries then
+    failed, left employees changed that no entry named and no run would name."""
 
     employees: EmployeeRepository
     run: SyncRun | None = None
@@ -132,27 +141,26 @@ class _FollowingMoves:
     def upsert_units(self, units: Sequence[Unit]) -> None:
         self.employees.upsert_units(units)
 
-    def apply(self, changes: Sequence[Change]) -> None:
+    def apply(self, changes: Sequence[Change], audit: PendingEntries | None = None) -> None:
+        """Write the changes; under a run, each group to name with its entries (`_name`). Without a run, or given
+        entries of the caller's own, the changes are written as the caller asks."""
         run = self.run
-        if run is None:
-            self._write(changes)
+        if run is None or audit is not None:
+            self._write(changes, audit)
             return
         quiet = [c for c in changes if _named_as(c) is None]
         if quiet:
             self._write(quiet)
-        named = [c for c in changes if _named_as(c) is not None]
-        for at in range(0, len(named), NAMED_AT_ONCE):
-            group = named[at : at + NAMED_AT_ONCE]
-            self._write(group)
-            _name(run, group)
+        for action, group in _named_groups(changes):
+            self._write(group, _name(run, action, group))
 
-    def _write(self, changes: Sequence[Change]) -> None:
+    def _write(self, changes: Sequence[Change], audit: PendingEntries | None = None) -> None:
         # The queue before and after the records: a failure in between leaves the move itself unwritten, so the
         # next run plans it again; a face sent meanwhile under the old unit follows with the second pass (each
         # move is conditional and moves nothing twice).
         moves = [(change.nip, change.after.unor_id) for change in changes if change.kind == "moved"]
         self._follow(moves)
-        self.employees.apply(changes)
+        self.employees.apply(changes, audit)
         self._follow(moves)
 
     @staticmethod

@@ -23,10 +23,12 @@ from moto import mock_aws
 from chalicelib import runtime
 from chalicelib.api import binding
 from chalicelib.settings import load_settings
+from chalicelib.store.audit import AuditRepository, DynamoAuditRepository
 from chalicelib.store.aws import reset_clients
 from chalicelib.store.models import EmployeeModel
 from chalicelib.store.people import DynamoPeopleRepository, PeopleRepository
 from chalicelib.store.schema import create_all
+from tests.unit.store.audit_contract import START
 from tools import moto_scaling
 from tools.devstack import ROUND_THE_CLOCK_RULES
 from tools.simpeg_sim import start_in_thread, stop
@@ -116,6 +118,13 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     load_settings.cache_clear()
     reset_clients()
     runtime.forget()
+
+
+@pytest.fixture()
+def audit_log(aws: None) -> AuditRepository:
+    """The audit log on moto, stamping at the audit contract's START: where a store under test keeps the entries
+    it writes in a change's transaction (`AuditBatch`)."""
+    return DynamoAuditRepository(lambda: START)
 
 
 @pytest.fixture()

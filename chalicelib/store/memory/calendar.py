@@ -10,7 +10,7 @@ built with, as the DynamoDB repository does on the employees table.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
 from chalicelib.store.calendar import (
     duty_ranges,
@@ -84,10 +85,15 @@ class InMemoryCalendarRepository:
         with self._lock:
             return self._shifts.get(nip, {}).pop(day, None) is not None
 
-    def put_holiday(self, day: date, name: str, kind: str) -> cal.Holiday | None:
+    def put_holiday(
+        self, day: date, name: str, kind: str, audit: Callable[[cal.Holiday | None], AuditBatch] | None = None
+    ) -> cal.Holiday | None:
+        holiday = cal.Holiday(day, name, cal.HolidayKind(kind))
         with self._lock:
             replaced = self._holidays.get(day)
-            self._holidays[day] = cal.Holiday(day, name, cal.HolidayKind(kind))
+            if audit is not None:
+                audit(replaced).write()  # its failure leaves the day as it was, as a failed transaction does
+            self._holidays[day] = holiday
             return replaced
 
     def delete_holiday(self, day: date) -> bool:

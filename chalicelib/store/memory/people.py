@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Literal, TypeVar
 
 from chalicelib.domain import people as domain
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, iso, utc_now
 
 _H = TypeVar("_H", bound=domain.Employee | domain.AdminUser)
@@ -270,13 +271,19 @@ class InMemoryPeopleRepository:
             return sorted(self._admins.values(), key=lambda a: a.username)
 
     def update_admin(
-        self, current: domain.AdminUser, change: domain.AdminChange, unchanged: Sequence[domain.AdminUser] = ()
+        self,
+        current: domain.AdminUser,
+        change: domain.AdminChange,
+        unchanged: Sequence[domain.AdminUser] = (),
+        audit: AuditBatch | None = None,
     ) -> domain.AdminUser:
         with self._lock:
             for admin in (current, *unchanged):
                 stored = self._admins.get(admin.username)
                 if stored is None or stored.token_version != admin.token_version:
                     raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure leaves the admin as they were, as a failed transaction does
             stored = self._admins[current.username]
             updated = replace(
                 _bumped(stored),

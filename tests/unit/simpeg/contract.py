@@ -2,13 +2,15 @@
 
 One test class per protocol, run against the in-memory implementation here and against the DynamoDB one
 by the lead: subclass it as `Test...` and provide a `repo` (resp. `runs`) fixture returning a fresh,
-empty store. Nothing here depends on how the store is built.
+empty store, and an `audit_log` fixture (the audit repository of the same kind, stamping at START of
+`tests/unit/store/audit_contract.py`). Nothing here depends on how the store is built.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from chalicelib.domain.audit import PendingEntries
 from chalicelib.domain.people import Unit
 from chalicelib.simpeg.errors import SimpegConflictError
 from chalicelib.simpeg.models import (
@@ -21,6 +23,8 @@ from chalicelib.simpeg.models import (
     Trigger,
 )
 from chalicelib.simpeg.repository import EmployeeRepository, RunLog
+from chalicelib.store.audit import AuditRepository
+from tests.unit.store.audit_contract import START as AUDIT_START
 
 T0 = "2026-01-05T01:00:00Z"
 T1 = "2026-01-06T01:00:00Z"
@@ -86,6 +90,27 @@ class EmployeeRepositoryContract:
         changes = [Change("created", stored(f"198501012010011{i:03d}")) for i in range(1, 251)]
         repo.apply(changes)
         assert {e.nip for e in repo.list_employees()} == {c.nip for c in changes}
+
+    def test_a_full_group_of_changes_is_written_with_the_entries_naming_them(
+        self, repo: EmployeeRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN 51 employees
+        nips = [f"198501012010011{i:03d}" for i in range(1, 52)]
+        repo.apply([Change("created", stored(nip)) for nip in nips])
+        gone = [Change("deactivated", stored(nip, active=False, changed_at=T1, deactivated_at=T1),
+                       stored(nip).to_record()) for nip in nips]  # fmt: skip
+
+        def entries(changes: list[Change]) -> PendingEntries:
+            return audit_log.stamped("system:simpeg", "employee.deactivate", {c.nip: None for c in changes})
+
+        # WHEN 51 deactivations come with their 51 entries (102 items: more than one transaction holds)
+        with pytest.raises(ValueError):
+            repo.apply(gone, entries(gone))
+        # THEN none is written; WHEN 50 come with theirs (100 items), THEN they and their entries are all written
+        assert all(e.active for e in repo.list_employees())
+        repo.apply(gone[:50], entries(gone[:50]))
+        assert sorted(e.nip for e in repo.list_employees() if not e.active) == nips[:50]
+        assert sorted(e.target for e in audit_log.entries_of_day(AUDIT_START.date())) == nips[:50]
 
     def test_units_are_created_then_renamed(self, repo: EmployeeRepository) -> None:
         repo.upsert_units([Unit("u-1", "SDN 1 Ngamprah"), Unit("u-2", "Kecamatan Lembang")])

@@ -20,6 +20,7 @@ from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
+from chalicelib.store.audit import AuditBatch, AuditRepository
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.calendar import (
     VERSION_ID,
@@ -29,6 +30,8 @@ from chalicelib.store.calendar import (
     unit_owner,
 )
 from chalicelib.store.people import PeopleRepository
+
+from .audit_contract import START as AUDIT_START
 
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
@@ -461,6 +464,23 @@ class CalendarRepositoryContract:
             cal.Holiday(date(2026, 8, 17), "Hari Kemerdekaan", cal.HolidayKind.CUTI_BERSAMA),
         ]
         assert repo.holidays_of_year(2027) == [cal.Holiday(date(2027, 1, 1), "Tahun Baru")]
+
+    def test_a_holiday_is_written_with_its_audit_entry_naming_the_holiday_it_replaced(
+        self, repo: CalendarRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN 17 August a national holiday
+        repo.put_holiday(date(2026, 8, 17), "HUT RI", "national")
+
+        def entry(replaced: cal.Holiday | None) -> AuditBatch:
+            before = replaced.name if replaced is not None else None
+            return audit_log.stamped("admin", "holiday.put", {"2026-08-17": {"before": before}})
+
+        # WHEN it is replaced with the audit entry built from the holiday the write replaces
+        repo.put_holiday(date(2026, 8, 17), "Kemerdekaan", "cuti_bersama", entry)
+        # THEN the change and its entry are both kept, the entry naming the holiday that stood before
+        assert [h.name for h in repo.holidays_of_year(2026)] == ["Kemerdekaan"]
+        logged = audit_log.entries_of_day(AUDIT_START.date())
+        assert [(e.action, e.target, e.detail) for e in logged] == [("holiday.put", "2026-08-17", {"before": "HUT RI"})]
 
     def test_a_deleted_holiday_is_gone_and_deleting_nothing_says_so(self, repo: CalendarRepository) -> None:
         repo.put_holiday(date(2026, 1, 1), "Tahun Baru", "national")

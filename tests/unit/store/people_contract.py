@@ -30,8 +30,11 @@ from chalicelib.domain.people import (
     ended_marker,
     kept_marker,
 )
+from chalicelib.store.audit import AuditRepository
 from chalicelib.store.base import ConditionFailed, parse_iso, utc_now
 from chalicelib.store.people import PeopleRepository
+
+from .audit_contract import START as AUDIT_START
 
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
@@ -668,6 +671,22 @@ class PeopleRepositoryContract:
         with pytest.raises(ConditionFailed):
             repo.update_admin(AdminUser("nobody", "unit_admin"), AdminChange(active=False))
         assert repo.get_admin("nobody") is None
+
+    def test_an_admin_change_is_kept_with_its_audit_entry_or_neither_is(
+        self, repo: PeopleRepository, audit_log: AuditRepository
+    ) -> None:
+        budi = repo.create_admin("budi", "hash-b", "unit_admin", {"U1"})
+        # WHEN budi is moved to U2 with the audit entry naming the change, THEN both are kept
+        moved = audit_log.stamped("root", "admin_user.update", {"budi": {"unit_ids": ["U2"]}})
+        repo.update_admin(budi, AdminChange(unit_ids=frozenset({"U2"})), (), moved)
+        # WHEN a change relying on budi as read before the move comes with its entry, THEN neither is written
+        stale = audit_log.stamped("root", "admin_user.update", {"budi": {"active": False}})
+        with pytest.raises(ConditionFailed):
+            repo.update_admin(budi, AdminChange(active=False), (), stale)
+        admin = repo.get_admin("budi")
+        assert admin is not None and (admin.unit_ids, admin.active) == ({"U2"}, True)
+        logged = audit_log.entries_of_day(AUDIT_START.date())
+        assert [(e.actor, e.target, e.detail) for e in logged] == [("root", "budi", {"unit_ids": ["U2"]})]
 
     def test_mfa_is_set_up_confirmed_once_and_each_time_step_is_spent_once(self, repo: PeopleRepository) -> None:
         repo.create_admin("budi", "hash-b", "unit_admin", {"U1"})

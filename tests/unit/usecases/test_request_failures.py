@@ -74,6 +74,23 @@ def audit_write_fails(monkeypatch: pytest.MonkeyPatch, action: str) -> Iterator[
         yield
 
 
+def stored_entries_of(action: str) -> Callable[..., bool]:
+    """`failing`'s `when` for the audit store's write (`_append`): one holding an entry of `action`."""
+    return lambda day_key, rows: any(entry.action == action for _, entry in rows)
+
+
+@contextmanager
+def audit_store_fails(monkeypatch: pytest.MonkeyPatch, action: str) -> Iterator[None]:
+    """The audit store fails (throttled) as it writes the entry of `action`, whether the log writes it on its own
+    (`record`) or a repository writes it in its change's transaction (`AuditBatch`): the call inside is answered
+    503."""
+    with (
+        failing(monkeypatch, runtime.audit(), "_append", when=stored_entries_of(action)),
+        pytest.raises(UnavailableError),
+    ):
+        yield
+
+
 def active_leaves(settings: Settings) -> list[str]:
     return [leave.leave_id for leave in cal.list_leaves(SUPER, PeriodQuery(), settings, NOW).items]
 

@@ -24,6 +24,7 @@ from chalicelib.usecases.schemas.simpeg import ImportQuery, RunsQuery
 from tests.unit.store.faces_contract import fingerprint, vectors
 
 from .admin_fixtures import AuditTrail, audited
+from .test_request_failures import audit_store_fails
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -261,11 +262,11 @@ def test_an_import_whose_writes_fail_half_way_names_each_change_once_when_sent_a
     real_apply = repos.simpeg_employees.apply
     writes = []
 
-    def second_write_fails(changes: Any) -> None:
+    def second_write_fails(changes: Any, audit: Any = None) -> None:
         writes.append(changes)
         if len(writes) == 2:
             raise UnavailableError(details={"dependency": "dynamodb"})
-        real_apply(changes)
+        real_apply(changes, audit)
 
     monkeypatch.setattr(repos.simpeg_employees, "apply", second_write_fails)
     # WHEN the employees table fails on the second write, THEN the import is answered 503
@@ -281,3 +282,21 @@ def test_an_import_whose_writes_fail_half_way_names_each_change_once_when_sent_a
     entries = named(audited)
     assert sorted(nip for _, nip, _ in entries) == sorted(r["nip"] for r in ROWS)
     assert entries[1][2]["run_id"] == again["run_id"]
+
+
+def test_an_import_whose_audit_write_fails_leaves_no_employee_deactivated_unnamed(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN three employees, and a full import keeping Citra only (two deactivations, confirmed by the admin)
+    citra = {**ROWS[0], "nip": "199103032016042003", "nama": "Citra"}
+    import_rows([*ROWS, citra])
+    # WHEN the audit store fails as the deactivations are named (the admin is told 503)
+    with audit_store_fails(monkeypatch, "employee.deactivate"):
+        import_full([citra], 2)
+    # THEN no employee is deactivated without an entry naming them
+    inactive = {e.nip for e in repos.simpeg_employees.list_employees() if not e.active}
+    assert inactive <= {nip for _, nip, _ in named(audited)}
+    # WHEN the admin sends the import again, THEN both are deactivated, each named exactly once, by that run
+    again = import_full([citra], 2)
+    assert sorted(nip for _, nip, _ in named(audited)) == sorted(r["nip"] for r in ROWS)
+    assert {detail["run_id"] for _, _, detail in named(audited)} == {again["run_id"]}

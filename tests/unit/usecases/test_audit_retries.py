@@ -1,0 +1,104 @@
+"""Changes whose audit entry names what they replaced (`before`), when the audit store fails once (throttled: 503)
+and the admin sends the change again, on the in-memory twins: the log must still name the value that stood
+before, since an insider's change is found by what it replaced."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib import runtime
+from chalicelib.auth import passwords
+from chalicelib.domain.people import Principal
+from chalicelib.errors import ConflictError
+from chalicelib.settings import Settings
+from chalicelib.store.base import ConditionFailed
+from chalicelib.store.repositories import Repositories
+from chalicelib.usecases import admin_users
+from chalicelib.usecases import calendar as cal
+from chalicelib.usecases.schemas.calendar import HolidayRequest, RamadanRequest
+from chalicelib.usecases.schemas.core import UpdateAdminUserRequest
+
+from .admin_fixtures import SUPER, AuditTrail, audited, settings
+from .test_request_failures import audit_store_fails
+from .test_zones import NOW
+
+__all__ = ["audited", "settings"]  # the shared fixtures this module uses
+
+
+def details(audited: AuditTrail, action: str) -> list[dict[str, Any] | None]:
+    return [dict(e.detail) if e.detail else None for e in audited.entries() if e.action == action]
+
+
+def test_a_holiday_replaced_again_after_its_audit_write_failed_names_the_holiday_before(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN 17 August a national holiday "HUT RI"
+    cal.put_holiday(SUPER, "2026-08-17", HolidayRequest(name="HUT RI", kind="national"), settings, NOW)
+    renamed = HolidayRequest(name="Kemerdekaan", kind="cuti_bersama")
+    # WHEN the super admin makes it a cuti bersama and the audit store fails once (the admin is told 503)
+    with audit_store_fails(monkeypatch, "holiday.put"):
+        cal.put_holiday(SUPER, "2026-08-17", renamed, settings, NOW)
+    # THEN the day is not changed unaudited
+    assert [(h.name, h.kind.value) for h in runtime.calendar().holidays_of_year(2026)] == [("HUT RI", "national")]
+    # WHEN the admin sends the change again, THEN it is made and its entry names the holiday that stood before
+    cal.put_holiday(SUPER, "2026-08-17", renamed, settings, NOW)
+    assert [(h.name, h.kind.value) for h in runtime.calendar().holidays_of_year(2026)] == [
+        ("Kemerdekaan", "cuti_bersama")
+    ]
+    assert details(audited, "holiday.put")[1:] == [
+        {"name": "Kemerdekaan", "kind": "cuti_bersama", "before": {"name": "HUT RI", "kind": "national"}}
+    ]
+
+
+def test_an_admin_change_sent_again_after_its_audit_write_failed_names_what_each_field_was(
+    repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN root, a super admin, and budi, unit admin of U1
+    for unit in ("U1", "U2"):
+        repos.people.upsert_unit(unit, f"SDN {unit}")
+    repos.people.create_admin("root", passwords.hash_secret("rahasia-2026"), "super_admin", set())
+    repos.people.create_admin("budi", passwords.hash_secret("rahasia-2026"), "unit_admin", {"U1"})
+    root = Principal("root", "super_admin")
+    move = UpdateAdminUserRequest.model_validate({"unit_ids": ["U2"]})
+    # WHEN root moves budi to U2 and the audit store fails once (root is told 503)
+    with audit_store_fails(monkeypatch, "admin_user.update"):
+        admin_users.update_admin_user(root, "budi", move)
+    # THEN budi is not moved unaudited (and keeps his sessions)
+    budi = repos.people.get_admin("budi")
+    assert budi is not None and (budi.unit_ids, budi.token_version) == ({"U1"}, 0)
+    # WHEN root sends the change again, THEN it is made and its entry says budi had U1 before
+    assert admin_users.update_admin_user(root, "budi", move).unit_ids == ["U2"]
+    assert details(audited, "admin_user.update") == [{"unit_ids": ["U2"], "before": {"unit_ids": ["U1"]}}]
+
+
+def test_a_ramadan_period_set_again_after_its_audit_write_failed_names_the_period_before(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN 2026's Ramadan from 18 February
+    first = RamadanRequest.model_validate({"start_date": "2026-02-18", "end_date": "2026-03-19"})
+    cal.put_ramadan(SUPER, "2026", first, settings, NOW)
+    later = RamadanRequest.model_validate({"start_date": "2026-02-19", "end_date": "2026-03-20"})
+    # WHEN the super admin moves it a day on and the audit store fails once (the admin is told 503)
+    with audit_store_fails(monkeypatch, "ramadan.put"):
+        cal.put_ramadan(SUPER, "2026", later, settings, NOW)
+    # WHEN the admin sends the change again, THEN its entry names the period that stood before
+    cal.put_ramadan(SUPER, "2026", later, settings, NOW)
+    assert details(audited, "ramadan.put")[1:] == [
+        {"start": "2026-02-19", "end": "2026-03-20", "before": {"start": "2026-02-18", "end": "2026-03-19"}}
+    ]
+
+
+def test_a_holiday_change_beaten_by_another_of_the_same_date_is_a_conflict_and_not_audited(
+    settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN another super admin's change of 17 August stored between this change's read of the day and its write
+    def beaten(*args: object, **kwargs: object) -> None:
+        raise ConditionFailed("dynamodb")
+
+    monkeypatch.setattr(type(runtime.calendar()), "put_holiday", beaten)
+    # WHEN the change is sent, THEN it is answered 409 (send it again) and the log names nothing it did not do
+    with pytest.raises(ConflictError):
+        cal.put_holiday(SUPER, "2026-08-17", HolidayRequest(name="HUT RI", kind="national"), settings, NOW)
+    assert details(audited, "holiday.put") == []
