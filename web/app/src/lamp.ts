@@ -91,7 +91,11 @@ export function lumaReader(video: HTMLVideoElement): (() => number) | null {
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
   if (!ctx) return null;
   return () => {
-    ctx.drawImage(video, 0, 0, LAMP_SAMPLE_PX, LAMP_SAMPLE_PX);
-    return meanLuma(ctx.getImageData(0, 0, LAMP_SAMPLE_PX, LAMP_SAMPLE_PX).data);
+    try {
+      ctx.drawImage(video, 0, 0, LAMP_SAMPLE_PX, LAMP_SAMPLE_PX);
+      return meanLuma(ctx.getImageData(0, 0, LAMP_SAMPLE_PX, LAMP_SAMPLE_PX).data);
+    } catch {
+      return 0; // no picture to read (a camera stopping): no reading, and the check-in screen goes on
+    }
   };
 }
