@@ -11,6 +11,7 @@ import {
   type Lamp,
   lampLit,
   lampNote,
+  lampResumed,
   lampSeen,
   lampToggled,
   meanLuma,
@@ -106,6 +107,24 @@ describe("the lamp follows the room's light", () => {
     // Chrome draws black frames while the camera starts (and a covered camera gives no light to add to)
     expect(lampLit(seen(LAMP_OFF, lasting(5_000, 0)))).toBe(false);
     expect(lampLit(seen(LIT, lasting(5_000, 0), 10_000))).toBe(true);
+  });
+});
+
+describe("a capture holds the lamp", () => {
+  it("starts the dark run anew after the capture (the readings during it were never taken)", () => {
+    // GIVEN half a second of darkness read, then a capture of five seconds during which nothing is read
+    const before = seen(LAMP_OFF, times(2, 10));
+    // WHEN the readings resume with one dark reading
+    const after = lampSeen(lampResumed(before), 10, 5_000);
+    // THEN the lamp waits its second of unbroken darkness again
+    expect(lampLit(after)).toBe(false);
+    expect(lampLit(seen(lampResumed(before), lasting(LAMP_ON_AFTER_MS, 10), 5_000))).toBe(true);
+  });
+
+  it("keeps the lamp's state and the employee's choice", () => {
+    expect(lampLit(lampResumed(LIT))).toBe(true);
+    expect(lampLit(lampResumed(lampToggled(LAMP_OFF)))).toBe(true);
+    expect(lampResumed(LAMP_OFF)).toBe(LAMP_OFF);
   });
 });
 

@@ -53,6 +53,12 @@ export function lampSeen(lamp: Lamp, luma: number, at: number): Lamp {
   return at - turning >= after ? { ...lamp, dark, turning: null } : { ...lamp, turning };
 }
 
+/** The lamp when the readings resume after a hold (a capture, during which nothing is read): a run toward the
+ * other state starts anew, since the readings it needed unbroken were never taken. */
+export function lampResumed(lamp: Lamp): Lamp {
+  return lamp.turning === null ? lamp : { ...lamp, turning: null };
+}
+
 /** Whether the screen is the lamp now. */
 export function lampLit(lamp: Lamp): boolean {
   return lamp.chosen ?? lamp.dark;

@@ -5,7 +5,7 @@ import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CAMERA_STOPPED, CameraError, closeCamera, type Facing, openCamera, videoReady, whenStopped } from "./camera";
 import { FIX_CHECK_MS, type Fix, followFix, type GeoProblem, isFresh, staleText } from "./geo";
-import { LAMP_OFF, LAMP_SAMPLE_MS, lampLit, lampNote, lampSeen, lampToggled, lumaReader } from "./lamp";
+import { LAMP_OFF, LAMP_SAMPLE_MS, lampLit, lampNote, lampResumed, lampSeen, lampToggled, lumaReader } from "./lamp";
 import { maxAccuracyM } from "./session";
 
 /** How to allow `name` (Kamera, Lokasi) for SMART: in Chrome's address bar; opened from the home screen (no address
@@ -131,7 +131,7 @@ export function useLamp(video: HTMLVideoElement | null, held: boolean): ScreenLa
     if (!video || held) return undefined;
     const read = lumaReader(video);
     if (!read) return undefined;
-    setLamp((l) => (l.turning === null ? l : { ...l, turning: null })); // a run broken by the hold starts anew
+    setLamp(lampResumed);
     const timer = setInterval(() => {
       if (!document.hidden) setLamp((l) => lampSeen(l, read(), Date.now()));
     }, LAMP_SAMPLE_MS);
