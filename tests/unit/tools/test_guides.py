@@ -81,3 +81,18 @@ def test_the_employee_guide_names_the_enrolment_s_own_words_for_a_photo_sent_bef
     guide = guides.GUIDES[0].read_text(encoding="utf-8")
     first_sentence = faces.ENROL_REPLAYED.split(". ")[0]
     assert f"| {first_sentence} (`REPLAYED_PHOTO`, saat daftar wajah) |" in guide
+
+
+def test_the_employee_guide_names_the_check_in_s_screen_lamp_in_the_app_s_own_words() -> None:
+    # GIVEN a teacher checking in at 06:45 in a dark classroom, whose screen turns white (lamp.ts)
+    app = guides.REPO_DIR / "web" / "app" / "src"
+    live = (app / "live.tsx").read_text(encoding="utf-8")
+    button = re.search(r"export function LampToggle\b.*?>\s*([^<>{}]+?)\s*</button>", live, re.S)
+    assert button is not None, "LampToggle changed shape"
+    note = re.search(r'"(Ruangan gelap: [^"]*)"', (app / "lamp.ts").read_text(encoding="utf-8"))
+    assert note is not None, "lamp.lampNote changed shape"
+    # WHEN they read the guide's check-in section
+    section = _section(guides.GUIDES[0].read_text(encoding="utf-8"), "6. Absen masuk dan pulang")
+    # THEN it says what the white screen is, in the words the screen shows, and how to turn it on or off by hand
+    assert f"**{note.group(1).split(':')[0]}**" in section
+    assert f"**{button.group(1)}**" in section

@@ -1,9 +1,11 @@
 // The live camera preview and the phone's GPS fix as screen parts, with the help a refused permission needs
-// (how to allow it on Android Chrome): a denied camera or location never leaves a blank screen.
-import type { JSX } from "preact";
+// (how to allow it on Android Chrome): a denied camera or location never leaves a blank screen; and the screen
+// lamp that lights a face in a dark room (lamp.ts).
+import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CAMERA_STOPPED, CameraError, closeCamera, type Facing, openCamera, videoReady, whenStopped } from "./camera";
 import { FIX_CHECK_MS, type Fix, followFix, type GeoProblem, isFresh, staleText } from "./geo";
+import { LAMP_OFF, LAMP_SAMPLE_MS, lampLit, lampNote, lampResumed, lampSeen, lampToggled, lumaReader } from "./lamp";
 import { maxAccuracyM } from "./session";
 
 /** How to allow `name` (Kamera, Lokasi) for SMART: in Chrome's address bar; opened from the home screen (no address
@@ -40,8 +42,15 @@ export function PermissionHelp({ what, title, onRetry }: { what: "camera" | "loc
   );
 }
 
+type CameraViewProps = {
+  facing: Facing;
+  onVideo: (video: HTMLVideoElement | null) => void;
+  /** Controls laid over the preview (its lower right corner) while it shows, none while the camera is refused. */
+  children?: ComponentChildren;
+};
+
 /** The live preview of `facing`; `onVideo` gets the playing <video> (null while closed or refused). */
-export function CameraView({ facing, onVideo }: { facing: Facing; onVideo: (video: HTMLVideoElement | null) => void }) {
+export function CameraView({ facing, onVideo, children }: CameraViewProps) {
   const ref = useRef<HTMLVideoElement>(null);
   const [problem, setProblem] = useState<CameraError | null>(null);
   const [attempt, setAttempt] = useState(0);
@@ -102,7 +111,46 @@ export function CameraView({ facing, onVideo }: { facing: Facing; onVideo: (vide
         playsInline
         aria-label="Pratinjau kamera"
       />
+      {problem ? null : children}
     </div>
+  );
+}
+
+export interface ScreenLamp {
+  lit: boolean;
+  note: string | null;
+  toggle: () => void;
+}
+
+/** The screen lamp (lamp.ts) while `video` plays: it is read every LAMP_SAMPLE_MS, except while `held` (a capture
+ * under way: its frames and photo keep one light, the guide and the button stay where they are). `lit` puts the
+ * `lamp` class on the page (white all round, style.css); `note` is what the screen says of it. */
+export function useLamp(video: HTMLVideoElement | null, held: boolean): ScreenLamp {
+  const [lamp, setLamp] = useState(LAMP_OFF);
+  useEffect(() => {
+    if (!video || held) return undefined;
+    const read = lumaReader(video);
+    if (!read) return undefined;
+    setLamp(lampResumed);
+    const timer = setInterval(() => {
+      if (!document.hidden) setLamp((l) => lampSeen(l, read(), Date.now()));
+    }, LAMP_SAMPLE_MS);
+    return () => clearInterval(timer);
+  }, [video, held]);
+  const lit = video !== null && lampLit(lamp); // no picture, no face to light
+  useEffect(() => {
+    document.documentElement.classList.toggle("lamp", lit);
+    return () => document.documentElement.classList.remove("lamp");
+  }, [lit]);
+  return { lit, note: lit ? lampNote(lamp) : null, toggle: () => setLamp(lampToggled) };
+}
+
+/** "Lampu layar": the employee lights or puts out the screen lamp by hand (pressed while lit; the name stays). */
+export function LampToggle({ lit, disabled, onToggle }: { lit: boolean; disabled: boolean; onToggle: () => void }) {
+  return (
+    <button type="button" class="lamp-toggle" aria-pressed={lit} disabled={disabled} onClick={onToggle}>
+      Lampu layar
+    </button>
   );
 }
 

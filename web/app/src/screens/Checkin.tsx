@@ -1,7 +1,7 @@
 import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { timing, type Outcome } from "../answers";
 import { askAhead, checkIn, type Early, errorShown } from "../checkin";
-import { CameraView, FixLine, useFix, usableFix } from "../live";
+import { CameraView, FixLine, LampToggle, useFix, useLamp, usableFix } from "../live";
 import { navigate } from "../router";
 import type { Kind } from "../types";
 import { clockOf } from "../clock";
@@ -92,6 +92,8 @@ export function Checkin({ kind }: { kind: Kind }) {
   // Asked while the camera and the GPS get ready, so the tap does not wait for it (used only while fresh).
   const [early, setEarly] = useState<Promise<Early> | null>(() => ahead());
   useFocusOnAnswer(outcome);
+  // A dark room at 06:45: the screen lights the face (lamp.ts); held still while a capture is under way.
+  const lamp = useLamp(video, busy);
 
   async function capture(): Promise<void> {
     if (!video || !fix) return;
@@ -120,11 +122,18 @@ export function Checkin({ kind }: { kind: Kind }) {
     <Page title={KIND_ACTION[kind]} back>
       {/* The guide (where the liveness action shows), the preview and the button on one 360×640 screen, the
           phone held upright (an upright picture is taller than wide): nothing to scroll for at the gate. */}
-      <div class="capture">
+      {/* In a dark room (the lamp lit) the preview is smaller in a white screen, and the note under it says why;
+          the lamp's toggle lies on the preview, so the guide and the button stay where they are. */}
+      <div class={lamp.lit ? "capture lamp" : "capture"}>
         <p class="guide" aria-live="assertive">
           {action ?? (busy ? "Mengirim…" : "Lihat ke kamera, wajah terang dan jelas.")}
         </p>
-        <CameraView facing="user" onVideo={onVideo} />
+        <CameraView facing="user" onVideo={onVideo}>
+          {video ? <LampToggle lit={lamp.lit} disabled={busy} onToggle={lamp.toggle} /> : null}
+        </CameraView>
+        <p class="lamp-note" aria-live="polite">
+          {lamp.note}
+        </p>
         <FixLine fix={fix} problem={problem} now={now} onRetry={retry} />
         <ErrorLine message={errorShown(error, fix)} />
         <button type="button" disabled={busy || !video || !usable} onClick={() => void capture()}>
