@@ -22,10 +22,12 @@ import re
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image, ImageEnhance
 
 from chalicelib.attendance.export import month_label
 from tests.e2e.conftest import require_load_data
@@ -885,6 +887,53 @@ def test_first_use_self_enrolment_with_the_live_camera(
         _self_enrol(open_phone(newcomer, stack), employee, admin, stack)
     finally:
         newcomer.close()
+
+
+def _dark_photos(photos: Sequence[Path], light: float) -> tuple[Path, ...]:
+    """`photos` with `light` of their light (a classroom at 06:45), written beside the fake camera's video."""
+    dark = []
+    for photo in photos:
+        out = CAMERA_DIR / f"dark-{photo.stem}.jpg"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(photo) as image:
+            ImageEnhance.Brightness(image.convert("RGB")).enhance(light).save(out, "JPEG", quality=90)
+        dark.append(out)
+    return tuple(dark)
+
+
+def test_in_a_dark_room_the_screen_lights_the_face_on_the_check_in_and_the_enrolment(
+    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a phone whose camera sees a dark room (the usual photos at a fifth of their light: mean luma ~20-35)
+    browser = launch(fake_camera_args(_dark_photos(CAMERA_PHOTOS, 0.2), "dark"))
+    _, phone = activated_phone(browser, stack, admin)
+    page = phone.page
+    lamp = page.get_by_role("button", name="Lampu layar")
+    # WHEN the employee opens the check-in, THEN the screen turns white round the preview and says why
+    page.get_by_role("button", name="Absen Masuk").click()
+    expect(page.get_by_text("Ruangan gelap: layar dibuat terang untuk menerangi wajah.", exact=False)).to_be_visible()
+    expect(page.locator("html.lamp")).to_have_count(1)
+    expect(lamp).to_have_attribute("aria-pressed", "true")
+    phone.check_screen("absen-lampu-layar")
+    # AND the employee may put it out by hand: it stays out while the screen is open
+    lamp.click()
+    expect(lamp).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("html.lamp")).to_have_count(0)
+    expect(page.get_by_text("Ruangan gelap", exact=False)).to_have_count(0)
+    page.wait_for_timeout(1_500)  # longer than the lamp's 1 s of darkness before it lights
+    expect(lamp).to_have_attribute("aria-pressed", "false")
+    phone.assert_clean()
+
+    # GIVEN a newcomer without a face yet, on the same dark camera
+    newcomer = new_employee(admin, enrolled=False)
+    other = open_phone(browser, stack)
+    activate(other, newcomer)
+    # WHEN they open the enrolment, THEN the same lamp lights their face
+    other.page.get_by_role("button", name="Daftarkan Wajah").click()
+    expect(other.page.get_by_text("Ruangan gelap: layar dibuat terang", exact=False)).to_be_visible()
+    expect(other.page.get_by_role("button", name="Lampu layar")).to_have_attribute("aria-pressed", "true")
+    other.check_screen("daftar-wajah-lampu-layar")
+    other.assert_clean()
 
 
 def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient, stack: StackUrls) -> None:

@@ -145,6 +145,23 @@ export function useLamp(video: HTMLVideoElement | null, held: boolean): ScreenLa
   return { lit, note: lit ? lampNote(lamp) : null, toggle: () => setLamp(lampToggled) };
 }
 
+/** The front camera's preview with the screen lamp (`lamp`: `useLamp`'s, read from `video`, the preview): its
+ * toggle on the preview's corner (disabled while `busy`), its note under it. The check-in and the enrolment: a
+ * face enrolled in a dark room is as lost as one checked in there, and it is the reference for years. */
+export function LampCamera(props: { lamp: ScreenLamp; busy: boolean; video: HTMLVideoElement | null; onVideo: (video: HTMLVideoElement | null) => void }) {
+  const { lamp, busy, video, onVideo } = props;
+  return (
+    <>
+      <CameraView facing="user" onVideo={onVideo}>
+        {video ? <LampToggle lit={lamp.lit} disabled={busy} onToggle={lamp.toggle} /> : null}
+      </CameraView>
+      <p class="lamp-note" aria-live="polite">
+        {lamp.note}
+      </p>
+    </>
+  );
+}
+
 /** "Lampu layar": the employee lights or puts out the screen lamp by hand (pressed while lit; the name stays). */
 export function LampToggle({ lit, disabled, onToggle }: { lit: boolean; disabled: boolean; onToggle: () => void }) {
   return (

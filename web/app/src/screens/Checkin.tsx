@@ -1,7 +1,7 @@
 import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { timing, type Outcome } from "../answers";
 import { askAhead, checkIn, type Early, errorShown } from "../checkin";
-import { CameraView, FixLine, LampToggle, useFix, useLamp, usableFix } from "../live";
+import { FixLine, LampCamera, useFix, useLamp, usableFix } from "../live";
 import { navigate } from "../router";
 import type { Kind } from "../types";
 import { clockOf } from "../clock";
@@ -124,16 +124,11 @@ export function Checkin({ kind }: { kind: Kind }) {
           phone held upright (an upright picture is taller than wide): nothing to scroll for at the gate. */}
       {/* In a dark room (the lamp lit) the preview is smaller in a white screen, and the note under it says why;
           the lamp's toggle lies on the preview, so the guide and the button stay where they are. */}
-      <div class={lamp.lit ? "capture lamp" : "capture"}>
+      <div class="capture">
         <p class="guide" aria-live="assertive">
           {action ?? (busy ? "Mengirim…" : "Lihat ke kamera, wajah terang dan jelas.")}
         </p>
-        <CameraView facing="user" onVideo={onVideo}>
-          {video ? <LampToggle lit={lamp.lit} disabled={busy} onToggle={lamp.toggle} /> : null}
-        </CameraView>
-        <p class="lamp-note" aria-live="polite">
-          {lamp.note}
-        </p>
+        <LampCamera lamp={lamp} busy={busy} video={video} onVideo={onVideo} />
         <FixLine fix={fix} problem={problem} now={now} onRetry={retry} />
         <ErrorLine message={errorShown(error, fix)} />
         <button type="button" disabled={busy || !video || !usable} onClick={() => void capture()}>

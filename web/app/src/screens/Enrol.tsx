@@ -1,7 +1,7 @@
 import { useCallback, useState } from "preact/hooks";
 import { ApiError, messageOf, NETWORK_ERROR } from "../../../shared/api";
 import { grab, SELFIE_BYTES, SELFIE_PX } from "../camera";
-import { CameraView } from "../live";
+import { LampCamera, useLamp } from "../live";
 import { navigate } from "../router";
 import { cachedProfile, call } from "../session";
 import { ErrorLine, Page } from "../ui";
@@ -29,6 +29,8 @@ export function Enrol() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
+  // A dark room: the screen lights the face (lamp.ts), held still while a photo is sent.
+  const lamp = useLamp(video, busy);
 
   async function take(): Promise<void> {
     if (!video) return;
@@ -71,7 +73,7 @@ export function Enrol() {
         <p class="guide" aria-live="polite">
           Lihat ke kamera
         </p>
-        <CameraView facing="user" onVideo={onVideo} />
+        <LampCamera lamp={lamp} busy={busy} video={video} onVideo={onVideo} />
         <p class="pose" aria-live="polite">
           Foto terkirim: {sent} dari {PHOTOS}. {POSE[sent] ?? ""}
         </p>
