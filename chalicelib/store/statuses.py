@@ -191,19 +191,15 @@ def changed_counters(month: str, counters: Iterable[CounterRow], stored: Counter
 class StatusesRepository(Protocol):
     """A unit's judged days and month-end discipline counters, stored per unit and month."""
 
-    def save_day(
-        self,
-        unor_id: str,
-        day: date,
-        rows: DayRows,
-        *,
-        dropped: Collection[str] = (),
-        judged_at: datetime | None = None,
-    ) -> tuple[int, int]:
+    def save_day(self, unor_id: str, day: date, rows: DayRows, *, dropped: Collection[str] = ()) -> tuple[int, int]:
         """Store a unit's statuses of one day, writing only rows that changed and deleting those of the
         `dropped` NIPs (a move or deactivation recorded on the day voided them; decision 127), and stamping the
-        month changed when any did; returns (written or deleted, unchanged). `judged_at`: the instant the run
-        judged the day as of, kept for the day once the rows are written (`judged_at`), though none changed."""
+        month changed when any did; returns (written or deleted, unchanged)."""
+        ...
+
+    def mark_judged(self, unor_id: str, day: date, at: datetime) -> None:
+        """Keep `at` as the instant the unit's day was last judged as of: a run calls it once its rows are saved
+        (`save_day`), though none changed; the last call wins, an earlier instant too (`judged_at`)."""
         ...
 
     def judged_at(self, unor_id: str, day: date) -> datetime | None:
@@ -312,15 +308,7 @@ def _item(part: str, row: StoredRow, now: str) -> DailyStatusModel:
 class DynamoStatusesRepository:
     """The statuses in the `daily_status` table (one partition per unit and month, an index by NIP)."""
 
-    def save_day(
-        self,
-        unor_id: str,
-        day: date,
-        rows: DayRows,
-        *,
-        dropped: Collection[str] = (),
-        judged_at: datetime | None = None,
-    ) -> tuple[int, int]:
+    def save_day(self, unor_id: str, day: date, rows: DayRows, *, dropped: Collection[str] = ()) -> tuple[int, int]:
         month = day.isoformat()[:7]
         stored = _stored_rows(unor_id, month, DailyStatusModel.key.startswith(day_prefix(day)))
         changed, removed = changed_day(day, rows, stored, dropped)
@@ -328,9 +316,10 @@ class DynamoStatusesRepository:
             _stamp_changed(unor_id, month)
             self._write(partition(unor_id, month), changed, removed)
             _stamp_changed(unor_id, month)
-        if judged_at is not None:
-            _stamp(unor_id, JUDGED, day.isoformat(), judged_at)
         return len(changed) + len(removed), len(rows) - len(changed)
+
+    def mark_judged(self, unor_id: str, day: date, at: datetime) -> None:
+        _stamp(unor_id, JUDGED, day.isoformat(), at)
 
     def judged_at(self, unor_id: str, day: date) -> datetime | None:
         """A Query of the one key (the functions that read it, the API and the report worker, query this table

@@ -583,9 +583,9 @@ def recap_units(
         judged = [(e.employee, _stored_status(e, rules, scheduled_at)) for e in entries]
         rows = [(member, status) for member, status in judged if status is not None]
         waiting = frozenset(member.nip for member, status in judged if status is None)
-        written, unchanged = runtime.statuses().save_day(
-            unor_id, day, rows, dropped=frame.dropped | waiting, judged_at=as_of
-        )
+        statuses = runtime.statuses()
+        written, unchanged = statuses.save_day(unor_id, day, rows, dropped=frame.dropped | waiting)
+        statuses.mark_judged(unor_id, day, as_of)
         return written, unchanged, len(entries)
 
     outcomes = map_units(recap_unit, units)

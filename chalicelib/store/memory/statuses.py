@@ -52,15 +52,7 @@ class InMemoryStatusesRepository:
         with self._lock:
             self._partitions.setdefault(part, {}).update((row.key, row) for row in rows)
 
-    def save_day(
-        self,
-        unor_id: str,
-        day: date,
-        rows: DayRows,
-        *,
-        dropped: Collection[str] = (),
-        judged_at: datetime | None = None,
-    ) -> tuple[int, int]:
+    def save_day(self, unor_id: str, day: date, rows: DayRows, *, dropped: Collection[str] = ()) -> tuple[int, int]:
         part = partition(unor_id, day.isoformat()[:7])
         changed, removed = changed_day(day, rows, self._sorted(part, day_prefix(day)), dropped)
         self._put(part, changed)
@@ -70,9 +62,11 @@ class InMemoryStatusesRepository:
             if changed or removed:
                 for moved in changed_months(day.isoformat()[:7]):
                     self._changed[(unor_id, moved)] = utc_now()
-            if judged_at is not None:
-                self._judged[(unor_id, day)] = judged_at.astimezone(UTC)
         return len(changed) + len(removed), len(rows) - len(changed)
+
+    def mark_judged(self, unor_id: str, day: date, at: datetime) -> None:
+        with self._lock:
+            self._judged[(unor_id, day)] = at.astimezone(UTC)
 
     def judged_at(self, unor_id: str, day: date) -> datetime | None:
         with self._lock:

@@ -248,21 +248,25 @@ class StatusesRepositoryContract:
         assert repo.judged_at("U1", MONDAY) is None
         # WHEN the nightly run stores Monday as it stood at 23:30 (microseconds kept: a stamp)
         nightly = datetime(2026, 11, 2, 16, 30, 0, 123456, tzinfo=UTC)
-        repo.save_day("U1", MONDAY, [(member(1), absent(MONDAY))], judged_at=nightly)
+        repo.save_day("U1", MONDAY, [(member(1), absent(MONDAY))])
+        repo.mark_judged("U1", MONDAY, nightly)
         # THEN the day was judged at that instant, in that unit and on that day only
         assert repo.judged_at("U1", MONDAY) == nightly
         assert repo.judged_at("U2", MONDAY) is None and repo.judged_at("U1", MONDAY + timedelta(days=1)) is None
         # WHEN the morning run judges it again and changes nothing, THEN the day was judged then all the same
         morning = datetime(2026, 11, 3, 3, 30, tzinfo=UTC)
-        assert repo.save_day("U1", MONDAY, [(member(1), absent(MONDAY))], judged_at=morning) == (0, 1)
+        assert repo.save_day("U1", MONDAY, [(member(1), absent(MONDAY))]) == (0, 1)
+        repo.mark_judged("U1", MONDAY, morning)
         assert repo.judged_at("U1", MONDAY) == morning
         # AND a run of a unit with nobody to judge leaves its instant too
-        repo.save_day("U2", MONDAY, [], judged_at=morning)
+        repo.save_day("U2", MONDAY, [])
+        repo.mark_judged("U2", MONDAY, morning)
         assert repo.judged_at("U2", MONDAY) == morning and repo.nips_of_day("U2", MONDAY) == set()
         # AND the last run's instant is kept, even an earlier one (a change's re-run judged as it stood before)
-        repo.save_day("U1", MONDAY, [(member(1), late(MONDAY))], judged_at=nightly)
+        repo.save_day("U1", MONDAY, [(member(1), late(MONDAY))])
+        repo.mark_judged("U1", MONDAY, nightly)
         assert repo.judged_at("U1", MONDAY) == nightly
-        # AND rows stored without an instant (code before the evidence was kept) leave the stored one alone
+        # AND rows stored without a mark (code before the evidence was kept) leave the stored one alone
         repo.save_day("U1", MONDAY, [(member(1), absent(MONDAY))])
         assert repo.judged_at("U1", MONDAY) == nightly
         # AND the instants are no day's status, nor anyone's month, nor a stamp of the months' counters
