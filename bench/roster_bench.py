@@ -24,7 +24,7 @@ from typing import TypeVar
 from moto import mock_aws
 
 from chalicelib.domain.calendar import NewScheduleVersion
-from chalicelib.domain.schedule import WeekSchedule, WorkHours
+from chalicelib.domain.schedule import MAX_ROSTER_DAYS, WeekSchedule, WorkHours
 from chalicelib.domain.zones import Assignment
 from chalicelib.settings import load_settings
 from chalicelib.store.aws import reset_clients
@@ -63,7 +63,9 @@ def seed(staff: list[str], days: int) -> None:
     first = DAY - timedelta(days=days)
     for index, nip in enumerate(staff):
         shifts = {first + timedelta(days=d): (NIGHT, MORNING, None)[(d + index) % 3] for d in range(days + 2)}
-        calendar.put_shifts(nip, UNIT, shifts, "bench")
+        dates = sorted(shifts)
+        for part in range(0, len(dates), MAX_ROSTER_DAYS):  # a roster change sets at most MAX_ROSTER_DAYS dates
+            calendar.put_shifts(nip, UNIT, {day: shifts[day] for day in dates[part : part + MAX_ROSTER_DAYS]}, "bench")
         for d in range(index % 7, days, 45):  # a date removed now and then: its mark stays in the table
             calendar.remove_shift(nip, first + timedelta(days=d), "bench")
     for week in range(days // 7 + 1):  # the last one covers the asked day

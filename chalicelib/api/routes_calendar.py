@@ -52,11 +52,15 @@ def set_employee_schedule(call: Call, nip: str, body: cal_schema.ScheduleRequest
     return cal.set_employee_schedule(call.principal, nip, body, call.settings, call.now)
 
 
-@endpoint(bp, "PUT /v1/admin/employees/{nip}/shifts", auth_as="admin", guard=guards.EMPLOYEE_IN_SCOPE)
+@endpoint(
+    bp, "PUT /v1/admin/employees/{nip}/shifts", auth_as="admin", guard=guards.EMPLOYEE_IN_SCOPE, errors=("CONFLICT",)
+)
 def set_shifts(call: Call, nip: str, body: cal_schema.ShiftsRequest) -> cal_schema.ShiftsSaved:
     """Set a shift roster (per date hours, possibly crossing midnight, or null for a day off).
 
-    **Roles:** unit_admin (own units), super_admin. 1 to 62 dates per request.
+    **Roles:** unit_admin (own units), super_admin. 1 to 62 dates per request. 409 `CONFLICT` when another change
+    of one of the dates was stored at the same moment (the audit entry names what the dates had, so the write is
+    made only over what was read): send it again.
     """
     return cal.set_shifts(call.principal, nip, body, call.settings, call.now)
 

@@ -67,6 +67,15 @@ class WorkHours:
         return {"start": self.start.strftime("%H:%M"), "end": self.end.strftime("%H:%M")}
 
 
+RosterDays = dict[date, WorkHours | None]  # an employee's roster dates: the hours of each, or None for a day off
+MAX_ROSTER_DAYS = 62  # dates one roster change sets (about two months), kept in one transaction with its entry
+
+
+def roster_text(days: Mapping[date, WorkHours | None]) -> dict[str, dict[str, str] | None]:
+    """Roster dates as the API and the audit log write them: per date (YYYY-MM-DD) its hours, null a day off."""
+    return {day.isoformat(): hours.to_dict() if hours else None for day, hours in sorted(days.items())}
+
+
 @dataclass(frozen=True)
 class WeekSchedule:
     """Working hours for each weekday, Monday first; None is a day off."""

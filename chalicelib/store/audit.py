@@ -76,24 +76,8 @@ class AuditRepository(ABC):
         role: str | None = None,
     ) -> None:
         """Append an entry stamped with the current instant, in the part of the log its action belongs to (`role`:
-        as in `record_each`)."""
-        self.record_each(actor, action, {target: detail}, role)
-
-    def record_each(
-        self,
-        actor: str,
-        action: str,
-        details: Mapping[str, Mapping[str, object] | None],
-        role: str | None = None,
-        *,
-        kept_for: timedelta | None = None,
-    ) -> None:
-        """Append one entry per target of `details` (target -> its detail), all stamped with the current instant
-        and written together: up to `BATCH` entries are kept all or none. With `kept_for`, the store drops them
-        that long after (DynamoDB's TTL, within days of it; the app itself never deletes an entry). `role` is the
-        actor's; without it, the role the actor holds as the caller of the request being served
-        (`chalicelib.domain.audit.acting_role`), else none (a job's entry)."""
-        self.stamped(actor, action, details, role, kept_for=kept_for).write()
+        as in `stamped`)."""
+        self.stamped(actor, action, {target: detail}, role).write()
 
     def stamped(
         self,
@@ -104,8 +88,12 @@ class AuditRepository(ABC):
         *,
         kept_for: timedelta | None = None,
     ) -> AuditBatch:
-        """The entries `record_each` would append, stamped and keyed but not written: a repository writes them in
-        the transaction of the change they name (`AuditBatch`)."""
+        """One entry per target of `details` (target -> its detail), all stamped with the current instant and keyed
+        but not written: `write()` appends them together (up to `BATCH` entries all or none), or a repository
+        writes them in the transaction of the change they name (`AuditBatch`). With `kept_for`, the store drops
+        them that long after (DynamoDB's TTL, within days of it; the app itself never deletes an entry). `role` is
+        the actor's; without it, the role the actor holds as the caller of the request being served
+        (`chalicelib.domain.audit.acting_role`), else none (a job's entry)."""
         if role is None:
             role = acting_role(actor)
         now = self._clock()
@@ -144,7 +132,7 @@ class AuditBatch:
     rows: tuple[tuple[str, AuditEntry], ...]
 
     def write(self) -> None:
-        """Append the entries to the log on their own (an in-memory twin's change, `record_each`)."""
+        """Append the entries to the log on their own (an in-memory twin's change, or entries naming no change)."""
         if self.rows:
             self.log._append(self.day_key, self.rows)
 

@@ -41,7 +41,7 @@ from chalicelib.domain.calendar import (
     leaves_begun_from,
 )
 from chalicelib.domain.people import Employee
-from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
+from chalicelib.domain.schedule import MAX_ROSTER_DAYS, RosterDays, ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.audit import AuditBatch, save_in
 from chalicelib.store.base import (
     ConditionFailed,
@@ -76,9 +76,19 @@ class CalendarRepository(Protocol):
         version, the unit it was written for."""
         ...
 
-    def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
-        """Set the employee's roster on these dates (None: a day off), replacing what those dates had; moves the
-        employee's `plan_until` hint to the last date when that is later."""
+    def put_shifts(
+        self,
+        nip: str,
+        unor_id: str,
+        shifts: RosterDays,
+        actor: str,
+        audit: Callable[[RosterDays], AuditBatch] | None = None,
+    ) -> RosterDays:
+        """Set the employee's roster on these dates (None: a day off), replacing what those dates had, and answer
+        what they had (the dates that had an entry); moves the employee's `plan_until` hint to the last date when
+        that is later. `audit` gives the entries naming the change from the roster it replaces, kept with it all or
+        none (`AuditBatch`). ConditionFailed when a date changed between its read and the write (a parallel
+        change)."""
         ...
 
     def remove_shift(self, nip: str, day: date, actor: str) -> bool:
@@ -182,6 +192,13 @@ def employee_owner(nip: str) -> str:
 
 def shift_owner(nip: str) -> str:
     return f"SHIFT#{nip}"
+
+
+def too_many(shifts: RosterDays) -> None:
+    """Refuse a roster change of more dates than one transaction keeps with its audit entry (the API takes at
+    most `MAX_ROSTER_DAYS`; a longer roster is written a part at a time)."""
+    if len(shifts) > MAX_ROSTER_DAYS:
+        raise ValueError(f"a roster change sets at most {MAX_ROSTER_DAYS} dates, not {len(shifts)}")
 
 
 def own_plan_nip(owner: str) -> str | None:
@@ -457,13 +474,34 @@ class DynamoCalendarRepository:
         _UNIT_VERSIONS.forget(owner)
         return now
 
-    def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
-        if shifts:
-            extend_hint(EmployeeModel.plan_until, nip, max(shifts).isoformat())
-        with storage_call("dynamodb"), ScheduleModel.batch_write() as batch:
-            for day, hours in shifts.items():
-                definition = hours.to_dict() if hours else {"off": True}
-                batch.save(_item(shift_owner(nip), day.isoformat(), definition, actor, unor_id))
+    def put_shifts(
+        self,
+        nip: str,
+        unor_id: str,
+        shifts: RosterDays,
+        actor: str,
+        audit: Callable[[RosterDays], AuditBatch] | None = None,
+    ) -> RosterDays:
+        # One consistent BatchGetItem for the dates' entries as they stand, then the dates, each conditioned on its
+        # entry as read, and the audit entries in one transaction (`too_many`: at most 63 items): the entry's
+        # `before` is what the write replaced.
+        if not shifts:
+            return {}
+        too_many(shifts)
+        extend_hint(EmployeeModel.plan_until, nip, max(shifts).isoformat())
+        owner = shift_owner(nip)
+        with storage_call("dynamodb"):
+            keys = [(owner, day.isoformat()) for day in shifts]
+            held = {row.key: row for row in ScheduleModel.batch_get(keys, consistent_read=True)}
+            replaced = {date.fromisoformat(k): _roster_day(r) for k, r in sorted(held.items()) if _rostered(r)}
+            with transaction() as tx:
+                for day, hours in shifts.items():
+                    definition = hours.to_dict() if hours else {"off": True}
+                    row = held.get(day.isoformat())
+                    as_read = ScheduleModel.definition == row.definition if row else ScheduleModel.key.does_not_exist()
+                    tx.save(_item(owner, day.isoformat(), definition, actor, unor_id), condition=as_read)
+                save_in(tx, audit(replaced) if audit is not None else None)
+        return replaced
 
     def remove_shift(self, nip: str, day: date, actor: str) -> bool:
         # The item is overwritten with a removal mark, not deleted: the API may not delete schedule items (their

@@ -121,7 +121,7 @@ def _audit_codes(actor: Principal, unor_id: str, employees: Sequence[Employee]) 
         e.nip: {"via": "sheet", "unor_id": unor_id, "device_bound": e.device_bound} for e in employees
     }
     if details:
-        runtime.audit().record_each(actor.subject, "employee.activation_code", details, role=actor.role)
+        runtime.audit().stamped(actor.subject, "employee.activation_code", details, role=actor.role).write()
 
 
 def refused_at_use(actor: Principal, employee: Employee, now: datetime) -> bool:

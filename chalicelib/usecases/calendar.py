@@ -22,7 +22,7 @@ from chalicelib.domain.calendar import (
     StoredLeave,
 )
 from chalicelib.domain.people import Employee, Principal
-from chalicelib.domain.schedule import WeekSchedule, WorkHours
+from chalicelib.domain.schedule import RosterDays, WeekSchedule, WorkHours, roster_text
 from chalicelib.domain.text import is_digits
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
 from chalicelib.settings import Settings
@@ -192,23 +192,38 @@ def set_employee_schedule(
 
 def set_shifts(actor: Principal, nip: str, body: ShiftsRequest, settings: Settings, now: datetime) -> ShiftsSaved:
     """A shift roster: per date the hours (possibly crossing midnight) or null for a day off. Recapped past days
-    are judged again: each changed date and its neighbours, whose windows a night shift reaches."""
+    are judged again: each changed date and its neighbours, whose windows a night shift reaches. Audited in the
+    write's own transaction, naming what the dates had (`before`: a date absent from it had no roster entry), as
+    `put_holiday` is: a past working day made a day off is found by what it replaced."""
     employee = employee_to_change(actor, nip)
-    shifts: dict[date, WorkHours | None] = {}
+    shifts = _roster(body)
+
+    def audited(replaced: RosterDays) -> AuditBatch:
+        detail = {
+            "days": len(shifts),
+            "dates": sorted(day.isoformat() for day in shifts),
+            "hours": roster_text(shifts),
+            "before": roster_text(replaced),
+        }
+        return runtime.audit().stamped(actor.subject, "schedule.shifts", {employee.nip: detail})
+
+    try:
+        runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject, audited)
+    except ConditionFailed as exc:  # another admin changed one of the dates between its read and the write
+        raise ConflictError("Jadwal sif pegawai ini berubah bersamaan; coba lagi.", {"nip": employee.nip}) from exc
+    return ShiftsSaved(nip=employee.nip, days=len(shifts), recapped=_rejudge_roster(employee, shifts, settings, now))
+
+
+def _roster(body: ShiftsRequest) -> RosterDays:
+    """The request's roster dates, each with its hours (None: a day off)."""
+    shifts: RosterDays = {}
     for day_text, hours in body.shifts.items():
         day = parse_date(day_text, "shifts")
         try:
             shifts[day] = None if hours is None else WorkHours.parse(hours.get("start"), hours.get("end"))
         except (AttendanceError, AttributeError) as exc:
             raise ValidationError("Jam sif tidak valid.", {"shifts": day_text}) from exc
-    runtime.calendar().put_shifts(employee.nip, employee.unor_id, shifts, actor.subject)
-    detail = {
-        "days": len(shifts),
-        "dates": sorted(day.isoformat() for day in shifts),
-        "hours": {day.isoformat(): hours.to_dict() if hours else None for day, hours in sorted(shifts.items())},
-    }
-    runtime.audit().record(actor.subject, "schedule.shifts", employee.nip, detail)
-    return ShiftsSaved(nip=employee.nip, days=len(shifts), recapped=_rejudge_roster(employee, shifts, settings, now))
+    return shifts
 
 
 def remove_shift(actor: Principal, nip: str, day_text: str, settings: Settings, now: datetime) -> ShiftRemoved:
@@ -245,7 +260,7 @@ def get_shifts(actor: Principal, nip: str, query: DatesQuery, settings: Settings
     employee = employee_in_scope(actor, nip)
     start, end = query_period(query, settings, now)
     roster = runtime.calendar().roster(employee.nip, start, end)
-    shifts = {day.isoformat(): None if hours is None else hours.to_dict() for day, hours in roster.items()}
+    shifts = roster_text(roster)
     return ShiftRoster.model_validate(
         {"nip": employee.nip, "from_date": start.isoformat(), "to_date": end.isoformat(), "shifts": shifts}
     )

@@ -36,7 +36,7 @@ def record_links(principal: Principal, action: str, via: str, nips: Iterable[str
     links = Counter(nips)
     details = {nip: {"via": via, "links": links[nip]} for nip in sorted(links)}
     kept = timedelta(days=settings.photo_retention_days)
-    runtime.audit().record_each(principal.subject, action, details, role=principal.role, kept_for=kept)
+    runtime.audit().stamped(principal.subject, action, details, role=principal.role, kept_for=kept).write()
 
 
 def record_report(
@@ -47,4 +47,4 @@ def record_report(
     as the other views. Written before the file leaves: a failed write fails the request (503)."""
     kept = timedelta(days=settings.photo_retention_days)
     details = {unor_id or "-": {"report": report, **detail}}
-    runtime.audit().record_each(principal.subject, VIEW_REPORTS, details, role=principal.role, kept_for=kept)
+    runtime.audit().stamped(principal.subject, VIEW_REPORTS, details, role=principal.role, kept_for=kept).write()

@@ -156,7 +156,7 @@ def _audit_pin_changes(principal: Principal, by_unit: Mapping[str, Mapping[str, 
         nip: _pins_audited(found) for nip, found in sorted(changes.items())
     }
     if details:
-        runtime.audit().record_each(principal.subject, "fingerprint.pin", details)
+        runtime.audit().stamped(principal.subject, "fingerprint.pin", details).write()
 
 
 def _pins_audited(changes: list[dict[str, object]]) -> dict[str, object]:
@@ -275,7 +275,7 @@ def _audit_days(principal: Principal, punches: Sequence[Event]) -> None:
         dates.setdefault(punch.nip, set()).add(str(punch.local_date))
     details: dict[str, Mapping[str, object] | None] = {nip: {"dates": sorted(d)} for nip, d in sorted(dates.items())}
     if details:
-        runtime.audit().record_each(principal.subject, "fingerprint.punches", details)
+        runtime.audit().stamped(principal.subject, "fingerprint.punches", details).write()
 
 
 def _unit_days(batch: _Batch) -> set[tuple[str, date]]:

@@ -19,7 +19,7 @@ from chalicelib.settings import load_settings
 from chalicelib.store.calendar import CalendarRepository, DynamoCalendarRepository, employee_owner, unit_owner
 from chalicelib.store.models import ScheduleModel
 from tests.functional.dynamo_reads import queries_read
-from tests.unit.store.calendar_contract import CalendarRepositoryContract
+from tests.unit.store.calendar_contract import CalendarRepositoryContract, put_in_parts
 
 NIGHT, MORNING = WorkHours.parse("21:00", "07:00"), WorkHours.parse("07:00", "14:00")
 STAFF = ("198501012010011001", "199002022015032002")
@@ -43,7 +43,7 @@ def rostered_unit(days: int) -> DynamoCalendarRepository:
     )
     dates = [DAY + timedelta(days=1 - d) for d in range(days)]
     for nip in STAFF:
-        repo.put_shifts(nip, "U1", {day: (NIGHT, None)[day.toordinal() % 2] for day in dates}, "admin")
+        put_in_parts(repo, nip, {day: (NIGHT, None)[day.toordinal() % 2] for day in dates})
         for day in dates[5::10]:
             assert repo.remove_shift(nip, day, "admin")
     return repo

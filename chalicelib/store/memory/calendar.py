@@ -18,7 +18,7 @@ from typing import Any
 from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
-from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
+from chalicelib.domain.schedule import RosterDays, ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
 from chalicelib.store.calendar import (
@@ -30,6 +30,7 @@ from chalicelib.store.calendar import (
     own_plan_nip,
     ramadan_key,
     replaced_period,
+    too_many,
     unit_duties,
     unit_owner,
     version_key,
@@ -75,11 +76,25 @@ class InMemoryCalendarRepository:
             versions[key] = (unit, entry)
         return now
 
-    def put_shifts(self, nip: str, unor_id: str, shifts: dict[date, WorkHours | None], actor: str) -> None:
-        if shifts:
-            self._people.extend_hint("plan_until", nip, max(shifts).isoformat())
+    def put_shifts(
+        self,
+        nip: str,
+        unor_id: str,
+        shifts: RosterDays,
+        actor: str,
+        audit: Callable[[RosterDays], AuditBatch] | None = None,
+    ) -> RosterDays:
+        if not shifts:
+            return {}
+        too_many(shifts)
+        self._people.extend_hint("plan_until", nip, max(shifts).isoformat())
         with self._lock:
-            self._shifts.setdefault(nip, {}).update({day: (unor_id, hours) for day, hours in shifts.items()})
+            days = self._shifts.setdefault(nip, {})
+            replaced = {day: days[day][1] for day in sorted(shifts) if day in days}
+            if audit is not None:
+                audit(replaced).write()  # its failure leaves the dates as they were, as a failed transaction does
+            days.update({day: (unor_id, hours) for day, hours in shifts.items()})
+        return replaced
 
     def remove_shift(self, nip: str, day: date, actor: str) -> bool:
         with self._lock:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from chalicelib.domain.schedule import HH_MM
+from chalicelib.domain.schedule import HH_MM, MAX_ROSTER_DAYS
 from chalicelib.domain.text import is_digits
 from chalicelib.usecases.schemas.attendance import WorkHours
 from chalicelib.usecases.schemas.common import (
@@ -28,7 +28,6 @@ from chalicelib.usecases.schemas.common import (
     one_of,
 )
 
-MAX_ROSTER_DAYS = 62
 HOLIDAY_KINDS = ("national", "cuti_bersama", "local")
 LEAVE_TYPES = ("CUTI", "IZIN", "SAKIT")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -136,7 +136,7 @@ class AuditRepositoryContract:
 
     def test_an_entry_given_a_lifetime_carries_its_expiry(self, repo: AuditRepository) -> None:
         # GIVEN links handed out, kept for 730 days, and a change, kept for good
-        repo.record_each("ua", "view.photos", {"198501012010011001": {"links": 2}}, kept_for=timedelta(days=730))
+        repo.stamped("ua", "view.photos", {"198501012010011001": {"links": 2}}, kept_for=timedelta(days=730)).write()
         repo.record("ua", "review.approve", "e-1")
         # THEN the links' entry says from when the store may drop it, to the second, and the change says never
         [view] = repo.entries_of_day(START.date(), VIEWS)
@@ -146,8 +146,8 @@ class AuditRepositoryContract:
     def test_entries_recorded_together_are_all_kept_with_one_instant(self, repo: AuditRepository) -> None:
         # GIVEN the links of 150 employees recorded at once (more than one DynamoDB transaction holds), and none
         details = {f"1985010120100{i:05d}": {"via": "reviews", "links": 1 + i % 2} for i in range(150)}
-        repo.record_each("ua", "view.photos", details, role="unit_admin")
-        repo.record_each("ua", "view.photos", {})
+        repo.stamped("ua", "view.photos", details, role="unit_admin").write()
+        repo.stamped("ua", "view.photos", {}).write()
         # THEN every entry is there once, stamped alike, with its own detail and the role; nothing else
         views = repo.entries_of_day(START.date(), VIEWS)
         assert sorted((e.target, e.detail) for e in views) == sorted(details.items())

@@ -19,7 +19,7 @@ import pytest
 from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
-from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
+from chalicelib.domain.schedule import MAX_ROSTER_DAYS, RosterDays, ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.audit import AuditBatch, AuditRepository
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.calendar import (
@@ -46,6 +46,13 @@ SeedEmployee = Callable[..., None]  # (nip, **hints): an employee of U1 with the
 def staff(nip: str = NIP, unor_id: str = "U1", plan_until: str | None = None) -> Employee:
     """An employee record as the plan readers get it; no hint (a record from before it) means: read everything."""
     return Employee(nip, "Pegawai", unor_id, plan_until=plan_until)
+
+
+def put_in_parts(repo: CalendarRepository, nip: str, roster: RosterDays) -> None:
+    """Write a roster of the employee in U1 longer than one change sets (`MAX_ROSTER_DAYS`), a part at a time."""
+    dates = sorted(roster)
+    for at in range(0, len(dates), MAX_ROSTER_DAYS):
+        repo.put_shifts(nip, "U1", {day: roster[day] for day in dates[at : at + MAX_ROSTER_DAYS]}, "admin")
 
 
 def version(entry: cal.ScheduleEntry) -> ScheduleVersion:
@@ -210,6 +217,58 @@ class CalendarRepositoryContract:
                 answers = list(pool.map(lambda actor, d=day: repo.remove_shift(NIP, d, actor), ["a1", "a2"]))
                 # THEN one removes it and the other finds nothing to remove (one audit entry, one re-run)
                 assert sorted(answers) == [False, True], day
+        assert repo.roster(NIP, days[0], days[-1]) == {}
+
+    def test_a_roster_change_answers_and_audits_what_its_dates_had(
+        self, repo: CalendarRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN a night shift on 2 March, a day off on 3 March and 4 March rostered then removed
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 2): NIGHT, date(2026, 3, 3): None, date(2026, 3, 4): NIGHT}, "a")
+        assert repo.remove_shift(NIP, date(2026, 3, 4), "admin")
+        change = {date(2026, 3, d): (None, NIGHT, NIGHT, NIGHT)[d - 2] for d in (2, 3, 4, 5)}
+
+        def entry(replaced: RosterDays) -> AuditBatch:
+            before = {day.isoformat(): hours.to_dict() if hours else None for day, hours in replaced.items()}
+            return audit_log.stamped("admin", "schedule.shifts", {NIP: {"before": before}})
+
+        # WHEN the four dates are set with the audit entry built from what the write replaces
+        replaced = repo.put_shifts(NIP, "U1", change, "admin", entry)
+        # THEN it answers the two dates that had an entry (the removed date and the new one had none) ...
+        assert replaced == {date(2026, 3, 2): NIGHT, date(2026, 3, 3): None}
+        assert repo.roster(NIP, date(2026, 3, 1), date(2026, 3, 9)) == change
+        # ... and its entry, kept with it, names them
+        logged = [(e.action, e.target, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        before = {"2026-03-02": {"start": "22:00", "end": "06:00"}, "2026-03-03": None}
+        assert logged == [("schedule.shifts", NIP, {"before": before})]
+
+    def test_of_two_roster_changes_of_one_date_at_once_each_written_names_the_other(
+        self, repo: CalendarRepository
+    ) -> None:
+        # GIVEN a date with no roster entry, WHEN two admins set it at the same moment to different hours (twenty
+        # dates, so that the two calls meet between one's read and its write)
+        days = [date(2026, 4, 1) + timedelta(days=d) for d in range(20)]
+        late = WorkHours.parse("14:00", "22:00")
+
+        def put(day: date, hours: WorkHours) -> RosterDays | None:
+            try:
+                return repo.put_shifts(NIP, "U1", {day: hours}, "admin")
+            except ConditionFailed:
+                return None  # beaten between its read and its write: the admin is told to try again
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for day in days:
+                first, second = pool.map(put, [day, day], [NIGHT, late])
+                # THEN they do not both replace "nothing": the one whose hours stand names the other's as replaced,
+                # or the other was refused (its admin is told to try again)
+                answers, held = {NIGHT: first, late: second}, repo.roster(NIP, day, day)[day]
+                other = NIGHT if held == late else late
+                assert (answers[other], answers[held]) in ((None, {}), ({}, {day: other})), (day, first, second)
+
+    def test_a_roster_change_sets_at_most_two_months_of_dates(self, repo: CalendarRepository) -> None:
+        # WHEN more dates than one transaction keeps with its audit entry are set at once, THEN nothing is written
+        days = [date(2026, 1, 1) + timedelta(days=d) for d in range(MAX_ROSTER_DAYS + 1)]
+        with pytest.raises(ValueError, match="at most 62 dates"):
+            repo.put_shifts(NIP, "U1", dict.fromkeys(days, NIGHT), "admin")
         assert repo.roster(NIP, days[0], days[-1]) == {}
 
     def test_a_plan_holds_the_leaves_begun_by_its_end(self, repo: CalendarRepository) -> None:
@@ -424,7 +483,7 @@ class CalendarRepositoryContract:
         # of U1 that takes effect inside the range, and a roster day of someone of U2 in the range
         first = date(2025, 3, 1)
         history = [first + timedelta(days=d) for d in range(380)]
-        repo.put_shifts(NIP, "U1", {day: (NIGHT, None)[i % 2] for i, day in enumerate(history)}, "admin")
+        put_in_parts(repo, NIP, {day: (NIGHT, None)[i % 2] for i, day in enumerate(history)})
         assert repo.remove_shift(NIP, date(2026, 3, 3), "admin") is True
         repo.add_schedule_version(
             cal.NewScheduleVersion(employee_owner(NIP), date(2024, 3, 1), SHORT, "admin", personal_unit="U1")

@@ -4,27 +4,31 @@ before, since an insider's change is found by what it replaced."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from chalicelib import runtime
 from chalicelib.auth import passwords
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import ConflictError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import admin_users
 from chalicelib.usecases import calendar as cal
-from chalicelib.usecases.schemas.calendar import HolidayRequest, RamadanRequest
+from chalicelib.usecases.schemas.calendar import HolidayRequest, RamadanRequest, ShiftsRequest
 from chalicelib.usecases.schemas.core import UpdateAdminUserRequest
 
-from .admin_fixtures import SUPER, AuditTrail, audited, settings
+from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
 from .test_request_failures import audit_store_fails
 from .test_zones import NOW
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
+
+NIGHT = WorkHours.parse("20:00", "04:00")
 
 
 def details(audited: AuditTrail, action: str) -> list[dict[str, Any] | None]:
@@ -102,3 +106,50 @@ def test_a_holiday_change_beaten_by_another_of_the_same_date_is_a_conflict_and_n
     with pytest.raises(ConflictError):
         cal.put_holiday(SUPER, "2026-08-17", HolidayRequest(name="HUT RI", kind="national"), settings, NOW)
     assert details(audited, "holiday.put") == []
+
+
+def test_a_past_working_day_made_a_day_off_again_after_its_audit_write_failed_names_the_shift_before(
+    repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep of U1 rostered for a night shift on 4 March
+    repos.people.upsert_unit("U1", "Dinas U1")
+    repos.people.put_employee(Employee(NIP, "Asep", "U1"))
+    night = {"2026-03-04": {"start": "20:00", "end": "04:00"}}
+    cal.set_shifts(UNIT_ADMIN, NIP, ShiftsRequest.model_validate({"shifts": night}), settings, NOW)
+    day_off = ShiftsRequest.model_validate({"shifts": {"2026-03-04": None, "2026-03-05": None}})
+    # WHEN the unit admin makes it a day off (with the next day) and the audit store fails once (told 503)
+    with audit_store_fails(monkeypatch, "schedule.shifts"):
+        cal.set_shifts(UNIT_ADMIN, NIP, day_off, settings, NOW)
+    # THEN the roster is not changed unaudited
+    assert runtime.calendar().roster(NIP, date(2026, 3, 1), date(2026, 3, 31)) == {date(2026, 3, 4): NIGHT}
+    # WHEN the admin sends the change again, THEN it is made and its entry names the shift the day had
+    cal.set_shifts(UNIT_ADMIN, NIP, day_off, settings, NOW)
+    assert runtime.calendar().roster(NIP, date(2026, 3, 1), date(2026, 3, 31)) == dict.fromkeys(
+        [date(2026, 3, 4), date(2026, 3, 5)]
+    )
+    assert details(audited, "schedule.shifts") == [
+        {"days": 1, "dates": ["2026-03-04"], "hours": night, "before": {}},
+        {
+            "days": 2,
+            "dates": ["2026-03-04", "2026-03-05"],
+            "hours": {"2026-03-04": None, "2026-03-05": None},
+            "before": night,
+        },
+    ]
+
+
+def test_a_roster_change_beaten_by_another_of_the_same_dates_is_a_conflict_and_not_audited(
+    repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep of U1, and another admin's roster of his 4 March stored between this change's read and its write
+    repos.people.upsert_unit("U1", "Dinas U1")
+    repos.people.put_employee(Employee(NIP, "Asep", "U1"))
+
+    def beaten(*args: object, **kwargs: object) -> None:
+        raise ConditionFailed("dynamodb")
+
+    monkeypatch.setattr(type(runtime.calendar()), "put_shifts", beaten)
+    # WHEN the change is sent, THEN it is answered 409 (send it again) and the log names nothing it did not do
+    with pytest.raises(ConflictError):
+        cal.set_shifts(UNIT_ADMIN, NIP, ShiftsRequest.model_validate({"shifts": {"2026-03-04": None}}), settings, NOW)
+    assert details(audited, "schedule.shifts") == []

@@ -261,7 +261,7 @@ def test_a_retry_after_a_failed_re_run_judges_the_days_and_the_audit_names_whose
 
 def test_a_retry_after_the_audit_write_failed_names_whose_days_changed(unit: Repositories, audited: AuditTrail) -> None:
     # WHEN the entry naming Asep cannot be written (503)
-    with failing(runtime.audit(), "record_each"), pytest.raises(UnavailableError):
+    with failing(runtime.audit(), "_append"), pytest.raises(UnavailableError):
         import_file(MONDAY_LOG)
     # THEN no punch was stored without it, and the retry writes both
     assert runtime.events().events_between(A, NOW - timedelta(days=30), NOW) == []
@@ -351,7 +351,7 @@ def test_a_pin_map_whose_audit_write_failed_changes_nothing_and_its_retry_names_
     unit: Repositories, audited: AuditTrail
 ) -> None:
     # WHEN the entry naming Asep cannot be written (503)
-    with failing(runtime.audit(), "record_each"), pytest.raises(UnavailableError):
+    with failing(runtime.audit(), "_append"), pytest.raises(UnavailableError):
         fingerprint.put_pins(SUPER, f"pin,nip\n7,{A}\n".encode(), "text/csv", NOW)
     # THEN the PIN was not mapped unaudited, and the retry maps it and names him
     assert runtime.timeclock().pins_of_unit("U1") == {}
