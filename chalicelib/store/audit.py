@@ -17,6 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 from pynamodb.transactions import TransactWrite
 
@@ -135,6 +136,12 @@ class AuditBatch:
         """Append the entries to the log on their own (an in-memory twin's change, or entries naming no change)."""
         if self.rows:
             self.log._append(self.day_key, self.rows)
+
+
+Replaced = TypeVar("Replaced")
+# What a repository asks of a change's audit entries: given what the change replaces, as the repository read it in
+# the change's transaction, the entries naming the change (`AuditBatch`), kept with it all or none.
+AuditOf = Callable[[Replaced], AuditBatch]
 
 
 def _models(batch: PendingEntries) -> list[AuditModel]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -42,7 +42,7 @@ from chalicelib.domain.calendar import (
 )
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import MAX_ROSTER_DAYS, RosterDays, ScheduleVersion, WeekSchedule, WorkHours
-from chalicelib.store.audit import AuditBatch, save_in
+from chalicelib.store.audit import AuditOf, save_in
 from chalicelib.store.base import (
     ConditionFailed,
     derived_hex,
@@ -77,12 +77,7 @@ class CalendarRepository(Protocol):
         ...
 
     def put_shifts(
-        self,
-        nip: str,
-        unor_id: str,
-        shifts: RosterDays,
-        actor: str,
-        audit: Callable[[RosterDays], AuditBatch] | None = None,
+        self, nip: str, unor_id: str, shifts: RosterDays, actor: str, audit: AuditOf[RosterDays] | None = None
     ) -> RosterDays:
         """Set the employee's roster on these dates (None: a day off), replacing what those dates had, and answer
         what they had (the dates that had an entry); moves the employee's `plan_until` hint to the last date when
@@ -101,7 +96,7 @@ class CalendarRepository(Protocol):
         ...
 
     def put_holiday(
-        self, day: date, name: str, kind: str, audit: Callable[[Holiday | None], AuditBatch] | None = None
+        self, day: date, name: str, kind: str, audit: AuditOf[Holiday | None] | None = None
     ) -> Holiday | None:
         """Create or replace the holiday on `day`, and answer the one it replaced (None: there was none). `audit`
         gives the entries naming the change from the holiday it replaces, kept with it all or none (`AuditBatch`).
@@ -475,12 +470,7 @@ class DynamoCalendarRepository:
         return now
 
     def put_shifts(
-        self,
-        nip: str,
-        unor_id: str,
-        shifts: RosterDays,
-        actor: str,
-        audit: Callable[[RosterDays], AuditBatch] | None = None,
+        self, nip: str, unor_id: str, shifts: RosterDays, actor: str, audit: AuditOf[RosterDays] | None = None
     ) -> RosterDays:
         # One consistent BatchGetItem for the dates' entries as they stand, then the dates, each conditioned on its
         # entry as read, and the audit entries in one transaction (`too_many`: at most 63 items): the entry's
@@ -523,7 +513,7 @@ class DynamoCalendarRepository:
         return True
 
     def put_holiday(
-        self, day: date, name: str, kind: str, audit: Callable[[Holiday | None], AuditBatch] | None = None
+        self, day: date, name: str, kind: str, audit: AuditOf[Holiday | None] | None = None
     ) -> Holiday | None:
         # One consistent GetItem for the holiday replaced, then the write, conditioned on the day as read, and its
         # audit entries in one transaction: the entry's `before` is what the write replaced.

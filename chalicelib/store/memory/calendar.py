@@ -10,7 +10,7 @@ built with, as the DynamoDB repository does on the employees table.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +19,7 @@ from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import RosterDays, ScheduleVersion, WeekSchedule, WorkHours
-from chalicelib.store.audit import AuditBatch
+from chalicelib.store.audit import AuditOf
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
 from chalicelib.store.calendar import (
     duty_ranges,
@@ -77,12 +77,7 @@ class InMemoryCalendarRepository:
         return now
 
     def put_shifts(
-        self,
-        nip: str,
-        unor_id: str,
-        shifts: RosterDays,
-        actor: str,
-        audit: Callable[[RosterDays], AuditBatch] | None = None,
+        self, nip: str, unor_id: str, shifts: RosterDays, actor: str, audit: AuditOf[RosterDays] | None = None
     ) -> RosterDays:
         if not shifts:
             return {}
@@ -101,7 +96,7 @@ class InMemoryCalendarRepository:
             return self._shifts.get(nip, {}).pop(day, None) is not None
 
     def put_holiday(
-        self, day: date, name: str, kind: str, audit: Callable[[cal.Holiday | None], AuditBatch] | None = None
+        self, day: date, name: str, kind: str, audit: AuditOf[cal.Holiday | None] | None = None
     ) -> cal.Holiday | None:
         holiday = cal.Holiday(day, name, cal.HolidayKind(kind))
         with self._lock:
