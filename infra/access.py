@@ -140,7 +140,7 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
         IdempotencyModel,
         ScheduleModel,  # a Ramadan period saved by mistake (calendar.delete_ramadan)
     )
-    batch_writes: tuple[type[Model], ...] = (EmployeeModel, ScheduleModel, DailyStatusModel)  # import, rosters, recaps
+    batch_writes: tuple[type[Model], ...] = (EmployeeModel, DailyStatusModel)  # SIMPEG import, recaps
     for model in deletes:
         tables[model] = (*tables.get(model, ()), DELETE)
     for model in batch_writes:

@@ -201,7 +201,7 @@ def test_the_api_deletes_only_what_a_route_deletes(resources: dict[str, Any]) ->
         for table_id in of_type(resources, "AWS::DynamoDB::Table")
         if can(resources, "APIHandler", "dynamodb:BatchWriteItem", table_arn(table_id))
     }
-    assert batch == {"EmployeesTable", "SchedulesTable", "DailyStatusTable"}
+    assert batch == {"EmployeesTable", "DailyStatusTable"}  # SIMPEG import, recaps (rosters: a transaction)
     # and every table the app has is readable by the API (every route's data)
     for table_id in of_type(resources, "AWS::DynamoDB::Table"):
         assert can(resources, "APIHandler", "dynamodb:Query", table_arn(table_id))
@@ -512,7 +512,7 @@ def test_every_delete_and_batch_write_in_the_store_is_granted_to_the_api(resourc
     # GIVEN the deletes and batch writes the storage code makes (a new one not granted would fail in AWS only:
     # the functional tests run on moto, which checks no IAM)
     deletes, batches = _writes_in_store()
-    assert len(deletes) >= 5 and len(batches) >= 3  # the scan sees the store's writes
+    assert len(deletes) >= 5 and len(batches) >= 2  # the scan sees the store's writes
     by_name = {model.__name__: table_logical_id(model) for model in ALL_MODELS}
     for model, where in deletes.items():
         assert model not in ("AuditModel", "EventModel"), f"{where} deletes evidence"
