@@ -65,8 +65,9 @@ def monthly_recap(
     """Monthly recap per employee with the TPP deduction percent.
 
     **Roles:** unit_admin (own units), super_admin (all units unless `unor_id`). `format=json` (default) answers
-    the report as JSON; `format=csv` answers the CSV inline (`text/csv`, `;`-separated, UTF-8 with BOM, for
-    Excel id-ID) when it is at most 1 MB, otherwise a JSON download link; `format=xlsx` always answers a JSON
+    the report as JSON (`provisional`: whether any unit's XLSX or PDF comes out SEMENTARA, unsigned, as a unit's
+    daily page says of its day); `format=csv` answers the CSV inline (`text/csv`, `;`-separated, UTF-8 with BOM,
+    for Excel id-ID) when it is at most 1 MB, otherwise a JSON download link; `format=xlsx` always answers a JSON
     download link (short-lived signed URL). A `csv` or `xlsx` file of several units with more than 3,000
     employees (the regency) answers 400 `VALIDATION_ERROR`: start it with `POST /v1/admin/recaps/monthly/exports`.
     """

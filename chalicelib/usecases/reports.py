@@ -391,7 +391,8 @@ def employee_month(nip: str, unor_id: str, month: str, settings: Settings) -> tu
 def monthly(
     principal: Principal, query: MonthlyQuery, settings: Settings, now: datetime
 ) -> schema.MonthlyReport | schema.ExportLink | ExportFile:
-    """The report (`json`), a small CSV inline (the file itself), or a download link."""
+    """The report (`json`, saying whether its files come out SEMENTARA: `_report`), a small CSV inline (the file
+    itself), or a download link."""
     chosen = query.format
     units = units_of(principal, query.unor_id)
     if chosen != "json":
@@ -464,8 +465,10 @@ def month_file(report: MonthlyReport, chosen: str, settings: Settings, now: date
 
 
 def _report(report: MonthlyReport) -> schema.MonthlyReport:
+    """The report as JSON, saying whether any unit's files come out SEMENTARA (`provisional`: the units
+    `month_report` found not final, as the files mark them), so the console says what the download will say."""
     rows = [schema.MonthlyRow.model_validate(row, from_attributes=True) for row in report.rows]
-    return schema.MonthlyReport(month=report.month, items=rows, next=None)
+    return schema.MonthlyReport(month=report.month, items=rows, next=None, provisional=bool(report.provisional))
 
 
 def export_link(filename: str, content: bytes, content_type: str, settings: Settings) -> schema.ExportLink:

@@ -223,10 +223,18 @@ class MonthlyRow(Result):
     discipline: str | None = Field(description="Discipline sanction level reached, if any.")
 
 
+MONTH_PROVISIONAL = (
+    "With `items`: whether the report's files (`format=xlsx`, the PDF, the exports) come out SEMENTARA, without a "
+    "signature block, for any unit of it; a unit's month is final once its last day is (a recap stored it and judged "
+    "it after every shift of it ended: the next morning's run time). Null with a download link."
+)
+
+
 class MonthlyReport(Result):
     month: str = Field(pattern="^[0-9]{4}-[0-9]{2}$")
     items: list[MonthlyRow]
     next: str | None = Field(default=None, description="Always null: the report is one page.")
+    provisional: bool | None = Field(default=None, description=MONTH_PROVISIONAL)
 
 
 class ExportLink(Result):
@@ -275,6 +283,7 @@ class Monthly(Result):
     month: str | None = Field(default=None, pattern="^[0-9]{4}-[0-9]{2}$")
     items: list[MonthlyRow] | None = None
     next: str | None = Field(default=None, description="With `items`: always null (the report is one page).")
+    provisional: bool | None = Field(default=None, description=MONTH_PROVISIONAL)
     filename: str | None = None
     download_url: str | None = None
     expires_in_s: int | None = None

@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from chalicelib.domain.people import Principal
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import recaps, reports
-from chalicelib.usecases.schemas.reports import DailyRecap, DailyRecapQuery, RecapRequest
+from chalicelib.usecases.schemas.reports import DailyRecap, DailyRecapQuery, MonthlyQuery, MonthlyReport, RecapRequest
 
 from .test_recaps import (
     MONDAY_NIGHT_RUN,
@@ -123,3 +124,30 @@ def test_the_days_json_says_whether_its_sheet_is_provisional_by_the_same_rule(un
     tuesday = query.model_copy(update={"date": date(2026, 11, 3)})
     page = reports.daily_recap(U1_ADMIN, tuesday, SETTINGS, TUESDAY_ELEVEN + timedelta(days=1))
     assert isinstance(page, DailyRecap) and page.items == [] and page.provisional is True
+
+
+def _month_json(principal: Principal, now: datetime, unor_id: str | None = "U1") -> MonthlyReport:
+    """November's monthly report as the Rekap screen reads it (`format=json`) at `now`."""
+    query = MonthlyQuery.model_validate({"month": "2026-11", "unor_id": unor_id, "format": "json"})
+    answer = reports.monthly(principal, query, SETTINGS, now)
+    assert isinstance(answer, MonthlyReport)
+    return answer
+
+
+def test_the_months_json_says_whether_its_sheets_are_provisional_by_the_same_rule(unit: Repositories) -> None:
+    # GIVEN 30 November (the month's last day) judged by its 23:30 run only, and the 10:30 run of 1 December missing
+    last, morning = date(2026, 11, 30), datetime(2026, 12, 1, 3, 30, tzinfo=UTC)
+    recaps.run_nightly_recap(datetime(2026, 11, 30, 16, 30, tzinfo=UTC), SETTINGS)
+    # WHEN U1's admin opens November on the Rekap screen at 11:00 on 1 December, past the time the console's clock
+    # rule calls the month final
+    # THEN the report says its sheets are provisional, as the PDF it downloads says SEMENTARA
+    assert _month_json(U1_ADMIN, morning + timedelta(minutes=30)).provisional is True
+    assert "SEMENTARA" in _month_pdf_text(morning + timedelta(minutes=30))
+    # AND the regency's report says so too while any unit's month is not final
+    assert _month_json(SUPER, morning + timedelta(minutes=30), None).provisional is True
+    # AND once a run judges 30 November after the morning run's time, the month is final, before 10:45 as after
+    recaps.run_daily_recap(last, SETTINGS, scheduled_at=morning + timedelta(minutes=2))
+    for read in (morning + timedelta(minutes=5), morning + timedelta(minutes=30)):
+        assert _month_json(U1_ADMIN, read).provisional is False, read
+        assert _month_json(SUPER, read, None).provisional is False, read
+    assert "SEMENTARA" not in _month_pdf_text(morning + timedelta(minutes=5))

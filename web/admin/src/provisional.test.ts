@@ -2,7 +2,7 @@
 // SEMENTARA (provisional.ts; the server's rule: chalicelib/usecases/reports.py day_final, _final).
 import { afterEach, describe, expect, it } from "vitest";
 import { localNow, setClockOffset, setZone } from "./format";
-import { dayNote, monthNote } from "./provisional";
+import { dayNote, monthNote, unitsProvisional } from "./provisional";
 
 describe("monthNote", () => {
   it("tells that the running month's sheet is provisional and when its final sheet comes", () => {
@@ -19,6 +19,44 @@ describe("monthNote", () => {
     expect(monthNote("2026-11", "2026-12-01T10:44")).toContain("mulai 1 Desember 2026 pukul 10.45 WIB");
     expect(monthNote("2026-11", "2026-12-01T10:45")).toBeNull();
     expect(monthNote("2026-02", "2026-12-07T09:00")).toBeNull();
+  });
+
+  it("keeps the month provisional after 10.45 while the server says so: the morning run failed or never ran", () => {
+    // GIVEN 30 November judged by its 23:30 run only (the 10:30 run of 1 December failed), WHEN the BKPSDM officer
+    // opens November on Rekap at 11:00 on 1 December, THEN the screen says SEMENTARA as the file will, why, and
+    // what makes it final
+    expect(monthNote("2026-11", "2026-12-01T11:00", true)).toBe(
+      "Rekap November 2026 masih SEMENTARA: berkasnya tanpa kolom tanda tangan dan angkanya masih dapat berubah, jadi " +
+        "jangan dipakai untuk pembayaran TPP. Rekap ulang pagi belum menilai 30 November 2026 setelah semua shiftnya " +
+        "selesai (gagal atau belum berjalan); lembar final tersedia setelah Hitung Ulang tanggal itu atau rekap pukul " +
+        "23.30 menilainya lagi.",
+    );
+    // AND a month long over that the server still calls provisional says so too
+    expect(monthNote("2026-02", "2026-12-07T09:00", true)).toContain("belum menilai 28 Februari 2026");
+  });
+
+  it("says nothing once the server says the month is final, though the morning run ended before 10.45", () => {
+    // GIVEN the morning run that judged 30 November whole finished at 10:32, WHEN the officer opens Rekap at 10:40
+    // THEN no SEMENTARA note: the server, which prints the sheet, says it is final
+    expect(monthNote("2026-11", "2026-12-01T10:40", false)).toBeNull();
+    // AND before the month's last day is judged the server's "provisional" reads as the clock's note
+    expect(monthNote("2026-12", "2026-12-07T09:00", true)).toBe(monthNote("2026-12", "2026-12-07T09:00"));
+    // AND a server that does not say (an older one, or the report not read) is taken as before: by time
+    expect(monthNote("2026-11", "2026-12-01T11:00", null)).toBeNull();
+    expect(monthNote("2026-11", "2026-12-01T10:40", null)).toContain("mulai 1 Desember 2026 pukul 10.45 WIB");
+  });
+});
+
+describe("unitsProvisional", () => {
+  it("calls the regency's month provisional when any unit's is, final when every unit's is", () => {
+    // GIVEN "Semua unit" read unit by unit: the server's word on each unit's month
+    expect(unitsProvisional([false, true, false])).toBe(true);
+    expect(unitsProvisional([false, false])).toBe(false);
+    // AND a unit read from a server that does not say leaves the answer to the clock, unless another unit's is
+    // provisional; no unit read says nothing
+    expect(unitsProvisional([false, null])).toBeNull();
+    expect(unitsProvisional([null, true])).toBe(true);
+    expect(unitsProvisional([])).toBeNull();
   });
 });
 

@@ -2,8 +2,9 @@
 // its final sheet comes: said under the download buttons, before the admin prints a sheet a unit's head would sign.
 // The server's rule (chalicelib/usecases/reports.py `day_final`, the month's `_final`): a day is final once a recap
 // stored it and a run judged it after the next morning's run time, when the night shifts begun on it have their
-// check-out; a month once its last day is. A page of a unit's day says which (`provisional`); the month's note
-// goes by the time that run is due (the file itself says SEMENTARA when that run did not come).
+// check-out; a month once its last day is. A page of a unit's day, and the monthly report, say which
+// (`provisional`); without the server's word (an older server, a report not read) a note goes by the time that run
+// is due.
 import { dayText, monthText } from "../../shared/months";
 import { zoneName } from "./format";
 
@@ -32,16 +33,36 @@ function finalFrom(day: string): { at: string; text: string } {
   return { at: `${after}T${FINAL_AT}`, text: `${dayText(after)} pukul ${FINAL_AT.replace(":", ".")} ${zoneName()}` };
 }
 
-/** What the monthly panel says of `month`'s files at `now` (`format.localNow`): provisional until the morning run
- * after its last day is over; null once final by time (a last day no run stored, a missed night, still comes out
- * SEMENTARA: the file itself says so). */
-export function monthNote(month: string, now: string): string | null {
-  const final = finalFrom(lastDay(month));
-  if (now >= final.at) return null;
+/** Why a sheet past the morning run's time is still SEMENTARA (the server says so: the run that judges `what`
+ * whole failed or never ran), and what makes it final (`recount`: the screen's button that judges it again). */
+function notJudged(what: string, recount: string): string {
   return (
-    `Rekap ${monthText(month)} masih SEMENTARA: ${UNSIGNED}, jadi jangan dipakai untuk pembayaran TPP. ` +
-    `Lembar final tersedia mulai ${final.text}, setelah rekap ulang pagi menilai hari terakhir bulan itu.`
+    `Rekap ulang pagi belum menilai ${what} setelah semua shiftnya selesai (gagal atau belum berjalan); lembar final ` +
+    `tersedia setelah ${recount} atau rekap pukul 23.30 menilainya lagi.`
   );
+}
+
+/** What the monthly panel says of `month`'s files at `now` (`format.localNow`), given the server's word on them
+ * (`provisional`, the monthly report's; null while not known or from a server that does not say): nothing once
+ * the server says they are final; until the morning run after its last day is due, when they become final; after
+ * it, that no run has judged the last day whole yet when the server says so, else (no word) nothing. */
+export function monthNote(month: string, now: string, provisional: boolean | null = null): string | null {
+  if (provisional === false) return null;
+  const last = lastDay(month);
+  const final = finalFrom(last);
+  const head = `Rekap ${monthText(month)} masih SEMENTARA: ${UNSIGNED}, jadi jangan dipakai untuk pembayaran TPP. `;
+  if (now < final.at)
+    return `${head}Lembar final tersedia mulai ${final.text}, setelah rekap ulang pagi menilai hari terakhir bulan itu.`;
+  if (provisional === null) return null;
+  return head + notJudged(dayText(last), "Hitung Ulang tanggal itu");
+}
+
+/** The server's word on the files of several units' month, read unit by unit ("Semua unit"): provisional when any
+ * unit's is (the file of them all says SEMENTARA then), final when every unit's is; null when none was read, or a
+ * unit's report did not say and none is provisional. */
+export function unitsProvisional(answers: (boolean | null)[]): boolean | null {
+  if (answers.includes(true)) return true;
+  return answers.length > 0 && answers.every((a) => a === false) ? false : null;
 }
 
 /** What the page of a unit's day said: whether a recap stored it (it has rows), and whether its files are
@@ -65,9 +86,5 @@ export function dayNote(day: string, now: string, read: DayRead | null): string 
   if (read === null) return null;
   if (!read.recapped) return `Tanggal ${dayText(day)} belum direkap: berkasnya SEMENTARA tanpa kolom tanda tangan sampai rekapnya dihitung.`;
   if (!read.provisional) return null;
-  return (
-    `Rekap harian ${dayText(day)} masih SEMENTARA: ${UNSIGNED}. Rekap ulang pagi belum menilai hari itu setelah ` +
-    `semua shiftnya selesai (gagal atau belum berjalan); lembar final tersedia setelah Hitung Ulang atau rekap pukul ` +
-    `23.30 menilainya lagi.`
-  );
+  return `Rekap harian ${dayText(day)} masih SEMENTARA: ${UNSIGNED}. ${notJudged("hari itu", "Hitung Ulang")}`;
 }

@@ -35,7 +35,7 @@ import { actionChoices, actionName, actorText, detailText } from "../audit";
 import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { recapOutcome, type RecapAnswer } from "../recapRun";
 import { count, dateTime, decimal, localNow, time, today, zoneName } from "../format";
-import { dayNote, monthNote, type DayRead } from "../provisional";
+import { dayNote, monthNote, unitsProvisional, type DayRead } from "../provisional";
 import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column, type Page } from "../ui";
 
 interface DailyRow {
@@ -180,27 +180,37 @@ function FileButtons({ disabled, onFile }: { disabled: boolean; onFile: (format:
   );
 }
 
-/** One unit's monthly report rows. */
-const unitMonth = (month: string, unit: string, signal: AbortSignal): Promise<MonthlyRow[]> =>
-  get<{ items: MonthlyRow[] }>("/v1/admin/recaps/monthly", { month, unor_id: unit, format: "json" }, signal).then((m) => m.items);
+/** The monthly table's rows, and whether their files come out SEMENTARA (the server's `provisional`; null from a
+ * server that does not say). */
+interface MonthRead {
+  rows: MonthlyRow[];
+  provisional: boolean | null;
+}
+
+/** One unit's monthly report: its rows and the server's word on its files. */
+const unitMonth = (month: string, unit: string, signal: AbortSignal): Promise<MonthRead> =>
+  get<{ items: MonthlyRow[]; provisional?: boolean | null }>("/v1/admin/recaps/monthly", { month, unor_id: unit, format: "json" }, signal).then(
+    (m) => ({ rows: m.items, provisional: m.provisional ?? null }),
+  );
 
 /** Units whose monthly rows are read at the same time when every unit is shown. */
 const UNITS_AT_ONCE = 4;
 
 /** Every unit's month, read unit by unit, a few at once, in the units' order: the regency's report in one request
- * takes about as long as API Gateway lets a request run (29 s). `onRead` hears how many units are read. */
-async function everyUnitMonth(month: string, units: Unit[], signal: AbortSignal, onRead: (count: number) => void): Promise<MonthlyRow[]> {
-  const rows: MonthlyRow[][] = units.map(() => []);
+ * takes about as long as API Gateway lets a request run (29 s). `onRead` hears how many units are read. Its files
+ * are SEMENTARA when any unit's are (`unitsProvisional`). */
+async function everyUnitMonth(month: string, units: Unit[], signal: AbortSignal, onRead: (count: number) => void): Promise<MonthRead> {
+  const reads: MonthRead[] = units.map(() => ({ rows: [], provisional: null }));
   const queue = units.map((u, index) => ({ index, id: u.unor_id }));
   let read = 0;
   async function reader(): Promise<void> {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      rows[next.index] = await unitMonth(month, next.id, signal);
+      reads[next.index] = await unitMonth(month, next.id, signal);
       onRead(++read);
     }
   }
   await Promise.all(Array.from({ length: Math.min(UNITS_AT_ONCE, units.length) }, reader));
-  return rows.flat();
+  return { rows: reads.flatMap((r) => r.rows), provisional: unitsProvisional(reads.map((r) => r.provisional)) };
 }
 
 export function Recaps(_: { route: Route }) {
@@ -220,7 +230,7 @@ export function Recaps(_: { route: Route }) {
   const daily = useLoad((signal) => (unit ? unitDay(date, unit, signal) : Promise.resolve(null)), `${date}|${unit}`);
   const [unitsRead, setUnitsRead] = useState(0);
   const monthly = useLoad((signal) => {
-    if (!monthShown) return Promise.resolve([]);
+    if (!monthShown) return Promise.resolve({ rows: [], provisional: null });
     if (unit) return unitMonth(month, unit, signal);
     setUnitsRead(0);
     return everyUnitMonth(month, units, signal, setUnitsRead);
@@ -230,7 +240,9 @@ export function Recaps(_: { route: Route }) {
   // Before a sheet is downloaded and printed: whether it comes out SEMENTARA, unsigned, and when the final one comes.
   const now = localNow();
   const dayProvisional = unit ? dayNote(date, now, daily.loading || !daily.data ? null : daily.data.read) : null;
-  const monthProvisional = monthNote(month, now);
+  // The month's note follows the report the table read (one unit, or every unit when shown); without a table (the
+  // regency's is read only when asked for) it goes by the clock.
+  const monthProvisional = monthNote(month, now, monthly.loading || !monthly.data ? null : monthly.data.provisional);
   // A unit's day is small: the server answers its file at once (a CSV inline, an XLSX or PDF as a link).
   const dayFile = (format: ExportFormat): void =>
     void action.run(async () => {
@@ -321,7 +333,7 @@ export function Recaps(_: { route: Route }) {
             </button>
           </div>
         )}
-        <Table caption={`Rekap bulanan ${month}`} rows={monthly.data ?? []} loading={monthly.loading} empty={monthShown ? NO_ROWS : NO_UNIT} columns={monthlyColumns} rowKey={(r) => r.nip} />
+        <Table caption={`Rekap bulanan ${month}`} rows={monthly.data?.rows ?? []} loading={monthly.loading} empty={monthShown ? NO_ROWS : NO_UNIT} columns={monthlyColumns} rowKey={(r) => r.nip} />
       </section>
       <Outcome action={action} />
     </Screen>
