@@ -42,7 +42,7 @@ from chalicelib.domain.calendar import (
 )
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import MAX_ROSTER_DAYS, RosterDays, ScheduleVersion, WeekSchedule, WorkHours
-from chalicelib.store.audit import AuditOf, save_in
+from chalicelib.store.audit import AuditBatch, AuditOf, save_in
 from chalicelib.store.base import (
     ConditionFailed,
     derived_hex,
@@ -120,10 +120,13 @@ class CalendarRepository(Protocol):
         """Remove the Ramadan period starting on `start` and answer it; None when no period starts then."""
         ...
 
-    def add_leave(self, entry: LeaveEntry, actor: str, leave_id: str | None = None) -> str:
-        """Record a leave and answer its id (`leave_id`, or a new one); ConditionFailed when the employee has a
-        leave with that id and start already (a retry of the same recording). Moves the employee's
-        `plan_until` hint to the leave's end when that is later."""
+    def add_leave(
+        self, entry: LeaveEntry, actor: str, leave_id: str | None = None, audit: AuditBatch | None = None
+    ) -> str:
+        """Record a leave and answer its id (`leave_id`, or a new one), with the `audit` entries naming it, all or
+        none; ConditionFailed when the employee has a leave with that id and start already (a retry of the same
+        recording: its entries were kept with it, and none are written again). Moves the employee's `plan_until`
+        hint to the leave's end when that is later."""
         ...
 
     def get_leave(self, leave_id: str) -> StoredLeave | None:
@@ -566,11 +569,13 @@ class DynamoCalendarRepository:
         _CALENDARS.forget()
         return _period_of(found.definition)
 
-    def add_leave(self, entry: LeaveEntry, actor: str, leave_id: str | None = None) -> str:
+    def add_leave(
+        self, entry: LeaveEntry, actor: str, leave_id: str | None = None, audit: AuditBatch | None = None
+    ) -> str:
         leave_id = leave_id or new_leave_id()
         extend_hint(EmployeeModel.plan_until, entry.nip, entry.end.isoformat())
-        with storage_call("dynamodb"):
-            LeaveModel(
+        with storage_call("dynamodb"), transaction() as tx:
+            leave = LeaveModel(
                 entry.nip,
                 f"{entry.start.isoformat()}#{leave_id}",
                 leave_id=leave_id,
@@ -581,7 +586,9 @@ class DynamoCalendarRepository:
                 reason=entry.reason,
                 created_by=actor,
                 created_at=iso(utc_now()),
-            ).save(condition=LeaveModel.key.does_not_exist())
+            )
+            tx.save(leave, condition=LeaveModel.key.does_not_exist())
+            save_in(tx, audit)
         return leave_id
 
     def cancel_leave(self, leave_id: str, actor: str, now: datetime) -> StoredLeave:

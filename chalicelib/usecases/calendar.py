@@ -429,7 +429,8 @@ def record_leave(
     after a failure finds the leave its first try stored, not a second one (`leave_id_for`). An admin's leave is
     entered under the employee's unit, which must be theirs. A request's approval passes `placed`: the employee
     and the request's unit, whose days' admin the caller was found to be (`movers`), so a permit for a day
-    before a move stays the old unit's. A leave overlapping another of the employee's answers 409 with nothing
+    before a move stays the old unit's. Its audit entry (`leave.add`) is written in the leave's own transaction: a
+    leave is never stored unnamed, and a retry that finds it stored names it no second time. A leave overlapping another of the employee's answers 409 with nothing
     stored (`_refuse_overlap`); one reaching a day on or after the employee's SIMPEG deactivation, 403
     ACCOUNT_INACTIVE (`require_judged`: a leaver's last days are entered as anyone's)."""
     employee, unit = placed or _in_own_unit(employee_to_change(actor, body.nip))
@@ -443,13 +444,13 @@ def record_leave(
     require_judged(employee, end, tz)
     entry = LeaveEntry(employee.nip, unit, kind.value, start, end, body.reason)
     leave_id = leave_id_for(source)
+    detail = {"leave_id": leave_id, "type": kind.value, "start_date": start.isoformat(), "end_date": end.isoformat()}
+    audit = runtime.audit().stamped(actor.subject, "leave.add", {employee.nip: detail})
     with _leave_turn(employee.nip):  # of two overlapping leaves recorded at once, the second sees the first
         _refuse_overlap(entry, leave_id)
-        with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
-            runtime.calendar().add_leave(entry, actor.subject, leave_id)
+        with contextlib.suppress(ConditionFailed):  # stored, with its audit entry, by an earlier try
+            runtime.calendar().add_leave(entry, actor.subject, leave_id, audit)
     recaps.frames_changed([unit])
-    detail = {"leave_id": leave_id, "type": kind.value, "start_date": start.isoformat(), "end_date": end.isoformat()}
-    runtime.audit().record(actor.subject, "leave.add", employee.nip, detail)
     return employee, leave_id
 
 

@@ -19,7 +19,7 @@ from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import RosterDays, ScheduleVersion, WeekSchedule, WorkHours
-from chalicelib.store.audit import AuditOf
+from chalicelib.store.audit import AuditBatch, AuditOf
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
 from chalicelib.store.calendar import (
     duty_ranges,
@@ -124,7 +124,9 @@ class InMemoryCalendarRepository:
             key = next((key for key, (period, _) in self._ramadan.items() if period.start == start), None)
             return None if key is None else self._ramadan.pop(key)[0]
 
-    def add_leave(self, entry: cal.LeaveEntry, actor: str, leave_id: str | None = None) -> str:
+    def add_leave(
+        self, entry: cal.LeaveEntry, actor: str, leave_id: str | None = None, audit: AuditBatch | None = None
+    ) -> str:
         leave_id = leave_id or new_leave_id()
         cal.DateRange(entry.start, entry.end)  # refused as DynamoDB's readers would refuse it
         stored = cal.StoredLeave(
@@ -136,6 +138,8 @@ class InMemoryCalendarRepository:
             key = entry.nip, f"{entry.start.isoformat()}#{leave_id}"
             if key in self._leaves:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure leaves no leave, as a failed transaction does
             self._leaves[key] = stored
         return leave_id
 

@@ -321,6 +321,23 @@ class CalendarRepositoryContract:
             leave.leave_id for leave in repo.leaves_of_unit("U1", date(2026, 3, 1), date(2026, 3, 31), 10, None)[0]
         ] == ["l-00000000aa"]
 
+    def test_a_leave_is_kept_with_its_audit_entry_and_a_retry_names_it_no_second_time(
+        self, repo: CalendarRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN a sick leave recorded with the entry naming it
+        entry = cal.LeaveEntry(NIP, "U1", "S", date(2026, 3, 2), date(2026, 3, 4), None)
+
+        def named() -> AuditBatch:
+            return audit_log.stamped("admin", "leave.add", {NIP: {"leave_id": "l-00000000aa"}})
+
+        repo.add_leave(entry, "admin", "l-00000000aa", named())
+        # WHEN it is recorded again under its id (a retry whose first answer was lost), THEN it is refused whole
+        with pytest.raises(ConditionFailed):
+            repo.add_leave(entry, "admin", "l-00000000aa", named())
+        # AND the log names the leave once
+        logged = [(e.action, e.target, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("leave.add", NIP, {"leave_id": "l-00000000aa"})]
+
     def test_leaves_are_read_by_id_listed_per_unit_and_cancelled_once(self, repo: CalendarRepository) -> None:
         # GIVEN four leaves in U1 (one before the period, one after it) and one in U2
         march = [

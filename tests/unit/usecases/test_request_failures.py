@@ -123,10 +123,11 @@ def approval_left_unfinished(settings: Settings, monkeypatch: pytest.MonkeyPatch
 
 
 def approval_leaving_its_leave(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Asep's permit of Tuesday 10 March, approved: its leave stored, then the leave's audit entry failed, so the
-    approval was undone (the admin was told 503) and the request is pending again, its leave left behind. Its id."""
+    """Asep's permit of Tuesday 10 March, approved: its leave stored (and audited with it), then naming the leave in
+    the request failed, so the approval was undone (the admin was told 503) and the request is pending again, its
+    leave left behind. Its id."""
     permit = file(settings, new("IZIN", "2026-03-10"))
-    with audit_write_fails(monkeypatch, "leave.add"):
+    with failing(monkeypatch, runtime.requests(), "set_result"), pytest.raises(UnavailableError):
         approve(permit, settings)
     return permit
 
@@ -183,6 +184,21 @@ def test_an_approval_left_unfinished_can_be_revoked_without_finishing_it(
     assert taken_back.status == "revoked" and active_leaves(settings) == [] and status_of(permit) == "revoked"
 
 
+def test_an_approval_whose_leave_cannot_be_named_stores_no_leave_and_its_retry_names_it_once(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
+) -> None:
+    # GIVEN Asep's permit, WHEN the audit store fails as the approval records its leave (the admin is told 503)
+    permit = file(settings, new("IZIN", "2026-03-10"))
+    with audit_store_fails(monkeypatch, "leave.add"):
+        approve(permit, settings)
+    # THEN no leave counts unnamed, and the request is pending again
+    assert active_leaves(settings) == [] and status_of(permit) == "pending"
+    # WHEN the admin approves again, THEN its leave is stored and named once
+    leave_id = approve(permit, settings).result_id
+    assert active_leaves(settings) == [leave_id]
+    assert [a for _, a, _ in audited() if a == "leave.add"] == ["leave.add"]
+
+
 def test_a_rejection_takes_back_what_a_failed_approval_left(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
@@ -193,6 +209,7 @@ def test_a_rejection_takes_back_what_a_failed_approval_left(
     reject(permit, settings)
     assert status_of(permit) == "rejected" and active_leaves(settings) == []
     assert [a for _, a, _ in audited() if a.startswith(("leave.", "request."))] == [
+        "leave.add",  # the leftover was named as it was stored
         "leave.cancel",
         "request.reject",
     ]
@@ -281,18 +298,21 @@ def _corrected() -> list[tuple[str, str | None]]:
 
 
 def test_an_admin_leave_sent_again_after_a_failure_is_one_leave(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
-    # GIVEN Asep's sick leave, WHEN it is stored but its audit entry fails (the admin is told 503)
+    # GIVEN Asep's sick leave, WHEN its audit entry cannot be written (the admin is told 503)
     leave = LeaveRequest.model_validate(
         {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-10", "end_date": "2026-03-10", "reason": "Flu"}
     )
-    with audit_write_fails(monkeypatch, "leave.add"):
+    with audit_store_fails(monkeypatch, "leave.add"):
         cal.add_leave(U1_ADMIN, leave, settings, NOW)
-    # WHEN the admin sends it again, THEN it is the same leave, once
+    # THEN no leave was stored unnamed
+    assert active_leaves(settings) == []
+    # WHEN the admin sends it again, and again (its answer lost), THEN it is the same leave, once, named once
     first = cal.add_leave(U1_ADMIN, leave, settings, NOW).leave_id
     assert cal.add_leave(U1_ADMIN, leave, settings, NOW).leave_id == first
     assert active_leaves(settings) == [first]
+    assert [(a, target) for _, a, target in audited() if a == "leave.add"] == [("leave.add", NIP)]
     # WHEN it is cancelled and recorded again, THEN that is a new leave
     cal.cancel_leave(U1_ADMIN, first, settings, NOW)
     again = cal.add_leave(U1_ADMIN, leave, settings, NOW).leave_id
