@@ -19,6 +19,7 @@ from typing import Protocol
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
+from chalicelib.store.audit import AuditBatch, save_in
 from chalicelib.store.base import (
     ConditionFailed,
     batch_records,
@@ -58,11 +59,13 @@ class ZonesRepository(Protocol):
 
     def delete_zone(self, zone_id: str) -> None: ...
 
-    def save_assignment(self, assignment: Assignment, units: dict[str, str], actor: str) -> None:
-        """Store the letter and one duty row per employee (`units`: each NIP's unit), all or nothing
-        (ConditionFailed when the letter id exists; ValueError, nothing stored, when it lasts longer than
-        MAX_DUTY_DAYS); move each employee's `duty_until` hint to the end date when it is earlier (an absent hint
-        stays absent)."""
+    def save_assignment(
+        self, assignment: Assignment, units: dict[str, str], actor: str, audit: AuditBatch | None = None
+    ) -> None:
+        """Store the letter, one duty row per employee (`units`: each NIP's unit) and the `audit` entries naming
+        it, all or nothing (ConditionFailed when the letter id exists: a retry, whose entries were kept with the
+        letter; ValueError, nothing stored, when it lasts longer than MAX_DUTY_DAYS); move each employee's
+        `duty_until` hint to the end date when it is earlier (an absent hint stays absent)."""
         ...
 
     def duties_of(self, nip: str, day: date, last: date | None = None) -> list[Duty]:
@@ -189,7 +192,9 @@ class DynamoZonesRepository:
             ZoneModel(zone_id).delete()
         _ZONES.forget(zone_id)
 
-    def save_assignment(self, assignment: Assignment, units: dict[str, str], actor: str) -> None:
+    def save_assignment(
+        self, assignment: Assignment, units: dict[str, str], actor: str, audit: AuditBatch | None = None
+    ) -> None:
         check_duty_length(assignment)
         header = AssignmentModel(
             assignment.assignment_id,
@@ -220,6 +225,7 @@ class DynamoZonesRepository:
             tx.save(header, condition=AssignmentModel.assignment_id.does_not_exist())
             for row in rows:
                 tx.save(row)
+            save_in(tx, audit)  # 90 NIPs at most (the API's limit): 92 items with the header and the entry
 
     def duties_of(self, nip: str, day: date, last: date | None = None) -> list[Duty]:
         """The range key sorts by start date: one key range of the rows begun by `last` (or `day`) that can still

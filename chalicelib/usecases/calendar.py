@@ -430,9 +430,10 @@ def record_leave(
     entered under the employee's unit, which must be theirs. A request's approval passes `placed`: the employee
     and the request's unit, whose days' admin the caller was found to be (`movers`), so a permit for a day
     before a move stays the old unit's. Its audit entry (`leave.add`) is written in the leave's own transaction: a
-    leave is never stored unnamed, and a retry that finds it stored names it no second time. A leave overlapping another of the employee's answers 409 with nothing
-    stored (`_refuse_overlap`); one reaching a day on or after the employee's SIMPEG deactivation, 403
-    ACCOUNT_INACTIVE (`require_judged`: a leaver's last days are entered as anyone's)."""
+    leave is never stored unnamed, and a retry that finds it stored names it no second time. A leave overlapping
+    another of the employee's answers 409 with nothing stored (`_refuse_overlap`); one reaching a day on or after
+    the employee's SIMPEG deactivation, 403 ACCOUNT_INACTIVE (`require_judged`: a leaver's last days are entered
+    as anyone's)."""
     employee, unit = placed or _in_own_unit(employee_to_change(actor, body.nip))
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date

@@ -343,7 +343,9 @@ def record_field_duty(
     recapped days again (`recapped` is empty here).
 
     Its id derives from `source` (what is being recorded: an admin's letter, a request's approval), so a retry
-    after a failure finds the letter its first try stored, not a second one (`assignment_id_for`)."""
+    after a failure finds the letter its first try stored, not a second one (`assignment_id_for`). Its audit entry
+    (`assignment.create`) is written in the letter's own transaction: a letter is never stored unnamed, and a
+    retry that finds it stored names it no second time."""
     assignment_id = assignment_id_for(source)
     zone = None
     if area is not None and area.shape_spec():
@@ -352,9 +354,6 @@ def record_field_duty(
         _put_letter_area(zone, assignment_id)
     zone_id = zone.zone_id if zone else ""
     stored = replace(letter, assignment_id=assignment_id, zone_id=zone_id)
-    with contextlib.suppress(ConditionFailed):  # stored by an earlier try (whose audit entry may be missing)
-        runtime.zones().save_assignment(stored, units, actor.subject)
-    recaps.frames_changed(units.values())
     detail: dict[str, object] = {
         "nips": sorted(letter.nips),
         "letter_no": letter.letter_no,
@@ -363,7 +362,10 @@ def record_field_duty(
     }
     if zone is not None:
         detail.update(zone_id=zone.zone_id, cells=zone.cell_count, area=audited_area(zone.geometry))
-    runtime.audit().record(actor.subject, "assignment.create", assignment_id, detail)
+    audit = runtime.audit().stamped(actor.subject, "assignment.create", {assignment_id: detail})
+    with contextlib.suppress(ConditionFailed):  # stored, with its audit entry, by an earlier try
+        runtime.zones().save_assignment(stored, units, actor.subject, audit)
+    recaps.frames_changed(units.values())
     return AssignmentCreated(
         assignment_id=assignment_id,
         zone_id=zone_id,

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.zones import check_duty_length, duties_begun_from, group_letters, no_duty_reaches
@@ -67,7 +68,9 @@ class InMemoryZonesRepository:
 
     # --- field duty ----------------------------------------------------------------------------------
 
-    def save_assignment(self, assignment: Assignment, units: dict[str, str], actor: str) -> None:
+    def save_assignment(
+        self, assignment: Assignment, units: dict[str, str], actor: str, audit: AuditBatch | None = None
+    ) -> None:
         check_duty_length(assignment)
         nips = sorted(assignment.nips)
         rows = {
@@ -82,6 +85,8 @@ class InMemoryZonesRepository:
         with self._lock:
             if assignment.assignment_id in self._assignments:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure leaves no letter, as a failed transaction does
             self._assignments[assignment.assignment_id] = assignment
             self._duties.update(rows)
 

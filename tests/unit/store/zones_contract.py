@@ -17,9 +17,12 @@ import pytest
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
+from chalicelib.store.audit import AuditBatch, AuditRepository
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.people import PeopleRepository
 from chalicelib.store.zones import MAX_DUTY_DAYS, ZonesRepository
+
+from .audit_contract import START as AUDIT_START
 
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
@@ -239,6 +242,20 @@ class ZonesRepositoryContract:
         # THEN none of its duty rows is stored and the first letter's stay
         assert repo.duties_of(OTHER, date(2026, 3, 4)) == [] == repo.duties_of_unit("U2", date(2026, 3, 4))
         assert repo.duties_of(NIP, date(2026, 3, 4)) == [duty(NIP, letter())]
+
+    def test_a_letter_is_kept_with_its_audit_entry_and_a_retry_names_it_no_second_time(
+        self, repo: ZonesRepository, audit_log: AuditRepository
+    ) -> None:
+        def named() -> AuditBatch:
+            return audit_log.stamped("admin", "assignment.create", {"a-1": {"nips": [NIP]}})
+
+        # GIVEN a letter saved with the entry naming it, WHEN it is saved again (a retry), THEN that is refused whole
+        repo.save_assignment(letter(), {NIP: "U1"}, "admin", named())
+        with pytest.raises(ConditionFailed):
+            repo.save_assignment(letter(), {NIP: "U1"}, "admin", named())
+        # AND the log names the letter once
+        logged = [(e.action, e.target, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("assignment.create", "a-1", {"nips": [NIP]})]
 
     def test_a_letter_moves_the_employees_hints_only_later(
         self, repo: ZonesRepository, people: PeopleRepository, seed_employee: SeedEmployee

@@ -228,15 +228,18 @@ def test_a_rejection_of_a_request_never_approved_changes_nothing_else(settings: 
 
 
 def test_a_field_duty_approved_again_after_a_failure_is_one_letter(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
-    # GIVEN Asep's field-duty request, WHEN the letter is stored but its audit entry fails
+    # GIVEN Asep's field-duty request, WHEN its letter's audit entry cannot be written (the admin is told 503)
     duty = file(settings, new("DL", "2026-03-10"))
-    with audit_write_fails(monkeypatch, "assignment.create"):
+    with audit_store_fails(monkeypatch, "assignment.create"):
         approve(duty, settings)
-    # WHEN the admin approves again, THEN there is one letter, and revoking it leaves no duty
+    # THEN no duty counts unnamed (a letter lets him check in away from his school)
+    assert runtime.zones().duties_of(NIP, date(2026, 3, 10)) == [] and status_of(duty) == "pending"
+    # WHEN the admin approves again, THEN there is one letter, named once, and revoking it leaves no duty
     letter_id = approve(duty, settings).result_id
     assert [d.assignment_id for d in runtime.zones().duties_of(NIP, date(2026, 3, 10))] == [letter_id]
+    assert [target for _, a, target in audited() if a == "assignment.create"] == [letter_id]
     revoke(duty, settings)
     assert zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items == []
 
@@ -320,18 +323,22 @@ def test_an_admin_leave_sent_again_after_a_failure_is_one_leave(
 
 
 def test_an_admin_letter_sent_again_after_a_failure_is_one_letter(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
-    # GIVEN a field-duty letter for Asep, WHEN it is stored but its audit entry fails
+    # GIVEN a field-duty letter for Asep, WHEN its audit entry cannot be written (the admin is told 503)
     body = AssignmentRequest.model_validate(
         {"nips": [NIP], "start_date": "2026-03-10", "end_date": "2026-03-11", "letter_no": "9/2026", "reason": "Rapat"}
     )
-    with audit_write_fails(monkeypatch, "assignment.create"):
+    with audit_store_fails(monkeypatch, "assignment.create"):
         zones.create_assignment(U1_ADMIN, body, settings, NOW)
-    # WHEN the admin sends it again, THEN it is one letter
+    # THEN no letter was stored unnamed
+    assert zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items == []
+    # WHEN the admin sends it again, and again (its answer lost), THEN it is one letter, named once
     letter_id = zones.create_assignment(U1_ADMIN, body, settings, NOW).assignment_id
+    assert zones.create_assignment(U1_ADMIN, body, settings, NOW).assignment_id == letter_id
     listed = zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items
     assert [a.assignment_id for a in listed] == [letter_id]
+    assert [target for _, a, target in audited() if a == "assignment.create"] == [letter_id]
 
 
 def status_on(day: date) -> str:
@@ -611,9 +618,10 @@ def test_a_withdrawal_whose_take_back_failed_takes_it_back_when_sent_again(
 def test_a_field_duty_withdrawn_after_a_failed_approval_leaves_no_duty(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
-    # GIVEN Asep's field-duty request, whose letter was stored before its audit entry failed (pending again)
+    # GIVEN Asep's field-duty request, whose letter was stored before naming it in the request failed (pending
+    # again)
     duty = file(settings, new("DL", "2026-03-10"))
-    with audit_write_fails(monkeypatch, "assignment.create"):
+    with failing(monkeypatch, runtime.requests(), "set_result"), pytest.raises(UnavailableError):
         approve(duty, settings)
     [letter] = runtime.zones().duties_of(NIP, date(2026, 3, 10))
     # WHEN Asep withdraws it, THEN no duty counts on that day, and the letter's cancellation is audited
