@@ -52,7 +52,9 @@ def import_punches(call: Call, query: schema.ImportQuery) -> schema.ImportResult
     )
 
 
-@endpoint(bp, "PUT /v1/admin/units/{unor_id}/cutover", auth_as="admin", guard=guards.UNIT_IN_SCOPE)
+@endpoint(
+    bp, "PUT /v1/admin/units/{unor_id}/cutover", auth_as="admin", guard=guards.UNIT_IN_SCOPE, errors=("CONFLICT",)
+)
 def set_cutover(call: Call, unor_id: str, body: schema.CutoverBody) -> schema.Cutover:
     """From `date` on (local date), only app check-ins count for the unit.
 
@@ -61,7 +63,9 @@ def set_cutover(call: Call, unor_id: str, body: schema.CutoverBody) -> schema.Cu
     it again moves the date; only a super admin moves it later (403 for a unit admin: it would count machine
     punches of days already switched to the app), and only a super admin sets a date already past (403,
     details `reason: "past"`, for a unit admin: it voids the punches recorded since). Recapped past days it
-    changes are judged again. Audited (`unit.cutover`, with the date it replaced).
+    changes are judged again. Audited (`unit.cutover`, with the date it replaced). 409 `CONFLICT` when another
+    change of the unit's cut-over was stored at the same moment (the rules and the audit entry go by the date
+    read, so the write is made only over it): send it again.
     """
     return fingerprint.set_cutover(call.principal, unor_id, body, call.settings, call.now)
 

@@ -74,11 +74,13 @@ def delete_zone(call: Call, zone_id: str) -> schema.ZoneDeleted:
     return zones.delete_zone(call.principal, zone_id, call.settings, call.now)
 
 
-@endpoint(bp, "PUT /v1/admin/units/{unor_id}/zones", auth_as="admin", guard=guards.UNIT_IN_SCOPE)
+@endpoint(bp, "PUT /v1/admin/units/{unor_id}/zones", auth_as="admin", guard=guards.UNIT_IN_SCOPE, errors=("CONFLICT",))
 def set_unit_zones(call: Call, unor_id: str, body: schema.UnitZonesRequest) -> schema.UnitZones:
     """Set the zones where a unit's employees may check in.
 
-    **Roles:** unit_admin (own units), super_admin. Unknown zone ids → 400 (details `zone_ids`).
+    **Roles:** unit_admin (own units), super_admin. Unknown zone ids → 400 (details `zone_ids`). 409 `CONFLICT`
+    when another change of the unit's zones was stored at the same moment (the audit entry names the zones
+    replaced, so the write is made only over what was read): send it again.
     """
     return zones.set_unit_zones(call.principal, unor_id, body)
 

@@ -10,7 +10,7 @@ check-in and monitor paths sit in front of a repository they are given.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -245,8 +245,13 @@ class PeopleRepository(Protocol):
         """Create the unit or rename it (keeping its zones); True when something changed."""
         ...
 
-    def set_unit_zones(self, unor_id: str, zone_ids: set[str]) -> None:
-        """Replace an existing unit's zones (ConditionFailed when there is no such unit)."""
+    def set_unit_zones(
+        self, unor_id: str, zone_ids: set[str], audit: Callable[[frozenset[str]], AuditBatch] | None = None
+    ) -> frozenset[str]:
+        """Replace an existing unit's zones and answer the zones it had (ConditionFailed when there is no such
+        unit). `audit` gives the entries naming the change from the zones it replaces, kept with it all or none
+        (`AuditBatch`). ConditionFailed when the zones changed between their read and the write (a parallel
+        change)."""
         ...
 
     def touch_units(self, unor_ids: Iterable[str]) -> None:
@@ -385,6 +390,14 @@ def _admin_user(m: AdminModel) -> AdminUser:
         last_login_at=m.last_login_at,
         nip=m.nip,
     )
+
+
+def _zones_as_read(zone_ids: frozenset[str]) -> Condition:
+    """The unit exists with the zones it was read with (none: the attribute is absent; DynamoDB compares string
+    sets regardless of order)."""
+    held: Condition = UnitModel.zone_ids == set(zone_ids) if zone_ids else UnitModel.zone_ids.does_not_exist()
+    as_read: Condition = UnitModel.unor_id.exists() & held
+    return as_read
 
 
 def _admin_as_read(admin: AdminUser) -> Condition:
@@ -655,12 +668,22 @@ class DynamoPeopleRepository:
                 existing.update(actions=[UnitModel.unor_nama.set(unor_nama), UnitModel.updated_at.set(now)])
         return True
 
-    def set_unit_zones(self, unor_id: str, zone_ids: set[str]) -> None:
+    def set_unit_zones(
+        self, unor_id: str, zone_ids: set[str], audit: Callable[[frozenset[str]], AuditBatch] | None = None
+    ) -> frozenset[str]:
+        # One consistent GetItem for the zones replaced, then the write, conditioned on the zones as read, and its
+        # audit entries in one transaction: the entry's `before` is what the write replaced.
+        found: UnitModel | None = get_model(UnitModel, unor_id)
+        if found is None:
+            raise ConditionFailed("dynamodb")
+        replaced = _unit(found).zone_ids
         actions: list[Action] = [UnitModel.updated_at.set(iso(utc_now()))]
         actions.append(UnitModel.zone_ids.set(zone_ids) if zone_ids else UnitModel.zone_ids.remove())
-        with storage_call("dynamodb"):
-            UnitModel(unor_id).update(actions=actions, condition=UnitModel.unor_id.exists())
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(UnitModel(unor_id), actions=actions, condition=_zones_as_read(replaced))
+            save_in(tx, audit(replaced) if audit is not None else None)
         _UNITS.forget(unor_id)
+        return replaced
 
     def touch_units(self, unor_ids: Iterable[str]) -> None:
         for unor_id in sorted(set(unor_ids)):

@@ -10,18 +10,34 @@ a change of that date has still to judge again until their re-run is done, one p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from chalicelib.store.base import ConditionFailed, iso, storage_call
+from pynamodb.expressions.condition import Condition
+
+from chalicelib.store.audit import AuditBatch, save_in
+from chalicelib.store.base import ConditionFailed, iso, storage_call, transaction
 from chalicelib.store.models import MachinePinModel
 from chalicelib.store.people import get_model
 
 PIN_PREFIX = "pin#"
 CUTOVER_KEY = "cutover"
 PIN_WRITERS = 8
+
+
+@dataclass(frozen=True)
+class CutoverState:
+    """A unit's cut-over as stored: its date (None while the machine still counts) and the days [first, last) a
+    change of it has still to judge again (None: none). A change is decided on it and written only over it."""
+
+    day: date | None = None
+    rerun: tuple[date, date] | None = None
+
+
+NO_CUTOVER = CutoverState()  # a unit whose machine still counts, no day left to judge again
 
 
 class TimeclockRepository(Protocol):
@@ -34,18 +50,29 @@ class TimeclockRepository(Protocol):
         ...
 
     def set_cutover(
-        self, unor_id: str, day: date, actor: str, now: datetime, rerun: tuple[date, date] | None = None
+        self,
+        unor_id: str,
+        day: date,
+        actor: str,
+        now: datetime,
+        rerun: tuple[date, date] | None = None,
+        *,
+        audit: Callable[[date | None], AuditBatch] | None = None,
+        as_read: CutoverState = NO_CUTOVER,
     ) -> None:
         """From `day` on (local date), only app check-ins count for the unit; `rerun`: the days [first, last) the
-        change has still to judge again (kept until `rerun_done`)."""
+        change has still to judge again (kept until `rerun_done`). Written only over the cut-over as read
+        (`as_read`, which the caller's rules and `rerun` were worked out from; by default none set), else
+        ConditionFailed (a parallel change). `audit` gives the entries naming the change from the date it
+        replaces, kept with it all or none (`AuditBatch`)."""
         ...
 
     def cutover_of(self, unor_id: str) -> date | None:
         """The unit's cut-over date, or None while its machine still counts."""
         ...
 
-    def cutover_rerun_of(self, unor_id: str) -> tuple[date, date] | None:
-        """The days [first, last) a change of the unit's cut-over has still to judge again, or None."""
+    def cutover_state(self, unor_id: str) -> CutoverState:
+        """The unit's cut-over as it stands (a consistent read): what a change of it is decided on."""
         ...
 
     def rerun_done(self, unor_id: str, rerun: tuple[date, date]) -> None:
@@ -68,23 +95,35 @@ class DynamoTimeclockRepository:
             return {row.key[len(PIN_PREFIX) :]: str(row.nip) for row in rows}
 
     def set_cutover(
-        self, unor_id: str, day: date, actor: str, now: datetime, rerun: tuple[date, date] | None = None
+        self,
+        unor_id: str,
+        day: date,
+        actor: str,
+        now: datetime,
+        rerun: tuple[date, date] | None = None,
+        *,
+        audit: Callable[[date | None], AuditBatch] | None = None,
+        as_read: CutoverState = NO_CUTOVER,
     ) -> None:
+        # The item is written only as read, with the audit entries in the same transaction: the entry's `before`
+        # is the date the write replaced.
         item = MachinePinModel(unor_id, CUTOVER_KEY, date=day.isoformat(), updated_by=actor, updated_at=iso(now))
         if rerun is not None:
             item.rerun_from, item.rerun_to = rerun[0].isoformat(), rerun[1].isoformat()
-        with storage_call("dynamodb"):
-            item.save()
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.save(item, condition=_cutover_as_read(as_read))
+            save_in(tx, audit(as_read.day) if audit is not None else None)
 
     def cutover_of(self, unor_id: str) -> date | None:
-        found: MachinePinModel | None = get_model(MachinePinModel, unor_id, CUTOVER_KEY)
-        return date.fromisoformat(found.date) if found is not None and found.date else None
+        return self.cutover_state(unor_id).day
 
-    def cutover_rerun_of(self, unor_id: str) -> tuple[date, date] | None:
+    def cutover_state(self, unor_id: str) -> CutoverState:
         found: MachinePinModel | None = get_model(MachinePinModel, unor_id, CUTOVER_KEY)
-        if found is None or not found.rerun_from or not found.rerun_to:
-            return None
-        return date.fromisoformat(found.rerun_from), date.fromisoformat(found.rerun_to)
+        if found is None or not found.date:
+            return NO_CUTOVER
+        kept = found.rerun_from and found.rerun_to
+        rerun = (date.fromisoformat(found.rerun_from), date.fromisoformat(found.rerun_to)) if kept else None
+        return CutoverState(date.fromisoformat(found.date), rerun)
 
     def rerun_done(self, unor_id: str, rerun: tuple[date, date]) -> None:
         item = MachinePinModel(unor_id, CUTOVER_KEY)
@@ -97,3 +136,18 @@ class DynamoTimeclockRepository:
                 )
         except ConditionFailed:
             pass  # a later change set its own days meanwhile: they stay for its re-run
+
+
+def _cutover_as_read(state: CutoverState) -> Condition:
+    """The unit's cut-over item is as it was read: absent (no date), or with that date and those days to judge
+    again (none: absent)."""
+    if state.day is None:
+        absent: Condition = MachinePinModel.date.does_not_exist()
+        return absent
+    same: Condition = MachinePinModel.date == state.day.isoformat()
+    if state.rerun is None:
+        none_left: Condition = same & MachinePinModel.rerun_from.does_not_exist()
+        return none_left
+    first, last = (day.isoformat() for day in state.rerun)
+    as_read: Condition = same & (MachinePinModel.rerun_from == first) & (MachinePinModel.rerun_to == last)
+    return as_read

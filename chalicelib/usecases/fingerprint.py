@@ -36,9 +36,10 @@ from chalicelib.attendance.punches import (
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.files import csv_cells
 from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, recorded_day
-from chalicelib.errors import ForbiddenError, UnsupportedMediaTypeError, ValidationError
+from chalicelib.errors import ConflictError, ForbiddenError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store.base import iso
+from chalicelib.store.audit import AuditBatch
+from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.events import punch_event_id
 from chalicelib.usecases import access, directory, recaps, rejudge
 from chalicelib.usecases.schemas.common import load_json
@@ -503,10 +504,14 @@ def _punch_events(
 def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings: Settings, now: datetime) -> Cutover:
     """Set the unit's cut-over date and re-run the recapped days it moves. Those days are stored with the date
     until their re-run is done (`TimeclockRepository.rerun_done`): a retry after a failed re-run (the same date
-    again, which moves nothing) judges them, and a change made meanwhile judges them with its own."""
+    again, which moves nothing) judges them, and a change made meanwhile judges them with its own. Written only
+    over the cut-over its rules and days were worked out from, with its audit entry naming the date it replaced
+    (`before`) in the same write: a parallel change in between is a 409, and a failed entry leaves the date as it
+    was (a retry after it names the date that really stood)."""
     directory.unit_in_scope(principal, unor_id)
     clock = runtime.timeclock()
-    old = clock.cutover_of(unor_id)
+    stood = clock.cutover_state(unor_id)
+    old = stood.day
     if old is not None and body.date > old and principal.role != "super_admin":
         raise ForbiddenError(
             "Tanggal peralihan hanya dapat diundur oleh super admin.", {"date": old.isoformat(), "reason": "later"}
@@ -521,11 +526,17 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
             "tidak akan dihitung lagi.",
             {"date": body.date.isoformat(), "reason": "past"},
         )
-    rerun = _span(clock.cutover_rerun_of(unor_id), _moved_days(old, body.date, today))
-    clock.set_cutover(unor_id, body.date, principal.subject, now, rerun)
+    rerun = _span(stood.rerun, _moved_days(old, body.date, today))
+
+    def audited(replaced: date | None) -> AuditBatch:
+        detail = {"date": body.date.isoformat(), "before": replaced.isoformat() if replaced else None}
+        return runtime.audit().stamped(principal.subject, "unit.cutover", {unor_id: detail})
+
+    try:
+        clock.set_cutover(unor_id, body.date, principal.subject, now, rerun, audit=audited, as_read=stood)
+    except ConditionFailed as exc:  # another admin changed the cut-over between its read and the write
+        raise ConflictError("Tanggal peralihan unit ini berubah bersamaan; coba lagi.", {"unor_id": unor_id}) from exc
     recaps.frames_changed([unor_id])
-    detail = {"date": body.date.isoformat(), "before": old.isoformat() if old else None}
-    runtime.audit().record(principal.subject, "unit.cutover", unor_id, detail)
     # Punches an import refused under the earlier date (AFTER_CUTOVER) were never stored: they count now only if
     # the machine's files are imported again from that date.
     again = old.isoformat() if old is not None and body.date > old else None

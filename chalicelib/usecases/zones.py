@@ -31,6 +31,7 @@ from chalicelib.geo import (
     shape_to_dict,
 )
 from chalicelib.settings import Settings
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, derived_hex
 from chalicelib.usecases import access, movers, recaps, rejudge
 from chalicelib.usecases.directory import require_judged, unit_in_scope
@@ -276,8 +277,11 @@ def _deleted(zone_id: str) -> bool:
 
 def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> UnitZones:
     """The unit's work zones, replaced: zones a super admin drew, never the area of a field-duty letter (a unit
-    admin draws those; as a unit zone one would let the whole unit check in there for good)."""
-    unit = unit_in_scope(actor, unor_id)
+    admin draws those; as a unit zone one would let the whole unit check in there for good). Audited in the
+    write's own transaction, naming exactly the zones replaced (`before`), as `calendar.set_shifts` is: a unit
+    admin adding a zone near home to their own unit is found by what it replaced, and a failed entry leaves the
+    zones as they were."""
+    unit_in_scope(actor, unor_id)
     zone_ids = body.zone_ids
     stored = runtime.zones().get_zones(zone_ids)
     missing = sorted(set(zone_ids) - {z.zone_id for z in stored})
@@ -286,9 +290,15 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> Un
     areas = sorted(z.zone_id for z in stored if z.purpose != WORK_ZONE)
     if areas:
         raise ValidationError("Area surat tugas tidak dapat menjadi zona kerja unit.", {"zone_ids": areas})
-    runtime.people().set_unit_zones(unor_id, set(zone_ids))
-    detail = {"zone_ids": zone_ids, "before": sorted(unit.zone_ids)}
-    runtime.audit().record(actor.subject, "unit.zones", unor_id, detail)
+
+    def audited(replaced: frozenset[str]) -> AuditBatch:
+        detail = {"zone_ids": zone_ids, "before": sorted(replaced)}
+        return runtime.audit().stamped(actor.subject, "unit.zones", {unor_id: detail})
+
+    try:
+        runtime.people().set_unit_zones(unor_id, set(zone_ids), audited)
+    except ConditionFailed as exc:  # another admin changed the unit's zones between their read and the write
+        raise ConflictError("Zona kerja unit ini berubah bersamaan; coba lagi.", {"unor_id": unor_id}) from exc
     return UnitZones(unor_id=unor_id, zone_ids=sorted(zone_ids))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Literal, TypeVar
 
@@ -228,12 +228,17 @@ class InMemoryPeopleRepository:
             )
             return True
 
-    def set_unit_zones(self, unor_id: str, zone_ids: set[str]) -> None:
+    def set_unit_zones(
+        self, unor_id: str, zone_ids: set[str], audit: Callable[[frozenset[str]], AuditBatch] | None = None
+    ) -> frozenset[str]:
         with self._lock:
             unit = self._units.get(unor_id)
             if unit is None:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit(unit.zone_ids).write()  # its failure leaves the zones as they were, as a failed transaction does
             self._units[unor_id] = replace(unit, zone_ids=frozenset(zone_ids))
+            return unit.zone_ids
 
     def touch_units(self, unor_ids: Iterable[str]) -> None:
         with self._lock:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+
+from chalicelib.store.audit import AuditBatch
+from chalicelib.store.base import ConditionFailed
+from chalicelib.store.timeclock import NO_CUTOVER, CutoverState
 
 
 class InMemoryTimeclockRepository:
@@ -23,9 +27,21 @@ class InMemoryTimeclockRepository:
             return dict(self._pins.get(unor_id, {}))
 
     def set_cutover(
-        self, unor_id: str, day: date, actor: str, now: datetime, rerun: tuple[date, date] | None = None
+        self,
+        unor_id: str,
+        day: date,
+        actor: str,
+        now: datetime,
+        rerun: tuple[date, date] | None = None,
+        *,
+        audit: Callable[[date | None], AuditBatch] | None = None,
+        as_read: CutoverState = NO_CUTOVER,
     ) -> None:
         with self._lock:
+            if self._state(unor_id) != as_read:
+                raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit(as_read.day).write()  # its failure leaves the cut-over as it was, as a failed transaction does
             self._cutovers[unor_id] = day
             if rerun is None:
                 self._reruns.pop(unor_id, None)
@@ -36,9 +52,13 @@ class InMemoryTimeclockRepository:
         with self._lock:
             return self._cutovers.get(unor_id)
 
-    def cutover_rerun_of(self, unor_id: str) -> tuple[date, date] | None:
+    def cutover_state(self, unor_id: str) -> CutoverState:
         with self._lock:
-            return self._reruns.get(unor_id)
+            return self._state(unor_id)
+
+    def _state(self, unor_id: str) -> CutoverState:
+        """The unit's cut-over as stored (hold the lock)."""
+        return CutoverState(self._cutovers.get(unor_id), self._reruns.get(unor_id))
 
     def rerun_done(self, unor_id: str, rerun: tuple[date, date]) -> None:
         with self._lock:

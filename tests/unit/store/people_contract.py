@@ -30,7 +30,7 @@ from chalicelib.domain.people import (
     ended_marker,
     kept_marker,
 )
-from chalicelib.store.audit import AuditRepository
+from chalicelib.store.audit import AuditBatch, AuditRepository
 from chalicelib.store.base import ConditionFailed, parse_iso, utc_now
 from chalicelib.store.people import PeopleRepository
 
@@ -55,6 +55,13 @@ def as_put(e: Employee) -> Employee:
     """`e` as the repository answers it once put: dated from its creation (`followed_since`, pinned down by
     test_smart_follows_an_employee_from_their_creation_and_their_reactivation)."""
     return replace(e, followed_since=ANY)
+
+
+def zones_of(repo: PeopleRepository, unor_id: str) -> frozenset[str]:
+    """The zones of an existing unit."""
+    unit = repo.get_unit(unor_id)
+    assert unit is not None
+    return unit.zone_ids
 
 
 def nip_of(i: int) -> str:
@@ -441,6 +448,53 @@ class PeopleRepositoryContract:
         with pytest.raises(ConditionFailed):
             repo.set_unit_zones("U9", {"z-1"})
         assert repo.get_unit("U9") is None
+
+    def test_a_change_of_a_unit_s_zones_answers_and_audits_the_zones_it_replaced(
+        self, repo: PeopleRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN U1 whose employees check in in z-1 and z-2
+        repo.upsert_unit("U1", "SDN 1")
+        repo.set_unit_zones("U1", {"z-1", "z-2"})
+
+        def entry(replaced: frozenset[str]) -> AuditBatch:
+            return audit_log.stamped(
+                "ua", "unit.zones", {"U1": {"zone_ids": ["z-3", "z-2"], "before": sorted(replaced)}}
+            )
+
+        # WHEN its unit admin sets z-2 and z-3 with the audit entry built from the zones the write replaces
+        replaced = repo.set_unit_zones("U1", {"z-2", "z-3"}, entry)
+        # THEN it answers the zones U1 had, U1 has the new ones, and the entry, kept with them, names the old ones
+        assert replaced == {"z-1", "z-2"}
+        assert repo.get_unit("U1") == Unit("U1", "SDN 1", frozenset({"z-2", "z-3"}))
+        logged = [(e.action, e.target, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("unit.zones", "U1", {"zone_ids": ["z-3", "z-2"], "before": ["z-1", "z-2"]})]
+        # AND a unit with no zone answers none replaced
+        repo.upsert_unit("U2", "SDN 2")
+        assert repo.set_unit_zones("U2", {"z-1"}) == frozenset()
+
+    def test_of_two_changes_of_a_unit_s_zones_at_once_each_written_names_the_other(
+        self, repo: PeopleRepository
+    ) -> None:
+        # GIVEN U1, WHEN two admins set its zones at the same moment to different sets (twenty times, so that the two
+        # calls meet between one's read and its write)
+        repo.upsert_unit("U1", "SDN 1")
+
+        def put(zone_ids: frozenset[str]) -> frozenset[str] | None:
+            try:
+                return repo.set_unit_zones("U1", set(zone_ids))
+            except ConditionFailed:
+                return None  # beaten between its read and its write: the admin is told to try again
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for round_ in range(20):
+                before = zones_of(repo, "U1")
+                ours, theirs = frozenset({f"z-{round_}", "z-office"}), frozenset({f"z-{round_}", "z-field"})
+                first, second = pool.map(put, [ours, theirs])
+                # THEN they do not both replace the zones that stood: the one whose zones stand names the other's
+                # as replaced, or the other was refused (its admin is told to try again)
+                answers, held = {ours: first, theirs: second}, zones_of(repo, "U1")
+                other = theirs if held == ours else ours
+                assert (answers[other], answers[held]) in ((None, before), (before, other)), (round_, first, second)
 
     def test_admin_users_are_created_once(self, repo: PeopleRepository) -> None:
         # WHEN admin users are created, THEN they are known with their role, units and credentials

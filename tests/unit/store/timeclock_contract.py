@@ -6,9 +6,16 @@ in tests/unit/store, the DynamoDB one (moto in-process) in tests/functional/test
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
 
-from chalicelib.store.timeclock import TimeclockRepository
+import pytest
+
+from chalicelib.store.audit import AuditBatch, AuditRepository
+from chalicelib.store.base import ConditionFailed
+from chalicelib.store.timeclock import CutoverState, TimeclockRepository
+
+from .audit_contract import START as AUDIT_START
 
 NOW = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
 A, B = "198501012010011001", "199002022015032002"
@@ -31,7 +38,7 @@ class TimeclockRepositoryContract:
     def test_a_cutover_is_set_moved_and_kept_apart_from_the_pins(self, repo: TimeclockRepository) -> None:
         repo.put_pins("U1", {"1": A}, "admin", NOW)
         repo.set_cutover("U1", date(2027, 1, 4), "admin", NOW)
-        repo.set_cutover("U1", date(2027, 2, 1), "admin", NOW)
+        repo.set_cutover("U1", date(2027, 2, 1), "admin", NOW, as_read=repo.cutover_state("U1"))
         assert repo.cutover_of("U1") == date(2027, 2, 1)
         assert repo.cutover_of("U2") is None
         assert repo.pins_of_unit("U1") == {"1": A}
@@ -41,20 +48,78 @@ class TimeclockRepositoryContract:
     ) -> None:
         # GIVEN a cut-over moved to 4 January whose re-run of 1-4 January is not done yet
         days = (date(2027, 1, 1), date(2027, 1, 4))
-        assert repo.cutover_rerun_of("U1") is None
+        assert repo.cutover_state("U1") == CutoverState()
         repo.set_cutover("U1", date(2027, 1, 4), "admin", NOW, rerun=days)
-        assert (repo.cutover_of("U1"), repo.cutover_rerun_of("U1")) == (date(2027, 1, 4), days)
+        assert repo.cutover_state("U1") == CutoverState(date(2027, 1, 4), days)
         # WHEN another change set other days meanwhile THEN the first re-run's end leaves them
         others = (date(2027, 1, 1), date(2027, 1, 6))
-        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW, rerun=others)
+        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW, rerun=others, as_read=repo.cutover_state("U1"))
         repo.rerun_done("U1", days)
-        assert repo.cutover_rerun_of("U1") == others
+        assert repo.cutover_state("U1").rerun == others
         # AND their own re-run's end forgets them, the date stays
         repo.rerun_done("U1", others)
-        assert (repo.cutover_of("U1"), repo.cutover_rerun_of("U1")) == (date(2027, 1, 6), None)
+        assert repo.cutover_state("U1") == CutoverState(date(2027, 1, 6))
         # AND a change with nothing to judge again keeps no days
-        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW, rerun=days)
-        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW)
-        assert repo.cutover_rerun_of("U1") is None
+        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW, rerun=days, as_read=repo.cutover_state("U1"))
+        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW, as_read=repo.cutover_state("U1"))
+        assert repo.cutover_state("U1").rerun is None
         repo.rerun_done("U2", days)  # a unit without a cut-over: nothing to forget
-        assert repo.cutover_rerun_of("U2") is None
+        assert repo.cutover_state("U2") == CutoverState()
+
+    def test_a_cutover_change_is_kept_with_its_entry_naming_the_date_it_replaced_only_over_the_cutover_as_read(
+        self, repo: TimeclockRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN U1 cutting over on 4 January, its days from 1 January still to judge again, as an admin reads it
+        repo.set_cutover("U1", date(2027, 1, 4), "admin", NOW, rerun=(date(2027, 1, 1), date(2027, 1, 4)))
+        stood = repo.cutover_state("U1")
+
+        def entry(replaced: date | None) -> AuditBatch:
+            before = replaced.isoformat() if replaced else None
+            return audit_log.stamped("admin", "unit.cutover", {"U1": {"date": "2027-02-01", "before": before}})
+
+        # WHEN the admin moves it to 1 February over what they read, the entry built from the date it replaces
+        repo.set_cutover("U1", date(2027, 2, 1), "admin", NOW, audit=entry, as_read=stood)
+        # THEN the date moved, and its entry, kept with it, names 4 January
+        assert repo.cutover_of("U1") == date(2027, 2, 1)
+        logged = [(e.action, e.target, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("unit.cutover", "U1", {"date": "2027-02-01", "before": "2027-01-04"})]
+        # WHEN another admin's change relies on the cut-over as read before the move, or on none set, THEN neither
+        # it nor its entry is written (its rules were checked against a date that no longer stands)
+        for stale in (stood, CutoverState()):
+            with pytest.raises(ConditionFailed):
+                repo.set_cutover("U1", date(2027, 1, 11), "admin", NOW, audit=entry, as_read=stale)
+        # AND so is one relying on the date as it stands again after a move away and back whose re-run is not done
+        # (A-B-A): written over what it read, it would drop the days that move has still to judge (decision 216)
+        read = repo.cutover_state("U1")
+        away = (date(2027, 2, 1), date(2027, 2, 8))
+        repo.set_cutover("U1", date(2027, 2, 8), "admin", NOW, rerun=away, as_read=read)
+        repo.set_cutover("U1", date(2027, 2, 1), "admin", NOW, rerun=away, as_read=repo.cutover_state("U1"))
+        with pytest.raises(ConditionFailed):
+            repo.set_cutover("U1", date(2027, 1, 25), "admin", NOW, audit=entry, as_read=read)
+        assert repo.cutover_state("U1") == CutoverState(date(2027, 2, 1), away)
+        assert len(audit_log.entries_of_day(AUDIT_START.date())) == 1
+
+    def test_of_two_cutover_changes_at_once_each_written_names_the_other(self, repo: TimeclockRepository) -> None:
+        # GIVEN U1 cutting over on 4 January, WHEN two admins move it at the same moment to different dates, each
+        # over the cut-over as they read it (twenty times, so that the two calls meet between a read and a write)
+        repo.set_cutover("U1", date(2027, 1, 4), "admin", NOW)
+
+        def move(day: date) -> date | None:
+            stood = repo.cutover_state("U1")
+            try:
+                repo.set_cutover("U1", day, "admin", NOW, as_read=stood)
+            except ConditionFailed:
+                return None  # beaten between its read and its write: the admin is told to try again
+            return stood.day  # the date the write replaced, as its audit entry names it
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for round_ in range(20):
+                before = repo.cutover_of("U1")
+                ours, theirs = date(2027, 3, 1) + timedelta(days=round_), date(2027, 6, 1) + timedelta(days=round_)
+                first, second = pool.map(move, [ours, theirs])
+                # THEN they do not both replace the date that stood: the one whose date stands replaced the other's,
+                # or the other was refused
+                answers, held = {ours: first, theirs: second}, repo.cutover_of("U1")
+                assert held is not None
+                other = theirs if held == ours else ours
+                assert (answers[other], answers[held]) in ((None, before), (before, other)), (round_, first, second)

@@ -17,18 +17,25 @@ from chalicelib.errors import ConflictError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import admin_users
+from chalicelib.usecases import admin_users, fingerprint, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.schemas.calendar import HolidayRequest, RamadanRequest, ShiftsRequest
 from chalicelib.usecases.schemas.core import UpdateAdminUserRequest
+from chalicelib.usecases.schemas.rollout import CutoverBody
+from chalicelib.usecases.schemas.zones import UnitZonesRequest
 
 from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
 from .test_request_failures import audit_store_fails
-from .test_zones import NOW
+from .test_zones import NOW, create
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
 NIGHT = WorkHours.parse("20:00", "04:00")
+
+
+def beaten(*args: object, **kwargs: object) -> None:
+    """A store write refused: another admin's change landed between the use case's read and its write."""
+    raise ConditionFailed("dynamodb")
 
 
 def details(audited: AuditTrail, action: str) -> list[dict[str, Any] | None]:
@@ -98,9 +105,6 @@ def test_a_holiday_change_beaten_by_another_of_the_same_date_is_a_conflict_and_n
     settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN another super admin's change of 17 August stored between this change's read of the day and its write
-    def beaten(*args: object, **kwargs: object) -> None:
-        raise ConditionFailed("dynamodb")
-
     monkeypatch.setattr(type(runtime.calendar()), "put_holiday", beaten)
     # WHEN the change is sent, THEN it is answered 409 (send it again) and the log names nothing it did not do
     with pytest.raises(ConflictError):
@@ -144,12 +148,103 @@ def test_a_roster_change_beaten_by_another_of_the_same_dates_is_a_conflict_and_n
     # GIVEN Asep of U1, and another admin's roster of his 4 March stored between this change's read and its write
     repos.people.upsert_unit("U1", "Dinas U1")
     repos.people.put_employee(Employee(NIP, "Asep", "U1"))
-
-    def beaten(*args: object, **kwargs: object) -> None:
-        raise ConditionFailed("dynamodb")
-
     monkeypatch.setattr(type(runtime.calendar()), "put_shifts", beaten)
     # WHEN the change is sent, THEN it is answered 409 (send it again) and the log names nothing it did not do
     with pytest.raises(ConflictError):
         cal.set_shifts(UNIT_ADMIN, NIP, ShiftsRequest.model_validate({"shifts": {"2026-03-04": None}}), settings, NOW)
     assert details(audited, "schedule.shifts") == []
+
+
+def test_a_cut_over_brought_forward_again_after_its_audit_write_failed_names_the_date_before(
+    repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1 cutting over to the app on 1 April
+    repos.people.upsert_unit("U1", "Dinas U1")
+    fingerprint.set_cutover(SUPER, "U1", CutoverBody(date=date(2026, 4, 1)), settings, NOW)
+    forward = CutoverBody(date=date(2026, 3, 16))
+    # WHEN its unit admin brings it forward to 16 March (the machine's punches stop counting two weeks sooner) and
+    # the audit store fails once (told 503)
+    with audit_store_fails(monkeypatch, "unit.cutover"):
+        fingerprint.set_cutover(UNIT_ADMIN, "U1", forward, settings, NOW)
+    # THEN the date is not moved unaudited
+    assert runtime.timeclock().cutover_of("U1") == date(2026, 4, 1)
+    # WHEN the admin sends the change again, THEN it is made and its entry names the date that stood before
+    fingerprint.set_cutover(UNIT_ADMIN, "U1", forward, settings, NOW)
+    assert runtime.timeclock().cutover_of("U1") == date(2026, 3, 16)
+    assert details(audited, "unit.cutover") == [
+        {"date": "2026-04-01", "before": None},
+        {"date": "2026-03-16", "before": "2026-04-01"},
+    ]
+
+
+def test_a_cut_over_beaten_by_another_change_of_the_unit_s_is_a_conflict_and_not_audited(
+    repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1 cutting over on 1 April, and the super admin's move to 9 March stored between the unit admin's read
+    # of it and the unit admin's write
+    repos.people.upsert_unit("U1", "Dinas U1")
+    fingerprint.set_cutover(SUPER, "U1", CutoverBody(date=date(2026, 4, 1)), settings, NOW)
+    clock = runtime.timeclock()
+    read = type(clock).cutover_state
+
+    def read_then_moved(self: object, unor_id: str) -> object:
+        stood = read(clock, unor_id)
+        clock.set_cutover(unor_id, date(2026, 3, 9), "admin", NOW, as_read=stood)
+        return stood
+
+    monkeypatch.setattr(type(clock), "cutover_state", read_then_moved)
+    # WHEN the unit admin brings it forward to 16 March, which moves it later than the date then standing (the
+    # super admin's to make), THEN it is answered 409 (send it again) and the super admin's date stays
+    with pytest.raises(ConflictError):
+        fingerprint.set_cutover(UNIT_ADMIN, "U1", CutoverBody(date=date(2026, 3, 16)), settings, NOW)
+    monkeypatch.undo()
+    assert runtime.timeclock().cutover_of("U1") == date(2026, 3, 9)
+    # AND a change refused by the store as beaten is a conflict too, and the log names nothing it did not do
+    monkeypatch.setattr(type(clock), "set_cutover", beaten)
+    with pytest.raises(ConflictError):
+        fingerprint.set_cutover(SUPER, "U1", CutoverBody(date=date(2026, 3, 23)), settings, NOW)
+    assert details(audited, "unit.cutover") == [{"date": "2026-04-01", "before": None}]
+
+
+def test_a_zone_added_to_a_unit_again_after_its_audit_write_failed_names_the_zones_before(
+    repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1 whose employees check in at the office
+    repos.people.upsert_unit("U1", "Dinas U1")
+    office, cafe = (
+        create(settings, "Kantor"),
+        create(settings, "Warung", {"circle": {"lat": -6.85, "lon": 107.49, "radius_m": 50}}),
+    )
+    zones.set_unit_zones(UNIT_ADMIN, "U1", UnitZonesRequest(zone_ids=[office]))
+    both = UnitZonesRequest(zone_ids=[office, cafe])
+    # WHEN its unit admin adds another zone (where they would check in from) and the audit store fails once (503)
+    with audit_store_fails(monkeypatch, "unit.zones"):
+        zones.set_unit_zones(UNIT_ADMIN, "U1", both)
+    # THEN U1's zones are not changed unaudited
+    assert zones_of_u1() == {office}
+    # WHEN the admin sends the change again, THEN it is made and its entry names exactly the zones replaced
+    zones.set_unit_zones(UNIT_ADMIN, "U1", both)
+    assert zones_of_u1() == {office, cafe}
+    assert details(audited, "unit.zones") == [
+        {"zone_ids": [office], "before": []},
+        {"zone_ids": [office, cafe], "before": [office]},
+    ]
+
+
+def test_a_unit_s_zones_beaten_by_another_change_of_them_are_a_conflict_and_not_audited(
+    repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1, a zone, and another admin's change of U1's zones stored between this change's read and its write
+    repos.people.upsert_unit("U1", "Dinas U1")
+    office = create(settings, "Kantor")
+    monkeypatch.setattr(type(runtime.people()), "set_unit_zones", beaten)
+    # WHEN the change is sent, THEN it is answered 409 (send it again) and the log names nothing it did not do
+    with pytest.raises(ConflictError):
+        zones.set_unit_zones(UNIT_ADMIN, "U1", UnitZonesRequest(zone_ids=[office]))
+    assert details(audited, "unit.zones") == []
+
+
+def zones_of_u1() -> frozenset[str]:
+    unit = runtime.people().get_unit("U1")
+    assert unit is not None
+    return unit.zone_ids
