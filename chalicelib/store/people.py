@@ -10,7 +10,7 @@ check-in and monitor paths sit in front of a repository they are given.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -47,7 +47,7 @@ from chalicelib.domain.people import (
     hr_marks,
     unit_tallies,
 )
-from chalicelib.store.audit import AuditBatch, save_in
+from chalicelib.store.audit import AuditBatch, AuditOf, save_in
 from chalicelib.store.base import (
     ConditionFailed,
     batch_records,
@@ -246,7 +246,7 @@ class PeopleRepository(Protocol):
         ...
 
     def set_unit_zones(
-        self, unor_id: str, zone_ids: set[str], audit: Callable[[frozenset[str]], AuditBatch] | None = None
+        self, unor_id: str, zone_ids: set[str], audit: AuditOf[frozenset[str]] | None = None
     ) -> frozenset[str]:
         """Replace an existing unit's zones and answer the zones it had (ConditionFailed when there is no such
         unit). `audit` gives the entries naming the change from the zones it replaces, kept with it all or none
@@ -669,7 +669,7 @@ class DynamoPeopleRepository:
         return True
 
     def set_unit_zones(
-        self, unor_id: str, zone_ids: set[str], audit: Callable[[frozenset[str]], AuditBatch] | None = None
+        self, unor_id: str, zone_ids: set[str], audit: AuditOf[frozenset[str]] | None = None
     ) -> frozenset[str]:
         # One consistent GetItem for the zones replaced, then the write, conditioned on the zones as read, and its
         # audit entries in one transaction: the entry's `before` is what the write replaced.

@@ -10,7 +10,7 @@ a change of that date has still to judge again until their re-run is done, one p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -57,14 +57,14 @@ class TimeclockRepository(Protocol):
         now: datetime,
         rerun: tuple[date, date] | None = None,
         *,
-        audit: Callable[[date | None], AuditBatch] | None = None,
+        audit: AuditBatch | None = None,
         as_read: CutoverState = NO_CUTOVER,
     ) -> None:
         """From `day` on (local date), only app check-ins count for the unit; `rerun`: the days [first, last) the
         change has still to judge again (kept until `rerun_done`). Written only over the cut-over as read
         (`as_read`, which the caller's rules and `rerun` were worked out from; by default none set), else
-        ConditionFailed (a parallel change). `audit` gives the entries naming the change from the date it
-        replaces, kept with it all or none (`AuditBatch`)."""
+        ConditionFailed (a parallel change). `audit`: the entries naming the change (from `as_read`), kept with it
+        all or none."""
         ...
 
     def cutover_of(self, unor_id: str) -> date | None:
@@ -102,7 +102,7 @@ class DynamoTimeclockRepository:
         now: datetime,
         rerun: tuple[date, date] | None = None,
         *,
-        audit: Callable[[date | None], AuditBatch] | None = None,
+        audit: AuditBatch | None = None,
         as_read: CutoverState = NO_CUTOVER,
     ) -> None:
         # The item is written only as read, with the audit entries in the same transaction: the entry's `before`
@@ -112,7 +112,7 @@ class DynamoTimeclockRepository:
             item.rerun_from, item.rerun_to = rerun[0].isoformat(), rerun[1].isoformat()
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(item, condition=_cutover_as_read(as_read))
-            save_in(tx, audit(as_read.day) if audit is not None else None)
+            save_in(tx, audit)
 
     def cutover_of(self, unor_id: str) -> date | None:
         return self.cutover_state(unor_id).day

@@ -38,7 +38,6 @@ from chalicelib.domain.files import csv_cells
 from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, recorded_day
 from chalicelib.errors import ConflictError, ForbiddenError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
-from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.events import punch_event_id
 from chalicelib.usecases import access, directory, recaps, rejudge
@@ -528,12 +527,10 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
         )
     rerun = _span(stood.rerun, _moved_days(old, body.date, today))
 
-    def audited(replaced: date | None) -> AuditBatch:
-        detail = {"date": body.date.isoformat(), "before": replaced.isoformat() if replaced else None}
-        return runtime.audit().stamped(principal.subject, "unit.cutover", {unor_id: detail})
-
+    detail = {"date": body.date.isoformat(), "before": old.isoformat() if old else None}
+    audit = runtime.audit().stamped(principal.subject, "unit.cutover", {unor_id: detail})
     try:
-        clock.set_cutover(unor_id, body.date, principal.subject, now, rerun, audit=audited, as_read=stood)
+        clock.set_cutover(unor_id, body.date, principal.subject, now, rerun, audit=audit, as_read=stood)
     except ConditionFailed as exc:  # another admin changed the cut-over between its read and the write
         raise ConflictError("Tanggal peralihan unit ini berubah bersamaan; coba lagi.", {"unor_id": unor_id}) from exc
     recaps.frames_changed([unor_id])

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Literal, TypeVar
 
 from chalicelib.domain import people as domain
-from chalicelib.store.audit import AuditBatch
+from chalicelib.store.audit import AuditBatch, AuditOf
 from chalicelib.store.base import ConditionFailed, iso, utc_now
 
 _H = TypeVar("_H", bound=domain.Employee | domain.AdminUser)
@@ -229,7 +229,7 @@ class InMemoryPeopleRepository:
             return True
 
     def set_unit_zones(
-        self, unor_id: str, zone_ids: set[str], audit: Callable[[frozenset[str]], AuditBatch] | None = None
+        self, unor_id: str, zone_ids: set[str], audit: AuditOf[frozenset[str]] | None = None
     ) -> frozenset[str]:
         with self._lock:
             unit = self._units.get(unor_id)

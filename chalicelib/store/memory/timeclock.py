@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from chalicelib.store.audit import AuditBatch
@@ -34,14 +34,14 @@ class InMemoryTimeclockRepository:
         now: datetime,
         rerun: tuple[date, date] | None = None,
         *,
-        audit: Callable[[date | None], AuditBatch] | None = None,
+        audit: AuditBatch | None = None,
         as_read: CutoverState = NO_CUTOVER,
     ) -> None:
         with self._lock:
             if self._state(unor_id) != as_read:
                 raise ConditionFailed("dynamodb")
             if audit is not None:
-                audit(as_read.day).write()  # its failure leaves the cut-over as it was, as a failed transaction does
+                audit.write()  # its failure leaves the cut-over as it was, as a failed transaction does
             self._cutovers[unor_id] = day
             if rerun is None:
                 self._reruns.pop(unor_id, None)

@@ -78,7 +78,7 @@ class TimeclockRepositoryContract:
             return audit_log.stamped("admin", "unit.cutover", {"U1": {"date": "2027-02-01", "before": before}})
 
         # WHEN the admin moves it to 1 February over what they read, the entry built from the date it replaces
-        repo.set_cutover("U1", date(2027, 2, 1), "admin", NOW, audit=entry, as_read=stood)
+        repo.set_cutover("U1", date(2027, 2, 1), "admin", NOW, audit=entry(stood.day), as_read=stood)
         # THEN the date moved, and its entry, kept with it, names 4 January
         assert repo.cutover_of("U1") == date(2027, 2, 1)
         logged = [(e.action, e.target, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
@@ -87,7 +87,7 @@ class TimeclockRepositoryContract:
         # it nor its entry is written (its rules were checked against a date that no longer stands)
         for stale in (stood, CutoverState()):
             with pytest.raises(ConditionFailed):
-                repo.set_cutover("U1", date(2027, 1, 11), "admin", NOW, audit=entry, as_read=stale)
+                repo.set_cutover("U1", date(2027, 1, 11), "admin", NOW, audit=entry(stale.day), as_read=stale)
         # AND so is one relying on the date as it stands again after a move away and back whose re-run is not done
         # (A-B-A): written over what it read, it would drop the days that move has still to judge (decision 216)
         read = repo.cutover_state("U1")
@@ -95,7 +95,7 @@ class TimeclockRepositoryContract:
         repo.set_cutover("U1", date(2027, 2, 8), "admin", NOW, rerun=away, as_read=read)
         repo.set_cutover("U1", date(2027, 2, 1), "admin", NOW, rerun=away, as_read=repo.cutover_state("U1"))
         with pytest.raises(ConditionFailed):
-            repo.set_cutover("U1", date(2027, 1, 25), "admin", NOW, audit=entry, as_read=read)
+            repo.set_cutover("U1", date(2027, 1, 25), "admin", NOW, audit=entry(read.day), as_read=read)
         assert repo.cutover_state("U1") == CutoverState(date(2027, 2, 1), away)
         assert len(audit_log.entries_of_day(AUDIT_START.date())) == 1
 
