@@ -203,7 +203,9 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     assert me["schedule"] == {"start": "22:00", "end": "06:00"}, me
     entry = _audit(world, "schedule.shifts", world.nip)[0]
     hours = {today: {"start": "22:00", "end": "06:00"}, tomorrow: None}  # each date's hours, a day off as null
-    details = {"days": 2, "dates": sorted([today, tomorrow]), "hours": hours, "before": {}}  # nothing rostered before
+    # ... naming what the two dates had: the world's whole-day shifts it replaced
+    before = {today: {"start": "00:01", "end": "23:59"}, tomorrow: {"start": "01:45", "end": "23:59"}}
+    details = {"days": 2, "dates": sorted([today, tomorrow]), "hours": hours, "before": before}
     assert (entry["actor"], entry["details"]) == (d.username, details), entry
     d.assert_clean(lambda status, path: (status, path) == (400, f"/v1/admin/employees/{world.nip}/shifts"))
 
