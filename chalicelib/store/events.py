@@ -36,6 +36,7 @@ from chalicelib.face.replay import nearest
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.observability import Metric
 from chalicelib.settings import OFFLINE_MAX_AGE_H_LIMIT
+from chalicelib.store.audit import AuditBatch, save_in
 from chalicelib.store.base import (
     ConditionFailed,
     RawItem,
@@ -501,8 +502,18 @@ class EventsRepository(Protocol):
         cursor of the rest (None when there is none)."""
         ...
 
-    def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
-        """Record an admin decision once: ConditionFailed when the event does not await one."""
+    def decide_review(
+        self,
+        event_id: str,
+        decision: str,
+        actor: str,
+        note: str | None,
+        now: datetime,
+        *,
+        audit: AuditBatch | None = None,
+    ) -> None:
+        """Record an admin decision once, with the `audit` entries naming it, all or none: ConditionFailed when the
+        event does not await one."""
         ...
 
     def revoke_accepted(self, event_id: str, actor: str, note: str, now: datetime) -> None:
@@ -565,14 +576,31 @@ class EventDecisions:
     """An admin's decisions on a recorded event, each taken once by the store's `_decide` (a conditional write
     that fails with ConditionFailed when the event is not of `status` or has a decision already)."""
 
-    def decide_review(self, event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
-        self._decide(event_id, decision, actor, note, now, status="review")
+    def decide_review(
+        self,
+        event_id: str,
+        decision: str,
+        actor: str,
+        note: str | None,
+        now: datetime,
+        *,
+        audit: AuditBatch | None = None,
+    ) -> None:
+        self._decide(event_id, decision, actor, note, now, status="review", audit=audit)
 
     def revoke_accepted(self, event_id: str, actor: str, note: str, now: datetime) -> None:
         self._decide(event_id, REVOKE, actor, note, now, status="accepted")
 
     def _decide(
-        self, event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, status: str
+        self,
+        event_id: str,
+        decision: str,
+        actor: str,
+        note: str | None,
+        now: datetime,
+        *,
+        status: str,
+        audit: AuditBatch | None = None,
     ) -> None:
         raise NotImplementedError
 
@@ -782,11 +810,19 @@ class DynamoEventsRepository(EventDecisions):
             return events, result.last_evaluated_key
 
     def _decide(
-        self, event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, status: str
+        self,
+        event_id: str,
+        decision: str,
+        actor: str,
+        note: str | None,
+        now: datetime,
+        *,
+        status: str,
+        audit: AuditBatch | None = None,
     ) -> None:
-        """The event and its day's digest change in one transaction; a voided arrival gives back the day's
-        first-arrival mark it holds in the same one (a mark is only ever released so: it cannot change between
-        this read and the write)."""
+        """The event, its day's digest and the audit entries naming the decision change in one transaction; a
+        voided arrival gives back the day's first-arrival mark it holds in the same one (a mark is only ever
+        released so: it cannot change between this read and the write)."""
         nip, key = event_keys(event_id)
         event = self.get_event(event_id)
         if event is None:
@@ -814,6 +850,7 @@ class DynamoEventsRepository(EventDecisions):
                 condition=EventModel.decision.does_not_exist() & (EventModel.status == status),
             )
             tx.update(_digest_item(event), actions=_digest_add(set(), {decision_token(event, decision)}))
+            save_in(tx, audit)
 
 
 # --- replay index -------------------------------------------------------------------------------------

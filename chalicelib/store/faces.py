@@ -61,6 +61,7 @@ from chalicelib.errors import UnavailableError
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
+from chalicelib.store.audit import AuditBatch, save_in
 from chalicelib.store.base import (
     ConditionFailed,
     decode_cursor,
@@ -253,10 +254,11 @@ class FacesRepository(Protocol):
         ids moved. One decided meanwhile stays as decided."""
         ...
 
-    def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
+    def decide_template(self, nip: str, template_id: str, decision: Decision, audit: AuditBatch | None = None) -> None:
         """Approve or reject a pending template and move the employee's counts (approved: and note the models of
-        their approved faces, `note_models`); ConditionFailed when it is not
-        (or no longer) pending: of parallel decisions exactly one is applied. A rejected template keeps no vectors
+        their approved faces, `note_models`), with the `audit` entries naming the decision, all or none;
+        ConditionFailed when it is not (or no longer) pending: of parallel decisions exactly one is applied (its
+        entries with it). A rejected template keeps no vectors
         (nor models): biometric data of a face that matches nothing, maybe a stand-in's, is not kept until the
         employee leaves (UU 27/2022); its record, note and photo key stay, the photo evidence for its period."""
         ...
@@ -536,7 +538,7 @@ class DynamoFacesRepository:
             moved.append(info.template_id)
         return moved
 
-    def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
+    def decide_template(self, nip: str, template_id: str, decision: Decision, audit: AuditBatch | None = None) -> None:
         """The template is read first (an approval logs its vectors); the decision is written on condition that
         it is still pending with those vectors, and tried again after a re-read when it was not."""
         for _ in range(CHANGE_ATTEMPTS):
@@ -545,15 +547,17 @@ class DynamoFacesRepository:
                 raise ConditionFailed("dynamodb")
             try:
                 if decision.approve:
-                    self._with_change_count(partial(self._decide, found, decision))
+                    self._with_change_count(partial(self._decide, found, decision, audit=audit))
                 else:
-                    self._decide(found, decision, None)
+                    self._decide(found, decision, None, audit=audit)
                 return
             except ConditionFailed:
                 continue  # decided, deleted or re-embedded meanwhile: read it again
         raise UnavailableError(details={"dependency": "dynamodb"})
 
-    def _decide(self, found: FaceTemplateModel, decision: Decision, count: int | None) -> None:
+    def _decide(
+        self, found: FaceTemplateModel, decision: Decision, count: int | None, *, audit: AuditBatch | None = None
+    ) -> None:
         nip, template_id = found.nip, found.template_id
         actions: list[Action] = [
             FaceTemplateModel.status.set(APPROVED if decision.approve else REJECTED),
@@ -577,6 +581,7 @@ class DynamoFacesRepository:
             if count is not None:
                 _logged_approval(tx, nip, template_id)
                 _counted_change(tx, count, nip, template_id, (found.vectors, found.layout))
+            save_in(tx, audit)
 
     def delete_template(self, nip: str, template_id: str) -> bool:
         """Read, then deleted on condition that its status is still the one read (which says what to uncount

@@ -663,8 +663,9 @@ def decide(
         _require_own_face_or_super_admin(principal, employee, found, settings)
         check_not_duplicate(nip, found.template.embeddings, settings)
     decision = Decision(approve, principal.subject, iso(now), body.note)
+    audit = runtime.audit().stamped(principal.subject, f"face.{body.decision}", {nip: {"template_id": template_id}})
     try:
-        runtime.faces().decide_template(nip, template_id, decision)
+        runtime.faces().decide_template(nip, template_id, decision, audit)
     except ConditionFailed as exc:
         # The SDK sends a write again when its answer was lost: the repeat meets this very decision, stored.
         stored = runtime.faces().get_template(nip, template_id)
@@ -683,13 +684,18 @@ def _decided_by(found: FoundTemplate, approve: bool, principal: Principal) -> bo
 def _followed_up(
     principal: Principal, nip: str, found: FoundTemplate, decision: str, *, decided_at: str, settings: Settings
 ) -> FaceDecided:
-    """What follows a stored decision on `found`: an approval's re-check (`confirm_unique`), then the audit entry
-    (written again by a retry: a duplicate entry is harmless, a missing one is not)."""
+    """What follows a decision on `found`, stored with its audit entry (`face.<decision>`, in the decision's own
+    transaction: a face is never approved unnamed, and a retry names it no second time): an approval's re-check
+    (`confirm_unique`), whose removal of the face is named too (`face.delete`, reason `duplicate`)."""
     approve = decision == "approve"
-    if approve:
-        confirm_unique(nip, found.template, settings)
     template_id = found.info.template_id
-    runtime.audit().record(principal.subject, f"face.{decision}", nip, {"template_id": template_id})
+    if approve:
+        try:
+            confirm_unique(nip, found.template, settings)
+        except DuplicateFaceError:
+            detail = {"template_id": template_id, "reason": "duplicate"}
+            runtime.audit().record(principal.subject, "face.delete", nip, detail)
+            raise
     return FaceDecided(
         template_id=template_id,
         decision=decision,

@@ -121,29 +121,30 @@ def decide(principal: Principal, event_id: str, body: DecisionRequest, settings:
     require_unit_scope(principal, str(event.unor_id))
     require_not_own(principal, event.nip)
     if (event.decision, event.decided_by) == (decision, principal.subject):
-        # This admin's own decision, sent again: an earlier try stopped after storing it (its audit entry or the
-        # day's re-run failed). Finish what follows it and answer as that try would have.
-        return _followed_up(principal, event, event.decided_at or iso(now), settings, now)
+        # This admin's own decision, sent again: an earlier try stopped after storing it (with its audit entry;
+        # the day's re-run failed). Finish what follows it and answer as that try would have.
+        return _followed_up(event, event.decided_at or iso(now), settings, now)
     if event.status != "review" or event.decision:
         if event.decision:  # decided already: an earlier try may have stopped before re-running the day
             _day_changed(event, settings, now)
         raise ConflictError("Data absen ini tidak menunggu keputusan.", {"status": event.status})
+    decided = replace(event, decision=decision, decision_note=note)
+    audit = runtime.audit().stamped(principal.subject, f"review.{decision}", {event_id: _audited(decided)})
     try:
-        runtime.events().decide_review(event_id, decision, principal.subject, note, now)
+        runtime.events().decide_review(event_id, decision, principal.subject, note, now, audit=audit)
     except ConditionFailed as exc:
         # The SDK sends a write again when its answer was lost: the repeat meets this very decision, stored.
         stored = runtime.events().get_event(event_id)
         if stored is None or (stored.decision, stored.decided_by) != (decision, principal.subject):
             raise ConflictError("Data absen ini sudah diputuskan.", {"event_id": event_id}) from exc
-        return _followed_up(principal, stored, stored.decided_at or iso(now), settings, now)
-    return _followed_up(principal, replace(event, decision=decision, decision_note=note), iso(now), settings, now)
+        return _followed_up(stored, stored.decided_at or iso(now), settings, now)
+    return _followed_up(decided, iso(now), settings, now)
 
 
-def _followed_up(principal: Principal, event: Event, decided_at: str, settings: Settings, now: datetime) -> Decision:
-    """What follows a stored decision on `event`: its audit entry (written again by a retry: a duplicate entry
-    is harmless, a missing one is not), then its day."""
+def _followed_up(event: Event, decided_at: str, settings: Settings, now: datetime) -> Decision:
+    """What follows a decision on `event`, stored with its audit entry (`review.<decision>`, in the decision's
+    own transaction: a decision never stands unnamed, and a retry names it no second time): its day."""
     decision = str(event.decision)
-    runtime.audit().record(principal.subject, f"review.{decision}", event.event_id, _audited(event))
     recap = _day_changed(event, settings, now)
     return Decision(event_id=event.event_id, decision=decision, decided_at=decided_at, recap=recap)
 

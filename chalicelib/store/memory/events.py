@@ -16,6 +16,7 @@ from typing import Any, Literal
 from chalicelib.domain.attendance import RECORDED, Event
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.events import (
     IN_PROGRESS,
@@ -249,13 +250,23 @@ class InMemoryEventsRepository(EventDecisions):
         return _page(self._indexed(keep), limit, cursor, ("unit_date", day))
 
     def _decide(
-        self, event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, status: str
+        self,
+        event_id: str,
+        decision: str,
+        actor: str,
+        note: str | None,
+        now: datetime,
+        *,
+        status: str,
+        audit: AuditBatch | None = None,
     ) -> None:
         nip, key = event_keys(event_id)
         with self._lock:
             event = self._events.get(nip, {}).get(key)
             if event is None or event.decision is not None or event.status != status:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure leaves the event undecided, as a failed transaction does
             decided = replace(event, decision=decision, decided_by=actor, decided_at=iso(now), decision_note=note or "")
             self._events[nip][key] = decided
             mark = (nip, str(event.arrival_day))

@@ -29,6 +29,7 @@ from chalicelib.domain.people import Page
 from chalicelib.face.cohort import CohortMember
 from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, iso, utc_now
 from chalicelib.store.faces import (
     APPROVALS_WINDOW,
@@ -175,11 +176,13 @@ class InMemoryFacesRepository:
                 by_id[template_id] = replace(by_id[template_id], info=replace(by_id[template_id].info, unor_id=unor_id))
         return moving
 
-    def decide_template(self, nip: str, template_id: str, decision: Decision) -> None:
+    def decide_template(self, nip: str, template_id: str, decision: Decision, audit: AuditBatch | None = None) -> None:
         with self._lock:
             found = self._templates.get(nip, {}).get(template_id)
             if found is None or found.info.status != PENDING:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure leaves the face pending, as a failed transaction does
             info = replace(
                 found.info,
                 status=APPROVED if decision.approve else REJECTED,

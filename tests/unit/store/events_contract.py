@@ -21,6 +21,7 @@ from chalicelib.domain.attendance import Event
 from chalicelib.errors import ValidationError
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
+from chalicelib.store.audit import AuditBatch, AuditRepository
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.events import (
     FINGERPRINT_DAYS,
@@ -35,6 +36,8 @@ from chalicelib.store.events import (
     new_event_id,
     punch_event_id,
 )
+
+from .audit_contract import START as AUDIT_START
 
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
@@ -580,6 +583,23 @@ class EventsRepositoryContract:
         with pytest.raises(ConditionFailed):
             repo.decide_review(e.event_id, "reject", "siti", "no", decided_at)
         assert repo.get_event(e.event_id) == decided
+
+    def test_a_decision_is_kept_with_its_audit_entry_and_a_second_one_writes_none(
+        self, repo: EventsRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN an event awaiting review, WHEN it is approved with the entry naming the approval
+        e = review()
+        repo.write_checkin(write(e))
+
+        def named(action: str) -> AuditBatch:
+            return audit_log.stamped("budi", action, {e.event_id: {"nip": NIP}})
+
+        repo.decide_review(e.event_id, "approve", "budi", None, AT, audit=named("review.approve"))
+        # WHEN another decision comes (a second admin, a repeat), THEN it is refused whole, its entry with it
+        with pytest.raises(ConditionFailed):
+            repo.decide_review(e.event_id, "reject", "siti", None, AT, audit=named("review.reject"))
+        logged = [(entry.action, entry.target) for entry in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("review.approve", e.event_id)]
 
     def test_a_note_is_kept_with_a_rejection(self, repo: EventsRepository) -> None:
         e = review()

@@ -22,9 +22,12 @@ from chalicelib.domain.faces import OwnMatch, TemplateInfo, TemplateKey
 from chalicelib.domain.people import Employee, PhoneBinding, UnitCounts
 from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
+from chalicelib.store.audit import AuditBatch, AuditRepository
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
 from chalicelib.store.faces import COHORT_PER_SHARD, PENDING_PER_EMPLOYEE, Decision, FacesRepository, NewTemplate
 from chalicelib.store.people import PeopleRepository
+
+from .audit_contract import START as AUDIT_START
 
 NIP = "198501012010011001"
 OTHER = "199002022015032002"
@@ -331,6 +334,22 @@ class FacesRepositoryContract(FacesSetUp):
             with pytest.raises(ConditionFailed):
                 repo.decide_template(NIP, "t-p", Decision(approve, "op", "2026-12-03T02:00:00+00:00"))
         assert self.count_of(people)[0] == 1
+
+    def test_a_decision_is_kept_with_its_audit_entry_and_a_second_one_writes_none(
+        self, repo: FacesRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN a pending face, WHEN it is approved with the entry naming the approval
+        self.pending(repo, "t-p", seed=1)
+
+        def named(action: str) -> AuditBatch:
+            return audit_log.stamped("sari", action, {NIP: {"template_id": "t-p"}})
+
+        repo.decide_template(NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00"), named("face.approve"))
+        # WHEN another decision comes (a second admin), THEN it is refused whole, its entry with it
+        with pytest.raises(ConditionFailed):
+            repo.decide_template(NIP, "t-p", Decision(False, "op", "2026-12-03T02:00:00+00:00"), named("face.reject"))
+        logged = [(e.action, e.target) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("face.approve", NIP)]
 
     def test_a_rejection_keeps_it_out_for_good(self, repo: FacesRepository, people: PeopleRepository) -> None:
         self.pending(repo, "t-p", seed=1)

@@ -20,6 +20,7 @@ from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnavailableError
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.settings import build_settings
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id
 from chalicelib.store.faces import NewTemplate
@@ -29,7 +30,7 @@ from chalicelib.usecases.schemas.calendar import ShiftsRequest
 from chalicelib.usecases.schemas.reports import DecisionRequest, ReviewsQuery
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited
-from .test_request_failures import audit_write_fails
+from .test_request_failures import audit_store_fails
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -271,8 +272,10 @@ def committed_then_refused(monkeypatch: pytest.MonkeyPatch, repos: Repositories,
     repeat of a write whose answer was lost meets what its first try wrote."""
     real = repos.events.decide_review
 
-    def decide_review(event_id: str, decision: str, actor: str, note: str | None, now: datetime) -> None:
-        real(event_id, decision, by or actor, note, now)
+    def decide_review(
+        event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, audit: AuditBatch | None = None
+    ) -> None:
+        real(event_id, decision, by or actor, note, now, audit=audit if by is None else None)
         raise ConditionFailed("dynamodb")
 
     monkeypatch.setattr(repos.events, "decide_review", decide_review)
@@ -302,18 +305,23 @@ def test_a_decision_that_lost_to_another_admin_is_still_a_conflict(
     assert audited() == []
 
 
-def test_a_decision_sent_again_after_its_audit_entry_failed_is_audited(
+def test_a_decision_whose_audit_entry_cannot_be_written_is_not_made_and_its_retry_is_audited_once(
     repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a review approved, whose audit entry then failed (the admin was told 503)
+    # GIVEN a review, WHEN its admin approves it and the audit store fails (the admin is told 503)
     e = recorded(repos, 1)
     approve = DecisionRequest(decision="approve")
-    with audit_write_fails(monkeypatch, "review.approve"):
+    with audit_store_fails(monkeypatch, "review.approve"):
         reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, NOW)
-    # WHEN the admin sends the decision again
+    # THEN the check-in is not accepted unnamed: it still awaits a decision (an admin who never sends it again
+    # leaves no approval the log does not show)
+    pending = repos.events.get_event(e.event_id)
+    assert pending is not None and (pending.status, pending.decision) == ("review", None) and audited() == []
+    # WHEN the admin sends the decision again, and again (its answer lost)
     again = reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, NOW + timedelta(minutes=1))
-    # THEN it answers the stored decision, and the log now holds it
-    assert (again.decision, again.decided_at) == ("approve", iso(NOW))
+    reviews.decide(U1_ADMIN, e.event_id, approve, SETTINGS, NOW + timedelta(minutes=2))
+    # THEN it is made once, and the log names it once
+    assert (again.decision, again.decided_at) == ("approve", iso(NOW + timedelta(minutes=1)))
     found = repos.events.get_event(e.event_id)
     assert found is not None and (found.decision, found.decided_by) == ("approve", "budi")
     assert audited() == [("budi", "review.approve", e.event_id)]

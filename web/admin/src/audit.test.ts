@@ -30,6 +30,10 @@ describe("an audit entry", () => {
     );
     expect(detailText({ nips: Array.from({ length: 10 }, (_, i) => String(i)) })).toBe("NIP: 0, 1, 2, 3, 4, 5, 6, 7 … dan 2 lainnya");
     expect(detailText({ mystery_key: "x" })).toBe("mystery_key: x");
+    // a face the approval's re-check took away again
+    expect(detailText({ template_id: "t-1", reason: "duplicate" })).toBe(
+      "templat: t-1; alasan: wajah sama dengan wajah pegawai lain (pemeriksaan ulang setelah disetujui)",
+    );
     // a decision on a correction or a check-in: what was asked, the admin's note, the day before it
     expect(
       detailText({ nip: "198501012010011001", type: "KOREKSI", start_date: "2026-03-10", time: "07:20", event_type: "in", note: "Ada saksi", status_before: "TK" }),

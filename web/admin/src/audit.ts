@@ -182,6 +182,7 @@ const KEYS: Record<string, string> = {
   attendance_time: "waktu absen",
   note: "catatan",
   status_before: "status hari sebelumnya",
+  reason: "alasan",
 };
 
 const WEEKDAYS: Record<string, string> = { mon: "Sen", tue: "Sel", wed: "Rab", thu: "Kam", fri: "Jum", sat: "Sab", sun: "Min" };
@@ -197,6 +198,8 @@ const VALUES: Record<string, Record<string, string>> = {
   via: { sheet: "lembar kode aktivasi unit" },
   event_type: { in: "masuk", out: "pulang" },
   type: { CUTI: "cuti", IZIN: "izin", SAKIT: "sakit", DL: "dinas luar", KOREKSI: "koreksi absen" },
+  // A face the approval's re-check took away again: the same face was approved for another employee meanwhile
+  reason: { duplicate: "wajah sama dengan wajah pegawai lain (pemeriksaan ulang setelah disetujui)" },
 };
 
 /** Keys whose value is an instant, shown on the regency's clock. */
