@@ -38,9 +38,10 @@ from chalicelib.store.people import extend_hint, get_model
 class ZonesRepository(Protocol):
     """Zones (versioned), field-duty letters and duty rows. A write whose condition fails raises ConditionFailed."""
 
-    def put_zone(self, zone: StoredZone, *, expected_version: int | None) -> None:
+    def put_zone(self, zone: StoredZone, *, expected_version: int | None, audit: AuditBatch | None = None) -> None:
         """Create the zone (`expected_version` None: ConditionFailed when the id exists) or replace it when its
-        stored version is `expected_version` (ConditionFailed otherwise, or when it does not exist)."""
+        stored version is `expected_version` (ConditionFailed otherwise, or when it does not exist), with the
+        `audit` entries naming the change, all or none."""
         ...
 
     def get_zone(self, zone_id: str) -> StoredZone | None: ...
@@ -162,13 +163,14 @@ _ZONES: TtlCache[StoredZone | None] = TtlCache(ttl_s=60)
 class DynamoZonesRepository:
     """`ZonesRepository` on the zones, assignments and duties tables (the hint on the employees table)."""
 
-    def put_zone(self, zone: StoredZone, *, expected_version: int | None) -> None:
+    def put_zone(self, zone: StoredZone, *, expected_version: int | None, audit: AuditBatch | None = None) -> None:
         model = item_from(ZoneModel, zone, updated_at=iso(utc_now()))
         condition = (
             ZoneModel.zone_id.does_not_exist() if expected_version is None else ZoneModel.version == expected_version
         )
-        with storage_call("dynamodb"):
-            model.save(condition=condition)
+        with storage_call("dynamodb"), transaction() as tx:  # a zone item is at most ~260 KB (15,000 cells)
+            tx.save(model, condition=condition)
+            save_in(tx, audit)
         _ZONES.forget(zone.zone_id)
 
     def get_zone(self, zone_id: str) -> StoredZone | None:

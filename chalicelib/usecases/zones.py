@@ -100,14 +100,18 @@ def zone_view(zone: StoredZone, *, with_cells: bool = False) -> ZoneView:
 
 
 def create_zone(actor: Principal, body: CreateZoneRequest, settings: Settings) -> ZoneView:
-    """A new work zone. Its id derives from the creator and the content, so the same zone sent again (a retry
-    after a 503 or a lost answer) finds the first one, writes its audit entry again and answers it (a retry
-    records nothing twice; the audit log may hold the entry twice, never not at all)."""
+    """A new work zone, stored with its audit entry (`zone.create`) in one write. Its id derives from the creator
+    and the content, so the same zone sent again (a retry after a 503 or a lost answer) finds the first one and
+    answers it: a retry records nothing twice, the entry included."""
     access.require_super_admin(actor)
     source = f"{actor.subject}#{settings.h3_resolution}#{body.model_dump_json()}"
-    zone = _stored_once(_build(new_zone_id(source), body.name, body, settings, version=1, purpose=WORK_ZONE))
-    runtime.audit().record(actor.subject, "zone.create", zone.zone_id, _audited_zone(zone))
+    zone = _stored_once(actor, _build(new_zone_id(source), body.name, body, settings, version=1, purpose=WORK_ZONE))
     return zone_view(zone)
+
+
+def _created(actor: Principal, zone: StoredZone) -> AuditBatch:
+    """The audit entry naming the creation of `zone`."""
+    return runtime.audit().stamped(actor.subject, "zone.create", {zone.zone_id: _audited_zone(zone)})
 
 
 def _audited_zone(zone: StoredZone) -> dict[str, object]:
@@ -137,18 +141,18 @@ def new_zone_id(source: str | None = None) -> str:
     return f"z-{derived_hex(source, 12) if source else secrets.token_hex(6)}"
 
 
-def _stored_once(zone: StoredZone) -> StoredZone:
-    """`zone` stored, or the zone of its id an earlier try stored (still at version 1: as it was created). When
-    that one was changed since, the same content again is a new zone, under a random id (deleted, it is
-    simply stored again under its id)."""
+def _stored_once(actor: Principal, zone: StoredZone) -> StoredZone:
+    """`zone` stored with its entry (`_created`), or the zone of its id an earlier try stored with its own (still
+    at version 1: as it was created). When that one was changed since, the same content again is a new zone,
+    under a random id (deleted, it is simply stored again under its id)."""
     try:
-        runtime.zones().put_zone(zone, expected_version=None)
+        runtime.zones().put_zone(zone, expected_version=None, audit=_created(actor, zone))
     except ConditionFailed:
         earlier = runtime.zones().get_zone(zone.zone_id)
         if earlier is not None and earlier.version == 1:
             return earlier
         zone = replace(zone, zone_id=new_zone_id())
-        runtime.zones().put_zone(zone, expected_version=None)
+        runtime.zones().put_zone(zone, expected_version=None, audit=_created(actor, zone))
     return zone
 
 
@@ -198,24 +202,25 @@ def zone_to_update(actor: Principal, zone_id: str) -> StoredZone:
 
 
 def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, settings: Settings) -> ZoneView:
-    """Replace a zone's shape (and name); the cells are rebuilt and the version bumped. The same change sent again
-    after it was stored (its audit write failed, or its answer was lost) finds the zone as it left it: answered as
-    its first try would have been, its audit entry written again (decision 218), not 409."""
+    """Replace a zone's shape (and name); the cells are rebuilt and the version bumped, with the audit entry
+    naming the shape replaced (`zone.update`, `before`) in the same write. The same change sent again after it was
+    stored (its answer was lost) finds the zone as it left it: answered as its first try would have been
+    (decision 218), not 409, and named no second time."""
     current = zone_to_update(actor, zone_id)
     name = body.name or current.name
     if body.version is not None and body.version != current.version:
         if _made_by(body, current, name, settings):
-            return _audited_again(actor, current)
+            return zone_view(current)
         raise ConflictError(
             "Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id, "version": current.version}
         )
     zone = _build(zone_id, name, body, settings, version=current.version + 1, purpose=current.purpose)
+    detail = {"version": zone.version, **_audited_zone(zone), "before": _audited_zone(current)}
+    audit = runtime.audit().stamped(actor.subject, "zone.update", {zone_id: detail})
     try:
-        runtime.zones().put_zone(zone, expected_version=current.version)
+        runtime.zones().put_zone(zone, expected_version=current.version, audit=audit)
     except ConditionFailed as exc:
         raise ConflictError("Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id}) from exc
-    detail = {"version": zone.version, **_audited_zone(zone), "before": _audited_zone(current)}
-    runtime.audit().record(actor.subject, "zone.update", zone_id, detail)
     return zone_view(zone)
 
 
@@ -225,13 +230,6 @@ def _made_by(body: UpdateZoneRequest, current: StoredZone, name: str, settings: 
     if body.version != current.version - 1:
         return False
     return _build(current.zone_id, name, body, settings, version=current.version, purpose=current.purpose) == current
-
-
-def _audited_again(actor: Principal, zone: StoredZone) -> ZoneView:
-    """The answer of a change `zone` shows made, its audit entry written again (without the `before` it no
-    longer has)."""
-    runtime.audit().record(actor.subject, "zone.update", zone.zone_id, {"version": zone.version, **_audited_zone(zone)})
-    return zone_view(zone)
 
 
 def delete_zone(actor: Principal, zone_id: str, settings: Settings, now: datetime) -> ZoneDeleted:

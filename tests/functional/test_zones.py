@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from pynamodb.exceptions import PutError
+from pynamodb.connection.base import Connection
 
 from chalicelib.domain.people import Employee
 from chalicelib.store import models
@@ -41,23 +43,37 @@ def test_create_list_get_update_delete(api: Api) -> None:
     assert api.call("GET", f"/v1/admin/zones/{zone_id}", token=admin).status == 404
 
 
-def throttled(*_: Any, **__: Any) -> None:
-    error = ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "pelan"}}, "PutItem")
-    raise PutError("Failed to put item", cause=error)
+@contextmanager
+def audit_throttled(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Within the block DynamoDB throttles every transaction that writes to the audit table: the change it carries
+    is not made, and the caller is answered 503."""
+    real = Connection._make_api_call
+
+    def throttled(self: Connection, name: str, kwargs: dict[str, Any]) -> Any:
+        tables = [next(iter(i.values())).get("TableName", "") for i in kwargs.get("TransactItems", [])]
+        if name == "TransactWriteItems" and any(t.endswith(models.AuditModel.base_name) for t in tables):
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "pelan"}}, name)
+        return real(self, name, kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Connection, "_make_api_call", throttled)
+        yield
 
 
 def test_a_zone_sent_again_after_a_throttled_audit_entry_is_one_zone(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN a zone stored while DynamoDB throttled its audit entry (the console was told 503)
+    # GIVEN a zone sent while DynamoDB throttled its audit entry (the console was told 503)
     admin = api.admin_token()
     body = {"name": "SDN 1 Ngamprah", "circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
-    with monkeypatch.context() as patch:
-        patch.setattr(models.AuditModel, "save", throttled)
+    with audit_throttled(monkeypatch):
         first = api.call("POST", "/v1/admin/zones", body, token=admin)
     assert first.status == 503, first.body
-    # WHEN the console sends it again
+    # THEN no zone was stored unnamed
+    assert api.call("GET", "/v1/admin/zones", token=admin).body["items"] == []
+    # WHEN the console sends it again, and again (its answer lost)
     again = api.call("POST", "/v1/admin/zones", body, token=admin)
-    # THEN it answers 201 with the zone the first try stored: one zone, audited
     assert again.status == 201, again.body
+    assert api.call("POST", "/v1/admin/zones", body, token=admin).body["zone_id"] == again.body["zone_id"]
+    # THEN there is one zone, named once
     listed = api.call("GET", "/v1/admin/zones", token=admin).body["items"]
     assert [z["zone_id"] for z in listed] == [again.body["zone_id"]]
     audit = api.call("GET", "/v1/admin/audit?action=zone.create", token=admin).body["items"]
@@ -67,7 +83,7 @@ def test_a_zone_sent_again_after_a_throttled_audit_entry_is_one_zone(api: Api, m
 def test_a_zone_change_sent_again_after_a_throttled_audit_entry_is_answered_and_audited(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a zone the console reshaped from version 1 into a polygon, stored while its audit entry was throttled
+    # GIVEN a zone the console reshapes from version 1 into a polygon while its audit entry is throttled (503)
     admin = api.admin_token()
     created = api.call(
         "POST",
@@ -78,15 +94,18 @@ def test_a_zone_change_sent_again_after_a_throttled_audit_entry_is_answered_and_
     zone_id = created.body["zone_id"]
     square = [[-6.8468, 107.4857], [-6.8468, 107.49], [-6.84, 107.49], [-6.84, 107.4857]]
     change = {"polygon": square, "version": 1}
-    with monkeypatch.context() as patch:
-        patch.setattr(models.AuditModel, "save", throttled)
+    with audit_throttled(monkeypatch):
         first = api.call("PUT", f"/v1/admin/zones/{zone_id}", change, token=admin)
     assert first.status == 503, first.body
-    # WHEN the console sends it again, THEN it answers the zone at version 2, not 409, and the change is audited
+    # THEN the zone is not reshaped unnamed
+    assert api.call("GET", f"/v1/admin/zones/{zone_id}", token=admin).body["version"] == 1
+    # WHEN the console sends it again, THEN it answers the zone at version 2, and the change is named once, with
+    # the circle it replaced
     again = api.call("PUT", f"/v1/admin/zones/{zone_id}", change, token=admin)
     assert again.status == 200 and again.body["version"] == 2, again.body
     audit = api.call("GET", "/v1/admin/audit?action=zone.update", token=admin).body["items"]
     assert [i["target"] for i in audit] == [zone_id]
+    assert audit[0]["details"]["before"]["area"] == {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
 
 
 def test_bad_geometry_is_a_validation_error(api: Api) -> None:

@@ -41,10 +41,12 @@ class InMemoryZonesRepository:
 
     # --- zones ---------------------------------------------------------------------------------------
 
-    def put_zone(self, zone: StoredZone, *, expected_version: int | None) -> None:
+    def put_zone(self, zone: StoredZone, *, expected_version: int | None, audit: AuditBatch | None = None) -> None:
         with self._lock:
             if not _version_holds(self._zones.get(zone.zone_id), expected_version):
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure leaves the zone as it was, as a failed transaction does
             self._zones[zone.zone_id] = zone
 
     def get_zone(self, zone_id: str) -> StoredZone | None:

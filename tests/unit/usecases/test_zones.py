@@ -23,7 +23,7 @@ from chalicelib.usecases.schemas.zones import (
 )
 
 from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
-from .test_request_failures import audit_write_fails
+from .test_request_failures import audit_store_fails
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
@@ -154,38 +154,51 @@ def test_an_update_from_a_stale_read_is_a_conflict(
     assert current is not None and (current.name, current.version) == ("Baru", 2)
 
 
-def test_a_zone_sent_again_after_its_audit_entry_failed_is_stored_once_and_audited(
+def test_a_zone_whose_audit_entry_cannot_be_written_is_not_stored_and_its_retry_is_stored_and_named_once(
     repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a new zone stored, whose audit entry then failed (the super admin was told 503)
+    # GIVEN a new zone, WHEN its audit entry cannot be written (the super admin is told 503)
     body = CreateZoneRequest.model_validate({"name": "SDN 1 Ngamprah", **CIRCLE})
-    with audit_write_fails(monkeypatch, "zone.create"):
+    with audit_store_fails(monkeypatch, "zone.create"):
         zones.create_zone(SUPER, body, settings)
-    # WHEN the console sends it again
+    # THEN no zone is stored unnamed
+    assert repos.zones.list_zone_ids() == []
+    # WHEN the console sends it again, and again (its answer lost)
     again = zones.create_zone(SUPER, body, settings)
-    # THEN it answers the zone the first try stored: one zone, and its creation is in the audit log
+    assert zones.create_zone(SUPER, body, settings).zone_id == again.zone_id
+    # THEN there is one zone, and its creation is named once
     assert repos.zones.list_zone_ids() == [again.zone_id] and again.version == 1
     assert audited() == [("admin", "zone.create", again.zone_id)]
 
 
-def test_a_zone_change_sent_again_after_its_audit_entry_failed_is_audited_not_refused(
+def test_a_zone_change_whose_audit_entry_cannot_be_written_is_not_made_and_its_retry_names_the_shape_before(
     repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a school zone the console widened from version 1, stored, whose audit entry then failed (503)
+    # GIVEN a school zone the console widens from version 1, WHEN the change's audit entry cannot be written (503)
     zone_id = create(settings, "SDN 1")
     wider = UpdateZoneRequest.model_validate(
         {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 300}, "version": 1}
     )
-    with audit_write_fails(monkeypatch, "zone.update"):
+    with audit_store_fails(monkeypatch, "zone.update"):
         zones.update_zone(SUPER, zone_id, wider, settings)
-    # WHEN the console sends the same change again
+    # THEN the zone is not widened unnamed
+    unchanged = repos.zones.get_zone(zone_id)
+    assert unchanged is not None and unchanged.version == 1
+    # WHEN the console sends the same change again, and again (its answer lost)
     again = zones.update_zone(SUPER, zone_id, wider, settings)
-    # THEN it answers the zone as that change left it, not "changed by another admin", and the widening is audited
+    assert zones.update_zone(SUPER, zone_id, wider, settings).version == 2
+    # THEN the zone is widened once, not "changed by another admin", and the widening is named once with the
+    # shape it replaced
     assert (again.version, again.name) == (2, "SDN 1")
     stored = repos.zones.get_zone(zone_id)
     assert stored is not None and stored.version == 2 and stored.geometry["circle"]["radius_m"] == 300
     (entry,) = [e for e in audited.entries() if e.action == "zone.update"]
     assert entry.detail is not None and entry.detail["version"] == 2 and entry.detail["area"] == wider.shape_spec()
+    assert entry.detail["before"] == {
+        "name": "SDN 1",
+        "cells": unchanged.cell_count,
+        "area": {"circle": CIRCLE["circle"]},
+    }
 
 
 def test_the_same_zone_drawn_again_after_a_change_or_by_another_admin_is_a_new_zone(
