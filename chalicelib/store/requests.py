@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any, Protocol
 
 from pynamodb.expressions.condition import size
 
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.requests import APPROVED, PENDING, REVOKED, EmployeeRequest
+from chalicelib.store.audit import AuditBatch, save_in
 from chalicelib.store.base import (
     ConditionFailed,
     cancelled_items,
@@ -71,14 +72,14 @@ class QuotaFull(Exception):
         self.quota = quota
 
 
-def decided(r: EmployeeRequest, status: str, actor: str, note: str | None, now: datetime) -> EmployeeRequest:
-    """`r` moved out of pending by `actor`."""
-    return replace(r, status=status, decided_by=actor, decided_at=iso(now), note=note)
+def decided(r: EmployeeRequest, status: str, by: Decided) -> EmployeeRequest:
+    """`r` moved out of pending `by` an admin (or the employee)."""
+    return replace(r, status=status, decided_by=by.actor, decided_at=iso(by.at), note=by.note)
 
 
-def revoked(r: EmployeeRequest, actor: str, note: str, now: datetime) -> EmployeeRequest:
-    """Approved `r` taken back by `actor`, keeping who had approved it and when."""
-    return replace(decided(r, REVOKED, actor, note, now), approved_by=r.decided_by, approved_at=r.decided_at)
+def revoked(r: EmployeeRequest, by: Decided) -> EmployeeRequest:
+    """Approved `r` taken back `by` an admin, keeping who had approved it and when."""
+    return replace(decided(r, REVOKED, by), approved_by=r.decided_by, approved_at=r.decided_at)
 
 
 class RequestsRepository(Protocol):
@@ -104,15 +105,13 @@ class RequestsRepository(Protocol):
         ...
 
     def decide(
-        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
+        self, request_id: str, status: str, by: Decided, *, nip: str | None = None, audit: AuditBatch | None = None
     ) -> EmployeeRequest:
-        """Move a pending request to `status` once and answer it as stored; ConditionFailed when it is not
-        pending (or, with `nip`, not that employee's)."""
+        """Move a pending request to `status` once and answer it as stored, with the `audit` entries naming the
+        decision (all or none); ConditionFailed when it is not pending (or, with `nip`, not that employee's)."""
         ...
 
-    def approve_within(
-        self, request_id: str, quota: Quota, actor: str, note: str | None, now: datetime
-    ) -> EmployeeRequest:
+    def approve_within(self, request_id: str, quota: Quota, by: Decided) -> EmployeeRequest:
         """`decide` to approve, the request taking a place in `quota` in the same write: QuotaFull (and nothing
         written) when `quota.limit` requests hold it already."""
         ...
@@ -123,19 +122,21 @@ class RequestsRepository(Protocol):
         ...
 
     def revoke(
-        self, request_id: str, actor: str, note: str, now: datetime, *, quota_key: str | None
+        self, request_id: str, by: Decided, *, quota_key: str | None, audit: AuditBatch | None = None
     ) -> EmployeeRequest:
         """Move an approved request to `revoked` once and answer it as stored, giving back its place in the
-        quota `quota_key` in the same write; ConditionFailed when it is not approved."""
+        quota `quota_key` and writing the `audit` entries naming it in the same write; ConditionFailed when it is
+        not approved."""
         ...
 
     def quota_holders(self, key: str) -> frozenset[str]:
         """The ids of the approved requests that hold the quota `key`."""
         ...
 
-    def set_result(self, request_id: str, result_id: str) -> None:
-        """Name what the approval created; ConditionFailed when the request is not approved (any more: taken
-        back while the approval ran)."""
+    def set_result(self, request_id: str, result_id: str, audit: AuditBatch | None = None) -> None:
+        """Name what the approval created, once, with the `audit` entries naming the approval (all or none):
+        ConditionFailed when the request is not approved (any more: taken back while the approval ran) or names
+        an effect already."""
         ...
 
 
@@ -179,17 +180,15 @@ class DynamoRequestsRepository:
             return [_request(m) for m in result], result.last_evaluated_key
 
     def decide(
-        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
+        self, request_id: str, status: str, by: Decided, *, nip: str | None = None, audit: AuditBatch | None = None
     ) -> EmployeeRequest:
-        after = decided(self._stored(request_id), status, actor, note, now)
+        after = decided(self._stored(request_id), status, by)
         condition = _PENDING if nip is None else _PENDING & (RequestModel.nip == nip)
-        self._update(after, condition)
+        self._update(after, condition, audit=audit)
         return after
 
-    def approve_within(
-        self, request_id: str, quota: Quota, actor: str, note: str | None, now: datetime
-    ) -> EmployeeRequest:
-        after = decided(self._stored(request_id), "approved", actor, note, now)
+    def approve_within(self, request_id: str, quota: Quota, by: Decided) -> EmployeeRequest:
+        after = decided(self._stored(request_id), APPROVED, by)
         held, below = RequestQuotaModel.approved, size(RequestQuotaModel.approved) < quota.limit  # type: ignore[no-untyped-call]
         # Tested before size() (moto fails on the size of a missing set); a quota of none admits nothing.
         room = held.does_not_exist() | below if quota.limit > 0 else held.exists() & below
@@ -213,22 +212,23 @@ class DynamoRequestsRepository:
         self._update(pending, condition, give_back=quota_key)
 
     def revoke(
-        self, request_id: str, actor: str, note: str, now: datetime, *, quota_key: str | None
+        self, request_id: str, by: Decided, *, quota_key: str | None, audit: AuditBatch | None = None
     ) -> EmployeeRequest:
-        after = revoked(self._stored(request_id), actor, note, now)
+        after = revoked(self._stored(request_id), by)
         approved = (RequestModel.status == APPROVED) & RequestModel.request_id.exists()
-        self._update(after, approved, give_back=quota_key)
+        self._update(after, approved, give_back=quota_key, audit=audit)
         return after
 
     def quota_holders(self, key: str) -> frozenset[str]:
         found: RequestQuotaModel | None = get_model(RequestQuotaModel, _quota(key).request_id)
         return frozenset(found.approved or ()) if found else frozenset()
 
-    def set_result(self, request_id: str, result_id: str) -> None:
-        with storage_call("dynamodb"):
-            RequestModel(request_id).update(
-                actions=[RequestModel.result_id.set(result_id)], condition=RequestModel.status == APPROVED
-            )
+    def set_result(self, request_id: str, result_id: str, audit: AuditBatch | None = None) -> None:
+        # The SDK's repeat of this transaction, its answer lost, finds the effect named: the use case reads it back.
+        unnamed = (RequestModel.status == APPROVED) & RequestModel.result_id.does_not_exist()
+        with storage_call("dynamodb"), transaction(request_token()) as tx:
+            tx.update(RequestModel(request_id), actions=[RequestModel.result_id.set(result_id)], condition=unnamed)
+            save_in(tx, audit)
 
     def _stored(self, request_id: str) -> EmployeeRequest:
         stored = self.get(request_id)
@@ -237,22 +237,26 @@ class DynamoRequestsRepository:
         return stored
 
     @staticmethod
-    def _update(r: EmployeeRequest, condition: Any, *, give_back: str | None = None) -> None:
-        """Store `r`'s status and decision on `condition`, marked with a new `write_id`; with `give_back`, in one
-        transaction with the request's place in that quota given back. A failed condition that finds its own mark
-        stored is this write, made before: the SDK sends a write again when its answer was lost (a read timeout
-        while storage is slow), and the repeat meets what the first try wrote. That is success, not a lost race
-        (a double tap is another write, with another mark: it still loses)."""
+    def _update(
+        r: EmployeeRequest, condition: Any, *, give_back: str | None = None, audit: AuditBatch | None = None
+    ) -> None:
+        """Store `r`'s status and decision on `condition`, marked with a new `write_id`; with `give_back` or
+        `audit`, in one transaction with the request's place in that quota given back and the entries. A failed
+        condition that finds its own mark stored is this write, made before: the SDK sends a write again when its
+        answer was lost (a read timeout while storage is slow), and the repeat meets what the first try wrote.
+        That is success, not a lost race (a double tap is another write, with another mark: it still loses)."""
         write_id = request_token()
         actions = _status_actions(r, write_id)
         try:
-            if give_back is None:
+            if give_back is None and audit is None:
                 with storage_call("dynamodb"):
                     RequestModel(r.request_id).update(actions=actions, condition=condition)
             else:
                 with storage_call("dynamodb"), transaction(write_id) as tx:
                     tx.update(RequestModel(r.request_id), actions=actions, condition=condition)
-                    tx.update(_quota(give_back), actions=[RequestQuotaModel.approved.delete({r.request_id})])
+                    if give_back is not None:
+                        tx.update(_quota(give_back), actions=[RequestQuotaModel.approved.delete({r.request_id})])
+                    save_in(tx, audit)
         except ConditionFailed:
             if not _written_by(r.request_id, write_id):
                 raise

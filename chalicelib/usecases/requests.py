@@ -26,6 +26,7 @@ from chalicelib.attendance.export import day_label, month_label
 from chalicelib.domain.attendance import REVOKE, Event
 from chalicelib.domain.audit import VIEW_ATTACHMENTS
 from chalicelib.domain.calendar import DateRange
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, Principal, recorded_day
 from chalicelib.domain.requests import APPROVED, CANCELLED, LEAVE_TYPES, PENDING, REVOKED, EmployeeRequest
 from chalicelib.domain.status import DL, LIBUR
@@ -40,6 +41,7 @@ from chalicelib.errors import (
     ValidationError,
 )
 from chalicelib.settings import Settings
+from chalicelib.store.audit import AuditBatch, AuditOf
 from chalicelib.store.base import ConditionFailed, decode_cursor, encode_cursor, iso, parse_iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, derived_event_id
 from chalicelib.store.photos import REQUEST_PREFIX
@@ -308,7 +310,7 @@ def cancel_mine(principal: Principal, request_id: str, settings: Settings, now: 
     if found is None or found.nip != employee.nip:
         raise NotFoundError("Pengajuan tidak ditemukan.", {"request_id": request_id})
     try:
-        cancelled = runtime.requests().decide(request_id, CANCELLED, employee.nip, None, now, nip=employee.nip)
+        cancelled = runtime.requests().decide(request_id, CANCELLED, Decided(employee.nip, None, now), nip=employee.nip)
     except ConditionFailed as exc:
         current = runtime.requests().get(request_id) or found
         if current.status == CANCELLED:
@@ -509,29 +511,34 @@ def decide(
     takes back whatever an earlier, failed approval of the request had left behind. The same decision sent
     again finishes what follows it (the days re-run, a leftover taken back) before its 409: an earlier try may
     have stopped before. The same admin's own decision sent again (a finished one) is answered as its first try
-    would have been, its audit entry written again: that try may have failed on the audit write alone
-    (decision 218's own-decision path; 409 for anyone else)."""
+    would have been (decision 218's own-decision path; 409 for anyone else).
+
+    The decision's audit entry is written with it, all or none (decision 463): a rejection's with the request's
+    move out of pending, an approval's with the naming of its effect (`_name`), which finishes it."""
     found = _decidable(principal, request_id, settings)
     status = "approved" if body.decision == "approve" else "rejected"
     if _own_finished(found, principal, status):
-        return _answered_again(principal, found, f"request.{body.decision}", settings, now)
+        return _answered_again(principal, found, settings, now)
     before = _day_status(found)
     quota = correction_quota(found.nip, found.type, found.start_date, settings) if status == "approved" else None
     finishing = status == APPROVED and _unfinished_approval(found, now)
     if found.status == status and not finishing:
         _follow_up(principal, found, settings, now)
         raise _not_pending(found)
+    by = Decided(principal.subject, body.note, now)
+
+    def entry(result_id: str | None) -> AuditBatch:
+        detail = _audited(found, result_id, body.note, before)
+        return runtime.audit().stamped(principal.subject, f"request.{body.decision}", {request_id: detail})
+
     if status == APPROVED:
         _require_judged(found, settings)
-    if not finishing:
-        _settle(principal, found, body, now, status=status, quota=quota)
-    result_id, recapped = (
-        _approve(principal, found, body, settings, now, quota=quota)
-        if status == "approved"
-        else (None, _undo_leftover(principal, found, settings, now))
-    )
-    detail = _audited(found, result_id, body.note, before)
-    runtime.audit().record(principal.subject, f"request.{body.decision}", request_id, detail)
+        if not finishing:
+            _settle(found, status, by, quota=quota)
+        result_id, recapped = _approve(principal, found, body, settings, now, quota=quota, named=entry)
+    else:
+        _settle(found, status, by, quota=None, audit=entry(None))
+        result_id, recapped = None, _undo_leftover(principal, found, settings, now)
     return RequestDecision(
         request_id=request_id, status=status, decided_at=iso(now), result_id=result_id, recapped=recapped
     )
@@ -605,14 +612,10 @@ def _own_finished(r: EmployeeRequest, principal: Principal, status: str) -> bool
     return r.status == status and r.decided_by == principal.subject and done
 
 
-def _answered_again(
-    principal: Principal, r: EmployeeRequest, action: str, settings: Settings, now: datetime
-) -> RequestDecision:
-    """The answer of `principal`'s own decision on `r`, stored by an earlier try: what follows it done again
-    (`_follow_up`), then its audit entry written again (a duplicate entry is harmless, a missing one is not:
-    decision 218), with the stored note. No `status_before`: the day read now is the one the decision made."""
+def _answered_again(principal: Principal, r: EmployeeRequest, settings: Settings, now: datetime) -> RequestDecision:
+    """The answer of `principal`'s own decision on `r`, stored by an earlier try with its audit entry: what
+    follows it done again (`_follow_up`), the entry not written again."""
     recapped = _follow_up(principal, r, settings, now)
-    runtime.audit().record(principal.subject, action, r.request_id, _audited(r, r.result_id, r.note, None))
     decided_at = r.decided_at or iso(now)
     return RequestDecision(
         request_id=r.request_id, status=r.status, decided_at=decided_at, result_id=r.result_id, recapped=recapped
@@ -620,23 +623,17 @@ def _answered_again(
 
 
 def _settle(
-    principal: Principal,
-    r: EmployeeRequest,
-    body: RequestDecisionRequest,
-    now: datetime,
-    *,
-    status: str,
-    quota: Quota | None,
+    r: EmployeeRequest, status: str, by: Decided, *, quota: Quota | None, audit: AuditBatch | None = None
 ) -> None:
-    """Move the pending request to `status` (in `quota`, for an approval that takes a place): 409 when it is
-    not pending, when another decision won, or when the quota is full."""
+    """Move the pending request to `status` (in `quota`, for an approval that takes a place; with the `audit`
+    entries naming it): 409 when it is not pending, when another decision won, or when the quota is full."""
     if r.status != PENDING:
         raise _not_pending(r)
     try:
         if quota is None:
-            runtime.requests().decide(r.request_id, status, principal.subject, body.note, now)
+            runtime.requests().decide(r.request_id, status, by, audit=audit)
         else:
-            runtime.requests().approve_within(r.request_id, quota, principal.subject, body.note, now)
+            runtime.requests().approve_within(r.request_id, quota, by)
     except ConditionFailed as exc:
         raise _not_pending(r) from exc
     except QuotaFull as exc:
@@ -651,8 +648,10 @@ def _approve(
     now: datetime,
     *,
     quota: Quota | None,
+    named: AuditOf[str],
 ) -> tuple[str, list[str]]:
-    """Create what the request asked for and name it on the request. When either fails the decision is undone
+    """Create what the request asked for and name it on the request, with the approval's audit entry (`named`
+    of the effect's id). When either fails the decision is undone
     (the request is pending again, its place in `quota` given back) and the error answered; what the effect
     may have stored meanwhile is found again by the next approval (its id derives from the request) or taken
     back by a rejection. When storage fails to undo the decision too, the request stays approved with nothing
@@ -660,7 +659,7 @@ def _approve(
     its approval was finished (revoked meanwhile) takes back what the approval made, and answers 409."""
     try:
         result_id = _effect(principal, r, body, settings, now)
-        _name(r, result_id)
+        _name(r, result_id, named(result_id))
     except _TakenBack as taken:
         _undo(principal, r, taken.result_id, settings, now, note="persetujuan dibatalkan")
         raise _not_pending(r) from taken
@@ -679,14 +678,18 @@ class _TakenBack(Exception):
         self.result_id = result_id
 
 
-def _name(r: EmployeeRequest, result_id: str) -> None:
-    """Name the approval's effect on the request: _TakenBack when the request is no longer approved."""
+def _name(r: EmployeeRequest, result_id: str, audit: AuditBatch) -> None:
+    """Name the approval's effect on the request, with the `audit` entry naming the approval: _TakenBack when
+    the request is no longer approved; nothing when that effect is named already (admins finishing one
+    approval at the same moment: the one whose write named it wrote the entry), 409 when another is."""
     try:
-        runtime.requests().set_result(r.request_id, result_id)
+        runtime.requests().set_result(r.request_id, result_id, audit)
     except ConditionFailed as exc:
-        if (runtime.requests().get(r.request_id) or r).status != APPROVED:
+        stored = runtime.requests().get(r.request_id) or r
+        if stored.status != APPROVED:
             raise _TakenBack(result_id) from exc
-        raise
+        if stored.result_id != result_id:
+            raise _not_pending(r) from exc
 
 
 def _rerun_days_of(r: EmployeeRequest, settings: Settings, now: datetime) -> list[str]:
@@ -704,28 +707,30 @@ def revoke(
 ) -> RequestDecision:
     """Take back an approved request with the admin's reason: what its approval created is cancelled (a leave,
     a field-duty letter), or no longer counts (a corrected event, kept as evidence; its place in the month's
-    quota is free again); the recapped days it changed are re-run; audited.
+    quota is free again); the recapped days it changed are re-run; audited in the request's write.
 
     The effect is undone first (once; a retry, or a leave or letter cancelled already from its own screen, finds
     it undone and goes on), then the request moves from `approved` to `revoked` (once: of admins revoking at
     the same moment, one wins, the others get 409). The same admin's revocation sent again is answered as its
-    first try would have been, its audit entry written again (`_answered_again`).
+    first try would have been (`_answered_again`).
     """
     found = _decidable(principal, request_id, settings)
     if _own_finished(found, principal, REVOKED):
-        return _answered_again(principal, found, "request.revoke", settings, now)
+        return _answered_again(principal, found, settings, now)
     if found.status != APPROVED or (found.result_id is None and not _unfinished_approval(found, now)):
         raise _not_approved(found)  # not approved, or its approval still running
     before = _day_status(found)
     result_id = found.result_id or _effect_id(found, settings)  # an unfinished approval: what it may have made
     recapped = _undo(principal, found, result_id, settings, now, note=body.note) if result_id else []
     quota_key = _correction_quota_key(found.nip, found.start_date) if found.type == "KOREKSI" else None
+    detail = _audited(found, found.result_id, body.note, before)
+    entry = runtime.audit().stamped(principal.subject, "request.revoke", {request_id: detail})
     try:
-        runtime.requests().revoke(request_id, principal.subject, body.note, now, quota_key=quota_key)
+        runtime.requests().revoke(
+            request_id, Decided(principal.subject, body.note, now), quota_key=quota_key, audit=entry
+        )
     except ConditionFailed as exc:
         raise _not_approved(found) from exc
-    detail = _audited(found, found.result_id, body.note, before)
-    runtime.audit().record(principal.subject, "request.revoke", request_id, detail)
     return RequestDecision(
         request_id=request_id, status=REVOKED, decided_at=iso(now), result_id=found.result_id, recapped=recapped
     )
@@ -818,29 +823,19 @@ def _then(cancel: Callable[[], Cancelled], revoke_creator: Callable[[], None]) -
 
 
 def _revoke_creator(principal: Principal, nips: list[str], result_id: str, note: str, now: datetime) -> None:
-    """Take back the approved request that created `result_id`, and audit it: by the admin whose write took it
-    back (admins cancelling at the same moment: one entry), or again by the same admin's retry, which finds it
-    taken back by them with this note (the first try's audit write failed: decision 301's reasoning; a
-    duplicate entry is harmless, a missing one is not)."""
+    """Take back the approved request of any of `nips` that created `result_id`, audited in the same write (of
+    admins cancelling at the same moment, the one whose write took it back; a retry finds it taken back)."""
     for nip in nips:
-        taken = _take_back(principal, nip, result_id, note, now)
-        if taken is not None:
-            detail = _audited(taken, result_id, note, None)
-            runtime.audit().record(principal.subject, "request.revoke", taken.request_id, detail)
-
-
-def _take_back(principal: Principal, nip: str, result_id: str, note: str, now: datetime) -> EmployeeRequest | None:
-    """The creator of `result_id` this admin takes back now, or took back before with `note`; None when there is
-    none, or another admin took it back."""
-    found = _creator(nip, result_id, APPROVED)
-    if found is not None:
-        try:
-            runtime.requests().revoke(found.request_id, principal.subject, note, now, quota_key=None)
-        except ConditionFailed:  # another admin took it back at the same moment: theirs to audit
-            return None
-        return found
-    done = _creator(nip, result_id, REVOKED)
-    return done if done is not None and (done.decided_by, done.note) == (principal.subject, note) else None
+        found = _creator(nip, result_id, APPROVED)
+        if found is None:
+            continue
+        entry = runtime.audit().stamped(
+            principal.subject, "request.revoke", {found.request_id: _audited(found, result_id, note, None)}
+        )
+        with contextlib.suppress(ConditionFailed):  # another admin took it back at the same moment
+            runtime.requests().revoke(
+                found.request_id, Decided(principal.subject, note, now), quota_key=None, audit=entry
+            )
 
 
 def _creator(nip: str, result_id: str, status: str) -> EmployeeRequest | None:

@@ -1,6 +1,7 @@
 """Writes that DynamoDB committed but whose answer was lost, through the HTTP API on moto: the SDK sends the same
 write again (`lost_answer`), it meets what its first try wrote, and that is success, not someone else's change:
-an approval, a revocation, a correction's approval within its quota, a face enrolment and a face decision."""
+an approval, its naming of what it made, a revocation, a correction's approval within its quota, a face enrolment
+and a face decision."""
 
 from __future__ import annotations
 
@@ -41,6 +42,23 @@ def test_an_approval_whose_answer_was_lost_is_made_once(office: Office, monkeypa
     assert office.decide(office.u1, request_id, {"decision": "reject"}).status == 409
 
 
+def test_an_approval_whose_naming_answer_was_lost_is_named_and_audited_once(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's permit for next week, pending
+    day = (datetime.now(load_settings().tz).date() + timedelta(days=7)).isoformat()
+    request_id = office.file(A, {"type": "IZIN", "start_date": day, "end_date": day}).body["request_id"]
+    # WHEN the transaction naming its leave on the request with the approval's audit entry commits, but its answer
+    # is lost and the SDK repeats it
+    with answer_lost_once(monkeypatch, "TransactWriteItems", "requests"):
+        decided = office.decide(office.u1, request_id, {"decision": "approve"})
+    # THEN the approval is answered with its leave (not undone as a failure), and audited once
+    assert decided.status == 200, decided.body
+    stored = office.api.call("GET", "/v1/admin/requests?status=approved", token=office.u1).body["items"]
+    assert [(r["request_id"], r["result_id"]) for r in stored] == [(request_id, decided.body["result_id"])]
+    assert audited(office.api, office.admin, "request.approve") == [("ops-u1", request_id)]
+
+
 def test_a_correction_approved_within_its_quota_whose_answer_was_lost_is_made_once(
     office: Office, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -65,7 +83,7 @@ def test_a_revocation_whose_answer_was_lost_is_answered(office: Office, monkeypa
     leave_id = office.decide(office.u1, request_id, {"decision": "approve"}).body["result_id"]
     # WHEN the BKPSDM officer takes it back and the request's write commits, but its answer is lost and repeated
     path = f"/v1/admin/requests/{request_id}/revoke"
-    with answer_lost_once(monkeypatch, "UpdateItem", "requests"):
+    with answer_lost_once(monkeypatch, "TransactWriteItems", "requests"):  # the request and its audit entry
         taken = office.api.call("POST", path, {"note": "Salah tanggal"}, token=office.admin)
     # THEN it is revoked (not 409), its leave cancelled, and the revocation audited
     assert taken.status == 200, taken.body

@@ -25,6 +25,7 @@ from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import requests as requests_usecase
 from chalicelib.usecases.schemas.requests import NewRequest, RequestDecisionRequest
 from tests.functional.conftest import Api
+from tests.functional.test_zones import audit_throttled
 
 PEOPLE = DynamoPeopleRepository()
 A, B, C = "198501012010011001", "199002022015032002", "197803032005011003"
@@ -261,6 +262,40 @@ def test_corrections_are_capped_per_month_over_http_and_against_racing_admins(of
     assert sorted(outcomes) == ["approved", "approved", "conflict", "conflict"]
     mine = office.api.call("GET", "/v1/me/requests", token=office.employees[B]).body["items"]
     assert sorted(r["status"] for r in mine) == ["approved", "approved", "pending", "pending"]
+
+
+def test_a_correction_s_approval_and_revocation_never_stand_without_their_audit_entries(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's correction of last month, pending
+    day = a_past_month_day(16)
+    request_id = office.file(A, {"type": "KOREKSI", "start_date": day, "end_date": day, "time": "07:20"}).body[
+        "request_id"
+    ]
+    # WHEN U1's admin approves it while DynamoDB throttles every write carrying an audit entry, THEN it is 503 and
+    # the request waits for a decision again
+    with audit_throttled(monkeypatch):
+        assert office.decide(office.u1, request_id, {"decision": "approve"}).status == 503
+    assert status_of(office, request_id) == "pending"
+    # WHEN the admin approves it again, and revokes it while the audit writes are throttled, THEN that is 503 and
+    # the request stays approved
+    assert office.decide(office.u1, request_id, {"decision": "approve"}).status == 200
+    path = f"/v1/admin/requests/{request_id}/revoke"
+    with audit_throttled(monkeypatch):
+        assert office.api.call("POST", path, {"note": "Keliru"}, token=office.admin).status == 503
+    assert status_of(office, request_id) == "approved"
+    # WHEN it is revoked again, THEN the log names one approval and one revocation
+    assert office.api.call("POST", path, {"note": "Keliru"}, token=office.admin).status == 200
+    log = office.api.call("GET", "/v1/admin/audit?action=request", token=office.admin).body["items"]
+    assert sorted((i["action"], i["target"]) for i in log) == [
+        ("request.approve", request_id),
+        ("request.revoke", request_id),
+    ]
+
+
+def status_of(office: Office, request_id: str) -> str:
+    mine = office.api.call("GET", "/v1/me/requests", token=office.employees[A]).body["items"]
+    return str(next(r["status"] for r in mine if r["request_id"] == request_id))
 
 
 def test_approved_requests_are_taken_back_over_http(office: Office) -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.requests import APPROVED, PENDING, EmployeeRequest
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.requests import Page, Quota, QuotaFull, decided, own_key, revoked, unit_key
 
@@ -73,18 +74,16 @@ class InMemoryRequestsRepository:
         }
 
     def decide(
-        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None = None
+        self, request_id: str, status: str, by: Decided, *, nip: str | None = None, audit: AuditBatch | None = None
     ) -> EmployeeRequest:
         with self._lock:
-            return self._decide(request_id, status, actor, note, now, nip=nip)
+            return self._decide(request_id, status, by, nip=nip, audit=audit)
 
-    def approve_within(
-        self, request_id: str, quota: Quota, actor: str, note: str | None, now: datetime
-    ) -> EmployeeRequest:
+    def approve_within(self, request_id: str, quota: Quota, by: Decided) -> EmployeeRequest:
         with self._lock:
             if self._pending(request_id) and len(self._quotas.get(quota.key, ())) >= quota.limit:
                 raise QuotaFull(quota)
-            after = self._decide(request_id, "approved", actor, note, now, nip=None)
+            after = self._decide(request_id, APPROVED, by, nip=None)
             self._quotas.setdefault(quota.key, set()).add(request_id)
             return after
 
@@ -93,12 +92,14 @@ class InMemoryRequestsRepository:
         return stored is not None and stored.status == PENDING and nip in (None, stored.nip)
 
     def _decide(
-        self, request_id: str, status: str, actor: str, note: str | None, now: datetime, *, nip: str | None
+        self, request_id: str, status: str, by: Decided, *, nip: str | None, audit: AuditBatch | None = None
     ) -> EmployeeRequest:
         """`decide` under the lock."""
         if not self._pending(request_id, nip):
             raise ConditionFailed("dynamodb")
-        after = decided(self._requests[request_id], status, actor, note, now)
+        after = decided(self._requests[request_id], status, by)
+        if audit is not None:
+            audit.write()  # its failure leaves the request pending, as a failed transaction does
         self._requests[request_id] = after
         return after
 
@@ -114,13 +115,15 @@ class InMemoryRequestsRepository:
                 self._quotas.get(quota_key, set()).discard(request_id)
 
     def revoke(
-        self, request_id: str, actor: str, note: str, now: datetime, *, quota_key: str | None
+        self, request_id: str, by: Decided, *, quota_key: str | None, audit: AuditBatch | None = None
     ) -> EmployeeRequest:
         with self._lock:
             stored = self._requests.get(request_id)
             if stored is None or stored.status != APPROVED:
                 raise ConditionFailed("dynamodb")
-            after = self._requests[request_id] = revoked(stored, actor, note, now)
+            if audit is not None:
+                audit.write()  # its failure leaves the request approved, as a failed transaction does
+            after = self._requests[request_id] = revoked(stored, by)
             if quota_key is not None:
                 self._quotas.get(quota_key, set()).discard(request_id)
             return after
@@ -129,9 +132,11 @@ class InMemoryRequestsRepository:
         with self._lock:
             return frozenset(self._quotas.get(key, ()))
 
-    def set_result(self, request_id: str, result_id: str) -> None:
+    def set_result(self, request_id: str, result_id: str, audit: AuditBatch | None = None) -> None:
         with self._lock:
             stored = self._requests.get(request_id)
-            if stored is None or stored.status != APPROVED:
+            if stored is None or stored.status != APPROVED or stored.result_id is not None:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure leaves the approval unnamed, as a failed transaction does
             self._requests[request_id] = replace(stored, result_id=result_id)

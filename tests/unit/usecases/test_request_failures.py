@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.domain.attendance import REVOKE
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, NotFoundError, UnavailableError
 from chalicelib.settings import Settings
@@ -210,8 +211,8 @@ def test_a_rejection_takes_back_what_a_failed_approval_left(
     assert status_of(permit) == "rejected" and active_leaves(settings) == []
     assert [a for _, a, _ in audited() if a.startswith(("leave.", "request."))] == [
         "leave.add",  # the leftover was named as it was stored
+        "request.reject",  # with the rejection, before what follows it
         "leave.cancel",
-        "request.reject",
     ]
 
 
@@ -471,9 +472,9 @@ def test_an_approval_finished_while_another_admin_revokes_it_leaves_nothing_coun
     # WHEN an admin finishes it while BKPSDM revokes it (the revocation lands between the leave and its naming)
     real = type(runtime.requests()).set_result
 
-    def revoked_first(self: Any, request_id: str, result_id: str) -> None:
-        runtime.requests().revoke(request_id, "bkpsdm", "keliru", LATER, quota_key=None)
-        real(self, request_id, result_id)
+    def revoked_first(self: Any, request_id: str, result_id: str, audit: Any = None) -> None:
+        runtime.requests().revoke(request_id, Decided("bkpsdm", "keliru", LATER), quota_key=None)
+        real(self, request_id, result_id, audit)
 
     with monkeypatch.context() as patch:
         patch.setattr(type(runtime.requests()), "set_result", revoked_first)
@@ -500,66 +501,70 @@ def test_a_rejection_sent_again_re_runs_the_days_of_a_leftover_cancelled_before_
     assert reject(permit, settings).recapped == [TUESDAY.isoformat()] and status_on(TUESDAY) == "TK"
 
 
-def test_an_approved_correction_whose_audit_entry_failed_is_audited_when_the_admin_approves_again(
+def test_an_approval_whose_audit_entry_fails_does_not_stand_and_the_next_one_is_named_once(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
-    # GIVEN Asep's correction (it feeds pay), WHEN its approval is stored but the audit write fails (503)
+    # GIVEN Asep's correction (it feeds pay), WHEN its approval's audit entry fails as the approval is finished (503)
     asked = file(settings, correction("2026-03-09"))
-    with audit_write_fails(monkeypatch, "request.approve"):
+    with audit_store_fails(monkeypatch, "request.approve"):
         approve(asked, settings)
-    stored = runtime.requests().get(asked)
-    assert stored is not None and stored.status == "approved" and stored.result_id is not None
+    # THEN the approval does not stand unnamed: the request waits for a decision again
+    assert status_of(asked) == "pending"
     assert "request.approve" not in [a for _, a, _ in audited()]
-    # WHEN another admin approves it, THEN it is 409 and nothing is audited in their name
-    with pytest.raises(ConflictError):
-        approve(asked, settings, who=SUPER)
-    # WHEN the admin who approved it sends the approval again
-    answer = approve(asked, settings)
-    # THEN it is answered as the first try would have been, the correction made once, the approval audited
-    assert (answer.status, answer.result_id, answer.decided_at) == ("approved", stored.result_id, stored.decided_at)
-    assert corrections() == ["2026-03-09"]
-    assert [(who, a, t) for who, a, t in audited() if a.startswith("request.")] == [("budi", "request.approve", asked)]
+    # WHEN another admin approves it, THEN the correction is made once and the approval named once, in their name
+    answer = approve(asked, settings, who=SUPER)
+    assert answer.status == "approved" and corrections() == ["2026-03-09"]
+    named = [(who, a, t) for who, a, t in audited() if a.startswith("request.")]
+    assert named == [("admin", "request.approve", asked)]
+    assert audited.entries()[-1].detail["result_id"] == answer.result_id
+    # AND their approval sent again (its answer lost) is answered as before and named no second time
+    assert approve(asked, settings, who=SUPER).result_id == answer.result_id
+    assert [(who, a, t) for who, a, t in audited() if a.startswith("request.")] == named
 
 
-def test_a_rejection_whose_audit_entry_failed_is_audited_when_the_admin_rejects_again(
+def test_a_rejection_whose_audit_entry_fails_leaves_the_request_pending(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
-    # GIVEN Asep's permit, WHEN its rejection is stored but the audit write fails (503)
+    # GIVEN Asep's permit, WHEN its rejection's audit entry fails (503)
     permit = file(settings, new("IZIN", "2026-03-10"))
-    with audit_write_fails(monkeypatch, "request.reject"):
+    with audit_store_fails(monkeypatch, "request.reject"):
         reject(permit, settings)
-    # WHEN the admin rejects again, THEN it is answered rejected and the rejection audited, with its note
+    # THEN nothing was decided: the request is still pending
+    assert status_of(permit) == "pending"
+    # WHEN the admin rejects again, THEN it is rejected and named once, with this try's note; sent once more, the
+    # rejection is answered as before and named no second time
+    assert reject(permit, settings, note="lain").status == "rejected"
     assert reject(permit, settings, note="lain").status == "rejected"
     assert [(who, a, t) for who, a, t in audited() if a.startswith("request.")] == [("budi", "request.reject", permit)]
-    assert audited.entries()[-1].detail["note"] == "Tanpa surat"  # the stored decision's note, not the retry's
+    assert audited.entries()[-1].detail["note"] == "lain"
 
 
-def test_a_revocation_whose_audit_entry_failed_is_audited_when_the_admin_revokes_again(
+def test_a_revocation_whose_audit_entry_fails_does_not_stand_and_the_next_one_is_named_once(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
-    # GIVEN Asep's approved correction, WHEN its revocation is stored but the audit write fails (503)
+    # GIVEN Asep's approved correction, WHEN its revocation's audit entry fails (503)
     asked = file(settings, correction("2026-03-09"))
     approve(asked, settings)
-    with audit_write_fails(monkeypatch, "request.revoke"):
+    with audit_store_fails(monkeypatch, "request.revoke"):
         revoke(asked, settings)
-    assert status_of(asked) == "revoked"
-    # WHEN another admin revokes it, THEN it is 409
-    with pytest.raises(ConflictError):
-        revoke(asked, settings, who=U1_ADMIN)
-    # WHEN the admin who revoked it sends the revocation again, THEN it is answered revoked and audited once
+    # THEN the request is still approved (its corrected event no longer counts: the effect is undone first)
+    assert status_of(asked) == "approved"
+    # WHEN the admin revokes it again, THEN it is revoked and named once; sent once more, named no second time
+    assert revoke(asked, settings).status == "revoked"
     assert revoke(asked, settings).status == "revoked"
     assert [(who, a, t) for who, a, t in audited() if a == "request.revoke"] == [("admin", "request.revoke", asked)]
 
 
-def test_a_leave_whose_request_was_taken_back_unaudited_is_audited_when_cancelled_again(
+def test_a_leave_whose_request_s_revocation_failed_takes_it_back_named_when_cancelled_again(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, audited: AuditTrail
 ) -> None:
     # GIVEN Asep's approved permit, WHEN its leave is cancelled from the list but the request's audit entry fails
     asked = file(settings, new("IZIN", "2026-03-16"))
     leave_id = str(approve(asked, settings).result_id)
-    with audit_write_fails(monkeypatch, "request.revoke"):
+    with audit_store_fails(monkeypatch, "request.revoke"):
         requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW)
-    # WHEN the admin cancels it again, THEN the request is taken back and that is in the audit log
+    assert status_of(asked) == "approved" and active_leaves(settings) == []
+    # WHEN the admin cancels it again, THEN the request is taken back, named once
     assert requests.cancel_leave(U1_ADMIN, leave_id, settings, NOW).cancelled is True
     assert status_of(asked) == "revoked"
     assert [(who, t) for who, a, t in audited() if a == "request.revoke"] == [("budi", asked)]
