@@ -30,6 +30,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib import observability
 from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.domain.attendance import RECORDED, REVOKE, VOIDING, Event
+from chalicelib.domain.decisions import Decided
 from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.replay import nearest
@@ -502,21 +503,12 @@ class EventsRepository(Protocol):
         cursor of the rest (None when there is none)."""
         ...
 
-    def decide_review(
-        self,
-        event_id: str,
-        decision: str,
-        actor: str,
-        note: str | None,
-        now: datetime,
-        *,
-        audit: AuditBatch | None = None,
-    ) -> None:
+    def decide_review(self, event_id: str, decision: str, by: Decided, *, audit: AuditBatch | None = None) -> None:
         """Record an admin decision once, with the `audit` entries naming it, all or none: ConditionFailed when the
         event does not await one."""
         ...
 
-    def revoke_accepted(self, event_id: str, actor: str, note: str, now: datetime) -> None:
+    def revoke_accepted(self, event_id: str, by: Decided) -> None:
         """Record once that an accepted event no longer counts (decision REVOKE; an approved time correction
         taken back), its day's digest with it: ConditionFailed when the event is not accepted or has a
         decision already."""
@@ -576,31 +568,14 @@ class EventDecisions:
     """An admin's decisions on a recorded event, each taken once by the store's `_decide` (a conditional write
     that fails with ConditionFailed when the event is not of `status` or has a decision already)."""
 
-    def decide_review(
-        self,
-        event_id: str,
-        decision: str,
-        actor: str,
-        note: str | None,
-        now: datetime,
-        *,
-        audit: AuditBatch | None = None,
-    ) -> None:
-        self._decide(event_id, decision, actor, note, now, status="review", audit=audit)
+    def decide_review(self, event_id: str, decision: str, by: Decided, *, audit: AuditBatch | None = None) -> None:
+        self._decide(event_id, decision, by, status="review", audit=audit)
 
-    def revoke_accepted(self, event_id: str, actor: str, note: str, now: datetime) -> None:
-        self._decide(event_id, REVOKE, actor, note, now, status="accepted")
+    def revoke_accepted(self, event_id: str, by: Decided) -> None:
+        self._decide(event_id, REVOKE, by, status="accepted")
 
     def _decide(
-        self,
-        event_id: str,
-        decision: str,
-        actor: str,
-        note: str | None,
-        now: datetime,
-        *,
-        status: str,
-        audit: AuditBatch | None = None,
+        self, event_id: str, decision: str, by: Decided, *, status: str, audit: AuditBatch | None = None
     ) -> None:
         raise NotImplementedError
 
@@ -810,15 +785,7 @@ class DynamoEventsRepository(EventDecisions):
             return events, result.last_evaluated_key
 
     def _decide(
-        self,
-        event_id: str,
-        decision: str,
-        actor: str,
-        note: str | None,
-        now: datetime,
-        *,
-        status: str,
-        audit: AuditBatch | None = None,
+        self, event_id: str, decision: str, by: Decided, *, status: str, audit: AuditBatch | None = None
     ) -> None:
         """The event, its day's digest and the audit entries naming the decision change in one transaction; a
         voided arrival gives back the day's first-arrival mark it holds in the same one (a mark is only ever
@@ -842,9 +809,9 @@ class DynamoEventsRepository(EventDecisions):
                 EventModel(nip, key),
                 actions=[
                     EventModel.decision.set(decision),
-                    EventModel.decided_by.set(actor),
-                    EventModel.decided_at.set(iso(now)),
-                    EventModel.decision_note.set(note or ""),
+                    EventModel.decided_by.set(by.actor),
+                    EventModel.decided_at.set(iso(by.at)),
+                    EventModel.decision_note.set(by.note or ""),
                     EventModel.review_unit.remove(),
                 ],
                 condition=EventModel.decision.does_not_exist() & (EventModel.status == status),

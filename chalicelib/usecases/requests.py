@@ -356,7 +356,7 @@ def _withdrawn(r: EmployeeRequest, made: str, now: datetime) -> bool:
     event = runtime.events().get_event(made)
     if event is not None and event.decision is None:
         with contextlib.suppress(ConditionFailed):
-            runtime.events().revoke_accepted(made, actor, WITHDRAWN, now)
+            runtime.events().revoke_accepted(made, Decided(actor, WITHDRAWN, now))
     return event is not None
 
 
@@ -771,7 +771,7 @@ def _undo(
         cancel = functools.partial(zones.cancel_assignment, principal, result_id, settings, now)
         return _cancelled(r, letter.cancelled_at if letter else _NEVER_STORED, cancel, settings, now)
     try:
-        runtime.events().revoke_accepted(result_id, principal.subject, note, now)
+        runtime.events().revoke_accepted(result_id, Decided(principal.subject, note, now))
     except ConditionFailed as exc:
         stored = runtime.events().get_event(result_id)
         if stored is None:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from chalicelib import runtime
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.audit import VIEW_PHOTOS
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.faces import APPROVED
 from chalicelib.domain.people import Principal
 from chalicelib.errors import ConflictError, NotFoundError
@@ -131,7 +132,7 @@ def decide(principal: Principal, event_id: str, body: DecisionRequest, settings:
     decided = replace(event, decision=decision, decision_note=note)
     audit = runtime.audit().stamped(principal.subject, f"review.{decision}", {event_id: _audited(decided)})
     try:
-        runtime.events().decide_review(event_id, decision, principal.subject, note, now, audit=audit)
+        runtime.events().decide_review(event_id, decision, Decided(principal.subject, note, now), audit=audit)
     except ConditionFailed as exc:
         # The SDK sends a write again when its answer was lost: the repeat meets this very decision, stored.
         stored = runtime.events().get_event(event_id)

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 import openpyxl
 import pytest
 
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, PhoneBinding, Principal
 from chalicelib.errors import UnavailableError
 from chalicelib.settings import load_settings
@@ -56,7 +57,7 @@ def test_adoption_per_unit_and_day_by_source(api: Api) -> None:
     seed_event(B, "U1", "out", datetime(2026, 11, 3, 16, 0), status="review")  # pending: not counted
     seed_event(E, "U1", "in", datetime(2026, 11, 2, 7, 0))
     revoked = seed_event(C, "U1", "in", datetime(2026, 11, 2, 7, 15))  # a correction taken back: not counted
-    DynamoEventsRepository().revoke_accepted(revoked, "admin", "Tidak ada bukti", datetime.now(UTC))
+    DynamoEventsRepository().revoke_accepted(revoked, Decided("admin", "Tidak ada bukti", datetime.now(UTC)))
     import_file(api, admin, attlog(punch(A, MONDAY, "16:00:00"), punch(C, MONDAY, "07:10:00")))
     import_file(api, admin, attlog(punch(C, TUESDAY, "07:10:00"), punch(D, TUESDAY, "07:00:00")))
     assert api.call("PUT", "/v1/admin/units/U1/cutover", {"date": TUESDAY.isoformat()}, token=admin).status == 200

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from chalicelib.domain.attendance import RECORDED, Event
+from chalicelib.domain.decisions import Decided
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store.audit import AuditBatch
@@ -250,15 +251,7 @@ class InMemoryEventsRepository(EventDecisions):
         return _page(self._indexed(keep), limit, cursor, ("unit_date", day))
 
     def _decide(
-        self,
-        event_id: str,
-        decision: str,
-        actor: str,
-        note: str | None,
-        now: datetime,
-        *,
-        status: str,
-        audit: AuditBatch | None = None,
+        self, event_id: str, decision: str, by: Decided, *, status: str, audit: AuditBatch | None = None
     ) -> None:
         nip, key = event_keys(event_id)
         with self._lock:
@@ -267,7 +260,8 @@ class InMemoryEventsRepository(EventDecisions):
                 raise ConditionFailed("dynamodb")
             if audit is not None:
                 audit.write()  # its failure leaves the event undecided, as a failed transaction does
-            decided = replace(event, decision=decision, decided_by=actor, decided_at=iso(now), decision_note=note or "")
+            note = by.note or ""
+            decided = replace(event, decision=decision, decided_by=by.actor, decided_at=iso(by.at), decision_note=note)
             self._events[nip][key] = decided
             mark = (nip, str(event.arrival_day))
             if decided.voided and event.holds_arrival and self._marks.get(mark) == event_id:

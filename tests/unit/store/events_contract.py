@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.decisions import Decided
 from chalicelib.errors import ValidationError
 from chalicelib.face.config import ReplayLimits
 from chalicelib.face.types import PhotoFingerprint
@@ -162,10 +163,10 @@ class EventsRepositoryContract:
         with pytest.raises(ValidationError):
             repo.get_event("not-an-event-id")
         with pytest.raises(ValidationError):
-            repo.decide_review(f"{NIP}.20261203T003000Z.XYZ", "approve", "budi", None, AT)
+            repo.decide_review(f"{NIP}.20261203T003000Z.XYZ", "approve", Decided("budi", None, AT))
         for impossible in ("20261399T000000Z", "20260230T003000Z", "20261203T256100Z"):  # forged: no such time
             with pytest.raises(ValidationError):
-                repo.decide_review(f"{NIP}.{impossible}.0a1b2c3d", "approve", "budi", None, AT)
+                repo.decide_review(f"{NIP}.{impossible}.0a1b2c3d", "approve", Decided("budi", None, AT))
             with pytest.raises(ValidationError):
                 repo.get_event(f"{NIP}.{impossible}.0a1b2c3d")
 
@@ -394,7 +395,7 @@ class EventsRepositoryContract:
         decided = review(OTHER, AT + timedelta(minutes=1))
         for i, e in enumerate([arrival, leave, decided]):
             repo.write_checkin(write(e, f"r-{i}"))
-        repo.decide_review(decided.event_id, "approve", "budi", None, AT)
+        repo.decide_review(decided.event_id, "approve", Decided("budi", None, AT))
         repo.write_checkin(write(event(at=AT + timedelta(days=1), local_date="2026-12-04"), "r-8"))
         repo.write_checkin(write(event(at=AT + timedelta(seconds=1), unor_id="U2"), "r-9"))
         # WHEN U1's DAY is read, THEN exactly its three events come, by time, with their judged fields
@@ -542,7 +543,7 @@ class EventsRepositoryContract:
         ]
         for i, e in enumerate(written):
             repo.write_checkin(write(e, f"d-{i}"))
-        repo.decide_review(written[2].event_id, "reject", "budi", "bukan orangnya", AT + timedelta(hours=1))
+        repo.decide_review(written[2].event_id, "reject", Decided("budi", "bukan orangnya", AT + timedelta(hours=1)))
         # WHEN the digests of U1's two days, and of a day without events, are read at once
         digests = repo.digests_of_unit_days([("U1", DAY), ("U1", "2026-12-04"), ("U9", DAY)])
         # THEN each holds what the unit-day index holds of its recorded events (no refusal), decisions included
@@ -574,14 +575,14 @@ class EventsRepositoryContract:
         repo.write_checkin(write(e))
         decided_at = AT + timedelta(hours=1)
         # WHEN it is approved with no note
-        repo.decide_review(e.event_id, "approve", "budi", None, decided_at)
+        repo.decide_review(e.event_id, "approve", Decided("budi", None, decided_at))
         # THEN the decision is recorded (an empty note) and it leaves the queue
         decided = replace(e, decision="approve", decided_by="budi", decided_at=iso(decided_at), decision_note="")
         assert repo.get_event(e.event_id) == decided
         assert repo.pending_reviews("U1", 100, None) == ([], None)
         # WHEN it is decided again, THEN the second decision is refused and the first one stays
         with pytest.raises(ConditionFailed):
-            repo.decide_review(e.event_id, "reject", "siti", "no", decided_at)
+            repo.decide_review(e.event_id, "reject", Decided("siti", "no", decided_at))
         assert repo.get_event(e.event_id) == decided
 
     def test_a_decision_is_kept_with_its_audit_entry_and_a_second_one_writes_none(
@@ -594,17 +595,17 @@ class EventsRepositoryContract:
         def named(action: str) -> AuditBatch:
             return audit_log.stamped("budi", action, {e.event_id: {"nip": NIP}})
 
-        repo.decide_review(e.event_id, "approve", "budi", None, AT, audit=named("review.approve"))
+        repo.decide_review(e.event_id, "approve", Decided("budi", None, AT), audit=named("review.approve"))
         # WHEN another decision comes (a second admin, a repeat), THEN it is refused whole, its entry with it
         with pytest.raises(ConditionFailed):
-            repo.decide_review(e.event_id, "reject", "siti", None, AT, audit=named("review.reject"))
+            repo.decide_review(e.event_id, "reject", Decided("siti", None, AT), audit=named("review.reject"))
         logged = [(entry.action, entry.target) for entry in audit_log.entries_of_day(AUDIT_START.date())]
         assert logged == [("review.approve", e.event_id)]
 
     def test_a_note_is_kept_with_a_rejection(self, repo: EventsRepository) -> None:
         e = review()
         repo.write_checkin(write(e))
-        repo.decide_review(e.event_id, "reject", "budi", "foto buram", AT)
+        repo.decide_review(e.event_id, "reject", Decided("budi", "foto buram", AT))
         found = repo.get_event(e.event_id)
         assert found is not None and (found.decision, found.decision_note) == ("reject", "foto buram")
 
@@ -613,9 +614,9 @@ class EventsRepositoryContract:
         accepted = event()
         repo.write_checkin(write(accepted))
         with pytest.raises(ConditionFailed):
-            repo.decide_review(accepted.event_id, "approve", "budi", None, AT)
+            repo.decide_review(accepted.event_id, "approve", Decided("budi", None, AT))
         with pytest.raises(ConditionFailed):
-            repo.decide_review(new_event_id(NIP, AT), "approve", "budi", None, AT)
+            repo.decide_review(new_event_id(NIP, AT), "approve", Decided("budi", None, AT))
         assert repo.get_event(accepted.event_id) == accepted
 
     def test_an_accepted_event_is_revoked_once_with_its_digest(self, repo: EventsRepository) -> None:
@@ -625,7 +626,7 @@ class EventsRepositoryContract:
         repo.write_checkin(write(waiting, "w"))
         before = repo.digests_of_unit_days([("U1", DAY)])[("U1", DAY)]
         # WHEN the accepted one is revoked, THEN it carries the decision and the day's digest changes with it
-        repo.revoke_accepted(accepted.event_id, "bkpsdm", "Koreksi tanpa bukti", AT + timedelta(days=2))
+        repo.revoke_accepted(accepted.event_id, Decided("bkpsdm", "Koreksi tanpa bukti", AT + timedelta(days=2)))
         revoked = replace(accepted, decision="revoke", decided_by="bkpsdm", decided_at=iso(AT + timedelta(days=2)),
                           decision_note="Koreksi tanpa bukti")  # fmt: skip
         assert repo.get_event(accepted.event_id) == revoked
@@ -634,7 +635,7 @@ class EventsRepositoryContract:
         # AND it is not revoked twice; an event in review, or an unknown one, is not revoked
         for event_id in (accepted.event_id, waiting.event_id, new_event_id(NIP, AT + timedelta(hours=3))):
             with pytest.raises(ConditionFailed):
-                repo.revoke_accepted(event_id, "siti", "lagi", AT)
+                repo.revoke_accepted(event_id, Decided("siti", "lagi", AT))
         assert repo.get_event(accepted.event_id) == revoked and repo.get_event(waiting.event_id) == waiting
 
     def test_a_voided_arrival_gives_the_day_s_mark_back(self, repo: EventsRepository) -> None:
@@ -645,11 +646,11 @@ class EventsRepositoryContract:
         repo.write_checkin(write(corrected, "c", first_arrival=True))
         departure = event(at=AT + timedelta(hours=9), type="out")
         repo.write_checkin(write(departure, "d"))
-        repo.revoke_accepted(departure.event_id, "bkpsdm", "tanpa bukti", AT + timedelta(hours=1))
+        repo.revoke_accepted(departure.event_id, Decided("bkpsdm", "tanpa bukti", AT + timedelta(hours=1)))
         assert repo.has_arrival_mark(NIP, DAY)
         # WHEN the review is rejected and the correction revoked
-        repo.decide_review(waiting.event_id, "reject", "budi", "bukan wajahnya", AT + timedelta(hours=1))
-        repo.revoke_accepted(corrected.event_id, "bkpsdm", "tanpa bukti", AT + timedelta(hours=1))
+        repo.decide_review(waiting.event_id, "reject", Decided("budi", "bukan wajahnya", AT + timedelta(hours=1)))
+        repo.revoke_accepted(corrected.event_id, Decided("bkpsdm", "tanpa bukti", AT + timedelta(hours=1)))
         # THEN both days' marks are free: a new arrival of that day takes each
         assert not repo.has_arrival_mark(NIP, DAY) and not repo.has_arrival_mark(OTHER, DAY)
         again = event(at=AT + timedelta(hours=2))
@@ -660,7 +661,7 @@ class EventsRepositoryContract:
         # AND an approved review keeps its mark
         tomorrow = review(at=AT + timedelta(days=1))
         repo.write_checkin(write(replace(tomorrow, local_date="2026-12-04"), "t", first_arrival=True))
-        repo.decide_review(tomorrow.event_id, "approve", "budi", None, AT + timedelta(days=1, hours=1))
+        repo.decide_review(tomorrow.event_id, "approve", Decided("budi", None, AT + timedelta(days=1, hours=1)))
         assert repo.has_arrival_mark(NIP, "2026-12-04")
 
     def test_an_arrival_holds_the_mark_of_its_working_day(self, repo: EventsRepository) -> None:
@@ -679,7 +680,7 @@ class EventsRepositoryContract:
                 write(event(at=AT + timedelta(days=1), local_date="2026-12-04"), "x", first_arrival=True)
             )
         # WHEN the night arrival is revoked, THEN it gives the 4th's mark back and the 3rd's stays
-        repo.revoke_accepted(night.event_id, "bkpsdm", "tanpa bukti", AT + timedelta(days=1))
+        repo.revoke_accepted(night.event_id, Decided("bkpsdm", "tanpa bukti", AT + timedelta(days=1)))
         assert not repo.has_arrival_mark(NIP, "2026-12-04") and repo.has_arrival_mark(NIP, DAY)
 
     # --- imported punches ----------------------------------------------------------------------------
@@ -747,7 +748,7 @@ class EventsRepositoryContract:
         repo.write_checkin(write(event(status="refused", reasons=("FACE_MISMATCH",)), "r-1"))
         e = review(OTHER, AT, unor_id="U2")
         repo.write_checkin(write(e, "r-2"))
-        repo.decide_review(e.event_id, "approve", "budi", None, AT + timedelta(hours=1))
+        repo.decide_review(e.event_id, "approve", Decided("budi", None, AT + timedelta(hours=1)))
         # WHEN their digests are read, and rebuilt from their events
         read = repo.digests_of_unit_days([("U1", DAY), ("U2", DAY)])
         rebuilt = repo.rebuild_digests([("U1", DAY), ("U2", DAY)])

@@ -52,6 +52,11 @@ def every_page(read: Any, limit: int) -> list[list[str]]:
             return [p for p in pages if p]
 
 
+def entry(audit_log: AuditRepository, action: str) -> AuditBatch:
+    """The entry naming `action` on the request r-1, stamped by `audit_log` for the repository to keep."""
+    return audit_log.stamped("admin", action, {"r-1": {"nip": NIP}})
+
+
 def logged(audit_log: AuditRepository) -> list[tuple[str, str]]:
     """The (action, target) of every entry the log holds of the audit contract's day."""
     return [(e.action, e.target) for e in audit_log.entries_of_day(AUDIT_START.date())]
@@ -165,31 +170,27 @@ class RequestsRepositoryContract:
     def test_a_decision_is_kept_with_its_audit_entry_and_a_retry_names_it_no_second_time(
         self, repo: RequestsRepository, audit_log: AuditRepository
     ) -> None:
-        def named() -> AuditBatch:
-            return audit_log.stamped("admin", "request.reject", {"r-1": {"nip": NIP}})
-
         # GIVEN a rejection stored with the entry naming it, WHEN it is sent again, THEN that is refused whole
         repo.add(request("r-1"))
-        repo.decide("r-1", "rejected", Decided("admin", "Tanpa surat", T0), audit=named())
+        repo.decide("r-1", "rejected", Decided("admin", "Tanpa surat", T0), audit=entry(audit_log, "request.reject"))
         with pytest.raises(ConditionFailed):
-            repo.decide("r-1", "rejected", Decided("admin", "Tanpa surat", T0), audit=named())
+            repo.decide(
+                "r-1", "rejected", Decided("admin", "Tanpa surat", T0), audit=entry(audit_log, "request.reject")
+            )
         # AND the log names the rejection once
         assert logged(audit_log) == [("request.reject", "r-1")]
 
     def test_an_effect_is_named_once_with_the_approval_s_audit_entry(
         self, repo: RequestsRepository, audit_log: AuditRepository
     ) -> None:
-        def named(result_id: str) -> AuditBatch:
-            return audit_log.stamped("admin", "request.approve", {"r-1": {"nip": NIP, "result_id": result_id}})
-
         # GIVEN an approved request whose effect is named with the entry naming the approval
         repo.add(request("r-1"))
         repo.decide("r-1", "approved", Decided("admin", None, T0))
-        repo.set_result("r-1", "l-123", named("l-123"))
+        repo.set_result("r-1", "l-123", entry(audit_log, "request.approve"))
         # WHEN it is named again, with the same effect or another (a second finishing), THEN that is refused whole
         for result_id in ("l-123", "l-456"):
             with pytest.raises(ConditionFailed):
-                repo.set_result("r-1", result_id, named(result_id))
+                repo.set_result("r-1", result_id, entry(audit_log, "request.approve"))
         # AND the request names the first effect, the log the approval once
         assert repo.get("r-1").result_id == "l-123"  # type: ignore[union-attr]
         assert logged(audit_log) == [("request.approve", "r-1")]
@@ -197,16 +198,17 @@ class RequestsRepositoryContract:
     def test_a_revocation_is_kept_with_its_audit_entry_and_its_quota_place(
         self, repo: RequestsRepository, audit_log: AuditRepository
     ) -> None:
-        def named() -> AuditBatch:
-            return audit_log.stamped("bkpsdm", "request.revoke", {"r-1": {"nip": NIP}})
-
         # GIVEN a correction approved within its quota, WHEN it is revoked with its entry, and that is sent again
         repo.add(request("r-1"))
         quota = Quota("KOREKSI#x#2026-03", 2)
         repo.approve_within("r-1", quota, Decided("admin", None, T0))
-        repo.revoke("r-1", Decided("bkpsdm", "keliru", T0), quota_key=quota.key, audit=named())
+        repo.revoke(
+            "r-1", Decided("bkpsdm", "keliru", T0), quota_key=quota.key, audit=entry(audit_log, "request.revoke")
+        )
         with pytest.raises(ConditionFailed):
-            repo.revoke("r-1", Decided("bkpsdm", "keliru", T0), quota_key=quota.key, audit=named())
+            repo.revoke(
+                "r-1", Decided("bkpsdm", "keliru", T0), quota_key=quota.key, audit=entry(audit_log, "request.revoke")
+            )
         # THEN it is revoked once, its place given back, and the log names the revocation once
         assert repo.get("r-1").status == "revoked"  # type: ignore[union-attr]
         assert repo.quota_holders(quota.key) == frozenset()

@@ -11,6 +11,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.attendance.classify import MONITOR_KEYS, monitor_state
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.zones import Assignment
 from chalicelib.settings import build_settings
@@ -118,7 +119,7 @@ def test_the_summary_equals_a_full_computation_after_every_kind_of_change(
     # WHEN a check-in awaits review and is rejected, THEN it counts only while pending
     event_id = check(repos, D, "U2", "in", local(8, 25), status="review")
     assert_fast_equals_full(local(8, 26))
-    repos.events.decide_review(event_id, "reject", "admin", None, local(8, 30))
+    repos.events.decide_review(event_id, "reject", Decided("admin", None, local(8, 30)))
     assert_fast_equals_full(local(8, 31))
     # WHEN the day's hours are over, THEN nobody is left not yet there (everyone came, is on leave or on duty)
     check(repos, A, "U1", "out", local(17, 5))

@@ -18,6 +18,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.attendance import challenges
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, PhoneBinding, Principal
 from chalicelib.errors import (
     AccountInactiveError,
@@ -298,9 +299,9 @@ def test_an_arrival_taken_out_by_an_admin_lets_the_employee_check_in_again(
     body, raw = request(photo=selfie(GENUINE))
     first = rendered(checkin.check_in(employee, body, raw, enrolled, NOW))
     if first["status"] == "review":
-        repos.events.decide_review(first["event_id"], "reject", "budi", "Foto gelap", NOW)
+        repos.events.decide_review(first["event_id"], "reject", Decided("budi", "Foto gelap", NOW))
     else:
-        repos.events.revoke_accepted(first["event_id"], "budi", "Tanpa bukti", NOW)
+        repos.events.revoke_accepted(first["event_id"], Decided("budi", "Tanpa bukti", NOW))
     # WHEN the employee checks in again with another photo
     again, again_raw = request("r-2", photo=selfie(GENUINE_2))
     answer = checkin.check_in(employee, again, again_raw, enrolled, NOW + timedelta(seconds=40))

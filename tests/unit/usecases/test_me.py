@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.faces import PENDING
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ValidationError
@@ -53,12 +54,12 @@ def test_the_employee_reads_why_an_admin_rejected_their_check_in(repos: Reposito
     local = at.astimezone(SETTINGS.tz).date().isoformat()
     e = Event(new_event_id(NIP, at), NIP, "in", "review", iso(at), iso(at), local, "U1", warnings=("FACE_BORDERLINE",))
     repos.events.write_checkin(CheckinWrite(e, f"{NIP}#review", "body", StoredAnswer(201, {}), at))
-    repos.events.decide_review(e.event_id, "reject", "budi", "Foto bukan wajah Anda", NOW)
+    repos.events.decide_review(e.event_id, "reject", Decided("budi", "Foto bukan wajah Anda", NOW))
     accepted = recorded(repos, NIP, datetime(2026, 12, 8, 0, 20, tzinfo=UTC))
     at_7 = datetime(2026, 12, 7, 0, 20, tzinfo=UTC)
     approved = Event(new_event_id(NIP, at_7), NIP, "in", "review", iso(at_7), iso(at_7), "2026-12-07", "U1")
     repos.events.write_checkin(CheckinWrite(approved, f"{NIP}#approved", "body", StoredAnswer(201, {}), at_7))
-    repos.events.decide_review(approved.event_id, "approve", "budi", "Lokasi diperiksa lewat telepon", NOW)
+    repos.events.decide_review(approved.event_id, "approve", Decided("budi", "Lokasi diperiksa lewat telepon", NOW))
     # WHEN he lists his events, THEN the rejected one carries the admin's note; the accepted one none, and an
     # approval's note stays the admins'
     assert (

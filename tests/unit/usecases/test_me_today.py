@@ -11,6 +11,7 @@ from chalicelib import runtime
 from chalicelib.attendance.classify import Judgement
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.calendar import LeaveEntry
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
@@ -321,6 +322,6 @@ def test_a_check_in_in_review_is_not_on_time_before_the_admin_decides(repos: Rep
     assert today.check_in is not None and today.check_in.event_id == arrival
     assert (today.status, today.state) == ("BELUM", "late")
     # AND once the admin approves it, the day is the late arrival's TL1, as the recap judges it
-    repos.events.decide_review(arrival, "approve", "budi", None, local(WEDNESDAY, 10, 5))
+    repos.events.decide_review(arrival, "approve", Decided("budi", None, local(WEDNESDAY, 10, 5)))
     approved = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 11)).today
     assert (approved.status, approved.state) == (RULES.tl_category(20), "late")

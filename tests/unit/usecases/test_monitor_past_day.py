@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
@@ -106,7 +107,9 @@ def test_a_past_check_in_still_in_review_counts_as_its_recap_counts_it(unit: Rep
     assert states == {A: "present", C: "absent"}
     assert (counts["present"], counts["absent"]) == (1, 1) and row.counts == counts
     # WHEN her unit's admin approves it
-    unit.events.decide_review(event.event_id, "approve", "budi", "Wajah diperiksa", WEDNESDAY + timedelta(minutes=2))
+    unit.events.decide_review(
+        event.event_id, "approve", Decided("budi", "Wajah diperiksa", WEDNESDAY + timedelta(minutes=2))
+    )
     states, counts, _, row = monday(WEDNESDAY + timedelta(minutes=3))
     # THEN she counts as present on the monitor and in the summary alike
     assert states == {A: "present", C: "present"} and row.counts == counts

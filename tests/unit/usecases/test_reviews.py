@@ -7,6 +7,7 @@ recapped is left to its scheduled run.)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.audit import VIEWS
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, UnavailableError
 from chalicelib.face.types import PhotoFingerprint
@@ -159,7 +161,7 @@ def test_only_an_undecided_review_can_be_decided(repos: Repositories) -> None:
     # GIVEN an accepted check-in and a review already rejected
     accepted = recorded(repos, 1, status="accepted")
     decided = recorded(repos, 2)
-    repos.events.decide_review(decided.event_id, "reject", "siti", "buram", NOW)
+    repos.events.decide_review(decided.event_id, "reject", Decided("siti", "buram", NOW))
     # WHEN either is decided, THEN it is a conflict and the stored decision stays
     for e in (accepted, decided):
         with pytest.raises(ConflictError):
@@ -272,10 +274,8 @@ def committed_then_refused(monkeypatch: pytest.MonkeyPatch, repos: Repositories,
     repeat of a write whose answer was lost meets what its first try wrote."""
     real = repos.events.decide_review
 
-    def decide_review(
-        event_id: str, decision: str, actor: str, note: str | None, now: datetime, *, audit: AuditBatch | None = None
-    ) -> None:
-        real(event_id, decision, by or actor, note, now, audit=audit if by is None else None)
+    def decide_review(event_id: str, decision: str, decided: Decided, *, audit: AuditBatch | None = None) -> None:
+        real(event_id, decision, replace(decided, actor=by or decided.actor), audit=audit if by is None else None)
         raise ConditionFailed("dynamodb")
 
     monkeypatch.setattr(repos.events, "decide_review", decide_review)
