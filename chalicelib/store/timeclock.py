@@ -18,6 +18,7 @@ from typing import Protocol
 
 from pynamodb.expressions.condition import Condition
 
+from chalicelib.domain.decisions import Decided
 from chalicelib.store.audit import AuditBatch, save_in
 from chalicelib.store.base import ConditionFailed, iso, storage_call, transaction
 from chalicelib.store.models import MachinePinModel
@@ -40,6 +41,16 @@ class CutoverState:
 NO_CUTOVER = CutoverState()  # a unit whose machine still counts, no day left to judge again
 
 
+@dataclass(frozen=True)
+class CutoverChange:
+    """A unit's cut-over moved to `day`, with the days [first, last) the change has still to judge again
+    (`rerun`), decided on the cut-over as read (`as_read`; by default none set)."""
+
+    day: date
+    rerun: tuple[date, date] | None = None
+    as_read: CutoverState = NO_CUTOVER
+
+
 class TimeclockRepository(Protocol):
     def put_pins(self, unor_id: str, pins: Mapping[str, str], actor: str, now: datetime) -> None:
         """Map each PIN of the unit's machines to a NIP (a PIN mapped before is mapped again)."""
@@ -49,22 +60,11 @@ class TimeclockRepository(Protocol):
         """The unit's PIN -> NIP map."""
         ...
 
-    def set_cutover(
-        self,
-        unor_id: str,
-        day: date,
-        actor: str,
-        now: datetime,
-        rerun: tuple[date, date] | None = None,
-        *,
-        audit: AuditBatch | None = None,
-        as_read: CutoverState = NO_CUTOVER,
-    ) -> None:
-        """From `day` on (local date), only app check-ins count for the unit; `rerun`: the days [first, last) the
-        change has still to judge again (kept until `rerun_done`). Written only over the cut-over as read
-        (`as_read`, which the caller's rules and `rerun` were worked out from; by default none set), else
-        ConditionFailed (a parallel change). `audit`: the entries naming the change (from `as_read`), kept with it
-        all or none."""
+    def set_cutover(self, unor_id: str, change: CutoverChange, by: Decided, audit: AuditBatch | None = None) -> None:
+        """From the change's `day` on (local date), only app check-ins count for the unit; its `rerun` is kept until
+        `rerun_done`. Written only over the cut-over as read (`as_read`, which the caller's rules and `rerun` were
+        worked out from), else ConditionFailed (a parallel change). `audit`: the entries naming the change (from
+        `as_read`), kept with it all or none."""
         ...
 
     def cutover_of(self, unor_id: str) -> date | None:
@@ -94,24 +94,15 @@ class DynamoTimeclockRepository:
             rows = MachinePinModel.query(unor_id, MachinePinModel.key.startswith(PIN_PREFIX))
             return {row.key[len(PIN_PREFIX) :]: str(row.nip) for row in rows}
 
-    def set_cutover(
-        self,
-        unor_id: str,
-        day: date,
-        actor: str,
-        now: datetime,
-        rerun: tuple[date, date] | None = None,
-        *,
-        audit: AuditBatch | None = None,
-        as_read: CutoverState = NO_CUTOVER,
-    ) -> None:
+    def set_cutover(self, unor_id: str, change: CutoverChange, by: Decided, audit: AuditBatch | None = None) -> None:
         # The item is written only as read, with the audit entries in the same transaction: the entry's `before`
         # is the date the write replaced.
-        item = MachinePinModel(unor_id, CUTOVER_KEY, date=day.isoformat(), updated_by=actor, updated_at=iso(now))
-        if rerun is not None:
-            item.rerun_from, item.rerun_to = rerun[0].isoformat(), rerun[1].isoformat()
+        item = MachinePinModel(unor_id, CUTOVER_KEY, date=change.day.isoformat(), updated_by=by.actor)
+        item.updated_at = iso(by.at)
+        if change.rerun is not None:
+            item.rerun_from, item.rerun_to = change.rerun[0].isoformat(), change.rerun[1].isoformat()
         with storage_call("dynamodb"), transaction() as tx:
-            tx.save(item, condition=_cutover_as_read(as_read))
+            tx.save(item, condition=_cutover_as_read(change.as_read))
             save_in(tx, audit)
 
     def cutover_of(self, unor_id: str) -> date | None:

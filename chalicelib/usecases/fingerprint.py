@@ -34,12 +34,14 @@ from chalicelib.attendance.punches import (
     unpack,
 )
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.files import csv_cells
 from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, recorded_day
 from chalicelib.errors import ConflictError, ForbiddenError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.events import punch_event_id
+from chalicelib.store.timeclock import CutoverChange
 from chalicelib.usecases import access, directory, recaps, rejudge
 from chalicelib.usecases.schemas.common import load_json
 from chalicelib.usecases.schemas.rollout import (
@@ -530,7 +532,7 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
     detail = {"date": body.date.isoformat(), "before": old.isoformat() if old else None}
     audit = runtime.audit().stamped(principal.subject, "unit.cutover", {unor_id: detail})
     try:
-        clock.set_cutover(unor_id, body.date, principal.subject, now, rerun, audit=audit, as_read=stood)
+        clock.set_cutover(unor_id, CutoverChange(body.date, rerun, stood), Decided(principal.subject, None, now), audit)
     except ConditionFailed as exc:  # another admin changed the cut-over between its read and the write
         raise ConflictError("Tanggal peralihan unit ini berubah bersamaan; coba lagi.", {"unor_id": unor_id}) from exc
     recaps.frames_changed([unor_id])

@@ -6,9 +6,10 @@ import threading
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from chalicelib.domain.decisions import Decided
 from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed
-from chalicelib.store.timeclock import NO_CUTOVER, CutoverState
+from chalicelib.store.timeclock import CutoverChange, CutoverState
 
 
 class InMemoryTimeclockRepository:
@@ -26,27 +27,17 @@ class InMemoryTimeclockRepository:
         with self._lock:
             return dict(self._pins.get(unor_id, {}))
 
-    def set_cutover(
-        self,
-        unor_id: str,
-        day: date,
-        actor: str,
-        now: datetime,
-        rerun: tuple[date, date] | None = None,
-        *,
-        audit: AuditBatch | None = None,
-        as_read: CutoverState = NO_CUTOVER,
-    ) -> None:
+    def set_cutover(self, unor_id: str, change: CutoverChange, by: Decided, audit: AuditBatch | None = None) -> None:
         with self._lock:
-            if self._state(unor_id) != as_read:
+            if self._state(unor_id) != change.as_read:
                 raise ConditionFailed("dynamodb")
             if audit is not None:
                 audit.write()  # its failure leaves the cut-over as it was, as a failed transaction does
-            self._cutovers[unor_id] = day
-            if rerun is None:
+            self._cutovers[unor_id] = change.day
+            if change.rerun is None:
                 self._reruns.pop(unor_id, None)
             else:
-                self._reruns[unor_id] = rerun
+                self._reruns[unor_id] = change.rerun
 
     def cutover_of(self, unor_id: str) -> date | None:
         with self._lock:

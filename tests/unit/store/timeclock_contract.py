@@ -11,14 +11,18 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from chalicelib.domain.decisions import Decided
 from chalicelib.store.audit import AuditBatch, AuditRepository
 from chalicelib.store.base import ConditionFailed
-from chalicelib.store.timeclock import CutoverState, TimeclockRepository
+from chalicelib.store.timeclock import CutoverChange, CutoverState, TimeclockRepository
 
 from .audit_contract import START as AUDIT_START
 
 NOW = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
 A, B = "198501012010011001", "199002022015032002"
+
+
+ADMIN = Decided("admin", None, NOW)  # who sets the cut-overs here, and when
 
 
 class TimeclockRepositoryContract:
@@ -37,8 +41,8 @@ class TimeclockRepositoryContract:
 
     def test_a_cutover_is_set_moved_and_kept_apart_from_the_pins(self, repo: TimeclockRepository) -> None:
         repo.put_pins("U1", {"1": A}, "admin", NOW)
-        repo.set_cutover("U1", date(2027, 1, 4), "admin", NOW)
-        repo.set_cutover("U1", date(2027, 2, 1), "admin", NOW, as_read=repo.cutover_state("U1"))
+        repo.set_cutover("U1", CutoverChange(date(2027, 1, 4)), ADMIN)
+        repo.set_cutover("U1", CutoverChange(date(2027, 2, 1), as_read=repo.cutover_state("U1")), ADMIN)
         assert repo.cutover_of("U1") == date(2027, 2, 1)
         assert repo.cutover_of("U2") is None
         assert repo.pins_of_unit("U1") == {"1": A}
@@ -49,19 +53,19 @@ class TimeclockRepositoryContract:
         # GIVEN a cut-over moved to 4 January whose re-run of 1-4 January is not done yet
         days = (date(2027, 1, 1), date(2027, 1, 4))
         assert repo.cutover_state("U1") == CutoverState()
-        repo.set_cutover("U1", date(2027, 1, 4), "admin", NOW, rerun=days)
+        repo.set_cutover("U1", CutoverChange(date(2027, 1, 4), days), ADMIN)
         assert repo.cutover_state("U1") == CutoverState(date(2027, 1, 4), days)
         # WHEN another change set other days meanwhile THEN the first re-run's end leaves them
         others = (date(2027, 1, 1), date(2027, 1, 6))
-        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW, rerun=others, as_read=repo.cutover_state("U1"))
+        repo.set_cutover("U1", CutoverChange(date(2027, 1, 6), others, as_read=repo.cutover_state("U1")), ADMIN)
         repo.rerun_done("U1", days)
         assert repo.cutover_state("U1").rerun == others
         # AND their own re-run's end forgets them, the date stays
         repo.rerun_done("U1", others)
         assert repo.cutover_state("U1") == CutoverState(date(2027, 1, 6))
         # AND a change with nothing to judge again keeps no days
-        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW, rerun=days, as_read=repo.cutover_state("U1"))
-        repo.set_cutover("U1", date(2027, 1, 6), "admin", NOW, as_read=repo.cutover_state("U1"))
+        repo.set_cutover("U1", CutoverChange(date(2027, 1, 6), days, as_read=repo.cutover_state("U1")), ADMIN)
+        repo.set_cutover("U1", CutoverChange(date(2027, 1, 6), as_read=repo.cutover_state("U1")), ADMIN)
         assert repo.cutover_state("U1").rerun is None
         repo.rerun_done("U2", days)  # a unit without a cut-over: nothing to forget
         assert repo.cutover_state("U2") == CutoverState()
@@ -70,7 +74,7 @@ class TimeclockRepositoryContract:
         self, repo: TimeclockRepository, audit_log: AuditRepository
     ) -> None:
         # GIVEN U1 cutting over on 4 January, its days from 1 January still to judge again, as an admin reads it
-        repo.set_cutover("U1", date(2027, 1, 4), "admin", NOW, rerun=(date(2027, 1, 1), date(2027, 1, 4)))
+        repo.set_cutover("U1", CutoverChange(date(2027, 1, 4), (date(2027, 1, 1), date(2027, 1, 4))), ADMIN)
         stood = repo.cutover_state("U1")
 
         def entry(replaced: date | None) -> AuditBatch:
@@ -78,7 +82,7 @@ class TimeclockRepositoryContract:
             return audit_log.stamped("admin", "unit.cutover", {"U1": {"date": "2027-02-01", "before": before}})
 
         # WHEN the admin moves it to 1 February over what they read, the entry built from the date it replaces
-        repo.set_cutover("U1", date(2027, 2, 1), "admin", NOW, audit=entry(stood.day), as_read=stood)
+        repo.set_cutover("U1", CutoverChange(date(2027, 2, 1), as_read=stood), ADMIN, entry(stood.day))
         # THEN the date moved, and its entry, kept with it, names 4 January
         assert repo.cutover_of("U1") == date(2027, 2, 1)
         logged = [(e.action, e.target, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
@@ -87,27 +91,27 @@ class TimeclockRepositoryContract:
         # it nor its entry is written (its rules were checked against a date that no longer stands)
         for stale in (stood, CutoverState()):
             with pytest.raises(ConditionFailed):
-                repo.set_cutover("U1", date(2027, 1, 11), "admin", NOW, audit=entry(stale.day), as_read=stale)
+                repo.set_cutover("U1", CutoverChange(date(2027, 1, 11), as_read=stale), ADMIN, entry(stale.day))
         # AND so is one relying on the date as it stands again after a move away and back whose re-run is not done
         # (A-B-A): written over what it read, it would drop the days that move has still to judge (decision 216)
         read = repo.cutover_state("U1")
         away = (date(2027, 2, 1), date(2027, 2, 8))
-        repo.set_cutover("U1", date(2027, 2, 8), "admin", NOW, rerun=away, as_read=read)
-        repo.set_cutover("U1", date(2027, 2, 1), "admin", NOW, rerun=away, as_read=repo.cutover_state("U1"))
+        repo.set_cutover("U1", CutoverChange(date(2027, 2, 8), away, as_read=read), ADMIN)
+        repo.set_cutover("U1", CutoverChange(date(2027, 2, 1), away, as_read=repo.cutover_state("U1")), ADMIN)
         with pytest.raises(ConditionFailed):
-            repo.set_cutover("U1", date(2027, 1, 25), "admin", NOW, audit=entry(read.day), as_read=read)
+            repo.set_cutover("U1", CutoverChange(date(2027, 1, 25), as_read=read), ADMIN, entry(read.day))
         assert repo.cutover_state("U1") == CutoverState(date(2027, 2, 1), away)
         assert len(audit_log.entries_of_day(AUDIT_START.date())) == 1
 
     def test_of_two_cutover_changes_at_once_each_written_names_the_other(self, repo: TimeclockRepository) -> None:
         # GIVEN U1 cutting over on 4 January, WHEN two admins move it at the same moment to different dates, each
         # over the cut-over as they read it (twenty times, so that the two calls meet between a read and a write)
-        repo.set_cutover("U1", date(2027, 1, 4), "admin", NOW)
+        repo.set_cutover("U1", CutoverChange(date(2027, 1, 4)), ADMIN)
 
         def move(day: date) -> date | None:
             stood = repo.cutover_state("U1")
             try:
-                repo.set_cutover("U1", day, "admin", NOW, as_read=stood)
+                repo.set_cutover("U1", CutoverChange(day, as_read=stood), ADMIN)
             except ConditionFailed:
                 return None  # beaten between its read and its write: the admin is told to try again
             return stood.day  # the date the write replaced, as its audit entry names it

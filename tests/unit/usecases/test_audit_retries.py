@@ -11,12 +11,14 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.auth import passwords
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import ConflictError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
 from chalicelib.store.repositories import Repositories
+from chalicelib.store.timeclock import CutoverChange
 from chalicelib.usecases import admin_users, fingerprint, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.schemas.calendar import HolidayRequest, RamadanRequest, ShiftsRequest
@@ -189,7 +191,7 @@ def test_a_cut_over_beaten_by_another_change_of_the_unit_s_is_a_conflict_and_not
 
     def read_then_moved(self: object, unor_id: str) -> object:
         stood = read(clock, unor_id)
-        clock.set_cutover(unor_id, date(2026, 3, 9), "admin", NOW, as_read=stood)
+        clock.set_cutover(unor_id, CutoverChange(date(2026, 3, 9), as_read=stood), Decided("admin", None, NOW))
         return stood
 
     monkeypatch.setattr(type(clock), "cutover_state", read_then_moved)

@@ -11,6 +11,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.zones import Assignment
 from chalicelib.errors import ForbiddenError, ValidationError
@@ -18,6 +19,7 @@ from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
 from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id, punch_event_id
 from chalicelib.store.repositories import Repositories
+from chalicelib.store.timeclock import CutoverChange
 from chalicelib.usecases import calendar, recaps, reports, reviews, zones
 from chalicelib.usecases.schemas.calendar import LeaveRequest, ShiftsRequest
 from chalicelib.usecases.schemas.reports import DecisionRequest, RecapRequest
@@ -469,7 +471,7 @@ def test_an_employees_day_so_far_counts_a_machine_punch_as_the_recap_does(unit: 
     # WHEN her day so far is asked at 09:00, THEN the punch is her arrival
     assert state_so_far(cucu, [punch], local(9, 0)) == "present"
     # AND once U1 has moved to the app from Monday on, a punch of Monday no longer counts, as in the recap
-    unit.timeclock.set_cutover("U1", MONDAY, "admin", local(7, 0))
+    unit.timeclock.set_cutover("U1", CutoverChange(MONDAY), Decided("admin", None, local(7, 0)))
     assert state_so_far(cucu, [punch], local(9, 0)) == "not_yet"
 
 
