@@ -190,7 +190,7 @@ def cancel_leave(call: Call, leave_id: str) -> req_schema.Cancelled:
     **Roles:** unit_admin (own units; another unit's leave → 404; a leave whose days are partly another unit's,
     as one across its employee's move → 403), super_admin. The leave stays recorded as
     cancelled (evidence) and is no longer listed; cancelling it again → 409 `CONFLICT`, except by the admin who
-    cancelled it (a retry after a 503): 200 as the first answer, audited again. When an employee's request
-    created it, that request becomes `revoked` with a note saying so. Audited.
+    cancelled it (a retry after a 503): 200 as the first answer, named no second time. When an employee's request
+    created it, that request becomes `revoked` with a note saying so. Audited in the cancellation's own write.
     """
     return requests.cancel_leave(call.principal, leave_id, call.settings, call.now)

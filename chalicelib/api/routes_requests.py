@@ -77,10 +77,11 @@ def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequ
     **Roles:** unit_admin (the unit of the request's days, as listed), super_admin. A request of another unit → 404;
     one whose days are partly another unit's → 403. Decided already, or decided by another admin at the same moment
     → 409 `CONFLICT` (exactly one decision wins); the same admin's same decision sent again (a retry after a 503) →
-    200 with the stored decision, audited again. A DL approval may carry the area (`polygon`/`circle`/`geojson`) and
-    `letter_no`; without an area the days count as field duty and no extra check-in area is granted; approved again
-    after a failed try with another area or `letter_no`, the letter that try stored is cancelled and these are
-    recorded. A KOREKSI approval records an accepted event at the asked local time with the warning `CORRECTION`;
+    200 with the stored decision, named no second time. A DL approval may carry the area
+    (`polygon`/`circle`/`geojson`) and `letter_no`; without an area the days count as field duty and no extra
+    check-in area is granted; approved again after a failed try with another area or `letter_no`, the letter that
+    try stored is cancelled and these are recorded. A KOREKSI approval records an accepted event at the asked local
+    time with the warning `CORRECTION`;
     409 `CONFLICT` when the employee's approved corrections of that month reach `corrections_per_month` (also for
     admins approving at the same moment; the request stays pending), and when its time is no longer in the day's
     window or the day has since become a day off, holiday, leave or field duty (`details.status`; the request stays
@@ -105,6 +106,6 @@ def revoke_request(call: Call, request_id: str, body: schema.RevocationRequest) 
     `corrections_per_month` free again. The request becomes `revoked`; past days already recapped are re-run
     (`recapped`). A request of another unit → 404. 409 `CONFLICT` for a request that is not approved, and for
     the losers of admins revoking at the same moment; the same admin's revocation sent again (a retry after a
-    503) → 200 as the first answer, audited again. Audited (`request.revoke`).
+    503) → 200 as the first answer, named no second time. Audited (`request.revoke`) in the revocation's write.
     """
     return requests.revoke(call.principal, request_id, body, call.settings, call.now)

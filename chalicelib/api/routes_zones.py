@@ -55,7 +55,7 @@ def update_zone(call: Call, zone_id: str, body: schema.UpdateZoneRequest) -> sch
     **Roles:** super_admin (a unit_admin gets 403). Cells are rebuilt and `version` bumped; a concurrent change,
     or a `version` in the body older than the zone's (another admin changed it since it was read) → 409
     `CONFLICT`; the same change sent again after it was stored (a 503 or a lost answer) → 200 with the zone as it
-    left it, audited again.
+    left it, named no second time.
     """
     return zones.update_zone(call.principal, zone_id, body, call.settings)
 
@@ -116,7 +116,7 @@ def cancel_assignment(call: Call, assignment_id: str) -> req_schema.Cancelled:
     **Roles:** unit_admin (a letter of own units' days only: one covering days of other units too → 403, one of
     other units only → 404; an employee's days are those of the unit they were in, as listed), super_admin.
     The letter stays recorded as cancelled (evidence); cancelling it again → 409 `CONFLICT`, except by the admin
-    who cancelled it (a retry after a 503): 200 as the first answer, audited again. When an employee's request
-    created it, that request becomes `revoked` with a note saying so. Audited.
+    who cancelled it (a retry after a 503): 200 as the first answer, named no second time. When an employee's
+    request created it, that request becomes `revoked` with a note saying so. Audited in the cancellation's write.
     """
     return requests.cancel_letter(call.principal, assignment_id, call.settings, call.now)

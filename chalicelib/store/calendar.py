@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from pynamodb.exceptions import PynamoDBException
@@ -40,6 +40,7 @@ from chalicelib.domain.calendar import (
     UnitPlans,
     leaves_begun_from,
 )
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import MAX_ROSTER_DAYS, RosterDays, ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.audit import AuditBatch, AuditOf, save_in
@@ -140,9 +141,10 @@ class CalendarRepository(Protocol):
         and the cursor of the rest (None when there is none; a page may be short)."""
         ...
 
-    def cancel_leave(self, leave_id: str, actor: str, now: datetime) -> StoredLeave:
-        """Mark the leave cancelled (it stays as evidence and no longer counts) and answer it as it was;
-        ConditionFailed when it does not exist or is cancelled already."""
+    def cancel_leave(self, leave_id: str, by: Decided, audit: AuditBatch | None = None) -> StoredLeave:
+        """Mark the leave cancelled (it stays as evidence and no longer counts), with the `audit` entries naming
+        that (all or none), and answer it as it was; ConditionFailed when it does not exist or is cancelled
+        already."""
         ...
 
     def regency_calendar(self, years: Iterable[int]) -> RegencyCalendar:
@@ -591,15 +593,17 @@ class DynamoCalendarRepository:
             save_in(tx, audit)
         return leave_id
 
-    def cancel_leave(self, leave_id: str, actor: str, now: datetime) -> StoredLeave:
+    def cancel_leave(self, leave_id: str, by: Decided, audit: AuditBatch | None = None) -> StoredLeave:
         row = _leave_row(leave_id)
         if row is None:
             raise ConditionFailed("dynamodb")
-        with storage_call("dynamodb"):
-            row.update(
-                actions=[LeaveModel.cancelled_at.set(iso(now)), LeaveModel.cancelled_by.set(actor)],
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(
+                row,
+                actions=[LeaveModel.cancelled_at.set(iso(by.at)), LeaveModel.cancelled_by.set(by.actor)],
                 condition=LeaveModel.cancelled_at.does_not_exist(),
             )
+            save_in(tx, audit)
         return _stored_leave(row)
 
     # --- reads ---------------------------------------------------------------------------------------

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import partial
 from typing import Protocol
 
 from chalicelib.domain.attendance import Duty
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.store.audit import AuditBatch, save_in
@@ -95,9 +96,10 @@ class ZonesRepository(Protocol):
         start date then id, each with only the unit's employees in `nips`."""
         ...
 
-    def cancel_assignment(self, assignment_id: str, actor: str, now: datetime) -> Assignment:
-        """Mark the letter and its duty rows cancelled, all or nothing (they stay as evidence and no longer
-        count), and answer the letter as it was; ConditionFailed when it does not exist or is cancelled."""
+    def cancel_assignment(self, assignment_id: str, by: Decided, audit: AuditBatch | None = None) -> Assignment:
+        """Mark the letter and its duty rows cancelled with the `audit` entries naming that, all or nothing (they
+        stay as evidence and no longer count), and answer the letter as it was; ConditionFailed when it does not
+        exist or is cancelled."""
         ...
 
 
@@ -264,15 +266,15 @@ class DynamoZonesRepository:
         letters = batch_records(AssignmentModel, {d.assignment_id for d in duties}, _assignment)
         return group_letters(duties, letters)
 
-    def cancel_assignment(self, assignment_id: str, actor: str, now: datetime) -> Assignment:
+    def cancel_assignment(self, assignment_id: str, by: Decided, audit: AuditBatch | None = None) -> Assignment:
         letter = self.get_assignment(assignment_id)
         if letter is None:
             raise ConditionFailed("dynamodb")
-        at = iso(now)
+        at = iso(by.at)
         with storage_call("dynamodb"), transaction() as tx:
             tx.update(
                 AssignmentModel(assignment_id),
-                actions=[AssignmentModel.cancelled_at.set(at), AssignmentModel.cancelled_by.set(actor)],
+                actions=[AssignmentModel.cancelled_at.set(at), AssignmentModel.cancelled_by.set(by.actor)],
                 condition=AssignmentModel.cancelled_at.does_not_exist() & AssignmentModel.assignment_id.exists(),
             )
             for nip in sorted(letter.nips):
@@ -281,6 +283,7 @@ class DynamoZonesRepository:
                     actions=[DutyModel.cancelled_at.set(at)],
                     condition=DutyModel.key.exists(),
                 )
+            save_in(tx, audit)  # 90 duty rows at most, the letter and its entry: 92 items
         return letter
 
 

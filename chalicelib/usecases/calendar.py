@@ -21,6 +21,7 @@ from chalicelib.domain.calendar import (
     ScheduleEntry,
     StoredLeave,
 )
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.domain.schedule import RosterDays, WeekSchedule, WorkHours, roster_text
 from chalicelib.domain.text import is_digits
@@ -544,11 +545,16 @@ def _leave_item(leave: StoredLeave) -> LeaveItem:
     )
 
 
+def leave_cancelled(actor: str, leave: StoredLeave) -> AuditBatch:
+    """The audit entry naming `actor`'s cancellation of `leave`, for the cancellation's write."""
+    return runtime.audit().stamped(actor, "leave.cancel", {leave.nip: {"leave_id": leave.leave_id, "type": leave.kind}})
+
+
 def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datetime) -> Cancelled:
     """Cancel a leave: its days no longer count and past recapped days are judged again. The units whose days it
     covers decide (`movers`: after a move, the new unit's from the move on): a leave of other units only answers
-    404, one also covering another unit's days 403. One this admin cancelled already is answered as the first try
-    would have been, audited again (`cancel_once`)."""
+    404, one also covering another unit's days 403. Cancelled with its audit entry in one write; one this admin
+    cancelled already is answered as the first try would have been, named no second time (`cancel_once`)."""
     access.require_admin(actor)
     missing = NotFoundError("Cuti tidak ditemukan.", {"leave_id": leave_id})
     leave = runtime.calendar().get_leave(leave_id) if LEAVE_ID.match(leave_id) else None
@@ -559,13 +565,13 @@ def cancel_leave(actor: Principal, leave_id: str, settings: Settings, now: datet
     access.require_not_own(actor, leave.nip)
     done = ConflictError("Cuti sudah dibatalkan.", {"leave_id": leave_id})
     days = leave.leave().period.days()
+    entry = leave_cancelled(actor.subject, leave)
     cancel_once(
         leave,
         actor,
-        lambda: runtime.calendar().cancel_leave(leave_id, actor.subject, now),
+        lambda: runtime.calendar().cancel_leave(leave_id, Decided(actor.subject, None, now), entry),
         done,
         rejudge_days=lambda: rejudge.rerun_recapped(leave.nip, days, settings, now),
     )
     recaps.frames_changed(sorted(units))
-    runtime.audit().record(actor.subject, "leave.cancel", leave.nip, {"leave_id": leave_id, "type": leave.kind})
     return Cancelled(id=leave_id, cancelled=True, recapped=rejudge.rerun_recapped(leave.nip, days, settings, now))

@@ -334,29 +334,27 @@ def _withdraw_leftover(r: EmployeeRequest, settings: Settings, now: datetime) ->
 
 
 def _withdrawn(r: EmployeeRequest, made: str, now: datetime) -> bool:
-    """Take back `made` (what approving `r` stored) in the employee's name, once (a retry of theirs audits it
-    again: decision 218); whether it exists."""
-    actor = r.nip
+    """Take back `made` (what approving `r` stored) in the employee's name, once, named in the same write (a retry
+    of theirs finds it taken back); whether it exists."""
+    actor = Decided(r.nip, None, now)
     if r.type in LEAVE_TYPES:
         leave = runtime.calendar().get_leave(made)
-        if leave is not None and leave.cancelled_by in (None, actor):
+        if leave is not None and leave.cancelled_by in (None, r.nip):
             with contextlib.suppress(ConditionFailed):  # taken back by an earlier try of this withdrawal
-                runtime.calendar().cancel_leave(made, actor, now)
+                runtime.calendar().cancel_leave(made, actor, cal.leave_cancelled(r.nip, leave))
             recaps.frames_changed([leave.unor_id])
-            runtime.audit().record(actor, "leave.cancel", r.nip, {"leave_id": made, "type": leave.kind})
         return leave is not None
     if r.type == "DL":
         letter = runtime.zones().get_assignment(made)
-        if letter is not None and letter.cancelled_by in (None, actor):
+        if letter is not None and letter.cancelled_by in (None, r.nip):
             with contextlib.suppress(ConditionFailed):
-                runtime.zones().cancel_assignment(made, actor, now)
+                runtime.zones().cancel_assignment(made, actor, zones.letter_cancelled(r.nip, letter))
             recaps.frames_changed(runtime.zones().duty_units(letter).values())
-            runtime.audit().record(actor, "assignment.cancel", made, {"nips": sorted(letter.nips)})
         return letter is not None
     event = runtime.events().get_event(made)
     if event is not None and event.decision is None:
         with contextlib.suppress(ConditionFailed):
-            runtime.events().revoke_accepted(made, Decided(actor, WITHDRAWN, now))
+            runtime.events().revoke_accepted(made, Decided(r.nip, WITHDRAWN, now))
     return event is not None
 
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from chalicelib import runtime
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import DateRange
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, Principal, recorded_day
 from chalicelib.domain.zones import LETTER_AREA, WORK_ZONE, Assignment, StoredZone
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
@@ -524,6 +525,11 @@ def _assignment_item(a: Assignment, unor_id: str) -> AssignmentItem:
     )
 
 
+def letter_cancelled(actor: str, letter: Assignment) -> AuditBatch:
+    """The audit entry naming `actor`'s cancellation of `letter`, for the cancellation's write."""
+    return runtime.audit().stamped(actor, "assignment.cancel", {letter.assignment_id: {"nips": sorted(letter.nips)}})
+
+
 def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, now: datetime) -> Cancelled:
     """Cancel a field duty: its days no longer count and past recapped days are judged again. A unit admin may
     cancel only a letter whose days are all of their units' employees (403 otherwise); a letter of other units
@@ -539,15 +545,15 @@ def cancel_assignment(actor: Principal, assignment_id: str, settings: Settings, 
     movers.require_owner(actor, _letter_owners(letter, employees, settings), missing)
     access.require_not_own(actor, *units)
     done = ConflictError("Surat tugas sudah dibatalkan.", {"assignment_id": assignment_id})
+    entry = letter_cancelled(actor.subject, letter)
     cancel_once(
         letter,
         actor,
-        lambda: runtime.zones().cancel_assignment(assignment_id, actor.subject, now),
+        lambda: runtime.zones().cancel_assignment(assignment_id, Decided(actor.subject, None, now), entry),
         done,
         rejudge_days=lambda: _rejudge(letter, units, settings, now),
     )
     recaps.frames_changed(units.values())
-    runtime.audit().record(actor.subject, "assignment.cancel", assignment_id, {"nips": sorted(units)})
     return Cancelled(id=assignment_id, cancelled=True, recapped=_rejudge(letter, units, settings, now))
 
 
@@ -583,11 +589,11 @@ def cancel_once(
     *,
     rejudge_days: Callable[[], object],
 ) -> None:
-    """Cancel a leave or letter not cancelled yet, then the caller audits it and judges its days again. One
-    `actor` cancelled already returns too: it is the retry of a cancellation whose audit entry or re-run failed
-    (503), answered as that try would have been and audited again (decision 218: a duplicate entry is harmless,
-    a missing one is not). `done` (409) when another admin cancelled it, or another cancel won meanwhile, once
-    its days are judged again (`rejudge_days`): an earlier try may have stopped before re-running them."""
+    """Cancel a leave or letter not cancelled yet (`cancel` writes its audit entry with it), then the caller judges
+    its days again. One `actor` cancelled already returns too: it is the retry of a cancellation whose re-run
+    failed (503), or whose answer was lost, answered as that try would have been and named no second time. `done`
+    (409) when another admin cancelled it, or another cancel won meanwhile, once its days are judged again
+    (`rejudge_days`): an earlier try may have stopped before re-running them."""
     if found.cancelled_at is None:
         try:
             cancel()

@@ -293,6 +293,29 @@ def test_a_correction_s_approval_and_revocation_never_stand_without_their_audit_
     ]
 
 
+def test_a_leave_cancelled_while_audit_writes_are_throttled_still_counts_until_cancelled_named(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's permit for next week, approved: a leave
+    day = (datetime.now(load_settings().tz).date() + timedelta(days=7)).isoformat()
+    request_id = office.file(A, {"type": "IZIN", "start_date": day, "end_date": day}).body["request_id"]
+    leave_id = office.decide(office.u1, request_id, {"decision": "approve"}).body["result_id"]
+    leaves = f"/v1/admin/leaves?from={day}&to={day}"
+    # WHEN U1's admin cancels the leave while DynamoDB throttles every write carrying an audit entry, THEN it is 503
+    # and the leave still counts, its request still approved
+    with audit_throttled(monkeypatch):
+        assert office.api.call("DELETE", f"/v1/admin/leaves/{leave_id}", token=office.u1).status == 503
+    assert [i["leave_id"] for i in office.api.call("GET", leaves, token=office.u1).body["items"]] == [leave_id]
+    assert status_of(office, request_id) == "approved"
+    # WHEN the admin cancels it again, THEN it is cancelled, and the log names the cancellation and the request's
+    # revocation once each
+    assert office.api.call("DELETE", f"/v1/admin/leaves/{leave_id}", token=office.u1).status == 200
+    assert office.api.call("GET", leaves, token=office.u1).body["items"] == []
+    for action, target in (("leave.cancel", A), ("request.revoke", request_id)):
+        log = office.api.call("GET", f"/v1/admin/audit?action={action}", token=office.admin).body["items"]
+        assert [i["target"] for i in log] == [target]
+
+
 def status_of(office: Office, request_id: str) -> str:
     mine = office.api.call("GET", "/v1/me/requests", token=office.employees[A]).body["items"]
     return str(next(r["status"] for r in mine if r["request_id"] == request_id))

@@ -12,11 +12,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import RosterDays, ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.audit import AuditBatch, AuditOf
@@ -143,13 +144,15 @@ class InMemoryCalendarRepository:
             self._leaves[key] = stored
         return leave_id
 
-    def cancel_leave(self, leave_id: str, actor: str, now: datetime) -> cal.StoredLeave:
+    def cancel_leave(self, leave_id: str, by: Decided, audit: AuditBatch | None = None) -> cal.StoredLeave:
         with self._lock:
             key = next((k for k, v in self._leaves.items() if v.leave_id == leave_id), None)
             if key is None or self._leaves[key].cancelled_at is not None:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure leaves the leave counting, as a failed transaction does
             stored = self._leaves[key]
-            self._leaves[key] = replace(stored, cancelled_at=iso(now), cancelled_by=actor)
+            self._leaves[key] = replace(stored, cancelled_at=iso(by.at), cancelled_by=by.actor)
             return stored
 
     def get_leave(self, leave_id: str) -> cal.StoredLeave | None:

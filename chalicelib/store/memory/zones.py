@@ -12,9 +12,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
 from chalicelib.domain.attendance import Duty
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.store.audit import AuditBatch
@@ -135,11 +136,13 @@ class InMemoryZonesRepository:
             letters = list(self._assignments.values())
         return group_letters(rows, letters)
 
-    def cancel_assignment(self, assignment_id: str, actor: str, now: datetime) -> Assignment:
+    def cancel_assignment(self, assignment_id: str, by: Decided, audit: AuditBatch | None = None) -> Assignment:
         with self._lock:
             letter = self._assignments.get(assignment_id)
             if letter is None or letter.cancelled_at is not None:
                 raise ConditionFailed("dynamodb")
-            self._assignments[assignment_id] = replace(letter, cancelled_at=iso(now), cancelled_by=actor)
+            if audit is not None:
+                audit.write()  # its failure leaves the letter counting, as a failed transaction does
+            self._assignments[assignment_id] = replace(letter, cancelled_at=iso(by.at), cancelled_by=by.actor)
             self._cancelled.add(assignment_id)
             return letter

@@ -18,6 +18,7 @@ import pytest
 
 from chalicelib.domain import calendar as cal
 from chalicelib.domain.attendance import Duty
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import MAX_ROSTER_DAYS, RosterDays, ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.store.audit import AuditBatch, AuditRepository
@@ -68,6 +69,11 @@ def duty(nip: str, start: str, end: str, unor_id: str = "U1") -> Duty:
 
 def leave(kind: cal.LeaveKind, start: date, end: date) -> cal.Leave:
     return cal.Leave(kind, cal.DateRange(start, end))
+
+
+def leave_cancelled(audit_log: AuditRepository) -> AuditBatch:
+    """An entry naming a leave's cancellation, for the repository to keep with it."""
+    return audit_log.stamped("ops", "leave.cancel", {NIP: {"type": "C"}})
 
 
 class CalendarRepositoryContract:
@@ -338,7 +344,9 @@ class CalendarRepositoryContract:
         logged = [(e.action, e.target, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
         assert logged == [("leave.add", NIP, {"leave_id": "l-00000000aa"})]
 
-    def test_leaves_are_read_by_id_listed_per_unit_and_cancelled_once(self, repo: CalendarRepository) -> None:
+    def test_leaves_are_read_by_id_listed_per_unit_and_cancelled_once_with_their_entry(
+        self, repo: CalendarRepository, audit_log: AuditRepository
+    ) -> None:
         # GIVEN four leaves in U1 (one before the period, one after it) and one in U2
         march = [
             cal.LeaveEntry(NIP, "U1", "C", date(2026, 2, 20), date(2026, 2, 27), "Cuti"),
@@ -365,19 +373,20 @@ class CalendarRepositoryContract:
 
         # WHEN U1's leaves of 1-10 March are listed, THEN the two overlapping come by start date, in any page size
         assert listed(1) == listed(10) == [ids[1], ids[2]]
-        # WHEN one is cancelled, THEN it is kept as cancelled but no longer listed nor planned
+        # WHEN one is cancelled with its audit entry, THEN it is kept as cancelled but no longer listed nor planned
         at = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
-        assert repo.cancel_leave(ids[1], "ops", at).leave_id == ids[1]
+        assert repo.cancel_leave(ids[1], Decided("ops", None, at), leave_cancelled(audit_log)).leave_id == ids[1]
         cancelled = repo.get_leave(ids[1])
         assert cancelled is not None and (cancelled.cancelled_at, cancelled.cancelled_by) == (iso(at), "ops")
         assert listed(10) == [ids[2]]
         february = (leave(cal.LeaveKind.CUTI, date(2026, 2, 20), date(2026, 2, 27)),)
         assert repo.employee_plan(staff(), date(2026, 3, 2), date(2026, 3, 4), []).leaves == february
         assert repo.unit_plans("U1", date(2026, 3, 2), date(2026, 3, 4), []).plan_for(NIP).leaves == ()
-        # AND cancelling it again, or an unknown leave, is refused
+        # AND cancelling it again, or an unknown leave, is refused whole: the log names the cancellation once
         for leave_id in (ids[1], "l-unknown"):
             with pytest.raises(ConditionFailed):
-                repo.cancel_leave(leave_id, "ops", at)
+                repo.cancel_leave(leave_id, Decided("ops", None, at), leave_cancelled(audit_log))
+        assert [e.action for e in audit_log.entries_of_day(AUDIT_START.date())] == ["leave.cancel"]
 
     def test_an_employee_s_leaves_are_listed_by_nip_whichever_unit_entered_them(self, repo: CalendarRepository) -> None:
         # GIVEN the employee's leaves entered in U1 and, after a move, in U2, and a colleague's
@@ -395,7 +404,7 @@ class CalendarRepositoryContract:
             (ids[2], "U2", "2026-03-20", "2026-03-20"),
         ]
         # AND a cancelled one no longer
-        repo.cancel_leave(ids[2], "ops", datetime(2026, 3, 3, 2, 0, tzinfo=UTC))
+        repo.cancel_leave(ids[2], Decided("ops", None, datetime(2026, 3, 3, 2, 0, tzinfo=UTC)))
         assert [s.leave_id for s in repo.stored_leaves_of(NIP, date(2026, 3, 15), date(2026, 3, 31))] == [ids[1]]
 
     def test_a_plan_keeps_the_given_duties_not_ended_before_its_start(self, repo: CalendarRepository) -> None:

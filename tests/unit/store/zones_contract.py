@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from chalicelib.domain.attendance import Duty
+from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee
 from chalicelib.domain.zones import Assignment, StoredZone
 from chalicelib.store.audit import AuditBatch, AuditRepository
@@ -163,7 +164,9 @@ class ZonesRepositoryContract:
         # AND a day only one covers gives that one
         assert repo.duties_of(NIP, date(2026, 3, 8)) == [duty(NIP, late)]
 
-    def test_letters_are_read_listed_per_unit_and_cancelled_with_their_duties(self, repo: ZonesRepository) -> None:
+    def test_letters_are_read_listed_per_unit_and_cancelled_with_their_duties_and_entry(
+        self, repo: ZonesRepository, audit_log: AuditRepository
+    ) -> None:
         # GIVEN a letter for employees of U1 and U2, a later one for U1, and one without an area
         first = letter("a-1", nips=(NIP, OTHER))
         later = letter("a-2", start_date="2026-03-20", end_date="2026-03-21")
@@ -178,19 +181,24 @@ class ZonesRepositoryContract:
         assert repo.assignments_of_unit("U2", date(2026, 3, 1), date(2026, 3, 31)) == [
             replace(first, nips=frozenset({OTHER}))
         ]
-        # WHEN the first is cancelled, THEN it is kept as cancelled and its duties no longer count
+        # WHEN the first is cancelled with its audit entry, THEN it is kept as cancelled and its duties no longer count
         at = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
-        assert repo.cancel_assignment("a-1", "ops", at) == first
+
+        def cancelled() -> AuditBatch:
+            return audit_log.stamped("ops", "assignment.cancel", {"a-1": {"nips": [NIP, OTHER]}})
+
+        assert repo.cancel_assignment("a-1", Decided("ops", None, at), cancelled()) == first
         assert repo.get_assignment("a-1") == replace(first, cancelled_at=iso(at), cancelled_by="ops")
         assert repo.duties_of(NIP, date(2026, 3, 3)) == [] and repo.duties_of_unit("U2", date(2026, 3, 3)) == []
         assert repo.assignments_of_unit("U1", date(2026, 3, 1), date(2026, 3, 31)) == [bare, later]
         # AND a unit's rows of a range are those that overlap it (a letter ending on its first day included)
         assert repo.duties_of_unit("U1", date(2026, 3, 6), date(2026, 3, 20)) == [duty(THIRD, bare), duty(NIP, later)]
         assert repo.duties_of_unit("U1", date(2026, 3, 7), date(2026, 3, 19)) == []
-        # AND cancelling it again, or an unknown letter, is refused
+        # AND cancelling it again, or an unknown letter, is refused whole: the log names the cancellation once
         for assignment_id in ("a-1", "a-9"):
             with pytest.raises(ConditionFailed):
-                repo.cancel_assignment(assignment_id, "ops", at)
+                repo.cancel_assignment(assignment_id, Decided("ops", None, at), cancelled())
+        assert [e.action for e in audit_log.entries_of_day(AUDIT_START.date())] == ["assignment.cancel"]
 
     def test_an_employee_s_duties_of_a_range_and_a_letter_s_units_are_read(self, repo: ZonesRepository) -> None:
         # GIVEN a letter for employees of U1 and U2 (2-6 March), a later one for U1 (20-21 March), then the
@@ -205,7 +213,7 @@ class ZonesRepositoryContract:
         assert repo.duties_of(NIP, date(2026, 3, 21), date(2026, 3, 31)) == [duty(NIP, later)]
         # AND each NIP of a letter comes with the unit its row was stored under, also once it is cancelled
         assert repo.duty_units(first) == {NIP: "U1", OTHER: "U2"}
-        repo.cancel_assignment("a-1", "ops", datetime(2026, 3, 3, 2, 0, tzinfo=UTC))
+        repo.cancel_assignment("a-1", Decided("ops", None, datetime(2026, 3, 3, 2, 0, tzinfo=UTC)))
         assert repo.duty_units(first) == {NIP: "U1", OTHER: "U2"}
         assert repo.duties_of(NIP, date(2026, 3, 1), date(2026, 3, 31)) == [duty(NIP, later)]
         # AND a letter never stored has none

@@ -1,5 +1,6 @@
 """Deletions and cancellations of the calendar and of zones whose audit write fails (throttled: 503), on the
-in-memory twins: trying again must reach the audit log, since a missing entry hides an insider's change."""
+in-memory twins: trying again must reach the audit log, since a missing entry hides an insider's change (a
+cancellation is not made without its entry)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from chalicelib.usecases import zones
 from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, RamadanRequest, ShiftsRequest
 
 from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
-from .test_request_failures import audit_write_fails
+from .test_request_failures import audit_store_fails, audit_write_fails
 from .test_zones import NOW, assignment, create
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
@@ -88,40 +89,48 @@ def test_a_roster_date_removal_whose_audit_write_failed_removes_and_audits_on_it
     assert entries(audited, "schedule.shift_removed") == [("ua", NIP, {"date": "2026-03-04"})]
 
 
-def cancelled_again_after_its_audit_write_failed(
-    monkeypatch: pytest.MonkeyPatch, action: str, cancel: Callable[[Principal], Any]
+def cancelled_only_with_its_entry(
+    monkeypatch: pytest.MonkeyPatch, action: str, cancel: Callable[[Principal], Any], counting: Callable[[], bool]
 ) -> None:
-    """WHEN the unit admin's cancellation is stored but its audit write (`action`) fails (503), THEN another admin's
-    cancellation is 409 (cancelled already: nothing is audited in their name), and the unit admin's sent again is
-    answered cancelled."""
-    with audit_write_fails(monkeypatch, action):
+    """WHEN the unit admin's cancellation meets a failing audit store (its entry `action`: 503), THEN what it
+    cancels still counts. WHEN the admin cancels again, THEN it is cancelled; sent once more (its answer lost), it is
+    answered cancelled; another admin's cancellation is 409."""
+    with audit_store_fails(monkeypatch, action):
         cancel(UNIT_ADMIN)
+    assert counting()
+    assert cancel(UNIT_ADMIN).cancelled and not counting()
+    assert cancel(UNIT_ADMIN).cancelled
     with pytest.raises(ConflictError):
         cancel(SUPER)
-    assert cancel(UNIT_ADMIN).cancelled
 
 
-def test_a_leave_cancellation_whose_audit_write_failed_is_audited_when_the_admin_cancels_again(
+def test_a_leave_is_cancelled_only_with_its_audit_entry_and_named_once(
     settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN Asep's sick leave
     body = {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-03", "end_date": "2026-03-03", "reason": "Flu"}
     leave_id = cal.add_leave(UNIT_ADMIN, LeaveRequest.model_validate(body), settings, NOW).leave_id
-    # WHEN its cancellation's audit write fails, and the admin cancels again, THEN it is audited once, as theirs
-    cancelled_again_after_its_audit_write_failed(
-        monkeypatch, "leave.cancel", lambda admin: cal.cancel_leave(admin, leave_id, settings, NOW)
+    # WHEN its cancellation's audit entry fails, and the admin cancels again, THEN it is named once, as theirs
+    cancelled_only_with_its_entry(
+        monkeypatch,
+        "leave.cancel",
+        lambda admin: cal.cancel_leave(admin, leave_id, settings, NOW),
+        lambda: runtime.calendar().get_leave(leave_id).cancelled_at is None,  # type: ignore[union-attr]
     )
     assert entries(audited, "leave.cancel") == [("ua", NIP, {"leave_id": leave_id, "type": "S"})]
 
 
-def test_a_letter_cancellation_whose_audit_write_failed_is_audited_when_the_admin_cancels_again(
+def test_a_letter_is_cancelled_only_with_its_audit_entry_and_named_once(
     settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a field-duty letter for Asep
     letter = zones.create_assignment(UNIT_ADMIN, assignment(), settings, NOW).assignment_id
-    # WHEN its cancellation's audit write fails, and the admin cancels again, THEN it is audited once, as theirs
-    cancelled_again_after_its_audit_write_failed(
-        monkeypatch, "assignment.cancel", lambda admin: zones.cancel_assignment(admin, letter, settings, NOW)
+    # WHEN its cancellation's audit entry fails, and the admin cancels again, THEN it is named once, as theirs
+    cancelled_only_with_its_entry(
+        monkeypatch,
+        "assignment.cancel",
+        lambda admin: zones.cancel_assignment(admin, letter, settings, NOW),
+        lambda: runtime.zones().get_assignment(letter).cancelled_at is None,  # type: ignore[union-attr]
     )
     assert entries(audited, "assignment.cancel") == [("ua", letter, {"nips": [NIP]})]
 
