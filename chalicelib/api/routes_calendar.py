@@ -118,13 +118,14 @@ def list_holidays(call: Call, query: cal_schema.HolidaysQuery) -> cal_schema.Hol
     return cal.list_holidays(call.principal, query, call.settings, call.now)
 
 
-@endpoint(bp, "PUT /v1/admin/ramadan/{year}", auth_as="super_admin", guard=guards.RAMADAN_YEAR)
+@endpoint(bp, "PUT /v1/admin/ramadan/{year}", auth_as="super_admin", guard=guards.RAMADAN_YEAR, errors=("CONFLICT",))
 def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> cal_schema.Ramadan:
     """Set the Ramadan period of a year (shorter working hours).
 
     **Roles:** super_admin. At most 31 days, starting in `year`. Recapped past days of the period it replaces
     and of the new one are judged again in every unit; the same period sent again (after a 503) judges again the
-    days of the one it replaced too.
+    days of the one it replaced too. 409 `CONFLICT` when another super admin changed the year's period at the same
+    moment. Audited (`ramadan.put`, naming the period replaced) in the change's own write.
     """
     return cal.put_ramadan(call.principal, year, body, call.settings, call.now)
 

@@ -64,12 +64,12 @@ RAMADAN_OWNER = "RAMADAN"
 class CalendarRepository(Protocol):
     """Schedule versions by owner (`unit_owner`, `employee_owner`), shift rosters, holidays, Ramadan, leaves."""
 
-    def add_schedule_version(self, version: NewScheduleVersion) -> str:
-        """Append the version under its `version_id` (or a new one; never rewrites older ones) and answer its
-        creation instant (UTC ISO 8601); ConditionFailed when the owner has a version with that id and effective
-        date already (a retry of the same save). `personal_unit` (the employee's unit) lists an employee's own
-        version in the unit's plans. An own version moves the employee's `plan_until` hint to OWN_PLAN_FOREVER
-        (`extend_hint`: an absent one stays absent)."""
+    def add_schedule_version(self, version: NewScheduleVersion, audit: AuditBatch | None = None) -> str:
+        """Append the version under its `version_id` (or a new one; never rewrites older ones), with the `audit`
+        entries naming it (all or none), and answer its creation instant (UTC ISO 8601); ConditionFailed when the
+        owner has a version with that id and effective date already (a retry of the same save: nothing written).
+        `personal_unit` (the employee's unit) lists an employee's own version in the unit's plans. An own version
+        moves the employee's `plan_until` hint to OWN_PLAN_FOREVER (`extend_hint`: an absent one stays absent)."""
         ...
 
     def schedule_history(self, owner: str) -> list[ScheduleEntry]:
@@ -112,9 +112,13 @@ class CalendarRepository(Protocol):
         """The year's holidays, by date."""
         ...
 
-    def put_ramadan(self, period: DateRange, actor: str) -> DateRange | None:
+    def put_ramadan(
+        self, period: DateRange, actor: str, audit: AuditOf[DateRange | None] | None = None
+    ) -> DateRange | None:
         """Create a Ramadan period, or replace the one of its start year it corrects (`ramadan_key`), and answer
-        the period it replaces (`replaced_period`), which is kept with it."""
+        the period it replaces (`replaced_period`), which is kept with it. `audit` gives the entries naming the
+        change from the period it replaces, kept with it all or none. The same period stored already (a retry) is
+        not written again, nor named. ConditionFailed when the slot changed between its read and the write."""
         ...
 
     def delete_ramadan(self, start: date) -> DateRange | None:
@@ -461,16 +465,16 @@ class DynamoCalendarRepository:
 
     # --- writes --------------------------------------------------------------------------------------
 
-    def add_schedule_version(self, version: NewScheduleVersion) -> str:
+    def add_schedule_version(self, version: NewScheduleVersion, audit: AuditBatch | None = None) -> str:
         now, owner = iso(utc_now()), version.owner
         nip = own_plan_nip(owner)
         if nip is not None:
             extend_hint(EmployeeModel.plan_until, nip, OWN_PLAN_FOREVER)
         key = version_key(version.effective_from, version.version_id or new_version_id())
-        with storage_call("dynamodb"):
-            _item(owner, key, version.week.to_dict(), version.actor, version.personal_unit, created_at=now).save(
-                condition=ScheduleModel.key.does_not_exist()
-            )
+        item = _item(owner, key, version.week.to_dict(), version.actor, version.personal_unit, created_at=now)
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.save(item, condition=ScheduleModel.key.does_not_exist())
+            save_in(tx, audit)
         _UNIT_VERSIONS.forget(owner)
         return now
 
@@ -545,7 +549,9 @@ class DynamoCalendarRepository:
         _CALENDARS.forget()
         return True
 
-    def put_ramadan(self, period: DateRange, actor: str) -> DateRange | None:
+    def put_ramadan(
+        self, period: DateRange, actor: str, audit: AuditOf[DateRange | None] | None = None
+    ) -> DateRange | None:
         year = ScheduleModel.key.startswith(str(period.start.year))
         with storage_call("dynamodb"):
             items = {r.key: r.definition for r in ScheduleModel.query(RAMADAN_OWNER, year, consistent_read=True)}
@@ -555,8 +561,11 @@ class DynamoCalendarRepository:
         definition: dict[str, Any] = {"start": period.start.isoformat(), "end": period.end.isoformat()}
         if replaced is not None:
             definition["replaced"] = {"start": replaced.start.isoformat(), "end": replaced.end.isoformat()}
-        with storage_call("dynamodb"):
-            _item(RAMADAN_OWNER, slot, definition, actor, None).save()
+        if _range_of(stored) != period:  # else this change, made before (a retry): nothing to write or name again
+            as_read = ScheduleModel.definition == stored if stored else ScheduleModel.key.does_not_exist()
+            with storage_call("dynamodb"), transaction() as tx:
+                tx.save(_item(RAMADAN_OWNER, slot, definition, actor, None), condition=as_read)
+                save_in(tx, audit(replaced) if audit is not None else None)
         _CALENDARS.forget()
         return replaced
 

@@ -106,14 +106,22 @@ def _holidays(year: int) -> list[dict[str, str]]:
 
 
 def _add_version(
-    actor: Principal, owner: str, effective: date, week: WeekSchedule, personal_unit: str | None = None
+    actor: Principal,
+    owner: str,
+    effective: date,
+    week: WeekSchedule,
+    *,
+    named: tuple[str, str],
+    personal_unit: str | None = None,
 ) -> str:
-    """Store a schedule version once and answer its creation instant. Its id derives from the admin, the owner,
-    the unit (an own version's) and the content (`zones.first_open_id`), so a retry of the same save (after a
-    503 or a lost answer) finds the version its first try stored and stores nothing. The same save sent after
-    another version of the owner was saved is not a retry but a new version (the office week put back after a
-    short week replaced it): a version saved before the owner's last one counts as taken back, and the chain's
-    next id is used. Within one second the last save cannot be told apart (`created_at` has whole seconds)."""
+    """Store a schedule version once, with the audit entry naming it (`named`: its action and target, with
+    `_audited_week` as details) in the same write, and answer its creation instant. Its id derives from the admin,
+    the owner, the unit (an own version's) and the content (`zones.first_open_id`), so a retry of the same save
+    (after a 503 or a lost answer) finds the version its first try stored and stores nothing. The same save sent
+    after another version of the owner was saved is not a retry but a new version (the office week put back after a
+    short week replaced it): a version saved before the owner's last one counts as taken back, and the chain's next
+    id is used. Within one second the last save cannot be told apart (`created_at` has whole seconds). A retry that
+    finds the version stored answers it without a second entry."""
     source = json.dumps([actor.subject, owner, personal_unit, _audited_week(effective, week)], sort_keys=True)
     history = runtime.calendar().schedule_history(owner)
     version_id = first_open_id(new_version_id, source, _superseded(history))
@@ -122,7 +130,9 @@ def _add_version(
         return stored.created_at
     try:
         version = NewScheduleVersion(owner, effective, week, actor.subject, personal_unit, version_id=version_id)
-        return runtime.calendar().add_schedule_version(version)
+        action, target = named
+        entry = runtime.audit().stamped(actor.subject, action, {target: _audited_week(effective, week)})
+        return runtime.calendar().add_schedule_version(version, entry)
     except ConditionFailed:  # a parallel try of the same save stored it meanwhile
         return next(e.created_at for e in runtime.calendar().schedule_history(owner) if e.version_id == version_id)
 
@@ -142,13 +152,12 @@ def _superseded(history: list[ScheduleEntry]) -> RecordState:
 def set_unit_schedule(
     actor: Principal, unor_id: str, body: ScheduleRequest, settings: Settings, now: datetime
 ) -> UnitScheduleSet:
-    """Add a version of the unit's week; the same save sent again stores nothing twice (`_add_version`) and is
-    audited again (the audit log may hold the entry twice, never not at all)."""
+    """Add a version of the unit's week, audited in the same write; the same save sent again stores nothing twice
+    and names it no second time (`_add_version`)."""
     unit_in_scope(actor, unor_id)
     effective, week = _effective_from(body, settings, now), _week(body)
-    created_at = _add_version(actor, unit_owner(unor_id), effective, week)
+    created_at = _add_version(actor, unit_owner(unor_id), effective, week, named=("schedule.unit", unor_id))
     recaps.frames_changed([unor_id])
-    runtime.audit().record(actor.subject, "schedule.unit", unor_id, _audited_week(effective, week))
     return UnitScheduleSet.model_validate(
         {
             "unor_id": unor_id,
@@ -185,9 +194,10 @@ def set_employee_schedule(
     employee = employee_to_change(actor, nip)
     effective, week = _effective_from(body, settings, now), _week(body)
     owner = employee_owner(employee.nip)
-    _add_version(actor, owner, effective, week, personal_unit=employee.unor_id)
+    _add_version(
+        actor, owner, effective, week, named=("schedule.employee", employee.nip), personal_unit=employee.unor_id
+    )
     recaps.frames_changed([employee.unor_id])
-    runtime.audit().record(actor.subject, "schedule.employee", employee.nip, _audited_week(effective, week))
     return EmployeeSchedule.model_validate({"nip": employee.nip, "versions": _history(owner, employee.unor_id)})
 
 
@@ -344,16 +354,23 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings
     `store.calendar.ramadan_key`).
     The recapped past days of the period it replaces and of the new one are judged again. The stored period keeps
     the one it replaced, so the retry of a change whose re-run failed, finding its period stored already, still
-    judges the days of the one before (`_after_change`)."""
+    judges the days of the one before (`_after_change`). Audited in the write's own transaction, naming the period
+    replaced (`before`); the retry names it no second time."""
     access.require_super_admin(actor)
     year = year_of(year_text)
     start, end = body.start_date, body.end_date
     if end < start or (end - start) > MAX_RAMADAN or start.year != year:
         raise ValidationError("Periode Ramadan tidak valid.", {"end_date": "after start, at most 31 days"})
-    replaced = runtime.calendar().put_ramadan(DateRange(start, end), actor.subject)
-    before = {"start": replaced.start.isoformat(), "end": replaced.end.isoformat()} if replaced else None
-    detail = {"start": start.isoformat(), "end": end.isoformat(), "before": before}  # `before`: the period replaced
-    runtime.audit().record(actor.subject, "ramadan.put", str(year), detail)
+
+    def audited(replaced: DateRange | None) -> AuditBatch:
+        before = {"start": replaced.start.isoformat(), "end": replaced.end.isoformat()} if replaced else None
+        detail = {"start": start.isoformat(), "end": end.isoformat(), "before": before}  # `before`: the one replaced
+        return runtime.audit().stamped(actor.subject, "ramadan.put", {str(year): detail})
+
+    try:
+        replaced = runtime.calendar().put_ramadan(DateRange(start, end), actor.subject, audited)
+    except ConditionFailed as exc:  # another super admin changed the year's period between its read and the write
+        raise ConflictError("Periode Ramadan tahun ini berubah bersamaan; coba lagi.", {"year": year}) from exc
     changed = {*DateRange(start, end).days(), *(replaced.days() if replaced else ())}
     recapped, recapping = _after_change(changed, settings, now)
     return Ramadan.model_validate(

@@ -61,7 +61,7 @@ class InMemoryCalendarRepository:
 
     # --- writes --------------------------------------------------------------------------------------
 
-    def add_schedule_version(self, version: cal.NewScheduleVersion) -> str:
+    def add_schedule_version(self, version: cal.NewScheduleVersion, audit: AuditBatch | None = None) -> str:
         now, unit = iso(utc_now()), version.personal_unit
         version_id = version.version_id or new_version_id()
         key = version_key(version.effective_from, version_id)
@@ -74,6 +74,8 @@ class InMemoryCalendarRepository:
             versions = self._versions.setdefault(version.owner, {})
             if key in versions:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure stores no version, as a failed transaction does
             versions[key] = (unit, entry)
         return now
 
@@ -111,13 +113,18 @@ class InMemoryCalendarRepository:
         with self._lock:
             return self._holidays.pop(day, None) is not None
 
-    def put_ramadan(self, period: cal.DateRange, actor: str) -> cal.DateRange | None:
+    def put_ramadan(
+        self, period: cal.DateRange, actor: str, audit: AuditOf[cal.DateRange | None] | None = None
+    ) -> cal.DateRange | None:
         with self._lock:
             year = {key: kept[0] for key, kept in self._ramadan.items() if key.startswith(str(period.start.year))}
             slot = ramadan_key(period, year)
             stored, stored_replaced = self._ramadan.get(slot, (None, None))
             replaced = replaced_period(period, stored, stored_replaced)
-            self._ramadan[slot] = (period, replaced)
+            if stored != period:
+                if audit is not None:
+                    audit(replaced).write()  # its failure leaves the period as it was, as a failed transaction does
+                self._ramadan[slot] = (period, replaced)
         return replaced
 
     def delete_ramadan(self, start: date) -> cal.DateRange | None:

@@ -104,20 +104,24 @@ class CalendarRepositoryContract:
         # AND other owners have none
         assert repo.schedule_history(unit_owner("U2")) == [] == repo.schedule_history(employee_owner(NIP))
 
-    def test_a_version_sent_again_under_its_id_is_stored_once(self, repo: CalendarRepository) -> None:
-        # GIVEN an own version stored under an id derived from what it records
+    def test_a_version_sent_again_under_its_id_is_stored_and_named_once(
+        self, repo: CalendarRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN an own version stored under an id derived from what it records, with the entry naming it
         owner, version_id = employee_owner(NIP), new_version_id("admin#EMP#2026-04-01#week")
-        first = repo.add_schedule_version(
-            cal.NewScheduleVersion(owner, date(2026, 4, 1), SHORT, "admin", "U1", version_id=version_id)
-        )
-        # WHEN it is stored again under that id (a retry), THEN it is refused, and the first one stays alone
+        version = cal.NewScheduleVersion(owner, date(2026, 4, 1), SHORT, "admin", "U1", version_id=version_id)
+
+        def named() -> AuditBatch:
+            return audit_log.stamped("admin", "schedule.employee", {NIP: {"effective_from": "2026-04-01"}})
+
+        first = repo.add_schedule_version(version, named())
+        # WHEN it is stored again under that id (a retry), THEN it is refused whole, and the first one stays alone
         with pytest.raises(ConditionFailed):
-            repo.add_schedule_version(
-                cal.NewScheduleVersion(owner, date(2026, 4, 1), SHORT, "admin", "U1", version_id=version_id)
-            )
+            repo.add_schedule_version(version, named())
         assert repo.schedule_history(owner) == [
             cal.ScheduleEntry("2026-04-01", first, "admin", SHORT.to_dict(), version_id, unor_id="U1")
         ]
+        assert [e.action for e in audit_log.entries_of_day(AUDIT_START.date())] == ["schedule.employee"]
 
     def test_an_employee_plan_holds_the_unit_s_and_own_versions(self, repo: CalendarRepository) -> None:
         # GIVEN a unit version and an own version of the employee
@@ -592,17 +596,27 @@ class CalendarRepositoryContract:
         )
         assert repo.cached_regency_calendar([2026, 2027]) == calendar
 
-    def test_a_ramadan_period_answers_the_one_it_replaces_and_a_retry_the_same(self, repo: CalendarRepository) -> None:
+    def test_a_ramadan_period_answers_the_one_it_replaces_and_a_retry_the_same(
+        self, repo: CalendarRepository, audit_log: AuditRepository
+    ) -> None:
         first, moved = (
             cal.DateRange(date(2026, 2, 17), date(2026, 3, 18)),
             cal.DateRange(date(2026, 2, 1), date(2026, 2, 20)),
         )
+
+        def named(replaced: cal.DateRange | None) -> AuditBatch:
+            before = replaced.start.isoformat() if replaced else None
+            return audit_log.stamped("admin", "ramadan.put", {"2026": {"before": before}})
+
         # GIVEN no period of 2026 yet: the first replaces none
-        assert repo.put_ramadan(first, "admin") is None
-        # WHEN it is moved THEN the move answers the period it replaced
-        assert repo.put_ramadan(moved, "admin") == first
-        # WHEN the same move is written again (the retry of one whose re-run failed) THEN it answers that one still
-        assert repo.put_ramadan(moved, "admin") == first
+        assert repo.put_ramadan(first, "admin", named) is None
+        # WHEN it is moved THEN the move answers the period it replaced, which its entry names
+        assert repo.put_ramadan(moved, "admin", named) == first
+        # WHEN the same move is written again (the retry of one whose re-run failed) THEN it answers that one still,
+        # and is named no second time
+        assert repo.put_ramadan(moved, "admin", named) == first
+        logged = [e.detail for e in audit_log.entries_of_day(AUDIT_START.date())]  # one instant: in any order
+        assert sorted(logged, key=str) == [{"before": "2026-02-17"}, {"before": None}]
         # AND the calendar holds the move alone; another year's period replaces none of 2026's
         assert repo.regency_calendar([2026]).ramadan == (cal.RamadanPeriod(moved),)
         assert repo.put_ramadan(cal.DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin") is None

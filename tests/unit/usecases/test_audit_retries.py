@@ -96,7 +96,11 @@ def test_a_ramadan_period_set_again_after_its_audit_write_failed_names_the_perio
     # WHEN the super admin moves it a day on and the audit store fails once (the admin is told 503)
     with audit_store_fails(monkeypatch, "ramadan.put"):
         cal.put_ramadan(SUPER, "2026", later, settings, NOW)
-    # WHEN the admin sends the change again, THEN its entry names the period that stood before
+    # THEN the period did not move unnamed
+    assert cal.get_ramadan(SUPER, "2026").start_date == "2026-02-18"
+    # WHEN the admin sends the change again, and once more (its answer lost), THEN one entry names the period that
+    # stood before
+    cal.put_ramadan(SUPER, "2026", later, settings, NOW)
     cal.put_ramadan(SUPER, "2026", later, settings, NOW)
     assert details(audited, "ramadan.put")[1:] == [
         {"start": "2026-02-19", "end": "2026-03-20", "before": {"start": "2026-02-18", "end": "2026-03-19"}}
