@@ -224,10 +224,10 @@ class FacesRepository(Protocol):
     """Employees' face templates. Templates of one employee come by template id; a write whose condition
     fails raises ConditionFailed."""
 
-    def save_template(self, nip: str, new: NewTemplate) -> None:
+    def save_template(self, nip: str, new: NewTemplate, audit: AuditBatch | None = None) -> None:
         """Store a new template (its vectors and the photo's fingerprint), count it on the employee (approved:
         and note the models of their approved faces there, `note_models`; pending: at most PENDING_PER_EMPLOYEE
-        waiting), all or nothing:
+        waiting), with the `audit` entries naming the enrolment, all or nothing:
         ConditionFailed when the id is taken, the employee is unknown or too many of theirs are pending."""
         ...
 
@@ -412,7 +412,7 @@ class DynamoFacesRepository:
     """`FacesRepository` on the face_templates table (fingerprints and the employee's counts in the same
     transaction)."""
 
-    def save_template(self, nip: str, new: NewTemplate) -> None:
+    def save_template(self, nip: str, new: NewTemplate, audit: AuditBatch | None = None) -> None:
         data, layout = pack(new.vectors)
         now = utc_now()
         approved = new.status == APPROVED
@@ -458,6 +458,7 @@ class DynamoFacesRepository:
                     if count is not None:
                         _logged_approval(tx, nip, new.template_id)
                         _counted_change(tx, count, nip, new.template_id, (data, layout))
+                    save_in(tx, audit)
             except ConditionFailed:
                 if not _stored_as(self._get(nip, new.template_id), model):
                     raise

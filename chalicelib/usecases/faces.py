@@ -48,6 +48,7 @@ from chalicelib.face.replay import check_replay
 from chalicelib.face.scoring import verify, verify_vectors
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
+from chalicelib.store.audit import AuditBatch, AuditOf
 from chalicelib.store.base import ConditionFailed, bad_cursor, decode_position, encode_cursor, iso, parse_iso
 from chalicelib.store.events import EVENT_ID
 from chalicelib.store.faces import (
@@ -136,10 +137,9 @@ def new_or_kept(
     actor: Principal, nip: str, data: bytes, analysis: FaceAnalysis, *, settings: Settings, now: datetime
 ) -> TemplateInfo | None:
     """None for a photo not sent before (`check_not_sent_before`). The very bytes `actor` enrolled for the
-    employee within RESENT_WITHIN are the retry of that enrolment, which stored its template and then failed
-    (its audit entry, or its re-check: 503): that template, what followed it finished and its `face.enrol`
-    entry written again, so the enrolment reaches the audit log (a duplicate entry is harmless, a missing one
-    is not: decision 218). Any other copy: REPLAYED_PHOTO as before."""
+    employee within RESENT_WITHIN are the retry of that enrolment, which stored its template (with its `face.enrol`
+    entry) and then failed (its re-check: 503, or its answer lost): that template, what followed it finished, no
+    second entry. Any other copy: REPLAYED_PHOTO as before."""
     engine, _ = runtime.engine_and_policy(settings)
     try:
         check_not_sent_before(nip, analysis, engine.config.replay, now)
@@ -175,12 +175,9 @@ def first_status(info: TemplateInfo) -> TemplateStatus:
 
 def _finish_enrolment(actor: Principal, nip: str, kept: FoundTemplate, settings: Settings) -> None:
     """What follows storing an enrolment, done again for its retry: an approved face's re-check (an admin's
-    enrolment), then the audit entry as the first try would have written it."""
-    status = first_status(kept.info)
-    if status == APPROVED and kept.info.status == APPROVED:
-        confirm_unique(nip, kept.template, settings)
-    detail = _enrolment_detail(kept.info.template_id, status, kept.info.own_match)
-    runtime.audit().record(actor.subject, "face.enrol", nip, detail, role=actor.role)
+    enrolment). Its audit entry was written with the template: not again."""
+    if first_status(kept.info) == APPROVED and kept.info.status == APPROVED:
+        rechecked(actor.subject, nip, kept.template, settings, actor.role)
 
 
 def _enrolment_detail(template_id: str, status: TemplateStatus, own: OwnMatch | None) -> dict[str, object]:
@@ -380,6 +377,18 @@ def confirm_unique(nip: str, template: Template, settings: Settings) -> None:
         runtime.faces().save_pairs(runtime.engine_and_policy(settings)[1].name, pairs)
 
 
+def rechecked(actor: str, nip: str, template: Template, settings: Settings, role: str | None = None) -> None:
+    """`confirm_unique` after `actor`'s change made `template` approved (an enrolment, an approval), whose entry was
+    written with it: a removal of the face by the re-check is named too (`face.delete`, reason `duplicate`), so the
+    log never says only that the face was added."""
+    try:
+        confirm_unique(nip, template, settings)
+    except DuplicateFaceError:
+        detail = {"template_id": template.template_id, "reason": "duplicate"}
+        runtime.audit().record(actor, "face.delete", nip, detail, role=role)
+        raise
+
+
 def keep_enrolment(
     actor: str,
     nip: str,
@@ -395,7 +404,7 @@ def keep_enrolment(
     recheck: bool = False,
     role: str | None = None,
 ) -> tuple[str, FaceQuality, TemplateStatus]:
-    """Store an accepted enrolment: the photo privately, template + fingerprint + count, the audit entry.
+    """Store an accepted enrolment: the photo privately, template + fingerprint + count with the audit entry.
     Returns the template's id, its stored quality measures and the status it was stored with (`status`, or
     pending when a device reset landed after the enrolment read the employee: `_saved`); `role`: the actor's,
     for the audit entry (an employee's own enrolment, or an admin's). `recheck`: an approved template is checked
@@ -422,30 +431,35 @@ def keep_enrolment(
         own_match=own,
         unless_reset_since=None if reset_by else iso(now - FOUR_EYES),
     )
-    status = _saved(nip, new, now)
+
+    def named(stored: TemplateStatus) -> AuditBatch:
+        return runtime.audit().stamped(actor, "face.enrol", {nip: _enrolment_detail(template_id, stored, own)}, role)
+
+    status = _saved(nip, new, now, named)
     if status == APPROVED and recheck:
-        confirm_unique(nip, Template(template_id, analysis.embeddings), settings)
+        rechecked(actor, nip, Template(template_id, analysis.embeddings), settings, role)
     elif status == APPROVED:
         runtime.face_index_changed()
-    runtime.audit().record(actor, "face.enrol", nip, _enrolment_detail(template_id, status, own), role=role)
     return template_id, quality, status
 
 
-def _saved(nip: str, new: NewTemplate, now: datetime) -> TemplateStatus:
+def _saved(nip: str, new: NewTemplate, now: datetime, named: AuditOf[TemplateStatus]) -> TemplateStatus:
     """Store the template; the status it was stored with. An enrolment that read no device reset within
     FOUR_EYES is stored on condition that none landed since (`NewTemplate.unless_reset_since`): its admin may
     have sent the reset of the employee's phone together with their own face, and the read alone would let
     both through. One that landed makes it pending, naming the resetter, as had the reset come first (its photo
     and id kept: the refused write stored nothing)."""
     try:
-        runtime.faces().save_template(nip, new)
+        runtime.faces().save_template(nip, new, named(new.status))
         return new.status
     except ConditionFailed:
         employee = runtime.people().get_employee(nip) if new.unless_reset_since else None
         resetter = four_eyes(employee, now) if employee is not None else None
         if resetter is None:
             raise  # not the reset's condition: the employee left, or their queue is full
-    runtime.faces().save_template(nip, replace(new, status=PENDING, reset_by=resetter, unless_reset_since=None))
+    runtime.faces().save_template(
+        nip, replace(new, status=PENDING, reset_by=resetter, unless_reset_since=None), named(PENDING)
+    )
     return PENDING
 
 
@@ -690,12 +704,7 @@ def _followed_up(
     approve = decision == "approve"
     template_id = found.info.template_id
     if approve:
-        try:
-            confirm_unique(nip, found.template, settings)
-        except DuplicateFaceError:
-            detail = {"template_id": template_id, "reason": "duplicate"}
-            runtime.audit().record(principal.subject, "face.delete", nip, detail)
-            raise
+        rechecked(principal.subject, nip, found.template, settings)
     return FaceDecided(
         template_id=template_id,
         decision=decision,

@@ -89,7 +89,7 @@ class InMemoryFacesRepository:
             found = self._templates.get(nip, {})
             return [found[t] for t in sorted(found)]
 
-    def save_template(self, nip: str, new: NewTemplate) -> None:
+    def save_template(self, nip: str, new: NewTemplate, audit: AuditBatch | None = None) -> None:
         vectors, models = _as_stored(new.vectors)
         now = utc_now()
         quality = json.loads(json.dumps(dict(new.quality)))  # as the JSON attribute gives it back
@@ -108,9 +108,14 @@ class InMemoryFacesRepository:
         with self._lock:
             mine = self._templates.get(nip, {})
             full = new.status == PENDING and self._pending_count(nip) >= PENDING_PER_EMPLOYEE
-            if new.template_id in mine or self._people.get_employee(nip) is None or full:
+            employee = self._people.get_employee(nip)
+            if new.template_id in mine or employee is None or full:
                 raise ConditionFailed("dynamodb")
             since = new.unless_reset_since
+            if since is not None and employee.device_reset_at is not None and employee.device_reset_at >= since:
+                raise ConditionFailed("dynamodb")  # `update_face_state` checks it again as it writes
+            if audit is not None:
+                audit.write()  # its failure stores no template, as a failed transaction does
             if new.status == APPROVED:  # its condition first: refused, nothing is written
                 noted = self._noted_models(nip, new.template_id, models)
                 self._people.update_face_state(

@@ -476,8 +476,11 @@ class FacesRepositoryContract(FacesSetUp):
     # --- four eyes under concurrency: the template's save and the device reset each hold on the other ------------
 
     def test_an_approved_template_is_refused_when_the_phone_was_reset_since_the_moment_it_names(
-        self, repo: FacesRepository, people: PeopleRepository
+        self, repo: FacesRepository, people: PeopleRepository, audit_log: AuditRepository
     ) -> None:
+        def named(nip: str) -> AuditBatch:
+            return audit_log.stamped("budi", "face.enrol", {nip: {"template_id": "t"}})
+
         # GIVEN the employee's phone reset by an admin after an enrolment read the employee (no reset then)
         people.bind_device(NIP, PhoneBinding(PHONE, "password-hash"))
         read_at = iso(utc_now() - timedelta(minutes=1))
@@ -485,14 +488,17 @@ class FacesRepositoryContract(FacesSetUp):
         # WHEN the enrolment's approved template is saved on condition that no reset came since its read
         new = NewTemplate("t-1", vectors(1), fingerprint(1), "k/t-1", "budi", QUALITY, unless_reset_since=read_at)
         with pytest.raises(ConditionFailed):
-            repo.save_template(NIP, new)
-        # THEN nothing of it is kept, counted or indexed
+            repo.save_template(NIP, new, named(NIP))
+        # THEN nothing of it is kept, counted, indexed or named
         assert repo.template_rows(NIP) == [] and repo.approved_version() == 0 and list(repo.approved_templates()) == []
         assert (self.employee(people).template_count, self.employee(people).face_approvals) == (0, 0)
-        # AND the same condition passes on a reset older than the moment, and on an employee never reset
-        repo.save_template(NIP, replace(new, unless_reset_since=iso(utc_now() + timedelta(seconds=2))))
-        repo.save_template(OTHER, replace(new, template_id="t-2", unless_reset_since=iso(utc_now())))
+        assert audit_log.entries_of_day(AUDIT_START.date()) == []
+        # AND the same condition passes on a reset older than the moment, and on an employee never reset, each
+        # template kept with its entry
+        repo.save_template(NIP, replace(new, unless_reset_since=iso(utc_now() + timedelta(seconds=2))), named(NIP))
+        repo.save_template(OTHER, replace(new, template_id="t-2", unless_reset_since=iso(utc_now())), named(OTHER))
         assert [t.template_id for t in repo.templates_of(NIP) + repo.templates_of(OTHER)] == ["t-1", "t-2"]
+        assert sorted(e.target for e in audit_log.entries_of_day(AUDIT_START.date())) == sorted([NIP, OTHER])
 
     def test_a_reset_conditioned_on_the_approvals_it_read_is_refused_once_a_face_was_approved_since(
         self, repo: FacesRepository, people: PeopleRepository

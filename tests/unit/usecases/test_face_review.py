@@ -48,7 +48,12 @@ from chalicelib.usecases.schemas.rollout import AdoptionQuery, AdoptionReport
 from tests.functional.checkin_setup import b64, selfie
 from tests.unit.usecases.admin_fixtures import AUDIT_START, AuditTrail
 from tests.unit.usecases.test_faces import Audit, settings, shifted
-from tests.unit.usecases.test_request_failures import audit_of, audit_store_fails, audit_write_fails, failing
+from tests.unit.usecases.test_request_failures import (
+    audit_store_fails,
+    audit_write_fails,
+    failing,
+    stored_entries_of,
+)
 
 NIP = "198501012010011001"  # Angelina Jolie's photos (dev/deepface img1, img2, img4, ...)
 OTHER = "199002022015032002"  # another employee of U1
@@ -500,11 +505,11 @@ def test_a_reset_landing_while_the_admin_s_own_face_is_analysed_leaves_that_face
     with pytest.raises(ForbiddenError) as refused:
         approve(RESETTER, enrolled.template_id, settings, now)
     assert refused.value.details == {"reason": "four_eyes"}
-    # AND the enrolment sent again (its answer lost) is answered with the same face, still pending
+    # AND the enrolment sent again (its answer lost) is answered with the same face, still pending, named once
     again = faces.enrol(RESETTER, NIP, request, settings, now)
     assert (again.template_id, again.status) == (enrolled.template_id, "pending") and state() == (0, 1)
     writes = [(a, d.get("status")) for _, a, _, d in trail() if a in ("employee.reset_device", "face.enrol")]
-    assert writes == [("employee.reset_device", None), ("face.enrol", "pending"), ("face.enrol", "pending")]
+    assert writes == [("employee.reset_device", None), ("face.enrol", "pending")]
 
 
 def test_a_self_enrolment_analysed_while_the_phone_is_reset_names_the_resetter(
@@ -1246,38 +1251,33 @@ def test_a_retention_run_whose_audit_write_failed_deletes_and_audits_on_its_retr
     assert [(t[1], t[3].get("template_ids")) for t in trail() if t[1] == "face.forget"] == [("face.forget", ids)]
 
 
-def test_an_enrolment_whose_audit_write_failed_is_audited_when_the_same_photo_is_sent_again(
+def test_an_enrolment_whose_audit_entry_fails_keeps_nothing_and_is_named_once_when_sent_again(
     settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN an admin's enrolment and an employee's own, each stored and then failing on the audit write (503)
+    # GIVEN an admin's enrolment and an employee's own, each meeting a failing audit store (503)
     sent, own = photo(JOLIE[0]), photo(JOLIE[1])
-    with failing(monkeypatch, runtime.audit(), "record", when=audit_of("face.enrol")):
+    with failing(monkeypatch, runtime.audit(), "_append", when=stored_entries_of("face.enrol")):
         with pytest.raises(UnavailableError):
             faces.enrol(SUPER, NIP, sent, settings, now)
         with pytest.raises(UnavailableError):
             faces.self_enrol(employee(), own, settings, now)
-    stored = {t.template_id: t for t in runtime.faces().template_rows(NIP)}
-    assert len(stored) == 2 and trail() == []
-    # WHEN another admin sends the admin's photo, THEN it is still a replay
-    with pytest.raises(ReplayedPhotoError):
-        faces.enrol(COLLEAGUE, NIP, sent, settings, now + timedelta(minutes=1))
-    # WHEN each sends the very same photo again within minutes
+    # THEN no face was kept unnamed (nor the photo's fingerprint: sending it again is no replay)
+    assert runtime.faces().template_rows(NIP) == [] and trail() == []
+    # WHEN each sends the very same photo again within minutes, and once more (the answer lost on a weak link)
+    first = faces.enrol(SUPER, NIP, sent, settings, now + timedelta(minutes=1))
+    mine = faces.self_enrol(employee(), own, settings, now + timedelta(minutes=1))
     again = faces.enrol(SUPER, NIP, sent, settings, now + timedelta(minutes=2))
-    mine = faces.self_enrol(employee(), own, settings, now + timedelta(minutes=2))
-    # THEN each is answered with the template its first try stored, nothing more is kept, and both are audited
-    assert (again.status, mine.status) == ("approved", "pending") and set(stored) == {
-        again.template_id,
-        mine.template_id,
-    }
-    assert again.quality.model_dump() == stored[again.template_id].quality
+    assert faces.self_enrol(employee(), own, settings, now + timedelta(minutes=2)).template_id == mine.template_id
+    # THEN each is kept once, the retry answered with the template its first try stored, and each named once
+    assert (again.template_id, again.status, mine.status) == (first.template_id, "approved", "pending")
     assert len(runtime.faces().template_rows(NIP)) == 2 and state() == (1, 1)
     assert [(t[0], t[1], t[3]["template_id"]) for t in trail()] == [
-        ("op", "face.enrol", again.template_id),
+        ("op", "face.enrol", first.template_id),
         (NIP, "face.enrol", mine.template_id),
     ]
-    # AND the same photo sent long after the enrolment is a replay again
+    # AND another admin sending the admin's photo is still refused as a replay
     with pytest.raises(ReplayedPhotoError):
-        faces.enrol(SUPER, NIP, sent, settings, now + faces.RESENT_WITHIN + timedelta(minutes=1))
+        faces.enrol(COLLEAGUE, NIP, sent, settings, now + timedelta(minutes=3))
 
 
 def test_a_face_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retry(
@@ -1487,7 +1487,10 @@ def test_two_enrolments_of_one_face_checked_before_either_write_keep_at_most_one
     with pytest.raises(DuplicateFaceError) as refused:
         second()
     assert refused.value.details == {} and approved_owners() == [NIP] and state(OTHER) == (0, 0)
-    assert [(a, t, d["template_id"]) for _, a, t, d in trail()] == [("face.enrol", NIP, kept)]
+    # AND the log names both enrolments as they were written, and the re-check's removal of the later one
+    logged = [(a, t, d.get("reason")) for _, a, t, d in trail()]
+    assert logged == [("face.enrol", NIP, None), ("face.enrol", OTHER, None), ("face.delete", OTHER, "duplicate")]
+    assert trail()[0][3]["template_id"] == kept and trail()[2][3] == trail()[1][3] | {"reason": "duplicate"}
     assert not verifies(OTHER, JOLIE[2], settings) and faces.list_duplicates(SUPER, settings).items == []
 
 
