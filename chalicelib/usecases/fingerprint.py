@@ -41,7 +41,7 @@ from chalicelib.errors import ConflictError, ForbiddenError, UnsupportedMediaTyp
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.events import punch_event_id
-from chalicelib.store.timeclock import CutoverChange
+from chalicelib.store.timeclock import CutoverChange, CutoverState
 from chalicelib.usecases import access, directory, recaps, rejudge
 from chalicelib.usecases.schemas.common import load_json
 from chalicelib.usecases.schemas.rollout import (
@@ -507,8 +507,8 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
     until their re-run is done (`TimeclockRepository.rerun_done`): a retry after a failed re-run (the same date
     again, which moves nothing) judges them, and a change made meanwhile judges them with its own. Written only
     over the cut-over its rules and days were worked out from, with its audit entry naming the date it replaced
-    (`before`) in the same write: a parallel change in between is a 409, and a failed entry leaves the date as it
-    was (a retry after it names the date that really stood)."""
+    (`before`) in the same write: a parallel change of the date in between is a 409 (a re-run finishing meanwhile
+    is not), and a failed entry leaves the date as it was (a retry after it names the date that really stood)."""
     directory.unit_in_scope(principal, unor_id)
     clock = runtime.timeclock()
     stood = clock.cutover_state(unor_id)
@@ -527,12 +527,27 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
             "tidak akan dihitung lagi.",
             {"date": body.date.isoformat(), "reason": "past"},
         )
-    rerun = _span(stood.rerun, _moved_days(old, body.date, today))
+    moved = _moved_days(old, body.date, today)
 
-    detail = {"date": body.date.isoformat(), "before": old.isoformat() if old else None}
-    audit = runtime.audit().stamped(principal.subject, "unit.cutover", {unor_id: detail})
+    def written(state: CutoverState) -> tuple[date, date] | None:
+        """Write the date over `state` with its entry; the days it keeps to re-run (`moved` and those `state` kept)."""
+        rerun = _span(state.rerun, moved)
+        detail = {"date": body.date.isoformat(), "before": old.isoformat() if old else None}
+        audit = runtime.audit().stamped(principal.subject, "unit.cutover", {unor_id: detail})
+        change, by = CutoverChange(body.date, rerun, state), Decided(principal.subject, None, now)
+        clock.set_cutover(unor_id, change, by, audit)
+        return rerun
+
     try:
-        clock.set_cutover(unor_id, CutoverChange(body.date, rerun, stood), Decided(principal.subject, None, now), audit)
+        try:
+            rerun = written(stood)
+        except ConditionFailed:
+            fresh = clock.cutover_state(unor_id)
+            if fresh.day != old:
+                raise
+            # Only its days to re-run changed (a re-run that finished meanwhile forgot them): the date the rules
+            # were checked against still stands, so the change is written once more over the cut-over as it is.
+            rerun = written(fresh)
     except ConditionFailed as exc:  # another admin changed the cut-over between its read and the write
         raise ConflictError("Tanggal peralihan unit ini berubah bersamaan; coba lagi.", {"unor_id": unor_id}) from exc
     recaps.frames_changed([unor_id])

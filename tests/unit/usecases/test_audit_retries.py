@@ -212,6 +212,32 @@ def test_a_cut_over_beaten_by_another_change_of_the_unit_s_is_a_conflict_and_not
     assert details(audited, "unit.cutover") == [{"date": "2026-04-01", "before": None}]
 
 
+def test_a_cut_over_whose_pending_re_run_finishes_between_its_read_and_its_write_is_made(
+    repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN U1 cutting over on 1 April, the re-run of some February days of an earlier move still pending, and that
+    # re-run finishing just after the unit admin's change reads the cut-over
+    repos.people.upsert_unit("U1", "Dinas U1")
+    clock = runtime.timeclock()
+    pending = (date(2026, 2, 23), date(2026, 2, 25))
+    clock.set_cutover("U1", CutoverChange(date(2026, 4, 1), pending), Decided("admin", None, NOW))
+    read = type(clock).cutover_state
+
+    def read_then_re_run(self: object, unor_id: str) -> object:
+        stood = read(clock, unor_id)
+        clock.rerun_done(unor_id, pending)
+        return stood
+
+    monkeypatch.setattr(type(clock), "cutover_state", read_then_re_run)
+    # WHEN the unit admin brings it forward to 16 March
+    made = fingerprint.set_cutover(UNIT_ADMIN, "U1", CutoverBody(date=date(2026, 3, 16)), settings, NOW)
+    # THEN that is no conflict: the date moved, named once, and the re-run it asked for is done and forgotten
+    monkeypatch.undo()
+    assert made.date == "2026-03-16" and clock.cutover_state("U1").day == date(2026, 3, 16)
+    assert clock.cutover_state("U1").rerun is None
+    assert details(audited, "unit.cutover") == [{"date": "2026-03-16", "before": "2026-04-01"}]
+
+
 def test_a_zone_added_to_a_unit_again_after_its_audit_write_failed_names_the_zones_before(
     repos: Repositories, settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
