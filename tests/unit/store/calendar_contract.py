@@ -255,7 +255,7 @@ class CalendarRepositoryContract:
         self, repo: CalendarRepository
     ) -> None:
         # GIVEN a date with no roster entry, WHEN two admins set it at the same moment to different hours (twenty
-        # dates, so that the two calls meet between one's read and its write)
+        # dates, so that the two calls meet between one's read and its write; test_forced_races.py: always)
         days = [date(2026, 4, 1) + timedelta(days=d) for d in range(20)]
         late = WorkHours.parse("14:00", "22:00")
 

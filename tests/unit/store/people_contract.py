@@ -476,7 +476,7 @@ class PeopleRepositoryContract:
         self, repo: PeopleRepository
     ) -> None:
         # GIVEN U1, WHEN two admins set its zones at the same moment to different sets (twenty times, so that the two
-        # calls meet between one's read and its write)
+        # calls meet between one's read and its write; tests/functional/test_forced_races.py makes them meet always)
         repo.upsert_unit("U1", "SDN 1")
 
         def put(zone_ids: frozenset[str]) -> frozenset[str] | None:
