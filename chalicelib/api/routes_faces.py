@@ -65,8 +65,8 @@ def list_faces(call: Call, query: OnePageQuery, nip: str) -> att_schema.FaceTemp
 def delete_face(call: Call, nip: str, template_id: str) -> att_schema.FaceDeleted:
     """Delete one face template.
 
-    **Roles:** unit_admin (own units), super_admin. Audited (`face.delete`) before the deletion: after a 503,
-    send it again (the template is then deleted, or 404 when it was already).
+    **Roles:** unit_admin (own units), super_admin. Audited (`face.delete`) in the deletion's own write: after a
+    503 the face is kept, send it again; a deletion sent again after it was made answers 404.
     """
     return faces.delete_template(call.principal, nip, template_id)
 

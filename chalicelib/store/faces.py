@@ -263,8 +263,9 @@ class FacesRepository(Protocol):
         employee leaves (UU 27/2022); its record, note and photo key stay, the photo evidence for its period."""
         ...
 
-    def delete_template(self, nip: str, template_id: str) -> bool:
-        """Remove one template and uncount it (by its status); False when it did not exist. An approved one's
+    def delete_template(self, nip: str, template_id: str, audit: AuditBatch | None = None) -> bool:
+        """Remove one template and uncount it (by its status), with the `audit` entries naming the removal, all or
+        none; False when it did not exist (nothing written, no entry). An approved one's
         removal notes on the employee the models of the approved faces left (`note_models`; none left: the note
         stays, their count says none), so the admin views stop counting a face the check-in can no longer use."""
         ...
@@ -584,7 +585,7 @@ class DynamoFacesRepository:
                 _counted_change(tx, count, nip, template_id, (found.vectors, found.layout))
             save_in(tx, audit)
 
-    def delete_template(self, nip: str, template_id: str) -> bool:
+    def delete_template(self, nip: str, template_id: str, audit: AuditBatch | None = None) -> bool:
         """Read, then deleted on condition that its status is still the one read (which says what to uncount
         and whether it is a change of the approved set); read again when it was not."""
         for _ in range(CHANGE_ATTEMPTS):
@@ -593,15 +594,15 @@ class DynamoFacesRepository:
                 return False  # never there, or a parallel delete took it
             try:
                 if _status(found) == APPROVED:
-                    self._with_change_count(partial(self._delete, found))
+                    self._with_change_count(partial(self._delete, found, audit=audit))
                 else:
-                    self._delete(found, None)
+                    self._delete(found, None, audit)
                 return True
             except ConditionFailed:
                 continue
         raise UnavailableError(details={"dependency": "dynamodb"})
 
-    def _delete(self, found: FaceTemplateModel, count: int | None) -> None:
+    def _delete(self, found: FaceTemplateModel, count: int | None, audit: AuditBatch | None = None) -> None:
         nip, template_id, status = found.nip, found.template_id, _status(found)
         counter = {APPROVED: EmployeeModel.template_count, PENDING: EmployeeModel.pending_faces}.get(status)
         # An approved one (counted): the record notes the models of the faces left.
@@ -615,6 +616,7 @@ class DynamoFacesRepository:
                 tx.update(EmployeeModel(nip), actions=uncount)
             if count is not None:
                 _counted_change(tx, count, nip, template_id, None)
+            save_in(tx, audit)
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
         """An approved template's new vectors are written with the counted change that logs them (on condition

@@ -358,17 +358,17 @@ def _duplicate_hits(nip: str, embeddings: Mapping[str, Vector], settings: Settin
     return matches, {e.nip for e in runtime.people().get_employees({m.owner for m in matches}) if e.active}
 
 
-def confirm_unique(nip: str, template: Template, settings: Settings) -> None:
+def confirm_unique(nip: str, template: Template, settings: Settings, removal: AuditBatch | None = None) -> None:
     """The re-check after a template became approved (decision 86): an identical face approved for another
     active employee meanwhile, by another process in the same instant, passed neither check before the
     writes but shows now, since each process re-checks after its own write. Then this template is removed
     and DUPLICATE_FACE (of two such writes at least the later one is refused; both, when both re-check
     after both writes). Otherwise its matches (owners inactive now) are kept as suspected pairs: the super
-    admin's list is a read."""
+    admin's list is a read. `removal`: the audit entries naming the removal, written with it."""
     runtime.face_index_changed()
     matches, active = _duplicate_hits(nip, template.embeddings, settings)
     if any(m.owner in active for m in matches):
-        if runtime.faces().delete_template(nip, template.template_id):  # False: another path deleted it first
+        if runtime.faces().delete_template(nip, template.template_id, removal):  # False: another path took it
             runtime.face_index_changed()
         logger.warning("approved face refused on re-check")  # not its template id, which holds the raw NIP
         raise DuplicateFaceError()
@@ -379,14 +379,10 @@ def confirm_unique(nip: str, template: Template, settings: Settings) -> None:
 
 def rechecked(actor: str, nip: str, template: Template, settings: Settings, role: str | None = None) -> None:
     """`confirm_unique` after `actor`'s change made `template` approved (an enrolment, an approval), whose entry was
-    written with it: a removal of the face by the re-check is named too (`face.delete`, reason `duplicate`), so the
-    log never says only that the face was added."""
-    try:
-        confirm_unique(nip, template, settings)
-    except DuplicateFaceError:
-        detail = {"template_id": template.template_id, "reason": "duplicate"}
-        runtime.audit().record(actor, "face.delete", nip, detail, role=role)
-        raise
+    written with it: a removal of the face by the re-check is named too, in the removal's own write (`face.delete`,
+    reason `duplicate`), so the log never says only that the face was added."""
+    detail = {"template_id": template.template_id, "reason": "duplicate"}
+    confirm_unique(nip, template, settings, runtime.audit().stamped(actor, "face.delete", {nip: detail}, role))
 
 
 def keep_enrolment(
@@ -498,24 +494,24 @@ def _template_row(template: TemplateInfo, photo_url: str) -> FaceTemplate:
 
 
 def delete_template(actor: Principal, nip: str, template_id: str) -> FaceDeleted:
-    """Delete one of the employee's templates, audited BEFORE the deletion: a deleted template leaves nothing
-    to find, so a retry of a deletion whose audit write came after it (and failed) would answer 404 with no
-    entry at all. An entry whose deletion then fails (503) is made true by the admin's retry, which finds the
-    template and deletes it (with a second, harmless entry)."""
+    """Delete one of the employee's templates, with its audit entry in the deletion's own write: a deletion whose
+    entry cannot be written is not made (503, the face kept), and one made is named once (a deleted template
+    leaves nothing to find: its retry, or a parallel deletion that lost, answers 404 and names nothing)."""
     employee = employee_to_change(actor, nip)
     found = runtime.faces().get_template(employee.nip, template_id)
+    missing = NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
     if found is None:
-        raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
-    runtime.audit().record(actor.subject, "face.delete", employee.nip, {"template_id": template_id})
-    if not _removed(employee.nip, found.info):  # a parallel deletion took it: audited by that one too
-        raise NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
+        raise missing
+    entry = runtime.audit().stamped(actor.subject, "face.delete", {employee.nip: {"template_id": template_id}})
+    if not _removed(employee.nip, found.info, entry):  # a parallel deletion took it, named by that one
+        raise missing
     return FaceDeleted(template_id=template_id, deleted=True)
 
 
-def _removed(nip: str, template: TemplateInfo) -> bool:
-    """Delete the template (its vectors) and, if it was approved, its place in the indexes and its kept pairs;
-    False when a parallel delete took it."""
-    if not runtime.faces().delete_template(nip, template.template_id):
+def _removed(nip: str, template: TemplateInfo, audit: AuditBatch | None = None) -> bool:
+    """Delete the template (its vectors, with the `audit` entries naming that) and, if it was approved, its place
+    in the indexes and its kept pairs; False when a parallel delete took it."""
+    if not runtime.faces().delete_template(nip, template.template_id, audit):
         return False
     if template.status == APPROVED:
         runtime.face_index_changed()

@@ -205,11 +205,13 @@ class InMemoryFacesRepository:
                 self._people.update_face_state(nip, templates_added=1, face_model=noted, approved=True)
                 self._counted_change(nip, Template(template_id, dict(found.vectors)))
 
-    def delete_template(self, nip: str, template_id: str) -> bool:
+    def delete_template(self, nip: str, template_id: str, audit: AuditBatch | None = None) -> bool:
         with self._lock:
-            found = self._templates.get(nip, {}).pop(template_id, None)
-            if found is None:
+            if template_id not in self._templates.get(nip, {}):
                 return False
+            if audit is not None:
+                audit.write()  # its failure keeps the template, as a failed transaction does
+            found = self._templates[nip].pop(template_id)
             if found.info.status == APPROVED:
                 noted = self._noted_models(nip, template_id)
                 self._people.update_face_state(nip, templates_added=-1, face_model=noted)

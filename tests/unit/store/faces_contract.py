@@ -160,19 +160,23 @@ class FacesRepositoryContract(FacesSetUp):
             self.save(repo, "t-1", seed=1, nip="200001012020011001")
         assert repo.templates_of("200001012020011001") == [] and repo.cohort_members() == []
 
-    def test_deleting_removes_one_template_and_uncounts_it_once(
-        self, repo: FacesRepository, people: PeopleRepository
+    def test_deleting_removes_one_template_and_uncounts_it_once_named_once(
+        self, repo: FacesRepository, people: PeopleRepository, audit_log: AuditRepository
     ) -> None:
+        def named() -> AuditBatch:
+            return audit_log.stamped("op", "face.delete", {NIP: {"template_id": "t-1"}})
+
         # GIVEN two templates
         self.save(repo, "t-1", seed=1)
         kept = self.save(repo, "t-2", seed=2)
-        # WHEN one is deleted twice
-        assert repo.delete_template(NIP, "t-1") is True
-        assert repo.delete_template(NIP, "t-1") is False
-        # THEN the other one is left and counted
+        # WHEN one is deleted twice, each time with the entry naming the deletion
+        assert repo.delete_template(NIP, "t-1", named()) is True
+        assert repo.delete_template(NIP, "t-1", named()) is False
+        # THEN the other one is left and counted, and the log names the one deletion made
         assert same_templates(repo.templates_of(NIP), [Template("t-2", kept)])
         assert [t.template_id for t in repo.template_rows(NIP)] == ["t-2"]
         assert self.count_of(people)[0] == 1
+        assert [e.action for e in audit_log.entries_of_day(AUDIT_START.date())] == ["face.delete"]
 
     def test_the_unit_counts_count_a_face_the_policy_s_models_made(
         self, repo: FacesRepository, people: PeopleRepository

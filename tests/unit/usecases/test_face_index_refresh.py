@@ -23,6 +23,7 @@ from chalicelib.face.index import TemplateIndex
 from chalicelib.face.types import PhotoFingerprint, Vector
 from chalicelib.settings import Settings
 from chalicelib.store import base
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.faces import Decision, NewTemplate
 from chalicelib.store.memory import faces as memory_faces
 from chalicelib.store.memory.people import InMemoryPeopleRepository
@@ -309,8 +310,8 @@ def test_a_re_check_whose_template_another_path_deleted_leaves_the_next_approval
     # (count 4)
     delete = faces_repo().delete_template
 
-    def deleted_then_approved(nip: str, template_id: str) -> bool:
-        found = delete(nip, template_id)
+    def deleted_then_approved(nip: str, template_id: str, audit: AuditBatch | None = None) -> bool:
+        found = delete(nip, template_id, audit)
         write(NIPS[2], "t-later", later)
         return found
 

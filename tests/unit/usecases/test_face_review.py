@@ -1280,18 +1280,21 @@ def test_an_enrolment_whose_audit_entry_fails_keeps_nothing_and_is_named_once_wh
         faces.enrol(COLLEAGUE, NIP, sent, settings, now + timedelta(minutes=3))
 
 
-def test_a_face_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retry(
+def test_a_face_deletion_whose_audit_entry_fails_keeps_the_face_and_the_next_one_is_named_once(
     settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN an enrolled face, WHEN its deletion fails writing the face.delete entry (503)
+    # GIVEN an enrolled face, WHEN its deletion meets a failing audit store (503)
     template_id = faces.enrol(SUPER, NIP, photo(JOLIE[0]), settings, now).template_id
-    with audit_write_fails(monkeypatch, "face.delete"):
+    with audit_store_fails(monkeypatch, "face.delete"):
         faces.delete_template(SUPER, NIP, template_id)
-    # THEN the face is not deleted unaudited
+    # THEN the face is kept, and the log claims no deletion that was not made
     assert [t.template_id for t in runtime.faces().template_rows(NIP)] == [template_id]
-    # WHEN the admin deletes it again, THEN it goes and the deletion is audited
+    assert [t for t in trail() if t[1] == "face.delete"] == []
+    # WHEN the admin deletes it again, THEN it goes and the deletion is named once; sent once more, it is 404
     assert faces.delete_template(SUPER, NIP, template_id).deleted
     assert runtime.faces().template_rows(NIP) == [] and state() == (0, 0)
+    with pytest.raises(NotFoundError):
+        faces.delete_template(SUPER, NIP, template_id)
     assert [t[:3] for t in trail() if t[1] == "face.delete"] == [("op", "face.delete", NIP)]
 
 
