@@ -74,7 +74,8 @@ def remove_shift(call: Call, nip: str, date: str) -> cal_schema.ShiftRemoved:
     **Roles:** unit_admin (own units), super_admin. 404 `NOT_FOUND` when the date has no roster entry (or the
     employee is not in the admin's units); 403 `FORBIDDEN` on the admin's own record. A past day already
     recapped, and its neighbours, are judged again (`recapped`); a date with no entry is judged again before the
-    404 all the same, so sending a removal again after a 503 finishes its re-run.
+    404 all the same, so sending a removal again after a 503 finishes its re-run. Audited
+    (`schedule.shift_removed`) in the removal's own write.
     """
     return cal.remove_shift(call.principal, nip, date, call.settings, call.now)
 
@@ -89,12 +90,19 @@ def put_holiday(call: Call, date: str, body: cal_schema.HolidayRequest) -> cal_s
     return cal.put_holiday(call.principal, date, body, call.settings, call.now)
 
 
-@endpoint(bp, "DELETE /v1/admin/holidays/{date}", auth_as="super_admin", errors=("VALIDATION_ERROR", "NOT_FOUND"))
+@endpoint(
+    bp,
+    "DELETE /v1/admin/holidays/{date}",
+    auth_as="super_admin",
+    errors=("VALIDATION_ERROR", "NOT_FOUND", "CONFLICT"),
+)
 def delete_holiday(call: Call, date: str) -> cal_schema.HolidayDeleted:
     """Remove a holiday; a past date already recapped is judged again in every unit.
 
     **Roles:** super_admin. 404 `NOT_FOUND` when the date has no holiday; its day is judged again before the 404
-    all the same, so sending a deletion again after a 503 finishes its re-run.
+    all the same, so sending a deletion again after a 503 finishes its re-run. 409 `CONFLICT` when another change
+    of the date was stored at the same moment: send it again. Audited (`holiday.delete`, with its name) in the
+    deletion's own write.
     """
     return cal.delete_holiday(call.principal, date, call.settings, call.now)
 
@@ -135,14 +143,15 @@ def put_ramadan(call: Call, year: str, body: cal_schema.RamadanRequest) -> cal_s
     "DELETE /v1/admin/ramadan/{year}/{start_date}",
     auth_as="super_admin",
     guard=guards.RAMADAN_PERIOD,
-    errors=("VALIDATION_ERROR", "NOT_FOUND"),
+    errors=("VALIDATION_ERROR", "NOT_FOUND", "CONFLICT"),
 )
 def delete_ramadan(call: Call, year: str, start_date: str) -> cal_schema.Ramadan:
     """Remove the year's Ramadan period starting on `start_date` (one saved by mistake: a year may hold two).
 
     **Roles:** super_admin. Its recapped past days are judged again in every unit. 404 `NOT_FOUND` when no period
     of the year starts then; the 31 days one could have held are judged again before the 404 all the same, so
-    sending a removal again after a 503 finishes its re-run.
+    sending a removal again after a 503 finishes its re-run. 409 `CONFLICT` when another super admin changed the
+    period at the same moment: send it again. Audited (`ramadan.delete`, with its dates) in the removal's own write.
     """
     return cal.delete_ramadan(call.principal, year, start_date, call.settings, call.now)
 

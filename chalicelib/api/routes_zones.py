@@ -68,8 +68,9 @@ def delete_zone(call: Call, zone_id: str) -> schema.ZoneDeleted:
 
     **Roles:** super_admin (a unit_admin gets 403). 409 `CONFLICT` (details `unor_ids`) while a unit uses it, or
     (details `assignment_id`) while it is the area of a field-duty letter that may still admit a check-in: not
-    cancelled, its last day not before the oldest offline capture SMART still takes.
-    Audited (`zone.delete`, with the shape it had) before the deletion: after a 503, send it again.
+    cancelled, its last day not before the oldest offline capture SMART still takes; also when another super
+    admin changed or deleted it at the same moment (send again). Audited (`zone.delete`, with the shape it had) in
+    the deletion's own write: after a 503 nothing is deleted; send it again.
     """
     return zones.delete_zone(call.principal, zone_id, call.settings, call.now)
 

@@ -87,9 +87,10 @@ class CalendarRepository(Protocol):
         change)."""
         ...
 
-    def remove_shift(self, nip: str, day: date, actor: str) -> bool:
-        """Remove the employee's roster entry of `day` (`actor` removes it): the date follows their schedule
-        again. False when it had none."""
+    def remove_shift(self, nip: str, day: date, actor: str, audit: AuditBatch | None = None) -> bool:
+        """Remove the employee's roster entry of `day` (`actor` removes it), with the `audit` entries naming the
+        removal, all or none: the date follows their schedule again. False, writing nothing, when it had none or
+        it changed between its read and the removal (a parallel removal or roster came first)."""
         ...
 
     def roster(self, nip: str, start: date, end: date) -> dict[date, WorkHours | None]:
@@ -104,8 +105,10 @@ class CalendarRepository(Protocol):
         ConditionFailed when the day changed between its read and the write (a parallel change)."""
         ...
 
-    def delete_holiday(self, day: date) -> bool:
-        """False when `day` had no holiday."""
+    def delete_holiday(self, day: date, audit: AuditOf[Holiday] | None = None) -> Holiday | None:
+        """Delete the holiday on `day` and answer it, with the entries `audit` gives naming it, all or none; None,
+        writing nothing, when `day` has none. ConditionFailed when the day changed between its read and the
+        deletion (a parallel change)."""
         ...
 
     def holidays_of_year(self, year: int) -> list[Holiday]:
@@ -121,8 +124,10 @@ class CalendarRepository(Protocol):
         not written again, nor named. ConditionFailed when the slot changed between its read and the write."""
         ...
 
-    def delete_ramadan(self, start: date) -> DateRange | None:
-        """Remove the Ramadan period starting on `start` and answer it; None when no period starts then."""
+    def delete_ramadan(self, start: date, audit: AuditOf[DateRange] | None = None) -> DateRange | None:
+        """Remove the Ramadan period starting on `start` and answer it, with the entries `audit` gives naming it,
+        all or none; None, writing nothing, when no period starts then. ConditionFailed when the period changed
+        between its read and the removal (a parallel change)."""
         ...
 
     def add_leave(
@@ -451,6 +456,15 @@ def _holiday_as_read(held: Holiday | None) -> Condition:
     return same
 
 
+def _holiday_held(day: date) -> Holiday | None:
+    """The holiday stored on `day`, read consistently (what a change of the day is conditioned on), or None."""
+    with storage_call("dynamodb"):
+        try:
+            return _holiday(HolidayModel.get(str(day.year), day.isoformat(), consistent_read=True))
+        except HolidayModel.DoesNotExist:
+            return None
+
+
 def _holidays(year: int) -> list[Holiday]:
     with storage_call("dynamodb"):
         return [_holiday(h) for h in HolidayModel.query(str(year))]
@@ -502,7 +516,7 @@ class DynamoCalendarRepository:
                 save_in(tx, audit(replaced) if audit is not None else None)
         return replaced
 
-    def remove_shift(self, nip: str, day: date, actor: str) -> bool:
+    def remove_shift(self, nip: str, day: date, actor: str, audit: AuditBatch | None = None) -> bool:
         # The item is overwritten with a removal mark, not deleted: the API may not delete schedule items (their
         # versions are never rewritten, decision 109), and the mark keeps who removed the date and when.
         with storage_call("dynamodb"):
@@ -515,8 +529,9 @@ class DynamoCalendarRepository:
         mark = _item(row.owner, row.key, {_REMOVED: True}, actor, row.unor_id)
         # Only over the entry read: of two removals at once one writes (`created_at` has whole seconds, too coarse).
         try:
-            with storage_call("dynamodb"):
-                mark.save(condition=ScheduleModel.definition == row.definition)
+            with storage_call("dynamodb"), transaction() as tx:
+                tx.save(mark, condition=ScheduleModel.definition == row.definition)
+                save_in(tx, audit)
         except ConditionFailed:
             return False  # changed meanwhile: a removal or a new roster of that date came first
         return True
@@ -526,28 +541,25 @@ class DynamoCalendarRepository:
     ) -> Holiday | None:
         # One consistent GetItem for the holiday replaced, then the write, conditioned on the day as read, and its
         # audit entries in one transaction: the entry's `before` is what the write replaced.
-        with storage_call("dynamodb"):
-            try:
-                replaced: Holiday | None = _holiday(
-                    HolidayModel.get(str(day.year), day.isoformat(), consistent_read=True)
-                )
-            except HolidayModel.DoesNotExist:
-                replaced = None
-            with transaction() as tx:
-                item = HolidayModel(str(day.year), day.isoformat(), name=name, kind=kind)
-                tx.save(item, condition=_holiday_as_read(replaced))
-                save_in(tx, audit(replaced) if audit is not None else None)
+        replaced = _holiday_held(day)
+        with storage_call("dynamodb"), transaction() as tx:
+            item = HolidayModel(str(day.year), day.isoformat(), name=name, kind=kind)
+            tx.save(item, condition=_holiday_as_read(replaced))
+            save_in(tx, audit(replaced) if audit is not None else None)
         _CALENDARS.forget()
         return replaced
 
-    def delete_holiday(self, day: date) -> bool:
-        with storage_call("dynamodb"):
-            try:
-                HolidayModel.get(str(day.year), day.isoformat()).delete()
-            except HolidayModel.DoesNotExist:
-                return False
+    def delete_holiday(self, day: date, audit: AuditOf[Holiday] | None = None) -> Holiday | None:
+        # As `put_holiday`: the deletion, conditioned on the holiday as read, and the entries naming it in one
+        # transaction.
+        held = _holiday_held(day)
+        if held is None:
+            return None
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.delete(HolidayModel(str(day.year), day.isoformat()), condition=_holiday_as_read(held))
+            save_in(tx, audit(held) if audit is not None else None)
         _CALENDARS.forget()
-        return True
+        return held
 
     def put_ramadan(
         self, period: DateRange, actor: str, audit: AuditOf[DateRange | None] | None = None
@@ -569,16 +581,19 @@ class DynamoCalendarRepository:
         _CALENDARS.forget()
         return replaced
 
-    def delete_ramadan(self, start: date) -> DateRange | None:
+    def delete_ramadan(self, start: date, audit: AuditOf[DateRange] | None = None) -> DateRange | None:
         year = ScheduleModel.key.startswith(str(start.year))
         with storage_call("dynamodb"):
             items = list(ScheduleModel.query(RAMADAN_OWNER, year, consistent_read=True))
-            found = next((r for r in items if _period_of(r.definition).start == start), None)
-            if found is None:
-                return None
-            ScheduleModel(RAMADAN_OWNER, found.key).delete()
+        found = next((r for r in items if _period_of(r.definition).start == start), None)
+        if found is None:
+            return None
+        removed = _period_of(found.definition)
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.delete(ScheduleModel(RAMADAN_OWNER, found.key), condition=ScheduleModel.definition == found.definition)
+            save_in(tx, audit(removed) if audit is not None else None)
         _CALENDARS.forget()
-        return _period_of(found.definition)
+        return removed
 
     def add_leave(
         self, entry: LeaveEntry, actor: str, leave_id: str | None = None, audit: AuditBatch | None = None

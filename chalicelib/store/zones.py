@@ -59,7 +59,10 @@ class ZonesRepository(Protocol):
         """Every zone id, sorted."""
         ...
 
-    def delete_zone(self, zone_id: str) -> None: ...
+    def delete_zone(self, zone_id: str, *, version: int, audit: AuditBatch | None = None) -> None:
+        """Delete the zone while its stored version is `version` (ConditionFailed otherwise, or when it does not
+        exist), with the `audit` entries naming the deletion, all or none."""
+        ...
 
     def save_assignment(
         self, assignment: Assignment, units: dict[str, str], actor: str, audit: AuditBatch | None = None
@@ -191,9 +194,10 @@ class DynamoZonesRepository:
         with storage_call("dynamodb"):
             return sorted(m.zone_id for m in ZoneModel.all_zones_index.query("ZONE"))
 
-    def delete_zone(self, zone_id: str) -> None:
-        with storage_call("dynamodb"):
-            ZoneModel(zone_id).delete()
+    def delete_zone(self, zone_id: str, *, version: int, audit: AuditBatch | None = None) -> None:
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.delete(ZoneModel(zone_id), condition=ZoneModel.version == version)
+            save_in(tx, audit)
         _ZONES.forget(zone_id)
 
     def save_assignment(

@@ -452,7 +452,7 @@ def change_password(
     reset of it and the own second factor are: who re-keyed an admin account, and when, reads from the log.
     Audited before the change: once made, the retry of a call whose audit write failed (503) would be refused
     for the old password it sends, and the change would never reach the log; an entry whose change then fails
-    is made true by that retry (a second entry, harmless), as `zones.audited_before` does for deletions."""
+    is made true by that retry (a second entry, harmless)."""
     kind, key = _kind(principal), principal.subject
     own_nip = principal.admin.nip if principal.admin else None  # an admin who is also an employee
     strength.check_password(request.new_password, (key, own_nip), "new_password")

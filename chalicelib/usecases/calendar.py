@@ -63,7 +63,6 @@ from chalicelib.usecases.schemas.common import parse_date
 from chalicelib.usecases.schemas.requests import Cancelled, DatesQuery, LeaveItem, LeavePage, PeriodQuery
 from chalicelib.usecases.zones import (
     RecordState,
-    audited_before,
     cancel_once,
     first_open_id,
     query_period,
@@ -243,15 +242,12 @@ def remove_shift(actor: Principal, nip: str, day_text: str, settings: Settings, 
     date with no entry answers 404 after judging its days again all the same: it may be the retry of a removal
     whose re-run failed (as `_after_change` says of the regency calendar).
 
-    Audited before the removal (`audited_before`): a removed date reads as never rostered, so a retry of a
-    removal whose audit write came after it would find nothing to audit."""
+    Audited in the removal's own transaction: a failed entry (503) leaves the date rostered for the retry, which
+    names it once; a parallel removal that came first leaves this one nothing to remove or name (404)."""
     employee = employee_to_change(actor, nip)
     day = parse_date(day_text, "date")
-    rostered = day in runtime.calendar().roster(employee.nip, day, day)
-    entry = ("schedule.shift_removed", employee.nip, {"date": day.isoformat()})
-    if not audited_before(
-        actor, entry, rostered, lambda: runtime.calendar().remove_shift(employee.nip, day, actor.subject)
-    ):
+    audit = runtime.audit().stamped(actor.subject, "schedule.shift_removed", {employee.nip: {"date": day.isoformat()}})
+    if not runtime.calendar().remove_shift(employee.nip, day, actor.subject, audit):
         _rejudge_roster(employee, [day], settings, now)
         raise NotFoundError("Tanggal ini tidak punya sif tersimpan.", {"date": day.isoformat()})
     recapped = _rejudge_roster(employee, [day], settings, now)
@@ -295,7 +291,7 @@ def put_holiday(
     try:
         runtime.calendar().put_holiday(day, name, kind, audited)
     except ConditionFailed as exc:  # another admin changed the day between its read and the write
-        raise ConflictError("Hari libur tanggal ini berubah bersamaan; coba lagi.", {"date": day.isoformat()}) from exc
+        raise _holiday_changed(day) from exc
     recapped, recapping = _after_change([day], settings, now)
     return HolidaySaved(date=day.isoformat(), name=name, kind=kind, recapped=recapped, recapping=recapping)
 
@@ -309,17 +305,32 @@ def holiday_on(day: date) -> Holiday | None:
 def delete_holiday(actor: Principal, day_text: str, settings: Settings, now: datetime) -> HolidayDeleted:
     """Remove a holiday; its day, past and recapped, is judged again in every unit. A date with no holiday answers
     404 after judging its day again all the same: it may be the retry of a deletion whose re-run failed
-    (`_after_change`). Audited before the deletion, with the holiday's name (`audited_before`): a deleted holiday
-    leaves nothing for a retry to audit."""
+    (`_after_change`). Audited in the deletion's own transaction, with the holiday's name: a failed entry (503)
+    leaves the holiday for the retry, which names it once."""
     access.require_super_admin(actor)
     day = parse_date(day_text, "date")
-    held = holiday_on(day)
-    entry = ("holiday.delete", day.isoformat(), {"name": held.name, "kind": held.kind.value} if held else {})
-    if not audited_before(actor, entry, held is not None, lambda: runtime.calendar().delete_holiday(day)):
+
+    def audited(held: Holiday) -> AuditBatch:
+        detail = {"name": held.name, "kind": held.kind.value}
+        return runtime.audit().stamped(actor.subject, "holiday.delete", {day.isoformat(): detail})
+
+    try:
+        deleted = runtime.calendar().delete_holiday(day, audited)
+    except ConditionFailed as exc:  # another admin changed the day between its read and the deletion
+        raise _holiday_changed(day) from exc
+    if deleted is None:
         _after_change([day], settings, now)
         raise NotFoundError("Hari libur tidak ditemukan.", {"date": day.isoformat()})
     recapped, recapping = _after_change([day], settings, now)
     return HolidayDeleted(date=day.isoformat(), deleted=True, recapped=recapped, recapping=recapping)
+
+
+def _holiday_changed(day: date) -> ConflictError:
+    return ConflictError("Hari libur tanggal ini berubah bersamaan; coba lagi.", {"date": day.isoformat()})
+
+
+def _ramadan_changed(year: int) -> ConflictError:
+    return ConflictError("Periode Ramadan tahun ini berubah bersamaan; coba lagi.", {"year": year})
 
 
 def _after_change(days: Iterable[date], settings: Settings, now: datetime) -> tuple[list[str], int]:
@@ -370,7 +381,7 @@ def put_ramadan(actor: Principal, year_text: str, body: RamadanRequest, settings
     try:
         replaced = runtime.calendar().put_ramadan(DateRange(start, end), actor.subject, audited)
     except ConditionFailed as exc:  # another super admin changed the year's period between its read and the write
-        raise ConflictError("Periode Ramadan tahun ini berubah bersamaan; coba lagi.", {"year": year}) from exc
+        raise _ramadan_changed(year) from exc
     changed = {*DateRange(start, end).days(), *(replaced.days() if replaced else ())}
     recapped, recapping = _after_change(changed, settings, now)
     return Ramadan.model_validate(
@@ -382,19 +393,22 @@ def delete_ramadan(actor: Principal, year_text: str, start_text: str, settings: 
     """Remove the year's Ramadan period starting on `start_text` (one saved by mistake beside the year's own);
     its recapped past days are judged again in every unit. None starting then answers 404 after judging again
     the 31 days a period starting then could have held: it may be the retry of a removal whose re-run failed.
-    Audited before the removal (`audited_before`): it changes every unit's hours, and a removed period leaves a
-    retry nothing to audit."""
+    Audited in the removal's own transaction (it changes every unit's hours): a failed entry (503) leaves the
+    period for the retry, which names it once."""
     access.require_super_admin(actor)
     year, start = year_of(year_text), parse_date(start_text, "start_date")
     if start.year != year:
         raise ValidationError("Tanggal mulai harus pada tahun itu.", {"start_date": f"in {year}"})
-    held = runtime.calendar().regency_calendar([year]).ramadan
-    removed = next((p.period for p in held if p.period.start == start), None)
-    fields = {"start": start.isoformat(), "end": removed.end.isoformat()} if removed else {}
-    entry = ("ramadan.delete", str(year), fields)
-    if removed is None or not audited_before(
-        actor, entry, True, lambda: runtime.calendar().delete_ramadan(start) is not None
-    ):
+
+    def audited(removed: DateRange) -> AuditBatch:
+        detail = {"start": removed.start.isoformat(), "end": removed.end.isoformat()}
+        return runtime.audit().stamped(actor.subject, "ramadan.delete", {str(year): detail})
+
+    try:
+        removed = runtime.calendar().delete_ramadan(start, audited)
+    except ConditionFailed as exc:  # another super admin changed the period between its read and the removal
+        raise _ramadan_changed(year) from exc
+    if removed is None:
         _after_change(DateRange(start, start + MAX_RAMADAN).days(), settings, now)
         raise NotFoundError("Periode Ramadan tidak ditemukan.", {"start_date": start.isoformat()})
     recapped, recapping = _after_change(removed.days(), settings, now)

@@ -221,7 +221,7 @@ def update_zone(actor: Principal, zone_id: str, body: UpdateZoneRequest, setting
     try:
         runtime.zones().put_zone(zone, expected_version=current.version, audit=audit)
     except ConditionFailed as exc:
-        raise ConflictError("Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id}) from exc
+        raise _zone_changed(zone_id) from exc
     return zone_view(zone)
 
 
@@ -235,8 +235,8 @@ def _made_by(body: UpdateZoneRequest, current: StoredZone, name: str, settings: 
 
 def delete_zone(actor: Principal, zone_id: str, settings: Settings, now: datetime) -> ZoneDeleted:
     """Delete a zone no unit uses, nor a field-duty letter that may still admit a check-in in it (`_letter_of`),
-    audited before the deletion with the shape it had (`audited_before`: a deleted zone leaves nothing for a
-    retry to audit)."""
+    audited in the deletion's own transaction with the shape it had: a failed entry (503) leaves the zone for the
+    retry, which names it once. The deletion is of the zone as read: one changed meanwhile is 409."""
     access.require_super_admin(actor)
     zone = _existing(zone_id)
     users = [u.unor_id for u in runtime.people().get_units(runtime.people().list_unit_ids()) if zone_id in u.zone_ids]
@@ -248,7 +248,12 @@ def delete_zone(actor: Principal, zone_id: str, settings: Settings, now: datetim
             "Zona ini area surat tugas dinas luar yang masih berlaku; hapus setelah tugasnya selesai.",
             {"zone_id": zone_id, "assignment_id": letter.assignment_id},
         )
-    audited_before(actor, ("zone.delete", zone_id, _audited_zone(zone)), True, lambda: _deleted(zone_id))
+    audit = runtime.audit().stamped(actor.subject, "zone.delete", {zone_id: _audited_zone(zone)})
+    try:
+        runtime.zones().delete_zone(zone_id, version=zone.version, audit=audit)
+    except ConditionFailed as exc:  # changed or deleted by another super admin since it was read
+        raise _zone_changed(zone_id) from exc
+    _CELLS.invalidate(zone_id)
     return ZoneDeleted(zone_id=zone_id, deleted=True)
 
 
@@ -268,10 +273,8 @@ def _letter_of_area(zone: StoredZone) -> Assignment | None:
     return runtime.zones().get_assignment(zone.zone_id.removeprefix("z-")) if zone.purpose == LETTER_AREA else None
 
 
-def _deleted(zone_id: str) -> bool:
-    runtime.zones().delete_zone(zone_id)
-    _CELLS.invalidate(zone_id)
-    return True
+def _zone_changed(zone_id: str) -> ConflictError:
+    return ConflictError("Zona diubah oleh admin lain; muat ulang lalu coba lagi.", {"zone_id": zone_id})
 
 
 def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> UnitZones:
@@ -604,23 +607,6 @@ def cancel_once(
         return
     rejudge_days()
     raise done
-
-
-def audited_before(
-    actor: Principal, entry: tuple[str, str, Mapping[str, object]], found: bool, delete: Callable[[], bool]
-) -> bool:
-    """Write the audit `entry` (action, target, details) of a deletion, then `delete` (False: nothing was
-    there); False without either when nothing was `found`.
-
-    A deletion leaves nothing behind to tell a retry it was made, or by whom: audited after it, a failed audit
-    write (503) made the retry answer 404 and the deletion never reached the log. Audited first, an entry whose
-    deletion then fails (503) is made true by the client's retry, which finds the item and deletes it (with a
-    second entry, harmless); one a parallel deletion beat stands beside that deletion's own entry."""
-    if not found:
-        return False
-    action, target, detail = entry
-    runtime.audit().record(actor.subject, action, target, detail or None)
-    return delete()
 
 
 def query_period(query: DatesQuery, settings: Settings, now: datetime) -> tuple[date, date]:

@@ -108,6 +108,29 @@ def test_a_zone_change_sent_again_after_a_throttled_audit_entry_is_answered_and_
     assert audit[0]["details"]["before"]["area"] == {"circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
 
 
+def test_a_zone_and_a_holiday_deleted_while_their_audit_entries_are_throttled_stay_until_the_retry_names_them(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a zone no unit uses and a holiday, deleted while DynamoDB throttles their audit entries (503)
+    admin = api.admin_token()
+    body = {"name": "Kantor Lama", "circle": {"lat": -6.8468, "lon": 107.4857, "radius_m": 80}}
+    zone = f"/v1/admin/zones/{api.call('POST', '/v1/admin/zones', body, token=admin).body['zone_id']}"
+    holiday = "/v1/admin/holidays/2026-08-17"
+    assert api.call("PUT", holiday, {"name": "HUT RI", "kind": "national"}, token=admin).status == 200
+    with audit_throttled(monkeypatch):
+        assert api.call("DELETE", zone, token=admin).status == 503
+        assert api.call("DELETE", holiday, token=admin).status == 503
+    # THEN neither is deleted unnamed
+    assert api.call("GET", zone, token=admin).status == 200
+    assert [h["name"] for h in api.call("GET", "/v1/admin/holidays?year=2026", token=admin).body["items"]] == ["HUT RI"]
+    # WHEN the console deletes them again, THEN they go, each named once; once more finds nothing to delete
+    for path, action in ((zone, "zone.delete"), (holiday, "holiday.delete")):
+        assert api.call("DELETE", path, token=admin).status == 200
+        assert api.call("DELETE", path, token=admin).status == 404
+        audit = api.call("GET", f"/v1/admin/audit?action={action}", token=admin).body["items"]
+        assert [i["target"] for i in audit] == [path.rsplit("/", 1)[1]], action
+
+
 def test_bad_geometry_is_a_validation_error(api: Api) -> None:
     admin = api.admin_token()
     bowtie = {"name": "x", "polygon": [[-6.80, 107.60], [-6.81, 107.61], [-6.80, 107.61], [-6.81, 107.60]]}

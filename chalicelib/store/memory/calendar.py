@@ -94,9 +94,15 @@ class InMemoryCalendarRepository:
             days.update({day: (unor_id, hours) for day, hours in shifts.items()})
         return replaced
 
-    def remove_shift(self, nip: str, day: date, actor: str) -> bool:
+    def remove_shift(self, nip: str, day: date, actor: str, audit: AuditBatch | None = None) -> bool:
         with self._lock:
-            return self._shifts.get(nip, {}).pop(day, None) is not None
+            days = self._shifts.get(nip, {})
+            if day not in days:
+                return False
+            if audit is not None:
+                audit.write()  # its failure leaves the date rostered, as a failed transaction does
+            del days[day]
+            return True
 
     def put_holiday(
         self, day: date, name: str, kind: str, audit: AuditOf[cal.Holiday | None] | None = None
@@ -109,9 +115,12 @@ class InMemoryCalendarRepository:
             self._holidays[day] = holiday
             return replaced
 
-    def delete_holiday(self, day: date) -> bool:
+    def delete_holiday(self, day: date, audit: AuditOf[cal.Holiday] | None = None) -> cal.Holiday | None:
         with self._lock:
-            return self._holidays.pop(day, None) is not None
+            held = self._holidays.get(day)
+            if held is not None and audit is not None:
+                audit(held).write()  # its failure leaves the holiday, as a failed transaction does
+            return self._holidays.pop(day, None)
 
     def put_ramadan(
         self, period: cal.DateRange, actor: str, audit: AuditOf[cal.DateRange | None] | None = None
@@ -127,10 +136,14 @@ class InMemoryCalendarRepository:
                 self._ramadan[slot] = (period, replaced)
         return replaced
 
-    def delete_ramadan(self, start: date) -> cal.DateRange | None:
+    def delete_ramadan(self, start: date, audit: AuditOf[cal.DateRange] | None = None) -> cal.DateRange | None:
         with self._lock:
             key = next((key for key, (period, _) in self._ramadan.items() if period.start == start), None)
-            return None if key is None else self._ramadan.pop(key)[0]
+            if key is None:
+                return None
+            if audit is not None:
+                audit(self._ramadan[key][0]).write()  # its failure leaves the period, as a failed transaction does
+            return self._ramadan.pop(key)[0]
 
     def add_leave(
         self, entry: cal.LeaveEntry, actor: str, leave_id: str | None = None, audit: AuditBatch | None = None

@@ -65,9 +65,14 @@ class InMemoryZonesRepository:
         with self._lock:
             return sorted(self._zones)
 
-    def delete_zone(self, zone_id: str) -> None:
+    def delete_zone(self, zone_id: str, *, version: int, audit: AuditBatch | None = None) -> None:
         with self._lock:
-            self._zones.pop(zone_id, None)
+            held = self._zones.get(zone_id)
+            if held is None or held.version != version:
+                raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure keeps the zone, as a failed transaction does
+            del self._zones[zone_id]
 
     # --- field duty ----------------------------------------------------------------------------------
 

@@ -198,7 +198,9 @@ class CalendarRepositoryContract:
         ]
         assert repo.roster(NIP, date(2026, 3, 10), date(2026, 3, 31)) == {}
 
-    def test_a_roster_date_removed_is_gone_from_the_roster_and_the_plans(self, repo: CalendarRepository) -> None:
+    def test_a_roster_date_removed_is_gone_from_the_roster_and_the_plans(
+        self, repo: CalendarRepository, audit_log: AuditRepository
+    ) -> None:
         # GIVEN two roster days of the employee, one a day off, and one of another employee on the same date
         repo.put_shifts(NIP, "U1", {date(2026, 3, 2): NIGHT, date(2026, 3, 3): None}, "admin")
         repo.put_shifts(OTHER, "U1", {date(2026, 3, 3): NIGHT}, "admin")
@@ -208,14 +210,17 @@ class CalendarRepositoryContract:
         assert dict(repo.employee_plan(staff(), date(2026, 3, 3), date(2026, 3, 3), []).shifts) == {}
         unit = repo.unit_plans("U1", date(2026, 3, 3), date(2026, 3, 3), [])
         assert dict(unit.plan_for(NIP).shifts) == {} and dict(unit.plan_for(OTHER).shifts) == {date(2026, 3, 3): NIGHT}
-        # AND removing it again, or a date with no entry, finds nothing
-        assert repo.remove_shift(NIP, date(2026, 3, 3), "admin") is False
-        assert repo.remove_shift(NIP, date(2026, 3, 9), "admin") is False
-        # AND the date can be rostered again, then removed again
+        # AND removing it again, or a date with no entry, finds nothing and names nothing
+        removal = audit_log.stamped("admin", "schedule.shift_removed", {NIP: {"date": "2026-03-03"}})
+        assert repo.remove_shift(NIP, date(2026, 3, 3), "admin", removal) is False
+        assert repo.remove_shift(NIP, date(2026, 3, 9), "admin", removal) is False
+        assert audit_log.entries_of_day(AUDIT_START.date()) == []
+        # AND the date can be rostered again, then removed again with the entry naming the removal
         repo.put_shifts(NIP, "U1", {date(2026, 3, 3): NIGHT}, "admin")
         assert repo.roster(NIP, date(2026, 3, 3), date(2026, 3, 3)) == {date(2026, 3, 3): NIGHT}
-        assert repo.remove_shift(NIP, date(2026, 3, 3), "admin") is True
+        assert repo.remove_shift(NIP, date(2026, 3, 3), "admin", removal) is True
         assert repo.roster(NIP, date(2026, 3, 3), date(2026, 3, 3)) == {}
+        assert [e.action for e in audit_log.entries_of_day(AUDIT_START.date())] == ["schedule.shift_removed"]
 
     def test_of_two_removals_of_one_roster_date_at_once_one_removes_it(self, repo: CalendarRepository) -> None:
         # GIVEN twenty roster dates, WHEN two admins remove each at the same moment (a double click, two consoles;
@@ -571,11 +576,20 @@ class CalendarRepositoryContract:
         logged = audit_log.entries_of_day(AUDIT_START.date())
         assert [(e.action, e.target, e.detail) for e in logged] == [("holiday.put", "2026-08-17", {"before": "HUT RI"})]
 
-    def test_a_deleted_holiday_is_gone_and_deleting_nothing_says_so(self, repo: CalendarRepository) -> None:
+    def test_a_deleted_holiday_is_gone_named_with_its_entry_and_deleting_nothing_names_nothing(
+        self, repo: CalendarRepository, audit_log: AuditRepository
+    ) -> None:
+        def named(held: cal.Holiday) -> AuditBatch:
+            return audit_log.stamped("admin", "holiday.delete", {held.day.isoformat(): {"name": held.name}})
+
+        # GIVEN New Year's Day, WHEN it is deleted with the entry naming it, THEN it answers the holiday deleted
         repo.put_holiday(date(2026, 1, 1), "Tahun Baru", "national")
-        assert repo.delete_holiday(date(2026, 1, 1)) is True
+        assert repo.delete_holiday(date(2026, 1, 1), named) == cal.Holiday(date(2026, 1, 1), "Tahun Baru")
         assert repo.holidays_of_year(2026) == []
-        assert repo.delete_holiday(date(2026, 1, 1)) is False
+        # AND deleting it again finds nothing and names nothing: the log names the one deletion
+        assert repo.delete_holiday(date(2026, 1, 1), named) is None
+        logged = [(e.action, e.target, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("holiday.delete", "2026-01-01", {"name": "Tahun Baru"})]
 
     def test_the_regency_calendar_holds_the_years_holidays_and_every_ramadan(self, repo: CalendarRepository) -> None:
         # GIVEN holidays of three years and two Ramadan periods, one of them rewritten
@@ -652,7 +666,9 @@ class CalendarRepositoryContract:
         assert repo.put_ramadan(february, "admin") == swapped
         assert repo.regency_calendar([2027]).ramadan == (cal.RamadanPeriod(february),)
 
-    def test_a_ramadan_period_is_removed_by_its_first_day(self, repo: CalendarRepository) -> None:
+    def test_a_ramadan_period_is_removed_by_its_first_day(
+        self, repo: CalendarRepository, audit_log: AuditRepository
+    ) -> None:
         # GIVEN 2028's Ramadan and a period saved beside it by mistake (December typed for January)
         january, typo = (
             cal.DateRange(date(2028, 1, 28), date(2028, 2, 25)),
@@ -661,13 +677,20 @@ class CalendarRepositoryContract:
         repo.put_ramadan(january, "admin")
         repo.put_ramadan(typo, "admin")
         assert repo.cached_regency_calendar([2028]).ramadan == (cal.RamadanPeriod(january), cal.RamadanPeriod(typo))
-        # WHEN the mistaken one is removed by its first day, THEN it answers it and the year holds its own alone
-        assert repo.delete_ramadan(date(2028, 12, 28)) == typo
+
+        def named(removed: cal.DateRange) -> AuditBatch:
+            return audit_log.stamped("admin", "ramadan.delete", {"2028": {"start": removed.start.isoformat()}})
+
+        # WHEN the mistaken one is removed by its first day, with the entry naming it, THEN it answers it and the
+        # year holds its own alone
+        assert repo.delete_ramadan(date(2028, 12, 28), named) == typo
         assert repo.cached_regency_calendar([2028]).ramadan == (cal.RamadanPeriod(january),)
-        # AND a day no period starts on removes nothing
-        assert repo.delete_ramadan(date(2028, 12, 28)) is None
-        assert repo.delete_ramadan(date(2028, 1, 29)) is None
+        # AND a day no period starts on removes nothing and names nothing
+        assert repo.delete_ramadan(date(2028, 12, 28), named) is None
+        assert repo.delete_ramadan(date(2028, 1, 29), named) is None
         assert repo.regency_calendar([2028]).ramadan == (cal.RamadanPeriod(january),)
+        logged = [(e.action, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("ramadan.delete", {"start": "2028-12-28"})]
 
     def test_the_cached_calendar_sees_this_process_s_writes(self, repo: CalendarRepository) -> None:
         # GIVEN the cached calendar read once

@@ -122,20 +122,37 @@ class ZonesRepositoryContract:
         repo.put_zone(zone(version=2, cells=["8b8c1a0d0a2cfff"], cell_count=1), expected_version=1)
         assert repo.cached_zones(["z-1"]) == [zone(version=2, cells=["8b8c1a0d0a2cfff"], cell_count=1)]
         # WHEN it is deleted, THEN the cached read no longer gives it
-        repo.delete_zone("z-1")
+        repo.delete_zone("z-1", version=2)
         assert repo.cached_zones(["z-1"]) == []
 
-    def test_a_deleted_zone_is_gone(self, repo: ZonesRepository) -> None:
+    def test_a_deleted_zone_is_gone(self, repo: ZonesRepository, audit_log: AuditRepository) -> None:
         # GIVEN two zones
         repo.put_zone(zone("z-1"), expected_version=None)
         repo.put_zone(zone("z-2"), expected_version=None)
-        # WHEN one is deleted
-        repo.delete_zone("z-1")
-        # THEN only the other is read or listed, and the id can be created again
+        # WHEN one is deleted with the entry naming it
+        repo.delete_zone("z-1", version=1, audit=audit_log.stamped("admin", "zone.delete", {"z-1": {}}))
+        # THEN only the other is read or listed, the log names the deletion, and the id can be created again
+        assert [(e.action, e.target) for e in audit_log.entries_of_day(AUDIT_START.date())] == [("zone.delete", "z-1")]
         assert repo.get_zone("z-1") is None and repo.get_zones(["z-1", "z-2"]) == [zone("z-2")]
         assert repo.list_zone_ids() == ["z-2"]
         repo.put_zone(zone("z-1", name="Lagi"), expected_version=None)
         assert repo.get_zone("z-1") == zone("z-1", name="Lagi")
+
+    def test_a_zone_is_deleted_only_at_the_version_read_and_a_refused_deletion_names_nothing(
+        self, repo: ZonesRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN a zone read at version 1, then redrawn by another admin (version 2)
+        repo.put_zone(zone(), expected_version=None)
+        repo.put_zone(zone(version=2, name="Digambar ulang"), expected_version=1)
+        # WHEN it is deleted as read (version 1), THEN that is refused and names nothing: the zone stays
+        with pytest.raises(ConditionFailed):
+            repo.delete_zone("z-1", version=1, audit=audit_log.stamped("admin", "zone.delete", {"z-1": {}}))
+        assert repo.get_zone("z-1") == zone(version=2, name="Digambar ulang")
+        # AND once deleted, deleting it again (a parallel deletion came first) is refused the same way
+        repo.delete_zone("z-1", version=2)
+        with pytest.raises(ConditionFailed):
+            repo.delete_zone("z-1", version=2, audit=audit_log.stamped("admin", "zone.delete", {"z-1": {}}))
+        assert audit_log.entries_of_day(AUDIT_START.date()) == []
 
     # --- field duty ----------------------------------------------------------------------------------
 

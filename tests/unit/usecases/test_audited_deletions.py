@@ -1,6 +1,6 @@
-"""Deletions and cancellations of the calendar and of zones whose audit write fails (throttled: 503), on the
-in-memory twins: trying again must reach the audit log, since a missing entry hides an insider's change (a
-cancellation is not made without its entry)."""
+"""Deletions and cancellations of the calendar and of zones whose audit entry fails (throttled: 503), on the
+in-memory twins: none is made without its entry (a missing entry hides an insider's change), and trying again
+makes it, named once."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from chalicelib.usecases import zones
 from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, RamadanRequest, ShiftsRequest
 
 from .admin_fixtures import NIP, SUPER, UNIT_ADMIN, AuditTrail, audited, settings
-from .test_request_failures import audit_store_fails, audit_write_fails
+from .test_request_failures import audit_store_fails
 from .test_zones import NOW, assignment, create
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
@@ -38,12 +38,12 @@ def entries(audited: AuditTrail, action: str) -> list[tuple[str, str, dict[str, 
     return [(e.actor, e.target, dict(e.detail) if e.detail else None) for e in audited.entries() if e.action == action]
 
 
-def test_a_holiday_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retry(
+def test_a_holiday_is_deleted_only_with_its_audit_entry_and_named_once(
     settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a holiday, WHEN its deletion fails on the audit write (503)
+    # GIVEN a holiday, WHEN its deletion fails on its audit entry (503)
     cal.put_holiday(SUPER, "2026-03-19", HolidayRequest(name="Nyepi"), settings, NOW)
-    with audit_write_fails(monkeypatch, "holiday.delete"):
+    with audit_store_fails(monkeypatch, "holiday.delete"):
         cal.delete_holiday(SUPER, "2026-03-19", settings, NOW)
     # THEN the holiday is not deleted unaudited
     assert [h.name for h in runtime.calendar().holidays_of_year(2026)] == ["Nyepi"]
@@ -55,13 +55,13 @@ def test_a_holiday_deletion_whose_audit_write_failed_deletes_and_audits_on_its_r
     assert entries(audited, "holiday.delete") == [("admin", "2026-03-19", {"name": "Nyepi", "kind": "local"})]
 
 
-def test_a_ramadan_period_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retry(
+def test_a_ramadan_period_is_removed_only_with_its_audit_entry_and_named_once(
     settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN the year's Ramadan, WHEN its deletion fails on the audit write (503)
+    # GIVEN the year's Ramadan, WHEN its removal fails on its audit entry (503)
     period = {"start_date": "2026-02-18", "end_date": "2026-03-19"}
     cal.put_ramadan(SUPER, "2026", RamadanRequest.model_validate(period), settings, NOW)
-    with audit_write_fails(monkeypatch, "ramadan.delete"):
+    with audit_store_fails(monkeypatch, "ramadan.delete"):
         cal.delete_ramadan(SUPER, "2026", "2026-02-18", settings, NOW)
     # THEN the period (every unit's hours for a month) is not removed unaudited
     assert cal.get_ramadan(SUPER, "2026").start_date is not None
@@ -73,13 +73,13 @@ def test_a_ramadan_period_deletion_whose_audit_write_failed_deletes_and_audits_o
     assert entries(audited, "ramadan.delete") == [("admin", "2026", {"start": "2026-02-18", "end": "2026-03-19"})]
 
 
-def test_a_roster_date_removal_whose_audit_write_failed_removes_and_audits_on_its_retry(
+def test_a_roster_date_is_removed_only_with_its_audit_entry_and_named_once(
     settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a roster date of Asep's, WHEN its removal fails on the audit write (503)
+    # GIVEN a roster date of Asep's, WHEN its removal fails on its audit entry (503)
     shifts = ShiftsRequest.model_validate({"shifts": {"2026-03-04": {"start": "20:00", "end": "04:00"}}})
     cal.set_shifts(UNIT_ADMIN, NIP, shifts, settings, NOW)
-    with audit_write_fails(monkeypatch, "schedule.shift_removed"):
+    with audit_store_fails(monkeypatch, "schedule.shift_removed"):
         cal.remove_shift(UNIT_ADMIN, NIP, "2026-03-04", settings, NOW)
     # THEN the date is still rostered
     assert len(runtime.calendar().roster(NIP, NOW.date(), NOW.date().replace(day=31))) == 1
@@ -135,12 +135,12 @@ def test_a_letter_is_cancelled_only_with_its_audit_entry_and_named_once(
     assert entries(audited, "assignment.cancel") == [("ua", letter, {"nips": [NIP]})]
 
 
-def test_a_zone_deletion_whose_audit_write_failed_deletes_and_audits_on_its_retry(
+def test_a_zone_is_deleted_only_with_its_audit_entry_and_named_once(
     settings: Settings, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a zone no unit uses, WHEN its deletion fails on the audit write (503)
+    # GIVEN a zone no unit uses, WHEN its deletion fails on its audit entry (503)
     zone_id = create(settings, "Puskesmas Lama")
-    with audit_write_fails(monkeypatch, "zone.delete"):
+    with audit_store_fails(monkeypatch, "zone.delete"):
         zones.delete_zone(SUPER, zone_id, settings, NOW)
     # THEN the zone is not deleted unaudited
     assert runtime.zones().get_zone(zone_id) is not None
