@@ -21,7 +21,7 @@ from chalicelib.domain.attendance import Duty
 from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee
 from chalicelib.domain.schedule import MAX_ROSTER_DAYS, RosterDays, ScheduleVersion, WeekSchedule, WorkHours
-from chalicelib.store.audit import AuditBatch, AuditRepository
+from chalicelib.store.audit import AuditBatch, AuditOf, AuditRepository
 from chalicelib.store.base import ConditionFailed, iso, parse_iso
 from chalicelib.store.calendar import (
     VERSION_ID,
@@ -69,6 +69,16 @@ def duty(nip: str, start: str, end: str, unor_id: str = "U1") -> Duty:
 
 def leave(kind: cal.LeaveKind, start: date, end: date) -> cal.Leave:
     return cal.Leave(kind, cal.DateRange(start, end))
+
+
+def period_named(audit_log: AuditRepository, action: str) -> AuditOf[cal.DateRange | None]:
+    """The entries of a Ramadan change (`action`) from the period the store read: one naming its first day
+    (`period`, None for none)."""
+
+    def named(period: cal.DateRange | None) -> AuditBatch:
+        return audit_log.stamped("admin", action, {"ramadan": {"period": period.start.isoformat() if period else None}})
+
+    return named
 
 
 def leave_cancelled(audit_log: AuditRepository) -> AuditBatch:
@@ -618,10 +628,7 @@ class CalendarRepositoryContract:
             cal.DateRange(date(2026, 2, 1), date(2026, 2, 20)),
         )
 
-        def named(replaced: cal.DateRange | None) -> AuditBatch:
-            before = replaced.start.isoformat() if replaced else None
-            return audit_log.stamped("admin", "ramadan.put", {"2026": {"before": before}})
-
+        named = period_named(audit_log, "ramadan.put")
         # GIVEN no period of 2026 yet: the first replaces none
         assert repo.put_ramadan(first, "admin", named) is None
         # WHEN it is moved THEN the move answers the period it replaced, which its entry names
@@ -630,7 +637,7 @@ class CalendarRepositoryContract:
         # and is named no second time
         assert repo.put_ramadan(moved, "admin", named) == first
         logged = [e.detail for e in audit_log.entries_of_day(AUDIT_START.date())]  # one instant: in any order
-        assert sorted(logged, key=str) == [{"before": "2026-02-17"}, {"before": None}]
+        assert sorted(logged, key=str) == [{"period": "2026-02-17"}, {"period": None}]
         # AND the calendar holds the move alone; another year's period replaces none of 2026's
         assert repo.regency_calendar([2026]).ramadan == (cal.RamadanPeriod(moved),)
         assert repo.put_ramadan(cal.DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin") is None
@@ -678,9 +685,7 @@ class CalendarRepositoryContract:
         repo.put_ramadan(typo, "admin")
         assert repo.cached_regency_calendar([2028]).ramadan == (cal.RamadanPeriod(january), cal.RamadanPeriod(typo))
 
-        def named(removed: cal.DateRange) -> AuditBatch:
-            return audit_log.stamped("admin", "ramadan.delete", {"2028": {"start": removed.start.isoformat()}})
-
+        named = period_named(audit_log, "ramadan.delete")
         # WHEN the mistaken one is removed by its first day, with the entry naming it, THEN it answers it and the
         # year holds its own alone
         assert repo.delete_ramadan(date(2028, 12, 28), named) == typo
@@ -690,7 +695,7 @@ class CalendarRepositoryContract:
         assert repo.delete_ramadan(date(2028, 1, 29), named) is None
         assert repo.regency_calendar([2028]).ramadan == (cal.RamadanPeriod(january),)
         logged = [(e.action, e.detail) for e in audit_log.entries_of_day(AUDIT_START.date())]
-        assert logged == [("ramadan.delete", {"start": "2028-12-28"})]
+        assert logged == [("ramadan.delete", {"period": "2028-12-28"})]
 
     def test_the_cached_calendar_sees_this_process_s_writes(self, repo: CalendarRepository) -> None:
         # GIVEN the cached calendar read once
