@@ -313,9 +313,13 @@ class PeopleRepository(Protocol):
         """Stamp a successful login (ISO 8601 instant)."""
         ...
 
-    def set_password(self, kind: AccountKind, key: str, password_hash: str, kept: str | None = None) -> int:
+    def set_password(
+        self, kind: AccountKind, key: str, password_hash: str, kept: str | None = None, audit: AuditBatch | None = None
+    ) -> int:
         """Replace an existing account's password and end its sessions (token version + 1, returned) but the one
-        `kept` names (`kept_marker`: the caller's, None for none); ConditionFailed when there is no such account."""
+        `kept` names (`kept_marker`: the caller's, None for none); ConditionFailed when there is no such account.
+        With `audit`, the entries naming the change are kept with it, all or none, and the change is made over the
+        token version as read (ConditionFailed when the sessions were ended meanwhile)."""
         ...
 
     def revoke_tokens(self, kind: AccountKind, key: str) -> int:
@@ -452,6 +456,12 @@ def _account_item(kind: AccountKind, key: str) -> tuple[EmployeeModel | AdminMod
     if kind == "employee":
         return EmployeeModel(key), EmployeeModel.nip.exists()
     return AdminModel(key), AdminModel.username.exists()
+
+
+def _bumped(cls: type[EmployeeModel] | type[AdminModel], kept: str | None) -> list[Action]:
+    """The update that ends an account's sessions (token version + 1) but the one `kept` names (or none)."""
+    keep = cls.kept_session.set(kept) if kept is not None else cls.kept_session.remove()
+    return [cls.token_version.add(1), keep]
 
 
 class DynamoPeopleRepository:
@@ -786,20 +796,36 @@ class DynamoPeopleRepository:
         with storage_call("dynamodb"):
             AdminModel(username).update(actions=[AdminModel.last_login_at.set(at)])
 
-    def set_password(self, kind: AccountKind, key: str, password_hash: str, kept: str | None = None) -> int:
-        cls = type(_account_item(kind, key)[0])
-        return self._bump_version(kind, key, cls.password_hash.set(password_hash), kept=kept)
-
-    def revoke_tokens(self, kind: AccountKind, key: str) -> int:
-        return self._bump_version(kind, key)
-
-    def _bump_version(self, kind: AccountKind, key: str, *actions: Action, kept: str | None = None) -> int:
-        """Token version + 1 of an existing account, keeping the session `kept` names (or none)."""
+    def set_password(
+        self, kind: AccountKind, key: str, password_hash: str, kept: str | None = None, audit: AuditBatch | None = None
+    ) -> int:
         model, exists = _account_item(kind, key)
         cls = type(model)
-        keep = cls.kept_session.set(kept) if kept is not None else cls.kept_session.remove()
+        change = [cls.password_hash.set(password_hash), *_bumped(cls, kept)]
+        if audit is None:
+            return self._bump_version(kind, key, change)
+        # A transaction answers no new values: the bump is made over the version as read, which it answers + 1.
+        held = get_model(cls, key)
+        if held is None:
+            raise ConditionFailed("dynamodb")
+        version = int(held.token_version or 0)
+        as_read: Condition = cls.token_version == version
+        if not version:  # an account whose sessions never ended may have no version stored (read as 0)
+            as_read = as_read | cls.token_version.does_not_exist()
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(model, actions=change, condition=exists & as_read)
+            save_in(tx, audit)
+        return version + 1
+
+    def revoke_tokens(self, kind: AccountKind, key: str) -> int:
+        model, _ = _account_item(kind, key)
+        return self._bump_version(kind, key, _bumped(type(model), None))
+
+    def _bump_version(self, kind: AccountKind, key: str, actions: Sequence[Action]) -> int:
+        """Apply `actions` (a token version bump, `_bumped`) to an existing account; its new token version."""
+        model, exists = _account_item(kind, key)
         with storage_call("dynamodb"):
-            model.update(actions=[*actions, cls.token_version.add(1), keep], condition=exists)
+            model.update(actions=list(actions), condition=exists)
         return int(model.token_version or 0)
 
     def end_session(self, kind: AccountKind, key: str, ended: str, forget: frozenset[str] = frozenset()) -> None:

@@ -450,23 +450,23 @@ def change_password(
 
     An admin's change is audited (`admin_user.password`, the password only as "changed"), as a super admin's
     reset of it and the own second factor are: who re-keyed an admin account, and when, reads from the log.
-    Audited before the change: once made, the retry of a call whose audit write failed (503) would be refused
-    for the old password it sends, and the change would never reach the log; an entry whose change then fails
-    is made true by that retry (a second entry, harmless)."""
+    Audited in the change's own transaction: a failed entry (503) keeps the old password, which the retry sends
+    again, and names nothing; a made change is named once."""
     kind, key = _kind(principal), principal.subject
     own_nip = principal.admin.nip if principal.admin else None  # an admin who is also an employee
     strength.check_password(request.new_password, (key, own_nip), "new_password")
     people = runtime.people()
     current = request.current_password
+    audit = None
     if kind == "employee":
         _password_checked(kind, key, people.employee_account(key), current, source=source, settings=settings, now=now)
     else:
         _password_checked(kind, key, people.admin_account(key), current, source=source, settings=settings, now=now)
-        runtime.audit().record(key, "admin_user.password", key, {"password": "changed"})
+        audit = runtime.audit().stamped(key, "admin_user.password", {key: {"password": "changed"}})
     try:
         kept = None if principal.session_id is None else kept_marker(principal.version, principal.session_id)
-        version = people.set_password(kind, key, passwords.hash_secret(request.new_password), kept)
-    except ConditionFailed as exc:  # pragma: no cover - the account was read just above
+        version = people.set_password(kind, key, passwords.hash_secret(request.new_password), kept, audit)
+    except ConditionFailed as exc:  # pragma: no cover - read just above; its sessions ended meanwhile (a reset)
         raise UnauthenticatedError() from exc
     ttl = settings.token_ttl_for(principal.role)
     return tokens.issue(replace(principal, version=version), settings.token_secret, ttl, now)

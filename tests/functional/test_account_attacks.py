@@ -15,8 +15,9 @@ from chalice.local import LambdaEventConverter
 from chalicelib.domain.people import Employee
 from chalicelib.settings import load_settings
 from chalicelib.store.people import DynamoPeopleRepository
-from tests.functional.conftest import Api
+from tests.functional.conftest import ADMIN_PASSWORD, Api
 from tests.functional.test_auth import DEVICE, NIP, activate, seed
+from tests.functional.test_zones import audit_throttled
 from tests.unit.auth.kdf_runs import CodeChecks, KdfRuns, count_code_checks, count_kdf_runs
 
 PASSWORD = "rahasia-123"  # the employee's (test_auth.activate)
@@ -164,6 +165,23 @@ def test_logout_ends_that_token_alone_at_once(api: Api) -> None:
     assert api.call("POST", "/v1/auth/logout", token=admin).status == 204
     assert api.call("GET", "/v1/admin/units", token=admin).status == 401
     assert api.call("GET", "/v1/admin/units", token=second_desk).status == 200
+
+
+def test_an_admin_s_password_change_whose_audit_entry_is_throttled_changes_nothing_until_its_retry(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the super admin logged in, changing their password while DynamoDB throttles the audit entry (503)
+    token = api.admin_token()
+    body = {"current_password": ADMIN_PASSWORD, "new_password": "kopi-susu-sore"}
+    with audit_throttled(monkeypatch):
+        assert api.call("POST", "/v1/me/password", body, token=token).status == 503
+    # THEN the old password still logs in: nothing was changed unnamed
+    api.admin_token()
+    # WHEN the change is sent again, THEN it is made and named once, without the password
+    assert api.call("POST", "/v1/me/password", body, token=token).status == 200
+    api.admin_token(password="kopi-susu-sore")
+    named = api.call("GET", "/v1/admin/audit?action=admin_user.password", token=token).body["items"]
+    assert [(i["target"], i["details"]) for i in named] == [("admin", {"password": "changed"})]
 
 
 def test_a_password_change_ends_every_other_token(api: Api) -> None:

@@ -334,8 +334,18 @@ class InMemoryPeopleRepository:
             if username in self._admins:
                 self._admins[username] = replace(self._admins[username], last_login_at=at)
 
-    def set_password(self, kind: domain.AccountKind, key: str, password_hash: str, kept: str | None = None) -> int:
+    def set_password(
+        self,
+        kind: domain.AccountKind,
+        key: str,
+        password_hash: str,
+        kept: str | None = None,
+        audit: AuditBatch | None = None,
+    ) -> int:
         with self._lock:
+            self._holder(kind, key)  # ConditionFailed, writing nothing, when there is no such account
+            if audit is not None:
+                audit.write()  # its failure keeps the password and the sessions, as a failed transaction does
             version = self._bump_version(kind, key, kept)
             self._credentials[kind, key] = replace(self._secrets(kind, key), password_hash=password_hash)
             return version

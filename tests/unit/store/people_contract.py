@@ -627,6 +627,27 @@ class PeopleRepositoryContract:
             repo.revoke_tokens(kind, "199912312020121001" if kind == "employee" else "ghost")
 
     @pytest.mark.parametrize("kind", ["employee", "admin"])
+    def test_a_password_change_is_kept_with_its_audit_entry_and_moves_the_version_as_without(
+        self, repo: PeopleRepository, kind: AccountKind, audit_log: AuditRepository
+    ) -> None:
+        key = account_of_each_kind(repo, kind)
+
+        def named() -> AuditBatch:
+            return audit_log.stamped(key, "admin_user.password", {key: {"password": "changed"}})
+
+        # WHEN the password is changed twice with the entry naming it, the caller's session kept
+        assert repo.set_password(kind, key, "hash-2", kept_marker(0, "s-caller"), named()) == 1
+        assert repo.set_password(kind, key, "hash-3", kept_marker(1, "s-caller"), named()) == 2
+        # THEN the version moved on as it does without one, the session is kept, and each change is named
+        holder = holder_of(repo, kind)
+        assert (holder.token_version, holder.sessions.kept) == (2, "1:s-caller")
+        assert [e.action for e in audit_log.entries_of_day(AUDIT_START.date())] == ["admin_user.password"] * 2
+        # AND an unknown account is refused, naming nothing
+        with pytest.raises(ConditionFailed):
+            repo.set_password(kind, "199912312020121001" if kind == "employee" else "ghost", "h", None, named())
+        assert len(audit_log.entries_of_day(AUDIT_START.date())) == 2
+
+    @pytest.mark.parametrize("kind", ["employee", "admin"])
     def test_sessions_kept_by_a_password_change_and_ended_one_by_one(
         self, repo: PeopleRepository, kind: AccountKind
     ) -> None:
