@@ -525,14 +525,11 @@ RETENTION_ACTOR = "system:retensi"
 def forget_departed(settings: Settings, now: datetime) -> FacesForgotten:
     """Delete every face template (approved, pending, rejected: all hold vectors) of the employees SIMPEG
     deactivated more than SMART_FACE_RETENTION_DAYS ago: their biometric data has outlived its purpose (UU
-    27/2022). Each departure is visited once (the employee is marked cleared, decision 213); one audit entry per
-    employee whose faces go, naming them. The enrolment photos stay evidence until the bucket lets them go, and an
-    employee reactivated afterwards enrols again. Run nightly (jobs.forget_departed_faces, decision 204).
-
-    The entry is written BEFORE the deletions: a run stopped after them (its audit write failed) would leave
-    nothing for the Lambda's retry to find and audit. An entry whose deletions then fail is made true by the
-    retry, which finds the templates left (the employee is marked cleared only at the end) and deletes them,
-    with a second entry naming those."""
+    27/2022). Each departure is visited once (the employee is marked cleared, decision 213); each face that goes is
+    named by its own audit entry (`face.forget`), written in its deletion's transaction: a failed entry (503) keeps
+    the face for the Lambda's retry, which finds it (the employee is marked cleared only at the end) and names it
+    once. The enrolment photos stay evidence until the bucket lets them go, and an employee reactivated afterwards
+    enrols again. Run nightly (jobs.forget_departed_faces, decision 204)."""
     left_by = iso(now - timedelta(days=settings.face_retention_days))
     employees = templates = 0
     for nip in runtime.people().faces_to_forget(left_by):
@@ -543,22 +540,18 @@ def forget_departed(settings: Settings, now: datetime) -> FacesForgotten:
 
 
 def _forget(nip: str, left_by: str, now: datetime) -> int:
-    """Delete the faces of one listed departure and mark them cleared; how many went. The record is read again
-    before the entry and before each deletion: SIMPEG may have reactivated the employee since the listing (a
+    """Delete the faces of one listed departure, each with its entry, and mark them cleared; how many went. The
+    record is read again before each deletion: SIMPEG may have reactivated the employee since the listing (a
     transfer back, a deactivation undone, an import run meanwhile), and an active employee's faces are the ones
-    they check in with tomorrow. Stopped so, the employee is not marked cleared (leaving again, they are due); stopped
-    part way, the entry already written names faces that were kept."""
+    they check in with tomorrow. Stopped so, the employee is not marked cleared (leaving again, they are due)."""
     if not _still_due(nip, left_by):
         return 0
-    held = runtime.faces().template_rows(nip)
-    if held:
-        detail = {"templates": len(held), "template_ids": [t.template_id for t in held], "left_by": left_by}
-        runtime.audit().record(RETENTION_ACTOR, "face.forget", nip, detail)
     gone = 0
-    for template in held:
+    for template in runtime.faces().template_rows(nip):
         if not _still_due(nip, left_by):
             return gone
-        gone += _removed(nip, template)
+        detail = {"template_id": template.template_id, "status": template.status, "left_by": left_by}
+        gone += _removed(nip, template, runtime.audit().stamped(RETENTION_ACTOR, "face.forget", {nip: detail}))
     runtime.people().faces_forgotten(nip, iso(now))
     return gone
 

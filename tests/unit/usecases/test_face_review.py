@@ -50,7 +50,6 @@ from tests.unit.usecases.admin_fixtures import AUDIT_START, AuditTrail
 from tests.unit.usecases.test_faces import Audit, settings, shifted
 from tests.unit.usecases.test_request_failures import (
     audit_store_fails,
-    audit_write_fails,
     failing,
     stored_entries_of,
 )
@@ -1155,16 +1154,19 @@ def test_the_faces_of_an_employee_who_left_are_deleted_once_the_retention_has_pa
     # AND OTHER comes back meanwhile (SIMPEG corrected)
     runtime.people().put_employee(replace(runtime.people().get_employee(OTHER), active=True))  # type: ignore[type-var]
     # WHEN it runs after the retention
-    ids = [t.template_id for t in runtime.faces().template_rows(NIP)]
+    held = sorted((t.template_id, t.status) for t in runtime.faces().template_rows(NIP))
     after = now + timedelta(days=settings.face_retention_days, minutes=1)
     done = faces.forget_departed(settings, after)
-    # THEN every face of NIP is gone (vectors and all), counted off, and audited once; OTHER keeps theirs
+    # THEN every face of NIP is gone (vectors and all), counted off, and each named once; OTHER keeps theirs
     assert (done.employees, done.templates) == (1, 3)
     assert runtime.faces().template_rows(NIP) == [] and state() == (0, 0)
     assert pending not in {t.template_id for t in runtime.faces().template_rows(NIP)}
     assert len(runtime.faces().template_rows(OTHER)) == 1
-    forgotten = {"templates": 3, "template_ids": sorted(ids), "left_by": done.left_by}
-    assert trail()[-1] == ("system:retensi", "face.forget", NIP, forgotten)
+    named = sorted((t[3]["template_id"], t[3]["status"]) for t in trail() if t[1] == "face.forget")
+    assert named == held and {status for _, status in held} == {"approved", "pending", "rejected"}
+    assert {(t[0], t[2], t[3]["left_by"]) for t in trail() if t[1] == "face.forget"} == {
+        ("system:retensi", NIP, done.left_by)
+    }
     # AND the next night finds nothing more to do
     assert faces.forget_departed(settings, after).employees == 0
 
@@ -1234,21 +1236,22 @@ def test_an_employee_reactivated_while_the_retention_runs_keeps_his_faces(
     assert runtime.people().get_employee(NIP).faces_forgotten_at is None  # type: ignore[union-attr]
 
 
-def test_a_retention_run_whose_audit_write_failed_deletes_and_audits_on_its_retry(
+def test_a_retention_run_whose_audit_entry_failed_deletes_nothing_unnamed_and_names_each_face_once_on_its_retry(
     settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN NIP's two faces, NIP deactivated longer ago than the retention
     ids = sorted(faces.enrol(SUPER, NIP, photo(p), settings, now).template_id for p in JOLIE[:2])
     runtime.people().put_employee(replace(runtime.people().get_employee(NIP), active=False))  # type: ignore[type-var]
     after = now + timedelta(days=settings.face_retention_days, minutes=1)
-    # WHEN the nightly job fails writing the face.forget entry (throttled)
-    with audit_write_fails(monkeypatch, "face.forget"):
+    # WHEN the nightly job fails writing a face.forget entry (throttled)
+    with audit_store_fails(monkeypatch, "face.forget"):
         faces.forget_departed(settings, after)
-    # THEN no face was deleted unaudited
+    # THEN no face was deleted unnamed
     assert sorted(t.template_id for t in runtime.faces().template_rows(NIP)) == ids
-    # WHEN the job is run again (the Lambda's retry), THEN the faces go and the entry names them
+    assert [t for t in trail() if t[1] == "face.forget"] == []
+    # WHEN the job is run again (the Lambda's retry), THEN the faces go, each named once
     assert faces.forget_departed(settings, after).templates == 2 and runtime.faces().template_rows(NIP) == []
-    assert [(t[1], t[3].get("template_ids")) for t in trail() if t[1] == "face.forget"] == [("face.forget", ids)]
+    assert sorted(t[3]["template_id"] for t in trail() if t[1] == "face.forget") == ids
 
 
 def test_an_enrolment_whose_audit_entry_fails_keeps_nothing_and_is_named_once_when_sent_again(
