@@ -219,12 +219,19 @@ class PeopleRepository(Protocol):
         ...
 
     def release_device(
-        self, nip: str, device_id: str | None, actor: str | None = None, *, approvals_seen: int | None = None
+        self,
+        nip: str,
+        device_id: str | None,
+        actor: str | None = None,
+        *,
+        approvals_seen: int | None = None,
+        audit: AuditBatch | None = None,
     ) -> None:
         """Forget the employee's phone and log it out (token version + 1), noting who reset it and when
-        (`Employee.device_reset_by/_at`); ConditionFailed when the employee does not exist or the phone is
-        bound to someone else. With `approvals_seen` (`Employee.face_approvals` as the caller's four-eyes check
-        read it), also when a face was approved on the employee since: the check must be made again."""
+        (`Employee.device_reset_by/_at`), with the `audit` entries naming the reset, all or none; ConditionFailed
+        when the employee does not exist or the phone is bound to someone else. With `approvals_seen`
+        (`Employee.face_approvals` as the caller's four-eyes check read it), also when a face was approved on the
+        employee since: the check must be made again."""
         ...
 
     def device_owner(self, device_id: str) -> str | None: ...
@@ -266,10 +273,17 @@ class PeopleRepository(Protocol):
     # --- admin users and logins ---
 
     def create_admin(
-        self, username: str, password_hash: str, role: str, unit_ids: set[str], nip: str | None = None
+        self,
+        username: str,
+        password_hash: str,
+        role: str,
+        unit_ids: set[str],
+        *,
+        nip: str | None = None,
+        audit: AuditBatch | None = None,
     ) -> AdminUser:
-        """A new admin user, with their own NIP when they are also an employee (ConditionFailed when the name
-        is taken)."""
+        """A new admin user, with their own NIP when they are also an employee, and the `audit` entries naming its
+        creation, all or none (ConditionFailed when the name is taken: nothing written)."""
         ...
 
     def get_admin(self, username: str) -> AdminUser | None: ...
@@ -629,7 +643,13 @@ class DynamoPeopleRepository:
             tx.update(EmployeeModel(nip), actions=actions, condition=condition)
 
     def release_device(
-        self, nip: str, device_id: str | None, actor: str | None = None, *, approvals_seen: int | None = None
+        self,
+        nip: str,
+        device_id: str | None,
+        actor: str | None = None,
+        *,
+        approvals_seen: int | None = None,
+        audit: AuditBatch | None = None,
     ) -> None:
         """Forget the bound phone; bumping the token version logs the old phone out."""
         now = iso(utc_now())
@@ -647,6 +667,7 @@ class DynamoPeopleRepository:
             )
             if device_id:
                 tx.delete(DeviceModel(device_id), condition=DeviceModel.nip == nip)
+            save_in(tx, audit)
 
     def device_owner(self, device_id: str) -> str | None:
         found = get_model(DeviceModel, device_id)
@@ -715,7 +736,14 @@ class DynamoPeopleRepository:
     # --- admin users and logins ----------------------------------------------------------------------
 
     def create_admin(
-        self, username: str, password_hash: str, role: str, unit_ids: set[str], nip: str | None = None
+        self,
+        username: str,
+        password_hash: str,
+        role: str,
+        unit_ids: set[str],
+        *,
+        nip: str | None = None,
+        audit: AuditBatch | None = None,
     ) -> AdminUser:
         model = AdminModel(
             username,
@@ -725,8 +753,9 @@ class DynamoPeopleRepository:
             created_at=iso(utc_now()),
             nip=nip,
         )
-        with storage_call("dynamodb"):
-            model.save(condition=AdminModel.username.does_not_exist())
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.save(model, condition=AdminModel.username.does_not_exist())
+            save_in(tx, audit)
         return _admin_user(model)
 
     def get_admin(self, username: str) -> AdminUser | None:

@@ -53,6 +53,9 @@ def _kept_units(role: str, units: frozenset[str]) -> frozenset[str]:
 
 
 def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> AdminUser:
+    """Create an admin user, audited (`admin_user.create`) in the creation's own transaction: a failed entry (503)
+    creates no one. The same creation sent again (its answer lost) answers the admin it made, named no second
+    time (`_created_before`)."""
     username, password, role = request.username, request.password, request.role
     require_super_admin(actor)
     if not USERNAME_PATTERN.match(username):
@@ -64,20 +67,19 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
     unit_ids = _kept_units(role, frozenset(request.unit_ids))
     _check_role_and_units(role, unit_ids, unit_ids)
     _check_nip(request.nip)
+    detail: dict[str, object] = {"role": role, "unit_ids": sorted(unit_ids)}
+    if request.nip is not None:
+        detail["nip"] = request.nip
+    audit = runtime.audit().stamped(actor.subject, "admin_user.create", {username: detail})
     try:
-        user = runtime.people().create_admin(
-            username, passwords.hash_secret(password), role, set(unit_ids), nip=request.nip
+        return runtime.people().create_admin(
+            username, passwords.hash_secret(password), role, set(unit_ids), nip=request.nip, audit=audit
         )
     except ConditionFailed as exc:
         earlier = _created_before(request, unit_ids)
         if earlier is None:
             raise ConflictError("Nama pengguna sudah dipakai.", {"username": username}) from exc
-        user = earlier  # a retry (the first try's answer or its audit entry failed): audited again below
-    detail: dict[str, object] = {"role": role, "unit_ids": sorted(unit_ids)}
-    if request.nip is not None:
-        detail["nip"] = request.nip
-    runtime.audit().record(actor.subject, "admin_user.create", username, detail)
-    return user
+        return earlier  # a retry whose first try's answer was lost: stored with its entry, named no second time
 
 
 def _created_before(request: CreateAdminUserRequest, unit_ids: frozenset[str]) -> AdminUser | None:

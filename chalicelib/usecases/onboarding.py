@@ -47,18 +47,19 @@ def reset_device(actor: Principal, nip: str, now: datetime) -> None:
     """Release the employee's phone; 403 for an admin who enrolled one of the employee's faces
     within the last 7 days (four eyes: `faces.vouched_by`). The check is a read: the write holds only while no
     face was approved on the employee since (the admin's own face, sent together with the reset, would pass a
-    check made before it landed), else both are made again."""
+    check made before it landed), else both are made again. Audited in the reset's own transaction: a failed entry
+    (503) leaves the phone bound."""
     for attempt in range(RESET_ATTEMPTS):
         employee = _resettable(actor, nip, now)
+        audit = runtime.audit().stamped(actor.subject, "employee.reset_device", {nip: None})
         try:
             runtime.people().release_device(
-                nip, employee.device_id, actor.subject, approvals_seen=employee.face_approvals
+                nip, employee.device_id, actor.subject, approvals_seen=employee.face_approvals, audit=audit
             )
             break
         except ConditionFailed:
             if attempt == RESET_ATTEMPTS - 1:
                 raise
-    runtime.audit().record(actor.subject, "employee.reset_device", nip)
     # The admin who frees the account for a new phone has the employee before them: the attempts the new phone
     # spent while still refused (DEVICE_MISMATCH counts as a failed login) do not keep them waiting 15 minutes.
     runtime.people().clear_login_attempts(login_scope("employee", nip))

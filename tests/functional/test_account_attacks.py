@@ -184,6 +184,30 @@ def test_an_admin_s_password_change_whose_audit_entry_is_throttled_changes_nothi
     assert [(i["target"], i["details"]) for i in named] == [("admin", {"password": "changed"})]
 
 
+def test_a_phone_reset_and_an_admin_creation_whose_audit_entries_are_throttled_happen_only_when_named(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an employee signed in on the bound phone, WHEN the super admin resets the phone and creates a unit
+    # admin while DynamoDB throttles their audit entries (503)
+    seed()
+    admin, phone = api.admin_token(), activate(api, api.admin_token())
+    reset = f"/v1/admin/employees/{NIP}/reset-device"
+    body = {"username": "operator.u1", "password": "kuat-sekali-1", "role": "unit_admin", "unit_ids": ["U1"]}
+    with audit_throttled(monkeypatch):
+        assert api.call("POST", reset, {}, token=admin).status == 503
+        assert api.call("POST", "/v1/admin/users", body, token=admin).status == 503
+    # THEN neither happened unnamed: the phone is still signed in, and no admin holds the name
+    assert api.call("GET", "/v1/me", token=phone).status == 200
+    assert "operator.u1" not in [u["username"] for u in api.call("GET", "/v1/admin/users", token=admin).body["items"]]
+    # WHEN both are sent again, THEN they happen, each named once
+    assert api.call("POST", reset, {}, token=admin).status == 200
+    assert api.call("POST", "/v1/admin/users", body, token=admin).status == 201
+    assert api.call("GET", "/v1/me", token=phone).status == 401
+    for action, target in (("employee.reset_device", NIP), ("admin_user.create", "operator.u1")):
+        named = api.call("GET", f"/v1/admin/audit?action={action}", token=admin).body["items"]
+        assert [i["target"] for i in named] == [target], action
+
+
 def test_a_password_change_ends_every_other_token(api: Api) -> None:
     # GIVEN two tokens of the employee on the bound phone
     seed()

@@ -185,7 +185,13 @@ class InMemoryPeopleRepository:
         return binding.taken_from != nip and owner == binding.taken_from and leaver is not None and not leaver.active
 
     def release_device(
-        self, nip: str, device_id: str | None, actor: str | None = None, *, approvals_seen: int | None = None
+        self,
+        nip: str,
+        device_id: str | None,
+        actor: str | None = None,
+        *,
+        approvals_seen: int | None = None,
+        audit: AuditBatch | None = None,
     ) -> None:
         with self._lock:
             employee = self._employees.get(nip)
@@ -193,6 +199,8 @@ class InMemoryPeopleRepository:
                 raise ConditionFailed("dynamodb")
             if approvals_seen is not None and employee.face_approvals != approvals_seen:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure keeps the phone bound, as a failed transaction does
             employee = replace(_bumped(employee), device_id=None, device_fingerprint=None)
             if actor:
                 employee = replace(employee, device_reset_by=actor, device_reset_at=iso(utc_now()))
@@ -252,11 +260,20 @@ class InMemoryPeopleRepository:
     # --- admin users and logins ----------------------------------------------------------------------
 
     def create_admin(
-        self, username: str, password_hash: str, role: str, unit_ids: set[str], nip: str | None = None
+        self,
+        username: str,
+        password_hash: str,
+        role: str,
+        unit_ids: set[str],
+        *,
+        nip: str | None = None,
+        audit: AuditBatch | None = None,
     ) -> domain.AdminUser:
         with self._lock:
             if username in self._admins:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure creates no admin, as a failed transaction does
             admin = domain.AdminUser(username, role, frozenset(unit_ids), nip=nip)
             self._admins[username] = admin
             self._credentials["admin", username] = domain.Credentials("admin", username, password_hash)

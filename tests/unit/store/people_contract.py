@@ -511,6 +511,21 @@ class PeopleRepositoryContract:
             repo.create_admin("budi", "hash-x", "super_admin", set())
         assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1", "U2"}))
 
+    def test_an_admin_is_created_with_its_audit_entry_and_a_refused_creation_names_nothing(
+        self, repo: PeopleRepository, audit_log: AuditRepository
+    ) -> None:
+        def named() -> AuditBatch:
+            return audit_log.stamped("root", "admin_user.create", {"budi": {"role": "unit_admin"}})
+
+        # WHEN an admin is created with the entry naming it, and the name is asked for again
+        repo.create_admin("budi", "hash-b", "unit_admin", {"U1"}, audit=named())
+        with pytest.raises(ConditionFailed):
+            repo.create_admin("budi", "hash-x", "super_admin", set(), audit=named())
+        # THEN the first is kept, named once
+        assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1"}))
+        logged = [(e.action, e.target) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("admin_user.create", "budi")]
+
     def test_a_scope_has_limit_slots_per_window_given_back_by_a_success(self, repo: PeopleRepository) -> None:
         # WHEN three attempts of an account are claimed with a limit of 3 per 900 s, THEN each gets its own slot
         claims = [repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + i) for i in range(3)]
@@ -816,6 +831,24 @@ class PeopleRepositoryContract:
         assert found is not None and found.device_reset_by == "budi" and found.device_reset_at is not None
         assert before <= parse_iso(found.device_reset_at) <= utc_now()
         assert (found.device_id, found.token_version) == (None, 1) and repo.device_owner(PHONE) is None
+
+    def test_a_device_reset_is_kept_with_its_audit_entry_and_a_refused_one_names_nothing(
+        self, repo: PeopleRepository, audit_log: AuditRepository
+    ) -> None:
+        def named() -> AuditBatch:
+            return audit_log.stamped("budi", "employee.reset_device", {NIP: None})
+
+        # GIVEN the employee's phone, WHEN a reset names a phone that is not theirs, THEN it is refused, unnamed
+        repo.put_employee(employee())
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
+        with pytest.raises(ConditionFailed):
+            repo.release_device(NIP, "android-lain", "budi", audit=named())
+        assert repo.device_owner(PHONE) == NIP and audit_log.entries_of_day(AUDIT_START.date()) == []
+        # WHEN it is reset with the entry naming it, THEN the phone is free and the log names the reset
+        repo.release_device(NIP, PHONE, "budi", audit=named())
+        assert repo.device_owner(PHONE) is None
+        logged = [(e.actor, e.action, e.target) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("budi", "employee.reset_device", NIP)]
 
     def test_a_unit_counts_its_active_employees_with_a_phone_and_a_face(self, repo: PeopleRepository) -> None:
         for i in range(1, 6):

@@ -17,7 +17,7 @@ from chalicelib.usecases.schemas.admin_views import AuditQuery
 from chalicelib.usecases.schemas.core import CreateAdminUserRequest
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited
-from .test_request_failures import audit_write_fails
+from .test_request_failures import audit_store_fails
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -49,15 +49,17 @@ def test_creating_an_admin_user_is_audited(unit: Repositories, audited: AuditTra
     ]
 
 
-def test_an_admin_user_created_again_after_its_audit_entry_failed_is_audited(
+def test_an_admin_user_is_created_only_with_its_audit_entry_and_named_once(
     unit: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN an admin user stored, whose audit entry then failed (the super admin was told 503)
-    with audit_write_fails(monkeypatch, "admin_user.create"):
+    # GIVEN a creation whose audit entry failed (the super admin was told 503), THEN no admin was created unnamed
+    with audit_store_fails(monkeypatch, "admin_user.create"):
         admin_users.create_admin_user(SUPER, new_admin())
-    # WHEN the super admin sends the same creation again
+    assert unit.people.get_admin("operator.u1") is None and audited() == []
+    # WHEN the super admin sends the same creation again, and once more (its answer lost)
+    admin_users.create_admin_user(SUPER, new_admin())
     again = admin_users.create_admin_user(SUPER, new_admin())
-    # THEN it answers the admin the first try stored, and the log now holds its creation
+    # THEN it answers the admin the first success stored, whose creation the log names once
     assert (again.username, again.role, again.unit_ids) == ("operator.u1", "unit_admin", frozenset({"U1"}))
     assert audited() == [("admin", "admin_user.create", "operator.u1")]
 
@@ -98,6 +100,21 @@ def test_resetting_a_phone_is_audited_under_the_unit_admin(unit: Repositories, a
     # WHEN the unit's admin resets it
     onboarding.reset_device(U1_ADMIN, NIP, datetime.now(UTC))
     # THEN the phone is released and the log names the admin and the employee
+    assert unit.people.device_owner("android-0001") is None
+    assert audited() == [("admin-u1", "employee.reset_device", NIP)]
+
+
+def test_a_phone_is_released_only_with_its_audit_entry(
+    unit: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the employee's bound phone, WHEN the unit admin's reset meets a failing audit store (503)
+    unit.people.bind_device(NIP, PhoneBinding("android-0001"))
+    with audit_store_fails(monkeypatch, "employee.reset_device"):
+        onboarding.reset_device(U1_ADMIN, NIP, datetime.now(UTC))
+    # THEN the phone stays bound (an unnamed reset would free the account for another phone), and nothing is named
+    assert unit.people.device_owner("android-0001") == NIP and audited() == []
+    # WHEN the admin resets it again, THEN it is released and named
+    onboarding.reset_device(U1_ADMIN, NIP, datetime.now(UTC))
     assert unit.people.device_owner("android-0001") is None
     assert audited() == [("admin-u1", "employee.reset_device", NIP)]
 
