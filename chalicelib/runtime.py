@@ -21,6 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.auth import passwords
+from chalicelib.domain.people import AdminUser
 from chalicelib.errors import RuleTableError, UnavailableError
 from chalicelib.face import FaceConfig, FaceEngine
 from chalicelib.face.cohort import Cohort, CohortCache, CohortMember
@@ -142,7 +143,7 @@ def ensure_bootstrap_admin(settings: Settings) -> bool:
         return False
     try:
         password_hash = passwords.hash_secret(settings.bootstrap_admin_password)
-        people().create_admin(BOOTSTRAP_ADMIN, password_hash, "super_admin", set())
+        people().create_admin(AdminUser(BOOTSTRAP_ADMIN, "super_admin"), password_hash)
     except ConditionFailed:
         return False
     return True

@@ -147,6 +147,17 @@ def recorded_day(recorded: str | None, tz: tzinfo) -> date | None:
 
 
 @dataclass(frozen=True)
+class DeviceReset:
+    """An admin's release of an employee's phone (`PeopleRepository.release_device`): `by` is noted on the
+    employee (`Employee.device_reset_by/_at`: four eyes after it); with `approvals_seen` (`Employee.face_approvals`
+    as the admin's four-eyes check read it), the release is refused when a face was approved on the employee since:
+    the check must be made again."""
+
+    by: str
+    approvals_seen: int | None = None
+
+
+@dataclass(frozen=True)
 class PhoneBinding:
     """A phone to bind to an employee (`PeopleRepository.bind_device`), and what the binding also does.
 

@@ -31,6 +31,7 @@ from chalicelib.domain.people import (
     AdminUser,
     AttemptClaim,
     Credentials,
+    DeviceReset,
     Employee,
     EmployeeAccount,
     HrMarks,
@@ -219,19 +220,11 @@ class PeopleRepository(Protocol):
         ...
 
     def release_device(
-        self,
-        nip: str,
-        device_id: str | None,
-        actor: str | None = None,
-        *,
-        approvals_seen: int | None = None,
-        audit: AuditBatch | None = None,
+        self, nip: str, device_id: str | None, reset: DeviceReset | None = None, audit: AuditBatch | None = None
     ) -> None:
-        """Forget the employee's phone and log it out (token version + 1), noting who reset it and when
-        (`Employee.device_reset_by/_at`), with the `audit` entries naming the reset, all or none; ConditionFailed
-        when the employee does not exist or the phone is bound to someone else. With `approvals_seen`
-        (`Employee.face_approvals` as the caller's four-eyes check read it), also when a face was approved on the
-        employee since: the check must be made again."""
+        """Forget the employee's phone and log it out (token version + 1), as an admin's `reset` (`DeviceReset`)
+        when given, with the `audit` entries naming it, all or none; ConditionFailed when the employee does not
+        exist, the phone is bound to someone else, or the reset's four-eyes read no longer holds."""
         ...
 
     def device_owner(self, device_id: str) -> str | None: ...
@@ -272,18 +265,10 @@ class PeopleRepository(Protocol):
 
     # --- admin users and logins ---
 
-    def create_admin(
-        self,
-        username: str,
-        password_hash: str,
-        role: str,
-        unit_ids: set[str],
-        *,
-        nip: str | None = None,
-        audit: AuditBatch | None = None,
-    ) -> AdminUser:
-        """A new admin user, with their own NIP when they are also an employee, and the `audit` entries naming its
-        creation, all or none (ConditionFailed when the name is taken: nothing written)."""
+    def create_admin(self, admin: AdminUser, password_hash: str, audit: AuditBatch | None = None) -> AdminUser:
+        """A new admin user as `admin` names it (user name, role, units, and their own NIP when they are also an
+        employee; a new admin is active, without MFA), with the `audit` entries naming its creation, all or none
+        (ConditionFailed when the name is taken: nothing written)."""
         ...
 
     def get_admin(self, username: str) -> AdminUser | None: ...
@@ -643,28 +628,18 @@ class DynamoPeopleRepository:
             tx.update(EmployeeModel(nip), actions=actions, condition=condition)
 
     def release_device(
-        self,
-        nip: str,
-        device_id: str | None,
-        actor: str | None = None,
-        *,
-        approvals_seen: int | None = None,
-        audit: AuditBatch | None = None,
+        self, nip: str, device_id: str | None, reset: DeviceReset | None = None, audit: AuditBatch | None = None
     ) -> None:
         """Forget the bound phone; bumping the token version logs the old phone out."""
         now = iso(utc_now())
         condition: Condition = EmployeeModel.nip.exists()
-        if approvals_seen is not None:
-            condition &= _approvals_still(approvals_seen)
-        reset: list[Action] = (
-            [EmployeeModel.device_reset_by.set(actor), EmployeeModel.device_reset_at.set(now)] if actor else []
+        if reset is not None and reset.approvals_seen is not None:
+            condition &= _approvals_still(reset.approvals_seen)
+        noted: list[Action] = (
+            [EmployeeModel.device_reset_by.set(reset.by), EmployeeModel.device_reset_at.set(now)] if reset else []
         )
         with storage_call("dynamodb"), transaction() as tx:
-            tx.update(
-                EmployeeModel(nip),
-                actions=[*_unbound(now), *reset],
-                condition=condition,
-            )
+            tx.update(EmployeeModel(nip), actions=[*_unbound(now), *noted], condition=condition)
             if device_id:
                 tx.delete(DeviceModel(device_id), condition=DeviceModel.nip == nip)
             save_in(tx, audit)
@@ -735,23 +710,14 @@ class DynamoPeopleRepository:
 
     # --- admin users and logins ----------------------------------------------------------------------
 
-    def create_admin(
-        self,
-        username: str,
-        password_hash: str,
-        role: str,
-        unit_ids: set[str],
-        *,
-        nip: str | None = None,
-        audit: AuditBatch | None = None,
-    ) -> AdminUser:
+    def create_admin(self, admin: AdminUser, password_hash: str, audit: AuditBatch | None = None) -> AdminUser:
         model = AdminModel(
-            username,
+            admin.username,
             password_hash=password_hash,
-            role=role,
-            unit_ids=unit_ids or None,
+            role=admin.role,
+            unit_ids=set(admin.unit_ids) or None,
             created_at=iso(utc_now()),
-            nip=nip,
+            nip=admin.nip,
         )
         with storage_call("dynamodb"), transaction() as tx:
             tx.save(model, condition=AdminModel.username.does_not_exist())

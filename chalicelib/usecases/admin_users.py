@@ -72,9 +72,8 @@ def create_admin_user(actor: Principal, request: CreateAdminUserRequest) -> Admi
         detail["nip"] = request.nip
     audit = runtime.audit().stamped(actor.subject, "admin_user.create", {username: detail})
     try:
-        return runtime.people().create_admin(
-            username, passwords.hash_secret(password), role, set(unit_ids), nip=request.nip, audit=audit
-        )
+        admin = AdminUser(username, role, unit_ids, nip=request.nip)
+        return runtime.people().create_admin(admin, passwords.hash_secret(password), audit)
     except ConditionFailed as exc:
         earlier = _created_before(request, unit_ids)
         if earlier is None:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from chalicelib import runtime
 from chalicelib.auth import codes
-from chalicelib.domain.people import Employee, Principal, login_scope
+from chalicelib.domain.people import DeviceReset, Employee, Principal, login_scope
 from chalicelib.errors import AccountInactiveError, ForbiddenError, NotFoundError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed
@@ -16,7 +16,7 @@ from chalicelib.usecases.auth import epoch
 
 EMPLOYEE_INACTIVE = "Pegawai ini tidak aktif menurut SIMPEG; kode aktivasi tidak dapat dibuat."
 # A reset read again and written again when a face was approved on the employee between its check and its write
-# (`release_device(approvals_seen=...)`); the last refusal is answered (503 "changed meanwhile": try again).
+# (`DeviceReset.approvals_seen`); the last refusal is answered (503 "changed meanwhile": try again).
 RESET_ATTEMPTS = 3
 
 
@@ -53,9 +53,8 @@ def reset_device(actor: Principal, nip: str, now: datetime) -> None:
         employee = _resettable(actor, nip, now)
         audit = runtime.audit().stamped(actor.subject, "employee.reset_device", {nip: None})
         try:
-            runtime.people().release_device(
-                nip, employee.device_id, actor.subject, approvals_seen=employee.face_approvals, audit=audit
-            )
+            reset = DeviceReset(actor.subject, approvals_seen=employee.face_approvals)
+            runtime.people().release_device(nip, employee.device_id, reset, audit)
             break
         except ConditionFailed:
             if attempt == RESET_ATTEMPTS - 1:

@@ -185,25 +185,19 @@ class InMemoryPeopleRepository:
         return binding.taken_from != nip and owner == binding.taken_from and leaver is not None and not leaver.active
 
     def release_device(
-        self,
-        nip: str,
-        device_id: str | None,
-        actor: str | None = None,
-        *,
-        approvals_seen: int | None = None,
-        audit: AuditBatch | None = None,
+        self, nip: str, device_id: str | None, reset: domain.DeviceReset | None = None, audit: AuditBatch | None = None
     ) -> None:
         with self._lock:
             employee = self._employees.get(nip)
             if employee is None or (device_id and self._devices.get(device_id) != nip):
                 raise ConditionFailed("dynamodb")
-            if approvals_seen is not None and employee.face_approvals != approvals_seen:
+            if reset is not None and reset.approvals_seen not in (None, employee.face_approvals):
                 raise ConditionFailed("dynamodb")
             if audit is not None:
                 audit.write()  # its failure keeps the phone bound, as a failed transaction does
             employee = replace(_bumped(employee), device_id=None, device_fingerprint=None)
-            if actor:
-                employee = replace(employee, device_reset_by=actor, device_reset_at=iso(utc_now()))
+            if reset is not None:
+                employee = replace(employee, device_reset_by=reset.by, device_reset_at=iso(utc_now()))
             self._employees[nip] = employee
             if device_id:
                 del self._devices[device_id]
@@ -260,24 +254,17 @@ class InMemoryPeopleRepository:
     # --- admin users and logins ----------------------------------------------------------------------
 
     def create_admin(
-        self,
-        username: str,
-        password_hash: str,
-        role: str,
-        unit_ids: set[str],
-        *,
-        nip: str | None = None,
-        audit: AuditBatch | None = None,
+        self, admin: domain.AdminUser, password_hash: str, audit: AuditBatch | None = None
     ) -> domain.AdminUser:
         with self._lock:
-            if username in self._admins:
+            if admin.username in self._admins:
                 raise ConditionFailed("dynamodb")
             if audit is not None:
                 audit.write()  # its failure creates no admin, as a failed transaction does
-            admin = domain.AdminUser(username, role, frozenset(unit_ids), nip=nip)
-            self._admins[username] = admin
-            self._credentials["admin", username] = domain.Credentials("admin", username, password_hash)
-            return admin
+            created = domain.AdminUser(admin.username, admin.role, admin.unit_ids, nip=admin.nip)
+            self._admins[admin.username] = created
+            self._credentials["admin", admin.username] = domain.Credentials("admin", admin.username, password_hash)
+            return created
 
     def get_admin(self, username: str) -> domain.AdminUser | None:
         with self._lock:

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from chalicelib.domain.faces import OwnMatch, TemplateInfo, TemplateKey
-from chalicelib.domain.people import Employee, PhoneBinding, UnitCounts
+from chalicelib.domain.people import DeviceReset, Employee, PhoneBinding, UnitCounts
 from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.audit import AuditBatch, AuditRepository
@@ -488,7 +488,7 @@ class FacesRepositoryContract(FacesSetUp):
         # GIVEN the employee's phone reset by an admin after an enrolment read the employee (no reset then)
         people.bind_device(NIP, PhoneBinding(PHONE, "password-hash"))
         read_at = iso(utc_now() - timedelta(minutes=1))
-        people.release_device(NIP, PHONE, "budi")
+        people.release_device(NIP, PHONE, DeviceReset("budi"))
         # WHEN the enrolment's approved template is saved on condition that no reset came since its read
         new = NewTemplate("t-1", vectors(1), fingerprint(1), "k/t-1", "budi", QUALITY, unless_reset_since=read_at)
         with pytest.raises(ConditionFailed):
@@ -515,17 +515,17 @@ class FacesRepositoryContract(FacesSetUp):
         # and changes nothing: the phone stays bound, no reset is noted, no session ends
         before = self.employee(people)
         with pytest.raises(ConditionFailed):
-            people.release_device(NIP, PHONE, "budi", approvals_seen=seen)
+            people.release_device(NIP, PHONE, DeviceReset("budi", seen))
         assert self.employee(people) == before and people.device_owner(PHONE) == NIP
         # AND an approval of a waiting face counts as one too, a pending face or a deletion does not
         self.pending(repo, "t-p", seed=2)
         seen = self.employee(people).face_approvals
         repo.decide_template(NIP, "t-p", Decision(True, "sari", "2026-12-03T01:00:00+00:00"))
         with pytest.raises(ConditionFailed):
-            people.release_device(NIP, PHONE, "budi", approvals_seen=seen)
+            people.release_device(NIP, PHONE, DeviceReset("budi", seen))
         assert repo.delete_template(NIP, "t-1") is True
         # AND with what it reads now it is written
-        people.release_device(NIP, PHONE, "budi", approvals_seen=self.employee(people).face_approvals)
+        people.release_device(NIP, PHONE, DeviceReset("budi", self.employee(people).face_approvals))
         assert people.device_owner(PHONE) is None and self.employee(people).device_reset_by == "budi"
         assert self.employee(people).face_approvals == 2
 
@@ -535,7 +535,7 @@ class FacesRepositoryContract(FacesSetUp):
         # GIVEN an activated employee whose phone was reset, and an activation with a new code that read the
         # employee (no face approved yet), then an approved enrolment
         people.bind_device(NIP, PhoneBinding(PHONE, "password-hash"))
-        people.release_device(NIP, PHONE, "sari")
+        people.release_device(NIP, PHONE, DeviceReset("sari"))
         seen = self.employee(people).face_approvals
         self.save(repo, "t-1", seed=1)
         before, secrets = self.employee(people), people.employee_account(NIP)

@@ -21,6 +21,7 @@ from chalicelib.domain.people import (
     AdminUser,
     AttemptClaim,
     Credentials,
+    DeviceReset,
     Employee,
     Member,
     PhoneBinding,
@@ -267,7 +268,7 @@ class PeopleRepositoryContract:
         # GIVEN an activated employee on a phone, with a new activation code
         repo.put_employee(employee())
         repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
-        repo.release_device(NIP, PHONE, "ops")
+        repo.release_device(NIP, PHONE, DeviceReset("ops"))
         before = repo.get_employee(NIP)
         assert before is not None
         repo.set_activation(NIP, "code-hash", NOW, "ops")
@@ -498,17 +499,17 @@ class PeopleRepositoryContract:
 
     def test_admin_users_are_created_once(self, repo: PeopleRepository) -> None:
         # WHEN admin users are created, THEN they are known with their role, units and credentials
-        assert repo.create_admin("budi", "hash-b", "unit_admin", {"U1", "U2"}) == AdminUser(
+        assert repo.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1", "U2"})), "hash-b") == AdminUser(
             "budi", "unit_admin", frozenset({"U1", "U2"})
         )
-        assert repo.create_admin("root", "hash-r", "super_admin", set()) == AdminUser("root", "super_admin")
+        assert repo.create_admin(AdminUser("root", "super_admin"), "hash-r") == AdminUser("root", "super_admin")
         assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1", "U2"}))
         account = repo.admin_account("root")
         assert account is not None and account.holder == AdminUser("root", "super_admin")
         assert account.credentials == Credentials("admin", "root", password_hash="hash-r")
         # AND a second user of the same name is refused, the first kept
         with pytest.raises(ConditionFailed):
-            repo.create_admin("budi", "hash-x", "super_admin", set())
+            repo.create_admin(AdminUser("budi", "super_admin"), "hash-x")
         assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1", "U2"}))
 
     def test_an_admin_is_created_with_its_audit_entry_and_a_refused_creation_names_nothing(
@@ -518,9 +519,9 @@ class PeopleRepositoryContract:
             return audit_log.stamped("root", "admin_user.create", {"budi": {"role": "unit_admin"}})
 
         # WHEN an admin is created with the entry naming it, and the name is asked for again
-        repo.create_admin("budi", "hash-b", "unit_admin", {"U1"}, audit=named())
+        repo.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), "hash-b", named())
         with pytest.raises(ConditionFailed):
-            repo.create_admin("budi", "hash-x", "super_admin", set(), audit=named())
+            repo.create_admin(AdminUser("budi", "super_admin"), "hash-x", named())
         # THEN the first is kept, named once
         assert repo.get_admin("budi") == AdminUser("budi", "unit_admin", frozenset({"U1"}))
         logged = [(e.action, e.target) for e in audit_log.entries_of_day(AUDIT_START.date())]
@@ -696,8 +697,8 @@ class PeopleRepositoryContract:
 
     def test_a_new_admin_is_active_without_mfa_or_login_and_admins_list_by_name(self, repo: PeopleRepository) -> None:
         # GIVEN two admins created out of name order
-        repo.create_admin("root", "hash-r", "super_admin", set())
-        repo.create_admin("budi", "hash-b", "unit_admin", {"U1"})
+        repo.create_admin(AdminUser("root", "super_admin"), "hash-r")
+        repo.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), "hash-b")
         # THEN both are listed by name, active, without MFA and never logged in
         assert repo.list_admins() == [
             AdminUser("budi", "unit_admin", frozenset({"U1"}), active=True, mfa_enabled=False, last_login_at=None),
@@ -712,7 +713,7 @@ class PeopleRepositoryContract:
     def test_changing_an_admin_bumps_the_token_version_and_keeps_what_is_not_given(
         self, repo: PeopleRepository
     ) -> None:
-        budi = repo.create_admin("budi", "hash-b", "unit_admin", {"U1"})
+        budi = repo.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), "hash-b")
         # WHEN the units change, THEN only they and the version change
         moved = repo.update_admin(budi, AdminChange(unit_ids=frozenset({"U2", "U3"})))
         assert moved == AdminUser("budi", "unit_admin", frozenset({"U2", "U3"}), token_version=1)
@@ -730,7 +731,7 @@ class PeopleRepositoryContract:
         self, repo: PeopleRepository
     ) -> None:
         # GIVEN a school operator created with their own NIP
-        siti = repo.create_admin("siti", "hash-s", "unit_admin", {"U1"}, nip=NIP)
+        siti = repo.create_admin(AdminUser("siti", "unit_admin", frozenset({"U1"}), nip=NIP), "hash-s")
         assert siti == AdminUser("siti", "unit_admin", frozenset({"U1"}), nip=NIP)
         assert repo.get_admin("siti") == siti and repo.list_admins() == [siti]
         # WHEN another change comes, THEN the NIP is kept
@@ -744,8 +745,8 @@ class PeopleRepositoryContract:
         assert forgotten.nip is None and repo.get_admin("siti") == forgotten
 
     def test_an_admin_change_is_refused_when_anyone_it_relies_on_changed(self, repo: PeopleRepository) -> None:
-        budi = repo.create_admin("budi", "hash-b", "super_admin", set())
-        root = repo.create_admin("root", "hash-r", "super_admin", set())
+        budi = repo.create_admin(AdminUser("budi", "super_admin"), "hash-b")
+        root = repo.create_admin(AdminUser("root", "super_admin"), "hash-r")
         repo.update_admin(root, AdminChange(password_hash="hash-r2"))
         # WHEN budi is demoted relying on root as read before root's change, THEN nothing is written
         with pytest.raises(ConditionFailed):
@@ -765,7 +766,7 @@ class PeopleRepositoryContract:
     def test_an_admin_change_is_kept_with_its_audit_entry_or_neither_is(
         self, repo: PeopleRepository, audit_log: AuditRepository
     ) -> None:
-        budi = repo.create_admin("budi", "hash-b", "unit_admin", {"U1"})
+        budi = repo.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), "hash-b")
         # WHEN budi is moved to U2 with the audit entry naming the change, THEN both are kept
         moved = audit_log.stamped("root", "admin_user.update", {"budi": {"unit_ids": ["U2"]}})
         repo.update_admin(budi, AdminChange(unit_ids=frozenset({"U2"})), (), moved)
@@ -779,7 +780,7 @@ class PeopleRepositoryContract:
         assert [(e.actor, e.target, e.detail) for e in logged] == [("root", "budi", {"unit_ids": ["U2"]})]
 
     def test_mfa_is_set_up_confirmed_once_and_each_time_step_is_spent_once(self, repo: PeopleRepository) -> None:
-        repo.create_admin("budi", "hash-b", "unit_admin", {"U1"})
+        repo.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), "hash-b")
         with pytest.raises(ConditionFailed):
             repo.start_admin_mfa("nobody", "SECRETA")
 
@@ -826,7 +827,7 @@ class PeopleRepositoryContract:
         repo.put_employee(employee())
         repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
         before = utc_now().replace(microsecond=0)
-        repo.release_device(NIP, PHONE, "budi")
+        repo.release_device(NIP, PHONE, DeviceReset("budi"))
         found = repo.get_employee(NIP)
         assert found is not None and found.device_reset_by == "budi" and found.device_reset_at is not None
         assert before <= parse_iso(found.device_reset_at) <= utc_now()
@@ -842,10 +843,10 @@ class PeopleRepositoryContract:
         repo.put_employee(employee())
         repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
         with pytest.raises(ConditionFailed):
-            repo.release_device(NIP, "android-lain", "budi", audit=named())
+            repo.release_device(NIP, "android-lain", DeviceReset("budi"), audit=named())
         assert repo.device_owner(PHONE) == NIP and audit_log.entries_of_day(AUDIT_START.date()) == []
         # WHEN it is reset with the entry naming it, THEN the phone is free and the log names the reset
-        repo.release_device(NIP, PHONE, "budi", audit=named())
+        repo.release_device(NIP, PHONE, DeviceReset("budi"), audit=named())
         assert repo.device_owner(PHONE) is None
         logged = [(e.actor, e.action, e.target) for e in audit_log.entries_of_day(AUDIT_START.date())]
         assert logged == [("budi", "employee.reset_device", NIP)]
@@ -857,7 +858,9 @@ class PeopleRepositoryContract:
         repo.bind_device(nip_of(1), PhoneBinding(PHONE, "hash-1"))  # activated
         repo.set_password("employee", nip_of(2), "hash-2")  # a password, no phone: not activated
         repo.bind_device(nip_of(3), PhoneBinding("android-0003-aaaa", "hash-3"))
-        repo.release_device(nip_of(3), "android-0003-aaaa", "budi")  # phone reset: not activated until a login
+        repo.release_device(
+            nip_of(3), "android-0003-aaaa", DeviceReset("budi")
+        )  # phone reset: not activated until a login
         repo.bind_device(nip_of(5), PhoneBinding("android-0005-aaaa", "hash-5"))
         repo.put_employee(employee(nip_of(5), active=False))  # SIMPEG deactivated them: not counted at all
         assert repo.unit_counts("U1", MODELS) == UnitCounts(4, 1, 0)
@@ -897,7 +900,7 @@ def account_of_each_kind(repo: PeopleRepository, kind: AccountKind) -> str:
     """GIVEN an employee with a bound phone and a unit admin: the key of the account of `kind`."""
     repo.put_employee(employee())
     repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
-    repo.create_admin("budi", "hash-b", "unit_admin", set())
+    repo.create_admin(AdminUser("budi", "unit_admin"), "hash-b")
     return NIP if kind == "employee" else "budi"
 
 

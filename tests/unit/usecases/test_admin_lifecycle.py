@@ -47,9 +47,9 @@ def admins(repos: Repositories) -> Repositories:
     repos.people.upsert_unit("U1", "SDN 1")
     repos.people.upsert_unit("U2", "SDN 2")
     hashed = passwords.hash_secret(PASSWORD)
-    repos.people.create_admin("root", hashed, "super_admin", set())
-    repos.people.create_admin("kepala", hashed, "super_admin", set())
-    repos.people.create_admin("budi", hashed, "unit_admin", {"U1"})
+    repos.people.create_admin(AdminUser("root", "super_admin"), hashed)
+    repos.people.create_admin(AdminUser("kepala", "super_admin"), hashed)
+    repos.people.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), hashed)
     return repos
 
 
@@ -254,7 +254,7 @@ def test_a_super_admin_keeps_no_units_so_a_later_demotion_hands_none_over_unseen
     item = admin_users.update_admin_user(root, "budi", patch(role="super_admin"))
     assert (item.role, item.unit_ids) == ("super_admin", [])
     # AND a super admin stored with units by older code is not demoted into them: units must be named
-    admins.people.create_admin("lama", passwords.hash_secret(PASSWORD), "super_admin", {"U2"})
+    admins.people.create_admin(AdminUser("lama", "super_admin", frozenset({"U2"})), passwords.hash_secret(PASSWORD))
     listed = {item.username: item.unit_ids for item in admin_users.list_admin_users(root).items}
     assert listed["lama"] == []  # listed as what they are: regency-wide
     for name in ("budi", "lama"):
@@ -327,7 +327,7 @@ def test_a_super_admin_cannot_lift_the_guard_on_their_own_record_by_forgetting_t
     admins.people.put_employee(Employee(OWN_NIP, "Siti", "U1"))
     admins.people.put_employee(Employee(OTHER_NIP, "Sinta", "U1"))
     hashed = passwords.hash_secret(PASSWORD)
-    admins.people.create_admin("siti", hashed, "super_admin", set())
+    admins.people.create_admin(AdminUser("siti", "super_admin"), hashed)
     admin_users.update_admin_user(principal(admins, "root"), "siti", patch(nip=OWN_NIP))
     siti = principal(admins, "siti")
     # WHEN she forgets it, or swaps it for a colleague's, on her own account (approve her own late check-in, then

@@ -12,7 +12,7 @@ import pytest
 from chalicelib import runtime
 from chalicelib.auth import passwords
 from chalicelib.domain.decisions import Decided
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import AdminUser, Employee, Principal
 from chalicelib.domain.schedule import WorkHours
 from chalicelib.errors import ConflictError
 from chalicelib.settings import Settings
@@ -71,8 +71,8 @@ def test_an_admin_change_sent_again_after_its_audit_write_failed_names_what_each
     # GIVEN root, a super admin, and budi, unit admin of U1
     for unit in ("U1", "U2"):
         repos.people.upsert_unit(unit, f"SDN {unit}")
-    repos.people.create_admin("root", passwords.hash_secret("rahasia-2026"), "super_admin", set())
-    repos.people.create_admin("budi", passwords.hash_secret("rahasia-2026"), "unit_admin", {"U1"})
+    repos.people.create_admin(AdminUser("root", "super_admin"), passwords.hash_secret("rahasia-2026"))
+    repos.people.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), passwords.hash_secret("rahasia-2026"))
     root = Principal("root", "super_admin")
     move = UpdateAdminUserRequest.model_validate({"unit_ids": ["U2"]})
     # WHEN root moves budi to U2 and the audit store fails once (root is told 503)

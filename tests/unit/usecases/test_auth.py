@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.auth import codes, passwords
-from chalicelib.domain.people import Employee, PhoneBinding, Principal, address_scope
+from chalicelib.domain.people import AdminUser, DeviceReset, Employee, PhoneBinding, Principal, address_scope
 from chalicelib.errors import (
     AccountInactiveError,
     DeviceMismatchError,
@@ -70,8 +70,8 @@ def people(repos: Repositories) -> Repositories:
     repos.people.put_employee(Employee(SEALED_HIRE, "Dadang", "U1"))
     sealed = codes.seal(codes.code_key(SETTINGS.token_secret), SEALED_HIRE, expires, SEALED_CODE)
     repos.people.set_activation(SEALED_HIRE, sealed, expires, "admin")
-    repos.people.create_admin("budi", passwords.hash_secret(PASSWORD), "unit_admin", {"U1"})
-    repos.people.create_admin("root", passwords.hash_secret(PASSWORD), "super_admin", set())
+    repos.people.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), passwords.hash_secret(PASSWORD))
+    repos.people.create_admin(AdminUser("root", "super_admin"), passwords.hash_secret(PASSWORD))
     return repos
 
 
@@ -265,7 +265,7 @@ def test_binding_a_phone_is_audited_whether_by_activation_or_by_the_first_login_
     # GIVEN a new hire who activates their phone
     assert activate(NEW_HIRE, "12345678")
     # WHEN an admin resets it and the employee signs in from another phone
-    people.people.release_device(NEW_HIRE, "android-0002-bbbb", "ua")
+    people.people.release_device(NEW_HIRE, "android-0002-bbbb", DeviceReset("ua"))
     request = EmployeeLoginRequest(nip=NEW_HIRE, password="kopi-susu-sore", device_id="android-0003-cccc")
     assert auth.employee_login(request, SETTINGS, NOW, "10.0.0.1").token
     # THEN both bindings are in the audit log, each naming the phone and how it was bound

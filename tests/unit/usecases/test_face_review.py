@@ -17,7 +17,7 @@ import pytest
 
 from chalicelib import runtime
 from chalicelib.domain.audit import VIEWS
-from chalicelib.domain.people import Employee, PhoneBinding, Principal
+from chalicelib.domain.people import AdminUser, Employee, PhoneBinding, Principal
 from chalicelib.errors import (
     AccountInactiveError,
     ConflictError,
@@ -880,7 +880,7 @@ def test_the_audit_log_names_an_employee_s_own_enrolment_as_an_employee_s(
 ) -> None:
     # GIVEN an admin account whose username is the employee's NIP (a NIP used as a name), and the employee's
     # own enrolment from the app
-    runtime.people().create_admin(NIP, "x", "unit_admin", {"U1"})
+    runtime.people().create_admin(AdminUser(NIP, "unit_admin", frozenset({"U1"})), "x")
     faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
     # AND that admin account enrolling the employee's face from the console
     faces.enrol(Principal(NIP, "unit_admin", frozenset({"U1"})), NIP, photo(JOLIE[1]), settings, now)

@@ -12,7 +12,7 @@ import pyotp
 import pytest
 
 from chalicelib.auth import passwords, totp
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import AdminUser, Principal
 from chalicelib.errors import ConflictError, ForbiddenError, InvalidCredentialsError, RateLimitedError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
@@ -31,7 +31,9 @@ PASSWORD = "rahasia-2026"
 def budi(repos: Repositories) -> Principal:
     """Unit admin `budi` of U1, as a request of theirs sees them."""
     repos.people.upsert_unit("U1", "SDN 1")
-    admin = repos.people.create_admin("budi", passwords.hash_secret(PASSWORD), "unit_admin", {"U1"})
+    admin = repos.people.create_admin(
+        AdminUser("budi", "unit_admin", frozenset({"U1"})), passwords.hash_secret(PASSWORD)
+    )
     return Principal("budi", "unit_admin", admin.unit_ids, None, 0, admin=admin)
 
 
@@ -173,7 +175,7 @@ def test_where_mfa_is_compulsory_a_super_admin_without_it_may_only_set_it_up(
     repos: Repositories, settings: Settings
 ) -> None:
     strict = replace(settings, mfa_required_super_admin=True)
-    repos.people.create_admin("root", passwords.hash_secret(PASSWORD), "super_admin", set())
+    repos.people.create_admin(AdminUser("root", "super_admin"), passwords.hash_secret(PASSWORD))
     result = auth.admin_login(AdminLoginRequest(username="root", password=PASSWORD), strict, NOW)
     assert result.mfa_setup_required
     root = auth.authenticate(f"Bearer {result.token.token}", strict, NOW)
@@ -185,7 +187,9 @@ def test_where_mfa_is_compulsory_a_super_admin_without_it_may_only_set_it_up(
     mfa.confirm(root, MfaConfirmRequest(otp=code(secret, NOW)), NOW)
     mfa.require_set_up(auth.authenticate(f"Bearer {result.token.token}", strict, NOW), strict)
     # AND a unit admin is not concerned by the rule
-    budi = repos.people.create_admin("budi", passwords.hash_secret(PASSWORD), "unit_admin", {"U1"})
+    budi = repos.people.create_admin(
+        AdminUser("budi", "unit_admin", frozenset({"U1"})), passwords.hash_secret(PASSWORD)
+    )
     mfa.require_set_up(Principal("budi", "unit_admin", budi.unit_ids, admin=budi), strict)
 
 
