@@ -463,6 +463,14 @@ def _bumped(cls: type[EmployeeModel] | type[AdminModel], kept: str | None) -> li
     return [cls.token_version.add(1), keep]
 
 
+def _updated_version(model: EmployeeModel | AdminModel, exists: Condition, actions: list[Action]) -> int:
+    """Apply `actions` (with a token version bump, `_bumped`) to the account `model` while `exists` holds; its new
+    token version, as the update answers it."""
+    with storage_call("dynamodb"):
+        model.update(actions=actions, condition=exists)
+    return int(model.token_version or 0)
+
+
 class DynamoPeopleRepository:
     """`PeopleRepository` on the employees, devices, units and admins tables (chalicelib.store.models)."""
 
@@ -798,7 +806,7 @@ class DynamoPeopleRepository:
         cls = type(model)
         change = [cls.password_hash.set(password_hash), *_bumped(cls, kept)]
         if audit is None:
-            return self._bump_version(kind, key, change)
+            return _updated_version(model, exists, change)
         # A transaction answers no new values: the bump is made over the version as read, which it answers + 1.
         held = get_model(cls, key)
         if held is None:
@@ -813,15 +821,8 @@ class DynamoPeopleRepository:
         return version + 1
 
     def revoke_tokens(self, kind: AccountKind, key: str) -> int:
-        model, _ = _account_item(kind, key)
-        return self._bump_version(kind, key, _bumped(type(model), None))
-
-    def _bump_version(self, kind: AccountKind, key: str, actions: Sequence[Action]) -> int:
-        """Apply `actions` (a token version bump, `_bumped`) to an existing account; its new token version."""
         model, exists = _account_item(kind, key)
-        with storage_call("dynamodb"):
-            model.update(actions=list(actions), condition=exists)
-        return int(model.token_version or 0)
+        return _updated_version(model, exists, _bumped(type(model), None))
 
     def end_session(self, kind: AccountKind, key: str, ended: str, forget: frozenset[str] = frozenset()) -> None:
         model, exists = _account_item(kind, key)
