@@ -95,15 +95,33 @@ class AuditRepository(ABC):
         them that long after (DynamoDB's TTL, within days of it; the app itself never deletes an entry). `role` is
         the actor's; without it, the role the actor holds as the caller of the request being served
         (`chalicelib.domain.audit.acting_role`), else none (a job's entry)."""
+        named = [(action, target, detail) for target, detail in details.items()]
+        return self.stamped_each(actor, named, role, kept_for=kept_for)
+
+    def stamped_each(
+        self,
+        actor: str,
+        named: Sequence[tuple[str, str, Mapping[str, object] | None]],
+        role: str | None = None,
+        *,
+        kept_for: timedelta | None = None,
+    ) -> AuditBatch:
+        """As `stamped`, for one change that several actions name: one entry per (action, target, detail) of
+        `named`, all stamped with one instant in one part of the log, to which every action must belong (a phone
+        taken from a leaver is the employee's binding and the leaver's reset)."""
+        logs = {log_of(action) for action, _, _ in named}
+        if len(logs) > 1:
+            raise ValueError(f"one batch is written to one part of the log, not to {sorted(logs)}")
+        log = logs.pop() if logs else CHANGES
         if role is None:
             role = acting_role(actor)
         now = self._clock()
         expires = now + kept_for if kept_for is not None else None
         rows = []
-        for target, detail in details.items():
+        for action, target, detail in named:
             key = entry_key(now)
             rows.append((key, entry_from_key(key, actor, action, target, detail=detail, role=role, expires=expires)))
-        return AuditBatch(self, partition(now.date(), log_of(action)), tuple(rows))
+        return AuditBatch(self, partition(now.date(), log), tuple(rows))
 
     @abstractmethod
     def _append(self, day_key: str, rows: Sequence[tuple[str, AuditEntry]]) -> None:

@@ -213,10 +213,11 @@ class PeopleRepository(Protocol):
 
     # --- phones ---
 
-    def bind_device(self, nip: str, binding: PhoneBinding) -> None:
-        """Bind the phone to the employee as `binding` says: ConditionFailed when the phone serves someone else
-        (with `taken_from`: anyone but that leaver, or the leaver is active again), the employee has another
-        phone, or (with `approvals_seen`) a face was approved on the employee since."""
+    def bind_device(self, nip: str, binding: PhoneBinding, audit: AuditBatch | None = None) -> None:
+        """Bind the phone to the employee as `binding` says, with the `audit` entries naming it, all or none:
+        ConditionFailed when the phone serves someone else (with `taken_from`: anyone but that leaver, or the
+        leaver is active again), the employee has another phone, or (with `approvals_seen`) a face was approved on
+        the employee since."""
         ...
 
     def release_device(
@@ -294,13 +295,15 @@ class PeopleRepository(Protocol):
         longer exists)."""
         ...
 
-    def start_admin_mfa(self, username: str, secret: str) -> None:
-        """Keep a TOTP secret being set up (replacing one not confirmed); ConditionFailed for an unknown admin."""
+    def start_admin_mfa(self, username: str, secret: str, audit: AuditBatch | None = None) -> None:
+        """Keep a TOTP secret being set up (replacing one not confirmed), with the `audit` entries naming it, all
+        or none; ConditionFailed for an unknown admin."""
         ...
 
-    def enable_admin_mfa(self, username: str, secret: str, step: int) -> None:
+    def enable_admin_mfa(self, username: str, secret: str, step: int, audit: AuditBatch | None = None) -> None:
         """Turn MFA on with the pending `secret`, whose OTP of time step `step` confirmed it (that step is
-        spent); ConditionFailed when the pending secret is no longer `secret`."""
+        spent), with the `audit` entries naming it, all or none; ConditionFailed when the pending secret is no
+        longer `secret`."""
         ...
 
     def spend_admin_otp(self, username: str, step: int) -> None:
@@ -602,7 +605,7 @@ class DynamoPeopleRepository:
 
     # --- phones --------------------------------------------------------------------------------------
 
-    def bind_device(self, nip: str, binding: PhoneBinding) -> None:
+    def bind_device(self, nip: str, binding: PhoneBinding, audit: AuditBatch | None = None) -> None:
         """Bind a phone to an employee atomically: a phone serves one employee, an employee one phone."""
         now, device_id = iso(utc_now()), binding.device_id
         condition: Condition = EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id)
@@ -634,6 +637,7 @@ class DynamoPeopleRepository:
             if binding.revoke:
                 actions += [EmployeeModel.token_version.add(1), EmployeeModel.kept_session.remove()]
             tx.update(EmployeeModel(nip), actions=actions, condition=condition)
+            save_in(tx, audit)
 
     def release_device(
         self, nip: str, device_id: str | None, reset: DeviceReset | None = None, audit: AuditBatch | None = None
@@ -772,21 +776,25 @@ class DynamoPeopleRepository:
             raise ConditionFailed("dynamodb")
         return updated
 
-    def start_admin_mfa(self, username: str, secret: str) -> None:
-        with storage_call("dynamodb"):
-            AdminModel(username).update(
-                actions=[AdminModel.mfa_pending.set(secret)], condition=AdminModel.username.exists()
+    def start_admin_mfa(self, username: str, secret: str, audit: AuditBatch | None = None) -> None:
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(
+                AdminModel(username),
+                actions=[AdminModel.mfa_pending.set(secret)],
+                condition=AdminModel.username.exists(),
             )
+            save_in(tx, audit)
 
-    def enable_admin_mfa(self, username: str, secret: str, step: int) -> None:
+    def enable_admin_mfa(self, username: str, secret: str, step: int, audit: AuditBatch | None = None) -> None:
         actions: list[Action] = [
             AdminModel.mfa_secret.set(secret),
             AdminModel.mfa_enabled.set(True),
             AdminModel.mfa_last_step.set(step),
             AdminModel.mfa_pending.remove(),
         ]
-        with storage_call("dynamodb"):
-            AdminModel(username).update(actions=actions, condition=AdminModel.mfa_pending == secret)
+        with storage_call("dynamodb"), transaction() as tx:
+            tx.update(AdminModel(username), actions=actions, condition=AdminModel.mfa_pending == secret)
+            save_in(tx, audit)
 
     def spend_admin_otp(self, username: str, step: int) -> None:
         unspent = AdminModel.mfa_last_step.does_not_exist() | (AdminModel.mfa_last_step < step)

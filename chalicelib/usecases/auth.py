@@ -46,6 +46,7 @@ from chalicelib.errors import (
     UnauthenticatedError,
 )
 from chalicelib.settings import Settings, longest_token_ttl
+from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.usecases import faces, mfa
 from chalicelib.usecases.access import require_super_admin
@@ -204,12 +205,11 @@ def _employee_token(employee: Employee, device_id: str, settings: Settings, now:
 
 
 def _bind(nip: str, binding: PhoneBinding, how: str) -> None:
-    """Bind the phone to the employee, audited (`employee.device_bind`: which phone, by activation or the first
-    login after a reset): the step that decides whose phone checks in as whom. With `revoke`, earlier sessions
-    end in the same write, so that no later failure (the audit entry's) can leave them admitted. With
+    """Bind the phone to the employee, named in the audit log in the same write (`_bind_named`): the step that
+    decides whose phone checks in as whom. With `revoke`, earlier sessions end in that write too. With
     `approvals_seen`, ConditionFailed when a face was approved on the employee since (the caller checks again)."""
     try:
-        leaver = _bound(nip, binding)
+        _bound(nip, binding, how)
     except ConditionFailed as exc:
         if binding.approvals_seen is not None and _approved_since(nip, binding.approvals_seen):
             raise
@@ -217,26 +217,24 @@ def _bind(nip: str, binding: PhoneBinding, how: str) -> None:
         # would have been taken but for that): each says what to do.
         holder = _other_holder(binding.device_id, nip)
         raise (_phone_of_other() if holder is not None and holder[1] else _account_on_other_phone()) from exc
-    _audit_bind(nip, binding.device_id, binding.fingerprint, how, leaver)
 
 
-def _bound(nip: str, binding: PhoneBinding) -> str | None:
+def _bound(nip: str, binding: PhoneBinding, how: str) -> None:
     """Bind the phone; one still bound to a leaver (SIMPEG deactivated them: retired, moved out, died) is taken
-    from them in the same write, and their NIP answered. Without this, a leaver's phone was refused to everyone
-    for good (a retiree's phone handed on, a school's shared phone), with no admin step that says so. A phone of
-    an active employee stays refused (one phone, one employee: buddy punching). ConditionFailed as `bind_device`
-    (the leaver reactivated, or another colleague took it first: the caller then reads the owner anew)."""
+    from them in the same write. Without this, a leaver's phone was refused to everyone for good (a retiree's
+    phone handed on, a school's shared phone), with no admin step that says so. A phone of an active employee
+    stays refused (one phone, one employee: buddy punching). ConditionFailed as `bind_device` (the leaver
+    reactivated, or another colleague took it first: the caller then reads the owner anew)."""
     people = runtime.people()
     try:
-        people.bind_device(nip, binding)
-        return None
+        people.bind_device(nip, binding, _bind_named(nip, binding, how))
+        return
     except ConditionFailed:
         holder = _other_holder(binding.device_id, nip)
         if holder is None or holder[1]:
             raise
-    leaver = holder[0]
-    people.bind_device(nip, replace(binding, taken_from=leaver))
-    return leaver
+    taken = replace(binding, taken_from=holder[0])
+    people.bind_device(nip, taken, _bind_named(nip, taken, how))
 
 
 def _other_holder(device_id: str, nip: str) -> tuple[str, bool] | None:
@@ -255,17 +253,17 @@ def _approved_since(nip: str, seen: int) -> bool:
     return found is not None and found.face_approvals != seen
 
 
-def _audit_bind(nip: str, device_id: str, fingerprint: str | None, how: str, leaver: str | None = None) -> None:
-    """`employee.device_bind` on the employee; a phone taken from a leaver names them (`taken_from`) and is also
-    an `employee.reset_device` on the leaver by the employee (`taken_by`), so either's history shows the move."""
-    device = phone_hash(device_id)
-    detail: dict[str, object] = {"device": device, "device_fingerprint": fingerprint, "by": how}
+def _bind_named(nip: str, binding: PhoneBinding, how: str) -> AuditBatch:
+    """`employee.device_bind` on the employee (which phone, by activation or the first login after a reset); a
+    phone taken from a leaver names them (`taken_from`) and is also an `employee.reset_device` on the leaver by the
+    employee (`taken_by`), so either's history shows the move."""
+    device, leaver = phone_hash(binding.device_id), binding.taken_from
+    detail: dict[str, object] = {"device": device, "device_fingerprint": binding.fingerprint, "by": how}
     if leaver is None:
-        runtime.audit().record(nip, "employee.device_bind", nip, detail, role="employee")
-        return
-    runtime.audit().record(nip, "employee.device_bind", nip, {**detail, "taken_from": leaver}, role="employee")
-    taken = {"device": device, "by": how, "taken_by": nip}
-    runtime.audit().record(nip, "employee.reset_device", leaver, taken, role="employee")
+        return runtime.audit().stamped(nip, "employee.device_bind", {nip: detail}, role="employee")
+    taken: dict[str, object] = {"device": device, "by": how, "taken_by": nip}
+    named = [("employee.device_bind", nip, {**detail, "taken_from": leaver}), ("employee.reset_device", leaver, taken)]
+    return runtime.audit().stamped_each(nip, named, role="employee")
 
 
 def phone_hash(device_id: str) -> str:
@@ -333,8 +331,7 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
         raise InvalidCredentialsError()
     if not account.holder.active:
         raise AccountInactiveError()
-    if repeated:  # the session of the login it now is; the binding audited again (its first entry may have failed)
-        _audit_bind(nip, device_id, request.device_fingerprint, "activation")
+    if repeated:  # the session of the login it now is (the binding was named with it the first time)
         return _employee_token(account.holder, device_id, settings, now)
     hashed = passwords.hash_secret(password)
     return bind_first_phone(account, device_id, hashed, settings, now, fingerprint=request.device_fingerprint)

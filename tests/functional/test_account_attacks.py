@@ -208,6 +208,25 @@ def test_a_phone_reset_and_an_admin_creation_whose_audit_entries_are_throttled_h
         assert [i["target"] for i in named] == [target], action
 
 
+def test_an_activation_whose_audit_entry_is_throttled_binds_the_phone_only_when_named(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a new employee's activation code, WHEN the phone activates while DynamoDB throttles the audit entry
+    seed()
+    admin = api.admin_token()
+    code = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=admin).body["activation_code"]
+    body = {"nip": NIP, "activation_code": code, "password": PASSWORD, "device_id": DEVICE}
+    with audit_throttled(monkeypatch):
+        assert api.call("POST", "/v1/auth/activate", body).status == 503
+    # THEN no phone checks in as them unnamed: the password is not set, the code is not spent
+    assert login(api, PASSWORD).status == 401
+    # WHEN the app sends it again, THEN the phone is bound, and the binding named once
+    assert api.call("POST", "/v1/auth/activate", body).status == 200
+    assert login(api, PASSWORD).status == 200
+    named = api.call("GET", "/v1/admin/audit?action=employee.device_bind", token=admin).body["items"]
+    assert [(i["target"], i["details"]["by"]) for i in named] == [(NIP, "activation")]
+
+
 def test_a_password_change_ends_every_other_token(api: Api) -> None:
     # GIVEN two tokens of the employee on the bound phone
     seed()

@@ -14,6 +14,7 @@ from chalicelib.settings import load_settings
 from chalicelib.store.audit import DynamoAuditRepository
 from chalicelib.store.people import DynamoPeopleRepository
 from tests.functional.conftest import ADMIN_PASSWORD, Api
+from tests.functional.test_zones import audit_throttled
 
 PEOPLE = DynamoPeopleRepository()
 AUDIT = DynamoAuditRepository()
@@ -140,6 +141,25 @@ def test_the_last_active_super_admin_stays_even_when_two_remove_each_other_at_on
 
 def current_code(secret: str, ahead_s: int = 0) -> str:
     return pyotp.TOTP(secret).at(time.time() + ahead_s)
+
+
+def test_mfa_turned_on_while_its_audit_entry_is_throttled_is_on_only_once_named(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN budi's MFA set-up, WHEN the confirmation comes while DynamoDB throttles its audit entry (503)
+    units("U1")
+    root = api.admin_token()
+    budi = add_admin(api, root, "budi", "unit_admin", ["U1"])
+    secret = api.call("POST", "/v1/admin/me/mfa", token=budi).body["secret"]
+    with audit_throttled(monkeypatch):
+        assert api.call("POST", "/v1/admin/me/mfa/confirm", {"otp": current_code(secret)}, token=budi).status == 503
+    # THEN MFA is not on unnamed: budi still logs in without a code
+    assert api.call("POST", "/v1/auth/admin/login", {"username": "budi", "password": PASSWORD}).status == 200
+    # WHEN the console sends it again, THEN it is on, named once
+    confirmed = api.call("POST", "/v1/admin/me/mfa/confirm", {"otp": current_code(secret)}, token=budi)
+    assert confirmed.status == 200, confirmed.body
+    named = api.call("GET", "/v1/admin/audit?action=admin_user.mfa_enable", token=root).body["items"]
+    assert [i["target"] for i in named] == ["budi"]
 
 
 def test_mfa_setup_confirmation_and_login_with_a_code_used_once(api: Api) -> None:

@@ -147,7 +147,7 @@ class InMemoryPeopleRepository:
 
     # --- phones --------------------------------------------------------------------------------------
 
-    def bind_device(self, nip: str, binding: domain.PhoneBinding) -> None:
+    def bind_device(self, nip: str, binding: domain.PhoneBinding, audit: AuditBatch | None = None) -> None:
         """Callers bind employees they have just read: an unknown NIP is refused here (DynamoDB would write
         a partial record, a case no caller reaches)."""
         device_id, seen = binding.device_id, binding.approvals_seen
@@ -161,6 +161,8 @@ class InMemoryPeopleRepository:
                 raise ConditionFailed("dynamodb")
             if seen is not None and employee.face_approvals != seen:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()  # its failure binds nothing, as a failed transaction does
             if binding.taken_from is not None:
                 leaver = self._employees[binding.taken_from]
                 self._employees[leaver.nip] = replace(_bumped(leaver), device_id=None, device_fingerprint=None)
@@ -314,16 +316,20 @@ class InMemoryPeopleRepository:
         secrets = self._secrets("admin", username)
         self._credentials["admin", username] = replace(secrets, **changes)  # type: ignore[arg-type]
 
-    def start_admin_mfa(self, username: str, secret: str) -> None:
+    def start_admin_mfa(self, username: str, secret: str, audit: AuditBatch | None = None) -> None:
         with self._lock:
             if username not in self._admins:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()
             self._change_secrets(username, mfa_pending=secret)
 
-    def enable_admin_mfa(self, username: str, secret: str, step: int) -> None:
+    def enable_admin_mfa(self, username: str, secret: str, step: int, audit: AuditBatch | None = None) -> None:
         with self._lock:
             if username not in self._admins or self._secrets("admin", username).mfa_pending != secret:
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()
             self._change_secrets(username, mfa_secret=secret, mfa_pending=None, mfa_last_step=step)
             self._admins[username] = replace(self._admins[username], mfa_enabled=True)
 

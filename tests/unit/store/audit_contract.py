@@ -155,3 +155,21 @@ class AuditRepositoryContract:
             (START.replace(microsecond=0), "ua", "unit_admin", "view.photos")
         }
         assert repo.entries_of_day(START.date()) == []
+
+    def test_one_change_named_by_several_actions_is_one_batch_in_one_part_of_the_log(
+        self, repo: AuditRepository
+    ) -> None:
+        # GIVEN a phone taken from a leaver: the taker's binding and the leaver's reset, stamped as one batch
+        named = [
+            ("employee.device_bind", "199002022015032002", {"taken_from": "198501012010011001"}),
+            ("employee.reset_device", "198501012010011001", {"taken_by": "199002022015032002"}),
+        ]
+        repo.stamped_each("199002022015032002", named, role="employee").write()
+        # THEN both are kept among the changes, at one instant, each with its own action and detail
+        changes = repo.entries_of_day(START.date())
+        assert sorted((e.action, e.target, e.detail) for e in changes) == sorted(named)
+        assert {(e.at, e.role) for e in changes} == {(START.replace(microsecond=0), "employee")}
+        # AND a batch cannot mix a change with a link to personal files (two parts of the log, two partitions)
+        with pytest.raises(ValueError, match="one part of the log"):
+            repo.stamped_each("ua", [("zone.create", "Z1", None), ("view.photos", "198501012010011001", None)])
+        assert len(repo.entries_of_day(START.date())) == 2

@@ -345,6 +345,31 @@ class PeopleRepositoryContract:
         with pytest.raises(ConditionFailed):
             repo.bind_device(nip_of(3), PhoneBinding(PHONE, taken_from=NIP))
 
+    def test_a_binding_keeps_the_entries_naming_it_and_a_refused_one_names_nothing(
+        self, repo: PeopleRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN a leaver whose phone is still bound, and a colleague who has none
+        repo.put_employee(employee())
+        repo.put_employee(employee(OTHER))
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
+        repo.put_employee(employee(active=False))
+
+        def named(binding: PhoneBinding) -> AuditBatch:
+            taken = [("employee.reset_device", NIP, {"taken_by": OTHER})] if binding.taken_from else []
+            return audit_log.stamped_each(OTHER, [("employee.device_bind", OTHER, None), *taken], role="employee")
+
+        # WHEN the colleague binds it as if it were free, THEN refused, and nothing is named
+        plain = PhoneBinding(PHONE, "hash-2")
+        with pytest.raises(ConditionFailed):
+            repo.bind_device(OTHER, plain, named(plain))
+        assert audit_log.entries_of_day(AUDIT_START.date()) == []
+        # WHEN they take it from the leaver, THEN it is theirs, and both entries are kept with the binding
+        taken = PhoneBinding(PHONE, "hash-2", taken_from=NIP)
+        repo.bind_device(OTHER, taken, named(taken))
+        assert repo.device_owner(PHONE) == OTHER
+        logged = sorted((e.action, e.target, e.role) for e in audit_log.entries_of_day(AUDIT_START.date()))
+        assert logged == [("employee.device_bind", OTHER, "employee"), ("employee.reset_device", NIP, "employee")]
+
     def test_a_phone_of_a_leaver_reactivated_meanwhile_is_not_taken(self, repo: PeopleRepository) -> None:
         # GIVEN a leaver's phone, and SIMPEG reactivating them after the colleague read them as inactive
         repo.put_employee(employee())
@@ -778,6 +803,28 @@ class PeopleRepositoryContract:
         assert admin is not None and (admin.unit_ids, admin.active) == ({"U2"}, True)
         logged = audit_log.entries_of_day(AUDIT_START.date())
         assert [(e.actor, e.target, e.detail) for e in logged] == [("root", "budi", {"unit_ids": ["U2"]})]
+
+    def test_mfa_steps_keep_the_entries_naming_them_and_a_refused_one_names_nothing(
+        self, repo: PeopleRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN budi, WHEN a set-up starts and a replaced secret is confirmed, each with its entry
+        repo.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), "hash-b")
+
+        def named(action: str) -> AuditBatch:
+            return audit_log.stamped("budi", action, {"budi": None})
+
+        repo.start_admin_mfa("budi", "SECRETB", named("admin_user.mfa_setup"))
+        with pytest.raises(ConditionFailed):
+            repo.enable_admin_mfa("budi", "SECRETA", 100, named("admin_user.mfa_enable"))
+        with pytest.raises(ConditionFailed):
+            repo.start_admin_mfa("nobody", "SECRETA", named("admin_user.mfa_setup"))
+        # THEN only the set-up made is named; WHEN the pending secret is confirmed, THEN that is named too
+        assert [e.action for e in audit_log.entries_of_day(AUDIT_START.date())] == ["admin_user.mfa_setup"]
+        repo.enable_admin_mfa("budi", "SECRETB", 100, named("admin_user.mfa_enable"))
+        logged = sorted((e.action, e.target) for e in audit_log.entries_of_day(AUDIT_START.date()))
+        assert logged == [("admin_user.mfa_enable", "budi"), ("admin_user.mfa_setup", "budi")]
+        admin = repo.get_admin("budi")
+        assert admin is not None and admin.mfa_enabled
 
     def test_mfa_is_set_up_confirmed_once_and_each_time_step_is_spent_once(self, repo: PeopleRepository) -> None:
         repo.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), "hash-b")

@@ -37,7 +37,7 @@ from chalicelib.usecases.schemas.core import (
 from tests.unit.auth.kdf_runs import KdfRuns, count_kdf_runs
 
 from .admin_fixtures import AuditTrail, audited
-from .test_request_failures import audit_write_fails
+from .test_request_failures import audit_store_fails
 
 __all__ = ["audited"]  # the shared fixture this module uses
 
@@ -75,8 +75,8 @@ def people(repos: Repositories) -> Repositories:
     return repos
 
 
-def login(nip: str, password: str, at: datetime = NOW, source: str | None = "10.0.0.1") -> str:
-    request = EmployeeLoginRequest(nip=nip, password=password, device_id=PHONE)
+def login(nip: str, password: str, at: datetime = NOW, source: str | None = "10.0.0.1", *, device: str = PHONE) -> str:
+    request = EmployeeLoginRequest(nip=nip, password=password, device_id=device)
     return auth.employee_login(request, SETTINGS, at, source).token
 
 
@@ -281,6 +281,29 @@ def test_binding_a_phone_is_audited_whether_by_activation_or_by_the_first_login_
     assert len([e for e in audited.entries() if e.action == "employee.device_bind"]) == 2
 
 
+def test_a_login_binding_a_phone_after_a_reset_binds_it_only_when_named(
+    people: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an employee whose phone an admin reset, and a leaver whose phone is still bound to them
+    people.people.release_device(NIP, PHONE, DeviceReset("budi"))
+    people.people.bind_device(SEALED_HIRE, PhoneBinding("android-0005-eeee"))
+    leaves(people, SEALED_HIRE)
+    # WHEN the employee signs in on the leaver's phone while the audit log fails (503)
+    with audit_store_fails(monkeypatch, "employee.device_bind"):
+        login(NIP, PASSWORD, device="android-0005-eeee")
+    # THEN nothing moved unnamed: the phone is still the leaver's, the employee has none
+    assert people.people.device_owner("android-0005-eeee") == SEALED_HIRE
+    stored = people.people.get_employee(NIP)
+    assert stored is not None and stored.device_id is None
+    # WHEN the app signs in again (before, the phone was bound by then, and the retry named nothing)
+    assert login(NIP, PASSWORD, device="android-0005-eeee")
+    # THEN the phone is the employee's, named once on each side, and a login after names nothing more
+    assert login(NIP, PASSWORD, device="android-0005-eeee")
+    assert people.people.device_owner("android-0005-eeee") == NIP
+    named = sorted((e.action, e.target) for e in audited.entries() if e.actor == NIP)
+    assert named == [("employee.device_bind", NIP), ("employee.reset_device", SEALED_HIRE)]
+
+
 def leaves(repos: Repositories, nip: str) -> None:
     """SIMPEG deactivates the employee (retired, moved out of the regency, died): their phone stays bound."""
     found = repos.people.get_employee(nip)
@@ -299,8 +322,12 @@ def test_a_phone_left_bound_by_a_leaver_is_taken_by_a_colleagues_activation(
     assert people.people.device_owner(PHONE) == NEW_HIRE
     leaver = people.people.get_employee(NIP)
     assert leaver is not None and leaver.device_id is None
-    # AND the audit log names both: the colleague's binding, and the phone taken from the leaver
-    moved = [(e.actor, e.action, e.target, e.detail) for e in audited.entries() if e.target in (NIP, NEW_HIRE)]
+    # AND the audit log names both at one instant: the colleague's binding, and the phone taken from the leaver
+    moved = sorted(
+        ((e.actor, e.action, e.target, e.detail) for e in audited.entries() if e.target in (NIP, NEW_HIRE)),
+        key=lambda named: named[1],
+    )
+    assert len({e.at for e in audited.entries() if e.target in (NIP, NEW_HIRE)}) == 1
     assert moved == [
         (NEW_HIRE, "employee.device_bind", NEW_HIRE,
          {"device": phone_hash(PHONE), "device_fingerprint": None, "by": "activation", "taken_from": NIP}),
@@ -371,19 +398,23 @@ def test_an_activation_sent_again_after_its_answer_was_lost_signs_in_and_writes_
     stored = people.people.get_employee(NEW_HIRE)
     assert stored is not None and stored.device_reset_by is None  # their first face needs no second admin
     binds = [e for e in audited.entries() if e.action == "employee.device_bind"]
-    assert [(e.detail or {}).get("by") for e in binds] == ["activation", "activation"]  # audited again, harmless
+    assert [(e.detail or {}).get("by") for e in binds] == ["activation"]  # named once, with the binding
     # AND only the phone that holds the account, with its password, is answered so: anyone else needs the code
     assert answer(lambda: activate(NEW_HIRE, "12345678", device="android-0009-zzzz")) == "INVALID_CREDENTIALS"
     assert answer(lambda: activate(NEW_HIRE, "12345678", password="teh-manis-siang")) == "INVALID_CREDENTIALS"
 
 
-def test_an_activation_whose_audit_write_failed_is_audited_when_the_app_sends_it_again(
+def test_an_activation_whose_audit_entry_failed_binds_nothing_until_sent_again(
     people: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN an activation whose binding was stored but whose audit entry failed (503)
-    with audit_write_fails(monkeypatch, "employee.device_bind"):
+    # GIVEN an activation whose audit entry failed as it was written with the binding (503)
+    with audit_store_fails(monkeypatch, "employee.device_bind"):
         activate(NEW_HIRE, "12345678")
-    # WHEN the app sends it again, THEN it signs in, and the binding (whose phone checks in as whom) is audited
+    # THEN no phone checks in as the new hire unnamed: nothing was bound, the code is not spent
+    stored = people.people.get_employee(NEW_HIRE)
+    assert stored is not None and stored.device_id is None
+    assert people.people.device_owner("android-0002-bbbb") is None
+    # WHEN the app sends it again, THEN it signs in, and the binding (whose phone checks in as whom) is named once
     assert activate(NEW_HIRE, "12345678")
     binds = [e for e in audited.entries() if e.action == "employee.device_bind"]
     assert [(e.target, (e.detail or {}).get("device")) for e in binds] == [(NEW_HIRE, phone_hash("android-0002-bbbb"))]
@@ -425,21 +456,26 @@ def test_a_new_code_for_an_activated_employee_signs_out_whoever_held_the_account
     assert stored is not None and stored.device_reset_by == "budi"
 
 
-def test_a_new_code_used_signs_the_holder_out_even_when_its_audit_entry_fails(
+def test_a_new_code_whose_audit_entry_fails_changes_nothing_until_used_again(
     people: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a new hire who activated their phone, and a new code for them
     first = activate(NEW_HIRE, "12345678")
     code, _ = onboarding.create_activation(Principal("budi", "unit_admin", frozenset({"U1"})), NEW_HIRE, SETTINGS, NOW)
-    # WHEN the code is used, and the binding's audit entry then fails (503)
-    with audit_write_fails(monkeypatch, "employee.device_bind"):
+    # WHEN the code is used, and the binding's audit entry fails with it (503)
+    with audit_store_fails(monkeypatch, "employee.device_bind"):
         activate(NEW_HIRE, code, password="teh-manis-siang")
-    # THEN the session held before has ended all the same
+    # THEN nothing changed unnamed: the session held before goes on, the old password still signs in
+    assert auth.authenticate(bearer(first), SETTINGS, NOW).subject == NEW_HIRE
+    stored = people.people.get_employee(NEW_HIRE)
+    assert stored is not None and stored.device_reset_by is None
+    phone = "android-0002-bbbb"
+    assert login(NEW_HIRE, "kopi-susu-sore", device=phone)
+    # WHEN the code is used again, THEN the holder is signed out and the phone signs in with the new password
+    activate(NEW_HIRE, code, password="teh-manis-siang")
     with pytest.raises(UnauthenticatedError):
         auth.authenticate(bearer(first), SETTINGS, NOW)
-    # AND the phone signs in with the new password
-    request = EmployeeLoginRequest(nip=NEW_HIRE, password="teh-manis-siang", device_id="android-0002-bbbb")
-    assert auth.authenticate(bearer(auth.employee_login(request, SETTINGS, NOW).token), SETTINGS, NOW)
+    assert auth.authenticate(bearer(login(NEW_HIRE, "teh-manis-siang", device=phone)), SETTINGS, NOW)
 
 
 def test_a_code_hashed_with_scrypt_before_the_switch_still_activates(people: Repositories, kdf: KdfRuns) -> None:

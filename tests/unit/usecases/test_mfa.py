@@ -19,7 +19,8 @@ from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import auth, mfa
 from chalicelib.usecases.schemas.core import AdminLoginRequest, MfaConfirmRequest
 
-from .admin_fixtures import audited, settings
+from .admin_fixtures import AuditTrail, audited, settings
+from .test_request_failures import audit_store_fails
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
@@ -74,6 +75,26 @@ def test_setup_answers_a_secret_and_its_uri_and_a_valid_code_turns_mfa_on(
         mfa.start_setup(replace(budi, admin=admin))  # budi's next request
     with pytest.raises(ConflictError):
         mfa.confirm(budi, MfaConfirmRequest(otp=code(setup.secret, NOW + timedelta(seconds=30))), NOW)
+
+
+def test_an_mfa_step_whose_audit_entry_fails_is_not_made_and_is_named_once_when_sent_again(
+    budi: Principal, repos: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a set-up whose entry fails (503): no secret is left pending unnamed
+    with audit_store_fails(monkeypatch, "admin_user.mfa_setup"):
+        mfa.start_setup(budi)
+    account = repos.people.admin_account("budi")
+    assert account is not None and account.credentials.mfa_pending is None
+    # WHEN set up again, and the confirmation's entry fails (503), THEN MFA stays off: a login needs no code yet
+    secret = mfa.start_setup(budi).secret
+    with audit_store_fails(monkeypatch, "admin_user.mfa_enable"):
+        mfa.confirm(budi, MfaConfirmRequest(otp=code(secret, NOW)), NOW)
+    admin = repos.people.get_admin("budi")
+    assert admin is not None and not admin.mfa_enabled
+    # WHEN the admin confirms again (the next code), THEN MFA is on, and each step is named once
+    assert mfa.confirm(budi, MfaConfirmRequest(otp=code(secret, NOW + timedelta(seconds=30))), NOW).mfa_enabled
+    named = [(e.action, e.target) for e in audited.entries() if e.action.startswith("admin_user.mfa")]
+    assert named == [("admin_user.mfa_setup", "budi"), ("admin_user.mfa_enable", "budi")]
 
 
 def test_confirming_without_a_setup_is_a_conflict(budi: Principal) -> None:
