@@ -27,6 +27,9 @@ VIEW = "view"  # the family of every action of the VIEWS part
 VIEW_PHOTOS = "view.photos"
 VIEW_ATTACHMENTS = "view.attachments"
 VIEW_REPORTS = "view.reports"  # a file of employees' attendance (a daily or monthly recap) handed to an admin
+# Items of one DynamoDB transaction (TransactWriteItems' limit): a change written with the entries naming it, all
+# or none, holds at most this many writes and entries together.
+TRANSACTION_ITEMS = 100
 
 
 def log_of(action: str) -> str:

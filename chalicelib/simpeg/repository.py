@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from chalicelib.domain.audit import PendingEntries
+from chalicelib.domain.audit import TRANSACTION_ITEMS, PendingEntries
 from chalicelib.domain.people import Unit
 from chalicelib.simpeg.models import Change, RunStatus, StoredEmployee, SyncRun
-
-MAX_AUDITED = 100  # items of an audited `apply`: DynamoDB's TransactWriteItems limit
 
 
 def refuse_beyond_one_transaction(changes: Sequence[Change], audit: PendingEntries | None) -> None:
@@ -22,8 +20,8 @@ def refuse_beyond_one_transaction(changes: Sequence[Change], audit: PendingEntri
     never named): ValueError otherwise, a caller's mistake."""
     if audit is None:
         return
-    if len(changes) + len(audit.rows) > MAX_AUDITED or any(c.kind == "created" for c in changes):
-        raise ValueError(f"an audited apply holds at most {MAX_AUDITED} items and no creation")
+    if len(changes) + len(audit.rows) > TRANSACTION_ITEMS or any(c.kind == "created" for c in changes):
+        raise ValueError(f"an audited apply holds at most {TRANSACTION_ITEMS} items and no creation")
 
 
 class EmployeeRepository(Protocol):
@@ -47,7 +45,7 @@ class EmployeeRepository(Protocol):
         Fields the store keeps beyond StoredEmployee (enrolment, device...) are left as they are.
         Applying the same changes twice leaves the same state (idempotent). With `audit`, the entries naming the
         changes, the changes (none a creation) and the entries are written all or none, in one DynamoDB
-        transaction: at most `MAX_AUDITED` items, a change and an entry counting one each.
+        transaction: at most `TRANSACTION_ITEMS` items, a change and an entry counting one each.
         """
         ...
 

@@ -21,7 +21,15 @@ from typing import TypeVar
 
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.domain.audit import CHANGES, AuditEntry, AuditPage, PendingEntries, acting_role, log_of
+from chalicelib.domain.audit import (
+    CHANGES,
+    TRANSACTION_ITEMS,
+    AuditEntry,
+    AuditPage,
+    PendingEntries,
+    acting_role,
+    log_of,
+)
 from chalicelib.store.base import item_from, parse_iso, storage_call, transaction, utc_now
 from chalicelib.store.models import AuditModel
 
@@ -58,7 +66,6 @@ def entry_from_key(
 
 
 Clock = Callable[[], datetime]
-BATCH = 100  # entries written in one DynamoDB transaction (its limit)
 
 
 class AuditRepository(ABC):
@@ -90,10 +97,10 @@ class AuditRepository(ABC):
         kept_for: timedelta | None = None,
     ) -> AuditBatch:
         """One entry per target of `details` (target -> its detail), all stamped with the current instant and keyed
-        but not written: `write()` appends them together (up to `BATCH` entries all or none), or a repository
-        writes them in the transaction of the change they name (`AuditBatch`). With `kept_for`, the store drops
-        them that long after (DynamoDB's TTL, within days of it; the app itself never deletes an entry). `role` is
-        the actor's; without it, the role the actor holds as the caller of the request being served
+        but not written: `write()` appends them together (up to `TRANSACTION_ITEMS` entries all or none), or a
+        repository writes them in the transaction of the change they name (`AuditBatch`). With `kept_for`, the store
+        drops them that long after (DynamoDB's TTL, within days of it; the app itself never deletes an entry).
+        `role` is the actor's; without it, the role the actor holds as the caller of the request being served
         (`chalicelib.domain.audit.acting_role`), else none (a job's entry)."""
         named = [(action, target, detail) for target, detail in details.items()]
         return self.stamped_each(actor, named, role, kept_for=kept_for)
@@ -126,7 +133,7 @@ class AuditRepository(ABC):
     @abstractmethod
     def _append(self, day_key: str, rows: Sequence[tuple[str, AuditEntry]]) -> None:
         """Store each entry under the partition `day_key` (from `partition`) and its range key (`entry_key`);
-        up to `BATCH` of them all or none."""
+        up to `TRANSACTION_ITEMS` of them all or none."""
 
     @abstractmethod
     def entries_of_day(self, day: date, log: str = CHANGES) -> list[AuditEntry]:
@@ -141,10 +148,10 @@ class AuditRepository(ABC):
 @dataclass(frozen=True)
 class AuditBatch:
     """Entries stamped by `log` (`AuditRepository.stamped`) and not yet written, for a repository to keep with the
-    change they name, all or none: DynamoDB ones put them in the change's transaction (`save_in`; at most `BATCH`
-    items in all), the in-memory twins `write()` them just before making the change, after its checks. An entry
-    written on its own after the change (`record`) left, when its write failed, a change the log never named, or,
-    sent again, one that named as `before` the value the first try had written."""
+    change they name, all or none: DynamoDB ones put them in the change's transaction (`save_in`; at most
+    `TRANSACTION_ITEMS` items in all), the in-memory twins `write()` them just before making the change, after its
+    checks. An entry written on its own after the change (`record`) left, when its write failed, a change the log
+    never named, or, sent again, one that named as `before` the value the first try had written."""
 
     log: AuditRepository
     day_key: str
@@ -182,9 +189,11 @@ class DynamoAuditRepository(AuditRepository):
             if len(items) == 1:
                 items[0].save()
                 return
-            for at in range(0, len(items), BATCH):  # one round trip a batch (puts only: no delete right needed)
+            for at in range(
+                0, len(items), TRANSACTION_ITEMS
+            ):  # one round trip a batch (puts only: no delete right needed)
                 with transaction() as tx:
-                    for item in items[at : at + BATCH]:
+                    for item in items[at : at + TRANSACTION_ITEMS]:
                         tx.save(item)
 
     def entries_of_day(self, day: date, log: str = CHANGES) -> list[AuditEntry]:

@@ -30,6 +30,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib import observability
 from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.domain.attendance import RECORDED, REVOKE, VOIDING, Event
+from chalicelib.domain.audit import TRANSACTION_ITEMS
 from chalicelib.domain.decisions import Decided
 from chalicelib.errors import UnavailableError, ValidationError
 from chalicelib.face.config import ReplayLimits
@@ -61,7 +62,6 @@ EVENT_ID = re.compile(r"^(?P<nip>[0-9]{18})\.(?P<at>[0-9]{8}T[0-9]{6}Z)\.(?P<suf
 IDEMPOTENCY_TTL = timedelta(hours=OFFLINE_MAX_AGE_H_LIMIT + 24)
 FINGERPRINT_DAYS = 400  # replay history kept per employee (and the TTL of a fingerprint)
 ANSWER_POLL_S = 0.2
-PUNCH_CHUNK = 100  # items of one DynamoDB transaction (its maximum)
 PUNCH_WRITERS = 8
 IN_PROGRESS: Literal["in_progress"] = "in_progress"
 
@@ -654,7 +654,7 @@ class DynamoEventsRepository(EventDecisions):
             _note_in_digest(w.event)
 
     def put_punches(self, punches: Sequence[Event]) -> list[bool]:
-        """Chunks of PUNCH_CHUNK in one conditional transaction each (the common case: all new), with the tokens
+        """Chunks of TRANSACTION_ITEMS in one conditional transaction each (the common case: all new), with the tokens
         of their unit-days' digests; a chunk that meets an existing punch is written again one punch (and its
         token) at a time. Chunks run in parallel. No BatchWriteItem: events are evidence (infra/access.py)."""
         chunks = _punch_chunks(punches)
@@ -969,7 +969,7 @@ def _punch_chunks(punches: Sequence[Event]) -> list[list[Event]]:
     days: set[tuple[str, str]] = set()
     for e in punches:
         day = (str(e.unor_id), str(e.local_date))
-        if len(chunk) + 1 + len(days | {day}) > PUNCH_CHUNK:
+        if len(chunk) + 1 + len(days | {day}) > TRANSACTION_ITEMS:
             chunks.append(chunk)
             chunk, days = [], set()
         chunk.append(e)

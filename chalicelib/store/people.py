@@ -23,6 +23,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import observability
+from chalicelib.domain.audit import TRANSACTION_ITEMS
 from chalicelib.domain.people import (
     ADDRESS_WINDOW_S,
     AccountKind,
@@ -124,7 +125,6 @@ def get_model(model: Any, *keys: str) -> Any | None:
             return None
 
 
-ACTIVATIONS_PER_WRITE = 100  # DynamoDB: at most 100 actions in a transaction
 SCAN_SEGMENTS = 4  # parallel segments of the employees Scan (7,000 projected items: a few pages each)
 # What onboarding counts read of an employee.
 _COUNTED = ["unor_id", "active", "device_id", "template_count", "face_model"]
@@ -205,7 +205,7 @@ class PeopleRepository(Protocol):
         ...
 
     def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
-        """`set_activation` for many (NIP, code hash) pairs, written ACTIVATIONS_PER_WRITE at a time, all or
+        """`set_activation` for many (NIP, code hash) pairs, written TRANSACTION_ITEMS at a time, all or
         nothing: ConditionFailed when one of the employees does not exist, UnavailableError when storage fails,
         and either way no one's code changed (the groups written before are put back as they were), so the codes
         of the sheet printed before keep working until a new one is issued whole."""
@@ -589,9 +589,9 @@ class DynamoPeopleRepository:
         another has its codes as they were read first (one batch read), so a later group's failure puts the
         written ones back; a single group (one code, a small unit) needs no read."""
         written: list[tuple[str, EmployeeModel]] = []  # (the code set, the employee's codes before it)
-        for start in range(0, len(codes), ACTIVATIONS_PER_WRITE):
-            group = codes[start : start + ACTIVATIONS_PER_WRITE]
-            last = start + ACTIVATIONS_PER_WRITE >= len(codes)
+        for start in range(0, len(codes), TRANSACTION_ITEMS):
+            group = codes[start : start + TRANSACTION_ITEMS]
+            last = start + TRANSACTION_ITEMS >= len(codes)
             try:
                 before = {} if last else _activations_of([nip for nip, _ in group])
                 with storage_call("dynamodb"), transaction() as tx:
@@ -961,8 +961,8 @@ def _put_back(written: Sequence[tuple[str, EmployeeModel]]) -> None:
     """Put the codes a failed batch wrote back as they were, a group at a time, where the batch's code is still
     there (a group in which one was set since, another admin's single code, stays). A put-back that fails too is
     logged: the batch's failure is answered (503 or 409) and the admin's retry sets every code of a new sheet."""
-    for start in range(0, len(written), ACTIVATIONS_PER_WRITE):
-        group = written[start : start + ACTIVATIONS_PER_WRITE]
+    for start in range(0, len(written), TRANSACTION_ITEMS):
+        group = written[start : start + TRANSACTION_ITEMS]
         try:
             with storage_call("dynamodb"), transaction() as tx:
                 for code_hash, before in group:

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic_core import PydanticCustomError
 
 from chalicelib import runtime
-from chalicelib.domain.audit import PendingEntries
+from chalicelib.domain.audit import TRANSACTION_ITEMS, PendingEntries
 from chalicelib.domain.people import Principal
 from chalicelib.domain.runs import FUNCTION_TIMEOUT_S, abandoned
 from chalicelib.errors import NotFoundError, UnavailableError, ValidationError
@@ -55,7 +55,6 @@ from chalicelib.simpeg import (
     start_confirmation,
     start_run,
 )
-from chalicelib.simpeg.repository import MAX_AUDITED
 from chalicelib.usecases import turns
 from chalicelib.usecases.schemas import simpeg as schema
 from chalicelib.usecases.schemas.common import Result, load_json
@@ -70,9 +69,9 @@ RUN_TURN = "simpeg#run"
 RUNS_SEARCHED = 10  # the newest runs read to name the one going on when a run is refused
 # A worker begun later than this after its run started could still be working once the run's turn lapsed.
 RESUME_WITHIN_S = WORKER_DEADLINE_S - FUNCTION_TIMEOUT_S
-# Employees whose changes are written with the entries naming them in one transaction (`MAX_AUDITED` items: a
+# Employees whose changes are written with the entries naming them in one transaction (`TRANSACTION_ITEMS` items: a
 # record and an entry each).
-NAMED_AT_ONCE = MAX_AUDITED // 2
+NAMED_AT_ONCE = TRANSACTION_ITEMS // 2
 SCHEDULE_ACTOR = "system:simpeg"  # the actor of the entries of the nightly sync's changes
 LATE = "terhenti: pekerja mulai terlambat (pemanggilan diulang), tidak ada yang diubah; jalankan lagi"
 
