@@ -348,8 +348,9 @@ class PeopleRepository(Protocol):
         which keeps it."""
         ...
 
-    def clear_login_attempts(self, scope: str) -> None:
-        """Free every slot of the scope (a super admin's unlock)."""
+    def clear_login_attempts(self, scope: str, audit: AuditBatch | None = None) -> None:
+        """Free every slot of the scope (a super admin's unlock), with the `audit` entries naming it: a failed
+        entry frees nothing (slots beyond one transaction, at limits near `TRANSACTION_ITEMS`, are freed after)."""
         ...
 
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> AttemptClaim:
@@ -885,10 +886,20 @@ class DynamoPeopleRepository:
         except ConditionFailed:
             return
 
-    def clear_login_attempts(self, scope: str) -> None:
+    def clear_login_attempts(self, scope: str, audit: AuditBatch | None = None) -> None:
+        freed: list[Action] = [LoginGuardModel.used_at.set(0)]
         with storage_call("dynamodb"):
-            for m in LoginGuardModel.query(scope, consistent_read=True):
-                m.update(actions=[LoginGuardModel.used_at.set(0)])
+            held = [m for m in LoginGuardModel.query(scope, consistent_read=True) if m.used_at]
+        first = 0
+        if audit is not None:  # the entries and the slots that fit beside them, all or none
+            first = TRANSACTION_ITEMS - len(audit.rows)
+            with storage_call("dynamodb"), transaction() as tx:
+                for m in held[:first]:
+                    tx.update(m, actions=freed)
+                save_in(tx, audit)
+        with storage_call("dynamodb"):
+            for m in held[first:]:
+                m.update(actions=freed)
 
     def claim_address_attempt(self, address: str, limit: int, now_epoch: int) -> AttemptClaim:
         return self.claim_login_attempt(address_scope(address), limit, ADDRESS_WINDOW_S, now_epoch)

@@ -493,8 +493,9 @@ def unlock(actor: Principal, kind: AccountKind, key: str) -> None:
     exists = people.get_employee(key) if kind == "employee" else people.get_admin(key)
     if exists is None:
         raise NotFoundError()
-    people.clear_login_attempts(login_scope(kind, key))
-    runtime.audit().record(actor.subject, f"{kind}.unlock", key)
+    people.clear_login_attempts(
+        login_scope(kind, key), runtime.audit().stamped(actor.subject, f"{kind}.unlock", {key: None})
+    )
 
 
 # --- requests ----------------------------------------------------------------------------------------

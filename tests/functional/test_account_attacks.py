@@ -227,6 +227,29 @@ def test_an_activation_whose_audit_entry_is_throttled_binds_the_phone_only_when_
     assert [(i["target"], i["details"]["by"]) for i in named] == [(NIP, "activation")]
 
 
+def test_an_unlock_whose_audit_entry_is_throttled_frees_the_account_only_when_named(
+    limits: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an employee locked by five wrong passwords
+    seed()
+    admin = limits.admin_token()
+    activate(limits, admin)
+    assert codes([login(limits, f"tebakan-{i}-salah") for i in range(6)]) == {
+        "INVALID_CREDENTIALS": 5,
+        "RATE_LIMITED": 1,
+    }
+    # WHEN the super admin unlocks them while DynamoDB throttles the audit entry (503)
+    unlock = f"/v1/admin/employees/{NIP}/unlock"
+    with audit_throttled(monkeypatch):
+        assert limits.call("POST", unlock, token=admin).status == 503
+    # THEN the account is still locked; WHEN sent again, THEN it is free, and the unlock named once
+    assert login(limits, PASSWORD).status == 429
+    assert limits.call("POST", unlock, token=admin).status == 200
+    assert login(limits, PASSWORD).status == 200
+    named = limits.call("GET", "/v1/admin/audit?action=employee.unlock", token=admin).body["items"]
+    assert [i["target"] for i in named] == [NIP]
+
+
 def test_a_password_change_ends_every_other_token(api: Api) -> None:
     # GIVEN two tokens of the employee on the bound phone
     seed()

@@ -407,8 +407,10 @@ class InMemoryPeopleRepository:
             if self._claims.get((scope, slot)) == claim_id:
                 self._slots[scope, slot] = 0
 
-    def clear_login_attempts(self, scope: str) -> None:
+    def clear_login_attempts(self, scope: str, audit: AuditBatch | None = None) -> None:
         with self._lock:
+            if audit is not None:
+                audit.write()
             for key in [k for k in self._slots if k[0] == scope]:
                 self._slots[key] = 0
 

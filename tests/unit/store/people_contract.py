@@ -574,6 +574,21 @@ class PeopleRepositoryContract:
         again = [repo.claim_login_attempt("employee#" + NIP, 3, 900, NOW + 901) for _ in range(4)]
         assert [c.granted for c in again] == [True, True, True, False]
 
+    def test_an_unlock_keeps_the_entry_naming_it_and_frees_slots_beyond_one_transaction(
+        self, repo: PeopleRepository, audit_log: AuditRepository
+    ) -> None:
+        # GIVEN an account whose 100 slots (the highest limit a stage may set) are all taken
+        scope = "employee#" + NIP
+        assert all(repo.claim_login_attempt(scope, 100, 900, NOW).granted for _ in range(100))
+        assert not repo.claim_login_attempt(scope, 100, 900, NOW).granted
+        # WHEN a super admin unlocks it with the entry naming the unlock
+        repo.clear_login_attempts(scope, audit_log.stamped("root", "employee.unlock", {NIP: None}))
+        # THEN the entry is kept, and every slot is free, the ones beside it in its transaction and the one after
+        assert [(e.action, e.target) for e in audit_log.entries_of_day(AUDIT_START.date())] == [
+            ("employee.unlock", NIP)
+        ]
+        assert all(repo.claim_login_attempt(scope, 100, 900, NOW + 1).granted for _ in range(100))
+
     def test_a_late_give_back_leaves_the_slot_of_the_claim_that_took_it_since(self, repo: PeopleRepository) -> None:
         # GIVEN a slow worker whose claim of the one slot lapsed, and another that took the slot after it
         slow = repo.claim_login_attempt("simpeg#run", 1, 900, NOW)

@@ -562,6 +562,22 @@ def test_a_super_admin_unlocks_an_account(people: Repositories) -> None:
     assert login(NIP, PASSWORD) and admin_login("budi", PASSWORD)
 
 
+def test_an_unlock_whose_audit_entry_fails_frees_nothing_until_sent_again(
+    people: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a locked employee, WHEN the super admin unlocks them while the audit log fails (503)
+    for _ in range(5):
+        answer(lambda: login(NIP, "salah-sekali"))
+    with audit_store_fails(monkeypatch, "employee.unlock"):
+        auth.unlock(SUPER, "employee", NIP)
+    # THEN the account is still locked: nobody's guesses were let through unnamed
+    assert answer(lambda: login(NIP, PASSWORD)) == "RATE_LIMITED"
+    # WHEN sent again, THEN the account is free, and the unlock named once
+    auth.unlock(SUPER, "employee", NIP)
+    assert login(NIP, PASSWORD)
+    assert [(e.actor, e.target) for e in audited.entries() if e.action == "employee.unlock"] == [(SUPER.subject, NIP)]
+
+
 # --- sessions -----------------------------------------------------------------------------------------------
 
 
