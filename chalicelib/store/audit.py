@@ -189,9 +189,8 @@ class DynamoAuditRepository(AuditRepository):
             if len(items) == 1:
                 items[0].save()
                 return
-            for at in range(
-                0, len(items), TRANSACTION_ITEMS
-            ):  # one round trip a batch (puts only: no delete right needed)
+            # One round trip a batch (puts only: no delete right needed).
+            for at in range(0, len(items), TRANSACTION_ITEMS):
                 with transaction() as tx:
                     for item in items[at : at + TRANSACTION_ITEMS]:
                         tx.save(item)
